@@ -1,0 +1,122 @@
+// Package config reads parkd's settings from flags and their environment
+// equivalents (flags win), and validates them before anything starts.
+package config
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// Config is everything `parkd serve` needs to start.
+type Config struct {
+	Addr       string // listen address
+	Data       string // data folder (SQLite file, generated admin token)
+	DB         string // SQLite file path, or a postgres:// URL
+	AdminToken string
+	Demo       bool
+	LogLevel   slog.Level
+	SQLiteSync string // NORMAL or FULL
+}
+
+// Parse reads args (without the subcommand) and the environment.
+func Parse(name string, args []string, getenv func(string) string, stderr io.Writer) (*Config, error) {
+	c := &Config{}
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&c.Addr, "addr", envOr(getenv, "PARKD_ADDR", "127.0.0.1:8080"), "listen address (PARKD_ADDR)")
+	fs.StringVar(&c.Data, "data", envOr(getenv, "PARKD_DATA", "./parkd-data"), "data folder (PARKD_DATA)")
+	fs.StringVar(&c.DB, "db", getenv("PARKD_DB"), "database: a SQLite file path or a postgres:// URL (PARKD_DB; default <data>/parkd.db)")
+	fs.BoolVar(&c.Demo, "demo", false, "load the demo lots, passes and stays (idempotent)")
+	level := fs.String("log-level", envOr(getenv, "PARKD_LOG_LEVEL", "info"), "debug, info, warn or error (PARKD_LOG_LEVEL)")
+	fs.StringVar(&c.SQLiteSync, "sqlite-sync", envOr(getenv, "PARKD_SQLITE_SYNC", "NORMAL"), "SQLite synchronous mode: NORMAL or FULL (PARKD_SQLITE_SYNC)")
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	if fs.NArg() > 0 {
+		return nil, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	if err := c.LogLevel.UnmarshalText([]byte(*level)); err != nil {
+		return nil, fmt.Errorf("log level: %q is not debug, info, warn or error", *level)
+	}
+	c.AdminToken = getenv("PARKD_ADMIN_TOKEN")
+	if c.DB == "" {
+		c.DB = filepath.Join(c.Data, "parkd.db")
+	}
+	c.SQLiteSync = strings.ToUpper(c.SQLiteSync)
+	return c, c.Validate()
+}
+
+// Validate checks settings that would otherwise fail later and obscurely.
+func (c *Config) Validate() error {
+	switch {
+	case c.Addr == "":
+		return errors.New("addr: must not be empty")
+	case c.Data == "":
+		return errors.New("data: must not be empty")
+	case c.SQLiteSync != "NORMAL" && c.SQLiteSync != "FULL":
+		return fmt.Errorf("sqlite-sync: %q is not NORMAL or FULL", c.SQLiteSync)
+	case c.AdminToken != "" && len(c.AdminToken) < 16:
+		return errors.New("PARKD_ADMIN_TOKEN: must be at least 16 characters")
+	}
+	return nil
+}
+
+// IsPostgres reports whether DB names a PostgreSQL server.
+func (c *Config) IsPostgres() bool {
+	return strings.HasPrefix(c.DB, "postgres://") || strings.HasPrefix(c.DB, "postgresql://")
+}
+
+// TokenFile is where a generated admin token is kept.
+func (c *Config) TokenFile() string { return filepath.Join(c.Data, "admin-token") }
+
+// EnsureAdminToken settles the admin token: the environment's, else the one
+// kept in the data folder, else a new one written there with mode 0600.
+// created reports a new token, which the caller prints once.
+func (c *Config) EnsureAdminToken() (created bool, err error) {
+	if c.AdminToken != "" {
+		return false, nil
+	}
+	b, err := os.ReadFile(c.TokenFile())
+	if err == nil {
+		c.AdminToken = strings.TrimSpace(string(b))
+		if len(c.AdminToken) < 16 {
+			return false, fmt.Errorf("%s: token too short; delete the file to generate a new one", c.TokenFile())
+		}
+		return false, nil
+	}
+	if !errors.Is(err, os.ErrNotExist) {
+		return false, fmt.Errorf("read admin token: %w", err)
+	}
+	var raw [24]byte
+	if _, err := rand.Read(raw[:]); err != nil {
+		return false, err
+	}
+	c.AdminToken = "pk_" + hex.EncodeToString(raw[:])
+	if err := os.MkdirAll(c.Data, 0o700); err != nil {
+		return false, fmt.Errorf("create data folder: %w", err)
+	}
+	f, err := os.OpenFile(c.TokenFile(), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return false, fmt.Errorf("save admin token: %w", err)
+	}
+	if _, err := f.WriteString(c.AdminToken + "\n"); err != nil {
+		f.Close()
+		return false, fmt.Errorf("save admin token: %w", err)
+	}
+	return true, f.Close()
+}
+
+func envOr(getenv func(string) string, key, def string) string {
+	if v := getenv(key); v != "" {
+		return v
+	}
+	return def
+}

@@ -1,0 +1,70 @@
+package park
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Code is a stable, machine-readable error code. Partners and the native API
+// see it verbatim, so a code never changes meaning once released.
+type Code string
+
+// Error codes. Each transport maps these to its own shape in one table.
+const (
+	EInvalid        Code = "invalid"         // malformed or out-of-range input
+	ENotFound       Code = "not_found"       // the named thing does not exist (for this caller)
+	EConflict       Code = "conflict"        // already exists / would break a uniqueness rule
+	EUnauthorized   Code = "unauthorized"    // missing or wrong credentials
+	EQuoteExpired   Code = "quote_expired"   // the quote's expiry has passed; take a new one
+	EQuotePaid      Code = "quote_paid"      // the quote has already been paid by another payment
+	EAmountMismatch Code = "amount_mismatch" // payment amount differs from the quote's amount due
+	EStaySettled    Code = "stay_settled"    // the stay owes nothing, or was paid after the quote was taken
+	EStayClosed     Code = "stay_closed"     // the stay has left the lot
+	EIdempotencyKey Code = "idempotency_key" // an Idempotency-Key was reused for a different request
+	EUnavailable    Code = "unavailable"     // the database is unreachable or busy; retry
+	EInternal       Code = "internal"        // a bug; details are logged, never shown
+)
+
+// Error is a domain error: a code for machines, a message for people, and
+// optionally the input field that was wrong.
+type Error struct {
+	Code    Code
+	Field   string
+	Message string
+}
+
+func (e *Error) Error() string {
+	if e.Field != "" {
+		return fmt.Sprintf("%s: %s", e.Field, e.Message)
+	}
+	return e.Message
+}
+
+// Errorf returns a domain error with a formatted message.
+func Errorf(code Code, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// Invalid returns an EInvalid error naming the offending field.
+func Invalid(field, format string, args ...any) *Error {
+	return &Error{Code: EInvalid, Field: field, Message: fmt.Sprintf(format, args...)}
+}
+
+// ErrorCode returns the code of a domain error, or EInternal for anything
+// else, so unknown failures are never mistaken for the caller's fault.
+func ErrorCode(err error) Code {
+	if err == nil {
+		return ""
+	}
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	return EInternal
+}
+
+// IsCode reports whether err is a domain error with the given code.
+func IsCode(err error, code Code) bool {
+	var e *Error
+	return errors.As(err, &e) && e.Code == code
+}

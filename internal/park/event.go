@@ -1,0 +1,73 @@
+package park
+
+import "time"
+
+// Event types reported by lane cameras.
+const (
+	EventEntry = "entry"
+	EventExit  = "exit"
+)
+
+// Gate decisions.
+const (
+	DecisionOpen = "open"
+	DecisionHold = "hold"
+)
+
+// Decision reasons: why the barrier opened or stayed closed.
+const (
+	ReasonVisitor         = "visitor"          // entry of a paying car
+	ReasonPass            = "pass"             // covered by a monthly pass
+	ReasonWhitelist       = "whitelist"        // on the lot's whitelist
+	ReasonLotFull         = "lot_full"         // no space for visitors
+	ReasonRefused         = "refused"          // plate is on the deny list
+	ReasonFree            = "free"             // nothing due (grace period or free tariff)
+	ReasonPaid            = "paid"             // paid, leaving within the exit grace
+	ReasonPaymentRequired = "payment_required" // an amount is due
+	ReasonMissedEntry     = "missed_entry"     // exit with no stay inside
+)
+
+// Event is one camera read at a lane. ID comes from the camera and makes
+// delivery idempotent: the same ID always yields the first decision.
+type Event struct {
+	ID           string    `json:"id"`
+	LotCode      string    `json:"lot_code"`
+	Type         string    `json:"type"`
+	Plate        string    `json:"plate"`
+	Lane         string    `json:"lane"`
+	At           time.Time `json:"at"`
+	ImageURL     string    `json:"image_url,omitempty"`
+	PlateColor   string    `json:"plate_color,omitempty"`
+	VehicleClass string    `json:"vehicle_class,omitempty"`
+	Decision     Decision  `json:"decision"`
+	ReceivedAt   time.Time `json:"received_at"`
+}
+
+// Decision is what the lane is told to do.
+type Decision struct {
+	Decision  string `json:"decision"`
+	Reason    string `json:"reason"`
+	StayID    string `json:"stay_id,omitempty"`
+	Locator   string `json:"locator,omitempty"`
+	Plate     string `json:"plate,omitempty"`
+	AmountDue int64  `json:"amount_due"`
+	Currency  string `json:"currency"`
+}
+
+// Anomaly kinds recorded for an operator to review.
+const (
+	AnomalyReentry     = "reentry"      // a plate entered while a stay of it was open
+	AnomalyMissedEntry = "missed_entry" // a plate left with no stay inside
+)
+
+// Anomaly is something at a lane that the rules could not square.
+type Anomaly struct {
+	ID      string    `json:"id"`
+	LotCode string    `json:"lot_code"`
+	Kind    string    `json:"kind"`
+	Plate   string    `json:"plate"`
+	StayID  string    `json:"stay_id,omitempty"`
+	EventID string    `json:"event_id"`
+	At      time.Time `json:"at"`
+	Detail  string    `json:"detail"`
+}

@@ -1,0 +1,114 @@
+package park
+
+import (
+	"encoding/json"
+	"regexp"
+	"time"
+)
+
+// Missed-entry policies: what an exit does when no stay is inside for its plate.
+const (
+	MissedEntryOpen = "open" // let the car out free; the anomaly is recorded
+	MissedEntryHold = "hold" // keep the barrier closed for an operator
+)
+
+// Lane directions.
+const (
+	DirectionIn  = "in"
+	DirectionOut = "out"
+)
+
+// Lot is one car park. Money is in minor units of Currency; rules that depend
+// on wall-clock time use TimeZone.
+type Lot struct {
+	Code             string          `json:"code"`
+	Name             string          `json:"name"`
+	TimeZone         string          `json:"timezone"`
+	Currency         string          `json:"currency"`
+	Capacity         int             `json:"capacity"`
+	ExitGraceMinutes int             `json:"exit_grace_minutes"`
+	QuoteTTLSeconds  int             `json:"quote_ttl_seconds"`
+	Sandbox          bool            `json:"sandbox"`
+	MissedEntry      string          `json:"missed_entry"`
+	Tariff           json.RawMessage `json:"tariff,omitempty"`
+	TariffVersion    int64           `json:"tariff_version"`
+	Occupied         int             `json:"-"` // cars inside, maintained by the gate flow
+	CreatedAt        time.Time       `json:"created_at"`
+	UpdatedAt        time.Time       `json:"updated_at"`
+}
+
+// Lot defaults, applied when a field is left zero at creation.
+const (
+	DefaultExitGraceMinutes = 15
+	DefaultQuoteTTLSeconds  = 300
+)
+
+var lotCodeRE = regexp.MustCompile(`^[A-Za-z0-9_-]{1,32}$`)
+
+// Location returns the lot's time zone. Validate guarantees it loads.
+func (l *Lot) Location() *time.Location {
+	loc, err := LoadLocation(l.TimeZone)
+	if err != nil {
+		return time.UTC
+	}
+	return loc
+}
+
+// ApplyDefaults fills the fields a new lot may leave out. Exit grace is not
+// among them: zero is a valid grace, so callers start from
+// DefaultExitGraceMinutes.
+func (l *Lot) ApplyDefaults() {
+	if l.QuoteTTLSeconds == 0 {
+		l.QuoteTTLSeconds = DefaultQuoteTTLSeconds
+	}
+	if l.MissedEntry == "" {
+		l.MissedEntry = MissedEntryHold
+	}
+}
+
+// Validate checks every field and names the first that is wrong.
+func (l *Lot) Validate() error {
+	switch {
+	case !lotCodeRE.MatchString(l.Code):
+		return Invalid("code", "must be 1-32 letters, digits, '_' or '-'")
+	case l.Name == "" || len(l.Name) > 200:
+		return Invalid("name", "must be 1-200 bytes")
+	case l.Capacity < 0 || l.Capacity > 1_000_000:
+		return Invalid("capacity", "must be between 0 and 1000000")
+	case l.ExitGraceMinutes < 0 || l.ExitGraceMinutes > 24*60:
+		return Invalid("exit_grace_minutes", "must be between 0 and 1440")
+	case l.QuoteTTLSeconds < 10 || l.QuoteTTLSeconds > 86400:
+		return Invalid("quote_ttl_seconds", "must be between 10 and 86400")
+	case l.MissedEntry != MissedEntryOpen && l.MissedEntry != MissedEntryHold:
+		return Invalid("missed_entry", "must be %q or %q", MissedEntryOpen, MissedEntryHold)
+	}
+	if _, err := LoadLocation(l.TimeZone); err != nil {
+		return Invalid("timezone", "unknown IANA time zone %q", l.TimeZone)
+	}
+	if !ValidCurrency(l.Currency) {
+		return Invalid("currency", "unknown ISO 4217 currency %q", l.Currency)
+	}
+	return nil
+}
+
+// Lane is an entry or exit lane of a lot, named by the camera that reads it.
+type Lane struct {
+	LotCode   string    `json:"lot_code"`
+	ID        string    `json:"id"`
+	Direction string    `json:"direction"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// Occupancy is what a lot reports: never below zero nor above capacity.
+type Occupancy struct {
+	Capacity int `json:"capacity"`
+	Occupied int `json:"occupied"`
+	Free     int `json:"free"`
+}
+
+// NewOccupancy clamps a raw count of cars inside into a reportable figure.
+// The raw count can exceed capacity (pass holders enter a full lot).
+func NewOccupancy(capacity, inside int) Occupancy {
+	occ := min(max(inside, 0), capacity)
+	return Occupancy{Capacity: capacity, Occupied: occ, Free: capacity - occ}
+}

@@ -1,0 +1,108 @@
+package park
+
+import (
+	"regexp"
+	"time"
+)
+
+// Pass is a monthly pass (月租): while valid, up to Spaces of its plates may
+// be inside at once for free; an extra car pays as a visitor.
+type Pass struct {
+	ID         string    `json:"id"`
+	LotCode    string    `json:"lot_code"`
+	HolderName string    `json:"holder_name"`
+	Mobile     string    `json:"mobile,omitempty"`
+	UserCode   string    `json:"user_code,omitempty"`
+	Plates     []string  `json:"plates"`
+	PlateKeys  []string  `json:"-"`
+	Spaces     int       `json:"spaces"`
+	ValidFrom  time.Time `json:"valid_from"`
+	ValidTo    time.Time `json:"valid_to"`
+	Plan       string    `json:"plan,omitempty"`
+	CreatedAt  time.Time `json:"created_at"`
+	UpdatedAt  time.Time `json:"updated_at"`
+}
+
+var mobileRE = regexp.MustCompile(`^\+?[0-9]{5,20}$`)
+
+// MaxPassPlates bounds the plates of one pass.
+const MaxPassPlates = 20
+
+// Validate checks a pass; plates must already be normalised.
+func (p *Pass) Validate() error {
+	switch {
+	case p.HolderName == "" || len(p.HolderName) > 200:
+		return Invalid("holder_name", "is required (at most 200 bytes)")
+	case p.Mobile != "" && !mobileRE.MatchString(p.Mobile):
+		return Invalid("mobile", "must be 5-20 digits, optionally starting with +")
+	case len(p.UserCode) > 64:
+		return Invalid("user_code", "must be at most 64 characters")
+	case len(p.Plates) == 0:
+		return Invalid("plates", "at least one plate is required")
+	case len(p.Plates) > MaxPassPlates:
+		return Invalid("plates", "at most %d plates", MaxPassPlates)
+	case p.Spaces < 1 || p.Spaces > len(p.Plates):
+		return Invalid("spaces", "must be between 1 and the number of plates (%d)", len(p.Plates))
+	case p.ValidFrom.IsZero():
+		return Invalid("valid_from", "is required")
+	case p.ValidTo.IsZero() || !p.ValidTo.After(p.ValidFrom):
+		return Invalid("valid_to", "must be after valid_from")
+	case len(p.Plan) > 64:
+		return Invalid("plan", "must be at most 64 characters")
+	}
+	seen := map[string]bool{}
+	for _, k := range p.PlateKeys {
+		if seen[k] {
+			return Invalid("plates", "plate listed twice")
+		}
+		seen[k] = true
+	}
+	return nil
+}
+
+// ValidAt reports whether the pass covers instant t.
+func (p *Pass) ValidAt(t time.Time) bool {
+	return !t.Before(p.ValidFrom) && t.Before(p.ValidTo)
+}
+
+// Access list kinds: a whitelisted car enters and leaves free while its
+// entry is valid; a refused car is kept out.
+const (
+	AccessAllow = "allow"
+	AccessDeny  = "deny"
+)
+
+// WhitelistEntry lets one plate in and out of a lot free (or keeps it out,
+// with Kind deny) during a validity window.
+type WhitelistEntry struct {
+	ID        string    `json:"id"`
+	LotCode   string    `json:"lot_code"`
+	Plate     string    `json:"plate"`
+	PlateKey  string    `json:"-"`
+	Kind      string    `json:"kind"`
+	ValidFrom time.Time `json:"valid_from"`
+	ValidTo   time.Time `json:"valid_to"`
+	Reason    string    `json:"reason"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
+}
+
+// Validate checks an entry; the plate must already be normalised.
+func (w *WhitelistEntry) Validate() error {
+	switch {
+	case w.Kind != AccessAllow && w.Kind != AccessDeny:
+		return Invalid("kind", "must be %q or %q", AccessAllow, AccessDeny)
+	case w.ValidFrom.IsZero():
+		return Invalid("valid_from", "is required")
+	case w.ValidTo.IsZero() || !w.ValidTo.After(w.ValidFrom):
+		return Invalid("valid_to", "must be after valid_from")
+	case len(w.Reason) > 200:
+		return Invalid("reason", "must be at most 200 bytes")
+	}
+	return nil
+}
+
+// ValidAt reports whether the entry applies at instant t.
+func (w *WhitelistEntry) ValidAt(t time.Time) bool {
+	return !t.Before(w.ValidFrom) && t.Before(w.ValidTo)
+}

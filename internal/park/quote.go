@@ -1,0 +1,75 @@
+package park
+
+import "time"
+
+// Line is one row of a price breakdown. Deductions are negative.
+type Line struct {
+	From   time.Time `json:"from"`
+	To     time.Time `json:"to"`
+	Label  string    `json:"label"`
+	Amount int64     `json:"amount"`
+}
+
+// Quote is a priced offer to settle a stay; it can be paid once, before it
+// expires, for exactly AmountDue.
+type Quote struct {
+	ID         string    `json:"id"`
+	StayID     string    `json:"stay_id"`
+	LotCode    string    `json:"lot_code"`
+	AmountDue  int64     `json:"amount_due"`
+	Total      int64     `json:"amount_total"`
+	Discount   int64     `json:"amount_discount"`
+	PaidBefore int64     `json:"amount_paid"` // the stay's paid amount when quoted; a change means someone else paid
+	Currency   string    `json:"currency"`
+	ComputedAt time.Time `json:"computed_at"`
+	ExpiresAt  time.Time `json:"expires_at"`
+	Lines      []Line    `json:"lines"`
+	Source     string    `json:"source,omitempty"` // the partner that asked, "" for the native API
+}
+
+// Payment settles one quote.
+type Payment struct {
+	ID             string    `json:"id"`
+	QuoteID        string    `json:"quote_id"`
+	StayID         string    `json:"stay_id"`
+	LotCode        string    `json:"lot_code"`
+	Amount         int64     `json:"amount"`
+	Currency       string    `json:"currency"`
+	Method         string    `json:"method"`
+	Payer          string    `json:"payer,omitempty"`
+	Reference      string    `json:"reference,omitempty"`
+	IdempotencyKey string    `json:"-"`
+	PaidAt         time.Time `json:"paid_at"`
+	PaidUntil      time.Time `json:"paid_until"`
+}
+
+// PaymentRequest is what a payer submits.
+type PaymentRequest struct {
+	QuoteID        string
+	Amount         int64
+	Method         string
+	Payer          string // "" for the native API's admin; a partner id otherwise
+	Reference      string // the payer's own transaction reference
+	IdempotencyKey string
+}
+
+// MaxAmount bounds every amount parkd accepts (100 million major units of a
+// 2-decimal currency): far above any parking fee, far below int64 overflow.
+const MaxAmount int64 = 10_000_000_000
+
+// Validate checks a payment request's fields.
+func (r *PaymentRequest) Validate() error {
+	switch {
+	case r.QuoteID == "" || len(r.QuoteID) > 64:
+		return Invalid("quote_id", "is required")
+	case r.Amount < 0 || r.Amount > MaxAmount:
+		return Invalid("amount", "must be between 0 and %d minor units", MaxAmount)
+	case r.Method == "" || len(r.Method) > 32:
+		return Invalid("method", "is required (1-32 characters, e.g. \"cash\", \"card\", \"wechat\")")
+	case len(r.Reference) > 128:
+		return Invalid("reference", "must be at most 128 characters")
+	case len(r.IdempotencyKey) > 128:
+		return Invalid("Idempotency-Key", "must be at most 128 characters")
+	}
+	return nil
+}

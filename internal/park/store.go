@@ -1,0 +1,92 @@
+package park
+
+import (
+	"context"
+	"time"
+)
+
+// Store keeps parkd's state. Every implementation passes the conformance
+// suite in internal/store/storetest. Methods return *Error with ENotFound
+// when a row is missing, EConflict on a uniqueness violation and
+// EUnavailable when the database cannot be reached; nothing else leaks.
+type Store interface {
+	// Update runs fn in a read-write transaction; fn's changes commit
+	// together or not at all. Concurrent Updates that touch the same rows
+	// are serialised.
+	Update(ctx context.Context, fn func(tx Tx) error) error
+	// View runs fn in a read-only transaction with a consistent snapshot.
+	View(ctx context.Context, fn func(tx Tx) error) error
+	// Ping checks the database is reachable.
+	Ping(ctx context.Context) error
+	Close() error
+}
+
+// Tx is the set of operations available inside a transaction.
+type Tx interface {
+	// Lots. CreateLot returns EConflict when the code exists.
+	CreateLot(ctx context.Context, l *Lot) error
+	// GetLot returns ENotFound for an unknown code.
+	GetLot(ctx context.Context, code string) (*Lot, error)
+	ListLots(ctx context.Context) ([]*Lot, error)
+	// UpdateLot replaces the settable fields of an existing lot (ENotFound).
+	UpdateLot(ctx context.Context, l *Lot) error
+	// AddOccupied adds delta to the lot's count of cars inside.
+	AddOccupied(ctx context.Context, code string, delta int) error
+
+	// Lanes. GetLane returns ENotFound; CreateLane returns EConflict.
+	GetLane(ctx context.Context, lot, id string) (*Lane, error)
+	CreateLane(ctx context.Context, l *Lane) error
+
+	// Events. GetEvent returns ENotFound; InsertEvent returns EConflict
+	// when (lot, id) exists.
+	GetEvent(ctx context.Context, lot, id string) (*Event, error)
+	InsertEvent(ctx context.Context, e *Event) error
+	InsertAnomaly(ctx context.Context, a *Anomaly) error
+	ListAnomalies(ctx context.Context, lot string, limit int) ([]*Anomaly, error)
+
+	// Stays. InsertStay returns EConflict when the locator is taken.
+	InsertStay(ctx context.Context, s *Stay) error
+	GetStay(ctx context.Context, id string) (*Stay, error)
+	// GetStayByLocator finds any stay of the lot by its ticket number.
+	GetStayByLocator(ctx context.Context, lot, locator string) (*Stay, error)
+	// FindInside returns the open stay of a plate key in a lot (ENotFound).
+	FindInside(ctx context.Context, lot, plateKey string) (*Stay, error)
+	UpdateStay(ctx context.Context, s *Stay) error
+	ListStays(ctx context.Context, f StayFilter) ([]*Stay, error)
+	// CountInsideForPass counts the open stays holding a space of a pass.
+	CountInsideForPass(ctx context.Context, passID string) (int, error)
+
+	// Quotes and payments. InsertPayment returns EConflict when the quote
+	// is already paid or the idempotency key or (payer, reference) exists.
+	InsertQuote(ctx context.Context, q *Quote) error
+	GetQuote(ctx context.Context, id string) (*Quote, error)
+	InsertPayment(ctx context.Context, p *Payment) error
+	GetPayment(ctx context.Context, id string) (*Payment, error)
+	GetPaymentByQuote(ctx context.Context, quoteID string) (*Payment, error)
+	GetPaymentByKey(ctx context.Context, key string) (*Payment, error)
+	GetPaymentByReference(ctx context.Context, payer, reference string) (*Payment, error)
+
+	// Passes. Plates are matched by key; a plate key belongs to at most
+	// one pass of a lot (EConflict).
+	CreatePass(ctx context.Context, p *Pass) error
+	GetPass(ctx context.Context, id string) (*Pass, error)
+	UpdatePass(ctx context.Context, p *Pass) error
+	DeletePass(ctx context.Context, id string) error
+	ListPasses(ctx context.Context, lot string) ([]*Pass, error)
+	FindPassByPlate(ctx context.Context, lot, plateKey string) (*Pass, error)
+
+	// Whitelist. A plate key has at most one entry per lot (EConflict).
+	CreateWhitelist(ctx context.Context, w *WhitelistEntry) error
+	GetWhitelist(ctx context.Context, id string) (*WhitelistEntry, error)
+	UpdateWhitelist(ctx context.Context, w *WhitelistEntry) error
+	DeleteWhitelist(ctx context.Context, id string) error
+	ListWhitelist(ctx context.Context, lot string) ([]*WhitelistEntry, error)
+	FindWhitelist(ctx context.Context, lot, plateKey string) (*WhitelistEntry, error)
+}
+
+// Clock returns the current time; tests inject their own.
+type Clock func() time.Time
+
+// Precision is the time resolution every store keeps. Times are truncated
+// to it before they are stored, so what is read back equals what was written.
+const Precision = time.Microsecond

@@ -1,0 +1,122 @@
+package plate
+
+import (
+	"fmt"
+	"strings"
+)
+
+// provinces are the first characters of mainland plates.
+const provinces = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
+
+// suffixes may replace the last serial character of an ordinary plate.
+const suffixes = "学挂警港澳领"
+
+func isProvince(r rune) bool { return r >= 0x4E00 && strings.ContainsRune(provinces, r) }
+func isSuffix(r rune) bool   { return r >= 0x4E00 && strings.ContainsRune(suffixes, r) }
+
+// isSerial reports whether r may appear in a Chinese serial: I and O are
+// left out because they read as 1 and 0.
+func isSerial(r rune) bool {
+	return isDigit(r) || (isLetter(r) && r != 'I' && r != 'O')
+}
+
+// isEnergy reports the D (battery electric) or F (other new energy)
+// marker of new-energy plates.
+func isEnergy(r rune) bool { return r == 'D' || r == 'F' }
+
+const reasonIO = "letters I and O are not used on Chinese plates"
+
+// chinese validates province + letter + 5 (ordinary) or + 6 (new energy).
+func chinese(rs []rune) (Plate, string) {
+	if len(rs) != 7 && len(rs) != 8 {
+		return Plate{}, fmt.Sprintf("wrong length %d for a Chinese plate", len(rs))
+	}
+	if !isLetter(rs[1]) {
+		return Plate{}, fmt.Sprintf("the second character of a Chinese plate must be a letter A–Z, not %q", rs[1])
+	}
+	if len(rs) == 7 {
+		if reason := serial(rs[2:], "a Chinese plate"); reason != "" {
+			return Plate{}, reason
+		}
+		return Plate{Kind: KindCN}, ""
+	}
+	return newEnergy(rs)
+}
+
+// serial checks the five characters after the authority letter (or after
+// WJ and the province); the last may be a suffix such as 学.
+func serial(rs []rune, what string) string {
+	for i, r := range rs {
+		switch {
+		case isSerial(r):
+		case r == 'I' || r == 'O':
+			return reasonIO
+		case isSuffix(r) && i == len(rs)-1:
+		case isSuffix(r):
+			return fmt.Sprintf("%q may only be the last character of %s", r, what)
+		default:
+			return fmt.Sprintf("unexpected character %q in %s", r, what)
+		}
+	}
+	return ""
+}
+
+func newEnergy(rs []rune) (Plate, string) {
+	six := rs[2:]
+	for _, r := range six {
+		switch {
+		case isSerial(r):
+		case r == 'I' || r == 'O':
+			return Plate{}, reasonIO
+		default:
+			return Plate{}, fmt.Sprintf("unexpected character %q in a new-energy plate", r)
+		}
+	}
+	switch {
+	case isEnergy(six[0]):
+		// Small: D/F, a digit or letter, four digits.
+		for _, r := range six[2:] {
+			if !isDigit(r) {
+				return Plate{}, "a small new-energy plate ends in four digits (e.g. 京AD12345)"
+			}
+		}
+		return Plate{Kind: KindCNNewEnergy, NewEnergy: true}, ""
+	case isEnergy(six[5]):
+		// Large: five digits, D/F.
+		for _, r := range six[:5] {
+			if !isDigit(r) {
+				return Plate{}, "a large new-energy plate has five digits before its D or F (e.g. 粤B12345D)"
+			}
+		}
+		return Plate{Kind: KindCNNewEnergy, NewEnergy: true, Large: true}, ""
+	default:
+		return Plate{}, "a new-energy plate has D or F first or last of its six characters"
+	}
+}
+
+// embassy validates 使 + six digits.
+func embassy(rs []rune) (Plate, string) {
+	if len(rs) != 7 {
+		return Plate{}, fmt.Sprintf("wrong length %d for an embassy plate (使 and six digits)", len(rs))
+	}
+	for _, r := range rs[1:] {
+		if !isDigit(r) {
+			return Plate{}, "an embassy plate has six digits after 使"
+		}
+	}
+	return Plate{Kind: KindCNEmbassy}, ""
+}
+
+// armedPolice validates WJ + province + five serial characters.
+func armedPolice(rs []rune) (Plate, string) {
+	if !isProvince(rs[2]) {
+		return Plate{}, fmt.Sprintf("unknown province character %q after WJ", rs[2])
+	}
+	if len(rs) != 8 {
+		return Plate{}, fmt.Sprintf("wrong length %d for an armed police plate (WJ, province and five characters)", len(rs))
+	}
+	if reason := serial(rs[3:], "an armed police plate"); reason != "" {
+		return Plate{}, reason
+	}
+	return Plate{Kind: KindCNArmedPolice}, ""
+}

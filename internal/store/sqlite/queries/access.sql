@@ -1,0 +1,51 @@
+-- name: CreatePass :exec
+INSERT INTO passes (id, lot_code, holder_name, mobile, user_code, spaces, valid_from, valid_to, plan,
+                    created_at, updated_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);
+
+-- name: InsertPassPlate :exec
+INSERT INTO pass_plates (lot_code, plate_key, pass_id, plate, position) VALUES (?, ?, ?, ?, ?);
+
+-- name: DeletePassPlates :exec
+DELETE FROM pass_plates WHERE pass_id = ?;
+
+-- name: GetPass :one
+SELECT * FROM passes WHERE id = ?;
+
+-- name: ListPassPlates :many
+SELECT * FROM pass_plates WHERE pass_id = ? ORDER BY position;
+
+-- name: UpdatePass :execrows
+UPDATE passes
+SET holder_name = ?, mobile = ?, user_code = ?, spaces = ?, valid_from = ?, valid_to = ?, plan = ?, updated_at = ?
+WHERE id = ?;
+
+-- name: DeletePass :execrows
+DELETE FROM passes WHERE id = ?;
+
+-- name: ListPasses :many
+SELECT * FROM passes WHERE lot_code = ? ORDER BY id;
+
+-- name: FindPassIDByPlate :one
+SELECT pass_id FROM pass_plates WHERE lot_code = ? AND plate_key = ?;
+
+-- name: CreateWhitelist :exec
+INSERT INTO whitelist (id, lot_code, plate, plate_key, kind, valid_from, valid_to, reason, created_at, updated_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?);
+
+-- name: GetWhitelist :one
+SELECT * FROM whitelist WHERE id = ?;
+
+-- name: UpdateWhitelist :execrows
+UPDATE whitelist
+SET plate = ?, plate_key = ?, kind = ?, valid_from = ?, valid_to = ?, reason = ?, updated_at = ?
+WHERE id = ?;
+
+-- name: DeleteWhitelist :execrows
+DELETE FROM whitelist WHERE id = ?;
+
+-- name: ListWhitelist :many
+SELECT * FROM whitelist WHERE lot_code = ? ORDER BY id;
+
+-- name: FindWhitelist :one
+SELECT * FROM whitelist WHERE lot_code = ? AND plate_key = ?;

@@ -1,0 +1,45 @@
+-- name: InsertStay :exec
+INSERT INTO stays (id, lot_code, plate, plate_key, vehicle_class, locator, entry_at, entry_lane, exit_at,
+                   exit_lane, state, pass_id, total, paid, discount, paid_until, anomaly, source, updated_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);
+
+-- name: GetStay :one
+SELECT * FROM stays WHERE id = ?;
+
+-- name: GetStayByLocator :one
+SELECT * FROM stays WHERE lot_code = ? AND locator = ?;
+
+-- name: FindInside :one
+SELECT * FROM stays WHERE lot_code = ? AND plate_key = ? AND state = 'in';
+
+-- name: UpdateStay :execrows
+UPDATE stays
+SET plate = ?, plate_key = ?, vehicle_class = ?, exit_at = ?, exit_lane = ?, state = ?, pass_id = ?,
+    total = ?, paid = ?, discount = ?, paid_until = ?, anomaly = ?, updated_at = ?
+WHERE id = ?;
+
+-- name: ListStays :many
+SELECT * FROM stays WHERE lot_code = ? AND id > ? ORDER BY id LIMIT ?;
+
+-- name: ListStaysByState :many
+SELECT * FROM stays WHERE lot_code = ? AND state = ? AND id > ? ORDER BY id LIMIT ?;
+
+-- name: ListStaysByPlate :many
+SELECT * FROM stays WHERE lot_code = ? AND plate_key = ? AND id > ? ORDER BY id LIMIT ?;
+
+-- name: CountInsideForPass :one
+SELECT COUNT(*) FROM stays WHERE pass_id = ? AND state = 'in';
+
+-- name: GetEvent :one
+SELECT * FROM events WHERE lot_code = ? AND id = ?;
+
+-- name: InsertEvent :exec
+INSERT INTO events (lot_code, id, type, plate, lane, at, image_url, plate_color, vehicle_class, decision, received_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);
+
+-- name: InsertAnomaly :exec
+INSERT INTO anomalies (id, lot_code, kind, plate, stay_id, event_id, at, detail)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?);
+
+-- name: ListAnomalies :many
+SELECT * FROM anomalies WHERE lot_code = ? ORDER BY at DESC, id LIMIT ?;

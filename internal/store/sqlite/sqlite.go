@@ -1,0 +1,210 @@
+// Package sqlite is parkd's embedded store: one SQLite file through
+// modernc.org/sqlite (no cgo), WAL journal, foreign keys on.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+
+	"github.com/pressly/goose/v3"
+	sqlite "modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+
+	"parkd/internal/park"
+	"parkd/internal/store/sqlite/db"
+)
+
+//go:generate sqlc generate
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// Store is a park.Store on one SQLite database file. Writes go through a
+// single connection (SQLite has one writer anyway, and queueing in Go is
+// cheaper than spinning on SQLITE_BUSY); reads use a pool.
+type Store struct {
+	path string
+	w, r *sql.DB
+	wq   *db.Queries
+	rq   *db.Queries
+}
+
+var _ park.Store = (*Store)(nil)
+
+// Options tune the store.
+type Options struct {
+	// Synchronous is SQLite's synchronous pragma: "NORMAL" (default; an
+	// acknowledged write survives a crash of parkd, and a power cut may lose
+	// the last moments) or "FULL" (fsync at every commit).
+	Synchronous string
+	// ReadConns bounds the read pool (default 4).
+	ReadConns int
+}
+
+// Open opens (creating if needed) the database at path and applies every
+// migration.
+func Open(ctx context.Context, path string, opt Options) (*Store, error) {
+	if opt.Synchronous == "" {
+		opt.Synchronous = "NORMAL"
+	}
+	if opt.Synchronous != "NORMAL" && opt.Synchronous != "FULL" {
+		return nil, fmt.Errorf("sqlite: synchronous must be NORMAL or FULL, not %q", opt.Synchronous)
+	}
+	if opt.ReadConns <= 0 {
+		opt.ReadConns = 4
+	}
+	if dir := filepath.Dir(path); dir != "" {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return nil, fmt.Errorf("sqlite: create data folder: %w", err)
+		}
+	}
+	pragmas := url.Values{}
+	for _, p := range []string{"busy_timeout(10000)", "journal_mode(WAL)", "foreign_keys(1)",
+		"synchronous(" + opt.Synchronous + ")"} {
+		pragmas.Add("_pragma", p)
+	}
+	wdsn := "file:" + path + "?" + pragmas.Encode() + "&_txlock=immediate"
+	rdsn := "file:" + path + "?" + pragmas.Encode()
+
+	w, err := sql.Open("sqlite", wdsn)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: open: %w", err)
+	}
+	w.SetMaxOpenConns(1)
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxLifetime(0)
+	w.SetConnMaxIdleTime(0)
+	if err := migrate(ctx, w); err != nil {
+		w.Close()
+		return nil, err
+	}
+	r, err := sql.Open("sqlite", rdsn)
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("sqlite: open: %w", err)
+	}
+	r.SetMaxOpenConns(opt.ReadConns)
+	r.SetMaxIdleConns(opt.ReadConns)
+	r.SetConnMaxIdleTime(0)
+	s := &Store{path: path, w: w, r: r}
+	if s.wq, err = db.Prepare(ctx, w); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("sqlite: prepare: %w", err)
+	}
+	if s.rq, err = db.Prepare(ctx, r); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("sqlite: prepare: %w", err)
+	}
+	return s, nil
+}
+
+// Migrate applies every pending migration to the database at path.
+func Migrate(ctx context.Context, path string) error {
+	s, err := Open(ctx, path, Options{})
+	if err != nil {
+		return err
+	}
+	return s.Close()
+}
+
+func migrate(ctx context.Context, conn *sql.DB) error {
+	p, err := goose.NewProvider(goose.DialectSQLite3, conn, mustSub(migrations, "migrations"))
+	if err != nil {
+		return fmt.Errorf("sqlite: migrations: %w", err)
+	}
+	if _, err := p.Up(ctx); err != nil {
+		return fmt.Errorf("sqlite: migrate: %w", err)
+	}
+	return nil
+}
+
+// Close closes both pools; WAL contents are checkpointed by SQLite on the
+// last close.
+func (s *Store) Close() error {
+	var errs []error
+	if s.rq != nil {
+		errs = append(errs, s.rq.Close())
+	}
+	if s.wq != nil {
+		errs = append(errs, s.wq.Close())
+	}
+	if s.r != nil {
+		errs = append(errs, s.r.Close())
+	}
+	if s.w != nil {
+		errs = append(errs, s.w.Close())
+	}
+	return errors.Join(errs...)
+}
+
+// Ping checks the database file is usable.
+func (s *Store) Ping(ctx context.Context) error {
+	return mapErr(s.r.PingContext(ctx))
+}
+
+// Update runs fn in an immediate (write-locked) transaction.
+func (s *Store) Update(ctx context.Context, fn func(park.Tx) error) (err error) {
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return mapErr(err)
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			_ = tx.Rollback()
+			panic(p)
+		}
+	}()
+	if err := fn(&txn{q: s.wq.WithTx(tx)}); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	return mapErr(tx.Commit())
+}
+
+// View runs fn in a read transaction (a consistent WAL snapshot).
+func (s *Store) View(ctx context.Context, fn func(park.Tx) error) error {
+	tx, err := s.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return mapErr(err)
+	}
+	defer tx.Rollback()
+	return fn(&txn{q: s.rq.WithTx(tx), readOnly: true})
+}
+
+// mapErr turns driver errors into domain errors at the boundary.
+func mapErr(err error) error {
+	if err == nil {
+		return nil
+	}
+	var pe *park.Error
+	if errors.As(err, &pe) {
+		return err
+	}
+	if errors.Is(err, sql.ErrNoRows) {
+		return park.Errorf(park.ENotFound, "not found")
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return park.Errorf(park.EUnavailable, "request cancelled or timed out: %v", err)
+	}
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		switch se.Code() {
+		case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
+			return park.Errorf(park.EConflict, "already exists")
+		case sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
+			return park.Errorf(park.ENotFound, "a referenced record does not exist")
+		}
+		switch se.Code() & 0xff {
+		case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED, sqlite3.SQLITE_IOERR, sqlite3.SQLITE_FULL,
+			sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_READONLY:
+			return park.Errorf(park.EUnavailable, "database unavailable: %v", err)
+		}
+	}
+	return fmt.Errorf("sqlite: %w", err)
+}

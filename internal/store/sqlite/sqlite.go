@@ -174,7 +174,7 @@ func (s *Store) View(ctx context.Context, fn func(park.Tx) error) error {
 		return mapErr(err)
 	}
 	defer tx.Rollback()
-	return fn(&txn{q: s.rq.WithTx(tx), readOnly: true})
+	return fn(&txn{q: s.rq.WithTx(tx)})
 }
 
 // mapErr turns driver errors into domain errors at the boundary.

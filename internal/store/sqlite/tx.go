@@ -12,8 +12,7 @@ import (
 )
 
 type txn struct {
-	q        *db.Queries
-	readOnly bool
+	q *db.Queries
 }
 
 var _ park.Tx = (*txn)(nil)

@@ -1,0 +1,481 @@
+// Package storetest is the conformance suite every park.Store passes: the
+// same tests, run against each engine, so the core can trust any of them.
+package storetest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"parkd/internal/park"
+)
+
+// Opener returns a fresh, empty, migrated store for one test.
+type Opener func(t *testing.T) park.Store
+
+// Run runs the whole suite.
+func Run(t *testing.T, open Opener) {
+	tests := map[string]func(*testing.T, park.Store){
+		"Lots":              testLots,
+		"Lanes":             testLanes,
+		"Events":            testEvents,
+		"Stays":             testStays,
+		"OneStayInside":     testOneStayInside,
+		"ListStays":         testListStays,
+		"QuotesAndPayments": testQuotesAndPayments,
+		"Passes":            testPasses,
+		"Whitelist":         testWhitelist,
+		"Rollback":          testRollback,
+		"SerialisedUpdates": testSerialisedUpdates,
+		"TimePrecision":     testTimePrecision,
+	}
+	for name, fn := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			fn(t, open(t))
+		})
+	}
+}
+
+var base = time.Date(2026, 11, 23, 8, 30, 0, 123456000, time.UTC)
+
+func update(t *testing.T, s park.Store, fn func(tx park.Tx) error) error {
+	t.Helper()
+	return s.Update(context.Background(), fn)
+}
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func wantCode(t *testing.T, err error, code park.Code) {
+	t.Helper()
+	if !park.IsCode(err, code) {
+		t.Fatalf("got error %v (code %q), want code %q", err, park.ErrorCode(err), code)
+	}
+}
+
+func newLot(code string) *park.Lot {
+	return &park.Lot{
+		Code: code, Name: "Lot " + code, TimeZone: "Asia/Shanghai", Currency: "CNY", Capacity: 10,
+		ExitGraceMinutes: 15, QuoteTTLSeconds: 300, MissedEntry: park.MissedEntryHold,
+		Tariff: []byte(`{"every":{"minutes":30,"price":200}}`), TariffVersion: 1,
+		CreatedAt: base, UpdatedAt: base,
+	}
+}
+
+func seedLot(t *testing.T, s park.Store, code string) *park.Lot {
+	t.Helper()
+	l := newLot(code)
+	must(t, update(t, s, func(tx park.Tx) error { return tx.CreateLot(context.Background(), l) }))
+	return l
+}
+
+func newStay(lot, id, plateKey, locator string) *park.Stay {
+	return &park.Stay{
+		ID: id, LotCode: lot, Plate: plateKey, PlateKey: plateKey, VehicleClass: park.ClassSmall,
+		Locator: locator, EntryAt: base, EntryLane: "in-1", State: park.StayIn, UpdatedAt: base,
+	}
+}
+
+func testLots(t *testing.T, s park.Store) {
+	ctx := context.Background()
+	l := seedLot(t, s, "140123001")
+	t.Run("Get", func(t *testing.T) {
+		var got *park.Lot
+		must(t, s.View(ctx, func(tx park.Tx) (err error) { got, err = tx.GetLot(ctx, l.Code); return }))
+		if got.Name != l.Name || got.TimeZone != l.TimeZone || got.Currency != l.Currency || got.Capacity != 10 ||
+			got.ExitGraceMinutes != 15 || got.QuoteTTLSeconds != 300 || string(got.Tariff) != string(l.Tariff) ||
+			got.TariffVersion != 1 || !got.CreatedAt.Equal(base.Truncate(park.Precision)) {
+			t.Fatalf("got %+v, want %+v", got, l)
+		}
+	})
+	t.Run("ErrConflict", func(t *testing.T) {
+		wantCode(t, update(t, s, func(tx park.Tx) error { return tx.CreateLot(ctx, newLot(l.Code)) }), park.EConflict)
+	})
+	t.Run("ErrNotFound", func(t *testing.T) {
+		wantCode(t, s.View(ctx, func(tx park.Tx) error { _, err := tx.GetLot(ctx, "nope"); return err }), park.ENotFound)
+		wantCode(t, update(t, s, func(tx park.Tx) error { return tx.UpdateLot(ctx, newLot("nope")) }), park.ENotFound)
+		wantCode(t, update(t, s, func(tx park.Tx) error { return tx.AddOccupied(ctx, "nope", 1) }), park.ENotFound)
+	})
+	t.Run("UpdateAndOccupancy", func(t *testing.T) {
+		l2 := *l
+		l2.Name, l2.Capacity, l2.Sandbox = "Renamed", 20, true
+		must(t, update(t, s, func(tx park.Tx) error {
+			if err := tx.UpdateLot(ctx, &l2); err != nil {
+				return err
+			}
+			if err := tx.AddOccupied(ctx, l.Code, 3); err != nil {
+				return err
+			}
+			return tx.AddOccupied(ctx, l.Code, -5) // never below zero
+		}))
+		var got *park.Lot
+		must(t, s.View(ctx, func(tx park.Tx) (err error) { got, err = tx.GetLot(ctx, l.Code); return }))
+		if got.Name != "Renamed" || got.Capacity != 20 || !got.Sandbox || got.Occupied != 0 {
+			t.Fatalf("got %+v", got)
+		}
+	})
+	t.Run("List", func(t *testing.T) {
+		seedLot(t, s, "000000001")
+		var ls []*park.Lot
+		must(t, s.View(ctx, func(tx park.Tx) (err error) { ls, err = tx.ListLots(ctx); return }))
+		if len(ls) != 2 || ls[0].Code != "000000001" || ls[1].Code != l.Code {
+			t.Fatalf("got %d lots, want 2 ordered by code", len(ls))
+		}
+	})
+}
+
+func testLanes(t *testing.T, s park.Store) {
+	ctx := context.Background()
+	seedLot(t, s, "L1")
+	lane := &park.Lane{LotCode: "L1", ID: "in-1", Direction: park.DirectionIn, CreatedAt: base}
+	must(t, update(t, s, func(tx park.Tx) error { return tx.CreateLane(ctx, lane) }))
+	wantCode(t, update(t, s, func(tx park.Tx) error { return tx.CreateLane(ctx, lane) }), park.EConflict)
+	var got *park.Lane
+	must(t, s.View(ctx, func(tx park.Tx) (err error) { got, err = tx.GetLane(ctx, "L1", "in-1"); return }))
+	if got.Direction != park.DirectionIn {
+		t.Fatalf("direction %q", got.Direction)
+	}
+	wantCode(t, s.View(ctx, func(tx park.Tx) error { _, err := tx.GetLane(ctx, "L1", "out-9"); return err }), park.ENotFound)
+	wantCode(t, update(t, s, func(tx park.Tx) error {
+		return tx.CreateLane(ctx, &park.Lane{LotCode: "missing", ID: "x", Direction: park.DirectionIn, CreatedAt: base})
+	}), park.ENotFound)
+}
+
+func testEvents(t *testing.T, s park.Store) {
+	ctx := context.Background()
+	seedLot(t, s, "L1")
+	e := &park.Event{ID: "cam-1", LotCode: "L1", Type: park.EventEntry, Plate: "京A12345", Lane: "in-1", At: base,
+		ImageURL: "http://cam/1.jpg", PlateColor: "blue", ReceivedAt: base,
+		Decision: park.Decision{Decision: park.DecisionOpen, Reason: park.ReasonVisitor, StayID: "s1", Locator: "1234567890", Currency: "CNY"}}
+	must(t, update(t, s, func(tx park.Tx) error { return tx.InsertEvent(ctx, e) }))
+	wantCode(t, update(t, s, func(tx park.Tx) error { return tx.InsertEvent(ctx, e) }), park.EConflict)
+	var got *park.Event
+	must(t, s.View(ctx, func(tx park.Tx) (err error) { got, err = tx.GetEvent(ctx, "L1", "cam-1"); return }))
+	if got.Decision != e.Decision || got.Plate != e.Plate || got.ImageURL != e.ImageURL || !got.At.Equal(e.At) {
+		t.Fatalf("got %+v, want %+v", got, e)
+	}
+	// The same camera id in another lot is another event.
+	seedLot(t, s, "L2")
+	e2 := *e
+	e2.LotCode = "L2"
+	must(t, update(t, s, func(tx park.Tx) error { return tx.InsertEvent(ctx, &e2) }))
+
+	a := &park.Anomaly{ID: "a1", LotCode: "L1", Kind: park.AnomalyReentry, Plate: "京A12345", EventID: "cam-1", At: base, Detail: "x"}
+	must(t, update(t, s, func(tx park.Tx) error { return tx.InsertAnomaly(ctx, a) }))
+	var as []*park.Anomaly
+	must(t, s.View(ctx, func(tx park.Tx) (err error) { as, err = tx.ListAnomalies(ctx, "L1", 10); return }))
+	if len(as) != 1 || *as[0] != *a {
+		t.Fatalf("anomalies %+v", as)
+	}
+}
+
+func testStays(t *testing.T, s park.Store) {
+	ctx := context.Background()
+	seedLot(t, s, "L1")
+	st := newStay("L1", "s1", "京A12345", "1000000001")
+	must(t, update(t, s, func(tx park.Tx) error { return tx.InsertStay(ctx, st) }))
+	t.Run("LocatorTaken", func(t *testing.T) {
+		wantCode(t, update(t, s, func(tx park.Tx) error {
+			return tx.InsertStay(ctx, newStay("L1", "s2", "京B12345", "1000000001"))
+		}), park.EConflict)
+	})
+	t.Run("Lookups", func(t *testing.T) {
+		must(t, s.View(ctx, func(tx park.Tx) error {
+			for _, get := range []func() (*park.Stay, error){
+				func() (*park.Stay, error) { return tx.GetStay(ctx, "s1") },
+				func() (*park.Stay, error) { return tx.GetStayByLocator(ctx, "L1", "1000000001") },
+				func() (*park.Stay, error) { return tx.FindInside(ctx, "L1", "京A12345") },
+			} {
+				got, err := get()
+				if err != nil {
+					return err
+				}
+				if got.ID != "s1" || got.ExitAt != nil || got.PaidUntil != nil || !got.EntryAt.Equal(st.EntryAt) {
+					return fmt.Errorf("got %+v", got)
+				}
+			}
+			return nil
+		}))
+		wantCode(t, s.View(ctx, func(tx park.Tx) error { _, err := tx.GetStay(ctx, "zz"); return err }), park.ENotFound)
+		wantCode(t, s.View(ctx, func(tx park.Tx) error { _, err := tx.GetStayByLocator(ctx, "L1", "9"); return err }), park.ENotFound)
+		wantCode(t, s.View(ctx, func(tx park.Tx) error { _, err := tx.FindInside(ctx, "L1", "京C1"); return err }), park.ENotFound)
+	})
+	t.Run("Close", func(t *testing.T) {
+		exit, paid := base.Add(2*time.Hour), base.Add(90*time.Minute)
+		st.State, st.ExitAt, st.ExitLane, st.Total, st.Paid, st.Discount, st.PaidUntil = park.StayOut, &exit, "out-1", 900, 800, 100, &paid
+		must(t, update(t, s, func(tx park.Tx) error { return tx.UpdateStay(ctx, st) }))
+		var got *park.Stay
+		must(t, s.View(ctx, func(tx park.Tx) (err error) { got, err = tx.GetStay(ctx, "s1"); return }))
+		if got.State != park.StayOut || !got.ExitAt.Equal(exit) || !got.PaidUntil.Equal(paid) || got.Total != 900 ||
+			got.Paid != 800 || got.Discount != 100 || got.ExitLane != "out-1" {
+			t.Fatalf("got %+v", got)
+		}
+		wantCode(t, s.View(ctx, func(tx park.Tx) error { _, err := tx.FindInside(ctx, "L1", "京A12345"); return err }), park.ENotFound)
+		wantCode(t, update(t, s, func(tx park.Tx) error { return tx.UpdateStay(ctx, newStay("L1", "zz", "k", "1")) }), park.ENotFound)
+	})
+}
+
+// testOneStayInside: the store itself refuses a second open stay of a
+// plate in one lot, so two nodes racing on one camera event cannot both win.
+func testOneStayInside(t *testing.T, s park.Store) {
+	ctx := context.Background()
+	seedLot(t, s, "L1")
+	seedLot(t, s, "L2")
+	must(t, update(t, s, func(tx park.Tx) error { return tx.InsertStay(ctx, newStay("L1", "s1", "K1", "1000000001")) }))
+	wantCode(t, update(t, s, func(tx park.Tx) error { return tx.InsertStay(ctx, newStay("L1", "s2", "K1", "1000000002")) }), park.EConflict)
+	must(t, update(t, s, func(tx park.Tx) error { return tx.InsertStay(ctx, newStay("L2", "s3", "K1", "1000000001")) }))
+	closed := newStay("L1", "s4", "K1", "1000000004")
+	closed.State = park.StayOut
+	must(t, update(t, s, func(tx park.Tx) error { return tx.InsertStay(ctx, closed) }))
+}
+
+func testListStays(t *testing.T, s park.Store) {
+	ctx := context.Background()
+	seedLot(t, s, "L1")
+	for i := range 5 {
+		st := newStay("L1", fmt.Sprintf("s%d", i), fmt.Sprintf("K%d", i%2), fmt.Sprintf("100000000%d", i))
+		if i < 3 {
+			st.State = park.StayOut
+		}
+		must(t, update(t, s, func(tx park.Tx) error { return tx.InsertStay(ctx, st) }))
+	}
+	ids := func(f park.StayFilter) []string {
+		var out []string
+		must(t, s.View(ctx, func(tx park.Tx) error {
+			sts, err := tx.ListStays(ctx, f)
+			for _, st := range sts {
+				out = append(out, st.ID)
+			}
+			return err
+		}))
+		return out
+	}
+	check := func(name string, got []string, want ...string) {
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("%s: got %v, want %v", name, got, want)
+		}
+	}
+	check("all", ids(park.StayFilter{LotCode: "L1", Limit: 10}), "s0", "s1", "s2", "s3", "s4")
+	check("page", ids(park.StayFilter{LotCode: "L1", Limit: 2, AfterID: "s1"}), "s2", "s3")
+	check("in", ids(park.StayFilter{LotCode: "L1", State: park.StayIn, Limit: 10}), "s3", "s4")
+	check("plate", ids(park.StayFilter{LotCode: "L1", PlateKey: "K1", Limit: 10}), "s1", "s3")
+	check("plate out", ids(park.StayFilter{LotCode: "L1", PlateKey: "K0", State: park.StayOut, Limit: 10}), "s0", "s2")
+	check("other lot", ids(park.StayFilter{LotCode: "L9", Limit: 10}))
+}
+
+func testQuotesAndPayments(t *testing.T, s park.Store) {
+	ctx := context.Background()
+	seedLot(t, s, "L1")
+	must(t, update(t, s, func(tx park.Tx) error { return tx.InsertStay(ctx, newStay("L1", "s1", "K1", "1000000001")) }))
+	q := &park.Quote{ID: "q1", StayID: "s1", LotCode: "L1", AmountDue: 700, Total: 700, Currency: "CNY",
+		ComputedAt: base, ExpiresAt: base.Add(5 * time.Minute),
+		Lines: []park.Line{{From: base, To: base.Add(time.Hour), Label: "first hour", Amount: 500}, {From: base.Add(time.Hour), To: base.Add(90 * time.Minute), Label: "30 min", Amount: 200}}}
+	must(t, update(t, s, func(tx park.Tx) error { return tx.InsertQuote(ctx, q) }))
+	var gotQ *park.Quote
+	must(t, s.View(ctx, func(tx park.Tx) (err error) { gotQ, err = tx.GetQuote(ctx, "q1"); return }))
+	if gotQ.AmountDue != 700 || len(gotQ.Lines) != 2 || gotQ.Lines[1].Amount != 200 || !gotQ.Lines[1].To.Equal(q.Lines[1].To) || !gotQ.ExpiresAt.Equal(q.ExpiresAt) {
+		t.Fatalf("quote %+v", gotQ)
+	}
+	wantCode(t, update(t, s, func(tx park.Tx) error { return tx.InsertQuote(ctx, &park.Quote{ID: "q2", StayID: "nope", Lines: []park.Line{}}) }), park.ENotFound)
+
+	p := &park.Payment{ID: "p1", QuoteID: "q1", StayID: "s1", LotCode: "L1", Amount: 700, Currency: "CNY", Method: "cash",
+		Payer: "app", Reference: "ref-1", IdempotencyKey: "key-1", PaidAt: base, PaidUntil: base.Add(15 * time.Minute)}
+	must(t, update(t, s, func(tx park.Tx) error { return tx.InsertPayment(ctx, p) }))
+	must(t, s.View(ctx, func(tx park.Tx) error {
+		for _, get := range []func() (*park.Payment, error){
+			func() (*park.Payment, error) { return tx.GetPayment(ctx, "p1") },
+			func() (*park.Payment, error) { return tx.GetPaymentByQuote(ctx, "q1") },
+			func() (*park.Payment, error) { return tx.GetPaymentByKey(ctx, "key-1") },
+			func() (*park.Payment, error) { return tx.GetPaymentByReference(ctx, "app", "ref-1") },
+		} {
+			got, err := get()
+			if err != nil {
+				return err
+			}
+			if *got != *p {
+				return fmt.Errorf("got %+v, want %+v", got, p)
+			}
+		}
+		return nil
+	}))
+	must(t, update(t, s, func(tx park.Tx) error { return tx.InsertQuote(ctx, &park.Quote{ID: "q2", StayID: "s1", Lines: []park.Line{}}) }))
+	for name, dup := range map[string]park.Payment{
+		"same quote":     {ID: "p2", QuoteID: "q1", StayID: "s1"},
+		"same key":       {ID: "p3", QuoteID: "q2", StayID: "s1", IdempotencyKey: "key-1"},
+		"same reference": {ID: "p4", QuoteID: "q2", StayID: "s1", Payer: "app", Reference: "ref-1"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			wantCode(t, update(t, s, func(tx park.Tx) error { return tx.InsertPayment(ctx, &dup) }), park.EConflict)
+		})
+	}
+	// Empty keys and references never collide with each other.
+	must(t, update(t, s, func(tx park.Tx) error {
+		return tx.InsertPayment(ctx, &park.Payment{ID: "p5", QuoteID: "q2", StayID: "s1", Payer: "app"})
+	}))
+	wantCode(t, s.View(ctx, func(tx park.Tx) error { _, err := tx.GetPaymentByKey(ctx, ""); return err }), park.ENotFound)
+	wantCode(t, s.View(ctx, func(tx park.Tx) error { _, err := tx.GetPaymentByReference(ctx, "app", ""); return err }), park.ENotFound)
+}
+
+func testPasses(t *testing.T, s park.Store) {
+	ctx := context.Background()
+	seedLot(t, s, "L1")
+	p := &park.Pass{ID: "p1", LotCode: "L1", HolderName: "张伟", Mobile: "18679681247", UserCode: "U1",
+		Plates: []string{"京A12345", "京AD12345"}, PlateKeys: []string{"京A12345", "京AD12345"}, Spaces: 1,
+		ValidFrom: base, ValidTo: base.AddDate(0, 1, 0), Plan: "m", CreatedAt: base, UpdatedAt: base}
+	must(t, update(t, s, func(tx park.Tx) error { return tx.CreatePass(ctx, p) }))
+	get := func(id string) (*park.Pass, error) {
+		var got *park.Pass
+		err := s.View(ctx, func(tx park.Tx) (err error) { got, err = tx.GetPass(ctx, id); return })
+		return got, err
+	}
+	got, err := get("p1")
+	must(t, err)
+	if fmt.Sprint(got.Plates) != fmt.Sprint(p.Plates) || got.Spaces != 1 || got.Mobile != p.Mobile || !got.ValidTo.Equal(p.ValidTo) {
+		t.Fatalf("got %+v", got)
+	}
+	var byPlate *park.Pass
+	must(t, s.View(ctx, func(tx park.Tx) (err error) { byPlate, err = tx.FindPassByPlate(ctx, "L1", "京AD12345"); return }))
+	if byPlate.ID != "p1" {
+		t.Fatalf("by plate: %s", byPlate.ID)
+	}
+	t.Run("PlateHeldByAnotherPass", func(t *testing.T) {
+		p2 := *p
+		p2.ID, p2.Plates, p2.PlateKeys = "p2", []string{"京A12345"}, []string{"京A12345"}
+		wantCode(t, update(t, s, func(tx park.Tx) error { return tx.CreatePass(ctx, &p2) }), park.EConflict)
+		if _, err := get("p2"); !park.IsCode(err, park.ENotFound) {
+			t.Fatalf("a refused pass was half stored: %v", err)
+		}
+	})
+	t.Run("UpdateReplacesPlates", func(t *testing.T) {
+		p.Plates, p.PlateKeys, p.HolderName = []string{"京B54321"}, []string{"京B54321"}, "李娜"
+		must(t, update(t, s, func(tx park.Tx) error { return tx.UpdatePass(ctx, p) }))
+		got, err := get("p1")
+		must(t, err)
+		if fmt.Sprint(got.Plates) != "[京B54321]" || got.HolderName != "李娜" {
+			t.Fatalf("got %+v", got)
+		}
+		wantCode(t, s.View(ctx, func(tx park.Tx) error { _, err := tx.FindPassByPlate(ctx, "L1", "京A12345"); return err }), park.ENotFound)
+	})
+	t.Run("CountInside", func(t *testing.T) {
+		st := newStay("L1", "s1", "京B54321", "1000000001")
+		st.PassID = "p1"
+		must(t, update(t, s, func(tx park.Tx) error { return tx.InsertStay(ctx, st) }))
+		var n int
+		must(t, s.View(ctx, func(tx park.Tx) (err error) { n, err = tx.CountInsideForPass(ctx, "p1"); return }))
+		if n != 1 {
+			t.Fatalf("inside %d", n)
+		}
+	})
+	t.Run("List", func(t *testing.T) {
+		var ps []*park.Pass
+		must(t, s.View(ctx, func(tx park.Tx) (err error) { ps, err = tx.ListPasses(ctx, "L1"); return }))
+		if len(ps) != 1 || ps[0].ID != "p1" || len(ps[0].Plates) != 1 {
+			t.Fatalf("list %+v", ps)
+		}
+	})
+	t.Run("Delete", func(t *testing.T) {
+		must(t, update(t, s, func(tx park.Tx) error { return tx.DeletePass(ctx, "p1") }))
+		wantCode(t, s.View(ctx, func(tx park.Tx) error { _, err := tx.FindPassByPlate(ctx, "L1", "京B54321"); return err }), park.ENotFound)
+		wantCode(t, update(t, s, func(tx park.Tx) error { return tx.DeletePass(ctx, "p1") }), park.ENotFound)
+		wantCode(t, update(t, s, func(tx park.Tx) error { return tx.UpdatePass(ctx, p) }), park.ENotFound)
+	})
+}
+
+func testWhitelist(t *testing.T, s park.Store) {
+	ctx := context.Background()
+	seedLot(t, s, "L1")
+	w := &park.WhitelistEntry{ID: "w1", LotCode: "L1", Plate: "沪B88888", PlateKey: "沪B88888", Kind: park.AccessAllow,
+		ValidFrom: base, ValidTo: base.AddDate(1, 0, 0), Reason: "staff", CreatedAt: base, UpdatedAt: base}
+	must(t, update(t, s, func(tx park.Tx) error { return tx.CreateWhitelist(ctx, w) }))
+	dup := *w
+	dup.ID = "w2"
+	wantCode(t, update(t, s, func(tx park.Tx) error { return tx.CreateWhitelist(ctx, &dup) }), park.EConflict)
+	var got *park.WhitelistEntry
+	must(t, s.View(ctx, func(tx park.Tx) (err error) { got, err = tx.FindWhitelist(ctx, "L1", "沪B88888"); return }))
+	if *got != *w {
+		t.Fatalf("got %+v, want %+v", got, w)
+	}
+	w.Kind, w.Reason = park.AccessDeny, "blacklisted"
+	must(t, update(t, s, func(tx park.Tx) error { return tx.UpdateWhitelist(ctx, w) }))
+	must(t, s.View(ctx, func(tx park.Tx) (err error) { got, err = tx.GetWhitelist(ctx, "w1"); return }))
+	if got.Kind != park.AccessDeny || got.Reason != "blacklisted" {
+		t.Fatalf("got %+v", got)
+	}
+	var all []*park.WhitelistEntry
+	must(t, s.View(ctx, func(tx park.Tx) (err error) { all, err = tx.ListWhitelist(ctx, "L1"); return }))
+	if len(all) != 1 {
+		t.Fatalf("list %d", len(all))
+	}
+	must(t, update(t, s, func(tx park.Tx) error { return tx.DeleteWhitelist(ctx, "w1") }))
+	wantCode(t, update(t, s, func(tx park.Tx) error { return tx.DeleteWhitelist(ctx, "w1") }), park.ENotFound)
+	wantCode(t, s.View(ctx, func(tx park.Tx) error { _, err := tx.FindWhitelist(ctx, "L1", "沪B88888"); return err }), park.ENotFound)
+}
+
+func testRollback(t *testing.T, s park.Store) {
+	ctx := context.Background()
+	boom := errors.New("boom")
+	err := update(t, s, func(tx park.Tx) error {
+		if err := tx.CreateLot(ctx, newLot("L1")); err != nil {
+			return err
+		}
+		return boom
+	})
+	if !errors.Is(err, boom) {
+		t.Fatalf("Update returned %v, want the function's error", err)
+	}
+	wantCode(t, s.View(ctx, func(tx park.Tx) error { _, err := tx.GetLot(ctx, "L1"); return err }), park.ENotFound)
+}
+
+// testSerialisedUpdates: read-modify-write transactions from many
+// goroutines lose no update.
+func testSerialisedUpdates(t *testing.T, s park.Store) {
+	ctx := context.Background()
+	seedLot(t, s, "L1")
+	const n = 20
+	var wg sync.WaitGroup
+	errs := make(chan error, n)
+	for range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs <- s.Update(ctx, func(tx park.Tx) error {
+				l, err := tx.GetLot(ctx, "L1")
+				if err != nil {
+					return err
+				}
+				l.Capacity++
+				return tx.UpdateLot(ctx, l)
+			})
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		must(t, err)
+	}
+	var l *park.Lot
+	must(t, s.View(ctx, func(tx park.Tx) (err error) { l, err = tx.GetLot(ctx, "L1"); return }))
+	if l.Capacity != 10+n {
+		t.Fatalf("capacity %d, want %d: an update was lost", l.Capacity, 10+n)
+	}
+}
+
+func testTimePrecision(t *testing.T, s park.Store) {
+	ctx := context.Background()
+	l := newLot("L1")
+	l.CreatedAt = time.Date(2026, 3, 8, 2, 30, 0, 999999000, time.FixedZone("x", -5*3600))
+	must(t, update(t, s, func(tx park.Tx) error { return tx.CreateLot(ctx, l) }))
+	var got *park.Lot
+	must(t, s.View(ctx, func(tx park.Tx) (err error) { got, err = tx.GetLot(ctx, "L1"); return }))
+	if !got.CreatedAt.Equal(l.CreatedAt) || got.CreatedAt.Location() != time.UTC {
+		t.Fatalf("got %v, want %v in UTC", got.CreatedAt, l.CreatedAt)
+	}
+}

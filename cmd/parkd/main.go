@@ -1,0 +1,95 @@
+// Command parkd is the self-hostable cloud behind parking lots.
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"runtime/debug"
+	"syscall"
+
+	"parkd/internal/app"
+	"parkd/internal/config"
+)
+
+// version is set at build time with -ldflags "-X main.version=..."; it
+// falls back to the module's build information.
+var version = ""
+
+const usage = `usage: parkd <command> [flags]
+
+commands:
+  serve     run the server (parkd serve --help for flags)
+  migrate   apply database migrations and exit
+  version   print the version
+`
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Getenv, os.Stdout, os.Stderr))
+}
+
+func run(args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	switch args[0] {
+	case "version":
+		fmt.Fprintln(stdout, "parkd", versionString())
+		return 0
+	case "serve", "migrate":
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	default:
+		fmt.Fprintf(stderr, "parkd: unknown command %q\n\n%s", args[0], usage)
+		return 2
+	}
+	cfg, err := config.Parse("parkd "+args[0], args[1:], getenv, stderr)
+	if err != nil {
+		fmt.Fprintln(stderr, "parkd:", err)
+		return 2
+	}
+	log := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	switch args[0] {
+	case "migrate":
+		s, err := app.OpenStore(ctx, cfg)
+		if err == nil {
+			err = s.Close()
+		}
+		if err != nil {
+			fmt.Fprintln(stderr, "parkd migrate:", err)
+			return 1
+		}
+		fmt.Fprintln(stdout, "parkd: database is up to date")
+		return 0
+	default:
+		if err := app.Serve(ctx, cfg, log, nil); err != nil {
+			log.Error("parkd stopped", "err", err)
+			return 1
+		}
+		return 0
+	}
+}
+
+func versionString() string {
+	if version != "" {
+		return version
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		for _, s := range bi.Settings {
+			if s.Key == "vcs.revision" && len(s.Value) >= 12 {
+				return "dev-" + s.Value[:12]
+			}
+		}
+		if bi.Main.Version != "" {
+			return bi.Main.Version
+		}
+	}
+	return "dev"
+}

@@ -1,0 +1,96 @@
+// Package app wires a parkd process together: store, core, HTTP server.
+// cmd/parkd only parses the command line and calls it.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"parkd/internal/config"
+	"parkd/internal/demo"
+	"parkd/internal/httpapi"
+	"parkd/internal/metrics"
+	"parkd/internal/park"
+	"parkd/internal/service"
+	"parkd/internal/store/sqlite"
+)
+
+// OpenStore opens the database the configuration names and migrates it.
+func OpenStore(ctx context.Context, c *config.Config) (park.Store, error) {
+	if c.IsPostgres() {
+		return nil, errors.New("PostgreSQL is not supported by this build yet; use a SQLite file path")
+	}
+	return sqlite.Open(ctx, c.DB, sqlite.Options{Synchronous: c.SQLiteSync})
+}
+
+// Serve runs parkd until ctx is cancelled, then shuts down gracefully:
+// in-flight requests finish, then the database closes.
+func Serve(ctx context.Context, c *config.Config, log *slog.Logger, ready func(addr string)) error {
+	created, err := c.EnsureAdminToken()
+	if err != nil {
+		return err
+	}
+	if created {
+		fmt.Printf("parkd: generated admin token (saved in %s; shown only now):\n\n    %s\n\n", c.TokenFile(), c.AdminToken)
+	}
+	store, err := OpenStore(ctx, c)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err := store.Close(); err != nil {
+			log.Error("closing database", "err", err)
+		}
+	}()
+	m := metrics.New()
+	svc := service.New(service.Config{Store: store, Log: log, Metrics: m})
+	if c.Demo {
+		if err := demo.Load(ctx, svc, time.Now()); err != nil {
+			return fmt.Errorf("demo: %w", err)
+		}
+		log.Info("demo data loaded", "lot", demo.LotCode)
+	}
+	h := httpapi.New(httpapi.Config{Service: svc, Log: log, Metrics: m, AdminToken: c.AdminToken})
+	srv := &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	ln, err := net.Listen("tcp", c.Addr)
+	if err != nil {
+		return err
+	}
+	log.Info("parkd listening", "addr", ln.Addr().String(), "db", describeDB(c))
+	if ready != nil {
+		ready(ln.Addr().String())
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down: finishing in-flight requests")
+	sctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	return nil
+}
+
+func describeDB(c *config.Config) string {
+	if c.IsPostgres() {
+		return "postgres"
+	}
+	return c.DB
+}

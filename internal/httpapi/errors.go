@@ -1,0 +1,146 @@
+package httpapi
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+
+	"parkd/internal/park"
+)
+
+// statusOf is the one table from domain error codes to HTTP statuses.
+var statusOf = map[park.Code]int{
+	park.EInvalid:        http.StatusBadRequest,
+	park.ENotFound:       http.StatusNotFound,
+	park.EConflict:       http.StatusConflict,
+	park.EUnauthorized:   http.StatusUnauthorized,
+	park.EQuoteExpired:   http.StatusGone,
+	park.EQuotePaid:      http.StatusConflict,
+	park.EAmountMismatch: http.StatusUnprocessableEntity,
+	park.EStaySettled:    http.StatusConflict,
+	park.EStayClosed:     http.StatusConflict,
+	park.EIdempotencyKey: http.StatusUnprocessableEntity,
+	park.EUnavailable:    http.StatusServiceUnavailable,
+	park.EInternal:       http.StatusInternalServerError,
+}
+
+// problem is an RFC 9457 problem document with parkd's stable code.
+type problem struct {
+	Type     string `json:"type"`
+	Title    string `json:"title"`
+	Status   int    `json:"status"`
+	Code     string `json:"code"`
+	Detail   string `json:"detail,omitempty"`
+	Field    string `json:"field,omitempty"`
+	Instance string `json:"instance,omitempty"`
+}
+
+// writeError renders err as problem+json. Only internal errors are logged
+// with detail, and their detail is never shown to the caller.
+func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	code := park.ErrorCode(err)
+	status, ok := statusOf[code]
+	if !ok {
+		status = http.StatusInternalServerError
+	}
+	p := problem{
+		Type:     "https://parkd.dev/problems/" + string(code),
+		Title:    http.StatusText(status),
+		Status:   status,
+		Code:     string(code),
+		Instance: r.URL.Path,
+	}
+	var pe *park.Error
+	if errors.As(err, &pe) && code != park.EInternal {
+		p.Detail, p.Field = pe.Error(), pe.Field
+	}
+	if code == park.EInternal {
+		s.log.Error("internal error", "method", r.Method, "path", r.URL.Path, "err", err)
+		p.Detail = "internal error; it has been logged"
+	}
+	if code == park.EUnavailable {
+		s.log.Warn("database unavailable", "path", r.URL.Path, "err", err)
+		w.Header().Set("Retry-After", "1")
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(p)
+}
+
+// MaxBody bounds every request body.
+const MaxBody = 1 << 20
+
+// decode reads one strict JSON object: unknown fields, trailing data and
+// wrong types are refused with the field named.
+func decode(r *http.Request, v any) error {
+	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, "application/json") {
+		return park.Invalid("Content-Type", "must be application/json")
+	}
+	dec := json.NewDecoder(r.Body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return jsonError(err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return park.Invalid("body", "must hold exactly one JSON object")
+	}
+	return nil
+}
+
+// jsonError explains a decoding failure in terms of the request's fields.
+func jsonError(err error) error {
+	var (
+		syn *json.SyntaxError
+		typ *json.UnmarshalTypeError
+		mbe *http.MaxBytesError
+	)
+	switch {
+	case errors.As(err, &mbe):
+		return park.Invalid("body", "is larger than %d bytes", mbe.Limit)
+	case errors.Is(err, io.EOF):
+		return park.Invalid("body", "is empty; a JSON object is required")
+	case errors.As(err, &syn):
+		return park.Invalid("body", "malformed JSON at byte %d", syn.Offset)
+	case errors.As(err, &typ):
+		field := typ.Field
+		if field == "" {
+			field = "body"
+		}
+		return park.Invalid(field, "must be %s, not %s", jsonType(typ.Type.String()), typ.Value)
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+		return park.Invalid(name, "unknown field")
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return park.Invalid("body", "truncated JSON")
+	}
+	var pe *park.Error
+	if errors.As(err, &pe) {
+		return err
+	}
+	return park.Invalid("body", "%v", strings.TrimPrefix(err.Error(), "json: "))
+}
+
+func jsonType(goType string) string {
+	switch {
+	case strings.HasPrefix(goType, "int"), strings.HasPrefix(goType, "uint"):
+		return "an integer"
+	case goType == "string":
+		return "a string"
+	case goType == "bool":
+		return "true or false"
+	case strings.HasPrefix(goType, "[]"):
+		return "an array"
+	case goType == "time.Time":
+		return "an RFC 3339 time"
+	}
+	return fmt.Sprintf("a %s", goType)
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}

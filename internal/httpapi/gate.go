@@ -1,0 +1,100 @@
+package httpapi
+
+import (
+	"net/http"
+
+	"parkd/internal/park"
+	"parkd/internal/service"
+)
+
+type eventInput struct {
+	ID           string `json:"id"`
+	Type         string `json:"type"`
+	Plate        string `json:"plate"`
+	Lane         string `json:"lane"`
+	At           string `json:"at"`
+	ImageURL     string `json:"image_url"`
+	PlateColor   string `json:"plate_color"`
+	VehicleClass string `json:"vehicle_class"`
+}
+
+func (s *Server) postEvent(w http.ResponseWriter, r *http.Request) error {
+	var in eventInput
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	at, err := parseTime("at", in.At)
+	if err != nil {
+		return err
+	}
+	dec, err := s.svc.HandleEvent(r.Context(), service.EventInput{
+		LotCode: r.PathValue("code"), ID: in.ID, Type: in.Type, Plate: in.Plate, Lane: in.Lane, At: at,
+		ImageURL: in.ImageURL, PlateColor: in.PlateColor, VehicleClass: in.VehicleClass,
+	})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, dec)
+	return nil
+}
+
+type stayView struct {
+	ID           string  `json:"id"`
+	LotCode      string  `json:"lot_code"`
+	Plate        string  `json:"plate"`
+	VehicleClass string  `json:"vehicle_class"`
+	Locator      string  `json:"locator"`
+	State        string  `json:"state"`
+	EntryAt      string  `json:"entry_at"`
+	EntryLane    string  `json:"entry_lane"`
+	ExitAt       *string `json:"exit_at"`
+	ExitLane     string  `json:"exit_lane,omitempty"`
+	PassID       string  `json:"pass_id,omitempty"`
+	AmountTotal  int64   `json:"amount_total"`
+	AmountPaid   int64   `json:"amount_paid"`
+	Discount     int64   `json:"amount_discount"`
+	PaidUntil    *string `json:"paid_until"`
+	Anomaly      string  `json:"anomaly,omitempty"`
+}
+
+func viewStay(st *park.Stay) stayView {
+	return stayView{
+		ID: st.ID, LotCode: st.LotCode, Plate: st.Plate, VehicleClass: st.VehicleClass, Locator: st.Locator,
+		State: st.State, EntryAt: fmtTime(st.EntryAt), EntryLane: st.EntryLane, ExitAt: fmtTimePtr(st.ExitAt),
+		ExitLane: st.ExitLane, PassID: st.PassID, AmountTotal: st.Total, AmountPaid: st.Paid,
+		Discount: st.Discount, PaidUntil: fmtTimePtr(st.PaidUntil), Anomaly: st.Anomaly,
+	}
+}
+
+func (s *Server) listStays(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	limit, err := queryInt("limit", q.Get("limit"))
+	if err != nil {
+		return err
+	}
+	sts, err := s.svc.ListStays(r.Context(), service.StayQuery{
+		LotCode: r.PathValue("code"), State: q.Get("state"), Plate: q.Get("plate"), Limit: limit, AfterID: q.Get("after"),
+	})
+	if err != nil {
+		return err
+	}
+	out := make([]stayView, len(sts))
+	for i, st := range sts {
+		out[i] = viewStay(st)
+	}
+	resp := map[string]any{"stays": out}
+	if len(sts) > 0 {
+		resp["next"] = sts[len(sts)-1].ID
+	}
+	writeJSON(w, http.StatusOK, resp)
+	return nil
+}
+
+func (s *Server) getStay(w http.ResponseWriter, r *http.Request) error {
+	st, err := s.svc.GetStay(r.Context(), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, viewStay(st))
+	return nil
+}

@@ -1,0 +1,199 @@
+package httpapi
+
+import (
+	"encoding/json"
+	"net/http"
+
+	"parkd/internal/park"
+)
+
+type lotInput struct {
+	Code             string          `json:"code"`
+	Name             string          `json:"name"`
+	TimeZone         string          `json:"timezone"`
+	Currency         string          `json:"currency"`
+	Capacity         *int            `json:"capacity"`
+	ExitGraceMinutes *int            `json:"exit_grace_minutes"`
+	QuoteTTLSeconds  *int            `json:"quote_ttl_seconds"`
+	Sandbox          bool            `json:"sandbox"`
+	MissedEntry      string          `json:"missed_entry"`
+	Tariff           json.RawMessage `json:"tariff"`
+}
+
+type lotPatch struct {
+	Name             *string         `json:"name"`
+	TimeZone         *string         `json:"timezone"`
+	Currency         *string         `json:"currency"`
+	Capacity         *int            `json:"capacity"`
+	ExitGraceMinutes *int            `json:"exit_grace_minutes"`
+	QuoteTTLSeconds  *int            `json:"quote_ttl_seconds"`
+	Sandbox          *bool           `json:"sandbox"`
+	MissedEntry      *string         `json:"missed_entry"`
+	Tariff           json.RawMessage `json:"tariff"`
+}
+
+type lotView struct {
+	Code             string          `json:"code"`
+	Name             string          `json:"name"`
+	TimeZone         string          `json:"timezone"`
+	Currency         string          `json:"currency"`
+	Capacity         int             `json:"capacity"`
+	ExitGraceMinutes int             `json:"exit_grace_minutes"`
+	QuoteTTLSeconds  int             `json:"quote_ttl_seconds"`
+	Sandbox          bool            `json:"sandbox"`
+	MissedEntry      string          `json:"missed_entry"`
+	Tariff           json.RawMessage `json:"tariff"`
+	TariffVersion    int64           `json:"tariff_version"`
+	Occupancy        park.Occupancy  `json:"occupancy"`
+	CreatedAt        string          `json:"created_at"`
+	UpdatedAt        string          `json:"updated_at"`
+}
+
+func viewLot(l *park.Lot) lotView {
+	t := l.Tariff
+	if len(t) == 0 {
+		t = json.RawMessage("null")
+	}
+	return lotView{
+		Code: l.Code, Name: l.Name, TimeZone: l.TimeZone, Currency: l.Currency, Capacity: l.Capacity,
+		ExitGraceMinutes: l.ExitGraceMinutes, QuoteTTLSeconds: l.QuoteTTLSeconds, Sandbox: l.Sandbox,
+		MissedEntry: l.MissedEntry, Tariff: t, TariffVersion: l.TariffVersion,
+		Occupancy: park.NewOccupancy(l.Capacity, l.Occupied),
+		CreatedAt: fmtTime(l.CreatedAt), UpdatedAt: fmtTime(l.UpdatedAt),
+	}
+}
+
+func (s *Server) createLot(w http.ResponseWriter, r *http.Request) error {
+	var in lotInput
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	if in.Capacity == nil {
+		return park.Invalid("capacity", "is required")
+	}
+	l := &park.Lot{
+		Code: in.Code, Name: in.Name, TimeZone: in.TimeZone, Currency: in.Currency, Capacity: *in.Capacity,
+		Sandbox: in.Sandbox, MissedEntry: in.MissedEntry, Tariff: in.Tariff,
+	}
+	l.ExitGraceMinutes = park.DefaultExitGraceMinutes
+	setIf(&l.ExitGraceMinutes, in.ExitGraceMinutes)
+	if in.QuoteTTLSeconds != nil {
+		if *in.QuoteTTLSeconds == 0 {
+			return park.Invalid("quote_ttl_seconds", "must be between 10 and 86400")
+		}
+		l.QuoteTTLSeconds = *in.QuoteTTLSeconds
+	}
+	out, err := s.svc.CreateLot(r.Context(), l)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Location", "/v1/lots/"+out.Code)
+	writeJSON(w, http.StatusCreated, viewLot(out))
+	return nil
+}
+
+func (s *Server) listLots(w http.ResponseWriter, r *http.Request) error {
+	ls, err := s.svc.ListLots(r.Context())
+	if err != nil {
+		return err
+	}
+	out := make([]lotView, len(ls))
+	for i, l := range ls {
+		out[i] = viewLot(l)
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"lots": out})
+	return nil
+}
+
+func (s *Server) getLot(w http.ResponseWriter, r *http.Request) error {
+	l, err := s.svc.GetLot(r.Context(), r.PathValue("code"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, viewLot(l))
+	return nil
+}
+
+func (s *Server) patchLot(w http.ResponseWriter, r *http.Request) error {
+	var p lotPatch
+	if err := decode(r, &p); err != nil {
+		return err
+	}
+	l, err := s.svc.UpdateLot(r.Context(), r.PathValue("code"), func(l *park.Lot) error {
+		setIf(&l.Name, p.Name)
+		setIf(&l.TimeZone, p.TimeZone)
+		setIf(&l.Currency, p.Currency)
+		setIf(&l.Capacity, p.Capacity)
+		setIf(&l.ExitGraceMinutes, p.ExitGraceMinutes)
+		setIf(&l.QuoteTTLSeconds, p.QuoteTTLSeconds)
+		setIf(&l.Sandbox, p.Sandbox)
+		setIf(&l.MissedEntry, p.MissedEntry)
+		if p.Tariff != nil {
+			l.Tariff = p.Tariff
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, viewLot(l))
+	return nil
+}
+
+func setIf[T any](dst *T, v *T) {
+	if v != nil {
+		*dst = *v
+	}
+}
+
+func (s *Server) getTariff(w http.ResponseWriter, r *http.Request) error {
+	l, err := s.svc.GetLot(r.Context(), r.PathValue("code"))
+	if err != nil {
+		return err
+	}
+	if len(l.Tariff) == 0 {
+		return park.Errorf(park.ENotFound, "lot %q has no tariff (parking there is free)", l.Code)
+	}
+	w.Header().Set("Content-Type", "application/json")
+	_, _ = w.Write(l.Tariff)
+	return nil
+}
+
+func (s *Server) putTariff(w http.ResponseWriter, r *http.Request) error {
+	var doc json.RawMessage
+	if err := decode(r, &doc); err != nil {
+		return err
+	}
+	l, err := s.svc.SetTariff(r.Context(), r.PathValue("code"), doc)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	_, _ = w.Write(l.Tariff)
+	return nil
+}
+
+func (s *Server) occupancy(w http.ResponseWriter, r *http.Request) error {
+	o, err := s.svc.Occupancy(r.Context(), r.PathValue("code"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, o)
+	return nil
+}
+
+func (s *Server) listAnomalies(w http.ResponseWriter, r *http.Request) error {
+	limit, err := queryInt("limit", r.URL.Query().Get("limit"))
+	if err != nil {
+		return err
+	}
+	as, err := s.svc.ListAnomalies(r.Context(), r.PathValue("code"), limit)
+	if err != nil {
+		return err
+	}
+	if as == nil {
+		as = []*park.Anomaly{}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"anomalies": as})
+	return nil
+}

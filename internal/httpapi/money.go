@@ -1,0 +1,93 @@
+package httpapi
+
+import (
+	"net/http"
+
+	"parkd/internal/park"
+)
+
+type lineView struct {
+	From   string `json:"from"`
+	To     string `json:"to"`
+	Label  string `json:"label"`
+	Amount int64  `json:"amount"`
+}
+
+func viewLines(ls []park.Line) []lineView {
+	out := make([]lineView, len(ls))
+	for i, l := range ls {
+		out[i] = lineView{From: fmtTime(l.From), To: fmtTime(l.To), Label: l.Label, Amount: l.Amount}
+	}
+	return out
+}
+
+type quoteView struct {
+	ID          string     `json:"id"`
+	StayID      string     `json:"stay_id"`
+	AmountDue   int64      `json:"amount_due"`
+	AmountTotal int64      `json:"amount_total"`
+	AmountPaid  int64      `json:"amount_paid"`
+	Discount    int64      `json:"amount_discount"`
+	Currency    string     `json:"currency"`
+	ComputedAt  string     `json:"computed_at"`
+	ExpiresAt   string     `json:"expires_at"`
+	Lines       []lineView `json:"lines"`
+}
+
+func (s *Server) createQuote(w http.ResponseWriter, r *http.Request) error {
+	q, err := s.svc.CreateQuote(r.Context(), r.PathValue("id"), "")
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, quoteView{
+		ID: q.ID, StayID: q.StayID, AmountDue: q.AmountDue, AmountTotal: q.Total, AmountPaid: q.PaidBefore,
+		Discount: q.Discount, Currency: q.Currency, ComputedAt: fmtTime(q.ComputedAt),
+		ExpiresAt: fmtTime(q.ExpiresAt), Lines: viewLines(q.Lines),
+	})
+	return nil
+}
+
+type paymentInput struct {
+	QuoteID   string `json:"quote_id"`
+	Amount    *int64 `json:"amount"`
+	Method    string `json:"method"`
+	Reference string `json:"reference"`
+}
+
+type paymentView struct {
+	ID        string `json:"id"`
+	QuoteID   string `json:"quote_id"`
+	StayID    string `json:"stay_id"`
+	Amount    int64  `json:"amount"`
+	Currency  string `json:"currency"`
+	Method    string `json:"method"`
+	Reference string `json:"reference,omitempty"`
+	PaidAt    string `json:"paid_at"`
+	PaidUntil string `json:"paid_until"`
+}
+
+func (s *Server) createPayment(w http.ResponseWriter, r *http.Request) error {
+	var in paymentInput
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	if in.Amount == nil {
+		return park.Invalid("amount", "is required (minor units)")
+	}
+	res, err := s.svc.Pay(r.Context(), park.PaymentRequest{
+		QuoteID: in.QuoteID, Amount: *in.Amount, Method: in.Method, Reference: in.Reference,
+		IdempotencyKey: r.Header.Get("Idempotency-Key"),
+	})
+	if err != nil {
+		return err
+	}
+	p := res.Payment
+	if res.Replay {
+		w.Header().Set("Idempotent-Replayed", "true")
+	}
+	writeJSON(w, http.StatusCreated, paymentView{
+		ID: p.ID, QuoteID: p.QuoteID, StayID: p.StayID, Amount: p.Amount, Currency: p.Currency, Method: p.Method,
+		Reference: p.Reference, PaidAt: fmtTime(p.PaidAt), PaidUntil: fmtTime(p.PaidUntil),
+	})
+	return nil
+}

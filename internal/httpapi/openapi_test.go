@@ -1,0 +1,563 @@
+package httpapi
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"reflect"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"parkd/internal/metrics"
+	"parkd/internal/park"
+)
+
+// These mirror the bodies that handlers build as maps, key for key.
+type (
+	docLotList struct {
+		Lots []lotView `json:"lots"`
+	}
+	docAnomalyList struct {
+		Anomalies []park.Anomaly `json:"anomalies"`
+	}
+	docPassList struct {
+		Passes []passView `json:"passes"`
+	}
+	docWhitelistList struct {
+		Whitelist []whitelistView `json:"whitelist"`
+	}
+	docStayPage struct {
+		Stays []stayView `json:"stays"`
+		Next  string     `json:"next,omitempty"`
+	}
+	docPreview struct {
+		Amount   int64      `json:"amount"`
+		Currency string     `json:"currency"`
+		Lines    []lineView `json:"lines"`
+	}
+	docHealth struct {
+		Status string `json:"status"`
+	}
+)
+
+// opBody names the Go types behind one operation's JSON bodies. A
+// json.RawMessage stands for a tariff document, which the API passes
+// through to the tariff engine.
+type opBody struct {
+	in     any // request body; nil when the operation reads none
+	status int // the one success status
+	out    any // success body; nil when there is none or it is not JSON of ours
+}
+
+var tariffDoc = json.RawMessage(nil)
+
+// bodies lists every operation, served and documented. A new route needs a
+// line here, which is what makes its documentation checked.
+var bodies = map[string]opBody{
+	"GET /healthz":         {status: 200, out: docHealth{}},
+	"GET /metrics":         {status: 200},
+	"GET /v1/openapi.json": {status: 200},
+
+	"POST /v1/lots":                         {in: lotInput{}, status: 201, out: lotView{}},
+	"GET /v1/lots":                          {status: 200, out: docLotList{}},
+	"GET /v1/lots/{code}":                   {status: 200, out: lotView{}},
+	"PATCH /v1/lots/{code}":                 {in: lotPatch{}, status: 200, out: lotView{}},
+	"GET /v1/lots/{code}/tariff":            {status: 200, out: tariffDoc},
+	"PUT /v1/lots/{code}/tariff":            {in: tariffDoc, status: 200, out: tariffDoc},
+	"GET /v1/lots/{code}/occupancy":         {status: 200, out: park.Occupancy{}},
+	"GET /v1/lots/{code}/anomalies":         {status: 200, out: docAnomalyList{}},
+	"POST /v1/lots/{code}/events":           {in: eventInput{}, status: 200, out: park.Decision{}},
+	"GET /v1/lots/{code}/stays":             {status: 200, out: docStayPage{}},
+	"GET /v1/stays/{id}":                    {status: 200, out: stayView{}},
+	"POST /v1/stays/{id}/quotes":            {status: 201, out: quoteView{}},
+	"POST /v1/payments":                     {in: paymentInput{}, status: 201, out: paymentView{}},
+	"POST /v1/lots/{code}/passes":           {in: passInput{}, status: 201, out: passView{}},
+	"GET /v1/lots/{code}/passes":            {status: 200, out: docPassList{}},
+	"GET /v1/lots/{code}/passes/{id}":       {status: 200, out: passView{}},
+	"PATCH /v1/lots/{code}/passes/{id}":     {in: passInput{}, status: 200, out: passView{}},
+	"DELETE /v1/lots/{code}/passes/{id}":    {status: 204},
+	"POST /v1/lots/{code}/whitelist":        {in: whitelistInput{}, status: 201, out: whitelistView{}},
+	"GET /v1/lots/{code}/whitelist":         {status: 200, out: docWhitelistList{}},
+	"GET /v1/lots/{code}/whitelist/{id}":    {status: 200, out: whitelistView{}},
+	"PATCH /v1/lots/{code}/whitelist/{id}":  {in: whitelistInput{}, status: 200, out: whitelistView{}},
+	"DELETE /v1/lots/{code}/whitelist/{id}": {status: 204},
+	"POST /v1/tariffs/preview":              {in: previewInput{}, status: 200, out: docPreview{}},
+}
+
+// public are the operations served without the admin token.
+var public = []string{"GET /healthz", "GET /metrics", "GET /v1/openapi.json"}
+
+func loadDoc(t *testing.T) map[string]any {
+	t.Helper()
+	var doc map[string]any
+	if err := json.Unmarshal(openAPIDocument, &doc); err != nil {
+		t.Fatalf("openapi.json is not JSON: %v", err)
+	}
+	return doc
+}
+
+// operations returns the document's operations by "METHOD /path".
+func operations(doc map[string]any) map[string]map[string]any {
+	ops := map[string]map[string]any{}
+	paths, _ := doc["paths"].(map[string]any)
+	for path, item := range paths {
+		item, _ := item.(map[string]any)
+		for method, op := range item {
+			switch method {
+			case "get", "put", "post", "delete", "options", "head", "patch", "trace":
+				ops[strings.ToUpper(method)+" "+path], _ = op.(map[string]any)
+			}
+		}
+	}
+	return ops
+}
+
+func servedRoutes() []string {
+	s := New(Config{Metrics: metrics.New(), Log: slog.New(slog.DiscardHandler)})
+	return append(slices.Clone(s.Routes()), public...)
+}
+
+func TestOpenAPIVersion(t *testing.T) {
+	doc := loadDoc(t)
+	if v, _ := doc["openapi"].(string); !strings.HasPrefix(v, "3.1") {
+		t.Fatalf("openapi = %q, want 3.1.x", v)
+	}
+}
+
+func TestServeOpenAPI(t *testing.T) {
+	s := New(Config{Metrics: metrics.New(), Log: slog.New(slog.DiscardHandler), AdminToken: "secret"})
+	rec := httptest.NewRecorder()
+	s.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/v1/openapi.json", nil))
+	if rec.Code != http.StatusOK {
+		t.Fatalf("status %d without a token, want 200", rec.Code)
+	}
+	if ct := rec.Header().Get("Content-Type"); ct != "application/json" {
+		t.Errorf("Content-Type %q", ct)
+	}
+	if !bytes.Equal(rec.Body.Bytes(), openAPIDocument) {
+		t.Error("served body differs from openapi.json")
+	}
+}
+
+// TestOpenAPIRoutes keeps the documented operations and the served routes
+// the same set, and their security as served.
+func TestOpenAPIRoutes(t *testing.T) {
+	doc := loadDoc(t)
+	ops := operations(doc)
+	served := map[string]bool{}
+	for _, r := range servedRoutes() {
+		served[r] = true
+		if ops[r] == nil {
+			t.Errorf("served but not documented: %s", r)
+		}
+		if _, ok := bodies[r]; !ok {
+			t.Errorf("served but not in the bodies table of openapi_test.go: %s", r)
+		}
+	}
+	for _, r := range sortedKeys(ops) {
+		if !served[r] {
+			t.Errorf("documented but not served: %s", r)
+		}
+	}
+	for r := range bodies {
+		if !served[r] {
+			t.Errorf("in the bodies table but not served: %s", r)
+		}
+	}
+
+	global, _ := doc["security"].([]any)
+	if len(global) != 1 || global[0].(map[string]any)["bearerAuth"] == nil {
+		t.Errorf("document security = %v, want bearerAuth", doc["security"])
+	}
+	for _, r := range sortedKeys(ops) {
+		op := ops[r]
+		sec, overrides := op["security"].([]any)
+		isPublic := slices.Contains(public, r)
+		switch {
+		case isPublic && (!overrides || len(sec) != 0):
+			t.Errorf("%s is served without a token; document it with security: []", r)
+		case !isPublic && overrides && len(sec) == 0:
+			t.Errorf("%s needs the admin token but is documented without security", r)
+		case !isPublic && !hasResponse(op, 401):
+			t.Errorf("%s needs the admin token but documents no 401", r)
+		}
+	}
+}
+
+// TestOpenAPIPathParameters checks that every {name} in a path is declared
+// as a required path parameter, and nothing else is.
+func TestOpenAPIPathParameters(t *testing.T) {
+	doc := loadDoc(t)
+	for _, r := range sortedKeys(operations(doc)) {
+		op := operations(doc)[r]
+		path := strings.SplitN(r, " ", 2)[1]
+		var want []string
+		for _, seg := range strings.Split(path, "/") {
+			if strings.HasPrefix(seg, "{") {
+				want = append(want, strings.Trim(seg, "{}"))
+			}
+		}
+		var got []string
+		params, _ := op["parameters"].([]any)
+		for _, p := range params {
+			p := resolve(t, doc, p)
+			if p["in"] == "path" {
+				got = append(got, p["name"].(string))
+				if p["required"] != true {
+					t.Errorf("%s: path parameter %v must be required", r, p["name"])
+				}
+			}
+		}
+		sort.Strings(want)
+		sort.Strings(got)
+		if !slices.Equal(got, want) {
+			t.Errorf("%s: path parameters %v, want %v", r, got, want)
+		}
+	}
+}
+
+func TestOpenAPIRefs(t *testing.T) {
+	doc := loadDoc(t)
+	n := 0
+	walk(doc, func(ref string) {
+		n++
+		if _, err := lookup(doc, ref); err != nil {
+			t.Errorf("$ref %q: %v", ref, err)
+		}
+	})
+	if n == 0 {
+		t.Error("no $ref found; the walk is broken")
+	}
+}
+
+// TestOpenAPIBodies checks every documented request and response body
+// against the Go type the handler decodes or encodes: the same JSON names,
+// the same JSON types, all the way down.
+func TestOpenAPIBodies(t *testing.T) {
+	doc := loadDoc(t)
+	ops := operations(doc)
+	errorStatuses := map[int]bool{}
+	for _, st := range statusOf {
+		errorStatuses[st] = true
+	}
+	problemRef := "#/components/schemas/Problem"
+	problemSchema := resolve(t, doc, map[string]any{"$ref": problemRef})
+	checkShape(t, doc, "Problem", problemSchema, reflect.TypeFor[problem](), false)
+
+	for _, r := range sortedKeys(bodies) {
+		want, op := bodies[r], ops[r]
+		if op == nil {
+			continue // reported by TestOpenAPIRoutes
+		}
+		t.Run(r, func(t *testing.T) {
+			rb, hasBody := op["requestBody"]
+			switch {
+			case want.in == nil && hasBody:
+				t.Error("documents a request body; the handler reads none")
+			case want.in != nil && !hasBody:
+				t.Error("documents no request body; the handler reads one")
+			case want.in != nil:
+				body := resolve(t, doc, rb)
+				if body["required"] != true {
+					t.Error("requestBody must be required")
+				}
+				checkShape(t, doc, "request", jsonSchema(t, body, "application/json"), reflect.TypeOf(want.in), true)
+			}
+
+			responses, _ := op["responses"].(map[string]any)
+			for code, resp := range responses {
+				st, err := strconv.Atoi(code)
+				if err != nil {
+					t.Errorf("response %q: not a status code", code)
+					continue
+				}
+				resp := resolve(t, doc, resp)
+				switch {
+				case st >= 200 && st < 300 && st != want.status:
+					t.Errorf("documents %d; the handler answers %d", st, want.status)
+				case st >= 200 && st < 300 && st == http.StatusNoContent:
+					if resp["content"] != nil {
+						t.Error("204 must have no content")
+					}
+				case st >= 200 && st < 300 && want.out != nil:
+					checkShape(t, doc, "response", jsonSchema(t, resp, "application/json"), reflect.TypeOf(want.out), false)
+				case st >= 400:
+					if !errorStatuses[st] {
+						t.Errorf("documents %d, which no error code maps to", st)
+					}
+					s, _ := jsonSchema(t, resp, "application/problem+json")["$ref"].(string)
+					if s != problemRef {
+						t.Errorf("%d: schema %q, want %s", st, s, problemRef)
+					}
+				}
+			}
+			if !hasResponse(op, want.status) {
+				t.Errorf("documents no %d", want.status)
+			}
+		})
+	}
+}
+
+// checkShape reports where schema and typ disagree on JSON names or types.
+// input selects request rules (unknown fields refused) over response rules
+// (a field without omitempty is always present; a pointer may be null).
+func checkShape(t *testing.T, doc map[string]any, where string, schema any, typ reflect.Type, input bool) {
+	t.Helper()
+	if typ == reflect.TypeFor[json.RawMessage]() {
+		if !refers(doc, schema, "#/components/schemas/Tariff") {
+			t.Errorf("%s: a tariff document must refer to #/components/schemas/Tariff", where)
+		}
+		return
+	}
+	nullable := false
+	if typ.Kind() == reflect.Pointer {
+		typ, nullable = typ.Elem(), true
+	}
+	want := jsonKind(typ)
+	branches := flatten(t, doc, schema)
+	var match map[string]any
+	has := map[string]bool{}
+	for _, b := range branches {
+		for _, ty := range types(b) {
+			has[ty] = true
+			if ty == want && match == nil {
+				match = b
+			}
+		}
+	}
+	if match == nil {
+		t.Errorf("%s: documented as %v; Go %s is a JSON %s", where, sortedKeys(has), typ, want)
+		return
+	}
+	if nullable && !input && !has["null"] {
+		t.Errorf("%s: Go %s may be null; document null", where, typ)
+	}
+	switch want {
+	case "array":
+		items, ok := match["items"]
+		if !ok {
+			t.Errorf("%s: array without items", where)
+			return
+		}
+		checkShape(t, doc, where+"[]", items, typ.Elem(), input)
+	case "object":
+		if typ.Kind() != reflect.Struct {
+			return
+		}
+		props, _ := match["properties"].(map[string]any)
+		fields, always := jsonFields(typ)
+		for _, name := range sortedKeys(fields) {
+			if _, ok := props[name]; !ok {
+				t.Errorf("%s: %s.%s is not documented", where, typ, name)
+				continue
+			}
+			checkShape(t, doc, where+"."+name, props[name], fields[name], input)
+		}
+		for _, name := range sortedKeys(props) {
+			if _, ok := fields[name]; !ok {
+				t.Errorf("%s: documents %q, which %s does not have", where, name, typ)
+			}
+		}
+		if input {
+			if match["additionalProperties"] != false {
+				t.Errorf("%s: unknown fields are refused; document additionalProperties: false", where)
+			}
+			return
+		}
+		var required []string
+		for _, r := range asSlice(match["required"]) {
+			required = append(required, r.(string))
+		}
+		sort.Strings(required)
+		if !slices.Equal(required, always) {
+			t.Errorf("%s: required %v; always present in %s: %v", where, required, typ, always)
+		}
+	}
+}
+
+// jsonFields returns the JSON names of a struct's fields, their types, and
+// the sorted names that encoding/json always writes.
+func jsonFields(typ reflect.Type) (map[string]reflect.Type, []string) {
+	fields := map[string]reflect.Type{}
+	var always []string
+	for i := range typ.NumField() {
+		f := typ.Field(i)
+		tag := f.Tag.Get("json")
+		if !f.IsExported() || tag == "-" {
+			continue
+		}
+		name, opts, _ := strings.Cut(tag, ",")
+		if name == "" {
+			name = f.Name
+		}
+		fields[name] = f.Type
+		if !slices.Contains(strings.Split(opts, ","), "omitempty") {
+			always = append(always, name)
+		}
+	}
+	sort.Strings(always)
+	return fields, always
+}
+
+func jsonKind(typ reflect.Type) string {
+	if typ == reflect.TypeFor[time.Time]() {
+		return "string"
+	}
+	switch typ.Kind() {
+	case reflect.String:
+		return "string"
+	case reflect.Bool:
+		return "boolean"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "integer"
+	case reflect.Float32, reflect.Float64:
+		return "number"
+	case reflect.Slice, reflect.Array:
+		return "array"
+	case reflect.Struct, reflect.Map:
+		return "object"
+	}
+	return typ.Kind().String()
+}
+
+// flatten resolves $ref and opens anyOf/oneOf into the schemas a value may
+// match.
+func flatten(t *testing.T, doc map[string]any, schema any) []map[string]any {
+	t.Helper()
+	s := resolve(t, doc, schema)
+	out := []map[string]any{s}
+	for _, key := range []string{"anyOf", "oneOf"} {
+		for _, b := range asSlice(s[key]) {
+			out = append(out, flatten(t, doc, b)...)
+		}
+	}
+	return out
+}
+
+// refers reports whether schema is, or offers as an alternative, ref.
+func refers(doc map[string]any, schema any, ref string) bool {
+	s, _ := schema.(map[string]any)
+	if s["$ref"] == ref {
+		return true
+	}
+	if r, ok := s["$ref"].(string); ok {
+		v, err := lookup(doc, r)
+		return err == nil && refers(doc, v, ref)
+	}
+	for _, key := range []string{"anyOf", "oneOf"} {
+		for _, b := range asSlice(s[key]) {
+			if refers(doc, b, ref) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func types(s map[string]any) []string {
+	switch ty := s["type"].(type) {
+	case string:
+		return []string{ty}
+	case []any:
+		var out []string
+		for _, v := range ty {
+			out = append(out, fmt.Sprint(v))
+		}
+		return out
+	}
+	return nil
+}
+
+// jsonSchema returns the schema of a request body's or response's content.
+func jsonSchema(t *testing.T, holder map[string]any, mediaType string) map[string]any {
+	t.Helper()
+	content, _ := holder["content"].(map[string]any)
+	media, _ := content[mediaType].(map[string]any)
+	schema, _ := media["schema"].(map[string]any)
+	if schema == nil {
+		t.Errorf("no %s schema", mediaType)
+	}
+	return schema
+}
+
+func hasResponse(op map[string]any, status int) bool {
+	responses, _ := op["responses"].(map[string]any)
+	_, ok := responses[strconv.Itoa(status)]
+	return ok
+}
+
+// resolve follows $ref until it reaches a definition.
+func resolve(t *testing.T, doc map[string]any, v any) map[string]any {
+	t.Helper()
+	for range 16 {
+		m, _ := v.(map[string]any)
+		ref, ok := m["$ref"].(string)
+		if !ok {
+			return m
+		}
+		var err error
+		if v, err = lookup(doc, ref); err != nil {
+			t.Fatalf("$ref %q: %v", ref, err)
+		}
+	}
+	t.Fatalf("$ref chain too long at %v", v)
+	return nil
+}
+
+// lookup resolves a local JSON pointer reference (RFC 6901).
+func lookup(doc map[string]any, ref string) (any, error) {
+	ptr, ok := strings.CutPrefix(ref, "#/")
+	if !ok {
+		return nil, fmt.Errorf("only local references are used")
+	}
+	var v any = doc
+	for _, tok := range strings.Split(ptr, "/") {
+		tok = strings.ReplaceAll(strings.ReplaceAll(tok, "~1", "/"), "~0", "~")
+		m, ok := v.(map[string]any)
+		if !ok {
+			return nil, fmt.Errorf("%q is not inside an object", tok)
+		}
+		if v, ok = m[tok]; !ok {
+			return nil, fmt.Errorf("%q not found", tok)
+		}
+	}
+	return v, nil
+}
+
+func walk(v any, fn func(ref string)) {
+	switch v := v.(type) {
+	case map[string]any:
+		if ref, ok := v["$ref"].(string); ok {
+			fn(ref)
+		}
+		for _, c := range v {
+			walk(c, fn)
+		}
+	case []any:
+		for _, c := range v {
+			walk(c, fn)
+		}
+	}
+}
+
+func asSlice(v any) []any {
+	s, _ := v.([]any)
+	return s
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

@@ -1,0 +1,48 @@
+package httpapi
+
+import (
+	"encoding/json"
+	"net/http"
+
+	"parkd/internal/park"
+	"parkd/internal/service"
+)
+
+type previewInput struct {
+	Tariff       json.RawMessage `json:"tariff"`
+	TimeZone     string          `json:"timezone"`
+	Currency     string          `json:"currency"`
+	Entry        string          `json:"entry"`
+	Exit         string          `json:"exit"`
+	VehicleClass string          `json:"vehicle_class"`
+}
+
+func (s *Server) previewTariff(w http.ResponseWriter, r *http.Request) error {
+	var in previewInput
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	entry, err := parseTime("entry", in.Entry)
+	if err != nil {
+		return err
+	}
+	exit, err := parseTime("exit", in.Exit)
+	if err != nil {
+		return err
+	}
+	if in.Currency == "" {
+		in.Currency = "XXX" // ISO 4217's "no currency": the preview prices in minor units only
+	} else if !park.ValidCurrency(in.Currency) {
+		return park.Invalid("currency", "unknown ISO 4217 currency %q", in.Currency)
+	}
+	res, err := service.PreviewTariff(service.Preview{
+		Tariff: in.Tariff, TimeZone: in.TimeZone, Entry: entry, Exit: exit, VehicleClass: in.VehicleClass,
+	})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{
+		"amount": res.Total, "currency": in.Currency, "lines": viewLines(res.Lines),
+	})
+	return nil
+}

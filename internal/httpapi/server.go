@@ -1,0 +1,149 @@
+// Package httpapi serves parkd's native /v1 API, health and metrics. It
+// translates HTTP to service calls; rules of parking live in the service.
+package httpapi
+
+import (
+	"crypto/subtle"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"parkd/internal/metrics"
+	"parkd/internal/park"
+	"parkd/internal/service"
+)
+
+// Server is the HTTP face of one parkd process.
+type Server struct {
+	svc     *service.Service
+	log     *slog.Logger
+	metrics *metrics.Metrics
+	token   []byte
+	mux     *http.ServeMux
+	routes  []string // "METHOD /path" patterns, checked against the OpenAPI document
+	now     func() time.Time
+}
+
+// Config wires a Server.
+type Config struct {
+	Service    *service.Service
+	Log        *slog.Logger
+	Metrics    *metrics.Metrics
+	AdminToken string
+	Now        func() time.Time
+}
+
+// New builds the handler tree.
+func New(c Config) *Server {
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	s := &Server{svc: c.Service, log: c.Log, metrics: c.Metrics, token: []byte(c.AdminToken), mux: http.NewServeMux(), now: c.Now}
+	s.mux.HandleFunc("GET /healthz", s.healthz)
+	s.mux.Handle("GET /metrics", promhttp.HandlerFor(c.Metrics.Registry, promhttp.HandlerOpts{}))
+	s.mux.HandleFunc("GET /v1/openapi.json", serveOpenAPI)
+
+	s.admin("POST /v1/lots", s.createLot)
+	s.admin("GET /v1/lots", s.listLots)
+	s.admin("GET /v1/lots/{code}", s.getLot)
+	s.admin("PATCH /v1/lots/{code}", s.patchLot)
+	s.admin("GET /v1/lots/{code}/tariff", s.getTariff)
+	s.admin("PUT /v1/lots/{code}/tariff", s.putTariff)
+	s.admin("GET /v1/lots/{code}/occupancy", s.occupancy)
+	s.admin("GET /v1/lots/{code}/anomalies", s.listAnomalies)
+	s.admin("POST /v1/lots/{code}/events", s.postEvent)
+	s.admin("GET /v1/lots/{code}/stays", s.listStays)
+	s.admin("GET /v1/stays/{id}", s.getStay)
+	s.admin("POST /v1/stays/{id}/quotes", s.createQuote)
+	s.admin("POST /v1/payments", s.createPayment)
+	s.admin("POST /v1/lots/{code}/passes", s.createPass)
+	s.admin("GET /v1/lots/{code}/passes", s.listPasses)
+	s.admin("GET /v1/lots/{code}/passes/{id}", s.getPass)
+	s.admin("PATCH /v1/lots/{code}/passes/{id}", s.patchPass)
+	s.admin("DELETE /v1/lots/{code}/passes/{id}", s.deletePass)
+	s.admin("POST /v1/lots/{code}/whitelist", s.createWhitelist)
+	s.admin("GET /v1/lots/{code}/whitelist", s.listWhitelist)
+	s.admin("GET /v1/lots/{code}/whitelist/{id}", s.getWhitelist)
+	s.admin("PATCH /v1/lots/{code}/whitelist/{id}", s.patchWhitelist)
+	s.admin("DELETE /v1/lots/{code}/whitelist/{id}", s.deleteWhitelist)
+	s.admin("POST /v1/tariffs/preview", s.previewTariff)
+	return s
+}
+
+// Routes lists the authenticated API's method and path patterns.
+func (s *Server) Routes() []string { return s.routes }
+
+// handlerFunc is a handler that returns its error for one place to render.
+type handlerFunc func(w http.ResponseWriter, r *http.Request) error
+
+// admin mounts an API route behind the admin bearer token.
+func (s *Server) admin(pattern string, h handlerFunc) {
+	s.routes = append(s.routes, pattern)
+	s.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
+		if !s.authorized(r) {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="parkd"`)
+			s.writeError(w, r, park.Errorf(park.EUnauthorized, "a valid admin bearer token is required"))
+			return
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, MaxBody)
+		if err := h(w, r); err != nil {
+			s.writeError(w, r, err)
+		}
+	})
+}
+
+func (s *Server) authorized(r *http.Request) bool {
+	tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	return ok && len(s.token) > 0 && subtle.ConstantTimeCompare([]byte(tok), s.token) == 1
+}
+
+// ServeHTTP adds panic recovery and per-route metrics around the mux.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+	defer func() {
+		if p := recover(); p != nil {
+			s.log.Error("panic serving request", "method", r.Method, "path", r.URL.Path, "panic", p)
+			if !rec.wrote {
+				s.writeError(rec, r, park.Errorf(park.EInternal, "panic: %v", p))
+			}
+		}
+		route := r.Pattern
+		if route == "" {
+			route = "unmatched"
+		}
+		s.metrics.Requests.WithLabelValues(route, strconv.Itoa(rec.status)).Inc()
+		s.metrics.Latency.WithLabelValues(route).Observe(time.Since(start).Seconds())
+	}()
+	s.mux.ServeHTTP(rec, r)
+}
+
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+	wrote  bool
+}
+
+func (r *statusRecorder) WriteHeader(code int) {
+	if !r.wrote {
+		r.status, r.wrote = code, true
+	}
+	r.ResponseWriter.WriteHeader(code)
+}
+
+func (r *statusRecorder) Write(b []byte) (int, error) {
+	r.wrote = true
+	return r.ResponseWriter.Write(b)
+}
+
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	if err := s.svc.Store().Ping(r.Context()); err != nil {
+		s.writeError(w, r, park.Errorf(park.EUnavailable, "database unavailable"))
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+}

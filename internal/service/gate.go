@@ -1,0 +1,323 @@
+package service
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"parkd/internal/park"
+	"parkd/internal/plate"
+)
+
+// EventInput is a camera read as any API delivers it.
+type EventInput struct {
+	LotCode      string
+	ID           string
+	Type         string
+	Plate        string
+	Lane         string
+	At           time.Time
+	ImageURL     string
+	PlateColor   string
+	VehicleClass string
+}
+
+// MaxEventSkew is how far in the future an event's time may be: camera
+// clocks drift, but an event from next week is a bug or an attack.
+const MaxEventSkew = 5 * time.Minute
+
+// earliest is the oldest event time accepted.
+var earliest = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+
+func (s *Service) validateEvent(in *EventInput, now time.Time) (plate.Plate, error) {
+	switch {
+	case in.ID == "" || len(in.ID) > 128:
+		return plate.Plate{}, park.Invalid("id", "is required (1-128 characters)")
+	case in.Type != park.EventEntry && in.Type != park.EventExit:
+		return plate.Plate{}, park.Invalid("type", "must be %q or %q", park.EventEntry, park.EventExit)
+	case in.Lane == "" || len(in.Lane) > 64:
+		return plate.Plate{}, park.Invalid("lane", "is required (1-64 characters)")
+	case in.At.IsZero():
+		return plate.Plate{}, park.Invalid("at", "is required (RFC 3339)")
+	case in.At.After(now.Add(MaxEventSkew)):
+		return plate.Plate{}, park.Invalid("at", "is %s in the future; check the camera's clock", in.At.Sub(now).Round(time.Second))
+	case in.At.Before(earliest):
+		return plate.Plate{}, park.Invalid("at", "is before 2000-01-01")
+	case len(in.ImageURL) > 2048:
+		return plate.Plate{}, park.Invalid("image_url", "must be at most 2048 characters")
+	case len(in.PlateColor) > 16:
+		return plate.Plate{}, park.Invalid("plate_color", "must be at most 16 characters")
+	case in.VehicleClass != "" && !park.ValidClass(in.VehicleClass):
+		return plate.Plate{}, park.Invalid("vehicle_class", "must be one of small, large, new_energy, motorcycle")
+	}
+	in.At = in.At.UTC().Truncate(park.Precision)
+	if plate.IsNoPlate(in.Plate) {
+		if in.Type == park.EventExit {
+			return plate.Plate{}, park.Invalid("plate", "a plate-less car leaves with the temporary identity it got at entry")
+		}
+		return plate.Plate{}, nil // the identity is issued inside the transaction, once
+	}
+	p, err := plate.Normalize(in.Plate)
+	if err != nil {
+		return plate.Plate{}, park.Invalid("plate", "%s", plateReason(err))
+	}
+	return p, nil
+}
+
+func plateReason(err error) string {
+	if pe, ok := err.(*plate.Error); ok {
+		return pe.Reason
+	}
+	return err.Error()
+}
+
+// vehicleClass decides a stay's class: the camera's word, else what the
+// plate implies (green plates are new energy, yellow plates large).
+func vehicleClass(in *EventInput, p plate.Plate) string {
+	switch {
+	case in.VehicleClass != "":
+		return in.VehicleClass
+	case p.NewEnergy && p.Large:
+		return park.ClassLarge
+	case p.NewEnergy:
+		return park.ClassNewEnergy
+	case in.PlateColor == "yellow":
+		return park.ClassLarge
+	}
+	return park.ClassSmall
+}
+
+// HandleEvent decides what a lane does with a camera read and records it.
+// A repeated event id returns the first decision and changes nothing.
+func (s *Service) HandleEvent(ctx context.Context, in EventInput) (park.Decision, error) {
+	now := s.clock()
+	p, err := s.validateEvent(&in, now)
+	if err != nil {
+		return park.Decision{}, err
+	}
+	var dec park.Decision
+	err = s.update(ctx, func(tx park.Tx) error {
+		if prev, err := tx.GetEvent(ctx, in.LotCode, in.ID); err == nil {
+			dec = prev.Decision
+			return nil
+		} else if !park.IsCode(err, park.ENotFound) {
+			return err
+		}
+		l, err := tx.GetLot(ctx, in.LotCode)
+		if err != nil {
+			return err
+		}
+		if err := s.recordLane(ctx, tx, l.Code, &in, now); err != nil {
+			return err
+		}
+		if p.Kind == "" {
+			if p, err = freshTemporary(ctx, tx, l.Code); err != nil {
+				return err
+			}
+		}
+		if in.Type == park.EventEntry {
+			dec, err = s.entry(ctx, tx, l, &in, p, now)
+		} else {
+			dec, err = s.exit(ctx, tx, l, &in, p, now)
+		}
+		if err != nil {
+			return err
+		}
+		dec.Currency = l.Currency
+		return tx.InsertEvent(ctx, &park.Event{
+			ID: in.ID, LotCode: l.Code, Type: in.Type, Plate: p.Text, Lane: in.Lane, At: in.At,
+			ImageURL: in.ImageURL, PlateColor: in.PlateColor, VehicleClass: in.VehicleClass,
+			Decision: dec, ReceivedAt: now,
+		})
+	})
+	if err != nil {
+		return park.Decision{}, err
+	}
+	s.metrics.Decisions.WithLabelValues(in.Type, dec.Decision, dec.Reason).Inc()
+	return dec, nil
+}
+
+// freshTemporary issues a plate-less car an identity no car inside holds.
+func freshTemporary(ctx context.Context, tx park.Tx, lot string) (plate.Plate, error) {
+	for range 8 {
+		p := plate.NewTemporary()
+		_, err := tx.FindInside(ctx, lot, p.Key)
+		if park.IsCode(err, park.ENotFound) {
+			return p, nil
+		}
+		if err != nil {
+			return p, err
+		}
+	}
+	return plate.Plate{}, park.Errorf(park.EInternal, "no free temporary identity after 8 tries")
+}
+
+// recordLane remembers a lane the first time a camera names it.
+func (s *Service) recordLane(ctx context.Context, tx park.Tx, lot string, in *EventInput, now time.Time) error {
+	_, err := tx.GetLane(ctx, lot, in.Lane)
+	if !park.IsCode(err, park.ENotFound) {
+		return err
+	}
+	dir := park.DirectionIn
+	if in.Type == park.EventExit {
+		dir = park.DirectionOut
+	}
+	return tx.CreateLane(ctx, &park.Lane{LotCode: lot, ID: in.Lane, Direction: dir, CreatedAt: now})
+}
+
+// access is what the lot's lists say about a plate at an instant.
+type access struct {
+	allowed bool       // whitelisted
+	denied  bool       // on the deny list
+	pass    *park.Pass // a valid pass holding one of its spaces for this car
+}
+
+func (s *Service) accessAt(ctx context.Context, tx park.Tx, lot, key string, at time.Time) (access, error) {
+	var a access
+	w, err := tx.FindWhitelist(ctx, lot, key)
+	switch {
+	case err == nil && w.ValidAt(at):
+		a.allowed, a.denied = w.Kind == park.AccessAllow, w.Kind == park.AccessDeny
+	case err != nil && !park.IsCode(err, park.ENotFound):
+		return a, err
+	}
+	ps, err := tx.FindPassByPlate(ctx, lot, key)
+	switch {
+	case err == nil && ps.ValidAt(at):
+		inside, err := tx.CountInsideForPass(ctx, ps.ID)
+		if err != nil {
+			return a, err
+		}
+		if inside < ps.Spaces { // an extra car of a full pass pays as a visitor
+			a.pass = ps
+		}
+	case err != nil && !park.IsCode(err, park.ENotFound):
+		return a, err
+	}
+	return a, nil
+}
+
+func (s *Service) entry(ctx context.Context, tx park.Tx, l *park.Lot, in *EventInput, p plate.Plate, now time.Time) (park.Decision, error) {
+	dec := park.Decision{Plate: p.Text}
+	// A plate already inside means its exit was missed: close that stay.
+	old, err := tx.FindInside(ctx, l.Code, p.Key)
+	switch {
+	case err == nil:
+		if err := s.closeStay(ctx, tx, old, in.At, "", park.AnomalyReentry, now); err != nil {
+			return dec, err
+		}
+		l.Occupied = max(0, l.Occupied-1)
+		if err := s.anomaly(ctx, tx, l.Code, park.AnomalyReentry, p.Text, old.ID, in.ID, in.At,
+			fmt.Sprintf("entered again at lane %s while stay %s was open; the old stay was closed", in.Lane, old.ID)); err != nil {
+			return dec, err
+		}
+	case !park.IsCode(err, park.ENotFound):
+		return dec, err
+	}
+
+	acc, err := s.accessAt(ctx, tx, l.Code, p.Key, in.At)
+	if err != nil {
+		return dec, err
+	}
+	switch {
+	case acc.denied:
+		dec.Decision, dec.Reason = park.DecisionHold, park.ReasonRefused
+		return dec, nil
+	case acc.allowed:
+		dec.Reason = park.ReasonWhitelist
+	case acc.pass != nil:
+		dec.Reason = park.ReasonPass
+	case l.Occupied >= l.Capacity:
+		dec.Decision, dec.Reason = park.DecisionHold, park.ReasonLotFull
+		return dec, nil
+	default:
+		dec.Reason = park.ReasonVisitor
+	}
+
+	st := &park.Stay{
+		ID: newID(), LotCode: l.Code, Plate: p.Text, PlateKey: p.Key, VehicleClass: vehicleClass(in, p),
+		EntryAt: in.At, EntryLane: in.Lane, State: park.StayIn, UpdatedAt: now,
+	}
+	if acc.pass != nil {
+		st.PassID = acc.pass.ID
+	}
+	if err := s.insertStay(ctx, tx, st); err != nil {
+		return dec, err
+	}
+	if err := tx.AddOccupied(ctx, l.Code, 1); err != nil {
+		return dec, err
+	}
+	dec.Decision, dec.StayID, dec.Locator = park.DecisionOpen, st.ID, st.Locator
+	return dec, nil
+}
+
+// insertStay gives the stay a fresh locator that no stay of the lot has.
+func (s *Service) insertStay(ctx context.Context, tx park.Tx, st *park.Stay) error {
+	for range 8 {
+		st.Locator = newLocator()
+		_, err := tx.GetStayByLocator(ctx, st.LotCode, st.Locator)
+		if park.IsCode(err, park.ENotFound) {
+			return tx.InsertStay(ctx, st)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return park.Errorf(park.EInternal, "no free locator after 8 tries")
+}
+
+func (s *Service) exit(ctx context.Context, tx park.Tx, l *park.Lot, in *EventInput, p plate.Plate, now time.Time) (park.Decision, error) {
+	dec := park.Decision{Plate: p.Text}
+	st, err := tx.FindInside(ctx, l.Code, p.Key)
+	if park.IsCode(err, park.ENotFound) {
+		dec.Reason = park.ReasonMissedEntry
+		dec.Decision = park.DecisionHold
+		if l.MissedEntry == park.MissedEntryOpen {
+			dec.Decision = park.DecisionOpen
+		}
+		return dec, s.anomaly(ctx, tx, l.Code, park.AnomalyMissedEntry, p.Text, "", in.ID, in.At,
+			fmt.Sprintf("left at lane %s with no stay inside; lot policy %q", in.Lane, l.MissedEntry))
+	}
+	if err != nil {
+		return dec, err
+	}
+	dec.StayID, dec.Locator = st.ID, st.Locator
+	at := in.At
+	if at.Before(st.EntryAt) { // clocks of two lanes disagree: never a negative stay
+		at = st.EntryAt
+	}
+	pr, err := s.priceStay(ctx, tx, l, st, at)
+	if err != nil {
+		return dec, err
+	}
+	if pr.Due > 0 {
+		dec.Decision, dec.Reason, dec.AmountDue = park.DecisionHold, park.ReasonPaymentRequired, pr.Due
+		return dec, nil
+	}
+	st.Total, st.Discount = pr.Total, pr.Discount
+	st.ExitLane = in.Lane
+	if err := s.closeStay(ctx, tx, st, at, in.Lane, "", now); err != nil {
+		return dec, err
+	}
+	dec.Decision, dec.Reason = park.DecisionOpen, pr.freeReason
+	return dec, nil
+}
+
+// closeStay marks a stay as left and frees its space.
+func (s *Service) closeStay(ctx context.Context, tx park.Tx, st *park.Stay, at time.Time, lane, anomaly string, now time.Time) error {
+	st.State, st.ExitAt, st.ExitLane, st.UpdatedAt = park.StayOut, &at, lane, now
+	if anomaly != "" {
+		st.Anomaly = anomaly
+	}
+	if err := tx.UpdateStay(ctx, st); err != nil {
+		return err
+	}
+	return tx.AddOccupied(ctx, st.LotCode, -1)
+}
+
+func (s *Service) anomaly(ctx context.Context, tx park.Tx, lot, kind, plateText, stayID, eventID string, at time.Time, detail string) error {
+	s.log.Warn("gate anomaly", "lot", lot, "kind", kind, "plate", plateText, "stay", stayID, "event", eventID)
+	return tx.InsertAnomaly(ctx, &park.Anomaly{
+		ID: newID(), LotCode: lot, Kind: kind, Plate: plateText, StayID: stayID, EventID: eventID, At: at, Detail: detail,
+	})
+}

@@ -1,0 +1,168 @@
+package service
+
+import (
+	"context"
+	"time"
+
+	"parkd/internal/park"
+)
+
+// update runs fn in a write transaction and, when it fails on a uniqueness
+// conflict, runs it once more: on a shared database two nodes may race to
+// record the same event or payment, and the second attempt then sees the
+// winner's row and answers as a replay.
+func (s *Service) update(ctx context.Context, fn func(park.Tx) error) error {
+	err := s.store.Update(ctx, fn)
+	for i := 0; i < 2 && park.IsCode(err, park.EConflict); i++ {
+		err = s.store.Update(ctx, fn)
+	}
+	return err
+}
+
+// CreateQuote prices a stay now and keeps the offer for the lot's quote TTL.
+// source names the partner asking ("" for the native API).
+func (s *Service) CreateQuote(ctx context.Context, stayID, source string) (*park.Quote, error) {
+	now := s.clock()
+	var q *park.Quote
+	err := s.store.Update(ctx, func(tx park.Tx) error {
+		st, err := tx.GetStay(ctx, stayID)
+		if err != nil {
+			return err
+		}
+		if st.State != park.StayIn {
+			return park.Errorf(park.EStayClosed, "stay %s has left the lot; nothing can be paid", st.ID)
+		}
+		l, err := tx.GetLot(ctx, st.LotCode)
+		if err != nil {
+			return err
+		}
+		q, err = s.quote(ctx, tx, l, st, now, source)
+		return err
+	})
+	return q, err
+}
+
+// quote prices st at now and stores the quote.
+func (s *Service) quote(ctx context.Context, tx park.Tx, l *park.Lot, st *park.Stay, now time.Time, source string) (*park.Quote, error) {
+	at := now
+	if at.Before(st.EntryAt) {
+		at = st.EntryAt
+	}
+	pr, err := s.priceStay(ctx, tx, l, st, at)
+	if err != nil {
+		return nil, err
+	}
+	q := &park.Quote{
+		ID: newSecretID(), StayID: st.ID, LotCode: l.Code, AmountDue: pr.Due, Total: pr.Total,
+		Discount: pr.Discount, PaidBefore: st.Paid, Currency: l.Currency, ComputedAt: now,
+		ExpiresAt: now.Add(time.Duration(l.QuoteTTLSeconds) * time.Second),
+		Lines:     toParkLines(pr.Lines), Source: source,
+	}
+	return q, tx.InsertQuote(ctx, q)
+}
+
+// PaymentResult is a payment and whether it was a replay of an earlier one.
+type PaymentResult struct {
+	Payment *park.Payment
+	Replay  bool
+}
+
+// Pay settles one quote exactly once. A retry with the same idempotency
+// key, or the same (payer, reference), returns the first payment.
+// Errors: EInvalid, ENotFound, EQuoteExpired, EQuotePaid, EAmountMismatch,
+// EStaySettled, EStayClosed, EIdempotencyKey.
+func (s *Service) Pay(ctx context.Context, req park.PaymentRequest) (PaymentResult, error) {
+	if err := req.Validate(); err != nil {
+		return PaymentResult{}, err
+	}
+	now := s.clock()
+	var res PaymentResult
+	err := s.update(ctx, func(tx park.Tx) error {
+		res = PaymentResult{}
+		if prev, err := s.previousPayment(ctx, tx, &req); err != nil || prev != nil {
+			res = PaymentResult{Payment: prev, Replay: true}
+			return err
+		}
+		q, err := tx.GetQuote(ctx, req.QuoteID)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.GetPaymentByQuote(ctx, q.ID); err == nil {
+			return park.Errorf(park.EQuotePaid, "quote %s has already been paid", q.ID)
+		} else if !park.IsCode(err, park.ENotFound) {
+			return err
+		}
+		st, err := tx.GetStay(ctx, q.StayID)
+		if err != nil {
+			return err
+		}
+		switch {
+		case st.State != park.StayIn:
+			return park.Errorf(park.EStayClosed, "stay %s has left the lot; the quote can no longer be paid", st.ID)
+		case !now.Before(q.ExpiresAt):
+			return park.Errorf(park.EQuoteExpired, "quote %s expired at %s; take a new quote", q.ID, q.ExpiresAt.Format(time.RFC3339))
+		case q.AmountDue == 0 || st.Paid != q.PaidBefore:
+			return park.Errorf(park.EStaySettled, "stay %s owes nothing under this quote (paid since it was taken, or nothing was due)", st.ID)
+		case req.Amount != q.AmountDue:
+			return &park.Error{Code: park.EAmountMismatch, Field: "amount",
+				Message: "does not match the quote's amount due " + formatUint(uint64(q.AmountDue))}
+		}
+		l, err := tx.GetLot(ctx, st.LotCode)
+		if err != nil {
+			return err
+		}
+		p := &park.Payment{
+			ID: newID(), QuoteID: q.ID, StayID: st.ID, LotCode: st.LotCode, Amount: req.Amount,
+			Currency: q.Currency, Method: req.Method, Payer: req.Payer, Reference: req.Reference,
+			IdempotencyKey: req.IdempotencyKey, PaidAt: now,
+			PaidUntil: now.Add(time.Duration(l.ExitGraceMinutes) * time.Minute),
+		}
+		if err := tx.InsertPayment(ctx, p); err != nil {
+			return err
+		}
+		st.Paid += p.Amount
+		st.Total, st.Discount = q.Total, q.Discount
+		st.PaidUntil, st.UpdatedAt = &p.PaidUntil, now
+		if err := tx.UpdateStay(ctx, st); err != nil {
+			return err
+		}
+		res.Payment = p
+		return nil
+	})
+	if err != nil {
+		return PaymentResult{}, err
+	}
+	if !res.Replay {
+		s.metrics.Payments.WithLabelValues(res.Payment.Currency, res.Payment.Method).Inc()
+		s.metrics.Amount.WithLabelValues(res.Payment.Currency).Add(float64(res.Payment.Amount))
+	}
+	return res, nil
+}
+
+// previousPayment finds an earlier payment the request repeats, and refuses
+// an idempotency key or reference reused for a different quote or amount.
+func (s *Service) previousPayment(ctx context.Context, tx park.Tx, req *park.PaymentRequest) (*park.Payment, error) {
+	check := func(p *park.Payment, err error, what string) (*park.Payment, error) {
+		if park.IsCode(err, park.ENotFound) {
+			return nil, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		if p.QuoteID != req.QuoteID || p.Amount != req.Amount {
+			return nil, park.Errorf(park.EIdempotencyKey, "%s was already used for a different payment (quote %s)", what, p.QuoteID)
+		}
+		return p, nil
+	}
+	if req.IdempotencyKey != "" {
+		p, err := tx.GetPaymentByKey(ctx, req.IdempotencyKey)
+		if p, err := check(p, err, "Idempotency-Key"); p != nil || err != nil {
+			return p, err
+		}
+	}
+	if req.Reference != "" {
+		p, err := tx.GetPaymentByReference(ctx, req.Payer, req.Reference)
+		return check(p, err, "reference "+req.Reference)
+	}
+	return nil, nil
+}

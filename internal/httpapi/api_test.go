@@ -1,0 +1,363 @@
+package httpapi_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"parkd/internal/httpapi"
+	"parkd/internal/metrics"
+	"parkd/internal/service"
+	"parkd/internal/store/sqlite"
+)
+
+const token = "test-admin-token-0123456789"
+
+var t0 = time.Date(2026, 11, 23, 1, 0, 0, 0, time.UTC)
+
+type env struct {
+	t     *testing.T
+	url   string
+	mu    sync.Mutex
+	now   time.Time
+	store *sqlite.Store
+}
+
+func (e *env) Now() time.Time {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.now
+}
+
+func (e *env) setNow(t time.Time) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.now = t
+}
+
+func newEnv(t *testing.T) *env {
+	t.Helper()
+	t.Parallel()
+	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "parkd.db"), sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	e := &env{t: t, now: t0, store: st}
+	m := metrics.New()
+	svc := service.New(service.Config{Store: st, Now: e.Now, Metrics: m})
+	srv := httptest.NewServer(httpapi.New(httpapi.Config{Service: svc, Log: slog.New(slog.DiscardHandler), Metrics: m, AdminToken: token}))
+	t.Cleanup(srv.Close)
+	e.url = srv.URL
+	return e
+}
+
+type reply struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+func (r reply) json(t *testing.T) map[string]any {
+	t.Helper()
+	var m map[string]any
+	if err := json.Unmarshal(r.body, &m); err != nil {
+		t.Fatalf("reply is not a JSON object: %v: %s", err, r.body)
+	}
+	return m
+}
+
+func (e *env) do(method, path, body string, headers ...string) reply {
+	e.t.Helper()
+	req, err := http.NewRequest(method, e.url+path, strings.NewReader(body))
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return reply{status: resp.StatusCode, header: resp.Header, body: b}
+}
+
+func (e *env) want(r reply, status int) map[string]any {
+	e.t.Helper()
+	if r.status != status {
+		e.t.Fatalf("status %d, want %d: %s", r.status, status, r.body)
+	}
+	if len(r.body) == 0 {
+		return nil
+	}
+	return r.json(e.t)
+}
+
+// problem checks an RFC 9457 reply with a given status and machine code.
+func (e *env) problem(r reply, status int, code string) map[string]any {
+	e.t.Helper()
+	p := e.want(r, status)
+	if ct := r.header.Get("Content-Type"); ct != "application/problem+json" {
+		e.t.Fatalf("content type %q, want application/problem+json", ct)
+	}
+	if p["code"] != code || p["status"] != float64(status) || p["title"] == "" {
+		e.t.Fatalf("problem %v, want code %q", p, code)
+	}
+	return p
+}
+
+const lotJSON = `{"code":"140123001","name":"Mall","timezone":"Asia/Shanghai","currency":"CNY","capacity":100,
+	"tariff":{"grace_minutes":15,"every":{"minutes":30,"price":200}}}`
+
+func event(id, typ, plate string, at time.Time) string {
+	return fmt.Sprintf(`{"id":%q,"type":%q,"plate":%q,"lane":"lane-%s","at":%q}`, id, typ, plate, typ, at.Format(time.RFC3339))
+}
+
+// TestWalkthrough is the README's story: a car enters, is held at the
+// exit, takes a quote, pays, and the barrier opens.
+func TestWalkthrough(t *testing.T) {
+	e := newEnv(t)
+	lot := e.want(e.do("POST", "/v1/lots", lotJSON), 201)
+	if lot["exit_grace_minutes"] != float64(15) || lot["quote_ttl_seconds"] != float64(300) {
+		t.Fatalf("defaults: %v", lot)
+	}
+	in := e.want(e.do("POST", "/v1/lots/140123001/events", event("c1", "entry", "京A12345", t0)), 200)
+	if in["decision"] != "open" || in["currency"] != "CNY" || len(in["locator"].(string)) != 10 {
+		t.Fatalf("entry %v", in)
+	}
+	e.setNow(t0.Add(2 * time.Hour))
+	// 120 minutes: 4 started blocks of 30 at 2.00.
+	held := e.want(e.do("POST", "/v1/lots/140123001/events", event("c2", "exit", "京A12345", t0.Add(2*time.Hour))), 200)
+	if held["decision"] != "hold" || held["amount_due"] != float64(800) || held["reason"] != "payment_required" {
+		t.Fatalf("exit %v", held)
+	}
+	stayID := in["stay_id"].(string)
+	q := e.want(e.do("POST", "/v1/stays/"+stayID+"/quotes", ""), 201)
+	if q["amount_due"] != float64(800) || q["currency"] != "CNY" || q["stay_id"] != stayID || len(q["lines"].([]any)) == 0 {
+		t.Fatalf("quote %v", q)
+	}
+	pay := fmt.Sprintf(`{"quote_id":%q,"amount":800,"method":"wechat","reference":"wx-1"}`, q["id"])
+	p := e.want(e.do("POST", "/v1/payments", pay, "Idempotency-Key", "k-1"), 201)
+	if p["amount"] != float64(800) || p["paid_until"] != t0.Add(2*time.Hour+15*time.Minute).Format(time.RFC3339Nano) {
+		t.Fatalf("payment %v", p)
+	}
+	again := e.do("POST", "/v1/payments", pay, "Idempotency-Key", "k-1")
+	if r := e.want(again, 201); r["id"] != p["id"] || again.header.Get("Idempotent-Replayed") != "true" {
+		t.Fatalf("retry returned %v", r)
+	}
+	e.setNow(t0.Add(2*time.Hour + 5*time.Minute))
+	out := e.want(e.do("POST", "/v1/lots/140123001/events", event("c3", "exit", "京A12345", t0.Add(2*time.Hour+5*time.Minute))), 200)
+	if out["decision"] != "open" || out["reason"] != "paid" {
+		t.Fatalf("exit after payment %v", out)
+	}
+	st := e.want(e.do("GET", "/v1/stays/"+stayID, ""), 200)
+	if st["state"] != "out" || st["amount_paid"] != float64(800) {
+		t.Fatalf("stay %v", st)
+	}
+	occ := e.want(e.do("GET", "/v1/lots/140123001/occupancy", ""), 200)
+	if occ["occupied"] != float64(0) || occ["free"] != float64(100) {
+		t.Fatalf("occupancy %v", occ)
+	}
+}
+
+func TestAuth(t *testing.T) {
+	e := newEnv(t)
+	for _, auth := range []string{"", "Bearer wrong", "Basic " + token, token} {
+		req, _ := http.NewRequest("GET", e.url+"/v1/lots", nil)
+		if auth != "" {
+			req.Header.Set("Authorization", auth)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != 401 || resp.Header.Get("WWW-Authenticate") == "" {
+			t.Errorf("Authorization %q: status %d", auth, resp.StatusCode)
+		}
+	}
+	for _, path := range []string{"/healthz", "/metrics", "/v1/openapi.json"} {
+		resp, err := http.Get(e.url + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != 200 {
+			t.Errorf("%s: status %d without a token", path, resp.StatusCode)
+		}
+	}
+}
+
+func TestBadInput(t *testing.T) {
+	e := newEnv(t)
+	e.want(e.do("POST", "/v1/lots", lotJSON), 201)
+	ev := "/v1/lots/140123001/events"
+	cases := []struct {
+		name, method, path, body string
+		status                   int
+		code, field              string
+	}{
+		{"malformed JSON", "POST", ev, `{"id":`, 400, "invalid", "body"},
+		{"not an object", "POST", ev, `[1,2]`, 400, "invalid", "body"},
+		{"empty body", "POST", ev, ``, 400, "invalid", "body"},
+		{"trailing data", "POST", ev, event("x", "entry", "京A12345", t0) + `{}`, 400, "invalid", "body"},
+		{"unknown field", "POST", ev, `{"id":"x","type":"entry","plate":"京A12345","lane":"a","at":"2026-11-23T01:00:00Z","speed":3}`, 400, "invalid", "speed"},
+		{"wrong type", "POST", ev, `{"id":"x","type":"entry","plate":12345,"lane":"a","at":"2026-11-23T01:00:00Z"}`, 400, "invalid", "plate"},
+		{"invalid plate", "POST", ev, event("x", "entry", "NOT-A-PLATE", t0), 400, "invalid", "plate"},
+		{"bad time", "POST", ev, `{"id":"x","type":"entry","plate":"京A12345","lane":"a","at":"yesterday"}`, 400, "invalid", "at"},
+		{"leap second", "POST", ev, `{"id":"x","type":"entry","plate":"京A12345","lane":"a","at":"2016-12-31T23:59:60Z"}`, 400, "invalid", "at"},
+		{"far future", "POST", ev, event("x", "entry", "京A12345", t0.Add(48*time.Hour)), 400, "invalid", "at"},
+		{"unknown lot", "POST", "/v1/lots/999/events", event("x", "entry", "京A12345", t0), 404, "not_found", ""},
+		{"unknown stay", "GET", "/v1/stays/nope", "", 404, "not_found", ""},
+		{"bad zone", "POST", "/v1/lots", `{"code":"L2","name":"x","timezone":"Asia/Nowhere","currency":"CNY","capacity":1}`, 400, "invalid", "timezone"},
+		{"bad currency", "POST", "/v1/lots", `{"code":"L2","name":"x","timezone":"UTC","currency":"ABC","capacity":1}`, 400, "invalid", "currency"},
+		{"no capacity", "POST", "/v1/lots", `{"code":"L2","name":"x","timezone":"UTC","currency":"EUR"}`, 400, "invalid", "capacity"},
+		{"absurd capacity", "POST", "/v1/lots", `{"code":"L2","name":"x","timezone":"UTC","currency":"EUR","capacity":99999999999}`, 400, "invalid", "capacity"},
+		{"duplicate lot", "POST", "/v1/lots", lotJSON, 409, "conflict", ""},
+		{"negative amount", "POST", "/v1/payments", `{"quote_id":"q","amount":-1,"method":"cash"}`, 400, "invalid", "amount"},
+		{"absurd amount", "POST", "/v1/payments", `{"quote_id":"q","amount":1e30,"method":"cash"}`, 400, "invalid", "amount"},
+		{"no amount", "POST", "/v1/payments", `{"quote_id":"q","method":"cash"}`, 400, "invalid", "amount"},
+		{"unknown quote", "POST", "/v1/payments", `{"quote_id":"q","amount":1,"method":"cash"}`, 404, "not_found", ""},
+		{"bad tariff", "PUT", "/v1/lots/140123001/tariff", `{"every":{"minutes":30,"price":-5}}`, 400, "invalid", ""},
+		{"bad state", "GET", "/v1/lots/140123001/stays?state=parked", "", 400, "invalid", "state"},
+		{"bad limit", "GET", "/v1/lots/140123001/stays?limit=-3", "", 400, "invalid", "limit"},
+		{"pass without plates", "POST", "/v1/lots/140123001/passes", `{"holder_name":"A","valid_from":"2026-11-01T00:00:00Z","valid_to":"2026-12-01T00:00:00Z"}`, 400, "invalid", "plates"},
+		{"pass bad window", "POST", "/v1/lots/140123001/passes", `{"holder_name":"A","plates":["京A12345"],"valid_from":"2026-12-01T00:00:00Z","valid_to":"2026-11-01T00:00:00Z"}`, 400, "invalid", "valid_to"},
+		{"whitelist bad kind", "POST", "/v1/lots/140123001/whitelist", `{"plate":"京A12345","kind":"maybe","valid_from":"2026-11-01T00:00:00Z","valid_to":"2026-12-01T00:00:00Z"}`, 400, "invalid", "kind"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			p := e.problem(e.do(c.method, c.path, c.body), c.status, c.code)
+			if c.field != "" && p["field"] != c.field {
+				t.Fatalf("field %v, want %q: %v", p["field"], c.field, p["detail"])
+			}
+		})
+	}
+	t.Run("body over 1 MiB", func(t *testing.T) {
+		big := `{"id":"` + strings.Repeat("x", httpapi.MaxBody) + `"}`
+		e.problem(e.do("POST", ev, big), 400, "invalid")
+	})
+	// Nothing above changed the lot.
+	occ := e.want(e.do("GET", "/v1/lots/140123001/occupancy", ""), 200)
+	stays := e.want(e.do("GET", "/v1/lots/140123001/stays", ""), 200)
+	if occ["occupied"] != float64(0) || len(stays["stays"].([]any)) != 0 {
+		t.Fatalf("bad input changed data: %v %v", occ, stays)
+	}
+}
+
+func TestPassAndWhitelistCRUD(t *testing.T) {
+	e := newEnv(t)
+	e.want(e.do("POST", "/v1/lots", lotJSON), 201)
+	p := e.want(e.do("POST", "/v1/lots/140123001/passes", `{"holder_name":"张伟","mobile":"18679681247","user_code":"U1",
+		"plates":["京a 12345","京AD12345"],"valid_from":"2026-11-01T00:00:00+08:00","valid_to":"2026-12-01T00:00:00+08:00","plan":"m"}`), 201)
+	if fmt.Sprint(p["plates"]) != "[京A12345 京AD12345]" || p["spaces"] != float64(2) {
+		t.Fatalf("pass %v: plates must be normalised, spaces default to the plate count", p)
+	}
+	path := "/v1/lots/140123001/passes/" + p["id"].(string)
+	e.want(e.do("GET", path, ""), 200)
+	up := e.want(e.do("PATCH", path, `{"spaces":1}`), 200)
+	if up["spaces"] != float64(1) || up["holder_name"] != "张伟" {
+		t.Fatalf("patched %v", up)
+	}
+	e.problem(e.do("PATCH", path, `{"spaces":3}`), 400, "invalid")
+	e.problem(e.do("POST", "/v1/lots/140123001/passes", `{"holder_name":"B","plates":["京A12345"],"valid_from":"2026-11-01T00:00:00Z","valid_to":"2026-12-01T00:00:00Z"}`), 409, "conflict")
+	list := e.want(e.do("GET", "/v1/lots/140123001/passes", ""), 200)
+	if len(list["passes"].([]any)) != 1 {
+		t.Fatalf("list %v", list)
+	}
+	e.want(e.do("DELETE", path, ""), 204)
+	e.problem(e.do("GET", path, ""), 404, "not_found")
+
+	w := e.want(e.do("POST", "/v1/lots/140123001/whitelist", `{"plate":"沪B88888","valid_from":"2026-11-01T00:00:00Z","valid_to":"2027-11-01T00:00:00Z","reason":"staff"}`), 201)
+	if w["kind"] != "allow" {
+		t.Fatalf("whitelist %v", w)
+	}
+	wpath := "/v1/lots/140123001/whitelist/" + w["id"].(string)
+	if up := e.want(e.do("PATCH", wpath, `{"reason":"manager"}`), 200); up["reason"] != "manager" {
+		t.Fatalf("patched %v", up)
+	}
+	e.want(e.do("DELETE", wpath, ""), 204)
+	e.problem(e.do("DELETE", wpath, ""), 404, "not_found")
+}
+
+func TestLotPatchAndTariff(t *testing.T) {
+	e := newEnv(t)
+	e.want(e.do("POST", "/v1/lots", lotJSON), 201)
+	l := e.want(e.do("PATCH", "/v1/lots/140123001", `{"capacity":5,"exit_grace_minutes":0}`), 200)
+	if l["capacity"] != float64(5) || l["exit_grace_minutes"] != float64(0) || l["name"] != "Mall" {
+		t.Fatalf("patched %v", l)
+	}
+	e.problem(e.do("PATCH", "/v1/lots/140123001", `{"code":"other"}`), 400, "invalid")
+	tf := e.want(e.do("PUT", "/v1/lots/140123001/tariff", `{"every":{"minutes":60,"price":300}}`), 200)
+	if tf["every"] == nil {
+		t.Fatalf("tariff %v", tf)
+	}
+	l = e.want(e.do("GET", "/v1/lots/140123001", ""), 200)
+	if l["tariff_version"] != float64(2) {
+		t.Fatalf("tariff version %v, want 2 after one change", l["tariff_version"])
+	}
+}
+
+func TestMetricsCountDecisionsAndPayments(t *testing.T) {
+	e := newEnv(t)
+	e.want(e.do("POST", "/v1/lots", lotJSON), 201)
+	e.want(e.do("POST", "/v1/lots/140123001/events", event("c1", "entry", "京A12345", t0)), 200)
+	resp, err := http.Get(e.url + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	for _, want := range []string{
+		`parkd_gate_decisions_total{decision="open",reason="visitor",type="entry"} 1`,
+		`parkd_http_requests_total{code="200",route="POST /v1/lots/{code}/events"} 1`,
+		`parkd_http_request_duration_seconds_count{route="POST /v1/lots/{code}/events"} 1`,
+	} {
+		if !bytes.Contains(b, []byte(want)) {
+			t.Errorf("metrics lack %s", want)
+		}
+	}
+}
+
+// FuzzEventDecoding: no request body makes the server answer 500.
+func FuzzEventDecoding(f *testing.F) {
+	f.Add(event("c1", "entry", "京A12345", t0))
+	f.Add(`{"id":"x","type":"exit","plate":"无牌车","lane":"a","at":"2026-11-23T01:00:00Z"}`)
+	f.Add(`{"id":"","type":"","plate":"","lane":"","at":""}`)
+	f.Add(`{"at":"9999-12-31T23:59:59Z"}`)
+	f.Add(`null`)
+	st, err := sqlite.Open(context.Background(), filepath.Join(f.TempDir(), "parkd.db"), sqlite.Options{})
+	if err != nil {
+		f.Fatal(err)
+	}
+	defer st.Close()
+	m := metrics.New()
+	svc := service.New(service.Config{Store: st, Now: func() time.Time { return t0 }, Metrics: m})
+	h := httpapi.New(httpapi.Config{Service: svc, Log: slog.New(slog.DiscardHandler), Metrics: m, AdminToken: token})
+	req := httptest.NewRequest("POST", "/v1/lots", strings.NewReader(lotJSON))
+	req.Header.Set("Authorization", "Bearer "+token)
+	h.ServeHTTP(httptest.NewRecorder(), req)
+	f.Fuzz(func(t *testing.T, body string) {
+		req := httptest.NewRequest("POST", "/v1/lots/140123001/events", strings.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+token)
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code != 200 && rec.Code != 400 && rec.Code != 404 {
+			t.Fatalf("status %d for %q: %s", rec.Code, body, rec.Body)
+		}
+	})
+}

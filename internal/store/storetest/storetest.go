@@ -284,7 +284,9 @@ func testQuotesAndPayments(t *testing.T, s park.Store) {
 	if gotQ.AmountDue != 700 || len(gotQ.Lines) != 2 || gotQ.Lines[1].Amount != 200 || !gotQ.Lines[1].To.Equal(q.Lines[1].To) || !gotQ.ExpiresAt.Equal(q.ExpiresAt) {
 		t.Fatalf("quote %+v", gotQ)
 	}
-	wantCode(t, update(t, s, func(tx park.Tx) error { return tx.InsertQuote(ctx, &park.Quote{ID: "q2", StayID: "nope", Lines: []park.Line{}}) }), park.ENotFound)
+	wantCode(t, update(t, s, func(tx park.Tx) error {
+		return tx.InsertQuote(ctx, &park.Quote{ID: "q2", StayID: "nope", Lines: []park.Line{}})
+	}), park.ENotFound)
 
 	p := &park.Payment{ID: "p1", QuoteID: "q1", StayID: "s1", LotCode: "L1", Amount: 700, Currency: "CNY", Method: "cash",
 		Payer: "app", Reference: "ref-1", IdempotencyKey: "key-1", PaidAt: base, PaidUntil: base.Add(15 * time.Minute)}
@@ -306,7 +308,9 @@ func testQuotesAndPayments(t *testing.T, s park.Store) {
 		}
 		return nil
 	}))
-	must(t, update(t, s, func(tx park.Tx) error { return tx.InsertQuote(ctx, &park.Quote{ID: "q2", StayID: "s1", Lines: []park.Line{}}) }))
+	must(t, update(t, s, func(tx park.Tx) error {
+		return tx.InsertQuote(ctx, &park.Quote{ID: "q2", StayID: "s1", Lines: []park.Line{}})
+	}))
 	for name, dup := range map[string]park.Payment{
 		"same quote":     {ID: "p2", QuoteID: "q1", StayID: "s1"},
 		"same key":       {ID: "p3", QuoteID: "q2", StayID: "s1", IdempotencyKey: "key-1"},

@@ -35,6 +35,7 @@ type Lot struct {
 	Occupied         int             `json:"-"` // cars inside, maintained by the gate flow
 	CreatedAt        time.Time       `json:"created_at"`
 	UpdatedAt        time.Time       `json:"updated_at"`
+	Version          int64           `json:"-"` // optimistic concurrency: bumped by every UpdateLot
 }
 
 // Lot defaults, applied when a field is left zero at creation.

@@ -21,6 +21,7 @@ type Pass struct {
 	Plan       string    `json:"plan,omitempty"`
 	CreatedAt  time.Time `json:"created_at"`
 	UpdatedAt  time.Time `json:"updated_at"`
+	Version    int64     `json:"-"`
 }
 
 var mobileRE = regexp.MustCompile(`^\+?[0-9]{5,20}$`)
@@ -85,6 +86,7 @@ type WhitelistEntry struct {
 	Reason    string    `json:"reason"`
 	CreatedAt time.Time `json:"created_at"`
 	UpdatedAt time.Time `json:"updated_at"`
+	Version   int64     `json:"-"`
 }
 
 // Validate checks an entry; the plate must already be normalised.

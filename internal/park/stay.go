@@ -46,6 +46,7 @@ type Stay struct {
 	Anomaly      string     `json:"anomaly,omitempty"`
 	Source       string     `json:"source,omitempty"` // who registered the entry (a partner id), "" for lanes
 	UpdatedAt    time.Time  `json:"updated_at"`
+	Version      int64      `json:"-"`
 }
 
 // StayFilter selects stays of a lot for listing.

@@ -9,6 +9,12 @@ import (
 // suite in internal/store/storetest. Methods return *Error with ENotFound
 // when a row is missing, EConflict on a uniqueness violation and
 // EUnavailable when the database cannot be reached; nothing else leaks.
+//
+// Lots, stays, passes and whitelist entries carry a Version. Inserts store
+// version 1; an Update* succeeds only when the row still has the version
+// that was read, bumps it (also in the caller's struct), and otherwise
+// returns EConflict. So two nodes doing read-modify-write on one row never
+// lose an update: the loser retries with fresh data.
 type Store interface {
 	// Update runs fn in a read-write transaction; fn's changes commit
 	// together or not at all. Concurrent Updates that touch the same rows
@@ -28,9 +34,12 @@ type Tx interface {
 	// GetLot returns ENotFound for an unknown code.
 	GetLot(ctx context.Context, code string) (*Lot, error)
 	ListLots(ctx context.Context) ([]*Lot, error)
-	// UpdateLot replaces the settable fields of an existing lot (ENotFound).
+	// UpdateLot replaces the settable fields of a lot (ENotFound, EConflict
+	// when its version changed). It never touches the occupancy count.
 	UpdateLot(ctx context.Context, l *Lot) error
-	// AddOccupied adds delta to the lot's count of cars inside.
+	// AddOccupied adds delta to the lot's count of cars inside, clamped at
+	// zero. It does not bump the version. It locks the lot's row on some
+	// engines, so callers make it the last statement of a transaction.
 	AddOccupied(ctx context.Context, code string, delta int) error
 
 	// Lanes. GetLane returns ENotFound; CreateLane returns EConflict.

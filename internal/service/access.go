@@ -75,7 +75,7 @@ func getPassOf(ctx context.Context, tx park.Tx, lot, id string) (*park.Pass, err
 // UpdatePass applies patch to a pass and stores it if it still validates.
 func (s *Service) UpdatePass(ctx context.Context, lot, id string, patch func(*park.Pass) error) (*park.Pass, error) {
 	var out *park.Pass
-	err := s.store.Update(ctx, func(tx park.Tx) error {
+	err := s.update(ctx, func(tx park.Tx) error {
 		p, err := getPassOf(ctx, tx, lot, id)
 		if err != nil {
 			return err
@@ -178,7 +178,7 @@ func (s *Service) GetWhitelist(ctx context.Context, lot, id string) (*park.White
 // UpdateWhitelist applies patch to an entry and stores it if it validates.
 func (s *Service) UpdateWhitelist(ctx context.Context, lot, id string, patch func(*park.WhitelistEntry) error) (*park.WhitelistEntry, error) {
 	var out *park.WhitelistEntry
-	err := s.store.Update(ctx, func(tx park.Tx) error {
+	err := s.update(ctx, func(tx park.Tx) error {
 		w, err := getWhitelistOf(ctx, tx, lot, id)
 		if err != nil {
 			return err

@@ -115,6 +115,7 @@ func (s *Service) HandleEvent(ctx context.Context, in EventInput) (park.Decision
 				return err
 			}
 		}
+		occ := l.Occupied
 		if in.Type == park.EventEntry {
 			dec, err = s.entry(ctx, tx, l, &in, p, now)
 		} else {
@@ -124,11 +125,19 @@ func (s *Service) HandleEvent(ctx context.Context, in EventInput) (park.Decision
 			return err
 		}
 		dec.Currency = l.Currency
-		return tx.InsertEvent(ctx, &park.Event{
+		if err := tx.InsertEvent(ctx, &park.Event{
 			ID: in.ID, LotCode: l.Code, Type: in.Type, Plate: p.Text, Lane: in.Lane, At: in.At,
 			ImageURL: in.ImageURL, PlateColor: in.PlateColor, VehicleClass: in.VehicleClass,
 			Decision: dec, ReceivedAt: now,
-		})
+		}); err != nil {
+			return err
+		}
+		// Last, because on a shared database this write locks the lot's row
+		// until commit: the shorter that is held, the more lanes run at once.
+		if delta := l.Occupied - occ; delta != 0 {
+			return tx.AddOccupied(ctx, l.Code, delta)
+		}
+		return nil
 	})
 	if err != nil {
 		return park.Decision{}, err
@@ -203,10 +212,9 @@ func (s *Service) entry(ctx context.Context, tx park.Tx, l *park.Lot, in *EventI
 	old, err := tx.FindInside(ctx, l.Code, p.Key)
 	switch {
 	case err == nil:
-		if err := s.closeStay(ctx, tx, old, in.At, "", park.AnomalyReentry, now); err != nil {
+		if err := s.closeStay(ctx, tx, l, old, in.At, "", park.AnomalyReentry, now); err != nil {
 			return dec, err
 		}
-		l.Occupied = max(0, l.Occupied-1)
 		if err := s.anomaly(ctx, tx, l.Code, park.AnomalyReentry, p.Text, old.ID, in.ID, in.At,
 			fmt.Sprintf("entered again at lane %s while stay %s was open; the old stay was closed", in.Lane, old.ID)); err != nil {
 			return dec, err
@@ -244,9 +252,7 @@ func (s *Service) entry(ctx context.Context, tx park.Tx, l *park.Lot, in *EventI
 	if err := s.insertStay(ctx, tx, st); err != nil {
 		return dec, err
 	}
-	if err := tx.AddOccupied(ctx, l.Code, 1); err != nil {
-		return dec, err
-	}
+	l.Occupied++
 	dec.Decision, dec.StayID, dec.Locator = park.DecisionOpen, st.ID, st.Locator
 	return dec, nil
 }
@@ -296,23 +302,22 @@ func (s *Service) exit(ctx context.Context, tx park.Tx, l *park.Lot, in *EventIn
 	}
 	st.Total, st.Discount = pr.Total, pr.Discount
 	st.ExitLane = in.Lane
-	if err := s.closeStay(ctx, tx, st, at, in.Lane, "", now); err != nil {
+	if err := s.closeStay(ctx, tx, l, st, at, in.Lane, "", now); err != nil {
 		return dec, err
 	}
 	dec.Decision, dec.Reason = park.DecisionOpen, pr.freeReason
 	return dec, nil
 }
 
-// closeStay marks a stay as left and frees its space.
-func (s *Service) closeStay(ctx context.Context, tx park.Tx, st *park.Stay, at time.Time, lane, anomaly string, now time.Time) error {
+// closeStay marks a stay as left and frees its space in l's count (which
+// HandleEvent writes back at the end of the transaction).
+func (s *Service) closeStay(ctx context.Context, tx park.Tx, l *park.Lot, st *park.Stay, at time.Time, lane, anomaly string, now time.Time) error {
 	st.State, st.ExitAt, st.ExitLane, st.UpdatedAt = park.StayOut, &at, lane, now
 	if anomaly != "" {
 		st.Anomaly = anomaly
 	}
-	if err := tx.UpdateStay(ctx, st); err != nil {
-		return err
-	}
-	return tx.AddOccupied(ctx, st.LotCode, -1)
+	l.Occupied--
+	return tx.UpdateStay(ctx, st)
 }
 
 func (s *Service) anomaly(ctx context.Context, tx park.Tx, lot, kind, plateText, stayID, eventID string, at time.Time, detail string) error {

@@ -73,7 +73,7 @@ func (s *Service) ListLots(ctx context.Context) ([]*park.Lot, error) {
 // The code cannot change; a changed tariff gets a new version.
 func (s *Service) UpdateLot(ctx context.Context, code string, patch func(*park.Lot) error) (*park.Lot, error) {
 	var out *park.Lot
-	err := s.store.Update(ctx, func(tx park.Tx) error {
+	err := s.update(ctx, func(tx park.Tx) error {
 		l, err := tx.GetLot(ctx, code)
 		if err != nil {
 			return err

@@ -7,10 +7,11 @@ import (
 	"parkd/internal/park"
 )
 
-// update runs fn in a write transaction and, when it fails on a uniqueness
-// conflict, runs it once more: on a shared database two nodes may race to
-// record the same event or payment, and the second attempt then sees the
-// winner's row and answers as a replay.
+// update runs fn in a write transaction and, when it fails with EConflict,
+// runs it again with fresh reads: on a shared database two nodes may race
+// to record the same event or payment, or to change the same row, and the
+// next attempt sees the winner's row (answering as a replay, or applying
+// its change on top). fn must only have effects through tx.
 func (s *Service) update(ctx context.Context, fn func(park.Tx) error) error {
 	err := s.store.Update(ctx, fn)
 	for i := 0; i < 2 && park.IsCode(err, park.EConflict); i++ {

@@ -41,7 +41,7 @@ func lotFromRow(r db.Lot) *park.Lot {
 		Capacity: int(r.Capacity), ExitGraceMinutes: int(r.ExitGraceMinutes),
 		QuoteTTLSeconds: int(r.QuoteTtlSeconds), Sandbox: r.Sandbox != 0, MissedEntry: r.MissedEntry,
 		TariffVersion: r.TariffVersion, Occupied: int(r.Occupied),
-		CreatedAt: fromUS(r.CreatedAt), UpdatedAt: fromUS(r.UpdatedAt),
+		CreatedAt: fromUS(r.CreatedAt), UpdatedAt: fromUS(r.UpdatedAt), Version: r.Version,
 	}
 	if r.Tariff != "" {
 		l.Tariff = json.RawMessage(r.Tariff)
@@ -55,7 +55,7 @@ func stayFromRow(r db.Stay) *park.Stay {
 		Locator: r.Locator, EntryAt: fromUS(r.EntryAt), EntryLane: r.EntryLane, ExitAt: fromNullUS(r.ExitAt),
 		ExitLane: r.ExitLane, State: r.State, PassID: r.PassID, Total: r.Total, Paid: r.Paid,
 		Discount: r.Discount, PaidUntil: fromNullUS(r.PaidUntil), Anomaly: r.Anomaly, Source: r.Source,
-		UpdatedAt: fromUS(r.UpdatedAt),
+		UpdatedAt: fromUS(r.UpdatedAt), Version: r.Version,
 	}
 }
 
@@ -97,7 +97,7 @@ func passFromRow(r db.Pass, plates []db.PassPlate) *park.Pass {
 	p := &park.Pass{
 		ID: r.ID, LotCode: r.LotCode, HolderName: r.HolderName, Mobile: r.Mobile, UserCode: r.UserCode,
 		Spaces: int(r.Spaces), ValidFrom: fromUS(r.ValidFrom), ValidTo: fromUS(r.ValidTo), Plan: r.Plan,
-		CreatedAt: fromUS(r.CreatedAt), UpdatedAt: fromUS(r.UpdatedAt),
+		CreatedAt: fromUS(r.CreatedAt), UpdatedAt: fromUS(r.UpdatedAt), Version: r.Version,
 		Plates: make([]string, len(plates)), PlateKeys: make([]string, len(plates)),
 	}
 	for i, pp := range plates {
@@ -110,6 +110,6 @@ func whitelistFromRow(r db.Whitelist) *park.WhitelistEntry {
 	return &park.WhitelistEntry{
 		ID: r.ID, LotCode: r.LotCode, Plate: r.Plate, PlateKey: r.PlateKey, Kind: r.Kind,
 		ValidFrom: fromUS(r.ValidFrom), ValidTo: fromUS(r.ValidTo), Reason: r.Reason,
-		CreatedAt: fromUS(r.CreatedAt), UpdatedAt: fromUS(r.UpdatedAt),
+		CreatedAt: fromUS(r.CreatedAt), UpdatedAt: fromUS(r.UpdatedAt), Version: r.Version,
 	}
 }

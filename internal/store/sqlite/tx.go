@@ -32,6 +32,23 @@ func wrap(err error, format string, args ...any) error {
 	return err
 }
 
+// versioned interprets an optimistic update: no row changed means the row
+// is gone (ENotFound) or another writer changed it first (EConflict). On
+// success it bumps the caller's version.
+func versioned(n int64, err error, version *int64, exists func() error, format string, args ...any) error {
+	if err != nil {
+		return wrap(err, format, args...)
+	}
+	if n == 0 {
+		if err := exists(); err != nil {
+			return wrap(err, format, args...)
+		}
+		return park.Errorf(park.EConflict, format+" was changed by another request; retry", args...)
+	}
+	*version++
+	return nil
+}
+
 // affected turns "0 rows changed" into ENotFound.
 func affected(n int64, err error, format string, args ...any) error {
 	if err != nil {
@@ -44,6 +61,7 @@ func affected(n int64, err error, format string, args ...any) error {
 }
 
 func (t *txn) CreateLot(ctx context.Context, l *park.Lot) error {
+	l.Version = 1
 	return wrap(t.q.CreateLot(ctx, db.CreateLotParams{
 		Code: l.Code, Name: l.Name, Timezone: l.TimeZone, Currency: l.Currency, Capacity: int64(l.Capacity),
 		ExitGraceMinutes: int64(l.ExitGraceMinutes), QuoteTtlSeconds: int64(l.QuoteTTLSeconds),
@@ -77,9 +95,9 @@ func (t *txn) UpdateLot(ctx context.Context, l *park.Lot) error {
 		Name: l.Name, Timezone: l.TimeZone, Currency: l.Currency, Capacity: int64(l.Capacity),
 		ExitGraceMinutes: int64(l.ExitGraceMinutes), QuoteTtlSeconds: int64(l.QuoteTTLSeconds),
 		Sandbox: b2i(l.Sandbox), MissedEntry: l.MissedEntry, Tariff: string(l.Tariff),
-		TariffVersion: l.TariffVersion, UpdatedAt: us(l.UpdatedAt), Code: l.Code,
+		TariffVersion: l.TariffVersion, UpdatedAt: us(l.UpdatedAt), Code: l.Code, Version: l.Version,
 	})
-	return affected(n, err, "lot %q", l.Code)
+	return versioned(n, err, &l.Version, func() error { _, err := t.q.GetLot(ctx, l.Code); return err }, "lot %q", l.Code)
 }
 
 func (t *txn) AddOccupied(ctx context.Context, code string, delta int) error {
@@ -142,6 +160,7 @@ func (t *txn) ListAnomalies(ctx context.Context, lot string, limit int) ([]*park
 }
 
 func (t *txn) InsertStay(ctx context.Context, s *park.Stay) error {
+	s.Version = 1
 	return wrap(t.q.InsertStay(ctx, db.InsertStayParams{
 		ID: s.ID, LotCode: s.LotCode, Plate: s.Plate, PlateKey: s.PlateKey, VehicleClass: s.VehicleClass,
 		Locator: s.Locator, EntryAt: us(s.EntryAt), EntryLane: s.EntryLane, ExitAt: nullUS(s.ExitAt),
@@ -180,9 +199,9 @@ func (t *txn) UpdateStay(ctx context.Context, s *park.Stay) error {
 		Plate: s.Plate, PlateKey: s.PlateKey, VehicleClass: s.VehicleClass, ExitAt: nullUS(s.ExitAt),
 		ExitLane: s.ExitLane, State: s.State, PassID: s.PassID, Total: s.Total, Paid: s.Paid,
 		Discount: s.Discount, PaidUntil: nullUS(s.PaidUntil), Anomaly: s.Anomaly, UpdatedAt: us(s.UpdatedAt),
-		ID: s.ID,
+		ID: s.ID, Version: s.Version,
 	})
-	return affected(n, err, "stay %q", s.ID)
+	return versioned(n, err, &s.Version, func() error { _, err := t.q.GetStay(ctx, s.ID); return err }, "stay %q", s.ID)
 }
 
 func (t *txn) ListStays(ctx context.Context, f park.StayFilter) ([]*park.Stay, error) {
@@ -278,6 +297,7 @@ func (t *txn) GetPaymentByReference(ctx context.Context, payer, reference string
 }
 
 func (t *txn) CreatePass(ctx context.Context, p *park.Pass) error {
+	p.Version = 1
 	if err := t.q.CreatePass(ctx, db.CreatePassParams{
 		ID: p.ID, LotCode: p.LotCode, HolderName: p.HolderName, Mobile: p.Mobile, UserCode: p.UserCode,
 		Spaces: int64(p.Spaces), ValidFrom: us(p.ValidFrom), ValidTo: us(p.ValidTo), Plan: p.Plan,
@@ -315,8 +335,9 @@ func (t *txn) UpdatePass(ctx context.Context, p *park.Pass) error {
 	n, err := t.q.UpdatePass(ctx, db.UpdatePassParams{
 		HolderName: p.HolderName, Mobile: p.Mobile, UserCode: p.UserCode, Spaces: int64(p.Spaces),
 		ValidFrom: us(p.ValidFrom), ValidTo: us(p.ValidTo), Plan: p.Plan, UpdatedAt: us(p.UpdatedAt), ID: p.ID,
+		Version: p.Version,
 	})
-	if err := affected(n, err, "pass %q", p.ID); err != nil {
+	if err := versioned(n, err, &p.Version, func() error { _, err := t.q.GetPass(ctx, p.ID); return err }, "pass %q", p.ID); err != nil {
 		return err
 	}
 	if err := t.q.DeletePassPlates(ctx, p.ID); err != nil {
@@ -355,6 +376,7 @@ func (t *txn) FindPassByPlate(ctx context.Context, lot, plateKey string) (*park.
 }
 
 func (t *txn) CreateWhitelist(ctx context.Context, w *park.WhitelistEntry) error {
+	w.Version = 1
 	return wrap(t.q.CreateWhitelist(ctx, db.CreateWhitelistParams{
 		ID: w.ID, LotCode: w.LotCode, Plate: w.Plate, PlateKey: w.PlateKey, Kind: w.Kind,
 		ValidFrom: us(w.ValidFrom), ValidTo: us(w.ValidTo), Reason: w.Reason,
@@ -373,9 +395,9 @@ func (t *txn) GetWhitelist(ctx context.Context, id string) (*park.WhitelistEntry
 func (t *txn) UpdateWhitelist(ctx context.Context, w *park.WhitelistEntry) error {
 	n, err := t.q.UpdateWhitelist(ctx, db.UpdateWhitelistParams{
 		Plate: w.Plate, PlateKey: w.PlateKey, Kind: w.Kind, ValidFrom: us(w.ValidFrom), ValidTo: us(w.ValidTo),
-		Reason: w.Reason, UpdatedAt: us(w.UpdatedAt), ID: w.ID,
+		Reason: w.Reason, UpdatedAt: us(w.UpdatedAt), ID: w.ID, Version: w.Version,
 	})
-	return affected(n, err, "whitelist entry %q", w.ID)
+	return versioned(n, err, &w.Version, func() error { _, err := t.q.GetWhitelist(ctx, w.ID); return err }, "whitelist entry %q", w.ID)
 }
 
 func (t *txn) DeleteWhitelist(ctx context.Context, id string) error {

@@ -29,7 +29,8 @@ func Run(t *testing.T, open Opener) {
 		"Passes":            testPasses,
 		"Whitelist":         testWhitelist,
 		"Rollback":          testRollback,
-		"SerialisedUpdates": testSerialisedUpdates,
+		"NoLostUpdate":      testNoLostUpdate,
+		"Versions":          testVersions,
 		"TimePrecision":     testTimePrecision,
 	}
 	for name, fn := range tests {
@@ -438,9 +439,9 @@ func testRollback(t *testing.T, s park.Store) {
 	wantCode(t, s.View(ctx, func(tx park.Tx) error { _, err := tx.GetLot(ctx, "L1"); return err }), park.ENotFound)
 }
 
-// testSerialisedUpdates: read-modify-write transactions from many
-// goroutines lose no update.
-func testSerialisedUpdates(t *testing.T, s park.Store) {
+// testNoLostUpdate: read-modify-write transactions from many goroutines
+// either apply on top of each other or fail with EConflict; none is lost.
+func testNoLostUpdate(t *testing.T, s park.Store) {
 	ctx := context.Background()
 	seedLot(t, s, "L1")
 	const n = 20
@@ -462,14 +463,90 @@ func testSerialisedUpdates(t *testing.T, s park.Store) {
 	}
 	wg.Wait()
 	close(errs)
+	applied := 0
 	for err := range errs {
-		must(t, err)
+		switch {
+		case err == nil:
+			applied++
+		case !park.IsCode(err, park.EConflict):
+			t.Fatalf("unexpected error %v", err)
+		}
 	}
 	var l *park.Lot
 	must(t, s.View(ctx, func(tx park.Tx) (err error) { l, err = tx.GetLot(ctx, "L1"); return }))
-	if l.Capacity != 10+n {
-		t.Fatalf("capacity %d, want %d: an update was lost", l.Capacity, 10+n)
+	if applied == 0 || l.Capacity != 10+applied {
+		t.Fatalf("capacity %d after %d successful increments from 10: an update was lost", l.Capacity, applied)
 	}
+}
+
+// testVersions: an update based on a stale read is refused with EConflict
+// and changes nothing; a fresh one succeeds and bumps the version.
+func testVersions(t *testing.T, s park.Store) {
+	ctx := context.Background()
+	l := seedLot(t, s, "L1")
+	if l.Version != 1 {
+		t.Fatalf("new lot version %d, want 1", l.Version)
+	}
+	st := newStay("L1", "s1", "K1", "1000000001")
+	p := &park.Pass{ID: "p1", LotCode: "L1", HolderName: "A", Plates: []string{"K1"}, PlateKeys: []string{"K1"}, Spaces: 1,
+		ValidFrom: base, ValidTo: base.Add(time.Hour), CreatedAt: base, UpdatedAt: base}
+	w := &park.WhitelistEntry{ID: "w1", LotCode: "L1", Plate: "K2", PlateKey: "K2", Kind: park.AccessAllow,
+		ValidFrom: base, ValidTo: base.Add(time.Hour), CreatedAt: base, UpdatedAt: base}
+	must(t, update(t, s, func(tx park.Tx) error {
+		if err := tx.InsertStay(ctx, st); err != nil {
+			return err
+		}
+		if err := tx.CreatePass(ctx, p); err != nil {
+			return err
+		}
+		return tx.CreateWhitelist(ctx, w)
+	}))
+	stale := func() (park.Lot, park.Stay, park.Pass, park.WhitelistEntry) { return *l, *st, *p, *w }
+	sl, ss, sp, sw := stale()
+	// First writers win and bump versions.
+	l.Name, st.Total, p.HolderName, w.Reason = "new", 100, "B", "r"
+	must(t, update(t, s, func(tx park.Tx) error {
+		for _, err := range []error{tx.UpdateLot(ctx, l), tx.UpdateStay(ctx, st), tx.UpdatePass(ctx, p), tx.UpdateWhitelist(ctx, w)} {
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	}))
+	if l.Version != 2 || st.Version != 2 || p.Version != 2 || w.Version != 2 {
+		t.Fatalf("versions after one update: %d %d %d %d, want 2", l.Version, st.Version, p.Version, w.Version)
+	}
+	// Writers holding the old versions lose.
+	sl.Name, ss.Total, sp.HolderName, sw.Reason = "stale", 1, "stale", "stale"
+	wantCode(t, update(t, s, func(tx park.Tx) error { return tx.UpdateLot(ctx, &sl) }), park.EConflict)
+	wantCode(t, update(t, s, func(tx park.Tx) error { return tx.UpdateStay(ctx, &ss) }), park.EConflict)
+	wantCode(t, update(t, s, func(tx park.Tx) error { return tx.UpdatePass(ctx, &sp) }), park.EConflict)
+	wantCode(t, update(t, s, func(tx park.Tx) error { return tx.UpdateWhitelist(ctx, &sw) }), park.EConflict)
+	must(t, s.View(ctx, func(tx park.Tx) error {
+		gl, err := tx.GetLot(ctx, "L1")
+		if err != nil {
+			return err
+		}
+		gs, err := tx.GetStay(ctx, "s1")
+		if err != nil {
+			return err
+		}
+		gp, err := tx.GetPass(ctx, "p1")
+		if err != nil {
+			return err
+		}
+		gw, err := tx.GetWhitelist(ctx, "w1")
+		if err != nil {
+			return err
+		}
+		if gl.Name != "new" || gs.Total != 100 || gp.HolderName != "B" || gw.Reason != "r" || gl.Version != 2 {
+			return fmt.Errorf("a stale update changed data: %s %d %s %s v%d", gl.Name, gs.Total, gp.HolderName, gw.Reason, gl.Version)
+		}
+		return nil
+	}))
+	// Occupancy changes do not touch the version.
+	must(t, update(t, s, func(tx park.Tx) error { return tx.AddOccupied(ctx, "L1", 1) }))
+	must(t, update(t, s, func(tx park.Tx) error { return tx.UpdateLot(ctx, l) }))
 }
 
 func testTimePrecision(t *testing.T, s park.Store) {

@@ -130,7 +130,7 @@ func (q *Queries) FindPassIDByPlate(ctx context.Context, arg FindPassIDByPlatePa
 }
 
 const findWhitelist = `-- name: FindWhitelist :one
-SELECT id, lot_code, plate, plate_key, kind, valid_from, valid_to, reason, created_at, updated_at FROM whitelist WHERE lot_code = ? AND plate_key = ?
+SELECT id, lot_code, plate, plate_key, kind, valid_from, valid_to, reason, created_at, updated_at, version FROM whitelist WHERE lot_code = ? AND plate_key = ?
 `
 
 type FindWhitelistParams struct {
@@ -152,12 +152,13 @@ func (q *Queries) FindWhitelist(ctx context.Context, arg FindWhitelistParams) (W
 		&i.Reason,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.Version,
 	)
 	return i, err
 }
 
 const getPass = `-- name: GetPass :one
-SELECT id, lot_code, holder_name, mobile, user_code, spaces, valid_from, valid_to, "plan", created_at, updated_at FROM passes WHERE id = ?
+SELECT id, lot_code, holder_name, mobile, user_code, spaces, valid_from, valid_to, "plan", created_at, updated_at, version FROM passes WHERE id = ?
 `
 
 func (q *Queries) GetPass(ctx context.Context, id string) (Pass, error) {
@@ -175,12 +176,13 @@ func (q *Queries) GetPass(ctx context.Context, id string) (Pass, error) {
 		&i.Plan,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.Version,
 	)
 	return i, err
 }
 
 const getWhitelist = `-- name: GetWhitelist :one
-SELECT id, lot_code, plate, plate_key, kind, valid_from, valid_to, reason, created_at, updated_at FROM whitelist WHERE id = ?
+SELECT id, lot_code, plate, plate_key, kind, valid_from, valid_to, reason, created_at, updated_at, version FROM whitelist WHERE id = ?
 `
 
 func (q *Queries) GetWhitelist(ctx context.Context, id string) (Whitelist, error) {
@@ -197,6 +199,7 @@ func (q *Queries) GetWhitelist(ctx context.Context, id string) (Whitelist, error
 		&i.Reason,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.Version,
 	)
 	return i, err
 }
@@ -258,7 +261,7 @@ func (q *Queries) ListPassPlates(ctx context.Context, passID string) ([]PassPlat
 }
 
 const listPasses = `-- name: ListPasses :many
-SELECT id, lot_code, holder_name, mobile, user_code, spaces, valid_from, valid_to, "plan", created_at, updated_at FROM passes WHERE lot_code = ? ORDER BY id
+SELECT id, lot_code, holder_name, mobile, user_code, spaces, valid_from, valid_to, "plan", created_at, updated_at, version FROM passes WHERE lot_code = ? ORDER BY id
 `
 
 func (q *Queries) ListPasses(ctx context.Context, lotCode string) ([]Pass, error) {
@@ -282,6 +285,7 @@ func (q *Queries) ListPasses(ctx context.Context, lotCode string) ([]Pass, error
 			&i.Plan,
 			&i.CreatedAt,
 			&i.UpdatedAt,
+			&i.Version,
 		); err != nil {
 			return nil, err
 		}
@@ -297,7 +301,7 @@ func (q *Queries) ListPasses(ctx context.Context, lotCode string) ([]Pass, error
 }
 
 const listWhitelist = `-- name: ListWhitelist :many
-SELECT id, lot_code, plate, plate_key, kind, valid_from, valid_to, reason, created_at, updated_at FROM whitelist WHERE lot_code = ? ORDER BY id
+SELECT id, lot_code, plate, plate_key, kind, valid_from, valid_to, reason, created_at, updated_at, version FROM whitelist WHERE lot_code = ? ORDER BY id
 `
 
 func (q *Queries) ListWhitelist(ctx context.Context, lotCode string) ([]Whitelist, error) {
@@ -320,6 +324,7 @@ func (q *Queries) ListWhitelist(ctx context.Context, lotCode string) ([]Whitelis
 			&i.Reason,
 			&i.CreatedAt,
 			&i.UpdatedAt,
+			&i.Version,
 		); err != nil {
 			return nil, err
 		}
@@ -336,8 +341,9 @@ func (q *Queries) ListWhitelist(ctx context.Context, lotCode string) ([]Whitelis
 
 const updatePass = `-- name: UpdatePass :execrows
 UPDATE passes
-SET holder_name = ?, mobile = ?, user_code = ?, spaces = ?, valid_from = ?, valid_to = ?, plan = ?, updated_at = ?
-WHERE id = ?
+SET holder_name = ?, mobile = ?, user_code = ?, spaces = ?, valid_from = ?, valid_to = ?, plan = ?, updated_at = ?,
+    version = version + 1
+WHERE id = ? AND version = ?
 `
 
 type UpdatePassParams struct {
@@ -350,6 +356,7 @@ type UpdatePassParams struct {
 	Plan       string
 	UpdatedAt  int64
 	ID         string
+	Version    int64
 }
 
 func (q *Queries) UpdatePass(ctx context.Context, arg UpdatePassParams) (int64, error) {
@@ -363,6 +370,7 @@ func (q *Queries) UpdatePass(ctx context.Context, arg UpdatePassParams) (int64, 
 		arg.Plan,
 		arg.UpdatedAt,
 		arg.ID,
+		arg.Version,
 	)
 	if err != nil {
 		return 0, err
@@ -372,8 +380,9 @@ func (q *Queries) UpdatePass(ctx context.Context, arg UpdatePassParams) (int64, 
 
 const updateWhitelist = `-- name: UpdateWhitelist :execrows
 UPDATE whitelist
-SET plate = ?, plate_key = ?, kind = ?, valid_from = ?, valid_to = ?, reason = ?, updated_at = ?
-WHERE id = ?
+SET plate = ?, plate_key = ?, kind = ?, valid_from = ?, valid_to = ?, reason = ?, updated_at = ?,
+    version = version + 1
+WHERE id = ? AND version = ?
 `
 
 type UpdateWhitelistParams struct {
@@ -385,6 +394,7 @@ type UpdateWhitelistParams struct {
 	Reason    string
 	UpdatedAt int64
 	ID        string
+	Version   int64
 }
 
 func (q *Queries) UpdateWhitelist(ctx context.Context, arg UpdateWhitelistParams) (int64, error) {
@@ -397,6 +407,7 @@ func (q *Queries) UpdateWhitelist(ctx context.Context, arg UpdateWhitelistParams
 		arg.Reason,
 		arg.UpdatedAt,
 		arg.ID,
+		arg.Version,
 	)
 	if err != nil {
 		return 0, err

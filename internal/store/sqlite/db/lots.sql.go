@@ -110,7 +110,7 @@ func (q *Queries) GetLane(ctx context.Context, arg GetLaneParams) (Lane, error) 
 }
 
 const getLot = `-- name: GetLot :one
-SELECT code, name, timezone, currency, capacity, exit_grace_minutes, quote_ttl_seconds, sandbox, missed_entry, tariff, tariff_version, occupied, created_at, updated_at FROM lots WHERE code = ?
+SELECT code, name, timezone, currency, capacity, exit_grace_minutes, quote_ttl_seconds, sandbox, missed_entry, tariff, tariff_version, occupied, created_at, updated_at, version FROM lots WHERE code = ?
 `
 
 func (q *Queries) GetLot(ctx context.Context, code string) (Lot, error) {
@@ -131,12 +131,13 @@ func (q *Queries) GetLot(ctx context.Context, code string) (Lot, error) {
 		&i.Occupied,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.Version,
 	)
 	return i, err
 }
 
 const listLots = `-- name: ListLots :many
-SELECT code, name, timezone, currency, capacity, exit_grace_minutes, quote_ttl_seconds, sandbox, missed_entry, tariff, tariff_version, occupied, created_at, updated_at FROM lots ORDER BY code
+SELECT code, name, timezone, currency, capacity, exit_grace_minutes, quote_ttl_seconds, sandbox, missed_entry, tariff, tariff_version, occupied, created_at, updated_at, version FROM lots ORDER BY code
 `
 
 func (q *Queries) ListLots(ctx context.Context) ([]Lot, error) {
@@ -163,6 +164,7 @@ func (q *Queries) ListLots(ctx context.Context) ([]Lot, error) {
 			&i.Occupied,
 			&i.CreatedAt,
 			&i.UpdatedAt,
+			&i.Version,
 		); err != nil {
 			return nil, err
 		}
@@ -180,8 +182,8 @@ func (q *Queries) ListLots(ctx context.Context) ([]Lot, error) {
 const updateLot = `-- name: UpdateLot :execrows
 UPDATE lots
 SET name = ?, timezone = ?, currency = ?, capacity = ?, exit_grace_minutes = ?, quote_ttl_seconds = ?,
-    sandbox = ?, missed_entry = ?, tariff = ?, tariff_version = ?, updated_at = ?
-WHERE code = ?
+    sandbox = ?, missed_entry = ?, tariff = ?, tariff_version = ?, updated_at = ?, version = version + 1
+WHERE code = ? AND version = ?
 `
 
 type UpdateLotParams struct {
@@ -197,6 +199,7 @@ type UpdateLotParams struct {
 	TariffVersion    int64
 	UpdatedAt        int64
 	Code             string
+	Version          int64
 }
 
 func (q *Queries) UpdateLot(ctx context.Context, arg UpdateLotParams) (int64, error) {
@@ -213,6 +216,7 @@ func (q *Queries) UpdateLot(ctx context.Context, arg UpdateLotParams) (int64, er
 		arg.TariffVersion,
 		arg.UpdatedAt,
 		arg.Code,
+		arg.Version,
 	)
 	if err != nil {
 		return 0, err

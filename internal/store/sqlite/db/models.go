@@ -55,6 +55,7 @@ type Lot struct {
 	Occupied         int64
 	CreatedAt        int64
 	UpdatedAt        int64
+	Version          int64
 }
 
 type Pass struct {
@@ -69,6 +70,7 @@ type Pass struct {
 	Plan       string
 	CreatedAt  int64
 	UpdatedAt  int64
+	Version    int64
 }
 
 type PassPlate struct {
@@ -129,6 +131,7 @@ type Stay struct {
 	Anomaly      string
 	Source       string
 	UpdatedAt    int64
+	Version      int64
 }
 
 type Whitelist struct {
@@ -142,4 +145,5 @@ type Whitelist struct {
 	Reason    string
 	CreatedAt int64
 	UpdatedAt int64
+	Version   int64
 }

@@ -22,7 +22,7 @@ func (q *Queries) CountInsideForPass(ctx context.Context, passID string) (int64,
 }
 
 const findInside = `-- name: FindInside :one
-SELECT id, lot_code, plate, plate_key, vehicle_class, locator, entry_at, entry_lane, exit_at, exit_lane, state, pass_id, total, paid, discount, paid_until, anomaly, source, updated_at FROM stays WHERE lot_code = ? AND plate_key = ? AND state = 'in'
+SELECT id, lot_code, plate, plate_key, vehicle_class, locator, entry_at, entry_lane, exit_at, exit_lane, state, pass_id, total, paid, discount, paid_until, anomaly, source, updated_at, version FROM stays WHERE lot_code = ? AND plate_key = ? AND state = 'in'
 `
 
 type FindInsideParams struct {
@@ -53,6 +53,7 @@ func (q *Queries) FindInside(ctx context.Context, arg FindInsideParams) (Stay, e
 		&i.Anomaly,
 		&i.Source,
 		&i.UpdatedAt,
+		&i.Version,
 	)
 	return i, err
 }
@@ -86,7 +87,7 @@ func (q *Queries) GetEvent(ctx context.Context, arg GetEventParams) (Event, erro
 }
 
 const getStay = `-- name: GetStay :one
-SELECT id, lot_code, plate, plate_key, vehicle_class, locator, entry_at, entry_lane, exit_at, exit_lane, state, pass_id, total, paid, discount, paid_until, anomaly, source, updated_at FROM stays WHERE id = ?
+SELECT id, lot_code, plate, plate_key, vehicle_class, locator, entry_at, entry_lane, exit_at, exit_lane, state, pass_id, total, paid, discount, paid_until, anomaly, source, updated_at, version FROM stays WHERE id = ?
 `
 
 func (q *Queries) GetStay(ctx context.Context, id string) (Stay, error) {
@@ -112,12 +113,13 @@ func (q *Queries) GetStay(ctx context.Context, id string) (Stay, error) {
 		&i.Anomaly,
 		&i.Source,
 		&i.UpdatedAt,
+		&i.Version,
 	)
 	return i, err
 }
 
 const getStayByLocator = `-- name: GetStayByLocator :one
-SELECT id, lot_code, plate, plate_key, vehicle_class, locator, entry_at, entry_lane, exit_at, exit_lane, state, pass_id, total, paid, discount, paid_until, anomaly, source, updated_at FROM stays WHERE lot_code = ? AND locator = ?
+SELECT id, lot_code, plate, plate_key, vehicle_class, locator, entry_at, entry_lane, exit_at, exit_lane, state, pass_id, total, paid, discount, paid_until, anomaly, source, updated_at, version FROM stays WHERE lot_code = ? AND locator = ?
 `
 
 type GetStayByLocatorParams struct {
@@ -148,6 +150,7 @@ func (q *Queries) GetStayByLocator(ctx context.Context, arg GetStayByLocatorPara
 		&i.Anomaly,
 		&i.Source,
 		&i.UpdatedAt,
+		&i.Version,
 	)
 	return i, err
 }
@@ -313,7 +316,7 @@ func (q *Queries) ListAnomalies(ctx context.Context, arg ListAnomaliesParams) ([
 }
 
 const listStays = `-- name: ListStays :many
-SELECT id, lot_code, plate, plate_key, vehicle_class, locator, entry_at, entry_lane, exit_at, exit_lane, state, pass_id, total, paid, discount, paid_until, anomaly, source, updated_at FROM stays WHERE lot_code = ? AND id > ? ORDER BY id LIMIT ?
+SELECT id, lot_code, plate, plate_key, vehicle_class, locator, entry_at, entry_lane, exit_at, exit_lane, state, pass_id, total, paid, discount, paid_until, anomaly, source, updated_at, version FROM stays WHERE lot_code = ? AND id > ? ORDER BY id LIMIT ?
 `
 
 type ListStaysParams struct {
@@ -351,6 +354,7 @@ func (q *Queries) ListStays(ctx context.Context, arg ListStaysParams) ([]Stay, e
 			&i.Anomaly,
 			&i.Source,
 			&i.UpdatedAt,
+			&i.Version,
 		); err != nil {
 			return nil, err
 		}
@@ -366,7 +370,7 @@ func (q *Queries) ListStays(ctx context.Context, arg ListStaysParams) ([]Stay, e
 }
 
 const listStaysByPlate = `-- name: ListStaysByPlate :many
-SELECT id, lot_code, plate, plate_key, vehicle_class, locator, entry_at, entry_lane, exit_at, exit_lane, state, pass_id, total, paid, discount, paid_until, anomaly, source, updated_at FROM stays WHERE lot_code = ? AND plate_key = ? AND id > ? ORDER BY id LIMIT ?
+SELECT id, lot_code, plate, plate_key, vehicle_class, locator, entry_at, entry_lane, exit_at, exit_lane, state, pass_id, total, paid, discount, paid_until, anomaly, source, updated_at, version FROM stays WHERE lot_code = ? AND plate_key = ? AND id > ? ORDER BY id LIMIT ?
 `
 
 type ListStaysByPlateParams struct {
@@ -410,6 +414,7 @@ func (q *Queries) ListStaysByPlate(ctx context.Context, arg ListStaysByPlatePara
 			&i.Anomaly,
 			&i.Source,
 			&i.UpdatedAt,
+			&i.Version,
 		); err != nil {
 			return nil, err
 		}
@@ -425,7 +430,7 @@ func (q *Queries) ListStaysByPlate(ctx context.Context, arg ListStaysByPlatePara
 }
 
 const listStaysByState = `-- name: ListStaysByState :many
-SELECT id, lot_code, plate, plate_key, vehicle_class, locator, entry_at, entry_lane, exit_at, exit_lane, state, pass_id, total, paid, discount, paid_until, anomaly, source, updated_at FROM stays WHERE lot_code = ? AND state = ? AND id > ? ORDER BY id LIMIT ?
+SELECT id, lot_code, plate, plate_key, vehicle_class, locator, entry_at, entry_lane, exit_at, exit_lane, state, pass_id, total, paid, discount, paid_until, anomaly, source, updated_at, version FROM stays WHERE lot_code = ? AND state = ? AND id > ? ORDER BY id LIMIT ?
 `
 
 type ListStaysByStateParams struct {
@@ -469,6 +474,7 @@ func (q *Queries) ListStaysByState(ctx context.Context, arg ListStaysByStatePara
 			&i.Anomaly,
 			&i.Source,
 			&i.UpdatedAt,
+			&i.Version,
 		); err != nil {
 			return nil, err
 		}
@@ -486,8 +492,8 @@ func (q *Queries) ListStaysByState(ctx context.Context, arg ListStaysByStatePara
 const updateStay = `-- name: UpdateStay :execrows
 UPDATE stays
 SET plate = ?, plate_key = ?, vehicle_class = ?, exit_at = ?, exit_lane = ?, state = ?, pass_id = ?,
-    total = ?, paid = ?, discount = ?, paid_until = ?, anomaly = ?, updated_at = ?
-WHERE id = ?
+    total = ?, paid = ?, discount = ?, paid_until = ?, anomaly = ?, updated_at = ?, version = version + 1
+WHERE id = ? AND version = ?
 `
 
 type UpdateStayParams struct {
@@ -505,6 +511,7 @@ type UpdateStayParams struct {
 	Anomaly      string
 	UpdatedAt    int64
 	ID           string
+	Version      int64
 }
 
 func (q *Queries) UpdateStay(ctx context.Context, arg UpdateStayParams) (int64, error) {
@@ -523,6 +530,7 @@ func (q *Queries) UpdateStay(ctx context.Context, arg UpdateStayParams) (int64, 
 		arg.Anomaly,
 		arg.UpdatedAt,
 		arg.ID,
+		arg.Version,
 	)
 	if err != nil {
 		return 0, err

@@ -15,7 +15,8 @@ CREATE TABLE lots (
     tariff_version     INTEGER NOT NULL DEFAULT 0,
     occupied           INTEGER NOT NULL DEFAULT 0,
     created_at         INTEGER NOT NULL,
-    updated_at         INTEGER NOT NULL
+    updated_at         INTEGER NOT NULL,
+    version            INTEGER NOT NULL DEFAULT 1
 ) STRICT;
 
 CREATE TABLE lanes (
@@ -45,7 +46,8 @@ CREATE TABLE stays (
     paid_until    INTEGER,
     anomaly       TEXT    NOT NULL DEFAULT '',
     source        TEXT    NOT NULL DEFAULT '',
-    updated_at    INTEGER NOT NULL
+    updated_at    INTEGER NOT NULL,
+    version       INTEGER NOT NULL DEFAULT 1
 ) STRICT;
 CREATE UNIQUE INDEX stays_locator ON stays (lot_code, locator);
 -- One open stay per plate and lot, enforced by the database itself.
@@ -126,7 +128,8 @@ CREATE TABLE passes (
     valid_to    INTEGER NOT NULL,
     plan        TEXT    NOT NULL DEFAULT '',
     created_at  INTEGER NOT NULL,
-    updated_at  INTEGER NOT NULL
+    updated_at  INTEGER NOT NULL,
+    version     INTEGER NOT NULL DEFAULT 1
 ) STRICT;
 CREATE INDEX passes_lot ON passes (lot_code);
 
@@ -150,7 +153,8 @@ CREATE TABLE whitelist (
     valid_to   INTEGER NOT NULL,
     reason     TEXT    NOT NULL DEFAULT '',
     created_at INTEGER NOT NULL,
-    updated_at INTEGER NOT NULL
+    updated_at INTEGER NOT NULL,
+    version    INTEGER NOT NULL DEFAULT 1
 ) STRICT;
 CREATE UNIQUE INDEX whitelist_plate ON whitelist (lot_code, plate_key);
 

@@ -17,8 +17,9 @@ SELECT * FROM pass_plates WHERE pass_id = ? ORDER BY position;
 
 -- name: UpdatePass :execrows
 UPDATE passes
-SET holder_name = ?, mobile = ?, user_code = ?, spaces = ?, valid_from = ?, valid_to = ?, plan = ?, updated_at = ?
-WHERE id = ?;
+SET holder_name = ?, mobile = ?, user_code = ?, spaces = ?, valid_from = ?, valid_to = ?, plan = ?, updated_at = ?,
+    version = version + 1
+WHERE id = ? AND version = ?;
 
 -- name: DeletePass :execrows
 DELETE FROM passes WHERE id = ?;
@@ -38,8 +39,9 @@ SELECT * FROM whitelist WHERE id = ?;
 
 -- name: UpdateWhitelist :execrows
 UPDATE whitelist
-SET plate = ?, plate_key = ?, kind = ?, valid_from = ?, valid_to = ?, reason = ?, updated_at = ?
-WHERE id = ?;
+SET plate = ?, plate_key = ?, kind = ?, valid_from = ?, valid_to = ?, reason = ?, updated_at = ?,
+    version = version + 1
+WHERE id = ? AND version = ?;
 
 -- name: DeleteWhitelist :execrows
 DELETE FROM whitelist WHERE id = ?;

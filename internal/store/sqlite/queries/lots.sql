@@ -12,8 +12,8 @@ SELECT * FROM lots ORDER BY code;
 -- name: UpdateLot :execrows
 UPDATE lots
 SET name = ?, timezone = ?, currency = ?, capacity = ?, exit_grace_minutes = ?, quote_ttl_seconds = ?,
-    sandbox = ?, missed_entry = ?, tariff = ?, tariff_version = ?, updated_at = ?
-WHERE code = ?;
+    sandbox = ?, missed_entry = ?, tariff = ?, tariff_version = ?, updated_at = ?, version = version + 1
+WHERE code = ? AND version = ?;
 
 -- name: AddOccupied :execrows
 UPDATE lots SET occupied = MAX(0, occupied + ?) WHERE code = ?;

@@ -15,8 +15,8 @@ SELECT * FROM stays WHERE lot_code = ? AND plate_key = ? AND state = 'in';
 -- name: UpdateStay :execrows
 UPDATE stays
 SET plate = ?, plate_key = ?, vehicle_class = ?, exit_at = ?, exit_lane = ?, state = ?, pass_id = ?,
-    total = ?, paid = ?, discount = ?, paid_until = ?, anomaly = ?, updated_at = ?
-WHERE id = ?;
+    total = ?, paid = ?, discount = ?, paid_until = ?, anomaly = ?, updated_at = ?, version = version + 1
+WHERE id = ? AND version = ?;
 
 -- name: ListStays :many
 SELECT * FROM stays WHERE lot_code = ? AND id > ? ORDER BY id LIMIT ?;

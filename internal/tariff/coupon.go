@@ -1,0 +1,98 @@
+package tariff
+
+import "time"
+
+// deduct applies coupons to a stay whose gross is gross and returns the
+// total deduction, appending one negative line per coupon that deducted
+// something. The order is fixed, whatever order the coupons come in:
+//
+//  1. a free-stay coupon waives everything (later coupons stay unused);
+//  2. time coupons, in input order, move the billed end of the stay back
+//     by their minutes of billable time (free time is skipped): the stay
+//     costs what it would have cost had the car left that much earlier,
+//     grace included;
+//  3. amount coupons, in input order;
+//  4. percent coupons, in input order, each on what is left.
+//
+// Amounts go before percentages so a percentage never applies to money
+// already waived. A total never goes below zero; a coupon that finds
+// nothing left to deduct has no line, so it can be treated as unused.
+func (p *plan) deduct(loc *time.Location, ft freeTime, cs []Coupon, entry, exit, gross int64, out *[]Line) int64 {
+	if gross <= 0 {
+		return 0
+	}
+	for i := range cs {
+		if cs[i].Kind == CouponFree {
+			deductionLine(out, entry, exit, &cs[i], gross)
+			return gross
+		}
+	}
+	x, left := exit, gross
+	for i := range cs {
+		c := &cs[i]
+		if c.Kind != CouponMinutes && c.Kind != CouponHours {
+			continue
+		}
+		sec := couponSeconds(c)
+		if sec == 0 || x <= entry || left == 0 {
+			continue
+		}
+		nx := rewind(loc, &ft, entry, x, sec)
+		g := min(p.gross(loc, ft, entry, nx, nil), left) // min: the fee never grows with exit
+		deductionLine(out, nx, x, c, left-g)
+		x, left = nx, g
+	}
+	for i := range cs {
+		if c := &cs[i]; c.Kind == CouponAmount && left > 0 {
+			d := min(max(c.Amount, 0), left)
+			deductionLine(out, entry, exit, c, d)
+			left -= d
+		}
+	}
+	for i := range cs {
+		if c := &cs[i]; c.Kind == CouponPercent && left > 0 {
+			pct := int64(min(max(c.Percent, 0), 100))
+			// Rounded to the nearest minor unit, halves off the price.
+			d := left/100*pct + (left%100*pct+50)/100
+			deductionLine(out, entry, exit, c, d)
+			left -= d
+		}
+	}
+	return gross - left
+}
+
+func deductionLine(out *[]Line, from, to int64, c *Coupon, d int64) {
+	if d <= 0 || out == nil {
+		return
+	}
+	label := c.Label
+	if label == "" {
+		label = c.Kind.String()
+	}
+	*out = append(*out, Line{From: unixTime(from), To: unixTime(to), Label: label, Amount: -d})
+}
+
+func couponSeconds(c *Coupon) int64 {
+	const maxMin = maxStay / 60
+	h := min(max(int64(c.Hours), 0), maxMin/60)
+	m := min(max(int64(c.Minutes), 0), maxMin)
+	return min(h*60+m, maxMin) * 60
+}
+
+// rewind walks back from x until n seconds of billable time lie between
+// the result and x, skipping pass windows and slots; it stops at entry.
+func rewind(loc *time.Location, ft *freeTime, entry, x, n int64) int64 {
+	t := x
+	for n > 0 && t > entry {
+		free, since := ft.freeBefore(loc, t)
+		since = max(since, entry)
+		if !free {
+			if t-since >= n {
+				return t - n
+			}
+			n -= t - since
+		}
+		t = since
+	}
+	return t
+}

@@ -361,3 +361,38 @@ func FuzzEventDecoding(f *testing.F) {
 		}
 	})
 }
+
+func TestTariffPreview(t *testing.T) {
+	e := newEnv(t)
+	// Day band 08:00-20:00 at 2.00 per 30 min; night at 1.00 per 60 min.
+	tariff := `{"grace_minutes":15,"every":{"minutes":30,"price":200},"bands":[
+		{"name":"day","from":"08:00","to":"20:00"},
+		{"name":"night","from":"20:00","to":"08:00","every":{"minutes":60,"price":100}}]}`
+	body := func(entry, exit string) string {
+		return `{"tariff":` + tariff + `,"timezone":"Asia/Shanghai","currency":"CNY","entry":"` + entry + `","exit":"` + exit + `"}`
+	}
+	// 19:00 -> 21:30 local: day blocks start 19:00 and 19:30 (2 x 200), then
+	// night blocks start 20:00 and 21:00 (2 x 100): 600.
+	r := e.want(e.do("POST", "/v1/tariffs/preview", body("2026-11-23T19:00:00+08:00", "2026-11-23T21:30:00+08:00")), 200)
+	if r["amount"] != float64(600) || r["currency"] != "CNY" {
+		t.Fatalf("preview %v, want 600 CNY", r)
+	}
+	var sum float64
+	for _, l := range r["lines"].([]any) {
+		sum += l.(map[string]any)["amount"].(float64)
+	}
+	if sum != 600 {
+		t.Fatalf("lines sum to %v, want the amount 600", sum)
+	}
+	// Within the grace period: free.
+	r = e.want(e.do("POST", "/v1/tariffs/preview", body("2026-11-23T19:00:00+08:00", "2026-11-23T19:15:00+08:00")), 200)
+	if r["amount"] != float64(0) {
+		t.Fatalf("preview within grace %v", r)
+	}
+	e.problem(e.do("POST", "/v1/tariffs/preview", body("2026-11-23T19:00:00+08:00", "2026-11-23T18:00:00+08:00")), 400, "invalid")
+	p := e.problem(e.do("POST", "/v1/tariffs/preview", `{"tariff":{"every":{"minutes":30,"price":200},"bands":[{"name":"d","from":"8am","to":"20:00"}]},
+		"timezone":"Asia/Shanghai","entry":"2026-11-23T19:00:00+08:00","exit":"2026-11-23T20:00:00+08:00"}`), 400, "invalid")
+	if !strings.HasPrefix(p["field"].(string), "tariff.bands[0].from") {
+		t.Fatalf("error names %v, want the band's from field", p["field"])
+	}
+}

@@ -11,21 +11,33 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/riverqueue/river/riverdriver/riversqlite"
+
 	"parkd/internal/config"
 	"parkd/internal/demo"
 	"parkd/internal/httpapi"
+	"parkd/internal/jobs"
 	"parkd/internal/metrics"
 	"parkd/internal/park"
 	"parkd/internal/service"
 	"parkd/internal/store/sqlite"
 )
 
-// OpenStore opens the database the configuration names and migrates it.
+// OpenStore opens the database the configuration names and applies parkd's
+// and the job queue's migrations.
 func OpenStore(ctx context.Context, c *config.Config) (park.Store, error) {
 	if c.IsPostgres() {
 		return nil, errors.New("PostgreSQL is not supported by this build yet; use a SQLite file path")
 	}
-	return sqlite.Open(ctx, c.DB, sqlite.Options{Synchronous: c.SQLiteSync})
+	st, err := sqlite.Open(ctx, c.DB, sqlite.Options{Synchronous: c.SQLiteSync})
+	if err != nil {
+		return nil, err
+	}
+	if err := jobs.Migrate(ctx, riversqlite.New(st.WriterDB())); err != nil {
+		st.Close()
+		return nil, err
+	}
+	return st, nil
 }
 
 // Serve runs parkd until ctx is cancelled, then shuts down gracefully:
@@ -49,6 +61,17 @@ func Serve(ctx context.Context, c *config.Config, log *slog.Logger, ready func(a
 	}()
 	m := metrics.New()
 	svc := service.New(service.Config{Store: store, Log: log, Metrics: m})
+	runner, err := startJobs(ctx, store, svc, log)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := runner.Stop(sctx); err != nil {
+			log.Error("stopping jobs", "err", err)
+		}
+	}()
 	if c.Demo {
 		if err := demo.Load(ctx, svc, time.Now()); err != nil {
 			return fmt.Errorf("demo: %w", err)
@@ -86,6 +109,17 @@ func Serve(ctx context.Context, c *config.Config, log *slog.Logger, ready func(a
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	return nil
+}
+
+// startJobs starts the durable job queue on the store's own database
+// (OpenStore has migrated it).
+func startJobs(ctx context.Context, store park.Store, svc *service.Service, log *slog.Logger) (jobs.Runner, error) {
+	cfg := jobs.Config{Service: svc, Log: log.With("component", "jobs")}
+	switch st := store.(type) {
+	case *sqlite.Store:
+		return jobs.Start(ctx, riversqlite.New(st.WriterDB()), cfg)
+	}
+	return nil, fmt.Errorf("jobs: no queue driver for %T", store)
 }
 
 func describeDB(c *config.Config) string {

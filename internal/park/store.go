@@ -69,6 +69,9 @@ type Tx interface {
 	// is already paid or the idempotency key or (payer, reference) exists.
 	InsertQuote(ctx context.Context, q *Quote) error
 	GetQuote(ctx context.Context, id string) (*Quote, error)
+	// DeleteExpiredQuotes deletes up to limit unpaid quotes that expired
+	// before the given instant and returns how many it deleted.
+	DeleteExpiredQuotes(ctx context.Context, before time.Time, limit int) (int, error)
 	InsertPayment(ctx context.Context, p *Payment) error
 	GetPayment(ctx context.Context, id string) (*Payment, error)
 	GetPaymentByQuote(ctx context.Context, quoteID string) (*Payment, error)

@@ -167,3 +167,22 @@ func (s *Service) previousPayment(ctx context.Context, tx park.Tx, req *park.Pay
 	}
 	return nil, nil
 }
+
+// PurgeExpiredQuotes deletes unpaid quotes that expired more than olderThan
+// ago, in small batches so the gate never waits long behind it.
+func (s *Service) PurgeExpiredQuotes(ctx context.Context, olderThan time.Duration) (int, error) {
+	const batch = 500
+	before := s.clock().Add(-olderThan)
+	total := 0
+	for {
+		var n int
+		err := s.store.Update(ctx, func(tx park.Tx) (err error) {
+			n, err = tx.DeleteExpiredQuotes(ctx, before, batch)
+			return err
+		})
+		total += n
+		if err != nil || n < batch {
+			return total, err
+		}
+	}
+}

@@ -208,3 +208,8 @@ func mapErr(err error) error {
 	}
 	return fmt.Errorf("sqlite: %w", err)
 }
+
+// WriterDB is the single-connection pool every write goes through. The job
+// queue shares it: SQLite has one writer, and sharing the connection keeps
+// jobs and gate writes queueing in one line instead of fighting over locks.
+func (s *Store) WriterDB() *sql.DB { return s.w }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"time"
 
 	"parkd/internal/park"
 	"parkd/internal/store/sqlite/db"
@@ -254,6 +255,11 @@ func (t *txn) GetQuote(ctx context.Context, id string) (*park.Quote, error) {
 		return nil, wrap(err, "quote %q", id)
 	}
 	return quoteFromRow(r)
+}
+
+func (t *txn) DeleteExpiredQuotes(ctx context.Context, before time.Time, limit int) (int, error) {
+	n, err := t.q.DeleteExpiredQuotes(ctx, db.DeleteExpiredQuotesParams{ExpiresAt: us(before), Limit: int64(limit)})
+	return int(n), mapErr(err)
 }
 
 func (t *txn) InsertPayment(ctx context.Context, p *park.Payment) error {

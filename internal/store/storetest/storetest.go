@@ -327,6 +327,24 @@ func testQuotesAndPayments(t *testing.T, s park.Store) {
 	}))
 	wantCode(t, s.View(ctx, func(tx park.Tx) error { _, err := tx.GetPaymentByKey(ctx, ""); return err }), park.ENotFound)
 	wantCode(t, s.View(ctx, func(tx park.Tx) error { _, err := tx.GetPaymentByReference(ctx, "app", ""); return err }), park.ENotFound)
+	t.Run("DeleteExpiredQuotes", func(t *testing.T) {
+		// q1 and q2 are paid; q3 is unpaid and expired; q4 is unpaid and still valid.
+		must(t, update(t, s, func(tx park.Tx) error {
+			if err := tx.InsertQuote(ctx, &park.Quote{ID: "q3", StayID: "s1", ExpiresAt: base.Add(time.Minute), Lines: []park.Line{}}); err != nil {
+				return err
+			}
+			return tx.InsertQuote(ctx, &park.Quote{ID: "q4", StayID: "s1", ExpiresAt: base.Add(time.Hour), Lines: []park.Line{}})
+		}))
+		var n int
+		must(t, update(t, s, func(tx park.Tx) (err error) { n, err = tx.DeleteExpiredQuotes(ctx, base.Add(30*time.Minute), 100); return }))
+		if n != 1 {
+			t.Fatalf("deleted %d quotes, want 1 (only the unpaid expired one)", n)
+		}
+		wantCode(t, s.View(ctx, func(tx park.Tx) error { _, err := tx.GetQuote(ctx, "q3"); return err }), park.ENotFound)
+		for _, id := range []string{"q1", "q4"} {
+			must(t, s.View(ctx, func(tx park.Tx) error { _, err := tx.GetQuote(ctx, id); return err }))
+		}
+	})
 }
 
 func testPasses(t *testing.T, s park.Store) {

@@ -42,6 +42,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.createWhitelistStmt, err = db.PrepareContext(ctx, createWhitelist); err != nil {
 		return nil, fmt.Errorf("error preparing query CreateWhitelist: %w", err)
 	}
+	if q.deleteExpiredQuotesStmt, err = db.PrepareContext(ctx, deleteExpiredQuotes); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteExpiredQuotes: %w", err)
+	}
 	if q.deletePassStmt, err = db.PrepareContext(ctx, deletePass); err != nil {
 		return nil, fmt.Errorf("error preparing query DeletePass: %w", err)
 	}
@@ -183,6 +186,11 @@ func (q *Queries) Close() error {
 	if q.createWhitelistStmt != nil {
 		if cerr := q.createWhitelistStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing createWhitelistStmt: %w", cerr)
+		}
+	}
+	if q.deleteExpiredQuotesStmt != nil {
+		if cerr := q.deleteExpiredQuotesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteExpiredQuotesStmt: %w", cerr)
 		}
 	}
 	if q.deletePassStmt != nil {
@@ -410,6 +418,7 @@ type Queries struct {
 	createLotStmt             *sql.Stmt
 	createPassStmt            *sql.Stmt
 	createWhitelistStmt       *sql.Stmt
+	deleteExpiredQuotesStmt   *sql.Stmt
 	deletePassStmt            *sql.Stmt
 	deletePassPlatesStmt      *sql.Stmt
 	deleteWhitelistStmt       *sql.Stmt
@@ -458,6 +467,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		createLotStmt:             q.createLotStmt,
 		createPassStmt:            q.createPassStmt,
 		createWhitelistStmt:       q.createWhitelistStmt,
+		deleteExpiredQuotesStmt:   q.deleteExpiredQuotesStmt,
 		deletePassStmt:            q.deletePassStmt,
 		deletePassPlatesStmt:      q.deletePassPlatesStmt,
 		deleteWhitelistStmt:       q.deleteWhitelistStmt,

@@ -9,6 +9,26 @@ import (
 	"context"
 )
 
+const deleteExpiredQuotes = `-- name: DeleteExpiredQuotes :execrows
+DELETE FROM quotes
+WHERE id IN (SELECT q.id FROM quotes q
+             WHERE q.expires_at < ? AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.quote_id = q.id)
+             LIMIT ?)
+`
+
+type DeleteExpiredQuotesParams struct {
+	ExpiresAt int64
+	Limit     int64
+}
+
+func (q *Queries) DeleteExpiredQuotes(ctx context.Context, arg DeleteExpiredQuotesParams) (int64, error) {
+	result, err := q.exec(ctx, q.deleteExpiredQuotesStmt, deleteExpiredQuotes, arg.ExpiresAt, arg.Limit)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected()
+}
+
 const getPayment = `-- name: GetPayment :one
 SELECT id, quote_id, stay_id, lot_code, amount, currency, method, payer, reference, idem_key, paid_at, paid_until FROM payments WHERE id = ?
 `

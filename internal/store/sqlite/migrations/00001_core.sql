@@ -98,6 +98,7 @@ CREATE TABLE quotes (
     source      TEXT    NOT NULL DEFAULT ''
 ) STRICT;
 CREATE INDEX quotes_stay ON quotes (stay_id);
+CREATE INDEX quotes_expires ON quotes (expires_at);
 
 CREATE TABLE payments (
     id         TEXT    NOT NULL PRIMARY KEY,

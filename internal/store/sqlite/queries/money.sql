@@ -6,6 +6,12 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);
 -- name: GetQuote :one
 SELECT * FROM quotes WHERE id = ?;
 
+-- name: DeleteExpiredQuotes :execrows
+DELETE FROM quotes
+WHERE id IN (SELECT q.id FROM quotes q
+             WHERE q.expires_at < ? AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.quote_id = q.id)
+             LIMIT ?);
+
 -- name: InsertPayment :exec
 INSERT INTO payments (id, quote_id, stay_id, lot_code, amount, currency, method, payer, reference, idem_key,
                       paid_at, paid_until)

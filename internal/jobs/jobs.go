@@ -1,0 +1,112 @@
+// Package jobs runs parkd's durable background work on River, over the
+// same database as the store (SQLite or PostgreSQL): periodic jobs run on
+// one node (River's elected leader), and every job survives a restart.
+package jobs
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver"
+	"github.com/riverqueue/river/rivermigrate"
+)
+
+// Service is what the jobs need of the core.
+type Service interface {
+	PurgeExpiredQuotes(ctx context.Context, olderThan time.Duration) (int, error)
+}
+
+// Config tunes the runner.
+type Config struct {
+	Service Service
+	Log     *slog.Logger
+	// HousekeepingEvery is the period of the housekeeping job (default 1 h).
+	HousekeepingEvery time.Duration
+	// KeepExpiredQuotes is how long an unpaid, expired quote is kept for
+	// disputes before housekeeping deletes it (default 7 days).
+	KeepExpiredQuotes time.Duration
+	// PollInterval is how often idle nodes look for work (default 1 s).
+	PollInterval time.Duration
+	// ID names this node in River's records (default: River's own).
+	ID string
+}
+
+// Runner is a started River client.
+type Runner interface {
+	Stop(ctx context.Context) error
+}
+
+// Migrate applies River's own migrations (its tables live beside parkd's).
+func Migrate[TTx any](ctx context.Context, driver riverdriver.Driver[TTx]) error {
+	m, err := rivermigrate.New(driver, nil)
+	if err != nil {
+		return fmt.Errorf("jobs: migrations: %w", err)
+	}
+	if _, err := m.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
+		return fmt.Errorf("jobs: migrate: %w", err)
+	}
+	return nil
+}
+
+// Start builds and starts a River client with parkd's workers and periodic
+// jobs. The caller has run Migrate.
+func Start[TTx any](ctx context.Context, driver riverdriver.Driver[TTx], c Config) (*river.Client[TTx], error) {
+	if c.HousekeepingEvery <= 0 {
+		c.HousekeepingEvery = time.Hour
+	}
+	if c.KeepExpiredQuotes <= 0 {
+		c.KeepExpiredQuotes = 7 * 24 * time.Hour
+	}
+	if c.PollInterval <= 0 {
+		c.PollInterval = time.Second
+	}
+	if c.Log == nil {
+		c.Log = slog.New(slog.DiscardHandler)
+	}
+	workers := river.NewWorkers()
+	river.AddWorker(workers, &housekeepingWorker{svc: c.Service, keep: c.KeepExpiredQuotes, log: c.Log})
+	client, err := river.NewClient(driver, &river.Config{
+		ID:                c.ID,
+		Logger:            c.Log,
+		FetchPollInterval: c.PollInterval,
+		PeriodicJobs: []*river.PeriodicJob{
+			river.NewPeriodicJob(river.PeriodicInterval(c.HousekeepingEvery),
+				func() (river.JobArgs, *river.InsertOpts) { return HousekeepingArgs{}, nil },
+				&river.PeriodicJobOpts{RunOnStart: true}),
+		},
+		Queues:  map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 4}},
+		Workers: workers,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("jobs: %w", err)
+	}
+	if err := client.Start(ctx); err != nil {
+		return nil, fmt.Errorf("jobs: start: %w", err)
+	}
+	return client, nil
+}
+
+// HousekeepingArgs is the periodic clean-up job.
+type HousekeepingArgs struct{}
+
+// Kind names the job in River's table.
+func (HousekeepingArgs) Kind() string { return "housekeeping" }
+
+type housekeepingWorker struct {
+	river.WorkerDefaults[HousekeepingArgs]
+	svc  Service
+	keep time.Duration
+	log  *slog.Logger
+}
+
+func (w *housekeepingWorker) Work(ctx context.Context, job *river.Job[HousekeepingArgs]) error {
+	n, err := w.svc.PurgeExpiredQuotes(ctx, w.keep)
+	if err != nil {
+		return err
+	}
+	w.log.Info("housekeeping", "expired_quotes_deleted", n, "job", job.ID)
+	return nil
+}

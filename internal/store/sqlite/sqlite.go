@@ -11,6 +11,8 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"sync"
+	"sync/atomic"
 
 	"github.com/pressly/goose/v3"
 	sqlite "modernc.org/sqlite"
@@ -33,6 +35,12 @@ type Store struct {
 	w, r *sql.DB
 	wq   *db.Queries
 	rq   *db.Queries
+
+	writes     chan *writeReq
+	stop       chan struct{}
+	writerDone chan struct{}
+	closeOnce  sync.Once
+	stats      struct{ commits, requests atomic.Int64 }
 }
 
 var _ park.Store = (*Store)(nil)
@@ -92,15 +100,19 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 	r.SetMaxOpenConns(opt.ReadConns)
 	r.SetMaxIdleConns(opt.ReadConns)
 	r.SetConnMaxIdleTime(0)
-	s := &Store{path: path, w: w, r: r}
+	s := &Store{path: path, w: w, r: r, writes: make(chan *writeReq),
+		stop: make(chan struct{}), writerDone: make(chan struct{})}
 	if s.wq, err = db.Prepare(ctx, w); err != nil {
+		close(s.writerDone)
 		s.Close()
 		return nil, fmt.Errorf("sqlite: prepare: %w", err)
 	}
 	if s.rq, err = db.Prepare(ctx, r); err != nil {
+		close(s.writerDone)
 		s.Close()
 		return nil, fmt.Errorf("sqlite: prepare: %w", err)
 	}
+	go s.writer()
 	return s, nil
 }
 
@@ -127,6 +139,8 @@ func migrate(ctx context.Context, conn *sql.DB) error {
 // Close closes both pools; WAL contents are checkpointed by SQLite on the
 // last close.
 func (s *Store) Close() error {
+	s.closeOnce.Do(func() { close(s.stop) })
+	<-s.writerDone
 	var errs []error
 	if s.rq != nil {
 		errs = append(errs, s.rq.Close())
@@ -146,25 +160,6 @@ func (s *Store) Close() error {
 // Ping checks the database file is usable.
 func (s *Store) Ping(ctx context.Context) error {
 	return mapErr(s.r.PingContext(ctx))
-}
-
-// Update runs fn in an immediate (write-locked) transaction.
-func (s *Store) Update(ctx context.Context, fn func(park.Tx) error) (err error) {
-	tx, err := s.w.BeginTx(ctx, nil)
-	if err != nil {
-		return mapErr(err)
-	}
-	defer func() {
-		if p := recover(); p != nil {
-			_ = tx.Rollback()
-			panic(p)
-		}
-	}()
-	if err := fn(&txn{q: s.wq.WithTx(tx)}); err != nil {
-		_ = tx.Rollback()
-		return err
-	}
-	return mapErr(tx.Commit())
 }
 
 // View runs fn in a read transaction (a consistent WAL snapshot).

@@ -1,0 +1,149 @@
+// Command parkd-load measures parkd's gate flow over HTTP: cars enter, are
+// held at the exit, take a quote, pay and leave, from many workers at once.
+//
+//	parkd-load -spawn -prefill 100000 -c 32 -duration 30s
+//	parkd-load -url http://127.0.0.1:8080 -token "$PARKD_ADMIN_TOKEN" -lot load1
+//
+// -spawn runs parkd inside this process on a temporary data folder, so no
+// separate server or build is needed; -cpuprofile and -blockprofile then
+// profile client and server together during the run (not the prefill).
+// Only loopback URLs are accepted.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"runtime"
+	"runtime/pprof"
+	"strconv"
+	"syscall"
+	"time"
+
+	"parkd/internal/loadgen"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Getenv, os.Stdout, os.Stderr))
+}
+
+func run(args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("parkd-load", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	cfg := loadgen.Config{}
+	fs.StringVar(&cfg.BaseURL, "url", "http://127.0.0.1:8080", "parkd base URL (loopback only)")
+	fs.StringVar(&cfg.Token, "token", getenv("PARKD_ADMIN_TOKEN"), "admin bearer token (default $PARKD_ADMIN_TOKEN)")
+	fs.StringVar(&cfg.Lot, "lot", "load-"+strconv.FormatInt(time.Now().Unix(), 10), "code of the lot to create (must not exist yet)")
+	fs.IntVar(&cfg.Prefill, "prefill", 0, "cars to park before the run")
+	fs.IntVar(&cfg.Concurrency, "c", 32, "concurrent workers (and connections)")
+	fs.DurationVar(&cfg.Duration, "duration", 30*time.Second, "run length")
+	fs.Int64Var(&cfg.MaxRequests, "max-requests", 10_000_000, "run budget in requests")
+	fs.DurationVar(&cfg.PrefillTimeout, "prefill-timeout", 10*time.Minute, "bound on the prefill")
+	spawn := fs.Bool("spawn", false, "run parkd in this process on a temporary data folder")
+	sqliteSync := fs.String("sqlite-sync", "NORMAL", "with -spawn: SQLite synchronous mode, NORMAL or FULL")
+	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the run (after the prefill) to this file")
+	blockprofile := fs.String("blockprofile", "", "write a blocking profile of the run (where goroutines wait) to this file")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "parkd-load: unexpected argument %q\n", fs.Arg(0))
+		return 2
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	if *spawn && (set["url"] || set["token"]) {
+		fmt.Fprintln(stderr, "parkd-load: -spawn starts its own server; leave out -url and -token")
+		return 2
+	}
+	if err := loadgen.CheckLoopback(cfg.BaseURL); err != nil {
+		fmt.Fprintln(stderr, "parkd-load:", err)
+		return 2
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if *spawn {
+		srv, err := loadgen.Spawn(ctx, loadgen.SpawnOptions{
+			Log:        slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelError})),
+			SQLiteSync: *sqliteSync,
+		})
+		if err != nil {
+			fmt.Fprintln(stderr, "parkd-load:", err)
+			return 1
+		}
+		defer func() {
+			if err := srv.Close(); err != nil {
+				fmt.Fprintln(stderr, "parkd-load: stopping parkd:", err)
+			}
+		}()
+		cfg.BaseURL, cfg.Token = srv.URL, srv.Token
+		fmt.Fprintf(stdout, "spawned parkd at %s (SQLite synchronous=%s, temporary data folder)\n", srv.URL, *sqliteSync)
+	}
+	h, err := loadgen.New(cfg)
+	if err != nil {
+		fmt.Fprintln(stderr, "parkd-load:", err)
+		return 2
+	}
+	defer h.Close()
+	fmt.Fprintf(stdout, "%s %s/%s, GOMAXPROCS=%d, NumCPU=%d\n", runtime.Version(), runtime.GOOS, runtime.GOARCH,
+		runtime.GOMAXPROCS(0), runtime.NumCPU())
+	if err := h.Setup(ctx); err != nil {
+		fmt.Fprintln(stderr, "parkd-load:", err)
+		return 1
+	}
+	if cfg.Prefill > 0 {
+		p := h.Prefill(ctx)
+		p.Print(stdout)
+		if p.Errors > 0 || ctx.Err() != nil {
+			fmt.Fprintln(stderr, "parkd-load: prefill failed; not running")
+			return 1
+		}
+	}
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err != nil {
+			fmt.Fprintln(stderr, "parkd-load:", err)
+			return 1
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			fmt.Fprintln(stderr, "parkd-load:", err)
+			return 1
+		}
+	}
+	if *blockprofile != "" {
+		runtime.SetBlockProfileRate(int(10 * time.Microsecond))
+	}
+	res := h.Run(ctx)
+	if *cpuprofile != "" {
+		pprof.StopCPUProfile()
+	}
+	if *blockprofile != "" {
+		if err := writeProfile("block", *blockprofile); err != nil {
+			fmt.Fprintln(stderr, "parkd-load:", err)
+		}
+	}
+	res.Print(stdout)
+	if res.Errors > 0 || errors.Is(ctx.Err(), context.Canceled) {
+		return 1
+	}
+	return 0
+}
+
+func writeProfile(name, path string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := pprof.Lookup(name).WriteTo(f, 0); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}

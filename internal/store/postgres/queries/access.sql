@@ -1,0 +1,53 @@
+-- name: CreatePass :exec
+INSERT INTO passes (id, lot_code, holder_name, mobile, user_code, spaces, valid_from, valid_to, plan,
+                    created_at, updated_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11);
+
+-- name: InsertPassPlate :exec
+INSERT INTO pass_plates (lot_code, plate_key, pass_id, plate, position) VALUES ($1, $2, $3, $4, $5);
+
+-- name: DeletePassPlates :exec
+DELETE FROM pass_plates WHERE pass_id = $1;
+
+-- name: GetPass :one
+SELECT * FROM passes WHERE id = $1;
+
+-- name: ListPassPlates :many
+SELECT * FROM pass_plates WHERE pass_id = $1 ORDER BY position;
+
+-- name: UpdatePass :execrows
+UPDATE passes
+SET holder_name = $1, mobile = $2, user_code = $3, spaces = $4, valid_from = $5, valid_to = $6, plan = $7,
+    updated_at = $8, version = version + 1
+WHERE id = $9 AND version = $10;
+
+-- name: DeletePass :execrows
+DELETE FROM passes WHERE id = $1;
+
+-- name: ListPasses :many
+SELECT * FROM passes WHERE lot_code = $1 ORDER BY id;
+
+-- name: FindPassIDByPlate :one
+SELECT pass_id FROM pass_plates WHERE lot_code = $1 AND plate_key = $2;
+
+-- name: CreateWhitelist :exec
+INSERT INTO whitelist (id, lot_code, plate, plate_key, kind, valid_from, valid_to, reason, created_at, updated_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10);
+
+-- name: GetWhitelist :one
+SELECT * FROM whitelist WHERE id = $1;
+
+-- name: UpdateWhitelist :execrows
+UPDATE whitelist
+SET plate = $1, plate_key = $2, kind = $3, valid_from = $4, valid_to = $5, reason = $6, updated_at = $7,
+    version = version + 1
+WHERE id = $8 AND version = $9;
+
+-- name: DeleteWhitelist :execrows
+DELETE FROM whitelist WHERE id = $1;
+
+-- name: ListWhitelist :many
+SELECT * FROM whitelist WHERE lot_code = $1 ORDER BY id;
+
+-- name: FindWhitelist :one
+SELECT * FROM whitelist WHERE lot_code = $1 AND plate_key = $2;

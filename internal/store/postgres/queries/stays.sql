@@ -1,0 +1,45 @@
+-- name: InsertStay :exec
+INSERT INTO stays (id, lot_code, plate, plate_key, vehicle_class, locator, entry_at, entry_lane, exit_at,
+                   exit_lane, state, pass_id, total, paid, discount, paid_until, anomaly, source, updated_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19);
+
+-- name: GetStay :one
+SELECT * FROM stays WHERE id = $1;
+
+-- name: GetStayByLocator :one
+SELECT * FROM stays WHERE lot_code = $1 AND locator = $2;
+
+-- name: FindInside :one
+SELECT * FROM stays WHERE lot_code = $1 AND plate_key = $2 AND state = 'in';
+
+-- name: UpdateStay :execrows
+UPDATE stays
+SET plate = $1, plate_key = $2, vehicle_class = $3, exit_at = $4, exit_lane = $5, state = $6, pass_id = $7,
+    total = $8, paid = $9, discount = $10, paid_until = $11, anomaly = $12, updated_at = $13, version = version + 1
+WHERE id = $14 AND version = $15;
+
+-- name: ListStays :many
+SELECT * FROM stays WHERE lot_code = $1 AND id > $2 ORDER BY id LIMIT $3;
+
+-- name: ListStaysByState :many
+SELECT * FROM stays WHERE lot_code = $1 AND state = $2 AND id > $3 ORDER BY id LIMIT $4;
+
+-- name: ListStaysByPlate :many
+SELECT * FROM stays WHERE lot_code = $1 AND plate_key = $2 AND id > $3 ORDER BY id LIMIT $4;
+
+-- name: CountInsideForPass :one
+SELECT COUNT(*) FROM stays WHERE pass_id = $1 AND state = 'in';
+
+-- name: GetEvent :one
+SELECT * FROM events WHERE lot_code = $1 AND id = $2;
+
+-- name: InsertEvent :exec
+INSERT INTO events (lot_code, id, type, plate, lane, at, image_url, plate_color, vehicle_class, decision, received_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11);
+
+-- name: InsertAnomaly :exec
+INSERT INTO anomalies (id, lot_code, kind, plate, stay_id, event_id, at, detail)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8);
+
+-- name: ListAnomalies :many
+SELECT * FROM anomalies WHERE lot_code = $1 ORDER BY at DESC, id LIMIT $2;

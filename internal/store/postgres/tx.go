@@ -1,0 +1,433 @@
+package postgres
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"parkd/internal/park"
+	"parkd/internal/store/postgres/db"
+)
+
+type txn struct {
+	q *db.Queries
+}
+
+var _ park.Tx = (*txn)(nil)
+
+// wrap maps a driver error, naming what was missing for ENotFound.
+func wrap(err error, format string, args ...any) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, pgx.ErrNoRows) {
+		return park.Errorf(park.ENotFound, format+" not found", args...)
+	}
+	err = mapErr(err)
+	if park.IsCode(err, park.EConflict) {
+		return park.Errorf(park.EConflict, format+" already exists", args...)
+	}
+	return err
+}
+
+// versioned interprets an optimistic update: no row changed means the row
+// is gone (ENotFound) or another writer changed it first (EConflict). On
+// success it bumps the caller's version.
+func versioned(n int64, err error, version *int64, exists func() error, format string, args ...any) error {
+	if err != nil {
+		return wrap(err, format, args...)
+	}
+	if n == 0 {
+		if err := exists(); err != nil {
+			return wrap(err, format, args...)
+		}
+		return park.Errorf(park.EConflict, format+" was changed by another request; retry", args...)
+	}
+	*version++
+	return nil
+}
+
+// affected turns "0 rows changed" into ENotFound.
+func affected(n int64, err error, format string, args ...any) error {
+	if err != nil {
+		return wrap(err, format, args...)
+	}
+	if n == 0 {
+		return park.Errorf(park.ENotFound, format+" not found", args...)
+	}
+	return nil
+}
+
+func (t *txn) CreateLot(ctx context.Context, l *park.Lot) error {
+	l.Version = 1
+	return wrap(t.q.CreateLot(ctx, db.CreateLotParams{
+		Code: l.Code, Name: l.Name, Timezone: l.TimeZone, Currency: l.Currency, Capacity: int64(l.Capacity),
+		ExitGraceMinutes: int64(l.ExitGraceMinutes), QuoteTtlSeconds: int64(l.QuoteTTLSeconds),
+		Sandbox: l.Sandbox, MissedEntry: l.MissedEntry, Tariff: string(l.Tariff),
+		TariffVersion: l.TariffVersion, CreatedAt: ts(l.CreatedAt), UpdatedAt: ts(l.UpdatedAt),
+	}), "lot %q", l.Code)
+}
+
+func (t *txn) GetLot(ctx context.Context, code string) (*park.Lot, error) {
+	r, err := t.q.GetLot(ctx, code)
+	if err != nil {
+		return nil, wrap(err, "lot %q", code)
+	}
+	return lotFromRow(r), nil
+}
+
+func (t *txn) ListLots(ctx context.Context) ([]*park.Lot, error) {
+	rows, err := t.q.ListLots(ctx)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	out := make([]*park.Lot, len(rows))
+	for i, r := range rows {
+		out[i] = lotFromRow(r)
+	}
+	return out, nil
+}
+
+func (t *txn) UpdateLot(ctx context.Context, l *park.Lot) error {
+	n, err := t.q.UpdateLot(ctx, db.UpdateLotParams{
+		Name: l.Name, Timezone: l.TimeZone, Currency: l.Currency, Capacity: int64(l.Capacity),
+		ExitGraceMinutes: int64(l.ExitGraceMinutes), QuoteTtlSeconds: int64(l.QuoteTTLSeconds),
+		Sandbox: l.Sandbox, MissedEntry: l.MissedEntry, Tariff: string(l.Tariff),
+		TariffVersion: l.TariffVersion, UpdatedAt: ts(l.UpdatedAt), Code: l.Code, Version: l.Version,
+	})
+	return versioned(n, err, &l.Version, func() error { _, err := t.q.GetLot(ctx, l.Code); return err }, "lot %q", l.Code)
+}
+
+func (t *txn) AddOccupied(ctx context.Context, code string, delta int) error {
+	n, err := t.q.AddOccupied(ctx, db.AddOccupiedParams{Delta: int64(delta), Code: code})
+	return affected(n, err, "lot %q", code)
+}
+
+func (t *txn) GetLane(ctx context.Context, lot, id string) (*park.Lane, error) {
+	r, err := t.q.GetLane(ctx, db.GetLaneParams{LotCode: lot, ID: id})
+	if err != nil {
+		return nil, wrap(err, "lane %q", id)
+	}
+	return &park.Lane{LotCode: r.LotCode, ID: r.ID, Direction: r.Direction, CreatedAt: fromTS(r.CreatedAt)}, nil
+}
+
+func (t *txn) CreateLane(ctx context.Context, l *park.Lane) error {
+	return wrap(t.q.CreateLane(ctx, db.CreateLaneParams{
+		LotCode: l.LotCode, ID: l.ID, Direction: l.Direction, CreatedAt: ts(l.CreatedAt),
+	}), "lane %q", l.ID)
+}
+
+func (t *txn) GetEvent(ctx context.Context, lot, id string) (*park.Event, error) {
+	r, err := t.q.GetEvent(ctx, db.GetEventParams{LotCode: lot, ID: id})
+	if err != nil {
+		return nil, wrap(err, "event %q", id)
+	}
+	return eventFromRow(r)
+}
+
+func (t *txn) InsertEvent(ctx context.Context, e *park.Event) error {
+	dec, err := json.Marshal(e.Decision)
+	if err != nil {
+		return fmt.Errorf("postgres: encode decision: %w", err)
+	}
+	return wrap(t.q.InsertEvent(ctx, db.InsertEventParams{
+		LotCode: e.LotCode, ID: e.ID, Type: e.Type, Plate: e.Plate, Lane: e.Lane, At: ts(e.At),
+		ImageUrl: e.ImageURL, PlateColor: e.PlateColor, VehicleClass: e.VehicleClass,
+		Decision: dec, ReceivedAt: ts(e.ReceivedAt),
+	}), "event %q", e.ID)
+}
+
+func (t *txn) InsertAnomaly(ctx context.Context, a *park.Anomaly) error {
+	return wrap(t.q.InsertAnomaly(ctx, db.InsertAnomalyParams{
+		ID: a.ID, LotCode: a.LotCode, Kind: a.Kind, Plate: a.Plate, StayID: a.StayID, EventID: a.EventID,
+		At: ts(a.At), Detail: a.Detail,
+	}), "anomaly %q", a.ID)
+}
+
+func (t *txn) ListAnomalies(ctx context.Context, lot string, limit int) ([]*park.Anomaly, error) {
+	rows, err := t.q.ListAnomalies(ctx, db.ListAnomaliesParams{LotCode: lot, Limit: limit32(limit)})
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	out := make([]*park.Anomaly, len(rows))
+	for i, r := range rows {
+		out[i] = &park.Anomaly{ID: r.ID, LotCode: r.LotCode, Kind: r.Kind, Plate: r.Plate, StayID: r.StayID,
+			EventID: r.EventID, At: fromTS(r.At), Detail: r.Detail}
+	}
+	return out, nil
+}
+
+func (t *txn) InsertStay(ctx context.Context, s *park.Stay) error {
+	s.Version = 1
+	return wrap(t.q.InsertStay(ctx, db.InsertStayParams{
+		ID: s.ID, LotCode: s.LotCode, Plate: s.Plate, PlateKey: s.PlateKey, VehicleClass: s.VehicleClass,
+		Locator: s.Locator, EntryAt: ts(s.EntryAt), EntryLane: s.EntryLane, ExitAt: tsp(s.ExitAt),
+		ExitLane: s.ExitLane, State: s.State, PassID: s.PassID, Total: s.Total, Paid: s.Paid,
+		Discount: s.Discount, PaidUntil: tsp(s.PaidUntil), Anomaly: s.Anomaly, Source: s.Source,
+		UpdatedAt: ts(s.UpdatedAt),
+	}), "stay")
+}
+
+func (t *txn) GetStay(ctx context.Context, id string) (*park.Stay, error) {
+	r, err := t.q.GetStay(ctx, id)
+	if err != nil {
+		return nil, wrap(err, "stay %q", id)
+	}
+	return stayFromRow(r), nil
+}
+
+func (t *txn) GetStayByLocator(ctx context.Context, lot, locator string) (*park.Stay, error) {
+	r, err := t.q.GetStayByLocator(ctx, db.GetStayByLocatorParams{LotCode: lot, Locator: locator})
+	if err != nil {
+		return nil, wrap(err, "stay with locator %q", locator)
+	}
+	return stayFromRow(r), nil
+}
+
+func (t *txn) FindInside(ctx context.Context, lot, plateKey string) (*park.Stay, error) {
+	r, err := t.q.FindInside(ctx, db.FindInsideParams{LotCode: lot, PlateKey: plateKey})
+	if err != nil {
+		return nil, wrap(err, "car inside")
+	}
+	return stayFromRow(r), nil
+}
+
+func (t *txn) UpdateStay(ctx context.Context, s *park.Stay) error {
+	n, err := t.q.UpdateStay(ctx, db.UpdateStayParams{
+		Plate: s.Plate, PlateKey: s.PlateKey, VehicleClass: s.VehicleClass, ExitAt: tsp(s.ExitAt),
+		ExitLane: s.ExitLane, State: s.State, PassID: s.PassID, Total: s.Total, Paid: s.Paid,
+		Discount: s.Discount, PaidUntil: tsp(s.PaidUntil), Anomaly: s.Anomaly, UpdatedAt: ts(s.UpdatedAt),
+		ID: s.ID, Version: s.Version,
+	})
+	return versioned(n, err, &s.Version, func() error { _, err := t.q.GetStay(ctx, s.ID); return err }, "stay %q", s.ID)
+}
+
+func (t *txn) ListStays(ctx context.Context, f park.StayFilter) ([]*park.Stay, error) {
+	var rows []db.Stay
+	var err error
+	lim := limit32(f.Limit)
+	switch {
+	case f.PlateKey != "":
+		rows, err = t.q.ListStaysByPlate(ctx, db.ListStaysByPlateParams{LotCode: f.LotCode, PlateKey: f.PlateKey, ID: f.AfterID, Limit: lim})
+		if f.State != "" {
+			kept := rows[:0]
+			for _, r := range rows {
+				if r.State == f.State {
+					kept = append(kept, r)
+				}
+			}
+			rows = kept
+		}
+	case f.State != "":
+		rows, err = t.q.ListStaysByState(ctx, db.ListStaysByStateParams{LotCode: f.LotCode, State: f.State, ID: f.AfterID, Limit: lim})
+	default:
+		rows, err = t.q.ListStays(ctx, db.ListStaysParams{LotCode: f.LotCode, ID: f.AfterID, Limit: lim})
+	}
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	return staysFromRows(rows), nil
+}
+
+func (t *txn) CountInsideForPass(ctx context.Context, passID string) (int, error) {
+	n, err := t.q.CountInsideForPass(ctx, passID)
+	return int(n), mapErr(err)
+}
+
+func (t *txn) InsertQuote(ctx context.Context, q *park.Quote) error {
+	lines, err := json.Marshal(q.Lines)
+	if err != nil {
+		return fmt.Errorf("postgres: encode lines: %w", err)
+	}
+	return wrap(t.q.InsertQuote(ctx, db.InsertQuoteParams{
+		ID: q.ID, StayID: q.StayID, LotCode: q.LotCode, AmountDue: q.AmountDue, Total: q.Total,
+		Discount: q.Discount, PaidBefore: q.PaidBefore, Currency: q.Currency, ComputedAt: ts(q.ComputedAt),
+		ExpiresAt: ts(q.ExpiresAt), Lines: lines, Source: q.Source,
+	}), "quote %q", q.ID)
+}
+
+func (t *txn) GetQuote(ctx context.Context, id string) (*park.Quote, error) {
+	r, err := t.q.GetQuote(ctx, id)
+	if err != nil {
+		return nil, wrap(err, "quote %q", id)
+	}
+	return quoteFromRow(r)
+}
+
+func (t *txn) DeleteExpiredQuotes(ctx context.Context, before time.Time, limit int) (int, error) {
+	n, err := t.q.DeleteExpiredQuotes(ctx, db.DeleteExpiredQuotesParams{Before: ts(before), MaxRows: limit32(limit)})
+	return int(n), mapErr(err)
+}
+
+func (t *txn) InsertPayment(ctx context.Context, p *park.Payment) error {
+	return wrap(t.q.InsertPayment(ctx, db.InsertPaymentParams{
+		ID: p.ID, QuoteID: p.QuoteID, StayID: p.StayID, LotCode: p.LotCode, Amount: p.Amount,
+		Currency: p.Currency, Method: p.Method, Payer: p.Payer, Reference: p.Reference,
+		IdemKey: p.IdempotencyKey, PaidAt: ts(p.PaidAt), PaidUntil: ts(p.PaidUntil),
+	}), "payment for quote %q", p.QuoteID)
+}
+
+func (t *txn) GetPayment(ctx context.Context, id string) (*park.Payment, error) {
+	r, err := t.q.GetPayment(ctx, id)
+	if err != nil {
+		return nil, wrap(err, "payment %q", id)
+	}
+	return paymentFromRow(r), nil
+}
+
+func (t *txn) GetPaymentByQuote(ctx context.Context, quoteID string) (*park.Payment, error) {
+	r, err := t.q.GetPaymentByQuote(ctx, quoteID)
+	if err != nil {
+		return nil, wrap(err, "payment for quote %q", quoteID)
+	}
+	return paymentFromRow(r), nil
+}
+
+func (t *txn) GetPaymentByKey(ctx context.Context, key string) (*park.Payment, error) {
+	r, err := t.q.GetPaymentByKey(ctx, key)
+	if err != nil {
+		return nil, wrap(err, "payment with this idempotency key")
+	}
+	return paymentFromRow(r), nil
+}
+
+func (t *txn) GetPaymentByReference(ctx context.Context, payer, reference string) (*park.Payment, error) {
+	r, err := t.q.GetPaymentByReference(ctx, db.GetPaymentByReferenceParams{Payer: payer, Reference: reference})
+	if err != nil {
+		return nil, wrap(err, "payment with reference %q", reference)
+	}
+	return paymentFromRow(r), nil
+}
+
+func (t *txn) CreatePass(ctx context.Context, p *park.Pass) error {
+	p.Version = 1
+	if err := t.q.CreatePass(ctx, db.CreatePassParams{
+		ID: p.ID, LotCode: p.LotCode, HolderName: p.HolderName, Mobile: p.Mobile, UserCode: p.UserCode,
+		Spaces: int64(p.Spaces), ValidFrom: ts(p.ValidFrom), ValidTo: ts(p.ValidTo), Plan: p.Plan,
+		CreatedAt: ts(p.CreatedAt), UpdatedAt: ts(p.UpdatedAt),
+	}); err != nil {
+		return wrap(err, "pass %q", p.ID)
+	}
+	return t.insertPassPlates(ctx, p)
+}
+
+func (t *txn) insertPassPlates(ctx context.Context, p *park.Pass) error {
+	for i := range p.Plates {
+		if err := t.q.InsertPassPlate(ctx, db.InsertPassPlateParams{
+			LotCode: p.LotCode, PlateKey: p.PlateKeys[i], PassID: p.ID, Plate: p.Plates[i], Position: int64(i),
+		}); err != nil {
+			return wrap(err, "a pass for plate %q", p.Plates[i])
+		}
+	}
+	return nil
+}
+
+func (t *txn) GetPass(ctx context.Context, id string) (*park.Pass, error) {
+	r, err := t.q.GetPass(ctx, id)
+	if err != nil {
+		return nil, wrap(err, "pass %q", id)
+	}
+	plates, err := t.q.ListPassPlates(ctx, id)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	return passFromRow(r, plates), nil
+}
+
+func (t *txn) UpdatePass(ctx context.Context, p *park.Pass) error {
+	n, err := t.q.UpdatePass(ctx, db.UpdatePassParams{
+		HolderName: p.HolderName, Mobile: p.Mobile, UserCode: p.UserCode, Spaces: int64(p.Spaces),
+		ValidFrom: ts(p.ValidFrom), ValidTo: ts(p.ValidTo), Plan: p.Plan, UpdatedAt: ts(p.UpdatedAt), ID: p.ID,
+		Version: p.Version,
+	})
+	if err := versioned(n, err, &p.Version, func() error { _, err := t.q.GetPass(ctx, p.ID); return err }, "pass %q", p.ID); err != nil {
+		return err
+	}
+	if err := t.q.DeletePassPlates(ctx, p.ID); err != nil {
+		return mapErr(err)
+	}
+	return t.insertPassPlates(ctx, p)
+}
+
+func (t *txn) DeletePass(ctx context.Context, id string) error {
+	n, err := t.q.DeletePass(ctx, id)
+	return affected(n, err, "pass %q", id)
+}
+
+func (t *txn) ListPasses(ctx context.Context, lot string) ([]*park.Pass, error) {
+	rows, err := t.q.ListPasses(ctx, lot)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	out := make([]*park.Pass, len(rows))
+	for i, r := range rows {
+		plates, err := t.q.ListPassPlates(ctx, r.ID)
+		if err != nil {
+			return nil, mapErr(err)
+		}
+		out[i] = passFromRow(r, plates)
+	}
+	return out, nil
+}
+
+func (t *txn) FindPassByPlate(ctx context.Context, lot, plateKey string) (*park.Pass, error) {
+	id, err := t.q.FindPassIDByPlate(ctx, db.FindPassIDByPlateParams{LotCode: lot, PlateKey: plateKey})
+	if err != nil {
+		return nil, wrap(err, "pass for this plate")
+	}
+	return t.GetPass(ctx, id)
+}
+
+func (t *txn) CreateWhitelist(ctx context.Context, w *park.WhitelistEntry) error {
+	w.Version = 1
+	return wrap(t.q.CreateWhitelist(ctx, db.CreateWhitelistParams{
+		ID: w.ID, LotCode: w.LotCode, Plate: w.Plate, PlateKey: w.PlateKey, Kind: w.Kind,
+		ValidFrom: ts(w.ValidFrom), ValidTo: ts(w.ValidTo), Reason: w.Reason,
+		CreatedAt: ts(w.CreatedAt), UpdatedAt: ts(w.UpdatedAt),
+	}), "whitelist entry for plate %q", w.Plate)
+}
+
+func (t *txn) GetWhitelist(ctx context.Context, id string) (*park.WhitelistEntry, error) {
+	r, err := t.q.GetWhitelist(ctx, id)
+	if err != nil {
+		return nil, wrap(err, "whitelist entry %q", id)
+	}
+	return whitelistFromRow(r), nil
+}
+
+func (t *txn) UpdateWhitelist(ctx context.Context, w *park.WhitelistEntry) error {
+	n, err := t.q.UpdateWhitelist(ctx, db.UpdateWhitelistParams{
+		Plate: w.Plate, PlateKey: w.PlateKey, Kind: w.Kind, ValidFrom: ts(w.ValidFrom), ValidTo: ts(w.ValidTo),
+		Reason: w.Reason, UpdatedAt: ts(w.UpdatedAt), ID: w.ID, Version: w.Version,
+	})
+	return versioned(n, err, &w.Version, func() error { _, err := t.q.GetWhitelist(ctx, w.ID); return err }, "whitelist entry %q", w.ID)
+}
+
+func (t *txn) DeleteWhitelist(ctx context.Context, id string) error {
+	n, err := t.q.DeleteWhitelist(ctx, id)
+	return affected(n, err, "whitelist entry %q", id)
+}
+
+func (t *txn) ListWhitelist(ctx context.Context, lot string) ([]*park.WhitelistEntry, error) {
+	rows, err := t.q.ListWhitelist(ctx, lot)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	out := make([]*park.WhitelistEntry, len(rows))
+	for i, r := range rows {
+		out[i] = whitelistFromRow(r)
+	}
+	return out, nil
+}
+
+func (t *txn) FindWhitelist(ctx context.Context, lot, plateKey string) (*park.WhitelistEntry, error) {
+	r, err := t.q.FindWhitelist(ctx, db.FindWhitelistParams{LotCode: lot, PlateKey: plateKey})
+	if err != nil {
+		return nil, wrap(err, "whitelist entry for this plate")
+	}
+	return whitelistFromRow(r), nil
+}

@@ -179,4 +179,3 @@ type Stats struct {
 func (s *Store) Stats() Stats {
 	return Stats{Commits: s.stats.commits.Load(), Requests: s.stats.requests.Load()}
 }
-

@@ -336,7 +336,10 @@ func testQuotesAndPayments(t *testing.T, s park.Store) {
 			return tx.InsertQuote(ctx, &park.Quote{ID: "q4", StayID: "s1", ExpiresAt: base.Add(time.Hour), Lines: []park.Line{}})
 		}))
 		var n int
-		must(t, update(t, s, func(tx park.Tx) (err error) { n, err = tx.DeleteExpiredQuotes(ctx, base.Add(30*time.Minute), 100); return }))
+		must(t, update(t, s, func(tx park.Tx) (err error) {
+			n, err = tx.DeleteExpiredQuotes(ctx, base.Add(30*time.Minute), 100)
+			return
+		}))
 		if n != 1 {
 			t.Fatalf("deleted %d quotes, want 1 (only the unpaid expired one)", n)
 		}

@@ -4,13 +4,13 @@ package app
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
 	"time"
 
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 	"github.com/riverqueue/river/riverdriver/riversqlite"
 
 	"parkd/internal/config"
@@ -20,6 +20,7 @@ import (
 	"parkd/internal/metrics"
 	"parkd/internal/park"
 	"parkd/internal/service"
+	"parkd/internal/store/postgres"
 	"parkd/internal/store/sqlite"
 )
 
@@ -27,7 +28,20 @@ import (
 // and the job queue's migrations.
 func OpenStore(ctx context.Context, c *config.Config) (park.Store, error) {
 	if c.IsPostgres() {
-		return nil, errors.New("PostgreSQL is not supported by this build yet; use a SQLite file path")
+		st, err := postgres.Open(ctx, c.DB, postgres.Options{MaxConns: c.PGMaxConns, Schema: c.PGSchema})
+		if err != nil {
+			return nil, err
+		}
+		// River's migrations take no lock of their own; nodes starting
+		// together take turns.
+		err = st.Exclusive(ctx, "jobs-migrate", func(ctx context.Context) error {
+			return jobs.Migrate(ctx, riverpgxv5.New(st.Pool()))
+		})
+		if err != nil {
+			st.Close()
+			return nil, err
+		}
+		return st, nil
 	}
 	st, err := sqlite.Open(ctx, c.DB, sqlite.Options{Synchronous: c.SQLiteSync})
 	if err != nil {
@@ -118,6 +132,8 @@ func startJobs(ctx context.Context, store park.Store, svc *service.Service, log 
 	switch st := store.(type) {
 	case *sqlite.Store:
 		return jobs.Start(ctx, riversqlite.New(st.WriterDB()), cfg)
+	case *postgres.Store:
+		return jobs.Start(ctx, riverpgxv5.New(st.Pool()), cfg)
 	}
 	return nil, fmt.Errorf("jobs: no queue driver for %T", store)
 }

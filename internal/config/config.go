@@ -24,6 +24,8 @@ type Config struct {
 	Demo       bool
 	LogLevel   slog.Level
 	SQLiteSync string // NORMAL or FULL
+	PGMaxConns int32  // PostgreSQL pool size per node
+	PGSchema   string // PostgreSQL schema ("" = the connection's default)
 }
 
 // Parse reads args (without the subcommand) and the environment.
@@ -37,9 +39,15 @@ func Parse(name string, args []string, getenv func(string) string, stderr io.Wri
 	fs.BoolVar(&c.Demo, "demo", false, "load the demo lots, passes and stays (idempotent)")
 	level := fs.String("log-level", envOr(getenv, "PARKD_LOG_LEVEL", "info"), "debug, info, warn or error (PARKD_LOG_LEVEL)")
 	fs.StringVar(&c.SQLiteSync, "sqlite-sync", envOr(getenv, "PARKD_SQLITE_SYNC", "NORMAL"), "SQLite synchronous mode: NORMAL or FULL (PARKD_SQLITE_SYNC)")
+	pgConns := fs.Int("pg-max-conns", envInt(getenv, "PARKD_PG_MAX_CONNS", 16), "PostgreSQL connections per node (PARKD_PG_MAX_CONNS)")
+	fs.StringVar(&c.PGSchema, "pg-schema", getenv("PARKD_PG_SCHEMA"), "PostgreSQL schema to use, created if missing (PARKD_PG_SCHEMA)")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
+	if *pgConns < 1 || *pgConns > 1000 {
+		return nil, fmt.Errorf("pg-max-conns: %d is not between 1 and 1000", *pgConns)
+	}
+	c.PGMaxConns = int32(*pgConns)
 	if fs.NArg() > 0 {
 		return nil, fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
@@ -112,6 +120,17 @@ func (c *Config) EnsureAdminToken() (created bool, err error) {
 		return false, fmt.Errorf("save admin token: %w", err)
 	}
 	return true, f.Close()
+}
+
+func envInt(getenv func(string) string, key string, def int) int {
+	if v := getenv(key); v != "" {
+		var n int
+		if _, err := fmt.Sscanf(v, "%d", &n); err == nil {
+			return n
+		}
+		return -1 // reported by the range check
+	}
+	return def
 }
 
 func envOr(getenv func(string) string, key, def string) string {

@@ -29,6 +29,7 @@ var migrations embed.FS
 type Store struct {
 	pool     *pgxpool.Pool
 	maxConns int32
+	schema   string
 }
 
 var _ park.Store = (*Store)(nil)
@@ -67,7 +68,36 @@ func Open(ctx context.Context, url string, opt Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("postgres: pool: %w", err)
 	}
-	return &Store{pool: pool, maxConns: opt.MaxConns}, nil
+	return &Store{pool: pool, maxConns: opt.MaxConns, schema: opt.Schema}, nil
+}
+
+// Pool is the connection pool; the job queue shares it.
+func (s *Store) Pool() *pgxpool.Pool { return s.pool }
+
+// Exclusive runs fn while holding a session advisory lock named after the
+// schema, so work that must not run twice at once across nodes (such as
+// the job queue's migrations) is serialised.
+func (s *Store) Exclusive(ctx context.Context, name string, fn func(ctx context.Context) error) error {
+	conn, err := s.pool.Acquire(ctx)
+	if err != nil {
+		return mapErr(err)
+	}
+	defer conn.Release()
+	h := fnv.New64a()
+	h.Write([]byte("parkd/" + name + "/" + s.schema))
+	key := int64(h.Sum64())
+	if _, err := conn.Exec(ctx, "SELECT pg_advisory_lock($1)", key); err != nil {
+		return mapErr(err)
+	}
+	defer func() {
+		// A fresh context: the lock must be released even if ctx has ended.
+		uctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if _, err := conn.Exec(uctx, "SELECT pg_advisory_unlock($1)", key); err != nil {
+			conn.Conn().Close(uctx) // closing the session releases the lock
+		}
+	}()
+	return fn(ctx)
 }
 
 // Migrate applies every pending migration to the database at url (in

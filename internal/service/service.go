@@ -23,6 +23,7 @@ type Service struct {
 	log     *slog.Logger
 	metrics *metrics.Metrics
 	tariffs sync.Map // lot code -> *compiledTariff
+	lanes   sync.Map // laneKey -> struct{}: lanes known to exist (never deleted)
 }
 
 // Config wires a Service.

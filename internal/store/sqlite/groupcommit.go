@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 
 	"parkd/internal/park"
@@ -109,6 +110,10 @@ func (s *Store) commit(batch []*writeReq) {
 	}
 	t := &txn{q: s.wq.WithTx(tx)}
 	single := len(batch) == 1
+	var save, undo, release *sql.Stmt
+	if !single {
+		save, undo, release = tx.Stmt(s.savepoint[0]), tx.Stmt(s.savepoint[1]), tx.Stmt(s.savepoint[2])
+	}
 	applied := 0
 	for i, r := range batch {
 		if err := r.ctx.Err(); err != nil {
@@ -116,7 +121,7 @@ func (s *Store) commit(batch []*writeReq) {
 			continue
 		}
 		if !single {
-			if _, err := tx.Exec("SAVEPOINT w"); err != nil {
+			if _, err := save.Exec(); err != nil {
 				_ = tx.Rollback()
 				fail(mapErr(err))
 				return
@@ -126,13 +131,13 @@ func (s *Store) commit(batch []*writeReq) {
 		ok := results[i].err == nil && results[i].panicked == nil
 		if !single {
 			if !ok {
-				if _, err := tx.Exec("ROLLBACK TO w"); err != nil {
+				if _, err := undo.Exec(); err != nil {
 					_ = tx.Rollback()
 					fail(mapErr(err))
 					return
 				}
 			}
-			if _, err := tx.Exec("RELEASE w"); err != nil {
+			if _, err := release.Exec(); err != nil {
 				_ = tx.Rollback()
 				fail(mapErr(err))
 				return

@@ -36,6 +36,7 @@ type Store struct {
 	wq   *db.Queries
 	rq   *db.Queries
 
+	savepoint  [3]*sql.Stmt // SAVEPOINT, ROLLBACK TO, RELEASE: prepared once
 	writes     chan *writeReq
 	stop       chan struct{}
 	writerDone chan struct{}
@@ -73,11 +74,13 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 		}
 	}
 	pragmas := url.Values{}
-	for _, p := range []string{"busy_timeout(10000)", "journal_mode(WAL)", "foreign_keys(1)",
+	for _, p := range []string{"busy_timeout(10000)", "journal_mode(WAL)", "foreign_keys(1)", "journal_size_limit(67108864)",
 		"synchronous(" + opt.Synchronous + ")"} {
 		pragmas.Add("_pragma", p)
 	}
-	wdsn := "file:" + path + "?" + pragmas.Encode() + "&_txlock=immediate"
+	// The writer never checkpoints: a checkpoint fsyncs, and the writer is
+	// the one line every gate event queues in. checkpointer does it beside.
+	wdsn := "file:" + path + "?" + pragmas.Encode() + "&_pragma=wal_autocheckpoint(0)&_txlock=immediate"
 	rdsn := "file:" + path + "?" + pragmas.Encode()
 
 	w, err := sql.Open("sqlite", wdsn)
@@ -112,7 +115,15 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 		s.Close()
 		return nil, fmt.Errorf("sqlite: prepare: %w", err)
 	}
+	for i, q := range []string{"SAVEPOINT w", "ROLLBACK TO w", "RELEASE w"} {
+		if s.savepoint[i], err = w.PrepareContext(ctx, q); err != nil {
+			close(s.writerDone)
+			s.Close()
+			return nil, fmt.Errorf("sqlite: prepare: %w", err)
+		}
+	}
 	go s.writer()
+	go s.checkpointer()
 	return s, nil
 }
 
@@ -142,6 +153,11 @@ func (s *Store) Close() error {
 	s.closeOnce.Do(func() { close(s.stop) })
 	<-s.writerDone
 	var errs []error
+	for _, st := range s.savepoint {
+		if st != nil {
+			errs = append(errs, st.Close())
+		}
+	}
 	if s.rq != nil {
 		errs = append(errs, s.rq.Close())
 	}
@@ -208,3 +224,7 @@ func mapErr(err error) error {
 // queue shares it: SQLite has one writer, and sharing the connection keeps
 // jobs and gate writes queueing in one line instead of fighting over locks.
 func (s *Store) WriterDB() *sql.DB { return s.w }
+
+// ReadDB is the read pool, for tools that read the whole database outside
+// the store's own queries (such as the copy into PostgreSQL).
+func (s *Store) ReadDB() *sql.DB { return s.r }

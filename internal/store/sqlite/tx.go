@@ -16,6 +16,14 @@ type txn struct {
 	q *db.Queries
 }
 
+// stmtCtx is the context statements run with. The caller's context is not
+// passed down: the driver watches a cancellable context with a goroutine
+// per statement, which costs more than the statement itself, and a
+// statement in a group commit must not be cut off by one caller's
+// cancellation anyway. Statements are short; requests are bounded by the
+// HTTP server's timeouts.
+var stmtCtx = context.Background()
+
 var _ park.Tx = (*txn)(nil)
 
 // wrap maps a driver error, naming what was missing for ENotFound.
@@ -63,7 +71,7 @@ func affected(n int64, err error, format string, args ...any) error {
 
 func (t *txn) CreateLot(ctx context.Context, l *park.Lot) error {
 	l.Version = 1
-	return wrap(t.q.CreateLot(ctx, db.CreateLotParams{
+	return wrap(t.q.CreateLot(stmtCtx, db.CreateLotParams{
 		Code: l.Code, Name: l.Name, Timezone: l.TimeZone, Currency: l.Currency, Capacity: int64(l.Capacity),
 		ExitGraceMinutes: int64(l.ExitGraceMinutes), QuoteTtlSeconds: int64(l.QuoteTTLSeconds),
 		Sandbox: b2i(l.Sandbox), MissedEntry: l.MissedEntry, Tariff: string(l.Tariff),
@@ -72,7 +80,7 @@ func (t *txn) CreateLot(ctx context.Context, l *park.Lot) error {
 }
 
 func (t *txn) GetLot(ctx context.Context, code string) (*park.Lot, error) {
-	r, err := t.q.GetLot(ctx, code)
+	r, err := t.q.GetLot(stmtCtx, code)
 	if err != nil {
 		return nil, wrap(err, "lot %q", code)
 	}
@@ -80,7 +88,7 @@ func (t *txn) GetLot(ctx context.Context, code string) (*park.Lot, error) {
 }
 
 func (t *txn) ListLots(ctx context.Context) ([]*park.Lot, error) {
-	rows, err := t.q.ListLots(ctx)
+	rows, err := t.q.ListLots(stmtCtx)
 	if err != nil {
 		return nil, mapErr(err)
 	}
@@ -92,22 +100,22 @@ func (t *txn) ListLots(ctx context.Context) ([]*park.Lot, error) {
 }
 
 func (t *txn) UpdateLot(ctx context.Context, l *park.Lot) error {
-	n, err := t.q.UpdateLot(ctx, db.UpdateLotParams{
+	n, err := t.q.UpdateLot(stmtCtx, db.UpdateLotParams{
 		Name: l.Name, Timezone: l.TimeZone, Currency: l.Currency, Capacity: int64(l.Capacity),
 		ExitGraceMinutes: int64(l.ExitGraceMinutes), QuoteTtlSeconds: int64(l.QuoteTTLSeconds),
 		Sandbox: b2i(l.Sandbox), MissedEntry: l.MissedEntry, Tariff: string(l.Tariff),
 		TariffVersion: l.TariffVersion, UpdatedAt: us(l.UpdatedAt), Code: l.Code, Version: l.Version,
 	})
-	return versioned(n, err, &l.Version, func() error { _, err := t.q.GetLot(ctx, l.Code); return err }, "lot %q", l.Code)
+	return versioned(n, err, &l.Version, func() error { _, err := t.q.GetLot(stmtCtx, l.Code); return err }, "lot %q", l.Code)
 }
 
 func (t *txn) AddOccupied(ctx context.Context, code string, delta int) error {
-	n, err := t.q.AddOccupied(ctx, db.AddOccupiedParams{Occupied: int64(delta), Code: code})
+	n, err := t.q.AddOccupied(stmtCtx, db.AddOccupiedParams{Occupied: int64(delta), Code: code})
 	return affected(n, err, "lot %q", code)
 }
 
 func (t *txn) GetLane(ctx context.Context, lot, id string) (*park.Lane, error) {
-	r, err := t.q.GetLane(ctx, db.GetLaneParams{LotCode: lot, ID: id})
+	r, err := t.q.GetLane(stmtCtx, db.GetLaneParams{LotCode: lot, ID: id})
 	if err != nil {
 		return nil, wrap(err, "lane %q", id)
 	}
@@ -115,13 +123,13 @@ func (t *txn) GetLane(ctx context.Context, lot, id string) (*park.Lane, error) {
 }
 
 func (t *txn) CreateLane(ctx context.Context, l *park.Lane) error {
-	return wrap(t.q.CreateLane(ctx, db.CreateLaneParams{
+	return wrap(t.q.CreateLane(stmtCtx, db.CreateLaneParams{
 		LotCode: l.LotCode, ID: l.ID, Direction: l.Direction, CreatedAt: us(l.CreatedAt),
 	}), "lane %q", l.ID)
 }
 
 func (t *txn) GetEvent(ctx context.Context, lot, id string) (*park.Event, error) {
-	r, err := t.q.GetEvent(ctx, db.GetEventParams{LotCode: lot, ID: id})
+	r, err := t.q.GetEvent(stmtCtx, db.GetEventParams{LotCode: lot, ID: id})
 	if err != nil {
 		return nil, wrap(err, "event %q", id)
 	}
@@ -133,7 +141,7 @@ func (t *txn) InsertEvent(ctx context.Context, e *park.Event) error {
 	if err != nil {
 		return fmt.Errorf("sqlite: encode decision: %w", err)
 	}
-	return wrap(t.q.InsertEvent(ctx, db.InsertEventParams{
+	return wrap(t.q.InsertEvent(stmtCtx, db.InsertEventParams{
 		LotCode: e.LotCode, ID: e.ID, Type: e.Type, Plate: e.Plate, Lane: e.Lane, At: us(e.At),
 		ImageUrl: e.ImageURL, PlateColor: e.PlateColor, VehicleClass: e.VehicleClass,
 		Decision: string(dec), ReceivedAt: us(e.ReceivedAt),
@@ -141,14 +149,14 @@ func (t *txn) InsertEvent(ctx context.Context, e *park.Event) error {
 }
 
 func (t *txn) InsertAnomaly(ctx context.Context, a *park.Anomaly) error {
-	return wrap(t.q.InsertAnomaly(ctx, db.InsertAnomalyParams{
+	return wrap(t.q.InsertAnomaly(stmtCtx, db.InsertAnomalyParams{
 		ID: a.ID, LotCode: a.LotCode, Kind: a.Kind, Plate: a.Plate, StayID: a.StayID, EventID: a.EventID,
 		At: us(a.At), Detail: a.Detail,
 	}), "anomaly %q", a.ID)
 }
 
 func (t *txn) ListAnomalies(ctx context.Context, lot string, limit int) ([]*park.Anomaly, error) {
-	rows, err := t.q.ListAnomalies(ctx, db.ListAnomaliesParams{LotCode: lot, Limit: int64(limit)})
+	rows, err := t.q.ListAnomalies(stmtCtx, db.ListAnomaliesParams{LotCode: lot, Limit: int64(limit)})
 	if err != nil {
 		return nil, mapErr(err)
 	}
@@ -162,7 +170,7 @@ func (t *txn) ListAnomalies(ctx context.Context, lot string, limit int) ([]*park
 
 func (t *txn) InsertStay(ctx context.Context, s *park.Stay) error {
 	s.Version = 1
-	return wrap(t.q.InsertStay(ctx, db.InsertStayParams{
+	return wrap(t.q.InsertStay(stmtCtx, db.InsertStayParams{
 		ID: s.ID, LotCode: s.LotCode, Plate: s.Plate, PlateKey: s.PlateKey, VehicleClass: s.VehicleClass,
 		Locator: s.Locator, EntryAt: us(s.EntryAt), EntryLane: s.EntryLane, ExitAt: nullUS(s.ExitAt),
 		ExitLane: s.ExitLane, State: s.State, PassID: s.PassID, Total: s.Total, Paid: s.Paid,
@@ -172,7 +180,7 @@ func (t *txn) InsertStay(ctx context.Context, s *park.Stay) error {
 }
 
 func (t *txn) GetStay(ctx context.Context, id string) (*park.Stay, error) {
-	r, err := t.q.GetStay(ctx, id)
+	r, err := t.q.GetStay(stmtCtx, id)
 	if err != nil {
 		return nil, wrap(err, "stay %q", id)
 	}
@@ -180,7 +188,7 @@ func (t *txn) GetStay(ctx context.Context, id string) (*park.Stay, error) {
 }
 
 func (t *txn) GetStayByLocator(ctx context.Context, lot, locator string) (*park.Stay, error) {
-	r, err := t.q.GetStayByLocator(ctx, db.GetStayByLocatorParams{LotCode: lot, Locator: locator})
+	r, err := t.q.GetStayByLocator(stmtCtx, db.GetStayByLocatorParams{LotCode: lot, Locator: locator})
 	if err != nil {
 		return nil, wrap(err, "stay with locator %q", locator)
 	}
@@ -188,7 +196,7 @@ func (t *txn) GetStayByLocator(ctx context.Context, lot, locator string) (*park.
 }
 
 func (t *txn) FindInside(ctx context.Context, lot, plateKey string) (*park.Stay, error) {
-	r, err := t.q.FindInside(ctx, db.FindInsideParams{LotCode: lot, PlateKey: plateKey})
+	r, err := t.q.FindInside(stmtCtx, db.FindInsideParams{LotCode: lot, PlateKey: plateKey})
 	if err != nil {
 		return nil, wrap(err, "car inside")
 	}
@@ -196,13 +204,13 @@ func (t *txn) FindInside(ctx context.Context, lot, plateKey string) (*park.Stay,
 }
 
 func (t *txn) UpdateStay(ctx context.Context, s *park.Stay) error {
-	n, err := t.q.UpdateStay(ctx, db.UpdateStayParams{
+	n, err := t.q.UpdateStay(stmtCtx, db.UpdateStayParams{
 		Plate: s.Plate, PlateKey: s.PlateKey, VehicleClass: s.VehicleClass, ExitAt: nullUS(s.ExitAt),
 		ExitLane: s.ExitLane, State: s.State, PassID: s.PassID, Total: s.Total, Paid: s.Paid,
 		Discount: s.Discount, PaidUntil: nullUS(s.PaidUntil), Anomaly: s.Anomaly, UpdatedAt: us(s.UpdatedAt),
 		ID: s.ID, Version: s.Version,
 	})
-	return versioned(n, err, &s.Version, func() error { _, err := t.q.GetStay(ctx, s.ID); return err }, "stay %q", s.ID)
+	return versioned(n, err, &s.Version, func() error { _, err := t.q.GetStay(stmtCtx, s.ID); return err }, "stay %q", s.ID)
 }
 
 func (t *txn) ListStays(ctx context.Context, f park.StayFilter) ([]*park.Stay, error) {
@@ -211,7 +219,7 @@ func (t *txn) ListStays(ctx context.Context, f park.StayFilter) ([]*park.Stay, e
 	lim := int64(f.Limit)
 	switch {
 	case f.PlateKey != "":
-		rows, err = t.q.ListStaysByPlate(ctx, db.ListStaysByPlateParams{LotCode: f.LotCode, PlateKey: f.PlateKey, ID: f.AfterID, Limit: lim})
+		rows, err = t.q.ListStaysByPlate(stmtCtx, db.ListStaysByPlateParams{LotCode: f.LotCode, PlateKey: f.PlateKey, ID: f.AfterID, Limit: lim})
 		if f.State != "" {
 			kept := rows[:0]
 			for _, r := range rows {
@@ -222,9 +230,9 @@ func (t *txn) ListStays(ctx context.Context, f park.StayFilter) ([]*park.Stay, e
 			rows = kept
 		}
 	case f.State != "":
-		rows, err = t.q.ListStaysByState(ctx, db.ListStaysByStateParams{LotCode: f.LotCode, State: f.State, ID: f.AfterID, Limit: lim})
+		rows, err = t.q.ListStaysByState(stmtCtx, db.ListStaysByStateParams{LotCode: f.LotCode, State: f.State, ID: f.AfterID, Limit: lim})
 	default:
-		rows, err = t.q.ListStays(ctx, db.ListStaysParams{LotCode: f.LotCode, ID: f.AfterID, Limit: lim})
+		rows, err = t.q.ListStays(stmtCtx, db.ListStaysParams{LotCode: f.LotCode, ID: f.AfterID, Limit: lim})
 	}
 	if err != nil {
 		return nil, mapErr(err)
@@ -233,7 +241,7 @@ func (t *txn) ListStays(ctx context.Context, f park.StayFilter) ([]*park.Stay, e
 }
 
 func (t *txn) CountInsideForPass(ctx context.Context, passID string) (int, error) {
-	n, err := t.q.CountInsideForPass(ctx, passID)
+	n, err := t.q.CountInsideForPass(stmtCtx, passID)
 	return int(n), mapErr(err)
 }
 
@@ -242,7 +250,7 @@ func (t *txn) InsertQuote(ctx context.Context, q *park.Quote) error {
 	if err != nil {
 		return fmt.Errorf("sqlite: encode lines: %w", err)
 	}
-	return wrap(t.q.InsertQuote(ctx, db.InsertQuoteParams{
+	return wrap(t.q.InsertQuote(stmtCtx, db.InsertQuoteParams{
 		ID: q.ID, StayID: q.StayID, LotCode: q.LotCode, AmountDue: q.AmountDue, Total: q.Total,
 		Discount: q.Discount, PaidBefore: q.PaidBefore, Currency: q.Currency, ComputedAt: us(q.ComputedAt),
 		ExpiresAt: us(q.ExpiresAt), Lines: string(lines), Source: q.Source,
@@ -250,7 +258,7 @@ func (t *txn) InsertQuote(ctx context.Context, q *park.Quote) error {
 }
 
 func (t *txn) GetQuote(ctx context.Context, id string) (*park.Quote, error) {
-	r, err := t.q.GetQuote(ctx, id)
+	r, err := t.q.GetQuote(stmtCtx, id)
 	if err != nil {
 		return nil, wrap(err, "quote %q", id)
 	}
@@ -258,12 +266,12 @@ func (t *txn) GetQuote(ctx context.Context, id string) (*park.Quote, error) {
 }
 
 func (t *txn) DeleteExpiredQuotes(ctx context.Context, before time.Time, limit int) (int, error) {
-	n, err := t.q.DeleteExpiredQuotes(ctx, db.DeleteExpiredQuotesParams{ExpiresAt: us(before), Limit: int64(limit)})
+	n, err := t.q.DeleteExpiredQuotes(stmtCtx, db.DeleteExpiredQuotesParams{ExpiresAt: us(before), Limit: int64(limit)})
 	return int(n), mapErr(err)
 }
 
 func (t *txn) InsertPayment(ctx context.Context, p *park.Payment) error {
-	return wrap(t.q.InsertPayment(ctx, db.InsertPaymentParams{
+	return wrap(t.q.InsertPayment(stmtCtx, db.InsertPaymentParams{
 		ID: p.ID, QuoteID: p.QuoteID, StayID: p.StayID, LotCode: p.LotCode, Amount: p.Amount,
 		Currency: p.Currency, Method: p.Method, Payer: p.Payer, Reference: p.Reference,
 		IdemKey: p.IdempotencyKey, PaidAt: us(p.PaidAt), PaidUntil: us(p.PaidUntil),
@@ -271,7 +279,7 @@ func (t *txn) InsertPayment(ctx context.Context, p *park.Payment) error {
 }
 
 func (t *txn) GetPayment(ctx context.Context, id string) (*park.Payment, error) {
-	r, err := t.q.GetPayment(ctx, id)
+	r, err := t.q.GetPayment(stmtCtx, id)
 	if err != nil {
 		return nil, wrap(err, "payment %q", id)
 	}
@@ -279,7 +287,7 @@ func (t *txn) GetPayment(ctx context.Context, id string) (*park.Payment, error) 
 }
 
 func (t *txn) GetPaymentByQuote(ctx context.Context, quoteID string) (*park.Payment, error) {
-	r, err := t.q.GetPaymentByQuote(ctx, quoteID)
+	r, err := t.q.GetPaymentByQuote(stmtCtx, quoteID)
 	if err != nil {
 		return nil, wrap(err, "payment for quote %q", quoteID)
 	}
@@ -287,7 +295,7 @@ func (t *txn) GetPaymentByQuote(ctx context.Context, quoteID string) (*park.Paym
 }
 
 func (t *txn) GetPaymentByKey(ctx context.Context, key string) (*park.Payment, error) {
-	r, err := t.q.GetPaymentByKey(ctx, key)
+	r, err := t.q.GetPaymentByKey(stmtCtx, key)
 	if err != nil {
 		return nil, wrap(err, "payment with this idempotency key")
 	}
@@ -295,7 +303,7 @@ func (t *txn) GetPaymentByKey(ctx context.Context, key string) (*park.Payment, e
 }
 
 func (t *txn) GetPaymentByReference(ctx context.Context, payer, reference string) (*park.Payment, error) {
-	r, err := t.q.GetPaymentByReference(ctx, db.GetPaymentByReferenceParams{Payer: payer, Reference: reference})
+	r, err := t.q.GetPaymentByReference(stmtCtx, db.GetPaymentByReferenceParams{Payer: payer, Reference: reference})
 	if err != nil {
 		return nil, wrap(err, "payment with reference %q", reference)
 	}
@@ -304,7 +312,7 @@ func (t *txn) GetPaymentByReference(ctx context.Context, payer, reference string
 
 func (t *txn) CreatePass(ctx context.Context, p *park.Pass) error {
 	p.Version = 1
-	if err := t.q.CreatePass(ctx, db.CreatePassParams{
+	if err := t.q.CreatePass(stmtCtx, db.CreatePassParams{
 		ID: p.ID, LotCode: p.LotCode, HolderName: p.HolderName, Mobile: p.Mobile, UserCode: p.UserCode,
 		Spaces: int64(p.Spaces), ValidFrom: us(p.ValidFrom), ValidTo: us(p.ValidTo), Plan: p.Plan,
 		CreatedAt: us(p.CreatedAt), UpdatedAt: us(p.UpdatedAt),
@@ -316,7 +324,7 @@ func (t *txn) CreatePass(ctx context.Context, p *park.Pass) error {
 
 func (t *txn) insertPassPlates(ctx context.Context, p *park.Pass) error {
 	for i := range p.Plates {
-		if err := t.q.InsertPassPlate(ctx, db.InsertPassPlateParams{
+		if err := t.q.InsertPassPlate(stmtCtx, db.InsertPassPlateParams{
 			LotCode: p.LotCode, PlateKey: p.PlateKeys[i], PassID: p.ID, Plate: p.Plates[i], Position: int64(i),
 		}); err != nil {
 			return wrap(err, "a pass for plate %q", p.Plates[i])
@@ -326,11 +334,11 @@ func (t *txn) insertPassPlates(ctx context.Context, p *park.Pass) error {
 }
 
 func (t *txn) GetPass(ctx context.Context, id string) (*park.Pass, error) {
-	r, err := t.q.GetPass(ctx, id)
+	r, err := t.q.GetPass(stmtCtx, id)
 	if err != nil {
 		return nil, wrap(err, "pass %q", id)
 	}
-	plates, err := t.q.ListPassPlates(ctx, id)
+	plates, err := t.q.ListPassPlates(stmtCtx, id)
 	if err != nil {
 		return nil, mapErr(err)
 	}
@@ -338,33 +346,33 @@ func (t *txn) GetPass(ctx context.Context, id string) (*park.Pass, error) {
 }
 
 func (t *txn) UpdatePass(ctx context.Context, p *park.Pass) error {
-	n, err := t.q.UpdatePass(ctx, db.UpdatePassParams{
+	n, err := t.q.UpdatePass(stmtCtx, db.UpdatePassParams{
 		HolderName: p.HolderName, Mobile: p.Mobile, UserCode: p.UserCode, Spaces: int64(p.Spaces),
 		ValidFrom: us(p.ValidFrom), ValidTo: us(p.ValidTo), Plan: p.Plan, UpdatedAt: us(p.UpdatedAt), ID: p.ID,
 		Version: p.Version,
 	})
-	if err := versioned(n, err, &p.Version, func() error { _, err := t.q.GetPass(ctx, p.ID); return err }, "pass %q", p.ID); err != nil {
+	if err := versioned(n, err, &p.Version, func() error { _, err := t.q.GetPass(stmtCtx, p.ID); return err }, "pass %q", p.ID); err != nil {
 		return err
 	}
-	if err := t.q.DeletePassPlates(ctx, p.ID); err != nil {
+	if err := t.q.DeletePassPlates(stmtCtx, p.ID); err != nil {
 		return mapErr(err)
 	}
 	return t.insertPassPlates(ctx, p)
 }
 
 func (t *txn) DeletePass(ctx context.Context, id string) error {
-	n, err := t.q.DeletePass(ctx, id)
+	n, err := t.q.DeletePass(stmtCtx, id)
 	return affected(n, err, "pass %q", id)
 }
 
 func (t *txn) ListPasses(ctx context.Context, lot string) ([]*park.Pass, error) {
-	rows, err := t.q.ListPasses(ctx, lot)
+	rows, err := t.q.ListPasses(stmtCtx, lot)
 	if err != nil {
 		return nil, mapErr(err)
 	}
 	out := make([]*park.Pass, len(rows))
 	for i, r := range rows {
-		plates, err := t.q.ListPassPlates(ctx, r.ID)
+		plates, err := t.q.ListPassPlates(stmtCtx, r.ID)
 		if err != nil {
 			return nil, mapErr(err)
 		}
@@ -374,7 +382,7 @@ func (t *txn) ListPasses(ctx context.Context, lot string) ([]*park.Pass, error) 
 }
 
 func (t *txn) FindPassByPlate(ctx context.Context, lot, plateKey string) (*park.Pass, error) {
-	id, err := t.q.FindPassIDByPlate(ctx, db.FindPassIDByPlateParams{LotCode: lot, PlateKey: plateKey})
+	id, err := t.q.FindPassIDByPlate(stmtCtx, db.FindPassIDByPlateParams{LotCode: lot, PlateKey: plateKey})
 	if err != nil {
 		return nil, wrap(err, "pass for this plate")
 	}
@@ -383,7 +391,7 @@ func (t *txn) FindPassByPlate(ctx context.Context, lot, plateKey string) (*park.
 
 func (t *txn) CreateWhitelist(ctx context.Context, w *park.WhitelistEntry) error {
 	w.Version = 1
-	return wrap(t.q.CreateWhitelist(ctx, db.CreateWhitelistParams{
+	return wrap(t.q.CreateWhitelist(stmtCtx, db.CreateWhitelistParams{
 		ID: w.ID, LotCode: w.LotCode, Plate: w.Plate, PlateKey: w.PlateKey, Kind: w.Kind,
 		ValidFrom: us(w.ValidFrom), ValidTo: us(w.ValidTo), Reason: w.Reason,
 		CreatedAt: us(w.CreatedAt), UpdatedAt: us(w.UpdatedAt),
@@ -391,7 +399,7 @@ func (t *txn) CreateWhitelist(ctx context.Context, w *park.WhitelistEntry) error
 }
 
 func (t *txn) GetWhitelist(ctx context.Context, id string) (*park.WhitelistEntry, error) {
-	r, err := t.q.GetWhitelist(ctx, id)
+	r, err := t.q.GetWhitelist(stmtCtx, id)
 	if err != nil {
 		return nil, wrap(err, "whitelist entry %q", id)
 	}
@@ -399,20 +407,20 @@ func (t *txn) GetWhitelist(ctx context.Context, id string) (*park.WhitelistEntry
 }
 
 func (t *txn) UpdateWhitelist(ctx context.Context, w *park.WhitelistEntry) error {
-	n, err := t.q.UpdateWhitelist(ctx, db.UpdateWhitelistParams{
+	n, err := t.q.UpdateWhitelist(stmtCtx, db.UpdateWhitelistParams{
 		Plate: w.Plate, PlateKey: w.PlateKey, Kind: w.Kind, ValidFrom: us(w.ValidFrom), ValidTo: us(w.ValidTo),
 		Reason: w.Reason, UpdatedAt: us(w.UpdatedAt), ID: w.ID, Version: w.Version,
 	})
-	return versioned(n, err, &w.Version, func() error { _, err := t.q.GetWhitelist(ctx, w.ID); return err }, "whitelist entry %q", w.ID)
+	return versioned(n, err, &w.Version, func() error { _, err := t.q.GetWhitelist(stmtCtx, w.ID); return err }, "whitelist entry %q", w.ID)
 }
 
 func (t *txn) DeleteWhitelist(ctx context.Context, id string) error {
-	n, err := t.q.DeleteWhitelist(ctx, id)
+	n, err := t.q.DeleteWhitelist(stmtCtx, id)
 	return affected(n, err, "whitelist entry %q", id)
 }
 
 func (t *txn) ListWhitelist(ctx context.Context, lot string) ([]*park.WhitelistEntry, error) {
-	rows, err := t.q.ListWhitelist(ctx, lot)
+	rows, err := t.q.ListWhitelist(stmtCtx, lot)
 	if err != nil {
 		return nil, mapErr(err)
 	}
@@ -424,7 +432,7 @@ func (t *txn) ListWhitelist(ctx context.Context, lot string) ([]*park.WhitelistE
 }
 
 func (t *txn) FindWhitelist(ctx context.Context, lot, plateKey string) (*park.WhitelistEntry, error) {
-	r, err := t.q.FindWhitelist(ctx, db.FindWhitelistParams{LotCode: lot, PlateKey: plateKey})
+	r, err := t.q.FindWhitelist(stmtCtx, db.FindWhitelistParams{LotCode: lot, PlateKey: plateKey})
 	if err != nil {
 		return nil, wrap(err, "whitelist entry for this plate")
 	}

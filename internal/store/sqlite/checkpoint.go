@@ -1,0 +1,30 @@
+package sqlite
+
+import (
+	"context"
+	"time"
+)
+
+// checkpointEvery is how often the WAL is copied back into the database
+// file. SQLite's automatic checkpoint would run inside a writer's commit
+// (and fsync there); running it here, on a reader connection, keeps that
+// wait off the gate's path. PASSIVE never blocks the writer.
+const checkpointEvery = 250 * time.Millisecond
+
+func (s *Store) checkpointer() {
+	t := time.NewTicker(checkpointEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-s.stop:
+			return
+		case <-t.C:
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		// Once a checkpoint has copied every frame, the next write starts the
+		// WAL over from its beginning, so the file stays small without a
+		// TRUNCATE (which would take the write lock and wait for readers).
+		_, _ = s.r.ExecContext(ctx, "PRAGMA wal_checkpoint(PASSIVE)")
+		cancel()
+	}
+}

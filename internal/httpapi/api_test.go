@@ -18,6 +18,7 @@ import (
 	"parkd/internal/httpapi"
 	"parkd/internal/metrics"
 	"parkd/internal/service"
+	"parkd/internal/store/teststore"
 	"parkd/internal/store/sqlite"
 )
 
@@ -27,10 +28,9 @@ var t0 = time.Date(2026, 11, 23, 1, 0, 0, 0, time.UTC)
 
 type env struct {
 	t     *testing.T
-	url   string
-	mu    sync.Mutex
-	now   time.Time
-	store *sqlite.Store
+	url string
+	mu  sync.Mutex
+	now time.Time
 }
 
 func (e *env) Now() time.Time {
@@ -48,12 +48,8 @@ func (e *env) setNow(t time.Time) {
 func newEnv(t *testing.T) *env {
 	t.Helper()
 	t.Parallel()
-	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "parkd.db"), sqlite.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	e := &env{t: t, now: t0, store: st}
+	st := teststore.Open(t)
+	e := &env{t: t, now: t0}
 	m := metrics.New()
 	svc := service.New(service.Config{Store: st, Now: e.Now, Metrics: m})
 	srv := httptest.NewServer(httpapi.New(httpapi.Config{Service: svc, Log: slog.New(slog.DiscardHandler), Metrics: m, AdminToken: token}))

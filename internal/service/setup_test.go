@@ -4,14 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
 
 	"parkd/internal/park"
 	"parkd/internal/service"
-	"parkd/internal/store/sqlite"
+	"parkd/internal/store/teststore"
 )
 
 // clock is a settable test clock.
@@ -50,11 +49,7 @@ type bundle struct {
 func setup(t *testing.T) *bundle {
 	t.Helper()
 	t.Parallel()
-	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "parkd.db"), sqlite.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := teststore.Open(t)
 	c := &clock{t: t0.Add(6 * time.Hour)}
 	b := &bundle{svc: service.New(service.Config{Store: st, Now: c.Now}), store: st, clock: c, ctx: context.Background(), lot: "140123001"}
 	b.createLot(t, b.lot, 10, park.MissedEntryHold)

@@ -21,11 +21,14 @@ func (s *Service) update(ctx context.Context, fn func(park.Tx) error) error {
 }
 
 // CreateQuote prices a stay now and keeps the offer for the lot's quote TTL.
-// source names the partner asking ("" for the native API).
+// source names the partner asking ("" for the native API). The pricing
+// reads a snapshot and only the insert takes the write path: a quote taken
+// from a moment-old snapshot is safe, because Pay re-checks that the stay
+// is still inside and that nobody has paid since (Quote.PaidBefore).
 func (s *Service) CreateQuote(ctx context.Context, stayID, source string) (*park.Quote, error) {
 	now := s.clock()
 	var q *park.Quote
-	err := s.store.Update(ctx, func(tx park.Tx) error {
+	err := s.store.View(ctx, func(tx park.Tx) error {
 		st, err := tx.GetStay(ctx, stayID)
 		if err != nil {
 			return err
@@ -40,10 +43,13 @@ func (s *Service) CreateQuote(ctx context.Context, stayID, source string) (*park
 		q, err = s.quote(ctx, tx, l, st, now, source)
 		return err
 	})
-	return q, err
+	if err != nil {
+		return nil, err
+	}
+	return q, s.store.Update(ctx, func(tx park.Tx) error { return tx.InsertQuote(ctx, q) })
 }
 
-// quote prices st at now and stores the quote.
+// quote prices st at now into a quote, not yet stored.
 func (s *Service) quote(ctx context.Context, tx park.Tx, l *park.Lot, st *park.Stay, now time.Time, source string) (*park.Quote, error) {
 	at := now
 	if at.Before(st.EntryAt) {
@@ -59,7 +65,7 @@ func (s *Service) quote(ctx context.Context, tx park.Tx, l *park.Lot, st *park.S
 		ExpiresAt: now.Add(time.Duration(l.QuoteTTLSeconds) * time.Second),
 		Lines:     toParkLines(pr.Lines), Source: source,
 	}
-	return q, tx.InsertQuote(ctx, q)
+	return q, nil
 }
 
 // PaymentResult is a payment and whether it was a replay of an earlier one.

@@ -10,6 +10,7 @@ import (
 	"os/signal"
 	"runtime/debug"
 	"syscall"
+	"text/tabwriter"
 
 	"parkd/internal/app"
 	"parkd/internal/config"
@@ -23,7 +24,8 @@ const usage = `usage: parkd <command> [flags]
 
 commands:
   serve     run the server (parkd serve --help for flags)
-  migrate   apply database migrations and exit
+  migrate   apply database migrations and exit; with --to postgres://...,
+            copy the SQLite database into PostgreSQL and verify the copy
   version   print the version
 `
 
@@ -58,6 +60,9 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 	defer stop()
 	switch args[0] {
 	case "migrate":
+		if cfg.To != "" {
+			return copyToPostgres(ctx, cfg, log, stdout, stderr)
+		}
 		s, err := app.OpenStore(ctx, cfg)
 		if err == nil {
 			err = s.Close()
@@ -75,6 +80,23 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 		}
 		return 0
 	}
+}
+
+// copyToPostgres runs `parkd migrate --to` and prints what was copied.
+func copyToPostgres(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout, stderr io.Writer) int {
+	rep, err := app.CopyToPostgres(ctx, cfg, log)
+	if err != nil {
+		fmt.Fprintln(stderr, "parkd migrate:", err)
+		return 1
+	}
+	w := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(w, "table\trows\tchecksum (sha256)")
+	for _, t := range rep.Tables {
+		fmt.Fprintf(w, "%s\t%d\t%s\n", t.Table, t.Rows, t.Checksum)
+	}
+	w.Flush()
+	fmt.Fprintf(stdout, "parkd: copied and verified %d rows in %d tables\n", rep.Rows(), len(rep.Tables))
+	return 0
 }
 
 func versionString() string {

@@ -26,9 +26,12 @@ type Config struct {
 	SQLiteSync string // NORMAL or FULL
 	PGMaxConns int32  // PostgreSQL pool size per node
 	PGSchema   string // PostgreSQL schema ("" = the connection's default)
+	To         string // migrate only: a postgres:// URL to copy the SQLite database into
 }
 
-// Parse reads args (without the subcommand) and the environment.
+// Parse reads args (without the subcommand) and the environment. name is
+// the command line's start, "parkd serve" or "parkd migrate"; only migrate
+// takes --to.
 func Parse(name string, args []string, getenv func(string) string, stderr io.Writer) (*Config, error) {
 	c := &Config{}
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
@@ -41,6 +44,9 @@ func Parse(name string, args []string, getenv func(string) string, stderr io.Wri
 	fs.StringVar(&c.SQLiteSync, "sqlite-sync", envOr(getenv, "PARKD_SQLITE_SYNC", "NORMAL"), "SQLite synchronous mode: NORMAL or FULL (PARKD_SQLITE_SYNC)")
 	pgConns := fs.Int("pg-max-conns", envInt(getenv, "PARKD_PG_MAX_CONNS", 16), "PostgreSQL connections per node (PARKD_PG_MAX_CONNS)")
 	fs.StringVar(&c.PGSchema, "pg-schema", getenv("PARKD_PG_SCHEMA"), "PostgreSQL schema to use, created if missing (PARKD_PG_SCHEMA)")
+	if strings.HasSuffix(name, " migrate") {
+		fs.StringVar(&c.To, "to", getenv("PARKD_MIGRATE_TO"), "copy the SQLite database (--db, --data) into this empty postgres:// database, in --pg-schema if set, and verify the copy (PARKD_MIGRATE_TO)")
+	}
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -73,13 +79,19 @@ func (c *Config) Validate() error {
 		return fmt.Errorf("sqlite-sync: %q is not NORMAL or FULL", c.SQLiteSync)
 	case c.AdminToken != "" && len(c.AdminToken) < 16:
 		return errors.New("PARKD_ADMIN_TOKEN: must be at least 16 characters")
+	case c.To != "" && !isPostgresURL(c.To):
+		return errors.New("to: must be a postgres:// or postgresql:// URL")
+	case c.To != "" && c.IsPostgres():
+		return errors.New("to: the database to copy from (--db) must be a SQLite file, not PostgreSQL")
 	}
 	return nil
 }
 
 // IsPostgres reports whether DB names a PostgreSQL server.
-func (c *Config) IsPostgres() bool {
-	return strings.HasPrefix(c.DB, "postgres://") || strings.HasPrefix(c.DB, "postgresql://")
+func (c *Config) IsPostgres() bool { return isPostgresURL(c.DB) }
+
+func isPostgresURL(s string) bool {
+	return strings.HasPrefix(s, "postgres://") || strings.HasPrefix(s, "postgresql://")
 }
 
 // TokenFile is where a generated admin token is kept.

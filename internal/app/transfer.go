@@ -1,0 +1,38 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+
+	"parkd/internal/config"
+	"parkd/internal/store/postgres"
+	"parkd/internal/store/sqlite"
+	"parkd/internal/store/transfer"
+)
+
+// CopyToPostgres copies the SQLite database the configuration names into
+// the empty PostgreSQL database c.To (schema c.PGSchema), migrating both to
+// the latest schema first, and verifies the copy (`parkd migrate --to`).
+func CopyToPostgres(ctx context.Context, c *config.Config, log *slog.Logger) (transfer.Report, error) {
+	// Opening a missing file would create an empty database and copy nothing.
+	if _, err := os.Stat(c.DB); err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return transfer.Report{}, fmt.Errorf("no SQLite database at %s (set --db or --data)", c.DB)
+		}
+		return transfer.Report{}, err
+	}
+	src, err := sqlite.Open(ctx, c.DB, sqlite.Options{Synchronous: c.SQLiteSync})
+	if err != nil {
+		return transfer.Report{}, err
+	}
+	defer src.Close()
+	dst, err := postgres.Open(ctx, c.To, postgres.Options{MaxConns: 2, Schema: c.PGSchema})
+	if err != nil {
+		return transfer.Report{}, err
+	}
+	defer dst.Close()
+	return transfer.Copy(ctx, src.ReadDB(), dst.Pool(), log)
+}

@@ -1,0 +1,281 @@
+package transfer
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// kind is how a column is stored by each engine, and so how a value is
+// converted on the way over and normalised for the checksum.
+type kind uint8
+
+const (
+	text      kind = iota + 1 // TEXT / TEXT
+	integer                   // INTEGER / BIGINT
+	boolean                   // INTEGER 0 or 1 / BOOLEAN
+	timestamp                 // INTEGER µs since the epoch / TIMESTAMPTZ
+	jsonb                     // TEXT holding JSON / JSONB
+)
+
+// sqliteType and postgresType are the declared types each kind must have,
+// checked before anything is copied.
+func (k kind) sqliteType() string {
+	if k == text || k == jsonb {
+		return "TEXT"
+	}
+	return "INTEGER"
+}
+
+func (k kind) postgresType() string {
+	switch k {
+	case text:
+		return "text"
+	case integer:
+		return "bigint"
+	case boolean:
+		return "boolean"
+	case timestamp:
+		return "timestamp with time zone"
+	default:
+		return "jsonb"
+	}
+}
+
+type column struct {
+	name string
+	kind kind
+}
+
+type table struct {
+	name    string
+	columns []column
+	key     []string // primary key columns, all TEXT: rows are hashed in this order
+}
+
+// tables are parkd's tables in foreign-key order (a table comes after every
+// table it references), so each COPY finds its parents already there. The
+// schema checks below make sure the list stays complete as migrations are
+// added: a table or column missing here stops the copy.
+var tables = []table{
+	{name: "lots", key: []string{"code"}, columns: []column{
+		{"code", text}, {"name", text}, {"timezone", text}, {"currency", text},
+		{"capacity", integer}, {"exit_grace_minutes", integer}, {"quote_ttl_seconds", integer},
+		{"sandbox", boolean}, {"missed_entry", text}, {"tariff", text}, {"tariff_version", integer},
+		{"occupied", integer}, {"created_at", timestamp}, {"updated_at", timestamp}, {"version", integer},
+	}},
+	{name: "lanes", key: []string{"lot_code", "id"}, columns: []column{
+		{"lot_code", text}, {"id", text}, {"direction", text}, {"created_at", timestamp},
+	}},
+	{name: "stays", key: []string{"id"}, columns: []column{
+		{"id", text}, {"lot_code", text}, {"plate", text}, {"plate_key", text}, {"vehicle_class", text},
+		{"locator", text}, {"entry_at", timestamp}, {"entry_lane", text}, {"exit_at", timestamp},
+		{"exit_lane", text}, {"state", text}, {"pass_id", text}, {"total", integer}, {"paid", integer},
+		{"discount", integer}, {"paid_until", timestamp}, {"anomaly", text}, {"source", text},
+		{"updated_at", timestamp}, {"version", integer},
+	}},
+	{name: "events", key: []string{"lot_code", "id"}, columns: []column{
+		{"lot_code", text}, {"id", text}, {"type", text}, {"plate", text}, {"lane", text},
+		{"at", timestamp}, {"image_url", text}, {"plate_color", text}, {"vehicle_class", text},
+		{"decision", jsonb}, {"received_at", timestamp},
+	}},
+	{name: "anomalies", key: []string{"id"}, columns: []column{
+		{"id", text}, {"lot_code", text}, {"kind", text}, {"plate", text}, {"stay_id", text},
+		{"event_id", text}, {"at", timestamp}, {"detail", text},
+	}},
+	{name: "quotes", key: []string{"id"}, columns: []column{
+		{"id", text}, {"stay_id", text}, {"lot_code", text}, {"amount_due", integer}, {"total", integer},
+		{"discount", integer}, {"paid_before", integer}, {"currency", text}, {"computed_at", timestamp},
+		{"expires_at", timestamp}, {"lines", jsonb}, {"source", text},
+	}},
+	{name: "payments", key: []string{"id"}, columns: []column{
+		{"id", text}, {"quote_id", text}, {"stay_id", text}, {"lot_code", text}, {"amount", integer},
+		{"currency", text}, {"method", text}, {"payer", text}, {"reference", text}, {"idem_key", text},
+		{"paid_at", timestamp}, {"paid_until", timestamp},
+	}},
+	{name: "passes", key: []string{"id"}, columns: []column{
+		{"id", text}, {"lot_code", text}, {"holder_name", text}, {"mobile", text}, {"user_code", text},
+		{"spaces", integer}, {"valid_from", timestamp}, {"valid_to", timestamp}, {"plan", text},
+		{"created_at", timestamp}, {"updated_at", timestamp}, {"version", integer},
+	}},
+	{name: "pass_plates", key: []string{"lot_code", "plate_key"}, columns: []column{
+		{"lot_code", text}, {"plate_key", text}, {"pass_id", text}, {"plate", text}, {"position", integer},
+	}},
+	{name: "whitelist", key: []string{"id"}, columns: []column{
+		{"id", text}, {"lot_code", text}, {"plate", text}, {"plate_key", text}, {"kind", text},
+		{"valid_from", timestamp}, {"valid_to", timestamp}, {"reason", text}, {"created_at", timestamp},
+		{"updated_at", timestamp}, {"version", integer},
+	}},
+}
+
+// ignored reports tables that are not parkd's data: the job queue's (its
+// jobs are periodic housekeeping, scheduled afresh on the new database) and
+// the migration tool's bookkeeping.
+func ignored(name string) bool {
+	return strings.HasPrefix(name, "river_") || name == "goose_db_version" || strings.HasPrefix(name, "sqlite_")
+}
+
+func (t table) columnNames() []string {
+	names := make([]string, len(t.columns))
+	for i, c := range t.columns {
+		names[i] = c.name
+	}
+	return names
+}
+
+// selectSQL reads a whole table in primary-key order. Keys are compared
+// bytewise on both engines (SQLite's BINARY, PostgreSQL's "C"), so both
+// list rows in the same order and their checksums can be compared.
+func (t table) selectSQL(collation string) string {
+	cols := make([]string, len(t.columns))
+	for i, c := range t.columns {
+		cols[i] = quote(c.name)
+	}
+	keys := make([]string, len(t.key))
+	for i, k := range t.key {
+		keys[i] = quote(k) + " COLLATE " + collation
+	}
+	return "SELECT " + strings.Join(cols, ", ") + " FROM " + quote(t.name) + " ORDER BY " + strings.Join(keys, ", ")
+}
+
+// quote quotes an identifier the same way for both engines; names come from
+// the list above, never from input.
+func quote(name string) string { return `"` + name + `"` }
+
+// checkSQLite makes sure the source holds exactly the tables and columns
+// this package knows, with the expected types.
+func checkSQLite(ctx context.Context, tx *sql.Tx) error {
+	names, err := sqliteTables(ctx, tx)
+	if err != nil {
+		return err
+	}
+	if err := checkTableSet("SQLite", names); err != nil {
+		return err
+	}
+	for _, t := range tables {
+		rows, err := tx.QueryContext(ctx, "SELECT name, type FROM pragma_table_info(?)", t.name)
+		if err != nil {
+			return fmt.Errorf("transfer: read SQLite columns of %s: %w", t.name, err)
+		}
+		got, err := scanColumns(rows)
+		if err != nil {
+			return fmt.Errorf("transfer: read SQLite columns of %s: %w", t.name, err)
+		}
+		if err := checkColumns("SQLite", t, got, kind.sqliteType); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func sqliteTables(ctx context.Context, tx *sql.Tx) ([]string, error) {
+	rows, err := tx.QueryContext(ctx, "SELECT name FROM sqlite_schema WHERE type = 'table'")
+	if err != nil {
+		return nil, fmt.Errorf("transfer: list SQLite tables: %w", err)
+	}
+	defer rows.Close()
+	var names []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			return nil, fmt.Errorf("transfer: list SQLite tables: %w", err)
+		}
+		names = append(names, n)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("transfer: list SQLite tables: %w", err)
+	}
+	return names, nil
+}
+
+func scanColumns(rows *sql.Rows) (map[string]string, error) {
+	defer rows.Close()
+	got := map[string]string{}
+	for rows.Next() {
+		var name, typ string
+		if err := rows.Scan(&name, &typ); err != nil {
+			return nil, err
+		}
+		got[name] = typ
+	}
+	return got, rows.Err()
+}
+
+// checkPostgres is checkSQLite for the target, in the schema the
+// connection's search_path names.
+func checkPostgres(ctx context.Context, tx pgx.Tx) error {
+	names, err := pgCollect(ctx, tx, `SELECT c.relname FROM pg_class c
+		WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind IN ('r', 'p')`)
+	if err != nil {
+		return fmt.Errorf("transfer: list PostgreSQL tables: %w", err)
+	}
+	if err := checkTableSet("PostgreSQL", names); err != nil {
+		return err
+	}
+	for _, t := range tables {
+		rows, err := tx.Query(ctx, `SELECT a.attname, format_type(a.atttypid, a.atttypmod) FROM pg_attribute a
+			WHERE a.attrelid = $1::regclass AND a.attnum > 0 AND NOT a.attisdropped`, quote(t.name))
+		if err != nil {
+			return fmt.Errorf("transfer: read PostgreSQL columns of %s: %w", t.name, err)
+		}
+		got := map[string]string{}
+		var name, typ string
+		_, err = pgx.ForEachRow(rows, []any{&name, &typ}, func() error { got[name] = typ; return nil })
+		if err != nil {
+			return fmt.Errorf("transfer: read PostgreSQL columns of %s: %w", t.name, err)
+		}
+		if err := checkColumns("PostgreSQL", t, got, kind.postgresType); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func pgCollect(ctx context.Context, tx pgx.Tx, query string) ([]string, error) {
+	rows, err := tx.Query(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, pgx.RowTo[string])
+}
+
+// checkTableSet refuses a database that lacks one of parkd's tables (not
+// migrated to the latest schema) or has one this package does not copy
+// (a newer parkd migration it was not taught about).
+func checkTableSet(engine string, names []string) error {
+	for _, t := range tables {
+		if !slices.Contains(names, t.name) {
+			return fmt.Errorf("transfer: the %s database has no table %s: is it migrated to this parkd version?", engine, t.name)
+		}
+	}
+	for _, n := range names {
+		if !ignored(n) && !slices.ContainsFunc(tables, func(t table) bool { return t.name == n }) {
+			return fmt.Errorf("transfer: the %s database has a table %s that this parkd version does not know how to copy", engine, n)
+		}
+	}
+	return nil
+}
+
+func checkColumns(engine string, t table, got map[string]string, want func(kind) string) error {
+	for _, c := range t.columns {
+		typ, ok := got[c.name]
+		switch {
+		case !ok:
+			return fmt.Errorf("transfer: %s table %s has no column %s: is it migrated to this parkd version?", engine, t.name, c.name)
+		case !strings.EqualFold(typ, want(c.kind)):
+			return fmt.Errorf("transfer: %s column %s.%s is %s, want %s", engine, t.name, c.name, typ, want(c.kind))
+		}
+	}
+	if len(got) != len(t.columns) {
+		for name := range got {
+			if !slices.ContainsFunc(t.columns, func(c column) bool { return c.name == name }) {
+				return fmt.Errorf("transfer: %s table %s has a column %s that this parkd version does not know how to copy", engine, t.name, name)
+			}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,294 @@
+package transfer
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"parkd/internal/park"
+	"parkd/internal/service"
+	"parkd/internal/store/postgres"
+	"parkd/internal/store/postgres/pgtest"
+	"parkd/internal/store/sqlite"
+)
+
+// t0 is 2026-11-23 09:00 in Shanghai.
+var t0 = time.Date(2026, 11, 23, 1, 0, 0, 0, time.UTC)
+
+const lot = "140123001"
+
+// fill returns a SQLite store with rows in every table, written through
+// the service as parkd itself would write them.
+func fill(t *testing.T) *sqlite.Store {
+	t.Helper()
+	ctx := context.Background()
+	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "parkd.db"), sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	now := t0.Add(-time.Hour)
+	svc := service.New(service.Config{Store: st, Now: func() time.Time { return now }})
+	must := func(_ any, err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	event := func(id, typ, plate string) park.Decision {
+		t.Helper()
+		lane := "in-1"
+		if typ == park.EventExit {
+			lane = "out-1"
+		}
+		d, err := svc.HandleEvent(ctx, service.EventInput{LotCode: lot, ID: id, Type: typ, Plate: plate, Lane: lane, At: now,
+			ImageURL: "https://cam.example/" + id + ".jpg", PlateColor: "blue"})
+		if err != nil {
+			t.Fatalf("%s %s: %v", typ, plate, err)
+		}
+		return d
+	}
+
+	must(svc.CreateLot(ctx, &park.Lot{Code: lot, Name: "Test 测试", TimeZone: "Asia/Shanghai", Currency: "CNY",
+		Capacity: 10, ExitGraceMinutes: 15, MissedEntry: park.MissedEntryHold, Sandbox: true,
+		Tariff: json.RawMessage(`{"grace_minutes":15,"every":{"minutes":30,"price":200}}`)}))
+	must(svc.CreatePass(ctx, lot, &park.Pass{HolderName: "张三", Mobile: "13800000000", Plan: "monthly",
+		Plates: []string{"京B11111", "京B22222"}, Spaces: 1, ValidFrom: t0.Add(-24 * time.Hour), ValidTo: t0.AddDate(0, 1, 0)}))
+	must(svc.CreateWhitelist(ctx, lot, &park.WhitelistEntry{Plate: "京C33333", Kind: park.AccessAllow, Reason: "police",
+		ValidFrom: t0.Add(-24 * time.Hour), ValidTo: t0.AddDate(1, 0, 0)}))
+
+	now = t0
+	visitor := event("ev-1", park.EventEntry, "京A12345")
+	event("ev-2", park.EventEntry, "京B11111") // on the pass
+	event("ev-3", park.EventEntry, "京C33333") // whitelisted
+	event("ev-4", park.EventEntry, "京D44444")
+
+	now = t0.Add(62 * time.Minute)
+	q, err := svc.CreateQuote(ctx, visitor.StayID, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	must(svc.Pay(ctx, park.PaymentRequest{QuoteID: q.ID, Amount: q.AmountDue, Method: "wechat",
+		Reference: "wx-0001", IdempotencyKey: "k1"}))
+	now = t0.Add(65 * time.Minute)
+	event("ev-5", park.EventExit, "京A12345")
+
+	now = t0.Add(70 * time.Minute)
+	again := event("ev-6", park.EventEntry, "京D44444") // its exit was missed: an anomaly
+	now = t0.Add(2 * time.Hour)
+	must(svc.CreateQuote(ctx, again.StayID, "")) // left unpaid
+	event("ev-7", park.EventExit, "京E55555")     // never entered: an anomaly
+	event("ev-8", park.EventExit, "京C33333")
+	return st
+}
+
+func openTarget(t *testing.T, url, schema string) *postgres.Store {
+	t.Helper()
+	s, err := postgres.Open(context.Background(), url, postgres.Options{Schema: schema, MaxConns: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+// targetSums checksums every table of the target as it is now.
+func targetSums(t *testing.T, dst *postgres.Store) []TableReport {
+	t.Helper()
+	var out []TableReport
+	for _, tb := range tables {
+		sum, err := postgresSum(context.Background(), dst.Pool(), tb)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, TableReport{Table: tb.name, Rows: sum.rows, Checksum: sum.sum()})
+	}
+	return out
+}
+
+func TestCopy(t *testing.T) {
+	t.Parallel()
+	url, schema := pgtest.Schema(t)
+	ctx := context.Background()
+	src := fill(t)
+	dst := openTarget(t, url, schema)
+	rep, err := Copy(ctx, src.ReadDB(), dst.Pool(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	t.Run("Counts", func(t *testing.T) {
+		if len(rep.Tables) != len(tables) {
+			t.Fatalf("report has %d tables, want %d", len(rep.Tables), len(tables))
+		}
+		for i, tr := range rep.Tables {
+			var n int64
+			if err := src.ReadDB().QueryRowContext(ctx, "SELECT count(*) FROM "+quote(tables[i].name)).Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			if tr.Table != tables[i].name || tr.Rows != n || n == 0 {
+				t.Errorf("report %s: %d rows; SQLite table %s has %d (every table should have rows)", tr.Table, tr.Rows, tables[i].name, n)
+			}
+		}
+		if got := targetSums(t, dst); !reflect.DeepEqual(got, rep.Tables) {
+			t.Errorf("committed target %v, report %v", got, rep.Tables)
+		}
+	})
+
+	t.Run("SameThroughStore", func(t *testing.T) {
+		ids := func(query string) [][2]string {
+			rows, err := src.ReadDB().QueryContext(ctx, query)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer rows.Close()
+			var out [][2]string
+			for rows.Next() {
+				var a, b string
+				if err := rows.Scan(&a, &b); err != nil {
+					t.Fatal(err)
+				}
+				out = append(out, [2]string{a, b})
+			}
+			return out
+		}
+		// read gives what fn finds in each store.
+		read := func(fn func(park.Tx) (any, error)) (fromSQLite, fromPostgres any) {
+			t.Helper()
+			for i, s := range []park.Store{src, dst} {
+				err := s.View(ctx, func(tx park.Tx) error {
+					v, err := fn(tx)
+					if i == 0 {
+						fromSQLite = v
+					} else {
+						fromPostgres = v
+					}
+					return err
+				})
+				if err != nil {
+					t.Fatal(err)
+				}
+			}
+			return fromSQLite, fromPostgres
+		}
+		same := func(what string, fn func(park.Tx) (any, error)) {
+			t.Helper()
+			a, b := read(fn)
+			if !reflect.DeepEqual(a, b) {
+				ja, _ := json.Marshal(a)
+				jb, _ := json.Marshal(b)
+				t.Errorf("%s differs:\nSQLite     %s\nPostgreSQL %s", what, ja, jb)
+			}
+		}
+		same("lots", func(tx park.Tx) (any, error) { return tx.ListLots(ctx) })
+		same("lot", func(tx park.Tx) (any, error) { return tx.GetLot(ctx, lot) })
+		for _, k := range ids("SELECT lot_code, id FROM lanes") {
+			same("lane "+k[1], func(tx park.Tx) (any, error) { return tx.GetLane(ctx, k[0], k[1]) })
+		}
+		for _, k := range ids("SELECT id, '' FROM stays") {
+			same("stay "+k[0], func(tx park.Tx) (any, error) { return tx.GetStay(ctx, k[0]) })
+		}
+		same("stays", func(tx park.Tx) (any, error) { return tx.ListStays(ctx, park.StayFilter{LotCode: lot, Limit: 100}) })
+		for _, k := range ids("SELECT lot_code, id FROM events") {
+			same("event "+k[1], func(tx park.Tx) (any, error) { return tx.GetEvent(ctx, k[0], k[1]) })
+		}
+		same("anomalies", func(tx park.Tx) (any, error) { return tx.ListAnomalies(ctx, lot, 100) })
+		for _, k := range ids("SELECT id, '' FROM quotes") {
+			same("quote "+k[0], func(tx park.Tx) (any, error) { return tx.GetQuote(ctx, k[0]) })
+		}
+		for _, k := range ids("SELECT id, quote_id FROM payments") {
+			same("payment "+k[0], func(tx park.Tx) (any, error) { return tx.GetPayment(ctx, k[0]) })
+			same("payment of quote "+k[1], func(tx park.Tx) (any, error) { return tx.GetPaymentByQuote(ctx, k[1]) })
+		}
+		same("payment by key", func(tx park.Tx) (any, error) { return tx.GetPaymentByKey(ctx, "k1") })
+		same("payment by reference", func(tx park.Tx) (any, error) { return tx.GetPaymentByReference(ctx, "", "wx-0001") })
+		for _, k := range ids("SELECT id, '' FROM passes") {
+			same("pass "+k[0], func(tx park.Tx) (any, error) { return tx.GetPass(ctx, k[0]) })
+		}
+		same("pass by plate", func(tx park.Tx) (any, error) { return tx.FindPassByPlate(ctx, lot, "京B22222") })
+		for _, k := range ids("SELECT id, '' FROM whitelist") {
+			same("whitelist entry "+k[0], func(tx park.Tx) (any, error) { return tx.GetWhitelist(ctx, k[0]) })
+		}
+
+		// Spot checks that the comparison compares something.
+		var q *park.Quote
+		var p *park.Pass
+		err := dst.View(ctx, func(tx park.Tx) (err error) {
+			for _, k := range ids("SELECT id, '' FROM quotes") {
+				if q, err = tx.GetQuote(ctx, k[0]); err != nil {
+					return err
+				}
+			}
+			p, err = tx.FindPassByPlate(ctx, lot, "京B22222")
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(q.Lines) == 0 || len(p.Plates) != 2 {
+			t.Errorf("quote lines %v, pass plates %v: want lines and two plates", q.Lines, p.Plates)
+		}
+	})
+
+	t.Run("SecondCopyRefused", func(t *testing.T) {
+		before := targetSums(t, dst)
+		_, err := Copy(ctx, src.ReadDB(), dst.Pool(), nil)
+		if !errors.Is(err, ErrTargetNotEmpty) || !strings.Contains(err.Error(), "lots") {
+			t.Fatalf("got %v, want ErrTargetNotEmpty naming lots", err)
+		}
+		if after := targetSums(t, dst); !reflect.DeepEqual(before, after) {
+			t.Fatalf("a refused copy changed the target:\nbefore %v\nafter  %v", before, after)
+		}
+	})
+}
+
+// TestCopyDetectsTampering changes the target between the copy and its
+// verification, as a faulty conversion would, and expects the table to be
+// named and nothing committed.
+func TestCopyDetectsTampering(t *testing.T) {
+	t.Parallel()
+	pgtest.URL(t)
+	src := fill(t)
+	for _, c := range []struct {
+		table, sql string
+	}{
+		{"lots", `UPDATE lots SET sandbox = NOT sandbox`},
+		{"lanes", `INSERT INTO lanes SELECT lot_code, 'ghost', direction, created_at FROM lanes LIMIT 1`},
+		{"stays", `UPDATE stays SET paid = paid + 1 WHERE id = (SELECT min(id) FROM stays)`},
+		{"stays", `UPDATE stays SET exit_at = NULL WHERE exit_at IS NOT NULL`},
+		{"events", `UPDATE events SET decision = decision || '{"reason":"other"}'`},
+		{"quotes", `UPDATE quotes SET lines = lines || '[{"label":"extra"}]'`},
+		{"payments", `UPDATE payments SET paid_at = paid_at + interval '1 microsecond'`},
+		{"pass_plates", `DELETE FROM pass_plates WHERE plate_key = (SELECT max(plate_key) FROM pass_plates)`},
+		{"whitelist", `UPDATE whitelist SET reason = ''`},
+	} {
+		t.Run(c.table, func(t *testing.T) {
+			t.Parallel()
+			url, schema := pgtest.Schema(t)
+			dst := openTarget(t, url, schema)
+			tamper := func(ctx context.Context, tx pgx.Tx) error {
+				tag, err := tx.Exec(ctx, c.sql)
+				if err == nil && tag.RowsAffected() == 0 {
+					t.Errorf("%s changed nothing", c.sql)
+				}
+				return err
+			}
+			_, err := copyDB(context.Background(), src.ReadDB(), dst.Pool(), nil, tamper)
+			if err == nil || !strings.Contains(err.Error(), "verification failed for table "+c.table+":") {
+				t.Fatalf("got %v, want a verification failure naming table %s", err, c.table)
+			}
+			for _, tr := range targetSums(t, dst) {
+				if tr.Rows != 0 {
+					t.Errorf("table %s has %d rows after a failed copy", tr.Table, tr.Rows)
+				}
+			}
+		})
+	}
+}

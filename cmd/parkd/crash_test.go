@@ -68,11 +68,22 @@ type server struct {
 // listens. The process is killed when the test ends, whatever happens.
 func startParkd(t *testing.T, bin, data string) *server {
 	t.Helper()
+	s := spawnParkd(t, bin, data, "--data", data)
+	s.waitListening()
+	return s
+}
+
+// spawnParkd starts `parkd serve --addr 127.0.0.1:0 args...` without waiting
+// for it to listen, so that several processes can start at the same moment;
+// label names it in the log shown when the test fails. The process is killed
+// when the test ends, whatever happens.
+func spawnParkd(t *testing.T, bin, label string, args ...string) *server {
+	t.Helper()
 	s := &server{t: t, log: newLogWriter(), exited: make(chan struct{})}
 	// The address is the kernel's choice (port 0), read back from the
 	// "parkd listening" log line: no window in which another process can
 	// take a port picked in advance.
-	s.cmd = exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--data", data)
+	s.cmd = exec.Command(bin, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...)...)
 	s.cmd.Env = append(environWithout("PARKD_"), "PARKD_ADMIN_TOKEN="+testToken)
 	s.cmd.Stdout, s.cmd.Stderr = s.log, s.log
 	if err := s.cmd.Start(); err != nil {
@@ -86,18 +97,23 @@ func startParkd(t *testing.T, bin, data string) *server {
 		_ = s.cmd.Process.Kill()
 		<-s.exited
 		if t.Failed() {
-			t.Logf("parkd log (%s):\n%s", data, s.log.String())
+			t.Logf("parkd log (%s):\n%s", label, s.log.String())
 		}
 	})
+	return s
+}
+
+// waitListening waits until the process listens and sets its URL.
+func (s *server) waitListening() {
+	s.t.Helper()
 	select {
 	case addr := <-s.log.listening:
 		s.url = "http://" + addr
 	case <-s.exited:
-		t.Fatalf("parkd exited before listening (%v):\n%s", s.err, s.log.String())
+		s.t.Fatalf("parkd exited before listening (%v):\n%s", s.err, s.log.String())
 	case <-time.After(30 * time.Second):
-		t.Fatalf("parkd not listening after 30 s:\n%s", s.log.String())
+		s.t.Fatalf("parkd not listening after 30 s:\n%s", s.log.String())
 	}
-	return s
 }
 
 // stop sends sig and waits (bounded) for the process to end.

@@ -96,7 +96,9 @@ func (s *Service) HandleEvent(ctx context.Context, in EventInput) (park.Decision
 		return park.Decision{}, err
 	}
 	var dec park.Decision
+	var noted []*park.Anomaly // logged only once committed
 	err = s.update(ctx, func(tx park.Tx) error {
+		noted = noted[:0]
 		if prev, err := tx.GetEvent(ctx, in.LotCode, in.ID); err == nil {
 			dec = prev.Decision
 			return nil
@@ -117,9 +119,9 @@ func (s *Service) HandleEvent(ctx context.Context, in EventInput) (park.Decision
 		}
 		occ := l.Occupied
 		if in.Type == park.EventEntry {
-			dec, err = s.entry(ctx, tx, l, &in, p, now)
+			dec, err = s.entry(ctx, tx, l, &in, p, now, &noted)
 		} else {
-			dec, err = s.exit(ctx, tx, l, &in, p, now)
+			dec, err = s.exit(ctx, tx, l, &in, p, now, &noted)
 		}
 		if err != nil {
 			return err
@@ -143,6 +145,9 @@ func (s *Service) HandleEvent(ctx context.Context, in EventInput) (park.Decision
 		return park.Decision{}, err
 	}
 	s.metrics.Decisions.WithLabelValues(in.Type, dec.Decision, dec.Reason).Inc()
+	for _, a := range noted {
+		s.log.Warn("gate anomaly", "lot", a.LotCode, "kind", a.Kind, "plate", a.Plate, "stay", a.StayID, "event", a.EventID)
+	}
 	return dec, nil
 }
 
@@ -217,7 +222,7 @@ func (s *Service) accessAt(ctx context.Context, tx park.Tx, lot, key string, at 
 	return a, nil
 }
 
-func (s *Service) entry(ctx context.Context, tx park.Tx, l *park.Lot, in *EventInput, p plate.Plate, now time.Time) (park.Decision, error) {
+func (s *Service) entry(ctx context.Context, tx park.Tx, l *park.Lot, in *EventInput, p plate.Plate, now time.Time, noted *[]*park.Anomaly) (park.Decision, error) {
 	dec := park.Decision{Plate: p.Text}
 	// A plate already inside means its exit was missed: close that stay.
 	old, err := tx.FindInside(ctx, l.Code, p.Key)
@@ -226,7 +231,7 @@ func (s *Service) entry(ctx context.Context, tx park.Tx, l *park.Lot, in *EventI
 		if err := s.closeStay(ctx, tx, l, old, in.At, "", park.AnomalyReentry, now); err != nil {
 			return dec, err
 		}
-		if err := s.anomaly(ctx, tx, l.Code, park.AnomalyReentry, p.Text, old.ID, in.ID, in.At,
+		if err := s.anomaly(ctx, tx, noted, l.Code, park.AnomalyReentry, p.Text, old.ID, in.ID, in.At,
 			fmt.Sprintf("entered again at lane %s while stay %s was open; the old stay was closed", in.Lane, old.ID)); err != nil {
 			return dec, err
 		}
@@ -276,7 +281,7 @@ func (s *Service) insertStay(ctx context.Context, tx park.Tx, st *park.Stay) err
 	return tx.InsertStay(ctx, st)
 }
 
-func (s *Service) exit(ctx context.Context, tx park.Tx, l *park.Lot, in *EventInput, p plate.Plate, now time.Time) (park.Decision, error) {
+func (s *Service) exit(ctx context.Context, tx park.Tx, l *park.Lot, in *EventInput, p plate.Plate, now time.Time, noted *[]*park.Anomaly) (park.Decision, error) {
 	dec := park.Decision{Plate: p.Text}
 	st, err := tx.FindInside(ctx, l.Code, p.Key)
 	if park.IsCode(err, park.ENotFound) {
@@ -285,7 +290,7 @@ func (s *Service) exit(ctx context.Context, tx park.Tx, l *park.Lot, in *EventIn
 		if l.MissedEntry == park.MissedEntryOpen {
 			dec.Decision = park.DecisionOpen
 		}
-		return dec, s.anomaly(ctx, tx, l.Code, park.AnomalyMissedEntry, p.Text, "", in.ID, in.At,
+		return dec, s.anomaly(ctx, tx, noted, l.Code, park.AnomalyMissedEntry, p.Text, "", in.ID, in.At,
 			fmt.Sprintf("left at lane %s with no stay inside; lot policy %q", in.Lane, l.MissedEntry))
 	}
 	if err != nil {
@@ -324,9 +329,11 @@ func (s *Service) closeStay(ctx context.Context, tx park.Tx, l *park.Lot, st *pa
 	return tx.UpdateStay(ctx, st)
 }
 
-func (s *Service) anomaly(ctx context.Context, tx park.Tx, lot, kind, plateText, stayID, eventID string, at time.Time, detail string) error {
-	s.log.Warn("gate anomaly", "lot", lot, "kind", kind, "plate", plateText, "stay", stayID, "event", eventID)
-	return tx.InsertAnomaly(ctx, &park.Anomaly{
+// anomaly records an anomaly in tx and notes it for the log after commit.
+func (s *Service) anomaly(ctx context.Context, tx park.Tx, noted *[]*park.Anomaly, lot, kind, plateText, stayID, eventID string, at time.Time, detail string) error {
+	a := &park.Anomaly{
 		ID: newID(), LotCode: lot, Kind: kind, Plate: plateText, StayID: stayID, EventID: eventID, At: at, Detail: detail,
-	})
+	}
+	*noted = append(*noted, a)
+	return tx.InsertAnomaly(ctx, a)
 }

@@ -94,13 +94,21 @@ func (s *Service) Pay(ctx context.Context, req park.PaymentRequest) (PaymentResu
 		if err != nil {
 			return err
 		}
-		if _, err := tx.GetPaymentByQuote(ctx, q.ID); err == nil {
-			return park.Errorf(park.EQuotePaid, "quote %s has already been paid", q.ID)
-		} else if !park.IsCode(err, park.ENotFound) {
-			return err
-		}
+		// The stay is read before the quote's payment is looked for: under
+		// READ COMMITTED each statement sees what was committed before it
+		// started, so a payment another node committed since the lookups
+		// above is found here, not only seen as a stay paid since the quote.
 		st, err := tx.GetStay(ctx, q.StayID)
 		if err != nil {
+			return err
+		}
+		if p, err := tx.GetPaymentByQuote(ctx, q.ID); err == nil {
+			if repeats(p, &req) { // the same request, answered on another node meanwhile
+				res = PaymentResult{Payment: p, Replay: true}
+				return nil
+			}
+			return park.Errorf(park.EQuotePaid, "quote %s has already been paid", q.ID)
+		} else if !park.IsCode(err, park.ENotFound) {
 			return err
 		}
 		switch {
@@ -144,6 +152,15 @@ func (s *Service) Pay(ctx context.Context, req park.PaymentRequest) (PaymentResu
 		s.metrics.Amount.WithLabelValues(res.Payment.Currency).Add(float64(res.Payment.Amount))
 	}
 	return res, nil
+}
+
+// repeats reports whether p, a payment of the requested quote, was made by
+// this same request (same Idempotency-Key, or same payer and reference, and
+// same amount).
+func repeats(p *park.Payment, req *park.PaymentRequest) bool {
+	same := (req.IdempotencyKey != "" && p.IdempotencyKey == req.IdempotencyKey) ||
+		(req.Reference != "" && p.Payer == req.Payer && p.Reference == req.Reference)
+	return same && p.Amount == req.Amount
 }
 
 // previousPayment finds an earlier payment the request repeats, and refuses

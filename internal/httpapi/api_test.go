@@ -18,8 +18,8 @@ import (
 	"parkd/internal/httpapi"
 	"parkd/internal/metrics"
 	"parkd/internal/service"
-	"parkd/internal/store/teststore"
 	"parkd/internal/store/sqlite"
+	"parkd/internal/store/teststore"
 )
 
 const token = "test-admin-token-0123456789"
@@ -27,7 +27,7 @@ const token = "test-admin-token-0123456789"
 var t0 = time.Date(2026, 11, 23, 1, 0, 0, 0, time.UTC)
 
 type env struct {
-	t     *testing.T
+	t   *testing.T
 	url string
 	mu  sync.Mutex
 	now time.Time

@@ -15,6 +15,7 @@ import (
 
 	"parkd/internal/config"
 	"parkd/internal/demo"
+	"parkd/internal/dialect/linkc"
 	"parkd/internal/httpapi"
 	"parkd/internal/jobs"
 	"parkd/internal/metrics"
@@ -93,6 +94,7 @@ func Serve(ctx context.Context, c *config.Config, log *slog.Logger, ready func(a
 		log.Info("demo data loaded", "lot", demo.LotCode)
 	}
 	h := httpapi.New(httpapi.Config{Service: svc, Log: log, Metrics: m, AdminToken: c.AdminToken})
+	linkc.New(linkc.Config{Service: svc, Log: log.With("dialect", "linkc")}).Mount(h.Mount)
 	srv := &http.Server{
 		Handler:           h,
 		ReadHeaderTimeout: 10 * time.Second,

@@ -88,5 +88,5 @@ func Load(ctx context.Context, svc *service.Service, now time.Time) error {
 			return fmt.Errorf("stay %s: %w", c.plate, err)
 		}
 	}
-	return nil
+	return loadBrazil(ctx, svc)
 }

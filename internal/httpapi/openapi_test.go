@@ -42,6 +42,9 @@ type (
 		Currency string     `json:"currency"`
 		Lines    []lineView `json:"lines"`
 	}
+	docPartnerList struct {
+		Partners []partnerView `json:"partners"`
+	}
 	docHealth struct {
 		Status string `json:"status"`
 	}
@@ -89,6 +92,13 @@ var bodies = map[string]opBody{
 	"PATCH /v1/lots/{code}/whitelist/{id}":  {in: whitelistInput{}, status: 200, out: whitelistView{}},
 	"DELETE /v1/lots/{code}/whitelist/{id}": {status: 204},
 	"POST /v1/tariffs/preview":              {in: previewInput{}, status: 200, out: docPreview{}},
+
+	"POST /v1/partners":                        {in: partnerInput{}, status: 201, out: partnerView{}},
+	"GET /v1/partners":                         {status: 200, out: docPartnerList{}},
+	"GET /v1/partners/{id}":                    {status: 200, out: partnerView{}},
+	"DELETE /v1/partners/{id}":                 {status: 204},
+	"POST /v1/integrators":                     {in: integratorInput{}, status: 201, out: integratorView{}},
+	"DELETE /v1/integrators/{username}/tokens": {status: 200, out: revokedView{}},
 }
 
 // public are the operations served without the admin token.

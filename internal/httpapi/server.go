@@ -71,6 +71,12 @@ func New(c Config) *Server {
 	s.admin("PATCH /v1/lots/{code}/whitelist/{id}", s.patchWhitelist)
 	s.admin("DELETE /v1/lots/{code}/whitelist/{id}", s.deleteWhitelist)
 	s.admin("POST /v1/tariffs/preview", s.previewTariff)
+	s.admin("POST /v1/partners", s.createPartner)
+	s.admin("GET /v1/partners", s.listPartners)
+	s.admin("GET /v1/partners/{id}", s.getPartner)
+	s.admin("DELETE /v1/partners/{id}", s.deletePartner)
+	s.admin("POST /v1/integrators", s.createIntegrator)
+	s.admin("DELETE /v1/integrators/{username}/tokens", s.revokeTokens)
 	return s
 }
 

@@ -94,6 +94,29 @@ type Tx interface {
 	DeleteWhitelist(ctx context.Context, id string) error
 	ListWhitelist(ctx context.Context, lot string) ([]*WhitelistEntry, error)
 	FindWhitelist(ctx context.Context, lot, plateKey string) (*WhitelistEntry, error)
+
+	// Partners. CreatePartner returns EConflict when the id exists and
+	// ENotFound when one of its lots does not; GetPartner and DeletePartner
+	// return ENotFound. Deleting a partner removes it from the integrators
+	// that held it. ListPartners orders by id.
+	CreatePartner(ctx context.Context, p *Partner) error
+	GetPartner(ctx context.Context, id string) (*Partner, error)
+	ListPartners(ctx context.Context) ([]*Partner, error)
+	DeletePartner(ctx context.Context, id string) error
+
+	// Integrators. CreateIntegrator returns EConflict when the username
+	// exists and ENotFound when one of its partners does not;
+	// GetIntegrator returns ENotFound.
+	CreateIntegrator(ctx context.Context, u *Integrator) error
+	GetIntegrator(ctx context.Context, username string) (*Integrator, error)
+
+	// API tokens, by the SHA-256 of the token. InsertToken returns
+	// EConflict when the hash exists; GetToken returns ENotFound.
+	// RevokeTokens marks every unrevoked token of a user revoked at the
+	// given instant and returns how many it revoked.
+	InsertToken(ctx context.Context, t *APIToken) error
+	GetToken(ctx context.Context, hash string) (*APIToken, error)
+	RevokeTokens(ctx context.Context, username string, at time.Time) (int, error)
 }
 
 // Clock returns the current time; tests inject their own.

@@ -20,6 +20,7 @@ type EventInput struct {
 	ImageURL     string
 	PlateColor   string
 	VehicleClass string
+	Source       string // the partner that delivered the event, "" for lanes and the native API
 }
 
 // MaxEventSkew is how far in the future an event's time may be: camera
@@ -260,7 +261,7 @@ func (s *Service) entry(ctx context.Context, tx park.Tx, l *park.Lot, in *EventI
 
 	st := &park.Stay{
 		ID: newID(), LotCode: l.Code, Plate: p.Text, PlateKey: p.Key, VehicleClass: vehicleClass(in, p),
-		EntryAt: in.At, EntryLane: in.Lane, State: park.StayIn, UpdatedAt: now,
+		EntryAt: in.At, EntryLane: in.Lane, State: park.StayIn, Source: in.Source, UpdatedAt: now,
 	}
 	if acc.pass != nil {
 		st.PassID = acc.pass.ID

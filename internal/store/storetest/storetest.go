@@ -32,6 +32,7 @@ func Run(t *testing.T, open Opener) {
 		"NoLostUpdate":      testNoLostUpdate,
 		"Versions":          testVersions,
 		"TimePrecision":     testTimePrecision,
+		"Partners":          testPartners, "Integrators": testIntegrators, "Tokens": testTokens,
 	}
 	for name, fn := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -182,6 +183,7 @@ func testStays(t *testing.T, s park.Store) {
 	ctx := context.Background()
 	seedLot(t, s, "L1")
 	st := newStay("L1", "s1", "京A12345", "1000000001")
+	st.Source = "partner-1"
 	must(t, update(t, s, func(tx park.Tx) error { return tx.InsertStay(ctx, st) }))
 	t.Run("LocatorTaken", func(t *testing.T) {
 		wantCode(t, update(t, s, func(tx park.Tx) error {
@@ -199,7 +201,7 @@ func testStays(t *testing.T, s park.Store) {
 				if err != nil {
 					return err
 				}
-				if got.ID != "s1" || got.ExitAt != nil || got.PaidUntil != nil || !got.EntryAt.Equal(st.EntryAt) {
+				if got.ID != "s1" || got.ExitAt != nil || got.PaidUntil != nil || !got.EntryAt.Equal(st.EntryAt) || got.Source != "partner-1" {
 					return fmt.Errorf("got %+v", got)
 				}
 			}

@@ -110,6 +110,24 @@ var tables = []table{
 		{"valid_from", timestamp}, {"valid_to", timestamp}, {"reason", text}, {"created_at", timestamp},
 		{"updated_at", timestamp}, {"version", integer},
 	}},
+	{name: "partners", key: []string{"id"}, columns: []column{
+		{"id", text}, {"name", text}, {"dialect", text}, {"type", text}, {"secret", text}, {"sign_mode", text},
+		{"created_at", timestamp}, {"updated_at", timestamp}, {"version", integer},
+	}},
+	{name: "partner_lots", key: []string{"partner_id", "lot_code"}, columns: []column{
+		{"partner_id", text}, {"lot_code", text},
+	}},
+	{name: "integrators", key: []string{"username"}, columns: []column{
+		{"username", text}, {"password_hash", text}, {"default_partner", text}, {"created_at", timestamp},
+		{"updated_at", timestamp}, {"version", integer},
+	}},
+	{name: "integrator_partners", key: []string{"username", "partner_id"}, columns: []column{
+		{"username", text}, {"partner_id", text}, {"position", integer},
+	}},
+	{name: "api_tokens", key: []string{"hash"}, columns: []column{
+		{"hash", text}, {"username", text}, {"created_at", timestamp}, {"expires_at", timestamp},
+		{"revoked_at", timestamp},
+	}},
 }
 
 // ignored reports tables that are not parkd's data: the job queue's (its
@@ -278,4 +296,13 @@ func checkColumns(engine string, t table, got map[string]string, want func(kind)
 		}
 	}
 	return nil
+}
+
+// Tables names the tables Copy moves, in the order it moves them.
+func Tables() []string {
+	out := make([]string, len(tables))
+	for i, t := range tables {
+		out[i] = t.name
+	}
+	return out
 }

@@ -86,6 +86,21 @@ func fill(t *testing.T) *sqlite.Store {
 	must(svc.CreateQuote(ctx, again.StayID, "")) // left unpaid
 	event("ev-7", park.EventExit, "京E55555")     // never entered: an anomaly
 	event("ev-8", park.EventExit, "京C33333")
+
+	// A Linkc partner, its integrator user and two tokens, one revoked.
+	must(svc.CreatePartner(ctx, &park.Partner{ID: "app", Name: "App", Dialect: park.DialectLinkc, Type: park.PartnerNormal,
+		Secret: "s", SignMode: "md5", Lots: []string{lot}}))
+	must(svc.CreateIntegrator(ctx, service.IntegratorInput{Username: "ana", Password: "senha-forte", Partners: []string{"app"}}))
+	for range 2 {
+		if _, _, err := svc.Login(ctx, "ana", "senha-forte"); err != nil {
+			t.Fatal(err)
+		}
+		now = now.Add(time.Minute)
+	}
+	must(svc.RevokeTokens(ctx, "ana"))
+	if _, _, err := svc.Login(ctx, "ana", "senha-forte"); err != nil {
+		t.Fatal(err)
+	}
 	return st
 }
 

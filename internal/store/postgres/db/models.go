@@ -19,6 +19,14 @@ type Anomaly struct {
 	Detail  string
 }
 
+type ApiToken struct {
+	Hash      string
+	Username  string
+	CreatedAt time.Time
+	ExpiresAt time.Time
+	RevokedAt *time.Time
+}
+
 type Event struct {
 	LotCode      string
 	ID           string
@@ -31,6 +39,21 @@ type Event struct {
 	VehicleClass string
 	Decision     []byte
 	ReceivedAt   time.Time
+}
+
+type Integrator struct {
+	Username       string
+	PasswordHash   string
+	DefaultPartner string
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+	Version        int64
+}
+
+type IntegratorPartner struct {
+	Username  string
+	PartnerID string
+	Position  int64
 }
 
 type Lane struct {
@@ -56,6 +79,23 @@ type Lot struct {
 	CreatedAt        time.Time
 	UpdatedAt        time.Time
 	Version          int64
+}
+
+type Partner struct {
+	ID        string
+	Name      string
+	Dialect   string
+	Type      string
+	Secret    string
+	SignMode  string
+	CreatedAt time.Time
+	UpdatedAt time.Time
+	Version   int64
+}
+
+type PartnerLot struct {
+	PartnerID string
+	LotCode   string
 }
 
 type Pass struct {

@@ -30,11 +30,17 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.countInsideForPassStmt, err = db.PrepareContext(ctx, countInsideForPass); err != nil {
 		return nil, fmt.Errorf("error preparing query CountInsideForPass: %w", err)
 	}
+	if q.createIntegratorStmt, err = db.PrepareContext(ctx, createIntegrator); err != nil {
+		return nil, fmt.Errorf("error preparing query CreateIntegrator: %w", err)
+	}
 	if q.createLaneStmt, err = db.PrepareContext(ctx, createLane); err != nil {
 		return nil, fmt.Errorf("error preparing query CreateLane: %w", err)
 	}
 	if q.createLotStmt, err = db.PrepareContext(ctx, createLot); err != nil {
 		return nil, fmt.Errorf("error preparing query CreateLot: %w", err)
+	}
+	if q.createPartnerStmt, err = db.PrepareContext(ctx, createPartner); err != nil {
+		return nil, fmt.Errorf("error preparing query CreatePartner: %w", err)
 	}
 	if q.createPassStmt, err = db.PrepareContext(ctx, createPass); err != nil {
 		return nil, fmt.Errorf("error preparing query CreatePass: %w", err)
@@ -44,6 +50,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.deleteExpiredQuotesStmt, err = db.PrepareContext(ctx, deleteExpiredQuotes); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteExpiredQuotes: %w", err)
+	}
+	if q.deletePartnerStmt, err = db.PrepareContext(ctx, deletePartner); err != nil {
+		return nil, fmt.Errorf("error preparing query DeletePartner: %w", err)
 	}
 	if q.deletePassStmt, err = db.PrepareContext(ctx, deletePass); err != nil {
 		return nil, fmt.Errorf("error preparing query DeletePass: %w", err)
@@ -66,11 +75,17 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.getEventStmt, err = db.PrepareContext(ctx, getEvent); err != nil {
 		return nil, fmt.Errorf("error preparing query GetEvent: %w", err)
 	}
+	if q.getIntegratorStmt, err = db.PrepareContext(ctx, getIntegrator); err != nil {
+		return nil, fmt.Errorf("error preparing query GetIntegrator: %w", err)
+	}
 	if q.getLaneStmt, err = db.PrepareContext(ctx, getLane); err != nil {
 		return nil, fmt.Errorf("error preparing query GetLane: %w", err)
 	}
 	if q.getLotStmt, err = db.PrepareContext(ctx, getLot); err != nil {
 		return nil, fmt.Errorf("error preparing query GetLot: %w", err)
+	}
+	if q.getPartnerStmt, err = db.PrepareContext(ctx, getPartner); err != nil {
+		return nil, fmt.Errorf("error preparing query GetPartner: %w", err)
 	}
 	if q.getPassStmt, err = db.PrepareContext(ctx, getPass); err != nil {
 		return nil, fmt.Errorf("error preparing query GetPass: %w", err)
@@ -96,6 +111,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.getStayByLocatorStmt, err = db.PrepareContext(ctx, getStayByLocator); err != nil {
 		return nil, fmt.Errorf("error preparing query GetStayByLocator: %w", err)
 	}
+	if q.getTokenStmt, err = db.PrepareContext(ctx, getToken); err != nil {
+		return nil, fmt.Errorf("error preparing query GetToken: %w", err)
+	}
 	if q.getWhitelistStmt, err = db.PrepareContext(ctx, getWhitelist); err != nil {
 		return nil, fmt.Errorf("error preparing query GetWhitelist: %w", err)
 	}
@@ -104,6 +122,12 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.insertEventStmt, err = db.PrepareContext(ctx, insertEvent); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertEvent: %w", err)
+	}
+	if q.insertIntegratorPartnerStmt, err = db.PrepareContext(ctx, insertIntegratorPartner); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertIntegratorPartner: %w", err)
+	}
+	if q.insertPartnerLotStmt, err = db.PrepareContext(ctx, insertPartnerLot); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertPartnerLot: %w", err)
 	}
 	if q.insertPassPlateStmt, err = db.PrepareContext(ctx, insertPassPlate); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertPassPlate: %w", err)
@@ -117,11 +141,26 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.insertStayStmt, err = db.PrepareContext(ctx, insertStay); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertStay: %w", err)
 	}
+	if q.insertTokenStmt, err = db.PrepareContext(ctx, insertToken); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertToken: %w", err)
+	}
+	if q.listAllPartnerLotsStmt, err = db.PrepareContext(ctx, listAllPartnerLots); err != nil {
+		return nil, fmt.Errorf("error preparing query ListAllPartnerLots: %w", err)
+	}
 	if q.listAnomaliesStmt, err = db.PrepareContext(ctx, listAnomalies); err != nil {
 		return nil, fmt.Errorf("error preparing query ListAnomalies: %w", err)
 	}
+	if q.listIntegratorPartnersStmt, err = db.PrepareContext(ctx, listIntegratorPartners); err != nil {
+		return nil, fmt.Errorf("error preparing query ListIntegratorPartners: %w", err)
+	}
 	if q.listLotsStmt, err = db.PrepareContext(ctx, listLots); err != nil {
 		return nil, fmt.Errorf("error preparing query ListLots: %w", err)
+	}
+	if q.listPartnerLotsStmt, err = db.PrepareContext(ctx, listPartnerLots); err != nil {
+		return nil, fmt.Errorf("error preparing query ListPartnerLots: %w", err)
+	}
+	if q.listPartnersStmt, err = db.PrepareContext(ctx, listPartners); err != nil {
+		return nil, fmt.Errorf("error preparing query ListPartners: %w", err)
 	}
 	if q.listPassPlatesStmt, err = db.PrepareContext(ctx, listPassPlates); err != nil {
 		return nil, fmt.Errorf("error preparing query ListPassPlates: %w", err)
@@ -140,6 +179,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.listWhitelistStmt, err = db.PrepareContext(ctx, listWhitelist); err != nil {
 		return nil, fmt.Errorf("error preparing query ListWhitelist: %w", err)
+	}
+	if q.revokeTokensStmt, err = db.PrepareContext(ctx, revokeTokens); err != nil {
+		return nil, fmt.Errorf("error preparing query RevokeTokens: %w", err)
 	}
 	if q.updateLotStmt, err = db.PrepareContext(ctx, updateLot); err != nil {
 		return nil, fmt.Errorf("error preparing query UpdateLot: %w", err)
@@ -168,6 +210,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing countInsideForPassStmt: %w", cerr)
 		}
 	}
+	if q.createIntegratorStmt != nil {
+		if cerr := q.createIntegratorStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing createIntegratorStmt: %w", cerr)
+		}
+	}
 	if q.createLaneStmt != nil {
 		if cerr := q.createLaneStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing createLaneStmt: %w", cerr)
@@ -176,6 +223,11 @@ func (q *Queries) Close() error {
 	if q.createLotStmt != nil {
 		if cerr := q.createLotStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing createLotStmt: %w", cerr)
+		}
+	}
+	if q.createPartnerStmt != nil {
+		if cerr := q.createPartnerStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing createPartnerStmt: %w", cerr)
 		}
 	}
 	if q.createPassStmt != nil {
@@ -191,6 +243,11 @@ func (q *Queries) Close() error {
 	if q.deleteExpiredQuotesStmt != nil {
 		if cerr := q.deleteExpiredQuotesStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing deleteExpiredQuotesStmt: %w", cerr)
+		}
+	}
+	if q.deletePartnerStmt != nil {
+		if cerr := q.deletePartnerStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deletePartnerStmt: %w", cerr)
 		}
 	}
 	if q.deletePassStmt != nil {
@@ -228,6 +285,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing getEventStmt: %w", cerr)
 		}
 	}
+	if q.getIntegratorStmt != nil {
+		if cerr := q.getIntegratorStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getIntegratorStmt: %w", cerr)
+		}
+	}
 	if q.getLaneStmt != nil {
 		if cerr := q.getLaneStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing getLaneStmt: %w", cerr)
@@ -236,6 +298,11 @@ func (q *Queries) Close() error {
 	if q.getLotStmt != nil {
 		if cerr := q.getLotStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing getLotStmt: %w", cerr)
+		}
+	}
+	if q.getPartnerStmt != nil {
+		if cerr := q.getPartnerStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getPartnerStmt: %w", cerr)
 		}
 	}
 	if q.getPassStmt != nil {
@@ -278,6 +345,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing getStayByLocatorStmt: %w", cerr)
 		}
 	}
+	if q.getTokenStmt != nil {
+		if cerr := q.getTokenStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getTokenStmt: %w", cerr)
+		}
+	}
 	if q.getWhitelistStmt != nil {
 		if cerr := q.getWhitelistStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing getWhitelistStmt: %w", cerr)
@@ -291,6 +363,16 @@ func (q *Queries) Close() error {
 	if q.insertEventStmt != nil {
 		if cerr := q.insertEventStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing insertEventStmt: %w", cerr)
+		}
+	}
+	if q.insertIntegratorPartnerStmt != nil {
+		if cerr := q.insertIntegratorPartnerStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertIntegratorPartnerStmt: %w", cerr)
+		}
+	}
+	if q.insertPartnerLotStmt != nil {
+		if cerr := q.insertPartnerLotStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertPartnerLotStmt: %w", cerr)
 		}
 	}
 	if q.insertPassPlateStmt != nil {
@@ -313,14 +395,39 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing insertStayStmt: %w", cerr)
 		}
 	}
+	if q.insertTokenStmt != nil {
+		if cerr := q.insertTokenStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertTokenStmt: %w", cerr)
+		}
+	}
+	if q.listAllPartnerLotsStmt != nil {
+		if cerr := q.listAllPartnerLotsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listAllPartnerLotsStmt: %w", cerr)
+		}
+	}
 	if q.listAnomaliesStmt != nil {
 		if cerr := q.listAnomaliesStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listAnomaliesStmt: %w", cerr)
 		}
 	}
+	if q.listIntegratorPartnersStmt != nil {
+		if cerr := q.listIntegratorPartnersStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listIntegratorPartnersStmt: %w", cerr)
+		}
+	}
 	if q.listLotsStmt != nil {
 		if cerr := q.listLotsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listLotsStmt: %w", cerr)
+		}
+	}
+	if q.listPartnerLotsStmt != nil {
+		if cerr := q.listPartnerLotsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listPartnerLotsStmt: %w", cerr)
+		}
+	}
+	if q.listPartnersStmt != nil {
+		if cerr := q.listPartnersStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listPartnersStmt: %w", cerr)
 		}
 	}
 	if q.listPassPlatesStmt != nil {
@@ -351,6 +458,11 @@ func (q *Queries) Close() error {
 	if q.listWhitelistStmt != nil {
 		if cerr := q.listWhitelistStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listWhitelistStmt: %w", cerr)
+		}
+	}
+	if q.revokeTokensStmt != nil {
+		if cerr := q.revokeTokensStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing revokeTokensStmt: %w", cerr)
 		}
 	}
 	if q.updateLotStmt != nil {
@@ -410,99 +522,127 @@ func (q *Queries) queryRow(ctx context.Context, stmt *sql.Stmt, query string, ar
 }
 
 type Queries struct {
-	db                        DBTX
-	tx                        *sql.Tx
-	addOccupiedStmt           *sql.Stmt
-	countInsideForPassStmt    *sql.Stmt
-	createLaneStmt            *sql.Stmt
-	createLotStmt             *sql.Stmt
-	createPassStmt            *sql.Stmt
-	createWhitelistStmt       *sql.Stmt
-	deleteExpiredQuotesStmt   *sql.Stmt
-	deletePassStmt            *sql.Stmt
-	deletePassPlatesStmt      *sql.Stmt
-	deleteWhitelistStmt       *sql.Stmt
-	findInsideStmt            *sql.Stmt
-	findPassIDByPlateStmt     *sql.Stmt
-	findWhitelistStmt         *sql.Stmt
-	getEventStmt              *sql.Stmt
-	getLaneStmt               *sql.Stmt
-	getLotStmt                *sql.Stmt
-	getPassStmt               *sql.Stmt
-	getPaymentStmt            *sql.Stmt
-	getPaymentByKeyStmt       *sql.Stmt
-	getPaymentByQuoteStmt     *sql.Stmt
-	getPaymentByReferenceStmt *sql.Stmt
-	getQuoteStmt              *sql.Stmt
-	getStayStmt               *sql.Stmt
-	getStayByLocatorStmt      *sql.Stmt
-	getWhitelistStmt          *sql.Stmt
-	insertAnomalyStmt         *sql.Stmt
-	insertEventStmt           *sql.Stmt
-	insertPassPlateStmt       *sql.Stmt
-	insertPaymentStmt         *sql.Stmt
-	insertQuoteStmt           *sql.Stmt
-	insertStayStmt            *sql.Stmt
-	listAnomaliesStmt         *sql.Stmt
-	listLotsStmt              *sql.Stmt
-	listPassPlatesStmt        *sql.Stmt
-	listPassesStmt            *sql.Stmt
-	listStaysStmt             *sql.Stmt
-	listStaysByPlateStmt      *sql.Stmt
-	listStaysByStateStmt      *sql.Stmt
-	listWhitelistStmt         *sql.Stmt
-	updateLotStmt             *sql.Stmt
-	updatePassStmt            *sql.Stmt
-	updateStayStmt            *sql.Stmt
-	updateWhitelistStmt       *sql.Stmt
+	db                          DBTX
+	tx                          *sql.Tx
+	addOccupiedStmt             *sql.Stmt
+	countInsideForPassStmt      *sql.Stmt
+	createIntegratorStmt        *sql.Stmt
+	createLaneStmt              *sql.Stmt
+	createLotStmt               *sql.Stmt
+	createPartnerStmt           *sql.Stmt
+	createPassStmt              *sql.Stmt
+	createWhitelistStmt         *sql.Stmt
+	deleteExpiredQuotesStmt     *sql.Stmt
+	deletePartnerStmt           *sql.Stmt
+	deletePassStmt              *sql.Stmt
+	deletePassPlatesStmt        *sql.Stmt
+	deleteWhitelistStmt         *sql.Stmt
+	findInsideStmt              *sql.Stmt
+	findPassIDByPlateStmt       *sql.Stmt
+	findWhitelistStmt           *sql.Stmt
+	getEventStmt                *sql.Stmt
+	getIntegratorStmt           *sql.Stmt
+	getLaneStmt                 *sql.Stmt
+	getLotStmt                  *sql.Stmt
+	getPartnerStmt              *sql.Stmt
+	getPassStmt                 *sql.Stmt
+	getPaymentStmt              *sql.Stmt
+	getPaymentByKeyStmt         *sql.Stmt
+	getPaymentByQuoteStmt       *sql.Stmt
+	getPaymentByReferenceStmt   *sql.Stmt
+	getQuoteStmt                *sql.Stmt
+	getStayStmt                 *sql.Stmt
+	getStayByLocatorStmt        *sql.Stmt
+	getTokenStmt                *sql.Stmt
+	getWhitelistStmt            *sql.Stmt
+	insertAnomalyStmt           *sql.Stmt
+	insertEventStmt             *sql.Stmt
+	insertIntegratorPartnerStmt *sql.Stmt
+	insertPartnerLotStmt        *sql.Stmt
+	insertPassPlateStmt         *sql.Stmt
+	insertPaymentStmt           *sql.Stmt
+	insertQuoteStmt             *sql.Stmt
+	insertStayStmt              *sql.Stmt
+	insertTokenStmt             *sql.Stmt
+	listAllPartnerLotsStmt      *sql.Stmt
+	listAnomaliesStmt           *sql.Stmt
+	listIntegratorPartnersStmt  *sql.Stmt
+	listLotsStmt                *sql.Stmt
+	listPartnerLotsStmt         *sql.Stmt
+	listPartnersStmt            *sql.Stmt
+	listPassPlatesStmt          *sql.Stmt
+	listPassesStmt              *sql.Stmt
+	listStaysStmt               *sql.Stmt
+	listStaysByPlateStmt        *sql.Stmt
+	listStaysByStateStmt        *sql.Stmt
+	listWhitelistStmt           *sql.Stmt
+	revokeTokensStmt            *sql.Stmt
+	updateLotStmt               *sql.Stmt
+	updatePassStmt              *sql.Stmt
+	updateStayStmt              *sql.Stmt
+	updateWhitelistStmt         *sql.Stmt
 }
 
 func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 	return &Queries{
-		db:                        tx,
-		tx:                        tx,
-		addOccupiedStmt:           q.addOccupiedStmt,
-		countInsideForPassStmt:    q.countInsideForPassStmt,
-		createLaneStmt:            q.createLaneStmt,
-		createLotStmt:             q.createLotStmt,
-		createPassStmt:            q.createPassStmt,
-		createWhitelistStmt:       q.createWhitelistStmt,
-		deleteExpiredQuotesStmt:   q.deleteExpiredQuotesStmt,
-		deletePassStmt:            q.deletePassStmt,
-		deletePassPlatesStmt:      q.deletePassPlatesStmt,
-		deleteWhitelistStmt:       q.deleteWhitelistStmt,
-		findInsideStmt:            q.findInsideStmt,
-		findPassIDByPlateStmt:     q.findPassIDByPlateStmt,
-		findWhitelistStmt:         q.findWhitelistStmt,
-		getEventStmt:              q.getEventStmt,
-		getLaneStmt:               q.getLaneStmt,
-		getLotStmt:                q.getLotStmt,
-		getPassStmt:               q.getPassStmt,
-		getPaymentStmt:            q.getPaymentStmt,
-		getPaymentByKeyStmt:       q.getPaymentByKeyStmt,
-		getPaymentByQuoteStmt:     q.getPaymentByQuoteStmt,
-		getPaymentByReferenceStmt: q.getPaymentByReferenceStmt,
-		getQuoteStmt:              q.getQuoteStmt,
-		getStayStmt:               q.getStayStmt,
-		getStayByLocatorStmt:      q.getStayByLocatorStmt,
-		getWhitelistStmt:          q.getWhitelistStmt,
-		insertAnomalyStmt:         q.insertAnomalyStmt,
-		insertEventStmt:           q.insertEventStmt,
-		insertPassPlateStmt:       q.insertPassPlateStmt,
-		insertPaymentStmt:         q.insertPaymentStmt,
-		insertQuoteStmt:           q.insertQuoteStmt,
-		insertStayStmt:            q.insertStayStmt,
-		listAnomaliesStmt:         q.listAnomaliesStmt,
-		listLotsStmt:              q.listLotsStmt,
-		listPassPlatesStmt:        q.listPassPlatesStmt,
-		listPassesStmt:            q.listPassesStmt,
-		listStaysStmt:             q.listStaysStmt,
-		listStaysByPlateStmt:      q.listStaysByPlateStmt,
-		listStaysByStateStmt:      q.listStaysByStateStmt,
-		listWhitelistStmt:         q.listWhitelistStmt,
-		updateLotStmt:             q.updateLotStmt,
-		updatePassStmt:            q.updatePassStmt,
-		updateStayStmt:            q.updateStayStmt,
-		updateWhitelistStmt:       q.updateWhitelistStmt,
+		db:                          tx,
+		tx:                          tx,
+		addOccupiedStmt:             q.addOccupiedStmt,
+		countInsideForPassStmt:      q.countInsideForPassStmt,
+		createIntegratorStmt:        q.createIntegratorStmt,
+		createLaneStmt:              q.createLaneStmt,
+		createLotStmt:               q.createLotStmt,
+		createPartnerStmt:           q.createPartnerStmt,
+		createPassStmt:              q.createPassStmt,
+		createWhitelistStmt:         q.createWhitelistStmt,
+		deleteExpiredQuotesStmt:     q.deleteExpiredQuotesStmt,
+		deletePartnerStmt:           q.deletePartnerStmt,
+		deletePassStmt:              q.deletePassStmt,
+		deletePassPlatesStmt:        q.deletePassPlatesStmt,
+		deleteWhitelistStmt:         q.deleteWhitelistStmt,
+		findInsideStmt:              q.findInsideStmt,
+		findPassIDByPlateStmt:       q.findPassIDByPlateStmt,
+		findWhitelistStmt:           q.findWhitelistStmt,
+		getEventStmt:                q.getEventStmt,
+		getIntegratorStmt:           q.getIntegratorStmt,
+		getLaneStmt:                 q.getLaneStmt,
+		getLotStmt:                  q.getLotStmt,
+		getPartnerStmt:              q.getPartnerStmt,
+		getPassStmt:                 q.getPassStmt,
+		getPaymentStmt:              q.getPaymentStmt,
+		getPaymentByKeyStmt:         q.getPaymentByKeyStmt,
+		getPaymentByQuoteStmt:       q.getPaymentByQuoteStmt,
+		getPaymentByReferenceStmt:   q.getPaymentByReferenceStmt,
+		getQuoteStmt:                q.getQuoteStmt,
+		getStayStmt:                 q.getStayStmt,
+		getStayByLocatorStmt:        q.getStayByLocatorStmt,
+		getTokenStmt:                q.getTokenStmt,
+		getWhitelistStmt:            q.getWhitelistStmt,
+		insertAnomalyStmt:           q.insertAnomalyStmt,
+		insertEventStmt:             q.insertEventStmt,
+		insertIntegratorPartnerStmt: q.insertIntegratorPartnerStmt,
+		insertPartnerLotStmt:        q.insertPartnerLotStmt,
+		insertPassPlateStmt:         q.insertPassPlateStmt,
+		insertPaymentStmt:           q.insertPaymentStmt,
+		insertQuoteStmt:             q.insertQuoteStmt,
+		insertStayStmt:              q.insertStayStmt,
+		insertTokenStmt:             q.insertTokenStmt,
+		listAllPartnerLotsStmt:      q.listAllPartnerLotsStmt,
+		listAnomaliesStmt:           q.listAnomaliesStmt,
+		listIntegratorPartnersStmt:  q.listIntegratorPartnersStmt,
+		listLotsStmt:                q.listLotsStmt,
+		listPartnerLotsStmt:         q.listPartnerLotsStmt,
+		listPartnersStmt:            q.listPartnersStmt,
+		listPassPlatesStmt:          q.listPassPlatesStmt,
+		listPassesStmt:              q.listPassesStmt,
+		listStaysStmt:               q.listStaysStmt,
+		listStaysByPlateStmt:        q.listStaysByPlateStmt,
+		listStaysByStateStmt:        q.listStaysByStateStmt,
+		listWhitelistStmt:           q.listWhitelistStmt,
+		revokeTokensStmt:            q.revokeTokensStmt,
+		updateLotStmt:               q.updateLotStmt,
+		updatePassStmt:              q.updatePassStmt,
+		updateStayStmt:              q.updateStayStmt,
+		updateWhitelistStmt:         q.updateWhitelistStmt,
 	}
 }

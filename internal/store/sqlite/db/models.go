@@ -19,6 +19,14 @@ type Anomaly struct {
 	Detail  string
 }
 
+type ApiToken struct {
+	Hash      string
+	Username  string
+	CreatedAt int64
+	ExpiresAt int64
+	RevokedAt sql.NullInt64
+}
+
 type Event struct {
 	LotCode      string
 	ID           string
@@ -31,6 +39,21 @@ type Event struct {
 	VehicleClass string
 	Decision     string
 	ReceivedAt   int64
+}
+
+type Integrator struct {
+	Username       string
+	PasswordHash   string
+	DefaultPartner string
+	CreatedAt      int64
+	UpdatedAt      int64
+	Version        int64
+}
+
+type IntegratorPartner struct {
+	Username  string
+	PartnerID string
+	Position  int64
 }
 
 type Lane struct {
@@ -56,6 +79,23 @@ type Lot struct {
 	CreatedAt        int64
 	UpdatedAt        int64
 	Version          int64
+}
+
+type Partner struct {
+	ID        string
+	Name      string
+	Dialect   string
+	Type      string
+	Secret    string
+	SignMode  string
+	CreatedAt int64
+	UpdatedAt int64
+	Version   int64
+}
+
+type PartnerLot struct {
+	PartnerID string
+	LotCode   string
 }
 
 type Pass struct {

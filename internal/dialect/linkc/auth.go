@@ -1,0 +1,84 @@
+package linkc
+
+import (
+	"net/http"
+	"strings"
+
+	"parkd/internal/park"
+	"parkd/internal/service"
+)
+
+type loginInput struct {
+	Usuario string `json:"usuario"`
+	Senha   string `json:"senha"`
+}
+
+type loginReply struct {
+	Token             string `json:"token"`
+	ExpiracaoDataHora string `json:"expiracao_datahora"`
+}
+
+// login is POST /api/autenticacao: parkd's own sign-in (the vendor's is
+// not public). The token's expiry is written in UTC with a +00:00 offset:
+// a token belongs to no garage.
+func (h *Handler) login(w http.ResponseWriter, r *http.Request) error {
+	body, err := readBody(r)
+	if err != nil {
+		return err
+	}
+	var in loginInput
+	if err := decode(body, &in); err != nil {
+		return err
+	}
+	if in.Usuario == "" || in.Senha == "" {
+		return park.Errorf(park.EUnauthorized, "usuario and senha are required")
+	}
+	tok, t, err := h.svc.Login(r.Context(), in.Usuario, in.Senha)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, loginReply{Token: tok, ExpiracaoDataHora: t.ExpiresAt.UTC().Format(timeLayout)})
+	return nil
+}
+
+// caller authenticates the request's bearer token and picks the partner
+// (parceiro_id, or the user's default; "-" for none).
+func (h *Handler) caller(r *http.Request, partnerID string) (*service.Caller, error) {
+	tok := bearer(r)
+	if tok == "" {
+		return nil, park.Errorf(park.EUnauthorized, "Authorization: Bearer <token> is required; obtain a token with POST /api/autenticacao")
+	}
+	return h.svc.Authenticate(r.Context(), tok, partnerID)
+}
+
+type parceiroView struct {
+	ID     string `json:"id"`
+	Nome   string `json:"nome"`
+	Tipo   string `json:"tipo"`
+	Padrao bool   `json:"padrao"`
+}
+
+type parceirosReply struct {
+	Parceiros []parceiroView `json:"parceiros"`
+}
+
+// parceiros is GET /api/parceiros: the caller's partners, so that
+// parceiro_id can be chosen. tipo is "NORMAL" or "OSA"; padrao marks the
+// partner used when a request names none.
+func (h *Handler) parceiros(w http.ResponseWriter, r *http.Request) error {
+	c, err := h.caller(r, "-")
+	if err != nil {
+		return err
+	}
+	ps, err := h.svc.PartnersOf(r.Context(), c.Integrator)
+	if err != nil {
+		return err
+	}
+	out := parceirosReply{Parceiros: make([]parceiroView, 0, len(ps))}
+	for _, p := range ps {
+		out.Parceiros = append(out.Parceiros, parceiroView{ID: p.ID, Nome: p.Name, Tipo: strings.ToUpper(p.Type),
+			Padrao: p.ID == c.Integrator.DefaultPartner})
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}

@@ -1,0 +1,116 @@
+package linkc
+
+import (
+	"net/http"
+	"net/url"
+
+	"parkd/internal/park"
+	"parkd/internal/service"
+)
+
+// estadiaCalculo is the reply to a lookup by locator, key for key as the
+// seed's example.
+type estadiaCalculo struct {
+	Localizador string `json:"localizador"`
+	valores
+}
+
+// permanencia is the reply to a lookup by plate.
+type permanencia struct {
+	Placa string `json:"placa"`
+	valores
+}
+
+// valores are the keys the two replies share, in the seed's order.
+type valores struct {
+	EntradaDataHora   string `json:"entrada_datahora"`
+	ValidadeDataHora  string `json:"validade_datahora"`
+	ValorTotal        string `json:"valor_total"`
+	ValorPago         string `json:"valor_pago"`
+	ValorDevido       string `json:"valor_devido"`
+	ValorAdquirente   string `json:"valor_adquirente"`
+	Transacao         string `json:"transacao,omitempty"`
+	TransacaoValidade string `json:"transacao_validade_datahora,omitempty"`
+}
+
+// movimento is the reply to an OSA partner.
+type movimento struct {
+	Documento       string `json:"documento"`
+	Status          string `json:"status"`
+	EntradaDataHora string `json:"entrada_datahora"`
+	SaidaDataHora   string `json:"saida_datahora,omitempty"`
+	ValorTotal      string `json:"valor_total"`
+}
+
+// OSA statuses (the seed lists none but FINALIZADO in its example).
+const (
+	statusOpen     = "ABERTO"     // inside, something due or nothing paid yet
+	statusPaid     = "PAGO"       // inside, paid, nothing due now
+	statusFinished = "FINALIZADO" // left
+)
+
+// estadias is GET /api/estadias?localizador=|placa=[&parceiro_id=].
+func (h *Handler) estadias(w http.ResponseWriter, r *http.Request) error {
+	q, err := query(r.URL.RawQuery)
+	if err != nil {
+		return err
+	}
+	c, err := h.caller(r, q.Get("parceiro_id"))
+	if err != nil {
+		return err
+	}
+	st, err := h.svc.LookupStay(r.Context(), c.Partner, service.StayLookup{Locator: q.Get("localizador"), Plate: q.Get("placa")})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, reply(c.Partner, st, q.Get("placa") != ""))
+	return nil
+}
+
+// query parses the query string; a parameter given twice is refused
+// rather than guessed.
+func query(raw string) (url.Values, error) {
+	q, err := url.ParseQuery(raw)
+	if err != nil {
+		return nil, park.Invalid("query", "is not a valid query string")
+	}
+	for _, k := range []string{"localizador", "placa", "parceiro_id"} {
+		if len(q[k]) > 1 {
+			return nil, park.Invalid(k, "is given more than once")
+		}
+	}
+	return q, nil
+}
+
+// reply shapes a priced stay as the seed does for the partner's type.
+func reply(p *park.Partner, st *service.StayStatus, byPlate bool) any {
+	loc, cur := st.Lot.Location(), st.Lot.Currency
+	if p.Type == park.PartnerOSA {
+		m := movimento{Documento: st.Stay.Locator, Status: statusOpen,
+			EntradaDataHora: formatTime(st.Stay.EntryAt, loc), ValorTotal: FormatAmount(st.Total, cur)}
+		switch {
+		case st.Stay.State != park.StayIn:
+			m.Status, m.SaidaDataHora = statusFinished, formatTime(*st.Stay.ExitAt, loc)
+		case st.Due == 0 && st.Paid > 0:
+			m.Status = statusPaid
+		}
+		return map[string]movimento{"movimento": m}
+	}
+	v := valores{
+		EntradaDataHora:  formatTime(st.Stay.EntryAt, loc),
+		ValidadeDataHora: formatTime(st.ValidUntil, loc),
+		ValorTotal:       FormatAmount(st.Total, cur),
+		ValorPago:        FormatAmount(st.Paid, cur),
+		ValorDevido:      FormatAmount(st.Due, cur),
+		// What the acquirer (the integrator that collects the payment)
+		// charges the driver: the amount due, no partner fee in parkd.
+		ValorAdquirente: FormatAmount(st.Due, cur),
+	}
+	if st.Quote != nil {
+		v.Transacao, v.TransacaoValidade = st.Quote.ID, formatTime(st.Quote.ExpiresAt, loc)
+	}
+	if byPlate {
+		return map[string]permanencia{"permanencia": {Placa: st.Stay.Plate, valores: v}}
+	}
+	return map[string]estadiaCalculo{"estadia_calculo": {Localizador: st.Stay.Locator, valores: v}}
+}

@@ -1,0 +1,132 @@
+package linkc
+
+import (
+	"encoding/json"
+	"net/http"
+	"regexp"
+	"strings"
+
+	"parkd/internal/park"
+)
+
+// pagamentoInput is POST /api/estadias/pagamentos. valor is the decimal
+// string of the lookup (a JSON number is read the same way, exactly).
+type pagamentoInput struct {
+	TransacaoID     string          `json:"transacao_id"`
+	Valor           json.RawMessage `json:"valor"`
+	FormaPagamento  string          `json:"forma_pagamento"`
+	DocumentoFiscal string          `json:"documento_fiscal"`
+	Token           string          `json:"token"`
+	CartaoCredito   *cartaoInput    `json:"cartao_credito"`
+}
+
+// cartaoInput admits only a card token kept by the integrator's acquirer.
+type cartaoInput struct {
+	Token string `json:"token"`
+}
+
+type pagamentoReply struct {
+	Pagamento pagamentoView `json:"pagamento"`
+}
+
+type pagamentoView struct {
+	ID                string `json:"id"`
+	TransacaoID       string `json:"transacao_id"`
+	Valor             string `json:"valor"`
+	FormaPagamento    string `json:"forma_pagamento"`
+	PagamentoDataHora string `json:"pagamento_datahora"`
+	ValidadeDataHora  string `json:"validade_datahora"`
+}
+
+var (
+	formaRE     = regexp.MustCompile(`^[A-Za-z0-9_-]{1,32}$`)
+	documentoRE = regexp.MustCompile(`^[0-9./-]{11,18}$`)
+)
+
+// pagamento settles the transaction of a lookup, once: a repeated
+// submission of the same transacao_id returns the first payment.
+func (h *Handler) pagamento(w http.ResponseWriter, r *http.Request) error {
+	c, err := h.caller(r, r.URL.Query().Get("parceiro_id"))
+	if err != nil {
+		return err
+	}
+	body, err := readBody(r)
+	if err != nil {
+		return err
+	}
+	// Before anything else reads the body: card data is refused whole,
+	// and neither it nor the body is logged or stored.
+	if carriesCard(body) {
+		return &park.Error{Code: codeCardData, Message: "the body carries a card number or security code; " +
+			"parkd never takes raw card data: charge the card with your acquirer and send only forma_pagamento " +
+			"(and, if any, the acquirer's card token in cartao_credito.token)"}
+	}
+	var in pagamentoInput
+	if err := decode(body, &in); err != nil {
+		return err
+	}
+	switch {
+	case in.TransacaoID == "" || len(in.TransacaoID) > 64:
+		return park.Invalid("transacao_id", "is required: the transacao of GET /api/estadias")
+	case !formaRE.MatchString(in.FormaPagamento):
+		return park.Invalid("forma_pagamento", "is required: 1-32 letters, digits, '_' or '-', e.g. CREDITO, DEBITO, PIX")
+	case in.DocumentoFiscal != "" && !validDocumento(in.DocumentoFiscal):
+		return park.Invalid("documento_fiscal", "must be a CPF (11 digits) or CNPJ (14 digits)")
+	}
+	q, err := h.svc.PartnerQuote(r.Context(), c.Partner.ID, in.TransacaoID)
+	if err != nil {
+		return err
+	}
+	amount, err := ParseAmount("valor", valorText(in.Valor), q.Currency)
+	if err != nil {
+		return err
+	}
+	res, err := h.svc.PayFor(r.Context(), c.Partner.ID, park.PaymentRequest{
+		QuoteID: q.ID, Amount: amount, Method: strings.ToLower(in.FormaPagamento), Reference: q.ID,
+	})
+	if err != nil {
+		return err
+	}
+	l, err := h.svc.GetLot(r.Context(), res.Payment.LotCode)
+	if err != nil {
+		return err
+	}
+	loc, p := l.Location(), res.Payment
+	if res.Replay {
+		w.Header().Set("Idempotent-Replayed", "true")
+	}
+	writeJSON(w, http.StatusOK, pagamentoReply{Pagamento: pagamentoView{
+		ID: p.ID, TransacaoID: p.QuoteID, Valor: FormatAmount(p.Amount, p.Currency), FormaPagamento: strings.ToUpper(p.Method),
+		PagamentoDataHora: formatTime(p.PaidAt, loc), ValidadeDataHora: formatTime(p.PaidUntil, loc),
+	}})
+	return nil
+}
+
+// valorText turns valor's JSON (a string or a number) into its text.
+func valorText(raw json.RawMessage) string {
+	s := strings.TrimSpace(string(raw))
+	if strings.HasPrefix(s, `"`) {
+		var v string
+		if json.Unmarshal(raw, &v) == nil {
+			return v
+		}
+		return "?"
+	}
+	if s == "null" {
+		return ""
+	}
+	return s
+}
+
+func validDocumento(s string) bool {
+	if !documentoRE.MatchString(s) {
+		return false
+	}
+	n := 0
+	for _, c := range s {
+		if c >= '0' && c <= '9' {
+			n++
+		}
+	}
+	return n == 11 || n == 14
+}

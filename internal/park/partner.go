@@ -1,0 +1,146 @@
+package park
+
+import (
+	"regexp"
+	"time"
+)
+
+// Partner dialects: the foreign API a partner speaks.
+const (
+	DialectLinkc   = "linkc"
+	DialectEbopark = "ebopark"
+)
+
+// Partner types. An OSA partner registers entries itself and may look up
+// only the stays that entered through it, by locator.
+const (
+	PartnerNormal = "normal"
+	PartnerOSA    = "osa"
+)
+
+// Partner is an outside system (payment app, mall, toll-tag operator) that
+// looks up and pays stays in the lots it may use.
+type Partner struct {
+	ID        string
+	Name      string
+	Dialect   string
+	Type      string
+	Secret    string // shared secret for dialects that sign requests; "" if unused
+	SignMode  string // how the dialect signs, e.g. "md5"; "" if unused
+	Lots      []string
+	CreatedAt time.Time
+	UpdatedAt time.Time
+	Version   int64
+}
+
+var partnerIDRE = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
+
+// MaxPartnerLots bounds how many lots one partner may use.
+const MaxPartnerLots = 1000
+
+// Validate checks a partner's fields and names the first that is wrong.
+func (p *Partner) Validate() error {
+	switch {
+	case !partnerIDRE.MatchString(p.ID):
+		return Invalid("id", "must be 1-64 letters, digits, '_' or '-'")
+	case p.Name == "" || len(p.Name) > 200:
+		return Invalid("name", "must be 1-200 bytes")
+	case p.Dialect != DialectLinkc && p.Dialect != DialectEbopark:
+		return Invalid("dialect", "must be %q or %q", DialectLinkc, DialectEbopark)
+	case p.Type != PartnerNormal && p.Type != PartnerOSA:
+		return Invalid("type", "must be %q or %q", PartnerNormal, PartnerOSA)
+	case len(p.Secret) > 256:
+		return Invalid("secret", "must be at most 256 bytes")
+	case len(p.SignMode) > 32:
+		return Invalid("sign_mode", "must be at most 32 bytes")
+	case len(p.Lots) == 0:
+		return Invalid("lots", "must name at least one lot the partner may use")
+	case len(p.Lots) > MaxPartnerLots:
+		return Invalid("lots", "must name at most %d lots", MaxPartnerLots)
+	}
+	seen := map[string]bool{}
+	for _, l := range p.Lots {
+		if !lotCodeRE.MatchString(l) {
+			return Invalid("lots", "%q is not a lot code", l)
+		}
+		if seen[l] {
+			return Invalid("lots", "%q is listed twice", l)
+		}
+		seen[l] = true
+	}
+	return nil
+}
+
+// MayUse reports whether the partner may use a lot.
+func (p *Partner) MayUse(lot string) bool {
+	for _, l := range p.Lots {
+		if l == lot {
+			return true
+		}
+	}
+	return false
+}
+
+// Integrator is a person or system that signs in to a dialect (Linkc's
+// usuario) and acts for the partners it holds.
+type Integrator struct {
+	Username       string
+	PasswordHash   string // bcrypt
+	Partners       []string
+	DefaultPartner string
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+	Version        int64
+}
+
+var usernameRE = regexp.MustCompile(`^[A-Za-z0-9_.@-]{1,64}$`)
+
+// Validate checks an integrator's fields (not the password, which the
+// service hashes before it gets here).
+func (u *Integrator) Validate() error {
+	switch {
+	case !usernameRE.MatchString(u.Username):
+		return Invalid("username", "must be 1-64 letters, digits, '_', '.', '@' or '-'")
+	case len(u.Partners) == 0:
+		return Invalid("partners", "must name at least one partner")
+	case len(u.Partners) > 100:
+		return Invalid("partners", "must name at most 100 partners")
+	}
+	seen := map[string]bool{}
+	for _, p := range u.Partners {
+		if !partnerIDRE.MatchString(p) {
+			return Invalid("partners", "%q is not a partner id", p)
+		}
+		if seen[p] {
+			return Invalid("partners", "%q is listed twice", p)
+		}
+		seen[p] = true
+	}
+	if !seen[u.DefaultPartner] {
+		return Invalid("default_partner", "must be one of the integrator's partners")
+	}
+	return nil
+}
+
+// Holds reports whether the integrator acts for a partner.
+func (u *Integrator) Holds(partnerID string) bool {
+	for _, p := range u.Partners {
+		if p == partnerID {
+			return true
+		}
+	}
+	return false
+}
+
+// APIToken is a bearer token issued to an integrator. Only the SHA-256 of
+// the token is kept, so a copy of the database cannot be used to sign in.
+type APIToken struct {
+	Hash      string // hex SHA-256 of the token
+	Username  string
+	CreatedAt time.Time
+	ExpiresAt time.Time
+	RevokedAt *time.Time
+}
+
+// DefaultTokenTTL is how long a dialect token lives.
+const DefaultTokenTTL = 24 * time.Hour

@@ -1,0 +1,71 @@
+package service
+
+import (
+	"context"
+	"slices"
+
+	"parkd/internal/park"
+)
+
+// CreatePartner validates and stores a partner (EInvalid, EConflict, and
+// ENotFound naming a lot that does not exist).
+func (s *Service) CreatePartner(ctx context.Context, p *park.Partner) (*park.Partner, error) {
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	p.Lots = slices.Clone(p.Lots)
+	slices.Sort(p.Lots)
+	now := s.clock()
+	p.CreatedAt, p.UpdatedAt = now, now
+	err := s.store.Update(ctx, func(tx park.Tx) error { return tx.CreatePartner(ctx, p) })
+	if park.IsCode(err, park.ENotFound) {
+		return nil, &park.Error{Code: park.EInvalid, Field: "lots", Message: err.Error()}
+	}
+	if err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// GetPartner returns a partner (ENotFound).
+func (s *Service) GetPartner(ctx context.Context, id string) (*park.Partner, error) {
+	var p *park.Partner
+	err := s.store.View(ctx, func(tx park.Tx) (err error) {
+		p, err = tx.GetPartner(ctx, id)
+		return err
+	})
+	return p, err
+}
+
+// ListPartners returns every partner, ordered by id.
+func (s *Service) ListPartners(ctx context.Context) ([]*park.Partner, error) {
+	var ps []*park.Partner
+	err := s.store.View(ctx, func(tx park.Tx) (err error) {
+		ps, err = tx.ListPartners(ctx)
+		return err
+	})
+	return ps, err
+}
+
+// DeletePartner removes a partner (ENotFound). Integrators that held it
+// lose it; stays and payments keep its id as their source and payer.
+func (s *Service) DeletePartner(ctx context.Context, id string) error {
+	return s.store.Update(ctx, func(tx park.Tx) error { return tx.DeletePartner(ctx, id) })
+}
+
+// HandleEventFrom records a camera read delivered by a partner (an OSA
+// partner registers its own entries); the stay it opens is marked as
+// registered by that partner, so only that partner's OSA lookups see it.
+// Errors: those of HandleEvent, and ENotFound when the partner is unknown
+// or may not use the lot.
+func (s *Service) HandleEventFrom(ctx context.Context, partnerID string, in EventInput) (park.Decision, error) {
+	p, err := s.GetPartner(ctx, partnerID)
+	if err != nil {
+		return park.Decision{}, err
+	}
+	if !p.MayUse(in.LotCode) {
+		return park.Decision{}, park.Errorf(park.ENotFound, "lot %q not found for partner %q", in.LotCode, partnerID)
+	}
+	in.Source = partnerID
+	return s.HandleEvent(ctx, in)
+}

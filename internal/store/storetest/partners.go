@@ -1,0 +1,163 @@
+package storetest
+
+import (
+	"context"
+	"slices"
+	"testing"
+	"time"
+
+	"parkd/internal/park"
+)
+
+func newPartner(id string, lots ...string) *park.Partner {
+	return &park.Partner{
+		ID: id, Name: "Partner " + id, Dialect: park.DialectLinkc, Type: park.PartnerNormal,
+		Secret: "s3cret", SignMode: "md5", Lots: lots, CreatedAt: base, UpdatedAt: base,
+	}
+}
+
+func testPartners(t *testing.T, s park.Store) {
+	ctx := context.Background()
+	seedLot(t, s, "L1")
+	seedLot(t, s, "L2")
+	p := newPartner("acme", "L2", "L1")
+	must(t, update(t, s, func(tx park.Tx) error { return tx.CreatePartner(ctx, p) }))
+	if p.Version != 1 {
+		t.Fatalf("version %d after create, want 1", p.Version)
+	}
+
+	t.Run("Get", func(t *testing.T) {
+		var got *park.Partner
+		must(t, s.View(ctx, func(tx park.Tx) (err error) { got, err = tx.GetPartner(ctx, "acme"); return }))
+		if got.Name != p.Name || got.Dialect != p.Dialect || got.Type != p.Type || got.Secret != p.Secret ||
+			got.SignMode != p.SignMode || !slices.Equal(got.Lots, []string{"L1", "L2"}) ||
+			!got.CreatedAt.Equal(base.Truncate(park.Precision)) || got.Version != 1 {
+			t.Fatalf("got %+v", got)
+		}
+	})
+	t.Run("List", func(t *testing.T) {
+		osa := newPartner("mall-osa", "L1")
+		osa.Type, osa.Secret, osa.SignMode = park.PartnerOSA, "", ""
+		must(t, update(t, s, func(tx park.Tx) error { return tx.CreatePartner(ctx, osa) }))
+		var got []*park.Partner
+		must(t, s.View(ctx, func(tx park.Tx) (err error) { got, err = tx.ListPartners(ctx); return }))
+		var ids []string
+		for _, g := range got {
+			ids = append(ids, g.ID)
+		}
+		if !slices.Equal(ids, []string{"acme", "mall-osa"}) || !slices.Equal(got[0].Lots, []string{"L1", "L2"}) ||
+			!slices.Equal(got[1].Lots, []string{"L1"}) || got[1].Type != park.PartnerOSA {
+			t.Fatalf("got %v", ids)
+		}
+	})
+	t.Run("ErrConflict", func(t *testing.T) {
+		wantCode(t, update(t, s, func(tx park.Tx) error { return tx.CreatePartner(ctx, newPartner("acme", "L1")) }), park.EConflict)
+	})
+	t.Run("ErrUnknownLot", func(t *testing.T) {
+		wantCode(t, update(t, s, func(tx park.Tx) error { return tx.CreatePartner(ctx, newPartner("ghost", "nope")) }), park.ENotFound)
+		wantCode(t, s.View(ctx, func(tx park.Tx) error { _, err := tx.GetPartner(ctx, "ghost"); return err }), park.ENotFound)
+	})
+	t.Run("ErrNotFound", func(t *testing.T) {
+		wantCode(t, s.View(ctx, func(tx park.Tx) error { _, err := tx.GetPartner(ctx, "nope"); return err }), park.ENotFound)
+		wantCode(t, update(t, s, func(tx park.Tx) error { return tx.DeletePartner(ctx, "nope") }), park.ENotFound)
+	})
+}
+
+func testIntegrators(t *testing.T, s park.Store) {
+	ctx := context.Background()
+	seedLot(t, s, "L1")
+	for _, id := range []string{"p1", "p2", "p3"} {
+		must(t, update(t, s, func(tx park.Tx) error { return tx.CreatePartner(ctx, newPartner(id, "L1")) }))
+	}
+	u := &park.Integrator{Username: "ana", PasswordHash: "$2a$10$hash", Partners: []string{"p2", "p1", "p3"},
+		DefaultPartner: "p1", CreatedAt: base, UpdatedAt: base}
+	must(t, update(t, s, func(tx park.Tx) error { return tx.CreateIntegrator(ctx, u) }))
+
+	get := func(t *testing.T) *park.Integrator {
+		t.Helper()
+		var got *park.Integrator
+		must(t, s.View(ctx, func(tx park.Tx) (err error) { got, err = tx.GetIntegrator(ctx, "ana"); return }))
+		return got
+	}
+	t.Run("Get", func(t *testing.T) {
+		got := get(t)
+		if got.PasswordHash != u.PasswordHash || got.DefaultPartner != "p1" || got.Version != 1 ||
+			!slices.Equal(got.Partners, []string{"p2", "p1", "p3"}) || !got.CreatedAt.Equal(base.Truncate(park.Precision)) {
+			t.Fatalf("got %+v (partners keep their given order)", got)
+		}
+	})
+	t.Run("ErrConflict", func(t *testing.T) {
+		dup := *u
+		wantCode(t, update(t, s, func(tx park.Tx) error { return tx.CreateIntegrator(ctx, &dup) }), park.EConflict)
+	})
+	t.Run("ErrUnknownPartner", func(t *testing.T) {
+		v := &park.Integrator{Username: "bob", PasswordHash: "x", Partners: []string{"p1", "nope"}, DefaultPartner: "p1",
+			CreatedAt: base, UpdatedAt: base}
+		wantCode(t, update(t, s, func(tx park.Tx) error { return tx.CreateIntegrator(ctx, v) }), park.ENotFound)
+		wantCode(t, s.View(ctx, func(tx park.Tx) error { _, err := tx.GetIntegrator(ctx, "bob"); return err }), park.ENotFound)
+	})
+	t.Run("DeletingAPartnerReleasesIt", func(t *testing.T) {
+		must(t, update(t, s, func(tx park.Tx) error { return tx.DeletePartner(ctx, "p3") }))
+		if got := get(t); !slices.Equal(got.Partners, []string{"p2", "p1"}) {
+			t.Fatalf("partners %v after deleting p3", got.Partners)
+		}
+	})
+}
+
+func testTokens(t *testing.T, s park.Store) {
+	ctx := context.Background()
+	seedLot(t, s, "L1")
+	must(t, update(t, s, func(tx park.Tx) error { return tx.CreatePartner(ctx, newPartner("p1", "L1")) }))
+	for _, name := range []string{"ana", "bia"} {
+		must(t, update(t, s, func(tx park.Tx) error {
+			return tx.CreateIntegrator(ctx, &park.Integrator{Username: name, PasswordHash: "x", Partners: []string{"p1"},
+				DefaultPartner: "p1", CreatedAt: base, UpdatedAt: base})
+		}))
+	}
+	tok := func(hash, user string) *park.APIToken {
+		return &park.APIToken{Hash: hash, Username: user, CreatedAt: base, ExpiresAt: base.Add(park.DefaultTokenTTL)}
+	}
+	for _, tk := range []*park.APIToken{tok("h1", "ana"), tok("h2", "ana"), tok("h3", "bia")} {
+		must(t, update(t, s, func(tx park.Tx) error { return tx.InsertToken(ctx, tk) }))
+	}
+	getTok := func(t *testing.T, hash string) *park.APIToken {
+		t.Helper()
+		var got *park.APIToken
+		must(t, s.View(ctx, func(tx park.Tx) (err error) { got, err = tx.GetToken(ctx, hash); return }))
+		return got
+	}
+	t.Run("Get", func(t *testing.T) {
+		got := getTok(t, "h1")
+		if got.Username != "ana" || !got.ExpiresAt.Equal(base.Add(24*time.Hour).Truncate(park.Precision)) || got.RevokedAt != nil {
+			t.Fatalf("got %+v", got)
+		}
+	})
+	t.Run("ErrConflict", func(t *testing.T) {
+		wantCode(t, update(t, s, func(tx park.Tx) error { return tx.InsertToken(ctx, tok("h1", "bia")) }), park.EConflict)
+	})
+	t.Run("ErrNotFound", func(t *testing.T) {
+		wantCode(t, s.View(ctx, func(tx park.Tx) error { _, err := tx.GetToken(ctx, "nope"); return err }), park.ENotFound)
+		wantCode(t, update(t, s, func(tx park.Tx) error { return tx.InsertToken(ctx, tok("h9", "nobody")) }), park.ENotFound)
+	})
+	t.Run("Revoke", func(t *testing.T) {
+		at := base.Add(time.Hour)
+		var n int
+		must(t, update(t, s, func(tx park.Tx) (err error) { n, err = tx.RevokeTokens(ctx, "ana", at); return }))
+		if n != 2 {
+			t.Fatalf("revoked %d, want 2", n)
+		}
+		if got := getTok(t, "h2"); got.RevokedAt == nil || !got.RevokedAt.Equal(at.Truncate(park.Precision)) {
+			t.Fatalf("h2 revoked at %v, want %v", got.RevokedAt, at)
+		}
+		if got := getTok(t, "h3"); got.RevokedAt != nil {
+			t.Fatal("another user's token was revoked")
+		}
+		must(t, update(t, s, func(tx park.Tx) (err error) { n, err = tx.RevokeTokens(ctx, "ana", at.Add(time.Hour)); return }))
+		if n != 0 {
+			t.Fatalf("revoked %d again, want 0", n)
+		}
+		if got := getTok(t, "h1"); !got.RevokedAt.Equal(at.Truncate(park.Precision)) {
+			t.Fatal("a second revocation moved the first revocation time")
+		}
+	})
+}

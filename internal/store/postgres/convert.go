@@ -41,12 +41,12 @@ func limit32(n int) int32 {
 	return int32(n)
 }
 
-func lotFromRow(r db.Lot) *park.Lot {
+func lotFromRow(r db.Lot, occupied int64) *park.Lot {
 	l := &park.Lot{
 		Code: r.Code, Name: r.Name, TimeZone: r.Timezone, Currency: r.Currency,
 		Capacity: int(r.Capacity), ExitGraceMinutes: int(r.ExitGraceMinutes),
 		QuoteTTLSeconds: int(r.QuoteTtlSeconds), Sandbox: r.Sandbox, MissedEntry: r.MissedEntry,
-		TariffVersion: r.TariffVersion, Occupied: int(r.Occupied),
+		TariffVersion: r.TariffVersion, Occupied: int(occupied),
 		CreatedAt: fromTS(r.CreatedAt), UpdatedAt: fromTS(r.UpdatedAt), Version: r.Version,
 	}
 	if r.Tariff != "" {

@@ -35,12 +35,12 @@ func b2i(b bool) int64 {
 	return 0
 }
 
-func lotFromRow(r db.Lot) *park.Lot {
+func lotFromRow(r db.Lot, occupied int64) *park.Lot {
 	l := &park.Lot{
 		Code: r.Code, Name: r.Name, TimeZone: r.Timezone, Currency: r.Currency,
 		Capacity: int(r.Capacity), ExitGraceMinutes: int(r.ExitGraceMinutes),
 		QuoteTTLSeconds: int(r.QuoteTtlSeconds), Sandbox: r.Sandbox != 0, MissedEntry: r.MissedEntry,
-		TariffVersion: r.TariffVersion, Occupied: int(r.Occupied),
+		TariffVersion: r.TariffVersion, Occupied: int(occupied),
 		CreatedAt: fromUS(r.CreatedAt), UpdatedAt: fromUS(r.UpdatedAt), Version: r.Version,
 	}
 	if r.Tariff != "" {

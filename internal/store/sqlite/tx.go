@@ -84,7 +84,7 @@ func (t *txn) GetLot(ctx context.Context, code string) (*park.Lot, error) {
 	if err != nil {
 		return nil, wrap(err, "lot %q", code)
 	}
-	return lotFromRow(r), nil
+	return lotFromRow(r.Lot, r.Occupied), nil
 }
 
 func (t *txn) ListLots(ctx context.Context) ([]*park.Lot, error) {
@@ -94,7 +94,7 @@ func (t *txn) ListLots(ctx context.Context) ([]*park.Lot, error) {
 	}
 	out := make([]*park.Lot, len(rows))
 	for i, r := range rows {
-		out[i] = lotFromRow(r)
+		out[i] = lotFromRow(r.Lot, r.Occupied)
 	}
 	return out, nil
 }
@@ -109,9 +109,10 @@ func (t *txn) UpdateLot(ctx context.Context, l *park.Lot) error {
 	return versioned(n, err, &l.Version, func() error { _, err := t.q.GetLot(stmtCtx, l.Code); return err }, "lot %q", l.Code)
 }
 
+// AddOccupied adds to the lot's single count shard: SQLite has one writer,
+// so there is no contention to spread.
 func (t *txn) AddOccupied(ctx context.Context, code string, delta int) error {
-	n, err := t.q.AddOccupied(stmtCtx, db.AddOccupiedParams{Occupied: int64(delta), Code: code})
-	return affected(n, err, "lot %q", code)
+	return wrap(t.q.AddOccupied(stmtCtx, db.AddOccupiedParams{LotCode: code, Shard: "0", Occupied: int64(delta)}), "lot %q", code)
 }
 
 func (t *txn) GetLane(ctx context.Context, lot, id string) (*park.Lane, error) {

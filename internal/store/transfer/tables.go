@@ -66,7 +66,10 @@ var tables = []table{
 		{"code", text}, {"name", text}, {"timezone", text}, {"currency", text},
 		{"capacity", integer}, {"exit_grace_minutes", integer}, {"quote_ttl_seconds", integer},
 		{"sandbox", boolean}, {"missed_entry", text}, {"tariff", text}, {"tariff_version", integer},
-		{"occupied", integer}, {"created_at", timestamp}, {"updated_at", timestamp}, {"version", integer},
+		{"created_at", timestamp}, {"updated_at", timestamp}, {"version", integer},
+	}},
+	{name: "lot_counts", key: []string{"lot_code", "shard"}, columns: []column{
+		{"lot_code", text}, {"shard", text}, {"occupied", integer},
 	}},
 	{name: "lanes", key: []string{"lot_code", "id"}, columns: []column{
 		{"lot_code", text}, {"id", text}, {"direction", text}, {"created_at", timestamp},

@@ -10,21 +10,20 @@ import (
 	"time"
 )
 
-const addOccupied = `-- name: AddOccupied :execrows
-UPDATE lots SET occupied = GREATEST(0, occupied + $1::bigint) WHERE code = $2
+const addOccupied = `-- name: AddOccupied :exec
+INSERT INTO lot_counts (lot_code, shard, occupied) VALUES ($1, $2, $3::bigint)
+ON CONFLICT (lot_code, shard) DO UPDATE SET occupied = lot_counts.occupied + excluded.occupied
 `
 
 type AddOccupiedParams struct {
-	Delta int64
 	Code  string
+	Shard string
+	Delta int64
 }
 
-func (q *Queries) AddOccupied(ctx context.Context, arg AddOccupiedParams) (int64, error) {
-	result, err := q.db.Exec(ctx, addOccupied, arg.Delta, arg.Code)
-	if err != nil {
-		return 0, err
-	}
-	return result.RowsAffected(), nil
+func (q *Queries) AddOccupied(ctx context.Context, arg AddOccupiedParams) error {
+	_, err := q.db.Exec(ctx, addOccupied, arg.Code, arg.Shard, arg.Delta)
+	return err
 }
 
 const createLane = `-- name: CreateLane :exec
@@ -50,8 +49,8 @@ func (q *Queries) CreateLane(ctx context.Context, arg CreateLaneParams) error {
 
 const createLot = `-- name: CreateLot :exec
 INSERT INTO lots (code, name, timezone, currency, capacity, exit_grace_minutes, quote_ttl_seconds,
-                  sandbox, missed_entry, tariff, tariff_version, occupied, created_at, updated_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 0, $12, $13)
+                  sandbox, missed_entry, tariff, tariff_version, created_at, updated_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
 `
 
 type CreateLotParams struct {
@@ -111,61 +110,75 @@ func (q *Queries) GetLane(ctx context.Context, arg GetLaneParams) (Lane, error) 
 }
 
 const getLot = `-- name: GetLot :one
-SELECT code, name, timezone, currency, capacity, exit_grace_minutes, quote_ttl_seconds, sandbox, missed_entry, tariff, tariff_version, occupied, created_at, updated_at, version FROM lots WHERE code = $1
+SELECT lots.code, lots.name, lots.timezone, lots.currency, lots.capacity, lots.exit_grace_minutes, lots.quote_ttl_seconds, lots.sandbox, lots.missed_entry, lots.tariff, lots.tariff_version, lots.created_at, lots.updated_at, lots.version,
+       GREATEST(0, (SELECT COALESCE(SUM(c.occupied), 0) FROM lot_counts c WHERE c.lot_code = lots.code))::bigint AS occupied
+FROM lots WHERE code = $1
 `
 
-func (q *Queries) GetLot(ctx context.Context, code string) (Lot, error) {
+type GetLotRow struct {
+	Lot      Lot
+	Occupied int64
+}
+
+func (q *Queries) GetLot(ctx context.Context, code string) (GetLotRow, error) {
 	row := q.db.QueryRow(ctx, getLot, code)
-	var i Lot
+	var i GetLotRow
 	err := row.Scan(
-		&i.Code,
-		&i.Name,
-		&i.Timezone,
-		&i.Currency,
-		&i.Capacity,
-		&i.ExitGraceMinutes,
-		&i.QuoteTtlSeconds,
-		&i.Sandbox,
-		&i.MissedEntry,
-		&i.Tariff,
-		&i.TariffVersion,
+		&i.Lot.Code,
+		&i.Lot.Name,
+		&i.Lot.Timezone,
+		&i.Lot.Currency,
+		&i.Lot.Capacity,
+		&i.Lot.ExitGraceMinutes,
+		&i.Lot.QuoteTtlSeconds,
+		&i.Lot.Sandbox,
+		&i.Lot.MissedEntry,
+		&i.Lot.Tariff,
+		&i.Lot.TariffVersion,
+		&i.Lot.CreatedAt,
+		&i.Lot.UpdatedAt,
+		&i.Lot.Version,
 		&i.Occupied,
-		&i.CreatedAt,
-		&i.UpdatedAt,
-		&i.Version,
 	)
 	return i, err
 }
 
 const listLots = `-- name: ListLots :many
-SELECT code, name, timezone, currency, capacity, exit_grace_minutes, quote_ttl_seconds, sandbox, missed_entry, tariff, tariff_version, occupied, created_at, updated_at, version FROM lots ORDER BY code
+SELECT lots.code, lots.name, lots.timezone, lots.currency, lots.capacity, lots.exit_grace_minutes, lots.quote_ttl_seconds, lots.sandbox, lots.missed_entry, lots.tariff, lots.tariff_version, lots.created_at, lots.updated_at, lots.version,
+       GREATEST(0, (SELECT COALESCE(SUM(c.occupied), 0) FROM lot_counts c WHERE c.lot_code = lots.code))::bigint AS occupied
+FROM lots ORDER BY code
 `
 
-func (q *Queries) ListLots(ctx context.Context) ([]Lot, error) {
+type ListLotsRow struct {
+	Lot      Lot
+	Occupied int64
+}
+
+func (q *Queries) ListLots(ctx context.Context) ([]ListLotsRow, error) {
 	rows, err := q.db.Query(ctx, listLots)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var items []Lot
+	var items []ListLotsRow
 	for rows.Next() {
-		var i Lot
+		var i ListLotsRow
 		if err := rows.Scan(
-			&i.Code,
-			&i.Name,
-			&i.Timezone,
-			&i.Currency,
-			&i.Capacity,
-			&i.ExitGraceMinutes,
-			&i.QuoteTtlSeconds,
-			&i.Sandbox,
-			&i.MissedEntry,
-			&i.Tariff,
-			&i.TariffVersion,
+			&i.Lot.Code,
+			&i.Lot.Name,
+			&i.Lot.Timezone,
+			&i.Lot.Currency,
+			&i.Lot.Capacity,
+			&i.Lot.ExitGraceMinutes,
+			&i.Lot.QuoteTtlSeconds,
+			&i.Lot.Sandbox,
+			&i.Lot.MissedEntry,
+			&i.Lot.Tariff,
+			&i.Lot.TariffVersion,
+			&i.Lot.CreatedAt,
+			&i.Lot.UpdatedAt,
+			&i.Lot.Version,
 			&i.Occupied,
-			&i.CreatedAt,
-			&i.UpdatedAt,
-			&i.Version,
 		); err != nil {
 			return nil, err
 		}

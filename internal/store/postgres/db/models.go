@@ -75,10 +75,15 @@ type Lot struct {
 	MissedEntry      string
 	Tariff           string
 	TariffVersion    int64
-	Occupied         int64
 	CreatedAt        time.Time
 	UpdatedAt        time.Time
 	Version          int64
+}
+
+type LotCount struct {
+	LotCode  string
+	Shard    string
+	Occupied int64
 }
 
 type Partner struct {

@@ -16,10 +16,18 @@ CREATE TABLE lots (
     -- TEXT, not JSONB: the tariff is read back byte for byte as it was written.
     tariff             TEXT        NOT NULL DEFAULT '',
     tariff_version     BIGINT      NOT NULL DEFAULT 0,
-    occupied           BIGINT      NOT NULL DEFAULT 0,
     created_at         TIMESTAMPTZ NOT NULL,
     updated_at         TIMESTAMPTZ NOT NULL,
     version            BIGINT      NOT NULL DEFAULT 1
+);
+
+-- Cars inside each lot, as a sum of shards: every gate event adds to it,
+-- and one hot row per lot would serialise a lot's lanes behind each commit.
+CREATE TABLE lot_counts (
+    lot_code TEXT   COLLATE "C" NOT NULL REFERENCES lots (code),
+    shard    TEXT   COLLATE "C" NOT NULL,
+    occupied BIGINT NOT NULL,
+    PRIMARY KEY (lot_code, shard)
 );
 
 CREATE TABLE lanes (
@@ -172,4 +180,5 @@ DROP TABLE anomalies;
 DROP TABLE events;
 DROP TABLE stays;
 DROP TABLE lanes;
+DROP TABLE lot_counts;
 DROP TABLE lots;

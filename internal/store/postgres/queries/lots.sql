@@ -1,13 +1,17 @@
 -- name: CreateLot :exec
 INSERT INTO lots (code, name, timezone, currency, capacity, exit_grace_minutes, quote_ttl_seconds,
-                  sandbox, missed_entry, tariff, tariff_version, occupied, created_at, updated_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 0, $12, $13);
+                  sandbox, missed_entry, tariff, tariff_version, created_at, updated_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13);
 
 -- name: GetLot :one
-SELECT * FROM lots WHERE code = $1;
+SELECT sqlc.embed(lots),
+       GREATEST(0, (SELECT COALESCE(SUM(c.occupied), 0) FROM lot_counts c WHERE c.lot_code = lots.code))::bigint AS occupied
+FROM lots WHERE code = $1;
 
 -- name: ListLots :many
-SELECT * FROM lots ORDER BY code;
+SELECT sqlc.embed(lots),
+       GREATEST(0, (SELECT COALESCE(SUM(c.occupied), 0) FROM lot_counts c WHERE c.lot_code = lots.code))::bigint AS occupied
+FROM lots ORDER BY code;
 
 -- name: UpdateLot :execrows
 UPDATE lots
@@ -15,8 +19,9 @@ SET name = $1, timezone = $2, currency = $3, capacity = $4, exit_grace_minutes =
     sandbox = $7, missed_entry = $8, tariff = $9, tariff_version = $10, updated_at = $11, version = version + 1
 WHERE code = $12 AND version = $13;
 
--- name: AddOccupied :execrows
-UPDATE lots SET occupied = GREATEST(0, occupied + sqlc.arg(delta)::bigint) WHERE code = sqlc.arg(code);
+-- name: AddOccupied :exec
+INSERT INTO lot_counts (lot_code, shard, occupied) VALUES (sqlc.arg(code), sqlc.arg(shard), sqlc.arg(delta)::bigint)
+ON CONFLICT (lot_code, shard) DO UPDATE SET occupied = lot_counts.occupied + excluded.occupied;
 
 -- name: GetLane :one
 SELECT * FROM lanes WHERE lot_code = $1 AND id = $2;

@@ -75,10 +75,15 @@ type Lot struct {
 	MissedEntry      string
 	Tariff           string
 	TariffVersion    int64
-	Occupied         int64
 	CreatedAt        int64
 	UpdatedAt        int64
 	Version          int64
+}
+
+type LotCount struct {
+	LotCode  string
+	Shard    string
+	Occupied int64
 }
 
 type Partner struct {

@@ -13,10 +13,19 @@ CREATE TABLE lots (
     missed_entry       TEXT    NOT NULL,
     tariff             TEXT    NOT NULL DEFAULT '',
     tariff_version     INTEGER NOT NULL DEFAULT 0,
-    occupied           INTEGER NOT NULL DEFAULT 0,
     created_at         INTEGER NOT NULL,
     updated_at         INTEGER NOT NULL,
     version            INTEGER NOT NULL DEFAULT 1
+) STRICT;
+
+-- Cars inside each lot, as a sum of shards: on a shared database every gate
+-- event adds to it, and one hot row per lot would serialise a lot's lanes
+-- behind each commit. (SQLite has one writer anyway and uses shard '0'.)
+CREATE TABLE lot_counts (
+    lot_code TEXT    NOT NULL REFERENCES lots (code),
+    shard    TEXT    NOT NULL,
+    occupied INTEGER NOT NULL,
+    PRIMARY KEY (lot_code, shard)
 ) STRICT;
 
 CREATE TABLE lanes (
@@ -169,4 +178,5 @@ DROP TABLE anomalies;
 DROP TABLE events;
 DROP TABLE stays;
 DROP TABLE lanes;
+DROP TABLE lot_counts;
 DROP TABLE lots;

@@ -1,13 +1,17 @@
 -- name: CreateLot :exec
 INSERT INTO lots (code, name, timezone, currency, capacity, exit_grace_minutes, quote_ttl_seconds,
-                  sandbox, missed_entry, tariff, tariff_version, occupied, created_at, updated_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?);
+                  sandbox, missed_entry, tariff, tariff_version, created_at, updated_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);
 
 -- name: GetLot :one
-SELECT * FROM lots WHERE code = ?;
+SELECT sqlc.embed(lots),
+       CAST(MAX(0, (SELECT COALESCE(SUM(c.occupied), 0) FROM lot_counts c WHERE c.lot_code = lots.code)) AS INTEGER) AS occupied
+FROM lots WHERE code = ?;
 
 -- name: ListLots :many
-SELECT * FROM lots ORDER BY code;
+SELECT sqlc.embed(lots),
+       CAST(MAX(0, (SELECT COALESCE(SUM(c.occupied), 0) FROM lot_counts c WHERE c.lot_code = lots.code)) AS INTEGER) AS occupied
+FROM lots ORDER BY code;
 
 -- name: UpdateLot :execrows
 UPDATE lots
@@ -15,8 +19,9 @@ SET name = ?, timezone = ?, currency = ?, capacity = ?, exit_grace_minutes = ?, 
     sandbox = ?, missed_entry = ?, tariff = ?, tariff_version = ?, updated_at = ?, version = version + 1
 WHERE code = ? AND version = ?;
 
--- name: AddOccupied :execrows
-UPDATE lots SET occupied = MAX(0, occupied + ?) WHERE code = ?;
+-- name: AddOccupied :exec
+INSERT INTO lot_counts (lot_code, shard, occupied) VALUES (?, ?, ?)
+ON CONFLICT (lot_code, shard) DO UPDATE SET occupied = lot_counts.occupied + excluded.occupied;
 
 -- name: GetLane :one
 SELECT * FROM lanes WHERE lot_code = ? AND id = ?;

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -68,12 +69,11 @@ func (b *bundle) createLot(t *testing.T, code string, capacity int, missed strin
 	return l
 }
 
-var eventSeq int
+var eventSeq atomic.Int64 // tests run in parallel
 
 func (b *bundle) event(t *testing.T, typ, plateText string, at time.Time) park.Decision {
 	t.Helper()
-	eventSeq++
-	d, err := b.eventID(fmt.Sprintf("ev-%s-%d", t.Name(), eventSeq), typ, plateText, at)
+	d, err := b.eventID(fmt.Sprintf("ev-%s-%d", t.Name(), eventSeq.Add(1)), typ, plateText, at)
 	if err != nil {
 		t.Fatalf("%s %s at %s: %v", typ, plateText, at, err)
 	}

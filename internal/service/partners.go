@@ -50,7 +50,11 @@ func (s *Service) ListPartners(ctx context.Context) ([]*park.Partner, error) {
 // DeletePartner removes a partner (ENotFound). Integrators that held it
 // lose it; stays and payments keep its id as their source and payer.
 func (s *Service) DeletePartner(ctx context.Context, id string) error {
-	return s.store.Update(ctx, func(tx park.Tx) error { return tx.DeletePartner(ctx, id) })
+	err := s.store.Update(ctx, func(tx park.Tx) error { return tx.DeletePartner(ctx, id) })
+	if err == nil {
+		s.auth.Clear() // no request on this node acts for it any more
+	}
+	return err
 }
 
 // HandleEventFrom records a camera read delivered by a partner (an OSA

@@ -24,6 +24,7 @@ type Service struct {
 	metrics *metrics.Metrics
 	tariffs sync.Map // lot code -> *compiledTariff
 	lanes   sync.Map // laneKey -> struct{}: lanes known to exist (never deleted)
+	auth    sync.Map // authKey -> *authEntry: recently checked partner tokens
 }
 
 // Config wires a Service.

@@ -59,13 +59,17 @@ func (s *Service) quote(ctx context.Context, tx park.Tx, l *park.Lot, st *park.S
 	if err != nil {
 		return nil, err
 	}
-	q := &park.Quote{
+	return newQuote(l, st, pr, now, source), nil
+}
+
+// newQuote is the offer to pay a priced stay, valid for the lot's quote TTL.
+func newQuote(l *park.Lot, st *park.Stay, pr priced, now time.Time, source string) *park.Quote {
+	return &park.Quote{
 		ID: newSecretID(), StayID: st.ID, LotCode: l.Code, AmountDue: pr.Due, Total: pr.Total,
 		Discount: pr.Discount, PaidBefore: st.Paid, Currency: l.Currency, ComputedAt: now,
 		ExpiresAt: now.Add(time.Duration(l.QuoteTTLSeconds) * time.Second),
 		Lines:     toParkLines(pr.Lines), Source: source,
 	}
-	return q, nil
 }
 
 // PaymentResult is a payment and whether it was a replay of an earlier one.

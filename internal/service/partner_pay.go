@@ -14,14 +14,7 @@ func (s *Service) PayFor(ctx context.Context, partnerID string, req park.Payment
 	if err := req.Validate(); err != nil {
 		return PaymentResult{}, err
 	}
-	err := s.store.View(ctx, func(tx park.Tx) error {
-		q, err := tx.GetQuote(ctx, req.QuoteID)
-		if err == nil && q.Source != partnerID {
-			err = park.Errorf(park.ENotFound, "quote %q not found", req.QuoteID)
-		}
-		return err
-	})
-	if err != nil {
+	if _, err := s.PartnerQuote(ctx, partnerID, req.QuoteID); err != nil {
 		return PaymentResult{}, err
 	}
 	req.Payer = partnerID
@@ -40,8 +33,8 @@ func (s *Service) PartnerQuote(ctx context.Context, partnerID, quoteID string) (
 		return err
 	})
 	if park.IsCode(err, park.ENotFound) {
-		return nil, &park.Error{Code: park.ENotFound, Field: "transacao_id",
-			Message: "transaction " + quoteID + " not found for this partner; look the stay up again"}
+		return nil, &park.Error{Code: park.ENotFound, Field: "quote_id",
+			Message: "quote " + quoteID + " not found for this partner; look the stay up again"}
 	}
 	return q, err
 }

@@ -191,13 +191,7 @@ func (s *Service) status(ctx context.Context, tx park.Tx, p *park.Partner, l *pa
 	}
 	res.Total, res.Discount, res.Due = pr.Total, pr.Discount, pr.Due
 	if pr.Due > 0 && p.Type != park.PartnerOSA {
-		// The same offer CreateQuote makes, taken for this partner.
-		res.Quote = &park.Quote{
-			ID: newSecretID(), StayID: st.ID, LotCode: l.Code, AmountDue: pr.Due, Total: pr.Total,
-			Discount: pr.Discount, PaidBefore: st.Paid, Currency: l.Currency, ComputedAt: now,
-			ExpiresAt: now.Add(time.Duration(l.QuoteTTLSeconds) * time.Second),
-			Lines:     toParkLines(pr.Lines), Source: p.ID,
-		}
+		res.Quote = newQuote(l, st, pr, now, p.ID) // the offer CreateQuote makes, for this partner
 	}
 	return res, nil
 }

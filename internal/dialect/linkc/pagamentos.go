@@ -74,6 +74,10 @@ func (h *Handler) pagamento(w http.ResponseWriter, r *http.Request) error {
 		return park.Invalid("documento_fiscal", "must be a CPF (11 digits) or CNPJ (14 digits)")
 	}
 	q, err := h.svc.PartnerQuote(r.Context(), c.Partner.ID, in.TransacaoID)
+	if park.IsCode(err, park.ENotFound) {
+		return &park.Error{Code: park.ENotFound, Field: "transacao_id",
+			Message: "transacao " + in.TransacaoID + " not found for this partner; look the stay up again"}
+	}
 	if err != nil {
 		return err
 	}

@@ -303,3 +303,27 @@ func TestExitBeforeEntryTimeNeverNegative(t *testing.T) {
 	// The exit camera's clock is 5 minutes behind the entry camera's.
 	wantDecision(t, b.event(t, park.EventExit, "京A12345", t0.Add(-5*time.Minute)), park.DecisionOpen, park.ReasonFree, 0)
 }
+
+func TestUnknownLaneIsRecordedWithTheEventsDirection(t *testing.T) {
+	b := setup(t)
+	if _, err := b.svc.HandleEvent(b.ctx, service.EventInput{LotCode: b.lot, ID: "c1", Type: park.EventEntry,
+		Plate: "京A12345", Lane: "north-gate-2", At: t0}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.svc.HandleEvent(b.ctx, service.EventInput{LotCode: b.lot, ID: "c2", Type: park.EventExit,
+		Plate: "京A12345", Lane: "south-exit", At: t0.Add(5 * time.Minute)}); err != nil {
+		t.Fatal(err)
+	}
+	for lane, dir := range map[string]string{"north-gate-2": park.DirectionIn, "south-exit": park.DirectionOut} {
+		err := b.store.View(b.ctx, func(tx park.Tx) error {
+			l, err := tx.GetLane(b.ctx, b.lot, lane)
+			if err == nil && l.Direction != dir {
+				t.Errorf("lane %s direction %q, want %q", lane, l.Direction, dir)
+			}
+			return err
+		})
+		if err != nil {
+			t.Fatalf("lane %s: %v", lane, err)
+		}
+	}
+}

@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 )
 
@@ -42,7 +43,11 @@ func Parse(name string, args []string, getenv func(string) string, stderr io.Wri
 	fs.BoolVar(&c.Demo, "demo", false, "load the demo lots, passes and stays (idempotent)")
 	level := fs.String("log-level", envOr(getenv, "PARKD_LOG_LEVEL", "info"), "debug, info, warn or error (PARKD_LOG_LEVEL)")
 	fs.StringVar(&c.SQLiteSync, "sqlite-sync", envOr(getenv, "PARKD_SQLITE_SYNC", "NORMAL"), "SQLite synchronous mode: NORMAL or FULL (PARKD_SQLITE_SYNC)")
-	pgConns := fs.Int("pg-max-conns", envInt(getenv, "PARKD_PG_MAX_CONNS", 16), "PostgreSQL connections per node (PARKD_PG_MAX_CONNS)")
+	defConns, err := envInt(getenv, "PARKD_PG_MAX_CONNS", 16)
+	if err != nil {
+		return nil, err
+	}
+	pgConns := fs.Int("pg-max-conns", defConns, "PostgreSQL connections per node (PARKD_PG_MAX_CONNS)")
 	fs.StringVar(&c.PGSchema, "pg-schema", getenv("PARKD_PG_SCHEMA"), "PostgreSQL schema to use, created if missing (PARKD_PG_SCHEMA)")
 	if strings.HasSuffix(name, " migrate") {
 		fs.StringVar(&c.To, "to", getenv("PARKD_MIGRATE_TO"), "copy the SQLite database (--db, --data) into this empty postgres:// database, in --pg-schema if set, and verify the copy (PARKD_MIGRATE_TO)")
@@ -134,15 +139,16 @@ func (c *Config) EnsureAdminToken() (created bool, err error) {
 	return true, f.Close()
 }
 
-func envInt(getenv func(string) string, key string, def int) int {
-	if v := getenv(key); v != "" {
-		var n int
-		if _, err := fmt.Sscanf(v, "%d", &n); err == nil {
-			return n
-		}
-		return -1 // reported by the range check
+func envInt(getenv func(string) string, key string, def int) (int, error) {
+	v := getenv(key)
+	if v == "" {
+		return def, nil
 	}
-	return def
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		return 0, fmt.Errorf("%s: %q is not a whole number", key, v)
+	}
+	return n, nil
 }
 
 func envOr(getenv func(string) string, key, def string) string {

@@ -1,0 +1,75 @@
+package config
+
+import (
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+
+func TestParse(t *testing.T) {
+	t.Run("Defaults", func(t *testing.T) {
+		c, err := Parse("parkd serve", nil, env(nil), io.Discard)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.Addr != "127.0.0.1:8080" || c.Data != "./parkd-data" || c.DB != filepath.Join("./parkd-data", "parkd.db") ||
+			c.SQLiteSync != "NORMAL" || c.PGMaxConns != 16 || c.IsPostgres() {
+			t.Fatalf("defaults %+v", c)
+		}
+	})
+	t.Run("EnvAndFlags", func(t *testing.T) {
+		e := env(map[string]string{"PARKD_ADDR": "0.0.0.0:9000", "PARKD_DATA": "/var/lib/parkd", "PARKD_PG_MAX_CONNS": "32",
+			"PARKD_DB": "postgres://u@h/db", "PARKD_ADMIN_TOKEN": "0123456789abcdef"})
+		c, err := Parse("parkd serve", []string{"--addr", "127.0.0.1:1"}, e, io.Discard)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.Addr != "127.0.0.1:1" || c.Data != "/var/lib/parkd" || !c.IsPostgres() || c.PGMaxConns != 32 || c.AdminToken != "0123456789abcdef" {
+			t.Fatalf("flags must win over the environment: %+v", c)
+		}
+	})
+	for name, tc := range map[string]struct {
+		args []string
+		env  map[string]string
+		want string
+	}{
+		"sync":        {[]string{"--sqlite-sync", "OFF"}, nil, "sqlite-sync"},
+		"conns range": {[]string{"--pg-max-conns", "0"}, nil, "pg-max-conns"},
+		"conns env":   {nil, map[string]string{"PARKD_PG_MAX_CONNS": "many"}, "PARKD_PG_MAX_CONNS"},
+		"token":       {nil, map[string]string{"PARKD_ADMIN_TOKEN": "short"}, "PARKD_ADMIN_TOKEN"},
+		"level":       {[]string{"--log-level", "loud"}, nil, "log level"},
+		"argument":    {[]string{"extra"}, nil, "unexpected argument"},
+	} {
+		t.Run("Err_"+name, func(t *testing.T) {
+			_, err := Parse("parkd serve", tc.args, env(tc.env), io.Discard)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("got %v, want an error about %s", err, tc.want)
+			}
+		})
+	}
+}
+
+func TestEnsureAdminToken(t *testing.T) {
+	c := &Config{Data: filepath.Join(t.TempDir(), "data")}
+	created, err := c.EnsureAdminToken()
+	if err != nil || !created || len(c.AdminToken) < 16 {
+		t.Fatalf("first start: created %v token %q err %v", created, c.AdminToken, err)
+	}
+	fi, err := os.Stat(c.TokenFile())
+	if err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("token file mode %v (%v), want 0600", fi.Mode().Perm(), err)
+	}
+	again := &Config{Data: c.Data}
+	created, err = again.EnsureAdminToken()
+	if err != nil || created || again.AdminToken != c.AdminToken {
+		t.Fatalf("second start must reuse the kept token: created %v, %q vs %q, %v", created, again.AdminToken, c.AdminToken, err)
+	}
+	fromEnv := &Config{Data: c.Data, AdminToken: "from-the-environment"}
+	if created, err := fromEnv.EnsureAdminToken(); err != nil || created || fromEnv.AdminToken != "from-the-environment" {
+		t.Fatalf("the environment's token must win: %v %v %q", created, err, fromEnv.AdminToken)
+	}
+}

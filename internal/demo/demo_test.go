@@ -1,0 +1,50 @@
+package demo_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"parkd/internal/demo"
+	"parkd/internal/service"
+	"parkd/internal/store/teststore"
+)
+
+// TestLoadIsIdempotent: `parkd serve --demo` on every start leaves one set
+// of demo data, whatever the clock says the second time.
+func TestLoadIsIdempotent(t *testing.T) {
+	ctx := context.Background()
+	svc := service.New(service.Config{Store: teststore.Open(t)})
+	now := time.Now()
+	count := func() (lots, passes, whitelist, inside int) {
+		ls, err := svc.ListLots(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ps, _ := svc.ListPasses(ctx, demo.LotCode)
+		ws, _ := svc.ListWhitelist(ctx, demo.LotCode)
+		o, _ := svc.Occupancy(ctx, demo.LotCode)
+		return len(ls), len(ps), len(ws), o.Occupied
+	}
+	if err := demo.Load(ctx, svc, now); err != nil {
+		t.Fatal(err)
+	}
+	l1, p1, w1, in1 := count()
+	if l1 < 2 || p1 != 1 || w1 != 1 || in1 != 3 {
+		t.Fatalf("first load: %d lots, %d passes, %d whitelist entries, %d cars inside", l1, p1, w1, in1)
+	}
+	if err := demo.Load(ctx, svc, now.Add(time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	if l2, p2, w2, in2 := count(); l2 != l1 || p2 != p1 || w2 != w1 || in2 != in1 {
+		t.Fatalf("second load changed the data: %d/%d/%d/%d, was %d/%d/%d/%d", l2, p2, w2, in2, l1, p1, w1, in1)
+	}
+	l, err := svc.GetLot(ctx, demo.LotCode)
+	if err != nil || l.TimeZone != "Asia/Shanghai" || l.Currency != "CNY" || len(l.Tariff) == 0 {
+		t.Fatalf("demo lot %+v (%v)", l, err)
+	}
+	br, err := svc.GetLot(ctx, demo.BRLotCode)
+	if err != nil || !br.Sandbox || br.TimeZone != "America/Sao_Paulo" || br.Currency != "BRL" {
+		t.Fatalf("demo sandbox garage %+v (%v)", br, err)
+	}
+}

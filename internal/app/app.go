@@ -15,6 +15,7 @@ import (
 
 	"parkd/internal/config"
 	"parkd/internal/demo"
+	"parkd/internal/dialect/ebopark"
 	"parkd/internal/dialect/linkc"
 	"parkd/internal/httpapi"
 	"parkd/internal/jobs"
@@ -95,6 +96,7 @@ func Serve(ctx context.Context, c *config.Config, log *slog.Logger, ready func(a
 	}
 	h := httpapi.New(httpapi.Config{Service: svc, Log: log, Metrics: m, AdminToken: c.AdminToken})
 	linkc.New(linkc.Config{Service: svc, Log: log.With("dialect", "linkc")}).Mount(h.Mount)
+	ebopark.New(ebopark.Config{Service: svc, Log: log.With("dialect", "ebopark")}).Mount(h.Mount)
 	srv := &http.Server{
 		Handler:           h,
 		ReadHeaderTimeout: 10 * time.Second,

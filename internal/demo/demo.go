@@ -88,5 +88,8 @@ func Load(ctx context.Context, svc *service.Service, now time.Time) error {
 			return fmt.Errorf("stay %s: %w", c.plate, err)
 		}
 	}
+	if err := loadEbopark(ctx, svc); err != nil {
+		return err
+	}
 	return loadBrazil(ctx, svc)
 }

@@ -222,3 +222,18 @@ func (s *Service) ListWhitelist(ctx context.Context, lot string) ([]*park.Whitel
 	})
 	return out, err
 }
+
+// PassByPlate returns the pass of a lot that holds a plate (any readable
+// form of it). Errors: EInvalid (field plate), ENotFound.
+func (s *Service) PassByPlate(ctx context.Context, lot, plateText string) (*park.Pass, error) {
+	_, keys, err := normalisePlates("plate", []string{plateText})
+	if err != nil {
+		return nil, err
+	}
+	var p *park.Pass
+	err = s.store.View(ctx, func(tx park.Tx) (err error) {
+		p, err = tx.FindPassByPlate(ctx, lot, keys[0])
+		return err
+	})
+	return p, err
+}

@@ -1,0 +1,32 @@
+package demo
+
+import (
+	"context"
+	"fmt"
+
+	"parkd/internal/park"
+	"parkd/internal/service"
+)
+
+// The Ebopark demo partner: the vendor's test credentials, so the seed's
+// curl example (partnerid=test&sign=ebo2019) runs verbatim against a local
+// parkd. sign_mode "static" accepts sign equal to the secret.
+const (
+	EboPartner = "test"
+	EboSecret  = "ebo2019"
+)
+
+// loadEbopark creates the demo Ebopark partner for LotCode if it is missing.
+func loadEbopark(ctx context.Context, svc *service.Service) error {
+	if _, err := svc.GetPartner(ctx, EboPartner); park.IsCode(err, park.ENotFound) {
+		if _, err := svc.CreatePartner(ctx, &park.Partner{
+			ID: EboPartner, Name: "宜泊测试合作商", Dialect: park.DialectEbopark, Type: park.PartnerNormal,
+			Secret: EboSecret, SignMode: "static", Lots: []string{LotCode},
+		}); err != nil {
+			return fmt.Errorf("ebopark partner: %w", err)
+		}
+	} else if err != nil {
+		return err
+	}
+	return nil
+}

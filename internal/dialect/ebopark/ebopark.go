@@ -9,6 +9,7 @@ package ebopark
 import (
 	"context"
 	"log/slog"
+	"maps"
 	"net/http"
 
 	"parkd/internal/park"
@@ -45,6 +46,10 @@ func New(c Config) *Handler {
 		"QueryMonthCarInfoV2":  h.queryMonthCarInfoV2,
 		"QueryRemainingSpaces": h.queryRemainingSpaces,
 		"QueryInParkCars":      h.queryInParkCars,
+	}
+	// Each group of operations registers itself from its own file.
+	for _, group := range []map[string]operation{h.feeOps(), h.listOps()} {
+		maps.Copy(h.ops, group)
 	}
 	return h
 }

@@ -203,7 +203,7 @@ func TestRefused(t *testing.T) {
 		{"ErrNull", "/partnerService/QueryMonthCarInfoV2" + q, `null`, "请求体不是JSON对象"},
 		{"ErrArray", "/partnerService/QueryMonthCarInfoV2" + q, `[]`, "请求体不是JSON对象"},
 		{"ErrTrailing", "/partnerService/QueryMonthCarInfoV2" + q, ok + `{}`, "请求体不是JSON对象"},
-		{"ErrUnknownOperation", "/partnerService/AddMonthCar" + q, ok, "不支持的接口 AddMonthCar"},
+		{"ErrUnknownOperation", "/partnerService/NoSuchOperation" + q, ok, "不支持的接口 NoSuchOperation"},
 		{"ErrNestedPath", "/partnerService/a/b" + q, ok, "不支持的接口"},
 	} {
 		t.Run(c.name, func(t *testing.T) {

@@ -39,6 +39,8 @@ var replies = map[park.Code]struct {
 	codePlate:            {-1, "车牌号格式错误"},
 	codeTooLarge:         {-1, "请求体过大"},
 	codeUnknownOp:        {-1, "不支持的接口"},
+	codeLotFull:          {-1, "车场已满"},
+	codeRefused:          {-1, "禁止入场"},
 	park.EInvalid:        {-1, "参数错误"},
 	park.ENotFound:       {-1, "未找到"},
 	park.EConflict:       {-1, "数据冲突"},

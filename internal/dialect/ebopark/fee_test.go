@@ -1,0 +1,336 @@
+package ebopark_test
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"parkd/internal/demo"
+	"parkd/internal/dialect/ebopark"
+	"parkd/internal/httpapi"
+	"parkd/internal/metrics"
+	"parkd/internal/park"
+	"parkd/internal/service"
+)
+
+// orderPlaceholder stands for the quote id in
+// testdata/paysyncWithDeductionV3.request.json: the test puts in the id the
+// fee query just returned.
+const orderPlaceholder = "73b4cab7-ea27-426c-b247-bf0f006e0f05"
+
+var temporaryRE = regexp.MustCompile(`临[0-9A-Z]{7}`)
+
+// at returns an env over the same store whose clock reads t.
+func (e *env) at(t time.Time) *env {
+	svc := service.New(service.Config{Store: e.svc.Store(), Now: func() time.Time { return t }})
+	srv := httpapi.New(httpapi.Config{Service: svc, Metrics: metrics.New(), AdminToken: "admin", Now: func() time.Time { return t }})
+	ebopark.New(ebopark.Config{Service: svc}).Mount(srv.Mount)
+	return &env{svc: svc, h: srv, ctx: e.ctx}
+}
+
+type feeReply struct {
+	CarNo        string `json:"carNo"`
+	Locator      string `json:"locator"`
+	EntryTime    string `json:"entryTime"`
+	ParkTime     int64  `json:"parkTime"`
+	TotalFee     int64  `json:"totalFee"`
+	PaidFee      int64  `json:"paidFee"`
+	DeductionFee int64  `json:"deductionFee"`
+	PayFee       int64  `json:"payFee"`
+	OrderNo      string `json:"orderNo"`
+	ExpireTime   string `json:"expireTime"`
+}
+
+func (e *env) fee(t *testing.T, body string) feeReply {
+	t.Helper()
+	var f feeReply
+	if err := json.Unmarshal(wantState(t, e.call("getProStopWithDeductionV3", body), 0, "成功").Result, &f); err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+func paysync(order string, fee int64, trade string) string {
+	b, _ := json.Marshal(map[string]any{"ParkCode": demo.LotCode, "OrderNo": order, "PayFee": fee,
+		"PayType": "WX", "TradeNo": trade, "PayTime": "2026-03-01 10:00:00"})
+	return string(b)
+}
+
+func (e *env) gate(t *testing.T, id, typ, car string) park.Decision {
+	t.Helper()
+	d, err := e.svc.HandleEvent(e.ctx, service.EventInput{LotCode: demo.LotCode, ID: id, Type: typ, Plate: car,
+		Lane: "out-1", At: e.svc.Now()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+func (e *env) occupied(t *testing.T) int {
+	t.Helper()
+	o, err := e.svc.Occupancy(e.ctx, demo.LotCode)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return o.Occupied
+}
+
+// TestFeeGolden sends testdata/<Operation>.request.json for the fee
+// operations and compares the replies with the .response.json files
+// (random temporary identities are replaced like ids and locators).
+func TestFeeGolden(t *testing.T) {
+	t.Parallel()
+	for _, op := range []string{"getProStopWithDeductionV3", "paysyncWithDeductionV3", "NoPlateCarEntry", "DeleteInParkCar"} {
+		t.Run(op, func(t *testing.T) {
+			t.Parallel()
+			e := newEnv(t)
+			req, err := os.ReadFile(filepath.Join("testdata", op+".request.json"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			body := string(req)
+			if op == "paysyncWithDeductionV3" {
+				f := e.fee(t, `{"ParkCode":"140123001","CarNo":"粤B12345"}`)
+				body = strings.ReplaceAll(body, orderPlaceholder, f.OrderNo)
+			}
+			r := e.call(op, body)
+			wantState(t, r, 0, "成功")
+			golden(t, op+".response.json", temporaryRE.ReplaceAll(r.body, []byte("临7KQ2M9X")))
+		})
+	}
+}
+
+// The fee query's quote, paid through paysync, opens the exit.
+func TestFeeQueryPaySyncOpensExit(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	f := e.fee(t, `{"ParkCode":"140123001","CarNo":"粤b12345"}`)
+	if f.CarNo != "粤B12345" || f.ParkTime != 180 || f.EntryTime != "2026-03-01 07:00:00" || f.PayFee <= 0 ||
+		f.TotalFee != f.PayFee+f.PaidFee || f.OrderNo == "" || f.ExpireTime != "2026-03-01 10:05:00" {
+		t.Fatalf("fee query: %+v", f)
+	}
+	// By ticket: the same stay.
+	if g := e.fee(t, `{"ParkCode":"140123001","Locator":"`+f.Locator+`"}`); g.CarNo != f.CarNo || g.PayFee != f.PayFee {
+		t.Fatalf("by locator: %+v", g)
+	}
+	if d := e.gate(t, "x-1", park.EventExit, "粤B12345"); d.Decision != park.DecisionHold || d.AmountDue != f.PayFee {
+		t.Fatalf("exit before paying: %+v", d)
+	}
+	r := wantState(t, e.call("paysyncWithDeductionV3", paysync(f.OrderNo, f.PayFee, "T-1")), 0, "成功")
+	var p struct {
+		PaymentID string `json:"paymentId"`
+		PayFee    int64  `json:"payFee"`
+		Repeated  bool   `json:"repeated"`
+	}
+	if err := json.Unmarshal(r.Result, &p); err != nil || p.PayFee != f.PayFee || p.Repeated {
+		t.Fatalf("paysync: %s", r.Result)
+	}
+	// A repeat of the same sync returns the first payment.
+	r2 := wantState(t, e.call("paysyncWithDeductionV3", paysync(f.OrderNo, f.PayFee, "T-1")), 0, "成功")
+	if !strings.Contains(string(r2.Result), p.PaymentID) || !strings.Contains(string(r2.Result), `"repeated":true`) {
+		t.Fatalf("repeat: %s", r2.Result)
+	}
+	// The same quote under another trade number is already paid.
+	wantState(t, e.call("paysyncWithDeductionV3", paysync(f.OrderNo, f.PayFee, "T-2")), -1, "订单已支付")
+	// Nothing is due now.
+	if g := e.fee(t, `{"ParkCode":"140123001","CarNo":"粤B12345"}`); g.PayFee != 0 || g.OrderNo != "" || g.PaidFee != f.PayFee {
+		t.Fatalf("fee after paying: %+v", g)
+	}
+	if d := e.gate(t, "x-2", park.EventExit, "粤B12345"); d.Decision != park.DecisionOpen || d.Reason != park.ReasonPaid {
+		t.Fatalf("exit after paying: %+v", d)
+	}
+	// The stay has left: the fee query no longer finds it.
+	wantState(t, e.call("getProStopWithDeductionV3", `{"ParkCode":"140123001","CarNo":"粤B12345"}`), -1, "未找到")
+}
+
+func TestPaySyncRefusals(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	f := e.fee(t, `{"ParkCode":"140123001","CarNo":"粤B12345"}`)
+	before := e.snapshot(t)
+	for _, c := range []struct{ name, body, desc string }{
+		{"WrongAmount", paysync(f.OrderNo, f.PayFee+1, "T-1"), "金额不符 PayFee"},
+		{"UnknownOrder", paysync("no-such-order", f.PayFee, "T-1"), "未找到 OrderNo"},
+		{"MissingOrder", `{"ParkCode":"140123001","PayFee":1,"PayType":"WX","TradeNo":"T"}`, "缺少参数 OrderNo"},
+		{"MissingFee", `{"ParkCode":"140123001","OrderNo":"` + f.OrderNo + `","PayType":"WX","TradeNo":"T"}`, "缺少参数 PayFee"},
+		{"MissingTrade", `{"ParkCode":"140123001","OrderNo":"` + f.OrderNo + `","PayFee":1,"PayType":"WX"}`, "缺少参数 TradeNo"},
+		{"MissingType", `{"ParkCode":"140123001","OrderNo":"` + f.OrderNo + `","PayFee":1,"TradeNo":"T"}`, "缺少参数 PayType"},
+		{"DecimalFee", `{"ParkCode":"140123001","OrderNo":"` + f.OrderNo + `","PayFee":12.5,"PayType":"WX","TradeNo":"T"}`, "参数类型错误 PayFee"},
+		{"NegativeFee", paysync(f.OrderNo, -1, "T-1"), "参数类型错误 PayFee"},
+		{"BadPayTime", `{"ParkCode":"140123001","OrderNo":"` + f.OrderNo + `","PayFee":1,"PayType":"WX","TradeNo":"T","PayTime":"yesterday"}`, "参数类型错误 PayTime"},
+		{"BadPayType", `{"ParkCode":"140123001","OrderNo":"` + f.OrderNo + `","PayFee":1,"PayType":{},"TradeNo":"T"}`, "参数类型错误 PayType"},
+		{"OtherLot", strings.Replace(paysync(f.OrderNo, f.PayFee, "T-1"), demo.LotCode, otherLot, 1), "无权操作该车场"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			wantState(t, e.call("paysyncWithDeductionV3", c.body), -1, c.desc)
+		})
+	}
+	// Another partner of the same lot cannot pay this partner's quote.
+	r := e.post("/partnerService/paysyncWithDeductionV3?partnerid=md5p&sign="+ebopark.Sign([]byte(paysync(f.OrderNo, f.PayFee, "T-1")), md5Secret),
+		paysync(f.OrderNo, f.PayFee, "T-1"))
+	wantState(t, r, -1, "未找到 OrderNo")
+	// Expired: the same quote ten minutes later (TTL 300 s).
+	wantState(t, e.at(now.Add(10*time.Minute)).call("paysyncWithDeductionV3", paysync(f.OrderNo, f.PayFee, "T-1")), -1, "订单已过期")
+	if e.snapshot(t) != before {
+		t.Fatal("a refused payment changed data")
+	}
+	// Settled: a second quote of the stay, then the first is paid.
+	g := e.fee(t, `{"ParkCode":"140123001","CarNo":"粤B12345"}`)
+	wantState(t, e.call("paysyncWithDeductionV3", paysync(f.OrderNo, f.PayFee, "T-1")), 0, "成功")
+	wantState(t, e.call("paysyncWithDeductionV3", paysync(g.OrderNo, g.PayFee, "T-2")), -1, "无需缴费")
+	k := e.fee(t, `{"ParkCode":"140123001","CarNo":"苏E6X789"}`)
+	if k.OrderNo == "" {
+		t.Fatalf("苏E6X789 owes nothing: %+v", k)
+	}
+	// The trade number of a payment reused for another order.
+	wantState(t, e.call("paysyncWithDeductionV3", paysync(k.OrderNo, k.PayFee, "T-1")), -1, "订单号重复 TradeNo")
+	// Closed: the car is removed before its quote is paid.
+	wantState(t, e.call("DeleteInParkCar", `{"ParkCode":"140123001","CarNo":"苏E6X789"}`), 0, "成功")
+	wantState(t, e.call("paysyncWithDeductionV3", paysync(k.OrderNo, k.PayFee, "T-3")), -1, "车辆已出场")
+}
+
+func TestFeeQueryRefusals(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	before := e.snapshot(t)
+	for _, c := range []struct{ name, body, desc string }{
+		{"MissingCar", `{"ParkCode":"140123001"}`, "缺少参数 CarNo"},
+		{"MissingLot", `{"CarNo":"粤B12345"}`, "缺少参数 ParkCode"},
+		{"BadPlate", `{"ParkCode":"140123001","CarNo":"hello"}`, "车牌号格式错误"},
+		{"NoPlateWord", `{"ParkCode":"140123001","CarNo":"无牌车"}`, "车牌号格式错误"},
+		{"Both", `{"ParkCode":"140123001","CarNo":"粤B12345","Locator":"1"}`, "参数类型错误 CarNo"},
+		{"BadLocator", `{"ParkCode":"140123001","Locator":"12-34"}`, "参数类型错误 Locator"},
+		{"NotInside", `{"ParkCode":"140123001","CarNo":"京A99999"}`, "未找到"},
+		{"UnknownLocator", `{"ParkCode":"140123001","Locator":"0000000000"}`, "未找到"},
+		{"OtherLot", `{"ParkCode":"140123002","CarNo":"粤B12345"}`, "无权操作该车场"},
+		{"CarNoType", `{"ParkCode":"140123001","CarNo":5}`, "参数类型错误 CarNo"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			wantState(t, e.call("getProStopWithDeductionV3", c.body), -1, c.desc)
+		})
+	}
+	if e.snapshot(t) != before {
+		t.Fatal("a refused fee query changed data")
+	}
+}
+
+// A plate-less car enters with a temporary identity, is listed inside,
+// and leaves with it.
+func TestNoPlateCarEntry(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	occ := e.occupied(t)
+	body := `{"ParkCode":"140123001","ChannelId":"in-2","OpenId":"o-123","RequestId":"req-1"}`
+	r := wantState(t, e.call("NoPlateCarEntry", body), 0, "成功")
+	var res struct {
+		CarNo, Locator, EntryTime, ChannelID string
+	}
+	if err := json.Unmarshal(r.Result, &res); err != nil || !temporaryRE.MatchString(res.CarNo) ||
+		res.EntryTime != "2026-03-01 10:00:00" || res.Locator == "" || res.ChannelID != "in-2" {
+		t.Fatalf("entry: %s", r.Result)
+	}
+	if got := e.occupied(t); got != occ+1 {
+		t.Fatalf("occupied %d, want %d", got, occ+1)
+	}
+	// The same request again: the same car, no second entry.
+	if r2 := wantState(t, e.call("NoPlateCarEntry", body), 0, "成功"); string(r2.Result) != string(r.Result) {
+		t.Fatalf("repeat: %s, first %s", r2.Result, r.Result)
+	}
+	if got := e.occupied(t); got != occ+1 {
+		t.Fatalf("occupied %d after a repeat, want %d", got, occ+1)
+	}
+	inside := wantState(t, e.call("QueryInParkCars", `{"ParkCode":"140123001"}`), 0, "成功")
+	if !strings.Contains(string(inside.Result), res.CarNo) {
+		t.Fatalf("%s not inside: %s", res.CarNo, inside.Result)
+	}
+	// The fee query finds it by its identity; within the free minutes
+	// nothing is due and it leaves.
+	if f := e.fee(t, `{"ParkCode":"140123001","CarNo":"`+res.CarNo+`"}`); f.CarNo != res.CarNo || f.PayFee != 0 {
+		t.Fatalf("fee of the plate-less car: %+v", f)
+	}
+	later := e.at(now.Add(10 * time.Minute))
+	if d := later.gate(t, "np-exit", park.EventExit, res.CarNo); d.Decision != park.DecisionOpen {
+		t.Fatalf("exit: %+v", d)
+	}
+	if got := e.occupied(t); got != occ {
+		t.Fatalf("occupied %d after leaving, want %d", got, occ)
+	}
+	// Without RequestId every request is a new car.
+	a := wantState(t, e.call("NoPlateCarEntry", `{"ParkCode":"140123001","ChannelId":"in-2"}`), 0, "成功")
+	b := wantState(t, e.call("NoPlateCarEntry", `{"ParkCode":"140123001","ChannelId":"in-2"}`), 0, "成功")
+	if string(a.Result) == string(b.Result) {
+		t.Fatal("two requests without RequestId made one entry")
+	}
+}
+
+func TestNoPlateCarEntryRefusals(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	before := e.snapshot(t)
+	for _, c := range []struct{ name, body, desc string }{
+		{"MissingChannel", `{"ParkCode":"140123001"}`, "缺少参数 ChannelId"},
+		{"BadChannel", `{"ParkCode":"140123001","ChannelId":"in 2"}`, "参数类型错误 ChannelId"},
+		{"BadRequestId", `{"ParkCode":"140123001","ChannelId":"in-2","RequestId":"a b"}`, "参数类型错误 RequestId"},
+		{"OtherLot", `{"ParkCode":"140123002","ChannelId":"in-2"}`, "无权操作该车场"},
+		{"NotObject", `[]`, "请求体不是JSON对象"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			wantState(t, e.call("NoPlateCarEntry", c.body), -1, c.desc)
+		})
+	}
+	if e.snapshot(t) != before {
+		t.Fatal("a refused entry changed data")
+	}
+	// A full lot holds the car: nothing is recorded as inside.
+	if _, err := e.svc.UpdateLot(e.ctx, demo.LotCode, func(l *park.Lot) error { l.Capacity = 3; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	occ := e.occupied(t)
+	wantState(t, e.call("NoPlateCarEntry", `{"ParkCode":"140123001","ChannelId":"in-2"}`), -1, "车场已满")
+	if got := e.occupied(t); got != occ {
+		t.Fatalf("occupied %d after a held entry, want %d", got, occ)
+	}
+}
+
+// A removed car is no longer inside and frees its space.
+func TestDeleteInParkCar(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	occ := e.occupied(t)
+	wantState(t, e.call("DeleteInParkCar", `{"ParkCode":"140123001","CarNo":"粤B12345","Reason":"towed"}`), 0, "成功")
+	if got := e.occupied(t); got != occ-1 {
+		t.Fatalf("occupied %d, want %d", got, occ-1)
+	}
+	inside := wantState(t, e.call("QueryInParkCars", `{"ParkCode":"140123001"}`), 0, "成功")
+	if strings.Contains(string(inside.Result), "粤B12345") {
+		t.Fatalf("still inside: %s", inside.Result)
+	}
+	ss, err := e.svc.ListStays(e.ctx, service.StayQuery{LotCode: demo.LotCode})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range ss {
+		if s.Plate == "粤B12345" && (s.State != park.StayOut || s.Anomaly != service.AnomalyRemoved) {
+			t.Fatalf("stay after removal: %+v", s)
+		}
+	}
+	before := e.snapshot(t)
+	for _, c := range []struct{ name, body, desc string }{
+		{"Again", `{"ParkCode":"140123001","CarNo":"粤B12345"}`, "未找到"},
+		{"MissingCar", `{"ParkCode":"140123001"}`, "缺少参数 CarNo"},
+		{"BadPlate", `{"ParkCode":"140123001","CarNo":"x"}`, "车牌号格式错误"},
+		{"LongReason", `{"ParkCode":"140123001","CarNo":"苏E6X789","Reason":"` + strings.Repeat("长", 129) + `"}`, "参数类型错误 Reason"},
+		{"OtherLot", `{"ParkCode":"140123002","CarNo":"苏E6X789"}`, "无权操作该车场"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			wantState(t, e.call("DeleteInParkCar", c.body), -1, c.desc)
+		})
+	}
+	if e.snapshot(t) != before {
+		t.Fatal("a refused removal changed data")
+	}
+}

@@ -24,6 +24,7 @@ const (
 	ReasonFree            = "free"             // nothing due (grace period or free tariff)
 	ReasonPaid            = "paid"             // paid, leaving within the exit grace
 	ReasonPaymentRequired = "payment_required" // an amount is due
+	ReasonLocked          = "locked"           // exit of a locked car
 	ReasonMissedEntry     = "missed_entry"     // exit with no stay inside
 )
 

@@ -117,6 +117,23 @@ type Tx interface {
 	InsertToken(ctx context.Context, t *APIToken) error
 	GetToken(ctx context.Context, hash string) (*APIToken, error)
 	RevokeTokens(ctx context.Context, username string, at time.Time) (int, error)
+
+	// Locks. A plate key is locked at most once per lot: Lock returns
+	// EConflict when it already is and ENotFound when the lot does not
+	// exist; Unlock returns ENotFound when it is not locked; IsLocked
+	// returns the lock, or nil when there is none.
+	Lock(ctx context.Context, l *Lock) error
+	Unlock(ctx context.Context, lot, plateKey string) error
+	IsLocked(ctx context.Context, lot, plateKey string) (*Lock, error)
+}
+
+// Lock holds a car in a lot: while its plate is locked, the car's exit is
+// held (ReasonLocked).
+type Lock struct {
+	LotCode  string
+	PlateKey string
+	LockedAt time.Time
+	By       string // who locked it (a partner id, an operator)
 }
 
 // Clock returns the current time; tests inject their own.

@@ -298,6 +298,13 @@ func (s *Service) exit(ctx context.Context, tx park.Tx, l *park.Lot, in *EventIn
 		return dec, err
 	}
 	dec.StayID, dec.Locator = st.ID, st.Locator
+	// A locked car may not leave, paid or not.
+	if lk, err := tx.IsLocked(ctx, l.Code, p.Key); err != nil {
+		return dec, err
+	} else if lk != nil {
+		dec.Decision, dec.Reason = park.DecisionHold, park.ReasonLocked
+		return dec, nil
+	}
 	at := in.At
 	if at.Before(st.EntryAt) { // clocks of two lanes disagree: never a negative stay
 		at = st.EntryAt

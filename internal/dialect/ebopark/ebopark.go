@@ -48,7 +48,7 @@ func New(c Config) *Handler {
 		"QueryInParkCars":      h.queryInParkCars,
 	}
 	// Each group of operations registers itself from its own file.
-	for _, group := range []map[string]operation{h.feeOps(), h.listOps()} {
+	for _, group := range []map[string]operation{h.feeOps(), h.listOps(), h.hotelOps(), h.lockOps()} {
 		maps.Copy(h.ops, group)
 	}
 	return h

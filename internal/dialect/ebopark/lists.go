@@ -501,17 +501,23 @@ func (h *Handler) addWhiteCar(ctx context.Context, p *park.Partner, body []byte)
 		return nil, 0, err
 	}
 	reason := optString(in.Reason)
-	if strings.HasPrefix(reason, specialPrefix) {
-		return nil, 0, &park.Error{Code: codeType, Field: "Reason", Message: "不能以 special: 开头"}
+	if strings.HasPrefix(reason, specialPrefix) || strings.HasPrefix(reason, hotelPrefix) {
+		return nil, 0, &park.Error{Code: codeType, Field: "Reason", Message: "不能以 special: 或 hotel: 开头"}
 	}
 	w := &park.WhitelistEntry{Plate: car.Text, Kind: park.AccessAllow, ValidFrom: from, ValidTo: to, Reason: reason}
 	out, err := h.upsertList(ctx, l, w, func(old *park.WhitelistEntry) bool {
-		return old.Kind == park.AccessAllow && !strings.HasPrefix(old.Reason, specialPrefix)
+		return isPlainWhite(old)
 	})
 	if err != nil {
 		return nil, 0, err
 	}
 	return listResult(l, out), 1, nil
+}
+
+// isPlainWhite reports whether w is a whitelist car of AddWhiteCar (not a
+// special vehicle, a hotel car or a deny entry).
+func isPlainWhite(w *park.WhitelistEntry) bool {
+	return w.Kind == park.AccessAllow && !strings.HasPrefix(w.Reason, specialPrefix) && !strings.HasPrefix(w.Reason, hotelPrefix)
 }
 
 // upsertList creates w, or replaces the plate's existing entry when
@@ -585,7 +591,7 @@ func (h *Handler) deleteListEntry(ctx context.Context, p *park.Partner, body []b
 // (special vehicles are removed with DeleteSpecialCar).
 func (h *Handler) deleteWhiteCar(ctx context.Context, p *park.Partner, body []byte) (any, int, error) {
 	return h.deleteListEntry(ctx, p, body, func(w *park.WhitelistEntry) bool {
-		return w.Kind == park.AccessAllow && !strings.HasPrefix(w.Reason, specialPrefix)
+		return isPlainWhite(w)
 	}, "白名单车")
 }
 

@@ -33,6 +33,7 @@ func Run(t *testing.T, open Opener) {
 		"Versions":          testVersions,
 		"TimePrecision":     testTimePrecision,
 		"Partners":          testPartners, "Integrators": testIntegrators, "Tokens": testTokens,
+		"Locks": testLocks,
 	}
 	for name, fn := range tests {
 		t.Run(name, func(t *testing.T) {

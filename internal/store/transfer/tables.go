@@ -131,6 +131,9 @@ var tables = []table{
 		{"hash", text}, {"username", text}, {"created_at", timestamp}, {"expires_at", timestamp},
 		{"revoked_at", timestamp},
 	}},
+	{name: "locks", key: []string{"lot_code", "plate_key"}, columns: []column{
+		{"lot_code", text}, {"plate_key", text}, {"locked_at", timestamp}, {"by", text},
+	}},
 }
 
 // ignored reports tables that are not parkd's data: the job queue's (its

@@ -98,6 +98,7 @@ func fill(t *testing.T) *sqlite.Store {
 		now = now.Add(time.Minute)
 	}
 	must(svc.RevokeTokens(ctx, "ana"))
+	must(svc.LockCar(ctx, lot, "京D44444", "app")) // a locked car
 	if _, _, err := svc.Login(ctx, "ana", "senha-forte"); err != nil {
 		t.Fatal(err)
 	}

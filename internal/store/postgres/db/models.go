@@ -63,6 +63,13 @@ type Lane struct {
 	CreatedAt time.Time
 }
 
+type Lock struct {
+	LotCode  string
+	PlateKey string
+	LockedAt time.Time
+	By       string
+}
+
 type Lot struct {
 	Code             string
 	Name             string

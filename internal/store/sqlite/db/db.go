@@ -51,6 +51,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.deleteExpiredQuotesStmt, err = db.PrepareContext(ctx, deleteExpiredQuotes); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteExpiredQuotes: %w", err)
 	}
+	if q.deleteLockStmt, err = db.PrepareContext(ctx, deleteLock); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteLock: %w", err)
+	}
 	if q.deletePartnerStmt, err = db.PrepareContext(ctx, deletePartner); err != nil {
 		return nil, fmt.Errorf("error preparing query DeletePartner: %w", err)
 	}
@@ -80,6 +83,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.getLaneStmt, err = db.PrepareContext(ctx, getLane); err != nil {
 		return nil, fmt.Errorf("error preparing query GetLane: %w", err)
+	}
+	if q.getLockStmt, err = db.PrepareContext(ctx, getLock); err != nil {
+		return nil, fmt.Errorf("error preparing query GetLock: %w", err)
 	}
 	if q.getLotStmt, err = db.PrepareContext(ctx, getLot); err != nil {
 		return nil, fmt.Errorf("error preparing query GetLot: %w", err)
@@ -125,6 +131,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.insertIntegratorPartnerStmt, err = db.PrepareContext(ctx, insertIntegratorPartner); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertIntegratorPartner: %w", err)
+	}
+	if q.insertLockStmt, err = db.PrepareContext(ctx, insertLock); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertLock: %w", err)
 	}
 	if q.insertPartnerLotStmt, err = db.PrepareContext(ctx, insertPartnerLot); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertPartnerLot: %w", err)
@@ -245,6 +254,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing deleteExpiredQuotesStmt: %w", cerr)
 		}
 	}
+	if q.deleteLockStmt != nil {
+		if cerr := q.deleteLockStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteLockStmt: %w", cerr)
+		}
+	}
 	if q.deletePartnerStmt != nil {
 		if cerr := q.deletePartnerStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing deletePartnerStmt: %w", cerr)
@@ -293,6 +307,11 @@ func (q *Queries) Close() error {
 	if q.getLaneStmt != nil {
 		if cerr := q.getLaneStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing getLaneStmt: %w", cerr)
+		}
+	}
+	if q.getLockStmt != nil {
+		if cerr := q.getLockStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getLockStmt: %w", cerr)
 		}
 	}
 	if q.getLotStmt != nil {
@@ -368,6 +387,11 @@ func (q *Queries) Close() error {
 	if q.insertIntegratorPartnerStmt != nil {
 		if cerr := q.insertIntegratorPartnerStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing insertIntegratorPartnerStmt: %w", cerr)
+		}
+	}
+	if q.insertLockStmt != nil {
+		if cerr := q.insertLockStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertLockStmt: %w", cerr)
 		}
 	}
 	if q.insertPartnerLotStmt != nil {
@@ -533,6 +557,7 @@ type Queries struct {
 	createPassStmt              *sql.Stmt
 	createWhitelistStmt         *sql.Stmt
 	deleteExpiredQuotesStmt     *sql.Stmt
+	deleteLockStmt              *sql.Stmt
 	deletePartnerStmt           *sql.Stmt
 	deletePassStmt              *sql.Stmt
 	deletePassPlatesStmt        *sql.Stmt
@@ -543,6 +568,7 @@ type Queries struct {
 	getEventStmt                *sql.Stmt
 	getIntegratorStmt           *sql.Stmt
 	getLaneStmt                 *sql.Stmt
+	getLockStmt                 *sql.Stmt
 	getLotStmt                  *sql.Stmt
 	getPartnerStmt              *sql.Stmt
 	getPassStmt                 *sql.Stmt
@@ -558,6 +584,7 @@ type Queries struct {
 	insertAnomalyStmt           *sql.Stmt
 	insertEventStmt             *sql.Stmt
 	insertIntegratorPartnerStmt *sql.Stmt
+	insertLockStmt              *sql.Stmt
 	insertPartnerLotStmt        *sql.Stmt
 	insertPassPlateStmt         *sql.Stmt
 	insertPaymentStmt           *sql.Stmt
@@ -596,6 +623,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		createPassStmt:              q.createPassStmt,
 		createWhitelistStmt:         q.createWhitelistStmt,
 		deleteExpiredQuotesStmt:     q.deleteExpiredQuotesStmt,
+		deleteLockStmt:              q.deleteLockStmt,
 		deletePartnerStmt:           q.deletePartnerStmt,
 		deletePassStmt:              q.deletePassStmt,
 		deletePassPlatesStmt:        q.deletePassPlatesStmt,
@@ -606,6 +634,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		getEventStmt:                q.getEventStmt,
 		getIntegratorStmt:           q.getIntegratorStmt,
 		getLaneStmt:                 q.getLaneStmt,
+		getLockStmt:                 q.getLockStmt,
 		getLotStmt:                  q.getLotStmt,
 		getPartnerStmt:              q.getPartnerStmt,
 		getPassStmt:                 q.getPassStmt,
@@ -621,6 +650,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		insertAnomalyStmt:           q.insertAnomalyStmt,
 		insertEventStmt:             q.insertEventStmt,
 		insertIntegratorPartnerStmt: q.insertIntegratorPartnerStmt,
+		insertLockStmt:              q.insertLockStmt,
 		insertPartnerLotStmt:        q.insertPartnerLotStmt,
 		insertPassPlateStmt:         q.insertPassPlateStmt,
 		insertPaymentStmt:           q.insertPaymentStmt,

@@ -63,6 +63,13 @@ type Lane struct {
 	CreatedAt int64
 }
 
+type Lock struct {
+	LotCode  string
+	PlateKey string
+	LockedAt int64
+	By       string
+}
+
 type Lot struct {
 	Code             string
 	Name             string

@@ -1,0 +1,170 @@
+package ebopark_test
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"parkd/internal/demo"
+	"parkd/internal/park"
+)
+
+const hotelAdd = `{"ParkCode":"140123001","CarNo":"浙A88888","RoomNo":"808","CheckInTime":"2026-02-28 14:00:00","CheckOutTime":"2026-03-02 12:00:00"}`
+
+// hotelGoldenSetup prepares the data an operation's golden request needs
+// beyond the demo data.
+var hotelGoldenSetup = map[string]func(t *testing.T, e *env){
+	"AddHotelCar": nil,
+	"QueryHotelCar": func(t *testing.T, e *env) {
+		wantState(t, e.call("AddHotelCar", hotelAdd), 0, "成功")
+		wantState(t, e.call("AddHotelCar", `{"ParkCode":"140123001","CarNo":"浙A66666","RoomNo":"1203",
+			"CheckInTime":"2026-03-01 15:00:00","CheckOutTime":"2026-03-04 12:00:00"}`), 0, "成功")
+		// Neither a whitelist car nor a special vehicle is a hotel car.
+		wantState(t, e.call("SyncSpecialCar", `{"ParkCode":"140123001","CarNo":"京A99999","SpecialType":"police"}`), 0, "成功")
+		wantState(t, e.call("AddWhiteCar", `{"ParkCode":"140123001","CarNo":"苏E77777","BeginTime":"2026-03-01 00:00:00",
+			"EndTime":"2026-12-31 23:59:59"}`), 0, "成功")
+	},
+	"DeleteHotelCar": func(t *testing.T, e *env) {
+		wantState(t, e.call("AddHotelCar", hotelAdd), 0, "成功")
+	},
+}
+
+// TestHotelGolden sends testdata/<Operation>.request.json for every
+// operation of hotel.go and compares the reply with the .response.json.
+func TestHotelGolden(t *testing.T) {
+	t.Parallel()
+	for op, prep := range hotelGoldenSetup {
+		t.Run(op, func(t *testing.T) {
+			t.Parallel()
+			e := newEnv(t)
+			if prep != nil {
+				prep(t, e)
+			}
+			req, err := os.ReadFile(filepath.Join("testdata", op+".request.json"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := e.call(op, string(req))
+			wantState(t, r, 0, "成功")
+			golden(t, op+".response.json", r.body)
+		})
+	}
+}
+
+func at(s string) time.Time {
+	t, err := time.ParseInLocation("2006-01-02 15:04:05", s, shanghai)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+// TestHotelCarFreeWhileGuestStays: the car enters and leaves free inside
+// the stay window and pays for the time outside it.
+func TestHotelCarFreeWhileGuestStays(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	wantState(t, e.call("AddHotelCar", hotelAdd), 0, "成功")
+	w, err := e.svc.WhitelistByPlate(e.ctx, demo.LotCode, "浙A88888")
+	if err != nil || w.Kind != park.AccessAllow || w.Reason != "hotel:808" || !w.ValidFrom.Equal(at("2026-02-28 14:00:00")) ||
+		!w.ValidTo.Equal(at("2026-03-02 12:00:00")) {
+		t.Fatalf("entry %+v, %v", w, err)
+	}
+	// Inside the window: in and out free.
+	if d := e.event(t, park.EventEntry, "浙A88888", at("2026-03-01 07:00:00")); d.Decision != park.DecisionOpen || d.Reason != "whitelist" {
+		t.Fatalf("entry %+v, want open/whitelist", d)
+	}
+	if d := e.event(t, park.EventExit, "浙A88888", now); d.Decision != park.DecisionOpen || d.Reason != "whitelist" || d.AmountDue != 0 {
+		t.Fatalf("exit %+v, want open/whitelist", d)
+	}
+
+	// A guest who checked out at 08:00 and leaves at 10:00 pays for the
+	// two hours after check-out.
+	wantState(t, e.call("AddHotelCar", `{"ParkCode":"140123001","CarNo":"浙A88888","RoomNo":"808",
+		"CheckInTime":"2026-02-28 14:00:00","CheckOutTime":"2026-03-01 08:00:00"}`), 0, "成功")
+	if d := e.event(t, park.EventEntry, "浙A88888", at("2026-03-01 06:00:00")); d.Decision != park.DecisionOpen || d.Reason != "whitelist" {
+		t.Fatalf("entry %+v, want open/whitelist", d)
+	}
+	if d := e.event(t, park.EventExit, "浙A88888", now); d.Decision != park.DecisionHold || d.Reason != park.ReasonPaymentRequired || d.AmountDue <= 0 {
+		t.Fatalf("exit after check-out %+v, want hold/payment_required", d)
+	}
+
+	// A car that enters before check-in is a visitor.
+	wantState(t, e.call("AddHotelCar", `{"ParkCode":"140123001","CarNo":"浙A66666","RoomNo":"1203",
+		"CheckInTime":"2026-03-01 15:00:00","CheckOutTime":"2026-03-04 12:00:00"}`), 0, "成功")
+	if d := e.event(t, park.EventEntry, "浙A66666", at("2026-03-01 08:00:00")); d.Reason != park.ReasonVisitor {
+		t.Fatalf("entry before check-in %+v, want visitor", d)
+	}
+	if d := e.event(t, park.EventExit, "浙A66666", now); d.Decision != park.DecisionHold || d.AmountDue <= 0 {
+		t.Fatalf("exit before check-in %+v, want payment", d)
+	}
+
+	// Deleted (early check-out): the car pays from then on.
+	wantState(t, e.call("DeleteHotelCar", `{"ParkCode":"140123001","CarNo":"浙A66666"}`), 0, "成功")
+	if _, err := e.svc.WhitelistByPlate(e.ctx, demo.LotCode, "浙A66666"); !park.IsCode(err, park.ENotFound) {
+		t.Fatalf("still listed: %v", err)
+	}
+	wantState(t, e.call("DeleteHotelCar", `{"ParkCode":"140123001","CarNo":"浙A66666"}`), -1, "未找到：该车牌不是酒店车辆")
+}
+
+func TestHotelCarRefusals(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	wantState(t, e.call("SyncSpecialCar", `{"ParkCode":"140123001","CarNo":"京A99999","SpecialType":"ambulance"}`), 0, "成功")
+	wantState(t, e.call("SyncSpecialCar", `{"ParkCode":"140123001","CarNo":"京B66666","SpecialType":"blacklist"}`), 0, "成功")
+	wantState(t, e.call("AddWhiteCar", `{"ParkCode":"140123001","CarNo":"苏E77777","BeginTime":"2026-03-01 00:00:00",
+		"EndTime":"2026-12-31 23:59:59"}`), 0, "成功")
+	wantState(t, e.call("AddHotelCar", hotelAdd), 0, "成功")
+	hotel := func(car, room, in, out string) string {
+		return `{"ParkCode":"140123001","CarNo":"` + car + `","RoomNo":"` + room + `","CheckInTime":"` + in + `","CheckOutTime":"` + out + `"}`
+	}
+	const in, out = "2026-03-01 14:00:00", "2026-03-02 12:00:00"
+	before := e.snapshot(t)
+	for _, c := range []struct{ op, body, desc string }{
+		{"AddHotelCar", `{"ParkCode":"140123001","RoomNo":"1","CheckInTime":"` + in + `","CheckOutTime":"` + out + `"}`, "缺少参数 CarNo"},
+		{"AddHotelCar", hotel("WUPAI", "1", in, out), "车牌号格式错误"},
+		{"AddHotelCar", hotel("浙A11111", " ", in, out), "缺少参数 RoomNo"},
+		{"AddHotelCar", hotel("浙A11111", strings.Repeat("8", 33), in, out), "参数类型错误 RoomNo"},
+		{"AddHotelCar", `{"ParkCode":"140123001","CarNo":"浙A11111","RoomNo":808,"CheckInTime":"` + in + `","CheckOutTime":"` + out + `"}`, "参数类型错误 RoomNo"},
+		{"AddHotelCar", hotel("浙A11111", "1", "", out), "缺少参数 CheckInTime"},
+		{"AddHotelCar", hotel("浙A11111", "1", in, "2026/03/02"), "参数类型错误 CheckOutTime"},
+		{"AddHotelCar", hotel("浙A11111", "1", out, in), "参数错误 CheckOutTime"},
+		{"AddHotelCar", hotel("浙A11111", "1", in, in), "参数错误 CheckOutTime"},
+		// Other kinds of list entry are not overwritten.
+		{"AddHotelCar", hotel("京A99999", "1", in, out), "数据冲突 CarNo"},
+		{"AddHotelCar", hotel("京B66666", "1", in, out), "数据冲突 CarNo"},
+		{"AddHotelCar", hotel("苏E77777", "1", in, out), "数据冲突 CarNo"},
+		{"AddHotelCar", `{"ParkCode":"140123002","CarNo":"浙A11111","RoomNo":"1","CheckInTime":"` + in + `","CheckOutTime":"` + out + `"}`, "无权操作该车场"},
+		{"QueryHotelCar", `{"ParkCode":"140123001","CarNo":"WUPAI"}`, "车牌号格式错误"},
+		{"QueryHotelCar", `{}`, "缺少参数 ParkCode"},
+		{"DeleteHotelCar", `{"ParkCode":"140123001"}`, "缺少参数 CarNo"},
+		{"DeleteHotelCar", `{"ParkCode":"140123001","CarNo":"京A99999"}`, "未找到：该车牌不是酒店车辆"},
+		{"DeleteHotelCar", `{"ParkCode":"140123001","CarNo":"苏E77777"}`, "未找到：该车牌不是酒店车辆"},
+		{"DeleteHotelCar", `{"ParkCode":"140123001","CarNo":"浙A11111"}`, "未找到：该车牌不是酒店车辆"},
+		// Whitelist operations leave hotel cars alone.
+		{"AddWhiteCar", `{"ParkCode":"140123001","CarNo":"浙A88888","BeginTime":"` + in + `","EndTime":"` + out + `"}`, "数据冲突 CarNo"},
+		{"AddWhiteCar", `{"ParkCode":"140123001","CarNo":"浙A11111","BeginTime":"` + in + `","EndTime":"` + out + `","Reason":"hotel:1"}`, "参数类型错误 Reason"},
+		{"DeleteWhiteCar", `{"ParkCode":"140123001","CarNo":"浙A88888"}`, "未找到"},
+		{"SyncSpecialCar", `{"ParkCode":"140123001","CarNo":"浙A88888","SpecialType":"police"}`, "数据冲突 CarNo"},
+		{"DeleteSpecialCar", `{"ParkCode":"140123001","CarNo":"浙A88888"}`, "未找到"},
+	} {
+		wantState(t, e.call(c.op, c.body), -1, c.desc)
+		if e.snapshot(t) != before {
+			t.Fatalf("refused %s %s changed data", c.op, c.body)
+		}
+	}
+	// Adding again replaces the room and window.
+	wantState(t, e.call("AddHotelCar", hotel("浙A88888", "909", in, out)), 0, "成功")
+	env := wantState(t, e.call("QueryHotelCar", `{"ParkCode":"140123001","RoomNo":"909"}`), 0, "成功")
+	var res []struct{ CarNo, RoomNo, CheckInTime string }
+	result(t, env, &res)
+	if env.Total != 1 || len(res) != 1 || res[0].CarNo != "浙A88888" || res[0].CheckInTime != in {
+		t.Fatalf("query %s", env.Result)
+	}
+	env = wantState(t, e.call("QueryHotelCar", `{"ParkCode":"140123001","CarNo":"苏E77777"}`), 0, "成功")
+	if env.Total != 0 || string(env.Result) != "[]" {
+		t.Fatalf("whitelist car listed as hotel car: %s", env.Result)
+	}
+}

@@ -1,0 +1,72 @@
+package ebopark
+
+import (
+	"context"
+
+	"parkd/internal/park"
+)
+
+// lockOps are the lock operations (3.2.10): a locked car may not leave.
+func (h *Handler) lockOps() map[string]operation {
+	return map[string]operation{
+		"LockCar":   h.lockCar,
+		"UnlockCar": h.unlockCar,
+	}
+}
+
+type lockRequest struct {
+	ParkCode *string `json:"ParkCode"`
+	CarNo    *string `json:"CarNo"`
+}
+
+type lockResult struct {
+	CarNo    string `json:"carNo"`
+	Locked   bool   `json:"locked"`
+	LockTime string `json:"lockTime"`
+}
+
+func (h *Handler) lockArgs(ctx context.Context, p *park.Partner, body []byte) (*park.Lot, string, error) {
+	var in lockRequest
+	if err := decode(body, &in); err != nil {
+		return nil, "", err
+	}
+	l, err := h.partnerLot(ctx, p, in.ParkCode)
+	if err != nil {
+		return nil, "", err
+	}
+	car, err := carPlate(in.CarNo)
+	if err != nil {
+		return nil, "", err
+	}
+	return l, car.Text, nil
+}
+
+// lockCar is 锁车: until UnlockCar, the car's exit is held (reason
+// locked), paid or not. Locking a locked car answers the existing lock.
+func (h *Handler) lockCar(ctx context.Context, p *park.Partner, body []byte) (any, int, error) {
+	l, car, err := h.lockArgs(ctx, p, body)
+	if err != nil {
+		return nil, 0, err
+	}
+	lk, err := h.svc.LockCar(ctx, l.Code, car, p.ID)
+	if err != nil {
+		return nil, 0, vendorError(err)
+	}
+	return lockResult{CarNo: car, Locked: true, LockTime: localTime(lk.LockedAt, l)}, 1, nil
+}
+
+// unlockCar is 解锁: removes the car's lock (未找到 when it is not locked).
+func (h *Handler) unlockCar(ctx context.Context, p *park.Partner, body []byte) (any, int, error) {
+	l, car, err := h.lockArgs(ctx, p, body)
+	if err != nil {
+		return nil, 0, err
+	}
+	lk, err := h.svc.UnlockCar(ctx, l.Code, car)
+	if park.IsCode(err, park.ENotFound) {
+		return nil, 0, &park.Error{Code: park.ENotFound, Message: "该车辆未锁定"}
+	}
+	if err != nil {
+		return nil, 0, vendorError(err)
+	}
+	return lockResult{CarNo: car, Locked: false, LockTime: localTime(lk.LockedAt, l)}, 1, nil
+}

@@ -34,12 +34,18 @@ type Tx interface {
 	// GetLot returns ENotFound for an unknown code.
 	GetLot(ctx context.Context, code string) (*Lot, error)
 	ListLots(ctx context.Context) ([]*Lot, error)
+	// GetLotSettings is GetLot without counting the cars inside (Occupied
+	// is 0): the gate's hot path reads the count only when it needs it.
+	GetLotSettings(ctx context.Context, code string) (*Lot, error)
+	// CountInside returns the lot's count of cars inside (never below 0).
+	CountInside(ctx context.Context, code string) (int, error)
 	// UpdateLot replaces the settable fields of a lot (ENotFound, EConflict
 	// when its version changed). It never touches the occupancy count.
 	UpdateLot(ctx context.Context, l *Lot) error
-	// AddOccupied adds delta to the lot's count of cars inside, clamped at
-	// zero. It does not bump the version. It locks the lot's row on some
-	// engines, so callers make it the last statement of a transaction.
+	// AddOccupied adds delta to the lot's count of cars inside (a sum of
+	// deltas, read as zero while below it). It does not bump the version.
+	// It may lock a row until commit, so callers make it the last
+	// statement of a transaction.
 	AddOccupied(ctx context.Context, code string, delta int) error
 
 	// Lanes. GetLane returns ENotFound; CreateLane returns EConflict.

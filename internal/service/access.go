@@ -46,7 +46,7 @@ func (s *Service) CreatePass(ctx context.Context, lot string, p *park.Pass) (*pa
 	now := s.clock()
 	p.ID, p.CreatedAt, p.UpdatedAt = newID(), now, now
 	err := s.store.Update(ctx, func(tx park.Tx) error {
-		if _, err := tx.GetLot(ctx, lot); err != nil {
+		if _, err := tx.GetLotSettings(ctx, lot); err != nil {
 			return err
 		}
 		return tx.CreatePass(ctx, p)
@@ -115,7 +115,7 @@ func (s *Service) DeletePass(ctx context.Context, lot, id string) error {
 func (s *Service) ListPasses(ctx context.Context, lot string) ([]*park.Pass, error) {
 	var out []*park.Pass
 	err := s.store.View(ctx, func(tx park.Tx) error {
-		if _, err := tx.GetLot(ctx, lot); err != nil {
+		if _, err := tx.GetLotSettings(ctx, lot); err != nil {
 			return err
 		}
 		var err error
@@ -149,7 +149,7 @@ func (s *Service) CreateWhitelist(ctx context.Context, lot string, w *park.White
 	now := s.clock()
 	w.ID, w.CreatedAt, w.UpdatedAt = newID(), now, now
 	err := s.store.Update(ctx, func(tx park.Tx) error {
-		if _, err := tx.GetLot(ctx, lot); err != nil {
+		if _, err := tx.GetLotSettings(ctx, lot); err != nil {
 			return err
 		}
 		return tx.CreateWhitelist(ctx, w)
@@ -213,7 +213,7 @@ func (s *Service) DeleteWhitelist(ctx context.Context, lot, id string) error {
 func (s *Service) ListWhitelist(ctx context.Context, lot string) ([]*park.WhitelistEntry, error) {
 	var out []*park.WhitelistEntry
 	err := s.store.View(ctx, func(tx park.Tx) error {
-		if _, err := tx.GetLot(ctx, lot); err != nil {
+		if _, err := tx.GetLotSettings(ctx, lot); err != nil {
 			return err
 		}
 		var err error

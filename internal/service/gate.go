@@ -106,7 +106,9 @@ func (s *Service) HandleEvent(ctx context.Context, in EventInput) (park.Decision
 		} else if !park.IsCode(err, park.ENotFound) {
 			return err
 		}
-		l, err := tx.GetLot(ctx, in.LotCode)
+		// Occupied starts at 0 and tracks this event's change to the count
+		// of cars inside; the count itself is read only for a visitor.
+		l, err := tx.GetLotSettings(ctx, in.LotCode)
 		if err != nil {
 			return err
 		}
@@ -252,10 +254,15 @@ func (s *Service) entry(ctx context.Context, tx park.Tx, l *park.Lot, in *EventI
 		dec.Reason = park.ReasonWhitelist
 	case acc.pass != nil:
 		dec.Reason = park.ReasonPass
-	case l.Occupied >= l.Capacity:
-		dec.Decision, dec.Reason = park.DecisionHold, park.ReasonLotFull
-		return dec, nil
 	default:
+		inside, err := tx.CountInside(ctx, l.Code)
+		if err != nil {
+			return dec, err
+		}
+		if inside+l.Occupied >= l.Capacity { // l.Occupied: a re-entry just closed above
+			dec.Decision, dec.Reason = park.DecisionHold, park.ReasonLotFull
+			return dec, nil
+		}
 		dec.Reason = park.ReasonVisitor
 	}
 

@@ -23,7 +23,7 @@ func (s *Service) PassByUserCode(ctx context.Context, lot, code string) (*park.P
 }
 
 func passByUserCode(ctx context.Context, tx park.Tx, lot, code string) (*park.Pass, error) {
-	if _, err := tx.GetLot(ctx, lot); err != nil {
+	if _, err := tx.GetLotSettings(ctx, lot); err != nil {
 		return nil, err
 	}
 	ps, err := tx.ListPasses(ctx, lot)
@@ -89,7 +89,7 @@ func (s *Service) SyncPasses(ctx context.Context, lot string, in []*park.Pass) (
 	var out []SyncOutcome
 	err := s.update(ctx, func(tx park.Tx) error {
 		out = out[:0]
-		if _, err := tx.GetLot(ctx, lot); err != nil {
+		if _, err := tx.GetLotSettings(ctx, lot); err != nil {
 			return err
 		}
 		existing, err := tx.ListPasses(ctx, lot)

@@ -20,7 +20,7 @@ func (s *Service) LockCar(ctx context.Context, lot, plateText, by string) (*park
 	}
 	var out *park.Lock
 	err = s.store.Update(ctx, func(tx park.Tx) error {
-		if _, err := tx.GetLot(ctx, lot); err != nil {
+		if _, err := tx.GetLotSettings(ctx, lot); err != nil {
 			return err
 		}
 		cur, err := tx.IsLocked(ctx, lot, keys[0])
@@ -45,7 +45,7 @@ func (s *Service) UnlockCar(ctx context.Context, lot, plateText string) (*park.L
 	}
 	var out *park.Lock
 	err = s.store.Update(ctx, func(tx park.Tx) error {
-		if _, err := tx.GetLot(ctx, lot); err != nil {
+		if _, err := tx.GetLotSettings(ctx, lot); err != nil {
 			return err
 		}
 		cur, err := tx.IsLocked(ctx, lot, keys[0])

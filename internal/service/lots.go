@@ -163,7 +163,7 @@ func (s *Service) ListStays(ctx context.Context, q StayQuery) ([]*park.Stay, err
 	}
 	var out []*park.Stay
 	err := s.store.View(ctx, func(tx park.Tx) error {
-		if _, err := tx.GetLot(ctx, q.LotCode); err != nil {
+		if _, err := tx.GetLotSettings(ctx, q.LotCode); err != nil {
 			return err
 		}
 		var err error
@@ -180,7 +180,7 @@ func (s *Service) ListAnomalies(ctx context.Context, lot string, limit int) ([]*
 	}
 	var out []*park.Anomaly
 	err := s.store.View(ctx, func(tx park.Tx) error {
-		if _, err := tx.GetLot(ctx, lot); err != nil {
+		if _, err := tx.GetLotSettings(ctx, lot); err != nil {
 			return err
 		}
 		var err error

@@ -36,7 +36,7 @@ func (s *Service) CreateQuote(ctx context.Context, stayID, source string) (*park
 		if st.State != park.StayIn {
 			return park.Errorf(park.EStayClosed, "stay %s has left the lot; nothing can be paid", st.ID)
 		}
-		l, err := tx.GetLot(ctx, st.LotCode)
+		l, err := tx.GetLotSettings(ctx, st.LotCode)
 		if err != nil {
 			return err
 		}
@@ -126,7 +126,7 @@ func (s *Service) Pay(ctx context.Context, req park.PaymentRequest) (PaymentResu
 			return &park.Error{Code: park.EAmountMismatch, Field: "amount",
 				Message: "does not match the quote's amount due " + formatUint(uint64(q.AmountDue))}
 		}
-		l, err := tx.GetLot(ctx, st.LotCode)
+		l, err := tx.GetLotSettings(ctx, st.LotCode)
 		if err != nil {
 			return err
 		}

@@ -94,7 +94,7 @@ func (s *Service) lookupStay(ctx context.Context, p *park.Partner, q StayLookup,
 		var best *park.Stay
 		var bestLot *park.Lot
 		for _, code := range p.Lots {
-			l, err := tx.GetLot(ctx, code)
+			l, err := tx.GetLotSettings(ctx, code)
 			if park.IsCode(err, park.ENotFound) {
 				continue
 			}

@@ -39,7 +39,7 @@ func (s *Service) RemoveInside(ctx context.Context, lot, plateText, reason strin
 	var noted []*park.Anomaly
 	err = s.update(ctx, func(tx park.Tx) error {
 		noted = noted[:0]
-		l, err := tx.GetLot(ctx, lot)
+		l, err := tx.GetLotSettings(ctx, lot)
 		if err != nil {
 			return err
 		}

@@ -87,6 +87,19 @@ func (t *txn) GetLot(ctx context.Context, code string) (*park.Lot, error) {
 	return lotFromRow(r.Lot, r.Occupied), nil
 }
 
+func (t *txn) GetLotSettings(ctx context.Context, code string) (*park.Lot, error) {
+	r, err := t.q.GetLotSettings(stmtCtx, code)
+	if err != nil {
+		return nil, wrap(err, "lot %q", code)
+	}
+	return lotFromRow(r, 0), nil
+}
+
+func (t *txn) CountInside(ctx context.Context, code string) (int, error) {
+	n, err := t.q.CountInside(stmtCtx, code)
+	return int(n), mapErr(err)
+}
+
 func (t *txn) ListLots(ctx context.Context) ([]*park.Lot, error) {
 	rows, err := t.q.ListLots(stmtCtx)
 	if err != nil {

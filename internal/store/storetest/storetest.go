@@ -124,6 +124,31 @@ func testLots(t *testing.T, s park.Store) {
 		if got.Name != "Renamed" || got.Capacity != 20 || !got.Sandbox || got.Occupied != 0 {
 			t.Fatalf("got %+v", got)
 		}
+		// The count without the lot's settings, and the settings without it.
+		// The count is a sum of deltas, read as 0 while below zero: +3 -5 +4 = 2.
+		must(t, update(t, s, func(tx park.Tx) error { return tx.AddOccupied(ctx, l.Code, 4) }))
+		must(t, s.View(ctx, func(tx park.Tx) error {
+			n, err := tx.CountInside(ctx, l.Code)
+			if err != nil || n != 2 {
+				return fmt.Errorf("CountInside %d (%v), want 2", n, err)
+			}
+			ls, err := tx.GetLotSettings(ctx, l.Code)
+			if err != nil || ls.Name != "Renamed" || ls.Occupied != 0 || ls.Version != got.Version {
+				return fmt.Errorf("GetLotSettings %+v (%v)", ls, err)
+			}
+			full, err := tx.GetLot(ctx, l.Code)
+			if err != nil || full.Occupied != 2 {
+				return fmt.Errorf("GetLot occupied %d (%v), want 2", full.Occupied, err)
+			}
+			if n, err := tx.CountInside(ctx, "nope"); err != nil || n != 0 {
+				return fmt.Errorf("CountInside of an unknown lot: %d, %v", n, err)
+			}
+			_, err = tx.GetLotSettings(ctx, "nope")
+			if !park.IsCode(err, park.ENotFound) {
+				return fmt.Errorf("GetLotSettings of an unknown lot: %v", err)
+			}
+			return nil
+		}))
 	})
 	t.Run("List", func(t *testing.T) {
 		seedLot(t, s, "000000001")

@@ -8,6 +8,12 @@ SELECT sqlc.embed(lots),
        GREATEST(0, (SELECT COALESCE(SUM(c.occupied), 0) FROM lot_counts c WHERE c.lot_code = lots.code))::bigint AS occupied
 FROM lots WHERE code = $1;
 
+-- name: GetLotSettings :one
+SELECT * FROM lots WHERE code = $1;
+
+-- name: CountInside :one
+SELECT GREATEST(0, COALESCE(SUM(occupied), 0))::bigint AS occupied FROM lot_counts WHERE lot_code = $1;
+
 -- name: ListLots :many
 SELECT sqlc.embed(lots),
        GREATEST(0, (SELECT COALESCE(SUM(c.occupied), 0) FROM lot_counts c WHERE c.lot_code = lots.code))::bigint AS occupied

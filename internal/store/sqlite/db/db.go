@@ -27,6 +27,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.addOccupiedStmt, err = db.PrepareContext(ctx, addOccupied); err != nil {
 		return nil, fmt.Errorf("error preparing query AddOccupied: %w", err)
 	}
+	if q.countInsideStmt, err = db.PrepareContext(ctx, countInside); err != nil {
+		return nil, fmt.Errorf("error preparing query CountInside: %w", err)
+	}
 	if q.countInsideForPassStmt, err = db.PrepareContext(ctx, countInsideForPass); err != nil {
 		return nil, fmt.Errorf("error preparing query CountInsideForPass: %w", err)
 	}
@@ -89,6 +92,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.getLotStmt, err = db.PrepareContext(ctx, getLot); err != nil {
 		return nil, fmt.Errorf("error preparing query GetLot: %w", err)
+	}
+	if q.getLotSettingsStmt, err = db.PrepareContext(ctx, getLotSettings); err != nil {
+		return nil, fmt.Errorf("error preparing query GetLotSettings: %w", err)
 	}
 	if q.getPartnerStmt, err = db.PrepareContext(ctx, getPartner); err != nil {
 		return nil, fmt.Errorf("error preparing query GetPartner: %w", err)
@@ -214,6 +220,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing addOccupiedStmt: %w", cerr)
 		}
 	}
+	if q.countInsideStmt != nil {
+		if cerr := q.countInsideStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing countInsideStmt: %w", cerr)
+		}
+	}
 	if q.countInsideForPassStmt != nil {
 		if cerr := q.countInsideForPassStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing countInsideForPassStmt: %w", cerr)
@@ -317,6 +328,11 @@ func (q *Queries) Close() error {
 	if q.getLotStmt != nil {
 		if cerr := q.getLotStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing getLotStmt: %w", cerr)
+		}
+	}
+	if q.getLotSettingsStmt != nil {
+		if cerr := q.getLotSettingsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getLotSettingsStmt: %w", cerr)
 		}
 	}
 	if q.getPartnerStmt != nil {
@@ -549,6 +565,7 @@ type Queries struct {
 	db                          DBTX
 	tx                          *sql.Tx
 	addOccupiedStmt             *sql.Stmt
+	countInsideStmt             *sql.Stmt
 	countInsideForPassStmt      *sql.Stmt
 	createIntegratorStmt        *sql.Stmt
 	createLaneStmt              *sql.Stmt
@@ -570,6 +587,7 @@ type Queries struct {
 	getLaneStmt                 *sql.Stmt
 	getLockStmt                 *sql.Stmt
 	getLotStmt                  *sql.Stmt
+	getLotSettingsStmt          *sql.Stmt
 	getPartnerStmt              *sql.Stmt
 	getPassStmt                 *sql.Stmt
 	getPaymentStmt              *sql.Stmt
@@ -615,6 +633,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		db:                          tx,
 		tx:                          tx,
 		addOccupiedStmt:             q.addOccupiedStmt,
+		countInsideStmt:             q.countInsideStmt,
 		countInsideForPassStmt:      q.countInsideForPassStmt,
 		createIntegratorStmt:        q.createIntegratorStmt,
 		createLaneStmt:              q.createLaneStmt,
@@ -636,6 +655,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		getLaneStmt:                 q.getLaneStmt,
 		getLockStmt:                 q.getLockStmt,
 		getLotStmt:                  q.getLotStmt,
+		getLotSettingsStmt:          q.getLotSettingsStmt,
 		getPartnerStmt:              q.getPartnerStmt,
 		getPassStmt:                 q.getPassStmt,
 		getPaymentStmt:              q.getPaymentStmt,

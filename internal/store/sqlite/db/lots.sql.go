@@ -25,6 +25,17 @@ func (q *Queries) AddOccupied(ctx context.Context, arg AddOccupiedParams) error 
 	return err
 }
 
+const countInside = `-- name: CountInside :one
+SELECT CAST(MAX(0, COALESCE(SUM(occupied), 0)) AS INTEGER) AS occupied FROM lot_counts WHERE lot_code = ?
+`
+
+func (q *Queries) CountInside(ctx context.Context, lotCode string) (int64, error) {
+	row := q.queryRow(ctx, q.countInsideStmt, countInside, lotCode)
+	var occupied int64
+	err := row.Scan(&occupied)
+	return occupied, err
+}
+
 const createLane = `-- name: CreateLane :exec
 INSERT INTO lanes (lot_code, id, direction, created_at) VALUES (?, ?, ?, ?)
 `
@@ -138,6 +149,32 @@ func (q *Queries) GetLot(ctx context.Context, code string) (GetLotRow, error) {
 		&i.Lot.UpdatedAt,
 		&i.Lot.Version,
 		&i.Occupied,
+	)
+	return i, err
+}
+
+const getLotSettings = `-- name: GetLotSettings :one
+SELECT code, name, timezone, currency, capacity, exit_grace_minutes, quote_ttl_seconds, sandbox, missed_entry, tariff, tariff_version, created_at, updated_at, version FROM lots WHERE code = ?
+`
+
+func (q *Queries) GetLotSettings(ctx context.Context, code string) (Lot, error) {
+	row := q.queryRow(ctx, q.getLotSettingsStmt, getLotSettings, code)
+	var i Lot
+	err := row.Scan(
+		&i.Code,
+		&i.Name,
+		&i.Timezone,
+		&i.Currency,
+		&i.Capacity,
+		&i.ExitGraceMinutes,
+		&i.QuoteTtlSeconds,
+		&i.Sandbox,
+		&i.MissedEntry,
+		&i.Tariff,
+		&i.TariffVersion,
+		&i.CreatedAt,
+		&i.UpdatedAt,
+		&i.Version,
 	)
 	return i, err
 }

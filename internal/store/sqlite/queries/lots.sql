@@ -8,6 +8,12 @@ SELECT sqlc.embed(lots),
        CAST(MAX(0, (SELECT COALESCE(SUM(c.occupied), 0) FROM lot_counts c WHERE c.lot_code = lots.code)) AS INTEGER) AS occupied
 FROM lots WHERE code = ?;
 
+-- name: GetLotSettings :one
+SELECT * FROM lots WHERE code = ?;
+
+-- name: CountInside :one
+SELECT CAST(MAX(0, COALESCE(SUM(occupied), 0)) AS INTEGER) AS occupied FROM lot_counts WHERE lot_code = ?;
+
 -- name: ListLots :many
 SELECT sqlc.embed(lots),
        CAST(MAX(0, (SELECT COALESCE(SUM(c.occupied), 0) FROM lot_counts c WHERE c.lot_code = lots.code)) AS INTEGER) AS occupied

@@ -131,6 +131,12 @@ type Tx interface {
 	Lock(ctx context.Context, l *Lock) error
 	Unlock(ctx context.Context, lot, plateKey string) error
 	IsLocked(ctx context.Context, lot, plateKey string) (*Lock, error)
+
+	// Each of these lives in its own file beside its types.
+	CouponTx      // coupon.go
+	PlanTx        // plan.go
+	ReservationTx // reservation.go
+	SpaceTx       // space.go
 }
 
 // Lock holds a car in a lot: while its plate is locked, the car's exit is

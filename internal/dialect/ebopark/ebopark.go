@@ -48,7 +48,13 @@ func New(c Config) *Handler {
 		"QueryInParkCars":      h.queryInParkCars,
 	}
 	// Each group of operations registers itself from its own file.
-	for _, group := range []map[string]operation{h.feeOps(), h.listOps(), h.hotelOps(), h.lockOps()} {
+	for _, group := range []map[string]operation{
+		h.feeOps(), h.listOps(), h.hotelOps(), h.lockOps(),
+		h.couponOps(), h.crmOps(), h.invoiceOps(), // coupons.go, crm.go, invoice.go
+		h.monthRateOps(), h.periodOps(), // monthrates.go, period.go
+		h.gateOps(), h.reservationOps(), // gates.go, reservations.go
+		h.cpgsOps(), // cpgs.go
+	} {
 		maps.Copy(h.ops, group)
 	}
 	return h

@@ -33,7 +33,11 @@ func Run(t *testing.T, open Opener) {
 		"Versions":          testVersions,
 		"TimePrecision":     testTimePrecision,
 		"Partners":          testPartners, "Integrators": testIntegrators, "Tokens": testTokens,
-		"Locks": testLocks,
+		"Locks":        testLocks,
+		"Coupons":      testCoupons,
+		"Plans":        testPlans,
+		"Reservations": testReservations,
+		"Spaces":       testSpaces,
 	}
 	for name, fn := range tests {
 		t.Run(name, func(t *testing.T) {

@@ -1,0 +1,3 @@
+package ebopark
+
+func (h *Handler) couponOps() map[string]operation { return nil }

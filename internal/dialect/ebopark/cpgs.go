@@ -1,0 +1,3 @@
+package ebopark
+
+func (h *Handler) cpgsOps() map[string]operation { return nil }

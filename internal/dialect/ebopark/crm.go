@@ -1,0 +1,3 @@
+package ebopark
+
+func (h *Handler) crmOps() map[string]operation { return nil }

@@ -1,0 +1,3 @@
+package ebopark
+
+func (h *Handler) gateOps() map[string]operation { return nil }

@@ -1,0 +1,3 @@
+package ebopark
+
+func (h *Handler) invoiceOps() map[string]operation { return nil }

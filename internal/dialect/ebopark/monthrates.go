@@ -1,0 +1,3 @@
+package ebopark
+
+func (h *Handler) monthRateOps() map[string]operation { return nil }

@@ -1,0 +1,3 @@
+package ebopark
+
+func (h *Handler) periodOps() map[string]operation { return nil }

@@ -1,0 +1,3 @@
+package ebopark
+
+func (h *Handler) reservationOps() map[string]operation { return nil }

@@ -1,0 +1,4 @@
+package park
+
+// CouponTx is the part of Tx for this file's records.
+type CouponTx interface{}

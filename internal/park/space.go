@@ -1,0 +1,4 @@
+package park
+
+// SpaceTx is the part of Tx for this file's records.
+type SpaceTx interface{}

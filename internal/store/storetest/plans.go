@@ -1,0 +1,9 @@
+package storetest
+
+import (
+	"testing"
+
+	"parkd/internal/park"
+)
+
+func testPlans(t *testing.T, s park.Store) {}

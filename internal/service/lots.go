@@ -59,6 +59,18 @@ func (s *Service) GetLot(ctx context.Context, code string) (*park.Lot, error) {
 	return l, err
 }
 
+// LotSettings is GetLot without the count of cars inside (Occupied is 0),
+// for callers that need only the lot's settings: counting costs a read of
+// every shard of the lot's counter.
+func (s *Service) LotSettings(ctx context.Context, code string) (*park.Lot, error) {
+	var l *park.Lot
+	err := s.store.View(ctx, func(tx park.Tx) (err error) {
+		l, err = tx.GetLotSettings(ctx, code)
+		return err
+	})
+	return l, err
+}
+
 // ListLots returns every lot, ordered by code.
 func (s *Service) ListLots(ctx context.Context) ([]*park.Lot, error) {
 	var ls []*park.Lot

@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"slices"
+	"time"
 
 	"parkd/internal/park"
 )
@@ -53,8 +54,36 @@ func (s *Service) DeletePartner(ctx context.Context, id string) error {
 	err := s.store.Update(ctx, func(tx park.Tx) error { return tx.DeletePartner(ctx, id) })
 	if err == nil {
 		s.auth.Clear() // no request on this node acts for it any more
+		s.signers.Clear()
 	}
 	return err
+}
+
+// SigningPartner is GetPartner for a dialect that checks every request
+// against the partner's secret (Ebopark): a partner read is trusted for
+// AuthCacheFor, as checked tokens are, because every such request would
+// otherwise open a read transaction for it. Deleting a partner takes
+// effect at once on this node and within AuthCacheFor on others. A
+// missing partner is not remembered, so a new one works at once.
+func (s *Service) SigningPartner(ctx context.Context, id string) (*park.Partner, error) {
+	now := s.clock()
+	if v, ok := s.signers.Load(id); ok {
+		if e := v.(*signerEntry); now.Before(e.until) {
+			return e.partner, nil
+		}
+		s.signers.Delete(id)
+	}
+	p, err := s.GetPartner(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	s.signers.Store(id, &signerEntry{partner: p, until: now.Add(AuthCacheFor)})
+	return p, nil
+}
+
+type signerEntry struct {
+	partner *park.Partner
+	until   time.Time
 }
 
 // HandleEventFrom records a camera read delivered by a partner (an OSA

@@ -58,3 +58,27 @@ func TestAuthCache(t *testing.T) {
 		t.Fatal("a deleted partner still authenticated from the cache")
 	}
 }
+
+// TestSigningPartnerCache: a signing partner is remembered, but a deleted
+// one is refused at once on this node, and an unknown id is not
+// remembered, so a partner created right after a miss is found.
+func TestSigningPartnerCache(t *testing.T) {
+	b := setup(t)
+	if _, err := b.svc.SigningPartner(b.ctx, "mall"); !park.IsCode(err, park.ENotFound) {
+		t.Fatalf("unknown partner: %v", err)
+	}
+	if _, err := b.svc.CreatePartner(b.ctx, &park.Partner{ID: "mall", Name: "Mall", Dialect: park.DialectEbopark,
+		Type: park.PartnerNormal, Secret: "s3cret", SignMode: "md5", Lots: []string{b.lot}}); err != nil {
+		t.Fatal(err)
+	}
+	p, err := b.svc.SigningPartner(b.ctx, "mall")
+	if err != nil || p.Secret != "s3cret" {
+		t.Fatalf("partner created after a miss: %+v, %v", p, err)
+	}
+	if err := b.svc.DeletePartner(b.ctx, "mall"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.svc.SigningPartner(b.ctx, "mall"); !park.IsCode(err, park.ENotFound) {
+		t.Fatalf("a deleted partner is still served from the cache: %v", err)
+	}
+}

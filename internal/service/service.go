@@ -25,6 +25,7 @@ type Service struct {
 	tariffs sync.Map // lot code -> *compiledTariff
 	lanes   sync.Map // laneKey -> struct{}: lanes known to exist (never deleted)
 	auth    sync.Map // authKey -> *authEntry: recently checked partner tokens
+	signers sync.Map // partner id -> *signerEntry: recently read signing partners
 }
 
 // Config wires a Service.

@@ -63,18 +63,28 @@ func required(field string, s *string) (string, error) {
 // partnerLot returns a lot the partner may use. A lot that is not the
 // partner's answers exactly like one that does not exist.
 func (h *Handler) partnerLot(ctx context.Context, p *park.Partner, code *string) (*park.Lot, error) {
-	c, err := required("ParkCode", code)
+	c, err := partnerLotCode(p, code)
 	if err != nil {
 		return nil, err
 	}
-	if !p.MayUse(c) {
-		return nil, &park.Error{Code: codeLot, Field: shorten(c)}
-	}
-	l, err := h.svc.GetLot(ctx, c)
+	l, err := h.svc.LotSettings(ctx, c)
 	if park.IsCode(err, park.ENotFound) || park.IsCode(err, park.EInvalid) {
 		return nil, &park.Error{Code: codeLot, Field: shorten(c)}
 	}
 	return l, err
+}
+
+// partnerLotCode is partnerLot without reading the lot: ParkCode is given
+// and among the partner's lots.
+func partnerLotCode(p *park.Partner, code *string) (string, error) {
+	c, err := required("ParkCode", code)
+	if err != nil {
+		return "", err
+	}
+	if !p.MayUse(c) {
+		return "", &park.Error{Code: codeLot, Field: shorten(c)}
+	}
+	return c, nil
 }
 
 // carPlate parses CarNo. Plate-less identities hold no pass.

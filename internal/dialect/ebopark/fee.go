@@ -135,7 +135,10 @@ func (h *Handler) getProStopWithDeductionV3(ctx context.Context, p *park.Partner
 	if err := decode(body, &in); err != nil {
 		return nil, 0, err
 	}
-	l, err := h.partnerLot(ctx, p, in.ParkCode)
+	// The lot is read with the stay; it is read on its own only to tell
+	// an unknown lot from a car that is not inside (the fee query is the
+	// partner's hottest call).
+	code, err := partnerLotCode(p, in.ParkCode)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -157,9 +160,12 @@ func (h *Handler) getProStopWithDeductionV3(ctx context.Context, p *park.Partner
 	}
 	// Only this lot: the partner's other lots are not searched.
 	scoped := *p
-	scoped.Lots = []string{l.Code}
+	scoped.Lots = []string{code}
 	st, err := h.svc.LookupStay(ctx, &scoped, q)
 	if park.IsCode(err, park.ENotFound) {
+		if _, err := h.partnerLot(ctx, p, in.ParkCode); err != nil {
+			return nil, 0, err
+		}
 		return nil, 0, &park.Error{Code: park.ENotFound, Message: "该车辆不在场内"}
 	}
 	if park.IsCode(err, park.EInvalid) {
@@ -176,6 +182,7 @@ func (h *Handler) getProStopWithDeductionV3(ctx context.Context, p *park.Partner
 	if mins < 0 {
 		mins = 0
 	}
+	l := st.Lot
 	out := feeResult{ParkCode: l.Code, CarNo: st.Stay.Plate, Locator: st.Stay.Locator,
 		EntryTime: localTime(st.Stay.EntryAt, l), QueryTime: localTime(st.At, l), ParkTime: mins,
 		TotalFee: fen(st.Total), PaidFee: fen(st.Paid), DeductionFee: fen(st.Discount), PayFee: fen(st.Due),

@@ -37,7 +37,7 @@ func (h *Handler) authenticate(r *http.Request, body []byte) (*park.Partner, err
 	case sign == "":
 		return nil, &park.Error{Code: codeMissing, Field: "sign"}
 	}
-	p, err := h.svc.GetPartner(r.Context(), id)
+	p, err := h.svc.SigningPartner(r.Context(), id)
 	if park.IsCode(err, park.ENotFound) || park.IsCode(err, park.EInvalid) || (err == nil && p.Dialect != park.DialectEbopark) {
 		return nil, &park.Error{Code: codeUnknownPartner, Field: shorten(id)}
 	}

@@ -3,20 +3,17 @@ package linkc_test
 import (
 	"context"
 	"fmt"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
-	"slices"
 	"strconv"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"parkd/internal/dialect/linkc"
 	"parkd/internal/httpapi"
+	"parkd/internal/httpbench"
 	"parkd/internal/metrics"
 	"parkd/internal/park"
 	"parkd/internal/plate"
@@ -38,7 +35,6 @@ func benchPlate(i int) string {
 //	go test ./internal/dialect/linkc -run XXX -bench LookupByPlate -benchtime 40000x
 func BenchmarkLookupByPlate(b *testing.B) {
 	const cars = 100_000
-	clients := benchClients()
 	ctx := context.Background()
 	st, err := sqlite.Open(ctx, filepath.Join(b.TempDir(), "parkd.db"), sqlite.Options{ReadConns: benchReadConns()})
 	if err != nil {
@@ -85,51 +81,12 @@ func BenchmarkLookupByPlate(b *testing.B) {
 	linkc.New(linkc.Config{Service: svc}).Mount(srv.Mount)
 	ts := httptest.NewServer(srv)
 	defer ts.Close()
-	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: clients, MaxConnsPerHost: clients}}
-
-	var next atomic.Int64
-	lat := make([][]time.Duration, clients)
-	var failed atomic.Int64
-	b.ResetTimer()
-	start := time.Now()
-	var wg sync.WaitGroup
-	for c := range clients {
-		wg.Go(func() {
-			for {
-				i := next.Add(1)
-				if i > int64(b.N) {
-					return
-				}
-				req, _ := http.NewRequest("GET", ts.URL+"/api/estadias?placa="+benchPlate(int(i*7919)%cars), nil)
-				req.Header.Set("Accept", "application/vnd.linkc.com.br; version=1")
-				req.Header.Set("Authorization", "Bearer "+token)
-				t0 := time.Now()
-				resp, err := client.Do(req)
-				if err != nil {
-					failed.Add(1)
-					continue
-				}
-				_, _ = io.Copy(io.Discard, resp.Body)
-				resp.Body.Close()
-				lat[c] = append(lat[c], time.Since(t0))
-				if resp.StatusCode != 200 {
-					failed.Add(1)
-				}
-			}
-		})
-	}
-	wg.Wait()
-	elapsed := time.Since(start)
-	b.StopTimer()
-	if n := failed.Load(); n > 0 {
-		b.Fatalf("%d requests failed", n)
-	}
-	all := slices.Concat(lat...)
-	slices.Sort(all)
-	pct := func(p float64) float64 { return float64(all[int(float64(len(all)-1)*p)].Microseconds()) / 1000 }
-	b.ReportMetric(float64(len(all))/elapsed.Seconds(), "req/s")
-	b.ReportMetric(pct(0.50), "p50-ms")
-	b.ReportMetric(pct(0.99), "p99-ms")
+	httpbench.Run(b, httpbench.Client(), func(i int) *http.Request {
+		req, _ := http.NewRequest("GET", ts.URL+"/api/estadias?placa="+benchPlate(i*7919%cars), nil)
+		req.Header.Set("Accept", "application/vnd.linkc.com.br; version=1")
+		req.Header.Set("Authorization", "Bearer "+token)
+		return req
+	}, httpbench.Status200)
 }
 
 // benchTariff is the garage's tariff; PARKD_BENCH_FREE=1 makes parking
@@ -146,12 +103,4 @@ func benchTariff() string {
 func benchReadConns() int {
 	n, _ := strconv.Atoi(os.Getenv("PARKD_BENCH_READCONNS"))
 	return n
-}
-
-// benchClients is how many clients run at once (PARKD_BENCH_CLIENTS, default 32).
-func benchClients() int {
-	if n, _ := strconv.Atoi(os.Getenv("PARKD_BENCH_CLIENTS")); n > 0 {
-		return n
-	}
-	return 32
 }

@@ -1,0 +1,99 @@
+// Package httpbench drives an HTTP endpoint from many concurrent clients
+// inside a Go benchmark and reports what the issues' targets are stated
+// in: requests per second and the 50th and 99th latency percentiles.
+package httpbench
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"slices"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// Clients is how many clients run at once: PARKD_BENCH_CLIENTS, default 32.
+func Clients() int {
+	if n, _ := strconv.Atoi(os.Getenv("PARKD_BENCH_CLIENTS")); n > 0 {
+		return n
+	}
+	return 32
+}
+
+// Run sends b.N requests, the i-th made by newReq(i), from Clients()
+// goroutines, and reports req/s, p50-ms and p99-ms. check sees every
+// reply; a transport error or a check error fails the benchmark, so a
+// fast wrong answer is never counted as a result.
+func Run(b *testing.B, client *http.Client, newReq func(i int) *http.Request, check func(resp *http.Response, body []byte) error) {
+	clients := Clients()
+	var (
+		next     atomic.Int64
+		mu       sync.Mutex
+		firstErr error
+		failed   atomic.Int64
+		wg       sync.WaitGroup
+	)
+	lat := make([][]time.Duration, clients)
+	b.ResetTimer()
+	start := time.Now()
+	for c := range clients {
+		wg.Go(func() {
+			for {
+				i := next.Add(1)
+				if i > int64(b.N) {
+					return
+				}
+				req := newReq(int(i))
+				t0 := time.Now()
+				resp, err := client.Do(req)
+				if err == nil {
+					var body []byte
+					body, err = io.ReadAll(resp.Body)
+					resp.Body.Close()
+					lat[c] = append(lat[c], time.Since(t0))
+					if err == nil {
+						err = check(resp, body)
+					}
+				}
+				if err != nil {
+					failed.Add(1)
+					mu.Lock()
+					if firstErr == nil {
+						firstErr = err
+					}
+					mu.Unlock()
+				}
+			}
+		})
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	b.StopTimer()
+	if n := failed.Load(); n > 0 {
+		b.Fatalf("%d of %d requests failed; the first: %v", n, b.N, firstErr)
+	}
+	all := slices.Concat(lat...)
+	slices.Sort(all)
+	pct := func(p float64) float64 { return float64(all[int(float64(len(all)-1)*p)].Microseconds()) / 1000 }
+	b.ReportMetric(float64(len(all))/elapsed.Seconds(), "req/s")
+	b.ReportMetric(pct(0.50), "p50-ms")
+	b.ReportMetric(pct(0.99), "p99-ms")
+}
+
+// Client returns an HTTP client that keeps one connection per benchmark client.
+func Client() *http.Client {
+	n := Clients()
+	return &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: n, MaxConnsPerHost: n}}
+}
+
+// Status200 is a check that accepts only HTTP 200.
+func Status200(resp *http.Response, body []byte) error {
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("HTTP %d: %.200s", resp.StatusCode, body)
+	}
+	return nil
+}

@@ -114,6 +114,7 @@ func (s *Server) deletePass(w http.ResponseWriter, r *http.Request) error {
 type whitelistInput struct {
 	Plate     *string `json:"plate"`
 	Kind      *string `json:"kind"`
+	Category  *string `json:"category"`
 	ValidFrom *string `json:"valid_from"`
 	ValidTo   *string `json:"valid_to"`
 	Reason    *string `json:"reason"`
@@ -122,6 +123,7 @@ type whitelistInput struct {
 func (in *whitelistInput) apply(e *park.WhitelistEntry) error {
 	setIf(&e.Plate, in.Plate)
 	setIf(&e.Kind, in.Kind)
+	setIf(&e.Category, in.Category)
 	setIf(&e.Reason, in.Reason)
 	if err := optTime("valid_from", in.ValidFrom, &e.ValidFrom); err != nil {
 		return err
@@ -134,13 +136,14 @@ type whitelistView struct {
 	LotCode   string `json:"lot_code"`
 	Plate     string `json:"plate"`
 	Kind      string `json:"kind"`
+	Category  string `json:"category"`
 	ValidFrom string `json:"valid_from"`
 	ValidTo   string `json:"valid_to"`
 	Reason    string `json:"reason"`
 }
 
 func viewWhitelist(e *park.WhitelistEntry) whitelistView {
-	return whitelistView{ID: e.ID, LotCode: e.LotCode, Plate: e.Plate, Kind: e.Kind,
+	return whitelistView{ID: e.ID, LotCode: e.LotCode, Plate: e.Plate, Kind: e.Kind, Category: e.Category,
 		ValidFrom: fmtTime(e.ValidFrom), ValidTo: fmtTime(e.ValidTo), Reason: e.Reason}
 }
 

@@ -73,6 +73,14 @@ const (
 	AccessDeny  = "deny"
 )
 
+// List categories: which list an entry belongs to. The gate treats them
+// alike (Kind decides); they tell apart the lists partners keep.
+const (
+	ListWhite   = ""        // the operator's whitelist or deny list
+	ListSpecial = "special" // special vehicles (police, ambulance, fire, blacklist); Reason is the type
+	ListHotel   = "hotel"   // a hotel guest's car, free while the guest stays; Reason is the room
+)
+
 // WhitelistEntry lets one plate in and out of a lot free (or keeps it out,
 // with Kind deny) during a validity window.
 type WhitelistEntry struct {
@@ -81,6 +89,7 @@ type WhitelistEntry struct {
 	Plate     string    `json:"plate"`
 	PlateKey  string    `json:"-"`
 	Kind      string    `json:"kind"`
+	Category  string    `json:"category"`
 	ValidFrom time.Time `json:"valid_from"`
 	ValidTo   time.Time `json:"valid_to"`
 	Reason    string    `json:"reason"`
@@ -94,6 +103,8 @@ func (w *WhitelistEntry) Validate() error {
 	switch {
 	case w.Kind != AccessAllow && w.Kind != AccessDeny:
 		return Invalid("kind", "must be %q or %q", AccessAllow, AccessDeny)
+	case w.Category != ListWhite && w.Category != ListSpecial && w.Category != ListHotel:
+		return Invalid("category", "must be empty, %q or %q", ListSpecial, ListHotel)
 	case w.ValidFrom.IsZero():
 		return Invalid("valid_from", "is required")
 	case w.ValidTo.IsZero() || !w.ValidTo.After(w.ValidFrom):

@@ -21,11 +21,7 @@ func (h *Handler) hotelOps() map[string]operation {
 	}
 }
 
-// hotelPrefix marks, in a list entry's reason, an entry made by
-// AddHotelCar: "hotel:<RoomNo>".
-const hotelPrefix = "hotel:"
-
-// maxRoomNo bounds RoomNo (runes), so that the reason stays within the
+// maxRoomNo bounds RoomNo (runes), kept as the entry's reason within the
 // core's 200 bytes.
 const maxRoomNo = 32
 
@@ -46,11 +42,11 @@ type hotelCarResult struct {
 }
 
 func isHotel(w *park.WhitelistEntry) bool {
-	return w.Kind == park.AccessAllow && strings.HasPrefix(w.Reason, hotelPrefix)
+	return w.Kind == park.AccessAllow && w.Category == park.ListHotel
 }
 
 func hotelResult(l *park.Lot, w *park.WhitelistEntry) hotelCarResult {
-	return hotelCarResult{CarNo: w.Plate, RoomNo: strings.TrimPrefix(w.Reason, hotelPrefix),
+	return hotelCarResult{CarNo: w.Plate, RoomNo: w.Reason,
 		CheckInTime: localTime(w.ValidFrom, l), CheckOutTime: localTime(w.ValidTo, l), ID: w.ID}
 }
 
@@ -92,7 +88,7 @@ func (h *Handler) addHotelCar(ctx context.Context, p *park.Partner, body []byte)
 	if !to.After(from) {
 		return nil, 0, &park.Error{Code: park.EInvalid, Field: "CheckOutTime", Message: "须晚于 CheckInTime"}
 	}
-	w := &park.WhitelistEntry{Plate: car.Text, Kind: park.AccessAllow, ValidFrom: from, ValidTo: to, Reason: hotelPrefix + room}
+	w := &park.WhitelistEntry{Plate: car.Text, Kind: park.AccessAllow, ValidFrom: from, ValidTo: to, Category: park.ListHotel, Reason: room}
 	out, err := h.upsertList(ctx, l, w, isHotel)
 	if err != nil {
 		return nil, 0, err
@@ -129,7 +125,7 @@ func (h *Handler) queryHotelCar(ctx context.Context, p *park.Partner, body []byt
 	}
 	out := []hotelCarResult{}
 	for _, w := range all {
-		if isHotel(w) && (only == "" || w.Plate == only) && (room == "" || w.Reason == hotelPrefix+room) {
+		if isHotel(w) && (only == "" || w.Plate == only) && (room == "" || w.Reason == room) {
 			out = append(out, hotelResult(l, w))
 		}
 	}

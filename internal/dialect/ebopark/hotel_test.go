@@ -68,7 +68,7 @@ func TestHotelCarFreeWhileGuestStays(t *testing.T) {
 	e := newEnv(t)
 	wantState(t, e.call("AddHotelCar", hotelAdd), 0, "成功")
 	w, err := e.svc.WhitelistByPlate(e.ctx, demo.LotCode, "浙A88888")
-	if err != nil || w.Kind != park.AccessAllow || w.Reason != "hotel:808" || !w.ValidFrom.Equal(at("2026-02-28 14:00:00")) ||
+	if err != nil || w.Kind != park.AccessAllow || w.Category != park.ListHotel || w.Reason != "808" || !w.ValidFrom.Equal(at("2026-02-28 14:00:00")) ||
 		!w.ValidTo.Equal(at("2026-03-02 12:00:00")) {
 		t.Fatalf("entry %+v, %v", w, err)
 	}
@@ -145,7 +145,6 @@ func TestHotelCarRefusals(t *testing.T) {
 		{"DeleteHotelCar", `{"ParkCode":"140123001","CarNo":"浙A11111"}`, "未找到：该车牌不是酒店车辆"},
 		// Whitelist operations leave hotel cars alone.
 		{"AddWhiteCar", `{"ParkCode":"140123001","CarNo":"浙A88888","BeginTime":"` + in + `","EndTime":"` + out + `"}`, "数据冲突 CarNo"},
-		{"AddWhiteCar", `{"ParkCode":"140123001","CarNo":"浙A11111","BeginTime":"` + in + `","EndTime":"` + out + `","Reason":"hotel:1"}`, "参数类型错误 Reason"},
 		{"DeleteWhiteCar", `{"ParkCode":"140123001","CarNo":"浙A88888"}`, "未找到"},
 		{"SyncSpecialCar", `{"ParkCode":"140123001","CarNo":"浙A88888","SpecialType":"police"}`, "数据冲突 CarNo"},
 		{"DeleteSpecialCar", `{"ParkCode":"140123001","CarNo":"浙A88888"}`, "未找到"},

@@ -461,10 +461,6 @@ type whiteCarRequest struct {
 	SpecialType *string `json:"SpecialType"`
 }
 
-// specialPrefix marks, in a list entry's reason, an entry made by
-// SyncSpecialCar: "special:<SpecialType>".
-const specialPrefix = "special:"
-
 // specialKinds maps SpecialType to the core's list kind.
 var specialKinds = map[string]string{
 	"police": park.AccessAllow, "ambulance": park.AccessAllow, "fire": park.AccessAllow,
@@ -500,14 +496,8 @@ func (h *Handler) addWhiteCar(ctx context.Context, p *park.Partner, body []byte)
 	if err != nil {
 		return nil, 0, err
 	}
-	reason := optString(in.Reason)
-	if strings.HasPrefix(reason, specialPrefix) || strings.HasPrefix(reason, hotelPrefix) {
-		return nil, 0, &park.Error{Code: codeType, Field: "Reason", Message: "不能以 special: 或 hotel: 开头"}
-	}
-	w := &park.WhitelistEntry{Plate: car.Text, Kind: park.AccessAllow, ValidFrom: from, ValidTo: to, Reason: reason}
-	out, err := h.upsertList(ctx, l, w, func(old *park.WhitelistEntry) bool {
-		return isPlainWhite(old)
-	})
+	w := &park.WhitelistEntry{Plate: car.Text, Kind: park.AccessAllow, ValidFrom: from, ValidTo: to, Reason: optString(in.Reason)}
+	out, err := h.upsertList(ctx, l, w, isPlainWhite)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -517,8 +507,11 @@ func (h *Handler) addWhiteCar(ctx context.Context, p *park.Partner, body []byte)
 // isPlainWhite reports whether w is a whitelist car of AddWhiteCar (not a
 // special vehicle, a hotel car or a deny entry).
 func isPlainWhite(w *park.WhitelistEntry) bool {
-	return w.Kind == park.AccessAllow && !strings.HasPrefix(w.Reason, specialPrefix) && !strings.HasPrefix(w.Reason, hotelPrefix)
+	return w.Kind == park.AccessAllow && w.Category == park.ListWhite
 }
+
+// isSpecial reports whether w is a special vehicle of SyncSpecialCar.
+func isSpecial(w *park.WhitelistEntry) bool { return w.Category == park.ListSpecial }
 
 // upsertList creates w, or replaces the plate's existing entry when
 // replaceable says it may (otherwise EConflict).
@@ -534,7 +527,7 @@ func (h *Handler) upsertList(ctx context.Context, l *park.Lot, w *park.Whitelist
 		return nil, &park.Error{Code: park.EConflict, Field: "CarNo", Message: "该车牌已有其他名单记录"}
 	}
 	out, err := h.svc.UpdateWhitelist(ctx, l.Code, old.ID, func(x *park.WhitelistEntry) error {
-		x.Kind, x.ValidFrom, x.ValidTo, x.Reason = w.Kind, w.ValidFrom, w.ValidTo, w.Reason
+		x.Kind, x.Category, x.ValidFrom, x.ValidTo, x.Reason = w.Kind, w.Category, w.ValidFrom, w.ValidTo, w.Reason
 		return nil
 	})
 	return out, vendorError(err)
@@ -551,8 +544,8 @@ type listEntryResult struct {
 
 func listResult(l *park.Lot, w *park.WhitelistEntry) listEntryResult {
 	out := listEntryResult{CarNo: w.Plate, BeginTime: localTime(w.ValidFrom, l), EndTime: localTime(w.ValidTo, l), ID: w.ID}
-	if t, ok := strings.CutPrefix(w.Reason, specialPrefix); ok {
-		out.SpecialType = t
+	if isSpecial(w) {
+		out.SpecialType = w.Reason
 	} else {
 		out.Reason = w.Reason
 	}
@@ -590,9 +583,7 @@ func (h *Handler) deleteListEntry(ctx context.Context, p *park.Partner, body []b
 // deleteWhiteCar is 删除白名单车: removes the plate's whitelist entry
 // (special vehicles are removed with DeleteSpecialCar).
 func (h *Handler) deleteWhiteCar(ctx context.Context, p *park.Partner, body []byte) (any, int, error) {
-	return h.deleteListEntry(ctx, p, body, func(w *park.WhitelistEntry) bool {
-		return isPlainWhite(w)
-	}, "白名单车")
+	return h.deleteListEntry(ctx, p, body, isPlainWhite, "白名单车")
 }
 
 // syncSpecialCar is 同步特殊车辆: police, ambulance and fire vehicles are
@@ -633,10 +624,8 @@ func (h *Handler) syncSpecialCar(ctx context.Context, p *park.Partner, body []by
 			return nil, 0, err
 		}
 	}
-	w := &park.WhitelistEntry{Plate: car.Text, Kind: kind, ValidFrom: from, ValidTo: to, Reason: specialPrefix + typ}
-	out, err := h.upsertList(ctx, l, w, func(old *park.WhitelistEntry) bool {
-		return strings.HasPrefix(old.Reason, specialPrefix)
-	})
+	w := &park.WhitelistEntry{Plate: car.Text, Kind: kind, ValidFrom: from, ValidTo: to, Category: park.ListSpecial, Reason: typ}
+	out, err := h.upsertList(ctx, l, w, isSpecial)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -668,7 +657,7 @@ func (h *Handler) querySpecialCar(ctx context.Context, p *park.Partner, body []b
 	}
 	out := []listEntryResult{}
 	for _, w := range all {
-		if strings.HasPrefix(w.Reason, specialPrefix) && (only == "" || w.Plate == only) {
+		if isSpecial(w) && (only == "" || w.Plate == only) {
 			out = append(out, listResult(l, w))
 		}
 	}
@@ -678,7 +667,5 @@ func (h *Handler) querySpecialCar(ctx context.Context, p *park.Partner, body []b
 
 // deleteSpecialCar is 删除特殊车辆: removes the plate's special entry.
 func (h *Handler) deleteSpecialCar(ctx context.Context, p *park.Partner, body []byte) (any, int, error) {
-	return h.deleteListEntry(ctx, p, body, func(w *park.WhitelistEntry) bool {
-		return strings.HasPrefix(w.Reason, specialPrefix)
-	}, "特殊车辆")
+	return h.deleteListEntry(ctx, p, body, isSpecial, "特殊车辆")
 }

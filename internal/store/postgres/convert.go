@@ -120,7 +120,7 @@ func passFromRow(r db.Pass, plates []db.PassPlate) *park.Pass {
 
 func whitelistFromRow(r db.Whitelist) *park.WhitelistEntry {
 	return &park.WhitelistEntry{
-		ID: r.ID, LotCode: r.LotCode, Plate: r.Plate, PlateKey: r.PlateKey, Kind: r.Kind,
+		ID: r.ID, LotCode: r.LotCode, Plate: r.Plate, PlateKey: r.PlateKey, Kind: r.Kind, Category: r.Category,
 		ValidFrom: fromTS(r.ValidFrom), ValidTo: fromTS(r.ValidTo), Reason: r.Reason,
 		CreatedAt: fromTS(r.CreatedAt), UpdatedAt: fromTS(r.UpdatedAt), Version: r.Version,
 	}

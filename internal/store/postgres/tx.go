@@ -407,7 +407,7 @@ func (t *txn) CreateWhitelist(ctx context.Context, w *park.WhitelistEntry) error
 	return wrap(t.q.CreateWhitelist(ctx, db.CreateWhitelistParams{
 		ID: w.ID, LotCode: w.LotCode, Plate: w.Plate, PlateKey: w.PlateKey, Kind: w.Kind,
 		ValidFrom: ts(w.ValidFrom), ValidTo: ts(w.ValidTo), Reason: w.Reason,
-		CreatedAt: ts(w.CreatedAt), UpdatedAt: ts(w.UpdatedAt),
+		CreatedAt: ts(w.CreatedAt), UpdatedAt: ts(w.UpdatedAt), Category: w.Category,
 	}), "whitelist entry for plate %q", w.Plate)
 }
 
@@ -422,7 +422,7 @@ func (t *txn) GetWhitelist(ctx context.Context, id string) (*park.WhitelistEntry
 func (t *txn) UpdateWhitelist(ctx context.Context, w *park.WhitelistEntry) error {
 	n, err := t.q.UpdateWhitelist(ctx, db.UpdateWhitelistParams{
 		Plate: w.Plate, PlateKey: w.PlateKey, Kind: w.Kind, ValidFrom: ts(w.ValidFrom), ValidTo: ts(w.ValidTo),
-		Reason: w.Reason, UpdatedAt: ts(w.UpdatedAt), ID: w.ID, Version: w.Version,
+		Reason: w.Reason, UpdatedAt: ts(w.UpdatedAt), Category: w.Category, ID: w.ID, Version: w.Version,
 	})
 	return versioned(n, err, &w.Version, func() error { _, err := t.q.GetWhitelist(ctx, w.ID); return err }, "whitelist entry %q", w.ID)
 }

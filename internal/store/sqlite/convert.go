@@ -108,7 +108,7 @@ func passFromRow(r db.Pass, plates []db.PassPlate) *park.Pass {
 
 func whitelistFromRow(r db.Whitelist) *park.WhitelistEntry {
 	return &park.WhitelistEntry{
-		ID: r.ID, LotCode: r.LotCode, Plate: r.Plate, PlateKey: r.PlateKey, Kind: r.Kind,
+		ID: r.ID, LotCode: r.LotCode, Plate: r.Plate, PlateKey: r.PlateKey, Kind: r.Kind, Category: r.Category,
 		ValidFrom: fromUS(r.ValidFrom), ValidTo: fromUS(r.ValidTo), Reason: r.Reason,
 		CreatedAt: fromUS(r.CreatedAt), UpdatedAt: fromUS(r.UpdatedAt), Version: r.Version,
 	}

@@ -408,7 +408,7 @@ func (t *txn) CreateWhitelist(ctx context.Context, w *park.WhitelistEntry) error
 	return wrap(t.q.CreateWhitelist(stmtCtx, db.CreateWhitelistParams{
 		ID: w.ID, LotCode: w.LotCode, Plate: w.Plate, PlateKey: w.PlateKey, Kind: w.Kind,
 		ValidFrom: us(w.ValidFrom), ValidTo: us(w.ValidTo), Reason: w.Reason,
-		CreatedAt: us(w.CreatedAt), UpdatedAt: us(w.UpdatedAt),
+		CreatedAt: us(w.CreatedAt), UpdatedAt: us(w.UpdatedAt), Category: w.Category,
 	}), "whitelist entry for plate %q", w.Plate)
 }
 
@@ -423,7 +423,7 @@ func (t *txn) GetWhitelist(ctx context.Context, id string) (*park.WhitelistEntry
 func (t *txn) UpdateWhitelist(ctx context.Context, w *park.WhitelistEntry) error {
 	n, err := t.q.UpdateWhitelist(stmtCtx, db.UpdateWhitelistParams{
 		Plate: w.Plate, PlateKey: w.PlateKey, Kind: w.Kind, ValidFrom: us(w.ValidFrom), ValidTo: us(w.ValidTo),
-		Reason: w.Reason, UpdatedAt: us(w.UpdatedAt), ID: w.ID, Version: w.Version,
+		Reason: w.Reason, UpdatedAt: us(w.UpdatedAt), Category: w.Category, ID: w.ID, Version: w.Version,
 	})
 	return versioned(n, err, &w.Version, func() error { _, err := t.q.GetWhitelist(stmtCtx, w.ID); return err }, "whitelist entry %q", w.ID)
 }

@@ -451,7 +451,7 @@ func testWhitelist(t *testing.T, s park.Store) {
 	ctx := context.Background()
 	seedLot(t, s, "L1")
 	w := &park.WhitelistEntry{ID: "w1", LotCode: "L1", Plate: "沪B88888", PlateKey: "沪B88888", Kind: park.AccessAllow,
-		ValidFrom: base, ValidTo: base.AddDate(1, 0, 0), Reason: "staff", CreatedAt: base, UpdatedAt: base}
+		Category: park.ListHotel, ValidFrom: base, ValidTo: base.AddDate(1, 0, 0), Reason: "staff", CreatedAt: base, UpdatedAt: base}
 	must(t, update(t, s, func(tx park.Tx) error { return tx.CreateWhitelist(ctx, w) }))
 	dup := *w
 	dup.ID = "w2"
@@ -461,10 +461,10 @@ func testWhitelist(t *testing.T, s park.Store) {
 	if *got != *w {
 		t.Fatalf("got %+v, want %+v", got, w)
 	}
-	w.Kind, w.Reason = park.AccessDeny, "blacklisted"
+	w.Kind, w.Category, w.Reason = park.AccessDeny, park.ListSpecial, "blacklist"
 	must(t, update(t, s, func(tx park.Tx) error { return tx.UpdateWhitelist(ctx, w) }))
 	must(t, s.View(ctx, func(tx park.Tx) (err error) { got, err = tx.GetWhitelist(ctx, "w1"); return }))
-	if got.Kind != park.AccessDeny || got.Reason != "blacklisted" {
+	if got.Kind != park.AccessDeny || got.Category != park.ListSpecial || got.Reason != "blacklist" {
 		t.Fatalf("got %+v", got)
 	}
 	var all []*park.WhitelistEntry

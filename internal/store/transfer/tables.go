@@ -111,7 +111,7 @@ var tables = []table{
 	{name: "whitelist", key: []string{"id"}, columns: []column{
 		{"id", text}, {"lot_code", text}, {"plate", text}, {"plate_key", text}, {"kind", text},
 		{"valid_from", timestamp}, {"valid_to", timestamp}, {"reason", text}, {"created_at", timestamp},
-		{"updated_at", timestamp}, {"version", integer},
+		{"updated_at", timestamp}, {"version", integer}, {"category", text},
 	}},
 	{name: "partners", key: []string{"id"}, columns: []column{
 		{"id", text}, {"name", text}, {"dialect", text}, {"type", text}, {"secret", text}, {"sign_mode", text},

@@ -48,8 +48,8 @@ func (q *Queries) CreatePass(ctx context.Context, arg CreatePassParams) error {
 }
 
 const createWhitelist = `-- name: CreateWhitelist :exec
-INSERT INTO whitelist (id, lot_code, plate, plate_key, kind, valid_from, valid_to, reason, created_at, updated_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+INSERT INTO whitelist (id, lot_code, plate, plate_key, kind, valid_from, valid_to, reason, created_at, updated_at, category)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
 `
 
 type CreateWhitelistParams struct {
@@ -63,6 +63,7 @@ type CreateWhitelistParams struct {
 	Reason    string
 	CreatedAt time.Time
 	UpdatedAt time.Time
+	Category  string
 }
 
 func (q *Queries) CreateWhitelist(ctx context.Context, arg CreateWhitelistParams) error {
@@ -77,6 +78,7 @@ func (q *Queries) CreateWhitelist(ctx context.Context, arg CreateWhitelistParams
 		arg.Reason,
 		arg.CreatedAt,
 		arg.UpdatedAt,
+		arg.Category,
 	)
 	return err
 }
@@ -131,7 +133,7 @@ func (q *Queries) FindPassIDByPlate(ctx context.Context, arg FindPassIDByPlatePa
 }
 
 const findWhitelist = `-- name: FindWhitelist :one
-SELECT id, lot_code, plate, plate_key, kind, valid_from, valid_to, reason, created_at, updated_at, version FROM whitelist WHERE lot_code = $1 AND plate_key = $2
+SELECT id, lot_code, plate, plate_key, kind, valid_from, valid_to, reason, created_at, updated_at, version, category FROM whitelist WHERE lot_code = $1 AND plate_key = $2
 `
 
 type FindWhitelistParams struct {
@@ -154,6 +156,7 @@ func (q *Queries) FindWhitelist(ctx context.Context, arg FindWhitelistParams) (W
 		&i.CreatedAt,
 		&i.UpdatedAt,
 		&i.Version,
+		&i.Category,
 	)
 	return i, err
 }
@@ -183,7 +186,7 @@ func (q *Queries) GetPass(ctx context.Context, id string) (Pass, error) {
 }
 
 const getWhitelist = `-- name: GetWhitelist :one
-SELECT id, lot_code, plate, plate_key, kind, valid_from, valid_to, reason, created_at, updated_at, version FROM whitelist WHERE id = $1
+SELECT id, lot_code, plate, plate_key, kind, valid_from, valid_to, reason, created_at, updated_at, version, category FROM whitelist WHERE id = $1
 `
 
 func (q *Queries) GetWhitelist(ctx context.Context, id string) (Whitelist, error) {
@@ -201,6 +204,7 @@ func (q *Queries) GetWhitelist(ctx context.Context, id string) (Whitelist, error
 		&i.CreatedAt,
 		&i.UpdatedAt,
 		&i.Version,
+		&i.Category,
 	)
 	return i, err
 }
@@ -296,7 +300,7 @@ func (q *Queries) ListPasses(ctx context.Context, lotCode string) ([]Pass, error
 }
 
 const listWhitelist = `-- name: ListWhitelist :many
-SELECT id, lot_code, plate, plate_key, kind, valid_from, valid_to, reason, created_at, updated_at, version FROM whitelist WHERE lot_code = $1 ORDER BY id
+SELECT id, lot_code, plate, plate_key, kind, valid_from, valid_to, reason, created_at, updated_at, version, category FROM whitelist WHERE lot_code = $1 ORDER BY id
 `
 
 func (q *Queries) ListWhitelist(ctx context.Context, lotCode string) ([]Whitelist, error) {
@@ -320,6 +324,7 @@ func (q *Queries) ListWhitelist(ctx context.Context, lotCode string) ([]Whitelis
 			&i.CreatedAt,
 			&i.UpdatedAt,
 			&i.Version,
+			&i.Category,
 		); err != nil {
 			return nil, err
 		}
@@ -373,7 +378,7 @@ func (q *Queries) UpdatePass(ctx context.Context, arg UpdatePassParams) (int64, 
 const updateWhitelist = `-- name: UpdateWhitelist :execrows
 UPDATE whitelist
 SET plate = $1, plate_key = $2, kind = $3, valid_from = $4, valid_to = $5, reason = $6, updated_at = $7,
-    version = version + 1
+    category = $10, version = version + 1
 WHERE id = $8 AND version = $9
 `
 
@@ -387,6 +392,7 @@ type UpdateWhitelistParams struct {
 	UpdatedAt time.Time
 	ID        string
 	Version   int64
+	Category  string
 }
 
 func (q *Queries) UpdateWhitelist(ctx context.Context, arg UpdateWhitelistParams) (int64, error) {
@@ -400,6 +406,7 @@ func (q *Queries) UpdateWhitelist(ctx context.Context, arg UpdateWhitelistParams
 		arg.UpdatedAt,
 		arg.ID,
 		arg.Version,
+		arg.Category,
 	)
 	if err != nil {
 		return 0, err

@@ -198,4 +198,5 @@ type Whitelist struct {
 	CreatedAt time.Time
 	UpdatedAt time.Time
 	Version   int64
+	Category  string
 }

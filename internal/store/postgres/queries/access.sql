@@ -31,8 +31,8 @@ SELECT * FROM passes WHERE lot_code = $1 ORDER BY id;
 SELECT pass_id FROM pass_plates WHERE lot_code = $1 AND plate_key = $2;
 
 -- name: CreateWhitelist :exec
-INSERT INTO whitelist (id, lot_code, plate, plate_key, kind, valid_from, valid_to, reason, created_at, updated_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10);
+INSERT INTO whitelist (id, lot_code, plate, plate_key, kind, valid_from, valid_to, reason, created_at, updated_at, category)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11);
 
 -- name: GetWhitelist :one
 SELECT * FROM whitelist WHERE id = $1;
@@ -40,7 +40,7 @@ SELECT * FROM whitelist WHERE id = $1;
 -- name: UpdateWhitelist :execrows
 UPDATE whitelist
 SET plate = $1, plate_key = $2, kind = $3, valid_from = $4, valid_to = $5, reason = $6, updated_at = $7,
-    version = version + 1
+    category = $10, version = version + 1
 WHERE id = $8 AND version = $9;
 
 -- name: DeleteWhitelist :execrows

@@ -47,8 +47,8 @@ func (q *Queries) CreatePass(ctx context.Context, arg CreatePassParams) error {
 }
 
 const createWhitelist = `-- name: CreateWhitelist :exec
-INSERT INTO whitelist (id, lot_code, plate, plate_key, kind, valid_from, valid_to, reason, created_at, updated_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+INSERT INTO whitelist (id, lot_code, plate, plate_key, kind, valid_from, valid_to, reason, created_at, updated_at, category)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 `
 
 type CreateWhitelistParams struct {
@@ -62,6 +62,7 @@ type CreateWhitelistParams struct {
 	Reason    string
 	CreatedAt int64
 	UpdatedAt int64
+	Category  string
 }
 
 func (q *Queries) CreateWhitelist(ctx context.Context, arg CreateWhitelistParams) error {
@@ -76,6 +77,7 @@ func (q *Queries) CreateWhitelist(ctx context.Context, arg CreateWhitelistParams
 		arg.Reason,
 		arg.CreatedAt,
 		arg.UpdatedAt,
+		arg.Category,
 	)
 	return err
 }
@@ -130,7 +132,7 @@ func (q *Queries) FindPassIDByPlate(ctx context.Context, arg FindPassIDByPlatePa
 }
 
 const findWhitelist = `-- name: FindWhitelist :one
-SELECT id, lot_code, plate, plate_key, kind, valid_from, valid_to, reason, created_at, updated_at, version FROM whitelist WHERE lot_code = ? AND plate_key = ?
+SELECT id, lot_code, plate, plate_key, kind, valid_from, valid_to, reason, created_at, updated_at, version, category FROM whitelist WHERE lot_code = ? AND plate_key = ?
 `
 
 type FindWhitelistParams struct {
@@ -153,6 +155,7 @@ func (q *Queries) FindWhitelist(ctx context.Context, arg FindWhitelistParams) (W
 		&i.CreatedAt,
 		&i.UpdatedAt,
 		&i.Version,
+		&i.Category,
 	)
 	return i, err
 }
@@ -182,7 +185,7 @@ func (q *Queries) GetPass(ctx context.Context, id string) (Pass, error) {
 }
 
 const getWhitelist = `-- name: GetWhitelist :one
-SELECT id, lot_code, plate, plate_key, kind, valid_from, valid_to, reason, created_at, updated_at, version FROM whitelist WHERE id = ?
+SELECT id, lot_code, plate, plate_key, kind, valid_from, valid_to, reason, created_at, updated_at, version, category FROM whitelist WHERE id = ?
 `
 
 func (q *Queries) GetWhitelist(ctx context.Context, id string) (Whitelist, error) {
@@ -200,6 +203,7 @@ func (q *Queries) GetWhitelist(ctx context.Context, id string) (Whitelist, error
 		&i.CreatedAt,
 		&i.UpdatedAt,
 		&i.Version,
+		&i.Category,
 	)
 	return i, err
 }
@@ -301,7 +305,7 @@ func (q *Queries) ListPasses(ctx context.Context, lotCode string) ([]Pass, error
 }
 
 const listWhitelist = `-- name: ListWhitelist :many
-SELECT id, lot_code, plate, plate_key, kind, valid_from, valid_to, reason, created_at, updated_at, version FROM whitelist WHERE lot_code = ? ORDER BY id
+SELECT id, lot_code, plate, plate_key, kind, valid_from, valid_to, reason, created_at, updated_at, version, category FROM whitelist WHERE lot_code = ? ORDER BY id
 `
 
 func (q *Queries) ListWhitelist(ctx context.Context, lotCode string) ([]Whitelist, error) {
@@ -325,6 +329,7 @@ func (q *Queries) ListWhitelist(ctx context.Context, lotCode string) ([]Whitelis
 			&i.CreatedAt,
 			&i.UpdatedAt,
 			&i.Version,
+			&i.Category,
 		); err != nil {
 			return nil, err
 		}
@@ -381,7 +386,7 @@ func (q *Queries) UpdatePass(ctx context.Context, arg UpdatePassParams) (int64, 
 const updateWhitelist = `-- name: UpdateWhitelist :execrows
 UPDATE whitelist
 SET plate = ?, plate_key = ?, kind = ?, valid_from = ?, valid_to = ?, reason = ?, updated_at = ?,
-    version = version + 1
+    category = ?, version = version + 1
 WHERE id = ? AND version = ?
 `
 
@@ -393,6 +398,7 @@ type UpdateWhitelistParams struct {
 	ValidTo   int64
 	Reason    string
 	UpdatedAt int64
+	Category  string
 	ID        string
 	Version   int64
 }
@@ -406,6 +412,7 @@ func (q *Queries) UpdateWhitelist(ctx context.Context, arg UpdateWhitelistParams
 		arg.ValidTo,
 		arg.Reason,
 		arg.UpdatedAt,
+		arg.Category,
 		arg.ID,
 		arg.Version,
 	)

@@ -198,4 +198,5 @@ type Whitelist struct {
 	CreatedAt int64
 	UpdatedAt int64
 	Version   int64
+	Category  string
 }

@@ -31,8 +31,8 @@ SELECT * FROM passes WHERE lot_code = ? ORDER BY id;
 SELECT pass_id FROM pass_plates WHERE lot_code = ? AND plate_key = ?;
 
 -- name: CreateWhitelist :exec
-INSERT INTO whitelist (id, lot_code, plate, plate_key, kind, valid_from, valid_to, reason, created_at, updated_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?);
+INSERT INTO whitelist (id, lot_code, plate, plate_key, kind, valid_from, valid_to, reason, created_at, updated_at, category)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);
 
 -- name: GetWhitelist :one
 SELECT * FROM whitelist WHERE id = ?;
@@ -40,7 +40,7 @@ SELECT * FROM whitelist WHERE id = ?;
 -- name: UpdateWhitelist :execrows
 UPDATE whitelist
 SET plate = ?, plate_key = ?, kind = ?, valid_from = ?, valid_to = ?, reason = ?, updated_at = ?,
-    version = version + 1
+    category = ?, version = version + 1
 WHERE id = ? AND version = ?;
 
 -- name: DeleteWhitelist :execrows

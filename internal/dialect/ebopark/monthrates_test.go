@@ -310,3 +310,26 @@ func TestQueryInnerCarByPlate(t *testing.T) {
 		}
 	}
 }
+
+// FuzzMonthRatesRequest sends arbitrary bodies to the operations of
+// monthrates.go and period.go: always HTTP 200 with an envelope.
+func FuzzMonthRatesRequest(f *testing.F) {
+	e := newEnv(f)
+	ops := []string{"QueryMonthRates", "GetMonthCarRechargeFee", "MonthCarRechargeResult", "QueryPeriodMonthRates",
+		"SavePeriodMonthCar", "DeletePeriodMonthCar", "QueryInnerCarByPlate"}
+	for _, s := range []string{`{"ParkCode":"140123001","CarNo":"京A12345","Months":3}`, `{"ParkCode":"140123001","Months":1e400}`,
+		`{"ParkCode":"140123001","OrderNo":"x","PayFee":9223372036854775807,"PayType":1,"TradeNo":"t"}`,
+		`{"ParkCode":"140123001","RateId":"night","CarNo":["鲁N12345"],"UserName":"x","BeginTime":"2026-03-01 00:00:00","EndTime":"2026-04-01 00:00:00"}`,
+		`{"ParkCode":"140123001","MonthId":null,"UserCode":"","CarNo":""}`, `[]`, `null`, ``} {
+		for op := range ops {
+			f.Add(uint8(op), s)
+		}
+	}
+	f.Fuzz(func(t *testing.T, op uint8, body string) {
+		r := e.call(ops[int(op)%len(ops)], body)
+		var env envelope
+		if r.status != 200 || json.Unmarshal(r.body, &env) != nil || env.State == nil || strings.Contains(env.Desc, "系统内部错误") {
+			t.Fatalf("%q: HTTP %d %s", body, r.status, r.body)
+		}
+	})
+}

@@ -2,7 +2,6 @@ package ebopark
 
 import (
 	"context"
-	"strings"
 
 	"parkd/internal/park"
 )
@@ -226,14 +225,17 @@ func (h *Handler) queryInnerCarByPlate(ctx context.Context, p *park.Partner, bod
 	switch {
 	case err == nil:
 		c := innerCar{Kind: innerWhite, BeginTime: localTime(w.ValidFrom, l), EndTime: localTime(w.ValidTo, l),
-			Valid: w.ValidAt(now), ID: w.ID, Reason: w.Reason}
+			Valid: w.ValidAt(now), ID: w.ID}
+		lr := listResult(l, w) // tells special vehicles (their type) from other entries (their reason)
 		switch {
 		case w.Kind == park.AccessDeny:
-			c.Kind, c.Reason, c.SpecialType = innerBlacklist, "", strings.TrimPrefix(w.Reason, specialPrefix)
+			c.Kind, c.SpecialType, c.Reason = innerBlacklist, lr.SpecialType, lr.Reason
 		case isHotel(w):
-			c.Kind, c.Reason, c.RoomNo = innerHotel, "", strings.TrimPrefix(w.Reason, hotelPrefix)
-		case strings.HasPrefix(w.Reason, specialPrefix):
-			c.Kind, c.Reason, c.SpecialType = innerSpecial, "", strings.TrimPrefix(w.Reason, specialPrefix)
+			c.Kind, c.RoomNo = innerHotel, hotelResult(l, w).RoomNo
+		case isPlainWhite(w):
+			c.Reason = lr.Reason
+		default:
+			c.Kind, c.SpecialType = innerSpecial, lr.SpecialType
 		}
 		out.Cars = append(out.Cars, c)
 		out.IsInner = out.IsInner || (c.Valid && c.Kind != innerBlacklist)

@@ -48,6 +48,9 @@ func Load(ctx context.Context, svc *service.Service, now time.Time) error {
 		return err
 	}
 
+	if err := loadPlans(ctx, svc); err != nil { // plans.go; before the pass on one of them
+		return err
+	}
 	passes, err := svc.ListPasses(ctx, LotCode)
 	if err != nil {
 		return err

@@ -7,14 +7,15 @@ import (
 )
 
 type passInput struct {
-	HolderName *string  `json:"holder_name"`
-	Mobile     *string  `json:"mobile"`
-	UserCode   *string  `json:"user_code"`
-	Plates     []string `json:"plates"`
-	Spaces     *int     `json:"spaces"`
-	ValidFrom  *string  `json:"valid_from"`
-	ValidTo    *string  `json:"valid_to"`
-	Plan       *string  `json:"plan"`
+	HolderName *string     `json:"holder_name"`
+	Mobile     *string     `json:"mobile"`
+	UserCode   *string     `json:"user_code"`
+	Plates     []string    `json:"plates"`
+	Spaces     *int        `json:"spaces"`
+	ValidFrom  *string     `json:"valid_from"`
+	ValidTo    *string     `json:"valid_to"`
+	Plan       *string     `json:"plan"`
+	Slots      []park.Slot `json:"slots"` // absent: unchanged; [] clears them
 }
 
 // apply copies the fields present in the input onto p.
@@ -27,6 +28,9 @@ func (in *passInput) apply(p *park.Pass) error {
 	if in.Plates != nil {
 		p.Plates = in.Plates
 	}
+	if in.Slots != nil {
+		p.Slots = in.Slots
+	}
 	if err := optTime("valid_from", in.ValidFrom, &p.ValidFrom); err != nil {
 		return err
 	}
@@ -34,21 +38,23 @@ func (in *passInput) apply(p *park.Pass) error {
 }
 
 type passView struct {
-	ID         string   `json:"id"`
-	LotCode    string   `json:"lot_code"`
-	HolderName string   `json:"holder_name"`
-	Mobile     string   `json:"mobile,omitempty"`
-	UserCode   string   `json:"user_code,omitempty"`
-	Plates     []string `json:"plates"`
-	Spaces     int      `json:"spaces"`
-	ValidFrom  string   `json:"valid_from"`
-	ValidTo    string   `json:"valid_to"`
-	Plan       string   `json:"plan,omitempty"`
+	ID         string      `json:"id"`
+	LotCode    string      `json:"lot_code"`
+	HolderName string      `json:"holder_name"`
+	Mobile     string      `json:"mobile,omitempty"`
+	UserCode   string      `json:"user_code,omitempty"`
+	Plates     []string    `json:"plates"`
+	Spaces     int         `json:"spaces"`
+	ValidFrom  string      `json:"valid_from"`
+	ValidTo    string      `json:"valid_to"`
+	Plan       string      `json:"plan,omitempty"`
+	Slots      []park.Slot `json:"slots,omitempty"`
 }
 
 func viewPass(p *park.Pass) passView {
 	return passView{ID: p.ID, LotCode: p.LotCode, HolderName: p.HolderName, Mobile: p.Mobile, UserCode: p.UserCode,
-		Plates: p.Plates, Spaces: p.Spaces, ValidFrom: fmtTime(p.ValidFrom), ValidTo: fmtTime(p.ValidTo), Plan: p.Plan}
+		Plates: p.Plates, Spaces: p.Spaces, ValidFrom: fmtTime(p.ValidFrom), ValidTo: fmtTime(p.ValidTo), Plan: p.Plan,
+		Slots: p.Slots}
 }
 
 func (s *Server) createPass(w http.ResponseWriter, r *http.Request) error {

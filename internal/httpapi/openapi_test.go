@@ -30,6 +30,9 @@ type (
 	docPassList struct {
 		Passes []passView `json:"passes"`
 	}
+	docPlanList struct {
+		Plans []planView `json:"plans"`
+	}
 	docWhitelistList struct {
 		Whitelist []whitelistView `json:"whitelist"`
 	}
@@ -86,6 +89,11 @@ var bodies = map[string]opBody{
 	"GET /v1/lots/{code}/passes/{id}":       {status: 200, out: passView{}},
 	"PATCH /v1/lots/{code}/passes/{id}":     {in: passInput{}, status: 200, out: passView{}},
 	"DELETE /v1/lots/{code}/passes/{id}":    {status: 204},
+	"POST /v1/lots/{code}/plans":            {in: planInput{}, status: 201, out: planView{}},
+	"GET /v1/lots/{code}/plans":             {status: 200, out: docPlanList{}},
+	"GET /v1/lots/{code}/plans/{plan}":      {status: 200, out: planView{}},
+	"PATCH /v1/lots/{code}/plans/{plan}":    {in: planPatch{}, status: 200, out: planView{}},
+	"DELETE /v1/lots/{code}/plans/{plan}":   {status: 204},
 	"POST /v1/lots/{code}/whitelist":        {in: whitelistInput{}, status: 201, out: whitelistView{}},
 	"GET /v1/lots/{code}/whitelist":         {status: 200, out: docWhitelistList{}},
 	"GET /v1/lots/{code}/whitelist/{id}":    {status: 200, out: whitelistView{}},

@@ -65,6 +65,11 @@ func New(c Config) *Server {
 	s.admin("GET /v1/lots/{code}/passes/{id}", s.getPass)
 	s.admin("PATCH /v1/lots/{code}/passes/{id}", s.patchPass)
 	s.admin("DELETE /v1/lots/{code}/passes/{id}", s.deletePass)
+	s.admin("POST /v1/lots/{code}/plans", s.createPlan) // plans.go
+	s.admin("GET /v1/lots/{code}/plans", s.listPlans)
+	s.admin("GET /v1/lots/{code}/plans/{plan}", s.getPlan)
+	s.admin("PATCH /v1/lots/{code}/plans/{plan}", s.patchPlan)
+	s.admin("DELETE /v1/lots/{code}/plans/{plan}", s.deletePlan)
 	s.admin("POST /v1/lots/{code}/whitelist", s.createWhitelist)
 	s.admin("GET /v1/lots/{code}/whitelist", s.listWhitelist)
 	s.admin("GET /v1/lots/{code}/whitelist/{id}", s.getWhitelist)

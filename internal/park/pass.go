@@ -19,6 +19,7 @@ type Pass struct {
 	ValidFrom  time.Time `json:"valid_from"`
 	ValidTo    time.Time `json:"valid_to"`
 	Plan       string    `json:"plan,omitempty"`
+	Slots      []Slot    `json:"slots,omitempty"` // daily free windows; empty: the whole day
 	CreatedAt  time.Time `json:"created_at"`
 	UpdatedAt  time.Time `json:"updated_at"`
 	Version    int64     `json:"-"`
@@ -50,6 +51,9 @@ func (p *Pass) Validate() error {
 		return Invalid("valid_to", "must be after valid_from")
 	case len(p.Plan) > 64:
 		return Invalid("plan", "must be at most 64 characters")
+	}
+	if err := ValidateSlots("slots", p.Slots); err != nil {
+		return err
 	}
 	seen := map[string]bool{}
 	for _, k := range p.PlateKeys {

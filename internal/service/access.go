@@ -49,6 +49,9 @@ func (s *Service) CreatePass(ctx context.Context, lot string, p *park.Pass) (*pa
 		if _, err := tx.GetLotSettings(ctx, lot); err != nil {
 			return err
 		}
+		if err := applyPlan(ctx, tx, p); err != nil {
+			return err
+		}
 		return tx.CreatePass(ctx, p)
 	})
 	return p, err
@@ -91,6 +94,9 @@ func (s *Service) UpdatePass(ctx context.Context, lot, id string, patch func(*pa
 			p.Spaces = 0 // plates were removed; follow the default again
 		}
 		if err := s.preparePass(p); err != nil {
+			return err
+		}
+		if err := applyPlan(ctx, tx, p); err != nil {
 			return err
 		}
 		p.UpdatedAt = s.clock()

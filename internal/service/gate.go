@@ -252,7 +252,7 @@ func (s *Service) entry(ctx context.Context, tx park.Tx, l *park.Lot, in *EventI
 		return dec, nil
 	case acc.allowed:
 		dec.Reason = park.ReasonWhitelist
-	case acc.pass != nil:
+	case acc.pass != nil && passAdmits(acc.pass, l, in.At): // a slot pass outside its slots waits like a visitor
 		dec.Reason = park.ReasonPass
 	default:
 		inside, err := tx.CountInside(ctx, l.Code)

@@ -113,6 +113,9 @@ func (s *Service) SyncPasses(ctx context.Context, lot string, in []*park.Pass) (
 			}
 			np := *p
 			np.ID, np.CreatedAt, np.UpdatedAt, np.Version = old.ID, old.CreatedAt, now, old.Version
+			if err := applyPlan(ctx, tx, &np); err != nil {
+				return err
+			}
 			if err := tx.UpdatePass(ctx, &np); err != nil {
 				return itemError(i, err)
 			}
@@ -124,6 +127,9 @@ func (s *Service) SyncPasses(ctx context.Context, lot string, in []*park.Pass) (
 			}
 			np := *p
 			np.ID, np.CreatedAt, np.UpdatedAt = newID(), now, now
+			if err := applyPlan(ctx, tx, &np); err != nil {
+				return err
+			}
 			if err := tx.CreatePass(ctx, &np); err != nil {
 				return itemError(i, err)
 			}

@@ -55,7 +55,7 @@ func (s *Service) priceStay(ctx context.Context, tx park.Tx, l *park.Lot, st *pa
 		p, err := tx.GetPass(ctx, st.PassID)
 		switch {
 		case err == nil:
-			in.FreeWindows = append(in.FreeWindows, tariff.Window{From: p.ValidFrom, To: p.ValidTo})
+			passFreeTime(&in, p, l.Location(), st.EntryAt, at) // plans_slots.go
 			if covers(p.ValidFrom, p.ValidTo, st.EntryAt, at) {
 				coveredBy = park.ReasonPass
 			}

@@ -1,3 +1,261 @@
 package ebopark
 
-func (h *Handler) monthRateOps() map[string]operation { return nil }
+import (
+	"context"
+	"strconv"
+	"time"
+
+	"parkd/internal/park"
+	"parkd/internal/service"
+)
+
+// monthRateOps are monthly rates and renewal (3.2.4.1): the lot's plans,
+// a renewal fee (an order that expires like a fee quote) and the report
+// that the order was paid, which extends the pass once.
+func (h *Handler) monthRateOps() map[string]operation {
+	return map[string]operation{
+		"QueryMonthRates":        h.queryMonthRates,
+		"GetMonthCarRechargeFee": h.getMonthCarRechargeFee,
+		"MonthCarRechargeResult": h.monthCarRechargeResult,
+	}
+}
+
+type periodResult struct {
+	BeginTime string `json:"beginTime"` // HH:mm, lot-local
+	EndTime   string `json:"endTime"`   // HH:mm; not after beginTime: the next day
+}
+
+type rateResult struct {
+	RateID       string         `json:"rateId"`
+	RateName     string         `json:"rateName"`
+	Price        int64          `json:"price"` // fen per month
+	VehicleClass string         `json:"vehicleClass,omitempty"`
+	Periods      []periodResult `json:"periods,omitempty"`
+}
+
+func periods(slots []park.Slot) []periodResult {
+	if len(slots) == 0 {
+		return nil
+	}
+	out := make([]periodResult, len(slots))
+	for i, s := range slots {
+		out[i] = periodResult{BeginTime: s.From, EndTime: s.To}
+	}
+	return out
+}
+
+// lotRates lists the lot's plans, only the time-slot ones or only the
+// whole-day ones.
+func (h *Handler) lotRates(ctx context.Context, p *park.Partner, body []byte, slotted bool) (any, int, error) {
+	var in struct {
+		ParkCode *string `json:"ParkCode"`
+	}
+	if err := decode(body, &in); err != nil {
+		return nil, 0, err
+	}
+	l, err := h.partnerLot(ctx, p, in.ParkCode)
+	if err != nil {
+		return nil, 0, err
+	}
+	all, err := h.svc.ListPlans(ctx, l.Code)
+	if err != nil {
+		return nil, 0, err
+	}
+	out := []rateResult{}
+	for _, pl := range all {
+		if (len(pl.Slots) > 0) == slotted {
+			out = append(out, rateResult{RateID: pl.Code, RateName: pl.Name, Price: fen(pl.Price),
+				VehicleClass: pl.VehicleClass, Periods: periods(pl.Slots)})
+		}
+	}
+	return out, len(out), nil
+}
+
+// queryMonthRates is 月租费率按车场查询: the lot's whole-day plans, by
+// code (time-slot plans are QueryPeriodMonthRates').
+func (h *Handler) queryMonthRates(ctx context.Context, p *park.Partner, body []byte) (any, int, error) {
+	return h.lotRates(ctx, p, body, false)
+}
+
+type rechargeFeeRequest struct {
+	ParkCode *string `json:"ParkCode"`
+	MonthID  *string `json:"MonthId"`
+	UserCode *string `json:"UserCode"`
+	CarNo    *string `json:"CarNo"`
+	Months   *int    `json:"Months"`
+	RateID   *string `json:"RateId"`
+}
+
+type rechargeFeeResult struct {
+	OrderNo    string   `json:"orderNo"` // the renewal order; MonthCarRechargeResult reports it paid
+	MonthID    string   `json:"monthId"`
+	CarNo      []string `json:"carNo"`
+	RateID     string   `json:"rateId"`
+	Months     int      `json:"months"`
+	Price      int64    `json:"price"`      // fen per month
+	PayFee     int64    `json:"payFee"`     // price × months
+	OldEndTime string   `json:"oldEndTime"` // the pass's end now
+	BeginTime  string   `json:"beginTime"`  // the renewed months start (oldEndTime, or now when lapsed)
+	EndTime    string   `json:"endTime"`    // the pass's end once paid (exclusive)
+	ExpireTime string   `json:"expireTime"` // pay before this, else ask again
+}
+
+// getMonthCarRechargeFee is 月租车获取充值费用: the fee of Months months
+// (1-36) of the pass named by MonthId, UserCode or CarNo (the first one
+// given), on RateId or the pass's own plan, and the new end. The reply's
+// orderNo is valid until expireTime.
+func (h *Handler) getMonthCarRechargeFee(ctx context.Context, p *park.Partner, body []byte) (any, int, error) {
+	var in rechargeFeeRequest
+	if err := decode(body, &in); err != nil {
+		return nil, 0, err
+	}
+	l, err := h.partnerLot(ctx, p, in.ParkCode)
+	if err != nil {
+		return nil, 0, err
+	}
+	ri := service.RenewalInput{Lot: l.Code, Plan: optString(in.RateID)}
+	switch {
+	case in.MonthID != nil && *in.MonthID != "":
+		ri.PassID = *in.MonthID
+	case in.UserCode != nil && *in.UserCode != "":
+		ri.UserCode = *in.UserCode
+	case in.CarNo != nil && *in.CarNo != "":
+		car, err := carPlate(in.CarNo)
+		if err != nil {
+			return nil, 0, err
+		}
+		ri.Plate = car.Text
+	default:
+		return nil, 0, &park.Error{Code: codeMissing, Field: "MonthId/UserCode/CarNo"}
+	}
+	if in.Months == nil {
+		return nil, 0, &park.Error{Code: codeMissing, Field: "Months"}
+	}
+	if ri.Months = *in.Months; ri.Months < park.MinRenewalMonths || ri.Months > park.MaxRenewalMonths {
+		return nil, 0, &park.Error{Code: codeType, Field: "Months", Message: "应为1-36的整数"}
+	}
+	r, ps, err := h.svc.QuoteRenewal(ctx, ri)
+	if err != nil {
+		return nil, 0, renewalError(err)
+	}
+	return rechargeFeeResult{OrderNo: r.ID, MonthID: ps.ID, CarNo: ps.Plates, RateID: r.PlanCode, Months: r.Months,
+		Price: fen(r.Amount / int64(r.Months)), PayFee: fen(r.Amount), OldEndTime: localTime(r.PassValidTo, l),
+		BeginTime: localTime(r.StartsAt, l), EndTime: localTime(r.ValidTo, l), ExpireTime: localTime(r.ExpiresAt, l)}, 1, nil
+}
+
+// renewalError words the core's refusals of a renewal for the partner.
+func renewalError(err error) error {
+	pe, ok := err.(*park.Error)
+	if !ok {
+		return err
+	}
+	switch {
+	case pe.Field == "plan":
+		return &park.Error{Code: pe.Code, Field: "RateId", Message: "月租费率不存在或月租未关联费率"}
+	case pe.Code == park.ENotFound || (pe.Code == park.EInvalid && pe.Field == "user_code"):
+		return &park.Error{Code: park.ENotFound, Message: "月租不存在"}
+	case pe.Code == park.EInvalid && pe.Field == "plate":
+		return &park.Error{Code: codePlate, Message: pe.Message}
+	}
+	return vendorError(err)
+}
+
+type rechargeResultRequest struct {
+	ParkCode *string `json:"ParkCode"`
+	OrderNo  *string `json:"OrderNo"`
+	PayFee   *int64  `json:"PayFee"`
+	PayTime  *string `json:"PayTime"`
+	PayType  *text   `json:"PayType"`
+	TradeNo  *string `json:"TradeNo"`
+}
+
+type rechargeResult struct {
+	OrderNo   string `json:"orderNo"`
+	TradeNo   string `json:"tradeNo"`
+	MonthID   string `json:"monthId"`
+	PayFee    int64  `json:"payFee"`
+	PayTime   string `json:"payTime"`   // when parkd recorded it
+	BeginTime string `json:"beginTime"` // the renewed months start
+	EndTime   string `json:"endTime"`   // the pass's new end (exclusive)
+	Repeated  bool   `json:"repeated"`  // this TradeNo was already reported: the first result
+}
+
+// monthCarRechargeResult is 月租车充值结果下发: the partner's user paid a
+// renewal order. The pass is extended once; repeating the report with the
+// same TradeNo returns the first result.
+func (h *Handler) monthCarRechargeResult(ctx context.Context, p *park.Partner, body []byte) (any, int, error) {
+	var in rechargeResultRequest
+	if err := decode(body, &in); err != nil {
+		return nil, 0, err
+	}
+	l, err := h.partnerLot(ctx, p, in.ParkCode)
+	if err != nil {
+		return nil, 0, err
+	}
+	order, err := required("OrderNo", in.OrderNo)
+	if err != nil {
+		return nil, 0, err
+	}
+	if in.PayFee == nil {
+		return nil, 0, &park.Error{Code: codeMissing, Field: "PayFee"}
+	}
+	if *in.PayFee < 0 || *in.PayFee > park.MaxAmount*park.MaxRenewalMonths {
+		return nil, 0, &park.Error{Code: codeType, Field: "PayFee", Message: "应为非负整数（分）"}
+	}
+	payType, err := required("PayType", in.PayType.get())
+	if err != nil {
+		return nil, 0, err
+	}
+	if !refRE.MatchString(payType) || len(payType) > 32 {
+		return nil, 0, &park.Error{Code: codeType, Field: "PayType", Message: "应为1-32个可见ASCII字符"}
+	}
+	trade, err := required("TradeNo", in.TradeNo)
+	if err != nil {
+		return nil, 0, err
+	}
+	if !refRE.MatchString(trade) {
+		return nil, 0, &park.Error{Code: codeType, Field: "TradeNo", Message: "应为1-64个可见ASCII字符"}
+	}
+	if in.PayTime != nil && *in.PayTime != "" {
+		if _, err := time.ParseInLocation(timeLayout, *in.PayTime, l.Location()); err != nil {
+			return nil, 0, &park.Error{Code: codeType, Field: "PayTime", Message: "应为 yyyy-MM-dd HH:mm:ss"}
+		}
+	}
+	res, err := h.svc.PayRenewal(ctx, service.RenewalPayment{Lot: l.Code, ID: order, Amount: minorFromFen(*in.PayFee),
+		Payer: p.ID, Reference: trade, Method: payType})
+	if err != nil {
+		return nil, 0, h.rechargeError(ctx, l, order, err)
+	}
+	r := res.Renewal
+	return rechargeResult{OrderNo: r.ID, TradeNo: r.Reference, MonthID: r.PassID, PayFee: fen(r.Amount),
+		PayTime: localTime(*r.PaidAt, l), BeginTime: localTime(r.StartsAt, l), EndTime: localTime(r.ValidTo, l),
+		Repeated: res.Replay}, 1, nil
+}
+
+// rechargeError words the core's refusals of a renewal payment; the table
+// gives each code its desc.
+func (h *Handler) rechargeError(ctx context.Context, l *park.Lot, order string, err error) error {
+	code := park.ErrorCode(err)
+	switch code {
+	case park.EAmountMismatch:
+		msg := ""
+		if r, gerr := h.svc.GetRenewal(ctx, l.Code, order); gerr == nil {
+			msg = "应付 " + strconv.FormatInt(fen(r.Amount), 10) + " 分"
+		}
+		return &park.Error{Code: code, Field: "PayFee", Message: msg}
+	case park.EQuoteExpired:
+		return &park.Error{Code: code, Field: "OrderNo", Message: "请重新获取充值费用"}
+	case park.EQuotePaid:
+		return &park.Error{Code: code, Field: "OrderNo"}
+	case park.EIdempotencyKey:
+		return &park.Error{Code: code, Field: "TradeNo"}
+	case park.ENotFound:
+		if _, gerr := h.svc.GetRenewal(ctx, l.Code, order); gerr == nil {
+			return &park.Error{Code: code, Message: "月租不存在"} // the pass was deleted after the quote
+		}
+		return &park.Error{Code: code, Field: "OrderNo", Message: "订单不存在，请重新获取充值费用"}
+	case park.EInvalid:
+		return &park.Error{Code: codeType, Field: "TradeNo"}
+	}
+	return err
+}

@@ -110,7 +110,7 @@ func passFromRow(r db.Pass, plates []db.PassPlate) *park.Pass {
 		ID: r.ID, LotCode: r.LotCode, HolderName: r.HolderName, Mobile: r.Mobile, UserCode: r.UserCode,
 		Spaces: int(r.Spaces), ValidFrom: fromTS(r.ValidFrom), ValidTo: fromTS(r.ValidTo), Plan: r.Plan,
 		CreatedAt: fromTS(r.CreatedAt), UpdatedAt: fromTS(r.UpdatedAt), Version: r.Version,
-		Plates: make([]string, len(plates)), PlateKeys: make([]string, len(plates)),
+		Plates: make([]string, len(plates)), PlateKeys: make([]string, len(plates)), Slots: slotsFromDB(r.Slots),
 	}
 	for i, pp := range plates {
 		p.Plates[i], p.PlateKeys[i] = pp.Plate, pp.PlateKey

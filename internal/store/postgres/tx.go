@@ -328,7 +328,7 @@ func (t *txn) CreatePass(ctx context.Context, p *park.Pass) error {
 	if err := t.q.CreatePass(ctx, db.CreatePassParams{
 		ID: p.ID, LotCode: p.LotCode, HolderName: p.HolderName, Mobile: p.Mobile, UserCode: p.UserCode,
 		Spaces: int64(p.Spaces), ValidFrom: ts(p.ValidFrom), ValidTo: ts(p.ValidTo), Plan: p.Plan,
-		CreatedAt: ts(p.CreatedAt), UpdatedAt: ts(p.UpdatedAt),
+		CreatedAt: ts(p.CreatedAt), UpdatedAt: ts(p.UpdatedAt), Slots: park.FormatSlots(p.Slots),
 	}); err != nil {
 		return wrap(err, "pass %q", p.ID)
 	}
@@ -362,6 +362,7 @@ func (t *txn) UpdatePass(ctx context.Context, p *park.Pass) error {
 	n, err := t.q.UpdatePass(ctx, db.UpdatePassParams{
 		HolderName: p.HolderName, Mobile: p.Mobile, UserCode: p.UserCode, Spaces: int64(p.Spaces),
 		ValidFrom: ts(p.ValidFrom), ValidTo: ts(p.ValidTo), Plan: p.Plan, UpdatedAt: ts(p.UpdatedAt), ID: p.ID,
+		Slots:   park.FormatSlots(p.Slots),
 		Version: p.Version,
 	})
 	if err := versioned(n, err, &p.Version, func() error { _, err := t.q.GetPass(ctx, p.ID); return err }, "pass %q", p.ID); err != nil {

@@ -329,7 +329,7 @@ func (t *txn) CreatePass(ctx context.Context, p *park.Pass) error {
 	if err := t.q.CreatePass(stmtCtx, db.CreatePassParams{
 		ID: p.ID, LotCode: p.LotCode, HolderName: p.HolderName, Mobile: p.Mobile, UserCode: p.UserCode,
 		Spaces: int64(p.Spaces), ValidFrom: us(p.ValidFrom), ValidTo: us(p.ValidTo), Plan: p.Plan,
-		CreatedAt: us(p.CreatedAt), UpdatedAt: us(p.UpdatedAt),
+		CreatedAt: us(p.CreatedAt), UpdatedAt: us(p.UpdatedAt), Slots: park.FormatSlots(p.Slots),
 	}); err != nil {
 		return wrap(err, "pass %q", p.ID)
 	}
@@ -363,6 +363,7 @@ func (t *txn) UpdatePass(ctx context.Context, p *park.Pass) error {
 	n, err := t.q.UpdatePass(stmtCtx, db.UpdatePassParams{
 		HolderName: p.HolderName, Mobile: p.Mobile, UserCode: p.UserCode, Spaces: int64(p.Spaces),
 		ValidFrom: us(p.ValidFrom), ValidTo: us(p.ValidTo), Plan: p.Plan, UpdatedAt: us(p.UpdatedAt), ID: p.ID,
+		Slots:   park.FormatSlots(p.Slots),
 		Version: p.Version,
 	})
 	if err := versioned(n, err, &p.Version, func() error { _, err := t.q.GetPass(stmtCtx, p.ID); return err }, "pass %q", p.ID); err != nil {

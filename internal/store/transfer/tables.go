@@ -103,7 +103,7 @@ var tables = []table{
 	{name: "passes", key: []string{"id"}, columns: []column{
 		{"id", text}, {"lot_code", text}, {"holder_name", text}, {"mobile", text}, {"user_code", text},
 		{"spaces", integer}, {"valid_from", timestamp}, {"valid_to", timestamp}, {"plan", text},
-		{"created_at", timestamp}, {"updated_at", timestamp}, {"version", integer},
+		{"created_at", timestamp}, {"updated_at", timestamp}, {"version", integer}, {"slots", text},
 	}},
 	{name: "pass_plates", key: []string{"lot_code", "plate_key"}, columns: []column{
 		{"lot_code", text}, {"plate_key", text}, {"pass_id", text}, {"plate", text}, {"position", integer},
@@ -133,6 +133,16 @@ var tables = []table{
 	}},
 	{name: "locks", key: []string{"lot_code", "plate_key"}, columns: []column{
 		{"lot_code", text}, {"plate_key", text}, {"locked_at", timestamp}, {"by", text},
+	}},
+	{name: "plans", key: []string{"lot_code", "code"}, columns: []column{
+		{"lot_code", text}, {"code", text}, {"name", text}, {"price", integer}, {"vehicle_class", text},
+		{"slots", text}, {"created_at", timestamp}, {"updated_at", timestamp}, {"version", integer},
+	}},
+	{name: "renewals", key: []string{"id"}, columns: []column{
+		{"id", text}, {"lot_code", text}, {"pass_id", text}, {"plan_code", text}, {"months", integer},
+		{"amount", integer}, {"pass_valid_to", timestamp}, {"starts_at", timestamp}, {"valid_to", timestamp}, {"created_at", timestamp},
+		{"expires_at", timestamp}, {"paid_at", timestamp}, {"payer", text}, {"reference", text},
+		{"method", text}, {"version", integer},
 	}},
 }
 

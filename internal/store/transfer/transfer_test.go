@@ -99,6 +99,14 @@ func fill(t *testing.T) *sqlite.Store {
 	}
 	must(svc.RevokeTokens(ctx, "ana"))
 	must(svc.LockCar(ctx, lot, "京D44444", "app")) // a locked car
+	// A night plan, a time-slot pass on it, and a paid renewal.
+	must(svc.CreatePlan(ctx, lot, &park.Plan{Code: "night", Name: "夜间月租", Price: 15000,
+		Slots: []park.Slot{{From: "19:00", To: "08:00"}}}))
+	must(svc.CreatePass(ctx, lot, &park.Pass{HolderName: "王芳", Plan: "night", Plates: []string{"京N12345"},
+		ValidFrom: t0, ValidTo: t0.AddDate(0, 1, 0)}))
+	r, _, err := svc.QuoteRenewal(ctx, service.RenewalInput{Lot: lot, Plate: "京N12345", Months: 2})
+	must(r, err)
+	must(svc.PayRenewal(ctx, service.RenewalPayment{Lot: lot, ID: r.ID, Amount: r.Amount, Payer: "app", Reference: "wx-r1", Method: "WX"}))
 	if _, _, err := svc.Login(ctx, "ana", "senha-forte"); err != nil {
 		t.Fatal(err)
 	}

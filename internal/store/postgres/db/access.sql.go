@@ -12,8 +12,8 @@ import (
 
 const createPass = `-- name: CreatePass :exec
 INSERT INTO passes (id, lot_code, holder_name, mobile, user_code, spaces, valid_from, valid_to, plan,
-                    created_at, updated_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+                    created_at, updated_at, slots)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
 `
 
 type CreatePassParams struct {
@@ -28,6 +28,7 @@ type CreatePassParams struct {
 	Plan       string
 	CreatedAt  time.Time
 	UpdatedAt  time.Time
+	Slots      string
 }
 
 func (q *Queries) CreatePass(ctx context.Context, arg CreatePassParams) error {
@@ -43,6 +44,7 @@ func (q *Queries) CreatePass(ctx context.Context, arg CreatePassParams) error {
 		arg.Plan,
 		arg.CreatedAt,
 		arg.UpdatedAt,
+		arg.Slots,
 	)
 	return err
 }
@@ -162,7 +164,7 @@ func (q *Queries) FindWhitelist(ctx context.Context, arg FindWhitelistParams) (W
 }
 
 const getPass = `-- name: GetPass :one
-SELECT id, lot_code, holder_name, mobile, user_code, spaces, valid_from, valid_to, plan, created_at, updated_at, version FROM passes WHERE id = $1
+SELECT id, lot_code, holder_name, mobile, user_code, spaces, valid_from, valid_to, plan, created_at, updated_at, version, slots FROM passes WHERE id = $1
 `
 
 func (q *Queries) GetPass(ctx context.Context, id string) (Pass, error) {
@@ -181,6 +183,7 @@ func (q *Queries) GetPass(ctx context.Context, id string) (Pass, error) {
 		&i.CreatedAt,
 		&i.UpdatedAt,
 		&i.Version,
+		&i.Slots,
 	)
 	return i, err
 }
@@ -263,7 +266,7 @@ func (q *Queries) ListPassPlates(ctx context.Context, passID string) ([]PassPlat
 }
 
 const listPasses = `-- name: ListPasses :many
-SELECT id, lot_code, holder_name, mobile, user_code, spaces, valid_from, valid_to, plan, created_at, updated_at, version FROM passes WHERE lot_code = $1 ORDER BY id
+SELECT id, lot_code, holder_name, mobile, user_code, spaces, valid_from, valid_to, plan, created_at, updated_at, version, slots FROM passes WHERE lot_code = $1 ORDER BY id
 `
 
 func (q *Queries) ListPasses(ctx context.Context, lotCode string) ([]Pass, error) {
@@ -288,6 +291,7 @@ func (q *Queries) ListPasses(ctx context.Context, lotCode string) ([]Pass, error
 			&i.CreatedAt,
 			&i.UpdatedAt,
 			&i.Version,
+			&i.Slots,
 		); err != nil {
 			return nil, err
 		}
@@ -339,7 +343,7 @@ func (q *Queries) ListWhitelist(ctx context.Context, lotCode string) ([]Whitelis
 const updatePass = `-- name: UpdatePass :execrows
 UPDATE passes
 SET holder_name = $1, mobile = $2, user_code = $3, spaces = $4, valid_from = $5, valid_to = $6, plan = $7,
-    updated_at = $8, version = version + 1
+    updated_at = $8, slots = $11, version = version + 1
 WHERE id = $9 AND version = $10
 `
 
@@ -354,6 +358,7 @@ type UpdatePassParams struct {
 	UpdatedAt  time.Time
 	ID         string
 	Version    int64
+	Slots      string
 }
 
 func (q *Queries) UpdatePass(ctx context.Context, arg UpdatePassParams) (int64, error) {
@@ -368,6 +373,7 @@ func (q *Queries) UpdatePass(ctx context.Context, arg UpdatePassParams) (int64, 
 		arg.UpdatedAt,
 		arg.ID,
 		arg.Version,
+		arg.Slots,
 	)
 	if err != nil {
 		return 0, err

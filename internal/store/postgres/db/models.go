@@ -123,6 +123,7 @@ type Pass struct {
 	CreatedAt  time.Time
 	UpdatedAt  time.Time
 	Version    int64
+	Slots      string
 }
 
 type PassPlate struct {
@@ -148,6 +149,18 @@ type Payment struct {
 	PaidUntil time.Time
 }
 
+type Plan struct {
+	LotCode      string
+	Code         string
+	Name         string
+	Price        int64
+	VehicleClass string
+	Slots        string
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+	Version      int64
+}
+
 type Quote struct {
 	ID         string
 	StayID     string
@@ -161,6 +174,25 @@ type Quote struct {
 	ExpiresAt  time.Time
 	Lines      []byte
 	Source     string
+}
+
+type Renewal struct {
+	ID          string
+	LotCode     string
+	PassID      string
+	PlanCode    string
+	Months      int64
+	Amount      int64
+	PassValidTo time.Time
+	StartsAt    time.Time
+	ValidTo     time.Time
+	CreatedAt   time.Time
+	ExpiresAt   time.Time
+	PaidAt      *time.Time
+	Payer       string
+	Reference   string
+	Method      string
+	Version     int64
 }
 
 type Stay struct {

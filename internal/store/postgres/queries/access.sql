@@ -1,7 +1,7 @@
 -- name: CreatePass :exec
 INSERT INTO passes (id, lot_code, holder_name, mobile, user_code, spaces, valid_from, valid_to, plan,
-                    created_at, updated_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11);
+                    created_at, updated_at, slots)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12);
 
 -- name: InsertPassPlate :exec
 INSERT INTO pass_plates (lot_code, plate_key, pass_id, plate, position) VALUES ($1, $2, $3, $4, $5);
@@ -18,7 +18,7 @@ SELECT * FROM pass_plates WHERE pass_id = $1 ORDER BY position;
 -- name: UpdatePass :execrows
 UPDATE passes
 SET holder_name = $1, mobile = $2, user_code = $3, spaces = $4, valid_from = $5, valid_to = $6, plan = $7,
-    updated_at = $8, version = version + 1
+    updated_at = $8, slots = $11, version = version + 1
 WHERE id = $9 AND version = $10;
 
 -- name: DeletePass :execrows

@@ -11,8 +11,8 @@ import (
 
 const createPass = `-- name: CreatePass :exec
 INSERT INTO passes (id, lot_code, holder_name, mobile, user_code, spaces, valid_from, valid_to, plan,
-                    created_at, updated_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    created_at, updated_at, slots)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 `
 
 type CreatePassParams struct {
@@ -27,6 +27,7 @@ type CreatePassParams struct {
 	Plan       string
 	CreatedAt  int64
 	UpdatedAt  int64
+	Slots      string
 }
 
 func (q *Queries) CreatePass(ctx context.Context, arg CreatePassParams) error {
@@ -42,6 +43,7 @@ func (q *Queries) CreatePass(ctx context.Context, arg CreatePassParams) error {
 		arg.Plan,
 		arg.CreatedAt,
 		arg.UpdatedAt,
+		arg.Slots,
 	)
 	return err
 }
@@ -161,7 +163,7 @@ func (q *Queries) FindWhitelist(ctx context.Context, arg FindWhitelistParams) (W
 }
 
 const getPass = `-- name: GetPass :one
-SELECT id, lot_code, holder_name, mobile, user_code, spaces, valid_from, valid_to, "plan", created_at, updated_at, version FROM passes WHERE id = ?
+SELECT id, lot_code, holder_name, mobile, user_code, spaces, valid_from, valid_to, "plan", created_at, updated_at, version, slots FROM passes WHERE id = ?
 `
 
 func (q *Queries) GetPass(ctx context.Context, id string) (Pass, error) {
@@ -180,6 +182,7 @@ func (q *Queries) GetPass(ctx context.Context, id string) (Pass, error) {
 		&i.CreatedAt,
 		&i.UpdatedAt,
 		&i.Version,
+		&i.Slots,
 	)
 	return i, err
 }
@@ -265,7 +268,7 @@ func (q *Queries) ListPassPlates(ctx context.Context, passID string) ([]PassPlat
 }
 
 const listPasses = `-- name: ListPasses :many
-SELECT id, lot_code, holder_name, mobile, user_code, spaces, valid_from, valid_to, "plan", created_at, updated_at, version FROM passes WHERE lot_code = ? ORDER BY id
+SELECT id, lot_code, holder_name, mobile, user_code, spaces, valid_from, valid_to, "plan", created_at, updated_at, version, slots FROM passes WHERE lot_code = ? ORDER BY id
 `
 
 func (q *Queries) ListPasses(ctx context.Context, lotCode string) ([]Pass, error) {
@@ -290,6 +293,7 @@ func (q *Queries) ListPasses(ctx context.Context, lotCode string) ([]Pass, error
 			&i.CreatedAt,
 			&i.UpdatedAt,
 			&i.Version,
+			&i.Slots,
 		); err != nil {
 			return nil, err
 		}
@@ -347,7 +351,7 @@ func (q *Queries) ListWhitelist(ctx context.Context, lotCode string) ([]Whitelis
 const updatePass = `-- name: UpdatePass :execrows
 UPDATE passes
 SET holder_name = ?, mobile = ?, user_code = ?, spaces = ?, valid_from = ?, valid_to = ?, plan = ?, updated_at = ?,
-    version = version + 1
+    slots = ?, version = version + 1
 WHERE id = ? AND version = ?
 `
 
@@ -360,6 +364,7 @@ type UpdatePassParams struct {
 	ValidTo    int64
 	Plan       string
 	UpdatedAt  int64
+	Slots      string
 	ID         string
 	Version    int64
 }
@@ -374,6 +379,7 @@ func (q *Queries) UpdatePass(ctx context.Context, arg UpdatePassParams) (int64, 
 		arg.ValidTo,
 		arg.Plan,
 		arg.UpdatedAt,
+		arg.Slots,
 		arg.ID,
 		arg.Version,
 	)

@@ -66,6 +66,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.deletePassPlatesStmt, err = db.PrepareContext(ctx, deletePassPlates); err != nil {
 		return nil, fmt.Errorf("error preparing query DeletePassPlates: %w", err)
 	}
+	if q.deletePlanStmt, err = db.PrepareContext(ctx, deletePlan); err != nil {
+		return nil, fmt.Errorf("error preparing query DeletePlan: %w", err)
+	}
 	if q.deleteWhitelistStmt, err = db.PrepareContext(ctx, deleteWhitelist); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteWhitelist: %w", err)
 	}
@@ -114,8 +117,17 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.getPaymentByReferenceStmt, err = db.PrepareContext(ctx, getPaymentByReference); err != nil {
 		return nil, fmt.Errorf("error preparing query GetPaymentByReference: %w", err)
 	}
+	if q.getPlanStmt, err = db.PrepareContext(ctx, getPlan); err != nil {
+		return nil, fmt.Errorf("error preparing query GetPlan: %w", err)
+	}
 	if q.getQuoteStmt, err = db.PrepareContext(ctx, getQuote); err != nil {
 		return nil, fmt.Errorf("error preparing query GetQuote: %w", err)
+	}
+	if q.getRenewalStmt, err = db.PrepareContext(ctx, getRenewal); err != nil {
+		return nil, fmt.Errorf("error preparing query GetRenewal: %w", err)
+	}
+	if q.getRenewalByReferenceStmt, err = db.PrepareContext(ctx, getRenewalByReference); err != nil {
+		return nil, fmt.Errorf("error preparing query GetRenewalByReference: %w", err)
 	}
 	if q.getStayStmt, err = db.PrepareContext(ctx, getStay); err != nil {
 		return nil, fmt.Errorf("error preparing query GetStay: %w", err)
@@ -150,8 +162,14 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.insertPaymentStmt, err = db.PrepareContext(ctx, insertPayment); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertPayment: %w", err)
 	}
+	if q.insertPlanStmt, err = db.PrepareContext(ctx, insertPlan); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertPlan: %w", err)
+	}
 	if q.insertQuoteStmt, err = db.PrepareContext(ctx, insertQuote); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertQuote: %w", err)
+	}
+	if q.insertRenewalStmt, err = db.PrepareContext(ctx, insertRenewal); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertRenewal: %w", err)
 	}
 	if q.insertStayStmt, err = db.PrepareContext(ctx, insertStay); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertStay: %w", err)
@@ -183,6 +201,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.listPassesStmt, err = db.PrepareContext(ctx, listPasses); err != nil {
 		return nil, fmt.Errorf("error preparing query ListPasses: %w", err)
 	}
+	if q.listPlansStmt, err = db.PrepareContext(ctx, listPlans); err != nil {
+		return nil, fmt.Errorf("error preparing query ListPlans: %w", err)
+	}
 	if q.listStaysStmt, err = db.PrepareContext(ctx, listStays); err != nil {
 		return nil, fmt.Errorf("error preparing query ListStays: %w", err)
 	}
@@ -203,6 +224,12 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.updatePassStmt, err = db.PrepareContext(ctx, updatePass); err != nil {
 		return nil, fmt.Errorf("error preparing query UpdatePass: %w", err)
+	}
+	if q.updatePlanStmt, err = db.PrepareContext(ctx, updatePlan); err != nil {
+		return nil, fmt.Errorf("error preparing query UpdatePlan: %w", err)
+	}
+	if q.updateRenewalStmt, err = db.PrepareContext(ctx, updateRenewal); err != nil {
+		return nil, fmt.Errorf("error preparing query UpdateRenewal: %w", err)
 	}
 	if q.updateStayStmt, err = db.PrepareContext(ctx, updateStay); err != nil {
 		return nil, fmt.Errorf("error preparing query UpdateStay: %w", err)
@@ -285,6 +312,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing deletePassPlatesStmt: %w", cerr)
 		}
 	}
+	if q.deletePlanStmt != nil {
+		if cerr := q.deletePlanStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deletePlanStmt: %w", cerr)
+		}
+	}
 	if q.deleteWhitelistStmt != nil {
 		if cerr := q.deleteWhitelistStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing deleteWhitelistStmt: %w", cerr)
@@ -365,9 +397,24 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing getPaymentByReferenceStmt: %w", cerr)
 		}
 	}
+	if q.getPlanStmt != nil {
+		if cerr := q.getPlanStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getPlanStmt: %w", cerr)
+		}
+	}
 	if q.getQuoteStmt != nil {
 		if cerr := q.getQuoteStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing getQuoteStmt: %w", cerr)
+		}
+	}
+	if q.getRenewalStmt != nil {
+		if cerr := q.getRenewalStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getRenewalStmt: %w", cerr)
+		}
+	}
+	if q.getRenewalByReferenceStmt != nil {
+		if cerr := q.getRenewalByReferenceStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getRenewalByReferenceStmt: %w", cerr)
 		}
 	}
 	if q.getStayStmt != nil {
@@ -425,9 +472,19 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing insertPaymentStmt: %w", cerr)
 		}
 	}
+	if q.insertPlanStmt != nil {
+		if cerr := q.insertPlanStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertPlanStmt: %w", cerr)
+		}
+	}
 	if q.insertQuoteStmt != nil {
 		if cerr := q.insertQuoteStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing insertQuoteStmt: %w", cerr)
+		}
+	}
+	if q.insertRenewalStmt != nil {
+		if cerr := q.insertRenewalStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertRenewalStmt: %w", cerr)
 		}
 	}
 	if q.insertStayStmt != nil {
@@ -480,6 +537,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing listPassesStmt: %w", cerr)
 		}
 	}
+	if q.listPlansStmt != nil {
+		if cerr := q.listPlansStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listPlansStmt: %w", cerr)
+		}
+	}
 	if q.listStaysStmt != nil {
 		if cerr := q.listStaysStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listStaysStmt: %w", cerr)
@@ -513,6 +575,16 @@ func (q *Queries) Close() error {
 	if q.updatePassStmt != nil {
 		if cerr := q.updatePassStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing updatePassStmt: %w", cerr)
+		}
+	}
+	if q.updatePlanStmt != nil {
+		if cerr := q.updatePlanStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing updatePlanStmt: %w", cerr)
+		}
+	}
+	if q.updateRenewalStmt != nil {
+		if cerr := q.updateRenewalStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing updateRenewalStmt: %w", cerr)
 		}
 	}
 	if q.updateStayStmt != nil {
@@ -578,6 +650,7 @@ type Queries struct {
 	deletePartnerStmt           *sql.Stmt
 	deletePassStmt              *sql.Stmt
 	deletePassPlatesStmt        *sql.Stmt
+	deletePlanStmt              *sql.Stmt
 	deleteWhitelistStmt         *sql.Stmt
 	findInsideStmt              *sql.Stmt
 	findPassIDByPlateStmt       *sql.Stmt
@@ -594,7 +667,10 @@ type Queries struct {
 	getPaymentByKeyStmt         *sql.Stmt
 	getPaymentByQuoteStmt       *sql.Stmt
 	getPaymentByReferenceStmt   *sql.Stmt
+	getPlanStmt                 *sql.Stmt
 	getQuoteStmt                *sql.Stmt
+	getRenewalStmt              *sql.Stmt
+	getRenewalByReferenceStmt   *sql.Stmt
 	getStayStmt                 *sql.Stmt
 	getStayByLocatorStmt        *sql.Stmt
 	getTokenStmt                *sql.Stmt
@@ -606,7 +682,9 @@ type Queries struct {
 	insertPartnerLotStmt        *sql.Stmt
 	insertPassPlateStmt         *sql.Stmt
 	insertPaymentStmt           *sql.Stmt
+	insertPlanStmt              *sql.Stmt
 	insertQuoteStmt             *sql.Stmt
+	insertRenewalStmt           *sql.Stmt
 	insertStayStmt              *sql.Stmt
 	insertTokenStmt             *sql.Stmt
 	listAllPartnerLotsStmt      *sql.Stmt
@@ -617,6 +695,7 @@ type Queries struct {
 	listPartnersStmt            *sql.Stmt
 	listPassPlatesStmt          *sql.Stmt
 	listPassesStmt              *sql.Stmt
+	listPlansStmt               *sql.Stmt
 	listStaysStmt               *sql.Stmt
 	listStaysByPlateStmt        *sql.Stmt
 	listStaysByStateStmt        *sql.Stmt
@@ -624,6 +703,8 @@ type Queries struct {
 	revokeTokensStmt            *sql.Stmt
 	updateLotStmt               *sql.Stmt
 	updatePassStmt              *sql.Stmt
+	updatePlanStmt              *sql.Stmt
+	updateRenewalStmt           *sql.Stmt
 	updateStayStmt              *sql.Stmt
 	updateWhitelistStmt         *sql.Stmt
 }
@@ -646,6 +727,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		deletePartnerStmt:           q.deletePartnerStmt,
 		deletePassStmt:              q.deletePassStmt,
 		deletePassPlatesStmt:        q.deletePassPlatesStmt,
+		deletePlanStmt:              q.deletePlanStmt,
 		deleteWhitelistStmt:         q.deleteWhitelistStmt,
 		findInsideStmt:              q.findInsideStmt,
 		findPassIDByPlateStmt:       q.findPassIDByPlateStmt,
@@ -662,7 +744,10 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		getPaymentByKeyStmt:         q.getPaymentByKeyStmt,
 		getPaymentByQuoteStmt:       q.getPaymentByQuoteStmt,
 		getPaymentByReferenceStmt:   q.getPaymentByReferenceStmt,
+		getPlanStmt:                 q.getPlanStmt,
 		getQuoteStmt:                q.getQuoteStmt,
+		getRenewalStmt:              q.getRenewalStmt,
+		getRenewalByReferenceStmt:   q.getRenewalByReferenceStmt,
 		getStayStmt:                 q.getStayStmt,
 		getStayByLocatorStmt:        q.getStayByLocatorStmt,
 		getTokenStmt:                q.getTokenStmt,
@@ -674,7 +759,9 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		insertPartnerLotStmt:        q.insertPartnerLotStmt,
 		insertPassPlateStmt:         q.insertPassPlateStmt,
 		insertPaymentStmt:           q.insertPaymentStmt,
+		insertPlanStmt:              q.insertPlanStmt,
 		insertQuoteStmt:             q.insertQuoteStmt,
+		insertRenewalStmt:           q.insertRenewalStmt,
 		insertStayStmt:              q.insertStayStmt,
 		insertTokenStmt:             q.insertTokenStmt,
 		listAllPartnerLotsStmt:      q.listAllPartnerLotsStmt,
@@ -685,6 +772,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		listPartnersStmt:            q.listPartnersStmt,
 		listPassPlatesStmt:          q.listPassPlatesStmt,
 		listPassesStmt:              q.listPassesStmt,
+		listPlansStmt:               q.listPlansStmt,
 		listStaysStmt:               q.listStaysStmt,
 		listStaysByPlateStmt:        q.listStaysByPlateStmt,
 		listStaysByStateStmt:        q.listStaysByStateStmt,
@@ -692,6 +780,8 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		revokeTokensStmt:            q.revokeTokensStmt,
 		updateLotStmt:               q.updateLotStmt,
 		updatePassStmt:              q.updatePassStmt,
+		updatePlanStmt:              q.updatePlanStmt,
+		updateRenewalStmt:           q.updateRenewalStmt,
 		updateStayStmt:              q.updateStayStmt,
 		updateWhitelistStmt:         q.updateWhitelistStmt,
 	}

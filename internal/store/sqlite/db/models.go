@@ -123,6 +123,7 @@ type Pass struct {
 	CreatedAt  int64
 	UpdatedAt  int64
 	Version    int64
+	Slots      string
 }
 
 type PassPlate struct {
@@ -148,6 +149,18 @@ type Payment struct {
 	PaidUntil int64
 }
 
+type Plan struct {
+	LotCode      string
+	Code         string
+	Name         string
+	Price        int64
+	VehicleClass string
+	Slots        string
+	CreatedAt    int64
+	UpdatedAt    int64
+	Version      int64
+}
+
 type Quote struct {
 	ID         string
 	StayID     string
@@ -161,6 +174,25 @@ type Quote struct {
 	ExpiresAt  int64
 	Lines      string
 	Source     string
+}
+
+type Renewal struct {
+	ID          string
+	LotCode     string
+	PassID      string
+	PlanCode    string
+	Months      int64
+	Amount      int64
+	PassValidTo int64
+	StartsAt    int64
+	ValidTo     int64
+	CreatedAt   int64
+	ExpiresAt   int64
+	PaidAt      sql.NullInt64
+	Payer       string
+	Reference   string
+	Method      string
+	Version     int64
 }
 
 type Stay struct {

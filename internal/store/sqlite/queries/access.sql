@@ -1,7 +1,7 @@
 -- name: CreatePass :exec
 INSERT INTO passes (id, lot_code, holder_name, mobile, user_code, spaces, valid_from, valid_to, plan,
-                    created_at, updated_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);
+                    created_at, updated_at, slots)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);
 
 -- name: InsertPassPlate :exec
 INSERT INTO pass_plates (lot_code, plate_key, pass_id, plate, position) VALUES (?, ?, ?, ?, ?);
@@ -18,7 +18,7 @@ SELECT * FROM pass_plates WHERE pass_id = ? ORDER BY position;
 -- name: UpdatePass :execrows
 UPDATE passes
 SET holder_name = ?, mobile = ?, user_code = ?, spaces = ?, valid_from = ?, valid_to = ?, plan = ?, updated_at = ?,
-    version = version + 1
+    slots = ?, version = version + 1
 WHERE id = ? AND version = ?;
 
 -- name: DeletePass :execrows

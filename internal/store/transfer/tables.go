@@ -134,6 +134,12 @@ var tables = []table{
 	{name: "locks", key: []string{"lot_code", "plate_key"}, columns: []column{
 		{"lot_code", text}, {"plate_key", text}, {"locked_at", timestamp}, {"by", text},
 	}},
+	{name: "coupons", key: []string{"lot_code", "id"}, columns: []column{
+		{"lot_code", text}, {"id", text}, {"plate", text}, {"plate_key", text}, {"kind", text},
+		{"value", integer}, {"issuer", text}, {"merchant", text}, {"valid_from", timestamp},
+		{"valid_to", timestamp}, {"state", text}, {"stay_id", text}, {"payment_id", text},
+		{"used_at", timestamp}, {"created_at", timestamp}, {"updated_at", timestamp}, {"version", integer},
+	}},
 }
 
 // ignored reports tables that are not parkd's data: the job queue's (its

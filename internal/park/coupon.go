@@ -68,6 +68,10 @@ var maxCouponValue = map[string]int64{
 	CouponFree:    1,           // no value
 }
 
+// MaxCouponValue is the largest value a coupon of kind may have (0 for an
+// unknown kind).
+func MaxCouponValue(kind string) int64 { return maxCouponValue[kind] }
+
 var couponIDRE = regexp.MustCompile(`^[\x21-\x7e]{1,64}$`)
 
 // ValidCouponID reports whether s may name a coupon: 1-64 visible ASCII.
@@ -128,4 +132,8 @@ type CouponTx interface {
 	// ListCoupons returns the coupons the filter selects and how many it
 	// selects without Offset and Limit.
 	ListCoupons(ctx context.Context, f CouponFilter) ([]*Coupon, int, error)
+	// StayCoupons returns what may price a stay of a plate key: the
+	// plate's issued coupons in the lot and the coupons the stay used,
+	// oldest first.
+	StayCoupons(ctx context.Context, lot, plateKey, stayID string) ([]*Coupon, error)
 }

@@ -71,6 +71,18 @@ func (t *txn) ListCoupons(ctx context.Context, f park.CouponFilter) ([]*park.Cou
 	return out, int(n), nil
 }
 
+func (t *txn) StayCoupons(ctx context.Context, lot, plateKey, stayID string) ([]*park.Coupon, error) {
+	rows, err := t.q.StayCoupons(ctx, db.StayCouponsParams{LotCode: lot, PlateKey: plateKey, StayID: stayID})
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	out := make([]*park.Coupon, len(rows))
+	for i, r := range rows {
+		out[i] = couponFromRow(r)
+	}
+	return out, nil
+}
+
 func couponFromRow(r db.Coupon) *park.Coupon {
 	return &park.Coupon{
 		ID: r.ID, LotCode: r.LotCode, Plate: r.Plate, PlateKey: r.PlateKey, Kind: r.Kind, Value: r.Value,

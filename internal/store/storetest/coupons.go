@@ -10,6 +10,7 @@ import (
 )
 
 func testCoupons(t *testing.T, s park.Store) {
+	t.Run("StayCoupons", func(t *testing.T) { testStayCoupons(t, s) })
 	ctx := context.Background()
 	seedLot(t, s, "L1")
 	seedLot(t, s, "L2")
@@ -113,4 +114,34 @@ func testCoupons(t *testing.T, s park.Store) {
 	})
 	_, err = get("L2", "R1")
 	wantCode(t, err, park.ENotFound)
+}
+
+// testStayCoupons: a stay is priced with its plate's issued coupons and
+// the ones it used itself, never another stay's or a deleted one.
+func testStayCoupons(t *testing.T, s park.Store) {
+	ctx := context.Background()
+	seedLot(t, s, "L9")
+	at := base
+	for i, c := range []struct{ key, state, stay string }{
+		{"京A12345", park.CouponIssued, ""},     // S0
+		{"京A12345", park.CouponUsed, "stay-1"}, // S1: used by this stay
+		{"京A12345", park.CouponUsed, "stay-0"}, // S2: by an earlier stay
+		{"京A12345", park.CouponDeleted, ""},    // S3
+		{"京B22222", park.CouponIssued, ""},     // S4: another car
+		{"京A12345", park.CouponIssued, ""},     // S5
+	} {
+		cp := &park.Coupon{ID: fmt.Sprintf("S%d", i), LotCode: "L9", Plate: c.key, PlateKey: c.key, Kind: park.CouponAmount,
+			Value: 100, ValidFrom: at, ValidTo: at.Add(time.Hour), State: c.state, StayID: c.stay,
+			CreatedAt: at.Add(time.Duration(i) * time.Second), UpdatedAt: at}
+		must(t, update(t, s, func(tx park.Tx) error { return tx.CreateCoupon(ctx, cp) }))
+	}
+	var got []*park.Coupon
+	must(t, s.View(ctx, func(tx park.Tx) (err error) { got, err = tx.StayCoupons(ctx, "L9", "京A12345", "stay-1"); return }))
+	var ids []string
+	for _, c := range got {
+		ids = append(ids, c.ID)
+	}
+	if fmt.Sprint(ids) != "[S0 S1 S5]" {
+		t.Fatalf("stay coupons %v, want [S0 S1 S5]", ids)
+	}
 }

@@ -182,6 +182,56 @@ func (q *Queries) ListCoupons(ctx context.Context, arg ListCouponsParams) ([]Cou
 	return items, nil
 }
 
+const stayCoupons = `-- name: StayCoupons :many
+SELECT lot_code, id, plate, plate_key, kind, value, issuer, merchant, valid_from, valid_to, state, stay_id, payment_id, used_at, created_at, updated_at, version FROM coupons
+WHERE lot_code = $1 AND plate_key = $2 AND (state = 'issued' OR stay_id = $3)
+ORDER BY created_at, id
+`
+
+type StayCouponsParams struct {
+	LotCode  string
+	PlateKey string
+	StayID   string
+}
+
+func (q *Queries) StayCoupons(ctx context.Context, arg StayCouponsParams) ([]Coupon, error) {
+	rows, err := q.db.Query(ctx, stayCoupons, arg.LotCode, arg.PlateKey, arg.StayID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []Coupon
+	for rows.Next() {
+		var i Coupon
+		if err := rows.Scan(
+			&i.LotCode,
+			&i.ID,
+			&i.Plate,
+			&i.PlateKey,
+			&i.Kind,
+			&i.Value,
+			&i.Issuer,
+			&i.Merchant,
+			&i.ValidFrom,
+			&i.ValidTo,
+			&i.State,
+			&i.StayID,
+			&i.PaymentID,
+			&i.UsedAt,
+			&i.CreatedAt,
+			&i.UpdatedAt,
+			&i.Version,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const updateCoupon = `-- name: UpdateCoupon :execrows
 UPDATE coupons
 SET state = $1, stay_id = $2, payment_id = $3, used_at = $4, updated_at = $5, version = version + 1

@@ -26,3 +26,8 @@ WHERE lot_code = sqlc.arg(lot_code)
   AND (sqlc.arg(plate_key)::text = '' OR plate_key = sqlc.arg(plate_key))
   AND (sqlc.arg(state)::text = '' OR state = sqlc.arg(state))
   AND (sqlc.arg(issuer)::text = '' OR issuer = sqlc.arg(issuer));
+
+-- name: StayCoupons :many
+SELECT * FROM coupons
+WHERE lot_code = $1 AND plate_key = $2 AND (state = 'issued' OR stay_id = $3)
+ORDER BY created_at, id;

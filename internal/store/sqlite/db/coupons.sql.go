@@ -185,6 +185,59 @@ func (q *Queries) ListCoupons(ctx context.Context, arg ListCouponsParams) ([]Cou
 	return items, nil
 }
 
+const stayCoupons = `-- name: StayCoupons :many
+SELECT lot_code, id, plate, plate_key, kind, value, issuer, merchant, valid_from, valid_to, state, stay_id, payment_id, used_at, created_at, updated_at, version FROM coupons
+WHERE lot_code = ? AND plate_key = ? AND (state = 'issued' OR stay_id = ?)
+ORDER BY created_at, id
+`
+
+type StayCouponsParams struct {
+	LotCode  string
+	PlateKey string
+	StayID   string
+}
+
+func (q *Queries) StayCoupons(ctx context.Context, arg StayCouponsParams) ([]Coupon, error) {
+	rows, err := q.query(ctx, q.stayCouponsStmt, stayCoupons, arg.LotCode, arg.PlateKey, arg.StayID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []Coupon
+	for rows.Next() {
+		var i Coupon
+		if err := rows.Scan(
+			&i.LotCode,
+			&i.ID,
+			&i.Plate,
+			&i.PlateKey,
+			&i.Kind,
+			&i.Value,
+			&i.Issuer,
+			&i.Merchant,
+			&i.ValidFrom,
+			&i.ValidTo,
+			&i.State,
+			&i.StayID,
+			&i.PaymentID,
+			&i.UsedAt,
+			&i.CreatedAt,
+			&i.UpdatedAt,
+			&i.Version,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const updateCoupon = `-- name: UpdateCoupon :execrows
 UPDATE coupons
 SET state = ?, stay_id = ?, payment_id = ?, used_at = ?, updated_at = ?, version = version + 1

@@ -210,6 +210,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.revokeTokensStmt, err = db.PrepareContext(ctx, revokeTokens); err != nil {
 		return nil, fmt.Errorf("error preparing query RevokeTokens: %w", err)
 	}
+	if q.stayCouponsStmt, err = db.PrepareContext(ctx, stayCoupons); err != nil {
+		return nil, fmt.Errorf("error preparing query StayCoupons: %w", err)
+	}
 	if q.updateCouponStmt, err = db.PrepareContext(ctx, updateCoupon); err != nil {
 		return nil, fmt.Errorf("error preparing query UpdateCoupon: %w", err)
 	}
@@ -540,6 +543,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing revokeTokensStmt: %w", cerr)
 		}
 	}
+	if q.stayCouponsStmt != nil {
+		if cerr := q.stayCouponsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing stayCouponsStmt: %w", cerr)
+		}
+	}
 	if q.updateCouponStmt != nil {
 		if cerr := q.updateCouponStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing updateCouponStmt: %w", cerr)
@@ -666,6 +674,7 @@ type Queries struct {
 	listStaysByStateStmt        *sql.Stmt
 	listWhitelistStmt           *sql.Stmt
 	revokeTokensStmt            *sql.Stmt
+	stayCouponsStmt             *sql.Stmt
 	updateCouponStmt            *sql.Stmt
 	updateLotStmt               *sql.Stmt
 	updatePassStmt              *sql.Stmt
@@ -739,6 +748,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		listStaysByStateStmt:        q.listStaysByStateStmt,
 		listWhitelistStmt:           q.listWhitelistStmt,
 		revokeTokensStmt:            q.revokeTokensStmt,
+		stayCouponsStmt:             q.stayCouponsStmt,
 		updateCouponStmt:            q.updateCouponStmt,
 		updateLotStmt:               q.updateLotStmt,
 		updatePassStmt:              q.updatePassStmt,

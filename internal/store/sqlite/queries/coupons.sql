@@ -26,3 +26,8 @@ WHERE lot_code = sqlc.arg(lot_code)
   AND (sqlc.arg(plate_key) = '' OR plate_key = sqlc.arg(plate_key))
   AND (sqlc.arg(state) = '' OR state = sqlc.arg(state))
   AND (sqlc.arg(issuer) = '' OR issuer = sqlc.arg(issuer));
+
+-- name: StayCoupons :many
+SELECT * FROM coupons
+WHERE lot_code = ? AND plate_key = ? AND (state = 'issued' OR stay_id = ?)
+ORDER BY created_at, id;

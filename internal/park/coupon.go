@@ -109,12 +109,16 @@ func (c *Coupon) ValidAt(t time.Time) bool {
 // CouponFilter selects coupons of one lot; empty fields match everything.
 // Coupons come oldest first (created, then id).
 type CouponFilter struct {
-	LotCode  string
-	PlateKey string
-	State    string
-	Issuer   string
-	Offset   int
-	Limit    int // 0: no limit
+	LotCode     string
+	PlateKey    string
+	State       string
+	Issuer      string
+	CreatedFrom time.Time // created at or after it (zero: any)
+	CreatedTo   time.Time // created before it (zero: any)
+	EndedBy     time.Time // valid_to at or before it: expired (zero: any)
+	OpenAt      time.Time // valid_to after it: not expired (zero: any)
+	Offset      int
+	Limit       int // 0: no limit
 }
 
 // CouponTx is the part of Tx for coupons.

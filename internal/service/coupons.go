@@ -188,28 +188,44 @@ func (s *Service) DeleteCoupon(ctx context.Context, lot, id, issuer string) (*pa
 	return out, nil
 }
 
-// CouponQuery selects a lot's coupons for a list; Plate and State are
-// optional filters, Issuer "" lists every issuer's (an operator).
+// CouponQuery selects a lot's coupons for a list; Plate, State and the
+// creation window are optional filters, Issuer "" lists every issuer's
+// (an operator).
 type CouponQuery struct {
-	LotCode string
-	Plate   string
-	State   string
-	Issuer  string
-	Offset  int
-	Limit   int
+	LotCode     string
+	Plate       string
+	State       string // issued, used, deleted, or CouponExpired
+	Issuer      string
+	CreatedFrom time.Time
+	CreatedTo   time.Time
+	Offset      int
+	Limit       int
 }
 
+// CouponExpired is a list filter: issued coupons whose window has ended.
+// As a filter, issued selects the issued coupons still valid or to come.
+const CouponExpired = "expired"
+
 // ListCoupons returns a page of a lot's coupons, oldest first, and how
-// many the query selects in all. Errors: EInvalid (plate, state, limit).
+// many the query selects in all. Errors: EInvalid (plate, state, limit,
+// created_to).
 func (s *Service) ListCoupons(ctx context.Context, q CouponQuery) ([]*park.Coupon, int, error) {
-	f := park.CouponFilter{LotCode: q.LotCode, State: q.State, Issuer: q.Issuer, Offset: q.Offset, Limit: q.Limit}
+	f := park.CouponFilter{LotCode: q.LotCode, State: q.State, Issuer: q.Issuer, CreatedFrom: q.CreatedFrom,
+		CreatedTo: q.CreatedTo, Offset: q.Offset, Limit: q.Limit}
 	switch q.State {
-	case "", park.CouponIssued, park.CouponUsed, park.CouponDeleted:
+	case "", park.CouponUsed, park.CouponDeleted:
+	case park.CouponIssued:
+		f.OpenAt = s.clock()
+	case CouponExpired:
+		f.State, f.EndedBy = park.CouponIssued, s.clock()
 	default:
-		return nil, 0, park.Invalid("state", "must be issued, used or deleted")
+		return nil, 0, park.Invalid("state", "must be issued, expired, used or deleted")
 	}
 	if q.Offset < 0 || q.Limit < 1 || q.Limit > MaxListLimit {
 		return nil, 0, park.Invalid("limit", "must be between 1 and %d", MaxListLimit)
+	}
+	if !q.CreatedFrom.IsZero() && !q.CreatedTo.IsZero() && !q.CreatedTo.After(q.CreatedFrom) {
+		return nil, 0, park.Invalid("created_to", "must be after created_from")
 	}
 	if q.Plate != "" {
 		p, err := plate.Normalize(q.Plate)

@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"math"
+	"time"
 
 	"parkd/internal/park"
 	"parkd/internal/store/postgres/db"
@@ -51,6 +52,7 @@ func (t *txn) ListCoupons(ctx context.Context, f park.CouponFilter) ([]*park.Cou
 	}
 	rows, err := t.q.ListCoupons(ctx, db.ListCouponsParams{
 		LotCode: f.LotCode, PlateKey: f.PlateKey, State: f.State, Issuer: f.Issuer, Off: limit32(max(f.Offset, 0)), Lim: lim,
+		CreatedFrom: tsOrNil(f.CreatedFrom), CreatedTo: tsOrNil(f.CreatedTo), EndedBy: tsOrNil(f.EndedBy), OpenAt: tsOrNil(f.OpenAt),
 	})
 	if err != nil {
 		return nil, 0, mapErr(err)
@@ -64,6 +66,7 @@ func (t *txn) ListCoupons(ctx context.Context, f park.CouponFilter) ([]*park.Cou
 	}
 	n, err := t.q.CountCoupons(ctx, db.CountCouponsParams{
 		LotCode: f.LotCode, PlateKey: f.PlateKey, State: f.State, Issuer: f.Issuer,
+		CreatedFrom: tsOrNil(f.CreatedFrom), CreatedTo: tsOrNil(f.CreatedTo), EndedBy: tsOrNil(f.EndedBy), OpenAt: tsOrNil(f.OpenAt),
 	})
 	if err != nil {
 		return nil, 0, mapErr(err)
@@ -90,4 +93,12 @@ func couponFromRow(r db.Coupon) *park.Coupon {
 		State: r.State, StayID: r.StayID, PaymentID: r.PaymentID, UsedAt: fromTSP(r.UsedAt),
 		CreatedAt: fromTS(r.CreatedAt), UpdatedAt: fromTS(r.UpdatedAt), Version: r.Version,
 	}
+}
+
+// tsOrNil is a time filter argument: nil (no filter) for the zero time.
+func tsOrNil(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	return tsp(&t)
 }

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"math"
+	"time"
 
 	"parkd/internal/park"
 	"parkd/internal/store/sqlite/db"
@@ -51,6 +52,7 @@ func (t *txn) ListCoupons(ctx context.Context, f park.CouponFilter) ([]*park.Cou
 	}
 	rows, err := t.q.ListCoupons(stmtCtx, db.ListCouponsParams{
 		LotCode: f.LotCode, PlateKey: f.PlateKey, State: f.State, Issuer: f.Issuer, Off: int64(max(f.Offset, 0)), Lim: lim,
+		CreatedFrom: usOrZero(f.CreatedFrom), CreatedTo: usOrZero(f.CreatedTo), EndedBy: usOrZero(f.EndedBy), OpenAt: usOrZero(f.OpenAt),
 	})
 	if err != nil {
 		return nil, 0, mapErr(err)
@@ -64,6 +66,7 @@ func (t *txn) ListCoupons(ctx context.Context, f park.CouponFilter) ([]*park.Cou
 	}
 	n, err := t.q.CountCoupons(stmtCtx, db.CountCouponsParams{
 		LotCode: f.LotCode, PlateKey: f.PlateKey, State: f.State, Issuer: f.Issuer,
+		CreatedFrom: usOrZero(f.CreatedFrom), CreatedTo: usOrZero(f.CreatedTo), EndedBy: usOrZero(f.EndedBy), OpenAt: usOrZero(f.OpenAt),
 	})
 	if err != nil {
 		return nil, 0, mapErr(err)
@@ -90,4 +93,12 @@ func couponFromRow(r db.Coupon) *park.Coupon {
 		State: r.State, StayID: r.StayID, PaymentID: r.PaymentID, UsedAt: fromNullUS(r.UsedAt),
 		CreatedAt: fromUS(r.CreatedAt), UpdatedAt: fromUS(r.UpdatedAt), Version: r.Version,
 	}
+}
+
+// usOrZero is a time filter argument: 0 (no filter) for the zero time.
+func usOrZero(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return us(t)
 }

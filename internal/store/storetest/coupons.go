@@ -103,6 +103,25 @@ func testCoupons(t *testing.T, s park.Store) {
 	if len(ids) != 0 || n != 0 {
 		t.Fatalf("other issuer %v (%d)", ids, n)
 	}
+	// Created in [from, to); expired by an instant (valid_to at or before
+	// it) or still open then.
+	ids, n = list(park.CouponFilter{LotCode: "L1", CreatedFrom: at.Add(2 * time.Minute), CreatedTo: at.Add(4 * time.Minute)})
+	if fmt.Sprint(ids) != "[D1 D2]" || n != 2 {
+		t.Fatalf("created window %v (%d), want [D1 D2]", ids, n)
+	}
+	end := at.Add(24 * time.Hour)
+	if ids, n = list(park.CouponFilter{LotCode: "L1", EndedBy: end, Limit: 2}); len(ids) != 2 || n != 5 {
+		t.Fatalf("ended by their end %v (%d), want 2 of 5", ids, n)
+	}
+	if ids, n = list(park.CouponFilter{LotCode: "L1", EndedBy: end.Add(-time.Microsecond)}); n != 0 {
+		t.Fatalf("ended before their end %v", ids)
+	}
+	if ids, n = list(park.CouponFilter{LotCode: "L1", OpenAt: end.Add(-time.Microsecond), Offset: 4, Limit: 2}); fmt.Sprint(ids) != "[D3]" || n != 5 {
+		t.Fatalf("open just before their end %v (%d), want [D3] of 5", ids, n)
+	}
+	if ids, n = list(park.CouponFilter{LotCode: "L1", OpenAt: end}); n != 0 {
+		t.Fatalf("open at their end %v", ids)
+	}
 	ids, _ = list(park.CouponFilter{LotCode: "L2"})
 	if fmt.Sprint(ids) != "[C1]" {
 		t.Fatalf("L2 %v", ids)

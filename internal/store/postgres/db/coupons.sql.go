@@ -16,13 +16,21 @@ WHERE lot_code = $1
   AND ($2::text = '' OR plate_key = $2)
   AND ($3::text = '' OR state = $3)
   AND ($4::text = '' OR issuer = $4)
+  AND ($5::timestamptz IS NULL OR created_at >= $5)
+  AND ($6::timestamptz IS NULL OR created_at < $6)
+  AND ($7::timestamptz IS NULL OR valid_to <= $7)
+  AND ($8::timestamptz IS NULL OR valid_to > $8)
 `
 
 type CountCouponsParams struct {
-	LotCode  string
-	PlateKey string
-	State    string
-	Issuer   string
+	LotCode     string
+	PlateKey    string
+	State       string
+	Issuer      string
+	CreatedFrom *time.Time
+	CreatedTo   *time.Time
+	EndedBy     *time.Time
+	OpenAt      *time.Time
 }
 
 func (q *Queries) CountCoupons(ctx context.Context, arg CountCouponsParams) (int64, error) {
@@ -31,6 +39,10 @@ func (q *Queries) CountCoupons(ctx context.Context, arg CountCouponsParams) (int
 		arg.PlateKey,
 		arg.State,
 		arg.Issuer,
+		arg.CreatedFrom,
+		arg.CreatedTo,
+		arg.EndedBy,
+		arg.OpenAt,
 	)
 	var count int64
 	err := row.Scan(&count)
@@ -124,17 +136,25 @@ WHERE lot_code = $1
   AND ($2::text = '' OR plate_key = $2)
   AND ($3::text = '' OR state = $3)
   AND ($4::text = '' OR issuer = $4)
+  AND ($5::timestamptz IS NULL OR created_at >= $5)
+  AND ($6::timestamptz IS NULL OR created_at < $6)
+  AND ($7::timestamptz IS NULL OR valid_to <= $7)
+  AND ($8::timestamptz IS NULL OR valid_to > $8)
 ORDER BY created_at, id
-LIMIT $6 OFFSET $5
+LIMIT $10 OFFSET $9
 `
 
 type ListCouponsParams struct {
-	LotCode  string
-	PlateKey string
-	State    string
-	Issuer   string
-	Off      int32
-	Lim      int32
+	LotCode     string
+	PlateKey    string
+	State       string
+	Issuer      string
+	CreatedFrom *time.Time
+	CreatedTo   *time.Time
+	EndedBy     *time.Time
+	OpenAt      *time.Time
+	Off         int32
+	Lim         int32
 }
 
 func (q *Queries) ListCoupons(ctx context.Context, arg ListCouponsParams) ([]Coupon, error) {
@@ -143,6 +163,10 @@ func (q *Queries) ListCoupons(ctx context.Context, arg ListCouponsParams) ([]Cou
 		arg.PlateKey,
 		arg.State,
 		arg.Issuer,
+		arg.CreatedFrom,
+		arg.CreatedTo,
+		arg.EndedBy,
+		arg.OpenAt,
 		arg.Off,
 		arg.Lim,
 	)

@@ -17,6 +17,10 @@ WHERE lot_code = sqlc.arg(lot_code)
   AND (sqlc.arg(plate_key)::text = '' OR plate_key = sqlc.arg(plate_key))
   AND (sqlc.arg(state)::text = '' OR state = sqlc.arg(state))
   AND (sqlc.arg(issuer)::text = '' OR issuer = sqlc.arg(issuer))
+  AND (sqlc.narg(created_from)::timestamptz IS NULL OR created_at >= sqlc.narg(created_from))
+  AND (sqlc.narg(created_to)::timestamptz IS NULL OR created_at < sqlc.narg(created_to))
+  AND (sqlc.narg(ended_by)::timestamptz IS NULL OR valid_to <= sqlc.narg(ended_by))
+  AND (sqlc.narg(open_at)::timestamptz IS NULL OR valid_to > sqlc.narg(open_at))
 ORDER BY created_at, id
 LIMIT sqlc.arg(lim) OFFSET sqlc.arg(off);
 
@@ -25,7 +29,11 @@ SELECT count(*) FROM coupons
 WHERE lot_code = sqlc.arg(lot_code)
   AND (sqlc.arg(plate_key)::text = '' OR plate_key = sqlc.arg(plate_key))
   AND (sqlc.arg(state)::text = '' OR state = sqlc.arg(state))
-  AND (sqlc.arg(issuer)::text = '' OR issuer = sqlc.arg(issuer));
+  AND (sqlc.arg(issuer)::text = '' OR issuer = sqlc.arg(issuer))
+  AND (sqlc.narg(created_from)::timestamptz IS NULL OR created_at >= sqlc.narg(created_from))
+  AND (sqlc.narg(created_to)::timestamptz IS NULL OR created_at < sqlc.narg(created_to))
+  AND (sqlc.narg(ended_by)::timestamptz IS NULL OR valid_to <= sqlc.narg(ended_by))
+  AND (sqlc.narg(open_at)::timestamptz IS NULL OR valid_to > sqlc.narg(open_at));
 
 -- name: StayCoupons :many
 SELECT * FROM coupons

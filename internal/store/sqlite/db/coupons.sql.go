@@ -16,13 +16,21 @@ WHERE lot_code = ?1
   AND (?2 = '' OR plate_key = ?2)
   AND (?3 = '' OR state = ?3)
   AND (?4 = '' OR issuer = ?4)
+  AND (?5 = 0 OR created_at >= ?5)
+  AND (?6 = 0 OR created_at < ?6)
+  AND (?7 = 0 OR valid_to <= ?7)
+  AND (?8 = 0 OR valid_to > ?8)
 `
 
 type CountCouponsParams struct {
-	LotCode  string
-	PlateKey interface{}
-	State    interface{}
-	Issuer   interface{}
+	LotCode     string
+	PlateKey    interface{}
+	State       interface{}
+	Issuer      interface{}
+	CreatedFrom interface{}
+	CreatedTo   interface{}
+	EndedBy     interface{}
+	OpenAt      interface{}
 }
 
 func (q *Queries) CountCoupons(ctx context.Context, arg CountCouponsParams) (int64, error) {
@@ -31,6 +39,10 @@ func (q *Queries) CountCoupons(ctx context.Context, arg CountCouponsParams) (int
 		arg.PlateKey,
 		arg.State,
 		arg.Issuer,
+		arg.CreatedFrom,
+		arg.CreatedTo,
+		arg.EndedBy,
+		arg.OpenAt,
 	)
 	var count int64
 	err := row.Scan(&count)
@@ -124,17 +136,25 @@ WHERE lot_code = ?1
   AND (?2 = '' OR plate_key = ?2)
   AND (?3 = '' OR state = ?3)
   AND (?4 = '' OR issuer = ?4)
+  AND (?5 = 0 OR created_at >= ?5)
+  AND (?6 = 0 OR created_at < ?6)
+  AND (?7 = 0 OR valid_to <= ?7)
+  AND (?8 = 0 OR valid_to > ?8)
 ORDER BY created_at, id
-LIMIT ?6 OFFSET ?5
+LIMIT ?10 OFFSET ?9
 `
 
 type ListCouponsParams struct {
-	LotCode  string
-	PlateKey interface{}
-	State    interface{}
-	Issuer   interface{}
-	Off      int64
-	Lim      int64
+	LotCode     string
+	PlateKey    interface{}
+	State       interface{}
+	Issuer      interface{}
+	CreatedFrom interface{}
+	CreatedTo   interface{}
+	EndedBy     interface{}
+	OpenAt      interface{}
+	Off         int64
+	Lim         int64
 }
 
 func (q *Queries) ListCoupons(ctx context.Context, arg ListCouponsParams) ([]Coupon, error) {
@@ -143,6 +163,10 @@ func (q *Queries) ListCoupons(ctx context.Context, arg ListCouponsParams) ([]Cou
 		arg.PlateKey,
 		arg.State,
 		arg.Issuer,
+		arg.CreatedFrom,
+		arg.CreatedTo,
+		arg.EndedBy,
+		arg.OpenAt,
 		arg.Off,
 		arg.Lim,
 	)

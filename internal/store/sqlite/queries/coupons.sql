@@ -17,6 +17,10 @@ WHERE lot_code = sqlc.arg(lot_code)
   AND (sqlc.arg(plate_key) = '' OR plate_key = sqlc.arg(plate_key))
   AND (sqlc.arg(state) = '' OR state = sqlc.arg(state))
   AND (sqlc.arg(issuer) = '' OR issuer = sqlc.arg(issuer))
+  AND (sqlc.arg(created_from) = 0 OR created_at >= sqlc.arg(created_from))
+  AND (sqlc.arg(created_to) = 0 OR created_at < sqlc.arg(created_to))
+  AND (sqlc.arg(ended_by) = 0 OR valid_to <= sqlc.arg(ended_by))
+  AND (sqlc.arg(open_at) = 0 OR valid_to > sqlc.arg(open_at))
 ORDER BY created_at, id
 LIMIT sqlc.arg(lim) OFFSET sqlc.arg(off);
 
@@ -25,7 +29,11 @@ SELECT count(*) FROM coupons
 WHERE lot_code = sqlc.arg(lot_code)
   AND (sqlc.arg(plate_key) = '' OR plate_key = sqlc.arg(plate_key))
   AND (sqlc.arg(state) = '' OR state = sqlc.arg(state))
-  AND (sqlc.arg(issuer) = '' OR issuer = sqlc.arg(issuer));
+  AND (sqlc.arg(issuer) = '' OR issuer = sqlc.arg(issuer))
+  AND (sqlc.arg(created_from) = 0 OR created_at >= sqlc.arg(created_from))
+  AND (sqlc.arg(created_to) = 0 OR created_at < sqlc.arg(created_to))
+  AND (sqlc.arg(ended_by) = 0 OR valid_to <= sqlc.arg(ended_by))
+  AND (sqlc.arg(open_at) = 0 OR valid_to > sqlc.arg(open_at));
 
 -- name: StayCoupons :many
 SELECT * FROM coupons

@@ -79,7 +79,7 @@ func (h *Handler) crmQueryFeeV5(ctx context.Context, p *park.Partner, body []byt
 		return nil, 0, &park.Error{Code: park.ENotFound, Message: "该车辆不在场内"}
 	}
 	if pe, ok := err.(*park.Error); ok && pe.Code == park.EInvalid {
-		return nil, 0, &park.Error{Code: codeType, Field: crmFields[pe.Field], Message: pe.Message}
+		return nil, 0, &park.Error{Code: park.EInvalid, Field: crmFields[pe.Field], Message: pe.Message}
 	}
 	if err != nil {
 		return nil, 0, err

@@ -38,7 +38,8 @@ type CouponResult struct {
 //     plate); value, window and merchant are checked by Coupon.Validate,
 //     and the window must not have ended;
 //   - the issuer must be a partner that may use the lot;
-//   - a car holds at most park.MaxCouponsPerStay unused coupons in a lot;
+//   - a car holds at most park.MaxCouponsPerStay unused coupons in a lot
+//     (expired ones do not count);
 //   - an id names one coupon of the lot for ever: issuing the same id
 //     again with the same issuer, plate, kind and value returns the first
 //     coupon (a retry), anything else is refused.
@@ -67,7 +68,7 @@ func (s *Service) IssueCoupon(ctx context.Context, in CouponInput) (CouponResult
 			return err
 		}
 		if _, n, err := tx.ListCoupons(ctx, park.CouponFilter{LotCode: c.LotCode, PlateKey: c.PlateKey,
-			State: park.CouponIssued, Limit: 1}); err != nil {
+			State: park.CouponIssued, OpenAt: now, Limit: 1}); err != nil {
 			return err
 		} else if n >= park.MaxCouponsPerStay {
 			return &park.Error{Code: park.EConflict, Field: "plate",

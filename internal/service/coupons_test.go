@@ -252,4 +252,19 @@ func TestIssueCouponRules(t *testing.T) {
 	}
 	_, _, err = b.svc.ListCoupons(b.ctx, service.CouponQuery{LotCode: b.lot, State: "lost", Limit: 10})
 	wantCode(t, err, park.EInvalid)
+
+	// A day later the five have expired: they no longer count, and the
+	// list tells expired from issued.
+	b.clock.Set(now.Add(DefaultDay))
+	b.issue(t, service.CouponInput{Plate: "京A12345", Kind: park.CouponAmount, Value: 100})
+	if _, n, _ := b.svc.ListCoupons(b.ctx, service.CouponQuery{LotCode: b.lot, State: service.CouponExpired, Limit: 10}); n != 5 {
+		t.Fatalf("%d expired coupons, want 5", n)
+	}
+	if _, n, _ := b.svc.ListCoupons(b.ctx, service.CouponQuery{LotCode: b.lot, State: park.CouponIssued, Limit: 10}); n != 1 {
+		t.Fatalf("%d issued coupons, want 1", n)
+	}
 }
+
+// DefaultDay is service.DefaultCouponValidity: a coupon issued without an
+// end has expired this long after.
+const DefaultDay = service.DefaultCouponValidity

@@ -87,11 +87,11 @@ func (s *Service) priceStayWith(ctx context.Context, tx park.Tx, l *park.Lot, st
 		return priced{}, err
 	}
 	var p priced
-	if p.coupons, err = stayCoupons(ctx, tx, st, at); err != nil {
-		return priced{}, err
-	}
-	in.Coupons = tariffCoupons(p.coupons, extra)
-	if t != nil {
+	if t != nil { // a free lot reads no coupons
+		if p.coupons, err = stayCoupons(ctx, tx, st, at); err != nil {
+			return priced{}, err
+		}
+		in.Coupons = tariffCoupons(p.coupons, extra)
 		p.Result = t.Price(&in, nil)
 		p.freedBy = freedByNewCoupons(t, in, p, extra)
 	}

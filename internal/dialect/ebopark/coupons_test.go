@@ -169,6 +169,10 @@ func TestCouponsLowerTheFeeAndAreUsedByThePayment(t *testing.T) {
 func TestFreeCouponLetsTheCarOut(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
+	// The demo coupon: 40 minutes cost the first hour, 500, less 200.
+	if f := e.fee(t, `{"ParkCode":"140123001","CarNo":"苏E6X789"}`); f.PayFee != 300 || f.DeductionFee != 200 {
+		t.Fatalf("fee with the demo coupon %+v", f)
+	}
 	e.dedu(t, "AddDeduction", `{"ParkCode":"140123001","CarNo":"苏E6X789","DeduNo":"FREE-1","DeduType":4}`)
 	if f := e.fee(t, `{"ParkCode":"140123001","CarNo":"苏E6X789"}`); f.PayFee != 0 || f.OrderNo != "" {
 		t.Fatalf("fee with a free coupon %+v", f)

@@ -94,5 +94,8 @@ func Load(ctx context.Context, svc *service.Service, now time.Time) error {
 	if err := loadEbopark(ctx, svc); err != nil {
 		return err
 	}
+	if err := loadCoupons(ctx, svc); err != nil {
+		return err
+	}
 	return loadBrazil(ctx, svc)
 }

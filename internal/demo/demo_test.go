@@ -39,6 +39,10 @@ func TestLoadIsIdempotent(t *testing.T) {
 	if l2, p2, w2, in2 := count(); l2 != l1 || p2 != p1 || w2 != w1 || in2 != in1 {
 		t.Fatalf("second load changed the data: %d/%d/%d/%d, was %d/%d/%d/%d", l2, p2, w2, in2, l1, p1, w1, in1)
 	}
+	if cs, n, err := svc.ListCoupons(ctx, service.CouponQuery{LotCode: demo.LotCode, Limit: 10}); err != nil || n != 1 ||
+		cs[0].ID != demo.DemoCoupon || cs[0].Plate != "苏E6X789" {
+		t.Fatalf("demo coupons %v (%d), %v", cs, n, err)
+	}
 	l, err := svc.GetLot(ctx, demo.LotCode)
 	if err != nil || l.TimeZone != "Asia/Shanghai" || l.Currency != "CNY" || len(l.Tariff) == 0 {
 		t.Fatalf("demo lot %+v (%v)", l, err)

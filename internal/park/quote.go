@@ -8,6 +8,7 @@ type Line struct {
 	To     time.Time `json:"to"`
 	Label  string    `json:"label"`
 	Amount int64     `json:"amount"`
+	Coupon string    `json:"coupon,omitempty"` // the coupon a deduction line comes from
 }
 
 // Quote is a priced offer to settle a stay; it can be paid once, before it

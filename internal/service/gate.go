@@ -329,6 +329,11 @@ func (s *Service) exit(ctx context.Context, tx park.Tx, l *park.Lot, in *EventIn
 	if err := s.closeStay(ctx, tx, l, st, at, in.Lane, "", now); err != nil {
 		return dec, err
 	}
+	if pr.freedBy {
+		if err := useCoupons(ctx, tx, st, pricedLines(pr), "", now); err != nil {
+			return dec, err
+		}
+	}
 	dec.Decision, dec.Reason = park.DecisionOpen, pr.freeReason
 	return dec, nil
 }

@@ -68,7 +68,7 @@ func newQuote(l *park.Lot, st *park.Stay, pr priced, now time.Time, source strin
 		ID: newSecretID(), StayID: st.ID, LotCode: l.Code, AmountDue: pr.Due, Total: pr.Total,
 		Discount: pr.Discount, PaidBefore: st.Paid, Currency: l.Currency, ComputedAt: now,
 		ExpiresAt: now.Add(time.Duration(l.QuoteTTLSeconds) * time.Second),
-		Lines:     toParkLines(pr.Lines), Source: source,
+		Lines:     pricedLines(pr), Source: source,
 	}
 }
 
@@ -137,6 +137,9 @@ func (s *Service) Pay(ctx context.Context, req park.PaymentRequest) (PaymentResu
 			PaidUntil: now.Add(time.Duration(l.ExitGraceMinutes) * time.Minute),
 		}
 		if err := tx.InsertPayment(ctx, p); err != nil {
+			return err
+		}
+		if err := useCoupons(ctx, tx, st, q.Lines, p.ID, now); err != nil {
 			return err
 		}
 		st.Paid += p.Amount

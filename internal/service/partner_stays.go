@@ -10,6 +10,7 @@ import (
 
 	"parkd/internal/park"
 	"parkd/internal/plate"
+	"parkd/internal/tariff"
 )
 
 // StayLookup names the stay a partner asks about: by ticket or by plate.
@@ -33,6 +34,8 @@ type StayStatus struct {
 	// ValidUntil is until when the car may leave without paying more:
 	// its paid_until while that is in the future, else At.
 	ValidUntil time.Time
+	// Lines is the price breakdown at At (deductions name their coupon).
+	Lines []park.Line
 }
 
 var locatorRE = regexp.MustCompile(`^[A-Za-z0-9]{1,32}$`)
@@ -172,6 +175,12 @@ func notInGarage(q StayLookup) error {
 // status prices st at now for the partner and prepares (does not store)
 // its quote.
 func (s *Service) status(ctx context.Context, tx park.Tx, p *park.Partner, l *park.Lot, st *park.Stay, now time.Time) (*StayStatus, error) {
+	return s.statusWith(ctx, tx, p, l, st, now, nil)
+}
+
+// statusWith is status with ad hoc deductions (see priceStayWith).
+func (s *Service) statusWith(ctx context.Context, tx park.Tx, p *park.Partner, l *park.Lot, st *park.Stay, now time.Time,
+	extra []tariff.Coupon) (*StayStatus, error) {
 	res := &StayStatus{Stay: st, Lot: l, At: now, Paid: st.Paid, ValidUntil: now}
 	if st.PaidUntil != nil && st.PaidUntil.After(now) {
 		res.ValidUntil = *st.PaidUntil
@@ -185,11 +194,11 @@ func (s *Service) status(ctx context.Context, tx park.Tx, p *park.Partner, l *pa
 	if at.Before(st.EntryAt) {
 		at = st.EntryAt
 	}
-	pr, err := s.priceStay(ctx, tx, l, st, at)
+	pr, err := s.priceStayWith(ctx, tx, l, st, at, extra)
 	if err != nil {
 		return nil, err
 	}
-	res.Total, res.Discount, res.Due = pr.Total, pr.Discount, pr.Due
+	res.Total, res.Discount, res.Due, res.Lines = pr.Total, pr.Discount, pr.Due, pricedLines(pr)
 	if pr.Due > 0 && p.Type != park.PartnerOSA {
 		res.Quote = newQuote(l, st, pr, now, p.ID) // the offer CreateQuote makes, for this partner
 	}

@@ -38,12 +38,20 @@ func (s *Service) tariffFor(l *park.Lot) (*tariff.Tariff, error) {
 // priced is a stay's price at one instant with the reason nothing may be due.
 type priced struct {
 	tariff.Result
-	freeReason string // why the stay is free or settled: pass, whitelist, paid, free
+	freeReason string         // why the stay is free or settled: pass, whitelist, paid, free
+	coupons    []*park.Coupon // the car's coupons given to the tariff (see pricedLines)
+	freedBy    bool           // nothing is due only thanks to coupons the stay had not used yet
 }
 
 // priceStay prices a stay if it left at `at`: the one place where passes,
 // whitelist windows, payments and the tariff meet.
 func (s *Service) priceStay(ctx context.Context, tx park.Tx, l *park.Lot, st *park.Stay, at time.Time) (priced, error) {
+	return s.priceStayWith(ctx, tx, l, st, at, nil)
+}
+
+// priceStayWith is priceStay with ad hoc deductions (a CRM member's
+// benefit) applied after the car's coupons.
+func (s *Service) priceStayWith(ctx context.Context, tx park.Tx, l *park.Lot, st *park.Stay, at time.Time, extra []tariff.Coupon) (priced, error) {
 	in := tariff.Input{
 		Entry: st.EntryAt, Exit: at, Loc: l.Location(), Class: st.VehicleClass, Paid: st.Paid,
 	}
@@ -79,8 +87,13 @@ func (s *Service) priceStay(ctx context.Context, tx park.Tx, l *park.Lot, st *pa
 		return priced{}, err
 	}
 	var p priced
-	if t != nil {
+	if t != nil { // a free lot reads no coupons
+		if p.coupons, err = stayCoupons(ctx, tx, st, at); err != nil {
+			return priced{}, err
+		}
+		in.Coupons = tariffCoupons(p.coupons, extra)
 		p.Result = t.Price(&in, nil)
+		p.freedBy = freedByNewCoupons(t, in, p, extra)
 	}
 	if p.Due == 0 {
 		switch {

@@ -1,3 +1,363 @@
 package ebopark
 
-func (h *Handler) couponOps() map[string]operation { return nil }
+import (
+	"context"
+	"strconv"
+	"time"
+
+	"parkd/internal/park"
+	"parkd/internal/service"
+)
+
+// couponOps are the deduction coupon operations (3.2.3): a partner (a mall
+// merchant's system) grants coupons to a car; the core applies them to
+// the car's next fee query and uses them when that fee is paid.
+func (h *Handler) couponOps() map[string]operation {
+	return map[string]operation{
+		"AddMinuteDeduction":    h.addMinuteDeduction,
+		"DeleteMinuteDeduction": h.deleteMinuteDeduction,
+		"AddDeduction":          h.addDeduction,
+		"QueryDeduList":         h.queryDeduList,
+		"QueryDeduDetail":       h.queryDeduDetail,
+	}
+}
+
+// Deduction types on the wire (deduType). AddMinuteDeduction issues
+// minutes; AddDeduction takes the others.
+const (
+	deduMinutes = 0
+	deduHours   = 1
+	deduAmount  = 2
+	deduPercent = 3
+	deduFree    = 4
+)
+
+var deduKinds = map[int]string{
+	deduMinutes: park.CouponMinutes, deduHours: park.CouponHours, deduAmount: park.CouponAmount,
+	deduPercent: park.CouponPercent, deduFree: park.CouponFree,
+}
+
+// Coupon statuses on the wire, the vendor's codes (QueryDeduList's
+// status): 0 unused, 1 used, 4 expired, 5 cancelled.
+const (
+	deduUnused    = 0
+	deduUsed      = 1
+	deduExpired   = 4
+	deduCancelled = 5
+)
+
+// deduStates is the list filter each wire status selects.
+var deduStates = map[int]string{
+	deduUnused: park.CouponIssued, deduUsed: park.CouponUsed, deduExpired: service.CouponExpired,
+	deduCancelled: park.CouponDeleted,
+}
+
+// couponFields names the core's coupon fields as this file's requests do.
+var couponFields = map[string]string{
+	"id": "DeduNo", "plate": "CarNo", "kind": "DeduType", "value": "DeduValue", "merchant": "MerchantName",
+	"valid_from": "BeginTime", "valid_to": "EndTime", "state": "Status", "limit": "PageSize",
+	"created_to": "SendEndTime",
+}
+
+// couponError renames the field of a core error for the partner.
+func couponError(err error) error {
+	pe, ok := err.(*park.Error)
+	if !ok {
+		return err
+	}
+	if f, ok := couponFields[pe.Field]; ok {
+		return &park.Error{Code: pe.Code, Field: f, Message: pe.Message}
+	}
+	return err
+}
+
+type deduRecord struct {
+	DeduNo        string `json:"deduNo"`
+	ParkCode      string `json:"parkCode"`
+	CarNo         string `json:"carNo"`
+	DeduType      int    `json:"deduType"`
+	DeduValue     int64  `json:"deduValue"`
+	DeductionUnit string `json:"deductionUnit"`
+	DeductionName string `json:"deductionName"`
+	MerchantName  string `json:"merchantName"`
+	Status        int    `json:"status"`
+	SendTime      string `json:"sendTime"`  // when it was issued
+	BeginTime     string `json:"beginTime"` // valid from
+	EndTime       string `json:"endTime"`   // valid until (exclusive)
+	UseTime       string `json:"useTime"`   // "" until used
+	PaymentID     string `json:"paymentId"` // the payment that used it; "" for a free exit
+}
+
+// deduUnits and deduNames word a coupon's value for people.
+var deduUnits = map[string]string{
+	park.CouponMinutes: "分钟", park.CouponHours: "小时", park.CouponAmount: "分", park.CouponPercent: "%", park.CouponFree: "全免",
+}
+
+func deduName(c *park.Coupon) string {
+	v := strconv.FormatInt(c.Value, 10)
+	switch c.Kind {
+	case park.CouponMinutes:
+		return v + "分钟停车券"
+	case park.CouponHours:
+		return v + "小时停车券"
+	case park.CouponAmount:
+		return v + "分抵扣券"
+	case park.CouponPercent:
+		return "减免" + v + "%停车券"
+	}
+	return "全免停车券"
+}
+
+func deduResult(l *park.Lot, c *park.Coupon, now time.Time) deduRecord {
+	r := deduRecord{DeduNo: c.ID, ParkCode: c.LotCode, CarNo: c.Plate, DeduValue: c.Value,
+		DeductionUnit: deduUnits[c.Kind], DeductionName: deduName(c), MerchantName: c.Merchant,
+		SendTime: localTime(c.CreatedAt, l), BeginTime: localTime(c.ValidFrom, l), EndTime: localTime(c.ValidTo, l),
+		PaymentID: c.PaymentID}
+	for t, k := range deduKinds {
+		if k == c.Kind {
+			r.DeduType = t
+		}
+	}
+	switch {
+	case c.State == park.CouponUsed:
+		r.Status = deduUsed
+	case c.State == park.CouponDeleted:
+		r.Status = deduCancelled
+	case !now.Before(c.ValidTo):
+		r.Status = deduExpired
+	default:
+		r.Status = deduUnused
+	}
+	if c.UsedAt != nil {
+		r.UseTime = localTime(*c.UsedAt, l)
+	}
+	return r
+}
+
+type addDeduRecord struct {
+	deduRecord
+	Repeated bool `json:"repeated"` // this DeduNo was already issued with these details: the first coupon
+}
+
+// addDeduRequest is AddMinuteDeduction's and AddDeduction's body: the
+// first sends Minutes, the second DeduType and DeduValue.
+type addDeduRequest struct {
+	ParkCode     *string `json:"ParkCode"`
+	CarNo        *string `json:"CarNo"`
+	DeduNo       *string `json:"DeduNo"`
+	Minutes      *int64  `json:"Minutes"`
+	DeduType     *int    `json:"DeduType"`
+	DeduValue    *int64  `json:"DeduValue"`
+	MerchantName *string `json:"MerchantName"`
+	BeginTime    *string `json:"BeginTime"`
+	EndTime      *string `json:"EndTime"`
+}
+
+// addMinuteDeduction is 分钟券发放: Minutes of parking off the car's stay.
+func (h *Handler) addMinuteDeduction(ctx context.Context, p *park.Partner, body []byte) (any, int, error) {
+	return h.addCoupon(ctx, p, body, true)
+}
+
+// addDeduction is 时长/金额券发放: DeduType 1 hours, 2 amount (fen),
+// 3 percent off, 4 free stay; DeduValue the hours, fen or percent (1 for
+// a free stay).
+func (h *Handler) addDeduction(ctx context.Context, p *park.Partner, body []byte) (any, int, error) {
+	return h.addCoupon(ctx, p, body, false)
+}
+
+func (h *Handler) addCoupon(ctx context.Context, p *park.Partner, body []byte, minutes bool) (any, int, error) {
+	var in addDeduRequest
+	if err := decode(body, &in); err != nil {
+		return nil, 0, err
+	}
+	l, err := h.partnerLot(ctx, p, in.ParkCode)
+	if err != nil {
+		return nil, 0, err
+	}
+	car, err := feeCarPlate(in.CarNo)
+	if err != nil {
+		return nil, 0, err
+	}
+	ci := service.CouponInput{LotCode: l.Code, Plate: car.Text, Merchant: optString(in.MerchantName), Issuer: p.ID}
+	if in.DeduNo != nil {
+		if ci.ID = *in.DeduNo; !park.ValidCouponID(ci.ID) {
+			return nil, 0, &park.Error{Code: codeType, Field: "DeduNo", Message: "应为1-64个可见ASCII字符"}
+		}
+	}
+	if minutes {
+		if in.Minutes == nil {
+			return nil, 0, &park.Error{Code: codeMissing, Field: "Minutes"}
+		}
+		ci.Kind, ci.Value = park.CouponMinutes, *in.Minutes
+	} else {
+		if in.DeduType == nil {
+			return nil, 0, &park.Error{Code: codeMissing, Field: "DeduType"}
+		}
+		kind, ok := deduKinds[*in.DeduType]
+		if !ok || *in.DeduType == deduMinutes {
+			return nil, 0, &park.Error{Code: codeType, Field: "DeduType", Message: "应为 1 小时、2 金额（分）、3 折扣（%）或 4 全免；分钟券请用 AddMinuteDeduction"}
+		}
+		ci.Kind = kind
+		switch {
+		case in.DeduValue != nil:
+			ci.Value = *in.DeduValue
+		case kind == park.CouponFree:
+			ci.Value = 1
+		default:
+			return nil, 0, &park.Error{Code: codeMissing, Field: "DeduValue"}
+		}
+	}
+	if in.BeginTime != nil && *in.BeginTime != "" {
+		if ci.ValidFrom, err = parseTime("BeginTime", in.BeginTime, l); err != nil {
+			return nil, 0, err
+		}
+	}
+	if in.EndTime != nil && *in.EndTime != "" {
+		if ci.ValidTo, err = parseTime("EndTime", in.EndTime, l); err != nil {
+			return nil, 0, err
+		}
+	}
+	res, err := h.svc.IssueCoupon(ctx, ci)
+	if err != nil {
+		return nil, 0, couponError(err)
+	}
+	return addDeduRecord{deduResult(l, res.Coupon, h.svc.Now()), res.Replay}, 1, nil
+}
+
+type deduRequest struct {
+	ParkCode *string `json:"ParkCode"`
+	DeduNo   *string `json:"DeduNo"`
+}
+
+func (h *Handler) deduArgs(ctx context.Context, p *park.Partner, body []byte) (*park.Lot, string, error) {
+	var in deduRequest
+	if err := decode(body, &in); err != nil {
+		return nil, "", err
+	}
+	l, err := h.partnerLot(ctx, p, in.ParkCode)
+	if err != nil {
+		return nil, "", err
+	}
+	id, err := required("DeduNo", in.DeduNo)
+	if err != nil {
+		return nil, "", err
+	}
+	if !park.ValidCouponID(id) {
+		return nil, "", &park.Error{Code: codeType, Field: "DeduNo", Message: "应为1-64个可见ASCII字符"}
+	}
+	return l, id, nil
+}
+
+// deleteMinuteDeduction is 券撤销: withdraws an unused coupon the partner
+// issued (of any kind); a used one is refused (数据冲突 DeduNo).
+func (h *Handler) deleteMinuteDeduction(ctx context.Context, p *park.Partner, body []byte) (any, int, error) {
+	l, id, err := h.deduArgs(ctx, p, body)
+	if err != nil {
+		return nil, 0, err
+	}
+	c, err := h.svc.DeleteCoupon(ctx, l.Code, id, p.ID)
+	if err != nil {
+		return nil, 0, couponError(err)
+	}
+	return deduResult(l, c, h.svc.Now()), 1, nil
+}
+
+// queryDeduDetail is 券详情: one coupon the partner issued.
+func (h *Handler) queryDeduDetail(ctx context.Context, p *park.Partner, body []byte) (any, int, error) {
+	l, id, err := h.deduArgs(ctx, p, body)
+	if err != nil {
+		return nil, 0, err
+	}
+	c, err := h.svc.GetCoupon(ctx, l.Code, id, p.ID)
+	if err != nil {
+		return nil, 0, couponError(err)
+	}
+	return deduResult(l, c, h.svc.Now()), 1, nil
+}
+
+type deduListRequest struct {
+	ParkCode      *string `json:"ParkCode"`
+	CarNo         *string `json:"CarNo"`
+	Status        *int    `json:"Status"`
+	SendStartTime *string `json:"SendStartTime"`
+	SendEndTime   *string `json:"SendEndTime"`
+	Page          *int    `json:"Page"`
+	PageSize      *int    `json:"PageSize"`
+}
+
+type deduPage struct {
+	Total   int          `json:"total"`
+	Page    int          `json:"page"`
+	Records []deduRecord `json:"records"`
+}
+
+// DefaultDeduPageSize is QueryDeduList's page when PageSize is absent;
+// maxPage bounds Page so that the offset cannot overflow.
+const (
+	DefaultDeduPageSize = 10
+	maxPage             = 1_000_000
+)
+
+// queryDeduList is 券列表: the coupons the partner issued in a lot,
+// oldest first, optionally of one car (CarNo), one status and issued in
+// [SendStartTime, SendEndTime]; page Page (from 1) of PageSize (1-1000,
+// default 10).
+func (h *Handler) queryDeduList(ctx context.Context, p *park.Partner, body []byte) (any, int, error) {
+	var in deduListRequest
+	if err := decode(body, &in); err != nil {
+		return nil, 0, err
+	}
+	l, err := h.partnerLot(ctx, p, in.ParkCode)
+	if err != nil {
+		return nil, 0, err
+	}
+	q := service.CouponQuery{LotCode: l.Code, Issuer: p.ID, Limit: DefaultDeduPageSize}
+	if in.CarNo != nil && *in.CarNo != "" {
+		car, err := feeCarPlate(in.CarNo)
+		if err != nil {
+			return nil, 0, err
+		}
+		q.Plate = car.Text
+	}
+	if in.Status != nil {
+		st, ok := deduStates[*in.Status]
+		if !ok {
+			return nil, 0, &park.Error{Code: codeType, Field: "Status", Message: "应为 0 未使用、1 已使用、4 已过期或 5 已撤销"}
+		}
+		q.State = st
+	}
+	if in.SendStartTime != nil && *in.SendStartTime != "" {
+		if q.CreatedFrom, err = parseTime("SendStartTime", in.SendStartTime, l); err != nil {
+			return nil, 0, err
+		}
+	}
+	if in.SendEndTime != nil && *in.SendEndTime != "" {
+		end, err := parseTime("SendEndTime", in.SendEndTime, l)
+		if err != nil {
+			return nil, 0, err
+		}
+		q.CreatedTo = end.Add(time.Second) // the end second is included
+	}
+	page := 1
+	if in.Page != nil {
+		if page = *in.Page; page < 1 || page > maxPage {
+			return nil, 0, &park.Error{Code: codeType, Field: "Page", Message: "应为1-1000000"}
+		}
+	}
+	if in.PageSize != nil {
+		if q.Limit = *in.PageSize; q.Limit < 1 || q.Limit > service.MaxListLimit {
+			return nil, 0, &park.Error{Code: codeType, Field: "PageSize", Message: "应为1-1000"}
+		}
+	}
+	q.Offset = (page - 1) * q.Limit
+	cs, n, err := h.svc.ListCoupons(ctx, q)
+	if err != nil {
+		return nil, 0, couponError(err)
+	}
+	now := h.svc.Now()
+	out := deduPage{Total: n, Page: page, Records: make([]deduRecord, len(cs))}
+	for i, c := range cs {
+		out.Records[i] = deduResult(l, c, now)
+	}
+	return out, n, nil
+}

@@ -1,3 +1,92 @@
 package ebopark
 
-func (h *Handler) invoiceOps() map[string]operation { return nil }
+import (
+	"context"
+
+	"parkd/internal/park"
+	"parkd/internal/service"
+)
+
+// invoiceOps is the e-invoice query (3.2.9).
+func (h *Handler) invoiceOps() map[string]operation {
+	return map[string]operation{"QueryInvoice": h.queryInvoice}
+}
+
+type invoiceRequest struct {
+	ParkCode *string `json:"ParkCode"`
+	OrderNo  *string `json:"OrderNo"`
+	TradeNo  *string `json:"TradeNo"`
+}
+
+type invoiceResult struct {
+	ParkCode          string `json:"parkCode"`
+	ParkName          string `json:"parkName"`
+	OrderNo           string `json:"orderNo"`
+	TradeNo           string `json:"tradeNo"`
+	PaymentID         string `json:"paymentId"`
+	CarNo             string `json:"carNo"`
+	EntryTime         string `json:"entryTime"`
+	ExitTime          string `json:"exitTime"` // "" while the car is inside
+	PayFee            int64  `json:"payFee"`
+	PayType           string `json:"payType"`
+	PayTime           string `json:"payTime"`
+	Currency          string `json:"currency"`
+	InvoiceStatus     int    `json:"invoiceStatus"`
+	InvoiceStatusDesc string `json:"invoiceStatusDesc"`
+	InvoiceURL        string `json:"invoiceUrl"`
+}
+
+// invoiceStatuses are the wire codes of the core's invoice statuses.
+var invoiceStatuses = map[string]struct {
+	code int
+	desc string
+}{
+	service.InvoiceNotIssued: {0, "未开票：parkd 不开具税务发票，请凭以上信息向车场申请"},
+}
+
+// queryInvoice is 电子发票查询: the invoicing data of a payment the partner
+// made (by OrderNo, the quote it paid, or by its TradeNo). parkd issues
+// no tax invoice itself, so invoiceStatus is always 0 (not issued) and
+// invoiceUrl is "".
+func (h *Handler) queryInvoice(ctx context.Context, p *park.Partner, body []byte) (any, int, error) {
+	var in invoiceRequest
+	if err := decode(body, &in); err != nil {
+		return nil, 0, err
+	}
+	l, err := h.partnerLot(ctx, p, in.ParkCode)
+	if err != nil {
+		return nil, 0, err
+	}
+	order, trade := optString(in.OrderNo), optString(in.TradeNo)
+	switch {
+	case order == "" && trade == "":
+		return nil, 0, &park.Error{Code: codeMissing, Field: "OrderNo", Message: "OrderNo 与 TradeNo 需给一个"}
+	case order != "" && trade != "":
+		return nil, 0, &park.Error{Code: codeType, Field: "OrderNo", Message: "OrderNo 与 TradeNo 只能给一个"}
+	case order != "" && !refRE.MatchString(order):
+		return nil, 0, &park.Error{Code: codeType, Field: "OrderNo", Message: "应为1-64个可见ASCII字符"}
+	case trade != "" && !refRE.MatchString(trade):
+		return nil, 0, &park.Error{Code: codeType, Field: "TradeNo", Message: "应为1-64个可见ASCII字符"}
+	}
+	inv, err := h.svc.PaymentInvoice(ctx, p.ID, l.Code, order, trade)
+	if park.IsCode(err, park.ENotFound) {
+		field := "OrderNo"
+		if order == "" {
+			field = "TradeNo"
+		}
+		return nil, 0, &park.Error{Code: park.ENotFound, Field: field, Message: "没有该订单的支付记录"}
+	}
+	if err != nil {
+		return nil, 0, err
+	}
+	pay, st := inv.Payment, inv.Stay
+	status := invoiceStatuses[inv.Status]
+	out := invoiceResult{ParkCode: l.Code, ParkName: inv.Lot.Name, OrderNo: pay.QuoteID, TradeNo: pay.Reference,
+		PaymentID: pay.ID, CarNo: st.Plate, EntryTime: localTime(st.EntryAt, l), PayFee: fen(pay.Amount),
+		PayType: pay.Method, PayTime: localTime(pay.PaidAt, l), Currency: pay.Currency,
+		InvoiceStatus: status.code, InvoiceStatusDesc: status.desc}
+	if st.ExitAt != nil {
+		out.ExitTime = localTime(*st.ExitAt, l)
+	}
+	return out, 1, nil
+}

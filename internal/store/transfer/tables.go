@@ -144,6 +144,12 @@ var tables = []table{
 		{"expires_at", timestamp}, {"paid_at", timestamp}, {"payer", text}, {"reference", text},
 		{"method", text}, {"version", integer},
 	}},
+	{name: "coupons", key: []string{"lot_code", "id"}, columns: []column{
+		{"lot_code", text}, {"id", text}, {"plate", text}, {"plate_key", text}, {"kind", text},
+		{"value", integer}, {"issuer", text}, {"merchant", text}, {"valid_from", timestamp},
+		{"valid_to", timestamp}, {"state", text}, {"stay_id", text}, {"payment_id", text},
+		{"used_at", timestamp}, {"created_at", timestamp}, {"updated_at", timestamp}, {"version", integer},
+	}},
 }
 
 // ignored reports tables that are not parkd's data: the job queue's (its

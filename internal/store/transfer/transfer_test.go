@@ -70,6 +70,10 @@ func fill(t *testing.T) *sqlite.Store {
 	event("ev-3", park.EventEntry, "京C33333") // whitelisted
 	event("ev-4", park.EventEntry, "京D44444")
 
+	// Two coupons for the visitor: the payment below uses both.
+	must(svc.IssueCoupon(ctx, service.CouponInput{LotCode: lot, ID: "cp-1", Plate: "京A12345", Kind: park.CouponMinutes, Value: 30, Merchant: "咖啡店"}))
+	must(svc.IssueCoupon(ctx, service.CouponInput{LotCode: lot, ID: "cp-2", Plate: "京A12345", Kind: park.CouponAmount, Value: 1}))
+
 	now = t0.Add(62 * time.Minute)
 	q, err := svc.CreateQuote(ctx, visitor.StayID, "")
 	if err != nil {

@@ -27,6 +27,26 @@ type ApiToken struct {
 	RevokedAt *time.Time
 }
 
+type Coupon struct {
+	LotCode   string
+	ID        string
+	Plate     string
+	PlateKey  string
+	Kind      string
+	Value     int64
+	Issuer    string
+	Merchant  string
+	ValidFrom time.Time
+	ValidTo   time.Time
+	State     string
+	StayID    string
+	PaymentID string
+	UsedAt    *time.Time
+	CreatedAt time.Time
+	UpdatedAt time.Time
+	Version   int64
+}
+
 type Event struct {
 	LotCode      string
 	ID           string

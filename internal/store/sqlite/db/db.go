@@ -27,11 +27,17 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.addOccupiedStmt, err = db.PrepareContext(ctx, addOccupied); err != nil {
 		return nil, fmt.Errorf("error preparing query AddOccupied: %w", err)
 	}
+	if q.countCouponsStmt, err = db.PrepareContext(ctx, countCoupons); err != nil {
+		return nil, fmt.Errorf("error preparing query CountCoupons: %w", err)
+	}
 	if q.countInsideStmt, err = db.PrepareContext(ctx, countInside); err != nil {
 		return nil, fmt.Errorf("error preparing query CountInside: %w", err)
 	}
 	if q.countInsideForPassStmt, err = db.PrepareContext(ctx, countInsideForPass); err != nil {
 		return nil, fmt.Errorf("error preparing query CountInsideForPass: %w", err)
+	}
+	if q.createCouponStmt, err = db.PrepareContext(ctx, createCoupon); err != nil {
+		return nil, fmt.Errorf("error preparing query CreateCoupon: %w", err)
 	}
 	if q.createIntegratorStmt, err = db.PrepareContext(ctx, createIntegrator); err != nil {
 		return nil, fmt.Errorf("error preparing query CreateIntegrator: %w", err)
@@ -80,6 +86,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.findWhitelistStmt, err = db.PrepareContext(ctx, findWhitelist); err != nil {
 		return nil, fmt.Errorf("error preparing query FindWhitelist: %w", err)
+	}
+	if q.getCouponStmt, err = db.PrepareContext(ctx, getCoupon); err != nil {
+		return nil, fmt.Errorf("error preparing query GetCoupon: %w", err)
 	}
 	if q.getEventStmt, err = db.PrepareContext(ctx, getEvent); err != nil {
 		return nil, fmt.Errorf("error preparing query GetEvent: %w", err)
@@ -183,6 +192,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.listAnomaliesStmt, err = db.PrepareContext(ctx, listAnomalies); err != nil {
 		return nil, fmt.Errorf("error preparing query ListAnomalies: %w", err)
 	}
+	if q.listCouponsStmt, err = db.PrepareContext(ctx, listCoupons); err != nil {
+		return nil, fmt.Errorf("error preparing query ListCoupons: %w", err)
+	}
 	if q.listIntegratorPartnersStmt, err = db.PrepareContext(ctx, listIntegratorPartners); err != nil {
 		return nil, fmt.Errorf("error preparing query ListIntegratorPartners: %w", err)
 	}
@@ -219,6 +231,12 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.revokeTokensStmt, err = db.PrepareContext(ctx, revokeTokens); err != nil {
 		return nil, fmt.Errorf("error preparing query RevokeTokens: %w", err)
 	}
+	if q.stayCouponsStmt, err = db.PrepareContext(ctx, stayCoupons); err != nil {
+		return nil, fmt.Errorf("error preparing query StayCoupons: %w", err)
+	}
+	if q.updateCouponStmt, err = db.PrepareContext(ctx, updateCoupon); err != nil {
+		return nil, fmt.Errorf("error preparing query UpdateCoupon: %w", err)
+	}
 	if q.updateLotStmt, err = db.PrepareContext(ctx, updateLot); err != nil {
 		return nil, fmt.Errorf("error preparing query UpdateLot: %w", err)
 	}
@@ -247,6 +265,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing addOccupiedStmt: %w", cerr)
 		}
 	}
+	if q.countCouponsStmt != nil {
+		if cerr := q.countCouponsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing countCouponsStmt: %w", cerr)
+		}
+	}
 	if q.countInsideStmt != nil {
 		if cerr := q.countInsideStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing countInsideStmt: %w", cerr)
@@ -255,6 +278,11 @@ func (q *Queries) Close() error {
 	if q.countInsideForPassStmt != nil {
 		if cerr := q.countInsideForPassStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing countInsideForPassStmt: %w", cerr)
+		}
+	}
+	if q.createCouponStmt != nil {
+		if cerr := q.createCouponStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing createCouponStmt: %w", cerr)
 		}
 	}
 	if q.createIntegratorStmt != nil {
@@ -335,6 +363,11 @@ func (q *Queries) Close() error {
 	if q.findWhitelistStmt != nil {
 		if cerr := q.findWhitelistStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing findWhitelistStmt: %w", cerr)
+		}
+	}
+	if q.getCouponStmt != nil {
+		if cerr := q.getCouponStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getCouponStmt: %w", cerr)
 		}
 	}
 	if q.getEventStmt != nil {
@@ -507,6 +540,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing listAnomaliesStmt: %w", cerr)
 		}
 	}
+	if q.listCouponsStmt != nil {
+		if cerr := q.listCouponsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listCouponsStmt: %w", cerr)
+		}
+	}
 	if q.listIntegratorPartnersStmt != nil {
 		if cerr := q.listIntegratorPartnersStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listIntegratorPartnersStmt: %w", cerr)
@@ -565,6 +603,16 @@ func (q *Queries) Close() error {
 	if q.revokeTokensStmt != nil {
 		if cerr := q.revokeTokensStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing revokeTokensStmt: %w", cerr)
+		}
+	}
+	if q.stayCouponsStmt != nil {
+		if cerr := q.stayCouponsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing stayCouponsStmt: %w", cerr)
+		}
+	}
+	if q.updateCouponStmt != nil {
+		if cerr := q.updateCouponStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing updateCouponStmt: %w", cerr)
 		}
 	}
 	if q.updateLotStmt != nil {
@@ -637,8 +685,10 @@ type Queries struct {
 	db                          DBTX
 	tx                          *sql.Tx
 	addOccupiedStmt             *sql.Stmt
+	countCouponsStmt            *sql.Stmt
 	countInsideStmt             *sql.Stmt
 	countInsideForPassStmt      *sql.Stmt
+	createCouponStmt            *sql.Stmt
 	createIntegratorStmt        *sql.Stmt
 	createLaneStmt              *sql.Stmt
 	createLotStmt               *sql.Stmt
@@ -655,6 +705,7 @@ type Queries struct {
 	findInsideStmt              *sql.Stmt
 	findPassIDByPlateStmt       *sql.Stmt
 	findWhitelistStmt           *sql.Stmt
+	getCouponStmt               *sql.Stmt
 	getEventStmt                *sql.Stmt
 	getIntegratorStmt           *sql.Stmt
 	getLaneStmt                 *sql.Stmt
@@ -689,6 +740,7 @@ type Queries struct {
 	insertTokenStmt             *sql.Stmt
 	listAllPartnerLotsStmt      *sql.Stmt
 	listAnomaliesStmt           *sql.Stmt
+	listCouponsStmt             *sql.Stmt
 	listIntegratorPartnersStmt  *sql.Stmt
 	listLotsStmt                *sql.Stmt
 	listPartnerLotsStmt         *sql.Stmt
@@ -701,6 +753,8 @@ type Queries struct {
 	listStaysByStateStmt        *sql.Stmt
 	listWhitelistStmt           *sql.Stmt
 	revokeTokensStmt            *sql.Stmt
+	stayCouponsStmt             *sql.Stmt
+	updateCouponStmt            *sql.Stmt
 	updateLotStmt               *sql.Stmt
 	updatePassStmt              *sql.Stmt
 	updatePlanStmt              *sql.Stmt
@@ -714,8 +768,10 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		db:                          tx,
 		tx:                          tx,
 		addOccupiedStmt:             q.addOccupiedStmt,
+		countCouponsStmt:            q.countCouponsStmt,
 		countInsideStmt:             q.countInsideStmt,
 		countInsideForPassStmt:      q.countInsideForPassStmt,
+		createCouponStmt:            q.createCouponStmt,
 		createIntegratorStmt:        q.createIntegratorStmt,
 		createLaneStmt:              q.createLaneStmt,
 		createLotStmt:               q.createLotStmt,
@@ -732,6 +788,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		findInsideStmt:              q.findInsideStmt,
 		findPassIDByPlateStmt:       q.findPassIDByPlateStmt,
 		findWhitelistStmt:           q.findWhitelistStmt,
+		getCouponStmt:               q.getCouponStmt,
 		getEventStmt:                q.getEventStmt,
 		getIntegratorStmt:           q.getIntegratorStmt,
 		getLaneStmt:                 q.getLaneStmt,
@@ -766,6 +823,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		insertTokenStmt:             q.insertTokenStmt,
 		listAllPartnerLotsStmt:      q.listAllPartnerLotsStmt,
 		listAnomaliesStmt:           q.listAnomaliesStmt,
+		listCouponsStmt:             q.listCouponsStmt,
 		listIntegratorPartnersStmt:  q.listIntegratorPartnersStmt,
 		listLotsStmt:                q.listLotsStmt,
 		listPartnerLotsStmt:         q.listPartnerLotsStmt,
@@ -778,6 +836,8 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		listStaysByStateStmt:        q.listStaysByStateStmt,
 		listWhitelistStmt:           q.listWhitelistStmt,
 		revokeTokensStmt:            q.revokeTokensStmt,
+		stayCouponsStmt:             q.stayCouponsStmt,
+		updateCouponStmt:            q.updateCouponStmt,
 		updateLotStmt:               q.updateLotStmt,
 		updatePassStmt:              q.updatePassStmt,
 		updatePlanStmt:              q.updatePlanStmt,

@@ -27,6 +27,26 @@ type ApiToken struct {
 	RevokedAt sql.NullInt64
 }
 
+type Coupon struct {
+	LotCode   string
+	ID        string
+	Plate     string
+	PlateKey  string
+	Kind      string
+	Value     int64
+	Issuer    string
+	Merchant  string
+	ValidFrom int64
+	ValidTo   int64
+	State     string
+	StayID    string
+	PaymentID string
+	UsedAt    sql.NullInt64
+	CreatedAt int64
+	UpdatedAt int64
+	Version   int64
+}
+
 type Event struct {
 	LotCode      string
 	ID           string

@@ -1,0 +1,41 @@
+-- name: CreateCoupon :exec
+INSERT INTO coupons (lot_code, id, plate, plate_key, kind, value, issuer, merchant, valid_from, valid_to,
+                     state, stay_id, payment_id, used_at, created_at, updated_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16);
+
+-- name: GetCoupon :one
+SELECT * FROM coupons WHERE lot_code = $1 AND id = $2;
+
+-- name: UpdateCoupon :execrows
+UPDATE coupons
+SET state = $1, stay_id = $2, payment_id = $3, used_at = $4, updated_at = $5, version = version + 1
+WHERE lot_code = $6 AND id = $7 AND version = $8;
+
+-- name: ListCoupons :many
+SELECT * FROM coupons
+WHERE lot_code = sqlc.arg(lot_code)
+  AND (sqlc.arg(plate_key)::text = '' OR plate_key = sqlc.arg(plate_key))
+  AND (sqlc.arg(state)::text = '' OR state = sqlc.arg(state))
+  AND (sqlc.arg(issuer)::text = '' OR issuer = sqlc.arg(issuer))
+  AND (sqlc.narg(created_from)::timestamptz IS NULL OR created_at >= sqlc.narg(created_from))
+  AND (sqlc.narg(created_to)::timestamptz IS NULL OR created_at < sqlc.narg(created_to))
+  AND (sqlc.narg(ended_by)::timestamptz IS NULL OR valid_to <= sqlc.narg(ended_by))
+  AND (sqlc.narg(open_at)::timestamptz IS NULL OR valid_to > sqlc.narg(open_at))
+ORDER BY created_at, id
+LIMIT sqlc.arg(lim) OFFSET sqlc.arg(off);
+
+-- name: CountCoupons :one
+SELECT count(*) FROM coupons
+WHERE lot_code = sqlc.arg(lot_code)
+  AND (sqlc.arg(plate_key)::text = '' OR plate_key = sqlc.arg(plate_key))
+  AND (sqlc.arg(state)::text = '' OR state = sqlc.arg(state))
+  AND (sqlc.arg(issuer)::text = '' OR issuer = sqlc.arg(issuer))
+  AND (sqlc.narg(created_from)::timestamptz IS NULL OR created_at >= sqlc.narg(created_from))
+  AND (sqlc.narg(created_to)::timestamptz IS NULL OR created_at < sqlc.narg(created_to))
+  AND (sqlc.narg(ended_by)::timestamptz IS NULL OR valid_to <= sqlc.narg(ended_by))
+  AND (sqlc.narg(open_at)::timestamptz IS NULL OR valid_to > sqlc.narg(open_at));
+
+-- name: StayCoupons :many
+SELECT * FROM coupons
+WHERE lot_code = $1 AND plate_key = $2 AND (state = 'issued' OR stay_id = $3)
+ORDER BY created_at, id;

@@ -1,0 +1,41 @@
+-- name: CreateCoupon :exec
+INSERT INTO coupons (lot_code, id, plate, plate_key, kind, value, issuer, merchant, valid_from, valid_to,
+                     state, stay_id, payment_id, used_at, created_at, updated_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);
+
+-- name: GetCoupon :one
+SELECT * FROM coupons WHERE lot_code = ? AND id = ?;
+
+-- name: UpdateCoupon :execrows
+UPDATE coupons
+SET state = ?, stay_id = ?, payment_id = ?, used_at = ?, updated_at = ?, version = version + 1
+WHERE lot_code = ? AND id = ? AND version = ?;
+
+-- name: ListCoupons :many
+SELECT * FROM coupons
+WHERE lot_code = sqlc.arg(lot_code)
+  AND (sqlc.arg(plate_key) = '' OR plate_key = sqlc.arg(plate_key))
+  AND (sqlc.arg(state) = '' OR state = sqlc.arg(state))
+  AND (sqlc.arg(issuer) = '' OR issuer = sqlc.arg(issuer))
+  AND (sqlc.arg(created_from) = 0 OR created_at >= sqlc.arg(created_from))
+  AND (sqlc.arg(created_to) = 0 OR created_at < sqlc.arg(created_to))
+  AND (sqlc.arg(ended_by) = 0 OR valid_to <= sqlc.arg(ended_by))
+  AND (sqlc.arg(open_at) = 0 OR valid_to > sqlc.arg(open_at))
+ORDER BY created_at, id
+LIMIT sqlc.arg(lim) OFFSET sqlc.arg(off);
+
+-- name: CountCoupons :one
+SELECT count(*) FROM coupons
+WHERE lot_code = sqlc.arg(lot_code)
+  AND (sqlc.arg(plate_key) = '' OR plate_key = sqlc.arg(plate_key))
+  AND (sqlc.arg(state) = '' OR state = sqlc.arg(state))
+  AND (sqlc.arg(issuer) = '' OR issuer = sqlc.arg(issuer))
+  AND (sqlc.arg(created_from) = 0 OR created_at >= sqlc.arg(created_from))
+  AND (sqlc.arg(created_to) = 0 OR created_at < sqlc.arg(created_to))
+  AND (sqlc.arg(ended_by) = 0 OR valid_to <= sqlc.arg(ended_by))
+  AND (sqlc.arg(open_at) = 0 OR valid_to > sqlc.arg(open_at));
+
+-- name: StayCoupons :many
+SELECT * FROM coupons
+WHERE lot_code = ? AND plate_key = ? AND (state = 'issued' OR stay_id = ?)
+ORDER BY created_at, id;

@@ -134,6 +134,11 @@ var tables = []table{
 	{name: "locks", key: []string{"lot_code", "plate_key"}, columns: []column{
 		{"lot_code", text}, {"plate_key", text}, {"locked_at", timestamp}, {"by", text},
 	}},
+	{name: "spaces", key: []string{"lot_code", "code"}, columns: []column{
+		{"lot_code", text}, {"code", text}, {"floor", text}, {"zone", text}, {"kind", text},
+		{"occupied", boolean}, {"plate", text}, {"plate_key", text}, {"since", timestamp},
+		{"reported_at", timestamp}, {"source", text},
+	}},
 }
 
 // ignored reports tables that are not parkd's data: the job queue's (its

@@ -33,6 +33,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.countInsideForPassStmt, err = db.PrepareContext(ctx, countInsideForPass); err != nil {
 		return nil, fmt.Errorf("error preparing query CountInsideForPass: %w", err)
 	}
+	if q.countSpacesStmt, err = db.PrepareContext(ctx, countSpaces); err != nil {
+		return nil, fmt.Errorf("error preparing query CountSpaces: %w", err)
+	}
 	if q.createIntegratorStmt, err = db.PrepareContext(ctx, createIntegrator); err != nil {
 		return nil, fmt.Errorf("error preparing query CreateIntegrator: %w", err)
 	}
@@ -65,6 +68,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.deletePassPlatesStmt, err = db.PrepareContext(ctx, deletePassPlates); err != nil {
 		return nil, fmt.Errorf("error preparing query DeletePassPlates: %w", err)
+	}
+	if q.deleteSpaceStmt, err = db.PrepareContext(ctx, deleteSpace); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteSpace: %w", err)
 	}
 	if q.deleteWhitelistStmt, err = db.PrepareContext(ctx, deleteWhitelist); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteWhitelist: %w", err)
@@ -116,6 +122,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.getQuoteStmt, err = db.PrepareContext(ctx, getQuote); err != nil {
 		return nil, fmt.Errorf("error preparing query GetQuote: %w", err)
+	}
+	if q.getSpaceStmt, err = db.PrepareContext(ctx, getSpace); err != nil {
+		return nil, fmt.Errorf("error preparing query GetSpace: %w", err)
 	}
 	if q.getStayStmt, err = db.PrepareContext(ctx, getStay); err != nil {
 		return nil, fmt.Errorf("error preparing query GetStay: %w", err)
@@ -183,6 +192,12 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.listPassesStmt, err = db.PrepareContext(ctx, listPasses); err != nil {
 		return nil, fmt.Errorf("error preparing query ListPasses: %w", err)
 	}
+	if q.listSpaceCodesStmt, err = db.PrepareContext(ctx, listSpaceCodes); err != nil {
+		return nil, fmt.Errorf("error preparing query ListSpaceCodes: %w", err)
+	}
+	if q.listSpacesStmt, err = db.PrepareContext(ctx, listSpaces); err != nil {
+		return nil, fmt.Errorf("error preparing query ListSpaces: %w", err)
+	}
 	if q.listStaysStmt, err = db.PrepareContext(ctx, listStays); err != nil {
 		return nil, fmt.Errorf("error preparing query ListStays: %w", err)
 	}
@@ -195,8 +210,14 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.listWhitelistStmt, err = db.PrepareContext(ctx, listWhitelist); err != nil {
 		return nil, fmt.Errorf("error preparing query ListWhitelist: %w", err)
 	}
+	if q.locateCarStmt, err = db.PrepareContext(ctx, locateCar); err != nil {
+		return nil, fmt.Errorf("error preparing query LocateCar: %w", err)
+	}
 	if q.revokeTokensStmt, err = db.PrepareContext(ctx, revokeTokens); err != nil {
 		return nil, fmt.Errorf("error preparing query RevokeTokens: %w", err)
+	}
+	if q.setSpaceStateStmt, err = db.PrepareContext(ctx, setSpaceState); err != nil {
+		return nil, fmt.Errorf("error preparing query SetSpaceState: %w", err)
 	}
 	if q.updateLotStmt, err = db.PrepareContext(ctx, updateLot); err != nil {
 		return nil, fmt.Errorf("error preparing query UpdateLot: %w", err)
@@ -209,6 +230,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.updateWhitelistStmt, err = db.PrepareContext(ctx, updateWhitelist); err != nil {
 		return nil, fmt.Errorf("error preparing query UpdateWhitelist: %w", err)
+	}
+	if q.upsertSpaceStmt, err = db.PrepareContext(ctx, upsertSpace); err != nil {
+		return nil, fmt.Errorf("error preparing query UpsertSpace: %w", err)
 	}
 	return &q, nil
 }
@@ -228,6 +252,11 @@ func (q *Queries) Close() error {
 	if q.countInsideForPassStmt != nil {
 		if cerr := q.countInsideForPassStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing countInsideForPassStmt: %w", cerr)
+		}
+	}
+	if q.countSpacesStmt != nil {
+		if cerr := q.countSpacesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing countSpacesStmt: %w", cerr)
 		}
 	}
 	if q.createIntegratorStmt != nil {
@@ -283,6 +312,11 @@ func (q *Queries) Close() error {
 	if q.deletePassPlatesStmt != nil {
 		if cerr := q.deletePassPlatesStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing deletePassPlatesStmt: %w", cerr)
+		}
+	}
+	if q.deleteSpaceStmt != nil {
+		if cerr := q.deleteSpaceStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteSpaceStmt: %w", cerr)
 		}
 	}
 	if q.deleteWhitelistStmt != nil {
@@ -368,6 +402,11 @@ func (q *Queries) Close() error {
 	if q.getQuoteStmt != nil {
 		if cerr := q.getQuoteStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing getQuoteStmt: %w", cerr)
+		}
+	}
+	if q.getSpaceStmt != nil {
+		if cerr := q.getSpaceStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getSpaceStmt: %w", cerr)
 		}
 	}
 	if q.getStayStmt != nil {
@@ -480,6 +519,16 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing listPassesStmt: %w", cerr)
 		}
 	}
+	if q.listSpaceCodesStmt != nil {
+		if cerr := q.listSpaceCodesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listSpaceCodesStmt: %w", cerr)
+		}
+	}
+	if q.listSpacesStmt != nil {
+		if cerr := q.listSpacesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listSpacesStmt: %w", cerr)
+		}
+	}
 	if q.listStaysStmt != nil {
 		if cerr := q.listStaysStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listStaysStmt: %w", cerr)
@@ -500,9 +549,19 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing listWhitelistStmt: %w", cerr)
 		}
 	}
+	if q.locateCarStmt != nil {
+		if cerr := q.locateCarStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing locateCarStmt: %w", cerr)
+		}
+	}
 	if q.revokeTokensStmt != nil {
 		if cerr := q.revokeTokensStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing revokeTokensStmt: %w", cerr)
+		}
+	}
+	if q.setSpaceStateStmt != nil {
+		if cerr := q.setSpaceStateStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing setSpaceStateStmt: %w", cerr)
 		}
 	}
 	if q.updateLotStmt != nil {
@@ -523,6 +582,11 @@ func (q *Queries) Close() error {
 	if q.updateWhitelistStmt != nil {
 		if cerr := q.updateWhitelistStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing updateWhitelistStmt: %w", cerr)
+		}
+	}
+	if q.upsertSpaceStmt != nil {
+		if cerr := q.upsertSpaceStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing upsertSpaceStmt: %w", cerr)
 		}
 	}
 	return err
@@ -567,6 +631,7 @@ type Queries struct {
 	addOccupiedStmt             *sql.Stmt
 	countInsideStmt             *sql.Stmt
 	countInsideForPassStmt      *sql.Stmt
+	countSpacesStmt             *sql.Stmt
 	createIntegratorStmt        *sql.Stmt
 	createLaneStmt              *sql.Stmt
 	createLotStmt               *sql.Stmt
@@ -578,6 +643,7 @@ type Queries struct {
 	deletePartnerStmt           *sql.Stmt
 	deletePassStmt              *sql.Stmt
 	deletePassPlatesStmt        *sql.Stmt
+	deleteSpaceStmt             *sql.Stmt
 	deleteWhitelistStmt         *sql.Stmt
 	findInsideStmt              *sql.Stmt
 	findPassIDByPlateStmt       *sql.Stmt
@@ -595,6 +661,7 @@ type Queries struct {
 	getPaymentByQuoteStmt       *sql.Stmt
 	getPaymentByReferenceStmt   *sql.Stmt
 	getQuoteStmt                *sql.Stmt
+	getSpaceStmt                *sql.Stmt
 	getStayStmt                 *sql.Stmt
 	getStayByLocatorStmt        *sql.Stmt
 	getTokenStmt                *sql.Stmt
@@ -617,15 +684,20 @@ type Queries struct {
 	listPartnersStmt            *sql.Stmt
 	listPassPlatesStmt          *sql.Stmt
 	listPassesStmt              *sql.Stmt
+	listSpaceCodesStmt          *sql.Stmt
+	listSpacesStmt              *sql.Stmt
 	listStaysStmt               *sql.Stmt
 	listStaysByPlateStmt        *sql.Stmt
 	listStaysByStateStmt        *sql.Stmt
 	listWhitelistStmt           *sql.Stmt
+	locateCarStmt               *sql.Stmt
 	revokeTokensStmt            *sql.Stmt
+	setSpaceStateStmt           *sql.Stmt
 	updateLotStmt               *sql.Stmt
 	updatePassStmt              *sql.Stmt
 	updateStayStmt              *sql.Stmt
 	updateWhitelistStmt         *sql.Stmt
+	upsertSpaceStmt             *sql.Stmt
 }
 
 func (q *Queries) WithTx(tx *sql.Tx) *Queries {
@@ -635,6 +707,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		addOccupiedStmt:             q.addOccupiedStmt,
 		countInsideStmt:             q.countInsideStmt,
 		countInsideForPassStmt:      q.countInsideForPassStmt,
+		countSpacesStmt:             q.countSpacesStmt,
 		createIntegratorStmt:        q.createIntegratorStmt,
 		createLaneStmt:              q.createLaneStmt,
 		createLotStmt:               q.createLotStmt,
@@ -646,6 +719,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		deletePartnerStmt:           q.deletePartnerStmt,
 		deletePassStmt:              q.deletePassStmt,
 		deletePassPlatesStmt:        q.deletePassPlatesStmt,
+		deleteSpaceStmt:             q.deleteSpaceStmt,
 		deleteWhitelistStmt:         q.deleteWhitelistStmt,
 		findInsideStmt:              q.findInsideStmt,
 		findPassIDByPlateStmt:       q.findPassIDByPlateStmt,
@@ -663,6 +737,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		getPaymentByQuoteStmt:       q.getPaymentByQuoteStmt,
 		getPaymentByReferenceStmt:   q.getPaymentByReferenceStmt,
 		getQuoteStmt:                q.getQuoteStmt,
+		getSpaceStmt:                q.getSpaceStmt,
 		getStayStmt:                 q.getStayStmt,
 		getStayByLocatorStmt:        q.getStayByLocatorStmt,
 		getTokenStmt:                q.getTokenStmt,
@@ -685,14 +760,19 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		listPartnersStmt:            q.listPartnersStmt,
 		listPassPlatesStmt:          q.listPassPlatesStmt,
 		listPassesStmt:              q.listPassesStmt,
+		listSpaceCodesStmt:          q.listSpaceCodesStmt,
+		listSpacesStmt:              q.listSpacesStmt,
 		listStaysStmt:               q.listStaysStmt,
 		listStaysByPlateStmt:        q.listStaysByPlateStmt,
 		listStaysByStateStmt:        q.listStaysByStateStmt,
 		listWhitelistStmt:           q.listWhitelistStmt,
+		locateCarStmt:               q.locateCarStmt,
 		revokeTokensStmt:            q.revokeTokensStmt,
+		setSpaceStateStmt:           q.setSpaceStateStmt,
 		updateLotStmt:               q.updateLotStmt,
 		updatePassStmt:              q.updatePassStmt,
 		updateStayStmt:              q.updateStayStmt,
 		updateWhitelistStmt:         q.updateWhitelistStmt,
+		upsertSpaceStmt:             q.upsertSpaceStmt,
 	}
 }

@@ -163,6 +163,20 @@ type Quote struct {
 	Source     string
 }
 
+type Space struct {
+	LotCode    string
+	Code       string
+	Floor      string
+	Zone       string
+	Kind       string
+	Occupied   int64
+	Plate      string
+	PlateKey   string
+	Since      sql.NullInt64
+	ReportedAt sql.NullInt64
+	Source     string
+}
+
 type Stay struct {
 	ID           string
 	LotCode      string

@@ -41,10 +41,10 @@ func TestWithinOneEdit(t *testing.T) {
 func TestParseFuzzy(t *testing.T) {
 	t.Parallel()
 	for in, want := range map[string]string{
-		"粤B1234S":  "粤812345", // B→8 and S→5 once folded
-		"b12-345":  "812345",
-		"ABC1234":  "A8C1C34", // a whole Brazilian plate is searched in its key (Mercosul) form
-		"２３４５":     "2345",
+		"粤B1234S": "粤812345", // B→8 and S→5 once folded
+		"b12-345": "812345",
+		"ABC1234": "A8C1C34", // a whole Brazilian plate is searched in its key (Mercosul) form
+		"２３４５":    "2345",
 		"京a 0d0q": "京A0000",
 	} {
 		q, err := plate.ParseFuzzy(in)
@@ -53,9 +53,9 @@ func TestParseFuzzy(t *testing.T) {
 		}
 	}
 	for in, reason := range map[string]string{
-		"":      "empty",
-		"123":   "at least 4",
-		"12#45": "unexpected character '#'",
+		"":                      "empty",
+		"123":                   "at least 4",
+		"12#45":                 "unexpected character '#'",
 		strings.Repeat("1", 17): "too long",
 	} {
 		_, err := plate.ParseFuzzy(in)
@@ -103,12 +103,12 @@ func TestFuzzyIndexSearch(t *testing.T) {
 		"粤B1245":   "粤B12345:2",
 		"粤B123945": "粤B12345:2",
 		// What a driver remembers: the end (suffix), or a part.
-		"2345":  "粤BS2345:3 京A12345:3 粤B12345:3",
-		"4321":  "粤B54321:3",
-		"B543":  "粤B54321:4",
-		"X789":  "苏E6X789:3",
-		"1D23":  "ABC1D23:3",
-		"9999":  "",
+		"2345":   "粤BS2345:3 京A12345:3 粤B12345:3",
+		"4321":   "粤B54321:3",
+		"B543":   "粤B54321:4",
+		"X789":   "苏E6X789:3",
+		"1D23":   "ABC1D23:3",
+		"9999":   "",
 		"粤B9999": "",
 	} {
 		if got := show(q); got != want {

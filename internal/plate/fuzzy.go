@@ -48,6 +48,9 @@ func ParseFuzzy(s string) (FuzzyQuery, error) {
 	return q, nil
 }
 
+// Key is the plate's Key when the reading is a whole valid plate, else "".
+func (q FuzzyQuery) Key() string { return q.key }
+
 // String returns the query's fuzzy form.
 func (q FuzzyQuery) String() string { return string(q.fuzzy) }
 

@@ -25,6 +25,7 @@ type Service struct {
 	tariffs sync.Map // lot code -> *compiledTariff
 	lanes   sync.Map // laneKey -> struct{}: lanes known to exist (never deleted)
 	auth    sync.Map // authKey -> *authEntry: recently checked partner tokens
+	inside  sync.Map // lot code -> *insideIndex: plates inside, for fuzzy search (fuzzy.go)
 }
 
 // Config wires a Service.

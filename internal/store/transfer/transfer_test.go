@@ -99,6 +99,8 @@ func fill(t *testing.T) *sqlite.Store {
 	}
 	must(svc.RevokeTokens(ctx, "ana"))
 	must(svc.LockCar(ctx, lot, "京D44444", "app")) // a locked car
+	must(svc.ReplaceSpaces(ctx, lot, []*park.Space{{Code: "B1-001", Floor: "B1", Zone: "A", Kind: "ev"}, {Code: "B1-002", Floor: "B1"}}))
+	must(svc.ReportSpaces(ctx, lot, []service.SpaceReport{{Space: "B1-001", Occupied: true, Plate: "京D44444", At: now}}))
 	if _, _, err := svc.Login(ctx, "ana", "senha-forte"); err != nil {
 		t.Fatal(err)
 	}

@@ -167,3 +167,23 @@ func TestFuzzyIndexAgreesWithScan(t *testing.T) {
 		}
 	}
 }
+
+// FuzzParseFuzzy: any reading is parsed or refused, never a panic, and a
+// parsed one can be searched.
+func FuzzParseFuzzy(f *testing.F) {
+	x := plate.NewFuzzyIndex([]string{"粤B12345", "京AD12345", "ABC1D23", "使014578"})
+	for _, s := range []string{"粤B1234S", "2345", "abc-1234", "\xff\xfe", "京A·0D0Q", "临7KQ2M9X", "１２３４"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		q, err := plate.ParseFuzzy(s)
+		if err != nil {
+			return
+		}
+		for _, m := range x.Search(q) {
+			if m.Pos < 0 || m.Pos >= x.Len() {
+				t.Fatalf("position %d out of range", m.Pos)
+			}
+		}
+	})
+}

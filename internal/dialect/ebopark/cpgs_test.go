@@ -260,3 +260,24 @@ func TestCPGSBadInput(t *testing.T) {
 		}
 	}
 }
+
+// FuzzCPGSRequest sends arbitrary bodies to the CPGS operations: the
+// answer is always HTTP 200 with an envelope.
+func FuzzCPGSRequest(f *testing.F) {
+	e := newEnv(f)
+	for _, s := range []string{`{"ParkCode":"140123001","CarNo":"粤B1234S","Limit":3}`, `{"ParkCode":"140123001","Floor":"B1","Zone":"A","PageSize":2,"Cursor":"B1"}`,
+		`{"ParkCode":"140123001","CarNo":"２３４５"}`, `{"ParkCode":"140123001","CarNo":"\u0000\u0000\u0000\u0000"}`, `{"ParkCode":"140123001","CarNo":"临7KQ2M9X"}`,
+		`{"ParkCode":"140123001","Limit":1e400}`, `{}`, `null`, ``} {
+		for op := range 4 {
+			f.Add(uint8(op), s)
+		}
+	}
+	ops := []string{"QuerySpaceStatus", "FuzzyQueryPlate", "QueryCarLocation", "QueryGarageRemaining"}
+	f.Fuzz(func(t *testing.T, op uint8, body string) {
+		r := e.call(ops[int(op)%len(ops)], body)
+		var env envelope
+		if r.status != 200 || json.Unmarshal(r.body, &env) != nil || env.State == nil {
+			t.Fatalf("%q: HTTP %d %s", body, r.status, r.body)
+		}
+	})
+}

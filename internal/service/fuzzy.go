@@ -2,9 +2,13 @@ package service
 
 import (
 	"context"
+	"encoding/binary"
+	"fmt"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/google/uuid"
 
 	"parkd/internal/park"
 	"parkd/internal/plate"
@@ -13,25 +17,28 @@ import (
 // Fuzzy search keeps, per lot and per node, an index of the plates inside
 // (plate.FuzzyIndex), so a search costs a few lookups instead of a scan of
 // every car. It is kept correct as follows:
-//   - Entries: every search first reads the stays inside with an id above
-//     the newest one indexed (one index seek; stay ids are time-ordered),
-//     so a car that entered on any node is found by the next search.
+//   - Entries: every search first reads the stays inside whose id is above
+//     the newest one indexed less fuzzyOverlap (stay ids are time-ordered
+//     UUIDv7, so this is one index seek), and adds those not indexed yet. The
+//     overlap covers entries that commit after a later one was indexed
+//     (concurrent transactions, a few nodes' clocks apart), so a car that
+//     entered on any node is found by the next search.
 //   - Exits: every candidate is checked against the store in the search's
 //     own snapshot before it is returned, so a car that left is never
 //     returned, whatever the index holds.
 //   - The index is rebuilt from the store in the background once it is
-//     FuzzyRebuildEvery old (or its unsorted tail is long), which drops the
-//     cars that left and picks up any entry the seek missed: an entry
-//     committed after a newer one was already indexed (concurrent
-//     transactions, or clocks of several nodes apart). So a car is found by
-//     a misread plate at most FuzzyRebuildEvery (plus one rebuild) after
-//     its entry, usually at once; an exact plate is always looked up in
-//     the store directly.
+//     FuzzyRebuildEvery old (or a search met fuzzyCatchUp recent entries,
+//     or its unsorted tail is long), which drops the cars that left and
+//     picks up any entry committed more than fuzzyOverlap after its id was
+//     drawn (or on a node whose clock is that far behind). So a car is found by a misread plate at the next search
+//     after its entry, and in the worst case FuzzyRebuildEvery (plus one
+//     rebuild) later; an exact plate is always looked up in the store.
 const (
 	FuzzyRebuildEvery = 30 * time.Second
 	fuzzyMaxTail      = 50_000 // index entries outside the sorted part before a rebuild
 	fuzzyPage         = 5_000  // stays read per query while (re)building
-	fuzzyCatchUp      = 500    // new stays read by one search before it asks for a rebuild
+	fuzzyCatchUp      = 500    // recent stays read by one search before it asks for a rebuild
+	fuzzyOverlap      = 5 * time.Second
 
 	DefaultFuzzyLimit = 10
 	MaxFuzzyLimit     = 100
@@ -41,12 +48,13 @@ const (
 type insideIndex struct {
 	mu      sync.RWMutex
 	idx     *plate.FuzzyIndex
-	stays   []fuzzyStay // by index position
-	lastID  string      // the newest stay id indexed
-	built   time.Time   // wall clock of the last full build
-	loading sync.Mutex  // one full build at a time
-	stale   atomic.Bool // a rebuild is due
-	busy    atomic.Bool // a background rebuild is running
+	stays   []fuzzyStay     // by index position
+	lastID  string          // the newest stay id indexed
+	recent  map[string]bool // ids indexed within fuzzyOverlap of lastID (or above it)
+	built   time.Time       // wall clock of the last full build
+	loading sync.Mutex      // one full build at a time
+	stale   atomic.Bool     // a rebuild is due
+	busy    atomic.Bool     // a background rebuild is running
 }
 
 type fuzzyStay struct{ id, key string }
@@ -177,23 +185,53 @@ func (ix *insideIndex) refresh(ctx context.Context, tx park.Tx, lot string) erro
 			return ix.build(ctx, tx, lot)
 		}
 	}
-	news, err := tx.ListStays(ctx, park.StayFilter{LotCode: lot, State: park.StayIn, AfterID: after, Limit: fuzzyCatchUp})
+	from := overlapFrom(after)
+	news, err := tx.ListStays(ctx, park.StayFilter{LotCode: lot, State: park.StayIn, AfterID: from, Limit: fuzzyCatchUp})
 	if err != nil || len(news) == 0 {
 		return err
 	}
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
 	for _, st := range news {
-		if st.ID > ix.lastID { // another search may have added it meanwhile
-			ix.idx.Add(st.PlateKey)
-			ix.stays = append(ix.stays, fuzzyStay{id: st.ID, key: st.PlateKey})
-			ix.lastID = st.ID
+		if !ix.recent[st.ID] && st.ID > from { // another search may have added it meanwhile
+			ix.add(st)
+		}
+	}
+	if len(ix.recent) > 2*fuzzyCatchUp { // forget ids below the overlap
+		from = overlapFrom(ix.lastID)
+		for id := range ix.recent {
+			if id <= from {
+				delete(ix.recent, id)
+			}
 		}
 	}
 	if len(news) == fuzzyCatchUp || ix.idx.Tail() > fuzzyMaxTail {
 		ix.stale.Store(true)
 	}
 	return nil
+}
+
+// add indexes one stay; the caller holds mu.
+func (ix *insideIndex) add(st *park.Stay) {
+	ix.idx.Add(st.PlateKey)
+	ix.stays = append(ix.stays, fuzzyStay{id: st.ID, key: st.PlateKey})
+	ix.recent[st.ID] = true
+	ix.lastID = max(ix.lastID, st.ID)
+}
+
+// overlapFrom is the id to read stays after: fuzzyOverlap before the
+// instant of id when it is a UUIDv7 (the first 48 bits are milliseconds
+// since the epoch), else id itself.
+func overlapFrom(id string) string {
+	u, err := uuid.Parse(id)
+	if err != nil || u.Version() != 7 {
+		return id
+	}
+	ms := int64(binary.BigEndian.Uint64(u[:8])>>16) - fuzzyOverlap.Milliseconds()
+	if ms < 0 {
+		return ""
+	}
+	return fmt.Sprintf("%08x-%04x", ms>>16, ms&0xFFFF)
 }
 
 // build reads every stay inside and replaces the index.
@@ -221,19 +259,22 @@ func (ix *insideIndex) build(ctx context.Context, tx park.Tx, lot string) error 
 	idx := plate.NewFuzzyIndex(keys)
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
-	// Stays the old index caught up on while this one was read are kept.
-	last := ""
+	old := ix.stays
+	ix.idx, ix.stays, ix.built, ix.recent, ix.lastID = idx, stays, started, map[string]bool{}, ""
 	if len(stays) > 0 {
-		last = stays[len(stays)-1].id
+		ix.lastID = stays[len(stays)-1].id
 	}
-	for _, st := range ix.stays {
-		if st.id > last {
-			idx.Add(st.key)
-			stays = append(stays, st)
-			last = st.id
+	from := overlapFrom(ix.lastID)
+	for i := len(stays) - 1; i >= 0 && stays[i].id > from; i-- {
+		ix.recent[stays[i].id] = true
+	}
+	// Stays the old index caught up on while this one was read are kept
+	// (a car that left meanwhile is dropped by the checks of each search).
+	for _, st := range old {
+		if st.id > from && !ix.recent[st.id] {
+			ix.add(&park.Stay{ID: st.id, PlateKey: st.key})
 		}
 	}
-	ix.idx, ix.stays, ix.lastID, ix.built = idx, stays, last, started
 	ix.stale.Store(false)
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -284,3 +285,37 @@ func TestFuzzyFindCars(t *testing.T) {
 }
 
 func asErr(err error, target **park.Error) bool { return errors.As(err, target) }
+
+// TestFuzzyFindCarsConcurrently searches while cars enter: every car that
+// entered before a search began is found by its misread plate.
+func TestFuzzyFindCarsConcurrently(t *testing.T) {
+	b := setup(t)
+	b.lot = b.createLot(t, "big", 1000, park.MissedEntryHold).Code // room for every car
+	var wg sync.WaitGroup
+	for w := range 4 {
+		wg.Go(func() {
+			for i := range 10 {
+				p := fmt.Sprintf("粤B%d%04d", w, i)
+				if d := b.event(t, park.EventEntry, p, t0); d.Decision != park.DecisionOpen {
+					t.Errorf("entry %+v", d)
+				}
+				// Misread the 3rd serial character as X: one wrong character.
+				q := []rune(p)
+				q[3] = 'X'
+				cars, err := b.svc.FuzzyFindCars(b.ctx, b.lot, string(q), 100)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				found := false
+				for _, c := range cars {
+					found = found || c.Stay.Plate == p
+				}
+				if !found {
+					t.Errorf("%s not found by %s", p, string(q))
+				}
+			}
+		})
+	}
+	wg.Wait()
+}

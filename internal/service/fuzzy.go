@@ -192,8 +192,12 @@ func (ix *insideIndex) refresh(ctx context.Context, tx park.Tx, lot string) erro
 	}
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
+	// Every indexed id above the current overlap is in recent; what is
+	// below it was indexed or is left to the next rebuild. (after may be
+	// stale: another search or a build may have moved on meanwhile.)
+	cur := overlapFrom(ix.lastID)
 	for _, st := range news {
-		if !ix.recent[st.ID] && st.ID > from { // another search may have added it meanwhile
+		if st.ID > cur && !ix.recent[st.ID] {
 			ix.add(st)
 		}
 	}

@@ -97,5 +97,8 @@ func Load(ctx context.Context, svc *service.Service, now time.Time) error {
 	if err := loadCoupons(ctx, svc); err != nil {
 		return err
 	}
+	if err := loadSpaces(ctx, svc, now); err != nil { // spaces.go
+		return err
+	}
 	return loadBrazil(ctx, svc)
 }

@@ -17,6 +17,7 @@ import (
 
 	"parkd/internal/metrics"
 	"parkd/internal/park"
+	"parkd/internal/service"
 )
 
 // These mirror the bodies that handlers build as maps, key for key.
@@ -50,6 +51,16 @@ type (
 	}
 	docHealth struct {
 		Status string `json:"status"`
+	}
+	docSpaceList struct {
+		Spaces []spaceView `json:"spaces"`
+	}
+	docSpacePage struct {
+		Spaces []spaceView `json:"spaces"`
+		Next   string      `json:"next,omitempty"`
+	}
+	docReportResults struct {
+		Results []service.ReportResult `json:"results"`
 	}
 )
 
@@ -107,6 +118,11 @@ var bodies = map[string]opBody{
 	"DELETE /v1/partners/{id}":                 {status: 204},
 	"POST /v1/integrators":                     {in: integratorInput{}, status: 201, out: integratorView{}},
 	"DELETE /v1/integrators/{username}/tokens": {status: 200, out: revokedView{}},
+
+	"PUT /v1/lots/{code}/spaces":          {in: spacesInput{}, status: 200, out: docSpaceList{}},
+	"GET /v1/lots/{code}/spaces":          {status: 200, out: docSpacePage{}},
+	"POST /v1/lots/{code}/spaces/reports": {in: reportsInput{}, status: 200, out: docReportResults{}},
+	"GET /v1/lots/{code}/remaining":       {status: 200, out: remainingView{}},
 }
 
 // public are the operations served without the admin token.

@@ -26,6 +26,7 @@ type Service struct {
 	lanes   sync.Map // laneKey -> struct{}: lanes known to exist (never deleted)
 	auth    sync.Map // authKey -> *authEntry: recently checked partner tokens
 	signers sync.Map // partner id -> *signerEntry: recently read signing partners
+	inside  sync.Map // lot code -> *insideIndex: plates inside, for fuzzy search (fuzzy.go)
 }
 
 // Config wires a Service.

@@ -150,6 +150,11 @@ var tables = []table{
 		{"valid_to", timestamp}, {"state", text}, {"stay_id", text}, {"payment_id", text},
 		{"used_at", timestamp}, {"created_at", timestamp}, {"updated_at", timestamp}, {"version", integer},
 	}},
+	{name: "spaces", key: []string{"lot_code", "code"}, columns: []column{
+		{"lot_code", text}, {"code", text}, {"floor", text}, {"zone", text}, {"kind", text},
+		{"occupied", boolean}, {"plate", text}, {"plate_key", text}, {"since", timestamp},
+		{"reported_at", timestamp}, {"source", text},
+	}},
 }
 
 // ignored reports tables that are not parkd's data: the job queue's (its

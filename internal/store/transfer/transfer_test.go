@@ -111,6 +111,8 @@ func fill(t *testing.T) *sqlite.Store {
 	r, _, err := svc.QuoteRenewal(ctx, service.RenewalInput{Lot: lot, Plate: "京N12345", Months: 2})
 	must(r, err)
 	must(svc.PayRenewal(ctx, service.RenewalPayment{Lot: lot, ID: r.ID, Amount: r.Amount, Payer: "app", Reference: "wx-r1", Method: "WX"}))
+	must(svc.ReplaceSpaces(ctx, lot, []*park.Space{{Code: "B1-001", Floor: "B1", Zone: "A", Kind: "ev"}, {Code: "B1-002", Floor: "B1"}}))
+	must(svc.ReportSpaces(ctx, lot, []service.SpaceReport{{Space: "B1-001", Occupied: true, Plate: "京D44444", At: now}}))
 	if _, _, err := svc.Login(ctx, "ana", "senha-forte"); err != nil {
 		t.Fatal(err)
 	}

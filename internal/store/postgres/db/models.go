@@ -215,6 +215,20 @@ type Renewal struct {
 	Version     int64
 }
 
+type Space struct {
+	LotCode    string
+	Code       string
+	Floor      string
+	Zone       string
+	Kind       string
+	Occupied   bool
+	Plate      string
+	PlateKey   string
+	Since      *time.Time
+	ReportedAt *time.Time
+	Source     string
+}
+
 type Stay struct {
 	ID           string
 	LotCode      string

@@ -36,6 +36,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.countInsideForPassStmt, err = db.PrepareContext(ctx, countInsideForPass); err != nil {
 		return nil, fmt.Errorf("error preparing query CountInsideForPass: %w", err)
 	}
+	if q.countSpacesStmt, err = db.PrepareContext(ctx, countSpaces); err != nil {
+		return nil, fmt.Errorf("error preparing query CountSpaces: %w", err)
+	}
 	if q.createCouponStmt, err = db.PrepareContext(ctx, createCoupon); err != nil {
 		return nil, fmt.Errorf("error preparing query CreateCoupon: %w", err)
 	}
@@ -74,6 +77,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.deletePlanStmt, err = db.PrepareContext(ctx, deletePlan); err != nil {
 		return nil, fmt.Errorf("error preparing query DeletePlan: %w", err)
+	}
+	if q.deleteSpaceStmt, err = db.PrepareContext(ctx, deleteSpace); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteSpace: %w", err)
 	}
 	if q.deleteWhitelistStmt, err = db.PrepareContext(ctx, deleteWhitelist); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteWhitelist: %w", err)
@@ -137,6 +143,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.getRenewalByReferenceStmt, err = db.PrepareContext(ctx, getRenewalByReference); err != nil {
 		return nil, fmt.Errorf("error preparing query GetRenewalByReference: %w", err)
+	}
+	if q.getSpaceStmt, err = db.PrepareContext(ctx, getSpace); err != nil {
+		return nil, fmt.Errorf("error preparing query GetSpace: %w", err)
 	}
 	if q.getStayStmt, err = db.PrepareContext(ctx, getStay); err != nil {
 		return nil, fmt.Errorf("error preparing query GetStay: %w", err)
@@ -216,6 +225,12 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.listPlansStmt, err = db.PrepareContext(ctx, listPlans); err != nil {
 		return nil, fmt.Errorf("error preparing query ListPlans: %w", err)
 	}
+	if q.listSpaceCodesStmt, err = db.PrepareContext(ctx, listSpaceCodes); err != nil {
+		return nil, fmt.Errorf("error preparing query ListSpaceCodes: %w", err)
+	}
+	if q.listSpacesStmt, err = db.PrepareContext(ctx, listSpaces); err != nil {
+		return nil, fmt.Errorf("error preparing query ListSpaces: %w", err)
+	}
 	if q.listStaysStmt, err = db.PrepareContext(ctx, listStays); err != nil {
 		return nil, fmt.Errorf("error preparing query ListStays: %w", err)
 	}
@@ -228,8 +243,14 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.listWhitelistStmt, err = db.PrepareContext(ctx, listWhitelist); err != nil {
 		return nil, fmt.Errorf("error preparing query ListWhitelist: %w", err)
 	}
+	if q.locateCarStmt, err = db.PrepareContext(ctx, locateCar); err != nil {
+		return nil, fmt.Errorf("error preparing query LocateCar: %w", err)
+	}
 	if q.revokeTokensStmt, err = db.PrepareContext(ctx, revokeTokens); err != nil {
 		return nil, fmt.Errorf("error preparing query RevokeTokens: %w", err)
+	}
+	if q.setSpaceStateStmt, err = db.PrepareContext(ctx, setSpaceState); err != nil {
+		return nil, fmt.Errorf("error preparing query SetSpaceState: %w", err)
 	}
 	if q.stayCouponsStmt, err = db.PrepareContext(ctx, stayCoupons); err != nil {
 		return nil, fmt.Errorf("error preparing query StayCoupons: %w", err)
@@ -255,6 +276,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.updateWhitelistStmt, err = db.PrepareContext(ctx, updateWhitelist); err != nil {
 		return nil, fmt.Errorf("error preparing query UpdateWhitelist: %w", err)
 	}
+	if q.upsertSpaceStmt, err = db.PrepareContext(ctx, upsertSpace); err != nil {
+		return nil, fmt.Errorf("error preparing query UpsertSpace: %w", err)
+	}
 	return &q, nil
 }
 
@@ -278,6 +302,11 @@ func (q *Queries) Close() error {
 	if q.countInsideForPassStmt != nil {
 		if cerr := q.countInsideForPassStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing countInsideForPassStmt: %w", cerr)
+		}
+	}
+	if q.countSpacesStmt != nil {
+		if cerr := q.countSpacesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing countSpacesStmt: %w", cerr)
 		}
 	}
 	if q.createCouponStmt != nil {
@@ -343,6 +372,11 @@ func (q *Queries) Close() error {
 	if q.deletePlanStmt != nil {
 		if cerr := q.deletePlanStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing deletePlanStmt: %w", cerr)
+		}
+	}
+	if q.deleteSpaceStmt != nil {
+		if cerr := q.deleteSpaceStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteSpaceStmt: %w", cerr)
 		}
 	}
 	if q.deleteWhitelistStmt != nil {
@@ -448,6 +482,11 @@ func (q *Queries) Close() error {
 	if q.getRenewalByReferenceStmt != nil {
 		if cerr := q.getRenewalByReferenceStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing getRenewalByReferenceStmt: %w", cerr)
+		}
+	}
+	if q.getSpaceStmt != nil {
+		if cerr := q.getSpaceStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getSpaceStmt: %w", cerr)
 		}
 	}
 	if q.getStayStmt != nil {
@@ -580,6 +619,16 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing listPlansStmt: %w", cerr)
 		}
 	}
+	if q.listSpaceCodesStmt != nil {
+		if cerr := q.listSpaceCodesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listSpaceCodesStmt: %w", cerr)
+		}
+	}
+	if q.listSpacesStmt != nil {
+		if cerr := q.listSpacesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listSpacesStmt: %w", cerr)
+		}
+	}
 	if q.listStaysStmt != nil {
 		if cerr := q.listStaysStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listStaysStmt: %w", cerr)
@@ -600,9 +649,19 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing listWhitelistStmt: %w", cerr)
 		}
 	}
+	if q.locateCarStmt != nil {
+		if cerr := q.locateCarStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing locateCarStmt: %w", cerr)
+		}
+	}
 	if q.revokeTokensStmt != nil {
 		if cerr := q.revokeTokensStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing revokeTokensStmt: %w", cerr)
+		}
+	}
+	if q.setSpaceStateStmt != nil {
+		if cerr := q.setSpaceStateStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing setSpaceStateStmt: %w", cerr)
 		}
 	}
 	if q.stayCouponsStmt != nil {
@@ -643,6 +702,11 @@ func (q *Queries) Close() error {
 	if q.updateWhitelistStmt != nil {
 		if cerr := q.updateWhitelistStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing updateWhitelistStmt: %w", cerr)
+		}
+	}
+	if q.upsertSpaceStmt != nil {
+		if cerr := q.upsertSpaceStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing upsertSpaceStmt: %w", cerr)
 		}
 	}
 	return err
@@ -688,6 +752,7 @@ type Queries struct {
 	countCouponsStmt            *sql.Stmt
 	countInsideStmt             *sql.Stmt
 	countInsideForPassStmt      *sql.Stmt
+	countSpacesStmt             *sql.Stmt
 	createCouponStmt            *sql.Stmt
 	createIntegratorStmt        *sql.Stmt
 	createLaneStmt              *sql.Stmt
@@ -701,6 +766,7 @@ type Queries struct {
 	deletePassStmt              *sql.Stmt
 	deletePassPlatesStmt        *sql.Stmt
 	deletePlanStmt              *sql.Stmt
+	deleteSpaceStmt             *sql.Stmt
 	deleteWhitelistStmt         *sql.Stmt
 	findInsideStmt              *sql.Stmt
 	findPassIDByPlateStmt       *sql.Stmt
@@ -722,6 +788,7 @@ type Queries struct {
 	getQuoteStmt                *sql.Stmt
 	getRenewalStmt              *sql.Stmt
 	getRenewalByReferenceStmt   *sql.Stmt
+	getSpaceStmt                *sql.Stmt
 	getStayStmt                 *sql.Stmt
 	getStayByLocatorStmt        *sql.Stmt
 	getTokenStmt                *sql.Stmt
@@ -748,11 +815,15 @@ type Queries struct {
 	listPassPlatesStmt          *sql.Stmt
 	listPassesStmt              *sql.Stmt
 	listPlansStmt               *sql.Stmt
+	listSpaceCodesStmt          *sql.Stmt
+	listSpacesStmt              *sql.Stmt
 	listStaysStmt               *sql.Stmt
 	listStaysByPlateStmt        *sql.Stmt
 	listStaysByStateStmt        *sql.Stmt
 	listWhitelistStmt           *sql.Stmt
+	locateCarStmt               *sql.Stmt
 	revokeTokensStmt            *sql.Stmt
+	setSpaceStateStmt           *sql.Stmt
 	stayCouponsStmt             *sql.Stmt
 	updateCouponStmt            *sql.Stmt
 	updateLotStmt               *sql.Stmt
@@ -761,6 +832,7 @@ type Queries struct {
 	updateRenewalStmt           *sql.Stmt
 	updateStayStmt              *sql.Stmt
 	updateWhitelistStmt         *sql.Stmt
+	upsertSpaceStmt             *sql.Stmt
 }
 
 func (q *Queries) WithTx(tx *sql.Tx) *Queries {
@@ -771,6 +843,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		countCouponsStmt:            q.countCouponsStmt,
 		countInsideStmt:             q.countInsideStmt,
 		countInsideForPassStmt:      q.countInsideForPassStmt,
+		countSpacesStmt:             q.countSpacesStmt,
 		createCouponStmt:            q.createCouponStmt,
 		createIntegratorStmt:        q.createIntegratorStmt,
 		createLaneStmt:              q.createLaneStmt,
@@ -784,6 +857,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		deletePassStmt:              q.deletePassStmt,
 		deletePassPlatesStmt:        q.deletePassPlatesStmt,
 		deletePlanStmt:              q.deletePlanStmt,
+		deleteSpaceStmt:             q.deleteSpaceStmt,
 		deleteWhitelistStmt:         q.deleteWhitelistStmt,
 		findInsideStmt:              q.findInsideStmt,
 		findPassIDByPlateStmt:       q.findPassIDByPlateStmt,
@@ -805,6 +879,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		getQuoteStmt:                q.getQuoteStmt,
 		getRenewalStmt:              q.getRenewalStmt,
 		getRenewalByReferenceStmt:   q.getRenewalByReferenceStmt,
+		getSpaceStmt:                q.getSpaceStmt,
 		getStayStmt:                 q.getStayStmt,
 		getStayByLocatorStmt:        q.getStayByLocatorStmt,
 		getTokenStmt:                q.getTokenStmt,
@@ -831,11 +906,15 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		listPassPlatesStmt:          q.listPassPlatesStmt,
 		listPassesStmt:              q.listPassesStmt,
 		listPlansStmt:               q.listPlansStmt,
+		listSpaceCodesStmt:          q.listSpaceCodesStmt,
+		listSpacesStmt:              q.listSpacesStmt,
 		listStaysStmt:               q.listStaysStmt,
 		listStaysByPlateStmt:        q.listStaysByPlateStmt,
 		listStaysByStateStmt:        q.listStaysByStateStmt,
 		listWhitelistStmt:           q.listWhitelistStmt,
+		locateCarStmt:               q.locateCarStmt,
 		revokeTokensStmt:            q.revokeTokensStmt,
+		setSpaceStateStmt:           q.setSpaceStateStmt,
 		stayCouponsStmt:             q.stayCouponsStmt,
 		updateCouponStmt:            q.updateCouponStmt,
 		updateLotStmt:               q.updateLotStmt,
@@ -844,5 +923,6 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		updateRenewalStmt:           q.updateRenewalStmt,
 		updateStayStmt:              q.updateStayStmt,
 		updateWhitelistStmt:         q.updateWhitelistStmt,
+		upsertSpaceStmt:             q.upsertSpaceStmt,
 	}
 }

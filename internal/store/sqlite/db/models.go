@@ -215,6 +215,20 @@ type Renewal struct {
 	Version     int64
 }
 
+type Space struct {
+	LotCode    string
+	Code       string
+	Floor      string
+	Zone       string
+	Kind       string
+	Occupied   int64
+	Plate      string
+	PlateKey   string
+	Since      sql.NullInt64
+	ReportedAt sql.NullInt64
+	Source     string
+}
+
 type Stay struct {
 	ID           string
 	LotCode      string

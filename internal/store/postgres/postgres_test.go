@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -93,7 +94,19 @@ func TestConcurrentMigrations(t *testing.T) {
 	if err := rows.Err(); err != nil {
 		t.Fatal(err)
 	}
-	if fmt.Sprint(got) != "[1×1 2×1 3×1]" {
+	// One row per migration file, whatever migrations later branches add.
+	files, err := os.ReadDir("migrations")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []string
+	for _, f := range files {
+		var v int64
+		if _, err := fmt.Sscanf(f.Name(), "%d_", &v); err == nil {
+			want = append(want, fmt.Sprintf("%d×1", v))
+		}
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Fatalf("goose_db_version holds %v, want each migration recorded once", got)
 	}
 	// Every node works on the same tables.

@@ -41,6 +41,18 @@ type Event struct {
 	ReceivedAt   time.Time
 }
 
+type GateCommand struct {
+	ID      string
+	LotCode string
+	Lane    string
+	Command string
+	By      string
+	Reason  string
+	At      time.Time
+	Result  string
+	Detail  string
+}
+
 type Integrator struct {
 	Username       string
 	PasswordHash   string
@@ -61,6 +73,13 @@ type Lane struct {
 	ID        string
 	Direction string
 	CreatedAt time.Time
+}
+
+type LaneHold struct {
+	LotCode string
+	Lane    string
+	By      string
+	Since   time.Time
 }
 
 type Lock struct {
@@ -161,6 +180,29 @@ type Quote struct {
 	ExpiresAt  time.Time
 	Lines      []byte
 	Source     string
+}
+
+type Reservation struct {
+	ID           string
+	PartnerID    string
+	LotCode      string
+	OrderNo      string
+	Kind         string
+	Plate        string
+	PlateKey     string
+	Mobile       string
+	UserName     string
+	ValidFrom    time.Time
+	ValidTo      time.Time
+	Prepaid      int64
+	MayEnter     bool
+	MayExit      bool
+	State        string
+	StayID       string
+	TerminatedAt *time.Time
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+	Version      int64
 }
 
 type Stay struct {

@@ -27,6 +27,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.addOccupiedStmt, err = db.PrepareContext(ctx, addOccupied); err != nil {
 		return nil, fmt.Errorf("error preparing query AddOccupied: %w", err)
 	}
+	if q.bookedReservationsStmt, err = db.PrepareContext(ctx, bookedReservations); err != nil {
+		return nil, fmt.Errorf("error preparing query BookedReservations: %w", err)
+	}
 	if q.countInsideStmt, err = db.PrepareContext(ctx, countInside); err != nil {
 		return nil, fmt.Errorf("error preparing query CountInside: %w", err)
 	}
@@ -54,6 +57,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.deleteExpiredQuotesStmt, err = db.PrepareContext(ctx, deleteExpiredQuotes); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteExpiredQuotes: %w", err)
 	}
+	if q.deleteLaneHoldStmt, err = db.PrepareContext(ctx, deleteLaneHold); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteLaneHold: %w", err)
+	}
 	if q.deleteLockStmt, err = db.PrepareContext(ctx, deleteLock); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteLock: %w", err)
 	}
@@ -75,6 +81,12 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.findPassIDByPlateStmt, err = db.PrepareContext(ctx, findPassIDByPlate); err != nil {
 		return nil, fmt.Errorf("error preparing query FindPassIDByPlate: %w", err)
 	}
+	if q.findReservationStmt, err = db.PrepareContext(ctx, findReservation); err != nil {
+		return nil, fmt.Errorf("error preparing query FindReservation: %w", err)
+	}
+	if q.findReservationByStayStmt, err = db.PrepareContext(ctx, findReservationByStay); err != nil {
+		return nil, fmt.Errorf("error preparing query FindReservationByStay: %w", err)
+	}
 	if q.findWhitelistStmt, err = db.PrepareContext(ctx, findWhitelist); err != nil {
 		return nil, fmt.Errorf("error preparing query FindWhitelist: %w", err)
 	}
@@ -86,6 +98,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.getLaneStmt, err = db.PrepareContext(ctx, getLane); err != nil {
 		return nil, fmt.Errorf("error preparing query GetLane: %w", err)
+	}
+	if q.getLaneHoldStmt, err = db.PrepareContext(ctx, getLaneHold); err != nil {
+		return nil, fmt.Errorf("error preparing query GetLaneHold: %w", err)
 	}
 	if q.getLockStmt, err = db.PrepareContext(ctx, getLock); err != nil {
 		return nil, fmt.Errorf("error preparing query GetLock: %w", err)
@@ -117,6 +132,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.getQuoteStmt, err = db.PrepareContext(ctx, getQuote); err != nil {
 		return nil, fmt.Errorf("error preparing query GetQuote: %w", err)
 	}
+	if q.getReservationStmt, err = db.PrepareContext(ctx, getReservation); err != nil {
+		return nil, fmt.Errorf("error preparing query GetReservation: %w", err)
+	}
 	if q.getStayStmt, err = db.PrepareContext(ctx, getStay); err != nil {
 		return nil, fmt.Errorf("error preparing query GetStay: %w", err)
 	}
@@ -135,8 +153,14 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.insertEventStmt, err = db.PrepareContext(ctx, insertEvent); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertEvent: %w", err)
 	}
+	if q.insertGateCommandStmt, err = db.PrepareContext(ctx, insertGateCommand); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertGateCommand: %w", err)
+	}
 	if q.insertIntegratorPartnerStmt, err = db.PrepareContext(ctx, insertIntegratorPartner); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertIntegratorPartner: %w", err)
+	}
+	if q.insertLaneHoldStmt, err = db.PrepareContext(ctx, insertLaneHold); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertLaneHold: %w", err)
 	}
 	if q.insertLockStmt, err = db.PrepareContext(ctx, insertLock); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertLock: %w", err)
@@ -153,6 +177,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.insertQuoteStmt, err = db.PrepareContext(ctx, insertQuote); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertQuote: %w", err)
 	}
+	if q.insertReservationStmt, err = db.PrepareContext(ctx, insertReservation); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertReservation: %w", err)
+	}
 	if q.insertStayStmt, err = db.PrepareContext(ctx, insertStay); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertStay: %w", err)
 	}
@@ -165,8 +192,14 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.listAnomaliesStmt, err = db.PrepareContext(ctx, listAnomalies); err != nil {
 		return nil, fmt.Errorf("error preparing query ListAnomalies: %w", err)
 	}
+	if q.listGateCommandsStmt, err = db.PrepareContext(ctx, listGateCommands); err != nil {
+		return nil, fmt.Errorf("error preparing query ListGateCommands: %w", err)
+	}
 	if q.listIntegratorPartnersStmt, err = db.PrepareContext(ctx, listIntegratorPartners); err != nil {
 		return nil, fmt.Errorf("error preparing query ListIntegratorPartners: %w", err)
+	}
+	if q.listLaneGateCommandsStmt, err = db.PrepareContext(ctx, listLaneGateCommands); err != nil {
+		return nil, fmt.Errorf("error preparing query ListLaneGateCommands: %w", err)
 	}
 	if q.listLotsStmt, err = db.PrepareContext(ctx, listLots); err != nil {
 		return nil, fmt.Errorf("error preparing query ListLots: %w", err)
@@ -182,6 +215,12 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.listPassesStmt, err = db.PrepareContext(ctx, listPasses); err != nil {
 		return nil, fmt.Errorf("error preparing query ListPasses: %w", err)
+	}
+	if q.listReservationsByMobileStmt, err = db.PrepareContext(ctx, listReservationsByMobile); err != nil {
+		return nil, fmt.Errorf("error preparing query ListReservationsByMobile: %w", err)
+	}
+	if q.listReservationsByPlateStmt, err = db.PrepareContext(ctx, listReservationsByPlate); err != nil {
+		return nil, fmt.Errorf("error preparing query ListReservationsByPlate: %w", err)
 	}
 	if q.listStaysStmt, err = db.PrepareContext(ctx, listStays); err != nil {
 		return nil, fmt.Errorf("error preparing query ListStays: %w", err)
@@ -204,6 +243,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.updatePassStmt, err = db.PrepareContext(ctx, updatePass); err != nil {
 		return nil, fmt.Errorf("error preparing query UpdatePass: %w", err)
 	}
+	if q.updateReservationStmt, err = db.PrepareContext(ctx, updateReservation); err != nil {
+		return nil, fmt.Errorf("error preparing query UpdateReservation: %w", err)
+	}
 	if q.updateStayStmt, err = db.PrepareContext(ctx, updateStay); err != nil {
 		return nil, fmt.Errorf("error preparing query UpdateStay: %w", err)
 	}
@@ -218,6 +260,11 @@ func (q *Queries) Close() error {
 	if q.addOccupiedStmt != nil {
 		if cerr := q.addOccupiedStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing addOccupiedStmt: %w", cerr)
+		}
+	}
+	if q.bookedReservationsStmt != nil {
+		if cerr := q.bookedReservationsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing bookedReservationsStmt: %w", cerr)
 		}
 	}
 	if q.countInsideStmt != nil {
@@ -265,6 +312,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing deleteExpiredQuotesStmt: %w", cerr)
 		}
 	}
+	if q.deleteLaneHoldStmt != nil {
+		if cerr := q.deleteLaneHoldStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteLaneHoldStmt: %w", cerr)
+		}
+	}
 	if q.deleteLockStmt != nil {
 		if cerr := q.deleteLockStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing deleteLockStmt: %w", cerr)
@@ -300,6 +352,16 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing findPassIDByPlateStmt: %w", cerr)
 		}
 	}
+	if q.findReservationStmt != nil {
+		if cerr := q.findReservationStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing findReservationStmt: %w", cerr)
+		}
+	}
+	if q.findReservationByStayStmt != nil {
+		if cerr := q.findReservationByStayStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing findReservationByStayStmt: %w", cerr)
+		}
+	}
 	if q.findWhitelistStmt != nil {
 		if cerr := q.findWhitelistStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing findWhitelistStmt: %w", cerr)
@@ -318,6 +380,11 @@ func (q *Queries) Close() error {
 	if q.getLaneStmt != nil {
 		if cerr := q.getLaneStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing getLaneStmt: %w", cerr)
+		}
+	}
+	if q.getLaneHoldStmt != nil {
+		if cerr := q.getLaneHoldStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getLaneHoldStmt: %w", cerr)
 		}
 	}
 	if q.getLockStmt != nil {
@@ -370,6 +437,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing getQuoteStmt: %w", cerr)
 		}
 	}
+	if q.getReservationStmt != nil {
+		if cerr := q.getReservationStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getReservationStmt: %w", cerr)
+		}
+	}
 	if q.getStayStmt != nil {
 		if cerr := q.getStayStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing getStayStmt: %w", cerr)
@@ -400,9 +472,19 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing insertEventStmt: %w", cerr)
 		}
 	}
+	if q.insertGateCommandStmt != nil {
+		if cerr := q.insertGateCommandStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertGateCommandStmt: %w", cerr)
+		}
+	}
 	if q.insertIntegratorPartnerStmt != nil {
 		if cerr := q.insertIntegratorPartnerStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing insertIntegratorPartnerStmt: %w", cerr)
+		}
+	}
+	if q.insertLaneHoldStmt != nil {
+		if cerr := q.insertLaneHoldStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertLaneHoldStmt: %w", cerr)
 		}
 	}
 	if q.insertLockStmt != nil {
@@ -430,6 +512,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing insertQuoteStmt: %w", cerr)
 		}
 	}
+	if q.insertReservationStmt != nil {
+		if cerr := q.insertReservationStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertReservationStmt: %w", cerr)
+		}
+	}
 	if q.insertStayStmt != nil {
 		if cerr := q.insertStayStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing insertStayStmt: %w", cerr)
@@ -450,9 +537,19 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing listAnomaliesStmt: %w", cerr)
 		}
 	}
+	if q.listGateCommandsStmt != nil {
+		if cerr := q.listGateCommandsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listGateCommandsStmt: %w", cerr)
+		}
+	}
 	if q.listIntegratorPartnersStmt != nil {
 		if cerr := q.listIntegratorPartnersStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listIntegratorPartnersStmt: %w", cerr)
+		}
+	}
+	if q.listLaneGateCommandsStmt != nil {
+		if cerr := q.listLaneGateCommandsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listLaneGateCommandsStmt: %w", cerr)
 		}
 	}
 	if q.listLotsStmt != nil {
@@ -478,6 +575,16 @@ func (q *Queries) Close() error {
 	if q.listPassesStmt != nil {
 		if cerr := q.listPassesStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listPassesStmt: %w", cerr)
+		}
+	}
+	if q.listReservationsByMobileStmt != nil {
+		if cerr := q.listReservationsByMobileStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listReservationsByMobileStmt: %w", cerr)
+		}
+	}
+	if q.listReservationsByPlateStmt != nil {
+		if cerr := q.listReservationsByPlateStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listReservationsByPlateStmt: %w", cerr)
 		}
 	}
 	if q.listStaysStmt != nil {
@@ -513,6 +620,11 @@ func (q *Queries) Close() error {
 	if q.updatePassStmt != nil {
 		if cerr := q.updatePassStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing updatePassStmt: %w", cerr)
+		}
+	}
+	if q.updateReservationStmt != nil {
+		if cerr := q.updateReservationStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing updateReservationStmt: %w", cerr)
 		}
 	}
 	if q.updateStayStmt != nil {
@@ -562,137 +674,165 @@ func (q *Queries) queryRow(ctx context.Context, stmt *sql.Stmt, query string, ar
 }
 
 type Queries struct {
-	db                          DBTX
-	tx                          *sql.Tx
-	addOccupiedStmt             *sql.Stmt
-	countInsideStmt             *sql.Stmt
-	countInsideForPassStmt      *sql.Stmt
-	createIntegratorStmt        *sql.Stmt
-	createLaneStmt              *sql.Stmt
-	createLotStmt               *sql.Stmt
-	createPartnerStmt           *sql.Stmt
-	createPassStmt              *sql.Stmt
-	createWhitelistStmt         *sql.Stmt
-	deleteExpiredQuotesStmt     *sql.Stmt
-	deleteLockStmt              *sql.Stmt
-	deletePartnerStmt           *sql.Stmt
-	deletePassStmt              *sql.Stmt
-	deletePassPlatesStmt        *sql.Stmt
-	deleteWhitelistStmt         *sql.Stmt
-	findInsideStmt              *sql.Stmt
-	findPassIDByPlateStmt       *sql.Stmt
-	findWhitelistStmt           *sql.Stmt
-	getEventStmt                *sql.Stmt
-	getIntegratorStmt           *sql.Stmt
-	getLaneStmt                 *sql.Stmt
-	getLockStmt                 *sql.Stmt
-	getLotStmt                  *sql.Stmt
-	getLotSettingsStmt          *sql.Stmt
-	getPartnerStmt              *sql.Stmt
-	getPassStmt                 *sql.Stmt
-	getPaymentStmt              *sql.Stmt
-	getPaymentByKeyStmt         *sql.Stmt
-	getPaymentByQuoteStmt       *sql.Stmt
-	getPaymentByReferenceStmt   *sql.Stmt
-	getQuoteStmt                *sql.Stmt
-	getStayStmt                 *sql.Stmt
-	getStayByLocatorStmt        *sql.Stmt
-	getTokenStmt                *sql.Stmt
-	getWhitelistStmt            *sql.Stmt
-	insertAnomalyStmt           *sql.Stmt
-	insertEventStmt             *sql.Stmt
-	insertIntegratorPartnerStmt *sql.Stmt
-	insertLockStmt              *sql.Stmt
-	insertPartnerLotStmt        *sql.Stmt
-	insertPassPlateStmt         *sql.Stmt
-	insertPaymentStmt           *sql.Stmt
-	insertQuoteStmt             *sql.Stmt
-	insertStayStmt              *sql.Stmt
-	insertTokenStmt             *sql.Stmt
-	listAllPartnerLotsStmt      *sql.Stmt
-	listAnomaliesStmt           *sql.Stmt
-	listIntegratorPartnersStmt  *sql.Stmt
-	listLotsStmt                *sql.Stmt
-	listPartnerLotsStmt         *sql.Stmt
-	listPartnersStmt            *sql.Stmt
-	listPassPlatesStmt          *sql.Stmt
-	listPassesStmt              *sql.Stmt
-	listStaysStmt               *sql.Stmt
-	listStaysByPlateStmt        *sql.Stmt
-	listStaysByStateStmt        *sql.Stmt
-	listWhitelistStmt           *sql.Stmt
-	revokeTokensStmt            *sql.Stmt
-	updateLotStmt               *sql.Stmt
-	updatePassStmt              *sql.Stmt
-	updateStayStmt              *sql.Stmt
-	updateWhitelistStmt         *sql.Stmt
+	db                           DBTX
+	tx                           *sql.Tx
+	addOccupiedStmt              *sql.Stmt
+	bookedReservationsStmt       *sql.Stmt
+	countInsideStmt              *sql.Stmt
+	countInsideForPassStmt       *sql.Stmt
+	createIntegratorStmt         *sql.Stmt
+	createLaneStmt               *sql.Stmt
+	createLotStmt                *sql.Stmt
+	createPartnerStmt            *sql.Stmt
+	createPassStmt               *sql.Stmt
+	createWhitelistStmt          *sql.Stmt
+	deleteExpiredQuotesStmt      *sql.Stmt
+	deleteLaneHoldStmt           *sql.Stmt
+	deleteLockStmt               *sql.Stmt
+	deletePartnerStmt            *sql.Stmt
+	deletePassStmt               *sql.Stmt
+	deletePassPlatesStmt         *sql.Stmt
+	deleteWhitelistStmt          *sql.Stmt
+	findInsideStmt               *sql.Stmt
+	findPassIDByPlateStmt        *sql.Stmt
+	findReservationStmt          *sql.Stmt
+	findReservationByStayStmt    *sql.Stmt
+	findWhitelistStmt            *sql.Stmt
+	getEventStmt                 *sql.Stmt
+	getIntegratorStmt            *sql.Stmt
+	getLaneStmt                  *sql.Stmt
+	getLaneHoldStmt              *sql.Stmt
+	getLockStmt                  *sql.Stmt
+	getLotStmt                   *sql.Stmt
+	getLotSettingsStmt           *sql.Stmt
+	getPartnerStmt               *sql.Stmt
+	getPassStmt                  *sql.Stmt
+	getPaymentStmt               *sql.Stmt
+	getPaymentByKeyStmt          *sql.Stmt
+	getPaymentByQuoteStmt        *sql.Stmt
+	getPaymentByReferenceStmt    *sql.Stmt
+	getQuoteStmt                 *sql.Stmt
+	getReservationStmt           *sql.Stmt
+	getStayStmt                  *sql.Stmt
+	getStayByLocatorStmt         *sql.Stmt
+	getTokenStmt                 *sql.Stmt
+	getWhitelistStmt             *sql.Stmt
+	insertAnomalyStmt            *sql.Stmt
+	insertEventStmt              *sql.Stmt
+	insertGateCommandStmt        *sql.Stmt
+	insertIntegratorPartnerStmt  *sql.Stmt
+	insertLaneHoldStmt           *sql.Stmt
+	insertLockStmt               *sql.Stmt
+	insertPartnerLotStmt         *sql.Stmt
+	insertPassPlateStmt          *sql.Stmt
+	insertPaymentStmt            *sql.Stmt
+	insertQuoteStmt              *sql.Stmt
+	insertReservationStmt        *sql.Stmt
+	insertStayStmt               *sql.Stmt
+	insertTokenStmt              *sql.Stmt
+	listAllPartnerLotsStmt       *sql.Stmt
+	listAnomaliesStmt            *sql.Stmt
+	listGateCommandsStmt         *sql.Stmt
+	listIntegratorPartnersStmt   *sql.Stmt
+	listLaneGateCommandsStmt     *sql.Stmt
+	listLotsStmt                 *sql.Stmt
+	listPartnerLotsStmt          *sql.Stmt
+	listPartnersStmt             *sql.Stmt
+	listPassPlatesStmt           *sql.Stmt
+	listPassesStmt               *sql.Stmt
+	listReservationsByMobileStmt *sql.Stmt
+	listReservationsByPlateStmt  *sql.Stmt
+	listStaysStmt                *sql.Stmt
+	listStaysByPlateStmt         *sql.Stmt
+	listStaysByStateStmt         *sql.Stmt
+	listWhitelistStmt            *sql.Stmt
+	revokeTokensStmt             *sql.Stmt
+	updateLotStmt                *sql.Stmt
+	updatePassStmt               *sql.Stmt
+	updateReservationStmt        *sql.Stmt
+	updateStayStmt               *sql.Stmt
+	updateWhitelistStmt          *sql.Stmt
 }
 
 func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 	return &Queries{
-		db:                          tx,
-		tx:                          tx,
-		addOccupiedStmt:             q.addOccupiedStmt,
-		countInsideStmt:             q.countInsideStmt,
-		countInsideForPassStmt:      q.countInsideForPassStmt,
-		createIntegratorStmt:        q.createIntegratorStmt,
-		createLaneStmt:              q.createLaneStmt,
-		createLotStmt:               q.createLotStmt,
-		createPartnerStmt:           q.createPartnerStmt,
-		createPassStmt:              q.createPassStmt,
-		createWhitelistStmt:         q.createWhitelistStmt,
-		deleteExpiredQuotesStmt:     q.deleteExpiredQuotesStmt,
-		deleteLockStmt:              q.deleteLockStmt,
-		deletePartnerStmt:           q.deletePartnerStmt,
-		deletePassStmt:              q.deletePassStmt,
-		deletePassPlatesStmt:        q.deletePassPlatesStmt,
-		deleteWhitelistStmt:         q.deleteWhitelistStmt,
-		findInsideStmt:              q.findInsideStmt,
-		findPassIDByPlateStmt:       q.findPassIDByPlateStmt,
-		findWhitelistStmt:           q.findWhitelistStmt,
-		getEventStmt:                q.getEventStmt,
-		getIntegratorStmt:           q.getIntegratorStmt,
-		getLaneStmt:                 q.getLaneStmt,
-		getLockStmt:                 q.getLockStmt,
-		getLotStmt:                  q.getLotStmt,
-		getLotSettingsStmt:          q.getLotSettingsStmt,
-		getPartnerStmt:              q.getPartnerStmt,
-		getPassStmt:                 q.getPassStmt,
-		getPaymentStmt:              q.getPaymentStmt,
-		getPaymentByKeyStmt:         q.getPaymentByKeyStmt,
-		getPaymentByQuoteStmt:       q.getPaymentByQuoteStmt,
-		getPaymentByReferenceStmt:   q.getPaymentByReferenceStmt,
-		getQuoteStmt:                q.getQuoteStmt,
-		getStayStmt:                 q.getStayStmt,
-		getStayByLocatorStmt:        q.getStayByLocatorStmt,
-		getTokenStmt:                q.getTokenStmt,
-		getWhitelistStmt:            q.getWhitelistStmt,
-		insertAnomalyStmt:           q.insertAnomalyStmt,
-		insertEventStmt:             q.insertEventStmt,
-		insertIntegratorPartnerStmt: q.insertIntegratorPartnerStmt,
-		insertLockStmt:              q.insertLockStmt,
-		insertPartnerLotStmt:        q.insertPartnerLotStmt,
-		insertPassPlateStmt:         q.insertPassPlateStmt,
-		insertPaymentStmt:           q.insertPaymentStmt,
-		insertQuoteStmt:             q.insertQuoteStmt,
-		insertStayStmt:              q.insertStayStmt,
-		insertTokenStmt:             q.insertTokenStmt,
-		listAllPartnerLotsStmt:      q.listAllPartnerLotsStmt,
-		listAnomaliesStmt:           q.listAnomaliesStmt,
-		listIntegratorPartnersStmt:  q.listIntegratorPartnersStmt,
-		listLotsStmt:                q.listLotsStmt,
-		listPartnerLotsStmt:         q.listPartnerLotsStmt,
-		listPartnersStmt:            q.listPartnersStmt,
-		listPassPlatesStmt:          q.listPassPlatesStmt,
-		listPassesStmt:              q.listPassesStmt,
-		listStaysStmt:               q.listStaysStmt,
-		listStaysByPlateStmt:        q.listStaysByPlateStmt,
-		listStaysByStateStmt:        q.listStaysByStateStmt,
-		listWhitelistStmt:           q.listWhitelistStmt,
-		revokeTokensStmt:            q.revokeTokensStmt,
-		updateLotStmt:               q.updateLotStmt,
-		updatePassStmt:              q.updatePassStmt,
-		updateStayStmt:              q.updateStayStmt,
-		updateWhitelistStmt:         q.updateWhitelistStmt,
+		db:                           tx,
+		tx:                           tx,
+		addOccupiedStmt:              q.addOccupiedStmt,
+		bookedReservationsStmt:       q.bookedReservationsStmt,
+		countInsideStmt:              q.countInsideStmt,
+		countInsideForPassStmt:       q.countInsideForPassStmt,
+		createIntegratorStmt:         q.createIntegratorStmt,
+		createLaneStmt:               q.createLaneStmt,
+		createLotStmt:                q.createLotStmt,
+		createPartnerStmt:            q.createPartnerStmt,
+		createPassStmt:               q.createPassStmt,
+		createWhitelistStmt:          q.createWhitelistStmt,
+		deleteExpiredQuotesStmt:      q.deleteExpiredQuotesStmt,
+		deleteLaneHoldStmt:           q.deleteLaneHoldStmt,
+		deleteLockStmt:               q.deleteLockStmt,
+		deletePartnerStmt:            q.deletePartnerStmt,
+		deletePassStmt:               q.deletePassStmt,
+		deletePassPlatesStmt:         q.deletePassPlatesStmt,
+		deleteWhitelistStmt:          q.deleteWhitelistStmt,
+		findInsideStmt:               q.findInsideStmt,
+		findPassIDByPlateStmt:        q.findPassIDByPlateStmt,
+		findReservationStmt:          q.findReservationStmt,
+		findReservationByStayStmt:    q.findReservationByStayStmt,
+		findWhitelistStmt:            q.findWhitelistStmt,
+		getEventStmt:                 q.getEventStmt,
+		getIntegratorStmt:            q.getIntegratorStmt,
+		getLaneStmt:                  q.getLaneStmt,
+		getLaneHoldStmt:              q.getLaneHoldStmt,
+		getLockStmt:                  q.getLockStmt,
+		getLotStmt:                   q.getLotStmt,
+		getLotSettingsStmt:           q.getLotSettingsStmt,
+		getPartnerStmt:               q.getPartnerStmt,
+		getPassStmt:                  q.getPassStmt,
+		getPaymentStmt:               q.getPaymentStmt,
+		getPaymentByKeyStmt:          q.getPaymentByKeyStmt,
+		getPaymentByQuoteStmt:        q.getPaymentByQuoteStmt,
+		getPaymentByReferenceStmt:    q.getPaymentByReferenceStmt,
+		getQuoteStmt:                 q.getQuoteStmt,
+		getReservationStmt:           q.getReservationStmt,
+		getStayStmt:                  q.getStayStmt,
+		getStayByLocatorStmt:         q.getStayByLocatorStmt,
+		getTokenStmt:                 q.getTokenStmt,
+		getWhitelistStmt:             q.getWhitelistStmt,
+		insertAnomalyStmt:            q.insertAnomalyStmt,
+		insertEventStmt:              q.insertEventStmt,
+		insertGateCommandStmt:        q.insertGateCommandStmt,
+		insertIntegratorPartnerStmt:  q.insertIntegratorPartnerStmt,
+		insertLaneHoldStmt:           q.insertLaneHoldStmt,
+		insertLockStmt:               q.insertLockStmt,
+		insertPartnerLotStmt:         q.insertPartnerLotStmt,
+		insertPassPlateStmt:          q.insertPassPlateStmt,
+		insertPaymentStmt:            q.insertPaymentStmt,
+		insertQuoteStmt:              q.insertQuoteStmt,
+		insertReservationStmt:        q.insertReservationStmt,
+		insertStayStmt:               q.insertStayStmt,
+		insertTokenStmt:              q.insertTokenStmt,
+		listAllPartnerLotsStmt:       q.listAllPartnerLotsStmt,
+		listAnomaliesStmt:            q.listAnomaliesStmt,
+		listGateCommandsStmt:         q.listGateCommandsStmt,
+		listIntegratorPartnersStmt:   q.listIntegratorPartnersStmt,
+		listLaneGateCommandsStmt:     q.listLaneGateCommandsStmt,
+		listLotsStmt:                 q.listLotsStmt,
+		listPartnerLotsStmt:          q.listPartnerLotsStmt,
+		listPartnersStmt:             q.listPartnersStmt,
+		listPassPlatesStmt:           q.listPassPlatesStmt,
+		listPassesStmt:               q.listPassesStmt,
+		listReservationsByMobileStmt: q.listReservationsByMobileStmt,
+		listReservationsByPlateStmt:  q.listReservationsByPlateStmt,
+		listStaysStmt:                q.listStaysStmt,
+		listStaysByPlateStmt:         q.listStaysByPlateStmt,
+		listStaysByStateStmt:         q.listStaysByStateStmt,
+		listWhitelistStmt:            q.listWhitelistStmt,
+		revokeTokensStmt:             q.revokeTokensStmt,
+		updateLotStmt:                q.updateLotStmt,
+		updatePassStmt:               q.updatePassStmt,
+		updateReservationStmt:        q.updateReservationStmt,
+		updateStayStmt:               q.updateStayStmt,
+		updateWhitelistStmt:          q.updateWhitelistStmt,
 	}
 }

@@ -90,6 +90,9 @@ func (r *Reservation) Validate() error {
 	return nil
 }
 
+// ValidMobile reports whether s is a mobile number as parkd stores them.
+func ValidMobile(s string) bool { return mobileRE.MatchString(s) }
+
 // StateAt is the state as partners see it at now: a booked reservation
 // whose window ended reads as expired.
 func (r *Reservation) StateAt(now time.Time) string {

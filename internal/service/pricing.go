@@ -38,7 +38,8 @@ func (s *Service) tariffFor(l *park.Lot) (*tariff.Tariff, error) {
 // priced is a stay's price at one instant with the reason nothing may be due.
 type priced struct {
 	tariff.Result
-	freeReason string // why the stay is free or settled: pass, whitelist, paid, free
+	freeReason  string            // why the stay is free or settled: pass, whitelist, reservation, paid, free
+	reservation *park.Reservation // the reservation the stay entered on, if any
 }
 
 // priceStay prices a stay if it left at `at`: the one place where passes,
@@ -74,11 +75,16 @@ func (s *Service) priceStay(ctx context.Context, tx park.Tx, l *park.Lot, st *pa
 		return priced{}, err
 	}
 
+	res, err := s.reservationWindow(ctx, tx, st, at, &in, &coveredBy) // reservations.go
+	if err != nil {
+		return priced{}, err
+	}
+
 	t, err := s.tariffFor(l)
 	if err != nil {
 		return priced{}, err
 	}
-	var p priced
+	p := priced{reservation: res}
 	if t != nil {
 		p.Result = t.Price(&in, nil)
 	}

@@ -91,5 +91,8 @@ func Load(ctx context.Context, svc *service.Service, now time.Time) error {
 	if err := loadEbopark(ctx, svc); err != nil {
 		return err
 	}
+	if err := loadReservations(ctx, svc, now); err != nil {
+		return err
+	}
 	return loadBrazil(ctx, svc)
 }

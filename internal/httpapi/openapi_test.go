@@ -99,6 +99,9 @@ var bodies = map[string]opBody{
 	"DELETE /v1/partners/{id}":                 {status: 204},
 	"POST /v1/integrators":                     {in: integratorInput{}, status: 201, out: integratorView{}},
 	"DELETE /v1/integrators/{username}/tokens": {status: 200, out: revokedView{}},
+
+	"POST /v1/lots/{code}/lanes/{lane}/commands": {in: gateCommandInput{}, status: 200, out: gateResultView{}},
+	"GET /v1/lots/{code}/lanes/{lane}/commands":  {status: 200, out: gateLogView{}},
 }
 
 // public are the operations served without the admin token.

@@ -77,6 +77,7 @@ func New(c Config) *Server {
 	s.admin("DELETE /v1/partners/{id}", s.deletePartner)
 	s.admin("POST /v1/integrators", s.createIntegrator)
 	s.admin("DELETE /v1/integrators/{username}/tokens", s.revokeTokens)
+	s.gateRoutes() // gates.go
 	return s
 }
 

@@ -26,7 +26,7 @@ var orderTypes = map[string]string{park.ReservationShared: "share", park.Reserva
 
 type orderRequest struct {
 	ParkCode   *string `json:"ParkCode"`
-	OrderNo    *string `json:"OrderNo"`
+	OrderNo    *text   `json:"OrderNo"` // some platforms send order numbers as JSON numbers
 	CarNo      *string `json:"CarNo"`
 	UserMobile *string `json:"UserMobile"`
 	UserName   *string `json:"UserName"`
@@ -51,7 +51,7 @@ type orderResult struct {
 	ExitRight     int    `json:"exitRight"`
 	State         string `json:"state"`
 	TerminateTime string `json:"terminateTime"`
-	Repeated      bool   `json:"repeated,omitempty"`
+	Repeated      *bool  `json:"repeated,omitempty"` // syncs only: the same order was already there
 }
 
 func orderOf(l *park.Lot, r *park.Reservation) orderResult {
@@ -143,7 +143,7 @@ func (h *Handler) syncOrder(ctx context.Context, p *park.Partner, body []byte, k
 	if err != nil {
 		return nil, 0, err
 	}
-	orderNo, err := required("OrderNo", in.OrderNo)
+	orderNo, err := required("OrderNo", in.OrderNo.get())
 	if err != nil {
 		return nil, 0, err
 	}
@@ -180,7 +180,8 @@ func (h *Handler) syncOrder(ctx context.Context, p *park.Partner, body []byte, k
 		return nil, 0, orderError(err)
 	}
 	out := orderOf(l, res)
-	out.Repeated = !changed
+	repeated := !changed
+	out.Repeated = &repeated
 	return out, 1, nil
 }
 
@@ -195,7 +196,7 @@ func (h *Handler) shareOrderTerminate(ctx context.Context, p *park.Partner, body
 	if err != nil {
 		return nil, 0, err
 	}
-	orderNo, err := required("OrderNo", in.OrderNo)
+	orderNo, err := required("OrderNo", in.OrderNo.get())
 	if err != nil {
 		return nil, 0, err
 	}
@@ -217,7 +218,7 @@ func (h *Handler) shareQueryUser(ctx context.Context, p *park.Partner, body []by
 	if err != nil {
 		return nil, 0, err
 	}
-	q := service.ReservationQuery{PartnerID: p.ID, LotCode: l.Code, OrderNo: optString(in.OrderNo), Mobile: optString(in.UserMobile)}
+	q := service.ReservationQuery{PartnerID: p.ID, LotCode: l.Code, OrderNo: optString(in.OrderNo.get()), Mobile: optString(in.UserMobile)}
 	if in.CarNo != nil && *in.CarNo != "" {
 		if q.Plate, err = orderPlate(in.CarNo); err != nil {
 			return nil, 0, err

@@ -179,6 +179,12 @@ func TestReservationRefusals(t *testing.T) {
 	if !r.Repeated || orders() != 1 {
 		t.Fatalf("second sync repeated=%v, %d orders", r.Repeated, orders())
 	}
+	// An order number sent as a JSON number is the same order number.
+	result(t, wantState(t, e.call("ShareOrderSync", with("OrderNo", 202603010001)), 0, "成功"), &r)
+	if r.Repeated || orders() != 2 {
+		t.Fatalf("numeric order number: repeated=%v, %d orders", r.Repeated, orders())
+	}
+	wantState(t, e.call("ShareOrderTerminate", `{"ParkCode":"140123001","OrderNo":"202603010001"}`), 0, "成功")
 	// Another partner's lot cannot see this partner's order.
 	wantState(t, e.asOther("ShareQueryUser", `{"ParkCode":"140123002","OrderNo":"SO-1"}`), -1, "未找到 OrderNo")
 }

@@ -138,8 +138,9 @@ type ReservationTx interface {
 	// (ENotFound when it entered on none).
 	FindReservationByStay(ctx context.Context, stayID string) (*Reservation, error)
 	// BookedReservations returns the booked reservations of a plate key in
-	// a lot, earliest window first.
-	BookedReservations(ctx context.Context, lot, plateKey string) ([]*Reservation, error)
+	// a lot whose window has not ended at at, earliest window first (at
+	// most 100).
+	BookedReservations(ctx context.Context, lot, plateKey string, at time.Time) ([]*Reservation, error)
 	// ListReservations returns the reservations the filter selects, latest
 	// window first, at most f.Limit.
 	ListReservations(ctx context.Context, f ReservationFilter) ([]*Reservation, error)

@@ -209,12 +209,12 @@ func (s *Service) FindReservations(ctx context.Context, q ReservationQuery) ([]*
 // lot at an instant: one that grants entry and whose window covers it,
 // EarlyArrival before its start included. nil when there is none.
 func (s *Service) reservationFor(ctx context.Context, tx park.Tx, lot, key string, at time.Time) (*park.Reservation, error) {
-	rs, err := tx.BookedReservations(ctx, lot, key)
+	rs, err := tx.BookedReservations(ctx, lot, key, at)
 	if err != nil {
 		return nil, err
 	}
 	for _, r := range rs {
-		if r.MayEnter && !at.Before(r.From.Add(-EarlyArrival)) && at.Before(r.To) {
+		if r.MayEnter && !at.Before(r.From.Add(-EarlyArrival)) {
 			return r, nil
 		}
 	}

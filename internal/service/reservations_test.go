@@ -43,6 +43,7 @@ func fullLot(t *testing.T) *bundle {
 func TestReservationEntersFullLot(t *testing.T) {
 	b := fullLot(t)
 	r := b.sync(t, b.order("ORD-1", "京A12345"))
+	b.sync(t, b.order("ORD-LATE", "京L77777"))
 	if r.State != park.ReservationBooked || r.Plate != "京A12345" {
 		t.Fatalf("synced %+v", r)
 	}
@@ -77,6 +78,8 @@ func TestReservationEntersFullLot(t *testing.T) {
 	}
 	// A done order admits no one again: the lot is still full.
 	wantDecision(t, b.event(t, park.EventEntry, "京A12345", t0.Add(4*time.Hour)), park.DecisionHold, park.ReasonLotFull, 0)
+	// Nor does one whose window ended (12:00, the end, is outside it).
+	wantDecision(t, b.event(t, park.EventEntry, "京L77777", t0.Add(3*time.Hour)), park.DecisionHold, park.ReasonLotFull, 0)
 }
 
 // TestPrepaidWindowIsFree: a stay inside its window leaves free (reason

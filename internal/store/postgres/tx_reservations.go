@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"errors"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -126,8 +127,8 @@ func (t *txn) FindReservationByStay(ctx context.Context, stayID string) (*park.R
 	return reservationFromRow(r), nil
 }
 
-func (t *txn) BookedReservations(ctx context.Context, lot, plateKey string) ([]*park.Reservation, error) {
-	rows, err := t.q.BookedReservations(ctx, db.BookedReservationsParams{LotCode: lot, PlateKey: plateKey})
+func (t *txn) BookedReservations(ctx context.Context, lot, plateKey string, at time.Time) ([]*park.Reservation, error) {
+	rows, err := t.q.BookedReservations(ctx, db.BookedReservationsParams{LotCode: lot, PlateKey: plateKey, ValidTo: ts(at)})
 	if err != nil {
 		return nil, mapErr(err)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"time"
 
 	"parkd/internal/park"
 	"parkd/internal/store/sqlite/db"
@@ -125,8 +126,8 @@ func (t *txn) FindReservationByStay(ctx context.Context, stayID string) (*park.R
 	return reservationFromRow(r), nil
 }
 
-func (t *txn) BookedReservations(ctx context.Context, lot, plateKey string) ([]*park.Reservation, error) {
-	rows, err := t.q.BookedReservations(stmtCtx, db.BookedReservationsParams{LotCode: lot, PlateKey: plateKey})
+func (t *txn) BookedReservations(ctx context.Context, lot, plateKey string, at time.Time) ([]*park.Reservation, error) {
+	rows, err := t.q.BookedReservations(stmtCtx, db.BookedReservationsParams{LotCode: lot, PlateKey: plateKey, ValidTo: us(at)})
 	if err != nil {
 		return nil, mapErr(err)
 	}

@@ -167,11 +167,19 @@ func testReservationOrders(t *testing.T, s park.Store) {
 		wantCode(t, s.View(ctx, fn), park.ENotFound)
 	}
 
-	// Booked reservations of a plate in a lot, earliest window first.
+	// Booked reservations of a plate in a lot, earliest window first, of
+	// those whose window has not ended.
 	var booked []*park.Reservation
-	must(t, s.View(ctx, func(tx park.Tx) (err error) { booked, err = tx.BookedReservations(ctx, "R1", "京A12345"); return }))
+	must(t, s.View(ctx, func(tx park.Tx) (err error) { booked, err = tx.BookedReservations(ctx, "R1", "京A12345", from); return }))
 	if len(booked) != 2 || booked[0].ID != "r1" || booked[1].ID != "r2" {
 		t.Fatalf("booked %+v", booked)
+	}
+	must(t, s.View(ctx, func(tx park.Tx) (err error) {
+		booked, err = tx.BookedReservations(ctx, "R1", "京A12345", from.Add(2*time.Hour)) // r1 ends then
+		return
+	}))
+	if len(booked) != 1 || booked[0].ID != "r2" {
+		t.Fatalf("booked once r1 ended %+v", booked)
 	}
 
 	// The car enters: linked to a stay, found by it.
@@ -181,7 +189,7 @@ func testReservationOrders(t *testing.T, s park.Store) {
 		t.Fatalf("version after update %d", r.Version)
 	}
 	same(get(func(tx park.Tx) (*park.Reservation, error) { return tx.FindReservationByStay(ctx, "s1") }), r)
-	must(t, s.View(ctx, func(tx park.Tx) (err error) { booked, err = tx.BookedReservations(ctx, "R1", "京A12345"); return }))
+	must(t, s.View(ctx, func(tx park.Tx) (err error) { booked, err = tx.BookedReservations(ctx, "R1", "京A12345", from); return }))
 	if len(booked) != 1 || booked[0].ID != "r2" {
 		t.Fatalf("booked after entry %+v", booked)
 	}

@@ -33,7 +33,7 @@ SELECT * FROM reservations WHERE partner_id = $1 AND lot_code = $2 AND order_no 
 SELECT * FROM reservations WHERE stay_id = $1 AND stay_id <> '';
 
 -- name: BookedReservations :many
-SELECT * FROM reservations WHERE lot_code = $1 AND plate_key = $2 AND state = 'booked'
+SELECT * FROM reservations WHERE lot_code = $1 AND plate_key = $2 AND state = 'booked' AND valid_to > $3
 ORDER BY valid_from, id LIMIT 100;
 
 -- name: ListReservationsByPlate :many

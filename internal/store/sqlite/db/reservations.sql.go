@@ -11,17 +11,18 @@ import (
 )
 
 const bookedReservations = `-- name: BookedReservations :many
-SELECT id, partner_id, lot_code, order_no, kind, plate, plate_key, mobile, user_name, valid_from, valid_to, prepaid, may_enter, may_exit, state, stay_id, terminated_at, created_at, updated_at, version FROM reservations WHERE lot_code = ? AND plate_key = ? AND state = 'booked'
+SELECT id, partner_id, lot_code, order_no, kind, plate, plate_key, mobile, user_name, valid_from, valid_to, prepaid, may_enter, may_exit, state, stay_id, terminated_at, created_at, updated_at, version FROM reservations WHERE lot_code = ? AND plate_key = ? AND state = 'booked' AND valid_to > ?
 ORDER BY valid_from, id LIMIT 100
 `
 
 type BookedReservationsParams struct {
 	LotCode  string
 	PlateKey string
+	ValidTo  int64
 }
 
 func (q *Queries) BookedReservations(ctx context.Context, arg BookedReservationsParams) ([]Reservation, error) {
-	rows, err := q.query(ctx, q.bookedReservationsStmt, bookedReservations, arg.LotCode, arg.PlateKey)
+	rows, err := q.query(ctx, q.bookedReservationsStmt, bookedReservations, arg.LotCode, arg.PlateKey, arg.ValidTo)
 	if err != nil {
 		return nil, err
 	}

@@ -33,7 +33,7 @@ SELECT * FROM reservations WHERE partner_id = ? AND lot_code = ? AND order_no = 
 SELECT * FROM reservations WHERE stay_id = ? AND stay_id <> '';
 
 -- name: BookedReservations :many
-SELECT * FROM reservations WHERE lot_code = ? AND plate_key = ? AND state = 'booked'
+SELECT * FROM reservations WHERE lot_code = ? AND plate_key = ? AND state = 'booked' AND valid_to > ?
 ORDER BY valid_from, id LIMIT 100;
 
 -- name: ListReservationsByPlate :many

@@ -170,7 +170,10 @@ func testReservationOrders(t *testing.T, s park.Store) {
 	// Booked reservations of a plate in a lot, earliest window first, of
 	// those whose window has not ended.
 	var booked []*park.Reservation
-	must(t, s.View(ctx, func(tx park.Tx) (err error) { booked, err = tx.BookedReservations(ctx, "R1", "京A12345", from); return }))
+	must(t, s.View(ctx, func(tx park.Tx) (err error) {
+		booked, err = tx.BookedReservations(ctx, "R1", "京A12345", from)
+		return
+	}))
 	if len(booked) != 2 || booked[0].ID != "r1" || booked[1].ID != "r2" {
 		t.Fatalf("booked %+v", booked)
 	}
@@ -189,7 +192,10 @@ func testReservationOrders(t *testing.T, s park.Store) {
 		t.Fatalf("version after update %d", r.Version)
 	}
 	same(get(func(tx park.Tx) (*park.Reservation, error) { return tx.FindReservationByStay(ctx, "s1") }), r)
-	must(t, s.View(ctx, func(tx park.Tx) (err error) { booked, err = tx.BookedReservations(ctx, "R1", "京A12345", from); return }))
+	must(t, s.View(ctx, func(tx park.Tx) (err error) {
+		booked, err = tx.BookedReservations(ctx, "R1", "京A12345", from)
+		return
+	}))
 	if len(booked) != 1 || booked[0].ID != "r2" {
 		t.Fatalf("booked after entry %+v", booked)
 	}

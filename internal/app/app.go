@@ -15,6 +15,7 @@ import (
 
 	"parkd/internal/config"
 	"parkd/internal/demo"
+	"parkd/internal/device"
 	"parkd/internal/dialect/ebopark"
 	"parkd/internal/dialect/linkc"
 	"parkd/internal/httpapi"
@@ -76,7 +77,9 @@ func Serve(ctx context.Context, c *config.Config, log *slog.Logger, ready func(a
 		}
 	}()
 	m := metrics.New()
-	svc := service.New(service.Config{Store: store, Log: log, Metrics: m})
+	// Barriers answer in memory until a device transport is configured
+	// (docs/devices.md).
+	svc := service.New(service.Config{Store: store, Log: log, Metrics: m, Gates: device.NewMemory()})
 	runner, err := startJobs(ctx, store, svc, log)
 	if err != nil {
 		return err

@@ -100,5 +100,8 @@ func Load(ctx context.Context, svc *service.Service, now time.Time) error {
 	if err := loadSpaces(ctx, svc, now); err != nil { // spaces.go
 		return err
 	}
+	if err := loadReservations(ctx, svc, now); err != nil {
+		return err
+	}
 	return loadBrazil(ctx, svc)
 }

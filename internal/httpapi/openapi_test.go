@@ -119,10 +119,12 @@ var bodies = map[string]opBody{
 	"POST /v1/integrators":                     {in: integratorInput{}, status: 201, out: integratorView{}},
 	"DELETE /v1/integrators/{username}/tokens": {status: 200, out: revokedView{}},
 
-	"PUT /v1/lots/{code}/spaces":          {in: spacesInput{}, status: 200, out: docSpaceList{}},
-	"GET /v1/lots/{code}/spaces":          {status: 200, out: docSpacePage{}},
-	"POST /v1/lots/{code}/spaces/reports": {in: reportsInput{}, status: 200, out: docReportResults{}},
-	"GET /v1/lots/{code}/remaining":       {status: 200, out: remainingView{}},
+	"PUT /v1/lots/{code}/spaces":                 {in: spacesInput{}, status: 200, out: docSpaceList{}},
+	"GET /v1/lots/{code}/spaces":                 {status: 200, out: docSpacePage{}},
+	"POST /v1/lots/{code}/spaces/reports":        {in: reportsInput{}, status: 200, out: docReportResults{}},
+	"GET /v1/lots/{code}/remaining":              {status: 200, out: remainingView{}},
+	"POST /v1/lots/{code}/lanes/{lane}/commands": {in: gateCommandInput{}, status: 200, out: gateResultView{}},
+	"GET /v1/lots/{code}/lanes/{lane}/commands":  {status: 200, out: gateLogView{}},
 }
 
 // public are the operations served without the admin token.

@@ -83,6 +83,7 @@ func New(c Config) *Server {
 	s.admin("POST /v1/integrators", s.createIntegrator)
 	s.admin("DELETE /v1/integrators/{username}/tokens", s.revokeTokens)
 	s.spaceRoutes() // spaces.go
+	s.gateRoutes()  // gates.go
 	return s
 }
 

@@ -129,6 +129,12 @@ func (s *Service) HandleEvent(ctx context.Context, in EventInput) (park.Decision
 		if err != nil {
 			return err
 		}
+		if dec.Decision == park.DecisionHold {
+			// A lane held open lets every car through (gates.go).
+			if dec, err = s.throughHeldLane(ctx, tx, l, &in, p, now, dec, &noted); err != nil {
+				return err
+			}
+		}
 		dec.Currency = l.Currency
 		if err := tx.InsertEvent(ctx, &park.Event{
 			ID: in.ID, LotCode: l.Code, Type: in.Type, Plate: p.Text, Lane: in.Lane, At: in.At,
@@ -246,6 +252,7 @@ func (s *Service) entry(ctx context.Context, tx park.Tx, l *park.Lot, in *EventI
 	if err != nil {
 		return dec, err
 	}
+	var res *park.Reservation
 	switch {
 	case acc.denied:
 		dec.Decision, dec.Reason = park.DecisionHold, park.ReasonRefused
@@ -255,6 +262,13 @@ func (s *Service) entry(ctx context.Context, tx park.Tx, l *park.Lot, in *EventI
 	case acc.pass != nil && passAdmits(acc.pass, l, in.At): // a slot pass outside its slots waits like a visitor
 		dec.Reason = park.ReasonPass
 	default:
+		// A booked reservation enters even when the lot is full (reservations.go).
+		if res, err = s.reservationFor(ctx, tx, l.Code, p.Key, in.At); err != nil {
+			return dec, err
+		} else if res != nil {
+			dec.Reason = park.ReasonReservation
+			break
+		}
 		inside, err := tx.CountInside(ctx, l.Code)
 		if err != nil {
 			return dec, err
@@ -266,19 +280,34 @@ func (s *Service) entry(ctx context.Context, tx park.Tx, l *park.Lot, in *EventI
 		dec.Reason = park.ReasonVisitor
 	}
 
-	st := &park.Stay{
-		ID: newID(), LotCode: l.Code, Plate: p.Text, PlateKey: p.Key, VehicleClass: vehicleClass(in, p),
-		EntryAt: in.At, EntryLane: in.Lane, State: park.StayIn, Source: in.Source, UpdatedAt: now,
-	}
+	var passID string
 	if acc.pass != nil {
-		st.PassID = acc.pass.ID
+		passID = acc.pass.ID
 	}
-	if err := s.insertStay(ctx, tx, st); err != nil {
+	st, err := s.admit(ctx, tx, l, in, p, now, passID)
+	if err != nil {
 		return dec, err
 	}
-	l.Occupied++
+	if res != nil {
+		if err := s.reservationEntered(ctx, tx, res, st, now); err != nil {
+			return dec, err
+		}
+	}
 	dec.Decision, dec.StayID, dec.Locator = park.DecisionOpen, st.ID, st.Locator
 	return dec, nil
+}
+
+// admit records a car inside: a new stay, one more car in l's count.
+func (s *Service) admit(ctx context.Context, tx park.Tx, l *park.Lot, in *EventInput, p plate.Plate, now time.Time, passID string) (*park.Stay, error) {
+	st := &park.Stay{
+		ID: newID(), LotCode: l.Code, Plate: p.Text, PlateKey: p.Key, VehicleClass: vehicleClass(in, p),
+		EntryAt: in.At, EntryLane: in.Lane, State: park.StayIn, PassID: passID, Source: in.Source, UpdatedAt: now,
+	}
+	if err := s.insertStay(ctx, tx, st); err != nil {
+		return nil, err
+	}
+	l.Occupied++
+	return st, nil
 }
 
 // insertStay gives the stay a random locator. Two stays of a lot drawing
@@ -320,6 +349,10 @@ func (s *Service) exit(ctx context.Context, tx park.Tx, l *park.Lot, in *EventIn
 	if err != nil {
 		return dec, err
 	}
+	if exitWithheld(pr.reservation) {
+		dec.Decision, dec.Reason, dec.AmountDue = park.DecisionHold, park.ReasonNoExitRight, pr.Due
+		return dec, nil
+	}
 	if pr.Due > 0 {
 		dec.Decision, dec.Reason, dec.AmountDue = park.DecisionHold, park.ReasonPaymentRequired, pr.Due
 		return dec, nil
@@ -346,7 +379,10 @@ func (s *Service) closeStay(ctx context.Context, tx park.Tx, l *park.Lot, st *pa
 		st.Anomaly = anomaly
 	}
 	l.Occupied--
-	return tx.UpdateStay(ctx, st)
+	if err := tx.UpdateStay(ctx, st); err != nil {
+		return err
+	}
+	return s.reservationLeft(ctx, tx, st, now)
 }
 
 // anomaly records an anomaly in tx and notes it for the log after commit.

@@ -38,9 +38,10 @@ func (s *Service) tariffFor(l *park.Lot) (*tariff.Tariff, error) {
 // priced is a stay's price at one instant with the reason nothing may be due.
 type priced struct {
 	tariff.Result
-	freeReason string         // why the stay is free or settled: pass, whitelist, paid, free
-	coupons    []*park.Coupon // the car's coupons given to the tariff (see pricedLines)
-	freedBy    bool           // nothing is due only thanks to coupons the stay had not used yet
+	freeReason  string            // why the stay is free or settled: pass, whitelist, reservation, paid, free
+	coupons     []*park.Coupon    // the car's coupons given to the tariff (see pricedLines)
+	freedBy     bool              // nothing is due only thanks to coupons the stay had not used yet
+	reservation *park.Reservation // the reservation the stay entered on, if any
 }
 
 // priceStay prices a stay if it left at `at`: the one place where passes,
@@ -82,11 +83,16 @@ func (s *Service) priceStayWith(ctx context.Context, tx park.Tx, l *park.Lot, st
 		return priced{}, err
 	}
 
+	res, err := s.reservationWindow(ctx, tx, st, at, &in, &coveredBy) // reservations.go
+	if err != nil {
+		return priced{}, err
+	}
+
 	t, err := s.tariffFor(l)
 	if err != nil {
 		return priced{}, err
 	}
-	var p priced
+	p := priced{reservation: res}
 	if t != nil { // a free lot reads no coupons
 		if p.coupons, err = stayCoupons(ctx, tx, st, at); err != nil {
 			return priced{}, err

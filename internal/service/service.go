@@ -12,6 +12,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"parkd/internal/device"
 	"parkd/internal/metrics"
 	"parkd/internal/park"
 )
@@ -22,6 +23,7 @@ type Service struct {
 	now     park.Clock
 	log     *slog.Logger
 	metrics *metrics.Metrics
+	gates   device.Gates
 	tariffs sync.Map // lot code -> *compiledTariff
 	lanes   sync.Map // laneKey -> struct{}: lanes known to exist (never deleted)
 	auth    sync.Map // authKey -> *authEntry: recently checked partner tokens
@@ -35,6 +37,7 @@ type Config struct {
 	Now     park.Clock // default time.Now
 	Log     *slog.Logger
 	Metrics *metrics.Metrics
+	Gates   device.Gates // the lanes' barriers; default in memory (device.NewMemory)
 }
 
 // New returns a Service over a store.
@@ -48,7 +51,10 @@ func New(c Config) *Service {
 	if c.Metrics == nil {
 		c.Metrics = metrics.New()
 	}
-	return &Service{store: c.Store, now: c.Now, log: c.Log, metrics: c.Metrics}
+	if c.Gates == nil {
+		c.Gates = device.NewMemory()
+	}
+	return &Service{store: c.Store, now: c.Now, log: c.Log, metrics: c.Metrics, gates: c.Gates}
 }
 
 // Store returns the underlying store (for health checks).

@@ -74,6 +74,21 @@ var tables = []table{
 	{name: "lanes", key: []string{"lot_code", "id"}, columns: []column{
 		{"lot_code", text}, {"id", text}, {"direction", text}, {"created_at", timestamp},
 	}},
+	// 00006_reservations.sql
+	{name: "gate_commands", key: []string{"id"}, columns: []column{
+		{"id", text}, {"lot_code", text}, {"lane", text}, {"command", text}, {"by", text}, {"reason", text},
+		{"at", timestamp}, {"result", text}, {"detail", text},
+	}},
+	{name: "lane_holds", key: []string{"lot_code", "lane"}, columns: []column{
+		{"lot_code", text}, {"lane", text}, {"by", text}, {"since", timestamp},
+	}},
+	{name: "reservations", key: []string{"id"}, columns: []column{
+		{"id", text}, {"partner_id", text}, {"lot_code", text}, {"order_no", text}, {"kind", text},
+		{"plate", text}, {"plate_key", text}, {"mobile", text}, {"user_name", text}, {"valid_from", timestamp},
+		{"valid_to", timestamp}, {"prepaid", integer}, {"may_enter", boolean}, {"may_exit", boolean},
+		{"state", text}, {"stay_id", text}, {"terminated_at", timestamp}, {"created_at", timestamp},
+		{"updated_at", timestamp}, {"version", integer},
+	}},
 	{name: "stays", key: []string{"id"}, columns: []column{
 		{"id", text}, {"lot_code", text}, {"plate", text}, {"plate_key", text}, {"vehicle_class", text},
 		{"locator", text}, {"entry_at", timestamp}, {"entry_lane", text}, {"exit_at", timestamp},

@@ -91,6 +91,16 @@ func fill(t *testing.T) *sqlite.Store {
 	event("ev-7", park.EventExit, "京E55555")     // never entered: an anomaly
 	event("ev-8", park.EventExit, "京C33333")
 
+	// A reserved car inside on a terminated order, and a lane held open.
+	if _, _, err := svc.SyncReservation(ctx, service.ReservationInput{PartnerID: "app", LotCode: lot, OrderNo: "SO-1",
+		Kind: park.ReservationShared, Plate: "京F66666", Mobile: "13900000000", UserName: "王五", From: now,
+		To: now.Add(2 * time.Hour), Prepaid: 1500, MayEnter: true}); err != nil {
+		t.Fatal(err)
+	}
+	event("ev-9", park.EventEntry, "京F66666")
+	must(svc.TerminateReservation(ctx, "app", lot, "SO-1"))
+	must(svc.SendGateCommand(ctx, service.GateCommandInput{LotCode: lot, Lane: "in-1", Command: park.GateHoldOpen, By: "app", Reason: "peak"}))
+
 	// A Linkc partner, its integrator user and two tokens, one revoked.
 	must(svc.CreatePartner(ctx, &park.Partner{ID: "app", Name: "App", Dialect: park.DialectLinkc, Type: park.PartnerNormal,
 		Secret: "s", SignMode: "md5", Lots: []string{lot}}))

@@ -61,6 +61,18 @@ type Event struct {
 	ReceivedAt   time.Time
 }
 
+type GateCommand struct {
+	ID      string
+	LotCode string
+	Lane    string
+	Command string
+	By      string
+	Reason  string
+	At      time.Time
+	Result  string
+	Detail  string
+}
+
 type Integrator struct {
 	Username       string
 	PasswordHash   string
@@ -81,6 +93,13 @@ type Lane struct {
 	ID        string
 	Direction string
 	CreatedAt time.Time
+}
+
+type LaneHold struct {
+	LotCode string
+	Lane    string
+	By      string
+	Since   time.Time
 }
 
 type Lock struct {
@@ -213,6 +232,29 @@ type Renewal struct {
 	Reference   string
 	Method      string
 	Version     int64
+}
+
+type Reservation struct {
+	ID           string
+	PartnerID    string
+	LotCode      string
+	OrderNo      string
+	Kind         string
+	Plate        string
+	PlateKey     string
+	Mobile       string
+	UserName     string
+	ValidFrom    time.Time
+	ValidTo      time.Time
+	Prepaid      int64
+	MayEnter     bool
+	MayExit      bool
+	State        string
+	StayID       string
+	TerminatedAt *time.Time
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+	Version      int64
 }
 
 type Space struct {

@@ -27,6 +27,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.addOccupiedStmt, err = db.PrepareContext(ctx, addOccupied); err != nil {
 		return nil, fmt.Errorf("error preparing query AddOccupied: %w", err)
 	}
+	if q.bookedReservationsStmt, err = db.PrepareContext(ctx, bookedReservations); err != nil {
+		return nil, fmt.Errorf("error preparing query BookedReservations: %w", err)
+	}
 	if q.countCouponsStmt, err = db.PrepareContext(ctx, countCoupons); err != nil {
 		return nil, fmt.Errorf("error preparing query CountCoupons: %w", err)
 	}
@@ -63,6 +66,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.deleteExpiredQuotesStmt, err = db.PrepareContext(ctx, deleteExpiredQuotes); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteExpiredQuotes: %w", err)
 	}
+	if q.deleteLaneHoldStmt, err = db.PrepareContext(ctx, deleteLaneHold); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteLaneHold: %w", err)
+	}
 	if q.deleteLockStmt, err = db.PrepareContext(ctx, deleteLock); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteLock: %w", err)
 	}
@@ -90,6 +96,12 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.findPassIDByPlateStmt, err = db.PrepareContext(ctx, findPassIDByPlate); err != nil {
 		return nil, fmt.Errorf("error preparing query FindPassIDByPlate: %w", err)
 	}
+	if q.findReservationStmt, err = db.PrepareContext(ctx, findReservation); err != nil {
+		return nil, fmt.Errorf("error preparing query FindReservation: %w", err)
+	}
+	if q.findReservationByStayStmt, err = db.PrepareContext(ctx, findReservationByStay); err != nil {
+		return nil, fmt.Errorf("error preparing query FindReservationByStay: %w", err)
+	}
 	if q.findWhitelistStmt, err = db.PrepareContext(ctx, findWhitelist); err != nil {
 		return nil, fmt.Errorf("error preparing query FindWhitelist: %w", err)
 	}
@@ -104,6 +116,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.getLaneStmt, err = db.PrepareContext(ctx, getLane); err != nil {
 		return nil, fmt.Errorf("error preparing query GetLane: %w", err)
+	}
+	if q.getLaneHoldStmt, err = db.PrepareContext(ctx, getLaneHold); err != nil {
+		return nil, fmt.Errorf("error preparing query GetLaneHold: %w", err)
 	}
 	if q.getLockStmt, err = db.PrepareContext(ctx, getLock); err != nil {
 		return nil, fmt.Errorf("error preparing query GetLock: %w", err)
@@ -144,6 +159,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.getRenewalByReferenceStmt, err = db.PrepareContext(ctx, getRenewalByReference); err != nil {
 		return nil, fmt.Errorf("error preparing query GetRenewalByReference: %w", err)
 	}
+	if q.getReservationStmt, err = db.PrepareContext(ctx, getReservation); err != nil {
+		return nil, fmt.Errorf("error preparing query GetReservation: %w", err)
+	}
 	if q.getSpaceStmt, err = db.PrepareContext(ctx, getSpace); err != nil {
 		return nil, fmt.Errorf("error preparing query GetSpace: %w", err)
 	}
@@ -165,8 +183,14 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.insertEventStmt, err = db.PrepareContext(ctx, insertEvent); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertEvent: %w", err)
 	}
+	if q.insertGateCommandStmt, err = db.PrepareContext(ctx, insertGateCommand); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertGateCommand: %w", err)
+	}
 	if q.insertIntegratorPartnerStmt, err = db.PrepareContext(ctx, insertIntegratorPartner); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertIntegratorPartner: %w", err)
+	}
+	if q.insertLaneHoldStmt, err = db.PrepareContext(ctx, insertLaneHold); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertLaneHold: %w", err)
 	}
 	if q.insertLockStmt, err = db.PrepareContext(ctx, insertLock); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertLock: %w", err)
@@ -189,6 +213,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.insertRenewalStmt, err = db.PrepareContext(ctx, insertRenewal); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertRenewal: %w", err)
 	}
+	if q.insertReservationStmt, err = db.PrepareContext(ctx, insertReservation); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertReservation: %w", err)
+	}
 	if q.insertStayStmt, err = db.PrepareContext(ctx, insertStay); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertStay: %w", err)
 	}
@@ -204,8 +231,14 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.listCouponsStmt, err = db.PrepareContext(ctx, listCoupons); err != nil {
 		return nil, fmt.Errorf("error preparing query ListCoupons: %w", err)
 	}
+	if q.listGateCommandsStmt, err = db.PrepareContext(ctx, listGateCommands); err != nil {
+		return nil, fmt.Errorf("error preparing query ListGateCommands: %w", err)
+	}
 	if q.listIntegratorPartnersStmt, err = db.PrepareContext(ctx, listIntegratorPartners); err != nil {
 		return nil, fmt.Errorf("error preparing query ListIntegratorPartners: %w", err)
+	}
+	if q.listLaneGateCommandsStmt, err = db.PrepareContext(ctx, listLaneGateCommands); err != nil {
+		return nil, fmt.Errorf("error preparing query ListLaneGateCommands: %w", err)
 	}
 	if q.listLotsStmt, err = db.PrepareContext(ctx, listLots); err != nil {
 		return nil, fmt.Errorf("error preparing query ListLots: %w", err)
@@ -224,6 +257,12 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.listPlansStmt, err = db.PrepareContext(ctx, listPlans); err != nil {
 		return nil, fmt.Errorf("error preparing query ListPlans: %w", err)
+	}
+	if q.listReservationsByMobileStmt, err = db.PrepareContext(ctx, listReservationsByMobile); err != nil {
+		return nil, fmt.Errorf("error preparing query ListReservationsByMobile: %w", err)
+	}
+	if q.listReservationsByPlateStmt, err = db.PrepareContext(ctx, listReservationsByPlate); err != nil {
+		return nil, fmt.Errorf("error preparing query ListReservationsByPlate: %w", err)
 	}
 	if q.listSpaceCodesStmt, err = db.PrepareContext(ctx, listSpaceCodes); err != nil {
 		return nil, fmt.Errorf("error preparing query ListSpaceCodes: %w", err)
@@ -270,6 +309,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.updateRenewalStmt, err = db.PrepareContext(ctx, updateRenewal); err != nil {
 		return nil, fmt.Errorf("error preparing query UpdateRenewal: %w", err)
 	}
+	if q.updateReservationStmt, err = db.PrepareContext(ctx, updateReservation); err != nil {
+		return nil, fmt.Errorf("error preparing query UpdateReservation: %w", err)
+	}
 	if q.updateStayStmt, err = db.PrepareContext(ctx, updateStay); err != nil {
 		return nil, fmt.Errorf("error preparing query UpdateStay: %w", err)
 	}
@@ -287,6 +329,11 @@ func (q *Queries) Close() error {
 	if q.addOccupiedStmt != nil {
 		if cerr := q.addOccupiedStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing addOccupiedStmt: %w", cerr)
+		}
+	}
+	if q.bookedReservationsStmt != nil {
+		if cerr := q.bookedReservationsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing bookedReservationsStmt: %w", cerr)
 		}
 	}
 	if q.countCouponsStmt != nil {
@@ -349,6 +396,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing deleteExpiredQuotesStmt: %w", cerr)
 		}
 	}
+	if q.deleteLaneHoldStmt != nil {
+		if cerr := q.deleteLaneHoldStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteLaneHoldStmt: %w", cerr)
+		}
+	}
 	if q.deleteLockStmt != nil {
 		if cerr := q.deleteLockStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing deleteLockStmt: %w", cerr)
@@ -394,6 +446,16 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing findPassIDByPlateStmt: %w", cerr)
 		}
 	}
+	if q.findReservationStmt != nil {
+		if cerr := q.findReservationStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing findReservationStmt: %w", cerr)
+		}
+	}
+	if q.findReservationByStayStmt != nil {
+		if cerr := q.findReservationByStayStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing findReservationByStayStmt: %w", cerr)
+		}
+	}
 	if q.findWhitelistStmt != nil {
 		if cerr := q.findWhitelistStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing findWhitelistStmt: %w", cerr)
@@ -417,6 +479,11 @@ func (q *Queries) Close() error {
 	if q.getLaneStmt != nil {
 		if cerr := q.getLaneStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing getLaneStmt: %w", cerr)
+		}
+	}
+	if q.getLaneHoldStmt != nil {
+		if cerr := q.getLaneHoldStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getLaneHoldStmt: %w", cerr)
 		}
 	}
 	if q.getLockStmt != nil {
@@ -484,6 +551,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing getRenewalByReferenceStmt: %w", cerr)
 		}
 	}
+	if q.getReservationStmt != nil {
+		if cerr := q.getReservationStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getReservationStmt: %w", cerr)
+		}
+	}
 	if q.getSpaceStmt != nil {
 		if cerr := q.getSpaceStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing getSpaceStmt: %w", cerr)
@@ -519,9 +591,19 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing insertEventStmt: %w", cerr)
 		}
 	}
+	if q.insertGateCommandStmt != nil {
+		if cerr := q.insertGateCommandStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertGateCommandStmt: %w", cerr)
+		}
+	}
 	if q.insertIntegratorPartnerStmt != nil {
 		if cerr := q.insertIntegratorPartnerStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing insertIntegratorPartnerStmt: %w", cerr)
+		}
+	}
+	if q.insertLaneHoldStmt != nil {
+		if cerr := q.insertLaneHoldStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertLaneHoldStmt: %w", cerr)
 		}
 	}
 	if q.insertLockStmt != nil {
@@ -559,6 +641,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing insertRenewalStmt: %w", cerr)
 		}
 	}
+	if q.insertReservationStmt != nil {
+		if cerr := q.insertReservationStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertReservationStmt: %w", cerr)
+		}
+	}
 	if q.insertStayStmt != nil {
 		if cerr := q.insertStayStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing insertStayStmt: %w", cerr)
@@ -584,9 +671,19 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing listCouponsStmt: %w", cerr)
 		}
 	}
+	if q.listGateCommandsStmt != nil {
+		if cerr := q.listGateCommandsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listGateCommandsStmt: %w", cerr)
+		}
+	}
 	if q.listIntegratorPartnersStmt != nil {
 		if cerr := q.listIntegratorPartnersStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listIntegratorPartnersStmt: %w", cerr)
+		}
+	}
+	if q.listLaneGateCommandsStmt != nil {
+		if cerr := q.listLaneGateCommandsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listLaneGateCommandsStmt: %w", cerr)
 		}
 	}
 	if q.listLotsStmt != nil {
@@ -617,6 +714,16 @@ func (q *Queries) Close() error {
 	if q.listPlansStmt != nil {
 		if cerr := q.listPlansStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listPlansStmt: %w", cerr)
+		}
+	}
+	if q.listReservationsByMobileStmt != nil {
+		if cerr := q.listReservationsByMobileStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listReservationsByMobileStmt: %w", cerr)
+		}
+	}
+	if q.listReservationsByPlateStmt != nil {
+		if cerr := q.listReservationsByPlateStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listReservationsByPlateStmt: %w", cerr)
 		}
 	}
 	if q.listSpaceCodesStmt != nil {
@@ -694,6 +801,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing updateRenewalStmt: %w", cerr)
 		}
 	}
+	if q.updateReservationStmt != nil {
+		if cerr := q.updateReservationStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing updateReservationStmt: %w", cerr)
+		}
+	}
 	if q.updateStayStmt != nil {
 		if cerr := q.updateStayStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing updateStayStmt: %w", cerr)
@@ -746,183 +858,211 @@ func (q *Queries) queryRow(ctx context.Context, stmt *sql.Stmt, query string, ar
 }
 
 type Queries struct {
-	db                          DBTX
-	tx                          *sql.Tx
-	addOccupiedStmt             *sql.Stmt
-	countCouponsStmt            *sql.Stmt
-	countInsideStmt             *sql.Stmt
-	countInsideForPassStmt      *sql.Stmt
-	countSpacesStmt             *sql.Stmt
-	createCouponStmt            *sql.Stmt
-	createIntegratorStmt        *sql.Stmt
-	createLaneStmt              *sql.Stmt
-	createLotStmt               *sql.Stmt
-	createPartnerStmt           *sql.Stmt
-	createPassStmt              *sql.Stmt
-	createWhitelistStmt         *sql.Stmt
-	deleteExpiredQuotesStmt     *sql.Stmt
-	deleteLockStmt              *sql.Stmt
-	deletePartnerStmt           *sql.Stmt
-	deletePassStmt              *sql.Stmt
-	deletePassPlatesStmt        *sql.Stmt
-	deletePlanStmt              *sql.Stmt
-	deleteSpaceStmt             *sql.Stmt
-	deleteWhitelistStmt         *sql.Stmt
-	findInsideStmt              *sql.Stmt
-	findPassIDByPlateStmt       *sql.Stmt
-	findWhitelistStmt           *sql.Stmt
-	getCouponStmt               *sql.Stmt
-	getEventStmt                *sql.Stmt
-	getIntegratorStmt           *sql.Stmt
-	getLaneStmt                 *sql.Stmt
-	getLockStmt                 *sql.Stmt
-	getLotStmt                  *sql.Stmt
-	getLotSettingsStmt          *sql.Stmt
-	getPartnerStmt              *sql.Stmt
-	getPassStmt                 *sql.Stmt
-	getPaymentStmt              *sql.Stmt
-	getPaymentByKeyStmt         *sql.Stmt
-	getPaymentByQuoteStmt       *sql.Stmt
-	getPaymentByReferenceStmt   *sql.Stmt
-	getPlanStmt                 *sql.Stmt
-	getQuoteStmt                *sql.Stmt
-	getRenewalStmt              *sql.Stmt
-	getRenewalByReferenceStmt   *sql.Stmt
-	getSpaceStmt                *sql.Stmt
-	getStayStmt                 *sql.Stmt
-	getStayByLocatorStmt        *sql.Stmt
-	getTokenStmt                *sql.Stmt
-	getWhitelistStmt            *sql.Stmt
-	insertAnomalyStmt           *sql.Stmt
-	insertEventStmt             *sql.Stmt
-	insertIntegratorPartnerStmt *sql.Stmt
-	insertLockStmt              *sql.Stmt
-	insertPartnerLotStmt        *sql.Stmt
-	insertPassPlateStmt         *sql.Stmt
-	insertPaymentStmt           *sql.Stmt
-	insertPlanStmt              *sql.Stmt
-	insertQuoteStmt             *sql.Stmt
-	insertRenewalStmt           *sql.Stmt
-	insertStayStmt              *sql.Stmt
-	insertTokenStmt             *sql.Stmt
-	listAllPartnerLotsStmt      *sql.Stmt
-	listAnomaliesStmt           *sql.Stmt
-	listCouponsStmt             *sql.Stmt
-	listIntegratorPartnersStmt  *sql.Stmt
-	listLotsStmt                *sql.Stmt
-	listPartnerLotsStmt         *sql.Stmt
-	listPartnersStmt            *sql.Stmt
-	listPassPlatesStmt          *sql.Stmt
-	listPassesStmt              *sql.Stmt
-	listPlansStmt               *sql.Stmt
-	listSpaceCodesStmt          *sql.Stmt
-	listSpacesStmt              *sql.Stmt
-	listStaysStmt               *sql.Stmt
-	listStaysByPlateStmt        *sql.Stmt
-	listStaysByStateStmt        *sql.Stmt
-	listWhitelistStmt           *sql.Stmt
-	locateCarStmt               *sql.Stmt
-	revokeTokensStmt            *sql.Stmt
-	setSpaceStateStmt           *sql.Stmt
-	stayCouponsStmt             *sql.Stmt
-	updateCouponStmt            *sql.Stmt
-	updateLotStmt               *sql.Stmt
-	updatePassStmt              *sql.Stmt
-	updatePlanStmt              *sql.Stmt
-	updateRenewalStmt           *sql.Stmt
-	updateStayStmt              *sql.Stmt
-	updateWhitelistStmt         *sql.Stmt
-	upsertSpaceStmt             *sql.Stmt
+	db                           DBTX
+	tx                           *sql.Tx
+	addOccupiedStmt              *sql.Stmt
+	bookedReservationsStmt       *sql.Stmt
+	countCouponsStmt             *sql.Stmt
+	countInsideStmt              *sql.Stmt
+	countInsideForPassStmt       *sql.Stmt
+	countSpacesStmt              *sql.Stmt
+	createCouponStmt             *sql.Stmt
+	createIntegratorStmt         *sql.Stmt
+	createLaneStmt               *sql.Stmt
+	createLotStmt                *sql.Stmt
+	createPartnerStmt            *sql.Stmt
+	createPassStmt               *sql.Stmt
+	createWhitelistStmt          *sql.Stmt
+	deleteExpiredQuotesStmt      *sql.Stmt
+	deleteLaneHoldStmt           *sql.Stmt
+	deleteLockStmt               *sql.Stmt
+	deletePartnerStmt            *sql.Stmt
+	deletePassStmt               *sql.Stmt
+	deletePassPlatesStmt         *sql.Stmt
+	deletePlanStmt               *sql.Stmt
+	deleteSpaceStmt              *sql.Stmt
+	deleteWhitelistStmt          *sql.Stmt
+	findInsideStmt               *sql.Stmt
+	findPassIDByPlateStmt        *sql.Stmt
+	findReservationStmt          *sql.Stmt
+	findReservationByStayStmt    *sql.Stmt
+	findWhitelistStmt            *sql.Stmt
+	getCouponStmt                *sql.Stmt
+	getEventStmt                 *sql.Stmt
+	getIntegratorStmt            *sql.Stmt
+	getLaneStmt                  *sql.Stmt
+	getLaneHoldStmt              *sql.Stmt
+	getLockStmt                  *sql.Stmt
+	getLotStmt                   *sql.Stmt
+	getLotSettingsStmt           *sql.Stmt
+	getPartnerStmt               *sql.Stmt
+	getPassStmt                  *sql.Stmt
+	getPaymentStmt               *sql.Stmt
+	getPaymentByKeyStmt          *sql.Stmt
+	getPaymentByQuoteStmt        *sql.Stmt
+	getPaymentByReferenceStmt    *sql.Stmt
+	getPlanStmt                  *sql.Stmt
+	getQuoteStmt                 *sql.Stmt
+	getRenewalStmt               *sql.Stmt
+	getRenewalByReferenceStmt    *sql.Stmt
+	getReservationStmt           *sql.Stmt
+	getSpaceStmt                 *sql.Stmt
+	getStayStmt                  *sql.Stmt
+	getStayByLocatorStmt         *sql.Stmt
+	getTokenStmt                 *sql.Stmt
+	getWhitelistStmt             *sql.Stmt
+	insertAnomalyStmt            *sql.Stmt
+	insertEventStmt              *sql.Stmt
+	insertGateCommandStmt        *sql.Stmt
+	insertIntegratorPartnerStmt  *sql.Stmt
+	insertLaneHoldStmt           *sql.Stmt
+	insertLockStmt               *sql.Stmt
+	insertPartnerLotStmt         *sql.Stmt
+	insertPassPlateStmt          *sql.Stmt
+	insertPaymentStmt            *sql.Stmt
+	insertPlanStmt               *sql.Stmt
+	insertQuoteStmt              *sql.Stmt
+	insertRenewalStmt            *sql.Stmt
+	insertReservationStmt        *sql.Stmt
+	insertStayStmt               *sql.Stmt
+	insertTokenStmt              *sql.Stmt
+	listAllPartnerLotsStmt       *sql.Stmt
+	listAnomaliesStmt            *sql.Stmt
+	listCouponsStmt              *sql.Stmt
+	listGateCommandsStmt         *sql.Stmt
+	listIntegratorPartnersStmt   *sql.Stmt
+	listLaneGateCommandsStmt     *sql.Stmt
+	listLotsStmt                 *sql.Stmt
+	listPartnerLotsStmt          *sql.Stmt
+	listPartnersStmt             *sql.Stmt
+	listPassPlatesStmt           *sql.Stmt
+	listPassesStmt               *sql.Stmt
+	listPlansStmt                *sql.Stmt
+	listReservationsByMobileStmt *sql.Stmt
+	listReservationsByPlateStmt  *sql.Stmt
+	listSpaceCodesStmt           *sql.Stmt
+	listSpacesStmt               *sql.Stmt
+	listStaysStmt                *sql.Stmt
+	listStaysByPlateStmt         *sql.Stmt
+	listStaysByStateStmt         *sql.Stmt
+	listWhitelistStmt            *sql.Stmt
+	locateCarStmt                *sql.Stmt
+	revokeTokensStmt             *sql.Stmt
+	setSpaceStateStmt            *sql.Stmt
+	stayCouponsStmt              *sql.Stmt
+	updateCouponStmt             *sql.Stmt
+	updateLotStmt                *sql.Stmt
+	updatePassStmt               *sql.Stmt
+	updatePlanStmt               *sql.Stmt
+	updateRenewalStmt            *sql.Stmt
+	updateReservationStmt        *sql.Stmt
+	updateStayStmt               *sql.Stmt
+	updateWhitelistStmt          *sql.Stmt
+	upsertSpaceStmt              *sql.Stmt
 }
 
 func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 	return &Queries{
-		db:                          tx,
-		tx:                          tx,
-		addOccupiedStmt:             q.addOccupiedStmt,
-		countCouponsStmt:            q.countCouponsStmt,
-		countInsideStmt:             q.countInsideStmt,
-		countInsideForPassStmt:      q.countInsideForPassStmt,
-		countSpacesStmt:             q.countSpacesStmt,
-		createCouponStmt:            q.createCouponStmt,
-		createIntegratorStmt:        q.createIntegratorStmt,
-		createLaneStmt:              q.createLaneStmt,
-		createLotStmt:               q.createLotStmt,
-		createPartnerStmt:           q.createPartnerStmt,
-		createPassStmt:              q.createPassStmt,
-		createWhitelistStmt:         q.createWhitelistStmt,
-		deleteExpiredQuotesStmt:     q.deleteExpiredQuotesStmt,
-		deleteLockStmt:              q.deleteLockStmt,
-		deletePartnerStmt:           q.deletePartnerStmt,
-		deletePassStmt:              q.deletePassStmt,
-		deletePassPlatesStmt:        q.deletePassPlatesStmt,
-		deletePlanStmt:              q.deletePlanStmt,
-		deleteSpaceStmt:             q.deleteSpaceStmt,
-		deleteWhitelistStmt:         q.deleteWhitelistStmt,
-		findInsideStmt:              q.findInsideStmt,
-		findPassIDByPlateStmt:       q.findPassIDByPlateStmt,
-		findWhitelistStmt:           q.findWhitelistStmt,
-		getCouponStmt:               q.getCouponStmt,
-		getEventStmt:                q.getEventStmt,
-		getIntegratorStmt:           q.getIntegratorStmt,
-		getLaneStmt:                 q.getLaneStmt,
-		getLockStmt:                 q.getLockStmt,
-		getLotStmt:                  q.getLotStmt,
-		getLotSettingsStmt:          q.getLotSettingsStmt,
-		getPartnerStmt:              q.getPartnerStmt,
-		getPassStmt:                 q.getPassStmt,
-		getPaymentStmt:              q.getPaymentStmt,
-		getPaymentByKeyStmt:         q.getPaymentByKeyStmt,
-		getPaymentByQuoteStmt:       q.getPaymentByQuoteStmt,
-		getPaymentByReferenceStmt:   q.getPaymentByReferenceStmt,
-		getPlanStmt:                 q.getPlanStmt,
-		getQuoteStmt:                q.getQuoteStmt,
-		getRenewalStmt:              q.getRenewalStmt,
-		getRenewalByReferenceStmt:   q.getRenewalByReferenceStmt,
-		getSpaceStmt:                q.getSpaceStmt,
-		getStayStmt:                 q.getStayStmt,
-		getStayByLocatorStmt:        q.getStayByLocatorStmt,
-		getTokenStmt:                q.getTokenStmt,
-		getWhitelistStmt:            q.getWhitelistStmt,
-		insertAnomalyStmt:           q.insertAnomalyStmt,
-		insertEventStmt:             q.insertEventStmt,
-		insertIntegratorPartnerStmt: q.insertIntegratorPartnerStmt,
-		insertLockStmt:              q.insertLockStmt,
-		insertPartnerLotStmt:        q.insertPartnerLotStmt,
-		insertPassPlateStmt:         q.insertPassPlateStmt,
-		insertPaymentStmt:           q.insertPaymentStmt,
-		insertPlanStmt:              q.insertPlanStmt,
-		insertQuoteStmt:             q.insertQuoteStmt,
-		insertRenewalStmt:           q.insertRenewalStmt,
-		insertStayStmt:              q.insertStayStmt,
-		insertTokenStmt:             q.insertTokenStmt,
-		listAllPartnerLotsStmt:      q.listAllPartnerLotsStmt,
-		listAnomaliesStmt:           q.listAnomaliesStmt,
-		listCouponsStmt:             q.listCouponsStmt,
-		listIntegratorPartnersStmt:  q.listIntegratorPartnersStmt,
-		listLotsStmt:                q.listLotsStmt,
-		listPartnerLotsStmt:         q.listPartnerLotsStmt,
-		listPartnersStmt:            q.listPartnersStmt,
-		listPassPlatesStmt:          q.listPassPlatesStmt,
-		listPassesStmt:              q.listPassesStmt,
-		listPlansStmt:               q.listPlansStmt,
-		listSpaceCodesStmt:          q.listSpaceCodesStmt,
-		listSpacesStmt:              q.listSpacesStmt,
-		listStaysStmt:               q.listStaysStmt,
-		listStaysByPlateStmt:        q.listStaysByPlateStmt,
-		listStaysByStateStmt:        q.listStaysByStateStmt,
-		listWhitelistStmt:           q.listWhitelistStmt,
-		locateCarStmt:               q.locateCarStmt,
-		revokeTokensStmt:            q.revokeTokensStmt,
-		setSpaceStateStmt:           q.setSpaceStateStmt,
-		stayCouponsStmt:             q.stayCouponsStmt,
-		updateCouponStmt:            q.updateCouponStmt,
-		updateLotStmt:               q.updateLotStmt,
-		updatePassStmt:              q.updatePassStmt,
-		updatePlanStmt:              q.updatePlanStmt,
-		updateRenewalStmt:           q.updateRenewalStmt,
-		updateStayStmt:              q.updateStayStmt,
-		updateWhitelistStmt:         q.updateWhitelistStmt,
-		upsertSpaceStmt:             q.upsertSpaceStmt,
+		db:                           tx,
+		tx:                           tx,
+		addOccupiedStmt:              q.addOccupiedStmt,
+		bookedReservationsStmt:       q.bookedReservationsStmt,
+		countCouponsStmt:             q.countCouponsStmt,
+		countInsideStmt:              q.countInsideStmt,
+		countInsideForPassStmt:       q.countInsideForPassStmt,
+		countSpacesStmt:              q.countSpacesStmt,
+		createCouponStmt:             q.createCouponStmt,
+		createIntegratorStmt:         q.createIntegratorStmt,
+		createLaneStmt:               q.createLaneStmt,
+		createLotStmt:                q.createLotStmt,
+		createPartnerStmt:            q.createPartnerStmt,
+		createPassStmt:               q.createPassStmt,
+		createWhitelistStmt:          q.createWhitelistStmt,
+		deleteExpiredQuotesStmt:      q.deleteExpiredQuotesStmt,
+		deleteLaneHoldStmt:           q.deleteLaneHoldStmt,
+		deleteLockStmt:               q.deleteLockStmt,
+		deletePartnerStmt:            q.deletePartnerStmt,
+		deletePassStmt:               q.deletePassStmt,
+		deletePassPlatesStmt:         q.deletePassPlatesStmt,
+		deletePlanStmt:               q.deletePlanStmt,
+		deleteSpaceStmt:              q.deleteSpaceStmt,
+		deleteWhitelistStmt:          q.deleteWhitelistStmt,
+		findInsideStmt:               q.findInsideStmt,
+		findPassIDByPlateStmt:        q.findPassIDByPlateStmt,
+		findReservationStmt:          q.findReservationStmt,
+		findReservationByStayStmt:    q.findReservationByStayStmt,
+		findWhitelistStmt:            q.findWhitelistStmt,
+		getCouponStmt:                q.getCouponStmt,
+		getEventStmt:                 q.getEventStmt,
+		getIntegratorStmt:            q.getIntegratorStmt,
+		getLaneStmt:                  q.getLaneStmt,
+		getLaneHoldStmt:              q.getLaneHoldStmt,
+		getLockStmt:                  q.getLockStmt,
+		getLotStmt:                   q.getLotStmt,
+		getLotSettingsStmt:           q.getLotSettingsStmt,
+		getPartnerStmt:               q.getPartnerStmt,
+		getPassStmt:                  q.getPassStmt,
+		getPaymentStmt:               q.getPaymentStmt,
+		getPaymentByKeyStmt:          q.getPaymentByKeyStmt,
+		getPaymentByQuoteStmt:        q.getPaymentByQuoteStmt,
+		getPaymentByReferenceStmt:    q.getPaymentByReferenceStmt,
+		getPlanStmt:                  q.getPlanStmt,
+		getQuoteStmt:                 q.getQuoteStmt,
+		getRenewalStmt:               q.getRenewalStmt,
+		getRenewalByReferenceStmt:    q.getRenewalByReferenceStmt,
+		getReservationStmt:           q.getReservationStmt,
+		getSpaceStmt:                 q.getSpaceStmt,
+		getStayStmt:                  q.getStayStmt,
+		getStayByLocatorStmt:         q.getStayByLocatorStmt,
+		getTokenStmt:                 q.getTokenStmt,
+		getWhitelistStmt:             q.getWhitelistStmt,
+		insertAnomalyStmt:            q.insertAnomalyStmt,
+		insertEventStmt:              q.insertEventStmt,
+		insertGateCommandStmt:        q.insertGateCommandStmt,
+		insertIntegratorPartnerStmt:  q.insertIntegratorPartnerStmt,
+		insertLaneHoldStmt:           q.insertLaneHoldStmt,
+		insertLockStmt:               q.insertLockStmt,
+		insertPartnerLotStmt:         q.insertPartnerLotStmt,
+		insertPassPlateStmt:          q.insertPassPlateStmt,
+		insertPaymentStmt:            q.insertPaymentStmt,
+		insertPlanStmt:               q.insertPlanStmt,
+		insertQuoteStmt:              q.insertQuoteStmt,
+		insertRenewalStmt:            q.insertRenewalStmt,
+		insertReservationStmt:        q.insertReservationStmt,
+		insertStayStmt:               q.insertStayStmt,
+		insertTokenStmt:              q.insertTokenStmt,
+		listAllPartnerLotsStmt:       q.listAllPartnerLotsStmt,
+		listAnomaliesStmt:            q.listAnomaliesStmt,
+		listCouponsStmt:              q.listCouponsStmt,
+		listGateCommandsStmt:         q.listGateCommandsStmt,
+		listIntegratorPartnersStmt:   q.listIntegratorPartnersStmt,
+		listLaneGateCommandsStmt:     q.listLaneGateCommandsStmt,
+		listLotsStmt:                 q.listLotsStmt,
+		listPartnerLotsStmt:          q.listPartnerLotsStmt,
+		listPartnersStmt:             q.listPartnersStmt,
+		listPassPlatesStmt:           q.listPassPlatesStmt,
+		listPassesStmt:               q.listPassesStmt,
+		listPlansStmt:                q.listPlansStmt,
+		listReservationsByMobileStmt: q.listReservationsByMobileStmt,
+		listReservationsByPlateStmt:  q.listReservationsByPlateStmt,
+		listSpaceCodesStmt:           q.listSpaceCodesStmt,
+		listSpacesStmt:               q.listSpacesStmt,
+		listStaysStmt:                q.listStaysStmt,
+		listStaysByPlateStmt:         q.listStaysByPlateStmt,
+		listStaysByStateStmt:         q.listStaysByStateStmt,
+		listWhitelistStmt:            q.listWhitelistStmt,
+		locateCarStmt:                q.locateCarStmt,
+		revokeTokensStmt:             q.revokeTokensStmt,
+		setSpaceStateStmt:            q.setSpaceStateStmt,
+		stayCouponsStmt:              q.stayCouponsStmt,
+		updateCouponStmt:             q.updateCouponStmt,
+		updateLotStmt:                q.updateLotStmt,
+		updatePassStmt:               q.updatePassStmt,
+		updatePlanStmt:               q.updatePlanStmt,
+		updateRenewalStmt:            q.updateRenewalStmt,
+		updateReservationStmt:        q.updateReservationStmt,
+		updateStayStmt:               q.updateStayStmt,
+		updateWhitelistStmt:          q.updateWhitelistStmt,
+		upsertSpaceStmt:              q.upsertSpaceStmt,
 	}
 }

@@ -61,6 +61,18 @@ type Event struct {
 	ReceivedAt   int64
 }
 
+type GateCommand struct {
+	ID      string
+	LotCode string
+	Lane    string
+	Command string
+	By      string
+	Reason  string
+	At      int64
+	Result  string
+	Detail  string
+}
+
 type Integrator struct {
 	Username       string
 	PasswordHash   string
@@ -81,6 +93,13 @@ type Lane struct {
 	ID        string
 	Direction string
 	CreatedAt int64
+}
+
+type LaneHold struct {
+	LotCode string
+	Lane    string
+	By      string
+	Since   int64
 }
 
 type Lock struct {
@@ -213,6 +232,29 @@ type Renewal struct {
 	Reference   string
 	Method      string
 	Version     int64
+}
+
+type Reservation struct {
+	ID           string
+	PartnerID    string
+	LotCode      string
+	OrderNo      string
+	Kind         string
+	Plate        string
+	PlateKey     string
+	Mobile       string
+	UserName     string
+	ValidFrom    int64
+	ValidTo      int64
+	Prepaid      int64
+	MayEnter     int64
+	MayExit      int64
+	State        string
+	StayID       string
+	TerminatedAt sql.NullInt64
+	CreatedAt    int64
+	UpdatedAt    int64
+	Version      int64
 }
 
 type Space struct {

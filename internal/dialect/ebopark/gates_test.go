@@ -1,0 +1,124 @@
+package ebopark_test
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"parkd/internal/demo"
+	"parkd/internal/device"
+	"parkd/internal/park"
+)
+
+// goldenOps sends testdata/<op>.request.json for each op after its
+// preparation and compares the reply with testdata/<op>.response.json.
+func goldenOps(t *testing.T, ops map[string]func(t *testing.T, e *env)) {
+	for op, prep := range ops {
+		t.Run(op, func(t *testing.T) {
+			t.Parallel()
+			e := newEnv(t)
+			if prep != nil {
+				prep(t, e)
+			}
+			req, err := os.ReadFile(filepath.Join("testdata", op+".request.json"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := e.call(op, string(req))
+			wantState(t, r, 0, "成功")
+			golden(t, op+".response.json", r.body)
+		})
+	}
+}
+
+func TestGatesGolden(t *testing.T) {
+	t.Parallel()
+	goldenOps(t, map[string]func(t *testing.T, e *env){
+		"OpenGate": nil, "CloseGate": nil, "GateAlwaysOpen": nil,
+	})
+}
+
+func (e *env) memory(t *testing.T) *device.Memory {
+	t.Helper()
+	m, ok := e.svc.Gates().(*device.Memory)
+	if !ok {
+		t.Fatalf("gates are %T", e.svc.Gates())
+	}
+	return m
+}
+
+func (e *env) gateLog(t *testing.T) []*park.GateCommand {
+	t.Helper()
+	log, err := e.svc.GateLog(e.ctx, demo.LotCode, "", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return log
+}
+
+// TestOpenGateReachesDevice: OpenGate lifts the lane's barrier through the
+// device interface and the core logs who did it; GateAlwaysOpen holds it
+// up and CloseGate is refused until it is released; a device that does
+// not answer is reported as not delivered.
+func TestOpenGateReachesDevice(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	mem := e.memory(t)
+	var res struct {
+		ChannelID  string `json:"channelId"`
+		Command    string `json:"command"`
+		CommandID  string `json:"commandId"`
+		SendTime   string `json:"sendTime"`
+		AlwaysOpen bool   `json:"alwaysOpen"`
+	}
+	result(t, wantState(t, e.call("OpenGate", `{"ParkCode":"140123001","ChannelId":"in-1","Remark":"人工开闸"}`), 0, "成功"), &res)
+	if b := mem.Barrier(demo.LotCode, "in-1"); !b.Up || b.HeldOpen {
+		t.Fatalf("barrier after OpenGate: %+v", b)
+	}
+	log := e.gateLog(t)
+	if len(log) != 1 || log[0].ID != res.CommandID || log[0].By != "test" || log[0].Command != park.GateOpen ||
+		log[0].Reason != "人工开闸" || log[0].Result != park.GateDelivered || res.SendTime != "2026-03-01 10:00:00" {
+		t.Fatalf("log %+v, reply %+v", log, res)
+	}
+
+	result(t, wantState(t, e.call("GateAlwaysOpen", `{"ParkCode":"140123001","ChannelId":"in-1","AlwaysOpen":true}`), 0, "成功"), &res)
+	if b := mem.Barrier(demo.LotCode, "in-1"); !res.AlwaysOpen || !b.HeldOpen {
+		t.Fatalf("always open: reply %+v, barrier %+v", res, b)
+	}
+	wantState(t, e.call("CloseGate", `{"ParkCode":"140123001","ChannelId":"in-1"}`), -1, "数据冲突 ChannelId：道闸处于常开状态")
+	if !mem.Barrier(demo.LotCode, "in-1").HeldOpen {
+		t.Fatal("a refused CloseGate lowered the barrier")
+	}
+	result(t, wantState(t, e.call("GateAlwaysOpen", `{"ParkCode":"140123001","ChannelId":"in-1","AlwaysOpen":0}`), 0, "成功"), &res)
+	if res.AlwaysOpen || mem.Barrier(demo.LotCode, "in-1").Up {
+		t.Fatalf("released: %+v", res)
+	}
+	wantState(t, e.call("CloseGate", `{"ParkCode":"140123001","ChannelId":"in-1"}`), 0, "成功")
+
+	mem.SetReachable(demo.LotCode, "in-1", false)
+	wantState(t, e.call("OpenGate", `{"ParkCode":"140123001","ChannelId":"in-1"}`), -1, "ChannelId：道闸设备无响应，指令未送达")
+	log = e.gateLog(t)
+	if len(log) != 5 || log[0].Result != park.GateUndelivered || log[0].By != "test" {
+		t.Fatalf("undelivered command logged as %+v", log[0])
+	}
+	mem.SetReachable(demo.LotCode, "in-1", true)
+
+	before, sent := e.snapshot(t), len(mem.Sent())
+	for _, c := range []struct{ op, body, desc string }{
+		{"OpenGate", `{"ParkCode":"140123001"}`, "缺少参数 ChannelId"},
+		{"OpenGate", `{"ParkCode":"140123001","ChannelId":"in-9"}`, "未找到 ChannelId：该车场没有此通道"},
+		{"OpenGate", `{"ParkCode":"140123001","ChannelId":12}`, "参数类型错误 ChannelId"},
+		{"OpenGate", `{"ParkCode":"140123001","ChannelId":"入口 1"}`, "参数类型错误 ChannelId"},
+		{"OpenGate", `{"ParkCode":"140123002","ChannelId":"in-1"}`, "无权操作该车场"},
+		{"CloseGate", `{"ChannelId":"in-1"}`, "缺少参数 ParkCode"},
+		{"CloseGate", `{"ParkCode":"140123001","ChannelId":"in-1","Remark":7}`, "参数类型错误 Remark"},
+		{"GateAlwaysOpen", `{"ParkCode":"140123001","ChannelId":"in-1"}`, "缺少参数 AlwaysOpen"},
+		{"GateAlwaysOpen", `{"ParkCode":"140123001","ChannelId":"in-1","AlwaysOpen":"yes"}`, "参数类型错误 AlwaysOpen"},
+		{"GateAlwaysOpen", `{"ParkCode":"140123001","ChannelId":"in-1","AlwaysOpen":2}`, "参数类型错误 AlwaysOpen"},
+	} {
+		wantState(t, e.call(c.op, c.body), -1, c.desc)
+		if e.snapshot(t) != before || len(mem.Sent()) != sent || len(e.gateLog(t)) != 5 {
+			t.Fatalf("refused %s %s reached a device or changed data", c.op, c.body)
+		}
+	}
+}

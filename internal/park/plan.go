@@ -34,7 +34,14 @@ type PlanTx interface {
 	// UpdateRenewal records a renewal's payment (ENotFound; EConflict when
 	// its version changed or the payer's reference is already used).
 	UpdateRenewal(ctx context.Context, r *Renewal) error
+	// PassLapses returns the times a pass was not valid between two of its
+	// validity periods: for each paid renewal that started after the
+	// pass's end, [that end, the renewal's start), oldest first.
+	PassLapses(ctx context.Context, passID string) ([]Period, error)
 }
+
+// Period is a half-open interval of time [From, To).
+type Period struct{ From, To time.Time }
 
 // Plan is one of a lot's monthly rates (月租套餐): a price per month and,
 // for a time-slot plan (时段月租), the daily slots in which its passes
@@ -169,6 +176,7 @@ type Renewal struct {
 	Payer       string     `json:"payer,omitempty"`
 	Reference   string     `json:"reference,omitempty"`
 	Method      string     `json:"method,omitempty"`
+	Source      string     `json:"source,omitempty"` // the partner that asked for it; only it may report it paid ("" for any)
 	Version     int64      `json:"-"`
 }
 

@@ -1,6 +1,7 @@
 package service
 
 import (
+	"slices"
 	"time"
 
 	"parkd/internal/park"
@@ -8,24 +9,50 @@ import (
 )
 
 // passFreeTime adds to in what pass p makes free in a stay from entry to
-// at: its validity window, or for a time-slot pass its daily slots, only
-// while the pass is valid. When the validity covers the whole stay the
+// at, and reports whether the pass was valid for the whole stay. The pass
+// is valid over its window less its lapses (the times between its end and
+// a later renewal). Free is the valid time, or for a time-slot pass its
+// daily slots within it. When one valid period covers the whole stay the
 // slots go to the engine as daily slots (FreeSlots); otherwise each
-// occurrence inside the validity becomes an absolute free window, so that
-// a night pass that ended yesterday frees nothing tonight.
-func passFreeTime(in *tariff.Input, p *park.Pass, loc *time.Location, entry, at time.Time) {
+// occurrence inside a valid period becomes an absolute free window, so
+// that a night pass that ended yesterday frees nothing tonight.
+func passFreeTime(in *tariff.Input, p *park.Pass, lapses []park.Period, loc *time.Location, entry, at time.Time) (whole bool) {
+	periods := validPeriods(p, lapses)
+	whole = len(periods) > 0 && slices.ContainsFunc(periods, func(v park.Period) bool { return covers(v.From, v.To, entry, at) })
 	if len(p.Slots) == 0 {
-		in.FreeWindows = append(in.FreeWindows, tariff.Window{From: p.ValidFrom, To: p.ValidTo})
-		return
+		for _, v := range periods {
+			in.FreeWindows = append(in.FreeWindows, tariff.Window{From: v.From, To: v.To})
+		}
+		return whole
 	}
-	if covers(p.ValidFrom, p.ValidTo, entry, at) {
+	if whole {
 		for _, s := range p.Slots {
 			from, to := s.Minutes()
 			in.FreeSlots = append(in.FreeSlots, tariff.Slot{From: from, To: to % 1440})
 		}
-		return
+		return whole
 	}
-	in.FreeWindows = append(in.FreeWindows, slotWindows(p.Slots, loc, maxTime(entry, p.ValidFrom), minTime(at, p.ValidTo))...)
+	for _, v := range periods {
+		in.FreeWindows = append(in.FreeWindows, slotWindows(p.Slots, loc, maxTime(entry, v.From), minTime(at, v.To))...)
+	}
+	return whole
+}
+
+// validPeriods is a pass's window less its lapses, in time order.
+func validPeriods(p *park.Pass, lapses []park.Period) []park.Period {
+	out := []park.Period{{From: p.ValidFrom, To: p.ValidTo}}
+	for _, g := range lapses {
+		last := &out[len(out)-1]
+		if !g.From.Before(last.To) || !g.To.After(last.From) {
+			continue // outside what is left
+		}
+		tail := park.Period{From: g.To, To: last.To}
+		last.To = maxTime(last.From, g.From)
+		if tail.To.After(tail.From) {
+			out = append(out, tail)
+		}
+	}
+	return slices.DeleteFunc(out, func(v park.Period) bool { return !v.To.After(v.From) })
 }
 
 // slotWindows lists the occurrences of daily slots (local wall time in

@@ -64,8 +64,11 @@ func (s *Service) priceStayWith(ctx context.Context, tx park.Tx, l *park.Lot, st
 		p, err := tx.GetPass(ctx, st.PassID)
 		switch {
 		case err == nil:
-			passFreeTime(&in, p, l.Location(), st.EntryAt, at) // plans_slots.go
-			if covers(p.ValidFrom, p.ValidTo, st.EntryAt, at) {
+			lapses, err := tx.PassLapses(ctx, p.ID)
+			if err != nil {
+				return priced{}, err
+			}
+			if passFreeTime(&in, p, lapses, l.Location(), st.EntryAt, at) { // plans_slots.go
 				coveredBy = park.ReasonPass
 			}
 		case !park.IsCode(err, park.ENotFound): // a deleted pass covers nothing

@@ -32,6 +32,7 @@ type RenewalInput struct {
 	PassID, UserCode, Plate string
 	Months                  int    // 1..36
 	Plan                    string // optional: the pass's own plan when empty
+	Source                  string // the partner asking; only it may report the order paid ("" for an operator)
 }
 
 // renewalPass finds the pass a renewal names.
@@ -91,7 +92,7 @@ func (s *Service) QuoteRenewal(ctx context.Context, in RenewalInput) (*park.Rene
 		r = &park.Renewal{ID: newSecretID(), LotCode: in.Lot, PassID: ps.ID, PlanCode: pl.Code, Months: in.Months,
 			Amount: pl.Price * int64(in.Months), PassValidTo: ps.ValidTo, StartsAt: start,
 			ValidTo: AddMonths(start, l.Location(), in.Months), CreatedAt: now,
-			ExpiresAt: now.Add(time.Duration(l.QuoteTTLSeconds) * time.Second)}
+			ExpiresAt: now.Add(time.Duration(l.QuoteTTLSeconds) * time.Second), Source: in.Source}
 		return tx.InsertRenewal(ctx, r)
 	})
 	if err != nil {
@@ -151,8 +152,9 @@ func (s *Service) PayRenewal(ctx context.Context, in RenewalPayment) (RenewalRes
 			return err
 		}
 		r, err := tx.GetRenewal(ctx, in.ID)
-		if park.IsCode(err, park.ENotFound) || (err == nil && r.LotCode != in.Lot) {
-			return park.Errorf(park.ENotFound, "renewal order %q not found", in.ID)
+		// Another partner's order is not found, as for stay quotes.
+		if park.IsCode(err, park.ENotFound) || (err == nil && (r.LotCode != in.Lot || (r.Source != "" && r.Source != in.Payer))) {
+			return &park.Error{Code: park.ENotFound, Field: "id", Message: "renewal order " + in.ID + " not found"}
 		}
 		if err != nil {
 			return err
@@ -168,7 +170,7 @@ func (s *Service) PayRenewal(ctx context.Context, in RenewalPayment) (RenewalRes
 		}
 		ps, err := tx.GetPass(ctx, r.PassID)
 		if park.IsCode(err, park.ENotFound) {
-			return park.Errorf(park.ENotFound, "the pass of this renewal order was deleted")
+			return &park.Error{Code: park.ENotFound, Field: "pass", Message: "the pass of this renewal order was deleted"}
 		}
 		if err != nil {
 			return err
@@ -185,9 +187,8 @@ func (s *Service) PayRenewal(ctx context.Context, in RenewalPayment) (RenewalRes
 		if err := tx.UpdateRenewal(ctx, r); err != nil {
 			return err
 		}
-		if r.StartsAt.After(ps.ValidTo) { // lapsed: the gap stays unpaid
-			ps.ValidFrom = r.StartsAt
-		}
+		// A lapse (r.StartsAt after ps.ValidTo) stays unpaid: the renewal
+		// records it, and pricing takes it out of the pass's window.
 		ps.ValidTo, ps.UpdatedAt = r.ValidTo, now
 		if ps.Plan != r.PlanCode {
 			ps.Plan = r.PlanCode

@@ -97,8 +97,8 @@ func TestRenewalLetsTheCarOutFree(t *testing.T) {
 	wantDecision(t, b.event(t, park.EventExit, "京A12345", time.Date(2027, 2, 1, 9, 0, 0, 0, sh)), park.DecisionOpen, park.ReasonPass, 0)
 }
 
-// TestRenewalOfALapsedPass: the months start at the renewal, and the car
-// inside since before pays for the lapsed time.
+// TestRenewalOfALapsedPass: the months start at the renewal, the lapse
+// stays unpaid, and the time the pass covered before it stays free.
 func TestRenewalOfALapsedPass(t *testing.T) {
 	b, ps := renewalSetup(t)
 	sh, _ := time.LoadLocation("Asia/Shanghai")
@@ -119,15 +119,14 @@ func TestRenewalOfALapsedPass(t *testing.T) {
 	}
 	b.clock.Set(now.Add(time.Minute))
 	res, err := b.svc.PayRenewal(b.ctx, service.RenewalPayment{Lot: b.lot, ID: r.ID, Amount: 30000, Payer: "app", Reference: "T-2"})
-	if err != nil || !res.Pass.ValidFrom.Equal(now) || !res.Pass.ValidTo.Equal(r.ValidTo) {
+	if err != nil || !res.Pass.ValidFrom.Equal(ps.ValidFrom) || !res.Pass.ValidTo.Equal(r.ValidTo) {
 		t.Fatalf("pay %+v, %v", res, err)
 	}
-	// The lapse is not covered: the pass is now valid from Feb 1 09:00
-	// only, so the stay is billed from its entry (Jan 31 09:00) to then:
-	// 24 hours = 48 blocks × 200 = 9600 (parkd keeps one validity window
-	// per pass; see docs/rules.md, "Renewal").
+	// At 09:01 the stay owes exactly the lapse, Jan 31 10:00 to Feb 1
+	// 09:00: 46 blocks × 200 = 9200. Its first hour (the old pass) and
+	// its last minute (the renewed one) are free.
 	d := b.event(t, park.EventExit, "京A12345", now.Add(time.Minute))
-	wantDecision(t, d, park.DecisionHold, park.ReasonPaymentRequired, 9600)
+	wantDecision(t, d, park.DecisionHold, park.ReasonPaymentRequired, 9200)
 	if d.StayID != entry.StayID {
 		t.Fatal("another stay")
 	}

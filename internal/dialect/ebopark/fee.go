@@ -229,35 +229,11 @@ func (h *Handler) paysyncWithDeductionV3(ctx context.Context, p *park.Partner, b
 	if err != nil {
 		return nil, 0, err
 	}
-	order, err := required("OrderNo", in.OrderNo)
+	rep, err := readPayReport(&in, l, park.MaxAmount)
 	if err != nil {
 		return nil, 0, err
 	}
-	if in.PayFee == nil {
-		return nil, 0, &park.Error{Code: codeMissing, Field: "PayFee"}
-	}
-	if *in.PayFee < 0 || *in.PayFee > park.MaxAmount {
-		return nil, 0, &park.Error{Code: codeType, Field: "PayFee", Message: "应为非负整数（分）"}
-	}
-	payType, err := required("PayType", in.PayType.get())
-	if err != nil {
-		return nil, 0, err
-	}
-	if !refRE.MatchString(payType) || len(payType) > 32 {
-		return nil, 0, &park.Error{Code: codeType, Field: "PayType", Message: "应为1-32个可见ASCII字符"}
-	}
-	trade, err := required("TradeNo", in.TradeNo)
-	if err != nil {
-		return nil, 0, err
-	}
-	if !refRE.MatchString(trade) {
-		return nil, 0, &park.Error{Code: codeType, Field: "TradeNo", Message: "应为1-64个可见ASCII字符"}
-	}
-	if in.PayTime != nil && *in.PayTime != "" {
-		if _, err := time.ParseInLocation(timeLayout, *in.PayTime, l.Location()); err != nil {
-			return nil, 0, &park.Error{Code: codeType, Field: "PayTime", Message: "应为 yyyy-MM-dd HH:mm:ss"}
-		}
-	}
+	order, trade := rep.OrderNo, rep.TradeNo
 	if len(order) > 64 {
 		return nil, 0, orderNotFound()
 	}
@@ -268,8 +244,8 @@ func (h *Handler) paysyncWithDeductionV3(ctx context.Context, p *park.Partner, b
 	if err != nil {
 		return nil, 0, err
 	}
-	res, err := h.svc.PayFor(ctx, p.ID, park.PaymentRequest{QuoteID: q.ID, Amount: minorFromFen(*in.PayFee),
-		Method: payType, Reference: trade})
+	res, err := h.svc.PayFor(ctx, p.ID, park.PaymentRequest{QuoteID: q.ID, Amount: minorFromFen(rep.PayFee),
+		Method: rep.PayType, Reference: trade})
 	if err != nil {
 		return nil, 0, payError(err, q)
 	}
@@ -281,6 +257,49 @@ func (h *Handler) paysyncWithDeductionV3(ctx context.Context, p *park.Partner, b
 	return paysyncResult{ParkCode: l.Code, OrderNo: q.ID, TradeNo: trade, CarNo: st.Plate, PayFee: fen(pay.Amount),
 		PayTime: localTime(pay.PaidAt, l), FreeOutTime: localTime(pay.PaidUntil, l), PaymentID: pay.ID,
 		Repeated: res.Replay}, 1, nil
+}
+
+// payReport is a partner's report that its user paid an order, as
+// paysyncWithDeductionV3 and MonthCarRechargeResult both take it.
+type payReport struct {
+	OrderNo, PayType, TradeNo string
+	PayFee                    int64 // fen
+}
+
+// readPayReport checks the fields of a payment report, in the order the
+// partner reads its errors: OrderNo, PayFee (0 to maxFee fen), PayType,
+// TradeNo, then PayTime, which is only checked (parkd records its own).
+func readPayReport(in *paysyncRequest, l *park.Lot, maxFee int64) (payReport, error) {
+	order, err := required("OrderNo", in.OrderNo)
+	if err != nil {
+		return payReport{}, err
+	}
+	if in.PayFee == nil {
+		return payReport{}, &park.Error{Code: codeMissing, Field: "PayFee"}
+	}
+	if *in.PayFee < 0 || *in.PayFee > maxFee {
+		return payReport{}, &park.Error{Code: codeType, Field: "PayFee", Message: "应为非负整数（分）"}
+	}
+	payType, err := required("PayType", in.PayType.get())
+	if err != nil {
+		return payReport{}, err
+	}
+	if !refRE.MatchString(payType) || len(payType) > 32 {
+		return payReport{}, &park.Error{Code: codeType, Field: "PayType", Message: "应为1-32个可见ASCII字符"}
+	}
+	trade, err := required("TradeNo", in.TradeNo)
+	if err != nil {
+		return payReport{}, err
+	}
+	if !refRE.MatchString(trade) {
+		return payReport{}, &park.Error{Code: codeType, Field: "TradeNo", Message: "应为1-64个可见ASCII字符"}
+	}
+	if in.PayTime != nil && *in.PayTime != "" {
+		if _, err := time.ParseInLocation(timeLayout, *in.PayTime, l.Location()); err != nil {
+			return payReport{}, &park.Error{Code: codeType, Field: "PayTime", Message: "应为 yyyy-MM-dd HH:mm:ss"}
+		}
+	}
+	return payReport{OrderNo: order, PayType: payType, TradeNo: trade, PayFee: *in.PayFee}, nil
 }
 
 func orderNotFound() error {

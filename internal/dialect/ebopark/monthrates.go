@@ -3,7 +3,6 @@ package ebopark
 import (
 	"context"
 	"strconv"
-	"time"
 
 	"parkd/internal/park"
 	"parkd/internal/service"
@@ -113,7 +112,7 @@ func (h *Handler) getMonthCarRechargeFee(ctx context.Context, p *park.Partner, b
 	if err != nil {
 		return nil, 0, err
 	}
-	ri := service.RenewalInput{Lot: l.Code, Plan: optString(in.RateID)}
+	ri := service.RenewalInput{Lot: l.Code, Plan: optString(in.RateID), Source: p.ID}
 	switch {
 	case in.MonthID != nil && *in.MonthID != "":
 		ri.PassID = *in.MonthID
@@ -160,14 +159,9 @@ func renewalError(err error) error {
 	return vendorError(err)
 }
 
-type rechargeResultRequest struct {
-	ParkCode *string `json:"ParkCode"`
-	OrderNo  *string `json:"OrderNo"`
-	PayFee   *int64  `json:"PayFee"`
-	PayTime  *string `json:"PayTime"`
-	PayType  *text   `json:"PayType"`
-	TradeNo  *string `json:"TradeNo"`
-}
+// rechargeResultRequest reports a renewal order paid, with the fields of
+// a parking payment report.
+type rechargeResultRequest = paysyncRequest
 
 type rechargeResult struct {
 	OrderNo   string `json:"orderNo"`
@@ -192,37 +186,13 @@ func (h *Handler) monthCarRechargeResult(ctx context.Context, p *park.Partner, b
 	if err != nil {
 		return nil, 0, err
 	}
-	order, err := required("OrderNo", in.OrderNo)
+	rep, err := readPayReport(&in, l, park.MaxAmount*park.MaxRenewalMonths)
 	if err != nil {
 		return nil, 0, err
 	}
-	if in.PayFee == nil {
-		return nil, 0, &park.Error{Code: codeMissing, Field: "PayFee"}
-	}
-	if *in.PayFee < 0 || *in.PayFee > park.MaxAmount*park.MaxRenewalMonths {
-		return nil, 0, &park.Error{Code: codeType, Field: "PayFee", Message: "应为非负整数（分）"}
-	}
-	payType, err := required("PayType", in.PayType.get())
-	if err != nil {
-		return nil, 0, err
-	}
-	if !refRE.MatchString(payType) || len(payType) > 32 {
-		return nil, 0, &park.Error{Code: codeType, Field: "PayType", Message: "应为1-32个可见ASCII字符"}
-	}
-	trade, err := required("TradeNo", in.TradeNo)
-	if err != nil {
-		return nil, 0, err
-	}
-	if !refRE.MatchString(trade) {
-		return nil, 0, &park.Error{Code: codeType, Field: "TradeNo", Message: "应为1-64个可见ASCII字符"}
-	}
-	if in.PayTime != nil && *in.PayTime != "" {
-		if _, err := time.ParseInLocation(timeLayout, *in.PayTime, l.Location()); err != nil {
-			return nil, 0, &park.Error{Code: codeType, Field: "PayTime", Message: "应为 yyyy-MM-dd HH:mm:ss"}
-		}
-	}
-	res, err := h.svc.PayRenewal(ctx, service.RenewalPayment{Lot: l.Code, ID: order, Amount: minorFromFen(*in.PayFee),
-		Payer: p.ID, Reference: trade, Method: payType})
+	order := rep.OrderNo
+	res, err := h.svc.PayRenewal(ctx, service.RenewalPayment{Lot: l.Code, ID: order, Amount: minorFromFen(rep.PayFee),
+		Payer: p.ID, Reference: rep.TradeNo, Method: rep.PayType})
 	if err != nil {
 		return nil, 0, h.rechargeError(ctx, l, order, err)
 	}
@@ -250,7 +220,7 @@ func (h *Handler) rechargeError(ctx context.Context, l *park.Lot, order string, 
 	case park.EIdempotencyKey:
 		return &park.Error{Code: code, Field: "TradeNo"}
 	case park.ENotFound:
-		if _, gerr := h.svc.GetRenewal(ctx, l.Code, order); gerr == nil {
+		if pe, ok := err.(*park.Error); ok && pe.Field == "pass" {
 			return &park.Error{Code: code, Message: "月租不存在"} // the pass was deleted after the quote
 		}
 		return &park.Error{Code: code, Field: "OrderNo", Message: "订单不存在，请重新获取充值费用"}

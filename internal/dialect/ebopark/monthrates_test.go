@@ -164,6 +164,13 @@ func TestRenewalRefusals(t *testing.T) {
 	r := e.post("/partnerService/MonthCarRechargeResult?partnerid=other&sign=o",
 		`{"ParkCode":"140123002","OrderNo":"`+f.OrderNo+`","PayFee":30000,"PayType":"WX","TradeNo":"T"}`)
 	wantState(t, r, -1, "未找到 OrderNo")
+	// Nor does another partner of the same lot: an order is paid only
+	// through the partner that asked for its fee, as stay quotes are.
+	body := recharge(f.OrderNo, 30000, "T-1")
+	wantState(t, e.post("/partnerService/MonthCarRechargeResult?partnerid=md5p&sign="+signOf(body), body), -1, "未找到 OrderNo")
+	if e.snapshot(t) != before {
+		t.Fatal("another partner's report changed data")
+	}
 	// Paid once; then another TradeNo for it, or this TradeNo for another
 	// order, is refused.
 	wantState(t, e.call("MonthCarRechargeResult", recharge(f.OrderNo, 30000, "T-1")), 0, "成功")

@@ -77,6 +77,7 @@ func (t *txn) InsertRenewal(ctx context.Context, r *park.Renewal) error {
 		ID: r.ID, LotCode: r.LotCode, PassID: r.PassID, PlanCode: r.PlanCode, Months: int64(r.Months),
 		Amount: r.Amount, PassValidTo: us(r.PassValidTo), StartsAt: us(r.StartsAt), ValidTo: us(r.ValidTo), CreatedAt: us(r.CreatedAt),
 		ExpiresAt: us(r.ExpiresAt), PaidAt: nullUS(r.PaidAt), Payer: r.Payer, Reference: r.Reference, Method: r.Method,
+		Source: r.Source,
 	}), "renewal %q", r.ID)
 }
 
@@ -85,7 +86,7 @@ func renewalFromRow(r db.Renewal) *park.Renewal {
 		ID: r.ID, LotCode: r.LotCode, PassID: r.PassID, PlanCode: r.PlanCode, Months: int(r.Months),
 		Amount: r.Amount, PassValidTo: fromUS(r.PassValidTo), StartsAt: fromUS(r.StartsAt), ValidTo: fromUS(r.ValidTo),
 		CreatedAt: fromUS(r.CreatedAt), ExpiresAt: fromUS(r.ExpiresAt), PaidAt: fromNullUS(r.PaidAt),
-		Payer: r.Payer, Reference: r.Reference, Method: r.Method, Version: r.Version,
+		Payer: r.Payer, Reference: r.Reference, Method: r.Method, Source: r.Source, Version: r.Version,
 	}
 }
 
@@ -112,4 +113,16 @@ func (t *txn) UpdateRenewal(ctx context.Context, r *park.Renewal) error {
 	})
 	return versioned(n, err, &r.Version, func() error { _, err := t.q.GetRenewal(stmtCtx, r.ID); return err },
 		"renewal %q", r.ID)
+}
+
+func (t *txn) PassLapses(ctx context.Context, passID string) ([]park.Period, error) {
+	rows, err := t.q.PassLapses(stmtCtx, passID)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	out := make([]park.Period, len(rows))
+	for i, r := range rows {
+		out[i] = park.Period{From: fromUS(r.PassValidTo), To: fromUS(r.StartsAt)}
+	}
+	return out, nil
 }

@@ -127,5 +127,31 @@ func testPlans(t *testing.T, s park.Store) {
 		must(t, update(t, s, func(tx park.Tx) error { return tx.InsertRenewal(ctx, r2) }))
 		r2.PaidAt, r2.Payer, r2.Reference = &paid, "app", "T1"
 		wantCode(t, update(t, s, func(tx park.Tx) error { return tx.UpdateRenewal(ctx, r2) }), park.EConflict)
+
+		// Lapses: only paid renewals that started after the pass's end.
+		lapses := func(pass string) []park.Period {
+			var out []park.Period
+			must(t, s.View(ctx, func(tx park.Tx) (err error) { out, err = tx.PassLapses(ctx, pass); return }))
+			return out
+		}
+		if got := lapses("slot1"); len(got) != 0 { // r1 started at the pass's end
+			t.Fatalf("lapses %v, want none", got)
+		}
+		gapFrom, gapTo := base.AddDate(0, 3, 0), base.AddDate(0, 3, 2)
+		for _, x := range []*park.Renewal{
+			{ID: "r3", PassValidTo: gapFrom, StartsAt: gapTo, PaidAt: &paid, Payer: "app", Reference: "T3"}, // a lapse of two days
+			{ID: "r4", PassValidTo: gapFrom, StartsAt: gapTo.Add(time.Hour)},                                // unpaid: no lapse
+		} {
+			x.LotCode, x.PassID, x.PlanCode, x.Months, x.Amount = "L1", "slot1", "night", 1, 16000
+			x.ValidTo, x.CreatedAt, x.ExpiresAt = gapTo.AddDate(0, 1, 0), base, base.Add(5*time.Minute)
+			must(t, update(t, s, func(tx park.Tx) error { return tx.InsertRenewal(ctx, x) }))
+		}
+		got2 := lapses("slot1")
+		if len(got2) != 1 || !got2[0].From.Equal(gapFrom.Truncate(park.Precision)) || !got2[0].To.Equal(gapTo.Truncate(park.Precision)) {
+			t.Fatalf("lapses %v, want [%v, %v)", got2, gapFrom, gapTo)
+		}
+		if got := lapses("other"); len(got) != 0 {
+			t.Fatalf("another pass's lapses %v", got)
+		}
 	})
 }

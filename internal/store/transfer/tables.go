@@ -157,7 +157,7 @@ var tables = []table{
 		{"id", text}, {"lot_code", text}, {"pass_id", text}, {"plan_code", text}, {"months", integer},
 		{"amount", integer}, {"pass_valid_to", timestamp}, {"starts_at", timestamp}, {"valid_to", timestamp}, {"created_at", timestamp},
 		{"expires_at", timestamp}, {"paid_at", timestamp}, {"payer", text}, {"reference", text},
-		{"method", text}, {"version", integer},
+		{"method", text}, {"source", text}, {"version", integer},
 	}},
 	{name: "coupons", key: []string{"lot_code", "id"}, columns: []column{
 		{"lot_code", text}, {"id", text}, {"plate", text}, {"plate_key", text}, {"kind", text},

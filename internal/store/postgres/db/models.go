@@ -231,6 +231,7 @@ type Renewal struct {
 	Payer       string
 	Reference   string
 	Method      string
+	Source      string
 	Version     int64
 }
 

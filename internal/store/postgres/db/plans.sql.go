@@ -54,7 +54,7 @@ func (q *Queries) GetPlan(ctx context.Context, arg GetPlanParams) (Plan, error) 
 }
 
 const getRenewal = `-- name: GetRenewal :one
-SELECT id, lot_code, pass_id, plan_code, months, amount, pass_valid_to, starts_at, valid_to, created_at, expires_at, paid_at, payer, reference, method, version FROM renewals WHERE id = $1
+SELECT id, lot_code, pass_id, plan_code, months, amount, pass_valid_to, starts_at, valid_to, created_at, expires_at, paid_at, payer, reference, method, source, version FROM renewals WHERE id = $1
 `
 
 func (q *Queries) GetRenewal(ctx context.Context, id string) (Renewal, error) {
@@ -76,13 +76,14 @@ func (q *Queries) GetRenewal(ctx context.Context, id string) (Renewal, error) {
 		&i.Payer,
 		&i.Reference,
 		&i.Method,
+		&i.Source,
 		&i.Version,
 	)
 	return i, err
 }
 
 const getRenewalByReference = `-- name: GetRenewalByReference :one
-SELECT id, lot_code, pass_id, plan_code, months, amount, pass_valid_to, starts_at, valid_to, created_at, expires_at, paid_at, payer, reference, method, version FROM renewals WHERE payer = $1 AND reference = $2 AND reference <> ''
+SELECT id, lot_code, pass_id, plan_code, months, amount, pass_valid_to, starts_at, valid_to, created_at, expires_at, paid_at, payer, reference, method, source, version FROM renewals WHERE payer = $1 AND reference = $2 AND reference <> ''
 `
 
 type GetRenewalByReferenceParams struct {
@@ -109,6 +110,7 @@ func (q *Queries) GetRenewalByReference(ctx context.Context, arg GetRenewalByRef
 		&i.Payer,
 		&i.Reference,
 		&i.Method,
+		&i.Source,
 		&i.Version,
 	)
 	return i, err
@@ -146,8 +148,8 @@ func (q *Queries) InsertPlan(ctx context.Context, arg InsertPlanParams) error {
 
 const insertRenewal = `-- name: InsertRenewal :exec
 INSERT INTO renewals (id, lot_code, pass_id, plan_code, months, amount, pass_valid_to, starts_at, valid_to,
-                      created_at, expires_at, paid_at, payer, reference, method)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+                      created_at, expires_at, paid_at, payer, reference, method, source)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
 `
 
 type InsertRenewalParams struct {
@@ -166,6 +168,7 @@ type InsertRenewalParams struct {
 	Payer       string
 	Reference   string
 	Method      string
+	Source      string
 }
 
 func (q *Queries) InsertRenewal(ctx context.Context, arg InsertRenewalParams) error {
@@ -185,6 +188,7 @@ func (q *Queries) InsertRenewal(ctx context.Context, arg InsertRenewalParams) er
 		arg.Payer,
 		arg.Reference,
 		arg.Method,
+		arg.Source,
 	)
 	return err
 }
@@ -213,6 +217,37 @@ func (q *Queries) ListPlans(ctx context.Context, lotCode string) ([]Plan, error)
 			&i.UpdatedAt,
 			&i.Version,
 		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const passLapses = `-- name: PassLapses :many
+SELECT pass_valid_to, starts_at FROM renewals
+WHERE pass_id = $1 AND paid_at IS NOT NULL AND starts_at > pass_valid_to
+ORDER BY pass_valid_to
+`
+
+type PassLapsesRow struct {
+	PassValidTo time.Time
+	StartsAt    time.Time
+}
+
+func (q *Queries) PassLapses(ctx context.Context, passID string) ([]PassLapsesRow, error) {
+	rows, err := q.db.Query(ctx, passLapses, passID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []PassLapsesRow
+	for rows.Next() {
+		var i PassLapsesRow
+		if err := rows.Scan(&i.PassValidTo, &i.StartsAt); err != nil {
 			return nil, err
 		}
 		items = append(items, i)

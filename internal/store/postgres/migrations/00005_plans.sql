@@ -34,9 +34,11 @@ CREATE TABLE renewals (
     payer         TEXT COLLATE "C" NOT NULL DEFAULT '',
     reference     TEXT COLLATE "C" NOT NULL DEFAULT '',
     method        TEXT        NOT NULL DEFAULT '',
+    source        TEXT COLLATE "C" NOT NULL DEFAULT '',
     version       BIGINT      NOT NULL DEFAULT 1
 );
 CREATE UNIQUE INDEX renewals_reference ON renewals (payer, reference) WHERE reference <> '';
+CREATE INDEX renewals_pass ON renewals (pass_id);
 
 -- +goose Down
 DROP TABLE renewals;

@@ -18,8 +18,8 @@ DELETE FROM plans WHERE lot_code = $1 AND code = $2;
 
 -- name: InsertRenewal :exec
 INSERT INTO renewals (id, lot_code, pass_id, plan_code, months, amount, pass_valid_to, starts_at, valid_to,
-                      created_at, expires_at, paid_at, payer, reference, method)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15);
+                      created_at, expires_at, paid_at, payer, reference, method, source)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16);
 
 -- name: GetRenewal :one
 SELECT * FROM renewals WHERE id = $1;
@@ -32,3 +32,8 @@ UPDATE renewals
 SET pass_valid_to = $1, starts_at = $2, valid_to = $3, paid_at = $4, payer = $5, reference = $6, method = $7,
     version = version + 1
 WHERE id = $8 AND version = $9;
+
+-- name: PassLapses :many
+SELECT pass_valid_to, starts_at FROM renewals
+WHERE pass_id = $1 AND paid_at IS NOT NULL AND starts_at > pass_valid_to
+ORDER BY pass_valid_to;

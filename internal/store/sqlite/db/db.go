@@ -285,6 +285,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.locateCarStmt, err = db.PrepareContext(ctx, locateCar); err != nil {
 		return nil, fmt.Errorf("error preparing query LocateCar: %w", err)
 	}
+	if q.passLapsesStmt, err = db.PrepareContext(ctx, passLapses); err != nil {
+		return nil, fmt.Errorf("error preparing query PassLapses: %w", err)
+	}
 	if q.revokeTokensStmt, err = db.PrepareContext(ctx, revokeTokens); err != nil {
 		return nil, fmt.Errorf("error preparing query RevokeTokens: %w", err)
 	}
@@ -761,6 +764,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing locateCarStmt: %w", cerr)
 		}
 	}
+	if q.passLapsesStmt != nil {
+		if cerr := q.passLapsesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing passLapsesStmt: %w", cerr)
+		}
+	}
 	if q.revokeTokensStmt != nil {
 		if cerr := q.revokeTokensStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing revokeTokensStmt: %w", cerr)
@@ -947,6 +955,7 @@ type Queries struct {
 	listStaysByStateStmt         *sql.Stmt
 	listWhitelistStmt            *sql.Stmt
 	locateCarStmt                *sql.Stmt
+	passLapsesStmt               *sql.Stmt
 	revokeTokensStmt             *sql.Stmt
 	setSpaceStateStmt            *sql.Stmt
 	stayCouponsStmt              *sql.Stmt
@@ -1052,6 +1061,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		listStaysByStateStmt:         q.listStaysByStateStmt,
 		listWhitelistStmt:            q.listWhitelistStmt,
 		locateCarStmt:                q.locateCarStmt,
+		passLapsesStmt:               q.passLapsesStmt,
 		revokeTokensStmt:             q.revokeTokensStmt,
 		setSpaceStateStmt:            q.setSpaceStateStmt,
 		stayCouponsStmt:              q.stayCouponsStmt,

@@ -34,9 +34,11 @@ CREATE TABLE renewals (
     payer         TEXT    NOT NULL DEFAULT '',
     reference     TEXT    NOT NULL DEFAULT '',
     method        TEXT    NOT NULL DEFAULT '',
+    source        TEXT    NOT NULL DEFAULT '',
     version       INTEGER NOT NULL DEFAULT 1
 ) STRICT;
 CREATE UNIQUE INDEX renewals_reference ON renewals (payer, reference) WHERE reference <> '';
+CREATE INDEX renewals_pass ON renewals (pass_id);
 
 -- +goose Down
 DROP TABLE renewals;

@@ -18,8 +18,8 @@ DELETE FROM plans WHERE lot_code = ? AND code = ?;
 
 -- name: InsertRenewal :exec
 INSERT INTO renewals (id, lot_code, pass_id, plan_code, months, amount, pass_valid_to, starts_at, valid_to,
-                      created_at, expires_at, paid_at, payer, reference, method)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);
+                      created_at, expires_at, paid_at, payer, reference, method, source)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);
 
 -- name: GetRenewal :one
 SELECT * FROM renewals WHERE id = ?;
@@ -31,3 +31,8 @@ SELECT * FROM renewals WHERE payer = ? AND reference = ? AND reference <> '';
 UPDATE renewals
 SET pass_valid_to = ?, starts_at = ?, valid_to = ?, paid_at = ?, payer = ?, reference = ?, method = ?, version = version + 1
 WHERE id = ? AND version = ?;
+
+-- name: PassLapses :many
+SELECT pass_valid_to, starts_at FROM renewals
+WHERE pass_id = ? AND paid_at IS NOT NULL AND starts_at > pass_valid_to
+ORDER BY pass_valid_to;

@@ -25,10 +25,10 @@ func Clients() int {
 }
 
 // Run sends b.N requests, the i-th made by newReq(i), from Clients()
-// goroutines, and reports req/s, p50-ms and p99-ms. check sees every
-// reply; a transport error or a check error fails the benchmark, so a
-// fast wrong answer is never counted as a result.
-func Run(b *testing.B, client *http.Client, newReq func(i int) *http.Request, check func(resp *http.Response, body []byte) error) {
+// goroutines, and reports req/s, p50-ms and p99-ms. check(i, ...) sees
+// every reply; a transport error or a check error fails the benchmark, so
+// a fast wrong answer is never counted as a result.
+func Run(b *testing.B, client *http.Client, newReq func(i int) *http.Request, check func(i int, resp *http.Response, body []byte) error) {
 	clients := Clients()
 	var (
 		next     atomic.Int64
@@ -56,7 +56,7 @@ func Run(b *testing.B, client *http.Client, newReq func(i int) *http.Request, ch
 					resp.Body.Close()
 					lat[c] = append(lat[c], time.Since(t0))
 					if err == nil {
-						err = check(resp, body)
+						err = check(int(i), resp, body)
 					}
 				}
 				if err != nil {
@@ -91,7 +91,7 @@ func Client() *http.Client {
 }
 
 // Status200 is a check that accepts only HTTP 200.
-func Status200(resp *http.Response, body []byte) error {
+func Status200(_ int, resp *http.Response, body []byte) error {
 	if resp.StatusCode != http.StatusOK {
 		return fmt.Errorf("HTTP %d: %.200s", resp.StatusCode, body)
 	}

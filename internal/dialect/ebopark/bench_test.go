@@ -26,8 +26,9 @@ import (
 func benchCar(i int) string { return fmt.Sprintf("粤B%05d", i%100_000) }
 
 // benchLot opens a SQLite lot (the demo tariff, CNY) with cars open stays
-// that entered 30-629 minutes ago, and a partner "bench" signing with MD5.
-func benchLot(b *testing.B, cars int) (*service.Service, *httptest.Server) {
+// of the plates plateOf(0..cars-1) that entered 30-629 minutes ago, and a
+// partner "bench" signing with MD5.
+func benchLot(b *testing.B, cars int, plateOf func(int) string) (*service.Service, *httptest.Server) {
 	b.Helper()
 	ctx := context.Background()
 	st, err := sqlite.Open(ctx, filepath.Join(b.TempDir(), "parkd.db"), sqlite.Options{})
@@ -45,7 +46,7 @@ func benchLot(b *testing.B, cars int) (*service.Service, *httptest.Server) {
 	for from := 0; from < cars; from += 5000 {
 		err := st.Update(ctx, func(tx park.Tx) error {
 			for i := from; i < min(from+5000, cars); i++ {
-				p, err := plate.Normalize(benchCar(i))
+				p, err := plate.Normalize(plateOf(i))
 				if err != nil {
 					return err
 				}
@@ -81,8 +82,8 @@ func signed(url, op string, body []byte) *http.Request {
 }
 
 // stateZero accepts only a successful envelope.
-func stateZero(resp *http.Response, body []byte) error {
-	if err := httpbench.Status200(resp, body); err != nil {
+func stateZero(i int, resp *http.Response, body []byte) error {
+	if err := httpbench.Status200(i, resp, body); err != nil {
 		return err
 	}
 	var env struct {
@@ -103,7 +104,7 @@ func stateZero(resp *http.Response, body []byte) error {
 //	go test ./internal/dialect/ebopark -run '^$' -bench FeeQuery -benchtime 40000x
 func BenchmarkFeeQuery(b *testing.B) {
 	const cars = 100_000
-	_, ts := benchLot(b, cars)
+	_, ts := benchLot(b, cars, benchCar)
 	httpbench.Run(b, httpbench.Client(), func(i int) *http.Request {
 		return signed(ts.URL, "getProStopWithDeductionV3", fmt.Appendf(nil, `{"ParkCode":%q,"CarNo":%q}`, demo.LotCode, benchCar(i*7919%cars)))
 	}, stateZero)

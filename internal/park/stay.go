@@ -45,8 +45,10 @@ type Stay struct {
 	PaidUntil    *time.Time `json:"paid_until,omitempty"`
 	Anomaly      string     `json:"anomaly,omitempty"`
 	Source       string     `json:"source,omitempty"` // who registered the entry (a partner id), "" for lanes
-	UpdatedAt    time.Time  `json:"updated_at"`
-	Version      int64      `json:"-"`
+	// ReservationID is the reservation the car entered on, "" for none.
+	ReservationID string    `json:"reservation_id,omitempty"`
+	UpdatedAt     time.Time `json:"updated_at"`
+	Version       int64     `json:"-"`
 }
 
 // StayFilter selects stays of a lot for listing.

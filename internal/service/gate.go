@@ -280,11 +280,14 @@ func (s *Service) entry(ctx context.Context, tx park.Tx, l *park.Lot, in *EventI
 		dec.Reason = park.ReasonVisitor
 	}
 
-	var passID string
+	var passID, resID string
 	if acc.pass != nil {
 		passID = acc.pass.ID
 	}
-	st, err := s.admit(ctx, tx, l, in, p, now, passID)
+	if res != nil {
+		resID = res.ID
+	}
+	st, err := s.admit(ctx, tx, l, in, p, now, passID, resID)
 	if err != nil {
 		return dec, err
 	}
@@ -297,11 +300,13 @@ func (s *Service) entry(ctx context.Context, tx park.Tx, l *park.Lot, in *EventI
 	return dec, nil
 }
 
-// admit records a car inside: a new stay, one more car in l's count.
-func (s *Service) admit(ctx context.Context, tx park.Tx, l *park.Lot, in *EventInput, p plate.Plate, now time.Time, passID string) (*park.Stay, error) {
+// admit records a car inside: a new stay (holding a space of passID, and
+// entered on reservation resID, when given), one more car in l's count.
+func (s *Service) admit(ctx context.Context, tx park.Tx, l *park.Lot, in *EventInput, p plate.Plate, now time.Time, passID, resID string) (*park.Stay, error) {
 	st := &park.Stay{
 		ID: newID(), LotCode: l.Code, Plate: p.Text, PlateKey: p.Key, VehicleClass: vehicleClass(in, p),
-		EntryAt: in.At, EntryLane: in.Lane, State: park.StayIn, PassID: passID, Source: in.Source, UpdatedAt: now,
+		EntryAt: in.At, EntryLane: in.Lane, State: park.StayIn, PassID: passID, ReservationID: resID,
+		Source: in.Source, UpdatedAt: now,
 	}
 	if err := s.insertStay(ctx, tx, st); err != nil {
 		return nil, err

@@ -191,7 +191,7 @@ func (s *Service) throughHeldLane(ctx context.Context, tx park.Tx, l *park.Lot, 
 	var detail string
 	switch {
 	case in.Type == park.EventEntry:
-		st, err := s.admit(ctx, tx, l, in, p, now, "")
+		st, err := s.admit(ctx, tx, l, in, p, now, "", "")
 		if err != nil {
 			return dec, err
 		}

@@ -229,6 +229,9 @@ func (s *Service) reservationEntered(ctx context.Context, tx park.Tx, r *park.Re
 
 // reservationLeft marks done the reservation of a stay that closed.
 func (s *Service) reservationLeft(ctx context.Context, tx park.Tx, st *park.Stay, now time.Time) error {
+	if st.ReservationID == "" {
+		return nil // nearly every stay: nothing to look up
+	}
 	r, err := tx.FindReservationByStay(ctx, st.ID)
 	if park.IsCode(err, park.ENotFound) {
 		return nil
@@ -245,6 +248,9 @@ func (s *Service) reservationLeft(ctx context.Context, tx park.Tx, st *park.Stay
 // names it when it covers the whole stay up to at. It returns the
 // reservation, or nil when the stay entered on none.
 func (s *Service) reservationWindow(ctx context.Context, tx park.Tx, st *park.Stay, at time.Time, in *tariff.Input, coveredBy *string) (*park.Reservation, error) {
+	if st.ReservationID == "" {
+		return nil, nil
+	}
 	r, err := tx.FindReservationByStay(ctx, st.ID)
 	if park.IsCode(err, park.ENotFound) {
 		return nil, nil

@@ -61,7 +61,7 @@ func stayFromRow(r db.Stay) *park.Stay {
 		Locator: r.Locator, EntryAt: fromTS(r.EntryAt), EntryLane: r.EntryLane, ExitAt: fromTSP(r.ExitAt),
 		ExitLane: r.ExitLane, State: r.State, PassID: r.PassID, Total: r.Total, Paid: r.Paid,
 		Discount: r.Discount, PaidUntil: fromTSP(r.PaidUntil), Anomaly: r.Anomaly, Source: r.Source,
-		UpdatedAt: fromTS(r.UpdatedAt), Version: r.Version,
+		UpdatedAt: fromTS(r.UpdatedAt), Version: r.Version, ReservationID: r.ReservationID,
 	}
 }
 

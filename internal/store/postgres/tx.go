@@ -188,7 +188,7 @@ func (t *txn) InsertStay(ctx context.Context, s *park.Stay) error {
 		Locator: s.Locator, EntryAt: ts(s.EntryAt), EntryLane: s.EntryLane, ExitAt: tsp(s.ExitAt),
 		ExitLane: s.ExitLane, State: s.State, PassID: s.PassID, Total: s.Total, Paid: s.Paid,
 		Discount: s.Discount, PaidUntil: tsp(s.PaidUntil), Anomaly: s.Anomaly, Source: s.Source,
-		UpdatedAt: ts(s.UpdatedAt),
+		UpdatedAt: ts(s.UpdatedAt), ReservationID: s.ReservationID,
 	}), "stay")
 }
 

@@ -55,7 +55,7 @@ func stayFromRow(r db.Stay) *park.Stay {
 		Locator: r.Locator, EntryAt: fromUS(r.EntryAt), EntryLane: r.EntryLane, ExitAt: fromNullUS(r.ExitAt),
 		ExitLane: r.ExitLane, State: r.State, PassID: r.PassID, Total: r.Total, Paid: r.Paid,
 		Discount: r.Discount, PaidUntil: fromNullUS(r.PaidUntil), Anomaly: r.Anomaly, Source: r.Source,
-		UpdatedAt: fromUS(r.UpdatedAt), Version: r.Version,
+		UpdatedAt: fromUS(r.UpdatedAt), Version: r.Version, ReservationID: r.ReservationID,
 	}
 }
 

@@ -189,7 +189,7 @@ func (t *txn) InsertStay(ctx context.Context, s *park.Stay) error {
 		Locator: s.Locator, EntryAt: us(s.EntryAt), EntryLane: s.EntryLane, ExitAt: nullUS(s.ExitAt),
 		ExitLane: s.ExitLane, State: s.State, PassID: s.PassID, Total: s.Total, Paid: s.Paid,
 		Discount: s.Discount, PaidUntil: nullUS(s.PaidUntil), Anomaly: s.Anomaly, Source: s.Source,
-		UpdatedAt: us(s.UpdatedAt),
+		UpdatedAt: us(s.UpdatedAt), ReservationID: s.ReservationID,
 	}), "stay")
 }
 

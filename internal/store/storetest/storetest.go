@@ -213,7 +213,7 @@ func testStays(t *testing.T, s park.Store) {
 	ctx := context.Background()
 	seedLot(t, s, "L1")
 	st := newStay("L1", "s1", "京A12345", "1000000001")
-	st.Source = "partner-1"
+	st.Source, st.ReservationID = "partner-1", "r-1"
 	must(t, update(t, s, func(tx park.Tx) error { return tx.InsertStay(ctx, st) }))
 	t.Run("LocatorTaken", func(t *testing.T) {
 		wantCode(t, update(t, s, func(tx park.Tx) error {
@@ -231,7 +231,8 @@ func testStays(t *testing.T, s park.Store) {
 				if err != nil {
 					return err
 				}
-				if got.ID != "s1" || got.ExitAt != nil || got.PaidUntil != nil || !got.EntryAt.Equal(st.EntryAt) || got.Source != "partner-1" {
+				if got.ID != "s1" || got.ExitAt != nil || got.PaidUntil != nil || !got.EntryAt.Equal(st.EntryAt) || got.Source != "partner-1" ||
+					got.ReservationID != "r-1" {
 					return fmt.Errorf("got %+v", got)
 				}
 			}

@@ -273,26 +273,27 @@ type Space struct {
 }
 
 type Stay struct {
-	ID           string
-	LotCode      string
-	Plate        string
-	PlateKey     string
-	VehicleClass string
-	Locator      string
-	EntryAt      time.Time
-	EntryLane    string
-	ExitAt       *time.Time
-	ExitLane     string
-	State        string
-	PassID       string
-	Total        int64
-	Paid         int64
-	Discount     int64
-	PaidUntil    *time.Time
-	Anomaly      string
-	Source       string
-	UpdatedAt    time.Time
-	Version      int64
+	ID            string
+	LotCode       string
+	Plate         string
+	PlateKey      string
+	VehicleClass  string
+	Locator       string
+	EntryAt       time.Time
+	EntryLane     string
+	ExitAt        *time.Time
+	ExitLane      string
+	State         string
+	PassID        string
+	Total         int64
+	Paid          int64
+	Discount      int64
+	PaidUntil     *time.Time
+	Anomaly       string
+	Source        string
+	UpdatedAt     time.Time
+	Version       int64
+	ReservationID string
 }
 
 type Whitelist struct {

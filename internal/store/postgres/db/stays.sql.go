@@ -22,7 +22,7 @@ func (q *Queries) CountInsideForPass(ctx context.Context, passID string) (int64,
 }
 
 const findInside = `-- name: FindInside :one
-SELECT id, lot_code, plate, plate_key, vehicle_class, locator, entry_at, entry_lane, exit_at, exit_lane, state, pass_id, total, paid, discount, paid_until, anomaly, source, updated_at, version FROM stays WHERE lot_code = $1 AND plate_key = $2 AND state = 'in'
+SELECT id, lot_code, plate, plate_key, vehicle_class, locator, entry_at, entry_lane, exit_at, exit_lane, state, pass_id, total, paid, discount, paid_until, anomaly, source, updated_at, version, reservation_id FROM stays WHERE lot_code = $1 AND plate_key = $2 AND state = 'in'
 `
 
 type FindInsideParams struct {
@@ -54,6 +54,7 @@ func (q *Queries) FindInside(ctx context.Context, arg FindInsideParams) (Stay, e
 		&i.Source,
 		&i.UpdatedAt,
 		&i.Version,
+		&i.ReservationID,
 	)
 	return i, err
 }
@@ -87,7 +88,7 @@ func (q *Queries) GetEvent(ctx context.Context, arg GetEventParams) (Event, erro
 }
 
 const getStay = `-- name: GetStay :one
-SELECT id, lot_code, plate, plate_key, vehicle_class, locator, entry_at, entry_lane, exit_at, exit_lane, state, pass_id, total, paid, discount, paid_until, anomaly, source, updated_at, version FROM stays WHERE id = $1
+SELECT id, lot_code, plate, plate_key, vehicle_class, locator, entry_at, entry_lane, exit_at, exit_lane, state, pass_id, total, paid, discount, paid_until, anomaly, source, updated_at, version, reservation_id FROM stays WHERE id = $1
 `
 
 func (q *Queries) GetStay(ctx context.Context, id string) (Stay, error) {
@@ -114,12 +115,13 @@ func (q *Queries) GetStay(ctx context.Context, id string) (Stay, error) {
 		&i.Source,
 		&i.UpdatedAt,
 		&i.Version,
+		&i.ReservationID,
 	)
 	return i, err
 }
 
 const getStayByLocator = `-- name: GetStayByLocator :one
-SELECT id, lot_code, plate, plate_key, vehicle_class, locator, entry_at, entry_lane, exit_at, exit_lane, state, pass_id, total, paid, discount, paid_until, anomaly, source, updated_at, version FROM stays WHERE lot_code = $1 AND locator = $2
+SELECT id, lot_code, plate, plate_key, vehicle_class, locator, entry_at, entry_lane, exit_at, exit_lane, state, pass_id, total, paid, discount, paid_until, anomaly, source, updated_at, version, reservation_id FROM stays WHERE lot_code = $1 AND locator = $2
 `
 
 type GetStayByLocatorParams struct {
@@ -151,6 +153,7 @@ func (q *Queries) GetStayByLocator(ctx context.Context, arg GetStayByLocatorPara
 		&i.Source,
 		&i.UpdatedAt,
 		&i.Version,
+		&i.ReservationID,
 	)
 	return i, err
 }
@@ -223,30 +226,32 @@ func (q *Queries) InsertEvent(ctx context.Context, arg InsertEventParams) error 
 
 const insertStay = `-- name: InsertStay :exec
 INSERT INTO stays (id, lot_code, plate, plate_key, vehicle_class, locator, entry_at, entry_lane, exit_at,
-                   exit_lane, state, pass_id, total, paid, discount, paid_until, anomaly, source, updated_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
+                   exit_lane, state, pass_id, total, paid, discount, paid_until, anomaly, source, updated_at,
+                   reservation_id)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)
 `
 
 type InsertStayParams struct {
-	ID           string
-	LotCode      string
-	Plate        string
-	PlateKey     string
-	VehicleClass string
-	Locator      string
-	EntryAt      time.Time
-	EntryLane    string
-	ExitAt       *time.Time
-	ExitLane     string
-	State        string
-	PassID       string
-	Total        int64
-	Paid         int64
-	Discount     int64
-	PaidUntil    *time.Time
-	Anomaly      string
-	Source       string
-	UpdatedAt    time.Time
+	ID            string
+	LotCode       string
+	Plate         string
+	PlateKey      string
+	VehicleClass  string
+	Locator       string
+	EntryAt       time.Time
+	EntryLane     string
+	ExitAt        *time.Time
+	ExitLane      string
+	State         string
+	PassID        string
+	Total         int64
+	Paid          int64
+	Discount      int64
+	PaidUntil     *time.Time
+	Anomaly       string
+	Source        string
+	UpdatedAt     time.Time
+	ReservationID string
 }
 
 func (q *Queries) InsertStay(ctx context.Context, arg InsertStayParams) error {
@@ -270,6 +275,7 @@ func (q *Queries) InsertStay(ctx context.Context, arg InsertStayParams) error {
 		arg.Anomaly,
 		arg.Source,
 		arg.UpdatedAt,
+		arg.ReservationID,
 	)
 	return err
 }
@@ -313,7 +319,7 @@ func (q *Queries) ListAnomalies(ctx context.Context, arg ListAnomaliesParams) ([
 }
 
 const listStays = `-- name: ListStays :many
-SELECT id, lot_code, plate, plate_key, vehicle_class, locator, entry_at, entry_lane, exit_at, exit_lane, state, pass_id, total, paid, discount, paid_until, anomaly, source, updated_at, version FROM stays WHERE lot_code = $1 AND id > $2 ORDER BY id LIMIT $3
+SELECT id, lot_code, plate, plate_key, vehicle_class, locator, entry_at, entry_lane, exit_at, exit_lane, state, pass_id, total, paid, discount, paid_until, anomaly, source, updated_at, version, reservation_id FROM stays WHERE lot_code = $1 AND id > $2 ORDER BY id LIMIT $3
 `
 
 type ListStaysParams struct {
@@ -352,6 +358,7 @@ func (q *Queries) ListStays(ctx context.Context, arg ListStaysParams) ([]Stay, e
 			&i.Source,
 			&i.UpdatedAt,
 			&i.Version,
+			&i.ReservationID,
 		); err != nil {
 			return nil, err
 		}
@@ -364,7 +371,7 @@ func (q *Queries) ListStays(ctx context.Context, arg ListStaysParams) ([]Stay, e
 }
 
 const listStaysByPlate = `-- name: ListStaysByPlate :many
-SELECT id, lot_code, plate, plate_key, vehicle_class, locator, entry_at, entry_lane, exit_at, exit_lane, state, pass_id, total, paid, discount, paid_until, anomaly, source, updated_at, version FROM stays WHERE lot_code = $1 AND plate_key = $2 AND id > $3 ORDER BY id LIMIT $4
+SELECT id, lot_code, plate, plate_key, vehicle_class, locator, entry_at, entry_lane, exit_at, exit_lane, state, pass_id, total, paid, discount, paid_until, anomaly, source, updated_at, version, reservation_id FROM stays WHERE lot_code = $1 AND plate_key = $2 AND id > $3 ORDER BY id LIMIT $4
 `
 
 type ListStaysByPlateParams struct {
@@ -409,6 +416,7 @@ func (q *Queries) ListStaysByPlate(ctx context.Context, arg ListStaysByPlatePara
 			&i.Source,
 			&i.UpdatedAt,
 			&i.Version,
+			&i.ReservationID,
 		); err != nil {
 			return nil, err
 		}
@@ -421,7 +429,7 @@ func (q *Queries) ListStaysByPlate(ctx context.Context, arg ListStaysByPlatePara
 }
 
 const listStaysByState = `-- name: ListStaysByState :many
-SELECT id, lot_code, plate, plate_key, vehicle_class, locator, entry_at, entry_lane, exit_at, exit_lane, state, pass_id, total, paid, discount, paid_until, anomaly, source, updated_at, version FROM stays WHERE lot_code = $1 AND state = $2 AND id > $3 ORDER BY id LIMIT $4
+SELECT id, lot_code, plate, plate_key, vehicle_class, locator, entry_at, entry_lane, exit_at, exit_lane, state, pass_id, total, paid, discount, paid_until, anomaly, source, updated_at, version, reservation_id FROM stays WHERE lot_code = $1 AND state = $2 AND id > $3 ORDER BY id LIMIT $4
 `
 
 type ListStaysByStateParams struct {
@@ -466,6 +474,7 @@ func (q *Queries) ListStaysByState(ctx context.Context, arg ListStaysByStatePara
 			&i.Source,
 			&i.UpdatedAt,
 			&i.Version,
+			&i.ReservationID,
 		); err != nil {
 			return nil, err
 		}

@@ -1,7 +1,8 @@
 -- name: InsertStay :exec
 INSERT INTO stays (id, lot_code, plate, plate_key, vehicle_class, locator, entry_at, entry_lane, exit_at,
-                   exit_lane, state, pass_id, total, paid, discount, paid_until, anomaly, source, updated_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19);
+                   exit_lane, state, pass_id, total, paid, discount, paid_until, anomaly, source, updated_at,
+                   reservation_id)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20);
 
 -- name: GetStay :one
 SELECT * FROM stays WHERE id = $1;

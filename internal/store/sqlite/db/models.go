@@ -273,26 +273,27 @@ type Space struct {
 }
 
 type Stay struct {
-	ID           string
-	LotCode      string
-	Plate        string
-	PlateKey     string
-	VehicleClass string
-	Locator      string
-	EntryAt      int64
-	EntryLane    string
-	ExitAt       sql.NullInt64
-	ExitLane     string
-	State        string
-	PassID       string
-	Total        int64
-	Paid         int64
-	Discount     int64
-	PaidUntil    sql.NullInt64
-	Anomaly      string
-	Source       string
-	UpdatedAt    int64
-	Version      int64
+	ID            string
+	LotCode       string
+	Plate         string
+	PlateKey      string
+	VehicleClass  string
+	Locator       string
+	EntryAt       int64
+	EntryLane     string
+	ExitAt        sql.NullInt64
+	ExitLane      string
+	State         string
+	PassID        string
+	Total         int64
+	Paid          int64
+	Discount      int64
+	PaidUntil     sql.NullInt64
+	Anomaly       string
+	Source        string
+	UpdatedAt     int64
+	Version       int64
+	ReservationID string
 }
 
 type Whitelist struct {

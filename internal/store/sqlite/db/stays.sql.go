@@ -22,7 +22,7 @@ func (q *Queries) CountInsideForPass(ctx context.Context, passID string) (int64,
 }
 
 const findInside = `-- name: FindInside :one
-SELECT id, lot_code, plate, plate_key, vehicle_class, locator, entry_at, entry_lane, exit_at, exit_lane, state, pass_id, total, paid, discount, paid_until, anomaly, source, updated_at, version FROM stays WHERE lot_code = ? AND plate_key = ? AND state = 'in'
+SELECT id, lot_code, plate, plate_key, vehicle_class, locator, entry_at, entry_lane, exit_at, exit_lane, state, pass_id, total, paid, discount, paid_until, anomaly, source, updated_at, version, reservation_id FROM stays WHERE lot_code = ? AND plate_key = ? AND state = 'in'
 `
 
 type FindInsideParams struct {
@@ -54,6 +54,7 @@ func (q *Queries) FindInside(ctx context.Context, arg FindInsideParams) (Stay, e
 		&i.Source,
 		&i.UpdatedAt,
 		&i.Version,
+		&i.ReservationID,
 	)
 	return i, err
 }
@@ -87,7 +88,7 @@ func (q *Queries) GetEvent(ctx context.Context, arg GetEventParams) (Event, erro
 }
 
 const getStay = `-- name: GetStay :one
-SELECT id, lot_code, plate, plate_key, vehicle_class, locator, entry_at, entry_lane, exit_at, exit_lane, state, pass_id, total, paid, discount, paid_until, anomaly, source, updated_at, version FROM stays WHERE id = ?
+SELECT id, lot_code, plate, plate_key, vehicle_class, locator, entry_at, entry_lane, exit_at, exit_lane, state, pass_id, total, paid, discount, paid_until, anomaly, source, updated_at, version, reservation_id FROM stays WHERE id = ?
 `
 
 func (q *Queries) GetStay(ctx context.Context, id string) (Stay, error) {
@@ -114,12 +115,13 @@ func (q *Queries) GetStay(ctx context.Context, id string) (Stay, error) {
 		&i.Source,
 		&i.UpdatedAt,
 		&i.Version,
+		&i.ReservationID,
 	)
 	return i, err
 }
 
 const getStayByLocator = `-- name: GetStayByLocator :one
-SELECT id, lot_code, plate, plate_key, vehicle_class, locator, entry_at, entry_lane, exit_at, exit_lane, state, pass_id, total, paid, discount, paid_until, anomaly, source, updated_at, version FROM stays WHERE lot_code = ? AND locator = ?
+SELECT id, lot_code, plate, plate_key, vehicle_class, locator, entry_at, entry_lane, exit_at, exit_lane, state, pass_id, total, paid, discount, paid_until, anomaly, source, updated_at, version, reservation_id FROM stays WHERE lot_code = ? AND locator = ?
 `
 
 type GetStayByLocatorParams struct {
@@ -151,6 +153,7 @@ func (q *Queries) GetStayByLocator(ctx context.Context, arg GetStayByLocatorPara
 		&i.Source,
 		&i.UpdatedAt,
 		&i.Version,
+		&i.ReservationID,
 	)
 	return i, err
 }
@@ -223,30 +226,32 @@ func (q *Queries) InsertEvent(ctx context.Context, arg InsertEventParams) error 
 
 const insertStay = `-- name: InsertStay :exec
 INSERT INTO stays (id, lot_code, plate, plate_key, vehicle_class, locator, entry_at, entry_lane, exit_at,
-                   exit_lane, state, pass_id, total, paid, discount, paid_until, anomaly, source, updated_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                   exit_lane, state, pass_id, total, paid, discount, paid_until, anomaly, source, updated_at,
+                   reservation_id)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 `
 
 type InsertStayParams struct {
-	ID           string
-	LotCode      string
-	Plate        string
-	PlateKey     string
-	VehicleClass string
-	Locator      string
-	EntryAt      int64
-	EntryLane    string
-	ExitAt       sql.NullInt64
-	ExitLane     string
-	State        string
-	PassID       string
-	Total        int64
-	Paid         int64
-	Discount     int64
-	PaidUntil    sql.NullInt64
-	Anomaly      string
-	Source       string
-	UpdatedAt    int64
+	ID            string
+	LotCode       string
+	Plate         string
+	PlateKey      string
+	VehicleClass  string
+	Locator       string
+	EntryAt       int64
+	EntryLane     string
+	ExitAt        sql.NullInt64
+	ExitLane      string
+	State         string
+	PassID        string
+	Total         int64
+	Paid          int64
+	Discount      int64
+	PaidUntil     sql.NullInt64
+	Anomaly       string
+	Source        string
+	UpdatedAt     int64
+	ReservationID string
 }
 
 func (q *Queries) InsertStay(ctx context.Context, arg InsertStayParams) error {
@@ -270,6 +275,7 @@ func (q *Queries) InsertStay(ctx context.Context, arg InsertStayParams) error {
 		arg.Anomaly,
 		arg.Source,
 		arg.UpdatedAt,
+		arg.ReservationID,
 	)
 	return err
 }
@@ -316,7 +322,7 @@ func (q *Queries) ListAnomalies(ctx context.Context, arg ListAnomaliesParams) ([
 }
 
 const listStays = `-- name: ListStays :many
-SELECT id, lot_code, plate, plate_key, vehicle_class, locator, entry_at, entry_lane, exit_at, exit_lane, state, pass_id, total, paid, discount, paid_until, anomaly, source, updated_at, version FROM stays WHERE lot_code = ? AND id > ? ORDER BY id LIMIT ?
+SELECT id, lot_code, plate, plate_key, vehicle_class, locator, entry_at, entry_lane, exit_at, exit_lane, state, pass_id, total, paid, discount, paid_until, anomaly, source, updated_at, version, reservation_id FROM stays WHERE lot_code = ? AND id > ? ORDER BY id LIMIT ?
 `
 
 type ListStaysParams struct {
@@ -355,6 +361,7 @@ func (q *Queries) ListStays(ctx context.Context, arg ListStaysParams) ([]Stay, e
 			&i.Source,
 			&i.UpdatedAt,
 			&i.Version,
+			&i.ReservationID,
 		); err != nil {
 			return nil, err
 		}
@@ -370,7 +377,7 @@ func (q *Queries) ListStays(ctx context.Context, arg ListStaysParams) ([]Stay, e
 }
 
 const listStaysByPlate = `-- name: ListStaysByPlate :many
-SELECT id, lot_code, plate, plate_key, vehicle_class, locator, entry_at, entry_lane, exit_at, exit_lane, state, pass_id, total, paid, discount, paid_until, anomaly, source, updated_at, version FROM stays WHERE lot_code = ? AND plate_key = ? AND id > ? ORDER BY id LIMIT ?
+SELECT id, lot_code, plate, plate_key, vehicle_class, locator, entry_at, entry_lane, exit_at, exit_lane, state, pass_id, total, paid, discount, paid_until, anomaly, source, updated_at, version, reservation_id FROM stays WHERE lot_code = ? AND plate_key = ? AND id > ? ORDER BY id LIMIT ?
 `
 
 type ListStaysByPlateParams struct {
@@ -415,6 +422,7 @@ func (q *Queries) ListStaysByPlate(ctx context.Context, arg ListStaysByPlatePara
 			&i.Source,
 			&i.UpdatedAt,
 			&i.Version,
+			&i.ReservationID,
 		); err != nil {
 			return nil, err
 		}
@@ -430,7 +438,7 @@ func (q *Queries) ListStaysByPlate(ctx context.Context, arg ListStaysByPlatePara
 }
 
 const listStaysByState = `-- name: ListStaysByState :many
-SELECT id, lot_code, plate, plate_key, vehicle_class, locator, entry_at, entry_lane, exit_at, exit_lane, state, pass_id, total, paid, discount, paid_until, anomaly, source, updated_at, version FROM stays WHERE lot_code = ? AND state = ? AND id > ? ORDER BY id LIMIT ?
+SELECT id, lot_code, plate, plate_key, vehicle_class, locator, entry_at, entry_lane, exit_at, exit_lane, state, pass_id, total, paid, discount, paid_until, anomaly, source, updated_at, version, reservation_id FROM stays WHERE lot_code = ? AND state = ? AND id > ? ORDER BY id LIMIT ?
 `
 
 type ListStaysByStateParams struct {
@@ -475,6 +483,7 @@ func (q *Queries) ListStaysByState(ctx context.Context, arg ListStaysByStatePara
 			&i.Source,
 			&i.UpdatedAt,
 			&i.Version,
+			&i.ReservationID,
 		); err != nil {
 			return nil, err
 		}

@@ -55,7 +55,12 @@ CREATE INDEX reservations_plate ON reservations (lot_code, plate_key, valid_from
 CREATE INDEX reservations_mobile ON reservations (lot_code, mobile) WHERE mobile <> '';
 CREATE UNIQUE INDEX reservations_stay ON reservations (stay_id) WHERE stay_id <> '';
 
+-- The reservation a stay entered on, so pricing and exits of the other
+-- stays (nearly all) need not look one up.
+ALTER TABLE stays ADD COLUMN reservation_id TEXT NOT NULL DEFAULT '';
+
 -- +goose Down
+ALTER TABLE stays DROP COLUMN reservation_id;
 DROP TABLE reservations;
 DROP TABLE lane_holds;
 DROP TABLE gate_commands;

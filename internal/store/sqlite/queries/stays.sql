@@ -1,7 +1,8 @@
 -- name: InsertStay :exec
 INSERT INTO stays (id, lot_code, plate, plate_key, vehicle_class, locator, entry_at, entry_lane, exit_at,
-                   exit_lane, state, pass_id, total, paid, discount, paid_until, anomaly, source, updated_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);
+                   exit_lane, state, pass_id, total, paid, discount, paid_until, anomaly, source, updated_at,
+                   reservation_id)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);
 
 -- name: GetStay :one
 SELECT * FROM stays WHERE id = ?;

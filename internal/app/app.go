@@ -60,6 +60,7 @@ func OpenStore(ctx context.Context, c *config.Config) (park.Store, error) {
 // Serve runs parkd until ctx is cancelled, then shuts down gracefully:
 // in-flight requests finish, then the database closes.
 func Serve(ctx context.Context, c *config.Config, log *slog.Logger, ready func(addr string)) error {
+	TuneRuntime()
 	created, err := c.EnsureAdminToken()
 	if err != nil {
 		return err

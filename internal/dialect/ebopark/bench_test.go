@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"parkd/internal/app"
 	"parkd/internal/demo"
 	"parkd/internal/dialect/ebopark"
 	"parkd/internal/httpapi"
@@ -30,6 +31,7 @@ func benchCar(i int) string { return fmt.Sprintf("粤B%05d", i%100_000) }
 // partner "bench" signing with MD5.
 func benchLot(b *testing.B, cars int, plateOf func(int) string) (*service.Service, *httptest.Server) {
 	b.Helper()
+	app.TuneRuntime() // as parkd serve runs
 	ctx := context.Background()
 	st, err := sqlite.Open(ctx, filepath.Join(b.TempDir(), "parkd.db"), sqlite.Options{})
 	if err != nil {

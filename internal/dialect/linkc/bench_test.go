@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"parkd/internal/app"
 	"parkd/internal/dialect/linkc"
 	"parkd/internal/httpapi"
 	"parkd/internal/httpbench"
@@ -35,6 +36,7 @@ func benchPlate(i int) string {
 //	go test ./internal/dialect/linkc -run XXX -bench LookupByPlate -benchtime 40000x
 func BenchmarkLookupByPlate(b *testing.B) {
 	const cars = 100_000
+	app.TuneRuntime() // as parkd serve runs
 	ctx := context.Background()
 	st, err := sqlite.Open(ctx, filepath.Join(b.TempDir(), "parkd.db"), sqlite.Options{ReadConns: benchReadConns()})
 	if err != nil {

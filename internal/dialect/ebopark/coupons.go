@@ -344,10 +344,8 @@ func (h *Handler) queryDeduList(ctx context.Context, p *park.Partner, body []byt
 			return nil, 0, &park.Error{Code: codeType, Field: "Page", Message: "应为1-1000000"}
 		}
 	}
-	if in.PageSize != nil {
-		if q.Limit = *in.PageSize; q.Limit < 1 || q.Limit > service.MaxListLimit {
-			return nil, 0, &park.Error{Code: codeType, Field: "PageSize", Message: "应为1-1000"}
-		}
+	if q.Limit, err = pageSize(in.PageSize, DefaultDeduPageSize); err != nil {
+		return nil, 0, err
 	}
 	q.Offset = (page - 1) * q.Limit
 	cs, n, err := h.svc.ListCoupons(ctx, q)

@@ -63,12 +63,9 @@ func (h *Handler) querySpaceStatus(ctx context.Context, p *park.Partner, body []
 	if err != nil {
 		return nil, 0, err
 	}
-	size := DefaultPageSize
-	if in.PageSize != nil {
-		size = *in.PageSize
-		if size < 1 || size > service.MaxListLimit {
-			return nil, 0, &park.Error{Code: codeType, Field: "PageSize", Message: "应为1-1000"}
-		}
+	size, err := pageSize(in.PageSize, DefaultPageSize)
+	if err != nil {
+		return nil, 0, err
 	}
 	sps, err := h.svc.ListSpaces(ctx, service.SpaceQuery{LotCode: l.Code, Floor: strOrEmpty(in.Floor), Zone: strOrEmpty(in.Zone),
 		AfterCode: strOrEmpty(in.Cursor), Limit: size})

@@ -11,6 +11,7 @@ import (
 
 	"parkd/internal/park"
 	"parkd/internal/plate"
+	"parkd/internal/service"
 )
 
 // timeLayout is the vendor's local time format (yyyy-MM-dd HH:mm:ss), in
@@ -72,6 +73,17 @@ func (h *Handler) partnerLot(ctx context.Context, p *park.Partner, code *string)
 		return nil, &park.Error{Code: codeLot, Field: shorten(c)}
 	}
 	return l, err
+}
+
+// pageSize reads PageSize: def when absent, else 1 to service.MaxListLimit.
+func pageSize(v *int, def int) (int, error) {
+	if v == nil {
+		return def, nil
+	}
+	if *v < 1 || *v > service.MaxListLimit {
+		return 0, &park.Error{Code: codeType, Field: "PageSize", Message: "应为1-1000"}
+	}
+	return *v, nil
 }
 
 // partnerLotCode is partnerLot without reading the lot: ParkCode is given

@@ -355,16 +355,15 @@ func (h *Handler) queryAllMonthCar(ctx context.Context, p *park.Partner, body []
 	if err != nil {
 		return nil, 0, err
 	}
-	num, size := 1, DefaultMonthPageSize
+	num := 1
 	if in.PageNum != nil {
 		if num = *in.PageNum; num < 1 {
 			return nil, 0, &park.Error{Code: codeType, Field: "PageNum", Message: "应从1开始"}
 		}
 	}
-	if in.PageSize != nil {
-		if size = *in.PageSize; size < 1 || size > service.MaxListLimit {
-			return nil, 0, &park.Error{Code: codeType, Field: "PageSize", Message: "应为1-1000"}
-		}
+	size, err := pageSize(in.PageSize, DefaultMonthPageSize)
+	if err != nil {
+		return nil, 0, err
 	}
 	all, err := h.svc.ListPasses(ctx, l.Code)
 	if err != nil {

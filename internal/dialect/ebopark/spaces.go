@@ -73,12 +73,9 @@ func (h *Handler) queryInParkCars(ctx context.Context, p *park.Partner, body []b
 	if err != nil {
 		return nil, 0, err
 	}
-	size := DefaultPageSize
-	if in.PageSize != nil {
-		size = *in.PageSize
-		if size < 1 || size > service.MaxListLimit {
-			return nil, 0, &park.Error{Code: codeType, Field: "PageSize", Message: "应为1-1000"}
-		}
+	size, err := pageSize(in.PageSize, DefaultPageSize)
+	if err != nil {
+		return nil, 0, err
 	}
 	after := ""
 	if in.Cursor != nil {

@@ -1,0 +1,80 @@
+package postgres
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"os"
+	"testing"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
+	"github.com/pressly/goose/v3"
+
+	"parkd/internal/park"
+)
+
+// Migration 8 moves the list an entry belongs to out of its reason: an
+// entry stored as "special:police" or "hotel:808" by an older parkd reads
+// back as that category with the type or room as its reason. (The pgtest
+// helper cannot be used here: it imports this package.)
+func TestListCategoryMigration(t *testing.T) {
+	url := os.Getenv("PARKD_TEST_POSTGRES")
+	if url == "" {
+		t.Skip("PARKD_TEST_POSTGRES not set: PostgreSQL store tests skipped")
+	}
+	ctx := context.Background()
+	b := make([]byte, 8)
+	rand.Read(b)
+	schema := "parkd_test_" + hex.EncodeToString(b)
+	cfg, err := config(url, schema)
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn := stdlib.OpenDB(*cfg.ConnConfig)
+	t.Cleanup(func() {
+		conn.ExecContext(context.Background(), "DROP SCHEMA IF EXISTS "+pgx.Identifier{schema}.Sanitize()+" CASCADE")
+		conn.Close()
+	})
+	if err := createSchema(ctx, conn, schema); err != nil {
+		t.Fatal(err)
+	}
+	p, err := goose.NewProvider(goose.DialectPostgres, conn, mustSub(migrations, "migrations"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.UpTo(ctx, 7); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{
+		`INSERT INTO lots (code, name, timezone, currency, capacity, exit_grace_minutes, quote_ttl_seconds, missed_entry, created_at, updated_at)
+		 VALUES ('L1', 'Lot', 'Asia/Shanghai', 'CNY', 10, 15, 300, 'hold', now(), now())`,
+		`INSERT INTO whitelist (id, lot_code, plate, plate_key, kind, valid_from, valid_to, reason, created_at, updated_at) VALUES
+		 ('w1', 'L1', '京A11111', '京A11111', 'allow', now(), now() + interval '1 day', 'special:police', now(), now()),
+		 ('w2', 'L1', '京A22222', '京A22222', 'allow', now(), now() + interval '1 day', 'hotel:808', now(), now()),
+		 ('w3', 'L1', '京A33333', '京A33333', 'allow', now(), now() + interval '1 day', 'staff', now(), now())`,
+	} {
+		if _, err := conn.ExecContext(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	st, err := Open(ctx, url, Options{Schema: schema, MaxConns: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	var got []*park.WhitelistEntry
+	if err := st.View(ctx, func(tx park.Tx) (err error) { got, err = tx.ListWhitelist(ctx, "L1"); return }); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string][2]string{"w1": {park.ListSpecial, "police"}, "w2": {park.ListHotel, "808"}, "w3": {park.ListWhite, "staff"}}
+	if len(got) != len(want) {
+		t.Fatalf("%d entries, want %d", len(got), len(want))
+	}
+	for _, w := range got {
+		if c := want[w.ID]; w.Category != c[0] || w.Reason != c[1] {
+			t.Errorf("%s: category %q reason %q, want %q %q", w.ID, w.Category, w.Reason, c[0], c[1])
+		}
+	}
+}

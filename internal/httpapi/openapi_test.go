@@ -62,6 +62,10 @@ type (
 	docReportResults struct {
 		Results []service.ReportResult `json:"results"`
 	}
+	docCouponList struct {
+		Coupons []couponView `json:"coupons"`
+		Total   int          `json:"total"`
+	}
 )
 
 // opBody names the Go types behind one operation's JSON bodies. A
@@ -125,6 +129,10 @@ var bodies = map[string]opBody{
 	"GET /v1/lots/{code}/remaining":              {status: 200, out: remainingView{}},
 	"POST /v1/lots/{code}/lanes/{lane}/commands": {in: gateCommandInput{}, status: 200, out: gateResultView{}},
 	"GET /v1/lots/{code}/lanes/{lane}/commands":  {status: 200, out: gateLogView{}},
+	"POST /v1/lots/{code}/coupons":               {in: couponInput{}, status: 201, out: couponView{}},
+	"GET /v1/lots/{code}/coupons":                {status: 200, out: docCouponList{}},
+	"GET /v1/lots/{code}/coupons/{id}":           {status: 200, out: couponView{}},
+	"DELETE /v1/lots/{code}/coupons/{id}":        {status: 200, out: couponView{}},
 }
 
 // public are the operations served without the admin token.

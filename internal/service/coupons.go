@@ -101,6 +101,9 @@ func newCoupon(in CouponInput, now time.Time) (*park.Coupon, error) {
 	if c.ID == "" {
 		c.ID = newID()
 	}
+	if c.Kind == park.CouponFree && c.Value == 0 {
+		c.Value = 1 // a free stay has no amount
+	}
 	if c.ValidFrom.IsZero() {
 		c.ValidFrom = now
 	}
@@ -209,7 +212,7 @@ const CouponExpired = "expired"
 
 // ListCoupons returns a page of a lot's coupons, oldest first, and how
 // many the query selects in all. Errors: EInvalid (plate, state, limit,
-// created_to).
+// created_to), ENotFound (lot).
 func (s *Service) ListCoupons(ctx context.Context, q CouponQuery) ([]*park.Coupon, int, error) {
 	f := park.CouponFilter{LotCode: q.LotCode, State: q.State, Issuer: q.Issuer, CreatedFrom: q.CreatedFrom,
 		CreatedTo: q.CreatedTo, Offset: q.Offset, Limit: q.Limit}
@@ -238,6 +241,9 @@ func (s *Service) ListCoupons(ctx context.Context, q CouponQuery) ([]*park.Coupo
 	var out []*park.Coupon
 	var n int
 	err := s.store.View(ctx, func(tx park.Tx) (err error) {
+		if _, err := tx.GetLotSettings(ctx, q.LotCode); err != nil {
+			return err // an unknown lot is not an empty one
+		}
 		out, n, err = tx.ListCoupons(ctx, f)
 		return err
 	})

@@ -201,9 +201,7 @@ func (h *Handler) addCoupon(ctx context.Context, p *park.Partner, body []byte, m
 		switch {
 		case in.DeduValue != nil:
 			ci.Value = *in.DeduValue
-		case kind == park.CouponFree:
-			ci.Value = 1
-		default:
+		case kind != park.CouponFree: // the core gives a free stay its value
 			return nil, 0, &park.Error{Code: codeMissing, Field: "DeduValue"}
 		}
 	}

@@ -1,0 +1,132 @@
+package httpapi
+
+import (
+	"net/http"
+
+	"parkd/internal/park"
+	"parkd/internal/service"
+)
+
+// A lot's coupons for its operator: every issuer's coupons, and coupons
+// the operator grants itself (a refund for a broken barrier, a VIP). The
+// rules are the core's (docs/rules.md, "Coupons"); partners reach the same
+// coupons through the Ebopark dialect.
+
+func (s *Server) couponRoutes() {
+	s.admin("POST /v1/lots/{code}/coupons", s.issueCoupon)
+	s.admin("GET /v1/lots/{code}/coupons", s.listCoupons)
+	s.admin("GET /v1/lots/{code}/coupons/{id}", s.getCoupon)
+	s.admin("DELETE /v1/lots/{code}/coupons/{id}", s.deleteCoupon)
+}
+
+type couponInput struct {
+	ID        string  `json:"id"`
+	Plate     string  `json:"plate"`
+	Kind      string  `json:"kind"`
+	Value     int64   `json:"value"`
+	Merchant  string  `json:"merchant"`
+	ValidFrom *string `json:"valid_from"`
+	ValidTo   *string `json:"valid_to"`
+}
+
+type couponView struct {
+	ID        string  `json:"id"`
+	LotCode   string  `json:"lot_code"`
+	Plate     string  `json:"plate"`
+	Kind      string  `json:"kind"`
+	Value     int64   `json:"value"`
+	Issuer    string  `json:"issuer"`
+	Merchant  string  `json:"merchant"`
+	ValidFrom string  `json:"valid_from"`
+	ValidTo   string  `json:"valid_to"`
+	State     string  `json:"state"`
+	StayID    string  `json:"stay_id,omitempty"`
+	PaymentID string  `json:"payment_id,omitempty"`
+	UsedAt    *string `json:"used_at"` // null while unused
+	CreatedAt string  `json:"created_at"`
+	UpdatedAt string  `json:"updated_at"`
+}
+
+func viewCoupon(c *park.Coupon) couponView {
+	return couponView{ID: c.ID, LotCode: c.LotCode, Plate: c.Plate, Kind: c.Kind, Value: c.Value, Issuer: c.Issuer,
+		Merchant: c.Merchant, ValidFrom: fmtTime(c.ValidFrom), ValidTo: fmtTime(c.ValidTo), State: c.State,
+		StayID: c.StayID, PaymentID: c.PaymentID, UsedAt: fmtTimePtr(c.UsedAt),
+		CreatedAt: fmtTime(c.CreatedAt), UpdatedAt: fmtTime(c.UpdatedAt)}
+}
+
+// issueCoupon answers 201 with the coupon; a retry of one already issued
+// with the same id and details answers the first coupon, marked with
+// Idempotent-Replayed as payments are.
+func (s *Server) issueCoupon(w http.ResponseWriter, r *http.Request) error {
+	var in couponInput
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	ci := service.CouponInput{LotCode: r.PathValue("code"), ID: in.ID, Plate: in.Plate, Kind: in.Kind, Value: in.Value,
+		Merchant: in.Merchant}
+	if err := optTime("valid_from", in.ValidFrom, &ci.ValidFrom); err != nil {
+		return err
+	}
+	if err := optTime("valid_to", in.ValidTo, &ci.ValidTo); err != nil {
+		return err
+	}
+	res, err := s.svc.IssueCoupon(r.Context(), ci)
+	if err != nil {
+		return err
+	}
+	if res.Replay {
+		w.Header().Set("Idempotent-Replayed", "true")
+	}
+	w.Header().Set("Location", "/v1/lots/"+res.Coupon.LotCode+"/coupons/"+res.Coupon.ID)
+	writeJSON(w, http.StatusCreated, viewCoupon(res.Coupon))
+	return nil
+}
+
+// listCoupons pages a lot's coupons, oldest first: ?plate=, ?state=
+// (issued, expired, used, deleted), ?limit= (default 100), ?offset=.
+func (s *Server) listCoupons(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	limit, err := queryInt("limit", q.Get("limit"))
+	if err != nil {
+		return err
+	}
+	if limit == 0 {
+		limit = defaultCouponPage
+	}
+	offset, err := queryInt("offset", q.Get("offset"))
+	if err != nil {
+		return err
+	}
+	cs, total, err := s.svc.ListCoupons(r.Context(), service.CouponQuery{LotCode: r.PathValue("code"),
+		Plate: q.Get("plate"), State: q.Get("state"), Limit: limit, Offset: offset})
+	if err != nil {
+		return err
+	}
+	out := make([]couponView, len(cs))
+	for i, c := range cs {
+		out[i] = viewCoupon(c)
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"coupons": out, "total": total})
+	return nil
+}
+
+const defaultCouponPage = 100
+
+func (s *Server) getCoupon(w http.ResponseWriter, r *http.Request) error {
+	c, err := s.svc.GetCoupon(r.Context(), r.PathValue("code"), r.PathValue("id"), "")
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, viewCoupon(c))
+	return nil
+}
+
+// deleteCoupon withdraws an unused coupon; the record stays, as deleted.
+func (s *Server) deleteCoupon(w http.ResponseWriter, r *http.Request) error {
+	c, err := s.svc.DeleteCoupon(r.Context(), r.PathValue("code"), r.PathValue("id"), "")
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, viewCoupon(c))
+	return nil
+}

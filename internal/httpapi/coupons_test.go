@@ -1,0 +1,73 @@
+package httpapi_test
+
+import (
+	"fmt"
+	"testing"
+	"time"
+)
+
+// TestOperatorCoupons: an operator's amount coupon lowers the car's quote,
+// is used by the payment that settles it, and can then no longer be
+// withdrawn; an unused one can. The lot's tariff is 2.00 per started 30
+// minutes after a 15-minute grace.
+func TestOperatorCoupons(t *testing.T) {
+	e := newEnv(t)
+	e.want(e.do("POST", "/v1/lots", lotJSON), 201)
+	in := e.want(e.do("POST", "/v1/lots/140123001/events", event("c1", "entry", "京A12345", t0)), 200)
+	e.setNow(t0.Add(10 * time.Minute))
+	const coupons = "/v1/lots/140123001/coupons"
+	c := e.want(e.do("POST", coupons, `{"id":"CS-1","plate":"京a12345","kind":"amount","value":300,"merchant":"service desk"}`), 201)
+	if c["issuer"] != "" || c["state"] != "issued" || c["plate"] != "京A12345" || c["used_at"] != nil {
+		t.Fatalf("coupon %v", c)
+	}
+	// A retry answers the same coupon; other details under the id are refused.
+	again := e.do("POST", coupons, `{"id":"CS-1","plate":"京A12345","kind":"amount","value":300}`)
+	if r := e.want(again, 201); r["created_at"] != c["created_at"] || again.header.Get("Idempotent-Replayed") != "true" {
+		t.Fatalf("retry %v", r)
+	}
+	e.problem(e.do("POST", coupons, `{"id":"CS-1","plate":"京A12345","kind":"amount","value":400}`), 409, "conflict")
+	e.want(e.do("POST", coupons, `{"id":"CS-2","plate":"京A12345","kind":"minutes","value":30}`), 201)
+
+	// At 2 h: 4 started blocks of 30 minutes = 800; the 30 free minutes
+	// leave 3 blocks = 600 (time coupons apply before amounts), less 300 = 300.
+	e.setNow(t0.Add(2 * time.Hour))
+	q := e.want(e.do("POST", "/v1/stays/"+in["stay_id"].(string)+"/quotes", ""), 201)
+	if q["amount_due"] != float64(300) {
+		t.Fatalf("quote %v", q)
+	}
+	e.want(e.do("POST", "/v1/payments", fmt.Sprintf(`{"quote_id":%q,"amount":300,"method":"cash"}`, q["id"])), 201)
+	used := e.want(e.do("GET", coupons+"/CS-1", ""), 200)
+	if used["state"] != "used" || used["payment_id"] == nil || used["used_at"] == nil || used["stay_id"] != in["stay_id"] {
+		t.Fatalf("after payment %v", used)
+	}
+	e.problem(e.do("DELETE", coupons+"/CS-1", ""), 409, "conflict")
+
+	// An unused coupon of another car is withdrawn and kept as deleted.
+	e.want(e.do("POST", coupons, `{"id":"CS-3","plate":"沪B00001","kind":"free"}`), 201)
+	if d := e.want(e.do("DELETE", coupons+"/CS-3", ""), 200); d["state"] != "deleted" {
+		t.Fatalf("withdrawn %v", d)
+	}
+	list := e.want(e.do("GET", coupons+"?state=used", ""), 200)
+	if list["total"] != float64(2) || len(list["coupons"].([]any)) != 2 {
+		t.Fatalf("used coupons %v", list)
+	}
+	if l := e.want(e.do("GET", coupons+"?plate=沪B00001", ""), 200); l["total"] != float64(1) {
+		t.Fatalf("by plate %v", l)
+	}
+
+	for _, c := range []struct{ method, path, body, field string }{
+		{"POST", coupons, `{"plate":"京A12345","kind":"gift","value":1}`, "kind"},
+		{"POST", coupons, `{"plate":"京A12345","kind":"amount","value":0}`, "value"},
+		{"POST", coupons, `{"plate":"nope","kind":"amount","value":1}`, "plate"},
+		{"POST", coupons, `{"plate":"京A12345","kind":"amount","value":1,"valid_to":"yesterday"}`, "valid_to"},
+		{"GET", coupons + "?state=lost", "", "state"},
+		{"GET", coupons + "?limit=5000", "", "limit"},
+	} {
+		if pr := e.problem(e.do(c.method, c.path, c.body), 400, "invalid"); pr["field"] != c.field {
+			t.Errorf("%s %s %s: field %v, want %s", c.method, c.path, c.body, pr["field"], c.field)
+		}
+	}
+	e.problem(e.do("GET", "/v1/lots/nope/coupons", ""), 404, "not_found")
+	e.problem(e.do("POST", "/v1/lots/nope/coupons", `{"plate":"京A12345","kind":"free"}`), 404, "not_found")
+	e.problem(e.do("GET", coupons+"/CS-9", ""), 404, "not_found")
+}

@@ -133,6 +133,9 @@ var bodies = map[string]opBody{
 	"GET /v1/lots/{code}/coupons":                {status: 200, out: docCouponList{}},
 	"GET /v1/lots/{code}/coupons/{id}":           {status: 200, out: couponView{}},
 	"DELETE /v1/lots/{code}/coupons/{id}":        {status: 200, out: couponView{}},
+	"POST /v1/lots/{code}/passes/{id}/renewals":  {in: renewalInput{}, status: 201, out: renewalView{}},
+	"GET /v1/lots/{code}/renewals/{id}":          {status: 200, out: renewalView{}},
+	"POST /v1/lots/{code}/renewals/{id}/payment": {in: renewalPaymentInput{}, status: 201, out: renewalPaidView{}},
 }
 
 // public are the operations served without the admin token.

@@ -81,6 +81,15 @@ func Serve(ctx context.Context, c *config.Config, log *slog.Logger, ready func(a
 	// Barriers answer in memory until a device transport is configured
 	// (docs/devices.md).
 	svc := service.New(service.Config{Store: store, Log: log, Metrics: m, Gates: device.NewMemory()})
+	// A lane held open stays so across restarts: tell its device again,
+	// beside the start (an unreachable device must not delay it).
+	go func() {
+		if n, err := svc.RestoreLaneHolds(ctx); err != nil {
+			log.Error("restoring lanes held open", "err", err)
+		} else if n > 0 {
+			log.Info("lanes held open sent hold_open again", "lanes", n)
+		}
+	}()
 	runner, err := startJobs(ctx, store, svc, log)
 	if err != nil {
 		return err

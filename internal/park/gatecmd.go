@@ -73,4 +73,7 @@ type GateTx interface {
 	ReleaseLane(ctx context.Context, lot, lane string) error
 	// GetLaneHold returns the lane's hold, or nil when it is not held.
 	GetLaneHold(ctx context.Context, lot, lane string) (*LaneHold, error)
+	// ListLaneHolds returns every lane held open, of every lot, by lot
+	// and lane.
+	ListLaneHolds(ctx context.Context) ([]*LaneHold, error)
 }

@@ -146,6 +146,37 @@ func (s *Service) LaneHold(ctx context.Context, lot, lane string) (*park.LaneHol
 	return out, err
 }
 
+// RestoreLaneHolds sends hold_open again to every lane held open in the
+// database, for a node whose devices may have restarted with their
+// barriers down (the hold outlives them). Each resend is logged as a
+// command by "parkd"; a device that does not answer is logged as not
+// delivered and the hold stays. It returns how many holds it resent.
+func (s *Service) RestoreLaneHolds(ctx context.Context) (int, error) {
+	var holds []*park.LaneHold
+	if err := s.store.View(ctx, func(tx park.Tx) (err error) { holds, err = tx.ListLaneHolds(ctx); return }); err != nil {
+		return 0, err
+	}
+	for _, h := range holds {
+		dctx, cancel := device.WithTimeout(ctx)
+		sendErr := s.gates.Send(dctx, h.LotCode, h.Lane, park.GateHoldOpen)
+		cancel()
+		c := &park.GateCommand{ID: newID(), LotCode: h.LotCode, Lane: h.Lane, Command: park.GateHoldOpen, By: RestoreBy,
+			Reason: "lane held open since " + h.Since.Format(time.RFC3339) + "; sent again at start", At: s.clock(),
+			Result: park.GateDelivered}
+		if sendErr != nil {
+			c.Result, c.Detail = park.GateUndelivered, sendErr.Error()
+			s.log.Warn("lane held open, but its barrier did not answer at start", "lot", h.LotCode, "lane", h.Lane, "err", sendErr)
+		}
+		if err := s.update(ctx, func(tx park.Tx) error { return tx.InsertGateCommand(ctx, c) }); err != nil {
+			return 0, err
+		}
+	}
+	return len(holds), nil
+}
+
+// RestoreBy is who a command resent by RestoreLaneHolds is logged as.
+const RestoreBy = "parkd"
+
 // Gate log page sizes.
 const (
 	DefaultGateLog = 50

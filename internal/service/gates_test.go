@@ -156,3 +156,39 @@ func TestHeldOpenLane(t *testing.T) {
 	}
 	wantDecision(t, b.event(t, park.EventEntry, "京D44444", t0.Add(70*time.Minute)), park.DecisionHold, park.ReasonLotFull, 0)
 }
+
+// TestRestoreLaneHolds: a node that starts again (here, a new service with
+// a fresh device over the same database) raises the barriers of the lanes
+// still held open, and logs the resend; released lanes stay down.
+func TestRestoreLaneHolds(t *testing.T) {
+	b := setup(t)
+	b.event(t, park.EventEntry, "京A12345", t0) // lane in-1
+	b.event(t, park.EventEntry, "京B12345", t0) // the same lane again
+	if _, err := b.gate(t, "in-1", park.GateHoldOpen); err != nil {
+		t.Fatal(err)
+	}
+	mem := device.NewMemory()
+	restarted := service.New(service.Config{Store: b.store, Now: b.clock.Now, Gates: mem})
+	if got := mem.Barrier(b.lot, "in-1"); got.Up || got.HeldOpen {
+		t.Fatalf("a fresh device before the restore: %+v", got)
+	}
+	n, err := restarted.RestoreLaneHolds(b.ctx)
+	if err != nil || n != 1 {
+		t.Fatalf("restored %d, %v; want 1", n, err)
+	}
+	if got := mem.Barrier(b.lot, "in-1"); !got.Up || !got.HeldOpen {
+		t.Fatalf("barrier after the restore: %+v", got)
+	}
+	log, err := restarted.GateLog(b.ctx, b.lot, "in-1", 1)
+	if err != nil || len(log) != 1 || log[0].By != service.RestoreBy || log[0].Command != park.GateHoldOpen ||
+		log[0].Result != park.GateDelivered {
+		t.Fatalf("log %+v, %v", log, err)
+	}
+	// Once released, a later start leaves the lane alone.
+	if _, err := b.gate(t, "in-1", park.GateRelease); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := service.New(service.Config{Store: b.store, Gates: device.NewMemory()}).RestoreLaneHolds(b.ctx); err != nil || n != 0 {
+		t.Fatalf("restored %d, %v after the release; want 0", n, err)
+	}
+}

@@ -65,6 +65,18 @@ func (t *txn) GetLaneHold(ctx context.Context, lot, lane string) (*park.LaneHold
 	return &park.LaneHold{LotCode: r.LotCode, Lane: r.Lane, By: r.By, Since: fromUS(r.Since)}, nil
 }
 
+func (t *txn) ListLaneHolds(ctx context.Context) ([]*park.LaneHold, error) {
+	rows, err := t.q.ListLaneHolds(stmtCtx)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	out := make([]*park.LaneHold, len(rows))
+	for i, r := range rows {
+		out[i] = &park.LaneHold{LotCode: r.LotCode, Lane: r.Lane, By: r.By, Since: fromUS(r.Since)}
+	}
+	return out, nil
+}
+
 func reservationFromRow(r db.Reservation) *park.Reservation {
 	return &park.Reservation{
 		ID: r.ID, PartnerID: r.PartnerID, LotCode: r.LotCode, OrderNo: r.OrderNo, Kind: r.Kind,

@@ -89,6 +89,11 @@ func testLaneHolds(t *testing.T, s park.Store) {
 	wantCode(t, update(t, s, func(tx park.Tx) error {
 		return tx.HoldLane(ctx, &park.LaneHold{LotCode: "H1", Lane: "out-1", Since: since})
 	}), park.EConflict)
+	var all []*park.LaneHold
+	must(t, s.View(ctx, func(tx park.Tx) (err error) { all, err = tx.ListLaneHolds(ctx); return }))
+	if len(all) != 1 || all[0].LotCode != "H1" || all[0].Lane != "out-1" || all[0].By != "op" {
+		t.Fatalf("held lanes %+v", all)
+	}
 	// Only a lane that exists can be held.
 	wantCode(t, update(t, s, func(tx park.Tx) error {
 		return tx.HoldLane(ctx, &park.LaneHold{LotCode: "H1", Lane: "out-9", Since: since})
@@ -96,6 +101,10 @@ func testLaneHolds(t *testing.T, s park.Store) {
 	must(t, update(t, s, func(tx park.Tx) error { return tx.ReleaseLane(ctx, "H1", "out-1") }))
 	if h := hold("out-1"); h != nil {
 		t.Fatalf("still held: %+v", h)
+	}
+	must(t, s.View(ctx, func(tx park.Tx) (err error) { all, err = tx.ListLaneHolds(ctx); return }))
+	if len(all) != 0 {
+		t.Fatalf("held lanes after release %+v", all)
 	}
 	wantCode(t, update(t, s, func(tx park.Tx) error { return tx.ReleaseLane(ctx, "H1", "out-1") }), park.ENotFound)
 }

@@ -388,6 +388,35 @@ func (q *Queries) ListLaneGateCommands(ctx context.Context, arg ListLaneGateComm
 	return items, nil
 }
 
+const listLaneHolds = `-- name: ListLaneHolds :many
+SELECT lot_code, lane, by, since FROM lane_holds ORDER BY lot_code, lane
+`
+
+func (q *Queries) ListLaneHolds(ctx context.Context) ([]LaneHold, error) {
+	rows, err := q.db.Query(ctx, listLaneHolds)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []LaneHold
+	for rows.Next() {
+		var i LaneHold
+		if err := rows.Scan(
+			&i.LotCode,
+			&i.Lane,
+			&i.By,
+			&i.Since,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const listReservationsByMobile = `-- name: ListReservationsByMobile :many
 SELECT id, partner_id, lot_code, order_no, kind, plate, plate_key, mobile, user_name, valid_from, valid_to, prepaid, may_enter, may_exit, state, stay_id, terminated_at, created_at, updated_at, version FROM reservations WHERE partner_id = $1 AND lot_code = $2 AND mobile = $3 AND mobile <> ''
 ORDER BY valid_from DESC, id DESC LIMIT $4

@@ -240,6 +240,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.listLaneGateCommandsStmt, err = db.PrepareContext(ctx, listLaneGateCommands); err != nil {
 		return nil, fmt.Errorf("error preparing query ListLaneGateCommands: %w", err)
 	}
+	if q.listLaneHoldsStmt, err = db.PrepareContext(ctx, listLaneHolds); err != nil {
+		return nil, fmt.Errorf("error preparing query ListLaneHolds: %w", err)
+	}
 	if q.listLotsStmt, err = db.PrepareContext(ctx, listLots); err != nil {
 		return nil, fmt.Errorf("error preparing query ListLots: %w", err)
 	}
@@ -689,6 +692,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing listLaneGateCommandsStmt: %w", cerr)
 		}
 	}
+	if q.listLaneHoldsStmt != nil {
+		if cerr := q.listLaneHoldsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listLaneHoldsStmt: %w", cerr)
+		}
+	}
 	if q.listLotsStmt != nil {
 		if cerr := q.listLotsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listLotsStmt: %w", cerr)
@@ -940,6 +948,7 @@ type Queries struct {
 	listGateCommandsStmt         *sql.Stmt
 	listIntegratorPartnersStmt   *sql.Stmt
 	listLaneGateCommandsStmt     *sql.Stmt
+	listLaneHoldsStmt            *sql.Stmt
 	listLotsStmt                 *sql.Stmt
 	listPartnerLotsStmt          *sql.Stmt
 	listPartnersStmt             *sql.Stmt
@@ -1046,6 +1055,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		listGateCommandsStmt:         q.listGateCommandsStmt,
 		listIntegratorPartnersStmt:   q.listIntegratorPartnersStmt,
 		listLaneGateCommandsStmt:     q.listLaneGateCommandsStmt,
+		listLaneHoldsStmt:            q.listLaneHoldsStmt,
 		listLotsStmt:                 q.listLotsStmt,
 		listPartnerLotsStmt:          q.listPartnerLotsStmt,
 		listPartnersStmt:             q.listPartnersStmt,

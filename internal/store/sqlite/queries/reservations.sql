@@ -14,6 +14,9 @@ INSERT INTO lane_holds (lot_code, lane, "by", since) VALUES (?, ?, ?, ?);
 -- name: DeleteLaneHold :execrows
 DELETE FROM lane_holds WHERE lot_code = ? AND lane = ?;
 
+-- name: ListLaneHolds :many
+SELECT * FROM lane_holds ORDER BY lot_code, lane;
+
 -- name: GetLaneHold :one
 SELECT * FROM lane_holds WHERE lot_code = ? AND lane = ?;
 

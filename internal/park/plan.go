@@ -3,9 +3,10 @@ package park
 import (
 	"context"
 	"regexp"
-	"strconv"
 	"strings"
 	"time"
+
+	"parkd/internal/tariff"
 )
 
 // PlanTx is the part of Tx for pass plans and pass renewals.
@@ -88,28 +89,9 @@ const MaxSlots = 8
 // Minutes returns the slot's bounds in minutes after local midnight (To of
 // "24:00" is 1440). The slot must be valid.
 func (s Slot) Minutes() (from, to int) {
-	from, _ = clockMinutes(s.From, false)
-	to, _ = clockMinutes(s.To, true)
+	from, _ = tariff.ParseClock(s.From, false)
+	to, _ = tariff.ParseClock(s.To, true)
 	return from, to
-}
-
-// clockMinutes reads "HH:MM"; allow24 admits "24:00".
-func clockMinutes(s string, allow24 bool) (int, bool) {
-	if len(s) != 5 || s[2] != ':' {
-		return 0, false
-	}
-	h, err1 := strconv.Atoi(s[:2])
-	m, err2 := strconv.Atoi(s[3:])
-	if err1 != nil || err2 != nil || s[0] == '+' || s[3] == '+' || h < 0 || m < 0 || m > 59 {
-		return 0, false
-	}
-	if h == 24 && m == 0 && allow24 {
-		return 1440, true
-	}
-	if h > 23 {
-		return 0, false
-	}
-	return h*60 + m, true
 }
 
 // ValidateSlots checks daily slots; field names the list in errors.
@@ -118,8 +100,8 @@ func ValidateSlots(field string, slots []Slot) error {
 		return Invalid(field, "at most %d slots", MaxSlots)
 	}
 	for i, s := range slots {
-		f, ok1 := clockMinutes(s.From, false)
-		t, ok2 := clockMinutes(s.To, true)
+		f, ok1 := tariff.ParseClock(s.From, false)
+		t, ok2 := tariff.ParseClock(s.To, true)
 		switch {
 		case !ok1:
 			return Invalid(field, "slot %d: from must be HH:MM (00:00-23:59)", i+1)

@@ -27,8 +27,7 @@ func passFreeTime(in *tariff.Input, p *park.Pass, lapses []park.Period, loc *tim
 	}
 	if whole {
 		for _, s := range p.Slots {
-			from, to := s.Minutes()
-			in.FreeSlots = append(in.FreeSlots, tariff.Slot{From: from, To: to % 1440})
+			in.FreeSlots = append(in.FreeSlots, tariffSlot(s))
 		}
 		return whole
 	}
@@ -97,12 +96,17 @@ func passAdmits(p *park.Pass, l *park.Lot, t time.Time) bool {
 	lt := t.In(l.Location())
 	mod := lt.Hour()*60 + lt.Minute()
 	for _, s := range p.Slots {
-		from, to := s.Minutes()
-		if (from < to && from <= mod && mod < to) || (to <= from && (mod >= from || mod < to)) {
+		if tariffSlot(s).Contains(mod) {
 			return true
 		}
 	}
 	return false
+}
+
+// tariffSlot is a pass's daily slot as the tariff engine takes it.
+func tariffSlot(s park.Slot) tariff.Slot {
+	from, to := s.Minutes()
+	return tariff.Slot{From: from, To: to % 1440}
 }
 
 func maxTime(a, b time.Time) time.Time {

@@ -193,7 +193,7 @@ func readBands(raw any, path string) ([]bandDoc, *Error) {
 			if err != nil {
 				return nil, err
 			}
-			if _, ok := parseClock(s, k == "to"); !ok {
+			if _, ok := ParseClock(s, k == "to"); !ok {
 				return nil, fieldErr(bp+"."+k, "want HH:MM")
 			}
 			if k == "from" {
@@ -221,8 +221,8 @@ func readBands(raw any, path string) ([]bandDoc, *Error) {
 // bandSpan returns a band's start minute and length; from == to is a
 // whole day, the same convention as Slot.
 func bandSpan(b bandDoc) (from, n int) {
-	f, _ := parseClock(b.From, false)
-	t, _ := parseClock(b.To, true)
+	f, _ := ParseClock(b.From, false)
+	t, _ := ParseClock(b.To, true)
 	n = ((t-f)%1440 + 1440) % 1440
 	if n == 0 {
 		n = 1440
@@ -255,9 +255,9 @@ func checkCoverage(bs []bandDoc, path string) *Error {
 	return nil
 }
 
-// parseClock reads "HH:MM" as minutes after midnight; "24:00" only when
+// ParseClock reads "HH:MM" as minutes after midnight; "24:00" only when
 // allow24 (the end of a band or slot).
-func parseClock(s string, allow24 bool) (int, bool) {
+func ParseClock(s string, allow24 bool) (int, bool) {
 	if len(s) != 5 || s[2] != ':' {
 		return 0, false
 	}

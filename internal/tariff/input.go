@@ -22,13 +22,20 @@ type Window struct{ From, To time.Time }
 // To <= From crosses midnight; To == From is the whole day.
 type Slot struct{ From, To int }
 
+// Contains reports whether minute (after local midnight, 0-1439) falls
+// in the slot.
+func (s Slot) Contains(minute int) bool {
+	from, to := slotSecs(s)
+	return inSlot(int64(minute)*60, from, to)
+}
+
 // ParseSlot reads a slot from "HH:MM" strings; to may be "24:00".
 func ParseSlot(from, to string) (Slot, error) {
-	f, ok := parseClock(from, false)
+	f, ok := ParseClock(from, false)
 	if !ok {
 		return Slot{}, fieldErr("from", "want HH:MM")
 	}
-	t, ok := parseClock(to, true)
+	t, ok := ParseClock(to, true)
 	if !ok {
 		return Slot{}, fieldErr("to", "want HH:MM")
 	}

@@ -2,7 +2,6 @@ package ebopark
 
 import (
 	"context"
-	"time"
 
 	"parkd/internal/park"
 	"parkd/internal/service"
@@ -87,7 +86,7 @@ func (h *Handler) crmQueryFeeV5(ctx context.Context, p *park.Partner, body []byt
 	coupons, benefit := service.Deductions(st.Lines)
 	out := crmFeeResult{ParkCode: l.Code, CarNo: st.Stay.Plate, MemberNo: member,
 		EntryTime: localTime(st.Stay.EntryAt, l), QueryTime: localTime(st.At, l),
-		ParkTime: max(int64(st.At.Sub(st.Stay.EntryAt)/time.Minute), 0), TotalFee: fen(st.Total), PaidFee: fen(st.Paid),
+		ParkTime: parkMinutes(st), TotalFee: fen(st.Total), PaidFee: fen(st.Paid),
 		DeductionFee: fen(st.Discount), CouponFee: fen(coupons), MemberFee: fen(benefit), PayFee: fen(st.Due),
 		FreeOutTime: localTime(st.ValidUntil, l)}
 	if st.Quote != nil {

@@ -178,13 +178,9 @@ func (h *Handler) getProStopWithDeductionV3(ctx context.Context, p *park.Partner
 	if err != nil {
 		return nil, 0, err
 	}
-	mins := int64(st.At.Sub(st.Stay.EntryAt) / time.Minute)
-	if mins < 0 {
-		mins = 0
-	}
 	l := st.Lot
 	out := feeResult{ParkCode: l.Code, CarNo: st.Stay.Plate, Locator: st.Stay.Locator,
-		EntryTime: localTime(st.Stay.EntryAt, l), QueryTime: localTime(st.At, l), ParkTime: mins,
+		EntryTime: localTime(st.Stay.EntryAt, l), QueryTime: localTime(st.At, l), ParkTime: parkMinutes(st),
 		TotalFee: fen(st.Total), PaidFee: fen(st.Paid), DeductionFee: fen(st.Discount), PayFee: fen(st.Due),
 		FreeOutTime: localTime(st.ValidUntil, l)}
 	if st.Quote != nil {
@@ -300,6 +296,12 @@ func readPayReport(in *paysyncRequest, l *park.Lot, maxFee int64) (payReport, er
 		}
 	}
 	return payReport{OrderNo: order, PayType: payType, TradeNo: trade, PayFee: *in.PayFee}, nil
+}
+
+// parkMinutes is parkTime: whole minutes from entry to when the stay was
+// priced (never negative when two clocks disagree).
+func parkMinutes(st *service.StayStatus) int64 {
+	return max(int64(st.At.Sub(st.Stay.EntryAt)/time.Minute), 0)
 }
 
 func orderNotFound() error {

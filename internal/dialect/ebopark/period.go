@@ -226,16 +226,18 @@ func (h *Handler) queryInnerCarByPlate(ctx context.Context, p *park.Partner, bod
 	case err == nil:
 		c := innerCar{Kind: innerWhite, BeginTime: localTime(w.ValidFrom, l), EndTime: localTime(w.ValidTo, l),
 			Valid: w.ValidAt(now), ID: w.ID}
-		lr := listResult(l, w) // tells special vehicles (their type) from other entries (their reason)
+		// A special vehicle's reason is its type, a hotel car's its room.
 		switch {
+		case w.Kind == park.AccessDeny && isSpecial(w):
+			c.Kind, c.SpecialType = innerBlacklist, w.Reason
 		case w.Kind == park.AccessDeny:
-			c.Kind, c.SpecialType, c.Reason = innerBlacklist, lr.SpecialType, lr.Reason
+			c.Kind, c.Reason = innerBlacklist, w.Reason
 		case isHotel(w):
-			c.Kind, c.RoomNo = innerHotel, hotelResult(l, w).RoomNo
+			c.Kind, c.RoomNo = innerHotel, w.Reason
 		case isPlainWhite(w):
-			c.Reason = lr.Reason
+			c.Reason = w.Reason
 		default:
-			c.Kind, c.SpecialType = innerSpecial, lr.SpecialType
+			c.Kind, c.SpecialType = innerSpecial, w.Reason
 		}
 		out.Cars = append(out.Cars, c)
 		out.IsInner = out.IsInner || (c.Valid && c.Kind != innerBlacklist)

@@ -72,19 +72,7 @@ func (s *Service) SendGateCommand(ctx context.Context, in GateCommandInput) (*Ga
 
 	// The device is asked outside any transaction: a slow controller must
 	// not hold the database.
-	dctx, cancel := device.WithTimeout(ctx)
-	sendErr := s.gates.Send(dctx, in.LotCode, in.Lane, in.Command)
-	cancel()
-	c := &park.GateCommand{
-		ID: newID(), LotCode: in.LotCode, Lane: in.Lane, Command: in.Command, By: in.By, Reason: in.Reason,
-		At: s.clock(), Result: park.GateDelivered,
-	}
-	if sendErr != nil {
-		c.Result, c.Detail = park.GateUndelivered, sendErr.Error()
-		if !errors.Is(sendErr, device.ErrUnreachable) {
-			s.log.Error("gate device failed", "lot", in.LotCode, "lane", in.Lane, "command", in.Command, "err", sendErr)
-		}
-	}
+	c, sendErr := s.sendGate(ctx, in.LotCode, in.Lane, in.Command, in.By, in.Reason)
 	out := &GateResult{Command: c}
 	// Recorded even when the caller has gone: the device may have obeyed.
 	rctx := context.WithoutCancel(ctx)
@@ -157,14 +145,9 @@ func (s *Service) RestoreLaneHolds(ctx context.Context) (int, error) {
 		return 0, err
 	}
 	for _, h := range holds {
-		dctx, cancel := device.WithTimeout(ctx)
-		sendErr := s.gates.Send(dctx, h.LotCode, h.Lane, park.GateHoldOpen)
-		cancel()
-		c := &park.GateCommand{ID: newID(), LotCode: h.LotCode, Lane: h.Lane, Command: park.GateHoldOpen, By: RestoreBy,
-			Reason: "lane held open since " + h.Since.Format(time.RFC3339) + "; sent again at start", At: s.clock(),
-			Result: park.GateDelivered}
+		c, sendErr := s.sendGate(ctx, h.LotCode, h.Lane, park.GateHoldOpen, RestoreBy,
+			"lane held open since "+h.Since.Format(time.RFC3339)+"; sent again at start")
 		if sendErr != nil {
-			c.Result, c.Detail = park.GateUndelivered, sendErr.Error()
 			s.log.Warn("lane held open, but its barrier did not answer at start", "lot", h.LotCode, "lane", h.Lane, "err", sendErr)
 		}
 		if err := s.update(ctx, func(tx park.Tx) error { return tx.InsertGateCommand(ctx, c) }); err != nil {
@@ -172,6 +155,24 @@ func (s *Service) RestoreLaneHolds(ctx context.Context) (int, error) {
 		}
 	}
 	return len(holds), nil
+}
+
+// sendGate asks the lane's device, within device.Timeout, and returns the
+// command's record (delivered or not, not yet stored) and the device's
+// error.
+func (s *Service) sendGate(ctx context.Context, lot, lane, command, by, reason string) (*park.GateCommand, error) {
+	dctx, cancel := device.WithTimeout(ctx)
+	sendErr := s.gates.Send(dctx, lot, lane, command)
+	cancel()
+	c := &park.GateCommand{ID: newID(), LotCode: lot, Lane: lane, Command: command, By: by, Reason: reason,
+		At: s.clock(), Result: park.GateDelivered}
+	if sendErr != nil {
+		c.Result, c.Detail = park.GateUndelivered, sendErr.Error()
+		if !errors.Is(sendErr, device.ErrUnreachable) {
+			s.log.Error("gate device failed", "lot", lot, "lane", lane, "command", command, "err", sendErr)
+		}
+	}
+	return c, sendErr
 }
 
 // RestoreBy is who a command resent by RestoreLaneHolds is logged as.

@@ -8,11 +8,13 @@ import (
 	"strings"
 	"testing"
 
+	"parkd/internal/device"
 	"parkd/internal/park"
-	"parkd/internal/service"
 	"parkd/internal/store/postgres/pgtest"
 	"parkd/internal/store/sqlite"
 	"parkd/internal/store/transfer"
+	"parkd/internal/system"
+	"parkd/internal/systemtest"
 )
 
 // runParkd runs the command in-process with only the given environment.
@@ -30,7 +32,7 @@ func TestMigrateTo(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = service.New(service.Config{Store: st}).CreateLot(context.Background(), &park.Lot{
+	_, err = system.New(system.Config{Dialects: systemtest.Dialects, Barriers: device.NewMemory(), Store: st}).Gate.CreateLot(context.Background(), &park.Lot{
 		Code: "140123001", Name: "Test", TimeZone: "Asia/Shanghai", Currency: "CNY", Capacity: 10,
 		MissedEntry: park.MissedEntryHold})
 	st.Close()

@@ -16,15 +16,13 @@ import (
 	"parkd/internal/config"
 	"parkd/internal/demo"
 	"parkd/internal/device"
-	"parkd/internal/dialect/ebopark"
-	"parkd/internal/dialect/linkc"
 	"parkd/internal/httpapi"
 	"parkd/internal/jobs"
 	"parkd/internal/metrics"
 	"parkd/internal/park"
-	"parkd/internal/service"
 	"parkd/internal/store/postgres"
 	"parkd/internal/store/sqlite"
+	"parkd/internal/system"
 )
 
 // OpenStore opens the database the configuration names and applies parkd's
@@ -80,11 +78,11 @@ func Serve(ctx context.Context, c *config.Config, log *slog.Logger, ready func(a
 	m := metrics.New()
 	// Barriers answer in memory until a device transport is configured
 	// (docs/devices.md).
-	svc := service.New(service.Config{Store: store, Log: log, Metrics: m, Gates: device.NewMemory()})
+	svc := system.New(system.Config{Store: store, Log: log, Metrics: m, Barriers: device.NewMemory(), Dialects: DialectNames()})
 	// A lane held open stays so across restarts: tell its device again,
 	// beside the start (an unreachable device must not delay it).
 	go func() {
-		if n, err := svc.RestoreLaneHolds(ctx); err != nil {
+		if n, err := svc.Gate.RestoreLaneHolds(ctx); err != nil {
 			log.Error("restoring lanes held open", "err", err)
 		} else if n > 0 {
 			log.Info("lanes held open sent hold_open again", "lanes", n)
@@ -108,8 +106,9 @@ func Serve(ctx context.Context, c *config.Config, log *slog.Logger, ready func(a
 		log.Info("demo data loaded", "lot", demo.LotCode)
 	}
 	h := httpapi.New(httpapi.Config{Service: svc, Log: log, Metrics: m, AdminToken: c.AdminToken})
-	linkc.New(linkc.Config{Service: svc, Log: log.With("dialect", "linkc")}).Mount(h.Mount)
-	ebopark.New(ebopark.Config{Service: svc, Log: log.With("dialect", "ebopark")}).Mount(h.Mount)
+	for _, d := range dialects {
+		d.mount(svc, log.With("dialect", d.name), h.Mount)
+	}
 	srv := &http.Server{
 		Handler:           h,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -144,8 +143,8 @@ func Serve(ctx context.Context, c *config.Config, log *slog.Logger, ready func(a
 
 // startJobs starts the durable job queue on the store's own database
 // (OpenStore has migrated it).
-func startJobs(ctx context.Context, store park.Store, svc *service.Service, log *slog.Logger) (jobs.Runner, error) {
-	cfg := jobs.Config{Service: svc, Log: log.With("component", "jobs")}
+func startJobs(ctx context.Context, store park.Store, svc *system.System, log *slog.Logger) (jobs.Runner, error) {
+	cfg := jobs.Config{Service: svc.Billing, Log: log.With("component", "jobs")}
 	switch st := store.(type) {
 	case *sqlite.Store:
 		return jobs.Start(ctx, riversqlite.New(st.WriterDB()), cfg)

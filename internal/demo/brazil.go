@@ -5,8 +5,10 @@ import (
 	"encoding/json"
 	"fmt"
 
+	"parkd/internal/dialect/linkc"
 	"parkd/internal/park"
-	"parkd/internal/service"
+	"parkd/internal/partners"
+	"parkd/internal/system"
 )
 
 // The Brazilian demo: a sandbox garage for the Linkc API, so the README's
@@ -22,9 +24,9 @@ const (
 // loadBrazil creates what is missing of the sandbox garage (America/Sao_Paulo,
 // BRL, tolerância 15 min · 1ª hora R$ 15,00 · hora adicional R$ 5,00 ·
 // diária R$ 50,00), its partner and the integrator user demo / demo-senha.
-func loadBrazil(ctx context.Context, svc *service.Service) error {
-	if _, err := svc.GetLot(ctx, BRLotCode); park.IsCode(err, park.ENotFound) {
-		if _, err := svc.CreateLot(ctx, &park.Lot{
+func loadBrazil(ctx context.Context, svc *system.System) error {
+	if _, err := svc.Gate.GetLot(ctx, BRLotCode); park.IsCode(err, park.ENotFound) {
+		if _, err := svc.Gate.CreateLot(ctx, &park.Lot{
 			Code: BRLotCode, Name: "Estacionamento Demo Centro (sandbox)", TimeZone: "America/Sao_Paulo", Currency: "BRL",
 			Capacity: 300, ExitGraceMinutes: 15, QuoteTTLSeconds: 300, MissedEntry: park.MissedEntryHold,
 			Sandbox: true, Tariff: json.RawMessage(BRTariff),
@@ -34,9 +36,9 @@ func loadBrazil(ctx context.Context, svc *service.Service) error {
 	} else if err != nil {
 		return err
 	}
-	if _, err := svc.GetPartner(ctx, BRPartner); park.IsCode(err, park.ENotFound) {
-		if _, err := svc.CreatePartner(ctx, &park.Partner{
-			ID: BRPartner, Name: "App de Pagamento Demo", Dialect: park.DialectLinkc, Type: park.PartnerNormal,
+	if _, err := svc.Partners.GetPartner(ctx, BRPartner); park.IsCode(err, park.ENotFound) {
+		if _, err := svc.Partners.CreatePartner(ctx, &park.Partner{
+			ID: BRPartner, Name: "App de Pagamento Demo", Dialect: linkc.Name, Type: park.PartnerNormal,
 			Lots: []string{BRLotCode},
 		}); err != nil {
 			return fmt.Errorf("partner: %w", err)
@@ -44,8 +46,8 @@ func loadBrazil(ctx context.Context, svc *service.Service) error {
 	} else if err != nil {
 		return err
 	}
-	if _, err := svc.GetIntegrator(ctx, BRUser); park.IsCode(err, park.ENotFound) {
-		if _, err := svc.CreateIntegrator(ctx, service.IntegratorInput{
+	if _, err := svc.Partners.GetIntegrator(ctx, BRUser); park.IsCode(err, park.ENotFound) {
+		if _, err := svc.Partners.CreateIntegrator(ctx, partners.IntegratorInput{
 			Username: BRUser, Password: BRPassword, Partners: []string{BRPartner}, DefaultPartner: BRPartner,
 		}); err != nil {
 			return fmt.Errorf("integrator: %w", err)

@@ -8,8 +8,9 @@ import (
 	"fmt"
 	"time"
 
+	"parkd/internal/gate"
 	"parkd/internal/park"
-	"parkd/internal/service"
+	"parkd/internal/system"
 )
 
 // LotCode is the demo mall lot (Asia/Shanghai, CNY).
@@ -35,9 +36,9 @@ const Tariff = `{
 
 // Load creates what is missing of the demo set; running it again changes
 // nothing (lots and list entries are looked up first, events carry fixed ids).
-func Load(ctx context.Context, svc *service.Service, now time.Time) error {
-	if _, err := svc.GetLot(ctx, LotCode); park.IsCode(err, park.ENotFound) {
-		if _, err := svc.CreateLot(ctx, &park.Lot{
+func Load(ctx context.Context, svc *system.System, now time.Time) error {
+	if _, err := svc.Gate.GetLot(ctx, LotCode); park.IsCode(err, park.ENotFound) {
+		if _, err := svc.Gate.CreateLot(ctx, &park.Lot{
 			Code: LotCode, Name: "Demo Mall Car Park", TimeZone: "Asia/Shanghai", Currency: "CNY",
 			Capacity: 500, ExitGraceMinutes: 15, QuoteTTLSeconds: 300, MissedEntry: park.MissedEntryHold,
 			Tariff: json.RawMessage(Tariff),
@@ -51,24 +52,24 @@ func Load(ctx context.Context, svc *service.Service, now time.Time) error {
 	if err := loadPlans(ctx, svc); err != nil { // plans.go; before the pass on one of them
 		return err
 	}
-	passes, err := svc.ListPasses(ctx, LotCode)
+	passes, err := svc.Access.ListPasses(ctx, LotCode)
 	if err != nil {
 		return err
 	}
 	if len(passes) == 0 {
-		if _, err := svc.CreatePass(ctx, LotCode, &park.Pass{
+		if _, err := svc.Access.CreatePass(ctx, LotCode, &park.Pass{
 			HolderName: "张伟", Mobile: "18679681247", UserCode: "U1001", Plates: []string{"京A12345", "京AD12345"},
 			Spaces: 1, ValidFrom: now.AddDate(0, -1, 0), ValidTo: now.AddDate(0, 11, 0), Plan: "monthly-standard",
 		}); err != nil {
 			return fmt.Errorf("pass: %w", err)
 		}
 	}
-	wl, err := svc.ListWhitelist(ctx, LotCode)
+	wl, err := svc.Access.ListWhitelist(ctx, LotCode)
 	if err != nil {
 		return err
 	}
 	if len(wl) == 0 {
-		if _, err := svc.CreateWhitelist(ctx, LotCode, &park.WhitelistEntry{
+		if _, err := svc.Access.CreateWhitelist(ctx, LotCode, &park.WhitelistEntry{
 			Plate: "沪B88888", Kind: park.AccessAllow, ValidFrom: now.AddDate(-1, 0, 0), ValidTo: now.AddDate(1, 0, 0),
 			Reason: "mall management car",
 		}); err != nil {
@@ -85,7 +86,7 @@ func Load(ctx context.Context, svc *service.Service, now time.Time) error {
 		{"demo-entry-3", "京A12345", 2 * time.Hour},
 	}
 	for _, c := range cars {
-		if _, err := svc.HandleEvent(ctx, service.EventInput{
+		if _, err := svc.Gate.HandleEvent(ctx, gate.EventInput{
 			LotCode: LotCode, ID: c.id, Type: park.EventEntry, Plate: c.plate, Lane: "in-1", At: now.Add(-c.ago),
 		}); err != nil {
 			return fmt.Errorf("stay %s: %w", c.plate, err)

@@ -5,25 +5,28 @@ import (
 	"testing"
 	"time"
 
+	"parkd/internal/billing"
 	"parkd/internal/demo"
-	"parkd/internal/service"
+	"parkd/internal/device"
 	"parkd/internal/store/teststore"
+	"parkd/internal/system"
+	"parkd/internal/systemtest"
 )
 
 // TestLoadIsIdempotent: `parkd serve --demo` on every start leaves one set
 // of demo data, whatever the clock says the second time.
 func TestLoadIsIdempotent(t *testing.T) {
 	ctx := context.Background()
-	svc := service.New(service.Config{Store: teststore.Open(t)})
+	svc := system.New(system.Config{Dialects: systemtest.Dialects, Barriers: device.NewMemory(), Store: teststore.Open(t)})
 	now := time.Now()
 	count := func() (lots, passes, whitelist, inside int) {
-		ls, err := svc.ListLots(ctx)
+		ls, err := svc.Gate.ListLots(ctx)
 		if err != nil {
 			t.Fatal(err)
 		}
-		ps, _ := svc.ListPasses(ctx, demo.LotCode)
-		ws, _ := svc.ListWhitelist(ctx, demo.LotCode)
-		o, _ := svc.Occupancy(ctx, demo.LotCode)
+		ps, _ := svc.Access.ListPasses(ctx, demo.LotCode)
+		ws, _ := svc.Access.ListWhitelist(ctx, demo.LotCode)
+		o, _ := svc.Gate.Occupancy(ctx, demo.LotCode)
 		return len(ls), len(ps), len(ws), o.Occupied
 	}
 	if err := demo.Load(ctx, svc, now); err != nil {
@@ -39,15 +42,15 @@ func TestLoadIsIdempotent(t *testing.T) {
 	if l2, p2, w2, in2 := count(); l2 != l1 || p2 != p1 || w2 != w1 || in2 != in1 {
 		t.Fatalf("second load changed the data: %d/%d/%d/%d, was %d/%d/%d/%d", l2, p2, w2, in2, l1, p1, w1, in1)
 	}
-	if cs, n, err := svc.ListCoupons(ctx, service.CouponQuery{LotCode: demo.LotCode, Limit: 10}); err != nil || n != 1 ||
+	if cs, n, err := svc.Billing.ListCoupons(ctx, billing.CouponQuery{LotCode: demo.LotCode, Limit: 10}); err != nil || n != 1 ||
 		cs[0].ID != demo.DemoCoupon || cs[0].Plate != "苏E6X789" {
 		t.Fatalf("demo coupons %v (%d), %v", cs, n, err)
 	}
-	l, err := svc.GetLot(ctx, demo.LotCode)
+	l, err := svc.Gate.GetLot(ctx, demo.LotCode)
 	if err != nil || l.TimeZone != "Asia/Shanghai" || l.Currency != "CNY" || len(l.Tariff) == 0 {
 		t.Fatalf("demo lot %+v (%v)", l, err)
 	}
-	br, err := svc.GetLot(ctx, demo.BRLotCode)
+	br, err := svc.Gate.GetLot(ctx, demo.BRLotCode)
 	if err != nil || !br.Sandbox || br.TimeZone != "America/Sao_Paulo" || br.Currency != "BRL" {
 		t.Fatalf("demo sandbox garage %+v (%v)", br, err)
 	}

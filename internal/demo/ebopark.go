@@ -4,8 +4,9 @@ import (
 	"context"
 	"fmt"
 
+	"parkd/internal/dialect/ebopark"
 	"parkd/internal/park"
-	"parkd/internal/service"
+	"parkd/internal/system"
 )
 
 // The Ebopark demo partner: the vendor's test credentials, so the seed's
@@ -17,10 +18,10 @@ const (
 )
 
 // loadEbopark creates the demo Ebopark partner for LotCode if it is missing.
-func loadEbopark(ctx context.Context, svc *service.Service) error {
-	if _, err := svc.GetPartner(ctx, EboPartner); park.IsCode(err, park.ENotFound) {
-		if _, err := svc.CreatePartner(ctx, &park.Partner{
-			ID: EboPartner, Name: "宜泊测试合作商", Dialect: park.DialectEbopark, Type: park.PartnerNormal,
+func loadEbopark(ctx context.Context, svc *system.System) error {
+	if _, err := svc.Partners.GetPartner(ctx, EboPartner); park.IsCode(err, park.ENotFound) {
+		if _, err := svc.Partners.CreatePartner(ctx, &park.Partner{
+			ID: EboPartner, Name: "宜泊测试合作商", Dialect: ebopark.Name, Type: park.PartnerNormal,
 			Secret: EboSecret, SignMode: "static", Lots: []string{LotCode},
 		}); err != nil {
 			return fmt.Errorf("ebopark partner: %w", err)

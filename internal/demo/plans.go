@@ -5,7 +5,7 @@ import (
 	"fmt"
 
 	"parkd/internal/park"
-	"parkd/internal/service"
+	"parkd/internal/system"
 )
 
 // Demo plans of LotCode: the standard monthly rate the demo pass is on,
@@ -16,15 +16,15 @@ var demoPlans = []park.Plan{
 }
 
 // loadPlans creates the demo plans that are missing.
-func loadPlans(ctx context.Context, svc *service.Service) error {
+func loadPlans(ctx context.Context, svc *system.System) error {
 	for _, p := range demoPlans {
-		if _, err := svc.GetPlan(ctx, LotCode, p.Code); !park.IsCode(err, park.ENotFound) {
+		if _, err := svc.Access.GetPlan(ctx, LotCode, p.Code); !park.IsCode(err, park.ENotFound) {
 			if err != nil {
 				return err
 			}
 			continue
 		}
-		if _, err := svc.CreatePlan(ctx, LotCode, &p); err != nil {
+		if _, err := svc.Access.CreatePlan(ctx, LotCode, &p); err != nil {
 			return fmt.Errorf("plan %s: %w", p.Code, err)
 		}
 	}

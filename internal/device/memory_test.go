@@ -6,13 +6,14 @@ import (
 	"testing"
 
 	"parkd/internal/device"
+	"parkd/internal/gate"
 	"parkd/internal/park"
 )
 
 func TestMemory(t *testing.T) {
 	ctx := context.Background()
 	m := device.NewMemory()
-	var g device.Gates = m
+	var g gate.Barriers = m
 	if b := m.Barrier("L1", "in-1"); b.Up || b.HeldOpen {
 		t.Fatalf("a new barrier is down: %+v", b)
 	}

@@ -66,7 +66,7 @@ func (s *Server) createPass(w http.ResponseWriter, r *http.Request) error {
 	if err := in.apply(p); err != nil {
 		return err
 	}
-	out, err := s.svc.CreatePass(r.Context(), r.PathValue("code"), p)
+	out, err := s.svc.Access.CreatePass(r.Context(), r.PathValue("code"), p)
 	if err != nil {
 		return err
 	}
@@ -75,7 +75,7 @@ func (s *Server) createPass(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) listPasses(w http.ResponseWriter, r *http.Request) error {
-	ps, err := s.svc.ListPasses(r.Context(), r.PathValue("code"))
+	ps, err := s.svc.Access.ListPasses(r.Context(), r.PathValue("code"))
 	if err != nil {
 		return err
 	}
@@ -88,7 +88,7 @@ func (s *Server) listPasses(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) getPass(w http.ResponseWriter, r *http.Request) error {
-	p, err := s.svc.GetPass(r.Context(), r.PathValue("code"), r.PathValue("id"))
+	p, err := s.svc.Access.GetPass(r.Context(), r.PathValue("code"), r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -101,7 +101,7 @@ func (s *Server) patchPass(w http.ResponseWriter, r *http.Request) error {
 	if err := decode(r, &in); err != nil {
 		return err
 	}
-	p, err := s.svc.UpdatePass(r.Context(), r.PathValue("code"), r.PathValue("id"), in.apply)
+	p, err := s.svc.Access.UpdatePass(r.Context(), r.PathValue("code"), r.PathValue("id"), in.apply)
 	if err != nil {
 		return err
 	}
@@ -110,7 +110,7 @@ func (s *Server) patchPass(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) deletePass(w http.ResponseWriter, r *http.Request) error {
-	if err := s.svc.DeletePass(r.Context(), r.PathValue("code"), r.PathValue("id")); err != nil {
+	if err := s.svc.Access.DeletePass(r.Context(), r.PathValue("code"), r.PathValue("id")); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -162,7 +162,7 @@ func (s *Server) createWhitelist(w http.ResponseWriter, r *http.Request) error {
 	if err := in.apply(e); err != nil {
 		return err
 	}
-	out, err := s.svc.CreateWhitelist(r.Context(), r.PathValue("code"), e)
+	out, err := s.svc.Access.CreateWhitelist(r.Context(), r.PathValue("code"), e)
 	if err != nil {
 		return err
 	}
@@ -171,7 +171,7 @@ func (s *Server) createWhitelist(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) listWhitelist(w http.ResponseWriter, r *http.Request) error {
-	es, err := s.svc.ListWhitelist(r.Context(), r.PathValue("code"))
+	es, err := s.svc.Access.ListWhitelist(r.Context(), r.PathValue("code"))
 	if err != nil {
 		return err
 	}
@@ -184,7 +184,7 @@ func (s *Server) listWhitelist(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) getWhitelist(w http.ResponseWriter, r *http.Request) error {
-	e, err := s.svc.GetWhitelist(r.Context(), r.PathValue("code"), r.PathValue("id"))
+	e, err := s.svc.Access.GetWhitelist(r.Context(), r.PathValue("code"), r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -197,7 +197,7 @@ func (s *Server) patchWhitelist(w http.ResponseWriter, r *http.Request) error {
 	if err := decode(r, &in); err != nil {
 		return err
 	}
-	e, err := s.svc.UpdateWhitelist(r.Context(), r.PathValue("code"), r.PathValue("id"), in.apply)
+	e, err := s.svc.Access.UpdateWhitelist(r.Context(), r.PathValue("code"), r.PathValue("id"), in.apply)
 	if err != nil {
 		return err
 	}
@@ -206,7 +206,7 @@ func (s *Server) patchWhitelist(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) deleteWhitelist(w http.ResponseWriter, r *http.Request) error {
-	if err := s.svc.DeleteWhitelist(r.Context(), r.PathValue("code"), r.PathValue("id")); err != nil {
+	if err := s.svc.Access.DeleteWhitelist(r.Context(), r.PathValue("code"), r.PathValue("id")); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)

@@ -15,11 +15,13 @@ import (
 	"testing"
 	"time"
 
+	"parkd/internal/device"
 	"parkd/internal/httpapi"
 	"parkd/internal/metrics"
-	"parkd/internal/service"
 	"parkd/internal/store/sqlite"
 	"parkd/internal/store/teststore"
+	"parkd/internal/system"
+	"parkd/internal/systemtest"
 )
 
 const token = "test-admin-token-0123456789"
@@ -51,7 +53,7 @@ func newEnv(t *testing.T) *env {
 	st := teststore.Open(t)
 	e := &env{t: t, now: t0}
 	m := metrics.New()
-	svc := service.New(service.Config{Store: st, Now: e.Now, Metrics: m})
+	svc := system.New(system.Config{Dialects: systemtest.Dialects, Barriers: device.NewMemory(), Store: st, Now: e.Now, Metrics: m})
 	srv := httptest.NewServer(httpapi.New(httpapi.Config{Service: svc, Log: slog.New(slog.DiscardHandler), Metrics: m, AdminToken: token}))
 	t.Cleanup(srv.Close)
 	e.url = srv.URL
@@ -342,7 +344,7 @@ func FuzzEventDecoding(f *testing.F) {
 	}
 	defer st.Close()
 	m := metrics.New()
-	svc := service.New(service.Config{Store: st, Now: func() time.Time { return t0 }, Metrics: m})
+	svc := system.New(system.Config{Dialects: systemtest.Dialects, Barriers: device.NewMemory(), Store: st, Now: func() time.Time { return t0 }, Metrics: m})
 	h := httpapi.New(httpapi.Config{Service: svc, Log: slog.New(slog.DiscardHandler), Metrics: m, AdminToken: token})
 	req := httptest.NewRequest("POST", "/v1/lots", strings.NewReader(lotJSON))
 	req.Header.Set("Authorization", "Bearer "+token)

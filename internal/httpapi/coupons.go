@@ -3,8 +3,8 @@ package httpapi
 import (
 	"net/http"
 
+	"parkd/internal/billing"
 	"parkd/internal/park"
-	"parkd/internal/service"
 )
 
 // A lot's coupons for its operator: every issuer's coupons, and coupons
@@ -62,7 +62,7 @@ func (s *Server) issueCoupon(w http.ResponseWriter, r *http.Request) error {
 	if err := decode(r, &in); err != nil {
 		return err
 	}
-	ci := service.CouponInput{LotCode: r.PathValue("code"), ID: in.ID, Plate: in.Plate, Kind: in.Kind, Value: in.Value,
+	ci := billing.CouponInput{LotCode: r.PathValue("code"), ID: in.ID, Plate: in.Plate, Kind: in.Kind, Value: in.Value,
 		Merchant: in.Merchant}
 	if err := optTime("valid_from", in.ValidFrom, &ci.ValidFrom); err != nil {
 		return err
@@ -70,7 +70,7 @@ func (s *Server) issueCoupon(w http.ResponseWriter, r *http.Request) error {
 	if err := optTime("valid_to", in.ValidTo, &ci.ValidTo); err != nil {
 		return err
 	}
-	res, err := s.svc.IssueCoupon(r.Context(), ci)
+	res, err := s.svc.Billing.IssueCoupon(r.Context(), ci)
 	if err != nil {
 		return err
 	}
@@ -97,7 +97,7 @@ func (s *Server) listCoupons(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	cs, total, err := s.svc.ListCoupons(r.Context(), service.CouponQuery{LotCode: r.PathValue("code"),
+	cs, total, err := s.svc.Billing.ListCoupons(r.Context(), billing.CouponQuery{LotCode: r.PathValue("code"),
 		Plate: q.Get("plate"), State: q.Get("state"), Limit: limit, Offset: offset})
 	if err != nil {
 		return err
@@ -113,7 +113,7 @@ func (s *Server) listCoupons(w http.ResponseWriter, r *http.Request) error {
 const defaultCouponPage = 100
 
 func (s *Server) getCoupon(w http.ResponseWriter, r *http.Request) error {
-	c, err := s.svc.GetCoupon(r.Context(), r.PathValue("code"), r.PathValue("id"), "")
+	c, err := s.svc.Billing.GetCoupon(r.Context(), r.PathValue("code"), r.PathValue("id"), "")
 	if err != nil {
 		return err
 	}
@@ -123,7 +123,7 @@ func (s *Server) getCoupon(w http.ResponseWriter, r *http.Request) error {
 
 // deleteCoupon withdraws an unused coupon; the record stays, as deleted.
 func (s *Server) deleteCoupon(w http.ResponseWriter, r *http.Request) error {
-	c, err := s.svc.DeleteCoupon(r.Context(), r.PathValue("code"), r.PathValue("id"), "")
+	c, err := s.svc.Billing.DeleteCoupon(r.Context(), r.PathValue("code"), r.PathValue("id"), "")
 	if err != nil {
 		return err
 	}

@@ -3,8 +3,8 @@ package httpapi
 import (
 	"net/http"
 
+	"parkd/internal/gate"
 	"parkd/internal/park"
-	"parkd/internal/service"
 )
 
 type eventInput struct {
@@ -27,7 +27,7 @@ func (s *Server) postEvent(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	dec, err := s.svc.HandleEvent(r.Context(), service.EventInput{
+	dec, err := s.svc.Gate.HandleEvent(r.Context(), gate.EventInput{
 		LotCode: r.PathValue("code"), ID: in.ID, Type: in.Type, Plate: in.Plate, Lane: in.Lane, At: at,
 		ImageURL: in.ImageURL, PlateColor: in.PlateColor, VehicleClass: in.VehicleClass,
 	})
@@ -72,7 +72,7 @@ func (s *Server) listStays(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	sts, err := s.svc.ListStays(r.Context(), service.StayQuery{
+	sts, err := s.svc.Gate.ListStays(r.Context(), gate.StayQuery{
 		LotCode: r.PathValue("code"), State: q.Get("state"), Plate: q.Get("plate"), Limit: limit, AfterID: q.Get("after"),
 	})
 	if err != nil {
@@ -91,7 +91,7 @@ func (s *Server) listStays(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) getStay(w http.ResponseWriter, r *http.Request) error {
-	st, err := s.svc.GetStay(r.Context(), r.PathValue("id"))
+	st, err := s.svc.Gate.GetStay(r.Context(), r.PathValue("id"))
 	if err != nil {
 		return err
 	}

@@ -3,8 +3,8 @@ package httpapi
 import (
 	"net/http"
 
+	"parkd/internal/gate"
 	"parkd/internal/park"
-	"parkd/internal/service"
 )
 
 // gateRoutes mounts the operators' barrier commands and their log.
@@ -61,7 +61,7 @@ func (s *Server) postGateCommand(w http.ResponseWriter, r *http.Request) error {
 	if in.Operator != "" {
 		by += ":" + in.Operator
 	}
-	res, err := s.svc.SendGateCommand(r.Context(), service.GateCommandInput{
+	res, err := s.svc.Gate.SendGateCommand(r.Context(), gate.GateCommandInput{
 		LotCode: r.PathValue("code"), Lane: r.PathValue("lane"), Command: in.Command, By: by, Reason: in.Reason,
 	})
 	if err != nil {
@@ -77,11 +77,11 @@ func (s *Server) listGateCommands(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	lot, lane := r.PathValue("code"), r.PathValue("lane")
-	hold, err := s.svc.LaneHold(r.Context(), lot, lane)
+	hold, err := s.svc.Gate.LaneHold(r.Context(), lot, lane)
 	if err != nil {
 		return err
 	}
-	cs, err := s.svc.GateLog(r.Context(), lot, lane, limit)
+	cs, err := s.svc.Gate.GateLog(r.Context(), lot, lane, limit)
 	if err != nil {
 		return err
 	}

@@ -83,7 +83,7 @@ func (s *Server) createLot(w http.ResponseWriter, r *http.Request) error {
 		}
 		l.QuoteTTLSeconds = *in.QuoteTTLSeconds
 	}
-	out, err := s.svc.CreateLot(r.Context(), l)
+	out, err := s.svc.Gate.CreateLot(r.Context(), l)
 	if err != nil {
 		return err
 	}
@@ -93,7 +93,7 @@ func (s *Server) createLot(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) listLots(w http.ResponseWriter, r *http.Request) error {
-	ls, err := s.svc.ListLots(r.Context())
+	ls, err := s.svc.Gate.ListLots(r.Context())
 	if err != nil {
 		return err
 	}
@@ -106,7 +106,7 @@ func (s *Server) listLots(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) getLot(w http.ResponseWriter, r *http.Request) error {
-	l, err := s.svc.GetLot(r.Context(), r.PathValue("code"))
+	l, err := s.svc.Gate.GetLot(r.Context(), r.PathValue("code"))
 	if err != nil {
 		return err
 	}
@@ -119,7 +119,7 @@ func (s *Server) patchLot(w http.ResponseWriter, r *http.Request) error {
 	if err := decode(r, &p); err != nil {
 		return err
 	}
-	l, err := s.svc.UpdateLot(r.Context(), r.PathValue("code"), func(l *park.Lot) error {
+	l, err := s.svc.Gate.UpdateLot(r.Context(), r.PathValue("code"), func(l *park.Lot) error {
 		setIf(&l.Name, p.Name)
 		setIf(&l.TimeZone, p.TimeZone)
 		setIf(&l.Currency, p.Currency)
@@ -147,7 +147,7 @@ func setIf[T any](dst *T, v *T) {
 }
 
 func (s *Server) getTariff(w http.ResponseWriter, r *http.Request) error {
-	l, err := s.svc.GetLot(r.Context(), r.PathValue("code"))
+	l, err := s.svc.Gate.GetLot(r.Context(), r.PathValue("code"))
 	if err != nil {
 		return err
 	}
@@ -164,7 +164,7 @@ func (s *Server) putTariff(w http.ResponseWriter, r *http.Request) error {
 	if err := decode(r, &doc); err != nil {
 		return err
 	}
-	l, err := s.svc.SetTariff(r.Context(), r.PathValue("code"), doc)
+	l, err := s.svc.Gate.SetTariff(r.Context(), r.PathValue("code"), doc)
 	if err != nil {
 		return err
 	}
@@ -174,7 +174,7 @@ func (s *Server) putTariff(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) occupancy(w http.ResponseWriter, r *http.Request) error {
-	o, err := s.svc.Occupancy(r.Context(), r.PathValue("code"))
+	o, err := s.svc.Gate.Occupancy(r.Context(), r.PathValue("code"))
 	if err != nil {
 		return err
 	}
@@ -187,7 +187,7 @@ func (s *Server) listAnomalies(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	as, err := s.svc.ListAnomalies(r.Context(), r.PathValue("code"), limit)
+	as, err := s.svc.Gate.ListAnomalies(r.Context(), r.PathValue("code"), limit)
 	if err != nil {
 		return err
 	}

@@ -35,7 +35,7 @@ type quoteView struct {
 }
 
 func (s *Server) createQuote(w http.ResponseWriter, r *http.Request) error {
-	q, err := s.svc.CreateQuote(r.Context(), r.PathValue("id"), "")
+	q, err := s.svc.Billing.CreateQuote(r.Context(), r.PathValue("id"), "")
 	if err != nil {
 		return err
 	}
@@ -74,7 +74,7 @@ func (s *Server) createPayment(w http.ResponseWriter, r *http.Request) error {
 	if in.Amount == nil {
 		return park.Invalid("amount", "is required (minor units)")
 	}
-	res, err := s.svc.Pay(r.Context(), park.PaymentRequest{
+	res, err := s.svc.Billing.Pay(r.Context(), park.PaymentRequest{
 		QuoteID: in.QuoteID, Amount: *in.Amount, Method: in.Method, Reference: in.Reference,
 		IdempotencyKey: r.Header.Get("Idempotency-Key"),
 	})

@@ -17,7 +17,7 @@ import (
 
 	"parkd/internal/metrics"
 	"parkd/internal/park"
-	"parkd/internal/service"
+	"parkd/internal/spaces"
 )
 
 // These mirror the bodies that handlers build as maps, key for key.
@@ -60,7 +60,7 @@ type (
 		Next   string      `json:"next,omitempty"`
 	}
 	docReportResults struct {
-		Results []service.ReportResult `json:"results"`
+		Results []spaces.ReportResult `json:"results"`
 	}
 	docCouponList struct {
 		Coupons []couponView `json:"coupons"`

@@ -4,7 +4,7 @@ import (
 	"net/http"
 
 	"parkd/internal/park"
-	"parkd/internal/service"
+	"parkd/internal/partners"
 )
 
 type partnerInput struct {
@@ -42,7 +42,7 @@ func (s *Server) createPartner(w http.ResponseWriter, r *http.Request) error {
 	if in.Type == "" {
 		in.Type = park.PartnerNormal
 	}
-	p, err := s.svc.CreatePartner(r.Context(), &park.Partner{ID: in.ID, Name: in.Name, Dialect: in.Dialect,
+	p, err := s.svc.Partners.CreatePartner(r.Context(), &park.Partner{ID: in.ID, Name: in.Name, Dialect: in.Dialect,
 		Type: in.Type, Secret: in.Secret, SignMode: in.SignMode, Lots: in.Lots})
 	if err != nil {
 		return err
@@ -52,7 +52,7 @@ func (s *Server) createPartner(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) listPartners(w http.ResponseWriter, r *http.Request) error {
-	ps, err := s.svc.ListPartners(r.Context())
+	ps, err := s.svc.Partners.ListPartners(r.Context())
 	if err != nil {
 		return err
 	}
@@ -65,7 +65,7 @@ func (s *Server) listPartners(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) getPartner(w http.ResponseWriter, r *http.Request) error {
-	p, err := s.svc.GetPartner(r.Context(), r.PathValue("id"))
+	p, err := s.svc.Partners.GetPartner(r.Context(), r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -74,7 +74,7 @@ func (s *Server) getPartner(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) deletePartner(w http.ResponseWriter, r *http.Request) error {
-	if err := s.svc.DeletePartner(r.Context(), r.PathValue("id")); err != nil {
+	if err := s.svc.Partners.DeletePartner(r.Context(), r.PathValue("id")); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -100,7 +100,7 @@ func (s *Server) createIntegrator(w http.ResponseWriter, r *http.Request) error 
 	if err := decode(r, &in); err != nil {
 		return err
 	}
-	u, err := s.svc.CreateIntegrator(r.Context(), service.IntegratorInput{Username: in.Username, Password: in.Password,
+	u, err := s.svc.Partners.CreateIntegrator(r.Context(), partners.IntegratorInput{Username: in.Username, Password: in.Password,
 		Partners: in.Partners, DefaultPartner: in.DefaultPartner})
 	if err != nil {
 		return err
@@ -115,7 +115,7 @@ type revokedView struct {
 }
 
 func (s *Server) revokeTokens(w http.ResponseWriter, r *http.Request) error {
-	n, err := s.svc.RevokeTokens(r.Context(), r.PathValue("username"))
+	n, err := s.svc.Partners.RevokeTokens(r.Context(), r.PathValue("username"))
 	if err != nil {
 		return err
 	}

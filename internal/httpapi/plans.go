@@ -52,7 +52,7 @@ func (s *Server) createPlan(w http.ResponseWriter, r *http.Request) error {
 	if in.Price == nil {
 		return park.Invalid("price", "is required")
 	}
-	out, err := s.svc.CreatePlan(r.Context(), r.PathValue("code"), &park.Plan{Code: in.Code, Name: in.Name,
+	out, err := s.svc.Access.CreatePlan(r.Context(), r.PathValue("code"), &park.Plan{Code: in.Code, Name: in.Name,
 		Price: *in.Price, VehicleClass: in.VehicleClass, Slots: in.Slots})
 	if err != nil {
 		return err
@@ -63,7 +63,7 @@ func (s *Server) createPlan(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) listPlans(w http.ResponseWriter, r *http.Request) error {
-	ps, err := s.svc.ListPlans(r.Context(), r.PathValue("code"))
+	ps, err := s.svc.Access.ListPlans(r.Context(), r.PathValue("code"))
 	if err != nil {
 		return err
 	}
@@ -76,7 +76,7 @@ func (s *Server) listPlans(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) getPlan(w http.ResponseWriter, r *http.Request) error {
-	p, err := s.svc.GetPlan(r.Context(), r.PathValue("code"), r.PathValue("plan"))
+	p, err := s.svc.Access.GetPlan(r.Context(), r.PathValue("code"), r.PathValue("plan"))
 	if err != nil {
 		return err
 	}
@@ -89,7 +89,7 @@ func (s *Server) patchPlan(w http.ResponseWriter, r *http.Request) error {
 	if err := decode(r, &in); err != nil {
 		return err
 	}
-	p, err := s.svc.UpdatePlan(r.Context(), r.PathValue("code"), r.PathValue("plan"), func(p *park.Plan) error {
+	p, err := s.svc.Access.UpdatePlan(r.Context(), r.PathValue("code"), r.PathValue("plan"), func(p *park.Plan) error {
 		setIf(&p.Name, in.Name)
 		setIf(&p.Price, in.Price)
 		setIf(&p.VehicleClass, in.VehicleClass)
@@ -106,7 +106,7 @@ func (s *Server) patchPlan(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) deletePlan(w http.ResponseWriter, r *http.Request) error {
-	if err := s.svc.DeletePlan(r.Context(), r.PathValue("code"), r.PathValue("plan")); err != nil {
+	if err := s.svc.Access.DeletePlan(r.Context(), r.PathValue("code"), r.PathValue("plan")); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)

@@ -4,8 +4,8 @@ import (
 	"encoding/json"
 	"net/http"
 
+	"parkd/internal/billing"
 	"parkd/internal/park"
-	"parkd/internal/service"
 )
 
 type previewInput struct {
@@ -35,7 +35,7 @@ func (s *Server) previewTariff(w http.ResponseWriter, r *http.Request) error {
 	} else if !park.ValidCurrency(in.Currency) {
 		return park.Invalid("currency", "unknown ISO 4217 currency %q", in.Currency)
 	}
-	res, err := service.PreviewTariff(service.Preview{
+	res, err := billing.PreviewTariff(billing.Preview{
 		Tariff: in.Tariff, TimeZone: in.TimeZone, Entry: entry, Exit: exit, VehicleClass: in.VehicleClass,
 	})
 	if err != nil {

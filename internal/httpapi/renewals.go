@@ -3,8 +3,8 @@ package httpapi
 import (
 	"net/http"
 
+	"parkd/internal/access"
 	"parkd/internal/park"
-	"parkd/internal/service"
 )
 
 // Renewing a monthly pass at the operator's desk: a renewal order priced
@@ -60,7 +60,7 @@ func (s *Server) quoteRenewal(w http.ResponseWriter, r *http.Request) error {
 	if err := decode(r, &in); err != nil {
 		return err
 	}
-	rn, _, err := s.svc.QuoteRenewal(r.Context(), service.RenewalInput{Lot: r.PathValue("code"), PassID: r.PathValue("id"),
+	rn, _, err := s.svc.Access.QuoteRenewal(r.Context(), access.RenewalInput{Lot: r.PathValue("code"), Pass: access.PassRef{ID: r.PathValue("id")},
 		Months: in.Months, Plan: in.Plan})
 	if err != nil {
 		return err
@@ -71,7 +71,7 @@ func (s *Server) quoteRenewal(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) getRenewal(w http.ResponseWriter, r *http.Request) error {
-	rn, err := s.svc.GetRenewal(r.Context(), r.PathValue("code"), r.PathValue("id"))
+	rn, err := s.svc.Access.GetRenewal(r.Context(), r.PathValue("code"), r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -93,7 +93,7 @@ func (s *Server) payRenewal(w http.ResponseWriter, r *http.Request) error {
 	if len(in.Method) > 32 {
 		return park.Invalid("method", "must be at most 32 characters")
 	}
-	res, err := s.svc.PayRenewal(r.Context(), service.RenewalPayment{Lot: r.PathValue("code"), ID: r.PathValue("id"),
+	res, err := s.svc.Access.PayRenewal(r.Context(), access.RenewalPayment{Lot: r.PathValue("code"), ID: r.PathValue("id"),
 		Amount: *in.Amount, Reference: in.Reference, Method: in.Method})
 	if err != nil {
 		return err

@@ -14,12 +14,12 @@ import (
 
 	"parkd/internal/metrics"
 	"parkd/internal/park"
-	"parkd/internal/service"
+	"parkd/internal/system"
 )
 
 // Server is the HTTP face of one parkd process.
 type Server struct {
-	svc     *service.Service
+	svc     *system.System
 	log     *slog.Logger
 	metrics *metrics.Metrics
 	token   []byte
@@ -30,7 +30,7 @@ type Server struct {
 
 // Config wires a Server.
 type Config struct {
-	Service    *service.Service
+	Service    *system.System
 	Log        *slog.Logger
 	Metrics    *metrics.Metrics
 	AdminToken string
@@ -156,7 +156,7 @@ func (r *statusRecorder) Write(b []byte) (int, error) {
 }
 
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
-	if err := s.svc.Store().Ping(r.Context()); err != nil {
+	if err := s.svc.Store.Ping(r.Context()); err != nil {
 		s.writeError(w, r, park.Errorf(park.EUnavailable, "database unavailable"))
 		return
 	}

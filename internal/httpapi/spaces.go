@@ -5,7 +5,7 @@ import (
 	"net/http"
 
 	"parkd/internal/park"
-	"parkd/internal/service"
+	"parkd/internal/spaces"
 )
 
 // spaceRoutes mounts the parking-guidance routes (spaces and their state).
@@ -61,7 +61,7 @@ func (s *Server) putSpaces(w http.ResponseWriter, r *http.Request) error {
 	for i, sp := range in.Spaces {
 		sps[i] = &park.Space{Code: sp.Code, Floor: sp.Floor, Zone: sp.Zone, Kind: sp.Kind}
 	}
-	out, err := s.svc.ReplaceSpaces(r.Context(), r.PathValue("code"), sps)
+	out, err := s.svc.Spaces.ReplaceSpaces(r.Context(), r.PathValue("code"), sps)
 	if err != nil {
 		return err
 	}
@@ -75,7 +75,7 @@ func (s *Server) listSpaces(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	sps, err := s.svc.ListSpaces(r.Context(), service.SpaceQuery{LotCode: r.PathValue("code"), Floor: q.Get("floor"),
+	sps, err := s.svc.Spaces.ListSpaces(r.Context(), spaces.SpaceQuery{LotCode: r.PathValue("code"), Floor: q.Get("floor"),
 		Zone: q.Get("zone"), AfterCode: q.Get("after"), Limit: limit})
 	if err != nil {
 		return err
@@ -106,15 +106,15 @@ func (s *Server) reportSpaces(w http.ResponseWriter, r *http.Request) error {
 	if err := decode(r, &in); err != nil {
 		return err
 	}
-	rs := make([]service.SpaceReport, len(in.Reports))
+	rs := make([]spaces.SpaceReport, len(in.Reports))
 	for i, rep := range in.Reports {
 		at, err := parseTime(fmt.Sprintf("reports[%d].at", i), rep.At)
 		if err != nil {
 			return err
 		}
-		rs[i] = service.SpaceReport{Space: rep.Space, Occupied: rep.Occupied, Plate: rep.Plate, At: at, Source: rep.Source}
+		rs[i] = spaces.SpaceReport{Space: rep.Space, Occupied: rep.Occupied, Plate: rep.Plate, At: at, Source: rep.Source}
 	}
-	res, err := s.svc.ReportSpaces(r.Context(), r.PathValue("code"), rs)
+	res, err := s.svc.Spaces.ReportSpaces(r.Context(), r.PathValue("code"), rs)
 	if err != nil {
 		return err
 	}
@@ -123,7 +123,7 @@ func (s *Server) reportSpaces(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) remaining(w http.ResponseWriter, r *http.Request) error {
-	g, err := s.svc.GarageRemaining(r.Context(), r.PathValue("code"))
+	g, err := s.svc.Spaces.GarageRemaining(r.Context(), r.PathValue("code"))
 	if err != nil {
 		return err
 	}
@@ -155,7 +155,7 @@ type (
 	}
 )
 
-func viewRemaining(g *service.GarageRemaining) remainingView {
+func viewRemaining(g *spaces.GarageRemaining) remainingView {
 	out := remainingView{BySpace: g.BySpace, Total: g.Total, Occupied: g.Occupied, Free: g.Free,
 		Floors: make([]floorRemainingView, len(g.Floors))}
 	for i, f := range g.Floors {

@@ -43,3 +43,14 @@ func New() *Metrics {
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
+
+// GateDecision counts one gate decision.
+func (m *Metrics) GateDecision(eventType, decision, reason string) {
+	m.Decisions.WithLabelValues(eventType, decision, reason).Inc()
+}
+
+// Payment counts one accepted payment and its amount.
+func (m *Metrics) Payment(currency, method string, amount int64) {
+	m.Payments.WithLabelValues(currency, method).Inc()
+	m.Amount.WithLabelValues(currency).Add(float64(amount))
+}

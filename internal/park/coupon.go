@@ -6,7 +6,7 @@ import (
 	"time"
 )
 
-// Coupon kinds: what a coupon (停车券, Ebopark "deduction") takes off a
+// Coupon kinds: what a coupon (停车券, a "deduction" in some partner APIs) takes off a
 // stay. They are the tariff engine's coupon kinds (see docs/tariffs.md for
 // the order in which they apply).
 const (
@@ -25,6 +25,10 @@ const (
 	CouponUsed    = "used"
 	CouponDeleted = "deleted"
 )
+
+// CouponExpired is the state an issued coupon reads as once its window has
+// ended (never stored: see StateAt).
+const CouponExpired = "expired"
 
 // Coupon is a deduction a partner (a mall merchant) grants to one car in
 // one lot. It applies to the car's stay priced while it is valid, and is
@@ -104,6 +108,15 @@ func (c *Coupon) Validate() error {
 // ValidAt reports whether the coupon's window covers instant t.
 func (c *Coupon) ValidAt(t time.Time) bool {
 	return !t.Before(c.ValidFrom) && t.Before(c.ValidTo)
+}
+
+// StateAt is the coupon's state as people see it at now: an issued coupon
+// whose window has ended reads as expired.
+func (c *Coupon) StateAt(now time.Time) string {
+	if c.State == CouponIssued && !now.Before(c.ValidTo) {
+		return CouponExpired
+	}
+	return c.State
 }
 
 // CouponFilter selects coupons of one lot; empty fields match everything.

@@ -1,5 +1,10 @@
 package park
 
+import (
+	"strconv"
+	"strings"
+)
+
 // currencies maps active ISO 4217 codes to their minor-unit exponent, so a
 // vendor's decimal string ("10.50") and parkd's minor units convert exactly.
 var currencies = map[string]int{
@@ -33,4 +38,44 @@ func MinorUnits(code string) int {
 		return e
 	}
 	return 2
+}
+
+// ParseDecimal reads a decimal amount of a currency exactly (never through a float): digits,
+// optionally a dot and decimals. Decimals beyond the currency's minor unit
+// are refused unless they are zeros ("5.00" is 500 centavos; "5.001" is
+// refused), so no amount is ever rounded.
+func ParseDecimal(field, s, currency string) (int64, error) {
+	exp := MinorUnits(currency)
+	whole, frac, hasDot := strings.Cut(s, ".")
+	switch {
+	case s == "":
+		return 0, Invalid(field, "is required, a decimal string with a dot, e.g. \"5.0\"")
+	case strings.Contains(s, ","):
+		return 0, Invalid(field, "must use a dot as the decimal separator, e.g. \"5.50\"")
+	case whole == "" || !allDigits(whole) || (hasDot && (frac == "" || !allDigits(frac))):
+		return 0, Invalid(field, "must be a non-negative decimal number with a dot, e.g. \"5.50\"")
+	case len(whole) > 12:
+		return 0, Invalid(field, "is too large")
+	}
+	if len(frac) > exp {
+		if strings.Trim(frac[exp:], "0") != "" {
+			return 0, Invalid(field, "has more decimal places than %s allows (%d)", currency, exp)
+		}
+		frac = frac[:exp]
+	}
+	frac += strings.Repeat("0", exp-len(frac))
+	n, err := strconv.ParseInt(whole+frac, 10, 64)
+	if err != nil || n > MaxAmount {
+		return 0, Invalid(field, "is too large")
+	}
+	return n, nil
+}
+
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
 }

@@ -3,6 +3,7 @@ package park
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Code is a stable, machine-readable error code. Partners and the native API
@@ -21,16 +22,33 @@ const (
 	EStaySettled    Code = "stay_settled"    // the stay owes nothing, or was paid after the quote was taken
 	EStayClosed     Code = "stay_closed"     // the stay has left the lot
 	EIdempotencyKey Code = "idempotency_key" // an Idempotency-Key was reused for a different request
+	ELotFull        Code = "lot_full"        // an entry asked for through an API was held: no space for visitors
+	EEntryRefused   Code = "entry_refused"   // an entry asked for through an API was held for another reason
+	ECardData       Code = "card_data"       // a payment carried raw card data, which parkd never takes
 	EUnavailable    Code = "unavailable"     // the database is unreachable or busy; retry
 	EInternal       Code = "internal"        // a bug; details are logged, never shown
 )
 
-// Error is a domain error: a code for machines, a message for people, and
-// optionally the input field that was wrong.
+// Codes returns every code above, so each transport's table can be
+// checked to map them all.
+func Codes() []Code {
+	return []Code{EInvalid, ENotFound, EConflict, EUnauthorized, EQuoteExpired, EQuotePaid, EAmountMismatch,
+		EStaySettled, EStayClosed, EIdempotencyKey, ELotFull, EEntryRefused, ECardData, EUnavailable, EInternal}
+}
+
+// Error is a domain error: a code for machines, a message for people (in
+// English; each transport words the code in its own language), optionally
+// the input field that was wrong, and the value the error is about.
 type Error struct {
 	Code    Code
 	Field   string
 	Message string
+	// Amount and At are what a transport needs to word some errors in its
+	// own units and time zone: the amount due (minor units of Currency) of
+	// EAmountMismatch, the expiry of EQuoteExpired.
+	Amount   int64
+	Currency string
+	At       time.Time
 }
 
 func (e *Error) Error() string {

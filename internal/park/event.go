@@ -1,6 +1,8 @@
 package park
 
-import "time"
+import (
+	"time"
+)
 
 // Event types reported by lane cameras.
 const (
@@ -71,4 +73,25 @@ type Anomaly struct {
 	EventID string    `json:"event_id"`
 	At      time.Time `json:"at"`
 	Detail  string    `json:"detail"`
+}
+
+// MaxEventSkew is how far in the future a device's report may be dated:
+// device clocks drift, but an event from next week is a bug or an attack.
+const MaxEventSkew = 5 * time.Minute
+
+// earliestEvent is the oldest report time accepted.
+var earliestEvent = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// CheckReportTime checks the time a device (a camera, a sensor) dated a
+// report, against now; field names it in the error.
+func CheckReportTime(field string, at, now time.Time) error {
+	switch {
+	case at.IsZero():
+		return Invalid(field, "is required (RFC 3339)")
+	case at.After(now.Add(MaxEventSkew)):
+		return Invalid(field, "is %s in the future; check the device's clock", at.Sub(now).Round(time.Second))
+	case at.Before(earliestEvent):
+		return Invalid(field, "is before 2000-01-01")
+	}
+	return nil
 }

@@ -2,6 +2,7 @@ package park
 
 import (
 	"context"
+	"errors"
 	"time"
 )
 
@@ -21,6 +22,10 @@ func ValidGateCommand(c string) bool {
 	}
 	return false
 }
+
+// ErrUnreachable means a lane device did not acknowledge a command: it
+// may not have been carried out, so the command is reported undelivered.
+var ErrUnreachable = errors.New("device unreachable")
 
 // Results of a gate command.
 const (

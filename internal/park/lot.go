@@ -100,6 +100,9 @@ type Lane struct {
 	CreatedAt time.Time `json:"created_at"`
 }
 
+// MaxListLimit bounds one page of a listing.
+const MaxListLimit = 1000
+
 // Occupancy is what a lot reports: never below zero nor above capacity.
 type Occupancy struct {
 	Capacity int `json:"capacity"`

@@ -5,17 +5,12 @@ import (
 	"time"
 )
 
-// Partner dialects: the foreign API a partner speaks.
+// Partner types. A partner of type own entries registers its cars'
+// entries itself and may look up only the stays that entered through it,
+// by ticket, also after they left; it pays nothing through parkd.
 const (
-	DialectLinkc   = "linkc"
-	DialectEbopark = "ebopark"
-)
-
-// Partner types. An OSA partner registers entries itself and may look up
-// only the stays that entered through it, by locator.
-const (
-	PartnerNormal = "normal"
-	PartnerOSA    = "osa"
+	PartnerNormal     = "normal"
+	PartnerOwnEntries = "own_entries"
 )
 
 // Partner is an outside system (payment app, mall, toll-tag operator) that
@@ -23,7 +18,7 @@ const (
 type Partner struct {
 	ID        string
 	Name      string
-	Dialect   string
+	Dialect   string // the API it speaks, one of those app registers
 	Type      string
 	Secret    string // shared secret for dialects that sign requests; "" if unused
 	SignMode  string // how the dialect signs, e.g. "md5"; "" if unused
@@ -45,10 +40,10 @@ func (p *Partner) Validate() error {
 		return Invalid("id", "must be 1-64 letters, digits, '_' or '-'")
 	case p.Name == "" || len(p.Name) > 200:
 		return Invalid("name", "must be 1-200 bytes")
-	case p.Dialect != DialectLinkc && p.Dialect != DialectEbopark:
-		return Invalid("dialect", "must be %q or %q", DialectLinkc, DialectEbopark)
-	case p.Type != PartnerNormal && p.Type != PartnerOSA:
-		return Invalid("type", "must be %q or %q", PartnerNormal, PartnerOSA)
+	case p.Dialect == "" || len(p.Dialect) > 32:
+		return Invalid("dialect", "is required")
+	case p.Type != PartnerNormal && p.Type != PartnerOwnEntries:
+		return Invalid("type", "must be %q or %q", PartnerNormal, PartnerOwnEntries)
 	case len(p.Secret) > 256:
 		return Invalid("secret", "must be at most 256 bytes")
 	case len(p.SignMode) > 32:
@@ -81,8 +76,8 @@ func (p *Partner) MayUse(lot string) bool {
 	return false
 }
 
-// Integrator is a person or system that signs in to a dialect (Linkc's
-// usuario) and acts for the partners it holds.
+// Integrator is a person or system that signs in to a dialect with a
+// username and password and acts for the partners it holds.
 type Integrator struct {
 	Username       string
 	PasswordHash   string // bcrypt

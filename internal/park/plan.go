@@ -5,8 +5,6 @@ import (
 	"regexp"
 	"strings"
 	"time"
-
-	"parkd/internal/tariff"
 )
 
 // PlanTx is the part of Tx for pass plans and pass renewals.
@@ -89,8 +87,8 @@ const MaxSlots = 8
 // Minutes returns the slot's bounds in minutes after local midnight (To of
 // "24:00" is 1440). The slot must be valid.
 func (s Slot) Minutes() (from, to int) {
-	from, _ = tariff.ParseClock(s.From, false)
-	to, _ = tariff.ParseClock(s.To, true)
+	from, _ = ParseClock(s.From, false)
+	to, _ = ParseClock(s.To, true)
 	return from, to
 }
 
@@ -100,8 +98,8 @@ func ValidateSlots(field string, slots []Slot) error {
 		return Invalid(field, "at most %d slots", MaxSlots)
 	}
 	for i, s := range slots {
-		f, ok1 := tariff.ParseClock(s.From, false)
-		t, ok2 := tariff.ParseClock(s.To, true)
+		f, ok1 := ParseClock(s.From, false)
+		t, ok2 := ParseClock(s.To, true)
 		switch {
 		case !ok1:
 			return Invalid(field, "slot %d: from must be HH:MM (00:00-23:59)", i+1)
@@ -112,6 +110,26 @@ func ValidateSlots(field string, slots []Slot) error {
 		}
 	}
 	return nil
+}
+
+// ParseClock reads "HH:MM" as minutes after local midnight; "24:00" only
+// when allow24 (the end of a slot or band). It is the one reading of a
+// time of day: pass slots here, tariff bands in the pricing engine.
+func ParseClock(s string, allow24 bool) (int, bool) {
+	if len(s) != 5 || s[2] != ':' {
+		return 0, false
+	}
+	for _, i := range [...]int{0, 1, 3, 4} {
+		if s[i] < '0' || s[i] > '9' {
+			return 0, false
+		}
+	}
+	h := int(s[0]-'0')*10 + int(s[1]-'0')
+	m := int(s[3]-'0')*10 + int(s[4]-'0')
+	if m > 59 || h > 24 || (h == 24 && (!allow24 || m != 0)) {
+		return 0, false
+	}
+	return h*60 + m, true
 }
 
 // FormatSlots is the stores' text form of slots: "19:00-08:00,12:00-14:00"

@@ -52,6 +52,12 @@ type PaymentRequest struct {
 	Payer          string // "" for the native API's admin; a partner id otherwise
 	Reference      string // the payer's own transaction reference
 	IdempotencyKey string
+	Lot            string // when set, the quote must be of this lot
+	// AmountText, when set, is the amount as a decimal string in the
+	// quote's currency ("5.50"), read exactly (ParseDecimal) instead of
+	// Amount: a partner that speaks decimals need not know the currency
+	// before paying.
+	AmountText string
 }
 
 // MaxAmount bounds every amount parkd accepts (100 million major units of a
@@ -63,6 +69,8 @@ func (r *PaymentRequest) Validate() error {
 	switch {
 	case r.QuoteID == "" || len(r.QuoteID) > 64:
 		return Invalid("quote_id", "is required")
+	case len(r.AmountText) > 32:
+		return Invalid("amount", "is too long")
 	case r.Amount < 0 || r.Amount > MaxAmount:
 		return Invalid("amount", "must be between 0 and %d minor units", MaxAmount)
 	case r.Method == "" || len(r.Method) > 32:

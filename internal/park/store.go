@@ -92,6 +92,10 @@ type Tx interface {
 	DeletePass(ctx context.Context, id string) error
 	ListPasses(ctx context.Context, lot string) ([]*Pass, error)
 	FindPassByPlate(ctx context.Context, lot, plateKey string) (*Pass, error)
+	// FindPassByUserCode finds a lot's pass by its holder's user code,
+	// which names at most one pass of a lot (ENotFound; CreatePass and
+	// UpdatePass return EConflict for a code taken).
+	FindPassByUserCode(ctx context.Context, lot, userCode string) (*Pass, error)
 
 	// Whitelist. A plate key has at most one entry per lot (EConflict).
 	CreateWhitelist(ctx context.Context, w *WhitelistEntry) error

@@ -5,6 +5,9 @@ import (
 	"fmt"
 )
 
+// NoPlate is what parkd itself sends as the plate of a car without one.
+const NoPlate = "NOPLATE"
+
 // noPlatePhrases are what cameras and partners send for a car without a
 // plate, in folded form. A failed read ("未识别") is not among them: the
 // car has a plate, and guessing it is a plate-less car would split one

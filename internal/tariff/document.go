@@ -1,6 +1,7 @@
 package tariff
 
 import (
+	"parkd/internal/park"
 	"strconv"
 )
 
@@ -193,7 +194,7 @@ func readBands(raw any, path string) ([]bandDoc, *Error) {
 			if err != nil {
 				return nil, err
 			}
-			if _, ok := ParseClock(s, k == "to"); !ok {
+			if _, ok := park.ParseClock(s, k == "to"); !ok {
 				return nil, fieldErr(bp+"."+k, "want HH:MM")
 			}
 			if k == "from" {
@@ -221,8 +222,8 @@ func readBands(raw any, path string) ([]bandDoc, *Error) {
 // bandSpan returns a band's start minute and length; from == to is a
 // whole day, the same convention as Slot.
 func bandSpan(b bandDoc) (from, n int) {
-	f, _ := ParseClock(b.From, false)
-	t, _ := ParseClock(b.To, true)
+	f, _ := park.ParseClock(b.From, false)
+	t, _ := park.ParseClock(b.To, true)
 	n = ((t-f)%1440 + 1440) % 1440
 	if n == 0 {
 		n = 1440
@@ -253,25 +254,6 @@ func checkCoverage(bs []bandDoc, path string) *Error {
 		}
 	}
 	return nil
-}
-
-// ParseClock reads "HH:MM" as minutes after midnight; "24:00" only when
-// allow24 (the end of a band or slot).
-func ParseClock(s string, allow24 bool) (int, bool) {
-	if len(s) != 5 || s[2] != ':' {
-		return 0, false
-	}
-	for _, i := range [...]int{0, 1, 3, 4} {
-		if s[i] < '0' || s[i] > '9' {
-			return 0, false
-		}
-	}
-	h := int(s[0]-'0')*10 + int(s[1]-'0')
-	m := int(s[3]-'0')*10 + int(s[4]-'0')
-	if m > 59 || h > 24 || (h == 24 && (!allow24 || m != 0)) {
-		return 0, false
-	}
-	return h*60 + m, true
 }
 
 func clockString(m int) string {

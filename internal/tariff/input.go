@@ -1,6 +1,9 @@
 package tariff
 
-import "time"
+import (
+	"parkd/internal/park"
+	"time"
+)
 
 // Input is one stay to price. Times are instants; only bands, calendar
 // windows and slots are read in the lot's local time.
@@ -31,11 +34,11 @@ func (s Slot) Contains(minute int) bool {
 
 // ParseSlot reads a slot from "HH:MM" strings; to may be "24:00".
 func ParseSlot(from, to string) (Slot, error) {
-	f, ok := ParseClock(from, false)
+	f, ok := park.ParseClock(from, false)
 	if !ok {
 		return Slot{}, fieldErr("from", "want HH:MM")
 	}
-	t, ok := ParseClock(to, true)
+	t, ok := park.ParseClock(to, true)
 	if !ok {
 		return Slot{}, fieldErr("to", "want HH:MM")
 	}

@@ -13,14 +13,16 @@ import (
 
 	"parkd/internal/app"
 	"parkd/internal/demo"
+	"parkd/internal/device"
 	"parkd/internal/dialect/ebopark"
 	"parkd/internal/httpapi"
 	"parkd/internal/httpbench"
 	"parkd/internal/metrics"
 	"parkd/internal/park"
 	"parkd/internal/plate"
-	"parkd/internal/service"
 	"parkd/internal/store/sqlite"
+	"parkd/internal/system"
+	"parkd/internal/systemtest"
 )
 
 // benchCar is the i-th of 100,000 Guangdong plates.
@@ -29,7 +31,7 @@ func benchCar(i int) string { return fmt.Sprintf("粤B%05d", i%100_000) }
 // benchLot opens a SQLite lot (the demo tariff, CNY) with cars open stays
 // of the plates plateOf(0..cars-1) that entered 30-629 minutes ago, and a
 // partner "bench" signing with MD5.
-func benchLot(b *testing.B, cars int, plateOf func(int) string) (*service.Service, *httptest.Server) {
+func benchLot(b *testing.B, cars int, plateOf func(int) string) (*system.System, *httptest.Server) {
 	b.Helper()
 	app.TuneRuntime() // as parkd serve runs
 	ctx := context.Background()
@@ -38,9 +40,9 @@ func benchLot(b *testing.B, cars int, plateOf func(int) string) (*service.Servic
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { st.Close() })
-	svc := service.New(service.Config{Store: st})
+	svc := system.New(system.Config{Dialects: systemtest.Dialects, Barriers: device.NewMemory(), Store: st})
 	now := time.Now()
-	if _, err := svc.CreateLot(ctx, &park.Lot{Code: demo.LotCode, Name: "Bench", TimeZone: "Asia/Shanghai", Currency: "CNY",
+	if _, err := svc.Gate.CreateLot(ctx, &park.Lot{Code: demo.LotCode, Name: "Bench", TimeZone: "Asia/Shanghai", Currency: "CNY",
 		Capacity: cars, ExitGraceMinutes: 15, QuoteTTLSeconds: 300, MissedEntry: park.MissedEntryHold,
 		Tariff: []byte(demo.Tariff)}); err != nil {
 		b.Fatal(err)
@@ -65,7 +67,7 @@ func benchLot(b *testing.B, cars int, plateOf func(int) string) (*service.Servic
 			b.Fatal(err)
 		}
 	}
-	if _, err := svc.CreatePartner(ctx, &park.Partner{ID: "bench", Name: "Bench", Dialect: "ebopark", Type: "normal", Secret: md5Secret,
+	if _, err := svc.Partners.CreatePartner(ctx, &park.Partner{ID: "bench", Name: "Bench", Dialect: "ebopark", Type: "normal", Secret: md5Secret,
 		SignMode: "md5", Lots: []string{demo.LotCode}}); err != nil {
 		b.Fatal(err)
 	}

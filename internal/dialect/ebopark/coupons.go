@@ -5,8 +5,8 @@ import (
 	"strconv"
 	"time"
 
+	"parkd/internal/billing"
 	"parkd/internal/park"
-	"parkd/internal/service"
 )
 
 // couponOps are the deduction coupon operations (3.2.3): a partner (a mall
@@ -48,7 +48,7 @@ const (
 
 // deduStates is the list filter each wire status selects.
 var deduStates = map[int]string{
-	deduUnused: park.CouponIssued, deduUsed: park.CouponUsed, deduExpired: service.CouponExpired,
+	deduUnused: park.CouponIssued, deduUsed: park.CouponUsed, deduExpired: park.CouponExpired,
 	deduCancelled: park.CouponDeleted,
 }
 
@@ -178,7 +178,7 @@ func (h *Handler) addCoupon(ctx context.Context, p *park.Partner, body []byte, m
 	if err != nil {
 		return nil, 0, err
 	}
-	ci := service.CouponInput{LotCode: l.Code, Plate: car.Text, Merchant: optString(in.MerchantName), Issuer: p.ID}
+	ci := billing.CouponInput{LotCode: l.Code, Plate: car.Text, Merchant: optString(in.MerchantName), Issuer: p.ID}
 	if in.DeduNo != nil {
 		if ci.ID = *in.DeduNo; !park.ValidCouponID(ci.ID) {
 			return nil, 0, &park.Error{Code: codeType, Field: "DeduNo", Message: "应为1-64个可见ASCII字符"}
@@ -215,11 +215,11 @@ func (h *Handler) addCoupon(ctx context.Context, p *park.Partner, body []byte, m
 			return nil, 0, err
 		}
 	}
-	res, err := h.svc.IssueCoupon(ctx, ci)
+	res, err := h.svc.Billing.IssueCoupon(ctx, ci)
 	if err != nil {
 		return nil, 0, couponError(err)
 	}
-	return addDeduRecord{deduResult(l, res.Coupon, h.svc.Now()), res.Replay}, 1, nil
+	return addDeduRecord{deduResult(l, res.Coupon, h.svc.Gate.Now()), res.Replay}, 1, nil
 }
 
 type deduRequest struct {
@@ -253,11 +253,11 @@ func (h *Handler) deleteMinuteDeduction(ctx context.Context, p *park.Partner, bo
 	if err != nil {
 		return nil, 0, err
 	}
-	c, err := h.svc.DeleteCoupon(ctx, l.Code, id, p.ID)
+	c, err := h.svc.Billing.DeleteCoupon(ctx, l.Code, id, p.ID)
 	if err != nil {
 		return nil, 0, couponError(err)
 	}
-	return deduResult(l, c, h.svc.Now()), 1, nil
+	return deduResult(l, c, h.svc.Gate.Now()), 1, nil
 }
 
 // queryDeduDetail is 券详情: one coupon the partner issued.
@@ -266,11 +266,11 @@ func (h *Handler) queryDeduDetail(ctx context.Context, p *park.Partner, body []b
 	if err != nil {
 		return nil, 0, err
 	}
-	c, err := h.svc.GetCoupon(ctx, l.Code, id, p.ID)
+	c, err := h.svc.Billing.GetCoupon(ctx, l.Code, id, p.ID)
 	if err != nil {
 		return nil, 0, couponError(err)
 	}
-	return deduResult(l, c, h.svc.Now()), 1, nil
+	return deduResult(l, c, h.svc.Gate.Now()), 1, nil
 }
 
 type deduListRequest struct {
@@ -309,7 +309,7 @@ func (h *Handler) queryDeduList(ctx context.Context, p *park.Partner, body []byt
 	if err != nil {
 		return nil, 0, err
 	}
-	q := service.CouponQuery{LotCode: l.Code, Issuer: p.ID, Limit: DefaultDeduPageSize}
+	q := billing.CouponQuery{LotCode: l.Code, Issuer: p.ID, Limit: DefaultDeduPageSize}
 	if in.CarNo != nil && *in.CarNo != "" {
 		car, err := feeCarPlate(in.CarNo)
 		if err != nil {
@@ -346,11 +346,11 @@ func (h *Handler) queryDeduList(ctx context.Context, p *park.Partner, body []byt
 		return nil, 0, err
 	}
 	q.Offset = (page - 1) * q.Limit
-	cs, n, err := h.svc.ListCoupons(ctx, q)
+	cs, n, err := h.svc.Billing.ListCoupons(ctx, q)
 	if err != nil {
 		return nil, 0, couponError(err)
 	}
-	now := h.svc.Now()
+	now := h.svc.Gate.Now()
 	out := deduPage{Total: n, Page: page, Records: make([]deduRecord, len(cs))}
 	for i, c := range cs {
 		out.Records[i] = deduResult(l, c, now)

@@ -7,10 +7,10 @@ import (
 	"strings"
 	"testing"
 
+	"parkd/internal/billing"
 	"parkd/internal/demo"
 	"parkd/internal/dialect/ebopark"
 	"parkd/internal/park"
-	"parkd/internal/service"
 )
 
 // TestCouponGolden sends testdata/<Operation>.request.json for the
@@ -95,7 +95,7 @@ func (e *env) dedu(t *testing.T, op, body string) dedu {
 // couponSnapshot is e.snapshot plus the demo lot's coupons.
 func (e *env) couponSnapshot(t *testing.T) string {
 	t.Helper()
-	cs, _, err := e.svc.ListCoupons(e.ctx, service.CouponQuery{LotCode: demo.LotCode, Limit: 1000})
+	cs, _, err := e.svc.Billing.ListCoupons(e.ctx, billing.CouponQuery{LotCode: demo.LotCode, Limit: 1000})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -184,7 +184,7 @@ func TestFreeCouponLetsTheCarOut(t *testing.T) {
 		t.Fatalf("free coupon after the exit %+v", d)
 	}
 	// The demo coupon (2 yuan off) found nothing left and is unused.
-	c, err := e.svc.GetCoupon(e.ctx, demo.LotCode, demo.DemoCoupon, "")
+	c, err := e.svc.Billing.GetCoupon(e.ctx, demo.LotCode, demo.DemoCoupon, "")
 	if err != nil || c.State != park.CouponIssued {
 		t.Fatalf("demo coupon %+v, %v", c, err)
 	}

@@ -6,7 +6,7 @@ import (
 
 	"parkd/internal/park"
 	"parkd/internal/plate"
-	"parkd/internal/service"
+	"parkd/internal/spaces"
 )
 
 // cpgsOps are the parking guidance operations (3.4): space states, fuzzy
@@ -67,7 +67,7 @@ func (h *Handler) querySpaceStatus(ctx context.Context, p *park.Partner, body []
 	if err != nil {
 		return nil, 0, err
 	}
-	sps, err := h.svc.ListSpaces(ctx, service.SpaceQuery{LotCode: l.Code, Floor: strOrEmpty(in.Floor), Zone: strOrEmpty(in.Zone),
+	sps, err := h.svc.Spaces.ListSpaces(ctx, spaces.SpaceQuery{LotCode: l.Code, Floor: strOrEmpty(in.Floor), Zone: strOrEmpty(in.Zone),
 		AfterCode: strOrEmpty(in.Cursor), Limit: size})
 	if err != nil {
 		return nil, 0, err
@@ -117,7 +117,7 @@ var matchTypes = map[plate.Rank]string{
 	plate.RankSuffix: "suffix", plate.RankPartial: "partial",
 }
 
-func place(loc service.CarLocation, l *park.Lot) carPlace {
+func place(loc spaces.CarLocation, l *park.Lot) carPlace {
 	c := carPlace{CarNo: loc.Stay.Plate, EntryTime: localTime(loc.Stay.EntryAt, l), OrderNo: loc.Stay.ID}
 	if sp := loc.Space; sp != nil {
 		c.Floor, c.Zone, c.SpaceNo = sp.Floor, sp.Zone, sp.Code
@@ -145,14 +145,14 @@ func (h *Handler) fuzzyQueryPlate(ctx context.Context, p *park.Partner, body []b
 	if err != nil {
 		return nil, 0, err
 	}
-	limit := service.DefaultFuzzyLimit
+	limit := spaces.DefaultFuzzyLimit
 	if in.Limit != nil {
 		limit = *in.Limit
-		if limit < 1 || limit > service.MaxFuzzyLimit {
+		if limit < 1 || limit > spaces.MaxFuzzyLimit {
 			return nil, 0, &park.Error{Code: codeType, Field: "Limit", Message: "应为1-100"}
 		}
 	}
-	cars, err := h.svc.FuzzyFindCars(ctx, l.Code, reading, limit)
+	cars, err := h.svc.Spaces.FuzzyFindCars(ctx, l.Code, reading, limit)
 	var pe *park.Error
 	if errors.As(err, &pe) && pe.Code == park.EInvalid && pe.Field == "plate" {
 		return nil, 0, &park.Error{Code: codePlate, Message: pe.Message}
@@ -193,7 +193,7 @@ func (h *Handler) queryCarLocation(ctx context.Context, p *park.Partner, body []
 		errors.As(err, &pe)
 		return nil, 0, &park.Error{Code: codePlate, Message: pe.Reason}
 	}
-	loc, err := h.svc.LocateCar(ctx, l.Code, car)
+	loc, err := h.svc.Spaces.LocateCar(ctx, l.Code, car)
 	if park.IsCode(err, park.ENotFound) {
 		return nil, 0, &park.Error{Code: park.ENotFound, Message: "车辆不在场内"}
 	}
@@ -242,7 +242,7 @@ func (h *Handler) queryGarageRemaining(ctx context.Context, p *park.Partner, bod
 	if err != nil {
 		return nil, 0, err
 	}
-	g, err := h.svc.GarageRemaining(ctx, l.Code)
+	g, err := h.svc.Spaces.GarageRemaining(ctx, l.Code)
 	if err != nil {
 		return nil, 0, err
 	}

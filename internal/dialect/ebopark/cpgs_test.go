@@ -11,7 +11,7 @@ import (
 
 	"parkd/internal/demo"
 	"parkd/internal/park"
-	"parkd/internal/service"
+	"parkd/internal/spaces"
 )
 
 // TestCPGSGolden sends testdata/<Operation>.request.json for every
@@ -40,7 +40,7 @@ func TestCPGSGolden(t *testing.T) {
 // request changed none.
 func (e *env) spaces(t *testing.T) string {
 	t.Helper()
-	sps, err := e.svc.ListSpaces(e.ctx, service.SpaceQuery{LotCode: demo.LotCode, Limit: -1})
+	sps, err := e.svc.Spaces.ListSpaces(e.ctx, spaces.SpaceQuery{LotCode: demo.LotCode, Limit: -1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -48,9 +48,9 @@ func (e *env) spaces(t *testing.T) string {
 	return string(j)
 }
 
-func (e *env) report(t *testing.T, rs ...service.SpaceReport) {
+func (e *env) report(t *testing.T, rs ...spaces.SpaceReport) {
 	t.Helper()
-	if _, err := e.svc.ReportSpaces(e.ctx, demo.LotCode, rs); err != nil {
+	if _, err := e.svc.Spaces.ReportSpaces(e.ctx, demo.LotCode, rs); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -104,8 +104,8 @@ func TestSensorReportChangesStatusAndRemaining(t *testing.T) {
 	if got, want := g.String(), "20/4/16 B1:12 B1A:7 B1B:5 F1:4 F1A:4"; got != want {
 		t.Fatalf("before: %s, want %s", got, want)
 	}
-	e.report(t, service.SpaceReport{Space: "B1-A-007", Occupied: true, At: now.Add(-time.Minute)},
-		service.SpaceReport{Space: "F1-A-005", Occupied: false, At: now.Add(-time.Minute)})
+	e.report(t, spaces.SpaceReport{Space: "B1-A-007", Occupied: true, At: now.Add(-time.Minute)},
+		spaces.SpaceReport{Space: "F1-A-005", Occupied: false, At: now.Add(-time.Minute)})
 	result(t, wantState(t, e.call("QueryGarageRemaining", `{"ParkCode":"140123001"}`), 0, "成功"), &g)
 	// B1-A-007 taken (B1A 7-1 = 6), F1-A-005 freed (F1A 4+1 = 5).
 	if got, want := g.String(), "20/4/16 B1:11 B1A:6 B1B:5 F1:5 F1A:5"; got != want {
@@ -125,7 +125,7 @@ func TestSensorReportChangesStatusAndRemaining(t *testing.T) {
 		t.Fatalf("F1 %+v", page)
 	}
 	// A lot without spaces counts by its gates, as QueryRemainingSpaces.
-	if _, err := e.svc.ReplaceSpaces(e.ctx, demo.LotCode, nil); err != nil {
+	if _, err := e.svc.Spaces.ReplaceSpaces(e.ctx, demo.LotCode, nil); err != nil {
 		t.Fatal(err)
 	}
 	result(t, wantState(t, e.call("QueryGarageRemaining", `{"ParkCode":"140123001"}`), 0, "成功"), &g)
@@ -153,7 +153,7 @@ func TestCameraReportLocatesCar(t *testing.T) {
 	e := newEnv(t)
 	// 苏E6X789 entered at 09:20 and no camera has seen it parked.
 	wantState(t, e.call("QueryCarLocation", `{"ParkCode":"140123001","CarNo":"苏E6X789"}`), -1, "未找到：车辆在场但尚未定位到车位")
-	e.report(t, service.SpaceReport{Space: "B1-B-002", Occupied: true, Plate: "苏E6X789", At: now.Add(-30 * time.Minute)})
+	e.report(t, spaces.SpaceReport{Space: "B1-B-002", Occupied: true, Plate: "苏E6X789", At: now.Add(-30 * time.Minute)})
 	var loc located
 	result(t, wantState(t, e.call("QueryCarLocation", `{"ParkCode":"140123001","CarNo":"苏e6x789"}`), 0, "成功"), &loc)
 	if loc != (located{CarNo: "苏E6X789", EntryTime: "2026-03-01 09:20:00", Floor: "B1", Zone: "B", SpaceNo: "B1-B-002",
@@ -163,7 +163,7 @@ func TestCameraReportLocatesCar(t *testing.T) {
 	// 沪B88888 (whitelisted) parks, is located, leaves: not in the lot, and
 	// when it comes back its old space is not believed.
 	e.event(t, park.EventEntry, "沪B88888", now.Add(-20*time.Minute))
-	e.report(t, service.SpaceReport{Space: "F1-A-006", Occupied: true, Plate: "沪B88888", At: now.Add(-15 * time.Minute)})
+	e.report(t, spaces.SpaceReport{Space: "F1-A-006", Occupied: true, Plate: "沪B88888", At: now.Add(-15 * time.Minute)})
 	result(t, wantState(t, e.call("QueryCarLocation", `{"ParkCode":"140123001","CarNo":"沪B88888"}`), 0, "成功"), &loc)
 	if loc.SpaceNo != "F1-A-006" || loc.EntryTime != "2026-03-01 09:40:00" {
 		t.Fatalf("located %+v", loc)

@@ -3,8 +3,8 @@ package ebopark
 import (
 	"context"
 
+	"parkd/internal/billing"
 	"parkd/internal/park"
-	"parkd/internal/service"
 )
 
 // crmOps are the mall CRM operations (3.2.2): the fee of a member's car
@@ -66,14 +66,14 @@ func (h *Handler) crmQueryFeeV5(ctx context.Context, p *park.Partner, body []byt
 	if err != nil {
 		return nil, 0, err
 	}
-	b := service.MemberBenefit{Member: member}
+	b := billing.MemberBenefit{Member: member}
 	if in.FreeMinutes != nil {
 		b.Minutes = *in.FreeMinutes
 	}
 	if in.DiscountFee != nil {
 		b.Amount = minorFromFen(*in.DiscountFee)
 	}
-	st, err := h.svc.MemberQuote(ctx, p, l.Code, car.Text, b)
+	st, err := h.svc.Billing.MemberQuote(ctx, p, l.Code, car.Text, b)
 	if park.IsCode(err, park.ENotFound) {
 		return nil, 0, &park.Error{Code: park.ENotFound, Message: "该车辆不在场内"}
 	}
@@ -83,7 +83,7 @@ func (h *Handler) crmQueryFeeV5(ctx context.Context, p *park.Partner, body []byt
 	if err != nil {
 		return nil, 0, err
 	}
-	coupons, benefit := service.Deductions(st.Lines)
+	coupons, benefit := billing.Deductions(st.Lines)
 	out := crmFeeResult{ParkCode: l.Code, CarNo: st.Stay.Plate, MemberNo: member,
 		EntryTime: localTime(st.Stay.EntryAt, l), QueryTime: localTime(st.At, l),
 		ParkTime: parkMinutes(st), TotalFee: fen(st.Total), PaidFee: fen(st.Paid),

@@ -7,8 +7,8 @@ import (
 
 	"parkd/internal/demo"
 	"parkd/internal/dialect/ebopark"
+	"parkd/internal/gate"
 	"parkd/internal/park"
-	"parkd/internal/service"
 )
 
 type crmFee struct {
@@ -143,7 +143,7 @@ func signOf(body string) string { return ebopark.Sign([]byte(body), md5Secret) }
 // stayOf returns the stay of a car inside the demo lot.
 func (e *env) stayOf(t *testing.T, car string) *park.Stay {
 	t.Helper()
-	ss, err := e.svc.ListStays(e.ctx, service.StayQuery{LotCode: demo.LotCode, State: park.StayIn})
+	ss, err := e.svc.Gate.ListStays(e.ctx, gate.StayQuery{LotCode: demo.LotCode, State: park.StayIn})
 	if err != nil {
 		t.Fatal(err)
 	}

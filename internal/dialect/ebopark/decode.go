@@ -11,7 +11,6 @@ import (
 
 	"parkd/internal/park"
 	"parkd/internal/plate"
-	"parkd/internal/service"
 )
 
 // timeLayout is the vendor's local time format (yyyy-MM-dd HH:mm:ss), in
@@ -68,19 +67,19 @@ func (h *Handler) partnerLot(ctx context.Context, p *park.Partner, code *string)
 	if err != nil {
 		return nil, err
 	}
-	l, err := h.svc.LotSettings(ctx, c)
+	l, err := h.svc.Gate.LotSettings(ctx, c)
 	if park.IsCode(err, park.ENotFound) || park.IsCode(err, park.EInvalid) {
 		return nil, &park.Error{Code: codeLot, Field: shorten(c)}
 	}
 	return l, err
 }
 
-// pageSize reads PageSize: def when absent, else 1 to service.MaxListLimit.
+// pageSize reads PageSize: def when absent, else 1 to park.MaxListLimit.
 func pageSize(v *int, def int) (int, error) {
 	if v == nil {
 		return def, nil
 	}
-	if *v < 1 || *v > service.MaxListLimit {
+	if *v < 1 || *v > park.MaxListLimit {
 		return 0, &park.Error{Code: codeType, Field: "PageSize", Message: "应为1-1000"}
 	}
 	return *v, nil

@@ -13,7 +13,7 @@ import (
 	"net/http"
 
 	"parkd/internal/park"
-	"parkd/internal/service"
+	"parkd/internal/system"
 )
 
 // MaxBody bounds a request body (1 MiB).
@@ -21,14 +21,14 @@ const MaxBody = 1 << 20
 
 // Handler serves the Ebopark routes.
 type Handler struct {
-	svc *service.Service
+	svc *system.System
 	log *slog.Logger
 	ops map[string]operation
 }
 
 // Config wires a Handler.
 type Config struct {
-	Service *service.Service
+	Service *system.System
 	Log     *slog.Logger
 }
 

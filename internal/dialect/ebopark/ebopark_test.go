@@ -8,8 +8,8 @@ import (
 
 	"parkd/internal/demo"
 	"parkd/internal/dialect/ebopark"
+	"parkd/internal/gate"
 	"parkd/internal/park"
-	"parkd/internal/service"
 )
 
 // seedBody is the seed's curl --data-raw, byte for byte.
@@ -93,7 +93,7 @@ func TestQueryMonthCarInfoV2(t *testing.T) {
 	t.Run("NoMobileOmitted", func(t *testing.T) {
 		// A pass added in the core is what the dialect answers; without a
 		// mobile on the pass, userMobile is left out of the reply.
-		if _, err := e.svc.CreatePass(e.ctx, demo.LotCode, &park.Pass{HolderName: "李娜", Plates: []string{"沪A99999"},
+		if _, err := e.svc.Access.CreatePass(e.ctx, demo.LotCode, &park.Pass{HolderName: "李娜", Plates: []string{"沪A99999"},
 			Spaces: 1, ValidFrom: now, ValidTo: now.AddDate(0, 1, 0)}); err != nil {
 			t.Fatal(err)
 		}
@@ -122,7 +122,7 @@ func TestQueryRemainingSpaces(t *testing.T) {
 	if m := spaces(); m["remainingSpaces"] != 497.0 || m["totalSpaces"] != 500.0 {
 		t.Fatalf("got %v", m)
 	}
-	if _, err := e.svc.HandleEvent(e.ctx, service.EventInput{LotCode: demo.LotCode, ID: "t-1", Type: park.EventEntry,
+	if _, err := e.svc.Gate.HandleEvent(e.ctx, gate.EventInput{LotCode: demo.LotCode, ID: "t-1", Type: park.EventEntry,
 		Plate: "浙A11111", Lane: "in-1", At: now}); err != nil {
 		t.Fatal(err)
 	}
@@ -155,7 +155,7 @@ func TestQueryInParkCars(t *testing.T) {
 	}
 	// A car that leaves is no longer listed.
 	exit := now.Add(time.Minute)
-	if _, err := e.svc.HandleEvent(e.ctx, service.EventInput{LotCode: demo.LotCode, ID: "t-out", Type: park.EventExit,
+	if _, err := e.svc.Gate.HandleEvent(e.ctx, gate.EventInput{LotCode: demo.LotCode, ID: "t-out", Type: park.EventExit,
 		Plate: "京A12345", Lane: "out-1", At: exit}); err != nil {
 		t.Fatal(err)
 	}

@@ -13,9 +13,11 @@ import (
 
 	"github.com/google/uuid"
 
+	"parkd/internal/billing"
+	"parkd/internal/gate"
 	"parkd/internal/park"
+	"parkd/internal/partners"
 	"parkd/internal/plate"
-	"parkd/internal/service"
 )
 
 // feeOps are the temporary-parking fee operations (3.2.1) and in-park car
@@ -142,7 +144,7 @@ func (h *Handler) getProStopWithDeductionV3(ctx context.Context, p *park.Partner
 	if err != nil {
 		return nil, 0, err
 	}
-	var q service.StayLookup
+	var q partners.StayLookup
 	switch {
 	case in.Locator != nil && *in.Locator != "" && in.CarNo != nil && *in.CarNo != "":
 		return nil, 0, &park.Error{Code: codeType, Field: "CarNo", Message: "CarNo 与 Locator 只能给一个"}
@@ -161,7 +163,7 @@ func (h *Handler) getProStopWithDeductionV3(ctx context.Context, p *park.Partner
 	// Only this lot: the partner's other lots are not searched.
 	scoped := *p
 	scoped.Lots = []string{code}
-	st, err := h.svc.LookupStay(ctx, &scoped, q)
+	st, err := h.svc.Partners.LookupStay(ctx, &scoped, q)
 	if park.IsCode(err, park.ENotFound) {
 		if _, err := h.partnerLot(ctx, p, in.ParkCode); err != nil {
 			return nil, 0, err
@@ -221,36 +223,24 @@ func (h *Handler) paysyncWithDeductionV3(ctx context.Context, p *park.Partner, b
 	if err := decode(body, &in); err != nil {
 		return nil, 0, err
 	}
-	l, err := h.partnerLot(ctx, p, in.ParkCode)
+	code, err := partnerLotCode(p, in.ParkCode)
 	if err != nil {
 		return nil, 0, err
 	}
-	rep, err := readPayReport(&in, l, park.MaxAmount)
+	rep, err := readPayReport(&in, park.MaxAmount)
 	if err != nil {
 		return nil, 0, err
 	}
-	order, trade := rep.OrderNo, rep.TradeNo
-	if len(order) > 64 {
+	if len(rep.OrderNo) > 64 {
 		return nil, 0, orderNotFound()
 	}
-	q, err := h.svc.PartnerQuote(ctx, p.ID, order)
-	if park.IsCode(err, park.ENotFound) || (err == nil && q.LotCode != l.Code) {
-		return nil, 0, orderNotFound()
-	}
+	res, err := h.svc.Billing.Pay(ctx, park.PaymentRequest{QuoteID: rep.OrderNo, Amount: minorFromFen(rep.PayFee),
+		Method: rep.PayType, Payer: p.ID, Reference: rep.TradeNo, Lot: code})
 	if err != nil {
-		return nil, 0, err
+		return nil, 0, payError(err)
 	}
-	res, err := h.svc.PayFor(ctx, p.ID, park.PaymentRequest{QuoteID: q.ID, Amount: minorFromFen(rep.PayFee),
-		Method: rep.PayType, Reference: trade})
-	if err != nil {
-		return nil, 0, payError(err, q)
-	}
-	pay := res.Payment
-	st, err := h.svc.GetStay(ctx, pay.StayID)
-	if err != nil {
-		return nil, 0, err
-	}
-	return paysyncResult{ParkCode: l.Code, OrderNo: q.ID, TradeNo: trade, CarNo: st.Plate, PayFee: fen(pay.Amount),
+	pay, l := res.Payment, res.Lot
+	return paysyncResult{ParkCode: l.Code, OrderNo: pay.QuoteID, TradeNo: rep.TradeNo, CarNo: res.Stay.Plate, PayFee: fen(pay.Amount),
 		PayTime: localTime(pay.PaidAt, l), FreeOutTime: localTime(pay.PaidUntil, l), PaymentID: pay.ID,
 		Repeated: res.Replay}, 1, nil
 }
@@ -265,7 +255,7 @@ type payReport struct {
 // readPayReport checks the fields of a payment report, in the order the
 // partner reads its errors: OrderNo, PayFee (0 to maxFee fen), PayType,
 // TradeNo, then PayTime, which is only checked (parkd records its own).
-func readPayReport(in *paysyncRequest, l *park.Lot, maxFee int64) (payReport, error) {
+func readPayReport(in *paysyncRequest, maxFee int64) (payReport, error) {
 	order, err := required("OrderNo", in.OrderNo)
 	if err != nil {
 		return payReport{}, err
@@ -291,7 +281,7 @@ func readPayReport(in *paysyncRequest, l *park.Lot, maxFee int64) (payReport, er
 		return payReport{}, &park.Error{Code: codeType, Field: "TradeNo", Message: "应为1-64个可见ASCII字符"}
 	}
 	if in.PayTime != nil && *in.PayTime != "" {
-		if _, err := time.ParseInLocation(timeLayout, *in.PayTime, l.Location()); err != nil {
+		if _, err := time.Parse(timeLayout, *in.PayTime); err != nil { // checked only: parkd records its own time
 			return payReport{}, &park.Error{Code: codeType, Field: "PayTime", Message: "应为 yyyy-MM-dd HH:mm:ss"}
 		}
 	}
@@ -300,7 +290,7 @@ func readPayReport(in *paysyncRequest, l *park.Lot, maxFee int64) (payReport, er
 
 // parkMinutes is parkTime: whole minutes from entry to when the stay was
 // priced (never negative when two clocks disagree).
-func parkMinutes(st *service.StayStatus) int64 {
+func parkMinutes(st *billing.StayStatus) int64 {
 	return max(int64(st.At.Sub(st.Stay.EntryAt)/time.Minute), 0)
 }
 
@@ -310,11 +300,13 @@ func orderNotFound() error {
 
 // payError words the core's payment refusals for the partner; the table
 // gives each code its desc.
-func payError(err error, q *park.Quote) error {
+func payError(err error) error {
 	code := park.ErrorCode(err)
 	switch code {
 	case park.EAmountMismatch:
-		return &park.Error{Code: code, Field: "PayFee", Message: "应付 " + strconv.FormatInt(fen(q.AmountDue), 10) + " 分"}
+		var pe *park.Error
+		errors.As(err, &pe)
+		return &park.Error{Code: code, Field: "PayFee", Message: "应付 " + strconv.FormatInt(fen(pe.Amount), 10) + " 分"}
 	case park.EQuoteExpired:
 		return &park.Error{Code: code, Field: "OrderNo", Message: "请重新查费"}
 	case park.EQuotePaid, park.EStaySettled, park.EStayClosed, park.EIdempotencyKey:
@@ -380,8 +372,8 @@ func (h *Handler) noPlateCarEntry(ctx context.Context, p *park.Partner, body []b
 		}
 		id = "ebopark-noplate:" + p.ID + ":" + *in.RequestID
 	}
-	dec, err := h.svc.HandleEvent(ctx, service.EventInput{LotCode: l.Code, ID: id, Type: park.EventEntry,
-		Plate: "无牌车", Lane: lane, At: h.svc.Now(), Source: p.ID})
+	dec, err := h.svc.Gate.HandleEvent(ctx, gate.EventInput{LotCode: l.Code, ID: id, Type: park.EventEntry,
+		Plate: "无牌车", Lane: lane, At: h.svc.Gate.Now(), Source: p.ID})
 	if err != nil {
 		return nil, 0, err
 	}
@@ -391,7 +383,7 @@ func (h *Handler) noPlateCarEntry(ctx context.Context, p *park.Partner, body []b
 		}
 		return nil, 0, &park.Error{Code: codeRefused, Message: dec.Reason}
 	}
-	st, err := h.svc.GetStay(ctx, dec.StayID)
+	st, err := h.svc.Gate.GetStay(ctx, dec.StayID)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -435,7 +427,7 @@ func (h *Handler) deleteInParkCar(ctx context.Context, p *park.Partner, body []b
 	if in.Reason != nil && *in.Reason != "" {
 		reason += ": " + *in.Reason
 	}
-	err = h.svc.RemoveInside(ctx, l.Code, car.Text, reason)
+	err = h.svc.Gate.RemoveInside(ctx, l.Code, car.Text, reason)
 	switch {
 	case park.IsCode(err, park.ENotFound):
 		return nil, 0, &park.Error{Code: park.ENotFound, Message: "该车辆不在场内"}

@@ -10,11 +10,14 @@ import (
 	"time"
 
 	"parkd/internal/demo"
+	"parkd/internal/device"
 	"parkd/internal/dialect/ebopark"
+	"parkd/internal/gate"
 	"parkd/internal/httpapi"
 	"parkd/internal/metrics"
 	"parkd/internal/park"
-	"parkd/internal/service"
+	"parkd/internal/system"
+	"parkd/internal/systemtest"
 )
 
 // orderPlaceholder stands for the quote id in
@@ -26,7 +29,7 @@ var temporaryRE = regexp.MustCompile(`临[0-9A-Z]{7}`)
 
 // at returns an env over the same store whose clock reads t.
 func (e *env) at(t time.Time) *env {
-	svc := service.New(service.Config{Store: e.svc.Store(), Now: func() time.Time { return t }})
+	svc := system.New(system.Config{Dialects: systemtest.Dialects, Barriers: device.NewMemory(), Store: e.svc.Store, Now: func() time.Time { return t }})
 	srv := httpapi.New(httpapi.Config{Service: svc, Metrics: metrics.New(), AdminToken: "admin", Now: func() time.Time { return t }})
 	ebopark.New(ebopark.Config{Service: svc}).Mount(srv.Mount)
 	return &env{svc: svc, h: srv, ctx: e.ctx}
@@ -62,8 +65,8 @@ func paysync(order string, fee int64, trade string) string {
 
 func (e *env) gate(t *testing.T, id, typ, car string) park.Decision {
 	t.Helper()
-	d, err := e.svc.HandleEvent(e.ctx, service.EventInput{LotCode: demo.LotCode, ID: id, Type: typ, Plate: car,
-		Lane: "out-1", At: e.svc.Now()})
+	d, err := e.svc.Gate.HandleEvent(e.ctx, gate.EventInput{LotCode: demo.LotCode, ID: id, Type: typ, Plate: car,
+		Lane: "out-1", At: e.svc.Gate.Now()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,7 +75,7 @@ func (e *env) gate(t *testing.T, id, typ, car string) park.Decision {
 
 func (e *env) occupied(t *testing.T) int {
 	t.Helper()
-	o, err := e.svc.Occupancy(e.ctx, demo.LotCode)
+	o, err := e.svc.Gate.Occupancy(e.ctx, demo.LotCode)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -286,7 +289,7 @@ func TestNoPlateCarEntryRefusals(t *testing.T) {
 		t.Fatal("a refused entry changed data")
 	}
 	// A full lot holds the car: nothing is recorded as inside.
-	if _, err := e.svc.UpdateLot(e.ctx, demo.LotCode, func(l *park.Lot) error { l.Capacity = 3; return nil }); err != nil {
+	if _, err := e.svc.Gate.UpdateLot(e.ctx, demo.LotCode, func(l *park.Lot) error { l.Capacity = 3; return nil }); err != nil {
 		t.Fatal(err)
 	}
 	occ := e.occupied(t)
@@ -309,12 +312,12 @@ func TestDeleteInParkCar(t *testing.T) {
 	if strings.Contains(string(inside.Result), "粤B12345") {
 		t.Fatalf("still inside: %s", inside.Result)
 	}
-	ss, err := e.svc.ListStays(e.ctx, service.StayQuery{LotCode: demo.LotCode})
+	ss, err := e.svc.Gate.ListStays(e.ctx, gate.StayQuery{LotCode: demo.LotCode})
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, s := range ss {
-		if s.Plate == "粤B12345" && (s.State != park.StayOut || s.Anomaly != service.AnomalyRemoved) {
+		if s.Plate == "粤B12345" && (s.State != park.StayOut || s.Anomaly != gate.AnomalyRemoved) {
 			t.Fatalf("stay after removal: %+v", s)
 		}
 	}

@@ -7,8 +7,8 @@ import (
 	"reflect"
 	"unicode/utf8"
 
+	"parkd/internal/gate"
 	"parkd/internal/park"
-	"parkd/internal/service"
 )
 
 // gateOps are the barrier operations (3.2.5). Each reaches the lane's
@@ -104,7 +104,7 @@ func (h *Handler) gateCommand(ctx context.Context, p *park.Partner, body []byte,
 	if err != nil {
 		return nil, 0, err
 	}
-	res, err := h.svc.SendGateCommand(ctx, service.GateCommandInput{LotCode: l.Code, Lane: lane, Command: cmd, By: p.ID, Reason: remark})
+	res, err := h.svc.Gate.SendGateCommand(ctx, gate.GateCommandInput{LotCode: l.Code, Lane: lane, Command: cmd, By: p.ID, Reason: remark})
 	if err != nil {
 		return nil, 0, gateError(err)
 	}

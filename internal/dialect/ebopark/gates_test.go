@@ -40,16 +40,16 @@ func TestGatesGolden(t *testing.T) {
 
 func (e *env) memory(t *testing.T) *device.Memory {
 	t.Helper()
-	m, ok := e.svc.Gates().(*device.Memory)
+	m, ok := e.svc.Gate.Barriers().(*device.Memory)
 	if !ok {
-		t.Fatalf("gates are %T", e.svc.Gates())
+		t.Fatalf("gates are %T", e.svc.Gate.Barriers())
 	}
 	return m
 }
 
 func (e *env) gateLog(t *testing.T) []*park.GateCommand {
 	t.Helper()
-	log, err := e.svc.GateLog(e.ctx, demo.LotCode, "", 0)
+	log, err := e.svc.Gate.GateLog(e.ctx, demo.LotCode, "", 0)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -119,7 +119,7 @@ func (h *Handler) queryHotelCar(ctx context.Context, p *park.Partner, body []byt
 	if in.RoomNo != nil {
 		room = strings.TrimSpace(*in.RoomNo)
 	}
-	all, err := h.svc.ListWhitelist(ctx, l.Code)
+	all, err := h.svc.Access.ListWhitelist(ctx, l.Code)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -148,14 +148,14 @@ func (h *Handler) deleteHotelCar(ctx context.Context, p *park.Partner, body []by
 	if err != nil {
 		return nil, 0, err
 	}
-	w, err := h.svc.WhitelistByPlate(ctx, l.Code, car.Text)
+	w, err := h.svc.Access.WhitelistByPlate(ctx, l.Code, car.Text)
 	if park.IsCode(err, park.ENotFound) || (err == nil && !isHotel(w)) {
 		return nil, 0, &park.Error{Code: park.ENotFound, Message: "该车牌不是酒店车辆"}
 	}
 	if err != nil {
 		return nil, 0, vendorError(err)
 	}
-	if err := h.svc.DeleteWhitelist(ctx, l.Code, w.ID); err != nil {
+	if err := h.svc.Access.DeleteWhitelist(ctx, l.Code, w.ID); err != nil {
 		return nil, 0, vendorError(err)
 	}
 	return hotelResult(l, w), 1, nil

@@ -67,7 +67,7 @@ func TestHotelCarFreeWhileGuestStays(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	wantState(t, e.call("AddHotelCar", hotelAdd), 0, "成功")
-	w, err := e.svc.WhitelistByPlate(e.ctx, demo.LotCode, "浙A88888")
+	w, err := e.svc.Access.WhitelistByPlate(e.ctx, demo.LotCode, "浙A88888")
 	if err != nil || w.Kind != park.AccessAllow || w.Category != park.ListHotel || w.Reason != "808" || !w.ValidFrom.Equal(at("2026-02-28 14:00:00")) ||
 		!w.ValidTo.Equal(at("2026-03-02 12:00:00")) {
 		t.Fatalf("entry %+v, %v", w, err)
@@ -103,7 +103,7 @@ func TestHotelCarFreeWhileGuestStays(t *testing.T) {
 
 	// Deleted (early check-out): the car pays from then on.
 	wantState(t, e.call("DeleteHotelCar", `{"ParkCode":"140123001","CarNo":"浙A66666"}`), 0, "成功")
-	if _, err := e.svc.WhitelistByPlate(e.ctx, demo.LotCode, "浙A66666"); !park.IsCode(err, park.ENotFound) {
+	if _, err := e.svc.Access.WhitelistByPlate(e.ctx, demo.LotCode, "浙A66666"); !park.IsCode(err, park.ENotFound) {
 		t.Fatalf("still listed: %v", err)
 	}
 	wantState(t, e.call("DeleteHotelCar", `{"ParkCode":"140123001","CarNo":"浙A66666"}`), -1, "未找到：该车牌不是酒店车辆")

@@ -3,8 +3,8 @@ package ebopark
 import (
 	"context"
 
+	"parkd/internal/billing"
 	"parkd/internal/park"
-	"parkd/internal/service"
 )
 
 // invoiceOps is the e-invoice query (3.2.9).
@@ -41,7 +41,7 @@ var invoiceStatuses = map[string]struct {
 	code int
 	desc string
 }{
-	service.InvoiceNotIssued: {0, "未开票：parkd 不开具税务发票，请凭以上信息向车场申请"},
+	billing.InvoiceNotIssued: {0, "未开票：parkd 不开具税务发票，请凭以上信息向车场申请"},
 }
 
 // queryInvoice is 电子发票查询: the invoicing data of a payment the partner
@@ -68,7 +68,7 @@ func (h *Handler) queryInvoice(ctx context.Context, p *park.Partner, body []byte
 	case trade != "" && !refRE.MatchString(trade):
 		return nil, 0, &park.Error{Code: codeType, Field: "TradeNo", Message: "应为1-64个可见ASCII字符"}
 	}
-	inv, err := h.svc.PaymentInvoice(ctx, p.ID, l.Code, order, trade)
+	inv, err := h.svc.Billing.PaymentInvoice(ctx, p.ID, l.Code, order, trade)
 	if park.IsCode(err, park.ENotFound) {
 		field := "OrderNo"
 		if order == "" {

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"parkd/internal/park"
-	"parkd/internal/service"
 )
 
 // listOps are the monthly pass (3.2.4), whitelist (3.2.11) and special
@@ -187,13 +186,13 @@ func (h *Handler) addMonthCar(ctx context.Context, p *park.Partner, body []byte)
 	}
 	if ps.UserCode != "" {
 		// SyncMonthCar and UpdateMonthCar find passes by UserCode.
-		if _, err := h.svc.PassByUserCode(ctx, l.Code, ps.UserCode); err == nil {
+		if _, err := h.svc.Access.PassByUserCode(ctx, l.Code, ps.UserCode); err == nil {
 			return nil, 0, &park.Error{Code: park.EConflict, Field: "UserCode", Message: "该用户编码已有月租"}
 		} else if !park.IsCode(err, park.ENotFound) {
 			return nil, 0, vendorError(err)
 		}
 	}
-	out, err := h.svc.CreatePass(ctx, l.Code, ps)
+	out, err := h.svc.Access.CreatePass(ctx, l.Code, ps)
 	if err != nil {
 		return nil, 0, vendorError(err)
 	}
@@ -208,9 +207,9 @@ func (h *Handler) findPass(ctx context.Context, l *park.Lot, in *monthCarWrite) 
 	)
 	switch {
 	case in.MonthID != nil && *in.MonthID != "":
-		ps, err = h.svc.GetPass(ctx, l.Code, *in.MonthID)
+		ps, err = h.svc.Access.GetPass(ctx, l.Code, *in.MonthID)
 	case in.UserCode != nil && *in.UserCode != "":
-		ps, err = h.svc.PassByUserCode(ctx, l.Code, *in.UserCode)
+		ps, err = h.svc.Access.PassByUserCode(ctx, l.Code, *in.UserCode)
 	default:
 		return nil, &park.Error{Code: codeMissing, Field: "MonthId/UserCode"}
 	}
@@ -268,11 +267,11 @@ func (h *Handler) updateMonthCar(ctx context.Context, p *park.Partner, body []by
 		return nil, 0, &park.Error{Code: codeType, Field: "LotCount", Message: "应为正整数"}
 	}
 	if changeCode && *f.UserCode != "" && *f.UserCode != cur.UserCode {
-		if _, err := h.svc.PassByUserCode(ctx, l.Code, *f.UserCode); err == nil {
+		if _, err := h.svc.Access.PassByUserCode(ctx, l.Code, *f.UserCode); err == nil {
 			return nil, 0, &park.Error{Code: park.EConflict, Field: "UserCode", Message: "该用户编码已有月租"}
 		}
 	}
-	out, err := h.svc.UpdatePass(ctx, l.Code, cur.ID, func(x *park.Pass) error {
+	out, err := h.svc.Access.UpdatePass(ctx, l.Code, cur.ID, func(x *park.Pass) error {
 		if ps != nil {
 			x.Plates = ps
 		}
@@ -322,7 +321,7 @@ func (h *Handler) deleteMonthCar(ctx context.Context, p *park.Partner, body []by
 	if err != nil {
 		return nil, 0, err
 	}
-	if err := h.svc.DeletePass(ctx, l.Code, cur.ID); err != nil {
+	if err := h.svc.Access.DeletePass(ctx, l.Code, cur.ID); err != nil {
 		return nil, 0, vendorError(err)
 	}
 	return monthIDResult{MonthID: cur.ID}, 1, nil
@@ -365,7 +364,7 @@ func (h *Handler) queryAllMonthCar(ctx context.Context, p *park.Partner, body []
 	if err != nil {
 		return nil, 0, err
 	}
-	all, err := h.svc.ListPasses(ctx, l.Code)
+	all, err := h.svc.Access.ListPasses(ctx, l.Code)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -411,7 +410,7 @@ func (h *Handler) syncMonthCar(ctx context.Context, p *park.Partner, body []byte
 	if len(in.MonthCars) == 0 {
 		return nil, 0, &park.Error{Code: codeMissing, Field: "MonthCars"}
 	}
-	if len(in.MonthCars) > service.MaxListLimit {
+	if len(in.MonthCars) > park.MaxListLimit {
 		return nil, 0, &park.Error{Code: codeType, Field: "MonthCars", Message: "最多1000条"}
 	}
 	passes := make([]*park.Pass, len(in.MonthCars))
@@ -424,7 +423,7 @@ func (h *Handler) syncMonthCar(ctx context.Context, p *park.Partner, body []byte
 			return nil, 0, itemErr(i, err)
 		}
 	}
-	res, err := h.svc.SyncPasses(ctx, l.Code, passes)
+	res, err := h.svc.Access.SyncPasses(ctx, l.Code, passes)
 	if err != nil {
 		return nil, 0, vendorError(err)
 	}
@@ -515,17 +514,17 @@ func isSpecial(w *park.WhitelistEntry) bool { return w.Category == park.ListSpec
 // upsertList creates w, or replaces the plate's existing entry when
 // replaceable says it may (otherwise EConflict).
 func (h *Handler) upsertList(ctx context.Context, l *park.Lot, w *park.WhitelistEntry, replaceable func(*park.WhitelistEntry) bool) (*park.WhitelistEntry, error) {
-	old, err := h.svc.WhitelistByPlate(ctx, l.Code, w.Plate)
+	old, err := h.svc.Access.WhitelistByPlate(ctx, l.Code, w.Plate)
 	switch {
 	case park.IsCode(err, park.ENotFound):
-		out, err := h.svc.CreateWhitelist(ctx, l.Code, w)
+		out, err := h.svc.Access.CreateWhitelist(ctx, l.Code, w)
 		return out, vendorError(err)
 	case err != nil:
 		return nil, vendorError(err)
 	case !replaceable(old):
 		return nil, &park.Error{Code: park.EConflict, Field: "CarNo", Message: "该车牌已有其他名单记录"}
 	}
-	out, err := h.svc.UpdateWhitelist(ctx, l.Code, old.ID, func(x *park.WhitelistEntry) error {
+	out, err := h.svc.Access.UpdateWhitelist(ctx, l.Code, old.ID, func(x *park.WhitelistEntry) error {
 		x.Kind, x.Category, x.ValidFrom, x.ValidTo, x.Reason = w.Kind, w.Category, w.ValidFrom, w.ValidTo, w.Reason
 		return nil
 	})
@@ -566,14 +565,14 @@ func (h *Handler) deleteListEntry(ctx context.Context, p *park.Partner, body []b
 	if err != nil {
 		return nil, 0, err
 	}
-	w, err := h.svc.WhitelistByPlate(ctx, l.Code, car.Text)
+	w, err := h.svc.Access.WhitelistByPlate(ctx, l.Code, car.Text)
 	if park.IsCode(err, park.ENotFound) || (err == nil && !match(w)) {
 		return nil, 0, &park.Error{Code: park.ENotFound, Message: "该车牌不是" + what}
 	}
 	if err != nil {
 		return nil, 0, vendorError(err)
 	}
-	if err := h.svc.DeleteWhitelist(ctx, l.Code, w.ID); err != nil {
+	if err := h.svc.Access.DeleteWhitelist(ctx, l.Code, w.ID); err != nil {
 		return nil, 0, vendorError(err)
 	}
 	return listResult(l, w), 1, nil
@@ -650,7 +649,7 @@ func (h *Handler) querySpecialCar(ctx context.Context, p *park.Partner, body []b
 		}
 		only = car.Text
 	}
-	all, err := h.svc.ListWhitelist(ctx, l.Code)
+	all, err := h.svc.Access.ListWhitelist(ctx, l.Code)
 	if err != nil {
 		return nil, 0, err
 	}

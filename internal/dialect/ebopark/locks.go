@@ -48,7 +48,7 @@ func (h *Handler) lockCar(ctx context.Context, p *park.Partner, body []byte) (an
 	if err != nil {
 		return nil, 0, err
 	}
-	lk, err := h.svc.LockCar(ctx, l.Code, car, p.ID)
+	lk, err := h.svc.Gate.LockCar(ctx, l.Code, car, p.ID)
 	if err != nil {
 		return nil, 0, vendorError(err)
 	}
@@ -61,7 +61,7 @@ func (h *Handler) unlockCar(ctx context.Context, p *park.Partner, body []byte) (
 	if err != nil {
 		return nil, 0, err
 	}
-	lk, err := h.svc.UnlockCar(ctx, l.Code, car)
+	lk, err := h.svc.Gate.UnlockCar(ctx, l.Code, car)
 	if park.IsCode(err, park.ENotFound) {
 		return nil, 0, &park.Error{Code: park.ENotFound, Message: "该车辆未锁定"}
 	}

@@ -57,7 +57,7 @@ func TestLockedCarMayNotLeave(t *testing.T) {
 	if !res.Locked || res.CarNo != "苏E77777" || res.LockTime != "2026-03-01 10:00:00" {
 		t.Fatalf("lock %s", env.Result)
 	}
-	if l, err := e.svc.CarLock(e.ctx, demo.LotCode, "苏E77777"); err != nil || l == nil || l.By != "test" {
+	if l, err := e.svc.Gate.CarLock(e.ctx, demo.LotCode, "苏E77777"); err != nil || l == nil || l.By != "test" {
 		t.Fatalf("lock %+v, %v", l, err)
 	}
 	wantState(t, e.call("LockCar", `{"ParkCode":"140123001","CarNo":"苏E77777"}`), 0, "成功") // idempotent
@@ -87,7 +87,7 @@ func TestLockedCarMayNotLeave(t *testing.T) {
 		if e.snapshot(t) != before {
 			t.Fatalf("refused %s %s changed data", c.op, c.body)
 		}
-		if l, err := e.svc.CarLock(e.ctx, demo.LotCode, "苏E77777"); err != nil || l != nil {
+		if l, err := e.svc.Gate.CarLock(e.ctx, demo.LotCode, "苏E77777"); err != nil || l != nil {
 			t.Fatalf("refused %s %s locked: %+v, %v", c.op, c.body, l, err)
 		}
 	}

@@ -58,7 +58,7 @@ func (h *Handler) queryMonthCarInfoV2(ctx context.Context, p *park.Partner, body
 	if !mobileRE.MatchString(mobile) {
 		return nil, 0, &park.Error{Code: codeType, Field: "userMobile", Message: "应为5-20位数字"}
 	}
-	ps, err := h.svc.PassByPlate(ctx, l.Code, car.Text)
+	ps, err := h.svc.Access.PassByPlate(ctx, l.Code, car.Text)
 	if err != nil && !park.IsCode(err, park.ENotFound) {
 		return nil, 0, err
 	}

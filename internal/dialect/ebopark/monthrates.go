@@ -4,8 +4,8 @@ import (
 	"context"
 	"strconv"
 
+	"parkd/internal/access"
 	"parkd/internal/park"
-	"parkd/internal/service"
 )
 
 // monthRateOps are monthly rates and renewal (3.2.4.1): the lot's plans,
@@ -56,7 +56,7 @@ func (h *Handler) lotRates(ctx context.Context, p *park.Partner, body []byte, sl
 	if err != nil {
 		return nil, 0, err
 	}
-	all, err := h.svc.ListPlans(ctx, l.Code)
+	all, err := h.svc.Access.ListPlans(ctx, l.Code)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -112,18 +112,18 @@ func (h *Handler) getMonthCarRechargeFee(ctx context.Context, p *park.Partner, b
 	if err != nil {
 		return nil, 0, err
 	}
-	ri := service.RenewalInput{Lot: l.Code, Plan: optString(in.RateID), Source: p.ID}
+	ri := access.RenewalInput{Lot: l.Code, Plan: optString(in.RateID), Source: p.ID}
 	switch {
 	case in.MonthID != nil && *in.MonthID != "":
-		ri.PassID = *in.MonthID
+		ri.Pass.ID = *in.MonthID
 	case in.UserCode != nil && *in.UserCode != "":
-		ri.UserCode = *in.UserCode
+		ri.Pass.UserCode = *in.UserCode
 	case in.CarNo != nil && *in.CarNo != "":
 		car, err := carPlate(in.CarNo)
 		if err != nil {
 			return nil, 0, err
 		}
-		ri.Plate = car.Text
+		ri.Pass.Plate = car.Text
 	default:
 		return nil, 0, &park.Error{Code: codeMissing, Field: "MonthId/UserCode/CarNo"}
 	}
@@ -133,7 +133,7 @@ func (h *Handler) getMonthCarRechargeFee(ctx context.Context, p *park.Partner, b
 	if ri.Months = *in.Months; ri.Months < park.MinRenewalMonths || ri.Months > park.MaxRenewalMonths {
 		return nil, 0, &park.Error{Code: codeType, Field: "Months", Message: "应为1-36的整数"}
 	}
-	r, ps, err := h.svc.QuoteRenewal(ctx, ri)
+	r, ps, err := h.svc.Access.QuoteRenewal(ctx, ri)
 	if err != nil {
 		return nil, 0, renewalError(err)
 	}
@@ -186,12 +186,12 @@ func (h *Handler) monthCarRechargeResult(ctx context.Context, p *park.Partner, b
 	if err != nil {
 		return nil, 0, err
 	}
-	rep, err := readPayReport(&in, l, park.MaxAmount*park.MaxRenewalMonths)
+	rep, err := readPayReport(&in, park.MaxAmount*park.MaxRenewalMonths)
 	if err != nil {
 		return nil, 0, err
 	}
 	order := rep.OrderNo
-	res, err := h.svc.PayRenewal(ctx, service.RenewalPayment{Lot: l.Code, ID: order, Amount: minorFromFen(rep.PayFee),
+	res, err := h.svc.Access.PayRenewal(ctx, access.RenewalPayment{Lot: l.Code, ID: order, Amount: minorFromFen(rep.PayFee),
 		Payer: p.ID, Reference: rep.TradeNo, Method: rep.PayType})
 	if err != nil {
 		return nil, 0, h.rechargeError(ctx, l, order, err)
@@ -209,7 +209,7 @@ func (h *Handler) rechargeError(ctx context.Context, l *park.Lot, order string, 
 	switch code {
 	case park.EAmountMismatch:
 		msg := ""
-		if r, gerr := h.svc.GetRenewal(ctx, l.Code, order); gerr == nil {
+		if r, gerr := h.svc.Access.GetRenewal(ctx, l.Code, order); gerr == nil {
 			msg = "应付 " + strconv.FormatInt(fen(r.Amount), 10) + " 分"
 		}
 		return &park.Error{Code: code, Field: "PayFee", Message: msg}

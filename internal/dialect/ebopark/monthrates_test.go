@@ -114,7 +114,7 @@ func TestRenewalLetsTheCarOutAfterTheOldEnd(t *testing.T) {
 	if res.EndTime != "2027-03-01 10:00:00" || !res.Repeated {
 		t.Fatalf("repeat %+v", res)
 	}
-	ps, err := e.svc.PassByPlate(e.ctx, demo.LotCode, "京A12345")
+	ps, err := e.svc.Access.PassByPlate(e.ctx, demo.LotCode, "京A12345")
 	if err != nil || !ps.ValidTo.Equal(time.Date(2027, 3, 1, 10, 0, 0, 0, shanghai)) {
 		t.Fatalf("pass %+v, %v", ps, err)
 	}
@@ -232,14 +232,14 @@ func TestSavePeriodMonthCar(t *testing.T) {
 	if second.Action != "updated" || second.LotInfo[0].MonthID != first.LotInfo[0].MonthID || second.LotInfo[0].EndTime != "2026-05-01 00:00:00" {
 		t.Fatalf("update %+v", second)
 	}
-	ps, err := e.svc.PassByPlate(e.ctx, demo.LotCode, "鲁N12345")
+	ps, err := e.svc.Access.PassByPlate(e.ctx, demo.LotCode, "鲁N12345")
 	if err != nil || ps.UserCode != "N2001" || len(ps.Slots) != 1 || ps.Slots[0] != (park.Slot{From: "19:00", To: "08:00"}) {
 		t.Fatalf("pass %+v, %v", ps, err)
 	}
 	// A pass on the night plan through AddMonthCar is a slot pass too.
 	wantState(t, e.call("AddMonthCar", `{"ParkCode":"140123001","CarNo":"鲁N54321","UserName":"李娜","RateId":"night",
 		"BeginTime":"2026-03-01 00:00:00","EndTime":"2026-04-01 00:00:00"}`), 0, "成功")
-	if ps, _ := e.svc.PassByPlate(e.ctx, demo.LotCode, "鲁N54321"); len(ps.Slots) != 1 {
+	if ps, _ := e.svc.Access.PassByPlate(e.ctx, demo.LotCode, "鲁N54321"); len(ps.Slots) != 1 {
 		t.Fatalf("AddMonthCar on the night plan: slots %v", ps.Slots)
 	}
 
@@ -272,7 +272,7 @@ func TestSavePeriodMonthCar(t *testing.T) {
 		}
 	}
 	wantState(t, e.call("DeletePeriodMonthCar", `{"ParkCode":"140123001","UserCode":"N2001"}`), 0, "成功")
-	if _, err := e.svc.PassByPlate(e.ctx, demo.LotCode, "鲁N12345"); !park.IsCode(err, park.ENotFound) {
+	if _, err := e.svc.Access.PassByPlate(e.ctx, demo.LotCode, "鲁N12345"); !park.IsCode(err, park.ENotFound) {
 		t.Fatalf("deleted pass still there: %v", err)
 	}
 }

@@ -44,14 +44,14 @@ func (h *Handler) existingPass(ctx context.Context, l *park.Lot, in *monthCarWri
 	)
 	switch {
 	case in.MonthID != nil && *in.MonthID != "":
-		if ps, err = h.svc.GetPass(ctx, l.Code, *in.MonthID); park.IsCode(err, park.ENotFound) {
+		if ps, err = h.svc.Access.GetPass(ctx, l.Code, *in.MonthID); park.IsCode(err, park.ENotFound) {
 			return nil, &park.Error{Code: park.ENotFound, Field: "MonthId", Message: "月租不存在"}
 		}
 		return ps, err
 	case in.UserCode != nil && *in.UserCode != "":
-		ps, err = h.svc.PassByUserCode(ctx, l.Code, *in.UserCode)
+		ps, err = h.svc.Access.PassByUserCode(ctx, l.Code, *in.UserCode)
 	case len(plates) > 0:
-		ps, err = h.svc.PassByPlate(ctx, l.Code, plates[0])
+		ps, err = h.svc.Access.PassByPlate(ctx, l.Code, plates[0])
 	}
 	if park.IsCode(err, park.ENotFound) {
 		return nil, nil
@@ -80,7 +80,7 @@ func (h *Handler) savePeriodMonthCar(ctx context.Context, p *park.Partner, body 
 	if np.Plan == "" {
 		return nil, 0, &park.Error{Code: codeMissing, Field: "RateId"}
 	}
-	pl, err := h.svc.GetPlan(ctx, l.Code, np.Plan)
+	pl, err := h.svc.Access.GetPlan(ctx, l.Code, np.Plan)
 	if park.IsCode(err, park.ENotFound) {
 		return nil, 0, &park.Error{Code: park.ENotFound, Field: "RateId", Message: "时段月租费率不存在"}
 	}
@@ -95,7 +95,7 @@ func (h *Handler) savePeriodMonthCar(ctx context.Context, p *park.Partner, body 
 		return nil, 0, err
 	}
 	if cur == nil {
-		out, err := h.svc.CreatePass(ctx, l.Code, np)
+		out, err := h.svc.Access.CreatePass(ctx, l.Code, np)
 		if err != nil {
 			return nil, 0, vendorError(err)
 		}
@@ -106,7 +106,7 @@ func (h *Handler) savePeriodMonthCar(ctx context.Context, p *park.Partner, body 
 	if len(cur.Slots) == 0 {
 		return nil, 0, &park.Error{Code: park.EConflict, Field: "CarNo", Message: "该车已有全天月租"}
 	}
-	out, err := h.svc.UpdatePass(ctx, l.Code, cur.ID, func(x *park.Pass) error {
+	out, err := h.svc.Access.UpdatePass(ctx, l.Code, cur.ID, func(x *park.Pass) error {
 		code := x.UserCode
 		if in.UserCode != nil {
 			code = *in.UserCode
@@ -152,7 +152,7 @@ func (h *Handler) deletePeriodMonthCar(ctx context.Context, p *park.Partner, bod
 	if cur == nil || len(cur.Slots) == 0 {
 		return nil, 0, &park.Error{Code: park.ENotFound, Message: "该车辆不是时段月租"}
 	}
-	if err := h.svc.DeletePass(ctx, l.Code, cur.ID); err != nil {
+	if err := h.svc.Access.DeletePass(ctx, l.Code, cur.ID); err != nil {
 		return nil, 0, vendorError(err)
 	}
 	return monthIDResult{MonthID: cur.ID}, 1, nil
@@ -206,9 +206,9 @@ func (h *Handler) queryInnerCarByPlate(ctx context.Context, p *park.Partner, bod
 	if err != nil {
 		return nil, 0, err
 	}
-	now := h.svc.Now()
+	now := h.svc.Gate.Now()
 	out := innerCarResult{CarNo: car.Text, Cars: []innerCar{}}
-	ps, err := h.svc.PassByPlate(ctx, l.Code, car.Text)
+	ps, err := h.svc.Access.PassByPlate(ctx, l.Code, car.Text)
 	switch {
 	case err == nil:
 		c := innerCar{Kind: innerMonth, UserName: ps.HolderName, UserMobile: ps.Mobile, BeginTime: localTime(ps.ValidFrom, l),
@@ -221,7 +221,7 @@ func (h *Handler) queryInnerCarByPlate(ctx context.Context, p *park.Partner, bod
 	case !park.IsCode(err, park.ENotFound):
 		return nil, 0, err
 	}
-	w, err := h.svc.WhitelistByPlate(ctx, l.Code, car.Text)
+	w, err := h.svc.Access.WhitelistByPlate(ctx, l.Code, car.Text)
 	switch {
 	case err == nil:
 		c := innerCar{Kind: innerWhite, BeginTime: localTime(w.ValidFrom, l), EndTime: localTime(w.ValidTo, l),

@@ -4,9 +4,9 @@ import (
 	"context"
 	"strings"
 
+	"parkd/internal/access"
 	"parkd/internal/park"
 	"parkd/internal/plate"
-	"parkd/internal/service"
 )
 
 // reservationOps are the shared-parking and reservation operations
@@ -159,7 +159,7 @@ func (h *Handler) syncOrder(ctx context.Context, p *park.Partner, body []byte, k
 	if err != nil {
 		return nil, 0, err
 	}
-	r := service.ReservationInput{
+	r := access.ReservationInput{
 		PartnerID: p.ID, LotCode: l.Code, OrderNo: orderNo, Kind: kind, Plate: car,
 		Mobile: optString(in.UserMobile), UserName: optString(in.UserName), From: from, To: to,
 		MayEnter: true, MayExit: true,
@@ -175,7 +175,7 @@ func (h *Handler) syncOrder(ctx context.Context, p *park.Partner, body []byte, k
 			r.MayExit = bool(*in.ExitRight)
 		}
 	}
-	res, changed, err := h.svc.SyncReservation(ctx, r)
+	res, changed, err := h.svc.Access.SyncReservation(ctx, r)
 	if err != nil {
 		return nil, 0, orderError(err)
 	}
@@ -200,7 +200,7 @@ func (h *Handler) shareOrderTerminate(ctx context.Context, p *park.Partner, body
 	if err != nil {
 		return nil, 0, err
 	}
-	r, err := h.svc.TerminateReservation(ctx, p.ID, l.Code, orderNo)
+	r, err := h.svc.Access.TerminateReservation(ctx, p.ID, l.Code, orderNo)
 	if err != nil {
 		return nil, 0, orderError(err)
 	}
@@ -218,7 +218,7 @@ func (h *Handler) shareQueryUser(ctx context.Context, p *park.Partner, body []by
 	if err != nil {
 		return nil, 0, err
 	}
-	q := service.ReservationQuery{PartnerID: p.ID, LotCode: l.Code, OrderNo: optString(in.OrderNo.get()), Mobile: optString(in.UserMobile)}
+	q := access.ReservationQuery{PartnerID: p.ID, LotCode: l.Code, OrderNo: optString(in.OrderNo.get()), Mobile: optString(in.UserMobile)}
 	if in.CarNo != nil && *in.CarNo != "" {
 		if q.Plate, err = orderPlate(in.CarNo); err != nil {
 			return nil, 0, err
@@ -227,7 +227,7 @@ func (h *Handler) shareQueryUser(ctx context.Context, p *park.Partner, body []by
 	if q.OrderNo == "" && q.Plate == "" && q.Mobile == "" {
 		return nil, 0, &park.Error{Code: codeMissing, Field: "OrderNo", Message: "OrderNo、CarNo、UserMobile 至少填一个"}
 	}
-	rs, err := h.svc.FindReservations(ctx, q)
+	rs, err := h.svc.Access.FindReservations(ctx, q)
 	if err != nil {
 		return nil, 0, orderError(err)
 	}

@@ -7,9 +7,10 @@ import (
 	"testing"
 	"time"
 
+	"parkd/internal/access"
 	"parkd/internal/demo"
+	"parkd/internal/gate"
 	"parkd/internal/park"
-	"parkd/internal/service"
 )
 
 func TestReservationsGolden(t *testing.T) {
@@ -31,7 +32,7 @@ func (e *env) otherEvent(t *testing.T, typ, plateText string, at time.Time) park
 	t.Helper()
 	otherEventSeq++
 	lane := map[string]string{park.EventEntry: "in-1", park.EventExit: "out-1"}[typ]
-	d, err := e.svc.HandleEvent(e.ctx, service.EventInput{LotCode: otherLot, ID: fmt.Sprintf("%s-%d", t.Name(), otherEventSeq),
+	d, err := e.svc.Gate.HandleEvent(e.ctx, gate.EventInput{LotCode: otherLot, ID: fmt.Sprintf("%s-%d", t.Name(), otherEventSeq),
 		Type: typ, Plate: plateText, Lane: lane, At: at})
 	if err != nil {
 		t.Fatal(err)
@@ -134,7 +135,7 @@ func TestReservationRefusals(t *testing.T) {
 		return mustJSON(m)
 	}
 	orders := func() int {
-		rs, err := e.svc.FindReservations(e.ctx, service.ReservationQuery{PartnerID: "test", LotCode: demo.LotCode, Mobile: "13800138000"})
+		rs, err := e.svc.Access.FindReservations(e.ctx, access.ReservationQuery{PartnerID: "test", LotCode: demo.LotCode, Mobile: "13800138000"})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -10,12 +10,15 @@ import (
 	"time"
 
 	"parkd/internal/demo"
+	"parkd/internal/device"
 	"parkd/internal/dialect/ebopark"
+	"parkd/internal/gate"
 	"parkd/internal/httpapi"
 	"parkd/internal/metrics"
 	"parkd/internal/park"
-	"parkd/internal/service"
 	"parkd/internal/store/teststore"
+	"parkd/internal/system"
+	"parkd/internal/systemtest"
 )
 
 var (
@@ -38,7 +41,7 @@ const (
 )
 
 type env struct {
-	svc *service.Service
+	svc *system.System
 	h   *httpapi.Server
 	ctx context.Context
 }
@@ -52,23 +55,23 @@ type env struct {
 func newEnv(t testing.TB) *env {
 	t.Helper()
 	st := teststore.Open(t)
-	svc := service.New(service.Config{Store: st, Now: func() time.Time { return now }})
+	svc := system.New(system.Config{Dialects: systemtest.Dialects, Barriers: device.NewMemory(), Store: st, Now: func() time.Time { return now }})
 	srv := httpapi.New(httpapi.Config{Service: svc, Metrics: metrics.New(), AdminToken: "admin", Now: func() time.Time { return now }})
 	ebopark.New(ebopark.Config{Service: svc}).Mount(srv.Mount)
 	e := &env{svc: svc, h: srv, ctx: context.Background()}
 	if err := demo.Load(e.ctx, svc, now); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := svc.CreateLot(e.ctx, &park.Lot{Code: otherLot, Name: "Other", TimeZone: "Asia/Shanghai", Currency: "CNY",
+	if _, err := svc.Gate.CreateLot(e.ctx, &park.Lot{Code: otherLot, Name: "Other", TimeZone: "Asia/Shanghai", Currency: "CNY",
 		Capacity: 10, ExitGraceMinutes: 15, QuoteTTLSeconds: 300, Tariff: json.RawMessage(demo.Tariff)}); err != nil {
 		t.Fatal(err)
 	}
 	for _, p := range []*park.Partner{
-		{ID: "other", Name: "Other", Dialect: park.DialectEbopark, Type: park.PartnerNormal, Secret: "o", SignMode: "static", Lots: []string{otherLot}},
-		{ID: "md5p", Name: "MD5", Dialect: park.DialectEbopark, Type: park.PartnerNormal, Secret: md5Secret, SignMode: "md5", Lots: []string{demo.LotCode}},
-		{ID: "lk", Name: "Linkc", Dialect: park.DialectLinkc, Type: park.PartnerNormal, Secret: "ebo2019", Lots: []string{demo.LotCode}},
+		{ID: "other", Name: "Other", Dialect: "ebopark", Type: park.PartnerNormal, Secret: "o", SignMode: "static", Lots: []string{otherLot}},
+		{ID: "md5p", Name: "MD5", Dialect: "ebopark", Type: park.PartnerNormal, Secret: md5Secret, SignMode: "md5", Lots: []string{demo.LotCode}},
+		{ID: "lk", Name: "Linkc", Dialect: "linkc", Type: park.PartnerNormal, Secret: "ebo2019", Lots: []string{demo.LotCode}},
 	} {
-		if _, err := svc.CreatePartner(e.ctx, p); err != nil {
+		if _, err := svc.Partners.CreatePartner(e.ctx, p); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -125,19 +128,19 @@ func (e *env) snapshot(t testing.TB) string {
 	t.Helper()
 	var b strings.Builder
 	for _, lot := range []string{demo.LotCode, otherLot} {
-		ps, err := e.svc.ListPasses(e.ctx, lot)
+		ps, err := e.svc.Access.ListPasses(e.ctx, lot)
 		if err != nil {
 			t.Fatal(err)
 		}
-		ss, err := e.svc.ListStays(e.ctx, service.StayQuery{LotCode: lot})
+		ss, err := e.svc.Gate.ListStays(e.ctx, gate.StayQuery{LotCode: lot})
 		if err != nil {
 			t.Fatal(err)
 		}
-		wl, err := e.svc.ListWhitelist(e.ctx, lot)
+		wl, err := e.svc.Access.ListWhitelist(e.ctx, lot)
 		if err != nil {
 			t.Fatal(err)
 		}
-		occ, err := e.svc.Occupancy(e.ctx, lot)
+		occ, err := e.svc.Gate.Occupancy(e.ctx, lot)
 		if err != nil {
 			t.Fatal(err)
 		}

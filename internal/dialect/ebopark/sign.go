@@ -37,8 +37,8 @@ func (h *Handler) authenticate(r *http.Request, body []byte) (*park.Partner, err
 	case sign == "":
 		return nil, &park.Error{Code: codeMissing, Field: "sign"}
 	}
-	p, err := h.svc.SigningPartner(r.Context(), id)
-	if park.IsCode(err, park.ENotFound) || park.IsCode(err, park.EInvalid) || (err == nil && p.Dialect != park.DialectEbopark) {
+	p, err := h.svc.Partners.SigningPartner(r.Context(), id)
+	if park.IsCode(err, park.ENotFound) || park.IsCode(err, park.EInvalid) || (err == nil && p.Dialect != Name) {
 		return nil, &park.Error{Code: codeUnknownPartner, Field: shorten(id)}
 	}
 	if err != nil {

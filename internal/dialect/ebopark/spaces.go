@@ -3,8 +3,8 @@ package ebopark
 import (
 	"context"
 
+	"parkd/internal/gate"
 	"parkd/internal/park"
-	"parkd/internal/service"
 )
 
 type parkRequest struct {
@@ -29,7 +29,7 @@ func (h *Handler) queryRemainingSpaces(ctx context.Context, p *park.Partner, bod
 	if err != nil {
 		return nil, 0, err
 	}
-	occ, err := h.svc.Occupancy(ctx, l.Code)
+	occ, err := h.svc.Gate.Occupancy(ctx, l.Code)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -81,7 +81,7 @@ func (h *Handler) queryInParkCars(ctx context.Context, p *park.Partner, body []b
 	if in.Cursor != nil {
 		after = *in.Cursor
 	}
-	stays, err := h.svc.ListStays(ctx, service.StayQuery{LotCode: l.Code, State: park.StayIn, Limit: size, AfterID: after})
+	stays, err := h.svc.Gate.ListStays(ctx, gate.StayQuery{LotCode: l.Code, State: park.StayIn, Limit: size, AfterID: after})
 	if err != nil {
 		return nil, 0, err
 	}

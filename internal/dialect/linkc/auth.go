@@ -2,10 +2,9 @@ package linkc
 
 import (
 	"net/http"
-	"strings"
 
 	"parkd/internal/park"
-	"parkd/internal/service"
+	"parkd/internal/partners"
 )
 
 type loginInput struct {
@@ -33,7 +32,7 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) error {
 	if in.Usuario == "" || in.Senha == "" {
 		return park.Errorf(park.EUnauthorized, "usuario and senha are required")
 	}
-	tok, t, err := h.svc.Login(r.Context(), in.Usuario, in.Senha)
+	tok, t, err := h.svc.Partners.Login(r.Context(), in.Usuario, in.Senha)
 	if err != nil {
 		return err
 	}
@@ -43,12 +42,12 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) error {
 
 // caller authenticates the request's bearer token and picks the partner
 // (parceiro_id, or the user's default; "-" for none).
-func (h *Handler) caller(r *http.Request, partnerID string) (*service.Caller, error) {
+func (h *Handler) caller(r *http.Request, partnerID string) (*partners.Caller, error) {
 	tok := bearer(r)
 	if tok == "" {
 		return nil, park.Errorf(park.EUnauthorized, "Authorization: Bearer <token> is required; obtain a token with POST /api/autenticacao")
 	}
-	return h.svc.Authenticate(r.Context(), tok, partnerID)
+	return h.svc.Partners.Authenticate(r.Context(), tok, partnerID)
 }
 
 type parceiroView struct {
@@ -62,6 +61,9 @@ type parceirosReply struct {
 	Parceiros []parceiroView `json:"parceiros"`
 }
 
+// tipos are the partner types as Linkc names them.
+var tipos = map[string]string{park.PartnerNormal: "NORMAL", park.PartnerOwnEntries: "OSA"}
+
 // parceiros is GET /api/parceiros: the caller's partners, so that
 // parceiro_id can be chosen. tipo is "NORMAL" or "OSA"; padrao marks the
 // partner used when a request names none.
@@ -70,13 +72,13 @@ func (h *Handler) parceiros(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	ps, err := h.svc.PartnersOf(r.Context(), c.Integrator)
+	ps, err := h.svc.Partners.PartnersOf(r.Context(), c.Integrator)
 	if err != nil {
 		return err
 	}
 	out := parceirosReply{Parceiros: make([]parceiroView, 0, len(ps))}
 	for _, p := range ps {
-		out.Parceiros = append(out.Parceiros, parceiroView{ID: p.ID, Nome: p.Name, Tipo: strings.ToUpper(p.Type),
+		out.Parceiros = append(out.Parceiros, parceiroView{ID: p.ID, Nome: p.Name, Tipo: tipos[p.Type],
 			Padrao: p.ID == c.Integrator.DefaultPartner})
 	}
 	writeJSON(w, http.StatusOK, out)

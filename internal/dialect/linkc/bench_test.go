@@ -12,14 +12,17 @@ import (
 	"time"
 
 	"parkd/internal/app"
+	"parkd/internal/device"
 	"parkd/internal/dialect/linkc"
 	"parkd/internal/httpapi"
 	"parkd/internal/httpbench"
 	"parkd/internal/metrics"
 	"parkd/internal/park"
+	"parkd/internal/partners"
 	"parkd/internal/plate"
-	"parkd/internal/service"
 	"parkd/internal/store/sqlite"
+	"parkd/internal/system"
+	"parkd/internal/systemtest"
 )
 
 // benchPlate is the i-th of 175,760,000 old-format Brazilian plates.
@@ -43,9 +46,9 @@ func BenchmarkLookupByPlate(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer st.Close()
-	svc := service.New(service.Config{Store: st})
+	svc := system.New(system.Config{Dialects: systemtest.Dialects, Barriers: device.NewMemory(), Store: st})
 	now := time.Now()
-	if _, err := svc.CreateLot(ctx, &park.Lot{Code: "sp", Name: "Bench", TimeZone: "America/Sao_Paulo", Currency: "BRL",
+	if _, err := svc.Gate.CreateLot(ctx, &park.Lot{Code: "sp", Name: "Bench", TimeZone: "America/Sao_Paulo", Currency: "BRL",
 		Capacity: cars, ExitGraceMinutes: 15, QuoteTTLSeconds: 300, Tariff: []byte(benchTariff())}); err != nil {
 		b.Fatal(err)
 	}
@@ -69,13 +72,13 @@ func BenchmarkLookupByPlate(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-	if _, err := svc.CreatePartner(ctx, &park.Partner{ID: "app", Name: "App", Dialect: "linkc", Type: "normal", Lots: []string{"sp"}}); err != nil {
+	if _, err := svc.Partners.CreatePartner(ctx, &park.Partner{ID: "app", Name: "App", Dialect: "linkc", Type: "normal", Lots: []string{"sp"}}); err != nil {
 		b.Fatal(err)
 	}
-	if _, err := svc.CreateIntegrator(ctx, service.IntegratorInput{Username: "ana", Password: password, Partners: []string{"app"}}); err != nil {
+	if _, err := svc.Partners.CreateIntegrator(ctx, partners.IntegratorInput{Username: "ana", Password: password, Partners: []string{"app"}}); err != nil {
 		b.Fatal(err)
 	}
-	token, _, err := svc.Login(ctx, "ana", password)
+	token, _, err := svc.Partners.Login(ctx, "ana", password)
 	if err != nil {
 		b.Fatal(err)
 	}

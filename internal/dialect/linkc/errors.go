@@ -36,6 +36,12 @@ var replies = map[park.Code]struct {
 	park.EInternal:       {http.StatusInternalServerError, "erro interno"},
 }
 
+// fields names the core's fields as Linkc's requests do.
+var fields = map[string]string{
+	"locator": "localizador", "plate": "placa", "partner": "parceiro_id", "amount": "valor", "quote_id": "transacao_id",
+	"method": "forma_pagamento",
+}
+
 // errorBody is Linkc's error reply (the vendor's own shape is not public).
 type errorBody struct {
 	Codigo   string `json:"codigo"`
@@ -56,6 +62,9 @@ func (h *Handler) writeError(w http.ResponseWriter, r *http.Request, err error) 
 	var pe *park.Error
 	if errors.As(err, &pe) && code != park.EInternal {
 		body.Detalhe, body.Campo = pe.Message, pe.Field
+		if f, ok := fields[pe.Field]; ok {
+			body.Campo = f
+		}
 	}
 	switch code {
 	case park.EInternal:

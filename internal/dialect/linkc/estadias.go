@@ -4,8 +4,9 @@ import (
 	"net/http"
 	"net/url"
 
+	"parkd/internal/billing"
 	"parkd/internal/park"
-	"parkd/internal/service"
+	"parkd/internal/partners"
 )
 
 // estadiaCalculo is the reply to a lookup by locator, key for key as the
@@ -59,7 +60,7 @@ func (h *Handler) estadias(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	st, err := h.svc.LookupStay(r.Context(), c.Partner, service.StayLookup{Locator: q.Get("localizador"), Plate: q.Get("placa")})
+	st, err := h.lookup(r.Context(), c.Partner, partners.StayLookup{Locator: q.Get("localizador"), Plate: q.Get("placa")})
 	if err != nil {
 		return err
 	}
@@ -83,9 +84,9 @@ func query(raw string) (url.Values, error) {
 }
 
 // reply shapes a priced stay as the seed does for the partner's type.
-func reply(p *park.Partner, st *service.StayStatus, byPlate bool) any {
+func reply(p *park.Partner, st *billing.StayStatus, byPlate bool) any {
 	loc, cur := st.Lot.Location(), st.Lot.Currency
-	if p.Type == park.PartnerOSA {
+	if p.Type == park.PartnerOwnEntries {
 		m := movimento{Documento: st.Stay.Locator, Status: statusOpen,
 			EntradaDataHora: formatTime(st.Stay.EntryAt, loc), ValorTotal: FormatAmount(st.Total, cur)}
 		switch {

@@ -1,6 +1,7 @@
 package linkc
 
 import (
+	"parkd/internal/park"
 	"testing"
 )
 
@@ -29,7 +30,7 @@ func TestParseAmount(t *testing.T) {
 		{"0.05", 5, true}, {"5.001", 0, false}, {"5,50", 0, false}, {"", 0, false}, {".5", 0, false}, {"5.", 0, false},
 		{"-1", 0, false}, {"1e3", 0, false}, {" 5", 0, false}, {"99999999999999", 0, false},
 	} {
-		got, err := ParseAmount("valor", c.in, "BRL")
+		got, err := park.ParseDecimal("valor", c.in, "BRL")
 		if (err == nil) != c.ok || got != c.want {
 			t.Errorf("ParseAmount(%q) = %d, %v; want %d ok=%v", c.in, got, err, c.want, c.ok)
 		}
@@ -46,7 +47,7 @@ func FuzzAmountRoundTrip(f *testing.F) {
 		}
 		for _, cur := range []string{"BRL", "JPY", "KWD"} {
 			s := FormatAmount(n, cur)
-			back, err := ParseAmount("valor", s, cur)
+			back, err := park.ParseDecimal("valor", s, cur)
 			if err != nil || back != n {
 				t.Fatalf("%d %s -> %q -> %d, %v", n, cur, s, back, err)
 			}

@@ -10,8 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"parkd/internal/gate"
 	"parkd/internal/park"
-	"parkd/internal/service"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -91,7 +91,7 @@ func TestGoldenMovimento(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	e.clock.Set(entry)
-	d, err := e.svc.HandleEventFrom(e.ctx, "osa", service.EventInput{LotCode: "shop", ID: "osa-1", Type: park.EventEntry,
+	d, err := e.svc.Partners.HandleEventFrom(e.ctx, "osa", gate.EventInput{LotCode: "shop", ID: "osa-1", Type: park.EventEntry,
 		Plate: "ABC1234", Lane: "in-1", At: entry})
 	if err != nil {
 		t.Fatal(err)
@@ -99,7 +99,7 @@ func TestGoldenMovimento(t *testing.T) {
 	e.payNative(t, d.StayID, time.Date(2019, 8, 31, 2, 20, 0, 0, sp))
 	out := time.Date(2019, 8, 31, 2, 26, 44, 0, sp)
 	e.clock.Set(out)
-	if dec, err := e.svc.HandleEvent(e.ctx, service.EventInput{LotCode: "shop", ID: "osa-2", Type: park.EventExit,
+	if dec, err := e.svc.Gate.HandleEvent(e.ctx, gate.EventInput{LotCode: "shop", ID: "osa-2", Type: park.EventExit,
 		Plate: "ABC1234", Lane: "out-1", At: out}); err != nil || dec.Decision != park.DecisionOpen {
 		t.Fatalf("exit: %+v %v", dec, err)
 	}

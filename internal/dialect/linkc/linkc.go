@@ -12,7 +12,7 @@ import (
 	"strings"
 
 	"parkd/internal/park"
-	"parkd/internal/service"
+	"parkd/internal/system"
 )
 
 // MediaType is the vendor media type of the Accept header; version=1 is
@@ -24,13 +24,13 @@ const MaxBody = 64 << 10
 
 // Handler serves the Linkc routes.
 type Handler struct {
-	svc *service.Service
+	svc *system.System
 	log *slog.Logger
 }
 
 // Config wires a Handler.
 type Config struct {
-	Service *service.Service
+	Service *system.System
 	Log     *slog.Logger
 }
 

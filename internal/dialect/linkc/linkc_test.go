@@ -7,8 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"parkd/internal/gate"
 	"parkd/internal/park"
-	"parkd/internal/service"
 	"parkd/internal/store/sqlite"
 )
 
@@ -132,7 +132,7 @@ func TestLookupErrors(t *testing.T) {
 	t.Run("ErrLeft", func(t *testing.T) {
 		e.payNative(t, d.StayID, entry.Add(40*time.Minute))
 		e.clock.Set(entry.Add(45 * time.Minute))
-		if dec, err := e.svc.HandleEvent(e.ctx, service.EventInput{LotCode: "sp", ID: "l-2", Type: park.EventExit,
+		if dec, err := e.svc.Gate.HandleEvent(e.ctx, gate.EventInput{LotCode: "sp", ID: "l-2", Type: park.EventExit,
 			Plate: "ABC1234", Lane: "out-1", At: entry.Add(45 * time.Minute)}); err != nil || dec.Decision != park.DecisionOpen {
 			t.Fatalf("exit %+v %v", dec, err)
 		}
@@ -182,7 +182,7 @@ func TestOSA(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	e.clock.Set(entry)
-	mine, err := e.svc.HandleEventFrom(e.ctx, "osa", service.EventInput{LotCode: "shop", ID: "o-1", Type: park.EventEntry,
+	mine, err := e.svc.Partners.HandleEventFrom(e.ctx, "osa", gate.EventInput{LotCode: "shop", ID: "o-1", Type: park.EventEntry,
 		Plate: "ABC1234", Lane: "in-1", At: entry})
 	if err != nil {
 		t.Fatal(err)
@@ -208,7 +208,7 @@ func TestOSA(t *testing.T) {
 		wantError(t, e.get("/api/estadias?parceiro_id=osa&localizador="+theirs.Locator), 404, "not_found")
 	})
 	t.Run("ErrLotNotAllowed", func(t *testing.T) {
-		if _, err := e.svc.HandleEventFrom(e.ctx, "osa", service.EventInput{LotCode: "sp", ID: "o-3", Type: park.EventEntry,
+		if _, err := e.svc.Partners.HandleEventFrom(e.ctx, "osa", gate.EventInput{LotCode: "sp", ID: "o-3", Type: park.EventEntry,
 			Plate: "GHI1234", Lane: "in-1", At: e.clock.Now()}); !park.IsCode(err, park.ENotFound) {
 			t.Fatalf("entry in a lot the partner may not use: %v", err)
 		}
@@ -291,7 +291,7 @@ func TestPayment(t *testing.T) {
 		if m["valor_devido"] != "0.0" || m["valor_pago"] != "10.5" || m["validade_datahora"] != p1["validade_datahora"] {
 			t.Fatalf("after paying: %v", m)
 		}
-		if st, _ := e.svc.GetStay(e.ctx, d.StayID); st.Paid != 1050 {
+		if st, _ := e.svc.Gate.GetStay(e.ctx, d.StayID); st.Paid != 1050 {
 			t.Fatalf("stay paid %d, want 1050 once", st.Paid)
 		}
 	})

@@ -73,29 +73,17 @@ func (h *Handler) pagamento(w http.ResponseWriter, r *http.Request) error {
 	case in.DocumentoFiscal != "" && !validDocumento(in.DocumentoFiscal):
 		return park.Invalid("documento_fiscal", "must be a CPF (11 digits) or CNPJ (14 digits)")
 	}
-	q, err := h.svc.PartnerQuote(r.Context(), c.Partner.ID, in.TransacaoID)
-	if park.IsCode(err, park.ENotFound) {
-		return &park.Error{Code: park.ENotFound, Field: "transacao_id",
-			Message: "transacao " + in.TransacaoID + " not found for this partner; look the stay up again"}
+	valor := valorText(in.Valor)
+	if valor == "" {
+		return park.Invalid("valor", "is required, a decimal string with a dot, e.g. \"5.0\"")
 	}
-	if err != nil {
-		return err
-	}
-	amount, err := ParseAmount("valor", valorText(in.Valor), q.Currency)
-	if err != nil {
-		return err
-	}
-	res, err := h.svc.PayFor(r.Context(), c.Partner.ID, park.PaymentRequest{
-		QuoteID: q.ID, Amount: amount, Method: strings.ToLower(in.FormaPagamento), Reference: q.ID,
+	res, err := h.svc.Billing.Pay(r.Context(), park.PaymentRequest{
+		QuoteID: in.TransacaoID, AmountText: valor, Method: strings.ToLower(in.FormaPagamento), Payer: c.Partner.ID,
 	})
 	if err != nil {
 		return err
 	}
-	l, err := h.svc.GetLot(r.Context(), res.Payment.LotCode)
-	if err != nil {
-		return err
-	}
-	loc, p := l.Location(), res.Payment
+	loc, p := res.Lot.Location(), res.Payment
 	if res.Replay {
 		w.Header().Set("Idempotent-Replayed", "true")
 	}

@@ -13,12 +13,15 @@ import (
 	"testing"
 	"time"
 
+	"parkd/internal/device"
 	"parkd/internal/dialect/linkc"
+	"parkd/internal/gate"
 	"parkd/internal/httpapi"
 	"parkd/internal/metrics"
 	"parkd/internal/park"
-	"parkd/internal/service"
 	"parkd/internal/store/teststore"
+	"parkd/internal/system"
+	"parkd/internal/systemtest"
 )
 
 // clock is a settable test clock.
@@ -82,7 +85,7 @@ const (
 )
 
 type env struct {
-	svc   *service.Service
+	svc   *system.System
 	store park.Store
 	clock *clock
 	logs  *syncBuffer
@@ -104,7 +107,7 @@ func newEnv(t testing.TB) *env {
 	c := &clock{t: entry.Add(-time.Hour)}
 	logs := &syncBuffer{}
 	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	svc := service.New(service.Config{Store: st, Now: c.Now, Log: log})
+	svc := system.New(system.Config{Dialects: systemtest.Dialects, Barriers: device.NewMemory(), Store: st, Now: c.Now, Log: log})
 	srv := httpapi.New(httpapi.Config{Service: svc, Log: log, Metrics: metrics.New(), AdminToken: adminToken, Now: c.Now})
 	linkc.New(linkc.Config{Service: svc, Log: log}).Mount(srv.Mount)
 	e := &env{svc: svc, store: st, clock: c, logs: logs, h: srv, ctx: context.Background()}
@@ -113,7 +116,7 @@ func newEnv(t testing.TB) *env {
 		sandbox          bool
 	}{{"sp", "America/Sao_Paulo", spTariff, false}, {"manaus", "America/Manaus", spTariff, false},
 		{"shop", "America/Sao_Paulo", shopTariff, false}, {"sbx", "America/Sao_Paulo", spTariff, true}} {
-		if _, err := svc.CreateLot(e.ctx, &park.Lot{Code: l.code, Name: "Garagem " + l.code, TimeZone: l.tz, Currency: "BRL",
+		if _, err := svc.Gate.CreateLot(e.ctx, &park.Lot{Code: l.code, Name: "Garagem " + l.code, TimeZone: l.tz, Currency: "BRL",
 			Capacity: 100, ExitGraceMinutes: 15, QuoteTTLSeconds: 300, Sandbox: l.sandbox, Tariff: json.RawMessage(l.tariff)}); err != nil {
 			t.Fatal(err)
 		}
@@ -121,7 +124,7 @@ func newEnv(t testing.TB) *env {
 	for _, p := range []struct {
 		id, typ string
 		lots    []string
-	}{{"app", "normal", []string{"sp", "manaus"}}, {"osa", "osa", []string{"shop"}}, {"sandbox", "normal", []string{"sbx"}},
+	}{{"app", "normal", []string{"sp", "manaus"}}, {"osa", "own_entries", []string{"shop"}}, {"sandbox", "normal", []string{"sbx"}},
 		{"other", "normal", []string{"sp"}}} {
 		e.admin(t, "POST", "/v1/partners", `{"id":"`+p.id+`","name":"Parceiro `+p.id+`","dialect":"linkc","type":"`+p.typ+
 			`","lots":`+jsonList(p.lots)+`}`, http.StatusCreated)
@@ -224,7 +227,7 @@ func wantError(t testing.TB, r reply, status int, code string) map[string]any {
 func (e *env) enter(t testing.TB, lot, id, plate string, at time.Time) park.Decision {
 	t.Helper()
 	e.clock.Set(at)
-	d, err := e.svc.HandleEvent(e.ctx, service.EventInput{LotCode: lot, ID: id, Type: park.EventEntry, Plate: plate,
+	d, err := e.svc.Gate.HandleEvent(e.ctx, gate.EventInput{LotCode: lot, ID: id, Type: park.EventEntry, Plate: plate,
 		Lane: "in-1", At: at})
 	if err != nil || d.Decision != park.DecisionOpen {
 		t.Fatalf("entry %s: %+v %v", plate, d, err)
@@ -236,11 +239,11 @@ func (e *env) enter(t testing.TB, lot, id, plate string, at time.Time) park.Deci
 func (e *env) payNative(t testing.TB, stayID string, at time.Time) *park.Payment {
 	t.Helper()
 	e.clock.Set(at)
-	q, err := e.svc.CreateQuote(e.ctx, stayID, "")
+	q, err := e.svc.Billing.CreateQuote(e.ctx, stayID, "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := e.svc.Pay(e.ctx, park.PaymentRequest{QuoteID: q.ID, Amount: q.AmountDue, Method: "cash"})
+	res, err := e.svc.Billing.Pay(e.ctx, park.PaymentRequest{QuoteID: q.ID, Amount: q.AmountDue, Method: "cash"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -403,6 +403,14 @@ func (t *txn) FindPassByPlate(ctx context.Context, lot, plateKey string) (*park.
 	return t.GetPass(ctx, id)
 }
 
+func (t *txn) FindPassByUserCode(ctx context.Context, lot, userCode string) (*park.Pass, error) {
+	id, err := t.q.FindPassIDByUserCode(ctx, db.FindPassIDByUserCodeParams{LotCode: lot, UserCode: userCode})
+	if err != nil {
+		return nil, wrap(err, "pass with user code %q", userCode)
+	}
+	return t.GetPass(ctx, id)
+}
+
 func (t *txn) CreateWhitelist(ctx context.Context, w *park.WhitelistEntry) error {
 	w.Version = 1
 	return wrap(t.q.CreateWhitelist(ctx, db.CreateWhitelistParams{

@@ -11,7 +11,7 @@ import (
 
 func newPartner(id string, lots ...string) *park.Partner {
 	return &park.Partner{
-		ID: id, Name: "Partner " + id, Dialect: park.DialectLinkc, Type: park.PartnerNormal,
+		ID: id, Name: "Partner " + id, Dialect: "linkc", Type: park.PartnerNormal,
 		Secret: "s3cret", SignMode: "md5", Lots: lots, CreatedAt: base, UpdatedAt: base,
 	}
 }
@@ -36,17 +36,17 @@ func testPartners(t *testing.T, s park.Store) {
 		}
 	})
 	t.Run("List", func(t *testing.T) {
-		osa := newPartner("mall-osa", "L1")
-		osa.Type, osa.Secret, osa.SignMode = park.PartnerOSA, "", ""
-		must(t, update(t, s, func(tx park.Tx) error { return tx.CreatePartner(ctx, osa) }))
+		own := newPartner("mall-own", "L1")
+		own.Type, own.Secret, own.SignMode = park.PartnerOwnEntries, "", ""
+		must(t, update(t, s, func(tx park.Tx) error { return tx.CreatePartner(ctx, own) }))
 		var got []*park.Partner
 		must(t, s.View(ctx, func(tx park.Tx) (err error) { got, err = tx.ListPartners(ctx); return }))
 		var ids []string
 		for _, g := range got {
 			ids = append(ids, g.ID)
 		}
-		if !slices.Equal(ids, []string{"acme", "mall-osa"}) || !slices.Equal(got[0].Lots, []string{"L1", "L2"}) ||
-			!slices.Equal(got[1].Lots, []string{"L1"}) || got[1].Type != park.PartnerOSA {
+		if !slices.Equal(ids, []string{"acme", "mall-own"}) || !slices.Equal(got[0].Lots, []string{"L1", "L2"}) ||
+			!slices.Equal(got[1].Lots, []string{"L1"}) || got[1].Type != park.PartnerOwnEntries {
 			t.Fatalf("got %v", ids)
 		}
 	})

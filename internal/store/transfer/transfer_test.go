@@ -12,11 +12,18 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"parkd/internal/access"
+	"parkd/internal/billing"
+	"parkd/internal/device"
+	"parkd/internal/gate"
 	"parkd/internal/park"
-	"parkd/internal/service"
+	"parkd/internal/partners"
+	"parkd/internal/spaces"
 	"parkd/internal/store/postgres"
 	"parkd/internal/store/postgres/pgtest"
 	"parkd/internal/store/sqlite"
+	"parkd/internal/system"
+	"parkd/internal/systemtest"
 )
 
 // t0 is 2026-11-23 09:00 in Shanghai.
@@ -35,7 +42,7 @@ func fill(t *testing.T) *sqlite.Store {
 	}
 	t.Cleanup(func() { st.Close() })
 	now := t0.Add(-time.Hour)
-	svc := service.New(service.Config{Store: st, Now: func() time.Time { return now }})
+	svc := system.New(system.Config{Dialects: systemtest.Dialects, Barriers: device.NewMemory(), Store: st, Now: func() time.Time { return now }})
 	must := func(_ any, err error) {
 		t.Helper()
 		if err != nil {
@@ -48,7 +55,7 @@ func fill(t *testing.T) *sqlite.Store {
 		if typ == park.EventExit {
 			lane = "out-1"
 		}
-		d, err := svc.HandleEvent(ctx, service.EventInput{LotCode: lot, ID: id, Type: typ, Plate: plate, Lane: lane, At: now,
+		d, err := svc.Gate.HandleEvent(ctx, gate.EventInput{LotCode: lot, ID: id, Type: typ, Plate: plate, Lane: lane, At: now,
 			ImageURL: "https://cam.example/" + id + ".jpg", PlateColor: "blue"})
 		if err != nil {
 			t.Fatalf("%s %s: %v", typ, plate, err)
@@ -56,12 +63,12 @@ func fill(t *testing.T) *sqlite.Store {
 		return d
 	}
 
-	must(svc.CreateLot(ctx, &park.Lot{Code: lot, Name: "Test 测试", TimeZone: "Asia/Shanghai", Currency: "CNY",
+	must(svc.Gate.CreateLot(ctx, &park.Lot{Code: lot, Name: "Test 测试", TimeZone: "Asia/Shanghai", Currency: "CNY",
 		Capacity: 10, ExitGraceMinutes: 15, MissedEntry: park.MissedEntryHold, Sandbox: true,
 		Tariff: json.RawMessage(`{"grace_minutes":15,"every":{"minutes":30,"price":200}}`)}))
-	must(svc.CreatePass(ctx, lot, &park.Pass{HolderName: "张三", Mobile: "13800000000", Plan: "monthly",
+	must(svc.Access.CreatePass(ctx, lot, &park.Pass{HolderName: "张三", Mobile: "13800000000", Plan: "monthly",
 		Plates: []string{"京B11111", "京B22222"}, Spaces: 1, ValidFrom: t0.Add(-24 * time.Hour), ValidTo: t0.AddDate(0, 1, 0)}))
-	must(svc.CreateWhitelist(ctx, lot, &park.WhitelistEntry{Plate: "京C33333", Kind: park.AccessAllow, Reason: "police",
+	must(svc.Access.CreateWhitelist(ctx, lot, &park.WhitelistEntry{Plate: "京C33333", Kind: park.AccessAllow, Reason: "police",
 		ValidFrom: t0.Add(-24 * time.Hour), ValidTo: t0.AddDate(1, 0, 0)}))
 
 	now = t0
@@ -71,15 +78,15 @@ func fill(t *testing.T) *sqlite.Store {
 	event("ev-4", park.EventEntry, "京D44444")
 
 	// Two coupons for the visitor: the payment below uses both.
-	must(svc.IssueCoupon(ctx, service.CouponInput{LotCode: lot, ID: "cp-1", Plate: "京A12345", Kind: park.CouponMinutes, Value: 30, Merchant: "咖啡店"}))
-	must(svc.IssueCoupon(ctx, service.CouponInput{LotCode: lot, ID: "cp-2", Plate: "京A12345", Kind: park.CouponAmount, Value: 1}))
+	must(svc.Billing.IssueCoupon(ctx, billing.CouponInput{LotCode: lot, ID: "cp-1", Plate: "京A12345", Kind: park.CouponMinutes, Value: 30, Merchant: "咖啡店"}))
+	must(svc.Billing.IssueCoupon(ctx, billing.CouponInput{LotCode: lot, ID: "cp-2", Plate: "京A12345", Kind: park.CouponAmount, Value: 1}))
 
 	now = t0.Add(62 * time.Minute)
-	q, err := svc.CreateQuote(ctx, visitor.StayID, "")
+	q, err := svc.Billing.CreateQuote(ctx, visitor.StayID, "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	must(svc.Pay(ctx, park.PaymentRequest{QuoteID: q.ID, Amount: q.AmountDue, Method: "wechat",
+	must(svc.Billing.Pay(ctx, park.PaymentRequest{QuoteID: q.ID, Amount: q.AmountDue, Method: "wechat",
 		Reference: "wx-0001", IdempotencyKey: "k1"}))
 	now = t0.Add(65 * time.Minute)
 	event("ev-5", park.EventExit, "京A12345")
@@ -87,43 +94,43 @@ func fill(t *testing.T) *sqlite.Store {
 	now = t0.Add(70 * time.Minute)
 	again := event("ev-6", park.EventEntry, "京D44444") // its exit was missed: an anomaly
 	now = t0.Add(2 * time.Hour)
-	must(svc.CreateQuote(ctx, again.StayID, "")) // left unpaid
-	event("ev-7", park.EventExit, "京E55555")     // never entered: an anomaly
+	must(svc.Billing.CreateQuote(ctx, again.StayID, "")) // left unpaid
+	event("ev-7", park.EventExit, "京E55555")             // never entered: an anomaly
 	event("ev-8", park.EventExit, "京C33333")
 
 	// A reserved car inside on a terminated order, and a lane held open.
-	if _, _, err := svc.SyncReservation(ctx, service.ReservationInput{PartnerID: "app", LotCode: lot, OrderNo: "SO-1",
+	if _, _, err := svc.Access.SyncReservation(ctx, access.ReservationInput{PartnerID: "app", LotCode: lot, OrderNo: "SO-1",
 		Kind: park.ReservationShared, Plate: "京F66666", Mobile: "13900000000", UserName: "王五", From: now,
 		To: now.Add(2 * time.Hour), Prepaid: 1500, MayEnter: true}); err != nil {
 		t.Fatal(err)
 	}
 	event("ev-9", park.EventEntry, "京F66666")
-	must(svc.TerminateReservation(ctx, "app", lot, "SO-1"))
-	must(svc.SendGateCommand(ctx, service.GateCommandInput{LotCode: lot, Lane: "in-1", Command: park.GateHoldOpen, By: "app", Reason: "peak"}))
+	must(svc.Access.TerminateReservation(ctx, "app", lot, "SO-1"))
+	must(svc.Gate.SendGateCommand(ctx, gate.GateCommandInput{LotCode: lot, Lane: "in-1", Command: park.GateHoldOpen, By: "app", Reason: "peak"}))
 
 	// A Linkc partner, its integrator user and two tokens, one revoked.
-	must(svc.CreatePartner(ctx, &park.Partner{ID: "app", Name: "App", Dialect: park.DialectLinkc, Type: park.PartnerNormal,
+	must(svc.Partners.CreatePartner(ctx, &park.Partner{ID: "app", Name: "App", Dialect: "linkc", Type: park.PartnerNormal,
 		Secret: "s", SignMode: "md5", Lots: []string{lot}}))
-	must(svc.CreateIntegrator(ctx, service.IntegratorInput{Username: "ana", Password: "senha-forte", Partners: []string{"app"}}))
+	must(svc.Partners.CreateIntegrator(ctx, partners.IntegratorInput{Username: "ana", Password: "senha-forte", Partners: []string{"app"}}))
 	for range 2 {
-		if _, _, err := svc.Login(ctx, "ana", "senha-forte"); err != nil {
+		if _, _, err := svc.Partners.Login(ctx, "ana", "senha-forte"); err != nil {
 			t.Fatal(err)
 		}
 		now = now.Add(time.Minute)
 	}
-	must(svc.RevokeTokens(ctx, "ana"))
-	must(svc.LockCar(ctx, lot, "京D44444", "app")) // a locked car
+	must(svc.Partners.RevokeTokens(ctx, "ana"))
+	must(svc.Gate.LockCar(ctx, lot, "京D44444", "app")) // a locked car
 	// A night plan, a time-slot pass on it, and a paid renewal.
-	must(svc.CreatePlan(ctx, lot, &park.Plan{Code: "night", Name: "夜间月租", Price: 15000,
+	must(svc.Access.CreatePlan(ctx, lot, &park.Plan{Code: "night", Name: "夜间月租", Price: 15000,
 		Slots: []park.Slot{{From: "19:00", To: "08:00"}}}))
-	must(svc.CreatePass(ctx, lot, &park.Pass{HolderName: "王芳", Plan: "night", Plates: []string{"京N12345"},
+	must(svc.Access.CreatePass(ctx, lot, &park.Pass{HolderName: "王芳", Plan: "night", Plates: []string{"京N12345"},
 		ValidFrom: t0, ValidTo: t0.AddDate(0, 1, 0)}))
-	r, _, err := svc.QuoteRenewal(ctx, service.RenewalInput{Lot: lot, Plate: "京N12345", Months: 2})
+	r, _, err := svc.Access.QuoteRenewal(ctx, access.RenewalInput{Lot: lot, Pass: access.PassRef{Plate: "京N12345"}, Months: 2})
 	must(r, err)
-	must(svc.PayRenewal(ctx, service.RenewalPayment{Lot: lot, ID: r.ID, Amount: r.Amount, Payer: "app", Reference: "wx-r1", Method: "WX"}))
-	must(svc.ReplaceSpaces(ctx, lot, []*park.Space{{Code: "B1-001", Floor: "B1", Zone: "A", Kind: "ev"}, {Code: "B1-002", Floor: "B1"}}))
-	must(svc.ReportSpaces(ctx, lot, []service.SpaceReport{{Space: "B1-001", Occupied: true, Plate: "京D44444", At: now}}))
-	if _, _, err := svc.Login(ctx, "ana", "senha-forte"); err != nil {
+	must(svc.Access.PayRenewal(ctx, access.RenewalPayment{Lot: lot, ID: r.ID, Amount: r.Amount, Payer: "app", Reference: "wx-r1", Method: "WX"}))
+	must(svc.Spaces.ReplaceSpaces(ctx, lot, []*park.Space{{Code: "B1-001", Floor: "B1", Zone: "A", Kind: "ev"}, {Code: "B1-002", Floor: "B1"}}))
+	must(svc.Spaces.ReportSpaces(ctx, lot, []spaces.SpaceReport{{Space: "B1-001", Occupied: true, Plate: "京D44444", At: now}}))
+	if _, _, err := svc.Partners.Login(ctx, "ana", "senha-forte"); err != nil {
 		t.Fatal(err)
 	}
 	return st

@@ -51,3 +51,6 @@ SELECT * FROM whitelist WHERE lot_code = $1 ORDER BY id;
 
 -- name: FindWhitelist :one
 SELECT * FROM whitelist WHERE lot_code = $1 AND plate_key = $2;
+
+-- name: FindPassIDByUserCode :one
+SELECT id FROM passes WHERE lot_code = $1 AND user_code = $2 AND user_code <> '';

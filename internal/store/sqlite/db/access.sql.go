@@ -133,6 +133,22 @@ func (q *Queries) FindPassIDByPlate(ctx context.Context, arg FindPassIDByPlatePa
 	return pass_id, err
 }
 
+const findPassIDByUserCode = `-- name: FindPassIDByUserCode :one
+SELECT id FROM passes WHERE lot_code = ? AND user_code = ? AND user_code <> ''
+`
+
+type FindPassIDByUserCodeParams struct {
+	LotCode  string
+	UserCode string
+}
+
+func (q *Queries) FindPassIDByUserCode(ctx context.Context, arg FindPassIDByUserCodeParams) (string, error) {
+	row := q.queryRow(ctx, q.findPassIDByUserCodeStmt, findPassIDByUserCode, arg.LotCode, arg.UserCode)
+	var id string
+	err := row.Scan(&id)
+	return id, err
+}
+
 const findWhitelist = `-- name: FindWhitelist :one
 SELECT id, lot_code, plate, plate_key, kind, valid_from, valid_to, reason, created_at, updated_at, version, category FROM whitelist WHERE lot_code = ? AND plate_key = ?
 `

@@ -96,6 +96,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.findPassIDByPlateStmt, err = db.PrepareContext(ctx, findPassIDByPlate); err != nil {
 		return nil, fmt.Errorf("error preparing query FindPassIDByPlate: %w", err)
 	}
+	if q.findPassIDByUserCodeStmt, err = db.PrepareContext(ctx, findPassIDByUserCode); err != nil {
+		return nil, fmt.Errorf("error preparing query FindPassIDByUserCode: %w", err)
+	}
 	if q.findReservationStmt, err = db.PrepareContext(ctx, findReservation); err != nil {
 		return nil, fmt.Errorf("error preparing query FindReservation: %w", err)
 	}
@@ -450,6 +453,11 @@ func (q *Queries) Close() error {
 	if q.findPassIDByPlateStmt != nil {
 		if cerr := q.findPassIDByPlateStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing findPassIDByPlateStmt: %w", cerr)
+		}
+	}
+	if q.findPassIDByUserCodeStmt != nil {
+		if cerr := q.findPassIDByUserCodeStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing findPassIDByUserCodeStmt: %w", cerr)
 		}
 	}
 	if q.findReservationStmt != nil {
@@ -900,6 +908,7 @@ type Queries struct {
 	deleteWhitelistStmt          *sql.Stmt
 	findInsideStmt               *sql.Stmt
 	findPassIDByPlateStmt        *sql.Stmt
+	findPassIDByUserCodeStmt     *sql.Stmt
 	findReservationStmt          *sql.Stmt
 	findReservationByStayStmt    *sql.Stmt
 	findWhitelistStmt            *sql.Stmt
@@ -1007,6 +1016,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		deleteWhitelistStmt:          q.deleteWhitelistStmt,
 		findInsideStmt:               q.findInsideStmt,
 		findPassIDByPlateStmt:        q.findPassIDByPlateStmt,
+		findPassIDByUserCodeStmt:     q.findPassIDByUserCodeStmt,
 		findReservationStmt:          q.findReservationStmt,
 		findReservationByStayStmt:    q.findReservationByStayStmt,
 		findWhitelistStmt:            q.findWhitelistStmt,

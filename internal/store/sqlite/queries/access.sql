@@ -51,3 +51,6 @@ SELECT * FROM whitelist WHERE lot_code = ? ORDER BY id;
 
 -- name: FindWhitelist :one
 SELECT * FROM whitelist WHERE lot_code = ? AND plate_key = ?;
+
+-- name: FindPassIDByUserCode :one
+SELECT id FROM passes WHERE lot_code = ? AND user_code = ? AND user_code <> '';

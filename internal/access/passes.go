@@ -1,0 +1,276 @@
+package access
+
+import (
+	"context"
+	"fmt"
+
+	"parkd/internal/core"
+	"parkd/internal/park"
+)
+
+func (s *Service) preparePass(p *park.Pass) error {
+	var err error
+	if p.Plates, p.PlateKeys, err = core.Plates("plates", p.Plates); err != nil {
+		return err
+	}
+	if p.Spaces == 0 {
+		p.Spaces = len(p.Plates)
+	}
+	p.ValidFrom = p.ValidFrom.UTC().Truncate(park.Precision)
+	p.ValidTo = p.ValidTo.UTC().Truncate(park.Precision)
+	return p.Validate()
+}
+
+// CreatePass stores a monthly pass for a lot (EInvalid, ENotFound, EConflict
+// when one of its plates already holds a pass there, or with field
+// user_code when its user code already names a pass of the lot).
+func (s *Service) CreatePass(ctx context.Context, lot string, p *park.Pass) (*park.Pass, error) {
+	p.LotCode = lot
+	if err := s.preparePass(p); err != nil {
+		return nil, err
+	}
+	now := s.base.Clock()
+	p.ID, p.CreatedAt, p.UpdatedAt = core.NewID(), now, now
+	// Retried on conflict: a pass created meanwhile with the same user
+	// code (the unique index refuses the second) is then seen and named.
+	err := s.base.Update(ctx, func(tx park.Tx) error {
+		if _, err := tx.GetLotSettings(ctx, lot); err != nil {
+			return err
+		}
+		if err := userCodeFree(ctx, tx, p); err != nil {
+			return err
+		}
+		if err := applyPlan(ctx, tx, p); err != nil {
+			return err
+		}
+		return tx.CreatePass(ctx, p)
+	})
+	return p, err
+}
+
+// userCodeFree refuses a pass whose user code names another pass of its
+// lot: a user code is how a partner's system names its holder's pass.
+func userCodeFree(ctx context.Context, tx park.Tx, p *park.Pass) error {
+	if p.UserCode == "" {
+		return nil
+	}
+	other, err := tx.FindPassByUserCode(ctx, p.LotCode, p.UserCode)
+	switch {
+	case park.IsCode(err, park.ENotFound):
+		return nil
+	case err != nil:
+		return err
+	case other.ID != p.ID:
+		return &park.Error{Code: park.EConflict, Field: "user_code",
+			Message: fmt.Sprintf("user code %q already names pass %s of this lot", p.UserCode, other.ID)}
+	}
+	return nil
+}
+
+// GetPass returns a pass of a lot (ENotFound for another lot's pass).
+func (s *Service) GetPass(ctx context.Context, lot, id string) (*park.Pass, error) {
+	var p *park.Pass
+	err := s.base.View(ctx, func(tx park.Tx) (err error) {
+		p, err = getPassOf(ctx, tx, lot, id)
+		return err
+	})
+	return p, err
+}
+
+func getPassOf(ctx context.Context, tx park.Tx, lot, id string) (*park.Pass, error) {
+	p, err := tx.GetPass(ctx, id)
+	if err == nil && p.LotCode != lot {
+		return nil, park.Errorf(park.ENotFound, "pass %q not found", id)
+	}
+	return p, err
+}
+
+// UpdatePass applies patch to a pass and stores it if it still validates.
+func (s *Service) UpdatePass(ctx context.Context, lot, id string, patch func(*park.Pass) error) (*park.Pass, error) {
+	return s.UpdatePassBy(ctx, lot, PassRef{ID: id}, patch)
+}
+
+// UpdatePassBy is UpdatePass for the pass a reference names, found and
+// changed in one transaction.
+func (s *Service) UpdatePassBy(ctx context.Context, lot string, ref PassRef, patch func(*park.Pass) error) (*park.Pass, error) {
+	var out *park.Pass
+	err := s.base.Update(ctx, func(tx park.Tx) error {
+		p, err := findPass(ctx, tx, lot, ref)
+		if err != nil {
+			return err
+		}
+		id := p.ID
+		spacesWereDefault := p.Spaces == len(p.Plates)
+		if err := patch(p); err != nil {
+			return err
+		}
+		if p.ID != id || p.LotCode != lot {
+			return park.Invalid("id", "cannot be changed")
+		}
+		if spacesWereDefault && p.Spaces > len(p.Plates) {
+			p.Spaces = 0 // plates were removed; follow the default again
+		}
+		if err := s.preparePass(p); err != nil {
+			return err
+		}
+		if err := userCodeFree(ctx, tx, p); err != nil {
+			return err
+		}
+		if err := applyPlan(ctx, tx, p); err != nil {
+			return err
+		}
+		p.UpdatedAt = s.base.Clock()
+		out = p
+		return tx.UpdatePass(ctx, p)
+	})
+	return out, err
+}
+
+// DeletePass removes a pass; cars inside under it pay from then on as
+// visitors would (their stays keep the pass id, which no longer resolves).
+func (s *Service) DeletePass(ctx context.Context, lot, id string) error {
+	_, err := s.DeletePassBy(ctx, lot, PassRef{ID: id})
+	return err
+}
+
+// DeletePassBy is DeletePass for the pass a reference names, found and
+// removed in one transaction; it returns the pass removed.
+func (s *Service) DeletePassBy(ctx context.Context, lot string, ref PassRef) (*park.Pass, error) {
+	var out *park.Pass
+	err := s.base.Write(ctx, func(tx park.Tx) error {
+		p, err := findPass(ctx, tx, lot, ref)
+		if err != nil {
+			return err
+		}
+		out = p
+		return tx.DeletePass(ctx, p.ID)
+	})
+	return out, err
+}
+
+// ListPasses returns a lot's passes.
+func (s *Service) ListPasses(ctx context.Context, lot string) ([]*park.Pass, error) {
+	var out []*park.Pass
+	err := s.base.View(ctx, func(tx park.Tx) error {
+		if _, err := tx.GetLotSettings(ctx, lot); err != nil {
+			return err
+		}
+		var err error
+		out, err = tx.ListPasses(ctx, lot)
+		return err
+	})
+	return out, err
+}
+
+func (s *Service) prepareWhitelist(w *park.WhitelistEntry) error {
+	texts, keys, err := core.Plates("plate", []string{w.Plate})
+	if err != nil {
+		return err
+	}
+	w.Plate, w.PlateKey = texts[0], keys[0]
+	if w.Kind == "" {
+		w.Kind = park.AccessAllow
+	}
+	w.ValidFrom = w.ValidFrom.UTC().Truncate(park.Precision)
+	w.ValidTo = w.ValidTo.UTC().Truncate(park.Precision)
+	return w.Validate()
+}
+
+// CreateWhitelist stores a whitelist (or deny) entry (EInvalid, ENotFound,
+// EConflict when the plate already has an entry in the lot).
+func (s *Service) CreateWhitelist(ctx context.Context, lot string, w *park.WhitelistEntry) (*park.WhitelistEntry, error) {
+	w.LotCode = lot
+	if err := s.prepareWhitelist(w); err != nil {
+		return nil, err
+	}
+	now := s.base.Clock()
+	w.ID, w.CreatedAt, w.UpdatedAt = core.NewID(), now, now
+	err := s.base.Write(ctx, func(tx park.Tx) error {
+		if _, err := tx.GetLotSettings(ctx, lot); err != nil {
+			return err
+		}
+		return tx.CreateWhitelist(ctx, w)
+	})
+	return w, err
+}
+
+func getWhitelistOf(ctx context.Context, tx park.Tx, lot, id string) (*park.WhitelistEntry, error) {
+	w, err := tx.GetWhitelist(ctx, id)
+	if err == nil && w.LotCode != lot {
+		return nil, park.Errorf(park.ENotFound, "whitelist entry %q not found", id)
+	}
+	return w, err
+}
+
+// GetWhitelist returns one entry of a lot.
+func (s *Service) GetWhitelist(ctx context.Context, lot, id string) (*park.WhitelistEntry, error) {
+	var w *park.WhitelistEntry
+	err := s.base.View(ctx, func(tx park.Tx) (err error) {
+		w, err = getWhitelistOf(ctx, tx, lot, id)
+		return err
+	})
+	return w, err
+}
+
+// UpdateWhitelist applies patch to an entry and stores it if it validates.
+func (s *Service) UpdateWhitelist(ctx context.Context, lot, id string, patch func(*park.WhitelistEntry) error) (*park.WhitelistEntry, error) {
+	var out *park.WhitelistEntry
+	err := s.base.Update(ctx, func(tx park.Tx) error {
+		w, err := getWhitelistOf(ctx, tx, lot, id)
+		if err != nil {
+			return err
+		}
+		if err := patch(w); err != nil {
+			return err
+		}
+		if w.ID != id || w.LotCode != lot {
+			return park.Invalid("id", "cannot be changed")
+		}
+		if err := s.prepareWhitelist(w); err != nil {
+			return err
+		}
+		w.UpdatedAt = s.base.Clock()
+		out = w
+		return tx.UpdateWhitelist(ctx, w)
+	})
+	return out, err
+}
+
+// DeleteWhitelist removes an entry.
+func (s *Service) DeleteWhitelist(ctx context.Context, lot, id string) error {
+	return s.base.Write(ctx, func(tx park.Tx) error {
+		if _, err := getWhitelistOf(ctx, tx, lot, id); err != nil {
+			return err
+		}
+		return tx.DeleteWhitelist(ctx, id)
+	})
+}
+
+// ListWhitelist returns a lot's entries.
+func (s *Service) ListWhitelist(ctx context.Context, lot string) ([]*park.WhitelistEntry, error) {
+	var out []*park.WhitelistEntry
+	err := s.base.View(ctx, func(tx park.Tx) error {
+		if _, err := tx.GetLotSettings(ctx, lot); err != nil {
+			return err
+		}
+		var err error
+		out, err = tx.ListWhitelist(ctx, lot)
+		return err
+	})
+	return out, err
+}
+
+// PassByPlate returns the pass of a lot that holds a plate (any readable
+// form of it). Errors: EInvalid (field plate), ENotFound.
+func (s *Service) PassByPlate(ctx context.Context, lot, plateText string) (*park.Pass, error) {
+	_, keys, err := core.Plates("plate", []string{plateText})
+	if err != nil {
+		return nil, err
+	}
+	var p *park.Pass
+	err = s.base.View(ctx, func(tx park.Tx) (err error) {
+		p, err = tx.FindPassByPlate(ctx, lot, keys[0])
+		return err
+	})
+	return p, err
+}

@@ -1,0 +1,72 @@
+package access
+
+import (
+	"context"
+
+	"parkd/internal/core"
+	"parkd/internal/park"
+)
+
+// PassRef names a pass of a lot: by its id, else by its holder's user
+// code, else by one of its plates (the first that is set).
+type PassRef struct {
+	ID, UserCode, Plate string
+}
+
+// findPass resolves a reference in tx. Errors: EInvalid (nothing named;
+// plate), ENotFound (field pass, user_code or plate).
+func findPass(ctx context.Context, tx park.Tx, lot string, r PassRef) (*park.Pass, error) {
+	switch {
+	case r.ID != "":
+		p, err := getPassOf(ctx, tx, lot, r.ID)
+		if park.IsCode(err, park.ENotFound) {
+			return nil, &park.Error{Code: park.ENotFound, Field: "pass", Message: "no pass " + r.ID + " in lot " + lot}
+		}
+		return p, err
+	case r.UserCode != "":
+		return passByUserCode(ctx, tx, lot, r.UserCode)
+	case r.Plate != "":
+		_, keys, err := core.Plates("plate", []string{r.Plate})
+		if err != nil {
+			return nil, err
+		}
+		p, err := tx.FindPassByPlate(ctx, lot, keys[0])
+		if park.IsCode(err, park.ENotFound) {
+			return nil, &park.Error{Code: park.ENotFound, Field: "plate", Message: "no pass holds plate " + r.Plate + " in lot " + lot}
+		}
+		return p, err
+	}
+	return nil, park.Invalid("pass", "name the pass by id, user code or plate")
+}
+
+// FindPass returns the pass a reference names (see findPass).
+func (s *Service) FindPass(ctx context.Context, lot string, r PassRef) (*park.Pass, error) {
+	var p *park.Pass
+	err := s.base.View(ctx, func(tx park.Tx) (err error) {
+		if _, err := tx.GetLotSettings(ctx, lot); err != nil {
+			return err
+		}
+		p, err = findPass(ctx, tx, lot, r)
+		return err
+	})
+	return p, err
+}
+
+// PassForHolder is the pass holding a plate, shown to someone who also
+// gives the holder's mobile: when the pass records a mobile, it must
+// match, so that a plate alone does not disclose who holds the pass.
+// A mismatch answers exactly as no pass would.
+// Errors: EInvalid (plate, mobile), ENotFound (field plate).
+func (s *Service) PassForHolder(ctx context.Context, lot, plateText, mobile string) (*park.Pass, error) {
+	if !park.ValidMobile(mobile) {
+		return nil, park.Invalid("mobile", "must be 5-20 digits, optionally starting with +")
+	}
+	p, err := s.FindPass(ctx, lot, PassRef{Plate: plateText})
+	if err == nil && p.Mobile != "" && p.Mobile != mobile {
+		err = &park.Error{Code: park.ENotFound, Field: "plate", Message: "no pass holds plate " + plateText + " in lot " + lot}
+	}
+	if err != nil {
+		return nil, err
+	}
+	return p, nil
+}

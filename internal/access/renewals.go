@@ -1,0 +1,202 @@
+package access
+
+import (
+	"context"
+	"time"
+
+	"parkd/internal/core"
+	"parkd/internal/park"
+)
+
+// AddMonths is the one rule for extending a pass: t plus n calendar months
+// in the lot's zone, keeping the local time of day; a day past the end of
+// the target month is clamped to its last day (Jan 31 + 1 month = Feb 28,
+// or Feb 29 in a leap year). Each renewal counts from its own start, so
+// Jan 31 + 2 months is Mar 31, not Mar 28.
+func AddMonths(t time.Time, loc *time.Location, n int) time.Time {
+	if loc == nil {
+		loc = time.UTC
+	}
+	lt := t.In(loc)
+	y, m, d := lt.Date()
+	// Day 0 of the month after the target is the target's last day.
+	last := time.Date(y, m+time.Month(n)+1, 0, 0, 0, 0, 0, loc).Day()
+	d = min(d, last)
+	hh, mm, ss := lt.Clock()
+	return time.Date(y, m+time.Month(n), d, hh, mm, ss, lt.Nanosecond(), loc).UTC()
+}
+
+// RenewalInput asks for a renewal quote of the pass Pass names.
+type RenewalInput struct {
+	Lot    string
+	Pass   PassRef
+	Months int    // 1..36
+	Plan   string // optional: the pass's own plan when empty
+	Source string // the partner asking; only it may report the order paid ("" for an operator)
+}
+
+// QuoteRenewal prices Months months of a plan for a pass and keeps the
+// offer, as a renewal order, for the lot's quote TTL. The fee is the plan's
+// monthly price × Months (whole months, no proration); the renewed months
+// start at the pass's end, or now when it has lapsed. Errors: EInvalid
+// (months, plate, plan), ENotFound (lot, pass, plan).
+func (s *Service) QuoteRenewal(ctx context.Context, in RenewalInput) (*park.Renewal, *park.Pass, error) {
+	if in.Months < park.MinRenewalMonths || in.Months > park.MaxRenewalMonths {
+		return nil, nil, park.Invalid("months", "must be %d to %d", park.MinRenewalMonths, park.MaxRenewalMonths)
+	}
+	var (
+		r  *park.Renewal
+		ps *park.Pass
+	)
+	err := s.base.Write(ctx, func(tx park.Tx) error {
+		l, err := tx.GetLotSettings(ctx, in.Lot)
+		if err != nil {
+			return err
+		}
+		if ps, err = findPass(ctx, tx, in.Lot, in.Pass); err != nil {
+			return err
+		}
+		code := in.Plan
+		if code == "" {
+			code = ps.Plan
+		}
+		if code == "" {
+			return park.Invalid("plan", "the pass has no plan: name one")
+		}
+		pl, err := tx.GetPlan(ctx, in.Lot, code)
+		if park.IsCode(err, park.ENotFound) {
+			return &park.Error{Code: park.ENotFound, Field: "plan", Message: "the lot has no plan " + code}
+		}
+		if err != nil {
+			return err
+		}
+		now := s.base.Clock()
+		start := maxTime(ps.ValidTo, now)
+		r = &park.Renewal{ID: core.NewSecretID(), LotCode: in.Lot, PassID: ps.ID, PlanCode: pl.Code, Months: in.Months,
+			Amount: pl.Price * int64(in.Months), PassValidTo: ps.ValidTo, StartsAt: start,
+			ValidTo: AddMonths(start, l.Location(), in.Months), CreatedAt: now,
+			ExpiresAt: now.Add(time.Duration(l.QuoteTTLSeconds) * time.Second), Source: in.Source}
+		return tx.InsertRenewal(ctx, r)
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return r, ps, nil
+}
+
+// RenewalPayment reports a renewal order paid: Payer's Reference (its
+// transaction number) makes the report idempotent.
+type RenewalPayment struct {
+	Lot, ID          string
+	Amount           int64
+	Payer, Reference string
+	Method           string
+}
+
+// RenewalResult is a paid renewal and the pass it extended.
+type RenewalResult struct {
+	Renewal *park.Renewal
+	Pass    *park.Pass // nil when the pass was deleted after a replayed payment
+	Replay  bool       // the reference had already paid this order: the first result
+}
+
+// PayRenewal records a renewal order paid and extends its pass, once, in
+// one transaction. The checks, in order (as for stay payments): the same
+// payer reference for the same order and amount returns the first result;
+// for another order or amount EIdempotencyKey; unknown order ENotFound;
+// already paid EQuotePaid; expired EQuoteExpired; another amount
+// EAmountMismatch; the pass deleted since ENotFound. The pass's end
+// becomes the quoted one; if the pass changed meanwhile (another renewal
+// paid, an edit), the months are added to its current end (or to now,
+// when it has lapsed). A renewal of a lapsed pass moves its start to the
+// renewal's start, so the lapsed time is not covered.
+func (s *Service) PayRenewal(ctx context.Context, in RenewalPayment) (RenewalResult, error) {
+	if in.Reference == "" || len(in.Reference) > 64 {
+		return RenewalResult{}, park.Invalid("reference", "is required (at most 64 characters)")
+	}
+	if in.Amount < 0 || in.Amount > park.MaxAmount*park.MaxRenewalMonths {
+		return RenewalResult{}, park.Invalid("amount", "out of range")
+	}
+	var res RenewalResult
+	err := s.base.Update(ctx, func(tx park.Tx) error {
+		res = RenewalResult{}
+		prev, err := tx.GetRenewalByReference(ctx, in.Payer, in.Reference)
+		switch {
+		case err == nil && prev.ID == in.ID && prev.Amount == in.Amount:
+			res.Renewal, res.Replay = prev, true
+			res.Pass, err = tx.GetPass(ctx, prev.PassID)
+			if park.IsCode(err, park.ENotFound) {
+				return nil
+			}
+			return err
+		case err == nil:
+			return park.Errorf(park.EIdempotencyKey, "reference %q already paid another order or amount", in.Reference)
+		case !park.IsCode(err, park.ENotFound):
+			return err
+		}
+		r, err := tx.GetRenewal(ctx, in.ID)
+		// Another partner's order is not found, as for stay quotes.
+		if park.IsCode(err, park.ENotFound) || (err == nil && (r.LotCode != in.Lot || (r.Source != "" && r.Source != in.Payer))) {
+			return &park.Error{Code: park.ENotFound, Field: "id", Message: "renewal order " + in.ID + " not found"}
+		}
+		if err != nil {
+			return err
+		}
+		now := s.base.Clock()
+		switch {
+		case r.PaidAt != nil:
+			return park.Errorf(park.EQuotePaid, "renewal order already paid")
+		case !now.Before(r.ExpiresAt):
+			return park.Errorf(park.EQuoteExpired, "renewal order expired; ask for a new fee")
+		case in.Amount != r.Amount:
+			return park.Errorf(park.EAmountMismatch, "amount must be %d", r.Amount)
+		}
+		ps, err := tx.GetPass(ctx, r.PassID)
+		if park.IsCode(err, park.ENotFound) {
+			return &park.Error{Code: park.ENotFound, Field: "pass", Message: "the pass of this renewal order was deleted"}
+		}
+		if err != nil {
+			return err
+		}
+		l, err := tx.GetLotSettings(ctx, r.LotCode)
+		if err != nil {
+			return err
+		}
+		if !ps.ValidTo.Equal(r.PassValidTo) { // changed since the quote
+			r.StartsAt = maxTime(ps.ValidTo, now)
+			r.ValidTo = AddMonths(r.StartsAt, l.Location(), r.Months)
+		}
+		r.PassValidTo, r.PaidAt, r.Payer, r.Reference, r.Method = ps.ValidTo, &now, in.Payer, in.Reference, in.Method
+		if err := tx.UpdateRenewal(ctx, r); err != nil {
+			return err
+		}
+		// A lapse (r.StartsAt after ps.ValidTo) stays unpaid: the renewal
+		// records it, and pricing takes it out of the pass's window.
+		ps.ValidTo, ps.UpdatedAt = r.ValidTo, now
+		if ps.Plan != r.PlanCode {
+			ps.Plan = r.PlanCode
+			if err := applyPlan(ctx, tx, ps); err != nil {
+				return err
+			}
+		}
+		if err := tx.UpdatePass(ctx, ps); err != nil {
+			return err
+		}
+		res.Renewal, res.Pass = r, ps
+		return nil
+	})
+	return res, err
+}
+
+// GetRenewal returns a lot's renewal order (ENotFound).
+func (s *Service) GetRenewal(ctx context.Context, lot, id string) (*park.Renewal, error) {
+	var r *park.Renewal
+	err := s.base.View(ctx, func(tx park.Tx) (err error) {
+		r, err = tx.GetRenewal(ctx, id)
+		if err == nil && r.LotCode != lot {
+			return park.Errorf(park.ENotFound, "renewal order %q not found", id)
+		}
+		return err
+	})
+	return r, err
+}

@@ -1,0 +1,274 @@
+package access
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"parkd/internal/core"
+	"parkd/internal/park"
+	"parkd/internal/tariff"
+)
+
+// EarlyArrival is how long before its window a reserved car may enter on
+// its reservation. The minutes before the window are charged by the
+// tariff; they are not part of the prepaid order.
+const EarlyArrival = 30 * time.Minute
+
+// MaxReservationResults bounds what FindReservations returns.
+const MaxReservationResults = 20
+
+// ReservationInput is a partner's order as any API delivers it.
+type ReservationInput struct {
+	PartnerID string
+	LotCode   string
+	OrderNo   string
+	Kind      string // park.ReservationShared or park.ReservationBooking
+	Plate     string
+	Mobile    string
+	UserName  string
+	From, To  time.Time
+	Prepaid   int64 // minor units of the lot's currency
+	MayEnter  bool
+	MayExit   bool
+}
+
+// SyncReservation creates a partner's order, or updates the one with the
+// same order number in the lot (idempotent: the same order again changes
+// nothing and answers changed false). An order whose car left or that was
+// terminated no longer changes; while its car is inside, its plate cannot
+// change. A new or changed window must not have ended.
+// Errors: EInvalid (order_no, kind, plate, mobile, user_name, from, to,
+// prepaid), ENotFound (lot), EConflict (finished order, plate of a car
+// inside).
+func (s *Service) SyncReservation(ctx context.Context, in ReservationInput) (out *park.Reservation, changed bool, err error) {
+	texts, keys, err := core.Plates("plate", []string{in.Plate})
+	if err != nil {
+		return nil, false, err
+	}
+	want := &park.Reservation{
+		PartnerID: in.PartnerID, LotCode: in.LotCode, OrderNo: in.OrderNo, Kind: in.Kind,
+		Plate: texts[0], PlateKey: keys[0], Mobile: in.Mobile, UserName: in.UserName,
+		From: in.From.UTC().Truncate(park.Precision), To: in.To.UTC().Truncate(park.Precision),
+		Prepaid: in.Prepaid, MayEnter: in.MayEnter, MayExit: in.MayExit,
+	}
+	if err := want.Validate(); err != nil {
+		return nil, false, err
+	}
+	err = s.base.Update(ctx, func(tx park.Tx) error {
+		changed = false
+		now := s.base.Clock()
+		if _, err := tx.GetLotSettings(ctx, in.LotCode); err != nil {
+			return err
+		}
+		cur, err := tx.FindReservation(ctx, in.PartnerID, in.LotCode, in.OrderNo)
+		switch {
+		case park.IsCode(err, park.ENotFound):
+			if !want.To.After(now) {
+				return park.Invalid("to", "the window ended at %s", want.To.Format(time.RFC3339))
+			}
+			r := *want
+			r.ID, r.State, r.CreatedAt, r.UpdatedAt = core.NewID(), park.ReservationBooked, now, now
+			out, changed = &r, true
+			return tx.CreateReservation(ctx, &r)
+		case err != nil:
+			return err
+		}
+		out = cur
+		if sameOrder(cur, want) {
+			return nil
+		}
+		switch {
+		case cur.State == park.ReservationDone || cur.State == park.ReservationTerminated:
+			return &park.Error{Code: park.EConflict, Field: "order_no", Message: fmt.Sprintf("order %s is %s and can no longer change", cur.OrderNo, cur.State)}
+		case cur.State == park.ReservationInside && cur.PlateKey != want.PlateKey:
+			return &park.Error{Code: park.EConflict, Field: "plate", Message: fmt.Sprintf("the car %s of order %s is inside; its plate cannot change", cur.Plate, cur.OrderNo)}
+		case (!cur.From.Equal(want.From) || !cur.To.Equal(want.To)) && !want.To.After(now):
+			return park.Invalid("to", "the window ended at %s", want.To.Format(time.RFC3339))
+		}
+		cur.Kind, cur.Plate, cur.PlateKey, cur.Mobile, cur.UserName = want.Kind, want.Plate, want.PlateKey, want.Mobile, want.UserName
+		cur.From, cur.To, cur.Prepaid, cur.MayEnter, cur.MayExit = want.From, want.To, want.Prepaid, want.MayEnter, want.MayExit
+		cur.UpdatedAt, changed = now, true
+		return tx.UpdateReservation(ctx, cur)
+	})
+	if err != nil {
+		return nil, false, err
+	}
+	out.State = out.StateAt(s.base.Clock())
+	return out, changed, nil
+}
+
+// sameOrder reports whether a sync would change nothing.
+func sameOrder(a, b *park.Reservation) bool {
+	return a.Kind == b.Kind && a.PlateKey == b.PlateKey && a.Plate == b.Plate && a.Mobile == b.Mobile &&
+		a.UserName == b.UserName && a.From.Equal(b.From) && a.To.Equal(b.To) && a.Prepaid == b.Prepaid &&
+		a.MayEnter == b.MayEnter && a.MayExit == b.MayExit
+}
+
+// TerminateReservation ends a partner's order now. A booked order no
+// longer admits its car; a car inside pays the tariff from now on and its
+// exit is no longer withheld by the order. Terminating a terminated order
+// answers it unchanged.
+// Errors: EInvalid (order_no), ENotFound (lot; order_no), EConflict (the
+// car already left: the order is done).
+func (s *Service) TerminateReservation(ctx context.Context, partner, lot, orderNo string) (*park.Reservation, error) {
+	if orderNo == "" || len(orderNo) > 64 {
+		return nil, park.Invalid("order_no", "is required (1-64 characters)")
+	}
+	var out *park.Reservation
+	err := s.base.Update(ctx, func(tx park.Tx) error {
+		r, err := findOrder(ctx, tx, partner, lot, orderNo)
+		if err != nil {
+			return err
+		}
+		out = r
+		switch r.State {
+		case park.ReservationTerminated:
+			return nil
+		case park.ReservationDone:
+			return &park.Error{Code: park.EConflict, Field: "order_no", Message: fmt.Sprintf("the car of order %s has left; the order is done", orderNo)}
+		}
+		now := s.base.Clock()
+		r.State, r.TerminatedAt, r.UpdatedAt = park.ReservationTerminated, &now, now
+		return tx.UpdateReservation(ctx, r)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// findOrder finds a partner's order in a lot, naming what is missing.
+func findOrder(ctx context.Context, tx park.Tx, partner, lot, orderNo string) (*park.Reservation, error) {
+	if _, err := tx.GetLotSettings(ctx, lot); err != nil {
+		return nil, err
+	}
+	r, err := tx.FindReservation(ctx, partner, lot, orderNo)
+	if park.IsCode(err, park.ENotFound) {
+		return nil, &park.Error{Code: park.ENotFound, Field: "order_no", Message: fmt.Sprintf("no order %q in lot %s", orderNo, lot)}
+	}
+	return r, err
+}
+
+// ReservationQuery selects a partner's orders in a lot: by order number,
+// else by plate and/or mobile (both must match when both are given).
+type ReservationQuery struct {
+	PartnerID string
+	LotCode   string
+	OrderNo   string
+	Plate     string
+	Mobile    string
+}
+
+// FindReservations returns a partner's orders in a lot, latest window
+// first, at most MaxReservationResults, each with its state as of now
+// (a booked order whose window passed reads as expired).
+// Errors: EInvalid (nothing to search by; plate, mobile), ENotFound (lot;
+// order_no when an order number names no order).
+func (s *Service) FindReservations(ctx context.Context, q ReservationQuery) ([]*park.Reservation, error) {
+	f := park.ReservationFilter{PartnerID: q.PartnerID, LotCode: q.LotCode, Mobile: q.Mobile, Limit: MaxReservationResults}
+	switch {
+	case q.OrderNo == "" && q.Plate == "" && q.Mobile == "":
+		return nil, park.Invalid("order_no", "an order number, a plate or a mobile is required")
+	case q.Mobile != "" && !park.ValidMobile(q.Mobile):
+		return nil, park.Invalid("mobile", "must be 5-20 digits, optionally starting with +")
+	case q.Plate != "":
+		_, keys, err := core.Plates("plate", []string{q.Plate})
+		if err != nil {
+			return nil, err
+		}
+		f.PlateKey = keys[0]
+	}
+	var out []*park.Reservation
+	err := s.base.View(ctx, func(tx park.Tx) error {
+		if q.OrderNo != "" {
+			r, err := findOrder(ctx, tx, q.PartnerID, q.LotCode, q.OrderNo)
+			if err != nil {
+				return err
+			}
+			out = []*park.Reservation{r}
+			return nil
+		}
+		if _, err := tx.GetLotSettings(ctx, q.LotCode); err != nil {
+			return err
+		}
+		var err error
+		out, err = tx.ListReservations(ctx, f)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	now := s.base.Clock()
+	for _, r := range out {
+		r.State = r.StateAt(now)
+	}
+	return out, nil
+}
+
+// ReservationFor returns the booked reservation that lets a plate enter a
+// lot at an instant: one that grants entry and whose window covers it,
+// EarlyArrival before its start included. nil when there is none.
+func ReservationFor(ctx context.Context, tx park.Tx, lot, key string, at time.Time) (*park.Reservation, error) {
+	rs, err := tx.BookedReservations(ctx, lot, key, at)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range rs {
+		if r.MayEnter && !at.Before(r.From.Add(-EarlyArrival)) {
+			return r, nil
+		}
+	}
+	return nil, nil
+}
+
+// ReservationEntered links the stay of a car that entered on r.
+func ReservationEntered(ctx context.Context, tx park.Tx, r *park.Reservation, st *park.Stay, now time.Time) error {
+	r.State, r.StayID, r.UpdatedAt = park.ReservationInside, st.ID, now
+	return tx.UpdateReservation(ctx, r)
+}
+
+// ReservationLeft marks done the reservation of a stay that closed.
+func ReservationLeft(ctx context.Context, tx park.Tx, st *park.Stay, now time.Time) error {
+	if st.ReservationID == "" {
+		return nil // nearly every stay: nothing to look up
+	}
+	r, err := tx.FindReservationByStay(ctx, st.ID)
+	if park.IsCode(err, park.ENotFound) {
+		return nil
+	}
+	if err != nil || r.State != park.ReservationInside {
+		return err
+	}
+	r.State, r.UpdatedAt = park.ReservationDone, now
+	return tx.UpdateReservation(ctx, r)
+}
+
+// ReservationWindow adds the prepaid window of the reservation a stay
+// entered on to the stay's free time (to its termination, if earlier) and
+// names it when it covers the whole stay up to at. It returns the
+// reservation, or nil when the stay entered on none.
+func ReservationWindow(ctx context.Context, tx park.Tx, st *park.Stay, at time.Time, in *tariff.Input, coveredBy *string) (*park.Reservation, error) {
+	if st.ReservationID == "" {
+		return nil, nil
+	}
+	r, err := tx.FindReservationByStay(ctx, st.ID)
+	if park.IsCode(err, park.ENotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	end := r.CoveredUntil()
+	in.FreeWindows = append(in.FreeWindows, tariff.Window{From: r.From, To: end})
+	if Covers(r.From, end, st.EntryAt, at) {
+		*coveredBy = park.ReasonReservation
+	}
+	return r, nil
+}
+
+// ExitWithheld reports whether a stay's reservation withholds its exit
+// right (ReservationSyncV2). A terminated order withholds nothing.
+func ExitWithheld(r *park.Reservation) bool {
+	return r != nil && r.State == park.ReservationInside && !r.MayExit
+}

@@ -1,0 +1,220 @@
+package access_test
+
+import (
+	"testing"
+	"time"
+
+	"parkd/internal/access"
+	"parkd/internal/park"
+)
+
+// order is a shared-parking order of partner p1 for 10:00-12:00 local
+// (t0 is 09:00 in Shanghai), prepaid 15.00, with both rights.
+func (b *bundle) order(no, plateText string) access.ReservationInput {
+	return access.ReservationInput{
+		PartnerID: "p1", LotCode: b.Lot, OrderNo: no, Kind: park.ReservationShared, Plate: plateText,
+		Mobile: "13800000000", UserName: "李四", From: t0.Add(time.Hour), To: t0.Add(3 * time.Hour),
+		Prepaid: 1500, MayEnter: true, MayExit: true,
+	}
+}
+
+func (b *bundle) sync(t *testing.T, in access.ReservationInput) *park.Reservation {
+	t.Helper()
+	r, _, err := b.Sys.Access.SyncReservation(b.Ctx, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// fullLot makes b's lot a one-space lot that a visitor fills at t0.
+func fullLot(t *testing.T) *bundle {
+	b := setup(t)
+	b.Lot = "140123009"
+	b.CreateLot(t, b.Lot, 1, park.MissedEntryHold)
+	b.Clock.Set(t0)
+	b.Event(t, park.EventEntry, "京Z99999", t0)
+	return b
+}
+
+// TestReservationEntersFullLot: a reserved car enters a full lot (up to
+// EarlyArrival before its window) while a visitor is refused; its stay is
+// linked to the order, which turns inside, then done when it leaves.
+func TestReservationEntersFullLot(t *testing.T) {
+	b := fullLot(t)
+	r := b.sync(t, b.order("ORD-1", "京A12345"))
+	b.sync(t, b.order("ORD-LATE", "京L77777"))
+	if r.State != park.ReservationBooked || r.Plate != "京A12345" {
+		t.Fatalf("synced %+v", r)
+	}
+	b.Clock.Set(t0.Add(time.Hour))
+	// 09:29 is 31 minutes early: too early, and the lot is full.
+	wantDecision(t, b.Event(t, park.EventEntry, "京A12345", t0.Add(29*time.Minute)), park.DecisionHold, park.ReasonLotFull, 0)
+	wantDecision(t, b.Event(t, park.EventEntry, "京B00001", t0.Add(50*time.Minute)), park.DecisionHold, park.ReasonLotFull, 0)
+	d := b.Event(t, park.EventEntry, "京A12345", t0.Add(50*time.Minute)) // 09:50, within 30 minutes early
+	wantDecision(t, d, park.DecisionOpen, park.ReasonReservation, 0)
+	got, err := b.Sys.Access.FindReservations(b.Ctx, access.ReservationQuery{PartnerID: "p1", LotCode: b.Lot, OrderNo: "ORD-1"})
+	if err != nil || len(got) != 1 || got[0].State != park.ReservationInside || got[0].StayID != d.StayID {
+		t.Fatalf("after entry %+v, %v", got, err)
+	}
+
+	// 09:50 to 12:40 with 10:00-12:00 prepaid: the tariff bills 09:50-10:00
+	// (one started block, 200) and 12:00-12:40 (blocks restart at the end of
+	// the free window: two blocks, 400). Due 600.
+	b.Clock.Set(t0.Add(4 * time.Hour))
+	wantDecision(t, b.Event(t, park.EventExit, "京A12345", t0.Add(3*time.Hour+40*time.Minute)), park.DecisionHold, park.ReasonPaymentRequired, 600)
+	q, err := b.Sys.Billing.CreateQuote(b.Ctx, d.StayID, "")
+	// Quoted at 13:00: 12:00-13:00 is still two started blocks, so 200 + 400.
+	if err != nil || q.AmountDue != 600 {
+		t.Fatalf("quote %+v, %v", q, err)
+	}
+	if _, err := b.Sys.Billing.Pay(b.Ctx, park.PaymentRequest{QuoteID: q.ID, Amount: q.AmountDue, Method: "cash"}); err != nil {
+		t.Fatal(err)
+	}
+	wantDecision(t, b.Event(t, park.EventExit, "京A12345", t0.Add(4*time.Hour)), park.DecisionOpen, park.ReasonPaid, 0)
+	got, _ = b.Sys.Access.FindReservations(b.Ctx, access.ReservationQuery{PartnerID: "p1", LotCode: b.Lot, Plate: "京A12345"})
+	if len(got) != 1 || got[0].State != park.ReservationDone {
+		t.Fatalf("after exit %+v", got)
+	}
+	// A done order admits no one again: the lot is still full.
+	wantDecision(t, b.Event(t, park.EventEntry, "京A12345", t0.Add(4*time.Hour)), park.DecisionHold, park.ReasonLotFull, 0)
+	// Nor does one whose window ended (12:00, the end, is outside it).
+	wantDecision(t, b.Event(t, park.EventEntry, "京L77777", t0.Add(3*time.Hour)), park.DecisionHold, park.ReasonLotFull, 0)
+}
+
+// TestPrepaidWindowIsFree: a stay inside its window leaves free (reason
+// reservation) where a visitor would pay.
+func TestPrepaidWindowIsFree(t *testing.T) {
+	b := fullLot(t)
+	b.sync(t, b.order("ORD-2", "京A12345"))
+	b.Clock.Set(t0.Add(3 * time.Hour))
+	d := b.Event(t, park.EventEntry, "京A12345", t0.Add(65*time.Minute))
+	// 10:05 to 11:50 is 105 minutes: a visitor would pay fee(105m) = 4 blocks = 800.
+	if fee(105*time.Minute) != 800 {
+		t.Fatal("test tariff changed")
+	}
+	wantDecision(t, b.Event(t, park.EventExit, "京A12345", t0.Add(170*time.Minute)), park.DecisionOpen, park.ReasonReservation, 0)
+	if st := b.Stay(t, d.StayID); st.Total != 0 || st.State != park.StayOut {
+		t.Fatalf("stay %+v", st)
+	}
+}
+
+// TestTerminatedReservation: terminating an order ends its prepaid window
+// now (a car inside pays from then on) and a booked one no longer admits.
+func TestTerminatedReservation(t *testing.T) {
+	b := fullLot(t)
+	in := b.order("ORD-3", "京A12345")
+	in.To = t0.Add(5 * time.Hour) // 10:00-14:00
+	b.sync(t, in)
+	b.sync(t, b.order("ORD-4", "京B55555"))
+	b.Clock.Set(t0.Add(time.Hour))
+	d := b.Event(t, park.EventEntry, "京A12345", t0.Add(time.Hour))
+	wantDecision(t, d, park.DecisionOpen, park.ReasonReservation, 0)
+
+	b.Clock.Set(t0.Add(2 * time.Hour)) // 11:00
+	for _, no := range []string{"ORD-3", "ORD-4"} {
+		r, err := b.Sys.Access.TerminateReservation(b.Ctx, "p1", b.Lot, no)
+		if err != nil || r.State != park.ReservationTerminated || !r.TerminatedAt.Equal(t0.Add(2*time.Hour)) {
+			t.Fatalf("terminate %s: %+v, %v", no, r, err)
+		}
+	}
+	// Again: the same answer, nothing changes.
+	if r, err := b.Sys.Access.TerminateReservation(b.Ctx, "p1", b.Lot, "ORD-3"); err != nil || !r.TerminatedAt.Equal(t0.Add(2*time.Hour)) {
+		t.Fatalf("terminate again: %+v, %v", r, err)
+	}
+	wantDecision(t, b.Event(t, park.EventEntry, "京B55555", t0.Add(2*time.Hour)), park.DecisionHold, park.ReasonLotFull, 0)
+	// 10:00 to 11:30, free until 11:00: 11:00-11:30 is one block, 200.
+	b.Clock.Set(t0.Add(150 * time.Minute))
+	wantDecision(t, b.Event(t, park.EventExit, "京A12345", t0.Add(150*time.Minute)), park.DecisionHold, park.ReasonPaymentRequired, 200)
+}
+
+// TestReservationRights: without the exit right the car is held at the
+// exit (its own reason) until a sync grants it; without the entry right
+// the order admits no one.
+func TestReservationRights(t *testing.T) {
+	b := fullLot(t)
+	in := b.order("ORD-5", "京A12345")
+	in.Kind, in.MayExit = park.ReservationBooking, false
+	b.sync(t, in)
+	noEntry := b.order("ORD-6", "京B66666")
+	noEntry.MayEnter = false
+	b.sync(t, noEntry)
+	b.Clock.Set(t0.Add(2 * time.Hour))
+	wantDecision(t, b.Event(t, park.EventEntry, "京B66666", t0.Add(time.Hour)), park.DecisionHold, park.ReasonLotFull, 0)
+	d := b.Event(t, park.EventEntry, "京A12345", t0.Add(time.Hour))
+	wantDecision(t, d, park.DecisionOpen, park.ReasonReservation, 0)
+	wantDecision(t, b.Event(t, park.EventExit, "京A12345", t0.Add(2*time.Hour)), park.DecisionHold, park.ReasonNoExitRight, 0)
+	in.MayExit = true
+	r, changed, err := b.Sys.Access.SyncReservation(b.Ctx, in)
+	if err != nil || !changed || r.State != park.ReservationInside || !r.MayExit {
+		t.Fatalf("grant exit: %+v, %v, %v", r, changed, err)
+	}
+	wantDecision(t, b.Event(t, park.EventExit, "京A12345", t0.Add(2*time.Hour)), park.DecisionOpen, park.ReasonReservation, 0)
+}
+
+// TestSyncReservation: a sync is idempotent on the order number, updates a
+// booked order, and refuses bad input, changing nothing.
+func TestSyncReservation(t *testing.T) {
+	b := setup(t)
+	b.Clock.Set(t0)
+	in := b.order("ORD-7", "京a12345")
+	r1, changed, err := b.Sys.Access.SyncReservation(b.Ctx, in)
+	if err != nil || !changed {
+		t.Fatalf("first sync %+v, %v, %v", r1, changed, err)
+	}
+	r2, changed, err := b.Sys.Access.SyncReservation(b.Ctx, in)
+	if err != nil || changed || r2.ID != r1.ID || r2.Version != r1.Version {
+		t.Fatalf("same sync again: %+v (changed %v), %v; first %+v", r2, changed, err, r1)
+	}
+	in.Prepaid, in.To = 2000, t0.Add(4*time.Hour)
+	r3, changed, err := b.Sys.Access.SyncReservation(b.Ctx, in)
+	if err != nil || !changed || r3.ID != r1.ID || r3.Prepaid != 2000 || !r3.To.Equal(t0.Add(4*time.Hour)) {
+		t.Fatalf("update %+v, %v, %v", r3, changed, err)
+	}
+	// Another partner's order number is its own.
+	other := in
+	other.PartnerID = "p2"
+	if r, _, err := b.Sys.Access.SyncReservation(b.Ctx, other); err != nil || r.ID == r1.ID {
+		t.Fatalf("p2's order %+v, %v", r, err)
+	}
+
+	bad := func(mod func(*access.ReservationInput), code park.Code, field string) {
+		t.Helper()
+		x := b.order("ORD-8", "京A12345")
+		mod(&x)
+		_, _, err := b.Sys.Access.SyncReservation(b.Ctx, x)
+		wantCode(t, err, code)
+		if pe, ok := err.(*park.Error); field != "" && (!ok || pe.Field != field) {
+			t.Errorf("field %v, want %q", err, field)
+		}
+	}
+	bad(func(x *access.ReservationInput) { x.To = x.From }, park.EInvalid, "to")
+	bad(func(x *access.ReservationInput) { x.From, x.To = t0.Add(-3*time.Hour), t0.Add(-time.Hour) }, park.EInvalid, "to")
+	bad(func(x *access.ReservationInput) { x.Plate = "not a plate" }, park.EInvalid, "plate")
+	bad(func(x *access.ReservationInput) { x.Plate = "无牌车" }, park.EInvalid, "plate")
+	bad(func(x *access.ReservationInput) { x.OrderNo = "" }, park.EInvalid, "order_no")
+	bad(func(x *access.ReservationInput) { x.Kind = "party" }, park.EInvalid, "kind")
+	bad(func(x *access.ReservationInput) { x.Prepaid = -1 }, park.EInvalid, "prepaid")
+	bad(func(x *access.ReservationInput) { x.Mobile = "12ab" }, park.EInvalid, "mobile")
+	bad(func(x *access.ReservationInput) { x.LotCode = "nope" }, park.ENotFound, "")
+	if got, _ := b.Sys.Access.FindReservations(b.Ctx, access.ReservationQuery{PartnerID: "p1", LotCode: b.Lot, Plate: "京A12345"}); len(got) != 1 {
+		t.Fatalf("refused syncs stored something: %+v", got)
+	}
+
+	// Unknown orders, another partner's order, a done order.
+	_, err = b.Sys.Access.TerminateReservation(b.Ctx, "p1", b.Lot, "ORD-404")
+	wantCode(t, err, park.ENotFound)
+	_, err = b.Sys.Access.TerminateReservation(b.Ctx, "p3", b.Lot, "ORD-7")
+	wantCode(t, err, park.ENotFound)
+	_, err = b.Sys.Access.FindReservations(b.Ctx, access.ReservationQuery{PartnerID: "p1", LotCode: b.Lot, OrderNo: "ORD-404"})
+	wantCode(t, err, park.ENotFound)
+	_, err = b.Sys.Access.FindReservations(b.Ctx, access.ReservationQuery{PartnerID: "p1", LotCode: b.Lot})
+	wantCode(t, err, park.EInvalid)
+
+	// Found by mobile; expired once its window passed unused.
+	b.Clock.Set(t0.Add(5 * time.Hour))
+	got, err := b.Sys.Access.FindReservations(b.Ctx, access.ReservationQuery{PartnerID: "p1", LotCode: b.Lot, Mobile: "13800000000"})
+	if err != nil || len(got) != 1 || got[0].State != park.ReservationExpired || got[0].UserName != "李四" {
+		t.Fatalf("by mobile %+v, %v", got, err)
+	}
+}

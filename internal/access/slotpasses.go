@@ -1,0 +1,98 @@
+package access
+
+import (
+	"context"
+	"slices"
+
+	"parkd/internal/core"
+	"parkd/internal/park"
+)
+
+// SaveSlotPass creates or replaces a time-slot pass (时段月租) in one
+// transaction. p.Plan must name one of the lot's time-slot plans, whose
+// slots the pass takes. The pass replaced is the one ref names (by id,
+// user code or, when ref names neither, p's first plate); with none,
+// p is created. Replacing takes every field of p, keeping the pass's id
+// and, when p has none, its user code. A whole-day pass is never turned
+// into a time-slot one here (EConflict).
+// Errors: EInvalid (plan and the pass's fields), ENotFound (lot; plan;
+// field pass: ref names an id that is not a pass of the lot), EConflict.
+func (s *Service) SaveSlotPass(ctx context.Context, lot string, ref PassRef, p *park.Pass) (out *park.Pass, created bool, err error) {
+	if p.Plan == "" {
+		return nil, false, park.Invalid("plan", "a time-slot pass names its time-slot plan")
+	}
+	p.LotCode = lot
+	if err := s.preparePass(p); err != nil {
+		return nil, false, err
+	}
+	if ref.ID == "" && ref.UserCode == "" {
+		ref.Plate = p.Plates[0]
+	}
+	err = s.base.Update(ctx, func(tx park.Tx) error {
+		created = false
+		now := s.base.Clock()
+		pl, err := tx.GetPlan(ctx, lot, p.Plan)
+		if park.IsCode(err, park.ENotFound) {
+			return &park.Error{Code: park.ENotFound, Field: "plan", Message: "the lot has no plan " + p.Plan}
+		}
+		if err != nil {
+			return err
+		}
+		if len(pl.Slots) == 0 {
+			return park.Invalid("plan", "%s is a whole-day plan; a time-slot pass needs a time-slot plan", pl.Code)
+		}
+		cur, err := findPass(ctx, tx, lot, ref)
+		switch {
+		case park.IsCode(err, park.ENotFound) && ref.ID == "":
+			np := *p
+			np.ID, np.CreatedAt, np.UpdatedAt = core.NewID(), now, now
+			np.Slots = slices.Clone(pl.Slots)
+			if err := userCodeFree(ctx, tx, &np); err != nil {
+				return err
+			}
+			out, created = &np, true
+			return tx.CreatePass(ctx, &np)
+		case err != nil:
+			return err
+		case len(cur.Slots) == 0:
+			return &park.Error{Code: park.EConflict, Field: "plates", Message: "the car holds a whole-day pass " + cur.ID + "; change that one instead"}
+		}
+		np := *p
+		np.ID, np.CreatedAt, np.Version, np.UpdatedAt = cur.ID, cur.CreatedAt, cur.Version, now
+		if np.UserCode == "" {
+			np.UserCode = cur.UserCode
+		}
+		np.Slots = slices.Clone(pl.Slots)
+		if err := userCodeFree(ctx, tx, &np); err != nil {
+			return err
+		}
+		out = &np
+		return tx.UpdatePass(ctx, &np)
+	})
+	if err != nil {
+		return nil, false, err
+	}
+	return out, created, nil
+}
+
+// DeleteSlotPass removes the time-slot pass ref names and returns it; a
+// whole-day pass is left alone (DeletePassBy removes it).
+// Errors: EInvalid, ENotFound (field pass, user_code or plate).
+func (s *Service) DeleteSlotPass(ctx context.Context, lot string, ref PassRef) (*park.Pass, error) {
+	var out *park.Pass
+	err := s.base.Write(ctx, func(tx park.Tx) error {
+		if _, err := tx.GetLotSettings(ctx, lot); err != nil {
+			return err
+		}
+		p, err := findPass(ctx, tx, lot, ref)
+		if err != nil {
+			return err
+		}
+		if len(p.Slots) == 0 {
+			return &park.Error{Code: park.ENotFound, Field: "pass", Message: "pass " + p.ID + " is a whole-day pass, not a time-slot one"}
+		}
+		out = p
+		return tx.DeletePass(ctx, p.ID)
+	})
+	return out, err
+}

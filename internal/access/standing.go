@@ -1,0 +1,48 @@
+package access
+
+import (
+	"context"
+	"time"
+
+	"parkd/internal/park"
+)
+
+// Standing is what a lot's lists and passes say about a plate at an
+// instant: the gate's admission rule reads it at every entry, and
+// InternalCar shows it to partners, so both agree.
+type Standing struct {
+	Allowed bool       // an allowing list entry (whitelist, special vehicle, hotel) is valid
+	Denied  bool       // a deny entry is valid: the car is kept out
+	Pass    *park.Pass // a valid pass with a space free for this car
+	// PassAdmits: Pass lets the car in free now (a whole-day pass always,
+	// a time-slot pass inside one of its slots).
+	PassAdmits bool
+}
+
+// At reads a plate's standing in lot l at instant at, in the caller's
+// transaction. A pass whose spaces are all taken by its other cars
+// inside gives no standing: the extra car pays as a visitor.
+func At(ctx context.Context, tx park.Tx, l *park.Lot, key string, at time.Time) (Standing, error) {
+	var a Standing
+	w, err := tx.FindWhitelist(ctx, l.Code, key)
+	switch {
+	case err == nil && w.ValidAt(at):
+		a.Allowed, a.Denied = w.Kind == park.AccessAllow, w.Kind == park.AccessDeny
+	case err != nil && !park.IsCode(err, park.ENotFound):
+		return a, err
+	}
+	ps, err := tx.FindPassByPlate(ctx, l.Code, key)
+	switch {
+	case err == nil && ps.ValidAt(at):
+		inside, err := tx.CountInsideForPass(ctx, ps.ID)
+		if err != nil {
+			return a, err
+		}
+		if inside < ps.Spaces {
+			a.Pass, a.PassAdmits = ps, PassAdmits(ps, l.Location(), at)
+		}
+	case err != nil && !park.IsCode(err, park.ENotFound):
+		return a, err
+	}
+	return a, nil
+}

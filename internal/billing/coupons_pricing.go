@@ -1,0 +1,136 @@
+package billing
+
+import (
+	"context"
+	"time"
+
+	"parkd/internal/park"
+	"parkd/internal/tariff"
+)
+
+// stayCoupons returns the coupons that price st at instant at: first
+// those the stay already used (a payment settled them; they keep applying
+// so its total stays what was paid for), then the plate's issued coupons
+// valid at at, oldest first; at most park.MaxCouponsPerStay in all.
+func stayCoupons(ctx context.Context, tx park.Tx, st *park.Stay, at time.Time) ([]*park.Coupon, error) {
+	all, err := tx.StayCoupons(ctx, st.LotCode, st.PlateKey, st.ID)
+	if err != nil || len(all) == 0 {
+		return nil, err
+	}
+	out := make([]*park.Coupon, 0, len(all))
+	for _, c := range all {
+		if c.State == park.CouponUsed && c.StayID == st.ID {
+			out = append(out, c)
+		}
+	}
+	for _, c := range all {
+		if c.State == park.CouponIssued && c.ValidAt(at) && len(out) < park.MaxCouponsPerStay {
+			out = append(out, c)
+		}
+	}
+	return out[:min(len(out), park.MaxCouponsPerStay)], nil
+}
+
+// tariffCoupons is what the tariff engine is given for a stay's coupons,
+// plus ad hoc deductions (a CRM member's benefit) after them.
+func tariffCoupons(cs []*park.Coupon, extra []tariff.Coupon) []tariff.Coupon {
+	if len(cs) == 0 {
+		return extra
+	}
+	out := make([]tariff.Coupon, 0, len(cs)+len(extra))
+	for _, c := range cs {
+		tc := tariff.Coupon{Label: couponLabel(c)}
+		switch c.Kind {
+		case park.CouponMinutes:
+			tc.Kind, tc.Minutes = tariff.CouponMinutes, int(c.Value)
+		case park.CouponHours:
+			tc.Kind, tc.Hours = tariff.CouponHours, int(c.Value)
+		case park.CouponAmount:
+			tc.Kind, tc.Amount = tariff.CouponAmount, c.Value
+		case park.CouponPercent:
+			tc.Kind, tc.Percent = tariff.CouponPercent, int(c.Value)
+		case park.CouponFree:
+			tc.Kind = tariff.CouponFree
+		}
+		out = append(out, tc)
+	}
+	return append(out, extra...)
+}
+
+// couponLabel is the label of a coupon's deduction line: unique among a
+// stay's coupons (ids are unique per lot), so a line finds its coupon.
+func couponLabel(c *park.Coupon) string {
+	if c.Merchant != "" {
+		return "coupon " + c.ID + " (" + c.Merchant + ")"
+	}
+	return "coupon " + c.ID
+}
+
+// Lines is a priced stay's breakdown, each deduction line naming the
+// coupon it comes from. A coupon with no line deducted nothing and stays
+// unused.
+func (pr Priced) Lines() []park.Line {
+	lines := toParkLines(pr.Result.Lines)
+	for i := range lines {
+		if lines[i].Amount >= 0 {
+			continue
+		}
+		for _, c := range pr.Coupons {
+			if lines[i].Label == couponLabel(c) {
+				lines[i].Coupon = c.ID
+				break
+			}
+		}
+	}
+	return lines
+}
+
+// UseCoupons marks used the coupons a priced stay's lines deducted, for
+// the payment that settles them ("" for a free exit), in the caller's
+// transaction. A coupon the stay used before is left as it is. A coupon
+// deleted since the lines were priced (or used by another stay) makes
+// the quote unpayable: the payer must take a new one, whose amount is
+// what will be paid.
+func UseCoupons(ctx context.Context, tx park.Tx, st *park.Stay, lines []park.Line, paymentID string, now time.Time) error {
+	for _, l := range lines {
+		if l.Coupon == "" {
+			continue
+		}
+		c, err := tx.GetCoupon(ctx, st.LotCode, l.Coupon)
+		if err != nil && !park.IsCode(err, park.ENotFound) {
+			return err
+		}
+		switch {
+		case err == nil && c.State == park.CouponUsed && c.StayID == st.ID:
+			continue
+		case err != nil || c.State != park.CouponIssued:
+			return park.Errorf(park.EQuoteExpired, "coupon %s of this quote was withdrawn or used since; take a new quote", l.Coupon)
+		}
+		c.State, c.StayID, c.PaymentID, c.UsedAt, c.UpdatedAt = park.CouponUsed, st.ID, paymentID, &now, now
+		if err := tx.UpdateCoupon(ctx, c); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// freedByNewCoupons reports whether a stay priced free (p.Due == 0) owes
+// that to coupons it had not used yet: priced without them, something
+// would be due. Only then does a free exit use them up; a coupon that
+// changed nothing (the stay was paid, or within grace) stays unused.
+func freedByNewCoupons(t *tariff.Tariff, in tariff.Input, p Priced, extra []tariff.Coupon) bool {
+	if p.Due != 0 || p.Discount == 0 {
+		return false
+	}
+	var used []*park.Coupon
+	for _, c := range p.Coupons {
+		if c.State == park.CouponUsed {
+			used = append(used, c)
+		}
+	}
+	if len(used) == len(p.Coupons) {
+		return false
+	}
+	in.Coupons = tariffCoupons(used, extra)
+	return t.Price(&in, nil).Due > 0
+}

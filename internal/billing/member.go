@@ -1,0 +1,110 @@
+package billing
+
+import (
+	"context"
+
+	"parkd/internal/core"
+	"parkd/internal/park"
+	"parkd/internal/tariff"
+)
+
+// MemberBenefit is what a mall CRM grants a member's car on top of the
+// car's coupons: free minutes and an amount off, both optional.
+type MemberBenefit struct {
+	Member  string // the CRM's member number, for the breakdown
+	Minutes int64
+	Amount  int64 // minor units
+}
+
+// Labels of the member benefit's deduction lines.
+const (
+	LabelMemberMinutes = "member free minutes"
+	LabelMemberAmount  = "member discount"
+)
+
+// Validate checks a benefit's bounds (those of a coupon of the same kind).
+func (b *MemberBenefit) Validate() error {
+	switch {
+	case len(b.Member) > 64:
+		return park.Invalid("member", "must be at most 64 bytes")
+	case b.Minutes < 0 || b.Minutes > park.MaxCouponValue(park.CouponMinutes):
+		return park.Invalid("minutes", "must be between 0 and %d", park.MaxCouponValue(park.CouponMinutes))
+	case b.Amount < 0 || b.Amount > park.MaxCouponValue(park.CouponAmount):
+		return park.Invalid("amount", "must be between 0 and %d", park.MaxCouponValue(park.CouponAmount))
+	}
+	return nil
+}
+
+// coupons is the benefit as ad hoc tariff deductions: they apply with the
+// car's coupons in the tariff's order (time, then amounts), and the quote
+// carries them, so the amount the CRM pays is exact. They are not stored:
+// the next fee query has only what the CRM sends again.
+func (b *MemberBenefit) coupons() []tariff.Coupon {
+	var out []tariff.Coupon
+	if b.Minutes > 0 {
+		out = append(out, tariff.Coupon{Kind: tariff.CouponMinutes, Minutes: int(b.Minutes), Label: LabelMemberMinutes})
+	}
+	if b.Amount > 0 {
+		out = append(out, tariff.Coupon{Kind: tariff.CouponAmount, Amount: b.Amount, Label: LabelMemberAmount})
+	}
+	return out
+}
+
+// MemberQuote prices the car inside a lot now with its coupons and a
+// member's benefit, and when something is due takes a quote for the
+// partner (paid with Pay like any of its quotes). Errors: EInvalid
+// (plate, member, minutes, amount), ENotFound (lot not the partner's;
+// field plate: the car is not inside).
+func (s *Service) MemberQuote(ctx context.Context, p *park.Partner, lot, plateText string, b MemberBenefit) (*StayStatus, error) {
+	key, err := core.Plate("plate", plateText)
+	if err != nil {
+		return nil, err
+	}
+	if err := b.Validate(); err != nil {
+		return nil, err
+	}
+	if !p.MayUse(lot) {
+		return nil, park.Errorf(park.ENotFound, "lot %q not found", lot)
+	}
+	now := s.base.Clock()
+	var res *StayStatus
+	err = s.base.View(ctx, func(tx park.Tx) error {
+		l, err := tx.GetLotSettings(ctx, lot)
+		if err != nil {
+			return err
+		}
+		st, err := tx.FindInside(ctx, lot, key.Key)
+		if park.IsCode(err, park.ENotFound) {
+			return &park.Error{Code: park.ENotFound, Field: "plate", Message: "car " + key.Text + " is not inside"}
+		}
+		if err != nil {
+			return err
+		}
+		res, err = s.statusWith(ctx, tx, l, st, now, p.ID, p.Type != park.PartnerOwnEntries, b.coupons())
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	if res.Quote != nil {
+		if err := s.StoreQuote(ctx, res.Quote); err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+// Deductions splits a breakdown's deductions into the car's coupons and
+// the member benefit (positive amounts).
+func Deductions(lines []park.Line) (coupons, member int64) {
+	for _, l := range lines {
+		switch {
+		case l.Amount >= 0:
+		case l.Coupon != "":
+			coupons -= l.Amount
+		case l.Label == LabelMemberMinutes || l.Label == LabelMemberAmount:
+			member -= l.Amount
+		}
+	}
+	return coupons, member
+}

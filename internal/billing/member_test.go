@@ -1,0 +1,83 @@
+package billing_test
+
+import (
+	"testing"
+
+	"parkd/internal/billing"
+	"parkd/internal/park"
+)
+
+func (b *bundle) partner(t *testing.T, id string, lots ...string) *park.Partner {
+	t.Helper()
+	p, err := b.Sys.Partners.CreatePartner(b.Ctx, &park.Partner{ID: id, Name: id, Dialect: "ebopark",
+		Type: park.PartnerNormal, Secret: "s", SignMode: "static", Lots: lots})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// TestMemberQuote: a CRM's member benefit applies with the car's coupons,
+// is carried by the quote, and paying that quote uses the coupons; the
+// invoice data of the payment is the partner's to read.
+func TestMemberQuote(t *testing.T) {
+	b := setup(t)
+	crm := b.partner(t, "crm", b.Lot)
+	d := b.Event(t, park.EventEntry, "京A12345", t0) // 6 h inside: 2400
+	b.issue(t, billing.CouponInput{ID: "M60", Plate: "京A12345", Kind: park.CouponMinutes, Value: 60})
+	st, err := b.Sys.Billing.MemberQuote(b.Ctx, crm, b.Lot, "京A12345", billing.MemberBenefit{Member: "VIP-1", Minutes: 30, Amount: 300})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Time first: 60 + 30 minutes off = priced as 4 h 30 = 9 half-hours =
+	// 1800 (the coupon 400, the member's minutes 200); then 300 off: 1500.
+	coupons, member := billing.Deductions(st.Lines)
+	if st.Due != 1500 || st.Quote == nil || st.Quote.AmountDue != 1500 || coupons != 400 || member != 500 {
+		t.Fatalf("due %d coupons %d member %d quote %+v, want 1500, 400, 500", st.Due, coupons, member, st.Quote)
+	}
+	// A plain fee query has no member benefit.
+	if q := b.quote(t, d.StayID); q.AmountDue != 2000 {
+		t.Fatalf("plain quote %d, want 2000", q.AmountDue)
+	}
+	res, err := b.Sys.Billing.Pay(b.Ctx, park.PaymentRequest{QuoteID: st.Quote.ID, Amount: 1500, Method: "crm", Payer: "crm", Reference: "T-9"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := b.coupon(t, "M60"); c.State != park.CouponUsed || c.PaymentID != res.Payment.ID {
+		t.Fatalf("coupon after the CRM payment %+v", c)
+	}
+	if s := b.Stay(t, d.StayID); s.Paid != 1500 {
+		t.Fatalf("paid %d, want 1500", s.Paid)
+	}
+
+	for _, by := range []struct{ quote, ref string }{{st.Quote.ID, ""}, {"", "T-9"}} {
+		inv, err := b.Sys.Billing.PaymentInvoice(b.Ctx, "crm", b.Lot, by.quote, by.ref)
+		if err != nil || inv.Payment.ID != res.Payment.ID || inv.Stay.Plate != "京A12345" || inv.Status != billing.InvoiceNotIssued ||
+			inv.Lot.Name != "Test "+b.Lot {
+			t.Fatalf("invoice by %+v: %+v, %v", by, inv, err)
+		}
+	}
+	b.partner(t, "other", b.Lot)
+	_, err = b.Sys.Billing.PaymentInvoice(b.Ctx, "other", b.Lot, st.Quote.ID, "")
+	wantCode(t, err, park.ENotFound)
+	_, err = b.Sys.Billing.PaymentInvoice(b.Ctx, "crm", b.Lot, "nope", "")
+	wantCode(t, err, park.ENotFound)
+
+	// Refusals.
+	b.CreateLot(t, "OTHER", 10, park.MissedEntryHold)
+	for name, c := range map[string]struct {
+		lot, plate string
+		b          billing.MemberBenefit
+		code       park.Code
+	}{
+		"BadPlate":    {b.Lot, "nope", billing.MemberBenefit{}, park.EInvalid},
+		"TooManyMins": {b.Lot, "京A12345", billing.MemberBenefit{Minutes: 7*24*60 + 1}, park.EInvalid},
+		"NegativeAmt": {b.Lot, "京A12345", billing.MemberBenefit{Amount: -1}, park.EInvalid},
+		"NotInside":   {b.Lot, "京B22222", billing.MemberBenefit{}, park.ENotFound},
+		"NotCrmsLot":  {"OTHER", "京A12345", billing.MemberBenefit{}, park.ENotFound},
+	} {
+		if _, err := b.Sys.Billing.MemberQuote(b.Ctx, crm, c.lot, c.plate, c.b); !park.IsCode(err, c.code) {
+			t.Errorf("%s: %v, want %s", name, err, c.code)
+		}
+	}
+}

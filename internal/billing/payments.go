@@ -1,0 +1,250 @@
+package billing
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"parkd/internal/core"
+	"parkd/internal/park"
+)
+
+// CreateQuote prices a stay now and keeps the offer for the lot's quote TTL.
+// source names the partner asking ("" for the native API). The pricing
+// reads a snapshot and only the insert takes the write path: a quote taken
+// from a moment-old snapshot is safe, because Pay re-checks that the stay
+// is still inside and that nobody has paid since (Quote.PaidBefore).
+func (s *Service) CreateQuote(ctx context.Context, stayID, source string) (*park.Quote, error) {
+	now := s.base.Clock()
+	var q *park.Quote
+	err := s.base.View(ctx, func(tx park.Tx) error {
+		st, err := tx.GetStay(ctx, stayID)
+		if err != nil {
+			return err
+		}
+		if st.State != park.StayIn {
+			return park.Errorf(park.EStayClosed, "stay %s has left the lot; nothing can be paid", st.ID)
+		}
+		l, err := tx.GetLotSettings(ctx, st.LotCode)
+		if err != nil {
+			return err
+		}
+		q, err = s.quote(ctx, tx, l, st, now, source)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return q, s.base.Write(ctx, func(tx park.Tx) error { return tx.InsertQuote(ctx, q) })
+}
+
+// quote prices st at now into a quote, not yet stored.
+func (s *Service) quote(ctx context.Context, tx park.Tx, l *park.Lot, st *park.Stay, now time.Time, source string) (*park.Quote, error) {
+	at := now
+	if at.Before(st.EntryAt) {
+		at = st.EntryAt
+	}
+	pr, err := s.PriceStay(ctx, tx, l, st, at)
+	if err != nil {
+		return nil, err
+	}
+	return newQuote(l, st, pr, now, source), nil
+}
+
+// newQuote is the offer to pay a priced stay, valid for the lot's quote TTL.
+func newQuote(l *park.Lot, st *park.Stay, pr Priced, now time.Time, source string) *park.Quote {
+	return &park.Quote{
+		ID: core.NewSecretID(), StayID: st.ID, LotCode: l.Code, AmountDue: pr.Due, Total: pr.Total,
+		Discount: pr.Discount, PaidBefore: st.Paid, Currency: l.Currency, ComputedAt: now,
+		ExpiresAt: now.Add(time.Duration(l.QuoteTTLSeconds) * time.Second),
+		Lines:     pr.Lines(), Source: source,
+	}
+}
+
+// PaymentResult is a payment, the stay it paid (as it is after the
+// payment) and its lot, and whether it was a replay of an earlier one.
+type PaymentResult struct {
+	Payment *park.Payment
+	Stay    *park.Stay
+	Lot     *park.Lot
+	Replay  bool
+}
+
+// Pay settles one quote exactly once, in one transaction. A retry with
+// the same idempotency key, or the same (payer, reference), returns the
+// first payment. A partner (Payer set) pays only the quotes it took, and,
+// when the request names a lot, only that lot's: another's quote is not
+// found, so a partner cannot pay or probe others' offers. A partner that
+// gives no reference of its own is given the quote's id, so repeating the
+// same payment of the same quote answers the first one.
+// Errors: EInvalid, ENotFound (field quote_id), EQuoteExpired, EQuotePaid,
+// EAmountMismatch (Amount: the amount due), EStaySettled, EStayClosed,
+// EIdempotencyKey.
+func (s *Service) Pay(ctx context.Context, req park.PaymentRequest) (PaymentResult, error) {
+	if err := req.Validate(); err != nil {
+		return PaymentResult{}, err
+	}
+	if req.Payer != "" && req.Reference == "" {
+		req.Reference = req.QuoteID
+	}
+	now := s.base.Clock()
+	var res PaymentResult
+	err := s.base.Update(ctx, func(tx park.Tx) error {
+		res = PaymentResult{}
+		if req.AmountText != "" { // read in the quote's currency
+			q, err := tx.GetQuote(ctx, req.QuoteID)
+			if err == nil {
+				req.Amount, err = park.ParseDecimal("amount", req.AmountText, q.Currency)
+			}
+			if err != nil && !park.IsCode(err, park.ENotFound) {
+				return err
+			}
+		}
+		if prev, err := s.previousPayment(ctx, tx, &req); err != nil {
+			return err
+		} else if prev != nil {
+			return replay(ctx, tx, prev, &res)
+		}
+		q, err := tx.GetQuote(ctx, req.QuoteID)
+		if err == nil && ((req.Payer != "" && q.Source != req.Payer) || (req.Lot != "" && q.LotCode != req.Lot)) {
+			err = park.Errorf(park.ENotFound, "not this payer's quote")
+		}
+		if park.IsCode(err, park.ENotFound) {
+			return &park.Error{Code: park.ENotFound, Field: "quote_id",
+				Message: "quote " + req.QuoteID + " not found; take a new quote"}
+		}
+		if err != nil {
+			return err
+		}
+		// The stay is read before the quote's payment is looked for: under
+		// READ COMMITTED each statement sees what was committed before it
+		// started, so a payment another node committed since the lookups
+		// above is found here, not only seen as a stay paid since the quote.
+		st, err := tx.GetStay(ctx, q.StayID)
+		if err != nil {
+			return err
+		}
+		if p, err := tx.GetPaymentByQuote(ctx, q.ID); err == nil {
+			if repeats(p, &req) { // the same request, answered on another node meanwhile
+				return replay(ctx, tx, p, &res)
+			}
+			return park.Errorf(park.EQuotePaid, "quote %s has already been paid", q.ID)
+		} else if !park.IsCode(err, park.ENotFound) {
+			return err
+		}
+		switch {
+		case st.State != park.StayIn:
+			return park.Errorf(park.EStayClosed, "stay %s has left the lot; the quote can no longer be paid", st.ID)
+		case !now.Before(q.ExpiresAt):
+			return &park.Error{Code: park.EQuoteExpired, At: q.ExpiresAt,
+				Message: "quote " + q.ID + " expired at " + q.ExpiresAt.Format(time.RFC3339) + "; take a new quote"}
+		case q.AmountDue == 0 || st.Paid != q.PaidBefore:
+			return park.Errorf(park.EStaySettled, "stay %s owes nothing under this quote (paid since it was taken, or nothing was due)", st.ID)
+		case req.Amount != q.AmountDue:
+			return &park.Error{Code: park.EAmountMismatch, Field: "amount", Amount: q.AmountDue, Currency: q.Currency,
+				Message: fmt.Sprintf("does not match the quote's amount due %d", q.AmountDue)}
+		}
+		l, err := tx.GetLotSettings(ctx, st.LotCode)
+		if err != nil {
+			return err
+		}
+		p := &park.Payment{
+			ID: core.NewID(), QuoteID: q.ID, StayID: st.ID, LotCode: st.LotCode, Amount: req.Amount,
+			Currency: q.Currency, Method: req.Method, Payer: req.Payer, Reference: req.Reference,
+			IdempotencyKey: req.IdempotencyKey, PaidAt: now,
+			PaidUntil: now.Add(time.Duration(l.ExitGraceMinutes) * time.Minute),
+		}
+		if err := tx.InsertPayment(ctx, p); err != nil {
+			return err
+		}
+		if err := UseCoupons(ctx, tx, st, q.Lines, p.ID, now); err != nil {
+			return err
+		}
+		st.Paid += p.Amount
+		st.Total, st.Discount = q.Total, q.Discount
+		st.PaidUntil, st.UpdatedAt = &p.PaidUntil, now
+		if err := tx.UpdateStay(ctx, st); err != nil {
+			return err
+		}
+		res = PaymentResult{Payment: p, Stay: st, Lot: l}
+		return nil
+	})
+	if err != nil {
+		return PaymentResult{}, err
+	}
+	if !res.Replay {
+		s.metrics.Payment(res.Payment.Currency, res.Payment.Method, res.Payment.Amount)
+	}
+	return res, nil
+}
+
+// replay answers a repeated payment request with the first payment, its
+// stay and its lot, as they are now.
+func replay(ctx context.Context, tx park.Tx, p *park.Payment, res *PaymentResult) error {
+	st, err := tx.GetStay(ctx, p.StayID)
+	if err != nil {
+		return err
+	}
+	l, err := tx.GetLotSettings(ctx, p.LotCode)
+	if err != nil {
+		return err
+	}
+	*res = PaymentResult{Payment: p, Stay: st, Lot: l, Replay: true}
+	return nil
+}
+
+// repeats reports whether p, a payment of the requested quote, was made by
+// this same request (same Idempotency-Key, or same payer and reference, and
+// same amount).
+func repeats(p *park.Payment, req *park.PaymentRequest) bool {
+	same := (req.IdempotencyKey != "" && p.IdempotencyKey == req.IdempotencyKey) ||
+		(req.Reference != "" && p.Payer == req.Payer && p.Reference == req.Reference)
+	return same && p.Amount == req.Amount
+}
+
+// previousPayment finds an earlier payment the request repeats, and refuses
+// an idempotency key or reference reused for a different quote or amount.
+func (s *Service) previousPayment(ctx context.Context, tx park.Tx, req *park.PaymentRequest) (*park.Payment, error) {
+	check := func(p *park.Payment, err error, what string) (*park.Payment, error) {
+		if park.IsCode(err, park.ENotFound) {
+			return nil, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		if p.QuoteID != req.QuoteID || p.Amount != req.Amount {
+			return nil, park.Errorf(park.EIdempotencyKey, "%s was already used for a different payment (quote %s)", what, p.QuoteID)
+		}
+		return p, nil
+	}
+	if req.IdempotencyKey != "" {
+		p, err := tx.GetPaymentByKey(ctx, req.IdempotencyKey)
+		if p, err := check(p, err, "Idempotency-Key"); p != nil || err != nil {
+			return p, err
+		}
+	}
+	if req.Reference != "" {
+		p, err := tx.GetPaymentByReference(ctx, req.Payer, req.Reference)
+		return check(p, err, "reference "+req.Reference)
+	}
+	return nil, nil
+}
+
+// PurgeExpiredQuotes deletes unpaid quotes that expired more than olderThan
+// ago, in small batches so the gate never waits long behind it.
+func (s *Service) PurgeExpiredQuotes(ctx context.Context, olderThan time.Duration) (int, error) {
+	const batch = 500
+	before := s.base.Clock().Add(-olderThan)
+	total := 0
+	for {
+		var n int
+		err := s.base.Write(ctx, func(tx park.Tx) (err error) {
+			n, err = tx.DeleteExpiredQuotes(ctx, before, batch)
+			return err
+		})
+		total += n
+		if err != nil || n < batch {
+			return total, err
+		}
+	}
+}

@@ -1,0 +1,188 @@
+package billing
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"parkd/internal/access"
+	"parkd/internal/park"
+	"parkd/internal/tariff"
+)
+
+// compiledTariff caches a lot's parsed tariff; Version detects changes made
+// by another node or request.
+type compiledTariff struct {
+	version int64
+	t       *tariff.Tariff
+}
+
+// tariffFor returns the lot's parsed tariff, or nil when the lot has none
+// (parking there is free).
+func (s *Service) tariffFor(l *park.Lot) (*tariff.Tariff, error) {
+	if len(l.Tariff) == 0 {
+		return nil, nil
+	}
+	if v, ok := s.tariffs.Load(l.Code); ok {
+		if c := v.(*compiledTariff); c.version == l.TariffVersion {
+			return c.t, nil
+		}
+	}
+	t, err := tariff.Parse(l.Tariff)
+	if err != nil {
+		// Stored tariffs were validated on the way in; this is a bug.
+		return nil, park.Errorf(park.EInternal, "stored tariff of lot %q does not parse: %v", l.Code, err)
+	}
+	s.tariffs.Store(l.Code, &compiledTariff{version: l.TariffVersion, t: t})
+	return t, nil
+}
+
+// Priced is a stay's price at one instant with the reason nothing may be due.
+type Priced struct {
+	tariff.Result
+	FreeReason     string            // why the stay is free or settled: pass, whitelist, reservation, paid, free
+	Coupons        []*park.Coupon    // the car's coupons given to the tariff (see Lines)
+	FreedByCoupons bool              // nothing is due only thanks to coupons the stay had not used yet
+	Reservation    *park.Reservation // the reservation the stay entered on, if any
+}
+
+// PriceStay prices a stay if it left at `at`, in the caller's
+// transaction: the one place where passes, whitelist windows,
+// reservations, coupons, payments and the tariff meet.
+func (s *Service) PriceStay(ctx context.Context, tx park.Tx, l *park.Lot, st *park.Stay, at time.Time) (Priced, error) {
+	return s.priceStayWith(ctx, tx, l, st, at, nil)
+}
+
+// priceStayWith is PriceStay with ad hoc deductions (a CRM member's
+// benefit) applied after the car's coupons.
+func (s *Service) priceStayWith(ctx context.Context, tx park.Tx, l *park.Lot, st *park.Stay, at time.Time, extra []tariff.Coupon) (Priced, error) {
+	in := tariff.Input{
+		Entry: st.EntryAt, Exit: at, Loc: l.Location(), Class: st.VehicleClass, Paid: st.Paid,
+	}
+	if st.PaidUntil != nil {
+		in.PaidUntil = *st.PaidUntil
+	}
+	var coveredBy string
+	if st.PassID != "" {
+		p, err := tx.GetPass(ctx, st.PassID)
+		switch {
+		case err == nil:
+			lapses, err := tx.PassLapses(ctx, p.ID)
+			if err != nil {
+				return Priced{}, err
+			}
+			if access.PassFreeTime(&in, p, lapses, l.Location(), st.EntryAt, at) {
+				coveredBy = park.ReasonPass
+			}
+		case !park.IsCode(err, park.ENotFound): // a deleted pass covers nothing
+			return Priced{}, err
+		}
+	}
+	w, err := tx.FindWhitelist(ctx, l.Code, st.PlateKey)
+	switch {
+	case err == nil && w.Kind == park.AccessAllow:
+		in.FreeWindows = append(in.FreeWindows, tariff.Window{From: w.ValidFrom, To: w.ValidTo})
+		if access.Covers(w.ValidFrom, w.ValidTo, st.EntryAt, at) {
+			coveredBy = park.ReasonWhitelist
+		}
+	case err != nil && !park.IsCode(err, park.ENotFound):
+		return Priced{}, err
+	}
+
+	res, err := access.ReservationWindow(ctx, tx, st, at, &in, &coveredBy)
+	if err != nil {
+		return Priced{}, err
+	}
+
+	t, err := s.tariffFor(l)
+	if err != nil {
+		return Priced{}, err
+	}
+	p := Priced{Reservation: res}
+	if t != nil { // a free lot reads no coupons
+		if p.Coupons, err = stayCoupons(ctx, tx, st, at); err != nil {
+			return Priced{}, err
+		}
+		in.Coupons = tariffCoupons(p.Coupons, extra)
+		p.Result = t.Price(&in, nil)
+		p.FreedByCoupons = freedByNewCoupons(t, in, p, extra)
+	}
+	if p.Due == 0 {
+		switch {
+		case coveredBy != "":
+			p.FreeReason = coveredBy
+		case st.PaidUntil != nil && st.Paid > 0:
+			p.FreeReason = park.ReasonPaid
+		default:
+			p.FreeReason = park.ReasonFree
+		}
+	}
+	return p, nil
+}
+
+func toParkLines(ls []tariff.Line) []park.Line {
+	out := make([]park.Line, len(ls))
+	for i, l := range ls {
+		out[i] = park.Line{From: l.From, To: l.To, Label: l.Label, Amount: l.Amount}
+	}
+	return out
+}
+
+// CanonicalTariff validates the lot's tariff document and stores its
+// canonical form, so what is read back is what will be priced.
+func CanonicalTariff(l *park.Lot) (*tariff.Tariff, error) {
+	if len(l.Tariff) == 0 || string(l.Tariff) == "null" {
+		l.Tariff = nil
+		return nil, nil
+	}
+	t, err := tariff.Parse(l.Tariff)
+	if err != nil {
+		var te *tariff.Error
+		if errors.As(err, &te) {
+			return nil, park.Invalid("tariff."+te.Field, "%s", te.Msg)
+		}
+		return nil, park.Invalid("tariff", "%v", err)
+	}
+	l.Tariff = t.Doc()
+	return t, nil
+}
+
+// Preview is a tariff tried on one imagined stay.
+type Preview struct {
+	Tariff       []byte
+	TimeZone     string
+	Entry, Exit  time.Time
+	VehicleClass string
+}
+
+// PreviewResult is what the stay would cost, line by line.
+type PreviewResult struct {
+	Total, Discount int64
+	Lines           []park.Line
+}
+
+// PreviewTariff prices an imagined stay with a tariff that is not stored,
+// so an operator can test it first. The same lines appear in quotes.
+func PreviewTariff(p Preview) (PreviewResult, error) {
+	loc, err := park.LoadLocation(p.TimeZone)
+	if err != nil {
+		return PreviewResult{}, err
+	}
+	switch {
+	case len(p.Tariff) == 0:
+		return PreviewResult{}, park.Invalid("tariff", "is required")
+	case p.Exit.Before(p.Entry):
+		return PreviewResult{}, park.Invalid("exit", "must not be before entry")
+	case p.VehicleClass != "" && !park.ValidClass(p.VehicleClass):
+		return PreviewResult{}, park.Invalid("vehicle_class", "must be one of small, large, new_energy, motorcycle")
+	}
+	t, err := CanonicalTariff(&park.Lot{Tariff: p.Tariff})
+	if err != nil {
+		return PreviewResult{}, err
+	}
+	if t == nil {
+		return PreviewResult{}, park.Invalid("tariff", "is required")
+	}
+	res := t.Price(&tariff.Input{Entry: p.Entry, Exit: p.Exit, Loc: loc, Class: p.VehicleClass}, nil)
+	return PreviewResult{Total: res.Total, Discount: res.Discount, Lines: toParkLines(res.Lines)}, nil
+}

@@ -1,0 +1,90 @@
+package billing
+
+import (
+	"context"
+	"time"
+
+	"parkd/internal/park"
+	"parkd/internal/tariff"
+)
+
+// StayStatus is a stay priced for a partner at one instant.
+type StayStatus struct {
+	Stay *park.Stay
+	Lot  *park.Lot
+	At   time.Time // when it was priced
+	// Total is what the whole stay costs so far (paid amounts included),
+	// Paid what was paid, Discount the coupons' deduction, Due what must
+	// be paid now.
+	Total, Paid, Discount, Due int64
+	// CollectAmount is what the partner collecting the payment charges
+	// the driver: the amount due, as parkd adds no partner fee.
+	CollectAmount int64
+	// State is the stay's state as partners see it: StateOwes, StatePaid
+	// or StateLeft.
+	State string
+	// Quote is the offer to pay Due, taken for the partner; nil when
+	// nothing is due or the partner does not pay through parkd.
+	Quote *park.Quote
+	// ValidUntil is until when the car may leave without paying more:
+	// its paid_until while that is in the future, else At (a stay that
+	// left: its exit).
+	ValidUntil time.Time
+	// Lines is the price breakdown at At (deductions name their coupon).
+	Lines []park.Line
+}
+
+// A stay's state as partners see it.
+const (
+	StateOwes = "owes" // inside, something is due or nothing was paid yet
+	StatePaid = "paid" // inside, paid, nothing due now
+	StateLeft = "left" // the car has left
+)
+
+// Status prices st at now for a partner (source) and, when takeQuote and
+// something is due, prepares its quote (not stored: the caller writes it
+// with StoreQuote after its read snapshot). A stay that left is shown as
+// it left.
+func (s *Service) Status(ctx context.Context, tx park.Tx, l *park.Lot, st *park.Stay, now time.Time, source string, takeQuote bool) (*StayStatus, error) {
+	return s.statusWith(ctx, tx, l, st, now, source, takeQuote, nil)
+}
+
+// statusWith is Status with ad hoc deductions (see priceStayWith).
+func (s *Service) statusWith(ctx context.Context, tx park.Tx, l *park.Lot, st *park.Stay, now time.Time,
+	source string, takeQuote bool, extra []tariff.Coupon) (*StayStatus, error) {
+	res := &StayStatus{Stay: st, Lot: l, At: now, Paid: st.Paid, ValidUntil: now}
+	if st.PaidUntil != nil && st.PaidUntil.After(now) {
+		res.ValidUntil = *st.PaidUntil
+	}
+	if st.State != park.StayIn {
+		res.Total, res.Discount, res.State = st.Total, st.Discount, StateLeft
+		res.ValidUntil = *st.ExitAt
+		return res, nil
+	}
+	at := now
+	if at.Before(st.EntryAt) {
+		at = st.EntryAt
+	}
+	pr, err := s.priceStayWith(ctx, tx, l, st, at, extra)
+	if err != nil {
+		return nil, err
+	}
+	res.Total, res.Discount, res.Due, res.Lines = pr.Total, pr.Discount, pr.Due, pr.Lines()
+	res.CollectAmount = res.Due
+	res.State = StateOwes
+	if res.Due == 0 && res.Paid > 0 {
+		res.State = StatePaid
+	}
+	if pr.Due > 0 && takeQuote {
+		res.Quote = newQuote(l, st, pr, now, source) // the offer CreateQuote makes, for this partner
+	}
+	return res, nil
+}
+
+// StoreQuote keeps a quote prepared by Status. Pricing reads a snapshot
+// and only the insert takes the write path: a payment in between is
+// harmless, because Pay refuses a quote taken before the stay's last
+// payment (stay_settled).
+func (s *Service) StoreQuote(ctx context.Context, q *park.Quote) error {
+	return s.base.Write(ctx, func(tx park.Tx) error { return tx.InsertQuote(ctx, q) })
+}

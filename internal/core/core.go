@@ -1,0 +1,115 @@
+// Package core holds what every subsystem of parkd shares: the store with
+// its transaction helper, the clock, the logger and the ids. Subsystems
+// (gate, billing, access, spaces, partners, ...) each embed a Base and
+// depend inward on park, tariff and plate, never on a dialect.
+package core
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/binary"
+	"log/slog"
+	"strconv"
+	"time"
+
+	"github.com/google/uuid"
+
+	"parkd/internal/park"
+	"parkd/internal/plate"
+)
+
+// Base is a subsystem's access to the store, the clock and the log.
+type Base struct {
+	Store park.Store
+	Now   park.Clock // default time.Now
+	Log   *slog.Logger
+}
+
+// NewBase fills in the defaults of a Base.
+func NewBase(store park.Store, now park.Clock, log *slog.Logger) Base {
+	if now == nil {
+		now = time.Now
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return Base{Store: store, Now: now, Log: log}
+}
+
+// Clock returns the current time at store precision, in UTC.
+func (b *Base) Clock() time.Time { return b.Now().UTC().Truncate(park.Precision) }
+
+// Update runs fn in a write transaction and, when it fails with EConflict,
+// runs it again with fresh reads: on a shared database two nodes may race
+// to record the same event or payment, or to change the same row, and the
+// next attempt sees the winner's row (answering as a replay, or applying
+// its change on top). fn must only have effects through tx.
+func (b *Base) Update(ctx context.Context, fn func(park.Tx) error) error {
+	err := b.Store.Update(ctx, fn)
+	for i := 0; i < 2 && park.IsCode(err, park.EConflict); i++ {
+		err = b.Store.Update(ctx, fn)
+	}
+	return err
+}
+
+// Write runs fn in one write transaction, without retries: for changes
+// whose conflict is the answer (a duplicate id).
+func (b *Base) Write(ctx context.Context, fn func(park.Tx) error) error {
+	return b.Store.Update(ctx, fn)
+}
+
+// View runs fn in a read-only transaction.
+func (b *Base) View(ctx context.Context, fn func(park.Tx) error) error {
+	return b.Store.View(ctx, fn)
+}
+
+// NewID returns a time-ordered id (UUIDv7): index-friendly for rows that
+// are inserted in time order.
+func NewID() string { return uuid.Must(uuid.NewV7()).String() }
+
+// NewSecretID returns an unguessable id (UUIDv4, 122 random bits) for
+// things a caller may hold as a bearer reference, such as quotes.
+func NewSecretID() string { return uuid.Must(uuid.NewRandom()).String() }
+
+// NewLocator returns a random 10-digit ticket number without a leading zero.
+func NewLocator() string {
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	return strconv.FormatUint(1_000_000_000+binary.BigEndian.Uint64(b[:])%9_000_000_000, 10)
+}
+
+// Plate reads a plate (or a plate-less car's temporary identity) from
+// outside input; a bad one is EInvalid naming field, with the plate
+// package's reason.
+func Plate(field, text string) (plate.Plate, error) {
+	p, err := plate.Normalize(text)
+	if err != nil {
+		return plate.Plate{}, park.Invalid(field, "%s", PlateReason(err))
+	}
+	return p, nil
+}
+
+// PlateReason is why a plate was refused, for an error message.
+func PlateReason(err error) string {
+	if pe, ok := err.(*plate.Error); ok {
+		return pe.Reason
+	}
+	return err.Error()
+}
+
+// Plates validates raw plates of a pass, list entry or booking into
+// display texts and match keys. A plate-less car's temporary identity
+// names it only while it is inside, so it cannot hold any of them.
+func Plates(field string, raw []string) (texts, keys []string, err error) {
+	for i, r := range raw {
+		p, err := plate.Normalize(r)
+		if err != nil {
+			return nil, nil, park.Invalid(field, "plate %d: %s", i+1, PlateReason(err))
+		}
+		if p.Kind == plate.KindNoPlate {
+			return nil, nil, park.Invalid(field, "plate %d: a plate-less car cannot hold a pass, list entry or booking", i+1)
+		}
+		texts, keys = append(texts, p.Text), append(keys, p.Key)
+	}
+	return texts, keys, nil
+}

@@ -1,0 +1,4 @@
+package linkc
+
+// Name is the dialect's name, which its partners are created with.
+const Name = "linkc"

@@ -1,0 +1,255 @@
+package gate
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+	"unicode/utf8"
+
+	"parkd/internal/core"
+	"parkd/internal/park"
+	"parkd/internal/plate"
+)
+
+// GateCommandInput is a barrier command as any API delivers it.
+type GateCommandInput struct {
+	LotCode string
+	Lane    string
+	Command string // park.GateOpen, GateClose, GateHoldOpen, GateRelease
+	By      string // who sends it: a partner id, "operator"
+	Reason  string // optional, kept in the log
+}
+
+// GateResult is a delivered command and the lane's mode after it.
+type GateResult struct {
+	Command  *park.GateCommand
+	HeldOpen bool           // the lane is held open after the command
+	Hold     *park.LaneHold // the hold, when HeldOpen
+}
+
+// MaxGateReason bounds a command's reason (characters).
+const MaxGateReason = 256
+
+// SendGateCommand commands the barrier of a lane of a lot through the
+// device interface and records the command (who, when, lane, result) in
+// the lot's gate log, delivered or not. The lane must be one the lot's
+// cameras reported. hold_open keeps the barrier up and marks the lane
+// held open until release; close is refused while the lane is held open
+// (release it first), so the barrier and the recorded mode never disagree.
+// A device that does not acknowledge within BarrierTimeout yields
+// EUnavailable ("not delivered") and changes no mode.
+// Errors: EInvalid (command, lane, by, reason), ENotFound (lot; lane,
+// with field "lane"), EConflict (close of a held lane), EUnavailable.
+func (s *Service) SendGateCommand(ctx context.Context, in GateCommandInput) (*GateResult, error) {
+	switch {
+	case !park.ValidGateCommand(in.Command):
+		return nil, park.Invalid("command", "must be %q, %q, %q or %q", park.GateOpen, park.GateClose, park.GateHoldOpen, park.GateRelease)
+	case in.Lane == "" || len(in.Lane) > 64:
+		return nil, park.Invalid("lane", "is required (1-64 characters)")
+	case len(in.By) > 64:
+		return nil, park.Invalid("by", "must be at most 64 bytes")
+	case !utf8.ValidString(in.Reason) || utf8.RuneCountInString(in.Reason) > MaxGateReason:
+		return nil, park.Invalid("reason", "must be valid text of at most %d characters", MaxGateReason)
+	}
+	err := s.base.View(ctx, func(tx park.Tx) error {
+		hold, err := s.laneHold(ctx, tx, in.LotCode, in.Lane)
+		if err != nil {
+			return err
+		}
+		if hold != nil && in.Command == park.GateClose {
+			return &park.Error{Code: park.EConflict, Field: "command",
+				Message: fmt.Sprintf("lane %s is held open since %s; release it before closing", in.Lane, hold.Since.Format(time.RFC3339))}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+
+	// The device is asked outside any transaction: a slow controller must
+	// not hold the database.
+	c, sendErr := s.sendGate(ctx, in.LotCode, in.Lane, in.Command, in.By, in.Reason)
+	out := &GateResult{Command: c}
+	// Recorded even when the caller has gone: the device may have obeyed.
+	rctx := context.WithoutCancel(ctx)
+	err = s.base.Update(rctx, func(tx park.Tx) error {
+		if err := tx.InsertGateCommand(rctx, c); err != nil {
+			return err
+		}
+		hold, err := tx.GetLaneHold(rctx, in.LotCode, in.Lane)
+		if err != nil {
+			return err
+		}
+		switch {
+		case sendErr != nil:
+		case in.Command == park.GateHoldOpen && hold == nil:
+			hold = &park.LaneHold{LotCode: in.LotCode, Lane: in.Lane, By: in.By, Since: c.At}
+			if err := tx.HoldLane(rctx, hold); err != nil {
+				return err
+			}
+		case in.Command == park.GateRelease && hold != nil:
+			if err := tx.ReleaseLane(rctx, in.LotCode, in.Lane); err != nil {
+				return err
+			}
+			hold = nil
+		}
+		out.HeldOpen, out.Hold = hold != nil, hold
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if sendErr != nil {
+		return nil, &park.Error{Code: park.EUnavailable, Field: "lane",
+			Message: fmt.Sprintf("the barrier of lane %s did not answer; the command was not delivered (recorded as %s)", in.Lane, c.ID)}
+	}
+	return out, nil
+}
+
+// laneHold checks the lane belongs to the lot and returns its hold.
+func (s *Service) laneHold(ctx context.Context, tx park.Tx, lot, lane string) (*park.LaneHold, error) {
+	if _, err := tx.GetLotSettings(ctx, lot); err != nil {
+		return nil, err
+	}
+	if _, err := tx.GetLane(ctx, lot, lane); park.IsCode(err, park.ENotFound) {
+		return nil, &park.Error{Code: park.ENotFound, Field: "lane", Message: fmt.Sprintf("lot %s has no lane %q (lanes are named by their cameras)", lot, lane)}
+	} else if err != nil {
+		return nil, err
+	}
+	return tx.GetLaneHold(ctx, lot, lane)
+}
+
+// LaneHold returns a lane's hold, or nil when the lane works as usual.
+// Errors: ENotFound (lot; lane, with field "lane").
+func (s *Service) LaneHold(ctx context.Context, lot, lane string) (*park.LaneHold, error) {
+	var out *park.LaneHold
+	err := s.base.View(ctx, func(tx park.Tx) (err error) {
+		out, err = s.laneHold(ctx, tx, lot, lane)
+		return err
+	})
+	return out, err
+}
+
+// RestoreLaneHolds sends hold_open again to every lane held open in the
+// database, for a node whose devices may have restarted with their
+// barriers down (the hold outlives them). Each resend is logged as a
+// command by "parkd"; a device that does not answer is logged as not
+// delivered and the hold stays. It returns how many holds it resent.
+func (s *Service) RestoreLaneHolds(ctx context.Context) (int, error) {
+	var holds []*park.LaneHold
+	if err := s.base.View(ctx, func(tx park.Tx) (err error) { holds, err = tx.ListLaneHolds(ctx); return }); err != nil {
+		return 0, err
+	}
+	for _, h := range holds {
+		c, sendErr := s.sendGate(ctx, h.LotCode, h.Lane, park.GateHoldOpen, RestoreBy,
+			"lane held open since "+h.Since.Format(time.RFC3339)+"; sent again at start")
+		if sendErr != nil {
+			s.base.Log.Warn("lane held open, but its barrier did not answer at start", "lot", h.LotCode, "lane", h.Lane, "err", sendErr)
+		}
+		if err := s.base.Update(ctx, func(tx park.Tx) error { return tx.InsertGateCommand(ctx, c) }); err != nil {
+			return 0, err
+		}
+	}
+	return len(holds), nil
+}
+
+// sendGate asks the lane's device, within BarrierTimeout, and returns the
+// command's record (delivered or not, not yet stored) and the device's
+// error.
+func (s *Service) sendGate(ctx context.Context, lot, lane, command, by, reason string) (*park.GateCommand, error) {
+	dctx, cancel := context.WithTimeout(ctx, BarrierTimeout)
+	sendErr := s.barriers.Send(dctx, lot, lane, command)
+	cancel()
+	c := &park.GateCommand{ID: core.NewID(), LotCode: lot, Lane: lane, Command: command, By: by, Reason: reason,
+		At: s.base.Clock(), Result: park.GateDelivered}
+	if sendErr != nil {
+		c.Result, c.Detail = park.GateUndelivered, sendErr.Error()
+		if !errors.Is(sendErr, park.ErrUnreachable) {
+			s.base.Log.Error("gate device failed", "lot", lot, "lane", lane, "command", command, "err", sendErr)
+		}
+	}
+	return c, sendErr
+}
+
+// RestoreBy is who a command resent by RestoreLaneHolds is logged as.
+const RestoreBy = "parkd"
+
+// Gate log page sizes.
+const (
+	DefaultGateLog = 50
+	MaxGateLog     = 500
+)
+
+// GateLog returns a lot's barrier commands, newest first: of one lane, or
+// of every lane when lane is "". limit 0 means DefaultGateLog.
+// Errors: EInvalid (limit), ENotFound (lot; lane, with field "lane").
+func (s *Service) GateLog(ctx context.Context, lot, lane string, limit int) ([]*park.GateCommand, error) {
+	if limit == 0 {
+		limit = DefaultGateLog
+	}
+	if limit < 1 || limit > MaxGateLog {
+		return nil, park.Invalid("limit", "must be between 1 and %d", MaxGateLog)
+	}
+	var out []*park.GateCommand
+	err := s.base.View(ctx, func(tx park.Tx) error {
+		if lane != "" {
+			if _, err := s.laneHold(ctx, tx, lot, lane); err != nil {
+				return err
+			}
+		} else if _, err := tx.GetLotSettings(ctx, lot); err != nil {
+			return err
+		}
+		var err error
+		out, err = tx.ListGateCommands(ctx, lot, lane, limit)
+		return err
+	})
+	return out, err
+}
+
+// throughHeldLane applies a lane's hold to a decision that would keep the
+// barrier down: the barrier is up, so the car passes, and what happened is
+// recorded rather than lost. An entry gets its stay (counted inside); an
+// exit closes the car's stay, what was due left unpaid; both leave an
+// anomaly for the operator. A lane not held leaves the decision as it is.
+func (s *Service) throughHeldLane(ctx context.Context, tx park.Tx, l *park.Lot, in *EventInput, p plate.Plate, now time.Time, dec park.Decision, noted *[]*park.Anomaly) (park.Decision, error) {
+	hold, err := tx.GetLaneHold(ctx, l.Code, in.Lane)
+	if err != nil || hold == nil {
+		return dec, err
+	}
+	var detail string
+	switch {
+	case in.Type == park.EventEntry:
+		st, err := s.admit(ctx, tx, l, in, p, now, "", "")
+		if err != nil {
+			return dec, err
+		}
+		dec.StayID, dec.Locator = st.ID, st.Locator
+		detail = fmt.Sprintf("entered through lane %s held open; the rules said %s", in.Lane, dec.Reason)
+	case dec.StayID != "":
+		st, err := tx.GetStay(ctx, dec.StayID)
+		if err != nil {
+			return dec, err
+		}
+		at := in.At
+		if at.Before(st.EntryAt) {
+			at = st.EntryAt
+		}
+		pr, err := s.billing.PriceStay(ctx, tx, l, st, at)
+		if err != nil {
+			return dec, err
+		}
+		st.Total, st.Discount = pr.Total, pr.Discount
+		if err := s.closeStay(ctx, tx, l, st, at, in.Lane, park.AnomalyHeldOpen, now); err != nil {
+			return dec, err
+		}
+		detail = fmt.Sprintf("left through lane %s held open; the rules said %s; %d left unpaid", in.Lane, dec.Reason, dec.AmountDue)
+	}
+	if detail != "" { // a missed entry's anomaly is already recorded
+		if err := s.anomaly(ctx, tx, noted, l.Code, park.AnomalyHeldOpen, p.Text, dec.StayID, in.ID, in.At, detail); err != nil {
+			return dec, err
+		}
+	}
+	dec.Decision, dec.Reason = park.DecisionOpen, park.ReasonHeldOpen
+	return dec, nil
+}

@@ -1,0 +1,195 @@
+package gate_test
+
+import (
+	"testing"
+	"time"
+
+	"parkd/internal/device"
+	"parkd/internal/gate"
+	"parkd/internal/park"
+	"parkd/internal/system"
+)
+
+func (b *bundle) gate(t *testing.T, lane, cmd string) (*gate.GateResult, error) {
+	t.Helper()
+	return b.Sys.Gate.SendGateCommand(b.Ctx, gate.GateCommandInput{LotCode: b.Lot, Lane: lane, Command: cmd, By: "op-1", Reason: "test"})
+}
+
+func (b *bundle) memory(t *testing.T) *device.Memory {
+	t.Helper()
+	m, ok := b.Sys.Gate.Barriers().(*device.Memory)
+	if !ok {
+		t.Fatalf("barriers are %T, want the in-memory device", b.Sys.Gate.Barriers())
+	}
+	return m
+}
+
+// TestGateCommands: a command reaches the lane's device and is logged
+// with who sent it; an unknown lane, lot or command is refused and logs
+// nothing; a device that does not answer is "not delivered".
+func TestGateCommands(t *testing.T) {
+	b := setup(t)
+	b.Event(t, park.EventEntry, "京A12345", t0) // the camera names lane in-1
+	mem := b.memory(t)
+
+	res, err := b.gate(t, "in-1", park.GateOpen)
+	if err != nil || res.Command.Result != park.GateDelivered || res.HeldOpen {
+		t.Fatalf("open: %+v, %v", res, err)
+	}
+	if got := mem.Barrier(b.Lot, "in-1"); !got.Up || got.HeldOpen {
+		t.Fatalf("barrier after open: %+v", got)
+	}
+	log, err := b.Sys.Gate.GateLog(b.Ctx, b.Lot, "", 0)
+	if err != nil || len(log) != 1 {
+		t.Fatalf("log %+v, %v", log, err)
+	}
+	if c := log[0]; c.Lane != "in-1" || c.Command != park.GateOpen || c.By != "op-1" || c.Reason != "test" ||
+		c.Result != park.GateDelivered || !c.At.Equal(b.Clock.Now()) {
+		t.Fatalf("logged %+v", c)
+	}
+
+	// Refusals: nothing reaches a device, nothing is logged.
+	for _, c := range []struct {
+		lot, lane, cmd string
+		code           park.Code
+		field          string
+	}{
+		{b.Lot, "in-9", park.GateOpen, park.ENotFound, "lane"},
+		{"nope", "in-1", park.GateOpen, park.ENotFound, ""},
+		{b.Lot, "in-1", "lift", park.EInvalid, "command"},
+		{b.Lot, "", park.GateOpen, park.EInvalid, "lane"},
+	} {
+		_, err := b.Sys.Gate.SendGateCommand(b.Ctx, gate.GateCommandInput{LotCode: c.lot, Lane: c.lane, Command: c.cmd})
+		wantCode(t, err, c.code)
+		if pe, _ := err.(*park.Error); c.field != "" && pe.Field != c.field {
+			t.Errorf("%+v: field %q, want %q", c, pe.Field, c.field)
+		}
+	}
+	if n := len(mem.Sent()); n != 1 {
+		t.Fatalf("%d commands reached devices, want 1", n)
+	}
+	_, err = b.Sys.Gate.GateLog(b.Ctx, b.Lot, "in-9", 0)
+	wantCode(t, err, park.ENotFound)
+
+	// Held open: the mode is kept, close is refused until release.
+	res, err = b.gate(t, "in-1", park.GateHoldOpen)
+	if err != nil || !res.HeldOpen || res.Hold.By != "op-1" {
+		t.Fatalf("hold: %+v, %v", res, err)
+	}
+	if h, err := b.Sys.Gate.LaneHold(b.Ctx, b.Lot, "in-1"); err != nil || h == nil {
+		t.Fatalf("hold not kept: %+v, %v", h, err)
+	}
+	_, err = b.gate(t, "in-1", park.GateClose)
+	wantCode(t, err, park.EConflict)
+	if got := mem.Barrier(b.Lot, "in-1"); !got.HeldOpen {
+		t.Fatal("a refused close reached the barrier")
+	}
+	if res, err = b.gate(t, "in-1", park.GateRelease); err != nil || res.HeldOpen {
+		t.Fatalf("release: %+v, %v", res, err)
+	}
+	if res, err = b.gate(t, "in-1", park.GateClose); err != nil || mem.Barrier(b.Lot, "in-1").Up {
+		t.Fatalf("close: %+v, %v", res, err)
+	}
+
+	// An unplugged controller: not delivered, logged as such, mode unchanged.
+	mem.SetReachable(b.Lot, "in-1", false)
+	_, err = b.gate(t, "in-1", park.GateHoldOpen)
+	wantCode(t, err, park.EUnavailable)
+	if h, _ := b.Sys.Gate.LaneHold(b.Ctx, b.Lot, "in-1"); h != nil {
+		t.Fatalf("an undelivered hold was kept: %+v", h)
+	}
+	log, _ = b.Sys.Gate.GateLog(b.Ctx, b.Lot, "in-1", 2)
+	if len(log) != 2 || log[0].Command != park.GateHoldOpen || log[0].Result != park.GateUndelivered || log[0].Detail == "" {
+		t.Fatalf("undelivered command logged as %+v", log)
+	}
+	if all, _ := b.Sys.Gate.GateLog(b.Ctx, b.Lot, "", 0); len(all) != 5 { // open, hold, release, close, hold
+		t.Fatalf("%d commands logged, want 5 (refusals are not logged)", len(all))
+	}
+	_, err = b.Sys.Gate.GateLog(b.Ctx, b.Lot, "", 501)
+	wantCode(t, err, park.EInvalid)
+}
+
+// TestHeldOpenLane: while a lane is held open every car passes, and what
+// happened is recorded: an entry into a full lot gets its stay, an unpaid
+// exit closes its stay with what was due, each with an anomaly.
+func TestHeldOpenLane(t *testing.T) {
+	b := setup(t)
+	b.Lot = "140123009"
+	b.CreateLot(t, b.Lot, 1, park.MissedEntryHold)
+	b.Clock.Set(t0.Add(3 * time.Hour))
+	first := b.Event(t, park.EventEntry, "京A11111", t0)
+	wantDecision(t, b.Event(t, park.EventExit, "京B22222", t0), park.DecisionHold, park.ReasonMissedEntry, 0) // names lane out-1
+	wantDecision(t, b.Event(t, park.EventEntry, "京C33333", t0.Add(time.Minute)), park.DecisionHold, park.ReasonLotFull, 0)
+
+	for _, lane := range []string{"in-1", "out-1"} {
+		if _, err := b.gate(t, lane, park.GateHoldOpen); err != nil {
+			t.Fatal(err)
+		}
+	}
+	d := b.Event(t, park.EventEntry, "京C33333", t0.Add(2*time.Minute))
+	wantDecision(t, d, park.DecisionOpen, park.ReasonHeldOpen, 0)
+	if st := b.Stay(t, d.StayID); st.State != park.StayIn || b.Occupied(t) != 1 { // 2 inside, reported clamped to capacity 1
+		t.Fatalf("held-open entry: stay %+v", st)
+	}
+	// 京A11111 stayed 60 minutes: 2 blocks of 30 = 400 due, left unpaid.
+	d = b.Event(t, park.EventExit, "京A11111", t0.Add(60*time.Minute))
+	wantDecision(t, d, park.DecisionOpen, park.ReasonHeldOpen, fee(60*time.Minute))
+	st := b.Stay(t, first.StayID)
+	if st.State != park.StayOut || st.Anomaly != park.AnomalyHeldOpen || st.Total != 400 || st.Paid != 0 {
+		t.Fatalf("held-open exit: stay %+v", st)
+	}
+	as, err := b.Sys.Gate.ListAnomalies(b.Ctx, b.Lot, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, a := range as {
+		if a.Kind == park.AnomalyHeldOpen {
+			n++
+		}
+	}
+	if n != 2 {
+		t.Fatalf("%d held-open anomalies, want 2: %+v", n, as)
+	}
+	// Released, the lane keeps cars out again.
+	if _, err := b.gate(t, "in-1", park.GateRelease); err != nil {
+		t.Fatal(err)
+	}
+	wantDecision(t, b.Event(t, park.EventEntry, "京D44444", t0.Add(70*time.Minute)), park.DecisionHold, park.ReasonLotFull, 0)
+}
+
+// TestRestoreLaneHolds: a node that starts again (here, a new service with
+// a fresh device over the same database) raises the barriers of the lanes
+// still held open, and logs the resend; released lanes stay down.
+func TestRestoreLaneHolds(t *testing.T) {
+	b := setup(t)
+	b.Event(t, park.EventEntry, "京A12345", t0) // lane in-1
+	b.Event(t, park.EventEntry, "京B12345", t0) // the same lane again
+	if _, err := b.gate(t, "in-1", park.GateHoldOpen); err != nil {
+		t.Fatal(err)
+	}
+	mem := device.NewMemory()
+	restarted := system.New(system.Config{Store: b.Store, Now: b.Clock.Now, Barriers: mem}).Gate
+	if got := mem.Barrier(b.Lot, "in-1"); got.Up || got.HeldOpen {
+		t.Fatalf("a fresh device before the restore: %+v", got)
+	}
+	n, err := restarted.RestoreLaneHolds(b.Ctx)
+	if err != nil || n != 1 {
+		t.Fatalf("restored %d, %v; want 1", n, err)
+	}
+	if got := mem.Barrier(b.Lot, "in-1"); !got.Up || !got.HeldOpen {
+		t.Fatalf("barrier after the restore: %+v", got)
+	}
+	log, err := restarted.GateLog(b.Ctx, b.Lot, "in-1", 1)
+	if err != nil || len(log) != 1 || log[0].By != gate.RestoreBy || log[0].Command != park.GateHoldOpen ||
+		log[0].Result != park.GateDelivered {
+		t.Fatalf("log %+v, %v", log, err)
+	}
+	// Once released, a later start leaves the lane alone.
+	if _, err := b.gate(t, "in-1", park.GateRelease); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := system.New(system.Config{Store: b.Store, Barriers: device.NewMemory()}).Gate.RestoreLaneHolds(b.Ctx); err != nil || n != 0 {
+		t.Fatalf("restored %d, %v after the release; want 0", n, err)
+	}
+}

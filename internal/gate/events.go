@@ -1,0 +1,367 @@
+package gate
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"parkd/internal/access"
+	"parkd/internal/billing"
+	"parkd/internal/core"
+	"parkd/internal/park"
+	"parkd/internal/plate"
+)
+
+// EventInput is a camera read as any API delivers it.
+type EventInput struct {
+	LotCode      string
+	ID           string
+	Type         string
+	Plate        string
+	Lane         string
+	At           time.Time
+	ImageURL     string
+	PlateColor   string
+	VehicleClass string
+	Source       string // the partner that delivered the event, "" for lanes and the native API
+}
+
+func (s *Service) validateEvent(in *EventInput, now time.Time) (plate.Plate, error) {
+	switch {
+	case in.ID == "" || len(in.ID) > 128:
+		return plate.Plate{}, park.Invalid("id", "is required (1-128 characters)")
+	case in.Type != park.EventEntry && in.Type != park.EventExit:
+		return plate.Plate{}, park.Invalid("type", "must be %q or %q", park.EventEntry, park.EventExit)
+	case in.Lane == "" || len(in.Lane) > 64:
+		return plate.Plate{}, park.Invalid("lane", "is required (1-64 characters)")
+	case park.CheckReportTime("at", in.At, now) != nil:
+		return plate.Plate{}, park.CheckReportTime("at", in.At, now)
+	case len(in.ImageURL) > 2048:
+		return plate.Plate{}, park.Invalid("image_url", "must be at most 2048 characters")
+	case len(in.PlateColor) > 16:
+		return plate.Plate{}, park.Invalid("plate_color", "must be at most 16 characters")
+	case in.VehicleClass != "" && !park.ValidClass(in.VehicleClass):
+		return plate.Plate{}, park.Invalid("vehicle_class", "must be one of small, large, new_energy, motorcycle")
+	}
+	in.At = in.At.UTC().Truncate(park.Precision)
+	if plate.IsNoPlate(in.Plate) {
+		if in.Type == park.EventExit {
+			return plate.Plate{}, park.Invalid("plate", "a plate-less car leaves with the temporary identity it got at entry")
+		}
+		return plate.Plate{}, nil // the identity is issued inside the transaction, once
+	}
+	p, err := plate.Normalize(in.Plate)
+	if err != nil {
+		return plate.Plate{}, park.Invalid("plate", "%s", core.PlateReason(err))
+	}
+	return p, nil
+}
+
+// vehicleClass decides a stay's class: the camera's word, else what the
+// plate implies (green plates are new energy, yellow plates large).
+func vehicleClass(in *EventInput, p plate.Plate) string {
+	switch {
+	case in.VehicleClass != "":
+		return in.VehicleClass
+	case p.NewEnergy && p.Large:
+		return park.ClassLarge
+	case p.NewEnergy:
+		return park.ClassNewEnergy
+	case in.PlateColor == "yellow":
+		return park.ClassLarge
+	}
+	return park.ClassSmall
+}
+
+// HandleEvent decides what a lane does with a camera read and records it.
+// A repeated event id returns the first decision and changes nothing.
+func (s *Service) HandleEvent(ctx context.Context, in EventInput) (park.Decision, error) {
+	return s.handleEvent(ctx, in, nil)
+}
+
+// handleEvent is HandleEvent; then, when given, runs in the same
+// transaction with the decision (first or replayed).
+func (s *Service) handleEvent(ctx context.Context, in EventInput, then func(park.Tx, park.Decision) error) (park.Decision, error) {
+	now := s.base.Clock()
+	p, err := s.validateEvent(&in, now)
+	if err != nil {
+		return park.Decision{}, err
+	}
+	var dec park.Decision
+	var noted []*park.Anomaly // logged only once committed
+	err = s.base.Update(ctx, func(tx park.Tx) error {
+		noted = noted[:0]
+		if prev, err := tx.GetEvent(ctx, in.LotCode, in.ID); err == nil {
+			dec = prev.Decision
+			if then != nil {
+				return then(tx, dec)
+			}
+			return nil
+		} else if !park.IsCode(err, park.ENotFound) {
+			return err
+		}
+		// Occupied starts at 0 and tracks this event's change to the count
+		// of cars inside; the count itself is read only for a visitor.
+		l, err := tx.GetLotSettings(ctx, in.LotCode)
+		if err != nil {
+			return err
+		}
+		if err := s.recordLane(ctx, tx, l.Code, &in, now); err != nil {
+			return err
+		}
+		if p.Kind == "" {
+			if p, err = freshTemporary(ctx, tx, l.Code); err != nil {
+				return err
+			}
+		}
+		occ := l.Occupied
+		if in.Type == park.EventEntry {
+			dec, err = s.entry(ctx, tx, l, &in, p, now, &noted)
+		} else {
+			dec, err = s.exit(ctx, tx, l, &in, p, now, &noted)
+		}
+		if err != nil {
+			return err
+		}
+		if dec.Decision == park.DecisionHold {
+			// A lane held open lets every car through (gates.go).
+			if dec, err = s.throughHeldLane(ctx, tx, l, &in, p, now, dec, &noted); err != nil {
+				return err
+			}
+		}
+		dec.Currency = l.Currency
+		if err := tx.InsertEvent(ctx, &park.Event{
+			ID: in.ID, LotCode: l.Code, Type: in.Type, Plate: p.Text, Lane: in.Lane, At: in.At,
+			ImageURL: in.ImageURL, PlateColor: in.PlateColor, VehicleClass: in.VehicleClass,
+			Decision: dec, ReceivedAt: now,
+		}); err != nil {
+			return err
+		}
+		if then != nil {
+			if err := then(tx, dec); err != nil {
+				return err
+			}
+		}
+		// Last, because on a shared database this write locks the lot's row
+		// until commit: the shorter that is held, the more lanes run at once.
+		if delta := l.Occupied - occ; delta != 0 {
+			return tx.AddOccupied(ctx, l.Code, delta)
+		}
+		return nil
+	})
+	if err != nil {
+		return park.Decision{}, err
+	}
+	s.metrics.GateDecision(in.Type, dec.Decision, dec.Reason)
+	for _, a := range noted {
+		s.base.Log.Warn("gate anomaly", "lot", a.LotCode, "kind", a.Kind, "plate", a.Plate, "stay", a.StayID, "event", a.EventID)
+	}
+	return dec, nil
+}
+
+// freshTemporary issues a plate-less car an identity no car inside holds.
+func freshTemporary(ctx context.Context, tx park.Tx, lot string) (plate.Plate, error) {
+	for range 8 {
+		p := plate.NewTemporary()
+		_, err := tx.FindInside(ctx, lot, p.Key)
+		if park.IsCode(err, park.ENotFound) {
+			return p, nil
+		}
+		if err != nil {
+			return p, err
+		}
+	}
+	return plate.Plate{}, park.Errorf(park.EInternal, "no free temporary identity after 8 tries")
+}
+
+type laneKey struct{ lot, lane string }
+
+// recordLane remembers a lane the first time a camera names it. Lanes are
+// never deleted, so one seen in the database is cached for good.
+func (s *Service) recordLane(ctx context.Context, tx park.Tx, lot string, in *EventInput, now time.Time) error {
+	key := laneKey{lot, in.Lane}
+	if _, ok := s.lanes.Load(key); ok {
+		return nil
+	}
+	_, err := tx.GetLane(ctx, lot, in.Lane)
+	if park.IsCode(err, park.ENotFound) {
+		dir := park.DirectionIn
+		if in.Type == park.EventExit {
+			dir = park.DirectionOut
+		}
+		// Cached only once committed: a rolled-back creation must be retried.
+		return tx.CreateLane(ctx, &park.Lane{LotCode: lot, ID: in.Lane, Direction: dir, CreatedAt: now})
+	}
+	if err == nil {
+		s.lanes.Store(key, struct{}{})
+	}
+	return err
+}
+
+func (s *Service) entry(ctx context.Context, tx park.Tx, l *park.Lot, in *EventInput, p plate.Plate, now time.Time, noted *[]*park.Anomaly) (park.Decision, error) {
+	dec := park.Decision{Plate: p.Text}
+	// A plate already inside means its exit was missed: close that stay.
+	old, err := tx.FindInside(ctx, l.Code, p.Key)
+	switch {
+	case err == nil:
+		if err := s.closeStay(ctx, tx, l, old, in.At, "", park.AnomalyReentry, now); err != nil {
+			return dec, err
+		}
+		if err := s.anomaly(ctx, tx, noted, l.Code, park.AnomalyReentry, p.Text, old.ID, in.ID, in.At,
+			fmt.Sprintf("entered again at lane %s while stay %s was open; the old stay was closed", in.Lane, old.ID)); err != nil {
+			return dec, err
+		}
+	case !park.IsCode(err, park.ENotFound):
+		return dec, err
+	}
+
+	acc, err := access.At(ctx, tx, l, p.Key, in.At)
+	if err != nil {
+		return dec, err
+	}
+	var res *park.Reservation
+	switch {
+	case acc.Denied:
+		dec.Decision, dec.Reason = park.DecisionHold, park.ReasonRefused
+		return dec, nil
+	case acc.Allowed:
+		dec.Reason = park.ReasonWhitelist
+	case acc.PassAdmits: // a slot pass outside its slots waits like a visitor
+		dec.Reason = park.ReasonPass
+	default:
+		// A booked reservation enters even when the lot is full (reservations.go).
+		if res, err = access.ReservationFor(ctx, tx, l.Code, p.Key, in.At); err != nil {
+			return dec, err
+		} else if res != nil {
+			dec.Reason = park.ReasonReservation
+			break
+		}
+		inside, err := tx.CountInside(ctx, l.Code)
+		if err != nil {
+			return dec, err
+		}
+		if inside+l.Occupied >= l.Capacity { // l.Occupied: a re-entry just closed above
+			dec.Decision, dec.Reason = park.DecisionHold, park.ReasonLotFull
+			return dec, nil
+		}
+		dec.Reason = park.ReasonVisitor
+	}
+
+	var passID, resID string
+	if acc.Pass != nil {
+		passID = acc.Pass.ID
+	}
+	if res != nil {
+		resID = res.ID
+	}
+	st, err := s.admit(ctx, tx, l, in, p, now, passID, resID)
+	if err != nil {
+		return dec, err
+	}
+	if res != nil {
+		if err := access.ReservationEntered(ctx, tx, res, st, now); err != nil {
+			return dec, err
+		}
+	}
+	dec.Decision, dec.StayID, dec.Locator = park.DecisionOpen, st.ID, st.Locator
+	return dec, nil
+}
+
+// admit records a car inside: a new stay (holding a space of passID, and
+// entered on reservation resID, when given), one more car in l's count.
+func (s *Service) admit(ctx context.Context, tx park.Tx, l *park.Lot, in *EventInput, p plate.Plate, now time.Time, passID, resID string) (*park.Stay, error) {
+	st := &park.Stay{
+		ID: core.NewID(), LotCode: l.Code, Plate: p.Text, PlateKey: p.Key, VehicleClass: vehicleClass(in, p),
+		EntryAt: in.At, EntryLane: in.Lane, State: park.StayIn, PassID: passID, ReservationID: resID,
+		Source: in.Source, UpdatedAt: now,
+	}
+	if err := s.insertStay(ctx, tx, st); err != nil {
+		return nil, err
+	}
+	l.Occupied++
+	return st, nil
+}
+
+// insertStay gives the stay a random locator. Two stays of a lot drawing
+// the same one (odds about one in 10^5 with 100,000 stays) make the insert
+// fail with EConflict, and HandleEvent's retry draws again.
+func (s *Service) insertStay(ctx context.Context, tx park.Tx, st *park.Stay) error {
+	st.Locator = core.NewLocator()
+	return tx.InsertStay(ctx, st)
+}
+
+func (s *Service) exit(ctx context.Context, tx park.Tx, l *park.Lot, in *EventInput, p plate.Plate, now time.Time, noted *[]*park.Anomaly) (park.Decision, error) {
+	dec := park.Decision{Plate: p.Text}
+	st, err := tx.FindInside(ctx, l.Code, p.Key)
+	if park.IsCode(err, park.ENotFound) {
+		dec.Reason = park.ReasonMissedEntry
+		dec.Decision = park.DecisionHold
+		if l.MissedEntry == park.MissedEntryOpen {
+			dec.Decision = park.DecisionOpen
+		}
+		return dec, s.anomaly(ctx, tx, noted, l.Code, park.AnomalyMissedEntry, p.Text, "", in.ID, in.At,
+			fmt.Sprintf("left at lane %s with no stay inside; lot policy %q", in.Lane, l.MissedEntry))
+	}
+	if err != nil {
+		return dec, err
+	}
+	dec.StayID, dec.Locator = st.ID, st.Locator
+	// A locked car may not leave, paid or not.
+	if lk, err := tx.IsLocked(ctx, l.Code, p.Key); err != nil {
+		return dec, err
+	} else if lk != nil {
+		dec.Decision, dec.Reason = park.DecisionHold, park.ReasonLocked
+		return dec, nil
+	}
+	at := in.At
+	if at.Before(st.EntryAt) { // clocks of two lanes disagree: never a negative stay
+		at = st.EntryAt
+	}
+	pr, err := s.billing.PriceStay(ctx, tx, l, st, at)
+	if err != nil {
+		return dec, err
+	}
+	if access.ExitWithheld(pr.Reservation) {
+		dec.Decision, dec.Reason, dec.AmountDue = park.DecisionHold, park.ReasonNoExitRight, pr.Due
+		return dec, nil
+	}
+	if pr.Due > 0 {
+		dec.Decision, dec.Reason, dec.AmountDue = park.DecisionHold, park.ReasonPaymentRequired, pr.Due
+		return dec, nil
+	}
+	st.Total, st.Discount = pr.Total, pr.Discount
+	st.ExitLane = in.Lane
+	if err := s.closeStay(ctx, tx, l, st, at, in.Lane, "", now); err != nil {
+		return dec, err
+	}
+	if pr.FreedByCoupons {
+		if err := billing.UseCoupons(ctx, tx, st, pr.Lines(), "", now); err != nil {
+			return dec, err
+		}
+	}
+	dec.Decision, dec.Reason = park.DecisionOpen, pr.FreeReason
+	return dec, nil
+}
+
+// closeStay marks a stay as left and frees its space in l's count (which
+// HandleEvent writes back at the end of the transaction).
+func (s *Service) closeStay(ctx context.Context, tx park.Tx, l *park.Lot, st *park.Stay, at time.Time, lane, anomaly string, now time.Time) error {
+	st.State, st.ExitAt, st.ExitLane, st.UpdatedAt = park.StayOut, &at, lane, now
+	if anomaly != "" {
+		st.Anomaly = anomaly
+	}
+	l.Occupied--
+	if err := tx.UpdateStay(ctx, st); err != nil {
+		return err
+	}
+	return access.ReservationLeft(ctx, tx, st, now)
+}
+
+// anomaly records an anomaly in tx and notes it for the log after commit.
+func (s *Service) anomaly(ctx context.Context, tx park.Tx, noted *[]*park.Anomaly, lot, kind, plateText, stayID, eventID string, at time.Time, detail string) error {
+	a := &park.Anomaly{
+		ID: core.NewID(), LotCode: lot, Kind: kind, Plate: plateText, StayID: stayID, EventID: eventID, At: at, Detail: detail,
+	}
+	*noted = append(*noted, a)
+	return tx.InsertAnomaly(ctx, a)
+}

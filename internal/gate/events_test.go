@@ -1,0 +1,329 @@
+package gate_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"parkd/internal/gate"
+	"parkd/internal/park"
+)
+
+func TestGateFlow(t *testing.T) {
+	b := setup(t)
+	in := b.Event(t, park.EventEntry, "京A12345", t0)
+	wantDecision(t, in, park.DecisionOpen, park.ReasonVisitor, 0)
+	if len(in.Locator) != 10 || strings.Trim(in.Locator, "0123456789") != "" {
+		t.Fatalf("locator %q is not 10 digits", in.Locator)
+	}
+	if in.Currency != "CNY" {
+		t.Fatalf("currency %q", in.Currency)
+	}
+
+	held := b.Event(t, park.EventExit, "京A12345", t0.Add(61*time.Minute))
+	wantDecision(t, held, park.DecisionHold, park.ReasonPaymentRequired, fee(61*time.Minute))
+	if b.Stay(t, in.StayID).State != park.StayIn || b.Occupied(t) != 1 {
+		t.Fatal("a held car must stay inside")
+	}
+
+	b.Clock.Set(t0.Add(62 * time.Minute))
+	q, err := b.Sys.Billing.CreateQuote(b.Ctx, in.StayID, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if q.AmountDue != fee(62*time.Minute) || !q.ExpiresAt.Equal(t0.Add(62*time.Minute+300*time.Second)) || len(q.Lines) == 0 {
+		t.Fatalf("quote %+v", q)
+	}
+	var sum int64
+	for _, l := range q.Lines {
+		sum += l.Amount
+	}
+	if sum != q.Total {
+		t.Fatalf("lines sum to %d, total %d", sum, q.Total)
+	}
+	res, err := b.Sys.Billing.Pay(b.Ctx, park.PaymentRequest{QuoteID: q.ID, Amount: q.AmountDue, Method: "cash"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := t0.Add(62*time.Minute + 15*time.Minute); !res.Payment.PaidUntil.Equal(want) {
+		t.Fatalf("paid_until %s, want paid time + 15 min exit grace = %s", res.Payment.PaidUntil, want)
+	}
+
+	b.Clock.Set(t0.Add(70 * time.Minute))
+	out := b.Event(t, park.EventExit, "京A12345", t0.Add(70*time.Minute))
+	wantDecision(t, out, park.DecisionOpen, park.ReasonPaid, 0)
+	st := b.Stay(t, in.StayID)
+	if st.State != park.StayOut || st.Paid != fee(62*time.Minute) || st.ExitLane != "out-1" || !st.ExitAt.Equal(t0.Add(70*time.Minute)) {
+		t.Fatalf("stay after exit %+v", st)
+	}
+	if b.Occupied(t) != 0 {
+		t.Fatalf("occupied %d after the only car left", b.Occupied(t))
+	}
+}
+
+func TestGraceExit(t *testing.T) {
+	b := setup(t)
+	b.Event(t, park.EventEntry, "京A12345", t0)
+	wantDecision(t, b.Event(t, park.EventExit, "京A12345", t0.Add(15*time.Minute)), park.DecisionOpen, park.ReasonFree, 0)
+}
+
+func TestLeavingAfterPaidUntilPaysOnlyTheOvertime(t *testing.T) {
+	b := setup(t)
+	in := b.Event(t, park.EventEntry, "京A12345", t0)
+	b.Clock.Set(t0.Add(62 * time.Minute))
+	q, err := b.Sys.Billing.CreateQuote(b.Ctx, in.StayID, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.Sys.Billing.Pay(b.Ctx, park.PaymentRequest{QuoteID: q.ID, Amount: q.AmountDue, Method: "cash"}); err != nil {
+		t.Fatal(err)
+	}
+	// Paid 600 at 62 min; paid_until = 77 min. Leaving at 100 min: the 23
+	// minutes after paid_until are one started block (200), and the whole
+	// stay (fee(100 min) = 800) less what was paid (600) is also 200.
+	b.Clock.Set(t0.Add(100 * time.Minute))
+	d := b.Event(t, park.EventExit, "京A12345", t0.Add(100*time.Minute))
+	wantDecision(t, d, park.DecisionHold, park.ReasonPaymentRequired, 200)
+}
+
+func TestDuplicateEventReturnsFirstDecision(t *testing.T) {
+	b := setup(t)
+	first, err := b.EventID("cam-1", park.EventEntry, "京A12345", t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Same id, even with other content: the first decision, nothing changed.
+	again, err := b.EventID("cam-1", park.EventEntry, "京B99999", t0.Add(time.Minute))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again != first {
+		t.Fatalf("replay %+v, first %+v", again, first)
+	}
+	if b.Occupied(t) != 1 {
+		t.Fatalf("occupied %d, want 1", b.Occupied(t))
+	}
+	sts, err := b.Sys.Gate.ListStays(b.Ctx, gate.StayQuery{LotCode: b.Lot})
+	if err != nil || len(sts) != 1 {
+		t.Fatalf("%d stays (%v), want 1", len(sts), err)
+	}
+}
+
+func TestReentryClosesOldStay(t *testing.T) {
+	b := setup(t)
+	first := b.Event(t, park.EventEntry, "京A12345", t0)
+	second := b.Event(t, park.EventEntry, "京A12345", t0.Add(time.Hour))
+	wantDecision(t, second, park.DecisionOpen, park.ReasonVisitor, 0)
+	if second.StayID == first.StayID {
+		t.Fatal("re-entry must open a new stay")
+	}
+	old := b.Stay(t, first.StayID)
+	if old.State != park.StayOut || old.Anomaly != park.AnomalyReentry || !old.ExitAt.Equal(t0.Add(time.Hour)) {
+		t.Fatalf("old stay %+v", old)
+	}
+	if b.Occupied(t) != 1 {
+		t.Fatalf("occupied %d, want 1", b.Occupied(t))
+	}
+	as, err := b.Sys.Gate.ListAnomalies(b.Ctx, b.Lot, 10)
+	if err != nil || len(as) != 1 || as[0].Kind != park.AnomalyReentry || as[0].StayID != first.StayID {
+		t.Fatalf("anomalies %+v (%v)", as, err)
+	}
+}
+
+func TestMissedEntry(t *testing.T) {
+	t.Run("Hold", func(t *testing.T) {
+		b := setup(t)
+		wantDecision(t, b.Event(t, park.EventExit, "京A12345", t0), park.DecisionHold, park.ReasonMissedEntry, 0)
+		as, _ := b.Sys.Gate.ListAnomalies(b.Ctx, b.Lot, 10)
+		if len(as) != 1 || as[0].Kind != park.AnomalyMissedEntry {
+			t.Fatalf("anomalies %+v", as)
+		}
+		if b.Occupied(t) != 0 {
+			t.Fatal("occupancy went below zero or changed")
+		}
+	})
+	t.Run("Open", func(t *testing.T) {
+		b := setup(t)
+		b.Lot = "OPENLOT"
+		b.CreateLot(t, b.Lot, 10, park.MissedEntryOpen)
+		wantDecision(t, b.Event(t, park.EventExit, "京A12345", t0), park.DecisionOpen, park.ReasonMissedEntry, 0)
+		if b.Occupied(t) != 0 {
+			t.Fatal("occupancy changed")
+		}
+	})
+}
+
+func TestFullLot(t *testing.T) {
+	b := setup(t)
+	b.Lot = "SMALL"
+	b.CreateLot(t, b.Lot, 1, park.MissedEntryHold)
+	wantDecision(t, b.Event(t, park.EventEntry, "京A11111", t0), park.DecisionOpen, park.ReasonVisitor, 0)
+	wantDecision(t, b.Event(t, park.EventEntry, "京A22222", t0), park.DecisionHold, park.ReasonLotFull, 0)
+
+	// Pass holders and whitelisted cars still enter a lot full for visitors.
+	if _, err := b.Sys.Access.CreatePass(b.Ctx, b.Lot, &park.Pass{HolderName: "A", Plates: []string{"京A33333"},
+		ValidFrom: t0.Add(-time.Hour), ValidTo: t0.Add(30 * 24 * time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.Sys.Access.CreateWhitelist(b.Ctx, b.Lot, &park.WhitelistEntry{Plate: "京A44444",
+		ValidFrom: t0.Add(-time.Hour), ValidTo: t0.Add(time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	wantDecision(t, b.Event(t, park.EventEntry, "京A33333", t0), park.DecisionOpen, park.ReasonPass, 0)
+	wantDecision(t, b.Event(t, park.EventEntry, "京A44444", t0), park.DecisionOpen, park.ReasonWhitelist, 0)
+	o, err := b.Sys.Gate.Occupancy(b.Ctx, b.Lot)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o != (park.Occupancy{Capacity: 1, Occupied: 1, Free: 0}) {
+		t.Fatalf("occupancy %+v: 3 cars inside a 1-space lot must report full, never above capacity", o)
+	}
+	wantDecision(t, b.Event(t, park.EventExit, "京A33333", t0.Add(2*time.Hour)), park.DecisionOpen, park.ReasonPass, 0)
+	wantDecision(t, b.Event(t, park.EventExit, "京A44444", t0.Add(50*time.Minute)), park.DecisionOpen, park.ReasonWhitelist, 0)
+	wantDecision(t, b.Event(t, park.EventEntry, "京A22222", t0.Add(3*time.Hour)), park.DecisionHold, park.ReasonLotFull, 0)
+}
+
+func TestPassSpaces(t *testing.T) {
+	b := setup(t)
+	p, err := b.Sys.Access.CreatePass(b.Ctx, b.Lot, &park.Pass{HolderName: "张伟", Plates: []string{"京A11111", "京A22222"},
+		Spaces: 1, ValidFrom: t0.Add(-time.Hour), ValidTo: t0.Add(30 * 24 * time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Spaces != 1 {
+		t.Fatalf("spaces %d", p.Spaces)
+	}
+	wantDecision(t, b.Event(t, park.EventEntry, "京A11111", t0), park.DecisionOpen, park.ReasonPass, 0)
+	// The pass's one space is taken: the second car is a visitor from entry.
+	wantDecision(t, b.Event(t, park.EventEntry, "京A22222", t0.Add(10*time.Minute)), park.DecisionOpen, park.ReasonVisitor, 0)
+	wantDecision(t, b.Event(t, park.EventExit, "京A11111", t0.Add(5*time.Hour)), park.DecisionOpen, park.ReasonPass, 0)
+	wantDecision(t, b.Event(t, park.EventExit, "京A22222", t0.Add(70*time.Minute)), park.DecisionHold,
+		park.ReasonPaymentRequired, fee(60*time.Minute))
+
+	t.Run("DefaultSpacesIsPlateCount", func(t *testing.T) {
+		p, err := b.Sys.Access.CreatePass(b.Ctx, b.Lot, &park.Pass{HolderName: "B", Plates: []string{"京B11111", "京B22222"},
+			ValidFrom: t0, ValidTo: t0.Add(time.Hour)})
+		if err != nil || p.Spaces != 2 {
+			t.Fatalf("spaces %d (%v), want 2", p.Spaces, err)
+		}
+	})
+}
+
+func TestPassEndingDuringStayBillsFromItsEnd(t *testing.T) {
+	b := setup(t)
+	if _, err := b.Sys.Access.CreatePass(b.Ctx, b.Lot, &park.Pass{HolderName: "A", Plates: []string{"京A11111"},
+		ValidFrom: t0.Add(-24 * time.Hour), ValidTo: t0.Add(time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	b.Event(t, park.EventEntry, "京A11111", t0)
+	// Pass ends at 60 min, car leaves at 120 min: 60 billed minutes = 2 blocks.
+	wantDecision(t, b.Event(t, park.EventExit, "京A11111", t0.Add(2*time.Hour)), park.DecisionHold, park.ReasonPaymentRequired, 400)
+}
+
+func TestDenyList(t *testing.T) {
+	b := setup(t)
+	if _, err := b.Sys.Access.CreateWhitelist(b.Ctx, b.Lot, &park.WhitelistEntry{Plate: "京A66666", Kind: park.AccessDeny,
+		ValidFrom: t0.Add(-time.Hour), ValidTo: t0.Add(time.Hour), Reason: "unpaid fees"}); err != nil {
+		t.Fatal(err)
+	}
+	wantDecision(t, b.Event(t, park.EventEntry, "京A66666", t0), park.DecisionHold, park.ReasonRefused, 0)
+	if b.Occupied(t) != 0 {
+		t.Fatal("a refused car was let in")
+	}
+}
+
+func TestPlatelessCar(t *testing.T) {
+	b := setup(t)
+	in := b.Event(t, park.EventEntry, "无牌车", t0)
+	if in.Decision != park.DecisionOpen || !strings.HasPrefix(in.Plate, "临") || in.StayID == "" {
+		t.Fatalf("plate-less entry %+v", in)
+	}
+	other := b.Event(t, park.EventEntry, "无牌车", t0)
+	if other.Plate == in.Plate {
+		t.Fatal("two plate-less cars got one identity")
+	}
+	d := b.Event(t, park.EventExit, in.Plate, t0.Add(10*time.Minute))
+	wantDecision(t, d, park.DecisionOpen, park.ReasonFree, 0)
+	if d.StayID != in.StayID {
+		t.Fatal("the temporary identity did not find its stay")
+	}
+	if _, err := b.EventID("x-1", park.EventExit, "无牌车", t0); !park.IsCode(err, park.EInvalid) {
+		t.Fatalf("exit of a plate-less car with no identity: %v", err)
+	}
+}
+
+func TestBrazilianPlateFormsMatch(t *testing.T) {
+	b := setup(t)
+	in := b.Event(t, park.EventEntry, "abc-1234", t0) // old form, as typed
+	out := b.Event(t, park.EventExit, "ABC1C34", t0.Add(10*time.Minute))
+	if out.StayID != in.StayID {
+		t.Fatal("the Mercosul reading did not find the stay of the old-form reading")
+	}
+}
+
+func TestNewEnergyPlateImpliesClass(t *testing.T) {
+	b := setup(t)
+	in := b.Event(t, park.EventEntry, "京AD12345", t0)
+	if got := b.Stay(t, in.StayID).VehicleClass; got != park.ClassNewEnergy {
+		t.Fatalf("class %q, want new_energy", got)
+	}
+}
+
+func TestBadEventsChangeNothing(t *testing.T) {
+	b := setup(t)
+	now := b.Clock.Now()
+	cases := map[string]gate.EventInput{
+		"invalid plate":  {ID: "e1", Type: "entry", Plate: "HELLO", Lane: "in-1", At: t0},
+		"unknown type":   {ID: "e2", Type: "park", Plate: "京A12345", Lane: "in-1", At: t0},
+		"no id":          {Type: "entry", Plate: "京A12345", Lane: "in-1", At: t0},
+		"no lane":        {ID: "e3", Type: "entry", Plate: "京A12345", At: t0},
+		"far future":     {ID: "e4", Type: "entry", Plate: "京A12345", Lane: "in-1", At: now.Add(24 * time.Hour)},
+		"no time":        {ID: "e5", Type: "entry", Plate: "京A12345", Lane: "in-1"},
+		"unknown class":  {ID: "e6", Type: "entry", Plate: "京A12345", Lane: "in-1", At: t0, VehicleClass: "tank"},
+		"ancient":        {ID: "e7", Type: "entry", Plate: "京A12345", Lane: "in-1", At: time.Date(1999, 1, 1, 0, 0, 0, 0, time.UTC)},
+		"image url size": {ID: "e8", Type: "entry", Plate: "京A12345", Lane: "in-1", At: t0, ImageURL: strings.Repeat("x", 3000)},
+	}
+	for name, in := range cases {
+		t.Run(name, func(t *testing.T) {
+			in.LotCode = b.Lot
+			_, err := b.Sys.Gate.HandleEvent(b.Ctx, in)
+			wantCode(t, err, park.EInvalid)
+		})
+	}
+	_, err := b.Sys.Gate.HandleEvent(b.Ctx, gate.EventInput{LotCode: "nope", ID: "e9", Type: "entry", Plate: "京A12345", Lane: "in-1", At: t0})
+	wantCode(t, err, park.ENotFound)
+	if b.Occupied(t) != 0 {
+		t.Fatal("a refused event changed occupancy")
+	}
+}
+
+func TestExitBeforeEntryTimeNeverNegative(t *testing.T) {
+	b := setup(t)
+	b.Event(t, park.EventEntry, "京A12345", t0)
+	// The exit camera's clock is 5 minutes behind the entry camera's.
+	wantDecision(t, b.Event(t, park.EventExit, "京A12345", t0.Add(-5*time.Minute)), park.DecisionOpen, park.ReasonFree, 0)
+}
+
+func TestUnknownLaneIsRecordedWithTheEventsDirection(t *testing.T) {
+	b := setup(t)
+	if _, err := b.Sys.Gate.HandleEvent(b.Ctx, gate.EventInput{LotCode: b.Lot, ID: "c1", Type: park.EventEntry,
+		Plate: "京A12345", Lane: "north-gate-2", At: t0}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.Sys.Gate.HandleEvent(b.Ctx, gate.EventInput{LotCode: b.Lot, ID: "c2", Type: park.EventExit,
+		Plate: "京A12345", Lane: "south-exit", At: t0.Add(5 * time.Minute)}); err != nil {
+		t.Fatal(err)
+	}
+	for lane, dir := range map[string]string{"north-gate-2": park.DirectionIn, "south-exit": park.DirectionOut} {
+		err := b.Store.View(b.Ctx, func(tx park.Tx) error {
+			l, err := tx.GetLane(b.Ctx, b.Lot, lane)
+			if err == nil && l.Direction != dir {
+				t.Errorf("lane %s direction %q, want %q", lane, l.Direction, dir)
+			}
+			return err
+		})
+		if err != nil {
+			t.Fatalf("lane %s: %v", lane, err)
+		}
+	}
+}

@@ -1,0 +1,181 @@
+package gate
+
+import (
+	"context"
+
+	"parkd/internal/billing"
+	"parkd/internal/core"
+	"parkd/internal/park"
+	"parkd/internal/plate"
+)
+
+// CreateLot validates and stores a new lot (EInvalid, EConflict).
+func (s *Service) CreateLot(ctx context.Context, l *park.Lot) (*park.Lot, error) {
+	l.ApplyDefaults()
+	if err := l.Validate(); err != nil {
+		return nil, err
+	}
+	if _, err := billing.CanonicalTariff(l); err != nil {
+		return nil, err
+	}
+	now := s.base.Clock()
+	l.CreatedAt, l.UpdatedAt, l.Occupied = now, now, 0
+	if len(l.Tariff) > 0 {
+		l.TariffVersion = 1
+	}
+	err := s.base.Write(ctx, func(tx park.Tx) error { return tx.CreateLot(ctx, l) })
+	if err != nil {
+		return nil, err
+	}
+	return l, nil
+}
+
+// GetLot returns a lot (ENotFound).
+func (s *Service) GetLot(ctx context.Context, code string) (*park.Lot, error) {
+	var l *park.Lot
+	err := s.base.View(ctx, func(tx park.Tx) (err error) {
+		l, err = tx.GetLot(ctx, code)
+		return err
+	})
+	return l, err
+}
+
+// LotSettings is GetLot without the count of cars inside (Occupied is 0),
+// for callers that need only the lot's settings: counting costs a read of
+// every shard of the lot's counter.
+func (s *Service) LotSettings(ctx context.Context, code string) (*park.Lot, error) {
+	var l *park.Lot
+	err := s.base.View(ctx, func(tx park.Tx) (err error) {
+		l, err = tx.GetLotSettings(ctx, code)
+		return err
+	})
+	return l, err
+}
+
+// ListLots returns every lot, ordered by code.
+func (s *Service) ListLots(ctx context.Context) ([]*park.Lot, error) {
+	var ls []*park.Lot
+	err := s.base.View(ctx, func(tx park.Tx) (err error) {
+		ls, err = tx.ListLots(ctx)
+		return err
+	})
+	return ls, err
+}
+
+// UpdateLot applies patch to a lot and stores it if it still validates.
+// The code cannot change; a changed tariff gets a new version.
+func (s *Service) UpdateLot(ctx context.Context, code string, patch func(*park.Lot) error) (*park.Lot, error) {
+	var out *park.Lot
+	err := s.base.Update(ctx, func(tx park.Tx) error {
+		l, err := tx.GetLot(ctx, code)
+		if err != nil {
+			return err
+		}
+		before := string(l.Tariff)
+		if err := patch(l); err != nil {
+			return err
+		}
+		if l.Code != code {
+			return park.Invalid("code", "cannot be changed")
+		}
+		if err := l.Validate(); err != nil {
+			return err
+		}
+		if _, err := billing.CanonicalTariff(l); err != nil {
+			return err
+		}
+		if string(l.Tariff) != before {
+			l.TariffVersion++
+		}
+		l.UpdatedAt = s.base.Clock()
+		out = l
+		return tx.UpdateLot(ctx, l)
+	})
+	return out, err
+}
+
+// SetTariff replaces a lot's tariff (EInvalid naming the field, ENotFound).
+func (s *Service) SetTariff(ctx context.Context, code string, doc []byte) (*park.Lot, error) {
+	if len(doc) == 0 {
+		return nil, park.Invalid("tariff", "a tariff document is required")
+	}
+	return s.UpdateLot(ctx, code, func(l *park.Lot) error {
+		l.Tariff = doc
+		return nil
+	})
+}
+
+// Occupancy reports a lot's cars inside, clamped to its capacity.
+func (s *Service) Occupancy(ctx context.Context, code string) (park.Occupancy, error) {
+	l, err := s.GetLot(ctx, code)
+	if err != nil {
+		return park.Occupancy{}, err
+	}
+	return park.NewOccupancy(l.Capacity, l.Occupied), nil
+}
+
+// GetStay returns one stay (ENotFound).
+func (s *Service) GetStay(ctx context.Context, id string) (*park.Stay, error) {
+	var st *park.Stay
+	err := s.base.View(ctx, func(tx park.Tx) (err error) {
+		st, err = tx.GetStay(ctx, id)
+		return err
+	})
+	return st, err
+}
+
+// StayQuery selects stays of a lot; Plate is any readable form of a plate.
+type StayQuery struct {
+	LotCode string
+	State   string
+	Plate   string
+	Limit   int
+	AfterID string
+}
+
+// ListStays lists a lot's stays in id (entry) order, one page at a time.
+func (s *Service) ListStays(ctx context.Context, q StayQuery) ([]*park.Stay, error) {
+	f := park.StayFilter{LotCode: q.LotCode, State: q.State, Limit: q.Limit, AfterID: q.AfterID}
+	switch {
+	case q.State != "" && q.State != park.StayIn && q.State != park.StayOut:
+		return nil, park.Invalid("state", "must be %q or %q", park.StayIn, park.StayOut)
+	case q.Limit < 0 || q.Limit > park.MaxListLimit:
+		return nil, park.Invalid("limit", "must be between 1 and %d", park.MaxListLimit)
+	case q.Limit == 0:
+		f.Limit = 100
+	}
+	if q.Plate != "" {
+		p, err := plate.Normalize(q.Plate)
+		if err != nil {
+			return nil, park.Invalid("plate", "%s", core.PlateReason(err))
+		}
+		f.PlateKey = p.Key
+	}
+	var out []*park.Stay
+	err := s.base.View(ctx, func(tx park.Tx) error {
+		if _, err := tx.GetLotSettings(ctx, q.LotCode); err != nil {
+			return err
+		}
+		var err error
+		out, err = tx.ListStays(ctx, f)
+		return err
+	})
+	return out, err
+}
+
+// ListAnomalies returns a lot's latest anomalies, newest first.
+func (s *Service) ListAnomalies(ctx context.Context, lot string, limit int) ([]*park.Anomaly, error) {
+	if limit <= 0 || limit > park.MaxListLimit {
+		limit = 100
+	}
+	var out []*park.Anomaly
+	err := s.base.View(ctx, func(tx park.Tx) error {
+		if _, err := tx.GetLotSettings(ctx, lot); err != nil {
+			return err
+		}
+		var err error
+		out, err = tx.ListAnomalies(ctx, lot, limit)
+		return err
+	})
+	return out, err
+}

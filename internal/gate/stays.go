@@ -1,0 +1,73 @@
+package gate
+
+import (
+	"context"
+	"unicode/utf8"
+
+	"parkd/internal/core"
+	"parkd/internal/park"
+	"parkd/internal/plate"
+)
+
+// AnomalyRemoved marks a stay an operator or partner removed from the
+// cars inside (the car is gone but no exit was read), and the anomaly
+// that records who asked and why.
+const AnomalyRemoved = "removed"
+
+// MaxRemoveReason bounds RemoveInside's reason (characters).
+const MaxRemoveReason = 256
+
+// RemoveInside is an operator's correction: the car with plateText (a
+// plate or a temporary identity) is no longer inside lot, although no exit
+// was read. Its open stay is closed now with anomaly "removed", nothing is
+// charged, its space is freed, and an anomaly records the reason. All in
+// one transaction, retried on conflict.
+// Errors: EInvalid (plate, reason), ENotFound (lot, or no such car inside).
+func (s *Service) RemoveInside(ctx context.Context, lot, plateText, reason string) error {
+	p, err := plate.Normalize(plateText)
+	if err != nil {
+		return park.Invalid("plate", "%s", core.PlateReason(err))
+	}
+	if !utf8.ValidString(reason) || utf8.RuneCountInString(reason) > MaxRemoveReason {
+		return park.Invalid("reason", "must be valid text of at most %d characters", MaxRemoveReason)
+	}
+	now := s.base.Clock()
+	var noted []*park.Anomaly
+	err = s.base.Update(ctx, func(tx park.Tx) error {
+		noted = noted[:0]
+		l, err := tx.GetLotSettings(ctx, lot)
+		if err != nil {
+			return err
+		}
+		st, err := tx.FindInside(ctx, l.Code, p.Key)
+		if park.IsCode(err, park.ENotFound) {
+			return &park.Error{Code: park.ENotFound, Field: "plate", Message: "no car " + p.Text + " is inside lot " + l.Code}
+		}
+		if err != nil {
+			return err
+		}
+		occ := l.Occupied
+		at := now
+		if at.Before(st.EntryAt) {
+			at = st.EntryAt
+		}
+		if err := s.closeStay(ctx, tx, l, st, at, "", AnomalyRemoved, now); err != nil {
+			return err
+		}
+		detail := "removed from the cars inside"
+		if reason != "" {
+			detail += ": " + reason
+		}
+		if err := s.anomaly(ctx, tx, &noted, l.Code, AnomalyRemoved, st.Plate, st.ID, "", at, detail); err != nil {
+			return err
+		}
+		return tx.AddOccupied(ctx, l.Code, l.Occupied-occ) // last: it locks the lot's row
+	})
+	if err != nil {
+		return err
+	}
+	for _, a := range noted {
+		s.base.Log.Warn("stay removed", "lot", a.LotCode, "kind", a.Kind, "plate", a.Plate, "stay", a.StayID)
+	}
+	return nil
+}

@@ -1,0 +1,109 @@
+package partners
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"time"
+
+	"parkd/internal/gate"
+	"parkd/internal/park"
+)
+
+// CreatePartner validates and stores a partner (EInvalid, EConflict, and
+// ENotFound naming a lot that does not exist).
+func (s *Service) CreatePartner(ctx context.Context, p *park.Partner) (*park.Partner, error) {
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	if !slices.Contains(s.dialects, p.Dialect) {
+		return nil, park.Invalid("dialect", "must be one of %s", strings.Join(s.dialects, ", "))
+	}
+	p.Lots = slices.Clone(p.Lots)
+	slices.Sort(p.Lots)
+	now := s.base.Clock()
+	p.CreatedAt, p.UpdatedAt = now, now
+	err := s.base.Write(ctx, func(tx park.Tx) error { return tx.CreatePartner(ctx, p) })
+	if park.IsCode(err, park.ENotFound) {
+		return nil, &park.Error{Code: park.EInvalid, Field: "lots", Message: err.Error()}
+	}
+	if err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// GetPartner returns a partner (ENotFound).
+func (s *Service) GetPartner(ctx context.Context, id string) (*park.Partner, error) {
+	var p *park.Partner
+	err := s.base.View(ctx, func(tx park.Tx) (err error) {
+		p, err = tx.GetPartner(ctx, id)
+		return err
+	})
+	return p, err
+}
+
+// ListPartners returns every partner, ordered by id.
+func (s *Service) ListPartners(ctx context.Context) ([]*park.Partner, error) {
+	var ps []*park.Partner
+	err := s.base.View(ctx, func(tx park.Tx) (err error) {
+		ps, err = tx.ListPartners(ctx)
+		return err
+	})
+	return ps, err
+}
+
+// DeletePartner removes a partner (ENotFound). Integrators that held it
+// lose it; stays and payments keep its id as their source and payer.
+func (s *Service) DeletePartner(ctx context.Context, id string) error {
+	err := s.base.Write(ctx, func(tx park.Tx) error { return tx.DeletePartner(ctx, id) })
+	if err == nil {
+		s.auth.Clear() // no request on this node acts for it any more
+		s.signers.Clear()
+	}
+	return err
+}
+
+// SigningPartner is GetPartner for a dialect that checks every request
+// against the partner's secret (Ebopark): a partner read is trusted for
+// AuthCacheFor, as checked tokens are, because every such request would
+// otherwise open a read transaction for it. Deleting a partner takes
+// effect at once on this node and within AuthCacheFor on others. A
+// missing partner is not remembered, so a new one works at once.
+func (s *Service) SigningPartner(ctx context.Context, id string) (*park.Partner, error) {
+	now := s.base.Clock()
+	if v, ok := s.signers.Load(id); ok {
+		if e := v.(*signerEntry); now.Before(e.until) {
+			return e.partner, nil
+		}
+		s.signers.Delete(id)
+	}
+	p, err := s.GetPartner(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	s.signers.Store(id, &signerEntry{partner: p, until: now.Add(AuthCacheFor)})
+	return p, nil
+}
+
+type signerEntry struct {
+	partner *park.Partner
+	until   time.Time
+}
+
+// HandleEventFrom records a camera read delivered by a partner (a partner
+// of type own entries registers its cars' entries); the stay it opens is
+// marked as registered by that partner, so its lookups see it.
+// Errors: those of HandleEvent, and ENotFound when the partner is unknown
+// or may not use the lot.
+func (s *Service) HandleEventFrom(ctx context.Context, partnerID string, in gate.EventInput) (park.Decision, error) {
+	p, err := s.GetPartner(ctx, partnerID)
+	if err != nil {
+		return park.Decision{}, err
+	}
+	if !p.MayUse(in.LotCode) {
+		return park.Decision{}, park.Errorf(park.ENotFound, "lot %q not found for partner %q", in.LotCode, partnerID)
+	}
+	in.Source = partnerID
+	return s.gate.HandleEvent(ctx, in)
+}

@@ -1,0 +1,49 @@
+// Package partners holds the outside systems that use parkd (payment
+// apps, malls, property managers, channels): partners and the lots they
+// may use, the integrators that sign in for them and their tokens, and
+// the use cases partners reach through any dialect: looking a stay up,
+// and events a partner delivers.
+package partners
+
+import (
+	"log/slog"
+	"slices"
+	"sync"
+	"time"
+
+	"parkd/internal/billing"
+	"parkd/internal/core"
+	"parkd/internal/gate"
+	"parkd/internal/park"
+)
+
+// Service holds the partner use cases.
+type Service struct {
+	base     core.Base
+	billing  *billing.Service
+	gate     *gate.Service
+	dialects []string
+	auth     sync.Map // authKey -> *authEntry: recently checked partner tokens
+	signers  sync.Map // partner id -> *signerEntry: recently read signing partners
+}
+
+// Config wires a Service.
+type Config struct {
+	Store   park.Store
+	Now     park.Clock
+	Log     *slog.Logger
+	Billing *billing.Service
+	Gate    *gate.Service
+	// Dialects names the APIs a partner may speak: the dialects app
+	// registers. A partner of any other dialect is refused.
+	Dialects []string
+}
+
+// New returns the partners subsystem.
+func New(c Config) *Service {
+	return &Service{base: core.NewBase(c.Store, c.Now, c.Log), billing: c.Billing, gate: c.Gate,
+		dialects: slices.Clone(c.Dialects)}
+}
+
+// Now is the subsystem's clock (UTC, park.Precision).
+func (s *Service) Now() time.Time { return s.base.Clock() }

@@ -1,0 +1,60 @@
+// Package system builds parkd's core: the subsystems over one store, each
+// given the others it calls. app wires it for the server; tests, the demo
+// data and the load harness build it the same way.
+package system
+
+import (
+	"log/slog"
+
+	"parkd/internal/access"
+	"parkd/internal/billing"
+	"parkd/internal/gate"
+	"parkd/internal/park"
+	"parkd/internal/partners"
+	"parkd/internal/spaces"
+)
+
+// Metrics is what the subsystems count (app wires Prometheus).
+type Metrics interface {
+	gate.Metrics
+	billing.Metrics
+}
+
+// Config wires a System.
+type Config struct {
+	Store    park.Store
+	Now      park.Clock   // default time.Now
+	Log      *slog.Logger // default: discard
+	Metrics  Metrics      // nil: not counted
+	Barriers gate.Barriers
+	// Dialects names the partner APIs app serves; a partner must speak
+	// one of them.
+	Dialects []string
+}
+
+// System is parkd's core: one value per subsystem.
+type System struct {
+	Store    park.Store
+	Gate     *gate.Service
+	Billing  *billing.Service
+	Access   *access.Service
+	Spaces   *spaces.Service
+	Partners *partners.Service
+}
+
+// New builds the subsystems over c.Store.
+func New(c Config) *System {
+	var gm gate.Metrics
+	var bm billing.Metrics
+	if c.Metrics != nil {
+		gm, bm = c.Metrics, c.Metrics
+	}
+	acc := access.New(access.Config{Store: c.Store, Now: c.Now, Log: c.Log})
+	bil := billing.New(billing.Config{Store: c.Store, Now: c.Now, Log: c.Log, Metrics: bm})
+	g := gate.New(gate.Config{Store: c.Store, Now: c.Now, Log: c.Log, Billing: bil, Barriers: c.Barriers, Metrics: gm})
+	return &System{
+		Store: c.Store, Gate: g, Billing: bil, Access: acc,
+		Spaces:   spaces.New(spaces.Config{Store: c.Store, Now: c.Now, Log: c.Log}),
+		Partners: partners.New(partners.Config{Store: c.Store, Now: c.Now, Log: c.Log, Billing: bil, Gate: g, Dialects: c.Dialects}),
+	}
+}

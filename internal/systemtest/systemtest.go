@@ -1,0 +1,160 @@
+// Package systemtest gives the subsystems' tests a whole core over a real
+// store (SQLite, or PostgreSQL with PARKD_TEST_STORE=postgres), a settable
+// clock, one lot with a simple tariff, and helpers for the gate flow.
+package systemtest
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"parkd/internal/device"
+	"parkd/internal/gate"
+	"parkd/internal/park"
+	"parkd/internal/store/teststore"
+	"parkd/internal/system"
+)
+
+// Clock is a settable test clock.
+type Clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+// NewClock returns a clock showing t.
+func NewClock(t time.Time) *Clock { return &Clock{t: t} }
+
+// Now returns the clock's time.
+func (c *Clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+// Set moves the clock to t.
+func (c *Clock) Set(t time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = t
+}
+
+// TestTariff: 15 free minutes; once exceeded, 2.00 per started 30 minutes
+// from entry. Expected amounts in tests are Fee(d) = ceil(minutes/30) * 200.
+const TestTariff = `{"grace_minutes":15,"every":{"minutes":30,"price":200}}`
+
+// T0 is 2026-11-23 09:00 in Shanghai.
+var T0 = time.Date(2026, 11, 23, 1, 0, 0, 0, time.UTC)
+
+// Dialects are the dialect names partners of tests may speak.
+var Dialects = []string{"linkc", "ebopark"}
+
+// Bundle is one test's core.
+type Bundle struct {
+	Sys      *system.System
+	Store    park.Store
+	Clock    *Clock
+	Barriers *device.Memory
+	Ctx      context.Context
+	Lot      string // "140123001": 10 spaces, TestTariff, missed entries held
+}
+
+// New builds a core over a fresh store with the clock at T0 + 6 h and the
+// lot Lot, and marks the test parallel.
+func New(t *testing.T) *Bundle {
+	t.Helper()
+	t.Parallel()
+	st := teststore.Open(t)
+	c := &Clock{t: T0.Add(6 * time.Hour)}
+	mem := device.NewMemory()
+	b := &Bundle{
+		Sys:   system.New(system.Config{Store: st, Now: c.Now, Barriers: mem, Dialects: Dialects}),
+		Store: st, Clock: c, Barriers: mem, Ctx: context.Background(), Lot: "140123001",
+	}
+	b.CreateLot(t, b.Lot, 10, park.MissedEntryHold)
+	return b
+}
+
+// CreateLot creates a lot in Asia/Shanghai, priced in CNY with TestTariff.
+func (b *Bundle) CreateLot(t *testing.T, code string, capacity int, missed string) *park.Lot {
+	t.Helper()
+	l, err := b.Sys.Gate.CreateLot(b.Ctx, &park.Lot{
+		Code: code, Name: "Test " + code, TimeZone: "Asia/Shanghai", Currency: "CNY", Capacity: capacity,
+		ExitGraceMinutes: 15, MissedEntry: missed, Tariff: json.RawMessage(TestTariff),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return l
+}
+
+var eventSeq atomic.Int64 // tests run in parallel
+
+// Event reports a camera read at lane in-1 (entry) or out-1 (exit) of Lot
+// and fails the test on an error.
+func (b *Bundle) Event(t *testing.T, typ, plateText string, at time.Time) park.Decision {
+	t.Helper()
+	d, err := b.EventID(fmt.Sprintf("ev-%s-%d", t.Name(), eventSeq.Add(1)), typ, plateText, at)
+	if err != nil {
+		t.Fatalf("%s %s at %s: %v", typ, plateText, at, err)
+	}
+	return d
+}
+
+// EventID is Event with the event's id, returning the error.
+func (b *Bundle) EventID(id, typ, plateText string, at time.Time) (park.Decision, error) {
+	lane := "in-1"
+	if typ == park.EventExit {
+		lane = "out-1"
+	}
+	return b.Sys.Gate.HandleEvent(b.Ctx, gate.EventInput{LotCode: b.Lot, ID: id, Type: typ, Plate: plateText, Lane: lane, At: at})
+}
+
+// Stay reads a stay.
+func (b *Bundle) Stay(t *testing.T, id string) *park.Stay {
+	t.Helper()
+	st, err := b.Sys.Gate.GetStay(b.Ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+// Occupied is Lot's reported count of cars inside.
+func (b *Bundle) Occupied(t *testing.T) int {
+	t.Helper()
+	o, err := b.Sys.Gate.Occupancy(b.Ctx, b.Lot)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return o.Occupied
+}
+
+// WantDecision fails the test unless d is decision/reason with due.
+func WantDecision(t *testing.T, d park.Decision, decision, reason string, due int64) {
+	t.Helper()
+	if d.Decision != decision || d.Reason != reason || d.AmountDue != due {
+		t.Fatalf("decision %s/%s due %d, want %s/%s due %d", d.Decision, d.Reason, d.AmountDue, decision, reason, due)
+	}
+}
+
+// WantCode fails the test unless err carries code.
+func WantCode(t *testing.T, err error, code park.Code) {
+	t.Helper()
+	if !park.IsCode(err, code) {
+		t.Fatalf("got %v (code %q), want code %q", err, park.ErrorCode(err), code)
+	}
+}
+
+// Fee is TestTariff's rule for a stay of d: free within 15 minutes, else
+// 200 per started 30 minutes from entry.
+func Fee(d time.Duration) int64 {
+	if d <= 15*time.Minute {
+		return 0
+	}
+	blocks := (d + 30*time.Minute - 1) / (30 * time.Minute)
+	return int64(blocks) * 200
+}

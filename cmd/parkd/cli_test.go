@@ -77,6 +77,20 @@ func TestHelp(t *testing.T) {
 	})
 }
 
+func TestVersion(t *testing.T) {
+	t.Parallel()
+	_, want, _ := runParkd(nil, "version")
+	if !strings.HasPrefix(want, "parkd ") {
+		t.Fatalf("parkd version printed %q", want)
+	}
+	for _, arg := range []string{"--version", "-version"} {
+		code, out, errOut := runParkd(nil, arg)
+		if code != 0 || out != want || errOut != "" {
+			t.Errorf("parkd %s: exit %d, stdout %q, stderr %q; want exit 0 and %q", arg, code, out, errOut, want)
+		}
+	}
+}
+
 func TestBadFlag(t *testing.T) {
 	t.Parallel()
 	code, out, errOut := runParkd(nil, "serve", "--bogus")

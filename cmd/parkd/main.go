@@ -28,7 +28,7 @@ commands:
   serve     run the server (parkd serve --help for flags)
   migrate   apply database migrations and exit; with --to postgres://...,
             copy the SQLite database into PostgreSQL and verify the copy
-  version   print the version
+  version   print the version (also parkd --version)
 `
 
 func main() {
@@ -41,7 +41,7 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 		return 2
 	}
 	switch args[0] {
-	case "version":
+	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, "parkd", versionString())
 		return 0
 	case "serve", "migrate":

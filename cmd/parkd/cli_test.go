@@ -1,11 +1,16 @@
 package main
 
 import (
+	"context"
+	"net"
 	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
 	"testing"
+
+	"parkd/internal/store/sqlite"
 )
 
 // readmeSettings returns the flags and environment variables of the
@@ -103,4 +108,74 @@ func TestBadFlag(t *testing.T) {
 	if !strings.Contains(errOut, "parkd serve --help") || strings.Contains(errOut, "-sqlite-sync") {
 		t.Errorf("want a hint to run --help instead of the whole usage:\n%s", errOut)
 	}
+}
+
+// TestFailedStart: a start that fails before serving says why, once, and
+// leaves no data folder, token or database behind that it created.
+func TestFailedStart(t *testing.T) {
+	t.Parallel()
+	taken, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Not defer: the parallel subtests run after this function returns.
+	t.Cleanup(func() { taken.Close() })
+	addr := taken.Addr().String()
+
+	t.Run("PortTaken", func(t *testing.T) {
+		t.Parallel()
+		data := filepath.Join(t.TempDir(), "parkd-data")
+		code, _, errOut := runParkd(nil, "serve", "--addr", addr, "--data", data)
+		if code != 1 || !strings.Contains(errOut, addr) {
+			t.Fatalf("exit %d, stderr:\n%s\nwant exit 1 and an error naming %s", code, errOut, addr)
+		}
+		if strings.Contains(strings.ToLower(errOut), "river") {
+			t.Errorf("the job queue's noise hides the reason:\n%s", errOut)
+		}
+		if _, err := os.Stat(data); !os.IsNotExist(err) {
+			t.Errorf("the failed start left %s behind (%v)", data, err)
+		}
+	})
+	t.Run("PortTakenKeepsExistingData", func(t *testing.T) {
+		t.Parallel()
+		data := t.TempDir()
+		st, err := sqlite.Open(context.Background(), filepath.Join(data, "parkd.db"), sqlite.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		st.Close()
+		token := filepath.Join(data, "admin-token")
+		if err := os.WriteFile(token, []byte("kept-admin-token-0123456789\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if code, _, errOut := runParkd(nil, "serve", "--addr", addr, "--data", data); code != 1 {
+			t.Fatalf("exit %d, stderr:\n%s", code, errOut)
+		}
+		for _, p := range []string{token, filepath.Join(data, "parkd.db")} {
+			if _, err := os.Stat(p); err != nil {
+				t.Errorf("the failed start removed what it had not created: %v", err)
+			}
+		}
+	})
+	t.Run("DatabaseFails", func(t *testing.T) {
+		t.Parallel()
+		// The token is generated into a new data folder, then the database
+		// cannot be created because its folder is a file.
+		dir := t.TempDir()
+		data := filepath.Join(dir, "parkd-data")
+		notFolder := filepath.Join(dir, "file")
+		if err := os.WriteFile(notFolder, nil, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		code, _, errOut := runParkd(nil, "serve", "--addr", "127.0.0.1:0", "--data", data, "--db", filepath.Join(notFolder, "parkd.db"))
+		if code != 1 || !strings.Contains(errOut, "create data folder") {
+			t.Fatalf("exit %d, stderr:\n%s", code, errOut)
+		}
+		if _, err := os.Stat(data); !os.IsNotExist(err) {
+			t.Errorf("the failed start left %s behind (%v)", data, err)
+		}
+		if _, err := os.Stat(notFolder); err != nil {
+			t.Errorf("the failed start removed what it had not created: %v", err)
+		}
+	})
 }

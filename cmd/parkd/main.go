@@ -3,6 +3,8 @@ package main
 
 import (
 	"context"
+	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -26,7 +28,7 @@ commands:
   serve     run the server (parkd serve --help for flags)
   migrate   apply database migrations and exit; with --to postgres://...,
             copy the SQLite database into PostgreSQL and verify the copy
-  version   print the version
+  version   print the version (also parkd --version)
 `
 
 func main() {
@@ -39,20 +41,24 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 		return 2
 	}
 	switch args[0] {
-	case "version":
+	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, "parkd", versionString())
 		return 0
 	case "serve", "migrate":
-	case "help", "-h", "--help":
+	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
 	default:
 		fmt.Fprintf(stderr, "parkd: unknown command %q\n\n%s", args[0], usage)
 		return 2
 	}
-	cfg, err := config.Parse("parkd "+args[0], args[1:], getenv, stderr)
+	name := "parkd " + args[0]
+	cfg, err := config.Parse(name, args[1:], getenv, stdout)
+	if errors.Is(err, flag.ErrHelp) {
+		return 0 // Parse has printed the usage
+	}
 	if err != nil {
-		fmt.Fprintln(stderr, "parkd:", err)
+		fmt.Fprintf(stderr, "%s: %v\nrun '%s --help' for its flags and environment variables\n", name, err, name)
 		return 2
 	}
 	log := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))

@@ -56,15 +56,31 @@ func OpenStore(ctx context.Context, c *config.Config) (park.Store, error) {
 }
 
 // Serve runs parkd until ctx is cancelled, then shuts down gracefully:
-// in-flight requests finish, then the database closes.
-func Serve(ctx context.Context, c *config.Config, log *slog.Logger, ready func(addr string)) error {
+// in-flight requests finish, then the database closes. A start that fails
+// before serving removes the files it created.
+func Serve(ctx context.Context, c *config.Config, log *slog.Logger, ready func(addr string)) (err error) {
 	TuneRuntime()
-	created, err := c.EnsureAdminToken()
+	// Bind first: a taken port, the likeliest failed start, then fails
+	// before anything is written to disk or started.
+	ln, err := net.Listen("tcp", c.Addr)
 	if err != nil {
 		return err
 	}
-	if created {
-		fmt.Printf("parkd: generated admin token (saved in %s; shown only now):\n\n    %s\n\n", c.TokenFile(), c.AdminToken)
+	defer ln.Close() // once serving, Shutdown has closed it already
+	// Registered before the database's and the job queue's deferred stops,
+	// so it runs after them.
+	fresh := missingPaths(c)
+	serving := false
+	defer func() {
+		if err != nil && !serving {
+			if rerr := fresh.remove(); rerr != nil {
+				log.Warn("removing what the failed start created", "err", rerr)
+			}
+		}
+	}()
+	created, err := c.EnsureAdminToken()
+	if err != nil {
+		return err
 	}
 	store, err := OpenStore(ctx, c)
 	if err != nil {
@@ -88,17 +104,6 @@ func Serve(ctx context.Context, c *config.Config, log *slog.Logger, ready func(a
 			log.Info("lanes held open sent hold_open again", "lanes", n)
 		}
 	}()
-	runner, err := startJobs(ctx, store, svc, log)
-	if err != nil {
-		return err
-	}
-	defer func() {
-		sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		if err := runner.Stop(sctx); err != nil {
-			log.Error("stopping jobs", "err", err)
-		}
-	}()
 	if c.Demo {
 		if err := demo.Load(ctx, svc, time.Now()); err != nil {
 			return fmt.Errorf("demo: %w", err)
@@ -117,9 +122,23 @@ func Serve(ctx context.Context, c *config.Config, log *slog.Logger, ready func(a
 		IdleTimeout:       120 * time.Second,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
-	ln, err := net.Listen("tcp", c.Addr)
+	// The job queue starts last, once nothing else can fail: River stopped
+	// just after its start logs errors that hide the real reason.
+	runner, err := startJobs(ctx, store, svc, log)
 	if err != nil {
 		return err
+	}
+	defer func() {
+		sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := runner.Stop(sctx); err != nil {
+			log.Error("stopping jobs", "err", err)
+		}
+	}()
+	serving = true // from here on, the data folder is the operator's
+	if created {
+		// Shown only once the start has succeeded: a failed one removes it.
+		fmt.Printf("parkd: generated admin token (saved in %s; shown only now):\n\n    %s\n\n", c.TokenFile(), c.AdminToken)
 	}
 	log.Info("parkd listening", "addr", ln.Addr().String(), "db", describeDB(c))
 	if ready != nil {

@@ -32,38 +32,32 @@ type Config struct {
 
 // Parse reads args (without the subcommand) and the environment. name is
 // the command line's start, "parkd serve" or "parkd migrate"; only migrate
-// takes --to.
-func Parse(name string, args []string, getenv func(string) string, stderr io.Writer) (*Config, error) {
+// takes --to. Parse prints nothing but the usage, to help, when args ask for
+// it (-h, --help); it then returns flag.ErrHelp. Other errors are returned
+// for the caller to print once.
+func Parse(name string, args []string, getenv func(string) string, help io.Writer) (*Config, error) {
 	c := &Config{}
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.StringVar(&c.Addr, "addr", envOr(getenv, "PARKD_ADDR", "127.0.0.1:8080"), "listen address (PARKD_ADDR)")
-	fs.StringVar(&c.Data, "data", envOr(getenv, "PARKD_DATA", "./parkd-data"), "data folder (PARKD_DATA)")
-	fs.StringVar(&c.DB, "db", getenv("PARKD_DB"), "database: a SQLite file path or a postgres:// URL (PARKD_DB; default <data>/parkd.db)")
-	fs.BoolVar(&c.Demo, "demo", false, "load the demo lots, passes and stays (idempotent)")
-	level := fs.String("log-level", envOr(getenv, "PARKD_LOG_LEVEL", "info"), "debug, info, warn or error (PARKD_LOG_LEVEL)")
-	fs.StringVar(&c.SQLiteSync, "sqlite-sync", envOr(getenv, "PARKD_SQLITE_SYNC", "NORMAL"), "SQLite synchronous mode: NORMAL or FULL (PARKD_SQLITE_SYNC)")
-	defConns, err := envInt(getenv, "PARKD_PG_MAX_CONNS", 16)
-	if err != nil {
-		return nil, err
-	}
-	pgConns := fs.Int("pg-max-conns", defConns, "PostgreSQL connections per node (PARKD_PG_MAX_CONNS)")
-	fs.StringVar(&c.PGSchema, "pg-schema", getenv("PARKD_PG_SCHEMA"), "PostgreSQL schema to use, created if missing (PARKD_PG_SCHEMA)")
-	if strings.HasSuffix(name, " migrate") {
-		fs.StringVar(&c.To, "to", getenv("PARKD_MIGRATE_TO"), "copy the SQLite database (--db, --data) into this empty postgres:// database, in --pg-schema if set, and verify the copy (PARKD_MIGRATE_TO)")
-	}
+	var level string
+	var pgConns int
+	fs, envErr := declare(name, c, &level, &pgConns, getenv)
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			printUsage(help, name)
+		}
 		return nil, err
 	}
-	if *pgConns < 1 || *pgConns > 1000 {
-		return nil, fmt.Errorf("pg-max-conns: %d is not between 1 and 1000", *pgConns)
+	if envErr != nil {
+		return nil, envErr
 	}
-	c.PGMaxConns = int32(*pgConns)
+	if pgConns < 1 || pgConns > 1000 {
+		return nil, fmt.Errorf("pg-max-conns: %d is not between 1 and 1000", pgConns)
+	}
+	c.PGMaxConns = int32(pgConns)
 	if fs.NArg() > 0 {
 		return nil, fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
-	if err := c.LogLevel.UnmarshalText([]byte(*level)); err != nil {
-		return nil, fmt.Errorf("log level: %q is not debug, info, warn or error", *level)
+	if err := c.LogLevel.UnmarshalText([]byte(level)); err != nil {
+		return nil, fmt.Errorf("log level: %q is not debug, info, warn or error", level)
 	}
 	c.AdminToken = getenv("PARKD_ADMIN_TOKEN")
 	if c.DB == "" {
@@ -71,6 +65,52 @@ func Parse(name string, args []string, getenv func(string) string, stderr io.Wri
 	}
 	c.SQLiteSync = strings.ToUpper(c.SQLiteSync)
 	return c, c.Validate()
+}
+
+// declare defines name's flags, which write into c, level and pgConns.
+// A flag's default is its environment variable's value, so that a flag
+// given on the command line wins. A malformed variable is returned as
+// envErr rather than at once, so that --help still works.
+func declare(name string, c *Config, level *string, pgConns *int, getenv func(string) string) (fs *flag.FlagSet, envErr error) {
+	fs = flag.NewFlagSet(name, flag.ContinueOnError)
+	// The flag package would print each error and the whole usage; the
+	// caller prints the error once, with a hint to run --help.
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	fs.StringVar(&c.Addr, "addr", envOr(getenv, "PARKD_ADDR", "127.0.0.1:8080"), "listen address (PARKD_ADDR)")
+	fs.StringVar(&c.Data, "data", envOr(getenv, "PARKD_DATA", "./parkd-data"), "data folder (PARKD_DATA)")
+	fs.StringVar(&c.DB, "db", getenv("PARKD_DB"), "database: a SQLite file path or a postgres:// URL (PARKD_DB; default <data>/parkd.db)")
+	fs.BoolVar(&c.Demo, "demo", false, "load the demo lots, passes and stays (idempotent)")
+	fs.StringVar(level, "log-level", envOr(getenv, "PARKD_LOG_LEVEL", "info"), "debug, info, warn or error (PARKD_LOG_LEVEL)")
+	fs.StringVar(&c.SQLiteSync, "sqlite-sync", envOr(getenv, "PARKD_SQLITE_SYNC", "NORMAL"), "SQLite synchronous mode: NORMAL or FULL (PARKD_SQLITE_SYNC)")
+	defConns, envErr := envInt(getenv, "PARKD_PG_MAX_CONNS", 16)
+	fs.IntVar(pgConns, "pg-max-conns", defConns, "PostgreSQL connections per node (PARKD_PG_MAX_CONNS)")
+	fs.StringVar(&c.PGSchema, "pg-schema", getenv("PARKD_PG_SCHEMA"), "PostgreSQL schema to use, created if missing (PARKD_PG_SCHEMA)")
+	if strings.HasSuffix(name, " migrate") {
+		fs.StringVar(&c.To, "to", getenv("PARKD_MIGRATE_TO"), "copy the SQLite database (--db, --data) into this empty postgres:// database, in --pg-schema if set, and verify the copy (PARKD_MIGRATE_TO)")
+	}
+	return fs, envErr
+}
+
+// printUsage writes name's flags with their built-in defaults: declared
+// without the environment, so that a password in PARKD_DB is never shown
+// as a default.
+func printUsage(w io.Writer, name string) {
+	fs, _ := declare(name, &Config{}, new(string), new(int), func(string) string { return "" })
+	fmt.Fprintf(w, "usage: %s [flags]\n\nA flag can be set instead by the environment variable in its\nparentheses; a flag given on the command line wins.\n\nflags:\n", name)
+	fs.SetOutput(w)
+	fs.PrintDefaults()
+	if strings.HasSuffix(name, " serve") {
+		fmt.Fprint(w, `
+environment only:
+  PARKD_ADMIN_TOKEN
+    	admin bearer token, at least 16 characters (default: generated on
+    	first start into <data>/admin-token, and read from there after)
+  GOGC
+    	Go's garbage collector target (default 400 for parkd serve, not
+    	Go's 100; see docs/deploy.md)
+`)
+	}
 }
 
 // Validate checks settings that would otherwise fail later and obscurely.

@@ -1,0 +1,181 @@
+package main
+
+import (
+	"context"
+	"net"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"parkd/internal/store/sqlite"
+)
+
+// readmeSettings returns the flags and environment variables of the
+// README's Configuration table, for serve and for migrate only, so that
+// the help cannot drift from the documentation.
+func readmeSettings(t *testing.T) (serve, migrateOnly []string) {
+	t.Helper()
+	b, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, table, ok := strings.Cut(string(b), "## Configuration\n")
+	if !ok {
+		t.Fatal("README has no Configuration section")
+	}
+	table, _, _ = strings.Cut(strings.TrimLeft(table, "\n"), "\n\n")
+	name := regexp.MustCompile("`(--[a-z-]+|PARKD_[A-Z_]+)`")
+	for _, row := range strings.Split(table, "\n")[2:] {
+		for _, m := range name.FindAllStringSubmatch(row, -1) {
+			// The help lists flags the flag package's way, with one dash.
+			s := strings.TrimPrefix(m[1], "-")
+			if strings.Contains(row, "migrate only") {
+				migrateOnly = append(migrateOnly, s)
+			} else {
+				serve = append(serve, s)
+			}
+		}
+	}
+	if len(serve) < 10 || len(migrateOnly) != 2 {
+		t.Fatalf("README table not read: serve %q, migrate only %q", serve, migrateOnly)
+	}
+	return serve, migrateOnly
+}
+
+func TestHelp(t *testing.T) {
+	t.Parallel()
+	serve, migrateOnly := readmeSettings(t)
+	for _, args := range [][]string{{"serve", "--help"}, {"serve", "-h"}, {"migrate", "--help"}} {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			t.Parallel()
+			code, out, errOut := runParkd(nil, args...)
+			if code != 0 || errOut != "" {
+				t.Fatalf("exit %d, stderr %q; want exit 0 and the usage on stdout", code, errOut)
+			}
+			want := serve
+			if args[0] == "migrate" {
+				// The admin token is the server's; migrate has no use for it.
+				want = append(slices.DeleteFunc(slices.Clone(serve), func(s string) bool { return s == "PARKD_ADMIN_TOKEN" }), migrateOnly...)
+			}
+			for _, s := range want {
+				if !strings.Contains(out, s) {
+					t.Errorf("help does not mention %s:\n%s", s, out)
+				}
+			}
+			if !strings.Contains(out, `"127.0.0.1:8080"`) {
+				t.Errorf("help does not show the default address:\n%s", out)
+			}
+		})
+	}
+	t.Run("BuiltInDefaults", func(t *testing.T) {
+		t.Parallel()
+		// A help pasted into a bug report must not carry the database
+		// password, and must work while a variable is malformed.
+		env := map[string]string{"PARKD_DB": "postgres://parkd:hunter2@db/parkd", "PARKD_PG_MAX_CONNS": "many"}
+		code, out, errOut := runParkd(env, "serve", "--help")
+		if code != 0 || strings.Contains(out, "hunter2") || !strings.Contains(out, "(default 16)") {
+			t.Fatalf("exit %d, stderr %q, stdout:\n%s", code, errOut, out)
+		}
+	})
+}
+
+func TestVersion(t *testing.T) {
+	t.Parallel()
+	_, want, _ := runParkd(nil, "version")
+	if !strings.HasPrefix(want, "parkd ") {
+		t.Fatalf("parkd version printed %q", want)
+	}
+	for _, arg := range []string{"--version", "-version"} {
+		code, out, errOut := runParkd(nil, arg)
+		if code != 0 || out != want || errOut != "" {
+			t.Errorf("parkd %s: exit %d, stdout %q, stderr %q; want exit 0 and %q", arg, code, out, errOut, want)
+		}
+	}
+}
+
+func TestBadFlag(t *testing.T) {
+	t.Parallel()
+	code, out, errOut := runParkd(nil, "serve", "--bogus")
+	if code != 2 || out != "" {
+		t.Fatalf("exit %d, stdout %q; want exit 2 and nothing on stdout", code, out)
+	}
+	if n := strings.Count(errOut, "flag provided but not defined: -bogus"); n != 1 {
+		t.Errorf("the error is printed %d times, want once:\n%s", n, errOut)
+	}
+	if !strings.Contains(errOut, "parkd serve --help") || strings.Contains(errOut, "-sqlite-sync") {
+		t.Errorf("want a hint to run --help instead of the whole usage:\n%s", errOut)
+	}
+}
+
+// TestFailedStart: a start that fails before serving says why, once, and
+// leaves no data folder, token or database behind that it created.
+func TestFailedStart(t *testing.T) {
+	t.Parallel()
+	taken, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Not defer: the parallel subtests run after this function returns.
+	t.Cleanup(func() { taken.Close() })
+	addr := taken.Addr().String()
+
+	t.Run("PortTaken", func(t *testing.T) {
+		t.Parallel()
+		data := filepath.Join(t.TempDir(), "parkd-data")
+		code, _, errOut := runParkd(nil, "serve", "--addr", addr, "--data", data)
+		if code != 1 || !strings.Contains(errOut, addr) {
+			t.Fatalf("exit %d, stderr:\n%s\nwant exit 1 and an error naming %s", code, errOut, addr)
+		}
+		if strings.Contains(strings.ToLower(errOut), "river") {
+			t.Errorf("the job queue's noise hides the reason:\n%s", errOut)
+		}
+		if _, err := os.Stat(data); !os.IsNotExist(err) {
+			t.Errorf("the failed start left %s behind (%v)", data, err)
+		}
+	})
+	t.Run("PortTakenKeepsExistingData", func(t *testing.T) {
+		t.Parallel()
+		data := t.TempDir()
+		st, err := sqlite.Open(context.Background(), filepath.Join(data, "parkd.db"), sqlite.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		st.Close()
+		token := filepath.Join(data, "admin-token")
+		if err := os.WriteFile(token, []byte("kept-admin-token-0123456789\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if code, _, errOut := runParkd(nil, "serve", "--addr", addr, "--data", data); code != 1 {
+			t.Fatalf("exit %d, stderr:\n%s", code, errOut)
+		}
+		for _, p := range []string{token, filepath.Join(data, "parkd.db")} {
+			if _, err := os.Stat(p); err != nil {
+				t.Errorf("the failed start removed what it had not created: %v", err)
+			}
+		}
+	})
+	t.Run("DatabaseFails", func(t *testing.T) {
+		t.Parallel()
+		// The token is generated into a new data folder, then the database
+		// cannot be created because its folder is a file.
+		dir := t.TempDir()
+		data := filepath.Join(dir, "parkd-data")
+		notFolder := filepath.Join(dir, "file")
+		if err := os.WriteFile(notFolder, nil, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		code, _, errOut := runParkd(nil, "serve", "--addr", "127.0.0.1:0", "--data", data, "--db", filepath.Join(notFolder, "parkd.db"))
+		if code != 1 || !strings.Contains(errOut, "create data folder") {
+			t.Fatalf("exit %d, stderr:\n%s", code, errOut)
+		}
+		if _, err := os.Stat(data); !os.IsNotExist(err) {
+			t.Errorf("the failed start left %s behind (%v)", data, err)
+		}
+		if _, err := os.Stat(notFolder); err != nil {
+			t.Errorf("the failed start removed what it had not created: %v", err)
+		}
+	})
+}

@@ -2,6 +2,7 @@ package access
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"parkd/internal/core"
@@ -147,9 +148,9 @@ func (s *Service) PayRenewal(ctx context.Context, in RenewalPayment) (RenewalRes
 		case r.PaidAt != nil:
 			return park.Errorf(park.EQuotePaid, "renewal order already paid")
 		case !now.Before(r.ExpiresAt):
-			return park.Errorf(park.EQuoteExpired, "renewal order expired; ask for a new fee")
+			return &park.Error{Code: park.EQuoteExpired, At: r.ExpiresAt, Message: "renewal order expired; ask for a new fee"}
 		case in.Amount != r.Amount:
-			return park.Errorf(park.EAmountMismatch, "amount must be %d", r.Amount)
+			return &park.Error{Code: park.EAmountMismatch, Field: "amount", Amount: r.Amount, Message: fmt.Sprintf("amount must be %d", r.Amount)}
 		}
 		ps, err := tx.GetPass(ctx, r.PassID)
 		if park.IsCode(err, park.ENotFound) {

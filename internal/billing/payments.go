@@ -84,6 +84,12 @@ func (s *Service) Pay(ctx context.Context, req park.PaymentRequest) (PaymentResu
 	if err := req.Validate(); err != nil {
 		return PaymentResult{}, err
 	}
+	if err := checkNoPAN("reference", req.Reference); err != nil {
+		return PaymentResult{}, err
+	}
+	if err := checkNoPAN("method", req.Method); err != nil {
+		return PaymentResult{}, err
+	}
 	if req.Payer != "" && req.Reference == "" {
 		req.Reference = req.QuoteID
 	}
@@ -136,7 +142,7 @@ func (s *Service) Pay(ctx context.Context, req park.PaymentRequest) (PaymentResu
 		case st.State != park.StayIn:
 			return park.Errorf(park.EStayClosed, "stay %s has left the lot; the quote can no longer be paid", st.ID)
 		case !now.Before(q.ExpiresAt):
-			return &park.Error{Code: park.EQuoteExpired, At: q.ExpiresAt,
+			return &park.Error{Code: park.EQuoteExpired, At: s.inLotZone(ctx, tx, q.LotCode, q.ExpiresAt),
 				Message: "quote " + q.ID + " expired at " + q.ExpiresAt.Format(time.RFC3339) + "; take a new quote"}
 		case q.AmountDue == 0 || st.Paid != q.PaidBefore:
 			return park.Errorf(park.EStaySettled, "stay %s owes nothing under this quote (paid since it was taken, or nothing was due)", st.ID)
@@ -176,6 +182,16 @@ func (s *Service) Pay(ctx context.Context, req park.PaymentRequest) (PaymentResu
 		s.metrics.Payment(res.Payment.Currency, res.Payment.Method, res.Payment.Amount)
 	}
 	return res, nil
+}
+
+// inLotZone is t in the lot's time zone (UTC when the lot cannot be read),
+// so a transport can word an error's time as its partners read times.
+func (s *Service) inLotZone(ctx context.Context, tx park.Tx, lot string, t time.Time) time.Time {
+	l, err := tx.GetLotSettings(ctx, lot)
+	if err != nil {
+		return t
+	}
+	return t.In(l.Location())
 }
 
 // replay answers a repeated payment request with the first payment, its

@@ -44,8 +44,9 @@ type Error struct {
 	Field   string
 	Message string
 	// Amount and At are what a transport needs to word some errors in its
-	// own units and time zone: the amount due (minor units of Currency) of
-	// EAmountMismatch, the expiry of EQuoteExpired.
+	// own units and time zone: the amount due (minor units of Currency, ""
+	// for the lot's) of EAmountMismatch, the expiry of EQuoteExpired (in
+	// the lot's time zone when it is known).
 	Amount   int64
 	Currency string
 	At       time.Time

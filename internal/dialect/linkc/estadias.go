@@ -43,12 +43,9 @@ type movimento struct {
 	ValorTotal      string `json:"valor_total"`
 }
 
-// OSA statuses (the seed lists none but FINALIZADO in its example).
-const (
-	statusOpen     = "ABERTO"     // inside, something due or nothing paid yet
-	statusPaid     = "PAGO"       // inside, paid, nothing due now
-	statusFinished = "FINALIZADO" // left
-)
+// statuses are the stay states as OSA partners read them (the seed lists
+// none but FINALIZADO in its example; the others are parkd's choice).
+var statuses = map[string]string{billing.StateOwes: "ABERTO", billing.StatePaid: "PAGO", billing.StateLeft: "FINALIZADO"}
 
 // estadias is GET /api/estadias?localizador=|placa=[&parceiro_id=].
 func (h *Handler) estadias(w http.ResponseWriter, r *http.Request) error {
@@ -87,13 +84,10 @@ func query(raw string) (url.Values, error) {
 func reply(p *park.Partner, st *billing.StayStatus, byPlate bool) any {
 	loc, cur := st.Lot.Location(), st.Lot.Currency
 	if p.Type == park.PartnerOwnEntries {
-		m := movimento{Documento: st.Stay.Locator, Status: statusOpen,
+		m := movimento{Documento: st.Stay.Locator, Status: statuses[st.State],
 			EntradaDataHora: formatTime(st.Stay.EntryAt, loc), ValorTotal: FormatAmount(st.Total, cur)}
-		switch {
-		case st.Stay.State != park.StayIn:
-			m.Status, m.SaidaDataHora = statusFinished, formatTime(*st.Stay.ExitAt, loc)
-		case st.Due == 0 && st.Paid > 0:
-			m.Status = statusPaid
+		if st.Stay.ExitAt != nil {
+			m.SaidaDataHora = formatTime(*st.Stay.ExitAt, loc)
 		}
 		return map[string]movimento{"movimento": m}
 	}
@@ -103,9 +97,7 @@ func reply(p *park.Partner, st *billing.StayStatus, byPlate bool) any {
 		ValorTotal:       FormatAmount(st.Total, cur),
 		ValorPago:        FormatAmount(st.Paid, cur),
 		ValorDevido:      FormatAmount(st.Due, cur),
-		// What the acquirer (the integrator that collects the payment)
-		// charges the driver: the amount due, no partner fee in parkd.
-		ValorAdquirente: FormatAmount(st.Due, cur),
+		ValorAdquirente:  FormatAmount(st.CollectAmount, cur),
 	}
 	if st.Quote != nil {
 		v.Transacao, v.TransacaoValidade = st.Quote.ID, formatTime(st.Quote.ExpiresAt, loc)

@@ -55,29 +55,6 @@ func FuzzAmountRoundTrip(f *testing.F) {
 	})
 }
 
-func TestCarriesCard(t *testing.T) {
-	for _, c := range []struct {
-		body string
-		want bool
-	}{
-		{`{"cartao_credito":{"numero":"4111111111111111"}}`, true},
-		{`{"cartao_credito":{"codigo_seguranca":"123"}}`, true},
-		{`{"x":"5500 0000 0000 0004"}`, true},
-		{`{"x":4111111111111111}`, true},
-		{`{"x":["a",{"y":"4111-1111-1111-1111"}]}`, true},
-		{`{"cartao_credito":{"numero":""}}`, false},
-		{`{"documento_fiscal":"4111111111111111"}`, false},
-		{`{"transacao_id":"73b4cab7-ea27-426c-b247-bf0f006e0f05","valor":"5.0"}`, false},
-		{`{"x":"4111111111111112"}`, false}, // fails Luhn
-		{`{"x":"411111111111"}`, false},     // 12 digits
-		{`not json 4111111111111111`, false},
-	} {
-		if got := carriesCard([]byte(c.body)); got != c.want {
-			t.Errorf("carriesCard(%s) = %v, want %v", c.body, got, c.want)
-		}
-	}
-}
-
 func TestAcceptable(t *testing.T) {
 	for _, c := range []struct {
 		accept []string

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 
+	"parkd/internal/billing"
 	"parkd/internal/park"
 )
 
@@ -38,6 +39,13 @@ type pagamentoView struct {
 	ValidadeDataHora  string `json:"validade_datahora"`
 }
 
+// cardFields are Linkc's card fields (cartao_credito) and its payer's tax
+// number, whose digits are not a card's.
+var cardFields = billing.CardFields{
+	Card:    []string{"numero", "numero_cartao", "cartao_numero", "codigo_seguranca", "cod_seguranca"},
+	NotCard: []string{"documento_fiscal"},
+}
+
 var (
 	formaRE     = regexp.MustCompile(`^[A-Za-z0-9_-]{1,32}$`)
 	documentoRE = regexp.MustCompile(`^[0-9./-]{11,18}$`)
@@ -56,10 +64,8 @@ func (h *Handler) pagamento(w http.ResponseWriter, r *http.Request) error {
 	}
 	// Before anything else reads the body: card data is refused whole,
 	// and neither it nor the body is logged or stored.
-	if carriesCard(body) {
-		return &park.Error{Code: codeCardData, Message: "the body carries a card number or security code; " +
-			"parkd never takes raw card data: charge the card with your acquirer and send only forma_pagamento " +
-			"(and, if any, the acquirer's card token in cartao_credito.token)"}
+	if err := billing.CheckNoCardData(body, cardFields); err != nil {
+		return err
 	}
 	var in pagamentoInput
 	if err := decode(body, &in); err != nil {

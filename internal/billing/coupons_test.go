@@ -184,7 +184,7 @@ func TestFreeAfterCoupons(t *testing.T) {
 func TestIssueCouponRules(t *testing.T) {
 	b := setup(t)
 	now := b.Clock.Now()
-	if _, err := b.Sys.Partners.CreatePartner(b.Ctx, &park.Partner{ID: "mall", Name: "Mall", Dialect: "ebopark",
+	if _, err := b.Sys.Partners.CreatePartner(b.Ctx, &park.Partner{ID: "mall", Name: "Mall", Dialect: "api-two",
 		Type: park.PartnerNormal, Secret: "s", SignMode: "static", Lots: []string{b.Lot}}); err != nil {
 		t.Fatal(err)
 	}

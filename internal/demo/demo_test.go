@@ -8,16 +8,17 @@ import (
 	"parkd/internal/billing"
 	"parkd/internal/demo"
 	"parkd/internal/device"
+	"parkd/internal/dialect/ebopark"
+	"parkd/internal/dialect/linkc"
 	"parkd/internal/store/teststore"
 	"parkd/internal/system"
-	"parkd/internal/systemtest"
 )
 
 // TestLoadIsIdempotent: `parkd serve --demo` on every start leaves one set
 // of demo data, whatever the clock says the second time.
 func TestLoadIsIdempotent(t *testing.T) {
 	ctx := context.Background()
-	svc := system.New(system.Config{Dialects: systemtest.Dialects, Barriers: device.NewMemory(), Store: teststore.Open(t)})
+	svc := system.New(system.Config{Dialects: []string{linkc.Name, ebopark.Name}, Barriers: device.NewMemory(), Store: teststore.Open(t)})
 	now := time.Now()
 	count := func() (lots, passes, whitelist, inside int) {
 		ls, err := svc.Gate.ListLots(ctx)

@@ -7,16 +7,17 @@ import (
 
 	"parkd/internal/demo"
 	"parkd/internal/device"
+	"parkd/internal/dialect/ebopark"
+	"parkd/internal/dialect/linkc"
 	"parkd/internal/store/teststore"
 	"parkd/internal/system"
-	"parkd/internal/systemtest"
 )
 
 // TestDemoPlans: the demo lot sells a standard plan, which its pass is on,
 // and a night plan 19:00-08:00; loading twice keeps two plans.
 func TestDemoPlans(t *testing.T) {
 	ctx := context.Background()
-	svc := system.New(system.Config{Dialects: systemtest.Dialects, Barriers: device.NewMemory(), Store: teststore.Open(t)})
+	svc := system.New(system.Config{Dialects: []string{linkc.Name, ebopark.Name}, Barriers: device.NewMemory(), Store: teststore.Open(t)})
 	for range 2 {
 		if err := demo.Load(ctx, svc, time.Now()); err != nil {
 			t.Fatal(err)

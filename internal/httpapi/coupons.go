@@ -10,7 +10,7 @@ import (
 // A lot's coupons for its operator: every issuer's coupons, and coupons
 // the operator grants itself (a refund for a broken barrier, a VIP). The
 // rules are the core's (docs/rules.md, "Coupons"); partners reach the same
-// coupons through the Ebopark dialect.
+// coupons through a partner dialect.
 
 func (s *Server) couponRoutes() {
 	s.admin("POST /v1/lots/{code}/coupons", s.issueCoupon)

@@ -2,7 +2,7 @@ package httpapi
 
 import "net/http"
 
-// Mount serves a partner dialect's handler (e.g. Linkc's /api/) beside the
+// Mount serves a partner dialect's handler (its own paths) beside the
 // native API, on the same server: same panic recovery and metrics, but not
 // behind the admin token (a dialect authenticates its own callers) and not
 // part of the native OpenAPI document (each dialect documents its own

@@ -23,6 +23,9 @@ var statusOf = map[park.Code]int{
 	park.EStaySettled:    http.StatusConflict,
 	park.EStayClosed:     http.StatusConflict,
 	park.EIdempotencyKey: http.StatusUnprocessableEntity,
+	park.ELotFull:        http.StatusConflict,
+	park.EEntryRefused:   http.StatusConflict,
+	park.ECardData:       http.StatusUnprocessableEntity,
 	park.EUnavailable:    http.StatusServiceUnavailable,
 	park.EInternal:       http.StatusInternalServerError,
 }
@@ -44,7 +47,7 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	code := park.ErrorCode(err)
 	status, ok := statusOf[code]
 	if !ok {
-		status = http.StatusInternalServerError
+		code, status = park.EInternal, http.StatusInternalServerError
 	}
 	p := problem{
 		Type:     "https://parkd.dev/problems/" + string(code),

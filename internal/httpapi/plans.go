@@ -6,8 +6,8 @@ import (
 	"parkd/internal/park"
 )
 
-// A lot's monthly rates (plans): native management of what the Ebopark
-// dialect sells as 月租费率 and 时段月租费率.
+// A lot's monthly rates (plans): native management of what partners sell
+// as monthly and time-slot rates (月租费率, 时段月租费率).
 
 type planInput struct {
 	Code         string      `json:"code"`

@@ -10,7 +10,7 @@ import (
 // Renewing a monthly pass at the operator's desk: a renewal order priced
 // by the pass's plan, then its payment, which extends the pass once. The
 // rules are the core's (docs/rules.md, "Plans and renewal"); partners
-// renew through the Ebopark dialect.
+// renew through their dialects.
 
 func (s *Server) renewalRoutes() {
 	s.admin("POST /v1/lots/{code}/passes/{id}/renewals", s.quoteRenewal)

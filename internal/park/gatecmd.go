@@ -10,7 +10,7 @@ import (
 const (
 	GateOpen     = "open"      // lift once; the barrier falls behind the next car
 	GateClose    = "close"     // lower now
-	GateHoldOpen = "hold_open" // keep it up until released (Ebopark 道闸常开)
+	GateHoldOpen = "hold_open" // keep it up until released (道闸常开)
 	GateRelease  = "release"   // end a hold: the lane works as usual again
 )
 

@@ -12,7 +12,7 @@ import (
 // effect at once.
 func TestAuthCache(t *testing.T) {
 	b := setup(t)
-	if _, err := b.Sys.Partners.CreatePartner(b.Ctx, &park.Partner{ID: "app", Name: "App", Dialect: "linkc",
+	if _, err := b.Sys.Partners.CreatePartner(b.Ctx, &park.Partner{ID: "app", Name: "App", Dialect: "api-one",
 		Type: park.PartnerNormal, Lots: []string{b.Lot}}); err != nil {
 		t.Fatal(err)
 	}
@@ -67,7 +67,7 @@ func TestSigningPartnerCache(t *testing.T) {
 	if _, err := b.Sys.Partners.SigningPartner(b.Ctx, "mall"); !park.IsCode(err, park.ENotFound) {
 		t.Fatalf("unknown partner: %v", err)
 	}
-	if _, err := b.Sys.Partners.CreatePartner(b.Ctx, &park.Partner{ID: "mall", Name: "Mall", Dialect: "ebopark",
+	if _, err := b.Sys.Partners.CreatePartner(b.Ctx, &park.Partner{ID: "mall", Name: "Mall", Dialect: "api-two",
 		Type: park.PartnerNormal, Secret: "s3cret", SignMode: "md5", Lots: []string{b.Lot}}); err != nil {
 		t.Fatal(err)
 	}

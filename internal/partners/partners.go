@@ -65,7 +65,7 @@ func (s *Service) DeletePartner(ctx context.Context, id string) error {
 }
 
 // SigningPartner is GetPartner for a dialect that checks every request
-// against the partner's secret (Ebopark): a partner read is trusted for
+// against the partner's secret: a partner read is trusted for
 // AuthCacheFor, as checked tokens are, because every such request would
 // otherwise open a read transaction for it. Deleting a partner takes
 // effect at once on this node and within AuthCacheFor on others. A

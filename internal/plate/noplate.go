@@ -15,7 +15,7 @@ const NoPlate = "NOPLATE"
 var noPlatePhrases = [...]string{"无牌车", "无牌", "无车牌", "无牌照", "NOPLATE", "SEMPLACA"}
 
 // IsNoPlate reports whether s says the car has no plate (无牌车,
-// "NO-PLATE", "sem placa", ...), after the same folding as Normalize.
+// "NO-PLATE", Portuguese "sem placa", ...), after the same folding as Normalize.
 // Such a car needs NewTemporary. An empty string is not a no-plate: it is
 // a missing field, and Normalize rejects it. A temporary identity is a
 // real identity, so IsNoPlate reports false for it.

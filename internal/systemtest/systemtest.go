@@ -50,7 +50,7 @@ const TestTariff = `{"grace_minutes":15,"every":{"minutes":30,"price":200}}`
 var T0 = time.Date(2026, 11, 23, 1, 0, 0, 0, time.UTC)
 
 // Dialects are the dialect names partners of tests may speak.
-var Dialects = []string{"linkc", "ebopark"}
+var Dialects = []string{"api-one", "api-two"}
 
 // Bundle is one test's core.
 type Bundle struct {

@@ -45,8 +45,8 @@ func ParseSlot(from, to string) (Slot, error) {
 	return Slot{From: f, To: t % 1440}, nil
 }
 
-// CouponKind is the kind of deduction a coupon gives (Ebopark 3.2.2/3.2.3
-// minute, hour, amount, percentage and free-stay coupons).
+// CouponKind is the kind of deduction a coupon gives (minute, hour,
+// amount, percentage and free-stay coupons, as malls grant them).
 type CouponKind uint8
 
 const (

@@ -15,6 +15,7 @@ import (
 	"parkd/internal/demo"
 	"parkd/internal/device"
 	"parkd/internal/dialect/ebopark"
+	"parkd/internal/dialect/linkc"
 	"parkd/internal/httpapi"
 	"parkd/internal/httpbench"
 	"parkd/internal/metrics"
@@ -22,7 +23,6 @@ import (
 	"parkd/internal/plate"
 	"parkd/internal/store/sqlite"
 	"parkd/internal/system"
-	"parkd/internal/systemtest"
 )
 
 // benchCar is the i-th of 100,000 Guangdong plates.
@@ -40,7 +40,7 @@ func benchLot(b *testing.B, cars int, plateOf func(int) string) (*system.System,
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { st.Close() })
-	svc := system.New(system.Config{Dialects: systemtest.Dialects, Barriers: device.NewMemory(), Store: st})
+	svc := system.New(system.Config{Dialects: []string{ebopark.Name, linkc.Name}, Barriers: device.NewMemory(), Store: st})
 	now := time.Now()
 	if _, err := svc.Gate.CreateLot(ctx, &park.Lot{Code: demo.LotCode, Name: "Bench", TimeZone: "Asia/Shanghai", Currency: "CNY",
 		Capacity: cars, ExitGraceMinutes: 15, QuoteTTLSeconds: 300, MissedEntry: park.MissedEntryHold,

@@ -12,12 +12,12 @@ import (
 	"parkd/internal/demo"
 	"parkd/internal/device"
 	"parkd/internal/dialect/ebopark"
+	"parkd/internal/dialect/linkc"
 	"parkd/internal/gate"
 	"parkd/internal/httpapi"
 	"parkd/internal/metrics"
 	"parkd/internal/park"
 	"parkd/internal/system"
-	"parkd/internal/systemtest"
 )
 
 // orderPlaceholder stands for the quote id in
@@ -29,7 +29,7 @@ var temporaryRE = regexp.MustCompile(`临[0-9A-Z]{7}`)
 
 // at returns an env over the same store whose clock reads t.
 func (e *env) at(t time.Time) *env {
-	svc := system.New(system.Config{Dialects: systemtest.Dialects, Barriers: device.NewMemory(), Store: e.svc.Store, Now: func() time.Time { return t }})
+	svc := system.New(system.Config{Dialects: []string{ebopark.Name, linkc.Name}, Barriers: device.NewMemory(), Store: e.svc.Store, Now: func() time.Time { return t }})
 	srv := httpapi.New(httpapi.Config{Service: svc, Metrics: metrics.New(), AdminToken: "admin", Now: func() time.Time { return t }})
 	ebopark.New(ebopark.Config{Service: svc}).Mount(srv.Mount)
 	return &env{svc: svc, h: srv, ctx: e.ctx}

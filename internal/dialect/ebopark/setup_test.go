@@ -12,13 +12,13 @@ import (
 	"parkd/internal/demo"
 	"parkd/internal/device"
 	"parkd/internal/dialect/ebopark"
+	"parkd/internal/dialect/linkc"
 	"parkd/internal/gate"
 	"parkd/internal/httpapi"
 	"parkd/internal/metrics"
 	"parkd/internal/park"
 	"parkd/internal/store/teststore"
 	"parkd/internal/system"
-	"parkd/internal/systemtest"
 )
 
 var (
@@ -55,7 +55,7 @@ type env struct {
 func newEnv(t testing.TB) *env {
 	t.Helper()
 	st := teststore.Open(t)
-	svc := system.New(system.Config{Dialects: systemtest.Dialects, Barriers: device.NewMemory(), Store: st, Now: func() time.Time { return now }})
+	svc := system.New(system.Config{Dialects: []string{ebopark.Name, linkc.Name}, Barriers: device.NewMemory(), Store: st, Now: func() time.Time { return now }})
 	srv := httpapi.New(httpapi.Config{Service: svc, Metrics: metrics.New(), AdminToken: "admin", Now: func() time.Time { return now }})
 	ebopark.New(ebopark.Config{Service: svc}).Mount(srv.Mount)
 	e := &env{svc: svc, h: srv, ctx: context.Background()}

@@ -22,7 +22,6 @@ import (
 	"parkd/internal/plate"
 	"parkd/internal/store/sqlite"
 	"parkd/internal/system"
-	"parkd/internal/systemtest"
 )
 
 // benchPlate is the i-th of 175,760,000 old-format Brazilian plates.
@@ -46,7 +45,7 @@ func BenchmarkLookupByPlate(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer st.Close()
-	svc := system.New(system.Config{Dialects: systemtest.Dialects, Barriers: device.NewMemory(), Store: st})
+	svc := system.New(system.Config{Dialects: []string{linkc.Name}, Barriers: device.NewMemory(), Store: st})
 	now := time.Now()
 	if _, err := svc.Gate.CreateLot(ctx, &park.Lot{Code: "sp", Name: "Bench", TimeZone: "America/Sao_Paulo", Currency: "BRL",
 		Capacity: cars, ExitGraceMinutes: 15, QuoteTTLSeconds: 300, Tariff: []byte(benchTariff())}); err != nil {

@@ -21,7 +21,6 @@ import (
 	"parkd/internal/park"
 	"parkd/internal/store/teststore"
 	"parkd/internal/system"
-	"parkd/internal/systemtest"
 )
 
 // clock is a settable test clock.
@@ -107,7 +106,7 @@ func newEnv(t testing.TB) *env {
 	c := &clock{t: entry.Add(-time.Hour)}
 	logs := &syncBuffer{}
 	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	svc := system.New(system.Config{Dialects: systemtest.Dialects, Barriers: device.NewMemory(), Store: st, Now: c.Now, Log: log})
+	svc := system.New(system.Config{Dialects: []string{linkc.Name}, Barriers: device.NewMemory(), Store: st, Now: c.Now, Log: log})
 	srv := httpapi.New(httpapi.Config{Service: svc, Log: log, Metrics: metrics.New(), AdminToken: adminToken, Now: c.Now})
 	linkc.New(linkc.Config{Service: svc, Log: log}).Mount(srv.Mount)
 	e := &env{svc: svc, store: st, clock: c, logs: logs, h: srv, ctx: context.Background()}

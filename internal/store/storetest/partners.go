@@ -11,7 +11,7 @@ import (
 
 func newPartner(id string, lots ...string) *park.Partner {
 	return &park.Partner{
-		ID: id, Name: "Partner " + id, Dialect: "linkc", Type: park.PartnerNormal,
+		ID: id, Name: "Partner " + id, Dialect: "api-one", Type: park.PartnerNormal,
 		Secret: "s3cret", SignMode: "md5", Lots: lots, CreatedAt: base, UpdatedAt: base,
 	}
 }

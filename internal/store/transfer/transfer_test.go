@@ -109,7 +109,7 @@ func fill(t *testing.T) *sqlite.Store {
 	must(svc.Gate.SendGateCommand(ctx, gate.GateCommandInput{LotCode: lot, Lane: "in-1", Command: park.GateHoldOpen, By: "app", Reason: "peak"}))
 
 	// A Linkc partner, its integrator user and two tokens, one revoked.
-	must(svc.Partners.CreatePartner(ctx, &park.Partner{ID: "app", Name: "App", Dialect: "linkc", Type: park.PartnerNormal,
+	must(svc.Partners.CreatePartner(ctx, &park.Partner{ID: "app", Name: "App", Dialect: "api-one", Type: park.PartnerNormal,
 		Secret: "s", SignMode: "md5", Lots: []string{lot}}))
 	must(svc.Partners.CreateIntegrator(ctx, partners.IntegratorInput{Username: "ana", Password: "senha-forte", Partners: []string{"app"}}))
 	for range 2 {

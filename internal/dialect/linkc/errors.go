@@ -29,7 +29,7 @@ var replies = map[park.Code]struct {
 	park.EStayClosed:     {http.StatusConflict, "o veículo já saiu do estacionamento"},
 	park.EAmountMismatch: {http.StatusUnprocessableEntity, "valor diferente do valor devido da transação"},
 	park.EIdempotencyKey: {http.StatusUnprocessableEntity, "transação já usada em outro pagamento"},
-	park.ECardData:         {http.StatusUnprocessableEntity, "dados de cartão não são aceitos"},
+	park.ECardData:       {http.StatusUnprocessableEntity, "dados de cartão não são aceitos"},
 	codeNotAcceptable:    {http.StatusNotAcceptable, "versão da API não suportada"},
 	park.EUnavailable:    {http.StatusServiceUnavailable, "serviço indisponível; tente novamente"},
 	park.EInternal:       {http.StatusInternalServerError, "erro interno"},

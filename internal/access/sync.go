@@ -144,8 +144,8 @@ func (s *Service) SyncPasses(ctx context.Context, lot string, in []*park.Pass) (
 // (unavailable, internal) pass through unchanged.
 func itemError(i int, err error) error {
 	pe, ok := err.(*park.Error)
-	if !ok || (pe.Code != park.EInvalid && pe.Code != park.EConflict && pe.Code != park.ENotFound) {
-		return err
+	if !ok || pe.Stale || (pe.Code != park.EInvalid && pe.Code != park.EConflict && pe.Code != park.ENotFound) {
+		return err // a lost race is not the item's fault: it is retried
 	}
 	field := fmt.Sprintf("passes[%d]", i)
 	if pe.Field != "" {

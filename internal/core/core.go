@@ -8,7 +8,9 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/binary"
+	"errors"
 	"log/slog"
+	mrand "math/rand/v2"
 	"strconv"
 	"time"
 
@@ -44,12 +46,42 @@ func (b *Base) Clock() time.Time { return b.Now().UTC().Truncate(park.Precision)
 // to record the same event or payment, or to change the same row, and the
 // next attempt sees the winner's row (answering as a replay, or applying
 // its change on top). fn must only have effects through tx.
+//
+// A conflict is tried at most three times in all, unless it is a lost
+// race on a row's version (park.Error.Stale): with many writers on one
+// row (a property system's sync beside the operator's desk) each round
+// has one winner, so that is tried up to maxRaceAttempts times, waiting a
+// little longer after each loss so the losers do not collide at once.
 func (b *Base) Update(ctx context.Context, fn func(park.Tx) error) error {
 	err := b.Store.Update(ctx, fn)
-	for i := 0; i < 2 && park.IsCode(err, park.EConflict); i++ {
+	for i := 1; i < maxRaceAttempts && park.IsCode(err, park.EConflict); i++ {
+		if i >= 3 {
+			var pe *park.Error
+			if !errors.As(err, &pe) || !pe.Stale {
+				return err
+			}
+			if werr := wait(ctx, time.Duration(mrand.Int64N(int64(i)*int64(time.Millisecond)))); werr != nil {
+				return err
+			}
+		}
 		err = b.Store.Update(ctx, fn)
 	}
 	return err
+}
+
+// maxRaceAttempts bounds Update's attempts at a transaction that keeps
+// losing races.
+const maxRaceAttempts = 20
+
+func wait(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 // Write runs fn in one write transaction, without retries: for changes

@@ -50,6 +50,15 @@ type Error struct {
 	Amount   int64
 	Currency string
 	At       time.Time
+	// Stale marks an EConflict that is a lost race, not a rule: the row
+	// changed since the transaction read it, and the same request may
+	// succeed when tried again with fresh reads.
+	Stale bool
+}
+
+// StaleRow is the EConflict of a row changed since it was read.
+func StaleRow(format string, args ...any) *Error {
+	return &Error{Code: EConflict, Stale: true, Message: fmt.Sprintf(format+" was changed by another request; retry", args...)}
 }
 
 func (e *Error) Error() string {

@@ -47,7 +47,7 @@ func versioned(n int64, err error, version *int64, exists func() error, format s
 		if err := exists(); err != nil {
 			return wrap(err, format, args...)
 		}
-		return park.Errorf(park.EConflict, format+" was changed by another request; retry", args...)
+		return park.StaleRow(format, args...)
 	}
 	*version++
 	return nil

@@ -13,10 +13,12 @@ type StayStatus struct {
 	Stay *park.Stay
 	Lot  *park.Lot
 	At   time.Time // when it was priced
-	// Total is what the whole stay costs so far (paid amounts included),
-	// Paid what was paid, Discount the coupons' deduction, Due what must
-	// be paid now.
-	Total, Paid, Discount, Due int64
+	// Gross is what the whole stay costs so far before deductions (paid
+	// amounts included), Discount what coupons and benefits take off it,
+	// Total = Gross - Discount, Paid what was paid, and Due what must be
+	// paid now (Total - Paid, or the overtime after a payment's exit
+	// grace).
+	Gross, Total, Paid, Discount, Due int64
 	// CollectAmount is what the partner collecting the payment charges
 	// the driver: the amount due, as parkd adds no partner fee.
 	CollectAmount int64
@@ -58,6 +60,7 @@ func (s *Service) statusWith(ctx context.Context, tx park.Tx, l *park.Lot, st *p
 	}
 	if st.State != park.StayIn {
 		res.Total, res.Discount, res.State = st.Total, st.Discount, StateLeft
+		res.Gross = st.Total + st.Discount
 		res.ValidUntil = *st.ExitAt
 		return res, nil
 	}
@@ -69,7 +72,7 @@ func (s *Service) statusWith(ctx context.Context, tx park.Tx, l *park.Lot, st *p
 	if err != nil {
 		return nil, err
 	}
-	res.Total, res.Discount, res.Due, res.Lines = pr.Total, pr.Discount, pr.Due, pr.Lines()
+	res.Gross, res.Total, res.Discount, res.Due, res.Lines = pr.Gross, pr.Total, pr.Discount, pr.Due, pr.Lines()
 	res.CollectAmount = res.Due
 	res.State = StateOwes
 	if res.Due == 0 && res.Paid > 0 {

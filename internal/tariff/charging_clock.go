@@ -5,60 +5,32 @@ import (
 	"time"
 )
 
-const (
-	chargeDayMs    = 24 * 60 * 60 * 1000
-	chargeUTC8Ms   = 8 * 60 * 60 * 1000 // the vendor's time-of-day values are UTC+8 clock readings on 1970-01-01
-	chargeMinuteMs = 60 * 1000
-)
+const chargeDay = 24 * time.Hour
 
-// chargeShanghai is the default session zone. A fixed UTC+8 zone rather
-// than tzdata: China has had no daylight saving since 1991, and a fixed zone
-// keeps the package free of I/O.
-var chargeShanghai = time.FixedZone("Asia/Shanghai", 8*60*60)
-
-// ChargeTimeOfDay decodes a vendor startTime/endTime into the time after
-// local midnight: ChargeTimeOfDay(-28800000) is 0 and
-// ChargeTimeOfDay(57599000) is 23h59m59s (no end-of-minute rounding here).
-func ChargeTimeOfDay(ms int64) time.Duration {
-	return time.Duration(ms+chargeUTC8Ms) * time.Millisecond
-}
-
-// ChargeTimeMs encodes a local clock time the vendor's way, for building
-// standards: ChargeTimeMs(0, 0, 0) is -28800000, ChargeTimeMs(23, 59, 59) is
-// 57599000.
-func ChargeTimeMs(hour, min, sec int) int64 {
-	return int64((hour*60+min)*60+sec)*1000 - chargeUTC8Ms
-}
-
-// chargeSpan is a part of the local day, [from, to) in ms after midnight,
+// chargeSpan is a part of the local day, [from, to) after midnight,
 // governed by segment seg. A segment that crosses midnight has two spans.
 type chargeSpan struct {
-	from, to int64
+	from, to time.Duration
 	seg      int
 }
 
-// chargeSegmentSpans decodes one segment's times into at most two spans.
-// It reports ok=false for a zero-length segment; the caller has range-checked
-// the times.
-func chargeSegmentSpans(seg int, start, end int64) (spans [2]chargeSpan, n int, ok bool) {
-	s := start + chargeUTC8Ms
-	e := end + chargeUTC8Ms
-	if r := e % chargeMinuteMs; r >= chargeMinuteMs-1000 {
-		e += chargeMinuteMs - r // hh:mm:59 is an inclusive end: round up to the next minute
-	}
+// chargeSegmentSpans lays one segment's window out as at most two spans.
+// It reports ok=false for an empty window; the caller has range-checked
+// the window.
+func chargeSegmentSpans(seg int, from, to time.Duration) (spans [2]chargeSpan, n int, ok bool) {
 	switch {
-	case e == s:
+	case to == from:
 		return spans, 0, false
-	case e > s:
-		spans[0] = chargeSpan{s, e, seg}
+	case to > from:
+		spans[0] = chargeSpan{from, to, seg}
 		return spans, 1, true
 	}
-	// Crosses midnight: [s, 24:00) and [00:00, e).
-	spans[0] = chargeSpan{s, chargeDayMs, seg}
-	if e == 0 {
+	// Crosses midnight: [from, 24:00) and [00:00, to).
+	spans[0] = chargeSpan{from, chargeDay, seg}
+	if to == 0 {
 		return spans, 1, true
 	}
-	spans[1] = chargeSpan{0, e, seg}
+	spans[1] = chargeSpan{0, to, seg}
 	return spans, 2, true
 }
 
@@ -70,14 +42,14 @@ type chargeClock struct {
 	single bool // one segment all day: no boundaries to find
 }
 
-// chargeTod is the local wall-clock time of day of lt, in ms.
-func chargeTod(lt time.Time) int64 {
+// chargeTod is the local wall-clock time of day of lt.
+func chargeTod(lt time.Time) time.Duration {
 	h, m, s := lt.Clock()
-	return int64((h*60+m)*60+s)*1000 + int64(lt.Nanosecond()/1e6)
+	return time.Duration((h*60+m)*60+s)*time.Second + time.Duration(lt.Nanosecond())
 }
 
 // spanAt returns the index of the span containing time of day tod.
-func (c *chargeClock) spanAt(tod int64) int {
+func (c *chargeClock) spanAt(tod time.Duration) int {
 	i := sort.Search(len(c.spans), func(i int) bool { return c.spans[i].from > tod })
 	return max(i-1, 0)
 }
@@ -99,9 +71,9 @@ func (c *chargeClock) run(t, limit time.Time) (seg int, until time.Time) {
 		// The wall clock reaching sp.to, read in the zone: exact across
 		// daylight-saving changes except inside a skipped or repeated hour,
 		// where the fallback uses elapsed time so that t always advances.
-		next := time.Date(y, m, d, 0, 0, 0, int(sp.to)*int(time.Millisecond), c.loc)
+		next := time.Date(y, m, d, 0, 0, int(sp.to/time.Second), int(sp.to%time.Second), c.loc)
 		if !next.After(t) {
-			next = t.Add(time.Duration(sp.to-tod) * time.Millisecond)
+			next = t.Add(sp.to - tod)
 		}
 		if !next.Before(limit) {
 			return seg, limit

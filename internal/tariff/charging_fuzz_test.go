@@ -1,47 +1,56 @@
 package tariff
 
 import (
-	"encoding/json"
 	"math"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"reflect"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 )
 
-func FuzzParseChargeStandard(f *testing.F) {
-	f.Add(chargeSeedDoc(f))
-	if raw, err := os.ReadFile(filepath.Join("testdata", "charging", "ppv_energy.json")); err == nil {
-		f.Add(raw)
-	}
-	f.Add([]byte(`{"name":"x","viewType":1,"type":1,"priceStandardTbody":[{"startTime":-28800000,"endTime":57599000,"price":1,"time":1,"maxPower":10},{"minPower":10,"startTime":0,"endTime":1,"price":2,"time":2}]}`))
-	f.Add([]byte(`{"name":"x","viewType":3,"type":2,"priceStandardTbody":[{"startTime":54000000,"endTime":-3601000,"price":0,"electricPrice":9223372036854775807}]}`))
-	f.Add([]byte(`{"priceStandardTbody":[{"startTime":1e30}]}`))
-	f.Fuzz(func(t *testing.T, doc []byte) {
-		s, err := ParseChargeStandard(doc)
+// FuzzChargeValidate builds standards from raw numbers, most of them
+// invalid: Validate never panics and names a field of the model, and what
+// it accepts prices a day without breaking an invariant.
+func FuzzChargeValidate(f *testing.F) {
+	f.Add(uint8(1), uint8(2), int64(0), int64(12*time.Hour), int64(100), int64(0), int64(4*time.Hour), int64(0), int64(0), int64(960*time.Minute), int64(0), uint8(0))
+	f.Add(uint8(3), uint8(3), int64(0), int64(8*time.Hour), int64(30), int64(40), int64(0), int64(0), int64(0), int64(0), int64(500), uint8(0x71))
+	f.Add(uint8(2), uint8(2), int64(0), int64(0), int64(100), int64(0), int64(time.Minute), int64(200), int64(200), int64(0), int64(0), uint8(0x28))
+	f.Add(uint8(2), uint8(2), int64(-1), int64(25*time.Hour), int64(-5), int64(chargeMaxPrice+1), int64(time.Second), int64(-3), int64(-3), int64(-1), int64(math.MaxInt64), uint8(0xff))
+	f.Fuzz(func(t *testing.T, kind, nSeg uint8, from, to, price, fee, block, minP, maxP, maxTime, money int64, flags uint8) {
+		s := &ChargeStandard{
+			Kind: ChargeKind(kind % 5), PowerMeasure: ChargePowerMeasure(flags & 3), Payment: ChargePayment(flags >> 2 & 3),
+			RefundTo: ChargeRefund(flags >> 4 & 1), StopWhenFull: flags&0x20 != 0, MaxTime: time.Duration(maxTime),
+			Minimum: money, FullPrice: money / 2, MinBalance: money / 3,
+		}
+		periods := []ChargePeriod{"", ChargePeak, ChargeFlat, ChargeValley, "sharp"}
+		for i := range int(nSeg % 8) {
+			// Copies of one window spaced evenly over the day, so that
+			// some sets tile it.
+			d := time.Duration(i) * (24 * time.Hour / time.Duration(max(nSeg%8, 1)))
+			s.Segments = append(s.Segments, ChargeSegment{
+				From: time.Duration(from) + d, To: time.Duration(to) + d, Price: price, ServiceFee: fee, Block: time.Duration(block),
+				MinPower: minP * int64(i), MaxPower: maxP * int64(i+1), Period: periods[int(flags>>6)%len(periods)],
+			})
+		}
+		err := s.Validate()
 		if err != nil {
-			if _, ok := err.(*ChargeError); !ok {
+			ce, ok := err.(*ChargeError)
+			if !ok {
 				t.Fatalf("error %T %v is not a *ChargeError", err, err)
+			}
+			if !chargeIsField(ce.Field) {
+				t.Fatalf("error names %q, not a field of the standard: %v", ce.Field, err)
+			}
+			in := ChargeSession{Start: chargeAt(1, 7, 13), End: chargeAt(2, 7, 13), Prepaid: 1000}
+			if r := s.Price(&in); r.Amount != 0 || len(r.Lines) != 0 {
+				t.Fatalf("invalid standard (%v) priced %d", err, r.Amount)
 			}
 			return
 		}
-		// What parses re-encodes to a document that parses to the same thing.
-		out, err := json.Marshal(s)
-		if err != nil {
-			t.Fatal(err)
-		}
-		s2, err := ParseChargeStandard(out)
-		if err != nil {
-			t.Fatalf("re-encoded standard does not parse: %v\n%s", err, out)
-		}
-		if !reflect.DeepEqual(s, s2) {
-			t.Fatalf("round trip changed the standard:\n%+v\n%+v", s, s2)
-		}
-		// And it prices a day without trouble.
 		start := chargeAt(1, 7, 13)
-		in := ChargeSession{Start: start, End: start.Add(26 * time.Hour), Prepaid: 1000, Full: true,
+		in := ChargeSession{Start: start, End: start.Add(26 * time.Hour), Loc: chargeShanghai, Prepaid: 1000, Full: true,
 			Readings: []ChargeReading{{At: start.Add(time.Hour), EnergyWh: 5000, PowerW: 3000}, {At: start.Add(20 * time.Hour), EnergyWh: 40000, PowerW: 100}}}
 		chargeCheckInvariants(t, s, &in, s.Price(&in))
 	})
@@ -56,31 +65,30 @@ func FuzzChargePrice(f *testing.F) {
 	f.Add(uint64(4), uint8(2), int64(0), int64(10*366*86400), int64(1e15), uint8(255), int64(500), uint8(0x10))
 	f.Fuzz(func(t *testing.T, seed uint64, typ uint8, startUnix, durSec, energy int64, nReadings uint8, prepaid int64, flags uint8) {
 		rng := rand.New(rand.NewPCG(seed, seed>>7))
-		s := chargeRandomStandard(rng, int(typ%3))
-		if typ%3 == ChargeByPower {
+		kind := ChargeByTime + ChargeKind(typ%3)
+		s := chargeRandomStandard(rng, kind)
+		if kind == ChargeByPower {
 			s.Segments = nil
 			var at int64
 			for i := range 1 + rng.IntN(4) {
-				g := ChargeSegment{StartTime: ChargeTimeMs(0, 0, 0), EndTime: ChargeTimeMs(23, 59, 59), Price: int64(rng.IntN(300)), Time: 1 + rng.IntN(500)}
-				g.MinPower = chargeP(at)
+				g := ChargeSegment{From: 0, To: 24 * time.Hour, Price: int64(rng.IntN(300)), Block: time.Duration(1+rng.IntN(500)) * time.Minute}
+				g.MinPower = at
 				at += 1 + rng.Int64N(1000)
 				if i < 3 || flags&1 == 0 {
-					g.MaxPower = chargeP(at)
+					g.MaxPower = at
 				}
 				s.Segments = append(s.Segments, g)
 			}
-			s.Segments[len(s.Segments)-1].MaxPower = nil
-			s.PowerType = int(flags>>1) & 1
+			s.Segments[len(s.Segments)-1].MaxPower = 0
+			s.PowerMeasure = ChargePowerMeasure(flags>>1) & 1
 		}
 		if flags&4 != 0 { // the most expensive prices allowed
 			for i := range s.Segments {
 				s.Segments[i].Price = chargeMaxPrice
-				if s.Segments[i].ElectricPrice != nil {
-					s.Segments[i].ElectricPrice, s.Segments[i].ElectricServiceFee = chargeP(chargeMaxPrice), chargeP(chargeMaxPrice)
-					s.Segments[i].Price = 0
-				}
-				if s.Type != ChargeByEnergy {
-					s.Segments[i].Time = 1
+				if s.Kind == ChargeByEnergy {
+					s.Segments[i].ServiceFee = chargeMaxPrice
+				} else {
+					s.Segments[i].Block = time.Minute
 				}
 			}
 		}
@@ -90,7 +98,7 @@ func FuzzChargePrice(f *testing.F) {
 		// Start within ±1000 years of 2000; duration within ±10 years.
 		start := time.Unix(946684800+startUnix%(1000*366*86400), int64(seed%1e9))
 		d := time.Duration(durSec%(10*366*86400+1)) * time.Second
-		in := ChargeSession{Start: start, End: start.Add(d), Prepaid: prepaid, Full: flags&8 != 0}
+		in := ChargeSession{Start: start, End: start.Add(d), Loc: chargeShanghai, Prepaid: prepaid, Full: flags&8 != 0}
 		if flags&16 != 0 {
 			in.Loc = time.UTC
 		}
@@ -111,4 +119,22 @@ func FuzzChargePrice(f *testing.F) {
 			t.Fatalf("a session of %v costs %d", d, r.Amount)
 		}
 	})
+}
+
+// chargeIsField reports whether an error's field names a field of the
+// model: "", "Kind", "Segments", "Segments[3].From".
+func chargeIsField(f string) bool {
+	if f == "" {
+		return true
+	}
+	typ := reflect.TypeFor[ChargeStandard]()
+	if rest, ok := strings.CutPrefix(f, "Segments["); ok {
+		idx, name, ok := strings.Cut(rest, "].")
+		if _, err := strconv.Atoi(idx); err != nil || !ok {
+			return false
+		}
+		f, typ = name, reflect.TypeFor[ChargeSegment]()
+	}
+	_, ok := typ.FieldByName(f)
+	return ok
 }

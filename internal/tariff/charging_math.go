@@ -5,7 +5,7 @@ import (
 	"time"
 )
 
-// chargeMoneyMax bounds every amount Price computes (about 1.15e18 fen):
+// chargeMoneyMax bounds every amount Price computes (about 1.15e18 minor units):
 // absurd input saturates here instead of wrapping, and a sum of two bounded
 // amounts cannot overflow int64.
 const chargeMoneyMax int64 = 1 << 60
@@ -31,8 +31,8 @@ func chargeMul(a, b int64) int64 {
 	return int64(lo)
 }
 
-// chargeKWhPrice is the price of wh watt-hours at rate fen per kWh, rounded
-// half up once: (wh*rate + 500) / 1000 in 128-bit arithmetic.
+// chargeKWhPrice is the price of wh watt-hours at rate minor units per
+// kWh, rounded half up once: (wh*rate + 500) / 1000 in 128-bit arithmetic.
 func chargeKWhPrice(wh, rate int64) int64 {
 	if wh <= 0 || rate <= 0 {
 		return 0

@@ -8,13 +8,13 @@ import (
 // ChargeSession is what Price needs to know about one charging session.
 type ChargeSession struct {
 	Start, End time.Time
-	// Loc is the zone whose wall clock the segments' times of day are read
-	// in; nil means Asia/Shanghai (UTC+8, the vendor's own encoding).
+	// Loc is the lot's zone: segment windows are read on its wall clock.
+	// nil means UTC.
 	Loc *time.Location
 	// Readings are the charger's reports; order does not matter.
 	Readings []ChargeReading
-	Prepaid  int64 // fen paid before charging (chargeType 1)
-	Full     bool  // the car reported full (matters with fullBlackout 2)
+	Prepaid  int64 // minor units paid before charging (prepaid payments)
+	Full     bool  // the car reported full (matters with a FullPrice)
 }
 
 // ChargeReading is one report from the charger.
@@ -30,13 +30,13 @@ type ChargeReading struct {
 // ChargeResult is a priced session. Amount = Electricity + Service = the sum
 // of the lines' amounts.
 type ChargeResult struct {
-	Amount        int64 // fen the session costs
-	Electricity   int64 // part of Amount that is energy at an electricity rate
-	Service       int64 // the rest: time blocks, service fees, adjustments
-	MinutesBilled int   // started minutes between Start and the billed end (capped by maxTime)
-	EnergyWh      int64 // energy billed (type 2) or delivered in the billed time (types 0, 1)
-	Refund        int64 // chargeType 1: Prepaid - Amount
-	RefundType    int   // where Refund goes: 0 the balance, 1 the original payment
+	Amount        int64        // minor units the session costs
+	Electricity   int64        // part of Amount that is energy at an electricity rate
+	Service       int64        // the rest: time blocks, service fees, adjustments
+	MinutesBilled int          // started minutes between Start and the billed end (capped by MaxTime)
+	EnergyWh      int64        // energy billed (by energy) or delivered in the billed time (by time, by power)
+	Refund        int64        // prepaid payments: Prepaid - Amount
+	RefundTo      ChargeRefund // where Refund goes
 	Lines         []ChargeLine
 }
 
@@ -50,7 +50,7 @@ type ChargeLine struct {
 	EnergyWh    int64
 	Electricity int64
 	Service     int64
-	Segment     int // index in priceStandardTbody, -1 for adjustments
+	Segment     int // index in Segments, -1 for adjustments
 	Blocks      int64
 }
 
@@ -58,29 +58,29 @@ type ChargeLine struct {
 // far inside time.Duration; longer runs are simply priced in pieces.
 const chargeRunCap = 100 * 365 * 24 * time.Hour
 
-// Price prices a session. The standard should have passed Validate
-// (ParseChargeStandard does it); an invalid one prices nothing and refunds
-// any prepayment rather than guess. The steps, in order:
+// Price prices a session. The standard should have passed Validate; an
+// invalid one prices nothing and refunds any prepayment rather than guess.
+// The steps, in order:
 //
-//  1. Billed time runs from Start to End, cut at Start+maxTime when maxTime
+//  1. Billed time runs from Start to End, cut at Start+MaxTime when MaxTime
 //     is set. A session with no billed time costs nothing.
-//  2. Metering. Type 0: billed time is cut into consecutive blocks from
-//     Start; each block takes the length (time) and price of the segment in
-//     force, by local time of day, where the block starts, and a started
-//     block is paid in full. Type 1: one segment for the whole session, the
-//     one whose [minPower, maxPower) holds the power measured over the
-//     billed time (average or maximum per powerType; above every range, the
-//     highest segment); blocks as for type 0. Type 2: the energy delivered in
-//     each time-of-day window (a maximal run of one segment) times that
-//     segment's per-kWh rates, each of electricity and service fee rounded
-//     half up once per window.
-//  3. minimumCharge 1: the amount is raised to minimumMoney.
-//  4. fullBlackout 2: with Full the amount is fullPrice (the agreed price
-//     for a full charge); without it, the amount never exceeds fullPrice.
-//  5. chargeType 1 (prepaid): with realTimeCharge 0 the prepayment is the
-//     price (a bought package, no real-time billing); otherwise the amount
-//     never exceeds Prepaid. Refund is Prepaid - Amount. chargeType 0 never
-//     refunds, and its limitMoney is an admission rule (AdmitsBalance).
+//  2. Metering. ChargeByTime: billed time is cut into consecutive blocks
+//     from Start; each block takes the length (Block) and price of the
+//     segment in force, by local time of day, where the block starts, and a
+//     started block is paid in full. ChargeByPower: one segment for the
+//     whole session, the one whose [MinPower, MaxPower) holds the power
+//     measured over the billed time (per PowerMeasure; above every range,
+//     the highest segment); blocks as for ChargeByTime. ChargeByEnergy: the
+//     energy delivered in each time-of-day window (a maximal run of one
+//     segment) times that segment's per-kWh Price and ServiceFee, each
+//     rounded half up once per window.
+//  3. Minimum: a lower amount is raised to it.
+//  4. FullPrice: with Full the amount is FullPrice (the agreed price for a
+//     full charge); without it, the amount never exceeds FullPrice.
+//  5. ChargePrepaidPackage: the prepayment is the price. ChargePrepaid: the
+//     amount never exceeds Prepaid. Both refund Prepaid - Amount.
+//     ChargeFromBalance never refunds, and its MinBalance is an admission
+//     rule (AdmitsBalance).
 //
 // Increases from steps 3-5 are service; decreases come out of the service
 // fee first, then out of electricity.
@@ -89,9 +89,10 @@ func (s *ChargeStandard) Price(in *ChargeSession) ChargeResult {
 	if s == nil || in == nil {
 		return r
 	}
-	r.RefundType = s.RefundType
+	r.RefundTo = s.RefundTo
 	prepaid := chargeClampMoney(in.Prepaid)
-	if s.ChargeType == 1 {
+	isPrepaid := s.Payment == ChargePrepaid || s.Payment == ChargePrepaidPackage
+	if isPrepaid {
 		r.Refund = prepaid
 	}
 	plan, err := chargeCompile(s)
@@ -100,7 +101,7 @@ func (s *ChargeStandard) Price(in *ChargeSession) ChargeResult {
 	}
 	start, end := in.Start, in.End
 	if s.MaxTime > 0 {
-		if capEnd := start.Add(time.Duration(s.MaxTime) * time.Minute); capEnd.Before(end) {
+		if capEnd := start.Add(s.MaxTime); capEnd.Before(end) {
 			end = capEnd
 		}
 	}
@@ -110,23 +111,23 @@ func (s *ChargeStandard) Price(in *ChargeSession) ChargeResult {
 	r.MinutesBilled = int(chargeCeilMinutes(start, end))
 	loc := in.Loc
 	if loc == nil {
-		loc = chargeShanghai
+		loc = time.UTC
 	}
 	readings := chargeReadings(in.Readings, start)
 	clock := chargeClock{spans: plan.spans, loc: loc, single: chargeSingle(plan.spans)}
 
-	switch s.Type {
+	switch s.Kind {
 	case ChargeByTime:
 		r.Lines = s.chargeBlocks(&clock, -1, start, end)
 	case ChargeByPower:
-		p := chargePower(readings, end, s.PowerType == 1)
+		p := chargePower(readings, end, s.PowerMeasure == ChargeMaximumPower)
 		r.Lines = s.chargeBlocks(nil, chargePowerSegment(s.Segments, plan.power, p), start, end)
 	case ChargeByEnergy:
 		r.Lines = s.chargeEnergy(&clock, readings, start, end)
 	}
 	r.Electricity, r.Service = chargeSaturate(r.Lines)
 	r.Amount = r.Electricity + r.Service
-	if s.Type == ChargeByEnergy {
+	if s.Kind == ChargeByEnergy {
 		for _, l := range r.Lines {
 			r.EnergyWh += l.EnergyWh // the windows split the meter exactly
 		}
@@ -135,10 +136,10 @@ func (s *ChargeStandard) Price(in *ChargeSession) ChargeResult {
 		r.EnergyWh = m.at(end)
 	}
 
-	if s.MinimumCharge == 1 && r.Amount < s.MinimumMoney {
-		r.adjust(start, end, "minimum charge", s.MinimumMoney)
+	if r.Amount < s.Minimum {
+		r.adjust(start, end, "minimum charge", s.Minimum)
 	}
-	if s.FullBlackout == 2 {
+	if s.FullPrice > 0 {
 		switch {
 		case in.Full:
 			r.adjust(start, end, "full charge price", s.FullPrice)
@@ -146,9 +147,9 @@ func (s *ChargeStandard) Price(in *ChargeSession) ChargeResult {
 			r.adjust(start, end, "capped at the full charge price", s.FullPrice)
 		}
 	}
-	if s.ChargeType == 1 {
+	if isPrepaid {
 		switch {
-		case s.RealTimeCharge == 0:
+		case s.Payment == ChargePrepaidPackage:
 			r.adjust(start, end, "prepaid package (no real-time billing)", prepaid)
 		case r.Amount > prepaid:
 			r.adjust(start, end, "capped at the prepaid amount", prepaid)
@@ -221,7 +222,7 @@ func chargeSingle(spans []chargeSpan) bool {
 func chargePowerSegment(segs []ChargeSegment, order []int, p int64) int {
 	best := order[0]
 	for _, i := range order {
-		if chargeDeref(segs[i].MinPower) <= p {
+		if segs[i].MinPower <= p {
 			best = i
 		}
 	}
@@ -229,8 +230,9 @@ func chargePowerSegment(segs []ChargeSegment, order []int, p int64) int {
 }
 
 // chargeBlocks meters time blocks from start to end. With a clock each
-// block takes the segment in force where it starts (type 0); otherwise
-// every block uses segment seg (type 1). One line per run of blocks.
+// block takes the segment in force where it starts (ChargeByTime);
+// otherwise every block uses segment seg (ChargeByPower). One line per run
+// of blocks.
 func (s *ChargeStandard) chargeBlocks(clock *chargeClock, seg int, start, end time.Time) []ChargeLine {
 	var lines []ChargeLine
 	for t := start; t.Before(end); {
@@ -243,7 +245,7 @@ func (s *ChargeStandard) chargeBlocks(clock *chargeClock, seg int, start, end ti
 			seg, runEnd = clock.run(t, limit)
 		}
 		g := &s.Segments[seg]
-		block := time.Duration(chargeBlockMinutes(g)) * time.Minute
+		block := g.Block
 		d := runEnd.Sub(t)
 		n := int64(d / block)
 		if d%block != 0 {
@@ -264,7 +266,7 @@ func (s *ChargeStandard) chargeBlocks(clock *chargeClock, seg int, start, end ti
 	return lines
 }
 
-// chargeEnergy meters energy per time-of-day window (type 2).
+// chargeEnergy meters energy per time-of-day window (ChargeByEnergy).
 func (s *ChargeStandard) chargeEnergy(clock *chargeClock, readings []ChargeReading, start, end time.Time) []ChargeLine {
 	var lines []ChargeLine
 	m := newChargeMeter(readings, start)
@@ -275,12 +277,8 @@ func (s *ChargeStandard) chargeEnergy(clock *chargeClock, readings []ChargeReadi
 		cum := m.at(runEnd)
 		wh := cum - billed
 		billed = cum
-		er, sr := g.Price, int64(0) // without a split, price is all electricity
-		if g.ElectricPrice != nil || g.ElectricServiceFee != nil {
-			er, sr = chargeDeref(g.ElectricPrice), chargeDeref(g.ElectricServiceFee)
-		}
-		e, sv := chargeKWhPrice(wh, er), chargeKWhPrice(wh, sr)
-		label := g.Period
+		e, sv := chargeKWhPrice(wh, g.Price), chargeKWhPrice(wh, g.ServiceFee)
+		label := string(g.Period)
 		if label == "" {
 			label = "energy"
 		}
@@ -295,23 +293,20 @@ func (s *ChargeStandard) chargeEnergy(clock *chargeClock, readings []ChargeReadi
 
 func (s *ChargeStandard) chargeLabel(g *ChargeSegment) string {
 	switch {
-	case s.Type == ChargeByPower:
-		w := strconv.FormatInt(chargeDeref(g.MinPower), 10) + "–"
-		if g.MaxPower != nil {
-			w += strconv.FormatInt(*g.MaxPower, 10)
+	case s.Kind == ChargeByPower:
+		w := strconv.FormatInt(g.MinPower, 10) + "–"
+		if g.MaxPower != 0 {
+			w += strconv.FormatInt(g.MaxPower, 10)
 		}
 		return "power " + w + " W: "
 	case g.Period != "":
-		return g.Period + ": "
+		return string(g.Period) + ": "
 	}
 	return "time: "
 }
 
 func chargeBlockString(g *ChargeSegment) string {
-	if g.TimeUnit == "hour" {
-		return strconv.Itoa(g.Time) + " h"
-	}
-	return strconv.Itoa(g.Time) + " min"
+	return strconv.FormatInt(int64(g.Block/time.Minute), 10) + " min"
 }
 
 func chargeMinTime(a, b time.Time) time.Time {

@@ -7,12 +7,22 @@ import (
 	_ "time/tzdata" // DST tests need a zone that still changes clocks, on any machine
 )
 
-var chargeCST = time.FixedZone("CST", 8*60*60)
+// chargeShanghai is the zone of the lot the tests charge in.
+var chargeShanghai = func() *time.Location {
+	loc, err := time.LoadLocation("Asia/Shanghai")
+	if err != nil {
+		panic(err)
+	}
+	return loc
+}()
 
-// chargeAt is 2024-05-<day> hh:mm in China.
-func chargeAt(day, h, m int) time.Time { return time.Date(2024, 5, day, h, m, 0, 0, chargeCST) }
+// chargeAt is 2024-05-<day> hh:mm in Shanghai.
+func chargeAt(day, h, m int) time.Time { return time.Date(2024, 5, day, h, m, 0, 0, chargeShanghai) }
 
-func chargeP(v int64) *int64 { return &v }
+// chargeHM is hh:mm after midnight.
+func chargeHM(h, m int) time.Duration {
+	return time.Duration(h)*time.Hour + time.Duration(m)*time.Minute
+}
 
 // chargeStd returns a copy of base changed by edit, failing if invalid.
 func chargeStd(t testing.TB, base *ChargeStandard, edit func(*ChargeStandard)) *ChargeStandard {
@@ -28,8 +38,39 @@ func chargeStd(t testing.TB, base *ChargeStandard, edit func(*ChargeStandard)) *
 	return &s
 }
 
-func chargeTimeSeg(start, end int64, price int64, minutes int) ChargeSegment {
-	return ChargeSegment{StartTime: start, EndTime: end, Price: price, Time: minutes, TimeUnit: "min"}
+func chargeTimeSeg(from, to time.Duration, price int64, minutes int) ChargeSegment {
+	return ChargeSegment{From: from, To: to, Price: price, Block: time.Duration(minutes) * time.Minute}
+}
+
+// chargeSeedStandard is the example standard of the charging API document
+// that parkd's charging model started from, "固定金额-1元240分钟": 100 per
+// started 240 minutes all day, at most 960 minutes, refunds to the original
+// payment.
+func chargeSeedStandard() *ChargeStandard {
+	return &ChargeStandard{
+		Kind: ChargeByTime, MaxTime: 960 * time.Minute, RefundTo: ChargeRefundToPayment,
+		Segments: []ChargeSegment{chargeTimeSeg(0, 24*time.Hour, 100, 240)},
+	}
+}
+
+// chargePPVStandard is a peak/flat/valley energy standard for cars: valley
+// 23:00-07:00 at 30 + 40 service per kWh, peak 10:00-15:00 and 18:00-21:00
+// at 100 + 40, flat the rest at 60 + 40; 2000 of balance to start.
+func chargePPVStandard() *ChargeStandard {
+	seg := func(from, to time.Duration, elec int64, p ChargePeriod) ChargeSegment {
+		return ChargeSegment{From: from, To: to, Price: elec, ServiceFee: 40, Period: p}
+	}
+	return &ChargeStandard{
+		Kind: ChargeByEnergy, MinBalance: 2000,
+		Segments: []ChargeSegment{
+			seg(chargeHM(23, 0), chargeHM(7, 0), 30, ChargeValley),
+			seg(chargeHM(7, 0), chargeHM(10, 0), 60, ChargeFlat),
+			seg(chargeHM(10, 0), chargeHM(15, 0), 100, ChargePeak),
+			seg(chargeHM(15, 0), chargeHM(18, 0), 60, ChargeFlat),
+			seg(chargeHM(18, 0), chargeHM(21, 0), 100, ChargePeak),
+			seg(chargeHM(21, 0), chargeHM(23, 0), 60, ChargeFlat),
+		},
+	}
 }
 
 // chargeStandards are the standards the table tests use.
@@ -39,37 +80,33 @@ type chargeStandards struct {
 
 func chargeFixtures(t testing.TB) chargeStandards {
 	var f chargeStandards
-	seedDoc := chargeSeedDoc(t)
-	seed, err := ParseChargeStandard(seedDoc)
-	if err != nil {
-		t.Fatal(err)
-	}
+	seed := chargeStd(t, chargeSeedStandard(), nil)
 	f.seed = seed
 	// Day 08:00-22:00 at 100 per 60 min; night 22:00-08:00 at 50 per 120 min.
 	f.twoBand = chargeStd(t, seed, func(s *ChargeStandard) {
 		s.MaxTime = 0
 		s.Segments = []ChargeSegment{
-			chargeTimeSeg(ChargeTimeMs(8, 0, 0), ChargeTimeMs(21, 59, 59), 100, 60),
-			chargeTimeSeg(ChargeTimeMs(22, 0, 0), ChargeTimeMs(7, 59, 59), 50, 120),
+			chargeTimeSeg(chargeHM(8, 0), chargeHM(22, 0), 100, 60),
+			chargeTimeSeg(chargeHM(22, 0), chargeHM(8, 0), 50, 120),
 		}
 	})
-	day := func(price int64, lo, hi *int64) ChargeSegment {
-		g := chargeTimeSeg(ChargeTimeMs(0, 0, 0), ChargeTimeMs(23, 59, 59), price, 240)
+	day := func(price int64, lo, hi int64) ChargeSegment {
+		g := chargeTimeSeg(0, 24*time.Hour, price, 240)
 		g.MinPower, g.MaxPower = lo, hi
 		return g
 	}
 	// 0-200 W: 100 per 240 min; 200-400 W: 150; 400 W and up: 200.
 	f.power = chargeStd(t, seed, func(s *ChargeStandard) {
-		s.Type, s.MaxTime = ChargeByPower, 0
-		s.Segments = []ChargeSegment{day(150, chargeP(200), chargeP(400)), day(100, nil, chargeP(200)), day(200, chargeP(400), nil)}
+		s.Kind, s.MaxTime = ChargeByPower, 0
+		s.Segments = []ChargeSegment{day(150, 200, 400), day(100, 0, 200), day(200, 400, 0)}
 	})
-	f.powerMax = chargeStd(t, f.power, func(s *ChargeStandard) { s.PowerType = 1 })
+	f.powerMax = chargeStd(t, f.power, func(s *ChargeStandard) { s.PowerMeasure = ChargeMaximumPower })
 	f.powerBounded = chargeStd(t, f.power, func(s *ChargeStandard) { s.Segments = s.Segments[:2] })
-	f.ppv = chargeTestdata(t, "ppv_energy.json")
-	// One all-day energy price, 150 fen per kWh, no electricity/service split.
+	f.ppv = chargeStd(t, chargePPVStandard(), nil)
+	// One all-day energy price, 150 per kWh, no electricity/service split.
 	f.plainEnergy = chargeStd(t, seed, func(s *ChargeStandard) {
-		s.Type, s.MaxTime = ChargeByEnergy, 0
-		s.Segments = []ChargeSegment{{StartTime: ChargeTimeMs(0, 0, 0), EndTime: ChargeTimeMs(23, 59, 59), Price: 150}}
+		s.Kind, s.MaxTime = ChargeByEnergy, 0
+		s.Segments = []ChargeSegment{{From: 0, To: 24 * time.Hour, Price: 150}}
 	})
 	return f
 }
@@ -103,17 +140,17 @@ func chargePowerReads(pts ...any) []ChargeReading {
 
 func TestChargePrice(t *testing.T) {
 	f := chargeFixtures(t)
-	span := func(a, b time.Time) ChargeSession { return ChargeSession{Start: a, End: b} }
+	span := func(a, b time.Time) ChargeSession { return ChargeSession{Start: a, End: b, Loc: chargeShanghai} }
 	withR := func(in ChargeSession, rs []ChargeReading) ChargeSession { in.Readings = rs; return in }
 	full := func(in ChargeSession) ChargeSession { in.Full = true; return in }
 	prepaid := func(in ChargeSession, p int64) ChargeSession { in.Prepaid = p; return in }
 
-	minimum := chargeStd(t, f.seed, func(s *ChargeStandard) { s.MinimumCharge, s.MinimumMoney = 1, 150 })
-	ppvMin := chargeStd(t, f.ppv, func(s *ChargeStandard) { s.MinimumCharge, s.MinimumMoney = 1, 500 })
-	ppvMax := chargeStd(t, f.ppv, func(s *ChargeStandard) { s.MaxTime = 60 })
-	ppvFull := chargeStd(t, f.ppv, func(s *ChargeStandard) { s.FullBlackout, s.FullPrice, s.FullPriceYuan = 2, 1000, 10 })
-	pre := chargeStd(t, f.seed, func(s *ChargeStandard) { s.ChargeType, s.RefundType = 1, 0 })
-	preNoRT := chargeStd(t, pre, func(s *ChargeStandard) { s.RealTimeCharge = 0 })
+	minimum := chargeStd(t, f.seed, func(s *ChargeStandard) { s.Minimum = 150 })
+	ppvMin := chargeStd(t, f.ppv, func(s *ChargeStandard) { s.Minimum = 500 })
+	ppvMax := chargeStd(t, f.ppv, func(s *ChargeStandard) { s.MaxTime = 60 * time.Minute })
+	ppvFull := chargeStd(t, f.ppv, func(s *ChargeStandard) { s.StopWhenFull, s.FullPrice = true, 1000 })
+	pre := chargeStd(t, f.seed, func(s *ChargeStandard) { s.Payment, s.RefundTo = ChargePrepaid, ChargeRefundToBalance })
+	preNoRT := chargeStd(t, pre, func(s *ChargeStandard) { s.Payment = ChargePrepaidPackage })
 
 	night := withR(span(chargeAt(1, 22, 0), chargeAt(2, 8, 0)), chargeReads(chargeAt(1, 22, 0), 0, chargeAt(2, 8, 0), 70000))
 	half := withR(span(chargeAt(1, 1, 0), chargeAt(1, 2, 0)), chargeReads(chargeAt(1, 2, 0), 1250))
@@ -121,7 +158,7 @@ func TestChargePrice(t *testing.T) {
 	pw := chargePowerReads(chargeAt(1, 10, 0), 100, chargeAt(1, 13, 0), 500)
 
 	for _, c := range []chargeCase{
-		// Seed "固定金额-1元240分钟": 100 fen per started 240 min, maxTime 960.
+		// Seed "固定金额-1元240分钟": 100 per started 240 min, MaxTime 960 min.
 		{name: "SeedOneMinute", std: f.seed, in: span(chargeAt(1, 10, 0), chargeAt(1, 10, 1)),
 			amount: 100, svc: 100, minutes: 1, lines: 1}, // 1 started block × 100
 		{name: "SeedExactlyOneBlock", std: f.seed, in: span(chargeAt(1, 10, 0), chargeAt(1, 14, 0)),
@@ -164,7 +201,7 @@ func TestChargePrice(t *testing.T) {
 			in:     withR(span(chargeAt(1, 10, 0), chargeAt(1, 15, 0)), chargePowerReads(chargeAt(1, 10, 0), 100, chargeAt(1, 16, 0), 900)),
 			amount: 200, svc: 200, minutes: 300, lines: 1}, // max inside the session 100 W → 2 × 100
 
-		// Peak/flat/valley (ppv_energy.json): valley 23-07 30+40, flat 60+40, peak 10-15 & 18-21 100+40 fen/kWh.
+		// Peak/flat/valley: valley 23-07 30+40, flat 60+40, peak 10-15 & 18-21 100+40 per kWh.
 		{name: "PPVNightAcrossMidnight", std: f.ppv, in: night,
 			amount: 5320, elec: 2520, svc: 2800, minutes: 600, lines: 3,
 			wantLabels: []any{"flat", "valley", "flat"}, wantEnergy: []any{7000, 56000, 7000}},
@@ -192,7 +229,7 @@ func TestChargePrice(t *testing.T) {
 			in:     withR(span(chargeAt(1, 23, 0), chargeAt(2, 1, 0)), chargeReads(chargeAt(2, 1, 0), 10000)),
 			amount: 1500, elec: 1500, minutes: 120, lines: 1}, // 10 kWh × 150, all electricity (no split given)
 
-		// minimumCharge 1, minimumMoney 150 on the seed.
+		// Minimum 150 on the seed.
 		{name: "MinimumRaises", std: minimum, in: span(chargeAt(1, 10, 0), chargeAt(1, 10, 1)),
 			amount: 150, svc: 150, minutes: 1, lines: 2}, // metered 100 < 150 → 150
 		{name: "MinimumAlreadyMet", std: minimum, in: span(chargeAt(1, 10, 0), chargeAt(1, 15, 0)),
@@ -201,12 +238,12 @@ func TestChargePrice(t *testing.T) {
 		{name: "MinimumOnEnergyIsService", std: ppvMin, in: half,
 			amount: 500, elec: 38, svc: 462, minutes: 60, lines: 2}, // 88 → 500: +412 service on 38 + 50
 
-		// maxTime 60 on an energy standard: energy after the cap is not billed.
+		// MaxTime 60 min on an energy standard: energy after the cap is not billed.
 		{name: "MaxTimeCutsEnergy", std: ppvMax,
 			in:     withR(span(chargeAt(1, 9, 30), chargeAt(1, 11, 0)), chargeReads(chargeAt(1, 9, 30), 0, chargeAt(1, 11, 0), 9000)),
 			amount: 720, elec: 480, svc: 240, minutes: 60, lines: 2}, // flat 09:30-10:00 3000 Wh → 180 + 120; peak to 10:30 3000 Wh → 300 + 120
 
-		// fullBlackout 2, fullPrice 1000 ("pay 10 yuan to charge full").
+		// FullPrice 1000 ("pay 10.00 to charge full").
 		{name: "FullPriceReplacesHigher", std: ppvFull, in: full(night),
 			amount: 1000, elec: 1000, svc: 0, minutes: 600, lines: 4}, // 5320 → 1000: service 2800 first, then 1520 of electricity
 		{name: "FullPriceCapsUnfinished", std: ppvFull, in: night,
@@ -218,7 +255,7 @@ func TestChargePrice(t *testing.T) {
 		{name: "FullPriceNotFullCheaper", std: ppvFull, in: half,
 			amount: 88, elec: 38, svc: 50, minutes: 60, lines: 1}, // 88 < 1000: metered
 
-		// Prepaid 300 fen on the seed, refund to balance.
+		// Prepaid 300 on the seed, refund to balance.
 		{name: "PrepaidRefundsRest", std: pre, in: prepaid(span(chargeAt(1, 10, 0), chargeAt(1, 14, 10)), 300),
 			amount: 200, svc: 200, refund: 100, minutes: 250, lines: 1}, // 2 blocks 200; 300 − 200
 		{name: "PrepaidUsedUp", std: pre, in: prepaid(span(chargeAt(1, 10, 0), chargeAt(1, 20, 0)), 300),
@@ -228,11 +265,11 @@ func TestChargePrice(t *testing.T) {
 		{name: "PrepaidNothingUsed", std: pre, in: prepaid(span(chargeAt(1, 10, 0), chargeAt(1, 10, 0)), 300),
 			amount: 0, refund: 300, lines: 0},
 		{name: "PrepaidPackageNoRealTime", std: preNoRT, in: prepaid(span(chargeAt(1, 10, 0), chargeAt(1, 14, 10)), 300),
-			amount: 300, svc: 300, refund: 0, minutes: 250, lines: 2}, // realTimeCharge 0: the package is the price
+			amount: 300, svc: 300, refund: 0, minutes: 250, lines: 2}, // a prepaid package: the package is the price
 		{name: "PrepaidPackageNeverStarted", std: preNoRT, in: prepaid(span(chargeAt(1, 10, 0), chargeAt(1, 10, 0)), 300),
 			amount: 0, refund: 300, lines: 0},
 		{name: "BalanceNeverRefunds", std: f.seed, in: prepaid(span(chargeAt(1, 10, 0), chargeAt(1, 10, 1)), 300),
-			amount: 100, svc: 100, refund: 0, minutes: 1, lines: 1}, // chargeType 0 ignores Prepaid
+			amount: 100, svc: 100, refund: 0, minutes: 1, lines: 1}, // paying from a balance ignores Prepaid
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			r := c.std.Price(&c.in)
@@ -278,10 +315,10 @@ func chargeCheckInvariants(t testing.TB, s *ChargeStandard, in *ChargeSession, r
 	if sum != r.Amount {
 		t.Fatalf("lines add to %d, amount is %d (%d lines)", sum, r.Amount, len(r.Lines))
 	}
-	if s.MaxTime > 0 && r.MinutesBilled > s.MaxTime {
-		t.Fatalf("billed %d minutes, maxTime %d", r.MinutesBilled, s.MaxTime)
+	if s.MaxTime > 0 && r.MinutesBilled > int(s.MaxTime/time.Minute) {
+		t.Fatalf("billed %d minutes, MaxTime %v", r.MinutesBilled, s.MaxTime)
 	}
-	if s.ChargeType == 1 {
+	if s.Payment == ChargePrepaid || s.Payment == ChargePrepaidPackage {
 		if p := max(in.Prepaid, 0); r.Amount > p || r.Amount+r.Refund != min(p, chargeMoneyMax) {
 			t.Fatalf("prepaid %d: amount %d refund %d", in.Prepaid, r.Amount, r.Refund)
 		}
@@ -289,14 +326,14 @@ func chargeCheckInvariants(t testing.TB, s *ChargeStandard, in *ChargeSession, r
 		t.Fatalf("refund %d without prepayment", r.Refund)
 	}
 	// A prepaid package without real-time billing is priced last and wins.
-	if s.FullBlackout == 2 && r.Amount > s.FullPrice && (s.ChargeType != 1 || s.RealTimeCharge != 0) {
-		t.Fatalf("amount %d above fullPrice %d", r.Amount, s.FullPrice)
+	if s.FullPrice > 0 && r.Amount > s.FullPrice && s.Payment != ChargePrepaidPackage {
+		t.Fatalf("amount %d above FullPrice %d", r.Amount, s.FullPrice)
 	}
 }
 
 func TestChargePriceLines(t *testing.T) {
 	f := chargeFixtures(t)
-	r := f.twoBand.Price(&ChargeSession{Start: chargeAt(1, 21, 30), End: chargeAt(2, 0, 31)})
+	r := f.twoBand.Price(&ChargeSession{Start: chargeAt(1, 21, 30), End: chargeAt(2, 0, 31), Loc: chargeShanghai})
 	want := []ChargeLine{
 		{From: chargeAt(1, 21, 30), To: chargeAt(1, 22, 30), Label: "time: 1 × 60 min", Amount: 100, Service: 100, Segment: 0, Blocks: 1},
 		{From: chargeAt(1, 22, 30), To: chargeAt(2, 0, 31), Label: "time: 2 × 120 min", Amount: 100, Service: 100, Segment: 1, Blocks: 2},
@@ -310,7 +347,7 @@ func TestChargePriceLines(t *testing.T) {
 			t.Errorf("line %d = %+v, want %+v", i, g, w)
 		}
 	}
-	night := f.ppv.Price(&ChargeSession{Start: chargeAt(1, 22, 0), End: chargeAt(2, 8, 0),
+	night := f.ppv.Price(&ChargeSession{Start: chargeAt(1, 22, 0), End: chargeAt(2, 8, 0), Loc: chargeShanghai,
 		Readings: chargeReads(chargeAt(2, 8, 0), 70000)})
 	if l := night.Lines[1]; !l.From.Equal(chargeAt(1, 23, 0)) || !l.To.Equal(chargeAt(2, 7, 0)) || l.Segment != 0 {
 		t.Errorf("valley line = %+v, want 23:00 to 07:00 of segment 0", l)
@@ -325,9 +362,14 @@ func TestChargePriceLocation(t *testing.T) {
 		t.Errorf("UTC session: %d, want 150 (day block 100 + night block 50)", r.Amount)
 	}
 	// Read in Shanghai instead, 21:30 UTC is 05:30 local: 3 h of night = 2 blocks × 50.
-	in.Loc = nil
+	in.Loc = chargeShanghai
 	if r := f.twoBand.Price(&in); r.Amount != 100 {
-		t.Errorf("default zone: %d, want 100", r.Amount)
+		t.Errorf("Shanghai lot: %d, want 100", r.Amount)
+	}
+	// No zone is UTC, as for parking: the engine assumes no country.
+	in.Loc = nil
+	if r := f.twoBand.Price(&in); r.Amount != 150 {
+		t.Errorf("no zone: %d, want 150 as in UTC", r.Amount)
 	}
 }
 
@@ -370,8 +412,8 @@ func TestChargePriceDST(t *testing.T) {
 }
 
 func TestChargeInvalidStandardPricesNothing(t *testing.T) {
-	s := &ChargeStandard{Type: 7, ChargeType: 1}
-	r := s.Price(&ChargeSession{Start: chargeAt(1, 0, 0), End: chargeAt(1, 5, 0), Prepaid: 500})
+	s := &ChargeStandard{Kind: 7, Payment: ChargePrepaid}
+	r := s.Price(&ChargeSession{Start: chargeAt(1, 0, 0), End: chargeAt(1, 5, 0), Loc: chargeShanghai, Prepaid: 500})
 	if r.Amount != 0 || r.Refund != 500 {
 		t.Errorf("invalid standard: %+v, want nothing charged and 500 refunded", r)
 	}
@@ -382,11 +424,11 @@ func TestChargeInvalidStandardPricesNothing(t *testing.T) {
 }
 
 func TestChargeAdmitsBalance(t *testing.T) {
-	s := &ChargeStandard{ChargeType: 0, LimitMoney: 200}
+	s := &ChargeStandard{Payment: ChargeFromBalance, MinBalance: 200}
 	if s.AdmitsBalance(199) || !s.AdmitsBalance(200) {
-		t.Error("chargeType 0 must require limitMoney")
+		t.Error("paying from a balance must require MinBalance")
 	}
-	s.ChargeType = 1
+	s.Payment = ChargePrepaid
 	if !s.AdmitsBalance(0) {
 		t.Error("prepaid standards have no balance rule")
 	}
@@ -395,11 +437,11 @@ func TestChargeAdmitsBalance(t *testing.T) {
 func TestChargePriceTenYears(t *testing.T) {
 	f := chargeFixtures(t)
 	start := chargeAt(1, 8, 0)
-	end := time.Date(2034, 5, 1, 8, 0, 0, 0, chargeCST)
+	end := time.Date(2034, 5, 1, 8, 0, 0, 0, chargeShanghai)
 	t.Run("TwoBandPlainArithmetic", func(t *testing.T) {
 		// A day from 08:00: 14 day blocks × 100 + 5 night blocks × 50 = 1650;
 		// 2024-05-01 to 2034-05-01 is 3652 days (two leap days): 6,025,800.
-		in := ChargeSession{Start: start, End: end}
+		in := ChargeSession{Start: start, End: end, Loc: chargeShanghai}
 		r := f.twoBand.Price(&in)
 		if r.Amount != 6_025_800 || r.MinutesBilled != 3652*1440 {
 			t.Errorf("amount %d, minutes %d; want 6025800, %d", r.Amount, r.MinutesBilled, 3652*1440)
@@ -407,11 +449,11 @@ func TestChargePriceTenYears(t *testing.T) {
 		chargeCheckInvariants(t, f.twoBand, &in, r)
 	})
 	t.Run("HugeMeterSaturates", func(t *testing.T) {
-		// 9.2e18 Wh at the highest price allowed (1e10 fen/kWh) is far over
-		// 2^60 fen: the amount stops there instead of wrapping, and still
+		// 9.2e18 Wh at the highest price allowed (1e10 per kWh) is far over
+		// 2^60: the amount stops there instead of wrapping, and still
 		// adds up.
 		s := chargeStd(t, f.plainEnergy, func(s *ChargeStandard) { s.Segments[0].Price = chargeMaxPrice })
-		in := ChargeSession{Start: start, End: end, Readings: []ChargeReading{{At: end, EnergyWh: math.MaxInt64}}}
+		in := ChargeSession{Start: start, End: end, Loc: chargeShanghai, Readings: []ChargeReading{{At: end, EnergyWh: math.MaxInt64}}}
 		r := s.Price(&in)
 		if r.Amount != chargeMoneyMax {
 			t.Errorf("amount %d, want the ceiling %d", r.Amount, chargeMoneyMax)
@@ -425,7 +467,7 @@ func TestChargePriceTenYears(t *testing.T) {
 		chargeCheckInvariants(t, f.ppv, &in, r)
 	})
 	t.Run("SeedStopsAtMaxTime", func(t *testing.T) {
-		in := ChargeSession{Start: start, End: end}
+		in := ChargeSession{Start: start, End: end, Loc: chargeShanghai}
 		if r := f.seed.Price(&in); r.Amount != 400 || r.MinutesBilled != 960 {
 			t.Errorf("amount %d, minutes %d; want 400 (4 blocks), 960", r.Amount, r.MinutesBilled)
 		}

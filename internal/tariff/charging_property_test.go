@@ -7,11 +7,11 @@ import (
 	"time"
 )
 
-// chargeRandomStandard builds a valid standard of type typ whose segments
+// chargeRandomStandard builds a valid standard of kind k whose segments
 // cover the day from random boundaries (often crossing midnight), with
 // random prices, block lengths and adjustment rules.
-func chargeRandomStandard(rng *rand.Rand, typ int) *ChargeStandard {
-	s := &ChargeStandard{Name: "random", Type: typ, ViewType: 1 + rng.IntN(3), RealTimeCharge: 1}
+func chargeRandomStandard(rng *rand.Rand, k ChargeKind) *ChargeStandard {
+	s := &ChargeStandard{Kind: k}
 	n := 1 + rng.IntN(6)
 	var bounds []int // minutes after midnight
 	for len(bounds) < n {
@@ -21,40 +21,34 @@ func chargeRandomStandard(rng *rand.Rand, typ int) *ChargeStandard {
 		}
 	}
 	slices.Sort(bounds)
-	if typ == ChargeByPower {
+	if k == ChargeByPower {
 		bounds = []int{0}
 	}
-	ms := func(min int) int64 { return ChargeTimeMs(min/60%24, min%60, 0) }
 	for i, b := range bounds {
 		e := bounds[(i+1)%len(bounds)]
-		end := ms(e)
-		if rng.IntN(2) == 0 { // the vendor's inclusive style: hh:mm:59 of the previous minute
-			end = ChargeTimeMs((e+1439)/60%24, (e+1439)%60, 59)
-		}
-		g := ChargeSegment{StartTime: ms(b), EndTime: end, Price: int64(rng.IntN(500)), Time: 1 + rng.IntN(300), TimeUnit: "min"}
+		g := ChargeSegment{From: chargeHM(0, b), To: chargeHM(0, e), Price: int64(rng.IntN(500)), Block: time.Duration(1+rng.IntN(300)) * time.Minute}
 		if len(bounds) == 1 {
-			g.StartTime, g.EndTime = ms(0), ChargeTimeMs(23, 59, 59)
+			g.From, g.To = 0, 24*time.Hour
 		}
-		if typ == ChargeByEnergy {
-			g.Time, g.TimeUnit = 0, ""
+		if k == ChargeByEnergy {
+			g.Block = 0
 			if rng.IntN(2) == 0 {
-				g.ElectricPrice, g.ElectricServiceFee = chargeP(int64(rng.IntN(150))), chargeP(int64(rng.IntN(100)))
-				g.Price = 0
+				g.Price, g.ServiceFee = int64(rng.IntN(150)), int64(rng.IntN(100))
 			}
 		}
 		s.Segments = append(s.Segments, g)
 	}
 	if rng.IntN(3) == 0 {
-		s.MaxTime = 1 + rng.IntN(2000)
+		s.MaxTime = time.Duration(1+rng.IntN(2000)) * time.Minute
 	}
 	if rng.IntN(3) == 0 {
-		s.MinimumCharge, s.MinimumMoney = 1, int64(rng.IntN(1000))
+		s.Minimum = int64(rng.IntN(1000))
 	}
 	if rng.IntN(4) == 0 {
-		s.FullBlackout, s.FullPrice = 2, 1+int64(rng.IntN(5000))
+		s.StopWhenFull, s.FullPrice = true, 1+int64(rng.IntN(5000))
 	}
 	if rng.IntN(3) == 0 {
-		s.ChargeType, s.RealTimeCharge = 1, rng.IntN(2)
+		s.Payment = []ChargePayment{ChargePrepaidPackage, ChargePrepaid}[rng.IntN(2)]
 	}
 	return s
 }
@@ -75,14 +69,14 @@ func chargeRandomMeter(rng *rand.Rand, start time.Time, d time.Duration) []Charg
 func TestChargePropertyMonotoneInEnd(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	for iter := range 300 {
-		typ := []int{ChargeByTime, ChargeByEnergy}[iter%2]
-		s := chargeRandomStandard(rng, typ)
+		kind := []ChargeKind{ChargeByTime, ChargeByEnergy}[iter%2]
+		s := chargeRandomStandard(rng, kind)
 		if err := s.Validate(); err != nil {
 			t.Fatalf("generator made an invalid standard: %v\n%+v", err, s)
 		}
 		start := chargeAt(1, 0, 0).Add(time.Duration(rng.IntN(1440)) * time.Minute)
 		in := ChargeSession{
-			Start: start, Readings: chargeRandomMeter(rng, start, 50*time.Hour),
+			Start: start, Loc: chargeShanghai, Readings: chargeRandomMeter(rng, start, 50*time.Hour),
 			Prepaid: int64(rng.IntN(3000)), Full: rng.IntN(2) == 0,
 		}
 		var prev int64
@@ -91,16 +85,16 @@ func TestChargePropertyMonotoneInEnd(t *testing.T) {
 			r := s.Price(&in)
 			chargeCheckInvariants(t, s, &in, r)
 			if r.Amount < prev {
-				t.Fatalf("type %d: amount fell from %d to %d when the session grew to %v\nstandard %+v",
-					typ, prev, r.Amount, end.Sub(start), s)
+				t.Fatalf("kind %d: amount fell from %d to %d when the session grew to %v\nstandard %+v",
+					kind, prev, r.Amount, end.Sub(start), s)
 			}
 			prev = r.Amount
 		}
 	}
 }
 
-// Type 0 with one all-day segment and no adjustments is the plain formula
-// price × ceil(minutes / time).
+// By time with one all-day segment and no adjustments is the plain formula
+// price × ceil(minutes / block).
 func TestChargePropertyPlainFormula(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	f := chargeFixtures(t)
@@ -108,11 +102,11 @@ func TestChargePropertyPlainFormula(t *testing.T) {
 		price, block := int64(rng.IntN(1000)), 1+rng.IntN(600)
 		s := chargeStd(t, f.seed, func(s *ChargeStandard) {
 			s.MaxTime = 0
-			s.Segments[0].Price, s.Segments[0].Time = price, block
+			s.Segments[0].Price, s.Segments[0].Block = price, time.Duration(block)*time.Minute
 		})
 		start := chargeAt(1, 0, 0).Add(time.Duration(rng.Int64N(int64(24 * time.Hour))))
 		d := time.Duration(rng.Int64N(int64(72 * time.Hour)))
-		r := s.Price(&ChargeSession{Start: start, End: start.Add(d)})
+		r := s.Price(&ChargeSession{Start: start, End: start.Add(d), Loc: chargeShanghai})
 		blocks := (d + time.Duration(block)*time.Minute - 1) / (time.Duration(block) * time.Minute)
 		if want := price * int64(blocks); r.Amount != want {
 			t.Fatalf("%d per %d min over %v: %d, want %d", price, block, d, r.Amount, want)
@@ -130,7 +124,7 @@ func TestChargePropertyEnergyConserved(t *testing.T) {
 		start := chargeAt(1, 0, 0).Add(time.Duration(rng.IntN(1440)) * time.Minute)
 		d := time.Duration(1+rng.IntN(72*60)) * time.Minute
 		rs := chargeRandomMeter(rng, start, d)
-		r := s.Price(&ChargeSession{Start: start, End: start.Add(d), Readings: rs})
+		r := s.Price(&ChargeSession{Start: start, End: start.Add(d), Loc: chargeShanghai, Readings: rs})
 		var sum int64
 		for _, l := range r.Lines {
 			sum += l.EnergyWh

@@ -1,92 +1,116 @@
 package tariff
 
-// Charging price standards (消费标准) in the shape lvcchong's getPriceStandard
-// returns them, so the lvcchong dialect can pass documents through untouched.
-// The vendor's billing algorithm is not published; the rules parkd applies
-// are documented on Price and in docs/charging-tariffs.md.
+import "time"
 
-// Standard types (ChargeStandard.Type).
+// Charging price standards: what a charging session costs. The model is
+// parkd's own and assumes no operator's format, currency or time zone;
+// dialects translate their documents to it. The rules are documented on
+// Price and in docs/charging-tariffs.md.
+
+// ChargeKind is how a standard meters a session.
+type ChargeKind uint8
+
 const (
-	ChargeByTime   = 0 // 自定义时间: price per started block of time, by time of day
-	ChargeByPower  = 1 // 功率分段: price per started block of time, by measured power
-	ChargeByEnergy = 2 // 电量计费: price per kWh, by time of day
+	ChargeByTime   ChargeKind = iota + 1 // price per started block of time, by time of day
+	ChargeByPower                        // price per started block of time, by measured power
+	ChargeByEnergy                       // price per kWh, by time of day
 )
 
-// ChargeStandard is one charging price standard. Field names and JSON keys
-// are the vendor's; money fields ending in Yuan are display copies and the
-// fen fields are authoritative.
+// ChargePayment is how a driver pays for a session.
+type ChargePayment uint8
+
+const (
+	// ChargeFromBalance: the session is paid from a balance as it is used;
+	// MinBalance is what the balance must hold to start. Nothing is refunded.
+	ChargeFromBalance ChargePayment = iota
+	// ChargePrepaid: paid before charging and billed by use, never above the
+	// prepayment; the rest is refunded.
+	ChargePrepaid
+	// ChargePrepaidPackage: paid before charging, and the prepayment is the
+	// price (a bought package, no billing by use).
+	ChargePrepaidPackage
+)
+
+// ChargeRefund is where a prepaid session's refund goes.
+type ChargeRefund uint8
+
+const (
+	ChargeRefundToBalance ChargeRefund = iota // the driver's balance
+	ChargeRefundToPayment                     // back to the original payment
+)
+
+// ChargePowerMeasure is how ChargeByPower measures a session's power.
+type ChargePowerMeasure uint8
+
+const (
+	ChargeAveragePower ChargePowerMeasure = iota // time-weighted average
+	ChargeMaximumPower                           // highest reading
+)
+
+// ChargePeriod labels a segment of a peak/flat/valley (峰平谷) standard.
+type ChargePeriod string
+
+const (
+	ChargePeak   ChargePeriod = "peak"
+	ChargeFlat   ChargePeriod = "flat"
+	ChargeValley ChargePeriod = "valley"
+)
+
+// ChargeStandard is one charging price standard. Money is in minor units of
+// the lot currency. The zero value of every field but Kind and Segments is
+// "off".
 type ChargeStandard struct {
-	ChargeType           int             `json:"chargeType"`           // 0 balance with a minimum (limitMoney), 1 prepaid
-	CreateUserID         int64           `json:"createUserId"`         // informational
-	DeviceAssociateCount int             `json:"deviceAssociateCount"` // devices using the standard; informational
-	DeviceFamily         int             `json:"deviceFamily"`         // 0 two-wheeler, 1 new-energy car
-	DeviceType           string          `json:"deviceType"`           // supported device types; informational (the seed sends "null")
-	FullBlackout         int             `json:"fullBlackout"`         // 0 off, 1 power off when full, 2 power off when full and "pay fullPrice to charge full"
-	FullPrice            int64           `json:"fullPrice"`            // fen
-	FullPriceYuan        int64           `json:"fullPriceYuan"`        // display copy of fullPrice
-	ID                   int64           `json:"id"`
-	LimitMoney           int64           `json:"limitMoney"`    // fen; minimum balance to start (chargeType 0)
-	MaxTime              int             `json:"maxTime"`       // minutes; 0 = no limit
-	MinimumCharge        int             `json:"minimumCharge"` // 1 = minimumMoney applies
-	MinimumMoney         int64           `json:"minimumMoney"`  // fen
-	Name                 string          `json:"name"`
-	OwnerID              int64           `json:"ownerId"`         // WeChat official account id; informational
-	PeakPlainValley      int             `json:"peakPlainValley"` // 1 = segments carry peak/flat/valley periods
-	PowerType            int             `json:"powerType"`       // type 1: 0 average power, 1 maximum power
-	Segments             []ChargeSegment `json:"priceStandardTbody"`
-	RealTimeCharge       int             `json:"realTimeCharge"` // 1 = bill actual use (see Price for prepaid)
-	RefundType           int             `json:"refundType"`     // 0 refund to balance, 1 to the original payment
-	Remark               string          `json:"remark"`
-	Type                 int             `json:"type"`     // ChargeByTime, ChargeByPower or ChargeByEnergy
-	ViewType             int             `json:"viewType"` // how the device shows a start: 1 time, 2 money, 3 energy
+	Kind     ChargeKind
+	Segments []ChargeSegment
+	// PowerMeasure picks the power that selects a segment (ChargeByPower
+	// only; other kinds ignore it).
+	PowerMeasure ChargePowerMeasure
+	// MaxTime is the longest billable charge, whole minutes; 0 = no limit.
+	MaxTime time.Duration
+	// Minimum is the least a session with billed time costs; 0 = none.
+	Minimum int64
+	// StopWhenFull: the charger powers off when the battery is full.
+	StopWhenFull bool
+	// FullPrice > 0 is "pay FullPrice to charge full": a session that ends
+	// full costs FullPrice, one that does not never costs more. It needs
+	// StopWhenFull.
+	FullPrice int64
+	Payment   ChargePayment
+	// MinBalance is the balance a driver needs to start (ChargeFromBalance
+	// only; see AdmitsBalance). It is not a price.
+	MinBalance int64
+	RefundTo   ChargeRefund
 }
 
-// ChargeSegment is one row of priceStandardTbody. The first nine fields are
-// the vendor's; the rest are parkd extensions (omitted when unset, so a
-// vendor document round-trips byte for byte) for what the vendor's public
-// schema has no field for.
+// ChargeSegment is one price of a standard.
 type ChargeSegment struct {
-	// EndTime and StartTime are the time of day as milliseconds relative to
-	// 1970-01-01 in UTC+8: -28800000 is 00:00 and 57599000 is 23:59:59. An
-	// end in the last second of a minute (hh:mm:59) is the vendor's inclusive
-	// end and means the next whole minute, so 23:59:59 runs to midnight.
-	EndTime         int64  `json:"endTime"`
-	ID              int64  `json:"id"`
-	Price           int64  `json:"price"` // fen per block (types 0, 1) or per kWh (type 2)
-	PriceStandardID int64  `json:"priceStandardId"`
-	PriceUnit       string `json:"priceUnit"` // display unit of priceYuan ("yuan")
-	PriceYuan       int64  `json:"priceYuan"` // display copy of price
-	StartTime       int64  `json:"startTime"`
-	Time            int    `json:"time"`     // block length (types 0, 1)
-	TimeUnit        string `json:"timeUnit"` // "min" (or "" meaning min) or "hour"
-
-	// MinPower and MaxPower (parkd extension, type 1 only) bound the
-	// measured power in watts this segment applies to: MinPower <= P <
-	// MaxPower. Nil MinPower means 0; nil MaxPower means no upper bound.
-	MinPower *int64 `json:"minPower,omitempty"`
-	MaxPower *int64 `json:"maxPower,omitempty"`
-
-	// ElectricPrice and ElectricServiceFee (parkd extension, type 2 only)
-	// split the per-kWh price into an electricity fee and a service fee, in
-	// fen per kWh, as lvcchong's order records report them. When either is
-	// set, price must be 0 or their sum.
-	ElectricPrice      *int64 `json:"electricPrice,omitempty"`
-	ElectricServiceFee *int64 `json:"electricServiceFee,omitempty"`
-
-	// Period (parkd extension, required when peakPlainValley is 1) names the
-	// tariff period: "peak", "flat" or "valley". It labels the lines.
-	Period string `json:"period,omitempty"`
+	// From and To are the segment's window [From, To) as time after
+	// midnight on the wall clock of the zone the session is priced in. To
+	// may be 24h; To before From crosses midnight (To 0 then means to
+	// midnight); To equal to From is an empty window. ChargeByTime and
+	// ChargeByEnergy segments must cover the day exactly once;
+	// ChargeByPower ignores windows.
+	From, To time.Duration
+	// Price is per started Block (ChargeByTime, ChargeByPower) or per kWh of
+	// electricity (ChargeByEnergy).
+	Price int64
+	// ServiceFee (ChargeByEnergy only) is charged per kWh on top of Price
+	// and counts as service, not electricity.
+	ServiceFee int64
+	// Block is the length of a time block, whole minutes (ChargeByTime and
+	// ChargeByPower; 0 for ChargeByEnergy).
+	Block time.Duration
+	// MinPower and MaxPower (ChargeByPower only) bound the measured power
+	// in watts this segment applies to: MinPower <= P < MaxPower. MaxPower
+	// 0 means no upper bound.
+	MinPower, MaxPower int64
+	// Period labels the segment (ChargeByTime and ChargeByEnergy). Either
+	// every segment has one or none has.
+	Period ChargePeriod
 }
 
-// Periods of a peak/flat/valley (峰平谷) standard.
-const (
-	ChargePeak   = "peak"
-	ChargeFlat   = "flat"
-	ChargeValley = "valley"
-)
-
-// ChargeError is a validation error naming the offending field, for example
-// "priceStandardTbody[2].startTime".
+// ChargeError is a validation error naming the offending field of the
+// standard, for example "Segments[2].From".
 type ChargeError struct {
 	Field string
 	Msg   string
@@ -99,9 +123,10 @@ func (e *ChargeError) Error() string {
 	return "charging standard: " + e.Field + ": " + e.Msg
 }
 
-// AdmitsBalance reports whether a driver with the given balance (fen) may
-// start charging. Only chargeType 0 has a rule: the balance must reach
-// limitMoney. It is an admission rule, not a price: Price ignores limitMoney.
+// AdmitsBalance reports whether a driver with the given balance (minor
+// units) may start charging. Only ChargeFromBalance has a rule: the balance
+// must reach MinBalance. It is an admission rule, not a price: Price
+// ignores MinBalance.
 func (s *ChargeStandard) AdmitsBalance(balance int64) bool {
-	return s.ChargeType != 0 || balance >= s.LimitMoney
+	return s.Payment != ChargeFromBalance || balance >= s.MinBalance
 }

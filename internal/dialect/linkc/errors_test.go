@@ -1,7 +1,10 @@
 package linkc
 
 import (
-	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
 	"testing"
 	"time"
 
@@ -82,17 +85,26 @@ func TestDetails(t *testing.T) {
 	}
 }
 
-// TestStatuses pins the statuses docs/linkc.md lists.
-func TestStatuses(t *testing.T) {
-	for c, want := range map[codigo]int{
-		"invalid": http.StatusBadRequest, "unauthorized": http.StatusUnauthorized, "not_found": http.StatusNotFound,
-		"not_acceptable": http.StatusNotAcceptable, "quote_paid": http.StatusConflict, "stay_settled": http.StatusConflict,
-		"stay_closed": http.StatusConflict, "quote_expired": http.StatusGone, "amount_mismatch": http.StatusUnprocessableEntity,
-		"card_data": http.StatusUnprocessableEntity, "unavailable": http.StatusServiceUnavailable,
-		"internal": http.StatusInternalServerError,
-	} {
-		if got := respostas[c].status; got != want {
-			t.Errorf("%s: status %d, want %d", c, got, want)
+// TestDocumentedTable: docs/linkc.md lists every row of respostas, with
+// its status and mensagem, and nothing else.
+func TestDocumentedTable(t *testing.T) {
+	doc, err := os.ReadFile(filepath.Join("..", "..", "..", "docs", "linkc.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	row := regexp.MustCompile("(?m)^\\| ([0-9]{3}) \\| `([a-z_]+)` \\| (.+) \\|$")
+	seen := map[codigo]bool{}
+	for _, m := range row.FindAllStringSubmatch(string(doc), -1) {
+		c := codigo(m[2])
+		rep, ok := respostas[c]
+		if !ok || strconv.Itoa(rep.status) != m[1] || rep.mensagem != m[3] {
+			t.Errorf("docs/linkc.md: %s %s %q; respostas: %d %q", m[1], c, m[3], rep.status, rep.mensagem)
+		}
+		seen[c] = true
+	}
+	for c, rep := range respostas {
+		if !seen[c] {
+			t.Errorf("docs/linkc.md lacks the row | %d | `%s` | %s |", rep.status, c, rep.mensagem)
 		}
 	}
 }

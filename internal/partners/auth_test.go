@@ -6,6 +6,7 @@ import (
 
 	"parkd/internal/park"
 	"parkd/internal/partners"
+	"parkd/internal/systemtest"
 )
 
 // TestAuthCache: a checked token is trusted for a few seconds, but never past
@@ -90,7 +91,7 @@ func TestSigningPartnerCache(t *testing.T) {
 // Transports word the two apart from these, never from the message.
 func TestAuthErrorFields(t *testing.T) {
 	b := setup(t)
-	if _, err := b.Sys.Partners.CreatePartner(b.Ctx, &park.Partner{ID: "app", Name: "App", Dialect: "linkc",
+	if _, err := b.Sys.Partners.CreatePartner(b.Ctx, &park.Partner{ID: "app", Name: "App", Dialect: systemtest.Dialects[0],
 		Type: park.PartnerNormal, Lots: []string{b.Lot}}); err != nil {
 		t.Fatal(err)
 	}

@@ -46,7 +46,8 @@ type Error struct {
 	// Amount and At are what a transport needs to word some errors in its
 	// own units and time zone: the amount due (minor units of Currency, ""
 	// for the lot's) of EAmountMismatch, the expiry of EQuoteExpired (in
-	// the lot's time zone when it is known).
+	// the lot's time zone when it is known), and when a token stopped being
+	// valid for EUnauthorized on field token (expired or revoked).
 	Amount   int64
 	Currency string
 	At       time.Time

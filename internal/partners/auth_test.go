@@ -1,10 +1,12 @@
 package partners_test
 
 import (
+	"errors"
 	"testing"
 
 	"parkd/internal/park"
 	"parkd/internal/partners"
+	"parkd/internal/systemtest"
 )
 
 // TestAuthCache: a checked token is trusted for a few seconds, but never past
@@ -81,4 +83,69 @@ func TestSigningPartnerCache(t *testing.T) {
 	if _, err := b.Sys.Partners.SigningPartner(b.Ctx, "mall"); !park.IsCode(err, park.ENotFound) {
 		t.Fatalf("a deleted partner is still served from the cache: %v", err)
 	}
+}
+
+// TestAuthErrorFields: a bad token's error names the field token, and says
+// when an expired or revoked token stopped being valid; a bad sign-in names
+// no field, so it tells nobody whether the user or the password was wrong.
+// Transports word the two apart from these, never from the message.
+func TestAuthErrorFields(t *testing.T) {
+	b := setup(t)
+	if _, err := b.Sys.Partners.CreatePartner(b.Ctx, &park.Partner{ID: "app", Name: "App", Dialect: systemtest.Dialects[0],
+		Type: park.PartnerNormal, Lots: []string{b.Lot}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.Sys.Partners.CreateIntegrator(b.Ctx, partners.IntegratorInput{Username: "u", Password: "secret-password",
+		Partners: []string{"app"}, DefaultPartner: "app"}); err != nil {
+		t.Fatal(err)
+	}
+	field := func(t *testing.T, err error) *park.Error {
+		t.Helper()
+		var pe *park.Error
+		if !errors.As(err, &pe) || pe.Code != park.EUnauthorized {
+			t.Fatalf("got %v, want unauthorized", err)
+		}
+		return pe
+	}
+	t.Run("ErrBadLogin", func(t *testing.T) {
+		for _, c := range [][2]string{{"u", "wrong-password"}, {"nobody", "secret-password"}, {"u", ""}} {
+			_, _, err := b.Sys.Partners.Login(b.Ctx, c[0], c[1])
+			if pe := field(t, err); pe.Field != "" {
+				t.Fatalf("login %q: field %q, want none", c[0], pe.Field)
+			}
+		}
+	})
+	t.Run("ErrToken", func(t *testing.T) {
+		for _, tok := range []string{"", "pkd_unknown"} {
+			_, err := b.Sys.Partners.Authenticate(b.Ctx, tok, "")
+			if pe := field(t, err); pe.Field != "token" || !pe.At.IsZero() {
+				t.Fatalf("token %q: field %q at %v, want token and no time", tok, pe.Field, pe.At)
+			}
+		}
+	})
+	t.Run("ErrExpired", func(t *testing.T) {
+		tok, issued, err := b.Sys.Partners.Login(b.Ctx, "u", "secret-password")
+		if err != nil {
+			t.Fatal(err)
+		}
+		b.Clock.Set(issued.ExpiresAt)
+		_, err = b.Sys.Partners.Authenticate(b.Ctx, tok, "")
+		if pe := field(t, err); pe.Field != "token" || !pe.At.Equal(issued.ExpiresAt) {
+			t.Fatalf("field %q at %v, want token at %v", pe.Field, pe.At, issued.ExpiresAt)
+		}
+	})
+	t.Run("ErrRevoked", func(t *testing.T) {
+		tok, _, err := b.Sys.Partners.Login(b.Ctx, "u", "secret-password")
+		if err != nil {
+			t.Fatal(err)
+		}
+		revokedAt := b.Clock.Now()
+		if _, err := b.Sys.Partners.RevokeTokens(b.Ctx, "u"); err != nil {
+			t.Fatal(err)
+		}
+		_, err = b.Sys.Partners.Authenticate(b.Ctx, tok, "")
+		if pe := field(t, err); pe.Field != "token" || !pe.At.Equal(revokedAt) {
+			t.Fatalf("field %q at %v, want token at %v", pe.Field, pe.At, revokedAt)
+		}
+	})
 }

@@ -109,7 +109,7 @@ var errBadLogin = park.Errorf(park.EUnauthorized, "wrong username or password")
 
 // Login checks an integrator's password and issues a bearer token that
 // lives park.DefaultTokenTTL. Only the token's hash is stored; the token is
-// returned once. Errors: EUnauthorized.
+// returned once. Errors: EUnauthorized (errBadLogin, naming no field).
 func (s *Service) Login(ctx context.Context, username, password string) (string, *park.APIToken, error) {
 	if username == "" || password == "" || len(username) > 64 || len(password) > MaxPasswordLen {
 		return "", nil, errBadLogin
@@ -150,12 +150,14 @@ type Caller struct {
 
 // Authenticate checks a bearer token and, when partnerID is not "-",
 // chooses the partner the integrator acts for: partnerID, or its default
-// partner when partnerID is "". Errors: EUnauthorized (unknown, expired
-// or revoked token), EInvalid on partner (a partner the integrator
-// does not hold).
+// partner when partnerID is "". Errors: EUnauthorized on field token
+// (missing, unknown, expired or revoked token; At: when an expired or
+// revoked token stopped being valid), EInvalid on partner (a partner the
+// integrator does not hold). Login's EUnauthorized names no field, so a
+// transport can tell a bad token from a bad sign-in without reading text.
 func (s *Service) Authenticate(ctx context.Context, token, partnerID string) (*Caller, error) {
 	if token == "" || len(token) > 256 {
-		return nil, park.Errorf(park.EUnauthorized, "a bearer token is required; obtain one by signing in")
+		return nil, &park.Error{Code: park.EUnauthorized, Field: "token", Message: "a bearer token is required; obtain one by signing in"}
 	}
 	now := s.base.Clock()
 	key := authKey{HashToken(token), partnerID}
@@ -172,18 +174,18 @@ func (s *Service) Authenticate(ctx context.Context, token, partnerID string) (*C
 		t, err := tx.GetToken(ctx, HashToken(token))
 		switch {
 		case park.IsCode(err, park.ENotFound):
-			return park.Errorf(park.EUnauthorized, "unknown token; sign in again")
+			return &park.Error{Code: park.EUnauthorized, Field: "token", Message: "unknown token; sign in again"}
 		case err != nil:
 			return err
 		case t.RevokedAt != nil:
-			return park.Errorf(park.EUnauthorized, "token revoked at %s; sign in again", t.RevokedAt.Format(time.RFC3339))
+			return &park.Error{Code: park.EUnauthorized, Field: "token", At: *t.RevokedAt, Message: "token revoked at " + t.RevokedAt.Format(time.RFC3339) + "; sign in again"}
 		case !now.Before(t.ExpiresAt):
-			return park.Errorf(park.EUnauthorized, "token expired at %s; sign in again", t.ExpiresAt.Format(time.RFC3339))
+			return &park.Error{Code: park.EUnauthorized, Field: "token", At: t.ExpiresAt, Message: "token expired at " + t.ExpiresAt.Format(time.RFC3339) + "; sign in again"}
 		}
 		expires = t.ExpiresAt
 		if c.Integrator, err = tx.GetIntegrator(ctx, t.Username); err != nil {
 			if park.IsCode(err, park.ENotFound) {
-				return park.Errorf(park.EUnauthorized, "the token's user no longer exists")
+				return &park.Error{Code: park.EUnauthorized, Field: "token", Message: "the token's user no longer exists"}
 			}
 			return err
 		}

@@ -30,7 +30,7 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if in.Usuario == "" || in.Senha == "" {
-		return park.Errorf(park.EUnauthorized, "usuario and senha are required")
+		return &problem{codigo: codigo(park.EUnauthorized), detalhe: "usuario e senha são obrigatórios"}
 	}
 	tok, t, err := h.svc.Partners.Login(r.Context(), in.Usuario, in.Senha)
 	if err != nil {
@@ -45,7 +45,8 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) error {
 func (h *Handler) caller(r *http.Request, partnerID string) (*partners.Caller, error) {
 	tok := bearer(r)
 	if tok == "" {
-		return nil, park.Errorf(park.EUnauthorized, "Authorization: Bearer <token> is required; obtain a token with POST /api/autenticacao")
+		return nil, &problem{codigo: codigo(park.EUnauthorized), campo: "Authorization",
+			detalhe: "envie o cabeçalho Authorization: Bearer <token>; obtenha um token com POST /api/autenticacao"}
 	}
 	return h.svc.Partners.Authenticate(r.Context(), tok, partnerID)
 }

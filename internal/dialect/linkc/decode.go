@@ -3,11 +3,11 @@ package linkc
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
+	"reflect"
 	"strings"
-
-	"parkd/internal/park"
 )
 
 // readBody reads the whole (bounded) body.
@@ -15,17 +15,17 @@ func readBody(r *http.Request) ([]byte, error) {
 	b, err := io.ReadAll(r.Body)
 	var mbe *http.MaxBytesError
 	if errors.As(err, &mbe) {
-		return nil, park.Invalid("body", "is larger than %d bytes", mbe.Limit)
+		return nil, invalid("corpo", fmt.Sprintf("o corpo passa de %d bytes", mbe.Limit))
 	}
 	if err != nil {
-		return nil, park.Invalid("body", "could not be read")
+		return nil, invalid("corpo", "não foi possível ler o corpo da requisição")
 	}
 	return b, nil
 }
 
 // decode reads one strict JSON object: unknown fields, trailing data and
-// wrong types are refused with the field named. Messages never echo the
-// input's values.
+// wrong types are refused with the field named, in Portuguese. Messages
+// never echo the input's values.
 func decode(body []byte, v any) error {
 	dec := json.NewDecoder(strings.NewReader(string(body)))
 	dec.DisallowUnknownFields()
@@ -36,25 +36,41 @@ func decode(body []byte, v any) error {
 		)
 		switch {
 		case errors.Is(err, io.EOF):
-			return park.Invalid("body", "is empty; a JSON object is required")
+			return invalid("corpo", "o corpo está vazio; envie um objeto JSON")
 		case errors.As(err, &syn):
-			return park.Invalid("body", "malformed JSON at byte %d", syn.Offset)
+			return invalid("corpo", fmt.Sprintf("JSON malformado no byte %d", syn.Offset))
 		case errors.As(err, &typ):
-			field := typ.Field
-			if field == "" {
-				field = "body"
+			if typ.Field == "" {
+				return invalid("corpo", "o corpo deve ser um objeto JSON")
 			}
-			return park.Invalid(field, "has the wrong JSON type (%s)", typ.Value)
+			return invalid(typ.Field, "tipo JSON errado: deve ser "+tipoJSON(typ.Type))
 		case strings.HasPrefix(err.Error(), "json: unknown field "):
+			// encoding/json has no typed error for it; its text names the field.
 			name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
-			return park.Invalid(name, "unknown field")
+			return invalid(name, "campo desconhecido")
 		case errors.Is(err, io.ErrUnexpectedEOF):
-			return park.Invalid("body", "truncated JSON")
+			return invalid("corpo", "JSON incompleto")
 		}
-		return park.Invalid("body", "is not the expected JSON object")
+		return invalid("corpo", "o corpo não é o objeto JSON esperado")
 	}
 	if _, err := dec.Token(); err != io.EOF {
-		return park.Invalid("body", "must hold exactly one JSON object")
+		return invalid("corpo", "o corpo deve conter um único objeto JSON")
 	}
 	return nil
+}
+
+// tipoJSON names the JSON type a Go field is read from.
+func tipoJSON(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.String:
+		return "texto"
+	case reflect.Bool:
+		return "booleano"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64, reflect.Uint, reflect.Uint8,
+		reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Float32, reflect.Float64:
+		return "número"
+	case reflect.Slice, reflect.Array:
+		return "lista"
+	}
+	return "objeto"
 }

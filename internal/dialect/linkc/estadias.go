@@ -70,11 +70,11 @@ func (h *Handler) estadias(w http.ResponseWriter, r *http.Request) error {
 func query(raw string) (url.Values, error) {
 	q, err := url.ParseQuery(raw)
 	if err != nil {
-		return nil, park.Invalid("query", "is not a valid query string")
+		return nil, invalid("query", "a query string não é válida")
 	}
 	for _, k := range []string{"localizador", "placa", "parceiro_id"} {
 		if len(q[k]) > 1 {
-			return nil, park.Invalid(k, "is given more than once")
+			return nil, invalid(k, "informado mais de uma vez")
 		}
 	}
 	return q, nil

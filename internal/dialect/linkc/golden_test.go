@@ -52,6 +52,32 @@ func golden(t *testing.T, name string, body []byte) {
 // looked up at 02:51:30. The stay costs R$ 10,50 (first hour 5,50 + one
 // started hour 5,00); the time after 02:15 costs one more hour block, so
 // R$ 5,00 is due.
+//
+// What the golden files show, worked out by hand (spTariff, sp: -03:00,
+// exit grace 15 min, quote TTL 300 s):
+//   - entrada_datahora 2019-08-31T01:26:44-03:00 (the entry);
+//   - valor_total "10.5": 01:26:44-02:26:44 R$ 5,50, 02:26:44-02:51:30 one
+//     started hour R$ 5,00;
+//   - valor_pago "5.5" (the payment at 02:00);
+//   - valor_devido "5.0", and valor_adquirente the same (parkd takes no fee);
+//   - validade_datahora 2019-08-31T02:51:30-03:00: paid until 02:15, past,
+//     so the lookup time;
+//   - transacao_validade_datahora 2019-08-31T02:56:30-03:00: lookup + 300 s.
+var seedWant = map[string]string{
+	"entrada_datahora": "2019-08-31T01:26:44-03:00", "valor_total": "10.5", "valor_pago": "5.5", "valor_devido": "5.0",
+	"valor_adquirente": "5.0", "validade_datahora": "2019-08-31T02:51:30-03:00",
+	"transacao_validade_datahora": "2019-08-31T02:56:30-03:00",
+}
+
+// wantValues checks a reply's keys against values worked out by hand.
+func wantValues(t *testing.T, got map[string]any, want map[string]string) {
+	t.Helper()
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("%s = %v, want %s", k, got[k], v)
+		}
+	}
+}
 func seedStay(t *testing.T, e *env) park.Decision {
 	t.Helper()
 	d := e.enter(t, "sp", "seed-1", "ABC1234", entry)
@@ -66,9 +92,9 @@ func TestGoldenEstadiaCalculo(t *testing.T) {
 	d := seedStay(t, e)
 	r := e.get("/api/estadias?localizador=" + d.Locator)
 	m := want(t, r, 200)["estadia_calculo"].(map[string]any)
-	if m["localizador"] != d.Locator || m["valor_total"] != "10.5" || m["valor_pago"] != "5.5" || m["valor_devido"] != "5.0" ||
-		m["validade_datahora"] != "2019-08-31T02:51:30-03:00" || m["transacao_validade_datahora"] != "2019-08-31T02:56:30-03:00" {
-		t.Fatalf("got %s", r.body)
+	wantValues(t, m, seedWant)
+	if m["localizador"] != d.Locator {
+		t.Errorf("localizador %v, want %s", m["localizador"], d.Locator)
 	}
 	golden(t, "estadia_calculo.json", r.body)
 }
@@ -78,6 +104,11 @@ func TestGoldenPermanencia(t *testing.T) {
 	e := newEnv(t)
 	seedStay(t, e)
 	r := e.get("/api/estadias?placa=ABC1234")
+	m := want(t, r, 200)["permanencia"].(map[string]any)
+	wantValues(t, m, seedWant)
+	if m["placa"] != "ABC1234" {
+		t.Errorf("placa %v", m["placa"])
+	}
 	golden(t, "permanencia.json", r.body)
 	// The Mercosul form of the same car finds it too.
 	if m := want(t, e.get("/api/estadias?placa=ABC1C34"), 200)["permanencia"].(map[string]any); m["placa"] != "ABC1234" {
@@ -86,7 +117,9 @@ func TestGoldenPermanencia(t *testing.T) {
 }
 
 // TestGoldenMovimento: an OSA partner registered the entry at 01:26:44;
-// the car paid R$ 10,50 and left at 02:26:44.
+// the car paid R$ 10,50 and left at 02:26:44. By hand (shopTariff, shop:
+// -03:00): the exactly one-hour stay is the first hour, R$ 10,50, so
+// valor_total "10.5"; status FINALIZADO (left); times with -03:00.
 func TestGoldenMovimento(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
@@ -105,6 +138,8 @@ func TestGoldenMovimento(t *testing.T) {
 	}
 	e.clock.Set(out.Add(30 * time.Minute))
 	r := e.get("/api/estadias?parceiro_id=osa&localizador=" + d.Locator)
-	want(t, r, 200)
+	m := want(t, r, 200)["movimento"].(map[string]any)
+	wantValues(t, m, map[string]string{"documento": d.Locator, "status": "FINALIZADO",
+		"entrada_datahora": "2019-08-31T01:26:44-03:00", "saida_datahora": "2019-08-31T02:26:44-03:00", "valor_total": "10.5"})
 	golden(t, "movimento.json", r.body)
 }

@@ -2,7 +2,8 @@
 // integrators sign in, look up a car's stay by ticket or plate with the
 // amount due from the garage's tariff, and pay it with the temporary
 // transaction id of the lookup. It only translates; every rule lives in
-// internal/service. docs/linkc.md is the contract.
+// the core's subsystems (internal/partners, internal/billing,
+// internal/gate). docs/linkc.md is the contract.
 package linkc
 
 import (
@@ -11,7 +12,6 @@ import (
 	"net/http"
 	"strings"
 
-	"parkd/internal/park"
 	"parkd/internal/system"
 )
 
@@ -97,8 +97,8 @@ func acceptable(values []string) error {
 		}
 	}
 	if vendorOther != "" && !vendorOK {
-		return &park.Error{Code: codeNotAcceptable, Field: "Accept",
-			Message: "version " + quoteShort(vendorOther) + " is not served; use " + MediaType + "; version=1"}
+		return &problem{codigo: codigoNotAcceptable, campo: "Accept",
+			detalhe: "a versão " + quoteShort(vendorOther) + " da API não é atendida; use " + MediaType + "; version=1"}
 	}
 	return nil
 }

@@ -27,8 +27,13 @@ func TestAuthentication(t *testing.T) {
 		}
 	})
 	t.Run("ErrWrongPassword", func(t *testing.T) {
-		wantError(t, e.do("POST", "/api/autenticacao", `{"usuario":"ana","senha":"errada-123"}`), 401, "unauthorized")
-		wantError(t, e.do("POST", "/api/autenticacao", `{"usuario":"ninguem","senha":"errada-123"}`), 401, "unauthorized")
+		// The same words whichever was wrong.
+		for _, user := range []string{"ana", "ninguem"} {
+			m := wantError(t, e.do("POST", "/api/autenticacao", `{"usuario":"`+user+`","senha":"errada-123"}`), 401, "unauthorized")
+			if m["detalhe"] != "usuário ou senha incorretos" || m["campo"] != nil {
+				t.Fatalf("%s: %v", user, m)
+			}
+		}
 		wantError(t, e.do("POST", "/api/autenticacao", `{"usuario":"ana"}`), 401, "unauthorized")
 		wantError(t, e.do("POST", "/api/autenticacao", `{"usuario":"ana","senha":"x","extra":1}`), 400, "invalid")
 	})
@@ -60,8 +65,11 @@ func TestAuthentication(t *testing.T) {
 			t.Fatalf("revoked %v, want 1", m["revoked"])
 		}
 		m = wantError(t, e.do("GET", "/api/parceiros", "", "Authorization", "Bearer "+tok), 401, "unauthorized")
-		if !strings.Contains(m["detalhe"].(string), "revoked") {
-			t.Fatalf("detail %q does not say the token was revoked", m["detalhe"])
+		// Revoked at the clock's 2019-08-31T01:26:44-03:00, written in UTC
+		// (a token belongs to no garage).
+		if m["campo"] != "Authorization" || m["detalhe"] != "o token deixou de valer em 2019-08-31T04:26:44+00:00 "+
+			"(expirou ou foi revogado); obtenha um novo com POST /api/autenticacao" {
+			t.Fatalf("revoked token: %v", m)
 		}
 		e.login(t, "bia", password) // a new sign-in works
 		e.admin(t, "DELETE", "/v1/integrators/nobody/tokens", "", 404)
@@ -72,8 +80,11 @@ func TestAuthentication(t *testing.T) {
 		want(t, e2.get("/api/parceiros"), 200)
 		e2.clock.Set(e2.clock.Now().Add(time.Second))
 		m := wantError(t, e2.get("/api/parceiros"), 401, "unauthorized")
-		if !strings.Contains(m["detalhe"].(string), "expired") {
-			t.Fatalf("detail %q does not say the token expired", m["detalhe"])
+		// Signed in at 2019-08-31T00:26:44-03:00 (03:26:44 UTC), valid
+		// 24 hours: until 2019-09-01T03:26:44 UTC.
+		if m["campo"] != "Authorization" || m["detalhe"] != "o token deixou de valer em 2019-09-01T03:26:44+00:00 "+
+			"(expirou ou foi revogado); obtenha um novo com POST /api/autenticacao" {
+			t.Fatalf("expired token: %v", m)
 		}
 	})
 }
@@ -155,6 +166,8 @@ func TestNothingDueHasNoTransaction(t *testing.T) {
 	if _, ok := m["transacao_validade_datahora"]; ok {
 		t.Fatalf("transacao_validade_datahora present with nothing due: %s", r.body)
 	}
+	// Paid R$ 5,50 at 01:36:44 (10 min: spTariff's first hour); looked up
+	// at 01:46:44, still in the first hour, so nothing is due.
 	// validade_datahora: paid until 01:51:44 (paid at 01:36:44 + 15 min grace).
 	if m["valor_devido"] != "0.0" || m["valor_pago"] != "5.5" || m["validade_datahora"] != "2019-08-31T01:51:44-03:00" {
 		t.Fatalf("got %s", r.body)
@@ -173,8 +186,12 @@ func TestTimeZones(t *testing.T) {
 	if ms["entrada_datahora"] != "2019-08-31T01:26:44-03:00" || mm["entrada_datahora"] != "2019-08-31T00:26:44-04:00" {
 		t.Fatalf("entries %v and %v", ms["entrada_datahora"], mm["entrada_datahora"])
 	}
-	if !strings.HasSuffix(mm["transacao_validade_datahora"].(string), "-04:00") || ms["valor_total"] != mm["valor_total"] {
-		t.Fatalf("manaus reply %v", mm)
+	// Both stays: 90 min under spTariff, R$ 5,50 + R$ 5,00 = "10.5"; the
+	// transaction lives 300 s from the lookup at 02:56:44 -03:00, which is
+	// 01:56:44 in Manaus.
+	if mm["transacao_validade_datahora"] != "2019-08-31T02:01:44-04:00" || ms["transacao_validade_datahora"] != "2019-08-31T03:01:44-03:00" ||
+		ms["valor_total"] != "10.5" || mm["valor_total"] != "10.5" {
+		t.Fatalf("sp reply %v, manaus reply %v", ms, mm)
 	}
 }
 
@@ -191,6 +208,7 @@ func TestOSA(t *testing.T) {
 	e.clock.Set(entry.Add(30 * time.Minute))
 
 	t.Run("Inside", func(t *testing.T) {
+		// 30 min inside, under shopTariff's first hour: R$ 10,50.
 		r := e.get("/api/estadias?parceiro_id=osa&localizador=" + mine.Locator)
 		const wantBody = `{"movimento":{"documento":"%s","status":"ABERTO","entrada_datahora":"2019-08-31T01:26:44-03:00","valor_total":"10.5"}}`
 		if got := strings.TrimSpace(string(want(t, r, 200)["movimento"].(map[string]any)["status"].(string))); got != "ABERTO" ||
@@ -246,8 +264,10 @@ func TestPayment(t *testing.T) {
 		tx, due := lookup(t, e, "localizador="+d.Locator)
 		e.clock.Set(e.clock.Now().Add(301 * time.Second))
 		m := wantError(t, e.post("/api/estadias/pagamentos", payBody(tx, due)), 410, "quote_expired")
-		if !strings.Contains(m["mensagem"].(string), "nova consulta") {
-			t.Fatalf("message %q does not tell to query again", m["mensagem"])
+		// Looked up at 02:56:44, valid 300 s: expired at 03:01:44 -03:00.
+		if !strings.Contains(m["mensagem"].(string), "nova consulta") ||
+			m["detalhe"] != "a transação expirou em 2019-08-31T03:01:44-03:00; faça uma nova consulta" {
+			t.Fatalf("reply %v", m)
 		}
 	})
 	t.Run("ErrBadAmount", func(t *testing.T) {
@@ -255,7 +275,11 @@ func TestPayment(t *testing.T) {
 		wantError(t, e.post("/api/estadias/pagamentos", payBody(tx, "10.001")), 400, "invalid")
 		wantError(t, e.post("/api/estadias/pagamentos", payBody(tx, "10,50")), 400, "invalid")
 		wantError(t, e.post("/api/estadias/pagamentos", payBody(tx, "1e3")), 400, "invalid")
-		wantError(t, e.post("/api/estadias/pagamentos", payBody(tx, "9.99")), 422, "amount_mismatch")
+		// 1 h 35 min under spTariff: R$ 5,50 + R$ 5,00 due.
+		m := wantError(t, e.post("/api/estadias/pagamentos", payBody(tx, "9.99")), 422, "amount_mismatch")
+		if m["campo"] != "valor" || m["detalhe"] != "o valor devido desta transação é 10.5" {
+			t.Fatalf("reply %v", m)
+		}
 		wantError(t, e.post("/api/estadias/pagamentos", `{"transacao_id":"`+tx+`","forma_pagamento":"PIX"}`), 400, "invalid")
 		wantError(t, e.post("/api/estadias/pagamentos", `{"transacao_id":"`+tx+`","valor":"10.5","forma_pagamento":""}`), 400, "invalid")
 		wantError(t, e.post("/api/estadias/pagamentos", `{"transacao_id":"`+tx+`","valor":"10.5","forma_pagamento":"PIX","documento_fiscal":"12"}`), 400, "invalid")
@@ -271,13 +295,17 @@ func TestPayment(t *testing.T) {
 	})
 	t.Run("PaysOnceAndReplays", func(t *testing.T) {
 		tx, due := lookup(t, e, "placa=ABC1234")
+		// Entered 01:26:44, looked up 03:01:45 (1 h 35 min): first hour
+		// R$ 5,50 + one started hour R$ 5,00.
 		if due != "10.5" {
 			t.Fatalf("due %s, want 10.5 (5.5 first hour + 5.0)", due)
 		}
 		r1 := e.post("/api/estadias/pagamentos", `{"transacao_id":"`+tx+`","valor":10.50,"forma_pagamento":"credito","cartao_credito":{"token":"tok_abc"}}`)
 		p1 := want(t, r1, 200)["pagamento"].(map[string]any)
+		// Paid at 02:56:44 + 301 s (ErrExpired moved the clock) = 03:01:45,
+		// covered for the 15 min exit grace: until 03:16:45, both -03:00.
 		if p1["valor"] != "10.5" || p1["transacao_id"] != tx || p1["forma_pagamento"] != "CREDITO" ||
-			!strings.HasSuffix(p1["validade_datahora"].(string), "-03:00") {
+			p1["pagamento_datahora"] != "2019-08-31T03:01:45-03:00" || p1["validade_datahora"] != "2019-08-31T03:16:45-03:00" {
 			t.Fatalf("payment reply %s", r1.body)
 		}
 		e.clock.Set(e.clock.Now().Add(10 * time.Minute)) // even after the quote expired

@@ -73,15 +73,15 @@ func (h *Handler) pagamento(w http.ResponseWriter, r *http.Request) error {
 	}
 	switch {
 	case in.TransacaoID == "" || len(in.TransacaoID) > 64:
-		return park.Invalid("transacao_id", "is required: the transacao of GET /api/estadias")
+		return invalid("transacao_id")
 	case !formaRE.MatchString(in.FormaPagamento):
-		return park.Invalid("forma_pagamento", "is required: 1-32 letters, digits, '_' or '-', e.g. CREDITO, DEBITO, PIX")
+		return invalid("forma_pagamento")
 	case in.DocumentoFiscal != "" && !validDocumento(in.DocumentoFiscal):
-		return park.Invalid("documento_fiscal", "must be a CPF (11 digits) or CNPJ (14 digits)")
+		return invalid("documento_fiscal")
 	}
 	valor := valorText(in.Valor)
 	if valor == "" {
-		return park.Invalid("valor", "is required, a decimal string with a dot, e.g. \"5.0\"")
+		return invalid("valor")
 	}
 	res, err := h.svc.Billing.Pay(r.Context(), park.PaymentRequest{
 		QuoteID: in.TransacaoID, AmountText: valor, Method: strings.ToLower(in.FormaPagamento), Payer: c.Partner.ID,

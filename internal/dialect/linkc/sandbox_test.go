@@ -1,0 +1,45 @@
+package linkc_test
+
+import (
+	"testing"
+	"time"
+
+	"parkd/internal/gate"
+	"parkd/internal/park"
+)
+
+// TestSandboxLeftIsNotFound: a made-up sandbox stay whose car has left is
+// not found (404), however often it is asked for: never made up again
+// over its locator, never a conflict.
+func TestSandboxLeftIsNotFound(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	now := time.Date(2026, 3, 10, 15, 0, 0, 0, sp)
+	e.clock.Set(now)
+	e.token = e.login(t, "ana", password)
+	const q = "parceiro_id=sandbox&localizador=1234567890"
+	tx, due := lookup(t, e, q)
+	want(t, e.post("/api/estadias/pagamentos?parceiro_id=sandbox", payBody(tx, due)), 200)
+
+	// The car leaves through the core, inside the exit grace.
+	inside, err := e.svc.Gate.ListStays(e.ctx, gate.StayQuery{LotCode: "sbx", State: park.StayIn})
+	if err != nil || len(inside) != 1 || inside[0].Locator != "1234567890" {
+		t.Fatalf("stays inside the sandbox: %v %v", inside, err)
+	}
+	out := now.Add(5 * time.Minute)
+	e.clock.Set(out)
+	if dec, err := e.svc.Gate.HandleEvent(e.ctx, gate.EventInput{LotCode: "sbx", ID: "sbx-out", Type: park.EventExit,
+		Plate: inside[0].Plate, Lane: "out-1", At: out}); err != nil || dec.Decision != park.DecisionOpen {
+		t.Fatalf("exit: %+v %v", dec, err)
+	}
+	for i := range 2 {
+		r := e.get("/api/estadias?" + q)
+		m := wantError(t, r, 404, "not_found")
+		if m["campo"] != "localizador" {
+			t.Fatalf("lookup %d after the exit: %s", i+1, r.body)
+		}
+	}
+	if inside, _ := e.svc.Gate.ListStays(e.ctx, gate.StayQuery{LotCode: "sbx", State: park.StayIn}); len(inside) != 0 {
+		t.Fatalf("a stay was made up again: %+v", inside[0])
+	}
+}

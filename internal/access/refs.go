@@ -16,6 +16,9 @@ type PassRef struct {
 // findPass resolves a reference in tx. Errors: EInvalid (nothing named;
 // plate), ENotFound (field pass, user_code or plate).
 func findPass(ctx context.Context, tx park.Tx, lot string, r PassRef) (*park.Pass, error) {
+	if err := park.CheckTexts("pass", r.ID, "user_code", r.UserCode); err != nil {
+		return nil, err
+	}
 	switch {
 	case r.ID != "":
 		p, err := getPassOf(ctx, tx, lot, r.ID)

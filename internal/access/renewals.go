@@ -45,6 +45,9 @@ func (s *Service) QuoteRenewal(ctx context.Context, in RenewalInput) (*park.Rene
 	if in.Months < park.MinRenewalMonths || in.Months > park.MaxRenewalMonths {
 		return nil, nil, park.Invalid("months", "must be %d to %d", park.MinRenewalMonths, park.MaxRenewalMonths)
 	}
+	if err := park.CheckText("plan", in.Plan); err != nil {
+		return nil, nil, err
+	}
 	var (
 		r  *park.Renewal
 		ps *park.Pass
@@ -117,6 +120,12 @@ func (s *Service) PayRenewal(ctx context.Context, in RenewalPayment) (RenewalRes
 	}
 	if in.Amount < 0 || in.Amount > park.MaxAmount*park.MaxRenewalMonths {
 		return RenewalResult{}, park.Invalid("amount", "out of range")
+	}
+	if len(in.Method) > 32 {
+		return RenewalResult{}, park.Invalid("method", "must be at most 32 characters")
+	}
+	if err := park.CheckTexts("id", in.ID, "reference", in.Reference, "method", in.Method); err != nil {
+		return RenewalResult{}, err
 	}
 	var res RenewalResult
 	err := s.base.Update(ctx, func(tx park.Tx) error {

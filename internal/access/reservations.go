@@ -115,6 +115,9 @@ func (s *Service) TerminateReservation(ctx context.Context, partner, lot, orderN
 	if orderNo == "" || len(orderNo) > 64 {
 		return nil, park.Invalid("order_no", "is required (1-64 characters)")
 	}
+	if err := park.CheckText("order_no", orderNo); err != nil {
+		return nil, err
+	}
 	var out *park.Reservation
 	err := s.base.Update(ctx, func(tx park.Tx) error {
 		r, err := findOrder(ctx, tx, partner, lot, orderNo)
@@ -172,6 +175,8 @@ func (s *Service) FindReservations(ctx context.Context, q ReservationQuery) ([]*
 		return nil, park.Invalid("order_no", "an order number, a plate or a mobile is required")
 	case q.Mobile != "" && !park.ValidMobile(q.Mobile):
 		return nil, park.Invalid("mobile", "must be 5-20 digits, optionally starting with +")
+	case !park.ValidText(q.OrderNo):
+		return nil, park.CheckText("order_no", q.OrderNo)
 	case q.Plate != "":
 		_, keys, err := core.Plates("plate", []string{q.Plate})
 		if err != nil {

@@ -14,6 +14,9 @@ func (s *Service) PassByUserCode(ctx context.Context, lot, code string) (*park.P
 	if code == "" {
 		return nil, park.Invalid("user_code", "is required")
 	}
+	if err := park.CheckText("user_code", code); err != nil {
+		return nil, err
+	}
 	var out *park.Pass
 	err := s.base.View(ctx, func(tx park.Tx) error {
 		var err error

@@ -92,9 +92,7 @@ func Serve(ctx context.Context, c *config.Config, log *slog.Logger, ready func(a
 		}
 	}()
 	m := metrics.New()
-	// Barriers answer in memory until a device transport is configured
-	// (docs/devices.md).
-	svc := system.New(system.Config{Store: store, Log: log, Metrics: m, Barriers: device.NewMemory(), Dialects: DialectNames()})
+	svc := system.New(systemConfig(store, log, m, nil))
 	// A lane held open stays so across restarts: tell its device again,
 	// beside the start (an unreachable device must not delay it).
 	go func() {
@@ -158,6 +156,17 @@ func Serve(ctx context.Context, c *config.Config, log *slog.Logger, ready func(a
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	return nil
+}
+
+// systemConfig is how Serve builds the core (tests build it the same way):
+// barriers answer in memory until a device transport is configured
+// (docs/devices.md), and partners speak the dialects registered here.
+func systemConfig(store park.Store, log *slog.Logger, m *metrics.Metrics, now park.Clock) system.Config {
+	c := system.Config{Store: store, Log: log, Barriers: device.NewMemory(), Dialects: DialectNames(), Now: now}
+	if m != nil {
+		c.Metrics = m
+	}
+	return c
 }
 
 // startJobs starts the durable job queue on the store's own database

@@ -153,6 +153,9 @@ func (s *Service) GetCoupon(ctx context.Context, lot, id, issuer string) (*park.
 }
 
 func issuedBy(ctx context.Context, tx park.Tx, lot, id, issuer string) (*park.Coupon, error) {
+	if err := park.CheckText("id", id); err != nil {
+		return nil, err
+	}
 	c, err := tx.GetCoupon(ctx, lot, id)
 	if err == nil && issuer != "" && c.Issuer != issuer {
 		err = park.Errorf(park.ENotFound, "coupon %q not found", id)

@@ -24,6 +24,9 @@ type InvoiceInfo struct {
 // the partner's own reference. Another payer's payment is not found.
 // Errors: ENotFound (field order).
 func (s *Service) PaymentInvoice(ctx context.Context, partnerID, lot, quoteID, reference string) (*InvoiceInfo, error) {
+	if err := park.CheckTexts("order", quoteID, "reference", reference); err != nil {
+		return nil, err
+	}
 	var out *InvoiceInfo
 	err := s.base.View(ctx, func(tx park.Tx) error {
 		var p *park.Payment

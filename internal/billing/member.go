@@ -27,6 +27,8 @@ func (b *MemberBenefit) Validate() error {
 	switch {
 	case len(b.Member) > 64:
 		return park.Invalid("member", "must be at most 64 bytes")
+	case !park.ValidText(b.Member):
+		return park.CheckText("member", b.Member)
 	case b.Minutes < 0 || b.Minutes > park.MaxCouponValue(park.CouponMinutes):
 		return park.Invalid("minutes", "must be between 0 and %d", park.MaxCouponValue(park.CouponMinutes))
 	case b.Amount < 0 || b.Amount > park.MaxCouponValue(park.CouponAmount):

@@ -15,6 +15,9 @@ import (
 // from a moment-old snapshot is safe, because Pay re-checks that the stay
 // is still inside and that nobody has paid since (Quote.PaidBefore).
 func (s *Service) CreateQuote(ctx context.Context, stayID, source string) (*park.Quote, error) {
+	if err := park.CheckText("stay_id", stayID); err != nil {
+		return nil, err
+	}
 	now := s.base.Clock()
 	var q *park.Quote
 	err := s.base.View(ctx, func(tx park.Tx) error {

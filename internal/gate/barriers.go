@@ -52,6 +52,9 @@ func (s *Service) SendGateCommand(ctx context.Context, in GateCommandInput) (*Ga
 	case !utf8.ValidString(in.Reason) || utf8.RuneCountInString(in.Reason) > MaxGateReason:
 		return nil, park.Invalid("reason", "must be valid text of at most %d characters", MaxGateReason)
 	}
+	if err := park.CheckTexts("lane", in.Lane, "by", in.By, "reason", in.Reason); err != nil {
+		return nil, err
+	}
 	err := s.base.View(ctx, func(tx park.Tx) error {
 		hold, err := s.laneHold(ctx, tx, in.LotCode, in.Lane)
 		if err != nil {

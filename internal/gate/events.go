@@ -43,6 +43,9 @@ func (s *Service) validateEvent(in *EventInput, now time.Time) (plate.Plate, err
 	case in.VehicleClass != "" && !park.ValidClass(in.VehicleClass):
 		return plate.Plate{}, park.Invalid("vehicle_class", "must be one of small, large, new_energy, motorcycle")
 	}
+	if err := park.CheckTexts("id", in.ID, "lane", in.Lane, "image_url", in.ImageURL, "plate_color", in.PlateColor); err != nil {
+		return plate.Plate{}, err
+	}
 	in.At = in.At.UTC().Truncate(park.Precision)
 	if plate.IsNoPlate(in.Plate) {
 		if in.Type == park.EventExit {

@@ -19,6 +19,9 @@ func (s *Service) LockCar(ctx context.Context, lot, plateText, by string) (*park
 	if len(by) > 64 {
 		return nil, park.Invalid("by", "must be at most 64 bytes")
 	}
+	if err := park.CheckText("by", by); err != nil {
+		return nil, err
+	}
 	var out *park.Lock
 	err = s.base.Write(ctx, func(tx park.Tx) error {
 		if _, err := tx.GetLotSettings(ctx, lot); err != nil {

@@ -34,6 +34,8 @@ func (s *Service) EnterSandbox(ctx context.Context, in SandboxStay) (*park.Stay,
 		return nil, park.Invalid("locator", "is required (1-32 characters)")
 	case in.EntryAt.After(now):
 		return nil, park.Invalid("entry_at", "must not be in the future")
+	case !park.ValidText(in.Locator):
+		return nil, park.CheckText("locator", in.Locator)
 	}
 	st := &park.Stay{
 		ID: core.NewID(), LotCode: in.Lot, Plate: p.Text, PlateKey: p.Key, VehicleClass: park.ClassSmall,

@@ -31,6 +31,9 @@ func (s *Service) RemoveInside(ctx context.Context, lot, plateText, reason strin
 	if !utf8.ValidString(reason) || utf8.RuneCountInString(reason) > MaxRemoveReason {
 		return park.Invalid("reason", "must be valid text of at most %d characters", MaxRemoveReason)
 	}
+	if err := park.CheckText("reason", reason); err != nil {
+		return err
+	}
 	now := s.base.Clock()
 	var noted []*park.Anomaly
 	err = s.base.Update(ctx, func(tx park.Tx) error {

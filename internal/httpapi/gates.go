@@ -57,6 +57,9 @@ func (s *Server) postGateCommand(w http.ResponseWriter, r *http.Request) error {
 	if len(in.Operator) > 48 {
 		return park.Invalid("operator", "must be at most 48 bytes")
 	}
+	if err := park.CheckText("operator", in.Operator); err != nil {
+		return err
+	}
 	by := "operator"
 	if in.Operator != "" {
 		by += ":" + in.Operator

@@ -98,6 +98,7 @@ type handlerFunc func(w http.ResponseWriter, r *http.Request) error
 // admin mounts an API route behind the admin bearer token.
 func (s *Server) admin(pattern string, h handlerFunc) {
 	s.routes = append(s.routes, pattern)
+	names := wildcards(pattern)
 	s.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
 		if !s.authorized(r) {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="parkd"`)
@@ -105,7 +106,11 @@ func (s *Server) admin(pattern string, h handlerFunc) {
 			return
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, MaxBody)
-		if err := h(w, r); err != nil {
+		err := checkURLText(r, names)
+		if err == nil {
+			err = h(w, r)
+		}
+		if err != nil {
 			s.writeError(w, r, err)
 		}
 	})

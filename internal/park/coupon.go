@@ -95,6 +95,10 @@ func (c *Coupon) Validate() error {
 		return Invalid("merchant", "must be at most %d characters", MaxMerchant)
 	case len(c.Issuer) > 64:
 		return Invalid("issuer", "must be at most 64 bytes")
+	case !ValidText(c.Merchant):
+		return CheckText("merchant", c.Merchant)
+	case !ValidText(c.Issuer):
+		return CheckText("issuer", c.Issuer)
 	case c.ValidFrom.IsZero():
 		return Invalid("valid_from", "is required")
 	case !c.ValidTo.After(c.ValidFrom):

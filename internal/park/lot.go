@@ -83,6 +83,9 @@ func (l *Lot) Validate() error {
 	case l.MissedEntry != MissedEntryOpen && l.MissedEntry != MissedEntryHold:
 		return Invalid("missed_entry", "must be %q or %q", MissedEntryOpen, MissedEntryHold)
 	}
+	if err := CheckText("name", l.Name); err != nil {
+		return err
+	}
 	if _, err := LoadLocation(l.TimeZone); err != nil {
 		return Invalid("timezone", "unknown IANA time zone %q", l.TimeZone)
 	}

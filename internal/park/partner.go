@@ -48,6 +48,12 @@ func (p *Partner) Validate() error {
 		return Invalid("secret", "must be at most 256 bytes")
 	case len(p.SignMode) > 32:
 		return Invalid("sign_mode", "must be at most 32 bytes")
+	case !ValidText(p.Name):
+		return CheckText("name", p.Name)
+	case !ValidText(p.Secret):
+		return CheckText("secret", p.Secret)
+	case !ValidText(p.SignMode):
+		return CheckText("sign_mode", p.SignMode)
 	case len(p.Lots) == 0:
 		return Invalid("lots", "must name at least one lot the partner may use")
 	case len(p.Lots) > MaxPartnerLots:

@@ -52,6 +52,9 @@ func (p *Pass) Validate() error {
 	case len(p.Plan) > 64:
 		return Invalid("plan", "must be at most 64 characters")
 	}
+	if err := CheckTexts("holder_name", p.HolderName, "user_code", p.UserCode, "plan", p.Plan); err != nil {
+		return err
+	}
 	if err := ValidateSlots("slots", p.Slots); err != nil {
 		return err
 	}
@@ -116,7 +119,7 @@ func (w *WhitelistEntry) Validate() error {
 	case len(w.Reason) > 200:
 		return Invalid("reason", "must be at most 200 bytes")
 	}
-	return nil
+	return CheckText("reason", w.Reason)
 }
 
 // ValidAt reports whether the entry applies at instant t.

@@ -70,6 +70,8 @@ func (p *Plan) Validate() error {
 		return Invalid("price", "must be between 0 and %d", MaxAmount)
 	case p.VehicleClass != "" && !ValidClass(p.VehicleClass):
 		return Invalid("vehicle_class", "must be one of small, large, new_energy, motorcycle")
+	case !ValidText(p.Name):
+		return CheckText("name", p.Name)
 	}
 	return ValidateSlots("slots", p.Slots)
 }

@@ -80,5 +80,6 @@ func (r *PaymentRequest) Validate() error {
 	case len(r.IdempotencyKey) > 128:
 		return Invalid("Idempotency-Key", "must be at most 128 characters")
 	}
-	return nil
+	return CheckTexts("quote_id", r.QuoteID, "amount", r.AmountText, "method", r.Method, "reference", r.Reference,
+		"Idempotency-Key", r.IdempotencyKey, "payer", r.Payer)
 }

@@ -78,6 +78,8 @@ func (r *Reservation) Validate() error {
 		return Invalid("mobile", "must be 5-20 digits, optionally starting with +")
 	case !utf8.ValidString(r.UserName) || utf8.RuneCountInString(r.UserName) > 64:
 		return Invalid("user_name", "must be at most 64 characters")
+	case !ValidText(r.UserName):
+		return CheckText("user_name", r.UserName)
 	case r.From.IsZero():
 		return Invalid("from", "is required")
 	case r.To.IsZero() || !r.To.After(r.From):

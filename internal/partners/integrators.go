@@ -111,7 +111,7 @@ var errBadLogin = park.Errorf(park.EUnauthorized, "wrong username or password")
 // lives park.DefaultTokenTTL. Only the token's hash is stored; the token is
 // returned once. Errors: EUnauthorized (errBadLogin, naming no field).
 func (s *Service) Login(ctx context.Context, username, password string) (string, *park.APIToken, error) {
-	if username == "" || password == "" || len(username) > 64 || len(password) > MaxPasswordLen {
+	if username == "" || password == "" || len(username) > 64 || len(password) > MaxPasswordLen || !park.ValidText(username) {
 		return "", nil, errBadLogin
 	}
 	u, err := s.GetIntegrator(ctx, username)

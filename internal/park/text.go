@@ -1,0 +1,68 @@
+package park
+
+import (
+	"fmt"
+	"unicode"
+	"unicode/utf8"
+)
+
+// BadText says why s is not text parkd keeps, or "" when it is. Refused:
+//   - invalid UTF-8 and NUL: SQLite would store them and PostgreSQL
+//     refuses them, so a row accepted on one engine could not be copied to
+//     the other (parkd migrate --to);
+//   - every other control character (C0 with CR, LF, TAB and the ESC of
+//     ANSI escapes; DEL; C1), the Unicode line and paragraph separators
+//     and the bidirectional overrides and isolates: they reach an
+//     operator's terminal, log or screen as something other than what
+//     they are (a forged log line, a recoloured terminal, a reversed name).
+//
+// Every free text parkd stores or looks up (names, ids, lanes, reasons,
+// merchants, holder names, secrets, references...) passes through it, in
+// the types' Validate methods and the subsystems' input checks, so every
+// API refuses the same input the same way on both stores.
+func BadText(s string) string {
+	for i, r := range s {
+		switch {
+		case r == utf8.RuneError && !validRuneAt(s, i):
+			return fmt.Sprintf("is not valid UTF-8 (byte %d)", i)
+		case r == 0:
+			return fmt.Sprintf("holds a NUL byte (byte %d)", i)
+		case unicode.IsControl(r):
+			return fmt.Sprintf("holds the control character %U (byte %d)", r, i)
+		case r == '\u2028' || r == '\u2029':
+			return fmt.Sprintf("holds the line separator %U (byte %d)", r, i)
+		case unicode.Is(unicode.Bidi_Control, r):
+			return fmt.Sprintf("holds the bidirectional control %U (byte %d)", r, i)
+		}
+	}
+	return ""
+}
+
+// validRuneAt reports whether the U+FFFD decoded at s[i] is really there
+// (written as its three bytes), not an invalid byte.
+func validRuneAt(s string, i int) bool {
+	_, size := utf8.DecodeRuneInString(s[i:])
+	return size == 3
+}
+
+// ValidText reports whether s is text parkd keeps (BadText).
+func ValidText(s string) bool { return BadText(s) == "" }
+
+// CheckText is BadText as an EInvalid error naming field, or nil.
+func CheckText(field, s string) error {
+	if why := BadText(s); why != "" {
+		return Invalid(field, "%s", why)
+	}
+	return nil
+}
+
+// CheckTexts checks several fields in order, as field, value pairs, and
+// returns the first error.
+func CheckTexts(pairs ...string) error {
+	for i := 0; i+1 < len(pairs); i += 2 {
+		if err := CheckText(pairs[i], pairs[i+1]); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -162,7 +162,8 @@ func Serve(ctx context.Context, c *config.Config, log *slog.Logger, ready func(a
 // barriers answer in memory until a device transport is configured
 // (docs/devices.md), and partners speak the dialects registered here.
 func systemConfig(store park.Store, log *slog.Logger, m *metrics.Metrics, now park.Clock) system.Config {
-	c := system.Config{Store: store, Log: log, Barriers: device.NewMemory(), Dialects: DialectNames(), Now: now}
+	c := system.Config{Store: store, Log: log, Barriers: device.NewMemory(), Dialects: DialectNames(),
+		SignModes: DialectSignModes(), Now: now}
 	if m != nil {
 		c.Metrics = m
 	}

@@ -10,20 +10,25 @@ import (
 )
 
 // dialect is a partner API parkd serves: its name (what a partner is
-// created with) and how it mounts its routes. Registering one here is
-// all it takes; the core knows no dialect by name.
+// created with), the sign modes its partners may use (the default first;
+// none when the dialect does not sign requests, so its partners hold no
+// secret) and how it mounts its routes. Registering one here is all it
+// takes; the core knows no dialect by name.
 type dialect struct {
-	name  string
-	mount func(sys *system.System, log *slog.Logger, mount func(string, http.Handler))
+	name      string
+	signModes []string
+	mount     func(sys *system.System, log *slog.Logger, mount func(string, http.Handler))
 }
 
 var dialects = []dialect{
-	{linkc.Name, func(sys *system.System, log *slog.Logger, mount func(string, http.Handler)) {
-		linkc.New(linkc.Config{Service: sys, Log: log}).Mount(mount)
-	}},
-	{ebopark.Name, func(sys *system.System, log *slog.Logger, mount func(string, http.Handler)) {
-		ebopark.New(ebopark.Config{Service: sys, Log: log}).Mount(mount)
-	}},
+	{name: linkc.Name, // integrators sign in with a password; requests carry a bearer token
+		mount: func(sys *system.System, log *slog.Logger, mount func(string, http.Handler)) {
+			linkc.New(linkc.Config{Service: sys, Log: log}).Mount(mount)
+		}},
+	{name: ebopark.Name, signModes: []string{"md5", ebopark.SignStatic},
+		mount: func(sys *system.System, log *slog.Logger, mount func(string, http.Handler)) {
+			ebopark.New(ebopark.Config{Service: sys, Log: log}).Mount(mount)
+		}},
 }
 
 // DialectNames lists the partner APIs parkd serves.
@@ -33,4 +38,14 @@ func DialectNames() []string {
 		names[i] = d.name
 	}
 	return names
+}
+
+// DialectSignModes lists, per dialect parkd serves, the sign modes its
+// partners may use, the default first (none: the dialect does not sign).
+func DialectSignModes() map[string][]string {
+	modes := make(map[string][]string, len(dialects))
+	for _, d := range dialects {
+		modes[d.name] = d.signModes
+	}
+	return modes
 }

@@ -11,7 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"parkd/internal/device"
 	"parkd/internal/gate"
 	"parkd/internal/httpapi"
 	"parkd/internal/metrics"
@@ -46,7 +45,7 @@ func (c *countingStore) reset() { c.updates.Store(0); c.views.Store(0) }
 func TestPartnerPaymentIsOneTransaction(t *testing.T) {
 	now := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
 	st := &countingStore{Store: teststore.Open(t)}
-	sys := system.New(system.Config{Store: st, Now: func() time.Time { return now }, Barriers: device.NewMemory(), Dialects: DialectNames()})
+	sys := system.New(systemConfig(st, nil, nil, func() time.Time { return now }))
 	h := httpapi.New(httpapi.Config{Service: sys, Metrics: metrics.New(), AdminToken: "admin", Now: func() time.Time { return now }})
 	for _, d := range dialects {
 		d.mount(sys, nil, h.Mount)
@@ -85,7 +84,7 @@ func TestPartnerPaymentIsOneTransaction(t *testing.T) {
 		}
 	}
 	must(sys.Partners.CreatePartner(ctx, &park.Partner{ID: "eb", Name: "Pay app", Dialect: "ebopark", Type: park.PartnerNormal,
-		Secret: "s3cret", SignMode: "static", Lots: []string{"cn1"}}))
+		Secret: eboSecret, SignMode: "static", Lots: []string{"cn1"}}))
 	must(sys.Partners.CreatePartner(ctx, &park.Partner{ID: "lk", Name: "Integrator", Dialect: "linkc", Type: park.PartnerNormal,
 		Lots: []string{"br1"}}))
 	must(sys.Partners.CreateIntegrator(ctx, partners.IntegratorInput{Username: "ana", Password: "senha-forte-1", Partners: []string{"lk"}}))
@@ -97,10 +96,10 @@ func TestPartnerPaymentIsOneTransaction(t *testing.T) {
 	const due = 400
 
 	t.Run("Ebopark", func(t *testing.T) {
-		fee := do("POST", "/partnerService/getProStopWithDeductionV3?partnerid=eb&sign=s3cret", `{"ParkCode":"cn1","CarNo":"京A12345"}`)
+		fee := do("POST", "/partnerService/getProStopWithDeductionV3?partnerid=eb&sign="+eboSecret, `{"ParkCode":"cn1","CarNo":"京A12345"}`)
 		order := fee["result"].(map[string]any)["orderNo"].(string)
 		st.reset()
-		do("POST", "/partnerService/paysyncWithDeductionV3?partnerid=eb&sign=s3cret",
+		do("POST", "/partnerService/paysyncWithDeductionV3?partnerid=eb&sign="+eboSecret,
 			`{"ParkCode":"cn1","OrderNo":"`+order+`","PayFee":400,"PayType":"WX","TradeNo":"wx-1"}`)
 		wantOne(t, st)
 	})

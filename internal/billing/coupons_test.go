@@ -185,7 +185,7 @@ func TestIssueCouponRules(t *testing.T) {
 	b := setup(t)
 	now := b.Clock.Now()
 	if _, err := b.Sys.Partners.CreatePartner(b.Ctx, &park.Partner{ID: "mall", Name: "Mall", Dialect: "api-two",
-		Type: park.PartnerNormal, Secret: "s", SignMode: "static", Lots: []string{b.Lot}}); err != nil {
+		Type: park.PartnerNormal, Secret: secret, SignMode: "static", Lots: []string{b.Lot}}); err != nil {
 		t.Fatal(err)
 	}
 	b.CreateLot(t, "OTHER", 10, park.MissedEntryHold)

@@ -10,7 +10,7 @@ import (
 func (b *bundle) partner(t *testing.T, id string, lots ...string) *park.Partner {
 	t.Helper()
 	p, err := b.Sys.Partners.CreatePartner(b.Ctx, &park.Partner{ID: id, Name: id, Dialect: "api-two",
-		Type: park.PartnerNormal, Secret: "s", SignMode: "static", Lots: lots})
+		Type: park.PartnerNormal, Secret: secret, SignMode: "static", Lots: lots})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,4 +16,5 @@ var (
 	wantCode     = systemtest.WantCode
 	fee          = systemtest.Fee
 	t0           = systemtest.T0
+	secret       = systemtest.Secret
 )

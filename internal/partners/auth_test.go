@@ -70,11 +70,11 @@ func TestSigningPartnerCache(t *testing.T) {
 		t.Fatalf("unknown partner: %v", err)
 	}
 	if _, err := b.Sys.Partners.CreatePartner(b.Ctx, &park.Partner{ID: "mall", Name: "Mall", Dialect: "api-two",
-		Type: park.PartnerNormal, Secret: "s3cret", SignMode: "md5", Lots: []string{b.Lot}}); err != nil {
+		Type: park.PartnerNormal, Secret: systemtest.Secret, SignMode: "md5", Lots: []string{b.Lot}}); err != nil {
 		t.Fatal(err)
 	}
 	p, err := b.Sys.Partners.SigningPartner(b.Ctx, "mall")
-	if err != nil || p.Secret != "s3cret" {
+	if err != nil || p.Secret != systemtest.Secret {
 		t.Fatalf("partner created after a miss: %+v, %v", p, err)
 	}
 	if err := b.Sys.Partners.DeletePartner(b.Ctx, "mall"); err != nil {
@@ -146,6 +146,61 @@ func TestAuthErrorFields(t *testing.T) {
 		_, err = b.Sys.Partners.Authenticate(b.Ctx, tok, "")
 		if pe := field(t, err); pe.Field != "token" || !pe.At.Equal(revokedAt) {
 			t.Fatalf("field %q at %v, want token at %v", pe.Field, pe.At, revokedAt)
+		}
+	})
+}
+
+// TestPartnerSigning: a partner of a dialect that signs requests has a
+// secret of at least MinSecretLen bytes and one of the dialect's sign
+// modes (its first by default); a partner of a dialect that does not sign
+// holds no secret. The demo-only path takes a vendor's short test secret,
+// but not an unknown mode.
+func TestPartnerSigning(t *testing.T) {
+	b := setup(t)
+	signing, plain := systemtest.Dialects[1], systemtest.Dialects[0]
+	create := func(id, dialect, secret, mode string) (*park.Partner, error) {
+		return b.Sys.Partners.CreatePartner(b.Ctx, &park.Partner{ID: id, Name: id, Dialect: dialect, Type: park.PartnerNormal,
+			Secret: secret, SignMode: mode, Lots: []string{b.Lot}})
+	}
+	t.Run("OK", func(t *testing.T) {
+		p, err := create("ok", signing, "0123456789abcdef", "")
+		if err != nil || p.SignMode != systemtest.SignModes[signing][0] {
+			t.Fatalf("%+v, %v; want the default sign mode", p, err)
+		}
+		if _, err := create("ok-static", signing, "0123456789abcdef", "static"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := create("ok-plain", plain, "", ""); err != nil {
+			t.Fatal(err)
+		}
+	})
+	for name, c := range map[string]struct{ dialect, secret, mode, field string }{
+		"ErrShortSecret":     {signing, "0123456789abcde", "md5", "secret"},
+		"ErrNoSecret":        {signing, "", "md5", "secret"},
+		"ErrUnknownMode":     {signing, "0123456789abcdef", "sha1", "sign_mode"},
+		"ErrSecretUnneeded":  {plain, "0123456789abcdef", "", "secret"},
+		"ErrModeUnneeded":    {plain, "", "md5", "sign_mode"},
+		"ErrControlInSecret": {signing, "0123456789abcdef\n", "md5", "secret"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := create("bad", c.dialect, c.secret, c.mode)
+			var pe *park.Error
+			if !errors.As(err, &pe) || pe.Code != park.EInvalid || pe.Field != c.field {
+				t.Fatalf("got %v, want invalid on %s", err, c.field)
+			}
+		})
+	}
+	t.Run("Demo", func(t *testing.T) {
+		demo := func(id, mode string) error {
+			_, err := b.Sys.Partners.CreateDemoPartner(b.Ctx, &park.Partner{ID: id, Name: id, Dialect: signing,
+				Type: park.PartnerNormal, Secret: "ebo2019", SignMode: mode, Lots: []string{b.Lot}})
+			return err
+		}
+		if err := demo("demo", "static"); err != nil {
+			t.Fatal(err)
+		}
+		if err := demo("demo-bad", "sha1"); !park.IsCode(err, park.EInvalid) {
+			t.Fatalf("unknown mode through the demo path: %v", err)
 		}
 	})
 }

@@ -10,14 +10,36 @@ import (
 	"parkd/internal/park"
 )
 
+// MinSecretLen is the shortest secret a partner of a signing dialect may
+// have: a shorter one can be guessed, and a signature made with it forged.
+const MinSecretLen = 16
+
 // CreatePartner validates and stores a partner (EInvalid, EConflict, and
-// ENotFound naming a lot that does not exist).
+// ENotFound naming a lot that does not exist). A partner of a dialect that
+// signs requests needs a secret of at least MinSecretLen bytes and one of
+// the dialect's sign modes (its default when none is given); a partner of
+// a dialect that does not sign has neither.
 func (s *Service) CreatePartner(ctx context.Context, p *park.Partner) (*park.Partner, error) {
+	return s.createPartner(ctx, p, MinSecretLen)
+}
+
+// CreateDemoPartner is CreatePartner for parkd's --demo data set only: it
+// takes a secret of any length, so that a vendor's published test
+// credentials (short, and public anyway) work verbatim against a local
+// parkd. No API reaches it.
+func (s *Service) CreateDemoPartner(ctx context.Context, p *park.Partner) (*park.Partner, error) {
+	return s.createPartner(ctx, p, 1)
+}
+
+func (s *Service) createPartner(ctx context.Context, p *park.Partner, minSecret int) (*park.Partner, error) {
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
 	if !slices.Contains(s.dialects, p.Dialect) {
 		return nil, park.Invalid("dialect", "must be one of %s", strings.Join(s.dialects, ", "))
+	}
+	if err := s.checkSigning(p, minSecret); err != nil {
+		return nil, err
 	}
 	p.Lots = slices.Clone(p.Lots)
 	slices.Sort(p.Lots)
@@ -31,6 +53,33 @@ func (s *Service) CreatePartner(ctx context.Context, p *park.Partner) (*park.Par
 		return nil, err
 	}
 	return p, nil
+}
+
+// checkSigning applies the partner's dialect's sign modes (Config.SignModes)
+// and fills in the default mode.
+func (s *Service) checkSigning(p *park.Partner, minSecret int) error {
+	modes, declared := s.signs[p.Dialect]
+	switch {
+	case !declared:
+		return nil
+	case len(modes) == 0 && p.Secret != "":
+		return park.Invalid("secret", "%s partners do not sign requests; leave it empty", p.Dialect)
+	case len(modes) == 0 && p.SignMode != "":
+		return park.Invalid("sign_mode", "%s partners do not sign requests; leave it empty", p.Dialect)
+	case len(modes) == 0:
+		return nil
+	case p.SignMode == "":
+		p.SignMode = modes[0]
+	case !slices.Contains(modes, p.SignMode):
+		return park.Invalid("sign_mode", "must be one of %s for %s partners", strings.Join(modes, ", "), p.Dialect)
+	}
+	switch {
+	case p.Secret == "":
+		return park.Invalid("secret", "is required: %s partners sign their requests with it", p.Dialect)
+	case len(p.Secret) < minSecret:
+		return park.Invalid("secret", "must be at least %d bytes (random, e.g. openssl rand -hex 16)", minSecret)
+	}
+	return nil
 }
 
 // GetPartner returns a partner (ENotFound).

@@ -23,8 +23,9 @@ type Service struct {
 	billing  *billing.Service
 	gate     *gate.Service
 	dialects []string
-	auth     sync.Map // authKey -> *authEntry: recently checked partner tokens
-	signers  sync.Map // partner id -> *signerEntry: recently read signing partners
+	signs    map[string][]string // dialect -> its sign modes, the default first
+	auth     sync.Map            // authKey -> *authEntry: recently checked partner tokens
+	signers  sync.Map            // partner id -> *signerEntry: recently read signing partners
 }
 
 // Config wires a Service.
@@ -37,12 +38,23 @@ type Config struct {
 	// Dialects names the APIs a partner may speak: the dialects app
 	// registers. A partner of any other dialect is refused.
 	Dialects []string
+	// SignModes are, per dialect, the sign modes its partners may use,
+	// the default first, as each dialect declares them when app
+	// registers it. A dialect declared with none does not sign requests,
+	// so its partners hold no secret. A dialect of Dialects that is not a
+	// key here is not checked (a core built for tests without app's
+	// registrations); app declares every dialect it serves.
+	SignModes map[string][]string
 }
 
 // New returns the partners subsystem.
 func New(c Config) *Service {
+	signs := make(map[string][]string, len(c.SignModes))
+	for d, modes := range c.SignModes {
+		signs[d] = slices.Clone(modes)
+	}
 	return &Service{base: core.NewBase(c.Store, c.Now, c.Log), billing: c.Billing, gate: c.Gate,
-		dialects: slices.Clone(c.Dialects)}
+		dialects: slices.Clone(c.Dialects), signs: signs}
 }
 
 // Now is the subsystem's clock (UTC, park.Precision).

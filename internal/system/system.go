@@ -30,6 +30,9 @@ type Config struct {
 	// Dialects names the partner APIs app serves; a partner must speak
 	// one of them.
 	Dialects []string
+	// SignModes are each dialect's sign modes, the default first (see
+	// partners.Config.SignModes).
+	SignModes map[string][]string
 }
 
 // System is parkd's core: one value per subsystem.
@@ -54,7 +57,8 @@ func New(c Config) *System {
 	g := gate.New(gate.Config{Store: c.Store, Now: c.Now, Log: c.Log, Billing: bil, Barriers: c.Barriers, Metrics: gm})
 	return &System{
 		Store: c.Store, Gate: g, Billing: bil, Access: acc,
-		Spaces:   spaces.New(spaces.Config{Store: c.Store, Now: c.Now, Log: c.Log}),
-		Partners: partners.New(partners.Config{Store: c.Store, Now: c.Now, Log: c.Log, Billing: bil, Gate: g, Dialects: c.Dialects}),
+		Spaces: spaces.New(spaces.Config{Store: c.Store, Now: c.Now, Log: c.Log}),
+		Partners: partners.New(partners.Config{Store: c.Store, Now: c.Now, Log: c.Log, Billing: bil, Gate: g, Dialects: c.Dialects,
+			SignModes: c.SignModes}),
 	}
 }

@@ -49,8 +49,17 @@ const TestTariff = `{"grace_minutes":15,"every":{"minutes":30,"price":200}}`
 // T0 is 2026-11-23 09:00 in Shanghai.
 var T0 = time.Date(2026, 11, 23, 1, 0, 0, 0, time.UTC)
 
-// Dialects are the dialect names partners of tests may speak.
+// Dialects are the dialect names partners of tests may speak: api-one
+// does not sign requests (its integrators sign in), api-two signs them
+// (SignModes).
 var Dialects = []string{"api-one", "api-two"}
+
+// SignModes are the test dialects' sign modes, declared as app declares
+// its dialects'.
+var SignModes = map[string][]string{"api-one": nil, "api-two": {"md5", "static"}}
+
+// Secret is a partner secret long enough for a signing dialect.
+const Secret = "test-secret-0123456789"
 
 // Bundle is one test's core.
 type Bundle struct {
@@ -71,7 +80,7 @@ func New(t *testing.T) *Bundle {
 	c := &Clock{t: T0.Add(6 * time.Hour)}
 	mem := device.NewMemory()
 	b := &Bundle{
-		Sys:   system.New(system.Config{Store: st, Now: c.Now, Barriers: mem, Dialects: Dialects}),
+		Sys:   system.New(system.Config{Store: st, Now: c.Now, Barriers: mem, Dialects: Dialects, SignModes: SignModes}),
 		Store: st, Clock: c, Barriers: mem, Ctx: context.Background(), Lot: "140123001",
 	}
 	b.CreateLot(t, b.Lot, 10, park.MissedEntryHold)

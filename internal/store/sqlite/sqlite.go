@@ -73,6 +73,9 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 			return nil, fmt.Errorf("sqlite: create data folder: %w", err)
 		}
 	}
+	if err := private(path); err != nil {
+		return nil, err
+	}
 	pragmas := url.Values{}
 	for _, p := range []string{"busy_timeout(10000)", "journal_mode(WAL)", "foreign_keys(1)", "journal_size_limit(67108864)",
 		"synchronous(" + opt.Synchronous + ")"} {

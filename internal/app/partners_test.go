@@ -1,0 +1,49 @@
+package app
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"parkd/internal/demo"
+	"parkd/internal/store/teststore"
+)
+
+// TestPartnerSecrets: through the native API, a signing partner's secret
+// shorter than 16 bytes and a sign_mode outside its dialect's are
+// refused, a dialect that does not sign takes no secret, and the secret is
+// never shown; the demo's vendor test partner (test/ebo2019, static) still
+// works, created through the demo-only path.
+func TestPartnerSecrets(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
+	e := newTestEnv(t, teststore.Open(t), now)
+	if err := demo.Load(context.Background(), e.sys, now); err != nil {
+		t.Fatal(err)
+	}
+	for name, c := range map[string]struct {
+		body   string
+		status int
+		want   string
+	}{
+		"ErrShortSecret": {`{"id":"p1","name":"P","dialect":"ebopark","secret":"ebo2019","lots":["140123001"]}`, 400, `"field":"secret"`},
+		"ErrSignMode":    {`{"id":"p1","name":"P","dialect":"ebopark","secret":"0123456789abcdef","sign_mode":"sha1","lots":["140123001"]}`, 400, `"field":"sign_mode"`},
+		"ErrLinkcSecret": {`{"id":"p1","name":"P","dialect":"linkc","secret":"0123456789abcdef","lots":["sp-centro"]}`, 400, `"field":"secret"`},
+		"OK":             {`{"id":"p1","name":"P","dialect":"ebopark","secret":"0123456789abcdef","lots":["140123001"]}`, 201, `"sign_mode":"md5"`},
+	} {
+		t.Run(name, func(t *testing.T) {
+			r := e.admin("POST", "/v1/partners", c.body)
+			if r.status != c.status || !strings.Contains(r.body, c.want) || strings.Contains(r.body, "0123456789abcdef") {
+				t.Fatalf("%d %s; want %d with %s and no secret", r.status, r.body, c.status, c.want)
+			}
+		})
+	}
+	t.Run("Demo", func(t *testing.T) {
+		r := e.do("POST", "/partnerService/QueryRemainingSpaces?partnerid="+demo.EboPartner+"&sign="+demo.EboSecret,
+			`{"ParkCode":"140123001"}`)
+		if r.status != 200 || !strings.Contains(r.body, `"state":0`) {
+			t.Fatalf("%d %s", r.status, r.body)
+		}
+	})
+}

@@ -127,6 +127,9 @@ func (s *Service) PayRenewal(ctx context.Context, in RenewalPayment) (RenewalRes
 	if err := park.CheckTexts("id", in.ID, "reference", in.Reference, "method", in.Method); err != nil {
 		return RenewalResult{}, err
 	}
+	if err := park.CheckNoCardNumbers("reference", in.Reference, "method", in.Method, "id", in.ID); err != nil {
+		return RenewalResult{}, err
+	}
 	var res RenewalResult
 	err := s.base.Update(ctx, func(tx park.Tx) error {
 		res = RenewalResult{}

@@ -2,15 +2,11 @@ package billing
 
 import (
 	"encoding/json"
-	"parkd/internal/park"
-	"regexp"
 	"slices"
 	"strings"
-)
 
-// uuidRE matches parkd's ids (quote ids): hex groups that can line up
-// digits by chance, never a card number.
-var uuidRE = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+	"parkd/internal/park"
+)
 
 // cardKeys are field names that carry a card number or security code,
 // whatever the API; a dialect adds its vendor's own.
@@ -27,8 +23,7 @@ type CardFields struct {
 // parkd never takes it (the partner charges the card with its acquirer,
 // or holds a token for it; parkd records the payment). Card data is a
 // card-number or security-code field (cardKeys and f.Card), or anywhere
-// a run of 13-19 digits (single spaces or dashes between them allowed)
-// that passes the Luhn check. Only well-formed JSON is looked at: the
+// what looks like a card number (park.HasCardNumber). Only well-formed JSON is looked at: the
 // caller refuses anything else. Errors: ECardData.
 func CheckNoCardData(body []byte, f CardFields) error {
 	dec := json.NewDecoder(strings.NewReader(string(body)))
@@ -52,14 +47,6 @@ func CheckNoCardData(body []byte, f CardFields) error {
 	return nil
 }
 
-// checkNoPAN refuses a payment field holding a card number.
-func checkNoPAN(field, s string) error {
-	if !uuidRE.MatchString(s) && hasPAN(s) {
-		return &park.Error{Code: park.ECardData, Field: field, Message: "holds what looks like a card number; parkd never takes raw card data"}
-	}
-	return nil
-}
-
 func walkCard(v any, cardKeys, notCard map[string]bool) bool {
 	switch v := v.(type) {
 	case map[string]any:
@@ -79,9 +66,9 @@ func walkCard(v any, cardKeys, notCard map[string]bool) bool {
 			}
 		}
 	case string:
-		return !uuidRE.MatchString(v) && hasPAN(v)
+		return park.HasCardNumber(v)
 	case json.Number:
-		return hasPAN(v.String())
+		return park.HasCardNumber(v.String())
 	}
 	return false
 }
@@ -94,46 +81,4 @@ func empty(v any) bool {
 		return v == ""
 	}
 	return false
-}
-
-// hasPAN looks for a run of 13-19 digits not starting with 0, optionally separated by single spaces or
-// dashes, that pass the Luhn check.
-func hasPAN(s string) bool {
-	var digits []byte
-	flush := func() bool {
-		d := digits
-		digits = digits[:0]
-		// The whole run, as a card number is written; no card number
-		// starts with 0.
-		return len(d) >= 13 && len(d) <= 19 && d[0] != '0' && luhn(d)
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c >= '0' && c <= '9':
-			digits = append(digits, c)
-		case (c == ' ' || c == '-') && len(digits) > 0 && i+1 < len(s) && s[i+1] >= '0' && s[i+1] <= '9':
-			// a separator inside a number
-		default:
-			if flush() {
-				return true
-			}
-		}
-	}
-	return flush()
-}
-
-func luhn(d []byte) bool {
-	sum := 0
-	for i := len(d) - 1; i >= 0; i-- {
-		n := int(d[i] - '0')
-		if (len(d)-1-i)%2 == 1 {
-			n *= 2
-			if n > 9 {
-				n -= 9
-			}
-		}
-		sum += n
-	}
-	return sum%10 == 0
 }

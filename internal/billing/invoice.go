@@ -27,6 +27,9 @@ func (s *Service) PaymentInvoice(ctx context.Context, partnerID, lot, quoteID, r
 	if err := park.CheckTexts("order", quoteID, "reference", reference); err != nil {
 		return nil, err
 	}
+	if err := park.CheckNoCardNumbers("order", quoteID, "reference", reference); err != nil {
+		return nil, err
+	}
 	var out *InvoiceInfo
 	err := s.base.View(ctx, func(tx park.Tx) error {
 		var p *park.Payment

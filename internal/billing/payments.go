@@ -87,10 +87,8 @@ func (s *Service) Pay(ctx context.Context, req park.PaymentRequest) (PaymentResu
 	if err := req.Validate(); err != nil {
 		return PaymentResult{}, err
 	}
-	if err := checkNoPAN("reference", req.Reference); err != nil {
-		return PaymentResult{}, err
-	}
-	if err := checkNoPAN("method", req.Method); err != nil {
+	if err := park.CheckNoCardNumbers("reference", req.Reference, "method", req.Method, "quote_id", req.QuoteID,
+		"Idempotency-Key", req.IdempotencyKey); err != nil {
 		return PaymentResult{}, err
 	}
 	if req.Payer != "" && req.Reference == "" {

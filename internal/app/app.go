@@ -108,7 +108,7 @@ func Serve(ctx context.Context, c *config.Config, log *slog.Logger, ready func(a
 		}
 		log.Info("demo data loaded", "lot", demo.LotCode)
 	}
-	h := httpapi.New(httpapi.Config{Service: svc, Log: log, Metrics: m, AdminToken: c.AdminToken})
+	h := httpapi.New(httpapi.Config{Service: svc, Log: log, Metrics: m, AdminToken: c.AdminToken, TrustedProxies: c.TrustedProxies})
 	for _, d := range dialects {
 		d.mount(svc, log.With("dialect", d.name), h.Mount)
 	}

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -28,6 +29,11 @@ type Config struct {
 	PGMaxConns int32  // PostgreSQL pool size per node
 	PGSchema   string // PostgreSQL schema ("" = the connection's default)
 	To         string // migrate only: a postgres:// URL to copy the SQLite database into
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
+	// the client (for the per-address sign-in limits); parsed from
+	// trustedProxies by Validate.
+	TrustedProxies []netip.Prefix
+	trustedProxies string
 }
 
 // Parse reads args (without the subcommand) and the environment. name is
@@ -86,6 +92,7 @@ func declare(name string, c *Config, level *string, pgConns *int, getenv func(st
 	defConns, envErr := envInt(getenv, "PARKD_PG_MAX_CONNS", 16)
 	fs.IntVar(pgConns, "pg-max-conns", defConns, "PostgreSQL connections per node (PARKD_PG_MAX_CONNS)")
 	fs.StringVar(&c.PGSchema, "pg-schema", getenv("PARKD_PG_SCHEMA"), "PostgreSQL schema to use, created if missing (PARKD_PG_SCHEMA)")
+	fs.StringVar(&c.trustedProxies, "trusted-proxies", getenv("PARKD_TRUSTED_PROXIES"), "reverse proxies whose X-Forwarded-For gives the client's address: IPs or CIDRs, comma-separated (PARKD_TRUSTED_PROXIES; default none)")
 	if strings.HasSuffix(name, " migrate") {
 		fs.StringVar(&c.To, "to", getenv("PARKD_MIGRATE_TO"), "copy the SQLite database (--db, --data) into this empty postgres:// database, in --pg-schema if set, and verify the copy (PARKD_MIGRATE_TO)")
 	}
@@ -115,6 +122,11 @@ environment only:
 
 // Validate checks settings that would otherwise fail later and obscurely.
 func (c *Config) Validate() error {
+	proxies, err := parseProxies(c.trustedProxies)
+	if err != nil {
+		return fmt.Errorf("trusted-proxies: %w", err)
+	}
+	c.TrustedProxies = proxies
 	switch {
 	case c.Addr == "":
 		return errors.New("addr: must not be empty")
@@ -130,6 +142,28 @@ func (c *Config) Validate() error {
 		return errors.New("to: the database to copy from (--db) must be a SQLite file, not PostgreSQL")
 	}
 	return nil
+}
+
+// parseProxies reads a comma-separated list of IP addresses and CIDR
+// prefixes.
+func parseProxies(s string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, f := range strings.Split(s, ",") {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			continue
+		}
+		if p, err := netip.ParsePrefix(f); err == nil {
+			out = append(out, p.Masked())
+			continue
+		}
+		a, err := netip.ParseAddr(f)
+		if err != nil {
+			return nil, fmt.Errorf("%q is not an IP address or CIDR prefix", f)
+		}
+		out = append(out, netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()))
+	}
+	return out, nil
 }
 
 // IsPostgres reports whether DB names a PostgreSQL server.

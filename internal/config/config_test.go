@@ -21,6 +21,15 @@ func TestParse(t *testing.T) {
 			t.Fatalf("defaults %+v", c)
 		}
 	})
+	t.Run("TrustedProxies", func(t *testing.T) {
+		c, err := Parse("parkd serve", nil, env(map[string]string{"PARKD_TRUSTED_PROXIES": "10.0.0.0/8, 127.0.0.1,::1"}), io.Discard)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(c.TrustedProxies) != 3 || c.TrustedProxies[1].String() != "127.0.0.1/32" || c.TrustedProxies[2].String() != "::1/128" {
+			t.Fatalf("trusted proxies %v", c.TrustedProxies)
+		}
+	})
 	t.Run("EnvAndFlags", func(t *testing.T) {
 		e := env(map[string]string{"PARKD_ADDR": "0.0.0.0:9000", "PARKD_DATA": "/var/lib/parkd", "PARKD_PG_MAX_CONNS": "32",
 			"PARKD_DB": "postgres://u@h/db", "PARKD_ADMIN_TOKEN": "0123456789abcdef"})
@@ -43,6 +52,7 @@ func TestParse(t *testing.T) {
 		"token":       {nil, map[string]string{"PARKD_ADMIN_TOKEN": "short"}, "PARKD_ADMIN_TOKEN"},
 		"level":       {[]string{"--log-level", "loud"}, nil, "log level"},
 		"argument":    {[]string{"extra"}, nil, "unexpected argument"},
+		"proxies":     {[]string{"--trusted-proxies", "10.0.0.0/8,proxy.local"}, nil, "trusted-proxies"},
 	} {
 		t.Run("Err_"+name, func(t *testing.T) {
 			_, err := Parse("parkd serve", tc.args, env(tc.env), io.Discard)

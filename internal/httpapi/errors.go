@@ -5,8 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
+	"strconv"
 	"strings"
+	"time"
 
 	"parkd/internal/park"
 )
@@ -26,6 +29,7 @@ var statusOf = map[park.Code]int{
 	park.ELotFull:        http.StatusConflict,
 	park.EEntryRefused:   http.StatusConflict,
 	park.ECardData:       http.StatusUnprocessableEntity,
+	park.ERateLimited:    http.StatusTooManyRequests,
 	park.EUnavailable:    http.StatusServiceUnavailable,
 	park.EInternal:       http.StatusInternalServerError,
 }
@@ -68,9 +72,19 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		s.log.Warn("database unavailable", "path", r.URL.Path, "err", err)
 		w.Header().Set("Retry-After", "1")
 	}
+	if code == park.ERateLimited && pe != nil {
+		w.Header().Set("Retry-After", retryAfter(pe.At, s.now()))
+	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(p)
+}
+
+// retryAfter is a Retry-After header's value: the whole seconds from now
+// until at, at least 1.
+func retryAfter(at, now time.Time) string {
+	secs := int64(math.Ceil(at.Sub(now).Seconds()))
+	return strconv.FormatInt(max(secs, 1), 10)
 }
 
 // MaxBody bounds every request body.

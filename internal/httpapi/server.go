@@ -6,6 +6,7 @@ import (
 	"crypto/subtle"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"strconv"
 	"strings"
 	"time"
@@ -26,6 +27,7 @@ type Server struct {
 	mux     *http.ServeMux
 	routes  []string // "METHOD /path" patterns, checked against the OpenAPI document
 	now     func() time.Time
+	proxies []netip.Prefix
 }
 
 // Config wires a Server.
@@ -35,6 +37,10 @@ type Config struct {
 	Metrics    *metrics.Metrics
 	AdminToken string
 	Now        func() time.Time
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For gives
+	// the client's address (r.RemoteAddr, as handlers and dialects see
+	// it); none: the peer is the client.
+	TrustedProxies []netip.Prefix
 }
 
 // New builds the handler tree.
@@ -42,7 +48,8 @@ func New(c Config) *Server {
 	if c.Now == nil {
 		c.Now = time.Now
 	}
-	s := &Server{svc: c.Service, log: c.Log, metrics: c.Metrics, token: []byte(c.AdminToken), mux: http.NewServeMux(), now: c.Now}
+	s := &Server{svc: c.Service, log: c.Log, metrics: c.Metrics, token: []byte(c.AdminToken), mux: http.NewServeMux(), now: c.Now,
+		proxies: c.TrustedProxies}
 	s.mux.HandleFunc("GET /healthz", s.healthz)
 	s.mux.Handle("GET /metrics", promhttp.HandlerFor(c.Metrics.Registry, promhttp.HandlerOpts{}))
 	s.mux.HandleFunc("GET /v1/openapi.json", serveOpenAPI)
@@ -139,6 +146,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.metrics.Requests.WithLabelValues(route, strconv.Itoa(rec.status)).Inc()
 		s.metrics.Latency.WithLabelValues(route).Observe(time.Since(start).Seconds())
 	}()
+	r.RemoteAddr = clientAddr(r, s.proxies)
 	s.mux.ServeHTTP(rec, r)
 }
 

@@ -25,6 +25,7 @@ const (
 	ELotFull        Code = "lot_full"        // an entry asked for through an API was held: no space for visitors
 	EEntryRefused   Code = "entry_refused"   // an entry asked for through an API was held for another reason
 	ECardData       Code = "card_data"       // a payment carried raw card data, which parkd never takes
+	ERateLimited    Code = "rate_limited"    // too many attempts (sign-ins); retry after Error.At
 	EUnavailable    Code = "unavailable"     // the database is unreachable or busy; retry
 	EInternal       Code = "internal"        // a bug; details are logged, never shown
 )
@@ -33,7 +34,7 @@ const (
 // checked to map them all.
 func Codes() []Code {
 	return []Code{EInvalid, ENotFound, EConflict, EUnauthorized, EQuoteExpired, EQuotePaid, EAmountMismatch,
-		EStaySettled, EStayClosed, EIdempotencyKey, ELotFull, EEntryRefused, ECardData, EUnavailable, EInternal}
+		EStaySettled, EStayClosed, EIdempotencyKey, ELotFull, EEntryRefused, ECardData, ERateLimited, EUnavailable, EInternal}
 }
 
 // Error is a domain error: a code for machines, a message for people (in
@@ -46,8 +47,9 @@ type Error struct {
 	// Amount and At are what a transport needs to word some errors in its
 	// own units and time zone: the amount due (minor units of Currency, ""
 	// for the lot's) of EAmountMismatch, the expiry of EQuoteExpired (in
-	// the lot's time zone when it is known), and when a token stopped being
-	// valid for EUnauthorized on field token (expired or revoked).
+	// the lot's time zone when it is known), when a token stopped being
+	// valid for EUnauthorized on field token (expired or revoked), and
+	// when another attempt will be allowed for ERateLimited.
 	Amount   int64
 	Currency string
 	At       time.Time

@@ -23,7 +23,7 @@ func TestAuthCache(t *testing.T) {
 		t.Fatal(err)
 	}
 	login := func() string {
-		tok, _, err := b.Sys.Partners.Login(b.Ctx, "u", "secret-password")
+		tok, _, err := b.Sys.Partners.Login(b.Ctx, partners.SignIn{Username: "u", Password: "secret-password"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -109,7 +109,7 @@ func TestAuthErrorFields(t *testing.T) {
 	}
 	t.Run("ErrBadLogin", func(t *testing.T) {
 		for _, c := range [][2]string{{"u", "wrong-password"}, {"nobody", "secret-password"}, {"u", ""}} {
-			_, _, err := b.Sys.Partners.Login(b.Ctx, c[0], c[1])
+			_, _, err := b.Sys.Partners.Login(b.Ctx, partners.SignIn{Username: c[0], Password: c[1]})
 			if pe := field(t, err); pe.Field != "" {
 				t.Fatalf("login %q: field %q, want none", c[0], pe.Field)
 			}
@@ -124,7 +124,7 @@ func TestAuthErrorFields(t *testing.T) {
 		}
 	})
 	t.Run("ErrExpired", func(t *testing.T) {
-		tok, issued, err := b.Sys.Partners.Login(b.Ctx, "u", "secret-password")
+		tok, issued, err := b.Sys.Partners.Login(b.Ctx, partners.SignIn{Username: "u", Password: "secret-password"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -135,7 +135,7 @@ func TestAuthErrorFields(t *testing.T) {
 		}
 	})
 	t.Run("ErrRevoked", func(t *testing.T) {
-		tok, _, err := b.Sys.Partners.Login(b.Ctx, "u", "secret-password")
+		tok, _, err := b.Sys.Partners.Login(b.Ctx, partners.SignIn{Username: "u", Password: "secret-password"})
 		if err != nil {
 			t.Fatal(err)
 		}

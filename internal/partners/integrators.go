@@ -107,29 +107,53 @@ var (
 // reply does not tell which one was wrong.
 var errBadLogin = park.Errorf(park.EUnauthorized, "wrong username or password")
 
+// SignIn is one sign-in attempt: the user, the password, and where it
+// comes from (the client's address, for the per-source limit; "" for
+// none).
+type SignIn struct {
+	Username, Password string
+	Source             string
+}
+
 // Login checks an integrator's password and issues a bearer token that
 // lives park.DefaultTokenTTL. Only the token's hash is stored; the token is
-// returned once. Errors: EUnauthorized (errBadLogin, naming no field).
-func (s *Service) Login(ctx context.Context, username, password string) (string, *park.APIToken, error) {
+// returned once. Attempts are limited per user and per source, and their
+// password checks run a few at a time (SignInGuard). Errors:
+// EUnauthorized (errBadLogin, naming no field), ERateLimited (At: when to
+// try again).
+func (s *Service) Login(ctx context.Context, in SignIn) (string, *park.APIToken, error) {
+	username, password := in.Username, in.Password
 	if username == "" || password == "" || len(username) > 64 || len(password) > MaxPasswordLen || !park.ValidText(username) {
 		return "", nil, errBadLogin
 	}
-	u, err := s.GetIntegrator(ctx, username)
-	if park.IsCode(err, park.ENotFound) {
-		// Spend the same time as a real check, so timing does not tell
-		// which usernames exist.
-		dummyOnce.Do(func() { dummyHash, _ = bcrypt.GenerateFromPassword([]byte("not a password"), bcrypt.DefaultCost) })
-		_ = bcrypt.CompareHashAndPassword(dummyHash, []byte(password))
-		return "", nil, errBadLogin
-	}
+	var u *park.Integrator
+	ok, err := s.signIn.Check(ctx, in.Source, username, func() (bool, error) {
+		var err error
+		u, err = s.GetIntegrator(ctx, username)
+		if park.IsCode(err, park.ENotFound) {
+			// Spend the same time as a real check, so timing does not
+			// tell which usernames exist.
+			dummyOnce.Do(func() { dummyHash, _ = bcrypt.GenerateFromPassword([]byte("not a password"), bcrypt.DefaultCost) })
+			_ = bcrypt.CompareHashAndPassword(dummyHash, []byte(password))
+			return false, nil
+		}
+		if err != nil {
+			return false, err
+		}
+		err = bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(password))
+		if errors.Is(err, bcrypt.ErrMismatchedHashAndPassword) {
+			return false, nil
+		}
+		if err != nil {
+			return false, park.Errorf(park.EInternal, "check password of %q: %v", username, err)
+		}
+		return true, nil
+	})
 	if err != nil {
 		return "", nil, err
 	}
-	if err := bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(password)); err != nil {
-		if errors.Is(err, bcrypt.ErrMismatchedHashAndPassword) {
-			return "", nil, errBadLogin
-		}
-		return "", nil, park.Errorf(park.EInternal, "check password of %q: %v", username, err)
+	if !ok {
+		return "", nil, errBadLogin
 	}
 	var b [32]byte
 	_, _ = rand.Read(b[:])

@@ -24,8 +24,9 @@ type Service struct {
 	gate     *gate.Service
 	dialects []string
 	signs    map[string][]string // dialect -> its sign modes, the default first
-	auth     sync.Map            // authKey -> *authEntry: recently checked partner tokens
-	signers  sync.Map            // partner id -> *signerEntry: recently read signing partners
+	signIn   *SignInGuard
+	auth     sync.Map // authKey -> *authEntry: recently checked partner tokens
+	signers  sync.Map // partner id -> *signerEntry: recently read signing partners
 }
 
 // Config wires a Service.
@@ -45,6 +46,9 @@ type Config struct {
 	// key here is not checked (a core built for tests without app's
 	// registrations); app declares every dialect it serves.
 	SignModes map[string][]string
+	// SignIn limits integrators' sign-ins on this node (zero fields: the
+	// defaults, DefaultSignInLimits).
+	SignIn SignInLimits
 }
 
 // New returns the partners subsystem.
@@ -53,8 +57,10 @@ func New(c Config) *Service {
 	for d, modes := range c.SignModes {
 		signs[d] = slices.Clone(modes)
 	}
-	return &Service{base: core.NewBase(c.Store, c.Now, c.Log), billing: c.Billing, gate: c.Gate,
+	s := &Service{base: core.NewBase(c.Store, c.Now, c.Log), billing: c.Billing, gate: c.Gate,
 		dialects: slices.Clone(c.Dialects), signs: signs}
+	s.signIn = NewSignInGuard(c.SignIn, s.base.Clock)
+	return s
 }
 
 // Now is the subsystem's clock (UTC, park.Precision).

@@ -33,6 +33,8 @@ type Config struct {
 	// SignModes are each dialect's sign modes, the default first (see
 	// partners.Config.SignModes).
 	SignModes map[string][]string
+	// SignIn limits integrators' sign-ins (zero: the defaults).
+	SignIn partners.SignInLimits
 }
 
 // System is parkd's core: one value per subsystem.
@@ -59,6 +61,6 @@ func New(c Config) *System {
 		Store: c.Store, Gate: g, Billing: bil, Access: acc,
 		Spaces: spaces.New(spaces.Config{Store: c.Store, Now: c.Now, Log: c.Log}),
 		Partners: partners.New(partners.Config{Store: c.Store, Now: c.Now, Log: c.Log, Billing: bil, Gate: g, Dialects: c.Dialects,
-			SignModes: c.SignModes}),
+			SignModes: c.SignModes, SignIn: c.SignIn}),
 	}
 }

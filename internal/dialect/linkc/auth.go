@@ -32,7 +32,7 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) error {
 	if in.Usuario == "" || in.Senha == "" {
 		return &problem{codigo: codigo(park.EUnauthorized), detalhe: "usuario e senha são obrigatórios"}
 	}
-	tok, t, err := h.svc.Partners.Login(r.Context(), in.Usuario, in.Senha)
+	tok, t, err := h.svc.Partners.Login(r.Context(), partners.SignIn{Username: in.Usuario, Password: in.Senha, Source: r.RemoteAddr})
 	if err != nil {
 		return err
 	}

@@ -77,7 +77,7 @@ func BenchmarkLookupByPlate(b *testing.B) {
 	if _, err := svc.Partners.CreateIntegrator(ctx, partners.IntegratorInput{Username: "ana", Password: password, Partners: []string{"app"}}); err != nil {
 		b.Fatal(err)
 	}
-	token, _, err := svc.Partners.Login(ctx, "ana", password)
+	token, _, err := svc.Partners.Login(ctx, partners.SignIn{Username: "ana", Password: password})
 	if err != nil {
 		b.Fatal(err)
 	}

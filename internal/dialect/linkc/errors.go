@@ -3,7 +3,9 @@ package linkc
 import (
 	"encoding/json"
 	"errors"
+	"math"
 	"net/http"
+	"strconv"
 	"time"
 
 	"parkd/internal/park"
@@ -55,8 +57,9 @@ var respostas = map[codigo]resposta{
 		fixo("não há vaga para visitantes no estacionamento")},
 	codigo(park.EEntryRefused): {http.StatusConflict, "entrada recusada",
 		fixo("a entrada do veículo foi retida pelo estacionamento")},
-	codigo(park.ECardData): {http.StatusUnprocessableEntity, "dados de cartão não são aceitos", dadosDeCartao},
-	codigoNotAcceptable:    {http.StatusNotAcceptable, "versão da API não suportada", nil},
+	codigo(park.ECardData):    {http.StatusUnprocessableEntity, "dados de cartão não são aceitos", dadosDeCartao},
+	codigo(park.ERateLimited): {http.StatusTooManyRequests, "muitas tentativas; aguarde e tente novamente", muitasTentativas},
+	codigoNotAcceptable:       {http.StatusNotAcceptable, "versão da API não suportada", nil},
 	codigo(park.EUnavailable): {http.StatusServiceUnavailable, "serviço indisponível; tente novamente",
 		fixo("o banco de dados está indisponível no momento; tente novamente em instantes")},
 	codigo(park.EInternal): {http.StatusInternalServerError, "erro interno",
@@ -141,6 +144,16 @@ func valorDevido(e *park.Error, _ string) string {
 	return "o valor devido desta transação é " + FormatAmount(e.Amount, e.Currency)
 }
 
+// muitasTentativas says when to try again, in UTC like a token's times:
+// the limit belongs to no garage.
+func muitasTentativas(e *park.Error, _ string) string {
+	if e.At.IsZero() {
+		return "muitas tentativas de autenticação; aguarde alguns segundos e tente novamente"
+	}
+	return "muitas tentativas de autenticação; tente novamente a partir de " + formatTime(e.At, time.UTC) +
+		" (veja o cabeçalho Retry-After)"
+}
+
 func dadosDeCartao(_ *park.Error, campo string) string {
 	const comoPagar = "o parkd não recebe dados de cartão: cobre o cartão pelo seu adquirente e envie só a " +
 		"forma_pagamento (e, se houver, o token do cartão no adquirente)"
@@ -211,8 +224,20 @@ func (h *Handler) writeError(w http.ResponseWriter, r *http.Request, err error) 
 		w.Header().Set("Retry-After", "1")
 	case codigo(park.EUnauthorized):
 		w.Header().Set("WWW-Authenticate", `Bearer realm="linkc"`)
+	case codigo(park.ERateLimited):
+		w.Header().Set("Retry-After", retryAfter(pe, h.svc.Partners.Now()))
 	}
 	writeJSON(w, rep.status, body)
+}
+
+// retryAfter is the Retry-After header of a rate-limited error: the whole
+// seconds until its At, at least 1.
+func retryAfter(pe *park.Error, now time.Time) string {
+	secs := int64(1)
+	if pe != nil {
+		secs = max(int64(math.Ceil(pe.At.Sub(now).Seconds())), 1)
+	}
+	return strconv.FormatInt(secs, 10)
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

@@ -150,3 +150,30 @@ func TestErrorsInPortuguese(t *testing.T) {
 		t.Fatalf("reply %s", r.body)
 	}
 }
+
+// TestSignInLimit: password guesses at a user are limited (10 failed
+// attempts, then one a minute): the 11th answers 429 with Retry-After and, in Portuguese, when to try
+// again, without checking the password (the right one is refused too).
+// A minute later the user signs in.
+func TestSignInLimit(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	login := func(pass string) reply {
+		return e.do("POST", "/api/autenticacao", `{"usuario":"bia","senha":"`+pass+`"}`)
+	}
+	for i := range 10 {
+		wantError(t, login("errada-"+string(rune('a'+i))), 401, "unauthorized")
+	}
+	r := login(password)
+	m := wantError(t, r, 429, "rate_limited")
+	at := e.clock.Now().Add(time.Minute).UTC().Format("2006-01-02T15:04:05-07:00")
+	if r.header.Get("Retry-After") != "60" || m["detalhe"] != "muitas tentativas de autenticação; tente novamente a partir de "+
+		strings.Replace(at, "Z", "+00:00", 1)+" (veja o cabeçalho Retry-After)" {
+		t.Fatalf("Retry-After %q: %s", r.header.Get("Retry-After"), r.body)
+	}
+	golden(t, "erro_muitas_tentativas.json", r.body)
+	// Other users sign in as before.
+	e.login(t, "ana", password)
+	e.clock.Set(e.clock.Now().Add(time.Minute))
+	e.login(t, "bia", password)
+}

@@ -113,7 +113,7 @@ func fill(t *testing.T) *sqlite.Store {
 		Secret: "s", SignMode: "md5", Lots: []string{lot}}))
 	must(svc.Partners.CreateIntegrator(ctx, partners.IntegratorInput{Username: "ana", Password: "senha-forte", Partners: []string{"app"}}))
 	for range 2 {
-		if _, _, err := svc.Partners.Login(ctx, "ana", "senha-forte"); err != nil {
+		if _, _, err := svc.Partners.Login(ctx, partners.SignIn{Username: "ana", Password: "senha-forte"}); err != nil {
 			t.Fatal(err)
 		}
 		now = now.Add(time.Minute)
@@ -130,7 +130,7 @@ func fill(t *testing.T) *sqlite.Store {
 	must(svc.Access.PayRenewal(ctx, access.RenewalPayment{Lot: lot, ID: r.ID, Amount: r.Amount, Payer: "app", Reference: "wx-r1", Method: "WX"}))
 	must(svc.Spaces.ReplaceSpaces(ctx, lot, []*park.Space{{Code: "B1-001", Floor: "B1", Zone: "A", Kind: "ev"}, {Code: "B1-002", Floor: "B1"}}))
 	must(svc.Spaces.ReportSpaces(ctx, lot, []spaces.SpaceReport{{Space: "B1-001", Occupied: true, Plate: "京D44444", At: now}}))
-	if _, _, err := svc.Partners.Login(ctx, "ana", "senha-forte"); err != nil {
+	if _, _, err := svc.Partners.Login(ctx, partners.SignIn{Username: "ana", Password: "senha-forte"}); err != nil {
 		t.Fatal(err)
 	}
 	return st

@@ -69,7 +69,7 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 		if cfg.To != "" {
 			return copyToPostgres(ctx, cfg, log, stdout, stderr)
 		}
-		s, err := app.OpenStore(ctx, cfg)
+		s, err := app.OpenStore(ctx, cfg, log)
 		if err == nil {
 			err = s.Close()
 		}

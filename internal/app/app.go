@@ -26,8 +26,8 @@ import (
 )
 
 // OpenStore opens the database the configuration names and applies parkd's
-// and the job queue's migrations.
-func OpenStore(ctx context.Context, c *config.Config) (park.Store, error) {
+// and the job queue's migrations; the store logs its own alarms to log.
+func OpenStore(ctx context.Context, c *config.Config, log *slog.Logger) (park.Store, error) {
 	if c.IsPostgres() {
 		st, err := postgres.Open(ctx, c.DB, postgres.Options{MaxConns: c.PGMaxConns, Schema: c.PGSchema})
 		if err != nil {
@@ -44,7 +44,7 @@ func OpenStore(ctx context.Context, c *config.Config) (park.Store, error) {
 		}
 		return st, nil
 	}
-	st, err := sqlite.Open(ctx, c.DB, sqlite.Options{Synchronous: c.SQLiteSync})
+	st, err := sqlite.Open(ctx, c.DB, sqlite.Options{Synchronous: c.SQLiteSync, Log: log})
 	if err != nil {
 		return nil, err
 	}
@@ -82,7 +82,7 @@ func Serve(ctx context.Context, c *config.Config, log *slog.Logger, ready func(a
 	if err != nil {
 		return err
 	}
-	store, err := OpenStore(ctx, c)
+	store, err := OpenStore(ctx, c, log)
 	if err != nil {
 		return err
 	}

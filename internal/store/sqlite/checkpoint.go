@@ -12,6 +12,7 @@ import (
 const checkpointEvery = 250 * time.Millisecond
 
 func (s *Store) checkpointer() {
+	defer close(s.checkDone)
 	t := time.NewTicker(checkpointEvery)
 	defer t.Stop()
 	for {
@@ -19,6 +20,10 @@ func (s *Store) checkpointer() {
 		case <-s.stop:
 			return
 		case <-t.C:
+		}
+		// A changed file is noticed here too when nothing is written.
+		if s.checkFiles() != nil {
+			continue
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		// Once a checkpoint has copied every frame, the next write starts the

@@ -43,6 +43,9 @@ func (s *Store) Update(ctx context.Context, fn func(park.Tx) error) error {
 	if err := ctx.Err(); err != nil {
 		return mapErr(err)
 	}
+	if err := s.failure(); err != nil {
+		return err
+	}
 	req := &writeReq{ctx: ctx, fn: fn, done: make(chan writeResult, 1)}
 	select {
 	case s.writes <- req:
@@ -173,6 +176,13 @@ func (s *Store) commit(batch []*writeReq) {
 	if applied == 0 {
 		_ = tx.Rollback()
 		answer()
+		return
+	}
+	// Acknowledge nothing committed into a write-ahead log that is no
+	// longer the database's (files.go).
+	if err := s.checkFiles(); err != nil {
+		_ = tx.Rollback()
+		fail(err)
 		return
 	}
 	if err := tx.Commit(); err != nil {

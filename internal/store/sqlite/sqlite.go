@@ -8,6 +8,7 @@ import (
 	"embed"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -40,8 +41,14 @@ type Store struct {
 	writes     chan *writeReq
 	stop       chan struct{}
 	writerDone chan struct{}
+	checkDone  chan struct{}  // the checkpointer has stopped
+	rescuing   sync.WaitGroup // the rescue of a deleted log (files.go)
 	closeOnce  sync.Once
 	stats      struct{ commits, requests atomic.Int64 }
+
+	log    *slog.Logger
+	files  []os.FileInfo              // the database's files as opened (files.go)
+	broken atomic.Pointer[park.Error] // set once they changed
 }
 
 var _ park.Store = (*Store)(nil)
@@ -54,6 +61,9 @@ type Options struct {
 	Synchronous string
 	// ReadConns bounds the read pool (default 4).
 	ReadConns int
+	// Log receives the store's own alarms (its files changed under it);
+	// default: discarded.
+	Log *slog.Logger
 }
 
 // Open opens (creating if needed) the database at path and applies every
@@ -67,6 +77,9 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 	}
 	if opt.ReadConns <= 0 {
 		opt.ReadConns = 4
+	}
+	if opt.Log == nil {
+		opt.Log = slog.New(slog.DiscardHandler)
 	}
 	if dir := filepath.Dir(path); dir != "" {
 		if err := os.MkdirAll(dir, 0o700); err != nil {
@@ -106,8 +119,9 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 	r.SetMaxOpenConns(opt.ReadConns)
 	r.SetMaxIdleConns(opt.ReadConns)
 	r.SetConnMaxIdleTime(0)
-	s := &Store{path: path, w: w, r: r, writes: make(chan *writeReq),
-		stop: make(chan struct{}), writerDone: make(chan struct{})}
+	s := &Store{path: path, w: w, r: r, writes: make(chan *writeReq), log: opt.Log,
+		stop: make(chan struct{}), writerDone: make(chan struct{}), checkDone: make(chan struct{})}
+	close(s.checkDone) // until the checkpointer starts
 	if s.wq, err = db.Prepare(ctx, w); err != nil {
 		close(s.writerDone)
 		s.Close()
@@ -125,6 +139,12 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 			return nil, fmt.Errorf("sqlite: prepare: %w", err)
 		}
 	}
+	if err := s.rememberFiles(); err != nil {
+		close(s.writerDone)
+		s.Close()
+		return nil, fmt.Errorf("sqlite: %w", err)
+	}
+	s.checkDone = make(chan struct{})
 	go s.writer()
 	go s.checkpointer()
 	return s, nil
@@ -155,6 +175,8 @@ func migrate(ctx context.Context, conn *sql.DB) error {
 func (s *Store) Close() error {
 	s.closeOnce.Do(func() { close(s.stop) })
 	<-s.writerDone
+	<-s.checkDone // its checks stop before the last close removes the -wal file
+	s.rescuing.Wait()
 	var errs []error
 	for _, st := range s.savepoint {
 		if st != nil {
@@ -176,8 +198,12 @@ func (s *Store) Close() error {
 	return errors.Join(errs...)
 }
 
-// Ping checks the database file is usable.
+// Ping checks the database file is usable and still the one parkd opened,
+// with its write-ahead log (files.go).
 func (s *Store) Ping(ctx context.Context) error {
+	if err := s.checkFiles(); err != nil {
+		return err
+	}
 	return mapErr(s.r.PingContext(ctx))
 }
 

@@ -174,7 +174,20 @@ func TestWalkthrough(t *testing.T) {
 
 func TestAuth(t *testing.T) {
 	e := newEnv(t)
-	for _, auth := range []string{"", "Bearer wrong", "Basic " + token, token} {
+	// The scheme is case-insensitive (RFC 9110).
+	for _, auth := range []string{"Bearer " + token, "bearer " + token, "BEARER " + token, "Bearer  " + token} {
+		req, _ := http.NewRequest("GET", e.url+"/v1/lots", nil)
+		req.Header.Set("Authorization", auth)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != 200 {
+			t.Errorf("Authorization %q: status %d, want 200", auth, resp.StatusCode)
+		}
+	}
+	for _, auth := range []string{"", "Bearer wrong", "Basic " + token, token, "Bearer", "Bearer "} {
 		req, _ := http.NewRequest("GET", e.url+"/v1/lots", nil)
 		if auth != "" {
 			req.Header.Set("Authorization", auth)
@@ -188,7 +201,7 @@ func TestAuth(t *testing.T) {
 			t.Errorf("Authorization %q: status %d", auth, resp.StatusCode)
 		}
 	}
-	for _, path := range []string{"/healthz", "/metrics", "/v1/openapi.json"} {
+	for _, path := range []string{"/healthz", "/v1/openapi.json"} {
 		resp, err := http.Get(e.url + path)
 		if err != nil {
 			t.Fatal(err)
@@ -247,7 +260,9 @@ func TestBadInput(t *testing.T) {
 	}
 	t.Run("body over 1 MiB", func(t *testing.T) {
 		big := `{"id":"` + strings.Repeat("x", httpapi.MaxBody) + `"}`
-		e.problem(e.do("POST", ev, big), 400, "invalid")
+		if p := e.problem(e.do("POST", ev, big), 413, "too_large"); p["field"] != "body" {
+			t.Fatalf("problem %v", p)
+		}
 	})
 	// Nothing above changed the lot.
 	occ := e.want(e.do("GET", "/v1/lots/140123001/occupancy", ""), 200)
@@ -314,12 +329,11 @@ func TestMetricsCountDecisionsAndPayments(t *testing.T) {
 	e := newEnv(t)
 	e.want(e.do("POST", "/v1/lots", lotJSON), 201)
 	e.want(e.do("POST", "/v1/lots/140123001/events", event("c1", "entry", "京A12345", t0)), 200)
-	resp, err := http.Get(e.url + "/metrics")
-	if err != nil {
-		t.Fatal(err)
+	r := e.do("GET", "/metrics", "") // with the admin token: no metrics token is set
+	if r.status != 200 {
+		t.Fatalf("metrics: status %d", r.status)
 	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
+	b := r.body
 	for _, want := range []string{
 		`parkd_gate_decisions_total{decision="open",reason="visitor",type="entry"} 1`,
 		`parkd_http_requests_total{code="200",route="POST /v1/lots/{code}/events"} 1`,

@@ -34,6 +34,26 @@ var statusOf = map[park.Code]int{
 	park.EInternal:       http.StatusInternalServerError,
 }
 
+// The HTTP layer's own codes, for problems no core use case has (they are
+// not park.Code values): each with its status, in this second, small
+// table.
+const (
+	codeTooLarge         = "too_large"          // the body exceeds MaxBody
+	codeMethodNotAllowed = "method_not_allowed" // the path exists, with other methods (Allow)
+)
+
+var transportStatus = map[string]int{
+	codeTooLarge:         http.StatusRequestEntityTooLarge,
+	codeMethodNotAllowed: http.StatusMethodNotAllowed,
+}
+
+// transportError is a problem of the HTTP layer itself (transportStatus).
+type transportError struct {
+	code, field, detail string
+}
+
+func (e *transportError) Error() string { return e.code + ": " + e.detail }
+
 // problem is an RFC 9457 problem document with parkd's stable code.
 type problem struct {
 	Type     string `json:"type"`
@@ -48,6 +68,13 @@ type problem struct {
 // writeError renders err as problem+json. Only internal errors are logged
 // with detail, and their detail is never shown to the caller.
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	var te *transportError
+	if errors.As(err, &te) {
+		status := transportStatus[te.code]
+		writeProblem(w, problem{Type: "https://parkd.dev/problems/" + te.code, Title: http.StatusText(status), Status: status,
+			Code: te.code, Detail: te.detail, Field: te.field, Instance: r.URL.Path})
+		return
+	}
 	code := park.ErrorCode(err)
 	status, ok := statusOf[code]
 	if !ok {
@@ -75,8 +102,12 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	if code == park.ERateLimited && pe != nil {
 		w.Header().Set("Retry-After", retryAfter(pe.At, s.now()))
 	}
+	writeProblem(w, p)
+}
+
+func writeProblem(w http.ResponseWriter, p problem) {
 	w.Header().Set("Content-Type", "application/problem+json")
-	w.WriteHeader(status)
+	w.WriteHeader(p.Status)
 	_ = json.NewEncoder(w).Encode(p)
 }
 
@@ -114,7 +145,7 @@ func jsonError(err error) error {
 	)
 	switch {
 	case errors.As(err, &mbe):
-		return park.Invalid("body", "is larger than %d bytes", mbe.Limit)
+		return &transportError{code: codeTooLarge, field: "body", detail: fmt.Sprintf("body: is larger than %d bytes", mbe.Limit)}
 	case errors.Is(err, io.EOF):
 		return park.Invalid("body", "is empty; a JSON object is required")
 	case errors.As(err, &syn):

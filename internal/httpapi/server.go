@@ -37,6 +37,13 @@ type Config struct {
 	Metrics    *metrics.Metrics
 	AdminToken string
 	Now        func() time.Time
+	// MetricsToken is the bearer token GET /metrics asks for ("": the
+	// admin token). Metrics show revenue and traffic, so they are never
+	// public on this server.
+	MetricsToken string
+	// MetricsElsewhere leaves GET /metrics off this server: app serves
+	// MetricsHandler on its own listen address instead.
+	MetricsElsewhere bool
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For gives
 	// the client's address (r.RemoteAddr, as handlers and dialects see
 	// it); none: the peer is the client.
@@ -50,8 +57,16 @@ func New(c Config) *Server {
 	}
 	s := &Server{svc: c.Service, log: c.Log, metrics: c.Metrics, token: []byte(c.AdminToken), mux: http.NewServeMux(), now: c.Now,
 		proxies: c.TrustedProxies}
+	s.mux.HandleFunc("/", s.noRoute)
 	s.mux.HandleFunc("GET /healthz", s.healthz)
-	s.mux.Handle("GET /metrics", promhttp.HandlerFor(c.Metrics.Registry, promhttp.HandlerOpts{}))
+	if !c.MetricsElsewhere {
+		tok := c.MetricsToken
+		if tok == "" {
+			tok = c.AdminToken
+		}
+		s.routes = append(s.routes, "GET /metrics")
+		s.mux.Handle("GET /metrics", s.withToken(tok, MetricsHandler(c.Metrics, "")))
+	}
 	s.mux.HandleFunc("GET /v1/openapi.json", serveOpenAPI)
 
 	s.admin("POST /v1/lots", s.createLot)
@@ -123,9 +138,56 @@ func (s *Server) admin(pattern string, h handlerFunc) {
 	})
 }
 
-func (s *Server) authorized(r *http.Request) bool {
-	tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-	return ok && len(s.token) > 0 && subtle.ConstantTimeCompare([]byte(tok), s.token) == 1
+func (s *Server) authorized(r *http.Request) bool { return hasToken(r, s.token) }
+
+// hasToken reports whether r carries the bearer token want (never when
+// want is empty).
+func hasToken(r *http.Request, want []byte) bool {
+	tok, ok := bearerToken(r)
+	return ok && len(want) > 0 && subtle.ConstantTimeCompare([]byte(tok), want) == 1
+}
+
+// withToken serves h only to requests with the bearer token tok.
+func (s *Server) withToken(tok string, h http.Handler) http.Handler {
+	want := []byte(tok)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !hasToken(r, want) {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="parkd"`)
+			s.writeError(w, r, park.Errorf(park.EUnauthorized, "a valid bearer token is required"))
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+// MetricsHandler serves m in Prometheus's text format, to requests with
+// the bearer token tok, or to every request when tok is "" (a listen
+// address of its own, which only the monitoring network reaches).
+func MetricsHandler(m *metrics.Metrics, tok string) http.Handler {
+	h := promhttp.HandlerFor(m.Registry, promhttp.HandlerOpts{})
+	if tok == "" {
+		return h
+	}
+	want := []byte(tok)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !hasToken(r, want) {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="parkd-metrics"`)
+			http.Error(w, "a valid bearer token is required", http.StatusUnauthorized)
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+// bearerToken reads the Authorization header's bearer token; the scheme
+// is case-insensitive (RFC 9110, section 11.1: "bearer" is "Bearer").
+func bearerToken(r *http.Request) (string, bool) {
+	scheme, tok, ok := strings.Cut(r.Header.Get("Authorization"), " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") {
+		return "", false
+	}
+	tok = strings.TrimLeft(tok, " ")
+	return tok, tok != ""
 }
 
 // ServeHTTP adds panic recovery and per-route metrics around the mux.
@@ -140,7 +202,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 		route := r.Pattern
-		if route == "" {
+		if route == "" || route == "/" {
 			route = "unmatched"
 		}
 		s.metrics.Requests.WithLabelValues(route, strconv.Itoa(rec.status)).Inc()

@@ -18,7 +18,8 @@ type codigo string
 // The dialect's own codes, for errors only the dialect raises. They are
 // not park.Code values: the core never returns them.
 const (
-	codigoNotAcceptable codigo = "not_acceptable" // Accept asks for another API version
+	codigoNotAcceptable    codigo = "not_acceptable"     // Accept asks for another API version
+	codigoMethodNotAllowed codigo = "method_not_allowed" // the route is served with other methods (Allow)
 )
 
 // resposta is how Linkc answers one code: the HTTP status, a Portuguese
@@ -60,6 +61,7 @@ var respostas = map[codigo]resposta{
 	codigo(park.ECardData):    {http.StatusUnprocessableEntity, "dados de cartão não são aceitos", dadosDeCartao},
 	codigo(park.ERateLimited): {http.StatusTooManyRequests, "muitas tentativas; aguarde e tente novamente", muitasTentativas},
 	codigoNotAcceptable:       {http.StatusNotAcceptable, "versão da API não suportada", nil},
+	codigoMethodNotAllowed:    {http.StatusMethodNotAllowed, "método não permitido nesta rota", nil},
 	codigo(park.EUnavailable): {http.StatusServiceUnavailable, "serviço indisponível; tente novamente",
 		fixo("o banco de dados está indisponível no momento; tente novamente em instantes")},
 	codigo(park.EInternal): {http.StatusInternalServerError, "erro interno",

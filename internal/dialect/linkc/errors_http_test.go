@@ -177,3 +177,31 @@ func TestSignInLimit(t *testing.T) {
 	e.clock.Set(e.clock.Now().Add(time.Minute))
 	e.login(t, "bia", password)
 }
+
+// TestUnknownRoutes: under /api/, a path that is no Linkc route answers
+// 404 and a route asked with another method 405 (with Allow), both in
+// Linkc's error shape and in Portuguese, never the mux's plain text.
+func TestUnknownRoutes(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	for _, c := range []struct {
+		method, path string
+		status       int
+		codigo       string
+		allow        string
+	}{
+		{"GET", "/api/nada", 404, "not_found", ""},
+		{"POST", "/api/estadias/123", 404, "not_found", ""},
+		{"GET", "/api/autenticacao", 405, "method_not_allowed", "POST"},
+		{"DELETE", "/api/estadias", 405, "method_not_allowed", "GET, HEAD"},
+	} {
+		t.Run(c.method+c.path, func(t *testing.T) {
+			r := e.do(c.method, c.path, "")
+			m := wantError(t, r, c.status, c.codigo)
+			if r.header.Get("Allow") != c.allow || !strings.HasPrefix(r.header.Get("Content-Type"), "application/json") ||
+				english.MatchString(m["detalhe"].(string)+" "+m["mensagem"].(string)) {
+				t.Fatalf("Allow %q, %s", r.header.Get("Allow"), r.body)
+			}
+		})
+	}
+}

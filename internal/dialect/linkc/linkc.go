@@ -10,8 +10,10 @@ import (
 	"log/slog"
 	"mime"
 	"net/http"
+	"slices"
 	"strings"
 
+	"parkd/internal/park"
 	"parkd/internal/system"
 )
 
@@ -42,14 +44,46 @@ func New(c Config) *Handler {
 	return &Handler{svc: c.Service, log: c.Log}
 }
 
-// Routes maps the dialect's method and path patterns to their handlers.
-func (h *Handler) Routes() map[string]http.Handler {
-	return map[string]http.Handler{
-		"POST /api/autenticacao":        h.wrap(h.login),
-		"GET /api/parceiros":            h.wrap(h.parceiros),
-		"GET /api/estadias":             h.wrap(h.estadias),
-		"POST /api/estadias/pagamentos": h.wrap(h.pagamento),
+// routes are the dialect's method and path patterns.
+func (h *Handler) routes() map[string]handlerFunc {
+	return map[string]handlerFunc{
+		"POST /api/autenticacao":        h.login,
+		"GET /api/parceiros":            h.parceiros,
+		"GET /api/estadias":             h.estadias,
+		"POST /api/estadias/pagamentos": h.pagamento,
 	}
+}
+
+// Routes maps the dialect's patterns to handlers. The catch-all answers
+// any other method or path under /api/ in Linkc's error shape rather than
+// the mux's plain-text 404/405.
+func (h *Handler) Routes() map[string]http.Handler {
+	out := map[string]http.Handler{"/api/": h.wrap(h.noRoute)}
+	for p, fn := range h.routes() {
+		out[p] = h.wrap(fn)
+	}
+	return out
+}
+
+// noRoute answers a path the dialect does not serve (404 not_found) or
+// serves with other methods (405 method_not_allowed, with Allow).
+func (h *Handler) noRoute(w http.ResponseWriter, r *http.Request) error {
+	var allowed []string
+	for p := range h.routes() {
+		method, path, _ := strings.Cut(p, " ")
+		if path == r.URL.Path {
+			allowed = append(allowed, method)
+			if method == http.MethodGet {
+				allowed = append(allowed, http.MethodHead)
+			}
+		}
+	}
+	if len(allowed) > 0 {
+		slices.Sort(allowed)
+		w.Header().Set("Allow", strings.Join(allowed, ", "))
+		return &problem{codigo: codigoMethodNotAllowed, detalhe: "use " + strings.Join(allowed, " ou ") + " nesta rota"}
+	}
+	return &problem{codigo: codigo(park.ENotFound), detalhe: "esta rota não existe na API Linkc; veja as rotas em docs/linkc.md"}
 }
 
 // Mount registers every route with mount (httpapi.Server.Mount).

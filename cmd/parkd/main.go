@@ -69,11 +69,7 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 		if cfg.To != "" {
 			return copyToPostgres(ctx, cfg, log, stdout, stderr)
 		}
-		s, err := app.OpenStore(ctx, cfg, log)
-		if err == nil {
-			err = s.Close()
-		}
-		if err != nil {
+		if err := app.Migrate(ctx, cfg, log); err != nil {
 			fmt.Fprintln(stderr, "parkd migrate:", err)
 			return 1
 		}

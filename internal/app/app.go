@@ -55,6 +55,21 @@ func OpenStore(ctx context.Context, c *config.Config, log *slog.Logger) (park.St
 	return st, nil
 }
 
+// Migrate applies the migrations to the database the configuration names
+// and closes it (`parkd migrate`), holding its lock meanwhile.
+func Migrate(ctx context.Context, c *config.Config, log *slog.Logger) error {
+	unlock, err := LockDatabase(c, "parkd migrate")
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	s, err := OpenStore(ctx, c, log)
+	if err != nil {
+		return err
+	}
+	return s.Close()
+}
+
 // Serve runs parkd until ctx is cancelled, then shuts down gracefully:
 // in-flight requests finish, then the database closes. A start that fails
 // before serving removes the files it created.
@@ -67,6 +82,13 @@ func Serve(ctx context.Context, c *config.Config, log *slog.Logger, ready func(a
 		return err
 	}
 	defer ln.Close() // once serving, Shutdown has closed it already
+	var mln net.Listener
+	if c.MetricsAddr != "" {
+		if mln, err = net.Listen("tcp", c.MetricsAddr); err != nil {
+			return fmt.Errorf("metrics-addr: %w", err)
+		}
+		defer mln.Close()
+	}
 	// Registered before the database's and the job queue's deferred stops,
 	// so it runs after them.
 	fresh := missingPaths(c)
@@ -78,6 +100,12 @@ func Serve(ctx context.Context, c *config.Config, log *slog.Logger, ready func(a
 			}
 		}
 	}()
+	// Before anything is opened: a second parkd on this database stops here.
+	unlock, err := LockDatabase(c, "parkd serve on "+ln.Addr().String())
+	if err != nil {
+		return err
+	}
+	defer unlock() // registered first, so it runs after the database closes
 	created, err := c.EnsureAdminToken()
 	if err != nil {
 		return err
@@ -108,17 +136,17 @@ func Serve(ctx context.Context, c *config.Config, log *slog.Logger, ready func(a
 		}
 		log.Info("demo data loaded", "lot", demo.LotCode)
 	}
-	h := httpapi.New(httpapi.Config{Service: svc, Log: log, Metrics: m, AdminToken: c.AdminToken, TrustedProxies: c.TrustedProxies})
+	h := httpapi.New(httpapi.Config{Service: svc, Log: log, Metrics: m, AdminToken: c.AdminToken, TrustedProxies: c.TrustedProxies,
+		MetricsToken: c.MetricsToken, MetricsElsewhere: mln != nil})
 	for _, d := range dialects {
 		d.mount(svc, log.With("dialect", d.name), h.Mount)
 	}
-	srv := &http.Server{
-		Handler:           h,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      30 * time.Second,
-		IdleTimeout:       120 * time.Second,
-		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	srv := newHTTPServer(h, log)
+	var msrv *http.Server
+	if mln != nil {
+		mux := http.NewServeMux()
+		mux.Handle("GET /metrics", httpapi.MetricsHandler(m, c.MetricsToken))
+		msrv = newHTTPServer(mux, log)
 	}
 	// The job queue starts last, once nothing else can fail: River stopped
 	// just after its start logs errors that hide the real reason.
@@ -135,15 +163,30 @@ func Serve(ctx context.Context, c *config.Config, log *slog.Logger, ready func(a
 	}()
 	serving = true // from here on, the data folder is the operator's
 	if created {
-		// Shown only once the start has succeeded: a failed one removes it.
-		fmt.Printf("parkd: generated admin token (saved in %s; shown only now):\n\n    %s\n\n", c.TokenFile(), c.AdminToken)
+		// Said only once the start has succeeded: a failed one removes the
+		// file. The token itself is never printed: service managers keep
+		// standard output in their logs.
+		fmt.Printf("parkd: generated an admin token into %s (mode 0600); read it from there, e.g. TOKEN=$(cat %s)\n",
+			c.TokenFile(), c.TokenFile())
+		log.Info("generated an admin token", "file", c.TokenFile())
 	}
 	log.Info("parkd listening", "addr", ln.Addr().String(), "db", describeDB(c))
+	if mln != nil {
+		log.Info("metrics listening", "addr", mln.Addr().String(), "path", "/metrics", "token", c.MetricsToken != "")
+	}
 	if ready != nil {
 		ready(ln.Addr().String())
 	}
-	errc := make(chan error, 1)
+	errc := make(chan error, 2)
 	go func() { errc <- srv.Serve(ln) }()
+	if msrv != nil {
+		go func() { errc <- msrv.Serve(mln) }()
+		defer func() {
+			sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			_ = msrv.Shutdown(sctx)
+		}()
+	}
 	select {
 	case err := <-errc:
 		return err
@@ -168,6 +211,18 @@ func systemConfig(store park.Store, log *slog.Logger, m *metrics.Metrics, now pa
 		c.Metrics = m
 	}
 	return c
+}
+
+// newHTTPServer is an HTTP server with parkd's timeouts.
+func newHTTPServer(h http.Handler, log *slog.Logger) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
 }
 
 // startJobs starts the durable job queue on the store's own database

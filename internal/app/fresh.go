@@ -20,7 +20,7 @@ type newPaths []string
 func missingPaths(c *config.Config) newPaths {
 	candidates := []string{c.TokenFile()}
 	if !c.IsPostgres() {
-		candidates = append(candidates, c.DB, c.DB+"-wal", c.DB+"-shm", c.DB+"-journal")
+		candidates = append(candidates, c.DB, c.DB+"-wal", c.DB+"-shm", c.DB+"-journal", lockPath(c))
 	}
 	var ps newPaths
 	for _, p := range candidates {

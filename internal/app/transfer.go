@@ -24,7 +24,13 @@ func CopyToPostgres(ctx context.Context, c *config.Config, log *slog.Logger) (tr
 		}
 		return transfer.Report{}, err
 	}
-	src, err := sqlite.Open(ctx, c.DB, sqlite.Options{Synchronous: c.SQLiteSync})
+	// A parkd still serving the file would write what the copy misses.
+	unlock, err := LockDatabase(c, "parkd migrate --to")
+	if err != nil {
+		return transfer.Report{}, err
+	}
+	defer unlock()
+	src, err := sqlite.Open(ctx, c.DB, sqlite.Options{Synchronous: c.SQLiteSync, Log: log})
 	if err != nil {
 		return transfer.Report{}, err
 	}

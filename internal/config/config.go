@@ -34,6 +34,12 @@ type Config struct {
 	// trustedProxies by Validate.
 	TrustedProxies []netip.Prefix
 	trustedProxies string
+	// MetricsAddr, when set, is the listen address that serves
+	// GET /metrics (and the main address does not); MetricsToken, when
+	// set, is the bearer token /metrics asks for (else, on the main
+	// address, the admin token; on MetricsAddr, none).
+	MetricsAddr  string
+	MetricsToken string
 }
 
 // Parse reads args (without the subcommand) and the environment. name is
@@ -66,6 +72,7 @@ func Parse(name string, args []string, getenv func(string) string, help io.Write
 		return nil, fmt.Errorf("log level: %q is not debug, info, warn or error", level)
 	}
 	c.AdminToken = getenv("PARKD_ADMIN_TOKEN")
+	c.MetricsToken = getenv("PARKD_METRICS_TOKEN")
 	if c.DB == "" {
 		c.DB = filepath.Join(c.Data, "parkd.db")
 	}
@@ -92,6 +99,7 @@ func declare(name string, c *Config, level *string, pgConns *int, getenv func(st
 	defConns, envErr := envInt(getenv, "PARKD_PG_MAX_CONNS", 16)
 	fs.IntVar(pgConns, "pg-max-conns", defConns, "PostgreSQL connections per node (PARKD_PG_MAX_CONNS)")
 	fs.StringVar(&c.PGSchema, "pg-schema", getenv("PARKD_PG_SCHEMA"), "PostgreSQL schema to use, created if missing (PARKD_PG_SCHEMA)")
+	fs.StringVar(&c.MetricsAddr, "metrics-addr", getenv("PARKD_METRICS_ADDR"), "serve GET /metrics on this listen address only, e.g. 127.0.0.1:9090, instead of behind a token on --addr (PARKD_METRICS_ADDR)")
 	fs.StringVar(&c.trustedProxies, "trusted-proxies", getenv("PARKD_TRUSTED_PROXIES"), "reverse proxies whose X-Forwarded-For gives the client's address: IPs or CIDRs, comma-separated (PARKD_TRUSTED_PROXIES; default none)")
 	if strings.HasSuffix(name, " migrate") {
 		fs.StringVar(&c.To, "to", getenv("PARKD_MIGRATE_TO"), "copy the SQLite database (--db, --data) into this empty postgres:// database, in --pg-schema if set, and verify the copy (PARKD_MIGRATE_TO)")
@@ -113,6 +121,9 @@ environment only:
   PARKD_ADMIN_TOKEN
     	admin bearer token, at least 16 characters (default: generated on
     	first start into <data>/admin-token, and read from there after)
+  PARKD_METRICS_TOKEN
+    	bearer token of GET /metrics, at least 16 characters (default: the
+    	admin token on --addr, none on --metrics-addr)
   GOGC
     	Go's garbage collector target (default 400 for parkd serve, not
     	Go's 100; see docs/deploy.md)
@@ -136,6 +147,12 @@ func (c *Config) Validate() error {
 		return fmt.Errorf("sqlite-sync: %q is not NORMAL or FULL", c.SQLiteSync)
 	case c.AdminToken != "" && len(c.AdminToken) < 16:
 		return errors.New("PARKD_ADMIN_TOKEN: must be at least 16 characters")
+	case c.MetricsToken != "" && len(c.MetricsToken) < 16:
+		return errors.New("PARKD_METRICS_TOKEN: must be at least 16 characters")
+	case c.MetricsToken != "" && c.MetricsToken == c.AdminToken:
+		return errors.New("PARKD_METRICS_TOKEN: must differ from the admin token (a scraper needs no admin rights)")
+	case c.MetricsAddr != "" && c.MetricsAddr == c.Addr && !strings.HasSuffix(c.Addr, ":0"):
+		return errors.New("metrics-addr: must differ from addr (leave it empty to serve /metrics on addr, behind a token)")
 	case c.To != "" && !isPostgresURL(c.To):
 		return errors.New("to: must be a postgres:// or postgresql:// URL")
 	case c.To != "" && c.IsPostgres():

@@ -1,0 +1,46 @@
+package app
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"parkd/internal/config"
+)
+
+// LockDatabase takes the SQLite database's lock (the file <db>.lock, kept
+// beside it) for this process, as `what` ("parkd serve on ..."): a second
+// parkd on the same database, which SQLite would let write beside the
+// first, stops at once, naming the process that holds it. release gives
+// the lock back; the operating system does too when the process ends,
+// however it ends. PostgreSQL needs no lock: several nodes share it by
+// design. The file itself stays, holding its last holder's description.
+func LockDatabase(c *config.Config, what string) (release func(), err error) {
+	if c.IsPostgres() {
+		return func() {}, nil
+	}
+	path := lockPath(c)
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, fmt.Errorf("create data folder: %w", err)
+	}
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("lock %s: %w", path, err)
+	}
+	holder, err := tryLock(f)
+	if err != nil {
+		f.Close()
+		if holder != "" {
+			return nil, fmt.Errorf("%s is in use by another parkd (%s; lock %s): stop it first", c.DB, holder, path)
+		}
+		return nil, fmt.Errorf("lock %s: %w", path, err)
+	}
+	desc := fmt.Sprintf("pid %d, %s, since %s", os.Getpid(), what, time.Now().UTC().Format(time.RFC3339))
+	if err := f.Truncate(0); err == nil {
+		_, _ = f.WriteAt([]byte(desc+"\n"), 0)
+	}
+	return func() { unlock(f); f.Close() }, nil
+}
+
+func lockPath(c *config.Config) string { return c.DB + ".lock" }

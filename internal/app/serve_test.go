@@ -1,0 +1,189 @@
+package app
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"parkd/internal/config"
+)
+
+// lockedBuffer is a log destination safe for concurrent writers.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+func (l *lockedBuffer) String() string { l.mu.Lock(); defer l.mu.Unlock(); return l.b.String() }
+
+// serving is one in-process Serve, stopped when the test ends.
+type serving struct {
+	url  string
+	logs *lockedBuffer
+	stop func() error
+}
+
+// serve runs Serve with these flags (and a fresh data folder unless
+// --data is among them) until the test ends.
+func serve(t *testing.T, args ...string) *serving {
+	t.Helper()
+	if !strings.Contains(strings.Join(args, " "), "--data") {
+		args = append(args, "--data", filepath.Join(t.TempDir(), "data"))
+	}
+	c, err := config.Parse("parkd serve", append([]string{"--addr", "127.0.0.1:0"}, args...), func(string) string { return "" }, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	logs := &lockedBuffer{}
+	ctx, cancel := context.WithCancel(context.Background())
+	ready := make(chan string, 1)
+	done := make(chan error, 1)
+	go func() {
+		done <- Serve(ctx, c, slog.New(slog.NewJSONHandler(logs, nil)), func(addr string) { ready <- addr })
+	}()
+	s := &serving{logs: logs}
+	var once sync.Once
+	var stopErr error
+	s.stop = func() error {
+		once.Do(func() { cancel(); stopErr = <-done })
+		return stopErr
+	}
+	t.Cleanup(func() { s.stop() })
+	select {
+	case addr := <-ready:
+		s.url = "http://" + addr
+	case err := <-done:
+		t.Fatalf("Serve: %v\n%s", err, logs)
+	case <-time.After(30 * time.Second):
+		t.Fatalf("not serving after 30 s:\n%s", logs)
+	}
+	return s
+}
+
+// logged returns the value of key in the first log record with message msg.
+func (s *serving) logged(t *testing.T, msg, key string) string {
+	t.Helper()
+	for _, line := range strings.Split(s.logs.String(), "\n") {
+		var rec map[string]any
+		if json.Unmarshal([]byte(line), &rec) == nil && rec["msg"] == msg {
+			v, _ := rec[key].(string)
+			return v
+		}
+	}
+	t.Fatalf("no %q in the log:\n%s", msg, s.logs)
+	return ""
+}
+
+func get(t *testing.T, url, token string) int {
+	t.Helper()
+	req, _ := http.NewRequest("GET", url, nil)
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
+// TestFirstStartDoesNotPrintTheToken: the generated admin token goes only
+// into its file (mode 0600); standard output, which service managers
+// keep, says where it is, and the log neither shows it.
+func TestFirstStartDoesNotPrintTheToken(t *testing.T) {
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stdout := os.Stdout
+	os.Stdout = w // process-wide: this test does not run in parallel
+	data := filepath.Join(t.TempDir(), "data")
+	s := serve(t, "--data", data)
+	os.Stdout = stdout
+	w.Close()
+	out, _ := io.ReadAll(r)
+	tok, err := os.ReadFile(filepath.Join(data, "admin-token"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	token := strings.TrimSpace(string(tok))
+	file := filepath.Join(data, "admin-token")
+	if len(token) < 16 || strings.Contains(string(out), token) || strings.Contains(s.logs.String(), token) ||
+		!strings.Contains(string(out), file) {
+		t.Fatalf("standard output %q (and the log) must name %s and not show the token", out, file)
+	}
+	if get(t, s.url+"/v1/lots", token) != 200 {
+		t.Fatal("the token in the file does not work")
+	}
+}
+
+// TestMetricsAddr: with --metrics-addr, /metrics is served there (no token
+// unless PARKD_METRICS_TOKEN is set) and no longer on --addr; without it,
+// /metrics on --addr needs the admin token.
+func TestMetricsAddr(t *testing.T) {
+	s := serve(t, "--metrics-addr", "127.0.0.1:0")
+	maddr := s.logged(t, "metrics listening", "addr")
+	token := s.adminToken(t)
+	if got := get(t, "http://"+maddr+"/metrics", ""); got != 200 {
+		t.Errorf("metrics address: %d, want 200", got)
+	}
+	if got := get(t, s.url+"/metrics", token); got != 404 {
+		t.Errorf("/metrics on the main address: %d, want 404", got)
+	}
+	plain := serve(t)
+	if got := get(t, plain.url+"/metrics", ""); got != 401 {
+		t.Errorf("/metrics without a token: %d, want 401", got)
+	}
+	if got := get(t, plain.url+"/metrics", plain.adminToken(t)); got != 200 {
+		t.Errorf("/metrics with the admin token: %d, want 200", got)
+	}
+}
+
+// adminToken reads the token Serve generated, from the log's file path.
+func (s *serving) adminToken(t *testing.T) string {
+	t.Helper()
+	b, err := os.ReadFile(s.logged(t, "generated an admin token", "file"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.TrimSpace(string(b))
+}
+
+// TestSecondServerOnOneDatabase: a second parkd on the same data folder
+// (or the same database through --db) stops at once, saying which process
+// holds it; parkd migrate too. Once the first stops, the second starts.
+func TestSecondServerOnOneDatabase(t *testing.T) {
+	data := filepath.Join(t.TempDir(), "data")
+	first := serve(t, "--data", data)
+	c, err := config.Parse("parkd serve", []string{"--addr", "127.0.0.1:0", "--data", t.TempDir(), "--db", filepath.Join(data, "parkd.db")},
+		func(string) string { return "" }, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = Serve(context.Background(), c, slog.New(slog.DiscardHandler), nil)
+	if err == nil || !strings.Contains(err.Error(), "in use by another parkd (pid ") || !strings.Contains(err.Error(), "parkd serve on "+strings.TrimPrefix(first.url, "http://")) {
+		t.Fatalf("second serve: %v", err)
+	}
+	if err := Migrate(context.Background(), c, slog.New(slog.DiscardHandler)); err == nil || !strings.Contains(err.Error(), "in use by another parkd") {
+		t.Fatalf("migrate beside a server: %v", err)
+	}
+	if err := first.stop(); err != nil {
+		t.Fatal(err)
+	}
+	serve(t, "--data", data)
+}

@@ -14,9 +14,9 @@ import (
 )
 
 // readmeSettings returns the flags and environment variables of the
-// README's Configuration table, for serve and for migrate only, so that
-// the help cannot drift from the documentation.
-func readmeSettings(t *testing.T) (serve, migrateOnly []string) {
+// README's Configuration table, for serve (serveOnly among them) and for
+// migrate only, so that the help cannot drift from the documentation.
+func readmeSettings(t *testing.T) (serve, serveOnly, migrateOnly []string) {
 	t.Helper()
 	b, err := os.ReadFile("../../README.md")
 	if err != nil {
@@ -32,9 +32,13 @@ func readmeSettings(t *testing.T) (serve, migrateOnly []string) {
 		for _, m := range name.FindAllStringSubmatch(row, -1) {
 			// The help lists flags the flag package's way, with one dash.
 			s := strings.TrimPrefix(m[1], "-")
-			if strings.Contains(row, "migrate only") {
+			switch {
+			case strings.Contains(row, "migrate only"):
 				migrateOnly = append(migrateOnly, s)
-			} else {
+			case strings.Contains(row, "serve only"):
+				serveOnly = append(serveOnly, s)
+				serve = append(serve, s)
+			default:
 				serve = append(serve, s)
 			}
 		}
@@ -42,12 +46,12 @@ func readmeSettings(t *testing.T) (serve, migrateOnly []string) {
 	if len(serve) < 10 || len(migrateOnly) != 2 {
 		t.Fatalf("README table not read: serve %q, migrate only %q", serve, migrateOnly)
 	}
-	return serve, migrateOnly
+	return serve, serveOnly, migrateOnly
 }
 
 func TestHelp(t *testing.T) {
 	t.Parallel()
-	serve, migrateOnly := readmeSettings(t)
+	serve, serveOnly, migrateOnly := readmeSettings(t)
 	for _, args := range [][]string{{"serve", "--help"}, {"serve", "-h"}, {"migrate", "--help"}} {
 		t.Run(strings.Join(args, " "), func(t *testing.T) {
 			t.Parallel()
@@ -58,7 +62,9 @@ func TestHelp(t *testing.T) {
 			want := serve
 			if args[0] == "migrate" {
 				// The admin token is the server's; migrate has no use for it.
-				want = append(slices.DeleteFunc(slices.Clone(serve), func(s string) bool { return s == "PARKD_ADMIN_TOKEN" }), migrateOnly...)
+				want = append(slices.DeleteFunc(slices.Clone(serve), func(s string) bool {
+					return s == "PARKD_ADMIN_TOKEN" || slices.Contains(serveOnly, s)
+				}), migrateOnly...)
 			}
 			for _, s := range want {
 				if !strings.Contains(out, s) {

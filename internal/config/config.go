@@ -72,7 +72,9 @@ func Parse(name string, args []string, getenv func(string) string, help io.Write
 		return nil, fmt.Errorf("log level: %q is not debug, info, warn or error", level)
 	}
 	c.AdminToken = getenv("PARKD_ADMIN_TOKEN")
-	c.MetricsToken = getenv("PARKD_METRICS_TOKEN")
+	if strings.HasSuffix(name, " serve") {
+		c.MetricsToken = getenv("PARKD_METRICS_TOKEN")
+	}
 	if c.DB == "" {
 		c.DB = filepath.Join(c.Data, "parkd.db")
 	}
@@ -99,8 +101,10 @@ func declare(name string, c *Config, level *string, pgConns *int, getenv func(st
 	defConns, envErr := envInt(getenv, "PARKD_PG_MAX_CONNS", 16)
 	fs.IntVar(pgConns, "pg-max-conns", defConns, "PostgreSQL connections per node (PARKD_PG_MAX_CONNS)")
 	fs.StringVar(&c.PGSchema, "pg-schema", getenv("PARKD_PG_SCHEMA"), "PostgreSQL schema to use, created if missing (PARKD_PG_SCHEMA)")
-	fs.StringVar(&c.MetricsAddr, "metrics-addr", getenv("PARKD_METRICS_ADDR"), "serve GET /metrics on this listen address only, e.g. 127.0.0.1:9090, instead of behind a token on --addr (PARKD_METRICS_ADDR)")
-	fs.StringVar(&c.trustedProxies, "trusted-proxies", getenv("PARKD_TRUSTED_PROXIES"), "reverse proxies whose X-Forwarded-For gives the client's address: IPs or CIDRs, comma-separated (PARKD_TRUSTED_PROXIES; default none)")
+	if strings.HasSuffix(name, " serve") {
+		fs.StringVar(&c.MetricsAddr, "metrics-addr", getenv("PARKD_METRICS_ADDR"), "serve GET /metrics on this listen address only, e.g. 127.0.0.1:9090, instead of behind a token on --addr (PARKD_METRICS_ADDR)")
+		fs.StringVar(&c.trustedProxies, "trusted-proxies", getenv("PARKD_TRUSTED_PROXIES"), "reverse proxies whose X-Forwarded-For gives the client's address: IPs or CIDRs, comma-separated (PARKD_TRUSTED_PROXIES; default none)")
+	}
 	if strings.HasSuffix(name, " migrate") {
 		fs.StringVar(&c.To, "to", getenv("PARKD_MIGRATE_TO"), "copy the SQLite database (--db, --data) into this empty postgres:// database, in --pg-schema if set, and verify the copy (PARKD_MIGRATE_TO)")
 	}

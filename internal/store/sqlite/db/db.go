@@ -276,6 +276,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.listSpacesStmt, err = db.PrepareContext(ctx, listSpaces); err != nil {
 		return nil, fmt.Errorf("error preparing query ListSpaces: %w", err)
 	}
+	if q.listStayPaymentsStmt, err = db.PrepareContext(ctx, listStayPayments); err != nil {
+		return nil, fmt.Errorf("error preparing query ListStayPayments: %w", err)
+	}
 	if q.listStaysStmt, err = db.PrepareContext(ctx, listStays); err != nil {
 		return nil, fmt.Errorf("error preparing query ListStays: %w", err)
 	}
@@ -755,6 +758,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing listSpacesStmt: %w", cerr)
 		}
 	}
+	if q.listStayPaymentsStmt != nil {
+		if cerr := q.listStayPaymentsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listStayPaymentsStmt: %w", cerr)
+		}
+	}
 	if q.listStaysStmt != nil {
 		if cerr := q.listStaysStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listStaysStmt: %w", cerr)
@@ -968,6 +976,7 @@ type Queries struct {
 	listReservationsByPlateStmt  *sql.Stmt
 	listSpaceCodesStmt           *sql.Stmt
 	listSpacesStmt               *sql.Stmt
+	listStayPaymentsStmt         *sql.Stmt
 	listStaysStmt                *sql.Stmt
 	listStaysByPlateStmt         *sql.Stmt
 	listStaysByStateStmt         *sql.Stmt
@@ -1076,6 +1085,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		listReservationsByPlateStmt:  q.listReservationsByPlateStmt,
 		listSpaceCodesStmt:           q.listSpaceCodesStmt,
 		listSpacesStmt:               q.listSpacesStmt,
+		listStayPaymentsStmt:         q.listStayPaymentsStmt,
 		listStaysStmt:                q.listStaysStmt,
 		listStaysByPlateStmt:         q.listStaysByPlateStmt,
 		listStaysByStateStmt:         q.listStaysByStateStmt,

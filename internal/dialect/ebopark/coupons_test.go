@@ -58,8 +58,9 @@ func TestCouponsLowerTheFeeAndAreUsedByThePayment(t *testing.T) {
 	if d := e.dedu(t, "AddMinuteDeduction", `{"ParkCode":"140123001","CarNo":"粤B12345","DeduNo":"M1","Minutes":60}`); !d.Repeated {
 		t.Fatalf("retry %+v", d)
 	}
-	// 60 minutes off: priced as 07:00-09:00 = 500 + 2 x 200 = 900.
-	if f := e.fee(t, `{"ParkCode":"140123001","CarNo":"粤B12345"}`); f.PayFee != 900 || f.DeductionFee != 400 || f.TotalFee != 900 {
+	// 60 minutes off: priced as 07:00-09:00 = 500 + 2 x 200 = 900, 400 less
+	// than the 1300 the stay costs before deductions (totalFee).
+	if f := e.fee(t, `{"ParkCode":"140123001","CarNo":"粤B12345"}`); f.PayFee != 900 || f.DeductionFee != 400 || f.TotalFee != 1300 {
 		t.Fatalf("fee with a 60-minute coupon %+v", f)
 	}
 	e.dedu(t, "AddDeduction", `{"ParkCode":"140123001","CarNo":"粤B12345","DeduNo":"Y2","DeduType":2,"DeduValue":200}`)

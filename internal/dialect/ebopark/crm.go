@@ -79,7 +79,7 @@ func (h *Handler) crmQueryFeeV5(ctx context.Context, p *park.Partner, body []byt
 	coupons, benefit := billing.Deductions(st.Lines)
 	out := crmFeeResult{ParkCode: l.Code, CarNo: st.Stay.Plate, MemberNo: member,
 		EntryTime: localTime(st.Stay.EntryAt, l), QueryTime: localTime(st.At, l),
-		ParkTime: parkMinutes(st), TotalFee: fen(st.Total), PaidFee: fen(st.Paid),
+		ParkTime: parkMinutes(st), TotalFee: fen(st.Gross), PaidFee: fen(st.Paid),
 		DeductionFee: fen(st.Discount), CouponFee: fen(coupons), MemberFee: fen(benefit), PayFee: fen(st.Due),
 		FreeOutTime: localTime(st.ValidUntil, l)}
 	if st.Quote != nil {

@@ -88,7 +88,7 @@ func (h *Handler) getProStopWithDeductionV3(ctx context.Context, p *park.Partner
 	l := st.Lot
 	out := feeResult{ParkCode: l.Code, CarNo: st.Stay.Plate, Locator: st.Stay.Locator,
 		EntryTime: localTime(st.Stay.EntryAt, l), QueryTime: localTime(st.At, l), ParkTime: parkMinutes(st),
-		TotalFee: fen(st.Total), PaidFee: fen(st.Paid), DeductionFee: fen(st.Discount), PayFee: fen(st.Due),
+		TotalFee: fen(st.Gross), PaidFee: fen(st.Paid), DeductionFee: fen(st.Discount), PayFee: fen(st.Due),
 		FreeOutTime: localTime(st.ValidUntil, l)}
 	if st.Quote != nil {
 		out.OrderNo, out.ExpireTime = st.Quote.ID, localTime(st.Quote.ExpiresAt, l)

@@ -81,7 +81,7 @@ func TestFeeQueryPaySyncOpensExit(t *testing.T) {
 	f := e.fee(t, `{"ParkCode":"140123001","CarNo":"粤b12345"}`)
 	// 07:00-10:00 under the tariff: 500 + 4 × 200 = 1300, all due.
 	if f.CarNo != "粤B12345" || f.ParkTime != 180 || f.EntryTime != "2026-03-01 07:00:00" || f.PayFee != 1300 ||
-		f.TotalFee != f.PayFee+f.PaidFee || f.OrderNo == "" || f.ExpireTime != "2026-03-01 10:05:00" {
+		f.TotalFee != f.PayFee+f.PaidFee+f.DeductionFee || f.OrderNo == "" || f.ExpireTime != "2026-03-01 10:05:00" {
 		t.Fatalf("fee query: %+v", f)
 	}
 	// By ticket: the same stay.

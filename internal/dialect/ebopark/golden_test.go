@@ -214,8 +214,9 @@ var goldenCases = map[string]goldenCase{
 		// 60 member minutes price it as 07:00-09:00 = 500 + 2 × 200 = 900
 		// (400 off); then amounts, the car's coupon before the member's:
 		// 900 - 500 = 400, - 100 = 300. couponFee 500, memberFee 400 + 100
-		// = 500, deductionFee 1000.
-		want: map[string]any{"totalFee": 300, "payFee": 300, "couponFee": 500, "memberFee": 500, "deductionFee": 1000,
+		// = 500, deductionFee 1000; totalFee is the price before them, 1300,
+		// so payFee = totalFee - paidFee - deductionFee.
+		want: map[string]any{"totalFee": 1300, "payFee": 300, "couponFee": 500, "memberFee": 500, "deductionFee": 1000,
 			"parkTime": 180, "expireTime": "2026-03-01 10:05:00"}},
 	"CrmOrderSyncV5": {
 		prep: func(t *testing.T, e *env, body string) string {

@@ -106,8 +106,8 @@ type Subscription struct {
 	// Concurrency bounds those in flight (0: DefaultConcurrency).
 	RateLimit   int             `json:"rate_limit"`
 	Concurrency int             `json:"concurrency"`
-	Timeout     time.Duration   `json:"-"` // one attempt (0: DefaultDeliveryTimeout)
-	Schedule    []time.Duration `json:"-"` // waits before each attempt (nil: DefaultSchedule)
+	Timeout     time.Duration   `json:"-"`                     // one attempt (0: DefaultDeliveryTimeout)
+	Schedule    []time.Duration `json:"-"`                     // waits before each attempt (nil: DefaultSchedule)
 	DisabledBy  string          `json:"disabled_by,omitempty"` // why it was disabled, when parkd did it (410)
 	CreatedAt   time.Time       `json:"created_at"`
 	UpdatedAt   time.Time       `json:"updated_at"`

@@ -106,8 +106,8 @@ type Subscription struct {
 	// Concurrency bounds those in flight (0: DefaultConcurrency).
 	RateLimit   int             `json:"rate_limit"`
 	Concurrency int             `json:"concurrency"`
-	Timeout     time.Duration   `json:"-"` // one attempt (0: DefaultDeliveryTimeout)
-	Schedule    []time.Duration `json:"-"` // waits before each attempt (nil: DefaultSchedule)
+	Timeout     time.Duration   `json:"-"`                     // one attempt (0: DefaultDeliveryTimeout); stored to the ms
+	Schedule    []time.Duration `json:"-"`                     // waits before each attempt (nil: DefaultSchedule); to the ms
 	DisabledBy  string          `json:"disabled_by,omitempty"` // why it was disabled, when parkd did it (410)
 	CreatedAt   time.Time       `json:"created_at"`
 	UpdatedAt   time.Time       `json:"updated_at"`
@@ -238,7 +238,8 @@ type ReportTx interface {
 	Subscribed(ctx context.Context, lot, kind string) (bool, error)
 	// Enqueue stores r (Seq is set) and a pending delivery of it, due at
 	// r.At, for every subscription to r.Kind of a partner that may use
-	// r.LotCode, enabled or not; it returns how many deliveries it made.
+	// r.LotCode, enabled or not; it returns how many deliveries it made
+	// (EConflict: a report with r.ID exists).
 	Enqueue(ctx context.Context, r *Report) (int, error)
 	// GetReport returns ENotFound for an unknown id.
 	GetReport(ctx context.Context, id string) (*Report, error)
@@ -251,18 +252,21 @@ type ReportTx interface {
 	// database two nodes never claim the same delivery.
 	ClaimDeliveries(ctx context.Context, now, lease time.Time, limit int) ([]*Delivery, error)
 	// FinishDelivery stores an attempt's outcome: State, Attempts, NextAt,
-	// LastAttemptAt, LastStatus, LastReply, DeliveredAt; the lease ends.
+	// LastAttemptAt, LastStatus, LastReply, DeliveredAt; the lease ends
+	// (ENotFound).
 	FinishDelivery(ctx context.Context, d *Delivery) error
 	// GetDelivery returns ENotFound for an unknown id.
 	GetDelivery(ctx context.Context, id string) (*Delivery, error)
 	// ListDeliveries returns the deliveries f selects, newest first.
 	ListDeliveries(ctx context.Context, f DeliveryFilter) ([]*Delivery, error)
 	// RedeliverSince makes every delivery of a subscription created at or
-	// after since pending again, due at now, and returns how many.
+	// after since pending again, due at now, and returns how many. A
+	// redelivered delivery starts its schedule over (Attempts 0, no
+	// DeliveredAt, no lease), whatever its state was.
 	RedeliverSince(ctx context.Context, subscriptionID string, since, now time.Time) (int, error)
 	// RedeliverReport makes the deliveries of one report pending again,
-	// due at now (of one subscription, or of all when it is ""), and
-	// returns how many.
+	// due at now (of one subscription, or of all when it is ""), as
+	// RedeliverSince does, and returns how many.
 	RedeliverReport(ctx context.Context, reportID, subscriptionID string, now time.Time) (int, error)
 	// CountDeliveries counts the deliveries not delivered, per state,
 	// with the oldest of each.

@@ -143,6 +143,7 @@ type Tx interface {
 	PlanTx        // plan.go
 	ReservationTx // reservation.go
 	SpaceTx       // space.go
+	ReportTx      // report.go
 }
 
 // Lock holds a car in a lot: while its plate is locked, the car's exit is

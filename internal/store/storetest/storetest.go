@@ -33,11 +33,16 @@ func Run(t *testing.T, open Opener) {
 		"Versions":          testVersions,
 		"TimePrecision":     testTimePrecision,
 		"Partners":          testPartners, "Integrators": testIntegrators, "Tokens": testTokens,
-		"Locks":        testLocks,
-		"Coupons":      testCoupons,
-		"Plans":        testPlans,
-		"Reservations": testReservations,
-		"Spaces":       testSpaces,
+		"Locks":             testLocks,
+		"Coupons":           testCoupons,
+		"Plans":             testPlans,
+		"Reservations":      testReservations,
+		"Spaces":            testSpaces,
+		"Subscriptions":     testSubscriptions,
+		"Enqueue":           testEnqueue,
+		"Claim":             testClaim,
+		"DeliveryAdmin":     testDeliveryAdmin,
+		"ClaimConcurrently": testClaimConcurrently,
 	}
 	for name, fn := range tests {
 		t.Run(name, func(t *testing.T) {

@@ -14,6 +14,7 @@ import (
 	"github.com/riverqueue/river/riverdriver/riversqlite"
 
 	"parkd/internal/config"
+	"parkd/internal/deliveries"
 	"parkd/internal/demo"
 	"parkd/internal/device"
 	"parkd/internal/httpapi"
@@ -94,7 +95,19 @@ func Serve(ctx context.Context, c *config.Config, log *slog.Logger, ready func(a
 	m := metrics.New()
 	// Barriers answer in memory until a device transport is configured
 	// (docs/devices.md).
-	svc := system.New(system.Config{Store: store, Log: log, Metrics: m, Barriers: device.NewMemory(), Dialects: DialectNames()})
+	svc := system.New(system.Config{Store: store, Log: log, Metrics: m, Barriers: device.NewMemory(), Dialects: DialectNames(),
+		Formats: formats(), Deliveries: deliveries.Options{AllowPrivate: c.AllowPrivateWebhooks}})
+	// Reports reach partners from here; the worker stops before the
+	// database closes, and what it sent is recorded first.
+	wctx, stopWorker := context.WithCancel(ctx)
+	workerDone := make(chan struct{})
+	go func() {
+		defer close(workerDone)
+		if err := svc.Deliveries.Run(wctx); err != nil {
+			log.Error("deliveries stopped", "err", err)
+		}
+	}()
+	defer func() { stopWorker(); <-workerDone }()
 	// A lane held open stays so across restarts: tell its device again,
 	// beside the start (an unreachable device must not delay it).
 	go func() {
@@ -163,7 +176,7 @@ func Serve(ctx context.Context, c *config.Config, log *slog.Logger, ready func(a
 // startJobs starts the durable job queue on the store's own database
 // (OpenStore has migrated it).
 func startJobs(ctx context.Context, store park.Store, svc *system.System, log *slog.Logger) (jobs.Runner, error) {
-	cfg := jobs.Config{Service: svc.Billing, Log: log.With("component", "jobs")}
+	cfg := jobs.Config{Service: svc.Billing, Lots: svc.Gate, Log: log.With("component", "jobs")}
 	switch st := store.(type) {
 	case *sqlite.Store:
 		return jobs.Start(ctx, riversqlite.New(st.WriterDB()), cfg)

@@ -28,6 +28,9 @@ type Config struct {
 	PGMaxConns int32  // PostgreSQL pool size per node
 	PGSchema   string // PostgreSQL schema ("" = the connection's default)
 	To         string // migrate only: a postgres:// URL to copy the SQLite database into
+	// AllowPrivateWebhooks lets partner subscriptions deliver to loopback
+	// and private addresses (an operator's own receivers).
+	AllowPrivateWebhooks bool
 }
 
 // Parse reads args (without the subcommand) and the environment. name is
@@ -86,10 +89,26 @@ func declare(name string, c *Config, level *string, pgConns *int, getenv func(st
 	defConns, envErr := envInt(getenv, "PARKD_PG_MAX_CONNS", 16)
 	fs.IntVar(pgConns, "pg-max-conns", defConns, "PostgreSQL connections per node (PARKD_PG_MAX_CONNS)")
 	fs.StringVar(&c.PGSchema, "pg-schema", getenv("PARKD_PG_SCHEMA"), "PostgreSQL schema to use, created if missing (PARKD_PG_SCHEMA)")
+	defPriv, err := envBool(getenv, "PARKD_ALLOW_PRIVATE_WEBHOOKS")
+	envErr = errors.Join(envErr, err)
+	fs.BoolVar(&c.AllowPrivateWebhooks, "allow-private-webhooks", defPriv,
+		"let partner subscriptions deliver to loopback and private addresses (PARKD_ALLOW_PRIVATE_WEBHOOKS=1)")
 	if strings.HasSuffix(name, " migrate") {
 		fs.StringVar(&c.To, "to", getenv("PARKD_MIGRATE_TO"), "copy the SQLite database (--db, --data) into this empty postgres:// database, in --pg-schema if set, and verify the copy (PARKD_MIGRATE_TO)")
 	}
 	return fs, envErr
+}
+
+// envBool reads a boolean variable: "", "0", "false" are false; "1",
+// "true" are true.
+func envBool(getenv func(string) string, key string) (bool, error) {
+	switch strings.ToLower(getenv(key)) {
+	case "", "0", "false", "no":
+		return false, nil
+	case "1", "true", "yes":
+		return true, nil
+	}
+	return false, fmt.Errorf("%s: %q is not 1 or 0", key, getenv(key))
 }
 
 // printUsage writes name's flags with their built-in defaults: declared

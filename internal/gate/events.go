@@ -130,6 +130,9 @@ func (s *Service) handleEvent(ctx context.Context, in EventInput, then func(park
 			}
 		}
 		dec.Currency = l.Currency
+		if err := s.reportEvent(ctx, tx, l, &in, p, dec, now); err != nil {
+			return err
+		}
 		if err := tx.InsertEvent(ctx, &park.Event{
 			ID: in.ID, LotCode: l.Code, Type: in.Type, Plate: p.Text, Lane: in.Lane, At: in.At,
 			ImageURL: in.ImageURL, PlateColor: in.PlateColor, VehicleClass: in.VehicleClass,

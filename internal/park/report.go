@@ -43,7 +43,7 @@ type Report struct {
 	Seq     int64     `json:"-"`  // store order
 	Kind    string    `json:"kind"`
 	LotCode string    `json:"lot_code"`
-	Key     string    `json:"-"` // delivery order: reports of one key reach a subscription in Seq order
+	Key     string    `json:"-"` // delivery order: reports of one key reach a partner in Seq order
 	At      time.Time `json:"at"`
 	// Data is the report's ReportData as JSON: what happened, as parkd
 	// knew it then (later changes do not alter a report).
@@ -247,9 +247,12 @@ type ReportTx interface {
 	// ClaimDeliveries marks sending, until lease, up to limit deliveries
 	// that are due at now: pending or failed with NextAt not after now,
 	// or sending with an expired lease; of an enabled subscription; and
-	// with no earlier delivery of the same subscription and key still to
-	// be delivered (not delivered nor dead). Oldest first. On a shared
-	// database two nodes never claim the same delivery.
+	// with no delivery of an earlier report of the same partner and key,
+	// of an enabled subscription, still to be delivered (not delivered nor
+	// dead): a partner hears of a stay in order even across its
+	// subscriptions.
+	// Oldest first. On a shared database two nodes never claim the same
+	// delivery.
 	ClaimDeliveries(ctx context.Context, now, lease time.Time, limit int) ([]*Delivery, error)
 	// FinishDelivery stores an attempt's outcome: State, Attempts, NextAt,
 	// LastAttemptAt, LastStatus, LastReply, DeliveredAt; the lease ends

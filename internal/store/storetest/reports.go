@@ -442,36 +442,43 @@ func testClaim(t *testing.T, s park.Store) {
 		got1.LeaseUntil != nil || got1.LastStatus != 200 {
 		t.Fatalf("after delivery %+v", got1)
 	}
-	check("after A:r1 delivered", b.claim(sec(18), sec(78), 10), "A:r2")
+	// The order is the partner's, across its subscriptions: A:r2 waits
+	// for every delivery of r1 to P1 (B:r1 is still out), not only A's.
+	check("after A:r1 delivered", b.claim(sec(18), sec(78), 10), "")
 
 	// An expired lease is claimed again (B:r1 and B:r3 were leased until
-	// 70 s; A:r3 is finished meanwhile); B:r2 waits for B:r1.
+	// 70 s; A:r3 is finished meanwhile); r2 still waits for B:r1.
 	a3 := b.find("A", "r3")
 	a3.State, a3.DeliveredAt = park.DeliveryDelivered, &delivered
 	b.finish(a3)
 	check("lease not yet over", b.claim(sec(69), sec(129), 10), "")
 	check("lease over", b.claim(sec(70), sec(130), 10), "B:r1 B:r3")
 
-	// Dead counts as done for the order: B:r2 may go.
+	// Dead counts as done for the order: r2 may go to A and B, which do
+	// not wait for each other (the same report).
 	b1 := b.find("B", "r1")
 	b1.State, b1.Attempts, b1.NextAt = park.DeliveryDead, 10, sec(71)
 	b.finish(b1)
-	check("after B:r1 dead", b.claim(sec(72), sec(132), 10), "B:r2")
+	check("after B:r1 dead", b.claim(sec(72), sec(132), 10), "A:r2 B:r2")
 
-	// A disabled subscription's deliveries wait; once enabled, they go in
-	// order too.
+	// A disabled subscription's deliveries wait, and hold no one back;
+	// once enabled, they go in order too.
 	off.Enabled = true
 	must(t, update(t, s, func(tx park.Tx) error { return tx.UpdateSubscription(ctx, off) }))
 	check("C enabled", b.claim(sec(73), sec(133), 10), "C:r1 C:r3")
 
 	// With everything in flight delivered, C:r2 may go; r4 is due in an
-	// hour, and C's waits for C:r2.
+	// hour, and then waits for C:r2.
 	for _, d := range b.list(park.DeliveryFilter{State: park.DeliverySending}) {
 		d.State, d.DeliveredAt = park.DeliveryDelivered, &delivered
 		b.finish(d)
 	}
 	check("before r4's time", b.claim(sec(3599), sec(3659), 10), "C:r2")
-	check("r4 due", b.claim(sec(3600), sec(3660), 10), "A:r4 B:r4")
+	check("r4 due, C:r2 out", b.claim(sec(3600), sec(3660), 10), "")
+	c2 := b.find("C", "r2")
+	c2.State, c2.DeliveredAt = park.DeliveryDelivered, &delivered
+	b.finish(c2)
+	check("r4 due", b.claim(sec(3601), sec(3661), 10), "A:r4 B:r4 C:r4")
 
 	wantCode(t, update(t, s, func(tx park.Tx) error {
 		return tx.FinishDelivery(ctx, &park.Delivery{ID: "nope", State: park.DeliveryDelivered, NextAt: now})

@@ -76,9 +76,9 @@ CREATE TABLE deliveries (
 -- The queue, unfinished deliveries only (delivered and dead ones are
 -- kept, and would otherwise be walked on every claim): claiming takes the
 -- oldest first, and asks for each whether an earlier one of its
--- subscription and key is still to be delivered.
+-- partner and key is still to be delivered.
 CREATE INDEX deliveries_queue ON deliveries (seq) WHERE state IN ('pending', 'failed', 'sending');
-CREATE INDEX deliveries_order ON deliveries (subscription_id, key, seq) WHERE state IN ('pending', 'failed', 'sending');
+CREATE INDEX deliveries_order ON deliveries (partner_id, key, seq) WHERE state IN ('pending', 'failed', 'sending');
 -- A subscription's deliveries: listing, redelivery, and the cascade.
 CREATE INDEX deliveries_subscription ON deliveries (subscription_id, seq);
 CREATE INDEX deliveries_partner ON deliveries (partner_id, seq);

@@ -63,8 +63,9 @@ WITH due AS (
       AND s.enabled
       AND NOT EXISTS (
           SELECT 1 FROM deliveries e
-          WHERE e.subscription_id = d.subscription_id AND e.key = d.key AND e.seq < d.seq
-            AND e.state IN ('pending', 'failed', 'sending'))
+          JOIN subscriptions es ON es.id = e.subscription_id
+          WHERE e.partner_id = d.partner_id AND e.key = d.key AND e.seq < d.seq AND e.report_id <> d.report_id
+            AND e.state IN ('pending', 'failed', 'sending') AND es.enabled)
     ORDER BY d.seq
     LIMIT sqlc.arg(lim)
     FOR UPDATE OF d SKIP LOCKED

@@ -144,6 +144,7 @@ type Tx interface {
 	ReservationTx // reservation.go
 	SpaceTx       // space.go
 	ReportTx      // report.go
+	EnrolmentTx   // enrolment.go
 }
 
 // Lock holds a car in a lot: while its plate is locked, the car's exit is

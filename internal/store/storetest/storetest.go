@@ -43,6 +43,7 @@ func Run(t *testing.T, open Opener) {
 		"Claim":             testClaim,
 		"DeliveryAdmin":     testDeliveryAdmin,
 		"ClaimConcurrently": testClaimConcurrently,
+		"Enrolments":        testEnrolments,
 	}
 	for name, fn := range tests {
 		t.Run(name, func(t *testing.T) {

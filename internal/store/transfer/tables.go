@@ -192,6 +192,10 @@ var tables = []table{
 		{"next_at", timestamp}, {"lease_until", timestamp}, {"last_attempt_at", timestamp},
 		{"last_status", integer}, {"last_reply", text}, {"delivered_at", timestamp}, {"created_at", timestamp},
 	}},
+	// 00013_enrolments.sql.
+	{name: "enrolments", key: []string{"partner_id", "plate_key"}, columns: []column{
+		{"partner_id", text}, {"plate_key", text}, {"plate", text}, {"created_at", timestamp},
+	}},
 }
 
 // ignored reports tables that are not parkd's data: the job queue's (its

@@ -157,6 +157,9 @@ func fillReports(t *testing.T, st park.Store, now time.Time) {
 				return err
 			}
 		}
+		if err := tx.PutEnrolment(ctx, &park.Enrolment{PartnerID: "app", Plate: "京B22222", PlateKey: "京B22222", CreatedAt: now}); err != nil {
+			return err
+		}
 		for i, r := range []*park.Report{
 			{ID: "rep-1", Kind: park.ReportEntry, LotCode: lot, Key: park.StayKey("a"), At: now,
 				Data: json.RawMessage(`{"stay": {"plate":"京A12345"},  "unpaid": 1.50}`)},
@@ -306,6 +309,7 @@ func TestCopy(t *testing.T) {
 		}
 		same("pass by plate", func(tx park.Tx) (any, error) { return tx.FindPassByPlate(ctx, lot, "京B22222") })
 		same("subscriptions", func(tx park.Tx) (any, error) { return tx.ListSubscriptions(ctx, "") })
+		same("enrolments", func(tx park.Tx) (any, error) { return tx.ListEnrolments(ctx, "app") })
 		for _, k := range ids("SELECT id, '' FROM reports") {
 			same("report "+k[0], func(tx park.Tx) (any, error) { return tx.GetReport(ctx, k[0]) })
 		}

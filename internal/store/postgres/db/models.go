@@ -67,6 +67,13 @@ type Delivery struct {
 	CreatedAt      time.Time
 }
 
+type Enrolment struct {
+	PartnerID string
+	PlateKey  string
+	Plate     string
+	CreatedAt time.Time
+}
+
 type Event struct {
 	LotCode      string
 	ID           string

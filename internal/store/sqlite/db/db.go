@@ -75,6 +75,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.deleteDeliveredStmt, err = db.PrepareContext(ctx, deleteDelivered); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteDelivered: %w", err)
 	}
+	if q.deleteEnrolmentStmt, err = db.PrepareContext(ctx, deleteEnrolment); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteEnrolment: %w", err)
+	}
 	if q.deleteExpiredQuotesStmt, err = db.PrepareContext(ctx, deleteExpiredQuotes); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteExpiredQuotes: %w", err)
 	}
@@ -110,6 +113,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.enqueueDeliveriesStmt, err = db.PrepareContext(ctx, enqueueDeliveries); err != nil {
 		return nil, fmt.Errorf("error preparing query EnqueueDeliveries: %w", err)
+	}
+	if q.findEnrolmentStmt, err = db.PrepareContext(ctx, findEnrolment); err != nil {
+		return nil, fmt.Errorf("error preparing query FindEnrolment: %w", err)
 	}
 	if q.findInsideStmt, err = db.PrepareContext(ctx, findInside); err != nil {
 		return nil, fmt.Errorf("error preparing query FindInside: %w", err)
@@ -282,6 +288,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.listDeliveriesBySubscriptionStmt, err = db.PrepareContext(ctx, listDeliveriesBySubscription); err != nil {
 		return nil, fmt.Errorf("error preparing query ListDeliveriesBySubscription: %w", err)
 	}
+	if q.listEnrolmentsStmt, err = db.PrepareContext(ctx, listEnrolments); err != nil {
+		return nil, fmt.Errorf("error preparing query ListEnrolments: %w", err)
+	}
 	if q.listGateCommandsStmt, err = db.PrepareContext(ctx, listGateCommands); err != nil {
 		return nil, fmt.Errorf("error preparing query ListGateCommands: %w", err)
 	}
@@ -350,6 +359,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.passLapsesStmt, err = db.PrepareContext(ctx, passLapses); err != nil {
 		return nil, fmt.Errorf("error preparing query PassLapses: %w", err)
+	}
+	if q.putEnrolmentStmt, err = db.PrepareContext(ctx, putEnrolment); err != nil {
+		return nil, fmt.Errorf("error preparing query PutEnrolment: %w", err)
 	}
 	if q.redeliverReportStmt, err = db.PrepareContext(ctx, redeliverReport); err != nil {
 		return nil, fmt.Errorf("error preparing query RedeliverReport: %w", err)
@@ -489,6 +501,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing deleteDeliveredStmt: %w", cerr)
 		}
 	}
+	if q.deleteEnrolmentStmt != nil {
+		if cerr := q.deleteEnrolmentStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteEnrolmentStmt: %w", cerr)
+		}
+	}
 	if q.deleteExpiredQuotesStmt != nil {
 		if cerr := q.deleteExpiredQuotesStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing deleteExpiredQuotesStmt: %w", cerr)
@@ -547,6 +564,11 @@ func (q *Queries) Close() error {
 	if q.enqueueDeliveriesStmt != nil {
 		if cerr := q.enqueueDeliveriesStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing enqueueDeliveriesStmt: %w", cerr)
+		}
+	}
+	if q.findEnrolmentStmt != nil {
+		if cerr := q.findEnrolmentStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing findEnrolmentStmt: %w", cerr)
 		}
 	}
 	if q.findInsideStmt != nil {
@@ -834,6 +856,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing listDeliveriesBySubscriptionStmt: %w", cerr)
 		}
 	}
+	if q.listEnrolmentsStmt != nil {
+		if cerr := q.listEnrolmentsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listEnrolmentsStmt: %w", cerr)
+		}
+	}
 	if q.listGateCommandsStmt != nil {
 		if cerr := q.listGateCommandsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listGateCommandsStmt: %w", cerr)
@@ -947,6 +974,11 @@ func (q *Queries) Close() error {
 	if q.passLapsesStmt != nil {
 		if cerr := q.passLapsesStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing passLapsesStmt: %w", cerr)
+		}
+	}
+	if q.putEnrolmentStmt != nil {
+		if cerr := q.putEnrolmentStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing putEnrolmentStmt: %w", cerr)
 		}
 	}
 	if q.redeliverReportStmt != nil {
@@ -1085,6 +1117,7 @@ type Queries struct {
 	createSubscriptionStmt           *sql.Stmt
 	createWhitelistStmt              *sql.Stmt
 	deleteDeliveredStmt              *sql.Stmt
+	deleteEnrolmentStmt              *sql.Stmt
 	deleteExpiredQuotesStmt          *sql.Stmt
 	deleteLaneHoldStmt               *sql.Stmt
 	deleteLockStmt                   *sql.Stmt
@@ -1097,6 +1130,7 @@ type Queries struct {
 	deleteUnneededReportsStmt        *sql.Stmt
 	deleteWhitelistStmt              *sql.Stmt
 	enqueueDeliveriesStmt            *sql.Stmt
+	findEnrolmentStmt                *sql.Stmt
 	findInsideStmt                   *sql.Stmt
 	findPassIDByPlateStmt            *sql.Stmt
 	findPassIDByUserCodeStmt         *sql.Stmt
@@ -1154,6 +1188,7 @@ type Queries struct {
 	listDeliveriesByPartnerStmt      *sql.Stmt
 	listDeliveriesByStateStmt        *sql.Stmt
 	listDeliveriesBySubscriptionStmt *sql.Stmt
+	listEnrolmentsStmt               *sql.Stmt
 	listGateCommandsStmt             *sql.Stmt
 	listIntegratorPartnersStmt       *sql.Stmt
 	listLaneGateCommandsStmt         *sql.Stmt
@@ -1177,6 +1212,7 @@ type Queries struct {
 	listWhitelistStmt                *sql.Stmt
 	locateCarStmt                    *sql.Stmt
 	passLapsesStmt                   *sql.Stmt
+	putEnrolmentStmt                 *sql.Stmt
 	redeliverReportStmt              *sql.Stmt
 	redeliverSinceStmt               *sql.Stmt
 	revokeTokensStmt                 *sql.Stmt
@@ -1216,6 +1252,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		createSubscriptionStmt:           q.createSubscriptionStmt,
 		createWhitelistStmt:              q.createWhitelistStmt,
 		deleteDeliveredStmt:              q.deleteDeliveredStmt,
+		deleteEnrolmentStmt:              q.deleteEnrolmentStmt,
 		deleteExpiredQuotesStmt:          q.deleteExpiredQuotesStmt,
 		deleteLaneHoldStmt:               q.deleteLaneHoldStmt,
 		deleteLockStmt:                   q.deleteLockStmt,
@@ -1228,6 +1265,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		deleteUnneededReportsStmt:        q.deleteUnneededReportsStmt,
 		deleteWhitelistStmt:              q.deleteWhitelistStmt,
 		enqueueDeliveriesStmt:            q.enqueueDeliveriesStmt,
+		findEnrolmentStmt:                q.findEnrolmentStmt,
 		findInsideStmt:                   q.findInsideStmt,
 		findPassIDByPlateStmt:            q.findPassIDByPlateStmt,
 		findPassIDByUserCodeStmt:         q.findPassIDByUserCodeStmt,
@@ -1285,6 +1323,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		listDeliveriesByPartnerStmt:      q.listDeliveriesByPartnerStmt,
 		listDeliveriesByStateStmt:        q.listDeliveriesByStateStmt,
 		listDeliveriesBySubscriptionStmt: q.listDeliveriesBySubscriptionStmt,
+		listEnrolmentsStmt:               q.listEnrolmentsStmt,
 		listGateCommandsStmt:             q.listGateCommandsStmt,
 		listIntegratorPartnersStmt:       q.listIntegratorPartnersStmt,
 		listLaneGateCommandsStmt:         q.listLaneGateCommandsStmt,
@@ -1308,6 +1347,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		listWhitelistStmt:                q.listWhitelistStmt,
 		locateCarStmt:                    q.locateCarStmt,
 		passLapsesStmt:                   q.passLapsesStmt,
+		putEnrolmentStmt:                 q.putEnrolmentStmt,
 		redeliverReportStmt:              q.redeliverReportStmt,
 		redeliverSinceStmt:               q.redeliverSinceStmt,
 		revokeTokensStmt:                 q.revokeTokensStmt,

@@ -67,6 +67,13 @@ type Delivery struct {
 	CreatedAt      int64
 }
 
+type Enrolment struct {
+	PartnerID string
+	PlateKey  string
+	Plate     string
+	CreatedAt int64
+}
+
 type Event struct {
 	LotCode      string
 	ID           string

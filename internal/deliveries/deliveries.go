@@ -15,6 +15,7 @@ import (
 	"sync"
 	"time"
 
+	"parkd/internal/billing"
 	"parkd/internal/core"
 	"parkd/internal/park"
 )
@@ -50,13 +51,26 @@ type Metrics interface {
 	DeliveryQueue(counts []park.DeliveryCount, now time.Time)
 }
 
+// Billing is what sensorless payment needs of billing.
+type Billing interface {
+	CreateQuote(ctx context.Context, stayID, source string) (*park.Quote, error)
+	Pay(ctx context.Context, req park.PaymentRequest) (billing.PaymentResult, error)
+}
+
+// Anomalies records what an operator must look at (the gate does).
+type Anomalies interface {
+	RecordAnomaly(ctx context.Context, lot, kind, plateText, stayID, detail string) error
+}
+
 // Service holds the subscriptions and delivers reports.
 type Service struct {
-	base    core.Base
-	formats map[string]Formatter
-	client  *http.Client
-	metrics Metrics
-	opts    Options
+	base      core.Base
+	billing   Billing
+	anomalies Anomalies
+	formats   map[string]Formatter
+	client    *http.Client
+	metrics   Metrics
+	opts      Options
 
 	mu   sync.Mutex
 	subs map[string]*lane // subscription id -> its sender (worker.go)
@@ -91,12 +105,16 @@ type Config struct {
 	// addresses unless Options.AllowPrivate).
 	Client  *http.Client
 	Options Options
+	// Billing and Anomalies serve sensorless payment (nil: none).
+	Billing   Billing
+	Anomalies Anomalies
 }
 
 // New returns the deliveries subsystem; Run starts its worker.
 func New(c Config) *Service {
-	s := &Service{base: core.NewBase(c.Store, c.Now, c.Log), metrics: c.Metrics, opts: c.Options,
-		formats: map[string]Formatter{park.FormatNative: Native{}}, subs: map[string]*lane{}}
+	s := &Service{base: core.NewBase(c.Store, c.Now, c.Log), metrics: c.Metrics, opts: c.Options, billing: c.Billing,
+		anomalies: c.Anomalies,
+		formats:   map[string]Formatter{park.FormatNative: Native{}}, subs: map[string]*lane{}}
 	for k, f := range c.Formats {
 		s.formats[k] = f
 	}

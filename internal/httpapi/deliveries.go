@@ -19,6 +19,9 @@ func (s *Server) deliveryRoutes() {
 	s.admin("DELETE /v1/partners/{id}/subscriptions/{sub}", s.deleteSubscription)
 	s.admin("POST /v1/partners/{id}/subscriptions/{sub}/redeliver", s.redeliver)
 	s.admin("GET /v1/deliveries", s.listDeliveries)
+	s.admin("POST /v1/partners/{id}/enrolments", s.enrol)
+	s.admin("GET /v1/partners/{id}/enrolments", s.listEnrolments)
+	s.admin("DELETE /v1/partners/{id}/enrolments/{plate}", s.withdraw)
 }
 
 type subscriptionInput struct {
@@ -276,5 +279,53 @@ func (s *Server) listDeliveries(w http.ResponseWriter, r *http.Request) error {
 		resp["next"] = strconv.FormatInt(ds[len(ds)-1].Seq, 10)
 	}
 	writeJSON(w, http.StatusOK, resp)
+	return nil
+}
+
+type enrolmentInput struct {
+	Plate string `json:"plate"`
+}
+
+type enrolmentView struct {
+	PartnerID string `json:"partner_id"`
+	Plate     string `json:"plate"`
+	CreatedAt string `json:"created_at"`
+}
+
+func viewEnrolment(e *park.Enrolment) enrolmentView {
+	return enrolmentView{PartnerID: e.PartnerID, Plate: e.Plate, CreatedAt: fmtTime(e.CreatedAt)}
+}
+
+func (s *Server) enrol(w http.ResponseWriter, r *http.Request) error {
+	var in enrolmentInput
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	e, err := s.svc.Partners.Enrol(r.Context(), r.PathValue("id"), in.Plate)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, viewEnrolment(e))
+	return nil
+}
+
+func (s *Server) listEnrolments(w http.ResponseWriter, r *http.Request) error {
+	es, err := s.svc.Partners.Enrolments(r.Context(), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	out := make([]enrolmentView, len(es))
+	for i, e := range es {
+		out[i] = viewEnrolment(e)
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"enrolments": out})
+	return nil
+}
+
+func (s *Server) withdraw(w http.ResponseWriter, r *http.Request) error {
+	if err := s.svc.Partners.Withdraw(r.Context(), r.PathValue("id"), r.PathValue("plate")); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
 	return nil
 }

@@ -69,6 +69,9 @@ type (
 		Deliveries []deliveryView `json:"deliveries"`
 		Next       string         `json:"next,omitempty"`
 	}
+	docEnrolmentList struct {
+		Enrolments []enrolmentView `json:"enrolments"`
+	}
 	docRedelivered struct {
 		Redelivered int `json:"redelivered"`
 	}
@@ -154,6 +157,9 @@ var bodies = map[string]opBody{
 	"DELETE /v1/partners/{id}/subscriptions/{sub}":         {status: 204},
 	"POST /v1/partners/{id}/subscriptions/{sub}/redeliver": {in: redeliverInput{}, status: 200, out: docRedelivered{}},
 	"GET /v1/deliveries":                                   {status: 200, out: docDeliveryPage{}},
+	"POST /v1/partners/{id}/enrolments":                    {in: enrolmentInput{}, status: 201, out: enrolmentView{}},
+	"GET /v1/partners/{id}/enrolments":                     {status: 200, out: docEnrolmentList{}},
+	"DELETE /v1/partners/{id}/enrolments/{plate}":          {status: 204},
 }
 
 // public are the operations served without the admin token.

@@ -68,6 +68,7 @@ type ReportData struct {
 	Coupons   []*Coupon     `json:"coupons,omitempty"`
 	Command   *GateCommand  `json:"command,omitempty"` // a barrier command (abnormal lift, device status)
 	Lines     []Line        `json:"lines,omitempty"`   // the settled price breakdown
+	Quote     *Quote        `json:"quote,omitempty"`   // what a sensorless exit asks the partner to pay
 	Device    *DeviceStatus `json:"device,omitempty"`
 	// Category is how the car was let in: the entry decision's reason
 	// (visitor, pass, whitelist, reservation, held_open, ...), and

@@ -61,11 +61,13 @@ func New(c Config) *System {
 	acc := access.New(access.Config{Store: c.Store, Now: c.Now, Log: c.Log})
 	bil := billing.New(billing.Config{Store: c.Store, Now: c.Now, Log: c.Log, Metrics: bm})
 	g := gate.New(gate.Config{Store: c.Store, Now: c.Now, Log: c.Log, Billing: bil, Barriers: c.Barriers, Metrics: gm})
-	return &System{
+	sys := &System{
 		Store: c.Store, Gate: g, Billing: bil, Access: acc,
 		Spaces:   spaces.New(spaces.Config{Store: c.Store, Now: c.Now, Log: c.Log}),
 		Partners: partners.New(partners.Config{Store: c.Store, Now: c.Now, Log: c.Log, Billing: bil, Gate: g, Dialects: c.Dialects}),
-		Deliveries: deliveries.New(deliveries.Config{Store: c.Store, Now: c.Now, Log: c.Log, Metrics: dm, Formats: c.Formats,
-			Options: c.Deliveries}),
 	}
+	sys.Deliveries = deliveries.New(deliveries.Config{Store: c.Store, Now: c.Now, Log: c.Log, Metrics: dm, Formats: c.Formats,
+		Options: c.Deliveries, Billing: bil, Anomalies: g})
+	g.SetSensorless(sys.Deliveries)
+	return sys
 }

@@ -169,7 +169,8 @@ func (s *Service) lotSettings(ctx context.Context, lot string) (*park.Lot, error
 // InternalCar is what a lot knows of a plate: its pass and its list
 // entry, each with whether it is valid now, and whether the car is
 // internal: whether the gate would let it in free now, by the same rule
-// (At) it applies at entry, capacity aside.
+// (At) it applies at entry, capacity aside. A car inside on its pass
+// holds one of the pass's spaces, so it stays internal.
 type InternalCar struct {
 	Plate      string
 	Pass       *park.Pass
@@ -204,7 +205,11 @@ func (s *Service) FindInternalCar(ctx context.Context, lot, plateText string) (*
 		} else if !park.IsCode(err, park.ENotFound) {
 			return err
 		}
-		st, err := At(ctx, tx, l, keys[0], now)
+		self, err := tx.FindInside(ctx, lot, keys[0])
+		if err != nil && !park.IsCode(err, park.ENotFound) {
+			return err
+		}
+		st, err := standing(ctx, tx, l, keys[0], now, self)
 		if err != nil {
 			return err
 		}

@@ -13,6 +13,17 @@ type PassRef struct {
 	ID, UserCode, Plate string
 }
 
+// field is the input a reference names its pass by, for an error.
+func (r PassRef) field() string {
+	switch {
+	case r.ID != "":
+		return "pass"
+	case r.UserCode != "":
+		return "user_code"
+	}
+	return "plate"
+}
+
 // findPass resolves a reference in tx. Errors: EInvalid (nothing named;
 // plate), ENotFound (field pass, user_code or plate).
 func findPass(ctx context.Context, tx park.Tx, lot string, r PassRef) (*park.Pass, error) {

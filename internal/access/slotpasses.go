@@ -76,8 +76,10 @@ func (s *Service) SaveSlotPass(ctx context.Context, lot string, ref PassRef, p *
 }
 
 // DeleteSlotPass removes the time-slot pass ref names and returns it; a
-// whole-day pass is left alone (DeletePassBy removes it).
-// Errors: EInvalid, ENotFound (field pass, user_code or plate).
+// whole-day pass is left alone (DeletePassBy removes it) and answers as
+// no pass would.
+// Errors: EInvalid, ENotFound (field pass, user_code or plate: what ref
+// names it by).
 func (s *Service) DeleteSlotPass(ctx context.Context, lot string, ref PassRef) (*park.Pass, error) {
 	var out *park.Pass
 	err := s.base.Write(ctx, func(tx park.Tx) error {
@@ -89,7 +91,7 @@ func (s *Service) DeleteSlotPass(ctx context.Context, lot string, ref PassRef) (
 			return err
 		}
 		if len(p.Slots) == 0 {
-			return &park.Error{Code: park.ENotFound, Field: "pass", Message: "pass " + p.ID + " is a whole-day pass, not a time-slot one"}
+			return &park.Error{Code: park.ENotFound, Field: ref.field(), Message: "pass " + p.ID + " is a whole-day pass, not a time-slot one"}
 		}
 		out = p
 		return tx.DeletePass(ctx, p.ID)

@@ -23,6 +23,14 @@ type Standing struct {
 // transaction. A pass whose spaces are all taken by its other cars
 // inside gives no standing: the extra car pays as a visitor.
 func At(ctx context.Context, tx park.Tx, l *park.Lot, key string, at time.Time) (Standing, error) {
+	return standing(ctx, tx, l, key, at, nil)
+}
+
+// standing is At for a plate whose car may be inside (self: its open
+// stay, nil when it is not). The gate closes a car's open stay before it
+// decides its entry, so the space that car holds on its pass is its own,
+// not one of the pass's other cars'.
+func standing(ctx context.Context, tx park.Tx, l *park.Lot, key string, at time.Time, self *park.Stay) (Standing, error) {
 	var a Standing
 	w, err := tx.FindWhitelist(ctx, l.Code, key)
 	switch {
@@ -37,6 +45,9 @@ func At(ctx context.Context, tx park.Tx, l *park.Lot, key string, at time.Time) 
 		inside, err := tx.CountInsideForPass(ctx, ps.ID)
 		if err != nil {
 			return a, err
+		}
+		if self != nil && self.PassID == ps.ID {
+			inside--
 		}
 		if inside < ps.Spaces {
 			a.Pass, a.PassAdmits = ps, PassAdmits(ps, l.Location(), at)

@@ -9,12 +9,12 @@ import (
 	"parkd/internal/park"
 )
 
-// TestUserCodeNamesOnePass: 16 partners' requests racing to create a pass
+// TestUserCodeRacesMakeOnePass: 16 partners' requests racing to create a pass
 // for the same user code make exactly one pass; the others are told the
 // code is taken. Racing upserts of one user code all succeed and end with
 // one pass, holding one of the requests' plates. Run on both stores
 // (PARKD_TEST_STORE=postgres), where the race is real.
-func TestUserCodeNamesOnePass(t *testing.T) {
+func TestUserCodeRacesMakeOnePass(t *testing.T) {
 	b := setup(t)
 	from, to := t0, t0.AddDate(0, 1, 0)
 	race := func(fn func(i int) error) []error {

@@ -14,6 +14,7 @@ import (
 	"github.com/riverqueue/river/riverdriver/riversqlite"
 
 	"parkd/internal/config"
+	"parkd/internal/deliveries"
 	"parkd/internal/demo"
 	"parkd/internal/device"
 	"parkd/internal/httpapi"
@@ -120,7 +121,20 @@ func Serve(ctx context.Context, c *config.Config, log *slog.Logger, ready func(a
 		}
 	}()
 	m := metrics.New()
-	svc := system.New(systemConfig(store, log, m, nil))
+	sc := systemConfig(store, log, m, nil)
+	sc.Deliveries = deliveries.Options{AllowPrivate: c.AllowPrivateWebhooks}
+	svc := system.New(sc)
+	// Reports reach partners from here; the worker stops before the
+	// database closes, and what it sent is recorded first.
+	wctx, stopWorker := context.WithCancel(ctx)
+	workerDone := make(chan struct{})
+	go func() {
+		defer close(workerDone)
+		if err := svc.Deliveries.Run(wctx); err != nil {
+			log.Error("deliveries stopped", "err", err)
+		}
+	}()
+	defer func() { stopWorker(); <-workerDone }()
 	// A lane held open stays so across restarts: tell its device again,
 	// beside the start (an unreachable device must not delay it).
 	go func() {
@@ -206,7 +220,7 @@ func Serve(ctx context.Context, c *config.Config, log *slog.Logger, ready func(a
 // (docs/devices.md), and partners speak the dialects registered here.
 func systemConfig(store park.Store, log *slog.Logger, m *metrics.Metrics, now park.Clock) system.Config {
 	c := system.Config{Store: store, Log: log, Barriers: device.NewMemory(), Dialects: DialectNames(),
-		SignModes: DialectSignModes(), Now: now}
+		SignModes: DialectSignModes(), Formats: formats(), Now: now}
 	if m != nil {
 		c.Metrics = m
 	}
@@ -228,7 +242,7 @@ func newHTTPServer(h http.Handler, log *slog.Logger) *http.Server {
 // startJobs starts the durable job queue on the store's own database
 // (OpenStore has migrated it).
 func startJobs(ctx context.Context, store park.Store, svc *system.System, log *slog.Logger) (jobs.Runner, error) {
-	cfg := jobs.Config{Service: svc.Billing, Log: log.With("component", "jobs")}
+	cfg := jobs.Config{Service: svc.Billing, Lots: svc.Gate, Log: log.With("component", "jobs")}
 	switch st := store.(type) {
 	case *sqlite.Store:
 		return jobs.Start(ctx, riversqlite.New(st.WriterDB()), cfg)

@@ -4,6 +4,7 @@ import (
 	"log/slog"
 	"net/http"
 
+	"parkd/internal/deliveries"
 	"parkd/internal/dialect/ebopark"
 	"parkd/internal/dialect/linkc"
 	"parkd/internal/system"
@@ -12,12 +13,14 @@ import (
 // dialect is a partner API parkd serves: its name (what a partner is
 // created with), the sign modes its partners may use (the default first;
 // none when the dialect does not sign requests, so its partners hold no
-// secret) and how it mounts its routes. Registering one here is all it
-// takes; the core knows no dialect by name.
+// secret), how it mounts its routes, and, when it pushes reports to its
+// partners, its format. Registering one here is all it takes; the core
+// knows no dialect by name.
 type dialect struct {
 	name      string
 	signModes []string
 	mount     func(sys *system.System, log *slog.Logger, mount func(string, http.Handler))
+	format    deliveries.Formatter
 }
 
 var dialects = []dialect{
@@ -28,7 +31,8 @@ var dialects = []dialect{
 	{name: ebopark.Name, signModes: []string{"md5", ebopark.SignStatic},
 		mount: func(sys *system.System, log *slog.Logger, mount func(string, http.Handler)) {
 			ebopark.New(ebopark.Config{Service: sys, Log: log}).Mount(mount)
-		}},
+		},
+		format: ebopark.Reports{}},
 }
 
 // DialectNames lists the partner APIs parkd serves.
@@ -48,4 +52,15 @@ func DialectSignModes() map[string][]string {
 		modes[d.name] = d.signModes
 	}
 	return modes
+}
+
+// formats are the report formats of the dialects that have one.
+func formats() map[string]deliveries.Formatter {
+	out := map[string]deliveries.Formatter{}
+	for _, d := range dialects {
+		if d.format != nil {
+			out[d.name] = d.format
+		}
+	}
+	return out
 }

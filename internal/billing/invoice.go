@@ -22,7 +22,8 @@ type InvoiceInfo struct {
 // PaymentInvoice returns the invoicing data of a payment a partner made in
 // a lot, found by the quote it paid (quoteID) or, when quoteID is "", by
 // the partner's own reference. Another payer's payment is not found.
-// Errors: ENotFound (field order).
+// Errors: ENotFound, naming the input that found nothing (field quote_id
+// or reference).
 func (s *Service) PaymentInvoice(ctx context.Context, partnerID, lot, quoteID, reference string) (*InvoiceInfo, error) {
 	if err := park.CheckTexts("order", quoteID, "reference", reference); err != nil {
 		return nil, err
@@ -43,7 +44,11 @@ func (s *Service) PaymentInvoice(ctx context.Context, partnerID, lot, quoteID, r
 			err = park.Errorf(park.ENotFound, "not this partner's payment")
 		}
 		if park.IsCode(err, park.ENotFound) {
-			return &park.Error{Code: park.ENotFound, Field: "order", Message: "no payment of this partner for this order in this lot"}
+			field := "quote_id"
+			if quoteID == "" {
+				field = "reference"
+			}
+			return &park.Error{Code: park.ENotFound, Field: field, Message: "no payment of this partner for this order in this lot"}
 		}
 		if err != nil {
 			return err

@@ -60,8 +60,13 @@ func TestMemberQuote(t *testing.T) {
 	b.partner(t, "other", b.Lot)
 	_, err = b.Sys.Billing.PaymentInvoice(b.Ctx, "other", b.Lot, st.Quote.ID, "")
 	wantCode(t, err, park.ENotFound)
-	_, err = b.Sys.Billing.PaymentInvoice(b.Ctx, "crm", b.Lot, "nope", "")
-	wantCode(t, err, park.ENotFound)
+	// What was not found is named: the quote, or the partner's reference.
+	for _, by := range []struct{ quote, ref, field string }{{"nope", "", "quote_id"}, {"", "nope", "reference"}} {
+		_, err = b.Sys.Billing.PaymentInvoice(b.Ctx, "crm", b.Lot, by.quote, by.ref)
+		if pe, ok := err.(*park.Error); !ok || pe.Code != park.ENotFound || pe.Field != by.field {
+			t.Fatalf("invoice of an unknown %s: %v, want not_found naming %s", by.field, err, by.field)
+		}
+	}
 
 	// Refusals.
 	b.CreateLot(t, "OTHER", 10, park.MissedEntryHold)

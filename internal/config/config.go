@@ -40,6 +40,9 @@ type Config struct {
 	// address, the admin token; on MetricsAddr, none).
 	MetricsAddr  string
 	MetricsToken string
+	// AllowPrivateWebhooks lets partner subscriptions deliver to loopback
+	// and private addresses (an operator's own receivers).
+	AllowPrivateWebhooks bool
 }
 
 // Parse reads args (without the subcommand) and the environment. name is
@@ -105,10 +108,26 @@ func declare(name string, c *Config, level *string, pgConns *int, getenv func(st
 		fs.StringVar(&c.MetricsAddr, "metrics-addr", getenv("PARKD_METRICS_ADDR"), "serve GET /metrics on this listen address only, e.g. 127.0.0.1:9090, instead of behind a token on --addr (PARKD_METRICS_ADDR)")
 		fs.StringVar(&c.trustedProxies, "trusted-proxies", getenv("PARKD_TRUSTED_PROXIES"), "reverse proxies whose X-Forwarded-For gives the client's address: IPs or CIDRs, comma-separated (PARKD_TRUSTED_PROXIES; default none)")
 	}
+	defPriv, err := envBool(getenv, "PARKD_ALLOW_PRIVATE_WEBHOOKS")
+	envErr = errors.Join(envErr, err)
+	fs.BoolVar(&c.AllowPrivateWebhooks, "allow-private-webhooks", defPriv,
+		"let partner subscriptions deliver to loopback and private addresses (PARKD_ALLOW_PRIVATE_WEBHOOKS=1)")
 	if strings.HasSuffix(name, " migrate") {
 		fs.StringVar(&c.To, "to", getenv("PARKD_MIGRATE_TO"), "copy the SQLite database (--db, --data) into this empty postgres:// database, in --pg-schema if set, and verify the copy (PARKD_MIGRATE_TO)")
 	}
 	return fs, envErr
+}
+
+// envBool reads a boolean variable: "", "0", "false" are false; "1",
+// "true" are true.
+func envBool(getenv func(string) string, key string) (bool, error) {
+	switch strings.ToLower(getenv(key)) {
+	case "", "0", "false", "no":
+		return false, nil
+	case "1", "true", "yes":
+		return true, nil
+	}
+	return false, fmt.Errorf("%s: %q is not 1 or 0", key, getenv(key))
 }
 
 // printUsage writes name's flags with their built-in defaults: declared

@@ -77,7 +77,7 @@ func (s *Service) SendGateCommand(ctx context.Context, in GateCommandInput) (*Ga
 	// Recorded even when the caller has gone: the device may have obeyed.
 	rctx := context.WithoutCancel(ctx)
 	err = s.base.Update(rctx, func(tx park.Tx) error {
-		if err := tx.InsertGateCommand(rctx, c); err != nil {
+		if err := s.recordCommand(rctx, tx, c); err != nil {
 			return err
 		}
 		hold, err := tx.GetLaneHold(rctx, in.LotCode, in.Lane)
@@ -150,7 +150,7 @@ func (s *Service) RestoreLaneHolds(ctx context.Context) (int, error) {
 		if sendErr != nil {
 			s.base.Log.Warn("lane held open, but its barrier did not answer at start", "lot", h.LotCode, "lane", h.Lane, "err", sendErr)
 		}
-		if err := s.base.Update(ctx, func(tx park.Tx) error { return tx.InsertGateCommand(ctx, c) }); err != nil {
+		if err := s.base.Update(ctx, func(tx park.Tx) error { return s.recordCommand(ctx, tx, c) }); err != nil {
 			return 0, err
 		}
 	}
@@ -173,6 +173,23 @@ func (s *Service) sendGate(ctx context.Context, lot, lane, command, by, reason s
 		}
 	}
 	return c, sendErr
+}
+
+// recordCommand logs a barrier command and tells partners what it says
+// of the lane (reportCommand).
+func (s *Service) recordCommand(ctx context.Context, tx park.Tx, c *park.GateCommand) error {
+	var prev *park.GateCommand
+	last, err := tx.ListGateCommands(ctx, c.LotCode, c.Lane, 1)
+	if err != nil {
+		return err
+	}
+	if len(last) > 0 {
+		prev = last[0]
+	}
+	if err := tx.InsertGateCommand(ctx, c); err != nil {
+		return err
+	}
+	return s.reportCommand(ctx, tx, c, prev)
 }
 
 // RestoreBy is who a command resent by RestoreLaneHolds is logged as.

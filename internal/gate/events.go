@@ -2,6 +2,7 @@ package gate
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -24,6 +25,8 @@ type EventInput struct {
 	PlateColor   string
 	VehicleClass string
 	Source       string // the partner that delivered the event, "" for lanes and the native API
+
+	afterSensorless bool // the enrolled partner was asked already: decide without asking again
 }
 
 func (s *Service) validateEvent(in *EventInput, now time.Time) (plate.Plate, error) {
@@ -77,10 +80,32 @@ func vehicleClass(in *EventInput, p plate.Plate) string {
 }
 
 // HandleEvent decides what a lane does with a camera read and records it.
-// A repeated event id returns the first decision and changes nothing.
+// A repeated event id returns the first decision and changes nothing. A
+// car that owes money at an exit and is enrolled for sensorless payment
+// is paid for by its partner first, when the partner answers in time
+// (Sensorless); otherwise it is held as any other.
 func (s *Service) HandleEvent(ctx context.Context, in EventInput) (park.Decision, error) {
+	dec, err := s.handleEvent(ctx, in, nil)
+	var ask *askSensorless
+	if !errors.As(err, &ask) {
+		return dec, err
+	}
+	if _, err := s.sensorless.Settle(ctx, ask.lot, ask.stay, ask.enrolment, in.ID); err != nil {
+		s.base.Log.Warn("sensorless payment", "lot", ask.lot.Code, "stay", ask.stay.ID, "partner", ask.enrolment.PartnerID, "err", err)
+	}
+	in.afterSensorless = true
 	return s.handleEvent(ctx, in, nil)
 }
+
+// askSensorless stops an exit's transaction, recording nothing, so that
+// the enrolled partner is asked to pay outside it.
+type askSensorless struct {
+	lot       *park.Lot
+	stay      *park.Stay
+	enrolment *park.Enrolment
+}
+
+func (a *askSensorless) Error() string { return "the car is enrolled for sensorless payment" }
 
 // handleEvent is HandleEvent; then, when given, runs in the same
 // transaction with the decision (first or replayed).
@@ -133,6 +158,9 @@ func (s *Service) handleEvent(ctx context.Context, in EventInput, then func(park
 			}
 		}
 		dec.Currency = l.Currency
+		if err := s.reportEvent(ctx, tx, l, &in, p, dec, now); err != nil {
+			return err
+		}
 		if err := tx.InsertEvent(ctx, &park.Event{
 			ID: in.ID, LotCode: l.Code, Type: in.Type, Plate: p.Text, Lane: in.Lane, At: in.At,
 			ImageURL: in.ImageURL, PlateColor: in.PlateColor, VehicleClass: in.VehicleClass,
@@ -329,6 +357,18 @@ func (s *Service) exit(ctx context.Context, tx park.Tx, l *park.Lot, in *EventIn
 		return dec, nil
 	}
 	if pr.Due > 0 {
+		if s.sensorless != nil && !in.afterSensorless {
+			// A car enrolled for sensorless payment: ask its partner before
+			// deciding (HandleEvent), with nothing recorded yet.
+			e, err := tx.FindEnrolment(ctx, l.Code, st.PlateKey)
+			if err != nil {
+				return dec, err
+			}
+			if e != nil {
+				lc := *l
+				return dec, &askSensorless{lot: &lc, stay: st, enrolment: e}
+			}
+		}
 		dec.Decision, dec.Reason, dec.AmountDue = park.DecisionHold, park.ReasonPaymentRequired, pr.Due
 		return dec, nil
 	}

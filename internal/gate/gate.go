@@ -33,6 +33,15 @@ type Barriers interface {
 // partner's request.
 const BarrierTimeout = 3 * time.Second
 
+// Sensorless pays a held car's fee through the partner it is enrolled
+// with (无感支付); the deliveries subsystem implements it.
+type Sensorless interface {
+	// Settle asks the partner of enrolment e to pay what stay st owes in
+	// lot l, and waits at most the partner's time limit; it reports
+	// whether the stay is now paid. eventID is the exit event's.
+	Settle(ctx context.Context, l *park.Lot, st *park.Stay, e *park.Enrolment, eventID string) (bool, error)
+}
+
 // Metrics counts the gate's decisions (app wires Prometheus).
 type Metrics interface {
 	GateDecision(eventType, decision, reason string)
@@ -42,11 +51,12 @@ type Metrics interface {
 // store transaction (a barrier command: one before and one after asking
 // the device, which is never asked inside a transaction).
 type Service struct {
-	base     core.Base
-	billing  *billing.Service
-	barriers Barriers
-	metrics  Metrics
-	lanes    sync.Map // laneKey -> struct{}: lanes known to exist (never deleted)
+	base       core.Base
+	billing    *billing.Service
+	barriers   Barriers
+	metrics    Metrics
+	sensorless Sensorless
+	lanes      sync.Map // laneKey -> struct{}: lanes known to exist (never deleted)
 }
 
 // Config wires a Service.
@@ -58,6 +68,10 @@ type Config struct {
 	Barriers Barriers
 	Metrics  Metrics // nil: not counted
 }
+
+// SetSensorless wires sensorless payment (system does, once, before use:
+// the deliveries subsystem that implements it is built after the gate).
+func (s *Service) SetSensorless(x Sensorless) { s.sensorless = x }
 
 // New returns the gate subsystem.
 func New(c Config) *Service {

@@ -23,7 +23,12 @@ func (s *Service) CreateLot(ctx context.Context, l *park.Lot) (*park.Lot, error)
 	if len(l.Tariff) > 0 {
 		l.TariffVersion = 1
 	}
-	err := s.base.Write(ctx, func(tx park.Tx) error { return tx.CreateLot(ctx, l) })
+	err := s.base.Write(ctx, func(tx park.Tx) error {
+		if err := tx.CreateLot(ctx, l); err != nil {
+			return err
+		}
+		return reportLot(ctx, tx, l, now)
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -89,7 +94,10 @@ func (s *Service) UpdateLot(ctx context.Context, code string, patch func(*park.L
 		}
 		l.UpdatedAt = s.base.Clock()
 		out = l
-		return tx.UpdateLot(ctx, l)
+		if err := tx.UpdateLot(ctx, l); err != nil {
+			return err
+		}
+		return reportLot(ctx, tx, l, l.UpdatedAt)
 	})
 	return out, err
 }

@@ -64,6 +64,9 @@ func (s *Service) RemoveInside(ctx context.Context, lot, plateText, reason strin
 		if err := s.anomaly(ctx, tx, &noted, l.Code, AnomalyRemoved, st.Plate, st.ID, "", at, detail); err != nil {
 			return err
 		}
+		if err := s.reportLeft(ctx, tx, l, st.ID, nil, detail); err != nil {
+			return err
+		}
 		return tx.AddOccupied(ctx, l.Code, l.Occupied-occ) // last: it locks the lot's row
 	})
 	if err != nil {
@@ -73,4 +76,20 @@ func (s *Service) RemoveInside(ctx context.Context, lot, plateText, reason strin
 		s.base.Log.Warn("stay removed", "lot", a.LotCode, "kind", a.Kind, "plate", a.Plate, "stay", a.StayID)
 	}
 	return nil
+}
+
+// RecordAnomaly records something at a lot that an operator must look at
+// (kind, and detail in words), about a stay when stayID is set, and logs
+// it. Other subsystems call it for what happened outside the gate's own
+// decisions (a partner's late payment, say).
+func (s *Service) RecordAnomaly(ctx context.Context, lot, kind, plateText, stayID, detail string) error {
+	var noted []*park.Anomaly
+	err := s.base.Write(ctx, func(tx park.Tx) error {
+		noted = noted[:0]
+		return s.anomaly(ctx, tx, &noted, lot, kind, plateText, stayID, "", s.base.Clock(), detail)
+	})
+	if err == nil {
+		s.base.Log.Warn("anomaly", "lot", lot, "kind", kind, "plate", plateText, "stay", stayID, "detail", detail)
+	}
+	return err
 }

@@ -62,6 +62,19 @@ type (
 	docReportResults struct {
 		Results []spaces.ReportResult `json:"results"`
 	}
+	docSubscriptionList struct {
+		Subscriptions []subscriptionView `json:"subscriptions"`
+	}
+	docDeliveryPage struct {
+		Deliveries []deliveryView `json:"deliveries"`
+		Next       string         `json:"next,omitempty"`
+	}
+	docEnrolmentList struct {
+		Enrolments []enrolmentView `json:"enrolments"`
+	}
+	docRedelivered struct {
+		Redelivered int `json:"redelivered"`
+	}
 	docCouponList struct {
 		Coupons []couponView `json:"coupons"`
 		Total   int          `json:"total"`
@@ -136,6 +149,17 @@ var bodies = map[string]opBody{
 	"POST /v1/lots/{code}/passes/{id}/renewals":  {in: renewalInput{}, status: 201, out: renewalView{}},
 	"GET /v1/lots/{code}/renewals/{id}":          {status: 200, out: renewalView{}},
 	"POST /v1/lots/{code}/renewals/{id}/payment": {in: renewalPaymentInput{}, status: 201, out: renewalPaidView{}},
+
+	"POST /v1/partners/{id}/subscriptions":                 {in: subscriptionInput{}, status: 201, out: subscriptionView{}},
+	"GET /v1/partners/{id}/subscriptions":                  {status: 200, out: docSubscriptionList{}},
+	"GET /v1/partners/{id}/subscriptions/{sub}":            {status: 200, out: subscriptionView{}},
+	"PATCH /v1/partners/{id}/subscriptions/{sub}":          {in: subscriptionPatch{}, status: 200, out: subscriptionView{}},
+	"DELETE /v1/partners/{id}/subscriptions/{sub}":         {status: 204},
+	"POST /v1/partners/{id}/subscriptions/{sub}/redeliver": {in: redeliverInput{}, status: 200, out: docRedelivered{}},
+	"GET /v1/deliveries":                                   {status: 200, out: docDeliveryPage{}},
+	"POST /v1/partners/{id}/enrolments":                    {in: enrolmentInput{}, status: 201, out: enrolmentView{}},
+	"GET /v1/partners/{id}/enrolments":                     {status: 200, out: docEnrolmentList{}},
+	"DELETE /v1/partners/{id}/enrolments/{plate}":          {status: 204},
 }
 
 // public are the operations served without the admin token.

@@ -104,10 +104,11 @@ func New(c Config) *Server {
 	s.admin("DELETE /v1/partners/{id}", s.deletePartner)
 	s.admin("POST /v1/integrators", s.createIntegrator)
 	s.admin("DELETE /v1/integrators/{username}/tokens", s.revokeTokens)
-	s.spaceRoutes()   // spaces.go
-	s.gateRoutes()    // gates.go
-	s.couponRoutes()  // coupons.go
-	s.renewalRoutes() // renewals.go
+	s.spaceRoutes()    // spaces.go
+	s.gateRoutes()     // gates.go
+	s.couponRoutes()   // coupons.go
+	s.renewalRoutes()  // renewals.go
+	s.deliveryRoutes() // deliveries.go
 	return s
 }
 

@@ -19,9 +19,16 @@ type Service interface {
 	PurgeExpiredQuotes(ctx context.Context, olderThan time.Duration) (int, error)
 }
 
+// Lots is what the daily lot report needs of the core.
+type Lots interface {
+	// ReportLots tells subscribed partners of every lot's settings.
+	ReportLots(ctx context.Context) (int, error)
+}
+
 // Config tunes the runner.
 type Config struct {
 	Service Service
+	Lots    Lots // nil: no daily lot report
 	Log     *slog.Logger
 	// HousekeepingEvery is the period of the housekeeping job (default 1 h).
 	HousekeepingEvery time.Duration
@@ -68,17 +75,23 @@ func Start[TTx any](ctx context.Context, driver riverdriver.Driver[TTx], c Confi
 	}
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &housekeepingWorker{svc: c.Service, keep: c.KeepExpiredQuotes, log: c.Log})
+	periodic := []*river.PeriodicJob{
+		river.NewPeriodicJob(river.PeriodicInterval(c.HousekeepingEvery),
+			func() (river.JobArgs, *river.InsertOpts) { return HousekeepingArgs{}, nil },
+			&river.PeriodicJobOpts{RunOnStart: true}),
+	}
+	if c.Lots != nil {
+		river.AddWorker(workers, &lotReportWorker{lots: c.Lots, log: c.Log})
+		periodic = append(periodic, river.NewPeriodicJob(river.PeriodicInterval(24*time.Hour),
+			func() (river.JobArgs, *river.InsertOpts) { return LotReportArgs{}, nil }, nil))
+	}
 	client, err := river.NewClient(driver, &river.Config{
 		ID:                c.ID,
 		Logger:            c.Log,
 		FetchPollInterval: c.PollInterval,
-		PeriodicJobs: []*river.PeriodicJob{
-			river.NewPeriodicJob(river.PeriodicInterval(c.HousekeepingEvery),
-				func() (river.JobArgs, *river.InsertOpts) { return HousekeepingArgs{}, nil },
-				&river.PeriodicJobOpts{RunOnStart: true}),
-		},
-		Queues:  map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 4}},
-		Workers: workers,
+		PeriodicJobs:      periodic,
+		Queues:            map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 4}},
+		Workers:           workers,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("jobs: %w", err)
@@ -108,5 +121,27 @@ func (w *housekeepingWorker) Work(ctx context.Context, job *river.Job[Housekeepi
 		return err
 	}
 	w.log.Info("housekeeping", "expired_quotes_deleted", n, "job", job.ID)
+	return nil
+}
+
+// LotReportArgs is the daily report of every lot's settings to the
+// partners subscribed to lot_info.
+type LotReportArgs struct{}
+
+// Kind names the job in River's table.
+func (LotReportArgs) Kind() string { return "lot_report" }
+
+type lotReportWorker struct {
+	river.WorkerDefaults[LotReportArgs]
+	lots Lots
+	log  *slog.Logger
+}
+
+func (w *lotReportWorker) Work(ctx context.Context, job *river.Job[LotReportArgs]) error {
+	n, err := w.lots.ReportLots(ctx)
+	if err != nil {
+		return err
+	}
+	w.log.Info("daily lot report", "lots", n, "job", job.ID)
 	return nil
 }

@@ -3,6 +3,9 @@
 package metrics
 
 import (
+	"parkd/internal/park"
+	"time"
+
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 )
@@ -15,6 +18,10 @@ type Metrics struct {
 	Decisions *prometheus.CounterVec
 	Payments  *prometheus.CounterVec
 	Amount    *prometheus.CounterVec
+	// Deliveries of reports to partners.
+	Attempts *prometheus.CounterVec
+	Queue    *prometheus.GaugeVec
+	Oldest   prometheus.Gauge
 }
 
 // New registers parkd's collectors plus the Go and process collectors.
@@ -39,7 +46,16 @@ func New() *Metrics {
 			Name: "parkd_payments_amount_minor_total", Help: "Sum of accepted payments in minor units, by currency.",
 		}, []string{"currency"}),
 	}
-	m.Registry.MustRegister(m.Requests, m.Latency, m.Decisions, m.Payments, m.Amount,
+	m.Attempts = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "parkd_delivery_attempts_total", Help: "Attempts to deliver a report, by partner, report kind and result (ok, failed).",
+	}, []string{"partner", "report", "result"})
+	m.Queue = prometheus.NewGaugeVec(prometheus.GaugeOpts{
+		Name: "parkd_deliveries", Help: "Deliveries not yet delivered, by state (pending, sending, failed, dead).",
+	}, []string{"state"})
+	m.Oldest = prometheus.NewGauge(prometheus.GaugeOpts{
+		Name: "parkd_delivery_oldest_pending_seconds", Help: "Age of the oldest delivery waiting to be delivered (pending, sending or failed).",
+	})
+	m.Registry.MustRegister(m.Requests, m.Latency, m.Decisions, m.Payments, m.Amount, m.Attempts, m.Queue, m.Oldest,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -53,4 +69,33 @@ func (m *Metrics) GateDecision(eventType, decision, reason string) {
 func (m *Metrics) Payment(currency, method string, amount int64) {
 	m.Payments.WithLabelValues(currency, method).Inc()
 	m.Amount.WithLabelValues(currency).Add(float64(amount))
+}
+
+// DeliveryAttempt counts one attempt to deliver a report.
+func (m *Metrics) DeliveryAttempt(partner, report string, ok bool) {
+	result := "failed"
+	if ok {
+		result = "ok"
+	}
+	m.Attempts.WithLabelValues(partner, report, result).Inc()
+}
+
+// DeliveryQueue sets the queue's depth per state and the age of its
+// oldest delivery still to be delivered.
+func (m *Metrics) DeliveryQueue(counts []park.DeliveryCount, now time.Time) {
+	var oldest time.Time
+	for _, st := range []string{park.DeliveryPending, park.DeliverySending, park.DeliveryFailed, park.DeliveryDead} {
+		m.Queue.WithLabelValues(st).Set(0)
+	}
+	for _, c := range counts {
+		m.Queue.WithLabelValues(c.State).Set(float64(c.Count))
+		if c.State != park.DeliveryDead && c.Count > 0 && (oldest.IsZero() || c.Oldest.Before(oldest)) {
+			oldest = c.Oldest
+		}
+	}
+	if oldest.IsZero() {
+		m.Oldest.Set(0)
+	} else {
+		m.Oldest.Set(now.Sub(oldest).Seconds())
+	}
 }

@@ -83,6 +83,8 @@ type Tx interface {
 	GetPaymentByQuote(ctx context.Context, quoteID string) (*Payment, error)
 	GetPaymentByKey(ctx context.Context, key string) (*Payment, error)
 	GetPaymentByReference(ctx context.Context, payer, reference string) (*Payment, error)
+	// ListStayPayments returns a stay's payments, oldest first.
+	ListStayPayments(ctx context.Context, stayID string) ([]*Payment, error)
 
 	// Passes. Plates are matched by key; a plate key belongs to at most
 	// one pass of a lot (EConflict).
@@ -141,6 +143,8 @@ type Tx interface {
 	PlanTx        // plan.go
 	ReservationTx // reservation.go
 	SpaceTx       // space.go
+	ReportTx      // report.go
+	EnrolmentTx   // enrolment.go
 }
 
 // Lock holds a car in a lot: while its plate is locked, the car's exit is

@@ -8,6 +8,7 @@ import (
 
 	"parkd/internal/access"
 	"parkd/internal/billing"
+	"parkd/internal/deliveries"
 	"parkd/internal/gate"
 	"parkd/internal/park"
 	"parkd/internal/partners"
@@ -18,6 +19,7 @@ import (
 type Metrics interface {
 	gate.Metrics
 	billing.Metrics
+	deliveries.Metrics
 }
 
 // Config wires a System.
@@ -35,32 +37,43 @@ type Config struct {
 	SignModes map[string][]string
 	// SignIn limits integrators' sign-ins (zero: the defaults).
 	SignIn partners.SignInLimits
+	// Formats are the dialects that push reports to their partners, by
+	// name (the native format is built in).
+	Formats map[string]deliveries.Formatter
+	// Deliveries tunes the delivery workers (private addresses, batches).
+	Deliveries deliveries.Options
 }
 
 // System is parkd's core: one value per subsystem.
 type System struct {
-	Store    park.Store
-	Gate     *gate.Service
-	Billing  *billing.Service
-	Access   *access.Service
-	Spaces   *spaces.Service
-	Partners *partners.Service
+	Store      park.Store
+	Gate       *gate.Service
+	Billing    *billing.Service
+	Access     *access.Service
+	Spaces     *spaces.Service
+	Partners   *partners.Service
+	Deliveries *deliveries.Service
 }
 
 // New builds the subsystems over c.Store.
 func New(c Config) *System {
 	var gm gate.Metrics
 	var bm billing.Metrics
+	var dm deliveries.Metrics
 	if c.Metrics != nil {
-		gm, bm = c.Metrics, c.Metrics
+		gm, bm, dm = c.Metrics, c.Metrics, c.Metrics
 	}
 	acc := access.New(access.Config{Store: c.Store, Now: c.Now, Log: c.Log})
 	bil := billing.New(billing.Config{Store: c.Store, Now: c.Now, Log: c.Log, Metrics: bm})
 	g := gate.New(gate.Config{Store: c.Store, Now: c.Now, Log: c.Log, Billing: bil, Barriers: c.Barriers, Metrics: gm})
-	return &System{
+	sys := &System{
 		Store: c.Store, Gate: g, Billing: bil, Access: acc,
 		Spaces: spaces.New(spaces.Config{Store: c.Store, Now: c.Now, Log: c.Log}),
 		Partners: partners.New(partners.Config{Store: c.Store, Now: c.Now, Log: c.Log, Billing: bil, Gate: g, Dialects: c.Dialects,
 			SignModes: c.SignModes, SignIn: c.SignIn}),
 	}
+	sys.Deliveries = deliveries.New(deliveries.Config{Store: c.Store, Now: c.Now, Log: c.Log, Metrics: dm, Formats: c.Formats,
+		Options: c.Deliveries, Billing: bil, Anomalies: g})
+	g.SetSensorless(sys.Deliveries)
+	return sys
 }

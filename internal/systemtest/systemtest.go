@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"parkd/internal/deliveries"
 	"parkd/internal/device"
 	"parkd/internal/gate"
 	"parkd/internal/park"
@@ -80,7 +81,8 @@ func New(t *testing.T) *Bundle {
 	c := &Clock{t: T0.Add(6 * time.Hour)}
 	mem := device.NewMemory()
 	b := &Bundle{
-		Sys:   system.New(system.Config{Store: st, Now: c.Now, Barriers: mem, Dialects: Dialects, SignModes: SignModes}),
+		Sys: system.New(system.Config{Store: st, Now: c.Now, Barriers: mem, Dialects: Dialects, SignModes: SignModes,
+			Deliveries: deliveries.Options{AllowPrivate: true, Poll: 10 * time.Millisecond}}),
 		Store: st, Clock: c, Barriers: mem, Ctx: context.Background(), Lot: "140123001",
 	}
 	b.CreateLot(t, b.Lot, 10, park.MissedEntryHold)

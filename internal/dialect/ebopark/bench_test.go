@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"parkd/internal/app"
-	"parkd/internal/demo"
 	"parkd/internal/device"
 	"parkd/internal/dialect/ebopark"
 	"parkd/internal/dialect/linkc"
@@ -28,7 +27,7 @@ import (
 // benchCar is the i-th of 100,000 Guangdong plates.
 func benchCar(i int) string { return fmt.Sprintf("粤B%05d", i%100_000) }
 
-// benchLot opens a SQLite lot (the demo tariff, CNY) with cars open stays
+// benchLot opens a SQLite lot (the fixtures' tariff, CNY) with cars open stays
 // of the plates plateOf(0..cars-1) that entered 30-629 minutes ago, and a
 // partner "bench" signing with MD5.
 func benchLot(b *testing.B, cars int, plateOf func(int) string) (*system.System, *httptest.Server) {
@@ -42,9 +41,9 @@ func benchLot(b *testing.B, cars int, plateOf func(int) string) (*system.System,
 	b.Cleanup(func() { st.Close() })
 	svc := system.New(system.Config{Dialects: []string{ebopark.Name, linkc.Name}, Barriers: device.NewMemory(), Store: st})
 	now := time.Now()
-	if _, err := svc.Gate.CreateLot(ctx, &park.Lot{Code: demo.LotCode, Name: "Bench", TimeZone: "Asia/Shanghai", Currency: "CNY",
+	if _, err := svc.Gate.CreateLot(ctx, &park.Lot{Code: lotCode, Name: "Bench", TimeZone: "Asia/Shanghai", Currency: "CNY",
 		Capacity: cars, ExitGraceMinutes: 15, QuoteTTLSeconds: 300, MissedEntry: park.MissedEntryHold,
-		Tariff: []byte(demo.Tariff)}); err != nil {
+		Tariff: []byte(tariff)}); err != nil {
 		b.Fatal(err)
 	}
 	for from := 0; from < cars; from += 5000 {
@@ -54,7 +53,7 @@ func benchLot(b *testing.B, cars int, plateOf func(int) string) (*system.System,
 				if err != nil {
 					return err
 				}
-				if err := tx.InsertStay(ctx, &park.Stay{ID: fmt.Sprintf("s%07d", i), LotCode: demo.LotCode, Plate: p.Text, PlateKey: p.Key,
+				if err := tx.InsertStay(ctx, &park.Stay{ID: fmt.Sprintf("s%07d", i), LotCode: lotCode, Plate: p.Text, PlateKey: p.Key,
 					VehicleClass: park.ClassSmall, Locator: fmt.Sprintf("%010d", 1_000_000_000+i),
 					EntryAt: now.Add(-time.Duration(30+i%600) * time.Minute).UTC().Truncate(park.Precision), EntryLane: "in-1",
 					State: park.StayIn, UpdatedAt: now.UTC()}); err != nil {
@@ -68,7 +67,7 @@ func benchLot(b *testing.B, cars int, plateOf func(int) string) (*system.System,
 		}
 	}
 	if _, err := svc.Partners.CreatePartner(ctx, &park.Partner{ID: "bench", Name: "Bench", Dialect: "ebopark", Type: "normal", Secret: md5Secret,
-		SignMode: "md5", Lots: []string{demo.LotCode}}); err != nil {
+		SignMode: "md5", Lots: []string{lotCode}}); err != nil {
 		b.Fatal(err)
 	}
 	srv := httpapi.New(httpapi.Config{Service: svc, Metrics: metrics.New(), AdminToken: "admin"})
@@ -101,7 +100,7 @@ func stateZero(i int, resp *http.Response, body []byte) error {
 }
 
 // BenchmarkFeeQuery asks the fee of random cars among 100,000 inside, over
-// loopback HTTP from 32 clients. Every car owes money (the demo tariff
+// loopback HTTP from 32 clients. Every car owes money (the fixtures' tariff
 // after its free 15 minutes, cars parked 30-629 minutes), so every query
 // also takes a quote that paysyncWithDeductionV3 can settle.
 //
@@ -110,6 +109,6 @@ func BenchmarkFeeQuery(b *testing.B) {
 	const cars = 100_000
 	_, ts := benchLot(b, cars, benchCar)
 	httpbench.Run(b, httpbench.Client(), func(i int) *http.Request {
-		return signed(ts.URL, "getProStopWithDeductionV3", fmt.Appendf(nil, `{"ParkCode":%q,"CarNo":%q}`, demo.LotCode, benchCar(i*7919%cars)))
+		return signed(ts.URL, "getProStopWithDeductionV3", fmt.Appendf(nil, `{"ParkCode":%q,"CarNo":%q}`, lotCode, benchCar(i*7919%cars)))
 	}, stateZero)
 }

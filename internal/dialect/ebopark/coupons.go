@@ -2,6 +2,7 @@ package ebopark
 
 import (
 	"context"
+	"maps"
 	"strconv"
 	"time"
 
@@ -12,14 +13,32 @@ import (
 // couponOps are the deduction coupon operations (3.2.3): a partner (a mall
 // merchant's system) grants coupons to a car; the core applies them to
 // the car's next fee query and uses them when that fee is paid.
-func (h *Handler) couponOps() map[string]operation {
-	return map[string]operation{
-		"AddMinuteDeduction":    h.addMinuteDeduction,
-		"DeleteMinuteDeduction": h.deleteMinuteDeduction,
-		"AddDeduction":          h.addDeduction,
-		"QueryDeduList":         h.queryDeduList,
-		"QueryDeduDetail":       h.queryDeduDetail,
+func (h *Handler) couponOps() map[string]*operation {
+	// The core's coupon fields, as these requests name them.
+	couponFields := map[string]string{
+		"id": "DeduNo", "kind": "DeduType", "value": "DeduValue", "merchant": "MerchantName",
+		"state": "Status", "limit": "PageSize", "created_to": "SendEndTime",
 	}
+	issueHints := map[park.Code]map[string]string{
+		park.EInvalid:  {"EndTime": "须晚于 BeginTime，至多366天，且不能已过去"},
+		park.EConflict: {"DeduNo": "该券号已用于其他车辆、类型或面额", "CarNo": "该车未使用的券已达上限"},
+	}
+	return map[string]*operation{
+		"AddMinuteDeduction": {run: h.addMinuteDeduction, hints: issueHints,
+			fields: merged(couponFields, map[string]string{"value": "Minutes"})},
+		"AddDeduction": {run: h.addDeduction, fields: couponFields, hints: issueHints},
+		"DeleteMinuteDeduction": {run: h.deleteMinuteDeduction, fields: couponFields,
+			hints: map[park.Code]map[string]string{park.EConflict: {"DeduNo": "该券已使用，不能撤销"}}},
+		"QueryDeduList":   {run: h.queryDeduList, fields: couponFields},
+		"QueryDeduDetail": {run: h.queryDeduDetail, fields: couponFields},
+	}
+}
+
+// merged is a copy of base with over's entries.
+func merged(base, over map[string]string) map[string]string {
+	out := maps.Clone(base)
+	maps.Copy(out, over)
+	return out
 }
 
 // Deduction types on the wire (deduType). AddMinuteDeduction issues
@@ -52,23 +71,11 @@ var deduStates = map[int]string{
 	deduCancelled: park.CouponDeleted,
 }
 
-// couponFields names the core's coupon fields as this file's requests do.
-var couponFields = map[string]string{
-	"id": "DeduNo", "plate": "CarNo", "kind": "DeduType", "value": "DeduValue", "merchant": "MerchantName",
-	"valid_from": "BeginTime", "valid_to": "EndTime", "state": "Status", "limit": "PageSize",
-	"created_to": "SendEndTime",
-}
-
-// couponError renames the field of a core error for the partner.
-func couponError(err error) error {
-	pe, ok := err.(*park.Error)
-	if !ok {
-		return err
-	}
-	if f, ok := couponFields[pe.Field]; ok {
-		return &park.Error{Code: pe.Code, Field: f, Message: pe.Message}
-	}
-	return err
+// deduStatuses is the wire status of each state a coupon reads as
+// (park.Coupon.StateAt).
+var deduStatuses = map[string]int{
+	park.CouponIssued: deduUnused, park.CouponUsed: deduUsed, park.CouponExpired: deduExpired,
+	park.CouponDeleted: deduCancelled,
 }
 
 type deduRecord struct {
@@ -118,16 +125,7 @@ func deduResult(l *park.Lot, c *park.Coupon, now time.Time) deduRecord {
 			r.DeduType = t
 		}
 	}
-	switch {
-	case c.State == park.CouponUsed:
-		r.Status = deduUsed
-	case c.State == park.CouponDeleted:
-		r.Status = deduCancelled
-	case !now.Before(c.ValidTo):
-		r.Status = deduExpired
-	default:
-		r.Status = deduUnused
-	}
+	r.Status = deduStatuses[c.StateAt(now)]
 	if c.UsedAt != nil {
 		r.UseTime = localTime(*c.UsedAt, l)
 	}
@@ -170,56 +168,46 @@ func (h *Handler) addCoupon(ctx context.Context, p *park.Partner, body []byte, m
 	if err := decode(body, &in); err != nil {
 		return nil, 0, err
 	}
-	l, err := h.partnerLot(ctx, p, in.ParkCode)
+	l, car, err := h.lotAndCar(ctx, p, in.ParkCode, in.CarNo)
 	if err != nil {
 		return nil, 0, err
 	}
-	car, err := feeCarPlate(in.CarNo)
-	if err != nil {
-		return nil, 0, err
-	}
-	ci := billing.CouponInput{LotCode: l.Code, Plate: car.Text, Merchant: optString(in.MerchantName), Issuer: p.ID}
+	ci := billing.CouponInput{LotCode: l.Code, Plate: car, Merchant: optString(in.MerchantName), Issuer: p.ID}
 	if in.DeduNo != nil {
-		if ci.ID = *in.DeduNo; !park.ValidCouponID(ci.ID) {
-			return nil, 0, &park.Error{Code: codeType, Field: "DeduNo", Message: "应为1-64个可见ASCII字符"}
-		}
+		ci.ID = *in.DeduNo // its format is the core's (Coupon.Validate)
 	}
 	if minutes {
 		if in.Minutes == nil {
-			return nil, 0, &park.Error{Code: codeMissing, Field: "Minutes"}
+			return nil, 0, refuse(refusedMissing, "Minutes", "")
 		}
 		ci.Kind, ci.Value = park.CouponMinutes, *in.Minutes
 	} else {
 		if in.DeduType == nil {
-			return nil, 0, &park.Error{Code: codeMissing, Field: "DeduType"}
+			return nil, 0, refuse(refusedMissing, "DeduType", "")
 		}
 		kind, ok := deduKinds[*in.DeduType]
 		if !ok || *in.DeduType == deduMinutes {
-			return nil, 0, &park.Error{Code: codeType, Field: "DeduType", Message: "应为 1 小时、2 金额（分）、3 折扣（%）或 4 全免；分钟券请用 AddMinuteDeduction"}
+			return nil, 0, refuse(refusedType, "DeduType", "")
 		}
 		ci.Kind = kind
 		switch {
 		case in.DeduValue != nil:
 			ci.Value = *in.DeduValue
 		case kind != park.CouponFree: // the core gives a free stay its value
-			return nil, 0, &park.Error{Code: codeMissing, Field: "DeduValue"}
+			return nil, 0, refuse(refusedMissing, "DeduValue", "")
 		}
 	}
-	if in.BeginTime != nil && *in.BeginTime != "" {
-		if ci.ValidFrom, err = parseTime("BeginTime", in.BeginTime, l); err != nil {
-			return nil, 0, err
-		}
+	if ci.ValidFrom, err = optTime("BeginTime", in.BeginTime, l); err != nil {
+		return nil, 0, err
 	}
-	if in.EndTime != nil && *in.EndTime != "" {
-		if ci.ValidTo, err = parseTime("EndTime", in.EndTime, l); err != nil {
-			return nil, 0, err
-		}
+	if ci.ValidTo, err = optTime("EndTime", in.EndTime, l); err != nil {
+		return nil, 0, err
 	}
 	res, err := h.svc.Billing.IssueCoupon(ctx, ci)
 	if err != nil {
-		return nil, 0, couponError(err)
+		return nil, 0, err
 	}
-	return addDeduRecord{deduResult(l, res.Coupon, h.svc.Gate.Now()), res.Replay}, 1, nil
+	return addDeduRecord{deduResult(l, res.Coupon, h.svc.Billing.Now()), res.Replay}, 1, nil
 }
 
 type deduRequest struct {
@@ -240,9 +228,6 @@ func (h *Handler) deduArgs(ctx context.Context, p *park.Partner, body []byte) (*
 	if err != nil {
 		return nil, "", err
 	}
-	if !park.ValidCouponID(id) {
-		return nil, "", &park.Error{Code: codeType, Field: "DeduNo", Message: "应为1-64个可见ASCII字符"}
-	}
 	return l, id, nil
 }
 
@@ -255,9 +240,9 @@ func (h *Handler) deleteMinuteDeduction(ctx context.Context, p *park.Partner, bo
 	}
 	c, err := h.svc.Billing.DeleteCoupon(ctx, l.Code, id, p.ID)
 	if err != nil {
-		return nil, 0, couponError(err)
+		return nil, 0, err
 	}
-	return deduResult(l, c, h.svc.Gate.Now()), 1, nil
+	return deduResult(l, c, h.svc.Billing.Now()), 1, nil
 }
 
 // queryDeduDetail is 券详情: one coupon the partner issued.
@@ -268,9 +253,9 @@ func (h *Handler) queryDeduDetail(ctx context.Context, p *park.Partner, body []b
 	}
 	c, err := h.svc.Billing.GetCoupon(ctx, l.Code, id, p.ID)
 	if err != nil {
-		return nil, 0, couponError(err)
+		return nil, 0, err
 	}
-	return deduResult(l, c, h.svc.Gate.Now()), 1, nil
+	return deduResult(l, c, h.svc.Billing.Now()), 1, nil
 }
 
 type deduListRequest struct {
@@ -310,36 +295,30 @@ func (h *Handler) queryDeduList(ctx context.Context, p *park.Partner, body []byt
 		return nil, 0, err
 	}
 	q := billing.CouponQuery{LotCode: l.Code, Issuer: p.ID, Limit: DefaultDeduPageSize}
-	if in.CarNo != nil && *in.CarNo != "" {
-		car, err := feeCarPlate(in.CarNo)
-		if err != nil {
-			return nil, 0, err
-		}
-		q.Plate = car.Text
+	if q.Plate, err = optCarNo(in.CarNo); err != nil {
+		return nil, 0, err
 	}
 	if in.Status != nil {
 		st, ok := deduStates[*in.Status]
 		if !ok {
-			return nil, 0, &park.Error{Code: codeType, Field: "Status", Message: "应为 0 未使用、1 已使用、4 已过期或 5 已撤销"}
+			return nil, 0, refuse(refusedType, "Status", "")
 		}
 		q.State = st
 	}
-	if in.SendStartTime != nil && *in.SendStartTime != "" {
-		if q.CreatedFrom, err = parseTime("SendStartTime", in.SendStartTime, l); err != nil {
-			return nil, 0, err
-		}
+	if q.CreatedFrom, err = optTime("SendStartTime", in.SendStartTime, l); err != nil {
+		return nil, 0, err
 	}
-	if in.SendEndTime != nil && *in.SendEndTime != "" {
-		end, err := parseTime("SendEndTime", in.SendEndTime, l)
-		if err != nil {
-			return nil, 0, err
-		}
-		q.CreatedTo = end.Add(time.Second) // the end second is included
+	end, err := optTime("SendEndTime", in.SendEndTime, l)
+	if err != nil {
+		return nil, 0, err
+	}
+	if !end.IsZero() {
+		q.CreatedTo = end.Add(time.Second) // the vendor's end second is included
 	}
 	page := 1
 	if in.Page != nil {
 		if page = *in.Page; page < 1 || page > maxPage {
-			return nil, 0, &park.Error{Code: codeType, Field: "Page", Message: "应为1-1000000"}
+			return nil, 0, refuse(refusedType, "Page", "")
 		}
 	}
 	if q.Limit, err = pageSize(in.PageSize, DefaultDeduPageSize); err != nil {
@@ -348,9 +327,9 @@ func (h *Handler) queryDeduList(ctx context.Context, p *park.Partner, body []byt
 	q.Offset = (page - 1) * q.Limit
 	cs, n, err := h.svc.Billing.ListCoupons(ctx, q)
 	if err != nil {
-		return nil, 0, couponError(err)
+		return nil, 0, err
 	}
-	now := h.svc.Gate.Now()
+	now := h.svc.Billing.Now()
 	out := deduPage{Total: n, Page: page, Records: make([]deduRecord, len(cs))}
 	for i, c := range cs {
 		out.Records[i] = deduResult(l, c, now)

@@ -8,7 +8,7 @@ import (
 )
 
 // FuzzCouponRequest sends arbitrary bodies to the coupon, CRM and invoice
-// operations as the demo partner: the answer is always HTTP 200 with an
+// operations as the partner test: the answer is always HTTP 200 with an
 // envelope, never a crash.
 func FuzzCouponRequest(f *testing.F) {
 	e := newEnv(f)

@@ -2,7 +2,6 @@ package ebopark
 
 import (
 	"context"
-	"errors"
 
 	"parkd/internal/park"
 	"parkd/internal/plate"
@@ -11,12 +10,14 @@ import (
 
 // cpgsOps are the parking guidance operations (3.4): space states, fuzzy
 // plate search, a car's location and a garage's free spaces.
-func (h *Handler) cpgsOps() map[string]operation {
-	return map[string]operation{
-		"QuerySpaceStatus":     h.querySpaceStatus,
-		"FuzzyQueryPlate":      h.fuzzyQueryPlate,
-		"QueryCarLocation":     h.queryCarLocation,
-		"QueryGarageRemaining": h.queryGarageRemaining,
+func (h *Handler) cpgsOps() map[string]*operation {
+	return map[string]*operation{
+		"QuerySpaceStatus": {run: h.querySpaceStatus},
+		"FuzzyQueryPlate":  {run: h.fuzzyQueryPlate},
+		// The core answers a car that is not inside without naming it.
+		"QueryCarLocation": {run: h.queryCarLocation, about: map[park.Code]string{park.ENotFound: "CarNo"},
+			hints: map[park.Code]map[string]string{park.ENotFound: {"CarNo": "车辆不在场内"}}},
+		"QueryGarageRemaining": {run: h.queryGarageRemaining},
 	}
 }
 
@@ -44,13 +45,6 @@ type spaceStatusResult struct {
 	NextCursor string        `json:"nextCursor"`
 }
 
-func strOrEmpty(s *string) string {
-	if s == nil {
-		return ""
-	}
-	return *s
-}
-
 // querySpaceStatus is 车位状态查询: every space of the lot (or of one
 // floor and zone) with its state, in space-number order, one page at a
 // time as QueryInParkCars pages.
@@ -67,8 +61,8 @@ func (h *Handler) querySpaceStatus(ctx context.Context, p *park.Partner, body []
 	if err != nil {
 		return nil, 0, err
 	}
-	sps, err := h.svc.Spaces.ListSpaces(ctx, spaces.SpaceQuery{LotCode: l.Code, Floor: strOrEmpty(in.Floor), Zone: strOrEmpty(in.Zone),
-		AfterCode: strOrEmpty(in.Cursor), Limit: size})
+	sps, err := h.svc.Spaces.ListSpaces(ctx, spaces.SpaceQuery{LotCode: l.Code, Floor: optString(in.Floor), Zone: optString(in.Zone),
+		AfterCode: optString(in.Cursor), Limit: size})
 	if err != nil {
 		return nil, 0, err
 	}
@@ -145,20 +139,18 @@ func (h *Handler) fuzzyQueryPlate(ctx context.Context, p *park.Partner, body []b
 	if err != nil {
 		return nil, 0, err
 	}
-	limit := spaces.DefaultFuzzyLimit
+	if _, err := plate.ParseFuzzy(reading); err != nil {
+		return nil, 0, refuse(refusedPlate, "CarNo", "应为完整车牌或车牌的至少后4位")
+	}
+	limit := 0 // the core's default
 	if in.Limit != nil {
-		limit = *in.Limit
-		if limit < 1 || limit > spaces.MaxFuzzyLimit {
-			return nil, 0, &park.Error{Code: codeType, Field: "Limit", Message: "应为1-100"}
+		if limit = *in.Limit; limit < 1 { // a given 0 is not the default; the upper bound is the core's
+			return nil, 0, refuse(refusedType, "Limit", "")
 		}
 	}
 	cars, err := h.svc.Spaces.FuzzyFindCars(ctx, l.Code, reading, limit)
-	var pe *park.Error
-	if errors.As(err, &pe) && pe.Code == park.EInvalid && pe.Field == "plate" {
-		return nil, 0, &park.Error{Code: codePlate, Message: pe.Message}
-	}
 	if err != nil {
-		return nil, 0, vendorError(err)
+		return nil, 0, err
 	}
 	out := make([]fuzzyCandidate, len(cars))
 	for i, c := range cars {
@@ -184,24 +176,16 @@ func (h *Handler) queryCarLocation(ctx context.Context, p *park.Partner, body []
 	if err != nil {
 		return nil, 0, err
 	}
-	car, err := required("CarNo", in.CarNo)
+	car, err := carNo(in.CarNo)
 	if err != nil {
 		return nil, 0, err
 	}
-	if _, err := plate.Normalize(car); err != nil {
-		var pe *plate.Error
-		errors.As(err, &pe)
-		return nil, 0, &park.Error{Code: codePlate, Message: pe.Reason}
-	}
 	loc, err := h.svc.Spaces.LocateCar(ctx, l.Code, car)
-	if park.IsCode(err, park.ENotFound) {
-		return nil, 0, &park.Error{Code: park.ENotFound, Message: "车辆不在场内"}
-	}
 	if err != nil {
-		return nil, 0, vendorError(err)
+		return nil, 0, err
 	}
 	if loc.Space == nil {
-		return nil, 0, &park.Error{Code: park.ENotFound, Message: "车辆在场但尚未定位到车位"}
+		return nil, 0, refuse(refusedNoResult, "CarNo", "车辆在场但尚未定位到车位")
 	}
 	return place(*loc, l), 1, nil
 }
@@ -238,15 +222,15 @@ func (h *Handler) queryGarageRemaining(ctx context.Context, p *park.Partner, bod
 	if err := decode(body, &in); err != nil {
 		return nil, 0, err
 	}
-	l, err := h.partnerLot(ctx, p, in.ParkCode)
+	code, err := partnerLotCode(p, in.ParkCode)
 	if err != nil {
 		return nil, 0, err
 	}
-	g, err := h.svc.Spaces.GarageRemaining(ctx, l.Code)
+	g, err := h.svc.Spaces.GarageRemaining(ctx, code)
 	if err != nil {
 		return nil, 0, err
 	}
-	out := garageResult{ParkCode: l.Code, TotalSpaces: g.Total, OccupiedSpaces: g.Occupied, RemainingSpaces: g.Free,
+	out := garageResult{ParkCode: code, TotalSpaces: g.Total, OccupiedSpaces: g.Occupied, RemainingSpaces: g.Free,
 		BySpace: g.BySpace, Floors: make([]floorCount, len(g.Floors))}
 	for i, f := range g.Floors {
 		fc := floorCount{Floor: f.Floor, TotalSpaces: f.Total, OccupiedSpaces: f.Occupied, RemainingSpaces: f.Free,

@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"testing"
 
-	"parkd/internal/demo"
 	"parkd/internal/httpbench"
 )
 
@@ -41,7 +40,7 @@ func BenchmarkFuzzyQueryPlate(b *testing.B) {
 	const cars = 100_000
 	_, ts := benchLot(b, cars, fuzzyBenchPlate)
 	ask := func(car int) *http.Request {
-		return signed(ts.URL, "FuzzyQueryPlate", fmt.Appendf(nil, `{"ParkCode":%q,"CarNo":%q}`, demo.LotCode, fuzzyBenchQuery(car)))
+		return signed(ts.URL, "FuzzyQueryPlate", fmt.Appendf(nil, `{"ParkCode":%q,"CarNo":%q}`, lotCode, fuzzyBenchQuery(car)))
 	}
 	finds := func(car int, resp *http.Response, body []byte) error {
 		if err := stateZero(car, resp, body); err != nil {

@@ -9,10 +9,11 @@ import (
 
 // crmOps are the mall CRM operations (3.2.2): the fee of a member's car
 // with the member's benefit, and the sync of its payment.
-func (h *Handler) crmOps() map[string]operation {
-	return map[string]operation{
-		"CrmQueryFeeV5":  h.crmQueryFeeV5,
-		"CrmOrderSyncV5": h.crmOrderSyncV5,
+func (h *Handler) crmOps() map[string]*operation {
+	return map[string]*operation{
+		// The member benefit's fields, as CrmQueryFeeV5 names them.
+		"CrmQueryFeeV5":  {run: h.crmQueryFeeV5, fields: map[string]string{"member": "MemberNo", "minutes": "FreeMinutes", "amount": "DiscountFee"}},
+		"CrmOrderSyncV5": {run: h.crmOrderSyncV5},
 	}
 }
 
@@ -42,9 +43,6 @@ type crmFeeResult struct {
 	FreeOutTime  string `json:"freeOutTime"`
 }
 
-// crmFields names the core's member fields as CrmQueryFeeV5 does.
-var crmFields = map[string]string{"plate": "CarNo", "member": "MemberNo", "minutes": "FreeMinutes", "amount": "DiscountFee"}
-
 // crmQueryFeeV5 is CRM查费: the car inside priced now with its coupons and
 // the member's benefit (FreeMinutes of parking, then DiscountFee fen off);
 // when something is due, orderNo is a quote carrying that benefit, which
@@ -54,11 +52,11 @@ func (h *Handler) crmQueryFeeV5(ctx context.Context, p *park.Partner, body []byt
 	if err := decode(body, &in); err != nil {
 		return nil, 0, err
 	}
-	l, err := h.partnerLot(ctx, p, in.ParkCode)
+	code, err := partnerLotCode(p, in.ParkCode)
 	if err != nil {
 		return nil, 0, err
 	}
-	car, err := feeCarPlate(in.CarNo)
+	car, err := carNo(in.CarNo)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -73,20 +71,15 @@ func (h *Handler) crmQueryFeeV5(ctx context.Context, p *park.Partner, body []byt
 	if in.DiscountFee != nil {
 		b.Amount = minorFromFen(*in.DiscountFee)
 	}
-	st, err := h.svc.Billing.MemberQuote(ctx, p, l.Code, car.Text, b)
-	if park.IsCode(err, park.ENotFound) {
-		return nil, 0, &park.Error{Code: park.ENotFound, Message: "该车辆不在场内"}
-	}
-	if pe, ok := err.(*park.Error); ok && pe.Code == park.EInvalid {
-		return nil, 0, &park.Error{Code: park.EInvalid, Field: crmFields[pe.Field], Message: pe.Message}
-	}
+	st, err := h.svc.Billing.MemberQuote(ctx, p, code, car, b)
 	if err != nil {
 		return nil, 0, err
 	}
+	l := st.Lot
 	coupons, benefit := billing.Deductions(st.Lines)
 	out := crmFeeResult{ParkCode: l.Code, CarNo: st.Stay.Plate, MemberNo: member,
 		EntryTime: localTime(st.Stay.EntryAt, l), QueryTime: localTime(st.At, l),
-		ParkTime: parkMinutes(st), TotalFee: fen(st.Total), PaidFee: fen(st.Paid),
+		ParkTime: parkMinutes(st), TotalFee: fen(st.Gross), PaidFee: fen(st.Paid),
 		DeductionFee: fen(st.Discount), CouponFee: fen(coupons), MemberFee: fen(benefit), PayFee: fen(st.Due),
 		FreeOutTime: localTime(st.ValidUntil, l)}
 	if st.Quote != nil {
@@ -101,7 +94,7 @@ func memberNo(s *string) (string, error) {
 		return "", nil
 	}
 	if !refRE.MatchString(*s) {
-		return "", &park.Error{Code: codeType, Field: "MemberNo", Message: "应为1-64个可见ASCII字符"}
+		return "", refuse(refusedType, "MemberNo", "")
 	}
 	return *s, nil
 }

@@ -5,7 +5,6 @@ import (
 	"testing"
 	"time"
 
-	"parkd/internal/demo"
 	"parkd/internal/dialect/ebopark"
 	"parkd/internal/gate"
 	"parkd/internal/park"
@@ -22,7 +21,7 @@ type crmFee struct {
 }
 
 func crmSync(order string, fee int64, trade string) string {
-	b, _ := json.Marshal(map[string]any{"ParkCode": demo.LotCode, "OrderNo": order, "PayFee": fee,
+	b, _ := json.Marshal(map[string]any{"ParkCode": lotCode, "OrderNo": order, "PayFee": fee,
 		"PayType": "CRM", "TradeNo": trade, "MemberNo": "VIP0001"})
 	return string(b)
 }
@@ -79,7 +78,7 @@ func TestCrmMemberFeeIsPaidExactly(t *testing.T) {
 	before = e.couponSnapshot(t)
 	for _, c := range []struct{ op, body, desc string }{
 		{"CrmQueryFeeV5", `{"ParkCode":"140123001"}`, "缺少参数 CarNo"},
-		{"CrmQueryFeeV5", `{"ParkCode":"140123001","CarNo":"粤B12345"}`, "未找到：该车辆不在场内"},
+		{"CrmQueryFeeV5", `{"ParkCode":"140123001","CarNo":"粤B12345"}`, "未找到 CarNo：该车辆不在场内"},
 		{"CrmQueryFeeV5", `{"ParkCode":"140123001","CarNo":"苏E6X789","FreeMinutes":-1}`, "参数错误 FreeMinutes"},
 		{"CrmQueryFeeV5", `{"ParkCode":"140123001","CarNo":"苏E6X789","DiscountFee":1000001}`, "参数错误 DiscountFee"},
 		{"CrmQueryFeeV5", `{"ParkCode":"140123001","CarNo":"苏E6X789","DiscountFee":"1"}`, "参数类型错误 DiscountFee"},
@@ -140,10 +139,10 @@ func TestQueryInvoice(t *testing.T) {
 
 func signOf(body string) string { return ebopark.Sign([]byte(body), md5Secret) }
 
-// stayOf returns the stay of a car inside the demo lot.
+// stayOf returns the stay of a car inside the fixture lot.
 func (e *env) stayOf(t *testing.T, car string) *park.Stay {
 	t.Helper()
-	ss, err := e.svc.Gate.ListStays(e.ctx, gate.StayQuery{LotCode: demo.LotCode, State: park.StayIn})
+	ss, err := e.svc.Gate.ListStays(e.ctx, gate.StayQuery{LotCode: lotCode, State: park.StayIn})
 	if err != nil {
 		t.Fatal(err)
 	}

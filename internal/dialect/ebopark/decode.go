@@ -7,6 +7,8 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"reflect"
+	"regexp"
 	"time"
 
 	"parkd/internal/park"
@@ -17,50 +19,69 @@ import (
 // the lot's time zone.
 const timeLayout = "2006-01-02 15:04:05"
 
+// timeHint words timeLayout for partners.
+const timeHint = "应为“年-月-日 时:分:秒”，如 2026-03-01 10:00:00"
+
+// refRE is the vendor's reference format (order and trade numbers,
+// channels, request ids): 1-64 visible ASCII characters.
+var refRE = regexp.MustCompile(`^[\x21-\x7e]{1,64}$`)
+
+// refHint words refRE.
+const refHint = "应为1-64个半角可见字符"
+
 // readBody reads the whole body, at most MaxBody bytes.
 func readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 	b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBody))
 	var mbe *http.MaxBytesError
 	if errors.As(err, &mbe) {
-		return nil, &park.Error{Code: codeTooLarge, Message: "上限 1 MiB"}
+		return nil, refuse(refusedTooLarge, "", "上限1兆字节")
 	}
 	if err != nil {
-		return nil, &park.Error{Code: codeBody, Message: "读取失败"}
+		return nil, refuse(refusedBody, "", "读取失败")
 	}
 	return b, nil
 }
 
 // decode reads one JSON object into v. Keys match case-insensitively (the
 // vendor mixes ParkCode and userMobile); unknown keys are ignored, as
-// vendor clients send extra fields. A wrong type names the field; trailing
-// data after the object is refused. Messages never echo input values.
+// vendor clients send extra fields. A wrong type names the field and the
+// type expected; trailing data after the object is refused. Details never
+// echo input values.
 func decode(body []byte, v any) error {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	if err := dec.Decode(v); err != nil {
 		var typ *json.UnmarshalTypeError
 		if errors.As(err, &typ) && typ.Field != "" {
-			return &park.Error{Code: codeType, Field: typ.Field, Message: "应为 " + typ.Type.String()}
+			return refuse(refusedType, typ.Field, typeHint(typ))
 		}
-		return &park.Error{Code: codeBody}
+		return refuse(refusedBody, "", "")
 	}
 	if _, err := dec.Token(); err != io.EOF {
-		return &park.Error{Code: codeBody, Message: "只能包含一个JSON对象"}
+		return refuse(refusedBody, "", "只能包含一个JSON对象")
 	}
 	if bytes.HasPrefix(bytes.TrimSpace(body), []byte("null")) {
-		return &park.Error{Code: codeBody}
+		return refuse(refusedBody, "", "")
 	}
 	return nil
 }
 
-// required returns *s, or a missing-parameter error naming field.
+// required returns *s, or a missing-parameter refusal naming field.
 func required(field string, s *string) (string, error) {
 	if s == nil || *s == "" {
-		return "", &park.Error{Code: codeMissing, Field: field}
+		return "", refuse(refusedMissing, field, "")
 	}
 	return *s, nil
 }
 
-// partnerLot returns a lot the partner may use. A lot that is not the
+func optString(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+// partnerLot returns a lot the partner may use: the operation's scope and
+// the time zone its times are read and written in. A lot that is not the
 // partner's answers exactly like one that does not exist.
 func (h *Handler) partnerLot(ctx context.Context, p *park.Partner, code *string) (*park.Lot, error) {
 	c, err := partnerLotCode(p, code)
@@ -69,9 +90,22 @@ func (h *Handler) partnerLot(ctx context.Context, p *park.Partner, code *string)
 	}
 	l, err := h.svc.Gate.LotSettings(ctx, c)
 	if park.IsCode(err, park.ENotFound) || park.IsCode(err, park.EInvalid) {
-		return nil, &park.Error{Code: codeLot, Field: shorten(c)}
+		return nil, refuse(refusedLot, "ParkCode", "")
 	}
 	return l, err
+}
+
+// partnerLotCode is partnerLot without reading the lot, for operations
+// whose use case reads it: ParkCode is given and among the partner's lots.
+func partnerLotCode(p *park.Partner, code *string) (string, error) {
+	c, err := required("ParkCode", code)
+	if err != nil {
+		return "", err
+	}
+	if !p.MayUse(c) {
+		return "", refuse(refusedLot, "ParkCode", "")
+	}
+	return c, nil
 }
 
 // pageSize reads PageSize: def when absent, else 1 to park.MaxListLimit.
@@ -80,44 +114,108 @@ func pageSize(v *int, def int) (int, error) {
 		return def, nil
 	}
 	if *v < 1 || *v > park.MaxListLimit {
-		return 0, &park.Error{Code: codeType, Field: "PageSize", Message: "应为1-1000"}
+		return 0, refuse(refusedType, "PageSize", "")
 	}
 	return *v, nil
 }
 
-// partnerLotCode is partnerLot without reading the lot: ParkCode is given
-// and among the partner's lots.
-func partnerLotCode(p *park.Partner, code *string) (string, error) {
-	c, err := required("ParkCode", code)
+// carNo reads the required CarNo as a plate: a plate, or a plate-less
+// car's temporary identity (临XXXXXXX). Whether such a car may hold what
+// the operation asks for is the core's rule.
+func carNo(s *string) (string, error) {
+	c, err := required("CarNo", s)
 	if err != nil {
 		return "", err
 	}
-	if !p.MayUse(c) {
-		return "", &park.Error{Code: codeLot, Field: shorten(c)}
-	}
-	return c, nil
+	return plateText("CarNo", c)
 }
 
-// carPlate parses CarNo. Plate-less identities hold no pass.
-func carPlate(s *string) (plate.Plate, error) {
-	c, err := required("CarNo", s)
+// plateText reads one plate of parameter field.
+func plateText(field, s string) (string, error) {
+	p, err := plate.Normalize(s)
 	if err != nil {
-		return plate.Plate{}, err
+		hint := "应为完整车牌号，如 粤B12345"
+		if plate.IsNoPlate(s) {
+			hint = "无牌车没有车牌号，请使用入场时发放的临时车牌（临开头）"
+		}
+		return "", refuse(refusedPlate, field, hint)
 	}
-	p, err := plate.Normalize(c)
-	var pe *plate.Error
-	if errors.As(err, &pe) {
-		return plate.Plate{}, &park.Error{Code: codePlate, Message: pe.Reason}
+	return p.Text, nil
+}
+
+// optCarNo is carNo for an optional CarNo ("" when absent).
+func optCarNo(s *string) (string, error) {
+	if s == nil || *s == "" {
+		return "", nil
 	}
+	return carNo(s)
+}
+
+// parseTime reads a required lot-local yyyy-MM-dd HH:mm:ss time.
+func parseTime(field string, s *string, l *park.Lot) (time.Time, error) {
+	v, err := required(field, s)
 	if err != nil {
-		return plate.Plate{}, &park.Error{Code: codePlate}
+		return time.Time{}, err
 	}
-	if p.Kind == plate.KindNoPlate {
-		return plate.Plate{}, &park.Error{Code: codePlate, Message: "无牌车不支持月租"}
+	t, err := time.ParseInLocation(timeLayout, v, l.Location())
+	if err != nil {
+		return time.Time{}, refuse(refusedType, field, timeHint)
 	}
-	return p, nil
+	return t, nil
+}
+
+// optTime is parseTime for an optional time (zero when absent or "").
+func optTime(field string, s *string, l *park.Lot) (time.Time, error) {
+	if s == nil || *s == "" {
+		return time.Time{}, nil
+	}
+	return parseTime(field, s, l)
 }
 
 func localTime(t time.Time, l *park.Lot) string {
 	return t.In(l.Location()).Format(timeLayout)
+}
+
+// text is a parameter vendors send either as a JSON string or a number
+// (PayType 1, "WX"; order numbers).
+type text string
+
+func (t *text) UnmarshalJSON(b []byte) error {
+	var s string
+	if err := json.Unmarshal(b, &s); err == nil {
+		*t = text(s)
+		return nil
+	}
+	var n json.Number
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	if err := dec.Decode(&n); err != nil {
+		return &json.UnmarshalTypeError{Value: "value", Type: reflect.TypeFor[string]()}
+	}
+	*t = text(n.String())
+	return nil
+}
+
+// get returns the text, nil when absent.
+func (t *text) get() *string {
+	if t == nil {
+		return nil
+	}
+	s := string(*t)
+	return &s
+}
+
+// flag is a switch partners send as 1/0 or true/false.
+type flag bool
+
+func (f *flag) UnmarshalJSON(b []byte) error {
+	switch string(bytes.TrimSpace(b)) {
+	case "1", "true", `"1"`:
+		*f = true
+	case "0", "false", `"0"`:
+		*f = false
+	default:
+		return &json.UnmarshalTypeError{Value: "value", Type: reflect.TypeFor[bool]()}
+	}
+	return nil
 }

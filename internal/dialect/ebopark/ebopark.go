@@ -1,9 +1,12 @@
 // Package ebopark serves the Ebopark (宜泊) partner API v3.0 over parkd's
 // core: POST /partnerService/<Operation>?partnerid=<id>&sign=<sign> with a
 // JSON body, answered with the vendor's envelope
-// {"state":0,"total":N,"result":...,"desc":"..."} and always HTTP 200. It
-// only translates; every rule lives in internal/service. docs/ebopark.md
-// is the contract.
+// {"state":0,"total":N,"result":...,"desc":"..."} and always HTTP 200.
+// It only translates: each operation authenticates the partner (and the
+// lot, whose time zone its times are in), decodes the vendor's fields,
+// calls one use case of the core (internal/gate, billing, access, spaces,
+// partners), encodes the reply, and words the core's errors through the
+// one table of errors.go. docs/ebopark.md is the contract.
 package ebopark
 
 import (
@@ -23,7 +26,7 @@ const MaxBody = 1 << 20
 type Handler struct {
 	svc *system.System
 	log *slog.Logger
-	ops map[string]operation
+	ops map[string]*operation
 }
 
 // Config wires a Handler.
@@ -32,23 +35,30 @@ type Config struct {
 	Log     *slog.Logger
 }
 
-// operation answers one vendor operation for an authenticated partner: the
-// result, the envelope's total, or an error.
-type operation func(ctx context.Context, p *park.Partner, body []byte) (result any, total int, err error)
+// operation is one vendor operation: run answers it for an authenticated
+// partner (the result, the envelope's total, or an error); fields, hints
+// and about word the core's errors in its terms, over the defaults of
+// errors.go (coreFields, codeHints, codeAbout).
+type operation struct {
+	run func(ctx context.Context, p *park.Partner, body []byte) (result any, total int, err error)
+	// fields names core fields as this operation's parameters
+	// (hotel cars: valid_from is CheckInTime).
+	fields map[string]string
+	// hints is the Chinese detail of a code for a parameter.
+	hints map[park.Code]map[string]string
+	// about is the parameter an error without a field concerns.
+	about map[park.Code]string
+}
 
 // New returns the Ebopark handler.
 func New(c Config) *Handler {
 	if c.Log == nil {
 		c.Log = slog.New(slog.DiscardHandler)
 	}
-	h := &Handler{svc: c.Service, log: c.Log}
-	h.ops = map[string]operation{
-		"QueryMonthCarInfoV2":  h.queryMonthCarInfoV2,
-		"QueryRemainingSpaces": h.queryRemainingSpaces,
-		"QueryInParkCars":      h.queryInParkCars,
-	}
+	h := &Handler{svc: c.Service, log: c.Log, ops: map[string]*operation{}}
 	// Each group of operations registers itself from its own file.
-	for _, group := range []map[string]operation{
+	for _, group := range []map[string]*operation{
+		h.monthCarOps(), h.spaceOps(), // monthcar.go, spaces.go
 		h.feeOps(), h.listOps(), h.hotelOps(), h.lockOps(),
 		h.couponOps(), h.crmOps(), h.invoiceOps(), // coupons.go, crm.go, invoice.go
 		h.monthRateOps(), h.periodOps(), // monthrates.go, period.go
@@ -78,31 +88,32 @@ func (h *Handler) Mount(mount func(pattern string, h http.Handler)) {
 }
 
 func (h *Handler) unsupported(w http.ResponseWriter, r *http.Request) {
-	h.writeError(w, r, &park.Error{Code: codeUnknownOp, Message: "请使用 POST /partnerService/<接口名>"})
+	h.writeError(w, r, nil, refuse(refusedOperation, "", ""))
 }
 
 // serve authenticates the partner, then runs the operation. The order is
 // fixed so that a refused request never reaches the core: body size,
 // partner, sign, operation, then the operation's own field checks.
 func (h *Handler) serve(w http.ResponseWriter, r *http.Request) {
+	var op *operation
 	body, err := readBody(w, r)
 	if err == nil {
 		var p *park.Partner
 		if p, err = h.authenticate(r, body); err == nil {
-			op, ok := h.ops[r.PathValue("op")]
-			if !ok {
-				err = &park.Error{Code: codeUnknownOp, Field: shorten(r.PathValue("op"))}
+			var ok bool
+			if op, ok = h.ops[r.PathValue("op")]; !ok {
+				err = refuse(refusedOperation, shorten(r.PathValue("op")), "")
 			} else {
 				var (
 					result any
 					total  int
 				)
-				if result, total, err = op(r.Context(), p, body); err == nil {
+				if result, total, err = op.run(r.Context(), p, body); err == nil {
 					writeJSON(w, envelope{State: 0, Total: total, Result: result, Desc: "成功"})
 					return
 				}
 			}
 		}
 	}
-	h.writeError(w, r, err)
+	h.writeError(w, r, op, err)
 }

@@ -4,54 +4,330 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"reflect"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
+	"parkd/internal/access"
 	"parkd/internal/park"
 )
 
-// Dialect-level codes, beside the core's.
-const (
-	codeUnknownPartner park.Code = "ebopark_unknown_partner" // partnerid names no Ebopark partner
-	codeLot            park.Code = "ebopark_lot"             // the lot does not exist or is not the partner's
-	codeMissing        park.Code = "ebopark_missing"         // a required parameter is absent or empty
-	codeType           park.Code = "ebopark_type"            // a parameter has the wrong JSON type
-	codeBody           park.Code = "ebopark_body"            // the body is not one JSON object
-	codePlate          park.Code = "ebopark_plate"           // CarNo is not a plate
-	codeTooLarge       park.Code = "ebopark_too_large"       // the body exceeds MaxBody
-	codeUnknownOp      park.Code = "ebopark_unknown_op"      // the operation is not served
-)
+// An error reply is state -1 (the only error state the vendor documents)
+// and a desc read by people: what is wrong (the tables below), then the
+// vendor's parameter it concerns, then a detail in Chinese. The detail is
+// never the core's English message: it comes from the tables of hints
+// below, keyed by the code and the vendor's parameter, or, for an amount
+// due, from the error's amount.
 
-// replies is the one table from error codes to Ebopark states and the
-// Chinese desc. Every error is state -1, the only error state the vendor
-// documents; desc says which error it is. A code missing here is a bug and
-// answers as EInternal.
-var replies = map[park.Code]struct {
+// reply is the state and desc heading of one kind of error.
+type reply struct {
 	state int
 	desc  string
-}{
-	park.EUnauthorized:   {-1, "签名错误"},
-	codeUnknownPartner:   {-1, "合作商不存在"},
-	codeLot:              {-1, "无权操作该车场或车场不存在"},
-	codeMissing:          {-1, "缺少参数"},
-	codeType:             {-1, "参数类型错误"},
-	codeBody:             {-1, "请求体不是JSON对象"},
-	codePlate:            {-1, "车牌号格式错误"},
-	codeTooLarge:         {-1, "请求体过大"},
-	codeUnknownOp:        {-1, "不支持的接口"},
-	codeLotFull:          {-1, "车场已满"},
-	codeRefused:          {-1, "禁止入场"},
+}
+
+// replies maps every core code to its reply (a test checks that
+// park.Codes() are all here). A code missing here is a bug and answers as
+// EInternal.
+var replies = map[park.Code]reply{
 	park.EInvalid:        {-1, "参数错误"},
 	park.ENotFound:       {-1, "未找到"},
 	park.EConflict:       {-1, "数据冲突"},
+	park.EUnauthorized:   {-1, "签名错误"},
 	park.EQuoteExpired:   {-1, "订单已过期"},
 	park.EQuotePaid:      {-1, "订单已支付"},
 	park.EAmountMismatch: {-1, "金额不符"},
 	park.EStaySettled:    {-1, "无需缴费"},
 	park.EStayClosed:     {-1, "车辆已出场"},
 	park.EIdempotencyKey: {-1, "订单号重复"},
+	park.ELotFull:        {-1, "车场已满"},
+	park.EEntryRefused:   {-1, "禁止入场"},
+	park.ECardData:       {-1, "不接受银行卡数据"},
 	park.EUnavailable:    {-1, "服务暂不可用，请稍后重试"},
 	park.EInternal:       {-1, "系统内部错误"},
+}
+
+// refusalKind is what the dialect itself refuses, before any use case of
+// the core runs.
+type refusalKind int
+
+const (
+	refusedSign      refusalKind = iota + 1 // sign does not match, or the partner has no secret
+	refusedPartner                          // partnerid names no Ebopark partner
+	refusedLot                              // the lot does not exist or is not the partner's
+	refusedMissing                          // a required parameter is absent or empty
+	refusedType                             // a parameter has the wrong JSON type or format
+	refusedBody                             // the body is not one JSON object
+	refusedPlate                            // CarNo is not a plate
+	refusedTooLarge                         // the body exceeds MaxBody
+	refusedOperation                        // the operation is not served
+	refusedNoResult                         // the core answered, but with nothing the operation can show
+)
+
+// refusals is the dialect's own table, beside replies.
+var refusals = map[refusalKind]reply{
+	refusedSign:      {-1, "签名错误"},
+	refusedPartner:   {-1, "合作商不存在"},
+	refusedLot:       {-1, "无权操作该车场或车场不存在"},
+	refusedMissing:   {-1, "缺少参数"},
+	refusedType:      {-1, "参数类型错误"},
+	refusedBody:      {-1, "请求体不是JSON对象"},
+	refusedPlate:     {-1, "车牌号格式错误"},
+	refusedTooLarge:  {-1, "请求体过大"},
+	refusedOperation: {-1, "不支持的接口"},
+	refusedNoResult:  {-1, "未找到"},
+}
+
+// refusal is an error of the dialect itself: its kind, the vendor's
+// parameter it concerns and a Chinese detail ("" for validHints').
+type refusal struct {
+	kind  refusalKind
+	field string
+	hint  string
+}
+
+func (r *refusal) Error() string { return refusals[r.kind].desc + " " + r.field + " " + r.hint }
+
+func refuse(kind refusalKind, field, hint string) error {
+	return &refusal{kind: kind, field: field, hint: hint}
+}
+
+// coreFields names the core's fields as the vendor's parameters, for the
+// operations that do not say otherwise (operation.fields). A core field
+// missing here is shown without a parameter.
+var coreFields = map[string]string{
+	"plate": "CarNo", "plates": "CarNo", "holder_name": "UserName", "mobile": "UserMobile",
+	"user_code": "UserCode", "spaces": "LotCount", "valid_from": "BeginTime", "valid_to": "EndTime",
+	"plan": "RateId", "reason": "Reason", "passes": "MonthCars", "pass": "MonthId", "months": "Months",
+	"type": "SpecialType", "lot": "ParkCode", "locator": "Locator", "lane": "ChannelId",
+	"request_id": "RequestId", "quote_id": "OrderNo", "order_no": "OrderNo", "amount": "PayFee",
+	"method": "PayType", "reference": "TradeNo", "limit": "Limit",
+}
+
+// codeAbout is the parameter an error without a field concerns, when the
+// operation does not say otherwise (operation.about): the refusals of a
+// payment are about the order it pays or the partner's trade number.
+var codeAbout = map[park.Code]string{
+	park.EQuoteExpired: "OrderNo", park.EQuotePaid: "OrderNo", park.EStaySettled: "OrderNo",
+	park.EStayClosed: "OrderNo", park.EIdempotencyKey: "TradeNo", park.EAmountMismatch: "PayFee",
+}
+
+// validHints says what a valid value of a parameter is: the detail of a
+// core's EInvalid, and of a dialect's wrong-type refusal without a detail
+// of its own.
+var validHints = map[string]string{
+	"CarNo":        "无牌车的临时车牌不能办理此业务，一个月租至多20个车牌且不能重复",
+	"UserName":     "不能为空，至多200字节",
+	"UserMobile":   "应为5-20位数字，可带+号",
+	"userMobile":   "应为5-20位数字，可带+号",
+	"UserCode":     "至多64个字符",
+	"LotCount":     "应为1到车牌数之间的整数",
+	"EndTime":      "须晚于 BeginTime",
+	"CheckOutTime": "须晚于 CheckInTime",
+	"SendEndTime":  "须晚于 SendStartTime",
+	"RateId":       "应为本车场的月租费率",
+	"MonthCars":    "应有1-1000条",
+	"Reason":       "至多200字节",
+	"RoomNo":       "至多32个字符",
+	"SpecialType":  "应为 " + oneOf(access.SpecialTypes()),
+	"Months":       "应为1-36的整数",
+	"OrderNo":      "应为1-64个半角可见字符",
+	"TradeNo":      "应为1-64个半角可见字符",
+	"PayType":      "应为1-32个半角可见字符",
+	"PayFee":       "应为不超过上限的非负整数（分）",
+	"Locator":      "应为1-32位字母或数字，且不能与 CarNo 同时给出",
+	"ChannelId":    "应为1-64个半角可见字符",
+	"RequestId":    "应为1-64个半角可见字符",
+	"Remark":       "至多128个字符",
+	"DeduNo":       "应为1-64个半角可见字符",
+	"DeduType":     "应为1小时、2金额（分）、3折扣（%）或4全免；分钟券请用 AddMinuteDeduction",
+	"DeduValue":    "小时券1-168，金额券1-1000000分，折扣券1-100",
+	"Minutes":      "应为1-10080",
+	"MerchantName": "至多64个字符",
+	"Status":       "应为0未使用、1已使用、4已过期或5已撤销",
+	"PageSize":     "应为1-1000的整数",
+	"PageNum":      "应为从1开始的整数",
+	"Page":         "应为1-1000000的整数",
+	"Limit":        "应为1-100的整数",
+	"FreeMinutes":  "应为0-10080的整数",
+	"DiscountFee":  "应为0-1000000的整数（分）",
+	"MemberNo":     "应为1-64个半角可见字符",
+	"AlwaysOpen":   "应为1或0",
+	"EntryRight":   "应为1或0",
+	"ExitRight":    "应为1或0",
+	"OpenId":       "至多128个字符",
+	"ParkCode":     "应为字符串",
+}
+
+// codeHints is the detail of the other codes, per parameter, for the
+// operations that do not say otherwise (operation.hints).
+var codeHints = map[park.Code]map[string]string{
+	park.ENotFound: {
+		"ParkCode":  "无权操作该车场或车场不存在",
+		"CarNo":     "该车辆不在场内",
+		"Locator":   "该停车票对应的车辆不在场内",
+		"OrderNo":   "订单不存在，请重新查费",
+		"TradeNo":   "没有该订单的支付记录",
+		"MonthId":   "月租不存在",
+		"UserCode":  "月租不存在",
+		"RateId":    "月租费率不存在",
+		"ChannelId": "该车场没有此通道（通道编号以相机上报为准）",
+		"DeduNo":    "该券不存在",
+	},
+	park.EConflict: {
+		"UserCode":  "该用户编码已有月租",
+		"CarNo":     "该车牌已属于其他月租",
+		"ChannelId": "道闸处于常开状态，请先取消常开",
+	},
+	park.EQuoteExpired: {"OrderNo": "请重新查费"},
+	park.EUnavailable:  {"ChannelId": "道闸设备无响应，指令未送达"},
+}
+
+// typeHint words the JSON type the decoder expected.
+func typeHint(t *json.UnmarshalTypeError) string {
+	if t.Type == nil {
+		return ""
+	}
+	switch t.Type.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "应为整数"
+	case reflect.Float32, reflect.Float64:
+		return "应为数字"
+	case reflect.String:
+		return "应为字符串"
+	case reflect.Bool:
+		return "应为1或0"
+	case reflect.Slice, reflect.Array:
+		return "应为数组"
+	}
+	return "应为JSON对象"
+}
+
+// writeError renders err as the vendor's error envelope, HTTP 200, in the
+// words of op (nil before the operation is known). Internal errors are
+// logged, never shown; request bodies are never logged.
+func (h *Handler) writeError(w http.ResponseWriter, r *http.Request, op *operation, err error) {
+	var rf *refusal
+	if errors.As(err, &rf) {
+		rep := refusals[rf.kind]
+		hint := rf.hint
+		if hint == "" && rf.kind == refusedType {
+			hint = validHints[leaf(rf.field)]
+		}
+		writeJSON(w, envelope{State: rep.state, Desc: desc(rep.desc, rf.field, hint)})
+		return
+	}
+	code := park.ErrorCode(err)
+	rep, ok := replies[code]
+	if !ok {
+		code, rep = park.EInternal, replies[park.EInternal]
+	}
+	switch code {
+	case park.EInternal:
+		h.log.Error("internal error", "dialect", Name, "path", r.URL.Path, "err", err)
+		writeJSON(w, envelope{State: rep.state, Desc: rep.desc})
+		return
+	case park.EUnavailable:
+		h.log.Warn("unavailable", "dialect", Name, "path", r.URL.Path, "err", err)
+	}
+	if op == nil {
+		op = &operation{}
+	}
+	var pe *park.Error
+	errors.As(err, &pe)
+	field := op.vendorField(pe.Field)
+	if pe.Field == "" {
+		field = op.aboutField(code)
+	}
+	hint := op.hint(code, leaf(field))
+	if code == park.EAmountMismatch {
+		hint = "应付 " + strconv.FormatInt(fen(pe.Amount), 10) + " 分"
+	}
+	writeJSON(w, envelope{State: rep.state, Desc: desc(rep.desc, field, hint)})
+}
+
+// oneOf words a choice: a、b 或 c.
+func oneOf(s []string) string {
+	if len(s) < 2 {
+		return strings.Join(s, "")
+	}
+	return strings.Join(s[:len(s)-1], "、") + " 或 " + s[len(s)-1]
+}
+
+// desc joins a heading, the parameter and the detail.
+func desc(head, field, hint string) string {
+	if field != "" {
+		head += " " + field
+	}
+	if hint != "" {
+		head += "：" + hint
+	}
+	return head
+}
+
+// vendorField names a core field as the operation's parameter: "" when
+// unnamed. An item of a list keeps its index: passes[1].valid_to is
+// MonthCars[1].EndTime.
+func (o *operation) vendorField(core string) string {
+	if core == "" {
+		return ""
+	}
+	if i := strings.IndexByte(core, '['); i > 0 {
+		if j := strings.IndexByte(core[i:], ']'); j > 0 {
+			list := o.vendorField(core[:i])
+			if list == "" {
+				return ""
+			}
+			out := list + core[i:i+j+1]
+			if rest := strings.TrimPrefix(core[i+j+1:], "."); rest != "" {
+				if v := o.vendorField(rest); v != "" {
+					out += "." + v
+				}
+			}
+			return out
+		}
+	}
+	if v, ok := o.fields[core]; ok {
+		return v
+	}
+	return coreFields[core]
+}
+
+func (o *operation) aboutField(code park.Code) string {
+	if v, ok := o.about[code]; ok {
+		return v
+	}
+	return codeAbout[code]
+}
+
+// hint is the detail of code for a parameter: the operation's, else the
+// default table's; for EInvalid, else what a valid value is.
+func (o *operation) hint(code park.Code, field string) string {
+	if field == "" {
+		return ""
+	}
+	if v, ok := o.hints[code][field]; ok {
+		return v
+	}
+	if v, ok := codeHints[code][field]; ok {
+		return v
+	}
+	if code == park.EInvalid {
+		return validHints[field]
+	}
+	return ""
+}
+
+// leaf is the parameter of a path: MonthCars[1].EndTime is EndTime.
+func leaf(field string) string {
+	if i := strings.LastIndexByte(field, '.'); i >= 0 {
+		field = field[i+1:]
+	}
+	if i := strings.IndexByte(field, '['); i >= 0 {
+		field = field[:i]
+	}
+	return field
 }
 
 // envelope is every reply of /partnerService/*.
@@ -60,34 +336,6 @@ type envelope struct {
 	Total  int    `json:"total"`
 	Result any    `json:"result,omitempty"`
 	Desc   string `json:"desc"`
-}
-
-// writeError renders err as the vendor's error envelope, HTTP 200. desc is
-// the table's text, then the field, then the detail (for internal errors,
-// never the detail: it is logged instead). Request bodies are never logged.
-func (h *Handler) writeError(w http.ResponseWriter, r *http.Request, err error) {
-	code := park.ErrorCode(err)
-	rep, ok := replies[code]
-	if !ok {
-		code, rep = park.EInternal, replies[park.EInternal]
-	}
-	desc := rep.desc
-	var pe *park.Error
-	if errors.As(err, &pe) && code != park.EInternal {
-		if pe.Field != "" {
-			desc += " " + pe.Field
-		}
-		if pe.Message != "" {
-			desc += "：" + pe.Message
-		}
-	}
-	switch code {
-	case park.EInternal:
-		h.log.Error("internal error", "dialect", "ebopark", "path", r.URL.Path, "err", err)
-	case park.EUnavailable:
-		h.log.Warn("database unavailable", "dialect", "ebopark", "path", r.URL.Path, "err", err)
-	}
-	writeJSON(w, envelope{State: rep.state, Desc: desc})
 }
 
 func writeJSON(w http.ResponseWriter, v any) {

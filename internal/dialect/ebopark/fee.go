@@ -1,33 +1,25 @@
 package ebopark
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
-	"errors"
-	"reflect"
-	"regexp"
 	"strconv"
 	"time"
 	"unicode/utf8"
-
-	"github.com/google/uuid"
 
 	"parkd/internal/billing"
 	"parkd/internal/gate"
 	"parkd/internal/park"
 	"parkd/internal/partners"
-	"parkd/internal/plate"
 )
 
 // feeOps are the temporary-parking fee operations (3.2.1) and in-park car
-// operations.
-func (h *Handler) feeOps() map[string]operation {
-	return map[string]operation{
-		"getProStopWithDeductionV3": h.getProStopWithDeductionV3,
-		"paysyncWithDeductionV3":    h.paysyncWithDeductionV3,
-		"NoPlateCarEntry":           h.noPlateCarEntry,
-		"DeleteInParkCar":           h.deleteInParkCar,
+// removal (3.2.5).
+func (h *Handler) feeOps() map[string]*operation {
+	return map[string]*operation{
+		"getProStopWithDeductionV3": {run: h.getProStopWithDeductionV3},
+		"paysyncWithDeductionV3":    {run: h.paysyncWithDeductionV3},
+		"NoPlateCarEntry":           {run: h.noPlateCarEntry},
+		"DeleteInParkCar":           {run: h.deleteInParkCar, hints: map[park.Code]map[string]string{park.EInvalid: {"Reason": "至多128个字符"}}},
 	}
 }
 
@@ -39,67 +31,6 @@ func fen(minor int64) int64 { return minor }
 
 // minorFromFen is fen's inverse, for amounts partners send.
 func minorFromFen(f int64) int64 { return f }
-
-// feeCarPlate parses a CarNo that may be a plate or a temporary identity
-// (临 + 7) a plate-less car got at entry; the words 无牌车 etc. name no car.
-func feeCarPlate(s *string) (plate.Plate, error) {
-	c, err := required("CarNo", s)
-	if err != nil {
-		return plate.Plate{}, err
-	}
-	if plate.IsNoPlate(c) {
-		return plate.Plate{}, &park.Error{Code: codePlate, Message: "无牌车请使用入场时发放的临时车牌"}
-	}
-	p, err := plate.Normalize(c)
-	var pe *plate.Error
-	if errors.As(err, &pe) {
-		return plate.Plate{}, &park.Error{Code: codePlate, Message: pe.Reason}
-	}
-	if err != nil {
-		return plate.Plate{}, &park.Error{Code: codePlate}
-	}
-	return p, nil
-}
-
-// text is a parameter vendors send either as a JSON string or a number
-// (PayType 1, "WX").
-type text string
-
-func (t *text) UnmarshalJSON(b []byte) error {
-	var s string
-	if err := json.Unmarshal(b, &s); err == nil {
-		*t = text(s)
-		return nil
-	}
-	var n json.Number
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.UseNumber()
-	if err := dec.Decode(&n); err != nil {
-		return &json.UnmarshalTypeError{Value: string(b), Type: reflect.TypeFor[string]()}
-	}
-	*t = text(n.String())
-	return nil
-}
-
-// optional returns the text, "" when absent.
-func (t *text) get() *string {
-	if t == nil {
-		return nil
-	}
-	s := string(*t)
-	return &s
-}
-
-// Codes of this file's refusals (rows in replies).
-const (
-	codeLotFull park.Code = "ebopark_lot_full" // a plate-less entry held: the lot is full
-	codeRefused park.Code = "ebopark_refused"  // an entry held for another reason
-)
-
-var (
-	refRE     = regexp.MustCompile(`^[\x21-\x7e]{1,64}$`)
-	locatorRE = regexp.MustCompile(`^[A-Za-z0-9]{1,32}$`)
-)
 
 // MaxReason bounds DeleteInParkCar's Reason (characters).
 const MaxReason = 128
@@ -137,53 +68,27 @@ func (h *Handler) getProStopWithDeductionV3(ctx context.Context, p *park.Partner
 	if err := decode(body, &in); err != nil {
 		return nil, 0, err
 	}
-	// The lot is read with the stay; it is read on its own only to tell
-	// an unknown lot from a car that is not inside (the fee query is the
-	// partner's hottest call).
+	// The lot is read with the stay (the fee query is the partners'
+	// hottest call), and only this lot is searched.
 	code, err := partnerLotCode(p, in.ParkCode)
 	if err != nil {
 		return nil, 0, err
 	}
-	var q partners.StayLookup
-	switch {
-	case in.Locator != nil && *in.Locator != "" && in.CarNo != nil && *in.CarNo != "":
-		return nil, 0, &park.Error{Code: codeType, Field: "CarNo", Message: "CarNo 与 Locator 只能给一个"}
-	case in.Locator != nil && *in.Locator != "":
-		if !locatorRE.MatchString(*in.Locator) {
-			return nil, 0, &park.Error{Code: codeType, Field: "Locator", Message: "应为1-32位字母或数字"}
-		}
-		q.Locator = *in.Locator
-	default:
-		car, err := feeCarPlate(in.CarNo)
-		if err != nil {
-			return nil, 0, err
-		}
-		q.Plate = car.Text
+	q := partners.StayLookup{Lot: code, Locator: optString(in.Locator)}
+	if q.Plate, err = optCarNo(in.CarNo); err != nil {
+		return nil, 0, err
 	}
-	// Only this lot: the partner's other lots are not searched.
-	scoped := *p
-	scoped.Lots = []string{code}
-	st, err := h.svc.Partners.LookupStay(ctx, &scoped, q)
-	if park.IsCode(err, park.ENotFound) {
-		if _, err := h.partnerLot(ctx, p, in.ParkCode); err != nil {
-			return nil, 0, err
-		}
-		return nil, 0, &park.Error{Code: park.ENotFound, Message: "该车辆不在场内"}
+	if q.Plate == "" && q.Locator == "" {
+		return nil, 0, refuse(refusedMissing, "CarNo", "")
 	}
-	if park.IsCode(err, park.EInvalid) {
-		field := "CarNo"
-		if q.Locator != "" {
-			field = "Locator"
-		}
-		return nil, 0, &park.Error{Code: codeType, Field: field}
-	}
+	st, err := h.svc.Partners.LookupStay(ctx, p, q)
 	if err != nil {
 		return nil, 0, err
 	}
 	l := st.Lot
 	out := feeResult{ParkCode: l.Code, CarNo: st.Stay.Plate, Locator: st.Stay.Locator,
 		EntryTime: localTime(st.Stay.EntryAt, l), QueryTime: localTime(st.At, l), ParkTime: parkMinutes(st),
-		TotalFee: fen(st.Total), PaidFee: fen(st.Paid), DeductionFee: fen(st.Discount), PayFee: fen(st.Due),
+		TotalFee: fen(st.Gross), PaidFee: fen(st.Paid), DeductionFee: fen(st.Discount), PayFee: fen(st.Due),
 		FreeOutTime: localTime(st.ValidUntil, l)}
 	if st.Quote != nil {
 		out.OrderNo, out.ExpireTime = st.Quote.ID, localTime(st.Quote.ExpiresAt, l)
@@ -227,17 +132,14 @@ func (h *Handler) paysyncWithDeductionV3(ctx context.Context, p *park.Partner, b
 	if err != nil {
 		return nil, 0, err
 	}
-	rep, err := readPayReport(&in, park.MaxAmount)
+	rep, err := readPayReport(&in)
 	if err != nil {
 		return nil, 0, err
-	}
-	if len(rep.OrderNo) > 64 {
-		return nil, 0, orderNotFound()
 	}
 	res, err := h.svc.Billing.Pay(ctx, park.PaymentRequest{QuoteID: rep.OrderNo, Amount: minorFromFen(rep.PayFee),
 		Method: rep.PayType, Payer: p.ID, Reference: rep.TradeNo, Lot: code})
 	if err != nil {
-		return nil, 0, payError(err)
+		return nil, 0, err
 	}
 	pay, l := res.Payment, res.Lot
 	return paysyncResult{ParkCode: l.Code, OrderNo: pay.QuoteID, TradeNo: rep.TradeNo, CarNo: res.Stay.Plate, PayFee: fen(pay.Amount),
@@ -252,37 +154,35 @@ type payReport struct {
 	PayFee                    int64 // fen
 }
 
-// readPayReport checks the fields of a payment report, in the order the
-// partner reads its errors: OrderNo, PayFee (0 to maxFee fen), PayType,
-// TradeNo, then PayTime, which is only checked (parkd records its own).
-func readPayReport(in *paysyncRequest, maxFee int64) (payReport, error) {
+// readPayReport reads the fields of a payment report, in the order the
+// partner reads its errors: OrderNo, PayFee, PayType, TradeNo, then
+// PayTime, which is only checked (parkd records its own time). The
+// amount's bounds are the core's.
+func readPayReport(in *paysyncRequest) (payReport, error) {
 	order, err := required("OrderNo", in.OrderNo)
 	if err != nil {
 		return payReport{}, err
 	}
 	if in.PayFee == nil {
-		return payReport{}, &park.Error{Code: codeMissing, Field: "PayFee"}
-	}
-	if *in.PayFee < 0 || *in.PayFee > maxFee {
-		return payReport{}, &park.Error{Code: codeType, Field: "PayFee", Message: "应为非负整数（分）"}
+		return payReport{}, refuse(refusedMissing, "PayFee", "")
 	}
 	payType, err := required("PayType", in.PayType.get())
 	if err != nil {
 		return payReport{}, err
 	}
 	if !refRE.MatchString(payType) || len(payType) > 32 {
-		return payReport{}, &park.Error{Code: codeType, Field: "PayType", Message: "应为1-32个可见ASCII字符"}
+		return payReport{}, refuse(refusedType, "PayType", "")
 	}
 	trade, err := required("TradeNo", in.TradeNo)
 	if err != nil {
 		return payReport{}, err
 	}
 	if !refRE.MatchString(trade) {
-		return payReport{}, &park.Error{Code: codeType, Field: "TradeNo", Message: "应为1-64个可见ASCII字符"}
+		return payReport{}, refuse(refusedType, "TradeNo", "")
 	}
 	if in.PayTime != nil && *in.PayTime != "" {
 		if _, err := time.Parse(timeLayout, *in.PayTime); err != nil { // checked only: parkd records its own time
-			return payReport{}, &park.Error{Code: codeType, Field: "PayTime", Message: "应为 yyyy-MM-dd HH:mm:ss"}
+			return payReport{}, refuse(refusedType, "PayTime", timeHint)
 		}
 	}
 	return payReport{OrderNo: order, PayType: payType, TradeNo: trade, PayFee: *in.PayFee}, nil
@@ -292,33 +192,6 @@ func readPayReport(in *paysyncRequest, maxFee int64) (payReport, error) {
 // priced (never negative when two clocks disagree).
 func parkMinutes(st *billing.StayStatus) int64 {
 	return max(int64(st.At.Sub(st.Stay.EntryAt)/time.Minute), 0)
-}
-
-func orderNotFound() error {
-	return &park.Error{Code: park.ENotFound, Field: "OrderNo", Message: "订单不存在，请重新查费"}
-}
-
-// payError words the core's payment refusals for the partner; the table
-// gives each code its desc.
-func payError(err error) error {
-	code := park.ErrorCode(err)
-	switch code {
-	case park.EAmountMismatch:
-		var pe *park.Error
-		errors.As(err, &pe)
-		return &park.Error{Code: code, Field: "PayFee", Message: "应付 " + strconv.FormatInt(fen(pe.Amount), 10) + " 分"}
-	case park.EQuoteExpired:
-		return &park.Error{Code: code, Field: "OrderNo", Message: "请重新查费"}
-	case park.EQuotePaid, park.EStaySettled, park.EStayClosed, park.EIdempotencyKey:
-		field := "OrderNo"
-		if code == park.EIdempotencyKey {
-			field = "TradeNo"
-		}
-		return &park.Error{Code: code, Field: field}
-	case park.ENotFound:
-		return orderNotFound()
-	}
-	return err
 }
 
 // --- NoPlateCarEntry (无牌车入场) ---
@@ -339,19 +212,17 @@ type noPlateResult struct {
 	OrderNo   string `json:"orderNo"` // parkd's stay id
 }
 
-var laneRE = regexp.MustCompile(`^[\x21-\x7e]{1,64}$`)
-
 // noPlateCarEntry is 无牌车入场: a driver without a plate scanned the
-// entry lane's QR code. The core records the entry now and issues a
-// temporary identity (carNo). With RequestId, a repeated request returns
-// the first entry (the event id is derived from the partner and
-// RequestId); without it every request is a new entry.
+// entry lane's QR code. The core records the entry now (the same gate
+// rules as a camera read of a plate-less car) and issues the car a
+// temporary identity (carNo); with RequestId a repeated request answers
+// the first entry.
 func (h *Handler) noPlateCarEntry(ctx context.Context, p *park.Partner, body []byte) (any, int, error) {
 	var in noPlateRequest
 	if err := decode(body, &in); err != nil {
 		return nil, 0, err
 	}
-	l, err := h.partnerLot(ctx, p, in.ParkCode)
+	code, err := partnerLotCode(p, in.ParkCode)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -359,31 +230,14 @@ func (h *Handler) noPlateCarEntry(ctx context.Context, p *park.Partner, body []b
 	if err != nil {
 		return nil, 0, err
 	}
-	if !laneRE.MatchString(lane) {
-		return nil, 0, &park.Error{Code: codeType, Field: "ChannelId", Message: "应为1-64个可见ASCII字符"}
+	if !refRE.MatchString(lane) {
+		return nil, 0, refuse(refusedType, "ChannelId", "")
 	}
 	if in.OpenID != nil && len(*in.OpenID) > 128 {
-		return nil, 0, &park.Error{Code: codeType, Field: "OpenId", Message: "至多128个字符"}
+		return nil, 0, refuse(refusedType, "OpenId", "")
 	}
-	id := "ebopark-noplate-" + uuid.NewString()
-	if in.RequestID != nil && *in.RequestID != "" {
-		if !refRE.MatchString(*in.RequestID) {
-			return nil, 0, &park.Error{Code: codeType, Field: "RequestId", Message: "应为1-64个可见ASCII字符"}
-		}
-		id = "ebopark-noplate:" + p.ID + ":" + *in.RequestID
-	}
-	dec, err := h.svc.Gate.HandleEvent(ctx, gate.EventInput{LotCode: l.Code, ID: id, Type: park.EventEntry,
-		Plate: "无牌车", Lane: lane, At: h.svc.Gate.Now(), Source: p.ID})
-	if err != nil {
-		return nil, 0, err
-	}
-	if dec.Decision != park.DecisionOpen || dec.StayID == "" {
-		if dec.Reason == park.ReasonLotFull {
-			return nil, 0, &park.Error{Code: codeLotFull}
-		}
-		return nil, 0, &park.Error{Code: codeRefused, Message: dec.Reason}
-	}
-	st, err := h.svc.Gate.GetStay(ctx, dec.StayID)
+	st, l, err := h.svc.Gate.EnterPlateless(ctx, gate.PlatelessEntry{Lot: code, Lane: lane, Source: p.ID,
+		RequestID: optString(in.RequestID)})
 	if err != nil {
 		return nil, 0, err
 	}
@@ -412,27 +266,23 @@ func (h *Handler) deleteInParkCar(ctx context.Context, p *park.Partner, body []b
 	if err := decode(body, &in); err != nil {
 		return nil, 0, err
 	}
-	l, err := h.partnerLot(ctx, p, in.ParkCode)
+	code, err := partnerLotCode(p, in.ParkCode)
 	if err != nil {
 		return nil, 0, err
 	}
-	car, err := feeCarPlate(in.CarNo)
+	car, err := carNo(in.CarNo)
 	if err != nil {
 		return nil, 0, err
+	}
+	if in.Reason != nil && (!utf8.ValidString(*in.Reason) || utf8.RuneCountInString(*in.Reason) > MaxReason) {
+		return nil, 0, refuse(refusedType, "Reason", "至多"+strconv.Itoa(MaxReason)+"个字符")
 	}
 	reason := "ebopark partner " + p.ID
-	if in.Reason != nil && (!utf8.ValidString(*in.Reason) || utf8.RuneCountInString(*in.Reason) > MaxReason) {
-		return nil, 0, &park.Error{Code: codeType, Field: "Reason", Message: "至多" + strconv.Itoa(MaxReason) + "个字符"}
-	}
 	if in.Reason != nil && *in.Reason != "" {
 		reason += ": " + *in.Reason
 	}
-	err = h.svc.Gate.RemoveInside(ctx, l.Code, car.Text, reason)
-	switch {
-	case park.IsCode(err, park.ENotFound):
-		return nil, 0, &park.Error{Code: park.ENotFound, Message: "该车辆不在场内"}
-	case err != nil:
+	if err := h.svc.Gate.RemoveInside(ctx, code, car, reason); err != nil {
 		return nil, 0, err
 	}
-	return deleteInParkResult{ParkCode: l.Code, CarNo: car.Text}, 1, nil
+	return deleteInParkResult{ParkCode: code, CarNo: car}, 1, nil
 }

@@ -2,14 +2,11 @@ package ebopark_test
 
 import (
 	"encoding/json"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
 
-	"parkd/internal/demo"
 	"parkd/internal/device"
 	"parkd/internal/dialect/ebopark"
 	"parkd/internal/dialect/linkc"
@@ -19,11 +16,6 @@ import (
 	"parkd/internal/park"
 	"parkd/internal/system"
 )
-
-// orderPlaceholder stands for the quote id in
-// testdata/paysyncWithDeductionV3.request.json: the test puts in the id the
-// fee query just returned.
-const orderPlaceholder = "73b4cab7-ea27-426c-b247-bf0f006e0f05"
 
 var temporaryRE = regexp.MustCompile(`临[0-9A-Z]{7}`)
 
@@ -58,14 +50,14 @@ func (e *env) fee(t *testing.T, body string) feeReply {
 }
 
 func paysync(order string, fee int64, trade string) string {
-	b, _ := json.Marshal(map[string]any{"ParkCode": demo.LotCode, "OrderNo": order, "PayFee": fee,
+	b, _ := json.Marshal(map[string]any{"ParkCode": lotCode, "OrderNo": order, "PayFee": fee,
 		"PayType": "WX", "TradeNo": trade, "PayTime": "2026-03-01 10:00:00"})
 	return string(b)
 }
 
 func (e *env) gate(t *testing.T, id, typ, car string) park.Decision {
 	t.Helper()
-	d, err := e.svc.Gate.HandleEvent(e.ctx, gate.EventInput{LotCode: demo.LotCode, ID: id, Type: typ, Plate: car,
+	d, err := e.svc.Gate.HandleEvent(e.ctx, gate.EventInput{LotCode: lotCode, ID: id, Type: typ, Plate: car,
 		Lane: "out-1", At: e.svc.Gate.Now()})
 	if err != nil {
 		t.Fatal(err)
@@ -75,36 +67,11 @@ func (e *env) gate(t *testing.T, id, typ, car string) park.Decision {
 
 func (e *env) occupied(t *testing.T) int {
 	t.Helper()
-	o, err := e.svc.Gate.Occupancy(e.ctx, demo.LotCode)
+	o, err := e.svc.Gate.Occupancy(e.ctx, lotCode)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return o.Occupied
-}
-
-// TestFeeGolden sends testdata/<Operation>.request.json for the fee
-// operations and compares the replies with the .response.json files
-// (random temporary identities are replaced like ids and locators).
-func TestFeeGolden(t *testing.T) {
-	t.Parallel()
-	for _, op := range []string{"getProStopWithDeductionV3", "paysyncWithDeductionV3", "NoPlateCarEntry", "DeleteInParkCar"} {
-		t.Run(op, func(t *testing.T) {
-			t.Parallel()
-			e := newEnv(t)
-			req, err := os.ReadFile(filepath.Join("testdata", op+".request.json"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			body := string(req)
-			if op == "paysyncWithDeductionV3" {
-				f := e.fee(t, `{"ParkCode":"140123001","CarNo":"粤B12345"}`)
-				body = strings.ReplaceAll(body, orderPlaceholder, f.OrderNo)
-			}
-			r := e.call(op, body)
-			wantState(t, r, 0, "成功")
-			golden(t, op+".response.json", temporaryRE.ReplaceAll(r.body, []byte("临7KQ2M9X")))
-		})
-	}
 }
 
 // The fee query's quote, paid through paysync, opens the exit.
@@ -112,8 +79,9 @@ func TestFeeQueryPaySyncOpensExit(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	f := e.fee(t, `{"ParkCode":"140123001","CarNo":"粤b12345"}`)
-	if f.CarNo != "粤B12345" || f.ParkTime != 180 || f.EntryTime != "2026-03-01 07:00:00" || f.PayFee <= 0 ||
-		f.TotalFee != f.PayFee+f.PaidFee || f.OrderNo == "" || f.ExpireTime != "2026-03-01 10:05:00" {
+	// 07:00-10:00 under the tariff: 500 + 4 × 200 = 1300, all due.
+	if f.CarNo != "粤B12345" || f.ParkTime != 180 || f.EntryTime != "2026-03-01 07:00:00" || f.PayFee != 1300 ||
+		f.TotalFee != f.PayFee+f.PaidFee+f.DeductionFee || f.OrderNo == "" || f.ExpireTime != "2026-03-01 10:05:00" {
 		t.Fatalf("fee query: %+v", f)
 	}
 	// By ticket: the same stay.
@@ -163,10 +131,10 @@ func TestPaySyncRefusals(t *testing.T) {
 		{"MissingTrade", `{"ParkCode":"140123001","OrderNo":"` + f.OrderNo + `","PayFee":1,"PayType":"WX"}`, "缺少参数 TradeNo"},
 		{"MissingType", `{"ParkCode":"140123001","OrderNo":"` + f.OrderNo + `","PayFee":1,"TradeNo":"T"}`, "缺少参数 PayType"},
 		{"DecimalFee", `{"ParkCode":"140123001","OrderNo":"` + f.OrderNo + `","PayFee":12.5,"PayType":"WX","TradeNo":"T"}`, "参数类型错误 PayFee"},
-		{"NegativeFee", paysync(f.OrderNo, -1, "T-1"), "参数类型错误 PayFee"},
+		{"NegativeFee", paysync(f.OrderNo, -1, "T-1"), "参数错误 PayFee"},
 		{"BadPayTime", `{"ParkCode":"140123001","OrderNo":"` + f.OrderNo + `","PayFee":1,"PayType":"WX","TradeNo":"T","PayTime":"yesterday"}`, "参数类型错误 PayTime"},
 		{"BadPayType", `{"ParkCode":"140123001","OrderNo":"` + f.OrderNo + `","PayFee":1,"PayType":{},"TradeNo":"T"}`, "参数类型错误 PayType"},
-		{"OtherLot", strings.Replace(paysync(f.OrderNo, f.PayFee, "T-1"), demo.LotCode, otherLot, 1), "无权操作该车场"},
+		{"OtherLot", strings.Replace(paysync(f.OrderNo, f.PayFee, "T-1"), lotCode, otherLot, 1), "无权操作该车场"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			wantState(t, e.call("paysyncWithDeductionV3", c.body), -1, c.desc)
@@ -205,8 +173,8 @@ func TestFeeQueryRefusals(t *testing.T) {
 		{"MissingLot", `{"CarNo":"粤B12345"}`, "缺少参数 ParkCode"},
 		{"BadPlate", `{"ParkCode":"140123001","CarNo":"hello"}`, "车牌号格式错误"},
 		{"NoPlateWord", `{"ParkCode":"140123001","CarNo":"无牌车"}`, "车牌号格式错误"},
-		{"Both", `{"ParkCode":"140123001","CarNo":"粤B12345","Locator":"1"}`, "参数类型错误 CarNo"},
-		{"BadLocator", `{"ParkCode":"140123001","Locator":"12-34"}`, "参数类型错误 Locator"},
+		{"Both", `{"ParkCode":"140123001","CarNo":"粤B12345","Locator":"1"}`, "参数错误 Locator：应为1-32位字母或数字，且不能与 CarNo 同时给出"},
+		{"BadLocator", `{"ParkCode":"140123001","Locator":"12-34"}`, "参数错误 Locator"},
 		{"NotInside", `{"ParkCode":"140123001","CarNo":"京A99999"}`, "未找到"},
 		{"UnknownLocator", `{"ParkCode":"140123001","Locator":"0000000000"}`, "未找到"},
 		{"OtherLot", `{"ParkCode":"140123002","CarNo":"粤B12345"}`, "无权操作该车场"},
@@ -277,7 +245,7 @@ func TestNoPlateCarEntryRefusals(t *testing.T) {
 	for _, c := range []struct{ name, body, desc string }{
 		{"MissingChannel", `{"ParkCode":"140123001"}`, "缺少参数 ChannelId"},
 		{"BadChannel", `{"ParkCode":"140123001","ChannelId":"in 2"}`, "参数类型错误 ChannelId"},
-		{"BadRequestId", `{"ParkCode":"140123001","ChannelId":"in-2","RequestId":"a b"}`, "参数类型错误 RequestId"},
+		{"BadRequestId", `{"ParkCode":"140123001","ChannelId":"in-2","RequestId":"a b"}`, "参数错误 RequestId"},
 		{"OtherLot", `{"ParkCode":"140123002","ChannelId":"in-2"}`, "无权操作该车场"},
 		{"NotObject", `[]`, "请求体不是JSON对象"},
 	} {
@@ -289,7 +257,7 @@ func TestNoPlateCarEntryRefusals(t *testing.T) {
 		t.Fatal("a refused entry changed data")
 	}
 	// A full lot holds the car: nothing is recorded as inside.
-	if _, err := e.svc.Gate.UpdateLot(e.ctx, demo.LotCode, func(l *park.Lot) error { l.Capacity = 3; return nil }); err != nil {
+	if _, err := e.svc.Gate.UpdateLot(e.ctx, lotCode, func(l *park.Lot) error { l.Capacity = 3; return nil }); err != nil {
 		t.Fatal(err)
 	}
 	occ := e.occupied(t)
@@ -312,7 +280,7 @@ func TestDeleteInParkCar(t *testing.T) {
 	if strings.Contains(string(inside.Result), "粤B12345") {
 		t.Fatalf("still inside: %s", inside.Result)
 	}
-	ss, err := e.svc.Gate.ListStays(e.ctx, gate.StayQuery{LotCode: demo.LotCode})
+	ss, err := e.svc.Gate.ListStays(e.ctx, gate.StayQuery{LotCode: lotCode})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,8 +9,8 @@ import (
 )
 
 // FuzzRequest sends arbitrary bodies to every served operation (each one
-// has a golden request, which seeds it) and to an unknown one, as the demo
-// partner: the answer is always HTTP 200 with an envelope, and never the
+// has a golden request, which seeds it) and to an unknown one, as the
+// partner test: the answer is always HTTP 200 with an envelope, and never the
 // internal-error state a bug would give.
 func FuzzRequest(f *testing.F) {
 	e := newEnv(f)

@@ -1,10 +1,7 @@
 package ebopark
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
-	"reflect"
 	"unicode/utf8"
 
 	"parkd/internal/gate"
@@ -14,11 +11,13 @@ import (
 // gateOps are the barrier operations (3.2.5). Each reaches the lane's
 // device through the core and is logged there; DeleteInParkCar, also in
 // 3.2.5, is a fee operation (fee.go).
-func (h *Handler) gateOps() map[string]operation {
-	return map[string]operation{
-		"OpenGate":       h.openGate,
-		"CloseGate":      h.closeGate,
-		"GateAlwaysOpen": h.gateAlwaysOpen,
+func (h *Handler) gateOps() map[string]*operation {
+	// A close refused while the lane is held open concerns the lane.
+	fields := map[string]string{"command": "ChannelId", "reason": "Remark"}
+	return map[string]*operation{
+		"OpenGate":       {run: h.openGate, fields: fields},
+		"CloseGate":      {run: h.closeGate, fields: fields},
+		"GateAlwaysOpen": {run: h.gateAlwaysOpen, fields: fields},
 	}
 }
 
@@ -41,21 +40,6 @@ type gateResult struct {
 	AlwaysOpen bool   `json:"alwaysOpen"`
 }
 
-// flag is a switch partners send as 1/0 or true/false.
-type flag bool
-
-func (f *flag) UnmarshalJSON(b []byte) error {
-	switch string(bytes.TrimSpace(b)) {
-	case "1", "true", `"1"`:
-		*f = true
-	case "0", "false", `"0"`:
-		*f = false
-	default:
-		return &json.UnmarshalTypeError{Value: "value", Type: reflect.TypeFor[bool]()}
-	}
-	return nil
-}
-
 func (h *Handler) openGate(ctx context.Context, p *park.Partner, body []byte) (any, int, error) {
 	return h.gateCommand(ctx, p, body, func(*gateRequest) (string, error) { return park.GateOpen, nil })
 }
@@ -70,7 +54,7 @@ func (h *Handler) gateAlwaysOpen(ctx context.Context, p *park.Partner, body []by
 	return h.gateCommand(ctx, p, body, func(in *gateRequest) (string, error) {
 		switch {
 		case in.AlwaysOpen == nil:
-			return "", &park.Error{Code: codeMissing, Field: "AlwaysOpen"}
+			return "", refuse(refusedMissing, "AlwaysOpen", "")
 		case bool(*in.AlwaysOpen):
 			return park.GateHoldOpen, nil
 		}
@@ -93,12 +77,12 @@ func (h *Handler) gateCommand(ctx context.Context, p *park.Partner, body []byte,
 	if err != nil {
 		return nil, 0, err
 	}
-	if !laneRE.MatchString(lane) {
-		return nil, 0, &park.Error{Code: codeType, Field: "ChannelId", Message: "应为1-64个可见ASCII字符"}
+	if !refRE.MatchString(lane) {
+		return nil, 0, refuse(refusedType, "ChannelId", "")
 	}
 	remark := optString(in.Remark)
 	if !utf8.ValidString(remark) || utf8.RuneCountInString(remark) > MaxGateRemark {
-		return nil, 0, &park.Error{Code: codeType, Field: "Remark", Message: "至多128个字符"}
+		return nil, 0, refuse(refusedType, "Remark", "")
 	}
 	cmd, err := command(&in)
 	if err != nil {
@@ -106,27 +90,10 @@ func (h *Handler) gateCommand(ctx context.Context, p *park.Partner, body []byte,
 	}
 	res, err := h.svc.Gate.SendGateCommand(ctx, gate.GateCommandInput{LotCode: l.Code, Lane: lane, Command: cmd, By: p.ID, Reason: remark})
 	if err != nil {
-		return nil, 0, gateError(err)
+		return nil, 0, err
 	}
 	return gateResult{
 		ParkCode: l.Code, ChannelID: lane, Command: cmd, CommandID: res.Command.ID,
 		SendTime: localTime(res.Command.At, l), AlwaysOpen: res.HeldOpen,
 	}, 1, nil
-}
-
-// gateError words the core's refusals of a barrier command for partners.
-func gateError(err error) error {
-	pe, ok := err.(*park.Error)
-	if !ok || pe.Field == "" {
-		return err
-	}
-	switch {
-	case pe.Code == park.ENotFound && pe.Field == "lane":
-		return &park.Error{Code: park.ENotFound, Field: "ChannelId", Message: "该车场没有此通道（通道编号以相机上报为准）"}
-	case pe.Code == park.EUnavailable:
-		return &park.Error{Code: park.EUnavailable, Field: "ChannelId", Message: "道闸设备无响应，指令未送达"}
-	case pe.Code == park.EConflict:
-		return &park.Error{Code: park.EConflict, Field: "ChannelId", Message: "道闸处于常开状态，请先取消常开"}
-	}
-	return &park.Error{Code: pe.Code, Field: pe.Field, Message: pe.Message}
 }

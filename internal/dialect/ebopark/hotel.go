@@ -2,7 +2,6 @@ package ebopark
 
 import (
 	"context"
-	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -13,11 +12,15 @@ import (
 // an allowing list entry whose window is the guest's stay, so the gate
 // rules of docs/rules.md let it in and out free while the guest stays and
 // price any time outside the stay.
-func (h *Handler) hotelOps() map[string]operation {
-	return map[string]operation{
-		"AddHotelCar":    h.addHotelCar,
-		"QueryHotelCar":  h.queryHotelCar,
-		"DeleteHotelCar": h.deleteHotelCar,
+func (h *Handler) hotelOps() map[string]*operation {
+	// A hotel car's window is the guest's stay and its reason the room.
+	fields := map[string]string{"valid_from": "CheckInTime", "valid_to": "CheckOutTime", "reason": "RoomNo"}
+	return map[string]*operation{
+		"AddHotelCar": {run: h.addHotelCar, fields: fields, hints: map[park.Code]map[string]string{
+			park.EConflict: {"CarNo": "该车牌已是白名单车、特殊车辆或黑名单"}}},
+		"QueryHotelCar": {run: h.queryHotelCar, fields: fields},
+		"DeleteHotelCar": {run: h.deleteHotelCar, fields: fields, hints: map[park.Code]map[string]string{
+			park.ENotFound: {"CarNo": "该车牌不是酒店车辆"}}},
 	}
 }
 
@@ -41,41 +44,30 @@ type hotelCarResult struct {
 	ID           string `json:"id"`
 }
 
-func isHotel(w *park.WhitelistEntry) bool {
-	return w.Kind == park.AccessAllow && w.Category == park.ListHotel
-}
-
 func hotelResult(l *park.Lot, w *park.WhitelistEntry) hotelCarResult {
 	return hotelCarResult{CarNo: w.Plate, RoomNo: w.Reason,
 		CheckInTime: localTime(w.ValidFrom, l), CheckOutTime: localTime(w.ValidTo, l), ID: w.ID}
 }
 
 // addHotelCar is 酒店车辆添加: CarNo enters and leaves free from
-// CheckInTime to CheckOutTime. A plate that already is a hotel car has its
-// room and window replaced; a plate with any other list entry (whitelist,
-// special vehicle, blacklist) is a conflict.
+// CheckInTime to CheckOutTime, an entry of the core's hotel list (a hotel
+// car has its room and window replaced; a plate on another list is a
+// conflict).
 func (h *Handler) addHotelCar(ctx context.Context, p *park.Partner, body []byte) (any, int, error) {
 	var in hotelCarRequest
 	if err := decode(body, &in); err != nil {
 		return nil, 0, err
 	}
-	l, err := h.partnerLot(ctx, p, in.ParkCode)
+	l, car, err := h.lotAndCar(ctx, p, in.ParkCode, in.CarNo)
 	if err != nil {
 		return nil, 0, err
 	}
-	car, err := carPlate(in.CarNo)
-	if err != nil {
-		return nil, 0, err
-	}
-	room := ""
-	if in.RoomNo != nil {
-		room = strings.TrimSpace(*in.RoomNo)
-	}
+	room := strings.TrimSpace(optString(in.RoomNo))
 	if room == "" {
-		return nil, 0, &park.Error{Code: codeMissing, Field: "RoomNo"}
+		return nil, 0, refuse(refusedMissing, "RoomNo", "")
 	}
 	if !utf8.ValidString(room) || utf8.RuneCountInString(room) > maxRoomNo {
-		return nil, 0, &park.Error{Code: codeType, Field: "RoomNo", Message: "最多32个字符"}
+		return nil, 0, refuse(refusedType, "RoomNo", "")
 	}
 	from, err := parseTime("CheckInTime", in.CheckInTime, l)
 	if err != nil {
@@ -85,11 +77,8 @@ func (h *Handler) addHotelCar(ctx context.Context, p *park.Partner, body []byte)
 	if err != nil {
 		return nil, 0, err
 	}
-	if !to.After(from) {
-		return nil, 0, &park.Error{Code: park.EInvalid, Field: "CheckOutTime", Message: "须晚于 CheckInTime"}
-	}
-	w := &park.WhitelistEntry{Plate: car.Text, Kind: park.AccessAllow, ValidFrom: from, ValidTo: to, Category: park.ListHotel, Reason: room}
-	out, err := h.upsertList(ctx, l, w, isHotel)
+	out, err := h.svc.Access.PutListEntry(ctx, l.Code, &park.WhitelistEntry{Plate: car, Kind: park.AccessAllow,
+		Category: park.ListHotel, ValidFrom: from, ValidTo: to, Reason: room})
 	if err != nil {
 		return nil, 0, err
 	}
@@ -107,29 +96,21 @@ func (h *Handler) queryHotelCar(ctx context.Context, p *park.Partner, body []byt
 	if err != nil {
 		return nil, 0, err
 	}
-	only := ""
-	if in.CarNo != nil && *in.CarNo != "" {
-		car, err := carPlate(in.CarNo)
-		if err != nil {
-			return nil, 0, err
-		}
-		only = car.Text
-	}
-	room := ""
-	if in.RoomNo != nil {
-		room = strings.TrimSpace(*in.RoomNo)
-	}
-	all, err := h.svc.Access.ListWhitelist(ctx, l.Code)
+	car, err := optCarNo(in.CarNo)
 	if err != nil {
 		return nil, 0, err
 	}
+	all, err := h.svc.Access.ListEntries(ctx, l.Code, park.ListHotel, car)
+	if err != nil {
+		return nil, 0, err
+	}
+	room := strings.TrimSpace(optString(in.RoomNo))
 	out := []hotelCarResult{}
 	for _, w := range all {
-		if isHotel(w) && (only == "" || w.Plate == only) && (room == "" || w.Reason == room) {
+		if room == "" || w.Reason == room { // the room is the entry's reason
 			out = append(out, hotelResult(l, w))
 		}
 	}
-	slices.SortFunc(out, func(a, b hotelCarResult) int { return strings.Compare(a.CarNo, b.CarNo) })
 	return out, len(out), nil
 }
 
@@ -140,23 +121,13 @@ func (h *Handler) deleteHotelCar(ctx context.Context, p *park.Partner, body []by
 	if err := decode(body, &in); err != nil {
 		return nil, 0, err
 	}
-	l, err := h.partnerLot(ctx, p, in.ParkCode)
+	l, car, err := h.lotAndCar(ctx, p, in.ParkCode, in.CarNo)
 	if err != nil {
 		return nil, 0, err
 	}
-	car, err := carPlate(in.CarNo)
+	w, err := h.svc.Access.DeleteListEntry(ctx, l.Code, car, park.ListHotel)
 	if err != nil {
 		return nil, 0, err
-	}
-	w, err := h.svc.Access.WhitelistByPlate(ctx, l.Code, car.Text)
-	if park.IsCode(err, park.ENotFound) || (err == nil && !isHotel(w)) {
-		return nil, 0, &park.Error{Code: park.ENotFound, Message: "该车牌不是酒店车辆"}
-	}
-	if err != nil {
-		return nil, 0, vendorError(err)
-	}
-	if err := h.svc.Access.DeleteWhitelist(ctx, l.Code, w.ID); err != nil {
-		return nil, 0, vendorError(err)
 	}
 	return hotelResult(l, w), 1, nil
 }

@@ -8,8 +8,9 @@ import (
 )
 
 // invoiceOps is the e-invoice query (3.2.9).
-func (h *Handler) invoiceOps() map[string]operation {
-	return map[string]operation{"QueryInvoice": h.queryInvoice}
+func (h *Handler) invoiceOps() map[string]*operation {
+	return map[string]*operation{"QueryInvoice": {run: h.queryInvoice,
+		hints: map[park.Code]map[string]string{park.ENotFound: {"OrderNo": "没有该订单的支付记录"}}}}
 }
 
 type invoiceRequest struct {
@@ -53,33 +54,26 @@ func (h *Handler) queryInvoice(ctx context.Context, p *park.Partner, body []byte
 	if err := decode(body, &in); err != nil {
 		return nil, 0, err
 	}
-	l, err := h.partnerLot(ctx, p, in.ParkCode)
+	code, err := partnerLotCode(p, in.ParkCode)
 	if err != nil {
 		return nil, 0, err
 	}
 	order, trade := optString(in.OrderNo), optString(in.TradeNo)
 	switch {
 	case order == "" && trade == "":
-		return nil, 0, &park.Error{Code: codeMissing, Field: "OrderNo", Message: "OrderNo 与 TradeNo 需给一个"}
+		return nil, 0, refuse(refusedMissing, "OrderNo", "OrderNo 与 TradeNo 需给一个")
 	case order != "" && trade != "":
-		return nil, 0, &park.Error{Code: codeType, Field: "OrderNo", Message: "OrderNo 与 TradeNo 只能给一个"}
+		return nil, 0, refuse(refusedType, "OrderNo", "OrderNo 与 TradeNo 只能给一个")
 	case order != "" && !refRE.MatchString(order):
-		return nil, 0, &park.Error{Code: codeType, Field: "OrderNo", Message: "应为1-64个可见ASCII字符"}
+		return nil, 0, refuse(refusedType, "OrderNo", "")
 	case trade != "" && !refRE.MatchString(trade):
-		return nil, 0, &park.Error{Code: codeType, Field: "TradeNo", Message: "应为1-64个可见ASCII字符"}
+		return nil, 0, refuse(refusedType, "TradeNo", "")
 	}
-	inv, err := h.svc.Billing.PaymentInvoice(ctx, p.ID, l.Code, order, trade)
-	if park.IsCode(err, park.ENotFound) {
-		field := "OrderNo"
-		if order == "" {
-			field = "TradeNo"
-		}
-		return nil, 0, &park.Error{Code: park.ENotFound, Field: field, Message: "没有该订单的支付记录"}
-	}
+	inv, err := h.svc.Billing.PaymentInvoice(ctx, p.ID, code, order, trade)
 	if err != nil {
 		return nil, 0, err
 	}
-	pay, st := inv.Payment, inv.Stay
+	pay, st, l := inv.Payment, inv.Stay, inv.Lot
 	status := invoiceStatuses[inv.Status]
 	out := invoiceResult{ParkCode: l.Code, ParkName: inv.Lot.Name, OrderNo: pay.QuoteID, TradeNo: pay.Reference,
 		PaymentID: pay.ID, CarNo: st.Plate, EntryTime: localTime(st.EntryAt, l), PayFee: fen(pay.Amount),

@@ -8,23 +8,34 @@ import (
 	"strings"
 	"time"
 
+	"parkd/internal/access"
 	"parkd/internal/park"
 )
 
 // listOps are the monthly pass (3.2.4), whitelist (3.2.11) and special
 // vehicle (3.2.13) operations.
-func (h *Handler) listOps() map[string]operation {
-	return map[string]operation{
-		"AddMonthCar":      h.addMonthCar,
-		"UpdateMonthCar":   h.updateMonthCar,
-		"DeleteMonthCar":   h.deleteMonthCar,
-		"QueryAllMonthCar": h.queryAllMonthCar,
-		"SyncMonthCar":     h.syncMonthCar,
-		"AddWhiteCar":      h.addWhiteCar,
-		"DeleteWhiteCar":   h.deleteWhiteCar,
-		"SyncSpecialCar":   h.syncSpecialCar,
-		"QuerySpecialCar":  h.querySpecialCar,
-		"DeleteSpecialCar": h.deleteSpecialCar,
+func (h *Handler) listOps() map[string]*operation {
+	// A plate taken by another pass is refused by the store without a
+	// field: it concerns CarNo.
+	passAbout := map[park.Code]string{park.EConflict: "CarNo"}
+	passHints := map[park.Code]map[string]string{park.EInvalid: {"CarNo": "无牌车不支持月租，一个月租至多20个车牌且不能重复"}}
+	return map[string]*operation{
+		"AddMonthCar":      {run: h.addMonthCar, about: passAbout, hints: passHints},
+		"UpdateMonthCar":   {run: h.updateMonthCar, about: passAbout, hints: passHints},
+		"DeleteMonthCar":   {run: h.deleteMonthCar},
+		"QueryAllMonthCar": {run: h.queryAllMonthCar},
+		"SyncMonthCar": {run: h.syncMonthCar, hints: map[park.Code]map[string]string{
+			park.EInvalid:  {"CarNo": passHints[park.EInvalid]["CarNo"], "UserCode": "不能为空，同一请求中不能重复"},
+			park.EConflict: {"MonthCars": "其中的车牌已属于其他月租"}}},
+		"AddWhiteCar": {run: h.addWhiteCar, hints: map[park.Code]map[string]string{
+			park.EConflict: {"CarNo": "该车牌已是特殊车辆、酒店车或黑名单"}}},
+		"DeleteWhiteCar": {run: h.deleteWhiteCar, hints: map[park.Code]map[string]string{
+			park.ENotFound: {"CarNo": "该车牌不是白名单车"}}},
+		"SyncSpecialCar": {run: h.syncSpecialCar, hints: map[park.Code]map[string]string{
+			park.EConflict: {"CarNo": "该车牌已是白名单车或酒店车"}}},
+		"QuerySpecialCar": {run: h.querySpecialCar},
+		"DeleteSpecialCar": {run: h.deleteSpecialCar, hints: map[park.Code]map[string]string{
+			park.ENotFound: {"CarNo": "该车牌不是特殊车辆"}}},
 	}
 }
 
@@ -50,118 +61,79 @@ type monthCarWrite struct {
 	monthCarFields
 }
 
-// coreFields names the core's pass and list fields as the vendor does, so
-// that a refusal by the core names the parameter the partner sent.
-var coreFields = map[string]string{
-	"holder_name": "UserName", "mobile": "UserMobile", "user_code": "UserCode", "plates": "CarNo",
-	"plate": "CarNo", "spaces": "LotCount", "valid_from": "BeginTime", "valid_to": "EndTime",
-	"plan": "Plan", "reason": "Reason", "passes": "MonthCars",
-}
-
-// vendorError renames the field of a core error (see coreFields); a
-// SyncMonthCar item's "passes[i].x" becomes "MonthCars[i].X".
-func vendorError(err error) error {
-	pe, ok := err.(*park.Error)
-	if !ok || pe.Field == "" {
-		return err
-	}
-	f := pe.Field
-	prefix := ""
-	if strings.HasPrefix(f, "passes[") {
-		if i := strings.Index(f, "]"); i > 0 {
-			prefix, f = "MonthCars"+f[len("passes"):i+1], strings.TrimPrefix(f[i+1:], ".")
-		}
-	}
-	if v, ok := coreFields[f]; ok {
-		f = v
-	}
-	if prefix != "" && f != "" {
-		f = prefix + "." + f
-	} else if prefix != "" {
-		f = prefix
-	}
-	return &park.Error{Code: pe.Code, Field: f, Message: pe.Message}
-}
-
 // plates reads CarNo: a string (one plate or a comma-separated list,
-// "，" accepted) or an array of strings. Each plate is checked as CarNo
-// is elsewhere (plate-less identities refused).
+// "，" accepted) or an array of strings; nil when absent.
 func plates(raw json.RawMessage) ([]string, error) {
 	if len(raw) == 0 || string(raw) == "null" {
-		return nil, &park.Error{Code: codeMissing, Field: "CarNo"}
+		return nil, nil
 	}
 	var list []string
 	var one string
 	if err := json.Unmarshal(raw, &one); err == nil {
 		list = strings.FieldsFunc(one, func(r rune) bool { return r == ',' || r == '，' })
 	} else if err := json.Unmarshal(raw, &list); err != nil {
-		return nil, &park.Error{Code: codeType, Field: "CarNo", Message: "应为字符串或字符串数组"}
+		return nil, refuse(refusedType, "CarNo", "应为字符串或字符串数组")
 	}
 	out := make([]string, 0, len(list))
 	for _, s := range list {
-		s = strings.TrimSpace(s)
-		if s == "" {
+		if s = strings.TrimSpace(s); s == "" {
 			continue
 		}
-		p, err := carPlate(&s)
+		p, err := plateText("CarNo", s)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, p.Text)
+		out = append(out, p)
 	}
 	if len(out) == 0 {
-		return nil, &park.Error{Code: codeMissing, Field: "CarNo"}
+		return nil, refuse(refusedMissing, "CarNo", "")
 	}
 	return out, nil
 }
 
-// parseTime reads a lot-local yyyy-MM-dd HH:mm:ss time.
-func parseTime(field string, s *string, l *park.Lot) (time.Time, error) {
-	v, err := required(field, s)
-	if err != nil {
-		return time.Time{}, err
+// lotCount reads LotCount: 0 when absent (the core's default, the number
+// of plates); a given 0 or less is refused rather than taken as absent.
+func lotCount(v *int) (int, error) {
+	if v == nil {
+		return 0, nil
 	}
-	t, err := time.ParseInLocation(timeLayout, v, l.Location())
-	if err != nil {
-		return time.Time{}, &park.Error{Code: codeType, Field: field, Message: "应为 yyyy-MM-dd HH:mm:ss"}
+	if *v < 1 {
+		return 0, refuse(refusedType, "LotCount", "应为正整数")
 	}
-	return t, nil
+	return *v, nil
 }
 
-func optString(s *string) string {
-	if s == nil {
-		return ""
+// plan reads Plan, else RateId.
+func (f *monthCarFields) plan() string {
+	if f.Plan != nil {
+		return *f.Plan
 	}
-	return *s
+	return optString(f.RateID)
 }
 
-// newPass translates the fields of a new pass (every required field
+// newPass translates the fields of a whole pass (every required field
 // present).
 func newPass(f *monthCarFields, l *park.Lot) (*park.Pass, error) {
 	ps, err := plates(f.CarNo)
 	if err != nil {
 		return nil, err
 	}
+	if ps == nil {
+		return nil, refuse(refusedMissing, "CarNo", "")
+	}
 	name, err := required("UserName", f.UserName)
 	if err != nil {
 		return nil, err
 	}
-	p := &park.Pass{HolderName: name, Mobile: optString(f.UserMobile), UserCode: optString(f.UserCode), Plates: ps}
+	p := &park.Pass{HolderName: name, Mobile: optString(f.UserMobile), UserCode: optString(f.UserCode), Plates: ps, Plan: f.plan()}
 	if p.ValidFrom, err = parseTime("BeginTime", f.BeginTime, l); err != nil {
 		return nil, err
 	}
 	if p.ValidTo, err = parseTime("EndTime", f.EndTime, l); err != nil {
 		return nil, err
 	}
-	if f.LotCount != nil {
-		if *f.LotCount < 1 {
-			return nil, &park.Error{Code: codeType, Field: "LotCount", Message: "应为正整数"}
-		}
-		p.Spaces = *f.LotCount
-	}
-	p.Plan = optString(f.RateID)
-	if f.Plan != nil {
-		p.Plan = *f.Plan
+	if p.Spaces, err = lotCount(f.LotCount); err != nil {
+		return nil, err
 	}
 	return p, nil
 }
@@ -170,7 +142,8 @@ type monthIDResult struct {
 	MonthID string `json:"monthId"`
 }
 
-// addMonthCar is 月租新增: a new pass; the reply is its id.
+// addMonthCar is 月租新增: a new pass; the reply is its id. A user code
+// names at most one pass of the lot (the core's rule).
 func (h *Handler) addMonthCar(ctx context.Context, p *park.Partner, body []byte) (any, int, error) {
 	var in monthCarWrite
 	if err := decode(body, &in); err != nil {
@@ -184,44 +157,28 @@ func (h *Handler) addMonthCar(ctx context.Context, p *park.Partner, body []byte)
 	if err != nil {
 		return nil, 0, err
 	}
-	if ps.UserCode != "" {
-		// SyncMonthCar and UpdateMonthCar find passes by UserCode.
-		if _, err := h.svc.Access.PassByUserCode(ctx, l.Code, ps.UserCode); err == nil {
-			return nil, 0, &park.Error{Code: park.EConflict, Field: "UserCode", Message: "该用户编码已有月租"}
-		} else if !park.IsCode(err, park.ENotFound) {
-			return nil, 0, vendorError(err)
-		}
-	}
 	out, err := h.svc.Access.CreatePass(ctx, l.Code, ps)
 	if err != nil {
-		return nil, 0, vendorError(err)
+		return nil, 0, err
 	}
 	return monthIDResult{MonthID: out.ID}, 1, nil
 }
 
-// findPass resolves MonthId, else UserCode.
-func (h *Handler) findPass(ctx context.Context, l *park.Lot, in *monthCarWrite) (*park.Pass, error) {
-	var (
-		ps  *park.Pass
-		err error
-	)
+// passRef reads the pass a request names: MonthId, else UserCode.
+func passRef(in *monthCarWrite) (access.PassRef, error) {
 	switch {
 	case in.MonthID != nil && *in.MonthID != "":
-		ps, err = h.svc.Access.GetPass(ctx, l.Code, *in.MonthID)
+		return access.PassRef{ID: *in.MonthID}, nil
 	case in.UserCode != nil && *in.UserCode != "":
-		ps, err = h.svc.Access.PassByUserCode(ctx, l.Code, *in.UserCode)
-	default:
-		return nil, &park.Error{Code: codeMissing, Field: "MonthId/UserCode"}
+		return access.PassRef{UserCode: *in.UserCode}, nil
 	}
-	if park.IsCode(err, park.ENotFound) || park.IsCode(err, park.EInvalid) {
-		return nil, &park.Error{Code: park.ENotFound, Message: "月租不存在"}
-	}
-	return ps, err
+	return access.PassRef{}, refuse(refusedMissing, "MonthId/UserCode", "")
 }
 
 // updateMonthCar is 月租修改: the pass named by MonthId (or, without it,
-// UserCode) takes every field present in the request. The reply is the
-// pass as QueryMonthCarInfoV2 shows it.
+// UserCode) takes every field present in the request, found and changed
+// in one transaction. UserCode is a new code only when MonthId names the
+// pass. The reply is the pass as QueryMonthCarInfoV2 shows it.
 func (h *Handler) updateMonthCar(ctx context.Context, p *park.Partner, body []byte) (any, int, error) {
 	var in monthCarWrite
 	if err := decode(body, &in); err != nil {
@@ -231,28 +188,22 @@ func (h *Handler) updateMonthCar(ctx context.Context, p *park.Partner, body []by
 	if err != nil {
 		return nil, 0, err
 	}
-	cur, err := h.findPass(ctx, l, &in)
+	ref, err := passRef(&in)
 	if err != nil {
 		return nil, 0, err
 	}
-	// Translate everything before touching the core.
 	f := &in.monthCarFields
-	var (
-		ps         []string
-		from, to   time.Time
-		name       string
-		changeCode = in.MonthID != nil && *in.MonthID != "" && f.UserCode != nil
-	)
-	if len(f.CarNo) > 0 && string(f.CarNo) != "null" {
-		if ps, err = plates(f.CarNo); err != nil {
-			return nil, 0, err
-		}
+	ps, err := plates(f.CarNo)
+	if err != nil {
+		return nil, 0, err
 	}
+	var name string
 	if f.UserName != nil {
 		if name, err = required("UserName", f.UserName); err != nil {
 			return nil, 0, err
 		}
 	}
+	var from, to time.Time
 	if f.BeginTime != nil {
 		if from, err = parseTime("BeginTime", f.BeginTime, l); err != nil {
 			return nil, 0, err
@@ -263,15 +214,11 @@ func (h *Handler) updateMonthCar(ctx context.Context, p *park.Partner, body []by
 			return nil, 0, err
 		}
 	}
-	if f.LotCount != nil && *f.LotCount < 1 {
-		return nil, 0, &park.Error{Code: codeType, Field: "LotCount", Message: "应为正整数"}
+	spaces, err := lotCount(f.LotCount)
+	if err != nil {
+		return nil, 0, err
 	}
-	if changeCode && *f.UserCode != "" && *f.UserCode != cur.UserCode {
-		if _, err := h.svc.Access.PassByUserCode(ctx, l.Code, *f.UserCode); err == nil {
-			return nil, 0, &park.Error{Code: park.EConflict, Field: "UserCode", Message: "该用户编码已有月租"}
-		}
-	}
-	out, err := h.svc.Access.UpdatePass(ctx, l.Code, cur.ID, func(x *park.Pass) error {
+	out, err := h.svc.Access.UpdatePassBy(ctx, l.Code, ref, func(x *park.Pass) error {
 		if ps != nil {
 			x.Plates = ps
 		}
@@ -281,7 +228,7 @@ func (h *Handler) updateMonthCar(ctx context.Context, p *park.Partner, body []by
 		if f.UserMobile != nil {
 			x.Mobile = *f.UserMobile
 		}
-		if changeCode {
+		if ref.ID != "" && f.UserCode != nil {
 			x.UserCode = *f.UserCode
 		}
 		if f.BeginTime != nil {
@@ -290,19 +237,16 @@ func (h *Handler) updateMonthCar(ctx context.Context, p *park.Partner, body []by
 		if f.EndTime != nil {
 			x.ValidTo = to
 		}
-		if f.LotCount != nil {
-			x.Spaces = *f.LotCount
+		if spaces > 0 {
+			x.Spaces = spaces
 		}
-		if f.RateID != nil {
-			x.Plan = *f.RateID
-		}
-		if f.Plan != nil {
-			x.Plan = *f.Plan
+		if f.Plan != nil || f.RateID != nil {
+			x.Plan = f.plan()
 		}
 		return nil
 	})
 	if err != nil {
-		return nil, 0, vendorError(err)
+		return nil, 0, err
 	}
 	return passResult(l, out), 1, nil
 }
@@ -313,18 +257,19 @@ func (h *Handler) deleteMonthCar(ctx context.Context, p *park.Partner, body []by
 	if err := decode(body, &in); err != nil {
 		return nil, 0, err
 	}
-	l, err := h.partnerLot(ctx, p, in.ParkCode)
+	code, err := partnerLotCode(p, in.ParkCode)
 	if err != nil {
 		return nil, 0, err
 	}
-	cur, err := h.findPass(ctx, l, &in)
+	ref, err := passRef(&in)
 	if err != nil {
 		return nil, 0, err
 	}
-	if err := h.svc.Access.DeletePass(ctx, l.Code, cur.ID); err != nil {
-		return nil, 0, vendorError(err)
+	out, err := h.svc.Access.DeletePassBy(ctx, code, ref)
+	if err != nil {
+		return nil, 0, err
 	}
-	return monthIDResult{MonthID: cur.ID}, 1, nil
+	return monthIDResult{MonthID: out.ID}, 1, nil
 }
 
 type pageRequest struct {
@@ -357,7 +302,7 @@ func (h *Handler) queryAllMonthCar(ctx context.Context, p *park.Partner, body []
 	num := 1
 	if in.PageNum != nil {
 		if num = *in.PageNum; num < 1 {
-			return nil, 0, &park.Error{Code: codeType, Field: "PageNum", Message: "应从1开始"}
+			return nil, 0, refuse(refusedType, "PageNum", "")
 		}
 	}
 	size, err := pageSize(in.PageSize, DefaultMonthPageSize)
@@ -396,8 +341,8 @@ type syncOutcome struct {
 }
 
 // syncMonthCar is 月租同步 (3.2.4.2): the property system's passes, keyed
-// by UserCode, all or nothing. An invalid item answers state -1 naming
-// MonthCars[i] and changes nothing.
+// by UserCode, all or nothing (the core's SyncPasses). An invalid item
+// answers state -1 naming MonthCars[i] and changes nothing.
 func (h *Handler) syncMonthCar(ctx context.Context, p *park.Partner, body []byte) (any, int, error) {
 	var in syncMonthRequest
 	if err := decode(body, &in); err != nil {
@@ -408,10 +353,7 @@ func (h *Handler) syncMonthCar(ctx context.Context, p *park.Partner, body []byte
 		return nil, 0, err
 	}
 	if len(in.MonthCars) == 0 {
-		return nil, 0, &park.Error{Code: codeMissing, Field: "MonthCars"}
-	}
-	if len(in.MonthCars) > park.MaxListLimit {
-		return nil, 0, &park.Error{Code: codeType, Field: "MonthCars", Message: "最多1000条"}
+		return nil, 0, refuse(refusedMissing, "MonthCars", "")
 	}
 	passes := make([]*park.Pass, len(in.MonthCars))
 	for i := range in.MonthCars {
@@ -425,7 +367,7 @@ func (h *Handler) syncMonthCar(ctx context.Context, p *park.Partner, body []byte
 	}
 	res, err := h.svc.Access.SyncPasses(ctx, l.Code, passes)
 	if err != nil {
-		return nil, 0, vendorError(err)
+		return nil, 0, err
 	}
 	out := make([]syncOutcome, len(res))
 	for i, r := range res {
@@ -437,17 +379,17 @@ func (h *Handler) syncMonthCar(ctx context.Context, p *park.Partner, body []byte
 	return out, len(out), nil
 }
 
-// itemErr names SyncMonthCar item i in a dialect error's field.
+// itemErr names SyncMonthCar item i in a refusal's parameter.
 func itemErr(i int, err error) error {
-	pe, ok := err.(*park.Error)
+	rf, ok := err.(*refusal)
 	if !ok {
 		return err
 	}
 	f := fmt.Sprintf("MonthCars[%d]", i)
-	if pe.Field != "" {
-		f += "." + pe.Field
+	if rf.field != "" {
+		f += "." + rf.field
 	}
-	return &park.Error{Code: pe.Code, Field: f, Message: pe.Message}
+	return refuse(rf.kind, f, rf.hint)
 }
 
 type whiteCarRequest struct {
@@ -459,30 +401,28 @@ type whiteCarRequest struct {
 	SpecialType *string `json:"SpecialType"`
 }
 
-// specialKinds maps SpecialType to the core's list kind.
-var specialKinds = map[string]string{
-	"police": park.AccessAllow, "ambulance": park.AccessAllow, "fire": park.AccessAllow,
-	"blacklist": park.AccessDeny,
+// lotAndCar reads ParkCode (with its lot) and CarNo.
+func (h *Handler) lotAndCar(ctx context.Context, p *park.Partner, parkCode, car *string) (*park.Lot, string, error) {
+	l, err := h.partnerLot(ctx, p, parkCode)
+	if err != nil {
+		return nil, "", err
+	}
+	c, err := carNo(car)
+	if err != nil {
+		return nil, "", err
+	}
+	return l, c, nil
 }
 
-// farBegin and farEnd bound a special vehicle's entry when BeginTime or
-// EndTime is absent: 2000-01-01 00:00:00 to 2100-01-01 00:00:00 lot-local.
-func farBegin(l *park.Lot) time.Time { return time.Date(2000, 1, 1, 0, 0, 0, 0, l.Location()) }
-func farEnd(l *park.Lot) time.Time   { return time.Date(2100, 1, 1, 0, 0, 0, 0, l.Location()) }
-
 // addWhiteCar is 添加白名单车: CarNo enters and leaves free from BeginTime
-// to EndTime. A plate already whitelisted (not as a special vehicle) has
-// its entry replaced; a plate with a special or deny entry is a conflict.
+// to EndTime. The core's list rules apply: a whitelist car has its entry
+// replaced, a plate on another list is a conflict.
 func (h *Handler) addWhiteCar(ctx context.Context, p *park.Partner, body []byte) (any, int, error) {
 	var in whiteCarRequest
 	if err := decode(body, &in); err != nil {
 		return nil, 0, err
 	}
-	l, err := h.partnerLot(ctx, p, in.ParkCode)
-	if err != nil {
-		return nil, 0, err
-	}
-	car, err := carPlate(in.CarNo)
+	l, car, err := h.lotAndCar(ctx, p, in.ParkCode, in.CarNo)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -494,41 +434,12 @@ func (h *Handler) addWhiteCar(ctx context.Context, p *park.Partner, body []byte)
 	if err != nil {
 		return nil, 0, err
 	}
-	w := &park.WhitelistEntry{Plate: car.Text, Kind: park.AccessAllow, ValidFrom: from, ValidTo: to, Reason: optString(in.Reason)}
-	out, err := h.upsertList(ctx, l, w, isPlainWhite)
+	out, err := h.svc.Access.PutListEntry(ctx, l.Code, &park.WhitelistEntry{Plate: car, Kind: park.AccessAllow,
+		Category: park.ListWhite, ValidFrom: from, ValidTo: to, Reason: optString(in.Reason)})
 	if err != nil {
 		return nil, 0, err
 	}
 	return listResult(l, out), 1, nil
-}
-
-// isPlainWhite reports whether w is a whitelist car of AddWhiteCar (not a
-// special vehicle, a hotel car or a deny entry).
-func isPlainWhite(w *park.WhitelistEntry) bool {
-	return w.Kind == park.AccessAllow && w.Category == park.ListWhite
-}
-
-// isSpecial reports whether w is a special vehicle of SyncSpecialCar.
-func isSpecial(w *park.WhitelistEntry) bool { return w.Category == park.ListSpecial }
-
-// upsertList creates w, or replaces the plate's existing entry when
-// replaceable says it may (otherwise EConflict).
-func (h *Handler) upsertList(ctx context.Context, l *park.Lot, w *park.WhitelistEntry, replaceable func(*park.WhitelistEntry) bool) (*park.WhitelistEntry, error) {
-	old, err := h.svc.Access.WhitelistByPlate(ctx, l.Code, w.Plate)
-	switch {
-	case park.IsCode(err, park.ENotFound):
-		out, err := h.svc.Access.CreateWhitelist(ctx, l.Code, w)
-		return out, vendorError(err)
-	case err != nil:
-		return nil, vendorError(err)
-	case !replaceable(old):
-		return nil, &park.Error{Code: park.EConflict, Field: "CarNo", Message: "该车牌已有其他名单记录"}
-	}
-	out, err := h.svc.Access.UpdateWhitelist(ctx, l.Code, old.ID, func(x *park.WhitelistEntry) error {
-		x.Kind, x.Category, x.ValidFrom, x.ValidTo, x.Reason = w.Kind, w.Category, w.ValidFrom, w.ValidTo, w.Reason
-		return nil
-	})
-	return out, vendorError(err)
 }
 
 type listEntryResult struct {
@@ -540,9 +451,11 @@ type listEntryResult struct {
 	ID          string `json:"id"`
 }
 
+// listResult shows a whitelist or special entry; a special vehicle's
+// reason is its type.
 func listResult(l *park.Lot, w *park.WhitelistEntry) listEntryResult {
 	out := listEntryResult{CarNo: w.Plate, BeginTime: localTime(w.ValidFrom, l), EndTime: localTime(w.ValidTo, l), ID: w.ID}
-	if isSpecial(w) {
+	if w.Category == park.ListSpecial {
 		out.SpecialType = w.Reason
 	} else {
 		out.Reason = w.Reason
@@ -550,30 +463,19 @@ func listResult(l *park.Lot, w *park.WhitelistEntry) listEntryResult {
 	return out
 }
 
-// deleteListEntry removes the plate's entry when match accepts it
-// (otherwise, or with no entry, ENotFound).
-func (h *Handler) deleteListEntry(ctx context.Context, p *park.Partner, body []byte, match func(*park.WhitelistEntry) bool, what string) (any, int, error) {
+// deleteListEntry removes the plate's entry of one list.
+func (h *Handler) deleteListEntry(ctx context.Context, p *park.Partner, body []byte, list string) (any, int, error) {
 	var in whiteCarRequest
 	if err := decode(body, &in); err != nil {
 		return nil, 0, err
 	}
-	l, err := h.partnerLot(ctx, p, in.ParkCode)
+	l, car, err := h.lotAndCar(ctx, p, in.ParkCode, in.CarNo)
 	if err != nil {
 		return nil, 0, err
 	}
-	car, err := carPlate(in.CarNo)
+	w, err := h.svc.Access.DeleteListEntry(ctx, l.Code, car, list)
 	if err != nil {
 		return nil, 0, err
-	}
-	w, err := h.svc.Access.WhitelistByPlate(ctx, l.Code, car.Text)
-	if park.IsCode(err, park.ENotFound) || (err == nil && !match(w)) {
-		return nil, 0, &park.Error{Code: park.ENotFound, Message: "该车牌不是" + what}
-	}
-	if err != nil {
-		return nil, 0, vendorError(err)
-	}
-	if err := h.svc.Access.DeleteWhitelist(ctx, l.Code, w.ID); err != nil {
-		return nil, 0, vendorError(err)
 	}
 	return listResult(l, w), 1, nil
 }
@@ -581,25 +483,18 @@ func (h *Handler) deleteListEntry(ctx context.Context, p *park.Partner, body []b
 // deleteWhiteCar is 删除白名单车: removes the plate's whitelist entry
 // (special vehicles are removed with DeleteSpecialCar).
 func (h *Handler) deleteWhiteCar(ctx context.Context, p *park.Partner, body []byte) (any, int, error) {
-	return h.deleteListEntry(ctx, p, body, isPlainWhite, "白名单车")
+	return h.deleteListEntry(ctx, p, body, park.ListWhite)
 }
 
-// syncSpecialCar is 同步特殊车辆: police, ambulance and fire vehicles are
-// whitelisted (they enter a full lot and leave free); blacklist refuses
-// entry. BeginTime defaults to 2000-01-01 00:00:00, EndTime to
-// 2100-01-01 00:00:00. An
-// existing special entry for the plate is replaced; a plain whitelist
-// entry is a conflict.
+// syncSpecialCar is 同步特殊车辆: the core's special vehicles (police,
+// ambulance and fire vehicles enter a full lot and leave free, a
+// blacklisted car is kept out; an absent window is the core's default).
 func (h *Handler) syncSpecialCar(ctx context.Context, p *park.Partner, body []byte) (any, int, error) {
 	var in whiteCarRequest
 	if err := decode(body, &in); err != nil {
 		return nil, 0, err
 	}
-	l, err := h.partnerLot(ctx, p, in.ParkCode)
-	if err != nil {
-		return nil, 0, err
-	}
-	car, err := carPlate(in.CarNo)
+	l, car, err := h.lotAndCar(ctx, p, in.ParkCode, in.CarNo)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -607,23 +502,15 @@ func (h *Handler) syncSpecialCar(ctx context.Context, p *park.Partner, body []by
 	if err != nil {
 		return nil, 0, err
 	}
-	kind, ok := specialKinds[typ]
-	if !ok {
-		return nil, 0, &park.Error{Code: codeType, Field: "SpecialType", Message: "应为 police、ambulance、fire 或 blacklist"}
+	from, err := optTime("BeginTime", in.BeginTime, l)
+	if err != nil {
+		return nil, 0, err
 	}
-	from, to := farBegin(l), farEnd(l)
-	if in.BeginTime != nil {
-		if from, err = parseTime("BeginTime", in.BeginTime, l); err != nil {
-			return nil, 0, err
-		}
+	to, err := optTime("EndTime", in.EndTime, l)
+	if err != nil {
+		return nil, 0, err
 	}
-	if in.EndTime != nil {
-		if to, err = parseTime("EndTime", in.EndTime, l); err != nil {
-			return nil, 0, err
-		}
-	}
-	w := &park.WhitelistEntry{Plate: car.Text, Kind: kind, ValidFrom: from, ValidTo: to, Category: park.ListSpecial, Reason: typ}
-	out, err := h.upsertList(ctx, l, w, isSpecial)
+	out, err := h.svc.Access.PutSpecialVehicle(ctx, l.Code, car, typ, from, to)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -641,29 +528,22 @@ func (h *Handler) querySpecialCar(ctx context.Context, p *park.Partner, body []b
 	if err != nil {
 		return nil, 0, err
 	}
-	only := ""
-	if in.CarNo != nil && *in.CarNo != "" {
-		car, err := carPlate(in.CarNo)
-		if err != nil {
-			return nil, 0, err
-		}
-		only = car.Text
-	}
-	all, err := h.svc.Access.ListWhitelist(ctx, l.Code)
+	car, err := optCarNo(in.CarNo)
 	if err != nil {
 		return nil, 0, err
 	}
-	out := []listEntryResult{}
-	for _, w := range all {
-		if isSpecial(w) && (only == "" || w.Plate == only) {
-			out = append(out, listResult(l, w))
-		}
+	all, err := h.svc.Access.ListEntries(ctx, l.Code, park.ListSpecial, car)
+	if err != nil {
+		return nil, 0, err
 	}
-	slices.SortFunc(out, func(a, b listEntryResult) int { return strings.Compare(a.CarNo, b.CarNo) })
+	out := make([]listEntryResult, len(all))
+	for i, w := range all {
+		out[i] = listResult(l, w)
+	}
 	return out, len(out), nil
 }
 
 // deleteSpecialCar is 删除特殊车辆: removes the plate's special entry.
 func (h *Handler) deleteSpecialCar(ctx context.Context, p *park.Partner, body []byte) (any, int, error) {
-	return h.deleteListEntry(ctx, p, body, isSpecial, "特殊车辆")
+	return h.deleteListEntry(ctx, p, body, park.ListSpecial)
 }

@@ -7,10 +7,12 @@ import (
 )
 
 // lockOps are the lock operations (3.2.10): a locked car may not leave.
-func (h *Handler) lockOps() map[string]operation {
-	return map[string]operation{
-		"LockCar":   h.lockCar,
-		"UnlockCar": h.unlockCar,
+func (h *Handler) lockOps() map[string]*operation {
+	return map[string]*operation{
+		"LockCar": {run: h.lockCar, hints: map[park.Code]map[string]string{park.EInvalid: {"CarNo": "无牌车不能锁车"}}},
+		// The core refuses an unlocked plate without naming it.
+		"UnlockCar": {run: h.unlockCar, about: map[park.Code]string{park.ENotFound: "CarNo"},
+			hints: map[park.Code]map[string]string{park.ENotFound: {"CarNo": "该车辆未锁定"}, park.EInvalid: {"CarNo": "无牌车不能锁车"}}},
 	}
 }
 
@@ -30,15 +32,7 @@ func (h *Handler) lockArgs(ctx context.Context, p *park.Partner, body []byte) (*
 	if err := decode(body, &in); err != nil {
 		return nil, "", err
 	}
-	l, err := h.partnerLot(ctx, p, in.ParkCode)
-	if err != nil {
-		return nil, "", err
-	}
-	car, err := carPlate(in.CarNo)
-	if err != nil {
-		return nil, "", err
-	}
-	return l, car.Text, nil
+	return h.lotAndCar(ctx, p, in.ParkCode, in.CarNo)
 }
 
 // lockCar is 锁车: until UnlockCar, the car's exit is held (reason
@@ -50,7 +44,7 @@ func (h *Handler) lockCar(ctx context.Context, p *park.Partner, body []byte) (an
 	}
 	lk, err := h.svc.Gate.LockCar(ctx, l.Code, car, p.ID)
 	if err != nil {
-		return nil, 0, vendorError(err)
+		return nil, 0, err
 	}
 	return lockResult{CarNo: car, Locked: true, LockTime: localTime(lk.LockedAt, l)}, 1, nil
 }
@@ -62,11 +56,8 @@ func (h *Handler) unlockCar(ctx context.Context, p *park.Partner, body []byte) (
 		return nil, 0, err
 	}
 	lk, err := h.svc.Gate.UnlockCar(ctx, l.Code, car)
-	if park.IsCode(err, park.ENotFound) {
-		return nil, 0, &park.Error{Code: park.ENotFound, Message: "该车辆未锁定"}
-	}
 	if err != nil {
-		return nil, 0, vendorError(err)
+		return nil, 0, err
 	}
 	return lockResult{CarNo: car, Locked: false, LockTime: localTime(lk.LockedAt, l)}, 1, nil
 }

@@ -2,7 +2,6 @@ package ebopark
 
 import (
 	"context"
-	"regexp"
 	"strconv"
 
 	"parkd/internal/park"
@@ -33,11 +32,17 @@ type monthCarResult struct {
 	UserCode   string    `json:"userCode"`
 }
 
-var mobileRE = regexp.MustCompile(`^\+?[0-9]{5,20}$`)
+// monthCarOps is 月租查询, the one operation the vendor documents in full.
+func (h *Handler) monthCarOps() map[string]*operation {
+	return map[string]*operation{
+		"QueryMonthCarInfoV2": {run: h.queryMonthCarInfoV2, fields: map[string]string{"mobile": "userMobile"},
+			hints: map[park.Code]map[string]string{park.ENotFound: {"CarNo": "该车牌在本车场无月租"}}},
+	}
+}
 
 // queryMonthCarInfoV2 is 月租查询: the monthly pass holding CarNo in
-// ParkCode. userMobile is required by the vendor; when the pass records a
-// mobile, it must match (a plate alone does not disclose a holder's name).
+// ParkCode, shown only to a caller who gives the holder's mobile when the
+// pass records one (the core's PassForHolder).
 func (h *Handler) queryMonthCarInfoV2(ctx context.Context, p *park.Partner, body []byte) (any, int, error) {
 	var in monthCarRequest
 	if err := decode(body, &in); err != nil {
@@ -47,7 +52,7 @@ func (h *Handler) queryMonthCarInfoV2(ctx context.Context, p *park.Partner, body
 	if err != nil {
 		return nil, 0, err
 	}
-	car, err := carPlate(in.CarNo)
+	car, err := carNo(in.CarNo)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -55,15 +60,9 @@ func (h *Handler) queryMonthCarInfoV2(ctx context.Context, p *park.Partner, body
 	if err != nil {
 		return nil, 0, err
 	}
-	if !mobileRE.MatchString(mobile) {
-		return nil, 0, &park.Error{Code: codeType, Field: "userMobile", Message: "应为5-20位数字"}
-	}
-	ps, err := h.svc.Access.PassByPlate(ctx, l.Code, car.Text)
-	if err != nil && !park.IsCode(err, park.ENotFound) {
+	ps, err := h.svc.Access.PassForHolder(ctx, l.Code, car, mobile)
+	if err != nil {
 		return nil, 0, err
-	}
-	if err != nil || (ps.Mobile != "" && ps.Mobile != mobile) {
-		return nil, 0, &park.Error{Code: park.ENotFound, Message: "该车牌在本车场无月租"}
 	}
 	return passResult(l, ps), 1, nil
 }

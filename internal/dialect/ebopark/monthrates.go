@@ -2,7 +2,6 @@ package ebopark
 
 import (
 	"context"
-	"strconv"
 
 	"parkd/internal/access"
 	"parkd/internal/park"
@@ -11,11 +10,18 @@ import (
 // monthRateOps are monthly rates and renewal (3.2.4.1): the lot's plans,
 // a renewal fee (an order that expires like a fee quote) and the report
 // that the order was paid, which extends the pass once.
-func (h *Handler) monthRateOps() map[string]operation {
-	return map[string]operation{
-		"QueryMonthRates":        h.queryMonthRates,
-		"GetMonthCarRechargeFee": h.getMonthCarRechargeFee,
-		"MonthCarRechargeResult": h.monthCarRechargeResult,
+func (h *Handler) monthRateOps() map[string]*operation {
+	return map[string]*operation{
+		"QueryMonthRates": {run: h.queryMonthRates},
+		"GetMonthCarRechargeFee": {run: h.getMonthCarRechargeFee, hints: map[park.Code]map[string]string{
+			park.ENotFound: {"CarNo": "该车牌在本车场无月租", "RateId": "月租费率不存在"},
+			park.EInvalid:  {"RateId": "月租未关联费率，请给出 RateId", "CarNo": "无牌车不支持月租"}}},
+		// A renewal order is named by its id; a pass deleted since the
+		// fee query is not found.
+		"MonthCarRechargeResult": {run: h.monthCarRechargeResult, fields: map[string]string{"id": "OrderNo"},
+			hints: map[park.Code]map[string]string{
+				park.ENotFound:     {"OrderNo": "订单不存在，请重新获取充值费用", "MonthId": "月租已删除"},
+				park.EQuoteExpired: {"OrderNo": "请重新获取充值费用"}}},
 	}
 }
 
@@ -52,11 +58,11 @@ func (h *Handler) lotRates(ctx context.Context, p *park.Partner, body []byte, sl
 	if err := decode(body, &in); err != nil {
 		return nil, 0, err
 	}
-	l, err := h.partnerLot(ctx, p, in.ParkCode)
+	code, err := partnerLotCode(p, in.ParkCode)
 	if err != nil {
 		return nil, 0, err
 	}
-	all, err := h.svc.Access.ListPlans(ctx, l.Code)
+	all, err := h.svc.Access.ListPlans(ctx, code)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -119,44 +125,23 @@ func (h *Handler) getMonthCarRechargeFee(ctx context.Context, p *park.Partner, b
 	case in.UserCode != nil && *in.UserCode != "":
 		ri.Pass.UserCode = *in.UserCode
 	case in.CarNo != nil && *in.CarNo != "":
-		car, err := carPlate(in.CarNo)
-		if err != nil {
+		if ri.Pass.Plate, err = carNo(in.CarNo); err != nil {
 			return nil, 0, err
 		}
-		ri.Pass.Plate = car.Text
 	default:
-		return nil, 0, &park.Error{Code: codeMissing, Field: "MonthId/UserCode/CarNo"}
+		return nil, 0, refuse(refusedMissing, "MonthId/UserCode/CarNo", "")
 	}
 	if in.Months == nil {
-		return nil, 0, &park.Error{Code: codeMissing, Field: "Months"}
+		return nil, 0, refuse(refusedMissing, "Months", "")
 	}
-	if ri.Months = *in.Months; ri.Months < park.MinRenewalMonths || ri.Months > park.MaxRenewalMonths {
-		return nil, 0, &park.Error{Code: codeType, Field: "Months", Message: "应为1-36的整数"}
-	}
+	ri.Months = *in.Months // 1-36: the core's bounds
 	r, ps, err := h.svc.Access.QuoteRenewal(ctx, ri)
 	if err != nil {
-		return nil, 0, renewalError(err)
+		return nil, 0, err
 	}
 	return rechargeFeeResult{OrderNo: r.ID, MonthID: ps.ID, CarNo: ps.Plates, RateID: r.PlanCode, Months: r.Months,
 		Price: fen(r.Amount / int64(r.Months)), PayFee: fen(r.Amount), OldEndTime: localTime(r.PassValidTo, l),
 		BeginTime: localTime(r.StartsAt, l), EndTime: localTime(r.ValidTo, l), ExpireTime: localTime(r.ExpiresAt, l)}, 1, nil
-}
-
-// renewalError words the core's refusals of a renewal for the partner.
-func renewalError(err error) error {
-	pe, ok := err.(*park.Error)
-	if !ok {
-		return err
-	}
-	switch {
-	case pe.Field == "plan":
-		return &park.Error{Code: pe.Code, Field: "RateId", Message: "月租费率不存在或月租未关联费率"}
-	case pe.Code == park.ENotFound || (pe.Code == park.EInvalid && pe.Field == "user_code"):
-		return &park.Error{Code: park.ENotFound, Message: "月租不存在"}
-	case pe.Code == park.EInvalid && pe.Field == "plate":
-		return &park.Error{Code: codePlate, Message: pe.Message}
-	}
-	return vendorError(err)
 }
 
 // rechargeResultRequest reports a renewal order paid, with the fields of
@@ -186,46 +171,17 @@ func (h *Handler) monthCarRechargeResult(ctx context.Context, p *park.Partner, b
 	if err != nil {
 		return nil, 0, err
 	}
-	rep, err := readPayReport(&in, park.MaxAmount*park.MaxRenewalMonths)
+	rep, err := readPayReport(&in)
 	if err != nil {
 		return nil, 0, err
 	}
-	order := rep.OrderNo
-	res, err := h.svc.Access.PayRenewal(ctx, access.RenewalPayment{Lot: l.Code, ID: order, Amount: minorFromFen(rep.PayFee),
+	res, err := h.svc.Access.PayRenewal(ctx, access.RenewalPayment{Lot: l.Code, ID: rep.OrderNo, Amount: minorFromFen(rep.PayFee),
 		Payer: p.ID, Reference: rep.TradeNo, Method: rep.PayType})
 	if err != nil {
-		return nil, 0, h.rechargeError(ctx, l, order, err)
+		return nil, 0, err
 	}
 	r := res.Renewal
 	return rechargeResult{OrderNo: r.ID, TradeNo: r.Reference, MonthID: r.PassID, PayFee: fen(r.Amount),
 		PayTime: localTime(*r.PaidAt, l), BeginTime: localTime(r.StartsAt, l), EndTime: localTime(r.ValidTo, l),
 		Repeated: res.Replay}, 1, nil
-}
-
-// rechargeError words the core's refusals of a renewal payment; the table
-// gives each code its desc.
-func (h *Handler) rechargeError(ctx context.Context, l *park.Lot, order string, err error) error {
-	code := park.ErrorCode(err)
-	switch code {
-	case park.EAmountMismatch:
-		msg := ""
-		if r, gerr := h.svc.Access.GetRenewal(ctx, l.Code, order); gerr == nil {
-			msg = "应付 " + strconv.FormatInt(fen(r.Amount), 10) + " 分"
-		}
-		return &park.Error{Code: code, Field: "PayFee", Message: msg}
-	case park.EQuoteExpired:
-		return &park.Error{Code: code, Field: "OrderNo", Message: "请重新获取充值费用"}
-	case park.EQuotePaid:
-		return &park.Error{Code: code, Field: "OrderNo"}
-	case park.EIdempotencyKey:
-		return &park.Error{Code: code, Field: "TradeNo"}
-	case park.ENotFound:
-		if pe, ok := err.(*park.Error); ok && pe.Field == "pass" {
-			return &park.Error{Code: code, Message: "月租不存在"} // the pass was deleted after the quote
-		}
-		return &park.Error{Code: code, Field: "OrderNo", Message: "订单不存在，请重新获取充值费用"}
-	case park.EInvalid:
-		return &park.Error{Code: codeType, Field: "TradeNo"}
-	}
-	return err
 }

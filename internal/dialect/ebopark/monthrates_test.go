@@ -8,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"parkd/internal/demo"
 	"parkd/internal/park"
 )
 
@@ -40,49 +39,11 @@ func (e *env) rechargeFee(t *testing.T, body string) feeResult {
 }
 
 func recharge(order string, fee int64, trade string) string {
-	b, _ := json.Marshal(map[string]any{"ParkCode": demo.LotCode, "OrderNo": order, "PayFee": fee, "PayType": "WX", "TradeNo": trade})
+	b, _ := json.Marshal(map[string]any{"ParkCode": lotCode, "OrderNo": order, "PayFee": fee, "PayType": "WX", "TradeNo": trade})
 	return string(b)
 }
 
-// TestMonthRatesGolden sends testdata/<Operation>.request.json for every
-// operation of monthrates.go and period.go and compares the reply with the
-// .response.json.
-func TestMonthRatesGolden(t *testing.T) {
-	t.Parallel()
-	for op, prep := range map[string]func(t *testing.T, e *env, body string) string{
-		"QueryMonthRates":        nil,
-		"QueryPeriodMonthRates":  nil,
-		"GetMonthCarRechargeFee": nil,
-		"MonthCarRechargeResult": func(t *testing.T, e *env, body string) string {
-			f := e.rechargeFee(t, `{"ParkCode":"140123001","CarNo":"京A12345","Months":3}`)
-			return strings.ReplaceAll(body, orderPlaceholder, f.OrderNo)
-		},
-		"SavePeriodMonthCar": nil,
-		"DeletePeriodMonthCar": func(t *testing.T, e *env, body string) string {
-			savePeriod(t, e)
-			return body
-		},
-		"QueryInnerCarByPlate": nil,
-	} {
-		t.Run(op, func(t *testing.T) {
-			t.Parallel()
-			e := newEnv(t)
-			req, err := os.ReadFile(filepath.Join("testdata", op+".request.json"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			body := string(req)
-			if prep != nil {
-				body = prep(t, e, body)
-			}
-			r := e.call(op, body)
-			wantState(t, r, 0, "成功")
-			golden(t, op+".response.json", r.body)
-		})
-	}
-}
-
-// TestRenewalLetsTheCarOutAfterTheOldEnd: the demo pass (monthly-standard,
+// TestRenewalLetsTheCarOutAfterTheOldEnd: the fixture pass (monthly-standard,
 // 300.00 a month) ends 2027-02-01 10:00. A car of it still inside on
 // 2027-02-15 is held; renewed for one month through the partner API, the
 // same car leaves free.
@@ -114,7 +75,7 @@ func TestRenewalLetsTheCarOutAfterTheOldEnd(t *testing.T) {
 	if res.EndTime != "2027-03-01 10:00:00" || !res.Repeated {
 		t.Fatalf("repeat %+v", res)
 	}
-	ps, err := e.svc.Access.PassByPlate(e.ctx, demo.LotCode, "京A12345")
+	ps, err := e.svc.Access.PassByPlate(e.ctx, lotCode, "京A12345")
 	if err != nil || !ps.ValidTo.Equal(time.Date(2027, 3, 1, 10, 0, 0, 0, shanghai)) {
 		t.Fatalf("pass %+v, %v", ps, err)
 	}
@@ -133,14 +94,14 @@ func TestRenewalRefusals(t *testing.T) {
 	for _, c := range []struct{ op, body, desc string }{
 		{"GetMonthCarRechargeFee", `{"ParkCode":"140123001","Months":1}`, "缺少参数 MonthId/UserCode/CarNo"},
 		{"GetMonthCarRechargeFee", `{"ParkCode":"140123001","CarNo":"京A12345"}`, "缺少参数 Months"},
-		{"GetMonthCarRechargeFee", `{"ParkCode":"140123001","CarNo":"京A12345","Months":0}`, "参数类型错误 Months"},
-		{"GetMonthCarRechargeFee", `{"ParkCode":"140123001","CarNo":"京A12345","Months":37}`, "参数类型错误 Months"},
+		{"GetMonthCarRechargeFee", `{"ParkCode":"140123001","CarNo":"京A12345","Months":0}`, "参数错误 Months：应为1-36的整数"},
+		{"GetMonthCarRechargeFee", `{"ParkCode":"140123001","CarNo":"京A12345","Months":37}`, "参数错误 Months：应为1-36的整数"},
 		{"GetMonthCarRechargeFee", `{"ParkCode":"140123001","CarNo":"京A12345","Months":"3"}`, "参数类型错误 Months"},
 		{"GetMonthCarRechargeFee", `{"ParkCode":"140123001","CarNo":"京A12345","Months":1.5}`, "参数类型错误 Months"},
 		{"GetMonthCarRechargeFee", `{"ParkCode":"140123001","CarNo":"WUPAI","Months":1}`, "车牌号格式错误"},
-		{"GetMonthCarRechargeFee", `{"ParkCode":"140123001","CarNo":"京B99999","Months":1}`, "未找到：月租不存在"},
-		{"GetMonthCarRechargeFee", `{"ParkCode":"140123001","MonthId":"nope","Months":1}`, "未找到：月租不存在"},
-		{"GetMonthCarRechargeFee", `{"ParkCode":"140123001","UserCode":"U404","Months":1}`, "未找到：月租不存在"},
+		{"GetMonthCarRechargeFee", `{"ParkCode":"140123001","CarNo":"京B99999","Months":1}`, "未找到 CarNo：该车牌在本车场无月租"},
+		{"GetMonthCarRechargeFee", `{"ParkCode":"140123001","MonthId":"nope","Months":1}`, "未找到 MonthId：月租不存在"},
+		{"GetMonthCarRechargeFee", `{"ParkCode":"140123001","UserCode":"U404","Months":1}`, "未找到 UserCode：月租不存在"},
 		{"GetMonthCarRechargeFee", `{"ParkCode":"140123001","CarNo":"京A12345","Months":1,"RateId":"gold"}`, "未找到 RateId"},
 		{"GetMonthCarRechargeFee", `{"ParkCode":"140123002","CarNo":"京A12345","Months":1}`, "无权操作该车场"},
 		{"MonthCarRechargeResult", `{"ParkCode":"140123001","PayFee":30000,"PayType":"WX","TradeNo":"T"}`, "缺少参数 OrderNo"},
@@ -148,7 +109,7 @@ func TestRenewalRefusals(t *testing.T) {
 		{"MonthCarRechargeResult", `{"ParkCode":"140123001","OrderNo":"` + f.OrderNo + `","PayFee":30000,"TradeNo":"T"}`, "缺少参数 PayType"},
 		{"MonthCarRechargeResult", `{"ParkCode":"140123001","OrderNo":"` + f.OrderNo + `","PayFee":30000,"PayType":"WX"}`, "缺少参数 TradeNo"},
 		{"MonthCarRechargeResult", `{"ParkCode":"140123001","OrderNo":"` + f.OrderNo + `","PayFee":"300","PayType":"WX","TradeNo":"T"}`, "参数类型错误 PayFee"},
-		{"MonthCarRechargeResult", `{"ParkCode":"140123001","OrderNo":"` + f.OrderNo + `","PayFee":-1,"PayType":"WX","TradeNo":"T"}`, "参数类型错误 PayFee"},
+		{"MonthCarRechargeResult", `{"ParkCode":"140123001","OrderNo":"` + f.OrderNo + `","PayFee":-1,"PayType":"WX","TradeNo":"T"}`, "参数错误 PayFee"},
 		{"MonthCarRechargeResult", `{"ParkCode":"140123001","OrderNo":"` + f.OrderNo + `","PayFee":30000,"PayType":"WX","TradeNo":"有空 格"}`, "参数类型错误 TradeNo"},
 		{"MonthCarRechargeResult", `{"ParkCode":"140123001","OrderNo":"` + f.OrderNo + `","PayFee":30000,"PayType":"WX","TradeNo":"T","PayTime":"now"}`, "参数类型错误 PayTime"},
 		{"MonthCarRechargeResult", recharge(f.OrderNo, 29999, "T-9"), "金额不符 PayFee：应付 30000 分"},
@@ -187,7 +148,7 @@ func TestRenewalRefusals(t *testing.T) {
 
 // TestSlotPassPaysOutsideItsSlots: a night pass (19:00-08:00) saved by
 // SavePeriodMonthCar. Its car entered at 07:00 and is priced at 10:00 by
-// the demo tariff: 07:00-08:00 is free; 08:00-10:00 is billed from 08:00:
+// the fixtures' tariff: 07:00-08:00 is free; 08:00-10:00 is billed from 08:00:
 // the first hour 500, then two day-band blocks of 30 minutes at 200 =
 // 900. A visitor over the same stay pays 1300 (first hour 500 from 07:00,
 // then four blocks of 200).
@@ -232,14 +193,14 @@ func TestSavePeriodMonthCar(t *testing.T) {
 	if second.Action != "updated" || second.LotInfo[0].MonthID != first.LotInfo[0].MonthID || second.LotInfo[0].EndTime != "2026-05-01 00:00:00" {
 		t.Fatalf("update %+v", second)
 	}
-	ps, err := e.svc.Access.PassByPlate(e.ctx, demo.LotCode, "鲁N12345")
+	ps, err := e.svc.Access.PassByPlate(e.ctx, lotCode, "鲁N12345")
 	if err != nil || ps.UserCode != "N2001" || len(ps.Slots) != 1 || ps.Slots[0] != (park.Slot{From: "19:00", To: "08:00"}) {
 		t.Fatalf("pass %+v, %v", ps, err)
 	}
 	// A pass on the night plan through AddMonthCar is a slot pass too.
 	wantState(t, e.call("AddMonthCar", `{"ParkCode":"140123001","CarNo":"鲁N54321","UserName":"李娜","RateId":"night",
 		"BeginTime":"2026-03-01 00:00:00","EndTime":"2026-04-01 00:00:00"}`), 0, "成功")
-	if ps, _ := e.svc.Access.PassByPlate(e.ctx, demo.LotCode, "鲁N54321"); len(ps.Slots) != 1 {
+	if ps, _ := e.svc.Access.PassByPlate(e.ctx, lotCode, "鲁N54321"); len(ps.Slots) != 1 {
 		t.Fatalf("AddMonthCar on the night plan: slots %v", ps.Slots)
 	}
 
@@ -250,15 +211,15 @@ func TestSavePeriodMonthCar(t *testing.T) {
 	for _, c := range []struct{ op, body, desc string }{
 		{"SavePeriodMonthCar", save(``), "缺少参数 RateId"},
 		{"SavePeriodMonthCar", save(`,"RateId":"gold"`), "未找到 RateId"},
-		{"SavePeriodMonthCar", save(`,"RateId":"monthly-standard"`), "参数类型错误 RateId"},
+		{"SavePeriodMonthCar", save(`,"RateId":"monthly-standard"`), "参数错误 RateId：不是时段月租费率"},
 		{"SavePeriodMonthCar", save(`,"RateId":"night","MonthId":"nope"`), "未找到 MonthId"},
 		{"SavePeriodMonthCar", `{"ParkCode":"140123001","RateId":"night","CarNo":"京A12345","UserName":"X","BeginTime":"2026-03-01 00:00:00","EndTime":"2026-04-01 00:00:00"}`, "数据冲突 CarNo"},
 		{"SavePeriodMonthCar", `{"ParkCode":"140123001","RateId":"night","UserName":"X","BeginTime":"2026-03-01 00:00:00","EndTime":"2026-04-01 00:00:00"}`, "缺少参数 CarNo"},
 		{"SavePeriodMonthCar", `{"ParkCode":"140123001","RateId":"night","CarNo":"鲁N77777","UserName":"X","BeginTime":"2026-03-01 00:00:00","EndTime":"2026-02-01 00:00:00"}`, "参数错误 EndTime"},
 		{"SavePeriodMonthCar", `{"ParkCode":"140123002","RateId":"night","CarNo":"鲁N77777","UserName":"X","BeginTime":"2026-03-01 00:00:00","EndTime":"2026-04-01 00:00:00"}`, "无权操作该车场"},
 		{"DeletePeriodMonthCar", `{"ParkCode":"140123001"}`, "缺少参数 MonthId/UserCode/CarNo"},
-		{"DeletePeriodMonthCar", `{"ParkCode":"140123001","CarNo":"京A12345"}`, "未找到：该车辆不是时段月租"},
-		{"DeletePeriodMonthCar", `{"ParkCode":"140123001","CarNo":"鲁N77777"}`, "未找到：该车辆不是时段月租"},
+		{"DeletePeriodMonthCar", `{"ParkCode":"140123001","CarNo":"京A12345"}`, "未找到 CarNo：该车辆没有时段月租"},
+		{"DeletePeriodMonthCar", `{"ParkCode":"140123001","CarNo":"鲁N77777"}`, "未找到 CarNo：该车辆没有时段月租"},
 		{"DeletePeriodMonthCar", `{"ParkCode":"140123001","CarNo":"WUPAI"}`, "车牌号格式错误"},
 		{"QueryPeriodMonthRates", `{}`, "缺少参数 ParkCode"},
 		{"QueryMonthRates", `{"ParkCode":140123001}`, "参数类型错误 ParkCode"},
@@ -272,7 +233,7 @@ func TestSavePeriodMonthCar(t *testing.T) {
 		}
 	}
 	wantState(t, e.call("DeletePeriodMonthCar", `{"ParkCode":"140123001","UserCode":"N2001"}`), 0, "成功")
-	if _, err := e.svc.Access.PassByPlate(e.ctx, demo.LotCode, "鲁N12345"); !park.IsCode(err, park.ENotFound) {
+	if _, err := e.svc.Access.PassByPlate(e.ctx, lotCode, "鲁N12345"); !park.IsCode(err, park.ENotFound) {
 		t.Fatalf("deleted pass still there: %v", err)
 	}
 }
@@ -293,7 +254,14 @@ func TestQueryInnerCarByPlate(t *testing.T) {
 		inner bool
 		want  []car
 	}{
-		{"鲁N12345", true, []car{{Kind: "period", UserName: "王芳", RateID: "night", Valid: true}}},
+		// isInner is the gate's entry rule, capacity aside. The night pass
+		// (19:00-08:00) is valid, but at 10:00 its car would enter as a
+		// visitor: not internal.
+		{"鲁N12345", false, []car{{Kind: "period", UserName: "王芳", RateID: "night", Valid: true}}},
+		// 张伟's pass has one space: 京A12345, inside on it, holds it and
+		// is internal; the pass's other car would pay as a visitor.
+		{"京A12345", true, []car{{Kind: "month", UserName: "张伟", RateID: "monthly-standard", Valid: true}}},
+		{"京AD12345", false, []car{{Kind: "month", UserName: "张伟", RateID: "monthly-standard", Valid: true}}},
 		{"沪B88888", true, []car{{Kind: "white", Valid: true}}},
 		{"浙A88888", true, []car{{Kind: "hotel", RoomNo: "808", Valid: true}}},
 		{"京A99999", true, []car{{Kind: "special", SpecialType: "police", Valid: true}}},

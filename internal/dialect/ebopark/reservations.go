@@ -2,22 +2,33 @@ package ebopark
 
 import (
 	"context"
-	"strings"
 
 	"parkd/internal/access"
 	"parkd/internal/park"
-	"parkd/internal/plate"
 )
 
 // reservationOps are the shared-parking and reservation operations
 // (3.2.6). Orders live in the core, scoped to the partner: a partner sees
 // and changes only its own order numbers.
-func (h *Handler) reservationOps() map[string]operation {
-	return map[string]operation{
-		"ShareOrderSync":      h.shareOrderSync,
-		"ShareOrderTerminate": h.shareOrderTerminate,
-		"ShareQueryUser":      h.shareQueryUser,
-		"ReservationSyncV2":   h.reservationSyncV2,
+func (h *Handler) reservationOps() map[string]*operation {
+	// An order's window is StartTime-EndTime, its user's name at most 64
+	// characters, its prepaid amount PayFee.
+	fields := map[string]string{"from": "StartTime", "to": "EndTime", "prepaid": "PayFee", "user_name": "UserName"}
+	hints := map[park.Code]map[string]string{
+		park.EInvalid: {"EndTime": "须晚于 StartTime，时段至多366天，且不能已结束", "UserName": "至多64个字符",
+			"CarNo": "无牌车不支持预约", "OrderNo": "应为1-64个半角可见字符"},
+		park.ENotFound: {"OrderNo": "订单不存在"},
+		park.EConflict: {"OrderNo": "订单已完成或已终止，不能再修改", "CarNo": "车辆已在场内，不能修改车牌"},
+	}
+	query := map[park.Code]map[string]string{
+		park.EInvalid:  {"OrderNo": "OrderNo、CarNo、UserMobile 至少给一个", "CarNo": "无牌车不支持预约"},
+		park.ENotFound: {"OrderNo": "订单不存在"},
+	}
+	return map[string]*operation{
+		"ShareOrderSync":      {run: h.shareOrderSync, fields: fields, hints: hints},
+		"ShareOrderTerminate": {run: h.shareOrderTerminate, fields: fields, hints: hints},
+		"ShareQueryUser":      {run: h.shareQueryUser, fields: fields, hints: query},
+		"ReservationSyncV2":   {run: h.reservationSyncV2, fields: fields, hints: hints},
 	}
 }
 
@@ -73,55 +84,6 @@ func bit(b bool) int {
 	return 0
 }
 
-// orderFields names the core's fields as partners send them.
-var orderFields = map[string]string{
-	"order_no": "OrderNo", "plate": "CarNo", "mobile": "UserMobile", "user_name": "UserName",
-	"from": "StartTime", "to": "EndTime", "prepaid": "PayFee", "kind": "OrderType",
-}
-
-// orderError renames the field of a core refusal and words the common
-// ones in Chinese.
-func orderError(err error) error {
-	pe, ok := err.(*park.Error)
-	if !ok {
-		return err
-	}
-	f := pe.Field
-	if v, ok := orderFields[f]; ok {
-		f = v
-	}
-	msg := pe.Message
-	switch {
-	case pe.Code == park.ENotFound && pe.Field == "order_no":
-		msg = "订单不存在"
-	case pe.Code == park.EInvalid && pe.Field == "to" && strings.Contains(msg, "ended"):
-		msg = "预约时段已结束"
-	case pe.Code == park.EInvalid && pe.Field == "to":
-		msg = "结束时间须晚于开始时间，且时段至多366天"
-	case pe.Code == park.EConflict && pe.Field == "order_no":
-		msg = "订单已完成或已终止，不能再修改"
-	case pe.Code == park.EConflict && pe.Field == "plate":
-		msg = "车辆已在场内，不能修改车牌"
-	}
-	return &park.Error{Code: pe.Code, Field: f, Message: msg}
-}
-
-// orderPlate parses an order's CarNo: a plate-less car cannot be booked,
-// having no identity before it enters.
-func orderPlate(s *string) (string, error) {
-	if s != nil && plate.IsNoPlate(*s) {
-		return "", &park.Error{Code: codePlate, Message: "无牌车不支持预约"}
-	}
-	p, err := feeCarPlate(s)
-	if err != nil {
-		return "", err
-	}
-	if p.Kind == plate.KindNoPlate {
-		return "", &park.Error{Code: codePlate, Message: "无牌车不支持预约"}
-	}
-	return p.Text, nil
-}
-
 // shareOrderSync is 共享车预约下单同步: a shared-parking order, with both
 // entry and exit rights.
 func (h *Handler) shareOrderSync(ctx context.Context, p *park.Partner, body []byte) (any, int, error) {
@@ -147,7 +109,7 @@ func (h *Handler) syncOrder(ctx context.Context, p *park.Partner, body []byte, k
 	if err != nil {
 		return nil, 0, err
 	}
-	car, err := orderPlate(in.CarNo)
+	car, err := carNo(in.CarNo)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -177,7 +139,7 @@ func (h *Handler) syncOrder(ctx context.Context, p *park.Partner, body []byte, k
 	}
 	res, changed, err := h.svc.Access.SyncReservation(ctx, r)
 	if err != nil {
-		return nil, 0, orderError(err)
+		return nil, 0, err
 	}
 	out := orderOf(l, res)
 	repeated := !changed
@@ -202,7 +164,7 @@ func (h *Handler) shareOrderTerminate(ctx context.Context, p *park.Partner, body
 	}
 	r, err := h.svc.Access.TerminateReservation(ctx, p.ID, l.Code, orderNo)
 	if err != nil {
-		return nil, 0, orderError(err)
+		return nil, 0, err
 	}
 	return orderOf(l, r), 1, nil
 }
@@ -219,17 +181,12 @@ func (h *Handler) shareQueryUser(ctx context.Context, p *park.Partner, body []by
 		return nil, 0, err
 	}
 	q := access.ReservationQuery{PartnerID: p.ID, LotCode: l.Code, OrderNo: optString(in.OrderNo.get()), Mobile: optString(in.UserMobile)}
-	if in.CarNo != nil && *in.CarNo != "" {
-		if q.Plate, err = orderPlate(in.CarNo); err != nil {
-			return nil, 0, err
-		}
-	}
-	if q.OrderNo == "" && q.Plate == "" && q.Mobile == "" {
-		return nil, 0, &park.Error{Code: codeMissing, Field: "OrderNo", Message: "OrderNo、CarNo、UserMobile 至少填一个"}
+	if q.Plate, err = optCarNo(in.CarNo); err != nil {
+		return nil, 0, err
 	}
 	rs, err := h.svc.Access.FindReservations(ctx, q)
 	if err != nil {
-		return nil, 0, orderError(err)
+		return nil, 0, err
 	}
 	out := make([]orderResult, len(rs))
 	for i, r := range rs {

@@ -8,17 +8,9 @@ import (
 	"time"
 
 	"parkd/internal/access"
-	"parkd/internal/demo"
 	"parkd/internal/gate"
 	"parkd/internal/park"
 )
-
-func TestReservationsGolden(t *testing.T) {
-	t.Parallel()
-	goldenOps(t, map[string]func(t *testing.T, e *env){
-		"ShareOrderSync": nil, "ReservationSyncV2": nil, "ShareOrderTerminate": nil, "ShareQueryUser": nil,
-	})
-}
 
 // asOther sends op as partner other (static sign "o"), on lot 140123002.
 func (e *env) asOther(op, body string) reply {
@@ -55,7 +47,7 @@ func order(no, car, start, end, extra string) string {
 // TestReservationsInTheCore: reserved cars enter lot 140123002 while it is
 // full and a visitor is refused; a stay inside its prepaid window leaves
 // free; the exit right of ReservationSyncV2 holds a car until granted;
-// overtime and time after a termination are charged by the demo tariff.
+// overtime and time after a termination are charged by the fixtures' tariff.
 func TestReservationsInTheCore(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
@@ -135,7 +127,7 @@ func TestReservationRefusals(t *testing.T) {
 		return mustJSON(m)
 	}
 	orders := func() int {
-		rs, err := e.svc.Access.FindReservations(e.ctx, access.ReservationQuery{PartnerID: "test", LotCode: demo.LotCode, Mobile: "13800138000"})
+		rs, err := e.svc.Access.FindReservations(e.ctx, access.ReservationQuery{PartnerID: "test", LotCode: lotCode, Mobile: "13800138000"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -147,10 +139,12 @@ func TestReservationRefusals(t *testing.T) {
 		{"ShareOrderSync", with("CarNo", nil), "缺少参数 CarNo"},
 		{"ShareOrderSync", with("StartTime", nil), "缺少参数 StartTime"},
 		{"ShareOrderSync", with("StartTime", "2026/03/01 12:00"), "参数类型错误 StartTime"},
-		{"ShareOrderSync", with("EndTime", "2026-03-01 11:00:00"), "参数错误 EndTime：结束时间须晚于开始时间"},
-		{"ShareOrderSync", strings.Replace(with("StartTime", "2026-02-28 08:00:00"), "2026-03-01 18:00:00", "2026-02-28 09:00:00", 1), "参数错误 EndTime：预约时段已结束"},
+		{"ShareOrderSync", with("EndTime", "2026-03-01 11:00:00"), "参数错误 EndTime：须晚于 StartTime，时段至多366天"},
+		{"ShareOrderSync", strings.Replace(with("StartTime", "2026-02-28 08:00:00"), "2026-03-01 18:00:00", "2026-02-28 09:00:00", 1), "且不能已结束"},
 		{"ShareOrderSync", with("CarNo", "ABC"), "车牌号格式错误"},
-		{"ShareOrderSync", with("CarNo", "无牌车"), "车牌号格式错误：无牌车不支持预约"},
+		{"ShareOrderSync", with("CarNo", "无牌车"), "车牌号格式错误 CarNo：无牌车没有车牌号"},
+		// A plate-less car's temporary identity names it only while inside.
+		{"ShareOrderSync", with("CarNo", "临7KQ2M9X"), "参数错误 CarNo：无牌车不支持预约"},
 		{"ShareOrderSync", with("PayFee", 12.5), "参数类型错误 PayFee"},
 		{"ShareOrderSync", with("PayFee", -1), "参数错误 PayFee"},
 		{"ShareOrderSync", with("UserMobile", "call me"), "参数错误 UserMobile"},
@@ -161,7 +155,7 @@ func TestReservationRefusals(t *testing.T) {
 		{"ShareOrderTerminate", `{"ParkCode":"140123001","OrderNo":"SO-404"}`, "未找到 OrderNo：订单不存在"},
 		{"ShareOrderTerminate", `{"ParkCode":"140123001"}`, "缺少参数 OrderNo"},
 		{"ShareOrderTerminate", `{"ParkCode":"140123002","OrderNo":"DEMO-SHARE-0001"}`, "无权操作该车场"},
-		{"ShareQueryUser", `{"ParkCode":"140123001"}`, "缺少参数 OrderNo"},
+		{"ShareQueryUser", `{"ParkCode":"140123001"}`, "参数错误 OrderNo：OrderNo、CarNo、UserMobile 至少给一个"},
 		{"ShareQueryUser", `{"ParkCode":"140123001","OrderNo":"SO-404"}`, "未找到 OrderNo：订单不存在"},
 		{"ShareQueryUser", `{"ParkCode":"140123001","CarNo":"12"}`, "车牌号格式错误"},
 		{"ShareQueryUser", `[]`, "请求体不是JSON对象"},

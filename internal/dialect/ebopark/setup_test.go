@@ -5,25 +5,27 @@ import (
 	"encoding/json"
 	"io"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
-	"parkd/internal/demo"
 	"parkd/internal/device"
 	"parkd/internal/dialect/ebopark"
 	"parkd/internal/dialect/linkc"
 	"parkd/internal/gate"
 	"parkd/internal/httpapi"
 	"parkd/internal/metrics"
-	"parkd/internal/park"
 	"parkd/internal/store/teststore"
 	"parkd/internal/system"
 )
 
 var (
 	shanghai = mustLoc("Asia/Shanghai")
-	// now is the injected clock: the demo data is loaded at this instant.
+	// now is the injected clock: the fixtures are loaded at this instant.
 	now = time.Date(2026, 3, 1, 10, 0, 0, 0, shanghai)
 )
 
@@ -35,11 +37,6 @@ func mustLoc(name string) *time.Location {
 	return l
 }
 
-const (
-	otherLot  = "140123002"
-	md5Secret = "k3y-md5"
-)
-
 type env struct {
 	svc *system.System
 	h   *httpapi.Server
@@ -47,11 +44,8 @@ type env struct {
 }
 
 // newEnv builds parkd's HTTP server with the Ebopark dialect mounted as
-// app.go mounts it, over a real store holding the demo data (lot
-// 140123001, its pass and cars, the static partner test/ebo2019) and:
-//   - lot 140123002 with the partner other (static, secret "o") on it;
-//   - partner md5p (md5 sign, secret k3y-md5) on 140123001;
-//   - partner lk, a Linkc partner on 140123001.
+// app.go mounts it, over a real store holding the fixtures
+// (fixtures_test.go).
 func newEnv(t testing.TB) *env {
 	t.Helper()
 	st := teststore.Open(t)
@@ -59,21 +53,8 @@ func newEnv(t testing.TB) *env {
 	srv := httpapi.New(httpapi.Config{Service: svc, Metrics: metrics.New(), AdminToken: "admin", Now: func() time.Time { return now }})
 	ebopark.New(ebopark.Config{Service: svc}).Mount(srv.Mount)
 	e := &env{svc: svc, h: srv, ctx: context.Background()}
-	if err := demo.Load(e.ctx, svc, now); err != nil {
+	if err := loadFixtures(e.ctx, svc, now); err != nil {
 		t.Fatal(err)
-	}
-	if _, err := svc.Gate.CreateLot(e.ctx, &park.Lot{Code: otherLot, Name: "Other", TimeZone: "Asia/Shanghai", Currency: "CNY",
-		Capacity: 10, ExitGraceMinutes: 15, QuoteTTLSeconds: 300, Tariff: json.RawMessage(demo.Tariff)}); err != nil {
-		t.Fatal(err)
-	}
-	for _, p := range []*park.Partner{
-		{ID: "other", Name: "Other", Dialect: "ebopark", Type: park.PartnerNormal, Secret: "o", SignMode: "static", Lots: []string{otherLot}},
-		{ID: "md5p", Name: "MD5", Dialect: "ebopark", Type: park.PartnerNormal, Secret: md5Secret, SignMode: "md5", Lots: []string{demo.LotCode}},
-		{ID: "lk", Name: "Linkc", Dialect: "linkc", Type: park.PartnerNormal, Secret: "ebo2019", Lots: []string{demo.LotCode}},
-	} {
-		if _, err := svc.Partners.CreatePartner(e.ctx, p); err != nil {
-			t.Fatal(err)
-		}
 	}
 	return e
 }
@@ -81,19 +62,54 @@ func newEnv(t testing.TB) *env {
 type reply struct {
 	status int
 	body   []byte
+	path   string
 }
 
-// post sends a raw request to path (with its query).
+// post sends a raw request to path (with its query). An error's desc
+// is checked to be Chinese (descWords).
 func (e *env) post(path, body string) reply {
 	req := httptest.NewRequest("POST", path, strings.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
 	rec := httptest.NewRecorder()
 	e.h.ServeHTTP(rec, req)
 	b, _ := io.ReadAll(rec.Result().Body)
-	return reply{status: rec.Code, body: b}
+	return reply{status: rec.Code, body: b, path: path}
 }
 
-// call sends op as the demo partner test (static sign).
+var (
+	asciiWordRE = regexp.MustCompile(`[A-Za-z]{2,}`)
+	codeSpanRE  = regexp.MustCompile("`([A-Za-z][A-Za-z0-9]*)`")
+)
+
+// contractNames are the names docs/ebopark.md gives in code spans: the
+// vendor's parameters, operations and codes (police, ...), which a desc
+// may name. JSON is the body's format.
+var contractNames = sync.OnceValue(func() map[string]bool {
+	doc, err := os.ReadFile(filepath.Join("..", "..", "..", "docs", "ebopark.md"))
+	if err != nil {
+		panic(err)
+	}
+	names := map[string]bool{"JSON": true}
+	for _, m := range codeSpanRE.FindAllSubmatch(doc, -1) {
+		names[string(m[1])] = true
+	}
+	return names
+})
+
+// descWords returns the ASCII words of desc that are neither names of the
+// contract nor echoed from the request's path (an unknown operation or
+// partner id): English or Go type names a partner should never read.
+func descWords(desc, path string) []string {
+	var out []string
+	for _, w := range asciiWordRE.FindAllString(desc, -1) {
+		if !contractNames()[w] && !strings.Contains(path, w) {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+// call sends op as the partner test (static sign).
 func (e *env) call(op, body string) reply {
 	return e.post("/partnerService/"+op+"?partnerid=test&sign=ebo2019", body)
 }
@@ -119,6 +135,9 @@ func wantState(t testing.TB, r reply, state int, descPart string) envelope {
 	if *env.State != state || !strings.Contains(env.Desc, descPart) || env.Desc == "" {
 		t.Fatalf("state %d desc %q, want state %d and desc containing %q: %s", *env.State, env.Desc, state, descPart, r.body)
 	}
+	if w := descWords(env.Desc, r.path); len(w) > 0 {
+		t.Fatalf("desc %q has words that are not Chinese nor the contract's names: %q", env.Desc, w)
+	}
 	return env
 }
 
@@ -127,7 +146,7 @@ func wantState(t testing.TB, r reply, state int, descPart string) envelope {
 func (e *env) snapshot(t testing.TB) string {
 	t.Helper()
 	var b strings.Builder
-	for _, lot := range []string{demo.LotCode, otherLot} {
+	for _, lot := range []string{lotCode, otherLot} {
 		ps, err := e.svc.Access.ListPasses(e.ctx, lot)
 		if err != nil {
 			t.Fatal(err)

@@ -33,19 +33,19 @@ func (h *Handler) authenticate(r *http.Request, body []byte) (*park.Partner, err
 	id, sign := q.Get("partnerid"), q.Get("sign")
 	switch {
 	case id == "":
-		return nil, &park.Error{Code: codeMissing, Field: "partnerid"}
+		return nil, refuse(refusedMissing, "partnerid", "")
 	case sign == "":
-		return nil, &park.Error{Code: codeMissing, Field: "sign"}
+		return nil, refuse(refusedMissing, "sign", "")
 	}
 	p, err := h.svc.Partners.SigningPartner(r.Context(), id)
 	if park.IsCode(err, park.ENotFound) || park.IsCode(err, park.EInvalid) || (err == nil && p.Dialect != Name) {
-		return nil, &park.Error{Code: codeUnknownPartner, Field: shorten(id)}
+		return nil, refuse(refusedPartner, shorten(id), "")
 	}
 	if err != nil {
 		return nil, err
 	}
 	if p.Secret == "" {
-		return nil, &park.Error{Code: park.EUnauthorized, Message: "合作商未配置密钥"}
+		return nil, refuse(refusedSign, "", "合作商未配置密钥")
 	}
 	want := p.Secret
 	if p.SignMode != SignStatic {
@@ -53,7 +53,7 @@ func (h *Handler) authenticate(r *http.Request, body []byte) (*park.Partner, err
 		sign = strings.ToLower(sign)
 	}
 	if subtle.ConstantTimeCompare([]byte(sign), []byte(want)) != 1 {
-		return nil, &park.Error{Code: park.EUnauthorized}
+		return nil, refuse(refusedSign, "", "")
 	}
 	return p, nil
 }

@@ -7,6 +7,14 @@ import (
 	"parkd/internal/park"
 )
 
+// spaceOps are the lot's free spaces (3.2.7) and the cars inside (3.2.14).
+func (h *Handler) spaceOps() map[string]*operation {
+	return map[string]*operation{
+		"QueryRemainingSpaces": {run: h.queryRemainingSpaces},
+		"QueryInParkCars":      {run: h.queryInParkCars},
+	}
+}
+
 type parkRequest struct {
 	ParkCode *string `json:"ParkCode"`
 }
@@ -25,15 +33,15 @@ func (h *Handler) queryRemainingSpaces(ctx context.Context, p *park.Partner, bod
 	if err := decode(body, &in); err != nil {
 		return nil, 0, err
 	}
-	l, err := h.partnerLot(ctx, p, in.ParkCode)
+	code, err := partnerLotCode(p, in.ParkCode)
 	if err != nil {
 		return nil, 0, err
 	}
-	occ, err := h.svc.Gate.Occupancy(ctx, l.Code)
+	occ, err := h.svc.Gate.Occupancy(ctx, code)
 	if err != nil {
 		return nil, 0, err
 	}
-	return remainingResult{ParkCode: l.Code, TotalSpaces: occ.Capacity, RemainingSpaces: occ.Free,
+	return remainingResult{ParkCode: code, TotalSpaces: occ.Capacity, RemainingSpaces: occ.Free,
 		OccupiedSpaces: occ.Occupied}, 1, nil
 }
 

@@ -307,6 +307,18 @@ func (t *txn) GetPaymentByQuote(ctx context.Context, quoteID string) (*park.Paym
 	return paymentFromRow(r), nil
 }
 
+func (t *txn) ListStayPayments(ctx context.Context, stayID string) ([]*park.Payment, error) {
+	rs, err := t.q.ListStayPayments(ctx, stayID)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	out := make([]*park.Payment, len(rs))
+	for i, r := range rs {
+		out[i] = paymentFromRow(r)
+	}
+	return out, nil
+}
+
 func (t *txn) GetPaymentByKey(ctx context.Context, key string) (*park.Payment, error) {
 	r, err := t.q.GetPaymentByKey(ctx, key)
 	if err != nil {

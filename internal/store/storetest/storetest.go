@@ -33,11 +33,17 @@ func Run(t *testing.T, open Opener) {
 		"Versions":          testVersions,
 		"TimePrecision":     testTimePrecision,
 		"Partners":          testPartners, "Integrators": testIntegrators, "Tokens": testTokens,
-		"Locks":        testLocks,
-		"Coupons":      testCoupons,
-		"Plans":        testPlans,
-		"Reservations": testReservations,
-		"Spaces":       testSpaces,
+		"Locks":             testLocks,
+		"Coupons":           testCoupons,
+		"Plans":             testPlans,
+		"Reservations":      testReservations,
+		"Spaces":            testSpaces,
+		"Subscriptions":     testSubscriptions,
+		"Enqueue":           testEnqueue,
+		"Claim":             testClaim,
+		"DeliveryAdmin":     testDeliveryAdmin,
+		"ClaimConcurrently": testClaimConcurrently,
+		"Enrolments":        testEnrolments,
 	}
 	for name, fn := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -360,6 +366,19 @@ func testQuotesAndPayments(t *testing.T, s park.Store) {
 	}))
 	wantCode(t, s.View(ctx, func(tx park.Tx) error { _, err := tx.GetPaymentByKey(ctx, ""); return err }), park.ENotFound)
 	wantCode(t, s.View(ctx, func(tx park.Tx) error { _, err := tx.GetPaymentByReference(ctx, "app", ""); return err }), park.ENotFound)
+	must(t, s.View(ctx, func(tx park.Tx) error {
+		ps, err := tx.ListStayPayments(ctx, "s1")
+		if err != nil {
+			return err
+		}
+		if len(ps) != 2 || ps[0].ID != "p5" || ps[1].ID != "p1" { // p5 was recorded with no time
+			return fmt.Errorf("stay payments %+v, want p5 then p1, by time", ps)
+		}
+		if ps, err := tx.ListStayPayments(ctx, "nope"); err != nil || len(ps) != 0 {
+			return fmt.Errorf("payments of an unknown stay: %v, %v", ps, err)
+		}
+		return nil
+	}))
 	t.Run("DeleteExpiredQuotes", func(t *testing.T) {
 		// q1 and q2 are paid; q3 is unpaid and expired; q4 is unpaid and still valid.
 		must(t, update(t, s, func(tx park.Tx) error {

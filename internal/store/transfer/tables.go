@@ -55,6 +55,10 @@ type table struct {
 	name    string
 	columns []column
 	key     []string // primary key columns, all TEXT: rows are hashed in this order
+	// identity is the column PostgreSQL numbers itself (GENERATED ALWAYS
+	// AS IDENTITY), if any. COPY writes the SQLite values as they are, so
+	// its sequence is moved past them after the copy.
+	identity string
 }
 
 // tables are parkd's tables in foreign-key order (a table comes after every
@@ -169,6 +173,28 @@ var tables = []table{
 		{"lot_code", text}, {"code", text}, {"floor", text}, {"zone", text}, {"kind", text},
 		{"occupied", boolean}, {"plate", text}, {"plate_key", text}, {"since", timestamp},
 		{"reported_at", timestamp}, {"source", text},
+	}},
+	// 00012_reports.sql. Reports and deliveries are keyed here by their
+	// TEXT id (unique), not by seq, so both engines list them alike.
+	{name: "subscriptions", key: []string{"id"}, columns: []column{
+		{"id", text}, {"partner_id", text}, {"report", text}, {"url", text}, {"format", text},
+		{"enabled", boolean}, {"secret", text}, {"previous", text}, {"rate_limit", integer},
+		{"concurrency", integer}, {"timeout_ms", integer}, {"schedule_ms", text}, {"disabled_by", text},
+		{"created_at", timestamp}, {"updated_at", timestamp}, {"version", integer},
+	}},
+	{name: "reports", key: []string{"id"}, identity: "seq", columns: []column{
+		{"seq", integer}, {"id", text}, {"kind", text}, {"lot_code", text}, {"key", text},
+		{"at", timestamp}, {"data", text},
+	}},
+	{name: "deliveries", key: []string{"id"}, identity: "seq", columns: []column{
+		{"seq", integer}, {"id", text}, {"subscription_id", text}, {"report_id", text}, {"partner_id", text},
+		{"report", text}, {"lot_code", text}, {"key", text}, {"state", text}, {"attempts", integer},
+		{"next_at", timestamp}, {"lease_until", timestamp}, {"last_attempt_at", timestamp},
+		{"last_status", integer}, {"last_reply", text}, {"delivered_at", timestamp}, {"created_at", timestamp},
+	}},
+	// 00013_enrolments.sql.
+	{name: "enrolments", key: []string{"partner_id", "plate_key"}, columns: []column{
+		{"partner_id", text}, {"plate_key", text}, {"plate", text}, {"created_at", timestamp},
 	}},
 }
 

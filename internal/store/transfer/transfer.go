@@ -100,6 +100,9 @@ func copyDB(ctx context.Context, src *sql.DB, dst *pgxpool.Pool, log *slog.Logge
 		if sums[i], err = copyTable(ctx, stx, tx, t); err != nil {
 			return Report{}, err
 		}
+		if err := advanceIdentity(ctx, tx, t); err != nil {
+			return Report{}, err
+		}
 		log.Info("copied table", "table", t.name, "rows", sums[i].rows, "took", time.Since(start).Round(time.Millisecond).String())
 	}
 	if beforeVerify != nil {
@@ -158,6 +161,21 @@ func copyTable(ctx context.Context, stx *sql.Tx, tx pgx.Tx, t table) (*checksum,
 		return nil, fmt.Errorf("transfer: copy table %s: PostgreSQL took %d rows of %d", t.name, n, s.sum.rows)
 	}
 	return s.sum, nil
+}
+
+// advanceIdentity makes the next number PostgreSQL gives t's identity
+// column one past the largest copied, so the first row parkd adds after
+// the copy does not collide with a copied one.
+func advanceIdentity(ctx context.Context, tx pgx.Tx, t table) error {
+	if t.identity == "" {
+		return nil
+	}
+	_, err := tx.Exec(ctx, "SELECT setval(pg_get_serial_sequence($1, $2), coalesce(max("+quote(t.identity)+"), 0) + 1, false) FROM "+
+		quote(t.name), quote(t.name), t.identity)
+	if err != nil {
+		return fmt.Errorf("transfer: advance the numbering of %s.%s: %w", t.name, t.identity, err)
+	}
+	return nil
 }
 
 // sqliteSource feeds pgx's COPY from a SQLite query.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -133,7 +134,54 @@ func fill(t *testing.T) *sqlite.Store {
 	if _, _, err := svc.Partners.Login(ctx, partners.SignIn{Username: "ana", Password: "senha-forte"}); err != nil {
 		t.Fatal(err)
 	}
+	fillReports(t, st, now)
 	return st
+}
+
+// fillReports adds partner reports. No subsystem writes them yet, so they
+// go through the store: a subscription with its own schedule and a
+// disabled one, and deliveries delivered, being sent and pending, so
+// every nullable time is both set and NULL somewhere.
+func fillReports(t *testing.T, st park.Store, now time.Time) {
+	t.Helper()
+	ctx := context.Background()
+	err := st.Update(ctx, func(tx park.Tx) error {
+		for _, s := range []*park.Subscription{
+			{ID: "app-entry", PartnerID: "app", Report: park.ReportEntry, URL: "https://app.example/hooks", Format: park.FormatNative,
+				Enabled: true, Secret: "whsec_c2VjcmV0", Previous: "whsec_b2xk", RateLimit: 10, Concurrency: 2,
+				Timeout: 5 * time.Second, Schedule: []time.Duration{0, 5 * time.Second, time.Hour}, CreatedAt: now, UpdatedAt: now},
+			{ID: "app-exit", PartnerID: "app", Report: park.ReportExit, URL: "https://app.example/exits", Format: "api-one",
+				DisabledBy: "410 Gone", CreatedAt: now, UpdatedAt: now},
+		} {
+			if err := tx.CreateSubscription(ctx, s); err != nil {
+				return err
+			}
+		}
+		if err := tx.PutEnrolment(ctx, &park.Enrolment{PartnerID: "app", Plate: "京B22222", PlateKey: "京B22222", CreatedAt: now}); err != nil {
+			return err
+		}
+		for i, r := range []*park.Report{
+			{ID: "rep-1", Kind: park.ReportEntry, LotCode: lot, Key: park.StayKey("a"), At: now,
+				Data: json.RawMessage(`{"stay": {"plate":"京A12345"},  "unpaid": 1.50}`)},
+			{ID: "rep-2", Kind: park.ReportEntry, LotCode: lot, Key: park.StayKey("b"), At: now.Add(time.Second), Data: json.RawMessage(`{}`)},
+			{ID: "rep-3", Kind: park.ReportExit, LotCode: lot, Key: park.StayKey("a"), At: now.Add(2 * time.Second), Data: json.RawMessage(`[]`)},
+		} {
+			if n, err := tx.Enqueue(ctx, r); err != nil || n != 1 {
+				return fmt.Errorf("report %d: %d deliveries, %v", i, n, err)
+			}
+		}
+		ds, err := tx.ClaimDeliveries(ctx, now.Add(time.Minute), now.Add(2*time.Minute), 2)
+		if err != nil || len(ds) != 2 {
+			return fmt.Errorf("claimed %d, %v", len(ds), err)
+		}
+		sent := now.Add(time.Minute)
+		ds[0].State, ds[0].Attempts, ds[0].LastAttemptAt, ds[0].LastStatus, ds[0].LastReply, ds[0].DeliveredAt =
+			park.DeliveryDelivered, 1, &sent, 200, "ok", &sent
+		return tx.FinishDelivery(ctx, ds[0])
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 }
 
 func openTarget(t *testing.T, url, schema string) *postgres.Store {
@@ -260,6 +308,13 @@ func TestCopy(t *testing.T) {
 			same("pass "+k[0], func(tx park.Tx) (any, error) { return tx.GetPass(ctx, k[0]) })
 		}
 		same("pass by plate", func(tx park.Tx) (any, error) { return tx.FindPassByPlate(ctx, lot, "京B22222") })
+		same("subscriptions", func(tx park.Tx) (any, error) { return tx.ListSubscriptions(ctx, "") })
+		same("enrolments", func(tx park.Tx) (any, error) { return tx.ListEnrolments(ctx, "app") })
+		for _, k := range ids("SELECT id, '' FROM reports") {
+			same("report "+k[0], func(tx park.Tx) (any, error) { return tx.GetReport(ctx, k[0]) })
+		}
+		same("deliveries", func(tx park.Tx) (any, error) { return tx.ListDeliveries(ctx, park.DeliveryFilter{}) })
+		same("delivery counts", func(tx park.Tx) (any, error) { return tx.CountDeliveries(ctx) })
 		for _, k := range ids("SELECT id, '' FROM whitelist") {
 			same("whitelist entry "+k[0], func(tx park.Tx) (any, error) { return tx.GetWhitelist(ctx, k[0]) })
 		}
@@ -281,6 +336,31 @@ func TestCopy(t *testing.T) {
 		}
 		if len(q.Lines) == 0 || len(p.Plates) != 2 {
 			t.Errorf("quote lines %v, pass plates %v: want lines and two plates", q.Lines, p.Plates)
+		}
+	})
+
+	// Reports and deliveries copied with their numbers; the next ones
+	// PostgreSQL numbers come after them.
+	t.Run("NumberingContinues", func(t *testing.T) {
+		var maxReport, maxDelivery int64
+		if err := src.ReadDB().QueryRowContext(ctx, "SELECT (SELECT max(seq) FROM reports), (SELECT max(seq) FROM deliveries)").
+			Scan(&maxReport, &maxDelivery); err != nil {
+			t.Fatal(err)
+		}
+		r := &park.Report{ID: "rep-after", Kind: park.ReportEntry, LotCode: lot, Key: park.StayKey("c"), At: t0, Data: json.RawMessage(`{}`)}
+		var ds []*park.Delivery
+		err := dst.Update(ctx, func(tx park.Tx) (err error) {
+			if _, err = tx.Enqueue(ctx, r); err != nil {
+				return err
+			}
+			ds, err = tx.ListDeliveries(ctx, park.DeliveryFilter{Limit: 1})
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Seq <= maxReport || len(ds) != 1 || ds[0].ReportID != "rep-after" || ds[0].Seq <= maxDelivery {
+			t.Fatalf("after the copy: report seq %d (copied up to %d), deliveries %+v (copied up to %d)", r.Seq, maxReport, ds, maxDelivery)
 		}
 	})
 
@@ -315,6 +395,9 @@ func TestCopyDetectsTampering(t *testing.T) {
 		{"payments", `UPDATE payments SET paid_at = paid_at + interval '1 microsecond'`},
 		{"pass_plates", `DELETE FROM pass_plates WHERE plate_key = (SELECT max(plate_key) FROM pass_plates)`},
 		{"whitelist", `UPDATE whitelist SET reason = ''`},
+		{"subscriptions", `UPDATE subscriptions SET enabled = NOT enabled`},
+		{"reports", `UPDATE reports SET data = data || ' '`},
+		{"deliveries", `UPDATE deliveries SET lease_until = NULL WHERE lease_until IS NOT NULL`},
 	} {
 		t.Run(c.table, func(t *testing.T) {
 			t.Parallel()

@@ -47,6 +47,33 @@ type Coupon struct {
 	Version   int64
 }
 
+type Delivery struct {
+	Seq            int64
+	ID             string
+	SubscriptionID string
+	ReportID       string
+	PartnerID      string
+	Report         string
+	LotCode        string
+	Key            string
+	State          string
+	Attempts       int64
+	NextAt         time.Time
+	LeaseUntil     *time.Time
+	LastAttemptAt  *time.Time
+	LastStatus     int64
+	LastReply      string
+	DeliveredAt    *time.Time
+	CreatedAt      time.Time
+}
+
+type Enrolment struct {
+	PartnerID string
+	PlateKey  string
+	Plate     string
+	CreatedAt time.Time
+}
+
 type Event struct {
 	LotCode      string
 	ID           string
@@ -235,6 +262,16 @@ type Renewal struct {
 	Version     int64
 }
 
+type Report struct {
+	Seq     int64
+	ID      string
+	Kind    string
+	LotCode string
+	Key     string
+	At      time.Time
+	Data    string
+}
+
 type Reservation struct {
 	ID           string
 	PartnerID    string
@@ -294,6 +331,25 @@ type Stay struct {
 	UpdatedAt     time.Time
 	Version       int64
 	ReservationID string
+}
+
+type Subscription struct {
+	ID          string
+	PartnerID   string
+	Report      string
+	Url         string
+	Format      string
+	Enabled     bool
+	Secret      string
+	Previous    string
+	RateLimit   int64
+	Concurrency int64
+	TimeoutMs   int64
+	ScheduleMs  string
+	DisabledBy  string
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+	Version     int64
 }
 
 type Whitelist struct {

@@ -236,3 +236,40 @@ func (q *Queries) InsertQuote(ctx context.Context, arg InsertQuoteParams) error 
 	)
 	return err
 }
+
+const listStayPayments = `-- name: ListStayPayments :many
+SELECT id, quote_id, stay_id, lot_code, amount, currency, method, payer, reference, idem_key, paid_at, paid_until FROM payments WHERE stay_id = $1 ORDER BY paid_at, id
+`
+
+func (q *Queries) ListStayPayments(ctx context.Context, stayID string) ([]Payment, error) {
+	rows, err := q.db.Query(ctx, listStayPayments, stayID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []Payment
+	for rows.Next() {
+		var i Payment
+		if err := rows.Scan(
+			&i.ID,
+			&i.QuoteID,
+			&i.StayID,
+			&i.LotCode,
+			&i.Amount,
+			&i.Currency,
+			&i.Method,
+			&i.Payer,
+			&i.Reference,
+			&i.IdemKey,
+			&i.PaidAt,
+			&i.PaidUntil,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}

@@ -32,3 +32,6 @@ SELECT * FROM payments WHERE idem_key = $1 AND idem_key <> '';
 
 -- name: GetPaymentByReference :one
 SELECT * FROM payments WHERE payer = $1 AND reference = $2 AND reference <> '';
+
+-- name: ListStayPayments :many
+SELECT * FROM payments WHERE stay_id = $1 ORDER BY paid_at, id;

@@ -30,8 +30,14 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.bookedReservationsStmt, err = db.PrepareContext(ctx, bookedReservations); err != nil {
 		return nil, fmt.Errorf("error preparing query BookedReservations: %w", err)
 	}
+	if q.claimDeliveriesStmt, err = db.PrepareContext(ctx, claimDeliveries); err != nil {
+		return nil, fmt.Errorf("error preparing query ClaimDeliveries: %w", err)
+	}
 	if q.countCouponsStmt, err = db.PrepareContext(ctx, countCoupons); err != nil {
 		return nil, fmt.Errorf("error preparing query CountCoupons: %w", err)
+	}
+	if q.countDeliveriesStmt, err = db.PrepareContext(ctx, countDeliveries); err != nil {
+		return nil, fmt.Errorf("error preparing query CountDeliveries: %w", err)
 	}
 	if q.countInsideStmt, err = db.PrepareContext(ctx, countInside); err != nil {
 		return nil, fmt.Errorf("error preparing query CountInside: %w", err)
@@ -60,8 +66,17 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.createPassStmt, err = db.PrepareContext(ctx, createPass); err != nil {
 		return nil, fmt.Errorf("error preparing query CreatePass: %w", err)
 	}
+	if q.createSubscriptionStmt, err = db.PrepareContext(ctx, createSubscription); err != nil {
+		return nil, fmt.Errorf("error preparing query CreateSubscription: %w", err)
+	}
 	if q.createWhitelistStmt, err = db.PrepareContext(ctx, createWhitelist); err != nil {
 		return nil, fmt.Errorf("error preparing query CreateWhitelist: %w", err)
+	}
+	if q.deleteDeliveredStmt, err = db.PrepareContext(ctx, deleteDelivered); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteDelivered: %w", err)
+	}
+	if q.deleteEnrolmentStmt, err = db.PrepareContext(ctx, deleteEnrolment); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteEnrolment: %w", err)
 	}
 	if q.deleteExpiredQuotesStmt, err = db.PrepareContext(ctx, deleteExpiredQuotes); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteExpiredQuotes: %w", err)
@@ -87,8 +102,20 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.deleteSpaceStmt, err = db.PrepareContext(ctx, deleteSpace); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteSpace: %w", err)
 	}
+	if q.deleteSubscriptionStmt, err = db.PrepareContext(ctx, deleteSubscription); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteSubscription: %w", err)
+	}
+	if q.deleteUnneededReportsStmt, err = db.PrepareContext(ctx, deleteUnneededReports); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteUnneededReports: %w", err)
+	}
 	if q.deleteWhitelistStmt, err = db.PrepareContext(ctx, deleteWhitelist); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteWhitelist: %w", err)
+	}
+	if q.enqueueDeliveriesStmt, err = db.PrepareContext(ctx, enqueueDeliveries); err != nil {
+		return nil, fmt.Errorf("error preparing query EnqueueDeliveries: %w", err)
+	}
+	if q.findEnrolmentStmt, err = db.PrepareContext(ctx, findEnrolment); err != nil {
+		return nil, fmt.Errorf("error preparing query FindEnrolment: %w", err)
 	}
 	if q.findInsideStmt, err = db.PrepareContext(ctx, findInside); err != nil {
 		return nil, fmt.Errorf("error preparing query FindInside: %w", err)
@@ -108,8 +135,14 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.findWhitelistStmt, err = db.PrepareContext(ctx, findWhitelist); err != nil {
 		return nil, fmt.Errorf("error preparing query FindWhitelist: %w", err)
 	}
+	if q.finishDeliveryStmt, err = db.PrepareContext(ctx, finishDelivery); err != nil {
+		return nil, fmt.Errorf("error preparing query FinishDelivery: %w", err)
+	}
 	if q.getCouponStmt, err = db.PrepareContext(ctx, getCoupon); err != nil {
 		return nil, fmt.Errorf("error preparing query GetCoupon: %w", err)
+	}
+	if q.getDeliveryStmt, err = db.PrepareContext(ctx, getDelivery); err != nil {
+		return nil, fmt.Errorf("error preparing query GetDelivery: %w", err)
 	}
 	if q.getEventStmt, err = db.PrepareContext(ctx, getEvent); err != nil {
 		return nil, fmt.Errorf("error preparing query GetEvent: %w", err)
@@ -162,6 +195,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.getRenewalByReferenceStmt, err = db.PrepareContext(ctx, getRenewalByReference); err != nil {
 		return nil, fmt.Errorf("error preparing query GetRenewalByReference: %w", err)
 	}
+	if q.getReportStmt, err = db.PrepareContext(ctx, getReport); err != nil {
+		return nil, fmt.Errorf("error preparing query GetReport: %w", err)
+	}
 	if q.getReservationStmt, err = db.PrepareContext(ctx, getReservation); err != nil {
 		return nil, fmt.Errorf("error preparing query GetReservation: %w", err)
 	}
@@ -173,6 +209,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.getStayByLocatorStmt, err = db.PrepareContext(ctx, getStayByLocator); err != nil {
 		return nil, fmt.Errorf("error preparing query GetStayByLocator: %w", err)
+	}
+	if q.getSubscriptionStmt, err = db.PrepareContext(ctx, getSubscription); err != nil {
+		return nil, fmt.Errorf("error preparing query GetSubscription: %w", err)
 	}
 	if q.getTokenStmt, err = db.PrepareContext(ctx, getToken); err != nil {
 		return nil, fmt.Errorf("error preparing query GetToken: %w", err)
@@ -216,6 +255,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.insertRenewalStmt, err = db.PrepareContext(ctx, insertRenewal); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertRenewal: %w", err)
 	}
+	if q.insertReportStmt, err = db.PrepareContext(ctx, insertReport); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertReport: %w", err)
+	}
 	if q.insertReservationStmt, err = db.PrepareContext(ctx, insertReservation); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertReservation: %w", err)
 	}
@@ -234,6 +276,21 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.listCouponsStmt, err = db.PrepareContext(ctx, listCoupons); err != nil {
 		return nil, fmt.Errorf("error preparing query ListCoupons: %w", err)
 	}
+	if q.listDeliveriesStmt, err = db.PrepareContext(ctx, listDeliveries); err != nil {
+		return nil, fmt.Errorf("error preparing query ListDeliveries: %w", err)
+	}
+	if q.listDeliveriesByPartnerStmt, err = db.PrepareContext(ctx, listDeliveriesByPartner); err != nil {
+		return nil, fmt.Errorf("error preparing query ListDeliveriesByPartner: %w", err)
+	}
+	if q.listDeliveriesByStateStmt, err = db.PrepareContext(ctx, listDeliveriesByState); err != nil {
+		return nil, fmt.Errorf("error preparing query ListDeliveriesByState: %w", err)
+	}
+	if q.listDeliveriesBySubscriptionStmt, err = db.PrepareContext(ctx, listDeliveriesBySubscription); err != nil {
+		return nil, fmt.Errorf("error preparing query ListDeliveriesBySubscription: %w", err)
+	}
+	if q.listEnrolmentsStmt, err = db.PrepareContext(ctx, listEnrolments); err != nil {
+		return nil, fmt.Errorf("error preparing query ListEnrolments: %w", err)
+	}
 	if q.listGateCommandsStmt, err = db.PrepareContext(ctx, listGateCommands); err != nil {
 		return nil, fmt.Errorf("error preparing query ListGateCommands: %w", err)
 	}
@@ -251,6 +308,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.listPartnerLotsStmt, err = db.PrepareContext(ctx, listPartnerLots); err != nil {
 		return nil, fmt.Errorf("error preparing query ListPartnerLots: %w", err)
+	}
+	if q.listPartnerSubscriptionsStmt, err = db.PrepareContext(ctx, listPartnerSubscriptions); err != nil {
+		return nil, fmt.Errorf("error preparing query ListPartnerSubscriptions: %w", err)
 	}
 	if q.listPartnersStmt, err = db.PrepareContext(ctx, listPartners); err != nil {
 		return nil, fmt.Errorf("error preparing query ListPartners: %w", err)
@@ -276,6 +336,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.listSpacesStmt, err = db.PrepareContext(ctx, listSpaces); err != nil {
 		return nil, fmt.Errorf("error preparing query ListSpaces: %w", err)
 	}
+	if q.listStayPaymentsStmt, err = db.PrepareContext(ctx, listStayPayments); err != nil {
+		return nil, fmt.Errorf("error preparing query ListStayPayments: %w", err)
+	}
 	if q.listStaysStmt, err = db.PrepareContext(ctx, listStays); err != nil {
 		return nil, fmt.Errorf("error preparing query ListStays: %w", err)
 	}
@@ -284,6 +347,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.listStaysByStateStmt, err = db.PrepareContext(ctx, listStaysByState); err != nil {
 		return nil, fmt.Errorf("error preparing query ListStaysByState: %w", err)
+	}
+	if q.listSubscriptionsStmt, err = db.PrepareContext(ctx, listSubscriptions); err != nil {
+		return nil, fmt.Errorf("error preparing query ListSubscriptions: %w", err)
 	}
 	if q.listWhitelistStmt, err = db.PrepareContext(ctx, listWhitelist); err != nil {
 		return nil, fmt.Errorf("error preparing query ListWhitelist: %w", err)
@@ -294,6 +360,15 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.passLapsesStmt, err = db.PrepareContext(ctx, passLapses); err != nil {
 		return nil, fmt.Errorf("error preparing query PassLapses: %w", err)
 	}
+	if q.putEnrolmentStmt, err = db.PrepareContext(ctx, putEnrolment); err != nil {
+		return nil, fmt.Errorf("error preparing query PutEnrolment: %w", err)
+	}
+	if q.redeliverReportStmt, err = db.PrepareContext(ctx, redeliverReport); err != nil {
+		return nil, fmt.Errorf("error preparing query RedeliverReport: %w", err)
+	}
+	if q.redeliverSinceStmt, err = db.PrepareContext(ctx, redeliverSince); err != nil {
+		return nil, fmt.Errorf("error preparing query RedeliverSince: %w", err)
+	}
 	if q.revokeTokensStmt, err = db.PrepareContext(ctx, revokeTokens); err != nil {
 		return nil, fmt.Errorf("error preparing query RevokeTokens: %w", err)
 	}
@@ -302,6 +377,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.stayCouponsStmt, err = db.PrepareContext(ctx, stayCoupons); err != nil {
 		return nil, fmt.Errorf("error preparing query StayCoupons: %w", err)
+	}
+	if q.subscribedStmt, err = db.PrepareContext(ctx, subscribed); err != nil {
+		return nil, fmt.Errorf("error preparing query Subscribed: %w", err)
 	}
 	if q.updateCouponStmt, err = db.PrepareContext(ctx, updateCoupon); err != nil {
 		return nil, fmt.Errorf("error preparing query UpdateCoupon: %w", err)
@@ -324,6 +402,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.updateStayStmt, err = db.PrepareContext(ctx, updateStay); err != nil {
 		return nil, fmt.Errorf("error preparing query UpdateStay: %w", err)
 	}
+	if q.updateSubscriptionStmt, err = db.PrepareContext(ctx, updateSubscription); err != nil {
+		return nil, fmt.Errorf("error preparing query UpdateSubscription: %w", err)
+	}
 	if q.updateWhitelistStmt, err = db.PrepareContext(ctx, updateWhitelist); err != nil {
 		return nil, fmt.Errorf("error preparing query UpdateWhitelist: %w", err)
 	}
@@ -345,9 +426,19 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing bookedReservationsStmt: %w", cerr)
 		}
 	}
+	if q.claimDeliveriesStmt != nil {
+		if cerr := q.claimDeliveriesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing claimDeliveriesStmt: %w", cerr)
+		}
+	}
 	if q.countCouponsStmt != nil {
 		if cerr := q.countCouponsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing countCouponsStmt: %w", cerr)
+		}
+	}
+	if q.countDeliveriesStmt != nil {
+		if cerr := q.countDeliveriesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing countDeliveriesStmt: %w", cerr)
 		}
 	}
 	if q.countInsideStmt != nil {
@@ -395,9 +486,24 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing createPassStmt: %w", cerr)
 		}
 	}
+	if q.createSubscriptionStmt != nil {
+		if cerr := q.createSubscriptionStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing createSubscriptionStmt: %w", cerr)
+		}
+	}
 	if q.createWhitelistStmt != nil {
 		if cerr := q.createWhitelistStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing createWhitelistStmt: %w", cerr)
+		}
+	}
+	if q.deleteDeliveredStmt != nil {
+		if cerr := q.deleteDeliveredStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteDeliveredStmt: %w", cerr)
+		}
+	}
+	if q.deleteEnrolmentStmt != nil {
+		if cerr := q.deleteEnrolmentStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteEnrolmentStmt: %w", cerr)
 		}
 	}
 	if q.deleteExpiredQuotesStmt != nil {
@@ -440,9 +546,29 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing deleteSpaceStmt: %w", cerr)
 		}
 	}
+	if q.deleteSubscriptionStmt != nil {
+		if cerr := q.deleteSubscriptionStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteSubscriptionStmt: %w", cerr)
+		}
+	}
+	if q.deleteUnneededReportsStmt != nil {
+		if cerr := q.deleteUnneededReportsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteUnneededReportsStmt: %w", cerr)
+		}
+	}
 	if q.deleteWhitelistStmt != nil {
 		if cerr := q.deleteWhitelistStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing deleteWhitelistStmt: %w", cerr)
+		}
+	}
+	if q.enqueueDeliveriesStmt != nil {
+		if cerr := q.enqueueDeliveriesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing enqueueDeliveriesStmt: %w", cerr)
+		}
+	}
+	if q.findEnrolmentStmt != nil {
+		if cerr := q.findEnrolmentStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing findEnrolmentStmt: %w", cerr)
 		}
 	}
 	if q.findInsideStmt != nil {
@@ -475,9 +601,19 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing findWhitelistStmt: %w", cerr)
 		}
 	}
+	if q.finishDeliveryStmt != nil {
+		if cerr := q.finishDeliveryStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing finishDeliveryStmt: %w", cerr)
+		}
+	}
 	if q.getCouponStmt != nil {
 		if cerr := q.getCouponStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing getCouponStmt: %w", cerr)
+		}
+	}
+	if q.getDeliveryStmt != nil {
+		if cerr := q.getDeliveryStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getDeliveryStmt: %w", cerr)
 		}
 	}
 	if q.getEventStmt != nil {
@@ -565,6 +701,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing getRenewalByReferenceStmt: %w", cerr)
 		}
 	}
+	if q.getReportStmt != nil {
+		if cerr := q.getReportStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getReportStmt: %w", cerr)
+		}
+	}
 	if q.getReservationStmt != nil {
 		if cerr := q.getReservationStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing getReservationStmt: %w", cerr)
@@ -583,6 +724,11 @@ func (q *Queries) Close() error {
 	if q.getStayByLocatorStmt != nil {
 		if cerr := q.getStayByLocatorStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing getStayByLocatorStmt: %w", cerr)
+		}
+	}
+	if q.getSubscriptionStmt != nil {
+		if cerr := q.getSubscriptionStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getSubscriptionStmt: %w", cerr)
 		}
 	}
 	if q.getTokenStmt != nil {
@@ -655,6 +801,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing insertRenewalStmt: %w", cerr)
 		}
 	}
+	if q.insertReportStmt != nil {
+		if cerr := q.insertReportStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertReportStmt: %w", cerr)
+		}
+	}
 	if q.insertReservationStmt != nil {
 		if cerr := q.insertReservationStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing insertReservationStmt: %w", cerr)
@@ -685,6 +836,31 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing listCouponsStmt: %w", cerr)
 		}
 	}
+	if q.listDeliveriesStmt != nil {
+		if cerr := q.listDeliveriesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listDeliveriesStmt: %w", cerr)
+		}
+	}
+	if q.listDeliveriesByPartnerStmt != nil {
+		if cerr := q.listDeliveriesByPartnerStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listDeliveriesByPartnerStmt: %w", cerr)
+		}
+	}
+	if q.listDeliveriesByStateStmt != nil {
+		if cerr := q.listDeliveriesByStateStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listDeliveriesByStateStmt: %w", cerr)
+		}
+	}
+	if q.listDeliveriesBySubscriptionStmt != nil {
+		if cerr := q.listDeliveriesBySubscriptionStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listDeliveriesBySubscriptionStmt: %w", cerr)
+		}
+	}
+	if q.listEnrolmentsStmt != nil {
+		if cerr := q.listEnrolmentsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listEnrolmentsStmt: %w", cerr)
+		}
+	}
 	if q.listGateCommandsStmt != nil {
 		if cerr := q.listGateCommandsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listGateCommandsStmt: %w", cerr)
@@ -713,6 +889,11 @@ func (q *Queries) Close() error {
 	if q.listPartnerLotsStmt != nil {
 		if cerr := q.listPartnerLotsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listPartnerLotsStmt: %w", cerr)
+		}
+	}
+	if q.listPartnerSubscriptionsStmt != nil {
+		if cerr := q.listPartnerSubscriptionsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listPartnerSubscriptionsStmt: %w", cerr)
 		}
 	}
 	if q.listPartnersStmt != nil {
@@ -755,6 +936,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing listSpacesStmt: %w", cerr)
 		}
 	}
+	if q.listStayPaymentsStmt != nil {
+		if cerr := q.listStayPaymentsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listStayPaymentsStmt: %w", cerr)
+		}
+	}
 	if q.listStaysStmt != nil {
 		if cerr := q.listStaysStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listStaysStmt: %w", cerr)
@@ -768,6 +954,11 @@ func (q *Queries) Close() error {
 	if q.listStaysByStateStmt != nil {
 		if cerr := q.listStaysByStateStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listStaysByStateStmt: %w", cerr)
+		}
+	}
+	if q.listSubscriptionsStmt != nil {
+		if cerr := q.listSubscriptionsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listSubscriptionsStmt: %w", cerr)
 		}
 	}
 	if q.listWhitelistStmt != nil {
@@ -785,6 +976,21 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing passLapsesStmt: %w", cerr)
 		}
 	}
+	if q.putEnrolmentStmt != nil {
+		if cerr := q.putEnrolmentStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing putEnrolmentStmt: %w", cerr)
+		}
+	}
+	if q.redeliverReportStmt != nil {
+		if cerr := q.redeliverReportStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing redeliverReportStmt: %w", cerr)
+		}
+	}
+	if q.redeliverSinceStmt != nil {
+		if cerr := q.redeliverSinceStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing redeliverSinceStmt: %w", cerr)
+		}
+	}
 	if q.revokeTokensStmt != nil {
 		if cerr := q.revokeTokensStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing revokeTokensStmt: %w", cerr)
@@ -798,6 +1004,11 @@ func (q *Queries) Close() error {
 	if q.stayCouponsStmt != nil {
 		if cerr := q.stayCouponsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing stayCouponsStmt: %w", cerr)
+		}
+	}
+	if q.subscribedStmt != nil {
+		if cerr := q.subscribedStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing subscribedStmt: %w", cerr)
 		}
 	}
 	if q.updateCouponStmt != nil {
@@ -833,6 +1044,11 @@ func (q *Queries) Close() error {
 	if q.updateStayStmt != nil {
 		if cerr := q.updateStayStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing updateStayStmt: %w", cerr)
+		}
+	}
+	if q.updateSubscriptionStmt != nil {
+		if cerr := q.updateSubscriptionStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing updateSubscriptionStmt: %w", cerr)
 		}
 	}
 	if q.updateWhitelistStmt != nil {
@@ -882,217 +1098,271 @@ func (q *Queries) queryRow(ctx context.Context, stmt *sql.Stmt, query string, ar
 }
 
 type Queries struct {
-	db                           DBTX
-	tx                           *sql.Tx
-	addOccupiedStmt              *sql.Stmt
-	bookedReservationsStmt       *sql.Stmt
-	countCouponsStmt             *sql.Stmt
-	countInsideStmt              *sql.Stmt
-	countInsideForPassStmt       *sql.Stmt
-	countSpacesStmt              *sql.Stmt
-	createCouponStmt             *sql.Stmt
-	createIntegratorStmt         *sql.Stmt
-	createLaneStmt               *sql.Stmt
-	createLotStmt                *sql.Stmt
-	createPartnerStmt            *sql.Stmt
-	createPassStmt               *sql.Stmt
-	createWhitelistStmt          *sql.Stmt
-	deleteExpiredQuotesStmt      *sql.Stmt
-	deleteLaneHoldStmt           *sql.Stmt
-	deleteLockStmt               *sql.Stmt
-	deletePartnerStmt            *sql.Stmt
-	deletePassStmt               *sql.Stmt
-	deletePassPlatesStmt         *sql.Stmt
-	deletePlanStmt               *sql.Stmt
-	deleteSpaceStmt              *sql.Stmt
-	deleteWhitelistStmt          *sql.Stmt
-	findInsideStmt               *sql.Stmt
-	findPassIDByPlateStmt        *sql.Stmt
-	findPassIDByUserCodeStmt     *sql.Stmt
-	findReservationStmt          *sql.Stmt
-	findReservationByStayStmt    *sql.Stmt
-	findWhitelistStmt            *sql.Stmt
-	getCouponStmt                *sql.Stmt
-	getEventStmt                 *sql.Stmt
-	getIntegratorStmt            *sql.Stmt
-	getLaneStmt                  *sql.Stmt
-	getLaneHoldStmt              *sql.Stmt
-	getLockStmt                  *sql.Stmt
-	getLotStmt                   *sql.Stmt
-	getLotSettingsStmt           *sql.Stmt
-	getPartnerStmt               *sql.Stmt
-	getPassStmt                  *sql.Stmt
-	getPaymentStmt               *sql.Stmt
-	getPaymentByKeyStmt          *sql.Stmt
-	getPaymentByQuoteStmt        *sql.Stmt
-	getPaymentByReferenceStmt    *sql.Stmt
-	getPlanStmt                  *sql.Stmt
-	getQuoteStmt                 *sql.Stmt
-	getRenewalStmt               *sql.Stmt
-	getRenewalByReferenceStmt    *sql.Stmt
-	getReservationStmt           *sql.Stmt
-	getSpaceStmt                 *sql.Stmt
-	getStayStmt                  *sql.Stmt
-	getStayByLocatorStmt         *sql.Stmt
-	getTokenStmt                 *sql.Stmt
-	getWhitelistStmt             *sql.Stmt
-	insertAnomalyStmt            *sql.Stmt
-	insertEventStmt              *sql.Stmt
-	insertGateCommandStmt        *sql.Stmt
-	insertIntegratorPartnerStmt  *sql.Stmt
-	insertLaneHoldStmt           *sql.Stmt
-	insertLockStmt               *sql.Stmt
-	insertPartnerLotStmt         *sql.Stmt
-	insertPassPlateStmt          *sql.Stmt
-	insertPaymentStmt            *sql.Stmt
-	insertPlanStmt               *sql.Stmt
-	insertQuoteStmt              *sql.Stmt
-	insertRenewalStmt            *sql.Stmt
-	insertReservationStmt        *sql.Stmt
-	insertStayStmt               *sql.Stmt
-	insertTokenStmt              *sql.Stmt
-	listAllPartnerLotsStmt       *sql.Stmt
-	listAnomaliesStmt            *sql.Stmt
-	listCouponsStmt              *sql.Stmt
-	listGateCommandsStmt         *sql.Stmt
-	listIntegratorPartnersStmt   *sql.Stmt
-	listLaneGateCommandsStmt     *sql.Stmt
-	listLaneHoldsStmt            *sql.Stmt
-	listLotsStmt                 *sql.Stmt
-	listPartnerLotsStmt          *sql.Stmt
-	listPartnersStmt             *sql.Stmt
-	listPassPlatesStmt           *sql.Stmt
-	listPassesStmt               *sql.Stmt
-	listPlansStmt                *sql.Stmt
-	listReservationsByMobileStmt *sql.Stmt
-	listReservationsByPlateStmt  *sql.Stmt
-	listSpaceCodesStmt           *sql.Stmt
-	listSpacesStmt               *sql.Stmt
-	listStaysStmt                *sql.Stmt
-	listStaysByPlateStmt         *sql.Stmt
-	listStaysByStateStmt         *sql.Stmt
-	listWhitelistStmt            *sql.Stmt
-	locateCarStmt                *sql.Stmt
-	passLapsesStmt               *sql.Stmt
-	revokeTokensStmt             *sql.Stmt
-	setSpaceStateStmt            *sql.Stmt
-	stayCouponsStmt              *sql.Stmt
-	updateCouponStmt             *sql.Stmt
-	updateLotStmt                *sql.Stmt
-	updatePassStmt               *sql.Stmt
-	updatePlanStmt               *sql.Stmt
-	updateRenewalStmt            *sql.Stmt
-	updateReservationStmt        *sql.Stmt
-	updateStayStmt               *sql.Stmt
-	updateWhitelistStmt          *sql.Stmt
-	upsertSpaceStmt              *sql.Stmt
+	db                               DBTX
+	tx                               *sql.Tx
+	addOccupiedStmt                  *sql.Stmt
+	bookedReservationsStmt           *sql.Stmt
+	claimDeliveriesStmt              *sql.Stmt
+	countCouponsStmt                 *sql.Stmt
+	countDeliveriesStmt              *sql.Stmt
+	countInsideStmt                  *sql.Stmt
+	countInsideForPassStmt           *sql.Stmt
+	countSpacesStmt                  *sql.Stmt
+	createCouponStmt                 *sql.Stmt
+	createIntegratorStmt             *sql.Stmt
+	createLaneStmt                   *sql.Stmt
+	createLotStmt                    *sql.Stmt
+	createPartnerStmt                *sql.Stmt
+	createPassStmt                   *sql.Stmt
+	createSubscriptionStmt           *sql.Stmt
+	createWhitelistStmt              *sql.Stmt
+	deleteDeliveredStmt              *sql.Stmt
+	deleteEnrolmentStmt              *sql.Stmt
+	deleteExpiredQuotesStmt          *sql.Stmt
+	deleteLaneHoldStmt               *sql.Stmt
+	deleteLockStmt                   *sql.Stmt
+	deletePartnerStmt                *sql.Stmt
+	deletePassStmt                   *sql.Stmt
+	deletePassPlatesStmt             *sql.Stmt
+	deletePlanStmt                   *sql.Stmt
+	deleteSpaceStmt                  *sql.Stmt
+	deleteSubscriptionStmt           *sql.Stmt
+	deleteUnneededReportsStmt        *sql.Stmt
+	deleteWhitelistStmt              *sql.Stmt
+	enqueueDeliveriesStmt            *sql.Stmt
+	findEnrolmentStmt                *sql.Stmt
+	findInsideStmt                   *sql.Stmt
+	findPassIDByPlateStmt            *sql.Stmt
+	findPassIDByUserCodeStmt         *sql.Stmt
+	findReservationStmt              *sql.Stmt
+	findReservationByStayStmt        *sql.Stmt
+	findWhitelistStmt                *sql.Stmt
+	finishDeliveryStmt               *sql.Stmt
+	getCouponStmt                    *sql.Stmt
+	getDeliveryStmt                  *sql.Stmt
+	getEventStmt                     *sql.Stmt
+	getIntegratorStmt                *sql.Stmt
+	getLaneStmt                      *sql.Stmt
+	getLaneHoldStmt                  *sql.Stmt
+	getLockStmt                      *sql.Stmt
+	getLotStmt                       *sql.Stmt
+	getLotSettingsStmt               *sql.Stmt
+	getPartnerStmt                   *sql.Stmt
+	getPassStmt                      *sql.Stmt
+	getPaymentStmt                   *sql.Stmt
+	getPaymentByKeyStmt              *sql.Stmt
+	getPaymentByQuoteStmt            *sql.Stmt
+	getPaymentByReferenceStmt        *sql.Stmt
+	getPlanStmt                      *sql.Stmt
+	getQuoteStmt                     *sql.Stmt
+	getRenewalStmt                   *sql.Stmt
+	getRenewalByReferenceStmt        *sql.Stmt
+	getReportStmt                    *sql.Stmt
+	getReservationStmt               *sql.Stmt
+	getSpaceStmt                     *sql.Stmt
+	getStayStmt                      *sql.Stmt
+	getStayByLocatorStmt             *sql.Stmt
+	getSubscriptionStmt              *sql.Stmt
+	getTokenStmt                     *sql.Stmt
+	getWhitelistStmt                 *sql.Stmt
+	insertAnomalyStmt                *sql.Stmt
+	insertEventStmt                  *sql.Stmt
+	insertGateCommandStmt            *sql.Stmt
+	insertIntegratorPartnerStmt      *sql.Stmt
+	insertLaneHoldStmt               *sql.Stmt
+	insertLockStmt                   *sql.Stmt
+	insertPartnerLotStmt             *sql.Stmt
+	insertPassPlateStmt              *sql.Stmt
+	insertPaymentStmt                *sql.Stmt
+	insertPlanStmt                   *sql.Stmt
+	insertQuoteStmt                  *sql.Stmt
+	insertRenewalStmt                *sql.Stmt
+	insertReportStmt                 *sql.Stmt
+	insertReservationStmt            *sql.Stmt
+	insertStayStmt                   *sql.Stmt
+	insertTokenStmt                  *sql.Stmt
+	listAllPartnerLotsStmt           *sql.Stmt
+	listAnomaliesStmt                *sql.Stmt
+	listCouponsStmt                  *sql.Stmt
+	listDeliveriesStmt               *sql.Stmt
+	listDeliveriesByPartnerStmt      *sql.Stmt
+	listDeliveriesByStateStmt        *sql.Stmt
+	listDeliveriesBySubscriptionStmt *sql.Stmt
+	listEnrolmentsStmt               *sql.Stmt
+	listGateCommandsStmt             *sql.Stmt
+	listIntegratorPartnersStmt       *sql.Stmt
+	listLaneGateCommandsStmt         *sql.Stmt
+	listLaneHoldsStmt                *sql.Stmt
+	listLotsStmt                     *sql.Stmt
+	listPartnerLotsStmt              *sql.Stmt
+	listPartnerSubscriptionsStmt     *sql.Stmt
+	listPartnersStmt                 *sql.Stmt
+	listPassPlatesStmt               *sql.Stmt
+	listPassesStmt                   *sql.Stmt
+	listPlansStmt                    *sql.Stmt
+	listReservationsByMobileStmt     *sql.Stmt
+	listReservationsByPlateStmt      *sql.Stmt
+	listSpaceCodesStmt               *sql.Stmt
+	listSpacesStmt                   *sql.Stmt
+	listStayPaymentsStmt             *sql.Stmt
+	listStaysStmt                    *sql.Stmt
+	listStaysByPlateStmt             *sql.Stmt
+	listStaysByStateStmt             *sql.Stmt
+	listSubscriptionsStmt            *sql.Stmt
+	listWhitelistStmt                *sql.Stmt
+	locateCarStmt                    *sql.Stmt
+	passLapsesStmt                   *sql.Stmt
+	putEnrolmentStmt                 *sql.Stmt
+	redeliverReportStmt              *sql.Stmt
+	redeliverSinceStmt               *sql.Stmt
+	revokeTokensStmt                 *sql.Stmt
+	setSpaceStateStmt                *sql.Stmt
+	stayCouponsStmt                  *sql.Stmt
+	subscribedStmt                   *sql.Stmt
+	updateCouponStmt                 *sql.Stmt
+	updateLotStmt                    *sql.Stmt
+	updatePassStmt                   *sql.Stmt
+	updatePlanStmt                   *sql.Stmt
+	updateRenewalStmt                *sql.Stmt
+	updateReservationStmt            *sql.Stmt
+	updateStayStmt                   *sql.Stmt
+	updateSubscriptionStmt           *sql.Stmt
+	updateWhitelistStmt              *sql.Stmt
+	upsertSpaceStmt                  *sql.Stmt
 }
 
 func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 	return &Queries{
-		db:                           tx,
-		tx:                           tx,
-		addOccupiedStmt:              q.addOccupiedStmt,
-		bookedReservationsStmt:       q.bookedReservationsStmt,
-		countCouponsStmt:             q.countCouponsStmt,
-		countInsideStmt:              q.countInsideStmt,
-		countInsideForPassStmt:       q.countInsideForPassStmt,
-		countSpacesStmt:              q.countSpacesStmt,
-		createCouponStmt:             q.createCouponStmt,
-		createIntegratorStmt:         q.createIntegratorStmt,
-		createLaneStmt:               q.createLaneStmt,
-		createLotStmt:                q.createLotStmt,
-		createPartnerStmt:            q.createPartnerStmt,
-		createPassStmt:               q.createPassStmt,
-		createWhitelistStmt:          q.createWhitelistStmt,
-		deleteExpiredQuotesStmt:      q.deleteExpiredQuotesStmt,
-		deleteLaneHoldStmt:           q.deleteLaneHoldStmt,
-		deleteLockStmt:               q.deleteLockStmt,
-		deletePartnerStmt:            q.deletePartnerStmt,
-		deletePassStmt:               q.deletePassStmt,
-		deletePassPlatesStmt:         q.deletePassPlatesStmt,
-		deletePlanStmt:               q.deletePlanStmt,
-		deleteSpaceStmt:              q.deleteSpaceStmt,
-		deleteWhitelistStmt:          q.deleteWhitelistStmt,
-		findInsideStmt:               q.findInsideStmt,
-		findPassIDByPlateStmt:        q.findPassIDByPlateStmt,
-		findPassIDByUserCodeStmt:     q.findPassIDByUserCodeStmt,
-		findReservationStmt:          q.findReservationStmt,
-		findReservationByStayStmt:    q.findReservationByStayStmt,
-		findWhitelistStmt:            q.findWhitelistStmt,
-		getCouponStmt:                q.getCouponStmt,
-		getEventStmt:                 q.getEventStmt,
-		getIntegratorStmt:            q.getIntegratorStmt,
-		getLaneStmt:                  q.getLaneStmt,
-		getLaneHoldStmt:              q.getLaneHoldStmt,
-		getLockStmt:                  q.getLockStmt,
-		getLotStmt:                   q.getLotStmt,
-		getLotSettingsStmt:           q.getLotSettingsStmt,
-		getPartnerStmt:               q.getPartnerStmt,
-		getPassStmt:                  q.getPassStmt,
-		getPaymentStmt:               q.getPaymentStmt,
-		getPaymentByKeyStmt:          q.getPaymentByKeyStmt,
-		getPaymentByQuoteStmt:        q.getPaymentByQuoteStmt,
-		getPaymentByReferenceStmt:    q.getPaymentByReferenceStmt,
-		getPlanStmt:                  q.getPlanStmt,
-		getQuoteStmt:                 q.getQuoteStmt,
-		getRenewalStmt:               q.getRenewalStmt,
-		getRenewalByReferenceStmt:    q.getRenewalByReferenceStmt,
-		getReservationStmt:           q.getReservationStmt,
-		getSpaceStmt:                 q.getSpaceStmt,
-		getStayStmt:                  q.getStayStmt,
-		getStayByLocatorStmt:         q.getStayByLocatorStmt,
-		getTokenStmt:                 q.getTokenStmt,
-		getWhitelistStmt:             q.getWhitelistStmt,
-		insertAnomalyStmt:            q.insertAnomalyStmt,
-		insertEventStmt:              q.insertEventStmt,
-		insertGateCommandStmt:        q.insertGateCommandStmt,
-		insertIntegratorPartnerStmt:  q.insertIntegratorPartnerStmt,
-		insertLaneHoldStmt:           q.insertLaneHoldStmt,
-		insertLockStmt:               q.insertLockStmt,
-		insertPartnerLotStmt:         q.insertPartnerLotStmt,
-		insertPassPlateStmt:          q.insertPassPlateStmt,
-		insertPaymentStmt:            q.insertPaymentStmt,
-		insertPlanStmt:               q.insertPlanStmt,
-		insertQuoteStmt:              q.insertQuoteStmt,
-		insertRenewalStmt:            q.insertRenewalStmt,
-		insertReservationStmt:        q.insertReservationStmt,
-		insertStayStmt:               q.insertStayStmt,
-		insertTokenStmt:              q.insertTokenStmt,
-		listAllPartnerLotsStmt:       q.listAllPartnerLotsStmt,
-		listAnomaliesStmt:            q.listAnomaliesStmt,
-		listCouponsStmt:              q.listCouponsStmt,
-		listGateCommandsStmt:         q.listGateCommandsStmt,
-		listIntegratorPartnersStmt:   q.listIntegratorPartnersStmt,
-		listLaneGateCommandsStmt:     q.listLaneGateCommandsStmt,
-		listLaneHoldsStmt:            q.listLaneHoldsStmt,
-		listLotsStmt:                 q.listLotsStmt,
-		listPartnerLotsStmt:          q.listPartnerLotsStmt,
-		listPartnersStmt:             q.listPartnersStmt,
-		listPassPlatesStmt:           q.listPassPlatesStmt,
-		listPassesStmt:               q.listPassesStmt,
-		listPlansStmt:                q.listPlansStmt,
-		listReservationsByMobileStmt: q.listReservationsByMobileStmt,
-		listReservationsByPlateStmt:  q.listReservationsByPlateStmt,
-		listSpaceCodesStmt:           q.listSpaceCodesStmt,
-		listSpacesStmt:               q.listSpacesStmt,
-		listStaysStmt:                q.listStaysStmt,
-		listStaysByPlateStmt:         q.listStaysByPlateStmt,
-		listStaysByStateStmt:         q.listStaysByStateStmt,
-		listWhitelistStmt:            q.listWhitelistStmt,
-		locateCarStmt:                q.locateCarStmt,
-		passLapsesStmt:               q.passLapsesStmt,
-		revokeTokensStmt:             q.revokeTokensStmt,
-		setSpaceStateStmt:            q.setSpaceStateStmt,
-		stayCouponsStmt:              q.stayCouponsStmt,
-		updateCouponStmt:             q.updateCouponStmt,
-		updateLotStmt:                q.updateLotStmt,
-		updatePassStmt:               q.updatePassStmt,
-		updatePlanStmt:               q.updatePlanStmt,
-		updateRenewalStmt:            q.updateRenewalStmt,
-		updateReservationStmt:        q.updateReservationStmt,
-		updateStayStmt:               q.updateStayStmt,
-		updateWhitelistStmt:          q.updateWhitelistStmt,
-		upsertSpaceStmt:              q.upsertSpaceStmt,
+		db:                               tx,
+		tx:                               tx,
+		addOccupiedStmt:                  q.addOccupiedStmt,
+		bookedReservationsStmt:           q.bookedReservationsStmt,
+		claimDeliveriesStmt:              q.claimDeliveriesStmt,
+		countCouponsStmt:                 q.countCouponsStmt,
+		countDeliveriesStmt:              q.countDeliveriesStmt,
+		countInsideStmt:                  q.countInsideStmt,
+		countInsideForPassStmt:           q.countInsideForPassStmt,
+		countSpacesStmt:                  q.countSpacesStmt,
+		createCouponStmt:                 q.createCouponStmt,
+		createIntegratorStmt:             q.createIntegratorStmt,
+		createLaneStmt:                   q.createLaneStmt,
+		createLotStmt:                    q.createLotStmt,
+		createPartnerStmt:                q.createPartnerStmt,
+		createPassStmt:                   q.createPassStmt,
+		createSubscriptionStmt:           q.createSubscriptionStmt,
+		createWhitelistStmt:              q.createWhitelistStmt,
+		deleteDeliveredStmt:              q.deleteDeliveredStmt,
+		deleteEnrolmentStmt:              q.deleteEnrolmentStmt,
+		deleteExpiredQuotesStmt:          q.deleteExpiredQuotesStmt,
+		deleteLaneHoldStmt:               q.deleteLaneHoldStmt,
+		deleteLockStmt:                   q.deleteLockStmt,
+		deletePartnerStmt:                q.deletePartnerStmt,
+		deletePassStmt:                   q.deletePassStmt,
+		deletePassPlatesStmt:             q.deletePassPlatesStmt,
+		deletePlanStmt:                   q.deletePlanStmt,
+		deleteSpaceStmt:                  q.deleteSpaceStmt,
+		deleteSubscriptionStmt:           q.deleteSubscriptionStmt,
+		deleteUnneededReportsStmt:        q.deleteUnneededReportsStmt,
+		deleteWhitelistStmt:              q.deleteWhitelistStmt,
+		enqueueDeliveriesStmt:            q.enqueueDeliveriesStmt,
+		findEnrolmentStmt:                q.findEnrolmentStmt,
+		findInsideStmt:                   q.findInsideStmt,
+		findPassIDByPlateStmt:            q.findPassIDByPlateStmt,
+		findPassIDByUserCodeStmt:         q.findPassIDByUserCodeStmt,
+		findReservationStmt:              q.findReservationStmt,
+		findReservationByStayStmt:        q.findReservationByStayStmt,
+		findWhitelistStmt:                q.findWhitelistStmt,
+		finishDeliveryStmt:               q.finishDeliveryStmt,
+		getCouponStmt:                    q.getCouponStmt,
+		getDeliveryStmt:                  q.getDeliveryStmt,
+		getEventStmt:                     q.getEventStmt,
+		getIntegratorStmt:                q.getIntegratorStmt,
+		getLaneStmt:                      q.getLaneStmt,
+		getLaneHoldStmt:                  q.getLaneHoldStmt,
+		getLockStmt:                      q.getLockStmt,
+		getLotStmt:                       q.getLotStmt,
+		getLotSettingsStmt:               q.getLotSettingsStmt,
+		getPartnerStmt:                   q.getPartnerStmt,
+		getPassStmt:                      q.getPassStmt,
+		getPaymentStmt:                   q.getPaymentStmt,
+		getPaymentByKeyStmt:              q.getPaymentByKeyStmt,
+		getPaymentByQuoteStmt:            q.getPaymentByQuoteStmt,
+		getPaymentByReferenceStmt:        q.getPaymentByReferenceStmt,
+		getPlanStmt:                      q.getPlanStmt,
+		getQuoteStmt:                     q.getQuoteStmt,
+		getRenewalStmt:                   q.getRenewalStmt,
+		getRenewalByReferenceStmt:        q.getRenewalByReferenceStmt,
+		getReportStmt:                    q.getReportStmt,
+		getReservationStmt:               q.getReservationStmt,
+		getSpaceStmt:                     q.getSpaceStmt,
+		getStayStmt:                      q.getStayStmt,
+		getStayByLocatorStmt:             q.getStayByLocatorStmt,
+		getSubscriptionStmt:              q.getSubscriptionStmt,
+		getTokenStmt:                     q.getTokenStmt,
+		getWhitelistStmt:                 q.getWhitelistStmt,
+		insertAnomalyStmt:                q.insertAnomalyStmt,
+		insertEventStmt:                  q.insertEventStmt,
+		insertGateCommandStmt:            q.insertGateCommandStmt,
+		insertIntegratorPartnerStmt:      q.insertIntegratorPartnerStmt,
+		insertLaneHoldStmt:               q.insertLaneHoldStmt,
+		insertLockStmt:                   q.insertLockStmt,
+		insertPartnerLotStmt:             q.insertPartnerLotStmt,
+		insertPassPlateStmt:              q.insertPassPlateStmt,
+		insertPaymentStmt:                q.insertPaymentStmt,
+		insertPlanStmt:                   q.insertPlanStmt,
+		insertQuoteStmt:                  q.insertQuoteStmt,
+		insertRenewalStmt:                q.insertRenewalStmt,
+		insertReportStmt:                 q.insertReportStmt,
+		insertReservationStmt:            q.insertReservationStmt,
+		insertStayStmt:                   q.insertStayStmt,
+		insertTokenStmt:                  q.insertTokenStmt,
+		listAllPartnerLotsStmt:           q.listAllPartnerLotsStmt,
+		listAnomaliesStmt:                q.listAnomaliesStmt,
+		listCouponsStmt:                  q.listCouponsStmt,
+		listDeliveriesStmt:               q.listDeliveriesStmt,
+		listDeliveriesByPartnerStmt:      q.listDeliveriesByPartnerStmt,
+		listDeliveriesByStateStmt:        q.listDeliveriesByStateStmt,
+		listDeliveriesBySubscriptionStmt: q.listDeliveriesBySubscriptionStmt,
+		listEnrolmentsStmt:               q.listEnrolmentsStmt,
+		listGateCommandsStmt:             q.listGateCommandsStmt,
+		listIntegratorPartnersStmt:       q.listIntegratorPartnersStmt,
+		listLaneGateCommandsStmt:         q.listLaneGateCommandsStmt,
+		listLaneHoldsStmt:                q.listLaneHoldsStmt,
+		listLotsStmt:                     q.listLotsStmt,
+		listPartnerLotsStmt:              q.listPartnerLotsStmt,
+		listPartnerSubscriptionsStmt:     q.listPartnerSubscriptionsStmt,
+		listPartnersStmt:                 q.listPartnersStmt,
+		listPassPlatesStmt:               q.listPassPlatesStmt,
+		listPassesStmt:                   q.listPassesStmt,
+		listPlansStmt:                    q.listPlansStmt,
+		listReservationsByMobileStmt:     q.listReservationsByMobileStmt,
+		listReservationsByPlateStmt:      q.listReservationsByPlateStmt,
+		listSpaceCodesStmt:               q.listSpaceCodesStmt,
+		listSpacesStmt:                   q.listSpacesStmt,
+		listStayPaymentsStmt:             q.listStayPaymentsStmt,
+		listStaysStmt:                    q.listStaysStmt,
+		listStaysByPlateStmt:             q.listStaysByPlateStmt,
+		listStaysByStateStmt:             q.listStaysByStateStmt,
+		listSubscriptionsStmt:            q.listSubscriptionsStmt,
+		listWhitelistStmt:                q.listWhitelistStmt,
+		locateCarStmt:                    q.locateCarStmt,
+		passLapsesStmt:                   q.passLapsesStmt,
+		putEnrolmentStmt:                 q.putEnrolmentStmt,
+		redeliverReportStmt:              q.redeliverReportStmt,
+		redeliverSinceStmt:               q.redeliverSinceStmt,
+		revokeTokensStmt:                 q.revokeTokensStmt,
+		setSpaceStateStmt:                q.setSpaceStateStmt,
+		stayCouponsStmt:                  q.stayCouponsStmt,
+		subscribedStmt:                   q.subscribedStmt,
+		updateCouponStmt:                 q.updateCouponStmt,
+		updateLotStmt:                    q.updateLotStmt,
+		updatePassStmt:                   q.updatePassStmt,
+		updatePlanStmt:                   q.updatePlanStmt,
+		updateRenewalStmt:                q.updateRenewalStmt,
+		updateReservationStmt:            q.updateReservationStmt,
+		updateStayStmt:                   q.updateStayStmt,
+		updateSubscriptionStmt:           q.updateSubscriptionStmt,
+		updateWhitelistStmt:              q.updateWhitelistStmt,
+		upsertSpaceStmt:                  q.upsertSpaceStmt,
 	}
 }

@@ -47,6 +47,33 @@ type Coupon struct {
 	Version   int64
 }
 
+type Delivery struct {
+	Seq            int64
+	ID             string
+	SubscriptionID string
+	ReportID       string
+	PartnerID      string
+	Report         string
+	LotCode        string
+	Key            string
+	State          string
+	Attempts       int64
+	NextAt         int64
+	LeaseUntil     sql.NullInt64
+	LastAttemptAt  sql.NullInt64
+	LastStatus     int64
+	LastReply      string
+	DeliveredAt    sql.NullInt64
+	CreatedAt      int64
+}
+
+type Enrolment struct {
+	PartnerID string
+	PlateKey  string
+	Plate     string
+	CreatedAt int64
+}
+
 type Event struct {
 	LotCode      string
 	ID           string
@@ -235,6 +262,16 @@ type Renewal struct {
 	Version     int64
 }
 
+type Report struct {
+	Seq     int64
+	ID      string
+	Kind    string
+	LotCode string
+	Key     string
+	At      int64
+	Data    string
+}
+
 type Reservation struct {
 	ID           string
 	PartnerID    string
@@ -294,6 +331,25 @@ type Stay struct {
 	UpdatedAt     int64
 	Version       int64
 	ReservationID string
+}
+
+type Subscription struct {
+	ID          string
+	PartnerID   string
+	Report      string
+	Url         string
+	Format      string
+	Enabled     int64
+	Secret      string
+	Previous    string
+	RateLimit   int64
+	Concurrency int64
+	TimeoutMs   int64
+	ScheduleMs  string
+	DisabledBy  string
+	CreatedAt   int64
+	UpdatedAt   int64
+	Version     int64
 }
 
 type Whitelist struct {

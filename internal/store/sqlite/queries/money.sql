@@ -28,3 +28,6 @@ SELECT * FROM payments WHERE idem_key = ? AND idem_key <> '';
 
 -- name: GetPaymentByReference :one
 SELECT * FROM payments WHERE payer = ? AND reference = ? AND reference <> '';
+
+-- name: ListStayPayments :many
+SELECT * FROM payments WHERE stay_id = ? ORDER BY paid_at, id;

@@ -1,0 +1,41 @@
+package core
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+
+	"parkd/internal/park"
+)
+
+// Report is the one seam through which the core tells partners what
+// happened: called inside the transaction of the change, it stores a
+// report of kind for lot (and a delivery for each subscriber) when anyone
+// subscribed to it, so it commits or rolls back with the change. build
+// makes the report's content and runs only when someone will be told;
+// key orders the reports one subscriber receives (park.StayKey,
+// park.LotKey).
+func Report(ctx context.Context, tx park.Tx, kind, lot, key string, at time.Time, build func() (*park.ReportData, error)) error {
+	ok, err := tx.Subscribed(ctx, lot, kind)
+	if err != nil || !ok {
+		return err
+	}
+	data, err := build()
+	if err != nil {
+		return err
+	}
+	raw, err := json.Marshal(data)
+	if err != nil {
+		return park.Errorf(park.EInternal, "report %s of lot %s: %v", kind, lot, err)
+	}
+	_, err = tx.Enqueue(ctx, &park.Report{ID: NewID(), Kind: kind, LotCode: lot, Key: key, At: at, Data: raw})
+	return err
+}
+
+// ReportLot is a lot as reports show it: its settings without the tariff
+// document, which partners do not price with.
+func ReportLot(l *park.Lot) *park.Lot {
+	c := *l
+	c.Tariff = nil
+	return &c
+}

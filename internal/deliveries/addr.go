@@ -1,0 +1,86 @@
+package deliveries
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/netip"
+	"net/url"
+	"syscall"
+	"time"
+
+	"parkd/internal/park"
+)
+
+// private reports whether an address is one a partner's receiver should
+// not have: loopback, private (RFC 1918, RFC 4193), link-local,
+// unspecified, multicast or carrier-grade NAT. A webhook naming one would
+// let whoever manages subscriptions reach parkd's own network.
+func private(a netip.Addr) bool {
+	a = a.Unmap()
+	return a.IsLoopback() || a.IsPrivate() || a.IsLinkLocalUnicast() || a.IsLinkLocalMulticast() ||
+		a.IsUnspecified() || a.IsMulticast() || a.IsInterfaceLocalMulticast() || cgnat.Contains(a)
+}
+
+var cgnat = netip.MustParsePrefix("100.64.0.0/10")
+
+var errPrivate = errors.New("the address is loopback or private")
+
+// checkURL refuses a subscription URL whose host is, or resolves to, a
+// private address, unless allowed. Errors: EInvalid (field url).
+func checkURL(ctx context.Context, raw string, allow bool) error {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return park.Invalid("url", "is not a URL")
+	}
+	if allow {
+		return nil
+	}
+	host := u.Hostname()
+	var addrs []netip.Addr
+	if a, err := netip.ParseAddr(host); err == nil {
+		addrs = []netip.Addr{a}
+	} else {
+		rctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		defer cancel()
+		ips, err := net.DefaultResolver.LookupNetIP(rctx, "ip", host)
+		if err != nil {
+			return park.Invalid("url", "host %s does not resolve", host)
+		}
+		addrs = ips
+	}
+	for _, a := range addrs {
+		if private(a) {
+			return park.Invalid("url", "host %s is a loopback or private address; the operator may allow those (--allow-private-webhooks)", host)
+		}
+	}
+	return nil
+}
+
+// newClient is the HTTP client of deliveries. Unless allow, it refuses to
+// connect to a private address whatever the name resolved to at the time
+// (a name can be pointed elsewhere after the subscription was checked).
+func newClient(allow bool) *http.Client {
+	d := &net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}
+	if !allow {
+		d.Control = func(_, address string, _ syscall.RawConn) error {
+			ap, err := netip.ParseAddrPort(address)
+			if err != nil {
+				return fmt.Errorf("deliveries: dial %s: %w", address, err)
+			}
+			if private(ap.Addr()) {
+				return fmt.Errorf("deliveries: dial %s: %w", address, errPrivate)
+			}
+			return nil
+		}
+	}
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.DialContext = d.DialContext
+	t.Proxy = nil // a proxy would hide the address checked above
+	t.MaxIdleConnsPerHost = 64
+	return &http.Client{Transport: t, CheckRedirect: func(*http.Request, []*http.Request) error {
+		return http.ErrUseLastResponse // a redirect is an answer, not a new target
+	}}
+}

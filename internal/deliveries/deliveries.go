@@ -1,0 +1,156 @@
+// Package deliveries tells partners what happened: it keeps their
+// subscriptions to reports, and its workers deliver each report the core
+// wrote (in the transaction of the change that caused it) to every
+// subscriber, at least once, in order per stay and per lot, with retries,
+// signed and shaped by the subscription's format (parkd's own Standard
+// Webhooks, or a partner dialect's). A slow or dead partner never delays
+// another, nor the gate. See docs/deliveries.md.
+package deliveries
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"sort"
+	"sync"
+	"time"
+
+	"parkd/internal/billing"
+	"parkd/internal/core"
+	"parkd/internal/park"
+)
+
+// Formatter shapes and signs one attempt of a delivery for a partner, and
+// tells whether the partner's answer acknowledges it. Each dialect that
+// pushes reports registers one under its name (app wires them);
+// FormatNative is this package's.
+type Formatter interface {
+	// Request builds the HTTP request of attempt a to url.
+	Request(ctx context.Context, a *Attempt, url string) (*http.Request, error)
+	// Acknowledged reports whether a reply with this status and body
+	// means the partner took the report.
+	Acknowledged(status int, body []byte) bool
+}
+
+// Attempt is one try at delivering a report.
+type Attempt struct {
+	Report       *park.Report
+	Data         *park.ReportData
+	Subscription *park.Subscription
+	Partner      *park.Partner
+	Delivery     *park.Delivery
+	At           time.Time // when this attempt is made
+}
+
+// Metrics counts deliveries (app wires Prometheus).
+type Metrics interface {
+	// DeliveryAttempt counts one attempt and whether it was acknowledged.
+	DeliveryAttempt(partner, report string, ok bool)
+	// DeliveryQueue sets the deliveries not yet delivered, per state, and
+	// the age of the oldest one due.
+	DeliveryQueue(counts []park.DeliveryCount, now time.Time)
+}
+
+// Billing is what sensorless payment needs of billing.
+type Billing interface {
+	CreateQuote(ctx context.Context, stayID, source string) (*park.Quote, error)
+	Pay(ctx context.Context, req park.PaymentRequest) (billing.PaymentResult, error)
+}
+
+// Anomalies records what an operator must look at (the gate does).
+type Anomalies interface {
+	RecordAnomaly(ctx context.Context, lot, kind, plateText, stayID, detail string) error
+}
+
+// Service holds the subscriptions and delivers reports.
+type Service struct {
+	base      core.Base
+	billing   Billing
+	anomalies Anomalies
+	formats   map[string]Formatter
+	client    *http.Client
+	metrics   Metrics
+	opts      Options
+
+	mu   sync.Mutex
+	subs map[string]*lane // subscription id -> its sender (worker.go)
+}
+
+// Options tune the workers; zero values take the defaults.
+type Options struct {
+	// AllowPrivate lets subscriptions name loopback and private addresses
+	// (an operator's own receivers; the test suite).
+	AllowPrivate bool
+	// Poll is how long an idle worker waits before looking for due
+	// deliveries again (default 200 ms).
+	Poll time.Duration
+	// Batch bounds the deliveries claimed at once (default 256).
+	Batch int
+	// MaxInFlight bounds the deliveries one node holds claimed (default 2048).
+	MaxInFlight int
+	// Lease is how long a claim lasts before another worker may take the
+	// delivery again (default 2 min, above the longest attempt timeout).
+	Lease time.Duration
+}
+
+// Config wires a Service.
+type Config struct {
+	Store   park.Store
+	Now     park.Clock
+	Log     *slog.Logger
+	Metrics Metrics // nil: not counted
+	// Formats are the dialects' formatters by name; FormatNative is added.
+	Formats map[string]Formatter
+	// Client sends the deliveries (default: one that refuses private
+	// addresses unless Options.AllowPrivate).
+	Client  *http.Client
+	Options Options
+	// Billing and Anomalies serve sensorless payment (nil: none).
+	Billing   Billing
+	Anomalies Anomalies
+}
+
+// New returns the deliveries subsystem; Run starts its worker.
+func New(c Config) *Service {
+	s := &Service{base: core.NewBase(c.Store, c.Now, c.Log), metrics: c.Metrics, opts: c.Options, billing: c.Billing,
+		anomalies: c.Anomalies,
+		formats:   map[string]Formatter{park.FormatNative: Native{}}, subs: map[string]*lane{}}
+	for k, f := range c.Formats {
+		s.formats[k] = f
+	}
+	if s.metrics == nil {
+		s.metrics = noMetrics{}
+	}
+	if s.opts.Poll <= 0 {
+		s.opts.Poll = 200 * time.Millisecond
+	}
+	if s.opts.Batch <= 0 {
+		s.opts.Batch = 256
+	}
+	if s.opts.MaxInFlight <= 0 {
+		s.opts.MaxInFlight = 2048
+	}
+	if s.opts.Lease <= 0 {
+		s.opts.Lease = 2 * time.Minute
+	}
+	s.client = c.Client
+	if s.client == nil {
+		s.client = newClient(s.opts.AllowPrivate)
+	}
+	return s
+}
+
+// Formats lists the delivery formats this node can send, sorted.
+func (s *Service) Formats() []string {
+	out := make([]string, 0, len(s.formats))
+	for k := range s.formats {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+type noMetrics struct{}
+
+func (noMetrics) DeliveryAttempt(string, string, bool)          {}
+func (noMetrics) DeliveryQueue([]park.DeliveryCount, time.Time) {}

@@ -1,0 +1,158 @@
+package deliveries
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"sync/atomic"
+	"time"
+
+	"parkd/internal/core"
+	"parkd/internal/park"
+)
+
+// Sensorless payment (无感支付): a car enrolled with a partner is held at
+// an exit for an amount due; parkd sends the partner's sensorless_exit
+// subscription a report with a quote, and a reply that acknowledges it
+// (in the subscription's format) pays the quote, exactly once, so the
+// barrier opens. The partner has SensorlessTimeout (or the subscription's
+// own timeout) to answer; after that the car is held as any other, and
+// an answer that still comes within SensorlessLate is recorded: it pays
+// the quote if nothing else paid the stay meanwhile, and otherwise leaves
+// an anomaly, so the stay is never charged twice.
+const (
+	SensorlessTimeout = 2 * time.Second
+	SensorlessLate    = 30 * time.Second
+	// AnomalySensorless records a partner's late payment that could not
+	// settle the stay (it was paid another way, or left): the partner
+	// should refund its driver.
+	AnomalySensorless = "sensorless_late"
+	// MethodSensorless is the payment method of a sensorless payment.
+	MethodSensorless = "sensorless"
+)
+
+// Settle implements gate.Sensorless.
+func (s *Service) Settle(ctx context.Context, l *park.Lot, st *park.Stay, e *park.Enrolment, eventID string) (bool, error) {
+	if s.billing == nil {
+		return false, nil
+	}
+	q, err := s.billing.CreateQuote(ctx, st.ID, e.PartnerID)
+	if err != nil || q.AmountDue == 0 {
+		return false, err
+	}
+	var sub *park.Subscription
+	var p *park.Partner
+	err = s.base.View(ctx, func(tx park.Tx) (err error) {
+		if sub, err = tx.GetSubscription(ctx, e.SubscriptionID); err != nil {
+			return err
+		}
+		p, err = tx.GetPartner(ctx, e.PartnerID)
+		return err
+	})
+	if err != nil {
+		return false, err
+	}
+	data, err := json.Marshal(&park.ReportData{Lot: core.ReportLot(l), Stay: st, Quote: q, Unpaid: q.AmountDue})
+	if err != nil {
+		return false, err
+	}
+	at := s.base.Clock()
+	r := &park.Report{ID: "sensorless:" + eventID + ":" + q.ID, Kind: park.ReportSensorlessExit, LotCode: l.Code,
+		Key: park.StayKey(st.ID), At: at, Data: data}
+	var rd park.ReportData
+	_ = json.Unmarshal(data, &rd)
+	a := &Attempt{Report: r, Data: &rd, Subscription: sub, Partner: p, At: at,
+		Delivery: &park.Delivery{ID: r.ID, SubscriptionID: sub.ID, PartnerID: p.ID, ReportID: r.ID, Report: r.Kind, LotCode: l.Code}}
+	wait := sub.Timeout
+	if wait == 0 {
+		wait = SensorlessTimeout
+	}
+	// The partner's answer is awaited apart from the lane, which waits at
+	// most wait for it: whichever comes first, the answer or the end of
+	// the wait, decides who settles a success.
+	var turn atomic.Int32 // 0 open, 1 the lane takes the answer, 2 the lane has gone
+	answer := make(chan bool, 1)
+	go func() {
+		actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), SensorlessLate)
+		defer cancel()
+		ok := s.askPartner(actx, a)
+		if turn.CompareAndSwap(0, 1) {
+			answer <- ok
+		} else if ok {
+			s.settleLate(context.WithoutCancel(ctx), l, st, q, p, r.ID)
+		}
+	}()
+	timer := time.NewTimer(wait)
+	defer timer.Stop()
+	select {
+	case ok := <-answer:
+		if !ok {
+			return false, nil
+		}
+	case <-timer.C:
+		if turn.CompareAndSwap(0, 2) {
+			return false, nil
+		}
+		if !<-answer { // answered just now
+			return false, nil
+		}
+	case <-ctx.Done():
+		if turn.CompareAndSwap(0, 2) {
+			return false, ctx.Err()
+		}
+		if !<-answer {
+			return false, nil
+		}
+	}
+	res, err := s.billing.Pay(ctx, park.PaymentRequest{QuoteID: q.ID, Amount: q.AmountDue, Method: MethodSensorless,
+		Payer: p.ID, Reference: r.ID})
+	if err != nil {
+		return false, fmt.Errorf("the partner paid, but the payment could not be recorded: %w", err)
+	}
+	s.base.Log.Info("sensorless payment", "lot", l.Code, "stay", st.ID, "partner", p.ID, "amount", res.Payment.Amount)
+	return true, nil
+}
+
+// askPartner sends the sensorless report and tells whether the partner
+// acknowledged (paid).
+func (s *Service) askPartner(ctx context.Context, a *Attempt) bool {
+	f, ok := s.formats[a.Subscription.Format]
+	if !ok {
+		return false
+	}
+	req, err := f.Request(ctx, a, a.Subscription.URL)
+	if err != nil {
+		return false
+	}
+	resp, err := s.client.Do(req)
+	if err != nil {
+		s.metrics.DeliveryAttempt(a.Partner.ID, a.Report.Kind, false)
+		return false
+	}
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+	resp.Body.Close()
+	ok = f.Acknowledged(resp.StatusCode, body)
+	s.metrics.DeliveryAttempt(a.Partner.ID, a.Report.Kind, ok)
+	return ok
+}
+
+// settleLate records a partner's payment that came after the lane had
+// been answered: it pays the quote, once (its reference is the report's
+// id), unless the stay was paid another way or left meanwhile; then an
+// anomaly asks the operator to have the partner refund its driver.
+func (s *Service) settleLate(ctx context.Context, l *park.Lot, st *park.Stay, q *park.Quote, p *park.Partner, ref string) {
+	_, err := s.billing.Pay(ctx, park.PaymentRequest{QuoteID: q.ID, Amount: q.AmountDue, Method: MethodSensorless,
+		Payer: p.ID, Reference: ref})
+	if err == nil {
+		s.base.Log.Info("late sensorless payment recorded", "lot", l.Code, "stay", st.ID, "partner", p.ID)
+		return
+	}
+	detail := fmt.Sprintf("partner %s paid %d for this stay after the exit had been held, and the payment could not be recorded (%s): the partner should refund its driver",
+		p.ID, q.AmountDue, park.ErrorCode(err))
+	if s.anomalies != nil {
+		if aerr := s.anomalies.RecordAnomaly(ctx, l.Code, AnomalySensorless, st.Plate, st.ID, detail); aerr != nil {
+			s.base.Log.Error("recording a late sensorless payment", "lot", l.Code, "stay", st.ID, "err", aerr)
+		}
+	}
+}

@@ -1,0 +1,127 @@
+package deliveries_test
+
+import (
+	"encoding/json"
+	"net/http"
+	"testing"
+	"time"
+
+	"parkd/internal/deliveries"
+	"parkd/internal/gate"
+	"parkd/internal/park"
+	"parkd/internal/systemtest"
+)
+
+// sensorless sets up a partner with a sensorless_exit subscription to rc
+// (timeout 300 ms) and the plate 京S12345 enrolled, inside since 2 h ago:
+// under the test tariff it owes Fee(2 h) = 4 × 200 = 800.
+func sensorless(t *testing.T, rc *receiver) (*systemtest.Bundle, *park.Stay) {
+	t.Helper()
+	b := systemtest.New(t)
+	partner(t, b, "etc")
+	if _, err := b.Sys.Deliveries.CreateSubscription(b.Ctx, "etc", deliveries.SubscriptionInput{
+		Report: park.ReportSensorlessExit, URL: rc.URL, Timeout: 300 * time.Millisecond}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.Sys.Partners.Enrol(b.Ctx, "etc", "京s12345"); err != nil {
+		t.Fatal(err)
+	}
+	d := b.Event(t, park.EventEntry, "京S12345", b.Clock.Now().Add(-2*time.Hour))
+	return b, b.Stay(t, d.StayID)
+}
+
+func exit(t *testing.T, b *systemtest.Bundle, id string) park.Decision {
+	t.Helper()
+	d, err := b.Sys.Gate.HandleEvent(b.Ctx, gate.EventInput{LotCode: b.Lot, ID: id, Type: park.EventExit, Plate: "京S12345",
+		Lane: "out-1", At: b.Clock.Now()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+// TestSensorlessPaid: the enrolled car's partner acknowledges, so the
+// barrier opens with the stay paid by the partner, once; the partner saw
+// the quote with the amount due.
+func TestSensorlessPaid(t *testing.T) {
+	rc := newReceiver(t)
+	b, st := sensorless(t, rc)
+	due := systemtest.Fee(2 * time.Hour)
+	d := exit(t, b, "x-1")
+	systemtest.WantDecision(t, d, park.DecisionOpen, park.ReasonPaid, 0)
+	got := rc.requests()
+	if len(got) != 1 || got[0].Type != park.ReportSensorlessExit {
+		t.Fatalf("the partner got %d requests %+v, want one sensorless_exit", len(got), got)
+	}
+	var body struct {
+		Data park.ReportData `json:"data"`
+	}
+	if err := json.Unmarshal(got[0].Body, &body); err != nil || body.Data.Quote == nil || body.Data.Quote.AmountDue != due ||
+		body.Data.Stay == nil || body.Data.Stay.ID != st.ID {
+		t.Fatalf("the partner was asked %s (%v)", got[0].Body, err)
+	}
+	paid := b.Stay(t, st.ID)
+	if paid.State != park.StayOut || paid.Paid != due {
+		t.Fatalf("stay %+v, want left with %d paid", paid, due)
+	}
+	// A camera's retry of the event answers the first decision and asks
+	// the partner nothing more.
+	systemtest.WantDecision(t, exit(t, b, "x-1"), park.DecisionOpen, park.ReasonPaid, 0)
+	if n := len(rc.requests()); n != 1 {
+		t.Fatalf("the partner was asked %d times", n)
+	}
+}
+
+// TestSensorlessRefused: a partner that refuses or does not answer in
+// time leaves the car held as any other; a late acknowledgement pays the
+// stay then (the next exit opens), exactly once.
+func TestSensorlessRefused(t *testing.T) {
+	t.Run("Refused", func(t *testing.T) {
+		rc := newReceiver(t)
+		rc.reply = func(int, received) (int, http.Header, string, time.Duration) { return 402, nil, "no funds", 0 }
+		b, st := sensorless(t, rc)
+		systemtest.WantDecision(t, exit(t, b, "x-1"), park.DecisionHold, park.ReasonPaymentRequired, systemtest.Fee(2*time.Hour))
+		if s := b.Stay(t, st.ID); s.Paid != 0 || s.State != park.StayIn {
+			t.Fatalf("stay %+v", s)
+		}
+	})
+	t.Run("LateSuccess", func(t *testing.T) {
+		rc := newReceiver(t)
+		rc.reply = func(int, received) (int, http.Header, string, time.Duration) { return 200, nil, "", time.Second }
+		b, st := sensorless(t, rc)
+		due := systemtest.Fee(2 * time.Hour)
+		systemtest.WantDecision(t, exit(t, b, "x-1"), park.DecisionHold, park.ReasonPaymentRequired, due)
+		waitFor(t, "the late payment", func() bool { return b.Stay(t, st.ID).Paid == due })
+		systemtest.WantDecision(t, exit(t, b, "x-2"), park.DecisionOpen, park.ReasonPaid, 0)
+	})
+	t.Run("LateSuccessPaidElsewhere", func(t *testing.T) {
+		rc := newReceiver(t)
+		rc.reply = func(int, received) (int, http.Header, string, time.Duration) { return 200, nil, "", time.Second }
+		b, st := sensorless(t, rc)
+		due := systemtest.Fee(2 * time.Hour)
+		systemtest.WantDecision(t, exit(t, b, "x-1"), park.DecisionHold, park.ReasonPaymentRequired, due)
+		// Meanwhile the driver pays at the machine.
+		q, err := b.Sys.Billing.CreateQuote(b.Ctx, st.ID, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := b.Sys.Billing.Pay(b.Ctx, park.PaymentRequest{QuoteID: q.ID, Amount: q.AmountDue, Method: "cash"}); err != nil {
+			t.Fatal(err)
+		}
+		waitFor(t, "an anomaly about the late payment", func() bool {
+			as, err := b.Sys.Gate.ListAnomalies(b.Ctx, b.Lot, 10)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, a := range as {
+				if a.Kind == deliveries.AnomalySensorless && a.StayID == st.ID {
+					return true
+				}
+			}
+			return false
+		})
+		if s := b.Stay(t, st.ID); s.Paid != due {
+			t.Fatalf("stay paid %d, want %d: charged once", s.Paid, due)
+		}
+	})
+}

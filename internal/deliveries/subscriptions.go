@@ -1,0 +1,262 @@
+package deliveries
+
+import (
+	"context"
+	"time"
+
+	"parkd/internal/core"
+	"parkd/internal/park"
+)
+
+// SubscriptionInput is a new subscription. ID is generated when empty;
+// Format is the partner's dialect when it formats reports, else native;
+// a nil Enabled is true.
+type SubscriptionInput struct {
+	ID          string
+	Report      string
+	URL         string
+	Format      string
+	Enabled     *bool
+	RateLimit   int
+	Concurrency int
+	Timeout     time.Duration
+	Schedule    []time.Duration
+}
+
+// CreateSubscription subscribes a partner to one kind of report of its
+// lots. A native subscription gets a signing secret, returned here once.
+// Errors: EInvalid (report, url, format, rate_limit, concurrency,
+// timeout_seconds, schedule), ENotFound (the partner), EConflict (the id).
+func (s *Service) CreateSubscription(ctx context.Context, partnerID string, in SubscriptionInput) (*park.Subscription, error) {
+	now := s.base.Clock()
+	sub := &park.Subscription{ID: in.ID, PartnerID: partnerID, Report: in.Report, URL: in.URL, Format: in.Format,
+		Enabled: in.Enabled == nil || *in.Enabled, RateLimit: in.RateLimit, Concurrency: in.Concurrency,
+		Timeout: in.Timeout, Schedule: in.Schedule, CreatedAt: now, UpdatedAt: now}
+	if sub.ID == "" {
+		sub.ID = core.NewID()
+	}
+	err := s.base.Write(ctx, func(tx park.Tx) error {
+		p, err := tx.GetPartner(ctx, partnerID)
+		if err != nil {
+			return err
+		}
+		if sub.Format == "" {
+			sub.Format = park.FormatNative
+			if _, ok := s.formats[p.Dialect]; ok {
+				sub.Format = p.Dialect
+			}
+		}
+		if err := s.check(ctx, sub, p); err != nil {
+			return err
+		}
+		if sub.Format == park.FormatNative {
+			sub.Secret = NewSecret()
+		}
+		return tx.CreateSubscription(ctx, sub)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return sub, nil
+}
+
+// check validates a subscription for its partner: its fields, a format
+// this node can send that suits the partner (native, or the partner's own
+// dialect), and an address it may reach.
+func (s *Service) check(ctx context.Context, sub *park.Subscription, p *park.Partner) error {
+	if err := sub.Validate(); err != nil {
+		return err
+	}
+	if _, ok := s.formats[sub.Format]; !ok || (sub.Format != park.FormatNative && sub.Format != p.Dialect) {
+		return park.Invalid("format", "must be %q or the partner's dialect %q when it pushes reports", park.FormatNative, p.Dialect)
+	}
+	if sub.Format != park.FormatNative && p.Secret == "" {
+		return park.Invalid("format", "the partner has no secret to sign %s reports with", sub.Format)
+	}
+	return checkURL(ctx, sub.URL, s.opts.AllowPrivate)
+}
+
+// subscriptionOf returns a partner's subscription (ENotFound for another
+// partner's).
+func subscriptionOf(ctx context.Context, tx park.Tx, partnerID, id string) (*park.Subscription, error) {
+	sub, err := tx.GetSubscription(ctx, id)
+	if err == nil && sub.PartnerID != partnerID {
+		err = park.Errorf(park.ENotFound, "not this partner's")
+	}
+	if park.IsCode(err, park.ENotFound) {
+		return nil, &park.Error{Code: park.ENotFound, Field: "subscription", Message: "partner " + partnerID + " has no subscription " + id}
+	}
+	return sub, err
+}
+
+// GetSubscription returns a partner's subscription (ENotFound).
+func (s *Service) GetSubscription(ctx context.Context, partnerID, id string) (*park.Subscription, error) {
+	var out *park.Subscription
+	err := s.base.View(ctx, func(tx park.Tx) (err error) {
+		out, err = subscriptionOf(ctx, tx, partnerID, id)
+		return err
+	})
+	return out, err
+}
+
+// ListSubscriptions returns a partner's subscriptions (ENotFound: no such
+// partner).
+func (s *Service) ListSubscriptions(ctx context.Context, partnerID string) ([]*park.Subscription, error) {
+	var out []*park.Subscription
+	err := s.base.View(ctx, func(tx park.Tx) error {
+		if _, err := tx.GetPartner(ctx, partnerID); err != nil {
+			return err
+		}
+		var err error
+		out, err = tx.ListSubscriptions(ctx, partnerID)
+		return err
+	})
+	return out, err
+}
+
+// SubscriptionPatch changes a subscription; nil fields stay.
+type SubscriptionPatch struct {
+	URL          *string
+	Enabled      *bool
+	RateLimit    *int
+	Concurrency  *int
+	Timeout      *time.Duration
+	Schedule     []time.Duration // nil: unchanged
+	RotateSecret bool            // a new secret; the old one signs too until DropPrevious
+	DropPrevious bool
+}
+
+// UpdateSubscription applies a patch. Enabling a subscription that parkd
+// disabled (its partner answered 410) clears why; its deliveries kept
+// meanwhile are then sent. A rotated secret is returned here once.
+// Errors: those of CreateSubscription, and ENotFound.
+func (s *Service) UpdateSubscription(ctx context.Context, partnerID, id string, p SubscriptionPatch) (*park.Subscription, error) {
+	var out *park.Subscription
+	err := s.base.Update(ctx, func(tx park.Tx) error {
+		sub, err := subscriptionOf(ctx, tx, partnerID, id)
+		if err != nil {
+			return err
+		}
+		partner, err := tx.GetPartner(ctx, partnerID)
+		if err != nil {
+			return err
+		}
+		if p.URL != nil {
+			sub.URL = *p.URL
+		}
+		if p.Enabled != nil {
+			sub.Enabled = *p.Enabled
+			if sub.Enabled {
+				sub.DisabledBy = ""
+			}
+		}
+		if p.RateLimit != nil {
+			sub.RateLimit = *p.RateLimit
+		}
+		if p.Concurrency != nil {
+			sub.Concurrency = *p.Concurrency
+		}
+		if p.Timeout != nil {
+			sub.Timeout = *p.Timeout
+		}
+		if p.Schedule != nil {
+			sub.Schedule = p.Schedule
+		}
+		if p.RotateSecret || p.DropPrevious {
+			if sub.Format != park.FormatNative {
+				return park.Invalid("rotate_secret", "only native subscriptions have their own secret; %s reports are signed with the partner's", sub.Format)
+			}
+			if p.RotateSecret {
+				sub.Previous, sub.Secret = sub.Secret, NewSecret()
+			}
+			if p.DropPrevious {
+				sub.Previous = ""
+			}
+		}
+		if err := s.check(ctx, sub, partner); err != nil {
+			return err
+		}
+		sub.UpdatedAt = s.base.Clock()
+		out = sub
+		return tx.UpdateSubscription(ctx, sub)
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.forget(id)
+	return out, nil
+}
+
+// DeleteSubscription removes a subscription and its deliveries, sent or
+// not (ENotFound).
+func (s *Service) DeleteSubscription(ctx context.Context, partnerID, id string) error {
+	err := s.base.Write(ctx, func(tx park.Tx) error {
+		if _, err := subscriptionOf(ctx, tx, partnerID, id); err != nil {
+			return err
+		}
+		return tx.DeleteSubscription(ctx, id)
+	})
+	if err == nil {
+		s.forget(id)
+	}
+	return err
+}
+
+// DeliveryQuery selects deliveries for an operator.
+type DeliveryQuery struct {
+	PartnerID, SubscriptionID, Report, State string
+	Since                                    time.Time
+	BeforeSeq                                int64
+	Limit                                    int // 0: 100
+}
+
+// Delivery states as a filter: the stored states, and "failed" for those
+// waiting for a retry.
+var deliveryStates = map[string]bool{park.DeliveryPending: true, park.DeliverySending: true, park.DeliveryFailed: true,
+	park.DeliveryDelivered: true, park.DeliveryDead: true}
+
+// ListDeliveries returns deliveries, newest first, with their attempts
+// and the partner's last answer. Errors: EInvalid (report, state, limit).
+func (s *Service) ListDeliveries(ctx context.Context, q DeliveryQuery) ([]*park.Delivery, error) {
+	switch {
+	case q.Report != "" && !park.ValidReport(q.Report):
+		return nil, park.Invalid("report", "is not a report kind")
+	case q.State != "" && !deliveryStates[q.State]:
+		return nil, park.Invalid("state", "must be pending, sending, failed, delivered or dead")
+	case q.Limit < 0 || q.Limit > park.MaxListLimit:
+		return nil, park.Invalid("limit", "must be between 1 and %d", park.MaxListLimit)
+	case q.Limit == 0:
+		q.Limit = 100
+	}
+	var out []*park.Delivery
+	err := s.base.View(ctx, func(tx park.Tx) (err error) {
+		out, err = tx.ListDeliveries(ctx, park.DeliveryFilter{PartnerID: q.PartnerID, SubscriptionID: q.SubscriptionID,
+			Report: q.Report, State: q.State, Since: q.Since, BeforeSeq: q.BeforeSeq, Limit: q.Limit})
+		return err
+	})
+	return out, err
+}
+
+// Redeliver sends a subscription's deliveries again: those of one report
+// (reportID), or every one created since a time. They are due at once,
+// in their order; a partner de-duplicates on the event id. It returns how
+// many. Errors: EInvalid (nothing named), ENotFound (subscription).
+func (s *Service) Redeliver(ctx context.Context, partnerID, subscriptionID, reportID string, since time.Time) (int, error) {
+	if reportID == "" && since.IsZero() {
+		return 0, park.Invalid("since", "name a report or a time to redeliver from")
+	}
+	var n int
+	err := s.base.Write(ctx, func(tx park.Tx) error {
+		if _, err := subscriptionOf(ctx, tx, partnerID, subscriptionID); err != nil {
+			return err
+		}
+		var err error
+		if reportID != "" {
+			n, err = tx.RedeliverReport(ctx, reportID, subscriptionID, s.base.Clock())
+		} else {
+			n, err = tx.RedeliverSince(ctx, subscriptionID, since.UTC(), s.base.Clock())
+		}
+		return err
+	})
+	return n, err
+}

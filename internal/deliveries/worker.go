@@ -1,0 +1,449 @@
+package deliveries
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+	"unicode/utf8"
+
+	"golang.org/x/time/rate"
+
+	"parkd/internal/park"
+)
+
+// KeepDelivered is how long a delivered delivery (and its report) is kept
+// for operators to look at and replay.
+const KeepDelivered = 7 * 24 * time.Hour
+
+// maxReply bounds what is kept of a partner's answer.
+const maxReply = 512
+
+// lane is one subscription's sender on this node: its settings, read at
+// most laneFresh ago, and the limits of what it sends at once.
+type lane struct {
+	sub     *park.Subscription
+	partner *park.Partner
+	loaded  time.Time
+	sem     chan struct{}
+	limiter *rate.Limiter
+	waiting atomic.Int64
+}
+
+const laneFresh = 5 * time.Second
+
+// forget drops a subscription's lane, so its next delivery reads it again.
+func (s *Service) forget(id string) {
+	s.mu.Lock()
+	delete(s.subs, id)
+	s.mu.Unlock()
+}
+
+// outcome is what became of one claimed delivery.
+type outcome struct {
+	d       *park.Delivery
+	release bool          // not attempted: due again at once
+	gone    bool          // the partner answered 410: disable the subscription
+	after   time.Duration // the partner's Retry-After, if any
+}
+
+// Run delivers due reports until ctx ends. Several nodes may run it on
+// one database: a delivery is claimed by one at a time.
+func (s *Service) Run(ctx context.Context) error {
+	results := make(chan outcome, s.opts.MaxInFlight)
+	var inflight atomic.Int64
+	var wg sync.WaitGroup
+	finished := make(chan struct{})
+	go func() { defer close(finished); s.finisher(results, &inflight) }()
+	defer func() {
+		wg.Wait() // attempts end with ctx; their outcomes are recorded
+		close(results)
+		<-finished
+	}()
+	nextCount, nextClean := time.Time{}, time.Time{}
+	for {
+		if ctx.Err() != nil {
+			return nil
+		}
+		now := s.base.Clock()
+		if now.After(nextCount) {
+			s.countQueue(ctx, now)
+			nextCount = now.Add(5 * time.Second)
+		}
+		if now.After(nextClean) {
+			s.clean(ctx, now)
+			nextClean = now.Add(time.Hour)
+		}
+		n := 0
+		if free := s.opts.MaxInFlight - int(inflight.Load()); free > 0 {
+			atts, err := s.claim(ctx, min(free, s.opts.Batch))
+			if err != nil && ctx.Err() == nil {
+				s.base.Log.Warn("claiming deliveries", "err", err)
+			}
+			n = len(atts)
+			for _, a := range atts {
+				inflight.Add(1)
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					results <- s.attempt(ctx, a)
+				}()
+			}
+		}
+		if n < s.opts.Batch {
+			select {
+			case <-ctx.Done():
+				return nil
+			case <-time.After(s.opts.Poll):
+			}
+		}
+	}
+}
+
+// claimed is a delivery with what its attempt needs.
+type claimed struct {
+	att  *Attempt
+	lane *lane
+	err  error // the report or subscription could not be read
+}
+
+// claim takes due deliveries and reads their reports and subscriptions.
+func (s *Service) claim(ctx context.Context, limit int) ([]claimed, error) {
+	now := s.base.Clock()
+	var ds []*park.Delivery
+	err := s.base.Write(ctx, func(tx park.Tx) (err error) {
+		ds, err = tx.ClaimDeliveries(ctx, now, now.Add(s.opts.Lease), limit)
+		return err
+	})
+	if err != nil || len(ds) == 0 {
+		return nil, err
+	}
+	out := make([]claimed, len(ds))
+	err = s.base.View(ctx, func(tx park.Tx) error {
+		reports := map[string]*park.Report{}
+		for i, d := range ds {
+			out[i].att = &Attempt{Delivery: d}
+			l, err := s.laneFor(ctx, tx, d.SubscriptionID, now)
+			if err != nil {
+				out[i].err = err
+				continue
+			}
+			r, ok := reports[d.ReportID]
+			if !ok {
+				if r, err = tx.GetReport(ctx, d.ReportID); err != nil {
+					out[i].err = err
+					continue
+				}
+				reports[d.ReportID] = r
+			}
+			var data park.ReportData
+			if err := json.Unmarshal(r.Data, &data); err != nil {
+				out[i].err = fmt.Errorf("report %s: %w", r.ID, err)
+				continue
+			}
+			out[i].lane = l
+			out[i].att.Report, out[i].att.Data, out[i].att.Subscription, out[i].att.Partner = r, &data, l.sub, l.partner
+		}
+		return nil
+	})
+	if err != nil { // released by their lease
+		return nil, err
+	}
+	return out, nil
+}
+
+// laneFor returns a subscription's lane, reading it again when stale.
+func (s *Service) laneFor(ctx context.Context, tx park.Tx, id string, now time.Time) (*lane, error) {
+	s.mu.Lock()
+	l, ok := s.subs[id]
+	s.mu.Unlock()
+	if ok && now.Sub(l.loaded) < laneFresh {
+		return l, nil
+	}
+	sub, err := tx.GetSubscription(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	p, err := tx.GetPartner(ctx, sub.PartnerID)
+	if err != nil {
+		return nil, err
+	}
+	rl, conc := sub.RateLimit, sub.Concurrency
+	if rl == 0 {
+		rl = park.DefaultRateLimit
+	}
+	if conc == 0 {
+		conc = park.DefaultConcurrency
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if l, ok := s.subs[id]; ok && cap(l.sem) == conc && l.limiter.Limit() == rate.Limit(rl) {
+		l.sub, l.partner, l.loaded = sub, p, now // same limits: keep what is in flight counted
+		return l, nil
+	}
+	l = &lane{sub: sub, partner: p, loaded: now, sem: make(chan struct{}, conc), limiter: rate.NewLimiter(rate.Limit(rl), rl)}
+	s.subs[id] = l
+	return l, nil
+}
+
+// attempt sends one delivery within its subscription's limits. A
+// subscription with more waiting than it can send soon gives its claims
+// back, so one slow partner holds no worker another needs.
+func (s *Service) attempt(ctx context.Context, c claimed) outcome {
+	d := c.att.Delivery
+	if c.err != nil {
+		s.base.Log.Error("delivery cannot be attempted", "delivery", d.ID, "err", c.err)
+		return outcome{d: d, release: true}
+	}
+	l := c.lane
+	backlog := int64(cap(l.sem)) * 4
+	if l.waiting.Add(1) > backlog {
+		l.waiting.Add(-1)
+		return outcome{d: d, release: true}
+	}
+	select {
+	case l.sem <- struct{}{}:
+	case <-ctx.Done():
+		l.waiting.Add(-1)
+		return outcome{d: d, release: true}
+	}
+	l.waiting.Add(-1)
+	defer func() { <-l.sem }()
+	r := l.limiter.Reserve()
+	if delay := r.Delay(); delay > 5*time.Second {
+		r.Cancel()
+		return outcome{d: d, release: true}
+	} else if delay > 0 {
+		select {
+		case <-time.After(delay):
+		case <-ctx.Done():
+			r.Cancel()
+			return outcome{d: d, release: true}
+		}
+	}
+	return s.send(ctx, c.att)
+}
+
+// send makes the attempt and judges the answer.
+func (s *Service) send(ctx context.Context, a *Attempt) outcome {
+	d, sub := a.Delivery, a.Subscription
+	timeout := sub.Timeout
+	if timeout == 0 {
+		timeout = park.DefaultDeliveryTimeout
+	}
+	actx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	a.At = s.base.Clock()
+	at := a.At
+	d.Attempts++
+	d.LastAttemptAt, d.LastStatus, d.LastReply = &at, 0, ""
+	f, ok := s.formats[sub.Format]
+	if !ok {
+		d.LastReply = "this node cannot send format " + sub.Format
+		return s.failed(d, sub, at, 0)
+	}
+	req, err := f.Request(actx, a, sub.URL)
+	if err != nil {
+		d.LastReply = "could not build the request: " + err.Error()
+		return s.failed(d, sub, at, 0)
+	}
+	resp, err := s.client.Do(req)
+	if err != nil {
+		if ctx.Err() != nil { // parkd is stopping: not the partner's failure
+			d.Attempts--
+			return outcome{d: d, release: true}
+		}
+		d.LastReply = shortError(err)
+		s.metrics.DeliveryAttempt(d.PartnerID, d.Report, false)
+		return s.failed(d, sub, at, 0)
+	}
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+	resp.Body.Close()
+	d.LastStatus, d.LastReply = resp.StatusCode, clip(string(body))
+	if f.Acknowledged(resp.StatusCode, body) {
+		s.metrics.DeliveryAttempt(d.PartnerID, d.Report, true)
+		d.State, d.DeliveredAt = park.DeliveryDelivered, &at
+		return outcome{d: d}
+	}
+	s.metrics.DeliveryAttempt(d.PartnerID, d.Report, false)
+	if resp.StatusCode == http.StatusGone {
+		d.State, d.NextAt = park.DeliveryFailed, at
+		return outcome{d: d, gone: true}
+	}
+	var after time.Duration
+	if resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable {
+		after = retryAfter(resp.Header.Get("Retry-After"), at)
+	}
+	return s.failed(d, sub, at, after)
+}
+
+// failed schedules the next attempt, or ends the delivery dead after the
+// schedule's last.
+func (s *Service) failed(d *park.Delivery, sub *park.Subscription, at time.Time, after time.Duration) outcome {
+	schedule := sub.Schedule
+	if len(schedule) == 0 {
+		schedule = park.DefaultSchedule
+	}
+	if d.Attempts >= len(schedule) {
+		d.State = park.DeliveryDead
+		return outcome{d: d}
+	}
+	wait := jitter(schedule[d.Attempts])
+	d.State, d.NextAt = park.DeliveryFailed, at.Add(max(wait, after))
+	return outcome{d: d, after: after}
+}
+
+// jitter spreads a wait by ±20 %, so deliveries that failed together do
+// not come back together.
+func jitter(d time.Duration) time.Duration {
+	if d <= 0 {
+		return 0
+	}
+	return time.Duration(float64(d) * (0.8 + 0.4*rand.Float64()))
+}
+
+// retryAfter reads a Retry-After header (seconds or an HTTP date), capped
+// at a day.
+func retryAfter(h string, now time.Time) time.Duration {
+	if h == "" {
+		return 0
+	}
+	if n, err := strconv.Atoi(strings.TrimSpace(h)); err == nil && n > 0 {
+		return min(time.Duration(n)*time.Second, 24*time.Hour)
+	}
+	if t, err := http.ParseTime(h); err == nil && t.After(now) {
+		return min(t.Sub(now), 24*time.Hour)
+	}
+	return 0
+}
+
+func shortError(err error) string {
+	var ue interface{ Timeout() bool }
+	if errors.As(err, &ue) && ue.Timeout() {
+		return "no answer before the timeout"
+	}
+	return clip(err.Error())
+}
+
+func clip(s string) string {
+	s = strings.ToValidUTF8(s, "?")
+	if len(s) <= maxReply {
+		return s
+	}
+	i := maxReply
+	for i > 0 && !utf8.RuneStart(s[i]) {
+		i--
+	}
+	return s[:i]
+}
+
+// finisher records outcomes in batches: one write transaction for many.
+func (s *Service) finisher(results <-chan outcome, inflight *atomic.Int64) {
+	const most = 256
+	batch := make([]outcome, 0, most)
+	flush := func() {
+		if len(batch) == 0 {
+			return
+		}
+		// Recorded even while parkd stops: the partner may have the report.
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		now := s.base.Clock()
+		err := s.base.Update(ctx, func(tx park.Tx) error {
+			for _, o := range batch {
+				d := o.d
+				if o.release {
+					d.NextAt = now
+					if d.State == park.DeliverySending || d.State == "" {
+						d.State = park.DeliveryPending
+						if d.Attempts > 0 {
+							d.State = park.DeliveryFailed
+						}
+					}
+				}
+				if err := tx.FinishDelivery(ctx, d); err != nil && !park.IsCode(err, park.ENotFound) {
+					return err // a deleted subscription took its deliveries with it
+				}
+				if o.gone {
+					if err := disable(ctx, tx, d.SubscriptionID, now); err != nil {
+						return err
+					}
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			// Their leases run out and they are sent again: at least once.
+			s.base.Log.Error("recording delivery outcomes", "deliveries", len(batch), "err", err)
+		}
+		for _, o := range batch {
+			if o.gone {
+				s.forget(o.d.SubscriptionID)
+				s.base.Log.Warn("subscription disabled: the partner answered 410 Gone", "subscription", o.d.SubscriptionID, "partner", o.d.PartnerID)
+			}
+		}
+		inflight.Add(-int64(len(batch)))
+		batch = batch[:0]
+	}
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		select {
+		case o, ok := <-results:
+			if !ok {
+				flush()
+				return
+			}
+			batch = append(batch, o)
+			if len(batch) == most {
+				flush()
+			}
+		case <-tick.C:
+			flush()
+		}
+	}
+}
+
+// disable turns a subscription off because its partner said it is gone;
+// its deliveries wait until it is enabled again.
+func disable(ctx context.Context, tx park.Tx, id string, now time.Time) error {
+	sub, err := tx.GetSubscription(ctx, id)
+	if park.IsCode(err, park.ENotFound) {
+		return nil
+	}
+	if err != nil || !sub.Enabled {
+		return err
+	}
+	sub.Enabled, sub.DisabledBy, sub.UpdatedAt = false, "the partner answered 410 Gone at "+now.Format(time.RFC3339), now
+	return tx.UpdateSubscription(ctx, sub)
+}
+
+// countQueue reports the queue to the metrics.
+func (s *Service) countQueue(ctx context.Context, now time.Time) {
+	var counts []park.DeliveryCount
+	if err := s.base.View(ctx, func(tx park.Tx) (err error) { counts, err = tx.CountDeliveries(ctx); return }); err == nil {
+		s.metrics.DeliveryQueue(counts, now)
+	}
+}
+
+// clean deletes deliveries delivered more than KeepDelivered ago.
+func (s *Service) clean(ctx context.Context, now time.Time) {
+	for {
+		var n int
+		err := s.base.Write(ctx, func(tx park.Tx) (err error) {
+			n, err = tx.DeleteDeliveredBefore(ctx, now.Add(-KeepDelivered), 1000)
+			return err
+		})
+		if err != nil || n < 1000 {
+			return
+		}
+	}
+}

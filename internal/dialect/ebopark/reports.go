@@ -1,0 +1,236 @@
+package ebopark
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"time"
+
+	"parkd/internal/deliveries"
+	"parkd/internal/park"
+)
+
+// Reports is the Ebopark shape of parkd's reports to partners (3.3.1): a
+// POST of the report's JSON to the partner's URL with
+// ?partnerid=<id>&sign=<md5(body + secret)>, as the partner's own calls
+// are signed; acknowledged only by {"code":0,"msg":"success","data":null}.
+// The field lists are parkd's (the vendor publishes only the abnormal
+// lift's); docs/ebopark.md, "Reports", shows each.
+type Reports struct{}
+
+var _ deliveries.Formatter = Reports{}
+
+// Request builds the signed POST.
+func (Reports) Request(ctx context.Context, a *deliveries.Attempt, to string) (*http.Request, error) {
+	body, err := json.Marshal(reportBody(a.Report, a.Data))
+	if err != nil {
+		return nil, err
+	}
+	u, err := url.Parse(to)
+	if err != nil {
+		return nil, err
+	}
+	q := u.Query()
+	q.Set("partnerid", a.Partner.ID)
+	q.Set("sign", Sign(body, a.Partner.Secret))
+	u.RawQuery = q.Encode()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), bytes.NewReader(body))
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", "application/json; charset=utf-8")
+	return req, nil
+}
+
+// Acknowledged: HTTP 200 and exactly {"code":0,"msg":"success","data":null},
+// whatever the key order and spacing.
+func (Reports) Acknowledged(status int, body []byte) bool {
+	if status != http.StatusOK {
+		return false
+	}
+	var m map[string]json.RawMessage
+	if json.Unmarshal(body, &m) != nil || len(m) != 3 {
+		return false
+	}
+	var code json.Number
+	var msg string
+	dec := json.NewDecoder(bytes.NewReader(m["code"]))
+	dec.UseNumber()
+	if dec.Decode(&code) != nil || code.String() != "0" || json.Unmarshal(m["msg"], &msg) != nil || msg != "success" {
+		return false
+	}
+	return string(bytes.TrimSpace(m["data"])) == "null"
+}
+
+// Report types on the wire (reportType).
+var reportTypes = map[string]string{
+	park.ReportEntry: "CarIn", park.ReportExit: "CarOut", park.ReportOrder: "ParkOrder",
+	park.ReportSensorlessExit: "SensorlessOut", park.ReportLotInfo: "ParkInfo",
+	park.ReportAbnormalLift: "AbnormalLift", park.ReportDeviceStatus: "DeviceStatus",
+}
+
+// carTypes word a stay's category (the entry decision's reason).
+var carTypes = map[string]string{
+	park.ReasonVisitor: "临时车", park.ReasonPass: "月租车", park.ReasonWhitelist: "白名单车",
+	park.ReasonReservation: "预约车", park.ReasonHeldOpen: "临时车", "plateless": "无牌车",
+}
+
+// reportFields is one report on the wire: the common head, then the
+// fields its kind carries (empty ones omitted).
+type reportFields struct {
+	EventID    string `json:"eventId"` // the same on every attempt: de-duplicate on it
+	ReportType string `json:"reportType"`
+	ReportTime string `json:"reportTime"` // when it happened
+	ParkCode   string `json:"parkCode"`
+	ParkName   string `json:"parkName,omitempty"`
+
+	// A car and its stay.
+	CarNo            string `json:"carNo,omitempty"`
+	PlateColor       string `json:"plateColor,omitempty"`
+	CarType          string `json:"carType,omitempty"`
+	OrderNo          string `json:"orderNo,omitempty"` // the stay's id
+	Locator          string `json:"locator,omitempty"`
+	EntryTime        string `json:"entryTime,omitempty"`
+	EntryChannelID   string `json:"entryChannelId,omitempty"`
+	ExitTime         string `json:"exitTime,omitempty"`
+	ExitChannelID    string `json:"exitChannelId,omitempty"`
+	ParkMins         *int64 `json:"parkMins,omitempty"`
+	ImageURL         string `json:"imageUrl,omitempty"`
+	TotalFee         *int64 `json:"totalFee,omitempty"`     // fen, before deductions
+	DeductionFee     *int64 `json:"deductionFee,omitempty"` // coupons and benefits
+	PaidFee          *int64 `json:"paidFee,omitempty"`
+	UnpaidFee        *int64 `json:"unpaidFee,omitempty"`
+	PayList          []pay  `json:"payList,omitempty"`
+	DeduList         []dedu `json:"deduList,omitempty"`
+	OperatorName     string `json:"operatorName,omitempty"`
+	Reason           string `json:"reason,omitempty"`
+	TotalSpaces      *int   `json:"totalSpaces,omitempty"`
+	FreeSpaces       *int   `json:"freeSpaces,omitempty"`
+	TimeZone         string `json:"timeZone,omitempty"`
+	ChannelID        string `json:"channelId,omitempty"`
+	DeviceType       string `json:"deviceType,omitempty"`
+	DeviceStatus     *int   `json:"deviceStatus,omitempty"` // 1 online, 0 offline
+	ChannelCommand   string `json:"command,omitempty"`
+	ChannelCommandID string `json:"commandId,omitempty"`
+
+	// The abnormal lift's own fields, as the vendor lists them.
+	PlateNumber      string `json:"plateNumber,omitempty"`
+	ChargeType       string `json:"chargeType,omitempty"`
+	EntryChannelName string `json:"entryChannelName,omitempty"`
+	ExitChannelName  string `json:"exitChannelName,omitempty"`
+	ChargeAmount     *int64 `json:"chargeAmount,omitempty"`
+	DeductAmount     *int64 `json:"deductAmount,omitempty"`
+	CouponAmount     *int64 `json:"couponAmount,omitempty"`
+	IncomeAmount     *int64 `json:"incomeAmount,omitempty"`
+	Notes            string `json:"notes,omitempty"`
+}
+
+type pay struct {
+	PayFee  int64  `json:"payFee"`
+	PayType string `json:"payType"`
+	TradeNo string `json:"tradeNo,omitempty"`
+	PayTime string `json:"payTime"`
+}
+
+type dedu struct {
+	DeduNo    string `json:"deduNo"`
+	DeduType  int    `json:"deduType"`
+	DeduValue int64  `json:"deduValue"`
+}
+
+func i64(v int64) *int64 { return &v }
+func iptr(v int) *int    { return &v }
+
+// reportBody words a report for Ebopark partners, in the lot's local time
+// and fen.
+func reportBody(r *park.Report, d *park.ReportData) reportFields {
+	out := reportFields{EventID: r.ID, ReportType: reportTypes[r.Kind], ParkCode: r.LotCode}
+	l := d.Lot
+	if l == nil {
+		l = &park.Lot{Code: r.LotCode, TimeZone: "UTC"}
+	}
+	at := func(t time.Time) string { return localTime(t, l) }
+	out.ReportTime, out.ParkName = at(r.At), l.Name
+	if o := d.Occupancy; o != nil {
+		out.TotalSpaces, out.FreeSpaces = iptr(o.Capacity), iptr(o.Free)
+	}
+	if st := d.Stay; st != nil {
+		out.CarNo, out.OrderNo, out.Locator = st.Plate, st.ID, st.Locator
+		out.EntryTime, out.EntryChannelID = at(st.EntryAt), st.EntryLane
+		end := r.At
+		if st.ExitAt != nil {
+			out.ExitTime, out.ExitChannelID, end = at(*st.ExitAt), st.ExitLane, *st.ExitAt
+		}
+		out.ParkMins = i64(max(int64(end.Sub(st.EntryAt)/time.Minute), 0))
+		if r.Kind != park.ReportEntry {
+			out.TotalFee, out.DeductionFee, out.PaidFee = i64(fen(st.Total+st.Discount)), i64(fen(st.Discount)), i64(fen(st.Paid))
+		}
+	}
+	if ev := d.Event; ev != nil {
+		out.PlateColor, out.ImageURL = ev.PlateColor, ev.ImageURL
+	}
+	if d.Category != "" {
+		out.CarType = carTypes[d.Category]
+		if out.CarType == "" {
+			out.CarType = "临时车"
+		}
+	}
+	out.OperatorName, out.Reason = d.By, d.Reason
+	for _, p := range d.Payments {
+		out.PayList = append(out.PayList, pay{PayFee: fen(p.Amount), PayType: p.Method, TradeNo: p.Reference, PayTime: at(p.PaidAt)})
+	}
+	for _, c := range d.Coupons {
+		r := deduResult(l, c, c.CreatedAt)
+		out.DeduList = append(out.DeduList, dedu{DeduNo: c.ID, DeduType: r.DeduType, DeduValue: c.Value})
+	}
+	switch r.Kind {
+	case park.ReportOrder:
+		out.UnpaidFee = i64(fen(d.Unpaid))
+	case park.ReportLotInfo:
+		out.TimeZone = l.TimeZone
+	case park.ReportDeviceStatus:
+		if dv := d.Device; dv != nil {
+			out.ChannelID, out.DeviceType, out.Reason = dv.Lane, dv.Device, dv.Detail
+			out.DeviceStatus = iptr(0)
+			if dv.Online {
+				out.DeviceStatus = iptr(1)
+			}
+		}
+	case park.ReportAbnormalLift:
+		abnormalLift(&out, d)
+	}
+	if c := d.Command; c != nil {
+		out.ChannelCommand, out.ChannelCommandID = c.Command, c.ID
+		if out.ChannelID == "" {
+			out.ChannelID = c.Lane
+		}
+	}
+	return out
+}
+
+// abnormalLift fills the vendor's published field list of 异常抬杆数据上报
+// (shared/notes: parkCode, parkName, plateNumber, entryTime, exitTime,
+// parkMins, chargeType, reason, operatorName, entryChannelName,
+// exitChannelName, chargeAmount, deductAmount, couponAmount,
+// incomeAmount, carType, imageUrl, notes).
+func abnormalLift(out *reportFields, d *park.ReportData) {
+	out.ChargeType = "TEMP"
+	if st := d.Stay; st != nil {
+		out.PlateNumber = st.Plate
+		out.EntryChannelName, out.ExitChannelName = st.EntryLane, st.ExitLane
+		out.ChargeAmount = i64(fen(st.Total + st.Discount))
+		out.DeductAmount = i64(fen(st.Discount))
+		out.CouponAmount = i64(fen(st.Discount))
+		out.IncomeAmount = i64(fen(st.Paid))
+		out.UnpaidFee = i64(fen(d.Unpaid))
+		if out.CarType == "" {
+			out.CarType = "临时车"
+		}
+	}
+	if c := d.Command; c != nil {
+		out.ExitChannelName = c.Lane
+		out.Notes = "道闸指令 " + c.Command + "（" + c.By + "）"
+	}
+}

@@ -1,0 +1,53 @@
+package gate_test
+
+import (
+	"fmt"
+	"testing"
+
+	"parkd/internal/gate"
+	"parkd/internal/park"
+	"parkd/internal/plate"
+)
+
+// TestEnterPlateless: a plate-less car entering through a partner gets a
+// temporary identity it pays and leaves with; a request id makes the
+// entry idempotent for that partner; a full lot holds the car and records
+// nothing.
+func TestEnterPlateless(t *testing.T) {
+	b := setup(t)
+	in := gate.PlatelessEntry{Lot: b.Lot, Lane: "in-2", Source: "app", RequestID: "qr-1"}
+	st, l, err := b.Sys.Gate.EnterPlateless(b.Ctx, in)
+	if err != nil || l.Code != b.Lot || st.EntryLane != "in-2" || !st.EntryAt.Equal(b.Clock.Now()) {
+		t.Fatalf("entry %+v %+v, %v", st, l, err)
+	}
+	if p, err := plate.Normalize(st.Plate); err != nil || p.Kind != plate.KindNoPlate {
+		t.Fatalf("identity %q is not a temporary one: %v", st.Plate, err)
+	}
+	again, _, err := b.Sys.Gate.EnterPlateless(b.Ctx, in)
+	if err != nil || again.ID != st.ID || b.Occupied(t) != 1 {
+		t.Fatalf("repeat %+v, %v; %d inside", again, err, b.Occupied(t))
+	}
+	// The same request id from another partner is another car.
+	other, _, err := b.Sys.Gate.EnterPlateless(b.Ctx, gate.PlatelessEntry{Lot: b.Lot, Lane: "in-2", Source: "other", RequestID: "qr-1"})
+	if err != nil || other.ID == st.ID {
+		t.Fatalf("another partner's request %+v, %v", other, err)
+	}
+	// It leaves with its identity; within the free 15 minutes, free.
+	wantDecision(t, b.Event(t, park.EventExit, st.Plate, b.Clock.Now()), park.DecisionOpen, park.ReasonFree, 0)
+
+	_, _, err = b.Sys.Gate.EnterPlateless(b.Ctx, gate.PlatelessEntry{Lot: b.Lot, Lane: "in-2", Source: "app", RequestID: "a b"})
+	if pe, ok := err.(*park.Error); !ok || pe.Code != park.EInvalid || pe.Field != "request_id" {
+		t.Fatalf("bad request id: %#v", err)
+	}
+	// Fill the lot's 10 spaces (one is the other partner's car).
+	for i := range 9 {
+		wantDecision(t, b.Event(t, park.EventEntry, fmt.Sprintf("京A1000%d", i), b.Clock.Now()), park.DecisionOpen, park.ReasonVisitor, 0)
+	}
+	_, _, err = b.Sys.Gate.EnterPlateless(b.Ctx, gate.PlatelessEntry{Lot: b.Lot, Lane: "in-2", Source: "app"})
+	wantCode(t, err, park.ELotFull)
+	if n := b.Occupied(t); n != 10 {
+		t.Fatalf("%d inside after a held entry, want 10", n)
+	}
+	_, _, err = b.Sys.Gate.EnterPlateless(b.Ctx, gate.PlatelessEntry{Lot: "nope", Lane: "in-2", Source: "app"})
+	wantCode(t, err, park.ENotFound)
+}

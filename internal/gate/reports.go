@@ -1,0 +1,201 @@
+package gate
+
+import (
+	"context"
+	"time"
+
+	"parkd/internal/core"
+	"parkd/internal/park"
+	"parkd/internal/plate"
+)
+
+// The gate's reports to partners (docs/deliveries.md), each written in
+// the transaction of the change it tells of. Their content is built only
+// when a partner subscribed.
+
+// reportEvent tells of a car that passed a lane: its entry, or its exit
+// with the settled stay (an order), and an abnormal lift when it passed a
+// lane held open that the rules would have kept closed.
+func (s *Service) reportEvent(ctx context.Context, tx park.Tx, l *park.Lot, in *EventInput, p plate.Plate, dec park.Decision, now time.Time) error {
+	if dec.Decision != park.DecisionOpen || dec.StayID == "" {
+		return nil
+	}
+	key := park.StayKey(dec.StayID)
+	ev := &park.Event{ID: in.ID, LotCode: l.Code, Type: in.Type, Plate: p.Text, Lane: in.Lane, At: in.At,
+		ImageURL: in.ImageURL, PlateColor: in.PlateColor, VehicleClass: in.VehicleClass, Decision: dec, ReceivedAt: now}
+	stay := func() (*park.Stay, error) { return tx.GetStay(ctx, dec.StayID) }
+	if in.Type == park.EventEntry {
+		err := core.Report(ctx, tx, park.ReportEntry, l.Code, key, in.At, func() (*park.ReportData, error) {
+			st, err := stay()
+			if err != nil {
+				return nil, err
+			}
+			occ, err := occupancyAfter(ctx, tx, l)
+			if err != nil {
+				return nil, err
+			}
+			category := dec.Reason
+			if p.Kind == plate.KindNoPlate {
+				category = "plateless"
+			}
+			return &park.ReportData{Lot: core.ReportLot(l), Stay: st, Event: ev, Occupancy: &occ, Category: category}, nil
+		})
+		if err != nil {
+			return err
+		}
+	} else {
+		if err := s.reportLeft(ctx, tx, l, dec.StayID, ev, ""); err != nil {
+			return err
+		}
+	}
+	if dec.Reason != park.ReasonHeldOpen {
+		return nil
+	}
+	return core.Report(ctx, tx, park.ReportAbnormalLift, l.Code, key, in.At, func() (*park.ReportData, error) {
+		st, err := stay()
+		if err != nil {
+			return nil, err
+		}
+		hold, err := tx.GetLaneHold(ctx, l.Code, in.Lane)
+		if err != nil {
+			return nil, err
+		}
+		d := &park.ReportData{Lot: core.ReportLot(l), Stay: st, Event: ev, Unpaid: dec.AmountDue,
+			Reason: "the lane was held open; the rules would have kept the barrier down"}
+		if hold != nil {
+			d.By = hold.By
+		}
+		return d, nil
+	})
+}
+
+// reportLeft tells of a stay that closed: its exit, and its order (the
+// settled stay with its payments and the coupons it used).
+func (s *Service) reportLeft(ctx context.Context, tx park.Tx, l *park.Lot, stayID string, ev *park.Event, reason string) error {
+	key, at := park.StayKey(stayID), s.base.Clock()
+	if ev != nil {
+		at = ev.At
+	}
+	var st *park.Stay
+	stay := func() (*park.Stay, error) {
+		var err error
+		if st == nil {
+			st, err = tx.GetStay(ctx, stayID)
+		}
+		return st, err
+	}
+	err := core.Report(ctx, tx, park.ReportExit, l.Code, key, at, func() (*park.ReportData, error) {
+		st, err := stay()
+		if err != nil {
+			return nil, err
+		}
+		occ, err := occupancyAfter(ctx, tx, l)
+		if err != nil {
+			return nil, err
+		}
+		return &park.ReportData{Lot: core.ReportLot(l), Stay: st, Event: ev, Occupancy: &occ, Reason: reason}, nil
+	})
+	if err != nil {
+		return err
+	}
+	return core.Report(ctx, tx, park.ReportOrder, l.Code, key, at, func() (*park.ReportData, error) {
+		st, err := stay()
+		if err != nil {
+			return nil, err
+		}
+		pays, err := tx.ListStayPayments(ctx, st.ID)
+		if err != nil {
+			return nil, err
+		}
+		cs, err := tx.StayCoupons(ctx, st.LotCode, st.PlateKey, st.ID)
+		if err != nil {
+			return nil, err
+		}
+		used := cs[:0]
+		for _, c := range cs {
+			if c.State == park.CouponUsed && c.StayID == st.ID {
+				used = append(used, c)
+			}
+		}
+		return &park.ReportData{Lot: core.ReportLot(l), Stay: st, Event: ev, Payments: pays, Coupons: used,
+			Unpaid: max(st.Total-st.Paid, 0), Reason: reason}, nil
+	})
+}
+
+// occupancyAfter is the lot's occupancy with this transaction's change
+// (l.Occupied, written at its end) counted.
+func occupancyAfter(ctx context.Context, tx park.Tx, l *park.Lot) (park.Occupancy, error) {
+	inside, err := tx.CountInside(ctx, l.Code)
+	if err != nil {
+		return park.Occupancy{}, err
+	}
+	return park.NewOccupancy(l.Capacity, inside+l.Occupied), nil
+}
+
+// reportCommand tells of a barrier command: a manual lift (open or hold
+// open, by whom and why) is an abnormal lift; a command the device did
+// not acknowledge, or the first one it acknowledged after such, is a
+// device status. prev is the lane's previous command, if any.
+func (s *Service) reportCommand(ctx context.Context, tx park.Tx, c *park.GateCommand, prev *park.GateCommand) error {
+	key := park.LotKey(c.LotCode)
+	lot := func() (*park.Lot, error) {
+		l, err := tx.GetLotSettings(ctx, c.LotCode)
+		if err != nil {
+			return nil, err
+		}
+		return core.ReportLot(l), nil
+	}
+	if c.Result == park.GateDelivered && (c.Command == park.GateOpen || c.Command == park.GateHoldOpen) && c.By != RestoreBy {
+		err := core.Report(ctx, tx, park.ReportAbnormalLift, c.LotCode, key, c.At, func() (*park.ReportData, error) {
+			l, err := lot()
+			if err != nil {
+				return nil, err
+			}
+			return &park.ReportData{Lot: l, Command: c, By: c.By, Reason: c.Reason}, nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	down := c.Result != park.GateDelivered
+	back := !down && prev != nil && prev.Result != park.GateDelivered
+	if !down && !back {
+		return nil
+	}
+	return core.Report(ctx, tx, park.ReportDeviceStatus, c.LotCode, key, c.At, func() (*park.ReportData, error) {
+		l, err := lot()
+		if err != nil {
+			return nil, err
+		}
+		return &park.ReportData{Lot: l, Command: c, Device: &park.DeviceStatus{Lane: c.Lane, Device: "barrier",
+			Online: !down, Since: c.At, Detail: c.Detail}}, nil
+	})
+}
+
+// reportLot tells of a lot's settings (on a change, and daily).
+func reportLot(ctx context.Context, tx park.Tx, l *park.Lot, at time.Time) error {
+	return core.Report(ctx, tx, park.ReportLotInfo, l.Code, park.LotKey(l.Code), at, func() (*park.ReportData, error) {
+		inside, err := tx.CountInside(ctx, l.Code)
+		if err != nil {
+			return nil, err
+		}
+		occ := park.NewOccupancy(l.Capacity, inside)
+		return &park.ReportData{Lot: core.ReportLot(l), Occupancy: &occ}, nil
+	})
+}
+
+// ReportLots writes a lot_info report of every lot now (the daily one),
+// and returns how many lots it reported.
+func (s *Service) ReportLots(ctx context.Context) (int, error) {
+	lots, err := s.ListLots(ctx)
+	if err != nil {
+		return 0, err
+	}
+	now := s.base.Clock()
+	for _, l := range lots {
+		if err := s.base.Write(ctx, func(tx park.Tx) error { return reportLot(ctx, tx, l, now) }); err != nil {
+			return 0, err
+		}
+	}
+	return len(lots), nil
+}

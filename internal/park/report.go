@@ -1,0 +1,282 @@
+package park
+
+import (
+	"context"
+	"encoding/json"
+	"net/url"
+	"regexp"
+	"time"
+)
+
+// Report kinds: what parkd tells partners that subscribed to them.
+const (
+	ReportEntry          = "entry"           // a car entered
+	ReportExit           = "exit"            // a car left (or was removed from the cars inside)
+	ReportOrder          = "order"           // a stay was settled: its amounts, coupons and payments
+	ReportSensorlessExit = "sensorless_exit" // a car left paid by its enrolled partner, without stopping
+	ReportLotInfo        = "lot_info"        // a lot's settings and spaces (on change, and daily)
+	ReportAbnormalLift   = "abnormal_lift"   // a barrier was lifted by hand, or a car passed a lane held open
+	ReportDeviceStatus   = "device_status"   // a lane device did not acknowledge, or came back
+)
+
+// ReportKinds lists the report kinds in a stable order.
+func ReportKinds() []string {
+	return []string{ReportEntry, ReportExit, ReportOrder, ReportSensorlessExit, ReportLotInfo, ReportAbnormalLift, ReportDeviceStatus}
+}
+
+// ValidReport reports whether k is a report kind.
+func ValidReport(k string) bool {
+	for _, r := range ReportKinds() {
+		if r == k {
+			return true
+		}
+	}
+	return false
+}
+
+// Report is something that happened that partners may be told. The core
+// writes it in the same transaction as the change that caused it, so
+// nothing is reported that did not happen, and nothing that happened goes
+// unreported; each subscription then gets a Delivery of it.
+type Report struct {
+	ID      string    `json:"id"` // the stable event id every attempt carries
+	Seq     int64     `json:"-"`  // store order
+	Kind    string    `json:"kind"`
+	LotCode string    `json:"lot_code"`
+	Key     string    `json:"-"` // delivery order: reports of one key reach a partner in Seq order
+	At      time.Time `json:"at"`
+	// Data is the report's ReportData as JSON: what happened, as parkd
+	// knew it then (later changes do not alter a report).
+	Data json.RawMessage `json:"data"`
+}
+
+// StayKey and LotKey are a report's ordering keys: a stay's reports are
+// delivered in order (its exit never before its entry), a lot's too.
+func StayKey(stayID string) string { return "stay:" + stayID }
+
+// LotKey is the ordering key of a lot-level report.
+func LotKey(lot string) string { return "lot:" + lot }
+
+// ReportData is the vendor-neutral content of a report; each kind fills
+// what it is about, and each dialect shapes it for its partners.
+type ReportData struct {
+	Lot       *Lot          `json:"lot,omitempty"`
+	Occupancy *Occupancy    `json:"occupancy,omitempty"` // after the change
+	Stay      *Stay         `json:"stay,omitempty"`
+	Event     *Event        `json:"event,omitempty"` // the camera event (lane, time, image), with its decision
+	Payments  []*Payment    `json:"payments,omitempty"`
+	Coupons   []*Coupon     `json:"coupons,omitempty"`
+	Command   *GateCommand  `json:"command,omitempty"` // a barrier command (abnormal lift, device status)
+	Lines     []Line        `json:"lines,omitempty"`   // the settled price breakdown
+	Quote     *Quote        `json:"quote,omitempty"`   // what a sensorless exit asks the partner to pay
+	Device    *DeviceStatus `json:"device,omitempty"`
+	// Category is how the car was let in: the entry decision's reason
+	// (visitor, pass, whitelist, reservation, held_open, ...), and
+	// "plateless" for a car with a temporary identity.
+	Category string `json:"category,omitempty"`
+	// Unpaid is what a car that passed without paying left due.
+	Unpaid int64  `json:"unpaid,omitempty"`
+	Reason string `json:"reason,omitempty"` // why (an operator's reason, an anomaly)
+	By     string `json:"by,omitempty"`     // who (an operator, a partner)
+}
+
+// DeviceStatus is a lane device's state as a report tells it.
+type DeviceStatus struct {
+	Lane   string    `json:"lane"`
+	Device string    `json:"device"` // "barrier", "camera", ...
+	Online bool      `json:"online"`
+	Since  time.Time `json:"since"`
+	Detail string    `json:"detail,omitempty"`
+}
+
+// Subscription is a partner's wish to be told one kind of report of the
+// lots it may use, at URL, shaped by Format (a dialect that formats
+// reports, or FormatNative).
+type Subscription struct {
+	ID        string `json:"id"`
+	PartnerID string `json:"partner_id"`
+	Report    string `json:"report"`
+	URL       string `json:"url"`
+	Format    string `json:"format"`
+	Enabled   bool   `json:"enabled"`
+	// Secret signs native deliveries (whsec_ + base64); Previous is the
+	// one being rotated out, still signed with until it is cleared.
+	Secret   string `json:"-"`
+	Previous string `json:"-"`
+	// RateLimit bounds deliveries per second to URL (0: DefaultRateLimit);
+	// Concurrency bounds those in flight (0: DefaultConcurrency).
+	RateLimit   int             `json:"rate_limit"`
+	Concurrency int             `json:"concurrency"`
+	Timeout     time.Duration   `json:"-"`                     // one attempt (0: DefaultDeliveryTimeout); stored to the ms
+	Schedule    []time.Duration `json:"-"`                     // waits before each attempt (nil: DefaultSchedule); to the ms
+	DisabledBy  string          `json:"disabled_by,omitempty"` // why it was disabled, when parkd did it (410)
+	CreatedAt   time.Time       `json:"created_at"`
+	UpdatedAt   time.Time       `json:"updated_at"`
+	Version     int64           `json:"-"`
+}
+
+// FormatNative is parkd's own delivery format: Standard Webhooks.
+const FormatNative = "native"
+
+// Subscription defaults and bounds.
+const (
+	DefaultRateLimit       = 50
+	MaxRateLimit           = 10_000
+	DefaultConcurrency     = 4
+	MaxConcurrency         = 64
+	DefaultDeliveryTimeout = 15 * time.Second
+	MaxDeliveryTimeout     = 60 * time.Second
+	MaxScheduleSteps       = 30
+)
+
+// DefaultSchedule is when a delivery is attempted, counted from the
+// previous attempt: at once, then 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h,
+// 20 h and 24 h later; after the last, the delivery is dead.
+var DefaultSchedule = []time.Duration{0, 5 * time.Second, 5 * time.Minute, 30 * time.Minute, 2 * time.Hour,
+	5 * time.Hour, 10 * time.Hour, 14 * time.Hour, 20 * time.Hour, 24 * time.Hour}
+
+var subIDRE = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
+
+// Validate checks a subscription's own fields (whether Format suits the
+// partner is the caller's to check).
+func (s *Subscription) Validate() error {
+	u, err := url.Parse(s.URL)
+	switch {
+	case !subIDRE.MatchString(s.ID):
+		return Invalid("id", "must be 1-64 letters, digits, '_' or '-'")
+	case !ValidReport(s.Report):
+		return Invalid("report", "must be one of entry, exit, order, sensorless_exit, lot_info, abnormal_lift, device_status")
+	case err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil || len(s.URL) > 2048:
+		return Invalid("url", "must be an http or https URL of at most 2048 bytes, without credentials")
+	case s.Format == "" || len(s.Format) > 32:
+		return Invalid("format", "is required")
+	case s.RateLimit < 0 || s.RateLimit > MaxRateLimit:
+		return Invalid("rate_limit", "must be between 1 and %d deliveries per second (0: %d)", MaxRateLimit, DefaultRateLimit)
+	case s.Concurrency < 0 || s.Concurrency > MaxConcurrency:
+		return Invalid("concurrency", "must be between 1 and %d (0: %d)", MaxConcurrency, DefaultConcurrency)
+	case s.Timeout < 0 || s.Timeout > MaxDeliveryTimeout:
+		return Invalid("timeout_seconds", "must be between 1 and %d", int(MaxDeliveryTimeout/time.Second))
+	case len(s.Schedule) > MaxScheduleSteps:
+		return Invalid("schedule", "at most %d attempts", MaxScheduleSteps)
+	}
+	for i, d := range s.Schedule {
+		if d < 0 || d > 7*24*time.Hour {
+			return Invalid("schedule", "step %d must be between 0 and 7 days", i+1)
+		}
+	}
+	return nil
+}
+
+// Delivery states.
+const (
+	DeliveryPending   = "pending"   // waiting for its first attempt (or its turn)
+	DeliverySending   = "sending"   // claimed by a worker until LeaseUntil
+	DeliveryFailed    = "failed"    // an attempt failed; the next is at NextAt
+	DeliveryDelivered = "delivered" // the partner acknowledged it
+	DeliveryDead      = "dead"      // every attempt of the schedule failed
+)
+
+// Delivery is one report for one subscription, and how sending it went.
+type Delivery struct {
+	ID             string     `json:"id"`
+	Seq            int64      `json:"-"`
+	SubscriptionID string     `json:"subscription_id"`
+	PartnerID      string     `json:"partner_id"`
+	ReportID       string     `json:"report_id"` // the event id
+	Report         string     `json:"report"`    // its kind
+	LotCode        string     `json:"lot_code"`
+	Key            string     `json:"-"`
+	State          string     `json:"state"`
+	Attempts       int        `json:"attempts"`
+	NextAt         time.Time  `json:"next_at"`
+	LeaseUntil     *time.Time `json:"-"`
+	LastAttemptAt  *time.Time `json:"last_attempt_at,omitempty"`
+	LastStatus     int        `json:"last_status,omitempty"` // the partner's HTTP status; 0 when none came
+	LastReply      string     `json:"last_reply,omitempty"`  // the start of its reply, or why there was none
+	DeliveredAt    *time.Time `json:"delivered_at,omitempty"`
+	CreatedAt      time.Time  `json:"created_at"`
+}
+
+// DeliveryFilter selects deliveries for an operator; empty fields match
+// everything. Newest first.
+type DeliveryFilter struct {
+	PartnerID      string
+	SubscriptionID string
+	Report         string
+	State          string
+	Since          time.Time // created at or after
+	BeforeSeq      int64     // keyset pagination: older than this (0: from the newest)
+	Limit          int
+}
+
+// DeliveryCount is how many deliveries are in one state and how old the
+// oldest of them is.
+type DeliveryCount struct {
+	State  string
+	Count  int
+	Oldest time.Time
+}
+
+// ReportTx is the part of Tx for reports, subscriptions and deliveries.
+type ReportTx interface {
+	// CreateSubscription stores s at version 1 (EConflict: the id exists;
+	// ENotFound: the partner does not).
+	CreateSubscription(ctx context.Context, s *Subscription) error
+	// GetSubscription returns ENotFound for an unknown id.
+	GetSubscription(ctx context.Context, id string) (*Subscription, error)
+	// ListSubscriptions returns a partner's subscriptions by id ("": all).
+	ListSubscriptions(ctx context.Context, partnerID string) ([]*Subscription, error)
+	// UpdateSubscription replaces every field but the ids and CreatedAt
+	// (ENotFound; EConflict when its version changed).
+	UpdateSubscription(ctx context.Context, s *Subscription) error
+	// DeleteSubscription removes a subscription and its deliveries
+	// (ENotFound).
+	DeleteSubscription(ctx context.Context, id string) error
+
+	// Subscribed reports whether any subscription (enabled or not) of a
+	// partner that may use lot wants reports of kind, so the core builds
+	// a report only when someone will be told.
+	Subscribed(ctx context.Context, lot, kind string) (bool, error)
+	// Enqueue stores r (Seq is set) and a pending delivery of it, due at
+	// r.At, for every subscription to r.Kind of a partner that may use
+	// r.LotCode, enabled or not; it returns how many deliveries it made
+	// (EConflict: a report with r.ID exists).
+	Enqueue(ctx context.Context, r *Report) (int, error)
+	// GetReport returns ENotFound for an unknown id.
+	GetReport(ctx context.Context, id string) (*Report, error)
+
+	// ClaimDeliveries marks sending, until lease, up to limit deliveries
+	// that are due at now: pending or failed with NextAt not after now,
+	// or sending with an expired lease; of an enabled subscription; and
+	// with no delivery of an earlier report of the same partner and key,
+	// of an enabled subscription, still to be delivered (not delivered nor
+	// dead): a partner hears of a stay in order even across its
+	// subscriptions.
+	// Oldest first. On a shared database two nodes never claim the same
+	// delivery.
+	ClaimDeliveries(ctx context.Context, now, lease time.Time, limit int) ([]*Delivery, error)
+	// FinishDelivery stores an attempt's outcome: State, Attempts, NextAt,
+	// LastAttemptAt, LastStatus, LastReply, DeliveredAt; the lease ends
+	// (ENotFound).
+	FinishDelivery(ctx context.Context, d *Delivery) error
+	// GetDelivery returns ENotFound for an unknown id.
+	GetDelivery(ctx context.Context, id string) (*Delivery, error)
+	// ListDeliveries returns the deliveries f selects, newest first.
+	ListDeliveries(ctx context.Context, f DeliveryFilter) ([]*Delivery, error)
+	// RedeliverSince makes every delivery of a subscription created at or
+	// after since pending again, due at now, and returns how many. A
+	// redelivered delivery starts its schedule over (Attempts 0, no
+	// DeliveredAt, no lease), whatever its state was.
+	RedeliverSince(ctx context.Context, subscriptionID string, since, now time.Time) (int, error)
+	// RedeliverReport makes the deliveries of one report pending again,
+	// due at now (of one subscription, or of all when it is ""), as
+	// RedeliverSince does, and returns how many.
+	RedeliverReport(ctx context.Context, reportID, subscriptionID string, now time.Time) (int, error)
+	// CountDeliveries counts the deliveries not delivered, per state,
+	// with the oldest of each.
+	CountDeliveries(ctx context.Context) ([]DeliveryCount, error)
+	// DeleteDeliveredBefore deletes up to limit delivered deliveries (and
+	// reports no delivery needs any more) delivered before before, and
+	// returns how many deliveries it deleted.
+	DeleteDeliveredBefore(ctx context.Context, before time.Time, limit int) (int, error)
+}

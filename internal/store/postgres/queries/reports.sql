@@ -1,0 +1,158 @@
+-- name: CreateSubscription :exec
+INSERT INTO subscriptions (id, partner_id, report, url, format, enabled, secret, previous, rate_limit, concurrency,
+                           timeout_ms, schedule_ms, disabled_by, created_at, updated_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15);
+
+-- name: GetSubscription :one
+SELECT * FROM subscriptions WHERE id = $1;
+
+-- name: ListSubscriptions :many
+SELECT * FROM subscriptions ORDER BY id;
+
+-- name: ListPartnerSubscriptions :many
+SELECT * FROM subscriptions WHERE partner_id = $1 ORDER BY id;
+
+-- name: UpdateSubscription :execrows
+UPDATE subscriptions
+SET report = $1, url = $2, format = $3, enabled = $4, secret = $5, previous = $6, rate_limit = $7, concurrency = $8,
+    timeout_ms = $9, schedule_ms = $10, disabled_by = $11, updated_at = $12, version = version + 1
+WHERE id = $13 AND version = $14;
+
+-- name: DeleteSubscription :execrows
+DELETE FROM subscriptions WHERE id = $1;
+
+-- name: Subscribed :one
+SELECT EXISTS (
+    SELECT 1 FROM subscriptions s
+    JOIN partner_lots pl ON pl.partner_id = s.partner_id AND pl.lot_code = sqlc.arg(lot_code)
+    WHERE s.report = sqlc.arg(kind)
+) AS subscribed;
+
+-- name: InsertReport :one
+INSERT INTO reports (id, kind, lot_code, key, at, data) VALUES ($1, $2, $3, $4, $5, $6) RETURNING seq;
+
+-- EnqueueDeliveries fans a report out in one statement: a pending delivery,
+-- due at the report's time, for every subscription to its kind of a partner
+-- that may use its lot. The id is the report's and the subscription's,
+-- unique because a subscription id never holds ':'.
+-- name: EnqueueDeliveries :execrows
+INSERT INTO deliveries (id, subscription_id, report_id, partner_id, report, lot_code, key, state, next_at, created_at)
+SELECT sqlc.arg(report_id)::text || ':' || s.id, s.id, sqlc.arg(report_id)::text, s.partner_id, s.report,
+       pl.lot_code, sqlc.arg(key)::text, 'pending', sqlc.arg(at)::timestamptz, sqlc.arg(at)::timestamptz
+FROM subscriptions s
+JOIN partner_lots pl ON pl.partner_id = s.partner_id AND pl.lot_code = sqlc.arg(lot_code)
+WHERE s.report = sqlc.arg(kind);
+
+-- name: GetReport :one
+SELECT * FROM reports WHERE id = $1;
+
+-- ClaimDeliveries locks the deliveries it takes and skips those another
+-- transaction holds, so two nodes claiming at once never take the same
+-- one. A delivery another node is claiming still counts as "to be
+-- delivered" for the ones after it: the order check reads, never skips.
+-- "Still to be delivered" is neither delivered nor dead: pending, failed
+-- or sending. The state tests are written as the partial indexes
+-- deliveries_queue and deliveries_order are, so the planner can use them.
+-- name: ClaimDeliveries :many
+WITH due AS (
+    SELECT d.seq FROM deliveries d
+    JOIN subscriptions s ON s.id = d.subscription_id
+    WHERE d.state IN ('pending', 'failed', 'sending')
+      AND ((d.state IN ('pending', 'failed') AND d.next_at <= sqlc.arg(now))
+           OR (d.state = 'sending' AND d.lease_until <= sqlc.arg(now)))
+      AND s.enabled
+      AND NOT EXISTS (
+          SELECT 1 FROM deliveries e
+          JOIN subscriptions es ON es.id = e.subscription_id
+          WHERE e.partner_id = d.partner_id AND e.key = d.key AND e.seq < d.seq AND e.report_id <> d.report_id
+            AND e.state IN ('pending', 'failed', 'sending') AND es.enabled)
+    ORDER BY d.seq
+    LIMIT sqlc.arg(lim)
+    FOR UPDATE OF d SKIP LOCKED
+)
+UPDATE deliveries SET state = 'sending', lease_until = sqlc.arg(lease)
+FROM due WHERE deliveries.seq = due.seq
+RETURNING deliveries.*;
+
+-- name: FinishDelivery :execrows
+UPDATE deliveries
+SET state = $1, attempts = $2, next_at = $3, lease_until = NULL, last_attempt_at = $4, last_status = $5, last_reply = $6,
+    delivered_at = $7
+WHERE id = $8;
+
+-- name: GetDelivery :one
+SELECT * FROM deliveries WHERE id = $1;
+
+-- The listings, newest first: one per leading filter so each walks its
+-- index; the other filters apply to what it walks.
+-- name: ListDeliveries :many
+SELECT * FROM deliveries
+WHERE (sqlc.arg(report)::text = '' OR report = sqlc.arg(report))
+  AND (sqlc.arg(state)::text = '' OR state = sqlc.arg(state))
+  AND (sqlc.narg(since)::timestamptz IS NULL OR created_at >= sqlc.narg(since))
+  AND seq < sqlc.arg(before_seq)
+ORDER BY seq DESC
+LIMIT sqlc.arg(lim);
+
+-- name: ListDeliveriesBySubscription :many
+SELECT * FROM deliveries
+WHERE subscription_id = sqlc.arg(subscription_id)
+  AND (sqlc.arg(partner_id)::text = '' OR partner_id = sqlc.arg(partner_id))
+  AND (sqlc.arg(report)::text = '' OR report = sqlc.arg(report))
+  AND (sqlc.arg(state)::text = '' OR state = sqlc.arg(state))
+  AND (sqlc.narg(since)::timestamptz IS NULL OR created_at >= sqlc.narg(since))
+  AND seq < sqlc.arg(before_seq)
+ORDER BY seq DESC
+LIMIT sqlc.arg(lim);
+
+-- name: ListDeliveriesByPartner :many
+SELECT * FROM deliveries
+WHERE partner_id = sqlc.arg(partner_id)
+  AND (sqlc.arg(report)::text = '' OR report = sqlc.arg(report))
+  AND (sqlc.arg(state)::text = '' OR state = sqlc.arg(state))
+  AND (sqlc.narg(since)::timestamptz IS NULL OR created_at >= sqlc.narg(since))
+  AND seq < sqlc.arg(before_seq)
+ORDER BY seq DESC
+LIMIT sqlc.arg(lim);
+
+-- name: ListDeliveriesByState :many
+SELECT * FROM deliveries
+WHERE state = sqlc.arg(state)
+  AND (sqlc.arg(report)::text = '' OR report = sqlc.arg(report))
+  AND (sqlc.narg(since)::timestamptz IS NULL OR created_at >= sqlc.narg(since))
+  AND seq < sqlc.arg(before_seq)
+ORDER BY seq DESC
+LIMIT sqlc.arg(lim);
+
+-- Redelivering starts a delivery's schedule again, due at once.
+-- name: RedeliverSince :execrows
+UPDATE deliveries
+SET state = 'pending', attempts = 0, next_at = sqlc.arg(now), lease_until = NULL, delivered_at = NULL
+WHERE subscription_id = sqlc.arg(subscription_id) AND created_at >= sqlc.arg(since);
+
+-- name: RedeliverReport :execrows
+UPDATE deliveries
+SET state = 'pending', attempts = 0, next_at = sqlc.arg(now), lease_until = NULL, delivered_at = NULL
+WHERE report_id = sqlc.arg(report_id)
+  AND (sqlc.arg(subscription_id)::text = '' OR subscription_id = sqlc.arg(subscription_id));
+
+-- The states but delivered, named so each is a range of deliveries_state.
+-- name: CountDeliveries :many
+SELECT state, count(*) AS n, min(created_at)::timestamptz AS oldest
+FROM deliveries WHERE state IN ('pending', 'sending', 'failed', 'dead')
+GROUP BY state ORDER BY state;
+
+-- The outer state test is checked again on a row changed since the
+-- subquery read it (redelivered meanwhile), which is then kept.
+-- name: DeleteDelivered :execrows
+DELETE FROM deliveries WHERE state = 'delivered' AND seq IN (
+    SELECT old.seq FROM deliveries old WHERE old.state = 'delivered' AND old.delivered_at < $1
+    ORDER BY old.delivered_at LIMIT $2);
+
+-- DeleteUnneededReports deletes old reports no delivery refers to: those
+-- whose deliveries were cleaned up or went with their subscription.
+-- name: DeleteUnneededReports :execrows
+DELETE FROM reports WHERE seq IN (
+    SELECT r.seq FROM reports r
+    WHERE r.at < $1 AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.report_id = r.id)
+    ORDER BY r.at LIMIT $2);

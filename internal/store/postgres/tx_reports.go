@@ -1,0 +1,269 @@
+package postgres
+
+import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"parkd/internal/park"
+	"parkd/internal/store/postgres/db"
+)
+
+func (t *txn) CreateSubscription(ctx context.Context, s *park.Subscription) error {
+	s.Version = 1
+	err := mapErr(t.q.CreateSubscription(ctx, db.CreateSubscriptionParams{
+		ID: s.ID, PartnerID: s.PartnerID, Report: s.Report, Url: s.URL, Format: s.Format, Enabled: s.Enabled,
+		Secret: s.Secret, Previous: s.Previous, RateLimit: int64(s.RateLimit), Concurrency: int64(s.Concurrency),
+		TimeoutMs: s.Timeout.Milliseconds(), ScheduleMs: formatSchedule(s.Schedule), DisabledBy: s.DisabledBy,
+		CreatedAt: ts(s.CreatedAt), UpdatedAt: ts(s.UpdatedAt),
+	}))
+	switch {
+	case park.IsCode(err, park.ENotFound):
+		return park.Errorf(park.ENotFound, "partner %q not found", s.PartnerID)
+	case park.IsCode(err, park.EConflict):
+		return park.Errorf(park.EConflict, "subscription %q already exists", s.ID)
+	}
+	return err
+}
+
+func (t *txn) GetSubscription(ctx context.Context, id string) (*park.Subscription, error) {
+	r, err := t.q.GetSubscription(ctx, id)
+	if err != nil {
+		return nil, wrap(err, "subscription %q", id)
+	}
+	return subscriptionFromRow(r)
+}
+
+func (t *txn) ListSubscriptions(ctx context.Context, partnerID string) ([]*park.Subscription, error) {
+	var rows []db.Subscription
+	var err error
+	if partnerID == "" {
+		rows, err = t.q.ListSubscriptions(ctx)
+	} else {
+		rows, err = t.q.ListPartnerSubscriptions(ctx, partnerID)
+	}
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	out := make([]*park.Subscription, len(rows))
+	for i, r := range rows {
+		if out[i], err = subscriptionFromRow(r); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+func (t *txn) UpdateSubscription(ctx context.Context, s *park.Subscription) error {
+	n, err := t.q.UpdateSubscription(ctx, db.UpdateSubscriptionParams{
+		Report: s.Report, Url: s.URL, Format: s.Format, Enabled: s.Enabled, Secret: s.Secret, Previous: s.Previous,
+		RateLimit: int64(s.RateLimit), Concurrency: int64(s.Concurrency), TimeoutMs: s.Timeout.Milliseconds(),
+		ScheduleMs: formatSchedule(s.Schedule), DisabledBy: s.DisabledBy, UpdatedAt: ts(s.UpdatedAt),
+		ID: s.ID, Version: s.Version,
+	})
+	return versioned(n, err, &s.Version, func() error { _, err := t.q.GetSubscription(ctx, s.ID); return err },
+		"subscription %q", s.ID)
+}
+
+func (t *txn) DeleteSubscription(ctx context.Context, id string) error {
+	n, err := t.q.DeleteSubscription(ctx, id)
+	return affected(n, err, "subscription %q", id)
+}
+
+func (t *txn) Subscribed(ctx context.Context, lot, kind string) (bool, error) {
+	ok, err := t.q.Subscribed(ctx, db.SubscribedParams{LotCode: lot, Kind: kind})
+	return ok, mapErr(err)
+}
+
+func (t *txn) Enqueue(ctx context.Context, r *park.Report) (int, error) {
+	seq, err := t.q.InsertReport(ctx, db.InsertReportParams{
+		ID: r.ID, Kind: r.Kind, LotCode: r.LotCode, Key: r.Key, At: ts(r.At), Data: string(r.Data),
+	})
+	if err != nil {
+		return 0, wrap(err, "report %q", r.ID)
+	}
+	n, err := t.q.EnqueueDeliveries(ctx, db.EnqueueDeliveriesParams{
+		ReportID: r.ID, Key: r.Key, At: ts(r.At), LotCode: r.LotCode, Kind: r.Kind,
+	})
+	if err != nil {
+		return 0, mapErr(err)
+	}
+	r.Seq = seq
+	return int(n), nil
+}
+
+func (t *txn) GetReport(ctx context.Context, id string) (*park.Report, error) {
+	r, err := t.q.GetReport(ctx, id)
+	if err != nil {
+		return nil, wrap(err, "report %q", id)
+	}
+	rep := &park.Report{ID: r.ID, Seq: r.Seq, Kind: r.Kind, LotCode: r.LotCode, Key: r.Key, At: fromTS(r.At)}
+	if r.Data != "" {
+		rep.Data = json.RawMessage(r.Data)
+	}
+	return rep, nil
+}
+
+func (t *txn) ClaimDeliveries(ctx context.Context, now, lease time.Time, limit int) ([]*park.Delivery, error) {
+	rows, err := t.q.ClaimDeliveries(ctx, db.ClaimDeliveriesParams{Lease: tsp(&lease), Now: ts(now), Lim: limit32(limit)})
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	out := deliveriesFromRows(rows)
+	// RETURNING gives rows in no promised order; callers send oldest first.
+	slices.SortFunc(out, func(a, b *park.Delivery) int { return cmp.Compare(a.Seq, b.Seq) })
+	return out, nil
+}
+
+func (t *txn) FinishDelivery(ctx context.Context, d *park.Delivery) error {
+	n, err := t.q.FinishDelivery(ctx, db.FinishDeliveryParams{
+		State: d.State, Attempts: int64(d.Attempts), NextAt: ts(d.NextAt), LastAttemptAt: tsp(d.LastAttemptAt),
+		LastStatus: int64(d.LastStatus), LastReply: d.LastReply, DeliveredAt: tsp(d.DeliveredAt), ID: d.ID,
+	})
+	if err := affected(n, err, "delivery %q", d.ID); err != nil {
+		return err
+	}
+	d.LeaseUntil = nil
+	return nil
+}
+
+func (t *txn) GetDelivery(ctx context.Context, id string) (*park.Delivery, error) {
+	r, err := t.q.GetDelivery(ctx, id)
+	if err != nil {
+		return nil, wrap(err, "delivery %q", id)
+	}
+	return deliveryFromRow(r), nil
+}
+
+func (t *txn) ListDeliveries(ctx context.Context, f park.DeliveryFilter) ([]*park.Delivery, error) {
+	lim, before, since := int32(math.MaxInt32), int64(math.MaxInt64), tsOrNil(f.Since)
+	if f.Limit > 0 {
+		lim = limit32(f.Limit)
+	}
+	if f.BeforeSeq > 0 {
+		before = f.BeforeSeq
+	}
+	var rows []db.Delivery
+	var err error
+	switch {
+	case f.SubscriptionID != "":
+		rows, err = t.q.ListDeliveriesBySubscription(ctx, db.ListDeliveriesBySubscriptionParams{
+			SubscriptionID: f.SubscriptionID, PartnerID: f.PartnerID, Report: f.Report, State: f.State,
+			Since: since, BeforeSeq: before, Lim: lim,
+		})
+	case f.PartnerID != "":
+		rows, err = t.q.ListDeliveriesByPartner(ctx, db.ListDeliveriesByPartnerParams{
+			PartnerID: f.PartnerID, Report: f.Report, State: f.State, Since: since, BeforeSeq: before, Lim: lim,
+		})
+	case f.State != "":
+		rows, err = t.q.ListDeliveriesByState(ctx, db.ListDeliveriesByStateParams{
+			State: f.State, Report: f.Report, Since: since, BeforeSeq: before, Lim: lim,
+		})
+	default:
+		rows, err = t.q.ListDeliveries(ctx, db.ListDeliveriesParams{
+			Report: f.Report, State: f.State, Since: since, BeforeSeq: before, Lim: lim,
+		})
+	}
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	return deliveriesFromRows(rows), nil
+}
+
+func (t *txn) RedeliverSince(ctx context.Context, subscriptionID string, since, now time.Time) (int, error) {
+	n, err := t.q.RedeliverSince(ctx, db.RedeliverSinceParams{Now: ts(now), SubscriptionID: subscriptionID, Since: ts(since)})
+	return int(n), mapErr(err)
+}
+
+func (t *txn) RedeliverReport(ctx context.Context, reportID, subscriptionID string, now time.Time) (int, error) {
+	n, err := t.q.RedeliverReport(ctx, db.RedeliverReportParams{Now: ts(now), ReportID: reportID, SubscriptionID: subscriptionID})
+	return int(n), mapErr(err)
+}
+
+func (t *txn) CountDeliveries(ctx context.Context) ([]park.DeliveryCount, error) {
+	rows, err := t.q.CountDeliveries(ctx)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	out := make([]park.DeliveryCount, len(rows))
+	for i, r := range rows {
+		out[i] = park.DeliveryCount{State: r.State, Count: int(r.N), Oldest: fromTS(r.Oldest)}
+	}
+	return out, nil
+}
+
+func (t *txn) DeleteDeliveredBefore(ctx context.Context, before time.Time, limit int) (int, error) {
+	n, err := t.q.DeleteDelivered(ctx, db.DeleteDeliveredParams{DeliveredAt: tsp(&before), Limit: limit32(limit)})
+	if err != nil {
+		return 0, mapErr(err)
+	}
+	// Reports go once no delivery refers to them: those whose deliveries
+	// were just deleted, and those whose subscription was.
+	if _, err := t.q.DeleteUnneededReports(ctx, db.DeleteUnneededReportsParams{At: ts(before), Limit: limit32(limit)}); err != nil {
+		return 0, mapErr(err)
+	}
+	return int(n), nil
+}
+
+func subscriptionFromRow(r db.Subscription) (*park.Subscription, error) {
+	sched, err := parseSchedule(r.ScheduleMs)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: subscription %q: %w", r.ID, err)
+	}
+	return &park.Subscription{
+		ID: r.ID, PartnerID: r.PartnerID, Report: r.Report, URL: r.Url, Format: r.Format, Enabled: r.Enabled,
+		Secret: r.Secret, Previous: r.Previous, RateLimit: int(r.RateLimit), Concurrency: int(r.Concurrency),
+		Timeout: time.Duration(r.TimeoutMs) * time.Millisecond, Schedule: sched, DisabledBy: r.DisabledBy,
+		CreatedAt: fromTS(r.CreatedAt), UpdatedAt: fromTS(r.UpdatedAt), Version: r.Version,
+	}, nil
+}
+
+func deliveryFromRow(r db.Delivery) *park.Delivery {
+	return &park.Delivery{
+		ID: r.ID, Seq: r.Seq, SubscriptionID: r.SubscriptionID, PartnerID: r.PartnerID, ReportID: r.ReportID,
+		Report: r.Report, LotCode: r.LotCode, Key: r.Key, State: r.State, Attempts: int(r.Attempts),
+		NextAt: fromTS(r.NextAt), LeaseUntil: fromTSP(r.LeaseUntil), LastAttemptAt: fromTSP(r.LastAttemptAt),
+		LastStatus: int(r.LastStatus), LastReply: r.LastReply, DeliveredAt: fromTSP(r.DeliveredAt),
+		CreatedAt: fromTS(r.CreatedAt),
+	}
+}
+
+func deliveriesFromRows(rows []db.Delivery) []*park.Delivery {
+	out := make([]*park.Delivery, len(rows))
+	for i, r := range rows {
+		out[i] = deliveryFromRow(r)
+	}
+	return out
+}
+
+// formatSchedule stores a retry schedule as its waits in milliseconds,
+// comma-separated; "" is nil, the default schedule.
+func formatSchedule(s []time.Duration) string {
+	parts := make([]string, len(s))
+	for i, d := range s {
+		parts[i] = strconv.FormatInt(d.Milliseconds(), 10)
+	}
+	return strings.Join(parts, ",")
+}
+
+func parseSchedule(s string) ([]time.Duration, error) {
+	if s == "" {
+		return nil, nil
+	}
+	parts := strings.Split(s, ",")
+	out := make([]time.Duration, len(parts))
+	for i, p := range parts {
+		ms, err := strconv.ParseInt(p, 10, 64)
+		if err != nil {
+			return nil, fmt.Errorf("schedule %q: %w", s, err)
+		}
+		out[i] = time.Duration(ms) * time.Millisecond
+	}
+	return out, nil
+}

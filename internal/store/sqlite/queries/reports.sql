@@ -1,0 +1,155 @@
+-- name: CreateSubscription :exec
+INSERT INTO subscriptions (id, partner_id, report, url, format, enabled, secret, previous, rate_limit, concurrency,
+                           timeout_ms, schedule_ms, disabled_by, created_at, updated_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);
+
+-- name: GetSubscription :one
+SELECT * FROM subscriptions WHERE id = ?;
+
+-- name: ListSubscriptions :many
+SELECT * FROM subscriptions ORDER BY id;
+
+-- name: ListPartnerSubscriptions :many
+SELECT * FROM subscriptions WHERE partner_id = ? ORDER BY id;
+
+-- name: UpdateSubscription :execrows
+UPDATE subscriptions
+SET report = ?, url = ?, format = ?, enabled = ?, secret = ?, previous = ?, rate_limit = ?, concurrency = ?,
+    timeout_ms = ?, schedule_ms = ?, disabled_by = ?, updated_at = ?, version = version + 1
+WHERE id = ? AND version = ?;
+
+-- name: DeleteSubscription :execrows
+DELETE FROM subscriptions WHERE id = ?;
+
+-- name: Subscribed :one
+SELECT EXISTS (
+    SELECT 1 FROM subscriptions s
+    JOIN partner_lots pl ON pl.partner_id = s.partner_id AND pl.lot_code = sqlc.arg(lot_code)
+    WHERE s.report = sqlc.arg(kind)
+) AS subscribed;
+
+-- name: InsertReport :one
+INSERT INTO reports (id, kind, lot_code, key, at, data) VALUES (?, ?, ?, ?, ?, ?) RETURNING seq;
+
+-- EnqueueDeliveries fans a report out in one statement: a pending delivery,
+-- due at the report's time, for every subscription to its kind of a partner
+-- that may use its lot. The id is the report's and the subscription's,
+-- unique because a subscription id never holds ':'.
+-- name: EnqueueDeliveries :execrows
+INSERT INTO deliveries (id, subscription_id, report_id, partner_id, report, lot_code, key, state, next_at, created_at)
+SELECT CAST(sqlc.arg(report_id) AS TEXT) || ':' || s.id, s.id, sqlc.arg(report_id), s.partner_id, s.report,
+       pl.lot_code, CAST(sqlc.arg(key) AS TEXT), 'pending', CAST(sqlc.arg(at) AS INTEGER), CAST(sqlc.arg(at) AS INTEGER)
+FROM subscriptions s
+JOIN partner_lots pl ON pl.partner_id = s.partner_id AND pl.lot_code = sqlc.arg(lot_code)
+WHERE s.report = sqlc.arg(kind);
+
+-- name: GetReport :one
+SELECT * FROM reports WHERE id = ?;
+
+-- ClaimDeliveries runs in the write transaction, and SQLite has one
+-- writer: no other claim can see these rows before they are marked.
+-- "Still to be delivered" is neither delivered nor dead: pending, failed
+-- or sending, as the partial indexes deliveries_queue and deliveries_order
+-- hold. INDEXED BY because SQLite keeps no statistics: it would read every
+-- unfinished delivery through deliveries_state and sort them, where the
+-- queue gives them oldest first and the scan stops at the limit.
+-- name: ClaimDeliveries :many
+UPDATE deliveries SET state = 'sending', lease_until = sqlc.arg(lease)
+WHERE seq IN (
+    SELECT d.seq FROM deliveries d INDEXED BY deliveries_queue
+    JOIN subscriptions s ON s.id = d.subscription_id
+    WHERE d.state IN ('pending', 'failed', 'sending')
+      AND ((d.state IN ('pending', 'failed') AND d.next_at <= sqlc.arg(now))
+           OR (d.state = 'sending' AND d.lease_until <= sqlc.arg(now)))
+      AND s.enabled = 1
+      AND NOT EXISTS (
+          SELECT 1 FROM deliveries e
+          JOIN subscriptions es ON es.id = e.subscription_id
+          WHERE e.partner_id = d.partner_id AND e.key = d.key AND e.seq < d.seq AND e.report_id <> d.report_id
+            AND e.state IN ('pending', 'failed', 'sending') AND es.enabled = 1)
+    ORDER BY d.seq
+    LIMIT sqlc.arg(lim))
+RETURNING *;
+
+-- name: FinishDelivery :execrows
+UPDATE deliveries
+SET state = ?, attempts = ?, next_at = ?, lease_until = NULL, last_attempt_at = ?, last_status = ?, last_reply = ?,
+    delivered_at = ?
+WHERE id = ?;
+
+-- name: GetDelivery :one
+SELECT * FROM deliveries WHERE id = ?;
+
+-- The listings, newest first: one per leading filter so each walks its
+-- index; the other filters apply to what it walks.
+-- name: ListDeliveries :many
+SELECT * FROM deliveries
+WHERE (sqlc.arg(report) = '' OR report = sqlc.arg(report))
+  AND (sqlc.arg(state) = '' OR state = sqlc.arg(state))
+  AND created_at >= sqlc.arg(since)
+  AND seq < sqlc.arg(before_seq)
+ORDER BY seq DESC
+LIMIT sqlc.arg(lim);
+
+-- name: ListDeliveriesBySubscription :many
+SELECT * FROM deliveries
+WHERE subscription_id = sqlc.arg(subscription_id)
+  AND (sqlc.arg(partner_id) = '' OR partner_id = sqlc.arg(partner_id))
+  AND (sqlc.arg(report) = '' OR report = sqlc.arg(report))
+  AND (sqlc.arg(state) = '' OR state = sqlc.arg(state))
+  AND created_at >= sqlc.arg(since)
+  AND seq < sqlc.arg(before_seq)
+ORDER BY seq DESC
+LIMIT sqlc.arg(lim);
+
+-- name: ListDeliveriesByPartner :many
+SELECT * FROM deliveries
+WHERE partner_id = sqlc.arg(partner_id)
+  AND (sqlc.arg(report) = '' OR report = sqlc.arg(report))
+  AND (sqlc.arg(state) = '' OR state = sqlc.arg(state))
+  AND created_at >= sqlc.arg(since)
+  AND seq < sqlc.arg(before_seq)
+ORDER BY seq DESC
+LIMIT sqlc.arg(lim);
+
+-- name: ListDeliveriesByState :many
+SELECT * FROM deliveries
+WHERE state = sqlc.arg(state)
+  AND (sqlc.arg(report) = '' OR report = sqlc.arg(report))
+  AND created_at >= sqlc.arg(since)
+  AND seq < sqlc.arg(before_seq)
+ORDER BY seq DESC
+LIMIT sqlc.arg(lim);
+
+-- Redelivering starts a delivery's schedule again, due at once.
+-- name: RedeliverSince :execrows
+UPDATE deliveries
+SET state = 'pending', attempts = 0, next_at = sqlc.arg(now), lease_until = NULL, delivered_at = NULL
+WHERE subscription_id = sqlc.arg(subscription_id) AND created_at >= sqlc.arg(since);
+
+-- name: RedeliverReport :execrows
+UPDATE deliveries
+SET state = 'pending', attempts = 0, next_at = sqlc.arg(now), lease_until = NULL, delivered_at = NULL
+WHERE report_id = sqlc.arg(report_id)
+  AND (sqlc.arg(subscription_id) = '' OR subscription_id = sqlc.arg(subscription_id));
+
+-- The states but delivered, named so each is a range of deliveries_state.
+-- name: CountDeliveries :many
+SELECT state, count(*) AS n, CAST(min(created_at) AS INTEGER) AS oldest
+FROM deliveries WHERE state IN ('pending', 'sending', 'failed', 'dead')
+GROUP BY state ORDER BY state;
+
+-- INDEXED BY, as in ClaimDeliveries: deliveries_state would read every
+-- delivered delivery and sort them.
+-- name: DeleteDelivered :execrows
+DELETE FROM deliveries WHERE state = 'delivered' AND seq IN (
+    SELECT old.seq FROM deliveries old INDEXED BY deliveries_delivered WHERE old.state = 'delivered' AND old.delivered_at < ?
+    ORDER BY old.delivered_at LIMIT ?);
+
+-- DeleteUnneededReports deletes old reports no delivery refers to: those
+-- whose deliveries were cleaned up or went with their subscription.
+-- name: DeleteUnneededReports :execrows
+DELETE FROM reports WHERE seq IN (
+    SELECT r.seq FROM reports r
+    WHERE r.at < ? AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.report_id = r.id)
+    ORDER BY r.at LIMIT ?);

@@ -169,3 +169,34 @@ func TestDeliveredSignedInOrder(t *testing.T) {
 		}
 	}
 }
+
+// TestReplyWithControlCharacters: a partner's reply is recorded as text
+// both stores keep: its NUL bytes and control characters (which
+// PostgreSQL would refuse, so the attempt could not be recorded) become
+// '?'.
+func TestReplyWithControlCharacters(t *testing.T) {
+	b := systemtest.New(t)
+	partner(t, b, "app")
+	rc := newReceiver(t)
+	rc.reply = func(int, received) (int, http.Header, string, time.Duration) {
+		return 500, nil, "\x00\x1b[31mboom\r\n", 0
+	}
+	subscribe(t, b, "app", park.ReportEntry, rc.URL, 0) // one attempt
+	b.Event(t, park.EventEntry, "京A12345", b.Clock.Now().Add(-time.Minute))
+	run(t, b)
+	var d *park.Delivery
+	waitFor(t, "the attempt recorded", func() bool {
+		ds, err := b.Sys.Deliveries.ListDeliveries(b.Ctx, deliveries.DeliveryQuery{PartnerID: "app"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ds) == 1 && ds[0].State == park.DeliveryDead {
+			d = ds[0]
+			return true
+		}
+		return false
+	})
+	if d.Attempts != 1 || d.LastStatus != 500 || d.LastReply != "??[31mboom??" {
+		t.Fatalf("recorded as %d attempts, %d %q", d.Attempts, d.LastStatus, d.LastReply)
+	}
+}

@@ -333,8 +333,10 @@ func shortError(err error) string {
 	return clip(err.Error())
 }
 
+// clip shortens a partner's reply for the record, as text both stores
+// keep (park.CleanText: no NUL, no control characters).
 func clip(s string) string {
-	s = strings.ToValidUTF8(s, "?")
+	s = park.CleanText(s)
 	if len(s) <= maxReply {
 		return s
 	}

@@ -150,6 +150,8 @@ func (s *Subscription) Validate() error {
 		return Invalid("url", "must be an http or https URL of at most 2048 bytes, without credentials")
 	case s.Format == "" || len(s.Format) > 32:
 		return Invalid("format", "is required")
+	case !ValidText(s.URL):
+		return CheckText("url", s.URL)
 	case s.RateLimit < 0 || s.RateLimit > MaxRateLimit:
 		return Invalid("rate_limit", "must be between 1 and %d deliveries per second (0: %d)", MaxRateLimit, DefaultRateLimit)
 	case s.Concurrency < 0 || s.Concurrency > MaxConcurrency:

@@ -2,6 +2,7 @@ package park
 
 import (
 	"fmt"
+	"strings"
 	"unicode"
 	"unicode/utf8"
 )
@@ -43,6 +44,23 @@ func BadText(s string) string {
 func validRuneAt(s string, i int) bool {
 	_, size := utf8.DecodeRuneInString(s[i:])
 	return size == 3
+}
+
+// CleanText is s with what BadText refuses replaced by '?': for outside
+// text parkd records but cannot refuse (a partner's reply to a delivery),
+// so that it is stored the same on both stores and shown as it is.
+func CleanText(s string) string {
+	if ValidText(s) {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range strings.ToValidUTF8(s, "?") {
+		if r == 0 || unicode.IsControl(r) || r == '\u2028' || r == '\u2029' || unicode.Is(unicode.Bidi_Control, r) {
+			r = '?'
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }
 
 // ValidText reports whether s is text parkd keeps (BadText).

@@ -40,6 +40,18 @@ func TestBadText(t *testing.T) {
 	}
 }
 
+func TestCleanText(t *testing.T) {
+	for in, want := range map[string]string{
+		"ok: 张伟":               "ok: 张伟",
+		"\x00\x1b[31mboom\r\n": "??[31mboom??",
+		"caf\xe9 \u202e":       "caf? ?",
+	} {
+		if got := park.CleanText(in); got != want || !park.ValidText(got) {
+			t.Errorf("CleanText(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
 func asError(err error, pe **park.Error) bool {
 	e, ok := err.(*park.Error)
 	*pe = e

@@ -54,7 +54,7 @@ var badTextCases = []badTextCase{
 	{"PlateInQuery", "GET", "/v1/lots/L1/stays?plate=%s", ``, "plate"},
 	{"EboparkUserName", "POST", "/partnerService/AddMonthCar?partnerid=ebo&sign=" + eboSecret,
 		`{"ParkCode":"L1","CarNo":"京A00005","UserName":"张%s","BeginTime":"2026-11-01 00:00:00","EndTime":"2026-12-01 00:00:00"}`, "UserName"},
-	{"EboparkRemark", "POST", "/partnerService/OpenGate?partnerid=ebo&sign=" + eboSecret, `{"ParkCode":"L1","ChannelId":"in-1","Remark":"jam%s"}`, "reason"},
+	{"EboparkRemark", "POST", "/partnerService/OpenGate?partnerid=ebo&sign=" + eboSecret, `{"ParkCode":"L1","ChannelId":"in-1","Remark":"jam%s"}`, "Remark"},
 	{"LinkcUser", "POST", "/api/autenticacao", `{"usuario":"ana%s","senha":"senha-forte-1"}`, "usuário ou senha incorretos"},
 }
 

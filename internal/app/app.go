@@ -220,7 +220,7 @@ func Serve(ctx context.Context, c *config.Config, log *slog.Logger, ready func(a
 // (docs/devices.md), and partners speak the dialects registered here.
 func systemConfig(store park.Store, log *slog.Logger, m *metrics.Metrics, now park.Clock) system.Config {
 	c := system.Config{Store: store, Log: log, Barriers: device.NewMemory(), Dialects: DialectNames(),
-		SignModes: DialectSignModes(), Formats: formats(), Now: now}
+		SignModes: DialectSignModes(), DemoSignModes: DialectDemoSignModes(), Formats: formats(), Now: now}
 	if m != nil {
 		c.Metrics = m
 	}
@@ -242,7 +242,7 @@ func newHTTPServer(h http.Handler, log *slog.Logger) *http.Server {
 // startJobs starts the durable job queue on the store's own database
 // (OpenStore has migrated it).
 func startJobs(ctx context.Context, store park.Store, svc *system.System, log *slog.Logger) (jobs.Runner, error) {
-	cfg := jobs.Config{Service: svc.Billing, Lots: svc.Gate, Log: log.With("component", "jobs")}
+	cfg := jobs.Config{Service: svc.Billing, Lots: svc.Gate, Seen: svc.Partners, Log: log.With("component", "jobs")}
 	switch st := store.(type) {
 	case *sqlite.Store:
 		return jobs.Start(ctx, riversqlite.New(st.WriterDB()), cfg)

@@ -58,7 +58,8 @@ var badTextCases = []badTextCase{
 	{"LinkcUser", "POST", "/api/autenticacao", `{"usuario":"ana%s","senha":"senha-forte-1"}`, "usuário ou senha incorretos"},
 }
 
-// eboSecret is the static sign of the corpus's Ebopark partner.
+// eboSecret is the static sign of the corpus's Ebopark partner, made as
+// the demo makes the vendor's test partner, so the corpus needs no signing.
 const eboSecret = "corpus-secret-0123456789"
 
 // TestBadTextCorpus: every free text of every API refuses NUL bytes and
@@ -158,7 +159,7 @@ func newCorpusEnv(t *testing.T, st park.Store, now time.Time) *testEnv {
 		Tariff: json.RawMessage(`{"every":{"minutes":60,"price":200}}`)}))
 	must(e.sys.Gate.HandleEvent(ctx, gate.EventInput{LotCode: "L1", ID: "in-0", Type: park.EventEntry, Plate: "京A99999",
 		Lane: "in-1", At: now.Add(-time.Hour)}))
-	must(e.sys.Partners.CreatePartner(ctx, &park.Partner{ID: "ebo", Name: "Ebo", Dialect: "ebopark", Type: park.PartnerNormal,
+	must(e.sys.Partners.CreateDemoPartner(ctx, &park.Partner{ID: "ebo", Name: "Ebo", Dialect: "ebopark", Type: park.PartnerNormal,
 		Secret: eboSecret, SignMode: "static", Lots: []string{"L1"}}))
 	must(e.sys.Partners.CreatePartner(ctx, &park.Partner{ID: "lk", Name: "Lk", Dialect: "linkc", Type: park.PartnerNormal,
 		Lots: []string{"L1"}}))

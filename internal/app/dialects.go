@@ -19,6 +19,7 @@ import (
 type dialect struct {
 	name      string
 	signModes []string
+	demoSigns []string // sign modes only the demo data set gives
 	mount     func(sys *system.System, log *slog.Logger, mount func(string, http.Handler))
 	format    deliveries.Formatter
 }
@@ -28,7 +29,7 @@ var dialects = []dialect{
 		mount: func(sys *system.System, log *slog.Logger, mount func(string, http.Handler)) {
 			linkc.New(linkc.Config{Service: sys, Log: log}).Mount(mount)
 		}},
-	{name: ebopark.Name, signModes: []string{"md5", ebopark.SignStatic},
+	{name: ebopark.Name, signModes: []string{ebopark.SignHMAC, ebopark.SignMD5}, demoSigns: []string{ebopark.SignStatic},
 		mount: func(sys *system.System, log *slog.Logger, mount func(string, http.Handler)) {
 			ebopark.New(ebopark.Config{Service: sys, Log: log}).Mount(mount)
 		},
@@ -50,6 +51,18 @@ func DialectSignModes() map[string][]string {
 	modes := make(map[string][]string, len(dialects))
 	for _, d := range dialects {
 		modes[d.name] = d.signModes
+	}
+	return modes
+}
+
+// DialectDemoSignModes lists, per dialect, the sign modes only the demo
+// data set may give (a vendor's public test sign).
+func DialectDemoSignModes() map[string][]string {
+	modes := map[string][]string{}
+	for _, d := range dialects {
+		if len(d.demoSigns) > 0 {
+			modes[d.name] = d.demoSigns
+		}
 	}
 	return modes
 }

@@ -30,7 +30,9 @@ func TestPartnerSecrets(t *testing.T) {
 		"ErrShortSecret": {`{"id":"p1","name":"P","dialect":"ebopark","secret":"ebo2019","lots":["140123001"]}`, 400, `"field":"secret"`},
 		"ErrSignMode":    {`{"id":"p1","name":"P","dialect":"ebopark","secret":"0123456789abcdef","sign_mode":"sha1","lots":["140123001"]}`, 400, `"field":"sign_mode"`},
 		"ErrLinkcSecret": {`{"id":"p1","name":"P","dialect":"linkc","secret":"0123456789abcdef","lots":["sp-centro"]}`, 400, `"field":"secret"`},
-		"OK":             {`{"id":"p1","name":"P","dialect":"ebopark","secret":"0123456789abcdef","lots":["140123001"]}`, 201, `"sign_mode":"md5"`},
+		"ErrStatic":      {`{"id":"p1","name":"P","dialect":"ebopark","secret":"0123456789abcdef","sign_mode":"static","lots":["140123001"]}`, 400, `"field":"sign_mode"`},
+		"MD5":            {`{"id":"p2","name":"P","dialect":"ebopark","secret":"0123456789abcdef","sign_mode":"md5","lots":["140123001"]}`, 201, `"sign_mode":"md5"`},
+		"OK":             {`{"id":"p1","name":"P","dialect":"ebopark","secret":"0123456789abcdef","lots":["140123001"]}`, 201, `"sign_mode":"hmac-sha256"`},
 	} {
 		t.Run(name, func(t *testing.T) {
 			r := e.admin("POST", "/v1/partners", c.body)

@@ -83,7 +83,7 @@ func TestPartnerPaymentIsOneTransaction(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	must(sys.Partners.CreatePartner(ctx, &park.Partner{ID: "eb", Name: "Pay app", Dialect: "ebopark", Type: park.PartnerNormal,
+	must(sys.Partners.CreateDemoPartner(ctx, &park.Partner{ID: "eb", Name: "Pay app", Dialect: "ebopark", Type: park.PartnerNormal,
 		Secret: eboSecret, SignMode: "static", Lots: []string{"cn1"}}))
 	must(sys.Partners.CreatePartner(ctx, &park.Partner{ID: "lk", Name: "Integrator", Dialect: "linkc", Type: park.PartnerNormal,
 		Lots: []string{"br1"}}))

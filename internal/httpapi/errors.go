@@ -30,6 +30,7 @@ var statusOf = map[park.Code]int{
 	park.EEntryRefused:   http.StatusConflict,
 	park.ECardData:       http.StatusUnprocessableEntity,
 	park.ERateLimited:    http.StatusTooManyRequests,
+	park.EReplayed:       http.StatusConflict,
 	park.EUnavailable:    http.StatusServiceUnavailable,
 	park.EInternal:       http.StatusInternalServerError,
 }

@@ -19,6 +19,12 @@ type Service interface {
 	PurgeExpiredQuotes(ctx context.Context, olderThan time.Duration) (int, error)
 }
 
+// Seen forgets partner requests served longer ago than their signing
+// window.
+type Seen interface {
+	PurgeSeen(ctx context.Context) (int, error)
+}
+
 // Lots is what the daily lot report needs of the core.
 type Lots interface {
 	// ReportLots tells subscribed partners of every lot's settings.
@@ -29,6 +35,7 @@ type Lots interface {
 type Config struct {
 	Service Service
 	Lots    Lots // nil: no daily lot report
+	Seen    Seen // nil: served requests are not purged
 	Log     *slog.Logger
 	// HousekeepingEvery is the period of the housekeeping job (default 1 h).
 	HousekeepingEvery time.Duration
@@ -74,7 +81,7 @@ func Start[TTx any](ctx context.Context, driver riverdriver.Driver[TTx], c Confi
 		c.Log = slog.New(slog.DiscardHandler)
 	}
 	workers := river.NewWorkers()
-	river.AddWorker(workers, &housekeepingWorker{svc: c.Service, keep: c.KeepExpiredQuotes, log: c.Log})
+	river.AddWorker(workers, &housekeepingWorker{svc: c.Service, seen: c.Seen, keep: c.KeepExpiredQuotes, log: c.Log})
 	periodic := []*river.PeriodicJob{
 		river.NewPeriodicJob(river.PeriodicInterval(c.HousekeepingEvery),
 			func() (river.JobArgs, *river.InsertOpts) { return HousekeepingArgs{}, nil },
@@ -111,6 +118,7 @@ func (HousekeepingArgs) Kind() string { return "housekeeping" }
 type housekeepingWorker struct {
 	river.WorkerDefaults[HousekeepingArgs]
 	svc  Service
+	seen Seen
 	keep time.Duration
 	log  *slog.Logger
 }
@@ -120,7 +128,13 @@ func (w *housekeepingWorker) Work(ctx context.Context, job *river.Job[Housekeepi
 	if err != nil {
 		return err
 	}
-	w.log.Info("housekeeping", "expired_quotes_deleted", n, "job", job.ID)
+	seen := 0
+	if w.seen != nil {
+		if seen, err = w.seen.PurgeSeen(ctx); err != nil {
+			return err
+		}
+	}
+	w.log.Info("housekeeping", "expired_quotes_deleted", n, "served_requests_forgotten", seen, "job", job.ID)
 	return nil
 }
 

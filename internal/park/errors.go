@@ -26,6 +26,7 @@ const (
 	EEntryRefused   Code = "entry_refused"   // an entry asked for through an API was held for another reason
 	ECardData       Code = "card_data"       // a payment carried raw card data, which parkd never takes
 	ERateLimited    Code = "rate_limited"    // too many attempts (sign-ins); retry after Error.At
+	EReplayed       Code = "replayed"        // a signed request that was already served, sent again
 	EUnavailable    Code = "unavailable"     // the database is unreachable or busy; retry
 	EInternal       Code = "internal"        // a bug; details are logged, never shown
 )
@@ -34,7 +35,7 @@ const (
 // checked to map them all.
 func Codes() []Code {
 	return []Code{EInvalid, ENotFound, EConflict, EUnauthorized, EQuoteExpired, EQuotePaid, EAmountMismatch,
-		EStaySettled, EStayClosed, EIdempotencyKey, ELotFull, EEntryRefused, ECardData, ERateLimited, EUnavailable, EInternal}
+		EStaySettled, EStayClosed, EIdempotencyKey, ELotFull, EEntryRefused, ECardData, ERateLimited, EReplayed, EUnavailable, EInternal}
 }
 
 // Error is a domain error: a code for machines, a message for people (in

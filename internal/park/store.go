@@ -130,6 +130,14 @@ type Tx interface {
 	GetToken(ctx context.Context, hash string) (*APIToken, error)
 	RevokeTokens(ctx context.Context, username string, at time.Time) (int, error)
 
+	// Seen requests. MarkSeen records that a partner's signed request
+	// (digest) was served at at, and reports whether it is its first use
+	// since cutoff (a row older than cutoff is forgotten first); false
+	// means a replay. DeleteSeenBefore deletes up to limit rows older
+	// than before and returns how many.
+	MarkSeen(ctx context.Context, partnerID, digest string, at, cutoff time.Time) (bool, error)
+	DeleteSeenBefore(ctx context.Context, before time.Time, limit int) (int, error)
+
 	// Locks. A plate key is locked at most once per lot: Lock returns
 	// EConflict when it already is and ENotFound when the lot does not
 	// exist; Unlock returns ENotFound when it is not locked; IsLocked

@@ -20,25 +20,27 @@ const MinSecretLen = 16
 // the dialect's sign modes (its default when none is given); a partner of
 // a dialect that does not sign has neither.
 func (s *Service) CreatePartner(ctx context.Context, p *park.Partner) (*park.Partner, error) {
-	return s.createPartner(ctx, p, MinSecretLen)
+	return s.createPartner(ctx, p, false)
 }
 
 // CreateDemoPartner is CreatePartner for parkd's --demo data set only: it
-// takes a secret of any length, so that a vendor's published test
-// credentials (short, and public anyway) work verbatim against a local
+// takes a secret of any length and any sign mode, so that a vendor's test
+// credentials (short, public, the sign being the secret) work verbatim on a local
 // parkd. No API reaches it.
 func (s *Service) CreateDemoPartner(ctx context.Context, p *park.Partner) (*park.Partner, error) {
-	return s.createPartner(ctx, p, 1)
+	return s.createPartner(ctx, p, true)
 }
 
-func (s *Service) createPartner(ctx context.Context, p *park.Partner, minSecret int) (*park.Partner, error) {
+// createPartner stores a partner; demo allows the vendor's test sign
+// (a short secret, a sign mode its dialect does not offer otherwise).
+func (s *Service) createPartner(ctx context.Context, p *park.Partner, demo bool) (*park.Partner, error) {
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
 	if !slices.Contains(s.dialects, p.Dialect) {
 		return nil, park.Invalid("dialect", "must be one of %s", strings.Join(s.dialects, ", "))
 	}
-	if err := s.checkSigning(p, minSecret); err != nil {
+	if err := s.checkSigning(p, demo); err != nil {
 		return nil, err
 	}
 	p.Lots = slices.Clone(p.Lots)
@@ -57,7 +59,7 @@ func (s *Service) createPartner(ctx context.Context, p *park.Partner, minSecret 
 
 // checkSigning applies the partner's dialect's sign modes (Config.SignModes)
 // and fills in the default mode.
-func (s *Service) checkSigning(p *park.Partner, minSecret int) error {
+func (s *Service) checkSigning(p *park.Partner, demo bool) error {
 	modes, declared := s.signs[p.Dialect]
 	switch {
 	case !declared:
@@ -70,14 +72,15 @@ func (s *Service) checkSigning(p *park.Partner, minSecret int) error {
 		return nil
 	case p.SignMode == "":
 		p.SignMode = modes[0]
+	case demo && slices.Contains(s.demo[p.Dialect], p.SignMode):
 	case !slices.Contains(modes, p.SignMode):
 		return park.Invalid("sign_mode", "must be one of %s for %s partners", strings.Join(modes, ", "), p.Dialect)
 	}
 	switch {
 	case p.Secret == "":
 		return park.Invalid("secret", "is required: %s partners sign their requests with it", p.Dialect)
-	case len(p.Secret) < minSecret:
-		return park.Invalid("secret", "must be at least %d bytes (random, e.g. openssl rand -hex 16)", minSecret)
+	case len(p.Secret) < MinSecretLen && !demo:
+		return park.Invalid("secret", "must be at least %d bytes (random, e.g. openssl rand -hex 16)", MinSecretLen)
 	}
 	return nil
 }

@@ -24,6 +24,7 @@ type Service struct {
 	gate     *gate.Service
 	dialects []string
 	signs    map[string][]string // dialect -> its sign modes, the default first
+	demo     map[string][]string // dialect -> the sign modes only the demo data set may give
 	signIn   *SignInGuard
 	auth     sync.Map // authKey -> *authEntry: recently checked partner tokens
 	signers  sync.Map // partner id -> *signerEntry: recently read signing partners
@@ -46,6 +47,9 @@ type Config struct {
 	// key here is not checked (a core built for tests without app's
 	// registrations); app declares every dialect it serves.
 	SignModes map[string][]string
+	// DemoSignModes are, per dialect, the sign modes only the demo data
+	// set may give a partner (a vendor's public test sign).
+	DemoSignModes map[string][]string
 	// SignIn limits integrators' sign-ins on this node (zero fields: the
 	// defaults, DefaultSignInLimits).
 	SignIn SignInLimits
@@ -58,7 +62,7 @@ func New(c Config) *Service {
 		signs[d] = slices.Clone(modes)
 	}
 	s := &Service{base: core.NewBase(c.Store, c.Now, c.Log), billing: c.Billing, gate: c.Gate,
-		dialects: slices.Clone(c.Dialects), signs: signs}
+		dialects: slices.Clone(c.Dialects), signs: signs, demo: c.DemoSignModes}
 	s.signIn = NewSignInGuard(c.SignIn, s.base.Clock)
 	return s
 }

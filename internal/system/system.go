@@ -35,6 +35,8 @@ type Config struct {
 	// SignModes are each dialect's sign modes, the default first (see
 	// partners.Config.SignModes).
 	SignModes map[string][]string
+	// DemoSignModes are the sign modes only the demo may give a partner.
+	DemoSignModes map[string][]string
 	// SignIn limits integrators' sign-ins (zero: the defaults).
 	SignIn partners.SignInLimits
 	// Formats are the dialects that push reports to their partners, by
@@ -70,7 +72,7 @@ func New(c Config) *System {
 		Store: c.Store, Gate: g, Billing: bil, Access: acc,
 		Spaces: spaces.New(spaces.Config{Store: c.Store, Now: c.Now, Log: c.Log}),
 		Partners: partners.New(partners.Config{Store: c.Store, Now: c.Now, Log: c.Log, Billing: bil, Gate: g, Dialects: c.Dialects,
-			SignModes: c.SignModes, SignIn: c.SignIn}),
+			SignModes: c.SignModes, DemoSignModes: c.DemoSignModes, SignIn: c.SignIn}),
 	}
 	sys.Deliveries = deliveries.New(deliveries.Config{Store: c.Store, Now: c.Now, Log: c.Log, Metrics: dm, Formats: c.Formats,
 		Options: c.Deliveries, Billing: bil, Anomalies: g})

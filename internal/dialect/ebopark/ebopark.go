@@ -24,9 +24,10 @@ const MaxBody = 1 << 20
 
 // Handler serves the Ebopark routes.
 type Handler struct {
-	svc *system.System
-	log *slog.Logger
-	ops map[string]*operation
+	svc    *system.System
+	log    *slog.Logger
+	ops    map[string]*operation
+	nonces nonceSet // this node's nonces of the signing window (sign.go)
 }
 
 // Config wires a Handler.
@@ -99,7 +100,7 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request) {
 	body, err := readBody(w, r)
 	if err == nil {
 		var p *park.Partner
-		if p, err = h.authenticate(r, body); err == nil {
+		if p, err = h.authenticate(r, body, r.PathValue("op")); err == nil {
 			var ok bool
 			if op, ok = h.ops[r.PathValue("op")]; !ok {
 				err = refuse(refusedOperation, shorten(r.PathValue("op")), "")

@@ -43,6 +43,8 @@ var replies = map[park.Code]reply{
 	park.ELotFull:        {-1, "车场已满"},
 	park.EEntryRefused:   {-1, "禁止入场"},
 	park.ECardData:       {-1, "不接受银行卡数据"},
+	park.ERateLimited:    {-1, "请求过于频繁，请稍后重试"},
+	park.EReplayed:       {-1, "重复的请求：该签名请求已处理，请重新签名发送"},
 	park.EUnavailable:    {-1, "服务暂不可用，请稍后重试"},
 	park.EInternal:       {-1, "系统内部错误"},
 }
@@ -62,6 +64,7 @@ const (
 	refusedTooLarge                         // the body exceeds MaxBody
 	refusedOperation                        // the operation is not served
 	refusedNoResult                         // the core answered, but with nothing the operation can show
+	refusedStale                            // the signed timestamp is too far from parkd's clock
 )
 
 // refusals is the dialect's own table, beside replies.
@@ -76,6 +79,7 @@ var refusals = map[refusalKind]reply{
 	refusedTooLarge:  {-1, "请求体过大"},
 	refusedOperation: {-1, "不支持的接口"},
 	refusedNoResult:  {-1, "未找到"},
+	refusedStale:     {-1, "时间戳无效"},
 }
 
 // refusal is an error of the dialect itself: its kind, the vendor's

@@ -62,7 +62,9 @@ func TestOpenGateReachesDevice(t *testing.T) {
 	if res.AlwaysOpen || mem.Barrier(lotCode, "in-1").Up {
 		t.Fatalf("released: %+v", res)
 	}
-	wantState(t, e.call("CloseGate", `{"ParkCode":"140123001","ChannelId":"in-1"}`), 0, "成功")
+	// A new request, not the refused one again: that would be a replay
+	// (docs/ebopark.md, "Signing").
+	wantState(t, e.call("CloseGate", `{"ParkCode":"140123001","ChannelId":"in-1","Remark":"放行后落闸"}`), 0, "成功")
 
 	mem.SetReachable(lotCode, "in-1", false)
 	wantState(t, e.call("OpenGate", `{"ParkCode":"140123001","ChannelId":"in-1"}`), -1, "ChannelId：道闸设备无响应，指令未送达")

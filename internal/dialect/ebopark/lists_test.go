@@ -89,7 +89,8 @@ func TestUpdateDeleteMonthCar(t *testing.T) {
 	if d := e.event(t, park.EventEntry, "京AD12345", now.Add(-3*time.Hour)); d.Reason == "pass" {
 		t.Fatalf("deleted pass honoured: %+v", d)
 	}
-	wantState(t, e.call("DeleteMonthCar", `{"ParkCode":"140123001","MonthId":"`+fixturePass.ID+`"}`), -1, "未找到")
+	// A second request, not a replay (it differs: docs/ebopark.md, "Signing").
+	wantState(t, e.call("DeleteMonthCar", `{"ParkCode":"140123001","MonthId":"`+fixturePass.ID+`","RequestId":"2"}`), -1, "未找到")
 }
 
 func TestQueryAllMonthCar(t *testing.T) {
@@ -191,7 +192,8 @@ func TestWhiteCar(t *testing.T) {
 	if _, err := e.svc.Access.WhitelistByPlate(e.ctx, lotCode, "苏E77777"); !park.IsCode(err, park.ENotFound) {
 		t.Fatalf("still listed: %v", err)
 	}
-	wantState(t, e.call("DeleteWhiteCar", `{"ParkCode":"140123001","CarNo":"苏E77777"}`), -1, "未找到")
+	// A second request, not a replay (it differs: docs/ebopark.md, "Signing").
+	wantState(t, e.call("DeleteWhiteCar", `{"ParkCode":"140123001","CarNo":"苏E77777","RequestId":"2"}`), -1, "未找到")
 	// A special vehicle is not removed as a whitelist car.
 	wantState(t, e.call("SyncSpecialCar", `{"ParkCode":"140123001","CarNo":"京A99999","SpecialType":"fire"}`), 0, "成功")
 	wantState(t, e.call("DeleteWhiteCar", `{"ParkCode":"140123001","CarNo":"京A99999"}`), -1, "未找到")

@@ -30,7 +30,9 @@ func TestLockedCarMayNotLeave(t *testing.T) {
 	if l, err := e.svc.Gate.CarLock(e.ctx, lotCode, "苏E77777"); err != nil || l == nil || l.By != "test" {
 		t.Fatalf("lock %+v, %v", l, err)
 	}
-	wantState(t, e.call("LockCar", `{"ParkCode":"140123001","CarNo":"苏E77777"}`), 0, "成功") // idempotent
+	// Idempotent; a second request, not a replay: in the static and md5
+	// modes a repeat within the signing window differs (docs/ebopark.md).
+	wantState(t, e.call("LockCar", `{"ParkCode":"140123001","CarNo":"苏E77777","RequestId":"2"}`), 0, "成功")
 	if d := e.event(t, park.EventExit, "苏E77777", now); d.Decision != park.DecisionHold || d.Reason != park.ReasonLocked {
 		t.Fatalf("locked exit %+v, want hold/locked", d)
 	}
@@ -45,7 +47,7 @@ func TestLockedCarMayNotLeave(t *testing.T) {
 
 	before := e.snapshot(t)
 	for _, c := range []struct{ op, body, desc string }{
-		{"UnlockCar", `{"ParkCode":"140123001","CarNo":"苏E77777"}`, "未找到 CarNo：该车辆未锁定"},
+		{"UnlockCar", `{"ParkCode":"140123001","CarNo":"苏E77777","RequestId":"2"}`, "未找到 CarNo：该车辆未锁定"}, // not a replay of the unlock above
 		{"LockCar", `{"ParkCode":"140123001"}`, "缺少参数 CarNo"},
 		{"LockCar", `{"ParkCode":"140123001","CarNo":"WUPAI"}`, "车牌号格式错误"},
 		{"LockCar", `{"ParkCode":"140123001","CarNo":12}`, "参数类型错误 CarNo"},

@@ -44,6 +44,7 @@ func Run(t *testing.T, open Opener) {
 		"DeliveryAdmin":     testDeliveryAdmin,
 		"ClaimConcurrently": testClaimConcurrently,
 		"Enrolments":        testEnrolments,
+		"Seen":              testSeen,
 	}
 	for name, fn := range tests {
 		t.Run(name, func(t *testing.T) {

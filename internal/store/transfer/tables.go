@@ -192,6 +192,10 @@ var tables = []table{
 		{"next_at", timestamp}, {"lease_until", timestamp}, {"last_attempt_at", timestamp},
 		{"last_status", integer}, {"last_reply", text}, {"delivered_at", timestamp}, {"created_at", timestamp},
 	}},
+	// 00010_seen_requests.sql: kept for the signing window only.
+	{name: "seen_requests", key: []string{"partner_id", "digest"}, columns: []column{
+		{"partner_id", text}, {"digest", text}, {"seen_at", timestamp},
+	}},
 	// 00013_enrolments.sql.
 	{name: "enrolments", key: []string{"partner_id", "plate_key"}, columns: []column{
 		{"partner_id", text}, {"plate_key", text}, {"plate", text}, {"created_at", timestamp},

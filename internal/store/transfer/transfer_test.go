@@ -160,6 +160,9 @@ func fillReports(t *testing.T, st park.Store, now time.Time) {
 		if err := tx.PutEnrolment(ctx, &park.Enrolment{PartnerID: "app", Plate: "京B22222", PlateKey: "京B22222", CreatedAt: now}); err != nil {
 			return err
 		}
+		if _, err := tx.MarkSeen(ctx, "app", "nonce:n-1", now, now.Add(-5*time.Minute)); err != nil {
+			return err
+		}
 		for i, r := range []*park.Report{
 			{ID: "rep-1", Kind: park.ReportEntry, LotCode: lot, Key: park.StayKey("a"), At: now,
 				Data: json.RawMessage(`{"stay": {"plate":"京A12345"},  "unpaid": 1.50}`)},

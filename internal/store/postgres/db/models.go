@@ -295,6 +295,12 @@ type Reservation struct {
 	Version      int64
 }
 
+type SeenRequest struct {
+	PartnerID string
+	Digest    string
+	SeenAt    time.Time
+}
+
 type Space struct {
 	LotCode    string
 	Code       string

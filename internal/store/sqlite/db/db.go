@@ -99,6 +99,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.deletePlanStmt, err = db.PrepareContext(ctx, deletePlan); err != nil {
 		return nil, fmt.Errorf("error preparing query DeletePlan: %w", err)
 	}
+	if q.deleteSeenBeforeStmt, err = db.PrepareContext(ctx, deleteSeenBefore); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteSeenBefore: %w", err)
+	}
 	if q.deleteSpaceStmt, err = db.PrepareContext(ctx, deleteSpace); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteSpace: %w", err)
 	}
@@ -137,6 +140,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.finishDeliveryStmt, err = db.PrepareContext(ctx, finishDelivery); err != nil {
 		return nil, fmt.Errorf("error preparing query FinishDelivery: %w", err)
+	}
+	if q.forgetSeenStmt, err = db.PrepareContext(ctx, forgetSeen); err != nil {
+		return nil, fmt.Errorf("error preparing query ForgetSeen: %w", err)
 	}
 	if q.getCouponStmt, err = db.PrepareContext(ctx, getCoupon); err != nil {
 		return nil, fmt.Errorf("error preparing query GetCoupon: %w", err)
@@ -357,6 +363,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.locateCarStmt, err = db.PrepareContext(ctx, locateCar); err != nil {
 		return nil, fmt.Errorf("error preparing query LocateCar: %w", err)
 	}
+	if q.markSeenStmt, err = db.PrepareContext(ctx, markSeen); err != nil {
+		return nil, fmt.Errorf("error preparing query MarkSeen: %w", err)
+	}
 	if q.passLapsesStmt, err = db.PrepareContext(ctx, passLapses); err != nil {
 		return nil, fmt.Errorf("error preparing query PassLapses: %w", err)
 	}
@@ -541,6 +550,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing deletePlanStmt: %w", cerr)
 		}
 	}
+	if q.deleteSeenBeforeStmt != nil {
+		if cerr := q.deleteSeenBeforeStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteSeenBeforeStmt: %w", cerr)
+		}
+	}
 	if q.deleteSpaceStmt != nil {
 		if cerr := q.deleteSpaceStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing deleteSpaceStmt: %w", cerr)
@@ -604,6 +618,11 @@ func (q *Queries) Close() error {
 	if q.finishDeliveryStmt != nil {
 		if cerr := q.finishDeliveryStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing finishDeliveryStmt: %w", cerr)
+		}
+	}
+	if q.forgetSeenStmt != nil {
+		if cerr := q.forgetSeenStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing forgetSeenStmt: %w", cerr)
 		}
 	}
 	if q.getCouponStmt != nil {
@@ -971,6 +990,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing locateCarStmt: %w", cerr)
 		}
 	}
+	if q.markSeenStmt != nil {
+		if cerr := q.markSeenStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing markSeenStmt: %w", cerr)
+		}
+	}
 	if q.passLapsesStmt != nil {
 		if cerr := q.passLapsesStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing passLapsesStmt: %w", cerr)
@@ -1125,6 +1149,7 @@ type Queries struct {
 	deletePassStmt                   *sql.Stmt
 	deletePassPlatesStmt             *sql.Stmt
 	deletePlanStmt                   *sql.Stmt
+	deleteSeenBeforeStmt             *sql.Stmt
 	deleteSpaceStmt                  *sql.Stmt
 	deleteSubscriptionStmt           *sql.Stmt
 	deleteUnneededReportsStmt        *sql.Stmt
@@ -1138,6 +1163,7 @@ type Queries struct {
 	findReservationByStayStmt        *sql.Stmt
 	findWhitelistStmt                *sql.Stmt
 	finishDeliveryStmt               *sql.Stmt
+	forgetSeenStmt                   *sql.Stmt
 	getCouponStmt                    *sql.Stmt
 	getDeliveryStmt                  *sql.Stmt
 	getEventStmt                     *sql.Stmt
@@ -1211,6 +1237,7 @@ type Queries struct {
 	listSubscriptionsStmt            *sql.Stmt
 	listWhitelistStmt                *sql.Stmt
 	locateCarStmt                    *sql.Stmt
+	markSeenStmt                     *sql.Stmt
 	passLapsesStmt                   *sql.Stmt
 	putEnrolmentStmt                 *sql.Stmt
 	redeliverReportStmt              *sql.Stmt
@@ -1260,6 +1287,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		deletePassStmt:                   q.deletePassStmt,
 		deletePassPlatesStmt:             q.deletePassPlatesStmt,
 		deletePlanStmt:                   q.deletePlanStmt,
+		deleteSeenBeforeStmt:             q.deleteSeenBeforeStmt,
 		deleteSpaceStmt:                  q.deleteSpaceStmt,
 		deleteSubscriptionStmt:           q.deleteSubscriptionStmt,
 		deleteUnneededReportsStmt:        q.deleteUnneededReportsStmt,
@@ -1273,6 +1301,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		findReservationByStayStmt:        q.findReservationByStayStmt,
 		findWhitelistStmt:                q.findWhitelistStmt,
 		finishDeliveryStmt:               q.finishDeliveryStmt,
+		forgetSeenStmt:                   q.forgetSeenStmt,
 		getCouponStmt:                    q.getCouponStmt,
 		getDeliveryStmt:                  q.getDeliveryStmt,
 		getEventStmt:                     q.getEventStmt,
@@ -1346,6 +1375,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		listSubscriptionsStmt:            q.listSubscriptionsStmt,
 		listWhitelistStmt:                q.listWhitelistStmt,
 		locateCarStmt:                    q.locateCarStmt,
+		markSeenStmt:                     q.markSeenStmt,
 		passLapsesStmt:                   q.passLapsesStmt,
 		putEnrolmentStmt:                 q.putEnrolmentStmt,
 		redeliverReportStmt:              q.redeliverReportStmt,

@@ -1,0 +1,15 @@
+-- +goose Up
+-- Signed partner requests already served, for the operations whose exact
+-- replay must be refused within the signing window (a barrier command, a
+-- delete, a lock): digest is what identifies the request (its nonce, or
+-- its operation and body).
+CREATE TABLE seen_requests (
+    partner_id TEXT COLLATE "C" NOT NULL,
+    digest     TEXT COLLATE "C" NOT NULL,
+    seen_at    TIMESTAMPTZ NOT NULL,
+    PRIMARY KEY (partner_id, digest)
+);
+CREATE INDEX seen_requests_at ON seen_requests (seen_at);
+
+-- +goose Down
+DROP TABLE seen_requests;

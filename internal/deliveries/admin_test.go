@@ -2,6 +2,7 @@ package deliveries_test
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"testing"
 	"time"
@@ -148,4 +149,40 @@ func TestRedeliver(t *testing.T) {
 		_, err = b.Sys.Deliveries.Redeliver(b.Ctx, "app", others.ID, "", now.Add(-time.Hour))
 		systemtest.WantCode(t, err, park.ENotFound)
 	})
+}
+
+// TestStoppingKeepsTheLastAnswer: parkd stops while an attempt is in
+// flight; the attempt is not counted, and the delivery still shows the
+// partner's answer to the attempt before.
+func TestStoppingKeepsTheLastAnswer(t *testing.T) {
+	b := systemtest.New(t)
+	realTime(t, b)
+	partner(t, b, "app")
+	rc := deliverytest.New(t)
+	rc.Script(func(r deliverytest.Request) deliverytest.Answer {
+		if r.Try == 1 {
+			return deliverytest.Answer{Status: 503, Body: "busy"}
+		}
+		return deliverytest.Answer{Hang: true}
+	})
+	sub := subscribeWith(t, b, "app", deliveries.SubscriptionInput{Report: park.ReportEntry, URL: rc.URL,
+		Schedule: shortSchedule(5, 20*time.Millisecond), Timeout: park.MaxDeliveryTimeout})
+	b.Event(t, park.EventEntry, "京S00001", b.Clock.Now().Add(-time.Minute))
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); _ = b.Sys.Deliveries.Run(ctx) }()
+	waitFor(t, "the second attempt, held open", func() bool { return rc.Len() == 2 })
+	cancel()
+	select {
+	case <-done:
+	case <-time.After(within):
+		t.Fatal("the worker did not stop")
+	}
+	ds := listDeliveries(t, b, deliveries.DeliveryQuery{SubscriptionID: sub.ID})
+	if len(ds) != 1 {
+		t.Fatalf("%d deliveries", len(ds))
+	}
+	if d := ds[0]; d.State != park.DeliveryFailed || d.Attempts != 1 || d.LastStatus != 503 || d.LastReply != "busy" {
+		t.Errorf("after a stop mid-attempt: %+v; want failed after 1 attempt, last status 503, reply \"busy\"", d)
+	}
 }

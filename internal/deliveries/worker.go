@@ -273,6 +273,7 @@ func (s *Service) send(ctx context.Context, a *Attempt) outcome {
 	defer cancel()
 	a.At = s.base.Clock()
 	at := a.At
+	prevAt, prevStatus, prevReply := d.LastAttemptAt, d.LastStatus, d.LastReply
 	d.Attempts++
 	d.LastAttemptAt, d.LastStatus, d.LastReply = &at, 0, ""
 	f, ok := s.formats[sub.Format]
@@ -287,8 +288,9 @@ func (s *Service) send(ctx context.Context, a *Attempt) outcome {
 	}
 	resp, err := s.client.Do(req)
 	if err != nil {
-		if ctx.Err() != nil { // parkd is stopping: not the partner's failure
+		if ctx.Err() != nil { // parkd is stopping: not the partner's failure, nor an attempt
 			d.Attempts--
+			d.LastAttemptAt, d.LastStatus, d.LastReply = prevAt, prevStatus, prevReply
 			return outcome{d: d, release: true}
 		}
 		d.LastReply = shortError(err)

@@ -53,6 +53,14 @@ func TestReceiversThatMisbehave(t *testing.T) {
 				return deliverytest.Answer{Status: http.StatusFound, Header: http.Header{"Location": {"/elsewhere"}}}
 			}
 			return deliverytest.Answer{}
+		}, during: func(t *testing.T, x *bundle) map[string]bool {
+			waitDelivered(t, x.b, 9)
+			for _, r := range x.rc.Requests() {
+				if r.Path == "/elsewhere" {
+					t.Errorf("the redirect was followed")
+				}
+			}
+			return nil
 		}},
 		{name: "Slow", script: func(deliverytest.Request) deliverytest.Answer {
 			return deliverytest.Answer{Wait: 100 * time.Millisecond}

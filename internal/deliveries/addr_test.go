@@ -92,7 +92,7 @@ func TestWorkerRefusesPrivateAddresses(t *testing.T) {
 	rc := deliverytest.New(t)
 	subscribeWith(t, b, "app", deliveries.SubscriptionInput{Report: park.ReportEntry, URL: rc.URL, Schedule: []time.Duration{0}})
 	b.Event(t, park.EventEntry, "京P00001", b.Clock.Now().Add(-time.Minute))
-	run(t, strict(b))
+	runService(t, strict(b))
 	var d *park.Delivery
 	waitFor(t, "the attempt", func() bool {
 		ds := listDeliveries(t, b, deliveries.DeliveryQuery{PartnerID: "app"})

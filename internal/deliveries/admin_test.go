@@ -24,7 +24,7 @@ func TestDisabledSubscriptionKeepsItsReports(t *testing.T) {
 	off := false
 	exits := subscribeWith(t, b, "app", deliveries.SubscriptionInput{Report: park.ReportExit, URL: rc.URL + "/exit", Enabled: &off})
 	stays := visits(t, b, "D", 3)
-	run(t, b.Sys.Deliveries)
+	run(t, b)
 	waitFor(t, "the entries", func() bool { return len(rc.Acked()) == 3 })
 	kept := listDeliveries(t, b, deliveries.DeliveryQuery{SubscriptionID: exits.ID})
 	if len(kept) != 3 {
@@ -78,7 +78,7 @@ func TestRedeliver(t *testing.T) {
 		stays = append(stays, b.Event(t, park.EventEntry, plate, now.Add(-ago)).StayID)
 		b.Event(t, park.EventExit, plate, now.Add(-ago+time.Minute))
 	}
-	run(t, b.Sys.Deliveries)
+	run(t, b)
 	delivered := func(n int) func() bool {
 		return func() bool {
 			ds := listDeliveries(t, b, deliveries.DeliveryQuery{SubscriptionID: entries.ID, State: park.DeliveryDelivered})

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -43,12 +44,64 @@ func stayOf(t *testing.T, r deliverytest.Request) string {
 	return ""
 }
 
-// run starts the delivery worker until the test ends.
-func run(t *testing.T, s *deliveries.Service) {
+// run starts the bundle's delivery worker until the test ends.
+func run(t *testing.T, b *systemtest.Bundle) { runService(t, b.Sys.Deliveries) }
+
+// runService starts a delivery worker until the test ends.
+func runService(t *testing.T, s *deliveries.Service) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { defer close(done); _ = s.Run(ctx) }()
 	t.Cleanup(func() { cancel(); <-done })
+}
+
+// received and receiver are this file's first helpers, kept, over
+// deliverytest, for the tests written with them: reply answers the n-th
+// request.
+type received struct {
+	ID, Timestamp, Signature string
+	Body                     []byte
+	Type                     string
+	StayID                   string
+}
+
+type receiver struct {
+	*deliverytest.Receiver
+	reply func(n int, r received) (status int, header http.Header, body string, wait time.Duration)
+}
+
+func newReceiver(t *testing.T) *receiver {
+	rc := &receiver{Receiver: deliverytest.New(t),
+		reply: func(int, received) (int, http.Header, string, time.Duration) { return 204, nil, "", 0 }}
+	rc.Script(func(r deliverytest.Request) deliverytest.Answer {
+		status, h, body, wait := rc.reply(r.Seq, toReceived(r))
+		return deliverytest.Answer{Status: status, Header: h, Body: body, Wait: wait}
+	})
+	return rc
+}
+
+func toReceived(r deliverytest.Request) received {
+	var body struct {
+		Type string `json:"type"`
+		Data struct {
+			Stay *park.Stay `json:"stay"`
+		} `json:"data"`
+	}
+	_ = json.Unmarshal(r.Body, &body)
+	got := received{ID: r.EventID, Timestamp: r.Header.Get("webhook-timestamp"), Signature: r.Header.Get("webhook-signature"),
+		Body: r.Body, Type: body.Type}
+	if body.Data.Stay != nil {
+		got.StayID = body.Data.Stay.ID
+	}
+	return got
+}
+
+func (rc *receiver) requests() []received {
+	var out []received
+	for _, r := range rc.Requests() {
+		out = append(out, toReceived(r))
+	}
+	return out
 }
 
 // realTime makes the bundle's clock follow the wall clock from where it
@@ -150,7 +203,7 @@ func TestDeliveredSignedInOrder(t *testing.T) {
 		t.Fatalf("subscription %+v", entries)
 	}
 	visits(t, b, "A", 5)
-	run(t, b.Sys.Deliveries)
+	run(t, b)
 	waitFor(t, "10 reports", func() bool { return len(rc.Acked()) >= 10 })
 	ds := listDeliveries(t, b, deliveries.DeliveryQuery{PartnerID: "app"})
 	if len(ds) != 10 {

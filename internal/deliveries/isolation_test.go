@@ -43,7 +43,7 @@ func TestSlowPartnerDoesNotDelayAnother(t *testing.T) {
 	}
 	subscribeWith(t, b, "fast", deliveries.SubscriptionInput{Report: park.ReportEntry, URL: quick.URL, Timeout: 5 * time.Second})
 	visits(t, b, "F", 50)
-	run(t, b.Sys.Deliveries)
+	run(t, b)
 	waitFor(t, "the fast partner's 50 reports", func() bool { return len(quick.Acked()) == 50 })
 	if n := len(hang.Acked()); n != 0 {
 		t.Errorf("the hanging partner acknowledged %d reports", n)
@@ -67,7 +67,7 @@ func TestGateNeverWaitsForAReport(t *testing.T) {
 		subscribeWith(t, b, "app", deliveries.SubscriptionInput{Report: k, URL: rc.URL, Timeout: park.MaxDeliveryTimeout})
 	}
 	visits(t, b, "G", 2)
-	run(t, b.Sys.Deliveries)
+	run(t, b)
 	waitFor(t, "requests held open by the receiver", func() bool { return rc.Len() >= 2 })
 
 	done := make(chan struct{})

@@ -193,7 +193,7 @@ func TestReceiversThatMisbehave(t *testing.T) {
 					Schedule: shortSchedule(30, 20*time.Millisecond), Timeout: timeout})
 			}
 			stays := visits(t, b, "M", 3)
-			run(t, b.Sys.Deliveries)
+			run(t, b)
 			var disabled map[string]bool
 			if c.during != nil {
 				disabled = c.during(t, x)

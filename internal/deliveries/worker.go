@@ -27,6 +27,15 @@ const KeepDelivered = 7 * 24 * time.Hour
 // maxReply bounds what is kept of a partner's answer.
 const maxReply = 512
 
+// minAttempt is the least time an attempt is given; a claim with less
+// left is handed back rather than tried. leaseMargin is how long before
+// its claim's end an attempt is cut, so that it is over before another
+// node may take the delivery.
+const (
+	minAttempt  = time.Second
+	leaseMargin = time.Second
+)
+
 // lane is one subscription's sender on this node: its settings, read at
 // most laneFresh ago, and the limits of what it sends at once.
 type lane struct {
@@ -269,10 +278,21 @@ func (s *Service) send(ctx context.Context, a *Attempt) outcome {
 	if timeout == 0 {
 		timeout = park.DefaultDeliveryTimeout
 	}
-	actx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
 	a.At = s.base.Clock()
 	at := a.At
+	// An attempt ends within its claim, with a margin: once the lease is
+	// over, another node may send the same delivery. One that waited for
+	// its turn until little is left gives the claim back, to be claimed
+	// afresh.
+	if d.LeaseUntil != nil {
+		left := d.LeaseUntil.Sub(at) - leaseMargin
+		if left < minAttempt {
+			return outcome{d: d, release: true}
+		}
+		timeout = min(timeout, left)
+	}
+	actx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
 	prevAt, prevStatus, prevReply := d.LastAttemptAt, d.LastStatus, d.LastReply
 	d.Attempts++
 	d.LastAttemptAt, d.LastStatus, d.LastReply = &at, 0, ""

@@ -43,6 +43,9 @@ type Request struct {
 	// Acked is true when the answer acknowledges the report (Receiver.Ack)
 	// and was sent in full.
 	Acked bool
+	// Start is when the request came; End when the receiver was done with
+	// it (answered, or the client went away), zero while it is open.
+	Start, End time.Time
 }
 
 // Receiver is a partner's endpoint.
@@ -93,7 +96,8 @@ func (rc *Receiver) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	rc.mu.Lock()
 	rc.tries[id]++
-	req := Request{Seq: len(rc.got) + 1, EventID: id, Try: rc.tries[id], Path: r.URL.Path, Header: r.Header.Clone(), Query: r.URL.Query(), Body: body}
+	req := Request{Seq: len(rc.got) + 1, EventID: id, Try: rc.tries[id], Path: r.URL.Path, Header: r.Header.Clone(),
+		Query: r.URL.Query(), Body: body, Start: time.Now()}
 	a := rc.script(req)
 	if a.Status == 0 {
 		a.Status = http.StatusNoContent
@@ -102,6 +106,11 @@ func (rc *Receiver) serve(w http.ResponseWriter, r *http.Request) {
 	rc.got = append(rc.got, req)
 	i := len(rc.got) - 1
 	rc.mu.Unlock()
+	defer func() {
+		rc.mu.Lock()
+		rc.got[i].End = time.Now()
+		rc.mu.Unlock()
+	}()
 
 	switch {
 	case a.Hang:

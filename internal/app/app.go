@@ -96,7 +96,7 @@ func Serve(ctx context.Context, c *config.Config, log *slog.Logger, ready func(a
 	// Barriers answer in memory until a device transport is configured
 	// (docs/devices.md).
 	svc := system.New(system.Config{Store: store, Log: log, Metrics: m, Barriers: device.NewMemory(), Dialects: DialectNames(),
-		Formats: formats(), Deliveries: deliveries.Options{AllowPrivate: c.AllowPrivateWebhooks}})
+		Formats: formats(), Deliveries: deliveries.Options{AllowPrivate: c.AllowPrivateWebhooks, Lease: c.DeliveryLease}})
 	// Reports reach partners from here; the worker stops before the
 	// database closes, and what it sent is recorded first.
 	wctx, stopWorker := context.WithCancel(ctx)

@@ -6,11 +6,16 @@
 package deliverytest
 
 import (
+	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
 	"sync"
 	"testing"
 	"time"
@@ -186,4 +191,99 @@ func WaitFor(t testing.TB, within time.Duration, what string, cond func() bool) 
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
+}
+
+var (
+	uuidRE    = regexp.MustCompile(`[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`)
+	locatorRE = regexp.MustCompile(`"locator": "[0-9]+"`)
+)
+
+// Golden compares a JSON body, indented, with the file at path, after
+// replacing what is random by design: each distinct UUID by id-1, id-2,
+// ... in the order they first appear (so the file still shows which ids
+// are the same), and locators by 1234567890. With update, it writes the
+// file first.
+func Golden(t testing.TB, path string, body []byte, update bool) {
+	t.Helper()
+	var out bytes.Buffer
+	if err := json.Indent(&out, bytes.TrimSpace(body), "", "  "); err != nil {
+		t.Fatalf("%s: not JSON: %v: %s", path, err, body)
+	}
+	ids := map[string]string{}
+	got := uuidRE.ReplaceAllFunc(out.Bytes(), func(id []byte) []byte {
+		n, ok := ids[string(id)]
+		if !ok {
+			n = fmt.Sprintf("id-%d", len(ids)+1)
+			ids[string(id)] = n
+		}
+		return []byte(n)
+	})
+	got = append(locatorRE.ReplaceAll(got, []byte(`"locator": "1234567890"`)), '\n')
+	if update {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run with -update to create it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs:\n got: %s\nwant: %s", path, got, want)
+	}
+}
+
+// Figures checks the amounts and times a JSON body shows: every value
+// whose key isFigure accepts must be in want, under its path (keys and
+// array indexes joined by "."), with that value (compared as printed:
+// 700, "2026-11-23T09:12:00Z"); and want may name nothing the body lacks.
+// A golden file's figures are so each worked out by a test.
+func Figures(t testing.TB, name string, body []byte, isFigure func(key string) bool, want map[string]any) {
+	t.Helper()
+	var v any
+	if err := json.Unmarshal(body, &v); err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	seen := map[string]bool{}
+	var walk func(path, key string, v any)
+	walk = func(path, key string, v any) {
+		switch x := v.(type) {
+		case map[string]any:
+			for k, y := range x {
+				walk(join(path, k), k, y)
+			}
+		case []any:
+			for i, y := range x {
+				walk(join(path, fmt.Sprint(i)), key, y)
+			}
+		default:
+			if !isFigure(key) {
+				return
+			}
+			seen[path] = true
+			w, ok := want[path]
+			switch {
+			case !ok:
+				t.Errorf("%s: %s is %v, and no test works it out", name, path, x)
+			case fmt.Sprint(x) != fmt.Sprint(w):
+				t.Errorf("%s: %s is %v, want %v", name, path, x, w)
+			}
+		}
+	}
+	walk("", "", v)
+	for path := range want {
+		if !seen[path] {
+			t.Errorf("%s: no %s", name, path)
+		}
+	}
+}
+
+func join(path, k string) string {
+	if path == "" {
+		return k
+	}
+	return path + "." + k
 }

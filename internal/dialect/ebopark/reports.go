@@ -54,11 +54,10 @@ func (Reports) Acknowledged(status int, body []byte) bool {
 	if json.Unmarshal(body, &m) != nil || len(m) != 3 {
 		return false
 	}
-	var code json.Number
+	// code is the number 0 as written: a json.Number would also take the
+	// string "0".
 	var msg string
-	dec := json.NewDecoder(bytes.NewReader(m["code"]))
-	dec.UseNumber()
-	if dec.Decode(&code) != nil || code.String() != "0" || json.Unmarshal(m["msg"], &msg) != nil || msg != "success" {
+	if string(bytes.TrimSpace(m["code"])) != "0" || json.Unmarshal(m["msg"], &msg) != nil || msg != "success" {
 		return false
 	}
 	return string(bytes.TrimSpace(m["data"])) == "null"

@@ -191,10 +191,12 @@ func reportBody(r *park.Report, d *park.ReportData) reportFields {
 		out.TimeZone = l.TimeZone
 	case park.ReportDeviceStatus:
 		if dv := d.Device; dv != nil {
-			out.ChannelID, out.DeviceType, out.Reason = dv.Lane, dv.Device, dv.Detail
-			out.DeviceStatus = iptr(0)
+			// The device's own words (English, from its driver) go in
+			// notes; reason is the vendor's language.
+			out.ChannelID, out.DeviceType, out.Notes = dv.Lane, dv.Device, dv.Detail
+			out.DeviceStatus, out.Reason = iptr(0), "设备未应答指令"
 			if dv.Online {
-				out.DeviceStatus = iptr(1)
+				out.DeviceStatus, out.Reason = iptr(1), "设备恢复应答"
 			}
 		}
 	case park.ReportAbnormalLift:
@@ -216,6 +218,10 @@ func reportBody(r *park.Report, d *park.ReportData) reportFields {
 // incomeAmount, carType, imageUrl, notes).
 func abnormalLift(out *reportFields, d *park.ReportData) {
 	out.ChargeType = "TEMP"
+	if st := d.Stay; st != nil && d.Command == nil {
+		// A car through a lane held open: the core's reason is English.
+		out.Reason = "车道常开放行，按规则本应拦截"
+	}
 	if st := d.Stay; st != nil {
 		out.PlateNumber = st.Plate
 		out.EntryChannelName, out.ExitChannelName = st.EntryLane, st.ExitLane
@@ -229,7 +235,14 @@ func abnormalLift(out *reportFields, d *park.ReportData) {
 		}
 	}
 	if c := d.Command; c != nil {
-		out.ExitChannelName = c.Lane
-		out.Notes = "道闸指令 " + c.Command + "（" + c.By + "）"
+		// The commanded lane is channelId: a command says nothing of
+		// whether the lane is an entry or an exit.
+		out.Notes = "道闸指令：" + commandNames[c.Command] + "（" + c.By + "）"
 	}
+}
+
+// commandNames word parkd's barrier commands as the vendor's operations
+// are named (OpenGate 开闸, CloseGate 落闸, GateAlwaysOpen 道闸常开).
+var commandNames = map[string]string{
+	park.GateOpen: "开闸", park.GateClose: "落闸", park.GateHoldOpen: "道闸常开", park.GateRelease: "恢复正常",
 }

@@ -186,3 +186,27 @@ func TestReportFigures(t *testing.T) {
 		deliverytest.Figures(t, name, body, nativeFigure, want[name])
 	}
 }
+
+// TestRemovedCarReport: an operator removes a car from the cars inside;
+// the exit report has no camera event, and its reason is the operator's
+// own words, for each format to pass on.
+func TestRemovedCarReport(t *testing.T) {
+	b := systemtest.New(t)
+	partner(t, b, "app")
+	rc := deliverytest.New(t)
+	subscribe(t, b, "app", park.ReportExit, rc.URL)
+	d := b.Event(t, park.EventEntry, "京T00001", b.Clock.Now().Add(-time.Hour))
+	if err := b.Sys.Gate.RemoveInside(b.Ctx, b.Lot, "京T00001", "towed away"); err != nil {
+		t.Fatal(err)
+	}
+	run(t, b)
+	waitFor(t, "the exit report", func() bool { return len(rc.Acked()) == 1 })
+	var n nativeReport
+	if err := json.Unmarshal(rc.Requests()[0].Body, &n); err != nil {
+		t.Fatal(err)
+	}
+	if n.Type != park.ReportExit || n.Data.Event != nil || n.Data.Reason != "towed away" || n.Data.Stay.ID != d.StayID ||
+		n.Data.Stay.Anomaly != "removed" || n.Data.Stay.State != park.StayOut {
+		t.Errorf("the report of a removed car: %s", rc.Requests()[0].Body)
+	}
+}

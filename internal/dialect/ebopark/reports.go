@@ -177,6 +177,13 @@ func reportBody(r *park.Report, d *park.ReportData) reportFields {
 		}
 	}
 	out.OperatorName, out.Reason = d.By, d.Reason
+	if (r.Kind == park.ReportExit || r.Kind == park.ReportOrder) && d.Event == nil && d.Stay != nil {
+		// No camera event: an operator removed the car from the cars inside.
+		out.Reason = "人工删除在场车"
+		if d.Reason != "" {
+			out.Reason += "：" + d.Reason
+		}
+	}
 	for _, p := range d.Payments {
 		out.PayList = append(out.PayList, pay{PayFee: fen(p.Amount), PayType: p.Method, TradeNo: p.Reference, PayTime: at(p.PaidAt)})
 	}

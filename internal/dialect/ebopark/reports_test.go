@@ -295,6 +295,31 @@ func TestReportFigures(t *testing.T) {
 	}
 }
 
+// TestReportOfARemovedCar: a car a partner removes from the cars inside
+// (DeleteInParkCar) is reported out with no exit lane nor picture, and a
+// reason in the vendor's language with the partner's own words.
+func TestReportOfARemovedCar(t *testing.T) {
+	b, rc := reportBundle(t)
+	if _, err := b.Sys.Deliveries.CreateSubscription(b.Ctx, reportPartner, deliveries.SubscriptionInput{Report: park.ReportExit, URL: rc.URL}); err != nil {
+		t.Fatal(err)
+	}
+	b.Event(t, park.EventEntry, "京T00001", b.Clock.Now().Add(-time.Hour))
+	if err := b.Sys.Gate.RemoveInside(b.Ctx, b.Lot, "京T00001", "车辆已拖走"); err != nil {
+		t.Fatal(err)
+	}
+	runWorker(t, b)
+	deliverytest.WaitFor(t, 30*time.Second, "the exit report", func() bool { return len(rc.Acked()) == 1 })
+	// Removed at the clock's time, 07:00Z: 15:00 in Asia/Shanghai.
+	var got map[string]any
+	if err := json.Unmarshal(rc.Requests()[0].Body, &got); err != nil {
+		t.Fatal(err)
+	}
+	if got["reportType"] != "CarOut" || got["reason"] != "人工删除在场车：车辆已拖走" || got["exitChannelId"] != nil || got["imageUrl"] != nil ||
+		got["exitTime"] != "2026-11-23 15:00:00" {
+		t.Errorf("the report of a removed car: %s", rc.Requests()[0].Body)
+	}
+}
+
 // TestReportFieldsDocumented: every field of every golden report is
 // named in docs/ebopark.md's Reports section.
 func TestReportFieldsDocumented(t *testing.T) {

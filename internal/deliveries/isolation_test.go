@@ -25,12 +25,14 @@ func TestSlowPartnerDoesNotDelayAnother(t *testing.T) {
 	hang.Script(func(deliverytest.Request) deliverytest.Answer { return deliverytest.Answer{Hang: true} })
 	quick := deliverytest.New(t)
 	subscribeWith(t, b, "slow", deliveries.SubscriptionInput{Report: park.ReportEntry, URL: hang.URL, Timeout: park.MaxDeliveryTimeout})
-	// Far more than a claim's batch (256) and a node's deliveries in
-	// flight (2048) of the slow partner's reports come first, then
-	// reports both partners want.
+	// A node that claims 16 at a time and holds at most 64 (small, so
+	// that a small backlog shows it): far more than that of the slow
+	// partner's reports come first, then reports both partners want.
+	worker := deliveries.New(deliveries.Config{Store: b.Store, Now: b.Clock.Now, Options: deliveries.Options{
+		AllowPrivate: true, Poll: 10 * time.Millisecond, Batch: 16, MaxInFlight: 64}})
 	at := b.Clock.Now().Add(-time.Hour)
 	err := b.Store.Update(b.Ctx, func(tx park.Tx) error {
-		for i := range 3000 {
+		for i := range 400 {
 			if _, err := tx.Enqueue(b.Ctx, &park.Report{ID: fmt.Sprintf("backlog-%d", i), Kind: park.ReportEntry,
 				LotCode: b.Lot, Key: park.StayKey(fmt.Sprintf("backlog-%d", i)), At: at, Data: []byte(`{}`)}); err != nil {
 				return err
@@ -42,9 +44,9 @@ func TestSlowPartnerDoesNotDelayAnother(t *testing.T) {
 		t.Fatal(err)
 	}
 	subscribeWith(t, b, "fast", deliveries.SubscriptionInput{Report: park.ReportEntry, URL: quick.URL, Timeout: 5 * time.Second})
-	visits(t, b, "F", 50)
-	run(t, b)
-	waitFor(t, "the fast partner's 50 reports", func() bool { return len(quick.Acked()) == 50 })
+	visits(t, b, "F", 20)
+	runService(t, worker)
+	waitFor(t, "the fast partner's 20 reports", func() bool { return len(quick.Acked()) == 20 })
 	if n := len(hang.Acked()); n != 0 {
 		t.Errorf("the hanging partner acknowledged %d reports", n)
 	}

@@ -22,7 +22,7 @@ import (
 
 const (
 	reportPartner = "crm"
-	reportSecret  = "crm-secret-2026"
+	reportSecret  = "crm-secret-2026-reports"
 	// success is the only answer that acknowledges a report (3.3.1).
 	success = `{"code":0,"msg":"success","data":null}`
 )

@@ -122,7 +122,7 @@ func Serve(ctx context.Context, c *config.Config, log *slog.Logger, ready func(a
 	}()
 	m := metrics.New()
 	sc := systemConfig(store, log, m, nil)
-	sc.Deliveries = deliveries.Options{AllowPrivate: c.AllowPrivateWebhooks}
+	sc.Deliveries = deliveries.Options{AllowPrivate: c.AllowPrivateWebhooks, Lease: c.DeliveryLease}
 	svc := system.New(sc)
 	// Reports reach partners from here; the worker stops before the
 	// database closes, and what it sent is recorded first.

@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Config is everything `parkd serve` needs to start.
@@ -43,7 +44,19 @@ type Config struct {
 	// AllowPrivateWebhooks lets partner subscriptions deliver to loopback
 	// and private addresses (an operator's own receivers).
 	AllowPrivateWebhooks bool
+	// DeliveryLease is how long a node's claim on a delivery lasts: how
+	// soon another node (or this one, restarted) sends again what a node
+	// that died was sending. Every attempt ends within it.
+	DeliveryLease time.Duration
 }
+
+// Bounds of DeliveryLease: long enough to make an attempt, short enough
+// that a dead node's deliveries do not wait for hours.
+const (
+	MinDeliveryLease     = 5 * time.Second
+	MaxDeliveryLease     = time.Hour
+	DefaultDeliveryLease = 2 * time.Minute
+)
 
 // Parse reads args (without the subcommand) and the environment. name is
 // the command line's start, "parkd serve" or "parkd migrate"; only migrate
@@ -112,6 +125,10 @@ func declare(name string, c *Config, level *string, pgConns *int, getenv func(st
 	envErr = errors.Join(envErr, err)
 	fs.BoolVar(&c.AllowPrivateWebhooks, "allow-private-webhooks", defPriv,
 		"let partner subscriptions deliver to loopback and private addresses (PARKD_ALLOW_PRIVATE_WEBHOOKS=1)")
+	defLease, err := envDuration(getenv, "PARKD_DELIVERY_LEASE", DefaultDeliveryLease)
+	envErr = errors.Join(envErr, err)
+	fs.DurationVar(&c.DeliveryLease, "delivery-lease", defLease,
+		"how long a node's claim on a delivery lasts before another may send it; attempts end within it (PARKD_DELIVERY_LEASE)")
 	if strings.HasSuffix(name, " migrate") {
 		fs.StringVar(&c.To, "to", getenv("PARKD_MIGRATE_TO"), "copy the SQLite database (--db, --data) into this empty postgres:// database, in --pg-schema if set, and verify the copy (PARKD_MIGRATE_TO)")
 	}
@@ -178,6 +195,8 @@ func (c *Config) Validate() error {
 		return errors.New("metrics-addr: must differ from addr (leave it empty to serve /metrics on addr, behind a token)")
 	case c.To != "" && !isPostgresURL(c.To):
 		return errors.New("to: must be a postgres:// or postgresql:// URL")
+	case c.DeliveryLease < MinDeliveryLease || c.DeliveryLease > MaxDeliveryLease:
+		return fmt.Errorf("delivery-lease: %s is not between %s and %s", c.DeliveryLease, MinDeliveryLease, MaxDeliveryLease)
 	case c.To != "" && c.IsPostgres():
 		return errors.New("to: the database to copy from (--db) must be a SQLite file, not PostgreSQL")
 	}
@@ -263,6 +282,18 @@ func envInt(getenv func(string) string, key string, def int) (int, error) {
 		return 0, fmt.Errorf("%s: %q is not a whole number", key, v)
 	}
 	return n, nil
+}
+
+func envDuration(getenv func(string) string, key string, def time.Duration) (time.Duration, error) {
+	v := getenv(key)
+	if v == "" {
+		return def, nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil {
+		return 0, fmt.Errorf("%s: %q is not a duration such as 2m or 30s", key, v)
+	}
+	return d, nil
 }
 
 func envOr(getenv func(string) string, key, def string) string {

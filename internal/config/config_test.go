@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
@@ -17,7 +18,7 @@ func TestParse(t *testing.T) {
 			t.Fatal(err)
 		}
 		if c.Addr != "127.0.0.1:8080" || c.Data != "./parkd-data" || c.DB != filepath.Join("./parkd-data", "parkd.db") ||
-			c.SQLiteSync != "NORMAL" || c.PGMaxConns != 16 || c.IsPostgres() {
+			c.SQLiteSync != "NORMAL" || c.PGMaxConns != 16 || c.IsPostgres() || c.DeliveryLease != 2*time.Minute {
 			t.Fatalf("defaults %+v", c)
 		}
 	})
@@ -32,12 +33,13 @@ func TestParse(t *testing.T) {
 	})
 	t.Run("EnvAndFlags", func(t *testing.T) {
 		e := env(map[string]string{"PARKD_ADDR": "0.0.0.0:9000", "PARKD_DATA": "/var/lib/parkd", "PARKD_PG_MAX_CONNS": "32",
-			"PARKD_DB": "postgres://u@h/db", "PARKD_ADMIN_TOKEN": "0123456789abcdef"})
-		c, err := Parse("parkd serve", []string{"--addr", "127.0.0.1:1"}, e, io.Discard)
+			"PARKD_DB": "postgres://u@h/db", "PARKD_ADMIN_TOKEN": "0123456789abcdef", "PARKD_DELIVERY_LEASE": "30s"})
+		c, err := Parse("parkd serve", []string{"--addr", "127.0.0.1:1", "--delivery-lease", "10s"}, e, io.Discard)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if c.Addr != "127.0.0.1:1" || c.Data != "/var/lib/parkd" || !c.IsPostgres() || c.PGMaxConns != 32 || c.AdminToken != "0123456789abcdef" {
+		if c.Addr != "127.0.0.1:1" || c.Data != "/var/lib/parkd" || !c.IsPostgres() || c.PGMaxConns != 32 || c.AdminToken != "0123456789abcdef" ||
+			c.DeliveryLease != 10*time.Second {
 			t.Fatalf("flags must win over the environment: %+v", c)
 		}
 	})
@@ -53,6 +55,9 @@ func TestParse(t *testing.T) {
 		"level":       {[]string{"--log-level", "loud"}, nil, "log level"},
 		"argument":    {[]string{"extra"}, nil, "unexpected argument"},
 		"proxies":     {[]string{"--trusted-proxies", "10.0.0.0/8,proxy.local"}, nil, "trusted-proxies"},
+		"lease short": {[]string{"--delivery-lease", "1s"}, nil, "delivery-lease"},
+		"lease long":  {[]string{"--delivery-lease", "2h"}, nil, "delivery-lease"},
+		"lease env":   {nil, map[string]string{"PARKD_DELIVERY_LEASE": "soon"}, "PARKD_DELIVERY_LEASE"},
 	} {
 		t.Run("Err_"+name, func(t *testing.T) {
 			_, err := Parse("parkd serve", tc.args, env(tc.env), io.Discard)

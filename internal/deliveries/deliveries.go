@@ -90,6 +90,8 @@ type Options struct {
 	MaxInFlight int
 	// Lease is how long a claim lasts before another worker may take the
 	// delivery again (default 2 min, above the longest attempt timeout).
+	// An attempt ends within its claim: a shorter lease cuts the
+	// subscriptions' timeouts to it.
 	Lease time.Duration
 }
 

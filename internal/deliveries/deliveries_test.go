@@ -4,20 +4,60 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
-	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"parkd/internal/deliveries"
+	"parkd/internal/deliveries/deliverytest"
 	"parkd/internal/park"
 	"parkd/internal/systemtest"
 )
 
-// received is one request a test receiver got.
+// within bounds every wait of these tests: generous, for a busy machine.
+const within = 30 * time.Second
+
+// native is what a test reads of a native delivery.
+type native struct {
+	Type      string    `json:"type"`
+	Timestamp time.Time `json:"timestamp"`
+	Data      struct {
+		Stay *park.Stay `json:"stay"`
+	} `json:"data"`
+}
+
+func parse(t *testing.T, r deliverytest.Request) native {
+	t.Helper()
+	var n native
+	if err := json.Unmarshal(r.Body, &n); err != nil {
+		t.Fatalf("request %d is not a native body: %v: %s", r.Seq, err, r.Body)
+	}
+	return n
+}
+
+// stayOf is the stay a native delivery is about ("" for lot reports).
+func stayOf(t *testing.T, r deliverytest.Request) string {
+	if n := parse(t, r); n.Data.Stay != nil {
+		return n.Data.Stay.ID
+	}
+	return ""
+}
+
+// run starts the bundle's delivery worker until the test ends.
+func run(t *testing.T, b *systemtest.Bundle) { runService(t, b.Sys.Deliveries) }
+
+// runService starts a delivery worker until the test ends.
+func runService(t *testing.T, s *deliveries.Service) {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); _ = s.Run(ctx) }()
+	t.Cleanup(func() { cancel(); <-done })
+}
+
+// received and receiver are this file's first helpers, kept, over
+// deliverytest, for the tests written with them: reply answers the n-th
+// request.
 type received struct {
 	ID, Timestamp, Signature string
 	Body                     []byte
@@ -25,77 +65,72 @@ type received struct {
 	StayID                   string
 }
 
-// receiver is a partner's endpoint whose answers a test scripts.
 type receiver struct {
-	*httptest.Server
-	mu    sync.Mutex
-	got   []received
+	*deliverytest.Receiver
 	reply func(n int, r received) (status int, header http.Header, body string, wait time.Duration)
 }
 
 func newReceiver(t *testing.T) *receiver {
-	rc := &receiver{reply: func(int, received) (int, http.Header, string, time.Duration) { return 204, nil, "", 0 }}
-	rc.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		b, _ := io.ReadAll(r.Body)
-		var body struct {
-			Type string `json:"type"`
-			Data struct {
-				Stay *park.Stay `json:"stay"`
-			} `json:"data"`
-		}
-		_ = json.Unmarshal(b, &body)
-		got := received{ID: r.Header.Get("webhook-id"), Timestamp: r.Header.Get("webhook-timestamp"),
-			Signature: r.Header.Get("webhook-signature"), Body: b, Type: body.Type}
-		if body.Data.Stay != nil {
-			got.StayID = body.Data.Stay.ID
-		}
-		rc.mu.Lock()
-		rc.got = append(rc.got, got)
-		n := len(rc.got)
-		reply := rc.reply
-		rc.mu.Unlock()
-		status, h, text, wait := reply(n, got)
-		if wait > 0 {
-			select {
-			case <-time.After(wait):
-			case <-r.Context().Done():
-				return
-			}
-		}
-		for k, v := range h {
-			w.Header()[k] = v
-		}
-		w.WriteHeader(status)
-		_, _ = io.WriteString(w, text)
-	}))
-	t.Cleanup(rc.Close)
+	rc := &receiver{Receiver: deliverytest.New(t),
+		reply: func(int, received) (int, http.Header, string, time.Duration) { return 204, nil, "", 0 }}
+	rc.Script(func(r deliverytest.Request) deliverytest.Answer {
+		status, h, body, wait := rc.reply(r.Seq, toReceived(r))
+		return deliverytest.Answer{Status: status, Header: h, Body: body, Wait: wait}
+	})
 	return rc
 }
 
-func (rc *receiver) requests() []received {
-	rc.mu.Lock()
-	defer rc.mu.Unlock()
-	return append([]received(nil), rc.got...)
+func toReceived(r deliverytest.Request) received {
+	var body struct {
+		Type string `json:"type"`
+		Data struct {
+			Stay *park.Stay `json:"stay"`
+		} `json:"data"`
+	}
+	_ = json.Unmarshal(r.Body, &body)
+	got := received{ID: r.EventID, Timestamp: r.Header.Get("webhook-timestamp"), Signature: r.Header.Get("webhook-signature"),
+		Body: r.Body, Type: body.Type}
+	if body.Data.Stay != nil {
+		got.StayID = body.Data.Stay.ID
+	}
+	return got
 }
 
-// run starts the delivery worker until the test ends.
-func run(t *testing.T, b *systemtest.Bundle) {
-	ctx, cancel := context.WithCancel(context.Background())
+func (rc *receiver) requests() []received {
+	var out []received
+	for _, r := range rc.Requests() {
+		out = append(out, toReceived(r))
+	}
+	return out
+}
+
+// realTime makes the bundle's clock follow the wall clock from where it
+// stands, so that retries and Retry-After come due; the systemtest clock
+// otherwise stands still.
+func realTime(t *testing.T, b *systemtest.Bundle) {
+	start, base := time.Now(), b.Clock.Now()
+	stop := make(chan struct{})
 	done := make(chan struct{})
-	go func() { defer close(done); _ = b.Sys.Deliveries.Run(ctx) }()
-	t.Cleanup(func() { cancel(); <-done })
+	go func() {
+		defer close(done)
+		tick := time.NewTicker(2 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-tick.C:
+				b.Clock.Set(base.Add(time.Since(start)))
+			}
+		}
+	}()
+	t.Cleanup(func() { close(stop); <-done })
 }
 
 // waitFor polls until cond holds or the test's bound passes.
 func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
+	deliverytest.WaitFor(t, within, what, cond)
 }
 
 func partner(t *testing.T, b *systemtest.Bundle, id string) {
@@ -108,12 +143,52 @@ func partner(t *testing.T, b *systemtest.Bundle, id string) {
 
 func subscribe(t *testing.T, b *systemtest.Bundle, partnerID, report, url string, schedule ...time.Duration) *park.Subscription {
 	t.Helper()
-	sub, err := b.Sys.Deliveries.CreateSubscription(b.Ctx, partnerID, deliveries.SubscriptionInput{
-		Report: report, URL: url, Schedule: schedule, Timeout: 2 * time.Second})
+	return subscribeWith(t, b, partnerID, deliveries.SubscriptionInput{Report: report, URL: url, Schedule: schedule, Timeout: 5 * time.Second})
+}
+
+func subscribeWith(t *testing.T, b *systemtest.Bundle, partnerID string, in deliveries.SubscriptionInput) *park.Subscription {
+	t.Helper()
+	sub, err := b.Sys.Deliveries.CreateSubscription(b.Ctx, partnerID, in)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return sub
+}
+
+// shortSchedule is a retry schedule for tests: many quick attempts.
+func shortSchedule(n int, wait time.Duration) []time.Duration {
+	s := make([]time.Duration, n)
+	for i := 1; i < n; i++ {
+		s[i] = wait
+	}
+	return s
+}
+
+// visits drives n cars through entry and, a minute later, exit (free:
+// within the tariff's 15 minutes), and returns their stay ids.
+func visits(t *testing.T, b *systemtest.Bundle, prefix string, n int) []string {
+	t.Helper()
+	at := b.Clock.Now().Add(-10 * time.Minute)
+	var stays []string
+	for i := range n {
+		plate := fmt.Sprintf("京%s%05d", prefix, i)
+		d := b.Event(t, park.EventEntry, plate, at)
+		b.Event(t, park.EventExit, plate, at.Add(time.Minute))
+		stays = append(stays, d.StayID)
+	}
+	return stays
+}
+
+func listDeliveries(t *testing.T, b *systemtest.Bundle, q deliveries.DeliveryQuery) []*park.Delivery {
+	t.Helper()
+	if q.Limit == 0 {
+		q.Limit = park.MaxListLimit
+	}
+	ds, err := b.Sys.Deliveries.ListDeliveries(b.Ctx, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ds
 }
 
 // TestDeliveredSignedInOrder: a partner subscribed to entries and exits
@@ -121,49 +196,48 @@ func subscribe(t *testing.T, b *systemtest.Bundle, partnerID, report, url string
 func TestDeliveredSignedInOrder(t *testing.T) {
 	b := systemtest.New(t)
 	partner(t, b, "app")
-	rc := newReceiver(t)
+	rc := deliverytest.New(t)
 	entries := subscribe(t, b, "app", park.ReportEntry, rc.URL)
 	exits := subscribe(t, b, "app", park.ReportExit, rc.URL)
 	if entries.Format != park.FormatNative || !strings.HasPrefix(entries.Secret, deliveries.SecretPrefix) {
 		t.Fatalf("subscription %+v", entries)
 	}
-	at := b.Clock.Now().Add(-10 * time.Minute) // within the 15 free minutes: the exit opens
-	for i := range 5 {
-		b.Event(t, park.EventEntry, fmt.Sprintf("京A1234%d", i), at)
-		b.Event(t, park.EventExit, fmt.Sprintf("京A1234%d", i), at.Add(time.Minute))
-	}
+	visits(t, b, "A", 5)
 	run(t, b)
-	waitFor(t, "10 reports", func() bool { return len(rc.requests()) >= 10 })
-	time.Sleep(50 * time.Millisecond) // nothing more comes
-	got := rc.requests()
+	waitFor(t, "10 reports", func() bool { return len(rc.Acked()) >= 10 })
+	ds := listDeliveries(t, b, deliveries.DeliveryQuery{PartnerID: "app"})
+	if len(ds) != 10 {
+		t.Fatalf("%d deliveries, want 10 (5 entries, 5 exits)", len(ds))
+	}
+	waitFor(t, "every delivery recorded delivered", func() bool {
+		for _, d := range listDeliveries(t, b, deliveries.DeliveryQuery{PartnerID: "app"}) {
+			if d.State != park.DeliveryDelivered {
+				return false
+			}
+		}
+		return true
+	})
+	got := rc.Requests()
 	if len(got) != 10 {
-		t.Fatalf("%d requests, want 10 (5 entries, 5 exits)", len(got))
+		t.Fatalf("%d requests, want 10", len(got))
 	}
 	seen := map[string]string{} // stay -> last type
-	ids := map[string]bool{}
 	for _, r := range got {
-		if ids[r.ID] {
-			t.Errorf("report %s delivered twice", r.ID)
-		}
-		ids[r.ID] = true
+		n := parse(t, r)
 		secret := entries.Secret
-		if r.Type == park.ReportExit {
+		if n.Type == park.ReportExit {
 			secret = exits.Secret
 		}
-		want, err := deliveries.Sign(secret, r.ID, r.Timestamp, r.Body)
-		if err != nil || r.Signature != want {
-			t.Errorf("signature %q, want %q (%v)", r.Signature, want, err)
+		if !verifies(t, secret, r.EventID, r.Header.Get("webhook-timestamp"), r.Body, r.Header.Get("webhook-signature")) {
+			t.Errorf("report %s: signature %q does not verify with its subscription's secret", r.EventID, r.Header.Get("webhook-signature"))
 		}
-		if r.Type == park.ReportExit && seen[r.StayID] != park.ReportEntry {
-			t.Errorf("stay %s: exit delivered before its entry", r.StayID)
+		stay := n.Data.Stay.ID
+		if n.Type == park.ReportExit && seen[stay] != park.ReportEntry {
+			t.Errorf("stay %s: exit delivered before its entry", stay)
 		}
-		seen[r.StayID] = r.Type
+		seen[stay] = n.Type
 	}
-	ds, err := b.Sys.Deliveries.ListDeliveries(b.Ctx, deliveries.DeliveryQuery{PartnerID: "app"})
-	if err != nil || len(ds) != 10 {
-		t.Fatalf("deliveries %d, %v", len(ds), err)
-	}
-	for _, d := range ds {
+	for _, d := range listDeliveries(t, b, deliveries.DeliveryQuery{PartnerID: "app"}) {
 		if d.State != park.DeliveryDelivered || d.Attempts != 1 || d.LastStatus != 204 {
 			t.Errorf("delivery %+v", d)
 		}

@@ -27,6 +27,15 @@ const KeepDelivered = 7 * 24 * time.Hour
 // maxReply bounds what is kept of a partner's answer.
 const maxReply = 512
 
+// minAttempt is the least time an attempt is given; a claim with less
+// left is handed back rather than tried. leaseMargin is how long before
+// its claim's end an attempt is cut, so that it is over before another
+// node may take the delivery.
+const (
+	minAttempt  = time.Second
+	leaseMargin = time.Second
+)
+
 // lane is one subscription's sender on this node: its settings, read at
 // most laneFresh ago, and the limits of what it sends at once.
 type lane struct {
@@ -35,7 +44,30 @@ type lane struct {
 	loaded  time.Time
 	sem     chan struct{}
 	limiter *rate.Limiter
-	waiting atomic.Int64
+	waiting atomic.Int64 // attempts waiting for a place in sem
+	held    atomic.Int64 // deliveries claimed for it and not yet attempted or handed back
+}
+
+// backlog is how many deliveries a lane may have waiting for a place.
+func (l *lane) backlog() int64 { return int64(cap(l.sem)) * 4 }
+
+// full reports whether the lane holds all it can send soon: claiming more
+// for it would only hand them back.
+func (l *lane) full() bool { return l.held.Load() >= int64(cap(l.sem))+l.backlog() }
+
+// fullLanes lists the subscriptions this node has no room for now, which
+// its claims skip: a slow partner's deliveries, always the oldest due,
+// would otherwise fill every claim and hold up every other partner's.
+func (s *Service) fullLanes() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []string
+	for id, l := range s.subs {
+		if l.full() {
+			out = append(out, id)
+		}
+	}
+	return out
 }
 
 const laneFresh = 5 * time.Second
@@ -50,7 +82,8 @@ func (s *Service) forget(id string) {
 // outcome is what became of one claimed delivery.
 type outcome struct {
 	d       *park.Delivery
-	release bool          // not attempted: due again at once
+	release bool          // not attempted: due again after wait
+	wait    time.Duration // for a release: how long until it is due again
 	gone    bool          // the partner answered 410: disable the subscription
 	after   time.Duration // the partner's Retry-After, if any
 }
@@ -118,9 +151,10 @@ type claimed struct {
 // claim takes due deliveries and reads their reports and subscriptions.
 func (s *Service) claim(ctx context.Context, limit int) ([]claimed, error) {
 	now := s.base.Clock()
+	skip := s.fullLanes()
 	var ds []*park.Delivery
 	err := s.base.Write(ctx, func(tx park.Tx) (err error) {
-		ds, err = tx.ClaimDeliveries(ctx, now, now.Add(s.opts.Lease), limit)
+		ds, err = tx.ClaimDeliveries(ctx, now, now.Add(s.opts.Lease), limit, skip)
 		return err
 	})
 	if err != nil || len(ds) == 0 {
@@ -150,6 +184,7 @@ func (s *Service) claim(ctx context.Context, limit int) ([]claimed, error) {
 				continue
 			}
 			out[i].lane = l
+			l.held.Add(1)
 			out[i].att.Report, out[i].att.Data, out[i].att.Subscription, out[i].att.Partner = r, &data, l.sub, l.partner
 		}
 		return nil
@@ -204,10 +239,14 @@ func (s *Service) attempt(ctx context.Context, c claimed) outcome {
 		return outcome{d: d, release: true}
 	}
 	l := c.lane
-	backlog := int64(cap(l.sem)) * 4
+	defer l.held.Add(-1)
+	backlog := l.backlog()
 	if l.waiting.Add(1) > backlog {
 		l.waiting.Add(-1)
-		return outcome{d: d, release: true}
+		// Not due again at once: handed back, these would still be the
+		// oldest due, and the next claim would take them again. They come
+		// back once the lane could have sent what it holds.
+		return outcome{d: d, release: true, wait: max(s.opts.Poll, time.Duration(float64(backlog)/float64(l.limiter.Limit())*float64(time.Second)))}
 	}
 	select {
 	case l.sem <- struct{}{}:
@@ -220,7 +259,7 @@ func (s *Service) attempt(ctx context.Context, c claimed) outcome {
 	r := l.limiter.Reserve()
 	if delay := r.Delay(); delay > 5*time.Second {
 		r.Cancel()
-		return outcome{d: d, release: true}
+		return outcome{d: d, release: true, wait: delay}
 	} else if delay > 0 {
 		select {
 		case <-time.After(delay):
@@ -239,10 +278,22 @@ func (s *Service) send(ctx context.Context, a *Attempt) outcome {
 	if timeout == 0 {
 		timeout = park.DefaultDeliveryTimeout
 	}
-	actx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
 	a.At = s.base.Clock()
 	at := a.At
+	// An attempt ends within its claim, with a margin: once the lease is
+	// over, another node may send the same delivery. One that waited for
+	// its turn until little is left gives the claim back, to be claimed
+	// afresh.
+	if d.LeaseUntil != nil {
+		left := d.LeaseUntil.Sub(at) - leaseMargin
+		if left < minAttempt {
+			return outcome{d: d, release: true}
+		}
+		timeout = min(timeout, left)
+	}
+	actx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	prevAt, prevStatus, prevReply := d.LastAttemptAt, d.LastStatus, d.LastReply
 	d.Attempts++
 	d.LastAttemptAt, d.LastStatus, d.LastReply = &at, 0, ""
 	f, ok := s.formats[sub.Format]
@@ -257,8 +308,9 @@ func (s *Service) send(ctx context.Context, a *Attempt) outcome {
 	}
 	resp, err := s.client.Do(req)
 	if err != nil {
-		if ctx.Err() != nil { // parkd is stopping: not the partner's failure
+		if ctx.Err() != nil { // parkd is stopping: not the partner's failure, nor an attempt
 			d.Attempts--
+			d.LastAttemptAt, d.LastStatus, d.LastReply = prevAt, prevStatus, prevReply
 			return outcome{d: d, release: true}
 		}
 		d.LastReply = shortError(err)
@@ -363,7 +415,7 @@ func (s *Service) finisher(results <-chan outcome, inflight *atomic.Int64) {
 			for _, o := range batch {
 				d := o.d
 				if o.release {
-					d.NextAt = now
+					d.NextAt = now.Add(o.wait)
 					if d.State == park.DeliverySending || d.State == "" {
 						d.State = park.DeliveryPending
 						if d.Attempts > 0 {

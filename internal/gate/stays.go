@@ -64,7 +64,9 @@ func (s *Service) RemoveInside(ctx context.Context, lot, plateText, reason strin
 		if err := s.anomaly(ctx, tx, &noted, l.Code, AnomalyRemoved, st.Plate, st.ID, "", at, detail); err != nil {
 			return err
 		}
-		if err := s.reportLeft(ctx, tx, l, st.ID, nil, detail); err != nil {
+		// The report says it was a removal by having no event; its reason
+		// is the operator's own words, which every format passes on.
+		if err := s.reportLeft(ctx, tx, l, st.ID, nil, reason); err != nil {
 			return err
 		}
 		return tx.AddOccupied(ctx, l.Code, l.Occupied-occ) // last: it locks the lot's row

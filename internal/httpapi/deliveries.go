@@ -275,7 +275,11 @@ func (s *Server) listDeliveries(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	resp := map[string]any{"deliveries": out}
-	if len(ds) == dq.Limit || (dq.Limit == 0 && len(ds) == 100) {
+	limit := dq.Limit
+	if limit == 0 {
+		limit = 100 // ListDeliveries' default
+	}
+	if len(ds) > 0 && len(ds) == limit {
 		resp["next"] = strconv.FormatInt(ds[len(ds)-1].Seq, 10)
 	}
 	writeJSON(w, http.StatusOK, resp)

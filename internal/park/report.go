@@ -249,14 +249,15 @@ type ReportTx interface {
 
 	// ClaimDeliveries marks sending, until lease, up to limit deliveries
 	// that are due at now: pending or failed with NextAt not after now,
-	// or sending with an expired lease; of an enabled subscription; and
+	// or sending with an expired lease; of an enabled subscription not in
+	// skip (those the claiming node has no room for now); and
 	// with no delivery of an earlier report of the same partner and key,
 	// of an enabled subscription, still to be delivered (not delivered nor
 	// dead): a partner hears of a stay in order even across its
 	// subscriptions.
 	// Oldest first. On a shared database two nodes never claim the same
 	// delivery.
-	ClaimDeliveries(ctx context.Context, now, lease time.Time, limit int) ([]*Delivery, error)
+	ClaimDeliveries(ctx context.Context, now, lease time.Time, limit int, skip []string) ([]*Delivery, error)
 	// FinishDelivery stores an attempt's outcome: State, Attempts, NextAt,
 	// LastAttemptAt, LastStatus, LastReply, DeliveredAt; the lease ends
 	// (ENotFound).

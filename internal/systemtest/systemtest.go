@@ -74,14 +74,26 @@ type Bundle struct {
 
 // New builds a core over a fresh store with the clock at T0 + 6 h and the
 // lot Lot, and marks the test parallel.
-func New(t *testing.T) *Bundle {
+func New(t *testing.T) *Bundle { return NewWith(t, Options{}) }
+
+// Options are what a test may change of the core New builds.
+type Options struct {
+	Dialects []string                        // nil: Dialects
+	Formats  map[string]deliveries.Formatter // the dialects' report formats
+}
+
+// NewWith is New with o.
+func NewWith(t *testing.T, o Options) *Bundle {
 	t.Helper()
 	t.Parallel()
+	if o.Dialects == nil {
+		o.Dialects = Dialects
+	}
 	st := teststore.Open(t)
 	c := &Clock{t: T0.Add(6 * time.Hour)}
 	mem := device.NewMemory()
 	b := &Bundle{
-		Sys: system.New(system.Config{Store: st, Now: c.Now, Barriers: mem, Dialects: Dialects, SignModes: SignModes,
+		Sys: system.New(system.Config{Store: st, Now: c.Now, Barriers: mem, Dialects: o.Dialects, SignModes: SignModes, Formats: o.Formats,
 			Deliveries: deliveries.Options{AllowPrivate: true, Poll: 10 * time.Millisecond}}),
 		Store: st, Clock: c, Barriers: mem, Ctx: context.Background(), Lot: "140123001",
 	}

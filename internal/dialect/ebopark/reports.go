@@ -14,8 +14,9 @@ import (
 
 // Reports is the Ebopark shape of parkd's reports to partners (3.3.1): a
 // POST of the report's JSON to the partner's URL with
-// ?partnerid=<id>&sign=<md5(body + secret)>, as the partner's own calls
-// are signed; acknowledged only by {"code":0,"msg":"success","data":null}.
+// ?partnerid=<id>&sign=<md5(body + secret)>, the md5 mode's rule whatever
+// the partner's own sign mode, as the vendor signs its pushes;
+// acknowledged only by {"code":0,"msg":"success","data":null}.
 // The field lists are parkd's (the vendor publishes only the abnormal
 // lift's); docs/ebopark.md, "Reports", shows each.
 type Reports struct{}
@@ -54,11 +55,10 @@ func (Reports) Acknowledged(status int, body []byte) bool {
 	if json.Unmarshal(body, &m) != nil || len(m) != 3 {
 		return false
 	}
-	var code json.Number
+	// code is the number 0 as written: a json.Number would also take the
+	// string "0".
 	var msg string
-	dec := json.NewDecoder(bytes.NewReader(m["code"]))
-	dec.UseNumber()
-	if dec.Decode(&code) != nil || code.String() != "0" || json.Unmarshal(m["msg"], &msg) != nil || msg != "success" {
+	if string(bytes.TrimSpace(m["code"])) != "0" || json.Unmarshal(m["msg"], &msg) != nil || msg != "success" {
 		return false
 	}
 	return string(bytes.TrimSpace(m["data"])) == "null"
@@ -178,6 +178,13 @@ func reportBody(r *park.Report, d *park.ReportData) reportFields {
 		}
 	}
 	out.OperatorName, out.Reason = d.By, d.Reason
+	if (r.Kind == park.ReportExit || r.Kind == park.ReportOrder) && d.Event == nil && d.Stay != nil {
+		// No camera event: an operator removed the car from the cars inside.
+		out.Reason = "人工删除在场车"
+		if d.Reason != "" {
+			out.Reason += "：" + d.Reason
+		}
+	}
 	for _, p := range d.Payments {
 		out.PayList = append(out.PayList, pay{PayFee: fen(p.Amount), PayType: p.Method, TradeNo: p.Reference, PayTime: at(p.PaidAt)})
 	}
@@ -192,10 +199,12 @@ func reportBody(r *park.Report, d *park.ReportData) reportFields {
 		out.TimeZone = l.TimeZone
 	case park.ReportDeviceStatus:
 		if dv := d.Device; dv != nil {
-			out.ChannelID, out.DeviceType, out.Reason = dv.Lane, dv.Device, dv.Detail
-			out.DeviceStatus = iptr(0)
+			// The device's own words (English, from its driver) go in
+			// notes; reason is the vendor's language.
+			out.ChannelID, out.DeviceType, out.Notes = dv.Lane, dv.Device, dv.Detail
+			out.DeviceStatus, out.Reason = iptr(0), "设备未应答指令"
 			if dv.Online {
-				out.DeviceStatus = iptr(1)
+				out.DeviceStatus, out.Reason = iptr(1), "设备恢复应答"
 			}
 		}
 	case park.ReportAbnormalLift:
@@ -217,6 +226,10 @@ func reportBody(r *park.Report, d *park.ReportData) reportFields {
 // incomeAmount, carType, imageUrl, notes).
 func abnormalLift(out *reportFields, d *park.ReportData) {
 	out.ChargeType = "TEMP"
+	if st := d.Stay; st != nil && d.Command == nil {
+		// A car through a lane held open: the core's reason is English.
+		out.Reason = "车道常开放行，按规则本应拦截"
+	}
 	if st := d.Stay; st != nil {
 		out.PlateNumber = st.Plate
 		out.EntryChannelName, out.ExitChannelName = st.EntryLane, st.ExitLane
@@ -230,7 +243,14 @@ func abnormalLift(out *reportFields, d *park.ReportData) {
 		}
 	}
 	if c := d.Command; c != nil {
-		out.ExitChannelName = c.Lane
-		out.Notes = "道闸指令 " + c.Command + "（" + c.By + "）"
+		// The commanded lane is channelId: a command says nothing of
+		// whether the lane is an entry or an exit.
+		out.Notes = "道闸指令：" + commandNames[c.Command] + "（" + c.By + "）"
 	}
+}
+
+// commandNames word parkd's barrier commands as the vendor's operations
+// are named (OpenGate 开闸, CloseGate 落闸, GateAlwaysOpen 道闸常开).
+var commandNames = map[string]string{
+	park.GateOpen: "开闸", park.GateClose: "落闸", park.GateHoldOpen: "道闸常开", park.GateRelease: "恢复正常",
 }

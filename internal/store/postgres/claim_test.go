@@ -49,7 +49,7 @@ func TestClaimSkipsLocked(t *testing.T) {
 	firstDone := make(chan error, 1)
 	go func() {
 		firstDone <- s.Update(ctx, func(tx park.Tx) error {
-			ds, err := tx.ClaimDeliveries(ctx, now, lease, 10)
+			ds, err := tx.ClaimDeliveries(ctx, now, lease, 10, nil)
 			holding <- ds
 			if err != nil {
 				return err
@@ -63,7 +63,7 @@ func TestClaimSkipsLocked(t *testing.T) {
 	wait, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	var second []*park.Delivery
-	err = s.Update(wait, func(tx park.Tx) (err error) { second, err = tx.ClaimDeliveries(wait, now, lease, 100); return })
+	err = s.Update(wait, func(tx park.Tx) (err error) { second, err = tx.ClaimDeliveries(wait, now, lease, 100, nil); return })
 	close(release)
 	if err != nil {
 		t.Fatalf("second claim while the first is open: %v", err)

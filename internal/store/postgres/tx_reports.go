@@ -110,8 +110,11 @@ func (t *txn) GetReport(ctx context.Context, id string) (*park.Report, error) {
 	return rep, nil
 }
 
-func (t *txn) ClaimDeliveries(ctx context.Context, now, lease time.Time, limit int) ([]*park.Delivery, error) {
-	rows, err := t.q.ClaimDeliveries(ctx, db.ClaimDeliveriesParams{Lease: tsp(&lease), Now: ts(now), Lim: limit32(limit)})
+func (t *txn) ClaimDeliveries(ctx context.Context, now, lease time.Time, limit int, skip []string) ([]*park.Delivery, error) {
+	if skip == nil {
+		skip = []string{} // an empty array; nil would be NULL, which skips every row
+	}
+	rows, err := t.q.ClaimDeliveries(ctx, db.ClaimDeliveriesParams{Lease: tsp(&lease), Now: ts(now), Skip: skip, Lim: limit32(limit)})
 	if err != nil {
 		return nil, mapErr(err)
 	}

@@ -110,8 +110,15 @@ func (t *txn) GetReport(ctx context.Context, id string) (*park.Report, error) {
 	return rep, nil
 }
 
-func (t *txn) ClaimDeliveries(ctx context.Context, now, lease time.Time, limit int) ([]*park.Delivery, error) {
-	rows, err := t.q.ClaimDeliveries(stmtCtx, db.ClaimDeliveriesParams{Lease: nullUS(&lease), Now: us(now), Lim: int64(limit)})
+func (t *txn) ClaimDeliveries(ctx context.Context, now, lease time.Time, limit int, skip []string) ([]*park.Delivery, error) {
+	if skip == nil {
+		skip = []string{}
+	}
+	skipJSON, err := json.Marshal(skip)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := t.q.ClaimDeliveries(stmtCtx, db.ClaimDeliveriesParams{Lease: nullUS(&lease), Now: us(now), Skip: string(skipJSON), Lim: int64(limit)})
 	if err != nil {
 		return nil, mapErr(err)
 	}

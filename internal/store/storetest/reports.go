@@ -57,10 +57,10 @@ func (b *reportBundle) enqueue(r *park.Report) int {
 	return n
 }
 
-func (b *reportBundle) claim(now, lease time.Time, limit int) []*park.Delivery {
+func (b *reportBundle) claim(now, lease time.Time, limit int, skip ...string) []*park.Delivery {
 	b.t.Helper()
 	var ds []*park.Delivery
-	must(b.t, update(b.t, b.s, func(tx park.Tx) (err error) { ds, err = tx.ClaimDeliveries(b.ctx, now, lease, limit); return }))
+	must(b.t, update(b.t, b.s, func(tx park.Tx) (err error) { ds, err = tx.ClaimDeliveries(b.ctx, now, lease, limit, skip); return }))
 	return ds
 }
 
@@ -402,12 +402,14 @@ func testClaim(t *testing.T, s park.Store) {
 
 	// Nothing is due before its time.
 	check("before r1's time", b.claim(sec(-1), sec(60), 10), "")
-	// The first of each key, of enabled subscriptions, oldest first; the
-	// limit takes the oldest.
-	check("limit 1", b.claim(sec(10), sec(70), 1), "A:r1")
+	// The subscriptions the node has no room for are not claimed.
+	check("skipping A and B", b.claim(sec(10), sec(70), 10, "A", "B"), "")
+	// The first of each key, of enabled subscriptions not skipped, oldest
+	// first; the limit takes the oldest.
+	check("limit 1, skipping A", b.claim(sec(10), sec(70), 1, "A"), "B:r1")
 	now := sec(10)
 	got := b.claim(now, sec(70), 10)
-	check("at 10 s", got, "B:r1 A:r3 B:r3")
+	check("at 10 s", got, "A:r1 A:r3 B:r3")
 	for _, d := range got {
 		if d.State != park.DeliverySending || d.LeaseUntil == nil || !d.LeaseUntil.Equal(sec(70)) {
 			t.Fatalf("claimed %+v: want sending until 70 s", d)
@@ -727,7 +729,7 @@ func testClaimConcurrently(t *testing.T, s park.Store) {
 		for !failed.Load() {
 			var ds []*park.Delivery
 			err := s.Update(ctx, func(tx park.Tx) (err error) {
-				ds, err = tx.ClaimDeliveries(ctx, now, lease, 7)
+				ds, err = tx.ClaimDeliveries(ctx, now, lease, 7, nil)
 				return err
 			})
 			if err != nil {

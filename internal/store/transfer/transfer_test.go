@@ -173,7 +173,7 @@ func fillReports(t *testing.T, st park.Store, now time.Time) {
 				return fmt.Errorf("report %d: %d deliveries, %v", i, n, err)
 			}
 		}
-		ds, err := tx.ClaimDeliveries(ctx, now.Add(time.Minute), now.Add(2*time.Minute), 2)
+		ds, err := tx.ClaimDeliveries(ctx, now.Add(time.Minute), now.Add(2*time.Minute), 2, nil)
 		if err != nil || len(ds) != 2 {
 			return fmt.Errorf("claimed %d, %v", len(ds), err)
 		}

@@ -18,13 +18,14 @@ WITH due AS (
       AND ((d.state IN ('pending', 'failed') AND d.next_at <= $2)
            OR (d.state = 'sending' AND d.lease_until <= $2))
       AND s.enabled
+      AND d.subscription_id <> ALL ($3::text[])
       AND NOT EXISTS (
           SELECT 1 FROM deliveries e
           JOIN subscriptions es ON es.id = e.subscription_id
           WHERE e.partner_id = d.partner_id AND e.key = d.key AND e.seq < d.seq AND e.report_id <> d.report_id
             AND e.state IN ('pending', 'failed', 'sending') AND es.enabled)
     ORDER BY d.seq
-    LIMIT $3
+    LIMIT $4
     FOR UPDATE OF d SKIP LOCKED
 )
 UPDATE deliveries SET state = 'sending', lease_until = $1
@@ -35,6 +36,7 @@ RETURNING deliveries.seq, deliveries.id, deliveries.subscription_id, deliveries.
 type ClaimDeliveriesParams struct {
 	Lease *time.Time
 	Now   time.Time
+	Skip  []string
 	Lim   int32
 }
 
@@ -45,8 +47,14 @@ type ClaimDeliveriesParams struct {
 // "Still to be delivered" is neither delivered nor dead: pending, failed
 // or sending. The state tests are written as the partial indexes
 // deliveries_queue and deliveries_order are, so the planner can use them.
+// skip is an array, never NULL (<> ALL (NULL) would hold for no row).
 func (q *Queries) ClaimDeliveries(ctx context.Context, arg ClaimDeliveriesParams) ([]Delivery, error) {
-	rows, err := q.db.Query(ctx, claimDeliveries, arg.Lease, arg.Now, arg.Lim)
+	rows, err := q.db.Query(ctx, claimDeliveries,
+		arg.Lease,
+		arg.Now,
+		arg.Skip,
+		arg.Lim,
+	)
 	if err != nil {
 		return nil, err
 	}

@@ -53,6 +53,7 @@ SELECT * FROM reports WHERE id = $1;
 -- "Still to be delivered" is neither delivered nor dead: pending, failed
 -- or sending. The state tests are written as the partial indexes
 -- deliveries_queue and deliveries_order are, so the planner can use them.
+-- skip is an array, never NULL (<> ALL (NULL) would hold for no row).
 -- name: ClaimDeliveries :many
 WITH due AS (
     SELECT d.seq FROM deliveries d
@@ -61,6 +62,7 @@ WITH due AS (
       AND ((d.state IN ('pending', 'failed') AND d.next_at <= sqlc.arg(now))
            OR (d.state = 'sending' AND d.lease_until <= sqlc.arg(now)))
       AND s.enabled
+      AND d.subscription_id <> ALL (sqlc.arg(skip)::text[])
       AND NOT EXISTS (
           SELECT 1 FROM deliveries e
           JOIN subscriptions es ON es.id = e.subscription_id

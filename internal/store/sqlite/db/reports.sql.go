@@ -19,19 +19,21 @@ WHERE seq IN (
       AND ((d.state IN ('pending', 'failed') AND d.next_at <= ?2)
            OR (d.state = 'sending' AND d.lease_until <= ?2))
       AND s.enabled = 1
+      AND d.subscription_id NOT IN (SELECT value FROM json_each(CAST(?3 AS TEXT)))
       AND NOT EXISTS (
           SELECT 1 FROM deliveries e
           JOIN subscriptions es ON es.id = e.subscription_id
           WHERE e.partner_id = d.partner_id AND e.key = d.key AND e.seq < d.seq AND e.report_id <> d.report_id
             AND e.state IN ('pending', 'failed', 'sending') AND es.enabled = 1)
     ORDER BY d.seq
-    LIMIT ?3)
+    LIMIT ?4)
 RETURNING seq, id, subscription_id, report_id, partner_id, report, lot_code, "key", state, attempts, next_at, lease_until, last_attempt_at, last_status, last_reply, delivered_at, created_at
 `
 
 type ClaimDeliveriesParams struct {
 	Lease sql.NullInt64
 	Now   int64
+	Skip  string
 	Lim   int64
 }
 
@@ -41,9 +43,15 @@ type ClaimDeliveriesParams struct {
 // or sending, as the partial indexes deliveries_queue and deliveries_order
 // hold. INDEXED BY because SQLite keeps no statistics: it would read every
 // unfinished delivery through deliveries_state and sort them, where the
-// queue gives them oldest first and the scan stops at the limit.
+// queue gives them oldest first and the scan stops at the limit. skip is
+// a JSON array of subscription ids (a list bound as one parameter).
 func (q *Queries) ClaimDeliveries(ctx context.Context, arg ClaimDeliveriesParams) ([]Delivery, error) {
-	rows, err := q.query(ctx, q.claimDeliveriesStmt, claimDeliveries, arg.Lease, arg.Now, arg.Lim)
+	rows, err := q.query(ctx, q.claimDeliveriesStmt, claimDeliveries,
+		arg.Lease,
+		arg.Now,
+		arg.Skip,
+		arg.Lim,
+	)
 	if err != nil {
 		return nil, err
 	}

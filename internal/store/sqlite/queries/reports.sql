@@ -52,7 +52,8 @@ SELECT * FROM reports WHERE id = ?;
 -- or sending, as the partial indexes deliveries_queue and deliveries_order
 -- hold. INDEXED BY because SQLite keeps no statistics: it would read every
 -- unfinished delivery through deliveries_state and sort them, where the
--- queue gives them oldest first and the scan stops at the limit.
+-- queue gives them oldest first and the scan stops at the limit. skip is
+-- a JSON array of subscription ids (a list bound as one parameter).
 -- name: ClaimDeliveries :many
 UPDATE deliveries SET state = 'sending', lease_until = sqlc.arg(lease)
 WHERE seq IN (
@@ -62,6 +63,7 @@ WHERE seq IN (
       AND ((d.state IN ('pending', 'failed') AND d.next_at <= sqlc.arg(now))
            OR (d.state = 'sending' AND d.lease_until <= sqlc.arg(now)))
       AND s.enabled = 1
+      AND d.subscription_id NOT IN (SELECT value FROM json_each(CAST(sqlc.arg(skip) AS TEXT)))
       AND NOT EXISTS (
           SELECT 1 FROM deliveries e
           JOIN subscriptions es ON es.id = e.subscription_id

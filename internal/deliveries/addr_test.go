@@ -1,0 +1,108 @@
+package deliveries_test
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"parkd/internal/deliveries"
+	"parkd/internal/deliveries/deliverytest"
+	"parkd/internal/park"
+	"parkd/internal/systemtest"
+)
+
+func errField(err error) string {
+	var e *park.Error
+	if errors.As(err, &e) {
+		return e.Field
+	}
+	return ""
+}
+
+// strict is a deliveries service over b's store as parkd runs it by
+// default: private addresses refused.
+func strict(b *systemtest.Bundle) *deliveries.Service {
+	return deliveries.New(deliveries.Config{Store: b.Store, Now: b.Clock.Now, Options: deliveries.Options{Poll: 10 * time.Millisecond}})
+}
+
+// TestSubscriptionURLs: only http and https URLs, without credentials;
+// without --allow-private-webhooks, none whose host is, or resolves to, a
+// loopback, private, link-local, CGNAT or unspecified address. Only
+// literal addresses and "localhost" are used: no lookup leaves the
+// machine.
+func TestSubscriptionURLs(t *testing.T) {
+	b := systemtest.New(t)
+	partner(t, b, "app")
+	s := strict(b)
+	create := func(svc *deliveries.Service, url string) error {
+		_, err := svc.CreateSubscription(b.Ctx, "app", deliveries.SubscriptionInput{Report: park.ReportEntry, URL: url})
+		return err
+	}
+	t.Run("ErrScheme", func(t *testing.T) {
+		for _, u := range []string{"ftp://203.0.113.10/x", "file:///etc/passwd", "203.0.113.10/hook", "javascript:alert(1)",
+			"https://user:secret@203.0.113.10/", "https:///path-only", "http://" + strings.Repeat("a", 2050) + ".example/"} {
+			err := create(b.Sys.Deliveries, u) // refused even where private addresses are allowed
+			if !park.IsCode(err, park.EInvalid) || errField(err) != "url" {
+				t.Errorf("%.60s: %v, want invalid url", u, err)
+			}
+		}
+	})
+	t.Run("ErrPrivate", func(t *testing.T) {
+		for _, u := range []string{"http://127.0.0.1:8080/hook", "http://localhost/hook", "http://10.1.2.3/", "http://172.16.0.1/",
+			"http://192.168.1.20/", "http://[::1]/", "http://[fd12:3456::1]/", "http://169.254.169.254/latest/meta-data/",
+			"http://[fe80::1]/", "http://100.64.0.1/", "http://0.0.0.0/", "http://[::ffff:127.0.0.1]/", "http://224.0.0.1/"} {
+			err := create(s, u)
+			if !park.IsCode(err, park.EInvalid) || errField(err) != "url" || !strings.Contains(err.Error(), "private") {
+				t.Errorf("%s: %v, want invalid url (a private address)", u, err)
+			}
+		}
+	})
+	t.Run("OK", func(t *testing.T) {
+		for _, u := range []string{"https://203.0.113.10/hook", "http://198.51.100.7:8080/p?q=1", "https://[2001:db8::1]/hook"} {
+			if err := create(s, u); err != nil {
+				t.Errorf("%s: %v", u, err)
+			}
+		}
+		// The operator's option lets private receivers in.
+		if err := create(b.Sys.Deliveries, "http://127.0.0.1:8080/hook"); err != nil {
+			t.Errorf("loopback with private addresses allowed: %v", err)
+		}
+	})
+	t.Run("ErrPatch", func(t *testing.T) {
+		sub, err := s.CreateSubscription(b.Ctx, "app", deliveries.SubscriptionInput{Report: park.ReportExit, URL: "https://203.0.113.10/hook"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		u := "http://192.168.0.1/"
+		_, err = s.UpdateSubscription(b.Ctx, "app", sub.ID, deliveries.SubscriptionPatch{URL: &u})
+		if !park.IsCode(err, park.EInvalid) || errField(err) != "url" {
+			t.Errorf("patching to a private address: %v, want invalid url", err)
+		}
+	})
+}
+
+// TestWorkerRefusesPrivateAddresses: a subscription that names a loopback
+// receiver (stored while private addresses were allowed, or a name that
+// now resolves to one) is never connected to by a worker that refuses
+// them: its attempts fail, saying why.
+func TestWorkerRefusesPrivateAddresses(t *testing.T) {
+	b := systemtest.New(t)
+	partner(t, b, "app")
+	rc := deliverytest.New(t)
+	subscribeWith(t, b, "app", deliveries.SubscriptionInput{Report: park.ReportEntry, URL: rc.URL, Schedule: []time.Duration{0}})
+	b.Event(t, park.EventEntry, "京P00001", b.Clock.Now().Add(-time.Minute))
+	runService(t, strict(b))
+	var d *park.Delivery
+	waitFor(t, "the attempt", func() bool {
+		ds := listDeliveries(t, b, deliveries.DeliveryQuery{PartnerID: "app"})
+		d = ds[0]
+		return d.State == park.DeliveryDead
+	})
+	if d.Attempts != 1 || d.LastStatus != 0 || !strings.Contains(d.LastReply, "loopback or private") {
+		t.Errorf("delivery %+v, want one attempt refused for its private address", d)
+	}
+	if n := rc.Len(); n != 0 {
+		t.Errorf("the loopback receiver got %d requests", n)
+	}
+}

@@ -1,0 +1,205 @@
+package httpapi_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"parkd/internal/deliveries"
+	"parkd/internal/deliveries/deliverytest"
+	"parkd/internal/device"
+	"parkd/internal/httpapi"
+	"parkd/internal/metrics"
+	"parkd/internal/store/teststore"
+	"parkd/internal/system"
+	"parkd/internal/systemtest"
+)
+
+// newDeliveryEnv is newEnv with the delivery worker running and private
+// (loopback) receivers allowed.
+func newDeliveryEnv(t *testing.T) *env {
+	t.Helper()
+	t.Parallel()
+	st := teststore.Open(t)
+	e := &env{t: t, now: t0.Add(6 * time.Hour)}
+	m := metrics.New()
+	svc := system.New(system.Config{Dialects: systemtest.Dialects, Barriers: device.NewMemory(), Store: st, Now: e.Now, Metrics: m,
+		Deliveries: deliveries.Options{AllowPrivate: true, Poll: 10 * time.Millisecond}})
+	srv := httptest.NewServer(httpapi.New(httpapi.Config{Service: svc, Log: slog.New(slog.DiscardHandler), Metrics: m, AdminToken: token}))
+	t.Cleanup(srv.Close)
+	e.url = srv.URL
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); _ = svc.Deliveries.Run(ctx) }()
+	t.Cleanup(func() { cancel(); <-done })
+	return e
+}
+
+type deliveryRow struct {
+	ID, SubscriptionID, ReportID, Report, State, LastReply, NextAt, LastAttemptAt, DeliveredAt string
+	Attempts, LastStatus                                                                       int
+}
+
+func (e *env) deliveries(query string) ([]deliveryRow, string) {
+	e.t.Helper()
+	var out struct {
+		Deliveries []struct {
+			ID             string `json:"id"`
+			SubscriptionID string `json:"subscription_id"`
+			ReportID       string `json:"report_id"`
+			Report         string `json:"report"`
+			State          string `json:"state"`
+			Attempts       int    `json:"attempts"`
+			LastStatus     int    `json:"last_status"`
+			LastReply      string `json:"last_reply"`
+			NextAt         string `json:"next_at"`
+			LastAttemptAt  string `json:"last_attempt_at"`
+			DeliveredAt    string `json:"delivered_at"`
+		} `json:"deliveries"`
+		Next string `json:"next"`
+	}
+	r := e.do("GET", "/v1/deliveries?"+query, "")
+	e.want(r, 200)
+	if err := json.Unmarshal(r.body, &out); err != nil {
+		e.t.Fatal(err)
+	}
+	rows := make([]deliveryRow, len(out.Deliveries))
+	for i, d := range out.Deliveries {
+		rows[i] = deliveryRow{ID: d.ID, SubscriptionID: d.SubscriptionID, ReportID: d.ReportID, Report: d.Report, State: d.State,
+			LastReply: d.LastReply, NextAt: d.NextAt, LastAttemptAt: d.LastAttemptAt, DeliveredAt: d.DeliveredAt,
+			Attempts: d.Attempts, LastStatus: d.LastStatus}
+	}
+	return rows, out.Next
+}
+
+// TestDeliveryStates: GET /v1/deliveries shows a delivery pending (its
+// subscription is disabled), delivered, failed (waiting for its next
+// attempt) and dead, each with its attempts, the partner's last status
+// and reply; pages on; and an empty page is an empty list.
+func TestDeliveryStates(t *testing.T) {
+	e := newDeliveryEnv(t)
+	e.want(e.do("POST", "/v1/lots", lotJSON), 201)
+	e.want(e.do("POST", "/v1/partners", `{"id":"mall","name":"Mall","dialect":"api-one","type":"normal","lots":["140123001"]}`), 201)
+	e.want(e.do("POST", "/v1/partners", `{"id":"cinema","name":"Cinema","dialect":"api-one","type":"normal","lots":["140123001"]}`), 201)
+
+	// Nothing yet: an empty list, without a next page.
+	if rows, next := e.deliveries(""); len(rows) != 0 || next != "" {
+		t.Fatalf("deliveries before any: %v, next %q", rows, next)
+	}
+
+	rc := deliverytest.New(t)
+	rc.Script(func(r deliverytest.Request) deliverytest.Answer {
+		switch r.Path {
+		case "/exit":
+			return deliverytest.Answer{Status: 503, Body: "busy, try later"}
+		case "/dead":
+			return deliverytest.Answer{Status: 500, Body: "boom"}
+		}
+		return deliverytest.Answer{Status: 200, Body: "thanks"}
+	})
+	sub := func(partner, body string) string {
+		m := e.want(e.do("POST", "/v1/partners/"+partner+"/subscriptions", body), 201)
+		return m["id"].(string)
+	}
+	delivered := sub("mall", fmt.Sprintf(`{"report":"entry","url":%q}`, rc.URL+"/entry"))
+	pending := sub("mall", fmt.Sprintf(`{"report":"entry","url":%q,"enabled":false}`, rc.URL+"/off"))
+	// Failed: the next attempt is an hour away. Dead: one attempt only
+	// (another partner's: mall's later reports of the stay wait for its
+	// failed exit).
+	failed := sub("mall", fmt.Sprintf(`{"report":"exit","url":%q,"schedule_seconds":[0,3600]}`, rc.URL+"/exit"))
+	dead := sub("cinema", fmt.Sprintf(`{"report":"entry","url":%q,"schedule_seconds":[0]}`, rc.URL+"/dead"))
+
+	at := e.Now().Add(-10 * time.Minute) // a free visit
+	e.want(e.do("POST", "/v1/lots/140123001/events", event("in-1", "entry", "京A12345", at)), 200)
+	e.want(e.do("POST", "/v1/lots/140123001/events", event("out-1", "exit", "京A12345", at.Add(time.Minute))), 200)
+
+	want := map[string]struct {
+		sub, report      string
+		attempts, status int
+		reply            string
+	}{
+		"pending":   {pending, "entry", 0, 0, ""},
+		"delivered": {delivered, "entry", 1, 200, "thanks"},
+		"failed":    {failed, "exit", 1, 503, "busy, try later"},
+		"dead":      {dead, "entry", 1, 500, "boom"},
+	}
+	deliverytest.WaitFor(t, 30*time.Second, "deliveries in every state", func() bool {
+		for state := range want {
+			if rows, _ := e.deliveries("state=" + state); len(rows) != 1 {
+				return false
+			}
+		}
+		return true
+	})
+	now := e.Now()
+	for state, w := range want {
+		rows, _ := e.deliveries("state=" + state)
+		d := rows[0]
+		if d.SubscriptionID != w.sub || d.Report != w.report || d.Attempts != w.attempts || d.LastStatus != w.status || d.LastReply != w.reply {
+			t.Errorf("%s delivery %+v, want subscription %s, report %s, %d attempts, last status %d, reply %q",
+				state, d, w.sub, w.report, w.attempts, w.status, w.reply)
+		}
+		if (d.LastAttemptAt != "") != (w.attempts > 0) || (d.DeliveredAt != "") != (state == "delivered") {
+			t.Errorf("%s delivery %+v: last attempt and delivery times", state, d)
+		}
+		switch state {
+		case "pending":
+			if d.NextAt == "" {
+				t.Errorf("pending delivery without next_at: %+v", d)
+			}
+		case "failed":
+			// 3600 s after the attempt, spread by ±20 %: between 48 and 72
+			// minutes from now (the test clock stands still).
+			next, err := time.Parse(time.RFC3339Nano, d.NextAt)
+			if err != nil || next.Before(now.Add(48*time.Minute)) || next.After(now.Add(72*time.Minute)) {
+				t.Errorf("failed delivery's next attempt %q (%v), want 48-72 minutes after %s", d.NextAt, err, now)
+			}
+		default:
+			if d.NextAt != "" {
+				t.Errorf("%s delivery shows next_at %s", state, d.NextAt)
+			}
+		}
+	}
+
+	// Pages: one at a time, newest first, the four of them.
+	var seen []string
+	for q := "limit=1"; ; {
+		rows, next := e.deliveries(q)
+		for _, d := range rows {
+			seen = append(seen, d.ID)
+		}
+		if next == "" {
+			break
+		}
+		q = "limit=1&before=" + next
+		if len(seen) > 10 {
+			t.Fatal("paging does not end")
+		}
+	}
+	all, _ := e.deliveries("")
+	if len(all) != 4 || strings.Join(seen[:min(len(seen), 4)], ",") != strings.Join(ids(all), ",") {
+		t.Errorf("paged %v, listed %v", seen, ids(all))
+	}
+	if rows, _ := e.deliveries("partner=mall"); len(rows) != 3 {
+		t.Errorf("mall's deliveries: %d, want 3", len(rows))
+	}
+	// A filter that matches nothing is an empty page.
+	if rows, next := e.deliveries("partner=nobody"); len(rows) != 0 || next != "" {
+		t.Errorf("deliveries of an unknown partner: %v, next %q", rows, next)
+	}
+	e.problem(e.do("GET", "/v1/deliveries?state=lost", ""), http.StatusBadRequest, "invalid")
+}
+
+func ids(rows []deliveryRow) []string {
+	out := make([]string, len(rows))
+	for i, r := range rows {
+		out[i] = r.ID
+	}
+	return out
+}

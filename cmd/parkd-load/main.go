@@ -7,7 +7,11 @@
 // -spawn runs parkd inside this process on a temporary data folder, so no
 // separate server or build is needed; -cpuprofile and -blockprofile then
 // profile client and server together during the run (not the prefill).
-// Only loopback URLs are accepted.
+// -deliveries subscribes a partner of the lot to the flow's reports
+// (entry, exit, order), delivered to a receiver in this process; with a
+// prefill, the subscriptions start disabled, so the prefill's reports are
+// a backlog whose delivery is timed before the run. parkd must allow
+// private webhooks (-spawn does). Only loopback URLs are accepted.
 package main
 
 import (
@@ -47,6 +51,7 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 	spawn := fs.Bool("spawn", false, "run parkd in this process on a temporary data folder")
 	sqliteSync := fs.String("sqlite-sync", "NORMAL", "with -spawn: SQLite synchronous mode, NORMAL or FULL")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the run (after the prefill) to this file")
+	deliveries := fs.Bool("deliveries", false, "subscribe to the flow's reports and measure their delivery")
 	blockprofile := fs.String("blockprofile", "", "write a blocking profile of the run (where goroutines wait) to this file")
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -71,7 +76,7 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 	if *spawn {
 		srv, err := loadgen.Spawn(ctx, loadgen.SpawnOptions{
 			Log:        slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelError})),
-			SQLiteSync: *sqliteSync,
+			SQLiteSync: *sqliteSync, AllowPrivateWebhooks: *deliveries,
 		})
 		if err != nil {
 			fmt.Fprintln(stderr, "parkd-load:", err)
@@ -97,6 +102,18 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 		fmt.Fprintln(stderr, "parkd-load:", err)
 		return 1
 	}
+	var rc *loadgen.Receiver
+	if *deliveries {
+		if rc, err = loadgen.StartReceiver(); err != nil {
+			fmt.Fprintln(stderr, "parkd-load:", err)
+			return 1
+		}
+		defer rc.Close()
+		if err := h.Subscribe(ctx, rc.URL, cfg.Prefill == 0); err != nil {
+			fmt.Fprintln(stderr, "parkd-load:", err)
+			return 1
+		}
+	}
 	if cfg.Prefill > 0 {
 		p := h.Prefill(ctx)
 		p.Print(stdout)
@@ -104,6 +121,22 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 			fmt.Fprintln(stderr, "parkd-load: prefill failed; not running")
 			return 1
 		}
+		if rc != nil {
+			if err := h.EnableSubscriptions(ctx); err != nil {
+				fmt.Fprintln(stderr, "parkd-load:", err)
+				return 1
+			}
+			d := loadgen.Drain(ctx, rc, p.Cars, cfg.PrefillTimeout)
+			d.Print(stdout)
+			if d.Reports < d.Want {
+				fmt.Fprintln(stderr, "parkd-load: the backlog was not delivered in time; not running")
+				return 1
+			}
+		}
+	}
+	var before int64
+	if rc != nil {
+		_, before = rc.Counts()
 	}
 	if *cpuprofile != "" {
 		f, err := os.Create(*cpuprofile)
@@ -130,6 +163,13 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 		}
 	}
 	res.Print(stdout)
+	if rc != nil {
+		_, after := rc.Counts()
+		fmt.Fprintf(stdout, "\ndeliveries during the run %9d  %9.0f deliveries/s\n", after-before,
+			float64(after-before)/res.Elapsed.Seconds())
+		tail := loadgen.Settle(ctx, rc, time.Second, time.Minute)
+		fmt.Fprintf(stdout, "delivered after the run  %9d  (the queue at the end)\n", tail)
+	}
 	if res.Errors > 0 || errors.Is(ctx.Err(), context.Canceled) {
 		return 1
 	}

@@ -74,6 +74,9 @@ type Service struct {
 
 	mu   sync.Mutex
 	subs map[string]*lane // subscription id -> its sender (worker.go)
+	// wake tells an idle worker that attempts have ended: lanes that were
+	// full have room again, so it claims at once rather than after Poll.
+	wake chan struct{}
 }
 
 // Options tune the workers; zero values take the defaults.
@@ -116,7 +119,7 @@ type Config struct {
 func New(c Config) *Service {
 	s := &Service{base: core.NewBase(c.Store, c.Now, c.Log), metrics: c.Metrics, opts: c.Options, billing: c.Billing,
 		anomalies: c.Anomalies,
-		formats:   map[string]Formatter{park.FormatNative: Native{}}, subs: map[string]*lane{}}
+		formats:   map[string]Formatter{park.FormatNative: Native{}}, subs: map[string]*lane{}, wake: make(chan struct{}, 1)}
 	for k, f := range c.Formats {
 		s.formats[k] = f
 	}

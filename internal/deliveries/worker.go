@@ -136,6 +136,7 @@ func (s *Service) Run(ctx context.Context) error {
 			case <-ctx.Done():
 				return nil
 			case <-time.After(s.opts.Poll):
+			case <-s.wake:
 			}
 		}
 	}
@@ -446,6 +447,10 @@ func (s *Service) finisher(results <-chan outcome, inflight *atomic.Int64) {
 		}
 		inflight.Add(-int64(len(batch)))
 		batch = batch[:0]
+		select {
+		case s.wake <- struct{}{}:
+		default:
+		}
 	}
 	tick := time.NewTicker(20 * time.Millisecond)
 	defer tick.Stop()

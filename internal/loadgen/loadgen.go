@@ -96,6 +96,8 @@ type Harness struct {
 
 	mu      sync.Mutex
 	samples []string
+
+	subs []string // subscriptions Subscribe made
 }
 
 // New checks cfg and prepares a harness; nothing is sent yet.

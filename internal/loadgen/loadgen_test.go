@@ -49,9 +49,12 @@ func TestCheckLoopback(t *testing.T) {
 }
 
 // spawn starts an in-process parkd for one test or benchmark.
-func spawn(tb testing.TB) *Server {
+func spawn(tb testing.TB) *Server { return spawnWith(tb, SpawnOptions{}) }
+
+func spawnWith(tb testing.TB, opt SpawnOptions) *Server {
 	tb.Helper()
-	srv, err := Spawn(context.Background(), SpawnOptions{Dir: tb.TempDir()})
+	opt.Dir = tb.TempDir()
+	srv, err := Spawn(context.Background(), opt)
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -24,6 +24,9 @@ type SpawnOptions struct {
 	Dir string
 	// SQLiteSync is NORMAL (the default, as `parkd serve`) or FULL.
 	SQLiteSync string
+	// AllowPrivateWebhooks lets subscriptions deliver to a receiver on
+	// this machine (--allow-private-webhooks).
+	AllowPrivateWebhooks bool
 }
 
 // Server is a parkd running inside this process, listening on a free
@@ -55,6 +58,9 @@ func Spawn(ctx context.Context, opt SpawnOptions) (*Server, error) {
 		dir, s.tempDir = d, d
 	}
 	env := map[string]string{"PARKD_ADMIN_TOKEN": s.Token, "PARKD_SQLITE_SYNC": opt.SQLiteSync}
+	if opt.AllowPrivateWebhooks {
+		env["PARKD_ALLOW_PRIVATE_WEBHOOKS"] = "1"
+	}
 	cfg, err := config.Parse("parkd serve", []string{"--addr", "127.0.0.1:0", "--data", dir},
 		func(k string) string { return env[k] }, io.Discard)
 	if err != nil {

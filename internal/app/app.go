@@ -155,6 +155,7 @@ func Serve(ctx context.Context, c *config.Config, log *slog.Logger, ready func(a
 	for _, d := range dialects {
 		d.mount(svc, log.With("dialect", d.name), h.Mount)
 	}
+	mountConsole(h, svc, log)
 	srv := newHTTPServer(h, log)
 	var msrv *http.Server
 	if mln != nil {

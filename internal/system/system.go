@@ -10,6 +10,7 @@ import (
 	"parkd/internal/billing"
 	"parkd/internal/deliveries"
 	"parkd/internal/gate"
+	"parkd/internal/operators"
 	"parkd/internal/park"
 	"parkd/internal/partners"
 	"parkd/internal/spaces"
@@ -55,6 +56,7 @@ type System struct {
 	Spaces     *spaces.Service
 	Partners   *partners.Service
 	Deliveries *deliveries.Service
+	Operators  *operators.Service // the console's people, sessions and audit log
 }
 
 // New builds the subsystems over c.Store.
@@ -77,5 +79,6 @@ func New(c Config) *System {
 	sys.Deliveries = deliveries.New(deliveries.Config{Store: c.Store, Now: c.Now, Log: c.Log, Metrics: dm, Formats: c.Formats,
 		Options: c.Deliveries, Billing: bil, Anomalies: g})
 	g.SetSensorless(sys.Deliveries)
+	sys.Operators = operators.New(operators.Config{Store: c.Store, Now: c.Now, Log: c.Log, SignIn: c.SignIn})
 	return sys
 }

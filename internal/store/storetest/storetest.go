@@ -45,6 +45,10 @@ func Run(t *testing.T, open Opener) {
 		"ClaimConcurrently": testClaimConcurrently,
 		"Enrolments":        testEnrolments,
 		"Seen":              testSeen,
+		"Operators":         testOperators,
+		"Sessions":          testSessions,
+		"Audit":             testAudit,
+		"LaneEvents":        testLaneEvents,
 	}
 	for name, fn := range tests {
 		t.Run(name, func(t *testing.T) {

@@ -27,6 +27,19 @@ type ApiToken struct {
 	RevokedAt *time.Time
 }
 
+type AuditLog struct {
+	Seq    int64
+	ID     string
+	At     time.Time
+	Actor  string
+	Action string
+	Lot    string
+	Target string
+	Reason string
+	Before string
+	After  string
+}
+
 type Coupon struct {
 	LotCode   string
 	ID        string
@@ -157,6 +170,18 @@ type LotCount struct {
 	LotCode  string
 	Shard    string
 	Occupied int64
+}
+
+type Operator struct {
+	Name         string
+	Role         string
+	Lots         string
+	Language     string
+	PasswordHash string
+	Disabled     bool
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+	Version      int64
 }
 
 type Partner struct {
@@ -299,6 +324,16 @@ type SeenRequest struct {
 	PartnerID string
 	Digest    string
 	SeenAt    time.Time
+}
+
+type Session struct {
+	Hash      string
+	Operator  string
+	Csrf      string
+	Source    string
+	CreatedAt time.Time
+	ExpiresAt time.Time
+	RevokedAt *time.Time
 }
 
 type Space struct {

@@ -60,6 +60,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.createLotStmt, err = db.PrepareContext(ctx, createLot); err != nil {
 		return nil, fmt.Errorf("error preparing query CreateLot: %w", err)
 	}
+	if q.createOperatorStmt, err = db.PrepareContext(ctx, createOperator); err != nil {
+		return nil, fmt.Errorf("error preparing query CreateOperator: %w", err)
+	}
 	if q.createPartnerStmt, err = db.PrepareContext(ctx, createPartner); err != nil {
 		return nil, fmt.Errorf("error preparing query CreatePartner: %w", err)
 	}
@@ -101,6 +104,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.deleteSeenBeforeStmt, err = db.PrepareContext(ctx, deleteSeenBefore); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteSeenBefore: %w", err)
+	}
+	if q.deleteSessionsBeforeStmt, err = db.PrepareContext(ctx, deleteSessionsBefore); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteSessionsBefore: %w", err)
 	}
 	if q.deleteSpaceStmt, err = db.PrepareContext(ctx, deleteSpace); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteSpace: %w", err)
@@ -171,6 +177,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.getLotSettingsStmt, err = db.PrepareContext(ctx, getLotSettings); err != nil {
 		return nil, fmt.Errorf("error preparing query GetLotSettings: %w", err)
 	}
+	if q.getOperatorStmt, err = db.PrepareContext(ctx, getOperator); err != nil {
+		return nil, fmt.Errorf("error preparing query GetOperator: %w", err)
+	}
 	if q.getPartnerStmt, err = db.PrepareContext(ctx, getPartner); err != nil {
 		return nil, fmt.Errorf("error preparing query GetPartner: %w", err)
 	}
@@ -207,6 +216,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.getReservationStmt, err = db.PrepareContext(ctx, getReservation); err != nil {
 		return nil, fmt.Errorf("error preparing query GetReservation: %w", err)
 	}
+	if q.getSessionStmt, err = db.PrepareContext(ctx, getSession); err != nil {
+		return nil, fmt.Errorf("error preparing query GetSession: %w", err)
+	}
 	if q.getSpaceStmt, err = db.PrepareContext(ctx, getSpace); err != nil {
 		return nil, fmt.Errorf("error preparing query GetSpace: %w", err)
 	}
@@ -227,6 +239,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.insertAnomalyStmt, err = db.PrepareContext(ctx, insertAnomaly); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertAnomaly: %w", err)
+	}
+	if q.insertAuditStmt, err = db.PrepareContext(ctx, insertAudit); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertAudit: %w", err)
 	}
 	if q.insertEventStmt, err = db.PrepareContext(ctx, insertEvent); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertEvent: %w", err)
@@ -267,6 +282,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.insertReservationStmt, err = db.PrepareContext(ctx, insertReservation); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertReservation: %w", err)
 	}
+	if q.insertSessionStmt, err = db.PrepareContext(ctx, insertSession); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertSession: %w", err)
+	}
 	if q.insertStayStmt, err = db.PrepareContext(ctx, insertStay); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertStay: %w", err)
 	}
@@ -278,6 +296,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.listAnomaliesStmt, err = db.PrepareContext(ctx, listAnomalies); err != nil {
 		return nil, fmt.Errorf("error preparing query ListAnomalies: %w", err)
+	}
+	if q.listAuditStmt, err = db.PrepareContext(ctx, listAudit); err != nil {
+		return nil, fmt.Errorf("error preparing query ListAudit: %w", err)
 	}
 	if q.listCouponsStmt, err = db.PrepareContext(ctx, listCoupons); err != nil {
 		return nil, fmt.Errorf("error preparing query ListCoupons: %w", err)
@@ -309,8 +330,14 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.listLaneHoldsStmt, err = db.PrepareContext(ctx, listLaneHolds); err != nil {
 		return nil, fmt.Errorf("error preparing query ListLaneHolds: %w", err)
 	}
+	if q.listLanesStmt, err = db.PrepareContext(ctx, listLanes); err != nil {
+		return nil, fmt.Errorf("error preparing query ListLanes: %w", err)
+	}
 	if q.listLotsStmt, err = db.PrepareContext(ctx, listLots); err != nil {
 		return nil, fmt.Errorf("error preparing query ListLots: %w", err)
+	}
+	if q.listOperatorsStmt, err = db.PrepareContext(ctx, listOperators); err != nil {
+		return nil, fmt.Errorf("error preparing query ListOperators: %w", err)
 	}
 	if q.listPartnerLotsStmt, err = db.PrepareContext(ctx, listPartnerLots); err != nil {
 		return nil, fmt.Errorf("error preparing query ListPartnerLots: %w", err)
@@ -329,6 +356,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.listPlansStmt, err = db.PrepareContext(ctx, listPlans); err != nil {
 		return nil, fmt.Errorf("error preparing query ListPlans: %w", err)
+	}
+	if q.listRecentEventsStmt, err = db.PrepareContext(ctx, listRecentEvents); err != nil {
+		return nil, fmt.Errorf("error preparing query ListRecentEvents: %w", err)
 	}
 	if q.listReservationsByMobileStmt, err = db.PrepareContext(ctx, listReservationsByMobile); err != nil {
 		return nil, fmt.Errorf("error preparing query ListReservationsByMobile: %w", err)
@@ -378,6 +408,12 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.redeliverSinceStmt, err = db.PrepareContext(ctx, redeliverSince); err != nil {
 		return nil, fmt.Errorf("error preparing query RedeliverSince: %w", err)
 	}
+	if q.revokeOperatorSessionsStmt, err = db.PrepareContext(ctx, revokeOperatorSessions); err != nil {
+		return nil, fmt.Errorf("error preparing query RevokeOperatorSessions: %w", err)
+	}
+	if q.revokeSessionStmt, err = db.PrepareContext(ctx, revokeSession); err != nil {
+		return nil, fmt.Errorf("error preparing query RevokeSession: %w", err)
+	}
 	if q.revokeTokensStmt, err = db.PrepareContext(ctx, revokeTokens); err != nil {
 		return nil, fmt.Errorf("error preparing query RevokeTokens: %w", err)
 	}
@@ -390,11 +426,17 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.subscribedStmt, err = db.PrepareContext(ctx, subscribed); err != nil {
 		return nil, fmt.Errorf("error preparing query Subscribed: %w", err)
 	}
+	if q.sumPaymentsStmt, err = db.PrepareContext(ctx, sumPayments); err != nil {
+		return nil, fmt.Errorf("error preparing query SumPayments: %w", err)
+	}
 	if q.updateCouponStmt, err = db.PrepareContext(ctx, updateCoupon); err != nil {
 		return nil, fmt.Errorf("error preparing query UpdateCoupon: %w", err)
 	}
 	if q.updateLotStmt, err = db.PrepareContext(ctx, updateLot); err != nil {
 		return nil, fmt.Errorf("error preparing query UpdateLot: %w", err)
+	}
+	if q.updateOperatorStmt, err = db.PrepareContext(ctx, updateOperator); err != nil {
+		return nil, fmt.Errorf("error preparing query UpdateOperator: %w", err)
 	}
 	if q.updatePassStmt, err = db.PrepareContext(ctx, updatePass); err != nil {
 		return nil, fmt.Errorf("error preparing query UpdatePass: %w", err)
@@ -485,6 +527,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing createLotStmt: %w", cerr)
 		}
 	}
+	if q.createOperatorStmt != nil {
+		if cerr := q.createOperatorStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing createOperatorStmt: %w", cerr)
+		}
+	}
 	if q.createPartnerStmt != nil {
 		if cerr := q.createPartnerStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing createPartnerStmt: %w", cerr)
@@ -553,6 +600,11 @@ func (q *Queries) Close() error {
 	if q.deleteSeenBeforeStmt != nil {
 		if cerr := q.deleteSeenBeforeStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing deleteSeenBeforeStmt: %w", cerr)
+		}
+	}
+	if q.deleteSessionsBeforeStmt != nil {
+		if cerr := q.deleteSessionsBeforeStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteSessionsBeforeStmt: %w", cerr)
 		}
 	}
 	if q.deleteSpaceStmt != nil {
@@ -670,6 +722,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing getLotSettingsStmt: %w", cerr)
 		}
 	}
+	if q.getOperatorStmt != nil {
+		if cerr := q.getOperatorStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getOperatorStmt: %w", cerr)
+		}
+	}
 	if q.getPartnerStmt != nil {
 		if cerr := q.getPartnerStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing getPartnerStmt: %w", cerr)
@@ -730,6 +787,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing getReservationStmt: %w", cerr)
 		}
 	}
+	if q.getSessionStmt != nil {
+		if cerr := q.getSessionStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getSessionStmt: %w", cerr)
+		}
+	}
 	if q.getSpaceStmt != nil {
 		if cerr := q.getSpaceStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing getSpaceStmt: %w", cerr)
@@ -763,6 +825,11 @@ func (q *Queries) Close() error {
 	if q.insertAnomalyStmt != nil {
 		if cerr := q.insertAnomalyStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing insertAnomalyStmt: %w", cerr)
+		}
+	}
+	if q.insertAuditStmt != nil {
+		if cerr := q.insertAuditStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertAuditStmt: %w", cerr)
 		}
 	}
 	if q.insertEventStmt != nil {
@@ -830,6 +897,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing insertReservationStmt: %w", cerr)
 		}
 	}
+	if q.insertSessionStmt != nil {
+		if cerr := q.insertSessionStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertSessionStmt: %w", cerr)
+		}
+	}
 	if q.insertStayStmt != nil {
 		if cerr := q.insertStayStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing insertStayStmt: %w", cerr)
@@ -848,6 +920,11 @@ func (q *Queries) Close() error {
 	if q.listAnomaliesStmt != nil {
 		if cerr := q.listAnomaliesStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listAnomaliesStmt: %w", cerr)
+		}
+	}
+	if q.listAuditStmt != nil {
+		if cerr := q.listAuditStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listAuditStmt: %w", cerr)
 		}
 	}
 	if q.listCouponsStmt != nil {
@@ -900,9 +977,19 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing listLaneHoldsStmt: %w", cerr)
 		}
 	}
+	if q.listLanesStmt != nil {
+		if cerr := q.listLanesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listLanesStmt: %w", cerr)
+		}
+	}
 	if q.listLotsStmt != nil {
 		if cerr := q.listLotsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listLotsStmt: %w", cerr)
+		}
+	}
+	if q.listOperatorsStmt != nil {
+		if cerr := q.listOperatorsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listOperatorsStmt: %w", cerr)
 		}
 	}
 	if q.listPartnerLotsStmt != nil {
@@ -933,6 +1020,11 @@ func (q *Queries) Close() error {
 	if q.listPlansStmt != nil {
 		if cerr := q.listPlansStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listPlansStmt: %w", cerr)
+		}
+	}
+	if q.listRecentEventsStmt != nil {
+		if cerr := q.listRecentEventsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listRecentEventsStmt: %w", cerr)
 		}
 	}
 	if q.listReservationsByMobileStmt != nil {
@@ -1015,6 +1107,16 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing redeliverSinceStmt: %w", cerr)
 		}
 	}
+	if q.revokeOperatorSessionsStmt != nil {
+		if cerr := q.revokeOperatorSessionsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing revokeOperatorSessionsStmt: %w", cerr)
+		}
+	}
+	if q.revokeSessionStmt != nil {
+		if cerr := q.revokeSessionStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing revokeSessionStmt: %w", cerr)
+		}
+	}
 	if q.revokeTokensStmt != nil {
 		if cerr := q.revokeTokensStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing revokeTokensStmt: %w", cerr)
@@ -1035,6 +1137,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing subscribedStmt: %w", cerr)
 		}
 	}
+	if q.sumPaymentsStmt != nil {
+		if cerr := q.sumPaymentsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing sumPaymentsStmt: %w", cerr)
+		}
+	}
 	if q.updateCouponStmt != nil {
 		if cerr := q.updateCouponStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing updateCouponStmt: %w", cerr)
@@ -1043,6 +1150,11 @@ func (q *Queries) Close() error {
 	if q.updateLotStmt != nil {
 		if cerr := q.updateLotStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing updateLotStmt: %w", cerr)
+		}
+	}
+	if q.updateOperatorStmt != nil {
+		if cerr := q.updateOperatorStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing updateOperatorStmt: %w", cerr)
 		}
 	}
 	if q.updatePassStmt != nil {
@@ -1136,6 +1248,7 @@ type Queries struct {
 	createIntegratorStmt             *sql.Stmt
 	createLaneStmt                   *sql.Stmt
 	createLotStmt                    *sql.Stmt
+	createOperatorStmt               *sql.Stmt
 	createPartnerStmt                *sql.Stmt
 	createPassStmt                   *sql.Stmt
 	createSubscriptionStmt           *sql.Stmt
@@ -1150,6 +1263,7 @@ type Queries struct {
 	deletePassPlatesStmt             *sql.Stmt
 	deletePlanStmt                   *sql.Stmt
 	deleteSeenBeforeStmt             *sql.Stmt
+	deleteSessionsBeforeStmt         *sql.Stmt
 	deleteSpaceStmt                  *sql.Stmt
 	deleteSubscriptionStmt           *sql.Stmt
 	deleteUnneededReportsStmt        *sql.Stmt
@@ -1173,6 +1287,7 @@ type Queries struct {
 	getLockStmt                      *sql.Stmt
 	getLotStmt                       *sql.Stmt
 	getLotSettingsStmt               *sql.Stmt
+	getOperatorStmt                  *sql.Stmt
 	getPartnerStmt                   *sql.Stmt
 	getPassStmt                      *sql.Stmt
 	getPaymentStmt                   *sql.Stmt
@@ -1185,6 +1300,7 @@ type Queries struct {
 	getRenewalByReferenceStmt        *sql.Stmt
 	getReportStmt                    *sql.Stmt
 	getReservationStmt               *sql.Stmt
+	getSessionStmt                   *sql.Stmt
 	getSpaceStmt                     *sql.Stmt
 	getStayStmt                      *sql.Stmt
 	getStayByLocatorStmt             *sql.Stmt
@@ -1192,6 +1308,7 @@ type Queries struct {
 	getTokenStmt                     *sql.Stmt
 	getWhitelistStmt                 *sql.Stmt
 	insertAnomalyStmt                *sql.Stmt
+	insertAuditStmt                  *sql.Stmt
 	insertEventStmt                  *sql.Stmt
 	insertGateCommandStmt            *sql.Stmt
 	insertIntegratorPartnerStmt      *sql.Stmt
@@ -1205,10 +1322,12 @@ type Queries struct {
 	insertRenewalStmt                *sql.Stmt
 	insertReportStmt                 *sql.Stmt
 	insertReservationStmt            *sql.Stmt
+	insertSessionStmt                *sql.Stmt
 	insertStayStmt                   *sql.Stmt
 	insertTokenStmt                  *sql.Stmt
 	listAllPartnerLotsStmt           *sql.Stmt
 	listAnomaliesStmt                *sql.Stmt
+	listAuditStmt                    *sql.Stmt
 	listCouponsStmt                  *sql.Stmt
 	listDeliveriesStmt               *sql.Stmt
 	listDeliveriesByPartnerStmt      *sql.Stmt
@@ -1219,13 +1338,16 @@ type Queries struct {
 	listIntegratorPartnersStmt       *sql.Stmt
 	listLaneGateCommandsStmt         *sql.Stmt
 	listLaneHoldsStmt                *sql.Stmt
+	listLanesStmt                    *sql.Stmt
 	listLotsStmt                     *sql.Stmt
+	listOperatorsStmt                *sql.Stmt
 	listPartnerLotsStmt              *sql.Stmt
 	listPartnerSubscriptionsStmt     *sql.Stmt
 	listPartnersStmt                 *sql.Stmt
 	listPassPlatesStmt               *sql.Stmt
 	listPassesStmt                   *sql.Stmt
 	listPlansStmt                    *sql.Stmt
+	listRecentEventsStmt             *sql.Stmt
 	listReservationsByMobileStmt     *sql.Stmt
 	listReservationsByPlateStmt      *sql.Stmt
 	listSpaceCodesStmt               *sql.Stmt
@@ -1242,12 +1364,16 @@ type Queries struct {
 	putEnrolmentStmt                 *sql.Stmt
 	redeliverReportStmt              *sql.Stmt
 	redeliverSinceStmt               *sql.Stmt
+	revokeOperatorSessionsStmt       *sql.Stmt
+	revokeSessionStmt                *sql.Stmt
 	revokeTokensStmt                 *sql.Stmt
 	setSpaceStateStmt                *sql.Stmt
 	stayCouponsStmt                  *sql.Stmt
 	subscribedStmt                   *sql.Stmt
+	sumPaymentsStmt                  *sql.Stmt
 	updateCouponStmt                 *sql.Stmt
 	updateLotStmt                    *sql.Stmt
+	updateOperatorStmt               *sql.Stmt
 	updatePassStmt                   *sql.Stmt
 	updatePlanStmt                   *sql.Stmt
 	updateRenewalStmt                *sql.Stmt
@@ -1274,6 +1400,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		createIntegratorStmt:             q.createIntegratorStmt,
 		createLaneStmt:                   q.createLaneStmt,
 		createLotStmt:                    q.createLotStmt,
+		createOperatorStmt:               q.createOperatorStmt,
 		createPartnerStmt:                q.createPartnerStmt,
 		createPassStmt:                   q.createPassStmt,
 		createSubscriptionStmt:           q.createSubscriptionStmt,
@@ -1288,6 +1415,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		deletePassPlatesStmt:             q.deletePassPlatesStmt,
 		deletePlanStmt:                   q.deletePlanStmt,
 		deleteSeenBeforeStmt:             q.deleteSeenBeforeStmt,
+		deleteSessionsBeforeStmt:         q.deleteSessionsBeforeStmt,
 		deleteSpaceStmt:                  q.deleteSpaceStmt,
 		deleteSubscriptionStmt:           q.deleteSubscriptionStmt,
 		deleteUnneededReportsStmt:        q.deleteUnneededReportsStmt,
@@ -1311,6 +1439,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		getLockStmt:                      q.getLockStmt,
 		getLotStmt:                       q.getLotStmt,
 		getLotSettingsStmt:               q.getLotSettingsStmt,
+		getOperatorStmt:                  q.getOperatorStmt,
 		getPartnerStmt:                   q.getPartnerStmt,
 		getPassStmt:                      q.getPassStmt,
 		getPaymentStmt:                   q.getPaymentStmt,
@@ -1323,6 +1452,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		getRenewalByReferenceStmt:        q.getRenewalByReferenceStmt,
 		getReportStmt:                    q.getReportStmt,
 		getReservationStmt:               q.getReservationStmt,
+		getSessionStmt:                   q.getSessionStmt,
 		getSpaceStmt:                     q.getSpaceStmt,
 		getStayStmt:                      q.getStayStmt,
 		getStayByLocatorStmt:             q.getStayByLocatorStmt,
@@ -1330,6 +1460,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		getTokenStmt:                     q.getTokenStmt,
 		getWhitelistStmt:                 q.getWhitelistStmt,
 		insertAnomalyStmt:                q.insertAnomalyStmt,
+		insertAuditStmt:                  q.insertAuditStmt,
 		insertEventStmt:                  q.insertEventStmt,
 		insertGateCommandStmt:            q.insertGateCommandStmt,
 		insertIntegratorPartnerStmt:      q.insertIntegratorPartnerStmt,
@@ -1343,10 +1474,12 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		insertRenewalStmt:                q.insertRenewalStmt,
 		insertReportStmt:                 q.insertReportStmt,
 		insertReservationStmt:            q.insertReservationStmt,
+		insertSessionStmt:                q.insertSessionStmt,
 		insertStayStmt:                   q.insertStayStmt,
 		insertTokenStmt:                  q.insertTokenStmt,
 		listAllPartnerLotsStmt:           q.listAllPartnerLotsStmt,
 		listAnomaliesStmt:                q.listAnomaliesStmt,
+		listAuditStmt:                    q.listAuditStmt,
 		listCouponsStmt:                  q.listCouponsStmt,
 		listDeliveriesStmt:               q.listDeliveriesStmt,
 		listDeliveriesByPartnerStmt:      q.listDeliveriesByPartnerStmt,
@@ -1357,13 +1490,16 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		listIntegratorPartnersStmt:       q.listIntegratorPartnersStmt,
 		listLaneGateCommandsStmt:         q.listLaneGateCommandsStmt,
 		listLaneHoldsStmt:                q.listLaneHoldsStmt,
+		listLanesStmt:                    q.listLanesStmt,
 		listLotsStmt:                     q.listLotsStmt,
+		listOperatorsStmt:                q.listOperatorsStmt,
 		listPartnerLotsStmt:              q.listPartnerLotsStmt,
 		listPartnerSubscriptionsStmt:     q.listPartnerSubscriptionsStmt,
 		listPartnersStmt:                 q.listPartnersStmt,
 		listPassPlatesStmt:               q.listPassPlatesStmt,
 		listPassesStmt:                   q.listPassesStmt,
 		listPlansStmt:                    q.listPlansStmt,
+		listRecentEventsStmt:             q.listRecentEventsStmt,
 		listReservationsByMobileStmt:     q.listReservationsByMobileStmt,
 		listReservationsByPlateStmt:      q.listReservationsByPlateStmt,
 		listSpaceCodesStmt:               q.listSpaceCodesStmt,
@@ -1380,12 +1516,16 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		putEnrolmentStmt:                 q.putEnrolmentStmt,
 		redeliverReportStmt:              q.redeliverReportStmt,
 		redeliverSinceStmt:               q.redeliverSinceStmt,
+		revokeOperatorSessionsStmt:       q.revokeOperatorSessionsStmt,
+		revokeSessionStmt:                q.revokeSessionStmt,
 		revokeTokensStmt:                 q.revokeTokensStmt,
 		setSpaceStateStmt:                q.setSpaceStateStmt,
 		stayCouponsStmt:                  q.stayCouponsStmt,
 		subscribedStmt:                   q.subscribedStmt,
+		sumPaymentsStmt:                  q.sumPaymentsStmt,
 		updateCouponStmt:                 q.updateCouponStmt,
 		updateLotStmt:                    q.updateLotStmt,
+		updateOperatorStmt:               q.updateOperatorStmt,
 		updatePassStmt:                   q.updatePassStmt,
 		updatePlanStmt:                   q.updatePlanStmt,
 		updateRenewalStmt:                q.updateRenewalStmt,

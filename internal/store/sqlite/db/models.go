@@ -27,6 +27,19 @@ type ApiToken struct {
 	RevokedAt sql.NullInt64
 }
 
+type AuditLog struct {
+	Seq    int64
+	ID     string
+	At     int64
+	Actor  string
+	Action string
+	Lot    string
+	Target string
+	Reason string
+	Before string
+	After  string
+}
+
 type Coupon struct {
 	LotCode   string
 	ID        string
@@ -157,6 +170,18 @@ type LotCount struct {
 	LotCode  string
 	Shard    string
 	Occupied int64
+}
+
+type Operator struct {
+	Name         string
+	Role         string
+	Lots         string
+	Language     string
+	PasswordHash string
+	Disabled     int64
+	CreatedAt    int64
+	UpdatedAt    int64
+	Version      int64
 }
 
 type Partner struct {
@@ -299,6 +324,16 @@ type SeenRequest struct {
 	PartnerID string
 	Digest    string
 	SeenAt    int64
+}
+
+type Session struct {
+	Hash      string
+	Operator  string
+	Csrf      string
+	Source    string
+	CreatedAt int64
+	ExpiresAt int64
+	RevokedAt sql.NullInt64
 }
 
 type Space struct {

@@ -72,6 +72,9 @@ type (
 	docEnrolmentList struct {
 		Enrolments []enrolmentView `json:"enrolments"`
 	}
+	docDeviceList struct {
+		Devices []deviceView `json:"devices"`
+	}
 	docRedelivered struct {
 		Redelivered int `json:"redelivered"`
 	}
@@ -173,6 +176,11 @@ var bodies = map[string]opBody{
 	"POST /v1/partners/{id}/enrolments":                    {in: enrolmentInput{}, status: 201, out: enrolmentView{}},
 	"GET /v1/partners/{id}/enrolments":                     {status: 200, out: docEnrolmentList{}},
 	"DELETE /v1/partners/{id}/enrolments/{plate}":          {status: 204},
+
+	"POST /v1/devices":            {in: deviceInput{}, status: 201, out: deviceView{}},
+	"GET /v1/devices":             {status: 200, out: docDeviceList{}},
+	"GET /v1/devices/{serial}":    {status: 200, out: deviceView{}},
+	"DELETE /v1/devices/{serial}": {status: 204},
 }
 
 // public are the operations served without the admin token.

@@ -5,10 +5,12 @@ package system
 
 import (
 	"log/slog"
+	"time"
 
 	"parkd/internal/access"
 	"parkd/internal/billing"
 	"parkd/internal/deliveries"
+	"parkd/internal/devices"
 	"parkd/internal/gate"
 	"parkd/internal/operators"
 	"parkd/internal/park"
@@ -21,6 +23,7 @@ type Metrics interface {
 	gate.Metrics
 	billing.Metrics
 	deliveries.Metrics
+	devices.Metrics
 }
 
 // Config wires a System.
@@ -45,6 +48,10 @@ type Config struct {
 	Formats map[string]deliveries.Formatter
 	// Deliveries tunes the delivery workers (private addresses, batches).
 	Deliveries deliveries.Options
+	// DeviceProtocols are the lane device protocols app serves.
+	DeviceProtocols []string
+	// DeviceReplyDeadline bounds a device read's answer (0: the default).
+	DeviceReplyDeadline time.Duration
 }
 
 // System is parkd's core: one value per subsystem.
@@ -56,6 +63,7 @@ type System struct {
 	Spaces     *spaces.Service
 	Partners   *partners.Service
 	Deliveries *deliveries.Service
+	Devices    *devices.Service
 	Operators  *operators.Service // the console's people, sessions and audit log
 }
 
@@ -64,8 +72,9 @@ func New(c Config) *System {
 	var gm gate.Metrics
 	var bm billing.Metrics
 	var dm deliveries.Metrics
+	var vm devices.Metrics
 	if c.Metrics != nil {
-		gm, bm, dm = c.Metrics, c.Metrics, c.Metrics
+		gm, bm, dm, vm = c.Metrics, c.Metrics, c.Metrics, c.Metrics
 	}
 	acc := access.New(access.Config{Store: c.Store, Now: c.Now, Log: c.Log})
 	bil := billing.New(billing.Config{Store: c.Store, Now: c.Now, Log: c.Log, Metrics: bm})
@@ -79,6 +88,8 @@ func New(c Config) *System {
 	sys.Deliveries = deliveries.New(deliveries.Config{Store: c.Store, Now: c.Now, Log: c.Log, Metrics: dm, Formats: c.Formats,
 		Options: c.Deliveries, Billing: bil, Anomalies: g})
 	g.SetSensorless(sys.Deliveries)
+	sys.Devices = devices.New(devices.Config{Store: c.Store, Now: c.Now, Log: c.Log, Gate: g, Metrics: vm,
+		Protocols: c.DeviceProtocols, ReplyDeadline: c.DeviceReplyDeadline})
 	sys.Operators = operators.New(operators.Config{Store: c.Store, Now: c.Now, Log: c.Log, SignIn: c.SignIn})
 	return sys
 }

@@ -45,6 +45,7 @@ func Run(t *testing.T, open Opener) {
 		"ClaimConcurrently": testClaimConcurrently,
 		"Enrolments":        testEnrolments,
 		"Seen":              testSeen,
+		"Devices":           testDevices,
 		"Operators":         testOperators,
 		"Sessions":          testSessions,
 		"Audit":             testAudit,

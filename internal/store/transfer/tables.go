@@ -200,6 +200,12 @@ var tables = []table{
 	{name: "enrolments", key: []string{"partner_id", "plate_key"}, columns: []column{
 		{"partner_id", text}, {"plate_key", text}, {"plate", text}, {"created_at", timestamp},
 	}},
+	// 00040_devices.sql.
+	{name: "devices", key: []string{"serial"}, columns: []column{
+		{"serial", text}, {"lot_code", text}, {"lane", text}, {"kind", text}, {"protocol", text}, {"direction", text},
+		{"addr", text}, {"username", text}, {"password", text}, {"online", boolean}, {"seen_at", timestamp},
+		{"since", timestamp}, {"created_at", timestamp},
+	}},
 	// 00050_console.sql: operators, their sessions, the audit log.
 	{name: "operators", key: []string{"name"}, columns: []column{
 		{"name", text}, {"role", text}, {"lots", text}, {"language", text}, {"password_hash", text},

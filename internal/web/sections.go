@@ -32,6 +32,7 @@ func sections() []section {
 	return []section{
 		overviewSection(),
 		lanesSection(),
+		staysSection(),
 	}
 }
 

@@ -84,6 +84,14 @@ var words = map[string][3]string{ // en, zh, pt
 	"payment":          {"Payment", "支付", "Pagamento"},
 	"anomaly":          {"Anomaly", "异常", "Anomalia"},
 	"barrier":          {"Barrier", "道闸", "Cancela"},
+	"tariff":           {"Tariff", "收费标准", "Tarifa"},
+	"tariff_saved":     {"Tariff saved.", "收费标准已保存。", "Tarifa salva."},
+	"tariff_doc":       {"Tariff document (JSON)", "收费标准文档（JSON）", "Documento da tarifa (JSON)"},
+	"preview_stay":     {"Try it on a stay", "试算", "Testar numa estadia"},
+	"vehicle_class":    {"Vehicle", "车型", "Veículo"},
+	"preview":          {"Preview", "试算", "Pré-visualizar"},
+	"save":             {"Save", "保存", "Salvar"},
+	"preview_says":     {"A car from", "车辆停放时段", "Um veículo de"},
 }
 
 func translate(lang, key string) string {

@@ -35,9 +35,10 @@ func (v *view) T(key string) string { return translate(v.Lang, key) }
 // parsePages parses each page template with the layout.
 func parsePages() map[string]*template.Template {
 	funcs := template.FuncMap{
-		"money":    formatMoney,
-		"time":     formatTime,
-		"lotLinks": lotLinks,
+		"money":     formatMoney,
+		"time":      formatTime,
+		"lotLinks":  lotLinks,
+		"hasPrefix": strings.HasPrefix,
 		"row": func(e *park.Event, loc *time.Location, lang string) eventRow {
 			return eventRow{Event: e, Loc: loc, Lang: lang}
 		},

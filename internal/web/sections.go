@@ -33,6 +33,7 @@ func sections() []section {
 		overviewSection(),
 		lanesSection(),
 		staysSection(),
+		tariffSection(),
 	}
 }
 

@@ -157,6 +157,7 @@ func Serve(ctx context.Context, c *config.Config, log *slog.Logger, ready func(a
 		d.mount(svc, log.With("dialect", d.name), h.Mount)
 	}
 	mountDevices(svc, log, h.Mount)
+	mountConsole(h, svc, log)
 	srv := newHTTPServer(h, log)
 	var msrv *http.Server
 	if mln != nil {

@@ -78,6 +78,12 @@ type (
 	docRedelivered struct {
 		Redelivered int `json:"redelivered"`
 	}
+	docUserList struct {
+		Users []userView `json:"users"`
+	}
+	docAuditList struct {
+		Entries []auditView `json:"entries"`
+	}
 	docCouponList struct {
 		Coupons []couponView `json:"coupons"`
 		Total   int          `json:"total"`
@@ -138,6 +144,13 @@ var bodies = map[string]opBody{
 	"DELETE /v1/partners/{id}":                 {status: 204},
 	"POST /v1/integrators":                     {in: integratorInput{}, status: 201, out: integratorView{}},
 	"DELETE /v1/integrators/{username}/tokens": {status: 200, out: revokedView{}},
+
+	"POST /v1/users":                   {in: userInput{}, status: 201, out: userView{}},
+	"GET /v1/users":                    {status: 200, out: docUserList{}},
+	"GET /v1/users/{name}":             {status: 200, out: userView{}},
+	"PATCH /v1/users/{name}":           {in: userPatch{}, status: 200, out: userView{}},
+	"DELETE /v1/users/{name}/sessions": {status: 200, out: revokedView{}},
+	"GET /v1/audit":                    {status: 200, out: docAuditList{}},
 
 	"PUT /v1/lots/{code}/spaces":                 {in: spacesInput{}, status: 200, out: docSpaceList{}},
 	"GET /v1/lots/{code}/spaces":                 {status: 200, out: docSpacePage{}},

@@ -12,6 +12,7 @@ import (
 	"parkd/internal/deliveries"
 	"parkd/internal/devices"
 	"parkd/internal/gate"
+	"parkd/internal/operators"
 	"parkd/internal/park"
 	"parkd/internal/partners"
 	"parkd/internal/spaces"
@@ -63,6 +64,7 @@ type System struct {
 	Partners   *partners.Service
 	Deliveries *deliveries.Service
 	Devices    *devices.Service
+	Operators  *operators.Service // the console's people, sessions and audit log
 }
 
 // New builds the subsystems over c.Store.
@@ -88,5 +90,6 @@ func New(c Config) *System {
 	g.SetSensorless(sys.Deliveries)
 	sys.Devices = devices.New(devices.Config{Store: c.Store, Now: c.Now, Log: c.Log, Gate: g, Metrics: vm,
 		Protocols: c.DeviceProtocols, ReplyDeadline: c.DeviceReplyDeadline})
+	sys.Operators = operators.New(operators.Config{Store: c.Store, Now: c.Now, Log: c.Log, SignIn: c.SignIn})
 	return sys
 }

@@ -46,6 +46,10 @@ func Run(t *testing.T, open Opener) {
 		"Enrolments":        testEnrolments,
 		"Seen":              testSeen,
 		"Devices":           testDevices,
+		"Operators":         testOperators,
+		"Sessions":          testSessions,
+		"Audit":             testAudit,
+		"LaneEvents":        testLaneEvents,
 	}
 	for name, fn := range tests {
 		t.Run(name, func(t *testing.T) {

@@ -27,6 +27,19 @@ type ApiToken struct {
 	RevokedAt *time.Time
 }
 
+type AuditLog struct {
+	Seq    int64
+	ID     string
+	At     time.Time
+	Actor  string
+	Action string
+	Lot    string
+	Target string
+	Reason string
+	Before string
+	After  string
+}
+
 type Coupon struct {
 	LotCode   string
 	ID        string
@@ -175,6 +188,18 @@ type LotCount struct {
 	Occupied int64
 }
 
+type Operator struct {
+	Name         string
+	Role         string
+	Lots         string
+	Language     string
+	PasswordHash string
+	Disabled     bool
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+	Version      int64
+}
+
 type Partner struct {
 	ID        string
 	Name      string
@@ -315,6 +340,16 @@ type SeenRequest struct {
 	PartnerID string
 	Digest    string
 	SeenAt    time.Time
+}
+
+type Session struct {
+	Hash      string
+	Operator  string
+	Csrf      string
+	Source    string
+	CreatedAt time.Time
+	ExpiresAt time.Time
+	RevokedAt *time.Time
 }
 
 type Space struct {

@@ -63,6 +63,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.createLotStmt, err = db.PrepareContext(ctx, createLot); err != nil {
 		return nil, fmt.Errorf("error preparing query CreateLot: %w", err)
 	}
+	if q.createOperatorStmt, err = db.PrepareContext(ctx, createOperator); err != nil {
+		return nil, fmt.Errorf("error preparing query CreateOperator: %w", err)
+	}
 	if q.createPartnerStmt, err = db.PrepareContext(ctx, createPartner); err != nil {
 		return nil, fmt.Errorf("error preparing query CreatePartner: %w", err)
 	}
@@ -107,6 +110,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.deleteSeenBeforeStmt, err = db.PrepareContext(ctx, deleteSeenBefore); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteSeenBefore: %w", err)
+	}
+	if q.deleteSessionsBeforeStmt, err = db.PrepareContext(ctx, deleteSessionsBefore); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteSessionsBefore: %w", err)
 	}
 	if q.deleteSpaceStmt, err = db.PrepareContext(ctx, deleteSpace); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteSpace: %w", err)
@@ -180,6 +186,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.getLotSettingsStmt, err = db.PrepareContext(ctx, getLotSettings); err != nil {
 		return nil, fmt.Errorf("error preparing query GetLotSettings: %w", err)
 	}
+	if q.getOperatorStmt, err = db.PrepareContext(ctx, getOperator); err != nil {
+		return nil, fmt.Errorf("error preparing query GetOperator: %w", err)
+	}
 	if q.getPartnerStmt, err = db.PrepareContext(ctx, getPartner); err != nil {
 		return nil, fmt.Errorf("error preparing query GetPartner: %w", err)
 	}
@@ -216,6 +225,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.getReservationStmt, err = db.PrepareContext(ctx, getReservation); err != nil {
 		return nil, fmt.Errorf("error preparing query GetReservation: %w", err)
 	}
+	if q.getSessionStmt, err = db.PrepareContext(ctx, getSession); err != nil {
+		return nil, fmt.Errorf("error preparing query GetSession: %w", err)
+	}
 	if q.getSpaceStmt, err = db.PrepareContext(ctx, getSpace); err != nil {
 		return nil, fmt.Errorf("error preparing query GetSpace: %w", err)
 	}
@@ -236,6 +248,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.insertAnomalyStmt, err = db.PrepareContext(ctx, insertAnomaly); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertAnomaly: %w", err)
+	}
+	if q.insertAuditStmt, err = db.PrepareContext(ctx, insertAudit); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertAudit: %w", err)
 	}
 	if q.insertEventStmt, err = db.PrepareContext(ctx, insertEvent); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertEvent: %w", err)
@@ -276,6 +291,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.insertReservationStmt, err = db.PrepareContext(ctx, insertReservation); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertReservation: %w", err)
 	}
+	if q.insertSessionStmt, err = db.PrepareContext(ctx, insertSession); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertSession: %w", err)
+	}
 	if q.insertStayStmt, err = db.PrepareContext(ctx, insertStay); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertStay: %w", err)
 	}
@@ -287,6 +305,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.listAnomaliesStmt, err = db.PrepareContext(ctx, listAnomalies); err != nil {
 		return nil, fmt.Errorf("error preparing query ListAnomalies: %w", err)
+	}
+	if q.listAuditStmt, err = db.PrepareContext(ctx, listAudit); err != nil {
+		return nil, fmt.Errorf("error preparing query ListAudit: %w", err)
 	}
 	if q.listCouponsStmt, err = db.PrepareContext(ctx, listCoupons); err != nil {
 		return nil, fmt.Errorf("error preparing query ListCoupons: %w", err)
@@ -321,11 +342,17 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.listLaneHoldsStmt, err = db.PrepareContext(ctx, listLaneHolds); err != nil {
 		return nil, fmt.Errorf("error preparing query ListLaneHolds: %w", err)
 	}
+	if q.listLanesStmt, err = db.PrepareContext(ctx, listLanes); err != nil {
+		return nil, fmt.Errorf("error preparing query ListLanes: %w", err)
+	}
 	if q.listLotDevicesStmt, err = db.PrepareContext(ctx, listLotDevices); err != nil {
 		return nil, fmt.Errorf("error preparing query ListLotDevices: %w", err)
 	}
 	if q.listLotsStmt, err = db.PrepareContext(ctx, listLots); err != nil {
 		return nil, fmt.Errorf("error preparing query ListLots: %w", err)
+	}
+	if q.listOperatorsStmt, err = db.PrepareContext(ctx, listOperators); err != nil {
+		return nil, fmt.Errorf("error preparing query ListOperators: %w", err)
 	}
 	if q.listPartnerLotsStmt, err = db.PrepareContext(ctx, listPartnerLots); err != nil {
 		return nil, fmt.Errorf("error preparing query ListPartnerLots: %w", err)
@@ -344,6 +371,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.listPlansStmt, err = db.PrepareContext(ctx, listPlans); err != nil {
 		return nil, fmt.Errorf("error preparing query ListPlans: %w", err)
+	}
+	if q.listRecentEventsStmt, err = db.PrepareContext(ctx, listRecentEvents); err != nil {
+		return nil, fmt.Errorf("error preparing query ListRecentEvents: %w", err)
 	}
 	if q.listReservationsByMobileStmt, err = db.PrepareContext(ctx, listReservationsByMobile); err != nil {
 		return nil, fmt.Errorf("error preparing query ListReservationsByMobile: %w", err)
@@ -396,6 +426,12 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.redeliverSinceStmt, err = db.PrepareContext(ctx, redeliverSince); err != nil {
 		return nil, fmt.Errorf("error preparing query RedeliverSince: %w", err)
 	}
+	if q.revokeOperatorSessionsStmt, err = db.PrepareContext(ctx, revokeOperatorSessions); err != nil {
+		return nil, fmt.Errorf("error preparing query RevokeOperatorSessions: %w", err)
+	}
+	if q.revokeSessionStmt, err = db.PrepareContext(ctx, revokeSession); err != nil {
+		return nil, fmt.Errorf("error preparing query RevokeSession: %w", err)
+	}
 	if q.revokeTokensStmt, err = db.PrepareContext(ctx, revokeTokens); err != nil {
 		return nil, fmt.Errorf("error preparing query RevokeTokens: %w", err)
 	}
@@ -411,11 +447,17 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.subscribedStmt, err = db.PrepareContext(ctx, subscribed); err != nil {
 		return nil, fmt.Errorf("error preparing query Subscribed: %w", err)
 	}
+	if q.sumPaymentsStmt, err = db.PrepareContext(ctx, sumPayments); err != nil {
+		return nil, fmt.Errorf("error preparing query SumPayments: %w", err)
+	}
 	if q.updateCouponStmt, err = db.PrepareContext(ctx, updateCoupon); err != nil {
 		return nil, fmt.Errorf("error preparing query UpdateCoupon: %w", err)
 	}
 	if q.updateLotStmt, err = db.PrepareContext(ctx, updateLot); err != nil {
 		return nil, fmt.Errorf("error preparing query UpdateLot: %w", err)
+	}
+	if q.updateOperatorStmt, err = db.PrepareContext(ctx, updateOperator); err != nil {
+		return nil, fmt.Errorf("error preparing query UpdateOperator: %w", err)
 	}
 	if q.updatePassStmt, err = db.PrepareContext(ctx, updatePass); err != nil {
 		return nil, fmt.Errorf("error preparing query UpdatePass: %w", err)
@@ -511,6 +553,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing createLotStmt: %w", cerr)
 		}
 	}
+	if q.createOperatorStmt != nil {
+		if cerr := q.createOperatorStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing createOperatorStmt: %w", cerr)
+		}
+	}
 	if q.createPartnerStmt != nil {
 		if cerr := q.createPartnerStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing createPartnerStmt: %w", cerr)
@@ -584,6 +631,11 @@ func (q *Queries) Close() error {
 	if q.deleteSeenBeforeStmt != nil {
 		if cerr := q.deleteSeenBeforeStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing deleteSeenBeforeStmt: %w", cerr)
+		}
+	}
+	if q.deleteSessionsBeforeStmt != nil {
+		if cerr := q.deleteSessionsBeforeStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteSessionsBeforeStmt: %w", cerr)
 		}
 	}
 	if q.deleteSpaceStmt != nil {
@@ -706,6 +758,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing getLotSettingsStmt: %w", cerr)
 		}
 	}
+	if q.getOperatorStmt != nil {
+		if cerr := q.getOperatorStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getOperatorStmt: %w", cerr)
+		}
+	}
 	if q.getPartnerStmt != nil {
 		if cerr := q.getPartnerStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing getPartnerStmt: %w", cerr)
@@ -766,6 +823,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing getReservationStmt: %w", cerr)
 		}
 	}
+	if q.getSessionStmt != nil {
+		if cerr := q.getSessionStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getSessionStmt: %w", cerr)
+		}
+	}
 	if q.getSpaceStmt != nil {
 		if cerr := q.getSpaceStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing getSpaceStmt: %w", cerr)
@@ -799,6 +861,11 @@ func (q *Queries) Close() error {
 	if q.insertAnomalyStmt != nil {
 		if cerr := q.insertAnomalyStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing insertAnomalyStmt: %w", cerr)
+		}
+	}
+	if q.insertAuditStmt != nil {
+		if cerr := q.insertAuditStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertAuditStmt: %w", cerr)
 		}
 	}
 	if q.insertEventStmt != nil {
@@ -866,6 +933,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing insertReservationStmt: %w", cerr)
 		}
 	}
+	if q.insertSessionStmt != nil {
+		if cerr := q.insertSessionStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertSessionStmt: %w", cerr)
+		}
+	}
 	if q.insertStayStmt != nil {
 		if cerr := q.insertStayStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing insertStayStmt: %w", cerr)
@@ -884,6 +956,11 @@ func (q *Queries) Close() error {
 	if q.listAnomaliesStmt != nil {
 		if cerr := q.listAnomaliesStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listAnomaliesStmt: %w", cerr)
+		}
+	}
+	if q.listAuditStmt != nil {
+		if cerr := q.listAuditStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listAuditStmt: %w", cerr)
 		}
 	}
 	if q.listCouponsStmt != nil {
@@ -941,6 +1018,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing listLaneHoldsStmt: %w", cerr)
 		}
 	}
+	if q.listLanesStmt != nil {
+		if cerr := q.listLanesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listLanesStmt: %w", cerr)
+		}
+	}
 	if q.listLotDevicesStmt != nil {
 		if cerr := q.listLotDevicesStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listLotDevicesStmt: %w", cerr)
@@ -949,6 +1031,11 @@ func (q *Queries) Close() error {
 	if q.listLotsStmt != nil {
 		if cerr := q.listLotsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listLotsStmt: %w", cerr)
+		}
+	}
+	if q.listOperatorsStmt != nil {
+		if cerr := q.listOperatorsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listOperatorsStmt: %w", cerr)
 		}
 	}
 	if q.listPartnerLotsStmt != nil {
@@ -979,6 +1066,11 @@ func (q *Queries) Close() error {
 	if q.listPlansStmt != nil {
 		if cerr := q.listPlansStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listPlansStmt: %w", cerr)
+		}
+	}
+	if q.listRecentEventsStmt != nil {
+		if cerr := q.listRecentEventsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listRecentEventsStmt: %w", cerr)
 		}
 	}
 	if q.listReservationsByMobileStmt != nil {
@@ -1066,6 +1158,16 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing redeliverSinceStmt: %w", cerr)
 		}
 	}
+	if q.revokeOperatorSessionsStmt != nil {
+		if cerr := q.revokeOperatorSessionsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing revokeOperatorSessionsStmt: %w", cerr)
+		}
+	}
+	if q.revokeSessionStmt != nil {
+		if cerr := q.revokeSessionStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing revokeSessionStmt: %w", cerr)
+		}
+	}
 	if q.revokeTokensStmt != nil {
 		if cerr := q.revokeTokensStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing revokeTokensStmt: %w", cerr)
@@ -1091,6 +1193,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing subscribedStmt: %w", cerr)
 		}
 	}
+	if q.sumPaymentsStmt != nil {
+		if cerr := q.sumPaymentsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing sumPaymentsStmt: %w", cerr)
+		}
+	}
 	if q.updateCouponStmt != nil {
 		if cerr := q.updateCouponStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing updateCouponStmt: %w", cerr)
@@ -1099,6 +1206,11 @@ func (q *Queries) Close() error {
 	if q.updateLotStmt != nil {
 		if cerr := q.updateLotStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing updateLotStmt: %w", cerr)
+		}
+	}
+	if q.updateOperatorStmt != nil {
+		if cerr := q.updateOperatorStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing updateOperatorStmt: %w", cerr)
 		}
 	}
 	if q.updatePassStmt != nil {
@@ -1193,6 +1305,7 @@ type Queries struct {
 	createIntegratorStmt             *sql.Stmt
 	createLaneStmt                   *sql.Stmt
 	createLotStmt                    *sql.Stmt
+	createOperatorStmt               *sql.Stmt
 	createPartnerStmt                *sql.Stmt
 	createPassStmt                   *sql.Stmt
 	createSubscriptionStmt           *sql.Stmt
@@ -1208,6 +1321,7 @@ type Queries struct {
 	deletePassPlatesStmt             *sql.Stmt
 	deletePlanStmt                   *sql.Stmt
 	deleteSeenBeforeStmt             *sql.Stmt
+	deleteSessionsBeforeStmt         *sql.Stmt
 	deleteSpaceStmt                  *sql.Stmt
 	deleteSubscriptionStmt           *sql.Stmt
 	deleteUnneededReportsStmt        *sql.Stmt
@@ -1232,6 +1346,7 @@ type Queries struct {
 	getLockStmt                      *sql.Stmt
 	getLotStmt                       *sql.Stmt
 	getLotSettingsStmt               *sql.Stmt
+	getOperatorStmt                  *sql.Stmt
 	getPartnerStmt                   *sql.Stmt
 	getPassStmt                      *sql.Stmt
 	getPaymentStmt                   *sql.Stmt
@@ -1244,6 +1359,7 @@ type Queries struct {
 	getRenewalByReferenceStmt        *sql.Stmt
 	getReportStmt                    *sql.Stmt
 	getReservationStmt               *sql.Stmt
+	getSessionStmt                   *sql.Stmt
 	getSpaceStmt                     *sql.Stmt
 	getStayStmt                      *sql.Stmt
 	getStayByLocatorStmt             *sql.Stmt
@@ -1251,6 +1367,7 @@ type Queries struct {
 	getTokenStmt                     *sql.Stmt
 	getWhitelistStmt                 *sql.Stmt
 	insertAnomalyStmt                *sql.Stmt
+	insertAuditStmt                  *sql.Stmt
 	insertEventStmt                  *sql.Stmt
 	insertGateCommandStmt            *sql.Stmt
 	insertIntegratorPartnerStmt      *sql.Stmt
@@ -1264,10 +1381,12 @@ type Queries struct {
 	insertRenewalStmt                *sql.Stmt
 	insertReportStmt                 *sql.Stmt
 	insertReservationStmt            *sql.Stmt
+	insertSessionStmt                *sql.Stmt
 	insertStayStmt                   *sql.Stmt
 	insertTokenStmt                  *sql.Stmt
 	listAllPartnerLotsStmt           *sql.Stmt
 	listAnomaliesStmt                *sql.Stmt
+	listAuditStmt                    *sql.Stmt
 	listCouponsStmt                  *sql.Stmt
 	listDeliveriesStmt               *sql.Stmt
 	listDeliveriesByPartnerStmt      *sql.Stmt
@@ -1279,14 +1398,17 @@ type Queries struct {
 	listIntegratorPartnersStmt       *sql.Stmt
 	listLaneGateCommandsStmt         *sql.Stmt
 	listLaneHoldsStmt                *sql.Stmt
+	listLanesStmt                    *sql.Stmt
 	listLotDevicesStmt               *sql.Stmt
 	listLotsStmt                     *sql.Stmt
+	listOperatorsStmt                *sql.Stmt
 	listPartnerLotsStmt              *sql.Stmt
 	listPartnerSubscriptionsStmt     *sql.Stmt
 	listPartnersStmt                 *sql.Stmt
 	listPassPlatesStmt               *sql.Stmt
 	listPassesStmt                   *sql.Stmt
 	listPlansStmt                    *sql.Stmt
+	listRecentEventsStmt             *sql.Stmt
 	listReservationsByMobileStmt     *sql.Stmt
 	listReservationsByPlateStmt      *sql.Stmt
 	listSpaceCodesStmt               *sql.Stmt
@@ -1304,13 +1426,17 @@ type Queries struct {
 	putEnrolmentStmt                 *sql.Stmt
 	redeliverReportStmt              *sql.Stmt
 	redeliverSinceStmt               *sql.Stmt
+	revokeOperatorSessionsStmt       *sql.Stmt
+	revokeSessionStmt                *sql.Stmt
 	revokeTokensStmt                 *sql.Stmt
 	setDeviceOnlineStmt              *sql.Stmt
 	setSpaceStateStmt                *sql.Stmt
 	stayCouponsStmt                  *sql.Stmt
 	subscribedStmt                   *sql.Stmt
+	sumPaymentsStmt                  *sql.Stmt
 	updateCouponStmt                 *sql.Stmt
 	updateLotStmt                    *sql.Stmt
+	updateOperatorStmt               *sql.Stmt
 	updatePassStmt                   *sql.Stmt
 	updatePlanStmt                   *sql.Stmt
 	updateRenewalStmt                *sql.Stmt
@@ -1338,6 +1464,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		createIntegratorStmt:             q.createIntegratorStmt,
 		createLaneStmt:                   q.createLaneStmt,
 		createLotStmt:                    q.createLotStmt,
+		createOperatorStmt:               q.createOperatorStmt,
 		createPartnerStmt:                q.createPartnerStmt,
 		createPassStmt:                   q.createPassStmt,
 		createSubscriptionStmt:           q.createSubscriptionStmt,
@@ -1353,6 +1480,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		deletePassPlatesStmt:             q.deletePassPlatesStmt,
 		deletePlanStmt:                   q.deletePlanStmt,
 		deleteSeenBeforeStmt:             q.deleteSeenBeforeStmt,
+		deleteSessionsBeforeStmt:         q.deleteSessionsBeforeStmt,
 		deleteSpaceStmt:                  q.deleteSpaceStmt,
 		deleteSubscriptionStmt:           q.deleteSubscriptionStmt,
 		deleteUnneededReportsStmt:        q.deleteUnneededReportsStmt,
@@ -1377,6 +1505,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		getLockStmt:                      q.getLockStmt,
 		getLotStmt:                       q.getLotStmt,
 		getLotSettingsStmt:               q.getLotSettingsStmt,
+		getOperatorStmt:                  q.getOperatorStmt,
 		getPartnerStmt:                   q.getPartnerStmt,
 		getPassStmt:                      q.getPassStmt,
 		getPaymentStmt:                   q.getPaymentStmt,
@@ -1389,6 +1518,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		getRenewalByReferenceStmt:        q.getRenewalByReferenceStmt,
 		getReportStmt:                    q.getReportStmt,
 		getReservationStmt:               q.getReservationStmt,
+		getSessionStmt:                   q.getSessionStmt,
 		getSpaceStmt:                     q.getSpaceStmt,
 		getStayStmt:                      q.getStayStmt,
 		getStayByLocatorStmt:             q.getStayByLocatorStmt,
@@ -1396,6 +1526,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		getTokenStmt:                     q.getTokenStmt,
 		getWhitelistStmt:                 q.getWhitelistStmt,
 		insertAnomalyStmt:                q.insertAnomalyStmt,
+		insertAuditStmt:                  q.insertAuditStmt,
 		insertEventStmt:                  q.insertEventStmt,
 		insertGateCommandStmt:            q.insertGateCommandStmt,
 		insertIntegratorPartnerStmt:      q.insertIntegratorPartnerStmt,
@@ -1409,10 +1540,12 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		insertRenewalStmt:                q.insertRenewalStmt,
 		insertReportStmt:                 q.insertReportStmt,
 		insertReservationStmt:            q.insertReservationStmt,
+		insertSessionStmt:                q.insertSessionStmt,
 		insertStayStmt:                   q.insertStayStmt,
 		insertTokenStmt:                  q.insertTokenStmt,
 		listAllPartnerLotsStmt:           q.listAllPartnerLotsStmt,
 		listAnomaliesStmt:                q.listAnomaliesStmt,
+		listAuditStmt:                    q.listAuditStmt,
 		listCouponsStmt:                  q.listCouponsStmt,
 		listDeliveriesStmt:               q.listDeliveriesStmt,
 		listDeliveriesByPartnerStmt:      q.listDeliveriesByPartnerStmt,
@@ -1424,14 +1557,17 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		listIntegratorPartnersStmt:       q.listIntegratorPartnersStmt,
 		listLaneGateCommandsStmt:         q.listLaneGateCommandsStmt,
 		listLaneHoldsStmt:                q.listLaneHoldsStmt,
+		listLanesStmt:                    q.listLanesStmt,
 		listLotDevicesStmt:               q.listLotDevicesStmt,
 		listLotsStmt:                     q.listLotsStmt,
+		listOperatorsStmt:                q.listOperatorsStmt,
 		listPartnerLotsStmt:              q.listPartnerLotsStmt,
 		listPartnerSubscriptionsStmt:     q.listPartnerSubscriptionsStmt,
 		listPartnersStmt:                 q.listPartnersStmt,
 		listPassPlatesStmt:               q.listPassPlatesStmt,
 		listPassesStmt:                   q.listPassesStmt,
 		listPlansStmt:                    q.listPlansStmt,
+		listRecentEventsStmt:             q.listRecentEventsStmt,
 		listReservationsByMobileStmt:     q.listReservationsByMobileStmt,
 		listReservationsByPlateStmt:      q.listReservationsByPlateStmt,
 		listSpaceCodesStmt:               q.listSpaceCodesStmt,
@@ -1449,13 +1585,17 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		putEnrolmentStmt:                 q.putEnrolmentStmt,
 		redeliverReportStmt:              q.redeliverReportStmt,
 		redeliverSinceStmt:               q.redeliverSinceStmt,
+		revokeOperatorSessionsStmt:       q.revokeOperatorSessionsStmt,
+		revokeSessionStmt:                q.revokeSessionStmt,
 		revokeTokensStmt:                 q.revokeTokensStmt,
 		setDeviceOnlineStmt:              q.setDeviceOnlineStmt,
 		setSpaceStateStmt:                q.setSpaceStateStmt,
 		stayCouponsStmt:                  q.stayCouponsStmt,
 		subscribedStmt:                   q.subscribedStmt,
+		sumPaymentsStmt:                  q.sumPaymentsStmt,
 		updateCouponStmt:                 q.updateCouponStmt,
 		updateLotStmt:                    q.updateLotStmt,
+		updateOperatorStmt:               q.updateOperatorStmt,
 		updatePassStmt:                   q.updatePassStmt,
 		updatePlanStmt:                   q.updatePlanStmt,
 		updateRenewalStmt:                q.updateRenewalStmt,

@@ -246,7 +246,7 @@ func newHTTPServer(h http.Handler, log *slog.Logger) *http.Server {
 // startJobs starts the durable job queue on the store's own database
 // (OpenStore has migrated it).
 func startJobs(ctx context.Context, store park.Store, svc *system.System, log *slog.Logger) (jobs.Runner, error) {
-	cfg := jobs.Config{Service: svc.Billing, Lots: svc.Gate, Seen: svc.Partners, Log: log.With("component", "jobs")}
+	cfg := jobs.Config{Service: svc.Billing, Lots: svc.Gate, Seen: svc.Partners, Sessions: svc.Operators, Log: log.With("component", "jobs")}
 	switch st := store.(type) {
 	case *sqlite.Store:
 		return jobs.Start(ctx, riversqlite.New(st.WriterDB()), cfg)

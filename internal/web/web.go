@@ -201,7 +201,7 @@ func (w *Console) lotFor(r *http.Request, p *operators.Principal) (*park.Lot, er
 	if !p.MaySee(code) {
 		return nil, park.Errorf(park.ENotFound, "lot %q not found", code)
 	}
-	return w.sys.Gate.GetLot(r.Context(), code)
+	return w.sys.Gate.LotSettings(r.Context(), code)
 }
 
 // mayChange refuses a change in lot by an operator whose role does not

@@ -117,6 +117,13 @@ type PaymentSum struct {
 	Count  int   `json:"count"`
 }
 
+// HourCount is how many events of a type an hour had.
+type HourCount struct {
+	Hour  time.Time // the hour's start, UTC
+	Type  string    // EventEntry or EventExit
+	Count int
+}
+
 // OperatorTx is the part of Tx for operators, their sessions and the
 // audit log.
 type OperatorTx interface {
@@ -151,6 +158,9 @@ type OperatorTx interface {
 	SumPayments(ctx context.Context, lot string, from, to time.Time) (PaymentSum, error)
 	// ListLanes returns the lot's lanes by id.
 	ListLanes(ctx context.Context, lot string) ([]*Lane, error)
+	// CountPassagesByHour counts the lot's entries and exits whose barrier
+	// opened, received since the instant, per UTC hour.
+	CountPassagesByHour(ctx context.Context, lot string, since time.Time) ([]HourCount, error)
 	// ListRecentEvents returns up to limit of the lot's events received
 	// after the instant, newest first.
 	ListRecentEvents(ctx context.Context, lot string, after time.Time, limit int) ([]*Event, error)

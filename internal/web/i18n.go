@@ -136,6 +136,10 @@ var words = map[string][3]string{ // en, zh, pt
 	"action":              {"Action", "操作", "Ação"},
 	"target":              {"Target", "对象", "Alvo"},
 	"before_after":        {"Before / after", "变更前/后", "Antes / depois"},
+	"last_24h":            {"Last 24 h", "近24小时", "Últimas 24 h"},
+	"chart_label":         {"Entries, exits per hour and cars inside", "每小时入场、出场及场内车辆", "Entradas, saídas por hora e veículos dentro"},
+	"max_per_hour":        {"most per hour", "每小时最多", "máximo por hora"},
+	"peak_inside":         {"most inside", "场内最多", "máximo dentro"},
 }
 
 func translate(lang, key string) string {

@@ -141,6 +141,17 @@ func TestOverview(t *testing.T) {
 			t.Errorf("the lot's row lacks %q:\n%s", want, row)
 		}
 	}
+	// The last 24 hours: both cars were received this hour (15:00 local);
+	// worked back from the 2 inside now, none were inside an hour ago.
+	for _, want := range []string{`data-hour="15:00" data-entries="2" data-exits="0" data-inside="2"`,
+		`data-hour="14:00" data-entries="0" data-exits="0" data-inside="0"`, `data-hour="16:00" data-entries="0"`} {
+		if !strings.Contains(row, want) {
+			t.Errorf("the chart lacks %q:\n%s", want, row)
+		}
+	}
+	if n := strings.Count(row, "data-hour="); n != 24 {
+		t.Errorf("the chart has %d hours, want 24", n)
+	}
 	if !strings.Contains(body, `id="whoami">ana<`) {
 		t.Error("the page does not say who is signed in")
 	}

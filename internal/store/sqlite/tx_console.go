@@ -150,3 +150,15 @@ func (t *txn) ListRecentEvents(ctx context.Context, lot string, after time.Time,
 	}
 	return out, nil
 }
+
+func (t *txn) CountPassagesByHour(ctx context.Context, lot string, since time.Time) ([]park.HourCount, error) {
+	rs, err := t.q.CountPassagesByHour(stmtCtx, db.CountPassagesByHourParams{LotCode: lot, Since: us(since)})
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	out := make([]park.HourCount, len(rs))
+	for i, r := range rs {
+		out[i] = park.HourCount{Hour: time.Unix(r.Hour*3600, 0).UTC(), Type: r.Type, Count: int(r.N)}
+	}
+	return out, nil
+}

@@ -263,4 +263,27 @@ func testLaneEvents(t *testing.T, s park.Store) {
 	if got := ids(base, 2); got != "[e3 e2]" {
 		t.Errorf("newest two: %s", got)
 	}
+
+	// Passages per hour: only events whose barrier opened count.
+	pass := func(id, typ, decision string, at time.Time) {
+		t.Helper()
+		must(t, update(t, s, func(tx park.Tx) error {
+			return tx.InsertEvent(ctx, &park.Event{ID: id, LotCode: "L1", Type: typ, Plate: "P" + id, Lane: "out-1", At: at,
+				ReceivedAt: at, Decision: park.Decision{Decision: decision, Reason: park.ReasonVisitor}})
+		}))
+	}
+	pass("x2", park.EventExit, park.DecisionOpen, base.Add(time.Hour))
+	pass("x3", park.EventExit, park.DecisionHold, base.Add(time.Hour))
+	pass("e4", park.EventEntry, park.DecisionOpen, base.Add(2*time.Hour))
+	var hours []park.HourCount
+	must(t, s.View(ctx, func(tx park.Tx) (err error) {
+		hours, err = tx.CountPassagesByHour(ctx, "L1", base.Truncate(time.Hour))
+		return
+	}))
+	h8 := base.Truncate(time.Hour) // 08:00 UTC
+	want := []park.HourCount{{Hour: h8, Type: park.EventEntry, Count: 3}, {Hour: h8.Add(time.Hour), Type: park.EventExit, Count: 1},
+		{Hour: h8.Add(2 * time.Hour), Type: park.EventEntry, Count: 1}}
+	if fmt.Sprint(hours) != fmt.Sprint(want) {
+		t.Errorf("passages by hour %v, want %v", hours, want)
+	}
 }

@@ -10,6 +10,45 @@ import (
 	"time"
 )
 
+const countPassagesByHour = `-- name: CountPassagesByHour :many
+SELECT type, CAST(floor(extract(epoch FROM received_at) / 3600) AS BIGINT) AS hour, COUNT(*) AS n
+FROM events
+WHERE lot_code = $1 AND received_at >= $2
+  AND decision->>'decision' = 'open'
+GROUP BY type, hour ORDER BY hour, type
+`
+
+type CountPassagesByHourParams struct {
+	LotCode string
+	Since   time.Time
+}
+
+type CountPassagesByHourRow struct {
+	Type string
+	Hour int64
+	N    int64
+}
+
+func (q *Queries) CountPassagesByHour(ctx context.Context, arg CountPassagesByHourParams) ([]CountPassagesByHourRow, error) {
+	rows, err := q.db.Query(ctx, countPassagesByHour, arg.LotCode, arg.Since)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []CountPassagesByHourRow
+	for rows.Next() {
+		var i CountPassagesByHourRow
+		if err := rows.Scan(&i.Type, &i.Hour, &i.N); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const createOperator = `-- name: CreateOperator :exec
 INSERT INTO operators (name, role, lots, language, password_hash, disabled, created_at, updated_at, version)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1)

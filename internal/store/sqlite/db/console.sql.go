@@ -10,6 +10,48 @@ import (
 	"database/sql"
 )
 
+const countPassagesByHour = `-- name: CountPassagesByHour :many
+SELECT type, CAST(received_at / 3600000000 AS INTEGER) AS hour, COUNT(*) AS n
+FROM events
+WHERE lot_code = ?1 AND received_at >= ?2
+  AND json_extract(decision, '$.decision') = 'open'
+GROUP BY type, hour ORDER BY hour, type
+`
+
+type CountPassagesByHourParams struct {
+	LotCode string
+	Since   int64
+}
+
+type CountPassagesByHourRow struct {
+	Type string
+	Hour int64
+	N    int64
+}
+
+func (q *Queries) CountPassagesByHour(ctx context.Context, arg CountPassagesByHourParams) ([]CountPassagesByHourRow, error) {
+	rows, err := q.query(ctx, q.countPassagesByHourStmt, countPassagesByHour, arg.LotCode, arg.Since)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []CountPassagesByHourRow
+	for rows.Next() {
+		var i CountPassagesByHourRow
+		if err := rows.Scan(&i.Type, &i.Hour, &i.N); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const createOperator = `-- name: CreateOperator :exec
 INSERT INTO operators (name, role, lots, language, password_hash, disabled, created_at, updated_at, version)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1)

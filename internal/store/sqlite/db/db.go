@@ -45,6 +45,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.countInsideForPassStmt, err = db.PrepareContext(ctx, countInsideForPass); err != nil {
 		return nil, fmt.Errorf("error preparing query CountInsideForPass: %w", err)
 	}
+	if q.countPassagesByHourStmt, err = db.PrepareContext(ctx, countPassagesByHour); err != nil {
+		return nil, fmt.Errorf("error preparing query CountPassagesByHour: %w", err)
+	}
 	if q.countSpacesStmt, err = db.PrepareContext(ctx, countSpaces); err != nil {
 		return nil, fmt.Errorf("error preparing query CountSpaces: %w", err)
 	}
@@ -521,6 +524,11 @@ func (q *Queries) Close() error {
 	if q.countInsideForPassStmt != nil {
 		if cerr := q.countInsideForPassStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing countInsideForPassStmt: %w", cerr)
+		}
+	}
+	if q.countPassagesByHourStmt != nil {
+		if cerr := q.countPassagesByHourStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing countPassagesByHourStmt: %w", cerr)
 		}
 	}
 	if q.countSpacesStmt != nil {
@@ -1299,6 +1307,7 @@ type Queries struct {
 	countDeliveriesStmt              *sql.Stmt
 	countInsideStmt                  *sql.Stmt
 	countInsideForPassStmt           *sql.Stmt
+	countPassagesByHourStmt          *sql.Stmt
 	countSpacesStmt                  *sql.Stmt
 	createCouponStmt                 *sql.Stmt
 	createDeviceStmt                 *sql.Stmt
@@ -1458,6 +1467,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		countDeliveriesStmt:              q.countDeliveriesStmt,
 		countInsideStmt:                  q.countInsideStmt,
 		countInsideForPassStmt:           q.countInsideForPassStmt,
+		countPassagesByHourStmt:          q.countPassagesByHourStmt,
 		countSpacesStmt:                  q.countSpacesStmt,
 		createCouponStmt:                 q.createCouponStmt,
 		createDeviceStmt:                 q.createDeviceStmt,

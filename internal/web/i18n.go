@@ -140,6 +140,14 @@ var words = map[string][3]string{ // en, zh, pt
 	"chart_label":         {"Entries, exits per hour and cars inside", "每小时入场、出场及场内车辆", "Entradas, saídas por hora e veículos dentro"},
 	"max_per_hour":        {"most per hour", "每小时最多", "máximo por hora"},
 	"peak_inside":         {"most inside", "场内最多", "máximo dentro"},
+	"devices":             {"Devices", "设备", "Dispositivos"},
+	"serial":              {"Serial", "序列号", "Número de série"},
+	"protocol":            {"Protocol", "协议", "Protocolo"},
+	"last_seen":           {"Last heard", "最近在线", "Último contato"},
+	"online":              {"online", "在线", "online"},
+	"offline":             {"offline", "离线", "offline"},
+	"since":               {"since", "自", "desde"},
+	"no_devices":          {"No devices registered.", "没有登记的设备。", "Nenhum dispositivo registrado."},
 }
 
 func translate(lang, key string) string {

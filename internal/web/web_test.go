@@ -14,7 +14,6 @@ import (
 	"parkd/internal/operators"
 	"parkd/internal/park"
 	"parkd/internal/systemtest"
-	"parkd/internal/web"
 )
 
 const pw = "correct horse battery"
@@ -28,9 +27,7 @@ type site struct {
 func newSite(t *testing.T) *site {
 	t.Helper()
 	b := systemtest.New(t)
-	srv := httptest.NewServer(web.New(web.Config{System: b.Sys, Now: b.Clock.Now}))
-	t.Cleanup(srv.Close)
-	return &site{Bundle: b, srv: srv}
+	return &site{Bundle: b, srv: newServer(t, b)}
 }
 
 func (s *site) user(t *testing.T, name string, role park.Role, lots ...string) {

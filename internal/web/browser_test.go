@@ -210,5 +210,21 @@ func TestBrowser(t *testing.T) {
 		t.Errorf("a read-only operator sees %d open buttons (%v)", buttons, err)
 	}
 	shot("read-only-lanes")
+
+	// A phone-sized screen: no page is wider than the phone (wide tables
+	// scroll inside their box), and the sign-out stays reachable.
+	do("a phone", chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile))
+	for _, path := range []string{"/console/", "/console/lots/" + s.Lot + "/lanes", "/console/stays/" + dec.StayID,
+		"/console/lots/" + s.Lot + "/tariff"} {
+		do("phone "+path, chromedp.Navigate(srv.URL+path), chromedp.WaitVisible(chromedp.CSS("form.whoami button")))
+		wide, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth + 1`))
+		if err != nil {
+			fail("phone "+path, err)
+		}
+		if wide {
+			t.Errorf("%s is wider than a phone's screen", path)
+		}
+	}
+	shot("phone-tariff")
 	t.Logf("screenshots in %s", shots)
 }

@@ -148,6 +148,8 @@ var words = map[string][3]string{ // en, zh, pt
 	"offline":             {"offline", "离线", "offline"},
 	"since":               {"since", "自", "desde"},
 	"no_devices":          {"No devices registered.", "没有登记的设备。", "Nenhum dispositivo registrado."},
+	"receivable":          {"Receivable (cars that left)", "应收（已出场）", "A receber (saíram)"},
+	"coupons_used":        {"Coupons used", "已用优惠券", "Cupons usados"},
 }
 
 func translate(lang, key string) string {

@@ -26,6 +26,7 @@ type lotRow struct {
 	Percent            int // of the capacity taken, 0 to 100
 	Currency           string
 	Received           park.PaymentSum
+	Left               park.DaySums
 	Day                string
 	Chart              dayChart
 }
@@ -93,7 +94,7 @@ func (w *Console) overview(rw http.ResponseWriter, r *http.Request, p *operators
 		}
 		occ := park.NewOccupancy(l.Capacity, l.Occupied)
 		row := lotRow{Code: l.Code, Name: l.Name, Capacity: l.Capacity, Occupied: max(l.Occupied, 0), Free: occ.Free,
-			Currency: l.Currency, Received: rec.Sum, Day: rec.Day}
+			Currency: l.Currency, Received: rec.Sum, Left: rec.Left, Day: rec.Day}
 		hours, err := w.sys.Gate.LastDay(r.Context(), l.Code)
 		if err != nil {
 			return err

@@ -122,6 +122,8 @@ func TestOverview(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.Event(t, park.EventEntry, "沪B00001", s.Clock.Now())
+	// Paid, it leaves: a stay that cost 4.00, nothing off.
+	s.Event(t, park.EventExit, "沪A12345", s.Clock.Now())
 
 	b := s.browser(t)
 	if st, _, loc := b.get("/console/"); st != http.StatusSeeOther || loc != "/console/login" {
@@ -133,14 +135,16 @@ func TestOverview(t *testing.T) {
 		t.Fatalf("overview: %d\n%s", st, body)
 	}
 	row := regexp.MustCompile(`(?s)<tr data-lot="140123001">.*?</tr>`).FindString(body)
-	for _, want := range []string{`class="num inside">2 `, `class="num free">8<`, `class="num received">4.00 CNY<`} {
+	for _, want := range []string{`class="num inside">1 `, `class="num free">9<`, `class="num received">4.00 CNY<`,
+		`class="num receivable">4.00 CNY <small>(1)</small>`, `class="num discount">0.00 CNY<`, `class="num coupons">0<`} {
 		if !strings.Contains(row, want) {
 			t.Errorf("the lot's row lacks %q:\n%s", want, row)
 		}
 	}
-	// The last 24 hours: both cars were received this hour (15:00 local);
-	// worked back from the 2 inside now, none were inside an hour ago.
-	for _, want := range []string{`data-hour="15:00" data-entries="2" data-exits="0" data-inside="2"`,
+	// The last 24 hours: both entries and the exit were received this hour
+	// (15:00 local); worked back from the 1 inside now, none were inside
+	// an hour ago.
+	for _, want := range []string{`data-hour="15:00" data-entries="2" data-exits="1" data-inside="1"`,
 		`data-hour="14:00" data-entries="0" data-exits="0" data-inside="0"`, `data-hour="16:00" data-entries="0"`} {
 		if !strings.Contains(row, want) {
 			t.Errorf("the chart lacks %q:\n%s", want, row)

@@ -162,3 +162,15 @@ func (t *txn) CountPassagesByHour(ctx context.Context, lot string, since time.Ti
 	}
 	return out, nil
 }
+
+func (t *txn) SumStaysLeft(ctx context.Context, lot string, from, to time.Time) (park.DaySums, error) {
+	r, err := t.q.SumStaysLeft(stmtCtx, db.SumStaysLeftParams{LotCode: lot, FromAt: nullUS(&from), ToAt: nullUS(&to)})
+	if err != nil {
+		return park.DaySums{}, mapErr(err)
+	}
+	n, err := t.q.CountCouponsUsed(stmtCtx, db.CountCouponsUsedParams{LotCode: lot, FromAt: nullUS(&from), ToAt: nullUS(&to)})
+	if err != nil {
+		return park.DaySums{}, mapErr(err)
+	}
+	return park.DaySums{Left: int(r.N), Total: r.Total, Discount: r.Discount, Paid: r.Paid, CouponsUsed: int(n)}, nil
+}

@@ -36,6 +36,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.countCouponsStmt, err = db.PrepareContext(ctx, countCoupons); err != nil {
 		return nil, fmt.Errorf("error preparing query CountCoupons: %w", err)
 	}
+	if q.countCouponsUsedStmt, err = db.PrepareContext(ctx, countCouponsUsed); err != nil {
+		return nil, fmt.Errorf("error preparing query CountCouponsUsed: %w", err)
+	}
 	if q.countDeliveriesStmt, err = db.PrepareContext(ctx, countDeliveries); err != nil {
 		return nil, fmt.Errorf("error preparing query CountDeliveries: %w", err)
 	}
@@ -453,6 +456,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.sumPaymentsStmt, err = db.PrepareContext(ctx, sumPayments); err != nil {
 		return nil, fmt.Errorf("error preparing query SumPayments: %w", err)
 	}
+	if q.sumStaysLeftStmt, err = db.PrepareContext(ctx, sumStaysLeft); err != nil {
+		return nil, fmt.Errorf("error preparing query SumStaysLeft: %w", err)
+	}
 	if q.updateCouponStmt, err = db.PrepareContext(ctx, updateCoupon); err != nil {
 		return nil, fmt.Errorf("error preparing query UpdateCoupon: %w", err)
 	}
@@ -509,6 +515,11 @@ func (q *Queries) Close() error {
 	if q.countCouponsStmt != nil {
 		if cerr := q.countCouponsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing countCouponsStmt: %w", cerr)
+		}
+	}
+	if q.countCouponsUsedStmt != nil {
+		if cerr := q.countCouponsUsedStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing countCouponsUsedStmt: %w", cerr)
 		}
 	}
 	if q.countDeliveriesStmt != nil {
@@ -1206,6 +1217,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing sumPaymentsStmt: %w", cerr)
 		}
 	}
+	if q.sumStaysLeftStmt != nil {
+		if cerr := q.sumStaysLeftStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing sumStaysLeftStmt: %w", cerr)
+		}
+	}
 	if q.updateCouponStmt != nil {
 		if cerr := q.updateCouponStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing updateCouponStmt: %w", cerr)
@@ -1304,6 +1320,7 @@ type Queries struct {
 	bookedReservationsStmt           *sql.Stmt
 	claimDeliveriesStmt              *sql.Stmt
 	countCouponsStmt                 *sql.Stmt
+	countCouponsUsedStmt             *sql.Stmt
 	countDeliveriesStmt              *sql.Stmt
 	countInsideStmt                  *sql.Stmt
 	countInsideForPassStmt           *sql.Stmt
@@ -1443,6 +1460,7 @@ type Queries struct {
 	stayCouponsStmt                  *sql.Stmt
 	subscribedStmt                   *sql.Stmt
 	sumPaymentsStmt                  *sql.Stmt
+	sumStaysLeftStmt                 *sql.Stmt
 	updateCouponStmt                 *sql.Stmt
 	updateLotStmt                    *sql.Stmt
 	updateOperatorStmt               *sql.Stmt
@@ -1464,6 +1482,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		bookedReservationsStmt:           q.bookedReservationsStmt,
 		claimDeliveriesStmt:              q.claimDeliveriesStmt,
 		countCouponsStmt:                 q.countCouponsStmt,
+		countCouponsUsedStmt:             q.countCouponsUsedStmt,
 		countDeliveriesStmt:              q.countDeliveriesStmt,
 		countInsideStmt:                  q.countInsideStmt,
 		countInsideForPassStmt:           q.countInsideForPassStmt,
@@ -1603,6 +1622,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		stayCouponsStmt:                  q.stayCouponsStmt,
 		subscribedStmt:                   q.subscribedStmt,
 		sumPaymentsStmt:                  q.sumPaymentsStmt,
+		sumStaysLeftStmt:                 q.sumStaysLeftStmt,
 		updateCouponStmt:                 q.updateCouponStmt,
 		updateLotStmt:                    q.updateLotStmt,
 		updateOperatorStmt:               q.updateOperatorStmt,

@@ -53,3 +53,11 @@ FROM events
 WHERE lot_code = sqlc.arg(lot_code) AND received_at >= sqlc.arg(since)
   AND json_extract(decision, '$.decision') = 'open'
 GROUP BY type, hour ORDER BY hour, type;
+
+-- name: SumStaysLeft :one
+SELECT COUNT(*) AS n, CAST(COALESCE(SUM(total), 0) AS INTEGER) AS total,
+       CAST(COALESCE(SUM(discount), 0) AS INTEGER) AS discount, CAST(COALESCE(SUM(paid), 0) AS INTEGER) AS paid
+FROM stays WHERE lot_code = sqlc.arg(lot_code) AND exit_at >= sqlc.arg(from_at) AND exit_at < sqlc.arg(to_at);
+
+-- name: CountCouponsUsed :one
+SELECT COUNT(*) FROM coupons WHERE lot_code = sqlc.arg(lot_code) AND used_at >= sqlc.arg(from_at) AND used_at < sqlc.arg(to_at);

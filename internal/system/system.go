@@ -8,6 +8,7 @@ import (
 
 	"parkd/internal/access"
 	"parkd/internal/billing"
+	"parkd/internal/charging"
 	"parkd/internal/deliveries"
 	"parkd/internal/gate"
 	"parkd/internal/park"
@@ -55,6 +56,7 @@ type System struct {
 	Spaces     *spaces.Service
 	Partners   *partners.Service
 	Deliveries *deliveries.Service
+	Charging   *charging.Service
 }
 
 // New builds the subsystems over c.Store.
@@ -77,5 +79,6 @@ func New(c Config) *System {
 	sys.Deliveries = deliveries.New(deliveries.Config{Store: c.Store, Now: c.Now, Log: c.Log, Metrics: dm, Formats: c.Formats,
 		Options: c.Deliveries, Billing: bil, Anomalies: g})
 	g.SetSensorless(sys.Deliveries)
+	sys.Charging = charging.New(charging.Config{Store: c.Store, Now: c.Now, Log: c.Log})
 	return sys
 }

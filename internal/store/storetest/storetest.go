@@ -45,6 +45,9 @@ func Run(t *testing.T, open Opener) {
 		"ClaimConcurrently": testClaimConcurrently,
 		"Enrolments":        testEnrolments,
 		"Seen":              testSeen,
+		"Chargers":          testChargers,
+		"PriceStandards":    testPriceStandards,
+		"ChargeSessions":    testChargeSessions,
 	}
 	for name, fn := range tests {
 		t.Run(name, func(t *testing.T) {

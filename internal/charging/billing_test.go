@@ -20,21 +20,21 @@ type fakeRemote struct {
 	refuse bool
 }
 
-func (f *fakeRemote) RemoteStart(_ context.Context, id string, connector int, tag string) error {
+func (f *fakeRemote) RemoteStart(_ context.Context, id string, connector int, tag string) (string, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.refuse {
-		return park.Errorf(park.EConflict, "refused")
+		return "Rejected", nil
 	}
 	f.starts = append(f.starts, tag)
-	return nil
+	return "Accepted", nil
 }
 
-func (f *fakeRemote) RemoteStop(_ context.Context, id string, tx int64) error {
+func (f *fakeRemote) RemoteStop(_ context.Context, id string, tx int64) (string, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.stops = append(f.stops, tx)
-	return nil
+	return "Accepted", nil
 }
 
 func (f *fakeRemote) stopCount() int {

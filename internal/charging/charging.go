@@ -17,13 +17,14 @@ import (
 )
 
 // Remote reaches a connected charger (the OCPP central system). Each call
-// returns once the charger answered or the call timed out.
+// returns the charger's answer ("Accepted", "Rejected") once it answered,
+// or an error when it is not connected (ErrOffline) or did not answer in
+// time (ErrTimeout).
 type Remote interface {
-	// RemoteStart asks a charger to start charging connector for idTag;
-	// an error means it refused, is not connected or did not answer.
-	RemoteStart(ctx context.Context, chargerID string, connector int, idTag string) error
+	// RemoteStart asks a charger to start charging connector for idTag.
+	RemoteStart(ctx context.Context, chargerID string, connector int, idTag string) (string, error)
 	// RemoteStop asks a charger to stop a transaction.
-	RemoteStop(ctx context.Context, chargerID string, transactionID int64) error
+	RemoteStop(ctx context.Context, chargerID string, transactionID int64) (string, error)
 }
 
 // Config wires a Service.

@@ -84,10 +84,10 @@ func (s *Service) StartSession(ctx context.Context, in StartInput) (*park.Charge
 		return sess, nil
 	}
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), remoteTimeout)
-	rerr := r.RemoteStart(rctx, sess.ChargerID, sess.Connector, sess.IDTag)
+	status, rerr := r.RemoteStart(rctx, sess.ChargerID, sess.Connector, sess.IDTag)
 	cancel()
-	if rerr != nil {
-		s.base.Log.Info("remote start refused", "session", sess.ID, "charger", sess.ChargerID, "err", rerr)
+	s.record(ctx, sess.ChargerID, "RemoteStartTransaction", sess.Connector, status, rerr)
+	if rerr != nil || status != "Accepted" {
 		return s.failPending(ctx, sess.ID)
 	}
 	return s.Session(ctx, sess.ID)
@@ -233,10 +233,9 @@ func (s *Service) askStop(ctx context.Context, sess *park.ChargeSession, reason 
 	}
 	if r := s.remoteOf(); r != nil {
 		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), remoteTimeout)
-		if err := r.RemoteStop(rctx, sess.ChargerID, sess.TransactionID); err != nil {
-			s.base.Log.Info("remote stop failed", "session", sess.ID, "charger", sess.ChargerID, "err", err)
-		}
+		status, err := r.RemoteStop(rctx, sess.ChargerID, sess.TransactionID)
 		cancel()
+		s.record(ctx, sess.ChargerID, "RemoteStopTransaction", sess.Connector, status, err)
 	}
 	return s.Session(ctx, sess.ID)
 }

@@ -72,6 +72,9 @@ type (
 	docEnrolmentList struct {
 		Enrolments []enrolmentView `json:"enrolments"`
 	}
+	docDeviceList struct {
+		Devices []deviceView `json:"devices"`
+	}
 	docRedelivered struct {
 		Redelivered int `json:"redelivered"`
 	}
@@ -182,6 +185,10 @@ var bodies = map[string]opBody{
 	"POST /v1/charging/sessions":           {in: sessionInput{}, status: 201, out: sessionView{}},
 	"GET /v1/charging/sessions/{id}":       {status: 200, out: sessionView{}},
 	"POST /v1/charging/sessions/{id}/stop": {status: 200, out: sessionView{}},
+	"POST /v1/devices":                     {in: deviceInput{}, status: 201, out: deviceView{}},
+	"GET /v1/devices":                      {status: 200, out: docDeviceList{}},
+	"GET /v1/devices/{serial}":             {status: 200, out: deviceView{}},
+	"DELETE /v1/devices/{serial}":          {status: 204},
 }
 
 // public are the operations served without the admin token.

@@ -38,11 +38,14 @@ type Charger struct {
 	Model         string     `json:"model,omitempty"`
 	Firmware      string     `json:"firmware,omitempty"`
 	// Ports are the connectors' last reported states, by connector id.
-	Ports     []ConnectorState `json:"ports,omitempty"`
-	Retired   *time.Time       `json:"retired,omitempty"`
-	CreatedAt time.Time        `json:"created_at"`
-	UpdatedAt time.Time        `json:"updated_at"`
-	Version   int64            `json:"-"`
+	Ports []ConnectorState `json:"ports,omitempty"`
+	// Commands are the last commands parkd sent it and their results,
+	// newest last (at most MaxCommandLog).
+	Commands  []CommandResult `json:"commands,omitempty"`
+	Retired   *time.Time      `json:"retired,omitempty"`
+	CreatedAt time.Time       `json:"created_at"`
+	UpdatedAt time.Time       `json:"updated_at"`
+	Version   int64           `json:"-"`
 }
 
 // ConnectorState is one connector's last StatusNotification.
@@ -51,6 +54,20 @@ type ConnectorState struct {
 	Status    string    `json:"status"` // OCPP ChargePointStatus: Available, Charging, Faulted, ...
 	ErrorCode string    `json:"error_code,omitempty"`
 	At        time.Time `json:"at"`
+}
+
+// MaxCommandLog is how many command results a charger keeps.
+const MaxCommandLog = 20
+
+// CommandResult is what became of one command parkd sent a charger.
+type CommandResult struct {
+	Command   string    `json:"command"` // the OCPP action
+	Connector int       `json:"connector,omitempty"`
+	At        time.Time `json:"at"`
+	// Status is the charger's answer (Accepted, Rejected, Scheduled,
+	// Unlocked, ...), or "timeout", "offline" or "error" (Detail says).
+	Status string `json:"status"`
+	Detail string `json:"detail,omitempty"`
 }
 
 // PriceStandard is a charging price standard as operators keep it: the

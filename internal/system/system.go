@@ -5,11 +5,13 @@ package system
 
 import (
 	"log/slog"
+	"time"
 
 	"parkd/internal/access"
 	"parkd/internal/billing"
 	"parkd/internal/charging"
 	"parkd/internal/deliveries"
+	"parkd/internal/devices"
 	"parkd/internal/gate"
 	"parkd/internal/park"
 	"parkd/internal/partners"
@@ -21,6 +23,7 @@ type Metrics interface {
 	gate.Metrics
 	billing.Metrics
 	deliveries.Metrics
+	devices.Metrics
 }
 
 // Config wires a System.
@@ -45,6 +48,10 @@ type Config struct {
 	Formats map[string]deliveries.Formatter
 	// Deliveries tunes the delivery workers (private addresses, batches).
 	Deliveries deliveries.Options
+	// DeviceProtocols are the lane device protocols app serves.
+	DeviceProtocols []string
+	// DeviceReplyDeadline bounds a device read's answer (0: the default).
+	DeviceReplyDeadline time.Duration
 }
 
 // System is parkd's core: one value per subsystem.
@@ -57,6 +64,7 @@ type System struct {
 	Partners   *partners.Service
 	Deliveries *deliveries.Service
 	Charging   *charging.Service
+	Devices    *devices.Service
 }
 
 // New builds the subsystems over c.Store.
@@ -64,8 +72,9 @@ func New(c Config) *System {
 	var gm gate.Metrics
 	var bm billing.Metrics
 	var dm deliveries.Metrics
+	var vm devices.Metrics
 	if c.Metrics != nil {
-		gm, bm, dm = c.Metrics, c.Metrics, c.Metrics
+		gm, bm, dm, vm = c.Metrics, c.Metrics, c.Metrics, c.Metrics
 	}
 	acc := access.New(access.Config{Store: c.Store, Now: c.Now, Log: c.Log})
 	bil := billing.New(billing.Config{Store: c.Store, Now: c.Now, Log: c.Log, Metrics: bm})
@@ -80,5 +89,7 @@ func New(c Config) *System {
 		Options: c.Deliveries, Billing: bil, Anomalies: g})
 	g.SetSensorless(sys.Deliveries)
 	sys.Charging = charging.New(charging.Config{Store: c.Store, Now: c.Now, Log: c.Log})
+	sys.Devices = devices.New(devices.Config{Store: c.Store, Now: c.Now, Log: c.Log, Gate: g, Metrics: vm,
+		Protocols: c.DeviceProtocols, ReplyDeadline: c.DeviceReplyDeadline})
 	return sys
 }

@@ -28,6 +28,9 @@ func Charger(c *park.Charger) (string, error) {
 	for i := range c.Ports {
 		c.Ports[i].At = at(c.Ports[i].At)
 	}
+	for i := range c.Commands {
+		c.Commands[i].At = at(c.Commands[i].At)
+	}
 	b, err := json.Marshal(c)
 	return string(b), err
 }

@@ -48,6 +48,7 @@ func Run(t *testing.T, open Opener) {
 		"Chargers":          testChargers,
 		"PriceStandards":    testPriceStandards,
 		"ChargeSessions":    testChargeSessions,
+		"Devices":           testDevices,
 	}
 	for name, fn := range tests {
 		t.Run(name, func(t *testing.T) {

@@ -57,6 +57,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.createCouponStmt, err = db.PrepareContext(ctx, createCoupon); err != nil {
 		return nil, fmt.Errorf("error preparing query CreateCoupon: %w", err)
 	}
+	if q.createDeviceStmt, err = db.PrepareContext(ctx, createDevice); err != nil {
+		return nil, fmt.Errorf("error preparing query CreateDevice: %w", err)
+	}
 	if q.createIntegratorStmt, err = db.PrepareContext(ctx, createIntegrator); err != nil {
 		return nil, fmt.Errorf("error preparing query CreateIntegrator: %w", err)
 	}
@@ -80,6 +83,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.deleteDeliveredStmt, err = db.PrepareContext(ctx, deleteDelivered); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteDelivered: %w", err)
+	}
+	if q.deleteDeviceStmt, err = db.PrepareContext(ctx, deleteDevice); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteDevice: %w", err)
 	}
 	if q.deleteEnrolmentStmt, err = db.PrepareContext(ctx, deleteEnrolment); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteEnrolment: %w", err)
@@ -167,6 +173,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.getDeliveryStmt, err = db.PrepareContext(ctx, getDelivery); err != nil {
 		return nil, fmt.Errorf("error preparing query GetDelivery: %w", err)
+	}
+	if q.getDeviceStmt, err = db.PrepareContext(ctx, getDevice); err != nil {
+		return nil, fmt.Errorf("error preparing query GetDevice: %w", err)
 	}
 	if q.getEventStmt, err = db.PrepareContext(ctx, getEvent); err != nil {
 		return nil, fmt.Errorf("error preparing query GetEvent: %w", err)
@@ -330,6 +339,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.listDeliveriesBySubscriptionStmt, err = db.PrepareContext(ctx, listDeliveriesBySubscription); err != nil {
 		return nil, fmt.Errorf("error preparing query ListDeliveriesBySubscription: %w", err)
 	}
+	if q.listDevicesStmt, err = db.PrepareContext(ctx, listDevices); err != nil {
+		return nil, fmt.Errorf("error preparing query ListDevices: %w", err)
+	}
 	if q.listEnrolmentsStmt, err = db.PrepareContext(ctx, listEnrolments); err != nil {
 		return nil, fmt.Errorf("error preparing query ListEnrolments: %w", err)
 	}
@@ -344,6 +356,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.listLaneHoldsStmt, err = db.PrepareContext(ctx, listLaneHolds); err != nil {
 		return nil, fmt.Errorf("error preparing query ListLaneHolds: %w", err)
+	}
+	if q.listLotDevicesStmt, err = db.PrepareContext(ctx, listLotDevices); err != nil {
+		return nil, fmt.Errorf("error preparing query ListLotDevices: %w", err)
 	}
 	if q.listLotsStmt, err = db.PrepareContext(ctx, listLots); err != nil {
 		return nil, fmt.Errorf("error preparing query ListLots: %w", err)
@@ -402,6 +417,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.locateCarStmt, err = db.PrepareContext(ctx, locateCar); err != nil {
 		return nil, fmt.Errorf("error preparing query LocateCar: %w", err)
 	}
+	if q.markDeviceSeenStmt, err = db.PrepareContext(ctx, markDeviceSeen); err != nil {
+		return nil, fmt.Errorf("error preparing query MarkDeviceSeen: %w", err)
+	}
 	if q.markSeenStmt, err = db.PrepareContext(ctx, markSeen); err != nil {
 		return nil, fmt.Errorf("error preparing query MarkSeen: %w", err)
 	}
@@ -425,6 +443,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.revokeTokensStmt, err = db.PrepareContext(ctx, revokeTokens); err != nil {
 		return nil, fmt.Errorf("error preparing query RevokeTokens: %w", err)
+	}
+	if q.setDeviceOnlineStmt, err = db.PrepareContext(ctx, setDeviceOnline); err != nil {
+		return nil, fmt.Errorf("error preparing query SetDeviceOnline: %w", err)
 	}
 	if q.setSpaceStateStmt, err = db.PrepareContext(ctx, setSpaceState); err != nil {
 		return nil, fmt.Errorf("error preparing query SetSpaceState: %w", err)
@@ -534,6 +555,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing createCouponStmt: %w", cerr)
 		}
 	}
+	if q.createDeviceStmt != nil {
+		if cerr := q.createDeviceStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing createDeviceStmt: %w", cerr)
+		}
+	}
 	if q.createIntegratorStmt != nil {
 		if cerr := q.createIntegratorStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing createIntegratorStmt: %w", cerr)
@@ -572,6 +598,11 @@ func (q *Queries) Close() error {
 	if q.deleteDeliveredStmt != nil {
 		if cerr := q.deleteDeliveredStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing deleteDeliveredStmt: %w", cerr)
+		}
+	}
+	if q.deleteDeviceStmt != nil {
+		if cerr := q.deleteDeviceStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteDeviceStmt: %w", cerr)
 		}
 	}
 	if q.deleteEnrolmentStmt != nil {
@@ -717,6 +748,11 @@ func (q *Queries) Close() error {
 	if q.getDeliveryStmt != nil {
 		if cerr := q.getDeliveryStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing getDeliveryStmt: %w", cerr)
+		}
+	}
+	if q.getDeviceStmt != nil {
+		if cerr := q.getDeviceStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getDeviceStmt: %w", cerr)
 		}
 	}
 	if q.getEventStmt != nil {
@@ -989,6 +1025,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing listDeliveriesBySubscriptionStmt: %w", cerr)
 		}
 	}
+	if q.listDevicesStmt != nil {
+		if cerr := q.listDevicesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listDevicesStmt: %w", cerr)
+		}
+	}
 	if q.listEnrolmentsStmt != nil {
 		if cerr := q.listEnrolmentsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listEnrolmentsStmt: %w", cerr)
@@ -1012,6 +1053,11 @@ func (q *Queries) Close() error {
 	if q.listLaneHoldsStmt != nil {
 		if cerr := q.listLaneHoldsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listLaneHoldsStmt: %w", cerr)
+		}
+	}
+	if q.listLotDevicesStmt != nil {
+		if cerr := q.listLotDevicesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listLotDevicesStmt: %w", cerr)
 		}
 	}
 	if q.listLotsStmt != nil {
@@ -1109,6 +1155,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing locateCarStmt: %w", cerr)
 		}
 	}
+	if q.markDeviceSeenStmt != nil {
+		if cerr := q.markDeviceSeenStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing markDeviceSeenStmt: %w", cerr)
+		}
+	}
 	if q.markSeenStmt != nil {
 		if cerr := q.markSeenStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing markSeenStmt: %w", cerr)
@@ -1147,6 +1198,11 @@ func (q *Queries) Close() error {
 	if q.revokeTokensStmt != nil {
 		if cerr := q.revokeTokensStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing revokeTokensStmt: %w", cerr)
+		}
+	}
+	if q.setDeviceOnlineStmt != nil {
+		if cerr := q.setDeviceOnlineStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing setDeviceOnlineStmt: %w", cerr)
 		}
 	}
 	if q.setSpaceStateStmt != nil {
@@ -1279,6 +1335,7 @@ type Queries struct {
 	countPriceStandardsStmt           *sql.Stmt
 	countSpacesStmt                   *sql.Stmt
 	createCouponStmt                  *sql.Stmt
+	createDeviceStmt                  *sql.Stmt
 	createIntegratorStmt              *sql.Stmt
 	createLaneStmt                    *sql.Stmt
 	createLotStmt                     *sql.Stmt
@@ -1287,6 +1344,7 @@ type Queries struct {
 	createSubscriptionStmt            *sql.Stmt
 	createWhitelistStmt               *sql.Stmt
 	deleteDeliveredStmt               *sql.Stmt
+	deleteDeviceStmt                  *sql.Stmt
 	deleteEnrolmentStmt               *sql.Stmt
 	deleteExpiredQuotesStmt           *sql.Stmt
 	deleteLaneHoldStmt                *sql.Stmt
@@ -1316,6 +1374,7 @@ type Queries struct {
 	getChargerStmt                    *sql.Stmt
 	getCouponStmt                     *sql.Stmt
 	getDeliveryStmt                   *sql.Stmt
+	getDeviceStmt                     *sql.Stmt
 	getEventStmt                      *sql.Stmt
 	getIntegratorStmt                 *sql.Stmt
 	getLaneStmt                       *sql.Stmt
@@ -1370,11 +1429,13 @@ type Queries struct {
 	listDeliveriesByPartnerStmt       *sql.Stmt
 	listDeliveriesByStateStmt         *sql.Stmt
 	listDeliveriesBySubscriptionStmt  *sql.Stmt
+	listDevicesStmt                   *sql.Stmt
 	listEnrolmentsStmt                *sql.Stmt
 	listGateCommandsStmt              *sql.Stmt
 	listIntegratorPartnersStmt        *sql.Stmt
 	listLaneGateCommandsStmt          *sql.Stmt
 	listLaneHoldsStmt                 *sql.Stmt
+	listLotDevicesStmt                *sql.Stmt
 	listLotsStmt                      *sql.Stmt
 	listPartnerLotsStmt               *sql.Stmt
 	listPartnerSubscriptionsStmt      *sql.Stmt
@@ -1394,6 +1455,7 @@ type Queries struct {
 	listSubscriptionsStmt             *sql.Stmt
 	listWhitelistStmt                 *sql.Stmt
 	locateCarStmt                     *sql.Stmt
+	markDeviceSeenStmt                *sql.Stmt
 	markSeenStmt                      *sql.Stmt
 	nextPriceStandardIDStmt           *sql.Stmt
 	openChargeSessionStmt             *sql.Stmt
@@ -1402,6 +1464,7 @@ type Queries struct {
 	redeliverReportStmt               *sql.Stmt
 	redeliverSinceStmt                *sql.Stmt
 	revokeTokensStmt                  *sql.Stmt
+	setDeviceOnlineStmt               *sql.Stmt
 	setSpaceStateStmt                 *sql.Stmt
 	stayCouponsStmt                   *sql.Stmt
 	subscribedStmt                    *sql.Stmt
@@ -1435,6 +1498,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		countPriceStandardsStmt:           q.countPriceStandardsStmt,
 		countSpacesStmt:                   q.countSpacesStmt,
 		createCouponStmt:                  q.createCouponStmt,
+		createDeviceStmt:                  q.createDeviceStmt,
 		createIntegratorStmt:              q.createIntegratorStmt,
 		createLaneStmt:                    q.createLaneStmt,
 		createLotStmt:                     q.createLotStmt,
@@ -1443,6 +1507,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		createSubscriptionStmt:            q.createSubscriptionStmt,
 		createWhitelistStmt:               q.createWhitelistStmt,
 		deleteDeliveredStmt:               q.deleteDeliveredStmt,
+		deleteDeviceStmt:                  q.deleteDeviceStmt,
 		deleteEnrolmentStmt:               q.deleteEnrolmentStmt,
 		deleteExpiredQuotesStmt:           q.deleteExpiredQuotesStmt,
 		deleteLaneHoldStmt:                q.deleteLaneHoldStmt,
@@ -1472,6 +1537,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		getChargerStmt:                    q.getChargerStmt,
 		getCouponStmt:                     q.getCouponStmt,
 		getDeliveryStmt:                   q.getDeliveryStmt,
+		getDeviceStmt:                     q.getDeviceStmt,
 		getEventStmt:                      q.getEventStmt,
 		getIntegratorStmt:                 q.getIntegratorStmt,
 		getLaneStmt:                       q.getLaneStmt,
@@ -1526,11 +1592,13 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		listDeliveriesByPartnerStmt:       q.listDeliveriesByPartnerStmt,
 		listDeliveriesByStateStmt:         q.listDeliveriesByStateStmt,
 		listDeliveriesBySubscriptionStmt:  q.listDeliveriesBySubscriptionStmt,
+		listDevicesStmt:                   q.listDevicesStmt,
 		listEnrolmentsStmt:                q.listEnrolmentsStmt,
 		listGateCommandsStmt:              q.listGateCommandsStmt,
 		listIntegratorPartnersStmt:        q.listIntegratorPartnersStmt,
 		listLaneGateCommandsStmt:          q.listLaneGateCommandsStmt,
 		listLaneHoldsStmt:                 q.listLaneHoldsStmt,
+		listLotDevicesStmt:                q.listLotDevicesStmt,
 		listLotsStmt:                      q.listLotsStmt,
 		listPartnerLotsStmt:               q.listPartnerLotsStmt,
 		listPartnerSubscriptionsStmt:      q.listPartnerSubscriptionsStmt,
@@ -1550,6 +1618,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		listSubscriptionsStmt:             q.listSubscriptionsStmt,
 		listWhitelistStmt:                 q.listWhitelistStmt,
 		locateCarStmt:                     q.locateCarStmt,
+		markDeviceSeenStmt:                q.markDeviceSeenStmt,
 		markSeenStmt:                      q.markSeenStmt,
 		nextPriceStandardIDStmt:           q.nextPriceStandardIDStmt,
 		openChargeSessionStmt:             q.openChargeSessionStmt,
@@ -1558,6 +1627,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		redeliverReportStmt:               q.redeliverReportStmt,
 		redeliverSinceStmt:                q.redeliverSinceStmt,
 		revokeTokensStmt:                  q.revokeTokensStmt,
+		setDeviceOnlineStmt:               q.setDeviceOnlineStmt,
 		setSpaceStateStmt:                 q.setSpaceStateStmt,
 		stayCouponsStmt:                   q.stayCouponsStmt,
 		subscribedStmt:                    q.subscribedStmt,

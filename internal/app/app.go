@@ -157,6 +157,8 @@ func Serve(ctx context.Context, c *config.Config, log *slog.Logger, ready func(a
 		d.mount(svc, log.With("dialect", d.name), h.Mount)
 	}
 	mountDevices(svc, log, h.Mount)
+	stopCharging := startCharging(wctx, svc, log, h.Mount) // chargers' connections end before the database closes
+	defer stopCharging()
 	srv := newHTTPServer(h, log)
 	var msrv *http.Server
 	if mln != nil {

@@ -84,6 +84,13 @@ type (
 	docAuditList struct {
 		Entries []auditView `json:"entries"`
 	}
+	docChargerList struct {
+		Chargers []chargerView `json:"chargers"`
+	}
+	docStandardList struct {
+		PriceStandards []standardView `json:"price_standards"`
+		Total          int            `json:"total"`
+	}
 	docCouponList struct {
 		Coupons []couponView `json:"coupons"`
 		Total   int          `json:"total"`
@@ -177,10 +184,24 @@ var bodies = map[string]opBody{
 	"GET /v1/partners/{id}/enrolments":                     {status: 200, out: docEnrolmentList{}},
 	"DELETE /v1/partners/{id}/enrolments/{plate}":          {status: 204},
 
-	"POST /v1/devices":            {in: deviceInput{}, status: 201, out: deviceView{}},
-	"GET /v1/devices":             {status: 200, out: docDeviceList{}},
-	"GET /v1/devices/{serial}":    {status: 200, out: deviceView{}},
-	"DELETE /v1/devices/{serial}": {status: 204},
+	"POST /v1/chargers":                    {in: chargerInput{}, status: 201, out: chargerView{}},
+	"GET /v1/chargers":                     {status: 200, out: docChargerList{}},
+	"GET /v1/chargers/{id}":                {status: 200, out: chargerView{}},
+	"PATCH /v1/chargers/{id}":              {in: chargerPatch{}, status: 200, out: chargerView{}},
+	"DELETE /v1/chargers/{id}":             {status: 200, out: chargerView{}},
+	"POST /v1/price-standards":             {in: standardInput{}, status: 201, out: standardView{}},
+	"GET /v1/price-standards":              {status: 200, out: docStandardList{}},
+	"GET /v1/price-standards/{id}":         {status: 200, out: standardView{}},
+	"PUT /v1/price-standards/{id}":         {in: standardInput{}, status: 200, out: standardView{}},
+	"DELETE /v1/price-standards/{id}":      {status: 204},
+	"POST /v1/charging/preview":            {in: chargePreviewInput{}, status: 200, out: chargePreviewView{}},
+	"POST /v1/charging/sessions":           {in: sessionInput{}, status: 201, out: sessionView{}},
+	"GET /v1/charging/sessions/{id}":       {status: 200, out: sessionView{}},
+	"POST /v1/charging/sessions/{id}/stop": {status: 200, out: sessionView{}},
+	"POST /v1/devices":                     {in: deviceInput{}, status: 201, out: deviceView{}},
+	"GET /v1/devices":                      {status: 200, out: docDeviceList{}},
+	"GET /v1/devices/{serial}":             {status: 200, out: deviceView{}},
+	"DELETE /v1/devices/{serial}":          {status: 204},
 }
 
 // public are the operations served without the admin token.

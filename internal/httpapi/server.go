@@ -109,6 +109,7 @@ func New(c Config) *Server {
 	s.couponRoutes()   // coupons.go
 	s.renewalRoutes()  // renewals.go
 	s.deliveryRoutes() // deliveries.go
+	s.chargingRoutes() // charging.go
 	s.deviceRoutes()   // devices.go
 	s.userRoutes()     // users.go
 	return s

@@ -153,6 +153,7 @@ type Tx interface {
 	SpaceTx       // space.go
 	ReportTx      // report.go
 	EnrolmentTx   // enrolment.go
+	ChargingTx    // charging.go
 	DeviceTx      // device.go
 	OperatorTx    // operator.go
 }

@@ -9,6 +9,7 @@ import (
 
 	"parkd/internal/access"
 	"parkd/internal/billing"
+	"parkd/internal/charging"
 	"parkd/internal/deliveries"
 	"parkd/internal/devices"
 	"parkd/internal/gate"
@@ -63,6 +64,7 @@ type System struct {
 	Spaces     *spaces.Service
 	Partners   *partners.Service
 	Deliveries *deliveries.Service
+	Charging   *charging.Service
 	Devices    *devices.Service
 	Operators  *operators.Service // the console's people, sessions and audit log
 }
@@ -88,6 +90,7 @@ func New(c Config) *System {
 	sys.Deliveries = deliveries.New(deliveries.Config{Store: c.Store, Now: c.Now, Log: c.Log, Metrics: dm, Formats: c.Formats,
 		Options: c.Deliveries, Billing: bil, Anomalies: g})
 	g.SetSensorless(sys.Deliveries)
+	sys.Charging = charging.New(charging.Config{Store: c.Store, Now: c.Now, Log: c.Log})
 	sys.Devices = devices.New(devices.Config{Store: c.Store, Now: c.Now, Log: c.Log, Gate: g, Metrics: vm,
 		Protocols: c.DeviceProtocols, ReplyDeadline: c.DeviceReplyDeadline})
 	sys.Operators = operators.New(operators.Config{Store: c.Store, Now: c.Now, Log: c.Log, SignIn: c.SignIn})

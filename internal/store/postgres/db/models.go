@@ -40,6 +40,26 @@ type AuditLog struct {
 	After  string
 }
 
+type ChargeSession struct {
+	ID            string
+	ChargerID     string
+	Connector     int32
+	TransactionID int64
+	Status        string
+	PartnerID     string
+	UpdatedAt     time.Time
+	Data          string
+	Version       int64
+}
+
+type Charger struct {
+	ID           string
+	LotCode      string
+	PasswordHash string
+	Data         string
+	Version      int64
+}
+
 type Coupon struct {
 	LotCode   string
 	ID        string
@@ -266,6 +286,14 @@ type Plan struct {
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
 	Version      int64
+}
+
+type PriceStandard struct {
+	ID      int64
+	Name    string
+	Family  int32
+	Data    string
+	Version int64
 }
 
 type Quote struct {

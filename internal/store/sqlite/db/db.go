@@ -33,6 +33,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.claimDeliveriesStmt, err = db.PrepareContext(ctx, claimDeliveries); err != nil {
 		return nil, fmt.Errorf("error preparing query ClaimDeliveries: %w", err)
 	}
+	if q.countChargeSessionsStmt, err = db.PrepareContext(ctx, countChargeSessions); err != nil {
+		return nil, fmt.Errorf("error preparing query CountChargeSessions: %w", err)
+	}
 	if q.countCouponsStmt, err = db.PrepareContext(ctx, countCoupons); err != nil {
 		return nil, fmt.Errorf("error preparing query CountCoupons: %w", err)
 	}
@@ -44,6 +47,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.countInsideForPassStmt, err = db.PrepareContext(ctx, countInsideForPass); err != nil {
 		return nil, fmt.Errorf("error preparing query CountInsideForPass: %w", err)
+	}
+	if q.countPriceStandardsStmt, err = db.PrepareContext(ctx, countPriceStandards); err != nil {
+		return nil, fmt.Errorf("error preparing query CountPriceStandards: %w", err)
 	}
 	if q.countSpacesStmt, err = db.PrepareContext(ctx, countSpaces); err != nil {
 		return nil, fmt.Errorf("error preparing query CountSpaces: %w", err)
@@ -108,6 +114,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.deletePlanStmt, err = db.PrepareContext(ctx, deletePlan); err != nil {
 		return nil, fmt.Errorf("error preparing query DeletePlan: %w", err)
 	}
+	if q.deletePriceStandardStmt, err = db.PrepareContext(ctx, deletePriceStandard); err != nil {
+		return nil, fmt.Errorf("error preparing query DeletePriceStandard: %w", err)
+	}
 	if q.deleteSeenBeforeStmt, err = db.PrepareContext(ctx, deleteSeenBefore); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteSeenBefore: %w", err)
 	}
@@ -155,6 +164,15 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.forgetSeenStmt, err = db.PrepareContext(ctx, forgetSeen); err != nil {
 		return nil, fmt.Errorf("error preparing query ForgetSeen: %w", err)
+	}
+	if q.getChargeSessionStmt, err = db.PrepareContext(ctx, getChargeSession); err != nil {
+		return nil, fmt.Errorf("error preparing query GetChargeSession: %w", err)
+	}
+	if q.getChargeSessionByTransactionStmt, err = db.PrepareContext(ctx, getChargeSessionByTransaction); err != nil {
+		return nil, fmt.Errorf("error preparing query GetChargeSessionByTransaction: %w", err)
+	}
+	if q.getChargerStmt, err = db.PrepareContext(ctx, getCharger); err != nil {
+		return nil, fmt.Errorf("error preparing query GetCharger: %w", err)
 	}
 	if q.getCouponStmt, err = db.PrepareContext(ctx, getCoupon); err != nil {
 		return nil, fmt.Errorf("error preparing query GetCoupon: %w", err)
@@ -210,6 +228,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.getPlanStmt, err = db.PrepareContext(ctx, getPlan); err != nil {
 		return nil, fmt.Errorf("error preparing query GetPlan: %w", err)
 	}
+	if q.getPriceStandardStmt, err = db.PrepareContext(ctx, getPriceStandard); err != nil {
+		return nil, fmt.Errorf("error preparing query GetPriceStandard: %w", err)
+	}
 	if q.getQuoteStmt, err = db.PrepareContext(ctx, getQuote); err != nil {
 		return nil, fmt.Errorf("error preparing query GetQuote: %w", err)
 	}
@@ -252,6 +273,12 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.insertAuditStmt, err = db.PrepareContext(ctx, insertAudit); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertAudit: %w", err)
 	}
+	if q.insertChargeSessionStmt, err = db.PrepareContext(ctx, insertChargeSession); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertChargeSession: %w", err)
+	}
+	if q.insertChargerStmt, err = db.PrepareContext(ctx, insertCharger); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertCharger: %w", err)
+	}
 	if q.insertEventStmt, err = db.PrepareContext(ctx, insertEvent); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertEvent: %w", err)
 	}
@@ -278,6 +305,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.insertPlanStmt, err = db.PrepareContext(ctx, insertPlan); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertPlan: %w", err)
+	}
+	if q.insertPriceStandardStmt, err = db.PrepareContext(ctx, insertPriceStandard); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertPriceStandard: %w", err)
 	}
 	if q.insertQuoteStmt, err = db.PrepareContext(ctx, insertQuote); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertQuote: %w", err)
@@ -308,6 +338,12 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.listAuditStmt, err = db.PrepareContext(ctx, listAudit); err != nil {
 		return nil, fmt.Errorf("error preparing query ListAudit: %w", err)
+	}
+	if q.listChargeSessionsStmt, err = db.PrepareContext(ctx, listChargeSessions); err != nil {
+		return nil, fmt.Errorf("error preparing query ListChargeSessions: %w", err)
+	}
+	if q.listChargersStmt, err = db.PrepareContext(ctx, listChargers); err != nil {
+		return nil, fmt.Errorf("error preparing query ListChargers: %w", err)
 	}
 	if q.listCouponsStmt, err = db.PrepareContext(ctx, listCoupons); err != nil {
 		return nil, fmt.Errorf("error preparing query ListCoupons: %w", err)
@@ -372,6 +408,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.listPlansStmt, err = db.PrepareContext(ctx, listPlans); err != nil {
 		return nil, fmt.Errorf("error preparing query ListPlans: %w", err)
 	}
+	if q.listPriceStandardsStmt, err = db.PrepareContext(ctx, listPriceStandards); err != nil {
+		return nil, fmt.Errorf("error preparing query ListPriceStandards: %w", err)
+	}
 	if q.listRecentEventsStmt, err = db.PrepareContext(ctx, listRecentEvents); err != nil {
 		return nil, fmt.Errorf("error preparing query ListRecentEvents: %w", err)
 	}
@@ -414,6 +453,12 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.markSeenStmt, err = db.PrepareContext(ctx, markSeen); err != nil {
 		return nil, fmt.Errorf("error preparing query MarkSeen: %w", err)
 	}
+	if q.nextPriceStandardIDStmt, err = db.PrepareContext(ctx, nextPriceStandardID); err != nil {
+		return nil, fmt.Errorf("error preparing query NextPriceStandardID: %w", err)
+	}
+	if q.openChargeSessionStmt, err = db.PrepareContext(ctx, openChargeSession); err != nil {
+		return nil, fmt.Errorf("error preparing query OpenChargeSession: %w", err)
+	}
 	if q.passLapsesStmt, err = db.PrepareContext(ctx, passLapses); err != nil {
 		return nil, fmt.Errorf("error preparing query PassLapses: %w", err)
 	}
@@ -450,6 +495,12 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.sumPaymentsStmt, err = db.PrepareContext(ctx, sumPayments); err != nil {
 		return nil, fmt.Errorf("error preparing query SumPayments: %w", err)
 	}
+	if q.updateChargeSessionStmt, err = db.PrepareContext(ctx, updateChargeSession); err != nil {
+		return nil, fmt.Errorf("error preparing query UpdateChargeSession: %w", err)
+	}
+	if q.updateChargerStmt, err = db.PrepareContext(ctx, updateCharger); err != nil {
+		return nil, fmt.Errorf("error preparing query UpdateCharger: %w", err)
+	}
 	if q.updateCouponStmt, err = db.PrepareContext(ctx, updateCoupon); err != nil {
 		return nil, fmt.Errorf("error preparing query UpdateCoupon: %w", err)
 	}
@@ -464,6 +515,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.updatePlanStmt, err = db.PrepareContext(ctx, updatePlan); err != nil {
 		return nil, fmt.Errorf("error preparing query UpdatePlan: %w", err)
+	}
+	if q.updatePriceStandardStmt, err = db.PrepareContext(ctx, updatePriceStandard); err != nil {
+		return nil, fmt.Errorf("error preparing query UpdatePriceStandard: %w", err)
 	}
 	if q.updateRenewalStmt, err = db.PrepareContext(ctx, updateRenewal); err != nil {
 		return nil, fmt.Errorf("error preparing query UpdateRenewal: %w", err)
@@ -503,6 +557,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing claimDeliveriesStmt: %w", cerr)
 		}
 	}
+	if q.countChargeSessionsStmt != nil {
+		if cerr := q.countChargeSessionsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing countChargeSessionsStmt: %w", cerr)
+		}
+	}
 	if q.countCouponsStmt != nil {
 		if cerr := q.countCouponsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing countCouponsStmt: %w", cerr)
@@ -521,6 +580,11 @@ func (q *Queries) Close() error {
 	if q.countInsideForPassStmt != nil {
 		if cerr := q.countInsideForPassStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing countInsideForPassStmt: %w", cerr)
+		}
+	}
+	if q.countPriceStandardsStmt != nil {
+		if cerr := q.countPriceStandardsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing countPriceStandardsStmt: %w", cerr)
 		}
 	}
 	if q.countSpacesStmt != nil {
@@ -628,6 +692,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing deletePlanStmt: %w", cerr)
 		}
 	}
+	if q.deletePriceStandardStmt != nil {
+		if cerr := q.deletePriceStandardStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deletePriceStandardStmt: %w", cerr)
+		}
+	}
 	if q.deleteSeenBeforeStmt != nil {
 		if cerr := q.deleteSeenBeforeStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing deleteSeenBeforeStmt: %w", cerr)
@@ -706,6 +775,21 @@ func (q *Queries) Close() error {
 	if q.forgetSeenStmt != nil {
 		if cerr := q.forgetSeenStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing forgetSeenStmt: %w", cerr)
+		}
+	}
+	if q.getChargeSessionStmt != nil {
+		if cerr := q.getChargeSessionStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getChargeSessionStmt: %w", cerr)
+		}
+	}
+	if q.getChargeSessionByTransactionStmt != nil {
+		if cerr := q.getChargeSessionByTransactionStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getChargeSessionByTransactionStmt: %w", cerr)
+		}
+	}
+	if q.getChargerStmt != nil {
+		if cerr := q.getChargerStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getChargerStmt: %w", cerr)
 		}
 	}
 	if q.getCouponStmt != nil {
@@ -798,6 +882,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing getPlanStmt: %w", cerr)
 		}
 	}
+	if q.getPriceStandardStmt != nil {
+		if cerr := q.getPriceStandardStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getPriceStandardStmt: %w", cerr)
+		}
+	}
 	if q.getQuoteStmt != nil {
 		if cerr := q.getQuoteStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing getQuoteStmt: %w", cerr)
@@ -868,6 +957,16 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing insertAuditStmt: %w", cerr)
 		}
 	}
+	if q.insertChargeSessionStmt != nil {
+		if cerr := q.insertChargeSessionStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertChargeSessionStmt: %w", cerr)
+		}
+	}
+	if q.insertChargerStmt != nil {
+		if cerr := q.insertChargerStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertChargerStmt: %w", cerr)
+		}
+	}
 	if q.insertEventStmt != nil {
 		if cerr := q.insertEventStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing insertEventStmt: %w", cerr)
@@ -911,6 +1010,11 @@ func (q *Queries) Close() error {
 	if q.insertPlanStmt != nil {
 		if cerr := q.insertPlanStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing insertPlanStmt: %w", cerr)
+		}
+	}
+	if q.insertPriceStandardStmt != nil {
+		if cerr := q.insertPriceStandardStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertPriceStandardStmt: %w", cerr)
 		}
 	}
 	if q.insertQuoteStmt != nil {
@@ -961,6 +1065,16 @@ func (q *Queries) Close() error {
 	if q.listAuditStmt != nil {
 		if cerr := q.listAuditStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listAuditStmt: %w", cerr)
+		}
+	}
+	if q.listChargeSessionsStmt != nil {
+		if cerr := q.listChargeSessionsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listChargeSessionsStmt: %w", cerr)
+		}
+	}
+	if q.listChargersStmt != nil {
+		if cerr := q.listChargersStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listChargersStmt: %w", cerr)
 		}
 	}
 	if q.listCouponsStmt != nil {
@@ -1068,6 +1182,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing listPlansStmt: %w", cerr)
 		}
 	}
+	if q.listPriceStandardsStmt != nil {
+		if cerr := q.listPriceStandardsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listPriceStandardsStmt: %w", cerr)
+		}
+	}
 	if q.listRecentEventsStmt != nil {
 		if cerr := q.listRecentEventsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listRecentEventsStmt: %w", cerr)
@@ -1138,6 +1257,16 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing markSeenStmt: %w", cerr)
 		}
 	}
+	if q.nextPriceStandardIDStmt != nil {
+		if cerr := q.nextPriceStandardIDStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing nextPriceStandardIDStmt: %w", cerr)
+		}
+	}
+	if q.openChargeSessionStmt != nil {
+		if cerr := q.openChargeSessionStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing openChargeSessionStmt: %w", cerr)
+		}
+	}
 	if q.passLapsesStmt != nil {
 		if cerr := q.passLapsesStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing passLapsesStmt: %w", cerr)
@@ -1198,6 +1327,16 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing sumPaymentsStmt: %w", cerr)
 		}
 	}
+	if q.updateChargeSessionStmt != nil {
+		if cerr := q.updateChargeSessionStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing updateChargeSessionStmt: %w", cerr)
+		}
+	}
+	if q.updateChargerStmt != nil {
+		if cerr := q.updateChargerStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing updateChargerStmt: %w", cerr)
+		}
+	}
 	if q.updateCouponStmt != nil {
 		if cerr := q.updateCouponStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing updateCouponStmt: %w", cerr)
@@ -1221,6 +1360,11 @@ func (q *Queries) Close() error {
 	if q.updatePlanStmt != nil {
 		if cerr := q.updatePlanStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing updatePlanStmt: %w", cerr)
+		}
+	}
+	if q.updatePriceStandardStmt != nil {
+		if cerr := q.updatePriceStandardStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing updatePriceStandardStmt: %w", cerr)
 		}
 	}
 	if q.updateRenewalStmt != nil {
@@ -1290,319 +1434,355 @@ func (q *Queries) queryRow(ctx context.Context, stmt *sql.Stmt, query string, ar
 }
 
 type Queries struct {
-	db                               DBTX
-	tx                               *sql.Tx
-	addOccupiedStmt                  *sql.Stmt
-	bookedReservationsStmt           *sql.Stmt
-	claimDeliveriesStmt              *sql.Stmt
-	countCouponsStmt                 *sql.Stmt
-	countDeliveriesStmt              *sql.Stmt
-	countInsideStmt                  *sql.Stmt
-	countInsideForPassStmt           *sql.Stmt
-	countSpacesStmt                  *sql.Stmt
-	createCouponStmt                 *sql.Stmt
-	createDeviceStmt                 *sql.Stmt
-	createIntegratorStmt             *sql.Stmt
-	createLaneStmt                   *sql.Stmt
-	createLotStmt                    *sql.Stmt
-	createOperatorStmt               *sql.Stmt
-	createPartnerStmt                *sql.Stmt
-	createPassStmt                   *sql.Stmt
-	createSubscriptionStmt           *sql.Stmt
-	createWhitelistStmt              *sql.Stmt
-	deleteDeliveredStmt              *sql.Stmt
-	deleteDeviceStmt                 *sql.Stmt
-	deleteEnrolmentStmt              *sql.Stmt
-	deleteExpiredQuotesStmt          *sql.Stmt
-	deleteLaneHoldStmt               *sql.Stmt
-	deleteLockStmt                   *sql.Stmt
-	deletePartnerStmt                *sql.Stmt
-	deletePassStmt                   *sql.Stmt
-	deletePassPlatesStmt             *sql.Stmt
-	deletePlanStmt                   *sql.Stmt
-	deleteSeenBeforeStmt             *sql.Stmt
-	deleteSessionsBeforeStmt         *sql.Stmt
-	deleteSpaceStmt                  *sql.Stmt
-	deleteSubscriptionStmt           *sql.Stmt
-	deleteUnneededReportsStmt        *sql.Stmt
-	deleteWhitelistStmt              *sql.Stmt
-	enqueueDeliveriesStmt            *sql.Stmt
-	findEnrolmentStmt                *sql.Stmt
-	findInsideStmt                   *sql.Stmt
-	findPassIDByPlateStmt            *sql.Stmt
-	findPassIDByUserCodeStmt         *sql.Stmt
-	findReservationStmt              *sql.Stmt
-	findReservationByStayStmt        *sql.Stmt
-	findWhitelistStmt                *sql.Stmt
-	finishDeliveryStmt               *sql.Stmt
-	forgetSeenStmt                   *sql.Stmt
-	getCouponStmt                    *sql.Stmt
-	getDeliveryStmt                  *sql.Stmt
-	getDeviceStmt                    *sql.Stmt
-	getEventStmt                     *sql.Stmt
-	getIntegratorStmt                *sql.Stmt
-	getLaneStmt                      *sql.Stmt
-	getLaneHoldStmt                  *sql.Stmt
-	getLockStmt                      *sql.Stmt
-	getLotStmt                       *sql.Stmt
-	getLotSettingsStmt               *sql.Stmt
-	getOperatorStmt                  *sql.Stmt
-	getPartnerStmt                   *sql.Stmt
-	getPassStmt                      *sql.Stmt
-	getPaymentStmt                   *sql.Stmt
-	getPaymentByKeyStmt              *sql.Stmt
-	getPaymentByQuoteStmt            *sql.Stmt
-	getPaymentByReferenceStmt        *sql.Stmt
-	getPlanStmt                      *sql.Stmt
-	getQuoteStmt                     *sql.Stmt
-	getRenewalStmt                   *sql.Stmt
-	getRenewalByReferenceStmt        *sql.Stmt
-	getReportStmt                    *sql.Stmt
-	getReservationStmt               *sql.Stmt
-	getSessionStmt                   *sql.Stmt
-	getSpaceStmt                     *sql.Stmt
-	getStayStmt                      *sql.Stmt
-	getStayByLocatorStmt             *sql.Stmt
-	getSubscriptionStmt              *sql.Stmt
-	getTokenStmt                     *sql.Stmt
-	getWhitelistStmt                 *sql.Stmt
-	insertAnomalyStmt                *sql.Stmt
-	insertAuditStmt                  *sql.Stmt
-	insertEventStmt                  *sql.Stmt
-	insertGateCommandStmt            *sql.Stmt
-	insertIntegratorPartnerStmt      *sql.Stmt
-	insertLaneHoldStmt               *sql.Stmt
-	insertLockStmt                   *sql.Stmt
-	insertPartnerLotStmt             *sql.Stmt
-	insertPassPlateStmt              *sql.Stmt
-	insertPaymentStmt                *sql.Stmt
-	insertPlanStmt                   *sql.Stmt
-	insertQuoteStmt                  *sql.Stmt
-	insertRenewalStmt                *sql.Stmt
-	insertReportStmt                 *sql.Stmt
-	insertReservationStmt            *sql.Stmt
-	insertSessionStmt                *sql.Stmt
-	insertStayStmt                   *sql.Stmt
-	insertTokenStmt                  *sql.Stmt
-	listAllPartnerLotsStmt           *sql.Stmt
-	listAnomaliesStmt                *sql.Stmt
-	listAuditStmt                    *sql.Stmt
-	listCouponsStmt                  *sql.Stmt
-	listDeliveriesStmt               *sql.Stmt
-	listDeliveriesByPartnerStmt      *sql.Stmt
-	listDeliveriesByStateStmt        *sql.Stmt
-	listDeliveriesBySubscriptionStmt *sql.Stmt
-	listDevicesStmt                  *sql.Stmt
-	listEnrolmentsStmt               *sql.Stmt
-	listGateCommandsStmt             *sql.Stmt
-	listIntegratorPartnersStmt       *sql.Stmt
-	listLaneGateCommandsStmt         *sql.Stmt
-	listLaneHoldsStmt                *sql.Stmt
-	listLanesStmt                    *sql.Stmt
-	listLotDevicesStmt               *sql.Stmt
-	listLotsStmt                     *sql.Stmt
-	listOperatorsStmt                *sql.Stmt
-	listPartnerLotsStmt              *sql.Stmt
-	listPartnerSubscriptionsStmt     *sql.Stmt
-	listPartnersStmt                 *sql.Stmt
-	listPassPlatesStmt               *sql.Stmt
-	listPassesStmt                   *sql.Stmt
-	listPlansStmt                    *sql.Stmt
-	listRecentEventsStmt             *sql.Stmt
-	listReservationsByMobileStmt     *sql.Stmt
-	listReservationsByPlateStmt      *sql.Stmt
-	listSpaceCodesStmt               *sql.Stmt
-	listSpacesStmt                   *sql.Stmt
-	listStayPaymentsStmt             *sql.Stmt
-	listStaysStmt                    *sql.Stmt
-	listStaysByPlateStmt             *sql.Stmt
-	listStaysByStateStmt             *sql.Stmt
-	listSubscriptionsStmt            *sql.Stmt
-	listWhitelistStmt                *sql.Stmt
-	locateCarStmt                    *sql.Stmt
-	markDeviceSeenStmt               *sql.Stmt
-	markSeenStmt                     *sql.Stmt
-	passLapsesStmt                   *sql.Stmt
-	putEnrolmentStmt                 *sql.Stmt
-	redeliverReportStmt              *sql.Stmt
-	redeliverSinceStmt               *sql.Stmt
-	revokeOperatorSessionsStmt       *sql.Stmt
-	revokeSessionStmt                *sql.Stmt
-	revokeTokensStmt                 *sql.Stmt
-	setDeviceOnlineStmt              *sql.Stmt
-	setSpaceStateStmt                *sql.Stmt
-	stayCouponsStmt                  *sql.Stmt
-	subscribedStmt                   *sql.Stmt
-	sumPaymentsStmt                  *sql.Stmt
-	updateCouponStmt                 *sql.Stmt
-	updateLotStmt                    *sql.Stmt
-	updateOperatorStmt               *sql.Stmt
-	updatePassStmt                   *sql.Stmt
-	updatePlanStmt                   *sql.Stmt
-	updateRenewalStmt                *sql.Stmt
-	updateReservationStmt            *sql.Stmt
-	updateStayStmt                   *sql.Stmt
-	updateSubscriptionStmt           *sql.Stmt
-	updateWhitelistStmt              *sql.Stmt
-	upsertSpaceStmt                  *sql.Stmt
+	db                                DBTX
+	tx                                *sql.Tx
+	addOccupiedStmt                   *sql.Stmt
+	bookedReservationsStmt            *sql.Stmt
+	claimDeliveriesStmt               *sql.Stmt
+	countChargeSessionsStmt           *sql.Stmt
+	countCouponsStmt                  *sql.Stmt
+	countDeliveriesStmt               *sql.Stmt
+	countInsideStmt                   *sql.Stmt
+	countInsideForPassStmt            *sql.Stmt
+	countPriceStandardsStmt           *sql.Stmt
+	countSpacesStmt                   *sql.Stmt
+	createCouponStmt                  *sql.Stmt
+	createDeviceStmt                  *sql.Stmt
+	createIntegratorStmt              *sql.Stmt
+	createLaneStmt                    *sql.Stmt
+	createLotStmt                     *sql.Stmt
+	createOperatorStmt                *sql.Stmt
+	createPartnerStmt                 *sql.Stmt
+	createPassStmt                    *sql.Stmt
+	createSubscriptionStmt            *sql.Stmt
+	createWhitelistStmt               *sql.Stmt
+	deleteDeliveredStmt               *sql.Stmt
+	deleteDeviceStmt                  *sql.Stmt
+	deleteEnrolmentStmt               *sql.Stmt
+	deleteExpiredQuotesStmt           *sql.Stmt
+	deleteLaneHoldStmt                *sql.Stmt
+	deleteLockStmt                    *sql.Stmt
+	deletePartnerStmt                 *sql.Stmt
+	deletePassStmt                    *sql.Stmt
+	deletePassPlatesStmt              *sql.Stmt
+	deletePlanStmt                    *sql.Stmt
+	deletePriceStandardStmt           *sql.Stmt
+	deleteSeenBeforeStmt              *sql.Stmt
+	deleteSessionsBeforeStmt          *sql.Stmt
+	deleteSpaceStmt                   *sql.Stmt
+	deleteSubscriptionStmt            *sql.Stmt
+	deleteUnneededReportsStmt         *sql.Stmt
+	deleteWhitelistStmt               *sql.Stmt
+	enqueueDeliveriesStmt             *sql.Stmt
+	findEnrolmentStmt                 *sql.Stmt
+	findInsideStmt                    *sql.Stmt
+	findPassIDByPlateStmt             *sql.Stmt
+	findPassIDByUserCodeStmt          *sql.Stmt
+	findReservationStmt               *sql.Stmt
+	findReservationByStayStmt         *sql.Stmt
+	findWhitelistStmt                 *sql.Stmt
+	finishDeliveryStmt                *sql.Stmt
+	forgetSeenStmt                    *sql.Stmt
+	getChargeSessionStmt              *sql.Stmt
+	getChargeSessionByTransactionStmt *sql.Stmt
+	getChargerStmt                    *sql.Stmt
+	getCouponStmt                     *sql.Stmt
+	getDeliveryStmt                   *sql.Stmt
+	getDeviceStmt                     *sql.Stmt
+	getEventStmt                      *sql.Stmt
+	getIntegratorStmt                 *sql.Stmt
+	getLaneStmt                       *sql.Stmt
+	getLaneHoldStmt                   *sql.Stmt
+	getLockStmt                       *sql.Stmt
+	getLotStmt                        *sql.Stmt
+	getLotSettingsStmt                *sql.Stmt
+	getOperatorStmt                   *sql.Stmt
+	getPartnerStmt                    *sql.Stmt
+	getPassStmt                       *sql.Stmt
+	getPaymentStmt                    *sql.Stmt
+	getPaymentByKeyStmt               *sql.Stmt
+	getPaymentByQuoteStmt             *sql.Stmt
+	getPaymentByReferenceStmt         *sql.Stmt
+	getPlanStmt                       *sql.Stmt
+	getPriceStandardStmt              *sql.Stmt
+	getQuoteStmt                      *sql.Stmt
+	getRenewalStmt                    *sql.Stmt
+	getRenewalByReferenceStmt         *sql.Stmt
+	getReportStmt                     *sql.Stmt
+	getReservationStmt                *sql.Stmt
+	getSessionStmt                    *sql.Stmt
+	getSpaceStmt                      *sql.Stmt
+	getStayStmt                       *sql.Stmt
+	getStayByLocatorStmt              *sql.Stmt
+	getSubscriptionStmt               *sql.Stmt
+	getTokenStmt                      *sql.Stmt
+	getWhitelistStmt                  *sql.Stmt
+	insertAnomalyStmt                 *sql.Stmt
+	insertAuditStmt                   *sql.Stmt
+	insertChargeSessionStmt           *sql.Stmt
+	insertChargerStmt                 *sql.Stmt
+	insertEventStmt                   *sql.Stmt
+	insertGateCommandStmt             *sql.Stmt
+	insertIntegratorPartnerStmt       *sql.Stmt
+	insertLaneHoldStmt                *sql.Stmt
+	insertLockStmt                    *sql.Stmt
+	insertPartnerLotStmt              *sql.Stmt
+	insertPassPlateStmt               *sql.Stmt
+	insertPaymentStmt                 *sql.Stmt
+	insertPlanStmt                    *sql.Stmt
+	insertPriceStandardStmt           *sql.Stmt
+	insertQuoteStmt                   *sql.Stmt
+	insertRenewalStmt                 *sql.Stmt
+	insertReportStmt                  *sql.Stmt
+	insertReservationStmt             *sql.Stmt
+	insertSessionStmt                 *sql.Stmt
+	insertStayStmt                    *sql.Stmt
+	insertTokenStmt                   *sql.Stmt
+	listAllPartnerLotsStmt            *sql.Stmt
+	listAnomaliesStmt                 *sql.Stmt
+	listAuditStmt                     *sql.Stmt
+	listChargeSessionsStmt            *sql.Stmt
+	listChargersStmt                  *sql.Stmt
+	listCouponsStmt                   *sql.Stmt
+	listDeliveriesStmt                *sql.Stmt
+	listDeliveriesByPartnerStmt       *sql.Stmt
+	listDeliveriesByStateStmt         *sql.Stmt
+	listDeliveriesBySubscriptionStmt  *sql.Stmt
+	listDevicesStmt                   *sql.Stmt
+	listEnrolmentsStmt                *sql.Stmt
+	listGateCommandsStmt              *sql.Stmt
+	listIntegratorPartnersStmt        *sql.Stmt
+	listLaneGateCommandsStmt          *sql.Stmt
+	listLaneHoldsStmt                 *sql.Stmt
+	listLanesStmt                     *sql.Stmt
+	listLotDevicesStmt                *sql.Stmt
+	listLotsStmt                      *sql.Stmt
+	listOperatorsStmt                 *sql.Stmt
+	listPartnerLotsStmt               *sql.Stmt
+	listPartnerSubscriptionsStmt      *sql.Stmt
+	listPartnersStmt                  *sql.Stmt
+	listPassPlatesStmt                *sql.Stmt
+	listPassesStmt                    *sql.Stmt
+	listPlansStmt                     *sql.Stmt
+	listPriceStandardsStmt            *sql.Stmt
+	listRecentEventsStmt              *sql.Stmt
+	listReservationsByMobileStmt      *sql.Stmt
+	listReservationsByPlateStmt       *sql.Stmt
+	listSpaceCodesStmt                *sql.Stmt
+	listSpacesStmt                    *sql.Stmt
+	listStayPaymentsStmt              *sql.Stmt
+	listStaysStmt                     *sql.Stmt
+	listStaysByPlateStmt              *sql.Stmt
+	listStaysByStateStmt              *sql.Stmt
+	listSubscriptionsStmt             *sql.Stmt
+	listWhitelistStmt                 *sql.Stmt
+	locateCarStmt                     *sql.Stmt
+	markDeviceSeenStmt                *sql.Stmt
+	markSeenStmt                      *sql.Stmt
+	nextPriceStandardIDStmt           *sql.Stmt
+	openChargeSessionStmt             *sql.Stmt
+	passLapsesStmt                    *sql.Stmt
+	putEnrolmentStmt                  *sql.Stmt
+	redeliverReportStmt               *sql.Stmt
+	redeliverSinceStmt                *sql.Stmt
+	revokeOperatorSessionsStmt        *sql.Stmt
+	revokeSessionStmt                 *sql.Stmt
+	revokeTokensStmt                  *sql.Stmt
+	setDeviceOnlineStmt               *sql.Stmt
+	setSpaceStateStmt                 *sql.Stmt
+	stayCouponsStmt                   *sql.Stmt
+	subscribedStmt                    *sql.Stmt
+	sumPaymentsStmt                   *sql.Stmt
+	updateChargeSessionStmt           *sql.Stmt
+	updateChargerStmt                 *sql.Stmt
+	updateCouponStmt                  *sql.Stmt
+	updateLotStmt                     *sql.Stmt
+	updateOperatorStmt                *sql.Stmt
+	updatePassStmt                    *sql.Stmt
+	updatePlanStmt                    *sql.Stmt
+	updatePriceStandardStmt           *sql.Stmt
+	updateRenewalStmt                 *sql.Stmt
+	updateReservationStmt             *sql.Stmt
+	updateStayStmt                    *sql.Stmt
+	updateSubscriptionStmt            *sql.Stmt
+	updateWhitelistStmt               *sql.Stmt
+	upsertSpaceStmt                   *sql.Stmt
 }
 
 func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 	return &Queries{
-		db:                               tx,
-		tx:                               tx,
-		addOccupiedStmt:                  q.addOccupiedStmt,
-		bookedReservationsStmt:           q.bookedReservationsStmt,
-		claimDeliveriesStmt:              q.claimDeliveriesStmt,
-		countCouponsStmt:                 q.countCouponsStmt,
-		countDeliveriesStmt:              q.countDeliveriesStmt,
-		countInsideStmt:                  q.countInsideStmt,
-		countInsideForPassStmt:           q.countInsideForPassStmt,
-		countSpacesStmt:                  q.countSpacesStmt,
-		createCouponStmt:                 q.createCouponStmt,
-		createDeviceStmt:                 q.createDeviceStmt,
-		createIntegratorStmt:             q.createIntegratorStmt,
-		createLaneStmt:                   q.createLaneStmt,
-		createLotStmt:                    q.createLotStmt,
-		createOperatorStmt:               q.createOperatorStmt,
-		createPartnerStmt:                q.createPartnerStmt,
-		createPassStmt:                   q.createPassStmt,
-		createSubscriptionStmt:           q.createSubscriptionStmt,
-		createWhitelistStmt:              q.createWhitelistStmt,
-		deleteDeliveredStmt:              q.deleteDeliveredStmt,
-		deleteDeviceStmt:                 q.deleteDeviceStmt,
-		deleteEnrolmentStmt:              q.deleteEnrolmentStmt,
-		deleteExpiredQuotesStmt:          q.deleteExpiredQuotesStmt,
-		deleteLaneHoldStmt:               q.deleteLaneHoldStmt,
-		deleteLockStmt:                   q.deleteLockStmt,
-		deletePartnerStmt:                q.deletePartnerStmt,
-		deletePassStmt:                   q.deletePassStmt,
-		deletePassPlatesStmt:             q.deletePassPlatesStmt,
-		deletePlanStmt:                   q.deletePlanStmt,
-		deleteSeenBeforeStmt:             q.deleteSeenBeforeStmt,
-		deleteSessionsBeforeStmt:         q.deleteSessionsBeforeStmt,
-		deleteSpaceStmt:                  q.deleteSpaceStmt,
-		deleteSubscriptionStmt:           q.deleteSubscriptionStmt,
-		deleteUnneededReportsStmt:        q.deleteUnneededReportsStmt,
-		deleteWhitelistStmt:              q.deleteWhitelistStmt,
-		enqueueDeliveriesStmt:            q.enqueueDeliveriesStmt,
-		findEnrolmentStmt:                q.findEnrolmentStmt,
-		findInsideStmt:                   q.findInsideStmt,
-		findPassIDByPlateStmt:            q.findPassIDByPlateStmt,
-		findPassIDByUserCodeStmt:         q.findPassIDByUserCodeStmt,
-		findReservationStmt:              q.findReservationStmt,
-		findReservationByStayStmt:        q.findReservationByStayStmt,
-		findWhitelistStmt:                q.findWhitelistStmt,
-		finishDeliveryStmt:               q.finishDeliveryStmt,
-		forgetSeenStmt:                   q.forgetSeenStmt,
-		getCouponStmt:                    q.getCouponStmt,
-		getDeliveryStmt:                  q.getDeliveryStmt,
-		getDeviceStmt:                    q.getDeviceStmt,
-		getEventStmt:                     q.getEventStmt,
-		getIntegratorStmt:                q.getIntegratorStmt,
-		getLaneStmt:                      q.getLaneStmt,
-		getLaneHoldStmt:                  q.getLaneHoldStmt,
-		getLockStmt:                      q.getLockStmt,
-		getLotStmt:                       q.getLotStmt,
-		getLotSettingsStmt:               q.getLotSettingsStmt,
-		getOperatorStmt:                  q.getOperatorStmt,
-		getPartnerStmt:                   q.getPartnerStmt,
-		getPassStmt:                      q.getPassStmt,
-		getPaymentStmt:                   q.getPaymentStmt,
-		getPaymentByKeyStmt:              q.getPaymentByKeyStmt,
-		getPaymentByQuoteStmt:            q.getPaymentByQuoteStmt,
-		getPaymentByReferenceStmt:        q.getPaymentByReferenceStmt,
-		getPlanStmt:                      q.getPlanStmt,
-		getQuoteStmt:                     q.getQuoteStmt,
-		getRenewalStmt:                   q.getRenewalStmt,
-		getRenewalByReferenceStmt:        q.getRenewalByReferenceStmt,
-		getReportStmt:                    q.getReportStmt,
-		getReservationStmt:               q.getReservationStmt,
-		getSessionStmt:                   q.getSessionStmt,
-		getSpaceStmt:                     q.getSpaceStmt,
-		getStayStmt:                      q.getStayStmt,
-		getStayByLocatorStmt:             q.getStayByLocatorStmt,
-		getSubscriptionStmt:              q.getSubscriptionStmt,
-		getTokenStmt:                     q.getTokenStmt,
-		getWhitelistStmt:                 q.getWhitelistStmt,
-		insertAnomalyStmt:                q.insertAnomalyStmt,
-		insertAuditStmt:                  q.insertAuditStmt,
-		insertEventStmt:                  q.insertEventStmt,
-		insertGateCommandStmt:            q.insertGateCommandStmt,
-		insertIntegratorPartnerStmt:      q.insertIntegratorPartnerStmt,
-		insertLaneHoldStmt:               q.insertLaneHoldStmt,
-		insertLockStmt:                   q.insertLockStmt,
-		insertPartnerLotStmt:             q.insertPartnerLotStmt,
-		insertPassPlateStmt:              q.insertPassPlateStmt,
-		insertPaymentStmt:                q.insertPaymentStmt,
-		insertPlanStmt:                   q.insertPlanStmt,
-		insertQuoteStmt:                  q.insertQuoteStmt,
-		insertRenewalStmt:                q.insertRenewalStmt,
-		insertReportStmt:                 q.insertReportStmt,
-		insertReservationStmt:            q.insertReservationStmt,
-		insertSessionStmt:                q.insertSessionStmt,
-		insertStayStmt:                   q.insertStayStmt,
-		insertTokenStmt:                  q.insertTokenStmt,
-		listAllPartnerLotsStmt:           q.listAllPartnerLotsStmt,
-		listAnomaliesStmt:                q.listAnomaliesStmt,
-		listAuditStmt:                    q.listAuditStmt,
-		listCouponsStmt:                  q.listCouponsStmt,
-		listDeliveriesStmt:               q.listDeliveriesStmt,
-		listDeliveriesByPartnerStmt:      q.listDeliveriesByPartnerStmt,
-		listDeliveriesByStateStmt:        q.listDeliveriesByStateStmt,
-		listDeliveriesBySubscriptionStmt: q.listDeliveriesBySubscriptionStmt,
-		listDevicesStmt:                  q.listDevicesStmt,
-		listEnrolmentsStmt:               q.listEnrolmentsStmt,
-		listGateCommandsStmt:             q.listGateCommandsStmt,
-		listIntegratorPartnersStmt:       q.listIntegratorPartnersStmt,
-		listLaneGateCommandsStmt:         q.listLaneGateCommandsStmt,
-		listLaneHoldsStmt:                q.listLaneHoldsStmt,
-		listLanesStmt:                    q.listLanesStmt,
-		listLotDevicesStmt:               q.listLotDevicesStmt,
-		listLotsStmt:                     q.listLotsStmt,
-		listOperatorsStmt:                q.listOperatorsStmt,
-		listPartnerLotsStmt:              q.listPartnerLotsStmt,
-		listPartnerSubscriptionsStmt:     q.listPartnerSubscriptionsStmt,
-		listPartnersStmt:                 q.listPartnersStmt,
-		listPassPlatesStmt:               q.listPassPlatesStmt,
-		listPassesStmt:                   q.listPassesStmt,
-		listPlansStmt:                    q.listPlansStmt,
-		listRecentEventsStmt:             q.listRecentEventsStmt,
-		listReservationsByMobileStmt:     q.listReservationsByMobileStmt,
-		listReservationsByPlateStmt:      q.listReservationsByPlateStmt,
-		listSpaceCodesStmt:               q.listSpaceCodesStmt,
-		listSpacesStmt:                   q.listSpacesStmt,
-		listStayPaymentsStmt:             q.listStayPaymentsStmt,
-		listStaysStmt:                    q.listStaysStmt,
-		listStaysByPlateStmt:             q.listStaysByPlateStmt,
-		listStaysByStateStmt:             q.listStaysByStateStmt,
-		listSubscriptionsStmt:            q.listSubscriptionsStmt,
-		listWhitelistStmt:                q.listWhitelistStmt,
-		locateCarStmt:                    q.locateCarStmt,
-		markDeviceSeenStmt:               q.markDeviceSeenStmt,
-		markSeenStmt:                     q.markSeenStmt,
-		passLapsesStmt:                   q.passLapsesStmt,
-		putEnrolmentStmt:                 q.putEnrolmentStmt,
-		redeliverReportStmt:              q.redeliverReportStmt,
-		redeliverSinceStmt:               q.redeliverSinceStmt,
-		revokeOperatorSessionsStmt:       q.revokeOperatorSessionsStmt,
-		revokeSessionStmt:                q.revokeSessionStmt,
-		revokeTokensStmt:                 q.revokeTokensStmt,
-		setDeviceOnlineStmt:              q.setDeviceOnlineStmt,
-		setSpaceStateStmt:                q.setSpaceStateStmt,
-		stayCouponsStmt:                  q.stayCouponsStmt,
-		subscribedStmt:                   q.subscribedStmt,
-		sumPaymentsStmt:                  q.sumPaymentsStmt,
-		updateCouponStmt:                 q.updateCouponStmt,
-		updateLotStmt:                    q.updateLotStmt,
-		updateOperatorStmt:               q.updateOperatorStmt,
-		updatePassStmt:                   q.updatePassStmt,
-		updatePlanStmt:                   q.updatePlanStmt,
-		updateRenewalStmt:                q.updateRenewalStmt,
-		updateReservationStmt:            q.updateReservationStmt,
-		updateStayStmt:                   q.updateStayStmt,
-		updateSubscriptionStmt:           q.updateSubscriptionStmt,
-		updateWhitelistStmt:              q.updateWhitelistStmt,
-		upsertSpaceStmt:                  q.upsertSpaceStmt,
+		db:                                tx,
+		tx:                                tx,
+		addOccupiedStmt:                   q.addOccupiedStmt,
+		bookedReservationsStmt:            q.bookedReservationsStmt,
+		claimDeliveriesStmt:               q.claimDeliveriesStmt,
+		countChargeSessionsStmt:           q.countChargeSessionsStmt,
+		countCouponsStmt:                  q.countCouponsStmt,
+		countDeliveriesStmt:               q.countDeliveriesStmt,
+		countInsideStmt:                   q.countInsideStmt,
+		countInsideForPassStmt:            q.countInsideForPassStmt,
+		countPriceStandardsStmt:           q.countPriceStandardsStmt,
+		countSpacesStmt:                   q.countSpacesStmt,
+		createCouponStmt:                  q.createCouponStmt,
+		createDeviceStmt:                  q.createDeviceStmt,
+		createIntegratorStmt:              q.createIntegratorStmt,
+		createLaneStmt:                    q.createLaneStmt,
+		createLotStmt:                     q.createLotStmt,
+		createOperatorStmt:                q.createOperatorStmt,
+		createPartnerStmt:                 q.createPartnerStmt,
+		createPassStmt:                    q.createPassStmt,
+		createSubscriptionStmt:            q.createSubscriptionStmt,
+		createWhitelistStmt:               q.createWhitelistStmt,
+		deleteDeliveredStmt:               q.deleteDeliveredStmt,
+		deleteDeviceStmt:                  q.deleteDeviceStmt,
+		deleteEnrolmentStmt:               q.deleteEnrolmentStmt,
+		deleteExpiredQuotesStmt:           q.deleteExpiredQuotesStmt,
+		deleteLaneHoldStmt:                q.deleteLaneHoldStmt,
+		deleteLockStmt:                    q.deleteLockStmt,
+		deletePartnerStmt:                 q.deletePartnerStmt,
+		deletePassStmt:                    q.deletePassStmt,
+		deletePassPlatesStmt:              q.deletePassPlatesStmt,
+		deletePlanStmt:                    q.deletePlanStmt,
+		deletePriceStandardStmt:           q.deletePriceStandardStmt,
+		deleteSeenBeforeStmt:              q.deleteSeenBeforeStmt,
+		deleteSessionsBeforeStmt:          q.deleteSessionsBeforeStmt,
+		deleteSpaceStmt:                   q.deleteSpaceStmt,
+		deleteSubscriptionStmt:            q.deleteSubscriptionStmt,
+		deleteUnneededReportsStmt:         q.deleteUnneededReportsStmt,
+		deleteWhitelistStmt:               q.deleteWhitelistStmt,
+		enqueueDeliveriesStmt:             q.enqueueDeliveriesStmt,
+		findEnrolmentStmt:                 q.findEnrolmentStmt,
+		findInsideStmt:                    q.findInsideStmt,
+		findPassIDByPlateStmt:             q.findPassIDByPlateStmt,
+		findPassIDByUserCodeStmt:          q.findPassIDByUserCodeStmt,
+		findReservationStmt:               q.findReservationStmt,
+		findReservationByStayStmt:         q.findReservationByStayStmt,
+		findWhitelistStmt:                 q.findWhitelistStmt,
+		finishDeliveryStmt:                q.finishDeliveryStmt,
+		forgetSeenStmt:                    q.forgetSeenStmt,
+		getChargeSessionStmt:              q.getChargeSessionStmt,
+		getChargeSessionByTransactionStmt: q.getChargeSessionByTransactionStmt,
+		getChargerStmt:                    q.getChargerStmt,
+		getCouponStmt:                     q.getCouponStmt,
+		getDeliveryStmt:                   q.getDeliveryStmt,
+		getDeviceStmt:                     q.getDeviceStmt,
+		getEventStmt:                      q.getEventStmt,
+		getIntegratorStmt:                 q.getIntegratorStmt,
+		getLaneStmt:                       q.getLaneStmt,
+		getLaneHoldStmt:                   q.getLaneHoldStmt,
+		getLockStmt:                       q.getLockStmt,
+		getLotStmt:                        q.getLotStmt,
+		getLotSettingsStmt:                q.getLotSettingsStmt,
+		getOperatorStmt:                   q.getOperatorStmt,
+		getPartnerStmt:                    q.getPartnerStmt,
+		getPassStmt:                       q.getPassStmt,
+		getPaymentStmt:                    q.getPaymentStmt,
+		getPaymentByKeyStmt:               q.getPaymentByKeyStmt,
+		getPaymentByQuoteStmt:             q.getPaymentByQuoteStmt,
+		getPaymentByReferenceStmt:         q.getPaymentByReferenceStmt,
+		getPlanStmt:                       q.getPlanStmt,
+		getPriceStandardStmt:              q.getPriceStandardStmt,
+		getQuoteStmt:                      q.getQuoteStmt,
+		getRenewalStmt:                    q.getRenewalStmt,
+		getRenewalByReferenceStmt:         q.getRenewalByReferenceStmt,
+		getReportStmt:                     q.getReportStmt,
+		getReservationStmt:                q.getReservationStmt,
+		getSessionStmt:                    q.getSessionStmt,
+		getSpaceStmt:                      q.getSpaceStmt,
+		getStayStmt:                       q.getStayStmt,
+		getStayByLocatorStmt:              q.getStayByLocatorStmt,
+		getSubscriptionStmt:               q.getSubscriptionStmt,
+		getTokenStmt:                      q.getTokenStmt,
+		getWhitelistStmt:                  q.getWhitelistStmt,
+		insertAnomalyStmt:                 q.insertAnomalyStmt,
+		insertAuditStmt:                   q.insertAuditStmt,
+		insertChargeSessionStmt:           q.insertChargeSessionStmt,
+		insertChargerStmt:                 q.insertChargerStmt,
+		insertEventStmt:                   q.insertEventStmt,
+		insertGateCommandStmt:             q.insertGateCommandStmt,
+		insertIntegratorPartnerStmt:       q.insertIntegratorPartnerStmt,
+		insertLaneHoldStmt:                q.insertLaneHoldStmt,
+		insertLockStmt:                    q.insertLockStmt,
+		insertPartnerLotStmt:              q.insertPartnerLotStmt,
+		insertPassPlateStmt:               q.insertPassPlateStmt,
+		insertPaymentStmt:                 q.insertPaymentStmt,
+		insertPlanStmt:                    q.insertPlanStmt,
+		insertPriceStandardStmt:           q.insertPriceStandardStmt,
+		insertQuoteStmt:                   q.insertQuoteStmt,
+		insertRenewalStmt:                 q.insertRenewalStmt,
+		insertReportStmt:                  q.insertReportStmt,
+		insertReservationStmt:             q.insertReservationStmt,
+		insertSessionStmt:                 q.insertSessionStmt,
+		insertStayStmt:                    q.insertStayStmt,
+		insertTokenStmt:                   q.insertTokenStmt,
+		listAllPartnerLotsStmt:            q.listAllPartnerLotsStmt,
+		listAnomaliesStmt:                 q.listAnomaliesStmt,
+		listAuditStmt:                     q.listAuditStmt,
+		listChargeSessionsStmt:            q.listChargeSessionsStmt,
+		listChargersStmt:                  q.listChargersStmt,
+		listCouponsStmt:                   q.listCouponsStmt,
+		listDeliveriesStmt:                q.listDeliveriesStmt,
+		listDeliveriesByPartnerStmt:       q.listDeliveriesByPartnerStmt,
+		listDeliveriesByStateStmt:         q.listDeliveriesByStateStmt,
+		listDeliveriesBySubscriptionStmt:  q.listDeliveriesBySubscriptionStmt,
+		listDevicesStmt:                   q.listDevicesStmt,
+		listEnrolmentsStmt:                q.listEnrolmentsStmt,
+		listGateCommandsStmt:              q.listGateCommandsStmt,
+		listIntegratorPartnersStmt:        q.listIntegratorPartnersStmt,
+		listLaneGateCommandsStmt:          q.listLaneGateCommandsStmt,
+		listLaneHoldsStmt:                 q.listLaneHoldsStmt,
+		listLanesStmt:                     q.listLanesStmt,
+		listLotDevicesStmt:                q.listLotDevicesStmt,
+		listLotsStmt:                      q.listLotsStmt,
+		listOperatorsStmt:                 q.listOperatorsStmt,
+		listPartnerLotsStmt:               q.listPartnerLotsStmt,
+		listPartnerSubscriptionsStmt:      q.listPartnerSubscriptionsStmt,
+		listPartnersStmt:                  q.listPartnersStmt,
+		listPassPlatesStmt:                q.listPassPlatesStmt,
+		listPassesStmt:                    q.listPassesStmt,
+		listPlansStmt:                     q.listPlansStmt,
+		listPriceStandardsStmt:            q.listPriceStandardsStmt,
+		listRecentEventsStmt:              q.listRecentEventsStmt,
+		listReservationsByMobileStmt:      q.listReservationsByMobileStmt,
+		listReservationsByPlateStmt:       q.listReservationsByPlateStmt,
+		listSpaceCodesStmt:                q.listSpaceCodesStmt,
+		listSpacesStmt:                    q.listSpacesStmt,
+		listStayPaymentsStmt:              q.listStayPaymentsStmt,
+		listStaysStmt:                     q.listStaysStmt,
+		listStaysByPlateStmt:              q.listStaysByPlateStmt,
+		listStaysByStateStmt:              q.listStaysByStateStmt,
+		listSubscriptionsStmt:             q.listSubscriptionsStmt,
+		listWhitelistStmt:                 q.listWhitelistStmt,
+		locateCarStmt:                     q.locateCarStmt,
+		markDeviceSeenStmt:                q.markDeviceSeenStmt,
+		markSeenStmt:                      q.markSeenStmt,
+		nextPriceStandardIDStmt:           q.nextPriceStandardIDStmt,
+		openChargeSessionStmt:             q.openChargeSessionStmt,
+		passLapsesStmt:                    q.passLapsesStmt,
+		putEnrolmentStmt:                  q.putEnrolmentStmt,
+		redeliverReportStmt:               q.redeliverReportStmt,
+		redeliverSinceStmt:                q.redeliverSinceStmt,
+		revokeOperatorSessionsStmt:        q.revokeOperatorSessionsStmt,
+		revokeSessionStmt:                 q.revokeSessionStmt,
+		revokeTokensStmt:                  q.revokeTokensStmt,
+		setDeviceOnlineStmt:               q.setDeviceOnlineStmt,
+		setSpaceStateStmt:                 q.setSpaceStateStmt,
+		stayCouponsStmt:                   q.stayCouponsStmt,
+		subscribedStmt:                    q.subscribedStmt,
+		sumPaymentsStmt:                   q.sumPaymentsStmt,
+		updateChargeSessionStmt:           q.updateChargeSessionStmt,
+		updateChargerStmt:                 q.updateChargerStmt,
+		updateCouponStmt:                  q.updateCouponStmt,
+		updateLotStmt:                     q.updateLotStmt,
+		updateOperatorStmt:                q.updateOperatorStmt,
+		updatePassStmt:                    q.updatePassStmt,
+		updatePlanStmt:                    q.updatePlanStmt,
+		updatePriceStandardStmt:           q.updatePriceStandardStmt,
+		updateRenewalStmt:                 q.updateRenewalStmt,
+		updateReservationStmt:             q.updateReservationStmt,
+		updateStayStmt:                    q.updateStayStmt,
+		updateSubscriptionStmt:            q.updateSubscriptionStmt,
+		updateWhitelistStmt:               q.updateWhitelistStmt,
+		upsertSpaceStmt:                   q.upsertSpaceStmt,
 	}
 }

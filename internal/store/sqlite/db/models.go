@@ -40,6 +40,26 @@ type AuditLog struct {
 	After  string
 }
 
+type ChargeSession struct {
+	ID            string
+	ChargerID     string
+	Connector     int64
+	TransactionID int64
+	Status        string
+	PartnerID     string
+	UpdatedAt     int64
+	Data          string
+	Version       int64
+}
+
+type Charger struct {
+	ID           string
+	LotCode      string
+	PasswordHash string
+	Data         string
+	Version      int64
+}
+
 type Coupon struct {
 	LotCode   string
 	ID        string
@@ -266,6 +286,14 @@ type Plan struct {
 	CreatedAt    int64
 	UpdatedAt    int64
 	Version      int64
+}
+
+type PriceStandard struct {
+	ID      int64
+	Name    string
+	Family  int64
+	Data    string
+	Version int64
 }
 
 type Quote struct {

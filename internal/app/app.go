@@ -17,6 +17,7 @@ import (
 	"parkd/internal/deliveries"
 	"parkd/internal/demo"
 	"parkd/internal/device"
+	"parkd/internal/dialect/top"
 	"parkd/internal/httpapi"
 	"parkd/internal/jobs"
 	"parkd/internal/metrics"
@@ -220,7 +221,8 @@ func Serve(ctx context.Context, c *config.Config, log *slog.Logger, ready func(a
 // (docs/devices.md), and partners speak the dialects registered here.
 func systemConfig(store park.Store, log *slog.Logger, m *metrics.Metrics, now park.Clock) system.Config {
 	c := system.Config{Store: store, Log: log, Barriers: device.NewMemory(), Dialects: DialectNames(),
-		SignModes: DialectSignModes(), DemoSignModes: DialectDemoSignModes(), Formats: formats(), Now: now}
+		SignModes: DialectSignModes(), DemoSignModes: DialectDemoSignModes(), Formats: formats(), Now: now,
+		RentalDialect: top.Name}
 	if m != nil {
 		c.Metrics = m
 	}

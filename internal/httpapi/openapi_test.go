@@ -72,6 +72,21 @@ type (
 	docEnrolmentList struct {
 		Enrolments []enrolmentView `json:"enrolments"`
 	}
+	docRentalStoreList struct {
+		Stores []rentalStoreView `json:"stores"`
+	}
+	docVehicleModelList struct {
+		Models []vehicleModelView `json:"models"`
+	}
+	docStoreModelList struct {
+		Models []storeModelView `json:"models"`
+	}
+	docRentalVehicleList struct {
+		Vehicles []rentalVehicleView `json:"vehicles"`
+	}
+	docRentalChannelList struct {
+		Channels []rentalChannelView `json:"channels"`
+	}
 	docRedelivered struct {
 		Redelivered int `json:"redelivered"`
 	}
@@ -160,6 +175,19 @@ var bodies = map[string]opBody{
 	"POST /v1/partners/{id}/enrolments":                    {in: enrolmentInput{}, status: 201, out: enrolmentView{}},
 	"GET /v1/partners/{id}/enrolments":                     {status: 200, out: docEnrolmentList{}},
 	"DELETE /v1/partners/{id}/enrolments/{plate}":          {status: 204},
+
+	"PUT /v1/rental/stores/{code}":                {in: rentalStoreInput{}, status: 200, out: rentalStoreView{}},
+	"GET /v1/rental/stores":                       {status: 200, out: docRentalStoreList{}},
+	"GET /v1/rental/stores/{code}":                {status: 200, out: rentalStoreView{}},
+	"PUT /v1/rental/models/{code}":                {in: vehicleModelInput{}, status: 200, out: vehicleModelView{}},
+	"GET /v1/rental/models":                       {status: 200, out: docVehicleModelList{}},
+	"PUT /v1/rental/stores/{code}/models/{model}": {in: storeModelInput{}, status: 200, out: storeModelView{}},
+	"GET /v1/rental/stores/{code}/models":         {status: 200, out: docStoreModelList{}},
+	"PUT /v1/rental/vehicles/{plate}":             {in: rentalVehicleInput{}, status: 200, out: rentalVehicleView{}},
+	"GET /v1/rental/vehicles":                     {status: 200, out: docRentalVehicleList{}},
+	"PUT /v1/rental/channels/{app_key}":           {in: rentalChannelInput{}, status: 200, out: rentalChannelView{}},
+	"GET /v1/rental/channels":                     {status: 200, out: docRentalChannelList{}},
+	"GET /v1/rental/channels/{app_key}":           {status: 200, out: rentalChannelView{}},
 }
 
 // public are the operations served without the admin token.

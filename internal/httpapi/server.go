@@ -109,6 +109,7 @@ func New(c Config) *Server {
 	s.couponRoutes()   // coupons.go
 	s.renewalRoutes()  // renewals.go
 	s.deliveryRoutes() // deliveries.go
+	s.rentalRoutes()   // rental.go
 	return s
 }
 

@@ -153,6 +153,7 @@ type Tx interface {
 	SpaceTx       // space.go
 	ReportTx      // report.go
 	EnrolmentTx   // enrolment.go
+	RentalTx      // rental.go
 }
 
 // Lock holds a car in a lot: while its plate is locked, the car's exit is

@@ -12,6 +12,7 @@ import (
 	"parkd/internal/gate"
 	"parkd/internal/park"
 	"parkd/internal/partners"
+	"parkd/internal/rental"
 	"parkd/internal/spaces"
 )
 
@@ -44,6 +45,8 @@ type Config struct {
 	Formats map[string]deliveries.Formatter
 	// Deliveries tunes the delivery workers (private addresses, batches).
 	Deliveries deliveries.Options
+	// RentalDialect is the dialect of rental sales channels ("": none).
+	RentalDialect string
 }
 
 // System is parkd's core: one value per subsystem.
@@ -55,6 +58,7 @@ type System struct {
 	Spaces     *spaces.Service
 	Partners   *partners.Service
 	Deliveries *deliveries.Service
+	Rental     *rental.Service
 }
 
 // New builds the subsystems over c.Store.
@@ -77,5 +81,6 @@ func New(c Config) *System {
 	sys.Deliveries = deliveries.New(deliveries.Config{Store: c.Store, Now: c.Now, Log: c.Log, Metrics: dm, Formats: c.Formats,
 		Options: c.Deliveries, Billing: bil, Anomalies: g})
 	g.SetSensorless(sys.Deliveries)
+	sys.Rental = rental.New(rental.Config{Store: c.Store, Now: c.Now, Log: c.Log, ChannelDialect: c.RentalDialect})
 	return sys
 }

@@ -80,6 +80,8 @@ func New(t *testing.T) *Bundle { return NewWith(t, Options{}) }
 type Options struct {
 	Dialects []string                        // nil: Dialects
 	Formats  map[string]deliveries.Formatter // the dialects' report formats
+	// RentalDialect is the dialect of rental sales channels ("": none).
+	RentalDialect string
 }
 
 // NewWith is New with o.
@@ -94,7 +96,7 @@ func NewWith(t *testing.T, o Options) *Bundle {
 	mem := device.NewMemory()
 	b := &Bundle{
 		Sys: system.New(system.Config{Store: st, Now: c.Now, Barriers: mem, Dialects: o.Dialects, SignModes: SignModes, Formats: o.Formats,
-			Deliveries: deliveries.Options{AllowPrivate: true, Poll: 10 * time.Millisecond}}),
+			Deliveries: deliveries.Options{AllowPrivate: true, Poll: 10 * time.Millisecond}, RentalDialect: o.RentalDialect}),
 		Store: st, Clock: c, Barriers: mem, Ctx: context.Background(), Lot: "140123001",
 	}
 	b.CreateLot(t, b.Lot, 10, park.MissedEntryHold)

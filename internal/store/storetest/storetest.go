@@ -45,6 +45,8 @@ func Run(t *testing.T, open Opener) {
 		"ClaimConcurrently": testClaimConcurrently,
 		"Enrolments":        testEnrolments,
 		"Seen":              testSeen,
+		"RentalCatalogue":   testRentalCatalogue,
+		"RentalChannels":    testRentalChannels,
 	}
 	for name, fn := range tests {
 		t.Run(name, func(t *testing.T) {

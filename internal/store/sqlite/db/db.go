@@ -24,14 +24,26 @@ func New(db DBTX) *Queries {
 func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	q := Queries{db: db}
 	var err error
+	if q.addChannelStoreStmt, err = db.PrepareContext(ctx, addChannelStore); err != nil {
+		return nil, fmt.Errorf("error preparing query AddChannelStore: %w", err)
+	}
 	if q.addOccupiedStmt, err = db.PrepareContext(ctx, addOccupied); err != nil {
 		return nil, fmt.Errorf("error preparing query AddOccupied: %w", err)
 	}
 	if q.bookedReservationsStmt, err = db.PrepareContext(ctx, bookedReservations); err != nil {
 		return nil, fmt.Errorf("error preparing query BookedReservations: %w", err)
 	}
+	if q.channelsSellingStmt, err = db.PrepareContext(ctx, channelsSelling); err != nil {
+		return nil, fmt.Errorf("error preparing query ChannelsSelling: %w", err)
+	}
 	if q.claimDeliveriesStmt, err = db.PrepareContext(ctx, claimDeliveries); err != nil {
 		return nil, fmt.Errorf("error preparing query ClaimDeliveries: %w", err)
+	}
+	if q.clearChannelStoresStmt, err = db.PrepareContext(ctx, clearChannelStores); err != nil {
+		return nil, fmt.Errorf("error preparing query ClearChannelStores: %w", err)
+	}
+	if q.clearPartnerLotsStmt, err = db.PrepareContext(ctx, clearPartnerLots); err != nil {
+		return nil, fmt.Errorf("error preparing query ClearPartnerLots: %w", err)
 	}
 	if q.countCouponsStmt, err = db.PrepareContext(ctx, countCoupons); err != nil {
 		return nil, fmt.Errorf("error preparing query CountCoupons: %w", err)
@@ -117,6 +129,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.enqueueDeliveriesStmt, err = db.PrepareContext(ctx, enqueueDeliveries); err != nil {
 		return nil, fmt.Errorf("error preparing query EnqueueDeliveries: %w", err)
 	}
+	if q.enqueueToSubscriptionStmt, err = db.PrepareContext(ctx, enqueueToSubscription); err != nil {
+		return nil, fmt.Errorf("error preparing query EnqueueToSubscription: %w", err)
+	}
 	if q.findEnrolmentStmt, err = db.PrepareContext(ctx, findEnrolment); err != nil {
 		return nil, fmt.Errorf("error preparing query FindEnrolment: %w", err)
 	}
@@ -201,6 +216,18 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.getRenewalByReferenceStmt, err = db.PrepareContext(ctx, getRenewalByReference); err != nil {
 		return nil, fmt.Errorf("error preparing query GetRenewalByReference: %w", err)
 	}
+	if q.getRentalChannelStmt, err = db.PrepareContext(ctx, getRentalChannel); err != nil {
+		return nil, fmt.Errorf("error preparing query GetRentalChannel: %w", err)
+	}
+	if q.getRentalModelStmt, err = db.PrepareContext(ctx, getRentalModel); err != nil {
+		return nil, fmt.Errorf("error preparing query GetRentalModel: %w", err)
+	}
+	if q.getRentalStoreStmt, err = db.PrepareContext(ctx, getRentalStore); err != nil {
+		return nil, fmt.Errorf("error preparing query GetRentalStore: %w", err)
+	}
+	if q.getRentalVehicleStmt, err = db.PrepareContext(ctx, getRentalVehicle); err != nil {
+		return nil, fmt.Errorf("error preparing query GetRentalVehicle: %w", err)
+	}
 	if q.getReportStmt, err = db.PrepareContext(ctx, getReport); err != nil {
 		return nil, fmt.Errorf("error preparing query GetReport: %w", err)
 	}
@@ -215,6 +242,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.getStayByLocatorStmt, err = db.PrepareContext(ctx, getStayByLocator); err != nil {
 		return nil, fmt.Errorf("error preparing query GetStayByLocator: %w", err)
+	}
+	if q.getStoreModelStmt, err = db.PrepareContext(ctx, getStoreModel); err != nil {
+		return nil, fmt.Errorf("error preparing query GetStoreModel: %w", err)
 	}
 	if q.getSubscriptionStmt, err = db.PrepareContext(ctx, getSubscription); err != nil {
 		return nil, fmt.Errorf("error preparing query GetSubscription: %w", err)
@@ -261,6 +291,18 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.insertRenewalStmt, err = db.PrepareContext(ctx, insertRenewal); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertRenewal: %w", err)
 	}
+	if q.insertRentalChannelStmt, err = db.PrepareContext(ctx, insertRentalChannel); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertRentalChannel: %w", err)
+	}
+	if q.insertRentalModelStmt, err = db.PrepareContext(ctx, insertRentalModel); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertRentalModel: %w", err)
+	}
+	if q.insertRentalStoreStmt, err = db.PrepareContext(ctx, insertRentalStore); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertRentalStore: %w", err)
+	}
+	if q.insertRentalVehicleStmt, err = db.PrepareContext(ctx, insertRentalVehicle); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertRentalVehicle: %w", err)
+	}
 	if q.insertReportStmt, err = db.PrepareContext(ctx, insertReport); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertReport: %w", err)
 	}
@@ -269,6 +311,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.insertStayStmt, err = db.PrepareContext(ctx, insertStay); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertStay: %w", err)
+	}
+	if q.insertStoreModelStmt, err = db.PrepareContext(ctx, insertStoreModel); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertStoreModel: %w", err)
 	}
 	if q.insertTokenStmt, err = db.PrepareContext(ctx, insertToken); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertToken: %w", err)
@@ -330,6 +375,18 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.listPlansStmt, err = db.PrepareContext(ctx, listPlans); err != nil {
 		return nil, fmt.Errorf("error preparing query ListPlans: %w", err)
 	}
+	if q.listRentalChannelsStmt, err = db.PrepareContext(ctx, listRentalChannels); err != nil {
+		return nil, fmt.Errorf("error preparing query ListRentalChannels: %w", err)
+	}
+	if q.listRentalModelsStmt, err = db.PrepareContext(ctx, listRentalModels); err != nil {
+		return nil, fmt.Errorf("error preparing query ListRentalModels: %w", err)
+	}
+	if q.listRentalStoresStmt, err = db.PrepareContext(ctx, listRentalStores); err != nil {
+		return nil, fmt.Errorf("error preparing query ListRentalStores: %w", err)
+	}
+	if q.listRentalVehiclesStmt, err = db.PrepareContext(ctx, listRentalVehicles); err != nil {
+		return nil, fmt.Errorf("error preparing query ListRentalVehicles: %w", err)
+	}
 	if q.listReservationsByMobileStmt, err = db.PrepareContext(ctx, listReservationsByMobile); err != nil {
 		return nil, fmt.Errorf("error preparing query ListReservationsByMobile: %w", err)
 	}
@@ -353,6 +410,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.listStaysByStateStmt, err = db.PrepareContext(ctx, listStaysByState); err != nil {
 		return nil, fmt.Errorf("error preparing query ListStaysByState: %w", err)
+	}
+	if q.listStoreModelsStmt, err = db.PrepareContext(ctx, listStoreModels); err != nil {
+		return nil, fmt.Errorf("error preparing query ListStoreModels: %w", err)
 	}
 	if q.listSubscriptionsStmt, err = db.PrepareContext(ctx, listSubscriptions); err != nil {
 		return nil, fmt.Errorf("error preparing query ListSubscriptions: %w", err)
@@ -381,6 +441,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.revokeTokensStmt, err = db.PrepareContext(ctx, revokeTokens); err != nil {
 		return nil, fmt.Errorf("error preparing query RevokeTokens: %w", err)
 	}
+	if q.setChannelPartnerStmt, err = db.PrepareContext(ctx, setChannelPartner); err != nil {
+		return nil, fmt.Errorf("error preparing query SetChannelPartner: %w", err)
+	}
 	if q.setSpaceStateStmt, err = db.PrepareContext(ctx, setSpaceState); err != nil {
 		return nil, fmt.Errorf("error preparing query SetSpaceState: %w", err)
 	}
@@ -405,11 +468,26 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.updateRenewalStmt, err = db.PrepareContext(ctx, updateRenewal); err != nil {
 		return nil, fmt.Errorf("error preparing query UpdateRenewal: %w", err)
 	}
+	if q.updateRentalChannelStmt, err = db.PrepareContext(ctx, updateRentalChannel); err != nil {
+		return nil, fmt.Errorf("error preparing query UpdateRentalChannel: %w", err)
+	}
+	if q.updateRentalModelStmt, err = db.PrepareContext(ctx, updateRentalModel); err != nil {
+		return nil, fmt.Errorf("error preparing query UpdateRentalModel: %w", err)
+	}
+	if q.updateRentalStoreStmt, err = db.PrepareContext(ctx, updateRentalStore); err != nil {
+		return nil, fmt.Errorf("error preparing query UpdateRentalStore: %w", err)
+	}
+	if q.updateRentalVehicleStmt, err = db.PrepareContext(ctx, updateRentalVehicle); err != nil {
+		return nil, fmt.Errorf("error preparing query UpdateRentalVehicle: %w", err)
+	}
 	if q.updateReservationStmt, err = db.PrepareContext(ctx, updateReservation); err != nil {
 		return nil, fmt.Errorf("error preparing query UpdateReservation: %w", err)
 	}
 	if q.updateStayStmt, err = db.PrepareContext(ctx, updateStay); err != nil {
 		return nil, fmt.Errorf("error preparing query UpdateStay: %w", err)
+	}
+	if q.updateStoreModelStmt, err = db.PrepareContext(ctx, updateStoreModel); err != nil {
+		return nil, fmt.Errorf("error preparing query UpdateStoreModel: %w", err)
 	}
 	if q.updateSubscriptionStmt, err = db.PrepareContext(ctx, updateSubscription); err != nil {
 		return nil, fmt.Errorf("error preparing query UpdateSubscription: %w", err)
@@ -425,6 +503,11 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 
 func (q *Queries) Close() error {
 	var err error
+	if q.addChannelStoreStmt != nil {
+		if cerr := q.addChannelStoreStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing addChannelStoreStmt: %w", cerr)
+		}
+	}
 	if q.addOccupiedStmt != nil {
 		if cerr := q.addOccupiedStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing addOccupiedStmt: %w", cerr)
@@ -435,9 +518,24 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing bookedReservationsStmt: %w", cerr)
 		}
 	}
+	if q.channelsSellingStmt != nil {
+		if cerr := q.channelsSellingStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing channelsSellingStmt: %w", cerr)
+		}
+	}
 	if q.claimDeliveriesStmt != nil {
 		if cerr := q.claimDeliveriesStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing claimDeliveriesStmt: %w", cerr)
+		}
+	}
+	if q.clearChannelStoresStmt != nil {
+		if cerr := q.clearChannelStoresStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing clearChannelStoresStmt: %w", cerr)
+		}
+	}
+	if q.clearPartnerLotsStmt != nil {
+		if cerr := q.clearPartnerLotsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing clearPartnerLotsStmt: %w", cerr)
 		}
 	}
 	if q.countCouponsStmt != nil {
@@ -580,6 +678,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing enqueueDeliveriesStmt: %w", cerr)
 		}
 	}
+	if q.enqueueToSubscriptionStmt != nil {
+		if cerr := q.enqueueToSubscriptionStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing enqueueToSubscriptionStmt: %w", cerr)
+		}
+	}
 	if q.findEnrolmentStmt != nil {
 		if cerr := q.findEnrolmentStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing findEnrolmentStmt: %w", cerr)
@@ -720,6 +823,26 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing getRenewalByReferenceStmt: %w", cerr)
 		}
 	}
+	if q.getRentalChannelStmt != nil {
+		if cerr := q.getRentalChannelStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getRentalChannelStmt: %w", cerr)
+		}
+	}
+	if q.getRentalModelStmt != nil {
+		if cerr := q.getRentalModelStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getRentalModelStmt: %w", cerr)
+		}
+	}
+	if q.getRentalStoreStmt != nil {
+		if cerr := q.getRentalStoreStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getRentalStoreStmt: %w", cerr)
+		}
+	}
+	if q.getRentalVehicleStmt != nil {
+		if cerr := q.getRentalVehicleStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getRentalVehicleStmt: %w", cerr)
+		}
+	}
 	if q.getReportStmt != nil {
 		if cerr := q.getReportStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing getReportStmt: %w", cerr)
@@ -743,6 +866,11 @@ func (q *Queries) Close() error {
 	if q.getStayByLocatorStmt != nil {
 		if cerr := q.getStayByLocatorStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing getStayByLocatorStmt: %w", cerr)
+		}
+	}
+	if q.getStoreModelStmt != nil {
+		if cerr := q.getStoreModelStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getStoreModelStmt: %w", cerr)
 		}
 	}
 	if q.getSubscriptionStmt != nil {
@@ -820,6 +948,26 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing insertRenewalStmt: %w", cerr)
 		}
 	}
+	if q.insertRentalChannelStmt != nil {
+		if cerr := q.insertRentalChannelStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertRentalChannelStmt: %w", cerr)
+		}
+	}
+	if q.insertRentalModelStmt != nil {
+		if cerr := q.insertRentalModelStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertRentalModelStmt: %w", cerr)
+		}
+	}
+	if q.insertRentalStoreStmt != nil {
+		if cerr := q.insertRentalStoreStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertRentalStoreStmt: %w", cerr)
+		}
+	}
+	if q.insertRentalVehicleStmt != nil {
+		if cerr := q.insertRentalVehicleStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertRentalVehicleStmt: %w", cerr)
+		}
+	}
 	if q.insertReportStmt != nil {
 		if cerr := q.insertReportStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing insertReportStmt: %w", cerr)
@@ -833,6 +981,11 @@ func (q *Queries) Close() error {
 	if q.insertStayStmt != nil {
 		if cerr := q.insertStayStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing insertStayStmt: %w", cerr)
+		}
+	}
+	if q.insertStoreModelStmt != nil {
+		if cerr := q.insertStoreModelStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertStoreModelStmt: %w", cerr)
 		}
 	}
 	if q.insertTokenStmt != nil {
@@ -935,6 +1088,26 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing listPlansStmt: %w", cerr)
 		}
 	}
+	if q.listRentalChannelsStmt != nil {
+		if cerr := q.listRentalChannelsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listRentalChannelsStmt: %w", cerr)
+		}
+	}
+	if q.listRentalModelsStmt != nil {
+		if cerr := q.listRentalModelsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listRentalModelsStmt: %w", cerr)
+		}
+	}
+	if q.listRentalStoresStmt != nil {
+		if cerr := q.listRentalStoresStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listRentalStoresStmt: %w", cerr)
+		}
+	}
+	if q.listRentalVehiclesStmt != nil {
+		if cerr := q.listRentalVehiclesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listRentalVehiclesStmt: %w", cerr)
+		}
+	}
 	if q.listReservationsByMobileStmt != nil {
 		if cerr := q.listReservationsByMobileStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listReservationsByMobileStmt: %w", cerr)
@@ -973,6 +1146,11 @@ func (q *Queries) Close() error {
 	if q.listStaysByStateStmt != nil {
 		if cerr := q.listStaysByStateStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listStaysByStateStmt: %w", cerr)
+		}
+	}
+	if q.listStoreModelsStmt != nil {
+		if cerr := q.listStoreModelsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listStoreModelsStmt: %w", cerr)
 		}
 	}
 	if q.listSubscriptionsStmt != nil {
@@ -1020,6 +1198,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing revokeTokensStmt: %w", cerr)
 		}
 	}
+	if q.setChannelPartnerStmt != nil {
+		if cerr := q.setChannelPartnerStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing setChannelPartnerStmt: %w", cerr)
+		}
+	}
 	if q.setSpaceStateStmt != nil {
 		if cerr := q.setSpaceStateStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing setSpaceStateStmt: %w", cerr)
@@ -1060,6 +1243,26 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing updateRenewalStmt: %w", cerr)
 		}
 	}
+	if q.updateRentalChannelStmt != nil {
+		if cerr := q.updateRentalChannelStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing updateRentalChannelStmt: %w", cerr)
+		}
+	}
+	if q.updateRentalModelStmt != nil {
+		if cerr := q.updateRentalModelStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing updateRentalModelStmt: %w", cerr)
+		}
+	}
+	if q.updateRentalStoreStmt != nil {
+		if cerr := q.updateRentalStoreStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing updateRentalStoreStmt: %w", cerr)
+		}
+	}
+	if q.updateRentalVehicleStmt != nil {
+		if cerr := q.updateRentalVehicleStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing updateRentalVehicleStmt: %w", cerr)
+		}
+	}
 	if q.updateReservationStmt != nil {
 		if cerr := q.updateReservationStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing updateReservationStmt: %w", cerr)
@@ -1068,6 +1271,11 @@ func (q *Queries) Close() error {
 	if q.updateStayStmt != nil {
 		if cerr := q.updateStayStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing updateStayStmt: %w", cerr)
+		}
+	}
+	if q.updateStoreModelStmt != nil {
+		if cerr := q.updateStoreModelStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing updateStoreModelStmt: %w", cerr)
 		}
 	}
 	if q.updateSubscriptionStmt != nil {
@@ -1124,9 +1332,13 @@ func (q *Queries) queryRow(ctx context.Context, stmt *sql.Stmt, query string, ar
 type Queries struct {
 	db                               DBTX
 	tx                               *sql.Tx
+	addChannelStoreStmt              *sql.Stmt
 	addOccupiedStmt                  *sql.Stmt
 	bookedReservationsStmt           *sql.Stmt
+	channelsSellingStmt              *sql.Stmt
 	claimDeliveriesStmt              *sql.Stmt
+	clearChannelStoresStmt           *sql.Stmt
+	clearPartnerLotsStmt             *sql.Stmt
 	countCouponsStmt                 *sql.Stmt
 	countDeliveriesStmt              *sql.Stmt
 	countInsideStmt                  *sql.Stmt
@@ -1155,6 +1367,7 @@ type Queries struct {
 	deleteUnneededReportsStmt        *sql.Stmt
 	deleteWhitelistStmt              *sql.Stmt
 	enqueueDeliveriesStmt            *sql.Stmt
+	enqueueToSubscriptionStmt        *sql.Stmt
 	findEnrolmentStmt                *sql.Stmt
 	findInsideStmt                   *sql.Stmt
 	findPassIDByPlateStmt            *sql.Stmt
@@ -1183,11 +1396,16 @@ type Queries struct {
 	getQuoteStmt                     *sql.Stmt
 	getRenewalStmt                   *sql.Stmt
 	getRenewalByReferenceStmt        *sql.Stmt
+	getRentalChannelStmt             *sql.Stmt
+	getRentalModelStmt               *sql.Stmt
+	getRentalStoreStmt               *sql.Stmt
+	getRentalVehicleStmt             *sql.Stmt
 	getReportStmt                    *sql.Stmt
 	getReservationStmt               *sql.Stmt
 	getSpaceStmt                     *sql.Stmt
 	getStayStmt                      *sql.Stmt
 	getStayByLocatorStmt             *sql.Stmt
+	getStoreModelStmt                *sql.Stmt
 	getSubscriptionStmt              *sql.Stmt
 	getTokenStmt                     *sql.Stmt
 	getWhitelistStmt                 *sql.Stmt
@@ -1203,9 +1421,14 @@ type Queries struct {
 	insertPlanStmt                   *sql.Stmt
 	insertQuoteStmt                  *sql.Stmt
 	insertRenewalStmt                *sql.Stmt
+	insertRentalChannelStmt          *sql.Stmt
+	insertRentalModelStmt            *sql.Stmt
+	insertRentalStoreStmt            *sql.Stmt
+	insertRentalVehicleStmt          *sql.Stmt
 	insertReportStmt                 *sql.Stmt
 	insertReservationStmt            *sql.Stmt
 	insertStayStmt                   *sql.Stmt
+	insertStoreModelStmt             *sql.Stmt
 	insertTokenStmt                  *sql.Stmt
 	listAllPartnerLotsStmt           *sql.Stmt
 	listAnomaliesStmt                *sql.Stmt
@@ -1226,6 +1449,10 @@ type Queries struct {
 	listPassPlatesStmt               *sql.Stmt
 	listPassesStmt                   *sql.Stmt
 	listPlansStmt                    *sql.Stmt
+	listRentalChannelsStmt           *sql.Stmt
+	listRentalModelsStmt             *sql.Stmt
+	listRentalStoresStmt             *sql.Stmt
+	listRentalVehiclesStmt           *sql.Stmt
 	listReservationsByMobileStmt     *sql.Stmt
 	listReservationsByPlateStmt      *sql.Stmt
 	listSpaceCodesStmt               *sql.Stmt
@@ -1234,6 +1461,7 @@ type Queries struct {
 	listStaysStmt                    *sql.Stmt
 	listStaysByPlateStmt             *sql.Stmt
 	listStaysByStateStmt             *sql.Stmt
+	listStoreModelsStmt              *sql.Stmt
 	listSubscriptionsStmt            *sql.Stmt
 	listWhitelistStmt                *sql.Stmt
 	locateCarStmt                    *sql.Stmt
@@ -1243,6 +1471,7 @@ type Queries struct {
 	redeliverReportStmt              *sql.Stmt
 	redeliverSinceStmt               *sql.Stmt
 	revokeTokensStmt                 *sql.Stmt
+	setChannelPartnerStmt            *sql.Stmt
 	setSpaceStateStmt                *sql.Stmt
 	stayCouponsStmt                  *sql.Stmt
 	subscribedStmt                   *sql.Stmt
@@ -1251,8 +1480,13 @@ type Queries struct {
 	updatePassStmt                   *sql.Stmt
 	updatePlanStmt                   *sql.Stmt
 	updateRenewalStmt                *sql.Stmt
+	updateRentalChannelStmt          *sql.Stmt
+	updateRentalModelStmt            *sql.Stmt
+	updateRentalStoreStmt            *sql.Stmt
+	updateRentalVehicleStmt          *sql.Stmt
 	updateReservationStmt            *sql.Stmt
 	updateStayStmt                   *sql.Stmt
+	updateStoreModelStmt             *sql.Stmt
 	updateSubscriptionStmt           *sql.Stmt
 	updateWhitelistStmt              *sql.Stmt
 	upsertSpaceStmt                  *sql.Stmt
@@ -1262,9 +1496,13 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 	return &Queries{
 		db:                               tx,
 		tx:                               tx,
+		addChannelStoreStmt:              q.addChannelStoreStmt,
 		addOccupiedStmt:                  q.addOccupiedStmt,
 		bookedReservationsStmt:           q.bookedReservationsStmt,
+		channelsSellingStmt:              q.channelsSellingStmt,
 		claimDeliveriesStmt:              q.claimDeliveriesStmt,
+		clearChannelStoresStmt:           q.clearChannelStoresStmt,
+		clearPartnerLotsStmt:             q.clearPartnerLotsStmt,
 		countCouponsStmt:                 q.countCouponsStmt,
 		countDeliveriesStmt:              q.countDeliveriesStmt,
 		countInsideStmt:                  q.countInsideStmt,
@@ -1293,6 +1531,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		deleteUnneededReportsStmt:        q.deleteUnneededReportsStmt,
 		deleteWhitelistStmt:              q.deleteWhitelistStmt,
 		enqueueDeliveriesStmt:            q.enqueueDeliveriesStmt,
+		enqueueToSubscriptionStmt:        q.enqueueToSubscriptionStmt,
 		findEnrolmentStmt:                q.findEnrolmentStmt,
 		findInsideStmt:                   q.findInsideStmt,
 		findPassIDByPlateStmt:            q.findPassIDByPlateStmt,
@@ -1321,11 +1560,16 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		getQuoteStmt:                     q.getQuoteStmt,
 		getRenewalStmt:                   q.getRenewalStmt,
 		getRenewalByReferenceStmt:        q.getRenewalByReferenceStmt,
+		getRentalChannelStmt:             q.getRentalChannelStmt,
+		getRentalModelStmt:               q.getRentalModelStmt,
+		getRentalStoreStmt:               q.getRentalStoreStmt,
+		getRentalVehicleStmt:             q.getRentalVehicleStmt,
 		getReportStmt:                    q.getReportStmt,
 		getReservationStmt:               q.getReservationStmt,
 		getSpaceStmt:                     q.getSpaceStmt,
 		getStayStmt:                      q.getStayStmt,
 		getStayByLocatorStmt:             q.getStayByLocatorStmt,
+		getStoreModelStmt:                q.getStoreModelStmt,
 		getSubscriptionStmt:              q.getSubscriptionStmt,
 		getTokenStmt:                     q.getTokenStmt,
 		getWhitelistStmt:                 q.getWhitelistStmt,
@@ -1341,9 +1585,14 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		insertPlanStmt:                   q.insertPlanStmt,
 		insertQuoteStmt:                  q.insertQuoteStmt,
 		insertRenewalStmt:                q.insertRenewalStmt,
+		insertRentalChannelStmt:          q.insertRentalChannelStmt,
+		insertRentalModelStmt:            q.insertRentalModelStmt,
+		insertRentalStoreStmt:            q.insertRentalStoreStmt,
+		insertRentalVehicleStmt:          q.insertRentalVehicleStmt,
 		insertReportStmt:                 q.insertReportStmt,
 		insertReservationStmt:            q.insertReservationStmt,
 		insertStayStmt:                   q.insertStayStmt,
+		insertStoreModelStmt:             q.insertStoreModelStmt,
 		insertTokenStmt:                  q.insertTokenStmt,
 		listAllPartnerLotsStmt:           q.listAllPartnerLotsStmt,
 		listAnomaliesStmt:                q.listAnomaliesStmt,
@@ -1364,6 +1613,10 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		listPassPlatesStmt:               q.listPassPlatesStmt,
 		listPassesStmt:                   q.listPassesStmt,
 		listPlansStmt:                    q.listPlansStmt,
+		listRentalChannelsStmt:           q.listRentalChannelsStmt,
+		listRentalModelsStmt:             q.listRentalModelsStmt,
+		listRentalStoresStmt:             q.listRentalStoresStmt,
+		listRentalVehiclesStmt:           q.listRentalVehiclesStmt,
 		listReservationsByMobileStmt:     q.listReservationsByMobileStmt,
 		listReservationsByPlateStmt:      q.listReservationsByPlateStmt,
 		listSpaceCodesStmt:               q.listSpaceCodesStmt,
@@ -1372,6 +1625,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		listStaysStmt:                    q.listStaysStmt,
 		listStaysByPlateStmt:             q.listStaysByPlateStmt,
 		listStaysByStateStmt:             q.listStaysByStateStmt,
+		listStoreModelsStmt:              q.listStoreModelsStmt,
 		listSubscriptionsStmt:            q.listSubscriptionsStmt,
 		listWhitelistStmt:                q.listWhitelistStmt,
 		locateCarStmt:                    q.locateCarStmt,
@@ -1381,6 +1635,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		redeliverReportStmt:              q.redeliverReportStmt,
 		redeliverSinceStmt:               q.redeliverSinceStmt,
 		revokeTokensStmt:                 q.revokeTokensStmt,
+		setChannelPartnerStmt:            q.setChannelPartnerStmt,
 		setSpaceStateStmt:                q.setSpaceStateStmt,
 		stayCouponsStmt:                  q.stayCouponsStmt,
 		subscribedStmt:                   q.subscribedStmt,
@@ -1389,8 +1644,13 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		updatePassStmt:                   q.updatePassStmt,
 		updatePlanStmt:                   q.updatePlanStmt,
 		updateRenewalStmt:                q.updateRenewalStmt,
+		updateRentalChannelStmt:          q.updateRentalChannelStmt,
+		updateRentalModelStmt:            q.updateRentalModelStmt,
+		updateRentalStoreStmt:            q.updateRentalStoreStmt,
+		updateRentalVehicleStmt:          q.updateRentalVehicleStmt,
 		updateReservationStmt:            q.updateReservationStmt,
 		updateStayStmt:                   q.updateStayStmt,
+		updateStoreModelStmt:             q.updateStoreModelStmt,
 		updateSubscriptionStmt:           q.updateSubscriptionStmt,
 		updateWhitelistStmt:              q.updateWhitelistStmt,
 		upsertSpaceStmt:                  q.upsertSpaceStmt,

@@ -135,7 +135,8 @@ func Serve(ctx context.Context, c *config.Config, log *slog.Logger, ready func(a
 			log.Error("deliveries stopped", "err", err)
 		}
 	}()
-	defer func() { stopWorker(); <-workerDone }()
+	waitDevices := watchDevices(wctx, svc, log) // online and offline devices, stopped with the worker
+	defer func() { stopWorker(); <-workerDone; waitDevices() }()
 	// A lane held open stays so across restarts: tell its device again,
 	// beside the start (an unreachable device must not delay it).
 	go func() {
@@ -156,6 +157,7 @@ func Serve(ctx context.Context, c *config.Config, log *slog.Logger, ready func(a
 	for _, d := range dialects {
 		d.mount(svc, log.With("dialect", d.name), h.Mount)
 	}
+	mountDevices(svc, log, h.Mount)
 	srv := newHTTPServer(h, log)
 	var msrv *http.Server
 	if mln != nil {
@@ -222,7 +224,7 @@ func Serve(ctx context.Context, c *config.Config, log *slog.Logger, ready func(a
 func systemConfig(store park.Store, log *slog.Logger, m *metrics.Metrics, now park.Clock) system.Config {
 	c := system.Config{Store: store, Log: log, Barriers: device.NewMemory(), Dialects: DialectNames(),
 		SignModes: DialectSignModes(), DemoSignModes: DialectDemoSignModes(), Formats: formats(), Now: now,
-		RentalDialect: top.Name}
+		RentalDialect: top.Name, DeviceProtocols: DeviceProtocolNames()}
 	if m != nil {
 		c.Metrics = m
 	}

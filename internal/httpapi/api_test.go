@@ -53,7 +53,8 @@ func newEnv(t *testing.T) *env {
 	st := teststore.Open(t)
 	e := &env{t: t, now: t0}
 	m := metrics.New()
-	svc := system.New(system.Config{Dialects: systemtest.Dialects, Barriers: device.NewMemory(), Store: st, Now: e.Now, Metrics: m})
+	svc := system.New(system.Config{Dialects: systemtest.Dialects, Barriers: device.NewMemory(), Store: st, Now: e.Now, Metrics: m,
+		DeviceProtocols: []string{"test-http"}})
 	srv := httptest.NewServer(httpapi.New(httpapi.Config{Service: svc, Log: slog.New(slog.DiscardHandler), Metrics: m, AdminToken: token}))
 	t.Cleanup(srv.Close)
 	e.url = srv.URL

@@ -87,6 +87,9 @@ type (
 	docRentalChannelList struct {
 		Channels []rentalChannelView `json:"channels"`
 	}
+	docDeviceList struct {
+		Devices []deviceView `json:"devices"`
+	}
 	docRedelivered struct {
 		Redelivered int `json:"redelivered"`
 	}
@@ -188,6 +191,11 @@ var bodies = map[string]opBody{
 	"PUT /v1/rental/channels/{app_key}":           {in: rentalChannelInput{}, status: 200, out: rentalChannelView{}},
 	"GET /v1/rental/channels":                     {status: 200, out: docRentalChannelList{}},
 	"GET /v1/rental/channels/{app_key}":           {status: 200, out: rentalChannelView{}},
+
+	"POST /v1/devices":            {in: deviceInput{}, status: 201, out: deviceView{}},
+	"GET /v1/devices":             {status: 200, out: docDeviceList{}},
+	"GET /v1/devices/{serial}":    {status: 200, out: deviceView{}},
+	"DELETE /v1/devices/{serial}": {status: 204},
 }
 
 // public are the operations served without the admin token.

@@ -22,6 +22,7 @@ type Metrics struct {
 	Attempts *prometheus.CounterVec
 	Queue    *prometheus.GaugeVec
 	Oldest   prometheus.Gauge
+	devices  deviceMetrics // devices.go
 }
 
 // New registers parkd's collectors plus the Go and process collectors.
@@ -57,6 +58,7 @@ func New() *Metrics {
 	})
 	m.Registry.MustRegister(m.Requests, m.Latency, m.Decisions, m.Payments, m.Amount, m.Attempts, m.Queue, m.Oldest,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	m.devices = newDeviceMetrics(m.Registry)
 	return m
 }
 

@@ -86,7 +86,8 @@ type ReportData struct {
 // DeviceStatus is a lane device's state as a report tells it.
 type DeviceStatus struct {
 	Lane   string    `json:"lane"`
-	Device string    `json:"device"` // "barrier", "camera", ...
+	Device string    `json:"device"`           // "barrier", "camera", ...
+	Serial string    `json:"serial,omitempty"` // a registered device's serial
 	Online bool      `json:"online"`
 	Since  time.Time `json:"since"`
 	Detail string    `json:"detail,omitempty"`

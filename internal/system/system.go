@@ -5,10 +5,12 @@ package system
 
 import (
 	"log/slog"
+	"time"
 
 	"parkd/internal/access"
 	"parkd/internal/billing"
 	"parkd/internal/deliveries"
+	"parkd/internal/devices"
 	"parkd/internal/gate"
 	"parkd/internal/park"
 	"parkd/internal/partners"
@@ -21,6 +23,7 @@ type Metrics interface {
 	gate.Metrics
 	billing.Metrics
 	deliveries.Metrics
+	devices.Metrics
 }
 
 // Config wires a System.
@@ -47,6 +50,10 @@ type Config struct {
 	Deliveries deliveries.Options
 	// RentalDialect is the dialect of rental sales channels ("": none).
 	RentalDialect string
+	// DeviceProtocols are the lane device protocols app serves.
+	DeviceProtocols []string
+	// DeviceReplyDeadline bounds a device read's answer (0: the default).
+	DeviceReplyDeadline time.Duration
 }
 
 // System is parkd's core: one value per subsystem.
@@ -59,6 +66,7 @@ type System struct {
 	Partners   *partners.Service
 	Deliveries *deliveries.Service
 	Rental     *rental.Service
+	Devices    *devices.Service
 }
 
 // New builds the subsystems over c.Store.
@@ -66,8 +74,9 @@ func New(c Config) *System {
 	var gm gate.Metrics
 	var bm billing.Metrics
 	var dm deliveries.Metrics
+	var vm devices.Metrics
 	if c.Metrics != nil {
-		gm, bm, dm = c.Metrics, c.Metrics, c.Metrics
+		gm, bm, dm, vm = c.Metrics, c.Metrics, c.Metrics, c.Metrics
 	}
 	acc := access.New(access.Config{Store: c.Store, Now: c.Now, Log: c.Log})
 	bil := billing.New(billing.Config{Store: c.Store, Now: c.Now, Log: c.Log, Metrics: bm})
@@ -82,5 +91,7 @@ func New(c Config) *System {
 		Options: c.Deliveries, Billing: bil, Anomalies: g})
 	g.SetSensorless(sys.Deliveries)
 	sys.Rental = rental.New(rental.Config{Store: c.Store, Now: c.Now, Log: c.Log, ChannelDialect: c.RentalDialect})
+	sys.Devices = devices.New(devices.Config{Store: c.Store, Now: c.Now, Log: c.Log, Gate: g, Metrics: vm,
+		Protocols: c.DeviceProtocols, ReplyDeadline: c.DeviceReplyDeadline})
 	return sys
 }

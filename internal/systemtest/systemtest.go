@@ -82,6 +82,12 @@ type Options struct {
 	Formats  map[string]deliveries.Formatter // the dialects' report formats
 	// RentalDialect is the dialect of rental sales channels ("": none).
 	RentalDialect string
+	// DeviceProtocols are the device protocols devices may register with;
+	// DeviceDeadline bounds a device read's answer (0: the default).
+	DeviceProtocols []string
+	DeviceDeadline  time.Duration
+	// WrapStore, when set, wraps the store the core uses (a slow one).
+	WrapStore func(park.Store) park.Store
 }
 
 // NewWith is New with o.
@@ -92,11 +98,15 @@ func NewWith(t *testing.T, o Options) *Bundle {
 		o.Dialects = Dialects
 	}
 	st := teststore.Open(t)
+	if o.WrapStore != nil {
+		st = o.WrapStore(st)
+	}
 	c := &Clock{t: T0.Add(6 * time.Hour)}
 	mem := device.NewMemory()
 	b := &Bundle{
 		Sys: system.New(system.Config{Store: st, Now: c.Now, Barriers: mem, Dialects: o.Dialects, SignModes: SignModes, Formats: o.Formats,
-			Deliveries: deliveries.Options{AllowPrivate: true, Poll: 10 * time.Millisecond}, RentalDialect: o.RentalDialect}),
+			Deliveries: deliveries.Options{AllowPrivate: true, Poll: 10 * time.Millisecond}, DeviceProtocols: o.DeviceProtocols,
+			DeviceReplyDeadline: o.DeviceDeadline, RentalDialect: o.RentalDialect}),
 		Store: st, Clock: c, Barriers: mem, Ctx: context.Background(), Lot: "140123001",
 	}
 	b.CreateLot(t, b.Lot, 10, park.MissedEntryHold)

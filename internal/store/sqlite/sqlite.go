@@ -46,9 +46,10 @@ type Store struct {
 	closeOnce  sync.Once
 	stats      struct{ commits, requests atomic.Int64 }
 
-	log    *slog.Logger
-	files  []os.FileInfo              // the database's files as opened (files.go)
-	broken atomic.Pointer[park.Error] // set once they changed
+	log      *slog.Logger
+	walBound int64
+	files    []os.FileInfo              // the database's files as opened (files.go)
+	broken   atomic.Pointer[park.Error] // set once they changed
 }
 
 var _ park.Store = (*Store)(nil)
@@ -64,6 +65,10 @@ type Options struct {
 	// Log receives the store's own alarms (its files changed under it);
 	// default: discarded.
 	Log *slog.Logger
+	// WALBound is the write-ahead log's size, in bytes, past which a
+	// checkpoint waits for readers and starts the log over (default
+	// 32 MiB; checkpoint.go).
+	WALBound int64
 }
 
 // Open opens (creating if needed) the database at path and applies every
@@ -119,7 +124,10 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 	r.SetMaxOpenConns(opt.ReadConns)
 	r.SetMaxIdleConns(opt.ReadConns)
 	r.SetConnMaxIdleTime(0)
-	s := &Store{path: path, w: w, r: r, writes: make(chan *writeReq), log: opt.Log,
+	if opt.WALBound <= 0 {
+		opt.WALBound = walBound
+	}
+	s := &Store{path: path, w: w, r: r, writes: make(chan *writeReq), log: opt.Log, walBound: opt.WALBound,
 		stop: make(chan struct{}), writerDone: make(chan struct{}), checkDone: make(chan struct{})}
 	close(s.checkDone) // until the checkpointer starts
 	if s.wq, err = db.Prepare(ctx, w); err != nil {

@@ -47,6 +47,7 @@ func Run(t *testing.T, open Opener) {
 		"Seen":              testSeen,
 		"RentalCatalogue":   testRentalCatalogue,
 		"RentalChannels":    testRentalChannels,
+		"Devices":           testDevices,
 	}
 	for name, fn := range tests {
 		t.Run(name, func(t *testing.T) {

@@ -200,6 +200,12 @@ var tables = []table{
 	{name: "enrolments", key: []string{"partner_id", "plate_key"}, columns: []column{
 		{"partner_id", text}, {"plate_key", text}, {"plate", text}, {"created_at", timestamp},
 	}},
+	// 00040_devices.sql.
+	{name: "devices", key: []string{"serial"}, columns: []column{
+		{"serial", text}, {"lot_code", text}, {"lane", text}, {"kind", text}, {"protocol", text}, {"direction", text},
+		{"addr", text}, {"username", text}, {"password", text}, {"online", boolean}, {"seen_at", timestamp},
+		{"since", timestamp}, {"created_at", timestamp},
+	}},
 }
 
 // ignored reports tables that are not parkd's data: the job queue's (its

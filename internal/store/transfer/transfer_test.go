@@ -160,6 +160,10 @@ func fillReports(t *testing.T, st park.Store, now time.Time) {
 		if err := tx.PutEnrolment(ctx, &park.Enrolment{PartnerID: "app", Plate: "京B22222", PlateKey: "京B22222", CreatedAt: now}); err != nil {
 			return err
 		}
+		if err := tx.CreateDevice(ctx, &park.Device{Serial: "cam-1", LotCode: lot, Lane: "in-1", Kind: park.DeviceCamera,
+			Protocol: "p-http", Direction: park.DirectionIn, Password: "pw", Online: true, SeenAt: &now, Since: now, CreatedAt: now}); err != nil {
+			return err
+		}
 		if _, err := tx.MarkSeen(ctx, "app", "nonce:n-1", now, now.Add(-5*time.Minute)); err != nil {
 			return err
 		}
@@ -313,6 +317,7 @@ func TestCopy(t *testing.T) {
 		same("pass by plate", func(tx park.Tx) (any, error) { return tx.FindPassByPlate(ctx, lot, "京B22222") })
 		same("subscriptions", func(tx park.Tx) (any, error) { return tx.ListSubscriptions(ctx, "") })
 		same("enrolments", func(tx park.Tx) (any, error) { return tx.ListEnrolments(ctx, "app") })
+		same("devices", func(tx park.Tx) (any, error) { return tx.ListDevices(ctx, "") })
 		for _, k := range ids("SELECT id, '' FROM reports") {
 			same("report "+k[0], func(tx park.Tx) (any, error) { return tx.GetReport(ctx, k[0]) })
 		}

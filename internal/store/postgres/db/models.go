@@ -67,6 +67,22 @@ type Delivery struct {
 	CreatedAt      time.Time
 }
 
+type Device struct {
+	Serial    string
+	LotCode   string
+	Lane      string
+	Kind      string
+	Protocol  string
+	Direction string
+	Addr      string
+	Username  string
+	Password  string
+	Online    bool
+	SeenAt    *time.Time
+	Since     time.Time
+	CreatedAt time.Time
+}
+
 type Enrolment struct {
 	PartnerID string
 	PlateKey  string

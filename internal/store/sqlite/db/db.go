@@ -63,6 +63,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.createCouponStmt, err = db.PrepareContext(ctx, createCoupon); err != nil {
 		return nil, fmt.Errorf("error preparing query CreateCoupon: %w", err)
 	}
+	if q.createDeviceStmt, err = db.PrepareContext(ctx, createDevice); err != nil {
+		return nil, fmt.Errorf("error preparing query CreateDevice: %w", err)
+	}
 	if q.createIntegratorStmt, err = db.PrepareContext(ctx, createIntegrator); err != nil {
 		return nil, fmt.Errorf("error preparing query CreateIntegrator: %w", err)
 	}
@@ -86,6 +89,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.deleteDeliveredStmt, err = db.PrepareContext(ctx, deleteDelivered); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteDelivered: %w", err)
+	}
+	if q.deleteDeviceStmt, err = db.PrepareContext(ctx, deleteDevice); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteDevice: %w", err)
 	}
 	if q.deleteEnrolmentStmt, err = db.PrepareContext(ctx, deleteEnrolment); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteEnrolment: %w", err)
@@ -164,6 +170,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.getDeliveryStmt, err = db.PrepareContext(ctx, getDelivery); err != nil {
 		return nil, fmt.Errorf("error preparing query GetDelivery: %w", err)
+	}
+	if q.getDeviceStmt, err = db.PrepareContext(ctx, getDevice); err != nil {
+		return nil, fmt.Errorf("error preparing query GetDevice: %w", err)
 	}
 	if q.getEventStmt, err = db.PrepareContext(ctx, getEvent); err != nil {
 		return nil, fmt.Errorf("error preparing query GetEvent: %w", err)
@@ -339,6 +348,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.listDeliveriesBySubscriptionStmt, err = db.PrepareContext(ctx, listDeliveriesBySubscription); err != nil {
 		return nil, fmt.Errorf("error preparing query ListDeliveriesBySubscription: %w", err)
 	}
+	if q.listDevicesStmt, err = db.PrepareContext(ctx, listDevices); err != nil {
+		return nil, fmt.Errorf("error preparing query ListDevices: %w", err)
+	}
 	if q.listEnrolmentsStmt, err = db.PrepareContext(ctx, listEnrolments); err != nil {
 		return nil, fmt.Errorf("error preparing query ListEnrolments: %w", err)
 	}
@@ -353,6 +365,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.listLaneHoldsStmt, err = db.PrepareContext(ctx, listLaneHolds); err != nil {
 		return nil, fmt.Errorf("error preparing query ListLaneHolds: %w", err)
+	}
+	if q.listLotDevicesStmt, err = db.PrepareContext(ctx, listLotDevices); err != nil {
+		return nil, fmt.Errorf("error preparing query ListLotDevices: %w", err)
 	}
 	if q.listLotsStmt, err = db.PrepareContext(ctx, listLots); err != nil {
 		return nil, fmt.Errorf("error preparing query ListLots: %w", err)
@@ -423,6 +438,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.locateCarStmt, err = db.PrepareContext(ctx, locateCar); err != nil {
 		return nil, fmt.Errorf("error preparing query LocateCar: %w", err)
 	}
+	if q.markDeviceSeenStmt, err = db.PrepareContext(ctx, markDeviceSeen); err != nil {
+		return nil, fmt.Errorf("error preparing query MarkDeviceSeen: %w", err)
+	}
 	if q.markSeenStmt, err = db.PrepareContext(ctx, markSeen); err != nil {
 		return nil, fmt.Errorf("error preparing query MarkSeen: %w", err)
 	}
@@ -443,6 +461,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.setChannelPartnerStmt, err = db.PrepareContext(ctx, setChannelPartner); err != nil {
 		return nil, fmt.Errorf("error preparing query SetChannelPartner: %w", err)
+	}
+	if q.setDeviceOnlineStmt, err = db.PrepareContext(ctx, setDeviceOnline); err != nil {
+		return nil, fmt.Errorf("error preparing query SetDeviceOnline: %w", err)
 	}
 	if q.setSpaceStateStmt, err = db.PrepareContext(ctx, setSpaceState); err != nil {
 		return nil, fmt.Errorf("error preparing query SetSpaceState: %w", err)
@@ -568,6 +589,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing createCouponStmt: %w", cerr)
 		}
 	}
+	if q.createDeviceStmt != nil {
+		if cerr := q.createDeviceStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing createDeviceStmt: %w", cerr)
+		}
+	}
 	if q.createIntegratorStmt != nil {
 		if cerr := q.createIntegratorStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing createIntegratorStmt: %w", cerr)
@@ -606,6 +632,11 @@ func (q *Queries) Close() error {
 	if q.deleteDeliveredStmt != nil {
 		if cerr := q.deleteDeliveredStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing deleteDeliveredStmt: %w", cerr)
+		}
+	}
+	if q.deleteDeviceStmt != nil {
+		if cerr := q.deleteDeviceStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteDeviceStmt: %w", cerr)
 		}
 	}
 	if q.deleteEnrolmentStmt != nil {
@@ -736,6 +767,11 @@ func (q *Queries) Close() error {
 	if q.getDeliveryStmt != nil {
 		if cerr := q.getDeliveryStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing getDeliveryStmt: %w", cerr)
+		}
+	}
+	if q.getDeviceStmt != nil {
+		if cerr := q.getDeviceStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getDeviceStmt: %w", cerr)
 		}
 	}
 	if q.getEventStmt != nil {
@@ -1028,6 +1064,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing listDeliveriesBySubscriptionStmt: %w", cerr)
 		}
 	}
+	if q.listDevicesStmt != nil {
+		if cerr := q.listDevicesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listDevicesStmt: %w", cerr)
+		}
+	}
 	if q.listEnrolmentsStmt != nil {
 		if cerr := q.listEnrolmentsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listEnrolmentsStmt: %w", cerr)
@@ -1051,6 +1092,11 @@ func (q *Queries) Close() error {
 	if q.listLaneHoldsStmt != nil {
 		if cerr := q.listLaneHoldsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listLaneHoldsStmt: %w", cerr)
+		}
+	}
+	if q.listLotDevicesStmt != nil {
+		if cerr := q.listLotDevicesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listLotDevicesStmt: %w", cerr)
 		}
 	}
 	if q.listLotsStmt != nil {
@@ -1168,6 +1214,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing locateCarStmt: %w", cerr)
 		}
 	}
+	if q.markDeviceSeenStmt != nil {
+		if cerr := q.markDeviceSeenStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing markDeviceSeenStmt: %w", cerr)
+		}
+	}
 	if q.markSeenStmt != nil {
 		if cerr := q.markSeenStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing markSeenStmt: %w", cerr)
@@ -1201,6 +1252,11 @@ func (q *Queries) Close() error {
 	if q.setChannelPartnerStmt != nil {
 		if cerr := q.setChannelPartnerStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing setChannelPartnerStmt: %w", cerr)
+		}
+	}
+	if q.setDeviceOnlineStmt != nil {
+		if cerr := q.setDeviceOnlineStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing setDeviceOnlineStmt: %w", cerr)
 		}
 	}
 	if q.setSpaceStateStmt != nil {
@@ -1345,6 +1401,7 @@ type Queries struct {
 	countInsideForPassStmt           *sql.Stmt
 	countSpacesStmt                  *sql.Stmt
 	createCouponStmt                 *sql.Stmt
+	createDeviceStmt                 *sql.Stmt
 	createIntegratorStmt             *sql.Stmt
 	createLaneStmt                   *sql.Stmt
 	createLotStmt                    *sql.Stmt
@@ -1353,6 +1410,7 @@ type Queries struct {
 	createSubscriptionStmt           *sql.Stmt
 	createWhitelistStmt              *sql.Stmt
 	deleteDeliveredStmt              *sql.Stmt
+	deleteDeviceStmt                 *sql.Stmt
 	deleteEnrolmentStmt              *sql.Stmt
 	deleteExpiredQuotesStmt          *sql.Stmt
 	deleteLaneHoldStmt               *sql.Stmt
@@ -1379,6 +1437,7 @@ type Queries struct {
 	forgetSeenStmt                   *sql.Stmt
 	getCouponStmt                    *sql.Stmt
 	getDeliveryStmt                  *sql.Stmt
+	getDeviceStmt                    *sql.Stmt
 	getEventStmt                     *sql.Stmt
 	getIntegratorStmt                *sql.Stmt
 	getLaneStmt                      *sql.Stmt
@@ -1437,11 +1496,13 @@ type Queries struct {
 	listDeliveriesByPartnerStmt      *sql.Stmt
 	listDeliveriesByStateStmt        *sql.Stmt
 	listDeliveriesBySubscriptionStmt *sql.Stmt
+	listDevicesStmt                  *sql.Stmt
 	listEnrolmentsStmt               *sql.Stmt
 	listGateCommandsStmt             *sql.Stmt
 	listIntegratorPartnersStmt       *sql.Stmt
 	listLaneGateCommandsStmt         *sql.Stmt
 	listLaneHoldsStmt                *sql.Stmt
+	listLotDevicesStmt               *sql.Stmt
 	listLotsStmt                     *sql.Stmt
 	listPartnerLotsStmt              *sql.Stmt
 	listPartnerSubscriptionsStmt     *sql.Stmt
@@ -1465,6 +1526,7 @@ type Queries struct {
 	listSubscriptionsStmt            *sql.Stmt
 	listWhitelistStmt                *sql.Stmt
 	locateCarStmt                    *sql.Stmt
+	markDeviceSeenStmt               *sql.Stmt
 	markSeenStmt                     *sql.Stmt
 	passLapsesStmt                   *sql.Stmt
 	putEnrolmentStmt                 *sql.Stmt
@@ -1472,6 +1534,7 @@ type Queries struct {
 	redeliverSinceStmt               *sql.Stmt
 	revokeTokensStmt                 *sql.Stmt
 	setChannelPartnerStmt            *sql.Stmt
+	setDeviceOnlineStmt              *sql.Stmt
 	setSpaceStateStmt                *sql.Stmt
 	stayCouponsStmt                  *sql.Stmt
 	subscribedStmt                   *sql.Stmt
@@ -1509,6 +1572,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		countInsideForPassStmt:           q.countInsideForPassStmt,
 		countSpacesStmt:                  q.countSpacesStmt,
 		createCouponStmt:                 q.createCouponStmt,
+		createDeviceStmt:                 q.createDeviceStmt,
 		createIntegratorStmt:             q.createIntegratorStmt,
 		createLaneStmt:                   q.createLaneStmt,
 		createLotStmt:                    q.createLotStmt,
@@ -1517,6 +1581,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		createSubscriptionStmt:           q.createSubscriptionStmt,
 		createWhitelistStmt:              q.createWhitelistStmt,
 		deleteDeliveredStmt:              q.deleteDeliveredStmt,
+		deleteDeviceStmt:                 q.deleteDeviceStmt,
 		deleteEnrolmentStmt:              q.deleteEnrolmentStmt,
 		deleteExpiredQuotesStmt:          q.deleteExpiredQuotesStmt,
 		deleteLaneHoldStmt:               q.deleteLaneHoldStmt,
@@ -1543,6 +1608,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		forgetSeenStmt:                   q.forgetSeenStmt,
 		getCouponStmt:                    q.getCouponStmt,
 		getDeliveryStmt:                  q.getDeliveryStmt,
+		getDeviceStmt:                    q.getDeviceStmt,
 		getEventStmt:                     q.getEventStmt,
 		getIntegratorStmt:                q.getIntegratorStmt,
 		getLaneStmt:                      q.getLaneStmt,
@@ -1601,11 +1667,13 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		listDeliveriesByPartnerStmt:      q.listDeliveriesByPartnerStmt,
 		listDeliveriesByStateStmt:        q.listDeliveriesByStateStmt,
 		listDeliveriesBySubscriptionStmt: q.listDeliveriesBySubscriptionStmt,
+		listDevicesStmt:                  q.listDevicesStmt,
 		listEnrolmentsStmt:               q.listEnrolmentsStmt,
 		listGateCommandsStmt:             q.listGateCommandsStmt,
 		listIntegratorPartnersStmt:       q.listIntegratorPartnersStmt,
 		listLaneGateCommandsStmt:         q.listLaneGateCommandsStmt,
 		listLaneHoldsStmt:                q.listLaneHoldsStmt,
+		listLotDevicesStmt:               q.listLotDevicesStmt,
 		listLotsStmt:                     q.listLotsStmt,
 		listPartnerLotsStmt:              q.listPartnerLotsStmt,
 		listPartnerSubscriptionsStmt:     q.listPartnerSubscriptionsStmt,
@@ -1629,6 +1697,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		listSubscriptionsStmt:            q.listSubscriptionsStmt,
 		listWhitelistStmt:                q.listWhitelistStmt,
 		locateCarStmt:                    q.locateCarStmt,
+		markDeviceSeenStmt:               q.markDeviceSeenStmt,
 		markSeenStmt:                     q.markSeenStmt,
 		passLapsesStmt:                   q.passLapsesStmt,
 		putEnrolmentStmt:                 q.putEnrolmentStmt,
@@ -1636,6 +1705,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		redeliverSinceStmt:               q.redeliverSinceStmt,
 		revokeTokensStmt:                 q.revokeTokensStmt,
 		setChannelPartnerStmt:            q.setChannelPartnerStmt,
+		setDeviceOnlineStmt:              q.setDeviceOnlineStmt,
 		setSpaceStateStmt:                q.setSpaceStateStmt,
 		stayCouponsStmt:                  q.stayCouponsStmt,
 		subscribedStmt:                   q.subscribedStmt,

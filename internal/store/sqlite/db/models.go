@@ -67,6 +67,22 @@ type Delivery struct {
 	CreatedAt      int64
 }
 
+type Device struct {
+	Serial    string
+	LotCode   string
+	Lane      string
+	Kind      string
+	Protocol  string
+	Direction string
+	Addr      string
+	Username  string
+	Password  string
+	Online    int64
+	SeenAt    sql.NullInt64
+	Since     int64
+	CreatedAt int64
+}
+
 type Enrolment struct {
 	PartnerID string
 	PlateKey  string

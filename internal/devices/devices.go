@@ -1,0 +1,171 @@
+// Package devices is the lane equipment subsystem: the registry of
+// cameras, barrier controllers and screens, the reads and heartbeats they
+// send, and whether each is online. A device's protocol is translated at
+// the edge (internal/dialect/<vendor>); what a read means for the barrier
+// is the gate's, asked through the same use case as the native API's
+// events. See docs/devices.md.
+package devices
+
+import (
+	"context"
+	"log/slog"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"parkd/internal/core"
+	"parkd/internal/gate"
+	"parkd/internal/park"
+)
+
+// Gate is the gate use case a read becomes (gate.Service implements it).
+type Gate interface {
+	HandleEvent(ctx context.Context, in gate.EventInput) (park.Decision, error)
+}
+
+// Metrics counts what devices do (app wires Prometheus).
+type Metrics interface {
+	DeviceRead(protocol, outcome string) // outcome: open, hold, late, refused, error
+	DeviceOnline(d *park.Device, online bool)
+}
+
+// Defaults.
+const (
+	// DefaultReplyDeadline is how long a camera waits for a decision
+	// before it is told "hold, please wait": cameras give up on a server
+	// after a few seconds and fail over, and a driver at the barrier
+	// should not wait longer either.
+	DefaultReplyDeadline = 1500 * time.Millisecond
+	// decideTimeout bounds a decision that outlives its reply.
+	decideTimeout = 30 * time.Second
+	// maxPending bounds the decisions still running after their reply
+	// was sent (a stalled store): past it, reads are answered "please
+	// wait" without asking the gate.
+	maxPending = 256
+)
+
+// Config wires a Service.
+type Config struct {
+	Store   park.Store
+	Now     park.Clock
+	Log     *slog.Logger
+	Gate    Gate
+	Metrics Metrics // nil: not counted
+	// Protocols are the device protocols app serves; a device must be
+	// registered with one of them.
+	Protocols []string
+	// ReplyDeadline bounds a read's answer (0: DefaultReplyDeadline).
+	ReplyDeadline time.Duration
+}
+
+// Service holds the devices subsystem's use cases.
+type Service struct {
+	base      core.Base
+	gate      Gate
+	metrics   Metrics
+	protocols []string
+	deadline  time.Duration
+	pending   chan struct{} // one token per decision running past its reply
+	mu        sync.Mutex
+	commands  map[string][]Command // serial -> commands waiting for the device to ask
+	seen      map[string]time.Time // serial -> last read, not yet written
+}
+
+// New returns the devices subsystem.
+func New(c Config) *Service {
+	s := &Service{base: core.NewBase(c.Store, c.Now, c.Log), gate: c.Gate, metrics: c.Metrics,
+		protocols: slices.Clone(c.Protocols), deadline: c.ReplyDeadline, pending: make(chan struct{}, maxPending),
+		commands: map[string][]Command{}}
+	if s.metrics == nil {
+		s.metrics = noMetrics{}
+	}
+	if s.deadline <= 0 {
+		s.deadline = DefaultReplyDeadline
+	}
+	return s
+}
+
+type noMetrics struct{}
+
+func (noMetrics) DeviceRead(string, string)       {}
+func (noMetrics) DeviceOnline(*park.Device, bool) {}
+
+// Register adds a device to a lot's lane. An empty Direction is taken
+// from the lane's name ("in-..." or "out-..."); Kind defaults to camera.
+// Errors: EInvalid (a field, or a protocol parkd does not serve),
+// ENotFound (the lot), EConflict (the serial is registered).
+func (s *Service) Register(ctx context.Context, d *park.Device) error {
+	if d.Kind == "" {
+		d.Kind = park.DeviceCamera
+	}
+	if d.Direction == "" {
+		switch {
+		case strings.HasPrefix(d.Lane, "in"):
+			d.Direction = park.DirectionIn
+		case strings.HasPrefix(d.Lane, "out"):
+			d.Direction = park.DirectionOut
+		default:
+			return park.Invalid("direction", "is required when the lane's name does not start with \"in\" or \"out\"")
+		}
+	}
+	if err := d.Validate(); err != nil {
+		return err
+	}
+	if !slices.Contains(s.protocols, d.Protocol) {
+		return park.Invalid("protocol", "must be one of %s", strings.Join(s.protocols, ", "))
+	}
+	now := s.base.Clock()
+	d.Online, d.SeenAt, d.Since, d.CreatedAt = false, nil, now, now
+	return s.base.Update(ctx, func(tx park.Tx) error {
+		if _, err := tx.GetLot(ctx, d.LotCode); err != nil {
+			if park.IsCode(err, park.ENotFound) {
+				return park.Errorf(park.ENotFound, "lot %q not found", d.LotCode)
+			}
+			return err
+		}
+		err := tx.CreateDevice(ctx, d)
+		if park.IsCode(err, park.EConflict) {
+			return park.Errorf(park.EConflict, "device %q is already registered", d.Serial)
+		}
+		return err
+	})
+}
+
+// Device returns a registered device (ENotFound).
+func (s *Service) Device(ctx context.Context, serial string) (*park.Device, error) {
+	var d *park.Device
+	err := s.base.Store.View(ctx, func(tx park.Tx) (err error) {
+		d, err = tx.GetDevice(ctx, serial)
+		return err
+	})
+	if park.IsCode(err, park.ENotFound) {
+		return nil, park.Errorf(park.ENotFound, "device %q is not registered", serial)
+	}
+	return d, err
+}
+
+// Devices lists a lot's devices ("": all), by serial.
+func (s *Service) Devices(ctx context.Context, lot string) ([]*park.Device, error) {
+	var ds []*park.Device
+	err := s.base.Store.View(ctx, func(tx park.Tx) (err error) {
+		if lot != "" {
+			if _, err := tx.GetLot(ctx, lot); err != nil {
+				return err
+			}
+		}
+		ds, err = tx.ListDevices(ctx, lot)
+		return err
+	})
+	return ds, err
+}
+
+// Remove unregisters a device: its reads are refused from then on
+// (ENotFound).
+func (s *Service) Remove(ctx context.Context, serial string) error {
+	err := s.base.Update(ctx, func(tx park.Tx) error { return tx.DeleteDevice(ctx, serial) })
+	if park.IsCode(err, park.ENotFound) {
+		return park.Errorf(park.ENotFound, "device %q is not registered", serial)
+	}
+	return err
+}

@@ -1,0 +1,223 @@
+package devices_test
+
+import (
+	"context"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"parkd/internal/devices"
+	"parkd/internal/park"
+	"parkd/internal/systemtest"
+)
+
+const proto = "test-http"
+
+type bundle struct {
+	*systemtest.Bundle
+	dev *devices.Service
+}
+
+func setup(t *testing.T) *bundle {
+	b := systemtest.NewWith(t, systemtest.Options{DeviceProtocols: []string{proto, "other-http"}})
+	return &bundle{b, b.Sys.Devices}
+}
+
+func (b *bundle) register(t *testing.T, serial, lane string) *park.Device {
+	t.Helper()
+	d := &park.Device{Serial: serial, LotCode: b.Lot, Lane: lane, Protocol: proto}
+	if err := b.dev.Register(b.Ctx, d); err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+func TestRegister(t *testing.T) {
+	b := setup(t)
+	t.Run("OK", func(t *testing.T) {
+		d := b.register(t, "cam-in", "in-1")
+		if d.Kind != park.DeviceCamera || d.Direction != park.DirectionIn || d.Online || !d.CreatedAt.Equal(b.Clock.Now()) {
+			t.Fatalf("%+v: want a camera of an entry lane, offline, registered now", d)
+		}
+		if d := b.register(t, "cam-out", "out-2"); d.Direction != park.DirectionOut {
+			t.Fatalf("out-2 is an exit lane: %+v", d)
+		}
+		got, err := b.dev.Device(b.Ctx, "cam-in")
+		if err != nil || got.Lane != "in-1" {
+			t.Fatalf("%+v %v", got, err)
+		}
+	})
+	for _, c := range []struct {
+		name  string
+		d     park.Device
+		code  park.Code
+		field string
+	}{
+		{"ErrProtocol", park.Device{Serial: "c1", LotCode: b.Lot, Lane: "in-1", Protocol: "smoke-signals"}, park.EInvalid, "protocol"},
+		{"ErrSerial", park.Device{Serial: "a b", LotCode: b.Lot, Lane: "in-1", Protocol: proto}, park.EInvalid, "serial"},
+		{"ErrDirection", park.Device{Serial: "c2", LotCode: b.Lot, Lane: "gate-a", Protocol: proto}, park.EInvalid, "direction"},
+		{"ErrKind", park.Device{Serial: "c3", LotCode: b.Lot, Lane: "in-1", Protocol: proto, Kind: "toaster"}, park.EInvalid, "kind"},
+		{"ErrLot", park.Device{Serial: "c4", LotCode: "nowhere", Lane: "in-1", Protocol: proto}, park.ENotFound, ""},
+		{"ErrTaken", park.Device{Serial: "cam-in", LotCode: b.Lot, Lane: "in-2", Protocol: proto}, park.EConflict, ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			err := b.dev.Register(b.Ctx, &c.d)
+			systemtest.WantCode(t, err, c.code)
+			if pe, _ := err.(*park.Error); c.field != "" && (pe == nil || pe.Field != c.field) {
+				t.Fatalf("%v: want field %s", err, c.field)
+			}
+		})
+	}
+	ds, err := b.dev.Devices(b.Ctx, b.Lot)
+	if err != nil || len(ds) != 2 {
+		t.Fatalf("%d devices (%v), want the 2 registered", len(ds), err)
+	}
+	if err := b.dev.Remove(b.Ctx, "cam-in"); err != nil {
+		t.Fatal(err)
+	}
+	_, err = b.dev.Read(b.Ctx, devices.Read{Serial: "cam-in", Protocol: proto, RecordID: "1", Plate: "京A12345"})
+	systemtest.WantCode(t, err, park.ENotFound)
+}
+
+// TestRead: a registered camera's read is the gate's event of its lane;
+// the same record again is the same read; the screen says what the
+// decision means.
+func TestRead(t *testing.T) {
+	b := setup(t)
+	b.register(t, "cam-in", "in-1")
+	b.register(t, "cam-out", "out-1")
+	in := devices.Read{Serial: "cam-in", Protocol: proto, RecordID: "7", Plate: "京A12345", PlateColor: "blue"}
+	a, err := b.dev.Read(b.Ctx, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	systemtest.WantDecision(t, a.Decision, park.DecisionOpen, park.ReasonVisitor, 0)
+	if !a.Open || a.Late || a.Screen.Voice != devices.VoiceWelcome || !slices.Equal(a.Screen.Lines, []string{"京A12345", "欢迎光临"}) {
+		t.Fatalf("%+v: want open, welcome", a)
+	}
+	again, err := b.dev.Read(b.Ctx, in)
+	if err != nil || again.Decision.StayID != a.Decision.StayID {
+		t.Fatalf("the same record again: %+v %v; want stay %s", again.Decision, err, a.Decision.StayID)
+	}
+	if n := b.Occupied(t); n != 1 {
+		t.Fatalf("%d cars inside after one read sent twice, want 1", n)
+	}
+
+	// An hour later at the exit: 2 started half hours at 2.00 = 4.00 due.
+	b.Clock.Set(b.Clock.Now().Add(time.Hour))
+	out, err := b.dev.Read(b.Ctx, devices.Read{Serial: "cam-out", Protocol: proto, RecordID: "7", Plate: "京A12345"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	systemtest.WantDecision(t, out.Decision, park.DecisionHold, park.ReasonPaymentRequired, 400)
+	if out.Open || !slices.Equal(out.Screen.Lines, []string{"京A12345", "停车费4.00元", "请扫码缴费"}) ||
+		out.Screen.Voice != "请缴费4.00元,请扫码缴费" {
+		t.Fatalf("%+v: want held, 4.00 due and a pay prompt", out)
+	}
+
+	t.Run("ErrUnknown", func(t *testing.T) {
+		_, err := b.dev.Read(b.Ctx, devices.Read{Serial: "cam-nobody", Protocol: proto, RecordID: "1", Plate: "京A12345"})
+		systemtest.WantCode(t, err, park.ENotFound)
+	})
+	t.Run("ErrOtherProtocol", func(t *testing.T) {
+		_, err := b.dev.Read(b.Ctx, devices.Read{Serial: "cam-in", Protocol: "other-http", RecordID: "9", Plate: "京B12345"})
+		systemtest.WantCode(t, err, park.ENotFound)
+	})
+	t.Run("NoPlate", func(t *testing.T) {
+		a, err := b.dev.Read(b.Ctx, devices.Read{Serial: "cam-in", Protocol: proto, RecordID: "10"})
+		if err != nil || a.Open || a.Screen.Voice != devices.TextNoPlateIn {
+			t.Fatalf("%+v %v: want held, the plate-less prompt", a, err)
+		}
+		if n := b.Occupied(t); n != 1 {
+			t.Fatalf("%d cars inside after a read with no plate, want still 1", n)
+		}
+	})
+	t.Run("BadPlate", func(t *testing.T) {
+		a, err := b.dev.Read(b.Ctx, devices.Read{Serial: "cam-in", Protocol: proto, RecordID: "11", Plate: "!!"})
+		if err != nil || a.Open || a.Problem == "" || a.Screen.Voice != devices.TextSeeAttendant {
+			t.Fatalf("%+v %v: want held, an attendant called", a, err)
+		}
+	})
+}
+
+// slowStore holds every write transaction while stalled is set.
+type slowStore struct {
+	park.Store
+	mu      sync.Mutex
+	stalled chan struct{} // nil: not stalled
+}
+
+func (s *slowStore) stall() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.stalled = make(chan struct{})
+}
+
+func (s *slowStore) release() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	close(s.stalled)
+	s.stalled = nil
+}
+
+func (s *slowStore) Update(ctx context.Context, fn func(park.Tx) error) error {
+	s.mu.Lock()
+	ch := s.stalled
+	s.mu.Unlock()
+	if ch != nil {
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return park.Errorf(park.EUnavailable, "stalled: %v", ctx.Err())
+		}
+	}
+	return s.Store.Update(ctx, fn)
+}
+
+// TestReadDeadline: with the store stalled, the camera still gets an
+// answer (hold, please wait); the decision is made once the store
+// answers, and the open barrier it owes is carried by the camera's next
+// heartbeat.
+func TestReadDeadline(t *testing.T) {
+	slow := &slowStore{}
+	sb := systemtest.NewWith(t, systemtest.Options{DeviceProtocols: []string{proto}, DeviceDeadline: 50 * time.Millisecond,
+		WrapStore: func(s park.Store) park.Store { slow.Store = s; return slow }})
+	b := &bundle{sb, sb.Sys.Devices}
+	b.register(t, "cam-in", "in-1")
+
+	slow.stall()
+	a, err := b.dev.Read(b.Ctx, devices.Read{Serial: "cam-in", Protocol: proto, RecordID: "1", Plate: "京A12345"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !a.Late || a.Open || a.Screen.Voice != devices.TextPleaseWait {
+		t.Fatalf("%+v: want a late hold saying please wait", a)
+	}
+	slow.release()
+	// The decision lands: the same record now answers open, and one
+	// open command waits for the camera's heartbeat.
+	var cmds []devices.Command
+	for range 500 {
+		if cmds, err = b.dev.Heartbeat(b.Ctx, "cam-in", proto, "test"); err != nil {
+			t.Fatal(err)
+		}
+		if len(cmds) > 0 {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if len(cmds) != 1 || cmds[0].Name != park.GateOpen || cmds[0].Screen.Voice != devices.VoiceWelcome {
+		t.Fatalf("heartbeat commands %+v, want one open with the welcome", cmds)
+	}
+	if again, _ := b.dev.Heartbeat(b.Ctx, "cam-in", proto, "test"); len(again) != 0 {
+		t.Fatalf("the open command was given twice: %+v", again)
+	}
+	if n := b.Occupied(t); n != 1 {
+		t.Fatalf("%d cars inside, want the late entry's 1", n)
+	}
+	d, err := b.dev.Device(b.Ctx, "cam-in")
+	if err != nil || d.SeenAt == nil {
+		t.Fatalf("%+v %v: the heartbeat was not recorded", d, err)
+	}
+}

@@ -1,0 +1,183 @@
+package devices
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"parkd/internal/core"
+	"parkd/internal/gate"
+	"parkd/internal/park"
+)
+
+// Read is a plate read as a device's protocol delivers it.
+type Read struct {
+	Serial   string
+	Protocol string // the protocol it came by: it must be the device's
+	// RecordID is the device's own id of the read: the same id from the
+	// same device is the same read (a retry, or an offline record sent
+	// twice), answered with the first decision. "": never repeated.
+	RecordID   string
+	Plate      string // as read; "" or a no-plate phrase when none was read
+	PlateColor string
+	// At is when the car passed, for an offline record; a live read is
+	// dated when parkd receives it (camera clocks drift).
+	At      time.Time
+	Offline bool   // stored by the device while parkd could not be reached
+	Source  string // the sender's address, for the log
+}
+
+// Answer is what a device is told about a read.
+type Answer struct {
+	Device   *park.Device
+	Decision park.Decision
+	Open     bool
+	Late     bool   // no decision within the deadline: held, "please wait"
+	Problem  string // why the read could not be decided (held)
+	Screen   Screen
+}
+
+// maxRecordID keeps an event id (a prefix, the serial, the record id)
+// within the gate's 128 characters.
+const maxRecordID = 56
+
+// Read turns a device's plate read into the gate's event of its lot and
+// lane and answers with the decision and what the lane's screen shows.
+// The answer comes within the reply deadline whatever the store does: a
+// decision not made by then is answered "hold, please wait", and when it
+// is made later and opens, the device is told to open with its next
+// heartbeat (Commands). Errors: ENotFound when the serial is not
+// registered, or is registered for another protocol (refused and logged).
+func (s *Service) Read(ctx context.Context, r Read) (Answer, error) {
+	dctx, cancel := context.WithTimeout(ctx, s.deadline)
+	defer cancel()
+	d, err := s.deviceFor(dctx, r.Serial, r.Protocol, r.Source)
+	if err != nil {
+		if park.IsCode(err, park.ENotFound) {
+			s.metrics.DeviceRead(r.Protocol, "refused")
+			return Answer{}, err
+		}
+		s.base.Log.Warn("device read: registry unavailable", "serial", r.Serial, "err", err)
+		s.metrics.DeviceRead(r.Protocol, "late")
+		return Answer{Late: true, Screen: WaitScreen(), Problem: "the device registry did not answer in time"}, nil
+	}
+	s.noteSeen(d.Serial)
+	if strings.TrimSpace(r.Plate) == "" {
+		// No plate was read: a misread or a plate-less car. Neither is
+		// guessed at; the driver is shown how to enter without a plate.
+		s.metrics.DeviceRead(d.Protocol, "hold")
+		return Answer{Device: d, Decision: park.Decision{Decision: park.DecisionHold}, Problem: "no plate was read",
+			Screen: NoPlateScreen(d.Direction)}, nil
+	}
+	in := gate.EventInput{LotCode: d.LotCode, Type: park.EventEntry, Plate: r.Plate, Lane: d.Lane, At: s.base.Clock(),
+		PlateColor: r.PlateColor}
+	if d.Direction == park.DirectionOut {
+		in.Type = park.EventExit
+	}
+	if r.Offline && !r.At.IsZero() {
+		in.At = r.At
+	}
+	if r.RecordID != "" && len(r.RecordID) <= maxRecordID {
+		in.ID = "dev:" + d.Serial + ":" + r.RecordID
+	} else {
+		in.ID = "dev:" + d.Serial + ":" + core.NewID()
+	}
+	ans := Answer{Device: d}
+	select {
+	case s.pending <- struct{}{}:
+	default:
+		s.base.Log.Warn("device read: too many decisions pending; answered please wait", "serial", d.Serial)
+		s.metrics.DeviceRead(d.Protocol, "late")
+		ans.Late, ans.Screen, ans.Problem = true, WaitScreen(), "too many decisions pending"
+		return ans, nil
+	}
+	type result struct {
+		dec park.Decision
+		err error
+	}
+	done := make(chan result, 1)
+	var state atomic.Int32 // 0: deciding, 1: decided in time, 2: answered late
+	go func() {
+		defer func() { <-s.pending }()
+		// The decision is made even when the reply has gone: the read was
+		// acknowledged, and the car is at the barrier.
+		ectx, cancel := context.WithTimeout(context.WithoutCancel(ctx), decideTimeout)
+		defer cancel()
+		dec, err := s.gate.HandleEvent(ectx, in)
+		if state.CompareAndSwap(0, 1) {
+			done <- result{dec, err}
+			return
+		}
+		s.lateDecision(d, in, dec, err)
+	}()
+	var res result
+	select {
+	case res = <-done:
+	case <-dctx.Done():
+		if state.CompareAndSwap(0, 2) {
+			s.base.Log.Warn("device read: no decision within the deadline; answered please wait", "serial", d.Serial,
+				"event", in.ID, "deadline", s.deadline)
+			s.metrics.DeviceRead(d.Protocol, "late")
+			ans.Late, ans.Screen, ans.Problem = true, WaitScreen(), "no decision within the deadline"
+			return ans, nil
+		}
+		res = <-done // decided just now
+	}
+	if res.err != nil {
+		return s.undecided(d, in, res.err), nil
+	}
+	ans.Decision, ans.Open = res.dec, res.dec.Decision == park.DecisionOpen
+	ans.Screen = ScreenFor(d.Direction, res.dec)
+	s.metrics.DeviceRead(d.Protocol, res.dec.Decision)
+	return ans, nil
+}
+
+// undecided answers a read the gate refused (a plate that is not one, a
+// time out of range, an unknown lot): the barrier stays down and the lane
+// asks for an attendant.
+func (s *Service) undecided(d *park.Device, in gate.EventInput, err error) Answer {
+	outcome := "error"
+	var pe *park.Error
+	if errors.As(err, &pe) && pe.Code != park.EInternal && pe.Code != park.EUnavailable {
+		s.base.Log.Info("device read refused by the gate", "serial", d.Serial, "event", in.ID, "plate", in.Plate, "err", err)
+	} else {
+		s.base.Log.Error("device read", "serial", d.Serial, "event", in.ID, "err", err)
+	}
+	s.metrics.DeviceRead(d.Protocol, outcome)
+	return Answer{Device: d, Problem: err.Error(), Screen: Screen{Lines: []string{TextSeeAttendant}, Voice: TextSeeAttendant},
+		Decision: park.Decision{Decision: park.DecisionHold}}
+}
+
+// lateDecision handles a decision made after its read was answered: an
+// open barrier is still owed to the car waiting at it.
+func (s *Service) lateDecision(d *park.Device, in gate.EventInput, dec park.Decision, err error) {
+	if err != nil {
+		s.base.Log.Error("device read decided late", "serial", d.Serial, "event", in.ID, "err", err)
+		return
+	}
+	s.base.Log.Info("device read decided late", "serial", d.Serial, "event", in.ID, "decision", dec.Decision)
+	if dec.Decision == park.DecisionOpen {
+		s.queue(d.Serial, Command{Name: park.GateOpen, Screen: ScreenFor(d.Direction, dec), Reason: "late decision of " + in.ID})
+	}
+}
+
+// deviceFor is the registered device a message claims to come from;
+// an unknown serial, or one registered for another protocol, is refused
+// and logged.
+func (s *Service) deviceFor(ctx context.Context, serial, protocol, source string) (*park.Device, error) {
+	d, err := s.Device(ctx, serial)
+	switch {
+	case park.IsCode(err, park.ENotFound):
+		s.base.Log.Warn("refused a message from an unregistered device", "serial", serial, "protocol", protocol, "source", source)
+		return nil, err
+	case err != nil:
+		return nil, err
+	case d.Protocol != protocol:
+		s.base.Log.Warn("refused a message from a device registered for another protocol", "serial", serial,
+			"protocol", protocol, "registered", d.Protocol, "source", source)
+		return nil, park.Errorf(park.ENotFound, "device %q is not registered for protocol %s", serial, protocol)
+	}
+	return d, nil
+}

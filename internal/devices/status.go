@@ -1,0 +1,115 @@
+package devices
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"parkd/internal/core"
+	"parkd/internal/park"
+)
+
+// OfflineAfter is how long a device may be silent (no heartbeat, no
+// read) and still count as online.
+const OfflineAfter = 60 * time.Second
+
+// SweepEvery is how often Watch writes when devices were last heard from
+// and checks who went silent or came back.
+const SweepEvery = 5 * time.Second
+
+// Watch sweeps every SweepEvery until ctx ends.
+func (s *Service) Watch(ctx context.Context) error {
+	t := time.NewTicker(SweepEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+			if err := s.Sweep(ctx); err != nil && ctx.Err() == nil {
+				s.base.Log.Warn("device sweep", "err", err)
+			}
+		}
+	}
+}
+
+// Sweep writes when devices were last heard from by this node, then
+// marks online a device heard from within OfflineAfter and offline one
+// silent longer. Each change is a device_status report, written in the
+// same transaction (on a shared database one node reports it), and sets
+// the parkd_device_online metric.
+func (s *Service) Sweep(ctx context.Context) error {
+	if err := s.flushSeen(ctx); err != nil {
+		return err
+	}
+	now := s.base.Clock()
+	ds, err := s.Devices(ctx, "")
+	if err != nil {
+		return err
+	}
+	for _, d := range ds {
+		online := d.SeenAt != nil && now.Sub(*d.SeenAt) < OfflineAfter
+		if online == d.Online {
+			s.metrics.DeviceOnline(d, online)
+			continue
+		}
+		since := now
+		if d.SeenAt != nil {
+			since = *d.SeenAt
+			if !online {
+				since = d.SeenAt.Add(OfflineAfter)
+			}
+		}
+		var changed bool
+		err := s.base.Update(ctx, func(tx park.Tx) error {
+			var err error
+			if changed, err = tx.SetDeviceOnline(ctx, d.Serial, online, since); err != nil || !changed {
+				return err
+			}
+			return core.Report(ctx, tx, park.ReportDeviceStatus, d.LotCode, park.LotKey(d.LotCode), since,
+				func() (*park.ReportData, error) {
+					detail := fmt.Sprintf("no heartbeat or read for %s", OfflineAfter)
+					if online {
+						detail = "heard from again"
+					}
+					return &park.ReportData{Device: &park.DeviceStatus{Lane: d.Lane, Device: d.Kind, Serial: d.Serial, Online: online,
+						Since: since, Detail: detail}}, nil
+				})
+		})
+		if park.IsCode(err, park.ENotFound) {
+			continue // removed meanwhile
+		}
+		if err != nil {
+			return err
+		}
+		s.metrics.DeviceOnline(d, online)
+		if changed {
+			level := s.base.Log.Info
+			if !online {
+				level = s.base.Log.Warn
+			}
+			level("device status", "serial", d.Serial, "lot", d.LotCode, "lane", d.Lane, "online", online, "since", since)
+		}
+	}
+	return nil
+}
+
+// flushSeen writes the times reads were last received, kept in memory so
+// that a read costs no write of its own.
+func (s *Service) flushSeen(ctx context.Context) error {
+	s.mu.Lock()
+	seen := s.seen
+	s.seen = nil
+	s.mu.Unlock()
+	if len(seen) == 0 {
+		return nil
+	}
+	return s.base.Update(ctx, func(tx park.Tx) error {
+		for serial, at := range seen {
+			if err := tx.MarkDeviceSeen(ctx, serial, at); err != nil && !park.IsCode(err, park.ENotFound) {
+				return err
+			}
+		}
+		return nil
+	})
+}

@@ -1,0 +1,151 @@
+// Package vzenith speaks the HTTP push protocol of Vzenith (臻识) plate
+// cameras and the many compatible ones: a camera POSTs each plate read and
+// drives its lane from the reply (barrier, screen, voice). It only
+// translates: the devices subsystem verifies the camera and asks the gate.
+// See docs/devices.md.
+package vzenith
+
+import (
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Protocol is the registry's name for a camera pushing over HTTP.
+const Protocol = "vzenith-http"
+
+// MaxPush bounds a push body: a read with its full-size image (base64)
+// fits; more is refused.
+const MaxPush = 4 << 20
+
+// push is the body of a plate read.
+type push struct {
+	AlarmInfoPlate *struct {
+		Channel    flexInt `json:"channel"`
+		DeviceName string  `json:"deviceName"`
+		IPAddr     string  `json:"ipaddr"`
+		SerialNo   string  `json:"serialno"`
+		Result     struct {
+			PlateResult plateResult `json:"PlateResult"`
+		} `json:"result"`
+	} `json:"AlarmInfoPlate"`
+}
+
+type plateResult struct {
+	License     string  `json:"license"`
+	ColorType   flexInt `json:"colorType"`
+	Type        flexInt `json:"type"`
+	Confidence  flexInt `json:"confidence"`
+	Direction   flexInt `json:"direction"`
+	TriggerType flexInt `json:"triggerType"`
+	PlateID     flexInt `json:"plateid"`
+	IsOffline   flexInt `json:"isoffline"`
+	ImagePath   string  `json:"imagePath"`
+	TimeStamp   struct {
+		Timeval struct {
+			Sec  flexInt `json:"sec"`
+			USec flexInt `json:"usec"`
+		} `json:"Timeval"`
+	} `json:"timeStamp"`
+}
+
+// flexInt is a number some firmware sends as a JSON string.
+type flexInt int64
+
+func (f *flexInt) UnmarshalJSON(b []byte) error {
+	s := strings.TrimSpace(string(b))
+	if s == "null" {
+		return nil
+	}
+	s = strings.Trim(s, `"`)
+	if s == "" {
+		*f = 0
+		return nil
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil {
+		return fmt.Errorf("not an integer: %.20s", s)
+	}
+	*f = flexInt(n)
+	return nil
+}
+
+// noPlate is the license of a read with no plate.
+const noPlate = "_无_"
+
+// colors maps colorType to the plate colours parkd records.
+var colors = map[flexInt]string{1: "blue", 2: "yellow", 3: "white", 4: "black", 5: "green", 6: "yellow_green"}
+
+// plateRead is a push decoded and checked.
+type plateRead struct {
+	Serial   string
+	PlateID  int64
+	License  string // "" when the camera read no plate
+	Color    string
+	At       time.Time // the camera's time of the read (zero: none sent)
+	Offline  bool
+	Channel  int64
+	HasPlate bool
+}
+
+// parsePush decodes a push body, with a clear error for what is missing.
+func parsePush(body []byte) (plateRead, error) {
+	var p push
+	if err := json.Unmarshal(body, &p); err != nil {
+		return plateRead{}, fmt.Errorf("body is not a plate push: %v", err)
+	}
+	a := p.AlarmInfoPlate
+	if a == nil {
+		return plateRead{}, fmt.Errorf("AlarmInfoPlate is missing")
+	}
+	r := a.Result.PlateResult
+	out := plateRead{Serial: strings.TrimSpace(a.SerialNo), PlateID: int64(r.PlateID), Channel: int64(a.Channel),
+		Offline: r.IsOffline != 0, Color: colors[r.ColorType]}
+	switch {
+	case out.Serial == "":
+		return plateRead{}, fmt.Errorf("AlarmInfoPlate.serialno is missing")
+	case len(out.Serial) > 64:
+		return plateRead{}, fmt.Errorf("AlarmInfoPlate.serialno is longer than 64 characters")
+	case out.PlateID < 0:
+		return plateRead{}, fmt.Errorf("PlateResult.plateid is negative")
+	}
+	lic := strings.TrimSpace(r.License)
+	if lic != "" && lic != noPlate {
+		out.License, out.HasPlate = lic, true
+	}
+	if sec := int64(r.TimeStamp.Timeval.Sec); sec > 0 && sec < 1<<40 {
+		usec := int64(r.TimeStamp.Timeval.USec)
+		if usec < 0 || usec >= 1_000_000 {
+			usec = 0
+		}
+		out.At = time.Unix(sec, usec*1000).UTC()
+	}
+	return out, nil
+}
+
+// reply is the answer a camera acts on.
+type reply struct {
+	Response responseAlarm `json:"Response_AlarmInfoPlate"`
+	// ContinuePushOffline asks for the camera's next stored record.
+	Continue *continuePush `json:"ContinuePushOffline,omitempty"`
+}
+
+type responseAlarm struct {
+	Info       string       `json:"info"` // "ok" opens the barrier
+	PlateID    *int64       `json:"plateid,omitempty"`
+	ChannelNum int64        `json:"channelNum"`
+	SerialData []serialData `json:"serialData,omitempty"`
+}
+
+type serialData struct {
+	SerialChannel int    `json:"serialChannel"`
+	Data          string `json:"data"` // base64
+	DataLen       int    `json:"dataLen"`
+}
+
+type continuePush struct {
+	PlateID  int64 `json:"plateid"`
+	Continue int   `json:"continue"`
+}

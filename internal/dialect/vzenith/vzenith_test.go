@@ -1,0 +1,250 @@
+package vzenith_test
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"parkd/internal/device/led"
+	"parkd/internal/dialect/vzenith"
+	"parkd/internal/gate"
+	"parkd/internal/park"
+	"parkd/internal/systemtest"
+)
+
+// verifiedWelcome is the voice frame the devices notes verified on a real
+// card: "欢迎光临,请入场停车".
+const verifiedWelcome = "AGT//zAUAbu206254sHZLMfryOuzoc2js7WpNg=="
+
+type camera struct {
+	*systemtest.Bundle
+	url string
+}
+
+// setup is parkd with the push endpoints, an entry camera and an exit
+// camera registered; the test plays the cameras.
+func setup(t *testing.T) *camera {
+	b := systemtest.NewWith(t, systemtest.Options{DeviceProtocols: []string{vzenith.Protocol}})
+	mux := http.NewServeMux()
+	vzenith.New(vzenith.Config{Devices: b.Sys.Devices}).Mount(mux.Handle)
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	for serial, lane := range map[string]string{"e3b2a1c4-5d6f7081": "in-1", "cam-out": "out-1"} {
+		if err := b.Sys.Devices.Register(b.Ctx, &park.Device{Serial: serial, LotCode: b.Lot, Lane: lane, Protocol: vzenith.Protocol}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return &camera{b, srv.URL}
+}
+
+type response struct {
+	Response struct {
+		Info       string `json:"info"`
+		PlateID    *int64 `json:"plateid"`
+		ChannelNum int64  `json:"channelNum"`
+		SerialData []struct {
+			SerialChannel int    `json:"serialChannel"`
+			Data          string `json:"data"`
+			DataLen       int    `json:"dataLen"`
+		} `json:"serialData"`
+	} `json:"Response_AlarmInfoPlate"`
+	Continue *struct {
+		PlateID  int64 `json:"plateid"`
+		Continue int   `json:"continue"`
+	} `json:"ContinuePushOffline"`
+}
+
+func (c *camera) post(t *testing.T, path, ctype string, body []byte) (int, []byte) {
+	t.Helper()
+	res, err := http.Post(c.url+path, ctype, bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	out, _ := io.ReadAll(res.Body)
+	return res.StatusCode, out
+}
+
+func (c *camera) push(t *testing.T, body string) response {
+	t.Helper()
+	st, out := c.post(t, "/devices/vzenith", "application/json", []byte(body))
+	if st != 200 {
+		t.Fatalf("status %d: %s", st, out)
+	}
+	var r response
+	if err := json.Unmarshal(out, &r); err != nil {
+		t.Fatalf("%s: %v", out, err)
+	}
+	return r
+}
+
+func pushBody(serial, plate string, id int64, offline int, sec int64) string {
+	return fmt.Sprintf(`{"AlarmInfoPlate":{"channel":0,"serialno":%q,"result":{"PlateResult":{"license":%q,"colorType":1,"plateid":%d,"isoffline":%d,"triggerType":1,"timeStamp":{"Timeval":{"sec":%d,"usec":0}}}}}}`,
+		serial, plate, id, offline, sec)
+}
+
+// frames decodes a reply's serial data, checking each dataLen.
+func frames(t *testing.T, r response) [][]byte {
+	t.Helper()
+	var out [][]byte
+	for _, s := range r.Response.SerialData {
+		b, err := base64.StdEncoding.DecodeString(s.Data)
+		if err != nil || len(b) != s.DataLen || s.SerialChannel != 0 {
+			t.Fatalf("serial data %+v: %v (dataLen must count the raw bytes)", s, err)
+		}
+		out = append(out, b)
+	}
+	return out
+}
+
+// framer returns a frame builder's result, failing t on its error.
+func framer(t *testing.T) func([]byte, error) []byte {
+	return func(f []byte, err error) []byte {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return f
+	}
+}
+
+// TestEntryPush: the camera's real push opens the barrier of a visitor's
+// entry, and the reply carries the screen's lines and the verified
+// welcome voice frame.
+func TestEntryPush(t *testing.T) {
+	c := setup(t)
+	body, err := os.ReadFile("testdata/push_entry.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := c.push(t, string(body))
+	if r.Response.Info != "ok" || r.Response.PlateID == nil || *r.Response.PlateID != 1201 || r.Continue != nil {
+		t.Fatalf("%+v: want ok echoing plateid 1201, no offline continuation", r)
+	}
+	fs := frames(t, r)
+	frame := framer(t)
+	want := [][]byte{frame(led.Text(0, "京A12345", 10)), frame(led.Text(1, "欢迎光临", 10))}
+	if len(fs) != 3 || !bytes.Equal(fs[0], want[0]) || !bytes.Equal(fs[1], want[1]) {
+		t.Fatalf("frames % X, want the plate and the welcome, then the voice", fs)
+	}
+	if got := base64.StdEncoding.EncodeToString(fs[2]); got != verifiedWelcome {
+		t.Fatalf("voice frame %s, want the verified %s", got, verifiedWelcome)
+	}
+	// The camera retries the same record (no answer reached it): the same
+	// decision, one car inside.
+	if r := c.push(t, string(body)); r.Response.Info != "ok" {
+		t.Fatalf("retry: %+v", r)
+	}
+	if n := c.Occupied(t); n != 1 {
+		t.Fatalf("%d cars inside after a retried push, want 1", n)
+	}
+}
+
+// TestExitHeld: an unpaid exit is held with the amount and a pay prompt.
+func TestExitHeld(t *testing.T) {
+	c := setup(t)
+	c.push(t, pushBody("e3b2a1c4-5d6f7081", "京B54321", 1, 0, 0))
+	c.Clock.Set(c.Clock.Now().Add(45 * time.Minute)) // 2 started half hours: 4.00
+	r := c.push(t, pushBody("cam-out", "京B54321", 1, 0, 0))
+	if r.Response.Info != "no" {
+		t.Fatalf("%+v: an unpaid exit must not open", r)
+	}
+	fs := frames(t, r)
+	frame := framer(t)
+	want := [][]byte{frame(led.Text(0, "京B54321", 10)), frame(led.Text(1, "停车费4.00元", 10)),
+		frame(led.Text(2, "请扫码缴费", 10)), frame(led.Voice("请缴费4.00元,请扫码缴费"))}
+	if len(fs) != len(want) {
+		t.Fatalf("%d frames, want %d", len(fs), len(want))
+	}
+	for i := range want {
+		if !bytes.Equal(fs[i], want[i]) {
+			t.Fatalf("frame %d % X, want % X", i, fs[i], want[i])
+		}
+	}
+}
+
+// TestOfflineReplay: a record the camera stored while parkd was away is
+// acknowledged with ContinuePushOffline (so it sends the next), dated when
+// the car passed, and sent twice it is one read.
+func TestOfflineReplay(t *testing.T) {
+	c := setup(t)
+	passed := c.Clock.Now().Add(-20 * time.Minute).Truncate(time.Second)
+	body := pushBody("e3b2a1c4-5d6f7081", "京C11111", 88, 1, passed.Unix())
+	for range 2 {
+		r := c.push(t, body)
+		if r.Continue == nil || r.Continue.PlateID != 88 || r.Continue.Continue != 1 {
+			t.Fatalf("%+v: want ContinuePushOffline for plateid 88", r)
+		}
+	}
+	stays, err := c.Sys.Gate.ListStays(c.Ctx, gate.StayQuery{LotCode: c.Lot})
+	if err != nil || len(stays) != 1 || !stays[0].EntryAt.Equal(passed) {
+		t.Fatalf("stays %+v %v: want one, entered at %s", stays, err, passed)
+	}
+}
+
+func TestRefused(t *testing.T) {
+	c := setup(t)
+	for _, x := range []struct {
+		name, body string
+		status     int
+	}{
+		{"Unknown", pushBody("cam-stranger", "京A12345", 1, 0, 0), 403},
+		{"NotJSON", "license=京A12345", 400},
+		{"NoAlarm", `{"Other":{}}`, 400},
+		{"NoSerial", pushBody("", "京A12345", 1, 0, 0), 400},
+		{"BadPlateID", strings.Replace(pushBody("cam-out", "京A12345", 1, 0, 0), `"plateid":1`, `"plateid":"x"`, 1), 400},
+		{"Oversized", `{"AlarmInfoPlate":{"serialno":"cam-out","pad":"` + strings.Repeat("A", vzenith.MaxPush) + `"}}`, 413},
+	} {
+		t.Run(x.name, func(t *testing.T) {
+			st, out := c.post(t, "/devices/vzenith", "application/json", []byte(x.body))
+			if st != x.status || bytes.Contains(out, []byte("Response_AlarmInfoPlate")) {
+				t.Fatalf("%d %s, want %d and no answer the camera would act on", st, out, x.status)
+			}
+		})
+	}
+	if n := c.Occupied(t); n != 0 {
+		t.Fatalf("%d cars inside after refused pushes", n)
+	}
+}
+
+func heartbeatBody(t *testing.T, serial string) (string, []byte) {
+	var buf bytes.Buffer
+	w := multipart.NewWriter(&buf)
+	for k, v := range map[string]string{"device_name": "IVS", "ipaddr": "192.168.1.100", "port": "80", "user_name": "admin",
+		"pass_wd": "admin", "serialno": serial, "channel_num": "1"} {
+		if err := w.WriteField(k, v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	w.Close()
+	return w.FormDataContentType(), buf.Bytes()
+}
+
+func TestHeartbeat(t *testing.T) {
+	c := setup(t)
+	ct, body := heartbeatBody(t, "cam-out")
+	st, out := c.post(t, "/devices/vzenith/heartbeat", ct, body)
+	if st != 200 || !strings.Contains(string(out), `"info":"no"`) {
+		t.Fatalf("%d %s: want an answer with nothing to do", st, out)
+	}
+	d, err := c.Sys.Devices.Device(c.Ctx, "cam-out")
+	if err != nil || d.SeenAt == nil || !d.SeenAt.Equal(c.Clock.Now()) {
+		t.Fatalf("%+v %v: the heartbeat was not recorded", d, err)
+	}
+	ct, body = heartbeatBody(t, "cam-stranger")
+	if st, _ := c.post(t, "/devices/vzenith/heartbeat", ct, body); st != 403 {
+		t.Fatalf("an unknown camera's heartbeat: %d, want 403", st)
+	}
+	if st, _ := c.post(t, "/devices/vzenith/heartbeat", "application/x-www-form-urlencoded", []byte("device_name=x")); st != 400 {
+		t.Fatalf("a heartbeat without serialno: %d, want 400", st)
+	}
+}

@@ -1,0 +1,68 @@
+package httpapi_test
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+)
+
+func TestDevices(t *testing.T) {
+	e := newEnv(t)
+	e.want(e.do("POST", "/v1/lots", lotJSON), http.StatusCreated)
+
+	t.Run("Register", func(t *testing.T) {
+		d := e.want(e.do("POST", "/v1/devices", `{"serial":"cam-1","lot":"140123001","lane":"in-1","protocol":"test-http",
+			"addr":"http://192.0.2.10","username":"admin","password":"s3cret"}`), http.StatusCreated)
+		if d["kind"] != "camera" || d["direction"] != "in" || d["online"] != false || d["lot"] != "140123001" {
+			t.Fatalf("%v: want an offline camera of an entry lane", d)
+		}
+		if _, ok := d["password"]; ok {
+			t.Fatalf("%v: the password is shown", d)
+		}
+		if _, ok := d["seen_at"]; ok {
+			t.Fatalf("%v: seen before any heartbeat", d)
+		}
+	})
+	t.Run("ErrProtocol", func(t *testing.T) {
+		p := e.problem(e.do("POST", "/v1/devices", `{"serial":"cam-2","lot":"140123001","lane":"in-1","protocol":"carrier-pigeon"}`),
+			http.StatusBadRequest, "invalid")
+		if p["field"] != "protocol" {
+			t.Fatalf("%v: want field protocol", p)
+		}
+	})
+	t.Run("ErrTaken", func(t *testing.T) {
+		e.problem(e.do("POST", "/v1/devices", `{"serial":"cam-1","lot":"140123001","lane":"out-1","protocol":"test-http"}`),
+			http.StatusConflict, "conflict")
+	})
+	t.Run("ErrLot", func(t *testing.T) {
+		e.problem(e.do("POST", "/v1/devices", `{"serial":"cam-3","lot":"nowhere","lane":"in-1","protocol":"test-http"}`),
+			http.StatusNotFound, "not_found")
+	})
+	t.Run("ErrUnknownField", func(t *testing.T) {
+		p := e.problem(e.do("POST", "/v1/devices", `{"serial":"cam-4","lot":"140123001","lane":"in-1","protocol":"test-http","ip":"x"}`),
+			http.StatusBadRequest, "invalid")
+		if p["field"] != "ip" {
+			t.Fatalf("%v", p)
+		}
+	})
+	t.Run("List", func(t *testing.T) {
+		e.want(e.do("POST", "/v1/devices", `{"serial":"cam-0","lot":"140123001","lane":"out-1","protocol":"test-http"}`), http.StatusCreated)
+		l := e.want(e.do("GET", "/v1/devices?lot=140123001", ""), http.StatusOK)
+		ds := l["devices"].([]any)
+		if len(ds) != 2 || ds[0].(map[string]any)["serial"] != "cam-0" || ds[1].(map[string]any)["direction"] != "in" {
+			t.Fatalf("%v: want cam-0 (out) then cam-1 (in)", l)
+		}
+		e.problem(e.do("GET", "/v1/devices?lot=nowhere", ""), http.StatusNotFound, "not_found")
+	})
+	t.Run("GetAndRemove", func(t *testing.T) {
+		if d := e.want(e.do("GET", "/v1/devices/cam-1", ""), http.StatusOK); d["serial"] != "cam-1" || d["addr"] != "http://192.0.2.10" {
+			t.Fatalf("%v", d)
+		}
+		e.want(e.do("DELETE", "/v1/devices/cam-1", ""), http.StatusNoContent)
+		p := e.problem(e.do("GET", "/v1/devices/cam-1", ""), http.StatusNotFound, "not_found")
+		if !strings.Contains(p["detail"].(string), "cam-1") {
+			t.Fatalf("%v: the detail should name the device", p)
+		}
+		e.problem(e.do("DELETE", "/v1/devices/cam-1", ""), http.StatusNotFound, "not_found")
+	})
+}

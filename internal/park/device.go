@@ -1,0 +1,86 @@
+package park
+
+import (
+	"context"
+	"regexp"
+	"time"
+)
+
+// Device kinds: what stands at a lane.
+const (
+	DeviceCamera  = "camera"  // reads plates; often drives the barrier and screen wired to it
+	DeviceBarrier = "barrier" // a barrier controller of its own
+	DeviceScreen  = "screen"  // a lane screen and voice card of its own
+)
+
+// DeviceKinds lists the device kinds in a stable order.
+func DeviceKinds() []string { return []string{DeviceCamera, DeviceBarrier, DeviceScreen} }
+
+// Device is a registered piece of lane equipment. Its reads and
+// heartbeats are accepted only when its serial is registered; they become
+// events of its lot and lane.
+type Device struct {
+	Serial    string `json:"serial"`
+	LotCode   string `json:"lot"`
+	Lane      string `json:"lane"`
+	Kind      string `json:"kind"`
+	Protocol  string `json:"protocol"`  // how it speaks; app registers the protocols
+	Direction string `json:"direction"` // DirectionIn or DirectionOut: an entry or exit lane
+	// Addr, Username and Password are how parkd reaches a device that it
+	// calls back (a camera's own HTTP API); empty when it does not.
+	Addr      string     `json:"addr,omitempty"`
+	Username  string     `json:"username,omitempty"`
+	Password  string     `json:"-"`
+	Online    bool       `json:"online"`
+	SeenAt    *time.Time `json:"seen_at,omitempty"` // last heartbeat or read
+	Since     time.Time  `json:"since"`             // when Online last changed (or the device was registered)
+	CreatedAt time.Time  `json:"created_at"`
+}
+
+var serialRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$`)
+
+// Validate checks a device's own fields (whether Protocol is served, and
+// whether the lot exists, are the caller's to check).
+func (d *Device) Validate() error {
+	switch {
+	case !serialRE.MatchString(d.Serial):
+		return Invalid("serial", "must be 1-64 letters, digits, '.', '_', ':' or '-', starting with a letter or digit")
+	case d.LotCode == "":
+		return Invalid("lot", "is required")
+	case d.Lane == "" || len(d.Lane) > 64:
+		return Invalid("lane", "is required (1-64 characters)")
+	case d.Kind != DeviceCamera && d.Kind != DeviceBarrier && d.Kind != DeviceScreen:
+		return Invalid("kind", "must be one of camera, barrier, screen")
+	case d.Protocol == "" || len(d.Protocol) > 32:
+		return Invalid("protocol", "is required")
+	case d.Direction != DirectionIn && d.Direction != DirectionOut:
+		return Invalid("direction", "must be %q or %q", DirectionIn, DirectionOut)
+	case len(d.Addr) > 256:
+		return Invalid("addr", "must be at most 256 characters")
+	case len(d.Username) > 64:
+		return Invalid("username", "must be at most 64 characters")
+	case len(d.Password) > 128:
+		return Invalid("password", "must be at most 128 characters")
+	}
+	return CheckTexts("lane", d.Lane, "addr", d.Addr, "username", d.Username, "password", d.Password)
+}
+
+// DeviceTx is the part of Tx for the device registry.
+type DeviceTx interface {
+	// CreateDevice stores d (EConflict: the serial is registered;
+	// ENotFound: the lot does not exist).
+	CreateDevice(ctx context.Context, d *Device) error
+	// GetDevice returns ENotFound for an unknown serial.
+	GetDevice(ctx context.Context, serial string) (*Device, error)
+	// ListDevices returns a lot's devices ("": every lot's) by serial.
+	ListDevices(ctx context.Context, lot string) ([]*Device, error)
+	// DeleteDevice removes a device (ENotFound).
+	DeleteDevice(ctx context.Context, serial string) error
+	// MarkDeviceSeen records that a device was heard from at at (a later
+	// time than the one stored; an earlier one changes nothing) (ENotFound).
+	MarkDeviceSeen(ctx context.Context, serial string, at time.Time) error
+	// SetDeviceOnline sets a device's Online and Since, and reports
+	// whether Online changed: of several nodes noticing the same change,
+	// one hears true (ENotFound).
+	SetDeviceOnline(ctx context.Context, serial string, online bool, since time.Time) (bool, error)
+}

@@ -1,0 +1,23 @@
+-- name: CreateDevice :exec
+INSERT INTO devices (serial, lot_code, lane, kind, protocol, direction, addr, username, password, online, seen_at, since, created_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13);
+
+-- name: GetDevice :one
+SELECT * FROM devices WHERE serial = $1;
+
+-- name: ListDevices :many
+SELECT * FROM devices ORDER BY serial;
+
+-- name: ListLotDevices :many
+SELECT * FROM devices WHERE lot_code = $1 ORDER BY serial;
+
+-- name: DeleteDevice :execrows
+DELETE FROM devices WHERE serial = $1;
+
+-- name: MarkDeviceSeen :execrows
+UPDATE devices SET seen_at = sqlc.arg(seen_at)
+WHERE serial = sqlc.arg(serial) AND (seen_at IS NULL OR seen_at < sqlc.arg(seen_at));
+
+-- name: SetDeviceOnline :execrows
+UPDATE devices SET online = sqlc.arg(online), since = sqlc.arg(since)
+WHERE serial = sqlc.arg(serial) AND online = sqlc.arg(was);

@@ -35,11 +35,9 @@ func newChannel(t *testing.T, method string) *channelBundle {
 			LotCode: b.Lot})
 		return err
 	}())
-	must(t, func() error {
-		_, err := r.PutChannel(b.Ctx, rental.ChannelInput{AppKey: "12345678", Name: "飞猪", Secret: "helloworld", SignMethod: method,
-			GatewayURL: gw.Router(), Stores: []string{"10001"}})
-		return err
-	}())
+	in := channelInput(gw.Router(), "helloworld")
+	in.SignMethod = method
+	must(t, func() error { _, err := r.PutChannel(b.Ctx, in); return err }())
 	must(t, func() error {
 		_, err := r.PutModel(b.Ctx, park.VehicleModel{Code: "100001", Name: "卡罗拉", Seats: 5, Fuel: "petrol",
 			Transmission: "automatic", StandardID: "STD1"})
@@ -50,6 +48,11 @@ func newChannel(t *testing.T, method string) *channelBundle {
 	go func() { defer close(done); _ = b.Sys.Deliveries.Run(ctx) }()
 	t.Cleanup(func() { cancel(); <-done })
 	return &channelBundle{Bundle: b, gw: gw}
+}
+
+func channelInput(gateway, secret string) rental.ChannelInput {
+	return rental.ChannelInput{AppKey: "12345678", Name: "飞猪", Secret: secret, SignMethod: top.SignMD5, GatewayURL: gateway,
+		Stores: []string{"10001"}}
 }
 
 func must(t *testing.T, err error) {

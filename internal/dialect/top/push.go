@@ -82,6 +82,14 @@ func (Reports) Acknowledged(status int, body []byte) bool {
 	return r.ok
 }
 
+// Refused: an isv.* error is the caller's (the data is wrong): sent again
+// unchanged it fails again. isp.* errors, rate limits and anything else
+// are retried.
+func (Reports) Refused(status int, body []byte) bool {
+	r := parseReply(status, body)
+	return !r.ok && !r.retry
+}
+
 // callOf words a change as its gateway call.
 func callOf(ch *park.RentalChange) (call, error) {
 	switch ch.Item {

@@ -153,6 +153,7 @@ type storeModelInput struct {
 	CreditDeposit    bool  `json:"credit_deposit"`
 	ViolationDeposit int64 `json:"violation_deposit"`
 	DamageDeposit    int64 `json:"damage_deposit"`
+	DailyRate        int64 `json:"daily_rate"`
 	Deleted          bool  `json:"deleted"`
 }
 
@@ -165,6 +166,7 @@ type storeModelView struct {
 	CreditDeposit    bool   `json:"credit_deposit"`
 	ViolationDeposit int64  `json:"violation_deposit"`
 	DamageDeposit    int64  `json:"damage_deposit"`
+	DailyRate        int64  `json:"daily_rate"`
 	Deleted          bool   `json:"deleted"`
 	UpdatedAt        string `json:"updated_at"`
 }
@@ -172,7 +174,8 @@ type storeModelView struct {
 func viewStoreModel(t *park.StoreModel) storeModelView {
 	return storeModelView{StoreCode: t.StoreCode, ModelCode: t.ModelCode, MileageLimited: t.MileageLimited,
 		MileageLimit: t.MileageLimit, OverMileageFee: t.OverMileageFee, CreditDeposit: t.CreditDeposit,
-		ViolationDeposit: t.ViolationDeposit, DamageDeposit: t.DamageDeposit, Deleted: t.Deleted, UpdatedAt: fmtTime(t.UpdatedAt)}
+		ViolationDeposit: t.ViolationDeposit, DamageDeposit: t.DamageDeposit, DailyRate: t.DailyRate, Deleted: t.Deleted,
+		UpdatedAt: fmtTime(t.UpdatedAt)}
 }
 
 func (s *Server) putStoreModel(w http.ResponseWriter, r *http.Request) error {
@@ -182,7 +185,8 @@ func (s *Server) putStoreModel(w http.ResponseWriter, r *http.Request) error {
 	}
 	t, err := s.svc.Rental.PutStoreModel(r.Context(), park.StoreModel{StoreCode: r.PathValue("code"), ModelCode: r.PathValue("model"),
 		MileageLimited: in.MileageLimited, MileageLimit: in.MileageLimit, OverMileageFee: in.OverMileageFee,
-		CreditDeposit: in.CreditDeposit, ViolationDeposit: in.ViolationDeposit, DamageDeposit: in.DamageDeposit, Deleted: in.Deleted})
+		CreditDeposit: in.CreditDeposit, ViolationDeposit: in.ViolationDeposit, DamageDeposit: in.DamageDeposit,
+		DailyRate: in.DailyRate, Deleted: in.Deleted})
 	if err != nil {
 		return err
 	}

@@ -63,6 +63,7 @@ type StoreModel struct {
 	CreditDeposit    bool      `json:"credit_deposit"`
 	ViolationDeposit int64     `json:"violation_deposit"`
 	DamageDeposit    int64     `json:"damage_deposit"`
+	DailyRate        int64     `json:"daily_rate"` // the rent of one day (every started 24 hours)
 	Deleted          bool      `json:"deleted"`
 	UpdatedAt        time.Time `json:"updated_at"`
 	Version          int64     `json:"-"`
@@ -211,6 +212,8 @@ func (t *StoreModel) Validate() error {
 		return Invalid("violation_deposit", "must be between 0 and %d minor units", MaxRentalAmount)
 	case t.DamageDeposit < 0 || t.DamageDeposit > MaxRentalAmount:
 		return Invalid("damage_deposit", "must be between 0 and %d minor units", MaxRentalAmount)
+	case t.DailyRate < 0 || t.DailyRate > MaxRentalAmount:
+		return Invalid("daily_rate", "must be between 0 and %d minor units", MaxRentalAmount)
 	}
 	return nil
 }

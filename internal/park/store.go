@@ -154,6 +154,7 @@ type Tx interface {
 	ReportTx      // report.go
 	EnrolmentTx   // enrolment.go
 	RentalTx      // rental.go
+	RentalOrderTx // rentalorder.go
 	DeviceTx      // device.go
 }
 

@@ -47,6 +47,7 @@ func Run(t *testing.T, open Opener) {
 		"Seen":              testSeen,
 		"RentalCatalogue":   testRentalCatalogue,
 		"RentalChannels":    testRentalChannels,
+		"RentalOrders":      testRentalOrders,
 		"Devices":           testDevices,
 	}
 	for name, fn := range tests {

@@ -297,6 +297,18 @@ type RentalModel struct {
 	Version   int64
 }
 
+type RentalOrder struct {
+	ID             string
+	ChannelID      string
+	ChannelOrderID string
+	PlateKey       string
+	Status         string
+	PickupAt       time.Time
+	Body           string
+	UpdatedAt      time.Time
+	Version        int64
+}
+
 type RentalStore struct {
 	Code      string
 	LotCode   string

@@ -165,6 +165,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.forgetSeenStmt, err = db.PrepareContext(ctx, forgetSeen); err != nil {
 		return nil, fmt.Errorf("error preparing query ForgetSeen: %w", err)
 	}
+	if q.getChannelOrderStmt, err = db.PrepareContext(ctx, getChannelOrder); err != nil {
+		return nil, fmt.Errorf("error preparing query GetChannelOrder: %w", err)
+	}
 	if q.getCouponStmt, err = db.PrepareContext(ctx, getCoupon); err != nil {
 		return nil, fmt.Errorf("error preparing query GetCoupon: %w", err)
 	}
@@ -230,6 +233,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.getRentalModelStmt, err = db.PrepareContext(ctx, getRentalModel); err != nil {
 		return nil, fmt.Errorf("error preparing query GetRentalModel: %w", err)
+	}
+	if q.getRentalOrderStmt, err = db.PrepareContext(ctx, getRentalOrder); err != nil {
+		return nil, fmt.Errorf("error preparing query GetRentalOrder: %w", err)
 	}
 	if q.getRentalStoreStmt, err = db.PrepareContext(ctx, getRentalStore); err != nil {
 		return nil, fmt.Errorf("error preparing query GetRentalStore: %w", err)
@@ -305,6 +311,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.insertRentalModelStmt, err = db.PrepareContext(ctx, insertRentalModel); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertRentalModel: %w", err)
+	}
+	if q.insertRentalOrderStmt, err = db.PrepareContext(ctx, insertRentalOrder); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertRentalOrder: %w", err)
 	}
 	if q.insertRentalStoreStmt, err = db.PrepareContext(ctx, insertRentalStore); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertRentalStore: %w", err)
@@ -495,6 +504,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.updateRentalModelStmt, err = db.PrepareContext(ctx, updateRentalModel); err != nil {
 		return nil, fmt.Errorf("error preparing query UpdateRentalModel: %w", err)
 	}
+	if q.updateRentalOrderStmt, err = db.PrepareContext(ctx, updateRentalOrder); err != nil {
+		return nil, fmt.Errorf("error preparing query UpdateRentalOrder: %w", err)
+	}
 	if q.updateRentalStoreStmt, err = db.PrepareContext(ctx, updateRentalStore); err != nil {
 		return nil, fmt.Errorf("error preparing query UpdateRentalStore: %w", err)
 	}
@@ -518,6 +530,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.upsertSpaceStmt, err = db.PrepareContext(ctx, upsertSpace); err != nil {
 		return nil, fmt.Errorf("error preparing query UpsertSpace: %w", err)
+	}
+	if q.vehicleOrdersStmt, err = db.PrepareContext(ctx, vehicleOrders); err != nil {
+		return nil, fmt.Errorf("error preparing query VehicleOrders: %w", err)
 	}
 	return &q, nil
 }
@@ -759,6 +774,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing forgetSeenStmt: %w", cerr)
 		}
 	}
+	if q.getChannelOrderStmt != nil {
+		if cerr := q.getChannelOrderStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getChannelOrderStmt: %w", cerr)
+		}
+	}
 	if q.getCouponStmt != nil {
 		if cerr := q.getCouponStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing getCouponStmt: %w", cerr)
@@ -867,6 +887,11 @@ func (q *Queries) Close() error {
 	if q.getRentalModelStmt != nil {
 		if cerr := q.getRentalModelStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing getRentalModelStmt: %w", cerr)
+		}
+	}
+	if q.getRentalOrderStmt != nil {
+		if cerr := q.getRentalOrderStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getRentalOrderStmt: %w", cerr)
 		}
 	}
 	if q.getRentalStoreStmt != nil {
@@ -992,6 +1017,11 @@ func (q *Queries) Close() error {
 	if q.insertRentalModelStmt != nil {
 		if cerr := q.insertRentalModelStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing insertRentalModelStmt: %w", cerr)
+		}
+	}
+	if q.insertRentalOrderStmt != nil {
+		if cerr := q.insertRentalOrderStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertRentalOrderStmt: %w", cerr)
 		}
 	}
 	if q.insertRentalStoreStmt != nil {
@@ -1309,6 +1339,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing updateRentalModelStmt: %w", cerr)
 		}
 	}
+	if q.updateRentalOrderStmt != nil {
+		if cerr := q.updateRentalOrderStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing updateRentalOrderStmt: %w", cerr)
+		}
+	}
 	if q.updateRentalStoreStmt != nil {
 		if cerr := q.updateRentalStoreStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing updateRentalStoreStmt: %w", cerr)
@@ -1347,6 +1382,11 @@ func (q *Queries) Close() error {
 	if q.upsertSpaceStmt != nil {
 		if cerr := q.upsertSpaceStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing upsertSpaceStmt: %w", cerr)
+		}
+	}
+	if q.vehicleOrdersStmt != nil {
+		if cerr := q.vehicleOrdersStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing vehicleOrdersStmt: %w", cerr)
 		}
 	}
 	return err
@@ -1435,6 +1475,7 @@ type Queries struct {
 	findWhitelistStmt                *sql.Stmt
 	finishDeliveryStmt               *sql.Stmt
 	forgetSeenStmt                   *sql.Stmt
+	getChannelOrderStmt              *sql.Stmt
 	getCouponStmt                    *sql.Stmt
 	getDeliveryStmt                  *sql.Stmt
 	getDeviceStmt                    *sql.Stmt
@@ -1457,6 +1498,7 @@ type Queries struct {
 	getRenewalByReferenceStmt        *sql.Stmt
 	getRentalChannelStmt             *sql.Stmt
 	getRentalModelStmt               *sql.Stmt
+	getRentalOrderStmt               *sql.Stmt
 	getRentalStoreStmt               *sql.Stmt
 	getRentalVehicleStmt             *sql.Stmt
 	getReportStmt                    *sql.Stmt
@@ -1482,6 +1524,7 @@ type Queries struct {
 	insertRenewalStmt                *sql.Stmt
 	insertRentalChannelStmt          *sql.Stmt
 	insertRentalModelStmt            *sql.Stmt
+	insertRentalOrderStmt            *sql.Stmt
 	insertRentalStoreStmt            *sql.Stmt
 	insertRentalVehicleStmt          *sql.Stmt
 	insertReportStmt                 *sql.Stmt
@@ -1545,6 +1588,7 @@ type Queries struct {
 	updateRenewalStmt                *sql.Stmt
 	updateRentalChannelStmt          *sql.Stmt
 	updateRentalModelStmt            *sql.Stmt
+	updateRentalOrderStmt            *sql.Stmt
 	updateRentalStoreStmt            *sql.Stmt
 	updateRentalVehicleStmt          *sql.Stmt
 	updateReservationStmt            *sql.Stmt
@@ -1553,6 +1597,7 @@ type Queries struct {
 	updateSubscriptionStmt           *sql.Stmt
 	updateWhitelistStmt              *sql.Stmt
 	upsertSpaceStmt                  *sql.Stmt
+	vehicleOrdersStmt                *sql.Stmt
 }
 
 func (q *Queries) WithTx(tx *sql.Tx) *Queries {
@@ -1606,6 +1651,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		findWhitelistStmt:                q.findWhitelistStmt,
 		finishDeliveryStmt:               q.finishDeliveryStmt,
 		forgetSeenStmt:                   q.forgetSeenStmt,
+		getChannelOrderStmt:              q.getChannelOrderStmt,
 		getCouponStmt:                    q.getCouponStmt,
 		getDeliveryStmt:                  q.getDeliveryStmt,
 		getDeviceStmt:                    q.getDeviceStmt,
@@ -1628,6 +1674,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		getRenewalByReferenceStmt:        q.getRenewalByReferenceStmt,
 		getRentalChannelStmt:             q.getRentalChannelStmt,
 		getRentalModelStmt:               q.getRentalModelStmt,
+		getRentalOrderStmt:               q.getRentalOrderStmt,
 		getRentalStoreStmt:               q.getRentalStoreStmt,
 		getRentalVehicleStmt:             q.getRentalVehicleStmt,
 		getReportStmt:                    q.getReportStmt,
@@ -1653,6 +1700,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		insertRenewalStmt:                q.insertRenewalStmt,
 		insertRentalChannelStmt:          q.insertRentalChannelStmt,
 		insertRentalModelStmt:            q.insertRentalModelStmt,
+		insertRentalOrderStmt:            q.insertRentalOrderStmt,
 		insertRentalStoreStmt:            q.insertRentalStoreStmt,
 		insertRentalVehicleStmt:          q.insertRentalVehicleStmt,
 		insertReportStmt:                 q.insertReportStmt,
@@ -1716,6 +1764,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		updateRenewalStmt:                q.updateRenewalStmt,
 		updateRentalChannelStmt:          q.updateRentalChannelStmt,
 		updateRentalModelStmt:            q.updateRentalModelStmt,
+		updateRentalOrderStmt:            q.updateRentalOrderStmt,
 		updateRentalStoreStmt:            q.updateRentalStoreStmt,
 		updateRentalVehicleStmt:          q.updateRentalVehicleStmt,
 		updateReservationStmt:            q.updateReservationStmt,
@@ -1724,5 +1773,6 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		updateSubscriptionStmt:           q.updateSubscriptionStmt,
 		updateWhitelistStmt:              q.updateWhitelistStmt,
 		upsertSpaceStmt:                  q.upsertSpaceStmt,
+		vehicleOrdersStmt:                q.vehicleOrdersStmt,
 	}
 }

@@ -191,6 +191,10 @@ var bodies = map[string]opBody{
 	"PUT /v1/rental/channels/{app_key}":           {in: rentalChannelInput{}, status: 200, out: rentalChannelView{}},
 	"GET /v1/rental/channels":                     {status: 200, out: docRentalChannelList{}},
 	"GET /v1/rental/channels/{app_key}":           {status: 200, out: rentalChannelView{}},
+	"POST /v1/rental/orders":                      {in: rentalOrderInput{}, status: 201, out: rentalOrderView{}},
+	"GET /v1/rental/orders/{id}":                  {status: 200, out: rentalOrderView{}},
+	"POST /v1/rental/orders/{id}/cancel":          {status: 200, out: rentalOrderView{}},
+	"POST /v1/rental/orders/{id}/mileage":         {in: mileageInput{}, status: 200, out: rentalOrderView{}},
 
 	"POST /v1/devices":            {in: deviceInput{}, status: 201, out: deviceView{}},
 	"GET /v1/devices":             {status: 200, out: docDeviceList{}},

@@ -21,6 +21,7 @@ func (s *Server) rentalRoutes() {
 	s.admin("PUT /v1/rental/channels/{app_key}", s.putRentalChannel)
 	s.admin("GET /v1/rental/channels", s.listRentalChannels)
 	s.admin("GET /v1/rental/channels/{app_key}", s.getRentalChannel)
+	s.rentalOrderRoutes()
 }
 
 type rentalStoreInput struct {
@@ -317,5 +318,109 @@ func (s *Server) listRentalChannels(w http.ResponseWriter, r *http.Request) erro
 		out[i] = viewRentalChannel(c)
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"channels": out})
+	return nil
+}
+
+func (s *Server) rentalOrderRoutes() {
+	s.admin("POST /v1/rental/orders", s.submitRentalOrder)
+	s.admin("GET /v1/rental/orders/{id}", s.getRentalOrder)
+	s.admin("POST /v1/rental/orders/{id}/cancel", s.cancelRentalOrder)
+	s.admin("POST /v1/rental/orders/{id}/mileage", s.settleRentalOrder)
+}
+
+type rentalOrderInput struct {
+	StoreCode string `json:"store_code"`
+	ModelCode string `json:"model_code"`
+	PickupAt  string `json:"pickup_at"`
+	ReturnAt  string `json:"return_at"`
+}
+
+type rentalOrderView struct {
+	ID             string  `json:"id"`
+	ChannelID      string  `json:"channel_id"`
+	ChannelOrderID string  `json:"channel_order_id"`
+	StoreCode      string  `json:"store_code"`
+	ModelCode      string  `json:"model_code"`
+	Plate          string  `json:"plate"`
+	PickupAt       string  `json:"pickup_at"`
+	ReturnAt       string  `json:"return_at"`
+	Days           int     `json:"days"`
+	Rent           int64   `json:"rent"`
+	Status         string  `json:"status"`
+	MileageOut     int     `json:"mileage_out_km"`
+	MileageIn      int     `json:"mileage_in_km"`
+	OverMileageFee int64   `json:"over_mileage_fee"`
+	PickedUpAt     *string `json:"picked_up_at"`
+	ReturnedAt     *string `json:"returned_at"`
+	ReturnLot      string  `json:"return_lot"`
+	CreatedAt      string  `json:"created_at"`
+	UpdatedAt      string  `json:"updated_at"`
+}
+
+func viewRentalOrder(o *park.RentalOrder) rentalOrderView {
+	return rentalOrderView{ID: o.ID, ChannelID: o.ChannelID, ChannelOrderID: o.ChannelOrderID, StoreCode: o.StoreCode,
+		ModelCode: o.ModelCode, Plate: o.Plate, PickupAt: fmtTime(o.PickupAt), ReturnAt: fmtTime(o.ReturnAt), Days: o.Days,
+		Rent: o.Rent, Status: o.Status, MileageOut: o.MileageOut, MileageIn: o.MileageIn, OverMileageFee: o.OverMileageFee,
+		PickedUpAt: fmtTimePtr(o.PickedUpAt), ReturnedAt: fmtTimePtr(o.ReturnedAt), ReturnLot: o.ReturnLot,
+		CreatedAt: fmtTime(o.CreatedAt), UpdatedAt: fmtTime(o.UpdatedAt)}
+}
+
+func (s *Server) submitRentalOrder(w http.ResponseWriter, r *http.Request) error {
+	var in rentalOrderInput
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	pickup, err := parseTime("pickup_at", in.PickupAt)
+	if err != nil {
+		return err
+	}
+	ret, err := parseTime("return_at", in.ReturnAt)
+	if err != nil {
+		return err
+	}
+	o, err := s.svc.Rental.SubmitOrder(r.Context(), rental.OrderRequest{StoreCode: in.StoreCode, ModelCode: in.ModelCode,
+		PickupAt: pickup, ReturnAt: ret})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, viewRentalOrder(o))
+	return nil
+}
+
+func (s *Server) getRentalOrder(w http.ResponseWriter, r *http.Request) error {
+	o, err := s.svc.Rental.GetOrder(r.Context(), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, viewRentalOrder(o))
+	return nil
+}
+
+func (s *Server) cancelRentalOrder(w http.ResponseWriter, r *http.Request) error {
+	o, err := s.svc.Rental.CancelOrder(r.Context(), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, viewRentalOrder(o))
+	return nil
+}
+
+type mileageInput struct {
+	Mileage *int `json:"mileage_km"`
+}
+
+func (s *Server) settleRentalOrder(w http.ResponseWriter, r *http.Request) error {
+	var in mileageInput
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	if in.Mileage == nil {
+		return park.Invalid("mileage_km", "is required: the car's odometer at return, in km")
+	}
+	o, err := s.svc.Rental.SettleOrder(r.Context(), r.PathValue("id"), *in.Mileage)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, viewRentalOrder(o))
 	return nil
 }

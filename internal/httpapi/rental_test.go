@@ -51,3 +51,32 @@ func TestRentalCatalogue(t *testing.T) {
 		t.Fatalf("problem %v, want field model_code", p)
 	}
 }
+
+// TestRentalOrders: reserve the only car, a second order for the time
+// finds none, a mileage before the car is back is refused, a cancel frees
+// the car.
+func TestRentalOrders(t *testing.T) {
+	e := newEnv(t)
+	e.want(e.do("POST", "/v1/lots", lotJSON), 201)
+	e.want(e.do("PUT", "/v1/rental/stores/10001", rentalStoreJSON), 200)
+	e.want(e.do("PUT", "/v1/rental/models/100001", `{"name":"卡罗拉","seats":5,"fuel":"petrol","transmission":"automatic"}`), 200)
+	e.want(e.do("PUT", "/v1/rental/stores/10001/models/100001", `{"daily_rate":20000}`), 200)
+	e.want(e.do("PUT", "/v1/rental/vehicles/浙A12345", `{"vin":"LSVAU2180N2123456","store_code":"10001","model_code":"100001"}`), 200)
+	body := `{"store_code":"10001","model_code":"100001","pickup_at":"2026-11-24T09:00:00+08:00","return_at":"2026-11-25T10:00:00+08:00"}`
+	o := e.want(e.do("POST", "/v1/rental/orders", body), 201)
+	// 25 hours: two started days at 200.00.
+	if o["status"] != "awaiting_pickup" || o["plate"] != "浙A12345" || o["days"] != float64(2) || o["rent"] != float64(40000) {
+		t.Fatalf("order %v", o)
+	}
+	p := e.problem(e.do("POST", "/v1/rental/orders", body), 409, "conflict")
+	if p["field"] != "model_code" {
+		t.Fatalf("problem %v", p)
+	}
+	id := o["id"].(string)
+	e.problem(e.do("POST", "/v1/rental/orders/"+id+"/mileage", `{"mileage_km":100}`), 409, "conflict")
+	e.problem(e.do("POST", "/v1/rental/orders/"+id+"/mileage", `{}`), 400, "invalid")
+	if c := e.want(e.do("POST", "/v1/rental/orders/"+id+"/cancel", ""), 200); c["status"] != "cancelled" {
+		t.Fatalf("cancelled %v", c)
+	}
+	e.want(e.do("POST", "/v1/rental/orders", body), 201)
+}

@@ -17,6 +17,7 @@ import (
 	"parkd/internal/deliveries"
 	"parkd/internal/demo"
 	"parkd/internal/device"
+	"parkd/internal/dialect/top"
 	"parkd/internal/httpapi"
 	"parkd/internal/jobs"
 	"parkd/internal/metrics"
@@ -226,7 +227,7 @@ func Serve(ctx context.Context, c *config.Config, log *slog.Logger, ready func(a
 func systemConfig(store park.Store, log *slog.Logger, m *metrics.Metrics, now park.Clock) system.Config {
 	c := system.Config{Store: store, Log: log, Barriers: device.NewMemory(), Dialects: DialectNames(),
 		SignModes: DialectSignModes(), DemoSignModes: DialectDemoSignModes(), Formats: formats(), Now: now,
-		DeviceProtocols: DeviceProtocolNames()}
+		RentalDialect: top.Name, DeviceProtocols: DeviceProtocolNames()}
 	if m != nil {
 		c.Metrics = m
 	}

@@ -154,6 +154,8 @@ type Tx interface {
 	ReportTx      // report.go
 	EnrolmentTx   // enrolment.go
 	ChargingTx    // charging.go
+	RentalTx      // rental.go
+	RentalOrderTx // rentalorder.go
 	DeviceTx      // device.go
 	OperatorTx    // operator.go
 }

@@ -24,14 +24,26 @@ func New(db DBTX) *Queries {
 func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	q := Queries{db: db}
 	var err error
+	if q.addChannelStoreStmt, err = db.PrepareContext(ctx, addChannelStore); err != nil {
+		return nil, fmt.Errorf("error preparing query AddChannelStore: %w", err)
+	}
 	if q.addOccupiedStmt, err = db.PrepareContext(ctx, addOccupied); err != nil {
 		return nil, fmt.Errorf("error preparing query AddOccupied: %w", err)
 	}
 	if q.bookedReservationsStmt, err = db.PrepareContext(ctx, bookedReservations); err != nil {
 		return nil, fmt.Errorf("error preparing query BookedReservations: %w", err)
 	}
+	if q.channelsSellingStmt, err = db.PrepareContext(ctx, channelsSelling); err != nil {
+		return nil, fmt.Errorf("error preparing query ChannelsSelling: %w", err)
+	}
 	if q.claimDeliveriesStmt, err = db.PrepareContext(ctx, claimDeliveries); err != nil {
 		return nil, fmt.Errorf("error preparing query ClaimDeliveries: %w", err)
+	}
+	if q.clearChannelStoresStmt, err = db.PrepareContext(ctx, clearChannelStores); err != nil {
+		return nil, fmt.Errorf("error preparing query ClearChannelStores: %w", err)
+	}
+	if q.clearPartnerLotsStmt, err = db.PrepareContext(ctx, clearPartnerLots); err != nil {
+		return nil, fmt.Errorf("error preparing query ClearPartnerLots: %w", err)
 	}
 	if q.countChargeSessionsStmt, err = db.PrepareContext(ctx, countChargeSessions); err != nil {
 		return nil, fmt.Errorf("error preparing query CountChargeSessions: %w", err)
@@ -138,6 +150,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.enqueueDeliveriesStmt, err = db.PrepareContext(ctx, enqueueDeliveries); err != nil {
 		return nil, fmt.Errorf("error preparing query EnqueueDeliveries: %w", err)
 	}
+	if q.enqueueToSubscriptionStmt, err = db.PrepareContext(ctx, enqueueToSubscription); err != nil {
+		return nil, fmt.Errorf("error preparing query EnqueueToSubscription: %w", err)
+	}
 	if q.findEnrolmentStmt, err = db.PrepareContext(ctx, findEnrolment); err != nil {
 		return nil, fmt.Errorf("error preparing query FindEnrolment: %w", err)
 	}
@@ -164,6 +179,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.forgetSeenStmt, err = db.PrepareContext(ctx, forgetSeen); err != nil {
 		return nil, fmt.Errorf("error preparing query ForgetSeen: %w", err)
+	}
+	if q.getChannelOrderStmt, err = db.PrepareContext(ctx, getChannelOrder); err != nil {
+		return nil, fmt.Errorf("error preparing query GetChannelOrder: %w", err)
 	}
 	if q.getChargeSessionStmt, err = db.PrepareContext(ctx, getChargeSession); err != nil {
 		return nil, fmt.Errorf("error preparing query GetChargeSession: %w", err)
@@ -240,6 +258,21 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.getRenewalByReferenceStmt, err = db.PrepareContext(ctx, getRenewalByReference); err != nil {
 		return nil, fmt.Errorf("error preparing query GetRenewalByReference: %w", err)
 	}
+	if q.getRentalChannelStmt, err = db.PrepareContext(ctx, getRentalChannel); err != nil {
+		return nil, fmt.Errorf("error preparing query GetRentalChannel: %w", err)
+	}
+	if q.getRentalModelStmt, err = db.PrepareContext(ctx, getRentalModel); err != nil {
+		return nil, fmt.Errorf("error preparing query GetRentalModel: %w", err)
+	}
+	if q.getRentalOrderStmt, err = db.PrepareContext(ctx, getRentalOrder); err != nil {
+		return nil, fmt.Errorf("error preparing query GetRentalOrder: %w", err)
+	}
+	if q.getRentalStoreStmt, err = db.PrepareContext(ctx, getRentalStore); err != nil {
+		return nil, fmt.Errorf("error preparing query GetRentalStore: %w", err)
+	}
+	if q.getRentalVehicleStmt, err = db.PrepareContext(ctx, getRentalVehicle); err != nil {
+		return nil, fmt.Errorf("error preparing query GetRentalVehicle: %w", err)
+	}
 	if q.getReportStmt, err = db.PrepareContext(ctx, getReport); err != nil {
 		return nil, fmt.Errorf("error preparing query GetReport: %w", err)
 	}
@@ -257,6 +290,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.getStayByLocatorStmt, err = db.PrepareContext(ctx, getStayByLocator); err != nil {
 		return nil, fmt.Errorf("error preparing query GetStayByLocator: %w", err)
+	}
+	if q.getStoreModelStmt, err = db.PrepareContext(ctx, getStoreModel); err != nil {
+		return nil, fmt.Errorf("error preparing query GetStoreModel: %w", err)
 	}
 	if q.getSubscriptionStmt, err = db.PrepareContext(ctx, getSubscription); err != nil {
 		return nil, fmt.Errorf("error preparing query GetSubscription: %w", err)
@@ -315,6 +351,21 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.insertRenewalStmt, err = db.PrepareContext(ctx, insertRenewal); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertRenewal: %w", err)
 	}
+	if q.insertRentalChannelStmt, err = db.PrepareContext(ctx, insertRentalChannel); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertRentalChannel: %w", err)
+	}
+	if q.insertRentalModelStmt, err = db.PrepareContext(ctx, insertRentalModel); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertRentalModel: %w", err)
+	}
+	if q.insertRentalOrderStmt, err = db.PrepareContext(ctx, insertRentalOrder); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertRentalOrder: %w", err)
+	}
+	if q.insertRentalStoreStmt, err = db.PrepareContext(ctx, insertRentalStore); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertRentalStore: %w", err)
+	}
+	if q.insertRentalVehicleStmt, err = db.PrepareContext(ctx, insertRentalVehicle); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertRentalVehicle: %w", err)
+	}
 	if q.insertReportStmt, err = db.PrepareContext(ctx, insertReport); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertReport: %w", err)
 	}
@@ -326,6 +377,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.insertStayStmt, err = db.PrepareContext(ctx, insertStay); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertStay: %w", err)
+	}
+	if q.insertStoreModelStmt, err = db.PrepareContext(ctx, insertStoreModel); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertStoreModel: %w", err)
 	}
 	if q.insertTokenStmt, err = db.PrepareContext(ctx, insertToken); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertToken: %w", err)
@@ -414,6 +468,18 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.listRecentEventsStmt, err = db.PrepareContext(ctx, listRecentEvents); err != nil {
 		return nil, fmt.Errorf("error preparing query ListRecentEvents: %w", err)
 	}
+	if q.listRentalChannelsStmt, err = db.PrepareContext(ctx, listRentalChannels); err != nil {
+		return nil, fmt.Errorf("error preparing query ListRentalChannels: %w", err)
+	}
+	if q.listRentalModelsStmt, err = db.PrepareContext(ctx, listRentalModels); err != nil {
+		return nil, fmt.Errorf("error preparing query ListRentalModels: %w", err)
+	}
+	if q.listRentalStoresStmt, err = db.PrepareContext(ctx, listRentalStores); err != nil {
+		return nil, fmt.Errorf("error preparing query ListRentalStores: %w", err)
+	}
+	if q.listRentalVehiclesStmt, err = db.PrepareContext(ctx, listRentalVehicles); err != nil {
+		return nil, fmt.Errorf("error preparing query ListRentalVehicles: %w", err)
+	}
 	if q.listReservationsByMobileStmt, err = db.PrepareContext(ctx, listReservationsByMobile); err != nil {
 		return nil, fmt.Errorf("error preparing query ListReservationsByMobile: %w", err)
 	}
@@ -437,6 +503,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.listStaysByStateStmt, err = db.PrepareContext(ctx, listStaysByState); err != nil {
 		return nil, fmt.Errorf("error preparing query ListStaysByState: %w", err)
+	}
+	if q.listStoreModelsStmt, err = db.PrepareContext(ctx, listStoreModels); err != nil {
+		return nil, fmt.Errorf("error preparing query ListStoreModels: %w", err)
 	}
 	if q.listSubscriptionsStmt, err = db.PrepareContext(ctx, listSubscriptions); err != nil {
 		return nil, fmt.Errorf("error preparing query ListSubscriptions: %w", err)
@@ -480,6 +549,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.revokeTokensStmt, err = db.PrepareContext(ctx, revokeTokens); err != nil {
 		return nil, fmt.Errorf("error preparing query RevokeTokens: %w", err)
 	}
+	if q.setChannelPartnerStmt, err = db.PrepareContext(ctx, setChannelPartner); err != nil {
+		return nil, fmt.Errorf("error preparing query SetChannelPartner: %w", err)
+	}
 	if q.setDeviceOnlineStmt, err = db.PrepareContext(ctx, setDeviceOnline); err != nil {
 		return nil, fmt.Errorf("error preparing query SetDeviceOnline: %w", err)
 	}
@@ -522,11 +594,29 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.updateRenewalStmt, err = db.PrepareContext(ctx, updateRenewal); err != nil {
 		return nil, fmt.Errorf("error preparing query UpdateRenewal: %w", err)
 	}
+	if q.updateRentalChannelStmt, err = db.PrepareContext(ctx, updateRentalChannel); err != nil {
+		return nil, fmt.Errorf("error preparing query UpdateRentalChannel: %w", err)
+	}
+	if q.updateRentalModelStmt, err = db.PrepareContext(ctx, updateRentalModel); err != nil {
+		return nil, fmt.Errorf("error preparing query UpdateRentalModel: %w", err)
+	}
+	if q.updateRentalOrderStmt, err = db.PrepareContext(ctx, updateRentalOrder); err != nil {
+		return nil, fmt.Errorf("error preparing query UpdateRentalOrder: %w", err)
+	}
+	if q.updateRentalStoreStmt, err = db.PrepareContext(ctx, updateRentalStore); err != nil {
+		return nil, fmt.Errorf("error preparing query UpdateRentalStore: %w", err)
+	}
+	if q.updateRentalVehicleStmt, err = db.PrepareContext(ctx, updateRentalVehicle); err != nil {
+		return nil, fmt.Errorf("error preparing query UpdateRentalVehicle: %w", err)
+	}
 	if q.updateReservationStmt, err = db.PrepareContext(ctx, updateReservation); err != nil {
 		return nil, fmt.Errorf("error preparing query UpdateReservation: %w", err)
 	}
 	if q.updateStayStmt, err = db.PrepareContext(ctx, updateStay); err != nil {
 		return nil, fmt.Errorf("error preparing query UpdateStay: %w", err)
+	}
+	if q.updateStoreModelStmt, err = db.PrepareContext(ctx, updateStoreModel); err != nil {
+		return nil, fmt.Errorf("error preparing query UpdateStoreModel: %w", err)
 	}
 	if q.updateSubscriptionStmt, err = db.PrepareContext(ctx, updateSubscription); err != nil {
 		return nil, fmt.Errorf("error preparing query UpdateSubscription: %w", err)
@@ -537,11 +627,19 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.upsertSpaceStmt, err = db.PrepareContext(ctx, upsertSpace); err != nil {
 		return nil, fmt.Errorf("error preparing query UpsertSpace: %w", err)
 	}
+	if q.vehicleOrdersStmt, err = db.PrepareContext(ctx, vehicleOrders); err != nil {
+		return nil, fmt.Errorf("error preparing query VehicleOrders: %w", err)
+	}
 	return &q, nil
 }
 
 func (q *Queries) Close() error {
 	var err error
+	if q.addChannelStoreStmt != nil {
+		if cerr := q.addChannelStoreStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing addChannelStoreStmt: %w", cerr)
+		}
+	}
 	if q.addOccupiedStmt != nil {
 		if cerr := q.addOccupiedStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing addOccupiedStmt: %w", cerr)
@@ -552,9 +650,24 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing bookedReservationsStmt: %w", cerr)
 		}
 	}
+	if q.channelsSellingStmt != nil {
+		if cerr := q.channelsSellingStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing channelsSellingStmt: %w", cerr)
+		}
+	}
 	if q.claimDeliveriesStmt != nil {
 		if cerr := q.claimDeliveriesStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing claimDeliveriesStmt: %w", cerr)
+		}
+	}
+	if q.clearChannelStoresStmt != nil {
+		if cerr := q.clearChannelStoresStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing clearChannelStoresStmt: %w", cerr)
+		}
+	}
+	if q.clearPartnerLotsStmt != nil {
+		if cerr := q.clearPartnerLotsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing clearPartnerLotsStmt: %w", cerr)
 		}
 	}
 	if q.countChargeSessionsStmt != nil {
@@ -732,6 +845,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing enqueueDeliveriesStmt: %w", cerr)
 		}
 	}
+	if q.enqueueToSubscriptionStmt != nil {
+		if cerr := q.enqueueToSubscriptionStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing enqueueToSubscriptionStmt: %w", cerr)
+		}
+	}
 	if q.findEnrolmentStmt != nil {
 		if cerr := q.findEnrolmentStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing findEnrolmentStmt: %w", cerr)
@@ -775,6 +893,11 @@ func (q *Queries) Close() error {
 	if q.forgetSeenStmt != nil {
 		if cerr := q.forgetSeenStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing forgetSeenStmt: %w", cerr)
+		}
+	}
+	if q.getChannelOrderStmt != nil {
+		if cerr := q.getChannelOrderStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getChannelOrderStmt: %w", cerr)
 		}
 	}
 	if q.getChargeSessionStmt != nil {
@@ -902,6 +1025,31 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing getRenewalByReferenceStmt: %w", cerr)
 		}
 	}
+	if q.getRentalChannelStmt != nil {
+		if cerr := q.getRentalChannelStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getRentalChannelStmt: %w", cerr)
+		}
+	}
+	if q.getRentalModelStmt != nil {
+		if cerr := q.getRentalModelStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getRentalModelStmt: %w", cerr)
+		}
+	}
+	if q.getRentalOrderStmt != nil {
+		if cerr := q.getRentalOrderStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getRentalOrderStmt: %w", cerr)
+		}
+	}
+	if q.getRentalStoreStmt != nil {
+		if cerr := q.getRentalStoreStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getRentalStoreStmt: %w", cerr)
+		}
+	}
+	if q.getRentalVehicleStmt != nil {
+		if cerr := q.getRentalVehicleStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getRentalVehicleStmt: %w", cerr)
+		}
+	}
 	if q.getReportStmt != nil {
 		if cerr := q.getReportStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing getReportStmt: %w", cerr)
@@ -930,6 +1078,11 @@ func (q *Queries) Close() error {
 	if q.getStayByLocatorStmt != nil {
 		if cerr := q.getStayByLocatorStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing getStayByLocatorStmt: %w", cerr)
+		}
+	}
+	if q.getStoreModelStmt != nil {
+		if cerr := q.getStoreModelStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getStoreModelStmt: %w", cerr)
 		}
 	}
 	if q.getSubscriptionStmt != nil {
@@ -1027,6 +1180,31 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing insertRenewalStmt: %w", cerr)
 		}
 	}
+	if q.insertRentalChannelStmt != nil {
+		if cerr := q.insertRentalChannelStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertRentalChannelStmt: %w", cerr)
+		}
+	}
+	if q.insertRentalModelStmt != nil {
+		if cerr := q.insertRentalModelStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertRentalModelStmt: %w", cerr)
+		}
+	}
+	if q.insertRentalOrderStmt != nil {
+		if cerr := q.insertRentalOrderStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertRentalOrderStmt: %w", cerr)
+		}
+	}
+	if q.insertRentalStoreStmt != nil {
+		if cerr := q.insertRentalStoreStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertRentalStoreStmt: %w", cerr)
+		}
+	}
+	if q.insertRentalVehicleStmt != nil {
+		if cerr := q.insertRentalVehicleStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertRentalVehicleStmt: %w", cerr)
+		}
+	}
 	if q.insertReportStmt != nil {
 		if cerr := q.insertReportStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing insertReportStmt: %w", cerr)
@@ -1045,6 +1223,11 @@ func (q *Queries) Close() error {
 	if q.insertStayStmt != nil {
 		if cerr := q.insertStayStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing insertStayStmt: %w", cerr)
+		}
+	}
+	if q.insertStoreModelStmt != nil {
+		if cerr := q.insertStoreModelStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertStoreModelStmt: %w", cerr)
 		}
 	}
 	if q.insertTokenStmt != nil {
@@ -1192,6 +1375,26 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing listRecentEventsStmt: %w", cerr)
 		}
 	}
+	if q.listRentalChannelsStmt != nil {
+		if cerr := q.listRentalChannelsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listRentalChannelsStmt: %w", cerr)
+		}
+	}
+	if q.listRentalModelsStmt != nil {
+		if cerr := q.listRentalModelsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listRentalModelsStmt: %w", cerr)
+		}
+	}
+	if q.listRentalStoresStmt != nil {
+		if cerr := q.listRentalStoresStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listRentalStoresStmt: %w", cerr)
+		}
+	}
+	if q.listRentalVehiclesStmt != nil {
+		if cerr := q.listRentalVehiclesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listRentalVehiclesStmt: %w", cerr)
+		}
+	}
 	if q.listReservationsByMobileStmt != nil {
 		if cerr := q.listReservationsByMobileStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listReservationsByMobileStmt: %w", cerr)
@@ -1230,6 +1433,11 @@ func (q *Queries) Close() error {
 	if q.listStaysByStateStmt != nil {
 		if cerr := q.listStaysByStateStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listStaysByStateStmt: %w", cerr)
+		}
+	}
+	if q.listStoreModelsStmt != nil {
+		if cerr := q.listStoreModelsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listStoreModelsStmt: %w", cerr)
 		}
 	}
 	if q.listSubscriptionsStmt != nil {
@@ -1302,6 +1510,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing revokeTokensStmt: %w", cerr)
 		}
 	}
+	if q.setChannelPartnerStmt != nil {
+		if cerr := q.setChannelPartnerStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing setChannelPartnerStmt: %w", cerr)
+		}
+	}
 	if q.setDeviceOnlineStmt != nil {
 		if cerr := q.setDeviceOnlineStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing setDeviceOnlineStmt: %w", cerr)
@@ -1372,6 +1585,31 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing updateRenewalStmt: %w", cerr)
 		}
 	}
+	if q.updateRentalChannelStmt != nil {
+		if cerr := q.updateRentalChannelStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing updateRentalChannelStmt: %w", cerr)
+		}
+	}
+	if q.updateRentalModelStmt != nil {
+		if cerr := q.updateRentalModelStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing updateRentalModelStmt: %w", cerr)
+		}
+	}
+	if q.updateRentalOrderStmt != nil {
+		if cerr := q.updateRentalOrderStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing updateRentalOrderStmt: %w", cerr)
+		}
+	}
+	if q.updateRentalStoreStmt != nil {
+		if cerr := q.updateRentalStoreStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing updateRentalStoreStmt: %w", cerr)
+		}
+	}
+	if q.updateRentalVehicleStmt != nil {
+		if cerr := q.updateRentalVehicleStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing updateRentalVehicleStmt: %w", cerr)
+		}
+	}
 	if q.updateReservationStmt != nil {
 		if cerr := q.updateReservationStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing updateReservationStmt: %w", cerr)
@@ -1380,6 +1618,11 @@ func (q *Queries) Close() error {
 	if q.updateStayStmt != nil {
 		if cerr := q.updateStayStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing updateStayStmt: %w", cerr)
+		}
+	}
+	if q.updateStoreModelStmt != nil {
+		if cerr := q.updateStoreModelStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing updateStoreModelStmt: %w", cerr)
 		}
 	}
 	if q.updateSubscriptionStmt != nil {
@@ -1395,6 +1638,11 @@ func (q *Queries) Close() error {
 	if q.upsertSpaceStmt != nil {
 		if cerr := q.upsertSpaceStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing upsertSpaceStmt: %w", cerr)
+		}
+	}
+	if q.vehicleOrdersStmt != nil {
+		if cerr := q.vehicleOrdersStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing vehicleOrdersStmt: %w", cerr)
 		}
 	}
 	return err
@@ -1436,9 +1684,13 @@ func (q *Queries) queryRow(ctx context.Context, stmt *sql.Stmt, query string, ar
 type Queries struct {
 	db                                DBTX
 	tx                                *sql.Tx
+	addChannelStoreStmt               *sql.Stmt
 	addOccupiedStmt                   *sql.Stmt
 	bookedReservationsStmt            *sql.Stmt
+	channelsSellingStmt               *sql.Stmt
 	claimDeliveriesStmt               *sql.Stmt
+	clearChannelStoresStmt            *sql.Stmt
+	clearPartnerLotsStmt              *sql.Stmt
 	countChargeSessionsStmt           *sql.Stmt
 	countCouponsStmt                  *sql.Stmt
 	countDeliveriesStmt               *sql.Stmt
@@ -1474,6 +1726,7 @@ type Queries struct {
 	deleteUnneededReportsStmt         *sql.Stmt
 	deleteWhitelistStmt               *sql.Stmt
 	enqueueDeliveriesStmt             *sql.Stmt
+	enqueueToSubscriptionStmt         *sql.Stmt
 	findEnrolmentStmt                 *sql.Stmt
 	findInsideStmt                    *sql.Stmt
 	findPassIDByPlateStmt             *sql.Stmt
@@ -1483,6 +1736,7 @@ type Queries struct {
 	findWhitelistStmt                 *sql.Stmt
 	finishDeliveryStmt                *sql.Stmt
 	forgetSeenStmt                    *sql.Stmt
+	getChannelOrderStmt               *sql.Stmt
 	getChargeSessionStmt              *sql.Stmt
 	getChargeSessionByTransactionStmt *sql.Stmt
 	getChargerStmt                    *sql.Stmt
@@ -1508,12 +1762,18 @@ type Queries struct {
 	getQuoteStmt                      *sql.Stmt
 	getRenewalStmt                    *sql.Stmt
 	getRenewalByReferenceStmt         *sql.Stmt
+	getRentalChannelStmt              *sql.Stmt
+	getRentalModelStmt                *sql.Stmt
+	getRentalOrderStmt                *sql.Stmt
+	getRentalStoreStmt                *sql.Stmt
+	getRentalVehicleStmt              *sql.Stmt
 	getReportStmt                     *sql.Stmt
 	getReservationStmt                *sql.Stmt
 	getSessionStmt                    *sql.Stmt
 	getSpaceStmt                      *sql.Stmt
 	getStayStmt                       *sql.Stmt
 	getStayByLocatorStmt              *sql.Stmt
+	getStoreModelStmt                 *sql.Stmt
 	getSubscriptionStmt               *sql.Stmt
 	getTokenStmt                      *sql.Stmt
 	getWhitelistStmt                  *sql.Stmt
@@ -1533,10 +1793,16 @@ type Queries struct {
 	insertPriceStandardStmt           *sql.Stmt
 	insertQuoteStmt                   *sql.Stmt
 	insertRenewalStmt                 *sql.Stmt
+	insertRentalChannelStmt           *sql.Stmt
+	insertRentalModelStmt             *sql.Stmt
+	insertRentalOrderStmt             *sql.Stmt
+	insertRentalStoreStmt             *sql.Stmt
+	insertRentalVehicleStmt           *sql.Stmt
 	insertReportStmt                  *sql.Stmt
 	insertReservationStmt             *sql.Stmt
 	insertSessionStmt                 *sql.Stmt
 	insertStayStmt                    *sql.Stmt
+	insertStoreModelStmt              *sql.Stmt
 	insertTokenStmt                   *sql.Stmt
 	listAllPartnerLotsStmt            *sql.Stmt
 	listAnomaliesStmt                 *sql.Stmt
@@ -1566,6 +1832,10 @@ type Queries struct {
 	listPlansStmt                     *sql.Stmt
 	listPriceStandardsStmt            *sql.Stmt
 	listRecentEventsStmt              *sql.Stmt
+	listRentalChannelsStmt            *sql.Stmt
+	listRentalModelsStmt              *sql.Stmt
+	listRentalStoresStmt              *sql.Stmt
+	listRentalVehiclesStmt            *sql.Stmt
 	listReservationsByMobileStmt      *sql.Stmt
 	listReservationsByPlateStmt       *sql.Stmt
 	listSpaceCodesStmt                *sql.Stmt
@@ -1574,6 +1844,7 @@ type Queries struct {
 	listStaysStmt                     *sql.Stmt
 	listStaysByPlateStmt              *sql.Stmt
 	listStaysByStateStmt              *sql.Stmt
+	listStoreModelsStmt               *sql.Stmt
 	listSubscriptionsStmt             *sql.Stmt
 	listWhitelistStmt                 *sql.Stmt
 	locateCarStmt                     *sql.Stmt
@@ -1588,6 +1859,7 @@ type Queries struct {
 	revokeOperatorSessionsStmt        *sql.Stmt
 	revokeSessionStmt                 *sql.Stmt
 	revokeTokensStmt                  *sql.Stmt
+	setChannelPartnerStmt             *sql.Stmt
 	setDeviceOnlineStmt               *sql.Stmt
 	setSpaceStateStmt                 *sql.Stmt
 	stayCouponsStmt                   *sql.Stmt
@@ -1602,20 +1874,31 @@ type Queries struct {
 	updatePlanStmt                    *sql.Stmt
 	updatePriceStandardStmt           *sql.Stmt
 	updateRenewalStmt                 *sql.Stmt
+	updateRentalChannelStmt           *sql.Stmt
+	updateRentalModelStmt             *sql.Stmt
+	updateRentalOrderStmt             *sql.Stmt
+	updateRentalStoreStmt             *sql.Stmt
+	updateRentalVehicleStmt           *sql.Stmt
 	updateReservationStmt             *sql.Stmt
 	updateStayStmt                    *sql.Stmt
+	updateStoreModelStmt              *sql.Stmt
 	updateSubscriptionStmt            *sql.Stmt
 	updateWhitelistStmt               *sql.Stmt
 	upsertSpaceStmt                   *sql.Stmt
+	vehicleOrdersStmt                 *sql.Stmt
 }
 
 func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 	return &Queries{
 		db:                                tx,
 		tx:                                tx,
+		addChannelStoreStmt:               q.addChannelStoreStmt,
 		addOccupiedStmt:                   q.addOccupiedStmt,
 		bookedReservationsStmt:            q.bookedReservationsStmt,
+		channelsSellingStmt:               q.channelsSellingStmt,
 		claimDeliveriesStmt:               q.claimDeliveriesStmt,
+		clearChannelStoresStmt:            q.clearChannelStoresStmt,
+		clearPartnerLotsStmt:              q.clearPartnerLotsStmt,
 		countChargeSessionsStmt:           q.countChargeSessionsStmt,
 		countCouponsStmt:                  q.countCouponsStmt,
 		countDeliveriesStmt:               q.countDeliveriesStmt,
@@ -1651,6 +1934,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		deleteUnneededReportsStmt:         q.deleteUnneededReportsStmt,
 		deleteWhitelistStmt:               q.deleteWhitelistStmt,
 		enqueueDeliveriesStmt:             q.enqueueDeliveriesStmt,
+		enqueueToSubscriptionStmt:         q.enqueueToSubscriptionStmt,
 		findEnrolmentStmt:                 q.findEnrolmentStmt,
 		findInsideStmt:                    q.findInsideStmt,
 		findPassIDByPlateStmt:             q.findPassIDByPlateStmt,
@@ -1660,6 +1944,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		findWhitelistStmt:                 q.findWhitelistStmt,
 		finishDeliveryStmt:                q.finishDeliveryStmt,
 		forgetSeenStmt:                    q.forgetSeenStmt,
+		getChannelOrderStmt:               q.getChannelOrderStmt,
 		getChargeSessionStmt:              q.getChargeSessionStmt,
 		getChargeSessionByTransactionStmt: q.getChargeSessionByTransactionStmt,
 		getChargerStmt:                    q.getChargerStmt,
@@ -1685,12 +1970,18 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		getQuoteStmt:                      q.getQuoteStmt,
 		getRenewalStmt:                    q.getRenewalStmt,
 		getRenewalByReferenceStmt:         q.getRenewalByReferenceStmt,
+		getRentalChannelStmt:              q.getRentalChannelStmt,
+		getRentalModelStmt:                q.getRentalModelStmt,
+		getRentalOrderStmt:                q.getRentalOrderStmt,
+		getRentalStoreStmt:                q.getRentalStoreStmt,
+		getRentalVehicleStmt:              q.getRentalVehicleStmt,
 		getReportStmt:                     q.getReportStmt,
 		getReservationStmt:                q.getReservationStmt,
 		getSessionStmt:                    q.getSessionStmt,
 		getSpaceStmt:                      q.getSpaceStmt,
 		getStayStmt:                       q.getStayStmt,
 		getStayByLocatorStmt:              q.getStayByLocatorStmt,
+		getStoreModelStmt:                 q.getStoreModelStmt,
 		getSubscriptionStmt:               q.getSubscriptionStmt,
 		getTokenStmt:                      q.getTokenStmt,
 		getWhitelistStmt:                  q.getWhitelistStmt,
@@ -1710,10 +2001,16 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		insertPriceStandardStmt:           q.insertPriceStandardStmt,
 		insertQuoteStmt:                   q.insertQuoteStmt,
 		insertRenewalStmt:                 q.insertRenewalStmt,
+		insertRentalChannelStmt:           q.insertRentalChannelStmt,
+		insertRentalModelStmt:             q.insertRentalModelStmt,
+		insertRentalOrderStmt:             q.insertRentalOrderStmt,
+		insertRentalStoreStmt:             q.insertRentalStoreStmt,
+		insertRentalVehicleStmt:           q.insertRentalVehicleStmt,
 		insertReportStmt:                  q.insertReportStmt,
 		insertReservationStmt:             q.insertReservationStmt,
 		insertSessionStmt:                 q.insertSessionStmt,
 		insertStayStmt:                    q.insertStayStmt,
+		insertStoreModelStmt:              q.insertStoreModelStmt,
 		insertTokenStmt:                   q.insertTokenStmt,
 		listAllPartnerLotsStmt:            q.listAllPartnerLotsStmt,
 		listAnomaliesStmt:                 q.listAnomaliesStmt,
@@ -1743,6 +2040,10 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		listPlansStmt:                     q.listPlansStmt,
 		listPriceStandardsStmt:            q.listPriceStandardsStmt,
 		listRecentEventsStmt:              q.listRecentEventsStmt,
+		listRentalChannelsStmt:            q.listRentalChannelsStmt,
+		listRentalModelsStmt:              q.listRentalModelsStmt,
+		listRentalStoresStmt:              q.listRentalStoresStmt,
+		listRentalVehiclesStmt:            q.listRentalVehiclesStmt,
 		listReservationsByMobileStmt:      q.listReservationsByMobileStmt,
 		listReservationsByPlateStmt:       q.listReservationsByPlateStmt,
 		listSpaceCodesStmt:                q.listSpaceCodesStmt,
@@ -1751,6 +2052,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		listStaysStmt:                     q.listStaysStmt,
 		listStaysByPlateStmt:              q.listStaysByPlateStmt,
 		listStaysByStateStmt:              q.listStaysByStateStmt,
+		listStoreModelsStmt:               q.listStoreModelsStmt,
 		listSubscriptionsStmt:             q.listSubscriptionsStmt,
 		listWhitelistStmt:                 q.listWhitelistStmt,
 		locateCarStmt:                     q.locateCarStmt,
@@ -1765,6 +2067,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		revokeOperatorSessionsStmt:        q.revokeOperatorSessionsStmt,
 		revokeSessionStmt:                 q.revokeSessionStmt,
 		revokeTokensStmt:                  q.revokeTokensStmt,
+		setChannelPartnerStmt:             q.setChannelPartnerStmt,
 		setDeviceOnlineStmt:               q.setDeviceOnlineStmt,
 		setSpaceStateStmt:                 q.setSpaceStateStmt,
 		stayCouponsStmt:                   q.stayCouponsStmt,
@@ -1779,10 +2082,17 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		updatePlanStmt:                    q.updatePlanStmt,
 		updatePriceStandardStmt:           q.updatePriceStandardStmt,
 		updateRenewalStmt:                 q.updateRenewalStmt,
+		updateRentalChannelStmt:           q.updateRentalChannelStmt,
+		updateRentalModelStmt:             q.updateRentalModelStmt,
+		updateRentalOrderStmt:             q.updateRentalOrderStmt,
+		updateRentalStoreStmt:             q.updateRentalStoreStmt,
+		updateRentalVehicleStmt:           q.updateRentalVehicleStmt,
 		updateReservationStmt:             q.updateReservationStmt,
 		updateStayStmt:                    q.updateStayStmt,
+		updateStoreModelStmt:              q.updateStoreModelStmt,
 		updateSubscriptionStmt:            q.updateSubscriptionStmt,
 		updateWhitelistStmt:               q.updateWhitelistStmt,
 		upsertSpaceStmt:                   q.upsertSpaceStmt,
+		vehicleOrdersStmt:                 q.vehicleOrdersStmt,
 	}
 }

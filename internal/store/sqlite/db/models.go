@@ -331,6 +331,63 @@ type Renewal struct {
 	Version     int64
 }
 
+type RentalChannel struct {
+	ID        string
+	Body      string
+	UpdatedAt int64
+	Version   int64
+}
+
+type RentalChannelStore struct {
+	ChannelID string
+	StoreCode string
+}
+
+type RentalModel struct {
+	Code      string
+	Body      string
+	UpdatedAt int64
+	Version   int64
+}
+
+type RentalOrder struct {
+	ID             string
+	ChannelID      string
+	ChannelOrderID string
+	PlateKey       string
+	Status         string
+	PickupAt       int64
+	Body           string
+	UpdatedAt      int64
+	Version        int64
+}
+
+type RentalStore struct {
+	Code      string
+	LotCode   string
+	Body      string
+	UpdatedAt int64
+	Version   int64
+}
+
+type RentalStoreModel struct {
+	StoreCode string
+	ModelCode string
+	Body      string
+	UpdatedAt int64
+	Version   int64
+}
+
+type RentalVehicle struct {
+	PlateKey  string
+	Vin       string
+	StoreCode string
+	ModelCode string
+	Body      string
+	UpdatedAt int64
+	Version   int64
+}
+
 type Report struct {
 	Seq     int64
 	ID      string

@@ -72,6 +72,21 @@ type (
 	docEnrolmentList struct {
 		Enrolments []enrolmentView `json:"enrolments"`
 	}
+	docRentalStoreList struct {
+		Stores []rentalStoreView `json:"stores"`
+	}
+	docVehicleModelList struct {
+		Models []vehicleModelView `json:"models"`
+	}
+	docStoreModelList struct {
+		Models []storeModelView `json:"models"`
+	}
+	docRentalVehicleList struct {
+		Vehicles []rentalVehicleView `json:"vehicles"`
+	}
+	docRentalChannelList struct {
+		Channels []rentalChannelView `json:"channels"`
+	}
 	docDeviceList struct {
 		Devices []deviceView `json:"devices"`
 	}
@@ -83,6 +98,13 @@ type (
 	}
 	docAuditList struct {
 		Entries []auditView `json:"entries"`
+	}
+	docChargerList struct {
+		Chargers []chargerView `json:"chargers"`
+	}
+	docStandardList struct {
+		PriceStandards []standardView `json:"price_standards"`
+		Total          int            `json:"total"`
 	}
 	docCouponList struct {
 		Coupons []couponView `json:"coupons"`
@@ -177,10 +199,40 @@ var bodies = map[string]opBody{
 	"GET /v1/partners/{id}/enrolments":                     {status: 200, out: docEnrolmentList{}},
 	"DELETE /v1/partners/{id}/enrolments/{plate}":          {status: 204},
 
-	"POST /v1/devices":            {in: deviceInput{}, status: 201, out: deviceView{}},
-	"GET /v1/devices":             {status: 200, out: docDeviceList{}},
-	"GET /v1/devices/{serial}":    {status: 200, out: deviceView{}},
-	"DELETE /v1/devices/{serial}": {status: 204},
+	"POST /v1/chargers":                           {in: chargerInput{}, status: 201, out: chargerView{}},
+	"GET /v1/chargers":                            {status: 200, out: docChargerList{}},
+	"GET /v1/chargers/{id}":                       {status: 200, out: chargerView{}},
+	"PATCH /v1/chargers/{id}":                     {in: chargerPatch{}, status: 200, out: chargerView{}},
+	"DELETE /v1/chargers/{id}":                    {status: 200, out: chargerView{}},
+	"POST /v1/price-standards":                    {in: standardInput{}, status: 201, out: standardView{}},
+	"GET /v1/price-standards":                     {status: 200, out: docStandardList{}},
+	"GET /v1/price-standards/{id}":                {status: 200, out: standardView{}},
+	"PUT /v1/price-standards/{id}":                {in: standardInput{}, status: 200, out: standardView{}},
+	"DELETE /v1/price-standards/{id}":             {status: 204},
+	"POST /v1/charging/preview":                   {in: chargePreviewInput{}, status: 200, out: chargePreviewView{}},
+	"POST /v1/charging/sessions":                  {in: sessionInput{}, status: 201, out: sessionView{}},
+	"GET /v1/charging/sessions/{id}":              {status: 200, out: sessionView{}},
+	"POST /v1/charging/sessions/{id}/stop":        {status: 200, out: sessionView{}},
+	"POST /v1/devices":                            {in: deviceInput{}, status: 201, out: deviceView{}},
+	"GET /v1/devices":                             {status: 200, out: docDeviceList{}},
+	"GET /v1/devices/{serial}":                    {status: 200, out: deviceView{}},
+	"DELETE /v1/devices/{serial}":                 {status: 204},
+	"PUT /v1/rental/stores/{code}":                {in: rentalStoreInput{}, status: 200, out: rentalStoreView{}},
+	"GET /v1/rental/stores":                       {status: 200, out: docRentalStoreList{}},
+	"GET /v1/rental/stores/{code}":                {status: 200, out: rentalStoreView{}},
+	"PUT /v1/rental/models/{code}":                {in: vehicleModelInput{}, status: 200, out: vehicleModelView{}},
+	"GET /v1/rental/models":                       {status: 200, out: docVehicleModelList{}},
+	"PUT /v1/rental/stores/{code}/models/{model}": {in: storeModelInput{}, status: 200, out: storeModelView{}},
+	"GET /v1/rental/stores/{code}/models":         {status: 200, out: docStoreModelList{}},
+	"PUT /v1/rental/vehicles/{plate}":             {in: rentalVehicleInput{}, status: 200, out: rentalVehicleView{}},
+	"GET /v1/rental/vehicles":                     {status: 200, out: docRentalVehicleList{}},
+	"PUT /v1/rental/channels/{app_key}":           {in: rentalChannelInput{}, status: 200, out: rentalChannelView{}},
+	"GET /v1/rental/channels":                     {status: 200, out: docRentalChannelList{}},
+	"GET /v1/rental/channels/{app_key}":           {status: 200, out: rentalChannelView{}},
+	"POST /v1/rental/orders":                      {in: rentalOrderInput{}, status: 201, out: rentalOrderView{}},
+	"GET /v1/rental/orders/{id}":                  {status: 200, out: rentalOrderView{}},
+	"POST /v1/rental/orders/{id}/cancel":          {status: 200, out: rentalOrderView{}},
+	"POST /v1/rental/orders/{id}/mileage":         {in: mileageInput{}, status: 200, out: rentalOrderView{}},
 }
 
 // public are the operations served without the admin token.

@@ -153,6 +153,9 @@ type Tx interface {
 	SpaceTx       // space.go
 	ReportTx      // report.go
 	EnrolmentTx   // enrolment.go
+	ChargingTx    // charging.go
+	RentalTx      // rental.go
+	RentalOrderTx // rentalorder.go
 	DeviceTx      // device.go
 	OperatorTx    // operator.go
 }

@@ -40,6 +40,26 @@ type AuditLog struct {
 	After  string
 }
 
+type ChargeSession struct {
+	ID            string
+	ChargerID     string
+	Connector     int32
+	TransactionID int64
+	Status        string
+	PartnerID     string
+	UpdatedAt     time.Time
+	Data          string
+	Version       int64
+}
+
+type Charger struct {
+	ID           string
+	LotCode      string
+	PasswordHash string
+	Data         string
+	Version      int64
+}
+
 type Coupon struct {
 	LotCode   string
 	ID        string
@@ -268,6 +288,14 @@ type Plan struct {
 	Version      int64
 }
 
+type PriceStandard struct {
+	ID      int64
+	Name    string
+	Family  int32
+	Data    string
+	Version int64
+}
+
 type Quote struct {
 	ID         string
 	StayID     string
@@ -301,6 +329,63 @@ type Renewal struct {
 	Method      string
 	Source      string
 	Version     int64
+}
+
+type RentalChannel struct {
+	ID        string
+	Body      string
+	UpdatedAt time.Time
+	Version   int64
+}
+
+type RentalChannelStore struct {
+	ChannelID string
+	StoreCode string
+}
+
+type RentalModel struct {
+	Code      string
+	Body      string
+	UpdatedAt time.Time
+	Version   int64
+}
+
+type RentalOrder struct {
+	ID             string
+	ChannelID      string
+	ChannelOrderID string
+	PlateKey       string
+	Status         string
+	PickupAt       time.Time
+	Body           string
+	UpdatedAt      time.Time
+	Version        int64
+}
+
+type RentalStore struct {
+	Code      string
+	LotCode   string
+	Body      string
+	UpdatedAt time.Time
+	Version   int64
+}
+
+type RentalStoreModel struct {
+	StoreCode string
+	ModelCode string
+	Body      string
+	UpdatedAt time.Time
+	Version   int64
+}
+
+type RentalVehicle struct {
+	PlateKey  string
+	Vin       string
+	StoreCode string
+	ModelCode string
+	Body      string
+	UpdatedAt time.Time
+	Version   int64
 }
 
 type Report struct {

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"parkd/internal/charging"
 	"parkd/internal/park"
 	"parkd/internal/systemtest"
 	"parkd/internal/web"
@@ -39,4 +40,31 @@ func newServer(t *testing.T, b *systemtest.Bundle) *httptest.Server {
 	srv := httptest.NewServer(web.New(web.Config{System: b.Sys, Now: b.Clock.Now}))
 	t.Cleanup(srv.Close)
 	return srv
+}
+
+// TestChargers: a lot's chargers, and never their password.
+func TestChargers(t *testing.T) {
+	s := newSite(t)
+	s.user(t, "op", park.RoleLotOperator, s.Lot)
+	st, err := s.Sys.Charging.CreateStandard(s.Ctx, charging.StandardInput{Name: "test", Family: park.FamilyTwoWheeler,
+		Rules: park.ChargeRules{Kind: "time", MaxMinutes: 960, Payment: "prepaid", RefundTo: "payment",
+			Segments: []park.ChargeSegment{{From: "00:00", To: "24:00", Price: 100, BlockMinutes: 240}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Sys.Charging.RegisterCharger(s.Ctx, charging.ChargerInput{ID: "CP1", LotCode: s.Lot, Family: park.FamilyTwoWheeler,
+		Connectors: 2, Type: "ebike-10", StandardID: st.ID, Password: "0123456789abcdef"}); err != nil {
+		t.Fatal(err)
+	}
+	b := s.browser(t)
+	b.mustLogin("op")
+	code, body, _ := b.get("/console/lots/" + s.Lot + "/chargers")
+	row := regexp.MustCompile(`(?s)<tr data-charger="CP1">.*?</tr>`).FindString(body)
+	if code != http.StatusOK || !strings.Contains(row, "ebike-10") || !strings.Contains(row, `<td class="num">2</td>`) ||
+		!strings.Contains(row, "offline") {
+		t.Fatalf("chargers page: %d\n%s", code, body)
+	}
+	if strings.Contains(body, "0123456789abcdef") {
+		t.Fatal("a charger's password reached the page")
+	}
 }

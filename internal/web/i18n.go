@@ -150,6 +150,12 @@ var words = map[string][3]string{ // en, zh, pt
 	"no_devices":          {"No devices registered.", "没有登记的设备。", "Nenhum dispositivo registrado."},
 	"receivable":          {"Receivable (cars that left)", "应收（已出场）", "A receber (saíram)"},
 	"coupons_used":        {"Coupons used", "已用优惠券", "Cupons usados"},
+	"chargers":            {"Chargers", "充电桩", "Carregadores"},
+	"connectors":          {"Connectors", "枪数", "Conectores"},
+	"no_chargers":         {"No chargers.", "没有充电桩。", "Nenhum carregador."},
+	"charge_sessions":     {"Charging sessions", "充电订单", "Sessões de recarga"},
+	"order":               {"Order", "订单号", "Pedido"},
+	"charger":             {"Charger", "充电桩", "Carregador"},
 }
 
 func translate(lang, key string) string {

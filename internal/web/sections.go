@@ -39,6 +39,7 @@ func sections() []section {
 		tariffSection(),
 		accessSection(),
 		devicesSection(),
+		chargersSection(),
 		partnersSection(),
 		auditSection(),
 	}

@@ -9,6 +9,7 @@ import (
 
 	"parkd/internal/charging"
 	"parkd/internal/park"
+	"parkd/internal/rental"
 	"parkd/internal/systemtest"
 	"parkd/internal/web"
 )
@@ -66,5 +67,40 @@ func TestChargers(t *testing.T) {
 	}
 	if strings.Contains(body, "0123456789abcdef") {
 		t.Fatal("a charger's password reached the page")
+	}
+}
+
+// TestRental: the rental stores in a lot, with their vehicles; another
+// lot's operator does not see them.
+func TestRental(t *testing.T) {
+	s := newSite(t)
+	s.user(t, "op", park.RoleLotOperator, s.Lot)
+	s.CreateLot(t, "OTHER", 5, park.MissedEntryHold)
+	s.user(t, "other", park.RoleLotOperator, "OTHER")
+	r := s.Sys.Rental
+	if _, err := r.PutStore(s.Ctx, park.RentalStore{Code: "10001", CompanyCode: "122", Kind: park.RentalStoreKind, Name: "West <Lake>",
+		Address: "1 Wensan Rd", Latitude: 30.27, Longitude: 120.15, City: "330100", Opens: "08:00", Closes: "22:00", Active: true,
+		LotCode: s.Lot}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.PutModel(s.Ctx, park.VehicleModel{Code: "100001", Name: "Corolla", Seats: 5, Fuel: "petrol",
+		Transmission: "automatic"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.PutVehicle(s.Ctx, rental.VehicleInput{Plate: "浙A12345", VIN: "LVGBE40K8GG123456", StoreCode: "10001",
+		ModelCode: "100001", Mileage: 12000}); err != nil {
+		t.Fatal(err)
+	}
+	b := s.browser(t)
+	b.mustLogin("op")
+	code, body, _ := b.get("/console/lots/" + s.Lot + "/rental")
+	if code != http.StatusOK || !strings.Contains(body, "West &lt;Lake&gt;") || !strings.Contains(body, "浙A12345") ||
+		!strings.Contains(body, "Corolla (5, petrol, automatic)") || !strings.Contains(body, "12000 km") {
+		t.Fatalf("rental page: %d\n%s", code, body)
+	}
+	o := s.browser(t)
+	o.mustLogin("other")
+	if code, _, _ := o.get("/console/lots/" + s.Lot + "/rental"); code != http.StatusNotFound {
+		t.Fatalf("another lot's operator: %d, want 404", code)
 	}
 }

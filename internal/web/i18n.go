@@ -156,6 +156,12 @@ var words = map[string][3]string{ // en, zh, pt
 	"charge_sessions":     {"Charging sessions", "充电订单", "Sessões de recarga"},
 	"order":               {"Order", "订单号", "Pedido"},
 	"charger":             {"Charger", "充电桩", "Carregador"},
+	"rental":              {"Rental", "租车", "Locação"},
+	"inactive":            {"inactive", "停用", "inativa"},
+	"model":               {"Model", "车型", "Modelo"},
+	"mileage":             {"Mileage", "里程", "Quilometragem"},
+	"one_way":             {"One way", "异地还车", "Devolução em outra loja"},
+	"no_stores":           {"No rental store in this lot.", "本车场没有租车门店。", "Nenhuma loja de locação neste estacionamento."},
 }
 
 func translate(lang, key string) string {

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"strings"
 
 	"parkd/internal/operators"
 	"parkd/internal/park"
@@ -14,6 +15,7 @@ func auditSection() section {
 	return section{key: "audit", href: Prefix + "audit", routes: []route{
 		{"GET " + Prefix + "audit", (*Console).auditPage},
 		{"POST " + Prefix + "users/{name}/revoke", (*Console).revokeUser},
+		{"POST " + Prefix + "users", (*Console).addUser},
 	}}
 }
 
@@ -22,11 +24,15 @@ type auditData struct {
 	Entries []*park.AuditEntry
 	IsAdmin bool
 	Revoked string
+	Added   string
+	Roles   []park.Role
+	Langs   []string
 }
 
 func (w *Console) auditPage(rw http.ResponseWriter, r *http.Request, p *operators.Principal) error {
 	ctx := r.Context()
-	d := auditData{IsAdmin: p.Role == park.RoleAdmin, Revoked: r.URL.Query().Get("revoked")}
+	d := auditData{IsAdmin: p.Role == park.RoleAdmin, Revoked: r.URL.Query().Get("revoked"), Added: r.URL.Query().Get("added"),
+		Roles: park.Roles(), Langs: park.Languages}
 	var err error
 	if seesEveryLot(p) {
 		if d.Users, err = w.sys.Operators.List(ctx); err != nil {
@@ -52,11 +58,31 @@ func (w *Console) revokeUser(rw http.ResponseWriter, r *http.Request, p *operato
 	if p.Role != park.RoleAdmin {
 		return errForbidden
 	}
-	n, err := w.sys.Operators.RevokeSessions(r.Context(), p.Name, r.PathValue("name"))
+	if _, err := w.sys.Operators.RevokeSessions(r.Context(), p.Name, r.PathValue("name")); err != nil {
+		return err
+	}
+	http.Redirect(rw, r, Prefix+"audit?revoked="+r.PathValue("name"), http.StatusSeeOther)
+	return nil
+}
+
+// addUser creates an operator (admins only), audited in the same
+// transaction as the change.
+func (w *Console) addUser(rw http.ResponseWriter, r *http.Request, p *operators.Principal) error {
+	if p.Role != park.RoleAdmin {
+		return errForbidden
+	}
+	var lots []string
+	for _, l := range strings.Split(r.PostFormValue("lots"), ",") {
+		if l = strings.TrimSpace(l); l != "" {
+			lots = append(lots, l)
+		}
+	}
+	o, err := w.sys.Operators.Add(r.Context(), p.Name, operators.NewOperator{Name: strings.TrimSpace(r.PostFormValue("name")),
+		Role: park.Role(r.PostFormValue("role")), Lots: lots, Language: r.PostFormValue("language"),
+		Password: r.PostFormValue("password")})
 	if err != nil {
 		return err
 	}
-	_ = n
-	http.Redirect(rw, r, Prefix+"audit?revoked="+r.PathValue("name"), http.StatusSeeOther)
+	http.Redirect(rw, r, Prefix+"audit?added="+o.Name, http.StatusSeeOther)
 	return nil
 }

@@ -162,6 +162,9 @@ var words = map[string][3]string{ // en, zh, pt
 	"mileage":             {"Mileage", "里程", "Quilometragem"},
 	"one_way":             {"One way", "异地还车", "Devolução em outra loja"},
 	"no_stores":           {"No rental store in this lot.", "本车场没有租车门店。", "Nenhuma loja de locação neste estacionamento."},
+	"user_added":          {"Operator created", "已创建操作员", "Operador criado"},
+	"add_user":            {"New operator", "新建操作员", "Novo operador"},
+	"lots_hint":           {"Lots (a lot operator's, comma-separated)", "车场（车场操作员，逗号分隔）", "Estacionamentos (do operador, separados por vírgula)"},
 }
 
 func translate(lang, key string) string {

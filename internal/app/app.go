@@ -158,10 +158,11 @@ func Serve(ctx context.Context, c *config.Config, log *slog.Logger, ready func(a
 		d.mount(svc, log.With("dialect", d.name), h.Mount)
 	}
 	mountDevices(svc, log, h.Mount)
-	mountConsole(h, svc, log)
+	console := mountConsole(h, svc, log)
 	stopCharging := startCharging(wctx, svc, log, h.Mount) // chargers' connections end before the database closes
 	defer stopCharging()
 	srv := newHTTPServer(h, log)
+	srv.RegisterOnShutdown(console.Shutdown) // live streams end, so shutdown need not wait for them
 	var msrv *http.Server
 	if mln != nil {
 		mux := http.NewServeMux()

@@ -76,8 +76,13 @@ func (s *Service) Read(ctx context.Context, r Read) (Answer, error) {
 	if d.Direction == park.DirectionOut {
 		in.Type = park.EventExit
 	}
-	if r.Offline && !r.At.IsZero() {
-		in.At = r.At
+	if r.Offline {
+		// The lane already decided on its own and the car passed: the
+		// record reconciles the stay, at the time it passed.
+		in.Passed = true
+		if !r.At.IsZero() {
+			in.At = r.At
+		}
 	}
 	if r.RecordID != "" && len(r.RecordID) <= maxRecordID {
 		in.ID = "dev:" + d.Serial + ":" + r.RecordID

@@ -82,12 +82,17 @@ func (h *Handler) push(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id := pr.PlateID
-	out := reply{Response: responseAlarm{Info: "no", PlateID: &id, ChannelNum: pr.Channel, SerialData: h.frames(ans.Screen)}}
-	if ans.Open {
-		out.Response.Info = "ok"
-	}
-	if pr.Offline {
+	out := reply{Response: responseAlarm{Info: "no", PlateID: &id, ChannelNum: pr.Channel}}
+	switch {
+	case pr.Offline:
+		// The car passed long ago: nothing at the lane is to move or
+		// speak now; the camera is asked for its next stored record.
 		out.Continue = &continuePush{PlateID: pr.PlateID, Continue: 1}
+	case ans.Open:
+		out.Response.Info = "ok"
+		out.Response.SerialData = h.frames(ans.Screen)
+	default:
+		out.Response.SerialData = h.frames(ans.Screen)
 	}
 	writeJSON(w, http.StatusOK, out)
 }

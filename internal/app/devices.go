@@ -4,6 +4,13 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"os"
+	"strings"
+
+	"parkd/internal/config"
+	"parkd/internal/device/mqttlink"
+	"parkd/internal/devices"
+	"parkd/internal/gate"
 
 	"parkd/internal/dialect/vzenith"
 	"parkd/internal/system"
@@ -18,6 +25,7 @@ type deviceProtocol struct {
 }
 
 var deviceProtocols = []deviceProtocol{
+	{name: vzenith.ProtocolMQTT, mount: func(*system.System, *slog.Logger, func(string, http.Handler)) {}}, // connectMQTT
 	{name: vzenith.Protocol, mount: func(sys *system.System, log *slog.Logger, mount func(string, http.Handler)) {
 		vzenith.New(vzenith.Config{Devices: sys.Devices, Log: log}).Mount(mount)
 	}},
@@ -50,4 +58,34 @@ func watchDevices(ctx context.Context, sys *system.System, log *slog.Logger) (wa
 		}
 	}()
 	return func() { <-done }
+}
+
+// connectMQTT connects to the lane devices' broker, takes what cameras
+// publish (one node of several handles each message: a shared
+// subscription), and routes the barrier commands of MQTT cameras through
+// it. The returned func disconnects.
+func connectMQTT(ctx context.Context, c *config.Config, sys *system.System, barriers gate.Barriers, log *slog.Logger) (func(), error) {
+	host, _ := os.Hostname()
+	id := "parkd-" + host + "-" + strings.NewReplacer(":", "-", ".", "-").Replace(c.Addr)
+	link, err := mqttlink.Dial(ctx, c.MQTT, mqttlink.Options{ClientID: id, Username: c.MQTTUser, Password: c.MQTTPassword,
+		Group: "parkd", Log: log.With("component", "mqtt")})
+	if err != nil {
+		return nil, err
+	}
+	mq := vzenith.NewMQTT(vzenith.MQTTConfig{Devices: sys.Devices, Publisher: link, Log: log.With("protocol", vzenith.ProtocolMQTT)})
+	if r, ok := barriers.(*devices.Barriers); ok {
+		r.Route(vzenith.ProtocolMQTT, mq)
+	}
+	// Replies are not shared: the node that sent a command waits for it.
+	for _, f := range []struct {
+		filter string
+		shared bool
+	}{{vzenith.UpFilter, true}, {vzenith.ReplyFilter, false}} {
+		if err := link.Subscribe(f.filter, f.shared, mq.Handle); err != nil {
+			link.Close()
+			return nil, err
+		}
+	}
+	log.Info("mqtt: taking camera messages", "broker", c.MQTT, "client", id)
+	return link.Close, nil
 }

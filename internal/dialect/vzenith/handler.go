@@ -97,13 +97,15 @@ func (h *Handler) push(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, out)
 }
 
-// frames are a screen's lines and voice as serial data for the lane's
-// screen card.
-func (h *Handler) frames(s devices.Screen) []serialData {
+func (h *Handler) frames(s devices.Screen) []serialData { return screenFrames(h.log, s) }
+
+// screenFrames are a screen's lines and voice as serial data for the
+// lane's screen card.
+func screenFrames(log *slog.Logger, s devices.Screen) []serialData {
 	var out []serialData
 	add := func(f []byte, err error) {
 		if err != nil {
-			h.log.Warn("screen frame", "err", err)
+			log.Warn("screen frame", "err", err)
 			return
 		}
 		out = append(out, serialData{SerialChannel: 0, Data: base64.StdEncoding.EncodeToString(f), DataLen: len(f)})

@@ -28,6 +28,7 @@ commands:
   serve     run the server (parkd serve --help for flags)
   migrate   apply database migrations and exit; with --to postgres://...,
             copy the SQLite database into PostgreSQL and verify the copy
+  sim       drive lots through their lane devices with simulated traffic
   version   print the version (also parkd --version)
 `
 
@@ -45,6 +46,8 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 		fmt.Fprintln(stdout, "parkd", versionString())
 		return 0
 	case "serve", "migrate":
+	case "sim":
+		return runSim(args[1:], stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0

@@ -157,7 +157,7 @@ func Serve(ctx context.Context, c *config.Config, log *slog.Logger, ready func(a
 	for _, d := range dialects {
 		d.mount(svc, log.With("dialect", d.name), h.Mount)
 	}
-	mountDevices(svc, log, h.Mount)
+	mountDevices(svc, sc.Barriers, log, h.Mount)
 	if c.MQTT != "" {
 		closeMQTT, err := connectMQTT(ctx, c, svc, sc.Barriers, log)
 		if err != nil {

@@ -22,13 +22,14 @@ import (
 type deviceProtocol struct {
 	name  string
 	mount func(sys *system.System, log *slog.Logger, mount func(string, http.Handler))
+	comet bool // its barriers are reached through heartbeat replies
 }
 
 var deviceProtocols = []deviceProtocol{
 	{name: vzenith.ProtocolMQTT, mount: func(*system.System, *slog.Logger, func(string, http.Handler)) {}}, // connectMQTT
 	{name: vzenith.Protocol, mount: func(sys *system.System, log *slog.Logger, mount func(string, http.Handler)) {
 		vzenith.New(vzenith.Config{Devices: sys.Devices, Log: log}).Mount(mount)
-	}},
+	}, comet: true},
 }
 
 // DeviceProtocolNames lists the device protocols parkd serves.
@@ -40,10 +41,15 @@ func DeviceProtocolNames() []string {
 	return names
 }
 
-// mountDevices mounts every device protocol's routes.
-func mountDevices(sys *system.System, log *slog.Logger, mount func(string, http.Handler)) {
+// mountDevices mounts every device protocol's routes, and routes the
+// barrier commands of the protocols reached through heartbeat replies.
+func mountDevices(sys *system.System, barriers gate.Barriers, log *slog.Logger, mount func(string, http.Handler)) {
+	r, _ := barriers.(*devices.Barriers)
 	for _, p := range deviceProtocols {
 		p.mount(sys, log.With("protocol", p.name), mount)
+		if p.comet && r != nil {
+			r.Route(p.name, sys.Devices.Comet())
+		}
 	}
 }
 

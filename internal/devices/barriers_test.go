@@ -2,7 +2,9 @@ package devices_test
 
 import (
 	"context"
+	"errors"
 	"testing"
+	"time"
 
 	"parkd/internal/device"
 	"parkd/internal/devices"
@@ -42,5 +44,47 @@ func TestBarriers(t *testing.T) {
 	}
 	if s := mem.Sent(); len(s) != 1 || s[0].Lane != "out-9" {
 		t.Fatalf("fallback got %+v: want only out-9, which has no device", s)
+	}
+}
+
+// TestComet: a command for a device reached through its heartbeats is
+// delivered when a heartbeat takes it; one not taken before its deadline
+// is withdrawn (never carried out late) and reported unreachable.
+func TestComet(t *testing.T) {
+	b := setup(t)
+	d := b.register(t, "cam-in", "in-1")
+	comet := b.dev.Comet()
+
+	done := make(chan error, 1)
+	go func() {
+		ctx, cancel := context.WithTimeout(b.Ctx, 10*time.Second)
+		defer cancel()
+		done <- comet.Send(ctx, d, park.GateOpen)
+	}()
+	var got []devices.Command
+	for len(got) == 0 {
+		var err error
+		if got, err = b.dev.Heartbeat(b.Ctx, "cam-in", proto, "test"); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	if got[0].Name != park.GateOpen {
+		t.Fatalf("%+v", got)
+	}
+	if err := <-done; err != nil {
+		t.Fatalf("taken by a heartbeat, yet %v", err)
+	}
+
+	ctx, cancel := context.WithTimeout(b.Ctx, 20*time.Millisecond)
+	defer cancel()
+	if err := comet.Send(ctx, d, park.GateOpen); !errors.Is(err, park.ErrUnreachable) {
+		t.Fatalf("%v, want unreachable", err)
+	}
+	if got, _ := b.dev.Heartbeat(b.Ctx, "cam-in", proto, "test"); len(got) != 0 {
+		t.Fatalf("a withdrawn command was handed out: %+v", got)
+	}
+	if err := comet.Send(b.Ctx, d, park.GateHoldOpen); !errors.Is(err, park.ErrUnreachable) {
+		t.Fatalf("hold_open through a heartbeat reply: %v, want unreachable", err)
 	}
 }

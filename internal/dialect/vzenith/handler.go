@@ -145,15 +145,12 @@ func (h *Handler) heartbeat(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	out := reply{Response: responseAlarm{Info: "no"}}
-	if len(cmds) > 0 {
-		// One command per heartbeat: the camera acts on one reply; the
-		// rest wait for the next.
+	if len(cmds) > 0 { // one per heartbeat: the camera acts on one reply
 		c := cmds[0]
 		if c.Name == park.GateOpen {
 			out.Response.Info = "ok"
 		}
 		out.Response.SerialData = h.frames(c.Screen)
-		h.dev.Requeue(serial, cmds[1:])
 	}
 	writeJSON(w, http.StatusOK, out)
 }

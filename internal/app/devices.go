@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"os"
 	"strings"
+	"time"
 
 	"parkd/internal/config"
 	"parkd/internal/device/mqttlink"
@@ -92,6 +93,9 @@ func connectMQTT(ctx context.Context, c *config.Config, sys *system.System, barr
 			return nil, err
 		}
 	}
+	// Cameras keep the lot's passes and whitelist, to let those cars
+	// through while they cannot reach parkd.
+	go mq.KeepLists(ctx, 5*time.Minute)
 	log.Info("mqtt: taking camera messages", "broker", c.MQTT, "client", id)
 	return link.Close, nil
 }

@@ -51,6 +51,7 @@ type Config struct {
 	Now     park.Clock
 	Log     *slog.Logger
 	Gate    Gate
+	Lists   Lists   // the passes and whitelist loaded into cameras
 	Metrics Metrics // nil: not counted
 	// Protocols are the device protocols app serves; a device must be
 	// registered with one of them.
@@ -63,6 +64,7 @@ type Config struct {
 type Service struct {
 	base      core.Base
 	gate      Gate
+	lists     Lists
 	metrics   Metrics
 	protocols []string
 	deadline  time.Duration
@@ -74,7 +76,7 @@ type Service struct {
 
 // New returns the devices subsystem.
 func New(c Config) *Service {
-	s := &Service{base: core.NewBase(c.Store, c.Now, c.Log), gate: c.Gate, metrics: c.Metrics,
+	s := &Service{base: core.NewBase(c.Store, c.Now, c.Log), gate: c.Gate, lists: c.Lists, metrics: c.Metrics,
 		protocols: slices.Clone(c.Protocols), deadline: c.ReplyDeadline, pending: make(chan struct{}, maxPending),
 		commands: map[string][]Command{}}
 	if s.metrics == nil {

@@ -86,7 +86,7 @@ func New(c Config) *System {
 	sys.Deliveries = deliveries.New(deliveries.Config{Store: c.Store, Now: c.Now, Log: c.Log, Metrics: dm, Formats: c.Formats,
 		Options: c.Deliveries, Billing: bil, Anomalies: g})
 	g.SetSensorless(sys.Deliveries)
-	sys.Devices = devices.New(devices.Config{Store: c.Store, Now: c.Now, Log: c.Log, Gate: g, Metrics: vm,
+	sys.Devices = devices.New(devices.Config{Store: c.Store, Now: c.Now, Log: c.Log, Gate: g, Lists: acc, Metrics: vm,
 		Protocols: c.DeviceProtocols, ReplyDeadline: c.DeviceReplyDeadline})
 	return sys
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"strconv"
@@ -214,13 +215,19 @@ func (m *MQTT) Send(ctx context.Context, d *park.Device, command string) error {
 		return fmt.Errorf("vzenith: unknown command %q", command)
 	}
 	raw, _ := json.Marshal(body)
+	return m.command(ctx, d.Serial, "gpio_out", raw)
+}
+
+// command publishes a down message and waits for its reply, sending it
+// again with a new id up to attempts times.
+func (m *MQTT) command(ctx context.Context, sn, name string, body json.RawMessage) error {
 	for i := 0; i < attempts; i++ {
 		id := m.nextID()
 		ch := make(chan json.RawMessage, 1)
 		m.mu.Lock()
 		m.waiting[id] = ch
 		m.mu.Unlock()
-		err := m.publish(d.Serial, "gpio_out", id, raw)
+		err := m.publish(sn, name, id, body)
 		if err == nil {
 			t := time.NewTimer(attemptTimeout)
 			select {
@@ -233,13 +240,85 @@ func (m *MQTT) Send(ctx context.Context, d *park.Device, command string) error {
 			case <-ctx.Done():
 				t.Stop()
 				m.forget(id)
-				return fmt.Errorf("%w: camera %s: %v", park.ErrUnreachable, d.Serial, ctx.Err())
+				return fmt.Errorf("%w: camera %s: %v", park.ErrUnreachable, sn, ctx.Err())
 			}
 		}
 		m.forget(id)
-		m.log.Warn("barrier command not acknowledged", "serial", d.Serial, "command", command, "attempt", i+1, "err", err)
+		m.log.Warn("camera command not acknowledged", "serial", sn, "command", name, "attempt", i+1, "err", err)
 	}
-	return fmt.Errorf("%w: camera %s did not acknowledge %s after %d attempts", park.ErrUnreachable, d.Serial, command, attempts)
+	return fmt.Errorf("%w: camera %s did not acknowledge %s after %d attempts", park.ErrUnreachable, sn, name, attempts)
+}
+
+// listChunk is how many plates one white_list_operator carries.
+const listChunk = 100
+
+// wlRecord is one plate of a camera's own list.
+type wlRecord struct {
+	Plate       string `json:"plate"`
+	Enable      int    `json:"enable"`
+	EnableTime  string `json:"enable_time"`  // lot-local "2006-01-02 15:04:05"
+	OverdueTime string `json:"overdue_time"` // the same
+	NeedAlarm   int    `json:"need_alarm"`
+}
+
+// LoadLists loads every MQTT camera with the plates its lot lets through
+// while parkd cannot be reached (devices.OfflineList), in chunks, each
+// acknowledged. It returns how many cameras took their list.
+func (m *MQTT) LoadLists(ctx context.Context) (int, error) {
+	ds, err := m.dev.Devices(ctx, "")
+	if err != nil {
+		return 0, err
+	}
+	lists := map[string][]wlRecord{}
+	n := 0
+	var errs []error
+	for _, d := range ds {
+		if d.Protocol != ProtocolMQTT || d.Kind != park.DeviceCamera {
+			continue
+		}
+		recs, ok := lists[d.LotCode]
+		if !ok {
+			allowed, loc, err := m.dev.OfflineList(ctx, d.LotCode)
+			if err != nil {
+				return n, err
+			}
+			for _, a := range allowed {
+				recs = append(recs, wlRecord{Plate: a.Plate, Enable: 1, EnableTime: a.From.In(loc).Format(time.DateTime),
+					OverdueTime: a.To.In(loc).Format(time.DateTime)})
+			}
+			lists[d.LotCode] = recs
+		}
+		ok = true
+		for start := 0; start < len(recs); start += listChunk {
+			body, _ := json.Marshal(map[string]any{"operator_type": "update_or_add", "dldb_rec": recs[start:min(start+listChunk, len(recs))]})
+			if err := m.command(ctx, d.Serial, "white_list_operator", body); err != nil {
+				errs = append(errs, err)
+				ok = false
+				break
+			}
+		}
+		if ok {
+			n++
+		}
+	}
+	return n, errors.Join(errs...)
+}
+
+// KeepLists loads the lists at once and again every interval until ctx
+// ends, so passes and whitelist changes reach the cameras.
+func (m *MQTT) KeepLists(ctx context.Context, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		if n, err := m.LoadLists(ctx); err != nil && ctx.Err() == nil {
+			m.log.Warn("loading cameras' offline lists", "cameras", n, "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }
 
 func (m *MQTT) settle(id string, body json.RawMessage) {

@@ -84,9 +84,9 @@ func setupMQTT(t *testing.T, ack bool) *mqttEnv {
 			return
 		}
 		e.down <- env
-		if ack && env.Name == "gpio_out" {
-			reply, _ := json.Marshal(map[string]any{"id": env.ID, "sn": serial, "name": "gpio_out", "version": "1.0",
-				"payload": map[string]any{"type": "gpio_out", "body": map[string]any{"code": 0}}})
+		if ack {
+			reply, _ := json.Marshal(map[string]any{"id": env.ID, "sn": serial, "name": env.Name, "version": "1.0",
+				"payload": map[string]any{"type": env.Name, "body": map[string]any{"code": 0}}})
 			_ = e.cam.Publish(topic+"/reply", reply) // fails only when the test has ended
 		}
 	})
@@ -203,5 +203,44 @@ func TestMQTTImpostor(t *testing.T) {
 	}
 	if n := e.Occupied(t); n != 1 {
 		t.Fatalf("%d cars inside, want the camera's own read's 1", n)
+	}
+}
+
+// TestMQTTLists: the lot's pass holders and whitelist are loaded into its
+// cameras, with their validity in the lot's local time, so the lane lets
+// them through while parkd cannot be reached; deny entries and expired
+// passes are not.
+func TestMQTTLists(t *testing.T) {
+	e := setupMQTT(t, true)
+	now := e.Clock.Now()
+	from := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC) // 08:00 in Shanghai
+	if _, err := e.Sys.Access.CreatePass(e.Ctx, e.Lot, &park.Pass{HolderName: "Li", Plates: []string{"京A11111", "京A22222"},
+		Spaces: 1, ValidFrom: from, ValidTo: now.Add(30 * 24 * time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.Sys.Access.CreatePass(e.Ctx, e.Lot, &park.Pass{HolderName: "Old", Plates: []string{"京A33333"},
+		Spaces: 1, ValidFrom: from, ValidTo: now.Add(-time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	n, err := e.mq.LoadLists(e.Ctx)
+	if err != nil || n != 1 {
+		t.Fatalf("%d cameras loaded, %v; want the 1", n, err)
+	}
+	env := e.next(t)
+	var body struct {
+		Op   string `json:"operator_type"`
+		Recs []struct {
+			Plate       string `json:"plate"`
+			Enable      int    `json:"enable"`
+			EnableTime  string `json:"enable_time"`
+			OverdueTime string `json:"overdue_time"`
+		} `json:"dldb_rec"`
+	}
+	if err := json.Unmarshal(env.Payload.Body, &body); err != nil || env.Name != "white_list_operator" || body.Op != "update_or_add" {
+		t.Fatalf("%+v %s: %v", env, env.Payload.Body, err)
+	}
+	if len(body.Recs) != 2 || body.Recs[0].Plate != "京A11111" || body.Recs[1].Plate != "京A22222" ||
+		body.Recs[0].EnableTime != "2026-11-01 08:00:00" || body.Recs[0].Enable != 1 {
+		t.Fatalf("records %+v: want the two plates of the valid pass, from 2026-11-01 08:00:00 Shanghai time", body.Recs)
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"parkd/internal/devices"
 	"parkd/internal/gate"
 
+	"parkd/internal/dialect/hikvision"
 	"parkd/internal/dialect/vzenith"
 	"parkd/internal/system"
 )
@@ -23,15 +24,23 @@ import (
 type deviceProtocol struct {
 	name  string
 	mount func(sys *system.System, log *slog.Logger, mount func(string, http.Handler))
-	comet bool // its barriers are reached through heartbeat replies
+	// route is the barrier transport of its devices (nil: none here).
+	route func(sys *system.System) devices.Transport
 }
 
 var deviceProtocols = []deviceProtocol{
 	{name: vzenith.ProtocolMQTT, mount: func(*system.System, *slog.Logger, func(string, http.Handler)) {}}, // connectMQTT
 	{name: vzenith.Protocol, mount: func(sys *system.System, log *slog.Logger, mount func(string, http.Handler)) {
 		vzenith.New(vzenith.Config{Devices: sys.Devices, Log: log}).Mount(mount)
-	}, comet: true},
+	}, route: func(sys *system.System) devices.Transport { return sys.Devices.Comet() }},
+	{name: hikvision.Protocol, mount: func(sys *system.System, log *slog.Logger, mount func(string, http.Handler)) {
+		hikvision.New(hikvision.Config{Devices: sys.Devices, Barrier: isapiBarrier, Log: log}).Mount(mount)
+	}, route: func(*system.System) devices.Transport { return isapiBarrier }},
 }
+
+// isapiBarrier calls cameras back to move their barriers; the caller's
+// context bounds each call.
+var isapiBarrier = &hikvision.Barrier{Client: &http.Client{Timeout: 5 * time.Second}}
 
 // DeviceProtocolNames lists the device protocols parkd serves.
 func DeviceProtocolNames() []string {
@@ -48,8 +57,8 @@ func mountDevices(sys *system.System, barriers gate.Barriers, log *slog.Logger, 
 	r, _ := barriers.(*devices.Barriers)
 	for _, p := range deviceProtocols {
 		p.mount(sys, log.With("protocol", p.name), mount)
-		if p.comet && r != nil {
-			r.Route(p.name, sys.Devices.Comet())
+		if p.route != nil && r != nil {
+			r.Route(p.name, p.route(sys))
 		}
 	}
 }

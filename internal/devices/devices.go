@@ -72,6 +72,7 @@ type Service struct {
 	mu        sync.Mutex
 	commands  map[string][]Command // serial -> commands waiting for the device to ask
 	seen      map[string]time.Time // serial -> last read, not yet written
+	registry  sync.Map             // serial -> cachedDevice (read.go)
 }
 
 // New returns the devices subsystem.
@@ -166,6 +167,7 @@ func (s *Service) Devices(ctx context.Context, lot string) ([]*park.Device, erro
 // (ENotFound).
 func (s *Service) Remove(ctx context.Context, serial string) error {
 	err := s.base.Update(ctx, func(tx park.Tx) error { return tx.DeleteDevice(ctx, serial) })
+	s.registry.Delete(serial)
 	if park.IsCode(err, park.ENotFound) {
 		return park.Errorf(park.ENotFound, "device %q is not registered", serial)
 	}

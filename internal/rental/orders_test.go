@@ -181,3 +181,27 @@ func TestOverMileage(t *testing.T) {
 		}
 	}
 }
+
+// TestResync: the whole catalogue a channel sells is queued for it, in
+// the store's order: the store, its terms, its cars.
+func TestResync(t *testing.T) {
+	b := fleet(t)
+	if _, err := b.Sys.Rental.PutStore(b.Ctx, store("20002", b.Lot)); err != nil { // not sold: left out
+		t.Fatal(err)
+	}
+	before := len(pending(t, b))
+	var ticks []int
+	sum, err := b.Sys.Rental.Resync(b.Ctx, "12345678", func(done, total int) { ticks = append(ticks, done, total) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum != (rental.ResyncSummary{Stores: 1, Models: 1, Terms: 1, Vehicles: 1}) || len(ticks) != 2 || ticks[0] != 1 || ticks[1] != 1 {
+		t.Fatalf("summary %+v, progress %v", sum, ticks)
+	}
+	ds := pending(t, b)
+	if len(ds) != before+4 {
+		t.Fatalf("%d deliveries queued, want 4", len(ds)-before)
+	}
+	_, err = b.Sys.Rental.Resync(b.Ctx, "nope", nil)
+	systemtest.WantCode(t, err, park.ENotFound)
+}

@@ -31,6 +31,9 @@ commands:
             copy the SQLite database into PostgreSQL and verify the copy
   rental    rental resync --channel APP_KEY: queue a sales channel's whole
             catalogue (first connection, or after an outage)
+  user add NAME --role admin|lot_operator|read_only [--lots A,B] [--language en|zh|pt]
+            create a console operator; the password is read from standard
+            input (one line) or, when none is given, generated and printed
   version   print the version (also parkd --version)
 `
 
@@ -50,6 +53,8 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 	case "serve", "migrate":
 	case "rental":
 		return rentalCommand(args[1:], getenv, stdout, stderr)
+	case "user":
+		return userCommand(args[1:], getenv, os.Stdin, stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0

@@ -158,6 +158,9 @@ func Serve(ctx context.Context, c *config.Config, log *slog.Logger, ready func(a
 		d.mount(svc, log.With("dialect", d.name), h.Mount)
 	}
 	mountDevices(svc, log, h.Mount)
+	mountConsole(h, svc, log)
+	stopCharging := startCharging(wctx, svc, log, h.Mount) // chargers' connections end before the database closes
+	defer stopCharging()
 	srv := newHTTPServer(h, log)
 	var msrv *http.Server
 	if mln != nil {

@@ -17,12 +17,13 @@ const (
 	ReportLotInfo        = "lot_info"        // a lot's settings and spaces (on change, and daily)
 	ReportAbnormalLift   = "abnormal_lift"   // a barrier was lifted by hand, or a car passed a lane held open
 	ReportDeviceStatus   = "device_status"   // a lane device did not acknowledge, or came back
+	ReportChargeEnd      = "charge_end"      // a charging session ended: its bill and end reason
 	ReportRental         = "rental"          // the rental catalogue changed (pushed to sales channels)
 )
 
 // ReportKinds lists the report kinds in a stable order.
 func ReportKinds() []string {
-	return []string{ReportEntry, ReportExit, ReportOrder, ReportSensorlessExit, ReportLotInfo, ReportAbnormalLift, ReportDeviceStatus, ReportRental}
+	return []string{ReportEntry, ReportExit, ReportOrder, ReportSensorlessExit, ReportLotInfo, ReportAbnormalLift, ReportDeviceStatus, ReportChargeEnd, ReportRental}
 }
 
 // ValidReport reports whether k is a report kind.
@@ -58,19 +59,23 @@ func StayKey(stayID string) string { return "stay:" + stayID }
 // LotKey is the ordering key of a lot-level report.
 func LotKey(lot string) string { return "lot:" + lot }
 
+// ChargeKey is the ordering key of a charging session's reports.
+func ChargeKey(sessionID string) string { return "charge:" + sessionID }
+
 // ReportData is the vendor-neutral content of a report; each kind fills
 // what it is about, and each dialect shapes it for its partners.
 type ReportData struct {
-	Lot       *Lot          `json:"lot,omitempty"`
-	Occupancy *Occupancy    `json:"occupancy,omitempty"` // after the change
-	Stay      *Stay         `json:"stay,omitempty"`
-	Event     *Event        `json:"event,omitempty"` // the camera event (lane, time, image), with its decision
-	Payments  []*Payment    `json:"payments,omitempty"`
-	Coupons   []*Coupon     `json:"coupons,omitempty"`
-	Command   *GateCommand  `json:"command,omitempty"` // a barrier command (abnormal lift, device status)
-	Lines     []Line        `json:"lines,omitempty"`   // the settled price breakdown
-	Quote     *Quote        `json:"quote,omitempty"`   // what a sensorless exit asks the partner to pay
-	Device    *DeviceStatus `json:"device,omitempty"`
+	Lot       *Lot           `json:"lot,omitempty"`
+	Occupancy *Occupancy     `json:"occupancy,omitempty"` // after the change
+	Stay      *Stay          `json:"stay,omitempty"`
+	Event     *Event         `json:"event,omitempty"` // the camera event (lane, time, image), with its decision
+	Payments  []*Payment     `json:"payments,omitempty"`
+	Coupons   []*Coupon      `json:"coupons,omitempty"`
+	Command   *GateCommand   `json:"command,omitempty"` // a barrier command (abnormal lift, device status)
+	Lines     []Line         `json:"lines,omitempty"`   // the settled price breakdown
+	Quote     *Quote         `json:"quote,omitempty"`   // what a sensorless exit asks the partner to pay
+	Device    *DeviceStatus  `json:"device,omitempty"`
+	Charge    *ChargeSession `json:"charge,omitempty"` // an ended charging session (charge_end)
 	// Category is how the car was let in: the entry decision's reason
 	// (visitor, pass, whitelist, reservation, held_open, ...), and
 	// "plateless" for a car with a temporary identity.

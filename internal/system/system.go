@@ -9,9 +9,11 @@ import (
 
 	"parkd/internal/access"
 	"parkd/internal/billing"
+	"parkd/internal/charging"
 	"parkd/internal/deliveries"
 	"parkd/internal/devices"
 	"parkd/internal/gate"
+	"parkd/internal/operators"
 	"parkd/internal/park"
 	"parkd/internal/partners"
 	"parkd/internal/rental"
@@ -65,8 +67,10 @@ type System struct {
 	Spaces     *spaces.Service
 	Partners   *partners.Service
 	Deliveries *deliveries.Service
+	Charging   *charging.Service
 	Rental     *rental.Service
 	Devices    *devices.Service
+	Operators  *operators.Service // the console's people, sessions and audit log
 }
 
 // New builds the subsystems over c.Store.
@@ -90,9 +94,11 @@ func New(c Config) *System {
 	sys.Deliveries = deliveries.New(deliveries.Config{Store: c.Store, Now: c.Now, Log: c.Log, Metrics: dm, Formats: c.Formats,
 		Options: c.Deliveries, Billing: bil, Anomalies: g})
 	g.SetSensorless(sys.Deliveries)
+	sys.Charging = charging.New(charging.Config{Store: c.Store, Now: c.Now, Log: c.Log})
 	sys.Rental = rental.New(rental.Config{Store: c.Store, Now: c.Now, Log: c.Log, ChannelDialect: c.RentalDialect})
 	g.SetRentals(sys.Rental)
 	sys.Devices = devices.New(devices.Config{Store: c.Store, Now: c.Now, Log: c.Log, Gate: g, Metrics: vm,
 		Protocols: c.DeviceProtocols, ReplyDeadline: c.DeviceReplyDeadline})
+	sys.Operators = operators.New(operators.Config{Store: c.Store, Now: c.Now, Log: c.Log, SignIn: c.SignIn})
 	return sys
 }

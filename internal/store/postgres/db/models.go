@@ -27,6 +27,39 @@ type ApiToken struct {
 	RevokedAt *time.Time
 }
 
+type AuditLog struct {
+	Seq    int64
+	ID     string
+	At     time.Time
+	Actor  string
+	Action string
+	Lot    string
+	Target string
+	Reason string
+	Before string
+	After  string
+}
+
+type ChargeSession struct {
+	ID            string
+	ChargerID     string
+	Connector     int32
+	TransactionID int64
+	Status        string
+	PartnerID     string
+	UpdatedAt     time.Time
+	Data          string
+	Version       int64
+}
+
+type Charger struct {
+	ID           string
+	LotCode      string
+	PasswordHash string
+	Data         string
+	Version      int64
+}
+
 type Coupon struct {
 	LotCode   string
 	ID        string
@@ -175,6 +208,18 @@ type LotCount struct {
 	Occupied int64
 }
 
+type Operator struct {
+	Name         string
+	Role         string
+	Lots         string
+	Language     string
+	PasswordHash string
+	Disabled     bool
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+	Version      int64
+}
+
 type Partner struct {
 	ID        string
 	Name      string
@@ -241,6 +286,14 @@ type Plan struct {
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
 	Version      int64
+}
+
+type PriceStandard struct {
+	ID      int64
+	Name    string
+	Family  int32
+	Data    string
+	Version int64
 }
 
 type Quote struct {
@@ -372,6 +425,16 @@ type SeenRequest struct {
 	PartnerID string
 	Digest    string
 	SeenAt    time.Time
+}
+
+type Session struct {
+	Hash      string
+	Operator  string
+	Csrf      string
+	Source    string
+	CreatedAt time.Time
+	ExpiresAt time.Time
+	RevokedAt *time.Time
 }
 
 type Space struct {

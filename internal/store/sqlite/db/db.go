@@ -45,6 +45,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.clearPartnerLotsStmt, err = db.PrepareContext(ctx, clearPartnerLots); err != nil {
 		return nil, fmt.Errorf("error preparing query ClearPartnerLots: %w", err)
 	}
+	if q.countChargeSessionsStmt, err = db.PrepareContext(ctx, countChargeSessions); err != nil {
+		return nil, fmt.Errorf("error preparing query CountChargeSessions: %w", err)
+	}
 	if q.countCouponsStmt, err = db.PrepareContext(ctx, countCoupons); err != nil {
 		return nil, fmt.Errorf("error preparing query CountCoupons: %w", err)
 	}
@@ -56,6 +59,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.countInsideForPassStmt, err = db.PrepareContext(ctx, countInsideForPass); err != nil {
 		return nil, fmt.Errorf("error preparing query CountInsideForPass: %w", err)
+	}
+	if q.countPriceStandardsStmt, err = db.PrepareContext(ctx, countPriceStandards); err != nil {
+		return nil, fmt.Errorf("error preparing query CountPriceStandards: %w", err)
 	}
 	if q.countSpacesStmt, err = db.PrepareContext(ctx, countSpaces); err != nil {
 		return nil, fmt.Errorf("error preparing query CountSpaces: %w", err)
@@ -74,6 +80,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.createLotStmt, err = db.PrepareContext(ctx, createLot); err != nil {
 		return nil, fmt.Errorf("error preparing query CreateLot: %w", err)
+	}
+	if q.createOperatorStmt, err = db.PrepareContext(ctx, createOperator); err != nil {
+		return nil, fmt.Errorf("error preparing query CreateOperator: %w", err)
 	}
 	if q.createPartnerStmt, err = db.PrepareContext(ctx, createPartner); err != nil {
 		return nil, fmt.Errorf("error preparing query CreatePartner: %w", err)
@@ -117,8 +126,14 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.deletePlanStmt, err = db.PrepareContext(ctx, deletePlan); err != nil {
 		return nil, fmt.Errorf("error preparing query DeletePlan: %w", err)
 	}
+	if q.deletePriceStandardStmt, err = db.PrepareContext(ctx, deletePriceStandard); err != nil {
+		return nil, fmt.Errorf("error preparing query DeletePriceStandard: %w", err)
+	}
 	if q.deleteSeenBeforeStmt, err = db.PrepareContext(ctx, deleteSeenBefore); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteSeenBefore: %w", err)
+	}
+	if q.deleteSessionsBeforeStmt, err = db.PrepareContext(ctx, deleteSessionsBefore); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteSessionsBefore: %w", err)
 	}
 	if q.deleteSpaceStmt, err = db.PrepareContext(ctx, deleteSpace); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteSpace: %w", err)
@@ -168,6 +183,15 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.getChannelOrderStmt, err = db.PrepareContext(ctx, getChannelOrder); err != nil {
 		return nil, fmt.Errorf("error preparing query GetChannelOrder: %w", err)
 	}
+	if q.getChargeSessionStmt, err = db.PrepareContext(ctx, getChargeSession); err != nil {
+		return nil, fmt.Errorf("error preparing query GetChargeSession: %w", err)
+	}
+	if q.getChargeSessionByTransactionStmt, err = db.PrepareContext(ctx, getChargeSessionByTransaction); err != nil {
+		return nil, fmt.Errorf("error preparing query GetChargeSessionByTransaction: %w", err)
+	}
+	if q.getChargerStmt, err = db.PrepareContext(ctx, getCharger); err != nil {
+		return nil, fmt.Errorf("error preparing query GetCharger: %w", err)
+	}
 	if q.getCouponStmt, err = db.PrepareContext(ctx, getCoupon); err != nil {
 		return nil, fmt.Errorf("error preparing query GetCoupon: %w", err)
 	}
@@ -198,6 +222,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.getLotSettingsStmt, err = db.PrepareContext(ctx, getLotSettings); err != nil {
 		return nil, fmt.Errorf("error preparing query GetLotSettings: %w", err)
 	}
+	if q.getOperatorStmt, err = db.PrepareContext(ctx, getOperator); err != nil {
+		return nil, fmt.Errorf("error preparing query GetOperator: %w", err)
+	}
 	if q.getPartnerStmt, err = db.PrepareContext(ctx, getPartner); err != nil {
 		return nil, fmt.Errorf("error preparing query GetPartner: %w", err)
 	}
@@ -218,6 +245,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.getPlanStmt, err = db.PrepareContext(ctx, getPlan); err != nil {
 		return nil, fmt.Errorf("error preparing query GetPlan: %w", err)
+	}
+	if q.getPriceStandardStmt, err = db.PrepareContext(ctx, getPriceStandard); err != nil {
+		return nil, fmt.Errorf("error preparing query GetPriceStandard: %w", err)
 	}
 	if q.getQuoteStmt, err = db.PrepareContext(ctx, getQuote); err != nil {
 		return nil, fmt.Errorf("error preparing query GetQuote: %w", err)
@@ -249,6 +279,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.getReservationStmt, err = db.PrepareContext(ctx, getReservation); err != nil {
 		return nil, fmt.Errorf("error preparing query GetReservation: %w", err)
 	}
+	if q.getSessionStmt, err = db.PrepareContext(ctx, getSession); err != nil {
+		return nil, fmt.Errorf("error preparing query GetSession: %w", err)
+	}
 	if q.getSpaceStmt, err = db.PrepareContext(ctx, getSpace); err != nil {
 		return nil, fmt.Errorf("error preparing query GetSpace: %w", err)
 	}
@@ -272,6 +305,15 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.insertAnomalyStmt, err = db.PrepareContext(ctx, insertAnomaly); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertAnomaly: %w", err)
+	}
+	if q.insertAuditStmt, err = db.PrepareContext(ctx, insertAudit); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertAudit: %w", err)
+	}
+	if q.insertChargeSessionStmt, err = db.PrepareContext(ctx, insertChargeSession); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertChargeSession: %w", err)
+	}
+	if q.insertChargerStmt, err = db.PrepareContext(ctx, insertCharger); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertCharger: %w", err)
 	}
 	if q.insertEventStmt, err = db.PrepareContext(ctx, insertEvent); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertEvent: %w", err)
@@ -300,6 +342,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.insertPlanStmt, err = db.PrepareContext(ctx, insertPlan); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertPlan: %w", err)
 	}
+	if q.insertPriceStandardStmt, err = db.PrepareContext(ctx, insertPriceStandard); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertPriceStandard: %w", err)
+	}
 	if q.insertQuoteStmt, err = db.PrepareContext(ctx, insertQuote); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertQuote: %w", err)
 	}
@@ -327,6 +372,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.insertReservationStmt, err = db.PrepareContext(ctx, insertReservation); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertReservation: %w", err)
 	}
+	if q.insertSessionStmt, err = db.PrepareContext(ctx, insertSession); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertSession: %w", err)
+	}
 	if q.insertStayStmt, err = db.PrepareContext(ctx, insertStay); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertStay: %w", err)
 	}
@@ -341,6 +389,15 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.listAnomaliesStmt, err = db.PrepareContext(ctx, listAnomalies); err != nil {
 		return nil, fmt.Errorf("error preparing query ListAnomalies: %w", err)
+	}
+	if q.listAuditStmt, err = db.PrepareContext(ctx, listAudit); err != nil {
+		return nil, fmt.Errorf("error preparing query ListAudit: %w", err)
+	}
+	if q.listChargeSessionsStmt, err = db.PrepareContext(ctx, listChargeSessions); err != nil {
+		return nil, fmt.Errorf("error preparing query ListChargeSessions: %w", err)
+	}
+	if q.listChargersStmt, err = db.PrepareContext(ctx, listChargers); err != nil {
+		return nil, fmt.Errorf("error preparing query ListChargers: %w", err)
 	}
 	if q.listCouponsStmt, err = db.PrepareContext(ctx, listCoupons); err != nil {
 		return nil, fmt.Errorf("error preparing query ListCoupons: %w", err)
@@ -375,11 +432,17 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.listLaneHoldsStmt, err = db.PrepareContext(ctx, listLaneHolds); err != nil {
 		return nil, fmt.Errorf("error preparing query ListLaneHolds: %w", err)
 	}
+	if q.listLanesStmt, err = db.PrepareContext(ctx, listLanes); err != nil {
+		return nil, fmt.Errorf("error preparing query ListLanes: %w", err)
+	}
 	if q.listLotDevicesStmt, err = db.PrepareContext(ctx, listLotDevices); err != nil {
 		return nil, fmt.Errorf("error preparing query ListLotDevices: %w", err)
 	}
 	if q.listLotsStmt, err = db.PrepareContext(ctx, listLots); err != nil {
 		return nil, fmt.Errorf("error preparing query ListLots: %w", err)
+	}
+	if q.listOperatorsStmt, err = db.PrepareContext(ctx, listOperators); err != nil {
+		return nil, fmt.Errorf("error preparing query ListOperators: %w", err)
 	}
 	if q.listPartnerLotsStmt, err = db.PrepareContext(ctx, listPartnerLots); err != nil {
 		return nil, fmt.Errorf("error preparing query ListPartnerLots: %w", err)
@@ -398,6 +461,12 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.listPlansStmt, err = db.PrepareContext(ctx, listPlans); err != nil {
 		return nil, fmt.Errorf("error preparing query ListPlans: %w", err)
+	}
+	if q.listPriceStandardsStmt, err = db.PrepareContext(ctx, listPriceStandards); err != nil {
+		return nil, fmt.Errorf("error preparing query ListPriceStandards: %w", err)
+	}
+	if q.listRecentEventsStmt, err = db.PrepareContext(ctx, listRecentEvents); err != nil {
+		return nil, fmt.Errorf("error preparing query ListRecentEvents: %w", err)
 	}
 	if q.listRentalChannelsStmt, err = db.PrepareContext(ctx, listRentalChannels); err != nil {
 		return nil, fmt.Errorf("error preparing query ListRentalChannels: %w", err)
@@ -453,6 +522,12 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.markSeenStmt, err = db.PrepareContext(ctx, markSeen); err != nil {
 		return nil, fmt.Errorf("error preparing query MarkSeen: %w", err)
 	}
+	if q.nextPriceStandardIDStmt, err = db.PrepareContext(ctx, nextPriceStandardID); err != nil {
+		return nil, fmt.Errorf("error preparing query NextPriceStandardID: %w", err)
+	}
+	if q.openChargeSessionStmt, err = db.PrepareContext(ctx, openChargeSession); err != nil {
+		return nil, fmt.Errorf("error preparing query OpenChargeSession: %w", err)
+	}
 	if q.passLapsesStmt, err = db.PrepareContext(ctx, passLapses); err != nil {
 		return nil, fmt.Errorf("error preparing query PassLapses: %w", err)
 	}
@@ -464,6 +539,12 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.redeliverSinceStmt, err = db.PrepareContext(ctx, redeliverSince); err != nil {
 		return nil, fmt.Errorf("error preparing query RedeliverSince: %w", err)
+	}
+	if q.revokeOperatorSessionsStmt, err = db.PrepareContext(ctx, revokeOperatorSessions); err != nil {
+		return nil, fmt.Errorf("error preparing query RevokeOperatorSessions: %w", err)
+	}
+	if q.revokeSessionStmt, err = db.PrepareContext(ctx, revokeSession); err != nil {
+		return nil, fmt.Errorf("error preparing query RevokeSession: %w", err)
 	}
 	if q.revokeTokensStmt, err = db.PrepareContext(ctx, revokeTokens); err != nil {
 		return nil, fmt.Errorf("error preparing query RevokeTokens: %w", err)
@@ -483,17 +564,32 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.subscribedStmt, err = db.PrepareContext(ctx, subscribed); err != nil {
 		return nil, fmt.Errorf("error preparing query Subscribed: %w", err)
 	}
+	if q.sumPaymentsStmt, err = db.PrepareContext(ctx, sumPayments); err != nil {
+		return nil, fmt.Errorf("error preparing query SumPayments: %w", err)
+	}
+	if q.updateChargeSessionStmt, err = db.PrepareContext(ctx, updateChargeSession); err != nil {
+		return nil, fmt.Errorf("error preparing query UpdateChargeSession: %w", err)
+	}
+	if q.updateChargerStmt, err = db.PrepareContext(ctx, updateCharger); err != nil {
+		return nil, fmt.Errorf("error preparing query UpdateCharger: %w", err)
+	}
 	if q.updateCouponStmt, err = db.PrepareContext(ctx, updateCoupon); err != nil {
 		return nil, fmt.Errorf("error preparing query UpdateCoupon: %w", err)
 	}
 	if q.updateLotStmt, err = db.PrepareContext(ctx, updateLot); err != nil {
 		return nil, fmt.Errorf("error preparing query UpdateLot: %w", err)
 	}
+	if q.updateOperatorStmt, err = db.PrepareContext(ctx, updateOperator); err != nil {
+		return nil, fmt.Errorf("error preparing query UpdateOperator: %w", err)
+	}
 	if q.updatePassStmt, err = db.PrepareContext(ctx, updatePass); err != nil {
 		return nil, fmt.Errorf("error preparing query UpdatePass: %w", err)
 	}
 	if q.updatePlanStmt, err = db.PrepareContext(ctx, updatePlan); err != nil {
 		return nil, fmt.Errorf("error preparing query UpdatePlan: %w", err)
+	}
+	if q.updatePriceStandardStmt, err = db.PrepareContext(ctx, updatePriceStandard); err != nil {
+		return nil, fmt.Errorf("error preparing query UpdatePriceStandard: %w", err)
 	}
 	if q.updateRenewalStmt, err = db.PrepareContext(ctx, updateRenewal); err != nil {
 		return nil, fmt.Errorf("error preparing query UpdateRenewal: %w", err)
@@ -574,6 +670,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing clearPartnerLotsStmt: %w", cerr)
 		}
 	}
+	if q.countChargeSessionsStmt != nil {
+		if cerr := q.countChargeSessionsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing countChargeSessionsStmt: %w", cerr)
+		}
+	}
 	if q.countCouponsStmt != nil {
 		if cerr := q.countCouponsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing countCouponsStmt: %w", cerr)
@@ -592,6 +693,11 @@ func (q *Queries) Close() error {
 	if q.countInsideForPassStmt != nil {
 		if cerr := q.countInsideForPassStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing countInsideForPassStmt: %w", cerr)
+		}
+	}
+	if q.countPriceStandardsStmt != nil {
+		if cerr := q.countPriceStandardsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing countPriceStandardsStmt: %w", cerr)
 		}
 	}
 	if q.countSpacesStmt != nil {
@@ -622,6 +728,11 @@ func (q *Queries) Close() error {
 	if q.createLotStmt != nil {
 		if cerr := q.createLotStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing createLotStmt: %w", cerr)
+		}
+	}
+	if q.createOperatorStmt != nil {
+		if cerr := q.createOperatorStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing createOperatorStmt: %w", cerr)
 		}
 	}
 	if q.createPartnerStmt != nil {
@@ -694,9 +805,19 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing deletePlanStmt: %w", cerr)
 		}
 	}
+	if q.deletePriceStandardStmt != nil {
+		if cerr := q.deletePriceStandardStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deletePriceStandardStmt: %w", cerr)
+		}
+	}
 	if q.deleteSeenBeforeStmt != nil {
 		if cerr := q.deleteSeenBeforeStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing deleteSeenBeforeStmt: %w", cerr)
+		}
+	}
+	if q.deleteSessionsBeforeStmt != nil {
+		if cerr := q.deleteSessionsBeforeStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteSessionsBeforeStmt: %w", cerr)
 		}
 	}
 	if q.deleteSpaceStmt != nil {
@@ -779,6 +900,21 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing getChannelOrderStmt: %w", cerr)
 		}
 	}
+	if q.getChargeSessionStmt != nil {
+		if cerr := q.getChargeSessionStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getChargeSessionStmt: %w", cerr)
+		}
+	}
+	if q.getChargeSessionByTransactionStmt != nil {
+		if cerr := q.getChargeSessionByTransactionStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getChargeSessionByTransactionStmt: %w", cerr)
+		}
+	}
+	if q.getChargerStmt != nil {
+		if cerr := q.getChargerStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getChargerStmt: %w", cerr)
+		}
+	}
 	if q.getCouponStmt != nil {
 		if cerr := q.getCouponStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing getCouponStmt: %w", cerr)
@@ -829,6 +965,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing getLotSettingsStmt: %w", cerr)
 		}
 	}
+	if q.getOperatorStmt != nil {
+		if cerr := q.getOperatorStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getOperatorStmt: %w", cerr)
+		}
+	}
 	if q.getPartnerStmt != nil {
 		if cerr := q.getPartnerStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing getPartnerStmt: %w", cerr)
@@ -862,6 +1003,11 @@ func (q *Queries) Close() error {
 	if q.getPlanStmt != nil {
 		if cerr := q.getPlanStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing getPlanStmt: %w", cerr)
+		}
+	}
+	if q.getPriceStandardStmt != nil {
+		if cerr := q.getPriceStandardStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getPriceStandardStmt: %w", cerr)
 		}
 	}
 	if q.getQuoteStmt != nil {
@@ -914,6 +1060,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing getReservationStmt: %w", cerr)
 		}
 	}
+	if q.getSessionStmt != nil {
+		if cerr := q.getSessionStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getSessionStmt: %w", cerr)
+		}
+	}
 	if q.getSpaceStmt != nil {
 		if cerr := q.getSpaceStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing getSpaceStmt: %w", cerr)
@@ -952,6 +1103,21 @@ func (q *Queries) Close() error {
 	if q.insertAnomalyStmt != nil {
 		if cerr := q.insertAnomalyStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing insertAnomalyStmt: %w", cerr)
+		}
+	}
+	if q.insertAuditStmt != nil {
+		if cerr := q.insertAuditStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertAuditStmt: %w", cerr)
+		}
+	}
+	if q.insertChargeSessionStmt != nil {
+		if cerr := q.insertChargeSessionStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertChargeSessionStmt: %w", cerr)
+		}
+	}
+	if q.insertChargerStmt != nil {
+		if cerr := q.insertChargerStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertChargerStmt: %w", cerr)
 		}
 	}
 	if q.insertEventStmt != nil {
@@ -999,6 +1165,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing insertPlanStmt: %w", cerr)
 		}
 	}
+	if q.insertPriceStandardStmt != nil {
+		if cerr := q.insertPriceStandardStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertPriceStandardStmt: %w", cerr)
+		}
+	}
 	if q.insertQuoteStmt != nil {
 		if cerr := q.insertQuoteStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing insertQuoteStmt: %w", cerr)
@@ -1044,6 +1215,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing insertReservationStmt: %w", cerr)
 		}
 	}
+	if q.insertSessionStmt != nil {
+		if cerr := q.insertSessionStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertSessionStmt: %w", cerr)
+		}
+	}
 	if q.insertStayStmt != nil {
 		if cerr := q.insertStayStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing insertStayStmt: %w", cerr)
@@ -1067,6 +1243,21 @@ func (q *Queries) Close() error {
 	if q.listAnomaliesStmt != nil {
 		if cerr := q.listAnomaliesStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listAnomaliesStmt: %w", cerr)
+		}
+	}
+	if q.listAuditStmt != nil {
+		if cerr := q.listAuditStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listAuditStmt: %w", cerr)
+		}
+	}
+	if q.listChargeSessionsStmt != nil {
+		if cerr := q.listChargeSessionsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listChargeSessionsStmt: %w", cerr)
+		}
+	}
+	if q.listChargersStmt != nil {
+		if cerr := q.listChargersStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listChargersStmt: %w", cerr)
 		}
 	}
 	if q.listCouponsStmt != nil {
@@ -1124,6 +1315,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing listLaneHoldsStmt: %w", cerr)
 		}
 	}
+	if q.listLanesStmt != nil {
+		if cerr := q.listLanesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listLanesStmt: %w", cerr)
+		}
+	}
 	if q.listLotDevicesStmt != nil {
 		if cerr := q.listLotDevicesStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listLotDevicesStmt: %w", cerr)
@@ -1132,6 +1328,11 @@ func (q *Queries) Close() error {
 	if q.listLotsStmt != nil {
 		if cerr := q.listLotsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listLotsStmt: %w", cerr)
+		}
+	}
+	if q.listOperatorsStmt != nil {
+		if cerr := q.listOperatorsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listOperatorsStmt: %w", cerr)
 		}
 	}
 	if q.listPartnerLotsStmt != nil {
@@ -1162,6 +1363,16 @@ func (q *Queries) Close() error {
 	if q.listPlansStmt != nil {
 		if cerr := q.listPlansStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listPlansStmt: %w", cerr)
+		}
+	}
+	if q.listPriceStandardsStmt != nil {
+		if cerr := q.listPriceStandardsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listPriceStandardsStmt: %w", cerr)
+		}
+	}
+	if q.listRecentEventsStmt != nil {
+		if cerr := q.listRecentEventsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listRecentEventsStmt: %w", cerr)
 		}
 	}
 	if q.listRentalChannelsStmt != nil {
@@ -1254,6 +1465,16 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing markSeenStmt: %w", cerr)
 		}
 	}
+	if q.nextPriceStandardIDStmt != nil {
+		if cerr := q.nextPriceStandardIDStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing nextPriceStandardIDStmt: %w", cerr)
+		}
+	}
+	if q.openChargeSessionStmt != nil {
+		if cerr := q.openChargeSessionStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing openChargeSessionStmt: %w", cerr)
+		}
+	}
 	if q.passLapsesStmt != nil {
 		if cerr := q.passLapsesStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing passLapsesStmt: %w", cerr)
@@ -1272,6 +1493,16 @@ func (q *Queries) Close() error {
 	if q.redeliverSinceStmt != nil {
 		if cerr := q.redeliverSinceStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing redeliverSinceStmt: %w", cerr)
+		}
+	}
+	if q.revokeOperatorSessionsStmt != nil {
+		if cerr := q.revokeOperatorSessionsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing revokeOperatorSessionsStmt: %w", cerr)
+		}
+	}
+	if q.revokeSessionStmt != nil {
+		if cerr := q.revokeSessionStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing revokeSessionStmt: %w", cerr)
 		}
 	}
 	if q.revokeTokensStmt != nil {
@@ -1304,6 +1535,21 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing subscribedStmt: %w", cerr)
 		}
 	}
+	if q.sumPaymentsStmt != nil {
+		if cerr := q.sumPaymentsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing sumPaymentsStmt: %w", cerr)
+		}
+	}
+	if q.updateChargeSessionStmt != nil {
+		if cerr := q.updateChargeSessionStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing updateChargeSessionStmt: %w", cerr)
+		}
+	}
+	if q.updateChargerStmt != nil {
+		if cerr := q.updateChargerStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing updateChargerStmt: %w", cerr)
+		}
+	}
 	if q.updateCouponStmt != nil {
 		if cerr := q.updateCouponStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing updateCouponStmt: %w", cerr)
@@ -1314,6 +1560,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing updateLotStmt: %w", cerr)
 		}
 	}
+	if q.updateOperatorStmt != nil {
+		if cerr := q.updateOperatorStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing updateOperatorStmt: %w", cerr)
+		}
+	}
 	if q.updatePassStmt != nil {
 		if cerr := q.updatePassStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing updatePassStmt: %w", cerr)
@@ -1322,6 +1573,11 @@ func (q *Queries) Close() error {
 	if q.updatePlanStmt != nil {
 		if cerr := q.updatePlanStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing updatePlanStmt: %w", cerr)
+		}
+	}
+	if q.updatePriceStandardStmt != nil {
+		if cerr := q.updatePriceStandardStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing updatePriceStandardStmt: %w", cerr)
 		}
 	}
 	if q.updateRenewalStmt != nil {
@@ -1426,353 +1682,417 @@ func (q *Queries) queryRow(ctx context.Context, stmt *sql.Stmt, query string, ar
 }
 
 type Queries struct {
-	db                               DBTX
-	tx                               *sql.Tx
-	addChannelStoreStmt              *sql.Stmt
-	addOccupiedStmt                  *sql.Stmt
-	bookedReservationsStmt           *sql.Stmt
-	channelsSellingStmt              *sql.Stmt
-	claimDeliveriesStmt              *sql.Stmt
-	clearChannelStoresStmt           *sql.Stmt
-	clearPartnerLotsStmt             *sql.Stmt
-	countCouponsStmt                 *sql.Stmt
-	countDeliveriesStmt              *sql.Stmt
-	countInsideStmt                  *sql.Stmt
-	countInsideForPassStmt           *sql.Stmt
-	countSpacesStmt                  *sql.Stmt
-	createCouponStmt                 *sql.Stmt
-	createDeviceStmt                 *sql.Stmt
-	createIntegratorStmt             *sql.Stmt
-	createLaneStmt                   *sql.Stmt
-	createLotStmt                    *sql.Stmt
-	createPartnerStmt                *sql.Stmt
-	createPassStmt                   *sql.Stmt
-	createSubscriptionStmt           *sql.Stmt
-	createWhitelistStmt              *sql.Stmt
-	deleteDeliveredStmt              *sql.Stmt
-	deleteDeviceStmt                 *sql.Stmt
-	deleteEnrolmentStmt              *sql.Stmt
-	deleteExpiredQuotesStmt          *sql.Stmt
-	deleteLaneHoldStmt               *sql.Stmt
-	deleteLockStmt                   *sql.Stmt
-	deletePartnerStmt                *sql.Stmt
-	deletePassStmt                   *sql.Stmt
-	deletePassPlatesStmt             *sql.Stmt
-	deletePlanStmt                   *sql.Stmt
-	deleteSeenBeforeStmt             *sql.Stmt
-	deleteSpaceStmt                  *sql.Stmt
-	deleteSubscriptionStmt           *sql.Stmt
-	deleteUnneededReportsStmt        *sql.Stmt
-	deleteWhitelistStmt              *sql.Stmt
-	enqueueDeliveriesStmt            *sql.Stmt
-	enqueueToSubscriptionStmt        *sql.Stmt
-	findEnrolmentStmt                *sql.Stmt
-	findInsideStmt                   *sql.Stmt
-	findPassIDByPlateStmt            *sql.Stmt
-	findPassIDByUserCodeStmt         *sql.Stmt
-	findReservationStmt              *sql.Stmt
-	findReservationByStayStmt        *sql.Stmt
-	findWhitelistStmt                *sql.Stmt
-	finishDeliveryStmt               *sql.Stmt
-	forgetSeenStmt                   *sql.Stmt
-	getChannelOrderStmt              *sql.Stmt
-	getCouponStmt                    *sql.Stmt
-	getDeliveryStmt                  *sql.Stmt
-	getDeviceStmt                    *sql.Stmt
-	getEventStmt                     *sql.Stmt
-	getIntegratorStmt                *sql.Stmt
-	getLaneStmt                      *sql.Stmt
-	getLaneHoldStmt                  *sql.Stmt
-	getLockStmt                      *sql.Stmt
-	getLotStmt                       *sql.Stmt
-	getLotSettingsStmt               *sql.Stmt
-	getPartnerStmt                   *sql.Stmt
-	getPassStmt                      *sql.Stmt
-	getPaymentStmt                   *sql.Stmt
-	getPaymentByKeyStmt              *sql.Stmt
-	getPaymentByQuoteStmt            *sql.Stmt
-	getPaymentByReferenceStmt        *sql.Stmt
-	getPlanStmt                      *sql.Stmt
-	getQuoteStmt                     *sql.Stmt
-	getRenewalStmt                   *sql.Stmt
-	getRenewalByReferenceStmt        *sql.Stmt
-	getRentalChannelStmt             *sql.Stmt
-	getRentalModelStmt               *sql.Stmt
-	getRentalOrderStmt               *sql.Stmt
-	getRentalStoreStmt               *sql.Stmt
-	getRentalVehicleStmt             *sql.Stmt
-	getReportStmt                    *sql.Stmt
-	getReservationStmt               *sql.Stmt
-	getSpaceStmt                     *sql.Stmt
-	getStayStmt                      *sql.Stmt
-	getStayByLocatorStmt             *sql.Stmt
-	getStoreModelStmt                *sql.Stmt
-	getSubscriptionStmt              *sql.Stmt
-	getTokenStmt                     *sql.Stmt
-	getWhitelistStmt                 *sql.Stmt
-	insertAnomalyStmt                *sql.Stmt
-	insertEventStmt                  *sql.Stmt
-	insertGateCommandStmt            *sql.Stmt
-	insertIntegratorPartnerStmt      *sql.Stmt
-	insertLaneHoldStmt               *sql.Stmt
-	insertLockStmt                   *sql.Stmt
-	insertPartnerLotStmt             *sql.Stmt
-	insertPassPlateStmt              *sql.Stmt
-	insertPaymentStmt                *sql.Stmt
-	insertPlanStmt                   *sql.Stmt
-	insertQuoteStmt                  *sql.Stmt
-	insertRenewalStmt                *sql.Stmt
-	insertRentalChannelStmt          *sql.Stmt
-	insertRentalModelStmt            *sql.Stmt
-	insertRentalOrderStmt            *sql.Stmt
-	insertRentalStoreStmt            *sql.Stmt
-	insertRentalVehicleStmt          *sql.Stmt
-	insertReportStmt                 *sql.Stmt
-	insertReservationStmt            *sql.Stmt
-	insertStayStmt                   *sql.Stmt
-	insertStoreModelStmt             *sql.Stmt
-	insertTokenStmt                  *sql.Stmt
-	listAllPartnerLotsStmt           *sql.Stmt
-	listAnomaliesStmt                *sql.Stmt
-	listCouponsStmt                  *sql.Stmt
-	listDeliveriesStmt               *sql.Stmt
-	listDeliveriesByPartnerStmt      *sql.Stmt
-	listDeliveriesByStateStmt        *sql.Stmt
-	listDeliveriesBySubscriptionStmt *sql.Stmt
-	listDevicesStmt                  *sql.Stmt
-	listEnrolmentsStmt               *sql.Stmt
-	listGateCommandsStmt             *sql.Stmt
-	listIntegratorPartnersStmt       *sql.Stmt
-	listLaneGateCommandsStmt         *sql.Stmt
-	listLaneHoldsStmt                *sql.Stmt
-	listLotDevicesStmt               *sql.Stmt
-	listLotsStmt                     *sql.Stmt
-	listPartnerLotsStmt              *sql.Stmt
-	listPartnerSubscriptionsStmt     *sql.Stmt
-	listPartnersStmt                 *sql.Stmt
-	listPassPlatesStmt               *sql.Stmt
-	listPassesStmt                   *sql.Stmt
-	listPlansStmt                    *sql.Stmt
-	listRentalChannelsStmt           *sql.Stmt
-	listRentalModelsStmt             *sql.Stmt
-	listRentalStoresStmt             *sql.Stmt
-	listRentalVehiclesStmt           *sql.Stmt
-	listReservationsByMobileStmt     *sql.Stmt
-	listReservationsByPlateStmt      *sql.Stmt
-	listSpaceCodesStmt               *sql.Stmt
-	listSpacesStmt                   *sql.Stmt
-	listStayPaymentsStmt             *sql.Stmt
-	listStaysStmt                    *sql.Stmt
-	listStaysByPlateStmt             *sql.Stmt
-	listStaysByStateStmt             *sql.Stmt
-	listStoreModelsStmt              *sql.Stmt
-	listSubscriptionsStmt            *sql.Stmt
-	listWhitelistStmt                *sql.Stmt
-	locateCarStmt                    *sql.Stmt
-	markDeviceSeenStmt               *sql.Stmt
-	markSeenStmt                     *sql.Stmt
-	passLapsesStmt                   *sql.Stmt
-	putEnrolmentStmt                 *sql.Stmt
-	redeliverReportStmt              *sql.Stmt
-	redeliverSinceStmt               *sql.Stmt
-	revokeTokensStmt                 *sql.Stmt
-	setChannelPartnerStmt            *sql.Stmt
-	setDeviceOnlineStmt              *sql.Stmt
-	setSpaceStateStmt                *sql.Stmt
-	stayCouponsStmt                  *sql.Stmt
-	subscribedStmt                   *sql.Stmt
-	updateCouponStmt                 *sql.Stmt
-	updateLotStmt                    *sql.Stmt
-	updatePassStmt                   *sql.Stmt
-	updatePlanStmt                   *sql.Stmt
-	updateRenewalStmt                *sql.Stmt
-	updateRentalChannelStmt          *sql.Stmt
-	updateRentalModelStmt            *sql.Stmt
-	updateRentalOrderStmt            *sql.Stmt
-	updateRentalStoreStmt            *sql.Stmt
-	updateRentalVehicleStmt          *sql.Stmt
-	updateReservationStmt            *sql.Stmt
-	updateStayStmt                   *sql.Stmt
-	updateStoreModelStmt             *sql.Stmt
-	updateSubscriptionStmt           *sql.Stmt
-	updateWhitelistStmt              *sql.Stmt
-	upsertSpaceStmt                  *sql.Stmt
-	vehicleOrdersStmt                *sql.Stmt
+	db                                DBTX
+	tx                                *sql.Tx
+	addChannelStoreStmt               *sql.Stmt
+	addOccupiedStmt                   *sql.Stmt
+	bookedReservationsStmt            *sql.Stmt
+	channelsSellingStmt               *sql.Stmt
+	claimDeliveriesStmt               *sql.Stmt
+	clearChannelStoresStmt            *sql.Stmt
+	clearPartnerLotsStmt              *sql.Stmt
+	countChargeSessionsStmt           *sql.Stmt
+	countCouponsStmt                  *sql.Stmt
+	countDeliveriesStmt               *sql.Stmt
+	countInsideStmt                   *sql.Stmt
+	countInsideForPassStmt            *sql.Stmt
+	countPriceStandardsStmt           *sql.Stmt
+	countSpacesStmt                   *sql.Stmt
+	createCouponStmt                  *sql.Stmt
+	createDeviceStmt                  *sql.Stmt
+	createIntegratorStmt              *sql.Stmt
+	createLaneStmt                    *sql.Stmt
+	createLotStmt                     *sql.Stmt
+	createOperatorStmt                *sql.Stmt
+	createPartnerStmt                 *sql.Stmt
+	createPassStmt                    *sql.Stmt
+	createSubscriptionStmt            *sql.Stmt
+	createWhitelistStmt               *sql.Stmt
+	deleteDeliveredStmt               *sql.Stmt
+	deleteDeviceStmt                  *sql.Stmt
+	deleteEnrolmentStmt               *sql.Stmt
+	deleteExpiredQuotesStmt           *sql.Stmt
+	deleteLaneHoldStmt                *sql.Stmt
+	deleteLockStmt                    *sql.Stmt
+	deletePartnerStmt                 *sql.Stmt
+	deletePassStmt                    *sql.Stmt
+	deletePassPlatesStmt              *sql.Stmt
+	deletePlanStmt                    *sql.Stmt
+	deletePriceStandardStmt           *sql.Stmt
+	deleteSeenBeforeStmt              *sql.Stmt
+	deleteSessionsBeforeStmt          *sql.Stmt
+	deleteSpaceStmt                   *sql.Stmt
+	deleteSubscriptionStmt            *sql.Stmt
+	deleteUnneededReportsStmt         *sql.Stmt
+	deleteWhitelistStmt               *sql.Stmt
+	enqueueDeliveriesStmt             *sql.Stmt
+	enqueueToSubscriptionStmt         *sql.Stmt
+	findEnrolmentStmt                 *sql.Stmt
+	findInsideStmt                    *sql.Stmt
+	findPassIDByPlateStmt             *sql.Stmt
+	findPassIDByUserCodeStmt          *sql.Stmt
+	findReservationStmt               *sql.Stmt
+	findReservationByStayStmt         *sql.Stmt
+	findWhitelistStmt                 *sql.Stmt
+	finishDeliveryStmt                *sql.Stmt
+	forgetSeenStmt                    *sql.Stmt
+	getChannelOrderStmt               *sql.Stmt
+	getChargeSessionStmt              *sql.Stmt
+	getChargeSessionByTransactionStmt *sql.Stmt
+	getChargerStmt                    *sql.Stmt
+	getCouponStmt                     *sql.Stmt
+	getDeliveryStmt                   *sql.Stmt
+	getDeviceStmt                     *sql.Stmt
+	getEventStmt                      *sql.Stmt
+	getIntegratorStmt                 *sql.Stmt
+	getLaneStmt                       *sql.Stmt
+	getLaneHoldStmt                   *sql.Stmt
+	getLockStmt                       *sql.Stmt
+	getLotStmt                        *sql.Stmt
+	getLotSettingsStmt                *sql.Stmt
+	getOperatorStmt                   *sql.Stmt
+	getPartnerStmt                    *sql.Stmt
+	getPassStmt                       *sql.Stmt
+	getPaymentStmt                    *sql.Stmt
+	getPaymentByKeyStmt               *sql.Stmt
+	getPaymentByQuoteStmt             *sql.Stmt
+	getPaymentByReferenceStmt         *sql.Stmt
+	getPlanStmt                       *sql.Stmt
+	getPriceStandardStmt              *sql.Stmt
+	getQuoteStmt                      *sql.Stmt
+	getRenewalStmt                    *sql.Stmt
+	getRenewalByReferenceStmt         *sql.Stmt
+	getRentalChannelStmt              *sql.Stmt
+	getRentalModelStmt                *sql.Stmt
+	getRentalOrderStmt                *sql.Stmt
+	getRentalStoreStmt                *sql.Stmt
+	getRentalVehicleStmt              *sql.Stmt
+	getReportStmt                     *sql.Stmt
+	getReservationStmt                *sql.Stmt
+	getSessionStmt                    *sql.Stmt
+	getSpaceStmt                      *sql.Stmt
+	getStayStmt                       *sql.Stmt
+	getStayByLocatorStmt              *sql.Stmt
+	getStoreModelStmt                 *sql.Stmt
+	getSubscriptionStmt               *sql.Stmt
+	getTokenStmt                      *sql.Stmt
+	getWhitelistStmt                  *sql.Stmt
+	insertAnomalyStmt                 *sql.Stmt
+	insertAuditStmt                   *sql.Stmt
+	insertChargeSessionStmt           *sql.Stmt
+	insertChargerStmt                 *sql.Stmt
+	insertEventStmt                   *sql.Stmt
+	insertGateCommandStmt             *sql.Stmt
+	insertIntegratorPartnerStmt       *sql.Stmt
+	insertLaneHoldStmt                *sql.Stmt
+	insertLockStmt                    *sql.Stmt
+	insertPartnerLotStmt              *sql.Stmt
+	insertPassPlateStmt               *sql.Stmt
+	insertPaymentStmt                 *sql.Stmt
+	insertPlanStmt                    *sql.Stmt
+	insertPriceStandardStmt           *sql.Stmt
+	insertQuoteStmt                   *sql.Stmt
+	insertRenewalStmt                 *sql.Stmt
+	insertRentalChannelStmt           *sql.Stmt
+	insertRentalModelStmt             *sql.Stmt
+	insertRentalOrderStmt             *sql.Stmt
+	insertRentalStoreStmt             *sql.Stmt
+	insertRentalVehicleStmt           *sql.Stmt
+	insertReportStmt                  *sql.Stmt
+	insertReservationStmt             *sql.Stmt
+	insertSessionStmt                 *sql.Stmt
+	insertStayStmt                    *sql.Stmt
+	insertStoreModelStmt              *sql.Stmt
+	insertTokenStmt                   *sql.Stmt
+	listAllPartnerLotsStmt            *sql.Stmt
+	listAnomaliesStmt                 *sql.Stmt
+	listAuditStmt                     *sql.Stmt
+	listChargeSessionsStmt            *sql.Stmt
+	listChargersStmt                  *sql.Stmt
+	listCouponsStmt                   *sql.Stmt
+	listDeliveriesStmt                *sql.Stmt
+	listDeliveriesByPartnerStmt       *sql.Stmt
+	listDeliveriesByStateStmt         *sql.Stmt
+	listDeliveriesBySubscriptionStmt  *sql.Stmt
+	listDevicesStmt                   *sql.Stmt
+	listEnrolmentsStmt                *sql.Stmt
+	listGateCommandsStmt              *sql.Stmt
+	listIntegratorPartnersStmt        *sql.Stmt
+	listLaneGateCommandsStmt          *sql.Stmt
+	listLaneHoldsStmt                 *sql.Stmt
+	listLanesStmt                     *sql.Stmt
+	listLotDevicesStmt                *sql.Stmt
+	listLotsStmt                      *sql.Stmt
+	listOperatorsStmt                 *sql.Stmt
+	listPartnerLotsStmt               *sql.Stmt
+	listPartnerSubscriptionsStmt      *sql.Stmt
+	listPartnersStmt                  *sql.Stmt
+	listPassPlatesStmt                *sql.Stmt
+	listPassesStmt                    *sql.Stmt
+	listPlansStmt                     *sql.Stmt
+	listPriceStandardsStmt            *sql.Stmt
+	listRecentEventsStmt              *sql.Stmt
+	listRentalChannelsStmt            *sql.Stmt
+	listRentalModelsStmt              *sql.Stmt
+	listRentalStoresStmt              *sql.Stmt
+	listRentalVehiclesStmt            *sql.Stmt
+	listReservationsByMobileStmt      *sql.Stmt
+	listReservationsByPlateStmt       *sql.Stmt
+	listSpaceCodesStmt                *sql.Stmt
+	listSpacesStmt                    *sql.Stmt
+	listStayPaymentsStmt              *sql.Stmt
+	listStaysStmt                     *sql.Stmt
+	listStaysByPlateStmt              *sql.Stmt
+	listStaysByStateStmt              *sql.Stmt
+	listStoreModelsStmt               *sql.Stmt
+	listSubscriptionsStmt             *sql.Stmt
+	listWhitelistStmt                 *sql.Stmt
+	locateCarStmt                     *sql.Stmt
+	markDeviceSeenStmt                *sql.Stmt
+	markSeenStmt                      *sql.Stmt
+	nextPriceStandardIDStmt           *sql.Stmt
+	openChargeSessionStmt             *sql.Stmt
+	passLapsesStmt                    *sql.Stmt
+	putEnrolmentStmt                  *sql.Stmt
+	redeliverReportStmt               *sql.Stmt
+	redeliverSinceStmt                *sql.Stmt
+	revokeOperatorSessionsStmt        *sql.Stmt
+	revokeSessionStmt                 *sql.Stmt
+	revokeTokensStmt                  *sql.Stmt
+	setChannelPartnerStmt             *sql.Stmt
+	setDeviceOnlineStmt               *sql.Stmt
+	setSpaceStateStmt                 *sql.Stmt
+	stayCouponsStmt                   *sql.Stmt
+	subscribedStmt                    *sql.Stmt
+	sumPaymentsStmt                   *sql.Stmt
+	updateChargeSessionStmt           *sql.Stmt
+	updateChargerStmt                 *sql.Stmt
+	updateCouponStmt                  *sql.Stmt
+	updateLotStmt                     *sql.Stmt
+	updateOperatorStmt                *sql.Stmt
+	updatePassStmt                    *sql.Stmt
+	updatePlanStmt                    *sql.Stmt
+	updatePriceStandardStmt           *sql.Stmt
+	updateRenewalStmt                 *sql.Stmt
+	updateRentalChannelStmt           *sql.Stmt
+	updateRentalModelStmt             *sql.Stmt
+	updateRentalOrderStmt             *sql.Stmt
+	updateRentalStoreStmt             *sql.Stmt
+	updateRentalVehicleStmt           *sql.Stmt
+	updateReservationStmt             *sql.Stmt
+	updateStayStmt                    *sql.Stmt
+	updateStoreModelStmt              *sql.Stmt
+	updateSubscriptionStmt            *sql.Stmt
+	updateWhitelistStmt               *sql.Stmt
+	upsertSpaceStmt                   *sql.Stmt
+	vehicleOrdersStmt                 *sql.Stmt
 }
 
 func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 	return &Queries{
-		db:                               tx,
-		tx:                               tx,
-		addChannelStoreStmt:              q.addChannelStoreStmt,
-		addOccupiedStmt:                  q.addOccupiedStmt,
-		bookedReservationsStmt:           q.bookedReservationsStmt,
-		channelsSellingStmt:              q.channelsSellingStmt,
-		claimDeliveriesStmt:              q.claimDeliveriesStmt,
-		clearChannelStoresStmt:           q.clearChannelStoresStmt,
-		clearPartnerLotsStmt:             q.clearPartnerLotsStmt,
-		countCouponsStmt:                 q.countCouponsStmt,
-		countDeliveriesStmt:              q.countDeliveriesStmt,
-		countInsideStmt:                  q.countInsideStmt,
-		countInsideForPassStmt:           q.countInsideForPassStmt,
-		countSpacesStmt:                  q.countSpacesStmt,
-		createCouponStmt:                 q.createCouponStmt,
-		createDeviceStmt:                 q.createDeviceStmt,
-		createIntegratorStmt:             q.createIntegratorStmt,
-		createLaneStmt:                   q.createLaneStmt,
-		createLotStmt:                    q.createLotStmt,
-		createPartnerStmt:                q.createPartnerStmt,
-		createPassStmt:                   q.createPassStmt,
-		createSubscriptionStmt:           q.createSubscriptionStmt,
-		createWhitelistStmt:              q.createWhitelistStmt,
-		deleteDeliveredStmt:              q.deleteDeliveredStmt,
-		deleteDeviceStmt:                 q.deleteDeviceStmt,
-		deleteEnrolmentStmt:              q.deleteEnrolmentStmt,
-		deleteExpiredQuotesStmt:          q.deleteExpiredQuotesStmt,
-		deleteLaneHoldStmt:               q.deleteLaneHoldStmt,
-		deleteLockStmt:                   q.deleteLockStmt,
-		deletePartnerStmt:                q.deletePartnerStmt,
-		deletePassStmt:                   q.deletePassStmt,
-		deletePassPlatesStmt:             q.deletePassPlatesStmt,
-		deletePlanStmt:                   q.deletePlanStmt,
-		deleteSeenBeforeStmt:             q.deleteSeenBeforeStmt,
-		deleteSpaceStmt:                  q.deleteSpaceStmt,
-		deleteSubscriptionStmt:           q.deleteSubscriptionStmt,
-		deleteUnneededReportsStmt:        q.deleteUnneededReportsStmt,
-		deleteWhitelistStmt:              q.deleteWhitelistStmt,
-		enqueueDeliveriesStmt:            q.enqueueDeliveriesStmt,
-		enqueueToSubscriptionStmt:        q.enqueueToSubscriptionStmt,
-		findEnrolmentStmt:                q.findEnrolmentStmt,
-		findInsideStmt:                   q.findInsideStmt,
-		findPassIDByPlateStmt:            q.findPassIDByPlateStmt,
-		findPassIDByUserCodeStmt:         q.findPassIDByUserCodeStmt,
-		findReservationStmt:              q.findReservationStmt,
-		findReservationByStayStmt:        q.findReservationByStayStmt,
-		findWhitelistStmt:                q.findWhitelistStmt,
-		finishDeliveryStmt:               q.finishDeliveryStmt,
-		forgetSeenStmt:                   q.forgetSeenStmt,
-		getChannelOrderStmt:              q.getChannelOrderStmt,
-		getCouponStmt:                    q.getCouponStmt,
-		getDeliveryStmt:                  q.getDeliveryStmt,
-		getDeviceStmt:                    q.getDeviceStmt,
-		getEventStmt:                     q.getEventStmt,
-		getIntegratorStmt:                q.getIntegratorStmt,
-		getLaneStmt:                      q.getLaneStmt,
-		getLaneHoldStmt:                  q.getLaneHoldStmt,
-		getLockStmt:                      q.getLockStmt,
-		getLotStmt:                       q.getLotStmt,
-		getLotSettingsStmt:               q.getLotSettingsStmt,
-		getPartnerStmt:                   q.getPartnerStmt,
-		getPassStmt:                      q.getPassStmt,
-		getPaymentStmt:                   q.getPaymentStmt,
-		getPaymentByKeyStmt:              q.getPaymentByKeyStmt,
-		getPaymentByQuoteStmt:            q.getPaymentByQuoteStmt,
-		getPaymentByReferenceStmt:        q.getPaymentByReferenceStmt,
-		getPlanStmt:                      q.getPlanStmt,
-		getQuoteStmt:                     q.getQuoteStmt,
-		getRenewalStmt:                   q.getRenewalStmt,
-		getRenewalByReferenceStmt:        q.getRenewalByReferenceStmt,
-		getRentalChannelStmt:             q.getRentalChannelStmt,
-		getRentalModelStmt:               q.getRentalModelStmt,
-		getRentalOrderStmt:               q.getRentalOrderStmt,
-		getRentalStoreStmt:               q.getRentalStoreStmt,
-		getRentalVehicleStmt:             q.getRentalVehicleStmt,
-		getReportStmt:                    q.getReportStmt,
-		getReservationStmt:               q.getReservationStmt,
-		getSpaceStmt:                     q.getSpaceStmt,
-		getStayStmt:                      q.getStayStmt,
-		getStayByLocatorStmt:             q.getStayByLocatorStmt,
-		getStoreModelStmt:                q.getStoreModelStmt,
-		getSubscriptionStmt:              q.getSubscriptionStmt,
-		getTokenStmt:                     q.getTokenStmt,
-		getWhitelistStmt:                 q.getWhitelistStmt,
-		insertAnomalyStmt:                q.insertAnomalyStmt,
-		insertEventStmt:                  q.insertEventStmt,
-		insertGateCommandStmt:            q.insertGateCommandStmt,
-		insertIntegratorPartnerStmt:      q.insertIntegratorPartnerStmt,
-		insertLaneHoldStmt:               q.insertLaneHoldStmt,
-		insertLockStmt:                   q.insertLockStmt,
-		insertPartnerLotStmt:             q.insertPartnerLotStmt,
-		insertPassPlateStmt:              q.insertPassPlateStmt,
-		insertPaymentStmt:                q.insertPaymentStmt,
-		insertPlanStmt:                   q.insertPlanStmt,
-		insertQuoteStmt:                  q.insertQuoteStmt,
-		insertRenewalStmt:                q.insertRenewalStmt,
-		insertRentalChannelStmt:          q.insertRentalChannelStmt,
-		insertRentalModelStmt:            q.insertRentalModelStmt,
-		insertRentalOrderStmt:            q.insertRentalOrderStmt,
-		insertRentalStoreStmt:            q.insertRentalStoreStmt,
-		insertRentalVehicleStmt:          q.insertRentalVehicleStmt,
-		insertReportStmt:                 q.insertReportStmt,
-		insertReservationStmt:            q.insertReservationStmt,
-		insertStayStmt:                   q.insertStayStmt,
-		insertStoreModelStmt:             q.insertStoreModelStmt,
-		insertTokenStmt:                  q.insertTokenStmt,
-		listAllPartnerLotsStmt:           q.listAllPartnerLotsStmt,
-		listAnomaliesStmt:                q.listAnomaliesStmt,
-		listCouponsStmt:                  q.listCouponsStmt,
-		listDeliveriesStmt:               q.listDeliveriesStmt,
-		listDeliveriesByPartnerStmt:      q.listDeliveriesByPartnerStmt,
-		listDeliveriesByStateStmt:        q.listDeliveriesByStateStmt,
-		listDeliveriesBySubscriptionStmt: q.listDeliveriesBySubscriptionStmt,
-		listDevicesStmt:                  q.listDevicesStmt,
-		listEnrolmentsStmt:               q.listEnrolmentsStmt,
-		listGateCommandsStmt:             q.listGateCommandsStmt,
-		listIntegratorPartnersStmt:       q.listIntegratorPartnersStmt,
-		listLaneGateCommandsStmt:         q.listLaneGateCommandsStmt,
-		listLaneHoldsStmt:                q.listLaneHoldsStmt,
-		listLotDevicesStmt:               q.listLotDevicesStmt,
-		listLotsStmt:                     q.listLotsStmt,
-		listPartnerLotsStmt:              q.listPartnerLotsStmt,
-		listPartnerSubscriptionsStmt:     q.listPartnerSubscriptionsStmt,
-		listPartnersStmt:                 q.listPartnersStmt,
-		listPassPlatesStmt:               q.listPassPlatesStmt,
-		listPassesStmt:                   q.listPassesStmt,
-		listPlansStmt:                    q.listPlansStmt,
-		listRentalChannelsStmt:           q.listRentalChannelsStmt,
-		listRentalModelsStmt:             q.listRentalModelsStmt,
-		listRentalStoresStmt:             q.listRentalStoresStmt,
-		listRentalVehiclesStmt:           q.listRentalVehiclesStmt,
-		listReservationsByMobileStmt:     q.listReservationsByMobileStmt,
-		listReservationsByPlateStmt:      q.listReservationsByPlateStmt,
-		listSpaceCodesStmt:               q.listSpaceCodesStmt,
-		listSpacesStmt:                   q.listSpacesStmt,
-		listStayPaymentsStmt:             q.listStayPaymentsStmt,
-		listStaysStmt:                    q.listStaysStmt,
-		listStaysByPlateStmt:             q.listStaysByPlateStmt,
-		listStaysByStateStmt:             q.listStaysByStateStmt,
-		listStoreModelsStmt:              q.listStoreModelsStmt,
-		listSubscriptionsStmt:            q.listSubscriptionsStmt,
-		listWhitelistStmt:                q.listWhitelistStmt,
-		locateCarStmt:                    q.locateCarStmt,
-		markDeviceSeenStmt:               q.markDeviceSeenStmt,
-		markSeenStmt:                     q.markSeenStmt,
-		passLapsesStmt:                   q.passLapsesStmt,
-		putEnrolmentStmt:                 q.putEnrolmentStmt,
-		redeliverReportStmt:              q.redeliverReportStmt,
-		redeliverSinceStmt:               q.redeliverSinceStmt,
-		revokeTokensStmt:                 q.revokeTokensStmt,
-		setChannelPartnerStmt:            q.setChannelPartnerStmt,
-		setDeviceOnlineStmt:              q.setDeviceOnlineStmt,
-		setSpaceStateStmt:                q.setSpaceStateStmt,
-		stayCouponsStmt:                  q.stayCouponsStmt,
-		subscribedStmt:                   q.subscribedStmt,
-		updateCouponStmt:                 q.updateCouponStmt,
-		updateLotStmt:                    q.updateLotStmt,
-		updatePassStmt:                   q.updatePassStmt,
-		updatePlanStmt:                   q.updatePlanStmt,
-		updateRenewalStmt:                q.updateRenewalStmt,
-		updateRentalChannelStmt:          q.updateRentalChannelStmt,
-		updateRentalModelStmt:            q.updateRentalModelStmt,
-		updateRentalOrderStmt:            q.updateRentalOrderStmt,
-		updateRentalStoreStmt:            q.updateRentalStoreStmt,
-		updateRentalVehicleStmt:          q.updateRentalVehicleStmt,
-		updateReservationStmt:            q.updateReservationStmt,
-		updateStayStmt:                   q.updateStayStmt,
-		updateStoreModelStmt:             q.updateStoreModelStmt,
-		updateSubscriptionStmt:           q.updateSubscriptionStmt,
-		updateWhitelistStmt:              q.updateWhitelistStmt,
-		upsertSpaceStmt:                  q.upsertSpaceStmt,
-		vehicleOrdersStmt:                q.vehicleOrdersStmt,
+		db:                                tx,
+		tx:                                tx,
+		addChannelStoreStmt:               q.addChannelStoreStmt,
+		addOccupiedStmt:                   q.addOccupiedStmt,
+		bookedReservationsStmt:            q.bookedReservationsStmt,
+		channelsSellingStmt:               q.channelsSellingStmt,
+		claimDeliveriesStmt:               q.claimDeliveriesStmt,
+		clearChannelStoresStmt:            q.clearChannelStoresStmt,
+		clearPartnerLotsStmt:              q.clearPartnerLotsStmt,
+		countChargeSessionsStmt:           q.countChargeSessionsStmt,
+		countCouponsStmt:                  q.countCouponsStmt,
+		countDeliveriesStmt:               q.countDeliveriesStmt,
+		countInsideStmt:                   q.countInsideStmt,
+		countInsideForPassStmt:            q.countInsideForPassStmt,
+		countPriceStandardsStmt:           q.countPriceStandardsStmt,
+		countSpacesStmt:                   q.countSpacesStmt,
+		createCouponStmt:                  q.createCouponStmt,
+		createDeviceStmt:                  q.createDeviceStmt,
+		createIntegratorStmt:              q.createIntegratorStmt,
+		createLaneStmt:                    q.createLaneStmt,
+		createLotStmt:                     q.createLotStmt,
+		createOperatorStmt:                q.createOperatorStmt,
+		createPartnerStmt:                 q.createPartnerStmt,
+		createPassStmt:                    q.createPassStmt,
+		createSubscriptionStmt:            q.createSubscriptionStmt,
+		createWhitelistStmt:               q.createWhitelistStmt,
+		deleteDeliveredStmt:               q.deleteDeliveredStmt,
+		deleteDeviceStmt:                  q.deleteDeviceStmt,
+		deleteEnrolmentStmt:               q.deleteEnrolmentStmt,
+		deleteExpiredQuotesStmt:           q.deleteExpiredQuotesStmt,
+		deleteLaneHoldStmt:                q.deleteLaneHoldStmt,
+		deleteLockStmt:                    q.deleteLockStmt,
+		deletePartnerStmt:                 q.deletePartnerStmt,
+		deletePassStmt:                    q.deletePassStmt,
+		deletePassPlatesStmt:              q.deletePassPlatesStmt,
+		deletePlanStmt:                    q.deletePlanStmt,
+		deletePriceStandardStmt:           q.deletePriceStandardStmt,
+		deleteSeenBeforeStmt:              q.deleteSeenBeforeStmt,
+		deleteSessionsBeforeStmt:          q.deleteSessionsBeforeStmt,
+		deleteSpaceStmt:                   q.deleteSpaceStmt,
+		deleteSubscriptionStmt:            q.deleteSubscriptionStmt,
+		deleteUnneededReportsStmt:         q.deleteUnneededReportsStmt,
+		deleteWhitelistStmt:               q.deleteWhitelistStmt,
+		enqueueDeliveriesStmt:             q.enqueueDeliveriesStmt,
+		enqueueToSubscriptionStmt:         q.enqueueToSubscriptionStmt,
+		findEnrolmentStmt:                 q.findEnrolmentStmt,
+		findInsideStmt:                    q.findInsideStmt,
+		findPassIDByPlateStmt:             q.findPassIDByPlateStmt,
+		findPassIDByUserCodeStmt:          q.findPassIDByUserCodeStmt,
+		findReservationStmt:               q.findReservationStmt,
+		findReservationByStayStmt:         q.findReservationByStayStmt,
+		findWhitelistStmt:                 q.findWhitelistStmt,
+		finishDeliveryStmt:                q.finishDeliveryStmt,
+		forgetSeenStmt:                    q.forgetSeenStmt,
+		getChannelOrderStmt:               q.getChannelOrderStmt,
+		getChargeSessionStmt:              q.getChargeSessionStmt,
+		getChargeSessionByTransactionStmt: q.getChargeSessionByTransactionStmt,
+		getChargerStmt:                    q.getChargerStmt,
+		getCouponStmt:                     q.getCouponStmt,
+		getDeliveryStmt:                   q.getDeliveryStmt,
+		getDeviceStmt:                     q.getDeviceStmt,
+		getEventStmt:                      q.getEventStmt,
+		getIntegratorStmt:                 q.getIntegratorStmt,
+		getLaneStmt:                       q.getLaneStmt,
+		getLaneHoldStmt:                   q.getLaneHoldStmt,
+		getLockStmt:                       q.getLockStmt,
+		getLotStmt:                        q.getLotStmt,
+		getLotSettingsStmt:                q.getLotSettingsStmt,
+		getOperatorStmt:                   q.getOperatorStmt,
+		getPartnerStmt:                    q.getPartnerStmt,
+		getPassStmt:                       q.getPassStmt,
+		getPaymentStmt:                    q.getPaymentStmt,
+		getPaymentByKeyStmt:               q.getPaymentByKeyStmt,
+		getPaymentByQuoteStmt:             q.getPaymentByQuoteStmt,
+		getPaymentByReferenceStmt:         q.getPaymentByReferenceStmt,
+		getPlanStmt:                       q.getPlanStmt,
+		getPriceStandardStmt:              q.getPriceStandardStmt,
+		getQuoteStmt:                      q.getQuoteStmt,
+		getRenewalStmt:                    q.getRenewalStmt,
+		getRenewalByReferenceStmt:         q.getRenewalByReferenceStmt,
+		getRentalChannelStmt:              q.getRentalChannelStmt,
+		getRentalModelStmt:                q.getRentalModelStmt,
+		getRentalOrderStmt:                q.getRentalOrderStmt,
+		getRentalStoreStmt:                q.getRentalStoreStmt,
+		getRentalVehicleStmt:              q.getRentalVehicleStmt,
+		getReportStmt:                     q.getReportStmt,
+		getReservationStmt:                q.getReservationStmt,
+		getSessionStmt:                    q.getSessionStmt,
+		getSpaceStmt:                      q.getSpaceStmt,
+		getStayStmt:                       q.getStayStmt,
+		getStayByLocatorStmt:              q.getStayByLocatorStmt,
+		getStoreModelStmt:                 q.getStoreModelStmt,
+		getSubscriptionStmt:               q.getSubscriptionStmt,
+		getTokenStmt:                      q.getTokenStmt,
+		getWhitelistStmt:                  q.getWhitelistStmt,
+		insertAnomalyStmt:                 q.insertAnomalyStmt,
+		insertAuditStmt:                   q.insertAuditStmt,
+		insertChargeSessionStmt:           q.insertChargeSessionStmt,
+		insertChargerStmt:                 q.insertChargerStmt,
+		insertEventStmt:                   q.insertEventStmt,
+		insertGateCommandStmt:             q.insertGateCommandStmt,
+		insertIntegratorPartnerStmt:       q.insertIntegratorPartnerStmt,
+		insertLaneHoldStmt:                q.insertLaneHoldStmt,
+		insertLockStmt:                    q.insertLockStmt,
+		insertPartnerLotStmt:              q.insertPartnerLotStmt,
+		insertPassPlateStmt:               q.insertPassPlateStmt,
+		insertPaymentStmt:                 q.insertPaymentStmt,
+		insertPlanStmt:                    q.insertPlanStmt,
+		insertPriceStandardStmt:           q.insertPriceStandardStmt,
+		insertQuoteStmt:                   q.insertQuoteStmt,
+		insertRenewalStmt:                 q.insertRenewalStmt,
+		insertRentalChannelStmt:           q.insertRentalChannelStmt,
+		insertRentalModelStmt:             q.insertRentalModelStmt,
+		insertRentalOrderStmt:             q.insertRentalOrderStmt,
+		insertRentalStoreStmt:             q.insertRentalStoreStmt,
+		insertRentalVehicleStmt:           q.insertRentalVehicleStmt,
+		insertReportStmt:                  q.insertReportStmt,
+		insertReservationStmt:             q.insertReservationStmt,
+		insertSessionStmt:                 q.insertSessionStmt,
+		insertStayStmt:                    q.insertStayStmt,
+		insertStoreModelStmt:              q.insertStoreModelStmt,
+		insertTokenStmt:                   q.insertTokenStmt,
+		listAllPartnerLotsStmt:            q.listAllPartnerLotsStmt,
+		listAnomaliesStmt:                 q.listAnomaliesStmt,
+		listAuditStmt:                     q.listAuditStmt,
+		listChargeSessionsStmt:            q.listChargeSessionsStmt,
+		listChargersStmt:                  q.listChargersStmt,
+		listCouponsStmt:                   q.listCouponsStmt,
+		listDeliveriesStmt:                q.listDeliveriesStmt,
+		listDeliveriesByPartnerStmt:       q.listDeliveriesByPartnerStmt,
+		listDeliveriesByStateStmt:         q.listDeliveriesByStateStmt,
+		listDeliveriesBySubscriptionStmt:  q.listDeliveriesBySubscriptionStmt,
+		listDevicesStmt:                   q.listDevicesStmt,
+		listEnrolmentsStmt:                q.listEnrolmentsStmt,
+		listGateCommandsStmt:              q.listGateCommandsStmt,
+		listIntegratorPartnersStmt:        q.listIntegratorPartnersStmt,
+		listLaneGateCommandsStmt:          q.listLaneGateCommandsStmt,
+		listLaneHoldsStmt:                 q.listLaneHoldsStmt,
+		listLanesStmt:                     q.listLanesStmt,
+		listLotDevicesStmt:                q.listLotDevicesStmt,
+		listLotsStmt:                      q.listLotsStmt,
+		listOperatorsStmt:                 q.listOperatorsStmt,
+		listPartnerLotsStmt:               q.listPartnerLotsStmt,
+		listPartnerSubscriptionsStmt:      q.listPartnerSubscriptionsStmt,
+		listPartnersStmt:                  q.listPartnersStmt,
+		listPassPlatesStmt:                q.listPassPlatesStmt,
+		listPassesStmt:                    q.listPassesStmt,
+		listPlansStmt:                     q.listPlansStmt,
+		listPriceStandardsStmt:            q.listPriceStandardsStmt,
+		listRecentEventsStmt:              q.listRecentEventsStmt,
+		listRentalChannelsStmt:            q.listRentalChannelsStmt,
+		listRentalModelsStmt:              q.listRentalModelsStmt,
+		listRentalStoresStmt:              q.listRentalStoresStmt,
+		listRentalVehiclesStmt:            q.listRentalVehiclesStmt,
+		listReservationsByMobileStmt:      q.listReservationsByMobileStmt,
+		listReservationsByPlateStmt:       q.listReservationsByPlateStmt,
+		listSpaceCodesStmt:                q.listSpaceCodesStmt,
+		listSpacesStmt:                    q.listSpacesStmt,
+		listStayPaymentsStmt:              q.listStayPaymentsStmt,
+		listStaysStmt:                     q.listStaysStmt,
+		listStaysByPlateStmt:              q.listStaysByPlateStmt,
+		listStaysByStateStmt:              q.listStaysByStateStmt,
+		listStoreModelsStmt:               q.listStoreModelsStmt,
+		listSubscriptionsStmt:             q.listSubscriptionsStmt,
+		listWhitelistStmt:                 q.listWhitelistStmt,
+		locateCarStmt:                     q.locateCarStmt,
+		markDeviceSeenStmt:                q.markDeviceSeenStmt,
+		markSeenStmt:                      q.markSeenStmt,
+		nextPriceStandardIDStmt:           q.nextPriceStandardIDStmt,
+		openChargeSessionStmt:             q.openChargeSessionStmt,
+		passLapsesStmt:                    q.passLapsesStmt,
+		putEnrolmentStmt:                  q.putEnrolmentStmt,
+		redeliverReportStmt:               q.redeliverReportStmt,
+		redeliverSinceStmt:                q.redeliverSinceStmt,
+		revokeOperatorSessionsStmt:        q.revokeOperatorSessionsStmt,
+		revokeSessionStmt:                 q.revokeSessionStmt,
+		revokeTokensStmt:                  q.revokeTokensStmt,
+		setChannelPartnerStmt:             q.setChannelPartnerStmt,
+		setDeviceOnlineStmt:               q.setDeviceOnlineStmt,
+		setSpaceStateStmt:                 q.setSpaceStateStmt,
+		stayCouponsStmt:                   q.stayCouponsStmt,
+		subscribedStmt:                    q.subscribedStmt,
+		sumPaymentsStmt:                   q.sumPaymentsStmt,
+		updateChargeSessionStmt:           q.updateChargeSessionStmt,
+		updateChargerStmt:                 q.updateChargerStmt,
+		updateCouponStmt:                  q.updateCouponStmt,
+		updateLotStmt:                     q.updateLotStmt,
+		updateOperatorStmt:                q.updateOperatorStmt,
+		updatePassStmt:                    q.updatePassStmt,
+		updatePlanStmt:                    q.updatePlanStmt,
+		updatePriceStandardStmt:           q.updatePriceStandardStmt,
+		updateRenewalStmt:                 q.updateRenewalStmt,
+		updateRentalChannelStmt:           q.updateRentalChannelStmt,
+		updateRentalModelStmt:             q.updateRentalModelStmt,
+		updateRentalOrderStmt:             q.updateRentalOrderStmt,
+		updateRentalStoreStmt:             q.updateRentalStoreStmt,
+		updateRentalVehicleStmt:           q.updateRentalVehicleStmt,
+		updateReservationStmt:             q.updateReservationStmt,
+		updateStayStmt:                    q.updateStayStmt,
+		updateStoreModelStmt:              q.updateStoreModelStmt,
+		updateSubscriptionStmt:            q.updateSubscriptionStmt,
+		updateWhitelistStmt:               q.updateWhitelistStmt,
+		upsertSpaceStmt:                   q.upsertSpaceStmt,
+		vehicleOrdersStmt:                 q.vehicleOrdersStmt,
 	}
 }

@@ -27,6 +27,39 @@ type ApiToken struct {
 	RevokedAt sql.NullInt64
 }
 
+type AuditLog struct {
+	Seq    int64
+	ID     string
+	At     int64
+	Actor  string
+	Action string
+	Lot    string
+	Target string
+	Reason string
+	Before string
+	After  string
+}
+
+type ChargeSession struct {
+	ID            string
+	ChargerID     string
+	Connector     int64
+	TransactionID int64
+	Status        string
+	PartnerID     string
+	UpdatedAt     int64
+	Data          string
+	Version       int64
+}
+
+type Charger struct {
+	ID           string
+	LotCode      string
+	PasswordHash string
+	Data         string
+	Version      int64
+}
+
 type Coupon struct {
 	LotCode   string
 	ID        string
@@ -175,6 +208,18 @@ type LotCount struct {
 	Occupied int64
 }
 
+type Operator struct {
+	Name         string
+	Role         string
+	Lots         string
+	Language     string
+	PasswordHash string
+	Disabled     int64
+	CreatedAt    int64
+	UpdatedAt    int64
+	Version      int64
+}
+
 type Partner struct {
 	ID        string
 	Name      string
@@ -241,6 +286,14 @@ type Plan struct {
 	CreatedAt    int64
 	UpdatedAt    int64
 	Version      int64
+}
+
+type PriceStandard struct {
+	ID      int64
+	Name    string
+	Family  int64
+	Data    string
+	Version int64
 }
 
 type Quote struct {
@@ -372,6 +425,16 @@ type SeenRequest struct {
 	PartnerID string
 	Digest    string
 	SeenAt    int64
+}
+
+type Session struct {
+	Hash      string
+	Operator  string
+	Csrf      string
+	Source    string
+	CreatedAt int64
+	ExpiresAt int64
+	RevokedAt sql.NullInt64
 }
 
 type Space struct {

@@ -205,3 +205,23 @@ func TestResync(t *testing.T) {
 	_, err = b.Sys.Rental.Resync(b.Ctx, "nope", nil)
 	systemtest.WantCode(t, err, park.ENotFound)
 }
+
+// TestLockedRentalCarHeld: an operator's lock wins over a rental: the car
+// stays, and its order still awaits pick-up.
+func TestLockedRentalCarHeld(t *testing.T) {
+	b := fleet(t)
+	now := b.Clock.Now()
+	o, err := b.Sys.Rental.SubmitOrder(b.Ctx, request(now.Add(time.Hour), 24))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.Event(t, park.EventEntry, "浙A12345", now.Add(-time.Hour))
+	if _, err := b.Sys.Gate.LockCar(b.Ctx, b.Lot, "浙A12345", "desk"); err != nil {
+		t.Fatal(err)
+	}
+	d := b.Event(t, park.EventExit, "浙A12345", now)
+	systemtest.WantDecision(t, d, park.DecisionHold, park.ReasonLocked, 0)
+	if got, _ := b.Sys.Rental.GetOrder(b.Ctx, o.ID); got.Status != park.OrderAwaitingPickup {
+		t.Fatalf("order %s, want still awaiting pick-up", got.Status)
+	}
+}

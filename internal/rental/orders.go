@@ -67,7 +67,7 @@ func (s *Service) check(ctx context.Context, tx park.Tx, r OrderRequest) (*Order
 	}
 	var free []*park.RentalVehicle
 	for _, v := range vs {
-		if v.ModelCode != r.ModelCode {
+		if v.ModelCode != r.ModelCode || v.Deleted {
 			continue
 		}
 		os, err := tx.VehicleOrders(ctx, v.PlateKey)

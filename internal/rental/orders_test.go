@@ -225,3 +225,30 @@ func TestLockedRentalCarHeld(t *testing.T) {
 		t.Fatalf("order %s, want still awaiting pick-up", got.Status)
 	}
 }
+
+// TestRetireVehicle: a car with an order cannot be retired; once free it
+// can, is never reserved again, and the channel is told.
+func TestRetireVehicle(t *testing.T) {
+	b := fleet(t)
+	now := b.Clock.Now()
+	o, err := b.Sys.Rental.SubmitOrder(b.Ctx, request(now.Add(time.Hour), 24))
+	if err != nil {
+		t.Fatal(err)
+	}
+	systemtest.WantCode(t, b.Sys.Rental.DeleteVehicle(b.Ctx, "浙A12345"), park.EConflict)
+	if _, err := b.Sys.Rental.CancelOrder(b.Ctx, o.ID); err != nil {
+		t.Fatal(err)
+	}
+	before := len(pending(t, b))
+	if err := b.Sys.Rental.DeleteVehicle(b.Ctx, "浙A12345"); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(pending(t, b)); n != before+1 {
+		t.Fatalf("%d deliveries for the retirement, want 1", n-before)
+	}
+	q, err := b.Sys.Rental.CheckOrder(b.Ctx, request(now.Add(48*time.Hour), 24))
+	if err != nil || q.Available != 0 {
+		t.Fatalf("after the retirement: %+v, %v; want no car free", q, err)
+	}
+	systemtest.WantCode(t, b.Sys.Rental.DeleteVehicle(b.Ctx, "浙A99999"), park.ENotFound)
+}

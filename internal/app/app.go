@@ -17,6 +17,7 @@ import (
 	"parkd/internal/deliveries"
 	"parkd/internal/demo"
 	"parkd/internal/device"
+	"parkd/internal/devices"
 	"parkd/internal/dialect/top"
 	"parkd/internal/httpapi"
 	"parkd/internal/jobs"
@@ -157,11 +158,19 @@ func Serve(ctx context.Context, c *config.Config, log *slog.Logger, ready func(a
 	for _, d := range dialects {
 		d.mount(svc, log.With("dialect", d.name), h.Mount)
 	}
-	mountDevices(svc, log, h.Mount)
-	mountConsole(h, svc, log)
+	mountDevices(svc, sc.Barriers, log, h.Mount)
+	console := mountConsole(h, svc, log)
 	stopCharging := startCharging(wctx, svc, log, h.Mount) // chargers' connections end before the database closes
 	defer stopCharging()
+	if c.MQTT != "" {
+		closeMQTT, err := connectMQTT(ctx, c, svc, sc.Barriers, log)
+		if err != nil {
+			return err
+		}
+		defer closeMQTT()
+	}
 	srv := newHTTPServer(h, log)
+	srv.RegisterOnShutdown(console.Shutdown) // live streams end, so shutdown need not wait for them
 	var msrv *http.Server
 	if mln != nil {
 		mux := http.NewServeMux()
@@ -225,7 +234,7 @@ func Serve(ctx context.Context, c *config.Config, log *slog.Logger, ready func(a
 // barriers answer in memory until a device transport is configured
 // (docs/devices.md), and partners speak the dialects registered here.
 func systemConfig(store park.Store, log *slog.Logger, m *metrics.Metrics, now park.Clock) system.Config {
-	c := system.Config{Store: store, Log: log, Barriers: device.NewMemory(), Dialects: DialectNames(),
+	c := system.Config{Store: store, Log: log, Barriers: devices.NewBarriers(store, device.NewMemory()), Dialects: DialectNames(),
 		SignModes: DialectSignModes(), DemoSignModes: DialectDemoSignModes(), Formats: formats(), Now: now,
 		RentalDialect: top.Name, DeviceProtocols: DeviceProtocolNames()}
 	if m != nil {
@@ -249,7 +258,7 @@ func newHTTPServer(h http.Handler, log *slog.Logger) *http.Server {
 // startJobs starts the durable job queue on the store's own database
 // (OpenStore has migrated it).
 func startJobs(ctx context.Context, store park.Store, svc *system.System, log *slog.Logger) (jobs.Runner, error) {
-	cfg := jobs.Config{Service: svc.Billing, Lots: svc.Gate, Seen: svc.Partners, Log: log.With("component", "jobs")}
+	cfg := jobs.Config{Service: svc.Billing, Lots: svc.Gate, Seen: svc.Partners, Sessions: svc.Operators, Log: log.With("component", "jobs")}
 	switch st := store.(type) {
 	case *sqlite.Store:
 		return jobs.Start(ctx, riversqlite.New(st.WriterDB()), cfg)

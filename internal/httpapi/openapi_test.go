@@ -168,6 +168,7 @@ var bodies = map[string]opBody{
 	"GET /v1/devices":             {status: 200, out: docDeviceList{}},
 	"GET /v1/devices/{serial}":    {status: 200, out: deviceView{}},
 	"DELETE /v1/devices/{serial}": {status: 204},
+	"GET /v1/images/{id}":         {status: 200},
 }
 
 // public are the operations served without the admin token.

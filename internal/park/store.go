@@ -154,6 +154,7 @@ type Tx interface {
 	ReportTx      // report.go
 	EnrolmentTx   // enrolment.go
 	DeviceTx      // device.go
+	ImageTx       // image.go
 }
 
 // Lock holds a car in a lot: while its plate is locked, the car's exit is

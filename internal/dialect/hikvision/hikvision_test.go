@@ -95,7 +95,7 @@ func multipartPush(t *testing.T, doc []byte) (string, []byte) {
 	h.Set("Content-Disposition", `form-data; name="licensePlatePicture.jpg"; filename="licensePlatePicture.jpg"`)
 	h.Set("Content-Type", "image/jpeg")
 	p, _ = w.CreatePart(h)
-	p.Write([]byte("\xff\xd8\xff\xe0 not really a jpeg \xff\xd9"))
+	p.Write([]byte(picture))
 	w.Close()
 	return w.FormDataContentType(), buf.Bytes()
 }
@@ -140,7 +140,35 @@ func TestPushOpens(t *testing.T) {
 	if n := e.Occupied(t); n != 1 {
 		t.Fatalf("%d cars inside after the same UUID twice, want 1", n)
 	}
+
+	// The picture sent with the read is kept, and the event names it.
+	var ev *park.Event
+	if err := e.Store.View(e.Ctx, func(tx park.Tx) (err error) {
+		ev, err = tx.GetEvent(e.Ctx, e.Lot, "dev:bc:ad:28:4e:11:22:2f5c8a0e-3b7d-4c1e-9f7a-6d2b1e0c4a51")
+		return
+	}); err != nil {
+		t.Fatal(err)
+	}
+	id, ok := strings.CutPrefix(ev.ImageURL, "/v1/images/")
+	if !ok {
+		t.Fatalf("event image_url %q", ev.ImageURL)
+	}
+	for i := 0; ; i++ {
+		im, err := e.Sys.Devices.Image(e.Ctx, id)
+		if err == nil {
+			if string(im.Data) != picture || im.ContentType != "image/jpeg" {
+				t.Fatalf("kept %q (%s), want the pushed picture", im.Data, im.ContentType)
+			}
+			break
+		}
+		if i == 200 {
+			t.Fatalf("the picture was never kept: %v", err)
+		}
+		time.Sleep(25 * time.Millisecond)
+	}
 }
+
+const picture = "\xff\xd8\xff\xe0 not really a jpeg \xff\xd9"
 
 // TestWrongPassword: a camera refusing parkd's credentials leaves the
 // command not delivered.

@@ -46,6 +46,7 @@ func Run(t *testing.T, open Opener) {
 		"Enrolments":        testEnrolments,
 		"Seen":              testSeen,
 		"Devices":           testDevices,
+		"Images":            testImages,
 	}
 	for name, fn := range tests {
 		t.Run(name, func(t *testing.T) {

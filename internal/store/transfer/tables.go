@@ -206,6 +206,10 @@ var tables = []table{
 		{"addr", text}, {"username", text}, {"password", text}, {"online", boolean}, {"seen_at", timestamp},
 		{"since", timestamp}, {"created_at", timestamp},
 	}},
+	// 00041_images.sql.
+	{name: "images", key: []string{"id"}, columns: []column{
+		{"id", text}, {"lot_code", text}, {"event_id", text}, {"content_type", text}, {"data", text}, {"created_at", timestamp},
+	}},
 }
 
 // ignored reports tables that are not parkd's data: the job queue's (its

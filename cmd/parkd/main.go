@@ -29,6 +29,9 @@ commands:
   migrate   apply database migrations and exit; with --to postgres://...,
             copy the SQLite database into PostgreSQL and verify the copy
   sim       drive lots through their lane devices with simulated traffic
+  user add NAME --role admin|lot_operator|read_only [--lots A,B] [--language en|zh|pt]
+            create a console operator; the password is read from standard
+            input (one line) or, when none is given, generated and printed
   version   print the version (also parkd --version)
 `
 
@@ -48,6 +51,8 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 	case "serve", "migrate":
 	case "sim":
 		return runSim(args[1:], stdout, stderr)
+	case "user":
+		return userCommand(args[1:], getenv, os.Stdin, stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0

@@ -18,6 +18,7 @@ import (
 	"parkd/internal/demo"
 	"parkd/internal/device"
 	"parkd/internal/devices"
+	"parkd/internal/dialect/top"
 	"parkd/internal/httpapi"
 	"parkd/internal/jobs"
 	"parkd/internal/metrics"
@@ -165,6 +166,9 @@ func Serve(ctx context.Context, c *config.Config, log *slog.Logger, ready func(a
 		}
 		defer closeMQTT()
 	}
+	mountConsole(h, svc, log)
+	stopCharging := startCharging(wctx, svc, log, h.Mount) // chargers' connections end before the database closes
+	defer stopCharging()
 	srv := newHTTPServer(h, log)
 	var msrv *http.Server
 	if mln != nil {
@@ -231,7 +235,7 @@ func Serve(ctx context.Context, c *config.Config, log *slog.Logger, ready func(a
 func systemConfig(store park.Store, log *slog.Logger, m *metrics.Metrics, now park.Clock) system.Config {
 	c := system.Config{Store: store, Log: log, Barriers: devices.NewBarriers(store, device.NewMemory()), Dialects: DialectNames(),
 		SignModes: DialectSignModes(), DemoSignModes: DialectDemoSignModes(), Formats: formats(), Now: now,
-		DeviceProtocols: DeviceProtocolNames()}
+		RentalDialect: top.Name, DeviceProtocols: DeviceProtocolNames()}
 	if m != nil {
 		c.Metrics = m
 	}

@@ -7,6 +7,7 @@ import (
 	"parkd/internal/deliveries"
 	"parkd/internal/dialect/ebopark"
 	"parkd/internal/dialect/linkc"
+	"parkd/internal/dialect/top"
 	"parkd/internal/system"
 )
 
@@ -34,6 +35,11 @@ var dialects = []dialect{
 			ebopark.New(ebopark.Config{Service: sys, Log: log}).Mount(mount)
 		},
 		format: ebopark.Reports{}},
+	// Rental sales channels over the Taobao Open Platform: their partners
+	// are made by the rental subsystem (docs/rental.md).
+	{name: top.Name, signModes: top.SignMethods(),
+		mount:  func(*system.System, *slog.Logger, func(string, http.Handler)) {},
+		format: top.Reports{}},
 }
 
 // DialectNames lists the partner APIs parkd serves.

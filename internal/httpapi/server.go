@@ -109,7 +109,10 @@ func New(c Config) *Server {
 	s.couponRoutes()   // coupons.go
 	s.renewalRoutes()  // renewals.go
 	s.deliveryRoutes() // deliveries.go
+	s.chargingRoutes() // charging.go
+	s.rentalRoutes()   // rental.go
 	s.deviceRoutes()   // devices.go
+	s.userRoutes()     // users.go
 	return s
 }
 

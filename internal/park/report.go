@@ -17,11 +17,13 @@ const (
 	ReportLotInfo        = "lot_info"        // a lot's settings and spaces (on change, and daily)
 	ReportAbnormalLift   = "abnormal_lift"   // a barrier was lifted by hand, or a car passed a lane held open
 	ReportDeviceStatus   = "device_status"   // a lane device did not acknowledge, or came back
+	ReportChargeEnd      = "charge_end"      // a charging session ended: its bill and end reason
+	ReportRental         = "rental"          // the rental catalogue changed (pushed to sales channels)
 )
 
 // ReportKinds lists the report kinds in a stable order.
 func ReportKinds() []string {
-	return []string{ReportEntry, ReportExit, ReportOrder, ReportSensorlessExit, ReportLotInfo, ReportAbnormalLift, ReportDeviceStatus}
+	return []string{ReportEntry, ReportExit, ReportOrder, ReportSensorlessExit, ReportLotInfo, ReportAbnormalLift, ReportDeviceStatus, ReportChargeEnd, ReportRental}
 }
 
 // ValidReport reports whether k is a report kind.
@@ -57,19 +59,23 @@ func StayKey(stayID string) string { return "stay:" + stayID }
 // LotKey is the ordering key of a lot-level report.
 func LotKey(lot string) string { return "lot:" + lot }
 
+// ChargeKey is the ordering key of a charging session's reports.
+func ChargeKey(sessionID string) string { return "charge:" + sessionID }
+
 // ReportData is the vendor-neutral content of a report; each kind fills
 // what it is about, and each dialect shapes it for its partners.
 type ReportData struct {
-	Lot       *Lot          `json:"lot,omitempty"`
-	Occupancy *Occupancy    `json:"occupancy,omitempty"` // after the change
-	Stay      *Stay         `json:"stay,omitempty"`
-	Event     *Event        `json:"event,omitempty"` // the camera event (lane, time, image), with its decision
-	Payments  []*Payment    `json:"payments,omitempty"`
-	Coupons   []*Coupon     `json:"coupons,omitempty"`
-	Command   *GateCommand  `json:"command,omitempty"` // a barrier command (abnormal lift, device status)
-	Lines     []Line        `json:"lines,omitempty"`   // the settled price breakdown
-	Quote     *Quote        `json:"quote,omitempty"`   // what a sensorless exit asks the partner to pay
-	Device    *DeviceStatus `json:"device,omitempty"`
+	Lot       *Lot           `json:"lot,omitempty"`
+	Occupancy *Occupancy     `json:"occupancy,omitempty"` // after the change
+	Stay      *Stay          `json:"stay,omitempty"`
+	Event     *Event         `json:"event,omitempty"` // the camera event (lane, time, image), with its decision
+	Payments  []*Payment     `json:"payments,omitempty"`
+	Coupons   []*Coupon      `json:"coupons,omitempty"`
+	Command   *GateCommand   `json:"command,omitempty"` // a barrier command (abnormal lift, device status)
+	Lines     []Line         `json:"lines,omitempty"`   // the settled price breakdown
+	Quote     *Quote         `json:"quote,omitempty"`   // what a sensorless exit asks the partner to pay
+	Device    *DeviceStatus  `json:"device,omitempty"`
+	Charge    *ChargeSession `json:"charge,omitempty"` // an ended charging session (charge_end)
 	// Category is how the car was let in: the entry decision's reason
 	// (visitor, pass, whitelist, reservation, held_open, ...), and
 	// "plateless" for a car with a temporary identity.
@@ -78,6 +84,8 @@ type ReportData struct {
 	Unpaid int64  `json:"unpaid,omitempty"`
 	Reason string `json:"reason,omitempty"` // why (an operator's reason, an anomaly)
 	By     string `json:"by,omitempty"`     // who (an operator, a partner)
+	// Rental is what changed in the rental catalogue (ReportRental).
+	Rental *RentalChange `json:"rental,omitempty"`
 }
 
 // DeviceStatus is a lane device's state as a report tells it.
@@ -146,7 +154,7 @@ func (s *Subscription) Validate() error {
 	case !subIDRE.MatchString(s.ID):
 		return Invalid("id", "must be 1-64 letters, digits, '_' or '-'")
 	case !ValidReport(s.Report):
-		return Invalid("report", "must be one of entry, exit, order, sensorless_exit, lot_info, abnormal_lift, device_status")
+		return Invalid("report", "must be one of entry, exit, order, sensorless_exit, lot_info, abnormal_lift, device_status, rental")
 	case err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil || len(s.URL) > 2048:
 		return Invalid("url", "must be an http or https URL of at most 2048 bytes, without credentials")
 	case s.Format == "" || len(s.Format) > 32:

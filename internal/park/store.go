@@ -153,8 +153,12 @@ type Tx interface {
 	SpaceTx       // space.go
 	ReportTx      // report.go
 	EnrolmentTx   // enrolment.go
+	ChargingTx    // charging.go
+	RentalTx      // rental.go
+	RentalOrderTx // rentalorder.go
 	DeviceTx      // device.go
 	ImageTx       // image.go
+	OperatorTx    // operator.go
 }
 
 // Lock holds a car in a lot: while its plate is locked, the car's exit is

@@ -45,8 +45,18 @@ func Run(t *testing.T, open Opener) {
 		"ClaimConcurrently": testClaimConcurrently,
 		"Enrolments":        testEnrolments,
 		"Seen":              testSeen,
+		"Chargers":          testChargers,
+		"PriceStandards":    testPriceStandards,
+		"ChargeSessions":    testChargeSessions,
+		"RentalCatalogue":   testRentalCatalogue,
+		"RentalChannels":    testRentalChannels,
+		"RentalOrders":      testRentalOrders,
 		"Devices":           testDevices,
 		"Images":            testImages,
+		"Operators":         testOperators,
+		"Sessions":          testSessions,
+		"Audit":             testAudit,
+		"LaneEvents":        testLaneEvents,
 	}
 	for name, fn := range tests {
 		t.Run(name, func(t *testing.T) {

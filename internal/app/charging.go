@@ -1,0 +1,41 @@
+package app
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"parkd/internal/ocpp"
+	"parkd/internal/system"
+)
+
+// chargingSweepEvery is how often a node looks for charging sessions that
+// no charger message moves on (see charging.Service.Sweep).
+const chargingSweepEvery = 10 * time.Second
+
+// startCharging mounts the OCPP central system at /ocpp/{id}, gives the
+// charging subsystem its way to chargers, and sweeps sessions until ctx
+// ends; stop closes every charger connection and waits for the sweep.
+func startCharging(ctx context.Context, sys *system.System, log *slog.Logger, mount func(string, http.Handler)) (stop func()) {
+	cs := ocpp.New(ocpp.Config{Charging: sys.Charging, Log: log.With("component", "ocpp")})
+	sys.Charging.SetRemote(cs)
+	mount("GET /ocpp/{id}", cs)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		t := time.NewTicker(chargingSweepEvery)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				if err := sys.Charging.Sweep(ctx); err != nil && ctx.Err() == nil {
+					log.Warn("charging sweep", "err", err)
+				}
+			}
+		}
+	}()
+	return func() { cs.Close(); <-done }
+}

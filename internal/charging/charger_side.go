@@ -1,0 +1,280 @@
+package charging
+
+import (
+	"context"
+	"time"
+
+	"parkd/internal/park"
+	"parkd/internal/tariff"
+)
+
+// What chargers tell parkd: the OCPP central system calls these for the
+// messages a charge point sends. Times are the charger's; parkd believes
+// them only within maxClockSkew of its own clock (see believe).
+
+// Booted records a charger's BootNotification: it is online with this
+// vendor, model and firmware (ENotFound; EConflict when retired).
+func (s *Service) Booted(ctx context.Context, id, vendor, model, firmware string) (*park.Charger, error) {
+	return s.touch(ctx, id, func(c *park.Charger, now time.Time) {
+		c.Vendor, c.Model, c.Firmware = clip(vendor), clip(model), clip(firmware)
+		c.Online, c.LastHeartbeat = true, &now
+	})
+}
+
+// Heartbeat records that a charger is alive.
+func (s *Service) Heartbeat(ctx context.Context, id string) (*park.Charger, error) {
+	return s.touch(ctx, id, func(c *park.Charger, now time.Time) { c.Online, c.LastHeartbeat = true, &now })
+}
+
+// Disconnected records that a charger's connection closed. Its open
+// sessions stay open: a charger that comes back sends their
+// StopTransaction with the meter values it kept.
+func (s *Service) Disconnected(ctx context.Context, id string) error {
+	_, err := s.touch(ctx, id, func(c *park.Charger, _ time.Time) { c.Online = false })
+	return err
+}
+
+// ConnectorStatus records a StatusNotification (connector 0 is the charger
+// itself).
+func (s *Service) ConnectorStatus(ctx context.Context, id string, connector int, status, errorCode string) (*park.Charger, error) {
+	return s.touch(ctx, id, func(c *park.Charger, now time.Time) {
+		st := park.ConnectorState{Connector: connector, Status: clip(status), ErrorCode: clip(errorCode), At: now}
+		for i := range c.Ports {
+			if c.Ports[i].Connector == connector {
+				c.Ports[i] = st
+				return
+			}
+		}
+		c.Ports = append(c.Ports, st)
+	})
+}
+
+func clip(v string) string {
+	if len(v) > 50 {
+		v = v[:50]
+	}
+	return park.CleanText(v)
+}
+
+func (s *Service) touch(ctx context.Context, id string, fn func(*park.Charger, time.Time)) (*park.Charger, error) {
+	var c *park.Charger
+	err := s.base.Update(ctx, func(tx park.Tx) (err error) {
+		if c, err = tx.GetCharger(ctx, id); err != nil {
+			return err
+		}
+		if c.Retired != nil {
+			return park.Errorf(park.EConflict, "charger %q is retired", id)
+		}
+		now := s.base.Clock()
+		fn(c, now)
+		c.UpdatedAt = now
+		return tx.UpdateCharger(ctx, c)
+	})
+	return c, err
+}
+
+// Authorize answers whether an id tag may charge at a charger: the tag of
+// a session asked for on it (and not ended).
+func (s *Service) Authorize(ctx context.Context, chargerID, idTag string) (bool, error) {
+	ok := false
+	err := s.base.View(ctx, func(tx park.Tx) error {
+		c, err := tx.GetCharger(ctx, chargerID)
+		if err != nil {
+			return err
+		}
+		for n := 1; n <= c.Connectors; n++ {
+			sess, err := tx.OpenChargeSession(ctx, chargerID, n)
+			if err == nil && sess.IDTag == idTag {
+				ok = true
+			} else if err != nil && !park.IsCode(err, park.ENotFound) {
+				return err
+			}
+		}
+		return nil
+	})
+	return ok, err
+}
+
+// Started is a charger's StartTransaction.
+type Started struct {
+	ChargerID  string
+	Connector  int
+	IDTag      string
+	MeterStart int64 // Wh
+	At         time.Time
+}
+
+// ChargerStarted records a StartTransaction and returns the transaction id
+// and whether the id tag is accepted. A tag is accepted for the session
+// asked for on that connector with that tag; the same start sent again
+// gets the same transaction id. A refused start gets an id of no session,
+// and the charger stops.
+func (s *Service) ChargerStarted(ctx context.Context, in Started) (int64, bool, error) {
+	var txID int64
+	accepted := false
+	err := s.base.Update(ctx, func(tx park.Tx) error {
+		txID, accepted = 0, false
+		sess, err := tx.OpenChargeSession(ctx, in.ChargerID, in.Connector)
+		if park.IsCode(err, park.ENotFound) || err == nil && sess.IDTag != in.IDTag {
+			txID = newTransactionID()
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if sess.Status == park.SessionCharging {
+			if sess.MeterStart == in.MeterStart {
+				txID, accepted = sess.TransactionID, true // sent again
+			} else {
+				txID = newTransactionID()
+			}
+			return nil
+		}
+		now := s.base.Clock()
+		start, offset := now, time.Duration(0)
+		if d := now.Sub(in.At); d.Abs() > maxClockSkew {
+			offset = d // the charger's clock is off: shift its times by this much
+		} else if in.At.Before(now) {
+			start = in.At.Truncate(park.Precision)
+		}
+		sess.Status, sess.TransactionID, sess.StartedAt, sess.ClockOffset = park.SessionCharging, newTransactionID(), &start, offset
+		sess.MeterStart, sess.UpdatedAt = max(0, in.MeterStart), now
+		if err := tx.UpdateChargeSession(ctx, sess); err != nil {
+			return err
+		}
+		txID, accepted = sess.TransactionID, true
+		return nil
+	})
+	return txID, accepted, err
+}
+
+// believe turns a charger's timestamp into parkd's time: shifted by the
+// session's clock offset, never before the session started nor later than
+// now.
+func believe(sess *park.ChargeSession, at, now time.Time) time.Time {
+	at = at.Add(sess.ClockOffset).Truncate(park.Precision)
+	if at.After(now) {
+		at = now
+	}
+	if sess.StartedAt != nil && at.Before(*sess.StartedAt) {
+		at = *sess.StartedAt
+	}
+	return at
+}
+
+// Metered records a transaction's MeterValues and bills the session as of
+// its newest reading (real-time billing: every standard but a bought
+// package). When the prepayment or the time is used up, parkd asks the
+// charger to stop. A reading for an unknown or ended transaction is
+// ignored.
+func (s *Service) Metered(ctx context.Context, chargerID string, txID int64, readings []park.MeterReading) error {
+	var stop *park.ChargeSession
+	var reason int
+	err := s.base.Update(ctx, func(tx park.Tx) error {
+		stop, reason = nil, 0
+		sess, err := tx.GetChargeSessionByTransaction(ctx, chargerID, txID)
+		if park.IsCode(err, park.ENotFound) {
+			return nil
+		}
+		if err != nil || sess.Status != park.SessionCharging {
+			return err
+		}
+		c, err := tx.GetCharger(ctx, chargerID)
+		if err != nil {
+			return err
+		}
+		st, loc, err := s.standard(ctx, tx, c)
+		if err != nil {
+			return err
+		}
+		now := s.base.Clock()
+		for i := range readings {
+			readings[i].At = believe(sess, readings[i].At, now)
+		}
+		if addReadings(sess, readings) == 0 {
+			return nil
+		}
+		end := sess.Readings[len(sess.Readings)-1].At
+		bill(sess, st, loc, end)
+		if sess.StopAsked == nil {
+			if reason = timeUp(sess, st, end); reason == 0 && exhausted(sess, st, loc, end) {
+				reason = park.EndMoneyUsedUp
+			}
+		}
+		sess.UpdatedAt = now
+		if err := tx.UpdateChargeSession(ctx, sess); err != nil {
+			return err
+		}
+		if reason != 0 {
+			stop = sess
+		}
+		return nil
+	})
+	if err == nil && stop != nil {
+		_, err = s.askStop(ctx, stop, reason)
+	}
+	return err
+}
+
+// Stopped is a charger's StopTransaction.
+type Stopped struct {
+	ChargerID string
+	TxID      int64
+	MeterStop int64
+	At        time.Time
+	// Reason is the end reason (park.End*); 0 means the charger gave none
+	// or said parkd asked, and then parkd's own reason holds.
+	Reason   int
+	Full     bool
+	Readings []park.MeterReading // transactionData
+}
+
+// ChargerStopped ends a session with its final bill and writes its
+// end-of-charge report in the same transaction. A stop for an unknown or
+// already ended transaction changes nothing (a charger resends a stop it
+// kept while offline).
+func (s *Service) ChargerStopped(ctx context.Context, in Stopped) error {
+	return s.base.Update(ctx, func(tx park.Tx) error {
+		sess, err := tx.GetChargeSessionByTransaction(ctx, in.ChargerID, in.TxID)
+		if park.IsCode(err, park.ENotFound) {
+			return nil
+		}
+		if err != nil || sess.Status != park.SessionCharging {
+			return err
+		}
+		c, err := tx.GetCharger(ctx, in.ChargerID)
+		if err != nil {
+			return err
+		}
+		st, loc, err := s.standard(ctx, tx, c)
+		if err != nil {
+			return err
+		}
+		now := s.base.Clock()
+		end := believe(sess, in.At, now)
+		rs := append(in.Readings, park.MeterReading{At: in.At, EnergyWh: in.MeterStop})
+		for i := range rs {
+			rs[i].At = believe(sess, rs[i].At, now)
+		}
+		addReadings(sess, rs)
+		return s.end(ctx, tx, sess, st, loc, end, in.Reason, in.Full)
+	})
+}
+
+// end closes a charging session at end with its final bill.
+func (s *Service) end(ctx context.Context, tx park.Tx, sess *park.ChargeSession, st *tariff.ChargeStandard, loc *time.Location, end time.Time, reason int, full bool) error {
+	if reason == 0 || reason == park.EndManual && sess.StopReason != 0 {
+		reason = sess.StopReason
+	}
+	if reason == 0 {
+		reason = park.EndManual
+	}
+	sess.Full = full || reason == park.EndFull
+	bill(sess, st, loc, end)
+	now := s.base.Clock()
+	sess.Status, sess.EndedAt, sess.EndReason, sess.UpdatedAt = park.SessionEnded, &end, reason, now
+	if err := tx.UpdateChargeSession(ctx, sess); err != nil {
+		return err
+	}
+	return s.reportEnd(ctx, tx, sess)
+}

@@ -1,0 +1,333 @@
+package charging
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/binary"
+	"fmt"
+	"slices"
+	"time"
+
+	"parkd/internal/core"
+	"parkd/internal/park"
+	"parkd/internal/tariff"
+)
+
+// StartInput asks for a charging session.
+type StartInput struct {
+	ChargerID string
+	Connector int
+	// Prepaid is what the driver paid (minor units); 0 is open-ended, which
+	// a prepaid standard refuses.
+	Prepaid      int64
+	LimitMinutes int // bought time; 0: none but the standard's
+	Source       string
+	PartnerID    string
+}
+
+// newSessionID returns a 20-digit order number: the UTC time to the second
+// and six random digits. Twenty characters also make it a valid OCPP id
+// tag, which is how a charger started remotely names the session back.
+func newSessionID(now time.Time) string {
+	return now.UTC().Format("20060102150405") + fmt.Sprintf("%06d", randUint(1_000_000))
+}
+
+func randUint(n uint64) uint64 {
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	return binary.BigEndian.Uint64(b[:]) % n
+}
+
+// newTransactionID returns an OCPP transaction id: a positive 31-bit
+// integer, random so that ids from two nodes do not collide (the store
+// refuses a duplicate of one charger and Update tries again).
+func newTransactionID() int64 { return int64(randUint(1<<31-1)) + 1 }
+
+// StartSession opens a session on a charger's connector and asks the
+// charger to start it. The session comes back charging when the charger
+// started it within the call, pending when it accepted but has not
+// started yet, or failed (end reason EndRefused, prepayment refunded in
+// full) when it refused or did not answer. EInvalid for a bad request,
+// ENotFound for an unknown charger, EConflict when the connector is busy or
+// the charger is out of service.
+func (s *Service) StartSession(ctx context.Context, in StartInput) (*park.ChargeSession, error) {
+	if in.Prepaid < 0 || in.Prepaid > park.MaxAmount {
+		return nil, park.Invalid("prepaid", "must be between 0 and %d, not %d", int64(park.MaxAmount), in.Prepaid)
+	}
+	if in.LimitMinutes < 0 || in.LimitMinutes > 7*24*60 {
+		return nil, park.Invalid("limit_minutes", "must be between 0 and %d, not %d", 7*24*60, in.LimitMinutes)
+	}
+	var sess *park.ChargeSession
+	err := s.base.Update(ctx, func(tx park.Tx) error {
+		c, st, err := s.usable(ctx, tx, in.ChargerID, in.Connector)
+		if err != nil {
+			return err
+		}
+		if st.Payment != tariff.ChargeFromBalance && in.Prepaid == 0 {
+			return park.Invalid("prepaid", "price standard %d is paid before charging: a prepaid amount is required", c.StandardID)
+		}
+		if !st.AdmitsBalance(in.Prepaid) {
+			return park.Invalid("prepaid", "price standard %d needs at least %d to start, not %d", c.StandardID, st.MinBalance, in.Prepaid)
+		}
+		now := s.base.Clock()
+		sess = &park.ChargeSession{ID: newSessionID(now), ChargerID: c.ID, Connector: in.Connector, LotCode: c.LotCode,
+			StandardID: c.StandardID, Source: in.Source, PartnerID: in.PartnerID, Status: park.SessionPending,
+			Prepaid: in.Prepaid, LimitMinutes: in.LimitMinutes, CreatedAt: now, UpdatedAt: now}
+		sess.IDTag = sess.ID
+		return tx.InsertChargeSession(ctx, sess)
+	})
+	if err != nil {
+		return nil, err
+	}
+	r := s.remoteOf()
+	if r == nil {
+		return sess, nil
+	}
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), remoteTimeout)
+	status, rerr := r.RemoteStart(rctx, sess.ChargerID, sess.Connector, sess.IDTag)
+	cancel()
+	s.record(ctx, sess.ChargerID, "RemoteStartTransaction", sess.Connector, status, rerr)
+	if rerr != nil || status != "Accepted" {
+		return s.failPending(ctx, sess.ID)
+	}
+	return s.Session(ctx, sess.ID)
+}
+
+// usable returns a charger that may start a session on connector, and its
+// standard.
+func (s *Service) usable(ctx context.Context, tx park.Tx, id string, connector int) (*park.Charger, *tariff.ChargeStandard, error) {
+	c, err := tx.GetCharger(ctx, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	switch {
+	case c.Retired != nil:
+		return nil, nil, park.Errorf(park.EConflict, "charger %q is retired", id)
+	case c.Availability != park.ChargerOperative:
+		return nil, nil, park.Errorf(park.EConflict, "charger %q is out of service", id)
+	case connector < 1 || connector > c.Connectors:
+		return nil, nil, park.Invalid("connector", "charger %q has connectors 1 to %d, not %d", id, c.Connectors, connector)
+	}
+	if _, err := tx.OpenChargeSession(ctx, id, connector); err == nil {
+		return nil, nil, park.Errorf(park.EConflict, "connector %d of charger %q is busy", connector, id)
+	} else if !park.IsCode(err, park.ENotFound) {
+		return nil, nil, err
+	}
+	st, _, err := s.standard(ctx, tx, c)
+	return c, st, err
+}
+
+// standard returns the model a charger's sessions are priced by, and the
+// lot's zone.
+func (s *Service) standard(ctx context.Context, tx park.Tx, c *park.Charger) (*tariff.ChargeStandard, *time.Location, error) {
+	p, err := tx.GetPriceStandard(ctx, c.StandardID)
+	if err != nil {
+		return nil, nil, err
+	}
+	st, err := Standard(p.Rules)
+	if err != nil {
+		return nil, nil, park.Errorf(park.EInternal, "price standard %d: %v", p.ID, err)
+	}
+	lot, err := tx.GetLotSettings(ctx, c.LotCode)
+	if err != nil {
+		return nil, nil, err
+	}
+	loc, err := park.LoadLocation(lot.TimeZone)
+	if err != nil {
+		return nil, nil, park.Errorf(park.EInternal, "lot %q: %v", lot.Code, err)
+	}
+	return st, loc, nil
+}
+
+// failPending ends a session the charger never started: nothing is billed
+// and any prepayment is refunded in full.
+func (s *Service) failPending(ctx context.Context, id string) (*park.ChargeSession, error) {
+	var sess *park.ChargeSession
+	err := s.base.Update(ctx, func(tx park.Tx) (err error) {
+		if sess, err = tx.GetChargeSession(ctx, id); err != nil || sess.Status != park.SessionPending {
+			return err
+		}
+		now := s.base.Clock()
+		sess.Status, sess.EndedAt, sess.UpdatedAt, sess.EndReason = park.SessionFailed, &now, now, park.EndRefused
+		sess.Refund = sess.Prepaid
+		if err := tx.UpdateChargeSession(ctx, sess); err != nil {
+			return err
+		}
+		return s.reportEnd(ctx, tx, sess)
+	})
+	return sess, err
+}
+
+// Session returns a session (ENotFound).
+func (s *Service) Session(ctx context.Context, id string) (*park.ChargeSession, error) {
+	var sess *park.ChargeSession
+	err := s.base.View(ctx, func(tx park.Tx) (err error) { sess, err = tx.GetChargeSession(ctx, id); return })
+	return sess, err
+}
+
+// SessionPage is one page of sessions and how many match in all.
+type SessionPage struct {
+	Sessions []*park.ChargeSession
+	Total    int
+}
+
+// Sessions lists sessions by filter (Limit 1 to MaxListLimit), skipping
+// offset of them.
+func (s *Service) Sessions(ctx context.Context, f park.ChargeSessionFilter, offset int) (*SessionPage, error) {
+	if f.Limit < 1 || f.Limit > MaxListLimit {
+		return nil, park.Invalid("limit", "must be between 1 and %d, not %d", MaxListLimit, f.Limit)
+	}
+	if offset < 0 || offset > 100_000 {
+		return nil, park.Invalid("offset", "must be between 0 and 100000, not %d", offset)
+	}
+	page := &SessionPage{}
+	err := s.base.View(ctx, func(tx park.Tx) (err error) {
+		if page.Total, err = tx.CountChargeSessions(ctx, f); err != nil {
+			return err
+		}
+		want := f.Limit
+		f.Limit += offset
+		all, err := tx.ListChargeSessions(ctx, f)
+		if offset < len(all) {
+			page.Sessions = all[offset:min(len(all), offset+want)]
+		}
+		return err
+	})
+	return page, err
+}
+
+// StopSession asks the charger to stop a session (ENotFound; EConflict
+// when it has ended). partnerID, when set, must be the session's. A
+// pending session is failed at once; a charging one ends when the charger
+// reports its StopTransaction.
+func (s *Service) StopSession(ctx context.Context, id, partnerID string) (*park.ChargeSession, error) {
+	var sess *park.ChargeSession
+	err := s.base.View(ctx, func(tx park.Tx) (err error) { sess, err = tx.GetChargeSession(ctx, id); return })
+	if err == nil && partnerID != "" && sess.PartnerID != partnerID {
+		err = park.Errorf(park.ENotFound, "charge session %q not found", id)
+	}
+	if err != nil {
+		return nil, err
+	}
+	switch sess.Status {
+	case park.SessionPending:
+		return s.failPending(ctx, id)
+	case park.SessionCharging:
+		return s.askStop(ctx, sess, park.EndManual)
+	}
+	return nil, park.Errorf(park.EConflict, "charge session %q has ended", id)
+}
+
+// askStop records why parkd wants a session stopped and asks the charger.
+func (s *Service) askStop(ctx context.Context, sess *park.ChargeSession, reason int) (*park.ChargeSession, error) {
+	err := s.base.Update(ctx, func(tx park.Tx) (err error) {
+		if sess, err = tx.GetChargeSession(ctx, sess.ID); err != nil || sess.Status != park.SessionCharging {
+			return err
+		}
+		now := s.base.Clock()
+		sess.StopAsked, sess.StopReason, sess.UpdatedAt = &now, reason, now
+		return tx.UpdateChargeSession(ctx, sess)
+	})
+	if err != nil || sess.Status != park.SessionCharging {
+		return sess, err
+	}
+	if r := s.remoteOf(); r != nil {
+		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), remoteTimeout)
+		status, err := r.RemoteStop(rctx, sess.ChargerID, sess.TransactionID)
+		cancel()
+		s.record(ctx, sess.ChargerID, "RemoteStopTransaction", sess.Connector, status, err)
+	}
+	return s.Session(ctx, sess.ID)
+}
+
+// bill prices sess as of end (its readings up to then) and stores the
+// result in it.
+func bill(sess *park.ChargeSession, st *tariff.ChargeStandard, loc *time.Location, end time.Time) tariff.ChargeResult {
+	res := st.Price(priced(sess, loc, end))
+	sess.Amount, sess.Electricity, sess.Service, sess.EnergyWh = res.Amount, res.Electricity, res.Service, res.EnergyWh
+	sess.Refund = res.Refund
+	sess.RefundTo = nameOf(refundNames, res.RefundTo)
+	if st.Payment == tariff.ChargeFromBalance {
+		// Paid from a balance as used: what was set aside and not used
+		// goes back to it.
+		sess.Refund = max(0, sess.Prepaid-res.Amount)
+		sess.RefundTo = "balance"
+	}
+	return res
+}
+
+// priced is the tariff's view of a session: energy since its start, the
+// end capped by the bought time.
+func priced(sess *park.ChargeSession, loc *time.Location, end time.Time) *tariff.ChargeSession {
+	start := *sess.StartedAt
+	if sess.LimitMinutes > 0 {
+		if lim := start.Add(time.Duration(sess.LimitMinutes) * time.Minute); end.After(lim) {
+			end = lim
+		}
+	}
+	ts := &tariff.ChargeSession{Start: start, End: end, Loc: loc, Prepaid: sess.Prepaid, Full: sess.Full}
+	for _, r := range sess.Readings {
+		ts.Readings = append(ts.Readings, tariff.ChargeReading{At: r.At, EnergyWh: max(0, r.EnergyWh-sess.MeterStart), PowerW: r.PowerW})
+	}
+	return ts
+}
+
+// exhausted reports whether a session's prepayment is used up at end: its
+// energy already costs it all, or the next minute would cost more (a
+// started time block is paid in full, so a session may use its block).
+func exhausted(sess *park.ChargeSession, st *tariff.ChargeStandard, loc *time.Location, end time.Time) bool {
+	if sess.Prepaid == 0 || st.Payment == tariff.ChargePrepaidPackage {
+		return false
+	}
+	open := *st
+	open.Payment = tariff.ChargeFromBalance
+	open.FullPrice = 0
+	if open.Price(priced(sess, loc, end)).Amount >= sess.Prepaid && st.Kind == tariff.ChargeByEnergy {
+		return true
+	}
+	return open.Price(priced(sess, loc, end.Add(time.Minute))).Amount > sess.Prepaid
+}
+
+// timeUp returns the end reason when a session's time is up at end: the
+// bought time (EndTimer) or the standard's longest charge (EndTimeLimit).
+func timeUp(sess *park.ChargeSession, st *tariff.ChargeStandard, end time.Time) int {
+	used := end.Sub(*sess.StartedAt)
+	switch {
+	case sess.LimitMinutes > 0 && used >= time.Duration(sess.LimitMinutes)*time.Minute:
+		return park.EndTimer
+	case st.MaxTime > 0 && used >= st.MaxTime:
+		return park.EndTimeLimit
+	}
+	return 0
+}
+
+// addReadings appends readings not already held (same time and register),
+// in time order, and returns how many were new.
+func addReadings(sess *park.ChargeSession, rs []park.MeterReading) int {
+	n := 0
+	for _, r := range rs {
+		dup := slices.ContainsFunc(sess.Readings, func(x park.MeterReading) bool { return x.At.Equal(r.At) && x.EnergyWh == r.EnergyWh })
+		if !dup && len(sess.Readings) < maxReadings {
+			sess.Readings = append(sess.Readings, r)
+			n++
+		}
+	}
+	slices.SortStableFunc(sess.Readings, func(a, b park.MeterReading) int { return a.At.Compare(b.At) })
+	return n
+}
+
+// maxReadings bounds a session's stored readings (a reading a minute for
+// a week); later ones are dropped, and the bill then rests on the stop's
+// meter value.
+const maxReadings = 10_080
+
+// reportEnd writes the end-of-charge report in the transaction that ended
+// the session.
+func (s *Service) reportEnd(ctx context.Context, tx park.Tx, sess *park.ChargeSession) error {
+	return core.Report(ctx, tx, park.ReportChargeEnd, sess.LotCode, park.ChargeKey(sess.ID), *sess.EndedAt,
+		func() (*park.ReportData, error) {
+			c := *sess
+			c.Readings = nil
+			return &park.ReportData{Charge: &c}, nil
+		})
+}

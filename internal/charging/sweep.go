@@ -1,0 +1,98 @@
+package charging
+
+import (
+	"context"
+	"time"
+
+	"parkd/internal/park"
+)
+
+// Sweep timings.
+const (
+	// PendingFor is how long a session asked for may wait for its charger
+	// to start it before it fails and its prepayment is refunded.
+	PendingFor = 2 * time.Minute
+	// LostAfter is how long a charging session's charger may stay silent
+	// before the session ends as lost, billed to its last reading. A
+	// charger that comes back later finds the transaction ended.
+	LostAfter = 24 * time.Hour
+	sweepPage = 100
+)
+
+// Sweep does what no charger message triggers: it fails sessions never
+// started, stops sessions whose time or money ran out between readings,
+// and ends sessions of chargers lost for LostAfter. app runs it every few
+// seconds on every node; what it changes is guarded by versions, so two
+// nodes sweeping at once do each thing once.
+func (s *Service) Sweep(ctx context.Context) error {
+	for _, status := range []string{park.SessionPending, park.SessionCharging} {
+		f := park.ChargeSessionFilter{Status: status, Limit: sweepPage}
+		for {
+			var page []*park.ChargeSession
+			if err := s.base.View(ctx, func(tx park.Tx) (err error) { page, err = tx.ListChargeSessions(ctx, f); return }); err != nil {
+				return err
+			}
+			for _, sess := range page {
+				if err := s.sweepOne(ctx, sess); err != nil {
+					s.base.Log.Warn("charging sweep", "session", sess.ID, "err", err)
+				}
+			}
+			if len(page) < f.Limit {
+				break
+			}
+			last := page[len(page)-1]
+			f.AfterUpdated, f.AfterID = last.UpdatedAt, last.ID
+		}
+	}
+	return nil
+}
+
+func (s *Service) sweepOne(ctx context.Context, sess *park.ChargeSession) error {
+	now := s.base.Clock()
+	if sess.Status == park.SessionPending {
+		if now.Sub(sess.CreatedAt) >= PendingFor {
+			_, err := s.failPending(ctx, sess.ID)
+			return err
+		}
+		return nil
+	}
+	var reason int
+	err := s.base.Update(ctx, func(tx park.Tx) (err error) {
+		reason = 0
+		if sess, err = tx.GetChargeSession(ctx, sess.ID); err != nil || sess.Status != park.SessionCharging {
+			return err
+		}
+		c, err := tx.GetCharger(ctx, sess.ChargerID)
+		if err != nil {
+			return err
+		}
+		st, loc, err := s.standard(ctx, tx, c)
+		if err != nil {
+			return err
+		}
+		seen := *sess.StartedAt
+		if c.LastHeartbeat != nil && c.LastHeartbeat.After(seen) {
+			seen = *c.LastHeartbeat
+		}
+		if now.Sub(seen) >= LostAfter {
+			end := *sess.StartedAt
+			if n := len(sess.Readings); n > 0 {
+				end = sess.Readings[n-1].At
+			}
+			return s.end(ctx, tx, sess, st, loc, end, park.EndLost, false)
+		}
+		if sess.StopAsked != nil {
+			return nil
+		}
+		// Between readings only time moves: the energy stays at the last
+		// reading, so a time-priced session still runs out of money.
+		if reason = timeUp(sess, st, now); reason == 0 && exhausted(sess, st, loc, now) {
+			reason = park.EndMoneyUsedUp
+		}
+		return nil
+	})
+	if err == nil && reason != 0 {
+		_, err = s.askStop(ctx, sess, reason)
+	}
+	return err
+}

@@ -1,0 +1,438 @@
+package httpapi
+
+import (
+	"net/http"
+	"strconv"
+
+	"parkd/internal/charging"
+	"parkd/internal/park"
+	"parkd/internal/tariff"
+)
+
+// chargingRoutes mounts chargers, price standards, the charging preview
+// and charge sessions.
+func (s *Server) chargingRoutes() {
+	s.admin("POST /v1/chargers", s.createCharger)
+	s.admin("GET /v1/chargers", s.listChargers)
+	s.admin("GET /v1/chargers/{id}", s.getCharger)
+	s.admin("PATCH /v1/chargers/{id}", s.patchCharger)
+	s.admin("DELETE /v1/chargers/{id}", s.retireCharger)
+	s.admin("POST /v1/price-standards", s.createStandard)
+	s.admin("GET /v1/price-standards", s.listStandards)
+	s.admin("GET /v1/price-standards/{id}", s.getStandard)
+	s.admin("PUT /v1/price-standards/{id}", s.putStandard)
+	s.admin("DELETE /v1/price-standards/{id}", s.deleteStandard)
+	s.admin("POST /v1/charging/preview", s.previewCharging)
+	s.admin("POST /v1/charging/sessions", s.startSession)
+	s.admin("GET /v1/charging/sessions/{id}", s.getSession)
+	s.admin("POST /v1/charging/sessions/{id}/stop", s.stopSession)
+}
+
+type chargerInput struct {
+	ID         string `json:"id"`
+	LotCode    string `json:"lot_code"`
+	SpaceCode  string `json:"space_code"`
+	Family     *int   `json:"family"`
+	Type       string `json:"type"`
+	Connectors int    `json:"connectors"`
+	StandardID int64  `json:"standard_id"`
+	Password   string `json:"password"`
+}
+
+type chargerPatch struct {
+	SpaceCode    *string `json:"space_code"`
+	Type         *string `json:"type"`
+	Connectors   *int    `json:"connectors"`
+	StandardID   *int64  `json:"standard_id"`
+	Password     *string `json:"password"`
+	Availability *string `json:"availability"`
+}
+
+type portView struct {
+	Connector int    `json:"connector"`
+	Status    string `json:"status"`
+	ErrorCode string `json:"error_code"`
+	At        string `json:"at"`
+}
+
+type chargerView struct {
+	ID            string     `json:"id"`
+	LotCode       string     `json:"lot_code"`
+	SpaceCode     string     `json:"space_code"`
+	Family        int        `json:"family"`
+	Type          string     `json:"type"`
+	Connectors    int        `json:"connectors"`
+	StandardID    int64      `json:"standard_id"`
+	Availability  string     `json:"availability"`
+	Online        bool       `json:"online"`
+	LastHeartbeat *string    `json:"last_heartbeat"`
+	Vendor        string     `json:"vendor"`
+	Model         string     `json:"model"`
+	Firmware      string     `json:"firmware"`
+	Ports         []portView `json:"ports"`
+	Retired       *string    `json:"retired"`
+	CreatedAt     string     `json:"created_at"`
+	UpdatedAt     string     `json:"updated_at"`
+}
+
+func viewCharger(c *park.Charger) chargerView {
+	ports := make([]portView, len(c.Ports))
+	for i, p := range c.Ports {
+		ports[i] = portView{Connector: p.Connector, Status: p.Status, ErrorCode: p.ErrorCode, At: fmtTime(p.At)}
+	}
+	return chargerView{ID: c.ID, LotCode: c.LotCode, SpaceCode: c.SpaceCode, Family: c.Family, Type: c.Type,
+		Connectors: c.Connectors, StandardID: c.StandardID, Availability: c.Availability, Online: c.Online,
+		LastHeartbeat: fmtTimePtr(c.LastHeartbeat), Vendor: c.Vendor, Model: c.Model, Firmware: c.Firmware, Ports: ports,
+		Retired: fmtTimePtr(c.Retired), CreatedAt: fmtTime(c.CreatedAt), UpdatedAt: fmtTime(c.UpdatedAt)}
+}
+
+func (s *Server) createCharger(w http.ResponseWriter, r *http.Request) error {
+	var in chargerInput
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	if in.Family == nil {
+		return park.Invalid("family", "is required: 0 (two-wheeler) or 1 (car)")
+	}
+	c, err := s.svc.Charging.RegisterCharger(r.Context(), charging.ChargerInput{ID: in.ID, LotCode: in.LotCode,
+		SpaceCode: in.SpaceCode, Family: *in.Family, Type: in.Type, Connectors: in.Connectors, StandardID: in.StandardID,
+		Password: in.Password})
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Location", "/v1/chargers/"+c.ID)
+	writeJSON(w, http.StatusCreated, viewCharger(c))
+	return nil
+}
+
+func (s *Server) listChargers(w http.ResponseWriter, r *http.Request) error {
+	cs, err := s.svc.Charging.Chargers(r.Context(), r.URL.Query().Get("lot_code"))
+	if err != nil {
+		return err
+	}
+	out := make([]chargerView, len(cs))
+	for i, c := range cs {
+		out[i] = viewCharger(c)
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"chargers": out})
+	return nil
+}
+
+func (s *Server) getCharger(w http.ResponseWriter, r *http.Request) error {
+	c, err := s.svc.Charging.Charger(r.Context(), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, viewCharger(c))
+	return nil
+}
+
+func (s *Server) patchCharger(w http.ResponseWriter, r *http.Request) error {
+	var in chargerPatch
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	c, err := s.svc.Charging.UpdateCharger(r.Context(), r.PathValue("id"), charging.ChargerPatch{SpaceCode: in.SpaceCode,
+		Type: in.Type, Connectors: in.Connectors, StandardID: in.StandardID, Password: in.Password, Availability: in.Availability})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, viewCharger(c))
+	return nil
+}
+
+func (s *Server) retireCharger(w http.ResponseWriter, r *http.Request) error {
+	c, err := s.svc.Charging.RetireCharger(r.Context(), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, viewCharger(c))
+	return nil
+}
+
+type standardInput struct {
+	ID      int64            `json:"id"`
+	Name    string           `json:"name"`
+	Family  int              `json:"family"`
+	Display string           `json:"display"`
+	Remark  string           `json:"remark"`
+	Rules   park.ChargeRules `json:"rules"`
+}
+
+type standardView struct {
+	ID        int64            `json:"id"`
+	Name      string           `json:"name"`
+	Family    int              `json:"family"`
+	Display   string           `json:"display"`
+	Remark    string           `json:"remark"`
+	Rules     park.ChargeRules `json:"rules"`
+	CreatedAt string           `json:"created_at"`
+	UpdatedAt string           `json:"updated_at"`
+}
+
+func viewStandard(p *park.PriceStandard) standardView {
+	rules := p.Rules
+	if rules.Segments == nil {
+		rules.Segments = []park.ChargeSegment{}
+	}
+	return standardView{ID: p.ID, Name: p.Name, Family: p.Family, Display: p.Display, Remark: p.Remark, Rules: rules,
+		CreatedAt: fmtTime(p.CreatedAt), UpdatedAt: fmtTime(p.UpdatedAt)}
+}
+
+func (in *standardInput) core() charging.StandardInput {
+	return charging.StandardInput{ID: in.ID, Name: in.Name, Family: in.Family, Display: in.Display, Remark: in.Remark, Rules: in.Rules}
+}
+
+func (s *Server) createStandard(w http.ResponseWriter, r *http.Request) error {
+	var in standardInput
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	p, err := s.svc.Charging.CreateStandard(r.Context(), in.core())
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Location", "/v1/price-standards/"+strconv.FormatInt(p.ID, 10))
+	writeJSON(w, http.StatusCreated, viewStandard(p))
+	return nil
+}
+
+func pathID(r *http.Request) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id < 1 {
+		return 0, park.Invalid("id", "must be a positive integer, not %q", r.PathValue("id"))
+	}
+	return id, nil
+}
+
+func (s *Server) listStandards(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	f := park.PriceStandardFilter{Name: q.Get("name"), Family: -1, Limit: 20}
+	var err error
+	if v := q.Get("family"); v != "" {
+		if f.Family, err = queryInt("family", v); err != nil {
+			return err
+		}
+	}
+	if v := q.Get("limit"); v != "" {
+		if f.Limit, err = queryInt("limit", v); err != nil {
+			return err
+		}
+	}
+	offset := 0
+	if v := q.Get("offset"); v != "" {
+		if offset, err = queryInt("offset", v); err != nil {
+			return err
+		}
+	}
+	page, err := s.svc.Charging.Standards(r.Context(), f, offset)
+	if err != nil {
+		return err
+	}
+	out := make([]standardView, len(page.Standards))
+	for i, p := range page.Standards {
+		out[i] = viewStandard(p)
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"price_standards": out, "total": page.Total})
+	return nil
+}
+
+func (s *Server) getStandard(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	p, err := s.svc.Charging.StandardByID(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, viewStandard(p))
+	return nil
+}
+
+func (s *Server) putStandard(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	var in standardInput
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	if in.ID != 0 && in.ID != id {
+		return park.Invalid("id", "is %d in the body and %d in the path", in.ID, id)
+	}
+	p, err := s.svc.Charging.ReplaceStandard(r.Context(), id, in.core())
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, viewStandard(p))
+	return nil
+}
+
+func (s *Server) deleteStandard(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	if err := s.svc.Charging.DeleteStandard(r.Context(), id); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+type chargeReadingInput struct {
+	At       string `json:"at"`
+	EnergyWh int64  `json:"energy_wh"`
+	PowerW   int64  `json:"power_w"`
+}
+
+type chargePreviewInput struct {
+	Rules    park.ChargeRules     `json:"rules"`
+	TimeZone string               `json:"timezone"`
+	Start    string               `json:"start"`
+	End      string               `json:"end"`
+	Readings []chargeReadingInput `json:"readings"`
+	Prepaid  int64                `json:"prepaid"`
+	Full     bool                 `json:"full"`
+}
+
+type chargeLineView struct {
+	From        string `json:"from"`
+	To          string `json:"to"`
+	Label       string `json:"label"`
+	Amount      int64  `json:"amount"`
+	EnergyWh    int64  `json:"energy_wh"`
+	Electricity int64  `json:"electricity"`
+	Service     int64  `json:"service"`
+	Blocks      int64  `json:"blocks"`
+}
+
+type chargePreviewView struct {
+	Amount        int64            `json:"amount"`
+	Electricity   int64            `json:"electricity"`
+	Service       int64            `json:"service"`
+	MinutesBilled int              `json:"minutes_billed"`
+	EnergyWh      int64            `json:"energy_wh"`
+	Refund        int64            `json:"refund"`
+	RefundTo      string           `json:"refund_to"`
+	Lines         []chargeLineView `json:"lines"`
+}
+
+func viewChargeResult(res *tariff.ChargeResult) chargePreviewView {
+	lines := make([]chargeLineView, len(res.Lines))
+	for i, l := range res.Lines {
+		lines[i] = chargeLineView{From: fmtTime(l.From), To: fmtTime(l.To), Label: l.Label, Amount: l.Amount,
+			EnergyWh: l.EnergyWh, Electricity: l.Electricity, Service: l.Service, Blocks: l.Blocks}
+	}
+	refundTo := "balance"
+	if res.RefundTo == tariff.ChargeRefundToPayment {
+		refundTo = "payment"
+	}
+	return chargePreviewView{Amount: res.Amount, Electricity: res.Electricity, Service: res.Service,
+		MinutesBilled: res.MinutesBilled, EnergyWh: res.EnergyWh, Refund: res.Refund, RefundTo: refundTo, Lines: lines}
+}
+
+func (s *Server) previewCharging(w http.ResponseWriter, r *http.Request) error {
+	var in chargePreviewInput
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	start, err := parseTime("start", in.Start)
+	if err != nil {
+		return err
+	}
+	end, err := parseTime("end", in.End)
+	if err != nil {
+		return err
+	}
+	p := charging.PreviewInput{Rules: in.Rules, Zone: in.TimeZone, Start: start, End: end, Prepaid: in.Prepaid, Full: in.Full}
+	for i, rd := range in.Readings {
+		at, err := parseTime("readings["+strconv.Itoa(i)+"].at", rd.At)
+		if err != nil {
+			return err
+		}
+		p.Readings = append(p.Readings, charging.Reading{At: at, EnergyWh: rd.EnergyWh, PowerW: rd.PowerW})
+	}
+	res, err := s.svc.Charging.Preview(p)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, viewChargeResult(res))
+	return nil
+}
+
+type sessionInput struct {
+	ChargerID    string `json:"charger_id"`
+	Connector    int    `json:"connector"`
+	Prepaid      int64  `json:"prepaid"`
+	LimitMinutes int    `json:"limit_minutes"`
+}
+
+type sessionView struct {
+	ID            string  `json:"id"`
+	ChargerID     string  `json:"charger_id"`
+	Connector     int     `json:"connector"`
+	LotCode       string  `json:"lot_code"`
+	StandardID    int64   `json:"standard_id"`
+	TransactionID int64   `json:"transaction_id"`
+	IDTag         string  `json:"id_tag"`
+	Source        string  `json:"source"`
+	Status        string  `json:"status"`
+	Prepaid       int64   `json:"prepaid"`
+	LimitMinutes  int     `json:"limit_minutes"`
+	StartedAt     *string `json:"started_at"`
+	EndedAt       *string `json:"ended_at"`
+	EnergyWh      int64   `json:"energy_wh"`
+	Amount        int64   `json:"amount"`
+	Electricity   int64   `json:"electricity"`
+	Service       int64   `json:"service"`
+	Refund        int64   `json:"refund"`
+	RefundTo      string  `json:"refund_to"`
+	EndReason     int     `json:"end_reason"`
+	Full          bool    `json:"full"`
+	CreatedAt     string  `json:"created_at"`
+	UpdatedAt     string  `json:"updated_at"`
+}
+
+func viewSession(x *park.ChargeSession) sessionView {
+	return sessionView{ID: x.ID, ChargerID: x.ChargerID, Connector: x.Connector, LotCode: x.LotCode, StandardID: x.StandardID,
+		TransactionID: x.TransactionID, IDTag: x.IDTag, Source: x.Source, Status: x.Status, Prepaid: x.Prepaid,
+		LimitMinutes: x.LimitMinutes, StartedAt: fmtTimePtr(x.StartedAt), EndedAt: fmtTimePtr(x.EndedAt), EnergyWh: x.EnergyWh,
+		Amount: x.Amount, Electricity: x.Electricity, Service: x.Service, Refund: x.Refund, RefundTo: x.RefundTo,
+		EndReason: x.EndReason, Full: x.Full, CreatedAt: fmtTime(x.CreatedAt), UpdatedAt: fmtTime(x.UpdatedAt)}
+}
+
+func (s *Server) startSession(w http.ResponseWriter, r *http.Request) error {
+	var in sessionInput
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	x, err := s.svc.Charging.StartSession(r.Context(), charging.StartInput{ChargerID: in.ChargerID, Connector: in.Connector,
+		Prepaid: in.Prepaid, LimitMinutes: in.LimitMinutes, Source: park.SourceNative})
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Location", "/v1/charging/sessions/"+x.ID)
+	writeJSON(w, http.StatusCreated, viewSession(x))
+	return nil
+}
+
+func (s *Server) getSession(w http.ResponseWriter, r *http.Request) error {
+	x, err := s.svc.Charging.Session(r.Context(), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, viewSession(x))
+	return nil
+}
+
+func (s *Server) stopSession(w http.ResponseWriter, r *http.Request) error {
+	x, err := s.svc.Charging.StopSession(r.Context(), r.PathValue("id"), "")
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, viewSession(x))
+	return nil
+}

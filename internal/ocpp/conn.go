@@ -1,0 +1,143 @@
+package ocpp
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/coder/websocket"
+
+	"parkd/internal/charging"
+)
+
+// conn is one charge point's connection. Two goroutines serve it: the
+// reader, which is always free to take the charger's answers to parkd's
+// commands, and the worker, which handles the charger's CALLs one at a
+// time (a charger may have one CALL outstanding; a second before the
+// first is answered gets a ProtocolError).
+type conn struct {
+	id     string
+	ws     *websocket.Conn
+	srv    *Server
+	ctx    context.Context
+	cancel context.CancelFunc
+
+	writeMu sync.Mutex
+	busy    atomic.Bool // a CALL of the charger is being handled
+	calls   chan *Frame
+
+	callMu  sync.Mutex // parkd has one CALL outstanding too
+	pendMu  sync.Mutex
+	pendID  string
+	pendCh  chan *Frame
+	nextSeq atomic.Uint64
+}
+
+func (c *conn) write(f *Frame) error {
+	b, err := f.Encode()
+	if err != nil {
+		return err
+	}
+	c.writeMu.Lock()
+	defer c.writeMu.Unlock()
+	ctx, cancel := context.WithTimeout(c.ctx, c.srv.writeTimeout())
+	defer cancel()
+	return c.ws.Write(ctx, websocket.MessageText, b)
+}
+
+// readLoop reads frames until the connection ends.
+func (c *conn) readLoop() {
+	defer close(c.calls)
+	for {
+		typ, b, err := c.ws.Read(c.ctx)
+		if err != nil {
+			return
+		}
+		if typ != websocket.MessageText {
+			_ = c.write(ErrorFrame("-1", ErrFormationViolation, "OCPP-J messages are text frames"))
+			continue
+		}
+		f, err := DecodeFrame(b)
+		if err != nil {
+			var fe *FrameError
+			if errors.As(err, &fe) {
+				_ = c.write(ErrorFrame(fe.ID, fe.Code, fe.Message))
+			}
+			continue
+		}
+		switch f.Type {
+		case TypeCall:
+			if !c.busy.CompareAndSwap(false, true) {
+				_ = c.write(ErrorFrame(f.ID, ErrProtocol, "one CALL at a time: wait for the answer to the previous one"))
+				continue
+			}
+			c.calls <- f
+		default:
+			c.pendMu.Lock()
+			if c.pendCh != nil && c.pendID == f.ID {
+				c.pendCh <- f
+				c.pendCh = nil
+			}
+			c.pendMu.Unlock()
+		}
+	}
+}
+
+// work handles the charger's CALLs in order.
+func (c *conn) work() {
+	for f := range c.calls {
+		resp := c.srv.handle(c.ctx, c, f)
+		// Free before answering: the charger may send its next CALL the
+		// moment it reads the answer.
+		c.busy.Store(false)
+		_ = c.write(resp)
+	}
+}
+
+// send sends a CALL and waits for its answer: the CALLRESULT's payload
+// decoded into out, or an error (a CALLERROR, charging.ErrTimeout, charging.ErrOffline).
+func (c *conn) send(ctx context.Context, action string, payload any, out checker) error {
+	c.callMu.Lock()
+	defer c.callMu.Unlock()
+	id := strconv.FormatUint(c.nextSeq.Add(1), 10)
+	f, err := Call(id, action, payload)
+	if err != nil {
+		return err
+	}
+	ch := make(chan *Frame, 1)
+	c.pendMu.Lock()
+	c.pendID, c.pendCh = id, ch
+	c.pendMu.Unlock()
+	defer func() {
+		c.pendMu.Lock()
+		c.pendCh = nil
+		c.pendMu.Unlock()
+	}()
+	if err := c.write(f); err != nil {
+		return charging.ErrOffline
+	}
+	t := time.NewTimer(c.srv.callTimeout())
+	defer t.Stop()
+	select {
+	case r := <-ch:
+		if r.Type == TypeCallError {
+			return errors.New("charger answered " + r.ErrorCode + ": " + r.ErrorDescription)
+		}
+		return DecodePayload(r.ID, r.Payload, out)
+	case <-t.C:
+		return charging.ErrTimeout
+	case <-ctx.Done():
+		return charging.ErrTimeout
+	case <-c.ctx.Done():
+		return charging.ErrOffline
+	}
+}
+
+func mustJSON(v any) json.RawMessage {
+	b, _ := json.Marshal(v)
+	return b
+}

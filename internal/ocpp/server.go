@@ -1,0 +1,218 @@
+package ocpp
+
+import (
+	"context"
+	"crypto/subtle"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/coder/websocket"
+
+	"parkd/internal/charging"
+	"parkd/internal/park"
+)
+
+// Subprotocol is the WebSocket subprotocol of OCPP 1.6J.
+const Subprotocol = "ocpp1.6"
+
+// Defaults of a Server.
+const (
+	DefaultCallTimeout = 30 * time.Second
+	DefaultHeartbeat   = 300 * time.Second
+	writeTimeout       = 10 * time.Second
+)
+
+// Config wires a Server.
+type Config struct {
+	Charging *charging.Service
+	Log      *slog.Logger
+	Now      func() time.Time
+	// CallTimeout bounds the wait for a charger's answer to a command.
+	CallTimeout time.Duration
+	// Heartbeat is the interval BootNotification gives chargers.
+	Heartbeat time.Duration
+}
+
+// Server is the OCPP central system: an http.Handler for
+// /ocpp/{chargePointId} and the charging subsystem's Remote.
+type Server struct {
+	c     Config
+	mu    sync.Mutex
+	conns map[string]*conn
+	wg    sync.WaitGroup
+}
+
+// New returns a Server.
+func New(c Config) *Server {
+	if c.Log == nil {
+		c.Log = slog.New(slog.DiscardHandler)
+	}
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	if c.CallTimeout <= 0 {
+		c.CallTimeout = DefaultCallTimeout
+	}
+	if c.Heartbeat <= 0 {
+		c.Heartbeat = DefaultHeartbeat
+	}
+	return &Server{c: c, conns: map[string]*conn{}}
+}
+
+func (s *Server) callTimeout() time.Duration  { return s.c.CallTimeout }
+func (s *Server) writeTimeout() time.Duration { return writeTimeout }
+
+// ServeHTTP upgrades an authenticated charge point. The charge point id is
+// the last path segment; HTTP Basic's user must be that id and its
+// password the charger's. A charger that is not registered, retired, or
+// sends a wrong password is refused with 401 before the upgrade; a client
+// that does not offer ocpp1.6 with 400.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	user, pass, ok := r.BasicAuth()
+	if !ok || !charging.ValidChargerID(id) || subtle.ConstantTimeCompare([]byte(user), []byte(id)) != 1 {
+		refuse(w)
+		return
+	}
+	if _, err := s.c.Charging.CheckPassword(r.Context(), id, pass); err != nil {
+		if !park.IsCode(err, park.EUnauthorized) {
+			http.Error(w, "try again later", http.StatusServiceUnavailable)
+			return
+		}
+		s.c.Log.Info("ocpp: refused a charge point", "id", id, "remote", r.RemoteAddr)
+		refuse(w)
+		return
+	}
+	if !offers(r, Subprotocol) {
+		http.Error(w, "the WebSocket subprotocol ocpp1.6 is required", http.StatusBadRequest)
+		return
+	}
+	// A charger stays connected for days: the server's request deadlines
+	// must not end the connection.
+	rc := http.NewResponseController(w)
+	_ = rc.SetReadDeadline(time.Time{})
+	_ = rc.SetWriteDeadline(time.Time{})
+	ws, err := websocket.Accept(w, r, &websocket.AcceptOptions{Subprotocols: []string{Subprotocol}})
+	if err != nil {
+		return
+	}
+	ws.SetReadLimit(MaxFrame)
+	ctx, cancel := context.WithCancel(context.WithoutCancel(r.Context()))
+	c := &conn{id: id, ws: ws, srv: s, ctx: ctx, cancel: cancel, calls: make(chan *Frame, 1)}
+	s.mu.Lock()
+	old := s.conns[id]
+	s.conns[id] = c
+	s.wg.Add(1)
+	s.mu.Unlock()
+	if old != nil {
+		// The same charger connected again (a reconnect after a network
+		// change): the newer connection is the charger.
+		old.close(websocket.StatusPolicyViolation, "replaced by a newer connection")
+	}
+	defer s.wg.Done()
+	go c.work()
+	c.readLoop()
+	cancel()
+	ws.CloseNow()
+	s.mu.Lock()
+	current := s.conns[id] == c
+	if current {
+		delete(s.conns, id)
+	}
+	s.mu.Unlock()
+	if current {
+		if err := s.c.Charging.Disconnected(context.Background(), id); err != nil {
+			s.c.Log.Warn("ocpp: recording a disconnect", "id", id, "err", err)
+		}
+	}
+}
+
+func (c *conn) close(code websocket.StatusCode, reason string) {
+	_ = c.ws.Close(code, reason)
+	c.cancel()
+}
+
+func refuse(w http.ResponseWriter) {
+	w.Header().Set("WWW-Authenticate", `Basic realm="ocpp", charset="UTF-8"`)
+	http.Error(w, "unknown charge point or wrong password", http.StatusUnauthorized)
+}
+
+func offers(r *http.Request, proto string) bool {
+	for _, h := range r.Header.Values("Sec-WebSocket-Protocol") {
+		for _, p := range strings.Split(h, ",") {
+			if strings.TrimSpace(p) == proto {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// Close closes every connection and waits for them to end.
+func (s *Server) Close() {
+	s.mu.Lock()
+	for _, c := range s.conns {
+		c.close(websocket.StatusGoingAway, "server shutting down")
+	}
+	s.mu.Unlock()
+	s.wg.Wait()
+}
+
+// Connected reports whether a charger is connected to this node.
+func (s *Server) Connected(id string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.conns[id] != nil
+}
+
+func (s *Server) conn(id string) *conn {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.conns[id]
+}
+
+// call sends a command and returns the charger's status answer.
+func (s *Server) call(ctx context.Context, id, action string, payload any) (string, error) {
+	c := s.conn(id)
+	if c == nil {
+		return "", charging.ErrOffline
+	}
+	var out statusConf
+	if err := c.send(ctx, action, payload, &out); err != nil {
+		return "", err
+	}
+	return out.Status, nil
+}
+
+// RemoteStart sends RemoteStartTransaction.
+func (s *Server) RemoteStart(ctx context.Context, id string, connector int, idTag string) (string, error) {
+	return s.call(ctx, id, "RemoteStartTransaction", map[string]any{"connectorId": connector, "idTag": idTag})
+}
+
+// RemoteStop sends RemoteStopTransaction.
+func (s *Server) RemoteStop(ctx context.Context, id string, txID int64) (string, error) {
+	return s.call(ctx, id, "RemoteStopTransaction", map[string]any{"transactionId": txID})
+}
+
+// Command sends an operator's command.
+func (s *Server) Command(ctx context.Context, id string, cmd charging.Command) (string, error) {
+	switch cmd.Kind {
+	case "reset":
+		return s.call(ctx, id, "Reset", map[string]any{"type": map[string]string{"soft": "Soft", "hard": "Hard"}[cmd.Type]})
+	case "unlock":
+		return s.call(ctx, id, "UnlockConnector", map[string]any{"connectorId": cmd.Connector})
+	case "availability":
+		return s.call(ctx, id, "ChangeAvailability", map[string]any{"connectorId": cmd.Connector,
+			"type": map[string]string{park.ChargerOperative: "Operative", park.ChargerInoperative: "Inoperative"}[cmd.Type]})
+	case "trigger":
+		p := map[string]any{"requestedMessage": cmd.Type}
+		if cmd.Connector > 0 {
+			p["connectorId"] = cmd.Connector
+		}
+		return s.call(ctx, id, "TriggerMessage", p)
+	}
+	return "", park.Invalid("command", "unknown command %q", cmd.Kind)
+}

@@ -1,0 +1,78 @@
+-- name: InsertCharger :exec
+INSERT INTO chargers (id, lot_code, password_hash, data) VALUES ($1, $2, $3, $4);
+
+-- name: GetCharger :one
+SELECT * FROM chargers WHERE id = $1;
+
+-- name: UpdateCharger :execrows
+UPDATE chargers SET lot_code = $1, password_hash = $2, data = $3, version = version + 1
+WHERE id = $4 AND version = $5;
+
+-- name: ListChargers :many
+SELECT * FROM chargers
+WHERE sqlc.arg(lot_code)::text = '' OR lot_code = sqlc.arg(lot_code)::text
+ORDER BY id;
+
+-- name: NextPriceStandardID :one
+SELECT (COALESCE(MAX(id), 0) + 1)::bigint FROM price_standards;
+
+-- name: InsertPriceStandard :exec
+INSERT INTO price_standards (id, name, family, data) VALUES ($1, $2, $3, $4);
+
+-- name: GetPriceStandard :one
+SELECT * FROM price_standards WHERE id = $1;
+
+-- name: UpdatePriceStandard :execrows
+UPDATE price_standards SET name = $1, family = $2, data = $3, version = version + 1
+WHERE id = $4 AND version = $5;
+
+-- name: DeletePriceStandard :execrows
+DELETE FROM price_standards WHERE id = $1;
+
+-- name: ListPriceStandards :many
+SELECT * FROM price_standards
+WHERE id > sqlc.arg(after_id)::bigint
+  AND (sqlc.arg(name)::text = '' OR name = sqlc.arg(name)::text)
+  AND (sqlc.arg(family)::int < 0 OR family = sqlc.arg(family)::int)
+ORDER BY id LIMIT sqlc.arg(lim)::int;
+
+-- name: CountPriceStandards :one
+SELECT COUNT(*) FROM price_standards
+WHERE (sqlc.arg(name)::text = '' OR name = sqlc.arg(name)::text)
+  AND (sqlc.arg(family)::int < 0 OR family = sqlc.arg(family)::int);
+
+-- name: InsertChargeSession :exec
+INSERT INTO charge_sessions (id, charger_id, connector, transaction_id, status, partner_id, updated_at, data)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8);
+
+-- name: GetChargeSession :one
+SELECT * FROM charge_sessions WHERE id = $1;
+
+-- name: GetChargeSessionByTransaction :one
+SELECT * FROM charge_sessions WHERE charger_id = $1 AND transaction_id = $2 AND transaction_id <> 0;
+
+-- name: OpenChargeSession :one
+SELECT * FROM charge_sessions
+WHERE charger_id = $1 AND connector = $2 AND status IN ('pending', 'charging');
+
+-- name: UpdateChargeSession :execrows
+UPDATE charge_sessions
+SET transaction_id = $1, status = $2, updated_at = $3, data = $4, version = version + 1
+WHERE id = $5 AND version = $6;
+
+-- name: ListChargeSessions :many
+SELECT * FROM charge_sessions
+WHERE (sqlc.arg(charger_id)::text = '' OR charger_id = sqlc.arg(charger_id)::text)
+  AND (sqlc.arg(partner_id)::text = '' OR partner_id = sqlc.arg(partner_id)::text)
+  AND (sqlc.arg(status)::text = '' OR status = sqlc.arg(status)::text)
+  AND updated_at >= sqlc.arg(updated_from)::timestamptz AND updated_at < sqlc.arg(updated_to)::timestamptz
+  AND (updated_at > sqlc.arg(after_updated)::timestamptz
+       OR (updated_at = sqlc.arg(after_updated)::timestamptz AND id > sqlc.arg(after_id)::text))
+ORDER BY updated_at, id LIMIT sqlc.arg(lim)::int;
+
+-- name: CountChargeSessions :one
+SELECT COUNT(*) FROM charge_sessions
+WHERE (sqlc.arg(charger_id)::text = '' OR charger_id = sqlc.arg(charger_id)::text)
+  AND (sqlc.arg(partner_id)::text = '' OR partner_id = sqlc.arg(partner_id)::text)
+  AND (sqlc.arg(status)::text = '' OR status = sqlc.arg(status)::text)
+  AND updated_at >= sqlc.arg(updated_from)::timestamptz AND updated_at < sqlc.arg(updated_to)::timestamptz;

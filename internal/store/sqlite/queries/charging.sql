@@ -1,0 +1,77 @@
+-- name: InsertCharger :exec
+INSERT INTO chargers (id, lot_code, password_hash, data) VALUES (?, ?, ?, ?);
+
+-- name: GetCharger :one
+SELECT * FROM chargers WHERE id = ?;
+
+-- name: UpdateCharger :execrows
+UPDATE chargers SET lot_code = ?, password_hash = ?, data = ?, version = version + 1
+WHERE id = ? AND version = ?;
+
+-- name: ListChargers :many
+SELECT * FROM chargers
+WHERE CAST(sqlc.arg(lot_code) AS TEXT) = '' OR lot_code = CAST(sqlc.arg(lot_code) AS TEXT)
+ORDER BY id;
+
+-- name: NextPriceStandardID :one
+SELECT CAST(COALESCE(MAX(id), 0) + 1 AS INTEGER) FROM price_standards;
+
+-- name: InsertPriceStandard :exec
+INSERT INTO price_standards (id, name, family, data) VALUES (?, ?, ?, ?);
+
+-- name: GetPriceStandard :one
+SELECT * FROM price_standards WHERE id = ?;
+
+-- name: UpdatePriceStandard :execrows
+UPDATE price_standards SET name = ?, family = ?, data = ?, version = version + 1
+WHERE id = ? AND version = ?;
+
+-- name: DeletePriceStandard :execrows
+DELETE FROM price_standards WHERE id = ?;
+
+-- name: ListPriceStandards :many
+SELECT * FROM price_standards
+WHERE id > sqlc.arg(after_id)
+  AND (CAST(sqlc.arg(name) AS TEXT) = '' OR name = CAST(sqlc.arg(name) AS TEXT))
+  AND (CAST(sqlc.arg(family) AS INTEGER) < 0 OR family = CAST(sqlc.arg(family) AS INTEGER))
+ORDER BY id LIMIT sqlc.arg(lim);
+
+-- name: CountPriceStandards :one
+SELECT COUNT(*) FROM price_standards
+WHERE (CAST(sqlc.arg(name) AS TEXT) = '' OR name = CAST(sqlc.arg(name) AS TEXT))
+  AND (CAST(sqlc.arg(family) AS INTEGER) < 0 OR family = CAST(sqlc.arg(family) AS INTEGER));
+
+-- name: InsertChargeSession :exec
+INSERT INTO charge_sessions (id, charger_id, connector, transaction_id, status, partner_id, updated_at, data)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?);
+
+-- name: GetChargeSession :one
+SELECT * FROM charge_sessions WHERE id = ?;
+
+-- name: GetChargeSessionByTransaction :one
+SELECT * FROM charge_sessions WHERE charger_id = ? AND transaction_id = ? AND transaction_id <> 0;
+
+-- name: OpenChargeSession :one
+SELECT * FROM charge_sessions
+WHERE charger_id = ? AND connector = ? AND status IN ('pending', 'charging');
+
+-- name: UpdateChargeSession :execrows
+UPDATE charge_sessions
+SET transaction_id = ?, status = ?, updated_at = ?, data = ?, version = version + 1
+WHERE id = ? AND version = ?;
+
+-- name: ListChargeSessions :many
+SELECT * FROM charge_sessions
+WHERE (CAST(sqlc.arg(charger_id) AS TEXT) = '' OR charger_id = CAST(sqlc.arg(charger_id) AS TEXT))
+  AND (CAST(sqlc.arg(partner_id) AS TEXT) = '' OR partner_id = CAST(sqlc.arg(partner_id) AS TEXT))
+  AND (CAST(sqlc.arg(status) AS TEXT) = '' OR status = CAST(sqlc.arg(status) AS TEXT))
+  AND updated_at >= sqlc.arg(updated_from) AND updated_at < sqlc.arg(updated_to)
+  AND (updated_at > sqlc.arg(after_updated) OR (updated_at = sqlc.arg(after_updated) AND id > sqlc.arg(after_id)))
+ORDER BY updated_at, id LIMIT sqlc.arg(lim);
+
+-- name: CountChargeSessions :one
+SELECT COUNT(*) FROM charge_sessions
+WHERE (CAST(sqlc.arg(charger_id) AS TEXT) = '' OR charger_id = CAST(sqlc.arg(charger_id) AS TEXT))
+  AND (CAST(sqlc.arg(partner_id) AS TEXT) = '' OR partner_id = CAST(sqlc.arg(partner_id) AS TEXT))
+  AND (CAST(sqlc.arg(status) AS TEXT) = '' OR status = CAST(sqlc.arg(status) AS TEXT))
+  AND updated_at >= sqlc.arg(updated_from) AND updated_at < sqlc.arg(updated_to);

@@ -1,0 +1,192 @@
+package sqlite
+
+import (
+	"context"
+
+	"parkd/internal/park"
+	"parkd/internal/store/jsonrow"
+	"parkd/internal/store/sqlite/db"
+)
+
+func (t *txn) CreateCharger(ctx context.Context, c *park.Charger) error {
+	c.Version = 1
+	data, err := jsonrow.Charger(c)
+	if err != nil {
+		return err
+	}
+	err = mapErr(t.q.InsertCharger(stmtCtx, db.InsertChargerParams{ID: c.ID, LotCode: c.LotCode, PasswordHash: c.PasswordHash, Data: data}))
+	switch {
+	case park.IsCode(err, park.ENotFound):
+		return park.Errorf(park.ENotFound, "lot %q not found", c.LotCode)
+	case park.IsCode(err, park.EConflict):
+		return park.Errorf(park.EConflict, "charger %q already exists", c.ID)
+	}
+	return err
+}
+
+func (t *txn) GetCharger(ctx context.Context, id string) (*park.Charger, error) {
+	r, err := t.q.GetCharger(stmtCtx, id)
+	if err != nil {
+		return nil, wrap(err, "charger %q", id)
+	}
+	return jsonrow.ReadCharger(r.Data, r.PasswordHash, r.Version)
+}
+
+func (t *txn) UpdateCharger(ctx context.Context, c *park.Charger) error {
+	data, err := jsonrow.Charger(c)
+	if err != nil {
+		return err
+	}
+	n, err := t.q.UpdateCharger(stmtCtx, db.UpdateChargerParams{LotCode: c.LotCode, PasswordHash: c.PasswordHash, Data: data,
+		ID: c.ID, Version: c.Version})
+	return versioned(n, err, &c.Version, func() error { _, err := t.q.GetCharger(stmtCtx, c.ID); return err }, "charger %q", c.ID)
+}
+
+func (t *txn) ListChargers(ctx context.Context, lot string) ([]*park.Charger, error) {
+	rows, err := t.q.ListChargers(stmtCtx, lot)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	out := make([]*park.Charger, len(rows))
+	for i, r := range rows {
+		if out[i], err = jsonrow.ReadCharger(r.Data, r.PasswordHash, r.Version); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+func (t *txn) CreatePriceStandard(ctx context.Context, p *park.PriceStandard) error {
+	if p.ID == 0 {
+		id, err := t.q.NextPriceStandardID(stmtCtx)
+		if err != nil {
+			return mapErr(err)
+		}
+		p.ID = id
+	}
+	p.Version = 1
+	data, err := jsonrow.Standard(p)
+	if err != nil {
+		return err
+	}
+	return wrap(t.q.InsertPriceStandard(stmtCtx, db.InsertPriceStandardParams{ID: p.ID, Name: p.Name, Family: int64(p.Family), Data: data}),
+		"price standard %d", p.ID)
+}
+
+func (t *txn) GetPriceStandard(ctx context.Context, id int64) (*park.PriceStandard, error) {
+	r, err := t.q.GetPriceStandard(stmtCtx, id)
+	if err != nil {
+		return nil, wrap(err, "price standard %d", id)
+	}
+	return jsonrow.ReadStandard(r.Data, r.ID, r.Version)
+}
+
+func (t *txn) UpdatePriceStandard(ctx context.Context, p *park.PriceStandard) error {
+	data, err := jsonrow.Standard(p)
+	if err != nil {
+		return err
+	}
+	n, err := t.q.UpdatePriceStandard(stmtCtx, db.UpdatePriceStandardParams{Name: p.Name, Family: int64(p.Family), Data: data,
+		ID: p.ID, Version: p.Version})
+	return versioned(n, err, &p.Version, func() error { _, err := t.q.GetPriceStandard(stmtCtx, p.ID); return err },
+		"price standard %d", p.ID)
+}
+
+func (t *txn) DeletePriceStandard(ctx context.Context, id int64) error {
+	n, err := t.q.DeletePriceStandard(stmtCtx, id)
+	return affected(n, err, "price standard %d", id)
+}
+
+func (t *txn) ListPriceStandards(ctx context.Context, f park.PriceStandardFilter) ([]*park.PriceStandard, error) {
+	rows, err := t.q.ListPriceStandards(stmtCtx, db.ListPriceStandardsParams{AfterID: f.AfterID, Name: f.Name,
+		Family: int64(f.Family), Lim: int64(f.Limit)})
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	out := make([]*park.PriceStandard, len(rows))
+	for i, r := range rows {
+		if out[i], err = jsonrow.ReadStandard(r.Data, r.ID, r.Version); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+func (t *txn) CountPriceStandards(ctx context.Context, f park.PriceStandardFilter) (int, error) {
+	n, err := t.q.CountPriceStandards(stmtCtx, db.CountPriceStandardsParams{Name: f.Name, Family: int64(f.Family)})
+	return int(n), mapErr(err)
+}
+
+func (t *txn) InsertChargeSession(ctx context.Context, s *park.ChargeSession) error {
+	s.Version = 1
+	data, err := jsonrow.Session(s)
+	if err != nil {
+		return err
+	}
+	err = mapErr(t.q.InsertChargeSession(stmtCtx, db.InsertChargeSessionParams{ID: s.ID, ChargerID: s.ChargerID,
+		Connector: int64(s.Connector), TransactionID: s.TransactionID, Status: s.Status, PartnerID: s.PartnerID,
+		UpdatedAt: us(s.UpdatedAt), Data: data}))
+	switch {
+	case park.IsCode(err, park.ENotFound):
+		return park.Errorf(park.ENotFound, "charger %q not found", s.ChargerID)
+	case park.IsCode(err, park.EConflict):
+		return park.Errorf(park.EConflict, "charge session %q, or an open session of connector %d, already exists", s.ID, s.Connector)
+	}
+	return err
+}
+
+func sessionFromRow(r db.ChargeSession, err error) (*park.ChargeSession, error) {
+	if err != nil {
+		return nil, err
+	}
+	return jsonrow.ReadSession(r.Data, r.Version)
+}
+
+func (t *txn) GetChargeSession(ctx context.Context, id string) (*park.ChargeSession, error) {
+	r, err := t.q.GetChargeSession(stmtCtx, id)
+	return sessionFromRow(r, wrap(err, "charge session %q", id))
+}
+
+func (t *txn) GetChargeSessionByTransaction(ctx context.Context, chargerID string, txID int64) (*park.ChargeSession, error) {
+	r, err := t.q.GetChargeSessionByTransaction(stmtCtx, db.GetChargeSessionByTransactionParams{ChargerID: chargerID, TransactionID: txID})
+	return sessionFromRow(r, wrap(err, "transaction %d of charger %q", txID, chargerID))
+}
+
+func (t *txn) OpenChargeSession(ctx context.Context, chargerID string, connector int) (*park.ChargeSession, error) {
+	r, err := t.q.OpenChargeSession(stmtCtx, db.OpenChargeSessionParams{ChargerID: chargerID, Connector: int64(connector)})
+	return sessionFromRow(r, wrap(err, "open session on connector %d of charger %q", connector, chargerID))
+}
+
+func (t *txn) UpdateChargeSession(ctx context.Context, s *park.ChargeSession) error {
+	data, err := jsonrow.Session(s)
+	if err != nil {
+		return err
+	}
+	n, err := t.q.UpdateChargeSession(stmtCtx, db.UpdateChargeSessionParams{TransactionID: s.TransactionID, Status: s.Status,
+		UpdatedAt: us(s.UpdatedAt), Data: data, ID: s.ID, Version: s.Version})
+	return versioned(n, err, &s.Version, func() error { _, err := t.q.GetChargeSession(stmtCtx, s.ID); return err },
+		"charge session %q", s.ID)
+}
+
+func (t *txn) ListChargeSessions(ctx context.Context, f park.ChargeSessionFilter) ([]*park.ChargeSession, error) {
+	from, to, after := jsonrow.Window(f)
+	rows, err := t.q.ListChargeSessions(stmtCtx, db.ListChargeSessionsParams{ChargerID: f.ChargerID, PartnerID: f.PartnerID,
+		Status: f.Status, UpdatedFrom: us(from), UpdatedTo: us(to), AfterUpdated: us(after), AfterID: f.AfterID, Lim: int64(f.Limit)})
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	out := make([]*park.ChargeSession, len(rows))
+	for i, r := range rows {
+		if out[i], err = jsonrow.ReadSession(r.Data, r.Version); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+func (t *txn) CountChargeSessions(ctx context.Context, f park.ChargeSessionFilter) (int, error) {
+	from, to, _ := jsonrow.Window(f)
+	n, err := t.q.CountChargeSessions(stmtCtx, db.CountChargeSessionsParams{ChargerID: f.ChargerID, PartnerID: f.PartnerID,
+		Status: f.Status, UpdatedFrom: us(from), UpdatedTo: us(to)})
+	return int(n), mapErr(err)
+}

@@ -1,0 +1,201 @@
+package storetest
+
+import (
+	"context"
+	"reflect"
+	"testing"
+	"time"
+
+	"parkd/internal/park"
+)
+
+func testChargers(t *testing.T, s park.Store) {
+	ctx := context.Background()
+	seedLot(t, s, "L1")
+	seedLot(t, s, "L2")
+	hb := base.Add(987654321 * time.Nanosecond)
+	c := &park.Charger{ID: "CP-2", LotCode: "L1", SpaceCode: "B1-001", Family: park.FamilyCar, Type: "ac-7kw", Connectors: 2,
+		StandardID: 7, Availability: park.ChargerOperative, PasswordHash: "hash-1", Online: true, LastHeartbeat: &hb,
+		Firmware: "1.0", Ports: []park.ConnectorState{{Connector: 1, Status: "Available", At: hb}},
+		CreatedAt: base, UpdatedAt: base}
+	must(t, update(t, s, func(tx park.Tx) error { return tx.CreateCharger(ctx, c) }))
+	if c.Version != 1 {
+		t.Fatalf("version %d after create, want 1", c.Version)
+	}
+	wantCode(t, update(t, s, func(tx park.Tx) error { return tx.CreateCharger(ctx, &park.Charger{ID: "CP-2", LotCode: "L2"}) }), park.EConflict)
+	wantCode(t, update(t, s, func(tx park.Tx) error { return tx.CreateCharger(ctx, &park.Charger{ID: "CP-9", LotCode: "nope"}) }), park.ENotFound)
+	must(t, update(t, s, func(tx park.Tx) error {
+		return tx.CreateCharger(ctx, &park.Charger{ID: "CP-1", LotCode: "L2", Connectors: 10, CreatedAt: base, UpdatedAt: base})
+	}))
+
+	get := func(id string) *park.Charger {
+		t.Helper()
+		var got *park.Charger
+		must(t, s.View(ctx, func(tx park.Tx) (err error) { got, err = tx.GetCharger(ctx, id); return }))
+		return got
+	}
+	got := get("CP-2")
+	if got.PasswordHash != "hash-1" || got.Version != 1 || !got.LastHeartbeat.Equal(hb.Truncate(park.Precision)) ||
+		got.LastHeartbeat.Location() != time.UTC || got.SpaceCode != "B1-001" || got.Connectors != 2 || got.StandardID != 7 ||
+		len(got.Ports) != 1 || got.Ports[0].Status != "Available" {
+		t.Fatalf("charger read back %+v", got)
+	}
+	if !reflect.DeepEqual(got, c) {
+		t.Fatalf("charger read back\n%+v\nwant what was written\n%+v", got, c)
+	}
+	wantCode(t, s.View(ctx, func(tx park.Tx) error { _, err := tx.GetCharger(ctx, "nope"); return err }), park.ENotFound)
+
+	// Versioned update: the stale writer loses.
+	stale := *got
+	got.Online, got.PasswordHash = false, "hash-2"
+	must(t, update(t, s, func(tx park.Tx) error { return tx.UpdateCharger(ctx, got) }))
+	if got.Version != 2 {
+		t.Fatalf("version %d after update", got.Version)
+	}
+	wantCode(t, update(t, s, func(tx park.Tx) error { return tx.UpdateCharger(ctx, &stale) }), park.EConflict)
+	if g := get("CP-2"); g.Online || g.PasswordHash != "hash-2" {
+		t.Fatalf("after update %+v", g)
+	}
+
+	var all, l2 []*park.Charger
+	must(t, s.View(ctx, func(tx park.Tx) (err error) { all, err = tx.ListChargers(ctx, ""); return }))
+	must(t, s.View(ctx, func(tx park.Tx) (err error) { l2, err = tx.ListChargers(ctx, "L2"); return }))
+	if len(all) != 2 || all[0].ID != "CP-1" || all[1].ID != "CP-2" || len(l2) != 1 || l2[0].ID != "CP-1" {
+		t.Fatalf("lists %d %d", len(all), len(l2))
+	}
+}
+
+func testPriceStandards(t *testing.T, s park.Store) {
+	ctx := context.Background()
+	rules := park.ChargeRules{Kind: "time", MaxMinutes: 960, Payment: "prepaid", RefundTo: "payment",
+		Segments: []park.ChargeSegment{{From: "00:00", To: "24:00", Price: 100, BlockMinutes: 240}}}
+	seed := &park.PriceStandard{ID: 19464, Name: "固定金额-1元240分钟", Display: "time", Rules: rules, CreatedAt: base, UpdatedAt: base}
+	must(t, update(t, s, func(tx park.Tx) error { return tx.CreatePriceStandard(ctx, seed) }))
+	wantCode(t, update(t, s, func(tx park.Tx) error {
+		return tx.CreatePriceStandard(ctx, &park.PriceStandard{ID: 19464, Name: "again"})
+	}), park.EConflict)
+	car := &park.PriceStandard{Name: "car", Family: park.FamilyCar, Rules: park.ChargeRules{Kind: "energy"}, CreatedAt: base, UpdatedAt: base}
+	must(t, update(t, s, func(tx park.Tx) error { return tx.CreatePriceStandard(ctx, car) }))
+	if car.ID != 19465 {
+		t.Fatalf("next id %d, want 19465 (one above the highest)", car.ID)
+	}
+	var got *park.PriceStandard
+	must(t, s.View(ctx, func(tx park.Tx) (err error) { got, err = tx.GetPriceStandard(ctx, 19464); return }))
+	if !reflect.DeepEqual(got, seed) {
+		t.Fatalf("read back\n%+v\nwant\n%+v", got, seed)
+	}
+	list := func(f park.PriceStandardFilter) (ids []int64, n int) {
+		t.Helper()
+		must(t, s.View(ctx, func(tx park.Tx) error {
+			ps, err := tx.ListPriceStandards(ctx, f)
+			for _, p := range ps {
+				ids = append(ids, p.ID)
+			}
+			if err == nil {
+				n, err = tx.CountPriceStandards(ctx, f)
+			}
+			return err
+		}))
+		return
+	}
+	if ids, n := list(park.PriceStandardFilter{Family: -1, Limit: 10}); len(ids) != 2 || n != 2 || ids[0] != 19464 {
+		t.Fatalf("all: %v %d", ids, n)
+	}
+	if ids, n := list(park.PriceStandardFilter{Family: 1, Limit: 10}); len(ids) != 1 || ids[0] != 19465 || n != 1 {
+		t.Fatalf("cars: %v %d", ids, n)
+	}
+	if ids, n := list(park.PriceStandardFilter{Name: "固定金额-1元240分钟", Family: -1, Limit: 10}); len(ids) != 1 || n != 1 {
+		t.Fatalf("by name: %v %d", ids, n)
+	}
+	if ids, n := list(park.PriceStandardFilter{Family: -1, AfterID: 19464, Limit: 1}); len(ids) != 1 || ids[0] != 19465 || n != 2 {
+		t.Fatalf("page 2: %v %d", ids, n)
+	}
+	got.Name = "renamed"
+	must(t, update(t, s, func(tx park.Tx) error { return tx.UpdatePriceStandard(ctx, got) }))
+	wantCode(t, update(t, s, func(tx park.Tx) error { return tx.UpdatePriceStandard(ctx, seed) }), park.EConflict)
+	must(t, update(t, s, func(tx park.Tx) error { return tx.DeletePriceStandard(ctx, 19465) }))
+	wantCode(t, update(t, s, func(tx park.Tx) error { return tx.DeletePriceStandard(ctx, 19465) }), park.ENotFound)
+	wantCode(t, s.View(ctx, func(tx park.Tx) error { _, err := tx.GetPriceStandard(ctx, 19465); return err }), park.ENotFound)
+}
+
+func testChargeSessions(t *testing.T, s park.Store) {
+	ctx := context.Background()
+	seedLot(t, s, "L1")
+	must(t, update(t, s, func(tx park.Tx) error {
+		return tx.CreateCharger(ctx, &park.Charger{ID: "CP", LotCode: "L1", Connectors: 2, CreatedAt: base, UpdatedAt: base})
+	}))
+	started := base.Add(time.Minute)
+	a := &park.ChargeSession{ID: "S1", ChargerID: "CP", Connector: 1, LotCode: "L1", StandardID: 1, Status: park.SessionPending,
+		Source: park.SourcePartner, PartnerID: "p1", Prepaid: 300, CreatedAt: base, UpdatedAt: base}
+	must(t, update(t, s, func(tx park.Tx) error { return tx.InsertChargeSession(ctx, a) }))
+	// One open session per connector.
+	wantCode(t, update(t, s, func(tx park.Tx) error {
+		return tx.InsertChargeSession(ctx, &park.ChargeSession{ID: "S2", ChargerID: "CP", Connector: 1, Status: park.SessionCharging, UpdatedAt: base})
+	}), park.EConflict)
+	wantCode(t, update(t, s, func(tx park.Tx) error {
+		return tx.InsertChargeSession(ctx, &park.ChargeSession{ID: "S9", ChargerID: "nope", Connector: 1, Status: park.SessionPending, UpdatedAt: base})
+	}), park.ENotFound)
+
+	var open *park.ChargeSession
+	must(t, s.View(ctx, func(tx park.Tx) (err error) { open, err = tx.OpenChargeSession(ctx, "CP", 1); return }))
+	if open.ID != "S1" || open.Prepaid != 300 || open.PartnerID != "p1" {
+		t.Fatalf("open %+v", open)
+	}
+	wantCode(t, s.View(ctx, func(tx park.Tx) error { _, err := tx.OpenChargeSession(ctx, "CP", 2); return err }), park.ENotFound)
+
+	open.Status, open.TransactionID, open.StartedAt, open.MeterStart = park.SessionCharging, 42, &started, 1000
+	open.Readings = []park.MeterReading{{At: started.Add(time.Minute), EnergyWh: 1100, PowerW: 6000}}
+	open.UpdatedAt = started
+	must(t, update(t, s, func(tx park.Tx) error { return tx.UpdateChargeSession(ctx, open) }))
+	var byTx *park.ChargeSession
+	must(t, s.View(ctx, func(tx park.Tx) (err error) { byTx, err = tx.GetChargeSessionByTransaction(ctx, "CP", 42); return }))
+	if !reflect.DeepEqual(byTx, open) {
+		t.Fatalf("by transaction\n%+v\nwant\n%+v", byTx, open)
+	}
+	wantCode(t, s.View(ctx, func(tx park.Tx) error { _, err := tx.GetChargeSessionByTransaction(ctx, "CP", 43); return err }), park.ENotFound)
+	wantCode(t, s.View(ctx, func(tx park.Tx) error { _, err := tx.GetChargeSessionByTransaction(ctx, "CP", 0); return err }), park.ENotFound)
+	// A transaction id names one session of a charger.
+	wantCode(t, update(t, s, func(tx park.Tx) error {
+		return tx.InsertChargeSession(ctx, &park.ChargeSession{ID: "S3", ChargerID: "CP", Connector: 2, TransactionID: 42,
+			Status: park.SessionCharging, UpdatedAt: base})
+	}), park.EConflict)
+
+	// Ended: the connector is free again.
+	ended := started.Add(time.Hour)
+	open.Status, open.EndedAt, open.UpdatedAt = park.SessionEnded, &ended, ended
+	must(t, update(t, s, func(tx park.Tx) error { return tx.UpdateChargeSession(ctx, open) }))
+	must(t, update(t, s, func(tx park.Tx) error {
+		return tx.InsertChargeSession(ctx, &park.ChargeSession{ID: "S4", ChargerID: "CP", Connector: 1, Status: park.SessionPending,
+			PartnerID: "p2", CreatedAt: ended, UpdatedAt: ended.Add(time.Second)})
+	}))
+
+	list := func(f park.ChargeSessionFilter) (ids []string, n int) {
+		t.Helper()
+		must(t, s.View(ctx, func(tx park.Tx) error {
+			ss, err := tx.ListChargeSessions(ctx, f)
+			for _, x := range ss {
+				ids = append(ids, x.ID)
+			}
+			if err == nil {
+				n, err = tx.CountChargeSessions(ctx, f)
+			}
+			return err
+		}))
+		return
+	}
+	if ids, n := list(park.ChargeSessionFilter{Limit: 10}); len(ids) != 2 || ids[0] != "S1" || ids[1] != "S4" || n != 2 {
+		t.Fatalf("all %v %d", ids, n)
+	}
+	if ids, n := list(park.ChargeSessionFilter{PartnerID: "p1", Limit: 10}); len(ids) != 1 || n != 1 {
+		t.Fatalf("p1 %v %d", ids, n)
+	}
+	if ids, n := list(park.ChargeSessionFilter{Status: park.SessionPending, Limit: 10}); len(ids) != 1 || ids[0] != "S4" || n != 1 {
+		t.Fatalf("pending %v %d", ids, n)
+	}
+	if ids, n := list(park.ChargeSessionFilter{UpdatedFrom: ended, UpdatedTo: ended.Add(time.Second), Limit: 10}); len(ids) != 1 || ids[0] != "S1" || n != 1 {
+		t.Fatalf("window %v %d", ids, n)
+	}
+	if ids, _ := list(park.ChargeSessionFilter{AfterUpdated: ended, AfterID: "S1", Limit: 10}); len(ids) != 1 || ids[0] != "S4" {
+		t.Fatalf("after cursor %v", ids)
+	}
+}

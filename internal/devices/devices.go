@@ -28,6 +28,7 @@ type Gate interface {
 type Metrics interface {
 	DeviceRead(protocol, outcome string) // outcome: open, hold, late, refused, error
 	DeviceOnline(d *park.Device, online bool)
+	DeviceUnacknowledged(d *park.Device) // a barrier command after a read went unanswered
 }
 
 // Defaults.
@@ -92,8 +93,9 @@ func New(c Config) *Service {
 
 type noMetrics struct{}
 
-func (noMetrics) DeviceRead(string, string)       {}
-func (noMetrics) DeviceOnline(*park.Device, bool) {}
+func (noMetrics) DeviceRead(string, string)         {}
+func (noMetrics) DeviceOnline(*park.Device, bool)   {}
+func (noMetrics) DeviceUnacknowledged(*park.Device) {}
 
 // Register adds a device to a lot's lane. An empty Direction is taken
 // from the lane's name ("in-..." or "out-..."); Kind defaults to camera.

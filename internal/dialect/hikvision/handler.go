@@ -78,7 +78,7 @@ func (h *Handler) push(w http.ResponseWriter, r *http.Request) {
 			ctx, cancel := context.WithTimeout(context.Background(), openTimeout)
 			defer cancel()
 			if err := h.barrier.Send(ctx, ans.Device, park.GateOpen); err != nil {
-				h.log.Error("barrier did not answer an open after a read", "serial", ans.Device.Serial, "lane", ans.Device.Lane, "err", err)
+				h.dev.Unacknowledged(context.WithoutCancel(ctx), ans.Device, park.GateOpen, err)
 			}
 		}()
 	}

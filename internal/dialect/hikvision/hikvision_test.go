@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/md5"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"io"
 	"mime/multipart"
@@ -16,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"parkd/internal/deliveries"
 	"parkd/internal/dialect/hikvision"
 	"parkd/internal/park"
 	"parkd/internal/systemtest"
@@ -203,5 +205,53 @@ func TestRefused(t *testing.T) {
 	}
 	if n := e.Occupied(t); n != 0 {
 		t.Fatalf("%d cars inside after refused pushes", n)
+	}
+}
+
+// TestUnansweredOpenAlarms: an open after a read that the camera refuses
+// raises the alarm: a device_status report (barrier offline) for the
+// lot's subscribed partners.
+func TestUnansweredOpenAlarms(t *testing.T) {
+	e := setup(t, "wrong")
+	if _, err := e.Sys.Partners.CreatePartner(e.Ctx, &park.Partner{ID: "ops", Name: "ops", Dialect: systemtest.Dialects[0],
+		Type: park.PartnerNormal, Lots: []string{e.Lot}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.Sys.Deliveries.CreateSubscription(e.Ctx, "ops", deliveries.SubscriptionInput{Report: park.ReportDeviceStatus,
+		URL: "https://ops.example/hook"}); err != nil {
+		t.Fatal(err)
+	}
+	doc, _ := os.ReadFile("testdata/anpr.xml")
+	ct, body := multipartPush(t, doc)
+	if st := e.push(t, ct, body); st != 200 {
+		t.Fatalf("status %d", st)
+	}
+	for i := 0; ; i++ {
+		var data park.ReportData
+		err := e.Store.View(e.Ctx, func(tx park.Tx) error {
+			ds, err := tx.ListDeliveries(e.Ctx, park.DeliveryFilter{Report: park.ReportDeviceStatus, Limit: 10})
+			if err != nil || len(ds) == 0 {
+				return err
+			}
+			r, err := tx.GetReport(e.Ctx, ds[0].ReportID)
+			if err != nil {
+				return err
+			}
+			return json.Unmarshal(r.Data, &data)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if data.Device != nil {
+			if data.Device.Online || data.Device.Serial != "bc:ad:28:4e:11:22" || data.Device.Device != park.DeviceBarrier ||
+				!strings.Contains(data.Device.Detail, "401") {
+				t.Fatalf("report %+v: want the barrier offline, the camera's 401 named", data.Device)
+			}
+			return
+		}
+		if i == 200 {
+			t.Fatal("no device_status report for the unanswered open")
+		}
+		time.Sleep(25 * time.Millisecond)
 	}
 }

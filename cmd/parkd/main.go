@@ -28,10 +28,10 @@ commands:
   serve     run the server (parkd serve --help for flags)
   migrate   apply database migrations and exit; with --to postgres://...,
             copy the SQLite database into PostgreSQL and verify the copy
-  sim       drive lots through their lane devices with simulated traffic
   user add NAME --role admin|lot_operator|read_only [--lots A,B] [--language en|zh|pt]
             create a console operator; the password is read from standard
             input (one line) or, when none is given, generated and printed
+  sim       drive lots through their lane devices with simulated traffic
   version   print the version (also parkd --version)
 `
 
@@ -49,10 +49,10 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 		fmt.Fprintln(stdout, "parkd", versionString())
 		return 0
 	case "serve", "migrate":
-	case "sim":
-		return runSim(args[1:], stdout, stderr)
 	case "user":
 		return userCommand(args[1:], getenv, os.Stdin, stdout, stderr)
+	case "sim":
+		return runSim(args[1:], stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0

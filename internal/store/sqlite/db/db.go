@@ -51,6 +51,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.countCouponsStmt, err = db.PrepareContext(ctx, countCoupons); err != nil {
 		return nil, fmt.Errorf("error preparing query CountCoupons: %w", err)
 	}
+	if q.countCouponsUsedStmt, err = db.PrepareContext(ctx, countCouponsUsed); err != nil {
+		return nil, fmt.Errorf("error preparing query CountCouponsUsed: %w", err)
+	}
 	if q.countDeliveriesStmt, err = db.PrepareContext(ctx, countDeliveries); err != nil {
 		return nil, fmt.Errorf("error preparing query CountDeliveries: %w", err)
 	}
@@ -59,6 +62,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.countInsideForPassStmt, err = db.PrepareContext(ctx, countInsideForPass); err != nil {
 		return nil, fmt.Errorf("error preparing query CountInsideForPass: %w", err)
+	}
+	if q.countPassagesByHourStmt, err = db.PrepareContext(ctx, countPassagesByHour); err != nil {
+		return nil, fmt.Errorf("error preparing query CountPassagesByHour: %w", err)
 	}
 	if q.countPriceStandardsStmt, err = db.PrepareContext(ctx, countPriceStandards); err != nil {
 		return nil, fmt.Errorf("error preparing query CountPriceStandards: %w", err)
@@ -573,6 +579,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.sumPaymentsStmt, err = db.PrepareContext(ctx, sumPayments); err != nil {
 		return nil, fmt.Errorf("error preparing query SumPayments: %w", err)
 	}
+	if q.sumStaysLeftStmt, err = db.PrepareContext(ctx, sumStaysLeft); err != nil {
+		return nil, fmt.Errorf("error preparing query SumStaysLeft: %w", err)
+	}
 	if q.updateChargeSessionStmt, err = db.PrepareContext(ctx, updateChargeSession); err != nil {
 		return nil, fmt.Errorf("error preparing query UpdateChargeSession: %w", err)
 	}
@@ -686,6 +695,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing countCouponsStmt: %w", cerr)
 		}
 	}
+	if q.countCouponsUsedStmt != nil {
+		if cerr := q.countCouponsUsedStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing countCouponsUsedStmt: %w", cerr)
+		}
+	}
 	if q.countDeliveriesStmt != nil {
 		if cerr := q.countDeliveriesStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing countDeliveriesStmt: %w", cerr)
@@ -699,6 +713,11 @@ func (q *Queries) Close() error {
 	if q.countInsideForPassStmt != nil {
 		if cerr := q.countInsideForPassStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing countInsideForPassStmt: %w", cerr)
+		}
+	}
+	if q.countPassagesByHourStmt != nil {
+		if cerr := q.countPassagesByHourStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing countPassagesByHourStmt: %w", cerr)
 		}
 	}
 	if q.countPriceStandardsStmt != nil {
@@ -1556,6 +1575,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing sumPaymentsStmt: %w", cerr)
 		}
 	}
+	if q.sumStaysLeftStmt != nil {
+		if cerr := q.sumStaysLeftStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing sumStaysLeftStmt: %w", cerr)
+		}
+	}
 	if q.updateChargeSessionStmt != nil {
 		if cerr := q.updateChargeSessionStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing updateChargeSessionStmt: %w", cerr)
@@ -1709,9 +1733,11 @@ type Queries struct {
 	clearPartnerLotsStmt              *sql.Stmt
 	countChargeSessionsStmt           *sql.Stmt
 	countCouponsStmt                  *sql.Stmt
+	countCouponsUsedStmt              *sql.Stmt
 	countDeliveriesStmt               *sql.Stmt
 	countInsideStmt                   *sql.Stmt
 	countInsideForPassStmt            *sql.Stmt
+	countPassagesByHourStmt           *sql.Stmt
 	countPriceStandardsStmt           *sql.Stmt
 	countSpacesStmt                   *sql.Stmt
 	createCouponStmt                  *sql.Stmt
@@ -1883,6 +1909,7 @@ type Queries struct {
 	stayCouponsStmt                   *sql.Stmt
 	subscribedStmt                    *sql.Stmt
 	sumPaymentsStmt                   *sql.Stmt
+	sumStaysLeftStmt                  *sql.Stmt
 	updateChargeSessionStmt           *sql.Stmt
 	updateChargerStmt                 *sql.Stmt
 	updateCouponStmt                  *sql.Stmt
@@ -1919,9 +1946,11 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		clearPartnerLotsStmt:              q.clearPartnerLotsStmt,
 		countChargeSessionsStmt:           q.countChargeSessionsStmt,
 		countCouponsStmt:                  q.countCouponsStmt,
+		countCouponsUsedStmt:              q.countCouponsUsedStmt,
 		countDeliveriesStmt:               q.countDeliveriesStmt,
 		countInsideStmt:                   q.countInsideStmt,
 		countInsideForPassStmt:            q.countInsideForPassStmt,
+		countPassagesByHourStmt:           q.countPassagesByHourStmt,
 		countPriceStandardsStmt:           q.countPriceStandardsStmt,
 		countSpacesStmt:                   q.countSpacesStmt,
 		createCouponStmt:                  q.createCouponStmt,
@@ -2093,6 +2122,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		stayCouponsStmt:                   q.stayCouponsStmt,
 		subscribedStmt:                    q.subscribedStmt,
 		sumPaymentsStmt:                   q.sumPaymentsStmt,
+		sumStaysLeftStmt:                  q.sumStaysLeftStmt,
 		updateChargeSessionStmt:           q.updateChargeSessionStmt,
 		updateChargerStmt:                 q.updateChargerStmt,
 		updateCouponStmt:                  q.updateCouponStmt,

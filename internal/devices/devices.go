@@ -28,6 +28,7 @@ type Gate interface {
 type Metrics interface {
 	DeviceRead(protocol, outcome string) // outcome: open, hold, late, refused, error
 	DeviceOnline(d *park.Device, online bool)
+	DeviceUnacknowledged(d *park.Device) // a barrier command after a read went unanswered
 }
 
 // Defaults.
@@ -62,24 +63,25 @@ type Config struct {
 
 // Service holds the devices subsystem's use cases.
 type Service struct {
-	base      core.Base
-	gate      Gate
-	lists     Lists
-	metrics   Metrics
-	protocols []string
-	deadline  time.Duration
-	pending   chan struct{} // one token per decision running past its reply
-	mu        sync.Mutex
-	commands  map[string][]Command // serial -> commands waiting for the device to ask
-	seen      map[string]time.Time // serial -> last read, not yet written
-	registry  sync.Map             // serial -> cachedDevice (read.go)
+	base        core.Base
+	gate        Gate
+	lists       Lists
+	metrics     Metrics
+	protocols   []string
+	deadline    time.Duration
+	pending     chan struct{} // one token per decision running past its reply
+	mu          sync.Mutex
+	commands    map[string][]Command // serial -> commands waiting for the device to ask
+	seen        map[string]time.Time // serial -> last read, not yet written
+	registry    sync.Map             // serial -> cachedDevice (read.go)
+	imageWrites chan struct{}        // images.go
 }
 
 // New returns the devices subsystem.
 func New(c Config) *Service {
 	s := &Service{base: core.NewBase(c.Store, c.Now, c.Log), gate: c.Gate, lists: c.Lists, metrics: c.Metrics,
 		protocols: slices.Clone(c.Protocols), deadline: c.ReplyDeadline, pending: make(chan struct{}, maxPending),
-		commands: map[string][]Command{}}
+		commands: map[string][]Command{}, imageWrites: make(chan struct{}, maxImageWrites)}
 	if s.metrics == nil {
 		s.metrics = noMetrics{}
 	}
@@ -91,8 +93,9 @@ func New(c Config) *Service {
 
 type noMetrics struct{}
 
-func (noMetrics) DeviceRead(string, string)       {}
-func (noMetrics) DeviceOnline(*park.Device, bool) {}
+func (noMetrics) DeviceRead(string, string)         {}
+func (noMetrics) DeviceOnline(*park.Device, bool)   {}
+func (noMetrics) DeviceUnacknowledged(*park.Device) {}
 
 // Register adds a device to a lot's lane. An empty Direction is taken
 // from the lane's name ("in-..." or "out-..."); Kind defaults to camera.

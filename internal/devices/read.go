@@ -27,6 +27,10 @@ type Read struct {
 	At      time.Time
 	Offline bool   // stored by the device while parkd could not be reached
 	Source  string // the sender's address, for the log
+	// Image is a picture sent with the read (nil: none), of ImageType;
+	// kept when at most park.MaxImage bytes, never required.
+	Image     []byte
+	ImageType string
 }
 
 // Answer is what a device is told about a read.
@@ -88,6 +92,9 @@ func (s *Service) Read(ctx context.Context, r Read) (Answer, error) {
 		in.ID = "dev:" + d.Serial + ":" + r.RecordID
 	} else {
 		in.ID = "dev:" + d.Serial + ":" + core.NewID()
+	}
+	if len(r.Image) > 0 {
+		in.ImageURL = s.keepImage(d, in.ID, r.Image, r.ImageType)
 	}
 	ans := Answer{Device: d}
 	select {

@@ -113,3 +113,24 @@ func (s *Service) flushSeen(ctx context.Context) error {
 		return nil
 	})
 }
+
+// Unacknowledged raises the alarm for a barrier command a device did not
+// acknowledge after a read (an open the car at the lane is waiting for):
+// a device_status report, offline as far as that barrier goes, through
+// the outbox, the metric, and the log. Operators' and partners' commands
+// are the gate's, which reports them itself.
+func (s *Service) Unacknowledged(ctx context.Context, d *park.Device, command string, cause error) {
+	now := s.base.Clock()
+	s.base.Log.Error("barrier did not acknowledge", "serial", d.Serial, "lot", d.LotCode, "lane", d.Lane, "command", command, "err", cause)
+	s.metrics.DeviceUnacknowledged(d)
+	err := s.base.Update(ctx, func(tx park.Tx) error {
+		return core.Report(ctx, tx, park.ReportDeviceStatus, d.LotCode, park.LotKey(d.LotCode), now,
+			func() (*park.ReportData, error) {
+				return &park.ReportData{Device: &park.DeviceStatus{Lane: d.Lane, Device: park.DeviceBarrier, Serial: d.Serial,
+					Online: false, Since: now, Detail: fmt.Sprintf("did not acknowledge %s after a read: %v", command, cause)}}, nil
+			})
+	})
+	if err != nil {
+		s.base.Log.Error("reporting an unacknowledged barrier", "serial", d.Serial, "err", err)
+	}
+}

@@ -12,6 +12,22 @@ func (s *Server) deviceRoutes() {
 	s.admin("GET /v1/devices", s.listDevices)
 	s.admin("GET /v1/devices/{serial}", s.getDevice)
 	s.admin("DELETE /v1/devices/{serial}", s.removeDevice)
+	s.admin("GET /v1/images/{id}", s.getImage)
+}
+
+// getImage serves a picture a camera sent with a read (its event's
+// image_url).
+func (s *Server) getImage(w http.ResponseWriter, r *http.Request) error {
+	im, err := s.svc.Devices.Image(r.Context(), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", im.ContentType)
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.Header().Set("Cache-Control", "private, max-age=86400, immutable")
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(im.Data)
+	return nil
 }
 
 type deviceInput struct {

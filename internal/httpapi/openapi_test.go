@@ -217,6 +217,7 @@ var bodies = map[string]opBody{
 	"GET /v1/devices":                             {status: 200, out: docDeviceList{}},
 	"GET /v1/devices/{serial}":                    {status: 200, out: deviceView{}},
 	"DELETE /v1/devices/{serial}":                 {status: 204},
+	"GET /v1/images/{id}":                         {status: 200},
 	"PUT /v1/rental/stores/{code}":                {in: rentalStoreInput{}, status: 200, out: rentalStoreView{}},
 	"GET /v1/rental/stores":                       {status: 200, out: docRentalStoreList{}},
 	"GET /v1/rental/stores/{code}":                {status: 200, out: rentalStoreView{}},

@@ -10,6 +10,7 @@ import (
 type deviceMetrics struct {
 	reads  *prometheus.CounterVec
 	online *prometheus.GaugeVec
+	unack  *prometheus.CounterVec
 }
 
 func newDeviceMetrics(r *prometheus.Registry) deviceMetrics {
@@ -21,8 +22,12 @@ func newDeviceMetrics(r *prometheus.Registry) deviceMetrics {
 		online: prometheus.NewGaugeVec(prometheus.GaugeOpts{
 			Name: "parkd_device_online", Help: "1 while a registered lane device is online (heard from in the last 60 s), else 0.",
 		}, []string{"lot", "lane", "serial"}),
+		unack: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "parkd_device_unacknowledged_total",
+			Help: "Barrier commands after a plate read that the lane device did not acknowledge, by lot, lane and serial.",
+		}, []string{"lot", "lane", "serial"}),
 	}
-	r.MustRegister(d.reads, d.online)
+	r.MustRegister(d.reads, d.online, d.unack)
 	return d
 }
 
@@ -38,4 +43,10 @@ func (m *Metrics) DeviceOnline(d *park.Device, online bool) {
 		v = 1
 	}
 	m.devices.online.WithLabelValues(d.LotCode, d.Lane, d.Serial).Set(v)
+}
+
+// DeviceUnacknowledged counts a barrier command after a read that the
+// device did not acknowledge.
+func (m *Metrics) DeviceUnacknowledged(d *park.Device) {
+	m.devices.unack.WithLabelValues(d.LotCode, d.Lane, d.Serial).Inc()
 }

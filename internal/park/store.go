@@ -157,6 +157,7 @@ type Tx interface {
 	RentalTx      // rental.go
 	RentalOrderTx // rentalorder.go
 	DeviceTx      // device.go
+	ImageTx       // image.go
 	OperatorTx    // operator.go
 }
 

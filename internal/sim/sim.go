@@ -336,7 +336,7 @@ func (r *run) pay(ctx context.Context, l *lot, plate string) bool {
 		} `json:"stays"`
 	}
 	if err := r.api(ctx, "GET", "/v1/lots/"+l.code+"/stays?state=in&plate="+url.QueryEscape(plate), nil, &stays); err != nil {
-		r.fail(err)
+		r.failUnlessStopped(ctx, err)
 		return false
 	}
 	if len(stays.Stays) == 0 {
@@ -347,14 +347,14 @@ func (r *run) pay(ctx context.Context, l *lot, plate string) bool {
 		AmountDue int64  `json:"amount_due"`
 	}
 	if err := r.api(ctx, "POST", "/v1/stays/"+stays.Stays[0].ID+"/quotes", nil, &q); err != nil {
-		r.fail(err)
+		r.failUnlessStopped(ctx, err)
 		return false
 	}
 	if q.AmountDue == 0 {
 		return true
 	}
 	if err := r.api(ctx, "POST", "/v1/payments", map[string]any{"quote_id": q.ID, "amount": q.AmountDue, "method": "cash"}, nil); err != nil {
-		r.fail(err)
+		r.failUnlessStopped(ctx, err)
 		return false
 	}
 	r.revenue.Add(q.AmountDue)
@@ -398,6 +398,14 @@ func (r *run) api(ctx context.Context, method, path string, in, out any) error {
 		return json.Unmarshal(b, out)
 	}
 	return nil
+}
+
+// failUnlessStopped counts err unless the run was stopping (a request
+// cut short by the end of the run is not an error).
+func (r *run) failUnlessStopped(ctx context.Context, err error) {
+	if ctx.Err() == nil {
+		r.fail(err)
+	}
 }
 
 func (r *run) fail(err error) {

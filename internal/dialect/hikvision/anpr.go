@@ -15,6 +15,8 @@ import (
 	"mime/multipart"
 	"strings"
 	"time"
+
+	"parkd/internal/park"
 )
 
 // Protocol is the registry's name for an ISAPI camera.
@@ -90,42 +92,55 @@ func parseAlert(doc []byte) (plateRead, error) {
 }
 
 // eventDoc finds the event document of a push: the XML part of a
-// multipart body (anpr.xml), or the body itself when it is XML.
-func eventDoc(contentType string, body io.Reader) ([]byte, error) {
+// multipart body (anpr.xml), or the body itself when it is XML; and the
+// first picture, when one fits park.MaxImage.
+func eventDoc(contentType string, body io.Reader) (doc, picture []byte, err error) {
 	mt, params, err := mime.ParseMediaType(contentType)
 	if err != nil || !strings.HasPrefix(mt, "multipart/") {
 		b, err := io.ReadAll(io.LimitReader(body, maxXML+1))
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if len(b) > maxXML {
-			return nil, fmt.Errorf("event document over %d bytes", maxXML)
+			return nil, nil, fmt.Errorf("event document over %d bytes", maxXML)
 		}
-		return b, nil
+		return b, nil, nil
 	}
 	mr := multipart.NewReader(body, params["boundary"])
 	for {
 		p, err := mr.NextPart()
 		if err == io.EOF {
-			return nil, errors.New("no XML part in the push")
+			if doc == nil {
+				return nil, nil, errors.New("no XML part in the push")
+			}
+			return doc, picture, nil
 		}
 		if err != nil {
-			return nil, fmt.Errorf("reading the push: %v", err)
+			return nil, nil, fmt.Errorf("reading the push: %v", err)
 		}
 		ct := p.Header.Get("Content-Type")
-		if strings.Contains(ct, "xml") || strings.HasSuffix(p.FileName(), ".xml") || strings.HasSuffix(p.FormName(), ".xml") {
+		switch {
+		case doc == nil && (strings.Contains(ct, "xml") || strings.HasSuffix(p.FileName(), ".xml") || strings.HasSuffix(p.FormName(), ".xml")):
 			b, err := io.ReadAll(io.LimitReader(p, maxXML+1))
 			if err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 			if len(b) > maxXML {
-				return nil, fmt.Errorf("event document over %d bytes", maxXML)
+				return nil, nil, fmt.Errorf("event document over %d bytes", maxXML)
 			}
-			return bytes.TrimSpace(b), nil
+			doc = bytes.TrimSpace(b)
+			continue
+		case picture == nil && strings.HasPrefix(ct, "image/"):
+			b, err := io.ReadAll(io.LimitReader(p, park.MaxImage+1))
+			if err != nil {
+				return nil, nil, fmt.Errorf("reading the push: %v", err)
+			}
+			if len(b) <= park.MaxImage {
+				picture = b
+			}
 		}
-		// Pictures are not kept yet: skip them.
 		if _, err := io.Copy(io.Discard, p); err != nil {
-			return nil, fmt.Errorf("reading the push: %v", err)
+			return nil, nil, fmt.Errorf("reading the push: %v", err)
 		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/md5"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"io"
 	"mime/multipart"
@@ -16,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"parkd/internal/deliveries"
 	"parkd/internal/dialect/hikvision"
 	"parkd/internal/park"
 	"parkd/internal/systemtest"
@@ -95,7 +97,7 @@ func multipartPush(t *testing.T, doc []byte) (string, []byte) {
 	h.Set("Content-Disposition", `form-data; name="licensePlatePicture.jpg"; filename="licensePlatePicture.jpg"`)
 	h.Set("Content-Type", "image/jpeg")
 	p, _ = w.CreatePart(h)
-	p.Write([]byte("\xff\xd8\xff\xe0 not really a jpeg \xff\xd9"))
+	p.Write([]byte(picture))
 	w.Close()
 	return w.FormDataContentType(), buf.Bytes()
 }
@@ -140,7 +142,35 @@ func TestPushOpens(t *testing.T) {
 	if n := e.Occupied(t); n != 1 {
 		t.Fatalf("%d cars inside after the same UUID twice, want 1", n)
 	}
+
+	// The picture sent with the read is kept, and the event names it.
+	var ev *park.Event
+	if err := e.Store.View(e.Ctx, func(tx park.Tx) (err error) {
+		ev, err = tx.GetEvent(e.Ctx, e.Lot, "dev:bc:ad:28:4e:11:22:2f5c8a0e-3b7d-4c1e-9f7a-6d2b1e0c4a51")
+		return
+	}); err != nil {
+		t.Fatal(err)
+	}
+	id, ok := strings.CutPrefix(ev.ImageURL, "/v1/images/")
+	if !ok {
+		t.Fatalf("event image_url %q", ev.ImageURL)
+	}
+	for i := 0; ; i++ {
+		im, err := e.Sys.Devices.Image(e.Ctx, id)
+		if err == nil {
+			if string(im.Data) != picture || im.ContentType != "image/jpeg" {
+				t.Fatalf("kept %q (%s), want the pushed picture", im.Data, im.ContentType)
+			}
+			break
+		}
+		if i == 200 {
+			t.Fatalf("the picture was never kept: %v", err)
+		}
+		time.Sleep(25 * time.Millisecond)
+	}
 }
+
+const picture = "\xff\xd8\xff\xe0 not really a jpeg \xff\xd9"
 
 // TestWrongPassword: a camera refusing parkd's credentials leaves the
 // command not delivered.
@@ -175,5 +205,53 @@ func TestRefused(t *testing.T) {
 	}
 	if n := e.Occupied(t); n != 0 {
 		t.Fatalf("%d cars inside after refused pushes", n)
+	}
+}
+
+// TestUnansweredOpenAlarms: an open after a read that the camera refuses
+// raises the alarm: a device_status report (barrier offline) for the
+// lot's subscribed partners.
+func TestUnansweredOpenAlarms(t *testing.T) {
+	e := setup(t, "wrong")
+	if _, err := e.Sys.Partners.CreatePartner(e.Ctx, &park.Partner{ID: "ops", Name: "ops", Dialect: systemtest.Dialects[0],
+		Type: park.PartnerNormal, Lots: []string{e.Lot}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.Sys.Deliveries.CreateSubscription(e.Ctx, "ops", deliveries.SubscriptionInput{Report: park.ReportDeviceStatus,
+		URL: "https://ops.example/hook"}); err != nil {
+		t.Fatal(err)
+	}
+	doc, _ := os.ReadFile("testdata/anpr.xml")
+	ct, body := multipartPush(t, doc)
+	if st := e.push(t, ct, body); st != 200 {
+		t.Fatalf("status %d", st)
+	}
+	for i := 0; ; i++ {
+		var data park.ReportData
+		err := e.Store.View(e.Ctx, func(tx park.Tx) error {
+			ds, err := tx.ListDeliveries(e.Ctx, park.DeliveryFilter{Report: park.ReportDeviceStatus, Limit: 10})
+			if err != nil || len(ds) == 0 {
+				return err
+			}
+			r, err := tx.GetReport(e.Ctx, ds[0].ReportID)
+			if err != nil {
+				return err
+			}
+			return json.Unmarshal(r.Data, &data)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if data.Device != nil {
+			if data.Device.Online || data.Device.Serial != "bc:ad:28:4e:11:22" || data.Device.Device != park.DeviceBarrier ||
+				!strings.Contains(data.Device.Detail, "401") {
+				t.Fatalf("report %+v: want the barrier offline, the camera's 401 named", data.Device)
+			}
+			return
+		}
+		if i == 200 {
+			t.Fatal("no device_status report for the unanswered open")
+		}
+		time.Sleep(25 * time.Millisecond)
 	}
 }

@@ -71,7 +71,7 @@ func (h *Handler) push(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rd := devices.Read{Serial: pr.Serial, Protocol: Protocol, RecordID: strconv.FormatInt(pr.PlateID, 10), Plate: pr.License,
-		PlateColor: pr.Color, At: pr.At, Offline: pr.Offline, Source: r.RemoteAddr}
+		PlateColor: pr.Color, At: pr.At, Offline: pr.Offline, Source: r.RemoteAddr, Image: pr.Image, ImageType: "image/jpeg"}
 	ans, err := h.dev.Read(r.Context(), rd)
 	if err != nil {
 		if park.IsCode(err, park.ENotFound) {
@@ -84,6 +84,9 @@ func (h *Handler) push(w http.ResponseWriter, r *http.Request) {
 	id := pr.PlateID
 	out := reply{Response: responseAlarm{Info: "no", PlateID: &id, ChannelNum: pr.Channel}}
 	switch {
+	case pr.Offline && ans.Late:
+		// Not yet recorded: no ContinuePushOffline, so the camera keeps
+		// the record and sends it again (the same record is one read).
 	case pr.Offline:
 		// The car passed long ago: nothing at the lane is to move or
 		// speak now; the camera is asked for its next stored record.

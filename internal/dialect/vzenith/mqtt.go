@@ -192,7 +192,7 @@ func (m *MQTT) read(ctx context.Context, pr plateRead) {
 		sctx, cancel := context.WithTimeout(ctx, attemptTimeout*attempts)
 		defer cancel()
 		if err := m.Send(sctx, ans.Device, park.GateOpen); err != nil {
-			m.log.Error("barrier did not answer an open after a read", "serial", pr.Serial, "lane", ans.Device.Lane, "err", err)
+			m.dev.Unacknowledged(ctx, ans.Device, park.GateOpen, err)
 		}
 	}
 }

@@ -6,11 +6,14 @@
 package vzenith
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
 	"time"
+
+	"parkd/internal/park"
 )
 
 // Protocol is the registry's name for a camera pushing over HTTP.
@@ -43,6 +46,7 @@ type plateResult struct {
 	PlateID     flexInt `json:"plateid"`
 	IsOffline   flexInt `json:"isoffline"`
 	ImagePath   string  `json:"imagePath"`
+	ImageFile   string  `json:"imageFile"` // base64 JPEG, when the camera sends it
 	TimeStamp   struct {
 		Timeval struct {
 			Sec  flexInt `json:"sec"`
@@ -88,6 +92,7 @@ type plateRead struct {
 	Offline  bool
 	Channel  int64
 	HasPlate bool
+	Image    []byte // the picture, when sent and small enough to keep
 }
 
 // parsePush decodes a push body, with a clear error for what is missing.
@@ -114,6 +119,12 @@ func parsePush(body []byte) (plateRead, error) {
 	lic := strings.TrimSpace(r.License)
 	if lic != "" && lic != noPlate {
 		out.License, out.HasPlate = lic, true
+	}
+	// A picture too big to keep is not even decoded.
+	if f := r.ImageFile; f != "" && len(f) <= base64.StdEncoding.EncodedLen(park.MaxImage) {
+		if img, err := base64.StdEncoding.DecodeString(f); err == nil {
+			out.Image = img
+		}
 	}
 	if sec := int64(r.TimeStamp.Timeval.Sec); sec > 0 && sec < 1<<40 {
 		usec := int64(r.TimeStamp.Timeval.USec)

@@ -2,6 +2,7 @@ package vzenith_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -11,6 +12,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -269,5 +271,68 @@ func TestHeartbeat(t *testing.T) {
 	}
 	if st, _ := c.post(t, "/devices/vzenith/heartbeat", "application/x-www-form-urlencoded", []byte("device_name=x")); st != 400 {
 		t.Fatalf("a heartbeat without serialno: %d, want 400", st)
+	}
+}
+
+// stalledStore holds every write while stalled.
+type stalledStore struct {
+	park.Store
+	mu      sync.Mutex
+	stalled chan struct{} // nil: writes pass
+}
+
+func (s *stalledStore) set(stall bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if stall {
+		s.stalled = make(chan struct{})
+	} else if s.stalled != nil {
+		close(s.stalled)
+		s.stalled = nil
+	}
+}
+
+func (s *stalledStore) Update(ctx context.Context, fn func(park.Tx) error) error {
+	s.mu.Lock()
+	ch := s.stalled
+	s.mu.Unlock()
+	if ch != nil {
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return park.Errorf(park.EUnavailable, "stalled: %v", ctx.Err())
+		}
+	}
+	return s.Store.Update(ctx, fn)
+}
+
+// TestOfflineReplayLate: an offline record not recorded within the reply
+// deadline is answered without ContinuePushOffline, so the camera keeps
+// it and sends it again; sent again once the store answers, it is
+// recorded once and the camera is asked for the next.
+func TestOfflineReplayLate(t *testing.T) {
+	stalled := &stalledStore{}
+	// A deadline a loaded machine meets once the store answers.
+	b := systemtest.NewWith(t, systemtest.Options{DeviceProtocols: []string{vzenith.Protocol}, DeviceDeadline: time.Second,
+		WrapStore: func(s park.Store) park.Store { stalled.Store = s; return stalled }})
+	mux := http.NewServeMux()
+	vzenith.New(vzenith.Config{Devices: b.Sys.Devices}).Mount(mux.Handle)
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	if err := b.Sys.Devices.Register(b.Ctx, &park.Device{Serial: "cam-in", LotCode: b.Lot, Lane: "in-1", Protocol: vzenith.Protocol}); err != nil {
+		t.Fatal(err)
+	}
+	c := &camera{b, srv.URL}
+	body := pushBody("cam-in", "京E12345", 7, 1, c.Clock.Now().Add(-10*time.Minute).Unix())
+	stalled.set(true)
+	if r := c.push(t, body); r.Continue != nil || r.Response.Info != "no" {
+		t.Fatalf("%+v: an offline record not yet recorded must not be continued", r)
+	}
+	stalled.set(false)
+	if r := c.push(t, body); r.Continue == nil || r.Continue.PlateID != 7 {
+		t.Fatalf("%+v: sent again once recorded, it is continued", r)
+	}
+	if n := c.Occupied(t); n != 1 {
+		t.Fatalf("%d cars inside, want the one record once", n)
 	}
 }

@@ -209,6 +209,10 @@ var tables = []table{
 		{"addr", text}, {"username", text}, {"password", text}, {"online", boolean}, {"seen_at", timestamp},
 		{"since", timestamp}, {"created_at", timestamp},
 	}},
+	// 00041_images.sql.
+	{name: "images", key: []string{"id"}, columns: []column{
+		{"id", text}, {"lot_code", text}, {"event_id", text}, {"content_type", text}, {"data", text}, {"created_at", timestamp},
+	}},
 	// 00050_console.sql: operators, their sessions, the audit log.
 	{name: "operators", key: []string{"name"}, columns: []column{
 		{"name", text}, {"role", text}, {"lots", text}, {"language", text}, {"password_hash", text},

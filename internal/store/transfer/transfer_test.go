@@ -221,6 +221,10 @@ func fillReports(t *testing.T, st park.Store, now time.Time) {
 			Protocol: "p-http", Direction: park.DirectionIn, Password: "pw", Online: true, SeenAt: &now, Since: now, CreatedAt: now}); err != nil {
 			return err
 		}
+		if err := tx.PutImage(ctx, &park.Image{ID: "im-1", LotCode: lot, EventID: "e1", ContentType: "image/jpeg",
+			Data: []byte{0xff, 0xd8, 0x00, 0xff, 0xd9}, CreatedAt: now}); err != nil {
+			return err
+		}
 		if _, err := tx.MarkSeen(ctx, "app", "nonce:n-1", now, now.Add(-5*time.Minute)); err != nil {
 			return err
 		}
@@ -375,6 +379,7 @@ func TestCopy(t *testing.T) {
 		same("subscriptions", func(tx park.Tx) (any, error) { return tx.ListSubscriptions(ctx, "") })
 		same("enrolments", func(tx park.Tx) (any, error) { return tx.ListEnrolments(ctx, "app") })
 		same("devices", func(tx park.Tx) (any, error) { return tx.ListDevices(ctx, "") })
+		same("image", func(tx park.Tx) (any, error) { return tx.GetImage(ctx, "im-1") })
 		for _, k := range ids("SELECT id, '' FROM reports") {
 			same("report "+k[0], func(tx park.Tx) (any, error) { return tx.GetReport(ctx, k[0]) })
 		}

@@ -210,6 +210,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.getEventStmt, err = db.PrepareContext(ctx, getEvent); err != nil {
 		return nil, fmt.Errorf("error preparing query GetEvent: %w", err)
 	}
+	if q.getImageStmt, err = db.PrepareContext(ctx, getImage); err != nil {
+		return nil, fmt.Errorf("error preparing query GetImage: %w", err)
+	}
 	if q.getIntegratorStmt, err = db.PrepareContext(ctx, getIntegrator); err != nil {
 		return nil, fmt.Errorf("error preparing query GetIntegrator: %w", err)
 	}
@@ -539,6 +542,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.putEnrolmentStmt, err = db.PrepareContext(ctx, putEnrolment); err != nil {
 		return nil, fmt.Errorf("error preparing query PutEnrolment: %w", err)
+	}
+	if q.putImageStmt, err = db.PrepareContext(ctx, putImage); err != nil {
+		return nil, fmt.Errorf("error preparing query PutImage: %w", err)
 	}
 	if q.redeliverReportStmt, err = db.PrepareContext(ctx, redeliverReport); err != nil {
 		return nil, fmt.Errorf("error preparing query RedeliverReport: %w", err)
@@ -952,6 +958,11 @@ func (q *Queries) Close() error {
 	if q.getEventStmt != nil {
 		if cerr := q.getEventStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing getEventStmt: %w", cerr)
+		}
+	}
+	if q.getImageStmt != nil {
+		if cerr := q.getImageStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getImageStmt: %w", cerr)
 		}
 	}
 	if q.getIntegratorStmt != nil {
@@ -1504,6 +1515,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing putEnrolmentStmt: %w", cerr)
 		}
 	}
+	if q.putImageStmt != nil {
+		if cerr := q.putImageStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing putImageStmt: %w", cerr)
+		}
+	}
 	if q.redeliverReportStmt != nil {
 		if cerr := q.redeliverReportStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing redeliverReportStmt: %w", cerr)
@@ -1770,6 +1786,7 @@ type Queries struct {
 	getDeliveryStmt                   *sql.Stmt
 	getDeviceStmt                     *sql.Stmt
 	getEventStmt                      *sql.Stmt
+	getImageStmt                      *sql.Stmt
 	getIntegratorStmt                 *sql.Stmt
 	getLaneStmt                       *sql.Stmt
 	getLaneHoldStmt                   *sql.Stmt
@@ -1880,6 +1897,7 @@ type Queries struct {
 	openChargeSessionStmt             *sql.Stmt
 	passLapsesStmt                    *sql.Stmt
 	putEnrolmentStmt                  *sql.Stmt
+	putImageStmt                      *sql.Stmt
 	redeliverReportStmt               *sql.Stmt
 	redeliverSinceStmt                *sql.Stmt
 	revokeOperatorSessionsStmt        *sql.Stmt
@@ -1981,6 +1999,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		getDeliveryStmt:                   q.getDeliveryStmt,
 		getDeviceStmt:                     q.getDeviceStmt,
 		getEventStmt:                      q.getEventStmt,
+		getImageStmt:                      q.getImageStmt,
 		getIntegratorStmt:                 q.getIntegratorStmt,
 		getLaneStmt:                       q.getLaneStmt,
 		getLaneHoldStmt:                   q.getLaneHoldStmt,
@@ -2091,6 +2110,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		openChargeSessionStmt:             q.openChargeSessionStmt,
 		passLapsesStmt:                    q.passLapsesStmt,
 		putEnrolmentStmt:                  q.putEnrolmentStmt,
+		putImageStmt:                      q.putImageStmt,
 		redeliverReportStmt:               q.redeliverReportStmt,
 		redeliverSinceStmt:                q.redeliverSinceStmt,
 		revokeOperatorSessionsStmt:        q.revokeOperatorSessionsStmt,

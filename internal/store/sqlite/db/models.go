@@ -149,6 +149,15 @@ type GateCommand struct {
 	Detail  string
 }
 
+type Image struct {
+	ID          string
+	LotCode     string
+	EventID     string
+	ContentType string
+	Data        string
+	CreatedAt   int64
+}
+
 type Integrator struct {
 	Username       string
 	PasswordHash   string

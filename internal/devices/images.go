@@ -1,0 +1,54 @@
+package devices
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"parkd/internal/core"
+	"parkd/internal/park"
+)
+
+// ImagePath is where the operator reads a kept picture (the native API).
+const ImagePath = "/v1/images/"
+
+// maxImageWrites bounds pictures being written at once: past it a read's
+// picture is not kept (the read itself never waits for one).
+const maxImageWrites = 16
+
+// keepImage stores a read's picture beside the decision and returns the
+// URL its event records, or "" when it is not kept (too big, too many
+// being written).
+func (s *Service) keepImage(d *park.Device, eventID string, data []byte, contentType string) string {
+	if len(data) > park.MaxImage {
+		s.base.Log.Info("camera picture not kept: too big", "serial", d.Serial, "event", eventID, "bytes", len(data))
+		return ""
+	}
+	if contentType == "" {
+		contentType = http.DetectContentType(data)
+	}
+	select {
+	case s.imageWrites <- struct{}{}:
+	default:
+		s.base.Log.Warn("camera picture not kept: too many being written", "serial", d.Serial, "event", eventID)
+		return ""
+	}
+	im := &park.Image{ID: core.NewID(), LotCode: d.LotCode, EventID: eventID, ContentType: contentType,
+		Data: append([]byte(nil), data...), CreatedAt: s.base.Clock()}
+	go func() {
+		defer func() { <-s.imageWrites }()
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		if err := s.base.Update(ctx, func(tx park.Tx) error { return tx.PutImage(ctx, im) }); err != nil {
+			s.base.Log.Error("keeping a camera picture", "serial", d.Serial, "event", eventID, "err", err)
+		}
+	}()
+	return ImagePath + im.ID
+}
+
+// Image returns a kept picture (ENotFound).
+func (s *Service) Image(ctx context.Context, id string) (*park.Image, error) {
+	var im *park.Image
+	err := s.base.Store.View(ctx, func(tx park.Tx) (err error) { im, err = tx.GetImage(ctx, id); return })
+	return im, err
+}

@@ -63,6 +63,9 @@ func (s *Service) StartSession(ctx context.Context, in StartInput) (*park.Charge
 		if err != nil {
 			return err
 		}
+		if err := partnerMayUse(ctx, tx, in.PartnerID, c); err != nil {
+			return err
+		}
 		if st.Payment != tariff.ChargeFromBalance && in.Prepaid == 0 {
 			return park.Invalid("prepaid", "price standard %d is paid before charging: a prepaid amount is required", c.StandardID)
 		}
@@ -248,10 +251,9 @@ func bill(sess *park.ChargeSession, st *tariff.ChargeStandard, loc *time.Locatio
 	sess.Refund = res.Refund
 	sess.RefundTo = nameOf(refundNames, res.RefundTo)
 	if st.Payment == tariff.ChargeFromBalance {
-		// Paid from a balance as used: what was set aside and not used
-		// goes back to it.
+		// Paid from a balance as used: what was set aside for the session
+		// and not used goes back where the standard says.
 		sess.Refund = max(0, sess.Prepaid-res.Amount)
-		sess.RefundTo = "balance"
 	}
 	return res
 }
@@ -330,4 +332,47 @@ func (s *Service) reportEnd(ctx context.Context, tx park.Tx, sess *park.ChargeSe
 			c.Readings = nil
 			return &park.ReportData{Charge: &c}, nil
 		})
+}
+
+// partnerMayUse returns ENotFound when partnerID ("" is the operator) may
+// not use the charger's lot: a partner sees only its lots' chargers.
+func partnerMayUse(ctx context.Context, tx park.Tx, partnerID string, c *park.Charger) error {
+	if partnerID == "" {
+		return nil
+	}
+	p, err := tx.GetPartner(ctx, partnerID)
+	if err != nil {
+		return err
+	}
+	if !slices.Contains(p.Lots, c.LotCode) {
+		return park.Errorf(park.ENotFound, "charger %q not found", c.ID)
+	}
+	return nil
+}
+
+// ChargerFor returns a charger a partner may use (ENotFound otherwise).
+func (s *Service) ChargerFor(ctx context.Context, partnerID, id string) (*park.Charger, error) {
+	var c *park.Charger
+	err := s.base.View(ctx, func(tx park.Tx) (err error) {
+		if c, err = tx.GetCharger(ctx, id); err != nil {
+			return err
+		}
+		return partnerMayUse(ctx, tx, partnerID, c)
+	})
+	return c, err
+}
+
+// StandardUse counts the chargers in service on each standard.
+func (s *Service) StandardUse(ctx context.Context) (map[int64]int, error) {
+	cs, err := s.Chargers(ctx, "")
+	if err != nil {
+		return nil, err
+	}
+	use := map[int64]int{}
+	for _, c := range cs {
+		if c.Retired == nil {
+			use[c.StandardID]++
+		}
+	}
+	return use, nil
 }

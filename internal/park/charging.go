@@ -74,15 +74,20 @@ type CommandResult struct {
 // rules (priced by internal/tariff) and what they show. Money in minor
 // units of the lot currency.
 type PriceStandard struct {
-	ID        int64       `json:"id"`
-	Name      string      `json:"name"`
-	Family    int         `json:"family"`
-	Display   string      `json:"display"` // how a device shows a start: "time", "money", "energy"
-	Remark    string      `json:"remark"`
-	Rules     ChargeRules `json:"rules"`
-	CreatedAt time.Time   `json:"created_at"`
-	UpdatedAt time.Time   `json:"updated_at"`
-	Version   int64       `json:"-"`
+	ID      int64       `json:"id"`
+	Name    string      `json:"name"`
+	Family  int         `json:"family"`
+	Display string      `json:"display"` // how a device shows a start: "time", "money", "energy"
+	Remark  string      `json:"remark"`
+	Rules   ChargeRules `json:"rules"`
+	// Bookkeeping a partner's own system keeps on a standard (its account
+	// and user ids, the device types it names), returned as given.
+	Owner       int64     `json:"owner,omitempty"`
+	CreatedBy   int64     `json:"created_by,omitempty"`
+	DeviceTypes string    `json:"device_types,omitempty"`
+	CreatedAt   time.Time `json:"created_at"`
+	UpdatedAt   time.Time `json:"updated_at"`
+	Version     int64     `json:"-"`
 }
 
 // ChargeRules are a standard's prices, the vendor-neutral charging model

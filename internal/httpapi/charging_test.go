@@ -61,6 +61,18 @@ func TestChargersAndStandards(t *testing.T) {
 		t.Fatal("a refused charger changed the list")
 	}
 
+	// No charger is connected to this server: a command's result says so.
+	res := e.want(e.do("POST", "/v1/chargers/CAB-0001/commands", `{"command":"reset","type":"soft"}`), 200)
+	if res["status"] != "offline" || res["command"] != "Reset" {
+		t.Fatalf("command to an offline charger %v", res)
+	}
+	if p := e.problem(e.do("POST", "/v1/chargers/CAB-0001/commands", `{"command":"explode"}`), 400, "invalid"); p["field"] != "command" {
+		t.Fatalf("unknown command %v", p)
+	}
+	c = e.want(e.do("GET", "/v1/chargers/CAB-0001", ""), 200)
+	if cmds, _ := c["commands"].([]any); len(cmds) != 1 || cmds[0].(map[string]any)["status"] != "offline" {
+		t.Fatalf("the recorded command: %v", c["commands"])
+	}
 	c = e.want(e.do("PATCH", "/v1/chargers/CAB-0001", `{"availability":"inoperative","connectors":12}`), 200)
 	if c["availability"] != "inoperative" || c["connectors"] != float64(12) {
 		t.Fatalf("patched %v", c)

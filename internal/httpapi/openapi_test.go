@@ -176,6 +176,7 @@ var bodies = map[string]opBody{
 	"GET /v1/chargers/{id}":                {status: 200, out: chargerView{}},
 	"PATCH /v1/chargers/{id}":              {in: chargerPatch{}, status: 200, out: chargerView{}},
 	"DELETE /v1/chargers/{id}":             {status: 200, out: chargerView{}},
+	"POST /v1/chargers/{id}/commands":      {in: commandInput{}, status: 200, out: commandView{}},
 	"POST /v1/price-standards":             {in: standardInput{}, status: 201, out: standardView{}},
 	"GET /v1/price-standards":              {status: 200, out: docStandardList{}},
 	"GET /v1/price-standards/{id}":         {status: 200, out: standardView{}},

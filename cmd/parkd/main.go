@@ -28,6 +28,9 @@ commands:
   serve     run the server (parkd serve --help for flags)
   migrate   apply database migrations and exit; with --to postgres://...,
             copy the SQLite database into PostgreSQL and verify the copy
+  user add NAME --role admin|lot_operator|read_only [--lots A,B] [--language en|zh|pt]
+            create a console operator; the password is read from standard
+            input (one line) or, when none is given, generated and printed
   version   print the version (also parkd --version)
 `
 
@@ -45,6 +48,8 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 		fmt.Fprintln(stdout, "parkd", versionString())
 		return 0
 	case "serve", "migrate":
+	case "user":
+		return userCommand(args[1:], getenv, os.Stdin, stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0

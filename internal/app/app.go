@@ -17,6 +17,7 @@ import (
 	"parkd/internal/deliveries"
 	"parkd/internal/demo"
 	"parkd/internal/device"
+	"parkd/internal/dialect/top"
 	"parkd/internal/httpapi"
 	"parkd/internal/jobs"
 	"parkd/internal/metrics"
@@ -157,6 +158,7 @@ func Serve(ctx context.Context, c *config.Config, log *slog.Logger, ready func(a
 		d.mount(svc, log.With("dialect", d.name), h.Mount)
 	}
 	mountDevices(svc, log, h.Mount)
+	mountConsole(h, svc, log)
 	stopCharging := startCharging(wctx, svc, log, h.Mount) // chargers' connections end before the database closes
 	defer stopCharging()
 	srv := newHTTPServer(h, log)
@@ -228,7 +230,7 @@ func Serve(ctx context.Context, c *config.Config, log *slog.Logger, ready func(a
 func systemConfig(store park.Store, log *slog.Logger, m *metrics.Metrics, now park.Clock) system.Config {
 	c := system.Config{Store: store, Log: log, Barriers: device.NewMemory(), Dialects: DialectNames(),
 		SignModes: DialectSignModes(), DemoSignModes: DialectDemoSignModes(), Formats: formats(), Now: now,
-		DeviceProtocols: DeviceProtocolNames()}
+		RentalDialect: top.Name, DeviceProtocols: DeviceProtocolNames()}
 	if m != nil {
 		c.Metrics = m
 	}

@@ -8,6 +8,7 @@ import (
 	"parkd/internal/dialect/ebopark"
 	"parkd/internal/dialect/linkc"
 	"parkd/internal/dialect/lvcchong"
+	"parkd/internal/dialect/top"
 	"parkd/internal/system"
 )
 
@@ -40,6 +41,11 @@ var dialects = []dialect{
 			lvcchong.New(lvcchong.Config{Service: sys, Log: log}).Mount(mount)
 		},
 		format: lvcchong.Reports{}},
+	// Rental sales channels over the Taobao Open Platform: their partners
+	// are made by the rental subsystem (docs/rental.md).
+	{name: top.Name, signModes: top.SignMethods(),
+		mount:  func(*system.System, *slog.Logger, func(string, http.Handler)) {},
+		format: top.Reports{}},
 }
 
 // DialectNames lists the partner APIs parkd serves.

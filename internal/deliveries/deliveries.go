@@ -32,6 +32,15 @@ type Formatter interface {
 	Acknowledged(status int, body []byte) bool
 }
 
+// Refuser is a Formatter that can also tell, of an answer that does not
+// acknowledge, that the partner refused the report for good (the data is
+// wrong, not the moment): sent again unchanged it would fail again, so
+// the delivery is dead at once, with the partner's answer kept for the
+// operator, who fixes the data or redelivers.
+type Refuser interface {
+	Refused(status int, body []byte) bool
+}
+
 // Attempt is one try at delivering a report.
 type Attempt struct {
 	Report       *park.Report

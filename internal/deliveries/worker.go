@@ -327,6 +327,10 @@ func (s *Service) send(ctx context.Context, a *Attempt) outcome {
 		return outcome{d: d}
 	}
 	s.metrics.DeliveryAttempt(d.PartnerID, d.Report, false)
+	if r, ok := f.(Refuser); ok && r.Refused(resp.StatusCode, body) {
+		d.State = park.DeliveryDead
+		return outcome{d: d}
+	}
 	if resp.StatusCode == http.StatusGone {
 		d.State, d.NextAt = park.DeliveryFailed, at
 		return outcome{d: d, gone: true}

@@ -231,6 +231,9 @@ func (s *Service) recordLane(ctx context.Context, tx park.Tx, lot string, in *Ev
 
 func (s *Service) entry(ctx context.Context, tx park.Tx, l *park.Lot, in *EventInput, p plate.Plate, now time.Time, noted *[]*park.Anomaly) (park.Decision, error) {
 	dec := park.Decision{Plate: p.Text}
+	if err := s.rentalEntry(ctx, tx, l, in, p); err != nil { // rentals.go
+		return dec, err
+	}
 	// A plate already inside means its exit was missed: close that stay.
 	old, err := tx.FindInside(ctx, l.Code, p.Key)
 	switch {
@@ -322,6 +325,9 @@ func (s *Service) insertStay(ctx context.Context, tx park.Tx, st *park.Stay) err
 }
 
 func (s *Service) exit(ctx context.Context, tx park.Tx, l *park.Lot, in *EventInput, p plate.Plate, now time.Time, noted *[]*park.Anomaly) (park.Decision, error) {
+	if dec, ok, err := s.rentalExit(ctx, tx, l, in, p, now); err != nil || ok { // rentals.go
+		return dec, err
+	}
 	dec := park.Decision{Plate: p.Text}
 	st, err := tx.FindInside(ctx, l.Code, p.Key)
 	if park.IsCode(err, park.ENotFound) {

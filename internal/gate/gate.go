@@ -56,6 +56,7 @@ type Service struct {
 	barriers   Barriers
 	metrics    Metrics
 	sensorless Sensorless
+	rentals    Rentals
 	lanes      sync.Map // laneKey -> struct{}: lanes known to exist (never deleted)
 }
 

@@ -72,11 +72,32 @@ type (
 	docEnrolmentList struct {
 		Enrolments []enrolmentView `json:"enrolments"`
 	}
+	docRentalStoreList struct {
+		Stores []rentalStoreView `json:"stores"`
+	}
+	docVehicleModelList struct {
+		Models []vehicleModelView `json:"models"`
+	}
+	docStoreModelList struct {
+		Models []storeModelView `json:"models"`
+	}
+	docRentalVehicleList struct {
+		Vehicles []rentalVehicleView `json:"vehicles"`
+	}
+	docRentalChannelList struct {
+		Channels []rentalChannelView `json:"channels"`
+	}
 	docDeviceList struct {
 		Devices []deviceView `json:"devices"`
 	}
 	docRedelivered struct {
 		Redelivered int `json:"redelivered"`
+	}
+	docUserList struct {
+		Users []userView `json:"users"`
+	}
+	docAuditList struct {
+		Entries []auditView `json:"entries"`
 	}
 	docChargerList struct {
 		Chargers []chargerView `json:"chargers"`
@@ -146,6 +167,13 @@ var bodies = map[string]opBody{
 	"POST /v1/integrators":                     {in: integratorInput{}, status: 201, out: integratorView{}},
 	"DELETE /v1/integrators/{username}/tokens": {status: 200, out: revokedView{}},
 
+	"POST /v1/users":                   {in: userInput{}, status: 201, out: userView{}},
+	"GET /v1/users":                    {status: 200, out: docUserList{}},
+	"GET /v1/users/{name}":             {status: 200, out: userView{}},
+	"PATCH /v1/users/{name}":           {in: userPatch{}, status: 200, out: userView{}},
+	"DELETE /v1/users/{name}/sessions": {status: 200, out: revokedView{}},
+	"GET /v1/audit":                    {status: 200, out: docAuditList{}},
+
 	"PUT /v1/lots/{code}/spaces":                 {in: spacesInput{}, status: 200, out: docSpaceList{}},
 	"GET /v1/lots/{code}/spaces":                 {status: 200, out: docSpacePage{}},
 	"POST /v1/lots/{code}/spaces/reports":        {in: reportsInput{}, status: 200, out: docReportResults{}},
@@ -171,25 +199,41 @@ var bodies = map[string]opBody{
 	"GET /v1/partners/{id}/enrolments":                     {status: 200, out: docEnrolmentList{}},
 	"DELETE /v1/partners/{id}/enrolments/{plate}":          {status: 204},
 
-	"POST /v1/chargers":                    {in: chargerInput{}, status: 201, out: chargerView{}},
-	"GET /v1/chargers":                     {status: 200, out: docChargerList{}},
-	"GET /v1/chargers/{id}":                {status: 200, out: chargerView{}},
-	"PATCH /v1/chargers/{id}":              {in: chargerPatch{}, status: 200, out: chargerView{}},
-	"DELETE /v1/chargers/{id}":             {status: 200, out: chargerView{}},
-	"POST /v1/chargers/{id}/commands":      {in: commandInput{}, status: 200, out: commandView{}},
-	"POST /v1/price-standards":             {in: standardInput{}, status: 201, out: standardView{}},
-	"GET /v1/price-standards":              {status: 200, out: docStandardList{}},
-	"GET /v1/price-standards/{id}":         {status: 200, out: standardView{}},
-	"PUT /v1/price-standards/{id}":         {in: standardInput{}, status: 200, out: standardView{}},
-	"DELETE /v1/price-standards/{id}":      {status: 204},
-	"POST /v1/charging/preview":            {in: chargePreviewInput{}, status: 200, out: chargePreviewView{}},
-	"POST /v1/charging/sessions":           {in: sessionInput{}, status: 201, out: sessionView{}},
-	"GET /v1/charging/sessions/{id}":       {status: 200, out: sessionView{}},
-	"POST /v1/charging/sessions/{id}/stop": {status: 200, out: sessionView{}},
-	"POST /v1/devices":                     {in: deviceInput{}, status: 201, out: deviceView{}},
-	"GET /v1/devices":                      {status: 200, out: docDeviceList{}},
-	"GET /v1/devices/{serial}":             {status: 200, out: deviceView{}},
-	"DELETE /v1/devices/{serial}":          {status: 204},
+	"POST /v1/chargers":                           {in: chargerInput{}, status: 201, out: chargerView{}},
+	"GET /v1/chargers":                            {status: 200, out: docChargerList{}},
+	"GET /v1/chargers/{id}":                       {status: 200, out: chargerView{}},
+	"PATCH /v1/chargers/{id}":                     {in: chargerPatch{}, status: 200, out: chargerView{}},
+	"DELETE /v1/chargers/{id}":                    {status: 200, out: chargerView{}},
+	"POST /v1/price-standards":                    {in: standardInput{}, status: 201, out: standardView{}},
+	"GET /v1/price-standards":                     {status: 200, out: docStandardList{}},
+	"GET /v1/price-standards/{id}":                {status: 200, out: standardView{}},
+	"PUT /v1/price-standards/{id}":                {in: standardInput{}, status: 200, out: standardView{}},
+	"DELETE /v1/price-standards/{id}":             {status: 204},
+	"POST /v1/charging/preview":                   {in: chargePreviewInput{}, status: 200, out: chargePreviewView{}},
+	"POST /v1/charging/sessions":                  {in: sessionInput{}, status: 201, out: sessionView{}},
+	"GET /v1/charging/sessions/{id}":              {status: 200, out: sessionView{}},
+	"POST /v1/charging/sessions/{id}/stop":        {status: 200, out: sessionView{}},
+	"POST /v1/devices":                            {in: deviceInput{}, status: 201, out: deviceView{}},
+	"GET /v1/devices":                             {status: 200, out: docDeviceList{}},
+	"GET /v1/devices/{serial}":                    {status: 200, out: deviceView{}},
+	"DELETE /v1/devices/{serial}":                 {status: 204},
+	"PUT /v1/rental/stores/{code}":                {in: rentalStoreInput{}, status: 200, out: rentalStoreView{}},
+	"GET /v1/rental/stores":                       {status: 200, out: docRentalStoreList{}},
+	"GET /v1/rental/stores/{code}":                {status: 200, out: rentalStoreView{}},
+	"PUT /v1/rental/models/{code}":                {in: vehicleModelInput{}, status: 200, out: vehicleModelView{}},
+	"GET /v1/rental/models":                       {status: 200, out: docVehicleModelList{}},
+	"PUT /v1/rental/stores/{code}/models/{model}": {in: storeModelInput{}, status: 200, out: storeModelView{}},
+	"GET /v1/rental/stores/{code}/models":         {status: 200, out: docStoreModelList{}},
+	"PUT /v1/rental/vehicles/{plate}":             {in: rentalVehicleInput{}, status: 200, out: rentalVehicleView{}},
+	"GET /v1/rental/vehicles":                     {status: 200, out: docRentalVehicleList{}},
+	"PUT /v1/rental/channels/{app_key}":           {in: rentalChannelInput{}, status: 200, out: rentalChannelView{}},
+	"GET /v1/rental/channels":                     {status: 200, out: docRentalChannelList{}},
+	"GET /v1/rental/channels/{app_key}":           {status: 200, out: rentalChannelView{}},
+	"POST /v1/rental/orders":                      {in: rentalOrderInput{}, status: 201, out: rentalOrderView{}},
+	"GET /v1/rental/orders/{id}":                  {status: 200, out: rentalOrderView{}},
+	"POST /v1/rental/orders/{id}/cancel":          {status: 200, out: rentalOrderView{}},
+	"POST /v1/rental/orders/{id}/mileage":         {in: mileageInput{}, status: 200, out: rentalOrderView{}},
+	"POST /v1/chargers/{id}/commands":             {in: commandInput{}, status: 200, out: commandView{}},
 }
 
 // public are the operations served without the admin token.

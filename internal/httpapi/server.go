@@ -110,7 +110,9 @@ func New(c Config) *Server {
 	s.renewalRoutes()  // renewals.go
 	s.deliveryRoutes() // deliveries.go
 	s.chargingRoutes() // charging.go
+	s.rentalRoutes()   // rental.go
 	s.deviceRoutes()   // devices.go
+	s.userRoutes()     // users.go
 	return s
 }
 

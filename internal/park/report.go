@@ -18,11 +18,12 @@ const (
 	ReportAbnormalLift   = "abnormal_lift"   // a barrier was lifted by hand, or a car passed a lane held open
 	ReportDeviceStatus   = "device_status"   // a lane device did not acknowledge, or came back
 	ReportChargeEnd      = "charge_end"      // a charging session ended: its bill and end reason
+	ReportRental         = "rental"          // the rental catalogue changed (pushed to sales channels)
 )
 
 // ReportKinds lists the report kinds in a stable order.
 func ReportKinds() []string {
-	return []string{ReportEntry, ReportExit, ReportOrder, ReportSensorlessExit, ReportLotInfo, ReportAbnormalLift, ReportDeviceStatus, ReportChargeEnd}
+	return []string{ReportEntry, ReportExit, ReportOrder, ReportSensorlessExit, ReportLotInfo, ReportAbnormalLift, ReportDeviceStatus, ReportChargeEnd, ReportRental}
 }
 
 // ValidReport reports whether k is a report kind.
@@ -83,6 +84,8 @@ type ReportData struct {
 	Unpaid int64  `json:"unpaid,omitempty"`
 	Reason string `json:"reason,omitempty"` // why (an operator's reason, an anomaly)
 	By     string `json:"by,omitempty"`     // who (an operator, a partner)
+	// Rental is what changed in the rental catalogue (ReportRental).
+	Rental *RentalChange `json:"rental,omitempty"`
 }
 
 // DeviceStatus is a lane device's state as a report tells it.
@@ -151,7 +154,7 @@ func (s *Subscription) Validate() error {
 	case !subIDRE.MatchString(s.ID):
 		return Invalid("id", "must be 1-64 letters, digits, '_' or '-'")
 	case !ValidReport(s.Report):
-		return Invalid("report", "must be one of entry, exit, order, sensorless_exit, lot_info, abnormal_lift, device_status")
+		return Invalid("report", "must be one of entry, exit, order, sensorless_exit, lot_info, abnormal_lift, device_status, rental")
 	case err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil || len(s.URL) > 2048:
 		return Invalid("url", "must be an http or https URL of at most 2048 bytes, without credentials")
 	case s.Format == "" || len(s.Format) > 32:

@@ -154,7 +154,10 @@ type Tx interface {
 	ReportTx      // report.go
 	EnrolmentTx   // enrolment.go
 	ChargingTx    // charging.go
+	RentalTx      // rental.go
+	RentalOrderTx // rentalorder.go
 	DeviceTx      // device.go
+	OperatorTx    // operator.go
 }
 
 // Lock holds a car in a lot: while its plate is locked, the car's exit is

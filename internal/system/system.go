@@ -13,8 +13,10 @@ import (
 	"parkd/internal/deliveries"
 	"parkd/internal/devices"
 	"parkd/internal/gate"
+	"parkd/internal/operators"
 	"parkd/internal/park"
 	"parkd/internal/partners"
+	"parkd/internal/rental"
 	"parkd/internal/spaces"
 )
 
@@ -48,6 +50,8 @@ type Config struct {
 	Formats map[string]deliveries.Formatter
 	// Deliveries tunes the delivery workers (private addresses, batches).
 	Deliveries deliveries.Options
+	// RentalDialect is the dialect of rental sales channels ("": none).
+	RentalDialect string
 	// DeviceProtocols are the lane device protocols app serves.
 	DeviceProtocols []string
 	// DeviceReplyDeadline bounds a device read's answer (0: the default).
@@ -64,7 +68,9 @@ type System struct {
 	Partners   *partners.Service
 	Deliveries *deliveries.Service
 	Charging   *charging.Service
+	Rental     *rental.Service
 	Devices    *devices.Service
+	Operators  *operators.Service // the console's people, sessions and audit log
 }
 
 // New builds the subsystems over c.Store.
@@ -89,7 +95,10 @@ func New(c Config) *System {
 		Options: c.Deliveries, Billing: bil, Anomalies: g})
 	g.SetSensorless(sys.Deliveries)
 	sys.Charging = charging.New(charging.Config{Store: c.Store, Now: c.Now, Log: c.Log})
+	sys.Rental = rental.New(rental.Config{Store: c.Store, Now: c.Now, Log: c.Log, ChannelDialect: c.RentalDialect})
+	g.SetRentals(sys.Rental)
 	sys.Devices = devices.New(devices.Config{Store: c.Store, Now: c.Now, Log: c.Log, Gate: g, Metrics: vm,
 		Protocols: c.DeviceProtocols, ReplyDeadline: c.DeviceReplyDeadline})
+	sys.Operators = operators.New(operators.Config{Store: c.Store, Now: c.Now, Log: c.Log, SignIn: c.SignIn})
 	return sys
 }

@@ -80,6 +80,8 @@ func New(t *testing.T) *Bundle { return NewWith(t, Options{}) }
 type Options struct {
 	Dialects []string                        // nil: Dialects
 	Formats  map[string]deliveries.Formatter // the dialects' report formats
+	// RentalDialect is the dialect of rental sales channels ("": none).
+	RentalDialect string
 	// DeviceProtocols are the device protocols devices may register with;
 	// DeviceDeadline bounds a device read's answer (0: the default).
 	DeviceProtocols []string
@@ -104,7 +106,7 @@ func NewWith(t *testing.T, o Options) *Bundle {
 	b := &Bundle{
 		Sys: system.New(system.Config{Store: st, Now: c.Now, Barriers: mem, Dialects: o.Dialects, SignModes: SignModes, Formats: o.Formats,
 			Deliveries: deliveries.Options{AllowPrivate: true, Poll: 10 * time.Millisecond}, DeviceProtocols: o.DeviceProtocols,
-			DeviceReplyDeadline: o.DeviceDeadline}),
+			DeviceReplyDeadline: o.DeviceDeadline, RentalDialect: o.RentalDialect}),
 		Store: st, Clock: c, Barriers: mem, Ctx: context.Background(), Lot: "140123001",
 	}
 	b.CreateLot(t, b.Lot, 10, park.MissedEntryHold)

@@ -48,7 +48,14 @@ func Run(t *testing.T, open Opener) {
 		"Chargers":          testChargers,
 		"PriceStandards":    testPriceStandards,
 		"ChargeSessions":    testChargeSessions,
+		"RentalCatalogue":   testRentalCatalogue,
+		"RentalChannels":    testRentalChannels,
+		"RentalOrders":      testRentalOrders,
 		"Devices":           testDevices,
+		"Operators":         testOperators,
+		"Sessions":          testSessions,
+		"Audit":             testAudit,
+		"LaneEvents":        testLaneEvents,
 	}
 	for name, fn := range tests {
 		t.Run(name, func(t *testing.T) {

@@ -206,6 +206,19 @@ var tables = []table{
 		{"addr", text}, {"username", text}, {"password", text}, {"online", boolean}, {"seen_at", timestamp},
 		{"since", timestamp}, {"created_at", timestamp},
 	}},
+	// 00050_console.sql: operators, their sessions, the audit log.
+	{name: "operators", key: []string{"name"}, columns: []column{
+		{"name", text}, {"role", text}, {"lots", text}, {"language", text}, {"password_hash", text},
+		{"disabled", boolean}, {"created_at", timestamp}, {"updated_at", timestamp}, {"version", integer},
+	}},
+	{name: "sessions", key: []string{"hash"}, columns: []column{
+		{"hash", text}, {"operator", text}, {"csrf", text}, {"source", text}, {"created_at", timestamp},
+		{"expires_at", timestamp}, {"revoked_at", timestamp},
+	}},
+	{name: "audit_log", key: []string{"id"}, identity: "seq", columns: []column{
+		{"seq", integer}, {"id", text}, {"at", timestamp}, {"actor", text}, {"action", text}, {"lot", text},
+		{"target", text}, {"reason", text}, {"before", text}, {"after", text},
+	}},
 }
 
 // ignored reports tables that are not parkd's data: the job queue's (its

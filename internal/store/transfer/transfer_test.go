@@ -17,6 +17,7 @@ import (
 	"parkd/internal/billing"
 	"parkd/internal/device"
 	"parkd/internal/gate"
+	"parkd/internal/operators"
 	"parkd/internal/park"
 	"parkd/internal/partners"
 	"parkd/internal/spaces"
@@ -135,6 +136,12 @@ func fill(t *testing.T) *sqlite.Store {
 		t.Fatal(err)
 	}
 	fillReports(t, st, now)
+	// The console: an operator (and its audit entry) and a session.
+	must(svc.Operators.Add(ctx, "test", operators.NewOperator{Name: "ana", Role: park.RoleLotOperator, Lots: []string{lot},
+		Language: "pt", Password: "a password long enough"}))
+	_, sess, err := svc.Operators.SignIn(ctx, operators.SignIn{Name: "ana", Password: "a password long enough"})
+	must(sess, err)
+	must(nil, st.Update(ctx, func(tx park.Tx) error { return tx.RevokeSession(ctx, sess.Hash, now) }))
 	return st
 }
 
@@ -322,6 +329,11 @@ func TestCopy(t *testing.T) {
 			same("report "+k[0], func(tx park.Tx) (any, error) { return tx.GetReport(ctx, k[0]) })
 		}
 		same("deliveries", func(tx park.Tx) (any, error) { return tx.ListDeliveries(ctx, park.DeliveryFilter{}) })
+		same("operators", func(tx park.Tx) (any, error) { return tx.ListOperators(ctx) })
+		same("audit log", func(tx park.Tx) (any, error) { return tx.ListAudit(ctx, park.AuditFilter{Limit: 100}) })
+		for _, k := range ids("SELECT hash, '' FROM sessions") {
+			same("session "+k[0], func(tx park.Tx) (any, error) { return tx.GetSession(ctx, k[0]) })
+		}
 		same("delivery counts", func(tx park.Tx) (any, error) { return tx.CountDeliveries(ctx) })
 		for _, k := range ids("SELECT id, '' FROM whitelist") {
 			same("whitelist entry "+k[0], func(tx park.Tx) (any, error) { return tx.GetWhitelist(ctx, k[0]) })

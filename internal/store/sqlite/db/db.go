@@ -24,14 +24,26 @@ func New(db DBTX) *Queries {
 func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	q := Queries{db: db}
 	var err error
+	if q.addChannelStoreStmt, err = db.PrepareContext(ctx, addChannelStore); err != nil {
+		return nil, fmt.Errorf("error preparing query AddChannelStore: %w", err)
+	}
 	if q.addOccupiedStmt, err = db.PrepareContext(ctx, addOccupied); err != nil {
 		return nil, fmt.Errorf("error preparing query AddOccupied: %w", err)
 	}
 	if q.bookedReservationsStmt, err = db.PrepareContext(ctx, bookedReservations); err != nil {
 		return nil, fmt.Errorf("error preparing query BookedReservations: %w", err)
 	}
+	if q.channelsSellingStmt, err = db.PrepareContext(ctx, channelsSelling); err != nil {
+		return nil, fmt.Errorf("error preparing query ChannelsSelling: %w", err)
+	}
 	if q.claimDeliveriesStmt, err = db.PrepareContext(ctx, claimDeliveries); err != nil {
 		return nil, fmt.Errorf("error preparing query ClaimDeliveries: %w", err)
+	}
+	if q.clearChannelStoresStmt, err = db.PrepareContext(ctx, clearChannelStores); err != nil {
+		return nil, fmt.Errorf("error preparing query ClearChannelStores: %w", err)
+	}
+	if q.clearPartnerLotsStmt, err = db.PrepareContext(ctx, clearPartnerLots); err != nil {
+		return nil, fmt.Errorf("error preparing query ClearPartnerLots: %w", err)
 	}
 	if q.countChargeSessionsStmt, err = db.PrepareContext(ctx, countChargeSessions); err != nil {
 		return nil, fmt.Errorf("error preparing query CountChargeSessions: %w", err)
@@ -68,6 +80,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.createLotStmt, err = db.PrepareContext(ctx, createLot); err != nil {
 		return nil, fmt.Errorf("error preparing query CreateLot: %w", err)
+	}
+	if q.createOperatorStmt, err = db.PrepareContext(ctx, createOperator); err != nil {
+		return nil, fmt.Errorf("error preparing query CreateOperator: %w", err)
 	}
 	if q.createPartnerStmt, err = db.PrepareContext(ctx, createPartner); err != nil {
 		return nil, fmt.Errorf("error preparing query CreatePartner: %w", err)
@@ -117,6 +132,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.deleteSeenBeforeStmt, err = db.PrepareContext(ctx, deleteSeenBefore); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteSeenBefore: %w", err)
 	}
+	if q.deleteSessionsBeforeStmt, err = db.PrepareContext(ctx, deleteSessionsBefore); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteSessionsBefore: %w", err)
+	}
 	if q.deleteSpaceStmt, err = db.PrepareContext(ctx, deleteSpace); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteSpace: %w", err)
 	}
@@ -131,6 +149,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.enqueueDeliveriesStmt, err = db.PrepareContext(ctx, enqueueDeliveries); err != nil {
 		return nil, fmt.Errorf("error preparing query EnqueueDeliveries: %w", err)
+	}
+	if q.enqueueToSubscriptionStmt, err = db.PrepareContext(ctx, enqueueToSubscription); err != nil {
+		return nil, fmt.Errorf("error preparing query EnqueueToSubscription: %w", err)
 	}
 	if q.findEnrolmentStmt, err = db.PrepareContext(ctx, findEnrolment); err != nil {
 		return nil, fmt.Errorf("error preparing query FindEnrolment: %w", err)
@@ -158,6 +179,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.forgetSeenStmt, err = db.PrepareContext(ctx, forgetSeen); err != nil {
 		return nil, fmt.Errorf("error preparing query ForgetSeen: %w", err)
+	}
+	if q.getChannelOrderStmt, err = db.PrepareContext(ctx, getChannelOrder); err != nil {
+		return nil, fmt.Errorf("error preparing query GetChannelOrder: %w", err)
 	}
 	if q.getChargeSessionStmt, err = db.PrepareContext(ctx, getChargeSession); err != nil {
 		return nil, fmt.Errorf("error preparing query GetChargeSession: %w", err)
@@ -198,6 +222,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.getLotSettingsStmt, err = db.PrepareContext(ctx, getLotSettings); err != nil {
 		return nil, fmt.Errorf("error preparing query GetLotSettings: %w", err)
 	}
+	if q.getOperatorStmt, err = db.PrepareContext(ctx, getOperator); err != nil {
+		return nil, fmt.Errorf("error preparing query GetOperator: %w", err)
+	}
 	if q.getPartnerStmt, err = db.PrepareContext(ctx, getPartner); err != nil {
 		return nil, fmt.Errorf("error preparing query GetPartner: %w", err)
 	}
@@ -231,11 +258,29 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.getRenewalByReferenceStmt, err = db.PrepareContext(ctx, getRenewalByReference); err != nil {
 		return nil, fmt.Errorf("error preparing query GetRenewalByReference: %w", err)
 	}
+	if q.getRentalChannelStmt, err = db.PrepareContext(ctx, getRentalChannel); err != nil {
+		return nil, fmt.Errorf("error preparing query GetRentalChannel: %w", err)
+	}
+	if q.getRentalModelStmt, err = db.PrepareContext(ctx, getRentalModel); err != nil {
+		return nil, fmt.Errorf("error preparing query GetRentalModel: %w", err)
+	}
+	if q.getRentalOrderStmt, err = db.PrepareContext(ctx, getRentalOrder); err != nil {
+		return nil, fmt.Errorf("error preparing query GetRentalOrder: %w", err)
+	}
+	if q.getRentalStoreStmt, err = db.PrepareContext(ctx, getRentalStore); err != nil {
+		return nil, fmt.Errorf("error preparing query GetRentalStore: %w", err)
+	}
+	if q.getRentalVehicleStmt, err = db.PrepareContext(ctx, getRentalVehicle); err != nil {
+		return nil, fmt.Errorf("error preparing query GetRentalVehicle: %w", err)
+	}
 	if q.getReportStmt, err = db.PrepareContext(ctx, getReport); err != nil {
 		return nil, fmt.Errorf("error preparing query GetReport: %w", err)
 	}
 	if q.getReservationStmt, err = db.PrepareContext(ctx, getReservation); err != nil {
 		return nil, fmt.Errorf("error preparing query GetReservation: %w", err)
+	}
+	if q.getSessionStmt, err = db.PrepareContext(ctx, getSession); err != nil {
+		return nil, fmt.Errorf("error preparing query GetSession: %w", err)
 	}
 	if q.getSpaceStmt, err = db.PrepareContext(ctx, getSpace); err != nil {
 		return nil, fmt.Errorf("error preparing query GetSpace: %w", err)
@@ -245,6 +290,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.getStayByLocatorStmt, err = db.PrepareContext(ctx, getStayByLocator); err != nil {
 		return nil, fmt.Errorf("error preparing query GetStayByLocator: %w", err)
+	}
+	if q.getStoreModelStmt, err = db.PrepareContext(ctx, getStoreModel); err != nil {
+		return nil, fmt.Errorf("error preparing query GetStoreModel: %w", err)
 	}
 	if q.getSubscriptionStmt, err = db.PrepareContext(ctx, getSubscription); err != nil {
 		return nil, fmt.Errorf("error preparing query GetSubscription: %w", err)
@@ -257,6 +305,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.insertAnomalyStmt, err = db.PrepareContext(ctx, insertAnomaly); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertAnomaly: %w", err)
+	}
+	if q.insertAuditStmt, err = db.PrepareContext(ctx, insertAudit); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertAudit: %w", err)
 	}
 	if q.insertChargeSessionStmt, err = db.PrepareContext(ctx, insertChargeSession); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertChargeSession: %w", err)
@@ -300,14 +351,35 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.insertRenewalStmt, err = db.PrepareContext(ctx, insertRenewal); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertRenewal: %w", err)
 	}
+	if q.insertRentalChannelStmt, err = db.PrepareContext(ctx, insertRentalChannel); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertRentalChannel: %w", err)
+	}
+	if q.insertRentalModelStmt, err = db.PrepareContext(ctx, insertRentalModel); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertRentalModel: %w", err)
+	}
+	if q.insertRentalOrderStmt, err = db.PrepareContext(ctx, insertRentalOrder); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertRentalOrder: %w", err)
+	}
+	if q.insertRentalStoreStmt, err = db.PrepareContext(ctx, insertRentalStore); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertRentalStore: %w", err)
+	}
+	if q.insertRentalVehicleStmt, err = db.PrepareContext(ctx, insertRentalVehicle); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertRentalVehicle: %w", err)
+	}
 	if q.insertReportStmt, err = db.PrepareContext(ctx, insertReport); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertReport: %w", err)
 	}
 	if q.insertReservationStmt, err = db.PrepareContext(ctx, insertReservation); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertReservation: %w", err)
 	}
+	if q.insertSessionStmt, err = db.PrepareContext(ctx, insertSession); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertSession: %w", err)
+	}
 	if q.insertStayStmt, err = db.PrepareContext(ctx, insertStay); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertStay: %w", err)
+	}
+	if q.insertStoreModelStmt, err = db.PrepareContext(ctx, insertStoreModel); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertStoreModel: %w", err)
 	}
 	if q.insertTokenStmt, err = db.PrepareContext(ctx, insertToken); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertToken: %w", err)
@@ -317,6 +389,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.listAnomaliesStmt, err = db.PrepareContext(ctx, listAnomalies); err != nil {
 		return nil, fmt.Errorf("error preparing query ListAnomalies: %w", err)
+	}
+	if q.listAuditStmt, err = db.PrepareContext(ctx, listAudit); err != nil {
+		return nil, fmt.Errorf("error preparing query ListAudit: %w", err)
 	}
 	if q.listChargeSessionsStmt, err = db.PrepareContext(ctx, listChargeSessions); err != nil {
 		return nil, fmt.Errorf("error preparing query ListChargeSessions: %w", err)
@@ -357,11 +432,17 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.listLaneHoldsStmt, err = db.PrepareContext(ctx, listLaneHolds); err != nil {
 		return nil, fmt.Errorf("error preparing query ListLaneHolds: %w", err)
 	}
+	if q.listLanesStmt, err = db.PrepareContext(ctx, listLanes); err != nil {
+		return nil, fmt.Errorf("error preparing query ListLanes: %w", err)
+	}
 	if q.listLotDevicesStmt, err = db.PrepareContext(ctx, listLotDevices); err != nil {
 		return nil, fmt.Errorf("error preparing query ListLotDevices: %w", err)
 	}
 	if q.listLotsStmt, err = db.PrepareContext(ctx, listLots); err != nil {
 		return nil, fmt.Errorf("error preparing query ListLots: %w", err)
+	}
+	if q.listOperatorsStmt, err = db.PrepareContext(ctx, listOperators); err != nil {
+		return nil, fmt.Errorf("error preparing query ListOperators: %w", err)
 	}
 	if q.listPartnerLotsStmt, err = db.PrepareContext(ctx, listPartnerLots); err != nil {
 		return nil, fmt.Errorf("error preparing query ListPartnerLots: %w", err)
@@ -383,6 +464,21 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.listPriceStandardsStmt, err = db.PrepareContext(ctx, listPriceStandards); err != nil {
 		return nil, fmt.Errorf("error preparing query ListPriceStandards: %w", err)
+	}
+	if q.listRecentEventsStmt, err = db.PrepareContext(ctx, listRecentEvents); err != nil {
+		return nil, fmt.Errorf("error preparing query ListRecentEvents: %w", err)
+	}
+	if q.listRentalChannelsStmt, err = db.PrepareContext(ctx, listRentalChannels); err != nil {
+		return nil, fmt.Errorf("error preparing query ListRentalChannels: %w", err)
+	}
+	if q.listRentalModelsStmt, err = db.PrepareContext(ctx, listRentalModels); err != nil {
+		return nil, fmt.Errorf("error preparing query ListRentalModels: %w", err)
+	}
+	if q.listRentalStoresStmt, err = db.PrepareContext(ctx, listRentalStores); err != nil {
+		return nil, fmt.Errorf("error preparing query ListRentalStores: %w", err)
+	}
+	if q.listRentalVehiclesStmt, err = db.PrepareContext(ctx, listRentalVehicles); err != nil {
+		return nil, fmt.Errorf("error preparing query ListRentalVehicles: %w", err)
 	}
 	if q.listReservationsByMobileStmt, err = db.PrepareContext(ctx, listReservationsByMobile); err != nil {
 		return nil, fmt.Errorf("error preparing query ListReservationsByMobile: %w", err)
@@ -407,6 +503,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.listStaysByStateStmt, err = db.PrepareContext(ctx, listStaysByState); err != nil {
 		return nil, fmt.Errorf("error preparing query ListStaysByState: %w", err)
+	}
+	if q.listStoreModelsStmt, err = db.PrepareContext(ctx, listStoreModels); err != nil {
+		return nil, fmt.Errorf("error preparing query ListStoreModels: %w", err)
 	}
 	if q.listSubscriptionsStmt, err = db.PrepareContext(ctx, listSubscriptions); err != nil {
 		return nil, fmt.Errorf("error preparing query ListSubscriptions: %w", err)
@@ -441,8 +540,17 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.redeliverSinceStmt, err = db.PrepareContext(ctx, redeliverSince); err != nil {
 		return nil, fmt.Errorf("error preparing query RedeliverSince: %w", err)
 	}
+	if q.revokeOperatorSessionsStmt, err = db.PrepareContext(ctx, revokeOperatorSessions); err != nil {
+		return nil, fmt.Errorf("error preparing query RevokeOperatorSessions: %w", err)
+	}
+	if q.revokeSessionStmt, err = db.PrepareContext(ctx, revokeSession); err != nil {
+		return nil, fmt.Errorf("error preparing query RevokeSession: %w", err)
+	}
 	if q.revokeTokensStmt, err = db.PrepareContext(ctx, revokeTokens); err != nil {
 		return nil, fmt.Errorf("error preparing query RevokeTokens: %w", err)
+	}
+	if q.setChannelPartnerStmt, err = db.PrepareContext(ctx, setChannelPartner); err != nil {
+		return nil, fmt.Errorf("error preparing query SetChannelPartner: %w", err)
 	}
 	if q.setDeviceOnlineStmt, err = db.PrepareContext(ctx, setDeviceOnline); err != nil {
 		return nil, fmt.Errorf("error preparing query SetDeviceOnline: %w", err)
@@ -456,6 +564,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.subscribedStmt, err = db.PrepareContext(ctx, subscribed); err != nil {
 		return nil, fmt.Errorf("error preparing query Subscribed: %w", err)
 	}
+	if q.sumPaymentsStmt, err = db.PrepareContext(ctx, sumPayments); err != nil {
+		return nil, fmt.Errorf("error preparing query SumPayments: %w", err)
+	}
 	if q.updateChargeSessionStmt, err = db.PrepareContext(ctx, updateChargeSession); err != nil {
 		return nil, fmt.Errorf("error preparing query UpdateChargeSession: %w", err)
 	}
@@ -467,6 +578,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.updateLotStmt, err = db.PrepareContext(ctx, updateLot); err != nil {
 		return nil, fmt.Errorf("error preparing query UpdateLot: %w", err)
+	}
+	if q.updateOperatorStmt, err = db.PrepareContext(ctx, updateOperator); err != nil {
+		return nil, fmt.Errorf("error preparing query UpdateOperator: %w", err)
 	}
 	if q.updatePassStmt, err = db.PrepareContext(ctx, updatePass); err != nil {
 		return nil, fmt.Errorf("error preparing query UpdatePass: %w", err)
@@ -480,11 +594,29 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.updateRenewalStmt, err = db.PrepareContext(ctx, updateRenewal); err != nil {
 		return nil, fmt.Errorf("error preparing query UpdateRenewal: %w", err)
 	}
+	if q.updateRentalChannelStmt, err = db.PrepareContext(ctx, updateRentalChannel); err != nil {
+		return nil, fmt.Errorf("error preparing query UpdateRentalChannel: %w", err)
+	}
+	if q.updateRentalModelStmt, err = db.PrepareContext(ctx, updateRentalModel); err != nil {
+		return nil, fmt.Errorf("error preparing query UpdateRentalModel: %w", err)
+	}
+	if q.updateRentalOrderStmt, err = db.PrepareContext(ctx, updateRentalOrder); err != nil {
+		return nil, fmt.Errorf("error preparing query UpdateRentalOrder: %w", err)
+	}
+	if q.updateRentalStoreStmt, err = db.PrepareContext(ctx, updateRentalStore); err != nil {
+		return nil, fmt.Errorf("error preparing query UpdateRentalStore: %w", err)
+	}
+	if q.updateRentalVehicleStmt, err = db.PrepareContext(ctx, updateRentalVehicle); err != nil {
+		return nil, fmt.Errorf("error preparing query UpdateRentalVehicle: %w", err)
+	}
 	if q.updateReservationStmt, err = db.PrepareContext(ctx, updateReservation); err != nil {
 		return nil, fmt.Errorf("error preparing query UpdateReservation: %w", err)
 	}
 	if q.updateStayStmt, err = db.PrepareContext(ctx, updateStay); err != nil {
 		return nil, fmt.Errorf("error preparing query UpdateStay: %w", err)
+	}
+	if q.updateStoreModelStmt, err = db.PrepareContext(ctx, updateStoreModel); err != nil {
+		return nil, fmt.Errorf("error preparing query UpdateStoreModel: %w", err)
 	}
 	if q.updateSubscriptionStmt, err = db.PrepareContext(ctx, updateSubscription); err != nil {
 		return nil, fmt.Errorf("error preparing query UpdateSubscription: %w", err)
@@ -495,11 +627,19 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.upsertSpaceStmt, err = db.PrepareContext(ctx, upsertSpace); err != nil {
 		return nil, fmt.Errorf("error preparing query UpsertSpace: %w", err)
 	}
+	if q.vehicleOrdersStmt, err = db.PrepareContext(ctx, vehicleOrders); err != nil {
+		return nil, fmt.Errorf("error preparing query VehicleOrders: %w", err)
+	}
 	return &q, nil
 }
 
 func (q *Queries) Close() error {
 	var err error
+	if q.addChannelStoreStmt != nil {
+		if cerr := q.addChannelStoreStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing addChannelStoreStmt: %w", cerr)
+		}
+	}
 	if q.addOccupiedStmt != nil {
 		if cerr := q.addOccupiedStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing addOccupiedStmt: %w", cerr)
@@ -510,9 +650,24 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing bookedReservationsStmt: %w", cerr)
 		}
 	}
+	if q.channelsSellingStmt != nil {
+		if cerr := q.channelsSellingStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing channelsSellingStmt: %w", cerr)
+		}
+	}
 	if q.claimDeliveriesStmt != nil {
 		if cerr := q.claimDeliveriesStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing claimDeliveriesStmt: %w", cerr)
+		}
+	}
+	if q.clearChannelStoresStmt != nil {
+		if cerr := q.clearChannelStoresStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing clearChannelStoresStmt: %w", cerr)
+		}
+	}
+	if q.clearPartnerLotsStmt != nil {
+		if cerr := q.clearPartnerLotsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing clearPartnerLotsStmt: %w", cerr)
 		}
 	}
 	if q.countChargeSessionsStmt != nil {
@@ -573,6 +728,11 @@ func (q *Queries) Close() error {
 	if q.createLotStmt != nil {
 		if cerr := q.createLotStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing createLotStmt: %w", cerr)
+		}
+	}
+	if q.createOperatorStmt != nil {
+		if cerr := q.createOperatorStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing createOperatorStmt: %w", cerr)
 		}
 	}
 	if q.createPartnerStmt != nil {
@@ -655,6 +815,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing deleteSeenBeforeStmt: %w", cerr)
 		}
 	}
+	if q.deleteSessionsBeforeStmt != nil {
+		if cerr := q.deleteSessionsBeforeStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteSessionsBeforeStmt: %w", cerr)
+		}
+	}
 	if q.deleteSpaceStmt != nil {
 		if cerr := q.deleteSpaceStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing deleteSpaceStmt: %w", cerr)
@@ -678,6 +843,11 @@ func (q *Queries) Close() error {
 	if q.enqueueDeliveriesStmt != nil {
 		if cerr := q.enqueueDeliveriesStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing enqueueDeliveriesStmt: %w", cerr)
+		}
+	}
+	if q.enqueueToSubscriptionStmt != nil {
+		if cerr := q.enqueueToSubscriptionStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing enqueueToSubscriptionStmt: %w", cerr)
 		}
 	}
 	if q.findEnrolmentStmt != nil {
@@ -723,6 +893,11 @@ func (q *Queries) Close() error {
 	if q.forgetSeenStmt != nil {
 		if cerr := q.forgetSeenStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing forgetSeenStmt: %w", cerr)
+		}
+	}
+	if q.getChannelOrderStmt != nil {
+		if cerr := q.getChannelOrderStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getChannelOrderStmt: %w", cerr)
 		}
 	}
 	if q.getChargeSessionStmt != nil {
@@ -790,6 +965,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing getLotSettingsStmt: %w", cerr)
 		}
 	}
+	if q.getOperatorStmt != nil {
+		if cerr := q.getOperatorStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getOperatorStmt: %w", cerr)
+		}
+	}
 	if q.getPartnerStmt != nil {
 		if cerr := q.getPartnerStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing getPartnerStmt: %w", cerr)
@@ -845,6 +1025,31 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing getRenewalByReferenceStmt: %w", cerr)
 		}
 	}
+	if q.getRentalChannelStmt != nil {
+		if cerr := q.getRentalChannelStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getRentalChannelStmt: %w", cerr)
+		}
+	}
+	if q.getRentalModelStmt != nil {
+		if cerr := q.getRentalModelStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getRentalModelStmt: %w", cerr)
+		}
+	}
+	if q.getRentalOrderStmt != nil {
+		if cerr := q.getRentalOrderStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getRentalOrderStmt: %w", cerr)
+		}
+	}
+	if q.getRentalStoreStmt != nil {
+		if cerr := q.getRentalStoreStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getRentalStoreStmt: %w", cerr)
+		}
+	}
+	if q.getRentalVehicleStmt != nil {
+		if cerr := q.getRentalVehicleStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getRentalVehicleStmt: %w", cerr)
+		}
+	}
 	if q.getReportStmt != nil {
 		if cerr := q.getReportStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing getReportStmt: %w", cerr)
@@ -853,6 +1058,11 @@ func (q *Queries) Close() error {
 	if q.getReservationStmt != nil {
 		if cerr := q.getReservationStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing getReservationStmt: %w", cerr)
+		}
+	}
+	if q.getSessionStmt != nil {
+		if cerr := q.getSessionStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getSessionStmt: %w", cerr)
 		}
 	}
 	if q.getSpaceStmt != nil {
@@ -868,6 +1078,11 @@ func (q *Queries) Close() error {
 	if q.getStayByLocatorStmt != nil {
 		if cerr := q.getStayByLocatorStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing getStayByLocatorStmt: %w", cerr)
+		}
+	}
+	if q.getStoreModelStmt != nil {
+		if cerr := q.getStoreModelStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getStoreModelStmt: %w", cerr)
 		}
 	}
 	if q.getSubscriptionStmt != nil {
@@ -888,6 +1103,11 @@ func (q *Queries) Close() error {
 	if q.insertAnomalyStmt != nil {
 		if cerr := q.insertAnomalyStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing insertAnomalyStmt: %w", cerr)
+		}
+	}
+	if q.insertAuditStmt != nil {
+		if cerr := q.insertAuditStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertAuditStmt: %w", cerr)
 		}
 	}
 	if q.insertChargeSessionStmt != nil {
@@ -960,6 +1180,31 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing insertRenewalStmt: %w", cerr)
 		}
 	}
+	if q.insertRentalChannelStmt != nil {
+		if cerr := q.insertRentalChannelStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertRentalChannelStmt: %w", cerr)
+		}
+	}
+	if q.insertRentalModelStmt != nil {
+		if cerr := q.insertRentalModelStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertRentalModelStmt: %w", cerr)
+		}
+	}
+	if q.insertRentalOrderStmt != nil {
+		if cerr := q.insertRentalOrderStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertRentalOrderStmt: %w", cerr)
+		}
+	}
+	if q.insertRentalStoreStmt != nil {
+		if cerr := q.insertRentalStoreStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertRentalStoreStmt: %w", cerr)
+		}
+	}
+	if q.insertRentalVehicleStmt != nil {
+		if cerr := q.insertRentalVehicleStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertRentalVehicleStmt: %w", cerr)
+		}
+	}
 	if q.insertReportStmt != nil {
 		if cerr := q.insertReportStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing insertReportStmt: %w", cerr)
@@ -970,9 +1215,19 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing insertReservationStmt: %w", cerr)
 		}
 	}
+	if q.insertSessionStmt != nil {
+		if cerr := q.insertSessionStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertSessionStmt: %w", cerr)
+		}
+	}
 	if q.insertStayStmt != nil {
 		if cerr := q.insertStayStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing insertStayStmt: %w", cerr)
+		}
+	}
+	if q.insertStoreModelStmt != nil {
+		if cerr := q.insertStoreModelStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertStoreModelStmt: %w", cerr)
 		}
 	}
 	if q.insertTokenStmt != nil {
@@ -988,6 +1243,11 @@ func (q *Queries) Close() error {
 	if q.listAnomaliesStmt != nil {
 		if cerr := q.listAnomaliesStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listAnomaliesStmt: %w", cerr)
+		}
+	}
+	if q.listAuditStmt != nil {
+		if cerr := q.listAuditStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listAuditStmt: %w", cerr)
 		}
 	}
 	if q.listChargeSessionsStmt != nil {
@@ -1055,6 +1315,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing listLaneHoldsStmt: %w", cerr)
 		}
 	}
+	if q.listLanesStmt != nil {
+		if cerr := q.listLanesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listLanesStmt: %w", cerr)
+		}
+	}
 	if q.listLotDevicesStmt != nil {
 		if cerr := q.listLotDevicesStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listLotDevicesStmt: %w", cerr)
@@ -1063,6 +1328,11 @@ func (q *Queries) Close() error {
 	if q.listLotsStmt != nil {
 		if cerr := q.listLotsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listLotsStmt: %w", cerr)
+		}
+	}
+	if q.listOperatorsStmt != nil {
+		if cerr := q.listOperatorsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listOperatorsStmt: %w", cerr)
 		}
 	}
 	if q.listPartnerLotsStmt != nil {
@@ -1098,6 +1368,31 @@ func (q *Queries) Close() error {
 	if q.listPriceStandardsStmt != nil {
 		if cerr := q.listPriceStandardsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listPriceStandardsStmt: %w", cerr)
+		}
+	}
+	if q.listRecentEventsStmt != nil {
+		if cerr := q.listRecentEventsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listRecentEventsStmt: %w", cerr)
+		}
+	}
+	if q.listRentalChannelsStmt != nil {
+		if cerr := q.listRentalChannelsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listRentalChannelsStmt: %w", cerr)
+		}
+	}
+	if q.listRentalModelsStmt != nil {
+		if cerr := q.listRentalModelsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listRentalModelsStmt: %w", cerr)
+		}
+	}
+	if q.listRentalStoresStmt != nil {
+		if cerr := q.listRentalStoresStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listRentalStoresStmt: %w", cerr)
+		}
+	}
+	if q.listRentalVehiclesStmt != nil {
+		if cerr := q.listRentalVehiclesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listRentalVehiclesStmt: %w", cerr)
 		}
 	}
 	if q.listReservationsByMobileStmt != nil {
@@ -1138,6 +1433,11 @@ func (q *Queries) Close() error {
 	if q.listStaysByStateStmt != nil {
 		if cerr := q.listStaysByStateStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listStaysByStateStmt: %w", cerr)
+		}
+	}
+	if q.listStoreModelsStmt != nil {
+		if cerr := q.listStoreModelsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listStoreModelsStmt: %w", cerr)
 		}
 	}
 	if q.listSubscriptionsStmt != nil {
@@ -1195,9 +1495,24 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing redeliverSinceStmt: %w", cerr)
 		}
 	}
+	if q.revokeOperatorSessionsStmt != nil {
+		if cerr := q.revokeOperatorSessionsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing revokeOperatorSessionsStmt: %w", cerr)
+		}
+	}
+	if q.revokeSessionStmt != nil {
+		if cerr := q.revokeSessionStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing revokeSessionStmt: %w", cerr)
+		}
+	}
 	if q.revokeTokensStmt != nil {
 		if cerr := q.revokeTokensStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing revokeTokensStmt: %w", cerr)
+		}
+	}
+	if q.setChannelPartnerStmt != nil {
+		if cerr := q.setChannelPartnerStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing setChannelPartnerStmt: %w", cerr)
 		}
 	}
 	if q.setDeviceOnlineStmt != nil {
@@ -1220,6 +1535,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing subscribedStmt: %w", cerr)
 		}
 	}
+	if q.sumPaymentsStmt != nil {
+		if cerr := q.sumPaymentsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing sumPaymentsStmt: %w", cerr)
+		}
+	}
 	if q.updateChargeSessionStmt != nil {
 		if cerr := q.updateChargeSessionStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing updateChargeSessionStmt: %w", cerr)
@@ -1238,6 +1558,11 @@ func (q *Queries) Close() error {
 	if q.updateLotStmt != nil {
 		if cerr := q.updateLotStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing updateLotStmt: %w", cerr)
+		}
+	}
+	if q.updateOperatorStmt != nil {
+		if cerr := q.updateOperatorStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing updateOperatorStmt: %w", cerr)
 		}
 	}
 	if q.updatePassStmt != nil {
@@ -1260,6 +1585,31 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing updateRenewalStmt: %w", cerr)
 		}
 	}
+	if q.updateRentalChannelStmt != nil {
+		if cerr := q.updateRentalChannelStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing updateRentalChannelStmt: %w", cerr)
+		}
+	}
+	if q.updateRentalModelStmt != nil {
+		if cerr := q.updateRentalModelStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing updateRentalModelStmt: %w", cerr)
+		}
+	}
+	if q.updateRentalOrderStmt != nil {
+		if cerr := q.updateRentalOrderStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing updateRentalOrderStmt: %w", cerr)
+		}
+	}
+	if q.updateRentalStoreStmt != nil {
+		if cerr := q.updateRentalStoreStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing updateRentalStoreStmt: %w", cerr)
+		}
+	}
+	if q.updateRentalVehicleStmt != nil {
+		if cerr := q.updateRentalVehicleStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing updateRentalVehicleStmt: %w", cerr)
+		}
+	}
 	if q.updateReservationStmt != nil {
 		if cerr := q.updateReservationStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing updateReservationStmt: %w", cerr)
@@ -1268,6 +1618,11 @@ func (q *Queries) Close() error {
 	if q.updateStayStmt != nil {
 		if cerr := q.updateStayStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing updateStayStmt: %w", cerr)
+		}
+	}
+	if q.updateStoreModelStmt != nil {
+		if cerr := q.updateStoreModelStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing updateStoreModelStmt: %w", cerr)
 		}
 	}
 	if q.updateSubscriptionStmt != nil {
@@ -1283,6 +1638,11 @@ func (q *Queries) Close() error {
 	if q.upsertSpaceStmt != nil {
 		if cerr := q.upsertSpaceStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing upsertSpaceStmt: %w", cerr)
+		}
+	}
+	if q.vehicleOrdersStmt != nil {
+		if cerr := q.vehicleOrdersStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing vehicleOrdersStmt: %w", cerr)
 		}
 	}
 	return err
@@ -1324,9 +1684,13 @@ func (q *Queries) queryRow(ctx context.Context, stmt *sql.Stmt, query string, ar
 type Queries struct {
 	db                                DBTX
 	tx                                *sql.Tx
+	addChannelStoreStmt               *sql.Stmt
 	addOccupiedStmt                   *sql.Stmt
 	bookedReservationsStmt            *sql.Stmt
+	channelsSellingStmt               *sql.Stmt
 	claimDeliveriesStmt               *sql.Stmt
+	clearChannelStoresStmt            *sql.Stmt
+	clearPartnerLotsStmt              *sql.Stmt
 	countChargeSessionsStmt           *sql.Stmt
 	countCouponsStmt                  *sql.Stmt
 	countDeliveriesStmt               *sql.Stmt
@@ -1339,6 +1703,7 @@ type Queries struct {
 	createIntegratorStmt              *sql.Stmt
 	createLaneStmt                    *sql.Stmt
 	createLotStmt                     *sql.Stmt
+	createOperatorStmt                *sql.Stmt
 	createPartnerStmt                 *sql.Stmt
 	createPassStmt                    *sql.Stmt
 	createSubscriptionStmt            *sql.Stmt
@@ -1355,11 +1720,13 @@ type Queries struct {
 	deletePlanStmt                    *sql.Stmt
 	deletePriceStandardStmt           *sql.Stmt
 	deleteSeenBeforeStmt              *sql.Stmt
+	deleteSessionsBeforeStmt          *sql.Stmt
 	deleteSpaceStmt                   *sql.Stmt
 	deleteSubscriptionStmt            *sql.Stmt
 	deleteUnneededReportsStmt         *sql.Stmt
 	deleteWhitelistStmt               *sql.Stmt
 	enqueueDeliveriesStmt             *sql.Stmt
+	enqueueToSubscriptionStmt         *sql.Stmt
 	findEnrolmentStmt                 *sql.Stmt
 	findInsideStmt                    *sql.Stmt
 	findPassIDByPlateStmt             *sql.Stmt
@@ -1369,6 +1736,7 @@ type Queries struct {
 	findWhitelistStmt                 *sql.Stmt
 	finishDeliveryStmt                *sql.Stmt
 	forgetSeenStmt                    *sql.Stmt
+	getChannelOrderStmt               *sql.Stmt
 	getChargeSessionStmt              *sql.Stmt
 	getChargeSessionByTransactionStmt *sql.Stmt
 	getChargerStmt                    *sql.Stmt
@@ -1382,6 +1750,7 @@ type Queries struct {
 	getLockStmt                       *sql.Stmt
 	getLotStmt                        *sql.Stmt
 	getLotSettingsStmt                *sql.Stmt
+	getOperatorStmt                   *sql.Stmt
 	getPartnerStmt                    *sql.Stmt
 	getPassStmt                       *sql.Stmt
 	getPaymentStmt                    *sql.Stmt
@@ -1393,15 +1762,23 @@ type Queries struct {
 	getQuoteStmt                      *sql.Stmt
 	getRenewalStmt                    *sql.Stmt
 	getRenewalByReferenceStmt         *sql.Stmt
+	getRentalChannelStmt              *sql.Stmt
+	getRentalModelStmt                *sql.Stmt
+	getRentalOrderStmt                *sql.Stmt
+	getRentalStoreStmt                *sql.Stmt
+	getRentalVehicleStmt              *sql.Stmt
 	getReportStmt                     *sql.Stmt
 	getReservationStmt                *sql.Stmt
+	getSessionStmt                    *sql.Stmt
 	getSpaceStmt                      *sql.Stmt
 	getStayStmt                       *sql.Stmt
 	getStayByLocatorStmt              *sql.Stmt
+	getStoreModelStmt                 *sql.Stmt
 	getSubscriptionStmt               *sql.Stmt
 	getTokenStmt                      *sql.Stmt
 	getWhitelistStmt                  *sql.Stmt
 	insertAnomalyStmt                 *sql.Stmt
+	insertAuditStmt                   *sql.Stmt
 	insertChargeSessionStmt           *sql.Stmt
 	insertChargerStmt                 *sql.Stmt
 	insertEventStmt                   *sql.Stmt
@@ -1416,12 +1793,20 @@ type Queries struct {
 	insertPriceStandardStmt           *sql.Stmt
 	insertQuoteStmt                   *sql.Stmt
 	insertRenewalStmt                 *sql.Stmt
+	insertRentalChannelStmt           *sql.Stmt
+	insertRentalModelStmt             *sql.Stmt
+	insertRentalOrderStmt             *sql.Stmt
+	insertRentalStoreStmt             *sql.Stmt
+	insertRentalVehicleStmt           *sql.Stmt
 	insertReportStmt                  *sql.Stmt
 	insertReservationStmt             *sql.Stmt
+	insertSessionStmt                 *sql.Stmt
 	insertStayStmt                    *sql.Stmt
+	insertStoreModelStmt              *sql.Stmt
 	insertTokenStmt                   *sql.Stmt
 	listAllPartnerLotsStmt            *sql.Stmt
 	listAnomaliesStmt                 *sql.Stmt
+	listAuditStmt                     *sql.Stmt
 	listChargeSessionsStmt            *sql.Stmt
 	listChargersStmt                  *sql.Stmt
 	listCouponsStmt                   *sql.Stmt
@@ -1435,8 +1820,10 @@ type Queries struct {
 	listIntegratorPartnersStmt        *sql.Stmt
 	listLaneGateCommandsStmt          *sql.Stmt
 	listLaneHoldsStmt                 *sql.Stmt
+	listLanesStmt                     *sql.Stmt
 	listLotDevicesStmt                *sql.Stmt
 	listLotsStmt                      *sql.Stmt
+	listOperatorsStmt                 *sql.Stmt
 	listPartnerLotsStmt               *sql.Stmt
 	listPartnerSubscriptionsStmt      *sql.Stmt
 	listPartnersStmt                  *sql.Stmt
@@ -1444,6 +1831,11 @@ type Queries struct {
 	listPassesStmt                    *sql.Stmt
 	listPlansStmt                     *sql.Stmt
 	listPriceStandardsStmt            *sql.Stmt
+	listRecentEventsStmt              *sql.Stmt
+	listRentalChannelsStmt            *sql.Stmt
+	listRentalModelsStmt              *sql.Stmt
+	listRentalStoresStmt              *sql.Stmt
+	listRentalVehiclesStmt            *sql.Stmt
 	listReservationsByMobileStmt      *sql.Stmt
 	listReservationsByPlateStmt       *sql.Stmt
 	listSpaceCodesStmt                *sql.Stmt
@@ -1452,6 +1844,7 @@ type Queries struct {
 	listStaysStmt                     *sql.Stmt
 	listStaysByPlateStmt              *sql.Stmt
 	listStaysByStateStmt              *sql.Stmt
+	listStoreModelsStmt               *sql.Stmt
 	listSubscriptionsStmt             *sql.Stmt
 	listWhitelistStmt                 *sql.Stmt
 	locateCarStmt                     *sql.Stmt
@@ -1463,33 +1856,49 @@ type Queries struct {
 	putEnrolmentStmt                  *sql.Stmt
 	redeliverReportStmt               *sql.Stmt
 	redeliverSinceStmt                *sql.Stmt
+	revokeOperatorSessionsStmt        *sql.Stmt
+	revokeSessionStmt                 *sql.Stmt
 	revokeTokensStmt                  *sql.Stmt
+	setChannelPartnerStmt             *sql.Stmt
 	setDeviceOnlineStmt               *sql.Stmt
 	setSpaceStateStmt                 *sql.Stmt
 	stayCouponsStmt                   *sql.Stmt
 	subscribedStmt                    *sql.Stmt
+	sumPaymentsStmt                   *sql.Stmt
 	updateChargeSessionStmt           *sql.Stmt
 	updateChargerStmt                 *sql.Stmt
 	updateCouponStmt                  *sql.Stmt
 	updateLotStmt                     *sql.Stmt
+	updateOperatorStmt                *sql.Stmt
 	updatePassStmt                    *sql.Stmt
 	updatePlanStmt                    *sql.Stmt
 	updatePriceStandardStmt           *sql.Stmt
 	updateRenewalStmt                 *sql.Stmt
+	updateRentalChannelStmt           *sql.Stmt
+	updateRentalModelStmt             *sql.Stmt
+	updateRentalOrderStmt             *sql.Stmt
+	updateRentalStoreStmt             *sql.Stmt
+	updateRentalVehicleStmt           *sql.Stmt
 	updateReservationStmt             *sql.Stmt
 	updateStayStmt                    *sql.Stmt
+	updateStoreModelStmt              *sql.Stmt
 	updateSubscriptionStmt            *sql.Stmt
 	updateWhitelistStmt               *sql.Stmt
 	upsertSpaceStmt                   *sql.Stmt
+	vehicleOrdersStmt                 *sql.Stmt
 }
 
 func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 	return &Queries{
 		db:                                tx,
 		tx:                                tx,
+		addChannelStoreStmt:               q.addChannelStoreStmt,
 		addOccupiedStmt:                   q.addOccupiedStmt,
 		bookedReservationsStmt:            q.bookedReservationsStmt,
+		channelsSellingStmt:               q.channelsSellingStmt,
 		claimDeliveriesStmt:               q.claimDeliveriesStmt,
+		clearChannelStoresStmt:            q.clearChannelStoresStmt,
+		clearPartnerLotsStmt:              q.clearPartnerLotsStmt,
 		countChargeSessionsStmt:           q.countChargeSessionsStmt,
 		countCouponsStmt:                  q.countCouponsStmt,
 		countDeliveriesStmt:               q.countDeliveriesStmt,
@@ -1502,6 +1911,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		createIntegratorStmt:              q.createIntegratorStmt,
 		createLaneStmt:                    q.createLaneStmt,
 		createLotStmt:                     q.createLotStmt,
+		createOperatorStmt:                q.createOperatorStmt,
 		createPartnerStmt:                 q.createPartnerStmt,
 		createPassStmt:                    q.createPassStmt,
 		createSubscriptionStmt:            q.createSubscriptionStmt,
@@ -1518,11 +1928,13 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		deletePlanStmt:                    q.deletePlanStmt,
 		deletePriceStandardStmt:           q.deletePriceStandardStmt,
 		deleteSeenBeforeStmt:              q.deleteSeenBeforeStmt,
+		deleteSessionsBeforeStmt:          q.deleteSessionsBeforeStmt,
 		deleteSpaceStmt:                   q.deleteSpaceStmt,
 		deleteSubscriptionStmt:            q.deleteSubscriptionStmt,
 		deleteUnneededReportsStmt:         q.deleteUnneededReportsStmt,
 		deleteWhitelistStmt:               q.deleteWhitelistStmt,
 		enqueueDeliveriesStmt:             q.enqueueDeliveriesStmt,
+		enqueueToSubscriptionStmt:         q.enqueueToSubscriptionStmt,
 		findEnrolmentStmt:                 q.findEnrolmentStmt,
 		findInsideStmt:                    q.findInsideStmt,
 		findPassIDByPlateStmt:             q.findPassIDByPlateStmt,
@@ -1532,6 +1944,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		findWhitelistStmt:                 q.findWhitelistStmt,
 		finishDeliveryStmt:                q.finishDeliveryStmt,
 		forgetSeenStmt:                    q.forgetSeenStmt,
+		getChannelOrderStmt:               q.getChannelOrderStmt,
 		getChargeSessionStmt:              q.getChargeSessionStmt,
 		getChargeSessionByTransactionStmt: q.getChargeSessionByTransactionStmt,
 		getChargerStmt:                    q.getChargerStmt,
@@ -1545,6 +1958,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		getLockStmt:                       q.getLockStmt,
 		getLotStmt:                        q.getLotStmt,
 		getLotSettingsStmt:                q.getLotSettingsStmt,
+		getOperatorStmt:                   q.getOperatorStmt,
 		getPartnerStmt:                    q.getPartnerStmt,
 		getPassStmt:                       q.getPassStmt,
 		getPaymentStmt:                    q.getPaymentStmt,
@@ -1556,15 +1970,23 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		getQuoteStmt:                      q.getQuoteStmt,
 		getRenewalStmt:                    q.getRenewalStmt,
 		getRenewalByReferenceStmt:         q.getRenewalByReferenceStmt,
+		getRentalChannelStmt:              q.getRentalChannelStmt,
+		getRentalModelStmt:                q.getRentalModelStmt,
+		getRentalOrderStmt:                q.getRentalOrderStmt,
+		getRentalStoreStmt:                q.getRentalStoreStmt,
+		getRentalVehicleStmt:              q.getRentalVehicleStmt,
 		getReportStmt:                     q.getReportStmt,
 		getReservationStmt:                q.getReservationStmt,
+		getSessionStmt:                    q.getSessionStmt,
 		getSpaceStmt:                      q.getSpaceStmt,
 		getStayStmt:                       q.getStayStmt,
 		getStayByLocatorStmt:              q.getStayByLocatorStmt,
+		getStoreModelStmt:                 q.getStoreModelStmt,
 		getSubscriptionStmt:               q.getSubscriptionStmt,
 		getTokenStmt:                      q.getTokenStmt,
 		getWhitelistStmt:                  q.getWhitelistStmt,
 		insertAnomalyStmt:                 q.insertAnomalyStmt,
+		insertAuditStmt:                   q.insertAuditStmt,
 		insertChargeSessionStmt:           q.insertChargeSessionStmt,
 		insertChargerStmt:                 q.insertChargerStmt,
 		insertEventStmt:                   q.insertEventStmt,
@@ -1579,12 +2001,20 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		insertPriceStandardStmt:           q.insertPriceStandardStmt,
 		insertQuoteStmt:                   q.insertQuoteStmt,
 		insertRenewalStmt:                 q.insertRenewalStmt,
+		insertRentalChannelStmt:           q.insertRentalChannelStmt,
+		insertRentalModelStmt:             q.insertRentalModelStmt,
+		insertRentalOrderStmt:             q.insertRentalOrderStmt,
+		insertRentalStoreStmt:             q.insertRentalStoreStmt,
+		insertRentalVehicleStmt:           q.insertRentalVehicleStmt,
 		insertReportStmt:                  q.insertReportStmt,
 		insertReservationStmt:             q.insertReservationStmt,
+		insertSessionStmt:                 q.insertSessionStmt,
 		insertStayStmt:                    q.insertStayStmt,
+		insertStoreModelStmt:              q.insertStoreModelStmt,
 		insertTokenStmt:                   q.insertTokenStmt,
 		listAllPartnerLotsStmt:            q.listAllPartnerLotsStmt,
 		listAnomaliesStmt:                 q.listAnomaliesStmt,
+		listAuditStmt:                     q.listAuditStmt,
 		listChargeSessionsStmt:            q.listChargeSessionsStmt,
 		listChargersStmt:                  q.listChargersStmt,
 		listCouponsStmt:                   q.listCouponsStmt,
@@ -1598,8 +2028,10 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		listIntegratorPartnersStmt:        q.listIntegratorPartnersStmt,
 		listLaneGateCommandsStmt:          q.listLaneGateCommandsStmt,
 		listLaneHoldsStmt:                 q.listLaneHoldsStmt,
+		listLanesStmt:                     q.listLanesStmt,
 		listLotDevicesStmt:                q.listLotDevicesStmt,
 		listLotsStmt:                      q.listLotsStmt,
+		listOperatorsStmt:                 q.listOperatorsStmt,
 		listPartnerLotsStmt:               q.listPartnerLotsStmt,
 		listPartnerSubscriptionsStmt:      q.listPartnerSubscriptionsStmt,
 		listPartnersStmt:                  q.listPartnersStmt,
@@ -1607,6 +2039,11 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		listPassesStmt:                    q.listPassesStmt,
 		listPlansStmt:                     q.listPlansStmt,
 		listPriceStandardsStmt:            q.listPriceStandardsStmt,
+		listRecentEventsStmt:              q.listRecentEventsStmt,
+		listRentalChannelsStmt:            q.listRentalChannelsStmt,
+		listRentalModelsStmt:              q.listRentalModelsStmt,
+		listRentalStoresStmt:              q.listRentalStoresStmt,
+		listRentalVehiclesStmt:            q.listRentalVehiclesStmt,
 		listReservationsByMobileStmt:      q.listReservationsByMobileStmt,
 		listReservationsByPlateStmt:       q.listReservationsByPlateStmt,
 		listSpaceCodesStmt:                q.listSpaceCodesStmt,
@@ -1615,6 +2052,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		listStaysStmt:                     q.listStaysStmt,
 		listStaysByPlateStmt:              q.listStaysByPlateStmt,
 		listStaysByStateStmt:              q.listStaysByStateStmt,
+		listStoreModelsStmt:               q.listStoreModelsStmt,
 		listSubscriptionsStmt:             q.listSubscriptionsStmt,
 		listWhitelistStmt:                 q.listWhitelistStmt,
 		locateCarStmt:                     q.locateCarStmt,
@@ -1626,23 +2064,35 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		putEnrolmentStmt:                  q.putEnrolmentStmt,
 		redeliverReportStmt:               q.redeliverReportStmt,
 		redeliverSinceStmt:                q.redeliverSinceStmt,
+		revokeOperatorSessionsStmt:        q.revokeOperatorSessionsStmt,
+		revokeSessionStmt:                 q.revokeSessionStmt,
 		revokeTokensStmt:                  q.revokeTokensStmt,
+		setChannelPartnerStmt:             q.setChannelPartnerStmt,
 		setDeviceOnlineStmt:               q.setDeviceOnlineStmt,
 		setSpaceStateStmt:                 q.setSpaceStateStmt,
 		stayCouponsStmt:                   q.stayCouponsStmt,
 		subscribedStmt:                    q.subscribedStmt,
+		sumPaymentsStmt:                   q.sumPaymentsStmt,
 		updateChargeSessionStmt:           q.updateChargeSessionStmt,
 		updateChargerStmt:                 q.updateChargerStmt,
 		updateCouponStmt:                  q.updateCouponStmt,
 		updateLotStmt:                     q.updateLotStmt,
+		updateOperatorStmt:                q.updateOperatorStmt,
 		updatePassStmt:                    q.updatePassStmt,
 		updatePlanStmt:                    q.updatePlanStmt,
 		updatePriceStandardStmt:           q.updatePriceStandardStmt,
 		updateRenewalStmt:                 q.updateRenewalStmt,
+		updateRentalChannelStmt:           q.updateRentalChannelStmt,
+		updateRentalModelStmt:             q.updateRentalModelStmt,
+		updateRentalOrderStmt:             q.updateRentalOrderStmt,
+		updateRentalStoreStmt:             q.updateRentalStoreStmt,
+		updateRentalVehicleStmt:           q.updateRentalVehicleStmt,
 		updateReservationStmt:             q.updateReservationStmt,
 		updateStayStmt:                    q.updateStayStmt,
+		updateStoreModelStmt:              q.updateStoreModelStmt,
 		updateSubscriptionStmt:            q.updateSubscriptionStmt,
 		updateWhitelistStmt:               q.updateWhitelistStmt,
 		upsertSpaceStmt:                   q.upsertSpaceStmt,
+		vehicleOrdersStmt:                 q.vehicleOrdersStmt,
 	}
 }

@@ -27,6 +27,19 @@ type ApiToken struct {
 	RevokedAt sql.NullInt64
 }
 
+type AuditLog struct {
+	Seq    int64
+	ID     string
+	At     int64
+	Actor  string
+	Action string
+	Lot    string
+	Target string
+	Reason string
+	Before string
+	After  string
+}
+
 type ChargeSession struct {
 	ID            string
 	ChargerID     string
@@ -195,6 +208,18 @@ type LotCount struct {
 	Occupied int64
 }
 
+type Operator struct {
+	Name         string
+	Role         string
+	Lots         string
+	Language     string
+	PasswordHash string
+	Disabled     int64
+	CreatedAt    int64
+	UpdatedAt    int64
+	Version      int64
+}
+
 type Partner struct {
 	ID        string
 	Name      string
@@ -306,6 +331,63 @@ type Renewal struct {
 	Version     int64
 }
 
+type RentalChannel struct {
+	ID        string
+	Body      string
+	UpdatedAt int64
+	Version   int64
+}
+
+type RentalChannelStore struct {
+	ChannelID string
+	StoreCode string
+}
+
+type RentalModel struct {
+	Code      string
+	Body      string
+	UpdatedAt int64
+	Version   int64
+}
+
+type RentalOrder struct {
+	ID             string
+	ChannelID      string
+	ChannelOrderID string
+	PlateKey       string
+	Status         string
+	PickupAt       int64
+	Body           string
+	UpdatedAt      int64
+	Version        int64
+}
+
+type RentalStore struct {
+	Code      string
+	LotCode   string
+	Body      string
+	UpdatedAt int64
+	Version   int64
+}
+
+type RentalStoreModel struct {
+	StoreCode string
+	ModelCode string
+	Body      string
+	UpdatedAt int64
+	Version   int64
+}
+
+type RentalVehicle struct {
+	PlateKey  string
+	Vin       string
+	StoreCode string
+	ModelCode string
+	Body      string
+	UpdatedAt int64
+	Version   int64
+}
+
 type Report struct {
 	Seq     int64
 	ID      string
@@ -343,6 +425,16 @@ type SeenRequest struct {
 	PartnerID string
 	Digest    string
 	SeenAt    int64
+}
+
+type Session struct {
+	Hash      string
+	Operator  string
+	Csrf      string
+	Source    string
+	CreatedAt int64
+	ExpiresAt int64
+	RevokedAt sql.NullInt64
 }
 
 type Space struct {

@@ -1,0 +1,66 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"parkd/internal/operators"
+	"parkd/internal/park"
+	"parkd/internal/store/sqlite"
+)
+
+func TestUserAdd(t *testing.T) {
+	data := filepath.Join(t.TempDir(), "data")
+	env := func(string) string { return "" }
+	run := func(stdin string, args ...string) (int, string, string) {
+		var out, errb bytes.Buffer
+		code := userCommand(args, env, strings.NewReader(stdin), &out, &errb)
+		return code, out.String(), errb.String()
+	}
+	code, out, errs := run("a password long enough\n", "add", "root", "--role", "admin", "--password-stdin", "--data", data)
+	if code != 0 || !strings.Contains(out, "created root (admin)") || strings.Contains(out, "password") {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errs)
+	}
+	code, out, errs = run("", "add", "viewer", "--role=read_only", "--language", "zh", "--data", data)
+	pwLine := regexp.MustCompile(`(?m)^password: (\S+)$`).FindStringSubmatch(out)
+	if code != 0 || pwLine == nil {
+		t.Fatalf("generated password not printed: exit %d\n%s\n%s", code, out, errs)
+	}
+	for _, c := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"add", "x", "--role", "boss", "--password-stdin", "--data", data}, 1, "role"},
+		{[]string{"add", "root", "--role", "admin", "--password-stdin", "--data", data}, 1, "already exists"},
+		{[]string{"add", "--role", "admin"}, 2, "NAME comes first"},
+		{[]string{"remove", "root"}, 2, "usage"},
+	} {
+		code, _, errs := run("another long password\n", c.args...)
+		if code != c.code || !strings.Contains(errs, c.want) {
+			t.Errorf("%v: exit %d, %q; want %d and %q", c.args, code, errs, c.code, c.want)
+		}
+	}
+
+	ctx := context.Background()
+	st, err := sqlite.Open(ctx, filepath.Join(data, "parkd.db"), sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	ops := operators.New(operators.Config{Store: st})
+	if _, _, err := ops.SignIn(ctx, operators.SignIn{Name: "root", Password: "a password long enough"}); err != nil {
+		t.Errorf("root cannot sign in with the password given on standard input: %v", err)
+	}
+	if _, _, err := ops.SignIn(ctx, operators.SignIn{Name: "viewer", Password: pwLine[1]}); err != nil {
+		t.Errorf("viewer cannot sign in with the printed password: %v", err)
+	}
+	o, err := ops.Get(ctx, "viewer")
+	if err != nil || o.Role != park.RoleReadOnly || o.Language != "zh" {
+		t.Fatalf("viewer %+v, %v", o, err)
+	}
+}

@@ -1,0 +1,70 @@
+package app
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"parkd/internal/config"
+	"parkd/internal/operators"
+	"parkd/internal/park"
+)
+
+// TestConsoleServed: a fresh data folder, a user added from the command
+// line's code path, then the server: / leads to the console, which signs
+// the user in and shows the lots.
+func TestConsoleServed(t *testing.T) {
+	data := filepath.Join(t.TempDir(), "data")
+	c, err := config.Parse("parkd migrate", []string{"--data", data}, func(string) string { return "" }, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const pw = "a password long enough"
+	if _, err := AddUser(context.Background(), c, slog.New(slog.DiscardHandler),
+		operators.NewOperator{Name: "root", Role: park.RoleAdmin, Password: pw}); err != nil {
+		t.Fatal(err)
+	}
+	s := serve(t, "--data", data, "--demo")
+	jar, _ := cookiejar.New(nil)
+	cl := &http.Client{Jar: jar}
+	resp, err := cl.Get(s.url + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.Request.URL.Path != "/console/login" || resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET / ended at %s with %d", resp.Request.URL, resp.StatusCode)
+	}
+	tok := regexp.MustCompile(`name="csrf" value="([^"]+)"`).FindSubmatch(body)
+	if tok == nil {
+		t.Fatalf("no form token on the sign-in page:\n%s", body)
+	}
+	req, _ := http.NewRequest(http.MethodPost, s.url+"/console/login",
+		strings.NewReader(url.Values{"name": {"root"}, "password": {pw}, "csrf": {string(tok[1])}}.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	resp, err = cl.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.Request.URL.Path != "/console/" || resp.StatusCode != http.StatusOK || !strings.Contains(string(body), `id="lots"`) {
+		t.Fatalf("after sign-in: %s %d\n%s", resp.Request.URL, resp.StatusCode, body)
+	}
+	admin, err := os.ReadFile(c.TokenFile())
+	if err != nil || len(admin) < 16 {
+		t.Fatalf("admin token file: %v", err)
+	}
+	if strings.Contains(string(body), strings.TrimSpace(string(admin))) {
+		t.Fatal("the admin token appears in a page")
+	}
+}

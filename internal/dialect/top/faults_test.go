@@ -1,0 +1,196 @@
+package top_test
+
+import (
+	"encoding/json"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"parkd/internal/deliveries"
+	"parkd/internal/deliveries/deliverytest"
+	"parkd/internal/dialect/top"
+	"parkd/internal/dialect/top/toptest"
+	"parkd/internal/park"
+)
+
+func terms(limit int) park.StoreModel {
+	return park.StoreModel{StoreCode: "10001", ModelCode: "100001", MileageLimited: true, MileageLimit: limit,
+		OverMileageFee: 100, CreditDeposit: true, ViolationDeposit: 100000, DamageDeposit: 100000}
+}
+
+// termsDeliveries lists the channel's deliveries of the store (not the
+// model's), oldest first.
+func (c *channelBundle) termsDeliveries(t *testing.T) []*park.Delivery {
+	t.Helper()
+	ds, err := c.Sys.Deliveries.ListDeliveries(c.Ctx, deliveries.DeliveryQuery{PartnerID: "12345678", Report: park.ReportRental})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []*park.Delivery
+	for i := len(ds) - 1; i >= 0; i-- {
+		if ds[i].LotCode != "" { // the model's change has no lot
+			out = append(out, ds[i])
+		}
+	}
+	return out
+}
+
+// limitOf reads the mileage limit a store vehicle-model call carried.
+func limitOf(t *testing.T, call toptest.Call) int {
+	t.Helper()
+	var info struct {
+		M struct {
+			Limit int `json:"mileage_limit"`
+		} `json:"mileage_limit_info"`
+	}
+	if err := json.Unmarshal([]byte(call.Param("store_vehicle_model_info_list")), &info); err != nil {
+		t.Fatal(err)
+	}
+	return info.M.Limit
+}
+
+// TestISVIsDeadAtOnce: the channel says the data is wrong; parkd does not
+// send it again, shows the channel's message, and the store's next change
+// still goes.
+func TestISVIsDeadAtOnce(t *testing.T) {
+	c := newChannel(t, top.SignHMACSHA256)
+	c.gw.Script(func(call toptest.Call) toptest.Reply {
+		if call.Method == top.MethodStoreModel && limitOf(t, call) == 1 {
+			return toptest.ISV
+		}
+		return toptest.OK
+	})
+	_, err := c.Sys.Rental.PutStoreModel(c.Ctx, terms(1))
+	must(t, err)
+	deliverytest.WaitFor(t, 10*time.Second, "the refused delivery dead", func() bool {
+		ds := c.termsDeliveries(t)
+		return len(ds) == 1 && ds[0].State == park.DeliveryDead
+	})
+	d := c.termsDeliveries(t)[0]
+	if d.Attempts != 1 || !strings.Contains(d.LastReply, "isv.invalid-parameter") || !strings.Contains(d.LastReply, "非法参数") {
+		t.Fatalf("delivery %+v: want dead after one attempt, with the channel's sub-code and message", d)
+	}
+	// The operator fixes the data: the new state goes out and is taken.
+	_, err = c.Sys.Rental.PutStoreModel(c.Ctx, terms(300))
+	must(t, err)
+	deliverytest.WaitFor(t, 10*time.Second, "the fixed terms delivered", func() bool {
+		ds := c.termsDeliveries(t)
+		return len(ds) == 2 && ds[1].State == park.DeliveryDelivered
+	})
+	if n := len(c.calls(t, top.MethodStoreModel, 2)); n != 2 {
+		t.Fatalf("%d calls, want 2: the refused one is not sent again", n)
+	}
+}
+
+// TestRetriedErrors: the platform's errors, a call-rate limit, an HTTP
+// error and a reply that is not the gateway's are each tried again (once
+// the schedule's next wait has passed) until the gateway takes the change.
+func TestRetriedErrors(t *testing.T) {
+	for name, bad := range map[string]toptest.Reply{
+		"isp":         toptest.ISP,
+		"rate limit":  toptest.RateLimit,
+		"gateway 502": {Status: 502, Body: "bad gateway"},
+		"not json":    {Status: 200, Body: "<html>maintenance</html>"},
+		"refusal":     {MessageCode: 1, Message: "稍后重试"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			c := newChannel(t, top.SignMD5)
+			var n atomic.Int32
+			c.gw.Script(func(call toptest.Call) toptest.Reply {
+				if call.Method == top.MethodStoreModel && n.Add(1) == 1 {
+					return bad
+				}
+				return toptest.OK
+			})
+			_, err := c.Sys.Rental.PutStoreModel(c.Ctx, terms(300))
+			must(t, err)
+			deliverytest.WaitFor(t, 10*time.Second, "the failed attempt recorded", func() bool {
+				ds := c.termsDeliveries(t)
+				return len(ds) == 1 && ds[0].State == park.DeliveryFailed
+			})
+			c.Clock.Set(c.Clock.Now().Add(time.Minute)) // past the schedule's 5 s (±20 %)
+			deliverytest.WaitFor(t, 10*time.Second, "the retry delivered", func() bool {
+				ds := c.termsDeliveries(t)
+				return len(ds) == 1 && ds[0].State == park.DeliveryDelivered
+			})
+			if d := c.termsDeliveries(t)[0]; d.Attempts != 2 {
+				t.Fatalf("%d attempts, want 2", d.Attempts)
+			}
+			calls := c.calls(t, top.MethodStoreModel, 2)
+			if len(calls) != 2 || calls[1].Param("timestamp") != top.Timestamp(c.Clock.Now()) || calls[1].Refused != "" {
+				t.Fatalf("calls %+v: want the retry stamped and signed anew", calls)
+			}
+		})
+	}
+}
+
+// TestBurstInOrder: a burst of edits to one store's terms reaches the
+// gateway in the order they were made, each once, even when one of them
+// fails and is retried: the later ones wait for it.
+func TestBurstInOrder(t *testing.T) {
+	c := newChannel(t, top.SignHMAC)
+	var failed atomic.Bool
+	c.gw.Script(func(call toptest.Call) toptest.Reply {
+		if call.Method == top.MethodStoreModel && limitOf(t, call) == 7 && failed.CompareAndSwap(false, true) {
+			return toptest.ISP
+		}
+		return toptest.OK
+	})
+	const edits = 20
+	for i := 1; i <= edits; i++ {
+		_, err := c.Sys.Rental.PutStoreModel(c.Ctx, terms(i))
+		must(t, err)
+	}
+	deliverytest.WaitFor(t, 10*time.Second, "the failed edit", func() bool { return failed.Load() })
+	deliverytest.WaitFor(t, 10*time.Second, "its attempt recorded", func() bool {
+		for _, d := range c.termsDeliveries(t) {
+			if d.State == park.DeliveryFailed {
+				return true
+			}
+		}
+		return false
+	})
+	c.Clock.Set(c.Clock.Now().Add(time.Minute))
+	deliverytest.WaitFor(t, 10*time.Second, "every edit delivered", func() bool {
+		ds := c.termsDeliveries(t)
+		for _, d := range ds {
+			if d.State != park.DeliveryDelivered {
+				return false
+			}
+		}
+		return len(ds) == edits
+	})
+	var taken []int
+	for _, call := range c.gw.Calls() {
+		if call.Method == top.MethodStoreModel && call.Reply.Error == nil { // taken, not the failed attempt
+			taken = append(taken, limitOf(t, call))
+		}
+	}
+	for i, l := range taken {
+		if l != i+1 {
+			t.Fatalf("the gateway took limits %v, want 1..%d in order, each once", taken, edits)
+		}
+	}
+	if len(taken) != edits {
+		t.Fatalf("the gateway took %d edits, want %d: %v", len(taken), edits, taken)
+	}
+}
+
+// TestForgedSignatureRefusedByGateway shows the test gateway refuses what
+// the real one would: a call signed with another secret is an isv error,
+// so the delivery is dead at once and visibly so.
+func TestForgedSignatureRefusedByGateway(t *testing.T) {
+	c := newChannel(t, top.SignMD5)
+	_, err := c.Sys.Rental.PutChannel(c.Ctx, channelInput(c.gw.Router(), "wrong-secret"))
+	must(t, err)
+	_, err = c.Sys.Rental.PutStoreModel(c.Ctx, terms(300))
+	must(t, err)
+	deliverytest.WaitFor(t, 10*time.Second, "the delivery dead", func() bool {
+		ds := c.termsDeliveries(t)
+		return len(ds) == 1 && ds[0].State == park.DeliveryDead
+	})
+	if call := c.calls(t, top.MethodStoreModel, 1)[0]; call.Refused != "isv.invalid-signature" {
+		t.Fatalf("gateway: %q, want isv.invalid-signature", call.Refused)
+	}
+}

@@ -1,0 +1,64 @@
+package top
+
+import (
+	"encoding/json"
+	"strings"
+)
+
+// reply is what a gateway answer means for a push.
+type reply struct {
+	ok        bool   // message_code 0
+	retry     bool   // the platform's fault or a rate limit: try again later
+	code      string // error_response code, or the message_code
+	subCode   string
+	message   string
+	rateLimit bool
+}
+
+// errorResponse is the gateway's error envelope.
+type errorResponse struct {
+	Code    json.Number `json:"code"`
+	Msg     string      `json:"msg"`
+	SubCode string      `json:"sub_code"`
+	SubMsg  string      `json:"sub_msg"`
+}
+
+// parseReply reads a gateway answer: {"<method>_response":{"message_code":0,
+// "message":...}} is success, {"error_response":{...}} an error; anything
+// else (an HTTP error, a body that is not the gateway's) is retried.
+func parseReply(status int, body []byte) reply {
+	var env map[string]json.RawMessage
+	if status != 200 || json.Unmarshal(body, &env) != nil {
+		return reply{retry: true}
+	}
+	if raw, ok := env["error_response"]; ok {
+		var e errorResponse
+		if json.Unmarshal(raw, &e) != nil {
+			return reply{retry: true}
+		}
+		r := reply{code: e.Code.String(), subCode: e.SubCode, message: strings.TrimSpace(e.Msg + " " + e.SubMsg)}
+		r.rateLimit = r.code == "7" || strings.Contains(e.SubCode, "call-limited") || strings.Contains(e.SubCode, "limit")
+		// isv.*: the caller's data is wrong; sending it again unchanged
+		// fails again. Everything else (isp.*, rate limits, unknown) may
+		// pass later.
+		r.retry = r.rateLimit || !strings.HasPrefix(e.SubCode, "isv.")
+		return r
+	}
+	for k, raw := range env {
+		if !strings.HasSuffix(k, "_response") {
+			continue
+		}
+		var m struct {
+			MessageCode *json.Number `json:"message_code"`
+			Message     string       `json:"message"`
+		}
+		if json.Unmarshal(raw, &m) != nil || m.MessageCode == nil {
+			return reply{retry: true}
+		}
+		r := reply{code: m.MessageCode.String(), message: m.Message}
+		r.ok = r.code == "0"
+		r.retry = !r.ok
+		return r
+	}
+	return reply{retry: true}
+}

@@ -1,0 +1,157 @@
+package park
+
+import (
+	"context"
+	"regexp"
+	"slices"
+	"time"
+)
+
+// Role is what an operator may do in the console.
+type Role string
+
+// Roles. An admin does everything; a lot operator reads and changes its
+// own lots only; a read-only operator reads every lot and changes nothing.
+const (
+	RoleAdmin       Role = "admin"
+	RoleLotOperator Role = "lot_operator"
+	RoleReadOnly    Role = "read_only"
+)
+
+// Roles lists the roles in a stable order.
+func Roles() []Role { return []Role{RoleAdmin, RoleLotOperator, RoleReadOnly} }
+
+// Languages an operator's console speaks.
+var Languages = []string{"en", "zh", "pt"}
+
+// Operator is a person who signs in to the console.
+type Operator struct {
+	Name         string    `json:"name"`
+	Role         Role      `json:"role"`
+	Lots         []string  `json:"lots"` // a lot operator's lots; empty for the other roles
+	Language     string    `json:"language"`
+	PasswordHash string    `json:"-"`
+	Disabled     bool      `json:"disabled"`
+	CreatedAt    time.Time `json:"created_at"`
+	UpdatedAt    time.Time `json:"updated_at"`
+	Version      int64     `json:"version"`
+}
+
+var operatorName = regexp.MustCompile(`^[a-z0-9][a-z0-9._@-]{0,63}$`)
+
+// Validate checks an operator's settable fields.
+func (o *Operator) Validate() error {
+	if !operatorName.MatchString(o.Name) {
+		return Invalid("name", "%q must be 1 to 64 lower-case letters, digits, '.', '_', '@' or '-', starting with a letter or digit", o.Name)
+	}
+	if !slices.Contains(Roles(), o.Role) {
+		return Invalid("role", "%q is not admin, lot_operator or read_only", o.Role)
+	}
+	if o.Role == RoleLotOperator && len(o.Lots) == 0 {
+		return Invalid("lots", "a lot operator needs at least one lot")
+	}
+	if o.Role != RoleLotOperator && len(o.Lots) > 0 {
+		return Invalid("lots", "only a lot operator is given lots (a %s sees every lot)", o.Role)
+	}
+	for _, l := range o.Lots {
+		if err := CheckText("lots", l); err != nil || l == "" {
+			return Invalid("lots", "%q is not a lot code", l)
+		}
+	}
+	if !slices.Contains(Languages, o.Language) {
+		return Invalid("language", "%q is not en, zh or pt", o.Language)
+	}
+	return nil
+}
+
+// MaySee reports whether o may read lot's pages.
+func (o *Operator) MaySee(lot string) bool {
+	return o.Role != RoleLotOperator || slices.Contains(o.Lots, lot)
+}
+
+// MayChange reports whether o may change things in lot.
+func (o *Operator) MayChange(lot string) bool {
+	return o.Role == RoleAdmin || o.Role == RoleLotOperator && slices.Contains(o.Lots, lot)
+}
+
+// Session is a signed-in operator's browser. Only the hash of its token
+// is stored.
+type Session struct {
+	Hash      string    `json:"-"`
+	Operator  string    `json:"operator"`
+	CSRF      string    `json:"-"` // the token every form of the session carries
+	Source    string    `json:"source"`
+	CreatedAt time.Time `json:"created_at"`
+	ExpiresAt time.Time `json:"expires_at"`
+	RevokedAt time.Time `json:"revoked_at,omitzero"`
+}
+
+// Live reports whether s may be used at now.
+func (s *Session) Live(now time.Time) bool { return s.RevokedAt.IsZero() && now.Before(s.ExpiresAt) }
+
+// AuditEntry records one change an operator made: who, when, what, and
+// the thing before and after (JSON; empty when it did not exist).
+type AuditEntry struct {
+	ID     string    `json:"id"`
+	Seq    int64     `json:"-"`
+	At     time.Time `json:"at"`
+	Actor  string    `json:"actor"`  // an operator's name, or "admin-token"
+	Action string    `json:"action"` // e.g. "user.create", "tariff.update", "lane.open"
+	Lot    string    `json:"lot,omitempty"`
+	Target string    `json:"target"` // what changed: a user's name, a lane, a stay id
+	Reason string    `json:"reason,omitempty"`
+	Before string    `json:"before,omitempty"`
+	After  string    `json:"after,omitempty"`
+}
+
+// AuditFilter selects audit entries, newest first.
+type AuditFilter struct {
+	Lot   string // "": every lot
+	Actor string // "": every actor
+	Limit int
+}
+
+// PaymentSum is what a lot received in a period.
+type PaymentSum struct {
+	Amount int64 `json:"amount"` // minor units of the lot's currency
+	Count  int   `json:"count"`
+}
+
+// OperatorTx is the part of Tx for operators, their sessions and the
+// audit log.
+type OperatorTx interface {
+	// CreateOperator returns EConflict when the name exists.
+	CreateOperator(ctx context.Context, o *Operator) error
+	// GetOperator returns ENotFound.
+	GetOperator(ctx context.Context, name string) (*Operator, error)
+	// ListOperators orders by name.
+	ListOperators(ctx context.Context) ([]*Operator, error)
+	// UpdateOperator replaces the settable fields (ENotFound; EConflict
+	// when the version changed).
+	UpdateOperator(ctx context.Context, o *Operator) error
+	// InsertSession returns EConflict when the hash exists.
+	InsertSession(ctx context.Context, s *Session) error
+	// GetSession returns ENotFound; expired and revoked sessions are
+	// returned as they are, for the caller to refuse.
+	GetSession(ctx context.Context, hash string) (*Session, error)
+	// RevokeSession revokes one session at at (ENotFound when there is
+	// no unrevoked session with that hash).
+	RevokeSession(ctx context.Context, hash string, at time.Time) error
+	// RevokeOperatorSessions revokes every live session of an operator
+	// (unrevoked, expiring after at) and returns how many.
+	RevokeOperatorSessions(ctx context.Context, name string, at time.Time) (int, error)
+	// DeleteSessionsBefore deletes up to limit sessions that expired
+	// before the instant and returns how many.
+	DeleteSessionsBefore(ctx context.Context, before time.Time, limit int) (int, error)
+	// InsertAudit appends to the audit log (EConflict when the id exists).
+	InsertAudit(ctx context.Context, a *AuditEntry) error
+	// ListAudit returns entries newest first.
+	ListAudit(ctx context.Context, f AuditFilter) ([]*AuditEntry, error)
+	// SumPayments sums the lot's payments paid in [from, to).
+	SumPayments(ctx context.Context, lot string, from, to time.Time) (PaymentSum, error)
+	// ListLanes returns the lot's lanes by id.
+	ListLanes(ctx context.Context, lot string) ([]*Lane, error)
+	// ListRecentEvents returns up to limit of the lot's events received
+	// after the instant, newest first.
+	ListRecentEvents(ctx context.Context, lot string, after time.Time, limit int) ([]*Event, error)
+}

@@ -1,0 +1,239 @@
+package rental
+
+import (
+	"context"
+
+	"parkd/internal/core"
+	"parkd/internal/park"
+)
+
+// notFound is ENotFound naming the field whose value names nothing.
+func notFound(field, format string, args ...any) error {
+	e := park.Errorf(park.ENotFound, format, args...)
+	e.Field = field
+	return e
+}
+
+// PutStore creates or replaces a store (its code names it) and tells the
+// channels that sell it. Errors: EInvalid (each field), ENotFound
+// (lot_code).
+func (s *Service) PutStore(ctx context.Context, in park.RentalStore) (*park.RentalStore, error) {
+	if err := in.Validate(); err != nil {
+		return nil, err
+	}
+	out := in
+	err := s.base.Update(ctx, func(tx park.Tx) error {
+		out = in
+		if _, err := tx.GetLotSettings(ctx, in.LotCode); park.IsCode(err, park.ENotFound) {
+			return notFound("lot_code", "no lot %q", in.LotCode)
+		} else if err != nil {
+			return err
+		}
+		old, err := tx.GetRentalStore(ctx, in.Code)
+		switch {
+		case err == nil:
+			out.Version = old.Version
+		case !park.IsCode(err, park.ENotFound):
+			return err
+		}
+		out.UpdatedAt = s.base.Clock()
+		if err := tx.SaveRentalStore(ctx, &out); err != nil {
+			return err
+		}
+		return s.push(ctx, tx, &out, &park.RentalChange{Item: park.RentalItemStore, Store: &out})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// GetStore returns a store (ENotFound).
+func (s *Service) GetStore(ctx context.Context, code string) (*park.RentalStore, error) {
+	return read(ctx, s, func(tx park.Tx) (*park.RentalStore, error) { return tx.GetRentalStore(ctx, code) })
+}
+
+// ListStores returns every store by code.
+func (s *Service) ListStores(ctx context.Context) ([]*park.RentalStore, error) {
+	return read(ctx, s, func(tx park.Tx) ([]*park.RentalStore, error) { return tx.ListRentalStores(ctx) })
+}
+
+// PutModel creates or replaces a vehicle model and tells every channel.
+// Errors: EInvalid.
+func (s *Service) PutModel(ctx context.Context, in park.VehicleModel) (*park.VehicleModel, error) {
+	if err := in.Validate(); err != nil {
+		return nil, err
+	}
+	out := in
+	err := s.base.Update(ctx, func(tx park.Tx) error {
+		out = in
+		old, err := tx.GetVehicleModel(ctx, in.Code)
+		switch {
+		case err == nil:
+			out.Version = old.Version
+		case !park.IsCode(err, park.ENotFound):
+			return err
+		}
+		out.UpdatedAt = s.base.Clock()
+		if err := tx.SaveVehicleModel(ctx, &out); err != nil {
+			return err
+		}
+		return s.pushModel(ctx, tx, &out)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// GetModel returns a vehicle model (ENotFound).
+func (s *Service) GetModel(ctx context.Context, code string) (*park.VehicleModel, error) {
+	return read(ctx, s, func(tx park.Tx) (*park.VehicleModel, error) { return tx.GetVehicleModel(ctx, code) })
+}
+
+// ListModels returns every vehicle model by code.
+func (s *Service) ListModels(ctx context.Context) ([]*park.VehicleModel, error) {
+	return read(ctx, s, func(tx park.Tx) ([]*park.VehicleModel, error) { return tx.ListVehicleModels(ctx) })
+}
+
+// PutStoreModel creates or replaces a store's terms for a model and, in
+// the same transaction, queues the change for every channel that sells
+// the store. Deleted terms stay, marked deleted, so the channel hears of
+// the deletion. Errors: EInvalid (each field), ENotFound (store_code,
+// model_code).
+func (s *Service) PutStoreModel(ctx context.Context, in park.StoreModel) (*park.StoreModel, error) {
+	if err := in.Validate(); err != nil {
+		return nil, err
+	}
+	out := in
+	err := s.base.Update(ctx, func(tx park.Tx) error {
+		out = in
+		store, err := tx.GetRentalStore(ctx, in.StoreCode)
+		if park.IsCode(err, park.ENotFound) {
+			return notFound("store_code", "no store %q", in.StoreCode)
+		} else if err != nil {
+			return err
+		}
+		if _, err := tx.GetVehicleModel(ctx, in.ModelCode); park.IsCode(err, park.ENotFound) {
+			return notFound("model_code", "no vehicle model %q", in.ModelCode)
+		} else if err != nil {
+			return err
+		}
+		old, err := tx.GetStoreModel(ctx, in.StoreCode, in.ModelCode)
+		switch {
+		case err == nil:
+			out.Version = old.Version
+		case !park.IsCode(err, park.ENotFound):
+			return err
+		}
+		out.UpdatedAt = s.base.Clock()
+		if err := tx.SaveStoreModel(ctx, &out); err != nil {
+			return err
+		}
+		return s.push(ctx, tx, store, &park.RentalChange{Item: park.RentalItemStoreModel, Store: store, StoreModel: &out,
+			Deleted: out.Deleted})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// GetStoreModel returns a store's terms for a model (ENotFound).
+func (s *Service) GetStoreModel(ctx context.Context, store, model string) (*park.StoreModel, error) {
+	return read(ctx, s, func(tx park.Tx) (*park.StoreModel, error) { return tx.GetStoreModel(ctx, store, model) })
+}
+
+// ListStoreModels returns a store's terms by model (ENotFound: no store).
+func (s *Service) ListStoreModels(ctx context.Context, store string) ([]*park.StoreModel, error) {
+	var out []*park.StoreModel
+	err := s.base.View(ctx, func(tx park.Tx) error {
+		if _, err := tx.GetRentalStore(ctx, store); err != nil {
+			return err
+		}
+		var err error
+		out, err = tx.ListStoreModels(ctx, store)
+		return err
+	})
+	return out, err
+}
+
+// VehicleInput is a vehicle as an operator describes it.
+type VehicleInput struct {
+	Plate     string
+	VIN       string
+	StoreCode string
+	ModelCode string
+	Mileage   int
+	OneWay    bool
+}
+
+// PutVehicle creates or replaces a vehicle, named by its plate. Errors:
+// EInvalid (plate, vin, mileage_km), ENotFound (store_code, model_code),
+// EConflict (another vehicle has the VIN).
+func (s *Service) PutVehicle(ctx context.Context, in VehicleInput) (*park.RentalVehicle, error) {
+	p, err := core.Plate("plate", in.Plate)
+	if err != nil {
+		return nil, err
+	}
+	v := park.RentalVehicle{Plate: p.Text, PlateKey: p.Key, VIN: in.VIN, StoreCode: in.StoreCode, ModelCode: in.ModelCode,
+		Mileage: in.Mileage, OneWay: in.OneWay}
+	if err := v.Validate(); err != nil {
+		return nil, err
+	}
+	out := v
+	err = s.base.Update(ctx, func(tx park.Tx) error {
+		out = v
+		store, err := tx.GetRentalStore(ctx, v.StoreCode)
+		if park.IsCode(err, park.ENotFound) {
+			return notFound("store_code", "no store %q", v.StoreCode)
+		} else if err != nil {
+			return err
+		}
+		if _, err := tx.GetVehicleModel(ctx, v.ModelCode); park.IsCode(err, park.ENotFound) {
+			return notFound("model_code", "no vehicle model %q", v.ModelCode)
+		} else if err != nil {
+			return err
+		}
+		old, err := tx.GetRentalVehicle(ctx, v.PlateKey)
+		switch {
+		case err == nil:
+			out.Version = old.Version
+		case !park.IsCode(err, park.ENotFound):
+			return err
+		}
+		out.UpdatedAt = s.base.Clock()
+		if err := tx.SaveRentalVehicle(ctx, &out); err != nil {
+			if park.IsCode(err, park.EConflict) && !isStale(err) { // not a lost race: the VIN is taken
+				e := park.Errorf(park.EConflict, "another vehicle has VIN %s", v.VIN)
+				e.Field = "vin"
+				return e
+			}
+			return err
+		}
+		return s.push(ctx, tx, store, &park.RentalChange{Item: park.RentalItemVehicle, Store: store, Vehicle: &out})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+func isStale(err error) bool {
+	pe, ok := err.(*park.Error)
+	return ok && pe.Stale
+}
+
+// ListVehicles returns a store's vehicles by plate ("": every store's).
+func (s *Service) ListVehicles(ctx context.Context, store string) ([]*park.RentalVehicle, error) {
+	return read(ctx, s, func(tx park.Tx) ([]*park.RentalVehicle, error) { return tx.ListRentalVehicles(ctx, store) })
+}
+
+// GetVehicle returns a vehicle by its plate (EInvalid, ENotFound).
+func (s *Service) GetVehicle(ctx context.Context, plateText string) (*park.RentalVehicle, error) {
+	p, err := core.Plate("plate", plateText)
+	if err != nil {
+		return nil, err
+	}
+	return read(ctx, s, func(tx park.Tx) (*park.RentalVehicle, error) { return tx.GetRentalVehicle(ctx, p.Key) })
+}

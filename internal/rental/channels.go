@@ -1,0 +1,119 @@
+package rental
+
+import (
+	"context"
+	"net/url"
+	"slices"
+
+	"parkd/internal/park"
+)
+
+// ChannelInput is a sales channel as an operator creates or replaces it.
+type ChannelInput struct {
+	AppKey     string
+	Name       string
+	Secret     string // "" on a replace: keep the one it has
+	SignMethod string
+	GatewayURL string
+	Stores     []string
+	RateLimit  int
+}
+
+// PutChannel creates or replaces a sales channel: the channel, its
+// partner (of the channel dialect, using the lots of the stores it
+// sells) and its subscription at the gateway. Errors: EInvalid (app_key,
+// name, secret, sign_method, gateway_url, stores, rate_limit), ENotFound
+// (stores), EConflict (a partner that is not a channel has the app key).
+func (s *Service) PutChannel(ctx context.Context, in ChannelInput) (*park.RentalChannel, error) {
+	if s.dialect == "" {
+		return nil, park.Errorf(park.EInvalid, "this parkd serves no rental channel dialect")
+	}
+	u, err := url.Parse(in.GatewayURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil || len(in.GatewayURL) > 2048 {
+		return nil, park.Invalid("gateway_url", "must be an http or https URL of at most 2048 bytes, without credentials")
+	}
+	var out *park.RentalChannel
+	err = s.base.Update(ctx, func(tx park.Tx) error {
+		now := s.base.Clock()
+		c := &park.RentalChannel{ID: in.AppKey, Name: in.Name, Dialect: s.dialect, Secret: in.Secret, SignMethod: in.SignMethod,
+			GatewayURL: in.GatewayURL, Stores: slices.Clone(in.Stores), RateLimit: in.RateLimit, CreatedAt: now, UpdatedAt: now}
+		old, err := tx.GetRentalChannel(ctx, in.AppKey)
+		switch {
+		case err == nil:
+			c.Version, c.CreatedAt = old.Version, old.CreatedAt
+			if c.Secret == "" {
+				c.Secret = old.Secret
+			}
+		case !park.IsCode(err, park.ENotFound):
+			return err
+		}
+		if err := c.Validate(); err != nil {
+			return err
+		}
+		var lots []string
+		for _, code := range c.Stores {
+			st, err := tx.GetRentalStore(ctx, code)
+			if park.IsCode(err, park.ENotFound) {
+				return notFound("stores", "no store %q", code)
+			} else if err != nil {
+				return err
+			}
+			if !slices.Contains(lots, st.LotCode) {
+				lots = append(lots, st.LotCode)
+			}
+		}
+		p := &park.Partner{ID: c.ID, Name: c.Name, Dialect: c.Dialect, Type: park.PartnerNormal, Secret: c.Secret,
+			SignMode: c.SignMethod, Lots: lots, CreatedAt: now, UpdatedAt: now}
+		sub := &park.Subscription{ID: park.RentalSubscription(c.ID), PartnerID: c.ID, Report: park.ReportRental,
+			URL: c.GatewayURL, Format: c.Dialect, Enabled: true, RateLimit: c.RateLimit, CreatedAt: now, UpdatedAt: now}
+		if err := sub.Validate(); err != nil {
+			return err
+		}
+		if c.Version == 0 {
+			if err := tx.CreatePartner(ctx, p); park.IsCode(err, park.EConflict) {
+				e := park.Errorf(park.EConflict, "a partner %q exists that is not a rental channel", c.ID)
+				e.Field = "app_key"
+				return e
+			} else if err != nil {
+				return err
+			}
+			if err := tx.CreateSubscription(ctx, sub); err != nil {
+				return err
+			}
+		} else {
+			if err := s.replacePartner(ctx, tx, p, sub); err != nil {
+				return err
+			}
+		}
+		if err := tx.SaveRentalChannel(ctx, c); err != nil {
+			return err
+		}
+		out = c
+		return nil
+	})
+	return out, err
+}
+
+// replacePartner brings a channel's partner and subscription in line
+// with the channel, keeping the subscription's other settings.
+func (s *Service) replacePartner(ctx context.Context, tx park.Tx, p *park.Partner, sub *park.Subscription) error {
+	if err := tx.SetChannelPartner(ctx, p); err != nil {
+		return err
+	}
+	cur, err := tx.GetSubscription(ctx, sub.ID)
+	if err != nil {
+		return err
+	}
+	cur.URL, cur.RateLimit, cur.Format, cur.UpdatedAt = sub.URL, sub.RateLimit, sub.Format, sub.UpdatedAt
+	return tx.UpdateSubscription(ctx, cur)
+}
+
+// GetChannel returns a channel (ENotFound).
+func (s *Service) GetChannel(ctx context.Context, id string) (*park.RentalChannel, error) {
+	return read(ctx, s, func(tx park.Tx) (*park.RentalChannel, error) { return tx.GetRentalChannel(ctx, id) })
+}
+
+// ListChannels returns every channel by id.
+func (s *Service) ListChannels(ctx context.Context) ([]*park.RentalChannel, error) {
+	return read(ctx, s, func(tx park.Tx) ([]*park.RentalChannel, error) { return tx.ListRentalChannels(ctx) })
+}

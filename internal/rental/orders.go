@@ -1,0 +1,275 @@
+package rental
+
+import (
+	"context"
+	"time"
+
+	"parkd/internal/core"
+	"parkd/internal/park"
+)
+
+// MaxLease bounds one rental.
+const MaxLease = 90 * 24 * time.Hour
+
+// OrderRequest is a rental asked for: a model at a store for a time.
+type OrderRequest struct {
+	ChannelID      string // "" through the native API
+	ChannelOrderID string // the channel's order id: a repeated submit returns the first order
+	StoreCode      string
+	ModelCode      string
+	PickupAt       time.Time
+	ReturnAt       time.Time
+}
+
+// OrderQuote is whether a rental can be had, and its price.
+type OrderQuote struct {
+	Available int   // vehicles free for the whole time
+	Days      int   // charged days: every started 24 hours
+	Rent      int64 // Days × the terms' daily rate
+	Terms     *park.StoreModel
+	Store     *park.RentalStore
+}
+
+// check validates a request and prices it on tx; free lists the vehicles
+// free for its whole time.
+func (s *Service) check(ctx context.Context, tx park.Tx, r OrderRequest) (*OrderQuote, []*park.RentalVehicle, error) {
+	now := s.base.Clock()
+	switch {
+	case r.PickupAt.IsZero():
+		return nil, nil, park.Invalid("pickup_at", "is required")
+	case !r.ReturnAt.After(r.PickupAt):
+		return nil, nil, park.Invalid("return_at", "must be after pickup_at")
+	case r.ReturnAt.Sub(r.PickupAt) > MaxLease:
+		return nil, nil, park.Invalid("return_at", "a rental lasts at most %d days", int(MaxLease/(24*time.Hour)))
+	case r.PickupAt.Before(now.Add(-time.Hour)):
+		return nil, nil, park.Invalid("pickup_at", "is in the past")
+	}
+	store, err := tx.GetRentalStore(ctx, r.StoreCode)
+	if park.IsCode(err, park.ENotFound) {
+		return nil, nil, notFound("store_code", "no store %q", r.StoreCode)
+	} else if err != nil {
+		return nil, nil, err
+	}
+	terms, err := tx.GetStoreModel(ctx, r.StoreCode, r.ModelCode)
+	if park.IsCode(err, park.ENotFound) || err == nil && terms.Deleted {
+		return nil, nil, notFound("model_code", "store %s does not rent model %q", r.StoreCode, r.ModelCode)
+	} else if err != nil {
+		return nil, nil, err
+	}
+	q := &OrderQuote{Days: park.RentalDays(r.PickupAt, r.ReturnAt), Terms: terms, Store: store}
+	q.Rent = int64(q.Days) * terms.DailyRate
+	if !store.Active {
+		return q, nil, nil
+	}
+	vs, err := tx.ListRentalVehicles(ctx, r.StoreCode)
+	if err != nil {
+		return nil, nil, err
+	}
+	var free []*park.RentalVehicle
+	for _, v := range vs {
+		if v.ModelCode != r.ModelCode {
+			continue
+		}
+		os, err := tx.VehicleOrders(ctx, v.PlateKey)
+		if err != nil {
+			return nil, nil, err
+		}
+		busy := false
+		for _, o := range os {
+			busy = busy || o.PickupAt.Before(r.ReturnAt) && r.PickupAt.Before(o.ReturnAt) || o.Status == park.OrderInUse
+		}
+		if !busy {
+			free = append(free, v)
+		}
+	}
+	q.Available = len(free)
+	return q, free, nil
+}
+
+// CheckOrder tells whether a model can be rented at a store for a time,
+// and for how much. Errors: EInvalid (pickup_at, return_at), ENotFound
+// (store_code, model_code).
+func (s *Service) CheckOrder(ctx context.Context, r OrderRequest) (*OrderQuote, error) {
+	return read(ctx, s, func(tx park.Tx) (*OrderQuote, error) {
+		q, _, err := s.check(ctx, tx, r)
+		return q, err
+	})
+}
+
+// SubmitOrder reserves a free vehicle for a rental. The same channel
+// order id submitted again returns the first order, whatever it asks.
+// Errors: those of CheckOrder, and EConflict (no vehicle free).
+func (s *Service) SubmitOrder(ctx context.Context, r OrderRequest) (*park.RentalOrder, error) {
+	var out *park.RentalOrder
+	err := s.base.Update(ctx, func(tx park.Tx) error {
+		if r.ChannelOrderID != "" {
+			o, err := tx.GetChannelOrder(ctx, r.ChannelID, r.ChannelOrderID)
+			if err == nil {
+				out = o
+				return nil
+			} else if !park.IsCode(err, park.ENotFound) {
+				return err
+			}
+		}
+		q, free, err := s.check(ctx, tx, r)
+		if err != nil {
+			return err
+		}
+		if len(free) == 0 {
+			e := park.Errorf(park.EConflict, "no vehicle of model %s is free at store %s for that time", r.ModelCode, r.StoreCode)
+			e.Field = "model_code"
+			return e
+		}
+		v := free[0]
+		// Saving the vehicle again takes its row: two submits racing for
+		// it on a shared database cannot both reserve it (the loser
+		// retries and sees the winner's order).
+		v.UpdatedAt = s.base.Clock()
+		if err := tx.SaveRentalVehicle(ctx, v); err != nil {
+			return err
+		}
+		now := s.base.Clock()
+		o := &park.RentalOrder{ID: core.NewID(), ChannelID: r.ChannelID, ChannelOrderID: r.ChannelOrderID, StoreCode: r.StoreCode,
+			ModelCode: r.ModelCode, Plate: v.Plate, PlateKey: v.PlateKey, PickupAt: r.PickupAt, ReturnAt: r.ReturnAt, Days: q.Days,
+			Rent: q.Rent, Status: park.OrderAwaitingPickup, CreatedAt: now, UpdatedAt: now}
+		if err := tx.SaveRentalOrder(ctx, o); err != nil {
+			return err
+		}
+		out = o
+		return nil
+	})
+	return out, err
+}
+
+// GetOrder returns an order (ENotFound).
+func (s *Service) GetOrder(ctx context.Context, id string) (*park.RentalOrder, error) {
+	return read(ctx, s, func(tx park.Tx) (*park.RentalOrder, error) { return tx.GetRentalOrder(ctx, id) })
+}
+
+// ChannelOrder returns an order by its channel's order id (ENotFound).
+func (s *Service) ChannelOrder(ctx context.Context, channelID, channelOrderID string) (*park.RentalOrder, error) {
+	return read(ctx, s, func(tx park.Tx) (*park.RentalOrder, error) {
+		return tx.GetChannelOrder(ctx, channelID, channelOrderID)
+	})
+}
+
+// CancelOrder cancels an order awaiting pick-up; cancelling a cancelled
+// order changes nothing. Errors: ENotFound, EConflict (the car has left).
+func (s *Service) CancelOrder(ctx context.Context, id string) (*park.RentalOrder, error) {
+	var out *park.RentalOrder
+	err := s.base.Update(ctx, func(tx park.Tx) error {
+		o, err := tx.GetRentalOrder(ctx, id)
+		if err != nil {
+			return err
+		}
+		out = o
+		switch o.Status {
+		case park.OrderCancelled:
+			return nil
+		case park.OrderAwaitingPickup:
+			o.Status, o.UpdatedAt = park.OrderCancelled, s.base.Clock()
+			return tx.SaveRentalOrder(ctx, o)
+		}
+		e := park.Errorf(park.EConflict, "order %s is %s: only an order awaiting pick-up can be cancelled", id, o.Status)
+		e.Field = "status"
+		return e
+	})
+	return out, err
+}
+
+// SettleOrder takes the mileage of a returned car: the order is
+// completed, with the over-mileage fee for the days it was out and the
+// km it drove, and the vehicle's mileage follows. Errors: ENotFound,
+// EInvalid (mileage_km below the mileage at pick-up), EConflict (the car
+// is not back).
+func (s *Service) SettleOrder(ctx context.Context, id string, mileage int) (*park.RentalOrder, error) {
+	var out *park.RentalOrder
+	err := s.base.Update(ctx, func(tx park.Tx) error {
+		o, err := tx.GetRentalOrder(ctx, id)
+		if err != nil {
+			return err
+		}
+		if o.Status != park.OrderAwaitingSettlement {
+			e := park.Errorf(park.EConflict, "order %s is %s: mileage is taken once the car is back", id, o.Status)
+			e.Field = "status"
+			return e
+		}
+		if mileage < o.MileageOut || mileage > o.MileageOut+1_000_000 {
+			return park.Invalid("mileage_km", "must be at least the %d km the car had at pick-up", o.MileageOut)
+		}
+		terms, err := tx.GetStoreModel(ctx, o.StoreCode, o.ModelCode)
+		if err != nil {
+			return err
+		}
+		days := park.RentalDays(*o.PickedUpAt, *o.ReturnedAt)
+		o.MileageIn, o.OverMileageFee = mileage, terms.OverMileage(days, mileage-o.MileageOut)
+		o.Status, o.UpdatedAt = park.OrderCompleted, s.base.Clock()
+		if err := tx.SaveRentalOrder(ctx, o); err != nil {
+			return err
+		}
+		v, err := tx.GetRentalVehicle(ctx, o.PlateKey)
+		if err != nil {
+			return err
+		}
+		v.Mileage, v.UpdatedAt = mileage, s.base.Clock()
+		if err := tx.SaveRentalVehicle(ctx, v); err != nil {
+			return err
+		}
+		store, err := tx.GetRentalStore(ctx, v.StoreCode)
+		if err != nil {
+			return err
+		}
+		out = o
+		return s.push(ctx, tx, store, &park.RentalChange{Item: park.RentalItemVehicle, Store: store, Vehicle: v})
+	})
+	return out, err
+}
+
+// RentalPickUp starts the rental of a car leaving lot: its order awaiting
+// pick-up at a store in lot, from PickupEarly before its pick-up time
+// until its return time, is now in use (the gate opens).
+func (s *Service) RentalPickUp(ctx context.Context, tx park.Tx, lot, plateKey string, at time.Time) (bool, error) {
+	os, err := tx.VehicleOrders(ctx, plateKey)
+	if err != nil || len(os) == 0 {
+		return false, err
+	}
+	for _, o := range os {
+		if o.Status != park.OrderAwaitingPickup || at.Before(o.PickupAt.Add(-park.PickupEarly)) || at.After(o.ReturnAt) {
+			continue
+		}
+		store, err := tx.GetRentalStore(ctx, o.StoreCode)
+		if err != nil {
+			return false, err
+		}
+		if store.LotCode != lot {
+			continue
+		}
+		v, err := tx.GetRentalVehicle(ctx, plateKey)
+		if err != nil {
+			return false, err
+		}
+		o.Status, o.PickedUpAt, o.MileageOut, o.UpdatedAt = park.OrderInUse, &at, v.Mileage, s.base.Clock()
+		return true, tx.SaveRentalOrder(ctx, o)
+	}
+	return false, nil
+}
+
+// RentalReturn ends the rental of a car coming into lot (any of the
+// operator's lots): its order in use awaits settlement.
+func (s *Service) RentalReturn(ctx context.Context, tx park.Tx, lot, plateKey string, at time.Time) error {
+	os, err := tx.VehicleOrders(ctx, plateKey)
+	if err != nil {
+		return err
+	}
+	for _, o := range os {
+		if o.Status != park.OrderInUse {
+			continue
+		}
+		if o.PickedUpAt != nil && at.Before(*o.PickedUpAt) {
+			at = *o.PickedUpAt // lanes' clocks disagree: never a negative rental
+		}
+		o.Status, o.ReturnedAt, o.ReturnLot, o.UpdatedAt = park.OrderAwaitingSettlement, &at, lot, s.base.Clock()
+		return tx.SaveRentalOrder(ctx, o)
+	}
+	return nil
+}

@@ -1,0 +1,183 @@
+package rental_test
+
+import (
+	"testing"
+	"time"
+
+	"parkd/internal/park"
+	"parkd/internal/rental"
+	"parkd/internal/systemtest"
+)
+
+// fleet is setup with terms of 300 km a day, then 1.00 a km, at 200.00 a
+// day, and one car, 浙A12345, at 12000 km.
+func fleet(t *testing.T) *systemtest.Bundle {
+	t.Helper()
+	b := setup(t)
+	tm := terms()
+	tm.DailyRate = 20000
+	if _, err := b.Sys.Rental.PutStoreModel(b.Ctx, tm); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.Sys.Rental.PutVehicle(b.Ctx, rental.VehicleInput{Plate: "浙A12345", VIN: "LSVAU2180N2123456", StoreCode: "10001",
+		ModelCode: "100001", Mileage: 12000}); err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func request(pickup time.Time, hours int) rental.OrderRequest {
+	return rental.OrderRequest{ChannelID: "12345678", ChannelOrderID: "F" + pickup.Format("0102150405"), StoreCode: "10001",
+		ModelCode: "100001", PickupAt: pickup, ReturnAt: pickup.Add(time.Duration(hours) * time.Hour)}
+}
+
+func TestCheckAndSubmit(t *testing.T) {
+	b := fleet(t)
+	pickup := b.Clock.Now().Add(time.Hour)
+	// 49 hours: three started days of 24 hours, at 200.00.
+	q, err := b.Sys.Rental.CheckOrder(b.Ctx, request(pickup, 49))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if q.Available != 1 || q.Days != 3 || q.Rent != 60000 {
+		t.Fatalf("quote: %d free, %d days, rent %d; want 1, 3, 60000", q.Available, q.Days, q.Rent)
+	}
+	o, err := b.Sys.Rental.SubmitOrder(b.Ctx, request(pickup, 49))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.Status != park.OrderAwaitingPickup || o.Plate != "浙A12345" || o.Rent != 60000 {
+		t.Fatalf("order %+v", o)
+	}
+	again, err := b.Sys.Rental.SubmitOrder(b.Ctx, request(pickup, 49))
+	if err != nil || again.ID != o.ID {
+		t.Fatalf("the same channel order again: %v, %v; want the first order %s", again, err, o.ID)
+	}
+	// Another order overlapping it finds no car; one after it does.
+	other := request(pickup.Add(24*time.Hour), 5)
+	_, err = b.Sys.Rental.SubmitOrder(b.Ctx, other)
+	systemtest.WantCode(t, err, park.EConflict)
+	if q, _ := b.Sys.Rental.CheckOrder(b.Ctx, other); q.Available != 0 {
+		t.Fatalf("%d free while the only car is reserved", q.Available)
+	}
+	later := request(pickup.Add(49*time.Hour), 5)
+	if _, err := b.Sys.Rental.SubmitOrder(b.Ctx, later); err != nil {
+		t.Fatalf("an order after the first: %v", err)
+	}
+	// Cancelled, the car is free again.
+	if c, err := b.Sys.Rental.CancelOrder(b.Ctx, o.ID); err != nil || c.Status != park.OrderCancelled {
+		t.Fatalf("cancel: %v, %v", c, err)
+	}
+	if _, err := b.Sys.Rental.SubmitOrder(b.Ctx, other); err != nil {
+		t.Fatalf("after the cancel: %v", err)
+	}
+	for _, bad := range []struct {
+		r     rental.OrderRequest
+		code  park.Code
+		field string
+	}{
+		{rental.OrderRequest{StoreCode: "10001", ModelCode: "100001", PickupAt: pickup, ReturnAt: pickup}, park.EInvalid, "return_at"},
+		{rental.OrderRequest{StoreCode: "10001", ModelCode: "100001", PickupAt: pickup.Add(-48 * time.Hour), ReturnAt: pickup}, park.EInvalid, "pickup_at"},
+		{rental.OrderRequest{StoreCode: "nope", ModelCode: "100001", PickupAt: pickup, ReturnAt: pickup.Add(time.Hour)}, park.ENotFound, "store_code"},
+		{rental.OrderRequest{StoreCode: "10001", ModelCode: "nope", PickupAt: pickup, ReturnAt: pickup.Add(time.Hour)}, park.ENotFound, "model_code"},
+	} {
+		_, err := b.Sys.Rental.SubmitOrder(b.Ctx, bad.r)
+		systemtest.WantCode(t, err, bad.code)
+		if pe, _ := err.(*park.Error); pe.Field != bad.field {
+			t.Errorf("%+v: field %q, want %q", bad.r, pe.Field, bad.field)
+		}
+	}
+}
+
+// TestRentalThroughTheBarrier: the rented car leaves its store's lot at
+// the start of its rental and comes back; its mileage then settles the
+// over-mileage fee. A car of the fleet without an order is held.
+func TestRentalThroughTheBarrier(t *testing.T) {
+	b := fleet(t)
+	now := b.Clock.Now()
+	// No order: held at the exit like any car without a stay.
+	d := b.Event(t, park.EventExit, "浙A12345", now)
+	systemtest.WantDecision(t, d, park.DecisionHold, park.ReasonMissedEntry, 0)
+
+	o, err := b.Sys.Rental.SubmitOrder(b.Ctx, request(now.Add(time.Hour), 72))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The car came in earlier (a stay inside), and leaves an hour before
+	// its pick-up time: let out, its stay closed with nothing to pay.
+	b.Event(t, park.EventEntry, "浙A12345", now)
+	out := now.Add(10 * time.Minute)
+	b.Clock.Set(out)
+	d = b.Event(t, park.EventExit, "浙A12345", out)
+	systemtest.WantDecision(t, d, park.DecisionOpen, park.ReasonRentalPickup, 0)
+	if st := b.Stay(t, d.StayID); st.State != park.StayOut || st.Total != 0 {
+		t.Fatalf("stay %+v, want left with nothing charged", st)
+	}
+	got, _ := b.Sys.Rental.GetOrder(b.Ctx, o.ID)
+	if got.Status != park.OrderInUse || got.PickedUpAt == nil || !got.PickedUpAt.Equal(out) || got.MileageOut != 12000 {
+		t.Fatalf("after the exit: %+v", got)
+	}
+	// Back three days (72 hours) later, into the lot.
+	back := out.Add(72 * time.Hour)
+	b.Clock.Set(back)
+	d = b.Event(t, park.EventEntry, "浙A12345", back)
+	if d.Decision != park.DecisionOpen {
+		t.Fatalf("the returning car: %+v", d)
+	}
+	got, _ = b.Sys.Rental.GetOrder(b.Ctx, o.ID)
+	if got.Status != park.OrderAwaitingSettlement || !got.ReturnedAt.Equal(back) || got.ReturnLot != b.Lot {
+		t.Fatalf("after the return: %+v", got)
+	}
+	// 1000 km in 3 days at 300 km a day: 100 km over at 1.00 = 100.00.
+	got, err = b.Sys.Rental.SettleOrder(b.Ctx, o.ID, 13000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Status != park.OrderCompleted || got.OverMileageFee != 10000 || got.MileageIn != 13000 {
+		t.Fatalf("settled %+v, want completed with 10000 over mileage", got)
+	}
+	if v, _ := b.Sys.Rental.GetVehicle(b.Ctx, "浙A12345"); v.Mileage != 13000 {
+		t.Fatalf("vehicle mileage %d, want 13000", v.Mileage)
+	}
+	_, err = b.Sys.Rental.SettleOrder(b.Ctx, o.ID, 14000)
+	systemtest.WantCode(t, err, park.EConflict)
+}
+
+// TestPickupWindow: a reserved car is let out only from two hours before
+// its pick-up time, only from its store's lot.
+func TestPickupWindow(t *testing.T) {
+	b := fleet(t)
+	now := b.Clock.Now()
+	if _, err := b.Sys.Rental.SubmitOrder(b.Ctx, request(now.Add(3*time.Hour), 24)); err != nil {
+		t.Fatal(err)
+	}
+	d := b.Event(t, park.EventExit, "浙A12345", now)
+	systemtest.WantDecision(t, d, park.DecisionHold, park.ReasonMissedEntry, 0)
+}
+
+func TestOverMileage(t *testing.T) {
+	tm := park.StoreModel{MileageLimited: true, MileageLimit: 300, OverMileageFee: 150}
+	for _, c := range []struct {
+		days, km int
+		want     int64
+	}{
+		{1, 300, 0}, {1, 301, 150}, {2, 700, 100 * 150}, {3, 0, 0}, {0, 500, 0},
+	} {
+		if got := tm.OverMileage(c.days, c.km); got != c.want {
+			t.Errorf("%d days %d km: %d, want %d", c.days, c.km, got, c.want)
+		}
+	}
+	unlimited := park.StoreModel{}
+	if unlimited.OverMileage(1, 10000) != 0 {
+		t.Error("a fee without a mileage limit")
+	}
+	for _, c := range []struct {
+		h    time.Duration
+		want int
+	}{{time.Minute, 1}, {24 * time.Hour, 1}, {24*time.Hour + time.Second, 2}, {72 * time.Hour, 3}} {
+		t0 := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
+		if got := park.RentalDays(t0, t0.Add(c.h)); got != c.want {
+			t.Errorf("RentalDays(%s) = %d, want %d", c.h, got, c.want)
+		}
+	}
+}

@@ -1,0 +1,223 @@
+package rental_test
+
+import (
+	"testing"
+
+	"parkd/internal/park"
+	"parkd/internal/rental"
+	"parkd/internal/systemtest"
+)
+
+// setup is a core with one lot, store 10001 in it, model 100001, and a
+// channel 12345678 (of dialect "chan") that sells the store.
+func setup(t *testing.T) *systemtest.Bundle {
+	t.Helper()
+	b := systemtest.NewWith(t, systemtest.Options{RentalDialect: "chan"})
+	r := b.Sys.Rental
+	if _, err := r.PutStore(b.Ctx, store("10001", b.Lot)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.PutModel(b.Ctx, park.VehicleModel{Code: "100001", Name: "Corolla", Seats: 5, Fuel: "petrol",
+		Transmission: "automatic"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.PutChannel(b.Ctx, rental.ChannelInput{AppKey: "12345678", Name: "channel", Secret: "helloworld",
+		SignMethod: "md5", GatewayURL: "http://127.0.0.1:1/router/rest", Stores: []string{"10001"}}); err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func store(code, lot string) park.RentalStore {
+	return park.RentalStore{Code: code, CompanyCode: "122", Kind: park.RentalStoreKind, Name: "西湖店", Address: "文三路 1 号",
+		Latitude: 30.27, Longitude: 120.15, City: "330100", Opens: "08:00", Closes: "22:00", Active: true, LotCode: lot}
+}
+
+func terms() park.StoreModel {
+	return park.StoreModel{StoreCode: "10001", ModelCode: "100001", MileageLimited: true, MileageLimit: 300,
+		OverMileageFee: 100, CreditDeposit: true, ViolationDeposit: 200000, DamageDeposit: 500000}
+}
+
+// pending lists the channel's deliveries, newest first.
+func pending(t *testing.T, b *systemtest.Bundle) []*park.Delivery {
+	t.Helper()
+	var ds []*park.Delivery
+	err := b.Store.View(b.Ctx, func(tx park.Tx) (err error) {
+		ds, err = tx.ListDeliveries(b.Ctx, park.DeliveryFilter{PartnerID: "12345678", Limit: 100})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ds
+}
+
+func TestStoreModelQueuesAChange(t *testing.T) {
+	b := setup(t)
+	before := len(pending(t, b)) // the store's own creation came before the channel sold it
+	got, err := b.Sys.Rental.PutStoreModel(b.Ctx, terms())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Version != 1 || got.UpdatedAt.IsZero() {
+		t.Fatalf("terms %+v, want version 1 with a time", got)
+	}
+	ds := pending(t, b)
+	if len(ds) != before+1 {
+		t.Fatalf("%d deliveries, want %d: one for the change", len(ds), before+1)
+	}
+	d := ds[0]
+	if d.Report != park.ReportRental || d.SubscriptionID != park.RentalSubscription("12345678") || d.State != park.DeliveryPending ||
+		d.LotCode != b.Lot {
+		t.Fatalf("delivery %+v, want a pending rental report to the channel's subscription in the store's lot", d)
+	}
+	var rep *park.Report
+	if err := b.Store.View(b.Ctx, func(tx park.Tx) (err error) { rep, err = tx.GetReport(b.Ctx, d.ReportID); return }); err != nil {
+		t.Fatal(err)
+	}
+	if rep.Key != park.RentalStoreKey("10001") {
+		t.Fatalf("report key %q, want the store's", rep.Key)
+	}
+}
+
+func TestStoreModelNotSold(t *testing.T) {
+	b := setup(t)
+	if _, err := b.Sys.Rental.PutStore(b.Ctx, store("20002", b.Lot)); err != nil {
+		t.Fatal(err)
+	}
+	before := len(pending(t, b))
+	tm := terms()
+	tm.StoreCode = "20002"
+	if _, err := b.Sys.Rental.PutStoreModel(b.Ctx, tm); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(pending(t, b)); n != before {
+		t.Fatalf("%d deliveries after a change to a store no channel sells, want %d", n, before)
+	}
+}
+
+func TestStoreModelValidation(t *testing.T) {
+	b := setup(t)
+	before := len(pending(t, b))
+	for _, tc := range []struct {
+		name  string
+		edit  func(*park.StoreModel)
+		code  park.Code
+		field string
+	}{
+		{"LimitWithoutFlag", func(m *park.StoreModel) { m.MileageLimited = false }, park.EInvalid, "mileage_limit_km"},
+		{"FeeWithoutFlag", func(m *park.StoreModel) { m.MileageLimited, m.MileageLimit = false, 0 }, park.EInvalid, "mileage_limit_km"},
+		{"NoLimit", func(m *park.StoreModel) { m.MileageLimit = 0 }, park.EInvalid, "mileage_limit_km"},
+		{"NegativeFee", func(m *park.StoreModel) { m.OverMileageFee = -1 }, park.EInvalid, "over_mileage_fee"},
+		{"NegativeDeposit", func(m *park.StoreModel) { m.ViolationDeposit = -100 }, park.EInvalid, "violation_deposit"},
+		{"HugeDeposit", func(m *park.StoreModel) { m.DamageDeposit = park.MaxRentalAmount + 1 }, park.EInvalid, "damage_deposit"},
+		{"UnknownStore", func(m *park.StoreModel) { m.StoreCode = "nope" }, park.ENotFound, "store_code"},
+		{"UnknownModel", func(m *park.StoreModel) { m.ModelCode = "nope" }, park.ENotFound, "model_code"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m := terms()
+			tc.edit(&m)
+			_, err := b.Sys.Rental.PutStoreModel(b.Ctx, m)
+			systemtest.WantCode(t, err, tc.code)
+			if pe, _ := err.(*park.Error); pe == nil || pe.Field != tc.field {
+				t.Fatalf("error %v names field %q, want %q", err, pe.Field, tc.field)
+			}
+		})
+	}
+	if n := len(pending(t, b)); n != before {
+		t.Fatalf("refused changes queued %d deliveries", n-before)
+	}
+	if _, err := b.Sys.Rental.GetStoreModel(b.Ctx, "10001", "100001"); !park.IsCode(err, park.ENotFound) {
+		t.Fatalf("refused terms were stored: %v", err)
+	}
+}
+
+func TestChannelIsAPartner(t *testing.T) {
+	b := setup(t)
+	var p *park.Partner
+	var sub *park.Subscription
+	err := b.Store.View(b.Ctx, func(tx park.Tx) (err error) {
+		if p, err = tx.GetPartner(b.Ctx, "12345678"); err != nil {
+			return err
+		}
+		sub, err = tx.GetSubscription(b.Ctx, "rental-12345678")
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Dialect != "chan" || p.Secret != "helloworld" || p.SignMode != "md5" || len(p.Lots) != 1 || p.Lots[0] != b.Lot {
+		t.Fatalf("partner %+v, want dialect chan, the secret, md5, the store's lot", p)
+	}
+	if sub.Report != park.ReportRental || sub.Format != "chan" || sub.URL != "http://127.0.0.1:1/router/rest" || !sub.Enabled {
+		t.Fatalf("subscription %+v", sub)
+	}
+	// A replace keeps the secret when none is given, and follows the
+	// gateway, sign method and rate limit.
+	c, err := b.Sys.Rental.PutChannel(b.Ctx, rental.ChannelInput{AppKey: "12345678", Name: "channel", SignMethod: "hmac-sha256",
+		GatewayURL: "http://127.0.0.1:2/router/rest", Stores: []string{"10001"}, RateLimit: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = b.Store.View(b.Ctx, func(tx park.Tx) (err error) {
+		if p, err = tx.GetPartner(b.Ctx, "12345678"); err != nil {
+			return err
+		}
+		sub, err = tx.GetSubscription(b.Ctx, "rental-12345678")
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Secret != "helloworld" || p.Secret != "helloworld" || p.SignMode != "hmac-sha256" || sub.URL != "http://127.0.0.1:2/router/rest" ||
+		sub.RateLimit != 5 {
+		t.Fatalf("after the replace: channel %+v, partner %+v, subscription %+v", c, p, sub)
+	}
+}
+
+func TestChannelValidation(t *testing.T) {
+	b := setup(t)
+	ok := rental.ChannelInput{AppKey: "23456789", Name: "c", Secret: "s", SignMethod: "md5", GatewayURL: "https://gw.example/router/rest",
+		Stores: []string{"10001"}}
+	for _, tc := range []struct {
+		name  string
+		edit  func(*rental.ChannelInput)
+		code  park.Code
+		field string
+	}{
+		{"SignMethod", func(c *rental.ChannelInput) { c.SignMethod = "sha1" }, park.EInvalid, "sign_method"},
+		{"NoSecret", func(c *rental.ChannelInput) { c.Secret = "" }, park.EInvalid, "secret"},
+		{"Gateway", func(c *rental.ChannelInput) { c.GatewayURL = "ftp://gw.example" }, park.EInvalid, "gateway_url"},
+		{"NoStores", func(c *rental.ChannelInput) { c.Stores = nil }, park.EInvalid, "stores"},
+		{"UnknownStore", func(c *rental.ChannelInput) { c.Stores = []string{"nope"} }, park.ENotFound, "stores"},
+		{"AppKey", func(c *rental.ChannelInput) { c.AppKey = "a b" }, park.EInvalid, "app_key"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			in := ok
+			tc.edit(&in)
+			_, err := b.Sys.Rental.PutChannel(b.Ctx, in)
+			systemtest.WantCode(t, err, tc.code)
+			if pe, _ := err.(*park.Error); pe == nil || pe.Field != tc.field {
+				t.Fatalf("error %v, want field %q", err, tc.field)
+			}
+		})
+	}
+}
+
+func TestVehicles(t *testing.T) {
+	b := setup(t)
+	v, err := b.Sys.Rental.PutVehicle(b.Ctx, rental.VehicleInput{Plate: "浙a12345", VIN: "LSVAU2180N2123456", StoreCode: "10001",
+		ModelCode: "100001", Mileage: 12000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.Plate != "浙A12345" {
+		t.Fatalf("plate %q, want it read as 浙A12345", v.Plate)
+	}
+	_, err = b.Sys.Rental.PutVehicle(b.Ctx, rental.VehicleInput{Plate: "浙A99999", VIN: "LSVAU2180N2123456", StoreCode: "10001",
+		ModelCode: "100001"})
+	systemtest.WantCode(t, err, park.EConflict)
+	_, err = b.Sys.Rental.PutVehicle(b.Ctx, rental.VehicleInput{Plate: "浙A99999", VIN: "LSVAU2180N212345I", StoreCode: "10001",
+		ModelCode: "100001"})
+	systemtest.WantCode(t, err, park.EInvalid)
+}

@@ -1,0 +1,48 @@
+-- name: CreateOperator :exec
+INSERT INTO operators (name, role, lots, language, password_hash, disabled, created_at, updated_at, version)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1);
+
+-- name: GetOperator :one
+SELECT * FROM operators WHERE name = $1;
+
+-- name: ListOperators :many
+SELECT * FROM operators ORDER BY name;
+
+-- name: UpdateOperator :execrows
+UPDATE operators SET role = $1, lots = $2, language = $3, password_hash = $4, disabled = $5, updated_at = $6,
+    version = version + 1
+WHERE name = $7 AND version = $8;
+
+-- name: InsertSession :exec
+INSERT INTO sessions (hash, operator, csrf, source, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6);
+
+-- name: GetSession :one
+SELECT * FROM sessions WHERE hash = $1;
+
+-- name: RevokeSession :execrows
+UPDATE sessions SET revoked_at = $1 WHERE hash = $2 AND revoked_at IS NULL;
+
+-- name: RevokeOperatorSessions :execrows
+UPDATE sessions SET revoked_at = sqlc.arg(at) WHERE operator = sqlc.arg(operator) AND revoked_at IS NULL AND expires_at > sqlc.arg(now);
+
+-- name: DeleteSessionsBefore :execrows
+DELETE FROM sessions WHERE hash IN (SELECT s.hash FROM sessions s WHERE s.expires_at < $1 LIMIT $2);
+
+-- name: InsertAudit :exec
+INSERT INTO audit_log (id, at, actor, action, lot, target, reason, before, after) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9);
+
+-- name: ListAudit :many
+SELECT * FROM audit_log
+WHERE (sqlc.arg(lot)::text = '' OR lot = sqlc.arg(lot)) AND (sqlc.arg(actor)::text = '' OR actor = sqlc.arg(actor))
+ORDER BY seq DESC LIMIT sqlc.arg(lim);
+
+-- name: SumPayments :one
+SELECT COALESCE(SUM(amount), 0)::bigint AS amount, COUNT(*) AS count
+FROM payments WHERE lot_code = sqlc.arg(lot_code) AND paid_at >= sqlc.arg(from_at) AND paid_at < sqlc.arg(to_at);
+
+-- name: ListLanes :many
+SELECT * FROM lanes WHERE lot_code = $1 ORDER BY id;
+
+-- name: ListRecentEvents :many
+SELECT * FROM events WHERE lot_code = sqlc.arg(lot_code) AND received_at > sqlc.arg(after)
+ORDER BY received_at DESC, id DESC LIMIT sqlc.arg(lim);

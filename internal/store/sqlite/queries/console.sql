@@ -1,0 +1,48 @@
+-- name: CreateOperator :exec
+INSERT INTO operators (name, role, lots, language, password_hash, disabled, created_at, updated_at, version)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1);
+
+-- name: GetOperator :one
+SELECT * FROM operators WHERE name = ?;
+
+-- name: ListOperators :many
+SELECT * FROM operators ORDER BY name;
+
+-- name: UpdateOperator :execrows
+UPDATE operators SET role = ?, lots = ?, language = ?, password_hash = ?, disabled = ?, updated_at = ?,
+    version = version + 1
+WHERE name = ? AND version = ?;
+
+-- name: InsertSession :exec
+INSERT INTO sessions (hash, operator, csrf, source, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?);
+
+-- name: GetSession :one
+SELECT * FROM sessions WHERE hash = ?;
+
+-- name: RevokeSession :execrows
+UPDATE sessions SET revoked_at = ? WHERE hash = ? AND revoked_at IS NULL;
+
+-- name: RevokeOperatorSessions :execrows
+UPDATE sessions SET revoked_at = sqlc.arg(at) WHERE operator = sqlc.arg(operator) AND revoked_at IS NULL AND expires_at > sqlc.arg(now);
+
+-- name: DeleteSessionsBefore :execrows
+DELETE FROM sessions WHERE hash IN (SELECT s.hash FROM sessions s WHERE s.expires_at < ? LIMIT ?);
+
+-- name: InsertAudit :exec
+INSERT INTO audit_log (id, at, actor, action, lot, target, reason, before, after) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?);
+
+-- name: ListAudit :many
+SELECT * FROM audit_log
+WHERE (sqlc.arg(lot) = '' OR lot = sqlc.arg(lot)) AND (sqlc.arg(actor) = '' OR actor = sqlc.arg(actor))
+ORDER BY seq DESC LIMIT sqlc.arg(lim);
+
+-- name: SumPayments :one
+SELECT CAST(COALESCE(SUM(amount), 0) AS INTEGER) AS amount, COUNT(*) AS count
+FROM payments WHERE lot_code = sqlc.arg(lot_code) AND paid_at >= sqlc.arg(from_at) AND paid_at < sqlc.arg(to_at);
+
+-- name: ListLanes :many
+SELECT * FROM lanes WHERE lot_code = ? ORDER BY id;
+
+-- name: ListRecentEvents :many
+SELECT * FROM events WHERE lot_code = sqlc.arg(lot_code) AND received_at > sqlc.arg(after)
+ORDER BY received_at DESC, id DESC LIMIT sqlc.arg(lim);

@@ -1,0 +1,266 @@
+package storetest
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"parkd/internal/park"
+)
+
+// testOperators: console operators keep their role and lots, change only
+// at the version read, and a name is taken once.
+func testOperators(t *testing.T, s park.Store) {
+	ctx := context.Background()
+	o := &park.Operator{Name: "ana", Role: park.RoleLotOperator, Lots: []string{"L1", "L2"}, Language: "pt",
+		PasswordHash: "$argon2id$x", CreatedAt: base, UpdatedAt: base}
+	must(t, update(t, s, func(tx park.Tx) error { return tx.CreateOperator(ctx, o) }))
+	admin := &park.Operator{Name: "root", Role: park.RoleAdmin, Language: "en", PasswordHash: "h", CreatedAt: base, UpdatedAt: base}
+	must(t, update(t, s, func(tx park.Tx) error { return tx.CreateOperator(ctx, admin) }))
+	wantCode(t, update(t, s, func(tx park.Tx) error {
+		return tx.CreateOperator(ctx, &park.Operator{Name: "ana", Role: park.RoleAdmin, Language: "en", CreatedAt: base, UpdatedAt: base})
+	}), park.EConflict)
+
+	get := func(name string) *park.Operator {
+		t.Helper()
+		var got *park.Operator
+		must(t, s.View(ctx, func(tx park.Tx) (err error) { got, err = tx.GetOperator(ctx, name); return }))
+		return got
+	}
+	got := get("ana")
+	if got.Role != park.RoleLotOperator || fmt.Sprint(got.Lots) != "[L1 L2]" || got.Language != "pt" ||
+		got.PasswordHash != "$argon2id$x" || got.Disabled || got.Version != 1 || !got.CreatedAt.Equal(base.Truncate(park.Precision)) {
+		t.Fatalf("got %+v", got)
+	}
+	if r := get("root"); r.Lots != nil {
+		t.Fatalf("an admin's lots read back as %#v, want none", r.Lots)
+	}
+	wantCode(t, s.View(ctx, func(tx park.Tx) error { _, err := tx.GetOperator(ctx, "nobody"); return err }), park.ENotFound)
+
+	var list []*park.Operator
+	must(t, s.View(ctx, func(tx park.Tx) (err error) { list, err = tx.ListOperators(ctx); return }))
+	if len(list) != 2 || list[0].Name != "ana" || list[1].Name != "root" {
+		t.Fatalf("list %+v", list)
+	}
+
+	// Two writers read version 1; the second loses.
+	a, b := *got, *got
+	a.Disabled, a.UpdatedAt = true, base.Add(time.Minute)
+	must(t, update(t, s, func(tx park.Tx) error { return tx.UpdateOperator(ctx, &a) }))
+	if a.Version != 2 {
+		t.Fatalf("version after update %d, want 2", a.Version)
+	}
+	b.Role, b.Lots = park.RoleReadOnly, nil
+	wantCode(t, update(t, s, func(tx park.Tx) error { return tx.UpdateOperator(ctx, &b) }), park.EConflict)
+	if g := get("ana"); !g.Disabled || g.Role != park.RoleLotOperator || g.Version != 2 {
+		t.Fatalf("after the lost update: %+v", g)
+	}
+	gone := park.Operator{Name: "nobody", Version: 1, Role: park.RoleAdmin}
+	wantCode(t, update(t, s, func(tx park.Tx) error { return tx.UpdateOperator(ctx, &gone) }), park.ENotFound)
+}
+
+// testSessions: sessions are found by hash, revoked one by one or all of
+// an operator's at once, and cleaned up once expired.
+func testSessions(t *testing.T, s park.Store) {
+	ctx := context.Background()
+	for _, n := range []string{"ana", "bo"} {
+		must(t, update(t, s, func(tx park.Tx) error {
+			return tx.CreateOperator(ctx, &park.Operator{Name: n, Role: park.RoleAdmin, Language: "en", PasswordHash: "h",
+				CreatedAt: base, UpdatedAt: base})
+		}))
+	}
+	ins := func(hash, op string, expires time.Time) {
+		t.Helper()
+		must(t, update(t, s, func(tx park.Tx) error {
+			return tx.InsertSession(ctx, &park.Session{Hash: hash, Operator: op, CSRF: "csrf-" + hash, Source: "10.0.0.1",
+				CreatedAt: base, ExpiresAt: expires})
+		}))
+	}
+	ins("h1", "ana", base.Add(time.Hour))
+	ins("h2", "ana", base.Add(2*time.Hour))
+	ins("h3", "bo", base.Add(time.Hour))
+	wantCode(t, update(t, s, func(tx park.Tx) error {
+		return tx.InsertSession(ctx, &park.Session{Hash: "h1", Operator: "bo", CreatedAt: base, ExpiresAt: base})
+	}), park.EConflict)
+	wantCode(t, update(t, s, func(tx park.Tx) error {
+		return tx.InsertSession(ctx, &park.Session{Hash: "h9", Operator: "nobody", CreatedAt: base, ExpiresAt: base})
+	}), park.ENotFound)
+
+	get := func(hash string) *park.Session {
+		t.Helper()
+		var got *park.Session
+		must(t, s.View(ctx, func(tx park.Tx) (err error) { got, err = tx.GetSession(ctx, hash); return }))
+		return got
+	}
+	g := get("h1")
+	if g.Operator != "ana" || g.CSRF != "csrf-h1" || g.Source != "10.0.0.1" || !g.RevokedAt.IsZero() ||
+		!g.ExpiresAt.Equal(base.Add(time.Hour).Truncate(park.Precision)) || !g.Live(base) || g.Live(base.Add(time.Hour)) {
+		t.Fatalf("session %+v", g)
+	}
+	wantCode(t, s.View(ctx, func(tx park.Tx) error { _, err := tx.GetSession(ctx, "nope"); return err }), park.ENotFound)
+
+	at := base.Add(10 * time.Minute)
+	must(t, update(t, s, func(tx park.Tx) error { return tx.RevokeSession(ctx, "h1", at) }))
+	if g := get("h1"); !g.RevokedAt.Equal(at.Truncate(park.Precision)) || g.Live(base) {
+		t.Fatalf("revoked session %+v", g)
+	}
+	wantCode(t, update(t, s, func(tx park.Tx) error { return tx.RevokeSession(ctx, "h1", at) }), park.ENotFound)
+
+	var n int
+	must(t, update(t, s, func(tx park.Tx) (err error) { n, err = tx.RevokeOperatorSessions(ctx, "ana", at); return }))
+	if n != 1 || get("h2").Live(base) || !get("h3").Live(base) {
+		t.Fatalf("revoked %d of ana's sessions (want 1, h2); bo's h3 must stay live", n)
+	}
+
+	// h1 and h3 expired before base+90m; h2 did not.
+	must(t, update(t, s, func(tx park.Tx) (err error) {
+		n, err = tx.DeleteSessionsBefore(ctx, base.Add(90*time.Minute), 10)
+		return
+	}))
+	if n != 2 {
+		t.Fatalf("deleted %d expired sessions, want 2", n)
+	}
+	wantCode(t, s.View(ctx, func(tx park.Tx) error { _, err := tx.GetSession(ctx, "h3"); return err }), park.ENotFound)
+	get("h2")
+}
+
+// testAudit: the audit log lists newest first, by lot and by actor; and a
+// lot's payments sum by the instant they were paid.
+func testAudit(t *testing.T, s park.Store) {
+	ctx := context.Background()
+	add := func(id, actor, lot string, at int) {
+		t.Helper()
+		must(t, update(t, s, func(tx park.Tx) error {
+			return tx.InsertAudit(ctx, &park.AuditEntry{ID: id, At: base.Add(time.Duration(at) * time.Second), Actor: actor,
+				Action: "tariff.update", Lot: lot, Target: lot, Reason: "why " + id, Before: `{"a":1}`, After: `{"a":2}`})
+		}))
+	}
+	add("a1", "ana", "L1", 1)
+	add("a2", "bo", "L2", 2)
+	add("a3", "ana", "L2", 3)
+	wantCode(t, update(t, s, func(tx park.Tx) error {
+		return tx.InsertAudit(ctx, &park.AuditEntry{ID: "a1", At: base, Actor: "x", Action: "y", Target: "z"})
+	}), park.EConflict)
+	ids := func(f park.AuditFilter) string {
+		t.Helper()
+		var es []*park.AuditEntry
+		must(t, s.View(ctx, func(tx park.Tx) (err error) { es, err = tx.ListAudit(ctx, f); return }))
+		var out []string
+		for _, e := range es {
+			out = append(out, e.ID)
+		}
+		return fmt.Sprint(out)
+	}
+	for _, c := range []struct {
+		f    park.AuditFilter
+		want string
+	}{
+		{park.AuditFilter{Limit: 10}, "[a3 a2 a1]"},
+		{park.AuditFilter{Limit: 2}, "[a3 a2]"},
+		{park.AuditFilter{Lot: "L2", Limit: 10}, "[a3 a2]"},
+		{park.AuditFilter{Actor: "ana", Limit: 10}, "[a3 a1]"},
+		{park.AuditFilter{Actor: "ana", Lot: "L1", Limit: 10}, "[a1]"},
+		{park.AuditFilter{Lot: "L9", Limit: 10}, "[]"},
+	} {
+		if got := ids(c.f); got != c.want {
+			t.Errorf("%+v: got %s, want %s", c.f, got, c.want)
+		}
+	}
+	var es []*park.AuditEntry
+	must(t, s.View(ctx, func(tx park.Tx) (err error) {
+		es, err = tx.ListAudit(ctx, park.AuditFilter{Lot: "L1", Limit: 1})
+		return
+	}))
+	if e := es[0]; e.Actor != "ana" || e.Action != "tariff.update" || e.Reason != "why a1" || e.Before != `{"a":1}` ||
+		e.After != `{"a":2}` || !e.At.Equal(base.Add(time.Second).Truncate(park.Precision)) {
+		t.Fatalf("entry %+v", e)
+	}
+
+	// Payments: 700 at base, 300 at base+1h in L1; 50 in L2.
+	seedLot(t, s, "L1")
+	seedLot(t, s, "L2")
+	pay := func(lot, id string, amount int64, at time.Time) {
+		t.Helper()
+		must(t, update(t, s, func(tx park.Tx) error {
+			if err := tx.InsertStay(ctx, newStay(lot, "s"+id, "K"+id, "100"+id)); err != nil {
+				return err
+			}
+			if err := tx.InsertQuote(ctx, &park.Quote{ID: "q" + id, StayID: "s" + id, LotCode: lot, AmountDue: amount,
+				Total: amount, Currency: "CNY", ComputedAt: at, ExpiresAt: at.Add(time.Minute), Lines: []park.Line{}}); err != nil {
+				return err
+			}
+			return tx.InsertPayment(ctx, &park.Payment{ID: "p" + id, QuoteID: "q" + id, StayID: "s" + id, LotCode: lot,
+				Amount: amount, Currency: "CNY", Method: "cash", PaidAt: at, PaidUntil: at})
+		}))
+	}
+	pay("L1", "1", 700, base)
+	pay("L1", "2", 300, base.Add(time.Hour))
+	pay("L2", "3", 50, base)
+	sum := func(lot string, from, to time.Time) park.PaymentSum {
+		t.Helper()
+		var ps park.PaymentSum
+		must(t, s.View(ctx, func(tx park.Tx) (err error) { ps, err = tx.SumPayments(ctx, lot, from, to); return }))
+		return ps
+	}
+	if got := sum("L1", base, base.Add(2*time.Hour)); got != (park.PaymentSum{Amount: 1000, Count: 2}) {
+		t.Errorf("L1 both: %+v", got)
+	}
+	if got := sum("L1", base.Truncate(park.Precision), base.Add(time.Hour).Truncate(park.Precision)); got != (park.PaymentSum{Amount: 700, Count: 1}) {
+		t.Errorf("L1 [base, base+1h): %+v, want only the first (the end is excluded)", got)
+	}
+	if got := sum("L9", base, base.Add(2*time.Hour)); got != (park.PaymentSum{}) {
+		t.Errorf("no payments: %+v", got)
+	}
+}
+
+// testLaneEvents: the lanes page lists a lot's lanes and follows its
+// newest events by the instant they were received.
+func testLaneEvents(t *testing.T, s park.Store) {
+	ctx := context.Background()
+	seedLot(t, s, "L1")
+	seedLot(t, s, "L2")
+	for _, l := range []*park.Lane{
+		{LotCode: "L1", ID: "out-1", Direction: park.DirectionOut, CreatedAt: base},
+		{LotCode: "L1", ID: "in-1", Direction: park.DirectionIn, CreatedAt: base},
+		{LotCode: "L2", ID: "in-9", Direction: park.DirectionIn, CreatedAt: base},
+	} {
+		must(t, update(t, s, func(tx park.Tx) error { return tx.CreateLane(ctx, l) }))
+	}
+	var lanes []*park.Lane
+	must(t, s.View(ctx, func(tx park.Tx) (err error) { lanes, err = tx.ListLanes(ctx, "L1"); return }))
+	if len(lanes) != 2 || lanes[0].ID != "in-1" || lanes[1].ID != "out-1" || lanes[1].Direction != park.DirectionOut {
+		t.Fatalf("lanes %+v", lanes)
+	}
+	ev := func(lot, id string, sec int) {
+		t.Helper()
+		at := base.Add(time.Duration(sec) * time.Second)
+		must(t, update(t, s, func(tx park.Tx) error {
+			return tx.InsertEvent(ctx, &park.Event{ID: id, LotCode: lot, Type: park.EventEntry, Plate: "P" + id, Lane: "in-1",
+				At: at, ReceivedAt: at, Decision: park.Decision{Decision: park.DecisionOpen, Reason: park.ReasonVisitor}})
+		}))
+	}
+	ev("L1", "e1", 1)
+	ev("L1", "e2", 2)
+	ev("L1", "e3", 3)
+	ev("L2", "x1", 4)
+	ids := func(after time.Time, limit int) string {
+		t.Helper()
+		var es []*park.Event
+		must(t, s.View(ctx, func(tx park.Tx) (err error) { es, err = tx.ListRecentEvents(ctx, "L1", after, limit); return }))
+		var out []string
+		for _, e := range es {
+			out = append(out, e.ID)
+		}
+		return fmt.Sprint(out)
+	}
+	if got := ids(base, 10); got != "[e3 e2 e1]" {
+		t.Errorf("all: %s", got)
+	}
+	if got := ids(base.Add(time.Second), 10); got != "[e3 e2]" {
+		t.Errorf("after e1: %s", got)
+	}
+	if got := ids(base, 2); got != "[e3 e2]" {
+		t.Errorf("newest two: %s", got)
+	}
+}

@@ -1,0 +1,122 @@
+package web_test
+
+import (
+	"bufio"
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"parkd/internal/park"
+)
+
+func TestLanes(t *testing.T) {
+	s := newSite(t)
+	s.user(t, "op", park.RoleLotOperator, s.Lot)
+	s.user(t, "viewer", park.RoleReadOnly)
+	s.CreateLot(t, "OTHER", 5, park.MissedEntryHold)
+	s.user(t, "other", park.RoleLotOperator, "OTHER")
+	s.Event(t, park.EventEntry, "沪A12345", s.Clock.Now().Add(-time.Minute))
+	page := "/console/lots/" + s.Lot + "/lanes"
+
+	op := s.browser(t)
+	op.mustLogin("op")
+	st, body, _ := op.get(page)
+	if st != http.StatusOK || !strings.Contains(body, `id="lane-in-1"`) || !strings.Contains(body, `<td class="plate">沪A12345</td>`) {
+		t.Fatalf("lanes page: %d\n%s", st, body)
+	}
+
+	t.Run("OpenNeedsAReason", func(t *testing.T) {
+		op.get(page)
+		st, body, _ := op.post(page+"/in-1/command", url.Values{"command": {"open"}, "reason": {"  "}})
+		if st != http.StatusBadRequest || !strings.Contains(body, "needs a reason") {
+			t.Fatalf("open without a reason: %d\n%s", st, body)
+		}
+		if log, _ := s.Sys.Gate.GateLog(s.Ctx, s.Lot, "in-1", 10); len(log) != 0 {
+			t.Fatalf("the barrier was commanded anyway: %+v", log)
+		}
+	})
+	t.Run("OpenIsAnAbnormalLift", func(t *testing.T) {
+		op.get(page)
+		st, _, loc := op.post(page+"/in-1/command", url.Values{"command": {"open"}, "reason": {"driver lost the ticket"}})
+		if st != http.StatusSeeOther || !strings.HasPrefix(loc, page+"?sent=") {
+			t.Fatalf("open: %d to %q", st, loc)
+		}
+		log, err := s.Sys.Gate.GateLog(s.Ctx, s.Lot, "in-1", 10)
+		if err != nil || len(log) != 1 || log[0].Command != park.GateOpen || log[0].By != "operator:op" ||
+			log[0].Reason != "driver lost the ticket" || log[0].Result != park.GateDelivered {
+			t.Fatalf("gate log %+v, %v", log, err)
+		}
+		_, body, _ := op.get(loc)
+		if !strings.Contains(body, `class="abnormal"`) || !strings.Contains(body, "driver lost the ticket") {
+			t.Fatalf("the page does not show the abnormal lift:\n%s", body)
+		}
+		es, err := s.Sys.Operators.ListAudit(s.Ctx, park.AuditFilter{Actor: "op"})
+		if err != nil || len(es) == 0 || es[0].Action != "lane.open" || es[0].Lot != s.Lot || es[0].Target != "in-1" ||
+			es[0].Reason != "driver lost the ticket" || !strings.Contains(es[0].After, log[0].ID) {
+			t.Fatalf("audit %+v, %v", es, err)
+		}
+	})
+	t.Run("ReadOnlyRefused", func(t *testing.T) {
+		v := s.browser(t)
+		v.mustLogin("viewer")
+		st, body, _ := v.get(page)
+		if st != http.StatusOK || strings.Contains(body, `value="open"`) {
+			t.Fatalf("a read-only operator's lanes page: %d, with buttons: %v", st, strings.Contains(body, `value="open"`))
+		}
+		st, _, _ = v.post(page+"/in-1/command", url.Values{"command": {"open"}, "reason": {"test"}})
+		if st != http.StatusForbidden {
+			t.Fatalf("a read-only operator opened a barrier: %d", st)
+		}
+	})
+	t.Run("OtherLotHidden", func(t *testing.T) {
+		o := s.browser(t)
+		o.mustLogin("other")
+		if st, _, _ := o.get(page); st != http.StatusNotFound {
+			t.Fatalf("another lot's operator: %d, want 404", st)
+		}
+		o.get("/console/lots/OTHER/lanes")
+		if st, _, _ := o.post(page+"/in-1/command", url.Values{"command": {"open"}, "reason": {"x"}}); st != http.StatusNotFound {
+			t.Fatalf("another lot's operator commanded a barrier: %d, want 404", st)
+		}
+	})
+}
+
+// TestLaneStream: a decision made after the page was drawn reaches it
+// over the event stream, rendered as a row of the table.
+func TestLaneStream(t *testing.T) {
+	s := newSite(t)
+	s.user(t, "op", park.RoleAdmin)
+	b := s.browser(t)
+	b.mustLogin("op")
+	after := s.Clock.Now().UTC().Format(time.RFC3339Nano)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, s.srv.URL+"/console/lots/"+s.Lot+"/lanes/events?after="+url.QueryEscape(after), nil)
+	req.Header.Set("Accept", "text/event-stream")
+	resp, err := b.c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "text/event-stream" {
+		t.Fatalf("stream: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+	s.Clock.Set(s.Clock.Now().Add(time.Second))
+	s.Event(t, park.EventEntry, "沪B67890", s.Clock.Now())
+	sc := bufio.NewScanner(resp.Body)
+	var got []string
+	for sc.Scan() {
+		line := sc.Text()
+		got = append(got, line)
+		if strings.HasPrefix(line, "data: ") && strings.Contains(line, "沪B") {
+			if !strings.Contains(line, `<td class="plate">沪B67890</td>`) || !strings.Contains(line, "<strong>open</strong>") {
+				t.Fatalf("the row: %s", line)
+			}
+			return
+		}
+	}
+	t.Fatalf("no decision in the stream (%v):\n%s", sc.Err(), strings.Join(got, "\n"))
+}

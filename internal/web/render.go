@@ -1,0 +1,98 @@
+package web
+
+import (
+	"bytes"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"parkd/internal/operators"
+	"parkd/internal/park"
+)
+
+// view is what every template gets: the page's own data, the operator,
+// the form token, the navigation and the words in the operator's
+// language.
+type view struct {
+	Lang   string
+	User   *operators.Principal
+	CSRF   string
+	Nav    []navItem
+	Active string
+	Data   any
+}
+
+type navItem struct {
+	Key, Href string
+}
+
+// T is a word of the console in the view's language.
+func (v *view) T(key string) string { return translate(v.Lang, key) }
+
+// parsePages parses each page template with the layout.
+func parsePages() map[string]*template.Template {
+	funcs := template.FuncMap{
+		"money":    formatMoney,
+		"time":     formatTime,
+		"lotLinks": lotLinks,
+		"row": func(e *park.Event, loc *time.Location, lang string) eventRow {
+			return eventRow{Event: e, Loc: loc, Lang: lang}
+		},
+	}
+	// The layout and the partials (_*.html) are in every page.
+	layout := template.Must(template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/_*.html"))
+	names, _ := fs.Glob(templateFS, "templates/*.html")
+	pages := map[string]*template.Template{}
+	for _, n := range names {
+		name := strings.TrimSuffix(strings.TrimPrefix(n, "templates/"), ".html")
+		if name == "layout" || strings.HasPrefix(name, "_") {
+			continue
+		}
+		pages[name] = template.Must(template.Must(layout.Clone()).ParseFS(templateFS, n))
+	}
+	return pages
+}
+
+// render writes page name inside the layout. A template error is a bug:
+// it is logged and answered 500, never half a page.
+func (w *Console) render(rw http.ResponseWriter, r *http.Request, status int, name string, p *operators.Principal,
+	active string, data any) {
+	v := &view{Lang: clientLang(r), User: p, Active: active, Data: data}
+	if p != nil {
+		v.Lang, v.CSRF = p.Language, p.Session.CSRF
+		v.Nav = navFor(p)
+	}
+	var buf bytes.Buffer
+	if err := w.pages[name].ExecuteTemplate(&buf, "layout.html", v); err != nil {
+		w.log.Error("console template", "page", name, "err", err)
+		http.Error(rw, "internal error", http.StatusInternalServerError)
+		return
+	}
+	rw.Header().Set("Content-Type", "text/html; charset=utf-8")
+	rw.WriteHeader(status)
+	_, _ = rw.Write(buf.Bytes())
+}
+
+// formatMoney writes minor units as a decimal in the currency's units,
+// with its code: 1250 CNY is "12.50 CNY".
+func formatMoney(amount int64, currency string) string {
+	d := park.MinorUnits(currency)
+	neg := amount < 0
+	if neg {
+		amount = -amount
+	}
+	s := strconv.FormatInt(amount, 10)
+	if d > 0 {
+		for len(s) <= d {
+			s = "0" + s
+		}
+		s = s[:len(s)-d] + "." + s[len(s)-d:]
+	}
+	if neg {
+		s = "-" + s
+	}
+	return s + " " + currency
+}

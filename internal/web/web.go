@@ -1,0 +1,228 @@
+// Package web is the operator's console: server-rendered pages under
+// /console/, embedded in the binary. It translates browser requests to
+// the core's use cases, as a dialect does for a vendor's API: who may do
+// what is decided by internal/operators and park.Operator, and every rule
+// of parking by the subsystems.
+//
+// Each page belongs to a section (sections.go); a subsystem's pages are
+// one file with its handlers and templates, and one line in sections().
+package web
+
+import (
+	"context"
+	"crypto/subtle"
+	"embed"
+	"errors"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"parkd/internal/operators"
+	"parkd/internal/park"
+	"parkd/internal/system"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+// Prefix is where the console is served.
+const Prefix = "/console/"
+
+// Cookie names: the session, and the sign-in form's CSRF token (before a
+// session exists).
+const (
+	sessionCookie = "parkd_session"
+	loginCookie   = "parkd_login"
+)
+
+// Config wires a Console.
+type Config struct {
+	System *system.System
+	Log    *slog.Logger
+	Now    func() time.Time
+}
+
+// Console serves the console's pages.
+type Console struct {
+	sys   *system.System
+	log   *slog.Logger
+	now   func() time.Time
+	mux   *http.ServeMux
+	pages map[string]*template.Template
+	cop   *http.CrossOriginProtection
+}
+
+// New builds the console.
+func New(c Config) *Console {
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	if c.Log == nil {
+		c.Log = slog.New(slog.DiscardHandler)
+	}
+	w := &Console{sys: c.System, log: c.Log, now: c.Now, mux: http.NewServeMux(), cop: http.NewCrossOriginProtection()}
+	w.pages = parsePages()
+	static, _ := fs.Sub(staticFS, "static")
+	w.mux.Handle("GET "+Prefix+"static/", http.StripPrefix(Prefix+"static/", http.FileServerFS(static)))
+	w.mux.HandleFunc("GET "+Prefix+"login", w.loginPage)
+	w.mux.HandleFunc("POST "+Prefix+"login", w.login)
+	w.handle("POST "+Prefix+"logout", w.logout)
+	for _, s := range sections() {
+		for _, rt := range s.routes {
+			w.handle(rt.pattern, func(rw http.ResponseWriter, r *http.Request, p *operators.Principal) error {
+				return rt.h(w, rw, r, p)
+			})
+		}
+	}
+	return w
+}
+
+// ServeHTTP serves the console with its security headers; a form posted
+// from another site is refused before any handler runs.
+func (w *Console) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
+	h := rw.Header()
+	h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data: http: https:; style-src 'self'; "+
+		"script-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+	h.Set("X-Frame-Options", "DENY")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Referrer-Policy", "same-origin")
+	h.Set("Cache-Control", "no-store")
+	if err := w.cop.Check(r); err != nil {
+		http.Error(rw, "cross-origin request refused", http.StatusForbidden)
+		return
+	}
+	w.mux.ServeHTTP(rw, r)
+}
+
+// handlerFunc is a page handler for a signed-in operator; it returns its
+// error for one place to render.
+type handlerFunc func(w http.ResponseWriter, r *http.Request, p *operators.Principal) error
+
+// errForbidden is the console's answer to an operator whose role does
+// not allow a change: the page exists, the operator may see it, and may
+// not change it.
+var errForbidden = errors.New("your role does not allow this change")
+
+// handle mounts a page that needs a session; a form post also needs the
+// session's CSRF token.
+func (w *Console) handle(pattern string, h handlerFunc) {
+	w.mux.HandleFunc(pattern, func(rw http.ResponseWriter, r *http.Request) {
+		p, err := w.principal(r)
+		if err != nil {
+			if park.IsCode(err, park.EUnauthorized) {
+				w.toLogin(rw, r)
+				return
+			}
+			w.fail(rw, r, nil, err)
+			return
+		}
+		if r.Method == http.MethodPost {
+			r.Body = http.MaxBytesReader(rw, r.Body, 1<<20)
+			if !sameToken(r.PostFormValue("csrf"), p.Session.CSRF) {
+				w.fail(rw, r, p, errCSRF)
+				return
+			}
+		}
+		if err := h(rw, r, p); err != nil {
+			w.fail(rw, r, p, err)
+		}
+	})
+}
+
+var errCSRF = errors.New("this form has expired or did not come from the console; reload the page and try again")
+
+func sameToken(got, want string) bool {
+	return got != "" && subtle.ConstantTimeCompare([]byte(got), []byte(want)) == 1
+}
+
+func (w *Console) principal(r *http.Request) (*operators.Principal, error) {
+	c, err := r.Cookie(sessionCookie)
+	if err != nil {
+		return nil, park.Errorf(park.EUnauthorized, "not signed in")
+	}
+	return w.sys.Operators.Authenticate(r.Context(), c.Value)
+}
+
+// toLogin sends the browser to sign in; a page fetched by script gets a
+// 401 instead of a page it cannot show.
+func (w *Console) toLogin(rw http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet || r.Header.Get("Accept") == "text/event-stream" {
+		http.Error(rw, "not signed in, or the session has ended", http.StatusUnauthorized)
+		return
+	}
+	http.Redirect(rw, r, Prefix+"login", http.StatusSeeOther)
+}
+
+// fail renders err as a page with its status: the one table from errors
+// to what the operator sees. Only internal errors are logged in detail.
+func (w *Console) fail(rw http.ResponseWriter, r *http.Request, p *operators.Principal, err error) {
+	status, msg := http.StatusInternalServerError, "something went wrong; it has been logged"
+	var pe *park.Error
+	switch {
+	case errors.Is(err, errForbidden):
+		status, msg = http.StatusForbidden, err.Error()
+	case errors.Is(err, errCSRF):
+		status, msg = http.StatusForbidden, err.Error()
+	case errors.As(err, &pe):
+		switch pe.Code {
+		case park.EInvalid:
+			status, msg = http.StatusBadRequest, pe.Message
+		case park.ENotFound:
+			status, msg = http.StatusNotFound, pe.Message
+		case park.EConflict, park.EStayClosed, park.EStaySettled:
+			status, msg = http.StatusConflict, pe.Message
+		case park.ERateLimited:
+			status, msg = http.StatusTooManyRequests, pe.Message
+		case park.EUnauthorized:
+			status, msg = http.StatusUnauthorized, pe.Message
+		case park.EUnavailable:
+			status, msg = http.StatusServiceUnavailable, "the database is busy or unreachable; try again"
+		}
+	}
+	if status == http.StatusInternalServerError {
+		w.log.Error("console", "method", r.Method, "path", r.URL.Path, "err", err)
+	}
+	if errors.Is(r.Context().Err(), context.Canceled) {
+		return
+	}
+	w.render(rw, r, status, "error", p, "error", map[string]any{"Status": status, "Message": msg})
+}
+
+// lotFor reads the lot named in the path, answering ENotFound for a lot
+// the operator may not see, exactly as for one that does not exist.
+func (w *Console) lotFor(r *http.Request, p *operators.Principal) (*park.Lot, error) {
+	code := r.PathValue("lot")
+	if !p.MaySee(code) {
+		return nil, park.Errorf(park.ENotFound, "lot %q not found", code)
+	}
+	return w.sys.Gate.GetLot(r.Context(), code)
+}
+
+// mayChange refuses a change in lot by an operator whose role does not
+// allow it.
+func mayChange(p *operators.Principal, lot string) error {
+	if !p.MayChange(lot) {
+		return errForbidden
+	}
+	return nil
+}
+
+// clientLang picks the sign-in page's language from the browser's.
+func clientLang(r *http.Request) string {
+	for _, part := range strings.Split(r.Header.Get("Accept-Language"), ",") {
+		tag, _, _ := strings.Cut(strings.TrimSpace(part), ";")
+		base, _, _ := strings.Cut(strings.ToLower(tag), "-")
+		for _, l := range park.Languages {
+			if base == l {
+				return l
+			}
+		}
+	}
+	return "en"
+}

@@ -1,0 +1,283 @@
+package web_test
+
+import (
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"parkd/internal/operators"
+	"parkd/internal/park"
+	"parkd/internal/systemtest"
+	"parkd/internal/web"
+)
+
+const pw = "correct horse battery"
+
+// site is a console over a test core, and a browser with its cookies.
+type site struct {
+	*systemtest.Bundle
+	srv *httptest.Server
+}
+
+func newSite(t *testing.T) *site {
+	t.Helper()
+	b := systemtest.New(t)
+	srv := httptest.NewServer(web.New(web.Config{System: b.Sys, Now: b.Clock.Now}))
+	t.Cleanup(srv.Close)
+	return &site{Bundle: b, srv: srv}
+}
+
+func (s *site) user(t *testing.T, name string, role park.Role, lots ...string) {
+	t.Helper()
+	if _, err := s.Sys.Operators.Add(s.Ctx, "tester", operators.NewOperator{Name: name, Role: role, Lots: lots, Password: pw}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// browser is one browser: its cookies, and the last page's form token.
+type browser struct {
+	t    *testing.T
+	s    *site
+	c    *http.Client
+	csrf string
+}
+
+func (s *site) browser(t *testing.T) *browser {
+	jar, _ := cookiejar.New(nil)
+	return &browser{t: t, s: s, c: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error {
+		return http.ErrUseLastResponse
+	}}}
+}
+
+var csrfField = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
+
+// get fetches a page and returns its status, body and Location.
+func (b *browser) get(path string) (int, string, string) {
+	b.t.Helper()
+	resp, err := b.c.Get(b.s.srv.URL + path)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	return b.read(resp)
+}
+
+func (b *browser) read(resp *http.Response) (int, string, string) {
+	b.t.Helper()
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	if m := csrfField.FindSubmatch(body); m != nil {
+		b.csrf = string(m[1])
+	}
+	return resp.StatusCode, string(body), resp.Header.Get("Location")
+}
+
+// post submits a form as the page would, with the last page's token
+// unless form sets its own.
+func (b *browser) post(path string, form url.Values) (int, string, string) {
+	b.t.Helper()
+	if _, ok := form["csrf"]; !ok {
+		form.Set("csrf", b.csrf)
+	}
+	req, _ := http.NewRequest(http.MethodPost, b.s.srv.URL+path, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Origin", b.s.srv.URL)
+	resp, err := b.c.Do(req)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	return b.read(resp)
+}
+
+func (b *browser) login(name, password string) (int, string) {
+	b.t.Helper()
+	b.get("/console/login")
+	st, body, _ := b.post("/console/login", url.Values{"name": {name}, "password": {password}})
+	return st, body
+}
+
+func (b *browser) mustLogin(name string) {
+	b.t.Helper()
+	if st, body := b.login(name, pw); st != http.StatusSeeOther {
+		b.t.Fatalf("sign-in as %s: %d\n%s", name, st, body)
+	}
+}
+
+func TestOverview(t *testing.T) {
+	s := newSite(t)
+	s.user(t, "ana", park.RoleAdmin)
+	// A car in since 14:00 local (15:00 now): an hour is two started half
+	// hours past the free quarter, 2 × 2.00 = 4.00 CNY, paid now.
+	d := s.Event(t, park.EventEntry, "沪A12345", s.Clock.Now().Add(-time.Hour))
+	q, err := s.Sys.Billing.CreateQuote(s.Ctx, d.StayID, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if q.AmountDue != 400 {
+		t.Fatalf("quote %d, want 400", q.AmountDue)
+	}
+	if _, err := s.Sys.Billing.Pay(s.Ctx, park.PaymentRequest{QuoteID: q.ID, Amount: 400, Method: "cash"}); err != nil {
+		t.Fatal(err)
+	}
+	s.Event(t, park.EventEntry, "沪B00001", s.Clock.Now())
+
+	b := s.browser(t)
+	if st, _, loc := b.get("/console/"); st != http.StatusSeeOther || loc != "/console/login" {
+		t.Fatalf("before sign-in: %d to %q, want 303 to the sign-in page", st, loc)
+	}
+	b.mustLogin("ana")
+	st, body, _ := b.get("/console/")
+	if st != http.StatusOK {
+		t.Fatalf("overview: %d\n%s", st, body)
+	}
+	row := regexp.MustCompile(`(?s)<tr data-lot="140123001">.*?</tr>`).FindString(body)
+	for _, want := range []string{`class="num inside">2 `, `class="num free">8<`, `class="num received">4.00 CNY<`} {
+		if !strings.Contains(row, want) {
+			t.Errorf("the lot's row lacks %q:\n%s", want, row)
+		}
+	}
+	if !strings.Contains(body, `id="whoami">ana<`) {
+		t.Error("the page does not say who is signed in")
+	}
+}
+
+func TestLanguage(t *testing.T) {
+	s := newSite(t)
+	if _, err := s.Sys.Operators.Add(s.Ctx, "tester", operators.NewOperator{Name: "li", Role: park.RoleAdmin, Language: "zh",
+		Password: pw}); err != nil {
+		t.Fatal(err)
+	}
+	b := s.browser(t)
+	b.mustLogin("li")
+	if _, body, _ := b.get("/console/"); !strings.Contains(body, "今日实收") || !strings.Contains(body, `lang="zh"`) {
+		t.Fatalf("a zh operator's overview is not in Chinese:\n%s", body)
+	}
+}
+
+func TestLotOperatorSeesOnlyItsLots(t *testing.T) {
+	s := newSite(t)
+	s.CreateLot(t, "OTHER", 5, park.MissedEntryHold)
+	s.user(t, "bo", park.RoleLotOperator, "OTHER")
+	b := s.browser(t)
+	b.mustLogin("bo")
+	_, body, _ := b.get("/console/")
+	if !strings.Contains(body, `data-lot="OTHER"`) || strings.Contains(body, `data-lot="140123001"`) {
+		t.Fatalf("a lot operator of OTHER sees:\n%s", body)
+	}
+}
+
+func TestEscaping(t *testing.T) {
+	s := newSite(t)
+	s.CreateLot(t, "XSS", 5, park.MissedEntryHold)
+	if _, err := s.Sys.Gate.UpdateLot(s.Ctx, "XSS", func(l *park.Lot) error { l.Name = `<script>alert(1)</script>`; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	s.user(t, "ana", park.RoleAdmin)
+	b := s.browser(t)
+	b.mustLogin("ana")
+	_, body, _ := b.get("/console/")
+	if strings.Contains(body, "<script>alert") || !strings.Contains(body, "&lt;script&gt;alert(1)&lt;/script&gt;") {
+		t.Fatalf("a lot's name is not escaped:\n%s", body)
+	}
+}
+
+func TestSignInRefusals(t *testing.T) {
+	s := newSite(t)
+	s.user(t, "ana", park.RoleAdmin)
+	t.Run("WrongPassword", func(t *testing.T) {
+		b := s.browser(t)
+		st, body := b.login("ana", "not the password")
+		if st != http.StatusUnauthorized || !strings.Contains(body, "Wrong name or password.") {
+			t.Fatalf("%d\n%s", st, body)
+		}
+	})
+	t.Run("NoFormToken", func(t *testing.T) {
+		b := s.browser(t)
+		b.get("/console/login")
+		st, _, _ := b.post("/console/login", url.Values{"name": {"ana"}, "password": {pw}, "csrf": {""}})
+		if st != http.StatusForbidden {
+			t.Fatalf("a sign-in without its form token: %d, want 403", st)
+		}
+		if st, _, _ := b.get("/console/"); st != http.StatusSeeOther {
+			t.Fatalf("signed in anyway: %d", st)
+		}
+	})
+	t.Run("CrossSite", func(t *testing.T) {
+		b := s.browser(t)
+		b.get("/console/login")
+		req, _ := http.NewRequest(http.MethodPost, s.srv.URL+"/console/login",
+			strings.NewReader(url.Values{"name": {"ana"}, "password": {pw}, "csrf": {b.csrf}}.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Sec-Fetch-Site", "cross-site")
+		resp, err := b.c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusForbidden {
+			t.Fatalf("a form posted from another site: %d, want 403", resp.StatusCode)
+		}
+	})
+}
+
+// TestGuessingIsLimited: after 10 wrong passwords for a name, the next
+// attempt, even with the right password, is refused with 429.
+func TestGuessingIsLimited(t *testing.T) {
+	s := newSite(t)
+	s.user(t, "ana", park.RoleAdmin)
+	b := s.browser(t)
+	for i := range 10 {
+		if st, _ := b.login("ana", "guess "+strings.Repeat("x", i)); st != http.StatusUnauthorized {
+			t.Fatalf("guess %d: %d", i+1, st)
+		}
+	}
+	st, body := b.login("ana", pw)
+	if st != http.StatusTooManyRequests || !strings.Contains(body, "Too many attempts") {
+		t.Fatalf("after 10 guesses: %d\n%s", st, body)
+	}
+}
+
+func TestSessionEnds(t *testing.T) {
+	s := newSite(t)
+	s.user(t, "ana", park.RoleAdmin)
+	t.Run("SignOutNeedsToken", func(t *testing.T) {
+		b := s.browser(t)
+		b.mustLogin("ana")
+		b.get("/console/")
+		if st, _, _ := b.post("/console/logout", url.Values{"csrf": {"forged"}}); st != http.StatusForbidden {
+			t.Fatalf("sign-out with a forged token: %d, want 403", st)
+		}
+		if st, _, _ := b.get("/console/"); st != http.StatusOK {
+			t.Fatalf("the forged sign-out ended the session: %d", st)
+		}
+		if st, _, loc := b.post("/console/logout", url.Values{}); st != http.StatusSeeOther || loc != "/console/login" {
+			t.Fatalf("sign-out: %d to %q", st, loc)
+		}
+		if st, _, _ := b.get("/console/"); st != http.StatusSeeOther {
+			t.Fatalf("after sign-out: %d, want 303", st)
+		}
+	})
+	t.Run("Revoked", func(t *testing.T) {
+		b := s.browser(t)
+		b.mustLogin("ana")
+		if _, err := s.Sys.Operators.RevokeSessions(s.Ctx, "tester", "ana"); err != nil {
+			t.Fatal(err)
+		}
+		if st, _, loc := b.get("/console/"); st != http.StatusSeeOther || loc != "/console/login" {
+			t.Fatalf("revoked session: %d to %q", st, loc)
+		}
+	})
+	t.Run("Expired", func(t *testing.T) {
+		b := s.browser(t)
+		b.mustLogin("ana")
+		s.Clock.Set(s.Clock.Now().Add(operators.DefaultSessionTTL))
+		if st, _, _ := b.get("/console/"); st != http.StatusSeeOther {
+			t.Fatalf("expired session: %d, want 303 to sign in", st)
+		}
+	})
+}

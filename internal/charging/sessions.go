@@ -246,6 +246,13 @@ func (s *Service) askStop(ctx context.Context, sess *park.ChargeSession, reason 
 // bill prices sess as of end (its readings up to then) and stores the
 // result in it.
 func bill(sess *park.ChargeSession, st *tariff.ChargeStandard, loc *time.Location, end time.Time) tariff.ChargeResult {
+	if sess.Prepaid == 0 && st.Payment != tariff.ChargeFromBalance {
+		// Open-ended (a driver's tag at the charger): billed by use, as
+		// from a balance, never capped at a prepayment of nothing.
+		open := *st
+		open.Payment = tariff.ChargeFromBalance
+		st = &open
+	}
 	res := st.Price(priced(sess, loc, end))
 	sess.Amount, sess.Electricity, sess.Service, sess.EnergyWh = res.Amount, res.Electricity, res.Service, res.EnergyWh
 	sess.Refund = res.Refund

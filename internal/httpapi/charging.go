@@ -25,6 +25,7 @@ func (s *Server) chargingRoutes() {
 	s.admin("DELETE /v1/price-standards/{id}", s.deleteStandard)
 	s.admin("POST /v1/charging/preview", s.previewCharging)
 	s.admin("POST /v1/charging/sessions", s.startSession)
+	s.admin("GET /v1/charging/sessions", s.listSessions)
 	s.admin("GET /v1/charging/sessions/{id}", s.getSession)
 	s.admin("POST /v1/charging/sessions/{id}/stop", s.stopSession)
 }
@@ -471,5 +472,39 @@ func (s *Server) chargerCommand(w http.ResponseWriter, r *http.Request) error {
 	}
 	writeJSON(w, http.StatusOK, commandView{Command: res.Command, Connector: res.Connector, At: fmtTime(res.At),
 		Status: res.Status, Detail: res.Detail})
+	return nil
+}
+
+// listSessions lists sessions, most recently changed last, by charger and
+// status; limit (1-100, default 20) and offset page them.
+func (s *Server) listSessions(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	f := park.ChargeSessionFilter{ChargerID: q.Get("charger_id"), Status: q.Get("status"), Limit: 20}
+	switch f.Status {
+	case "", park.SessionPending, park.SessionCharging, park.SessionEnded, park.SessionFailed:
+	default:
+		return park.Invalid("status", "must be pending, charging, ended or failed, not %q", f.Status)
+	}
+	var err error
+	if v := q.Get("limit"); v != "" {
+		if f.Limit, err = queryInt("limit", v); err != nil {
+			return err
+		}
+	}
+	offset := 0
+	if v := q.Get("offset"); v != "" {
+		if offset, err = queryInt("offset", v); err != nil {
+			return err
+		}
+	}
+	page, err := s.svc.Charging.Sessions(r.Context(), f, offset)
+	if err != nil {
+		return err
+	}
+	out := make([]sessionView, len(page.Sessions))
+	for i, x := range page.Sessions {
+		out[i] = viewSession(x)
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"sessions": out, "total": page.Total})
 	return nil
 }

@@ -328,8 +328,9 @@ func (s *Service) openAtCharger(ctx context.Context, tx park.Tx, in Started) (*p
 		return nil, err
 	}
 	now := s.base.Clock()
+	p, _ := core.Plate("idTag", in.IDTag) // tagOfLot read it
 	sess := &park.ChargeSession{ID: newSessionID(now), ChargerID: c.ID, Connector: in.Connector, LotCode: c.LotCode,
-		StandardID: c.StandardID, IDTag: in.IDTag, Source: park.SourceCharger, Status: park.SessionPending,
+		StandardID: c.StandardID, IDTag: in.IDTag, PlateKey: p.Key, Source: park.SourceCharger, Status: park.SessionPending,
 		CreatedAt: now, UpdatedAt: now}
 	if err := tx.InsertChargeSession(ctx, sess); err != nil {
 		return nil, err

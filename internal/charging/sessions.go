@@ -21,8 +21,11 @@ type StartInput struct {
 	// a prepaid standard refuses.
 	Prepaid      int64
 	LimitMinutes int // bought time; 0: none but the standard's
-	Source       string
-	PartnerID    string
+	// Plate is the car charging, when the caller knows it: the lot's
+	// parking tariff may let it park free while it charges.
+	Plate     string
+	Source    string
+	PartnerID string
 }
 
 // newSessionID returns a 20-digit order number: the UTC time to the second
@@ -57,6 +60,14 @@ func (s *Service) StartSession(ctx context.Context, in StartInput) (*park.Charge
 	if in.LimitMinutes < 0 || in.LimitMinutes > 7*24*60 {
 		return nil, park.Invalid("limit_minutes", "must be between 0 and %d, not %d", 7*24*60, in.LimitMinutes)
 	}
+	plateKey := ""
+	if in.Plate != "" {
+		p, err := core.Plate("plate", in.Plate)
+		if err != nil {
+			return nil, err
+		}
+		plateKey = p.Key
+	}
 	var sess *park.ChargeSession
 	err := s.base.Update(ctx, func(tx park.Tx) error {
 		c, st, err := s.usable(ctx, tx, in.ChargerID, in.Connector)
@@ -75,7 +86,7 @@ func (s *Service) StartSession(ctx context.Context, in StartInput) (*park.Charge
 		now := s.base.Clock()
 		sess = &park.ChargeSession{ID: newSessionID(now), ChargerID: c.ID, Connector: in.Connector, LotCode: c.LotCode,
 			StandardID: c.StandardID, Source: in.Source, PartnerID: in.PartnerID, Status: park.SessionPending,
-			Prepaid: in.Prepaid, LimitMinutes: in.LimitMinutes, CreatedAt: now, UpdatedAt: now}
+			Prepaid: in.Prepaid, LimitMinutes: in.LimitMinutes, PlateKey: plateKey, CreatedAt: now, UpdatedAt: now}
 		sess.IDTag = sess.ID
 		return tx.InsertChargeSession(ctx, sess)
 	})

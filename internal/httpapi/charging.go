@@ -375,6 +375,7 @@ type sessionInput struct {
 	Connector    int    `json:"connector"`
 	Prepaid      int64  `json:"prepaid"`
 	LimitMinutes int    `json:"limit_minutes"`
+	Plate        string `json:"plate"`
 }
 
 type sessionView struct {
@@ -417,7 +418,7 @@ func (s *Server) startSession(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	x, err := s.svc.Charging.StartSession(r.Context(), charging.StartInput{ChargerID: in.ChargerID, Connector: in.Connector,
-		Prepaid: in.Prepaid, LimitMinutes: in.LimitMinutes, Source: park.SourceNative})
+		Prepaid: in.Prepaid, LimitMinutes: in.LimitMinutes, Plate: in.Plate, Source: park.SourceNative})
 	if err != nil {
 		return err
 	}

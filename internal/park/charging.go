@@ -163,9 +163,13 @@ type ChargeSession struct {
 	// until it starts).
 	TransactionID int64  `json:"transaction_id"`
 	IDTag         string `json:"id_tag"`
-	Source        string `json:"source"`
-	PartnerID     string `json:"partner_id,omitempty"`
-	Status        string `json:"status"`
+	// PlateKey is the plate of the car charging, when known (a driver's
+	// tag, or given when the session was asked for): the lot's parking
+	// tariff may let it park free while it charges.
+	PlateKey  string `json:"plate_key,omitempty"`
+	Source    string `json:"source"`
+	PartnerID string `json:"partner_id,omitempty"`
+	Status    string `json:"status"`
 	// Prepaid is what the driver paid before charging (0: open-ended).
 	Prepaid int64 `json:"prepaid"`
 	// LimitMinutes is the bought time (0: none but the standard's).
@@ -264,5 +268,8 @@ type ChargingTx interface {
 	OpenChargeSession(ctx context.Context, chargerID string, connector int) (*ChargeSession, error)
 	UpdateChargeSession(ctx context.Context, s *ChargeSession) error
 	ListChargeSessions(ctx context.Context, f ChargeSessionFilter) ([]*ChargeSession, error)
+	// ChargeSessionsOfPlate returns up to limit sessions of a lot that
+	// charged a plate, most recently changed first.
+	ChargeSessionsOfPlate(ctx context.Context, lot, plateKey string, limit int) ([]*ChargeSession, error)
 	CountChargeSessions(ctx context.Context, f ChargeSessionFilter) (int, error)
 }

@@ -31,6 +31,7 @@ commands:
   user add NAME --role admin|lot_operator|read_only [--lots A,B] [--language en|zh|pt]
             create a console operator; the password is read from standard
             input (one line) or, when none is given, generated and printed
+  sim       drive lots through their lane devices with simulated traffic
   version   print the version (also parkd --version)
 `
 
@@ -50,6 +51,8 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 	case "serve", "migrate":
 	case "user":
 		return userCommand(args[1:], getenv, os.Stdin, stdout, stderr)
+	case "sim":
+		return runSim(args[1:], stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0

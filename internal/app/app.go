@@ -17,6 +17,7 @@ import (
 	"parkd/internal/deliveries"
 	"parkd/internal/demo"
 	"parkd/internal/device"
+	"parkd/internal/devices"
 	"parkd/internal/dialect/top"
 	"parkd/internal/httpapi"
 	"parkd/internal/jobs"
@@ -157,10 +158,17 @@ func Serve(ctx context.Context, c *config.Config, log *slog.Logger, ready func(a
 	for _, d := range dialects {
 		d.mount(svc, log.With("dialect", d.name), h.Mount)
 	}
-	mountDevices(svc, log, h.Mount)
+	mountDevices(svc, sc.Barriers, log, h.Mount)
 	mountConsole(h, svc, log)
 	stopCharging := startCharging(wctx, svc, log, h.Mount) // chargers' connections end before the database closes
 	defer stopCharging()
+	if c.MQTT != "" {
+		closeMQTT, err := connectMQTT(ctx, c, svc, sc.Barriers, log)
+		if err != nil {
+			return err
+		}
+		defer closeMQTT()
+	}
 	srv := newHTTPServer(h, log)
 	var msrv *http.Server
 	if mln != nil {
@@ -228,7 +236,7 @@ func Serve(ctx context.Context, c *config.Config, log *slog.Logger, ready func(a
 // barriers answer in memory until a device transport is configured
 // (docs/devices.md), and partners speak the dialects registered here.
 func systemConfig(store park.Store, log *slog.Logger, m *metrics.Metrics, now park.Clock) system.Config {
-	c := system.Config{Store: store, Log: log, Barriers: device.NewMemory(), Dialects: DialectNames(),
+	c := system.Config{Store: store, Log: log, Barriers: devices.NewBarriers(store, device.NewMemory()), Dialects: DialectNames(),
 		SignModes: DialectSignModes(), DemoSignModes: DialectDemoSignModes(), Formats: formats(), Now: now,
 		RentalDialect: top.Name, DeviceProtocols: DeviceProtocolNames()}
 	if m != nil {

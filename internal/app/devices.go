@@ -4,7 +4,16 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"os"
+	"strings"
+	"time"
 
+	"parkd/internal/config"
+	"parkd/internal/device/mqttlink"
+	"parkd/internal/devices"
+	"parkd/internal/gate"
+
+	"parkd/internal/dialect/hikvision"
 	"parkd/internal/dialect/vzenith"
 	"parkd/internal/system"
 )
@@ -15,13 +24,23 @@ import (
 type deviceProtocol struct {
 	name  string
 	mount func(sys *system.System, log *slog.Logger, mount func(string, http.Handler))
+	// route is the barrier transport of its devices (nil: none here).
+	route func(sys *system.System) devices.Transport
 }
 
 var deviceProtocols = []deviceProtocol{
+	{name: vzenith.ProtocolMQTT, mount: func(*system.System, *slog.Logger, func(string, http.Handler)) {}}, // connectMQTT
 	{name: vzenith.Protocol, mount: func(sys *system.System, log *slog.Logger, mount func(string, http.Handler)) {
 		vzenith.New(vzenith.Config{Devices: sys.Devices, Log: log}).Mount(mount)
-	}},
+	}, route: func(sys *system.System) devices.Transport { return sys.Devices.Comet() }},
+	{name: hikvision.Protocol, mount: func(sys *system.System, log *slog.Logger, mount func(string, http.Handler)) {
+		hikvision.New(hikvision.Config{Devices: sys.Devices, Barrier: isapiBarrier, Log: log}).Mount(mount)
+	}, route: func(*system.System) devices.Transport { return isapiBarrier }},
 }
+
+// isapiBarrier calls cameras back to move their barriers; the caller's
+// context bounds each call.
+var isapiBarrier = &hikvision.Barrier{Client: &http.Client{Timeout: 5 * time.Second}}
 
 // DeviceProtocolNames lists the device protocols parkd serves.
 func DeviceProtocolNames() []string {
@@ -32,10 +51,15 @@ func DeviceProtocolNames() []string {
 	return names
 }
 
-// mountDevices mounts every device protocol's routes.
-func mountDevices(sys *system.System, log *slog.Logger, mount func(string, http.Handler)) {
+// mountDevices mounts every device protocol's routes, and routes the
+// barrier commands of the protocols reached through heartbeat replies.
+func mountDevices(sys *system.System, barriers gate.Barriers, log *slog.Logger, mount func(string, http.Handler)) {
+	r, _ := barriers.(*devices.Barriers)
 	for _, p := range deviceProtocols {
 		p.mount(sys, log.With("protocol", p.name), mount)
+		if p.route != nil && r != nil {
+			r.Route(p.name, p.route(sys))
+		}
 	}
 }
 
@@ -50,4 +74,37 @@ func watchDevices(ctx context.Context, sys *system.System, log *slog.Logger) (wa
 		}
 	}()
 	return func() { <-done }
+}
+
+// connectMQTT connects to the lane devices' broker, takes what cameras
+// publish (one node of several handles each message: a shared
+// subscription), and routes the barrier commands of MQTT cameras through
+// it. The returned func disconnects.
+func connectMQTT(ctx context.Context, c *config.Config, sys *system.System, barriers gate.Barriers, log *slog.Logger) (func(), error) {
+	host, _ := os.Hostname()
+	id := "parkd-" + host + "-" + strings.NewReplacer(":", "-", ".", "-").Replace(c.Addr)
+	link, err := mqttlink.Dial(ctx, c.MQTT, mqttlink.Options{ClientID: id, Username: c.MQTTUser, Password: c.MQTTPassword,
+		Group: "parkd", Log: log.With("component", "mqtt")})
+	if err != nil {
+		return nil, err
+	}
+	mq := vzenith.NewMQTT(vzenith.MQTTConfig{Devices: sys.Devices, Publisher: link, Log: log.With("protocol", vzenith.ProtocolMQTT)})
+	if r, ok := barriers.(*devices.Barriers); ok {
+		r.Route(vzenith.ProtocolMQTT, mq)
+	}
+	// Replies are not shared: the node that sent a command waits for it.
+	for _, f := range []struct {
+		filter string
+		shared bool
+	}{{vzenith.UpFilter, true}, {vzenith.ReplyFilter, false}} {
+		if err := link.Subscribe(f.filter, f.shared, mq.Handle); err != nil {
+			link.Close()
+			return nil, err
+		}
+	}
+	// Cameras keep the lot's passes and whitelist, to let those cars
+	// through while they cannot reach parkd.
+	go mq.KeepLists(ctx, 5*time.Minute)
+	log.Info("mqtt: taking camera messages", "broker", c.MQTT, "client", id)
+	return link.Close, nil
 }

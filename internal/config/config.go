@@ -48,6 +48,11 @@ type Config struct {
 	// soon another node (or this one, restarted) sends again what a node
 	// that died was sending. Every attempt ends within it.
 	DeliveryLease time.Duration
+	// MQTT is the broker lane devices speak through (mqtt://host:port;
+	// "": none); MQTTUser and MQTTPassword sign parkd in.
+	MQTT         string
+	MQTTUser     string
+	MQTTPassword string
 }
 
 // Bounds of DeliveryLease: long enough to make an attempt, short enough
@@ -119,6 +124,8 @@ func declare(name string, c *Config, level *string, pgConns *int, getenv func(st
 	fs.StringVar(&c.PGSchema, "pg-schema", getenv("PARKD_PG_SCHEMA"), "PostgreSQL schema to use, created if missing (PARKD_PG_SCHEMA)")
 	if strings.HasSuffix(name, " serve") {
 		fs.StringVar(&c.MetricsAddr, "metrics-addr", getenv("PARKD_METRICS_ADDR"), "serve GET /metrics on this listen address only, e.g. 127.0.0.1:9090, instead of behind a token on --addr (PARKD_METRICS_ADDR)")
+		fs.StringVar(&c.MQTT, "mqtt", getenv("PARKD_MQTT"), "MQTT broker of the lane devices, e.g. mqtt://127.0.0.1:1883 (PARKD_MQTT; PARKD_MQTT_USER and PARKD_MQTT_PASSWORD sign in)")
+		c.MQTTUser, c.MQTTPassword = getenv("PARKD_MQTT_USER"), getenv("PARKD_MQTT_PASSWORD")
 		fs.StringVar(&c.trustedProxies, "trusted-proxies", getenv("PARKD_TRUSTED_PROXIES"), "reverse proxies whose X-Forwarded-For gives the client's address: IPs or CIDRs, comma-separated (PARKD_TRUSTED_PROXIES; default none)")
 	}
 	defPriv, err := envBool(getenv, "PARKD_ALLOW_PRIVATE_WEBHOOKS")
@@ -193,6 +200,8 @@ func (c *Config) Validate() error {
 		return errors.New("PARKD_METRICS_TOKEN: must differ from the admin token (a scraper needs no admin rights)")
 	case c.MetricsAddr != "" && c.MetricsAddr == c.Addr && !strings.HasSuffix(c.Addr, ":0"):
 		return errors.New("metrics-addr: must differ from addr (leave it empty to serve /metrics on addr, behind a token)")
+	case c.MQTT != "" && !strings.HasPrefix(c.MQTT, "mqtt://") && !strings.HasPrefix(c.MQTT, "tcp://"):
+		return errors.New("mqtt: must be an mqtt://host:port address")
 	case c.To != "" && !isPostgresURL(c.To):
 		return errors.New("to: must be a postgres:// or postgresql:// URL")
 	case c.DeliveryLease < MinDeliveryLease || c.DeliveryLease > MaxDeliveryLease:

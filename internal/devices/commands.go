@@ -2,6 +2,7 @@ package devices
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"parkd/internal/park"
@@ -13,6 +14,7 @@ type Command struct {
 	Name   string // park.GateOpen, ...
 	Screen Screen // what the lane shows with it
 	Reason string
+	taken  chan struct{} // closed when a heartbeat takes it (nil: nobody waits)
 }
 
 // maxQueued bounds the commands waiting for one device.
@@ -37,9 +39,10 @@ func (s *Service) noteSeen(serial string) {
 	s.seen[serial] = s.base.Clock()
 }
 
-// Heartbeat records that a device is alive and returns the commands
-// waiting for it, oldest first (each is returned once). Errors: ENotFound
-// when the serial is not registered for the protocol (refused and logged).
+// Heartbeat records that a device is alive and returns the oldest command
+// waiting for it, if any (a reply carries one; each is returned once).
+// Errors: ENotFound when the serial is not registered for the protocol
+// (refused and logged).
 func (s *Service) Heartbeat(ctx context.Context, serial, protocol, source string) ([]Command, error) {
 	d, err := s.deviceFor(ctx, serial, protocol, source)
 	if err != nil {
@@ -52,21 +55,52 @@ func (s *Service) Heartbeat(ctx context.Context, serial, protocol, source string
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	q := s.commands[serial]
-	delete(s.commands, serial)
-	return q, nil
+	if len(q) == 0 {
+		return nil, nil
+	}
+	c := q[0]
+	if len(q) == 1 {
+		delete(s.commands, serial)
+	} else {
+		s.commands[serial] = q[1:]
+	}
+	if c.taken != nil {
+		close(c.taken)
+	}
+	return []Command{c}, nil
 }
 
-// Requeue puts back commands a device was given but not told (its reply
-// carries one at a time), ahead of newer ones.
-func (s *Service) Requeue(serial string, cs []Command) {
-	if len(cs) == 0 {
-		return
+// Comet is the barrier transport of devices reached only through the
+// replies to their heartbeats: a command waits in the device's queue and
+// is delivered when a heartbeat takes it. Such a reply can only open.
+func (s *Service) Comet() Transport { return comet{s} }
+
+type comet struct{ s *Service }
+
+func (c comet) Send(ctx context.Context, d *park.Device, command string) error {
+	if command != park.GateOpen {
+		return fmt.Errorf("%w: device %s can only be told to open, not %s", park.ErrUnreachable, d.Serial, command)
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	q := append(append([]Command(nil), cs...), s.commands[serial]...)
-	if len(q) > maxQueued {
-		q = q[len(q)-maxQueued:]
+	taken := make(chan struct{})
+	c.s.queue(d.Serial, Command{Name: command, Screen: Screen{}, Reason: "barrier command", taken: taken})
+	select {
+	case <-taken:
+		return nil
+	case <-ctx.Done():
 	}
-	s.commands[serial] = q
+	c.s.mu.Lock()
+	defer c.s.mu.Unlock()
+	select {
+	case <-taken: // taken just as time ran out
+		return nil
+	default:
+	}
+	q := c.s.commands[d.Serial]
+	for i, x := range q {
+		if x.taken == taken {
+			c.s.commands[d.Serial] = append(q[:i:i], q[i+1:]...)
+			break
+		}
+	}
+	return fmt.Errorf("%w: device %s did not ask for its commands in time (it asks with each heartbeat)", park.ErrUnreachable, d.Serial)
 }

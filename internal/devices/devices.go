@@ -51,6 +51,7 @@ type Config struct {
 	Now     park.Clock
 	Log     *slog.Logger
 	Gate    Gate
+	Lists   Lists   // the passes and whitelist loaded into cameras
 	Metrics Metrics // nil: not counted
 	// Protocols are the device protocols app serves; a device must be
 	// registered with one of them.
@@ -63,6 +64,7 @@ type Config struct {
 type Service struct {
 	base      core.Base
 	gate      Gate
+	lists     Lists
 	metrics   Metrics
 	protocols []string
 	deadline  time.Duration
@@ -70,11 +72,12 @@ type Service struct {
 	mu        sync.Mutex
 	commands  map[string][]Command // serial -> commands waiting for the device to ask
 	seen      map[string]time.Time // serial -> last read, not yet written
+	registry  sync.Map             // serial -> cachedDevice (read.go)
 }
 
 // New returns the devices subsystem.
 func New(c Config) *Service {
-	s := &Service{base: core.NewBase(c.Store, c.Now, c.Log), gate: c.Gate, metrics: c.Metrics,
+	s := &Service{base: core.NewBase(c.Store, c.Now, c.Log), gate: c.Gate, lists: c.Lists, metrics: c.Metrics,
 		protocols: slices.Clone(c.Protocols), deadline: c.ReplyDeadline, pending: make(chan struct{}, maxPending),
 		commands: map[string][]Command{}}
 	if s.metrics == nil {
@@ -164,6 +167,7 @@ func (s *Service) Devices(ctx context.Context, lot string) ([]*park.Device, erro
 // (ENotFound).
 func (s *Service) Remove(ctx context.Context, serial string) error {
 	err := s.base.Update(ctx, func(tx park.Tx) error { return tx.DeleteDevice(ctx, serial) })
+	s.registry.Delete(serial)
 	if park.IsCode(err, park.ENotFound) {
 		return park.Errorf(park.ENotFound, "device %q is not registered", serial)
 	}

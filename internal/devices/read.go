@@ -76,8 +76,13 @@ func (s *Service) Read(ctx context.Context, r Read) (Answer, error) {
 	if d.Direction == park.DirectionOut {
 		in.Type = park.EventExit
 	}
-	if r.Offline && !r.At.IsZero() {
-		in.At = r.At
+	if r.Offline {
+		// The lane already decided on its own and the car passed: the
+		// record reconciles the stay, at the time it passed.
+		in.Passed = true
+		if !r.At.IsZero() {
+			in.At = r.At
+		}
 	}
 	if r.RecordID != "" && len(r.RecordID) <= maxRecordID {
 		in.ID = "dev:" + d.Serial + ":" + r.RecordID
@@ -167,7 +172,7 @@ func (s *Service) lateDecision(d *park.Device, in gate.EventInput, dec park.Deci
 // an unknown serial, or one registered for another protocol, is refused
 // and logged.
 func (s *Service) deviceFor(ctx context.Context, serial, protocol, source string) (*park.Device, error) {
-	d, err := s.Device(ctx, serial)
+	d, err := s.cachedDevice(ctx, serial)
 	switch {
 	case park.IsCode(err, park.ENotFound):
 		s.base.Log.Warn("refused a message from an unregistered device", "serial", serial, "protocol", protocol, "source", source)
@@ -179,5 +184,30 @@ func (s *Service) deviceFor(ctx context.Context, serial, protocol, source string
 			"protocol", protocol, "registered", d.Protocol, "source", source)
 		return nil, park.Errorf(park.ENotFound, "device %q is not registered for protocol %s", serial, protocol)
 	}
+	return d, nil
+}
+
+// registryTTL is how long a node trusts what it read of the registry: a
+// device removed elsewhere is refused here within it.
+const registryTTL = 5 * time.Second
+
+type cachedDevice struct {
+	d  *park.Device
+	at time.Time
+}
+
+// cachedDevice is Device, remembered for registryTTL (unknown serials are
+// not remembered: a device registered a moment ago is heard at once).
+func (s *Service) cachedDevice(ctx context.Context, serial string) (*park.Device, error) {
+	now := time.Now()
+	if v, ok := s.registry.Load(serial); ok && now.Sub(v.(cachedDevice).at) < registryTTL {
+		return v.(cachedDevice).d, nil
+	}
+	d, err := s.Device(ctx, serial)
+	if err != nil {
+		s.registry.Delete(serial)
+		return nil, err
+	}
+	s.registry.Store(serial, cachedDevice{d, now})
 	return d, nil
 }

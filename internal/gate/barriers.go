@@ -228,15 +228,24 @@ func (s *Service) GateLog(ctx context.Context, lot, lane string, limit int) ([]*
 }
 
 // throughHeldLane applies a lane's hold to a decision that would keep the
-// barrier down: the barrier is up, so the car passes, and what happened is
-// recorded rather than lost. An entry gets its stay (counted inside); an
-// exit closes the car's stay, what was due left unpaid; both leave an
-// anomaly for the operator. A lane not held leaves the decision as it is.
+// barrier down: the barrier is up, so the car passes (passedAnyway). A
+// lane not held leaves the decision as it is.
 func (s *Service) throughHeldLane(ctx context.Context, tx park.Tx, l *park.Lot, in *EventInput, p plate.Plate, now time.Time, dec park.Decision, noted *[]*park.Anomaly) (park.Decision, error) {
 	hold, err := tx.GetLaneHold(ctx, l.Code, in.Lane)
 	if err != nil || hold == nil {
 		return dec, err
 	}
+	return s.passedAnyway(ctx, tx, l, in, p, now, dec, noted, park.ReasonHeldOpen, park.AnomalyHeldOpen,
+		fmt.Sprintf("lane %s held open", in.Lane))
+}
+
+// passedAnyway records a car that passed a barrier the rules would have
+// kept down (how: "lane in-1 held open", ...), rather than losing what
+// happened. An entry gets its stay (counted inside); an exit closes the
+// car's stay at the time it passed, what was due left unpaid; both leave
+// an anomaly of kind for the operator, and the decision is open with
+// reason.
+func (s *Service) passedAnyway(ctx context.Context, tx park.Tx, l *park.Lot, in *EventInput, p plate.Plate, now time.Time, dec park.Decision, noted *[]*park.Anomaly, reason, kind, how string) (park.Decision, error) {
 	var detail string
 	switch {
 	case in.Type == park.EventEntry:
@@ -245,7 +254,7 @@ func (s *Service) throughHeldLane(ctx context.Context, tx park.Tx, l *park.Lot, 
 			return dec, err
 		}
 		dec.StayID, dec.Locator = st.ID, st.Locator
-		detail = fmt.Sprintf("entered through lane %s held open; the rules said %s", in.Lane, dec.Reason)
+		detail = fmt.Sprintf("entered through %s; the rules said %s", how, dec.Reason)
 	case dec.StayID != "":
 		st, err := tx.GetStay(ctx, dec.StayID)
 		if err != nil {
@@ -260,16 +269,16 @@ func (s *Service) throughHeldLane(ctx context.Context, tx park.Tx, l *park.Lot, 
 			return dec, err
 		}
 		st.Total, st.Discount = pr.Total, pr.Discount
-		if err := s.closeStay(ctx, tx, l, st, at, in.Lane, park.AnomalyHeldOpen, now); err != nil {
+		if err := s.closeStay(ctx, tx, l, st, at, in.Lane, kind, now); err != nil {
 			return dec, err
 		}
-		detail = fmt.Sprintf("left through lane %s held open; the rules said %s; %d left unpaid", in.Lane, dec.Reason, dec.AmountDue)
+		detail = fmt.Sprintf("left through %s; the rules said %s; %d left unpaid", how, dec.Reason, dec.AmountDue)
 	}
 	if detail != "" { // a missed entry's anomaly is already recorded
-		if err := s.anomaly(ctx, tx, noted, l.Code, park.AnomalyHeldOpen, p.Text, dec.StayID, in.ID, in.At, detail); err != nil {
+		if err := s.anomaly(ctx, tx, noted, l.Code, kind, p.Text, dec.StayID, in.ID, in.At, detail); err != nil {
 			return dec, err
 		}
 	}
-	dec.Decision, dec.Reason = park.DecisionOpen, park.ReasonHeldOpen
+	dec.Decision, dec.Reason = park.DecisionOpen, reason
 	return dec, nil
 }

@@ -25,6 +25,10 @@ type EventInput struct {
 	PlateColor   string
 	VehicleClass string
 	Source       string // the partner that delivered the event, "" for lanes and the native API
+	// Passed says the car already went through: the lane decided without
+	// parkd (its camera was offline) and this is its stored record. A
+	// decision to hold is then recorded as the passage it was.
+	Passed bool
 
 	afterSensorless bool // the enrolled partner was asked already: decide without asking again
 }
@@ -154,6 +158,12 @@ func (s *Service) handleEvent(ctx context.Context, in EventInput, then func(park
 		if dec.Decision == park.DecisionHold {
 			// A lane held open lets every car through (gates.go).
 			if dec, err = s.throughHeldLane(ctx, tx, l, &in, p, now, dec, &noted); err != nil {
+				return err
+			}
+		}
+		if dec.Decision == park.DecisionHold && in.Passed {
+			if dec, err = s.passedAnyway(ctx, tx, l, &in, p, now, dec, &noted, park.ReasonOffline, park.AnomalyOffline,
+				fmt.Sprintf("lane %s while it was offline", in.Lane)); err != nil {
 				return err
 			}
 		}

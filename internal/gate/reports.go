@@ -48,7 +48,7 @@ func (s *Service) reportEvent(ctx context.Context, tx park.Tx, l *park.Lot, in *
 			return err
 		}
 	}
-	if dec.Reason != park.ReasonHeldOpen {
+	if dec.Reason != park.ReasonHeldOpen && dec.Reason != park.ReasonOffline {
 		return nil
 	}
 	return core.Report(ctx, tx, park.ReportAbnormalLift, l.Code, key, in.At, func() (*park.ReportData, error) {
@@ -62,6 +62,10 @@ func (s *Service) reportEvent(ctx context.Context, tx park.Tx, l *park.Lot, in *
 		}
 		d := &park.ReportData{Lot: core.ReportLot(l), Stay: st, Event: ev, Unpaid: dec.AmountDue,
 			Reason: "the lane was held open; the rules would have kept the barrier down"}
+		if dec.Reason == park.ReasonOffline {
+			d.Reason = "the lane was offline and let the car pass; the rules would have kept the barrier down"
+			return d, nil
+		}
 		if hold != nil {
 			d.By = hold.By
 		}

@@ -40,6 +40,15 @@ const (
 	AnomalyHeldOpen = "held_open"
 )
 
+// ReasonOffline is the decision reason of a car whose lane decided
+// without parkd (its camera could not reach it) and let it pass although
+// the rules would have held it: the camera's stored record reconciles the
+// stay, and AnomalyOffline records it.
+const (
+	ReasonOffline  = "offline"
+	AnomalyOffline = "offline_pass"
+)
+
 // GateCommand is one command sent to a lane's barrier, kept so an operator
 // can see who opened a barrier, when, and whether the device obeyed.
 type GateCommand struct {

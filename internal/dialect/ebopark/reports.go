@@ -74,7 +74,7 @@ var reportTypes = map[string]string{
 // carTypes word a stay's category (the entry decision's reason).
 var carTypes = map[string]string{
 	park.ReasonVisitor: "临时车", park.ReasonPass: "月租车", park.ReasonWhitelist: "白名单车",
-	park.ReasonReservation: "预约车", park.ReasonHeldOpen: "临时车", "plateless": "无牌车",
+	park.ReasonReservation: "预约车", park.ReasonHeldOpen: "临时车", park.ReasonOffline: "临时车", "plateless": "无牌车",
 }
 
 // reportFields is one report on the wire: the common head, then the

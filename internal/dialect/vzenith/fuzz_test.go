@@ -2,6 +2,7 @@ package vzenith
 
 import (
 	"os"
+	"strings"
 	"testing"
 )
 
@@ -36,5 +37,25 @@ func FuzzFlexInt(f *testing.F) {
 	f.Fuzz(func(t *testing.T, b []byte) {
 		var n flexInt
 		_ = n.UnmarshalJSON(b)
+	})
+}
+
+// FuzzParseMessage: no topic or payload crashes the MQTT reader, and what
+// it accepts names the camera of its topic in its envelope.
+func FuzzParseMessage(f *testing.F) {
+	f.Add("cam1/device/message/up/ivs_result", []byte(`{"id":"1","sn":"cam1","name":"ivs_result","version":"1.0","payload":{"type":"ivs_result","body":{"PlateResult":{"license":"5LqsQTEyMzQ1","plateid":1}}}}`))
+	f.Add("cam1/device/message/down/gpio_out/reply", []byte(`{"id":"x","sn":"cam1","payload":{"body":{}}}`))
+	f.Add("a/b/c", []byte(`{}`))
+	f.Fuzz(func(t *testing.T, topic string, payload []byte) {
+		sn, _, _, env, err := parseMessage(topic, payload)
+		if err != nil {
+			return
+		}
+		if sn == "" || env.SN != sn || !strings.HasPrefix(topic, sn+"/device/message/") {
+			t.Fatalf("accepted %q with envelope serial %q", topic, env.SN)
+		}
+		if r, err := parseIVSResult(sn, env.Payload.Body); err == nil && r.Serial != sn {
+			t.Fatalf("read of %q names %q", sn, r.Serial)
+		}
 	})
 }

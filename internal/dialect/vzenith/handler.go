@@ -82,23 +82,30 @@ func (h *Handler) push(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id := pr.PlateID
-	out := reply{Response: responseAlarm{Info: "no", PlateID: &id, ChannelNum: pr.Channel, SerialData: h.frames(ans.Screen)}}
-	if ans.Open {
-		out.Response.Info = "ok"
-	}
-	if pr.Offline {
+	out := reply{Response: responseAlarm{Info: "no", PlateID: &id, ChannelNum: pr.Channel}}
+	switch {
+	case pr.Offline:
+		// The car passed long ago: nothing at the lane is to move or
+		// speak now; the camera is asked for its next stored record.
 		out.Continue = &continuePush{PlateID: pr.PlateID, Continue: 1}
+	case ans.Open:
+		out.Response.Info = "ok"
+		out.Response.SerialData = h.frames(ans.Screen)
+	default:
+		out.Response.SerialData = h.frames(ans.Screen)
 	}
 	writeJSON(w, http.StatusOK, out)
 }
 
-// frames are a screen's lines and voice as serial data for the lane's
-// screen card.
-func (h *Handler) frames(s devices.Screen) []serialData {
+func (h *Handler) frames(s devices.Screen) []serialData { return screenFrames(h.log, s) }
+
+// screenFrames are a screen's lines and voice as serial data for the
+// lane's screen card.
+func screenFrames(log *slog.Logger, s devices.Screen) []serialData {
 	var out []serialData
 	add := func(f []byte, err error) {
 		if err != nil {
-			h.log.Warn("screen frame", "err", err)
+			log.Warn("screen frame", "err", err)
 			return
 		}
 		out = append(out, serialData{SerialChannel: 0, Data: base64.StdEncoding.EncodeToString(f), DataLen: len(f)})
@@ -138,15 +145,12 @@ func (h *Handler) heartbeat(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	out := reply{Response: responseAlarm{Info: "no"}}
-	if len(cmds) > 0 {
-		// One command per heartbeat: the camera acts on one reply; the
-		// rest wait for the next.
+	if len(cmds) > 0 { // one per heartbeat: the camera acts on one reply
 		c := cmds[0]
 		if c.Name == park.GateOpen {
 			out.Response.Info = "ok"
 		}
 		out.Response.SerialData = h.frames(c.Screen)
-		h.dev.Requeue(serial, cmds[1:])
 	}
 	writeJSON(w, http.StatusOK, out)
 }

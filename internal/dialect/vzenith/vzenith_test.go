@@ -189,6 +189,29 @@ func TestOfflineReplay(t *testing.T) {
 	if err != nil || len(stays) != 1 || !stays[0].EntryAt.Equal(passed) {
 		t.Fatalf("stays %+v %v: want one, entered at %s", stays, err, passed)
 	}
+
+	// Both cameras were offline: a car entered 40 minutes ago and left 5
+	// minutes ago without paying (35 minutes: 2 started half hours at
+	// 2.00, 4.00 left unpaid).
+	in := c.Clock.Now().Add(-40 * time.Minute).Truncate(time.Second)
+	left := c.Clock.Now().Add(-5 * time.Minute).Truncate(time.Second)
+	c.push(t, pushBody("e3b2a1c4-5d6f7081", "京D22222", 89, 1, in.Unix()))
+	r := c.push(t, pushBody("cam-out", "京D22222", 90, 1, left.Unix()))
+	if r.Response.Info != "no" || len(r.Response.SerialData) != 0 || r.Continue == nil {
+		t.Fatalf("%+v: a replayed record moves nothing at the lane now", r)
+	}
+	stays, err = c.Sys.Gate.ListStays(c.Ctx, gate.StayQuery{LotCode: c.Lot, Plate: "京D22222"})
+	if err != nil || len(stays) != 1 {
+		t.Fatalf("stays %+v %v", stays, err)
+	}
+	st := stays[0]
+	if st.State != park.StayOut || st.ExitAt == nil || !st.ExitAt.Equal(left) || st.Anomaly != park.AnomalyOffline ||
+		st.Total != 400 || st.Paid != 0 {
+		t.Fatalf("%+v: want left at %s, offline_pass, 4.00 total unpaid", st, left)
+	}
+	if n := c.Occupied(t); n != 1 {
+		t.Fatalf("%d cars inside, want 1 (京C11111)", n)
+	}
 }
 
 func TestRefused(t *testing.T) {

@@ -1,0 +1,50 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"parkd/internal/app"
+	"parkd/internal/sim"
+)
+
+// runSim parses `parkd sim` and runs it.
+func runSim(args []string, stdout, stderr io.Writer) int {
+	var c sim.Config
+	fs := flag.NewFlagSet("parkd sim", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&c.URL, "url", "", "drive the parkd at this loopback URL (default: start one with a temporary database)")
+	fs.StringVar(&c.Token, "token", os.Getenv("PARKD_ADMIN_TOKEN"), "its admin token (PARKD_ADMIN_TOKEN)")
+	fs.DurationVar(&c.Duration, "duration", 0, "stop after this long, e.g. 10s")
+	fs.Int64Var(&c.Events, "events", 0, "stop after this many camera reads")
+	fs.IntVar(&c.Lots, "lots", 1, "lots to drive")
+	fs.IntVar(&c.Lanes, "lanes", 4, "cars moving at once per lot")
+	fs.Uint64Var(&c.Seed, "seed", 1, "random seed: the same seed, the same traffic")
+	quiet := fs.Bool("quiet", false, "no progress bar")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if !*quiet {
+		c.Progress = stderr
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	log := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: slog.LevelError}))
+	s, err := app.Sim(ctx, c, log, stdout)
+	if err != nil {
+		fmt.Fprintln(stderr, "parkd sim:", err)
+		return 1
+	}
+	s.Print(stdout)
+	return 0
+}

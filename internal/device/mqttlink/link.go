@@ -1,0 +1,146 @@
+// Package mqttlink is parkd's connection to an MQTT broker: QoS 1 both
+// ways, a persistent session (the broker keeps what devices publish while
+// parkd is away), reconnection with the subscriptions made again, and
+// shared subscriptions so that of several parkd nodes one handles each
+// message. What the messages mean is a device protocol's business.
+package mqttlink
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	paho "github.com/eclipse/paho.mqtt.golang"
+)
+
+// Handler receives one message. It runs on the link's goroutine for that
+// subscription's messages in order; a slow handler should hand work off.
+type Handler func(topic string, payload []byte)
+
+// Link is one connection to a broker.
+type Link struct {
+	c     paho.Client
+	log   *slog.Logger
+	mu    sync.Mutex
+	subs  []sub
+	group string
+}
+
+type sub struct {
+	filter string
+	shared bool
+	h      Handler
+}
+
+// Options configure a Link.
+type Options struct {
+	// ClientID names this node's session on the broker; it must stay the
+	// same across restarts for the broker to keep its messages.
+	ClientID string
+	Username string
+	Password string
+	// Group is the shared subscription group of parkd's nodes ("": not
+	// shared, every node gets every message).
+	Group string
+	Log   *slog.Logger
+}
+
+// publishTimeout bounds waiting for the broker to accept a publish.
+const publishTimeout = 5 * time.Second
+
+// Dial connects to the broker at rawURL (mqtt://host:port or
+// tcp://host:port) and keeps reconnecting when the connection drops.
+func Dial(ctx context.Context, rawURL string, o Options) (*Link, error) {
+	u, err := url.Parse(rawURL)
+	if err != nil || u.Host == "" || (u.Scheme != "mqtt" && u.Scheme != "tcp") {
+		return nil, fmt.Errorf("mqtt: %q is not an mqtt://host:port address", rawURL)
+	}
+	if o.Log == nil {
+		o.Log = slog.New(slog.DiscardHandler)
+	}
+	if o.ClientID == "" {
+		return nil, errors.New("mqtt: a client id is required")
+	}
+	l := &Link{log: o.Log}
+	opts := paho.NewClientOptions().AddBroker("tcp://" + u.Host).SetClientID(o.ClientID).SetCleanSession(false).
+		SetAutoReconnect(true).SetConnectRetry(true).SetConnectRetryInterval(time.Second).SetMaxReconnectInterval(5 * time.Second).
+		SetKeepAlive(15 * time.Second).SetOrderMatters(false).SetResumeSubs(true)
+	if o.Username != "" {
+		opts.SetUsername(o.Username).SetPassword(o.Password)
+	}
+	group := o.Group
+	opts.SetOnConnectHandler(func(c paho.Client) {
+		l.log.Info("mqtt connected", "broker", u.Host)
+		l.mu.Lock()
+		subs := append([]sub(nil), l.subs...)
+		l.mu.Unlock()
+		for _, s := range subs {
+			l.subscribe(s, group)
+		}
+	})
+	opts.SetConnectionLostHandler(func(_ paho.Client, err error) { l.log.Warn("mqtt connection lost", "err", err) })
+	l.group = group
+	l.c = paho.NewClient(opts)
+	tok := l.c.Connect()
+	select {
+	case <-tok.Done():
+		if err := tok.Error(); err != nil {
+			return nil, fmt.Errorf("mqtt: %w", err)
+		}
+	case <-ctx.Done():
+		l.c.Disconnect(0)
+		return nil, ctx.Err()
+	}
+	return l, nil
+}
+
+// Subscribe delivers the messages of filter to h, now and after every
+// reconnection; a shared subscription gives each message to one node of
+// the group.
+func (l *Link) Subscribe(filter string, shared bool, h Handler) error {
+	s := sub{filter, shared, h}
+	l.mu.Lock()
+	l.subs = append(l.subs, s)
+	l.mu.Unlock()
+	if !l.c.IsConnectionOpen() {
+		return nil // made on connection
+	}
+	return l.subscribe(s, l.group)
+}
+
+func (l *Link) subscribe(s sub, group string) error {
+	filter := s.filter
+	if group != "" && s.shared {
+		filter = "$share/" + group + "/" + filter
+	}
+	tok := l.c.Subscribe(filter, 1, func(_ paho.Client, m paho.Message) { s.h(m.Topic(), m.Payload()) })
+	if !tok.WaitTimeout(publishTimeout) {
+		return fmt.Errorf("mqtt: subscribing to %s: no answer from the broker", filter)
+	}
+	if err := tok.Error(); err != nil {
+		l.log.Error("mqtt subscribe", "filter", filter, "err", err)
+		return fmt.Errorf("mqtt: subscribing to %s: %w", filter, err)
+	}
+	return nil
+}
+
+// Publish sends payload to topic at QoS 1 and waits until the broker has
+// it.
+func (l *Link) Publish(topic string, payload []byte) error {
+	if strings.ContainsAny(topic, "+#") {
+		return fmt.Errorf("mqtt: %q: wildcards in a topic to publish to", topic)
+	}
+	tok := l.c.Publish(topic, 1, false, payload)
+	if !tok.WaitTimeout(publishTimeout) {
+		return fmt.Errorf("mqtt: publishing to %s: no answer from the broker", topic)
+	}
+	return tok.Error()
+}
+
+// Close disconnects, letting in-flight work finish for up to a second.
+func (l *Link) Close() { l.c.Disconnect(1000) }

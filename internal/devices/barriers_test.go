@@ -1,0 +1,90 @@
+package devices_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"parkd/internal/device"
+	"parkd/internal/devices"
+	"parkd/internal/park"
+)
+
+type fakeTransport struct{ got []string }
+
+func (f *fakeTransport) Send(_ context.Context, d *park.Device, command string) error {
+	f.got = append(f.got, d.Serial+" "+command)
+	return nil
+}
+
+// TestBarriers: a lane's command reaches its registered barrier
+// controller (before its camera) through its protocol's transport; a lane
+// without one keeps the fallback.
+func TestBarriers(t *testing.T) {
+	b := setup(t)
+	b.register(t, "cam-in", "in-1")
+	if err := b.dev.Register(b.Ctx, &park.Device{Serial: "bar-in", LotCode: b.Lot, Lane: "in-1", Protocol: proto,
+		Kind: park.DeviceBarrier}); err != nil {
+		t.Fatal(err)
+	}
+	b.register(t, "cam-in2", "in-2")
+	b.register(t, "other-out", "out-1")
+	mem := device.NewMemory()
+	r := devices.NewBarriers(b.Store, mem)
+	tr := &fakeTransport{}
+	r.Route(proto, tr)
+	for _, lane := range []string{"in-1", "in-2", "out-1", "out-9"} {
+		if err := r.Send(b.Ctx, b.Lot, lane, park.GateOpen); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(tr.got) != 3 || tr.got[0] != "bar-in open" || tr.got[1] != "cam-in2 open" || tr.got[2] != "other-out open" {
+		t.Fatalf("transport got %v: want the barrier of in-1, the camera of in-2 and out-1's", tr.got)
+	}
+	if s := mem.Sent(); len(s) != 1 || s[0].Lane != "out-9" {
+		t.Fatalf("fallback got %+v: want only out-9, which has no device", s)
+	}
+}
+
+// TestComet: a command for a device reached through its heartbeats is
+// delivered when a heartbeat takes it; one not taken before its deadline
+// is withdrawn (never carried out late) and reported unreachable.
+func TestComet(t *testing.T) {
+	b := setup(t)
+	d := b.register(t, "cam-in", "in-1")
+	comet := b.dev.Comet()
+
+	done := make(chan error, 1)
+	go func() {
+		ctx, cancel := context.WithTimeout(b.Ctx, 10*time.Second)
+		defer cancel()
+		done <- comet.Send(ctx, d, park.GateOpen)
+	}()
+	var got []devices.Command
+	for len(got) == 0 {
+		var err error
+		if got, err = b.dev.Heartbeat(b.Ctx, "cam-in", proto, "test"); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	if got[0].Name != park.GateOpen {
+		t.Fatalf("%+v", got)
+	}
+	if err := <-done; err != nil {
+		t.Fatalf("taken by a heartbeat, yet %v", err)
+	}
+
+	ctx, cancel := context.WithTimeout(b.Ctx, 20*time.Millisecond)
+	defer cancel()
+	if err := comet.Send(ctx, d, park.GateOpen); !errors.Is(err, park.ErrUnreachable) {
+		t.Fatalf("%v, want unreachable", err)
+	}
+	if got, _ := b.dev.Heartbeat(b.Ctx, "cam-in", proto, "test"); len(got) != 0 {
+		t.Fatalf("a withdrawn command was handed out: %+v", got)
+	}
+	if err := comet.Send(b.Ctx, d, park.GateHoldOpen); !errors.Is(err, park.ErrUnreachable) {
+		t.Fatalf("hold_open through a heartbeat reply: %v, want unreachable", err)
+	}
+}

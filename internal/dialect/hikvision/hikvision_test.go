@@ -1,0 +1,179 @@
+package hikvision_test
+
+import (
+	"bytes"
+	"crypto/md5"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"net/http/httptest"
+	"net/textproto"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"parkd/internal/dialect/hikvision"
+	"parkd/internal/park"
+	"parkd/internal/systemtest"
+)
+
+// camera is an ISAPI camera's barrier endpoint: Digest (qop auth) with
+// admin/cam-pass, recording each accepted barrier command.
+type camera struct {
+	mu   sync.Mutex
+	got  []string
+	seen chan struct{}
+}
+
+func (c *camera) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	const realm, nonce = "IP Camera(C1234)", "4e6f6e6365"
+	auth := r.Header.Get("Authorization")
+	if !strings.HasPrefix(auth, "Digest ") || !validDigest(auth[7:], realm, nonce, "admin", "cam-pass", r.Method) {
+		w.Header().Set("WWW-Authenticate", fmt.Sprintf(`Digest qop="auth", realm=%q, nonce=%q, stale="FALSE"`, realm, nonce))
+		w.WriteHeader(http.StatusUnauthorized)
+		return
+	}
+	if r.Method != http.MethodPut || r.URL.Path != "/ISAPI/Parking/channels/1/barrierGate" {
+		w.WriteHeader(http.StatusNotFound)
+		return
+	}
+	b, _ := io.ReadAll(r.Body)
+	c.mu.Lock()
+	c.got = append(c.got, string(b))
+	c.mu.Unlock()
+	c.seen <- struct{}{}
+	io.WriteString(w, `<ResponseStatus><statusCode>1</statusCode><statusString>OK</statusString></ResponseStatus>`)
+}
+
+func validDigest(params, realm, nonce, user, pass, method string) bool {
+	p := map[string]string{}
+	for _, kv := range strings.Split(params, ", ") {
+		k, v, _ := strings.Cut(kv, "=")
+		p[k] = strings.Trim(v, `"`)
+	}
+	h := func(s string) string { sum := md5.Sum([]byte(s)); return hex.EncodeToString(sum[:]) }
+	want := h(h(user+":"+realm+":"+pass) + ":" + nonce + ":" + p["nc"] + ":" + p["cnonce"] + ":auth:" + h(method+":"+p["uri"]))
+	return p["username"] == user && p["realm"] == realm && p["nonce"] == nonce && p["qop"] == "auth" && p["response"] == want
+}
+
+type env struct {
+	*systemtest.Bundle
+	url string
+	cam *camera
+}
+
+func setup(t *testing.T, password string) *env {
+	b := systemtest.NewWith(t, systemtest.Options{DeviceProtocols: []string{hikvision.Protocol}})
+	cam := &camera{seen: make(chan struct{}, 4)}
+	camSrv := httptest.NewServer(cam)
+	t.Cleanup(camSrv.Close)
+	if err := b.Sys.Devices.Register(b.Ctx, &park.Device{Serial: "bc:ad:28:4e:11:22", LotCode: b.Lot, Lane: "in-1",
+		Protocol: hikvision.Protocol, Addr: camSrv.URL, Username: "admin", Password: password}); err != nil {
+		t.Fatal(err)
+	}
+	mux := http.NewServeMux()
+	hikvision.New(hikvision.Config{Devices: b.Sys.Devices, Barrier: &hikvision.Barrier{}}).Mount(mux.Handle)
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	return &env{b, srv.URL, cam}
+}
+
+// multipartPush is the camera's push: anpr.xml and a picture.
+func multipartPush(t *testing.T, doc []byte) (string, []byte) {
+	var buf bytes.Buffer
+	w := multipart.NewWriter(&buf)
+	h := textproto.MIMEHeader{}
+	h.Set("Content-Disposition", `form-data; name="anpr.xml"; filename="anpr.xml"`)
+	h.Set("Content-Type", "application/xml")
+	p, _ := w.CreatePart(h)
+	p.Write(doc)
+	h = textproto.MIMEHeader{}
+	h.Set("Content-Disposition", `form-data; name="licensePlatePicture.jpg"; filename="licensePlatePicture.jpg"`)
+	h.Set("Content-Type", "image/jpeg")
+	p, _ = w.CreatePart(h)
+	p.Write([]byte("\xff\xd8\xff\xe0 not really a jpeg \xff\xd9"))
+	w.Close()
+	return w.FormDataContentType(), buf.Bytes()
+}
+
+func (e *env) push(t *testing.T, ct string, body []byte) int {
+	t.Helper()
+	res, err := http.Post(e.url+"/devices/hikvision", ct, bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	return res.StatusCode
+}
+
+// TestPushOpens: a registered camera's ANPR push is a read of its lane;
+// the open reaches the barrier by a Digest-authenticated ISAPI call back;
+// the same UUID again is the same read.
+func TestPushOpens(t *testing.T) {
+	e := setup(t, "cam-pass")
+	doc, err := os.ReadFile("testdata/anpr.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ct, body := multipartPush(t, doc)
+	if st := e.push(t, ct, body); st != 200 {
+		t.Fatalf("status %d", st)
+	}
+	select {
+	case <-e.cam.seen:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the barrier was never called")
+	}
+	e.cam.mu.Lock()
+	got := e.cam.got
+	e.cam.mu.Unlock()
+	if len(got) != 1 || got[0] != "<BarrierGate><ctrlMode>open</ctrlMode></BarrierGate>" {
+		t.Fatalf("barrier got %q", got)
+	}
+	if st := e.push(t, ct, body); st != 200 {
+		t.Fatalf("again: status %d", st)
+	}
+	if n := e.Occupied(t); n != 1 {
+		t.Fatalf("%d cars inside after the same UUID twice, want 1", n)
+	}
+}
+
+// TestWrongPassword: a camera refusing parkd's credentials leaves the
+// command not delivered.
+func TestWrongPassword(t *testing.T) {
+	e := setup(t, "wrong")
+	d, err := e.Sys.Devices.Device(e.Ctx, "bc:ad:28:4e:11:22")
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = (&hikvision.Barrier{}).Send(e.Ctx, d, park.GateOpen)
+	if err == nil || !strings.Contains(err.Error(), "401") {
+		t.Fatalf("%v: want not delivered, the camera answered 401", err)
+	}
+}
+
+func TestRefused(t *testing.T) {
+	e := setup(t, "cam-pass")
+	doc, _ := os.ReadFile("testdata/anpr.xml")
+	stranger := bytes.Replace(doc, []byte("bc:ad:28:4e:11:22"), []byte("00:11:22:33:44:55"), 1)
+	ct, body := multipartPush(t, stranger)
+	if st := e.push(t, ct, body); st != 403 {
+		t.Fatalf("unknown camera: %d, want 403", st)
+	}
+	if st := e.push(t, "application/xml", []byte("<nope/>")); st != 400 {
+		t.Fatalf("not an alert: %d, want 400", st)
+	}
+	if st := e.push(t, "application/xml", bytes.Replace(doc, []byte("<eventType>ANPR"), []byte("<eventType>VMD"), 1)); st != 400 {
+		t.Fatalf("motion event: %d, want 400", st)
+	}
+	if st := e.push(t, "application/xml", bytes.Repeat([]byte("x"), hikvision.MaxPush+1)); st != 400 && st != 413 {
+		t.Fatalf("oversized: %d", st)
+	}
+	if n := e.Occupied(t); n != 0 {
+		t.Fatalf("%d cars inside after refused pushes", n)
+	}
+}

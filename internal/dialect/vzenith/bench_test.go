@@ -1,0 +1,112 @@
+package vzenith_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"parkd/internal/device"
+	"parkd/internal/dialect/vzenith"
+	"parkd/internal/httpapi"
+	"parkd/internal/metrics"
+	"parkd/internal/park"
+	"parkd/internal/store/teststore"
+	"parkd/internal/system"
+)
+
+const benchToken = "bench-token-0123456789"
+
+// BenchmarkEntries compares entry reads through a camera's push with the
+// same reads through the native API, on one server and store, 16 lanes at
+// once; each sub-benchmark reports reads/s and the p99 read to reply.
+// Run: go test -run X -bench Entries -benchtime 3000x ./internal/dialect/vzenith/
+func BenchmarkEntries(b *testing.B) {
+	st := teststore.Open(b)
+	m := metrics.New()
+	sys := system.New(system.Config{Store: st, Barriers: device.NewMemory(), Metrics: m, DeviceProtocols: []string{vzenith.Protocol}})
+	ctx := context.Background()
+	if _, err := sys.Gate.CreateLot(ctx, &park.Lot{Code: "BENCH", Name: "Bench", TimeZone: "Asia/Shanghai", Currency: "CNY",
+		Capacity: 1_000_000, MissedEntry: park.MissedEntryHold}); err != nil {
+		b.Fatal(err)
+	}
+	const lanes = 16
+	for i := range lanes {
+		if err := sys.Devices.Register(ctx, &park.Device{Serial: fmt.Sprintf("bench-%d", i), LotCode: "BENCH",
+			Lane: fmt.Sprintf("in-%d", i), Protocol: vzenith.Protocol}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	h := httpapi.New(httpapi.Config{Service: sys, Log: slog.New(slog.DiscardHandler), Metrics: m, AdminToken: benchToken})
+	vzenith.New(vzenith.Config{Devices: sys.Devices}).Mount(h.Mount)
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: lanes}}
+	var seq atomic.Int64
+
+	run := func(b *testing.B, req func(n int64, lane int) *http.Request) {
+		var next atomic.Int64
+		lat := make([][]time.Duration, lanes)
+		var wg sync.WaitGroup
+		b.ResetTimer()
+		start := time.Now()
+		for l := range lanes {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for next.Add(1) <= int64(b.N) {
+					r := req(seq.Add(1), l)
+					t := time.Now()
+					res, err := client.Do(r)
+					if err != nil {
+						b.Error(err)
+						return
+					}
+					var out map[string]any
+					_ = json.NewDecoder(res.Body).Decode(&out)
+					res.Body.Close()
+					lat[l] = append(lat[l], time.Since(t))
+					if res.StatusCode != 200 {
+						b.Errorf("status %d: %v", res.StatusCode, out)
+						return
+					}
+				}
+			}()
+		}
+		wg.Wait()
+		el := time.Since(start)
+		b.StopTimer()
+		all := slices.Concat(lat...)
+		slices.Sort(all)
+		if len(all) > 0 {
+			b.ReportMetric(float64(len(all))/el.Seconds(), "reads/s")
+			b.ReportMetric(float64(all[len(all)*99/100])/float64(time.Millisecond), "p99-ms")
+		}
+	}
+	plate := func(n int64) string { return fmt.Sprintf("京%c%05d", 'A'+rune(n/100000%20), n%100000) }
+	b.Run("native", func(b *testing.B) {
+		run(b, func(n int64, lane int) *http.Request {
+			body, _ := json.Marshal(map[string]any{"id": fmt.Sprintf("ev-%d", n), "type": "entry", "plate": plate(n),
+				"lane": fmt.Sprintf("in-%d", lane), "at": time.Now().UTC().Format(time.RFC3339Nano)})
+			r, _ := http.NewRequest("POST", srv.URL+"/v1/lots/BENCH/events", bytes.NewReader(body))
+			r.Header.Set("Authorization", "Bearer "+benchToken)
+			return r
+		})
+	})
+	b.Run("vzenith-push", func(b *testing.B) {
+		run(b, func(n int64, lane int) *http.Request {
+			body := pushBody(fmt.Sprintf("bench-%d", lane), plate(n), n, 0, 0)
+			r, _ := http.NewRequest("POST", srv.URL+"/devices/vzenith", bytes.NewReader([]byte(body)))
+			r.Header.Set("Content-Type", "application/json")
+			return r
+		})
+	})
+}

@@ -1,0 +1,352 @@
+package vzenith
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"parkd/internal/devices"
+	"parkd/internal/park"
+)
+
+// ProtocolMQTT is the registry's name for a camera speaking over MQTT.
+const ProtocolMQTT = "vzenith-mqtt"
+
+// UpFilter is the topic filter of everything cameras publish.
+const UpFilter = "+/device/message/up/#"
+
+// ReplyFilter is the topic filter of cameras' replies to commands.
+const ReplyFilter = "+/device/message/down/+/reply"
+
+// Publisher is the broker connection (internal/device/mqttlink).
+type Publisher interface {
+	Publish(topic string, payload []byte) error
+}
+
+// Barrier command timing: each attempt waits this long for the camera's
+// reply, and a command is tried this many times within its context.
+const (
+	attemptTimeout = 1 * time.Second
+	attempts       = 3
+)
+
+// MQTT translates the cameras' MQTT messages: plate reads and keep-alives
+// up, barrier and screen commands down, each command correlated with its
+// reply by id.
+type MQTT struct {
+	dev     *devices.Service
+	pub     Publisher
+	log     *slog.Logger
+	now     func() time.Time
+	seq     atomic.Int64
+	mu      sync.Mutex
+	waiting map[string]chan json.RawMessage // command id -> its reply
+}
+
+// MQTTConfig wires an MQTT.
+type MQTTConfig struct {
+	Devices   *devices.Service
+	Publisher Publisher
+	Log       *slog.Logger
+	Now       func() time.Time
+}
+
+// NewMQTT returns the MQTT side of the protocol.
+func NewMQTT(c MQTTConfig) *MQTT {
+	if c.Log == nil {
+		c.Log = slog.New(slog.DiscardHandler)
+	}
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	return &MQTT{dev: c.Devices, pub: c.Publisher, log: c.Log, now: c.Now, waiting: map[string]chan json.RawMessage{}}
+}
+
+// envelope is every message's wrapper.
+type envelope struct {
+	ID        string `json:"id"`
+	SN        string `json:"sn"`
+	Name      string `json:"name"`
+	Version   string `json:"version"`
+	Timestamp int64  `json:"timestamp"`
+	Payload   struct {
+		Type string          `json:"type"`
+		Body json.RawMessage `json:"body"`
+	} `json:"payload"`
+}
+
+// maxMessage bounds a message parkd reads (a read with its image fits).
+const maxMessage = 4 << 20
+
+// topicParts splits "{sn}/device/message/{up|down}/{name}[/reply]".
+func topicParts(topic string) (sn, dir, name string, reply bool, ok bool) {
+	p := strings.Split(topic, "/")
+	if len(p) < 5 || len(p) > 6 || p[1] != "device" || p[2] != "message" || p[0] == "" {
+		return "", "", "", false, false
+	}
+	if len(p) == 6 && p[5] != "reply" {
+		return "", "", "", false, false
+	}
+	return p[0], p[3], p[4], len(p) == 6, true
+}
+
+// parseMessage decodes a message and checks that it names the camera of
+// its topic: a camera may publish only as itself.
+func parseMessage(topic string, payload []byte) (sn, name string, reply bool, env envelope, err error) {
+	sn, dir, name, reply, ok := topicParts(topic)
+	switch {
+	case !ok:
+		return "", "", false, env, fmt.Errorf("topic %q is not a camera's", topic)
+	case len(payload) > maxMessage:
+		return "", "", false, env, fmt.Errorf("message of %d bytes, at most %d", len(payload), maxMessage)
+	case len(sn) > 64:
+		return "", "", false, env, fmt.Errorf("serial of %d bytes in the topic", len(sn))
+	case dir == "up" && reply, dir == "down" && !reply, dir != "up" && dir != "down":
+		return "", "", false, env, fmt.Errorf("topic %q: parkd reads up messages and down replies", topic)
+	}
+	if err := json.Unmarshal(payload, &env); err != nil {
+		return "", "", false, env, fmt.Errorf("message is not an envelope: %v", err)
+	}
+	if env.SN != sn {
+		return "", "", false, env, fmt.Errorf("envelope serial %q differs from the topic's %q", env.SN, sn)
+	}
+	return sn, name, reply, env, nil
+}
+
+// mqttRead is an ivs_result body: the plate result, with the license
+// base64 (GBK or UTF-8 text inside, as firmware differs).
+type mqttRead struct {
+	PlateResult *plateResult `json:"PlateResult"`
+	plateResult
+}
+
+func parseIVSResult(sn string, body json.RawMessage) (plateRead, error) {
+	var r mqttRead
+	if err := json.Unmarshal(body, &r); err != nil {
+		return plateRead{}, fmt.Errorf("ivs_result body: %v", err)
+	}
+	pr := r.plateResult
+	if r.PlateResult != nil {
+		pr = *r.PlateResult
+	}
+	if pr.License != "" {
+		raw, err := base64.StdEncoding.DecodeString(pr.License)
+		if err != nil {
+			return plateRead{}, fmt.Errorf("license is not base64")
+		}
+		pr.License = decodeText(raw)
+	}
+	push, _ := json.Marshal(map[string]any{"AlarmInfoPlate": map[string]any{"serialno": sn,
+		"result": map[string]any{"PlateResult": pr}}})
+	return parsePush(push)
+}
+
+// Handle takes one message from the broker.
+func (m *MQTT) Handle(topic string, payload []byte) {
+	sn, name, reply, env, err := parseMessage(topic, payload)
+	if err != nil {
+		m.log.Warn("refused an mqtt message", "topic", topic, "err", err)
+		return
+	}
+	if reply {
+		m.settle(env.ID, env.Payload.Body)
+		return
+	}
+	ctx := context.Background()
+	switch name {
+	case "keep_alive":
+		if _, err := m.dev.Heartbeat(ctx, sn, ProtocolMQTT, "mqtt"); err != nil && !park.IsCode(err, park.ENotFound) {
+			m.log.Warn("camera keep-alive", "serial", sn, "err", err)
+		}
+	case "ivs_result":
+		pr, err := parseIVSResult(sn, env.Payload.Body)
+		if err != nil {
+			m.log.Info("malformed camera read", "serial", sn, "err", err)
+			return
+		}
+		m.read(ctx, pr)
+	}
+}
+
+func (m *MQTT) read(ctx context.Context, pr plateRead) {
+	ans, err := m.dev.Read(ctx, devices.Read{Serial: pr.Serial, Protocol: ProtocolMQTT, RecordID: strconv.FormatInt(pr.PlateID, 10),
+		Plate: pr.License, PlateColor: pr.Color, At: pr.At, Offline: pr.Offline, Source: "mqtt"})
+	if err != nil || pr.Offline {
+		return // refused and logged by devices; an offline record moves nothing now
+	}
+	if frames := screenFrames(m.log, ans.Screen); len(frames) > 0 {
+		body, _ := json.Marshal(map[string]any{"serialData": frames})
+		if err := m.publish(pr.Serial, "serial_data", m.nextID(), body); err != nil {
+			m.log.Warn("screen frames", "serial", pr.Serial, "err", err)
+		}
+	}
+	if ans.Open {
+		sctx, cancel := context.WithTimeout(ctx, attemptTimeout*attempts)
+		defer cancel()
+		if err := m.Send(sctx, ans.Device, park.GateOpen); err != nil {
+			m.log.Error("barrier did not answer an open after a read", "serial", pr.Serial, "lane", ans.Device.Lane, "err", err)
+		}
+	}
+}
+
+// gpio bodies of the barrier commands: open pulses output 0 (the
+// controller lifts once), hold_open keeps it on, close and release turn
+// it off.
+var gpio = map[string]map[string]int{
+	park.GateOpen:     {"delay": 500, "io": 0, "value": 2},
+	park.GateHoldOpen: {"delay": 0, "io": 0, "value": 1},
+	park.GateClose:    {"delay": 0, "io": 0, "value": 0},
+	park.GateRelease:  {"delay": 0, "io": 0, "value": 0},
+}
+
+// Send moves a camera's barrier (gpio_out) and waits for its reply,
+// trying again while ctx allows; no reply is park.ErrUnreachable.
+func (m *MQTT) Send(ctx context.Context, d *park.Device, command string) error {
+	body, ok := gpio[command]
+	if !ok {
+		return fmt.Errorf("vzenith: unknown command %q", command)
+	}
+	raw, _ := json.Marshal(body)
+	return m.command(ctx, d.Serial, "gpio_out", raw)
+}
+
+// command publishes a down message and waits for its reply, sending it
+// again with a new id up to attempts times.
+func (m *MQTT) command(ctx context.Context, sn, name string, body json.RawMessage) error {
+	for i := 0; i < attempts; i++ {
+		id := m.nextID()
+		ch := make(chan json.RawMessage, 1)
+		m.mu.Lock()
+		m.waiting[id] = ch
+		m.mu.Unlock()
+		err := m.publish(sn, name, id, body)
+		if err == nil {
+			t := time.NewTimer(attemptTimeout)
+			select {
+			case <-ch:
+				t.Stop()
+				m.forget(id)
+				return nil
+			case <-t.C:
+				err = fmt.Errorf("no reply within %s", attemptTimeout)
+			case <-ctx.Done():
+				t.Stop()
+				m.forget(id)
+				return fmt.Errorf("%w: camera %s: %v", park.ErrUnreachable, sn, ctx.Err())
+			}
+		}
+		m.forget(id)
+		m.log.Warn("camera command not acknowledged", "serial", sn, "command", name, "attempt", i+1, "err", err)
+	}
+	return fmt.Errorf("%w: camera %s did not acknowledge %s after %d attempts", park.ErrUnreachable, sn, name, attempts)
+}
+
+// listChunk is how many plates one white_list_operator carries.
+const listChunk = 100
+
+// wlRecord is one plate of a camera's own list.
+type wlRecord struct {
+	Plate       string `json:"plate"`
+	Enable      int    `json:"enable"`
+	EnableTime  string `json:"enable_time"`  // lot-local "2006-01-02 15:04:05"
+	OverdueTime string `json:"overdue_time"` // the same
+	NeedAlarm   int    `json:"need_alarm"`
+}
+
+// LoadLists loads every MQTT camera with the plates its lot lets through
+// while parkd cannot be reached (devices.OfflineList), in chunks, each
+// acknowledged. It returns how many cameras took their list.
+func (m *MQTT) LoadLists(ctx context.Context) (int, error) {
+	ds, err := m.dev.Devices(ctx, "")
+	if err != nil {
+		return 0, err
+	}
+	lists := map[string][]wlRecord{}
+	n := 0
+	var errs []error
+	for _, d := range ds {
+		if d.Protocol != ProtocolMQTT || d.Kind != park.DeviceCamera {
+			continue
+		}
+		recs, ok := lists[d.LotCode]
+		if !ok {
+			allowed, loc, err := m.dev.OfflineList(ctx, d.LotCode)
+			if err != nil {
+				return n, err
+			}
+			for _, a := range allowed {
+				recs = append(recs, wlRecord{Plate: a.Plate, Enable: 1, EnableTime: a.From.In(loc).Format(time.DateTime),
+					OverdueTime: a.To.In(loc).Format(time.DateTime)})
+			}
+			lists[d.LotCode] = recs
+		}
+		ok = true
+		for start := 0; start < len(recs); start += listChunk {
+			body, _ := json.Marshal(map[string]any{"operator_type": "update_or_add", "dldb_rec": recs[start:min(start+listChunk, len(recs))]})
+			if err := m.command(ctx, d.Serial, "white_list_operator", body); err != nil {
+				errs = append(errs, err)
+				ok = false
+				break
+			}
+		}
+		if ok {
+			n++
+		}
+	}
+	return n, errors.Join(errs...)
+}
+
+// KeepLists loads the lists at once and again every interval until ctx
+// ends, so passes and whitelist changes reach the cameras.
+func (m *MQTT) KeepLists(ctx context.Context, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		if n, err := m.LoadLists(ctx); err != nil && ctx.Err() == nil {
+			m.log.Warn("loading cameras' offline lists", "cameras", n, "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+func (m *MQTT) settle(id string, body json.RawMessage) {
+	m.mu.Lock()
+	ch := m.waiting[id]
+	delete(m.waiting, id)
+	m.mu.Unlock()
+	if ch != nil {
+		ch <- body
+	}
+}
+
+func (m *MQTT) forget(id string) {
+	m.mu.Lock()
+	delete(m.waiting, id)
+	m.mu.Unlock()
+}
+
+func (m *MQTT) nextID() string {
+	return strconv.FormatInt(m.now().UnixMilli(), 36) + "-" + strconv.FormatInt(m.seq.Add(1), 36)
+}
+
+func (m *MQTT) publish(sn, name, id string, body json.RawMessage) error {
+	env := map[string]any{"id": id, "sn": sn, "name": name, "version": "1.0", "timestamp": m.now().Unix(),
+		"payload": map[string]any{"type": name, "body": body}}
+	raw, err := json.Marshal(env)
+	if err != nil {
+		return err
+	}
+	return m.pub.Publish(sn+"/device/message/down/"+name, raw)
+}

@@ -1,0 +1,246 @@
+package vzenith_test
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"strings"
+	"testing"
+	"time"
+
+	"parkd/internal/device/mqttlink"
+	"parkd/internal/dialect/vzenith"
+	"parkd/internal/park"
+	"parkd/internal/systemtest"
+)
+
+const broker = "127.0.0.1:1883"
+
+// needBroker skips a test when no MQTT broker listens on loopback.
+func needBroker(t *testing.T) {
+	t.Helper()
+	c, err := net.DialTimeout("tcp", broker, time.Second)
+	if err != nil {
+		t.Skip("no MQTT broker on " + broker + " (Mosquitto): MQTT tests skipped")
+	}
+	c.Close()
+}
+
+type mqttEnv struct {
+	*systemtest.Bundle
+	mq     *vzenith.MQTT
+	cam    *mqttlink.Link
+	serial string
+	down   chan envelope // what parkd sent the camera
+}
+
+type envelope struct {
+	ID      string `json:"id"`
+	SN      string `json:"sn"`
+	Name    string `json:"name"`
+	Version string `json:"version"`
+	Payload struct {
+		Type string          `json:"type"`
+		Body json.RawMessage `json:"body"`
+	} `json:"payload"`
+}
+
+// setupMQTT is parkd on the broker (its own topics: a serial unique to the
+// test) and a camera registered for lane in-1; ack decides whether the
+// camera answers barrier commands.
+func setupMQTT(t *testing.T, ack bool) *mqttEnv {
+	needBroker(t)
+	b := systemtest.NewWith(t, systemtest.Options{DeviceProtocols: []string{vzenith.ProtocolMQTT}})
+	serial := fmt.Sprintf("t%d", time.Now().UnixNano())
+	if err := b.Sys.Devices.Register(b.Ctx, &park.Device{Serial: serial, LotCode: b.Lot, Lane: "in-1", Protocol: vzenith.ProtocolMQTT}); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(b.Ctx, 10*time.Second)
+	defer cancel()
+	dial := func(id string) *mqttlink.Link {
+		l, err := mqttlink.Dial(ctx, "mqtt://"+broker, mqttlink.Options{ClientID: id})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(l.Close)
+		return l
+	}
+	e := &mqttEnv{Bundle: b, serial: serial, down: make(chan envelope, 16)}
+	parkd := dial(serial + "-parkd")
+	e.mq = vzenith.NewMQTT(vzenith.MQTTConfig{Devices: b.Sys.Devices, Publisher: parkd})
+	for _, f := range []string{serial + "/device/message/up/#", serial + "/device/message/down/+/reply"} {
+		if err := parkd.Subscribe(f, false, e.mq.Handle); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e.cam = dial(serial + "-camera")
+	err := e.cam.Subscribe(serial+"/device/message/down/+", false, func(topic string, payload []byte) {
+		var env envelope
+		if err := json.Unmarshal(payload, &env); err != nil {
+			t.Errorf("parkd sent %s: %v", payload, err)
+			return
+		}
+		e.down <- env
+		if ack {
+			reply, _ := json.Marshal(map[string]any{"id": env.ID, "sn": serial, "name": env.Name, "version": "1.0",
+				"payload": map[string]any{"type": env.Name, "body": map[string]any{"code": 0}}})
+			_ = e.cam.Publish(topic+"/reply", reply) // fails only when the test has ended
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+// readMessage is a plate read as a camera publishes it, naming envSN in
+// its envelope.
+func readMessage(envSN, plate string, id int) []byte {
+	body := map[string]any{"PlateResult": map[string]any{"license": base64.StdEncoding.EncodeToString([]byte(plate)),
+		"colorType": 1, "plateid": id, "isoffline": 0}}
+	msg, _ := json.Marshal(map[string]any{"id": fmt.Sprint(id), "sn": envSN, "name": "ivs_result", "version": "1.0",
+		"timestamp": time.Now().Unix(), "payload": map[string]any{"type": "ivs_result", "body": body}})
+	return msg
+}
+
+// publishRead is the camera publishing a plate read on its own topic.
+func (e *mqttEnv) publishRead(t *testing.T, plate string, id int) {
+	t.Helper()
+	if err := e.cam.Publish(e.serial+"/device/message/up/ivs_result", readMessage(e.serial, plate, id)); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// next waits (boundedly) for parkd's next message to the camera.
+func (e *mqttEnv) next(t *testing.T) envelope {
+	t.Helper()
+	select {
+	case env := <-e.down:
+		return env
+	case <-time.After(10 * time.Second):
+		t.Fatal("parkd sent the camera nothing")
+	}
+	return envelope{}
+}
+
+// TestMQTTRead: a read published by the camera opens its barrier: parkd
+// sends the screen's frames, then gpio_out, which the camera acknowledges.
+func TestMQTTRead(t *testing.T) {
+	e := setupMQTT(t, true)
+	e.publishRead(t, "京A12345", 1)
+	// The camera's client hands messages over concurrently: take both,
+	// in whatever order they arrive.
+	first, second := e.next(t), e.next(t)
+	screen, open := first, second
+	if first.Name == "gpio_out" {
+		screen, open = second, first
+	}
+	if screen.Name != "serial_data" || screen.SN != e.serial || screen.Version != "1.0" || !strings.Contains(string(screen.Payload.Body), verifiedWelcome) {
+		t.Fatalf("%+v %s: want the screen's frames with the verified welcome", screen, screen.Payload.Body)
+	}
+	var gpio map[string]int
+	if err := json.Unmarshal(open.Payload.Body, &gpio); err != nil || open.Name != "gpio_out" || gpio["value"] != 2 || gpio["io"] != 0 ||
+		gpio["delay"] != 500 {
+		t.Fatalf("%+v %s: want gpio_out {delay 500, io 0, value 2}", open, open.Payload.Body)
+	}
+	select {
+	case extra := <-e.down:
+		if extra.Name == "gpio_out" {
+			t.Fatalf("gpio_out sent again although acknowledged: %+v", extra)
+		}
+	case <-time.After(1500 * time.Millisecond): // longer than one attempt's wait: a retry would have come
+	}
+	if n := e.Occupied(t); n != 1 {
+		t.Fatalf("%d cars inside, want 1", n)
+	}
+}
+
+// TestMQTTNoAck: a barrier that never answers is tried 3 times, each with
+// its own id, and then reported unreachable.
+func TestMQTTNoAck(t *testing.T) {
+	e := setupMQTT(t, false)
+	d, err := e.Sys.Devices.Device(e.Ctx, e.serial)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(e.Ctx, 10*time.Second)
+	defer cancel()
+	err = e.mq.Send(ctx, d, park.GateOpen)
+	if !errors.Is(err, park.ErrUnreachable) {
+		t.Fatalf("%v, want unreachable", err)
+	}
+	ids := map[string]bool{}
+	for range 3 {
+		env := e.next(t)
+		if env.Name != "gpio_out" {
+			t.Fatalf("%+v", env)
+		}
+		ids[env.ID] = true
+	}
+	if len(ids) != 3 {
+		t.Fatalf("ids %v: each attempt needs its own id", ids)
+	}
+}
+
+// TestMQTTImpostor: a message on one camera's topic whose envelope names
+// another camera is refused (a device publishes only as itself), and so
+// is one on the topic of a camera that is not registered.
+func TestMQTTImpostor(t *testing.T) {
+	e := setupMQTT(t, true)
+	// Handled here, synchronously, as the broker's delivery would be.
+	e.mq.Handle(e.serial+"/device/message/up/ivs_result", readMessage("someone-else", "京B12345", 2))
+	e.mq.Handle("someone-else/device/message/up/ivs_result", readMessage("someone-else", "京B12345", 3))
+	if n := e.Occupied(t); n != 0 {
+		t.Fatalf("%d cars inside after an impostor's read", n)
+	}
+	// The camera's own read after them is answered.
+	e.publishRead(t, "京A12345", 4)
+	if env := e.next(t); (env.Name != "serial_data" && env.Name != "gpio_out") || env.SN != e.serial {
+		t.Fatalf("first message %+v: want the answer to the camera's own read", env)
+	}
+	if n := e.Occupied(t); n != 1 {
+		t.Fatalf("%d cars inside, want the camera's own read's 1", n)
+	}
+}
+
+// TestMQTTLists: the lot's pass holders and whitelist are loaded into its
+// cameras, with their validity in the lot's local time, so the lane lets
+// them through while parkd cannot be reached; deny entries and expired
+// passes are not.
+func TestMQTTLists(t *testing.T) {
+	e := setupMQTT(t, true)
+	now := e.Clock.Now()
+	from := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC) // 08:00 in Shanghai
+	if _, err := e.Sys.Access.CreatePass(e.Ctx, e.Lot, &park.Pass{HolderName: "Li", Plates: []string{"京A11111", "京A22222"},
+		Spaces: 1, ValidFrom: from, ValidTo: now.Add(30 * 24 * time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.Sys.Access.CreatePass(e.Ctx, e.Lot, &park.Pass{HolderName: "Old", Plates: []string{"京A33333"},
+		Spaces: 1, ValidFrom: from, ValidTo: now.Add(-time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	n, err := e.mq.LoadLists(e.Ctx)
+	if err != nil || n != 1 {
+		t.Fatalf("%d cameras loaded, %v; want the 1", n, err)
+	}
+	env := e.next(t)
+	var body struct {
+		Op   string `json:"operator_type"`
+		Recs []struct {
+			Plate       string `json:"plate"`
+			Enable      int    `json:"enable"`
+			EnableTime  string `json:"enable_time"`
+			OverdueTime string `json:"overdue_time"`
+		} `json:"dldb_rec"`
+	}
+	if err := json.Unmarshal(env.Payload.Body, &body); err != nil || env.Name != "white_list_operator" || body.Op != "update_or_add" {
+		t.Fatalf("%+v %s: %v", env, env.Payload.Body, err)
+	}
+	if len(body.Recs) != 2 || body.Recs[0].Plate != "京A11111" || body.Recs[1].Plate != "京A22222" ||
+		body.Recs[0].EnableTime != "2026-11-01 08:00:00" || body.Recs[0].Enable != 1 {
+		t.Fatalf("records %+v: want the two plates of the valid pass, from 2026-11-01 08:00:00 Shanghai time", body.Recs)
+	}
+}

@@ -1,0 +1,464 @@
+// Package sim drives parkd's lots through their lane devices with
+// realistic traffic, for a lot to watch without hardware and as the load
+// of the device benchmark. Cameras speak a real device protocol (a Camera
+// the caller builds); the operator's side (lots, devices, passes,
+// payments) goes through the native API. It targets loopback only, and
+// stops by itself after Duration or Events.
+package sim
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Camera is one lane's camera as the simulator plays it.
+type Camera interface {
+	// Push sends a read ("" for no plate, recordID the camera's own id)
+	// and reports whether the barrier opened.
+	Push(ctx context.Context, plate string, recordID int64) (open bool, err error)
+}
+
+// Config is one run.
+type Config struct {
+	URL      string // parkd, loopback only
+	Token    string // admin token
+	Protocol string // the device protocol the cameras are registered with
+	// NewCamera builds the camera with serial on a parkd at base.
+	NewCamera func(base, serial string, c *http.Client) Camera
+	Lots      int           // default 1
+	Lanes     int           // cars moving at once per lot (default 4)
+	Duration  time.Duration // stop after (0: only Events)
+	Events    int64         // stop after this many camera reads (0: only Duration)
+	Seed      uint64
+	Progress  io.Writer // the progress bar (nil: none)
+}
+
+// Limits that keep a run bounded whatever it is given.
+const (
+	MaxDuration = time.Hour
+	MaxEvents   = 10_000_000
+	MaxLots     = 50
+	MaxLanes    = 64
+)
+
+// Validate checks a run's configuration.
+func (c *Config) Validate() error {
+	if c.Lots == 0 {
+		c.Lots = 1
+	}
+	if c.Lanes == 0 {
+		c.Lanes = 4
+	}
+	switch {
+	case c.Duration <= 0 && c.Events <= 0:
+		return errors.New("sim: give --duration or --events (or both): a run stops by itself")
+	case c.Duration > MaxDuration || c.Events > MaxEvents:
+		return fmt.Errorf("sim: at most %s and %d events", MaxDuration, MaxEvents)
+	case c.Lots < 1 || c.Lots > MaxLots:
+		return fmt.Errorf("sim: --lots must be between 1 and %d", MaxLots)
+	case c.Lanes < 1 || c.Lanes > MaxLanes:
+		return fmt.Errorf("sim: --lanes must be between 1 and %d", MaxLanes)
+	case c.NewCamera == nil || c.Protocol == "":
+		return errors.New("sim: no camera protocol")
+	}
+	return checkLoopback(c.URL)
+}
+
+func checkLoopback(base string) error {
+	u, err := url.Parse(base)
+	if err != nil || u.Scheme != "http" || u.Host == "" {
+		return fmt.Errorf("sim: --url %q must be http://host:port", base)
+	}
+	switch h := u.Hostname(); {
+	case h == "localhost", strings.HasPrefix(h, "127."), h == "::1":
+		return nil
+	}
+	return fmt.Errorf("sim: --url %q: only a parkd on this machine (loopback) may be driven", base)
+}
+
+// Summary is what a run did.
+type Summary struct {
+	Elapsed   time.Duration
+	Events    int64 // camera reads sent
+	Opened    int64
+	Held      int64
+	Errors    int64
+	Revenue   int64 // minor units paid through the API
+	Payments  int64
+	Visits    int64
+	Anomalies map[string]int64 // what the traffic did on purpose: misread, missed_read, duplicate, no_plate
+	P50, P99  time.Duration    // camera read to reply
+	ErrSample []string
+}
+
+// Print writes the summary.
+func (s *Summary) Print(w io.Writer) {
+	fmt.Fprintf(w, "sim: %d camera reads in %s (%.0f/s), %d visits\n", s.Events, s.Elapsed.Round(time.Millisecond),
+		float64(s.Events)/s.Elapsed.Seconds(), s.Visits)
+	fmt.Fprintf(w, "  decisions: %d open, %d hold; errors %d\n", s.Opened, s.Held, s.Errors)
+	fmt.Fprintf(w, "  revenue: %d.%02d in %d payments\n", s.Revenue/100, s.Revenue%100, s.Payments)
+	keys := make([]string, 0, len(s.Anomalies))
+	for k := range s.Anomalies {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = fmt.Sprintf("%s %d", k, s.Anomalies[k])
+	}
+	fmt.Fprintf(w, "  anomalies sent: %s\n", strings.Join(parts, ", "))
+	fmt.Fprintf(w, "  read to reply: p50 %s, p99 %s\n", s.P50, s.P99)
+	for _, e := range s.ErrSample {
+		fmt.Fprintf(w, "  error: %s\n", e)
+	}
+}
+
+type lot struct {
+	code     string
+	in, out  Camera
+	passes   []string
+	recordID atomic.Int64
+}
+
+type run struct {
+	cfg      Config
+	client   *http.Client
+	lots     []*lot
+	events   atomic.Int64
+	opened   atomic.Int64
+	held     atomic.Int64
+	errs     atomic.Int64
+	revenue  atomic.Int64
+	payments atomic.Int64
+	visits   atomic.Int64
+	mu       sync.Mutex
+	lat      []time.Duration
+	anomaly  map[string]int64
+	sample   []string
+	start    time.Time
+}
+
+// Run sets the lots up and drives them until Duration or Events.
+func Run(ctx context.Context, cfg Config) (*Summary, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	r := &run{cfg: cfg, client: &http.Client{Timeout: 10 * time.Second}, anomaly: map[string]int64{}}
+	if err := r.setup(ctx); err != nil {
+		return nil, err
+	}
+	if cfg.Duration > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, cfg.Duration)
+		defer cancel()
+	}
+	ctx, stop := context.WithCancel(ctx)
+	defer stop()
+	r.start = time.Now()
+	var wg sync.WaitGroup
+	for i, l := range r.lots {
+		for j := range cfg.Lanes {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				rng := rand.New(rand.NewPCG(cfg.Seed, uint64(i*MaxLanes+j)))
+				for ctx.Err() == nil {
+					if cfg.Events > 0 && r.events.Load() >= cfg.Events {
+						stop()
+						return
+					}
+					r.visit(ctx, l, rng)
+				}
+			}()
+		}
+	}
+	done := make(chan struct{})
+	go r.progress(ctx, done)
+	wg.Wait()
+	close(done)
+	return r.summary(), nil
+}
+
+// setup creates the lots (priced by the minute, so that a simulated stay
+// of seconds owes something), their cameras and pass holders; what exists
+// already (a second run against the same parkd) is kept.
+func (r *run) setup(ctx context.Context) error {
+	for i := range r.cfg.Lots {
+		l := &lot{code: fmt.Sprintf("SIM%03d", i+1)}
+		err := r.api(ctx, "POST", "/v1/lots", map[string]any{"code": l.code, "name": "Simulated lot " + l.code,
+			"timezone": "Asia/Shanghai", "currency": "CNY", "capacity": 500,
+			"tariff": map[string]any{"grace_minutes": 0, "every": map[string]any{"minutes": 1, "price": 100}}}, nil)
+		if err != nil && !isConflict(err) {
+			return err
+		}
+		for _, lane := range []string{"in-1", "out-1"} {
+			serial := "sim-" + strings.ToLower(l.code) + "-" + lane
+			err := r.api(ctx, "POST", "/v1/devices", map[string]any{"serial": serial, "lot": l.code, "lane": lane,
+				"protocol": r.cfg.Protocol}, nil)
+			if err != nil && !isConflict(err) {
+				return err
+			}
+			cam := r.cfg.NewCamera(r.cfg.URL, serial, r.client)
+			if lane == "in-1" {
+				l.in = cam
+			} else {
+				l.out = cam
+			}
+		}
+		for k := range 20 {
+			p := fmt.Sprintf("京P%c%04d", rune('A'+i%26), k)
+			err := r.api(ctx, "POST", "/v1/lots/"+l.code+"/passes", map[string]any{"holder_name": "Holder", "plates": []string{p},
+				"valid_from": time.Now().Add(-24 * time.Hour).UTC().Format(time.RFC3339),
+				"valid_to":   time.Now().Add(30 * 24 * time.Hour).UTC().Format(time.RFC3339)}, nil)
+			if err != nil && !isConflict(err) {
+				return err
+			}
+			l.passes = append(l.passes, p)
+		}
+		// Record ids carry on from the last run's: the camera's counter.
+		l.recordID.Store(time.Now().UnixMilli() % 1_000_000_000 * 1000)
+		r.lots = append(r.lots, l)
+	}
+	return nil
+}
+
+// hourFactor is how busy the lot is at the simulated hour: the run is one
+// compressed day, quiet at night, peaks at 8-9 and 17-19.
+func (r *run) hourFactor() float64 {
+	span := r.cfg.Duration
+	if span <= 0 {
+		span = time.Minute
+	}
+	h := int(24 * float64(time.Since(r.start)) / float64(span))
+	profile := [24]float64{.1, .05, .05, .05, .05, .1, .3, .7, 1, .9, .6, .6, .7, .6, .6, .6, .7, 1, .9, .6, .4, .3, .2, .1}
+	return profile[h%24]
+}
+
+// visit is one car: an entry, a stay, an exit, paying when held.
+func (r *run) visit(ctx context.Context, l *lot, rng *rand.Rand) {
+	r.visits.Add(1)
+	// Arrivals follow the hour of the day: a quiet hour waits longer.
+	if !sleep(ctx, time.Duration(float64(20*time.Millisecond)*(1/r.hourFactor())*rng.Float64())) {
+		return
+	}
+	plate := fmt.Sprintf("京%c%05d", 'A'+rune(rng.IntN(20)), rng.IntN(100000))
+	if rng.Float64() < 0.15 {
+		plate = l.passes[rng.IntN(len(l.passes))]
+	}
+	roll := rng.Float64()
+	switch {
+	case roll < 0.02: // a plate-less car: held at the entry, it leaves
+		r.note("no_plate")
+		r.push(ctx, l.in, l, "")
+		return
+	case roll < 0.05: // the entry camera missed it
+		r.note("missed_read")
+	default:
+		id := l.recordID.Add(1)
+		r.pushID(ctx, l.in, "entry", plate, id)
+		if rng.Float64() < 0.05 { // the camera resends the same record
+			r.note("duplicate")
+			r.pushID(ctx, l.in, "entry", plate, id)
+		}
+	}
+	// Stays last moments of the run's time: minutes of a compressed day.
+	if !sleep(ctx, time.Duration(rng.IntN(300))*time.Millisecond) {
+		return
+	}
+	exitPlate := plate
+	if rng.Float64() < 0.02 { // misread at the exit: one character off
+		r.note("misread")
+		exitPlate = plate[:len(plate)-1] + string(rune('0'+rng.IntN(10)))
+	}
+	if r.push(ctx, l.out, l, exitPlate) {
+		return
+	}
+	if exitPlate != plate {
+		return // no stay under the misread plate: the attendant sorts it out
+	}
+	if r.pay(ctx, l, plate) {
+		r.push(ctx, l.out, l, plate)
+	}
+}
+
+func (r *run) note(kind string) {
+	r.mu.Lock()
+	r.anomaly[kind]++
+	r.mu.Unlock()
+}
+
+func (r *run) push(ctx context.Context, cam Camera, l *lot, plate string) bool {
+	return r.pushID(ctx, cam, "", plate, l.recordID.Add(1))
+}
+
+func (r *run) pushID(ctx context.Context, cam Camera, _ string, plate string, id int64) bool {
+	if ctx.Err() != nil {
+		return false
+	}
+	t := time.Now()
+	open, err := cam.Push(ctx, plate, id)
+	d := time.Since(t)
+	if err != nil {
+		if ctx.Err() == nil {
+			r.fail(err)
+		}
+		return false
+	}
+	r.events.Add(1)
+	r.mu.Lock()
+	r.lat = append(r.lat, d)
+	r.mu.Unlock()
+	if open {
+		r.opened.Add(1)
+	} else {
+		r.held.Add(1)
+	}
+	return open
+}
+
+// pay settles a held car's stay through the API, as a pay station does.
+func (r *run) pay(ctx context.Context, l *lot, plate string) bool {
+	var stays struct {
+		Stays []struct {
+			ID string `json:"id"`
+		} `json:"stays"`
+	}
+	if err := r.api(ctx, "GET", "/v1/lots/"+l.code+"/stays?state=in&plate="+url.QueryEscape(plate), nil, &stays); err != nil {
+		r.fail(err)
+		return false
+	}
+	if len(stays.Stays) == 0 {
+		return false // a missed entry: no stay to pay for
+	}
+	var q struct {
+		ID        string `json:"id"`
+		AmountDue int64  `json:"amount_due"`
+	}
+	if err := r.api(ctx, "POST", "/v1/stays/"+stays.Stays[0].ID+"/quotes", nil, &q); err != nil {
+		r.fail(err)
+		return false
+	}
+	if q.AmountDue == 0 {
+		return true
+	}
+	if err := r.api(ctx, "POST", "/v1/payments", map[string]any{"quote_id": q.ID, "amount": q.AmountDue, "method": "cash"}, nil); err != nil {
+		r.fail(err)
+		return false
+	}
+	r.revenue.Add(q.AmountDue)
+	r.payments.Add(1)
+	return true
+}
+
+type apiError struct {
+	status int
+	body   string
+}
+
+func (e *apiError) Error() string { return fmt.Sprintf("HTTP %d: %.200s", e.status, e.body) }
+
+func isConflict(err error) bool {
+	var ae *apiError
+	return errors.As(err, &ae) && ae.status == http.StatusConflict
+}
+
+func (r *run) api(ctx context.Context, method, path string, in, out any) error {
+	var body io.Reader
+	if in != nil {
+		b, _ := json.Marshal(in)
+		body = bytes.NewReader(b)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, r.cfg.URL+path, body)
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Authorization", "Bearer "+r.cfg.Token)
+	res, err := r.client.Do(req)
+	if err != nil {
+		return err
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(io.LimitReader(res.Body, 1<<20))
+	if res.StatusCode/100 != 2 {
+		return &apiError{res.StatusCode, string(b)}
+	}
+	if out != nil {
+		return json.Unmarshal(b, out)
+	}
+	return nil
+}
+
+func (r *run) fail(err error) {
+	r.errs.Add(1)
+	r.mu.Lock()
+	if len(r.sample) < 5 {
+		r.sample = append(r.sample, err.Error())
+	}
+	r.mu.Unlock()
+}
+
+func sleep(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
+// progress draws a bar until done.
+func (r *run) progress(ctx context.Context, done chan struct{}) {
+	if r.cfg.Progress == nil {
+		return
+	}
+	t := time.NewTicker(250 * time.Millisecond)
+	defer t.Stop()
+	for {
+		select {
+		case <-done:
+			fmt.Fprintln(r.cfg.Progress)
+			return
+		case <-t.C:
+		}
+		frac := 0.0
+		if r.cfg.Duration > 0 {
+			frac = float64(time.Since(r.start)) / float64(r.cfg.Duration)
+		}
+		if r.cfg.Events > 0 {
+			frac = max(frac, float64(r.events.Load())/float64(r.cfg.Events))
+		}
+		frac = min(frac, 1)
+		n := int(frac * 30)
+		fmt.Fprintf(r.cfg.Progress, "\r[%s%s] %3.0f%%  reads %d  open %d  hold %d  revenue %d.%02d  errors %d",
+			strings.Repeat("#", n), strings.Repeat(".", 30-n), frac*100, r.events.Load(), r.opened.Load(), r.held.Load(),
+			r.revenue.Load()/100, r.revenue.Load()%100, r.errs.Load())
+	}
+}
+
+func (r *run) summary() *Summary {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	s := &Summary{Elapsed: time.Since(r.start), Events: r.events.Load(), Opened: r.opened.Load(), Held: r.held.Load(),
+		Errors: r.errs.Load(), Revenue: r.revenue.Load(), Payments: r.payments.Load(), Visits: r.visits.Load(),
+		Anomalies: r.anomaly, ErrSample: r.sample}
+	lat := slices.Clone(r.lat)
+	slices.Sort(lat)
+	if n := len(lat); n > 0 {
+		s.P50, s.P99 = lat[n/2], lat[min(n-1, n*99/100)]
+	}
+	return s
+}

@@ -159,7 +159,7 @@ func Serve(ctx context.Context, c *config.Config, log *slog.Logger, ready func(a
 		d.mount(svc, log.With("dialect", d.name), h.Mount)
 	}
 	mountDevices(svc, sc.Barriers, log, h.Mount)
-	mountConsole(h, svc, log)
+	console := mountConsole(h, svc, log)
 	stopCharging := startCharging(wctx, svc, log, h.Mount) // chargers' connections end before the database closes
 	defer stopCharging()
 	if c.MQTT != "" {
@@ -170,6 +170,7 @@ func Serve(ctx context.Context, c *config.Config, log *slog.Logger, ready func(a
 		defer closeMQTT()
 	}
 	srv := newHTTPServer(h, log)
+	srv.RegisterOnShutdown(console.Shutdown) // live streams end, so shutdown need not wait for them
 	var msrv *http.Server
 	if mln != nil {
 		mux := http.NewServeMux()
@@ -260,7 +261,7 @@ func newHTTPServer(h http.Handler, log *slog.Logger) *http.Server {
 // startJobs starts the durable job queue on the store's own database
 // (OpenStore has migrated it).
 func startJobs(ctx context.Context, store park.Store, svc *system.System, log *slog.Logger) (jobs.Runner, error) {
-	cfg := jobs.Config{Service: svc.Billing, Lots: svc.Gate, Seen: svc.Partners, Log: log.With("component", "jobs")}
+	cfg := jobs.Config{Service: svc.Billing, Lots: svc.Gate, Seen: svc.Partners, Sessions: svc.Operators, Log: log.With("component", "jobs")}
 	switch st := store.(type) {
 	case *sqlite.Store:
 		return jobs.Start(ctx, riversqlite.New(st.WriterDB()), cfg)

@@ -16,9 +16,11 @@ import (
 
 // mountConsole serves the operator's console at /console/, and sends a
 // browser that asks for / there.
-func mountConsole(h *httpapi.Server, svc *system.System, log *slog.Logger) {
-	h.Mount(web.Prefix, web.New(web.Config{System: svc, Log: log.With("component", "console")}))
+func mountConsole(h *httpapi.Server, svc *system.System, log *slog.Logger) *web.Console {
+	c := web.New(web.Config{System: svc, Log: log.With("component", "console")})
+	h.Mount(web.Prefix, c)
 	h.Mount("GET /{$}", http.RedirectHandler(web.Prefix, http.StatusFound))
+	return c
 }
 
 // AddUser creates a console operator from the command line

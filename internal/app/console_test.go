@@ -1,6 +1,7 @@
 package app
 
 import (
+	"bufio"
 	"context"
 	"io"
 	"log/slog"
@@ -14,6 +15,7 @@ import (
 	"testing"
 
 	"parkd/internal/config"
+	"parkd/internal/demo"
 	"parkd/internal/operators"
 	"parkd/internal/park"
 )
@@ -66,5 +68,20 @@ func TestConsoleServed(t *testing.T) {
 	}
 	if strings.Contains(string(body), strings.TrimSpace(string(admin))) {
 		t.Fatal("the admin token appears in a page")
+	}
+
+	// A lanes page left open: its event stream must not hold the
+	// server's graceful stop (which waits for every request).
+	resp, err = cl.Get(s.url + "/console/lots/" + demo.LotCode + "/lanes/events")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	first, err := bufio.NewReader(resp.Body).ReadString('\n')
+	if resp.StatusCode != http.StatusOK || first != "retry: 2000\n" {
+		t.Fatalf("stream: %d %q %v", resp.StatusCode, first, err)
+	}
+	if err := s.stop(); err != nil {
+		t.Fatalf("stopping with a stream open: %v", err)
 	}
 }

@@ -7,14 +7,19 @@ import (
 	"parkd/internal/park"
 )
 
-// Received is what a lot received in payments during its local day.
+// Received is what a lot received in payments during its local day, and
+// what the stays that left it then cost.
 type Received struct {
 	Day      string          `json:"day"` // the lot's local date, 2006-01-02
 	Currency string          `json:"currency"`
 	Sum      park.PaymentSum `json:"received"`
+	// Left is what the stays that left today cost (receivable), their
+	// discounts and the coupons used.
+	Left park.DaySums `json:"left"`
 }
 
-// ReceivedToday sums lot's payments since the start of its local day
+// ReceivedToday sums lot's payments and the stays that left since the
+// start of its local day
 // (the lot's time zone) up to now (ENotFound).
 func (s *Service) ReceivedToday(ctx context.Context, lot string) (Received, error) {
 	var out Received
@@ -26,8 +31,13 @@ func (s *Service) ReceivedToday(ctx context.Context, lot string) (Received, erro
 		now := s.base.Clock()
 		local := now.In(l.Location())
 		start := time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, local.Location()).UTC()
-		sum, err := tx.SumPayments(ctx, lot, start, now.Add(park.Precision))
-		out = Received{Day: local.Format(time.DateOnly), Currency: l.Currency, Sum: sum}
+		end := now.Add(park.Precision)
+		sum, err := tx.SumPayments(ctx, lot, start, end)
+		if err != nil {
+			return err
+		}
+		left, err := tx.SumStaysLeft(ctx, lot, start, end)
+		out = Received{Day: local.Format(time.DateOnly), Currency: l.Currency, Sum: sum, Left: left}
 		return err
 	})
 	return out, err

@@ -48,3 +48,56 @@ func (s *Service) RecentEvents(ctx context.Context, lot string, after time.Time,
 	err := s.base.View(ctx, func(tx park.Tx) (err error) { out, err = tx.ListRecentEvents(ctx, lot, after, limit); return })
 	return out, err
 }
+
+// HourStat is one hour of a lot's traffic: the cars that entered and left
+// through an open barrier, and the cars inside at the hour's end.
+type HourStat struct {
+	Hour            time.Time // start, UTC
+	Entries, Exits  int
+	InsideAtHourEnd int
+}
+
+// LastDay returns a lot's last 24 hours, oldest first, the current hour
+// last. The cars inside at each hour's end are worked back from the count
+// now, through the entries and exits since (so cars that left another
+// way, such as removed by an operator, are not subtracted). Errors:
+// ENotFound (lot).
+func (s *Service) LastDay(ctx context.Context, lot string) ([]HourStat, error) {
+	var out []HourStat
+	err := s.base.View(ctx, func(tx park.Tx) error {
+		if _, err := tx.GetLotSettings(ctx, lot); err != nil {
+			return err
+		}
+		inside, err := tx.CountInside(ctx, lot)
+		if err != nil {
+			return err
+		}
+		first := s.base.Clock().Truncate(time.Hour).Add(-23 * time.Hour)
+		counts, err := tx.CountPassagesByHour(ctx, lot, first)
+		if err != nil {
+			return err
+		}
+		out = make([]HourStat, 24)
+		for i := range out {
+			out[i].Hour = first.Add(time.Duration(i) * time.Hour)
+		}
+		for _, c := range counts {
+			i := int(c.Hour.Sub(first) / time.Hour)
+			if i < 0 || i >= len(out) {
+				continue
+			}
+			switch c.Type {
+			case park.EventEntry:
+				out[i].Entries += c.Count
+			case park.EventExit:
+				out[i].Exits += c.Count
+			}
+		}
+		for i := len(out) - 1; i >= 0; i-- {
+			out[i].InsideAtHourEnd = max(inside, 0)
+			inside += out[i].Exits - out[i].Entries
+		}
+		return nil
+	})
+	return out, err
+}

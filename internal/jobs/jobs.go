@@ -25,6 +25,11 @@ type Seen interface {
 	PurgeSeen(ctx context.Context) (int, error)
 }
 
+// Sessions deletes the console's expired sessions.
+type Sessions interface {
+	PurgeSessions(ctx context.Context) (int, error)
+}
+
 // Lots is what the daily lot report needs of the core.
 type Lots interface {
 	// ReportLots tells subscribed partners of every lot's settings.
@@ -36,7 +41,9 @@ type Config struct {
 	Service Service
 	Lots    Lots // nil: no daily lot report
 	Seen    Seen // nil: served requests are not purged
-	Log     *slog.Logger
+	// Sessions, when set, has its expired sessions deleted by housekeeping.
+	Sessions Sessions
+	Log      *slog.Logger
 	// HousekeepingEvery is the period of the housekeeping job (default 1 h).
 	HousekeepingEvery time.Duration
 	// KeepExpiredQuotes is how long an unpaid, expired quote is kept for
@@ -81,7 +88,7 @@ func Start[TTx any](ctx context.Context, driver riverdriver.Driver[TTx], c Confi
 		c.Log = slog.New(slog.DiscardHandler)
 	}
 	workers := river.NewWorkers()
-	river.AddWorker(workers, &housekeepingWorker{svc: c.Service, seen: c.Seen, keep: c.KeepExpiredQuotes, log: c.Log})
+	river.AddWorker(workers, &housekeepingWorker{svc: c.Service, seen: c.Seen, sessions: c.Sessions, keep: c.KeepExpiredQuotes, log: c.Log})
 	periodic := []*river.PeriodicJob{
 		river.NewPeriodicJob(river.PeriodicInterval(c.HousekeepingEvery),
 			func() (river.JobArgs, *river.InsertOpts) { return HousekeepingArgs{}, nil },
@@ -117,10 +124,11 @@ func (HousekeepingArgs) Kind() string { return "housekeeping" }
 
 type housekeepingWorker struct {
 	river.WorkerDefaults[HousekeepingArgs]
-	svc  Service
-	seen Seen
-	keep time.Duration
-	log  *slog.Logger
+	svc      Service
+	seen     Seen
+	sessions Sessions
+	keep     time.Duration
+	log      *slog.Logger
 }
 
 func (w *housekeepingWorker) Work(ctx context.Context, job *river.Job[HousekeepingArgs]) error {
@@ -134,7 +142,14 @@ func (w *housekeepingWorker) Work(ctx context.Context, job *river.Job[Housekeepi
 			return err
 		}
 	}
-	w.log.Info("housekeeping", "expired_quotes_deleted", n, "served_requests_forgotten", seen, "job", job.ID)
+	sessions := 0
+	if w.sessions != nil {
+		if sessions, err = w.sessions.PurgeSessions(ctx); err != nil {
+			return err
+		}
+	}
+	w.log.Info("housekeeping", "expired_quotes_deleted", n, "served_requests_forgotten", seen,
+		"expired_sessions_deleted", sessions, "job", job.ID)
 	return nil
 }
 

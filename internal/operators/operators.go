@@ -348,12 +348,19 @@ func (s *Service) SignOut(ctx context.Context, token string) error {
 	return err
 }
 
-// DeleteExpiredSessions removes up to limit sessions that ended before
-// before (housekeeping).
-func (s *Service) DeleteExpiredSessions(ctx context.Context, before time.Time, limit int) (int, error) {
-	var n int
-	err := s.base.Update(ctx, func(tx park.Tx) (err error) { n, err = tx.DeleteSessionsBefore(ctx, before, limit); return })
-	return n, err
+// PurgeSessions deletes the sessions that have expired (housekeeping; a
+// revoked session goes when it would have expired) and returns how many.
+func (s *Service) PurgeSessions(ctx context.Context) (int, error) {
+	before := s.base.Clock()
+	total := 0
+	for {
+		var n int
+		err := s.base.Update(ctx, func(tx park.Tx) (err error) { n, err = tx.DeleteSessionsBefore(ctx, before, 1000); return })
+		total += n
+		if err != nil || n < 1000 {
+			return total, err
+		}
+	}
 }
 
 // Record writes an audit entry in a transaction of its own, for a change

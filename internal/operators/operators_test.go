@@ -199,3 +199,30 @@ func TestRoles(t *testing.T) {
 		}
 	}
 }
+
+// TestPurgeSessions: housekeeping deletes the sessions that expired, and
+// only those.
+func TestPurgeSessions(t *testing.T) {
+	b := systemtest.New(t)
+	addUser(t, b, "ana", park.RoleAdmin)
+	sign := func() string {
+		tok, _, err := b.Sys.Operators.SignIn(b.Ctx, operators.SignIn{Name: "ana", Password: pw})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tok
+	}
+	old := sign()
+	b.Clock.Set(b.Clock.Now().Add(6 * time.Hour))
+	fresh := sign()
+	b.Clock.Set(b.Clock.Now().Add(6*time.Hour + time.Minute)) // old's 12 h are over; fresh has 6 h left
+	n, err := b.Sys.Operators.PurgeSessions(b.Ctx)
+	if err != nil || n != 1 {
+		t.Fatalf("purged %d, %v; want 1", n, err)
+	}
+	if _, err := b.Sys.Operators.Authenticate(b.Ctx, fresh); err != nil {
+		t.Fatalf("the live session was purged: %v", err)
+	}
+	_, err = b.Sys.Operators.Authenticate(b.Ctx, old)
+	systemtest.WantCode(t, err, park.EUnauthorized)
+}

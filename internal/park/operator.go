@@ -117,6 +117,24 @@ type PaymentSum struct {
 	Count  int   `json:"count"`
 }
 
+// DaySums is what the stays that left a lot in a period cost: their
+// totals (tariff less discounts), discounts (coupons and benefits) and
+// what was paid for them, and how many coupons were used then.
+type DaySums struct {
+	Left        int   `json:"left"`
+	Total       int64 `json:"total"`
+	Discount    int64 `json:"discount"`
+	Paid        int64 `json:"paid"`
+	CouponsUsed int   `json:"coupons_used"`
+}
+
+// HourCount is how many events of a type an hour had.
+type HourCount struct {
+	Hour  time.Time // the hour's start, UTC
+	Type  string    // EventEntry or EventExit
+	Count int
+}
+
 // OperatorTx is the part of Tx for operators, their sessions and the
 // audit log.
 type OperatorTx interface {
@@ -151,6 +169,12 @@ type OperatorTx interface {
 	SumPayments(ctx context.Context, lot string, from, to time.Time) (PaymentSum, error)
 	// ListLanes returns the lot's lanes by id.
 	ListLanes(ctx context.Context, lot string) ([]*Lane, error)
+	// SumStaysLeft sums the lot's stays that left in [from, to), and
+	// counts its coupons used then.
+	SumStaysLeft(ctx context.Context, lot string, from, to time.Time) (DaySums, error)
+	// CountPassagesByHour counts the lot's entries and exits whose barrier
+	// opened, received since the instant, per UTC hour.
+	CountPassagesByHour(ctx context.Context, lot string, since time.Time) ([]HourCount, error)
 	// ListRecentEvents returns up to limit of the lot's events received
 	// after the instant, newest first.
 	ListRecentEvents(ctx context.Context, lot string, after time.Time, limit int) ([]*Event, error)

@@ -26,3 +26,11 @@ func TestFormatMoney(t *testing.T) {
 		}
 	}
 }
+
+func TestFormatKWh(t *testing.T) {
+	for wh, want := range map[int64]string{0: "0.000", 7: "0.007", 12345: "12.345", 1000: "1.000", -1500: "-1.500"} {
+		if got := formatKWh(wh); got != want {
+			t.Errorf("%d Wh: %q, want %q", wh, got, want)
+		}
+	}
+}

@@ -165,6 +165,8 @@ func (w *Console) laneEvents(rw http.ResponseWriter, r *http.Request, p *operato
 		select {
 		case <-ctx.Done():
 			return nil
+		case <-w.done:
+			return nil
 		case <-poll.C:
 		}
 		if time.Since(lastCheck) > laneRecheck {

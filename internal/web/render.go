@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"fmt"
 	"html/template"
 	"io/fs"
 	"net/http"
@@ -35,9 +36,11 @@ func (v *view) T(key string) string { return translate(v.Lang, key) }
 // parsePages parses each page template with the layout.
 func parsePages() map[string]*template.Template {
 	funcs := template.FuncMap{
-		"money":    formatMoney,
-		"time":     formatTime,
-		"lotLinks": lotLinks,
+		"money":     formatMoney,
+		"time":      formatTime,
+		"lotLinks":  lotLinks,
+		"hasPrefix": strings.HasPrefix,
+		"kwh":       formatKWh,
 		"row": func(e *park.Event, loc *time.Location, lang string) eventRow {
 			return eventRow{Event: e, Loc: loc, Lang: lang}
 		},
@@ -95,4 +98,14 @@ func formatMoney(amount int64, currency string) string {
 		s = "-" + s
 	}
 	return s + " " + currency
+}
+
+// formatKWh writes watt-hours as kilowatt-hours to the watt-hour: 12345
+// is "12.345".
+func formatKWh(wh int64) string {
+	sign := ""
+	if wh < 0 {
+		sign, wh = "-", -wh
+	}
+	return fmt.Sprintf("%s%d.%03d", sign, wh/1000, wh%1000)
 }

@@ -17,6 +17,9 @@ type section struct {
 	// lotPath, when set, puts a link to lots/{code}/<lotPath> on every
 	// page of a lot.
 	lotPath string
+	// visible reports whether an operator sees the navigation entry (nil:
+	// everyone signed in); the handlers check access themselves.
+	visible func(p *operators.Principal) bool
 }
 
 // route is one page or form of a section; h is a method expression of
@@ -32,6 +35,14 @@ func sections() []section {
 	return []section{
 		overviewSection(),
 		lanesSection(),
+		staysSection(),
+		tariffSection(),
+		accessSection(),
+		devicesSection(),
+		chargersSection(),
+		rentalSection(),
+		partnersSection(),
+		auditSection(),
 	}
 }
 
@@ -51,7 +62,7 @@ func lotLinks() []lotLink {
 func navFor(p *operators.Principal) []navItem {
 	var out []navItem
 	for _, s := range sections() {
-		if s.href != "" {
+		if s.href != "" && (s.visible == nil || s.visible(p)) {
 			out = append(out, navItem{Key: s.key, Href: s.href})
 		}
 	}

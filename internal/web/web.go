@@ -18,6 +18,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"parkd/internal/operators"
@@ -56,7 +57,15 @@ type Console struct {
 	mux   *http.ServeMux
 	pages map[string]*template.Template
 	cop   *http.CrossOriginProtection
+	// done closes at Shutdown: event streams end then, since the HTTP
+	// server's graceful shutdown waits for every request to finish.
+	done     chan struct{}
+	shutdown sync.Once
 }
+
+// Shutdown ends the live event streams (register it with the HTTP
+// server's RegisterOnShutdown).
+func (w *Console) Shutdown() { w.shutdown.Do(func() { close(w.done) }) }
 
 // New builds the console.
 func New(c Config) *Console {
@@ -66,7 +75,8 @@ func New(c Config) *Console {
 	if c.Log == nil {
 		c.Log = slog.New(slog.DiscardHandler)
 	}
-	w := &Console{sys: c.System, log: c.Log, now: c.Now, mux: http.NewServeMux(), cop: http.NewCrossOriginProtection()}
+	w := &Console{sys: c.System, log: c.Log, now: c.Now, mux: http.NewServeMux(), cop: http.NewCrossOriginProtection(),
+		done: make(chan struct{})}
 	w.pages = parsePages()
 	static, _ := fs.Sub(staticFS, "static")
 	w.mux.Handle("GET "+Prefix+"static/", http.StripPrefix(Prefix+"static/", http.FileServerFS(static)))
@@ -201,7 +211,7 @@ func (w *Console) lotFor(r *http.Request, p *operators.Principal) (*park.Lot, er
 	if !p.MaySee(code) {
 		return nil, park.Errorf(park.ENotFound, "lot %q not found", code)
 	}
-	return w.sys.Gate.GetLot(r.Context(), code)
+	return w.sys.Gate.LotSettings(r.Context(), code)
 }
 
 // mayChange refuses a change in lot by an operator whose role does not

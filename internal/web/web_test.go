@@ -14,7 +14,6 @@ import (
 	"parkd/internal/operators"
 	"parkd/internal/park"
 	"parkd/internal/systemtest"
-	"parkd/internal/web"
 )
 
 const pw = "correct horse battery"
@@ -28,9 +27,7 @@ type site struct {
 func newSite(t *testing.T) *site {
 	t.Helper()
 	b := systemtest.New(t)
-	srv := httptest.NewServer(web.New(web.Config{System: b.Sys, Now: b.Clock.Now}))
-	t.Cleanup(srv.Close)
-	return &site{Bundle: b, srv: srv}
+	return &site{Bundle: b, srv: newServer(t, b)}
 }
 
 func (s *site) user(t *testing.T, name string, role park.Role, lots ...string) {
@@ -125,6 +122,8 @@ func TestOverview(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.Event(t, park.EventEntry, "沪B00001", s.Clock.Now())
+	// Paid, it leaves: a stay that cost 4.00, nothing off.
+	s.Event(t, park.EventExit, "沪A12345", s.Clock.Now())
 
 	b := s.browser(t)
 	if st, _, loc := b.get("/console/"); st != http.StatusSeeOther || loc != "/console/login" {
@@ -136,10 +135,23 @@ func TestOverview(t *testing.T) {
 		t.Fatalf("overview: %d\n%s", st, body)
 	}
 	row := regexp.MustCompile(`(?s)<tr data-lot="140123001">.*?</tr>`).FindString(body)
-	for _, want := range []string{`class="num inside">2 `, `class="num free">8<`, `class="num received">4.00 CNY<`} {
+	for _, want := range []string{`class="num inside">1 `, `class="num free">9<`, `class="num received">4.00 CNY<`,
+		`class="num receivable">4.00 CNY <small>(1)</small>`, `class="num discount">0.00 CNY<`, `class="num coupons">0<`} {
 		if !strings.Contains(row, want) {
 			t.Errorf("the lot's row lacks %q:\n%s", want, row)
 		}
+	}
+	// The last 24 hours: both entries and the exit were received this hour
+	// (15:00 local); worked back from the 1 inside now, none were inside
+	// an hour ago.
+	for _, want := range []string{`data-hour="15:00" data-entries="2" data-exits="1" data-inside="1"`,
+		`data-hour="14:00" data-entries="0" data-exits="0" data-inside="0"`, `data-hour="16:00" data-entries="0"`} {
+		if !strings.Contains(row, want) {
+			t.Errorf("the chart lacks %q:\n%s", want, row)
+		}
+	}
+	if n := strings.Count(row, "data-hour="); n != 24 {
+		t.Errorf("the chart has %d hours, want 24", n)
 	}
 	if !strings.Contains(body, `id="whoami">ana<`) {
 		t.Error("the page does not say who is signed in")

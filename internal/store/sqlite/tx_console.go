@@ -150,3 +150,27 @@ func (t *txn) ListRecentEvents(ctx context.Context, lot string, after time.Time,
 	}
 	return out, nil
 }
+
+func (t *txn) CountPassagesByHour(ctx context.Context, lot string, since time.Time) ([]park.HourCount, error) {
+	rs, err := t.q.CountPassagesByHour(stmtCtx, db.CountPassagesByHourParams{LotCode: lot, Since: us(since)})
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	out := make([]park.HourCount, len(rs))
+	for i, r := range rs {
+		out[i] = park.HourCount{Hour: time.Unix(r.Hour*3600, 0).UTC(), Type: r.Type, Count: int(r.N)}
+	}
+	return out, nil
+}
+
+func (t *txn) SumStaysLeft(ctx context.Context, lot string, from, to time.Time) (park.DaySums, error) {
+	r, err := t.q.SumStaysLeft(stmtCtx, db.SumStaysLeftParams{LotCode: lot, FromAt: nullUS(&from), ToAt: nullUS(&to)})
+	if err != nil {
+		return park.DaySums{}, mapErr(err)
+	}
+	n, err := t.q.CountCouponsUsed(stmtCtx, db.CountCouponsUsedParams{LotCode: lot, FromAt: nullUS(&from), ToAt: nullUS(&to)})
+	if err != nil {
+		return park.DaySums{}, mapErr(err)
+	}
+	return park.DaySums{Left: int(r.N), Total: r.Total, Discount: r.Discount, Paid: r.Paid, CouponsUsed: int(n)}, nil
+}

@@ -212,6 +212,42 @@ func testAudit(t *testing.T, s park.Store) {
 	if got := sum("L9", base, base.Add(2*time.Hour)); got != (park.PaymentSum{}) {
 		t.Errorf("no payments: %+v", got)
 	}
+
+	// Stays that left L1: 1000 (300 off, 700 paid) at base+1h, 500 (all
+	// paid) at base+3h; one still inside; one coupon used at base+1h.
+	left := func(id string, exit time.Time, total, discount, paid int64) {
+		t.Helper()
+		st := newStay("L1", id, "K"+id, "200"+id)
+		st.State, st.ExitAt, st.ExitLane, st.Total, st.Discount, st.Paid = park.StayOut, &exit, "out-1", total, discount, paid
+		must(t, update(t, s, func(tx park.Tx) error { return tx.InsertStay(ctx, st) }))
+	}
+	left("x1", base.Add(time.Hour), 1000, 300, 700)
+	left("x2", base.Add(3*time.Hour), 500, 0, 500)
+	coupon := func(id, key string) *park.Coupon {
+		return &park.Coupon{ID: id, LotCode: "L1", Plate: key, PlateKey: key, Kind: park.CouponMinutes, Value: 60, Issuer: "mall",
+			ValidFrom: base, ValidTo: base.Add(24 * time.Hour), State: park.CouponIssued, CreatedAt: base, UpdatedAt: base}
+	}
+	used := coupon("CU", "Kx1")
+	usedAt := base.Add(time.Hour)
+	must(t, update(t, s, func(tx park.Tx) error { return tx.CreateCoupon(ctx, used) }))
+	used.State, used.UsedAt, used.StayID, used.UpdatedAt = park.CouponUsed, &usedAt, "x1", usedAt
+	must(t, update(t, s, func(tx park.Tx) error { return tx.UpdateCoupon(ctx, used) }))
+	must(t, update(t, s, func(tx park.Tx) error { return tx.CreateCoupon(ctx, coupon("CN", "Kx2")) }))
+	var day park.DaySums
+	must(t, s.View(ctx, func(tx park.Tx) (err error) {
+		day, err = tx.SumStaysLeft(ctx, "L1", base, base.Add(2*time.Hour))
+		return
+	}))
+	if day != (park.DaySums{Left: 1, Total: 1000, Discount: 300, Paid: 700, CouponsUsed: 1}) {
+		t.Errorf("left in [base, base+2h): %+v", day)
+	}
+	must(t, s.View(ctx, func(tx park.Tx) (err error) {
+		day, err = tx.SumStaysLeft(ctx, "L1", base, base.Add(4*time.Hour))
+		return
+	}))
+	if day != (park.DaySums{Left: 2, Total: 1500, Discount: 300, Paid: 1200, CouponsUsed: 1}) {
+		t.Errorf("left in [base, base+4h): %+v", day)
+	}
 }
 
 // testLaneEvents: the lanes page lists a lot's lanes and follows its
@@ -262,5 +298,28 @@ func testLaneEvents(t *testing.T, s park.Store) {
 	}
 	if got := ids(base, 2); got != "[e3 e2]" {
 		t.Errorf("newest two: %s", got)
+	}
+
+	// Passages per hour: only events whose barrier opened count.
+	pass := func(id, typ, decision string, at time.Time) {
+		t.Helper()
+		must(t, update(t, s, func(tx park.Tx) error {
+			return tx.InsertEvent(ctx, &park.Event{ID: id, LotCode: "L1", Type: typ, Plate: "P" + id, Lane: "out-1", At: at,
+				ReceivedAt: at, Decision: park.Decision{Decision: decision, Reason: park.ReasonVisitor}})
+		}))
+	}
+	pass("x2", park.EventExit, park.DecisionOpen, base.Add(time.Hour))
+	pass("x3", park.EventExit, park.DecisionHold, base.Add(time.Hour))
+	pass("e4", park.EventEntry, park.DecisionOpen, base.Add(2*time.Hour))
+	var hours []park.HourCount
+	must(t, s.View(ctx, func(tx park.Tx) (err error) {
+		hours, err = tx.CountPassagesByHour(ctx, "L1", base.Truncate(time.Hour))
+		return
+	}))
+	h8 := base.Truncate(time.Hour) // 08:00 UTC
+	want := []park.HourCount{{Hour: h8, Type: park.EventEntry, Count: 3}, {Hour: h8.Add(time.Hour), Type: park.EventExit, Count: 1},
+		{Hour: h8.Add(2 * time.Hour), Type: park.EventEntry, Count: 1}}
+	if fmt.Sprint(hours) != fmt.Sprint(want) {
+		t.Errorf("passages by hour %v, want %v", hours, want)
 	}
 }

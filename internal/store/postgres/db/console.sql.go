@@ -10,6 +10,62 @@ import (
 	"time"
 )
 
+const countCouponsUsed = `-- name: CountCouponsUsed :one
+SELECT COUNT(*) FROM coupons WHERE lot_code = $1 AND used_at >= $2 AND used_at < $3
+`
+
+type CountCouponsUsedParams struct {
+	LotCode string
+	FromAt  *time.Time
+	ToAt    *time.Time
+}
+
+func (q *Queries) CountCouponsUsed(ctx context.Context, arg CountCouponsUsedParams) (int64, error) {
+	row := q.db.QueryRow(ctx, countCouponsUsed, arg.LotCode, arg.FromAt, arg.ToAt)
+	var count int64
+	err := row.Scan(&count)
+	return count, err
+}
+
+const countPassagesByHour = `-- name: CountPassagesByHour :many
+SELECT type, CAST(floor(extract(epoch FROM received_at) / 3600) AS BIGINT) AS hour, COUNT(*) AS n
+FROM events
+WHERE lot_code = $1 AND received_at >= $2
+  AND decision->>'decision' = 'open'
+GROUP BY type, hour ORDER BY hour, type
+`
+
+type CountPassagesByHourParams struct {
+	LotCode string
+	Since   time.Time
+}
+
+type CountPassagesByHourRow struct {
+	Type string
+	Hour int64
+	N    int64
+}
+
+func (q *Queries) CountPassagesByHour(ctx context.Context, arg CountPassagesByHourParams) ([]CountPassagesByHourRow, error) {
+	rows, err := q.db.Query(ctx, countPassagesByHour, arg.LotCode, arg.Since)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []CountPassagesByHourRow
+	for rows.Next() {
+		var i CountPassagesByHourRow
+		if err := rows.Scan(&i.Type, &i.Hour, &i.N); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const createOperator = `-- name: CreateOperator :exec
 INSERT INTO operators (name, role, lots, language, password_hash, disabled, created_at, updated_at, version)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1)
@@ -357,6 +413,37 @@ func (q *Queries) SumPayments(ctx context.Context, arg SumPaymentsParams) (SumPa
 	row := q.db.QueryRow(ctx, sumPayments, arg.LotCode, arg.FromAt, arg.ToAt)
 	var i SumPaymentsRow
 	err := row.Scan(&i.Amount, &i.Count)
+	return i, err
+}
+
+const sumStaysLeft = `-- name: SumStaysLeft :one
+SELECT COUNT(*) AS n, COALESCE(SUM(total), 0)::bigint AS total,
+       COALESCE(SUM(discount), 0)::bigint AS discount, COALESCE(SUM(paid), 0)::bigint AS paid
+FROM stays WHERE lot_code = $1 AND exit_at >= $2 AND exit_at < $3
+`
+
+type SumStaysLeftParams struct {
+	LotCode string
+	FromAt  *time.Time
+	ToAt    *time.Time
+}
+
+type SumStaysLeftRow struct {
+	N        int64
+	Total    int64
+	Discount int64
+	Paid     int64
+}
+
+func (q *Queries) SumStaysLeft(ctx context.Context, arg SumStaysLeftParams) (SumStaysLeftRow, error) {
+	row := q.db.QueryRow(ctx, sumStaysLeft, arg.LotCode, arg.FromAt, arg.ToAt)
+	var i SumStaysLeftRow
+	err := row.Scan(
+		&i.N,
+		&i.Total,
+		&i.Discount,
+		&i.Paid,
+	)
 	return i, err
 }
 

@@ -54,6 +54,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.countCouponsStmt, err = db.PrepareContext(ctx, countCoupons); err != nil {
 		return nil, fmt.Errorf("error preparing query CountCoupons: %w", err)
 	}
+	if q.countCouponsUsedStmt, err = db.PrepareContext(ctx, countCouponsUsed); err != nil {
+		return nil, fmt.Errorf("error preparing query CountCouponsUsed: %w", err)
+	}
 	if q.countDeliveriesStmt, err = db.PrepareContext(ctx, countDeliveries); err != nil {
 		return nil, fmt.Errorf("error preparing query CountDeliveries: %w", err)
 	}
@@ -62,6 +65,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.countInsideForPassStmt, err = db.PrepareContext(ctx, countInsideForPass); err != nil {
 		return nil, fmt.Errorf("error preparing query CountInsideForPass: %w", err)
+	}
+	if q.countPassagesByHourStmt, err = db.PrepareContext(ctx, countPassagesByHour); err != nil {
+		return nil, fmt.Errorf("error preparing query CountPassagesByHour: %w", err)
 	}
 	if q.countPriceStandardsStmt, err = db.PrepareContext(ctx, countPriceStandards); err != nil {
 		return nil, fmt.Errorf("error preparing query CountPriceStandards: %w", err)
@@ -570,6 +576,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.sumPaymentsStmt, err = db.PrepareContext(ctx, sumPayments); err != nil {
 		return nil, fmt.Errorf("error preparing query SumPayments: %w", err)
 	}
+	if q.sumStaysLeftStmt, err = db.PrepareContext(ctx, sumStaysLeft); err != nil {
+		return nil, fmt.Errorf("error preparing query SumStaysLeft: %w", err)
+	}
 	if q.updateChargeSessionStmt, err = db.PrepareContext(ctx, updateChargeSession); err != nil {
 		return nil, fmt.Errorf("error preparing query UpdateChargeSession: %w", err)
 	}
@@ -688,6 +697,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing countCouponsStmt: %w", cerr)
 		}
 	}
+	if q.countCouponsUsedStmt != nil {
+		if cerr := q.countCouponsUsedStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing countCouponsUsedStmt: %w", cerr)
+		}
+	}
 	if q.countDeliveriesStmt != nil {
 		if cerr := q.countDeliveriesStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing countDeliveriesStmt: %w", cerr)
@@ -701,6 +715,11 @@ func (q *Queries) Close() error {
 	if q.countInsideForPassStmt != nil {
 		if cerr := q.countInsideForPassStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing countInsideForPassStmt: %w", cerr)
+		}
+	}
+	if q.countPassagesByHourStmt != nil {
+		if cerr := q.countPassagesByHourStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing countPassagesByHourStmt: %w", cerr)
 		}
 	}
 	if q.countPriceStandardsStmt != nil {
@@ -1548,6 +1567,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing sumPaymentsStmt: %w", cerr)
 		}
 	}
+	if q.sumStaysLeftStmt != nil {
+		if cerr := q.sumStaysLeftStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing sumStaysLeftStmt: %w", cerr)
+		}
+	}
 	if q.updateChargeSessionStmt != nil {
 		if cerr := q.updateChargeSessionStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing updateChargeSessionStmt: %w", cerr)
@@ -1702,9 +1726,11 @@ type Queries struct {
 	clearPartnerLotsStmt              *sql.Stmt
 	countChargeSessionsStmt           *sql.Stmt
 	countCouponsStmt                  *sql.Stmt
+	countCouponsUsedStmt              *sql.Stmt
 	countDeliveriesStmt               *sql.Stmt
 	countInsideStmt                   *sql.Stmt
 	countInsideForPassStmt            *sql.Stmt
+	countPassagesByHourStmt           *sql.Stmt
 	countPriceStandardsStmt           *sql.Stmt
 	countSpacesStmt                   *sql.Stmt
 	createCouponStmt                  *sql.Stmt
@@ -1874,6 +1900,7 @@ type Queries struct {
 	stayCouponsStmt                   *sql.Stmt
 	subscribedStmt                    *sql.Stmt
 	sumPaymentsStmt                   *sql.Stmt
+	sumStaysLeftStmt                  *sql.Stmt
 	updateChargeSessionStmt           *sql.Stmt
 	updateChargerStmt                 *sql.Stmt
 	updateCouponStmt                  *sql.Stmt
@@ -1911,9 +1938,11 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		clearPartnerLotsStmt:              q.clearPartnerLotsStmt,
 		countChargeSessionsStmt:           q.countChargeSessionsStmt,
 		countCouponsStmt:                  q.countCouponsStmt,
+		countCouponsUsedStmt:              q.countCouponsUsedStmt,
 		countDeliveriesStmt:               q.countDeliveriesStmt,
 		countInsideStmt:                   q.countInsideStmt,
 		countInsideForPassStmt:            q.countInsideForPassStmt,
+		countPassagesByHourStmt:           q.countPassagesByHourStmt,
 		countPriceStandardsStmt:           q.countPriceStandardsStmt,
 		countSpacesStmt:                   q.countSpacesStmt,
 		createCouponStmt:                  q.createCouponStmt,
@@ -2083,6 +2112,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		stayCouponsStmt:                   q.stayCouponsStmt,
 		subscribedStmt:                    q.subscribedStmt,
 		sumPaymentsStmt:                   q.sumPaymentsStmt,
+		sumStaysLeftStmt:                  q.sumStaysLeftStmt,
 		updateChargeSessionStmt:           q.updateChargeSessionStmt,
 		updateChargerStmt:                 q.updateChargerStmt,
 		updateCouponStmt:                  q.updateCouponStmt,

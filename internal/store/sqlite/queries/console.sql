@@ -46,3 +46,18 @@ SELECT * FROM lanes WHERE lot_code = ? ORDER BY id;
 -- name: ListRecentEvents :many
 SELECT * FROM events WHERE lot_code = sqlc.arg(lot_code) AND received_at > sqlc.arg(after)
 ORDER BY received_at DESC, id DESC LIMIT sqlc.arg(lim);
+
+-- name: CountPassagesByHour :many
+SELECT type, CAST(received_at / 3600000000 AS INTEGER) AS hour, COUNT(*) AS n
+FROM events
+WHERE lot_code = sqlc.arg(lot_code) AND received_at >= sqlc.arg(since)
+  AND json_extract(decision, '$.decision') = 'open'
+GROUP BY type, hour ORDER BY hour, type;
+
+-- name: SumStaysLeft :one
+SELECT COUNT(*) AS n, CAST(COALESCE(SUM(total), 0) AS INTEGER) AS total,
+       CAST(COALESCE(SUM(discount), 0) AS INTEGER) AS discount, CAST(COALESCE(SUM(paid), 0) AS INTEGER) AS paid
+FROM stays WHERE lot_code = sqlc.arg(lot_code) AND exit_at >= sqlc.arg(from_at) AND exit_at < sqlc.arg(to_at);
+
+-- name: CountCouponsUsed :one
+SELECT COUNT(*) FROM coupons WHERE lot_code = sqlc.arg(lot_code) AND used_at >= sqlc.arg(from_at) AND used_at < sqlc.arg(to_at);

@@ -1,0 +1,101 @@
+package web
+
+import (
+	"net/http"
+	"strings"
+	"time"
+
+	"parkd/internal/billing"
+	"parkd/internal/operators"
+	"parkd/internal/park"
+)
+
+// The access page of a lot: its passes and their plans, its lists
+// (whitelist and deny list, special vehicles, hotel guests) and its
+// coupons; a plate can be put on the whitelist from here.
+func accessSection() section {
+	return section{key: "access", lotPath: "access", routes: []route{
+		{"GET " + Prefix + "lots/{lot}/access", (*Console).accessPage},
+		{"POST " + Prefix + "lots/{lot}/whitelist", (*Console).whitelistAdd},
+	}}
+}
+
+type accessData struct {
+	Lot       *park.Lot
+	Loc       *time.Location
+	Passes    []*park.Pass
+	Plans     []*park.Plan
+	Whitelist []*park.WhitelistEntry
+	Special   []*park.WhitelistEntry
+	Hotel     []*park.WhitelistEntry
+	Coupons   []*park.Coupon
+	Total     int // coupons in all
+	CanChange bool
+	From, To  string
+	Added     bool
+}
+
+func (w *Console) accessPage(rw http.ResponseWriter, r *http.Request, p *operators.Principal) error {
+	l, err := w.lotFor(r, p)
+	if err != nil {
+		return err
+	}
+	ctx := r.Context()
+	loc := l.Location()
+	now := w.now().In(loc)
+	d := accessData{Lot: l, Loc: loc, CanChange: p.MayChange(l.Code), Added: r.URL.Query().Get("added") != "",
+		From: now.Format(dateTimeLocal), To: now.AddDate(0, 1, 0).Format(dateTimeLocal)}
+	if d.Passes, err = w.sys.Access.ListPasses(ctx, l.Code); err != nil {
+		return err
+	}
+	if d.Plans, err = w.sys.Access.ListPlans(ctx, l.Code); err != nil {
+		return err
+	}
+	if d.Whitelist, err = w.sys.Access.ListEntries(ctx, l.Code, park.ListWhite, ""); err != nil {
+		return err
+	}
+	if d.Special, err = w.sys.Access.ListEntries(ctx, l.Code, park.ListSpecial, ""); err != nil {
+		return err
+	}
+	if d.Hotel, err = w.sys.Access.ListEntries(ctx, l.Code, park.ListHotel, ""); err != nil {
+		return err
+	}
+	if d.Coupons, d.Total, err = w.sys.Billing.ListCoupons(ctx, billing.CouponQuery{LotCode: l.Code, Limit: 100}); err != nil {
+		return err
+	}
+	w.render(rw, r, http.StatusOK, "access", p, "overview", d)
+	return nil
+}
+
+// whitelistAdd puts a plate on the lot's whitelist for a window.
+func (w *Console) whitelistAdd(rw http.ResponseWriter, r *http.Request, p *operators.Principal) error {
+	l, err := w.lotFor(r, p)
+	if err != nil {
+		return err
+	}
+	if err := mayChange(p, l.Code); err != nil {
+		return err
+	}
+	loc := l.Location()
+	from, err := time.ParseInLocation(dateTimeLocal, r.PostFormValue("valid_from"), loc)
+	if err != nil {
+		return park.Invalid("valid_from", "%q is not a date and time", r.PostFormValue("valid_from"))
+	}
+	to, err := time.ParseInLocation(dateTimeLocal, r.PostFormValue("valid_to"), loc)
+	if err != nil {
+		return park.Invalid("valid_to", "%q is not a date and time", r.PostFormValue("valid_to"))
+	}
+	e, err := w.sys.Access.PutListEntry(r.Context(), l.Code, &park.WhitelistEntry{Plate: strings.TrimSpace(r.PostFormValue("plate")),
+		Kind: park.AccessAllow, Category: park.ListWhite, ValidFrom: from.UTC(), ValidTo: to.UTC(),
+		Reason: strings.TrimSpace(r.PostFormValue("reason"))})
+	if err != nil {
+		return err
+	}
+	err = w.sys.Operators.Record(r.Context(), &park.AuditEntry{Actor: p.Name, Action: "whitelist.put", Lot: l.Code, Target: e.Plate,
+		Reason: e.Reason, After: operators.Snapshot(e)})
+	if err != nil {
+		return err
+	}
+	http.Redirect(rw, r, Prefix+"lots/"+l.Code+"/access?added=1", http.StatusSeeOther)
+	return nil
+}

@@ -1,0 +1,120 @@
+package web_test
+
+import (
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"parkd/internal/deliveries"
+	"parkd/internal/park"
+	"parkd/internal/systemtest"
+)
+
+func TestPartnersAndReplay(t *testing.T) {
+	s := newSite(t)
+	s.user(t, "ana", park.RoleAdmin)
+	s.user(t, "viewer", park.RoleReadOnly)
+	s.user(t, "op", park.RoleLotOperator, s.Lot)
+	if _, err := s.Sys.Partners.CreatePartner(s.Ctx, &park.Partner{ID: "app", Name: "Pay <App>", Dialect: systemtest.Dialects[0],
+		Type: park.PartnerNormal, Lots: []string{s.Lot}}); err != nil {
+		t.Fatal(err)
+	}
+	sub, err := s.Sys.Deliveries.CreateSubscription(s.Ctx, "app", deliveries.SubscriptionInput{Report: park.ReportEntry,
+		URL: "https://app.example/hooks"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Event(t, park.EventEntry, "沪A12345", s.Clock.Now())
+
+	b := s.browser(t)
+	b.mustLogin("ana")
+	_, body, _ := b.get("/console/partners")
+	if !strings.Contains(body, "Pay &lt;App&gt;") || !strings.Contains(body, "https://app.example/hooks") ||
+		strings.Contains(body, sub.Secret) {
+		t.Fatalf("partners page (name escaped, URL shown, secret never):\n%s", body)
+	}
+	_, body, _ = b.get("/console/deliveries?partner=app")
+	report := regexp.MustCompile(`name="report" value="([^"]+)"`).FindStringSubmatch(body)
+	if report == nil || !strings.Contains(body, `<td>entry <small`) {
+		t.Fatalf("the entry's delivery is not listed with a replay button:\n%s", body)
+	}
+	st, _, loc := b.post("/console/deliveries/replay", url.Values{"partner": {"app"}, "subscription": {sub.ID}, "report": {report[1]}})
+	if st != http.StatusSeeOther || !strings.HasPrefix(loc, "/console/deliveries?partner=app&replayed=") {
+		t.Fatalf("replay: %d to %q", st, loc)
+	}
+	es, _ := s.Sys.Operators.ListAudit(s.Ctx, park.AuditFilter{Actor: "ana", Limit: 1})
+	if len(es) != 1 || es[0].Action != "delivery.replay" || es[0].Target != sub.ID+"/"+report[1] {
+		t.Fatalf("audit %+v", es)
+	}
+
+	v := s.browser(t)
+	v.mustLogin("viewer")
+	_, body, _ = v.get("/console/deliveries")
+	if strings.Contains(body, "/console/deliveries/replay") {
+		t.Error("a read-only operator is offered a replay")
+	}
+	if st, _, _ := v.post("/console/deliveries/replay", url.Values{"partner": {"app"}, "subscription": {sub.ID}, "report": {report[1]}}); st != http.StatusForbidden {
+		t.Errorf("a read-only replay: %d, want 403", st)
+	}
+	o := s.browser(t)
+	o.mustLogin("op")
+	if st, _, _ := o.get("/console/partners"); st != http.StatusNotFound {
+		t.Errorf("a lot operator on the partners page: %d, want 404", st)
+	}
+	if _, body, _ := o.get("/console/"); strings.Contains(body, `href="/console/partners"`) {
+		t.Error("a lot operator's navigation links to partners")
+	}
+}
+
+func TestAccessAndAudit(t *testing.T) {
+	s := newSite(t)
+	s.user(t, "op", park.RoleLotOperator, s.Lot)
+	s.user(t, "viewer", park.RoleReadOnly)
+	s.user(t, "ana", park.RoleAdmin)
+	page := "/console/lots/" + s.Lot + "/access"
+	b := s.browser(t)
+	b.mustLogin("op")
+	b.get(page)
+	form := url.Values{"plate": {"沪B11111"}, "valid_from": {"2026-11-23T00:00"}, "valid_to": {"2026-12-23T00:00"}, "reason": {"staff"}}
+	if st, _, loc := b.post("/console/lots/"+s.Lot+"/whitelist", form); st != http.StatusSeeOther || loc != page+"?added=1" {
+		t.Fatalf("whitelist: %d to %q", st, loc)
+	}
+	_, body, _ := b.get(page)
+	wl := regexp.MustCompile(`(?s)<table id="whitelist">.*?</table>`).FindString(body)
+	// Local midnight in Shanghai, shown in the lot's time.
+	if !strings.Contains(wl, "沪B11111") || !strings.Contains(wl, "2026-11-23 00:00") || !strings.Contains(wl, "staff") {
+		t.Fatalf("whitelist table:\n%s", wl)
+	}
+	entries, err := s.Sys.Access.ListEntries(s.Ctx, s.Lot, park.ListWhite, "沪B11111")
+	if err != nil || len(entries) != 1 || entries[0].ValidFrom.Hour() != 16 { // 00:00 +08:00 is 16:00 UTC the day before
+		t.Fatalf("stored entry %+v, %v", entries, err)
+	}
+	form.Set("plate", "")
+	if st, _, _ := b.post("/console/lots/"+s.Lot+"/whitelist", form); st != http.StatusBadRequest {
+		t.Errorf("no plate: %d, want 400", st)
+	}
+
+	v := s.browser(t)
+	v.mustLogin("viewer")
+	v.get(page)
+	form.Set("plate", "沪B22222")
+	if st, _, _ := v.post("/console/lots/"+s.Lot+"/whitelist", form); st != http.StatusForbidden {
+		t.Errorf("a read-only whitelist change: %d, want 403", st)
+	}
+	_, body, _ = v.get("/console/audit")
+	if !strings.Contains(body, "whitelist.put") || !strings.Contains(body, `id="users"`) || strings.Contains(body, "/revoke") {
+		t.Fatalf("read-only audit page (entries and users, no sign-out buttons):\n%s", body)
+	}
+
+	a := s.browser(t)
+	a.mustLogin("ana")
+	a.get("/console/audit")
+	if st, _, loc := a.post("/console/users/op/revoke", url.Values{}); st != http.StatusSeeOther || loc != "/console/audit?revoked=op" {
+		t.Fatalf("sign op out everywhere: %d to %q", st, loc)
+	}
+	if st, _, _ := b.get(page); st != http.StatusSeeOther {
+		t.Fatalf("op still signed in after being signed out everywhere: %d", st)
+	}
+}

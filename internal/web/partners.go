@@ -1,0 +1,107 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+
+	"parkd/internal/deliveries"
+	"parkd/internal/operators"
+	"parkd/internal/park"
+)
+
+// The partners pages: partners and their subscriptions, and the
+// deliveries of reports to them, which an admin may send again. Partners
+// span lots, so a lot operator does not see them.
+func partnersSection() section {
+	return section{key: "partners", href: Prefix + "partners", visible: seesEveryLot, routes: []route{
+		{"GET " + Prefix + "partners", (*Console).partners},
+		{"GET " + Prefix + "deliveries", (*Console).deliveries},
+		{"POST " + Prefix + "deliveries/replay", (*Console).replay},
+	}}
+}
+
+// seesEveryLot: admins and read-only operators.
+func seesEveryLot(p *operators.Principal) bool { return p.Role != park.RoleLotOperator }
+
+// errNotHere answers an operator who may not see a page as if it did not
+// exist.
+func errNotHere(r *http.Request) error {
+	return park.Errorf(park.ENotFound, "%s not found", r.URL.Path)
+}
+
+type partnerRow struct {
+	*park.Partner
+	Subscriptions []*park.Subscription
+}
+
+func (w *Console) partners(rw http.ResponseWriter, r *http.Request, p *operators.Principal) error {
+	if !seesEveryLot(p) {
+		return errNotHere(r)
+	}
+	ps, err := w.sys.Partners.ListPartners(r.Context())
+	if err != nil {
+		return err
+	}
+	rows := make([]partnerRow, len(ps))
+	for i, pt := range ps {
+		subs, err := w.sys.Deliveries.ListSubscriptions(r.Context(), pt.ID)
+		if err != nil {
+			return err
+		}
+		rows[i] = partnerRow{Partner: pt, Subscriptions: subs}
+	}
+	w.render(rw, r, http.StatusOK, "partners", p, "partners", rows)
+	return nil
+}
+
+type deliveriesData struct {
+	Partner, State string
+	States         []string
+	Deliveries     []*park.Delivery
+	CanReplay      bool
+	Replayed       string
+}
+
+func (w *Console) deliveries(rw http.ResponseWriter, r *http.Request, p *operators.Principal) error {
+	if !seesEveryLot(p) {
+		return errNotHere(r)
+	}
+	q := r.URL.Query()
+	d := deliveriesData{Partner: q.Get("partner"), State: q.Get("state"), CanReplay: p.Role == park.RoleAdmin,
+		Replayed: q.Get("replayed"),
+		States:   []string{park.DeliveryPending, park.DeliverySending, park.DeliveryFailed, park.DeliveryDelivered, park.DeliveryDead}}
+	ds, err := w.sys.Deliveries.ListDeliveries(r.Context(), deliveries.DeliveryQuery{PartnerID: d.Partner, State: d.State, Limit: 100})
+	if err != nil {
+		return err
+	}
+	d.Deliveries = ds
+	w.render(rw, r, http.StatusOK, "deliveries", p, "partners", d)
+	return nil
+}
+
+// replay sends one report to one subscription again (admins only: it
+// reaches a partner).
+func (w *Console) replay(rw http.ResponseWriter, r *http.Request, p *operators.Principal) error {
+	if !seesEveryLot(p) {
+		return errNotHere(r)
+	}
+	if p.Role != park.RoleAdmin {
+		return errForbidden
+	}
+	partner, sub, report := r.PostFormValue("partner"), r.PostFormValue("subscription"), r.PostFormValue("report")
+	if report == "" {
+		return park.Invalid("report", "name the report to send again")
+	}
+	n, err := w.sys.Deliveries.Redeliver(r.Context(), partner, sub, report, time.Time{})
+	if err != nil {
+		return err
+	}
+	err = w.sys.Operators.Record(r.Context(), &park.AuditEntry{Actor: p.Name, Action: "delivery.replay", Target: sub + "/" + report,
+		After: operators.Snapshot(map[string]any{"partner": partner, "subscription": sub, "report": report, "deliveries": n})})
+	if err != nil {
+		return err
+	}
+	http.Redirect(rw, r, Prefix+"deliveries?partner="+partner+"&replayed="+strconv.Itoa(n), http.StatusSeeOther)
+	return nil
+}

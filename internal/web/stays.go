@@ -1,0 +1,185 @@
+package web
+
+import (
+	"net/http"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"parkd/internal/gate"
+	"parkd/internal/operators"
+	"parkd/internal/park"
+)
+
+// The stays pages: find a car by its plate, as read or remembered (the
+// spaces subsystem's fuzzy search over the cars inside, and the exact
+// plate's past stays), and one stay's timeline and price breakdown.
+func staysSection() section {
+	return section{key: "stays", href: Prefix + "stays", lotPath: "stays", routes: []route{
+		{"GET " + Prefix + "stays", (*Console).stays},
+		{"GET " + Prefix + "lots/{lot}/stays", (*Console).lotStays},
+		{"GET " + Prefix + "stays/{id}", (*Console).stay},
+	}}
+}
+
+type stayHit struct {
+	Stay  *park.Stay
+	Space *park.Space
+	Match string // how the plate matched (a word key)
+}
+
+type staysData struct {
+	Lot    *park.Lot
+	Lots   []*park.Lot
+	Loc    *time.Location
+	Plate  string
+	Inside []stayHit
+	Past   []*park.Stay
+	Note   string // why a search found only part (a word key), if it did
+}
+
+var rankWords = []string{"match_exact", "match_confusable", "match_one_edit", "match_suffix", "match_partial"}
+
+// lotStays is the stays search of one lot.
+func (w *Console) lotStays(rw http.ResponseWriter, r *http.Request, p *operators.Principal) error {
+	q := r.URL.Query()
+	q.Set("lot", r.PathValue("lot"))
+	http.Redirect(rw, r, Prefix+"stays?"+q.Encode(), http.StatusSeeOther)
+	return nil
+}
+
+func (w *Console) stays(rw http.ResponseWriter, r *http.Request, p *operators.Principal) error {
+	ctx := r.Context()
+	all, err := w.sys.Gate.ListLots(ctx)
+	if err != nil {
+		return err
+	}
+	d := staysData{Plate: strings.TrimSpace(r.URL.Query().Get("plate"))}
+	for _, l := range all {
+		if p.MaySee(l.Code) {
+			d.Lots = append(d.Lots, l)
+		}
+	}
+	code := r.URL.Query().Get("lot")
+	for _, l := range d.Lots {
+		if l.Code == code || code == "" && d.Lot == nil {
+			d.Lot = l
+		}
+	}
+	if code != "" && (d.Lot == nil || d.Lot.Code != code) {
+		return park.Errorf(park.ENotFound, "lot %q not found", code)
+	}
+	if d.Lot != nil && d.Plate != "" {
+		d.Loc = d.Lot.Location()
+		cars, err := w.sys.Spaces.FuzzyFindCars(ctx, d.Lot.Code, d.Plate, 20)
+		if err != nil {
+			return err
+		}
+		for _, c := range cars {
+			d.Inside = append(d.Inside, stayHit{Stay: c.Stay, Space: c.Space, Match: rankWords[min(int(c.Rank), len(rankWords)-1)]})
+		}
+		// Past stays need the whole plate; a partial reading finds only
+		// the cars inside.
+		past, err := w.sys.Gate.ListStays(ctx, gate.StayQuery{LotCode: d.Lot.Code, Plate: d.Plate, Limit: 50})
+		switch {
+		case park.IsCode(err, park.EInvalid):
+			d.Note = "partial_plate"
+		case err != nil:
+			return err
+		}
+		slices.Reverse(past) // newest first
+		d.Past = past
+	}
+	if d.Lot != nil {
+		d.Loc = d.Lot.Location()
+	}
+	w.render(rw, r, http.StatusOK, "stays", p, "stays", d)
+	return nil
+}
+
+// timelineItem is one thing that happened to a stay.
+type timelineItem struct {
+	At     time.Time
+	Kind   string // a word key: entry, exit, payment, anomaly, barrier
+	Text   string
+	Amount int64
+}
+
+type stayData struct {
+	Stay     *park.Stay
+	Lot      *park.Lot
+	Loc      *time.Location
+	Gross    int64
+	Discount int64
+	Total    int64
+	Due      int64
+	Paid     int64
+	Free     string
+	Lines    []lineRow
+	Timeline []timelineItem
+}
+
+type lineRow struct {
+	From, To time.Time
+	Label    string
+	Amount   int64
+}
+
+// barrierWindow is how long before the entry and after the exit a
+// barrier command at the stay's lanes is shown on its timeline.
+const barrierWindow = 10 * time.Minute
+
+func (w *Console) stay(rw http.ResponseWriter, r *http.Request, p *operators.Principal) error {
+	ctx := r.Context()
+	b, err := w.sys.Billing.StayBreakdown(ctx, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	if !p.MaySee(b.Stay.LotCode) {
+		return park.Errorf(park.ENotFound, "stay %q not found", r.PathValue("id"))
+	}
+	st, l := b.Stay, b.Lot
+	d := stayData{Stay: st, Lot: l, Loc: l.Location(), Gross: b.Priced.Gross, Discount: b.Priced.Discount,
+		Total: b.Priced.Total, Due: b.Priced.Due, Paid: st.Paid, Free: b.Priced.FreeReason}
+	for _, ln := range b.Priced.Lines() {
+		label := ln.Label
+		if ln.Coupon != "" {
+			label += " (" + ln.Coupon + ")"
+		}
+		d.Lines = append(d.Lines, lineRow{From: ln.From, To: ln.To, Label: label, Amount: ln.Amount})
+	}
+	d.Timeline = append(d.Timeline, timelineItem{At: st.EntryAt, Kind: "entry", Text: st.EntryLane})
+	for _, pay := range b.Payments {
+		d.Timeline = append(d.Timeline, timelineItem{At: pay.PaidAt, Kind: "payment", Amount: pay.Amount,
+			Text: strings.TrimSpace(pay.Method + " " + pay.Payer + " " + pay.Reference)})
+	}
+	end := w.now()
+	if st.ExitAt != nil {
+		end = *st.ExitAt
+		d.Timeline = append(d.Timeline, timelineItem{At: *st.ExitAt, Kind: "exit", Text: st.ExitLane})
+	}
+	anomalies, err := w.sys.Gate.ListAnomalies(ctx, l.Code, 500)
+	if err != nil {
+		return err
+	}
+	for _, a := range anomalies {
+		if a.StayID == st.ID {
+			d.Timeline = append(d.Timeline, timelineItem{At: a.At, Kind: "anomaly", Text: a.Kind + ": " + a.Detail})
+		}
+	}
+	cmds, err := w.sys.Gate.GateLog(ctx, l.Code, "", gate.MaxGateLog)
+	if err != nil {
+		return err
+	}
+	for _, c := range cmds {
+		if (c.Lane == st.EntryLane || c.Lane == st.ExitLane) && !c.At.Before(st.EntryAt.Add(-barrierWindow)) &&
+			!c.At.After(end.Add(barrierWindow)) {
+			d.Timeline = append(d.Timeline, timelineItem{At: c.At, Kind: "barrier",
+				Text: strings.TrimSpace(c.Lane + " " + c.Command + " " + c.By + " " + c.Reason + " (" + c.Result + ")")})
+		}
+	}
+	sort.SliceStable(d.Timeline, func(i, j int) bool { return d.Timeline[i].At.Before(d.Timeline[j].At) })
+	w.render(rw, r, http.StatusOK, "stay", p, "stays", d)
+	return nil
+}

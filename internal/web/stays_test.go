@@ -1,0 +1,78 @@
+package web_test
+
+import (
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"parkd/internal/park"
+)
+
+func TestStays(t *testing.T) {
+	s := newSite(t)
+	s.user(t, "ana", park.RoleAdmin)
+	s.CreateLot(t, "OTHER", 5, park.MissedEntryHold)
+	s.user(t, "other", park.RoleLotOperator, "OTHER")
+	// In at 14:00 local; now 15:00.
+	d := s.Event(t, park.EventEntry, "沪A12345", s.Clock.Now().Add(-time.Hour))
+	b := s.browser(t)
+	b.mustLogin("ana")
+
+	t.Run("MisreadPlate", func(t *testing.T) {
+		// S for 5: a reader's usual confusion.
+		_, body, _ := b.get("/console/stays?" + url.Values{"lot": {s.Lot}, "plate": {"沪A1234S"}}.Encode())
+		row := regexp.MustCompile(`(?s)<table id="inside">.*?</table>`).FindString(body)
+		if !strings.Contains(row, "/console/stays/"+d.StayID) || !strings.Contains(row, "look-alike characters") {
+			t.Fatalf("a misread plate does not find the car:\n%s", body)
+		}
+	})
+	t.Run("EndOfPlate", func(t *testing.T) {
+		_, body, _ := b.get("/console/stays?" + url.Values{"lot": {s.Lot}, "plate": {"2345"}}.Encode())
+		if !strings.Contains(body, "/console/stays/"+d.StayID) || !strings.Contains(body, "ends with") ||
+			!strings.Contains(body, "A partial plate finds only the cars inside.") {
+			t.Fatalf("the end of a plate does not find the car:\n%s", body)
+		}
+	})
+	t.Run("Breakdown", func(t *testing.T) {
+		// 15 free minutes, then 2.00 per started half hour: 60 minutes is
+		// two half hours, 4.00 CNY, all of it due.
+		st, body, _ := b.get("/console/stays/" + d.StayID)
+		if st != http.StatusOK {
+			t.Fatalf("%d\n%s", st, body)
+		}
+		for id, want := range map[string]string{"gross": "4.00 CNY", "total": "4.00 CNY", "paid": "0.00 CNY", "due": "<strong>4.00 CNY</strong>"} {
+			if !strings.Contains(body, `id="`+id+`">`+want+`<`) {
+				t.Errorf("%s is not %s:\n%s", id, want, body)
+			}
+		}
+		q, err := s.Sys.Billing.CreateQuote(s.Ctx, d.StayID, "test")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Sys.Billing.Pay(s.Ctx, park.PaymentRequest{QuoteID: q.ID, Amount: 400, Method: "cash"}); err != nil {
+			t.Fatal(err)
+		}
+		_, body, _ = b.get("/console/stays/" + d.StayID)
+		if !strings.Contains(body, `id="paid">4.00 CNY<`) || !strings.Contains(body, `id="due"><strong>0.00 CNY</strong><`) {
+			t.Fatalf("after paying 4.00:\n%s", body)
+		}
+		tl := regexp.MustCompile(`(?s)<ol class="timeline" id="timeline">.*?</ol>`).FindString(body)
+		entry, pay := strings.Index(tl, "tl-entry"), strings.Index(tl, "tl-payment")
+		if entry < 0 || pay < entry || !strings.Contains(tl, "4.00 CNY") {
+			t.Fatalf("timeline (entry, then the payment of 4.00):\n%s", tl)
+		}
+	})
+	t.Run("OtherLotHidden", func(t *testing.T) {
+		o := s.browser(t)
+		o.mustLogin("other")
+		if st, _, _ := o.get("/console/stays/" + d.StayID); st != http.StatusNotFound {
+			t.Fatalf("another lot's stay: %d, want 404", st)
+		}
+		if st, _, _ := o.get("/console/stays?lot=" + s.Lot + "&plate=12345"); st != http.StatusNotFound {
+			t.Fatalf("another lot's search: %d, want 404", st)
+		}
+	})
+}

@@ -1,0 +1,87 @@
+package web_test
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"parkd/internal/park"
+	"parkd/internal/systemtest"
+)
+
+func TestTariff(t *testing.T) {
+	s := newSite(t)
+	s.user(t, "ana", park.RoleLotOperator, s.Lot)
+	s.user(t, "viewer", park.RoleReadOnly)
+	page := "/console/lots/" + s.Lot + "/tariff"
+	b := s.browser(t)
+	b.mustLogin("ana")
+	st, body, _ := b.get(page)
+	if st != http.StatusOK || !strings.Contains(body, `value="2026-11-23T18:00"`) || !strings.Contains(body, `value="2026-11-24T09:00"`) {
+		t.Fatalf("tariff page (preview from 18:00 today to 09:00 tomorrow, local): %d\n%s", st, body)
+	}
+	form := func(action, doc string) url.Values {
+		return url.Values{"action": {action}, "tariff": {doc}, "entry": {"2026-11-23T18:00"}, "exit": {"2026-11-24T09:00"},
+			"vehicle_class": {"small"}}
+	}
+	t.Run("Preview", func(t *testing.T) {
+		v0, _ := s.Sys.Gate.GetLot(s.Ctx, s.Lot)
+		// The lot's tariff: 15 free minutes, then 2.00 per started half
+		// hour. 18:00 to 09:00 is 15 h, 30 half hours: 60.00 CNY.
+		_, body, _ := b.post(page, form("preview", systemtest.TestTariff))
+		if !strings.Contains(body, `id="preview-total">60.00 CNY<`) {
+			t.Fatalf("preview:\n%s", body)
+		}
+		// 3.00 per started hour: 15 hours, 45.00; nothing saved.
+		_, body, _ = b.post(page, form("preview", `{"every":{"minutes":60,"price":300}}`))
+		if !strings.Contains(body, `id="preview-total">45.00 CNY<`) {
+			t.Fatalf("preview of an edit:\n%s", body)
+		}
+		if l, _ := s.Sys.Gate.GetLot(s.Ctx, s.Lot); l.TariffVersion != v0.TariffVersion || string(l.Tariff) != string(v0.Tariff) {
+			t.Fatalf("a preview changed the tariff: v%d %s", l.TariffVersion, l.Tariff)
+		}
+	})
+	t.Run("ErrorInPlace", func(t *testing.T) {
+		st, body, _ := b.post(page, form("save", `{"every":{"minutes":60}}`))
+		if st != http.StatusUnprocessableEntity || !strings.Contains(body, `id="tariff-error"><strong>tariff.every`) ||
+			!strings.Contains(body, `aria-invalid="true" aria-describedby="tariff-error"`) || !strings.Contains(body, `{&#34;every&#34;:{&#34;minutes&#34;:60}}`) {
+			t.Fatalf("an invalid tariff: %d\n%s", st, body)
+		}
+		_, body, _ = b.post(page, form("preview", "{not json"))
+		if !strings.Contains(body, `id="tariff-error"`) {
+			t.Fatalf("malformed JSON gives no message:\n%s", body)
+		}
+	})
+	t.Run("Save", func(t *testing.T) {
+		before, _ := s.Sys.Gate.GetLot(s.Ctx, s.Lot)
+		b.get(page)
+		st, _, loc := b.post(page, form("save", `{"every":{"minutes":60,"price":300}}`))
+		if st != http.StatusSeeOther || loc != page+"?saved=1" {
+			t.Fatalf("save: %d to %q", st, loc)
+		}
+		after, _ := s.Sys.Gate.GetLot(s.Ctx, s.Lot)
+		if after.TariffVersion != before.TariffVersion+1 || !strings.Contains(string(after.Tariff), `"price":300`) {
+			t.Fatalf("saved tariff v%d %s (was v%d)", after.TariffVersion, after.Tariff, before.TariffVersion)
+		}
+		es, err := s.Sys.Operators.ListAudit(s.Ctx, park.AuditFilter{Actor: "ana", Lot: s.Lot})
+		if err != nil || len(es) == 0 || es[0].Action != "tariff.update" || es[0].Before != string(before.Tariff) ||
+			es[0].After != string(after.Tariff) {
+			t.Fatalf("audit %+v, %v", es, err)
+		}
+	})
+	t.Run("ReadOnlyMayPreviewNotSave", func(t *testing.T) {
+		v := s.browser(t)
+		v.mustLogin("viewer")
+		_, body, _ := v.get(page)
+		if strings.Contains(body, `id="save"`) {
+			t.Fatal("a read-only operator is offered Save")
+		}
+		if _, body, _ := v.post(page, form("preview", `{"every":{"minutes":60,"price":300}}`)); !strings.Contains(body, "45.00 CNY") {
+			t.Fatalf("a read-only preview:\n%s", body)
+		}
+		if st, _, _ := v.post(page, form("save", `{"every":{"minutes":60,"price":100}}`)); st != http.StatusForbidden {
+			t.Fatalf("a read-only save: %d, want 403", st)
+		}
+	})
+}

@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"strings"
 	"syscall"
 	"text/tabwriter"
 
@@ -28,6 +29,8 @@ commands:
   serve     run the server (parkd serve --help for flags)
   migrate   apply database migrations and exit; with --to postgres://...,
             copy the SQLite database into PostgreSQL and verify the copy
+  rental    rental resync --channel APP_KEY: queue a sales channel's whole
+            catalogue (first connection, or after an outage)
   user add NAME --role admin|lot_operator|read_only [--lots A,B] [--language en|zh|pt]
             create a console operator; the password is read from standard
             input (one line) or, when none is given, generated and printed
@@ -49,6 +52,8 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 		fmt.Fprintln(stdout, "parkd", versionString())
 		return 0
 	case "serve", "migrate":
+	case "rental":
+		return rentalCommand(args[1:], getenv, stdout, stderr)
 	case "user":
 		return userCommand(args[1:], getenv, os.Stdin, stdout, stderr)
 	case "sim":
@@ -90,6 +95,55 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 		}
 		return 0
 	}
+}
+
+// rentalCommand runs `parkd rental resync --channel ID [flags]`, with a
+// progress bar over the channel's stores and a summary.
+func rentalCommand(args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	const name = "parkd rental resync"
+	if len(args) == 0 || args[0] != "resync" {
+		fmt.Fprintf(stderr, "usage: %s --channel APP_KEY [serve's database flags]\n", name)
+		return 2
+	}
+	var channel string
+	rest := []string{}
+	for i := 1; i < len(args); i++ {
+		switch a := args[i]; {
+		case (a == "--channel" || a == "-channel") && i+1 < len(args):
+			channel, i = args[i+1], i+1
+		case strings.HasPrefix(a, "--channel="):
+			channel = strings.TrimPrefix(a, "--channel=")
+		default:
+			rest = append(rest, a)
+		}
+	}
+	if channel == "" {
+		fmt.Fprintf(stderr, "%s: --channel APP_KEY is required\n", name)
+		return 2
+	}
+	cfg, err := config.Parse(name, rest, getenv, stdout)
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", name, err)
+		return 2
+	}
+	log := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	sum, err := app.RentalResync(ctx, cfg, log, channel, func(done, total int) {
+		const width = 30
+		n := done * width / max(total, 1)
+		fmt.Fprintf(stdout, "\r[%s%s] %d/%d stores", strings.Repeat("#", n), strings.Repeat(" ", width-n), done, total)
+	})
+	if err != nil {
+		fmt.Fprintf(stderr, "\n%s: %v\n", name, err)
+		return 1
+	}
+	fmt.Fprintf(stdout, "\nparkd: queued %d calls for channel %s: %d stores, %d vehicle models, %d store terms, %d vehicles\n",
+		sum.Calls(), channel, sum.Stores, sum.Models, sum.Terms, sum.Vehicles)
+	return 0
 }
 
 // copyToPostgres runs `parkd migrate --to` and prints what was copied.

@@ -44,7 +44,9 @@ var dialects = []dialect{
 	// Rental sales channels over the Taobao Open Platform: their partners
 	// are made by the rental subsystem (docs/rental.md).
 	{name: top.Name, signModes: top.SignMethods(),
-		mount:  func(*system.System, *slog.Logger, func(string, http.Handler)) {},
+		mount: func(sys *system.System, log *slog.Logger, mount func(string, http.Handler)) {
+			top.New(top.Config{Rental: sys.Rental, Log: log, Now: sys.Gate.Now}).Mount(mount)
+		},
 		format: top.Reports{}},
 }
 

@@ -67,6 +67,10 @@ func (s *Service) check(ctx context.Context, sub *park.Subscription, p *park.Par
 	if err := sub.Validate(); err != nil {
 		return err
 	}
+	if sub.Report == park.ReportRental && sub.ID != park.RentalSubscription(sub.PartnerID) {
+		// Rental changes go to each sales channel's own subscription only.
+		return park.Invalid("report", "rental changes go to sales channels: create one with PUT /v1/rental/channels/{app_key}")
+	}
 	if _, ok := s.formats[sub.Format]; !ok || (sub.Format != park.FormatNative && sub.Format != p.Dialect) {
 		return park.Invalid("format", "must be %q or the partner's dialect %q when it pushes reports", park.FormatNative, p.Dialect)
 	}

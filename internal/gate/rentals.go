@@ -12,10 +12,12 @@ import (
 // inside the gate's transaction, so the order and the barrier change
 // together.
 type Rentals interface {
-	// RentalPickUp reports whether a car leaving lot at at starts a
-	// rental (its order, awaiting pick-up at a store in lot, is now in
-	// use).
-	RentalPickUp(ctx context.Context, tx park.Tx, lot, plateKey string, at time.Time) (bool, error)
+	// RentalDue returns the order a car leaving lot at at would start
+	// (awaiting pick-up at a store in lot, within its pick-up window), or
+	// nil.
+	RentalDue(ctx context.Context, tx park.Tx, lot, plateKey string, at time.Time) (*park.RentalOrder, error)
+	// StartRental puts the order in use: its car left at at.
+	StartRental(ctx context.Context, tx park.Tx, o *park.RentalOrder, at time.Time) error
 	// RentalReturn records a rented car coming into lot (its rental
 	// ends, awaiting settlement); a car not rented is not touched.
 	RentalReturn(ctx context.Context, tx park.Tx, lot, plateKey string, at time.Time) error
@@ -34,11 +36,14 @@ func (s *Service) rentalExit(ctx context.Context, tx park.Tx, l *park.Lot, in *E
 	if s.rentals == nil || p.Kind == plate.KindNoPlate {
 		return dec, false, nil
 	}
+	o, err := s.rentals.RentalDue(ctx, tx, l.Code, p.Key, in.At)
+	if err != nil || o == nil {
+		return dec, false, err
+	}
 	if lk, err := tx.IsLocked(ctx, l.Code, p.Key); err != nil || lk != nil {
 		return dec, false, err
 	}
-	ok, err := s.rentals.RentalPickUp(ctx, tx, l.Code, p.Key, in.At)
-	if err != nil || !ok {
+	if err := s.rentals.StartRental(ctx, tx, o, in.At); err != nil {
 		return dec, false, err
 	}
 	st, err := tx.FindInside(ctx, l.Code, p.Key)

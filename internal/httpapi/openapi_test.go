@@ -231,6 +231,7 @@ var bodies = map[string]opBody{
 	"GET /v1/rental/stores/{code}/models":         {status: 200, out: docStoreModelList{}},
 	"PUT /v1/rental/vehicles/{plate}":             {in: rentalVehicleInput{}, status: 200, out: rentalVehicleView{}},
 	"GET /v1/rental/vehicles":                     {status: 200, out: docRentalVehicleList{}},
+	"DELETE /v1/rental/vehicles/{plate}":          {status: 204},
 	"PUT /v1/rental/channels/{app_key}":           {in: rentalChannelInput{}, status: 200, out: rentalChannelView{}},
 	"GET /v1/rental/channels":                     {status: 200, out: docRentalChannelList{}},
 	"GET /v1/rental/channels/{app_key}":           {status: 200, out: rentalChannelView{}},

@@ -18,6 +18,7 @@ func (s *Server) rentalRoutes() {
 	s.admin("GET /v1/rental/stores/{code}/models", s.listStoreModels)
 	s.admin("PUT /v1/rental/vehicles/{plate}", s.putRentalVehicle)
 	s.admin("GET /v1/rental/vehicles", s.listRentalVehicles)
+	s.admin("DELETE /v1/rental/vehicles/{plate}", s.deleteRentalVehicle)
 	s.admin("PUT /v1/rental/channels/{app_key}", s.putRentalChannel)
 	s.admin("GET /v1/rental/channels", s.listRentalChannels)
 	s.admin("GET /v1/rental/channels/{app_key}", s.getRentalChannel)
@@ -223,12 +224,13 @@ type rentalVehicleView struct {
 	ModelCode string `json:"model_code"`
 	Mileage   int    `json:"mileage_km"`
 	OneWay    bool   `json:"one_way"`
+	Deleted   bool   `json:"deleted"`
 	UpdatedAt string `json:"updated_at"`
 }
 
 func viewRentalVehicle(v *park.RentalVehicle) rentalVehicleView {
 	return rentalVehicleView{Plate: v.Plate, VIN: v.VIN, StoreCode: v.StoreCode, ModelCode: v.ModelCode, Mileage: v.Mileage,
-		OneWay: v.OneWay, UpdatedAt: fmtTime(v.UpdatedAt)}
+		OneWay: v.OneWay, Deleted: v.Deleted, UpdatedAt: fmtTime(v.UpdatedAt)}
 }
 
 func (s *Server) putRentalVehicle(w http.ResponseWriter, r *http.Request) error {
@@ -422,5 +424,13 @@ func (s *Server) settleRentalOrder(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	writeJSON(w, http.StatusOK, viewRentalOrder(o))
+	return nil
+}
+
+func (s *Server) deleteRentalVehicle(w http.ResponseWriter, r *http.Request) error {
+	if err := s.svc.Rental.DeleteVehicle(r.Context(), r.PathValue("plate")); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
 	return nil
 }

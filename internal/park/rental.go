@@ -78,6 +78,7 @@ type RentalVehicle struct {
 	ModelCode string    `json:"model_code"`
 	Mileage   int       `json:"mileage_km"`
 	OneWay    bool      `json:"one_way"` // may be returned to another store
+	Deleted   bool      `json:"deleted"` // retired: kept for its orders, never rented again
 	UpdatedAt time.Time `json:"updated_at"`
 	Version   int64     `json:"-"`
 }

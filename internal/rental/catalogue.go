@@ -237,3 +237,38 @@ func (s *Service) GetVehicle(ctx context.Context, plateText string) (*park.Renta
 	}
 	return read(ctx, s, func(tx park.Tx) (*park.RentalVehicle, error) { return tx.GetRentalVehicle(ctx, p.Key) })
 }
+
+// DeleteVehicle retires a vehicle: it is kept for its orders, never
+// rented again, and the channels are told. Putting it again brings it
+// back. Errors: EInvalid (plate), ENotFound, EConflict (an order awaits
+// its pick-up or it is out).
+func (s *Service) DeleteVehicle(ctx context.Context, plateText string) error {
+	p, err := core.Plate("plate", plateText)
+	if err != nil {
+		return err
+	}
+	return s.base.Update(ctx, func(tx park.Tx) error {
+		v, err := tx.GetRentalVehicle(ctx, p.Key)
+		if err != nil || v.Deleted {
+			return err
+		}
+		os, err := tx.VehicleOrders(ctx, p.Key)
+		if err != nil {
+			return err
+		}
+		if len(os) > 0 {
+			e := park.Errorf(park.EConflict, "vehicle %s has order %s %s", v.Plate, os[0].ID, os[0].Status)
+			e.Field = "plate"
+			return e
+		}
+		v.Deleted, v.UpdatedAt = true, s.base.Clock()
+		if err := tx.SaveRentalVehicle(ctx, v); err != nil {
+			return err
+		}
+		store, err := tx.GetRentalStore(ctx, v.StoreCode)
+		if err != nil {
+			return err
+		}
+		return s.push(ctx, tx, store, &park.RentalChange{Item: park.RentalItemVehicle, Store: store, Vehicle: v, Deleted: true})
+	})
+}

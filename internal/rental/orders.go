@@ -67,7 +67,7 @@ func (s *Service) check(ctx context.Context, tx park.Tx, r OrderRequest) (*Order
 	}
 	var free []*park.RentalVehicle
 	for _, v := range vs {
-		if v.ModelCode != r.ModelCode {
+		if v.ModelCode != r.ModelCode || v.Deleted {
 			continue
 		}
 		os, err := tx.VehicleOrders(ctx, v.PlateKey)
@@ -225,13 +225,13 @@ func (s *Service) SettleOrder(ctx context.Context, id string, mileage int) (*par
 	return out, err
 }
 
-// RentalPickUp starts the rental of a car leaving lot: its order awaiting
+// RentalDue returns the order a car leaving lot at at starts: awaiting
 // pick-up at a store in lot, from PickupEarly before its pick-up time
-// until its return time, is now in use (the gate opens).
-func (s *Service) RentalPickUp(ctx context.Context, tx park.Tx, lot, plateKey string, at time.Time) (bool, error) {
+// until its return time; nil when there is none.
+func (s *Service) RentalDue(ctx context.Context, tx park.Tx, lot, plateKey string, at time.Time) (*park.RentalOrder, error) {
 	os, err := tx.VehicleOrders(ctx, plateKey)
 	if err != nil || len(os) == 0 {
-		return false, err
+		return nil, err
 	}
 	for _, o := range os {
 		if o.Status != park.OrderAwaitingPickup || at.Before(o.PickupAt.Add(-park.PickupEarly)) || at.After(o.ReturnAt) {
@@ -239,19 +239,24 @@ func (s *Service) RentalPickUp(ctx context.Context, tx park.Tx, lot, plateKey st
 		}
 		store, err := tx.GetRentalStore(ctx, o.StoreCode)
 		if err != nil {
-			return false, err
+			return nil, err
 		}
-		if store.LotCode != lot {
-			continue
+		if store.LotCode == lot {
+			return o, nil
 		}
-		v, err := tx.GetRentalVehicle(ctx, plateKey)
-		if err != nil {
-			return false, err
-		}
-		o.Status, o.PickedUpAt, o.MileageOut, o.UpdatedAt = park.OrderInUse, &at, v.Mileage, s.base.Clock()
-		return true, tx.SaveRentalOrder(ctx, o)
 	}
-	return false, nil
+	return nil, nil
+}
+
+// StartRental puts an order in use: its car left its store's lot at at,
+// with the mileage it has then.
+func (s *Service) StartRental(ctx context.Context, tx park.Tx, o *park.RentalOrder, at time.Time) error {
+	v, err := tx.GetRentalVehicle(ctx, o.PlateKey)
+	if err != nil {
+		return err
+	}
+	o.Status, o.PickedUpAt, o.MileageOut, o.UpdatedAt = park.OrderInUse, &at, v.Mileage, s.base.Clock()
+	return tx.SaveRentalOrder(ctx, o)
 }
 
 // RentalReturn ends the rental of a car coming into lot (any of the

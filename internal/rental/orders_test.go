@@ -181,3 +181,74 @@ func TestOverMileage(t *testing.T) {
 		}
 	}
 }
+
+// TestResync: the whole catalogue a channel sells is queued for it, in
+// the store's order: the store, its terms, its cars.
+func TestResync(t *testing.T) {
+	b := fleet(t)
+	if _, err := b.Sys.Rental.PutStore(b.Ctx, store("20002", b.Lot)); err != nil { // not sold: left out
+		t.Fatal(err)
+	}
+	before := len(pending(t, b))
+	var ticks []int
+	sum, err := b.Sys.Rental.Resync(b.Ctx, "12345678", func(done, total int) { ticks = append(ticks, done, total) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum != (rental.ResyncSummary{Stores: 1, Models: 1, Terms: 1, Vehicles: 1}) || len(ticks) != 2 || ticks[0] != 1 || ticks[1] != 1 {
+		t.Fatalf("summary %+v, progress %v", sum, ticks)
+	}
+	ds := pending(t, b)
+	if len(ds) != before+4 {
+		t.Fatalf("%d deliveries queued, want 4", len(ds)-before)
+	}
+	_, err = b.Sys.Rental.Resync(b.Ctx, "nope", nil)
+	systemtest.WantCode(t, err, park.ENotFound)
+}
+
+// TestLockedRentalCarHeld: an operator's lock wins over a rental: the car
+// stays, and its order still awaits pick-up.
+func TestLockedRentalCarHeld(t *testing.T) {
+	b := fleet(t)
+	now := b.Clock.Now()
+	o, err := b.Sys.Rental.SubmitOrder(b.Ctx, request(now.Add(time.Hour), 24))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.Event(t, park.EventEntry, "浙A12345", now.Add(-time.Hour))
+	if _, err := b.Sys.Gate.LockCar(b.Ctx, b.Lot, "浙A12345", "desk"); err != nil {
+		t.Fatal(err)
+	}
+	d := b.Event(t, park.EventExit, "浙A12345", now)
+	systemtest.WantDecision(t, d, park.DecisionHold, park.ReasonLocked, 0)
+	if got, _ := b.Sys.Rental.GetOrder(b.Ctx, o.ID); got.Status != park.OrderAwaitingPickup {
+		t.Fatalf("order %s, want still awaiting pick-up", got.Status)
+	}
+}
+
+// TestRetireVehicle: a car with an order cannot be retired; once free it
+// can, is never reserved again, and the channel is told.
+func TestRetireVehicle(t *testing.T) {
+	b := fleet(t)
+	now := b.Clock.Now()
+	o, err := b.Sys.Rental.SubmitOrder(b.Ctx, request(now.Add(time.Hour), 24))
+	if err != nil {
+		t.Fatal(err)
+	}
+	systemtest.WantCode(t, b.Sys.Rental.DeleteVehicle(b.Ctx, "浙A12345"), park.EConflict)
+	if _, err := b.Sys.Rental.CancelOrder(b.Ctx, o.ID); err != nil {
+		t.Fatal(err)
+	}
+	before := len(pending(t, b))
+	if err := b.Sys.Rental.DeleteVehicle(b.Ctx, "浙A12345"); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(pending(t, b)); n != before+1 {
+		t.Fatalf("%d deliveries for the retirement, want 1", n-before)
+	}
+	q, err := b.Sys.Rental.CheckOrder(b.Ctx, request(now.Add(48*time.Hour), 24))
+	if err != nil || q.Available != 0 {
+		t.Fatalf("after the retirement: %+v, %v; want no car free", q, err)
+	}
+	systemtest.WantCode(t, b.Sys.Rental.DeleteVehicle(b.Ctx, "浙A99999"), park.ENotFound)
+}

@@ -3,6 +3,7 @@ package rental_test
 import (
 	"testing"
 
+	"parkd/internal/deliveries"
 	"parkd/internal/park"
 	"parkd/internal/rental"
 	"parkd/internal/systemtest"
@@ -12,7 +13,9 @@ import (
 // channel 12345678 (of dialect "chan") that sells the store.
 func setup(t *testing.T) *systemtest.Bundle {
 	t.Helper()
-	b := systemtest.NewWith(t, systemtest.Options{RentalDialect: "chan"})
+	// The channel dialect's format: any will do, no worker runs here.
+	b := systemtest.NewWith(t, systemtest.Options{RentalDialect: "chan",
+		Formats: map[string]deliveries.Formatter{"chan": deliveries.Native{}}})
 	r := b.Sys.Rental
 	if _, err := r.PutStore(b.Ctx, store("10001", b.Lot)); err != nil {
 		t.Fatal(err)
@@ -220,4 +223,20 @@ func TestVehicles(t *testing.T) {
 	_, err = b.Sys.Rental.PutVehicle(b.Ctx, rental.VehicleInput{Plate: "浙A99999", VIN: "LSVAU2180N212345I", StoreCode: "10001",
 		ModelCode: "100001"})
 	systemtest.WantCode(t, err, park.EInvalid)
+}
+
+// TestNoRentalSubscriptionByHand: the rental report goes only to a
+// channel's own subscription; one made by hand would never hear of
+// anything, so it is refused.
+func TestNoRentalSubscriptionByHand(t *testing.T) {
+	b := setup(t)
+	_, err := b.Sys.Deliveries.CreateSubscription(b.Ctx, "12345678", deliveries.SubscriptionInput{Report: park.ReportRental,
+		URL: "https://gw.example/other", Format: "native"})
+	systemtest.WantCode(t, err, park.EInvalid)
+	// The channel's own subscription can still be changed.
+	off := false
+	if _, err := b.Sys.Deliveries.UpdateSubscription(b.Ctx, "12345678", park.RentalSubscription("12345678"),
+		deliveries.SubscriptionPatch{Enabled: &off}); err != nil {
+		t.Fatalf("pausing the channel's subscription: %v", err)
+	}
 }

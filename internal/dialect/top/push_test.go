@@ -163,3 +163,17 @@ func TestReplies(t *testing.T) {
 		})
 	}
 }
+
+// TestVehicleDeleted: a retired car is pushed with deleted 1.
+func TestVehicleDeleted(t *testing.T) {
+	c, err := callOf(&park.RentalChange{Item: park.RentalItemVehicle, Store: seedStore(), Deleted: true,
+		Vehicle: &park.RentalVehicle{Plate: "浙A12345", VIN: "LSVAU2180N2123456", StoreCode: "10001", ModelCode: "100001", Mileage: 5}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `{"store_code":"10001","company_code":"122","vehicle_model_code":"100001","plate_no":"浙A12345",` +
+		`"vin":"LSVAU2180N2123456","mileage":5,"support_one_way":false,"deleted":1}`
+	if c.method != MethodVehicle || c.params["store_vehicle_info"] != want {
+		t.Fatalf("%s %s", c.method, c.params["store_vehicle_info"])
+	}
+}

@@ -1,0 +1,73 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"log/slog"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"parkd/internal/app"
+	"parkd/internal/config"
+	"parkd/internal/park"
+	"parkd/internal/rental"
+	"parkd/internal/system"
+)
+
+// TestRentalResyncCommand: parkd rental resync queues a channel's whole
+// catalogue, shows its progress over the stores, and sums it up.
+func TestRentalResyncCommand(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "parkd.db")
+	getenv := func(string) string { return "" }
+	cfg, err := config.Parse("parkd migrate", []string{"--db", db, "--data", dir}, getenv, &bytes.Buffer{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	st, err := app.OpenStore(ctx, cfg, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sys := system.New(system.Config{Store: st, RentalDialect: "fliggy"})
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, err = sys.Gate.CreateLot(ctx, &park.Lot{Code: "L1", Name: "L1", TimeZone: "Asia/Shanghai", Currency: "CNY", Capacity: 10,
+		MissedEntry: park.MissedEntryHold})
+	must(err)
+	for _, code := range []string{"S1", "S2"} {
+		_, err = sys.Rental.PutStore(ctx, park.RentalStore{Code: code, Kind: park.RentalStoreKind, Name: code, Address: "a", City: "330100",
+			Opens: "08:00", Closes: "20:00", Active: true, LotCode: "L1"})
+		must(err)
+	}
+	_, err = sys.Rental.PutModel(ctx, park.VehicleModel{Code: "M", Name: "M", Seats: 5, Fuel: "petrol", Transmission: "manual"})
+	must(err)
+	_, err = sys.Rental.PutStoreModel(ctx, park.StoreModel{StoreCode: "S1", ModelCode: "M"})
+	must(err)
+	_, err = sys.Rental.PutChannel(ctx, rental.ChannelInput{AppKey: "12345678", Name: "c", Secret: "s", SignMethod: "md5",
+		GatewayURL: "https://gw.example/router/rest", Stores: []string{"S1", "S2"}})
+	must(err)
+	must(st.Close())
+
+	var out, errOut bytes.Buffer
+	code := run([]string{"rental", "resync", "--channel", "12345678", "--db", db, "--data", dir}, getenv, &out, &errOut)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut.String())
+	}
+	if !strings.Contains(out.String(), "2/2 stores") ||
+		!strings.Contains(out.String(), "queued 4 calls for channel 12345678: 2 stores, 1 vehicle models, 1 store terms, 0 vehicles") {
+		t.Fatalf("output %q", out.String())
+	}
+	code = run([]string{"rental", "resync", "--channel", "nope", "--db", db, "--data", dir}, getenv, &out, &errOut)
+	if code != 1 || !strings.Contains(errOut.String(), "no channel") {
+		t.Fatalf("unknown channel: exit %d, %q", code, errOut.String())
+	}
+	if code := run([]string{"rental", "resync"}, getenv, &out, &errOut); code != 2 {
+		t.Fatalf("without --channel: exit %d", code)
+	}
+}

@@ -1,0 +1,338 @@
+package top
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"time"
+
+	"parkd/internal/park"
+	"parkd/internal/rental"
+)
+
+// Calls the channel makes to parkd (the supplier). Their names and
+// fields are parkd's choice after the gateway's conventions (the
+// channel's documents for them are not known), kept here and in
+// docs/rental.md.
+const (
+	CallStoreModels = "alitrip.rentcar.storevehmodel.query"
+	CallOrderCheck  = "alitrip.rentcar.order.check"
+	CallOrderSubmit = "alitrip.rentcar.order.submit"
+	CallOrderQuery  = "alitrip.rentcar.order.query"
+	CallOrderCancel = "alitrip.rentcar.order.cancel"
+)
+
+// MaxClockSkew is how far a call's timestamp may be from parkd's clock.
+const MaxClockSkew = 10 * time.Minute
+
+// orderStatus is the channel's code of each order status.
+var orderStatus = map[string]int{park.OrderAwaitingPickup: 111, park.OrderInUse: 121, park.OrderAwaitingSettlement: 122,
+	park.OrderCompleted: 123, park.OrderCancelled: 131}
+
+// Fee codes of a price breakdown.
+const feeRent = 11
+
+// Handler serves the channel's calls.
+type Handler struct {
+	rental *rental.Service
+	log    *slog.Logger
+	now    func() time.Time
+}
+
+// Config wires a Handler.
+type Config struct {
+	Rental *rental.Service
+	Log    *slog.Logger
+	Now    func() time.Time // default time.Now
+}
+
+// New returns the channel's side of the dialect.
+func New(c Config) *Handler {
+	h := &Handler{rental: c.Rental, log: c.Log, now: c.Now}
+	if h.log == nil {
+		h.log = slog.New(slog.DiscardHandler)
+	}
+	if h.now == nil {
+		h.now = time.Now
+	}
+	return h
+}
+
+// Mount registers the endpoint the operator gives the channel.
+func (h *Handler) Mount(mount func(pattern string, h http.Handler)) {
+	mount("POST /top/rental", http.HandlerFunc(h.serve))
+}
+
+// callError is an error the channel is answered with.
+type callError struct {
+	code          int
+	msg, sub, sm  string
+	internalCause error
+}
+
+func (e *callError) Error() string { return e.sub + ": " + e.sm }
+
+func refuse(sub, msg string) *callError {
+	return &callError{code: 40, msg: "Invalid arguments", sub: sub, sm: msg}
+}
+
+func (h *Handler) serve(w http.ResponseWriter, r *http.Request) {
+	body, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+	form := url.Values{}
+	if err == nil {
+		form, err = url.ParseQuery(string(body))
+	}
+	for k, v := range r.URL.Query() {
+		if form.Get(k) == "" {
+			form[k] = v
+		}
+	}
+	method := form.Get("method")
+	if err != nil {
+		h.answer(w, method, nil, refuse("isv.invalid-parameter", "请求体不是表单"))
+		return
+	}
+	out, err := h.call(r.Context(), method, form)
+	h.answer(w, method, out, err)
+}
+
+// call authenticates the channel and runs its call.
+func (h *Handler) call(ctx context.Context, method string, form url.Values) (any, error) {
+	for _, k := range []string{"method", "app_key", "timestamp", "sign_method", "sign"} {
+		if form.Get(k) == "" {
+			return nil, refuse("isv.missing-parameter", "缺少参数 "+k)
+		}
+	}
+	ch, err := h.rental.GetChannel(ctx, form.Get("app_key"))
+	if park.IsCode(err, park.ENotFound) {
+		return nil, &callError{code: 29, msg: "Invalid app Key", sub: "isv.appkey-not-exists", sm: "应用不存在"}
+	} else if err != nil {
+		return nil, err
+	}
+	at, err := ParseTimestamp(form.Get("timestamp"))
+	if err != nil {
+		return nil, &callError{code: 31, msg: "Invalid timestamp", sub: "isv.invalid-timestamp", sm: "时间戳格式错误"}
+	}
+	if d := h.now().Sub(at); d > MaxClockSkew || d < -MaxClockSkew {
+		return nil, &callError{code: 31, msg: "Invalid timestamp", sub: "isv.invalid-timestamp", sm: "时间戳与服务器时间相差超过10分钟"}
+	}
+	p := map[string]string{}
+	for k := range form {
+		p[k] = form.Get(k)
+	}
+	want, err := Sign(form.Get("sign_method"), ch.Secret, p)
+	if err != nil {
+		return nil, &callError{code: 25, msg: "Invalid signature", sub: "isv.invalid-sign-method", sm: "不支持的签名方法"}
+	}
+	if !constantEqual(want, form.Get("sign")) {
+		return nil, &callError{code: 25, msg: "Invalid signature", sub: "isv.invalid-signature", sm: "签名错误"}
+	}
+	switch method {
+	case CallStoreModels:
+		return h.storeModels(ctx, ch, form)
+	case CallOrderCheck:
+		return h.check(ctx, ch, form)
+	case CallOrderSubmit:
+		return h.submit(ctx, ch, form)
+	case CallOrderQuery:
+		o, err := h.channelOrder(ctx, ch, form)
+		if err != nil {
+			return nil, err
+		}
+		return orderResult(o), nil
+	case CallOrderCancel:
+		o, err := h.channelOrder(ctx, ch, form)
+		if err != nil {
+			return nil, err
+		}
+		if o, err = h.rental.CancelOrder(ctx, o.ID); err != nil {
+			return nil, err
+		}
+		return orderResult(o), nil
+	}
+	return nil, &callError{code: 22, msg: "Invalid method", sub: "isv.invalid-method", sm: "不支持的方法 " + method}
+}
+
+func constantEqual(a, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	var v byte
+	for i := 0; i < len(a); i++ {
+		v |= a[i] ^ b[i]
+	}
+	return v == 0
+}
+
+// sells refuses a store the channel does not sell.
+func sells(ch *park.RentalChannel, store string) error {
+	for _, s := range ch.Stores {
+		if s == store {
+			return nil
+		}
+	}
+	return refuse("isv.store-not-exists", "门店不存在或未在本渠道销售: "+store)
+}
+
+func (h *Handler) storeModels(ctx context.Context, ch *park.RentalChannel, form url.Values) (any, error) {
+	code := form.Get("store_code")
+	if err := sells(ch, code); err != nil {
+		return nil, err
+	}
+	st, err := h.rental.GetStore(ctx, code)
+	if err != nil {
+		return nil, err
+	}
+	ts, err := h.rental.ListStoreModels(ctx, code)
+	if err != nil {
+		return nil, err
+	}
+	list := make([]storeVehicleModelInfo, len(ts))
+	for i, t := range ts {
+		list[i] = storeModelInfo(st, t)
+	}
+	return map[string]any{"store_vehicle_model_info_list": list}, nil
+}
+
+// request reads an order's store, model and times (GMT+8).
+func request(ch *park.RentalChannel, form url.Values) (rental.OrderRequest, error) {
+	r := rental.OrderRequest{ChannelID: ch.ID, ChannelOrderID: form.Get("out_order_id"), StoreCode: form.Get("store_code"),
+		ModelCode: form.Get("vehicle_model_code")}
+	if err := sells(ch, r.StoreCode); err != nil {
+		return r, err
+	}
+	var err error
+	if r.PickupAt, err = ParseTimestamp(form.Get("pickup_time")); err != nil {
+		return r, refuse("isv.invalid-parameter", "pickup_time 须为 yyyy-MM-dd HH:mm:ss")
+	}
+	if r.ReturnAt, err = ParseTimestamp(form.Get("return_time")); err != nil {
+		return r, refuse("isv.invalid-parameter", "return_time 须为 yyyy-MM-dd HH:mm:ss")
+	}
+	return r, nil
+}
+
+func (h *Handler) check(ctx context.Context, ch *park.RentalChannel, form url.Values) (any, error) {
+	r, err := request(ch, form)
+	if err != nil {
+		return nil, err
+	}
+	q, err := h.rental.CheckOrder(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{"available": q.Available > 0, "stock": q.Available, "days": q.Days, "total_amount": Yuan(q.Rent),
+		"fee_list": []map[string]any{{"fee_code": feeRent, "amount": Yuan(q.Rent), "quantity": q.Days, "unit_price": Yuan(q.Terms.DailyRate)}}}, nil
+}
+
+func (h *Handler) submit(ctx context.Context, ch *park.RentalChannel, form url.Values) (any, error) {
+	r, err := request(ch, form)
+	if err != nil {
+		return nil, err
+	}
+	if r.ChannelOrderID == "" || len(r.ChannelOrderID) > 64 {
+		return nil, refuse("isv.missing-parameter", "缺少参数 out_order_id")
+	}
+	o, err := h.rental.SubmitOrder(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	return orderResult(o), nil
+}
+
+func (h *Handler) channelOrder(ctx context.Context, ch *park.RentalChannel, form url.Values) (*park.RentalOrder, error) {
+	id := form.Get("out_order_id")
+	if id == "" {
+		return nil, refuse("isv.missing-parameter", "缺少参数 out_order_id")
+	}
+	o, err := h.rental.ChannelOrder(ctx, ch.ID, id)
+	if park.IsCode(err, park.ENotFound) {
+		return nil, refuse("isv.order-not-exists", "订单不存在: "+id)
+	}
+	return o, err
+}
+
+func orderResult(o *park.RentalOrder) map[string]any {
+	return map[string]any{"order_id": o.ID, "out_order_id": o.ChannelOrderID, "order_status": orderStatus[o.Status],
+		"store_code": o.StoreCode, "vehicle_model_code": o.ModelCode, "plate_no": o.Plate,
+		"pickup_time": Timestamp(o.PickupAt), "return_time": Timestamp(o.ReturnAt), "total_amount": Yuan(o.Rent)}
+}
+
+// answer writes the channel's reply: {"<method>_response":{"message_code":0,
+// "message":"success","result":...}} or {"error_response":{...}}.
+func (h *Handler) answer(w http.ResponseWriter, method string, out any, err error) {
+	w.Header().Set("Content-Type", "application/json;charset=UTF-8")
+	if err != nil {
+		ce := callErrorOf(err)
+		if ce.internalCause != nil {
+			h.log.Error("rental channel call", "method", method, "err", ce.internalCause)
+		}
+		_ = json.NewEncoder(w).Encode(map[string]any{"error_response": map[string]any{"code": ce.code, "msg": ce.msg,
+			"sub_code": ce.sub, "sub_msg": ce.sm}})
+		return
+	}
+	name := "rental_response"
+	if method != "" {
+		name = replaceDots(method) + "_response"
+	}
+	_ = json.NewEncoder(w).Encode(map[string]any{name: map[string]any{"message_code": 0, "message": "success", "result": out}})
+}
+
+func replaceDots(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if c == '.' {
+			b[i] = '_'
+		}
+	}
+	return string(b)
+}
+
+// errorSubCodes words each core error code as the gateway's error (one
+// table; every code is mapped, which a test checks). isv: the caller's
+// fault; isp: parkd's, to retry.
+var errorSubCodes = map[park.Code]struct{ sub, msg string }{
+	park.EInvalid:        {"isv.invalid-parameter", "参数错误"},
+	park.ENotFound:       {"isv.invalid-parameter", "门店或车型不存在"},
+	park.EConflict:       {"isv.vehicle-unavailable", "该时段无可用车辆或订单状态不允许此操作"},
+	park.EUnauthorized:   {"isv.invalid-signature", "认证失败"},
+	park.EQuoteExpired:   {"isv.invalid-parameter", "报价已过期"},
+	park.EQuotePaid:      {"isv.invalid-parameter", "已支付"},
+	park.EAmountMismatch: {"isv.invalid-parameter", "金额不符"},
+	park.EStaySettled:    {"isv.invalid-parameter", "无需支付"},
+	park.EStayClosed:     {"isv.invalid-parameter", "车辆已离场"},
+	park.EIdempotencyKey: {"isv.invalid-parameter", "幂等键冲突"},
+	park.ELotFull:        {"isv.invalid-parameter", "车场已满"},
+	park.EEntryRefused:   {"isv.invalid-parameter", "不允许入场"},
+	park.ECardData:       {"isv.invalid-parameter", "不接受银行卡数据"},
+	park.ERateLimited:    {"isp.call-limited", "请求过于频繁"},
+	park.EReplayed:       {"isv.invalid-parameter", "重复请求"},
+	park.EUnavailable:    {"isp.service-unavailable", "服务暂不可用,请稍后重试"},
+	park.EInternal:       {"isp.unknown-error", "服务内部错误"},
+}
+
+func callErrorOf(err error) *callError {
+	var ce *callError
+	if errors.As(err, &ce) {
+		return ce
+	}
+	code := park.ErrorCode(err)
+	row, ok := errorSubCodes[code]
+	if !ok || code == park.EInternal {
+		return &callError{code: 15, msg: "Remote service error", sub: "isp.unknown-error", sm: "服务内部错误", internalCause: err}
+	}
+	msg := row.msg
+	var pe *park.Error
+	if errors.As(err, &pe) && pe.Field != "" {
+		msg = fmt.Sprintf("%s (%s)", row.msg, pe.Field)
+	}
+	c := 15
+	if row.sub[:4] == "isv." {
+		c = 40
+	}
+	return &callError{code: c, msg: "Remote service error", sub: row.sub, sm: msg}
+}

@@ -1,0 +1,101 @@
+package rental
+
+import (
+	"context"
+
+	"parkd/internal/park"
+)
+
+// ResyncSummary is what a resync queued for a channel.
+type ResyncSummary struct {
+	Stores   int `json:"stores"`
+	Models   int `json:"models"`
+	Terms    int `json:"terms"`
+	Vehicles int `json:"vehicles"`
+}
+
+// Calls is how many calls the resync queued.
+func (r ResyncSummary) Calls() int { return r.Stores + r.Models + r.Terms + r.Vehicles }
+
+// Resync queues the whole catalogue a channel sells for it alone (first
+// connection, or after an outage): every vehicle model, then each store
+// with its terms and vehicles, in order, one transaction per store so a
+// large catalogue never holds the database long. progress, when given,
+// is told after each store how many of the channel's stores are queued.
+// The delivery worker sends them at the channel's rate limit. Errors:
+// ENotFound (app_key).
+func (s *Service) Resync(ctx context.Context, channelID string, progress func(done, total int)) (ResyncSummary, error) {
+	var sum ResyncSummary
+	var ch *park.RentalChannel
+	err := s.base.Update(ctx, func(tx park.Tx) error {
+		sum = ResyncSummary{}
+		var err error
+		if ch, err = tx.GetRentalChannel(ctx, channelID); park.IsCode(err, park.ENotFound) {
+			return notFound("app_key", "no channel %q", channelID)
+		} else if err != nil {
+			return err
+		}
+		ms, err := tx.ListVehicleModels(ctx)
+		if err != nil {
+			return err
+		}
+		for _, m := range ms {
+			if err := enqueue(ctx, tx, s.base.Clock(), "", park.RentalModelKey(m.Code),
+				&park.RentalChange{Item: park.RentalItemModel, Model: m}, []string{ch.ID}); err != nil {
+				return err
+			}
+		}
+		sum.Models = len(ms)
+		return nil
+	})
+	if err != nil {
+		return sum, err
+	}
+	for i, code := range ch.Stores {
+		var st ResyncSummary
+		err := s.base.Update(ctx, func(tx park.Tx) error {
+			st = ResyncSummary{}
+			store, err := tx.GetRentalStore(ctx, code)
+			if err != nil {
+				return err
+			}
+			one := []string{ch.ID}
+			key, at := park.RentalStoreKey(code), s.base.Clock()
+			if err := enqueue(ctx, tx, at, store.LotCode, key, &park.RentalChange{Item: park.RentalItemStore, Store: store}, one); err != nil {
+				return err
+			}
+			st.Stores++
+			ts, err := tx.ListStoreModels(ctx, code)
+			if err != nil {
+				return err
+			}
+			for _, t := range ts {
+				if err := enqueue(ctx, tx, at, store.LotCode, key, &park.RentalChange{Item: park.RentalItemStoreModel, Store: store,
+					StoreModel: t, Deleted: t.Deleted}, one); err != nil {
+					return err
+				}
+				st.Terms++
+			}
+			vs, err := tx.ListRentalVehicles(ctx, code)
+			if err != nil {
+				return err
+			}
+			for _, v := range vs {
+				if err := enqueue(ctx, tx, at, store.LotCode, key, &park.RentalChange{Item: park.RentalItemVehicle, Store: store,
+					Vehicle: v}, one); err != nil {
+					return err
+				}
+				st.Vehicles++
+			}
+			return nil
+		})
+		if err != nil {
+			return sum, err
+		}
+		sum.Stores, sum.Terms, sum.Vehicles = sum.Stores+st.Stores, sum.Terms+st.Terms, sum.Vehicles+st.Vehicles
+		if progress != nil {
+			progress(i+1, len(ch.Stores))
+		}
+	}
+	return sum, nil
+}

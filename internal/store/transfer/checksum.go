@@ -90,7 +90,7 @@ func (c *checksum) sqliteRow(t table, dest []any) ([]any, error) {
 				continue
 			}
 			switch col.kind {
-			case integer:
+			case integer, integer32:
 				vals[i] = v.Int64
 			case boolean:
 				if v.Int64 != 0 && v.Int64 != 1 {
@@ -144,7 +144,7 @@ func postgresDest(t table) []any {
 		switch c.kind {
 		case text, jsonb:
 			dest[i] = new(*string)
-		case integer:
+		case integer, integer32:
 			dest[i] = new(*int64)
 		case boolean:
 			dest[i] = new(*bool)

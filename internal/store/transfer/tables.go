@@ -17,6 +17,7 @@ type kind uint8
 const (
 	text      kind = iota + 1 // TEXT / TEXT
 	integer                   // INTEGER / BIGINT
+	integer32                 // INTEGER / INTEGER (small counts: a connector, a family)
 	boolean                   // INTEGER 0 or 1 / BOOLEAN
 	timestamp                 // INTEGER µs since the epoch / TIMESTAMPTZ
 	jsonb                     // TEXT holding JSON / JSONB
@@ -37,6 +38,8 @@ func (k kind) postgresType() string {
 		return "text"
 	case integer:
 		return "bigint"
+	case integer32:
+		return "integer"
 	case boolean:
 		return "boolean"
 	case timestamp:
@@ -54,7 +57,7 @@ type column struct {
 type table struct {
 	name    string
 	columns []column
-	key     []string // primary key columns, all TEXT: rows are hashed in this order
+	key     []string // primary key columns: rows are hashed in this order
 	// identity is the column PostgreSQL numbers itself (GENERATED ALWAYS
 	// AS IDENTITY), if any. COPY writes the SQLite values as they are, so
 	// its sequence is moved past them after the copy.
@@ -219,6 +222,41 @@ var tables = []table{
 		{"seq", integer}, {"id", text}, {"at", timestamp}, {"actor", text}, {"action", text}, {"lot", text},
 		{"target", text}, {"reason", text}, {"before", text}, {"after", text},
 	}},
+	// 00020_charging.sql.
+	{name: "chargers", key: []string{"id"}, columns: []column{
+		{"id", text}, {"lot_code", text}, {"password_hash", text}, {"data", text}, {"version", integer},
+	}},
+	{name: "price_standards", key: []string{"id"}, columns: []column{
+		{"id", integer}, {"name", text}, {"family", integer32}, {"data", text}, {"version", integer},
+	}},
+	{name: "charge_sessions", key: []string{"id"}, columns: []column{
+		{"id", text}, {"charger_id", text}, {"connector", integer32}, {"transaction_id", integer}, {"status", text},
+		{"partner_id", text}, {"updated_at", timestamp}, {"data", text}, {"version", integer},
+	}},
+	// 00030_rental.sql, 00031_rental_orders.sql.
+	{name: "rental_stores", key: []string{"code"}, columns: []column{
+		{"code", text}, {"lot_code", text}, {"body", text}, {"updated_at", timestamp}, {"version", integer},
+	}},
+	{name: "rental_models", key: []string{"code"}, columns: []column{
+		{"code", text}, {"body", text}, {"updated_at", timestamp}, {"version", integer},
+	}},
+	{name: "rental_store_models", key: []string{"store_code", "model_code"}, columns: []column{
+		{"store_code", text}, {"model_code", text}, {"body", text}, {"updated_at", timestamp}, {"version", integer},
+	}},
+	{name: "rental_vehicles", key: []string{"plate_key"}, columns: []column{
+		{"plate_key", text}, {"vin", text}, {"store_code", text}, {"model_code", text}, {"body", text},
+		{"updated_at", timestamp}, {"version", integer},
+	}},
+	{name: "rental_channels", key: []string{"id"}, columns: []column{
+		{"id", text}, {"body", text}, {"updated_at", timestamp}, {"version", integer},
+	}},
+	{name: "rental_channel_stores", key: []string{"channel_id", "store_code"}, columns: []column{
+		{"channel_id", text}, {"store_code", text},
+	}},
+	{name: "rental_orders", key: []string{"id"}, columns: []column{
+		{"id", text}, {"channel_id", text}, {"channel_order_id", text}, {"plate_key", text}, {"status", text},
+		{"pickup_at", timestamp}, {"body", text}, {"updated_at", timestamp}, {"version", integer},
+	}},
 }
 
 // ignored reports tables that are not parkd's data: the job queue's (its
@@ -246,9 +284,22 @@ func (t table) selectSQL(collation string) string {
 	}
 	keys := make([]string, len(t.key))
 	for i, k := range t.key {
-		keys[i] = quote(k) + " COLLATE " + collation
+		keys[i] = quote(k)
+		if t.kindOf(k) == text {
+			keys[i] += " COLLATE " + collation
+		}
 	}
 	return "SELECT " + strings.Join(cols, ", ") + " FROM " + quote(t.name) + " ORDER BY " + strings.Join(keys, ", ")
+}
+
+// kindOf is the kind of t's column name.
+func (t table) kindOf(name string) kind {
+	for _, c := range t.columns {
+		if c.name == name {
+			return c.kind
+		}
+	}
+	return 0
 }
 
 // quote quotes an identifier the same way for both engines; names come from

@@ -136,6 +136,7 @@ func fill(t *testing.T) *sqlite.Store {
 		t.Fatal(err)
 	}
 	fillReports(t, st, now)
+	fillChargingAndRental(t, st, now)
 	// The console: an operator (and its audit entry) and a session.
 	must(svc.Operators.Add(ctx, "test", operators.NewOperator{Name: "ana", Role: park.RoleLotOperator, Lots: []string{lot},
 		Language: "pt", Password: "a password long enough"}))
@@ -143,6 +144,55 @@ func fill(t *testing.T) *sqlite.Store {
 	must(sess, err)
 	must(nil, st.Update(ctx, func(tx park.Tx) error { return tx.RevokeSession(ctx, sess.Hash, now) }))
 	return st
+}
+
+// fillChargingAndRental adds a charger, a price standard and a session,
+// and a rental store with its model, terms, vehicle, channel and order,
+// through the store, so their tables have rows to copy.
+func fillChargingAndRental(t *testing.T, st park.Store, now time.Time) {
+	t.Helper()
+	ctx := context.Background()
+	err := st.Update(ctx, func(tx park.Tx) error {
+		if err := tx.CreateCharger(ctx, &park.Charger{ID: "CP-1", LotCode: lot, Family: park.FamilyCar, Connectors: 2,
+			CreatedAt: now, UpdatedAt: now}); err != nil {
+			return err
+		}
+		if err := tx.CreatePriceStandard(ctx, &park.PriceStandard{ID: 19464, Name: "固定金额-1元240分钟", Display: "time",
+			CreatedAt: now, UpdatedAt: now}); err != nil {
+			return err
+		}
+		if err := tx.InsertChargeSession(ctx, &park.ChargeSession{ID: "S1", ChargerID: "CP-1", Connector: 1, LotCode: lot,
+			StandardID: 19464, Status: park.SessionPending, Source: park.SourcePartner, PartnerID: "app", Prepaid: 300,
+			CreatedAt: now, UpdatedAt: now}); err != nil {
+			return err
+		}
+		if err := tx.SaveRentalStore(ctx, &park.RentalStore{Code: "10001", CompanyCode: "122", Kind: park.RentalStoreKind,
+			Name: "门店", City: "330100", Active: true, LotCode: lot, UpdatedAt: now}); err != nil {
+			return err
+		}
+		if err := tx.SaveVehicleModel(ctx, &park.VehicleModel{Code: "100001", Name: "Model", Seats: 5, UpdatedAt: now}); err != nil {
+			return err
+		}
+		if err := tx.SaveStoreModel(ctx, &park.StoreModel{StoreCode: "10001", ModelCode: "100001", MileageLimited: true,
+			MileageLimit: 300, UpdatedAt: now}); err != nil {
+			return err
+		}
+		if err := tx.SaveRentalVehicle(ctx, &park.RentalVehicle{Plate: "浙A12345", PlateKey: "浙A12345", VIN: "LSVAU2180N2123456",
+			StoreCode: "10001", ModelCode: "100001", Mileage: 12000, UpdatedAt: now}); err != nil {
+			return err
+		}
+		if err := tx.SaveRentalChannel(ctx, &park.RentalChannel{ID: "app", Name: "channel", Dialect: "native", Secret: "s",
+			SignMethod: "md5", GatewayURL: "https://gw.example/router/rest", Stores: []string{"10001"}, CreatedAt: now,
+			UpdatedAt: now}); err != nil {
+			return err
+		}
+		return tx.SaveRentalOrder(ctx, &park.RentalOrder{ID: "o1", ChannelID: "app", ChannelOrderID: "F1", StoreCode: "10001",
+			ModelCode: "100001", Plate: "浙A12345", PlateKey: "浙A12345", PickupAt: now.Add(time.Hour),
+			ReturnAt: now.Add(25 * time.Hour), Days: 1, Rent: 100, Status: park.OrderAwaitingPickup, CreatedAt: now, UpdatedAt: now})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 }
 
 // fillReports adds partner reports. No subsystem writes them yet, so they
@@ -330,6 +380,14 @@ func TestCopy(t *testing.T) {
 		}
 		same("deliveries", func(tx park.Tx) (any, error) { return tx.ListDeliveries(ctx, park.DeliveryFilter{}) })
 		same("operators", func(tx park.Tx) (any, error) { return tx.ListOperators(ctx) })
+		same("chargers", func(tx park.Tx) (any, error) { return tx.ListChargers(ctx, "") })
+		same("price standard", func(tx park.Tx) (any, error) { return tx.GetPriceStandard(ctx, 19464) })
+		same("charge session", func(tx park.Tx) (any, error) { return tx.GetChargeSession(ctx, "S1") })
+		same("rental stores", func(tx park.Tx) (any, error) { return tx.ListRentalStores(ctx) })
+		same("store models", func(tx park.Tx) (any, error) { return tx.ListStoreModels(ctx, "10001") })
+		same("rental vehicles", func(tx park.Tx) (any, error) { return tx.ListRentalVehicles(ctx, "10001") })
+		same("rental channels", func(tx park.Tx) (any, error) { return tx.ListRentalChannels(ctx) })
+		same("rental order", func(tx park.Tx) (any, error) { return tx.GetRentalOrder(ctx, "o1") })
 		same("audit log", func(tx park.Tx) (any, error) { return tx.ListAudit(ctx, park.AuditFilter{Limit: 100}) })
 		for _, k := range ids("SELECT hash, '' FROM sessions") {
 			same("session "+k[0], func(tx park.Tx) (any, error) { return tx.GetSession(ctx, k[0]) })

@@ -206,6 +206,9 @@ func Serve(ctx context.Context, c *config.Config, log *slog.Logger, ready func(a
 	if ready != nil {
 		ready(ln.Addr().String())
 	}
+	if c.Demo {
+		demo.RunChargers(wctx, svc, "ws://"+ln.Addr().String(), log.With("component", "demo-chargers"))
+	}
 	errc := make(chan error, 2)
 	go func() { errc <- srv.Serve(ln) }()
 	if msrv != nil {

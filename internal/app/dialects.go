@@ -7,6 +7,7 @@ import (
 	"parkd/internal/deliveries"
 	"parkd/internal/dialect/ebopark"
 	"parkd/internal/dialect/linkc"
+	"parkd/internal/dialect/lvcchong"
 	"parkd/internal/dialect/top"
 	"parkd/internal/system"
 )
@@ -35,6 +36,11 @@ var dialects = []dialect{
 			ebopark.New(ebopark.Config{Service: sys, Log: log}).Mount(mount)
 		},
 		format: ebopark.Reports{}},
+	{name: lvcchong.Name, signModes: []string{lvcchong.SignToken}, // apps exchange appId and appSecret for a token
+		mount: func(sys *system.System, log *slog.Logger, mount func(string, http.Handler)) {
+			lvcchong.New(lvcchong.Config{Service: sys, Log: log}).Mount(mount)
+		},
+		format: lvcchong.Reports{}},
 	// Rental sales channels over the Taobao Open Platform: their partners
 	// are made by the rental subsystem (docs/rental.md).
 	{name: top.Name, signModes: top.SignMethods(),

@@ -98,6 +98,15 @@ func (s *Service) priceStayWith(ctx context.Context, tx park.Tx, l *park.Lot, st
 	if err != nil {
 		return Priced{}, err
 	}
+	if t != nil {
+		if after, ok := t.ChargingFree(); ok {
+			ws, err := chargingWindows(ctx, tx, l.Code, st.PlateKey, st.EntryAt, at, after)
+			if err != nil {
+				return Priced{}, err
+			}
+			in.FreeWindows = append(in.FreeWindows, ws...)
+		}
+	}
 	p := Priced{Reservation: res}
 	if t != nil { // a free lot reads no coupons
 		if p.Coupons, err = stayCoupons(ctx, tx, st, at); err != nil {

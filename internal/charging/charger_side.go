@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"parkd/internal/core"
 	"parkd/internal/park"
 	"parkd/internal/tariff"
 )
@@ -90,9 +91,36 @@ func (s *Service) Authorize(ctx context.Context, chargerID, idTag string) (bool,
 				return err
 			}
 		}
-		return nil
+		if !ok {
+			ok, err = s.tagOfLot(ctx, tx, c, idTag)
+		}
+		return err
 	})
 	return ok, err
+}
+
+// tagOfLot reports whether an id tag presented at a charger is a plate
+// with a valid pass or whitelist entry in the charger's lot: the lot's own
+// drivers charge with their plate as id tag, billed by use.
+func (s *Service) tagOfLot(ctx context.Context, tx park.Tx, c *park.Charger, idTag string) (bool, error) {
+	p, err := core.Plate("idTag", idTag)
+	if err != nil {
+		return false, nil
+	}
+	now := s.base.Clock()
+	pass, err := tx.FindPassByPlate(ctx, c.LotCode, p.Key)
+	if err == nil && pass.ValidAt(now) {
+		return true, nil
+	} else if err != nil && !park.IsCode(err, park.ENotFound) {
+		return false, err
+	}
+	w, err := tx.FindWhitelist(ctx, c.LotCode, p.Key)
+	if err == nil && w.ValidAt(now) {
+		return true, nil
+	} else if err != nil && !park.IsCode(err, park.ENotFound) {
+		return false, err
+	}
+	return false, nil
 }
 
 // Started is a charger's StartTransaction.
@@ -115,7 +143,13 @@ func (s *Service) ChargerStarted(ctx context.Context, in Started) (int64, bool, 
 	err := s.base.Update(ctx, func(tx park.Tx) error {
 		txID, accepted = 0, false
 		sess, err := tx.OpenChargeSession(ctx, in.ChargerID, in.Connector)
-		if park.IsCode(err, park.ENotFound) || err == nil && sess.IDTag != in.IDTag {
+		if park.IsCode(err, park.ENotFound) {
+			// No session asked for: a driver's own tag may open one.
+			if sess, err = s.openAtCharger(ctx, tx, in); err != nil || sess == nil {
+				txID = newTransactionID()
+				return err
+			}
+		} else if err == nil && sess.IDTag != in.IDTag {
 			txID = newTransactionID()
 			return nil
 		}
@@ -277,4 +311,29 @@ func (s *Service) end(ctx context.Context, tx park.Tx, sess *park.ChargeSession,
 		return err
 	}
 	return s.reportEnd(ctx, tx, sess)
+}
+
+// openAtCharger opens a pending session for an id tag presented at the
+// charger when the tag is the lot's (tagOfLot): open-ended, billed by use.
+// It returns nil when the tag is not accepted.
+func (s *Service) openAtCharger(ctx context.Context, tx park.Tx, in Started) (*park.ChargeSession, error) {
+	c, err := tx.GetCharger(ctx, in.ChargerID)
+	if err != nil {
+		return nil, err
+	}
+	if c.Retired != nil || c.Availability != park.ChargerOperative || in.Connector < 1 || in.Connector > c.Connectors {
+		return nil, nil
+	}
+	if ok, err := s.tagOfLot(ctx, tx, c, in.IDTag); err != nil || !ok {
+		return nil, err
+	}
+	now := s.base.Clock()
+	p, _ := core.Plate("idTag", in.IDTag) // tagOfLot read it
+	sess := &park.ChargeSession{ID: newSessionID(now), ChargerID: c.ID, Connector: in.Connector, LotCode: c.LotCode,
+		StandardID: c.StandardID, IDTag: in.IDTag, PlateKey: p.Key, Source: park.SourceCharger, Status: park.SessionPending,
+		CreatedAt: now, UpdatedAt: now}
+	if err := tx.InsertChargeSession(ctx, sess); err != nil {
+		return nil, err
+	}
+	return sess, nil
 }

@@ -144,7 +144,7 @@ func clock(s string, end bool) (time.Duration, error) {
 	lims := [3]int{24, 59, 59}
 	for i, p := range parts {
 		n, err := strconv.Atoi(p)
-		if err != nil || len(p) != 2 || n < 0 || n > lims[i] {
+		if err != nil || len(p) != 2 || p[0] < '0' || p[0] > '9' || n < 0 || n > lims[i] {
 			return 0, fmt.Errorf("must be a clock time HH:MM or HH:MM:SS, not %q", s)
 		}
 		v[i] = n

@@ -21,8 +21,11 @@ type StartInput struct {
 	// a prepaid standard refuses.
 	Prepaid      int64
 	LimitMinutes int // bought time; 0: none but the standard's
-	Source       string
-	PartnerID    string
+	// Plate is the car charging, when the caller knows it: the lot's
+	// parking tariff may let it park free while it charges.
+	Plate     string
+	Source    string
+	PartnerID string
 }
 
 // newSessionID returns a 20-digit order number: the UTC time to the second
@@ -57,10 +60,21 @@ func (s *Service) StartSession(ctx context.Context, in StartInput) (*park.Charge
 	if in.LimitMinutes < 0 || in.LimitMinutes > 7*24*60 {
 		return nil, park.Invalid("limit_minutes", "must be between 0 and %d, not %d", 7*24*60, in.LimitMinutes)
 	}
+	plateKey := ""
+	if in.Plate != "" {
+		p, err := core.Plate("plate", in.Plate)
+		if err != nil {
+			return nil, err
+		}
+		plateKey = p.Key
+	}
 	var sess *park.ChargeSession
 	err := s.base.Update(ctx, func(tx park.Tx) error {
 		c, st, err := s.usable(ctx, tx, in.ChargerID, in.Connector)
 		if err != nil {
+			return err
+		}
+		if err := partnerMayUse(ctx, tx, in.PartnerID, c); err != nil {
 			return err
 		}
 		if st.Payment != tariff.ChargeFromBalance && in.Prepaid == 0 {
@@ -72,7 +86,7 @@ func (s *Service) StartSession(ctx context.Context, in StartInput) (*park.Charge
 		now := s.base.Clock()
 		sess = &park.ChargeSession{ID: newSessionID(now), ChargerID: c.ID, Connector: in.Connector, LotCode: c.LotCode,
 			StandardID: c.StandardID, Source: in.Source, PartnerID: in.PartnerID, Status: park.SessionPending,
-			Prepaid: in.Prepaid, LimitMinutes: in.LimitMinutes, CreatedAt: now, UpdatedAt: now}
+			Prepaid: in.Prepaid, LimitMinutes: in.LimitMinutes, PlateKey: plateKey, CreatedAt: now, UpdatedAt: now}
 		sess.IDTag = sess.ID
 		return tx.InsertChargeSession(ctx, sess)
 	})
@@ -243,15 +257,21 @@ func (s *Service) askStop(ctx context.Context, sess *park.ChargeSession, reason 
 // bill prices sess as of end (its readings up to then) and stores the
 // result in it.
 func bill(sess *park.ChargeSession, st *tariff.ChargeStandard, loc *time.Location, end time.Time) tariff.ChargeResult {
+	if sess.Prepaid == 0 && st.Payment != tariff.ChargeFromBalance {
+		// Open-ended (a driver's tag at the charger): billed by use, as
+		// from a balance, never capped at a prepayment of nothing.
+		open := *st
+		open.Payment = tariff.ChargeFromBalance
+		st = &open
+	}
 	res := st.Price(priced(sess, loc, end))
 	sess.Amount, sess.Electricity, sess.Service, sess.EnergyWh = res.Amount, res.Electricity, res.Service, res.EnergyWh
 	sess.Refund = res.Refund
 	sess.RefundTo = nameOf(refundNames, res.RefundTo)
 	if st.Payment == tariff.ChargeFromBalance {
-		// Paid from a balance as used: what was set aside and not used
-		// goes back to it.
+		// Paid from a balance as used: what was set aside for the session
+		// and not used goes back where the standard says.
 		sess.Refund = max(0, sess.Prepaid-res.Amount)
-		sess.RefundTo = "balance"
 	}
 	return res
 }
@@ -330,4 +350,47 @@ func (s *Service) reportEnd(ctx context.Context, tx park.Tx, sess *park.ChargeSe
 			c.Readings = nil
 			return &park.ReportData{Charge: &c}, nil
 		})
+}
+
+// partnerMayUse returns ENotFound when partnerID ("" is the operator) may
+// not use the charger's lot: a partner sees only its lots' chargers.
+func partnerMayUse(ctx context.Context, tx park.Tx, partnerID string, c *park.Charger) error {
+	if partnerID == "" {
+		return nil
+	}
+	p, err := tx.GetPartner(ctx, partnerID)
+	if err != nil {
+		return err
+	}
+	if !slices.Contains(p.Lots, c.LotCode) {
+		return park.Errorf(park.ENotFound, "charger %q not found", c.ID)
+	}
+	return nil
+}
+
+// ChargerFor returns a charger a partner may use (ENotFound otherwise).
+func (s *Service) ChargerFor(ctx context.Context, partnerID, id string) (*park.Charger, error) {
+	var c *park.Charger
+	err := s.base.View(ctx, func(tx park.Tx) (err error) {
+		if c, err = tx.GetCharger(ctx, id); err != nil {
+			return err
+		}
+		return partnerMayUse(ctx, tx, partnerID, c)
+	})
+	return c, err
+}
+
+// StandardUse counts the chargers in service on each standard.
+func (s *Service) StandardUse(ctx context.Context) (map[int64]int, error) {
+	cs, err := s.Chargers(ctx, "")
+	if err != nil {
+		return nil, err
+	}
+	use := map[int64]int{}
+	for _, c := range cs {
+		if c.Retired == nil {
+			use[c.StandardID]++
+		}
+	}
+	return use, nil
 }

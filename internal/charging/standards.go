@@ -16,6 +16,10 @@ type StandardInput struct {
 	Display string // "": from the rules' kind (energy shows energy, others time)
 	Remark  string
 	Rules   park.ChargeRules
+	// Bookkeeping of a partner's system, kept as given (see
+	// park.PriceStandard).
+	Owner, CreatedBy int64
+	DeviceTypes      string
 }
 
 func (in *StandardInput) check() error {
@@ -27,6 +31,9 @@ func (in *StandardInput) check() error {
 	}
 	if why := park.BadText(in.Remark); why != "" {
 		return park.Invalid("remark", "%s", why)
+	}
+	if err := text("device_types", in.DeviceTypes, false); err != nil {
+		return err
 	}
 	if in.Family != park.FamilyTwoWheeler && in.Family != park.FamilyCar {
 		return park.Invalid("family", "must be 0 (two-wheeler) or 1 (car), not %d", in.Family)
@@ -61,7 +68,7 @@ func (s *Service) CreateStandard(ctx context.Context, in StandardInput) (*park.P
 	}
 	now := s.base.Clock()
 	p := &park.PriceStandard{ID: in.ID, Name: in.Name, Family: in.Family, Display: in.Display, Remark: in.Remark,
-		Rules: in.Rules, CreatedAt: now, UpdatedAt: now}
+		Rules: in.Rules, Owner: in.Owner, CreatedBy: in.CreatedBy, DeviceTypes: in.DeviceTypes, CreatedAt: now, UpdatedAt: now}
 	if err := s.base.Update(ctx, func(tx park.Tx) error { p.ID = in.ID; return tx.CreatePriceStandard(ctx, p) }); err != nil {
 		return nil, err
 	}

@@ -13,8 +13,9 @@ const (
 	// to start it before it fails and its prepayment is refunded.
 	PendingFor = 2 * time.Minute
 	// LostAfter is how long a charging session's charger may stay silent
-	// before the session ends as lost, billed to its last reading. A
-	// charger that comes back later finds the transaction ended.
+	// before the session ends as lost, billed to its last reading or
+	// heartbeat. A charger that comes back later finds the transaction
+	// ended.
 	LostAfter = 24 * time.Hour
 	sweepPage = 100
 )
@@ -75,9 +76,14 @@ func (s *Service) sweepOne(ctx context.Context, sess *park.ChargeSession) error 
 			seen = *c.LastHeartbeat
 		}
 		if now.Sub(seen) >= LostAfter {
-			end := *sess.StartedAt
-			if n := len(sess.Readings); n > 0 {
+			// Billed to the charger's last sign of life: its last reading
+			// or heartbeat, but not past a stop parkd asked for.
+			end := seen
+			if n := len(sess.Readings); n > 0 && sess.Readings[n-1].At.After(end) {
 				end = sess.Readings[n-1].At
+			}
+			if sess.StopAsked != nil && end.After(*sess.StopAsked) {
+				end = *sess.StopAsked
 			}
 			return s.end(ctx, tx, sess, st, loc, end, park.EndLost, false)
 		}

@@ -104,5 +104,8 @@ func Load(ctx context.Context, svc *system.System, now time.Time) error {
 	if err := loadReservations(ctx, svc, now); err != nil {
 		return err
 	}
+	if err := loadCharging(ctx, svc); err != nil { // charging.go
+		return err
+	}
 	return loadBrazil(ctx, svc)
 }

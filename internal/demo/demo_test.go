@@ -10,6 +10,7 @@ import (
 	"parkd/internal/device"
 	"parkd/internal/dialect/ebopark"
 	"parkd/internal/dialect/linkc"
+	"parkd/internal/dialect/lvcchong"
 	"parkd/internal/store/teststore"
 	"parkd/internal/system"
 )
@@ -18,7 +19,7 @@ import (
 // of demo data, whatever the clock says the second time.
 func TestLoadIsIdempotent(t *testing.T) {
 	ctx := context.Background()
-	svc := system.New(system.Config{Dialects: []string{linkc.Name, ebopark.Name}, Barriers: device.NewMemory(), Store: teststore.Open(t)})
+	svc := system.New(system.Config{Dialects: []string{linkc.Name, ebopark.Name, lvcchong.Name}, Barriers: device.NewMemory(), Store: teststore.Open(t)})
 	now := time.Now()
 	count := func() (lots, passes, whitelist, inside int) {
 		ls, err := svc.Gate.ListLots(ctx)
@@ -54,5 +55,29 @@ func TestLoadIsIdempotent(t *testing.T) {
 	br, err := svc.Gate.GetLot(ctx, demo.BRLotCode)
 	if err != nil || !br.Sandbox || br.TimeZone != "America/Sao_Paulo" || br.Currency != "BRL" {
 		t.Fatalf("demo sandbox garage %+v (%v)", br, err)
+	}
+}
+
+// TestDemoCharging: the demo holds the charging app, the seed's standard
+// and the two simulated chargers the docs' curl examples use.
+func TestDemoCharging(t *testing.T) {
+	ctx := context.Background()
+	svc := system.New(system.Config{Dialects: []string{linkc.Name, ebopark.Name, lvcchong.Name}, Barriers: device.NewMemory(), Store: teststore.Open(t)})
+	if err := demo.Load(ctx, svc, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	st, err := svc.Charging.StandardByID(ctx, 19464)
+	if err != nil || st.Name != "固定金额-1元240分钟" || st.Rules.MaxMinutes != 960 || st.Rules.Segments[0].BlockMinutes != 240 {
+		t.Fatalf("seed standard %+v %v", st, err)
+	}
+	cab, err := svc.Charging.Charger(ctx, demo.Cabinet)
+	if err != nil || cab.Connectors != 10 || cab.StandardID != 19464 {
+		t.Fatalf("cabinet %+v %v", cab, err)
+	}
+	if _, err := svc.Charging.CheckPassword(ctx, demo.CarPile, demo.ChargerPassword); err != nil {
+		t.Fatalf("car pile password: %v", err)
+	}
+	if p, err := svc.Partners.GetPartner(ctx, demo.ChargeApp); err != nil || p.Secret != demo.ChargeAppSecret || p.Dialect != lvcchong.Name {
+		t.Fatalf("app %+v %v", p, err)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"parkd/internal/device"
 	"parkd/internal/dialect/ebopark"
 	"parkd/internal/dialect/linkc"
+	"parkd/internal/dialect/lvcchong"
 	"parkd/internal/store/teststore"
 	"parkd/internal/system"
 )
@@ -17,7 +18,7 @@ import (
 // and a night plan 19:00-08:00; loading twice keeps two plans.
 func TestDemoPlans(t *testing.T) {
 	ctx := context.Background()
-	svc := system.New(system.Config{Dialects: []string{linkc.Name, ebopark.Name}, Barriers: device.NewMemory(), Store: teststore.Open(t)})
+	svc := system.New(system.Config{Dialects: []string{linkc.Name, ebopark.Name, lvcchong.Name}, Barriers: device.NewMemory(), Store: teststore.Open(t)})
 	for range 2 {
 		if err := demo.Load(ctx, svc, time.Now()); err != nil {
 			t.Fatal(err)

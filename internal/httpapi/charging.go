@@ -17,6 +17,7 @@ func (s *Server) chargingRoutes() {
 	s.admin("GET /v1/chargers/{id}", s.getCharger)
 	s.admin("PATCH /v1/chargers/{id}", s.patchCharger)
 	s.admin("DELETE /v1/chargers/{id}", s.retireCharger)
+	s.admin("POST /v1/chargers/{id}/commands", s.chargerCommand)
 	s.admin("POST /v1/price-standards", s.createStandard)
 	s.admin("GET /v1/price-standards", s.listStandards)
 	s.admin("GET /v1/price-standards/{id}", s.getStandard)
@@ -24,6 +25,7 @@ func (s *Server) chargingRoutes() {
 	s.admin("DELETE /v1/price-standards/{id}", s.deleteStandard)
 	s.admin("POST /v1/charging/preview", s.previewCharging)
 	s.admin("POST /v1/charging/sessions", s.startSession)
+	s.admin("GET /v1/charging/sessions", s.listSessions)
 	s.admin("GET /v1/charging/sessions/{id}", s.getSession)
 	s.admin("POST /v1/charging/sessions/{id}/stop", s.stopSession)
 }
@@ -56,23 +58,24 @@ type portView struct {
 }
 
 type chargerView struct {
-	ID            string     `json:"id"`
-	LotCode       string     `json:"lot_code"`
-	SpaceCode     string     `json:"space_code"`
-	Family        int        `json:"family"`
-	Type          string     `json:"type"`
-	Connectors    int        `json:"connectors"`
-	StandardID    int64      `json:"standard_id"`
-	Availability  string     `json:"availability"`
-	Online        bool       `json:"online"`
-	LastHeartbeat *string    `json:"last_heartbeat"`
-	Vendor        string     `json:"vendor"`
-	Model         string     `json:"model"`
-	Firmware      string     `json:"firmware"`
-	Ports         []portView `json:"ports"`
-	Retired       *string    `json:"retired"`
-	CreatedAt     string     `json:"created_at"`
-	UpdatedAt     string     `json:"updated_at"`
+	ID            string        `json:"id"`
+	LotCode       string        `json:"lot_code"`
+	SpaceCode     string        `json:"space_code"`
+	Family        int           `json:"family"`
+	Type          string        `json:"type"`
+	Connectors    int           `json:"connectors"`
+	StandardID    int64         `json:"standard_id"`
+	Availability  string        `json:"availability"`
+	Online        bool          `json:"online"`
+	LastHeartbeat *string       `json:"last_heartbeat"`
+	Vendor        string        `json:"vendor"`
+	Model         string        `json:"model"`
+	Firmware      string        `json:"firmware"`
+	Ports         []portView    `json:"ports"`
+	Commands      []commandView `json:"commands"`
+	Retired       *string       `json:"retired"`
+	CreatedAt     string        `json:"created_at"`
+	UpdatedAt     string        `json:"updated_at"`
 }
 
 func viewCharger(c *park.Charger) chargerView {
@@ -80,7 +83,11 @@ func viewCharger(c *park.Charger) chargerView {
 	for i, p := range c.Ports {
 		ports[i] = portView{Connector: p.Connector, Status: p.Status, ErrorCode: p.ErrorCode, At: fmtTime(p.At)}
 	}
-	return chargerView{ID: c.ID, LotCode: c.LotCode, SpaceCode: c.SpaceCode, Family: c.Family, Type: c.Type,
+	cmds := make([]commandView, len(c.Commands))
+	for i, x := range c.Commands {
+		cmds[i] = commandView{Command: x.Command, Connector: x.Connector, At: fmtTime(x.At), Status: x.Status, Detail: x.Detail}
+	}
+	return chargerView{Commands: cmds, ID: c.ID, LotCode: c.LotCode, SpaceCode: c.SpaceCode, Family: c.Family, Type: c.Type,
 		Connectors: c.Connectors, StandardID: c.StandardID, Availability: c.Availability, Online: c.Online,
 		LastHeartbeat: fmtTimePtr(c.LastHeartbeat), Vendor: c.Vendor, Model: c.Model, Firmware: c.Firmware, Ports: ports,
 		Retired: fmtTimePtr(c.Retired), CreatedAt: fmtTime(c.CreatedAt), UpdatedAt: fmtTime(c.UpdatedAt)}
@@ -368,6 +375,7 @@ type sessionInput struct {
 	Connector    int    `json:"connector"`
 	Prepaid      int64  `json:"prepaid"`
 	LimitMinutes int    `json:"limit_minutes"`
+	Plate        string `json:"plate"`
 }
 
 type sessionView struct {
@@ -410,7 +418,7 @@ func (s *Server) startSession(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	x, err := s.svc.Charging.StartSession(r.Context(), charging.StartInput{ChargerID: in.ChargerID, Connector: in.Connector,
-		Prepaid: in.Prepaid, LimitMinutes: in.LimitMinutes, Source: park.SourceNative})
+		Prepaid: in.Prepaid, LimitMinutes: in.LimitMinutes, Plate: in.Plate, Source: park.SourceNative})
 	if err != nil {
 		return err
 	}
@@ -434,5 +442,70 @@ func (s *Server) stopSession(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	writeJSON(w, http.StatusOK, viewSession(x))
+	return nil
+}
+
+type commandInput struct {
+	Command   string `json:"command"`
+	Connector int    `json:"connector"`
+	Type      string `json:"type"`
+}
+
+type commandView struct {
+	Command   string `json:"command"`
+	Connector int    `json:"connector"`
+	At        string `json:"at"`
+	Status    string `json:"status"`
+	Detail    string `json:"detail"`
+}
+
+// chargerCommand sends an operator's command to a charger; the charger's
+// answer (or timeout, offline) is the result, recorded on the charger.
+func (s *Server) chargerCommand(w http.ResponseWriter, r *http.Request) error {
+	var in commandInput
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	res, err := s.svc.Charging.SendCommand(r.Context(), r.PathValue("id"), charging.Command{Kind: in.Command,
+		Connector: in.Connector, Type: in.Type})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, commandView{Command: res.Command, Connector: res.Connector, At: fmtTime(res.At),
+		Status: res.Status, Detail: res.Detail})
+	return nil
+}
+
+// listSessions lists sessions, most recently changed last, by charger and
+// status; limit (1-100, default 20) and offset page them.
+func (s *Server) listSessions(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	f := park.ChargeSessionFilter{ChargerID: q.Get("charger_id"), Status: q.Get("status"), Limit: 20}
+	switch f.Status {
+	case "", park.SessionPending, park.SessionCharging, park.SessionEnded, park.SessionFailed:
+	default:
+		return park.Invalid("status", "must be pending, charging, ended or failed, not %q", f.Status)
+	}
+	var err error
+	if v := q.Get("limit"); v != "" {
+		if f.Limit, err = queryInt("limit", v); err != nil {
+			return err
+		}
+	}
+	offset := 0
+	if v := q.Get("offset"); v != "" {
+		if offset, err = queryInt("offset", v); err != nil {
+			return err
+		}
+	}
+	page, err := s.svc.Charging.Sessions(r.Context(), f, offset)
+	if err != nil {
+		return err
+	}
+	out := make([]sessionView, len(page.Sessions))
+	for i, x := range page.Sessions {
+		out[i] = viewSession(x)
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"sessions": out, "total": page.Total})
 	return nil
 }

@@ -61,6 +61,41 @@ func TestChargersAndStandards(t *testing.T) {
 		t.Fatal("a refused charger changed the list")
 	}
 
+	// A session asked for natively: no charger is connected to this
+	// server, so it waits (pending) until stopped, which fails it and
+	// refunds the 3 yuan in full.
+	x := e.want(e.do("POST", "/v1/charging/sessions", `{"charger_id":"CAB-0001","connector":1,"prepaid":300}`), 201)
+	if x["status"] != "pending" || len(x["id"].(string)) != 20 {
+		t.Fatalf("session %v", x)
+	}
+	e.problem(e.do("POST", "/v1/charging/sessions", `{"charger_id":"CAB-0001","connector":1,"prepaid":300}`), 409, "conflict")
+	if p := e.problem(e.do("POST", "/v1/charging/sessions", `{"charger_id":"CAB-0001","connector":2}`), 400, "invalid"); p["field"] != "prepaid" {
+		t.Fatalf("a prepaid standard without a prepayment: %v", p)
+	}
+	list = e.want(e.do("GET", "/v1/charging/sessions?status=pending", ""), 200)
+	if list["total"] != float64(1) || list["sessions"].([]any)[0].(map[string]any)["id"] != x["id"] {
+		t.Fatalf("pending sessions %v", list)
+	}
+	x = e.want(e.do("POST", "/v1/charging/sessions/"+x["id"].(string)+"/stop", ""), 200)
+	if x["status"] != "failed" || x["refund"] != float64(300) || x["amount"] != float64(0) {
+		t.Fatalf("stopped before it started %v", x)
+	}
+	if p := e.problem(e.do("GET", "/v1/charging/sessions?status=done", ""), 400, "invalid"); p["field"] != "status" {
+		t.Fatalf("bad status %v", p)
+	}
+
+	// No charger is connected to this server: a command's result says so.
+	res := e.want(e.do("POST", "/v1/chargers/CAB-0001/commands", `{"command":"reset","type":"soft"}`), 200)
+	if res["status"] != "offline" || res["command"] != "Reset" {
+		t.Fatalf("command to an offline charger %v", res)
+	}
+	if p := e.problem(e.do("POST", "/v1/chargers/CAB-0001/commands", `{"command":"explode"}`), 400, "invalid"); p["field"] != "command" {
+		t.Fatalf("unknown command %v", p)
+	}
+	c = e.want(e.do("GET", "/v1/chargers/CAB-0001", ""), 200)
+	if cmds, _ := c["commands"].([]any); len(cmds) != 1 || cmds[0].(map[string]any)["status"] != "offline" {
+		t.Fatalf("the recorded command: %v", c["commands"])
+	}
 	c = e.want(e.do("PATCH", "/v1/chargers/CAB-0001", `{"availability":"inoperative","connectors":12}`), 200)
 	if c["availability"] != "inoperative" || c["connectors"] != float64(12) {
 		t.Fatalf("patched %v", c)

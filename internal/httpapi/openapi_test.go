@@ -102,6 +102,10 @@ type (
 	docChargerList struct {
 		Chargers []chargerView `json:"chargers"`
 	}
+	docSessionList struct {
+		Sessions []sessionView `json:"sessions"`
+		Total    int           `json:"total"`
+	}
 	docStandardList struct {
 		PriceStandards []standardView `json:"price_standards"`
 		Total          int            `json:"total"`
@@ -211,6 +215,7 @@ var bodies = map[string]opBody{
 	"DELETE /v1/price-standards/{id}":             {status: 204},
 	"POST /v1/charging/preview":                   {in: chargePreviewInput{}, status: 200, out: chargePreviewView{}},
 	"POST /v1/charging/sessions":                  {in: sessionInput{}, status: 201, out: sessionView{}},
+	"GET /v1/charging/sessions":                   {status: 200, out: docSessionList{}},
 	"GET /v1/charging/sessions/{id}":              {status: 200, out: sessionView{}},
 	"POST /v1/charging/sessions/{id}/stop":        {status: 200, out: sessionView{}},
 	"POST /v1/devices":                            {in: deviceInput{}, status: 201, out: deviceView{}},
@@ -235,6 +240,7 @@ var bodies = map[string]opBody{
 	"GET /v1/rental/orders/{id}":                  {status: 200, out: rentalOrderView{}},
 	"POST /v1/rental/orders/{id}/cancel":          {status: 200, out: rentalOrderView{}},
 	"POST /v1/rental/orders/{id}/mileage":         {in: mileageInput{}, status: 200, out: rentalOrderView{}},
+	"POST /v1/chargers/{id}/commands":             {in: commandInput{}, status: 200, out: commandView{}},
 }
 
 // public are the operations served without the admin token.

@@ -230,8 +230,8 @@ func (r *statusRecorder) WriteHeader(code int) {
 	r.ResponseWriter.WriteHeader(code)
 }
 
-// Unwrap lets http.ResponseController reach the connection (flushes and
-// deadlines for the console's event streams).
+// Unwrap lets http.ResponseController (the console's event streams) and
+// WebSocket upgrades (the OCPP central system) reach the connection.
 func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
 
 func (r *statusRecorder) Write(b []byte) (int, error) {

@@ -520,3 +520,47 @@ func TestCommands(t *testing.T) {
 	_, err = r.cs.SendCommand(r.Ctx, "CAB1", charging.Command{Kind: "unlock", Connector: 11})
 	systemtest.WantCode(t, err, park.EInvalid)
 }
+
+// TestTagAtCharger: a driver of the lot (a whitelisted plate) presents the
+// plate as id tag: authorized, the charger starts a session of its own,
+// billed by use on the seed's standard (250 minutes: 2 blocks, 200 fen,
+// nothing prepaid so nothing refunded); a stranger's tag is refused.
+func TestTagAtCharger(t *testing.T) {
+	r := newRig(t)
+	now := r.Clock.Now()
+	if _, err := r.Sys.Access.CreateWhitelist(r.Ctx, r.Lot, &park.WhitelistEntry{Plate: "粤B12345", Kind: park.AccessAllow,
+		ValidFrom: now.AddDate(0, -1, 0), ValidTo: now.AddDate(0, 1, 0)}); err != nil {
+		t.Fatal(err)
+	}
+	p := r.dial(t, "CAB1")
+	p.SetClock(r.Clock.Now)
+	if st, err := p.Authorize(r.Ctx, "粤B99999"); err != nil || st != "Invalid" {
+		t.Fatalf("stranger: %q %v", st, err)
+	}
+	if _, err := p.Start(r.Ctx, 5, "粤B99999"); err == nil {
+		t.Fatal("a stranger's start was accepted")
+	}
+	if st, err := p.Authorize(r.Ctx, "粤B12345"); err != nil || st != "Accepted" {
+		t.Fatalf("the lot's driver: %q %v", st, err)
+	}
+	tx, err := p.Start(r.Ctx, 5, "粤B12345")
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, err := r.cs.Sessions(r.Ctx, park.ChargeSessionFilter{ChargerID: "CAB1", Status: park.SessionCharging, Limit: 10}, 0)
+	if err != nil || len(page.Sessions) != 1 {
+		t.Fatalf("sessions %+v %v", page, err)
+	}
+	s := page.Sessions[0]
+	if s.Source != park.SourceCharger || s.TransactionID != tx || s.Connector != 5 || s.Prepaid != 0 {
+		t.Fatalf("session %+v", s)
+	}
+	r.Clock.Set(now.Add(250 * time.Minute))
+	p.Register.Store(900)
+	if err := p.Stop(r.Ctx, tx, "Local"); err != nil {
+		t.Fatal(err)
+	}
+	if s = r.session(t, s.ID); s.Status != park.SessionEnded || s.Amount != 200 || s.Refund != 0 {
+		t.Fatalf("ended %+v", s)
+	}
+}

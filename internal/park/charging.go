@@ -74,15 +74,20 @@ type CommandResult struct {
 // rules (priced by internal/tariff) and what they show. Money in minor
 // units of the lot currency.
 type PriceStandard struct {
-	ID        int64       `json:"id"`
-	Name      string      `json:"name"`
-	Family    int         `json:"family"`
-	Display   string      `json:"display"` // how a device shows a start: "time", "money", "energy"
-	Remark    string      `json:"remark"`
-	Rules     ChargeRules `json:"rules"`
-	CreatedAt time.Time   `json:"created_at"`
-	UpdatedAt time.Time   `json:"updated_at"`
-	Version   int64       `json:"-"`
+	ID      int64       `json:"id"`
+	Name    string      `json:"name"`
+	Family  int         `json:"family"`
+	Display string      `json:"display"` // how a device shows a start: "time", "money", "energy"
+	Remark  string      `json:"remark"`
+	Rules   ChargeRules `json:"rules"`
+	// Bookkeeping a partner's own system keeps on a standard (its account
+	// and user ids, the device types it names), returned as given.
+	Owner       int64     `json:"owner,omitempty"`
+	CreatedBy   int64     `json:"created_by,omitempty"`
+	DeviceTypes string    `json:"device_types,omitempty"`
+	CreatedAt   time.Time `json:"created_at"`
+	UpdatedAt   time.Time `json:"updated_at"`
+	Version     int64     `json:"-"`
 }
 
 // ChargeRules are a standard's prices, the vendor-neutral charging model
@@ -158,9 +163,13 @@ type ChargeSession struct {
 	// until it starts).
 	TransactionID int64  `json:"transaction_id"`
 	IDTag         string `json:"id_tag"`
-	Source        string `json:"source"`
-	PartnerID     string `json:"partner_id,omitempty"`
-	Status        string `json:"status"`
+	// PlateKey is the plate of the car charging, when known (a driver's
+	// tag, or given when the session was asked for): the lot's parking
+	// tariff may let it park free while it charges.
+	PlateKey  string `json:"plate_key,omitempty"`
+	Source    string `json:"source"`
+	PartnerID string `json:"partner_id,omitempty"`
+	Status    string `json:"status"`
 	// Prepaid is what the driver paid before charging (0: open-ended).
 	Prepaid int64 `json:"prepaid"`
 	// LimitMinutes is the bought time (0: none but the standard's).
@@ -259,5 +268,8 @@ type ChargingTx interface {
 	OpenChargeSession(ctx context.Context, chargerID string, connector int) (*ChargeSession, error)
 	UpdateChargeSession(ctx context.Context, s *ChargeSession) error
 	ListChargeSessions(ctx context.Context, f ChargeSessionFilter) ([]*ChargeSession, error)
+	// ChargeSessionsOfPlate returns up to limit sessions of a lot that
+	// charged a plate, most recently changed first.
+	ChargeSessionsOfPlate(ctx context.Context, lot, plateKey string, limit int) ([]*ChargeSession, error)
 	CountChargeSessions(ctx context.Context, f ChargeSessionFilter) (int, error)
 }

@@ -74,6 +74,7 @@ type canonicalDoc struct {
 	DailyCapWindow string                `json:"daily_cap_window"`
 	StayCap        int64                 `json:"stay_cap"`
 	Classes        map[string]*fieldsDoc `json:"classes,omitempty"`
+	ChargingFree   *int64                `json:"charging_free_minutes,omitempty"`
 }
 
 var fieldKeys = []string{"grace_minutes", "grace_deducted", "first", "every", "bands",

@@ -3,6 +3,7 @@ package tariff
 import (
 	"encoding/json"
 	"sort"
+	"time"
 )
 
 // Tariff is a parsed, validated and precompiled parking tariff. It is
@@ -10,6 +11,17 @@ import (
 type Tariff struct {
 	doc   []byte
 	plans [len(classNames)]*plan
+	// chargingFree is the charging-while-parked rule: a car charging in
+	// the lot parks free while it charges and this long after; -1: no rule.
+	chargingFree time.Duration
+}
+
+// ChargingFree returns the charging-while-parked rule (the document's
+// top-level charging_free_minutes): a car charging in the lot parks free
+// for its charging time plus the returned duration. ok is false when the
+// document has no such rule. Billing applies it as free windows.
+func (t *Tariff) ChargingFree() (after time.Duration, ok bool) {
+	return t.chargingFree, t.chargingFree >= 0
 }
 
 // Parse decodes and validates a parking tariff document (strict JSON:
@@ -32,10 +44,14 @@ func parse(doc []byte) (*Tariff, *Error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := o.only(append(fieldKeys, "classes")...); err != nil {
+	if err := o.only(append(fieldKeys, "classes", "charging_free_minutes")...); err != nil {
 		return nil, err
 	}
 	top, err := readFields(o)
+	if err != nil {
+		return nil, err
+	}
+	chargingFree, err := optInt(o, "charging_free_minutes", maxBlockMinutes)
 	if err != nil {
 		return nil, err
 	}
@@ -73,7 +89,10 @@ func parse(doc []byte) (*Tariff, *Error) {
 	if err := base.check(""); err != nil {
 		return nil, err
 	}
-	t := &Tariff{}
+	t := &Tariff{chargingFree: -1}
+	if chargingFree != nil {
+		t.chargingFree = time.Duration(*chargingFree) * time.Minute
+	}
 	for i, name := range classNames {
 		r := base
 		if ov := classes[name]; ov != nil {
@@ -94,6 +113,7 @@ func parse(doc []byte) (*Tariff, *Error) {
 		DailyCap:       base.dailyCap,
 		DailyCapWindow: "rolling",
 		StayCap:        base.stayCap,
+		ChargingFree:   chargingFree,
 	}
 	if base.calendar {
 		c.DailyCapWindow = "calendar"

@@ -125,7 +125,7 @@ func (t *txn) InsertChargeSession(ctx context.Context, s *park.ChargeSession) er
 	}
 	err = mapErr(t.q.InsertChargeSession(ctx, db.InsertChargeSessionParams{ID: s.ID, ChargerID: s.ChargerID,
 		Connector: int32(s.Connector), TransactionID: s.TransactionID, Status: s.Status, PartnerID: s.PartnerID,
-		UpdatedAt: ts(s.UpdatedAt), Data: data}))
+		UpdatedAt: ts(s.UpdatedAt), Data: data, LotCode: s.LotCode, PlateKey: s.PlateKey}))
 	switch {
 	case park.IsCode(err, park.ENotFound):
 		return park.Errorf(park.ENotFound, "charger %q not found", s.ChargerID)
@@ -189,4 +189,18 @@ func (t *txn) CountChargeSessions(ctx context.Context, f park.ChargeSessionFilte
 	n, err := t.q.CountChargeSessions(ctx, db.CountChargeSessionsParams{ChargerID: f.ChargerID, PartnerID: f.PartnerID,
 		Status: f.Status, UpdatedFrom: ts(from), UpdatedTo: ts(to)})
 	return int(n), mapErr(err)
+}
+
+func (t *txn) ChargeSessionsOfPlate(ctx context.Context, lot, plateKey string, limit int) ([]*park.ChargeSession, error) {
+	rows, err := t.q.ChargeSessionsOfPlate(ctx, db.ChargeSessionsOfPlateParams{LotCode: lot, PlateKey: plateKey, Limit: limit32(limit)})
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	out := make([]*park.ChargeSession, len(rows))
+	for i, r := range rows {
+		if out[i], err = jsonrow.ReadSession(r.Data, r.Version); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }

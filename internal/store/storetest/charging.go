@@ -169,6 +169,32 @@ func testChargeSessions(t *testing.T, s park.Store) {
 			PartnerID: "p2", CreatedAt: ended, UpdatedAt: ended.Add(time.Second)})
 	}))
 
+	// By plate: S4 charged 粤B12345 in L1.
+	must(t, update(t, s, func(tx park.Tx) error {
+		x, err := tx.GetChargeSession(ctx, "S4")
+		if err != nil {
+			return err
+		}
+		x.Status, x.UpdatedAt = park.SessionFailed, ended.Add(2*time.Second)
+		if err := tx.UpdateChargeSession(ctx, x); err != nil {
+			return err
+		}
+		return tx.InsertChargeSession(ctx, &park.ChargeSession{ID: "S5", ChargerID: "CP", Connector: 2, LotCode: "L1",
+			PlateKey: "粤B12345", Status: park.SessionCharging, UpdatedAt: ended.Add(3 * time.Second)})
+	}))
+	var byPlate, other []*park.ChargeSession
+	must(t, s.View(ctx, func(tx park.Tx) (err error) {
+		byPlate, err = tx.ChargeSessionsOfPlate(ctx, "L1", "粤B12345", 10)
+		return
+	}))
+	must(t, s.View(ctx, func(tx park.Tx) (err error) {
+		other, err = tx.ChargeSessionsOfPlate(ctx, "L2", "粤B12345", 10)
+		return
+	}))
+	if len(byPlate) != 1 || byPlate[0].ID != "S5" || byPlate[0].PlateKey != "粤B12345" || len(other) != 0 {
+		t.Fatalf("by plate %d %d", len(byPlate), len(other))
+	}
+
 	list := func(f park.ChargeSessionFilter) (ids []string, n int) {
 		t.Helper()
 		must(t, s.View(ctx, func(tx park.Tx) error {
@@ -183,19 +209,19 @@ func testChargeSessions(t *testing.T, s park.Store) {
 		}))
 		return
 	}
-	if ids, n := list(park.ChargeSessionFilter{Limit: 10}); len(ids) != 2 || ids[0] != "S1" || ids[1] != "S4" || n != 2 {
+	if ids, n := list(park.ChargeSessionFilter{Limit: 10}); len(ids) != 3 || ids[0] != "S1" || ids[1] != "S4" || n != 3 {
 		t.Fatalf("all %v %d", ids, n)
 	}
 	if ids, n := list(park.ChargeSessionFilter{PartnerID: "p1", Limit: 10}); len(ids) != 1 || n != 1 {
 		t.Fatalf("p1 %v %d", ids, n)
 	}
-	if ids, n := list(park.ChargeSessionFilter{Status: park.SessionPending, Limit: 10}); len(ids) != 1 || ids[0] != "S4" || n != 1 {
-		t.Fatalf("pending %v %d", ids, n)
+	if ids, n := list(park.ChargeSessionFilter{Status: park.SessionFailed, Limit: 10}); len(ids) != 1 || ids[0] != "S4" || n != 1 {
+		t.Fatalf("failed %v %d", ids, n)
 	}
 	if ids, n := list(park.ChargeSessionFilter{UpdatedFrom: ended, UpdatedTo: ended.Add(time.Second), Limit: 10}); len(ids) != 1 || ids[0] != "S1" || n != 1 {
 		t.Fatalf("window %v %d", ids, n)
 	}
-	if ids, _ := list(park.ChargeSessionFilter{AfterUpdated: ended, AfterID: "S1", Limit: 10}); len(ids) != 1 || ids[0] != "S4" {
+	if ids, _ := list(park.ChargeSessionFilter{AfterUpdated: ended, AfterID: "S1", Limit: 10}); len(ids) != 2 || ids[0] != "S4" {
 		t.Fatalf("after cursor %v", ids)
 	}
 }

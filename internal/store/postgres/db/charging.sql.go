@@ -10,6 +10,50 @@ import (
 	"time"
 )
 
+const chargeSessionsOfPlate = `-- name: ChargeSessionsOfPlate :many
+SELECT id, charger_id, connector, transaction_id, status, partner_id, updated_at, data, version, lot_code, plate_key FROM charge_sessions
+WHERE lot_code = $1 AND plate_key = $2 AND plate_key <> ''
+ORDER BY updated_at DESC LIMIT $3
+`
+
+type ChargeSessionsOfPlateParams struct {
+	LotCode  string
+	PlateKey string
+	Limit    int32
+}
+
+func (q *Queries) ChargeSessionsOfPlate(ctx context.Context, arg ChargeSessionsOfPlateParams) ([]ChargeSession, error) {
+	rows, err := q.db.Query(ctx, chargeSessionsOfPlate, arg.LotCode, arg.PlateKey, arg.Limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []ChargeSession
+	for rows.Next() {
+		var i ChargeSession
+		if err := rows.Scan(
+			&i.ID,
+			&i.ChargerID,
+			&i.Connector,
+			&i.TransactionID,
+			&i.Status,
+			&i.PartnerID,
+			&i.UpdatedAt,
+			&i.Data,
+			&i.Version,
+			&i.LotCode,
+			&i.PlateKey,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const countChargeSessions = `-- name: CountChargeSessions :one
 SELECT COUNT(*) FROM charge_sessions
 WHERE ($1::text = '' OR charger_id = $1::text)
@@ -70,7 +114,7 @@ func (q *Queries) DeletePriceStandard(ctx context.Context, id int64) (int64, err
 }
 
 const getChargeSession = `-- name: GetChargeSession :one
-SELECT id, charger_id, connector, transaction_id, status, partner_id, updated_at, data, version FROM charge_sessions WHERE id = $1
+SELECT id, charger_id, connector, transaction_id, status, partner_id, updated_at, data, version, lot_code, plate_key FROM charge_sessions WHERE id = $1
 `
 
 func (q *Queries) GetChargeSession(ctx context.Context, id string) (ChargeSession, error) {
@@ -86,12 +130,14 @@ func (q *Queries) GetChargeSession(ctx context.Context, id string) (ChargeSessio
 		&i.UpdatedAt,
 		&i.Data,
 		&i.Version,
+		&i.LotCode,
+		&i.PlateKey,
 	)
 	return i, err
 }
 
 const getChargeSessionByTransaction = `-- name: GetChargeSessionByTransaction :one
-SELECT id, charger_id, connector, transaction_id, status, partner_id, updated_at, data, version FROM charge_sessions WHERE charger_id = $1 AND transaction_id = $2 AND transaction_id <> 0
+SELECT id, charger_id, connector, transaction_id, status, partner_id, updated_at, data, version, lot_code, plate_key FROM charge_sessions WHERE charger_id = $1 AND transaction_id = $2 AND transaction_id <> 0
 `
 
 type GetChargeSessionByTransactionParams struct {
@@ -112,6 +158,8 @@ func (q *Queries) GetChargeSessionByTransaction(ctx context.Context, arg GetChar
 		&i.UpdatedAt,
 		&i.Data,
 		&i.Version,
+		&i.LotCode,
+		&i.PlateKey,
 	)
 	return i, err
 }
@@ -151,8 +199,8 @@ func (q *Queries) GetPriceStandard(ctx context.Context, id int64) (PriceStandard
 }
 
 const insertChargeSession = `-- name: InsertChargeSession :exec
-INSERT INTO charge_sessions (id, charger_id, connector, transaction_id, status, partner_id, updated_at, data)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+INSERT INTO charge_sessions (id, charger_id, connector, transaction_id, status, partner_id, updated_at, data, lot_code, plate_key)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
 `
 
 type InsertChargeSessionParams struct {
@@ -164,6 +212,8 @@ type InsertChargeSessionParams struct {
 	PartnerID     string
 	UpdatedAt     time.Time
 	Data          string
+	LotCode       string
+	PlateKey      string
 }
 
 func (q *Queries) InsertChargeSession(ctx context.Context, arg InsertChargeSessionParams) error {
@@ -176,6 +226,8 @@ func (q *Queries) InsertChargeSession(ctx context.Context, arg InsertChargeSessi
 		arg.PartnerID,
 		arg.UpdatedAt,
 		arg.Data,
+		arg.LotCode,
+		arg.PlateKey,
 	)
 	return err
 }
@@ -223,7 +275,7 @@ func (q *Queries) InsertPriceStandard(ctx context.Context, arg InsertPriceStanda
 }
 
 const listChargeSessions = `-- name: ListChargeSessions :many
-SELECT id, charger_id, connector, transaction_id, status, partner_id, updated_at, data, version FROM charge_sessions
+SELECT id, charger_id, connector, transaction_id, status, partner_id, updated_at, data, version, lot_code, plate_key FROM charge_sessions
 WHERE ($1::text = '' OR charger_id = $1::text)
   AND ($2::text = '' OR partner_id = $2::text)
   AND ($3::text = '' OR status = $3::text)
@@ -272,6 +324,8 @@ func (q *Queries) ListChargeSessions(ctx context.Context, arg ListChargeSessions
 			&i.UpdatedAt,
 			&i.Data,
 			&i.Version,
+			&i.LotCode,
+			&i.PlateKey,
 		); err != nil {
 			return nil, err
 		}
@@ -373,7 +427,7 @@ func (q *Queries) NextPriceStandardID(ctx context.Context) (int64, error) {
 }
 
 const openChargeSession = `-- name: OpenChargeSession :one
-SELECT id, charger_id, connector, transaction_id, status, partner_id, updated_at, data, version FROM charge_sessions
+SELECT id, charger_id, connector, transaction_id, status, partner_id, updated_at, data, version, lot_code, plate_key FROM charge_sessions
 WHERE charger_id = $1 AND connector = $2 AND status IN ('pending', 'charging')
 `
 
@@ -395,6 +449,8 @@ func (q *Queries) OpenChargeSession(ctx context.Context, arg OpenChargeSessionPa
 		&i.UpdatedAt,
 		&i.Data,
 		&i.Version,
+		&i.LotCode,
+		&i.PlateKey,
 	)
 	return i, err
 }

@@ -50,6 +50,8 @@ type ChargeSession struct {
 	UpdatedAt     time.Time
 	Data          string
 	Version       int64
+	LotCode       string
+	PlateKey      string
 }
 
 type Charger struct {

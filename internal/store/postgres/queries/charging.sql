@@ -42,8 +42,8 @@ WHERE (sqlc.arg(name)::text = '' OR name = sqlc.arg(name)::text)
   AND (sqlc.arg(family)::int < 0 OR family = sqlc.arg(family)::int);
 
 -- name: InsertChargeSession :exec
-INSERT INTO charge_sessions (id, charger_id, connector, transaction_id, status, partner_id, updated_at, data)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8);
+INSERT INTO charge_sessions (id, charger_id, connector, transaction_id, status, partner_id, updated_at, data, lot_code, plate_key)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10);
 
 -- name: GetChargeSession :one
 SELECT * FROM charge_sessions WHERE id = $1;
@@ -76,3 +76,8 @@ WHERE (sqlc.arg(charger_id)::text = '' OR charger_id = sqlc.arg(charger_id)::tex
   AND (sqlc.arg(partner_id)::text = '' OR partner_id = sqlc.arg(partner_id)::text)
   AND (sqlc.arg(status)::text = '' OR status = sqlc.arg(status)::text)
   AND updated_at >= sqlc.arg(updated_from)::timestamptz AND updated_at < sqlc.arg(updated_to)::timestamptz;
+
+-- name: ChargeSessionsOfPlate :many
+SELECT * FROM charge_sessions
+WHERE lot_code = $1 AND plate_key = $2 AND plate_key <> ''
+ORDER BY updated_at DESC LIMIT $3;

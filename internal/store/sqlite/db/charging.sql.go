@@ -9,6 +9,53 @@ import (
 	"context"
 )
 
+const chargeSessionsOfPlate = `-- name: ChargeSessionsOfPlate :many
+SELECT id, charger_id, connector, transaction_id, status, partner_id, updated_at, data, version, lot_code, plate_key FROM charge_sessions
+WHERE lot_code = ? AND plate_key = ? AND plate_key <> ''
+ORDER BY updated_at DESC LIMIT ?
+`
+
+type ChargeSessionsOfPlateParams struct {
+	LotCode  string
+	PlateKey string
+	Limit    int64
+}
+
+func (q *Queries) ChargeSessionsOfPlate(ctx context.Context, arg ChargeSessionsOfPlateParams) ([]ChargeSession, error) {
+	rows, err := q.query(ctx, q.chargeSessionsOfPlateStmt, chargeSessionsOfPlate, arg.LotCode, arg.PlateKey, arg.Limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []ChargeSession
+	for rows.Next() {
+		var i ChargeSession
+		if err := rows.Scan(
+			&i.ID,
+			&i.ChargerID,
+			&i.Connector,
+			&i.TransactionID,
+			&i.Status,
+			&i.PartnerID,
+			&i.UpdatedAt,
+			&i.Data,
+			&i.Version,
+			&i.LotCode,
+			&i.PlateKey,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const countChargeSessions = `-- name: CountChargeSessions :one
 SELECT COUNT(*) FROM charge_sessions
 WHERE (CAST(?1 AS TEXT) = '' OR charger_id = CAST(?1 AS TEXT))
@@ -69,7 +116,7 @@ func (q *Queries) DeletePriceStandard(ctx context.Context, id int64) (int64, err
 }
 
 const getChargeSession = `-- name: GetChargeSession :one
-SELECT id, charger_id, connector, transaction_id, status, partner_id, updated_at, data, version FROM charge_sessions WHERE id = ?
+SELECT id, charger_id, connector, transaction_id, status, partner_id, updated_at, data, version, lot_code, plate_key FROM charge_sessions WHERE id = ?
 `
 
 func (q *Queries) GetChargeSession(ctx context.Context, id string) (ChargeSession, error) {
@@ -85,12 +132,14 @@ func (q *Queries) GetChargeSession(ctx context.Context, id string) (ChargeSessio
 		&i.UpdatedAt,
 		&i.Data,
 		&i.Version,
+		&i.LotCode,
+		&i.PlateKey,
 	)
 	return i, err
 }
 
 const getChargeSessionByTransaction = `-- name: GetChargeSessionByTransaction :one
-SELECT id, charger_id, connector, transaction_id, status, partner_id, updated_at, data, version FROM charge_sessions WHERE charger_id = ? AND transaction_id = ? AND transaction_id <> 0
+SELECT id, charger_id, connector, transaction_id, status, partner_id, updated_at, data, version, lot_code, plate_key FROM charge_sessions WHERE charger_id = ? AND transaction_id = ? AND transaction_id <> 0
 `
 
 type GetChargeSessionByTransactionParams struct {
@@ -111,6 +160,8 @@ func (q *Queries) GetChargeSessionByTransaction(ctx context.Context, arg GetChar
 		&i.UpdatedAt,
 		&i.Data,
 		&i.Version,
+		&i.LotCode,
+		&i.PlateKey,
 	)
 	return i, err
 }
@@ -150,8 +201,8 @@ func (q *Queries) GetPriceStandard(ctx context.Context, id int64) (PriceStandard
 }
 
 const insertChargeSession = `-- name: InsertChargeSession :exec
-INSERT INTO charge_sessions (id, charger_id, connector, transaction_id, status, partner_id, updated_at, data)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+INSERT INTO charge_sessions (id, charger_id, connector, transaction_id, status, partner_id, updated_at, data, lot_code, plate_key)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 `
 
 type InsertChargeSessionParams struct {
@@ -163,6 +214,8 @@ type InsertChargeSessionParams struct {
 	PartnerID     string
 	UpdatedAt     int64
 	Data          string
+	LotCode       string
+	PlateKey      string
 }
 
 func (q *Queries) InsertChargeSession(ctx context.Context, arg InsertChargeSessionParams) error {
@@ -175,6 +228,8 @@ func (q *Queries) InsertChargeSession(ctx context.Context, arg InsertChargeSessi
 		arg.PartnerID,
 		arg.UpdatedAt,
 		arg.Data,
+		arg.LotCode,
+		arg.PlateKey,
 	)
 	return err
 }
@@ -222,7 +277,7 @@ func (q *Queries) InsertPriceStandard(ctx context.Context, arg InsertPriceStanda
 }
 
 const listChargeSessions = `-- name: ListChargeSessions :many
-SELECT id, charger_id, connector, transaction_id, status, partner_id, updated_at, data, version FROM charge_sessions
+SELECT id, charger_id, connector, transaction_id, status, partner_id, updated_at, data, version, lot_code, plate_key FROM charge_sessions
 WHERE (CAST(?1 AS TEXT) = '' OR charger_id = CAST(?1 AS TEXT))
   AND (CAST(?2 AS TEXT) = '' OR partner_id = CAST(?2 AS TEXT))
   AND (CAST(?3 AS TEXT) = '' OR status = CAST(?3 AS TEXT))
@@ -270,6 +325,8 @@ func (q *Queries) ListChargeSessions(ctx context.Context, arg ListChargeSessions
 			&i.UpdatedAt,
 			&i.Data,
 			&i.Version,
+			&i.LotCode,
+			&i.PlateKey,
 		); err != nil {
 			return nil, err
 		}
@@ -380,7 +437,7 @@ func (q *Queries) NextPriceStandardID(ctx context.Context) (int64, error) {
 }
 
 const openChargeSession = `-- name: OpenChargeSession :one
-SELECT id, charger_id, connector, transaction_id, status, partner_id, updated_at, data, version FROM charge_sessions
+SELECT id, charger_id, connector, transaction_id, status, partner_id, updated_at, data, version, lot_code, plate_key FROM charge_sessions
 WHERE charger_id = ? AND connector = ? AND status IN ('pending', 'charging')
 `
 
@@ -402,6 +459,8 @@ func (q *Queries) OpenChargeSession(ctx context.Context, arg OpenChargeSessionPa
 		&i.UpdatedAt,
 		&i.Data,
 		&i.Version,
+		&i.LotCode,
+		&i.PlateKey,
 	)
 	return i, err
 }

@@ -36,6 +36,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.channelsSellingStmt, err = db.PrepareContext(ctx, channelsSelling); err != nil {
 		return nil, fmt.Errorf("error preparing query ChannelsSelling: %w", err)
 	}
+	if q.chargeSessionsOfPlateStmt, err = db.PrepareContext(ctx, chargeSessionsOfPlate); err != nil {
+		return nil, fmt.Errorf("error preparing query ChargeSessionsOfPlate: %w", err)
+	}
 	if q.claimDeliveriesStmt, err = db.PrepareContext(ctx, claimDeliveries); err != nil {
 		return nil, fmt.Errorf("error preparing query ClaimDeliveries: %w", err)
 	}
@@ -668,6 +671,11 @@ func (q *Queries) Close() error {
 	if q.channelsSellingStmt != nil {
 		if cerr := q.channelsSellingStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing channelsSellingStmt: %w", cerr)
+		}
+	}
+	if q.chargeSessionsOfPlateStmt != nil {
+		if cerr := q.chargeSessionsOfPlateStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing chargeSessionsOfPlateStmt: %w", cerr)
 		}
 	}
 	if q.claimDeliveriesStmt != nil {
@@ -1728,6 +1736,7 @@ type Queries struct {
 	addOccupiedStmt                   *sql.Stmt
 	bookedReservationsStmt            *sql.Stmt
 	channelsSellingStmt               *sql.Stmt
+	chargeSessionsOfPlateStmt         *sql.Stmt
 	claimDeliveriesStmt               *sql.Stmt
 	clearChannelStoresStmt            *sql.Stmt
 	clearPartnerLotsStmt              *sql.Stmt
@@ -1941,6 +1950,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		addOccupiedStmt:                   q.addOccupiedStmt,
 		bookedReservationsStmt:            q.bookedReservationsStmt,
 		channelsSellingStmt:               q.channelsSellingStmt,
+		chargeSessionsOfPlateStmt:         q.chargeSessionsOfPlateStmt,
 		claimDeliveriesStmt:               q.claimDeliveriesStmt,
 		clearChannelStoresStmt:            q.clearChannelStoresStmt,
 		clearPartnerLotsStmt:              q.clearPartnerLotsStmt,

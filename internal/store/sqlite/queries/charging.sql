@@ -42,8 +42,8 @@ WHERE (CAST(sqlc.arg(name) AS TEXT) = '' OR name = CAST(sqlc.arg(name) AS TEXT))
   AND (CAST(sqlc.arg(family) AS INTEGER) < 0 OR family = CAST(sqlc.arg(family) AS INTEGER));
 
 -- name: InsertChargeSession :exec
-INSERT INTO charge_sessions (id, charger_id, connector, transaction_id, status, partner_id, updated_at, data)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?);
+INSERT INTO charge_sessions (id, charger_id, connector, transaction_id, status, partner_id, updated_at, data, lot_code, plate_key)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?);
 
 -- name: GetChargeSession :one
 SELECT * FROM charge_sessions WHERE id = ?;
@@ -75,3 +75,8 @@ WHERE (CAST(sqlc.arg(charger_id) AS TEXT) = '' OR charger_id = CAST(sqlc.arg(cha
   AND (CAST(sqlc.arg(partner_id) AS TEXT) = '' OR partner_id = CAST(sqlc.arg(partner_id) AS TEXT))
   AND (CAST(sqlc.arg(status) AS TEXT) = '' OR status = CAST(sqlc.arg(status) AS TEXT))
   AND updated_at >= sqlc.arg(updated_from) AND updated_at < sqlc.arg(updated_to);
+
+-- name: ChargeSessionsOfPlate :many
+SELECT * FROM charge_sessions
+WHERE lot_code = ? AND plate_key = ? AND plate_key <> ''
+ORDER BY updated_at DESC LIMIT ?;

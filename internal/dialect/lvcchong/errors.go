@@ -1,0 +1,90 @@
+package lvcchong
+
+import (
+	"errors"
+	"net/http"
+
+	"parkd/internal/park"
+)
+
+// The vendor's error codes: 10001 a missing or expired token, -1 anything
+// else.
+const (
+	codeToken = "10001"
+	codeOther = "-1"
+)
+
+// apiError is an error in the vendor's words.
+type apiError struct {
+	Code string
+	Msg  string
+}
+
+func (e *apiError) Error() string { return e.Code + " " + e.Msg }
+
+func apiErr(code, msg string) *apiError { return &apiError{Code: code, Msg: msg} }
+
+// coreErrors words each core error code the vendor's way, in one table.
+var coreErrors = map[park.Code]apiError{
+	park.EInvalid:        {codeOther, "参数错误"},
+	park.ENotFound:       {codeOther, "查询无数据"},
+	park.EConflict:       {codeOther, "操作冲突：端口正在使用或订单已结束"},
+	park.EUnauthorized:   {codeToken, "token无效或已过期，请重新获取"},
+	park.EQuoteExpired:   {codeOther, "报价已过期"},
+	park.EQuotePaid:      {codeOther, "订单已支付"},
+	park.EAmountMismatch: {codeOther, "金额不符"},
+	park.EStaySettled:    {codeOther, "订单已结清"},
+	park.EStayClosed:     {codeOther, "订单已关闭"},
+	park.EIdempotencyKey: {codeOther, "重复请求与原请求不一致"},
+	park.ELotFull:        {codeOther, "车场已满"},
+	park.EEntryRefused:   {codeOther, "请求被拒绝"},
+	park.ECardData:       {codeOther, "请求含有银行卡信息，已拒绝"},
+	park.ERateLimited:    {codeOther, "请求过于频繁，请稍后再试"},
+	park.EReplayed:       {codeOther, "重复请求"},
+	park.EUnavailable:    {codeOther, "服务繁忙，请稍后再试"},
+	park.EInternal:       {codeOther, "系统错误"},
+}
+
+// fieldNames are the vendor's names of the core's fields.
+var fieldNames = map[string]string{
+	"charger_id": "deviceId", "connector": "portNum", "prepaid": "payMoney", "limit_minutes": "workTime",
+	"family": "deviceFamily", "limit": "pageSize", "offset": "pageNum",
+}
+
+// word turns an error into the vendor's code and a Chinese message.
+func word(err error) apiError {
+	var ae *apiError
+	if errors.As(err, &ae) {
+		return *ae
+	}
+	var pe *park.Error
+	if !errors.As(err, &pe) {
+		return coreErrors[park.EInternal]
+	}
+	e, ok := coreErrors[pe.Code]
+	if !ok {
+		e = coreErrors[park.EInternal]
+	}
+	if pe.Code == park.EInvalid && pe.Field != "" {
+		f := fieldNames[pe.Field]
+		if f == "" {
+			f = pe.Field
+		}
+		e.Msg += "：参数" + f + "的值无效"
+	}
+	return e
+}
+
+func (h *Handler) fail(w http.ResponseWriter, err error) {
+	e := word(err)
+	var pe *park.Error
+	if errors.As(err, &pe) && (pe.Code == park.EInternal || pe.Code == park.EUnavailable) || !errors.As(err, &pe) && !isAPI(err) {
+		h.log.Error("lvcchong call failed", "err", err)
+	}
+	writeJSON(w, map[string]any{"success": false, "code": e.Code, "error": e.Msg})
+}
+
+func isAPI(err error) bool {
+	var ae *apiError
+	return errors.As(err, &ae)
+}

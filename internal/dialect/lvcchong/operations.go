@@ -1,0 +1,289 @@
+package lvcchong
+
+import (
+	"strconv"
+	"time"
+
+	"parkd/internal/charging"
+	"parkd/internal/park"
+)
+
+// getPriceStandard lists standards as the seed shows them.
+func (h *Handler) getPriceStandard(req *request) (any, error) {
+	family, err := intParam(req.form, "deviceFamily", 0, 1, -1)
+	if err != nil {
+		return nil, err
+	}
+	num, err := intParam(req.form, "pageNum", 1, 10000, 1)
+	if err != nil {
+		return nil, err
+	}
+	size, err := intParam(req.form, "pageSize", 1, charging.MaxListLimit, 10)
+	if err != nil {
+		return nil, err
+	}
+	pg, err := h.svc.Charging.Standards(req.ctx, park.PriceStandardFilter{Name: req.form.Get("name"), Family: int(family),
+		Limit: int(size)}, int((num-1)*size))
+	if err != nil {
+		return nil, err
+	}
+	use, err := h.svc.Charging.StandardUse(req.ctx)
+	if err != nil {
+		return nil, err
+	}
+	list := make([]*PriceStandard, 0, len(pg.Standards))
+	for _, p := range pg.Standards {
+		d, err := Document(p)
+		if err != nil {
+			return nil, err
+		}
+		d.DeviceAssociateCount = use[p.ID]
+		list = append(list, d)
+	}
+	return map[string]any{"page": newPage(pg.Total, int(size), int(num)), "list": list}, nil
+}
+
+// Document writes a stored standard as the vendor's document.
+func Document(p *park.PriceStandard) (*PriceStandard, error) {
+	st, err := charging.Standard(p.Rules)
+	if err != nil {
+		return nil, err
+	}
+	d, err := FromStandard(st)
+	if err != nil {
+		return nil, err
+	}
+	d.ID, d.Name, d.Remark, d.DeviceFamily = p.ID, p.Name, p.Remark, p.Family
+	d.OwnerID, d.CreateUserID, d.DeviceType = p.Owner, p.CreatedBy, p.DeviceTypes
+	d.ViewType = map[string]int{"time": 1, "money": 2, "energy": 3}[p.Display]
+	for i := range d.Segments {
+		d.Segments[i].ID = int64(i + 1)
+		d.Segments[i].PriceStandardID = p.ID
+	}
+	return d, nil
+}
+
+// Import translates a vendor document into a standard to store, keeping
+// its id, name, remark, family, display and bookkeeping.
+func Import(doc []byte) (charging.StandardInput, error) {
+	d, err := DecodePriceStandard(doc)
+	if err != nil {
+		return charging.StandardInput{}, err
+	}
+	st, err := d.Standard()
+	if err != nil {
+		return charging.StandardInput{}, err
+	}
+	rules, err := charging.Rules(st)
+	if err != nil {
+		return charging.StandardInput{}, err
+	}
+	return charging.StandardInput{ID: d.ID, Name: d.Name, Family: d.DeviceFamily, Remark: d.Remark, Rules: rules,
+		Display: [...]string{1: "time", 2: "money", 3: "energy"}[d.ViewType], Owner: d.OwnerID, CreatedBy: d.CreateUserID,
+		DeviceTypes: d.DeviceType}, nil
+}
+
+// Port states in deviceStatus (parkd's choice; docs/charging.md).
+const (
+	portFree     = 0
+	portCharging = 1
+	portFault    = 2
+	portOffline  = 3
+)
+
+// deviceStatus tells a device's state and its ports'.
+func (h *Handler) deviceStatus(req *request) (any, error) {
+	if !h.lim.allow(req.app.ID, h.svc.Partners.Now()) {
+		return nil, apiErr(codeOther, "调用过于频繁：每60秒最多60次")
+	}
+	id := req.form.Get("deviceId")
+	if id == "" {
+		id = req.form.Get("qcode")
+	}
+	if id == "" {
+		return nil, apiErr(codeOther, "缺少参数：deviceId 或 qcode")
+	}
+	c, err := h.svc.Charging.ChargerFor(req.ctx, req.app.ID, id)
+	if err != nil {
+		return nil, err
+	}
+	states := map[int]string{}
+	for _, p := range c.Ports {
+		states[p.Connector] = p.Status
+	}
+	ports := make([]map[string]any, c.Connectors)
+	for n := 1; n <= c.Connectors; n++ {
+		st := portFree
+		switch states[n] {
+		case "Charging", "SuspendedEV", "SuspendedEVSE", "Preparing", "Finishing":
+			st = portCharging
+		case "Faulted", "Unavailable":
+			st = portFault
+		}
+		if !c.Online {
+			st = portOffline
+		}
+		ports[n-1] = map[string]any{"portNum": n, "status": st}
+	}
+	online := 0
+	if c.Online && c.Retired == nil {
+		online = 1
+	}
+	return map[string]any{"deviceId": c.ID, "deviceFamily": c.Family, "deviceType": c.Type, "portCount": c.Connectors,
+		"online": online, "usable": b2i(c.Availability == park.ChargerOperative && c.Retired == nil), "ports": ports}, nil
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// charge starts charging: payMoney in fen, workTime in minutes.
+func (h *Handler) charge(req *request) (any, error) {
+	dev, err := required(req.form, "deviceId")
+	if err != nil {
+		return nil, err
+	}
+	port, err := intParam(req.form, "portNum", 1, charging.MaxConnectors, 0)
+	if err != nil || port == 0 {
+		return nil, apiErr(codeOther, "参数portNum必须是1到"+strconv.Itoa(charging.MaxConnectors)+"之间的整数")
+	}
+	pay, err := intParam(req.form, "payMoney", 0, park.MaxAmount, 0)
+	if err != nil {
+		return nil, err
+	}
+	work, err := intParam(req.form, "workTime", 0, 7*24*60, 0)
+	if err != nil {
+		return nil, err
+	}
+	sess, err := h.svc.Charging.StartSession(req.ctx, charging.StartInput{ChargerID: dev, Connector: int(port), Prepaid: pay,
+		LimitMinutes: int(work), Source: park.SourcePartner, PartnerID: req.app.ID})
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{"orderNum": sess.ID, "status": orderStatus(sess)}, nil
+}
+
+// stopCharge stops an order of the app.
+func (h *Handler) stopCharge(req *request) (any, error) {
+	id, err := required(req.form, "orderNum")
+	if err != nil {
+		return nil, err
+	}
+	sess, err := h.svc.Charging.StopSession(req.ctx, id, req.app.ID)
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{"orderNum": sess.ID, "status": orderStatus(sess)}, nil
+}
+
+// Order statuses (the vendor's): 0 unpaid, 1 paid and not charging, 2
+// charging, 3 normal end, 4 abnormal end, 5 superposition end. parkd takes
+// no order unpaid and does not superpose orders, so 0 and 5 never occur.
+func orderStatus(s *park.ChargeSession) int {
+	switch s.Status {
+	case park.SessionPending:
+		return 1
+	case park.SessionCharging:
+		return 2
+	case park.SessionEnded:
+		switch s.EndReason {
+		case park.EndTimer, park.EndFull, park.EndManual, park.EndUnplugged, park.EndTimeLimit, park.EndMoneyUsedUp:
+			return 3
+		}
+	}
+	return 4
+}
+
+var statusFilter = map[string]string{"0": "unpaid", "5": "superposed", "1": park.SessionPending, "2": park.SessionCharging, "3": park.SessionEnded,
+	"4": park.SessionEnded}
+
+func ms(t *time.Time) int64 {
+	if t == nil {
+		return 0
+	}
+	return t.UnixMilli()
+}
+
+// Order is one order as queryChargeOrder and the end-of-charge callback
+// show it.
+type Order struct {
+	OrderNum           string `json:"orderNum"`
+	DeviceID           string `json:"deviceId"`
+	PortNum            int    `json:"portNum"`
+	Status             int    `json:"status"`
+	PayPrice           int64  `json:"payPrice"`           // fen paid before charging
+	TotalPrice         int64  `json:"totalPrice"`         // fen billed
+	TotalElectricMoney int64  `json:"totalElectricMoney"` // fen of electricity
+	TotalServiceFee    int64  `json:"totalServiceFee"`    // fen of service
+	RefundMoney        int64  `json:"refundMoney"`
+	RefundType         int    `json:"refundType"` // 0 balance, 1 original payment
+	ElectricQuantity   int64  `json:"electricQuantity"`
+	StartTime          int64  `json:"startTime"` // ms
+	EndTime            int64  `json:"endTime"`   // ms, 0 while open
+	UpdateTime         int64  `json:"updateTime"`
+	EndReason          int    `json:"endReason"`
+	WorkTime           int    `json:"workTime"`
+}
+
+// OrderOf writes a session as the vendor's order.
+func OrderOf(s *park.ChargeSession) Order {
+	o := Order{OrderNum: s.ID, DeviceID: s.ChargerID, PortNum: s.Connector, Status: orderStatus(s), PayPrice: s.Prepaid,
+		TotalPrice: s.Amount, TotalElectricMoney: s.Electricity, TotalServiceFee: s.Service, RefundMoney: s.Refund,
+		ElectricQuantity: s.EnergyWh, StartTime: ms(s.StartedAt), EndTime: ms(s.EndedAt), UpdateTime: s.UpdatedAt.UnixMilli(),
+		EndReason: s.EndReason, WorkTime: s.LimitMinutes}
+	if s.RefundTo == "payment" {
+		o.RefundType = 1
+	}
+	return o
+}
+
+// queryChargeOrder lists the app's orders.
+func (h *Handler) queryChargeOrder(req *request) (any, error) {
+	num, err := intParam(req.form, "pageNum", 1, 10000, 1)
+	if err != nil {
+		return nil, err
+	}
+	size, err := intParam(req.form, "pageSize", 1, charging.MaxListLimit, 10)
+	if err != nil {
+		return nil, err
+	}
+	if id := req.form.Get("orderNum"); id != "" {
+		s, err := h.svc.Charging.Session(req.ctx, id)
+		if err != nil || s.PartnerID != req.app.ID {
+			return map[string]any{"page": newPage(0, int(size), int(num)), "list": []Order{}}, nil
+		}
+		return map[string]any{"page": newPage(1, int(size), int(num)), "list": []Order{OrderOf(s)}}, nil
+	}
+	f := park.ChargeSessionFilter{PartnerID: req.app.ID, ChargerID: req.form.Get("deviceId"), Limit: int(size)}
+	if st := req.form.Get("status"); st != "" {
+		if f.Status = statusFilter[st]; f.Status == "" {
+			return nil, apiErr(codeOther, "参数status必须是0到5之间的整数")
+		}
+	}
+	from, err := intParam(req.form, "startTime", 0, 1<<50, 0)
+	if err != nil {
+		return nil, err
+	}
+	to, err := intParam(req.form, "endTime", 0, 1<<50, 0)
+	if err != nil {
+		return nil, err
+	}
+	if from > 0 {
+		f.UpdatedFrom = time.UnixMilli(from).UTC()
+	}
+	if to > 0 {
+		f.UpdatedTo = time.UnixMilli(to).UTC()
+	}
+	pg, err := h.svc.Charging.Sessions(req.ctx, f, int((num-1)*size))
+	if err != nil {
+		return nil, err
+	}
+	list := make([]Order, 0, len(pg.Sessions))
+	for _, s := range pg.Sessions {
+		list = append(list, OrderOf(s))
+	}
+	return map[string]any{"page": newPage(pg.Total, int(size), int(num)), "list": list}, nil
+}

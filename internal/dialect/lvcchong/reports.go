@@ -1,0 +1,78 @@
+package lvcchong
+
+import (
+	"bytes"
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strings"
+
+	"parkd/internal/deliveries"
+	"parkd/internal/park"
+)
+
+// Reports is the end-of-charge callback (充电结束回调) to an app's URL: a
+// JSON POST of the order (Order's fields: orderNum, deviceId, portNum,
+// payPrice, totalElectricMoney, totalServiceFee, startTime, endTime in ms,
+// endReason, ...) plus eventId, the report's id that every attempt
+// carries; header sign is hex HMAC-SHA256 of the body under the app's
+// secret. Acknowledged by a 2xx with {"success":true} or {"code":0} (or
+// "0"). The vendor does not publish the callback's wire format; this is
+// parkd's, documented in docs/charging.md. Only charge_end is shaped.
+type Reports struct{}
+
+var _ deliveries.Formatter = Reports{}
+
+// Callback is the callback's body.
+type Callback struct {
+	EventID string `json:"eventId"`
+	Order
+}
+
+// Sign is the callback's signature of body.
+func Sign(body []byte, secret string) string {
+	m := hmac.New(sha256.New, []byte(secret))
+	m.Write(body)
+	return hex.EncodeToString(m.Sum(nil))
+}
+
+// Request builds the signed POST.
+func (Reports) Request(ctx context.Context, a *deliveries.Attempt, to string) (*http.Request, error) {
+	if a.Report.Kind != park.ReportChargeEnd || a.Data == nil || a.Data.Charge == nil {
+		return nil, errors.New("lvcchong reports carry only charge_end")
+	}
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(Callback{EventID: a.Report.ID, Order: OrderOf(a.Data.Charge)}); err != nil {
+		return nil, err
+	}
+	body := bytes.TrimRight(b.Bytes(), "\n")
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, to, bytes.NewReader(body))
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", "application/json;charset=UTF-8")
+	req.Header.Set("sign", Sign(body, a.Partner.Secret))
+	return req, nil
+}
+
+// Acknowledged: a 2xx whose body says success.
+func (Reports) Acknowledged(status int, body []byte) bool {
+	if status < 200 || status > 299 {
+		return false
+	}
+	var m map[string]json.RawMessage
+	if json.Unmarshal(body, &m) != nil {
+		return false
+	}
+	if strings.TrimSpace(string(m["success"])) == "true" {
+		return true
+	}
+	c := strings.TrimSpace(string(m["code"]))
+	return c == "0" || c == `"0"`
+}

@@ -10,6 +10,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"parkd/internal/app"
 )
 
 // Receiver is a partner's endpoint for a measurement of deliveries: it
@@ -74,7 +76,7 @@ const (
 // report of the flow, sending to url. Disabled subscriptions keep what
 // happens until EnableSubscriptions, so a backlog can be built first.
 func (h *Harness) Subscribe(ctx context.Context, url string, enabled bool) error {
-	partner := map[string]any{"id": h.partnerID(), "name": "load receiver", "dialect": "linkc", "lots": []string{h.cfg.Lot}}
+	partner := map[string]any{"id": h.partnerID(), "name": "load receiver", "dialect": app.DialectNames()[0], "lots": []string{h.cfg.Lot}}
 	if err := h.call(ctx, "POST", "/v1/partners", partner, nil, 201, nil); err != nil {
 		return fmt.Errorf("create partner: %w", err)
 	}

@@ -46,10 +46,16 @@ func TestDemoChargeEndToEnd(t *testing.T) {
 		t.Fatalf("the demo cabinet never came online:\n%s", s.logs)
 	}
 	order := call("charge", tok, url.Values{"deviceId": {"CAB-DEMO-01"}, "portNum": {"2"}, "payMoney": {"300"}, "workTime": {"240"}})
+	num, _ := order["orderNum"].(string)
+	// 1: the cabinet has the command but has not reported its start yet
+	// (a busy machine); the order charges once it does.
+	for i := 0; i < 300 && order["status"] == 1.0; i++ {
+		time.Sleep(20 * time.Millisecond)
+		order = call("queryChargeOrder", tok, url.Values{"orderNum": {num}})["list"].([]any)[0].(map[string]any)
+	}
 	if order["status"] != 2.0 {
 		t.Fatalf("charge %v", order)
 	}
-	num := order["orderNum"].(string)
 	// Stopping is asynchronous: the charger reports its StopTransaction
 	// right after it accepts the command.
 	if st := call("stopCharge", tok, url.Values{"orderNum": {num}}); st["status"] != 2.0 && st["status"] != 3.0 {

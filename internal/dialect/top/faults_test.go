@@ -186,7 +186,7 @@ func TestForgedSignatureRefusedByGateway(t *testing.T) {
 	must(t, err)
 	_, err = c.Sys.Rental.PutStoreModel(c.Ctx, terms(300))
 	must(t, err)
-	deliverytest.WaitFor(t, 10*time.Second, "the delivery dead", func() bool {
+	deliverytest.WaitFor(t, 30*time.Second, "the delivery dead", func() bool {
 		ds := c.termsDeliveries(t)
 		return len(ds) == 1 && ds[0].State == park.DeliveryDead
 	})

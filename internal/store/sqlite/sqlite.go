@@ -101,7 +101,12 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 	}
 	// The writer never checkpoints: a checkpoint fsyncs, and the writer is
 	// the one line every gate event queues in. checkpointer does it beside.
-	wdsn := "file:" + path + "?" + pragmas.Encode() + "&_pragma=wal_autocheckpoint(0)&_txlock=immediate"
+	// temp_store(MEMORY): each request of a group commit runs in a
+	// savepoint, whose sub-journal (the pages it changed, to undo it)
+	// would otherwise spill to a temporary file past 64 KiB; it is thrown
+	// away at commit, so it need not be durable (profile: 14% of writer time
+	// in its writes).
+	wdsn := "file:" + path + "?" + pragmas.Encode() + "&_pragma=wal_autocheckpoint(0)&_pragma=temp_store(MEMORY)&_txlock=immediate"
 	rdsn := "file:" + path + "?" + pragmas.Encode()
 
 	w, err := sql.Open("sqlite", wdsn)

@@ -134,7 +134,7 @@ func (s *Store) commit(batch []*writeReq) {
 		fail(mapErr(err))
 		return
 	}
-	t := &txn{q: s.wq.WithTx(tx)}
+	t := &txn{q: s.wq.WithTx(tx), memo: newMemo()}
 	single := len(batch) == 1
 	var save, undo, release *sql.Stmt
 	if !single {
@@ -157,6 +157,7 @@ func (s *Store) commit(batch []*writeReq) {
 		ok := results[i].err == nil && results[i].panicked == nil
 		if !single {
 			if !ok {
+				t.memo.forget()
 				if _, err := undo.Exec(); err != nil {
 					_ = tx.Rollback()
 					fail(mapErr(err))

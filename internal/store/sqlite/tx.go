@@ -13,7 +13,8 @@ import (
 )
 
 type txn struct {
-	q *db.Queries
+	q    *db.Queries
+	memo *memo // the writer's, for one group commit (memo.go); nil when reading
 }
 
 // stmtCtx is the context statements run with. The caller's context is not
@@ -70,6 +71,7 @@ func affected(n int64, err error, format string, args ...any) error {
 }
 
 func (t *txn) CreateLot(ctx context.Context, l *park.Lot) error {
+	t.memo.forget() // memo.go
 	l.Version = 1
 	return wrap(t.q.CreateLot(stmtCtx, db.CreateLotParams{
 		Code: l.Code, Name: l.Name, Timezone: l.TimeZone, Currency: l.Currency, Capacity: int64(l.Capacity),
@@ -88,11 +90,16 @@ func (t *txn) GetLot(ctx context.Context, code string) (*park.Lot, error) {
 }
 
 func (t *txn) GetLotSettings(ctx context.Context, code string) (*park.Lot, error) {
+	if l, ok := t.memo.lot(code); ok {
+		return l, nil
+	}
 	r, err := t.q.GetLotSettings(stmtCtx, code)
 	if err != nil {
 		return nil, wrap(err, "lot %q", code)
 	}
-	return lotFromRow(r, 0), nil
+	l := lotFromRow(r, 0)
+	t.memo.keepLot(l)
+	return l, nil
 }
 
 func (t *txn) CountInside(ctx context.Context, code string) (int, error) {
@@ -113,6 +120,7 @@ func (t *txn) ListLots(ctx context.Context) ([]*park.Lot, error) {
 }
 
 func (t *txn) UpdateLot(ctx context.Context, l *park.Lot) error {
+	t.memo.forget() // memo.go
 	n, err := t.q.UpdateLot(stmtCtx, db.UpdateLotParams{
 		Name: l.Name, Timezone: l.TimeZone, Currency: l.Currency, Capacity: int64(l.Capacity),
 		ExitGraceMinutes: int64(l.ExitGraceMinutes), QuoteTtlSeconds: int64(l.QuoteTTLSeconds),

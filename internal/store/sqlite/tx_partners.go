@@ -9,6 +9,7 @@ import (
 )
 
 func (t *txn) CreatePartner(ctx context.Context, p *park.Partner) error {
+	t.memo.forget() // memo.go
 	p.Version = 1
 	if err := wrap(t.q.CreatePartner(stmtCtx, db.CreatePartnerParams{
 		ID: p.ID, Name: p.Name, Dialect: p.Dialect, Type: p.Type, Secret: p.Secret, SignMode: p.SignMode,
@@ -60,6 +61,7 @@ func (t *txn) ListPartners(ctx context.Context) ([]*park.Partner, error) {
 }
 
 func (t *txn) DeletePartner(ctx context.Context, id string) error {
+	t.memo.forget() // memo.go
 	n, err := t.q.DeletePartner(stmtCtx, id)
 	return affected(n, err, "partner %q", id)
 }

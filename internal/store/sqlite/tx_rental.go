@@ -285,6 +285,7 @@ func (t *txn) ListRentalChannels(ctx context.Context) ([]*park.RentalChannel, er
 }
 
 func (t *txn) SetChannelPartner(ctx context.Context, p *park.Partner) error {
+	t.memo.forget() // memo.go
 	n, err := t.q.SetChannelPartner(stmtCtx, db.SetChannelPartnerParams{Name: p.Name, Secret: p.Secret, SignMode: p.SignMode,
 		UpdatedAt: us(p.UpdatedAt), ID: p.ID})
 	if err := affected(n, err, "partner %q", p.ID); err != nil {

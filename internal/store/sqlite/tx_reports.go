@@ -16,6 +16,7 @@ import (
 )
 
 func (t *txn) CreateSubscription(ctx context.Context, s *park.Subscription) error {
+	t.memo.forget() // memo.go
 	s.Version = 1
 	err := mapErr(t.q.CreateSubscription(stmtCtx, db.CreateSubscriptionParams{
 		ID: s.ID, PartnerID: s.PartnerID, Report: s.Report, Url: s.URL, Format: s.Format, Enabled: b2i(s.Enabled),
@@ -61,6 +62,7 @@ func (t *txn) ListSubscriptions(ctx context.Context, partnerID string) ([]*park.
 }
 
 func (t *txn) UpdateSubscription(ctx context.Context, s *park.Subscription) error {
+	t.memo.forget() // memo.go
 	n, err := t.q.UpdateSubscription(stmtCtx, db.UpdateSubscriptionParams{
 		Report: s.Report, Url: s.URL, Format: s.Format, Enabled: b2i(s.Enabled), Secret: s.Secret, Previous: s.Previous,
 		RateLimit: int64(s.RateLimit), Concurrency: int64(s.Concurrency), TimeoutMs: s.Timeout.Milliseconds(),
@@ -72,13 +74,21 @@ func (t *txn) UpdateSubscription(ctx context.Context, s *park.Subscription) erro
 }
 
 func (t *txn) DeleteSubscription(ctx context.Context, id string) error {
+	t.memo.forget() // memo.go
 	n, err := t.q.DeleteSubscription(stmtCtx, id)
 	return affected(n, err, "subscription %q", id)
 }
 
 func (t *txn) Subscribed(ctx context.Context, lot, kind string) (bool, error) {
+	if ok, known := t.memo.isSubscribed(lot, kind); known {
+		return ok, nil
+	}
 	ok, err := t.q.Subscribed(stmtCtx, db.SubscribedParams{LotCode: lot, Kind: kind})
-	return ok, mapErr(err)
+	if err != nil {
+		return false, mapErr(err)
+	}
+	t.memo.keepSubscribed(lot, kind, ok)
+	return ok, nil
 }
 
 func (t *txn) Enqueue(ctx context.Context, r *park.Report) (int, error) {

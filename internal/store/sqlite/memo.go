@@ -1,0 +1,80 @@
+package sqlite
+
+import "parkd/internal/park"
+
+// memo keeps, for one group commit (one write transaction), answers that
+// every gate event looks up again and that rarely change: a lot's settings
+// (with its tariff document), whether anyone subscribed to a kind of a
+// lot's reports, whether any rental order is open. Nothing but the writer
+// writes, so an answer holds until this transaction changes what it was
+// read from: every txn method that writes those tables calls forget, and
+// so does a request's savepoint rolled back (its changes undone).
+// Read-only transactions have none.
+type memo struct {
+	lots       map[string]park.Lot
+	subscribed map[[2]string]bool
+	noOrders   int8 // 0 not asked; 1 no rental order is open; -1 some are
+}
+
+func newMemo() *memo {
+	return &memo{lots: map[string]park.Lot{}, subscribed: map[[2]string]bool{}}
+}
+
+// forget drops every answer; on a nil memo it does nothing.
+func (m *memo) forget() {
+	if m == nil {
+		return
+	}
+	clear(m.lots)
+	clear(m.subscribed)
+	m.noOrders = 0
+}
+
+// lot returns a copy of lot code's settings, when known. The copy shares
+// the tariff document, which nobody changes in place.
+func (m *memo) lot(code string) (*park.Lot, bool) {
+	if m == nil {
+		return nil, false
+	}
+	l, ok := m.lots[code]
+	return &l, ok
+}
+
+func (m *memo) keepLot(l *park.Lot) {
+	if m != nil {
+		m.lots[l.Code] = *l
+	}
+}
+
+func (m *memo) isSubscribed(lot, kind string) (ok, known bool) {
+	if m == nil {
+		return false, false
+	}
+	ok, known = m.subscribed[[2]string{lot, kind}]
+	return ok, known
+}
+
+func (m *memo) keepSubscribed(lot, kind string, ok bool) {
+	if m != nil {
+		m.subscribed[[2]string{lot, kind}] = ok
+	}
+}
+
+// noOpenOrders reports whether no rental order awaits pick-up or is in
+// use, asking the database once per group commit.
+func (t *txn) noOpenOrders() (bool, error) {
+	if t.memo != nil && t.memo.noOrders != 0 {
+		return t.memo.noOrders > 0, nil
+	}
+	some, err := t.q.AnyOpenRentalOrder(stmtCtx)
+	if err != nil {
+		return false, mapErr(err)
+	}
+	if t.memo != nil {
+		t.memo.noOrders = -1
+		if !some {
+			t.memo.noOrders = 1
+		}
+	}
+	return !some, nil
+}

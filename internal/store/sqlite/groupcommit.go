@@ -108,6 +108,7 @@ func (s *Store) writer() {
 		}
 		linger.Stop()
 		s.commit(batch)
+		s.boundWAL() // checkpoint.go
 	}
 }
 

@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/pressly/goose/v3"
 	sqlite "modernc.org/sqlite"
@@ -48,11 +49,17 @@ type Store struct {
 
 	log      *slog.Logger
 	walBound int64
+	walNext  time.Time                  // the writer's next look at the log's size (checkpoint.go)
+	walWait  time.Duration              // how long the writer waits for readers to empty the log
 	files    []os.FileInfo              // the database's files as opened (files.go)
 	broken   atomic.Pointer[park.Error] // set once they changed
 }
 
 var _ park.Store = (*Store)(nil)
+
+// busyTimeout is how long a statement waits for a lock another
+// connection holds.
+const busyTimeout = 10 * time.Second
 
 // Options tune the store.
 type Options struct {
@@ -95,12 +102,13 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 		return nil, err
 	}
 	pragmas := url.Values{}
-	for _, p := range []string{"busy_timeout(10000)", "journal_mode(WAL)", "foreign_keys(1)", "journal_size_limit(67108864)",
+	for _, p := range []string{fmt.Sprintf("busy_timeout(%d)", busyTimeout.Milliseconds()), "journal_mode(WAL)", "foreign_keys(1)", "journal_size_limit(67108864)",
 		"synchronous(" + opt.Synchronous + ")"} {
 		pragmas.Add("_pragma", p)
 	}
-	// The writer never checkpoints: a checkpoint fsyncs, and the writer is
-	// the one line every gate event queues in. checkpointer does it beside.
+	// The writer does not checkpoint at commits: a checkpoint fsyncs, and
+	// the writer is the one line every gate event queues in. checkpointer
+	// does it beside, and the writer only empties a log past its bound.
 	// temp_store(MEMORY): each request of a group commit runs in a
 	// savepoint, whose sub-journal (the pages it changed, to undo it)
 	// would otherwise spill to a temporary file past 64 KiB; it is thrown
@@ -132,7 +140,7 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 	if opt.WALBound <= 0 {
 		opt.WALBound = walBound
 	}
-	s := &Store{path: path, w: w, r: r, writes: make(chan *writeReq), log: opt.Log, walBound: opt.WALBound,
+	s := &Store{path: path, w: w, r: r, writes: make(chan *writeReq), log: opt.Log, walBound: opt.WALBound, walWait: restartWaitLeast,
 		stop: make(chan struct{}), writerDone: make(chan struct{}), checkDone: make(chan struct{})}
 	close(s.checkDone) // until the checkpointer starts
 	if s.wq, err = db.Prepare(ctx, w); err != nil {

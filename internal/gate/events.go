@@ -147,6 +147,10 @@ func (s *Service) handleEvent(ctx context.Context, in EventInput, then func(park
 			}
 		}
 		occ := l.Occupied
+		raw := tx
+		if tx, err = withRecords(ctx, raw, l.Code, p.Key); err != nil { // records.go
+			return err
+		}
 		if in.Type == park.EventEntry {
 			dec, err = s.entry(ctx, tx, l, &in, p, now, &noted)
 		} else {
@@ -179,7 +183,7 @@ func (s *Service) handleEvent(ctx context.Context, in EventInput, then func(park
 			return err
 		}
 		if then != nil {
-			if err := then(tx, dec); err != nil {
+			if err := then(raw, dec); err != nil {
 				return err
 			}
 		}

@@ -107,6 +107,10 @@ type Tx interface {
 	ListWhitelist(ctx context.Context, lot string) ([]*WhitelistEntry, error)
 	FindWhitelist(ctx context.Context, lot, plateKey string) (*WhitelistEntry, error)
 
+	// PlateRecords says which kinds of records a plate key has in a lot,
+	// in one statement, so that a lane looks up only those.
+	PlateRecords(ctx context.Context, lot, plateKey string) (PlateRecords, error)
+
 	// Partners. CreatePartner returns EConflict when the id exists and
 	// ENotFound when one of its lots does not; GetPartner and DeletePartner
 	// return ENotFound. Deleting a partner removes it from the integrators

@@ -465,6 +465,14 @@ func (t *txn) ListWhitelist(ctx context.Context, lot string) ([]*park.WhitelistE
 	return out, nil
 }
 
+func (t *txn) PlateRecords(ctx context.Context, lot, plateKey string) (park.PlateRecords, error) {
+	r, err := t.q.PlateRecords(ctx, db.PlateRecordsParams{LotCode: lot, PlateKey: plateKey})
+	if err != nil {
+		return park.PlateRecords{}, mapErr(err)
+	}
+	return park.PlateRecords(r), nil
+}
+
 func (t *txn) FindWhitelist(ctx context.Context, lot, plateKey string) (*park.WhitelistEntry, error) {
 	r, err := t.q.FindWhitelist(ctx, db.FindWhitelistParams{LotCode: lot, PlateKey: plateKey})
 	if err != nil {

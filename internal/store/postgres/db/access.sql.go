@@ -356,6 +356,41 @@ func (q *Queries) ListWhitelist(ctx context.Context, lotCode string) ([]Whitelis
 	return items, nil
 }
 
+const plateRecords = `-- name: PlateRecords :one
+SELECT EXISTS (SELECT 1 FROM whitelist w WHERE w.lot_code = $1 AND w.plate_key = $2) AS listed,
+       EXISTS (SELECT 1 FROM pass_plates p WHERE p.lot_code = $1 AND p.plate_key = $2) AS pass,
+       EXISTS (SELECT 1 FROM reservations r WHERE r.lot_code = $1 AND r.plate_key = $2
+                                             AND r.state = 'booked') AS reserved,
+       EXISTS (SELECT 1 FROM locks l WHERE l.lot_code = $1 AND l.plate_key = $2) AS locked,
+       EXISTS (SELECT 1 FROM coupons c WHERE c.lot_code = $1 AND c.plate_key = $2) AS coupons
+`
+
+type PlateRecordsParams struct {
+	LotCode  string
+	PlateKey string
+}
+
+type PlateRecordsRow struct {
+	Listed   bool
+	Pass     bool
+	Reserved bool
+	Locked   bool
+	Coupons  bool
+}
+
+func (q *Queries) PlateRecords(ctx context.Context, arg PlateRecordsParams) (PlateRecordsRow, error) {
+	row := q.db.QueryRow(ctx, plateRecords, arg.LotCode, arg.PlateKey)
+	var i PlateRecordsRow
+	err := row.Scan(
+		&i.Listed,
+		&i.Pass,
+		&i.Reserved,
+		&i.Locked,
+		&i.Coupons,
+	)
+	return i, err
+}
+
 const updatePass = `-- name: UpdatePass :execrows
 UPDATE passes
 SET holder_name = $1, mobile = $2, user_code = $3, spaces = $4, valid_from = $5, valid_to = $6, plan = $7,

@@ -54,3 +54,11 @@ SELECT * FROM whitelist WHERE lot_code = $1 AND plate_key = $2;
 
 -- name: FindPassIDByUserCode :one
 SELECT id FROM passes WHERE lot_code = $1 AND user_code = $2 AND user_code <> '';
+
+-- name: PlateRecords :one
+SELECT EXISTS (SELECT 1 FROM whitelist w WHERE w.lot_code = sqlc.arg(lot_code) AND w.plate_key = sqlc.arg(plate_key)) AS listed,
+       EXISTS (SELECT 1 FROM pass_plates p WHERE p.lot_code = sqlc.arg(lot_code) AND p.plate_key = sqlc.arg(plate_key)) AS pass,
+       EXISTS (SELECT 1 FROM reservations r WHERE r.lot_code = sqlc.arg(lot_code) AND r.plate_key = sqlc.arg(plate_key)
+                                             AND r.state = 'booked') AS reserved,
+       EXISTS (SELECT 1 FROM locks l WHERE l.lot_code = sqlc.arg(lot_code) AND l.plate_key = sqlc.arg(plate_key)) AS locked,
+       EXISTS (SELECT 1 FROM coupons c WHERE c.lot_code = sqlc.arg(lot_code) AND c.plate_key = sqlc.arg(plate_key)) AS coupons;

@@ -364,6 +364,41 @@ func (q *Queries) ListWhitelist(ctx context.Context, lotCode string) ([]Whitelis
 	return items, nil
 }
 
+const plateRecords = `-- name: PlateRecords :one
+SELECT EXISTS (SELECT 1 FROM whitelist w WHERE w.lot_code = ?1 AND w.plate_key = ?2) AS listed,
+       EXISTS (SELECT 1 FROM pass_plates p WHERE p.lot_code = ?1 AND p.plate_key = ?2) AS pass,
+       EXISTS (SELECT 1 FROM reservations r WHERE r.lot_code = ?1 AND r.plate_key = ?2
+                                             AND r.state = 'booked') AS reserved,
+       EXISTS (SELECT 1 FROM locks l WHERE l.lot_code = ?1 AND l.plate_key = ?2) AS locked,
+       EXISTS (SELECT 1 FROM coupons c WHERE c.lot_code = ?1 AND c.plate_key = ?2) AS coupons
+`
+
+type PlateRecordsParams struct {
+	LotCode  string
+	PlateKey string
+}
+
+type PlateRecordsRow struct {
+	Listed   bool
+	Pass     bool
+	Reserved bool
+	Locked   bool
+	Coupons  bool
+}
+
+func (q *Queries) PlateRecords(ctx context.Context, arg PlateRecordsParams) (PlateRecordsRow, error) {
+	row := q.queryRow(ctx, q.plateRecordsStmt, plateRecords, arg.LotCode, arg.PlateKey)
+	var i PlateRecordsRow
+	err := row.Scan(
+		&i.Listed,
+		&i.Pass,
+		&i.Reserved,
+		&i.Locked,
+		&i.Coupons,
+	)
+	return i, err
+}
+
 const updatePass = `-- name: UpdatePass :execrows
 UPDATE passes
 SET holder_name = ?, mobile = ?, user_code = ?, spaces = ?, valid_from = ?, valid_to = ?, plan = ?, updated_at = ?,

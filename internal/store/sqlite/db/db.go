@@ -546,6 +546,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.passLapsesStmt, err = db.PrepareContext(ctx, passLapses); err != nil {
 		return nil, fmt.Errorf("error preparing query PassLapses: %w", err)
 	}
+	if q.plateRecordsStmt, err = db.PrepareContext(ctx, plateRecords); err != nil {
+		return nil, fmt.Errorf("error preparing query PlateRecords: %w", err)
+	}
 	if q.putEnrolmentStmt, err = db.PrepareContext(ctx, putEnrolment); err != nil {
 		return nil, fmt.Errorf("error preparing query PutEnrolment: %w", err)
 	}
@@ -1526,6 +1529,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing passLapsesStmt: %w", cerr)
 		}
 	}
+	if q.plateRecordsStmt != nil {
+		if cerr := q.plateRecordsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing plateRecordsStmt: %w", cerr)
+		}
+	}
 	if q.putEnrolmentStmt != nil {
 		if cerr := q.putEnrolmentStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing putEnrolmentStmt: %w", cerr)
@@ -1914,6 +1922,7 @@ type Queries struct {
 	nextPriceStandardIDStmt           *sql.Stmt
 	openChargeSessionStmt             *sql.Stmt
 	passLapsesStmt                    *sql.Stmt
+	plateRecordsStmt                  *sql.Stmt
 	putEnrolmentStmt                  *sql.Stmt
 	putImageStmt                      *sql.Stmt
 	redeliverReportStmt               *sql.Stmt
@@ -2129,6 +2138,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		nextPriceStandardIDStmt:           q.nextPriceStandardIDStmt,
 		openChargeSessionStmt:             q.openChargeSessionStmt,
 		passLapsesStmt:                    q.passLapsesStmt,
+		plateRecordsStmt:                  q.plateRecordsStmt,
 		putEnrolmentStmt:                  q.putEnrolmentStmt,
 		putImageStmt:                      q.putImageStmt,
 		redeliverReportStmt:               q.redeliverReportStmt,

@@ -1,0 +1,70 @@
+package gate
+
+import (
+	"context"
+	"time"
+
+	"parkd/internal/park"
+)
+
+// knownRecords is the transaction a lane event is decided in, told by one
+// statement (PlateRecords) which kinds of records the event's plate has in
+// its lot. The look-ups of kinds it has none of answer at once: most cars
+// have no list entry, pass, reservation, lock or coupon, and each look-up
+// is a statement on the lane's path (two to four per event, a round trip
+// each on PostgreSQL). Deciding an event never creates such a record for
+// its plate, so what was true when the decision began stays true.
+type knownRecords struct {
+	park.Tx
+	lot, key string
+	has      park.PlateRecords
+}
+
+func withRecords(ctx context.Context, tx park.Tx, lot, key string) (park.Tx, error) {
+	has, err := tx.PlateRecords(ctx, lot, key)
+	if err != nil {
+		return nil, err
+	}
+	return &knownRecords{Tx: tx, lot: lot, key: key, has: has}, nil
+}
+
+// none reports whether the plate of (lot, key) is known to have no record
+// of a kind it has (has false).
+func (k *knownRecords) none(lot, key string, has bool) bool {
+	return !has && lot == k.lot && key == k.key
+}
+
+func (k *knownRecords) FindWhitelist(ctx context.Context, lot, key string) (*park.WhitelistEntry, error) {
+	if k.none(lot, key, k.has.Listed) {
+		return nil, park.Errorf(park.ENotFound, "whitelist entry for this plate not found")
+	}
+	return k.Tx.FindWhitelist(ctx, lot, key)
+}
+
+func (k *knownRecords) FindPassByPlate(ctx context.Context, lot, key string) (*park.Pass, error) {
+	if k.none(lot, key, k.has.Pass) {
+		return nil, park.Errorf(park.ENotFound, "pass for this plate not found")
+	}
+	return k.Tx.FindPassByPlate(ctx, lot, key)
+}
+
+func (k *knownRecords) BookedReservations(ctx context.Context, lot, key string, at time.Time) ([]*park.Reservation, error) {
+	if k.none(lot, key, k.has.Reserved) {
+		return nil, nil
+	}
+	return k.Tx.BookedReservations(ctx, lot, key, at)
+}
+
+func (k *knownRecords) IsLocked(ctx context.Context, lot, key string) (*park.Lock, error) {
+	if k.none(lot, key, k.has.Locked) {
+		return nil, nil
+	}
+	return k.Tx.IsLocked(ctx, lot, key)
+}
+
+func (k *knownRecords) StayCoupons(ctx context.Context, lot, key, stayID string) ([]*park.Coupon, error) {
+	if k.none(lot, key, k.has.Coupons) {
+		return nil, nil
+	}
+	return k.Tx.StayCoupons(ctx, lot, key, stayID)
+}

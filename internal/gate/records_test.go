@@ -1,0 +1,82 @@
+package gate
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"parkd/internal/park"
+)
+
+// askedTx records which look-ups reach the store.
+type askedTx struct {
+	park.Tx // nil: any other method would panic
+	has     park.PlateRecords
+	asked   []string
+}
+
+func (a *askedTx) PlateRecords(context.Context, string, string) (park.PlateRecords, error) {
+	return a.has, nil
+}
+func (a *askedTx) FindWhitelist(_ context.Context, lot, key string) (*park.WhitelistEntry, error) {
+	a.asked = append(a.asked, "whitelist "+lot+" "+key)
+	return nil, park.Errorf(park.ENotFound, "not found")
+}
+func (a *askedTx) FindPassByPlate(_ context.Context, lot, key string) (*park.Pass, error) {
+	a.asked = append(a.asked, "pass "+lot+" "+key)
+	return nil, park.Errorf(park.ENotFound, "not found")
+}
+func (a *askedTx) BookedReservations(_ context.Context, lot, key string, _ time.Time) ([]*park.Reservation, error) {
+	a.asked = append(a.asked, "reservations "+lot+" "+key)
+	return nil, nil
+}
+func (a *askedTx) IsLocked(_ context.Context, lot, key string) (*park.Lock, error) {
+	a.asked = append(a.asked, "lock "+lot+" "+key)
+	return nil, nil
+}
+func (a *askedTx) StayCoupons(_ context.Context, lot, key, _ string) ([]*park.Coupon, error) {
+	a.asked = append(a.asked, "coupons "+lot+" "+key)
+	return nil, nil
+}
+
+// TestKnownRecordsAsksOnlyWhatExists: the kinds the plate has are looked
+// up in the store, the others answer "none" at once, and another plate or
+// lot is always looked up.
+func TestKnownRecordsAsksOnlyWhatExists(t *testing.T) {
+	ctx := context.Background()
+	raw := &askedTx{has: park.PlateRecords{Pass: true, Coupons: true}}
+	tx, err := withRecords(ctx, raw, "L1", "K1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ask := func(lot, key string) {
+		if _, err := tx.FindWhitelist(ctx, lot, key); !park.IsCode(err, park.ENotFound) {
+			t.Errorf("whitelist of %s %s: %v, want not found", lot, key, err)
+		}
+		if _, err := tx.FindPassByPlate(ctx, lot, key); !park.IsCode(err, park.ENotFound) {
+			t.Errorf("pass of %s %s: %v, want not found", lot, key, err)
+		}
+		rs, _ := tx.BookedReservations(ctx, lot, key, time.Now())
+		lk, _ := tx.IsLocked(ctx, lot, key)
+		cs, _ := tx.StayCoupons(ctx, lot, key, "s1")
+		if rs != nil || lk != nil || cs != nil {
+			t.Errorf("%s %s: reservations %v, lock %v, coupons %v, want none", lot, key, rs, lk, cs)
+		}
+	}
+	ask("L1", "K1")
+	ask("L1", "K2")
+	ask("L2", "K1")
+	want := []string{
+		"pass L1 K1", "coupons L1 K1",
+		"whitelist L1 K2", "pass L1 K2", "reservations L1 K2", "lock L1 K2", "coupons L1 K2",
+		"whitelist L2 K1", "pass L2 K1", "reservations L2 K1", "lock L2 K1", "coupons L2 K1",
+	}
+	if len(raw.asked) != len(want) {
+		t.Fatalf("asked the store %q\nwant %q", raw.asked, want)
+	}
+	for i := range want {
+		if raw.asked[i] != want[i] {
+			t.Fatalf("asked the store %q\nwant %q", raw.asked, want)
+		}
+	}
+}

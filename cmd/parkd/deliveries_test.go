@@ -147,11 +147,18 @@ func (o *outbox) waitAllAcked(t *testing.T, rc *deliverytest.Receiver, within ti
 // delivered: every one delivered, none pending, sending, failed or dead.
 func (o *outbox) waitNothingLeft(ctx context.Context, t *testing.T, a *api) {
 	t.Helper()
+	waitNoDeliveryLeft(ctx, t, a, "crm-"+o.lot)
+}
+
+// waitNoDeliveryLeft waits until the node shows none of a partner's
+// deliveries pending, sending, failed or dead.
+func waitNoDeliveryLeft(ctx context.Context, t *testing.T, a *api, partner string) {
+	t.Helper()
 	for deadline := time.Now().Add(60 * time.Second); ; time.Sleep(50 * time.Millisecond) {
 		left := ""
 		for _, state := range []string{"pending", "sending", "failed", "dead"} {
 			var page struct{ Deliveries []json.RawMessage }
-			if _, err := a.do(ctx, "GET", "/v1/deliveries?partner=crm-"+o.lot+"&state="+state, nil, "", 200, &page); err != nil {
+			if _, err := a.do(ctx, "GET", "/v1/deliveries?partner="+partner+"&state="+state, nil, "", 200, &page); err != nil {
 				t.Fatal(err)
 			}
 			if len(page.Deliveries) > 0 {

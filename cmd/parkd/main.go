@@ -141,8 +141,8 @@ func rentalCommand(args []string, getenv func(string) string, stdout, stderr io.
 		fmt.Fprintf(stderr, "\n%s: %v\n", name, err)
 		return 1
 	}
-	fmt.Fprintf(stdout, "\nparkd: queued %d calls for channel %s: %d stores, %d vehicle models, %d store terms, %d vehicles\n",
-		sum.Calls(), channel, sum.Stores, sum.Models, sum.Terms, sum.Vehicles)
+	fmt.Fprintf(stdout, "\nparkd: queued %d calls for channel %s: %d stores, %d store rules, %d vehicle models, %d store terms, %d vehicles\n",
+		sum.Calls(), channel, sum.Stores, sum.Rules, sum.Models, sum.Terms, sum.Vehicles)
 	return 0
 }
 

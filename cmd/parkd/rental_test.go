@@ -49,6 +49,8 @@ func TestRentalResyncCommand(t *testing.T) {
 	must(err)
 	_, err = sys.Rental.PutStoreModel(ctx, park.StoreModel{StoreCode: "S1", ModelCode: "M"})
 	must(err)
+	_, err = sys.Rental.PutStoreRule(ctx, park.StoreRule{StoreCode: "S2", MinDays: 2, Invoice: true})
+	must(err)
 	_, err = sys.Rental.PutChannel(ctx, rental.ChannelInput{AppKey: "12345678", Name: "c", Secret: "s", SignMethod: "md5",
 		GatewayURL: "https://gw.example/router/rest", Stores: []string{"S1", "S2"}})
 	must(err)
@@ -60,7 +62,7 @@ func TestRentalResyncCommand(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, errOut.String())
 	}
 	if !strings.Contains(out.String(), "2/2 stores") ||
-		!strings.Contains(out.String(), "queued 4 calls for channel 12345678: 2 stores, 1 vehicle models, 1 store terms, 0 vehicles") {
+		!strings.Contains(out.String(), "queued 5 calls for channel 12345678: 2 stores, 1 store rules, 1 vehicle models, 1 store terms, 0 vehicles") {
 		t.Fatalf("output %q", out.String())
 	}
 	code = run([]string{"rental", "resync", "--channel", "nope", "--db", db, "--data", dir}, getenv, &out, &errOut)

@@ -12,8 +12,13 @@ func (s *Server) rentalRoutes() {
 	s.admin("PUT /v1/rental/stores/{code}", s.putRentalStore)
 	s.admin("GET /v1/rental/stores", s.listRentalStores)
 	s.admin("GET /v1/rental/stores/{code}", s.getRentalStore)
+	s.admin("DELETE /v1/rental/stores/{code}", s.deleteRentalStore)
+	s.admin("PUT /v1/rental/stores/{code}/rule", s.putStoreRule)
+	s.admin("GET /v1/rental/stores/{code}/rule", s.getStoreRule)
+	s.admin("DELETE /v1/rental/stores/{code}/rule", s.deleteStoreRule)
 	s.admin("PUT /v1/rental/models/{code}", s.putVehicleModel)
 	s.admin("GET /v1/rental/models", s.listVehicleModels)
+	s.admin("DELETE /v1/rental/models/{code}", s.deleteVehicleModel)
 	s.admin("PUT /v1/rental/stores/{code}/models/{model}", s.putStoreModel)
 	s.admin("GET /v1/rental/stores/{code}/models", s.listStoreModels)
 	s.admin("PUT /v1/rental/vehicles/{plate}", s.putRentalVehicle)
@@ -52,13 +57,14 @@ type rentalStoreView struct {
 	Closes      string  `json:"closes"`
 	Active      bool    `json:"active"`
 	LotCode     string  `json:"lot_code"`
+	Deleted     bool    `json:"deleted"`
 	UpdatedAt   string  `json:"updated_at"`
 }
 
 func viewRentalStore(st *park.RentalStore) rentalStoreView {
 	return rentalStoreView{Code: st.Code, CompanyCode: st.CompanyCode, Kind: st.Kind, Name: st.Name, Address: st.Address,
 		Latitude: st.Latitude, Longitude: st.Longitude, City: st.City, Opens: st.Opens, Closes: st.Closes, Active: st.Active,
-		LotCode: st.LotCode, UpdatedAt: fmtTime(st.UpdatedAt)}
+		LotCode: st.LotCode, Deleted: st.Deleted, UpdatedAt: fmtTime(st.UpdatedAt)}
 }
 
 func (s *Server) putRentalStore(w http.ResponseWriter, r *http.Request) error {
@@ -113,12 +119,13 @@ type vehicleModelView struct {
 	Fuel         string `json:"fuel"`
 	Transmission string `json:"transmission"`
 	StandardID   string `json:"standard_id"`
+	Deleted      bool   `json:"deleted"`
 	UpdatedAt    string `json:"updated_at"`
 }
 
 func viewVehicleModel(m *park.VehicleModel) vehicleModelView {
 	return vehicleModelView{Code: m.Code, Name: m.Name, Seats: m.Seats, Fuel: m.Fuel, Transmission: m.Transmission,
-		StandardID: m.StandardID, UpdatedAt: fmtTime(m.UpdatedAt)}
+		StandardID: m.StandardID, Deleted: m.Deleted, UpdatedAt: fmtTime(m.UpdatedAt)}
 }
 
 func (s *Server) putVehicleModel(w http.ResponseWriter, r *http.Request) error {
@@ -429,6 +436,92 @@ func (s *Server) settleRentalOrder(w http.ResponseWriter, r *http.Request) error
 
 func (s *Server) deleteRentalVehicle(w http.ResponseWriter, r *http.Request) error {
 	if err := s.svc.Rental.DeleteVehicle(r.Context(), r.PathValue("plate")); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (s *Server) deleteRentalStore(w http.ResponseWriter, r *http.Request) error {
+	if err := s.svc.Rental.DeleteStore(r.Context(), r.PathValue("code")); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (s *Server) deleteVehicleModel(w http.ResponseWriter, r *http.Request) error {
+	if err := s.svc.Rental.DeleteModel(r.Context(), r.PathValue("code")); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+type storeRuleInput struct {
+	CrossCity       bool     `json:"cross_city"`
+	BannedCities    []string `json:"banned_cities"`
+	Invoice         bool     `json:"invoice"`
+	MinDays         *int     `json:"min_days"`
+	MaxDays         int      `json:"max_days"`
+	AdvanceHours    int      `json:"advance_hours"`
+	FreeCancelHours int      `json:"free_cancel_hours"`
+}
+
+type storeRuleView struct {
+	StoreCode       string   `json:"store_code"`
+	CrossCity       bool     `json:"cross_city"`
+	BannedCities    []string `json:"banned_cities"`
+	Invoice         bool     `json:"invoice"`
+	MinDays         int      `json:"min_days"`
+	MaxDays         int      `json:"max_days"`
+	AdvanceHours    int      `json:"advance_hours"`
+	FreeCancelHours int      `json:"free_cancel_hours"`
+	Deleted         bool     `json:"deleted"`
+	UpdatedAt       string   `json:"updated_at"`
+}
+
+func viewStoreRule(r *park.StoreRule) storeRuleView {
+	cities := r.BannedCities
+	if cities == nil {
+		cities = []string{}
+	}
+	return storeRuleView{StoreCode: r.StoreCode, CrossCity: r.CrossCity, BannedCities: cities, Invoice: r.Invoice, MinDays: r.MinDays,
+		MaxDays: r.MaxDays, AdvanceHours: r.AdvanceHours, FreeCancelHours: r.FreeCancelHours, Deleted: r.Deleted,
+		UpdatedAt: fmtTime(r.UpdatedAt)}
+}
+
+// putStoreRule: min_days defaults to 1 (a rule need not say it).
+func (s *Server) putStoreRule(w http.ResponseWriter, r *http.Request) error {
+	var in storeRuleInput
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	minDays := 1
+	if in.MinDays != nil {
+		minDays = *in.MinDays
+	}
+	rule, err := s.svc.Rental.PutStoreRule(r.Context(), park.StoreRule{StoreCode: r.PathValue("code"), CrossCity: in.CrossCity,
+		BannedCities: in.BannedCities, Invoice: in.Invoice, MinDays: minDays, MaxDays: in.MaxDays, AdvanceHours: in.AdvanceHours,
+		FreeCancelHours: in.FreeCancelHours})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, viewStoreRule(rule))
+	return nil
+}
+
+func (s *Server) getStoreRule(w http.ResponseWriter, r *http.Request) error {
+	rule, err := s.svc.Rental.GetStoreRule(r.Context(), r.PathValue("code"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, viewStoreRule(rule))
+	return nil
+}
+
+func (s *Server) deleteStoreRule(w http.ResponseWriter, r *http.Request) error {
+	if err := s.svc.Rental.DeleteStoreRule(r.Context(), r.PathValue("code")); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)

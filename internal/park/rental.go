@@ -31,6 +31,7 @@ type RentalStore struct {
 	Closes      string    `json:"closes"`
 	Active      bool      `json:"active"`
 	LotCode     string    `json:"lot_code"` // the parkd lot it sits in
+	Deleted     bool      `json:"deleted"`  // retired: kept for its orders, never rented from again
 	UpdatedAt   time.Time `json:"updated_at"`
 	Version     int64     `json:"-"`
 }
@@ -44,6 +45,7 @@ type VehicleModel struct {
 	Fuel         string    `json:"fuel"`         // petrol, diesel, electric, hybrid
 	Transmission string    `json:"transmission"` // manual, automatic
 	StandardID   string    `json:"standard_id"`  // the sales channel's standard model id
+	Deleted      bool      `json:"deleted"`      // retired: no store rents it any more
 	UpdatedAt    time.Time `json:"updated_at"`
 	Version      int64     `json:"-"`
 }
@@ -122,6 +124,7 @@ type RentalChange struct {
 	Model      *VehicleModel  `json:"model,omitempty"`
 	StoreModel *StoreModel    `json:"store_model,omitempty"`
 	Vehicle    *RentalVehicle `json:"vehicle,omitempty"`
+	Rule       *StoreRule     `json:"rule,omitempty"`
 	Deleted    bool           `json:"deleted,omitempty"`
 }
 

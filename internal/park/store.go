@@ -160,6 +160,7 @@ type Tx interface {
 	ChargingTx    // charging.go
 	RentalTx      // rental.go
 	RentalOrderTx // rentalorder.go
+	StoreRuleTx   // rentalrule.go
 	DeviceTx      // device.go
 	ImageTx       // image.go
 	OperatorTx    // operator.go

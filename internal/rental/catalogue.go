@@ -15,8 +15,9 @@ func notFound(field, format string, args ...any) error {
 }
 
 // PutStore creates or replaces a store (its code names it) and tells the
-// channels that sell it. Errors: EInvalid (each field), ENotFound
-// (lot_code).
+// channels that sell it; a deleted store put again is back (alone: its
+// terms and vehicles stay retired). Errors: EInvalid (each field;
+// lot_code when the lot does not price in CNY), ENotFound (lot_code).
 func (s *Service) PutStore(ctx context.Context, in park.RentalStore) (*park.RentalStore, error) {
 	if err := in.Validate(); err != nil {
 		return nil, err
@@ -24,10 +25,15 @@ func (s *Service) PutStore(ctx context.Context, in park.RentalStore) (*park.Rent
 	out := in
 	err := s.base.Update(ctx, func(tx park.Tx) error {
 		out = in
-		if _, err := tx.GetLotSettings(ctx, in.LotCode); park.IsCode(err, park.ENotFound) {
+		lot, err := tx.GetLotSettings(ctx, in.LotCode)
+		if park.IsCode(err, park.ENotFound) {
 			return notFound("lot_code", "no lot %q", in.LotCode)
 		} else if err != nil {
 			return err
+		}
+		if lot.Currency != park.RentalCurrency {
+			return park.Invalid("lot_code", "lot %s prices in %s; a rental store's lot must price in %s, the currency the sales channels sell in",
+				lot.Code, lot.Currency, park.RentalCurrency)
 		}
 		old, err := tx.GetRentalStore(ctx, in.Code)
 		switch {
@@ -100,7 +106,7 @@ func (s *Service) ListModels(ctx context.Context) ([]*park.VehicleModel, error) 
 // the same transaction, queues the change for every channel that sells
 // the store. Deleted terms stay, marked deleted, so the channel hears of
 // the deletion. Errors: EInvalid (each field), ENotFound (store_code,
-// model_code).
+// model_code), EConflict (store_code, model_code: deleted).
 func (s *Service) PutStoreModel(ctx context.Context, in park.StoreModel) (*park.StoreModel, error) {
 	if err := in.Validate(); err != nil {
 		return nil, err
@@ -108,15 +114,11 @@ func (s *Service) PutStoreModel(ctx context.Context, in park.StoreModel) (*park.
 	out := in
 	err := s.base.Update(ctx, func(tx park.Tx) error {
 		out = in
-		store, err := tx.GetRentalStore(ctx, in.StoreCode)
-		if park.IsCode(err, park.ENotFound) {
-			return notFound("store_code", "no store %q", in.StoreCode)
-		} else if err != nil {
+		store, err := liveStore(ctx, tx, in.StoreCode)
+		if err != nil {
 			return err
 		}
-		if _, err := tx.GetVehicleModel(ctx, in.ModelCode); park.IsCode(err, park.ENotFound) {
-			return notFound("model_code", "no vehicle model %q", in.ModelCode)
-		} else if err != nil {
+		if _, err := liveModel(ctx, tx, in.ModelCode); err != nil {
 			return err
 		}
 		old, err := tx.GetStoreModel(ctx, in.StoreCode, in.ModelCode)
@@ -170,7 +172,7 @@ type VehicleInput struct {
 
 // PutVehicle creates or replaces a vehicle, named by its plate. Errors:
 // EInvalid (plate, vin, mileage_km), ENotFound (store_code, model_code),
-// EConflict (another vehicle has the VIN).
+// EConflict (another vehicle has the VIN; the store or model is deleted).
 func (s *Service) PutVehicle(ctx context.Context, in VehicleInput) (*park.RentalVehicle, error) {
 	p, err := core.Plate("plate", in.Plate)
 	if err != nil {
@@ -184,15 +186,11 @@ func (s *Service) PutVehicle(ctx context.Context, in VehicleInput) (*park.Rental
 	out := v
 	err = s.base.Update(ctx, func(tx park.Tx) error {
 		out = v
-		store, err := tx.GetRentalStore(ctx, v.StoreCode)
-		if park.IsCode(err, park.ENotFound) {
-			return notFound("store_code", "no store %q", v.StoreCode)
-		} else if err != nil {
+		store, err := liveStore(ctx, tx, v.StoreCode)
+		if err != nil {
 			return err
 		}
-		if _, err := tx.GetVehicleModel(ctx, v.ModelCode); park.IsCode(err, park.ENotFound) {
-			return notFound("model_code", "no vehicle model %q", v.ModelCode)
-		} else if err != nil {
+		if _, err := liveModel(ctx, tx, v.ModelCode); err != nil {
 			return err
 		}
 		old, err := tx.GetRentalVehicle(ctx, v.PlateKey)
@@ -261,14 +259,10 @@ func (s *Service) DeleteVehicle(ctx context.Context, plateText string) error {
 			e.Field = "plate"
 			return e
 		}
-		v.Deleted, v.UpdatedAt = true, s.base.Clock()
-		if err := tx.SaveRentalVehicle(ctx, v); err != nil {
-			return err
-		}
 		store, err := tx.GetRentalStore(ctx, v.StoreCode)
 		if err != nil {
 			return err
 		}
-		return s.push(ctx, tx, store, &park.RentalChange{Item: park.RentalItemVehicle, Store: store, Vehicle: v, Deleted: true})
+		return s.retireVehicle(ctx, tx, store, v)
 	})
 }

@@ -45,7 +45,7 @@ func (s *Service) check(ctx context.Context, tx park.Tx, r OrderRequest) (*Order
 		return nil, nil, park.Invalid("pickup_at", "is in the past")
 	}
 	store, err := tx.GetRentalStore(ctx, r.StoreCode)
-	if park.IsCode(err, park.ENotFound) {
+	if park.IsCode(err, park.ENotFound) || err == nil && store.Deleted {
 		return nil, nil, notFound("store_code", "no store %q", r.StoreCode)
 	} else if err != nil {
 		return nil, nil, err
@@ -57,6 +57,15 @@ func (s *Service) check(ctx context.Context, tx park.Tx, r OrderRequest) (*Order
 		return nil, nil, err
 	}
 	q := &OrderQuote{Days: park.RentalDays(r.PickupAt, r.ReturnAt), Terms: terms, Store: store}
+	switch rule, err := tx.GetStoreRule(ctx, r.StoreCode); {
+	case park.IsCode(err, park.ENotFound):
+	case err != nil:
+		return nil, nil, err
+	default:
+		if err := rule.Admits(now, r.PickupAt, q.Days); err != nil {
+			return nil, nil, err
+		}
+	}
 	q.Rent = int64(q.Days) * terms.DailyRate
 	if !store.Active {
 		return q, nil, nil
@@ -87,7 +96,8 @@ func (s *Service) check(ctx context.Context, tx park.Tx, r OrderRequest) (*Order
 }
 
 // CheckOrder tells whether a model can be rented at a store for a time,
-// and for how much. Errors: EInvalid (pickup_at, return_at), ENotFound
+// and for how much. Errors: EInvalid (pickup_at, return_at; also against
+// the store rule's booking terms), ENotFound
 // (store_code, model_code).
 func (s *Service) CheckOrder(ctx context.Context, r OrderRequest) (*OrderQuote, error) {
 	return read(ctx, s, func(tx park.Tx) (*OrderQuote, error) {

@@ -31,7 +31,7 @@ func (s *Service) pushModel(ctx context.Context, tx park.Tx, m *park.VehicleMode
 	for i, c := range cs {
 		ids[i] = c.ID
 	}
-	return enqueue(ctx, tx, s.base.Clock(), "", park.RentalModelKey(m.Code), &park.RentalChange{Item: park.RentalItemModel, Model: m}, ids)
+	return enqueue(ctx, tx, s.base.Clock(), "", park.RentalModelKey(m.Code), &park.RentalChange{Item: park.RentalItemModel, Model: m, Deleted: m.Deleted}, ids)
 }
 
 // enqueue writes one rental report for the named channels.

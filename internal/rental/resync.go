@@ -9,17 +9,18 @@ import (
 // ResyncSummary is what a resync queued for a channel.
 type ResyncSummary struct {
 	Stores   int `json:"stores"`
+	Rules    int `json:"rules"`
 	Models   int `json:"models"`
 	Terms    int `json:"terms"`
 	Vehicles int `json:"vehicles"`
 }
 
 // Calls is how many calls the resync queued.
-func (r ResyncSummary) Calls() int { return r.Stores + r.Models + r.Terms + r.Vehicles }
+func (r ResyncSummary) Calls() int { return r.Stores + r.Rules + r.Models + r.Terms + r.Vehicles }
 
 // Resync queues the whole catalogue a channel sells for it alone (first
 // connection, or after an outage): every vehicle model, then each store
-// with its terms and vehicles, in order, one transaction per store so a
+// with its rule, terms and vehicles, in order, one transaction per store so a
 // large catalogue never holds the database long. progress, when given,
 // is told after each store how many of the channel's stores are queued.
 // The delivery worker sends them at the channel's rate limit. Errors:
@@ -41,7 +42,7 @@ func (s *Service) Resync(ctx context.Context, channelID string, progress func(do
 		}
 		for _, m := range ms {
 			if err := enqueue(ctx, tx, s.base.Clock(), "", park.RentalModelKey(m.Code),
-				&park.RentalChange{Item: park.RentalItemModel, Model: m}, []string{ch.ID}); err != nil {
+				&park.RentalChange{Item: park.RentalItemModel, Model: m, Deleted: m.Deleted}, []string{ch.ID}); err != nil {
 				return err
 			}
 		}
@@ -61,10 +62,22 @@ func (s *Service) Resync(ctx context.Context, channelID string, progress func(do
 			}
 			one := []string{ch.ID}
 			key, at := park.RentalStoreKey(code), s.base.Clock()
-			if err := enqueue(ctx, tx, at, store.LotCode, key, &park.RentalChange{Item: park.RentalItemStore, Store: store}, one); err != nil {
+			if err := enqueue(ctx, tx, at, store.LotCode, key, &park.RentalChange{Item: park.RentalItemStore, Store: store,
+				Deleted: store.Deleted}, one); err != nil {
 				return err
 			}
 			st.Stores++
+			switch r, err := tx.GetStoreRule(ctx, code); {
+			case park.IsCode(err, park.ENotFound):
+			case err != nil:
+				return err
+			default:
+				if err := enqueue(ctx, tx, at, store.LotCode, key, &park.RentalChange{Item: park.RentalItemStoreRule, Store: store,
+					Rule: r, Deleted: r.Deleted}, one); err != nil {
+					return err
+				}
+				st.Rules++
+			}
 			ts, err := tx.ListStoreModels(ctx, code)
 			if err != nil {
 				return err
@@ -82,7 +95,7 @@ func (s *Service) Resync(ctx context.Context, channelID string, progress func(do
 			}
 			for _, v := range vs {
 				if err := enqueue(ctx, tx, at, store.LotCode, key, &park.RentalChange{Item: park.RentalItemVehicle, Store: store,
-					Vehicle: v}, one); err != nil {
+					Vehicle: v, Deleted: v.Deleted}, one); err != nil {
 					return err
 				}
 				st.Vehicles++
@@ -92,7 +105,7 @@ func (s *Service) Resync(ctx context.Context, channelID string, progress func(do
 		if err != nil {
 			return sum, err
 		}
-		sum.Stores, sum.Terms, sum.Vehicles = sum.Stores+st.Stores, sum.Terms+st.Terms, sum.Vehicles+st.Vehicles
+		sum.Stores, sum.Rules, sum.Terms, sum.Vehicles = sum.Stores+st.Stores, sum.Rules+st.Rules, sum.Terms+st.Terms, sum.Vehicles+st.Vehicles
 		if progress != nil {
 			progress(i+1, len(ch.Stores))
 		}

@@ -22,6 +22,7 @@ const (
 	MethodStore      = "alitrip.rentcar.commodity.store.base.change.notify"
 	MethodModel      = "alitrip.rentcar.commodity.companyvehmodel.change.notify"
 	MethodVehicle    = "alitrip.rentcar.commodity.storevehicle.change.notify"
+	MethodStoreRule  = "alitrip.rentcar.commodity.storerule.change.notify"
 )
 
 // Reports is the delivery format of rental channels: each change of the
@@ -97,7 +98,9 @@ func callOf(ch *park.RentalChange) (call, error) {
 		if ch.StoreModel == nil || ch.Store == nil {
 			return call{}, errors.New("top: a store model change without its terms or store")
 		}
-		body, err := json.Marshal(storeModelInfo(ch.Store, ch.StoreModel))
+		info := storeModelInfo(ch.Store, ch.StoreModel)
+		info.Deleted = deleted(ch.Deleted || ch.StoreModel.Deleted)
+		body, err := json.Marshal(info)
 		if err != nil {
 			return call{}, err
 		}
@@ -106,17 +109,22 @@ func callOf(ch *park.RentalChange) (call, error) {
 		if ch.Store == nil {
 			return call{}, errors.New("top: a store change without the store")
 		}
-		return jsonCall(MethodStore, "store_info", storeInfo(ch.Store, ch.Deleted))
+		return jsonCall(MethodStore, "store_info", storeInfo(ch.Store, ch.Deleted || ch.Store.Deleted))
 	case park.RentalItemModel:
 		if ch.Model == nil {
 			return call{}, errors.New("top: a model change without the model")
 		}
-		return jsonCall(MethodModel, "company_vehicle_model_info", modelInfo(ch.Model, ch.Deleted))
+		return jsonCall(MethodModel, "company_vehicle_model_info", modelInfo(ch.Model, ch.Deleted || ch.Model.Deleted))
 	case park.RentalItemVehicle:
 		if ch.Vehicle == nil || ch.Store == nil {
 			return call{}, errors.New("top: a vehicle change without the vehicle or its store")
 		}
-		return jsonCall(MethodVehicle, "store_vehicle_info", vehicleInfo(ch.Store, ch.Vehicle, ch.Deleted))
+		return jsonCall(MethodVehicle, "store_vehicle_info", vehicleInfo(ch.Store, ch.Vehicle, ch.Deleted || ch.Vehicle.Deleted))
+	case park.RentalItemStoreRule:
+		if ch.Rule == nil || ch.Store == nil {
+			return call{}, errors.New("top: a store rule change without the rule or its store")
+		}
+		return jsonCall(MethodStoreRule, "store_rule_info", storeRuleInfo(ch.Store, ch.Rule, ch.Deleted || ch.Rule.Deleted))
 	}
 	return call{}, fmt.Errorf("top: no call for a %s change yet", ch.Item)
 }
@@ -255,4 +263,29 @@ type vehicleInfoData struct {
 func vehicleInfo(s *park.RentalStore, v *park.RentalVehicle, del bool) vehicleInfoData {
 	return vehicleInfoData{StoreCode: v.StoreCode, CompanyCode: s.CompanyCode, VehicleModelCode: v.ModelCode, PlateNo: v.Plate,
 		VIN: v.VIN, Mileage: v.Mileage, SupportOneWay: v.OneWay, Deleted: deleted(del)}
+}
+
+// storeRuleInfoData is a store's rule (parkd's choice of fields:
+// docs/rental.md).
+type storeRuleInfoData struct {
+	StoreCode         string   `json:"store_code"`
+	CompanyCode       string   `json:"company_code,omitempty"`
+	AllowCrossCity    bool     `json:"allow_cross_city"`
+	ForbiddenCities   []string `json:"forbidden_city_codes"` // city codes; only with allow_cross_city
+	SupportInvoice    bool     `json:"support_invoice"`
+	MinRentDays       int      `json:"min_rent_days"`
+	MaxRentDays       int      `json:"max_rent_days"`       // 0: no limit of the store's own
+	AdvanceOrderHours int      `json:"advance_order_hours"` // an order at least this long before pick-up
+	FreeCancelHours   int      `json:"free_cancel_hours"`   // cancelled free until this long before pick-up
+	Deleted           int      `json:"deleted"`
+}
+
+func storeRuleInfo(s *park.RentalStore, r *park.StoreRule, del bool) storeRuleInfoData {
+	cities := r.BannedCities
+	if cities == nil {
+		cities = []string{}
+	}
+	return storeRuleInfoData{StoreCode: r.StoreCode, CompanyCode: s.CompanyCode, AllowCrossCity: r.CrossCity, ForbiddenCities: cities,
+		SupportInvoice: r.Invoice, MinRentDays: r.MinDays, MaxRentDays: r.MaxDays, AdvanceOrderHours: r.AdvanceHours,
+		FreeCancelHours: r.FreeCancelHours, Deleted: deleted(del)}
 }

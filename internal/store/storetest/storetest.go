@@ -51,6 +51,7 @@ func Run(t *testing.T, open Opener) {
 		"ChargeSessions":    testChargeSessions,
 		"RentalCatalogue":   testRentalCatalogue,
 		"RentalChannels":    testRentalChannels,
+		"StoreRules":        testStoreRules,
 		"RentalOrders":      testRentalOrders,
 		"Devices":           testDevices,
 		"Images":            testImages,

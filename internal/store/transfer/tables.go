@@ -262,6 +262,10 @@ var tables = []table{
 		{"id", text}, {"channel_id", text}, {"channel_order_id", text}, {"plate_key", text}, {"status", text},
 		{"pickup_at", timestamp}, {"body", text}, {"updated_at", timestamp}, {"version", integer},
 	}},
+	// 00060_rental_store_rules.sql.
+	{name: "rental_store_rules", key: []string{"store_code"}, columns: []column{
+		{"store_code", text}, {"body", text}, {"updated_at", timestamp}, {"version", integer},
+	}},
 }
 
 // ignored reports tables that are not parkd's data: the job queue's (its

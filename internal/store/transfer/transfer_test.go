@@ -147,7 +147,7 @@ func fill(t *testing.T) *sqlite.Store {
 }
 
 // fillChargingAndRental adds a charger, a price standard and a session,
-// and a rental store with its model, terms, vehicle, channel and order,
+// and a rental store with its model, terms, rule, vehicle, channel and order,
 // through the store, so their tables have rows to copy.
 func fillChargingAndRental(t *testing.T, st park.Store, now time.Time) {
 	t.Helper()
@@ -175,6 +175,10 @@ func fillChargingAndRental(t *testing.T, st park.Store, now time.Time) {
 		}
 		if err := tx.SaveStoreModel(ctx, &park.StoreModel{StoreCode: "10001", ModelCode: "100001", MileageLimited: true,
 			MileageLimit: 300, UpdatedAt: now}); err != nil {
+			return err
+		}
+		if err := tx.SaveStoreRule(ctx, &park.StoreRule{StoreCode: "10001", CrossCity: true, BannedCities: []string{"110100"},
+			Invoice: true, MinDays: 2, FreeCancelHours: 24, UpdatedAt: now}); err != nil {
 			return err
 		}
 		if err := tx.SaveRentalVehicle(ctx, &park.RentalVehicle{Plate: "浙A12345", PlateKey: "浙A12345", VIN: "LSVAU2180N2123456",
@@ -390,6 +394,7 @@ func TestCopy(t *testing.T) {
 		same("charge session", func(tx park.Tx) (any, error) { return tx.GetChargeSession(ctx, "S1") })
 		same("rental stores", func(tx park.Tx) (any, error) { return tx.ListRentalStores(ctx) })
 		same("store models", func(tx park.Tx) (any, error) { return tx.ListStoreModels(ctx, "10001") })
+		same("store rule", func(tx park.Tx) (any, error) { return tx.GetStoreRule(ctx, "10001") })
 		same("rental vehicles", func(tx park.Tx) (any, error) { return tx.ListRentalVehicles(ctx, "10001") })
 		same("rental channels", func(tx park.Tx) (any, error) { return tx.ListRentalChannels(ctx) })
 		same("rental order", func(tx park.Tx) (any, error) { return tx.GetRentalOrder(ctx, "o1") })

@@ -44,6 +44,9 @@ type Reply struct {
 	Body   string
 	// Hang never answers: the caller's timeout ends the call.
 	Hang bool
+	// Wait delays the answer: a slow gateway, so that calls are still
+	// being sent or queued when a test stops parkd.
+	Wait time.Duration
 }
 
 // Error is an error_response.
@@ -168,6 +171,15 @@ func (g *Gateway) check(form url.Values, secret string) string {
 
 func (g *Gateway) answer(w http.ResponseWriter, r *http.Request, c Call) {
 	rp := c.Reply
+	if rp.Wait > 0 {
+		select {
+		case <-time.After(rp.Wait):
+		case <-r.Context().Done():
+			return
+		case <-g.stop:
+			return
+		}
+	}
 	switch {
 	case rp.Hang:
 		select {

@@ -389,6 +389,13 @@ type RentalStoreModel struct {
 	Version   int64
 }
 
+type RentalStoreRule struct {
+	StoreCode string
+	Body      string
+	UpdatedAt time.Time
+	Version   int64
+}
+
 type RentalVehicle struct {
 	PlateKey  string
 	Vin       string

@@ -309,6 +309,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.getStoreModelStmt, err = db.PrepareContext(ctx, getStoreModel); err != nil {
 		return nil, fmt.Errorf("error preparing query GetStoreModel: %w", err)
 	}
+	if q.getStoreRuleStmt, err = db.PrepareContext(ctx, getStoreRule); err != nil {
+		return nil, fmt.Errorf("error preparing query GetStoreRule: %w", err)
+	}
 	if q.getSubscriptionStmt, err = db.PrepareContext(ctx, getSubscription); err != nil {
 		return nil, fmt.Errorf("error preparing query GetSubscription: %w", err)
 	}
@@ -395,6 +398,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.insertStoreModelStmt, err = db.PrepareContext(ctx, insertStoreModel); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertStoreModel: %w", err)
+	}
+	if q.insertStoreRuleStmt, err = db.PrepareContext(ctx, insertStoreRule); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertStoreRule: %w", err)
 	}
 	if q.insertTokenStmt, err = db.PrepareContext(ctx, insertToken); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertToken: %w", err)
@@ -641,6 +647,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.updateStoreModelStmt, err = db.PrepareContext(ctx, updateStoreModel); err != nil {
 		return nil, fmt.Errorf("error preparing query UpdateStoreModel: %w", err)
+	}
+	if q.updateStoreRuleStmt, err = db.PrepareContext(ctx, updateStoreRule); err != nil {
+		return nil, fmt.Errorf("error preparing query UpdateStoreRule: %w", err)
 	}
 	if q.updateSubscriptionStmt, err = db.PrepareContext(ctx, updateSubscription); err != nil {
 		return nil, fmt.Errorf("error preparing query UpdateSubscription: %w", err)
@@ -1134,6 +1143,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing getStoreModelStmt: %w", cerr)
 		}
 	}
+	if q.getStoreRuleStmt != nil {
+		if cerr := q.getStoreRuleStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getStoreRuleStmt: %w", cerr)
+		}
+	}
 	if q.getSubscriptionStmt != nil {
 		if cerr := q.getSubscriptionStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing getSubscriptionStmt: %w", cerr)
@@ -1277,6 +1291,11 @@ func (q *Queries) Close() error {
 	if q.insertStoreModelStmt != nil {
 		if cerr := q.insertStoreModelStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing insertStoreModelStmt: %w", cerr)
+		}
+	}
+	if q.insertStoreRuleStmt != nil {
+		if cerr := q.insertStoreRuleStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertStoreRuleStmt: %w", cerr)
 		}
 	}
 	if q.insertTokenStmt != nil {
@@ -1689,6 +1708,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing updateStoreModelStmt: %w", cerr)
 		}
 	}
+	if q.updateStoreRuleStmt != nil {
+		if cerr := q.updateStoreRuleStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing updateStoreRuleStmt: %w", cerr)
+		}
+	}
 	if q.updateSubscriptionStmt != nil {
 		if cerr := q.updateSubscriptionStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing updateSubscriptionStmt: %w", cerr)
@@ -1843,6 +1867,7 @@ type Queries struct {
 	getStayStmt                       *sql.Stmt
 	getStayByLocatorStmt              *sql.Stmt
 	getStoreModelStmt                 *sql.Stmt
+	getStoreRuleStmt                  *sql.Stmt
 	getSubscriptionStmt               *sql.Stmt
 	getTokenStmt                      *sql.Stmt
 	getWhitelistStmt                  *sql.Stmt
@@ -1872,6 +1897,7 @@ type Queries struct {
 	insertSessionStmt                 *sql.Stmt
 	insertStayStmt                    *sql.Stmt
 	insertStoreModelStmt              *sql.Stmt
+	insertStoreRuleStmt               *sql.Stmt
 	insertTokenStmt                   *sql.Stmt
 	listAllPartnerLotsStmt            *sql.Stmt
 	listAnomaliesStmt                 *sql.Stmt
@@ -1954,6 +1980,7 @@ type Queries struct {
 	updateReservationStmt             *sql.Stmt
 	updateStayStmt                    *sql.Stmt
 	updateStoreModelStmt              *sql.Stmt
+	updateStoreRuleStmt               *sql.Stmt
 	updateSubscriptionStmt            *sql.Stmt
 	updateWhitelistStmt               *sql.Stmt
 	upsertSpaceStmt                   *sql.Stmt
@@ -2059,6 +2086,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		getStayStmt:                       q.getStayStmt,
 		getStayByLocatorStmt:              q.getStayByLocatorStmt,
 		getStoreModelStmt:                 q.getStoreModelStmt,
+		getStoreRuleStmt:                  q.getStoreRuleStmt,
 		getSubscriptionStmt:               q.getSubscriptionStmt,
 		getTokenStmt:                      q.getTokenStmt,
 		getWhitelistStmt:                  q.getWhitelistStmt,
@@ -2088,6 +2116,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		insertSessionStmt:                 q.insertSessionStmt,
 		insertStayStmt:                    q.insertStayStmt,
 		insertStoreModelStmt:              q.insertStoreModelStmt,
+		insertStoreRuleStmt:               q.insertStoreRuleStmt,
 		insertTokenStmt:                   q.insertTokenStmt,
 		listAllPartnerLotsStmt:            q.listAllPartnerLotsStmt,
 		listAnomaliesStmt:                 q.listAnomaliesStmt,
@@ -2170,6 +2199,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		updateReservationStmt:             q.updateReservationStmt,
 		updateStayStmt:                    q.updateStayStmt,
 		updateStoreModelStmt:              q.updateStoreModelStmt,
+		updateStoreRuleStmt:               q.updateStoreRuleStmt,
 		updateSubscriptionStmt:            q.updateSubscriptionStmt,
 		updateWhitelistStmt:               q.updateWhitelistStmt,
 		upsertSpaceStmt:                   q.upsertSpaceStmt,

@@ -56,6 +56,10 @@ func (s *Service) PriceStay(ctx context.Context, tx park.Tx, l *park.Lot, st *pa
 // priceStayWith is PriceStay with ad hoc deductions (a CRM member's
 // benefit) applied after the car's coupons.
 func (s *Service) priceStayWith(ctx context.Context, tx park.Tx, l *park.Lot, st *park.Stay, at time.Time, extra []tariff.Coupon) (Priced, error) {
+	tx, err := access.KnownRecords(ctx, tx, l.Code, st.PlateKey)
+	if err != nil {
+		return Priced{}, err
+	}
 	in := tariff.Input{
 		Entry: st.EntryAt, Exit: at, Loc: l.Location(), Class: st.VehicleClass, Paid: st.Paid,
 	}

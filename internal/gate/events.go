@@ -148,7 +148,7 @@ func (s *Service) handleEvent(ctx context.Context, in EventInput, then func(park
 		}
 		occ := l.Occupied
 		raw := tx
-		if tx, err = withRecords(ctx, raw, l.Code, p.Key); err != nil { // records.go
+		if tx, err = access.KnownRecords(ctx, raw, l.Code, p.Key); err != nil {
 			return err
 		}
 		if in.Type == park.EventEntry {

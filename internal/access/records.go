@@ -1,4 +1,4 @@
-package gate
+package access
 
 import (
 	"context"
@@ -7,20 +7,26 @@ import (
 	"parkd/internal/park"
 )
 
-// knownRecords is the transaction a lane event is decided in, told by one
-// statement (PlateRecords) which kinds of records the event's plate has in
-// its lot. The look-ups of kinds it has none of answer at once: most cars
-// have no list entry, pass, reservation, lock or coupon, and each look-up
-// is a statement on the lane's path (two to four per event, a round trip
-// each on PostgreSQL). Deciding an event never creates such a record for
-// its plate, so what was true when the decision began stays true.
+// knownRecords is a transaction told by one statement (PlateRecords)
+// which kinds of records one plate has in one lot. The look-ups of kinds
+// it has none of answer at once: most cars have no list entry, pass,
+// reservation, lock or coupon, and each look-up is a statement on a lane's
+// or a fee query's path (two to four per gate event, a round trip each on
+// PostgreSQL).
 type knownRecords struct {
 	park.Tx
 	lot, key string
 	has      park.PlateRecords
 }
 
-func withRecords(ctx context.Context, tx park.Tx, lot, key string) (park.Tx, error) {
+// KnownRecords returns tx knowing which records the plate key has in lot.
+// Its caller must not create such a record for that plate through it: a
+// gate decision or a price never does, so what was true when it began
+// stays true. A tx that knows them already is returned as it is.
+func KnownRecords(ctx context.Context, tx park.Tx, lot, key string) (park.Tx, error) {
+	if k, ok := tx.(*knownRecords); ok && k.lot == lot && k.key == key {
+		return k, nil
+	}
 	has, err := tx.PlateRecords(ctx, lot, key)
 	if err != nil {
 		return nil, err

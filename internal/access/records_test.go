@@ -1,4 +1,4 @@
-package gate
+package access
 
 import (
 	"context"
@@ -45,7 +45,7 @@ func (a *askedTx) StayCoupons(_ context.Context, lot, key, _ string) ([]*park.Co
 func TestKnownRecordsAsksOnlyWhatExists(t *testing.T) {
 	ctx := context.Background()
 	raw := &askedTx{has: park.PlateRecords{Pass: true, Coupons: true}}
-	tx, err := withRecords(ctx, raw, "L1", "K1")
+	tx, err := KnownRecords(ctx, raw, "L1", "K1")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,6 +66,9 @@ func TestKnownRecordsAsksOnlyWhatExists(t *testing.T) {
 	ask("L1", "K1")
 	ask("L1", "K2")
 	ask("L2", "K1")
+	if again, _ := KnownRecords(ctx, tx, "L1", "K1"); again != tx {
+		t.Error("a transaction that knows the plate's records was wrapped again")
+	}
 	want := []string{
 		"pass L1 K1", "coupons L1 K1",
 		"whitelist L1 K2", "pass L1 K2", "reservations L1 K2", "lock L1 K2", "coupons L1 K2",

@@ -11,7 +11,6 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
-	"encoding/json"
 	"log/slog"
 	"slices"
 	"sync"
@@ -104,7 +103,7 @@ func (s *Service) Add(ctx context.Context, actor string, in NewOperator) (*park.
 		if err := tx.CreateOperator(ctx, o); err != nil {
 			return err
 		}
-		return Audit(ctx, tx, &park.AuditEntry{At: now, Actor: actor, Action: "user.create", Target: o.Name, After: Snapshot(o)})
+		return s.base.Audit(ctx, tx, &park.AuditEntry{At: now, Actor: actor, Action: "user.create", Target: o.Name, After: core.Snapshot(o)})
 	})
 	if err != nil {
 		return nil, err
@@ -140,7 +139,7 @@ func (s *Service) Update(ctx context.Context, actor, name string, p Patch) (*par
 		if o, err = tx.GetOperator(ctx, name); err != nil {
 			return err
 		}
-		before := Snapshot(o)
+		before := core.Snapshot(o)
 		endSessions := false
 		if p.Role != nil && *p.Role != o.Role {
 			o.Role, endSessions = *p.Role, true
@@ -179,8 +178,8 @@ func (s *Service) Update(ctx context.Context, actor, name string, p Patch) (*par
 				return err
 			}
 		}
-		return Audit(ctx, tx, &park.AuditEntry{At: now, Actor: actor, Action: "user.update", Target: o.Name, Before: before,
-			After: Snapshot(o)})
+		return s.base.Audit(ctx, tx, &park.AuditEntry{At: now, Actor: actor, Action: "user.update", Target: o.Name, Before: before,
+			After: core.Snapshot(o)})
 	})
 	if err != nil {
 		return nil, err
@@ -215,7 +214,7 @@ func (s *Service) RevokeSessions(ctx context.Context, actor, name string) (int, 
 		if n, err = tx.RevokeOperatorSessions(ctx, name, now); err != nil {
 			return err
 		}
-		return Audit(ctx, tx, &park.AuditEntry{At: now, Actor: actor, Action: "user.revoke_sessions", Target: name})
+		return s.base.Audit(ctx, tx, &park.AuditEntry{At: now, Actor: actor, Action: "user.revoke_sessions", Target: name})
 	})
 	return n, err
 }
@@ -277,7 +276,7 @@ func (s *Service) SignIn(ctx context.Context, in SignIn) (string, *park.Session,
 		if err := tx.InsertSession(ctx, sess); err != nil {
 			return err
 		}
-		return Audit(ctx, tx, &park.AuditEntry{At: now, Actor: o.Name, Action: "session.sign_in", Target: o.Name})
+		return s.base.Audit(ctx, tx, &park.AuditEntry{At: now, Actor: o.Name, Action: "session.sign_in", Target: o.Name})
 	})
 	if err != nil {
 		return "", nil, err
@@ -340,7 +339,7 @@ func (s *Service) SignOut(ctx context.Context, token string) error {
 		if err := tx.RevokeSession(ctx, sess.Hash, now); err != nil {
 			return err
 		}
-		return Audit(ctx, tx, &park.AuditEntry{At: now, Actor: sess.Operator, Action: "session.sign_out", Target: sess.Operator})
+		return s.base.Audit(ctx, tx, &park.AuditEntry{At: now, Actor: sess.Operator, Action: "session.sign_out", Target: sess.Operator})
 	})
 	if park.IsCode(err, park.ENotFound) {
 		return nil
@@ -363,15 +362,6 @@ func (s *Service) PurgeSessions(ctx context.Context) (int, error) {
 	}
 }
 
-// Record writes an audit entry in a transaction of its own, for a change
-// another subsystem made in its own transaction.
-func (s *Service) Record(ctx context.Context, e *park.AuditEntry) error {
-	if e.At.IsZero() {
-		e.At = s.base.Clock()
-	}
-	return s.base.Update(ctx, func(tx park.Tx) error { return Audit(ctx, tx, e) })
-}
-
 // ListAudit returns audit entries, newest first (at most 500).
 func (s *Service) ListAudit(ctx context.Context, f park.AuditFilter) ([]*park.AuditEntry, error) {
 	if f.Limit <= 0 || f.Limit > 500 {
@@ -380,26 +370,6 @@ func (s *Service) ListAudit(ctx context.Context, f park.AuditFilter) ([]*park.Au
 	var out []*park.AuditEntry
 	err := s.base.Store.View(ctx, func(tx park.Tx) (err error) { out, err = tx.ListAudit(ctx, f); return })
 	return out, err
-}
-
-// Audit appends e to the audit log inside tx, so the record commits with
-// the change it describes. It gives e an id.
-func Audit(ctx context.Context, tx park.Tx, e *park.AuditEntry) error {
-	if e.ID == "" {
-		e.ID = core.NewID()
-	}
-	e.At = e.At.UTC().Truncate(park.Precision)
-	return tx.InsertAudit(ctx, e)
-}
-
-// Snapshot is v as the audit log keeps it (JSON; fields marked "-", such
-// as password hashes, are left out).
-func Snapshot(v any) string {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return ""
-	}
-	return string(b)
 }
 
 // RandomToken is 256 random bits, URL-safe: session tokens, CSRF tokens.

@@ -179,3 +179,19 @@ type OperatorTx interface {
 	// after the instant, newest first.
 	ListRecentEvents(ctx context.Context, lot string, after time.Time, limit int) ([]*Event, error)
 }
+
+type actorKey struct{}
+
+// WithActor marks ctx as carrying a change an operator asked for: a use
+// case that changes something records it in the audit log, inside its own
+// transaction, under this name (core.Base.Audit). A context without an
+// actor (a camera, a partner, a job) makes no audit entry.
+func WithActor(ctx context.Context, name string) context.Context {
+	return context.WithValue(ctx, actorKey{}, name)
+}
+
+// ActorFrom returns the operator ctx carries, or "".
+func ActorFrom(ctx context.Context) string {
+	s, _ := ctx.Value(actorKey{}).(string)
+	return s
+}

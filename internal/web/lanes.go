@@ -103,11 +103,6 @@ func (w *Console) laneCommand(rw http.ResponseWriter, r *http.Request, p *operat
 	if err != nil {
 		return err
 	}
-	err = w.sys.Operators.Record(r.Context(), &park.AuditEntry{Actor: p.Name, Action: "lane." + cmd, Lot: l.Code, Target: lane,
-		Reason: reason, After: operators.Snapshot(res.Command)})
-	if err != nil {
-		return err
-	}
 	http.Redirect(rw, r, fmt.Sprintf("%slots/%s/lanes?sent=%s", Prefix, l.Code, res.Command.ID), http.StatusSeeOther)
 	return nil
 }

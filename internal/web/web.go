@@ -132,6 +132,9 @@ func (w *Console) handle(pattern string, h handlerFunc) {
 			w.fail(rw, r, nil, err)
 			return
 		}
+		// Whatever the operator changes is audited under their name, in
+		// the change's own transaction (core.Base.Audit).
+		r = r.WithContext(park.WithActor(r.Context(), p.Name))
 		if r.Method == http.MethodPost {
 			r.Body = http.MaxBytesReader(rw, r.Body, 1<<20)
 			if !sameToken(r.PostFormValue("csrf"), p.Session.CSRF) {

@@ -12,6 +12,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"log/slog"
+	"net"
 	"slices"
 	"sync"
 	"time"
@@ -243,6 +244,7 @@ func (s *Service) SignIn(ctx context.Context, in SignIn) (string, *park.Session,
 		return "", nil, errBadLogin
 	}
 	var o *park.Operator
+	why := "" // what was wrong, for the audit log only
 	ok, err := s.guard.Check(ctx, in.Source, in.Name, func() (bool, error) {
 		var err error
 		o, err = s.Get(ctx, in.Name)
@@ -251,6 +253,7 @@ func (s *Service) SignIn(ctx context.Context, in SignIn) (string, *park.Session,
 			// which names exist.
 			dummyOnce.Do(func() { dummyHash = hashPassword("not a password at all") })
 			_, _ = checkPassword(dummyHash, in.Password)
+			why = "no such operator"
 			return false, nil
 		}
 		if err != nil {
@@ -260,12 +263,21 @@ func (s *Service) SignIn(ctx context.Context, in SignIn) (string, *park.Session,
 		if err != nil {
 			return false, park.Errorf(park.EInternal, "check password of %q: %v", in.Name, err)
 		}
+		switch {
+		case !ok:
+			why = "wrong password"
+		case o.Disabled:
+			why = "operator disabled"
+		}
 		return ok && !o.Disabled, nil
 	})
 	if err != nil {
 		return "", nil, err
 	}
 	if !ok {
+		if err := s.auditFailedSignIn(ctx, in, why); err != nil {
+			return "", nil, err
+		}
 		return "", nil, errBadLogin
 	}
 	token := RandomToken()
@@ -282,6 +294,26 @@ func (s *Service) SignIn(ctx context.Context, in SignIn) (string, *park.Session,
 		return "", nil, err
 	}
 	return token, sess, nil
+}
+
+// FailedSignIn is the audit action of a sign-in whose password was
+// checked and refused. Its actor is the client's address, its target the
+// name tried and its reason what was wrong; the password is never kept.
+// An attempt refused by the rate limit is not written: the limit bounds
+// how many entries a guesser can make.
+const FailedSignIn = "session.sign_in_failed"
+
+func (s *Service) auditFailedSignIn(ctx context.Context, in SignIn, why string) error {
+	source := in.Source
+	if host, _, err := net.SplitHostPort(source); err == nil {
+		source = host
+	}
+	if source == "" {
+		source = "unknown address"
+	}
+	return s.base.Update(ctx, func(tx park.Tx) error {
+		return s.base.Audit(ctx, tx, &park.AuditEntry{Actor: source, Action: FailedSignIn, Target: in.Name, Reason: why})
+	})
 }
 
 // Principal is a signed-in operator and the session it came with.

@@ -95,7 +95,7 @@ type AuditEntry struct {
 	ID     string    `json:"id"`
 	Seq    int64     `json:"-"`
 	At     time.Time `json:"at"`
-	Actor  string    `json:"actor"`  // an operator's name, or "admin-token"
+	Actor  string    `json:"actor"`  // an operator's name, "admin-token", or a failed sign-in's address
 	Action string    `json:"action"` // e.g. "user.create", "tariff.update", "lane.open"
 	Lot    string    `json:"lot,omitempty"`
 	Target string    `json:"target"` // what changed: a user's name, a lane, a stay id

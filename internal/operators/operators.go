@@ -121,7 +121,9 @@ type Patch struct {
 	Disabled *bool      `json:"disabled"`
 }
 
-// Update applies p to the operator name (EInvalid, ENotFound), audited.
+// Update applies p to the operator name (EInvalid, ENotFound), audited
+// with the operator before and after; an actor cannot demote or disable
+// themselves (EInvalid).
 // A new password, a new role or lots, or disabling ends the operator's
 // sessions: they were granted under the old terms.
 func (s *Service) Update(ctx context.Context, actor, name string, p Patch) (*park.Operator, error) {
@@ -140,7 +142,7 @@ func (s *Service) Update(ctx context.Context, actor, name string, p Patch) (*par
 		if o, err = tx.GetOperator(ctx, name); err != nil {
 			return err
 		}
-		before := core.Snapshot(o)
+		before, wasAdmin := core.Snapshot(o), o.Role == park.RoleAdmin
 		endSessions := false
 		if p.Role != nil && *p.Role != o.Role {
 			o.Role, endSessions = *p.Role, true
@@ -168,6 +170,14 @@ func (s *Service) Update(ctx context.Context, actor, name string, p Patch) (*par
 		}
 		if err := o.Validate(); err != nil {
 			return err
+		}
+		// An admin who demoted or disabled themselves could leave nobody
+		// to undo it; another admin may.
+		if actor == o.Name && wasAdmin && o.Role != park.RoleAdmin {
+			return park.Invalid("role", "you cannot take away your own admin role; another admin can")
+		}
+		if actor == o.Name && o.Disabled {
+			return park.Invalid("disabled", "you cannot disable yourself; another admin can")
 		}
 		now := s.base.Clock()
 		o.UpdatedAt = now

@@ -281,3 +281,21 @@ func TestFailedSignInAudited(t *testing.T) {
 		}
 	})
 }
+
+// TestUpdateSelf: an admin cannot demote or disable themselves (nobody
+// might be left to undo it); another admin can.
+func TestUpdateSelf(t *testing.T) {
+	b := systemtest.New(t)
+	addUser(t, b, "ana", park.RoleAdmin)
+	ro, yes, pt := park.RoleReadOnly, true, "pt"
+	_, err := b.Sys.Operators.Update(b.Ctx, "ana", "ana", operators.Patch{Role: &ro})
+	systemtest.WantCode(t, err, park.EInvalid)
+	_, err = b.Sys.Operators.Update(b.Ctx, "ana", "ana", operators.Patch{Disabled: &yes})
+	systemtest.WantCode(t, err, park.EInvalid)
+	if o, err := b.Sys.Operators.Update(b.Ctx, "ana", "ana", operators.Patch{Language: &pt}); err != nil || o.Language != "pt" {
+		t.Fatalf("an admin changing their own language: %+v, %v", o, err)
+	}
+	if o, err := b.Sys.Operators.Update(b.Ctx, "bo", "ana", operators.Patch{Role: &ro}); err != nil || o.Role != ro {
+		t.Fatalf("another admin demoting ana: %+v, %v", o, err)
+	}
+}

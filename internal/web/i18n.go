@@ -81,6 +81,8 @@ var words = map[string][3]string{ // en, zh, pt
 	"timeline":            {"Timeline", "时间线", "Linha do tempo"},
 	"entry":               {"Entry", "入场", "Entrada"},
 	"exit":                {"Exit", "出场", "Saída"},
+	"quote":               {"Quote", "报价", "Cotação"},
+	"valid_until":         {"valid until", "有效期至", "válida até"},
 	"payment":             {"Payment", "支付", "Pagamento"},
 	"anomaly":             {"Anomaly", "异常", "Anomalia"},
 	"barrier":             {"Barrier", "道闸", "Cancela"},

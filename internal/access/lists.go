@@ -49,21 +49,35 @@ func (s *Service) PutListEntry(ctx context.Context, lot string, w *park.Whitelis
 			nw := *w
 			nw.ID, nw.CreatedAt, nw.UpdatedAt = core.NewID(), now, now
 			out = &nw
-			return tx.CreateWhitelist(ctx, &nw)
+			if err := tx.CreateWhitelist(ctx, &nw); err != nil {
+				return err
+			}
+			return s.auditList(ctx, tx, "", &nw)
 		case err != nil:
 			return err
 		case !inList(old, w.Category):
 			return &park.Error{Code: park.EConflict, Field: "plate",
 				Message: fmt.Sprintf("plate %s already has an entry of another list (%s, %s)", w.Plate, listName(old), old.Kind)}
 		}
+		before := core.Snapshot(old)
 		old.Kind, old.ValidFrom, old.ValidTo, old.Reason, old.UpdatedAt = w.Kind, w.ValidFrom, w.ValidTo, w.Reason, now
 		out = old
-		return tx.UpdateWhitelist(ctx, old)
+		if err := tx.UpdateWhitelist(ctx, old); err != nil {
+			return err
+		}
+		return s.auditList(ctx, tx, before, old)
 	})
 	if err != nil {
 		return nil, err
 	}
 	return out, nil
+}
+
+// auditList records an operator's put of a list entry (action
+// "whitelist.put", "special.put", ...), in the put's transaction.
+func (s *Service) auditList(ctx context.Context, tx park.Tx, before string, w *park.WhitelistEntry) error {
+	return s.base.Audit(ctx, tx, &park.AuditEntry{At: w.UpdatedAt, Action: listName(w) + ".put", Lot: w.LotCode, Target: w.Plate,
+		Reason: w.Reason, Before: before, After: core.Snapshot(w)})
 }
 
 func listName(w *park.WhitelistEntry) string {
@@ -94,7 +108,11 @@ func (s *Service) DeleteListEntry(ctx context.Context, lot, plateText, list stri
 			return err
 		}
 		out = w
-		return tx.DeleteWhitelist(ctx, w.ID)
+		if err := tx.DeleteWhitelist(ctx, w.ID); err != nil {
+			return err
+		}
+		return s.base.Audit(ctx, tx, &park.AuditEntry{Action: listName(w) + ".delete", Lot: lot, Target: w.Plate,
+			Before: core.Snapshot(w)})
 	})
 	return out, err
 }

@@ -13,10 +13,18 @@ type Breakdown struct {
 	Lot      *park.Lot
 	Priced   Priced
 	Payments []*park.Payment
+	// Quotes are the stay's newest quotes (at most MaxBreakdownQuotes),
+	// newest first: what a payer was offered, and until when.
+	Quotes []*park.Quote
 }
 
+// MaxBreakdownQuotes bounds the quotes a breakdown lists: a payer polling
+// its price takes one each time.
+const MaxBreakdownQuotes = 50
+
 // StayBreakdown prices a stay now (or at its exit, once it left) without
-// taking a quote, and lists its payments. Errors: ENotFound.
+// taking a quote, and lists its payments and its newest quotes. Errors:
+// ENotFound.
 func (s *Service) StayBreakdown(ctx context.Context, stayID string) (*Breakdown, error) {
 	var out *Breakdown
 	err := s.base.View(ctx, func(tx park.Tx) error {
@@ -40,7 +48,11 @@ func (s *Service) StayBreakdown(ctx context.Context, stayID string) (*Breakdown,
 		if err != nil {
 			return err
 		}
-		out = &Breakdown{Stay: st, Lot: l, Priced: pr, Payments: pays}
+		qs, err := tx.ListStayQuotes(ctx, st.ID, MaxBreakdownQuotes)
+		if err != nil {
+			return err
+		}
+		out = &Breakdown{Stay: st, Lot: l, Priced: pr, Payments: pays, Quotes: qs}
 		return nil
 	})
 	return out, err

@@ -244,7 +244,8 @@ func (s *Service) ListDeliveries(ctx context.Context, q DeliveryQuery) ([]*park.
 // Redeliver sends a subscription's deliveries again: those of one report
 // (reportID), or every one created since a time. They are due at once,
 // in their order; a partner de-duplicates on the event id. It returns how
-// many. Errors: EInvalid (nothing named), ENotFound (subscription).
+// many; an operator's replay is audited with it. Errors: EInvalid
+// (nothing named), ENotFound (subscription).
 func (s *Service) Redeliver(ctx context.Context, partnerID, subscriptionID, reportID string, since time.Time) (int, error) {
 	if reportID == "" && since.IsZero() {
 		return 0, park.Invalid("since", "name a report or a time to redeliver from")
@@ -260,7 +261,17 @@ func (s *Service) Redeliver(ctx context.Context, partnerID, subscriptionID, repo
 		} else {
 			n, err = tx.RedeliverSince(ctx, subscriptionID, since.UTC(), s.base.Clock())
 		}
-		return err
+		if err != nil {
+			return err
+		}
+		what := map[string]any{"partner": partnerID, "subscription": subscriptionID, "deliveries": n}
+		target := subscriptionID + "/" + reportID
+		if reportID != "" {
+			what["report"] = reportID
+		} else {
+			what["since"], target = since.UTC(), subscriptionID
+		}
+		return s.base.Audit(ctx, tx, &park.AuditEntry{Action: "delivery.replay", Target: target, After: core.Snapshot(what)})
 	})
 	return n, err
 }

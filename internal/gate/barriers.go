@@ -80,6 +80,13 @@ func (s *Service) SendGateCommand(ctx context.Context, in GateCommandInput) (*Ga
 		if err := s.recordCommand(rctx, tx, c); err != nil {
 			return err
 		}
+		// An operator's command is audited whether or not the device
+		// obeyed: the gate log keeps both.
+		err := s.base.Audit(rctx, tx, &park.AuditEntry{At: c.At, Action: "lane." + in.Command, Lot: in.LotCode, Target: in.Lane,
+			Reason: in.Reason, After: core.Snapshot(c)})
+		if err != nil {
+			return err
+		}
 		hold, err := tx.GetLaneHold(rctx, in.LotCode, in.Lane)
 		if err != nil {
 			return err

@@ -68,8 +68,16 @@ func (s *Service) ListLots(ctx context.Context) ([]*park.Lot, error) {
 }
 
 // UpdateLot applies patch to a lot and stores it if it still validates.
-// The code cannot change; a changed tariff gets a new version.
+// The code cannot change; a changed tariff gets a new version. An
+// operator's change is audited with the lot before and after.
 func (s *Service) UpdateLot(ctx context.Context, code string, patch func(*park.Lot) error) (*park.Lot, error) {
+	return s.updateLot(ctx, code, "lot.update", func(l *park.Lot) string { return core.Snapshot(l) }, patch)
+}
+
+// updateLot is UpdateLot audited as action, with what of the lot the
+// audit entry keeps before and after.
+func (s *Service) updateLot(ctx context.Context, code, action string, keep func(*park.Lot) string,
+	patch func(*park.Lot) error) (*park.Lot, error) {
 	var out *park.Lot
 	err := s.base.Update(ctx, func(tx park.Tx) error {
 		l, err := tx.GetLot(ctx, code)
@@ -77,6 +85,7 @@ func (s *Service) UpdateLot(ctx context.Context, code string, patch func(*park.L
 			return err
 		}
 		before := string(l.Tariff)
+		kept := keep(l)
 		if err := patch(l); err != nil {
 			return err
 		}
@@ -97,17 +106,23 @@ func (s *Service) UpdateLot(ctx context.Context, code string, patch func(*park.L
 		if err := tx.UpdateLot(ctx, l); err != nil {
 			return err
 		}
+		err = s.base.Audit(ctx, tx, &park.AuditEntry{At: l.UpdatedAt, Action: action, Lot: code, Target: code, Before: kept,
+			After: keep(l)})
+		if err != nil {
+			return err
+		}
 		return reportLot(ctx, tx, l, l.UpdatedAt)
 	})
 	return out, err
 }
 
-// SetTariff replaces a lot's tariff (EInvalid naming the field, ENotFound).
+// SetTariff replaces a lot's tariff (EInvalid naming the field, ENotFound);
+// an operator's change is audited with the documents before and after.
 func (s *Service) SetTariff(ctx context.Context, code string, doc []byte) (*park.Lot, error) {
 	if len(doc) == 0 {
 		return nil, park.Invalid("tariff", "a tariff document is required")
 	}
-	return s.UpdateLot(ctx, code, func(l *park.Lot) error {
+	return s.updateLot(ctx, code, "tariff.update", func(l *park.Lot) string { return string(l.Tariff) }, func(l *park.Lot) error {
 		l.Tariff = doc
 		return nil
 	})

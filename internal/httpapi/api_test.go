@@ -324,6 +324,19 @@ func TestLotPatchAndTariff(t *testing.T) {
 	if l["tariff_version"] != float64(2) {
 		t.Fatalf("tariff version %v, want 2 after one change", l["tariff_version"])
 	}
+	// Both changes are in the audit log under the admin token, newest
+	// first; the refused one is not.
+	a := e.want(e.do("GET", "/v1/audit?actor=admin-token", ""), 200)
+	es, _ := a["entries"].([]any)
+	if len(es) != 2 {
+		t.Fatalf("audit %v, want the tariff and the lot change", a)
+	}
+	tfe, lot := es[0].(map[string]any), es[1].(map[string]any)
+	if tfe["action"] != "tariff.update" || tfe["lot"] != "140123001" || !strings.Contains(tfe["after"].(string), `"price":300`) ||
+		lot["action"] != "lot.update" || !strings.Contains(lot["before"].(string), `"capacity":`) ||
+		!strings.Contains(lot["after"].(string), `"capacity":5`) {
+		t.Fatalf("audit entries %v", es)
+	}
 }
 
 func TestMetricsCountDecisionsAndPayments(t *testing.T) {

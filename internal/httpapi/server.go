@@ -14,6 +14,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"parkd/internal/metrics"
+	"parkd/internal/operators"
 	"parkd/internal/park"
 	"parkd/internal/system"
 )
@@ -132,6 +133,9 @@ func (s *Server) admin(pattern string, h handlerFunc) {
 			s.writeError(w, r, park.Errorf(park.EUnauthorized, "a valid admin bearer token is required"))
 			return
 		}
+		// A change made with the admin token is audited as the token's,
+		// in the change's transaction (core.Base.Audit).
+		r = r.WithContext(park.WithActor(r.Context(), operators.APIActor))
 		r.Body = http.MaxBytesReader(w, r.Body, MaxBody)
 		err := checkURLText(r, names)
 		if err == nil {

@@ -11,8 +11,8 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
-	"encoding/json"
 	"log/slog"
+	"net"
 	"slices"
 	"sync"
 	"time"
@@ -104,7 +104,7 @@ func (s *Service) Add(ctx context.Context, actor string, in NewOperator) (*park.
 		if err := tx.CreateOperator(ctx, o); err != nil {
 			return err
 		}
-		return Audit(ctx, tx, &park.AuditEntry{At: now, Actor: actor, Action: "user.create", Target: o.Name, After: Snapshot(o)})
+		return s.base.Audit(ctx, tx, &park.AuditEntry{At: now, Actor: actor, Action: "user.create", Target: o.Name, After: core.Snapshot(o)})
 	})
 	if err != nil {
 		return nil, err
@@ -121,7 +121,9 @@ type Patch struct {
 	Disabled *bool      `json:"disabled"`
 }
 
-// Update applies p to the operator name (EInvalid, ENotFound), audited.
+// Update applies p to the operator name (EInvalid, ENotFound), audited
+// with the operator before and after; an actor cannot demote or disable
+// themselves (EInvalid).
 // A new password, a new role or lots, or disabling ends the operator's
 // sessions: they were granted under the old terms.
 func (s *Service) Update(ctx context.Context, actor, name string, p Patch) (*park.Operator, error) {
@@ -140,7 +142,7 @@ func (s *Service) Update(ctx context.Context, actor, name string, p Patch) (*par
 		if o, err = tx.GetOperator(ctx, name); err != nil {
 			return err
 		}
-		before := Snapshot(o)
+		before, wasAdmin := core.Snapshot(o), o.Role == park.RoleAdmin
 		endSessions := false
 		if p.Role != nil && *p.Role != o.Role {
 			o.Role, endSessions = *p.Role, true
@@ -169,6 +171,14 @@ func (s *Service) Update(ctx context.Context, actor, name string, p Patch) (*par
 		if err := o.Validate(); err != nil {
 			return err
 		}
+		// An admin who demoted or disabled themselves could leave nobody
+		// to undo it; another admin may.
+		if actor == o.Name && wasAdmin && o.Role != park.RoleAdmin {
+			return park.Invalid("role", "you cannot take away your own admin role; another admin can")
+		}
+		if actor == o.Name && o.Disabled {
+			return park.Invalid("disabled", "you cannot disable yourself; another admin can")
+		}
 		now := s.base.Clock()
 		o.UpdatedAt = now
 		if err := tx.UpdateOperator(ctx, o); err != nil {
@@ -179,8 +189,8 @@ func (s *Service) Update(ctx context.Context, actor, name string, p Patch) (*par
 				return err
 			}
 		}
-		return Audit(ctx, tx, &park.AuditEntry{At: now, Actor: actor, Action: "user.update", Target: o.Name, Before: before,
-			After: Snapshot(o)})
+		return s.base.Audit(ctx, tx, &park.AuditEntry{At: now, Actor: actor, Action: "user.update", Target: o.Name, Before: before,
+			After: core.Snapshot(o)})
 	})
 	if err != nil {
 		return nil, err
@@ -215,7 +225,7 @@ func (s *Service) RevokeSessions(ctx context.Context, actor, name string) (int, 
 		if n, err = tx.RevokeOperatorSessions(ctx, name, now); err != nil {
 			return err
 		}
-		return Audit(ctx, tx, &park.AuditEntry{At: now, Actor: actor, Action: "user.revoke_sessions", Target: name})
+		return s.base.Audit(ctx, tx, &park.AuditEntry{At: now, Actor: actor, Action: "user.revoke_sessions", Target: name})
 	})
 	return n, err
 }
@@ -244,6 +254,7 @@ func (s *Service) SignIn(ctx context.Context, in SignIn) (string, *park.Session,
 		return "", nil, errBadLogin
 	}
 	var o *park.Operator
+	why := "" // what was wrong, for the audit log only
 	ok, err := s.guard.Check(ctx, in.Source, in.Name, func() (bool, error) {
 		var err error
 		o, err = s.Get(ctx, in.Name)
@@ -252,6 +263,7 @@ func (s *Service) SignIn(ctx context.Context, in SignIn) (string, *park.Session,
 			// which names exist.
 			dummyOnce.Do(func() { dummyHash = hashPassword("not a password at all") })
 			_, _ = checkPassword(dummyHash, in.Password)
+			why = "no such operator"
 			return false, nil
 		}
 		if err != nil {
@@ -261,12 +273,21 @@ func (s *Service) SignIn(ctx context.Context, in SignIn) (string, *park.Session,
 		if err != nil {
 			return false, park.Errorf(park.EInternal, "check password of %q: %v", in.Name, err)
 		}
+		switch {
+		case !ok:
+			why = "wrong password"
+		case o.Disabled:
+			why = "operator disabled"
+		}
 		return ok && !o.Disabled, nil
 	})
 	if err != nil {
 		return "", nil, err
 	}
 	if !ok {
+		if err := s.auditFailedSignIn(ctx, in, why); err != nil {
+			return "", nil, err
+		}
 		return "", nil, errBadLogin
 	}
 	token := RandomToken()
@@ -277,12 +298,32 @@ func (s *Service) SignIn(ctx context.Context, in SignIn) (string, *park.Session,
 		if err := tx.InsertSession(ctx, sess); err != nil {
 			return err
 		}
-		return Audit(ctx, tx, &park.AuditEntry{At: now, Actor: o.Name, Action: "session.sign_in", Target: o.Name})
+		return s.base.Audit(ctx, tx, &park.AuditEntry{At: now, Actor: o.Name, Action: "session.sign_in", Target: o.Name})
 	})
 	if err != nil {
 		return "", nil, err
 	}
 	return token, sess, nil
+}
+
+// FailedSignIn is the audit action of a sign-in whose password was
+// checked and refused. Its actor is the client's address, its target the
+// name tried and its reason what was wrong; the password is never kept.
+// An attempt refused by the rate limit is not written: the limit bounds
+// how many entries a guesser can make.
+const FailedSignIn = "session.sign_in_failed"
+
+func (s *Service) auditFailedSignIn(ctx context.Context, in SignIn, why string) error {
+	source := in.Source
+	if host, _, err := net.SplitHostPort(source); err == nil {
+		source = host
+	}
+	if source == "" {
+		source = "unknown address"
+	}
+	return s.base.Update(ctx, func(tx park.Tx) error {
+		return s.base.Audit(ctx, tx, &park.AuditEntry{Actor: source, Action: FailedSignIn, Target: in.Name, Reason: why})
+	})
 }
 
 // Principal is a signed-in operator and the session it came with.
@@ -340,7 +381,7 @@ func (s *Service) SignOut(ctx context.Context, token string) error {
 		if err := tx.RevokeSession(ctx, sess.Hash, now); err != nil {
 			return err
 		}
-		return Audit(ctx, tx, &park.AuditEntry{At: now, Actor: sess.Operator, Action: "session.sign_out", Target: sess.Operator})
+		return s.base.Audit(ctx, tx, &park.AuditEntry{At: now, Actor: sess.Operator, Action: "session.sign_out", Target: sess.Operator})
 	})
 	if park.IsCode(err, park.ENotFound) {
 		return nil
@@ -363,15 +404,6 @@ func (s *Service) PurgeSessions(ctx context.Context) (int, error) {
 	}
 }
 
-// Record writes an audit entry in a transaction of its own, for a change
-// another subsystem made in its own transaction.
-func (s *Service) Record(ctx context.Context, e *park.AuditEntry) error {
-	if e.At.IsZero() {
-		e.At = s.base.Clock()
-	}
-	return s.base.Update(ctx, func(tx park.Tx) error { return Audit(ctx, tx, e) })
-}
-
 // ListAudit returns audit entries, newest first (at most 500).
 func (s *Service) ListAudit(ctx context.Context, f park.AuditFilter) ([]*park.AuditEntry, error) {
 	if f.Limit <= 0 || f.Limit > 500 {
@@ -380,26 +412,6 @@ func (s *Service) ListAudit(ctx context.Context, f park.AuditFilter) ([]*park.Au
 	var out []*park.AuditEntry
 	err := s.base.Store.View(ctx, func(tx park.Tx) (err error) { out, err = tx.ListAudit(ctx, f); return })
 	return out, err
-}
-
-// Audit appends e to the audit log inside tx, so the record commits with
-// the change it describes. It gives e an id.
-func Audit(ctx context.Context, tx park.Tx, e *park.AuditEntry) error {
-	if e.ID == "" {
-		e.ID = core.NewID()
-	}
-	e.At = e.At.UTC().Truncate(park.Precision)
-	return tx.InsertAudit(ctx, e)
-}
-
-// Snapshot is v as the audit log keeps it (JSON; fields marked "-", such
-// as password hashes, are left out).
-func Snapshot(v any) string {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return ""
-	}
-	return string(b)
 }
 
 // RandomToken is 256 random bits, URL-safe: session tokens, CSRF tokens.

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"parkd/internal/core"
 	"parkd/internal/operators"
 	"parkd/internal/park"
 	"parkd/internal/systemtest"
@@ -155,6 +156,14 @@ func TestGuessing(t *testing.T) {
 	}
 	_, _, err := b.Sys.Operators.SignIn(b.Ctx, operators.SignIn{Name: "ana", Password: pw, Source: "192.0.2.8:1"})
 	systemtest.WantCode(t, err, park.ERateLimited)
+	// Each checked guess is in the audit log; the refused eleventh is not.
+	es, err := b.Sys.Operators.ListAudit(b.Ctx, park.AuditFilter{Actor: "192.0.2.7"})
+	if err != nil || len(es) != 10 {
+		t.Fatalf("%d audit entries from 192.0.2.7, %v; want the 10 guesses", len(es), err)
+	}
+	if es, _ := b.Sys.Operators.ListAudit(b.Ctx, park.AuditFilter{Actor: "192.0.2.8"}); len(es) != 0 {
+		t.Fatalf("the rate-limited attempt was audited: %+v", es[0])
+	}
 	b.Clock.Set(b.Clock.Now().Add(time.Minute))
 	if _, _, err := b.Sys.Operators.SignIn(b.Ctx, operators.SignIn{Name: "ana", Password: pw, Source: "192.0.2.8:1"}); err != nil {
 		t.Fatalf("a minute later: %v", err)
@@ -225,4 +234,68 @@ func TestPurgeSessions(t *testing.T) {
 	}
 	_, err = b.Sys.Operators.Authenticate(b.Ctx, old)
 	systemtest.WantCode(t, err, park.EUnauthorized)
+}
+
+// TestFailedSignInAudited: a refused sign-in is in the audit log with the
+// address it came from, the name it tried, when and why, and never the
+// password it tried.
+func TestFailedSignInAudited(t *testing.T) {
+	b := systemtest.New(t)
+	ops := b.Sys.Operators
+	addUser(t, b, "ana", park.RoleAdmin)
+	addUser(t, b, "bo", park.RoleReadOnly)
+	yes := true
+	if _, err := ops.Update(b.Ctx, "tester", "bo", operators.Patch{Disabled: &yes}); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ name, password, source, why string }{
+		{"ana", "hunter2 hunter2 hunter2", "198.51.100.4:50312", "wrong password"},
+		{"nobody", "hunter3 hunter3 hunter3", "[2001:db8::1]:443", "no such operator"},
+		{"bo", pw, "198.51.100.5:1", "operator disabled"},
+	} {
+		t.Run(c.why, func(t *testing.T) {
+			_, _, err := ops.SignIn(b.Ctx, operators.SignIn{Name: c.name, Password: c.password, Source: c.source})
+			systemtest.WantCode(t, err, park.EUnauthorized)
+			es, err := ops.ListAudit(b.Ctx, park.AuditFilter{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			e := es[0]
+			host := strings.TrimSuffix(strings.TrimPrefix(c.source[:strings.LastIndex(c.source, ":")], "["), "]")
+			if e.Action != operators.FailedSignIn || e.Actor != host || e.Target != c.name || e.Reason != c.why ||
+				!e.At.Equal(b.Clock.Now()) {
+				t.Fatalf("audit %+v, want %s by %s of %q: %s", e, operators.FailedSignIn, host, c.name, c.why)
+			}
+			if text := core.Snapshot(e); strings.Contains(text, c.password) {
+				t.Fatalf("the password tried is in the audit log: %s", text)
+			}
+		})
+	}
+	t.Run("SignInOKNotFailed", func(t *testing.T) {
+		if _, _, err := ops.SignIn(b.Ctx, operators.SignIn{Name: "ana", Password: pw, Source: "198.51.100.4:2"}); err != nil {
+			t.Fatal(err)
+		}
+		es, _ := ops.ListAudit(b.Ctx, park.AuditFilter{Actor: "ana"})
+		if len(es) != 1 || es[0].Action != "session.sign_in" {
+			t.Fatalf("audit of ana %+v, want one sign-in", es)
+		}
+	})
+}
+
+// TestUpdateSelf: an admin cannot demote or disable themselves (nobody
+// might be left to undo it); another admin can.
+func TestUpdateSelf(t *testing.T) {
+	b := systemtest.New(t)
+	addUser(t, b, "ana", park.RoleAdmin)
+	ro, yes, pt := park.RoleReadOnly, true, "pt"
+	_, err := b.Sys.Operators.Update(b.Ctx, "ana", "ana", operators.Patch{Role: &ro})
+	systemtest.WantCode(t, err, park.EInvalid)
+	_, err = b.Sys.Operators.Update(b.Ctx, "ana", "ana", operators.Patch{Disabled: &yes})
+	systemtest.WantCode(t, err, park.EInvalid)
+	if o, err := b.Sys.Operators.Update(b.Ctx, "ana", "ana", operators.Patch{Language: &pt}); err != nil || o.Language != "pt" {
+		t.Fatalf("an admin changing their own language: %+v, %v", o, err)
+	}
+	if o, err := b.Sys.Operators.Update(b.Ctx, "bo", "ana", operators.Patch{Role: &ro}); err != nil || o.Role != ro {
+		t.Fatalf("another admin demoting ana: %+v, %v", o, err)
+	}
 }

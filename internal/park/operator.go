@@ -95,7 +95,7 @@ type AuditEntry struct {
 	ID     string    `json:"id"`
 	Seq    int64     `json:"-"`
 	At     time.Time `json:"at"`
-	Actor  string    `json:"actor"`  // an operator's name, or "admin-token"
+	Actor  string    `json:"actor"`  // an operator's name, "admin-token", or a failed sign-in's address
 	Action string    `json:"action"` // e.g. "user.create", "tariff.update", "lane.open"
 	Lot    string    `json:"lot,omitempty"`
 	Target string    `json:"target"` // what changed: a user's name, a lane, a stay id
@@ -178,4 +178,20 @@ type OperatorTx interface {
 	// ListRecentEvents returns up to limit of the lot's events received
 	// after the instant, newest first.
 	ListRecentEvents(ctx context.Context, lot string, after time.Time, limit int) ([]*Event, error)
+}
+
+type actorKey struct{}
+
+// WithActor marks ctx as carrying a change an operator asked for: a use
+// case that changes something records it in the audit log, inside its own
+// transaction, under this name (core.Base.Audit). A context without an
+// actor (a camera, a partner, a job) makes no audit entry.
+func WithActor(ctx context.Context, name string) context.Context {
+	return context.WithValue(ctx, actorKey{}, name)
+}
+
+// ActorFrom returns the operator ctx carries, or "".
+func ActorFrom(ctx context.Context) string {
+	s, _ := ctx.Value(actorKey{}).(string)
+	return s
 }

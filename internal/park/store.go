@@ -75,6 +75,9 @@ type Tx interface {
 	// is already paid or the idempotency key or (payer, reference) exists.
 	InsertQuote(ctx context.Context, q *Quote) error
 	GetQuote(ctx context.Context, id string) (*Quote, error)
+	// ListStayQuotes returns up to limit of a stay's quotes, newest
+	// first: paid ones, and unpaid ones until DeleteExpiredQuotes.
+	ListStayQuotes(ctx context.Context, stayID string, limit int) ([]*Quote, error)
 	// DeleteExpiredQuotes deletes up to limit unpaid quotes that expired
 	// before the given instant and returns how many it deleted.
 	DeleteExpiredQuotes(ctx context.Context, before time.Time, limit int) (int, error)

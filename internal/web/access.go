@@ -85,14 +85,9 @@ func (w *Console) whitelistAdd(rw http.ResponseWriter, r *http.Request, p *opera
 	if err != nil {
 		return park.Invalid("valid_to", "%q is not a date and time", r.PostFormValue("valid_to"))
 	}
-	e, err := w.sys.Access.PutListEntry(r.Context(), l.Code, &park.WhitelistEntry{Plate: strings.TrimSpace(r.PostFormValue("plate")),
+	_, err = w.sys.Access.PutListEntry(r.Context(), l.Code, &park.WhitelistEntry{Plate: strings.TrimSpace(r.PostFormValue("plate")),
 		Kind: park.AccessAllow, Category: park.ListWhite, ValidFrom: from.UTC(), ValidTo: to.UTC(),
 		Reason: strings.TrimSpace(r.PostFormValue("reason"))})
-	if err != nil {
-		return err
-	}
-	err = w.sys.Operators.Record(r.Context(), &park.AuditEntry{Actor: p.Name, Action: "whitelist.put", Lot: l.Code, Target: e.Plate,
-		Reason: e.Reason, After: operators.Snapshot(e)})
 	if err != nil {
 		return err
 	}

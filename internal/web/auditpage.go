@@ -16,6 +16,8 @@ func auditSection() section {
 		{"GET " + Prefix + "audit", (*Console).auditPage},
 		{"POST " + Prefix + "users/{name}/revoke", (*Console).revokeUser},
 		{"POST " + Prefix + "users", (*Console).addUser},
+		{"GET " + Prefix + "users/{name}", (*Console).userPage},
+		{"POST " + Prefix + "users/{name}", (*Console).userSave},
 	}}
 }
 
@@ -25,6 +27,7 @@ type auditData struct {
 	IsAdmin bool
 	Revoked string
 	Added   string
+	Updated string
 	Roles   []park.Role
 	Langs   []string
 }
@@ -32,7 +35,8 @@ type auditData struct {
 func (w *Console) auditPage(rw http.ResponseWriter, r *http.Request, p *operators.Principal) error {
 	ctx := r.Context()
 	d := auditData{IsAdmin: p.Role == park.RoleAdmin, Revoked: r.URL.Query().Get("revoked"), Added: r.URL.Query().Get("added"),
-		Roles: park.Roles(), Langs: park.Languages}
+		Updated: r.URL.Query().Get("updated"),
+		Roles:   park.Roles(), Langs: park.Languages}
 	var err error
 	if seesEveryLot(p) {
 		if d.Users, err = w.sys.Operators.List(ctx); err != nil {
@@ -71,14 +75,8 @@ func (w *Console) addUser(rw http.ResponseWriter, r *http.Request, p *operators.
 	if p.Role != park.RoleAdmin {
 		return errForbidden
 	}
-	var lots []string
-	for _, l := range strings.Split(r.PostFormValue("lots"), ",") {
-		if l = strings.TrimSpace(l); l != "" {
-			lots = append(lots, l)
-		}
-	}
 	o, err := w.sys.Operators.Add(r.Context(), p.Name, operators.NewOperator{Name: strings.TrimSpace(r.PostFormValue("name")),
-		Role: park.Role(r.PostFormValue("role")), Lots: lots, Language: r.PostFormValue("language"),
+		Role: park.Role(r.PostFormValue("role")), Lots: splitLots(r.PostFormValue("lots")), Language: r.PostFormValue("language"),
 		Password: r.PostFormValue("password")})
 	if err != nil {
 		return err

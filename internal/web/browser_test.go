@@ -56,6 +56,7 @@ func TestBrowser(t *testing.T) {
 	s := newSite(t)
 	s.user(t, "ana", park.RoleAdmin)
 	s.user(t, "viewer", park.RoleReadOnly)
+	s.user(t, "op", park.RoleLotOperator, s.Lot)
 	const token = "browser-test-admin-token"
 	api := httpapi.New(httpapi.Config{Service: s.Sys, Metrics: metrics.New(), AdminToken: token, Now: s.Clock.Now})
 	api.Mount(web.Prefix, web.New(web.Config{System: s.Sys, Now: s.Clock.Now}))
@@ -149,12 +150,18 @@ func TestBrowser(t *testing.T) {
 	shot("lanes-live")
 
 	// Its stay: an hour in, two started half hours past the free quarter,
-	// 2 × 2.00 = 4.00 CNY due.
+	// 2 × 2.00 = 4.00 CNY due, as a payer was just quoted.
+	if _, err := s.Sys.Billing.CreateQuote(s.Ctx, dec.StayID, "pay-app"); err != nil {
+		t.Fatal(err)
+	}
 	do("open the stay",
 		chromedp.Click(chromedp.CSS(`#feed a[href^="/console/stays/"]`)),
 		chromedp.WaitVisible(chromedp.ID("breakdown")))
 	if due, gross := text("due", "#due"), text("gross", "#gross"); due != "4.00 CNY" || gross != "4.00 CNY" {
 		t.Errorf("breakdown: due %q, tariff %q; want 4.00 CNY each", due, gross)
+	}
+	if q := text("quote", "#timeline li.tl-quote"); !strings.Contains(q, "pay-app 4.00 CNY") {
+		t.Errorf("the quote on the timeline reads %q", q)
 	}
 	shot("stay")
 
@@ -185,6 +192,29 @@ func TestBrowser(t *testing.T) {
 	shot("lanes-abnormal-lift")
 	if cmds, _ := s.Sys.Gate.GateLog(s.Ctx, s.Lot, "in-1", 10); len(cmds) != 1 || cmds[0].Reason != "driver lost the ticket" {
 		t.Errorf("gate log %+v", cmds)
+	}
+
+	// Edit an operator from the keyboard alone: reach the form from the
+	// people page, pick a role and a language by typing, save with Enter.
+	do("edit an operator with the keyboard",
+		chromedp.Navigate(srv.URL+"/console/audit"),
+		chromedp.WaitVisible(chromedp.ID("users")),
+		chromedp.Focus(chromedp.CSS(`a[href="/console/users/op"]`)),
+		chromedp.KeyEvent("\r"),
+		chromedp.WaitVisible(chromedp.ID("edit-user")),
+		chromedp.Focus(chromedp.ID("e-role")),
+		chromedp.KeyEvent("r"), // read_only
+		chromedp.Focus(chromedp.ID("e-lang")),
+		chromedp.KeyEvent("p")) // pt
+	shot("edit-operator")
+	do("save the operator", chromedp.Focus(chromedp.ID("save-user")), chromedp.KeyEvent("\r"),
+		chromedp.WaitVisible(chromedp.ID("updated")))
+	if o, err := s.Sys.Operators.Get(s.Ctx, "op"); err != nil || o.Role != park.RoleReadOnly || o.Language != "pt" || len(o.Lots) != 0 {
+		t.Errorf("op after the keyboard edit: %+v, %v", o, err)
+	}
+	if es, _ := s.Sys.Operators.ListAudit(s.Ctx, park.AuditFilter{Actor: "ana"}); len(es) == 0 || es[0].Action != "user.update" ||
+		es[0].Target != "op" {
+		t.Errorf("the edit is not audited: %+v", es)
 	}
 
 	// Read-only: no buttons, and every change posted anyway is refused.

@@ -81,6 +81,8 @@ var words = map[string][3]string{ // en, zh, pt
 	"timeline":            {"Timeline", "时间线", "Linha do tempo"},
 	"entry":               {"Entry", "入场", "Entrada"},
 	"exit":                {"Exit", "出场", "Saída"},
+	"quote":               {"Quote", "报价", "Cotação"},
+	"valid_until":         {"valid until", "有效期至", "válida até"},
 	"payment":             {"Payment", "支付", "Pagamento"},
 	"anomaly":             {"Anomaly", "异常", "Anomalia"},
 	"barrier":             {"Barrier", "道闸", "Cancela"},
@@ -165,6 +167,12 @@ var words = map[string][3]string{ // en, zh, pt
 	"user_added":          {"Operator created", "已创建操作员", "Operador criado"},
 	"add_user":            {"New operator", "新建操作员", "Novo operador"},
 	"lots_hint":           {"Lots (a lot operator's, comma-separated)", "车场（车场操作员，逗号分隔）", "Estacionamentos (do operador, separados por vírgula)"},
+	"edit_user":           {"Edit operator", "编辑操作员", "Editar operador"},
+	"edit":                {"Edit", "编辑", "Editar"},
+	"known_lots":          {"Existing lots", "现有车场", "Estacionamentos existentes"},
+	"disabled_hint":       {"Disabled (cannot sign in)", "停用（不能登录）", "Desativado (não pode entrar)"},
+	"edit_user_note":      {"A new role, new lots or disabling signs the operator out everywhere.", "更改角色、车场或停用后，该操作员的所有会话将退出。", "Uma nova função, novos estacionamentos ou a desativação desconectam o operador em todos os lugares."},
+	"user_updated":        {"Operator updated", "已更新操作员", "Operador atualizado"},
 }
 
 func translate(lang, key string) string {

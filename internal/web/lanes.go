@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"fmt"
+	"html/template"
 	"net/http"
 	"strings"
 	"time"
@@ -33,6 +34,7 @@ type lanesData struct {
 	Loc      *time.Location
 	Lanes    []laneView
 	Events   []*park.Event
+	Rows     template.HTML // Events' rows, rendered
 	Log      []*park.GateCommand
 	CanAct   bool
 	Recorded string // the command just sent
@@ -51,7 +53,7 @@ func (w *Console) lanes(rw http.ResponseWriter, r *http.Request, p *operators.Pr
 	if err != nil {
 		return err
 	}
-	evs, err := w.sys.Gate.RecentEvents(ctx, l.Code, time.Time{}, laneFeedSize)
+	evs, rows, err := w.recentDecisions(ctx, l, p.Language)
 	if err != nil {
 		return err
 	}
@@ -59,7 +61,7 @@ func (w *Console) lanes(rw http.ResponseWriter, r *http.Request, p *operators.Pr
 	if err != nil {
 		return err
 	}
-	d := lanesData{Lot: l, Loc: l.Location(), Events: evs, Log: glog, CanAct: p.MayChange(l.Code),
+	d := lanesData{Lot: l, Loc: l.Location(), Events: evs, Rows: rows, Log: glog, CanAct: p.MayChange(l.Code),
 		Recorded: r.URL.Query().Get("sent")}
 	for _, ln := range lanes {
 		v := laneView{Lane: ln, Hold: holds[ln.ID]}
@@ -100,11 +102,6 @@ func (w *Console) laneCommand(rw http.ResponseWriter, r *http.Request, p *operat
 	lane := r.PathValue("lane")
 	res, err := w.sys.Gate.SendGateCommand(r.Context(), gate.GateCommandInput{LotCode: l.Code, Lane: lane, Command: cmd, By: by,
 		Reason: reason})
-	if err != nil {
-		return err
-	}
-	err = w.sys.Operators.Record(r.Context(), &park.AuditEntry{Actor: p.Name, Action: "lane." + cmd, Lot: l.Code, Target: lane,
-		Reason: reason, After: operators.Snapshot(res.Command)})
 	if err != nil {
 		return err
 	}

@@ -5,10 +5,12 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
 
+	"parkd/internal/operators"
 	"parkd/internal/park"
 )
 
@@ -28,6 +30,25 @@ func TestLanes(t *testing.T) {
 		t.Fatalf("lanes page: %d\n%s", st, body)
 	}
 
+	t.Run("NewDecisionOnNextView", func(t *testing.T) {
+		// The page keeps the lot's rendered decisions until a newer one
+		// comes: the next view shows it, in each viewer's language.
+		s.Event(t, park.EventEntry, "沪B67890", s.Clock.Now())
+		if _, body, _ := op.get(page); !strings.Contains(body, `<td class="plate">沪B67890</td>`) {
+			t.Fatalf("the new decision is not on the page:\n%s", body)
+		}
+		zh := "zh"
+		if _, err := s.Sys.Operators.Update(s.Ctx, "tester", "viewer", operators.Patch{Language: &zh}); err != nil {
+			t.Fatal(err)
+		}
+		v := s.browser(t)
+		v.mustLogin("viewer")
+		_, body, _ := v.get(page)
+		feed := regexp.MustCompile(`(?s)<tbody id="feed".*?</tbody>`).FindString(body)
+		if !strings.Contains(feed, "沪B67890") || !strings.Contains(feed, ">停车记录</a>") || strings.Contains(feed, ">Stay</a>") {
+			t.Fatalf("a Chinese viewer's decisions:\n%s", feed)
+		}
+	})
 	t.Run("OpenNeedsAReason", func(t *testing.T) {
 		op.get(page)
 		st, body, _ := op.post(page+"/in-1/command", url.Values{"command": {"open"}, "reason": {"  "}})

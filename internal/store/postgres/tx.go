@@ -278,6 +278,20 @@ func (t *txn) GetQuote(ctx context.Context, id string) (*park.Quote, error) {
 	return quoteFromRow(r)
 }
 
+func (t *txn) ListStayQuotes(ctx context.Context, stayID string, limit int) ([]*park.Quote, error) {
+	rs, err := t.q.ListStayQuotes(ctx, db.ListStayQuotesParams{StayID: stayID, Limit: int32(limit)})
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	out := make([]*park.Quote, len(rs))
+	for i, r := range rs {
+		if out[i], err = quoteFromRow(r); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
 func (t *txn) DeleteExpiredQuotes(ctx context.Context, before time.Time, limit int) (int, error) {
 	n, err := t.q.DeleteExpiredQuotes(ctx, db.DeleteExpiredQuotesParams{Before: ts(before), MaxRows: limit32(limit)})
 	return int(n), mapErr(err)

@@ -287,6 +287,20 @@ func (t *txn) GetQuote(ctx context.Context, id string) (*park.Quote, error) {
 	return quoteFromRow(r)
 }
 
+func (t *txn) ListStayQuotes(ctx context.Context, stayID string, limit int) ([]*park.Quote, error) {
+	rs, err := t.q.ListStayQuotes(stmtCtx, db.ListStayQuotesParams{StayID: stayID, Limit: int64(limit)})
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	out := make([]*park.Quote, len(rs))
+	for i, r := range rs {
+		if out[i], err = quoteFromRow(r); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
 func (t *txn) DeleteExpiredQuotes(ctx context.Context, before time.Time, limit int) (int, error) {
 	n, err := t.q.DeleteExpiredQuotes(stmtCtx, db.DeleteExpiredQuotesParams{ExpiresAt: us(before), Limit: int64(limit)})
 	return int(n), mapErr(err)

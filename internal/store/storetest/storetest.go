@@ -394,6 +394,22 @@ func testQuotesAndPayments(t *testing.T, s park.Store) {
 		}
 		return nil
 	}))
+	must(t, s.View(ctx, func(tx park.Tx) error {
+		qs, err := tx.ListStayQuotes(ctx, "s1", 10)
+		if err != nil {
+			return err
+		}
+		if len(qs) != 2 || qs[0].ID != "q1" || qs[1].ID != "q2" || qs[0].AmountDue != 700 || !qs[0].ExpiresAt.Equal(q.ExpiresAt) {
+			return fmt.Errorf("stay quotes %+v, want q1 then q2 (recorded with no time), newest first", qs)
+		}
+		if qs, err := tx.ListStayQuotes(ctx, "s1", 1); err != nil || len(qs) != 1 || qs[0].ID != "q1" {
+			return fmt.Errorf("the newest stay quote: %+v, %v", qs, err)
+		}
+		if qs, err := tx.ListStayQuotes(ctx, "nope", 10); err != nil || len(qs) != 0 {
+			return fmt.Errorf("quotes of an unknown stay: %v, %v", qs, err)
+		}
+		return nil
+	}))
 	t.Run("DeleteExpiredQuotes", func(t *testing.T) {
 		// q1 and q2 are paid; q3 is unpaid and expired; q4 is unpaid and still valid.
 		must(t, update(t, s, func(tx park.Tx) error {

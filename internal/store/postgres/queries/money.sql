@@ -6,6 +6,9 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12);
 -- name: GetQuote :one
 SELECT * FROM quotes WHERE id = $1;
 
+-- name: ListStayQuotes :many
+SELECT * FROM quotes WHERE stay_id = $1 ORDER BY computed_at DESC, id DESC LIMIT $2;
+
 -- name: DeleteExpiredQuotes :execrows
 -- SKIP LOCKED: two nodes cleaning up at once take different quotes, and a
 -- quote whose payment is being inserted right now (its row is key-share

@@ -516,6 +516,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.listStayPaymentsStmt, err = db.PrepareContext(ctx, listStayPayments); err != nil {
 		return nil, fmt.Errorf("error preparing query ListStayPayments: %w", err)
 	}
+	if q.listStayQuotesStmt, err = db.PrepareContext(ctx, listStayQuotes); err != nil {
+		return nil, fmt.Errorf("error preparing query ListStayQuotes: %w", err)
+	}
 	if q.listStaysStmt, err = db.PrepareContext(ctx, listStays); err != nil {
 		return nil, fmt.Errorf("error preparing query ListStays: %w", err)
 	}
@@ -1488,6 +1491,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing listStayPaymentsStmt: %w", cerr)
 		}
 	}
+	if q.listStayQuotesStmt != nil {
+		if cerr := q.listStayQuotesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listStayQuotesStmt: %w", cerr)
+		}
+	}
 	if q.listStaysStmt != nil {
 		if cerr := q.listStaysStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listStaysStmt: %w", cerr)
@@ -1936,6 +1944,7 @@ type Queries struct {
 	listSpaceCodesStmt                *sql.Stmt
 	listSpacesStmt                    *sql.Stmt
 	listStayPaymentsStmt              *sql.Stmt
+	listStayQuotesStmt                *sql.Stmt
 	listStaysStmt                     *sql.Stmt
 	listStaysByPlateStmt              *sql.Stmt
 	listStaysByStateStmt              *sql.Stmt
@@ -2155,6 +2164,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		listSpaceCodesStmt:                q.listSpaceCodesStmt,
 		listSpacesStmt:                    q.listSpacesStmt,
 		listStayPaymentsStmt:              q.listStayPaymentsStmt,
+		listStayQuotesStmt:                q.listStayQuotesStmt,
 		listStaysStmt:                     q.listStaysStmt,
 		listStaysByPlateStmt:              q.listStaysByPlateStmt,
 		listStaysByStateStmt:              q.listStaysByStateStmt,

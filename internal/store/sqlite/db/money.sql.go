@@ -271,3 +271,48 @@ func (q *Queries) ListStayPayments(ctx context.Context, stayID string) ([]Paymen
 	}
 	return items, nil
 }
+
+const listStayQuotes = `-- name: ListStayQuotes :many
+SELECT id, stay_id, lot_code, amount_due, total, discount, paid_before, currency, computed_at, expires_at, lines, source FROM quotes WHERE stay_id = ? ORDER BY computed_at DESC, id DESC LIMIT ?
+`
+
+type ListStayQuotesParams struct {
+	StayID string
+	Limit  int64
+}
+
+func (q *Queries) ListStayQuotes(ctx context.Context, arg ListStayQuotesParams) ([]Quote, error) {
+	rows, err := q.query(ctx, q.listStayQuotesStmt, listStayQuotes, arg.StayID, arg.Limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []Quote
+	for rows.Next() {
+		var i Quote
+		if err := rows.Scan(
+			&i.ID,
+			&i.StayID,
+			&i.LotCode,
+			&i.AmountDue,
+			&i.Total,
+			&i.Discount,
+			&i.PaidBefore,
+			&i.Currency,
+			&i.ComputedAt,
+			&i.ExpiresAt,
+			&i.Lines,
+			&i.Source,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}

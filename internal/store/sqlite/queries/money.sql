@@ -6,6 +6,9 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);
 -- name: GetQuote :one
 SELECT * FROM quotes WHERE id = ?;
 
+-- name: ListStayQuotes :many
+SELECT * FROM quotes WHERE stay_id = ? ORDER BY computed_at DESC, id DESC LIMIT ?;
+
 -- name: DeleteExpiredQuotes :execrows
 DELETE FROM quotes
 WHERE id IN (SELECT q.id FROM quotes q

@@ -3,9 +3,10 @@ package sqlite
 import "parkd/internal/park"
 
 // memo keeps, for one group commit (one write transaction), answers that
-// every gate event looks up again and that rarely change: a lot's settings
-// (with its tariff document), whether anyone subscribed to a kind of a
-// lot's reports, whether any rental order is open. Nothing but the writer
+// every gate event looks up again: a lot's settings (with its tariff
+// document), whether anyone subscribed to a kind of a lot's reports,
+// whether any rental order is open, how many cars a lot holds (kept up to
+// date by the batch's own AddOccupied). Nothing but the writer
 // writes, so an answer holds until this transaction changes what it was
 // read from: every txn method that writes those tables calls forget, and
 // so does a request's savepoint rolled back (its changes undone).
@@ -14,10 +15,11 @@ type memo struct {
 	lots       map[string]park.Lot
 	subscribed map[[2]string]bool
 	noOrders   int8 // 0 not asked; 1 no rental order is open; -1 some are
+	inside     map[string]int64
 }
 
 func newMemo() *memo {
-	return &memo{lots: map[string]park.Lot{}, subscribed: map[[2]string]bool{}}
+	return &memo{lots: map[string]park.Lot{}, subscribed: map[[2]string]bool{}, inside: map[string]int64{}}
 }
 
 // forget drops every answer; on a nil memo it does nothing.
@@ -27,7 +29,40 @@ func (m *memo) forget() {
 	}
 	clear(m.lots)
 	clear(m.subscribed)
+	clear(m.inside)
 	m.noOrders = 0
+}
+
+// count returns lot's count of cars inside, when known.
+func (m *memo) count(lot string) (int64, bool) {
+	if m == nil {
+		return 0, false
+	}
+	n, ok := m.inside[lot]
+	return n, ok
+}
+
+// keepCount remembers a count read from the database. A count of zero is
+// not kept: the stored sum may be below zero (CountInside shows it as
+// zero), and a delta applied to the zero shown would be wrong.
+func (m *memo) keepCount(lot string, n int64) {
+	if m != nil && n > 0 {
+		m.inside[lot] = n
+	}
+}
+
+// added follows a change of lot's count written by this transaction.
+func (m *memo) added(lot string, delta int64) {
+	if m == nil {
+		return
+	}
+	if n, ok := m.inside[lot]; ok {
+		if n += delta; n > 0 {
+			m.inside[lot] = n
+		} else {
+			delete(m.inside, lot)
+		}
+	}
 }
 
 // lot returns a copy of lot code's settings, when known. The copy shares

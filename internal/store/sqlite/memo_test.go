@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -81,8 +82,12 @@ func TestMemoFollowsTheBatch(t *testing.T) {
 			if err != nil {
 				return err
 			}
-			steps = append(steps, label+": "+l.Name+" "+map[bool]string{true: "subscribed", false: "unsubscribed"}[subscribed]+
-				" "+strings.Repeat("o", len(os)))
+			inside, err := tx.CountInside(ctx, "L1")
+			if err != nil {
+				return err
+			}
+			steps = append(steps, fmt.Sprintf("%s: %s %s %s %d inside", label, l.Name,
+				map[bool]string{true: "subscribed", false: "unsubscribed"}[subscribed], strings.Repeat("o", len(os)), inside))
 			return nil
 		}
 	}
@@ -115,6 +120,9 @@ func TestMemoFollowsTheBatch(t *testing.T) {
 	// Each change follows a read that filled the memo; each change undone
 	// reads after writing, so the memo held what was then undone, and the
 	// next request only reads.
+	add := func(n int) func(park.Tx) error {
+		return func(tx park.Tx) error { return tx.AddOccupied(ctx, "L1", n) }
+	}
 	cancel := func(tx park.Tx) error {
 		o, err := tx.GetRentalOrder(ctx, "o1")
 		if err != nil {
@@ -137,6 +145,12 @@ func TestMemoFollowsTheBatch(t *testing.T) {
 		read("after an order"),
 		fail(then(cancel, read("inside a cancellation undone"))),
 		read("after a cancellation undone"),
+		add(3),
+		read("after 3 cars came in"),
+		add(-1),
+		read("after one left"),
+		fail(then(add(5), read("inside 5 cars undone"))),
+		read("after 5 cars undone"),
 	}
 	batch := make([]*writeReq, len(fns))
 	for i, fn := range fns {
@@ -145,21 +159,25 @@ func TestMemoFollowsTheBatch(t *testing.T) {
 	s.commit(batch)
 	for i, r := range batch {
 		res := <-r.done
-		if wantErr := i == 5 || i == 7 || i == 11; (res.err != nil) != wantErr || res.panicked != nil {
+		if wantErr := i == 5 || i == 7 || i == 11 || i == 17; (res.err != nil) != wantErr || res.panicked != nil {
 			t.Fatalf("request %d: %v %v", i, res.err, res.panicked)
 		}
 	}
 	want := []string{
-		"before: one unsubscribed ",
-		"after a lot change: uno unsubscribed ",
-		"after a subscription: uno subscribed ",
-		"inside a deletion undone: uno unsubscribed ",
-		"after a deletion undone: uno subscribed ",
-		"inside a lot change undone: eins subscribed ",
-		"after a lot change undone: uno subscribed ",
-		"after an order: uno subscribed o",
-		"inside a cancellation undone: uno subscribed ",
-		"after a cancellation undone: uno subscribed o",
+		"before: one unsubscribed  0 inside",
+		"after a lot change: uno unsubscribed  0 inside",
+		"after a subscription: uno subscribed  0 inside",
+		"inside a deletion undone: uno unsubscribed  0 inside",
+		"after a deletion undone: uno subscribed  0 inside",
+		"inside a lot change undone: eins subscribed  0 inside",
+		"after a lot change undone: uno subscribed  0 inside",
+		"after an order: uno subscribed o 0 inside",
+		"inside a cancellation undone: uno subscribed  0 inside",
+		"after a cancellation undone: uno subscribed o 0 inside",
+		"after 3 cars came in: uno subscribed o 3 inside",
+		"after one left: uno subscribed o 2 inside",
+		"inside 5 cars undone: uno subscribed o 7 inside",
+		"after 5 cars undone: uno subscribed o 2 inside",
 	}
 	if !slices.Equal(steps, want) {
 		t.Fatalf("reads in the batch saw\n%q\nwant\n%q", steps, want)

@@ -103,8 +103,15 @@ func (t *txn) GetLotSettings(ctx context.Context, code string) (*park.Lot, error
 }
 
 func (t *txn) CountInside(ctx context.Context, code string) (int, error) {
+	if n, ok := t.memo.count(code); ok {
+		return int(n), nil
+	}
 	n, err := t.q.CountInside(stmtCtx, code)
-	return int(n), mapErr(err)
+	if err != nil {
+		return 0, mapErr(err)
+	}
+	t.memo.keepCount(code, n)
+	return int(n), nil
 }
 
 func (t *txn) ListLots(ctx context.Context) ([]*park.Lot, error) {
@@ -133,7 +140,12 @@ func (t *txn) UpdateLot(ctx context.Context, l *park.Lot) error {
 // AddOccupied adds to the lot's single count shard: SQLite has one writer,
 // so there is no contention to spread.
 func (t *txn) AddOccupied(ctx context.Context, code string, delta int) error {
-	return wrap(t.q.AddOccupied(stmtCtx, db.AddOccupiedParams{LotCode: code, Shard: "0", Occupied: int64(delta)}), "lot %q", code)
+	if err := t.q.AddOccupied(stmtCtx, db.AddOccupiedParams{LotCode: code, Shard: "0", Occupied: int64(delta)}); err != nil {
+		t.memo.forget() // memo.go
+		return wrap(err, "lot %q", code)
+	}
+	t.memo.added(code, int64(delta))
+	return nil
 }
 
 func (t *txn) GetLane(ctx context.Context, lot, id string) (*park.Lane, error) {

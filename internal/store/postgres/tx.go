@@ -117,12 +117,21 @@ func (t *txn) UpdateLot(ctx context.Context, l *park.Lot) error {
 	return versioned(n, err, &l.Version, func() error { _, err := t.q.GetLot(ctx, l.Code); return err }, "lot %q", l.Code)
 }
 
-// countShards spreads a lot's count of cars inside over this many rows, so
-// concurrent gate events rarely wait for each other's row lock.
-const countShards = 16
+// countShards spreads a lot's count of cars inside over at most this many
+// rows, so concurrent gate events rarely wait for each other's row lock,
+// which each holds until its commit.
+const countShards = 32
 
-// AddOccupied adds to a random count shard of the lot.
+// AddOccupied adds to a count shard of the lot that no other transaction
+// holds; when every one is held (or the lot has none yet), to a random
+// shard, created if needed, waiting for it. A random shard alone made two
+// of 32 lanes wait for each other's commit most of the time (2.2 ms per
+// event waiting here, measured with statement logging).
 func (t *txn) AddOccupied(ctx context.Context, code string, delta int) error {
+	n, err := t.q.AddOccupiedUnlocked(ctx, db.AddOccupiedUnlockedParams{Code: code, Delta: int64(delta)})
+	if err != nil || n > 0 {
+		return wrap(err, "lot %q", code)
+	}
 	shard := strconv.Itoa(rand.IntN(countShards))
 	return wrap(t.q.AddOccupied(ctx, db.AddOccupiedParams{Code: code, Shard: shard, Delta: int64(delta)}), "lot %q", code)
 }

@@ -26,6 +26,28 @@ func (q *Queries) AddOccupied(ctx context.Context, arg AddOccupiedParams) error 
 	return err
 }
 
+const addOccupiedUnlocked = `-- name: AddOccupiedUnlocked :execrows
+UPDATE lot_counts SET occupied = occupied + $1::bigint
+WHERE (lot_code, shard) IN (
+    SELECT c.lot_code, c.shard FROM lot_counts c WHERE c.lot_code = $2
+    LIMIT 1 FOR UPDATE SKIP LOCKED)
+`
+
+type AddOccupiedUnlockedParams struct {
+	Delta int64
+	Code  string
+}
+
+// AddOccupiedUnlocked adds to a count shard of the lot that no other
+// transaction holds, if there is one, without waiting.
+func (q *Queries) AddOccupiedUnlocked(ctx context.Context, arg AddOccupiedUnlockedParams) (int64, error) {
+	result, err := q.db.Exec(ctx, addOccupiedUnlocked, arg.Delta, arg.Code)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
 const countInside = `-- name: CountInside :one
 SELECT GREATEST(0, COALESCE(SUM(occupied), 0))::bigint AS occupied FROM lot_counts WHERE lot_code = $1
 `

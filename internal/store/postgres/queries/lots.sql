@@ -29,6 +29,14 @@ WHERE code = $12 AND version = $13;
 INSERT INTO lot_counts (lot_code, shard, occupied) VALUES (sqlc.arg(code), sqlc.arg(shard), sqlc.arg(delta)::bigint)
 ON CONFLICT (lot_code, shard) DO UPDATE SET occupied = lot_counts.occupied + excluded.occupied;
 
+-- AddOccupiedUnlocked adds to a count shard of the lot that no other
+-- transaction holds, if there is one, without waiting.
+-- name: AddOccupiedUnlocked :execrows
+UPDATE lot_counts SET occupied = occupied + sqlc.arg(delta)::bigint
+WHERE (lot_code, shard) IN (
+    SELECT c.lot_code, c.shard FROM lot_counts c WHERE c.lot_code = sqlc.arg(code)
+    LIMIT 1 FOR UPDATE SKIP LOCKED);
+
 -- name: GetLane :one
 SELECT * FROM lanes WHERE lot_code = $1 AND id = $2;
 

@@ -42,6 +42,9 @@ func (s *Service) Sweep(ctx context.Context) error {
 	if err := s.flushSeen(ctx); err != nil {
 		return err
 	}
+	if err := s.forgetListChanges(ctx); err != nil {
+		return err
+	}
 	now := s.base.Clock()
 	ds, err := s.Devices(ctx, "")
 	if err != nil {

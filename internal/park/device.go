@@ -83,4 +83,24 @@ type DeviceTx interface {
 	// whether Online changed: of several nodes noticing the same change,
 	// one hears true (ENotFound).
 	SetDeviceOnline(ctx context.Context, serial string, online bool, since time.Time) (bool, error)
+
+	// NoteLaneListChange records, in the transaction of a pass or list
+	// change, that plates' places in lot's offline lane list may have
+	// changed: the lot's cameras are to be told.
+	NoteLaneListChange(ctx context.Context, lot string, plates []string, at time.Time) error
+	// ListLaneListChanges returns up to limit noted changes, oldest first.
+	ListLaneListChanges(ctx context.Context, limit int) ([]LaneListChange, error)
+	// DeleteLaneListChanges forgets lot's changes up to seq upTo (its
+	// cameras have them); later ones stay.
+	DeleteLaneListChanges(ctx context.Context, lot string, upTo int64) error
+}
+
+// LaneListChange is a plate whose place in a lot's offline lane list
+// (what its cameras let through on their own) may have changed since the
+// cameras were last told.
+type LaneListChange struct {
+	Seq     int64
+	LotCode string
+	Plate   string
+	At      time.Time
 }

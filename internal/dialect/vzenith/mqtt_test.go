@@ -226,21 +226,166 @@ func TestMQTTLists(t *testing.T) {
 	if err != nil || n != 1 {
 		t.Fatalf("%d cameras loaded, %v; want the 1", n, err)
 	}
-	env := e.next(t)
-	var body struct {
-		Op   string `json:"operator_type"`
-		Recs []struct {
-			Plate       string `json:"plate"`
-			Enable      int    `json:"enable"`
-			EnableTime  string `json:"enable_time"`
-			OverdueTime string `json:"overdue_time"`
-		} `json:"dldb_rec"`
-	}
-	if err := json.Unmarshal(env.Payload.Body, &body); err != nil || env.Name != "white_list_operator" || body.Op != "update_or_add" {
-		t.Fatalf("%+v %s: %v", env, env.Payload.Body, err)
+	body := e.nextList(t)
+	if body.Op != "update_or_add" {
+		t.Fatalf("%+v: want update_or_add", body)
 	}
 	if len(body.Recs) != 2 || body.Recs[0].Plate != "京A11111" || body.Recs[1].Plate != "京A22222" ||
 		body.Recs[0].EnableTime != "2026-11-01 08:00:00" || body.Recs[0].Enable != 1 {
 		t.Fatalf("records %+v: want the two plates of the valid pass, from 2026-11-01 08:00:00 Shanghai time", body.Recs)
+	}
+}
+
+// listBody is a white_list_operator body as the camera reads it.
+type listBody struct {
+	Op   string `json:"operator_type"`
+	Recs []struct {
+		Plate       string `json:"plate"`
+		Enable      int    `json:"enable"`
+		EnableTime  string `json:"enable_time"`
+		OverdueTime string `json:"overdue_time"`
+	} `json:"dldb_rec"`
+}
+
+// nextList waits for parkd's next white_list_operator to the camera.
+func (e *mqttEnv) nextList(t *testing.T) listBody {
+	t.Helper()
+	env := e.next(t)
+	var b listBody
+	if err := json.Unmarshal(env.Payload.Body, &b); err != nil || env.Name != "white_list_operator" {
+		t.Fatalf("%+v %s: want a white_list_operator (%v)", env, env.Payload.Body, err)
+	}
+	return b
+}
+
+func plates(b listBody) []string {
+	var out []string
+	for _, r := range b.Recs {
+		out = append(out, r.Plate)
+	}
+	return out
+}
+
+// TestMQTTListChanges: a pass or allow entry created, changed or deleted
+// reaches the lot's cameras as it happens, not at the next full load: the
+// plates it adds with their validity, the plates it no longer lets through
+// deleted; a plate still held by another entry stays.
+func TestMQTTListChanges(t *testing.T) {
+	e := setupMQTT(t, true)
+	now := e.Clock.Now()
+	from := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC) // 08:00 in Shanghai
+	to := time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)    // 08:00 in Shanghai
+	if !to.After(now) {
+		t.Fatalf("the test clock %s is past the pass's end", now)
+	}
+	p, err := e.Sys.Access.CreatePass(e.Ctx, e.Lot, &park.Pass{HolderName: "Li", Plates: []string{"京A11111", "京A22222"},
+		Spaces: 1, ValidFrom: from, ValidTo: to})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := e.Sys.Access.CreateWhitelist(e.Ctx, e.Lot, &park.WhitelistEntry{Plate: "京A22222", Kind: park.AccessAllow,
+		Reason: "staff", ValidFrom: from, ValidTo: to.Add(24 * time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.mq.SyncLists(e.Ctx); err != nil {
+		t.Fatal(err)
+	}
+	add := e.nextList(t)
+	if add.Op != "update_or_add" || len(add.Recs) != 2 || add.Recs[0].Plate != "京A11111" || add.Recs[1].Plate != "京A22222" ||
+		add.Recs[0].EnableTime != "2026-11-01 08:00:00" || add.Recs[0].OverdueTime != "2027-01-01 08:00:00" ||
+		add.Recs[1].OverdueTime != "2027-01-02 08:00:00" || add.Recs[0].Enable != 1 {
+		t.Fatalf("%+v: want both plates added, 京A22222 until the whitelist's end (the later)", add)
+	}
+
+	// The pass loses 京A11111 and is then deleted; 京A22222 stays while the
+	// whitelist holds it, and goes when that entry turns to deny.
+	if _, err := e.Sys.Access.UpdatePass(e.Ctx, e.Lot, p.ID, func(p *park.Pass) error {
+		p.Plates = []string{"京A22222"}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.Sys.Access.DeletePass(e.Ctx, e.Lot, p.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.mq.SyncLists(e.Ctx); err != nil {
+		t.Fatal(err)
+	}
+	if add, del := e.nextList(t), e.nextList(t); add.Op != "update_or_add" || fmt.Sprint(plates(add)) != "[京A22222]" ||
+		add.Recs[0].OverdueTime != "2027-01-02 08:00:00" || del.Op != "delete" || fmt.Sprint(plates(del)) != "[京A11111]" {
+		t.Fatalf("%+v then %+v: want 京A22222 kept (whitelisted), 京A11111 deleted", add, del)
+	}
+	if _, err := e.Sys.Access.UpdateWhitelist(e.Ctx, e.Lot, w.ID, func(w *park.WhitelistEntry) error {
+		w.Kind = park.AccessDeny
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.mq.SyncLists(e.Ctx); err != nil {
+		t.Fatal(err)
+	}
+	if del := e.nextList(t); del.Op != "delete" || fmt.Sprint(plates(del)) != "[京A22222]" {
+		t.Fatalf("%+v: want 京A22222 deleted once denied", del)
+	}
+	// Told once: nothing is pending any more.
+	if err := e.mq.SyncLists(e.Ctx); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case extra := <-e.down:
+		t.Fatalf("sent again although acknowledged: %+v %s", extra, extra.Payload.Body)
+	case <-time.After(1500 * time.Millisecond):
+	}
+}
+
+// TestMQTTListChangeUnacknowledged: a change a camera does not acknowledge
+// is kept and sent again at the next round.
+func TestMQTTListChangeUnacknowledged(t *testing.T) {
+	e := setupMQTT(t, false)
+	if _, err := e.Sys.Access.CreateWhitelist(e.Ctx, e.Lot, &park.WhitelistEntry{Plate: "京A44444", Kind: park.AccessAllow,
+		Reason: "staff", ValidFrom: e.Clock.Now(), ValidTo: e.Clock.Now().Add(time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	for round := 1; round <= 2; round++ {
+		if err := e.mq.SyncLists(e.Ctx); !errors.Is(err, park.ErrUnreachable) {
+			t.Fatalf("round %d: %v, want unreachable", round, err)
+		}
+		for range 3 { // each round tries 3 times
+			if b := e.nextList(t); fmt.Sprint(plates(b)) != "[京A44444]" {
+				t.Fatalf("round %d: %+v", round, b)
+			}
+		}
+	}
+}
+
+// TestMQTTKeepLists: with parkd's list loop running, a pass created now
+// reaches the camera by itself, and its deletion too.
+func TestMQTTKeepLists(t *testing.T) {
+	e := setupMQTT(t, true)
+	ctx, cancel := context.WithCancel(e.Ctx)
+	defer cancel()
+	go e.mq.KeepLists(ctx, time.Hour)
+	p, err := e.Sys.Access.CreatePass(e.Ctx, e.Lot, &park.Pass{HolderName: "Li", Plates: []string{"京A55555"},
+		Spaces: 1, ValidFrom: e.Clock.Now(), ValidTo: e.Clock.Now().Add(24 * time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The loop's first full load may come before or after the pass.
+	for b := e.nextList(t); fmt.Sprint(plates(b)) != "[京A55555]"; b = e.nextList(t) {
+		if len(b.Recs) != 0 {
+			t.Fatalf("%+v: want the full load or the new pass", b)
+		}
+	}
+	if err := e.Sys.Access.DeletePass(e.Ctx, e.Lot, p.ID); err != nil {
+		t.Fatal(err)
+	}
+	// (The pass may have been both in the full load and the change.)
+	b := e.nextList(t)
+	for b.Op == "update_or_add" && fmt.Sprint(plates(b)) == "[京A55555]" {
+		b = e.nextList(t)
+	}
+	if b.Op != "delete" || fmt.Sprint(plates(b)) != "[京A55555]" {
+		t.Fatalf("%+v: want the deleted pass's plate deleted", b)
 	}
 }

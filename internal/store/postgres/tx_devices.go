@@ -76,3 +76,29 @@ func (t *txn) SetDeviceOnline(ctx context.Context, serial string, online bool, s
 	_, err = t.GetDevice(ctx, serial)
 	return false, err
 }
+
+func (t *txn) NoteLaneListChange(ctx context.Context, lot string, plates []string, at time.Time) error {
+	for _, p := range plates {
+		if err := t.q.NoteLaneListChange(ctx, db.NoteLaneListChangeParams{LotCode: lot, Plate: p, CreatedAt: ts(at)}); err != nil {
+			return mapErr(err)
+		}
+	}
+	return nil
+}
+
+func (t *txn) ListLaneListChanges(ctx context.Context, limit int) ([]park.LaneListChange, error) {
+	rs, err := t.q.ListLaneListChanges(ctx, int32(limit))
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	out := make([]park.LaneListChange, len(rs))
+	for i, r := range rs {
+		out[i] = park.LaneListChange{Seq: r.Seq, LotCode: r.LotCode, Plate: r.Plate, At: fromTS(r.CreatedAt)}
+	}
+	return out, nil
+}
+
+func (t *txn) DeleteLaneListChanges(ctx context.Context, lot string, upTo int64) error {
+	_, err := t.q.DeleteLaneListChanges(ctx, db.DeleteLaneListChangesParams{LotCode: lot, UpTo: upTo})
+	return mapErr(err)
+}

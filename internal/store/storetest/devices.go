@@ -117,3 +117,39 @@ func testDevices(t *testing.T, s park.Store) {
 		}
 	})
 }
+
+// testLaneListChanges: changes noted for lanes list oldest first, and
+// forgetting a lot's changes up to one leaves later ones and other lots'.
+func testLaneListChanges(t *testing.T, s park.Store) {
+	ctx := context.Background()
+	seedLot(t, s, "L1")
+	seedLot(t, s, "L2")
+	note := func(lot string, plates ...string) {
+		t.Helper()
+		must(t, update(t, s, func(tx park.Tx) error { return tx.NoteLaneListChange(ctx, lot, plates, base) }))
+	}
+	pending := func() []park.LaneListChange {
+		t.Helper()
+		var cs []park.LaneListChange
+		must(t, s.View(ctx, func(tx park.Tx) (err error) { cs, err = tx.ListLaneListChanges(ctx, 10); return }))
+		return cs
+	}
+	note("L1", "京A11111", "京A22222")
+	note("L2", "京B11111")
+	cs := pending()
+	if len(cs) != 3 || cs[0].LotCode != "L1" || cs[0].Plate != "京A11111" || cs[1].Plate != "京A22222" ||
+		cs[2].LotCode != "L2" || !cs[0].At.Equal(base) || cs[0].Seq >= cs[1].Seq || cs[1].Seq >= cs[2].Seq {
+		t.Fatalf("pending changes: %+v", cs)
+	}
+	must(t, update(t, s, func(tx park.Tx) error { return tx.DeleteLaneListChanges(ctx, "L1", cs[0].Seq) }))
+	cs = pending()
+	if len(cs) != 2 || cs[0].Plate != "京A22222" || cs[1].Plate != "京B11111" {
+		t.Fatalf("after forgetting L1's first change: %+v", cs)
+	}
+	t.Run("ErrUnknownLot", func(t *testing.T) {
+		err := update(t, s, func(tx park.Tx) error { return tx.NoteLaneListChange(ctx, "nope", []string{"京A1"}, base) })
+		if err == nil {
+			t.Fatal("a change noted for a lot that does not exist")
+		}
+	})
+}

@@ -52,6 +52,7 @@ func Run(t *testing.T, open Opener) {
 		"RentalChannels":    testRentalChannels,
 		"RentalOrders":      testRentalOrders,
 		"Devices":           testDevices,
+		"LaneListChanges":   testLaneListChanges,
 		"Images":            testImages,
 		"Operators":         testOperators,
 		"Sessions":          testSessions,

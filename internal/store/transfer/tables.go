@@ -213,6 +213,10 @@ var tables = []table{
 	{name: "images", key: []string{"id"}, columns: []column{
 		{"id", text}, {"lot_code", text}, {"event_id", text}, {"content_type", text}, {"data", text}, {"created_at", timestamp},
 	}},
+	// 00080_lane_lists.sql: pass and list changes not yet told to cameras.
+	{name: "lane_list_changes", key: []string{"seq"}, identity: "seq", columns: []column{
+		{"seq", integer}, {"lot_code", text}, {"plate", text}, {"created_at", timestamp},
+	}},
 	// 00050_console.sql: operators, their sessions, the audit log.
 	{name: "operators", key: []string{"name"}, columns: []column{
 		{"name", text}, {"role", text}, {"lots", text}, {"language", text}, {"password_hash", text},

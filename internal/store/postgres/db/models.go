@@ -189,6 +189,13 @@ type LaneHold struct {
 	Since   time.Time
 }
 
+type LaneListChange struct {
+	Seq       int64
+	LotCode   string
+	Plate     string
+	CreatedAt time.Time
+}
+
 type Lock struct {
 	LotCode  string
 	PlateKey string

@@ -21,3 +21,12 @@ WHERE serial = sqlc.arg(serial) AND (seen_at IS NULL OR seen_at < sqlc.arg(seen_
 -- name: SetDeviceOnline :execrows
 UPDATE devices SET online = sqlc.arg(online), since = sqlc.arg(since)
 WHERE serial = sqlc.arg(serial) AND online = sqlc.arg(was);
+
+-- name: NoteLaneListChange :exec
+INSERT INTO lane_list_changes (lot_code, plate, created_at) VALUES ($1, $2, $3);
+
+-- name: ListLaneListChanges :many
+SELECT * FROM lane_list_changes ORDER BY seq LIMIT $1;
+
+-- name: DeleteLaneListChanges :execrows
+DELETE FROM lane_list_changes WHERE lot_code = sqlc.arg(lot_code) AND seq <= sqlc.arg(up_to);

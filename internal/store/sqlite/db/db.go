@@ -120,6 +120,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.deleteLaneHoldStmt, err = db.PrepareContext(ctx, deleteLaneHold); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteLaneHold: %w", err)
 	}
+	if q.deleteLaneListChangesStmt, err = db.PrepareContext(ctx, deleteLaneListChanges); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteLaneListChanges: %w", err)
+	}
 	if q.deleteLockStmt, err = db.PrepareContext(ctx, deleteLock); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteLock: %w", err)
 	}
@@ -444,6 +447,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.listLaneHoldsStmt, err = db.PrepareContext(ctx, listLaneHolds); err != nil {
 		return nil, fmt.Errorf("error preparing query ListLaneHolds: %w", err)
 	}
+	if q.listLaneListChangesStmt, err = db.PrepareContext(ctx, listLaneListChanges); err != nil {
+		return nil, fmt.Errorf("error preparing query ListLaneListChanges: %w", err)
+	}
 	if q.listLanesStmt, err = db.PrepareContext(ctx, listLanes); err != nil {
 		return nil, fmt.Errorf("error preparing query ListLanes: %w", err)
 	}
@@ -536,6 +542,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.nextPriceStandardIDStmt, err = db.PrepareContext(ctx, nextPriceStandardID); err != nil {
 		return nil, fmt.Errorf("error preparing query NextPriceStandardID: %w", err)
+	}
+	if q.noteLaneListChangeStmt, err = db.PrepareContext(ctx, noteLaneListChange); err != nil {
+		return nil, fmt.Errorf("error preparing query NoteLaneListChange: %w", err)
 	}
 	if q.openChargeSessionStmt, err = db.PrepareContext(ctx, openChargeSession); err != nil {
 		return nil, fmt.Errorf("error preparing query OpenChargeSession: %w", err)
@@ -811,6 +820,11 @@ func (q *Queries) Close() error {
 	if q.deleteLaneHoldStmt != nil {
 		if cerr := q.deleteLaneHoldStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing deleteLaneHoldStmt: %w", cerr)
+		}
+	}
+	if q.deleteLaneListChangesStmt != nil {
+		if cerr := q.deleteLaneListChangesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteLaneListChangesStmt: %w", cerr)
 		}
 	}
 	if q.deleteLockStmt != nil {
@@ -1353,6 +1367,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing listLaneHoldsStmt: %w", cerr)
 		}
 	}
+	if q.listLaneListChangesStmt != nil {
+		if cerr := q.listLaneListChangesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listLaneListChangesStmt: %w", cerr)
+		}
+	}
 	if q.listLanesStmt != nil {
 		if cerr := q.listLanesStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listLanesStmt: %w", cerr)
@@ -1506,6 +1525,11 @@ func (q *Queries) Close() error {
 	if q.nextPriceStandardIDStmt != nil {
 		if cerr := q.nextPriceStandardIDStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing nextPriceStandardIDStmt: %w", cerr)
+		}
+	}
+	if q.noteLaneListChangeStmt != nil {
+		if cerr := q.noteLaneListChangeStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing noteLaneListChangeStmt: %w", cerr)
 		}
 	}
 	if q.openChargeSessionStmt != nil {
@@ -1764,6 +1788,7 @@ type Queries struct {
 	deleteEnrolmentStmt               *sql.Stmt
 	deleteExpiredQuotesStmt           *sql.Stmt
 	deleteLaneHoldStmt                *sql.Stmt
+	deleteLaneListChangesStmt         *sql.Stmt
 	deleteLockStmt                    *sql.Stmt
 	deletePartnerStmt                 *sql.Stmt
 	deletePassStmt                    *sql.Stmt
@@ -1872,6 +1897,7 @@ type Queries struct {
 	listIntegratorPartnersStmt        *sql.Stmt
 	listLaneGateCommandsStmt          *sql.Stmt
 	listLaneHoldsStmt                 *sql.Stmt
+	listLaneListChangesStmt           *sql.Stmt
 	listLanesStmt                     *sql.Stmt
 	listLotDevicesStmt                *sql.Stmt
 	listLotsStmt                      *sql.Stmt
@@ -1903,6 +1929,7 @@ type Queries struct {
 	markDeviceSeenStmt                *sql.Stmt
 	markSeenStmt                      *sql.Stmt
 	nextPriceStandardIDStmt           *sql.Stmt
+	noteLaneListChangeStmt            *sql.Stmt
 	openChargeSessionStmt             *sql.Stmt
 	passLapsesStmt                    *sql.Stmt
 	putEnrolmentStmt                  *sql.Stmt
@@ -1978,6 +2005,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		deleteEnrolmentStmt:               q.deleteEnrolmentStmt,
 		deleteExpiredQuotesStmt:           q.deleteExpiredQuotesStmt,
 		deleteLaneHoldStmt:                q.deleteLaneHoldStmt,
+		deleteLaneListChangesStmt:         q.deleteLaneListChangesStmt,
 		deleteLockStmt:                    q.deleteLockStmt,
 		deletePartnerStmt:                 q.deletePartnerStmt,
 		deletePassStmt:                    q.deletePassStmt,
@@ -2086,6 +2114,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		listIntegratorPartnersStmt:        q.listIntegratorPartnersStmt,
 		listLaneGateCommandsStmt:          q.listLaneGateCommandsStmt,
 		listLaneHoldsStmt:                 q.listLaneHoldsStmt,
+		listLaneListChangesStmt:           q.listLaneListChangesStmt,
 		listLanesStmt:                     q.listLanesStmt,
 		listLotDevicesStmt:                q.listLotDevicesStmt,
 		listLotsStmt:                      q.listLotsStmt,
@@ -2117,6 +2146,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		markDeviceSeenStmt:                q.markDeviceSeenStmt,
 		markSeenStmt:                      q.markSeenStmt,
 		nextPriceStandardIDStmt:           q.nextPriceStandardIDStmt,
+		noteLaneListChangeStmt:            q.noteLaneListChangeStmt,
 		openChargeSessionStmt:             q.openChargeSessionStmt,
 		passLapsesStmt:                    q.passLapsesStmt,
 		putEnrolmentStmt:                  q.putEnrolmentStmt,

@@ -62,6 +62,23 @@ func (q *Queries) DeleteDevice(ctx context.Context, serial string) (int64, error
 	return result.RowsAffected()
 }
 
+const deleteLaneListChanges = `-- name: DeleteLaneListChanges :execrows
+DELETE FROM lane_list_changes WHERE lot_code = ?1 AND seq <= ?2
+`
+
+type DeleteLaneListChangesParams struct {
+	LotCode string
+	UpTo    int64
+}
+
+func (q *Queries) DeleteLaneListChanges(ctx context.Context, arg DeleteLaneListChangesParams) (int64, error) {
+	result, err := q.exec(ctx, q.deleteLaneListChangesStmt, deleteLaneListChanges, arg.LotCode, arg.UpTo)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected()
+}
+
 const getDevice = `-- name: GetDevice :one
 SELECT serial, lot_code, lane, kind, protocol, direction, addr, username, password, online, seen_at, since, created_at FROM devices WHERE serial = ?
 `
@@ -113,6 +130,38 @@ func (q *Queries) ListDevices(ctx context.Context) ([]Device, error) {
 			&i.Online,
 			&i.SeenAt,
 			&i.Since,
+			&i.CreatedAt,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const listLaneListChanges = `-- name: ListLaneListChanges :many
+SELECT seq, lot_code, plate, created_at FROM lane_list_changes ORDER BY seq LIMIT ?
+`
+
+func (q *Queries) ListLaneListChanges(ctx context.Context, limit int64) ([]LaneListChange, error) {
+	rows, err := q.query(ctx, q.listLaneListChangesStmt, listLaneListChanges, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []LaneListChange
+	for rows.Next() {
+		var i LaneListChange
+		if err := rows.Scan(
+			&i.Seq,
+			&i.LotCode,
+			&i.Plate,
 			&i.CreatedAt,
 		); err != nil {
 			return nil, err
@@ -185,6 +234,21 @@ func (q *Queries) MarkDeviceSeen(ctx context.Context, arg MarkDeviceSeenParams) 
 		return 0, err
 	}
 	return result.RowsAffected()
+}
+
+const noteLaneListChange = `-- name: NoteLaneListChange :exec
+INSERT INTO lane_list_changes (lot_code, plate, created_at) VALUES (?, ?, ?)
+`
+
+type NoteLaneListChangeParams struct {
+	LotCode   string
+	Plate     string
+	CreatedAt int64
+}
+
+func (q *Queries) NoteLaneListChange(ctx context.Context, arg NoteLaneListChangeParams) error {
+	_, err := q.exec(ctx, q.noteLaneListChangeStmt, noteLaneListChange, arg.LotCode, arg.Plate, arg.CreatedAt)
+	return err
 }
 
 const setDeviceOnline = `-- name: SetDeviceOnline :execrows

@@ -189,6 +189,13 @@ type LaneHold struct {
 	Since   int64
 }
 
+type LaneListChange struct {
+	Seq       int64
+	LotCode   string
+	Plate     string
+	CreatedAt int64
+}
+
 type Lock struct {
 	LotCode  string
 	PlateKey string

@@ -35,6 +35,10 @@ type Device struct {
 	SeenAt    *time.Time `json:"seen_at,omitempty"` // last heartbeat or read
 	Since     time.Time  `json:"since"`             // when Online last changed (or the device was registered)
 	CreatedAt time.Time  `json:"created_at"`
+	// Unanswered is when the device's barrier last failed to acknowledge
+	// a command after a read, while it has not answered since (nil: it
+	// answers).
+	Unanswered *time.Time `json:"unanswered_since,omitempty"`
 }
 
 var serialRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$`)
@@ -83,6 +87,10 @@ type DeviceTx interface {
 	// whether Online changed: of several nodes noticing the same change,
 	// one hears true (ENotFound).
 	SetDeviceOnline(ctx context.Context, serial string, online bool, since time.Time) (bool, error)
+	// SetDeviceUnanswered raises (at non-nil) or clears (nil) a device's
+	// unanswered-barrier alarm and reports whether it changed: of several
+	// nodes seeing the barrier answer again, one hears true (ENotFound).
+	SetDeviceUnanswered(ctx context.Context, serial string, at *time.Time) (bool, error)
 
 	// NoteLaneListChange records, in the transaction of a pass or list
 	// change, that plates' places in lot's offline lane list may have

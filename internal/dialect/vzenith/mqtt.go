@@ -193,6 +193,8 @@ func (m *MQTT) read(ctx context.Context, pr plateRead) {
 		defer cancel()
 		if err := m.Send(sctx, ans.Device, park.GateOpen); err != nil {
 			m.dev.Unacknowledged(ctx, ans.Device, park.GateOpen, err)
+		} else {
+			m.dev.Acknowledged(ctx, ans.Device, park.GateOpen)
 		}
 	}
 }

@@ -21,7 +21,7 @@ func (t *txn) CreateDevice(ctx context.Context, d *park.Device) error {
 func deviceFromRow(r db.Device) *park.Device {
 	return &park.Device{Serial: r.Serial, LotCode: r.LotCode, Lane: r.Lane, Kind: r.Kind, Protocol: r.Protocol, Direction: r.Direction,
 		Addr: r.Addr, Username: r.Username, Password: r.Password, Online: r.Online, SeenAt: fromTSP(r.SeenAt),
-		Since: fromTS(r.Since), CreatedAt: fromTS(r.CreatedAt)}
+		Since: fromTS(r.Since), CreatedAt: fromTS(r.CreatedAt), Unanswered: fromTSP(r.UnansweredSince)}
 }
 
 func (t *txn) GetDevice(ctx context.Context, serial string) (*park.Device, error) {
@@ -101,4 +101,22 @@ func (t *txn) ListLaneListChanges(ctx context.Context, limit int) ([]park.LaneLi
 func (t *txn) DeleteLaneListChanges(ctx context.Context, lot string, upTo int64) error {
 	_, err := t.q.DeleteLaneListChanges(ctx, db.DeleteLaneListChangesParams{LotCode: lot, UpTo: upTo})
 	return mapErr(err)
+}
+
+func (t *txn) SetDeviceUnanswered(ctx context.Context, serial string, at *time.Time) (bool, error) {
+	var n int64
+	var err error
+	if at != nil {
+		n, err = t.q.RaiseDeviceUnanswered(ctx, db.RaiseDeviceUnansweredParams{Serial: serial, At: tsp(at)})
+	} else {
+		n, err = t.q.ClearDeviceUnanswered(ctx, serial)
+	}
+	if err != nil {
+		return false, mapErr(err)
+	}
+	if n > 0 {
+		return true, nil
+	}
+	_, err = t.GetDevice(ctx, serial)
+	return false, err
 }

@@ -109,6 +109,38 @@ func testDevices(t *testing.T, s park.Store) {
 		wantCode(t, err, park.ENotFound)
 	})
 
+	t.Run("Unanswered", func(t *testing.T) {
+		set := func(at *time.Time) bool {
+			t.Helper()
+			var changed bool
+			must(t, update(t, s, func(tx park.Tx) (err error) {
+				changed, err = tx.SetDeviceUnanswered(ctx, "cam-a", at)
+				return
+			}))
+			return changed
+		}
+		raised, later := base.Add(time.Hour), base.Add(2*time.Hour)
+		if set(nil) {
+			t.Fatal("clearing an alarm never raised: reported as a change")
+		}
+		if !set(&raised) || set(&later) {
+			t.Fatal("raising: want a change once")
+		}
+		d, err := get("cam-a")
+		must(t, err)
+		if d.Unanswered == nil || !d.Unanswered.Equal(raised) {
+			t.Fatalf("unanswered since %v, want the first raise %v", d.Unanswered, raised)
+		}
+		if !set(nil) || set(nil) {
+			t.Fatal("clearing: want a change once")
+		}
+		if d, _ := get("cam-a"); d.Unanswered != nil {
+			t.Fatalf("unanswered since %v after clearing", d.Unanswered)
+		}
+		err = update(t, s, func(tx park.Tx) error { _, err := tx.SetDeviceUnanswered(ctx, "nobody", nil); return err })
+		wantCode(t, err, park.ENotFound)
+	})
+
 	t.Run("Delete", func(t *testing.T) {
 		must(t, update(t, s, func(tx park.Tx) error { return tx.DeleteDevice(ctx, "cam-b") }))
 		wantCode(t, update(t, s, func(tx park.Tx) error { return tx.DeleteDevice(ctx, "cam-b") }), park.ENotFound)

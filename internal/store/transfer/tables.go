@@ -208,6 +208,7 @@ var tables = []table{
 		{"serial", text}, {"lot_code", text}, {"lane", text}, {"kind", text}, {"protocol", text}, {"direction", text},
 		{"addr", text}, {"username", text}, {"password", text}, {"online", boolean}, {"seen_at", timestamp},
 		{"since", timestamp}, {"created_at", timestamp},
+		{"unanswered_since", timestamp}, // 00081_device_unanswered.sql
 	}},
 	// 00041_images.sql.
 	{name: "images", key: []string{"id"}, columns: []column{

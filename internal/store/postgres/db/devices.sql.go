@@ -10,6 +10,18 @@ import (
 	"time"
 )
 
+const clearDeviceUnanswered = `-- name: ClearDeviceUnanswered :execrows
+UPDATE devices SET unanswered_since = NULL WHERE serial = $1 AND unanswered_since IS NOT NULL
+`
+
+func (q *Queries) ClearDeviceUnanswered(ctx context.Context, serial string) (int64, error) {
+	result, err := q.db.Exec(ctx, clearDeviceUnanswered, serial)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
 const createDevice = `-- name: CreateDevice :exec
 INSERT INTO devices (serial, lot_code, lane, kind, protocol, direction, addr, username, password, online, seen_at, since, created_at)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
@@ -80,7 +92,7 @@ func (q *Queries) DeleteLaneListChanges(ctx context.Context, arg DeleteLaneListC
 }
 
 const getDevice = `-- name: GetDevice :one
-SELECT serial, lot_code, lane, kind, protocol, direction, addr, username, password, online, seen_at, since, created_at FROM devices WHERE serial = $1
+SELECT serial, lot_code, lane, kind, protocol, direction, addr, username, password, online, seen_at, since, created_at, unanswered_since FROM devices WHERE serial = $1
 `
 
 func (q *Queries) GetDevice(ctx context.Context, serial string) (Device, error) {
@@ -100,12 +112,13 @@ func (q *Queries) GetDevice(ctx context.Context, serial string) (Device, error) 
 		&i.SeenAt,
 		&i.Since,
 		&i.CreatedAt,
+		&i.UnansweredSince,
 	)
 	return i, err
 }
 
 const listDevices = `-- name: ListDevices :many
-SELECT serial, lot_code, lane, kind, protocol, direction, addr, username, password, online, seen_at, since, created_at FROM devices ORDER BY serial
+SELECT serial, lot_code, lane, kind, protocol, direction, addr, username, password, online, seen_at, since, created_at, unanswered_since FROM devices ORDER BY serial
 `
 
 func (q *Queries) ListDevices(ctx context.Context) ([]Device, error) {
@@ -131,6 +144,7 @@ func (q *Queries) ListDevices(ctx context.Context) ([]Device, error) {
 			&i.SeenAt,
 			&i.Since,
 			&i.CreatedAt,
+			&i.UnansweredSince,
 		); err != nil {
 			return nil, err
 		}
@@ -172,7 +186,7 @@ func (q *Queries) ListLaneListChanges(ctx context.Context, limit int32) ([]LaneL
 }
 
 const listLotDevices = `-- name: ListLotDevices :many
-SELECT serial, lot_code, lane, kind, protocol, direction, addr, username, password, online, seen_at, since, created_at FROM devices WHERE lot_code = $1 ORDER BY serial
+SELECT serial, lot_code, lane, kind, protocol, direction, addr, username, password, online, seen_at, since, created_at, unanswered_since FROM devices WHERE lot_code = $1 ORDER BY serial
 `
 
 func (q *Queries) ListLotDevices(ctx context.Context, lotCode string) ([]Device, error) {
@@ -198,6 +212,7 @@ func (q *Queries) ListLotDevices(ctx context.Context, lotCode string) ([]Device,
 			&i.SeenAt,
 			&i.Since,
 			&i.CreatedAt,
+			&i.UnansweredSince,
 		); err != nil {
 			return nil, err
 		}
@@ -240,6 +255,23 @@ type NoteLaneListChangeParams struct {
 func (q *Queries) NoteLaneListChange(ctx context.Context, arg NoteLaneListChangeParams) error {
 	_, err := q.db.Exec(ctx, noteLaneListChange, arg.LotCode, arg.Plate, arg.CreatedAt)
 	return err
+}
+
+const raiseDeviceUnanswered = `-- name: RaiseDeviceUnanswered :execrows
+UPDATE devices SET unanswered_since = $1 WHERE serial = $2 AND unanswered_since IS NULL
+`
+
+type RaiseDeviceUnansweredParams struct {
+	At     *time.Time
+	Serial string
+}
+
+func (q *Queries) RaiseDeviceUnanswered(ctx context.Context, arg RaiseDeviceUnansweredParams) (int64, error) {
+	result, err := q.db.Exec(ctx, raiseDeviceUnanswered, arg.At, arg.Serial)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
 }
 
 const setDeviceOnline = `-- name: SetDeviceOnline :execrows

@@ -30,3 +30,9 @@ SELECT * FROM lane_list_changes ORDER BY seq LIMIT $1;
 
 -- name: DeleteLaneListChanges :execrows
 DELETE FROM lane_list_changes WHERE lot_code = sqlc.arg(lot_code) AND seq <= sqlc.arg(up_to);
+
+-- name: RaiseDeviceUnanswered :execrows
+UPDATE devices SET unanswered_since = sqlc.arg(at) WHERE serial = sqlc.arg(serial) AND unanswered_since IS NULL;
+
+-- name: ClearDeviceUnanswered :execrows
+UPDATE devices SET unanswered_since = NULL WHERE serial = sqlc.arg(serial) AND unanswered_since IS NOT NULL;

@@ -45,6 +45,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.clearChannelStoresStmt, err = db.PrepareContext(ctx, clearChannelStores); err != nil {
 		return nil, fmt.Errorf("error preparing query ClearChannelStores: %w", err)
 	}
+	if q.clearDeviceUnansweredStmt, err = db.PrepareContext(ctx, clearDeviceUnanswered); err != nil {
+		return nil, fmt.Errorf("error preparing query ClearDeviceUnanswered: %w", err)
+	}
 	if q.clearPartnerLotsStmt, err = db.PrepareContext(ctx, clearPartnerLots); err != nil {
 		return nil, fmt.Errorf("error preparing query ClearPartnerLots: %w", err)
 	}
@@ -558,6 +561,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.putImageStmt, err = db.PrepareContext(ctx, putImage); err != nil {
 		return nil, fmt.Errorf("error preparing query PutImage: %w", err)
 	}
+	if q.raiseDeviceUnansweredStmt, err = db.PrepareContext(ctx, raiseDeviceUnanswered); err != nil {
+		return nil, fmt.Errorf("error preparing query RaiseDeviceUnanswered: %w", err)
+	}
 	if q.redeliverReportStmt, err = db.PrepareContext(ctx, redeliverReport); err != nil {
 		return nil, fmt.Errorf("error preparing query RedeliverReport: %w", err)
 	}
@@ -695,6 +701,11 @@ func (q *Queries) Close() error {
 	if q.clearChannelStoresStmt != nil {
 		if cerr := q.clearChannelStoresStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing clearChannelStoresStmt: %w", cerr)
+		}
+	}
+	if q.clearDeviceUnansweredStmt != nil {
+		if cerr := q.clearDeviceUnansweredStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing clearDeviceUnansweredStmt: %w", cerr)
 		}
 	}
 	if q.clearPartnerLotsStmt != nil {
@@ -1552,6 +1563,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing putImageStmt: %w", cerr)
 		}
 	}
+	if q.raiseDeviceUnansweredStmt != nil {
+		if cerr := q.raiseDeviceUnansweredStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing raiseDeviceUnansweredStmt: %w", cerr)
+		}
+	}
 	if q.redeliverReportStmt != nil {
 		if cerr := q.redeliverReportStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing redeliverReportStmt: %w", cerr)
@@ -1763,6 +1779,7 @@ type Queries struct {
 	chargeSessionsOfPlateStmt         *sql.Stmt
 	claimDeliveriesStmt               *sql.Stmt
 	clearChannelStoresStmt            *sql.Stmt
+	clearDeviceUnansweredStmt         *sql.Stmt
 	clearPartnerLotsStmt              *sql.Stmt
 	countChargeSessionsStmt           *sql.Stmt
 	countCouponsStmt                  *sql.Stmt
@@ -1934,6 +1951,7 @@ type Queries struct {
 	passLapsesStmt                    *sql.Stmt
 	putEnrolmentStmt                  *sql.Stmt
 	putImageStmt                      *sql.Stmt
+	raiseDeviceUnansweredStmt         *sql.Stmt
 	redeliverReportStmt               *sql.Stmt
 	redeliverSinceStmt                *sql.Stmt
 	revokeOperatorSessionsStmt        *sql.Stmt
@@ -1980,6 +1998,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		chargeSessionsOfPlateStmt:         q.chargeSessionsOfPlateStmt,
 		claimDeliveriesStmt:               q.claimDeliveriesStmt,
 		clearChannelStoresStmt:            q.clearChannelStoresStmt,
+		clearDeviceUnansweredStmt:         q.clearDeviceUnansweredStmt,
 		clearPartnerLotsStmt:              q.clearPartnerLotsStmt,
 		countChargeSessionsStmt:           q.countChargeSessionsStmt,
 		countCouponsStmt:                  q.countCouponsStmt,
@@ -2151,6 +2170,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		passLapsesStmt:                    q.passLapsesStmt,
 		putEnrolmentStmt:                  q.putEnrolmentStmt,
 		putImageStmt:                      q.putImageStmt,
+		raiseDeviceUnansweredStmt:         q.raiseDeviceUnansweredStmt,
 		redeliverReportStmt:               q.redeliverReportStmt,
 		redeliverSinceStmt:                q.redeliverSinceStmt,
 		revokeOperatorSessionsStmt:        q.revokeOperatorSessionsStmt,

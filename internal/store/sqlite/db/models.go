@@ -103,19 +103,20 @@ type Delivery struct {
 }
 
 type Device struct {
-	Serial    string
-	LotCode   string
-	Lane      string
-	Kind      string
-	Protocol  string
-	Direction string
-	Addr      string
-	Username  string
-	Password  string
-	Online    int64
-	SeenAt    sql.NullInt64
-	Since     int64
-	CreatedAt int64
+	Serial          string
+	LotCode         string
+	Lane            string
+	Kind            string
+	Protocol        string
+	Direction       string
+	Addr            string
+	Username        string
+	Password        string
+	Online          int64
+	SeenAt          sql.NullInt64
+	Since           int64
+	CreatedAt       int64
+	UnansweredSince sql.NullInt64
 }
 
 type Enrolment struct {

@@ -87,6 +87,9 @@ type Config struct {
 	Progress  io.Writer // the progress bar (nil: none)
 }
 
+// closeLinger is how long cameras stay after the run's end.
+const closeLinger = 1500 * time.Millisecond
+
 // Limits that keep a run bounded whatever it is given.
 const (
 	MaxDuration = time.Hour
@@ -252,6 +255,12 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 		r.protos[p.Name] = &protoStats{}
 	}
 	defer func() {
+		if len(r.closers) > 0 && r.start != (time.Time{}) {
+			// Cameras parkd calls back keep answering a moment, so the
+			// commands for the run's last reads are not taken for a
+			// barrier's silence.
+			time.Sleep(closeLinger)
+		}
 		for _, c := range r.closers {
 			c.Close()
 		}

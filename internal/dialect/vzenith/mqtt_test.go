@@ -8,9 +8,11 @@ import (
 	"fmt"
 	"net"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"parkd/internal/deliveries"
 	"parkd/internal/device/mqttlink"
 	"parkd/internal/dialect/vzenith"
 	"parkd/internal/park"
@@ -35,6 +37,7 @@ type mqttEnv struct {
 	cam    *mqttlink.Link
 	serial string
 	down   chan envelope // what parkd sent the camera
+	ack    atomic.Bool   // whether the camera answers commands
 }
 
 type envelope struct {
@@ -69,6 +72,7 @@ func setupMQTT(t *testing.T, ack bool) *mqttEnv {
 		return l
 	}
 	e := &mqttEnv{Bundle: b, serial: serial, down: make(chan envelope, 16)}
+	e.ack.Store(ack)
 	parkd := dial(serial + "-parkd")
 	e.mq = vzenith.NewMQTT(vzenith.MQTTConfig{Devices: b.Sys.Devices, Publisher: parkd})
 	for _, f := range []string{serial + "/device/message/up/#", serial + "/device/message/down/+/reply"} {
@@ -84,7 +88,7 @@ func setupMQTT(t *testing.T, ack bool) *mqttEnv {
 			return
 		}
 		e.down <- env
-		if ack {
+		if e.ack.Load() {
 			reply, _ := json.Marshal(map[string]any{"id": env.ID, "sn": serial, "name": env.Name, "version": "1.0",
 				"payload": map[string]any{"type": env.Name, "body": map[string]any{"code": 0}}})
 			_ = e.cam.Publish(topic+"/reply", reply) // fails only when the test has ended
@@ -387,5 +391,75 @@ func TestMQTTKeepLists(t *testing.T) {
 	}
 	if b.Op != "delete" || fmt.Sprint(plates(b)) != "[京A55555]" {
 		t.Fatalf("%+v: want the deleted pass's plate deleted", b)
+	}
+}
+
+// TestMQTTAnsweredAgain: a barrier that does not acknowledge the open
+// after a read raises the alarm (a device_status report, offline); when
+// it acknowledges the next read's open, one report says it is back.
+func TestMQTTAnsweredAgain(t *testing.T) {
+	e := setupMQTT(t, false)
+	if _, err := e.Sys.Partners.CreatePartner(e.Ctx, &park.Partner{ID: "ops", Name: "ops", Dialect: systemtest.Dialects[0],
+		Type: park.PartnerNormal, Lots: []string{e.Lot}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.Sys.Deliveries.CreateSubscription(e.Ctx, "ops", deliveries.SubscriptionInput{Report: park.ReportDeviceStatus,
+		URL: "https://ops.example/hook"}); err != nil {
+		t.Fatal(err)
+	}
+	// reports waits (boundedly) for n device_status reports, oldest first.
+	reports := func(n int) []park.DeviceStatus {
+		t.Helper()
+		var out []park.DeviceStatus
+		for range 200 {
+			out = out[:0]
+			err := e.Store.View(e.Ctx, func(tx park.Tx) error {
+				ds, err := tx.ListDeliveries(e.Ctx, park.DeliveryFilter{Report: park.ReportDeviceStatus, Limit: 10})
+				for i := len(ds) - 1; i >= 0 && err == nil; i-- {
+					var r *park.Report
+					if r, err = tx.GetReport(e.Ctx, ds[i].ReportID); err == nil {
+						var d park.ReportData
+						if err = json.Unmarshal(r.Data, &d); err == nil && d.Device != nil {
+							out = append(out, *d.Device)
+						}
+					}
+				}
+				return err
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(out) >= n {
+				return out
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		t.Fatalf("reports %+v: want %d", out, n)
+		return nil
+	}
+	e.publishRead(t, "京A12345", 1)
+	if rs := reports(1); rs[0].Online || rs[0].Serial != e.serial {
+		t.Fatalf("%+v: want the barrier reported offline", rs)
+	}
+	e.ack.Store(true)
+	e.publishRead(t, "京A67890", 2)
+	rs := reports(2)
+	if len(rs) != 2 || !rs[1].Online || rs[1].Serial != e.serial || rs[1].Lane != "in-1" || !strings.Contains(rs[1].Detail, "again") {
+		t.Fatalf("%+v: want a second report, the barrier back", rs)
+	}
+	// A third read, acknowledged too, reports nothing more. (What parkd
+	// sent for the first two reads is taken first.)
+	for drained := false; !drained; {
+		select {
+		case <-e.down:
+		default:
+			drained = true
+		}
+	}
+	e.publishRead(t, "京A24680", 3)
+	for env := e.next(t); env.Name != "gpio_out"; env = e.next(t) {
+	}
+	if rs := reports(2); len(rs) != 2 {
+		t.Fatalf("%+v: answering while answering is no news", rs)
 	}
 }

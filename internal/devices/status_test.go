@@ -7,10 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"parkd/internal/deliveries"
 	"parkd/internal/devices"
 	"parkd/internal/park"
-	"parkd/internal/systemtest"
 )
 
 // statusReports returns the device_status reports waiting for delivery,
@@ -42,26 +40,12 @@ func statusReports(t *testing.T, b *bundle) []park.ReportData {
 	return out
 }
 
-// subscribeStatus has a partner subscribe to the lot's device_status
-// reports.
-func subscribeStatus(t *testing.T, b *bundle) {
-	t.Helper()
-	if _, err := b.Sys.Partners.CreatePartner(b.Ctx, &park.Partner{ID: "ops", Name: "ops", Dialect: systemtest.Dialects[0],
-		Type: park.PartnerNormal, Lots: []string{b.Lot}}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := b.Sys.Deliveries.CreateSubscription(b.Ctx, "ops", deliveries.SubscriptionInput{Report: park.ReportDeviceStatus,
-		URL: "https://ops.example/hook"}); err != nil {
-		t.Fatal(err)
-	}
-}
-
 // TestOnlineOffline: a device is online from its first heartbeat or read
 // and offline after 60 s of silence; each change is one device_status
 // report to the lot's subscribed partners, and no change is reported twice.
 func TestOnlineOffline(t *testing.T) {
 	b := setup(t)
-	subscribeStatus(t, b)
+	b.Subscribe(t, park.ReportDeviceStatus)
 	b.register(t, "cam-in", "in-1")
 	sweep := func() {
 		t.Helper()
@@ -130,7 +114,7 @@ func TestOnlineOffline(t *testing.T) {
 // of the alarm, report nothing more.
 func TestAnsweredAgain(t *testing.T) {
 	b := setup(t)
-	subscribeStatus(t, b)
+	b.Subscribe(t, park.ReportDeviceStatus)
 	b.register(t, "cam-in", "in-1")
 	device := func() *park.Device {
 		t.Helper()

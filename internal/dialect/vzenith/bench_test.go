@@ -88,14 +88,7 @@ func BenchmarkEntries(b *testing.B) {
 			}()
 		}
 		wg.Wait()
-		el := time.Since(start)
-		b.StopTimer()
-		all := slices.Concat(lat...)
-		slices.Sort(all)
-		if len(all) > 0 {
-			b.ReportMetric(float64(len(all))/el.Seconds(), "reads/s")
-			b.ReportMetric(float64(all[len(all)*99/100])/float64(time.Millisecond), "p99-ms")
-		}
+		report(b, lat, time.Since(start))
 	}
 	plate := func(n int64) string { return fmt.Sprintf("京%c%05d", 'A'+rune(n/100000%20), n%100000) }
 	b.Run("native", func(b *testing.B) {
@@ -139,14 +132,7 @@ func BenchmarkEntries(b *testing.B) {
 			}()
 		}
 		wg.Wait()
-		el := time.Since(start)
-		b.StopTimer()
-		all := slices.Concat(lat...)
-		slices.Sort(all)
-		if len(all) > 0 {
-			b.ReportMetric(float64(len(all))/el.Seconds(), "reads/s")
-			b.ReportMetric(float64(all[len(all)*99/100])/float64(time.Millisecond), "p99-ms")
-		}
+		report(b, lat, time.Since(start))
 	})
 }
 
@@ -185,4 +171,16 @@ func mqttBenchRig(b *testing.B, sys *system.System, n int) []*vzenith.MQTTCamera
 		b.Cleanup(func() { cams[i].Close() })
 	}
 	return cams
+}
+
+// report stops the timer and reports reads/s and the p99 read to reply of
+// the lanes' latencies over elapsed.
+func report(b *testing.B, lat [][]time.Duration, elapsed time.Duration) {
+	b.StopTimer()
+	all := slices.Concat(lat...)
+	slices.Sort(all)
+	if len(all) > 0 {
+		b.ReportMetric(float64(len(all))/elapsed.Seconds(), "reads/s")
+		b.ReportMetric(float64(all[len(all)*99/100])/float64(time.Millisecond), "p99-ms")
+	}
 }

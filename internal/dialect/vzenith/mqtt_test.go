@@ -12,7 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"parkd/internal/deliveries"
 	"parkd/internal/device/mqttlink"
 	"parkd/internal/dialect/vzenith"
 	"parkd/internal/park"
@@ -399,14 +398,7 @@ func TestMQTTKeepLists(t *testing.T) {
 // it acknowledges the next read's open, one report says it is back.
 func TestMQTTAnsweredAgain(t *testing.T) {
 	e := setupMQTT(t, false)
-	if _, err := e.Sys.Partners.CreatePartner(e.Ctx, &park.Partner{ID: "ops", Name: "ops", Dialect: systemtest.Dialects[0],
-		Type: park.PartnerNormal, Lots: []string{e.Lot}}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := e.Sys.Deliveries.CreateSubscription(e.Ctx, "ops", deliveries.SubscriptionInput{Report: park.ReportDeviceStatus,
-		URL: "https://ops.example/hook"}); err != nil {
-		t.Fatal(err)
-	}
+	e.Subscribe(t, park.ReportDeviceStatus)
 	// reports waits (boundedly) for n device_status reports, oldest first.
 	reports := func(n int) []park.DeviceStatus {
 		t.Helper()

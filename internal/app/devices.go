@@ -104,7 +104,6 @@ func connectMQTT(ctx context.Context, c *config.Config, sys *system.System, barr
 	}
 	// Cameras keep the lot's passes and whitelist, to let those cars
 	// through while they cannot reach parkd.
-	sys.Devices.TakeListChanges()
 	go mq.KeepLists(ctx, 5*time.Minute)
 	log.Info("mqtt: taking camera messages", "broker", c.MQTT, "client", id)
 	return link.Close, nil

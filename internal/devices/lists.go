@@ -74,7 +74,9 @@ type ListChange struct {
 	Add    []Allowed
 	Remove []string
 	Loc    *time.Location // the lot's time zone, in which cameras read times
-	upTo   int64
+	// UpTo is the last noted change it covers: a camera told this change
+	// need not be told it again while no later one came.
+	UpTo int64
 }
 
 // maxListChanges bounds the noted changes one ListChanges call reads.
@@ -105,7 +107,7 @@ func (s *Service) ListChanges(ctx context.Context) ([]ListChange, error) {
 			byLot[n.LotCode], touched[n.LotCode] = c, map[string]bool{}
 			out = append(out, c)
 		}
-		c.upTo = max(c.upTo, n.Seq)
+		c.UpTo = max(c.UpTo, n.Seq)
 		touched[n.LotCode][n.Plate] = true
 	}
 	var res []ListChange
@@ -141,7 +143,7 @@ func (s *Service) ListChanges(ctx context.Context) ([]ListChange, error) {
 // ListChangeDone forgets the changes c was made of: every camera of its
 // lot has been told. Changes noted since stay for the next round.
 func (s *Service) ListChangeDone(ctx context.Context, c ListChange) error {
-	return s.base.Update(ctx, func(tx park.Tx) error { return tx.DeleteLaneListChanges(ctx, c.Lot, c.upTo) })
+	return s.base.Update(ctx, func(tx park.Tx) error { return tx.DeleteLaneListChanges(ctx, c.Lot, c.UpTo) })
 }
 
 // TakeListChanges says that this node passes list changes on to cameras

@@ -49,6 +49,7 @@ type MQTT struct {
 	seq     atomic.Int64
 	mu      sync.Mutex
 	waiting map[string]chan json.RawMessage // command id -> its reply
+	told    map[string]int64                // serial -> the last list change it acknowledged
 }
 
 // MQTTConfig wires an MQTT.
@@ -67,7 +68,8 @@ func NewMQTT(c MQTTConfig) *MQTT {
 	if c.Now == nil {
 		c.Now = time.Now
 	}
-	return &MQTT{dev: c.Devices, pub: c.Publisher, log: c.Log, now: c.Now, waiting: map[string]chan json.RawMessage{}}
+	return &MQTT{dev: c.Devices, pub: c.Publisher, log: c.Log, now: c.Now, waiting: map[string]chan json.RawMessage{},
+		told: map[string]int64{}}
 }
 
 // envelope is every message's wrapper.
@@ -333,7 +335,8 @@ func (m *MQTT) LoadLists(ctx context.Context) (int, error) {
 // noted since they were last told (devices.ListChanges): plates to hold
 // with update_or_add, plates no longer let through with delete. A lot's
 // changes are forgotten only once all its cameras acknowledged them; until
-// then they are sent again at the next round.
+// then they are sent again at the next round to the cameras that have not
+// acknowledged them.
 func (m *MQTT) SyncLists(ctx context.Context) error {
 	changes, err := m.dev.ListChanges(ctx)
 	if err != nil {
@@ -348,6 +351,9 @@ func (m *MQTT) SyncLists(ctx context.Context) error {
 		}
 		ok := true
 		for _, d := range ds {
+			if m.toldUpTo(d.Serial) >= c.UpTo {
+				continue // told in an earlier round; another camera held the lot's changes back
+			}
 			err := m.loadList(ctx, d.Serial, "update_or_add", records(c.Add, c.Loc))
 			if err == nil {
 				dels := make([]wlRecord, len(c.Remove))
@@ -359,7 +365,9 @@ func (m *MQTT) SyncLists(ctx context.Context) error {
 			if err != nil {
 				errs = append(errs, err)
 				ok = false
+				continue
 			}
+			m.setTold(d.Serial, c.UpTo)
 		}
 		if ok {
 			if err := m.dev.ListChangeDone(ctx, c); err != nil {
@@ -368,6 +376,18 @@ func (m *MQTT) SyncLists(ctx context.Context) error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+func (m *MQTT) toldUpTo(serial string) int64 {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.told[serial]
+}
+
+func (m *MQTT) setTold(serial string, upTo int64) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.told[serial] = upTo
 }
 
 // SyncEvery is how often KeepLists looks for pass and list changes to

@@ -455,3 +455,32 @@ func TestMQTTAnsweredAgain(t *testing.T) {
 		t.Fatalf("%+v: answering while answering is no news", rs)
 	}
 }
+
+// TestMQTTListChangeOneCameraAway: of a lot's two cameras, the one that
+// acknowledged a change is not sent it again while the other, silent,
+// keeps the change pending.
+func TestMQTTListChangeOneCameraAway(t *testing.T) {
+	e := setupMQTT(t, true)
+	if err := e.Sys.Devices.Register(e.Ctx, &park.Device{Serial: e.serial + "-away", LotCode: e.Lot, Lane: "in-2",
+		Protocol: vzenith.ProtocolMQTT}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.Sys.Access.CreateWhitelist(e.Ctx, e.Lot, &park.WhitelistEntry{Plate: "京A66666", Kind: park.AccessAllow,
+		Reason: "staff", ValidFrom: e.Clock.Now(), ValidTo: e.Clock.Now().Add(time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.mq.SyncLists(e.Ctx); !errors.Is(err, park.ErrUnreachable) {
+		t.Fatalf("%v, want the silent camera unreachable", err)
+	}
+	if b := e.nextList(t); fmt.Sprint(plates(b)) != "[京A66666]" {
+		t.Fatalf("%+v", b)
+	}
+	if err := e.mq.SyncLists(e.Ctx); !errors.Is(err, park.ErrUnreachable) {
+		t.Fatalf("%v, want the change still pending for the silent camera", err)
+	}
+	select {
+	case extra := <-e.down:
+		t.Fatalf("sent again to the camera that acknowledged it: %+v %s", extra, extra.Payload.Body)
+	default:
+	}
+}

@@ -113,6 +113,7 @@ func Sim(ctx context.Context, c sim.Config, o SimOptions, log *slog.Logger, out 
 	var raw [16]byte
 	_, _ = rand.Read(raw[:])
 	cfg.AdminToken = "sim_" + hex.EncodeToString(raw[:])
+	cfg.MQTTEphemeral = true
 	sctx, stop := context.WithCancel(ctx)
 	defer stop()
 	ready := make(chan string, 1)

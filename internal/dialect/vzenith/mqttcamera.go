@@ -32,7 +32,7 @@ const HoldWait = 250 * time.Millisecond
 
 // DialCamera connects a camera to the broker at brokerURL.
 func DialCamera(ctx context.Context, brokerURL, serial string) (*MQTTCamera, error) {
-	link, err := mqttlink.Dial(ctx, brokerURL, mqttlink.Options{ClientID: "cam-" + serial})
+	link, err := mqttlink.Dial(ctx, brokerURL, mqttlink.Options{ClientID: "cam-" + serial, Clean: true})
 	if err != nil {
 		return nil, err
 	}

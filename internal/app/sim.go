@@ -45,6 +45,9 @@ func simConfig(ctx context.Context, c *sim.Config, o SimOptions) error {
 		o.Protocols = []string{vzenith.Protocol}
 	}
 	for _, name := range o.Protocols {
+		if name == "hikvision" {
+			name = hikvision.Protocol // the maker's name alone is taken too
+		}
 		switch name {
 		case vzenith.Protocol:
 			c.Protocols = append(c.Protocols, sim.Protocol{Name: name, NewCamera: func(_ context.Context, base, serial string, hc *http.Client) (sim.Camera, error) {

@@ -38,6 +38,12 @@ func TestSimBounded(t *testing.T) {
 			t.Errorf("%+v accepted", c)
 		}
 	}
+	for _, o := range []SimOptions{{Protocols: []string{"dahua"}}, {Protocols: []string{"vzenith-mqtt"}}, {Pay: "cash"},
+		{Protocols: []string{"ocpp"}}} {
+		if _, err := Sim(context.Background(), sim.Config{Events: 1}, o, slog.New(slog.DiscardHandler), io.Discard); err == nil {
+			t.Errorf("%+v accepted: want an unknown protocol, MQTT without a broker, an unknown payer, no camera refused", o)
+		}
+	}
 }
 
 // TestSimProtocols: a few seconds of each device protocol at once: Vzenith

@@ -79,7 +79,8 @@ type ListChange struct {
 	UpTo int64
 }
 
-// maxListChanges bounds the noted changes one ListChanges call reads.
+// maxListChanges bounds the noted changes of a lot one ListChanges call
+// reads.
 const maxListChanges = 1000
 
 // ListChanges turns the pass and list changes noted since the cameras

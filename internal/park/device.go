@@ -96,7 +96,9 @@ type DeviceTx interface {
 	// change, that plates' places in lot's offline lane list may have
 	// changed: the lot's cameras are to be told.
 	NoteLaneListChange(ctx context.Context, lot string, plates []string, at time.Time) error
-	// ListLaneListChanges returns up to limit noted changes, oldest first.
+	// ListLaneListChanges returns the oldest noted changes of each lot, up
+	// to limit a lot (a lot whose cameras hold its changes back does not
+	// starve the others), oldest first.
 	ListLaneListChanges(ctx context.Context, limit int) ([]LaneListChange, error)
 	// DeleteLaneListChanges forgets lot's changes up to seq upTo (its
 	// cameras have them); later ones stay.

@@ -1,7 +1,9 @@
 package sqlite
 
 import (
+	"cmp"
 	"context"
+	"slices"
 	"time"
 
 	"parkd/internal/park"
@@ -87,14 +89,21 @@ func (t *txn) NoteLaneListChange(ctx context.Context, lot string, plates []strin
 }
 
 func (t *txn) ListLaneListChanges(ctx context.Context, limit int) ([]park.LaneListChange, error) {
-	rs, err := t.q.ListLaneListChanges(stmtCtx, int64(limit))
+	lots, err := t.q.LaneListLots(stmtCtx)
 	if err != nil {
 		return nil, mapErr(err)
 	}
-	out := make([]park.LaneListChange, len(rs))
-	for i, r := range rs {
-		out[i] = park.LaneListChange{Seq: r.Seq, LotCode: r.LotCode, Plate: r.Plate, At: fromUS(r.CreatedAt)}
+	var out []park.LaneListChange
+	for _, lot := range lots {
+		rs, err := t.q.ListLaneListChanges(stmtCtx, db.ListLaneListChangesParams{LotCode: lot, Limit: int64(limit)})
+		if err != nil {
+			return nil, mapErr(err)
+		}
+		for _, r := range rs {
+			out = append(out, park.LaneListChange{Seq: r.Seq, LotCode: r.LotCode, Plate: r.Plate, At: fromUS(r.CreatedAt)})
+		}
 	}
+	slices.SortFunc(out, func(a, b park.LaneListChange) int { return cmp.Compare(a.Seq, b.Seq) })
 	return out, nil
 }
 

@@ -178,6 +178,23 @@ func testLaneListChanges(t *testing.T, s park.Store) {
 	if len(cs) != 2 || cs[0].Plate != "京A22222" || cs[1].Plate != "京B11111" {
 		t.Fatalf("after forgetting L1's first change: %+v", cs)
 	}
+	t.Run("LimitPerLot", func(t *testing.T) {
+		// L1's backlog does not hide L2's change.
+		note("L1", "京A33333", "京A44444", "京A55555")
+		note("L2", "京B22222")
+		var cs []park.LaneListChange
+		must(t, s.View(ctx, func(tx park.Tx) (err error) { cs, err = tx.ListLaneListChanges(ctx, 2); return }))
+		var got []string
+		for i, c := range cs {
+			got = append(got, c.LotCode+" "+c.Plate)
+			if i > 0 && c.Seq <= cs[i-1].Seq {
+				t.Fatalf("%+v: not oldest first", cs)
+			}
+		}
+		if want := []string{"L1 京A22222", "L2 京B11111", "L1 京A33333", "L2 京B22222"}; !reflect.DeepEqual(got, want) {
+			t.Fatalf("two a lot: %v, want %v", got, want)
+		}
+	})
 	t.Run("ErrUnknownLot", func(t *testing.T) {
 		err := update(t, s, func(tx park.Tx) error { return tx.NoteLaneListChange(ctx, "nope", []string{"京A1"}, base) })
 		if err == nil {

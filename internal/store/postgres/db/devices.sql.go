@@ -117,6 +117,30 @@ func (q *Queries) GetDevice(ctx context.Context, serial string) (Device, error) 
 	return i, err
 }
 
+const laneListLots = `-- name: LaneListLots :many
+SELECT DISTINCT lot_code FROM lane_list_changes ORDER BY lot_code
+`
+
+func (q *Queries) LaneListLots(ctx context.Context) ([]string, error) {
+	rows, err := q.db.Query(ctx, laneListLots)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []string
+	for rows.Next() {
+		var lot_code string
+		if err := rows.Scan(&lot_code); err != nil {
+			return nil, err
+		}
+		items = append(items, lot_code)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const listDevices = `-- name: ListDevices :many
 SELECT serial, lot_code, lane, kind, protocol, direction, addr, username, password, online, seen_at, since, created_at, unanswered_since FROM devices ORDER BY serial
 `
@@ -157,11 +181,16 @@ func (q *Queries) ListDevices(ctx context.Context) ([]Device, error) {
 }
 
 const listLaneListChanges = `-- name: ListLaneListChanges :many
-SELECT seq, lot_code, plate, created_at FROM lane_list_changes ORDER BY seq LIMIT $1
+SELECT seq, lot_code, plate, created_at FROM lane_list_changes WHERE lot_code = $1 ORDER BY seq LIMIT $2
 `
 
-func (q *Queries) ListLaneListChanges(ctx context.Context, limit int32) ([]LaneListChange, error) {
-	rows, err := q.db.Query(ctx, listLaneListChanges, limit)
+type ListLaneListChangesParams struct {
+	LotCode string
+	Limit   int32
+}
+
+func (q *Queries) ListLaneListChanges(ctx context.Context, arg ListLaneListChangesParams) ([]LaneListChange, error) {
+	rows, err := q.db.Query(ctx, listLaneListChanges, arg.LotCode, arg.Limit)
 	if err != nil {
 		return nil, err
 	}

@@ -25,8 +25,11 @@ WHERE serial = sqlc.arg(serial) AND online = sqlc.arg(was);
 -- name: NoteLaneListChange :exec
 INSERT INTO lane_list_changes (lot_code, plate, created_at) VALUES ($1, $2, $3);
 
+-- name: LaneListLots :many
+SELECT DISTINCT lot_code FROM lane_list_changes ORDER BY lot_code;
+
 -- name: ListLaneListChanges :many
-SELECT * FROM lane_list_changes ORDER BY seq LIMIT $1;
+SELECT * FROM lane_list_changes WHERE lot_code = $1 ORDER BY seq LIMIT $2;
 
 -- name: DeleteLaneListChanges :execrows
 DELETE FROM lane_list_changes WHERE lot_code = sqlc.arg(lot_code) AND seq <= sqlc.arg(up_to);

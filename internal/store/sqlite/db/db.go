@@ -402,6 +402,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.insertTokenStmt, err = db.PrepareContext(ctx, insertToken); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertToken: %w", err)
 	}
+	if q.laneListLotsStmt, err = db.PrepareContext(ctx, laneListLots); err != nil {
+		return nil, fmt.Errorf("error preparing query LaneListLots: %w", err)
+	}
 	if q.listAllPartnerLotsStmt, err = db.PrepareContext(ctx, listAllPartnerLots); err != nil {
 		return nil, fmt.Errorf("error preparing query ListAllPartnerLots: %w", err)
 	}
@@ -1298,6 +1301,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing insertTokenStmt: %w", cerr)
 		}
 	}
+	if q.laneListLotsStmt != nil {
+		if cerr := q.laneListLotsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing laneListLotsStmt: %w", cerr)
+		}
+	}
 	if q.listAllPartnerLotsStmt != nil {
 		if cerr := q.listAllPartnerLotsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listAllPartnerLotsStmt: %w", cerr)
@@ -1898,6 +1906,7 @@ type Queries struct {
 	insertStayStmt                    *sql.Stmt
 	insertStoreModelStmt              *sql.Stmt
 	insertTokenStmt                   *sql.Stmt
+	laneListLotsStmt                  *sql.Stmt
 	listAllPartnerLotsStmt            *sql.Stmt
 	listAnomaliesStmt                 *sql.Stmt
 	listAuditStmt                     *sql.Stmt
@@ -2117,6 +2126,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		insertStayStmt:                    q.insertStayStmt,
 		insertStoreModelStmt:              q.insertStoreModelStmt,
 		insertTokenStmt:                   q.insertTokenStmt,
+		laneListLotsStmt:                  q.laneListLotsStmt,
 		listAllPartnerLotsStmt:            q.listAllPartnerLotsStmt,
 		listAnomaliesStmt:                 q.listAnomaliesStmt,
 		listAuditStmt:                     q.listAuditStmt,

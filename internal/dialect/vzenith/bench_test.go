@@ -147,7 +147,7 @@ func mqttBenchRig(b *testing.B, sys *system.System, n int) []*vzenith.MQTTCamera
 	c.Close()
 	ctx := context.Background()
 	run := fmt.Sprintf("mb%d", time.Now().UnixNano())
-	parkd, err := mqttlink.Dial(ctx, "mqtt://"+broker, mqttlink.Options{ClientID: run + "-parkd"})
+	parkd, err := mqttlink.Dial(ctx, "mqtt://"+broker, mqttlink.Options{ClientID: run + "-parkd", Clean: true})
 	if err != nil {
 		b.Fatal(err)
 	}

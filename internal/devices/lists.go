@@ -2,6 +2,7 @@ package devices
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"strings"
 	"time"
@@ -89,7 +90,8 @@ const maxListChanges = 1000
 // offline list and either held, with its validity, or dropped. Looking the
 // plate up now rather than replaying what happened keeps it right whatever
 // order or number of changes came in between (a plate both on a pass and
-// the whitelist stays while one of them holds it).
+// the whitelist stays while one of them holds it). A lot whose list
+// cannot be read is left out, with its error; the others are returned.
 func (s *Service) ListChanges(ctx context.Context) ([]ListChange, error) {
 	var noted []park.LaneListChange
 	if err := s.base.Store.View(ctx, func(tx park.Tx) (err error) {
@@ -112,13 +114,15 @@ func (s *Service) ListChanges(ctx context.Context) ([]ListChange, error) {
 		touched[n.LotCode][n.Plate] = true
 	}
 	var res []ListChange
+	var errs []error
 	for _, c := range out {
 		allowed, loc, err := s.OfflineList(ctx, c.Lot)
 		if park.IsCode(err, park.ENotFound) {
 			continue // lot gone; ListChangeDone is never asked, nothing to tell
 		}
 		if err != nil {
-			return nil, err
+			errs = append(errs, err) // this lot waits; the others go on
+			continue
 		}
 		c.Loc = loc
 		held := map[string]Allowed{}
@@ -138,7 +142,7 @@ func (s *Service) ListChanges(ctx context.Context) ([]ListChange, error) {
 		slices.Sort(c.Remove)
 		res = append(res, *c)
 	}
-	return res, nil
+	return res, errors.Join(errs...)
 }
 
 // ListChangeDone forgets the changes c was made of: every camera of its

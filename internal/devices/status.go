@@ -43,7 +43,7 @@ func (s *Service) Sweep(ctx context.Context) error {
 		return err
 	}
 	if err := s.forgetListChanges(ctx); err != nil {
-		return err
+		s.base.Log.Warn("forgetting list changes no camera takes", "err", err) // the sweep goes on
 	}
 	now := s.base.Clock()
 	ds, err := s.Devices(ctx, "")

@@ -339,10 +339,7 @@ func (m *MQTT) LoadLists(ctx context.Context) (int, error) {
 // acknowledged them.
 func (m *MQTT) SyncLists(ctx context.Context) error {
 	changes, err := m.dev.ListChanges(ctx)
-	if err != nil {
-		return err
-	}
-	var errs []error
+	errs := []error{err} // a lot that could not be read; the others go on
 	for _, c := range changes {
 		ds, err := m.cameras(ctx, c.Lot)
 		if err != nil {

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"parkd/internal/app"
@@ -24,7 +25,11 @@ func runSim(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&c.Token, "token", os.Getenv("PARKD_ADMIN_TOKEN"), "its admin token (PARKD_ADMIN_TOKEN)")
 	fs.DurationVar(&c.Duration, "duration", 0, "stop after this long, e.g. 10s")
 	fs.Int64Var(&c.Events, "events", 0, "stop after this many camera reads")
-	fs.IntVar(&c.Lots, "lots", 1, "lots to drive")
+	fs.IntVar(&c.Lots, "lots", 0, "lots to drive (default and at least: one per camera protocol)")
+	var o app.SimOptions
+	protocols := fs.String("protocols", "vzenith-http", "device protocols to drive, comma-separated: "+strings.Join(app.SimProtocols, ", "))
+	fs.StringVar(&o.MQTT, "mqtt", os.Getenv("PARKD_MQTT"), "MQTT broker of the MQTT cameras, e.g. mqtt://127.0.0.1:1883 (PARKD_MQTT)")
+	fs.StringVar(&o.Pay, "pay", "native", "how held cars pay: "+strings.Join(app.SimPayers, ", "))
 	fs.IntVar(&c.Lanes, "lanes", 4, "cars moving at once per lot")
 	fs.Uint64Var(&c.Seed, "seed", 1, "random seed: the same seed, the same traffic")
 	quiet := fs.Bool("quiet", false, "no progress bar")
@@ -34,13 +39,18 @@ func runSim(args []string, stdout, stderr io.Writer) int {
 		}
 		return 2
 	}
+	for _, p := range strings.Split(*protocols, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			o.Protocols = append(o.Protocols, p)
+		}
+	}
 	if !*quiet {
 		c.Progress = stderr
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	log := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: slog.LevelError}))
-	s, err := app.Sim(ctx, c, log, stdout)
+	s, err := app.Sim(ctx, c, o, log, stdout)
 	if err != nil {
 		fmt.Fprintln(stderr, "parkd sim:", err)
 		return 1

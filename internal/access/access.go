@@ -29,7 +29,9 @@ type Config struct {
 
 // New returns the access subsystem over a store.
 func New(c Config) *Service {
-	return &Service{base: core.NewBase(c.Store, c.Now, c.Log)}
+	base := core.NewBase(c.Store, c.Now, c.Log)
+	base.Store = laneStore{c.Store, base.Clock}
+	return &Service{base: base}
 }
 
 // Now is the subsystem's clock (UTC, park.Precision).

@@ -136,6 +136,11 @@ func Serve(ctx context.Context, c *config.Config, log *slog.Logger, ready func(a
 			log.Error("deliveries stopped", "err", err)
 		}
 	}()
+	if c.MQTT != "" {
+		// MQTT cameras take the pass and list changes (connectMQTT); said
+		// before the first sweep, which would otherwise forget them.
+		svc.Devices.TakeListChanges()
+	}
 	waitDevices := watchDevices(wctx, svc, log) // online and offline devices, stopped with the worker
 	defer func() { stopWorker(); <-workerDone; waitDevices() }()
 	// A lane held open stays so across restarts: tell its device again,

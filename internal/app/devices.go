@@ -2,6 +2,8 @@ package app
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"log/slog"
 	"net/http"
 	"os"
@@ -83,8 +85,14 @@ func watchDevices(ctx context.Context, sys *system.System, log *slog.Logger) (wa
 func connectMQTT(ctx context.Context, c *config.Config, sys *system.System, barriers gate.Barriers, log *slog.Logger) (func(), error) {
 	host, _ := os.Hostname()
 	id := "parkd-" + host + "-" + strings.NewReplacer(":", "-", ".", "-").Replace(c.Addr)
+	group := "parkd"
+	if c.MQTTEphemeral {
+		var raw [6]byte
+		_, _ = rand.Read(raw[:])
+		id, group = "parkd-sim-"+hex.EncodeToString(raw[:]), ""
+	}
 	link, err := mqttlink.Dial(ctx, c.MQTT, mqttlink.Options{ClientID: id, Username: c.MQTTUser, Password: c.MQTTPassword,
-		Group: "parkd", Log: log.With("component", "mqtt")})
+		Group: group, Clean: c.MQTTEphemeral, Log: log.With("component", "mqtt")})
 	if err != nil {
 		return nil, err
 	}

@@ -4,7 +4,10 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"net"
+	"strings"
 	"testing"
+	"time"
 
 	"parkd/internal/sim"
 )
@@ -14,7 +17,7 @@ import (
 // was answered (open or hold), with no error; a paid exit paid at least
 // one started minute (1.00).
 func TestSim(t *testing.T) {
-	s, err := Sim(context.Background(), sim.Config{Events: 80, Lanes: 3, Seed: 7}, slog.New(slog.DiscardHandler), io.Discard)
+	s, err := Sim(context.Background(), sim.Config{Events: 80, Lanes: 3, Seed: 7}, SimOptions{}, slog.New(slog.DiscardHandler), io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -31,8 +34,55 @@ func TestSim(t *testing.T) {
 
 func TestSimBounded(t *testing.T) {
 	for _, c := range []sim.Config{{}, {Events: 1, URL: "http://192.0.2.1:8080"}, {Events: 1, Lots: 51}} {
-		if _, err := Sim(context.Background(), c, slog.New(slog.DiscardHandler), io.Discard); err == nil {
+		if _, err := Sim(context.Background(), c, SimOptions{}, slog.New(slog.DiscardHandler), io.Discard); err == nil {
 			t.Errorf("%+v accepted", c)
 		}
+	}
+	for _, o := range []SimOptions{{Protocols: []string{"dahua"}}, {Protocols: []string{"vzenith-mqtt"}}, {Pay: "cash"},
+		{Protocols: []string{"ocpp"}}} {
+		if _, err := Sim(context.Background(), sim.Config{Events: 1}, o, slog.New(slog.DiscardHandler), io.Discard); err == nil {
+			t.Errorf("%+v accepted: want an unknown protocol, MQTT without a broker, an unknown payer, no camera refused", o)
+		}
+	}
+}
+
+// TestSimProtocols: a few seconds of each device protocol at once: Vzenith
+// over HTTP and MQTT, Hikvision pushes (barriers opened by calls back to
+// the camera), OCPP chargers, with held cars paying through the Ebopark
+// partner API. Every camera protocol's reads were answered, both ways,
+// without error; chargers ran sessions; partners paid.
+func TestSimProtocols(t *testing.T) {
+	const broker = "127.0.0.1:1883"
+	if c, err := net.DialTimeout("tcp", broker, time.Second); err != nil {
+		t.Skip("no MQTT broker on " + broker + " (Mosquitto): the MQTT cameras cannot run")
+	} else {
+		c.Close()
+	}
+	s, err := Sim(context.Background(), sim.Config{Duration: 4 * time.Second, Lanes: 2, Seed: 3},
+		SimOptions{Protocols: []string{"vzenith-http", "vzenith-mqtt", "hikvision-isapi", "ocpp"}, MQTT: "mqtt://" + broker, Pay: "ebopark"},
+		slog.New(slog.DiscardHandler), io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out strings.Builder
+	s.Print(&out)
+	if s.Errors != 0 {
+		t.Fatalf("errors:\n%s", out.String())
+	}
+	for _, p := range []string{"vzenith-http", "vzenith-mqtt", "hikvision-isapi"} {
+		c := s.ByProtocol[p]
+		if c == nil || c.Opened == 0 || c.Held == 0 || c.Opened+c.Held != c.Reads || c.Errors != 0 {
+			t.Errorf("%s: %+v: want reads both opened and held, each answered\n%s", p, c, out.String())
+		}
+	}
+	if s.PaidBy != "ebopark" || s.Payments == 0 || s.Revenue < 100*s.Payments {
+		t.Errorf("payments %d (%d) through %s: want some through ebopark, each at least one started minute\n%s", s.Payments,
+			s.Revenue, s.PaidBy, out.String())
+	}
+	if ch := s.Drivers["ocpp"]; ch["chargers"] != 3 || ch["sessions"] == 0 || ch["errors"] != 0 {
+		t.Errorf("chargers %v: want one per lot, sessions, no errors\n%s", ch, out.String())
+	}
+	if !strings.Contains(out.String(), "vzenith-mqtt: ") || !strings.Contains(out.String(), "ocpp: ") {
+		t.Errorf("summary without per-protocol lines:\n%s", out.String())
 	}
 }

@@ -53,6 +53,11 @@ type Config struct {
 	MQTT         string
 	MQTTUser     string
 	MQTTPassword string
+	// MQTTEphemeral (no flag: the simulator's own parkd) connects with a
+	// clean session of its own, outside the nodes' shared group: nothing
+	// to keep after it stops, and no session left behind whose share of
+	// the cameras' messages the broker would queue for it.
+	MQTTEphemeral bool
 }
 
 // Bounds of DeliveryLease: long enough to make an attempt, short enough

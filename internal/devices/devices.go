@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"parkd/internal/core"
@@ -75,6 +76,7 @@ type Service struct {
 	seen        map[string]time.Time // serial -> last read, not yet written
 	registry    sync.Map             // serial -> cachedDevice (read.go)
 	imageWrites chan struct{}        // images.go
+	listsTaken  atomic.Bool          // lists.go
 }
 
 // New returns the devices subsystem.

@@ -2,6 +2,9 @@ package devices
 
 import (
 	"context"
+	"errors"
+	"slices"
+	"strings"
 	"time"
 
 	"parkd/internal/park"
@@ -63,4 +66,107 @@ func (s *Service) OfflineList(ctx context.Context, lot string) ([]Allowed, *time
 		}
 	}
 	return out, loc, nil
+}
+
+// ListChange is what a lot's cameras are to be told since they were last
+// told: plates to hold (with their validity) and plates to drop.
+type ListChange struct {
+	Lot    string
+	Add    []Allowed
+	Remove []string
+	Loc    *time.Location // the lot's time zone, in which cameras read times
+	// UpTo is the last noted change it covers: a camera told this change
+	// need not be told it again while no later one came.
+	UpTo int64
+}
+
+// maxListChanges bounds the noted changes of a lot one ListChanges call
+// reads.
+const maxListChanges = 1000
+
+// ListChanges turns the pass and list changes noted since the cameras
+// were last told (in the transactions of the changes) into what each lot's
+// cameras are to do now: each plate touched is looked up in the current
+// offline list and either held, with its validity, or dropped. Looking the
+// plate up now rather than replaying what happened keeps it right whatever
+// order or number of changes came in between (a plate both on a pass and
+// the whitelist stays while one of them holds it). A lot whose list
+// cannot be read is left out, with its error; the others are returned.
+func (s *Service) ListChanges(ctx context.Context) ([]ListChange, error) {
+	var noted []park.LaneListChange
+	if err := s.base.Store.View(ctx, func(tx park.Tx) (err error) {
+		noted, err = tx.ListLaneListChanges(ctx, maxListChanges)
+		return err
+	}); err != nil {
+		return nil, err
+	}
+	byLot := map[string]*ListChange{}
+	touched := map[string]map[string]bool{}
+	var out []*ListChange
+	for _, n := range noted {
+		c := byLot[n.LotCode]
+		if c == nil {
+			c = &ListChange{Lot: n.LotCode}
+			byLot[n.LotCode], touched[n.LotCode] = c, map[string]bool{}
+			out = append(out, c)
+		}
+		c.UpTo = max(c.UpTo, n.Seq)
+		touched[n.LotCode][n.Plate] = true
+	}
+	var res []ListChange
+	var errs []error
+	for _, c := range out {
+		allowed, loc, err := s.OfflineList(ctx, c.Lot)
+		if park.IsCode(err, park.ENotFound) {
+			continue // lot gone; ListChangeDone is never asked, nothing to tell
+		}
+		if err != nil {
+			errs = append(errs, err) // this lot waits; the others go on
+			continue
+		}
+		c.Loc = loc
+		held := map[string]Allowed{}
+		for _, a := range allowed {
+			if h, ok := held[a.Plate]; !ok || a.To.After(h.To) {
+				held[a.Plate] = a // the camera keeps one record a plate: the longest
+			}
+		}
+		for p := range touched[c.Lot] {
+			if a, ok := held[p]; ok {
+				c.Add = append(c.Add, a)
+			} else {
+				c.Remove = append(c.Remove, p)
+			}
+		}
+		slices.SortFunc(c.Add, func(a, b Allowed) int { return strings.Compare(a.Plate, b.Plate) })
+		slices.Sort(c.Remove)
+		res = append(res, *c)
+	}
+	return res, errors.Join(errs...)
+}
+
+// ListChangeDone forgets the changes c was made of: every camera of its
+// lot has been told. Changes noted since stay for the next round.
+func (s *Service) ListChangeDone(ctx context.Context, c ListChange) error {
+	return s.base.Update(ctx, func(tx park.Tx) error { return tx.DeleteLaneListChanges(ctx, c.Lot, c.UpTo) })
+}
+
+// TakeListChanges says that this node passes list changes on to cameras
+// (a protocol that loads lists is connected); until it is called, Sweep
+// forgets them, as no camera of this node could be told.
+func (s *Service) TakeListChanges() { s.listsTaken.Store(true) }
+
+// forgetListChanges drops every noted change when no camera protocol of
+// this node takes them, so they do not pile up.
+func (s *Service) forgetListChanges(ctx context.Context) error {
+	if s.listsTaken.Load() {
+		return nil
+	}
+	cs, err := s.ListChanges(ctx)
+	for _, c := range cs {
+		if err := s.ListChangeDone(ctx, c); err != nil {
+			return err
+		}
+	}
+	return err
 }

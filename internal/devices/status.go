@@ -42,6 +42,9 @@ func (s *Service) Sweep(ctx context.Context) error {
 	if err := s.flushSeen(ctx); err != nil {
 		return err
 	}
+	if err := s.forgetListChanges(ctx); err != nil {
+		s.base.Log.Warn("forgetting list changes no camera takes", "err", err) // the sweep goes on
+	}
 	now := s.base.Clock()
 	ds, err := s.Devices(ctx, "")
 	if err != nil {
@@ -116,14 +119,19 @@ func (s *Service) flushSeen(ctx context.Context) error {
 
 // Unacknowledged raises the alarm for a barrier command a device did not
 // acknowledge after a read (an open the car at the lane is waiting for):
-// a device_status report, offline as far as that barrier goes, through
-// the outbox, the metric, and the log. Operators' and partners' commands
-// are the gate's, which reports them itself.
+// the device is marked unanswered and a device_status report, offline as
+// far as that barrier goes, goes through the outbox in the same
+// transaction; then the metric and the log. Operators' and partners'
+// commands are the gate's, which reports them itself.
 func (s *Service) Unacknowledged(ctx context.Context, d *park.Device, command string, cause error) {
 	now := s.base.Clock()
 	s.base.Log.Error("barrier did not acknowledge", "serial", d.Serial, "lot", d.LotCode, "lane", d.Lane, "command", command, "err", cause)
 	s.metrics.DeviceUnacknowledged(d)
+	defer s.registry.Delete(d.Serial) // the next acknowledgement sees the alarm
 	err := s.base.Update(ctx, func(tx park.Tx) error {
+		if _, err := tx.SetDeviceUnanswered(ctx, d.Serial, &now); err != nil {
+			return err
+		}
 		return core.Report(ctx, tx, park.ReportDeviceStatus, d.LotCode, park.LotKey(d.LotCode), now,
 			func() (*park.ReportData, error) {
 				return &park.ReportData{Device: &park.DeviceStatus{Lane: d.Lane, Device: park.DeviceBarrier, Serial: d.Serial,
@@ -132,5 +140,37 @@ func (s *Service) Unacknowledged(ctx context.Context, d *park.Device, command st
 	})
 	if err != nil {
 		s.base.Log.Error("reporting an unacknowledged barrier", "serial", d.Serial, "err", err)
+	}
+}
+
+// Acknowledged is told that a device's barrier acknowledged a command
+// after a read. When the device had raised the unanswered alarm, the
+// alarm is cleared and a device_status report says it answers again, in
+// the same transaction (of several nodes, one reports it). A device with
+// no alarm costs nothing: d is what the read found in the registry.
+func (s *Service) Acknowledged(ctx context.Context, d *park.Device, command string) {
+	if d.Unanswered == nil {
+		return
+	}
+	now := s.base.Clock()
+	defer s.registry.Delete(d.Serial)
+	var changed bool
+	err := s.base.Update(ctx, func(tx park.Tx) error {
+		var err error
+		if changed, err = tx.SetDeviceUnanswered(ctx, d.Serial, nil); err != nil || !changed {
+			return err
+		}
+		return core.Report(ctx, tx, park.ReportDeviceStatus, d.LotCode, park.LotKey(d.LotCode), now,
+			func() (*park.ReportData, error) {
+				return &park.ReportData{Device: &park.DeviceStatus{Lane: d.Lane, Device: park.DeviceBarrier, Serial: d.Serial,
+					Online: true, Since: now, Detail: fmt.Sprintf("acknowledged %s again (unanswered since %s)", command,
+						d.Unanswered.Format(time.RFC3339))}}, nil
+			})
+	})
+	switch {
+	case err != nil && !park.IsCode(err, park.ENotFound):
+		s.base.Log.Error("reporting a barrier answering again", "serial", d.Serial, "err", err)
+	case changed:
+		s.base.Log.Info("barrier answers again", "serial", d.Serial, "lot", d.LotCode, "lane", d.Lane)
 	}
 }

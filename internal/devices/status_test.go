@@ -2,13 +2,13 @@ package devices_test
 
 import (
 	"encoding/json"
+	"errors"
+	"strings"
 	"testing"
 	"time"
 
-	"parkd/internal/deliveries"
 	"parkd/internal/devices"
 	"parkd/internal/park"
-	"parkd/internal/systemtest"
 )
 
 // statusReports returns the device_status reports waiting for delivery,
@@ -45,14 +45,7 @@ func statusReports(t *testing.T, b *bundle) []park.ReportData {
 // report to the lot's subscribed partners, and no change is reported twice.
 func TestOnlineOffline(t *testing.T) {
 	b := setup(t)
-	if _, err := b.Sys.Partners.CreatePartner(b.Ctx, &park.Partner{ID: "ops", Name: "ops", Dialect: systemtest.Dialects[0],
-		Type: park.PartnerNormal, Lots: []string{b.Lot}}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := b.Sys.Deliveries.CreateSubscription(b.Ctx, "ops", deliveries.SubscriptionInput{Report: park.ReportDeviceStatus,
-		URL: "https://ops.example/hook"}); err != nil {
-		t.Fatal(err)
-	}
+	b.Subscribe(t, park.ReportDeviceStatus)
 	b.register(t, "cam-in", "in-1")
 	sweep := func() {
 		t.Helper()
@@ -112,5 +105,47 @@ func TestOnlineOffline(t *testing.T) {
 	rs = statusReports(t, b)
 	if len(rs) != 2 || rs[1].Device.Online || !rs[1].Device.Since.Equal(read.Add(60*time.Second)) {
 		t.Fatalf("reports %+v: want a second, offline since 60 s after the read", rs)
+	}
+}
+
+// TestAnsweredAgain: a barrier that did not acknowledge after a read is
+// reported offline; when it acknowledges again, one device_status report
+// says it is back; later acknowledgements, and another node's stale view
+// of the alarm, report nothing more.
+func TestAnsweredAgain(t *testing.T) {
+	b := setup(t)
+	b.Subscribe(t, park.ReportDeviceStatus)
+	b.register(t, "cam-in", "in-1")
+	device := func() *park.Device {
+		t.Helper()
+		d, err := b.dev.Device(b.Ctx, "cam-in")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	// Answering with no alarm raised is nothing to report.
+	b.dev.Acknowledged(b.Ctx, device(), park.GateOpen)
+	if rs := statusReports(t, b); len(rs) != 0 {
+		t.Fatalf("reports %+v before any alarm", rs)
+	}
+	raised := b.Clock.Now()
+	b.dev.Unacknowledged(b.Ctx, device(), park.GateOpen, errors.New("no reply"))
+	if d := device(); d.Unanswered == nil || !d.Unanswered.Equal(raised) {
+		t.Fatalf("unanswered since %v, want %s", d.Unanswered, raised)
+	}
+	b.Clock.Set(raised.Add(90 * time.Second))
+	stale := device() // as a second node read it
+	b.dev.Acknowledged(b.Ctx, device(), park.GateOpen)
+	b.dev.Acknowledged(b.Ctx, stale, park.GateOpen)
+	b.dev.Acknowledged(b.Ctx, device(), park.GateOpen)
+	rs := statusReports(t, b)
+	if len(rs) != 2 || rs[0].Device.Online || rs[0].Device.Device != park.DeviceBarrier ||
+		!rs[1].Device.Online || rs[1].Device.Serial != "cam-in" || rs[1].Device.Lane != "in-1" ||
+		!rs[1].Device.Since.Equal(raised.Add(90*time.Second)) || !strings.Contains(rs[1].Device.Detail, "again") {
+		t.Fatalf("reports %+v: want the alarm, then one report that the barrier answers again", rs)
+	}
+	if d := device(); d.Unanswered != nil {
+		t.Fatalf("still unanswered since %v after answering", d.Unanswered)
 	}
 }

@@ -55,12 +55,15 @@ type deviceView struct {
 	SeenAt    *string `json:"seen_at,omitempty"`
 	Since     string  `json:"since"`
 	CreatedAt string  `json:"created_at"`
+	// UnansweredSince: the device's barrier stopped acknowledging opens
+	// after reads then, and has not answered since.
+	UnansweredSince *string `json:"unanswered_since,omitempty"`
 }
 
 func viewDevice(d *park.Device) deviceView {
 	return deviceView{Serial: d.Serial, Lot: d.LotCode, Lane: d.Lane, Kind: d.Kind, Protocol: d.Protocol, Direction: d.Direction,
 		Addr: d.Addr, Username: d.Username, Online: d.Online, SeenAt: fmtTimePtr(d.SeenAt), Since: fmtTime(d.Since),
-		CreatedAt: fmtTime(d.CreatedAt)}
+		CreatedAt: fmtTime(d.CreatedAt), UnansweredSince: fmtTimePtr(d.Unanswered)}
 }
 
 func (s *Server) registerDevice(w http.ResponseWriter, r *http.Request) error {

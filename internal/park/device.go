@@ -35,6 +35,10 @@ type Device struct {
 	SeenAt    *time.Time `json:"seen_at,omitempty"` // last heartbeat or read
 	Since     time.Time  `json:"since"`             // when Online last changed (or the device was registered)
 	CreatedAt time.Time  `json:"created_at"`
+	// Unanswered is when the device's barrier last failed to acknowledge
+	// a command after a read, while it has not answered since (nil: it
+	// answers).
+	Unanswered *time.Time `json:"unanswered_since,omitempty"`
 }
 
 var serialRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$`)
@@ -83,4 +87,30 @@ type DeviceTx interface {
 	// whether Online changed: of several nodes noticing the same change,
 	// one hears true (ENotFound).
 	SetDeviceOnline(ctx context.Context, serial string, online bool, since time.Time) (bool, error)
+	// SetDeviceUnanswered raises (at non-nil) or clears (nil) a device's
+	// unanswered-barrier alarm and reports whether it changed: of several
+	// nodes seeing the barrier answer again, one hears true (ENotFound).
+	SetDeviceUnanswered(ctx context.Context, serial string, at *time.Time) (bool, error)
+
+	// NoteLaneListChange records, in the transaction of a pass or list
+	// change, that plates' places in lot's offline lane list may have
+	// changed: the lot's cameras are to be told.
+	NoteLaneListChange(ctx context.Context, lot string, plates []string, at time.Time) error
+	// ListLaneListChanges returns the oldest noted changes of each lot, up
+	// to limit a lot (a lot whose cameras hold its changes back does not
+	// starve the others), oldest first.
+	ListLaneListChanges(ctx context.Context, limit int) ([]LaneListChange, error)
+	// DeleteLaneListChanges forgets lot's changes up to seq upTo (its
+	// cameras have them); later ones stay.
+	DeleteLaneListChanges(ctx context.Context, lot string, upTo int64) error
+}
+
+// LaneListChange is a plate whose place in a lot's offline lane list
+// (what its cameras let through on their own) may have changed since the
+// cameras were last told.
+type LaneListChange struct {
+	Seq     int64
+	LotCode string
+	Plate   string
+	At      time.Time
 }

@@ -1,9 +1,11 @@
 // Package sim drives parkd's lots through their lane devices with
 // realistic traffic, for a lot to watch without hardware and as the load
-// of the device benchmark. Cameras speak a real device protocol (a Camera
-// the caller builds); the operator's side (lots, devices, passes,
-// payments) goes through the native API. It targets loopback only, and
-// stops by itself after Duration or Events.
+// of the device benchmark. Cameras speak real device protocols (each lot
+// one of Protocols, Cameras the caller builds); cars pay through a Payer
+// (the native API, or a partner's API); Drivers add other equipment
+// (chargers). The operator's side (lots, devices, passes) goes through
+// the native API. It targets loopback only, and stops by itself after
+// Duration or Events.
 package sim
 
 import (
@@ -30,20 +32,63 @@ type Camera interface {
 	Push(ctx context.Context, plate string, recordID int64) (open bool, err error)
 }
 
+// Protocol is a camera protocol the simulator plays.
+type Protocol struct {
+	Name string // the device protocol the cameras are registered with
+	// NewCamera builds the camera with serial on a parkd at base; a
+	// camera that is an io.Closer is closed at the end of the run, and one
+	// with Registration adds its fields to the device's registration.
+	NewCamera func(ctx context.Context, base, serial string, c *http.Client) (Camera, error)
+}
+
+// Registrar is a camera whose registration needs more than its serial
+// (the address and credentials parkd calls it back with).
+type Registrar interface {
+	Registration() map[string]any
+}
+
+// Payer settles a held car's stay, as a pay station or a partner's app.
+type Payer interface {
+	Name() string
+	// Setup prepares the payer once the lots exist (a partner for them).
+	Setup(ctx context.Context, api *API, lots []string) error
+	// Pay pays what the car with plate owes at lot; paid is false when
+	// there was no stay to pay for; amount is what was paid (minor units).
+	Pay(ctx context.Context, lot, plate string) (amount int64, paid bool, err error)
+}
+
+// Driver is other equipment the simulator runs beside the lanes (OCPP
+// chargers): it runs until ctx ends and returns its counts.
+type Driver interface {
+	Name() string
+	Run(ctx context.Context, api *API, lots []Lot) (map[string]int64, error)
+}
+
+// Lot is a simulated lot as drivers see it.
+type Lot struct {
+	Code   string
+	Passes []string // plates holding passes
+}
+
 // Config is one run.
 type Config struct {
-	URL      string // parkd, loopback only
-	Token    string // admin token
-	Protocol string // the device protocol the cameras are registered with
-	// NewCamera builds the camera with serial on a parkd at base.
-	NewCamera func(base, serial string, c *http.Client) Camera
-	Lots      int           // default 1
+	URL   string // parkd, loopback only
+	Token string // admin token
+	// Protocols are the camera protocols; lot i's cameras speak
+	// Protocols[i mod len].
+	Protocols []Protocol
+	Payer     Payer         // nil: the native API
+	Drivers   []Driver      // other equipment
+	Lots      int           // at least len(Protocols)
 	Lanes     int           // cars moving at once per lot (default 4)
 	Duration  time.Duration // stop after (0: only Events)
 	Events    int64         // stop after this many camera reads (0: only Duration)
 	Seed      uint64
 	Progress  io.Writer // the progress bar (nil: none)
 }
+
+// closeLinger is how long cameras stay after the run's end.
+const closeLinger = 1500 * time.Millisecond
 
 // Limits that keep a run bounded whatever it is given.
 const (
@@ -55,9 +100,8 @@ const (
 
 // Validate checks a run's configuration.
 func (c *Config) Validate() error {
-	if c.Lots == 0 {
-		c.Lots = 1
-	}
+	// Every protocol drives at least one lot.
+	c.Lots = max(c.Lots, len(c.Protocols), 1)
 	if c.Lanes == 0 {
 		c.Lanes = 4
 	}
@@ -70,7 +114,7 @@ func (c *Config) Validate() error {
 		return fmt.Errorf("sim: --lots must be between 1 and %d", MaxLots)
 	case c.Lanes < 1 || c.Lanes > MaxLanes:
 		return fmt.Errorf("sim: --lanes must be between 1 and %d", MaxLanes)
-	case c.NewCamera == nil || c.Protocol == "":
+	case len(c.Protocols) == 0:
 		return errors.New("sim: no camera protocol")
 	}
 	return checkLoopback(c.URL)
@@ -101,6 +145,17 @@ type Summary struct {
 	Anomalies map[string]int64 // what the traffic did on purpose: misread, missed_read, duplicate, no_plate
 	P50, P99  time.Duration    // camera read to reply
 	ErrSample []string
+	// ByProtocol counts reads, decisions and errors per camera protocol;
+	// Drivers holds each driver's counts.
+	ByProtocol map[string]*Counts
+	Drivers    map[string]map[string]int64
+	PaidBy     string // the payer's name
+}
+
+// Counts are one camera protocol's reads.
+type Counts struct {
+	Reads, Opened, Held, Errors int64
+	P50, P99                    time.Duration
 }
 
 // Print writes the summary.
@@ -120,20 +175,55 @@ func (s *Summary) Print(w io.Writer) {
 	}
 	fmt.Fprintf(w, "  anomalies sent: %s\n", strings.Join(parts, ", "))
 	fmt.Fprintf(w, "  read to reply: p50 %s, p99 %s\n", s.P50, s.P99)
+	for _, name := range sortedKeys(s.ByProtocol) {
+		c := s.ByProtocol[name]
+		fmt.Fprintf(w, "  %s: %d reads, %d open, %d hold, %d errors; p50 %s, p99 %s\n", name, c.Reads, c.Opened, c.Held, c.Errors,
+			c.P50, c.P99)
+	}
+	fmt.Fprintf(w, "  payments through: %s\n", s.PaidBy)
+	for _, name := range sortedKeys(s.Drivers) {
+		counts := s.Drivers[name]
+		parts := make([]string, 0, len(counts))
+		for _, k := range sortedKeys(counts) {
+			parts = append(parts, fmt.Sprintf("%s %d", k, counts[k]))
+		}
+		fmt.Fprintf(w, "  %s: %s\n", name, strings.Join(parts, ", "))
+	}
 	for _, e := range s.ErrSample {
 		fmt.Fprintf(w, "  error: %s\n", e)
 	}
 }
 
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
 type lot struct {
 	code     string
+	protocol string
 	in, out  Camera
 	passes   []string
 	recordID atomic.Int64
 }
 
+// protoStats are one protocol's counts during a run.
+type protoStats struct {
+	reads, opened, held, errs atomic.Int64
+	mu                        sync.Mutex
+	lat                       []time.Duration
+}
+
 type run struct {
 	cfg      Config
+	api      *API
+	payer    Payer
+	protos   map[string]*protoStats
+	closers  []io.Closer
 	client   *http.Client
 	lots     []*lot
 	events   atomic.Int64
@@ -155,9 +245,36 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	r := &run{cfg: cfg, client: &http.Client{Timeout: 10 * time.Second}, anomaly: map[string]int64{}}
+	r := &run{cfg: cfg, client: &http.Client{Timeout: 10 * time.Second}, anomaly: map[string]int64{}, protos: map[string]*protoStats{}}
+	r.api = &API{URL: cfg.URL, Token: cfg.Token, Client: r.client}
+	r.payer = cfg.Payer
+	if r.payer == nil {
+		r.payer = &nativePayer{}
+	}
+	for _, p := range cfg.Protocols {
+		r.protos[p.Name] = &protoStats{}
+	}
+	defer func() {
+		if len(r.closers) > 0 && r.start != (time.Time{}) {
+			// Cameras parkd calls back keep answering a moment, so the
+			// commands for the run's last reads are not taken for a
+			// barrier's silence.
+			time.Sleep(closeLinger)
+		}
+		for _, c := range r.closers {
+			c.Close()
+		}
+	}()
 	if err := r.setup(ctx); err != nil {
 		return nil, err
+	}
+	codes := make([]string, len(r.lots))
+	lots := make([]Lot, len(r.lots))
+	for i, l := range r.lots {
+		codes[i], lots[i] = l.code, Lot{Code: l.code, Passes: l.passes}
+	}
+	if err := r.payer.Setup(ctx, r.api, codes); err != nil {
+		return nil, fmt.Errorf("sim: payments through %s: %w", r.payer.Name(), err)
 	}
 	if cfg.Duration > 0 {
 		var cancel context.CancelFunc
@@ -184,11 +301,28 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 			}()
 		}
 	}
+	driven := make([]map[string]int64, len(cfg.Drivers))
+	for i, d := range cfg.Drivers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			counts, err := d.Run(ctx, r.api, lots)
+			if err != nil {
+				r.fail(fmt.Errorf("%s: %w", d.Name(), err))
+			}
+			driven[i] = counts
+		}()
+	}
 	done := make(chan struct{})
 	go r.progress(ctx, done)
 	wg.Wait()
 	close(done)
-	return r.summary(), nil
+	s := r.summary()
+	s.Drivers = map[string]map[string]int64{}
+	for i, d := range cfg.Drivers {
+		s.Drivers[d.Name()] = driven[i]
+	}
+	return s, nil
 }
 
 // setup creates the lots (priced by the minute, so that a simulated stay
@@ -196,8 +330,9 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 // already (a second run against the same parkd) is kept.
 func (r *run) setup(ctx context.Context) error {
 	for i := range r.cfg.Lots {
-		l := &lot{code: fmt.Sprintf("SIM%03d", i+1)}
-		err := r.api(ctx, "POST", "/v1/lots", map[string]any{"code": l.code, "name": "Simulated lot " + l.code,
+		proto := r.cfg.Protocols[i%len(r.cfg.Protocols)]
+		l := &lot{code: fmt.Sprintf("SIM%03d", i+1), protocol: proto.Name}
+		err := r.api.Do(ctx, "POST", "/v1/lots", map[string]any{"code": l.code, "name": "Simulated lot " + l.code,
 			"timezone": "Asia/Shanghai", "currency": "CNY", "capacity": 500,
 			"tariff": map[string]any{"grace_minutes": 0, "every": map[string]any{"minutes": 1, "price": 100}}}, nil)
 		if err != nil && !isConflict(err) {
@@ -205,12 +340,27 @@ func (r *run) setup(ctx context.Context) error {
 		}
 		for _, lane := range []string{"in-1", "out-1"} {
 			serial := "sim-" + strings.ToLower(l.code) + "-" + lane
-			err := r.api(ctx, "POST", "/v1/devices", map[string]any{"serial": serial, "lot": l.code, "lane": lane,
-				"protocol": r.cfg.Protocol}, nil)
-			if err != nil && !isConflict(err) {
+			cam, err := proto.NewCamera(ctx, r.cfg.URL, serial, r.client)
+			if err != nil {
+				return fmt.Errorf("sim: %s camera %s: %w", proto.Name, serial, err)
+			}
+			if c, ok := cam.(io.Closer); ok {
+				r.closers = append(r.closers, c)
+			}
+			reg := map[string]any{"serial": serial, "lot": l.code, "lane": lane, "protocol": proto.Name}
+			if rc, ok := cam.(Registrar); ok {
+				for k, v := range rc.Registration() {
+					reg[k] = v
+				}
+			}
+			// A camera registered by an earlier run is registered again,
+			// with this run's protocol and address.
+			if err := r.api.Do(ctx, "DELETE", "/v1/devices/"+serial, nil, nil); err != nil && !isNotFound(err) {
 				return err
 			}
-			cam := r.cfg.NewCamera(r.cfg.URL, serial, r.client)
+			if err := r.api.Do(ctx, "POST", "/v1/devices", reg, nil); err != nil {
+				return err
+			}
 			if lane == "in-1" {
 				l.in = cam
 			} else {
@@ -219,7 +369,7 @@ func (r *run) setup(ctx context.Context) error {
 		}
 		for k := range 20 {
 			p := fmt.Sprintf("京P%c%04d", rune('A'+i%26), k)
-			err := r.api(ctx, "POST", "/v1/lots/"+l.code+"/passes", map[string]any{"holder_name": "Holder", "plates": []string{p},
+			err := r.api.Do(ctx, "POST", "/v1/lots/"+l.code+"/passes", map[string]any{"holder_name": "Holder", "plates": []string{p},
 				"valid_from": time.Now().Add(-24 * time.Hour).UTC().Format(time.RFC3339),
 				"valid_to":   time.Now().Add(30 * 24 * time.Hour).UTC().Format(time.RFC3339)}, nil)
 			if err != nil && !isConflict(err) {
@@ -267,10 +417,10 @@ func (r *run) visit(ctx context.Context, l *lot, rng *rand.Rand) {
 		r.note("missed_read")
 	default:
 		id := l.recordID.Add(1)
-		r.pushID(ctx, l.in, "entry", plate, id)
+		r.pushID(ctx, l.in, l, plate, id)
 		if rng.Float64() < 0.05 { // the camera resends the same record
 			r.note("duplicate")
-			r.pushID(ctx, l.in, "entry", plate, id)
+			r.pushID(ctx, l.in, l, plate, id)
 		}
 	}
 	// Stays last moments of the run's time: minutes of a compressed day.
@@ -288,7 +438,16 @@ func (r *run) visit(ctx context.Context, l *lot, rng *rand.Rand) {
 	if exitPlate != plate {
 		return // no stay under the misread plate: the attendant sorts it out
 	}
-	if r.pay(ctx, l, plate) {
+	amount, paid, err := r.payer.Pay(ctx, l.code, plate)
+	if err != nil {
+		r.failUnlessStopped(ctx, err)
+		return
+	}
+	if paid {
+		if amount > 0 {
+			r.revenue.Add(amount)
+			r.payments.Add(1)
+		}
 		r.push(ctx, l.out, l, plate)
 	}
 }
@@ -300,66 +459,40 @@ func (r *run) note(kind string) {
 }
 
 func (r *run) push(ctx context.Context, cam Camera, l *lot, plate string) bool {
-	return r.pushID(ctx, cam, "", plate, l.recordID.Add(1))
+	return r.pushID(ctx, cam, l, plate, l.recordID.Add(1))
 }
 
-func (r *run) pushID(ctx context.Context, cam Camera, _ string, plate string, id int64) bool {
+func (r *run) pushID(ctx context.Context, cam Camera, l *lot, plate string, id int64) bool {
 	if ctx.Err() != nil {
 		return false
 	}
+	ps := r.protos[l.protocol]
 	t := time.Now()
 	open, err := cam.Push(ctx, plate, id)
 	d := time.Since(t)
 	if err != nil {
 		if ctx.Err() == nil {
 			r.fail(err)
+			ps.errs.Add(1)
 		}
 		return false
 	}
 	r.events.Add(1)
+	ps.reads.Add(1)
 	r.mu.Lock()
 	r.lat = append(r.lat, d)
 	r.mu.Unlock()
+	ps.mu.Lock()
+	ps.lat = append(ps.lat, d)
+	ps.mu.Unlock()
 	if open {
 		r.opened.Add(1)
+		ps.opened.Add(1)
 	} else {
 		r.held.Add(1)
+		ps.held.Add(1)
 	}
 	return open
-}
-
-// pay settles a held car's stay through the API, as a pay station does.
-func (r *run) pay(ctx context.Context, l *lot, plate string) bool {
-	var stays struct {
-		Stays []struct {
-			ID string `json:"id"`
-		} `json:"stays"`
-	}
-	if err := r.api(ctx, "GET", "/v1/lots/"+l.code+"/stays?state=in&plate="+url.QueryEscape(plate), nil, &stays); err != nil {
-		r.failUnlessStopped(ctx, err)
-		return false
-	}
-	if len(stays.Stays) == 0 {
-		return false // a missed entry: no stay to pay for
-	}
-	var q struct {
-		ID        string `json:"id"`
-		AmountDue int64  `json:"amount_due"`
-	}
-	if err := r.api(ctx, "POST", "/v1/stays/"+stays.Stays[0].ID+"/quotes", nil, &q); err != nil {
-		r.failUnlessStopped(ctx, err)
-		return false
-	}
-	if q.AmountDue == 0 {
-		return true
-	}
-	if err := r.api(ctx, "POST", "/v1/payments", map[string]any{"quote_id": q.ID, "amount": q.AmountDue, "method": "cash"}, nil); err != nil {
-		r.failUnlessStopped(ctx, err)
-		return false
-	}
-	r.revenue.Add(q.AmountDue)
-	r.payments.Add(1)
-	return true
 }
 
 type apiError struct {
@@ -374,18 +507,31 @@ func isConflict(err error) bool {
 	return errors.As(err, &ae) && ae.status == http.StatusConflict
 }
 
-func (r *run) api(ctx context.Context, method, path string, in, out any) error {
+func isNotFound(err error) bool {
+	var ae *apiError
+	return errors.As(err, &ae) && ae.status == http.StatusNotFound
+}
+
+// API is parkd's native API as the simulator's operator uses it.
+type API struct {
+	URL, Token string
+	Client     *http.Client
+}
+
+// Do sends in as JSON and decodes the reply into out; a status other
+// than 2xx is an error naming it.
+func (r *API) Do(ctx context.Context, method, path string, in, out any) error {
 	var body io.Reader
 	if in != nil {
 		b, _ := json.Marshal(in)
 		body = bytes.NewReader(b)
 	}
-	req, err := http.NewRequestWithContext(ctx, method, r.cfg.URL+path, body)
+	req, err := http.NewRequestWithContext(ctx, method, r.URL+path, body)
 	if err != nil {
 		return err
 	}
-	req.Header.Set("Authorization", "Bearer "+r.cfg.Token)
-	res, err := r.client.Do(req)
+	req.Header.Set("Authorization", "Bearer "+r.Token)
+	res, err := r.Client.Do(req)
 	if err != nil {
 		return err
 	}
@@ -463,10 +609,24 @@ func (r *run) summary() *Summary {
 	s := &Summary{Elapsed: time.Since(r.start), Events: r.events.Load(), Opened: r.opened.Load(), Held: r.held.Load(),
 		Errors: r.errs.Load(), Revenue: r.revenue.Load(), Payments: r.payments.Load(), Visits: r.visits.Load(),
 		Anomalies: r.anomaly, ErrSample: r.sample}
-	lat := slices.Clone(r.lat)
-	slices.Sort(lat)
-	if n := len(lat); n > 0 {
-		s.P50, s.P99 = lat[n/2], lat[min(n-1, n*99/100)]
+	s.P50, s.P99 = percentiles(r.lat)
+	s.PaidBy = r.payer.Name()
+	s.ByProtocol = map[string]*Counts{}
+	for name, ps := range r.protos {
+		c := &Counts{Reads: ps.reads.Load(), Opened: ps.opened.Load(), Held: ps.held.Load(), Errors: ps.errs.Load()}
+		ps.mu.Lock()
+		c.P50, c.P99 = percentiles(ps.lat)
+		ps.mu.Unlock()
+		s.ByProtocol[name] = c
 	}
 	return s
+}
+
+func percentiles(lat []time.Duration) (p50, p99 time.Duration) {
+	lat = slices.Clone(lat)
+	slices.Sort(lat)
+	if n := len(lat); n > 0 {
+		return lat[n/2], lat[min(n-1, n*99/100)]
+	}
+	return 0, 0
 }

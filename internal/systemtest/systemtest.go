@@ -193,3 +193,17 @@ func Fee(d time.Duration) int64 {
 	blocks := (d + 30*time.Minute - 1) / (30 * time.Minute)
 	return int64(blocks) * 200
 }
+
+// Subscribe has a partner of the first dialect, "ops", subscribe to the
+// lot's reports of kind (at a URL nothing is delivered to in a test).
+func (b *Bundle) Subscribe(t *testing.T, kind string) {
+	t.Helper()
+	if _, err := b.Sys.Partners.CreatePartner(b.Ctx, &park.Partner{ID: "ops", Name: "ops", Dialect: Dialects[0],
+		Type: park.PartnerNormal, Lots: []string{b.Lot}}); err != nil && !park.IsCode(err, park.EConflict) {
+		t.Fatal(err)
+	}
+	if _, err := b.Sys.Deliveries.CreateSubscription(b.Ctx, "ops", deliveries.SubscriptionInput{Report: kind,
+		URL: "https://ops.example/hook"}); err != nil {
+		t.Fatal(err)
+	}
+}

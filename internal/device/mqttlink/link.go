@@ -47,6 +47,9 @@ type Options struct {
 	// Group is the shared subscription group of parkd's nodes ("": not
 	// shared, every node gets every message).
 	Group string
+	// Clean starts a clean session the broker forgets on disconnect
+	// (simulated devices, a simulator's parkd): nothing queued for it.
+	Clean bool
 	Log   *slog.Logger
 }
 
@@ -67,7 +70,7 @@ func Dial(ctx context.Context, rawURL string, o Options) (*Link, error) {
 		return nil, errors.New("mqtt: a client id is required")
 	}
 	l := &Link{log: o.Log}
-	opts := paho.NewClientOptions().AddBroker("tcp://" + u.Host).SetClientID(o.ClientID).SetCleanSession(false).
+	opts := paho.NewClientOptions().AddBroker("tcp://" + u.Host).SetClientID(o.ClientID).SetCleanSession(o.Clean).
 		SetAutoReconnect(true).SetConnectRetry(true).SetConnectRetryInterval(time.Second).SetMaxReconnectInterval(5 * time.Second).
 		SetKeepAlive(15 * time.Second).SetOrderMatters(false).SetResumeSubs(true)
 	if o.Username != "" {

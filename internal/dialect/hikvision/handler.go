@@ -79,6 +79,8 @@ func (h *Handler) push(w http.ResponseWriter, r *http.Request) {
 			defer cancel()
 			if err := h.barrier.Send(ctx, ans.Device, park.GateOpen); err != nil {
 				h.dev.Unacknowledged(context.WithoutCancel(ctx), ans.Device, park.GateOpen, err)
+			} else {
+				h.dev.Acknowledged(ctx, ans.Device, park.GateOpen)
 			}
 		}()
 	}

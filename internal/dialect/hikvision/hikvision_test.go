@@ -17,7 +17,6 @@ import (
 	"testing"
 	"time"
 
-	"parkd/internal/deliveries"
 	"parkd/internal/dialect/hikvision"
 	"parkd/internal/park"
 	"parkd/internal/systemtest"
@@ -213,14 +212,7 @@ func TestRefused(t *testing.T) {
 // lot's subscribed partners.
 func TestUnansweredOpenAlarms(t *testing.T) {
 	e := setup(t, "wrong")
-	if _, err := e.Sys.Partners.CreatePartner(e.Ctx, &park.Partner{ID: "ops", Name: "ops", Dialect: systemtest.Dialects[0],
-		Type: park.PartnerNormal, Lots: []string{e.Lot}}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := e.Sys.Deliveries.CreateSubscription(e.Ctx, "ops", deliveries.SubscriptionInput{Report: park.ReportDeviceStatus,
-		URL: "https://ops.example/hook"}); err != nil {
-		t.Fatal(err)
-	}
+	e.Subscribe(t, park.ReportDeviceStatus)
 	doc, _ := os.ReadFile("testdata/anpr.xml")
 	ct, body := multipartPush(t, doc)
 	if st := e.push(t, ct, body); st != 200 {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -15,6 +16,7 @@ import (
 	"time"
 
 	"parkd/internal/device"
+	"parkd/internal/device/mqttlink"
 	"parkd/internal/dialect/vzenith"
 	"parkd/internal/httpapi"
 	"parkd/internal/metrics"
@@ -25,14 +27,18 @@ import (
 
 const benchToken = "bench-token-0123456789"
 
-// BenchmarkEntries compares entry reads through a camera's push with the
-// same reads through the native API, on one server and store, 16 lanes at
-// once; each sub-benchmark reports reads/s and the p99 read to reply.
+// BenchmarkEntries compares entry reads through a camera's push, and
+// through a camera's MQTT messages, with the same reads through the
+// native API, on one server and store, 16 lanes at once; each
+// sub-benchmark reports reads/s and the p99 read to reply (over MQTT: the
+// ivs_result published to the gpio_out received, parkd having waited for
+// the screen's frames to be taken by the broker). The MQTT one needs the
+// broker on 127.0.0.1:1883 and is skipped without it.
 // Run: go test -run X -bench Entries -benchtime 3000x ./internal/dialect/vzenith/
 func BenchmarkEntries(b *testing.B) {
 	st := teststore.Open(b)
 	m := metrics.New()
-	sys := system.New(system.Config{Store: st, Barriers: device.NewMemory(), Metrics: m, DeviceProtocols: []string{vzenith.Protocol}})
+	sys := system.New(system.Config{Store: st, Barriers: device.NewMemory(), Metrics: m, DeviceProtocols: []string{vzenith.Protocol, vzenith.ProtocolMQTT}})
 	ctx := context.Background()
 	if _, err := sys.Gate.CreateLot(ctx, &park.Lot{Code: "BENCH", Name: "Bench", TimeZone: "Asia/Shanghai", Currency: "CNY",
 		Capacity: 1_000_000, MissedEntry: park.MissedEntryHold}); err != nil {
@@ -82,14 +88,7 @@ func BenchmarkEntries(b *testing.B) {
 			}()
 		}
 		wg.Wait()
-		el := time.Since(start)
-		b.StopTimer()
-		all := slices.Concat(lat...)
-		slices.Sort(all)
-		if len(all) > 0 {
-			b.ReportMetric(float64(len(all))/el.Seconds(), "reads/s")
-			b.ReportMetric(float64(all[len(all)*99/100])/float64(time.Millisecond), "p99-ms")
-		}
+		report(b, lat, time.Since(start))
 	}
 	plate := func(n int64) string { return fmt.Sprintf("京%c%05d", 'A'+rune(n/100000%20), n%100000) }
 	b.Run("native", func(b *testing.B) {
@@ -109,4 +108,79 @@ func BenchmarkEntries(b *testing.B) {
 			return r
 		})
 	})
+	b.Run("vzenith-mqtt", func(b *testing.B) {
+		cams := mqttBenchRig(b, sys, lanes)
+		var next atomic.Int64
+		lat := make([][]time.Duration, lanes)
+		var wg sync.WaitGroup
+		b.ResetTimer()
+		start := time.Now()
+		for l, cam := range cams {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for next.Add(1) <= int64(b.N) {
+					n := seq.Add(1)
+					t := time.Now()
+					open, err := cam.Push(ctx, plate(n), n)
+					if err != nil || !open {
+						b.Errorf("read %d: open %v, %v", n, open, err)
+						return
+					}
+					lat[l] = append(lat[l], time.Since(t))
+				}
+			}()
+		}
+		wg.Wait()
+		report(b, lat, time.Since(start))
+	})
+}
+
+// mqttBenchRig registers n MQTT cameras of the bench lot (serials new to
+// the broker each run), connects parkd's side to the broker, and returns
+// the cameras, connected too.
+func mqttBenchRig(b *testing.B, sys *system.System, n int) []*vzenith.MQTTCamera {
+	c, err := net.DialTimeout("tcp", broker, time.Second)
+	if err != nil {
+		b.Skip("no MQTT broker on " + broker + " (Mosquitto): the MQTT benchmark is skipped")
+	}
+	c.Close()
+	ctx := context.Background()
+	run := fmt.Sprintf("mb%d", time.Now().UnixNano())
+	parkd, err := mqttlink.Dial(ctx, "mqtt://"+broker, mqttlink.Options{ClientID: run + "-parkd", Clean: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(parkd.Close)
+	mq := vzenith.NewMQTT(vzenith.MQTTConfig{Devices: sys.Devices, Publisher: parkd})
+	cams := make([]*vzenith.MQTTCamera, n)
+	for i := range cams {
+		serial := fmt.Sprintf("%s-%d", run, i)
+		if err := sys.Devices.Register(ctx, &park.Device{Serial: serial, LotCode: "BENCH", Lane: fmt.Sprintf("in-m%d", i),
+			Protocol: vzenith.ProtocolMQTT}); err != nil {
+			b.Fatal(err)
+		}
+		for _, f := range []string{serial + "/device/message/up/#", serial + "/device/message/down/+/reply"} {
+			if err := parkd.Subscribe(f, false, mq.Handle); err != nil {
+				b.Fatal(err)
+			}
+		}
+		if cams[i], err = vzenith.DialCamera(ctx, "mqtt://"+broker, serial); err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(func() { cams[i].Close() })
+	}
+	return cams
+}
+
+// report stops the timer and reports reads/s and the p99 read to reply of
+// the lanes' latencies over elapsed.
+func report(b *testing.B, lat [][]time.Duration, elapsed time.Duration) {
+	b.StopTimer()
+	all := slices.Concat(lat...)
+	slices.Sort(all)
+	if len(all) > 0 {
+		b.ReportMetric(float64(len(all))/elapsed.Seconds(), "reads/s")
+		b.ReportMetric(float64(all[len(all)*99/100])/float64(time.Millisecond), "p99-ms")
+	}
 }

@@ -49,6 +49,7 @@ type MQTT struct {
 	seq     atomic.Int64
 	mu      sync.Mutex
 	waiting map[string]chan json.RawMessage // command id -> its reply
+	told    map[string]int64                // serial -> the last list change it acknowledged
 }
 
 // MQTTConfig wires an MQTT.
@@ -67,7 +68,8 @@ func NewMQTT(c MQTTConfig) *MQTT {
 	if c.Now == nil {
 		c.Now = time.Now
 	}
-	return &MQTT{dev: c.Devices, pub: c.Publisher, log: c.Log, now: c.Now, waiting: map[string]chan json.RawMessage{}}
+	return &MQTT{dev: c.Devices, pub: c.Publisher, log: c.Log, now: c.Now, waiting: map[string]chan json.RawMessage{},
+		told: map[string]int64{}}
 }
 
 // envelope is every message's wrapper.
@@ -193,6 +195,8 @@ func (m *MQTT) read(ctx context.Context, pr plateRead) {
 		defer cancel()
 		if err := m.Send(sctx, ans.Device, park.GateOpen); err != nil {
 			m.dev.Unacknowledged(ctx, ans.Device, park.GateOpen, err)
+		} else {
+			m.dev.Acknowledged(ctx, ans.Device, park.GateOpen)
 		}
 	}
 }
@@ -261,11 +265,47 @@ type wlRecord struct {
 	NeedAlarm   int    `json:"need_alarm"`
 }
 
+// cameras returns the MQTT cameras of lot ("": of every lot).
+func (m *MQTT) cameras(ctx context.Context, lot string) ([]*park.Device, error) {
+	ds, err := m.dev.Devices(ctx, lot)
+	if err != nil {
+		return nil, err
+	}
+	out := ds[:0]
+	for _, d := range ds {
+		if d.Protocol == ProtocolMQTT && d.Kind == park.DeviceCamera {
+			out = append(out, d)
+		}
+	}
+	return out, nil
+}
+
+func records(allowed []devices.Allowed, loc *time.Location) []wlRecord {
+	recs := make([]wlRecord, 0, len(allowed))
+	for _, a := range allowed {
+		recs = append(recs, wlRecord{Plate: a.Plate, Enable: 1, EnableTime: a.From.In(loc).Format(time.DateTime),
+			OverdueTime: a.To.In(loc).Format(time.DateTime)})
+	}
+	return recs
+}
+
+// loadList sends a camera white_list_operator commands of op for recs, in
+// chunks, each acknowledged.
+func (m *MQTT) loadList(ctx context.Context, sn, op string, recs []wlRecord) error {
+	for start := 0; start < len(recs); start += listChunk {
+		body, _ := json.Marshal(map[string]any{"operator_type": op, "dldb_rec": recs[start:min(start+listChunk, len(recs))]})
+		if err := m.command(ctx, sn, "white_list_operator", body); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // LoadLists loads every MQTT camera with the plates its lot lets through
 // while parkd cannot be reached (devices.OfflineList), in chunks, each
 // acknowledged. It returns how many cameras took their list.
 func (m *MQTT) LoadLists(ctx context.Context) (int, error) {
-	ds, err := m.dev.Devices(ctx, "")
+	ds, err := m.cameras(ctx, "")
 	if err != nil {
 		return 0, err
 	}
@@ -273,50 +313,107 @@ func (m *MQTT) LoadLists(ctx context.Context) (int, error) {
 	n := 0
 	var errs []error
 	for _, d := range ds {
-		if d.Protocol != ProtocolMQTT || d.Kind != park.DeviceCamera {
-			continue
-		}
 		recs, ok := lists[d.LotCode]
 		if !ok {
 			allowed, loc, err := m.dev.OfflineList(ctx, d.LotCode)
 			if err != nil {
 				return n, err
 			}
-			for _, a := range allowed {
-				recs = append(recs, wlRecord{Plate: a.Plate, Enable: 1, EnableTime: a.From.In(loc).Format(time.DateTime),
-					OverdueTime: a.To.In(loc).Format(time.DateTime)})
-			}
+			recs = records(allowed, loc)
 			lists[d.LotCode] = recs
 		}
-		ok = true
-		for start := 0; start < len(recs); start += listChunk {
-			body, _ := json.Marshal(map[string]any{"operator_type": "update_or_add", "dldb_rec": recs[start:min(start+listChunk, len(recs))]})
-			if err := m.command(ctx, d.Serial, "white_list_operator", body); err != nil {
-				errs = append(errs, err)
-				ok = false
-				break
-			}
+		if err := m.loadList(ctx, d.Serial, "update_or_add", recs); err != nil {
+			errs = append(errs, err)
+			continue
 		}
-		if ok {
-			n++
-		}
+		n++
 	}
 	return n, errors.Join(errs...)
 }
 
-// KeepLists loads the lists at once and again every interval until ctx
-// ends, so passes and whitelist changes reach the cameras.
+// SyncLists tells each lot's MQTT cameras the pass and list changes
+// noted since they were last told (devices.ListChanges): plates to hold
+// with update_or_add, plates no longer let through with delete. A lot's
+// changes are forgotten only once all its cameras acknowledged them; until
+// then they are sent again at the next round to the cameras that have not
+// acknowledged them.
+func (m *MQTT) SyncLists(ctx context.Context) error {
+	changes, err := m.dev.ListChanges(ctx)
+	errs := []error{err} // a lot that could not be read; the others go on
+	for _, c := range changes {
+		ds, err := m.cameras(ctx, c.Lot)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		ok := true
+		for _, d := range ds {
+			if m.toldUpTo(d.Serial) >= c.UpTo {
+				continue // told in an earlier round; another camera held the lot's changes back
+			}
+			err := m.loadList(ctx, d.Serial, "update_or_add", records(c.Add, c.Loc))
+			if err == nil {
+				dels := make([]wlRecord, len(c.Remove))
+				for i, p := range c.Remove {
+					dels[i] = wlRecord{Plate: p}
+				}
+				err = m.loadList(ctx, d.Serial, "delete", dels)
+			}
+			if err != nil {
+				errs = append(errs, err)
+				ok = false
+				continue
+			}
+			m.setTold(d.Serial, c.UpTo)
+		}
+		if ok {
+			if err := m.dev.ListChangeDone(ctx, c); err != nil {
+				errs = append(errs, err)
+			}
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func (m *MQTT) toldUpTo(serial string) int64 {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.told[serial]
+}
+
+func (m *MQTT) setTold(serial string, upTo int64) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.told[serial] = upTo
+}
+
+// SyncEvery is how often KeepLists looks for pass and list changes to
+// pass on: a change reaches the lane's cameras within about this long.
+const SyncEvery = time.Second
+
+// KeepLists loads the whole lists at once and again every interval, and
+// between those passes on each pass and list change within SyncEvery,
+// until ctx ends.
 func (m *MQTT) KeepLists(ctx context.Context, every time.Duration) {
-	t := time.NewTicker(every)
-	defer t.Stop()
+	full := time.NewTicker(every)
+	defer full.Stop()
+	sync := time.NewTicker(SyncEvery)
+	defer sync.Stop()
 	for {
 		if n, err := m.LoadLists(ctx); err != nil && ctx.Err() == nil {
 			m.log.Warn("loading cameras' offline lists", "cameras", n, "err", err)
 		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
+		for again := true; again; {
+			select {
+			case <-ctx.Done():
+				return
+			case <-full.C:
+				again = false
+			case <-sync.C:
+				if err := m.SyncLists(ctx); err != nil && ctx.Err() == nil {
+					m.log.Warn("passing list changes to cameras", "err", err)
+				}
+			}
 		}
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -35,6 +36,7 @@ type mqttEnv struct {
 	cam    *mqttlink.Link
 	serial string
 	down   chan envelope // what parkd sent the camera
+	ack    atomic.Bool   // whether the camera answers commands
 }
 
 type envelope struct {
@@ -69,6 +71,7 @@ func setupMQTT(t *testing.T, ack bool) *mqttEnv {
 		return l
 	}
 	e := &mqttEnv{Bundle: b, serial: serial, down: make(chan envelope, 16)}
+	e.ack.Store(ack)
 	parkd := dial(serial + "-parkd")
 	e.mq = vzenith.NewMQTT(vzenith.MQTTConfig{Devices: b.Sys.Devices, Publisher: parkd})
 	for _, f := range []string{serial + "/device/message/up/#", serial + "/device/message/down/+/reply"} {
@@ -84,7 +87,7 @@ func setupMQTT(t *testing.T, ack bool) *mqttEnv {
 			return
 		}
 		e.down <- env
-		if ack {
+		if e.ack.Load() {
 			reply, _ := json.Marshal(map[string]any{"id": env.ID, "sn": serial, "name": env.Name, "version": "1.0",
 				"payload": map[string]any{"type": env.Name, "body": map[string]any{"code": 0}}})
 			_ = e.cam.Publish(topic+"/reply", reply) // fails only when the test has ended
@@ -226,21 +229,258 @@ func TestMQTTLists(t *testing.T) {
 	if err != nil || n != 1 {
 		t.Fatalf("%d cameras loaded, %v; want the 1", n, err)
 	}
-	env := e.next(t)
-	var body struct {
-		Op   string `json:"operator_type"`
-		Recs []struct {
-			Plate       string `json:"plate"`
-			Enable      int    `json:"enable"`
-			EnableTime  string `json:"enable_time"`
-			OverdueTime string `json:"overdue_time"`
-		} `json:"dldb_rec"`
-	}
-	if err := json.Unmarshal(env.Payload.Body, &body); err != nil || env.Name != "white_list_operator" || body.Op != "update_or_add" {
-		t.Fatalf("%+v %s: %v", env, env.Payload.Body, err)
+	body := e.nextList(t)
+	if body.Op != "update_or_add" {
+		t.Fatalf("%+v: want update_or_add", body)
 	}
 	if len(body.Recs) != 2 || body.Recs[0].Plate != "京A11111" || body.Recs[1].Plate != "京A22222" ||
 		body.Recs[0].EnableTime != "2026-11-01 08:00:00" || body.Recs[0].Enable != 1 {
 		t.Fatalf("records %+v: want the two plates of the valid pass, from 2026-11-01 08:00:00 Shanghai time", body.Recs)
+	}
+}
+
+// listBody is a white_list_operator body as the camera reads it.
+type listBody struct {
+	Op   string `json:"operator_type"`
+	Recs []struct {
+		Plate       string `json:"plate"`
+		Enable      int    `json:"enable"`
+		EnableTime  string `json:"enable_time"`
+		OverdueTime string `json:"overdue_time"`
+	} `json:"dldb_rec"`
+}
+
+// nextList waits for parkd's next white_list_operator to the camera.
+func (e *mqttEnv) nextList(t *testing.T) listBody {
+	t.Helper()
+	env := e.next(t)
+	var b listBody
+	if err := json.Unmarshal(env.Payload.Body, &b); err != nil || env.Name != "white_list_operator" {
+		t.Fatalf("%+v %s: want a white_list_operator (%v)", env, env.Payload.Body, err)
+	}
+	return b
+}
+
+func plates(b listBody) []string {
+	var out []string
+	for _, r := range b.Recs {
+		out = append(out, r.Plate)
+	}
+	return out
+}
+
+// TestMQTTListChanges: a pass or allow entry created, changed or deleted
+// reaches the lot's cameras as it happens, not at the next full load: the
+// plates it adds with their validity, the plates it no longer lets through
+// deleted; a plate still held by another entry stays.
+func TestMQTTListChanges(t *testing.T) {
+	e := setupMQTT(t, true)
+	now := e.Clock.Now()
+	from := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC) // 08:00 in Shanghai
+	to := time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)    // 08:00 in Shanghai
+	if !to.After(now) {
+		t.Fatalf("the test clock %s is past the pass's end", now)
+	}
+	p, err := e.Sys.Access.CreatePass(e.Ctx, e.Lot, &park.Pass{HolderName: "Li", Plates: []string{"京A11111", "京A22222"},
+		Spaces: 1, ValidFrom: from, ValidTo: to})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := e.Sys.Access.CreateWhitelist(e.Ctx, e.Lot, &park.WhitelistEntry{Plate: "京A22222", Kind: park.AccessAllow,
+		Reason: "staff", ValidFrom: from, ValidTo: to.Add(24 * time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.mq.SyncLists(e.Ctx); err != nil {
+		t.Fatal(err)
+	}
+	add := e.nextList(t)
+	if add.Op != "update_or_add" || len(add.Recs) != 2 || add.Recs[0].Plate != "京A11111" || add.Recs[1].Plate != "京A22222" ||
+		add.Recs[0].EnableTime != "2026-11-01 08:00:00" || add.Recs[0].OverdueTime != "2027-01-01 08:00:00" ||
+		add.Recs[1].OverdueTime != "2027-01-02 08:00:00" || add.Recs[0].Enable != 1 {
+		t.Fatalf("%+v: want both plates added, 京A22222 until the whitelist's end (the later)", add)
+	}
+
+	// The pass loses 京A11111 and is then deleted; 京A22222 stays while the
+	// whitelist holds it, and goes when that entry turns to deny.
+	if _, err := e.Sys.Access.UpdatePass(e.Ctx, e.Lot, p.ID, func(p *park.Pass) error {
+		p.Plates = []string{"京A22222"}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.Sys.Access.DeletePass(e.Ctx, e.Lot, p.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.mq.SyncLists(e.Ctx); err != nil {
+		t.Fatal(err)
+	}
+	if add, del := e.nextList(t), e.nextList(t); add.Op != "update_or_add" || fmt.Sprint(plates(add)) != "[京A22222]" ||
+		add.Recs[0].OverdueTime != "2027-01-02 08:00:00" || del.Op != "delete" || fmt.Sprint(plates(del)) != "[京A11111]" {
+		t.Fatalf("%+v then %+v: want 京A22222 kept (whitelisted), 京A11111 deleted", add, del)
+	}
+	if _, err := e.Sys.Access.UpdateWhitelist(e.Ctx, e.Lot, w.ID, func(w *park.WhitelistEntry) error {
+		w.Kind = park.AccessDeny
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.mq.SyncLists(e.Ctx); err != nil {
+		t.Fatal(err)
+	}
+	if del := e.nextList(t); del.Op != "delete" || fmt.Sprint(plates(del)) != "[京A22222]" {
+		t.Fatalf("%+v: want 京A22222 deleted once denied", del)
+	}
+	// Told once: nothing is pending any more.
+	if err := e.mq.SyncLists(e.Ctx); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case extra := <-e.down:
+		t.Fatalf("sent again although acknowledged: %+v %s", extra, extra.Payload.Body)
+	case <-time.After(1500 * time.Millisecond):
+	}
+}
+
+// TestMQTTListChangeUnacknowledged: a change a camera does not acknowledge
+// is kept and sent again at the next round.
+func TestMQTTListChangeUnacknowledged(t *testing.T) {
+	e := setupMQTT(t, false)
+	if _, err := e.Sys.Access.CreateWhitelist(e.Ctx, e.Lot, &park.WhitelistEntry{Plate: "京A44444", Kind: park.AccessAllow,
+		Reason: "staff", ValidFrom: e.Clock.Now(), ValidTo: e.Clock.Now().Add(time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	for round := 1; round <= 2; round++ {
+		if err := e.mq.SyncLists(e.Ctx); !errors.Is(err, park.ErrUnreachable) {
+			t.Fatalf("round %d: %v, want unreachable", round, err)
+		}
+		for range 3 { // each round tries 3 times
+			if b := e.nextList(t); fmt.Sprint(plates(b)) != "[京A44444]" {
+				t.Fatalf("round %d: %+v", round, b)
+			}
+		}
+	}
+}
+
+// TestMQTTKeepLists: with parkd's list loop running, a pass created now
+// reaches the camera by itself, and its deletion too.
+func TestMQTTKeepLists(t *testing.T) {
+	e := setupMQTT(t, true)
+	ctx, cancel := context.WithCancel(e.Ctx)
+	defer cancel()
+	go e.mq.KeepLists(ctx, time.Hour)
+	p, err := e.Sys.Access.CreatePass(e.Ctx, e.Lot, &park.Pass{HolderName: "Li", Plates: []string{"京A55555"},
+		Spaces: 1, ValidFrom: e.Clock.Now(), ValidTo: e.Clock.Now().Add(24 * time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The loop's first full load may come before or after the pass.
+	for b := e.nextList(t); fmt.Sprint(plates(b)) != "[京A55555]"; b = e.nextList(t) {
+		if len(b.Recs) != 0 {
+			t.Fatalf("%+v: want the full load or the new pass", b)
+		}
+	}
+	if err := e.Sys.Access.DeletePass(e.Ctx, e.Lot, p.ID); err != nil {
+		t.Fatal(err)
+	}
+	// (The pass may have been both in the full load and the change.)
+	b := e.nextList(t)
+	for b.Op == "update_or_add" && fmt.Sprint(plates(b)) == "[京A55555]" {
+		b = e.nextList(t)
+	}
+	if b.Op != "delete" || fmt.Sprint(plates(b)) != "[京A55555]" {
+		t.Fatalf("%+v: want the deleted pass's plate deleted", b)
+	}
+}
+
+// TestMQTTAnsweredAgain: a barrier that does not acknowledge the open
+// after a read raises the alarm (a device_status report, offline); when
+// it acknowledges the next read's open, one report says it is back.
+func TestMQTTAnsweredAgain(t *testing.T) {
+	e := setupMQTT(t, false)
+	e.Subscribe(t, park.ReportDeviceStatus)
+	// reports waits (boundedly) for n device_status reports, oldest first.
+	reports := func(n int) []park.DeviceStatus {
+		t.Helper()
+		var out []park.DeviceStatus
+		for range 200 {
+			out = out[:0]
+			err := e.Store.View(e.Ctx, func(tx park.Tx) error {
+				ds, err := tx.ListDeliveries(e.Ctx, park.DeliveryFilter{Report: park.ReportDeviceStatus, Limit: 10})
+				for i := len(ds) - 1; i >= 0 && err == nil; i-- {
+					var r *park.Report
+					if r, err = tx.GetReport(e.Ctx, ds[i].ReportID); err == nil {
+						var d park.ReportData
+						if err = json.Unmarshal(r.Data, &d); err == nil && d.Device != nil {
+							out = append(out, *d.Device)
+						}
+					}
+				}
+				return err
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(out) >= n {
+				return out
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		t.Fatalf("reports %+v: want %d", out, n)
+		return nil
+	}
+	e.publishRead(t, "京A12345", 1)
+	if rs := reports(1); rs[0].Online || rs[0].Serial != e.serial {
+		t.Fatalf("%+v: want the barrier reported offline", rs)
+	}
+	e.ack.Store(true)
+	e.publishRead(t, "京A67890", 2)
+	rs := reports(2)
+	if len(rs) != 2 || !rs[1].Online || rs[1].Serial != e.serial || rs[1].Lane != "in-1" || !strings.Contains(rs[1].Detail, "again") {
+		t.Fatalf("%+v: want a second report, the barrier back", rs)
+	}
+	// A third read, acknowledged too, reports nothing more. (What parkd
+	// sent for the first two reads is taken first.)
+	for drained := false; !drained; {
+		select {
+		case <-e.down:
+		default:
+			drained = true
+		}
+	}
+	e.publishRead(t, "京A24680", 3)
+	for env := e.next(t); env.Name != "gpio_out"; env = e.next(t) {
+	}
+	if rs := reports(2); len(rs) != 2 {
+		t.Fatalf("%+v: answering while answering is no news", rs)
+	}
+}
+
+// TestMQTTListChangeOneCameraAway: of a lot's two cameras, the one that
+// acknowledged a change is not sent it again while the other, silent,
+// keeps the change pending.
+func TestMQTTListChangeOneCameraAway(t *testing.T) {
+	e := setupMQTT(t, true)
+	if err := e.Sys.Devices.Register(e.Ctx, &park.Device{Serial: e.serial + "-away", LotCode: e.Lot, Lane: "in-2",
+		Protocol: vzenith.ProtocolMQTT}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.Sys.Access.CreateWhitelist(e.Ctx, e.Lot, &park.WhitelistEntry{Plate: "京A66666", Kind: park.AccessAllow,
+		Reason: "staff", ValidFrom: e.Clock.Now(), ValidTo: e.Clock.Now().Add(time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.mq.SyncLists(e.Ctx); !errors.Is(err, park.ErrUnreachable) {
+		t.Fatalf("%v, want the silent camera unreachable", err)
+	}
+	if b := e.nextList(t); fmt.Sprint(plates(b)) != "[京A66666]" {
+		t.Fatalf("%+v", b)
+	}
+	if err := e.mq.SyncLists(e.Ctx); !errors.Is(err, park.ErrUnreachable) {
+		t.Fatalf("%v, want the change still pending for the silent camera", err)
+	}
+	select {
+	case extra := <-e.down:
+		t.Fatalf("sent again to the camera that acknowledged it: %+v %s", extra, extra.Payload.Body)
+	default:
 	}
 }

@@ -1,7 +1,9 @@
 package sqlite
 
 import (
+	"cmp"
 	"context"
+	"slices"
 	"time"
 
 	"parkd/internal/park"
@@ -21,7 +23,7 @@ func (t *txn) CreateDevice(ctx context.Context, d *park.Device) error {
 func deviceFromRow(r db.Device) *park.Device {
 	return &park.Device{Serial: r.Serial, LotCode: r.LotCode, Lane: r.Lane, Kind: r.Kind, Protocol: r.Protocol, Direction: r.Direction,
 		Addr: r.Addr, Username: r.Username, Password: r.Password, Online: r.Online != 0, SeenAt: fromNullUS(r.SeenAt),
-		Since: fromUS(r.Since), CreatedAt: fromUS(r.CreatedAt)}
+		Since: fromUS(r.Since), CreatedAt: fromUS(r.CreatedAt), Unanswered: fromNullUS(r.UnansweredSince)}
 }
 
 func (t *txn) GetDevice(ctx context.Context, serial string) (*park.Device, error) {
@@ -67,6 +69,57 @@ func (t *txn) MarkDeviceSeen(ctx context.Context, serial string, at time.Time) e
 func (t *txn) SetDeviceOnline(ctx context.Context, serial string, online bool, since time.Time) (bool, error) {
 	n, err := t.q.SetDeviceOnline(stmtCtx, db.SetDeviceOnlineParams{Serial: serial, Online: b2i(online), Since: us(since),
 		Was: b2i(!online)})
+	if err != nil {
+		return false, mapErr(err)
+	}
+	if n > 0 {
+		return true, nil
+	}
+	_, err = t.GetDevice(ctx, serial)
+	return false, err
+}
+
+func (t *txn) NoteLaneListChange(ctx context.Context, lot string, plates []string, at time.Time) error {
+	for _, p := range plates {
+		if err := t.q.NoteLaneListChange(stmtCtx, db.NoteLaneListChangeParams{LotCode: lot, Plate: p, CreatedAt: us(at)}); err != nil {
+			return mapErr(err)
+		}
+	}
+	return nil
+}
+
+func (t *txn) ListLaneListChanges(ctx context.Context, limit int) ([]park.LaneListChange, error) {
+	lots, err := t.q.LaneListLots(stmtCtx)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	var out []park.LaneListChange
+	for _, lot := range lots {
+		rs, err := t.q.ListLaneListChanges(stmtCtx, db.ListLaneListChangesParams{LotCode: lot, Limit: int64(limit)})
+		if err != nil {
+			return nil, mapErr(err)
+		}
+		for _, r := range rs {
+			out = append(out, park.LaneListChange{Seq: r.Seq, LotCode: r.LotCode, Plate: r.Plate, At: fromUS(r.CreatedAt)})
+		}
+	}
+	slices.SortFunc(out, func(a, b park.LaneListChange) int { return cmp.Compare(a.Seq, b.Seq) })
+	return out, nil
+}
+
+func (t *txn) DeleteLaneListChanges(ctx context.Context, lot string, upTo int64) error {
+	_, err := t.q.DeleteLaneListChanges(stmtCtx, db.DeleteLaneListChangesParams{LotCode: lot, UpTo: upTo})
+	return mapErr(err)
+}
+
+func (t *txn) SetDeviceUnanswered(ctx context.Context, serial string, at *time.Time) (bool, error) {
+	var n int64
+	var err error
+	if at != nil {
+		n, err = t.q.RaiseDeviceUnanswered(stmtCtx, db.RaiseDeviceUnansweredParams{Serial: serial, At: nullUS(at)})
+	} else {
+		n, err = t.q.ClearDeviceUnanswered(stmtCtx, serial)
+	}
 	if err != nil {
 		return false, mapErr(err)
 	}

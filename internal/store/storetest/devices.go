@@ -109,11 +109,96 @@ func testDevices(t *testing.T, s park.Store) {
 		wantCode(t, err, park.ENotFound)
 	})
 
+	t.Run("Unanswered", func(t *testing.T) {
+		set := func(at *time.Time) bool {
+			t.Helper()
+			var changed bool
+			must(t, update(t, s, func(tx park.Tx) (err error) {
+				changed, err = tx.SetDeviceUnanswered(ctx, "cam-a", at)
+				return
+			}))
+			return changed
+		}
+		raised, later := base.Add(time.Hour), base.Add(2*time.Hour)
+		if set(nil) {
+			t.Fatal("clearing an alarm never raised: reported as a change")
+		}
+		if !set(&raised) || set(&later) {
+			t.Fatal("raising: want a change once")
+		}
+		d, err := get("cam-a")
+		must(t, err)
+		if d.Unanswered == nil || !d.Unanswered.Equal(raised) {
+			t.Fatalf("unanswered since %v, want the first raise %v", d.Unanswered, raised)
+		}
+		if !set(nil) || set(nil) {
+			t.Fatal("clearing: want a change once")
+		}
+		if d, _ := get("cam-a"); d.Unanswered != nil {
+			t.Fatalf("unanswered since %v after clearing", d.Unanswered)
+		}
+		err = update(t, s, func(tx park.Tx) error { _, err := tx.SetDeviceUnanswered(ctx, "nobody", nil); return err })
+		wantCode(t, err, park.ENotFound)
+	})
+
 	t.Run("Delete", func(t *testing.T) {
 		must(t, update(t, s, func(tx park.Tx) error { return tx.DeleteDevice(ctx, "cam-b") }))
 		wantCode(t, update(t, s, func(tx park.Tx) error { return tx.DeleteDevice(ctx, "cam-b") }), park.ENotFound)
 		if got := list("L1"); !reflect.DeepEqual(got, []string{"cam-c"}) {
 			t.Fatalf("L1 after delete %v", got)
+		}
+	})
+}
+
+// testLaneListChanges: changes noted for lanes list oldest first, and
+// forgetting a lot's changes up to one leaves later ones and other lots'.
+func testLaneListChanges(t *testing.T, s park.Store) {
+	ctx := context.Background()
+	seedLot(t, s, "L1")
+	seedLot(t, s, "L2")
+	note := func(lot string, plates ...string) {
+		t.Helper()
+		must(t, update(t, s, func(tx park.Tx) error { return tx.NoteLaneListChange(ctx, lot, plates, base) }))
+	}
+	pending := func() []park.LaneListChange {
+		t.Helper()
+		var cs []park.LaneListChange
+		must(t, s.View(ctx, func(tx park.Tx) (err error) { cs, err = tx.ListLaneListChanges(ctx, 10); return }))
+		return cs
+	}
+	note("L1", "京A11111", "京A22222")
+	note("L2", "京B11111")
+	cs := pending()
+	if len(cs) != 3 || cs[0].LotCode != "L1" || cs[0].Plate != "京A11111" || cs[1].Plate != "京A22222" ||
+		cs[2].LotCode != "L2" || !cs[0].At.Equal(base) || cs[0].Seq >= cs[1].Seq || cs[1].Seq >= cs[2].Seq {
+		t.Fatalf("pending changes: %+v", cs)
+	}
+	must(t, update(t, s, func(tx park.Tx) error { return tx.DeleteLaneListChanges(ctx, "L1", cs[0].Seq) }))
+	cs = pending()
+	if len(cs) != 2 || cs[0].Plate != "京A22222" || cs[1].Plate != "京B11111" {
+		t.Fatalf("after forgetting L1's first change: %+v", cs)
+	}
+	t.Run("LimitPerLot", func(t *testing.T) {
+		// L1's backlog does not hide L2's change.
+		note("L1", "京A33333", "京A44444", "京A55555")
+		note("L2", "京B22222")
+		var cs []park.LaneListChange
+		must(t, s.View(ctx, func(tx park.Tx) (err error) { cs, err = tx.ListLaneListChanges(ctx, 2); return }))
+		var got []string
+		for i, c := range cs {
+			got = append(got, c.LotCode+" "+c.Plate)
+			if i > 0 && c.Seq <= cs[i-1].Seq {
+				t.Fatalf("%+v: not oldest first", cs)
+			}
+		}
+		if want := []string{"L1 京A22222", "L2 京B11111", "L1 京A33333", "L2 京B22222"}; !reflect.DeepEqual(got, want) {
+			t.Fatalf("two a lot: %v, want %v", got, want)
+		}
+	})
+	t.Run("ErrUnknownLot", func(t *testing.T) {
+		err := update(t, s, func(tx park.Tx) error { return tx.NoteLaneListChange(ctx, "nope", []string{"京A1"}, base) })
+		if err == nil {
+			t.Fatal("a change noted for a lot that does not exist")
 		}
 	})
 }

@@ -54,6 +54,7 @@ func Run(t *testing.T, open Opener) {
 		"StoreRules":        testStoreRules,
 		"RentalOrders":      testRentalOrders,
 		"Devices":           testDevices,
+		"LaneListChanges":   testLaneListChanges,
 		"Images":            testImages,
 		"Operators":         testOperators,
 		"Sessions":          testSessions,

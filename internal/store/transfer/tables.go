@@ -208,10 +208,15 @@ var tables = []table{
 		{"serial", text}, {"lot_code", text}, {"lane", text}, {"kind", text}, {"protocol", text}, {"direction", text},
 		{"addr", text}, {"username", text}, {"password", text}, {"online", boolean}, {"seen_at", timestamp},
 		{"since", timestamp}, {"created_at", timestamp},
+		{"unanswered_since", timestamp}, // 00081_device_unanswered.sql
 	}},
 	// 00041_images.sql.
 	{name: "images", key: []string{"id"}, columns: []column{
 		{"id", text}, {"lot_code", text}, {"event_id", text}, {"content_type", text}, {"data", text}, {"created_at", timestamp},
+	}},
+	// 00080_lane_lists.sql: pass and list changes not yet told to cameras.
+	{name: "lane_list_changes", key: []string{"seq"}, identity: "seq", columns: []column{
+		{"seq", integer}, {"lot_code", text}, {"plate", text}, {"created_at", timestamp},
 	}},
 	// 00050_console.sql: operators, their sessions, the audit log.
 	{name: "operators", key: []string{"name"}, columns: []column{

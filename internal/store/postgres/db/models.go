@@ -103,19 +103,20 @@ type Delivery struct {
 }
 
 type Device struct {
-	Serial    string
-	LotCode   string
-	Lane      string
-	Kind      string
-	Protocol  string
-	Direction string
-	Addr      string
-	Username  string
-	Password  string
-	Online    bool
-	SeenAt    *time.Time
-	Since     time.Time
-	CreatedAt time.Time
+	Serial          string
+	LotCode         string
+	Lane            string
+	Kind            string
+	Protocol        string
+	Direction       string
+	Addr            string
+	Username        string
+	Password        string
+	Online          bool
+	SeenAt          *time.Time
+	Since           time.Time
+	CreatedAt       time.Time
+	UnansweredSince *time.Time
 }
 
 type Enrolment struct {
@@ -187,6 +188,13 @@ type LaneHold struct {
 	Lane    string
 	By      string
 	Since   time.Time
+}
+
+type LaneListChange struct {
+	Seq       int64
+	LotCode   string
+	Plate     string
+	CreatedAt time.Time
 }
 
 type Lock struct {

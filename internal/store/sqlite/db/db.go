@@ -48,6 +48,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.clearChannelStoresStmt, err = db.PrepareContext(ctx, clearChannelStores); err != nil {
 		return nil, fmt.Errorf("error preparing query ClearChannelStores: %w", err)
 	}
+	if q.clearDeviceUnansweredStmt, err = db.PrepareContext(ctx, clearDeviceUnanswered); err != nil {
+		return nil, fmt.Errorf("error preparing query ClearDeviceUnanswered: %w", err)
+	}
 	if q.clearPartnerLotsStmt, err = db.PrepareContext(ctx, clearPartnerLots); err != nil {
 		return nil, fmt.Errorf("error preparing query ClearPartnerLots: %w", err)
 	}
@@ -122,6 +125,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.deleteLaneHoldStmt, err = db.PrepareContext(ctx, deleteLaneHold); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteLaneHold: %w", err)
+	}
+	if q.deleteLaneListChangesStmt, err = db.PrepareContext(ctx, deleteLaneListChanges); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteLaneListChanges: %w", err)
 	}
 	if q.deleteLockStmt, err = db.PrepareContext(ctx, deleteLock); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteLock: %w", err)
@@ -405,6 +411,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.insertTokenStmt, err = db.PrepareContext(ctx, insertToken); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertToken: %w", err)
 	}
+	if q.laneListLotsStmt, err = db.PrepareContext(ctx, laneListLots); err != nil {
+		return nil, fmt.Errorf("error preparing query LaneListLots: %w", err)
+	}
 	if q.listAllPartnerLotsStmt, err = db.PrepareContext(ctx, listAllPartnerLots); err != nil {
 		return nil, fmt.Errorf("error preparing query ListAllPartnerLots: %w", err)
 	}
@@ -452,6 +461,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.listLaneHoldsStmt, err = db.PrepareContext(ctx, listLaneHolds); err != nil {
 		return nil, fmt.Errorf("error preparing query ListLaneHolds: %w", err)
+	}
+	if q.listLaneListChangesStmt, err = db.PrepareContext(ctx, listLaneListChanges); err != nil {
+		return nil, fmt.Errorf("error preparing query ListLaneListChanges: %w", err)
 	}
 	if q.listLanesStmt, err = db.PrepareContext(ctx, listLanes); err != nil {
 		return nil, fmt.Errorf("error preparing query ListLanes: %w", err)
@@ -549,6 +561,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.nextPriceStandardIDStmt, err = db.PrepareContext(ctx, nextPriceStandardID); err != nil {
 		return nil, fmt.Errorf("error preparing query NextPriceStandardID: %w", err)
 	}
+	if q.noteLaneListChangeStmt, err = db.PrepareContext(ctx, noteLaneListChange); err != nil {
+		return nil, fmt.Errorf("error preparing query NoteLaneListChange: %w", err)
+	}
 	if q.openChargeSessionStmt, err = db.PrepareContext(ctx, openChargeSession); err != nil {
 		return nil, fmt.Errorf("error preparing query OpenChargeSession: %w", err)
 	}
@@ -563,6 +578,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.putImageStmt, err = db.PrepareContext(ctx, putImage); err != nil {
 		return nil, fmt.Errorf("error preparing query PutImage: %w", err)
+	}
+	if q.raiseDeviceUnansweredStmt, err = db.PrepareContext(ctx, raiseDeviceUnanswered); err != nil {
+		return nil, fmt.Errorf("error preparing query RaiseDeviceUnanswered: %w", err)
 	}
 	if q.redeliverReportStmt, err = db.PrepareContext(ctx, redeliverReport); err != nil {
 		return nil, fmt.Errorf("error preparing query RedeliverReport: %w", err)
@@ -711,6 +729,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing clearChannelStoresStmt: %w", cerr)
 		}
 	}
+	if q.clearDeviceUnansweredStmt != nil {
+		if cerr := q.clearDeviceUnansweredStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing clearDeviceUnansweredStmt: %w", cerr)
+		}
+	}
 	if q.clearPartnerLotsStmt != nil {
 		if cerr := q.clearPartnerLotsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing clearPartnerLotsStmt: %w", cerr)
@@ -834,6 +857,11 @@ func (q *Queries) Close() error {
 	if q.deleteLaneHoldStmt != nil {
 		if cerr := q.deleteLaneHoldStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing deleteLaneHoldStmt: %w", cerr)
+		}
+	}
+	if q.deleteLaneListChangesStmt != nil {
+		if cerr := q.deleteLaneListChangesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteLaneListChangesStmt: %w", cerr)
 		}
 	}
 	if q.deleteLockStmt != nil {
@@ -1306,6 +1334,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing insertTokenStmt: %w", cerr)
 		}
 	}
+	if q.laneListLotsStmt != nil {
+		if cerr := q.laneListLotsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing laneListLotsStmt: %w", cerr)
+		}
+	}
 	if q.listAllPartnerLotsStmt != nil {
 		if cerr := q.listAllPartnerLotsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listAllPartnerLotsStmt: %w", cerr)
@@ -1384,6 +1417,11 @@ func (q *Queries) Close() error {
 	if q.listLaneHoldsStmt != nil {
 		if cerr := q.listLaneHoldsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listLaneHoldsStmt: %w", cerr)
+		}
+	}
+	if q.listLaneListChangesStmt != nil {
+		if cerr := q.listLaneListChangesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listLaneListChangesStmt: %w", cerr)
 		}
 	}
 	if q.listLanesStmt != nil {
@@ -1546,6 +1584,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing nextPriceStandardIDStmt: %w", cerr)
 		}
 	}
+	if q.noteLaneListChangeStmt != nil {
+		if cerr := q.noteLaneListChangeStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing noteLaneListChangeStmt: %w", cerr)
+		}
+	}
 	if q.openChargeSessionStmt != nil {
 		if cerr := q.openChargeSessionStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing openChargeSessionStmt: %w", cerr)
@@ -1569,6 +1612,11 @@ func (q *Queries) Close() error {
 	if q.putImageStmt != nil {
 		if cerr := q.putImageStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing putImageStmt: %w", cerr)
+		}
+	}
+	if q.raiseDeviceUnansweredStmt != nil {
+		if cerr := q.raiseDeviceUnansweredStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing raiseDeviceUnansweredStmt: %w", cerr)
 		}
 	}
 	if q.redeliverReportStmt != nil {
@@ -1788,6 +1836,7 @@ type Queries struct {
 	chargeSessionsOfPlateStmt         *sql.Stmt
 	claimDeliveriesStmt               *sql.Stmt
 	clearChannelStoresStmt            *sql.Stmt
+	clearDeviceUnansweredStmt         *sql.Stmt
 	clearPartnerLotsStmt              *sql.Stmt
 	countChargeSessionsStmt           *sql.Stmt
 	countCouponsStmt                  *sql.Stmt
@@ -1813,6 +1862,7 @@ type Queries struct {
 	deleteEnrolmentStmt               *sql.Stmt
 	deleteExpiredQuotesStmt           *sql.Stmt
 	deleteLaneHoldStmt                *sql.Stmt
+	deleteLaneListChangesStmt         *sql.Stmt
 	deleteLockStmt                    *sql.Stmt
 	deletePartnerStmt                 *sql.Stmt
 	deletePassStmt                    *sql.Stmt
@@ -1907,6 +1957,7 @@ type Queries struct {
 	insertStoreModelStmt              *sql.Stmt
 	insertStoreRuleStmt               *sql.Stmt
 	insertTokenStmt                   *sql.Stmt
+	laneListLotsStmt                  *sql.Stmt
 	listAllPartnerLotsStmt            *sql.Stmt
 	listAnomaliesStmt                 *sql.Stmt
 	listAuditStmt                     *sql.Stmt
@@ -1923,6 +1974,7 @@ type Queries struct {
 	listIntegratorPartnersStmt        *sql.Stmt
 	listLaneGateCommandsStmt          *sql.Stmt
 	listLaneHoldsStmt                 *sql.Stmt
+	listLaneListChangesStmt           *sql.Stmt
 	listLanesStmt                     *sql.Stmt
 	listLotDevicesStmt                *sql.Stmt
 	listLotsStmt                      *sql.Stmt
@@ -1955,11 +2007,13 @@ type Queries struct {
 	markDeviceSeenStmt                *sql.Stmt
 	markSeenStmt                      *sql.Stmt
 	nextPriceStandardIDStmt           *sql.Stmt
+	noteLaneListChangeStmt            *sql.Stmt
 	openChargeSessionStmt             *sql.Stmt
 	passLapsesStmt                    *sql.Stmt
 	plateRecordsStmt                  *sql.Stmt
 	putEnrolmentStmt                  *sql.Stmt
 	putImageStmt                      *sql.Stmt
+	raiseDeviceUnansweredStmt         *sql.Stmt
 	redeliverReportStmt               *sql.Stmt
 	redeliverSinceStmt                *sql.Stmt
 	revokeOperatorSessionsStmt        *sql.Stmt
@@ -2008,6 +2062,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		chargeSessionsOfPlateStmt:         q.chargeSessionsOfPlateStmt,
 		claimDeliveriesStmt:               q.claimDeliveriesStmt,
 		clearChannelStoresStmt:            q.clearChannelStoresStmt,
+		clearDeviceUnansweredStmt:         q.clearDeviceUnansweredStmt,
 		clearPartnerLotsStmt:              q.clearPartnerLotsStmt,
 		countChargeSessionsStmt:           q.countChargeSessionsStmt,
 		countCouponsStmt:                  q.countCouponsStmt,
@@ -2033,6 +2088,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		deleteEnrolmentStmt:               q.deleteEnrolmentStmt,
 		deleteExpiredQuotesStmt:           q.deleteExpiredQuotesStmt,
 		deleteLaneHoldStmt:                q.deleteLaneHoldStmt,
+		deleteLaneListChangesStmt:         q.deleteLaneListChangesStmt,
 		deleteLockStmt:                    q.deleteLockStmt,
 		deletePartnerStmt:                 q.deletePartnerStmt,
 		deletePassStmt:                    q.deletePassStmt,
@@ -2127,6 +2183,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		insertStoreModelStmt:              q.insertStoreModelStmt,
 		insertStoreRuleStmt:               q.insertStoreRuleStmt,
 		insertTokenStmt:                   q.insertTokenStmt,
+		laneListLotsStmt:                  q.laneListLotsStmt,
 		listAllPartnerLotsStmt:            q.listAllPartnerLotsStmt,
 		listAnomaliesStmt:                 q.listAnomaliesStmt,
 		listAuditStmt:                     q.listAuditStmt,
@@ -2143,6 +2200,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		listIntegratorPartnersStmt:        q.listIntegratorPartnersStmt,
 		listLaneGateCommandsStmt:          q.listLaneGateCommandsStmt,
 		listLaneHoldsStmt:                 q.listLaneHoldsStmt,
+		listLaneListChangesStmt:           q.listLaneListChangesStmt,
 		listLanesStmt:                     q.listLanesStmt,
 		listLotDevicesStmt:                q.listLotDevicesStmt,
 		listLotsStmt:                      q.listLotsStmt,
@@ -2175,11 +2233,13 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		markDeviceSeenStmt:                q.markDeviceSeenStmt,
 		markSeenStmt:                      q.markSeenStmt,
 		nextPriceStandardIDStmt:           q.nextPriceStandardIDStmt,
+		noteLaneListChangeStmt:            q.noteLaneListChangeStmt,
 		openChargeSessionStmt:             q.openChargeSessionStmt,
 		passLapsesStmt:                    q.passLapsesStmt,
 		plateRecordsStmt:                  q.plateRecordsStmt,
 		putEnrolmentStmt:                  q.putEnrolmentStmt,
 		putImageStmt:                      q.putImageStmt,
+		raiseDeviceUnansweredStmt:         q.raiseDeviceUnansweredStmt,
 		redeliverReportStmt:               q.redeliverReportStmt,
 		redeliverSinceStmt:                q.redeliverSinceStmt,
 		revokeOperatorSessionsStmt:        q.revokeOperatorSessionsStmt,

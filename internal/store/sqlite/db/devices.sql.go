@@ -10,6 +10,18 @@ import (
 	"database/sql"
 )
 
+const clearDeviceUnanswered = `-- name: ClearDeviceUnanswered :execrows
+UPDATE devices SET unanswered_since = NULL WHERE serial = ?1 AND unanswered_since IS NOT NULL
+`
+
+func (q *Queries) ClearDeviceUnanswered(ctx context.Context, serial string) (int64, error) {
+	result, err := q.exec(ctx, q.clearDeviceUnansweredStmt, clearDeviceUnanswered, serial)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected()
+}
+
 const createDevice = `-- name: CreateDevice :exec
 INSERT INTO devices (serial, lot_code, lane, kind, protocol, direction, addr, username, password, online, seen_at, since, created_at)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -62,8 +74,25 @@ func (q *Queries) DeleteDevice(ctx context.Context, serial string) (int64, error
 	return result.RowsAffected()
 }
 
+const deleteLaneListChanges = `-- name: DeleteLaneListChanges :execrows
+DELETE FROM lane_list_changes WHERE lot_code = ?1 AND seq <= ?2
+`
+
+type DeleteLaneListChangesParams struct {
+	LotCode string
+	UpTo    int64
+}
+
+func (q *Queries) DeleteLaneListChanges(ctx context.Context, arg DeleteLaneListChangesParams) (int64, error) {
+	result, err := q.exec(ctx, q.deleteLaneListChangesStmt, deleteLaneListChanges, arg.LotCode, arg.UpTo)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected()
+}
+
 const getDevice = `-- name: GetDevice :one
-SELECT serial, lot_code, lane, kind, protocol, direction, addr, username, password, online, seen_at, since, created_at FROM devices WHERE serial = ?
+SELECT serial, lot_code, lane, kind, protocol, direction, addr, username, password, online, seen_at, since, created_at, unanswered_since FROM devices WHERE serial = ?
 `
 
 func (q *Queries) GetDevice(ctx context.Context, serial string) (Device, error) {
@@ -83,12 +112,40 @@ func (q *Queries) GetDevice(ctx context.Context, serial string) (Device, error) 
 		&i.SeenAt,
 		&i.Since,
 		&i.CreatedAt,
+		&i.UnansweredSince,
 	)
 	return i, err
 }
 
+const laneListLots = `-- name: LaneListLots :many
+SELECT DISTINCT lot_code FROM lane_list_changes ORDER BY lot_code
+`
+
+func (q *Queries) LaneListLots(ctx context.Context) ([]string, error) {
+	rows, err := q.query(ctx, q.laneListLotsStmt, laneListLots)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []string
+	for rows.Next() {
+		var lot_code string
+		if err := rows.Scan(&lot_code); err != nil {
+			return nil, err
+		}
+		items = append(items, lot_code)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const listDevices = `-- name: ListDevices :many
-SELECT serial, lot_code, lane, kind, protocol, direction, addr, username, password, online, seen_at, since, created_at FROM devices ORDER BY serial
+SELECT serial, lot_code, lane, kind, protocol, direction, addr, username, password, online, seen_at, since, created_at, unanswered_since FROM devices ORDER BY serial
 `
 
 func (q *Queries) ListDevices(ctx context.Context) ([]Device, error) {
@@ -114,6 +171,44 @@ func (q *Queries) ListDevices(ctx context.Context) ([]Device, error) {
 			&i.SeenAt,
 			&i.Since,
 			&i.CreatedAt,
+			&i.UnansweredSince,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const listLaneListChanges = `-- name: ListLaneListChanges :many
+SELECT seq, lot_code, plate, created_at FROM lane_list_changes WHERE lot_code = ? ORDER BY seq LIMIT ?
+`
+
+type ListLaneListChangesParams struct {
+	LotCode string
+	Limit   int64
+}
+
+func (q *Queries) ListLaneListChanges(ctx context.Context, arg ListLaneListChangesParams) ([]LaneListChange, error) {
+	rows, err := q.query(ctx, q.listLaneListChangesStmt, listLaneListChanges, arg.LotCode, arg.Limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []LaneListChange
+	for rows.Next() {
+		var i LaneListChange
+		if err := rows.Scan(
+			&i.Seq,
+			&i.LotCode,
+			&i.Plate,
+			&i.CreatedAt,
 		); err != nil {
 			return nil, err
 		}
@@ -129,7 +224,7 @@ func (q *Queries) ListDevices(ctx context.Context) ([]Device, error) {
 }
 
 const listLotDevices = `-- name: ListLotDevices :many
-SELECT serial, lot_code, lane, kind, protocol, direction, addr, username, password, online, seen_at, since, created_at FROM devices WHERE lot_code = ? ORDER BY serial
+SELECT serial, lot_code, lane, kind, protocol, direction, addr, username, password, online, seen_at, since, created_at, unanswered_since FROM devices WHERE lot_code = ? ORDER BY serial
 `
 
 func (q *Queries) ListLotDevices(ctx context.Context, lotCode string) ([]Device, error) {
@@ -155,6 +250,7 @@ func (q *Queries) ListLotDevices(ctx context.Context, lotCode string) ([]Device,
 			&i.SeenAt,
 			&i.Since,
 			&i.CreatedAt,
+			&i.UnansweredSince,
 		); err != nil {
 			return nil, err
 		}
@@ -181,6 +277,38 @@ type MarkDeviceSeenParams struct {
 
 func (q *Queries) MarkDeviceSeen(ctx context.Context, arg MarkDeviceSeenParams) (int64, error) {
 	result, err := q.exec(ctx, q.markDeviceSeenStmt, markDeviceSeen, arg.SeenAt, arg.Serial)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected()
+}
+
+const noteLaneListChange = `-- name: NoteLaneListChange :exec
+INSERT INTO lane_list_changes (lot_code, plate, created_at) VALUES (?, ?, ?)
+`
+
+type NoteLaneListChangeParams struct {
+	LotCode   string
+	Plate     string
+	CreatedAt int64
+}
+
+func (q *Queries) NoteLaneListChange(ctx context.Context, arg NoteLaneListChangeParams) error {
+	_, err := q.exec(ctx, q.noteLaneListChangeStmt, noteLaneListChange, arg.LotCode, arg.Plate, arg.CreatedAt)
+	return err
+}
+
+const raiseDeviceUnanswered = `-- name: RaiseDeviceUnanswered :execrows
+UPDATE devices SET unanswered_since = ?1 WHERE serial = ?2 AND unanswered_since IS NULL
+`
+
+type RaiseDeviceUnansweredParams struct {
+	At     sql.NullInt64
+	Serial string
+}
+
+func (q *Queries) RaiseDeviceUnanswered(ctx context.Context, arg RaiseDeviceUnansweredParams) (int64, error) {
+	result, err := q.exec(ctx, q.raiseDeviceUnansweredStmt, raiseDeviceUnanswered, arg.At, arg.Serial)
 	if err != nil {
 		return 0, err
 	}

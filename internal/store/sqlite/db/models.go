@@ -103,19 +103,20 @@ type Delivery struct {
 }
 
 type Device struct {
-	Serial    string
-	LotCode   string
-	Lane      string
-	Kind      string
-	Protocol  string
-	Direction string
-	Addr      string
-	Username  string
-	Password  string
-	Online    int64
-	SeenAt    sql.NullInt64
-	Since     int64
-	CreatedAt int64
+	Serial          string
+	LotCode         string
+	Lane            string
+	Kind            string
+	Protocol        string
+	Direction       string
+	Addr            string
+	Username        string
+	Password        string
+	Online          int64
+	SeenAt          sql.NullInt64
+	Since           int64
+	CreatedAt       int64
+	UnansweredSince sql.NullInt64
 }
 
 type Enrolment struct {
@@ -187,6 +188,13 @@ type LaneHold struct {
 	Lane    string
 	By      string
 	Since   int64
+}
+
+type LaneListChange struct {
+	Seq       int64
+	LotCode   string
+	Plate     string
+	CreatedAt int64
 }
 
 type Lock struct {

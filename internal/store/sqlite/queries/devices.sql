@@ -21,3 +21,21 @@ WHERE serial = sqlc.arg(serial) AND (seen_at IS NULL OR seen_at < sqlc.arg(seen_
 -- name: SetDeviceOnline :execrows
 UPDATE devices SET online = sqlc.arg(online), since = sqlc.arg(since)
 WHERE serial = sqlc.arg(serial) AND online = sqlc.arg(was);
+
+-- name: NoteLaneListChange :exec
+INSERT INTO lane_list_changes (lot_code, plate, created_at) VALUES (?, ?, ?);
+
+-- name: LaneListLots :many
+SELECT DISTINCT lot_code FROM lane_list_changes ORDER BY lot_code;
+
+-- name: ListLaneListChanges :many
+SELECT * FROM lane_list_changes WHERE lot_code = ? ORDER BY seq LIMIT ?;
+
+-- name: DeleteLaneListChanges :execrows
+DELETE FROM lane_list_changes WHERE lot_code = sqlc.arg(lot_code) AND seq <= sqlc.arg(up_to);
+
+-- name: RaiseDeviceUnanswered :execrows
+UPDATE devices SET unanswered_since = sqlc.arg(at) WHERE serial = sqlc.arg(serial) AND unanswered_since IS NULL;
+
+-- name: ClearDeviceUnanswered :execrows
+UPDATE devices SET unanswered_since = NULL WHERE serial = sqlc.arg(serial) AND unanswered_since IS NOT NULL;

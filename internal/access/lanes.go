@@ -1,0 +1,97 @@
+package access
+
+import (
+	"context"
+	"slices"
+	"time"
+
+	"parkd/internal/park"
+)
+
+// laneStore is the store as the access use cases write through it: every
+// pass and list write also notes, in its own transaction, the plates whose
+// place in the lot's offline lane list may have changed (the outbox of the
+// lists loaded into cameras). Doing it here, once, keeps every writer of
+// passes and lists (desk, partners, renewals, sync) from forgetting it.
+type laneStore struct {
+	park.Store
+	now func() time.Time
+}
+
+func (s laneStore) Update(ctx context.Context, fn func(park.Tx) error) error {
+	return s.Store.Update(ctx, func(tx park.Tx) error { return fn(laneTx{tx, s.now}) })
+}
+
+type laneTx struct {
+	park.Tx
+	now func() time.Time
+}
+
+func (t laneTx) note(ctx context.Context, lot string, plates ...[]string) error {
+	var all []string
+	for _, ps := range plates {
+		all = append(all, ps...)
+	}
+	slices.Sort(all)
+	return t.NoteLaneListChange(ctx, lot, slices.Compact(all), t.now())
+}
+
+func (t laneTx) CreatePass(ctx context.Context, p *park.Pass) error {
+	if err := t.Tx.CreatePass(ctx, p); err != nil {
+		return err
+	}
+	return t.note(ctx, p.LotCode, p.Plates)
+}
+
+// UpdatePass notes the plates before and after: a plate taken off a pass
+// leaves the cameras' lists.
+func (t laneTx) UpdatePass(ctx context.Context, p *park.Pass) error {
+	old, err := t.Tx.GetPass(ctx, p.ID)
+	if err != nil {
+		return err
+	}
+	if err := t.Tx.UpdatePass(ctx, p); err != nil {
+		return err
+	}
+	return t.note(ctx, p.LotCode, old.Plates, p.Plates)
+}
+
+func (t laneTx) DeletePass(ctx context.Context, id string) error {
+	old, err := t.Tx.GetPass(ctx, id)
+	if err != nil {
+		return err
+	}
+	if err := t.Tx.DeletePass(ctx, id); err != nil {
+		return err
+	}
+	return t.note(ctx, old.LotCode, old.Plates)
+}
+
+func (t laneTx) CreateWhitelist(ctx context.Context, w *park.WhitelistEntry) error {
+	if err := t.Tx.CreateWhitelist(ctx, w); err != nil {
+		return err
+	}
+	return t.note(ctx, w.LotCode, []string{w.Plate})
+}
+
+func (t laneTx) UpdateWhitelist(ctx context.Context, w *park.WhitelistEntry) error {
+	old, err := t.Tx.GetWhitelist(ctx, w.ID)
+	if err != nil {
+		return err
+	}
+	if err := t.Tx.UpdateWhitelist(ctx, w); err != nil {
+		return err
+	}
+	return t.note(ctx, w.LotCode, []string{old.Plate, w.Plate})
+}
+
+func (t laneTx) DeleteWhitelist(ctx context.Context, id string) error {
+	old, err := t.Tx.GetWhitelist(ctx, id)
+	if err != nil {
+		return err
+	}
+	if err := t.Tx.DeleteWhitelist(ctx, id); err != nil {
+		return err
+	}
+	return t.note(ctx, old.LotCode, []string{old.Plate})
+}

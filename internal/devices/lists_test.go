@@ -1,0 +1,54 @@
+package devices_test
+
+import (
+	"testing"
+	"time"
+
+	"parkd/internal/park"
+)
+
+// TestListChanges: a pass created and an allow entry deleted become
+// what the lot's cameras are to do (hold the pass's plate with its
+// validity, drop the entry's plate); once done they are not asked again;
+// with no camera protocol taking them, a sweep forgets them.
+func TestListChanges(t *testing.T) {
+	b := setup(t)
+	now := b.Clock.Now()
+	if _, err := b.Sys.Access.CreatePass(b.Ctx, b.Lot, &park.Pass{HolderName: "Li", Plates: []string{"京A11111"}, Spaces: 1,
+		ValidFrom: now, ValidTo: now.Add(24 * time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	w, err := b.Sys.Access.CreateWhitelist(b.Ctx, b.Lot, &park.WhitelistEntry{Plate: "京A22222", Kind: park.AccessAllow,
+		Reason: "staff", ValidFrom: now, ValidTo: now.Add(time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Sys.Access.DeleteWhitelist(b.Ctx, b.Lot, w.ID); err != nil {
+		t.Fatal(err)
+	}
+	cs, err := b.dev.ListChanges(b.Ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cs) != 1 || cs[0].Lot != b.Lot || len(cs[0].Add) != 1 || cs[0].Add[0].Plate != "京A11111" ||
+		!cs[0].Add[0].To.Equal(now.Add(24*time.Hour)) || len(cs[0].Remove) != 1 || cs[0].Remove[0] != "京A22222" {
+		t.Fatalf("changes %+v: want 京A11111 held for a day, 京A22222 dropped", cs)
+	}
+	if err := b.dev.ListChangeDone(b.Ctx, cs[0]); err != nil {
+		t.Fatal(err)
+	}
+	if cs, err := b.dev.ListChanges(b.Ctx); err != nil || len(cs) != 0 {
+		t.Fatalf("changes %+v, %v after done: want none", cs, err)
+	}
+
+	if _, err := b.Sys.Access.CreatePass(b.Ctx, b.Lot, &park.Pass{HolderName: "Wang", Plates: []string{"京A33333"}, Spaces: 1,
+		ValidFrom: now, ValidTo: now.Add(24 * time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.dev.Sweep(b.Ctx); err != nil {
+		t.Fatal(err)
+	}
+	if cs, err := b.dev.ListChanges(b.Ctx); err != nil || len(cs) != 0 {
+		t.Fatalf("changes %+v, %v after a sweep with no camera protocol taking them: want none", cs, err)
+	}
+}

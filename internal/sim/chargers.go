@@ -1,0 +1,114 @@
+package sim
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"parkd/internal/ocpp/ocppsim"
+)
+
+// Chargers is the Driver of OCPP 1.6J charge points: one car pile per
+// lot, connecting over WebSocket like the hardware, whose pass holders
+// charge while parked (a local start with the plate as id tag: Authorize,
+// StartTransaction, MeterValues, StopTransaction).
+type Chargers struct{}
+
+// Name implements Driver.
+func (Chargers) Name() string { return "ocpp" }
+
+// Run implements Driver.
+func (Chargers) Run(ctx context.Context, api *API, lots []Lot) (map[string]int64, error) {
+	var st struct {
+		ID int64 `json:"id"`
+	}
+	err := api.Do(ctx, "POST", "/v1/price-standards", map[string]any{"name": "Simulated energy price", "family": 1,
+		"rules": map[string]any{"kind": "energy", "payment": "balance", "refund_to": "balance",
+			"segments": []map[string]any{{"from": "00:00", "to": "24:00", "price": 120}}}}, &st)
+	if err != nil {
+		return nil, fmt.Errorf("price standard: %w", err)
+	}
+	var raw [8]byte
+	_, _ = rand.Read(raw[:])
+	run := hex.EncodeToString(raw[:3])
+	ws := "ws" + strings.TrimPrefix(api.URL, "http")
+	var connected, started, stopped, refused, errs atomic.Int64
+	var wg sync.WaitGroup
+	for _, l := range lots {
+		id, password := "SIM-"+l.Code+"-"+run, hex.EncodeToString(raw[:])
+		if err := api.Do(ctx, "POST", "/v1/chargers", map[string]any{"id": id, "lot_code": l.Code, "family": 1, "type": "DC",
+			"connectors": 2, "standard_id": st.ID, "password": password}, nil); err != nil {
+			return nil, fmt.Errorf("charger %s: %w", id, err)
+		}
+		p, err := ocppsim.Dial(ctx, ws, id, password)
+		if err != nil {
+			return nil, fmt.Errorf("charger %s: %w", id, err)
+		}
+		defer p.Close()
+		if _, err := p.Boot(ctx); err != nil {
+			return nil, fmt.Errorf("charger %s: boot: %w", id, err)
+		}
+		connected.Add(1)
+		for conn := 1; conn <= 2; conn++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := conn; ctx.Err() == nil; i += 2 {
+					switch err := session(ctx, p, conn, l.Passes[i%len(l.Passes)]); {
+					case ctx.Err() != nil:
+					case err == errRefused:
+						refused.Add(1)
+					case err != nil:
+						errs.Add(1)
+					default:
+						started.Add(1)
+						stopped.Add(1)
+					}
+				}
+			}()
+		}
+	}
+	wg.Wait()
+	return map[string]int64{"chargers": connected.Load(), "sessions": stopped.Load(), "refused": refused.Load(),
+		"errors": errs.Load()}, nil
+}
+
+var errRefused = fmt.Errorf("id tag refused")
+
+// session is one car charging on a connector: a few hundred Wh over a
+// few meter values.
+func session(ctx context.Context, p *ocppsim.Point, conn int, tag string) error {
+	if status, err := p.Authorize(ctx, tag); err != nil {
+		return err
+	} else if status != "Accepted" {
+		return errRefused
+	}
+	if err := p.Status(ctx, conn, "Preparing"); err != nil {
+		return err
+	}
+	tx, err := p.Start(ctx, conn, tag)
+	if err != nil {
+		return err
+	}
+	for range 3 {
+		if !sleep(ctx, 100*time.Millisecond) {
+			break
+		}
+		wh := p.Register.Add(100)
+		if err := p.Meter(ctx, conn, tx, ocppsim.Sample{At: time.Now(), EnergyWh: wh, PowerW: 7000}); err != nil {
+			return err
+		}
+	}
+	// Stopped even when the run is ending, so no session is left open.
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	if err := p.Stop(sctx, tx, "Local"); err != nil {
+		return err
+	}
+	return p.Status(sctx, conn, "Available")
+}

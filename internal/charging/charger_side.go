@@ -16,22 +16,41 @@ import (
 // Booted records a charger's BootNotification: it is online with this
 // vendor, model and firmware (ENotFound; EConflict when retired).
 func (s *Service) Booted(ctx context.Context, id, vendor, model, firmware string) (*park.Charger, error) {
-	return s.touch(ctx, id, func(c *park.Charger, now time.Time) {
+	c, err := s.touch(ctx, id, func(c *park.Charger, now time.Time) {
 		c.Vendor, c.Model, c.Firmware = clip(vendor), clip(model), clip(firmware)
 		c.Online, c.LastHeartbeat = true, &now
 	})
+	if err == nil {
+		s.beats.online(id)
+	}
+	return c, err
 }
 
-// Heartbeat records that a charger is alive.
-func (s *Service) Heartbeat(ctx context.Context, id string) (*park.Charger, error) {
-	return s.touch(ctx, id, func(c *park.Charger, now time.Time) { c.Online, c.LastHeartbeat = true, &now })
+// Heartbeat records that a charger is alive: at once for a charger this
+// node has not recorded online yet, otherwise in the next batch (see
+// heartbeats.go).
+func (s *Service) Heartbeat(ctx context.Context, id string) error {
+	if s.beats.keep(id, s.base.Clock()) {
+		return nil
+	}
+	if _, err := s.touch(ctx, id, func(c *park.Charger, now time.Time) { c.Online, c.LastHeartbeat = true, &now }); err != nil {
+		return err
+	}
+	s.beats.online(id)
+	return nil
 }
 
 // Disconnected records that a charger's connection closed. Its open
 // sessions stay open: a charger that comes back sends their
 // StopTransaction with the meter values it kept.
 func (s *Service) Disconnected(ctx context.Context, id string) error {
-	_, err := s.touch(ctx, id, func(c *park.Charger, _ time.Time) { c.Online = false })
+	at, kept := s.beats.forget(id)
+	_, err := s.touch(ctx, id, func(c *park.Charger, _ time.Time) {
+		c.Online = false
+		if kept && (c.LastHeartbeat == nil || c.LastHeartbeat.Before(at)) {
+			c.LastHeartbeat = &at
+		}
+	})
 	return err
 }
 

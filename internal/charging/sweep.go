@@ -20,12 +20,16 @@ const (
 	sweepPage = 100
 )
 
-// Sweep does what no charger message triggers: it fails sessions never
+// Sweep does what no charger message triggers: it writes the heartbeats
+// kept in memory, fails sessions never
 // started, stops sessions whose time or money ran out between readings,
 // and ends sessions of chargers lost for LostAfter. app runs it every few
 // seconds on every node; what it changes is guarded by versions, so two
 // nodes sweeping at once do each thing once.
 func (s *Service) Sweep(ctx context.Context) error {
+	if err := s.FlushHeartbeats(ctx); err != nil {
+		s.base.Log.Warn("charging sweep: writing heartbeats", "err", err)
+	}
 	for _, status := range []string{park.SessionPending, park.SessionCharging} {
 		f := park.ChargeSessionFilter{Status: status, Limit: sweepPage}
 		for {

@@ -63,7 +63,7 @@ func (s *Server) dispatch(ctx context.Context, c *conn, f *Frame) (any, error) {
 		if err := DecodePayload(f.ID, f.Payload, &empty{}); err != nil {
 			return nil, err
 		}
-		if _, err := cs.Heartbeat(ctx, c.id); err != nil {
+		if err := cs.Heartbeat(ctx, c.id); err != nil {
 			return nil, err
 		}
 		return heartbeatConf{CurrentTime: s.now()}, nil

@@ -101,7 +101,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	ws.SetReadLimit(MaxFrame)
 	ctx, cancel := context.WithCancel(context.WithoutCancel(r.Context()))
-	c := &conn{id: id, ws: ws, srv: s, ctx: ctx, cancel: cancel, calls: make(chan *Frame, 1)}
+	c := &conn{id: id, ws: ws, srv: s, ctx: ctx, cancel: cancel}
 	s.mu.Lock()
 	old := s.conns[id]
 	s.conns[id] = c
@@ -113,7 +113,6 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		old.close(websocket.StatusPolicyViolation, "replaced by a newer connection")
 	}
 	defer s.wg.Done()
-	go c.work()
 	c.readLoop()
 	cancel()
 	ws.CloseNow()

@@ -208,6 +208,28 @@ type MeterReading struct {
 	PowerW   int64     `json:"power_w"`
 }
 
+// Outcomes of a session that is over; "" while it is open.
+const (
+	OutcomeNormal   = "normal"   // ended as bought or asked: time, money, a full battery, a stop, the plug pulled
+	OutcomeAbnormal = "abnormal" // a fault, a lost charger, a refused start
+)
+
+// Outcome says how a session ended: normal when it ended for a reason the
+// driver chose or bought, abnormal otherwise (a session that never
+// started is abnormal), "" while it is open.
+func (s *ChargeSession) Outcome() string {
+	switch {
+	case s.Open():
+		return ""
+	case s.Status == SessionEnded && normalEnds[s.EndReason]:
+		return OutcomeNormal
+	}
+	return OutcomeAbnormal
+}
+
+var normalEnds = map[int]bool{EndTimer: true, EndFull: true, EndManual: true, EndUnplugged: true, EndTimeLimit: true,
+	EndMoneyUsedUp: true}
+
 // Open reports whether the session has not ended.
 func (s *ChargeSession) Open() bool {
 	return s.Status == SessionPending || s.Status == SessionCharging
@@ -219,6 +241,7 @@ type ChargeSessionFilter struct {
 	ChargerID    string
 	PartnerID    string
 	Status       string
+	Outcome      string    // OutcomeNormal or OutcomeAbnormal; "": any
 	UpdatedFrom  time.Time // zero: no lower bound
 	UpdatedTo    time.Time // zero: no upper bound (exclusive)
 	AfterUpdated time.Time // keyset cursor with AfterID

@@ -237,6 +237,7 @@ var tables = []table{
 		{"id", text}, {"charger_id", text}, {"connector", integer32}, {"transaction_id", integer}, {"status", text},
 		{"partner_id", text}, {"updated_at", timestamp}, {"data", text}, {"version", integer},
 		{"lot_code", text}, {"plate_key", text}, // 00021_charge_session_plate.sql
+		{"outcome", text}, // 00090_charge_session_outcome.sql
 	}},
 	// 00030_rental.sql, 00031_rental_orders.sql.
 	{name: "rental_stores", key: []string{"code"}, columns: []column{

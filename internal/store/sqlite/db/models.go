@@ -52,6 +52,7 @@ type ChargeSession struct {
 	Version       int64
 	LotCode       string
 	PlateKey      string
+	Outcome       string
 }
 
 type Charger struct {

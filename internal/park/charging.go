@@ -257,9 +257,41 @@ type PriceStandardFilter struct {
 	Limit   int
 }
 
-// ChargingTx is the part of Tx for chargers, price standards and charge
-// sessions.
+// IDTag is an id tag (an RFID card) registered in a lot: drivers present
+// it at the lot's chargers. A tag linked to a plate charges for that car,
+// which then parks free while it charges where the lot's tariff says so.
+type IDTag struct {
+	LotCode   string
+	Tag       string // OCPP IdToken: up to 20 characters
+	Plate     string // as entered; "" for a tag of no car
+	PlateKey  string
+	Note      string
+	Blocked   bool
+	ExpiresAt *time.Time // nil: never
+	CreatedAt time.Time
+	UpdatedAt time.Time
+	Version   int64
+}
+
+// IDTagFilter pages a lot's id tags in tag order.
+type IDTagFilter struct {
+	LotCode  string
+	AfterTag string
+	Limit    int
+}
+
+// ChargingTx is the part of Tx for chargers, price standards, id tags and
+// charge sessions.
 type ChargingTx interface {
+	// CreateIDTag returns EConflict when the lot has the tag and ENotFound
+	// when the lot does not exist. GetIDTag and DeleteIDTag return
+	// ENotFound; UpdateIDTag is versioned.
+	CreateIDTag(ctx context.Context, t *IDTag) error
+	GetIDTag(ctx context.Context, lot, tag string) (*IDTag, error)
+	UpdateIDTag(ctx context.Context, t *IDTag) error
+	DeleteIDTag(ctx context.Context, lot, tag string) error
+	ListIDTags(ctx context.Context, f IDTagFilter) ([]*IDTag, error)
+
 	// CreateCharger returns EConflict when the id exists and ENotFound when
 	// its lot does not. GetCharger returns ENotFound. UpdateCharger is
 	// versioned (ENotFound, EConflict). ListChargers lists a lot's ("":

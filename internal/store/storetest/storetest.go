@@ -48,6 +48,7 @@ func Run(t *testing.T, open Opener) {
 		"Chargers":          testChargers,
 		"PriceStandards":    testPriceStandards,
 		"ChargeSessions":    testChargeSessions,
+		"IDTags":            testIDTags,
 		"RentalCatalogue":   testRentalCatalogue,
 		"RentalChannels":    testRentalChannels,
 		"RentalOrders":      testRentalOrders,

@@ -239,6 +239,11 @@ var tables = []table{
 		{"lot_code", text}, {"plate_key", text}, // 00021_charge_session_plate.sql
 		{"outcome", text}, // 00090_charge_session_outcome.sql
 	}},
+	// 00091_id_tags.sql.
+	{name: "id_tags", key: []string{"lot_code", "tag"}, columns: []column{
+		{"lot_code", text}, {"tag", text}, {"plate", text}, {"plate_key", text}, {"note", text}, {"blocked", boolean},
+		{"expires_at", timestamp}, {"created_at", timestamp}, {"updated_at", timestamp}, {"version", integer},
+	}},
 	// 00030_rental.sql, 00031_rental_orders.sql.
 	{name: "rental_stores", key: []string{"code"}, columns: []column{
 		{"code", text}, {"lot_code", text}, {"body", text}, {"updated_at", timestamp}, {"version", integer},

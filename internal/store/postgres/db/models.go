@@ -152,6 +152,19 @@ type GateCommand struct {
 	Detail  string
 }
 
+type IDTag struct {
+	LotCode   string
+	Tag       string
+	Plate     string
+	PlateKey  string
+	Note      string
+	Blocked   bool
+	ExpiresAt *time.Time
+	CreatedAt time.Time
+	UpdatedAt time.Time
+	Version   int64
+}
+
 type Image struct {
 	ID          string
 	LotCode     string

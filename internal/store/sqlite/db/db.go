@@ -81,6 +81,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.createDeviceStmt, err = db.PrepareContext(ctx, createDevice); err != nil {
 		return nil, fmt.Errorf("error preparing query CreateDevice: %w", err)
 	}
+	if q.createIDTagStmt, err = db.PrepareContext(ctx, createIDTag); err != nil {
+		return nil, fmt.Errorf("error preparing query CreateIDTag: %w", err)
+	}
 	if q.createIntegratorStmt, err = db.PrepareContext(ctx, createIntegrator); err != nil {
 		return nil, fmt.Errorf("error preparing query CreateIntegrator: %w", err)
 	}
@@ -116,6 +119,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.deleteExpiredQuotesStmt, err = db.PrepareContext(ctx, deleteExpiredQuotes); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteExpiredQuotes: %w", err)
+	}
+	if q.deleteIDTagStmt, err = db.PrepareContext(ctx, deleteIDTag); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteIDTag: %w", err)
 	}
 	if q.deleteLaneHoldStmt, err = db.PrepareContext(ctx, deleteLaneHold); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteLaneHold: %w", err)
@@ -212,6 +218,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.getEventStmt, err = db.PrepareContext(ctx, getEvent); err != nil {
 		return nil, fmt.Errorf("error preparing query GetEvent: %w", err)
+	}
+	if q.getIDTagStmt, err = db.PrepareContext(ctx, getIDTag); err != nil {
+		return nil, fmt.Errorf("error preparing query GetIDTag: %w", err)
 	}
 	if q.getImageStmt, err = db.PrepareContext(ctx, getImage); err != nil {
 		return nil, fmt.Errorf("error preparing query GetImage: %w", err)
@@ -435,6 +444,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.listGateCommandsStmt, err = db.PrepareContext(ctx, listGateCommands); err != nil {
 		return nil, fmt.Errorf("error preparing query ListGateCommands: %w", err)
 	}
+	if q.listIDTagsStmt, err = db.PrepareContext(ctx, listIDTags); err != nil {
+		return nil, fmt.Errorf("error preparing query ListIDTags: %w", err)
+	}
 	if q.listIntegratorPartnersStmt, err = db.PrepareContext(ctx, listIntegratorPartners); err != nil {
 		return nil, fmt.Errorf("error preparing query ListIntegratorPartners: %w", err)
 	}
@@ -594,6 +606,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.updateCouponStmt, err = db.PrepareContext(ctx, updateCoupon); err != nil {
 		return nil, fmt.Errorf("error preparing query UpdateCoupon: %w", err)
 	}
+	if q.updateIDTagStmt, err = db.PrepareContext(ctx, updateIDTag); err != nil {
+		return nil, fmt.Errorf("error preparing query UpdateIDTag: %w", err)
+	}
 	if q.updateLotStmt, err = db.PrepareContext(ctx, updateLot); err != nil {
 		return nil, fmt.Errorf("error preparing query UpdateLot: %w", err)
 	}
@@ -748,6 +763,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing createDeviceStmt: %w", cerr)
 		}
 	}
+	if q.createIDTagStmt != nil {
+		if cerr := q.createIDTagStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing createIDTagStmt: %w", cerr)
+		}
+	}
 	if q.createIntegratorStmt != nil {
 		if cerr := q.createIntegratorStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing createIntegratorStmt: %w", cerr)
@@ -806,6 +826,11 @@ func (q *Queries) Close() error {
 	if q.deleteExpiredQuotesStmt != nil {
 		if cerr := q.deleteExpiredQuotesStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing deleteExpiredQuotesStmt: %w", cerr)
+		}
+	}
+	if q.deleteIDTagStmt != nil {
+		if cerr := q.deleteIDTagStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteIDTagStmt: %w", cerr)
 		}
 	}
 	if q.deleteLaneHoldStmt != nil {
@@ -966,6 +991,11 @@ func (q *Queries) Close() error {
 	if q.getEventStmt != nil {
 		if cerr := q.getEventStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing getEventStmt: %w", cerr)
+		}
+	}
+	if q.getIDTagStmt != nil {
+		if cerr := q.getIDTagStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getIDTagStmt: %w", cerr)
 		}
 	}
 	if q.getImageStmt != nil {
@@ -1338,6 +1368,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing listGateCommandsStmt: %w", cerr)
 		}
 	}
+	if q.listIDTagsStmt != nil {
+		if cerr := q.listIDTagsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listIDTagsStmt: %w", cerr)
+		}
+	}
 	if q.listIntegratorPartnersStmt != nil {
 		if cerr := q.listIntegratorPartnersStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listIntegratorPartnersStmt: %w", cerr)
@@ -1603,6 +1638,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing updateCouponStmt: %w", cerr)
 		}
 	}
+	if q.updateIDTagStmt != nil {
+		if cerr := q.updateIDTagStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing updateIDTagStmt: %w", cerr)
+		}
+	}
 	if q.updateLotStmt != nil {
 		if cerr := q.updateLotStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing updateLotStmt: %w", cerr)
@@ -1751,6 +1791,7 @@ type Queries struct {
 	countSpacesStmt                   *sql.Stmt
 	createCouponStmt                  *sql.Stmt
 	createDeviceStmt                  *sql.Stmt
+	createIDTagStmt                   *sql.Stmt
 	createIntegratorStmt              *sql.Stmt
 	createLaneStmt                    *sql.Stmt
 	createLotStmt                     *sql.Stmt
@@ -1763,6 +1804,7 @@ type Queries struct {
 	deleteDeviceStmt                  *sql.Stmt
 	deleteEnrolmentStmt               *sql.Stmt
 	deleteExpiredQuotesStmt           *sql.Stmt
+	deleteIDTagStmt                   *sql.Stmt
 	deleteLaneHoldStmt                *sql.Stmt
 	deleteLockStmt                    *sql.Stmt
 	deletePartnerStmt                 *sql.Stmt
@@ -1795,6 +1837,7 @@ type Queries struct {
 	getDeliveryStmt                   *sql.Stmt
 	getDeviceStmt                     *sql.Stmt
 	getEventStmt                      *sql.Stmt
+	getIDTagStmt                      *sql.Stmt
 	getImageStmt                      *sql.Stmt
 	getIntegratorStmt                 *sql.Stmt
 	getLaneStmt                       *sql.Stmt
@@ -1869,6 +1912,7 @@ type Queries struct {
 	listDevicesStmt                   *sql.Stmt
 	listEnrolmentsStmt                *sql.Stmt
 	listGateCommandsStmt              *sql.Stmt
+	listIDTagsStmt                    *sql.Stmt
 	listIntegratorPartnersStmt        *sql.Stmt
 	listLaneGateCommandsStmt          *sql.Stmt
 	listLaneHoldsStmt                 *sql.Stmt
@@ -1922,6 +1966,7 @@ type Queries struct {
 	updateChargeSessionStmt           *sql.Stmt
 	updateChargerStmt                 *sql.Stmt
 	updateCouponStmt                  *sql.Stmt
+	updateIDTagStmt                   *sql.Stmt
 	updateLotStmt                     *sql.Stmt
 	updateOperatorStmt                *sql.Stmt
 	updatePassStmt                    *sql.Stmt
@@ -1965,6 +2010,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		countSpacesStmt:                   q.countSpacesStmt,
 		createCouponStmt:                  q.createCouponStmt,
 		createDeviceStmt:                  q.createDeviceStmt,
+		createIDTagStmt:                   q.createIDTagStmt,
 		createIntegratorStmt:              q.createIntegratorStmt,
 		createLaneStmt:                    q.createLaneStmt,
 		createLotStmt:                     q.createLotStmt,
@@ -1977,6 +2023,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		deleteDeviceStmt:                  q.deleteDeviceStmt,
 		deleteEnrolmentStmt:               q.deleteEnrolmentStmt,
 		deleteExpiredQuotesStmt:           q.deleteExpiredQuotesStmt,
+		deleteIDTagStmt:                   q.deleteIDTagStmt,
 		deleteLaneHoldStmt:                q.deleteLaneHoldStmt,
 		deleteLockStmt:                    q.deleteLockStmt,
 		deletePartnerStmt:                 q.deletePartnerStmt,
@@ -2009,6 +2056,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		getDeliveryStmt:                   q.getDeliveryStmt,
 		getDeviceStmt:                     q.getDeviceStmt,
 		getEventStmt:                      q.getEventStmt,
+		getIDTagStmt:                      q.getIDTagStmt,
 		getImageStmt:                      q.getImageStmt,
 		getIntegratorStmt:                 q.getIntegratorStmt,
 		getLaneStmt:                       q.getLaneStmt,
@@ -2083,6 +2131,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		listDevicesStmt:                   q.listDevicesStmt,
 		listEnrolmentsStmt:                q.listEnrolmentsStmt,
 		listGateCommandsStmt:              q.listGateCommandsStmt,
+		listIDTagsStmt:                    q.listIDTagsStmt,
 		listIntegratorPartnersStmt:        q.listIntegratorPartnersStmt,
 		listLaneGateCommandsStmt:          q.listLaneGateCommandsStmt,
 		listLaneHoldsStmt:                 q.listLaneHoldsStmt,
@@ -2136,6 +2185,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		updateChargeSessionStmt:           q.updateChargeSessionStmt,
 		updateChargerStmt:                 q.updateChargerStmt,
 		updateCouponStmt:                  q.updateCouponStmt,
+		updateIDTagStmt:                   q.updateIDTagStmt,
 		updateLotStmt:                     q.updateLotStmt,
 		updateOperatorStmt:                q.updateOperatorStmt,
 		updatePassStmt:                    q.updatePassStmt,

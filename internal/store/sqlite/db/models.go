@@ -152,6 +152,19 @@ type GateCommand struct {
 	Detail  string
 }
 
+type IDTag struct {
+	LotCode   string
+	Tag       string
+	Plate     string
+	PlateKey  string
+	Note      string
+	Blocked   int64
+	ExpiresAt sql.NullInt64
+	CreatedAt int64
+	UpdatedAt int64
+	Version   int64
+}
+
 type Image struct {
 	ID          string
 	LotCode     string

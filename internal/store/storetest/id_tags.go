@@ -49,7 +49,10 @@ func testIDTags(t *testing.T, s park.Store) {
 	}
 
 	var page []*park.IDTag
-	must(t, s.View(ctx, func(tx park.Tx) (err error) { page, err = tx.ListIDTags(ctx, park.IDTagFilter{LotCode: "L1", Limit: 10}); return }))
+	must(t, s.View(ctx, func(tx park.Tx) (err error) {
+		page, err = tx.ListIDTags(ctx, park.IDTagFilter{LotCode: "L1", Limit: 10})
+		return
+	}))
 	if len(page) != 2 || page[0].Tag != "01" || page[1].Tag != "04A1B2C3" {
 		t.Fatalf("list %+v", page)
 	}

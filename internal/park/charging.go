@@ -280,9 +280,44 @@ type IDTagFilter struct {
 	Limit    int
 }
 
+// Charger command statuses in the relay table.
+const (
+	CommandQueued = "queued" // waiting for the node holding the charger's connection
+	CommandSent   = "sent"   // claimed by that node, sent to the charger
+	CommandDone   = "done"   // Result holds the answer
+)
+
+// ChargerCommand is a command to a charger asked for on a node that does
+// not hold the charger's connection: the node that does sends it and
+// writes the answer back. Payload is the protocol's own, opaque here.
+type ChargerCommand struct {
+	ID        string
+	ChargerID string
+	Action    string
+	Payload   []byte
+	Status    string
+	// Result is the charger's answer ("Accepted", ...), or "offline",
+	// "timeout", or "error: ..." when there was none.
+	Result    string
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
 // ChargingTx is the part of Tx for chargers, price standards, id tags and
 // charge sessions.
 type ChargingTx interface {
+	// InsertChargerCommand queues a command. GetChargerCommand returns
+	// ENotFound. QueuedChargerCommands lists up to limit queued commands,
+	// oldest first. SetChargerCommand moves a command from one status to
+	// another with a result, and reports whether it was in the first (so
+	// one node claims it). DeleteChargerCommands removes commands last
+	// changed before a time.
+	InsertChargerCommand(ctx context.Context, c *ChargerCommand) error
+	GetChargerCommand(ctx context.Context, id string) (*ChargerCommand, error)
+	QueuedChargerCommands(ctx context.Context, limit int) ([]*ChargerCommand, error)
+	SetChargerCommand(ctx context.Context, id, from, to, result string, at time.Time) (bool, error)
+	DeleteChargerCommands(ctx context.Context, before time.Time) (int, error)
+
 	// CreateIDTag returns EConflict when the lot has the tag and ENotFound
 	// when the lot does not exist. GetIDTag and DeleteIDTag return
 	// ENotFound; UpdateIDTag is versioned.

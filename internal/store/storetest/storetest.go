@@ -49,6 +49,7 @@ func Run(t *testing.T, open Opener) {
 		"PriceStandards":    testPriceStandards,
 		"ChargeSessions":    testChargeSessions,
 		"IDTags":            testIDTags,
+		"ChargerCommands":   testChargerCommands,
 		"RentalCatalogue":   testRentalCatalogue,
 		"RentalChannels":    testRentalChannels,
 		"RentalOrders":      testRentalOrders,

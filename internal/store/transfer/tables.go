@@ -244,6 +244,11 @@ var tables = []table{
 		{"lot_code", text}, {"tag", text}, {"plate", text}, {"plate_key", text}, {"note", text}, {"blocked", boolean},
 		{"expires_at", timestamp}, {"created_at", timestamp}, {"updated_at", timestamp}, {"version", integer},
 	}},
+	// 00092_charger_commands.sql.
+	{name: "charger_commands", key: []string{"id"}, columns: []column{
+		{"id", text}, {"charger_id", text}, {"action", text}, {"payload", text}, {"status", text}, {"result", text},
+		{"created_at", timestamp}, {"updated_at", timestamp},
+	}},
 	// 00030_rental.sql, 00031_rental_orders.sql.
 	{name: "rental_stores", key: []string{"code"}, columns: []column{
 		{"code", text}, {"lot_code", text}, {"body", text}, {"updated_at", timestamp}, {"version", integer},

@@ -63,6 +63,17 @@ type Charger struct {
 	Version      int64
 }
 
+type ChargerCommand struct {
+	ID        string
+	ChargerID string
+	Action    string
+	Payload   string
+	Status    string
+	Result    string
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
 type Coupon struct {
 	LotCode   string
 	ID        string

@@ -108,6 +108,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.createWhitelistStmt, err = db.PrepareContext(ctx, createWhitelist); err != nil {
 		return nil, fmt.Errorf("error preparing query CreateWhitelist: %w", err)
 	}
+	if q.deleteChargerCommandsStmt, err = db.PrepareContext(ctx, deleteChargerCommands); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteChargerCommands: %w", err)
+	}
 	if q.deleteDeliveredStmt, err = db.PrepareContext(ctx, deleteDelivered); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteDelivered: %w", err)
 	}
@@ -206,6 +209,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.getChargerStmt, err = db.PrepareContext(ctx, getCharger); err != nil {
 		return nil, fmt.Errorf("error preparing query GetCharger: %w", err)
+	}
+	if q.getChargerCommandStmt, err = db.PrepareContext(ctx, getChargerCommand); err != nil {
+		return nil, fmt.Errorf("error preparing query GetChargerCommand: %w", err)
 	}
 	if q.getCouponStmt, err = db.PrepareContext(ctx, getCoupon); err != nil {
 		return nil, fmt.Errorf("error preparing query GetCoupon: %w", err)
@@ -335,6 +341,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.insertChargerStmt, err = db.PrepareContext(ctx, insertCharger); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertCharger: %w", err)
+	}
+	if q.insertChargerCommandStmt, err = db.PrepareContext(ctx, insertChargerCommand); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertChargerCommand: %w", err)
 	}
 	if q.insertEventStmt, err = db.PrepareContext(ctx, insertEvent); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertEvent: %w", err)
@@ -561,6 +570,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.putImageStmt, err = db.PrepareContext(ctx, putImage); err != nil {
 		return nil, fmt.Errorf("error preparing query PutImage: %w", err)
 	}
+	if q.queuedChargerCommandsStmt, err = db.PrepareContext(ctx, queuedChargerCommands); err != nil {
+		return nil, fmt.Errorf("error preparing query QueuedChargerCommands: %w", err)
+	}
 	if q.redeliverReportStmt, err = db.PrepareContext(ctx, redeliverReport); err != nil {
 		return nil, fmt.Errorf("error preparing query RedeliverReport: %w", err)
 	}
@@ -578,6 +590,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.setChannelPartnerStmt, err = db.PrepareContext(ctx, setChannelPartner); err != nil {
 		return nil, fmt.Errorf("error preparing query SetChannelPartner: %w", err)
+	}
+	if q.setChargerCommandStmt, err = db.PrepareContext(ctx, setChargerCommand); err != nil {
+		return nil, fmt.Errorf("error preparing query SetChargerCommand: %w", err)
 	}
 	if q.setDeviceOnlineStmt, err = db.PrepareContext(ctx, setDeviceOnline); err != nil {
 		return nil, fmt.Errorf("error preparing query SetDeviceOnline: %w", err)
@@ -808,6 +823,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing createWhitelistStmt: %w", cerr)
 		}
 	}
+	if q.deleteChargerCommandsStmt != nil {
+		if cerr := q.deleteChargerCommandsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteChargerCommandsStmt: %w", cerr)
+		}
+	}
 	if q.deleteDeliveredStmt != nil {
 		if cerr := q.deleteDeliveredStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing deleteDeliveredStmt: %w", cerr)
@@ -971,6 +991,11 @@ func (q *Queries) Close() error {
 	if q.getChargerStmt != nil {
 		if cerr := q.getChargerStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing getChargerStmt: %w", cerr)
+		}
+	}
+	if q.getChargerCommandStmt != nil {
+		if cerr := q.getChargerCommandStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getChargerCommandStmt: %w", cerr)
 		}
 	}
 	if q.getCouponStmt != nil {
@@ -1186,6 +1211,11 @@ func (q *Queries) Close() error {
 	if q.insertChargerStmt != nil {
 		if cerr := q.insertChargerStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing insertChargerStmt: %w", cerr)
+		}
+	}
+	if q.insertChargerCommandStmt != nil {
+		if cerr := q.insertChargerCommandStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertChargerCommandStmt: %w", cerr)
 		}
 	}
 	if q.insertEventStmt != nil {
@@ -1563,6 +1593,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing putImageStmt: %w", cerr)
 		}
 	}
+	if q.queuedChargerCommandsStmt != nil {
+		if cerr := q.queuedChargerCommandsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing queuedChargerCommandsStmt: %w", cerr)
+		}
+	}
 	if q.redeliverReportStmt != nil {
 		if cerr := q.redeliverReportStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing redeliverReportStmt: %w", cerr)
@@ -1591,6 +1626,11 @@ func (q *Queries) Close() error {
 	if q.setChannelPartnerStmt != nil {
 		if cerr := q.setChannelPartnerStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing setChannelPartnerStmt: %w", cerr)
+		}
+	}
+	if q.setChargerCommandStmt != nil {
+		if cerr := q.setChargerCommandStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing setChargerCommandStmt: %w", cerr)
 		}
 	}
 	if q.setDeviceOnlineStmt != nil {
@@ -1800,6 +1840,7 @@ type Queries struct {
 	createPassStmt                    *sql.Stmt
 	createSubscriptionStmt            *sql.Stmt
 	createWhitelistStmt               *sql.Stmt
+	deleteChargerCommandsStmt         *sql.Stmt
 	deleteDeliveredStmt               *sql.Stmt
 	deleteDeviceStmt                  *sql.Stmt
 	deleteEnrolmentStmt               *sql.Stmt
@@ -1833,6 +1874,7 @@ type Queries struct {
 	getChargeSessionStmt              *sql.Stmt
 	getChargeSessionByTransactionStmt *sql.Stmt
 	getChargerStmt                    *sql.Stmt
+	getChargerCommandStmt             *sql.Stmt
 	getCouponStmt                     *sql.Stmt
 	getDeliveryStmt                   *sql.Stmt
 	getDeviceStmt                     *sql.Stmt
@@ -1876,6 +1918,7 @@ type Queries struct {
 	insertAuditStmt                   *sql.Stmt
 	insertChargeSessionStmt           *sql.Stmt
 	insertChargerStmt                 *sql.Stmt
+	insertChargerCommandStmt          *sql.Stmt
 	insertEventStmt                   *sql.Stmt
 	insertGateCommandStmt             *sql.Stmt
 	insertIntegratorPartnerStmt       *sql.Stmt
@@ -1951,12 +1994,14 @@ type Queries struct {
 	passLapsesStmt                    *sql.Stmt
 	putEnrolmentStmt                  *sql.Stmt
 	putImageStmt                      *sql.Stmt
+	queuedChargerCommandsStmt         *sql.Stmt
 	redeliverReportStmt               *sql.Stmt
 	redeliverSinceStmt                *sql.Stmt
 	revokeOperatorSessionsStmt        *sql.Stmt
 	revokeSessionStmt                 *sql.Stmt
 	revokeTokensStmt                  *sql.Stmt
 	setChannelPartnerStmt             *sql.Stmt
+	setChargerCommandStmt             *sql.Stmt
 	setDeviceOnlineStmt               *sql.Stmt
 	setSpaceStateStmt                 *sql.Stmt
 	stayCouponsStmt                   *sql.Stmt
@@ -2019,6 +2064,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		createPassStmt:                    q.createPassStmt,
 		createSubscriptionStmt:            q.createSubscriptionStmt,
 		createWhitelistStmt:               q.createWhitelistStmt,
+		deleteChargerCommandsStmt:         q.deleteChargerCommandsStmt,
 		deleteDeliveredStmt:               q.deleteDeliveredStmt,
 		deleteDeviceStmt:                  q.deleteDeviceStmt,
 		deleteEnrolmentStmt:               q.deleteEnrolmentStmt,
@@ -2052,6 +2098,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		getChargeSessionStmt:              q.getChargeSessionStmt,
 		getChargeSessionByTransactionStmt: q.getChargeSessionByTransactionStmt,
 		getChargerStmt:                    q.getChargerStmt,
+		getChargerCommandStmt:             q.getChargerCommandStmt,
 		getCouponStmt:                     q.getCouponStmt,
 		getDeliveryStmt:                   q.getDeliveryStmt,
 		getDeviceStmt:                     q.getDeviceStmt,
@@ -2095,6 +2142,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		insertAuditStmt:                   q.insertAuditStmt,
 		insertChargeSessionStmt:           q.insertChargeSessionStmt,
 		insertChargerStmt:                 q.insertChargerStmt,
+		insertChargerCommandStmt:          q.insertChargerCommandStmt,
 		insertEventStmt:                   q.insertEventStmt,
 		insertGateCommandStmt:             q.insertGateCommandStmt,
 		insertIntegratorPartnerStmt:       q.insertIntegratorPartnerStmt,
@@ -2170,12 +2218,14 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		passLapsesStmt:                    q.passLapsesStmt,
 		putEnrolmentStmt:                  q.putEnrolmentStmt,
 		putImageStmt:                      q.putImageStmt,
+		queuedChargerCommandsStmt:         q.queuedChargerCommandsStmt,
 		redeliverReportStmt:               q.redeliverReportStmt,
 		redeliverSinceStmt:                q.redeliverSinceStmt,
 		revokeOperatorSessionsStmt:        q.revokeOperatorSessionsStmt,
 		revokeSessionStmt:                 q.revokeSessionStmt,
 		revokeTokensStmt:                  q.revokeTokensStmt,
 		setChannelPartnerStmt:             q.setChannelPartnerStmt,
+		setChargerCommandStmt:             q.setChargerCommandStmt,
 		setDeviceOnlineStmt:               q.setDeviceOnlineStmt,
 		setSpaceStateStmt:                 q.setSpaceStateStmt,
 		stayCouponsStmt:                   q.stayCouponsStmt,

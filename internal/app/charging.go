@@ -22,6 +22,11 @@ func startCharging(ctx context.Context, sys *system.System, log *slog.Logger, mo
 	sys.Charging.SetRemote(cs)
 	mount("GET /ocpp/{id}", cs)
 	done := make(chan struct{})
+	relayed := make(chan struct{})
+	go func() {
+		defer close(relayed)
+		cs.RunRelay(ctx) // commands other nodes queued for chargers connected here
+	}()
 	go func() {
 		defer close(done)
 		t := time.NewTicker(chargingSweepEvery)
@@ -37,5 +42,5 @@ func startCharging(ctx context.Context, sys *system.System, log *slog.Logger, mo
 			}
 		}
 	}()
-	return func() { cs.Close(); <-done }
+	return func() { cs.Close(); <-done; <-relayed }
 }

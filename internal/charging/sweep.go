@@ -21,7 +21,7 @@ const (
 )
 
 // Sweep does what no charger message triggers: it writes the heartbeats
-// kept in memory, fails sessions never
+// kept in memory, drops old relayed commands, fails sessions never
 // started, stops sessions whose time or money ran out between readings,
 // and ends sessions of chargers lost for LostAfter. app runs it every few
 // seconds on every node; what it changes is guarded by versions, so two
@@ -29,6 +29,9 @@ const (
 func (s *Service) Sweep(ctx context.Context) error {
 	if err := s.FlushHeartbeats(ctx); err != nil {
 		s.base.Log.Warn("charging sweep: writing heartbeats", "err", err)
+	}
+	if err := s.dropRelayed(ctx); err != nil {
+		s.base.Log.Warn("charging sweep: dropping old relayed commands", "err", err)
 	}
 	for _, status := range []string{park.SessionPending, park.SessionCharging} {
 		f := park.ChargeSessionFilter{Status: status, Limit: sweepPage}

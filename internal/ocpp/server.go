@@ -3,6 +3,7 @@ package ocpp
 import (
 	"context"
 	"crypto/subtle"
+	"encoding/json"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -173,17 +174,66 @@ func (s *Server) conn(id string) *conn {
 	return s.conns[id]
 }
 
-// call sends a command and returns the charger's status answer.
+// call sends a command and returns the charger's status answer. A
+// charger connected to another node is reached through it
+// (charging.Service.Forward).
 func (s *Server) call(ctx context.Context, id, action string, payload any) (string, error) {
 	c := s.conn(id)
 	if c == nil {
-		return "", charging.ErrOffline
+		b, err := json.Marshal(payload)
+		if err != nil {
+			return "", err
+		}
+		return s.c.Charging.Forward(ctx, id, action, b, s.callTimeout())
 	}
+	return c.command(ctx, action, payload)
+}
+
+// command sends a command on this connection and returns the charger's
+// status answer.
+func (c *conn) command(ctx context.Context, action string, payload any) (string, error) {
 	var out statusConf
 	if err := c.send(ctx, action, payload, &out); err != nil {
 		return "", err
 	}
 	return out.Status, nil
+}
+
+// relayPoll is how often a node looks for commands other nodes queued for
+// the chargers it holds.
+const relayPoll = 100 * time.Millisecond
+
+// RunRelay sends the commands other nodes queued for chargers connected
+// here, and writes their answers back, until ctx ends.
+func (s *Server) RunRelay(ctx context.Context) {
+	t := time.NewTicker(relayPoll)
+	defer t.Stop()
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		cmds, err := s.c.Charging.ClaimRelayed(ctx, s.Connected)
+		if err != nil && ctx.Err() == nil {
+			s.c.Log.Warn("ocpp: claiming relayed commands", "err", err)
+		}
+		for _, cmd := range cmds {
+			// Each waits for its charger's answer; one charger's slow
+			// answer must not hold up another's command.
+			wg.Go(func() {
+				status, err := "", charging.ErrOffline // gone since the claim: never forwarded again
+				if c := s.conn(cmd.ChargerID); c != nil {
+					status, err = c.command(ctx, cmd.Action, json.RawMessage(cmd.Payload))
+				}
+				if ferr := s.c.Charging.FinishRelayed(context.WithoutCancel(ctx), cmd.ID, status, err); ferr != nil {
+					s.c.Log.Warn("ocpp: recording a relayed command", "id", cmd.ID, "err", ferr)
+				}
+			})
+		}
+	}
 }
 
 // RemoteStart sends RemoteStartTransaction.

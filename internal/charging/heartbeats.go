@@ -63,6 +63,12 @@ func (h *heartbeats) forget(id string) (time.Time, bool) {
 	return at, ok
 }
 
+func (h *heartbeats) isLive(id string) bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.live[id]
+}
+
 func (h *heartbeats) latest(id string) (time.Time, bool) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
@@ -101,8 +107,9 @@ func (s *Service) overlay(c *park.Charger) {
 }
 
 // FlushHeartbeats writes the heartbeats kept in memory, in transactions
-// of heartbeatBatch chargers. It only moves last_heartbeat forward: a
-// charger that disconnected meanwhile stays offline.
+// of heartbeatBatch chargers. It only moves last_heartbeat forward, and
+// marks online only a charger still connected here: one that disconnected
+// meanwhile stays offline.
 func (s *Service) FlushHeartbeats(ctx context.Context) error {
 	m := s.beats.take()
 	ids := slices.Sorted(maps.Keys(m))
@@ -119,10 +126,19 @@ func (s *Service) FlushHeartbeats(ctx context.Context) error {
 					return err
 				}
 				at := m[id]
-				if c.Retired != nil || c.LastHeartbeat != nil && !c.LastHeartbeat.Before(at) {
+				newer := c.LastHeartbeat == nil || c.LastHeartbeat.Before(at)
+				// Still connected here: online, even if another node that
+				// held it before recorded its disconnect since.
+				online := !c.Online && s.beats.isLive(id)
+				if c.Retired != nil || !newer && !online {
 					continue
 				}
-				c.LastHeartbeat = &at
+				if newer {
+					c.LastHeartbeat = &at
+				}
+				if online {
+					c.Online = true
+				}
 				if err := tx.UpdateCharger(ctx, c); err != nil {
 					return err
 				}

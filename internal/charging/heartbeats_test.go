@@ -10,8 +10,9 @@ import (
 
 // TestHeartbeatBatch: a charger that booted has its later heartbeats
 // written in batches: this node shows the newest at once, another node
-// sees it once the sweep wrote it, and a disconnect writes the last one
-// with the charger offline.
+// sees it once the sweep wrote it (online, even after a late disconnect
+// recorded by the node of its previous connection), and a disconnect
+// writes the last one with the charger offline.
 func TestHeartbeatBatch(t *testing.T) {
 	r := newRig(t, park.FamilyTwoWheeler, seedRules)
 	other := charging.New(charging.Config{Store: r.Store, Now: r.Clock.Now}) // a second node on the same database
@@ -44,9 +45,21 @@ func TestHeartbeatBatch(t *testing.T) {
 	if got := lastSeen(other); !got.Equal(t0.Add(time.Minute)) {
 		t.Fatalf("after the sweep another node reads %v, want %v", got, t0.Add(time.Minute))
 	}
+	// The node that held the charger's previous connection records its
+	// end late: the charger, still connected here, is online again after
+	// its next heartbeat is written.
+	if err := other.Disconnected(r.Ctx, "CP1"); err != nil {
+		t.Fatal(err)
+	}
 	r.Clock.Set(t0.Add(2 * time.Minute))
 	if err := r.cs.Heartbeat(r.Ctx, "CP1"); err != nil {
 		t.Fatal(err)
+	}
+	if err := r.cs.Sweep(r.Ctx); err != nil {
+		t.Fatal(err)
+	}
+	if c, _ := other.Charger(r.Ctx, "CP1"); !c.Online || !c.LastHeartbeat.Equal(t0.Add(2*time.Minute)) {
+		t.Fatalf("after a late disconnect elsewhere and a heartbeat here: online %v, last heartbeat %v", c.Online, c.LastHeartbeat)
 	}
 	r.Clock.Set(t0.Add(3 * time.Minute))
 	if err := r.cs.Disconnected(r.Ctx, "CP1"); err != nil {

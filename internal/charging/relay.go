@@ -2,6 +2,7 @@ package charging
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"strings"
 	"time"
@@ -36,12 +37,36 @@ const (
 	relayError   = "!error: "
 )
 
+// Holder is the part of a Remote that knows which chargers are connected
+// to this node.
+type Holder interface {
+	Holds(chargerID string) bool
+}
+
+// relayed reports whether a command for c must go through the relay
+// table: c is online, and its connection is not held here.
+func (s *Service) relayed(c *park.Charger) bool {
+	h, ok := s.remoteOf().(Holder)
+	return ok && c.Online && c.Retired == nil && !h.Holds(c.ID)
+}
+
+// queue writes a command for the node holding a charger, in the caller's
+// transaction, and returns its id.
+func (s *Service) queue(ctx context.Context, tx park.Tx, chargerID string, cmd Command) (string, error) {
+	b, err := json.Marshal(cmd)
+	if err != nil {
+		return "", err
+	}
+	now := s.base.Clock()
+	row := &park.ChargerCommand{ID: core.NewID(), ChargerID: chargerID, Action: cmd.Kind, Payload: b,
+		Status: park.CommandQueued, CreatedAt: now, UpdatedAt: now}
+	return row.ID, tx.InsertChargerCommand(ctx, row)
+}
+
 // Forward queues a command for a charger connected to another node and
-// waits for the answer: the charger's status, or ErrOffline when the
-// charger is offline or no node claimed the command within
-// RelayClaimWait, or ErrTimeout when the answer did not come within wait
-// after the claim. payload is the protocol's, opaque here.
-func (s *Service) Forward(ctx context.Context, chargerID, action string, payload []byte, wait time.Duration) (string, error) {
+// waits for the answer (see await); ErrOffline at once when the charger
+// is recorded offline.
+func (s *Service) Forward(ctx context.Context, chargerID string, cmd Command, wait time.Duration) (string, error) {
 	c, err := s.Charger(ctx, chargerID)
 	if err != nil {
 		return "", err
@@ -49,12 +74,19 @@ func (s *Service) Forward(ctx context.Context, chargerID, action string, payload
 	if !c.Online || c.Retired != nil {
 		return "", ErrOffline
 	}
-	now := s.base.Clock()
-	cmd := &park.ChargerCommand{ID: core.NewID(), ChargerID: chargerID, Action: action, Payload: payload,
-		Status: park.CommandQueued, CreatedAt: now, UpdatedAt: now}
-	if err := s.base.Write(ctx, func(tx park.Tx) error { return tx.InsertChargerCommand(ctx, cmd) }); err != nil {
+	var id string
+	if err := s.base.Write(ctx, func(tx park.Tx) (err error) { id, err = s.queue(ctx, tx, chargerID, cmd); return }); err != nil {
 		return "", err
 	}
+	return s.await(ctx, id, wait)
+}
+
+// await waits for the answer to a queued command: the charger's status,
+// or ErrOffline when no node claimed the command within RelayClaimWait
+// (then it is withdrawn), or ErrTimeout when the answer did not come
+// within wait after that.
+func (s *Service) await(ctx context.Context, id string, wait time.Duration) (string, error) {
+	cmd := &park.ChargerCommand{ID: id}
 	// Wall-clock waits: the injected clock is for what is recorded.
 	claimBy, answerBy := time.Now().Add(RelayClaimWait), time.Now().Add(RelayClaimWait+wait)
 	t := time.NewTicker(relayPoll)
@@ -92,14 +124,22 @@ func (s *Service) Forward(ctx context.Context, chargerID, action string, payload
 	}
 }
 
+// Relayed is a queued command this node claimed.
+type Relayed struct {
+	ID        string
+	ChargerID string
+	Command   Command
+}
+
 // ClaimRelayed claims the queued commands for chargers this node holds
-// (local says which); each is claimed by one node only.
-func (s *Service) ClaimRelayed(ctx context.Context, local func(chargerID string) bool) ([]*park.ChargerCommand, error) {
+// (local says which); each is claimed by one node only. A command that
+// cannot be read is answered with an error at once.
+func (s *Service) ClaimRelayed(ctx context.Context, local func(chargerID string) bool) ([]Relayed, error) {
 	var queued []*park.ChargerCommand
 	if err := s.base.View(ctx, func(tx park.Tx) (err error) { queued, err = tx.QueuedChargerCommands(ctx, 100); return }); err != nil {
 		return nil, err
 	}
-	var mine []*park.ChargerCommand
+	var mine []Relayed
 	for _, c := range queued {
 		if !local(c.ChargerID) {
 			continue
@@ -112,9 +152,17 @@ func (s *Service) ClaimRelayed(ctx context.Context, local func(chargerID string)
 		if err != nil {
 			return mine, err
 		}
-		if ok {
-			mine = append(mine, c)
+		if !ok {
+			continue
 		}
+		r := Relayed{ID: c.ID, ChargerID: c.ChargerID}
+		if err := json.Unmarshal(c.Payload, &r.Command); err != nil {
+			if err := s.FinishRelayed(ctx, c.ID, "", err); err != nil {
+				return mine, err
+			}
+			continue
+		}
+		mine = append(mine, r)
 	}
 	return mine, nil
 }

@@ -3,7 +3,6 @@ package ocpp
 import (
 	"context"
 	"crypto/subtle"
-	"encoding/json"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -177,27 +176,54 @@ func (s *Server) conn(id string) *conn {
 // call sends a command and returns the charger's status answer. A
 // charger connected to another node is reached through it
 // (charging.Service.Forward).
-func (s *Server) call(ctx context.Context, id, action string, payload any) (string, error) {
+func (s *Server) call(ctx context.Context, id string, cmd charging.Command) (string, error) {
 	c := s.conn(id)
 	if c == nil {
-		b, err := json.Marshal(payload)
-		if err != nil {
-			return "", err
-		}
-		return s.c.Charging.Forward(ctx, id, action, b, s.callTimeout())
+		return s.c.Charging.Forward(ctx, id, cmd, s.callTimeout())
 	}
-	return c.command(ctx, action, payload)
+	return c.command(ctx, cmd)
 }
 
 // command sends a command on this connection and returns the charger's
 // status answer.
-func (c *conn) command(ctx context.Context, action string, payload any) (string, error) {
+func (c *conn) command(ctx context.Context, cmd charging.Command) (string, error) {
+	action, payload, err := ocppCall(cmd)
+	if err != nil {
+		return "", err
+	}
 	var out statusConf
 	if err := c.send(ctx, action, payload, &out); err != nil {
 		return "", err
 	}
 	return out.Status, nil
 }
+
+// ocppCall is a command as OCPP's action and payload.
+func ocppCall(cmd charging.Command) (string, any, error) {
+	switch cmd.Kind {
+	case charging.CommandStart:
+		return "RemoteStartTransaction", map[string]any{"connectorId": cmd.Connector, "idTag": cmd.IDTag}, nil
+	case charging.CommandStop:
+		return "RemoteStopTransaction", map[string]any{"transactionId": cmd.TransactionID}, nil
+	case "reset":
+		return "Reset", map[string]any{"type": map[string]string{"soft": "Soft", "hard": "Hard"}[cmd.Type]}, nil
+	case "unlock":
+		return "UnlockConnector", map[string]any{"connectorId": cmd.Connector}, nil
+	case "availability":
+		return "ChangeAvailability", map[string]any{"connectorId": cmd.Connector,
+			"type": map[string]string{park.ChargerOperative: "Operative", park.ChargerInoperative: "Inoperative"}[cmd.Type]}, nil
+	case "trigger":
+		p := map[string]any{"requestedMessage": cmd.Type}
+		if cmd.Connector > 0 {
+			p["connectorId"] = cmd.Connector
+		}
+		return "TriggerMessage", p, nil
+	}
+	return "", nil, park.Invalid("command", "unknown command %q", cmd.Kind)
+}
+
+// Holds reports whether a charger is connected to this node.
+func (s *Server) Holds(id string) bool { return s.Connected(id) }
 
 // relayPoll is how often a node looks for commands other nodes queued for
 // the chargers it holds.
@@ -226,7 +252,7 @@ func (s *Server) RunRelay(ctx context.Context) {
 			wg.Go(func() {
 				status, err := "", charging.ErrOffline // gone since the claim: never forwarded again
 				if c := s.conn(cmd.ChargerID); c != nil {
-					status, err = c.command(ctx, cmd.Action, json.RawMessage(cmd.Payload))
+					status, err = c.command(ctx, cmd.Command)
 				}
 				if ferr := s.c.Charging.FinishRelayed(context.WithoutCancel(ctx), cmd.ID, status, err); ferr != nil {
 					s.c.Log.Warn("ocpp: recording a relayed command", "id", cmd.ID, "err", ferr)
@@ -238,30 +264,15 @@ func (s *Server) RunRelay(ctx context.Context) {
 
 // RemoteStart sends RemoteStartTransaction.
 func (s *Server) RemoteStart(ctx context.Context, id string, connector int, idTag string) (string, error) {
-	return s.call(ctx, id, "RemoteStartTransaction", map[string]any{"connectorId": connector, "idTag": idTag})
+	return s.call(ctx, id, charging.Command{Kind: charging.CommandStart, Connector: connector, IDTag: idTag})
 }
 
 // RemoteStop sends RemoteStopTransaction.
 func (s *Server) RemoteStop(ctx context.Context, id string, txID int64) (string, error) {
-	return s.call(ctx, id, "RemoteStopTransaction", map[string]any{"transactionId": txID})
+	return s.call(ctx, id, charging.Command{Kind: charging.CommandStop, TransactionID: txID})
 }
 
 // Command sends an operator's command.
 func (s *Server) Command(ctx context.Context, id string, cmd charging.Command) (string, error) {
-	switch cmd.Kind {
-	case "reset":
-		return s.call(ctx, id, "Reset", map[string]any{"type": map[string]string{"soft": "Soft", "hard": "Hard"}[cmd.Type]})
-	case "unlock":
-		return s.call(ctx, id, "UnlockConnector", map[string]any{"connectorId": cmd.Connector})
-	case "availability":
-		return s.call(ctx, id, "ChangeAvailability", map[string]any{"connectorId": cmd.Connector,
-			"type": map[string]string{park.ChargerOperative: "Operative", park.ChargerInoperative: "Inoperative"}[cmd.Type]})
-	case "trigger":
-		p := map[string]any{"requestedMessage": cmd.Type}
-		if cmd.Connector > 0 {
-			p["connectorId"] = cmd.Connector
-		}
-		return s.call(ctx, id, "TriggerMessage", p)
-	}
-	return "", park.Invalid("command", "unknown command %q", cmd.Kind)
+	return s.call(ctx, id, cmd)
 }

@@ -63,6 +63,16 @@ func (s *Service) queue(ctx context.Context, tx park.Tx, chargerID string, cmd C
 	return row.ID, tx.InsertChargerCommand(ctx, row)
 }
 
+// queueIfRelayed queues cmd in the caller's transaction when another node
+// holds c's connection, and returns its id; "" when the command is to be
+// sent from here (c is held here, or offline).
+func (s *Service) queueIfRelayed(ctx context.Context, tx park.Tx, c *park.Charger, cmd Command) (string, error) {
+	if !s.relayed(c) {
+		return "", nil
+	}
+	return s.queue(ctx, tx, c.ID, cmd)
+}
+
 // Forward queues a command for a charger connected to another node and
 // waits for the answer (see await); ErrOffline at once when the charger
 // is recorded offline.

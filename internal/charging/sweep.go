@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"parkd/internal/park"
+	"parkd/internal/tariff"
 )
 
 // Sweep timings.
@@ -68,6 +69,7 @@ func (s *Service) due(ctx context.Context, page []*park.ChargeSession) ([]*park.
 	var out []*park.ChargeSession
 	err := s.base.View(ctx, func(tx park.Tx) error {
 		out = out[:0]
+		std := s.standards(ctx, tx) // a page's sessions mostly share a few standards
 		for _, sess := range page {
 			if sess.Status == park.SessionPending {
 				if now.Sub(sess.CreatedAt) >= PendingFor {
@@ -75,7 +77,7 @@ func (s *Service) due(ctx context.Context, page []*park.ChargeSession) ([]*park.
 				}
 				continue
 			}
-			lost, _, reason, err := s.verdict(ctx, tx, sess, now)
+			lost, _, reason, err := s.verdict(ctx, tx, sess, now, std)
 			if err != nil {
 				s.base.Log.Warn("charging sweep", "session", sess.ID, "err", err)
 				continue
@@ -89,14 +91,42 @@ func (s *Service) due(ctx context.Context, page []*park.ChargeSession) ([]*park.
 	return out, err
 }
 
+// standardOf returns a charger's price standard and lot time zone.
+type standardOf func(c *park.Charger) (*tariff.ChargeStandard, *time.Location, error)
+
+// standards is s.standard remembered per standard and lot, for one
+// transaction.
+func (s *Service) standards(ctx context.Context, tx park.Tx) standardOf {
+	type key struct {
+		id  int64
+		lot string
+	}
+	type val struct {
+		st  *tariff.ChargeStandard
+		loc *time.Location
+	}
+	seen := map[key]val{}
+	return func(c *park.Charger) (*tariff.ChargeStandard, *time.Location, error) {
+		k := key{c.StandardID, c.LotCode}
+		if v, ok := seen[k]; ok {
+			return v.st, v.loc, nil
+		}
+		st, loc, err := s.standard(ctx, tx, c)
+		if err == nil {
+			seen[k] = val{st, loc}
+		}
+		return st, loc, err
+	}
+}
+
 // verdict says what the sweep does to a charging session at now: end it
 // as lost (billed to end), or ask its charger to stop for reason.
-func (s *Service) verdict(ctx context.Context, tx park.Tx, sess *park.ChargeSession, now time.Time) (lost bool, end time.Time, reason int, err error) {
+func (s *Service) verdict(ctx context.Context, tx park.Tx, sess *park.ChargeSession, now time.Time, std standardOf) (lost bool, end time.Time, reason int, err error) {
 	c, err := tx.GetCharger(ctx, sess.ChargerID)
 	if err != nil {
 		return false, end, 0, err
 	}
-	st, loc, err := s.standard(ctx, tx, c)
+	st, loc, err := std(c)
 	if err != nil {
 		return false, end, 0, err
 	}
@@ -139,7 +169,7 @@ func (s *Service) sweepOne(ctx context.Context, sess *park.ChargeSession) error 
 		if sess, err = tx.GetChargeSession(ctx, sess.ID); err != nil || sess.Status != park.SessionCharging {
 			return err
 		}
-		lost, end, r, err := s.verdict(ctx, tx, sess, now)
+		lost, end, r, err := s.verdict(ctx, tx, sess, now, s.standards(ctx, tx))
 		if err != nil || !lost {
 			reason = r
 			return err

@@ -18,6 +18,8 @@ const chargingSweepEvery = 10 * time.Second
 // charging subsystem its way to chargers, and sweeps sessions until ctx
 // ends; stop closes every charger connection and waits for the sweep.
 func startCharging(ctx context.Context, sys *system.System, log *slog.Logger, mount func(string, http.Handler)) (stop func()) {
+	// Its own end, so stop never waits on a context only the caller ends.
+	ctx, cancel := context.WithCancel(ctx)
 	cs := ocpp.New(ocpp.Config{Charging: sys.Charging, Log: log.With("component", "ocpp")})
 	sys.Charging.SetRemote(cs)
 	mount("GET /ocpp/{id}", cs)
@@ -42,5 +44,5 @@ func startCharging(ctx context.Context, sys *system.System, log *slog.Logger, mo
 			}
 		}
 	}()
-	return func() { cs.Close(); <-done; <-relayed }
+	return func() { cancel(); cs.Close(); <-done; <-relayed }
 }

@@ -12,6 +12,15 @@
 // prefill, the subscriptions start disabled, so the prefill's reports are
 // a backlog whose delivery is timed before the run. parkd must allow
 // private webhooks (-spawn does). Only loopback URLs are accepted.
+//
+// -chargers N connects N simulated OCPP charge points (each with an open
+// charging session) beside the gate flow; they send -metervalues R
+// MeterValues a second in all and a Heartbeat each every -heartbeat.
+// -exec runs parkd from its binary as a child process instead of -spawn,
+// so the memory reported per connection is parkd's alone:
+//
+//	go build -o /tmp/parkd ./cmd/parkd
+//	parkd-load -exec /tmp/parkd -chargers 10000 -metervalues 1000 -c 8 -duration 60s
 package main
 
 import (
@@ -52,6 +61,11 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 	sqliteSync := fs.String("sqlite-sync", "NORMAL", "with -spawn: SQLite synchronous mode, NORMAL or FULL")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the run (after the prefill) to this file")
 	deliveries := fs.Bool("deliveries", false, "subscribe to the flow's reports and measure their delivery")
+	chargers := fs.Int("chargers", 0, "simulated OCPP charge points to connect beside the gate flow")
+	meterRate := fs.Int("metervalues", 1000, "with -chargers: MeterValues a second, spread over the points")
+	heartbeat := fs.Duration("heartbeat", 60*time.Second, "with -chargers: each point's heartbeat interval")
+	execBin := fs.String("exec", "", "run this parkd binary as a child process (parkd serve) instead of -spawn")
+	memPID := fs.Int("pid", 0, "with -url: the parkd process whose memory to report")
 	blockprofile := fs.String("blockprofile", "", "write a blocking profile of the run (where goroutines wait) to this file")
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -62,9 +76,29 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 	}
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
-	if *spawn && (set["url"] || set["token"]) {
-		fmt.Fprintln(stderr, "parkd-load: -spawn starts its own server; leave out -url and -token")
+	if (*spawn || *execBin != "") && (set["url"] || set["token"] || set["pid"]) {
+		fmt.Fprintln(stderr, "parkd-load: -spawn and -exec start their own server; leave out -url, -token and -pid")
 		return 2
+	}
+	if *spawn && *execBin != "" {
+		fmt.Fprintln(stderr, "parkd-load: give -spawn or -exec, not both")
+		return 2
+	}
+	fleet := loadgen.FleetConfig{Points: *chargers, MeterRate: *meterRate, Heartbeat: *heartbeat, MemPID: *memPID}
+	if *chargers > 0 {
+		if err := fleet.Validate(); err != nil {
+			fmt.Fprintln(stderr, "parkd-load:", err)
+			return 2
+		}
+		// One socket per point, here and (with -spawn) in parkd too.
+		need := uint64(*chargers + cfg.Concurrency + 256)
+		if *spawn {
+			need += uint64(*chargers)
+		}
+		if err := loadgen.RaiseFileLimit(need); err != nil {
+			fmt.Fprintln(stderr, "parkd-load:", err)
+			return 2
+		}
 	}
 	if err := loadgen.CheckLoopback(cfg.BaseURL); err != nil {
 		fmt.Fprintln(stderr, "parkd-load:", err)
@@ -88,7 +122,22 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 			}
 		}()
 		cfg.BaseURL, cfg.Token = srv.URL, srv.Token
+		fleet.MemPID = os.Getpid() // both ends of every connection: this process holds them all
 		fmt.Fprintf(stdout, "spawned parkd at %s (SQLite synchronous=%s, temporary data folder)\n", srv.URL, *sqliteSync)
+	}
+	if *execBin != "" {
+		p, err := loadgen.StartProcess(ctx, *execBin, *sqliteSync, os.Stderr)
+		if err != nil {
+			fmt.Fprintln(stderr, "parkd-load:", err)
+			return 1
+		}
+		defer func() {
+			if err := p.Close(); err != nil {
+				fmt.Fprintln(stderr, "parkd-load: stopping parkd:", err)
+			}
+		}()
+		cfg.BaseURL, cfg.Token, fleet.MemPID = p.URL, p.Token, p.PID
+		fmt.Fprintf(stdout, "started %s (pid %d) at %s (SQLite synchronous=%s, temporary data folder)\n", *execBin, p.PID, p.URL, *sqliteSync)
 	}
 	h, err := loadgen.New(cfg)
 	if err != nil {
@@ -134,6 +183,14 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 			}
 		}
 	}
+	var fl *loadgen.Fleet
+	if *chargers > 0 {
+		if fl, err = h.SetupFleet(ctx, fleet); err != nil {
+			fmt.Fprintln(stderr, "parkd-load: charge points:", err)
+			return 1
+		}
+		defer fl.Close()
+	}
 	var before int64
 	if rc != nil {
 		_, before = rc.Counts()
@@ -153,7 +210,15 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 	if *blockprofile != "" {
 		runtime.SetBlockProfileRate(int(10 * time.Microsecond))
 	}
+	var fres *loadgen.FleetResult
+	fdone := make(chan struct{})
+	if fl != nil {
+		go func() { defer close(fdone); fres = fl.Run(ctx, cfg.Duration) }()
+	} else {
+		close(fdone)
+	}
 	res := h.Run(ctx)
+	<-fdone
 	if *cpuprofile != "" {
 		pprof.StopCPUProfile()
 	}
@@ -163,12 +228,19 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 		}
 	}
 	res.Print(stdout)
+	if fres != nil {
+		fmt.Fprintln(stdout)
+		fl.Print(stdout, fres)
+	}
 	if rc != nil {
 		_, after := rc.Counts()
 		fmt.Fprintf(stdout, "\ndeliveries during the run %9d  %9.0f deliveries/s\n", after-before,
 			float64(after-before)/res.Elapsed.Seconds())
 		tail := loadgen.Settle(ctx, rc, time.Second, time.Minute)
 		fmt.Fprintf(stdout, "delivered after the run  %9d  (the queue at the end)\n", tail)
+	}
+	if fres != nil && (fres.Meter.Errors > 0 || fres.Heartbeats.Errors > 0) {
+		return 1
 	}
 	if res.Errors > 0 || errors.Is(ctx.Err(), context.Canceled) {
 		return 1

@@ -18,10 +18,17 @@ const chargingSweepEvery = 10 * time.Second
 // charging subsystem its way to chargers, and sweeps sessions until ctx
 // ends; stop closes every charger connection and waits for the sweep.
 func startCharging(ctx context.Context, sys *system.System, log *slog.Logger, mount func(string, http.Handler)) (stop func()) {
+	// Its own end, so stop never waits on a context only the caller ends.
+	ctx, cancel := context.WithCancel(ctx)
 	cs := ocpp.New(ocpp.Config{Charging: sys.Charging, Log: log.With("component", "ocpp")})
 	sys.Charging.SetRemote(cs)
 	mount("GET /ocpp/{id}", cs)
 	done := make(chan struct{})
+	relayed := make(chan struct{})
+	go func() {
+		defer close(relayed)
+		cs.RunRelay(ctx) // commands other nodes queued for chargers connected here
+	}()
 	go func() {
 		defer close(done)
 		t := time.NewTicker(chargingSweepEvery)
@@ -37,5 +44,5 @@ func startCharging(ctx context.Context, sys *system.System, log *slog.Logger, mo
 			}
 		}
 	}()
-	return func() { cs.Close(); <-done }
+	return func() { cancel(); cs.Close(); <-done; <-relayed }
 }

@@ -104,8 +104,8 @@ func (r *rig) start(t *testing.T, at time.Time, prepaid int64, meter int64) *par
 		t.Fatal(err)
 	}
 	txID, ok, err := r.cs.ChargerStarted(r.Ctx, charging.Started{ChargerID: "CP1", Connector: 1, IDTag: sess.IDTag, MeterStart: meter, At: at})
-	if err != nil || !ok {
-		t.Fatalf("start: accepted %v, %v", ok, err)
+	if err != nil || ok != charging.TagAccepted {
+		t.Fatalf("start: %v, %v", ok, err)
 	}
 	sess, _ = r.cs.Session(r.Ctx, sess.ID)
 	if sess.TransactionID != txID || sess.Status != park.SessionCharging {

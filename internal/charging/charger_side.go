@@ -16,22 +16,41 @@ import (
 // Booted records a charger's BootNotification: it is online with this
 // vendor, model and firmware (ENotFound; EConflict when retired).
 func (s *Service) Booted(ctx context.Context, id, vendor, model, firmware string) (*park.Charger, error) {
-	return s.touch(ctx, id, func(c *park.Charger, now time.Time) {
+	c, err := s.touch(ctx, id, func(c *park.Charger, now time.Time) {
 		c.Vendor, c.Model, c.Firmware = clip(vendor), clip(model), clip(firmware)
 		c.Online, c.LastHeartbeat = true, &now
 	})
+	if err == nil {
+		s.beats.online(id)
+	}
+	return c, err
 }
 
-// Heartbeat records that a charger is alive.
-func (s *Service) Heartbeat(ctx context.Context, id string) (*park.Charger, error) {
-	return s.touch(ctx, id, func(c *park.Charger, now time.Time) { c.Online, c.LastHeartbeat = true, &now })
+// Heartbeat records that a charger is alive: at once for a charger this
+// node has not recorded online yet, otherwise in the next batch (see
+// heartbeats.go).
+func (s *Service) Heartbeat(ctx context.Context, id string) error {
+	if s.beats.keep(id, s.base.Clock()) {
+		return nil
+	}
+	if _, err := s.touch(ctx, id, func(c *park.Charger, now time.Time) { c.Online, c.LastHeartbeat = true, &now }); err != nil {
+		return err
+	}
+	s.beats.online(id)
+	return nil
 }
 
 // Disconnected records that a charger's connection closed. Its open
 // sessions stay open: a charger that comes back sends their
 // StopTransaction with the meter values it kept.
 func (s *Service) Disconnected(ctx context.Context, id string) error {
-	_, err := s.touch(ctx, id, func(c *park.Charger, _ time.Time) { c.Online = false })
+	at, kept := s.beats.forget(id)
+	_, err := s.touch(ctx, id, func(c *park.Charger, _ time.Time) {
+		c.Online = false
+		if kept && (c.LastHeartbeat == nil || c.LastHeartbeat.Before(at)) {
+			c.LastHeartbeat = &at
+		}
+	})
 	return err
 }
 
@@ -75,9 +94,10 @@ func (s *Service) touch(ctx context.Context, id string, fn func(*park.Charger, t
 }
 
 // Authorize answers whether an id tag may charge at a charger: the tag of
-// a session asked for on it (and not ended).
-func (s *Service) Authorize(ctx context.Context, chargerID, idTag string) (bool, error) {
-	ok := false
+// a session asked for on it (and not ended), a card registered in its lot
+// (see tagStatus), or a plate of the lot's drivers.
+func (s *Service) Authorize(ctx context.Context, chargerID, idTag string) (TagStatus, error) {
+	st := TagInvalid
 	err := s.base.View(ctx, func(tx park.Tx) error {
 		c, err := tx.GetCharger(ctx, chargerID)
 		if err != nil {
@@ -86,41 +106,41 @@ func (s *Service) Authorize(ctx context.Context, chargerID, idTag string) (bool,
 		for n := 1; n <= c.Connectors; n++ {
 			sess, err := tx.OpenChargeSession(ctx, chargerID, n)
 			if err == nil && sess.IDTag == idTag {
-				ok = true
+				st = TagAccepted
+				return nil
 			} else if err != nil && !park.IsCode(err, park.ENotFound) {
 				return err
 			}
 		}
-		if !ok {
-			ok, err = s.tagOfLot(ctx, tx, c, idTag)
-		}
+		st, _, err = s.tagStatus(ctx, tx, c, idTag)
 		return err
 	})
-	return ok, err
+	return st, err
 }
 
 // tagOfLot reports whether an id tag presented at a charger is a plate
-// with a valid pass or whitelist entry in the charger's lot: the lot's own
-// drivers charge with their plate as id tag, billed by use.
-func (s *Service) tagOfLot(ctx context.Context, tx park.Tx, c *park.Charger, idTag string) (bool, error) {
+// with a valid pass or whitelist entry in the charger's lot, and its
+// plate key: the lot's own drivers charge with their plate as id tag,
+// billed by use.
+func (s *Service) tagOfLot(ctx context.Context, tx park.Tx, c *park.Charger, idTag string) (bool, string, error) {
 	p, err := core.Plate("idTag", idTag)
 	if err != nil {
-		return false, nil
+		return false, "", nil
 	}
 	now := s.base.Clock()
 	pass, err := tx.FindPassByPlate(ctx, c.LotCode, p.Key)
 	if err == nil && pass.ValidAt(now) {
-		return true, nil
+		return true, p.Key, nil
 	} else if err != nil && !park.IsCode(err, park.ENotFound) {
-		return false, err
+		return false, "", err
 	}
 	w, err := tx.FindWhitelist(ctx, c.LotCode, p.Key)
 	if err == nil && w.ValidAt(now) {
-		return true, nil
+		return true, p.Key, nil
 	} else if err != nil && !park.IsCode(err, park.ENotFound) {
-		return false, err
+		return false, "", err
 	}
-	return false, nil
+	return false, "", nil
 }
 
 // Started is a charger's StartTransaction.
@@ -133,19 +153,19 @@ type Started struct {
 }
 
 // ChargerStarted records a StartTransaction and returns the transaction id
-// and whether the id tag is accepted. A tag is accepted for the session
-// asked for on that connector with that tag; the same start sent again
-// gets the same transaction id. A refused start gets an id of no session,
-// and the charger stops.
-func (s *Service) ChargerStarted(ctx context.Context, in Started) (int64, bool, error) {
+// and the id tag's status. A tag is accepted for the session asked for on
+// that connector with that tag, or opens a session of its own (see
+// openAtCharger); the same start sent again gets the same transaction id.
+// A refused start gets an id of no session, and the charger stops.
+func (s *Service) ChargerStarted(ctx context.Context, in Started) (int64, TagStatus, error) {
 	var txID int64
-	accepted := false
+	status := TagInvalid
 	err := s.base.Update(ctx, func(tx park.Tx) error {
-		txID, accepted = 0, false
+		txID, status = 0, TagInvalid
 		sess, err := tx.OpenChargeSession(ctx, in.ChargerID, in.Connector)
 		if park.IsCode(err, park.ENotFound) {
 			// No session asked for: a driver's own tag may open one.
-			if sess, err = s.openAtCharger(ctx, tx, in); err != nil || sess == nil {
+			if sess, status, err = s.openAtCharger(ctx, tx, in); err != nil || sess == nil {
 				txID = newTransactionID()
 				return err
 			}
@@ -158,7 +178,7 @@ func (s *Service) ChargerStarted(ctx context.Context, in Started) (int64, bool, 
 		}
 		if sess.Status == park.SessionCharging {
 			if sess.MeterStart == in.MeterStart {
-				txID, accepted = sess.TransactionID, true // sent again
+				txID, status = sess.TransactionID, TagAccepted // sent again
 			} else {
 				txID = newTransactionID()
 			}
@@ -176,10 +196,10 @@ func (s *Service) ChargerStarted(ctx context.Context, in Started) (int64, bool, 
 		if err := tx.UpdateChargeSession(ctx, sess); err != nil {
 			return err
 		}
-		txID, accepted = sess.TransactionID, true
+		txID, status = sess.TransactionID, TagAccepted
 		return nil
 	})
-	return txID, accepted, err
+	return txID, status, err
 }
 
 // believe turns a charger's timestamp into parkd's time: shifted by the
@@ -314,26 +334,27 @@ func (s *Service) end(ctx context.Context, tx park.Tx, sess *park.ChargeSession,
 }
 
 // openAtCharger opens a pending session for an id tag presented at the
-// charger when the tag is the lot's (tagOfLot): open-ended, billed by use.
-// It returns nil when the tag is not accepted.
-func (s *Service) openAtCharger(ctx context.Context, tx park.Tx, in Started) (*park.ChargeSession, error) {
+// charger when tagStatus accepts it: open-ended, billed by use, for the
+// tag's plate (so the car may park free while it charges). It returns nil
+// and the tag's status when it opens none.
+func (s *Service) openAtCharger(ctx context.Context, tx park.Tx, in Started) (*park.ChargeSession, TagStatus, error) {
 	c, err := tx.GetCharger(ctx, in.ChargerID)
 	if err != nil {
-		return nil, err
+		return nil, TagInvalid, err
 	}
 	if c.Retired != nil || c.Availability != park.ChargerOperative || in.Connector < 1 || in.Connector > c.Connectors {
-		return nil, nil
+		return nil, TagInvalid, nil
 	}
-	if ok, err := s.tagOfLot(ctx, tx, c, in.IDTag); err != nil || !ok {
-		return nil, err
+	st, plateKey, err := s.tagStatus(ctx, tx, c, in.IDTag)
+	if err != nil || st != TagAccepted {
+		return nil, st, err
 	}
 	now := s.base.Clock()
-	p, _ := core.Plate("idTag", in.IDTag) // tagOfLot read it
 	sess := &park.ChargeSession{ID: newSessionID(now), ChargerID: c.ID, Connector: in.Connector, LotCode: c.LotCode,
-		StandardID: c.StandardID, IDTag: in.IDTag, PlateKey: p.Key, Source: park.SourceCharger, Status: park.SessionPending,
+		StandardID: c.StandardID, IDTag: in.IDTag, PlateKey: plateKey, Source: park.SourceCharger, Status: park.SessionPending,
 		CreatedAt: now, UpdatedAt: now}
 	if err := tx.InsertChargeSession(ctx, sess); err != nil {
-		return nil, err
+		return nil, TagInvalid, err
 	}
-	return sess, nil
+	return sess, TagAccepted, nil
 }

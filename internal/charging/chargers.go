@@ -113,6 +113,9 @@ func (s *Service) RegisterCharger(ctx context.Context, in ChargerInput) (*park.C
 func (s *Service) Charger(ctx context.Context, id string) (*park.Charger, error) {
 	var c *park.Charger
 	err := s.base.View(ctx, func(tx park.Tx) (err error) { c, err = tx.GetCharger(ctx, id); return })
+	if err == nil {
+		s.overlay(c)
+	}
 	return c, err
 }
 
@@ -120,6 +123,9 @@ func (s *Service) Charger(ctx context.Context, id string) (*park.Charger, error)
 func (s *Service) Chargers(ctx context.Context, lot string) ([]*park.Charger, error) {
 	var cs []*park.Charger
 	err := s.base.View(ctx, func(tx park.Tx) (err error) { cs, err = tx.ListChargers(ctx, lot); return })
+	for _, c := range cs {
+		s.overlay(c)
+	}
 	return cs, err
 }
 

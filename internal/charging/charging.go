@@ -38,6 +38,7 @@ type Config struct {
 type Service struct {
 	base   core.Base
 	remote atomic.Pointer[remoteBox]
+	beats  heartbeats
 }
 
 type remoteBox struct{ r Remote }

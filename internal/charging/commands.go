@@ -8,18 +8,30 @@ import (
 	"parkd/internal/park"
 )
 
-// Command is an operator's command to a charger.
+// Command is a command to a charger: an operator's, or a session's start
+// or stop. It is what a node that does not hold the charger's connection
+// queues for the node that does (see relay.go), so it is kept as JSON.
 type Command struct {
-	// Kind is "reset", "unlock", "availability" or "trigger".
-	Kind      string
-	Connector int
+	// Kind is "reset", "unlock", "availability" or "trigger" (an
+	// operator's), or "start" or "stop" (a session's).
+	Kind      string `json:"kind"`
+	Connector int    `json:"connector,omitempty"`
 	// Type is the reset's "soft" or "hard", the availability's "operative"
 	// or "inoperative", or the message a trigger asks for
 	// ("BootNotification", "Heartbeat", "MeterValues",
 	// "StatusNotification", "DiagnosticsStatusNotification",
 	// "FirmwareStatusNotification").
-	Type string
+	Type string `json:"type,omitempty"`
+	// IDTag is a start's id tag; TransactionID a stop's transaction.
+	IDTag         string `json:"id_tag,omitempty"`
+	TransactionID int64  `json:"transaction_id,omitempty"`
 }
+
+// Kinds of a session's commands.
+const (
+	CommandStart = "start"
+	CommandStop  = "stop"
+)
 
 // Triggerable are the messages a trigger may ask for.
 var Triggerable = []string{"BootNotification", "DiagnosticsStatusNotification", "FirmwareStatusNotification",

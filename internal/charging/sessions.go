@@ -69,7 +69,9 @@ func (s *Service) StartSession(ctx context.Context, in StartInput) (*park.Charge
 		plateKey = p.Key
 	}
 	var sess *park.ChargeSession
+	var queued string
 	err := s.base.Update(ctx, func(tx park.Tx) error {
+		queued = ""
 		c, st, err := s.usable(ctx, tx, in.ChargerID, in.Connector)
 		if err != nil {
 			return err
@@ -88,7 +90,11 @@ func (s *Service) StartSession(ctx context.Context, in StartInput) (*park.Charge
 			StandardID: c.StandardID, Source: in.Source, PartnerID: in.PartnerID, Status: park.SessionPending,
 			Prepaid: in.Prepaid, LimitMinutes: in.LimitMinutes, PlateKey: plateKey, CreatedAt: now, UpdatedAt: now}
 		sess.IDTag = sess.ID
-		return tx.InsertChargeSession(ctx, sess)
+		if err := tx.InsertChargeSession(ctx, sess); err != nil {
+			return err
+		}
+		queued, err = s.queueIfRelayed(ctx, tx, c, Command{Kind: CommandStart, Connector: sess.Connector, IDTag: sess.IDTag})
+		return err
 	})
 	if err != nil {
 		return nil, err
@@ -98,7 +104,13 @@ func (s *Service) StartSession(ctx context.Context, in StartInput) (*park.Charge
 		return sess, nil
 	}
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), remoteTimeout)
-	status, rerr := r.RemoteStart(rctx, sess.ChargerID, sess.Connector, sess.IDTag)
+	var status string
+	var rerr error
+	if queued != "" {
+		status, rerr = s.await(rctx, queued, remoteTimeout)
+	} else {
+		status, rerr = r.RemoteStart(rctx, sess.ChargerID, sess.Connector, sess.IDTag)
+	}
 	cancel()
 	s.record(ctx, sess.ChargerID, "RemoteStartTransaction", sess.Connector, status, rerr)
 	if rerr != nil || status != "Accepted" {
@@ -233,21 +245,39 @@ func (s *Service) StopSession(ctx context.Context, id, partnerID string) (*park.
 }
 
 // askStop records why parkd wants a session stopped and asks the charger.
+// When another node holds the charger, the stop is queued for it in the
+// same transaction, so it is sent even if this node stops right after.
 func (s *Service) askStop(ctx context.Context, sess *park.ChargeSession, reason int) (*park.ChargeSession, error) {
+	var queued string
 	err := s.base.Update(ctx, func(tx park.Tx) (err error) {
+		queued = ""
 		if sess, err = tx.GetChargeSession(ctx, sess.ID); err != nil || sess.Status != park.SessionCharging {
 			return err
 		}
 		now := s.base.Clock()
 		sess.StopAsked, sess.StopReason, sess.UpdatedAt = &now, reason, now
-		return tx.UpdateChargeSession(ctx, sess)
+		if err := tx.UpdateChargeSession(ctx, sess); err != nil {
+			return err
+		}
+		c, err := tx.GetCharger(ctx, sess.ChargerID)
+		if err != nil {
+			return err
+		}
+		queued, err = s.queueIfRelayed(ctx, tx, c, Command{Kind: CommandStop, TransactionID: sess.TransactionID})
+		return err
 	})
 	if err != nil || sess.Status != park.SessionCharging {
 		return sess, err
 	}
 	if r := s.remoteOf(); r != nil {
 		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), remoteTimeout)
-		status, err := r.RemoteStop(rctx, sess.ChargerID, sess.TransactionID)
+		var status string
+		var err error
+		if queued != "" {
+			status, err = s.await(rctx, queued, remoteTimeout)
+		} else {
+			status, err = r.RemoteStop(rctx, sess.ChargerID, sess.TransactionID)
+		}
 		cancel()
 		s.record(ctx, sess.ChargerID, "RemoteStopTransaction", sess.Connector, status, err)
 	}

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"parkd/internal/park"
+	"parkd/internal/tariff"
 )
 
 // Sweep timings.
@@ -20,12 +21,19 @@ const (
 	sweepPage = 100
 )
 
-// Sweep does what no charger message triggers: it fails sessions never
+// Sweep does what no charger message triggers: it writes the heartbeats
+// kept in memory, drops old relayed commands, fails sessions never
 // started, stops sessions whose time or money ran out between readings,
 // and ends sessions of chargers lost for LostAfter. app runs it every few
 // seconds on every node; what it changes is guarded by versions, so two
 // nodes sweeping at once do each thing once.
 func (s *Service) Sweep(ctx context.Context) error {
+	if err := s.FlushHeartbeats(ctx); err != nil {
+		s.base.Log.Warn("charging sweep: writing heartbeats", "err", err)
+	}
+	if err := s.dropRelayed(ctx); err != nil {
+		s.base.Log.Warn("charging sweep: dropping old relayed commands", "err", err)
+	}
 	for _, status := range []string{park.SessionPending, park.SessionCharging} {
 		f := park.ChargeSessionFilter{Status: status, Limit: sweepPage}
 		for {
@@ -33,7 +41,11 @@ func (s *Service) Sweep(ctx context.Context) error {
 			if err := s.base.View(ctx, func(tx park.Tx) (err error) { page, err = tx.ListChargeSessions(ctx, f); return }); err != nil {
 				return err
 			}
-			for _, sess := range page {
+			due, err := s.due(ctx, page)
+			if err != nil {
+				return err
+			}
+			for _, sess := range due {
 				if err := s.sweepOne(ctx, sess); err != nil {
 					s.base.Log.Warn("charging sweep", "session", sess.ID, "err", err)
 				}
@@ -48,19 +60,118 @@ func (s *Service) Sweep(ctx context.Context) error {
 	return nil
 }
 
+// due picks, in one read-only transaction, the sessions of a page that
+// sweepOne has something to do for: most charging sessions have none,
+// and with thousands of chargers a write transaction for each at every
+// sweep would be most of the database's work.
+func (s *Service) due(ctx context.Context, page []*park.ChargeSession) ([]*park.ChargeSession, error) {
+	now := s.base.Clock()
+	var out []*park.ChargeSession
+	err := s.base.View(ctx, func(tx park.Tx) error {
+		out = out[:0]
+		std := s.standards(ctx, tx) // a page's sessions mostly share a few standards
+		for _, sess := range page {
+			if sess.Status == park.SessionPending {
+				if now.Sub(sess.CreatedAt) >= PendingFor {
+					out = append(out, sess)
+				}
+				continue
+			}
+			lost, _, reason, err := s.verdict(ctx, tx, sess, now, std)
+			if err != nil {
+				s.base.Log.Warn("charging sweep", "session", sess.ID, "err", err)
+				continue
+			}
+			if lost || reason != 0 {
+				out = append(out, sess)
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+// standardOf returns a charger's price standard and lot time zone.
+type standardOf func(c *park.Charger) (*tariff.ChargeStandard, *time.Location, error)
+
+// standards is s.standard remembered per standard and lot, for one
+// transaction.
+func (s *Service) standards(ctx context.Context, tx park.Tx) standardOf {
+	type key struct {
+		id  int64
+		lot string
+	}
+	type val struct {
+		st  *tariff.ChargeStandard
+		loc *time.Location
+	}
+	seen := map[key]val{}
+	return func(c *park.Charger) (*tariff.ChargeStandard, *time.Location, error) {
+		k := key{c.StandardID, c.LotCode}
+		if v, ok := seen[k]; ok {
+			return v.st, v.loc, nil
+		}
+		st, loc, err := s.standard(ctx, tx, c)
+		if err == nil {
+			seen[k] = val{st, loc}
+		}
+		return st, loc, err
+	}
+}
+
+// verdict says what the sweep does to a charging session at now: end it
+// as lost (billed to end), or ask its charger to stop for reason.
+func (s *Service) verdict(ctx context.Context, tx park.Tx, sess *park.ChargeSession, now time.Time, std standardOf) (lost bool, end time.Time, reason int, err error) {
+	c, err := tx.GetCharger(ctx, sess.ChargerID)
+	if err != nil {
+		return false, end, 0, err
+	}
+	st, loc, err := std(c)
+	if err != nil {
+		return false, end, 0, err
+	}
+	seen := *sess.StartedAt
+	if c.LastHeartbeat != nil && c.LastHeartbeat.After(seen) {
+		seen = *c.LastHeartbeat
+	}
+	if now.Sub(seen) >= LostAfter {
+		// Billed to the charger's last sign of life: its last reading
+		// or heartbeat, but not past a stop parkd asked for.
+		end = seen
+		if n := len(sess.Readings); n > 0 && sess.Readings[n-1].At.After(end) {
+			end = sess.Readings[n-1].At
+		}
+		if sess.StopAsked != nil && end.After(*sess.StopAsked) {
+			end = *sess.StopAsked
+		}
+		return true, end, 0, nil
+	}
+	if sess.StopAsked != nil {
+		return false, end, 0, nil
+	}
+	// Between readings only time moves: the energy stays at the last
+	// reading, so a time-priced session still runs out of money.
+	if reason = timeUp(sess, st, now); reason == 0 && exhausted(sess, st, loc, now) {
+		reason = park.EndMoneyUsedUp
+	}
+	return false, end, reason, nil
+}
+
 func (s *Service) sweepOne(ctx context.Context, sess *park.ChargeSession) error {
 	now := s.base.Clock()
 	if sess.Status == park.SessionPending {
-		if now.Sub(sess.CreatedAt) >= PendingFor {
-			_, err := s.failPending(ctx, sess.ID)
-			return err
-		}
-		return nil
+		_, err := s.failPending(ctx, sess.ID)
+		return err
 	}
 	var reason int
 	err := s.base.Update(ctx, func(tx park.Tx) (err error) {
 		reason = 0
 		if sess, err = tx.GetChargeSession(ctx, sess.ID); err != nil || sess.Status != park.SessionCharging {
+			return err
+		}
+		lost, end, r, err := s.verdict(ctx, tx, sess, now, s.standards(ctx, tx))
+		if err != nil || !lost {
+			reason = r
 			return err
 		}
 		c, err := tx.GetCharger(ctx, sess.ChargerID)
@@ -71,31 +182,7 @@ func (s *Service) sweepOne(ctx context.Context, sess *park.ChargeSession) error 
 		if err != nil {
 			return err
 		}
-		seen := *sess.StartedAt
-		if c.LastHeartbeat != nil && c.LastHeartbeat.After(seen) {
-			seen = *c.LastHeartbeat
-		}
-		if now.Sub(seen) >= LostAfter {
-			// Billed to the charger's last sign of life: its last reading
-			// or heartbeat, but not past a stop parkd asked for.
-			end := seen
-			if n := len(sess.Readings); n > 0 && sess.Readings[n-1].At.After(end) {
-				end = sess.Readings[n-1].At
-			}
-			if sess.StopAsked != nil && end.After(*sess.StopAsked) {
-				end = *sess.StopAsked
-			}
-			return s.end(ctx, tx, sess, st, loc, end, park.EndLost, false)
-		}
-		if sess.StopAsked != nil {
-			return nil
-		}
-		// Between readings only time moves: the energy stays at the last
-		// reading, so a time-priced session still runs out of money.
-		if reason = timeUp(sess, st, now); reason == 0 && exhausted(sess, st, loc, now) {
-			reason = park.EndMoneyUsedUp
-		}
-		return nil
+		return s.end(ctx, tx, sess, st, loc, end, park.EndLost, false)
 	})
 	if err == nil && reason != 0 {
 		_, err = s.askStop(ctx, sess, reason)

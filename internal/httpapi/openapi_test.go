@@ -106,6 +106,10 @@ type (
 		Sessions []sessionView `json:"sessions"`
 		Total    int           `json:"total"`
 	}
+	docIDTagList struct {
+		IDTags    []idTagView `json:"id_tags"`
+		NextAfter string      `json:"next_after"`
+	}
 	docStandardList struct {
 		PriceStandards []standardView `json:"price_standards"`
 		Total          int            `json:"total"`
@@ -218,6 +222,11 @@ var bodies = map[string]opBody{
 	"GET /v1/charging/sessions":                   {status: 200, out: docSessionList{}},
 	"GET /v1/charging/sessions/{id}":              {status: 200, out: sessionView{}},
 	"POST /v1/charging/sessions/{id}/stop":        {status: 200, out: sessionView{}},
+	"POST /v1/lots/{code}/id-tags":                {in: idTagInput{}, status: 201, out: idTagView{}},
+	"GET /v1/lots/{code}/id-tags":                 {status: 200, out: docIDTagList{}},
+	"GET /v1/lots/{code}/id-tags/{tag}":           {status: 200, out: idTagView{}},
+	"PUT /v1/lots/{code}/id-tags/{tag}":           {in: idTagBody{}, status: 200, out: idTagView{}},
+	"DELETE /v1/lots/{code}/id-tags/{tag}":        {status: 204},
 	"POST /v1/devices":                            {in: deviceInput{}, status: 201, out: deviceView{}},
 	"GET /v1/devices":                             {status: 200, out: docDeviceList{}},
 	"GET /v1/devices/{serial}":                    {status: 200, out: deviceView{}},

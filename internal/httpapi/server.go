@@ -111,6 +111,7 @@ func New(c Config) *Server {
 	s.renewalRoutes()  // renewals.go
 	s.deliveryRoutes() // deliveries.go
 	s.chargingRoutes() // charging.go
+	s.idTagRoutes()    // idtags.go
 	s.rentalRoutes()   // rental.go
 	s.deviceRoutes()   // devices.go
 	s.userRoutes()     // users.go

@@ -14,11 +14,13 @@ import (
 	"parkd/internal/charging"
 )
 
-// conn is one charge point's connection. Two goroutines serve it: the
-// reader, which is always free to take the charger's answers to parkd's
-// commands, and the worker, which handles the charger's CALLs one at a
-// time (a charger may have one CALL outstanding; a second before the
-// first is answered gets a ProtocolError).
+// conn is one charge point's connection. The reader is always free to
+// take the charger's answers to parkd's commands; each CALL of the charger
+// is handled on a goroutine of its own, one at a time (a charger may have
+// one CALL outstanding; a second before the first is answered gets a
+// ProtocolError). No goroutine waits per connection between CALLs: with
+// ten thousand chargers connected, an idle worker's stack each would be
+// most of their memory.
 type conn struct {
 	id     string
 	ws     *websocket.Conn
@@ -28,7 +30,7 @@ type conn struct {
 
 	writeMu sync.Mutex
 	busy    atomic.Bool // a CALL of the charger is being handled
-	calls   chan *Frame
+	working sync.WaitGroup
 
 	callMu  sync.Mutex // parkd has one CALL outstanding too
 	pendMu  sync.Mutex
@@ -51,7 +53,7 @@ func (c *conn) write(f *Frame) error {
 
 // readLoop reads frames until the connection ends.
 func (c *conn) readLoop() {
-	defer close(c.calls)
+	defer c.working.Wait() // the last CALL is answered (or its answer fails) before the charger counts as gone
 	for {
 		typ, b, err := c.ws.Read(c.ctx)
 		if err != nil {
@@ -75,7 +77,7 @@ func (c *conn) readLoop() {
 				_ = c.write(ErrorFrame(f.ID, ErrProtocol, "one CALL at a time: wait for the answer to the previous one"))
 				continue
 			}
-			c.calls <- f
+			c.working.Go(func() { c.serve(f) })
 		default:
 			c.pendMu.Lock()
 			if c.pendCh != nil && c.pendID == f.ID {
@@ -87,15 +89,13 @@ func (c *conn) readLoop() {
 	}
 }
 
-// work handles the charger's CALLs in order.
-func (c *conn) work() {
-	for f := range c.calls {
-		resp := c.srv.handle(c.ctx, c, f)
-		// Free before answering: the charger may send its next CALL the
-		// moment it reads the answer.
-		c.busy.Store(false)
-		_ = c.write(resp)
-	}
+// serve handles one CALL of the charger and answers it.
+func (c *conn) serve(f *Frame) {
+	resp := c.srv.handle(c.ctx, c, f)
+	// Free before answering: the charger may send its next CALL the
+	// moment it reads the answer.
+	c.busy.Store(false)
+	_ = c.write(resp)
 }
 
 // send sends a CALL and waits for its answer: the CALLRESULT's payload

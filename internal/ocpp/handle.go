@@ -63,7 +63,7 @@ func (s *Server) dispatch(ctx context.Context, c *conn, f *Frame) (any, error) {
 		if err := DecodePayload(f.ID, f.Payload, &empty{}); err != nil {
 			return nil, err
 		}
-		if _, err := cs.Heartbeat(ctx, c.id); err != nil {
+		if err := cs.Heartbeat(ctx, c.id); err != nil {
 			return nil, err
 		}
 		return heartbeatConf{CurrentTime: s.now()}, nil
@@ -88,22 +88,22 @@ func (s *Server) dispatch(ctx context.Context, c *conn, f *Frame) (any, error) {
 		if err := DecodePayload(f.ID, f.Payload, &r); err != nil {
 			return nil, err
 		}
-		ok, err := cs.Authorize(ctx, c.id, *r.IDTag)
+		st, err := cs.Authorize(ctx, c.id, *r.IDTag)
 		if err != nil {
 			return nil, err
 		}
-		return authorizeConf{IDTagInfo: tagStatus(ok)}, nil
+		return authorizeConf{IDTagInfo: tagInfo(st)}, nil
 	case "StartTransaction":
 		var r startReq
 		if err := DecodePayload(f.ID, f.Payload, &r); err != nil {
 			return nil, err
 		}
-		txID, ok, err := cs.ChargerStarted(ctx, charging.Started{ChargerID: c.id, Connector: *r.ConnectorID, IDTag: *r.IDTag,
+		txID, st, err := cs.ChargerStarted(ctx, charging.Started{ChargerID: c.id, Connector: *r.ConnectorID, IDTag: *r.IDTag,
 			MeterStart: *r.MeterStart, At: parseTime(r.Timestamp)})
 		if err != nil {
 			return nil, err
 		}
-		return startConf{IDTagInfo: tagStatus(ok), TransactionID: txID}, nil
+		return startConf{IDTagInfo: tagInfo(st), TransactionID: txID}, nil
 	case "MeterValues":
 		var r meterValuesReq
 		if err := DecodePayload(f.ID, f.Payload, &r); err != nil {
@@ -154,9 +154,15 @@ func (s *Server) dispatch(ctx context.Context, c *conn, f *Frame) (any, error) {
 	return nil, &FrameError{Code: ErrNotImplemented, Message: "unknown action " + f.Action}
 }
 
-func tagStatus(ok bool) idTagInfo {
-	if ok {
+// tagInfo is an id tag's status in OCPP's words (AuthorizationStatus).
+func tagInfo(st charging.TagStatus) idTagInfo {
+	switch st {
+	case charging.TagAccepted:
 		return idTagInfo{Status: "Accepted"}
+	case charging.TagBlocked:
+		return idTagInfo{Status: "Blocked"}
+	case charging.TagExpired:
+		return idTagInfo{Status: "Expired"}
 	}
 	return idTagInfo{Status: "Invalid"}
 }

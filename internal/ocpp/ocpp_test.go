@@ -564,3 +564,55 @@ func TestTagAtCharger(t *testing.T) {
 		t.Fatalf("ended %+v", s)
 	}
 }
+
+// TestRegisteredTags: cards registered in the lot answer Authorize with
+// OCPP's statuses (a card is matched without regard to case); a blocked
+// card cannot start; a card linked to 粤B12345 starts a session for that
+// car, which then parks free for its charging time plus 30 minutes: in
+// at 0, charging 0 to 60 minutes, out at 80, it owes nothing (without
+// the link it would owe 80 minutes: 15 free, then 3 started half hours at
+// 2.00, 600).
+func TestRegisteredTags(t *testing.T) {
+	r := newRig(t)
+	now := r.Clock.Now()
+	if _, err := r.Sys.Gate.SetTariff(r.Ctx, r.Lot,
+		[]byte(`{"grace_minutes":15,"every":{"minutes":30,"price":200},"charging_free_minutes":30}`)); err != nil {
+		t.Fatal(err)
+	}
+	past := now.Add(-time.Hour)
+	for _, in := range []charging.IDTagInput{{Tag: "card-ok", Plate: "粤B12345"}, {Tag: "CARD-BLK", Blocked: true},
+		{Tag: "CARD-OLD", ExpiresAt: &past}} {
+		if _, err := r.cs.CreateIDTag(r.Ctx, r.Lot, in); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p := r.dial(t, "CAR1")
+	p.SetClock(r.Clock.Now)
+	for _, c := range []struct{ tag, want string }{{"CARD-OK", "Accepted"}, {"Card-Ok", "Accepted"}, {"CARD-BLK", "Blocked"},
+		{"CARD-OLD", "Expired"}, {"CARD-NONE", "Invalid"}} {
+		if st, err := p.Authorize(r.Ctx, c.tag); err != nil || st != c.want {
+			t.Errorf("Authorize(%s) = %q %v, want %s", c.tag, st, err, c.want)
+		}
+	}
+	if _, err := p.Start(r.Ctx, 1, "CARD-BLK"); err == nil || !strings.Contains(err.Error(), "Blocked") {
+		t.Fatalf("a blocked card's start: %v", err)
+	}
+	r.Event(t, park.EventEntry, "粤B12345", now)
+	tx, err := p.Start(r.Ctx, 1, "card-ok")
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, err := r.cs.Sessions(r.Ctx, park.ChargeSessionFilter{ChargerID: "CAR1", Status: park.SessionCharging, Limit: 10}, 0)
+	if err != nil || len(page.Sessions) != 1 || page.Sessions[0].PlateKey != "粤B12345" || page.Sessions[0].Source != park.SourceCharger {
+		t.Fatalf("sessions %+v %v", page, err)
+	}
+	r.Clock.Set(now.Add(time.Hour))
+	p.Register.Store(7000)
+	if err := p.Stop(r.Ctx, tx, "Local"); err != nil {
+		t.Fatal(err)
+	}
+	r.Clock.Set(now.Add(80 * time.Minute))
+	if d := r.Event(t, park.EventExit, "粤B12345", now.Add(80*time.Minute)); d.AmountDue != 0 || d.Decision != park.DecisionOpen {
+		t.Fatalf("the card's car at the exit: %s/%s, owes %d; want to leave free", d.Decision, d.Reason, d.AmountDue)
+	}
+}

@@ -101,7 +101,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	ws.SetReadLimit(MaxFrame)
 	ctx, cancel := context.WithCancel(context.WithoutCancel(r.Context()))
-	c := &conn{id: id, ws: ws, srv: s, ctx: ctx, cancel: cancel, calls: make(chan *Frame, 1)}
+	c := &conn{id: id, ws: ws, srv: s, ctx: ctx, cancel: cancel}
 	s.mu.Lock()
 	old := s.conns[id]
 	s.conns[id] = c
@@ -113,7 +113,6 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		old.close(websocket.StatusPolicyViolation, "replaced by a newer connection")
 	}
 	defer s.wg.Done()
-	go c.work()
 	c.readLoop()
 	cancel()
 	ws.CloseNow()
@@ -174,11 +173,23 @@ func (s *Server) conn(id string) *conn {
 	return s.conns[id]
 }
 
-// call sends a command and returns the charger's status answer.
-func (s *Server) call(ctx context.Context, id, action string, payload any) (string, error) {
+// call sends a command and returns the charger's status answer. A
+// charger connected to another node is reached through it
+// (charging.Service.Forward).
+func (s *Server) call(ctx context.Context, id string, cmd charging.Command) (string, error) {
 	c := s.conn(id)
 	if c == nil {
-		return "", charging.ErrOffline
+		return s.c.Charging.Forward(ctx, id, cmd, s.callTimeout())
+	}
+	return c.command(ctx, cmd)
+}
+
+// command sends a command on this connection and returns the charger's
+// status answer.
+func (c *conn) command(ctx context.Context, cmd charging.Command) (string, error) {
+	action, payload, err := ocppCall(cmd)
+	if err != nil {
+		return "", err
 	}
 	var out statusConf
 	if err := c.send(ctx, action, payload, &out); err != nil {
@@ -187,32 +198,81 @@ func (s *Server) call(ctx context.Context, id, action string, payload any) (stri
 	return out.Status, nil
 }
 
-// RemoteStart sends RemoteStartTransaction.
-func (s *Server) RemoteStart(ctx context.Context, id string, connector int, idTag string) (string, error) {
-	return s.call(ctx, id, "RemoteStartTransaction", map[string]any{"connectorId": connector, "idTag": idTag})
-}
-
-// RemoteStop sends RemoteStopTransaction.
-func (s *Server) RemoteStop(ctx context.Context, id string, txID int64) (string, error) {
-	return s.call(ctx, id, "RemoteStopTransaction", map[string]any{"transactionId": txID})
-}
-
-// Command sends an operator's command.
-func (s *Server) Command(ctx context.Context, id string, cmd charging.Command) (string, error) {
+// ocppCall is a command as OCPP's action and payload.
+func ocppCall(cmd charging.Command) (string, any, error) {
 	switch cmd.Kind {
+	case charging.CommandStart:
+		return "RemoteStartTransaction", map[string]any{"connectorId": cmd.Connector, "idTag": cmd.IDTag}, nil
+	case charging.CommandStop:
+		return "RemoteStopTransaction", map[string]any{"transactionId": cmd.TransactionID}, nil
 	case "reset":
-		return s.call(ctx, id, "Reset", map[string]any{"type": map[string]string{"soft": "Soft", "hard": "Hard"}[cmd.Type]})
+		return "Reset", map[string]any{"type": map[string]string{"soft": "Soft", "hard": "Hard"}[cmd.Type]}, nil
 	case "unlock":
-		return s.call(ctx, id, "UnlockConnector", map[string]any{"connectorId": cmd.Connector})
+		return "UnlockConnector", map[string]any{"connectorId": cmd.Connector}, nil
 	case "availability":
-		return s.call(ctx, id, "ChangeAvailability", map[string]any{"connectorId": cmd.Connector,
-			"type": map[string]string{park.ChargerOperative: "Operative", park.ChargerInoperative: "Inoperative"}[cmd.Type]})
+		return "ChangeAvailability", map[string]any{"connectorId": cmd.Connector,
+			"type": map[string]string{park.ChargerOperative: "Operative", park.ChargerInoperative: "Inoperative"}[cmd.Type]}, nil
 	case "trigger":
 		p := map[string]any{"requestedMessage": cmd.Type}
 		if cmd.Connector > 0 {
 			p["connectorId"] = cmd.Connector
 		}
-		return s.call(ctx, id, "TriggerMessage", p)
+		return "TriggerMessage", p, nil
 	}
-	return "", park.Invalid("command", "unknown command %q", cmd.Kind)
+	return "", nil, park.Invalid("command", "unknown command %q", cmd.Kind)
+}
+
+// Holds reports whether a charger is connected to this node.
+func (s *Server) Holds(id string) bool { return s.Connected(id) }
+
+// relayPoll is how often a node looks for commands other nodes queued for
+// the chargers it holds.
+const relayPoll = 100 * time.Millisecond
+
+// RunRelay sends the commands other nodes queued for chargers connected
+// here, and writes their answers back, until ctx ends.
+func (s *Server) RunRelay(ctx context.Context) {
+	t := time.NewTicker(relayPoll)
+	defer t.Stop()
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		cmds, err := s.c.Charging.ClaimRelayed(ctx, s.Connected)
+		if err != nil && ctx.Err() == nil {
+			s.c.Log.Warn("ocpp: claiming relayed commands", "err", err)
+		}
+		for _, cmd := range cmds {
+			// Each waits for its charger's answer; one charger's slow
+			// answer must not hold up another's command.
+			wg.Go(func() {
+				status, err := "", charging.ErrOffline // gone since the claim: never forwarded again
+				if c := s.conn(cmd.ChargerID); c != nil {
+					status, err = c.command(ctx, cmd.Command)
+				}
+				if ferr := s.c.Charging.FinishRelayed(context.WithoutCancel(ctx), cmd.ID, status, err); ferr != nil {
+					s.c.Log.Warn("ocpp: recording a relayed command", "id", cmd.ID, "err", ferr)
+				}
+			})
+		}
+	}
+}
+
+// RemoteStart sends RemoteStartTransaction.
+func (s *Server) RemoteStart(ctx context.Context, id string, connector int, idTag string) (string, error) {
+	return s.call(ctx, id, charging.Command{Kind: charging.CommandStart, Connector: connector, IDTag: idTag})
+}
+
+// RemoteStop sends RemoteStopTransaction.
+func (s *Server) RemoteStop(ctx context.Context, id string, txID int64) (string, error) {
+	return s.call(ctx, id, charging.Command{Kind: charging.CommandStop, TransactionID: txID})
+}
+
+// Command sends an operator's command.
+func (s *Server) Command(ctx context.Context, id string, cmd charging.Command) (string, error) {
+	return s.call(ctx, id, cmd)
 }

@@ -208,6 +208,28 @@ type MeterReading struct {
 	PowerW   int64     `json:"power_w"`
 }
 
+// Outcomes of a session that is over; "" while it is open.
+const (
+	OutcomeNormal   = "normal"   // ended as bought or asked: time, money, a full battery, a stop, the plug pulled
+	OutcomeAbnormal = "abnormal" // a fault, a lost charger, a refused start
+)
+
+// Outcome says how a session ended: normal when it ended for a reason the
+// driver chose or bought, abnormal otherwise (a session that never
+// started is abnormal), "" while it is open.
+func (s *ChargeSession) Outcome() string {
+	switch {
+	case s.Open():
+		return ""
+	case s.Status == SessionEnded && normalEnds[s.EndReason]:
+		return OutcomeNormal
+	}
+	return OutcomeAbnormal
+}
+
+var normalEnds = map[int]bool{EndTimer: true, EndFull: true, EndManual: true, EndUnplugged: true, EndTimeLimit: true,
+	EndMoneyUsedUp: true}
+
 // Open reports whether the session has not ended.
 func (s *ChargeSession) Open() bool {
 	return s.Status == SessionPending || s.Status == SessionCharging
@@ -219,6 +241,7 @@ type ChargeSessionFilter struct {
 	ChargerID    string
 	PartnerID    string
 	Status       string
+	Outcome      string    // OutcomeNormal or OutcomeAbnormal; "": any
 	UpdatedFrom  time.Time // zero: no lower bound
 	UpdatedTo    time.Time // zero: no upper bound (exclusive)
 	AfterUpdated time.Time // keyset cursor with AfterID
@@ -234,9 +257,76 @@ type PriceStandardFilter struct {
 	Limit   int
 }
 
-// ChargingTx is the part of Tx for chargers, price standards and charge
-// sessions.
+// IDTag is an id tag (an RFID card) registered in a lot: drivers present
+// it at the lot's chargers. A tag linked to a plate charges for that car,
+// which then parks free while it charges where the lot's tariff says so.
+type IDTag struct {
+	LotCode   string
+	Tag       string // OCPP IdToken: up to 20 characters
+	Plate     string // as entered; "" for a tag of no car
+	PlateKey  string
+	Note      string
+	Blocked   bool
+	ExpiresAt *time.Time // nil: never
+	CreatedAt time.Time
+	UpdatedAt time.Time
+	Version   int64
+}
+
+// IDTagFilter pages a lot's id tags in tag order.
+type IDTagFilter struct {
+	LotCode  string
+	AfterTag string
+	Limit    int
+}
+
+// Charger command statuses in the relay table.
+const (
+	CommandQueued = "queued" // waiting for the node holding the charger's connection
+	CommandSent   = "sent"   // claimed by that node, sent to the charger
+	CommandDone   = "done"   // Result holds the answer
+)
+
+// ChargerCommand is a command to a charger asked for on a node that does
+// not hold the charger's connection: the node that does sends it and
+// writes the answer back. Payload is the protocol's own, opaque here.
+type ChargerCommand struct {
+	ID        string
+	ChargerID string
+	Action    string
+	Payload   []byte
+	Status    string
+	// Result is the charger's answer ("Accepted", ...), or "offline",
+	// "timeout", or "error: ..." when there was none.
+	Result    string
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// ChargingTx is the part of Tx for chargers, price standards, id tags and
+// charge sessions.
 type ChargingTx interface {
+	// InsertChargerCommand queues a command. GetChargerCommand returns
+	// ENotFound. QueuedChargerCommands lists up to limit queued commands,
+	// oldest first. SetChargerCommand moves a command from one status to
+	// another with a result, and reports whether it was in the first (so
+	// one node claims it). DeleteChargerCommands removes commands last
+	// changed before a time.
+	InsertChargerCommand(ctx context.Context, c *ChargerCommand) error
+	GetChargerCommand(ctx context.Context, id string) (*ChargerCommand, error)
+	QueuedChargerCommands(ctx context.Context, limit int) ([]*ChargerCommand, error)
+	SetChargerCommand(ctx context.Context, id, from, to, result string, at time.Time) (bool, error)
+	DeleteChargerCommands(ctx context.Context, before time.Time) (int, error)
+
+	// CreateIDTag returns EConflict when the lot has the tag and ENotFound
+	// when the lot does not exist. GetIDTag and DeleteIDTag return
+	// ENotFound; UpdateIDTag is versioned.
+	CreateIDTag(ctx context.Context, t *IDTag) error
+	GetIDTag(ctx context.Context, lot, tag string) (*IDTag, error)
+	UpdateIDTag(ctx context.Context, t *IDTag) error
+	DeleteIDTag(ctx context.Context, lot, tag string) error
+	ListIDTags(ctx context.Context, f IDTagFilter) ([]*IDTag, error)
+
 	// CreateCharger returns EConflict when the id exists and ENotFound when
 	// its lot does not. GetCharger returns ENotFound. UpdateCharger is
 	// versioned (ENotFound, EConflict). ListChargers lists a lot's ("":

@@ -257,16 +257,7 @@ func TestChargeEndToEnd(t *testing.T) {
 	defer cancel()
 	go func() { _ = r.Sys.Deliveries.Run(ctx) }()
 
-	p, err := ocppsim.Dial(r.Ctx, r.ws, "CAB1", "0123456789abcdef")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer p.Close()
-	p.SetClock(r.Clock.Now)
-	p.SetAutoStart(true)
-	if _, err := p.Boot(r.Ctx); err != nil {
-		t.Fatal(err)
-	}
+	p := r.cabinet(t)
 	tok := r.token(t)
 	st := r.post(t, "deviceStatus", tok, url.Values{"deviceId": {"CAB1"}})
 	d := st["data"].(map[string]any)
@@ -342,4 +333,75 @@ func TestDeviceStatusLimit(t *testing.T) {
 	if out := r.post(t, "deviceStatus", tok, url.Values{"deviceId": {"CAB1"}}); out["success"] != true {
 		t.Fatalf("a minute later: %v", out)
 	}
+}
+
+// TestQueryChargeOrderEnds: status 3 lists the orders that ended
+// normally (the app stopped it), status 4 those that ended abnormally (the
+// cabinet's emergency stop), each only its own.
+func TestQueryChargeOrderEnds(t *testing.T) {
+	r := newRig(t)
+	p := r.cabinet(t)
+	tok := r.token(t)
+	start := func(port string) string {
+		t.Helper()
+		before := p.LastTransaction()
+		out := r.post(t, "charge", tok, url.Values{"deviceId": {"CAB1"}, "portNum": {port}, "payMoney": {"300"}})
+		if out["success"] != true {
+			t.Fatalf("charge %v", out)
+		}
+		for i := 0; p.LastTransaction() == before && i < 500; i++ {
+			time.Sleep(10 * time.Millisecond)
+		}
+		return out["data"].(map[string]any)["orderNum"].(string)
+	}
+	orders := func(status string) []string {
+		t.Helper()
+		q := r.post(t, "queryChargeOrder", tok, url.Values{"status": {status}, "pageSize": {"100"}})
+		d := q["data"].(map[string]any)
+		var ids []string
+		for _, o := range d["list"].([]any) {
+			ids = append(ids, o.(map[string]any)["orderNum"].(string))
+		}
+		if total := d["page"].(map[string]any)["total"]; total != float64(len(ids)) {
+			t.Fatalf("status %s: total %v, list %v", status, total, ids)
+		}
+		return ids
+	}
+	normal := start("1")
+	if out := r.post(t, "stopCharge", tok, url.Values{"orderNum": {normal}}); out["success"] != true {
+		t.Fatalf("stopCharge %v", out)
+	}
+	for i := 0; len(orders("3")) == 0 && i < 500; i++ {
+		time.Sleep(10 * time.Millisecond)
+	}
+	faulty := start("2")
+	if err := p.Stop(r.Ctx, p.LastTransaction(), "EmergencyStop"); err != nil {
+		t.Fatal(err)
+	}
+	if got := orders("3"); len(got) != 1 || got[0] != normal {
+		t.Fatalf("status 3: %v, want only %s", got, normal)
+	}
+	if got := orders("4"); len(got) != 1 || got[0] != faulty {
+		t.Fatalf("status 4: %v, want only %s", got, faulty)
+	}
+	if got := orders("2"); len(got) != 0 {
+		t.Fatalf("status 2: %v, want none", got)
+	}
+}
+
+// cabinet connects the simulated cabinet CAB1 on the rig's clock; it
+// starts (and stops) what parkd asks it to.
+func (r *rig) cabinet(t *testing.T) *ocppsim.Point {
+	t.Helper()
+	p, err := ocppsim.Dial(r.Ctx, r.ws, "CAB1", "0123456789abcdef")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(p.Close)
+	p.SetClock(r.Clock.Now)
+	p.SetAutoStart(true)
+	if _, err := p.Boot(r.Ctx); err != nil {
+		t.Fatal(err)
+	}
+	return p
 }

@@ -182,23 +182,24 @@ func (h *Handler) stopCharge(req *request) (any, error) {
 // Order statuses (the vendor's): 0 unpaid, 1 paid and not charging, 2
 // charging, 3 normal end, 4 abnormal end, 5 superposition end. parkd takes
 // no order unpaid and does not superpose orders, so 0 and 5 never occur.
+// Normal and abnormal ends are the core's session outcomes.
 func orderStatus(s *park.ChargeSession) int {
-	switch s.Status {
-	case park.SessionPending:
+	switch {
+	case s.Status == park.SessionPending:
 		return 1
-	case park.SessionCharging:
+	case s.Status == park.SessionCharging:
 		return 2
-	case park.SessionEnded:
-		switch s.EndReason {
-		case park.EndTimer, park.EndFull, park.EndManual, park.EndUnplugged, park.EndTimeLimit, park.EndMoneyUsedUp:
-			return 3
-		}
+	case s.Outcome() == park.OutcomeNormal:
+		return 3
 	}
 	return 4
 }
 
-var statusFilter = map[string]string{"0": "unpaid", "5": "superposed", "1": park.SessionPending, "2": park.SessionCharging, "3": park.SessionEnded,
-	"4": park.SessionEnded}
+// statusFilter selects the orders of a status: a session status or an
+// outcome. 0 and 5 name no session parkd keeps, so they select none.
+var statusFilter = map[string]park.ChargeSessionFilter{"0": {Status: "unpaid"}, "5": {Status: "superposed"},
+	"1": {Status: park.SessionPending}, "2": {Status: park.SessionCharging}, "3": {Outcome: park.OutcomeNormal},
+	"4": {Outcome: park.OutcomeAbnormal}}
 
 func ms(t *time.Time) int64 {
 	if t == nil {
@@ -259,9 +260,11 @@ func (h *Handler) queryChargeOrder(req *request) (any, error) {
 	}
 	f := park.ChargeSessionFilter{PartnerID: req.app.ID, ChargerID: req.form.Get("deviceId"), Limit: int(size)}
 	if st := req.form.Get("status"); st != "" {
-		if f.Status = statusFilter[st]; f.Status == "" {
+		sf, ok := statusFilter[st]
+		if !ok {
 			return nil, apiErr(codeOther, "参数status必须是0到5之间的整数")
 		}
+		f.Status, f.Outcome = sf.Status, sf.Outcome
 	}
 	from, err := intParam(req.form, "startTime", 0, 1<<50, 0)
 	if err != nil {

@@ -125,7 +125,7 @@ func (t *txn) InsertChargeSession(ctx context.Context, s *park.ChargeSession) er
 	}
 	err = mapErr(t.q.InsertChargeSession(ctx, db.InsertChargeSessionParams{ID: s.ID, ChargerID: s.ChargerID,
 		Connector: int32(s.Connector), TransactionID: s.TransactionID, Status: s.Status, PartnerID: s.PartnerID,
-		UpdatedAt: ts(s.UpdatedAt), Data: data, LotCode: s.LotCode, PlateKey: s.PlateKey}))
+		UpdatedAt: ts(s.UpdatedAt), Data: data, LotCode: s.LotCode, PlateKey: s.PlateKey, Outcome: s.Outcome()}))
 	switch {
 	case park.IsCode(err, park.ENotFound):
 		return park.Errorf(park.ENotFound, "charger %q not found", s.ChargerID)
@@ -163,7 +163,7 @@ func (t *txn) UpdateChargeSession(ctx context.Context, s *park.ChargeSession) er
 		return err
 	}
 	n, err := t.q.UpdateChargeSession(ctx, db.UpdateChargeSessionParams{TransactionID: s.TransactionID, Status: s.Status,
-		UpdatedAt: ts(s.UpdatedAt), Data: data, ID: s.ID, Version: s.Version})
+		UpdatedAt: ts(s.UpdatedAt), Data: data, Outcome: s.Outcome(), ID: s.ID, Version: s.Version})
 	return versioned(n, err, &s.Version, func() error { _, err := t.q.GetChargeSession(ctx, s.ID); return err },
 		"charge session %q", s.ID)
 }
@@ -171,7 +171,7 @@ func (t *txn) UpdateChargeSession(ctx context.Context, s *park.ChargeSession) er
 func (t *txn) ListChargeSessions(ctx context.Context, f park.ChargeSessionFilter) ([]*park.ChargeSession, error) {
 	from, to, after := jsonrow.Window(f)
 	rows, err := t.q.ListChargeSessions(ctx, db.ListChargeSessionsParams{ChargerID: f.ChargerID, PartnerID: f.PartnerID,
-		Status: f.Status, UpdatedFrom: ts(from), UpdatedTo: ts(to), AfterUpdated: ts(after), AfterID: f.AfterID, Lim: limit32(f.Limit)})
+		Status: f.Status, Outcome: f.Outcome, UpdatedFrom: ts(from), UpdatedTo: ts(to), AfterUpdated: ts(after), AfterID: f.AfterID, Lim: limit32(f.Limit)})
 	if err != nil {
 		return nil, mapErr(err)
 	}
@@ -187,7 +187,7 @@ func (t *txn) ListChargeSessions(ctx context.Context, f park.ChargeSessionFilter
 func (t *txn) CountChargeSessions(ctx context.Context, f park.ChargeSessionFilter) (int, error) {
 	from, to, _ := jsonrow.Window(f)
 	n, err := t.q.CountChargeSessions(ctx, db.CountChargeSessionsParams{ChargerID: f.ChargerID, PartnerID: f.PartnerID,
-		Status: f.Status, UpdatedFrom: ts(from), UpdatedTo: ts(to)})
+		Status: f.Status, Outcome: f.Outcome, UpdatedFrom: ts(from), UpdatedTo: ts(to)})
 	return int(n), mapErr(err)
 }
 

@@ -162,7 +162,7 @@ func testChargeSessions(t *testing.T, s park.Store) {
 
 	// Ended: the connector is free again.
 	ended := started.Add(time.Hour)
-	open.Status, open.EndedAt, open.UpdatedAt = park.SessionEnded, &ended, ended
+	open.Status, open.EndedAt, open.UpdatedAt, open.EndReason = park.SessionEnded, &ended, ended, park.EndFull
 	must(t, update(t, s, func(tx park.Tx) error { return tx.UpdateChargeSession(ctx, open) }))
 	must(t, update(t, s, func(tx park.Tx) error {
 		return tx.InsertChargeSession(ctx, &park.ChargeSession{ID: "S4", ChargerID: "CP", Connector: 1, Status: park.SessionPending,
@@ -217,6 +217,13 @@ func testChargeSessions(t *testing.T, s park.Store) {
 	}
 	if ids, n := list(park.ChargeSessionFilter{Status: park.SessionFailed, Limit: 10}); len(ids) != 1 || ids[0] != "S4" || n != 1 {
 		t.Fatalf("failed %v %d", ids, n)
+	}
+	// S1 ended with a full battery, S4 never started, S5 is charging.
+	if ids, n := list(park.ChargeSessionFilter{Outcome: park.OutcomeNormal, Limit: 10}); len(ids) != 1 || ids[0] != "S1" || n != 1 {
+		t.Fatalf("normal end %v %d", ids, n)
+	}
+	if ids, n := list(park.ChargeSessionFilter{Outcome: park.OutcomeAbnormal, Limit: 10}); len(ids) != 1 || ids[0] != "S4" || n != 1 {
+		t.Fatalf("abnormal end %v %d", ids, n)
 	}
 	if ids, n := list(park.ChargeSessionFilter{UpdatedFrom: ended, UpdatedTo: ended.Add(time.Second), Limit: 10}); len(ids) != 1 || ids[0] != "S1" || n != 1 {
 		t.Fatalf("window %v %d", ids, n)

@@ -49,6 +49,8 @@ func Run(t *testing.T, open Opener) {
 		"Chargers":          testChargers,
 		"PriceStandards":    testPriceStandards,
 		"ChargeSessions":    testChargeSessions,
+		"IDTags":            testIDTags,
+		"ChargerCommands":   testChargerCommands,
 		"RentalCatalogue":   testRentalCatalogue,
 		"RentalChannels":    testRentalChannels,
 		"StoreRules":        testStoreRules,

@@ -242,6 +242,17 @@ var tables = []table{
 		{"id", text}, {"charger_id", text}, {"connector", integer32}, {"transaction_id", integer}, {"status", text},
 		{"partner_id", text}, {"updated_at", timestamp}, {"data", text}, {"version", integer},
 		{"lot_code", text}, {"plate_key", text}, // 00021_charge_session_plate.sql
+		{"outcome", text}, // 00090_charge_session_outcome.sql
+	}},
+	// 00091_id_tags.sql.
+	{name: "id_tags", key: []string{"lot_code", "tag"}, columns: []column{
+		{"lot_code", text}, {"tag", text}, {"plate", text}, {"plate_key", text}, {"note", text}, {"blocked", boolean},
+		{"expires_at", timestamp}, {"created_at", timestamp}, {"updated_at", timestamp}, {"version", integer},
+	}},
+	// 00092_charger_commands.sql.
+	{name: "charger_commands", key: []string{"id"}, columns: []column{
+		{"id", text}, {"charger_id", text}, {"action", text}, {"payload", text}, {"status", text}, {"result", text},
+		{"created_at", timestamp}, {"updated_at", timestamp},
 	}},
 	// 00030_rental.sql, 00031_rental_orders.sql.
 	{name: "rental_stores", key: []string{"code"}, columns: []column{

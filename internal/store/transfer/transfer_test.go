@@ -166,6 +166,15 @@ func fillChargingAndRental(t *testing.T, st park.Store, now time.Time) {
 			CreatedAt: now, UpdatedAt: now}); err != nil {
 			return err
 		}
+		exp := now.Add(24 * time.Hour)
+		if err := tx.CreateIDTag(ctx, &park.IDTag{LotCode: lot, Tag: "04A1B2C3", Plate: "粤B12345", PlateKey: "粤B12345",
+			ExpiresAt: &exp, CreatedAt: now, UpdatedAt: now}); err != nil {
+			return err
+		}
+		if err := tx.InsertChargerCommand(ctx, &park.ChargerCommand{ID: "cmd-1", ChargerID: "CP-1", Action: "Reset",
+			Payload: []byte(`{"type":"Soft"}`), Status: park.CommandDone, Result: "Accepted", CreatedAt: now, UpdatedAt: now}); err != nil {
+			return err
+		}
 		if err := tx.SaveRentalStore(ctx, &park.RentalStore{Code: "10001", CompanyCode: "122", Kind: park.RentalStoreKind,
 			Name: "门店", City: "330100", Active: true, LotCode: lot, UpdatedAt: now}); err != nil {
 			return err
@@ -392,6 +401,8 @@ func TestCopy(t *testing.T) {
 		same("chargers", func(tx park.Tx) (any, error) { return tx.ListChargers(ctx, "") })
 		same("price standard", func(tx park.Tx) (any, error) { return tx.GetPriceStandard(ctx, 19464) })
 		same("charge session", func(tx park.Tx) (any, error) { return tx.GetChargeSession(ctx, "S1") })
+		same("id tag", func(tx park.Tx) (any, error) { return tx.GetIDTag(ctx, lot, "04A1B2C3") })
+		same("charger command", func(tx park.Tx) (any, error) { return tx.GetChargerCommand(ctx, "cmd-1") })
 		same("rental stores", func(tx park.Tx) (any, error) { return tx.ListRentalStores(ctx) })
 		same("store models", func(tx park.Tx) (any, error) { return tx.ListStoreModels(ctx, "10001") })
 		same("store rule", func(tx park.Tx) (any, error) { return tx.GetStoreRule(ctx, "10001") })

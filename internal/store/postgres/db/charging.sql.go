@@ -11,7 +11,7 @@ import (
 )
 
 const chargeSessionsOfPlate = `-- name: ChargeSessionsOfPlate :many
-SELECT id, charger_id, connector, transaction_id, status, partner_id, updated_at, data, version, lot_code, plate_key FROM charge_sessions
+SELECT id, charger_id, connector, transaction_id, status, partner_id, updated_at, data, version, lot_code, plate_key, outcome FROM charge_sessions
 WHERE lot_code = $1 AND plate_key = $2 AND plate_key <> ''
 ORDER BY updated_at DESC LIMIT $3
 `
@@ -43,6 +43,7 @@ func (q *Queries) ChargeSessionsOfPlate(ctx context.Context, arg ChargeSessionsO
 			&i.Version,
 			&i.LotCode,
 			&i.PlateKey,
+			&i.Outcome,
 		); err != nil {
 			return nil, err
 		}
@@ -59,13 +60,15 @@ SELECT COUNT(*) FROM charge_sessions
 WHERE ($1::text = '' OR charger_id = $1::text)
   AND ($2::text = '' OR partner_id = $2::text)
   AND ($3::text = '' OR status = $3::text)
-  AND updated_at >= $4::timestamptz AND updated_at < $5::timestamptz
+  AND ($4::text = '' OR outcome = $4::text)
+  AND updated_at >= $5::timestamptz AND updated_at < $6::timestamptz
 `
 
 type CountChargeSessionsParams struct {
 	ChargerID   string
 	PartnerID   string
 	Status      string
+	Outcome     string
 	UpdatedFrom time.Time
 	UpdatedTo   time.Time
 }
@@ -75,6 +78,7 @@ func (q *Queries) CountChargeSessions(ctx context.Context, arg CountChargeSessio
 		arg.ChargerID,
 		arg.PartnerID,
 		arg.Status,
+		arg.Outcome,
 		arg.UpdatedFrom,
 		arg.UpdatedTo,
 	)
@@ -114,7 +118,7 @@ func (q *Queries) DeletePriceStandard(ctx context.Context, id int64) (int64, err
 }
 
 const getChargeSession = `-- name: GetChargeSession :one
-SELECT id, charger_id, connector, transaction_id, status, partner_id, updated_at, data, version, lot_code, plate_key FROM charge_sessions WHERE id = $1
+SELECT id, charger_id, connector, transaction_id, status, partner_id, updated_at, data, version, lot_code, plate_key, outcome FROM charge_sessions WHERE id = $1
 `
 
 func (q *Queries) GetChargeSession(ctx context.Context, id string) (ChargeSession, error) {
@@ -132,12 +136,13 @@ func (q *Queries) GetChargeSession(ctx context.Context, id string) (ChargeSessio
 		&i.Version,
 		&i.LotCode,
 		&i.PlateKey,
+		&i.Outcome,
 	)
 	return i, err
 }
 
 const getChargeSessionByTransaction = `-- name: GetChargeSessionByTransaction :one
-SELECT id, charger_id, connector, transaction_id, status, partner_id, updated_at, data, version, lot_code, plate_key FROM charge_sessions WHERE charger_id = $1 AND transaction_id = $2 AND transaction_id <> 0
+SELECT id, charger_id, connector, transaction_id, status, partner_id, updated_at, data, version, lot_code, plate_key, outcome FROM charge_sessions WHERE charger_id = $1 AND transaction_id = $2 AND transaction_id <> 0
 `
 
 type GetChargeSessionByTransactionParams struct {
@@ -160,6 +165,7 @@ func (q *Queries) GetChargeSessionByTransaction(ctx context.Context, arg GetChar
 		&i.Version,
 		&i.LotCode,
 		&i.PlateKey,
+		&i.Outcome,
 	)
 	return i, err
 }
@@ -199,8 +205,8 @@ func (q *Queries) GetPriceStandard(ctx context.Context, id int64) (PriceStandard
 }
 
 const insertChargeSession = `-- name: InsertChargeSession :exec
-INSERT INTO charge_sessions (id, charger_id, connector, transaction_id, status, partner_id, updated_at, data, lot_code, plate_key)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+INSERT INTO charge_sessions (id, charger_id, connector, transaction_id, status, partner_id, updated_at, data, lot_code, plate_key, outcome)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
 `
 
 type InsertChargeSessionParams struct {
@@ -214,6 +220,7 @@ type InsertChargeSessionParams struct {
 	Data          string
 	LotCode       string
 	PlateKey      string
+	Outcome       string
 }
 
 func (q *Queries) InsertChargeSession(ctx context.Context, arg InsertChargeSessionParams) error {
@@ -228,6 +235,7 @@ func (q *Queries) InsertChargeSession(ctx context.Context, arg InsertChargeSessi
 		arg.Data,
 		arg.LotCode,
 		arg.PlateKey,
+		arg.Outcome,
 	)
 	return err
 }
@@ -275,20 +283,22 @@ func (q *Queries) InsertPriceStandard(ctx context.Context, arg InsertPriceStanda
 }
 
 const listChargeSessions = `-- name: ListChargeSessions :many
-SELECT id, charger_id, connector, transaction_id, status, partner_id, updated_at, data, version, lot_code, plate_key FROM charge_sessions
+SELECT id, charger_id, connector, transaction_id, status, partner_id, updated_at, data, version, lot_code, plate_key, outcome FROM charge_sessions
 WHERE ($1::text = '' OR charger_id = $1::text)
   AND ($2::text = '' OR partner_id = $2::text)
   AND ($3::text = '' OR status = $3::text)
-  AND updated_at >= $4::timestamptz AND updated_at < $5::timestamptz
-  AND (updated_at > $6::timestamptz
-       OR (updated_at = $6::timestamptz AND id > $7::text))
-ORDER BY updated_at, id LIMIT $8::int
+  AND ($4::text = '' OR outcome = $4::text)
+  AND updated_at >= $5::timestamptz AND updated_at < $6::timestamptz
+  AND (updated_at > $7::timestamptz
+       OR (updated_at = $7::timestamptz AND id > $8::text))
+ORDER BY updated_at, id LIMIT $9::int
 `
 
 type ListChargeSessionsParams struct {
 	ChargerID    string
 	PartnerID    string
 	Status       string
+	Outcome      string
 	UpdatedFrom  time.Time
 	UpdatedTo    time.Time
 	AfterUpdated time.Time
@@ -301,6 +311,7 @@ func (q *Queries) ListChargeSessions(ctx context.Context, arg ListChargeSessions
 		arg.ChargerID,
 		arg.PartnerID,
 		arg.Status,
+		arg.Outcome,
 		arg.UpdatedFrom,
 		arg.UpdatedTo,
 		arg.AfterUpdated,
@@ -326,6 +337,7 @@ func (q *Queries) ListChargeSessions(ctx context.Context, arg ListChargeSessions
 			&i.Version,
 			&i.LotCode,
 			&i.PlateKey,
+			&i.Outcome,
 		); err != nil {
 			return nil, err
 		}
@@ -427,7 +439,7 @@ func (q *Queries) NextPriceStandardID(ctx context.Context) (int64, error) {
 }
 
 const openChargeSession = `-- name: OpenChargeSession :one
-SELECT id, charger_id, connector, transaction_id, status, partner_id, updated_at, data, version, lot_code, plate_key FROM charge_sessions
+SELECT id, charger_id, connector, transaction_id, status, partner_id, updated_at, data, version, lot_code, plate_key, outcome FROM charge_sessions
 WHERE charger_id = $1 AND connector = $2 AND status IN ('pending', 'charging')
 `
 
@@ -451,14 +463,15 @@ func (q *Queries) OpenChargeSession(ctx context.Context, arg OpenChargeSessionPa
 		&i.Version,
 		&i.LotCode,
 		&i.PlateKey,
+		&i.Outcome,
 	)
 	return i, err
 }
 
 const updateChargeSession = `-- name: UpdateChargeSession :execrows
 UPDATE charge_sessions
-SET transaction_id = $1, status = $2, updated_at = $3, data = $4, version = version + 1
-WHERE id = $5 AND version = $6
+SET transaction_id = $1, status = $2, updated_at = $3, data = $4, outcome = $5, version = version + 1
+WHERE id = $6 AND version = $7
 `
 
 type UpdateChargeSessionParams struct {
@@ -466,6 +479,7 @@ type UpdateChargeSessionParams struct {
 	Status        string
 	UpdatedAt     time.Time
 	Data          string
+	Outcome       string
 	ID            string
 	Version       int64
 }
@@ -476,6 +490,7 @@ func (q *Queries) UpdateChargeSession(ctx context.Context, arg UpdateChargeSessi
 		arg.Status,
 		arg.UpdatedAt,
 		arg.Data,
+		arg.Outcome,
 		arg.ID,
 		arg.Version,
 	)

@@ -42,8 +42,8 @@ WHERE (sqlc.arg(name)::text = '' OR name = sqlc.arg(name)::text)
   AND (sqlc.arg(family)::int < 0 OR family = sqlc.arg(family)::int);
 
 -- name: InsertChargeSession :exec
-INSERT INTO charge_sessions (id, charger_id, connector, transaction_id, status, partner_id, updated_at, data, lot_code, plate_key)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10);
+INSERT INTO charge_sessions (id, charger_id, connector, transaction_id, status, partner_id, updated_at, data, lot_code, plate_key, outcome)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11);
 
 -- name: GetChargeSession :one
 SELECT * FROM charge_sessions WHERE id = $1;
@@ -57,14 +57,15 @@ WHERE charger_id = $1 AND connector = $2 AND status IN ('pending', 'charging');
 
 -- name: UpdateChargeSession :execrows
 UPDATE charge_sessions
-SET transaction_id = $1, status = $2, updated_at = $3, data = $4, version = version + 1
-WHERE id = $5 AND version = $6;
+SET transaction_id = $1, status = $2, updated_at = $3, data = $4, outcome = $5, version = version + 1
+WHERE id = $6 AND version = $7;
 
 -- name: ListChargeSessions :many
 SELECT * FROM charge_sessions
 WHERE (sqlc.arg(charger_id)::text = '' OR charger_id = sqlc.arg(charger_id)::text)
   AND (sqlc.arg(partner_id)::text = '' OR partner_id = sqlc.arg(partner_id)::text)
   AND (sqlc.arg(status)::text = '' OR status = sqlc.arg(status)::text)
+  AND (sqlc.arg(outcome)::text = '' OR outcome = sqlc.arg(outcome)::text)
   AND updated_at >= sqlc.arg(updated_from)::timestamptz AND updated_at < sqlc.arg(updated_to)::timestamptz
   AND (updated_at > sqlc.arg(after_updated)::timestamptz
        OR (updated_at = sqlc.arg(after_updated)::timestamptz AND id > sqlc.arg(after_id)::text))
@@ -75,6 +76,7 @@ SELECT COUNT(*) FROM charge_sessions
 WHERE (sqlc.arg(charger_id)::text = '' OR charger_id = sqlc.arg(charger_id)::text)
   AND (sqlc.arg(partner_id)::text = '' OR partner_id = sqlc.arg(partner_id)::text)
   AND (sqlc.arg(status)::text = '' OR status = sqlc.arg(status)::text)
+  AND (sqlc.arg(outcome)::text = '' OR outcome = sqlc.arg(outcome)::text)
   AND updated_at >= sqlc.arg(updated_from)::timestamptz AND updated_at < sqlc.arg(updated_to)::timestamptz;
 
 -- name: ChargeSessionsOfPlate :many

@@ -10,7 +10,7 @@ import (
 )
 
 const chargeSessionsOfPlate = `-- name: ChargeSessionsOfPlate :many
-SELECT id, charger_id, connector, transaction_id, status, partner_id, updated_at, data, version, lot_code, plate_key FROM charge_sessions
+SELECT id, charger_id, connector, transaction_id, status, partner_id, updated_at, data, version, lot_code, plate_key, outcome FROM charge_sessions
 WHERE lot_code = ? AND plate_key = ? AND plate_key <> ''
 ORDER BY updated_at DESC LIMIT ?
 `
@@ -42,6 +42,7 @@ func (q *Queries) ChargeSessionsOfPlate(ctx context.Context, arg ChargeSessionsO
 			&i.Version,
 			&i.LotCode,
 			&i.PlateKey,
+			&i.Outcome,
 		); err != nil {
 			return nil, err
 		}
@@ -61,13 +62,15 @@ SELECT COUNT(*) FROM charge_sessions
 WHERE (CAST(?1 AS TEXT) = '' OR charger_id = CAST(?1 AS TEXT))
   AND (CAST(?2 AS TEXT) = '' OR partner_id = CAST(?2 AS TEXT))
   AND (CAST(?3 AS TEXT) = '' OR status = CAST(?3 AS TEXT))
-  AND updated_at >= ?4 AND updated_at < ?5
+  AND (CAST(?4 AS TEXT) = '' OR outcome = CAST(?4 AS TEXT))
+  AND updated_at >= ?5 AND updated_at < ?6
 `
 
 type CountChargeSessionsParams struct {
 	ChargerID   string
 	PartnerID   string
 	Status      string
+	Outcome     string
 	UpdatedFrom int64
 	UpdatedTo   int64
 }
@@ -77,6 +80,7 @@ func (q *Queries) CountChargeSessions(ctx context.Context, arg CountChargeSessio
 		arg.ChargerID,
 		arg.PartnerID,
 		arg.Status,
+		arg.Outcome,
 		arg.UpdatedFrom,
 		arg.UpdatedTo,
 	)
@@ -116,7 +120,7 @@ func (q *Queries) DeletePriceStandard(ctx context.Context, id int64) (int64, err
 }
 
 const getChargeSession = `-- name: GetChargeSession :one
-SELECT id, charger_id, connector, transaction_id, status, partner_id, updated_at, data, version, lot_code, plate_key FROM charge_sessions WHERE id = ?
+SELECT id, charger_id, connector, transaction_id, status, partner_id, updated_at, data, version, lot_code, plate_key, outcome FROM charge_sessions WHERE id = ?
 `
 
 func (q *Queries) GetChargeSession(ctx context.Context, id string) (ChargeSession, error) {
@@ -134,12 +138,13 @@ func (q *Queries) GetChargeSession(ctx context.Context, id string) (ChargeSessio
 		&i.Version,
 		&i.LotCode,
 		&i.PlateKey,
+		&i.Outcome,
 	)
 	return i, err
 }
 
 const getChargeSessionByTransaction = `-- name: GetChargeSessionByTransaction :one
-SELECT id, charger_id, connector, transaction_id, status, partner_id, updated_at, data, version, lot_code, plate_key FROM charge_sessions WHERE charger_id = ? AND transaction_id = ? AND transaction_id <> 0
+SELECT id, charger_id, connector, transaction_id, status, partner_id, updated_at, data, version, lot_code, plate_key, outcome FROM charge_sessions WHERE charger_id = ? AND transaction_id = ? AND transaction_id <> 0
 `
 
 type GetChargeSessionByTransactionParams struct {
@@ -162,6 +167,7 @@ func (q *Queries) GetChargeSessionByTransaction(ctx context.Context, arg GetChar
 		&i.Version,
 		&i.LotCode,
 		&i.PlateKey,
+		&i.Outcome,
 	)
 	return i, err
 }
@@ -201,8 +207,8 @@ func (q *Queries) GetPriceStandard(ctx context.Context, id int64) (PriceStandard
 }
 
 const insertChargeSession = `-- name: InsertChargeSession :exec
-INSERT INTO charge_sessions (id, charger_id, connector, transaction_id, status, partner_id, updated_at, data, lot_code, plate_key)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+INSERT INTO charge_sessions (id, charger_id, connector, transaction_id, status, partner_id, updated_at, data, lot_code, plate_key, outcome)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 `
 
 type InsertChargeSessionParams struct {
@@ -216,6 +222,7 @@ type InsertChargeSessionParams struct {
 	Data          string
 	LotCode       string
 	PlateKey      string
+	Outcome       string
 }
 
 func (q *Queries) InsertChargeSession(ctx context.Context, arg InsertChargeSessionParams) error {
@@ -230,6 +237,7 @@ func (q *Queries) InsertChargeSession(ctx context.Context, arg InsertChargeSessi
 		arg.Data,
 		arg.LotCode,
 		arg.PlateKey,
+		arg.Outcome,
 	)
 	return err
 }
@@ -277,19 +285,21 @@ func (q *Queries) InsertPriceStandard(ctx context.Context, arg InsertPriceStanda
 }
 
 const listChargeSessions = `-- name: ListChargeSessions :many
-SELECT id, charger_id, connector, transaction_id, status, partner_id, updated_at, data, version, lot_code, plate_key FROM charge_sessions
+SELECT id, charger_id, connector, transaction_id, status, partner_id, updated_at, data, version, lot_code, plate_key, outcome FROM charge_sessions
 WHERE (CAST(?1 AS TEXT) = '' OR charger_id = CAST(?1 AS TEXT))
   AND (CAST(?2 AS TEXT) = '' OR partner_id = CAST(?2 AS TEXT))
   AND (CAST(?3 AS TEXT) = '' OR status = CAST(?3 AS TEXT))
-  AND updated_at >= ?4 AND updated_at < ?5
-  AND (updated_at > ?6 OR (updated_at = ?6 AND id > ?7))
-ORDER BY updated_at, id LIMIT ?8
+  AND (CAST(?4 AS TEXT) = '' OR outcome = CAST(?4 AS TEXT))
+  AND updated_at >= ?5 AND updated_at < ?6
+  AND (updated_at > ?7 OR (updated_at = ?7 AND id > ?8))
+ORDER BY updated_at, id LIMIT ?9
 `
 
 type ListChargeSessionsParams struct {
 	ChargerID    string
 	PartnerID    string
 	Status       string
+	Outcome      string
 	UpdatedFrom  int64
 	UpdatedTo    int64
 	AfterUpdated int64
@@ -302,6 +312,7 @@ func (q *Queries) ListChargeSessions(ctx context.Context, arg ListChargeSessions
 		arg.ChargerID,
 		arg.PartnerID,
 		arg.Status,
+		arg.Outcome,
 		arg.UpdatedFrom,
 		arg.UpdatedTo,
 		arg.AfterUpdated,
@@ -327,6 +338,7 @@ func (q *Queries) ListChargeSessions(ctx context.Context, arg ListChargeSessions
 			&i.Version,
 			&i.LotCode,
 			&i.PlateKey,
+			&i.Outcome,
 		); err != nil {
 			return nil, err
 		}
@@ -437,7 +449,7 @@ func (q *Queries) NextPriceStandardID(ctx context.Context) (int64, error) {
 }
 
 const openChargeSession = `-- name: OpenChargeSession :one
-SELECT id, charger_id, connector, transaction_id, status, partner_id, updated_at, data, version, lot_code, plate_key FROM charge_sessions
+SELECT id, charger_id, connector, transaction_id, status, partner_id, updated_at, data, version, lot_code, plate_key, outcome FROM charge_sessions
 WHERE charger_id = ? AND connector = ? AND status IN ('pending', 'charging')
 `
 
@@ -461,13 +473,14 @@ func (q *Queries) OpenChargeSession(ctx context.Context, arg OpenChargeSessionPa
 		&i.Version,
 		&i.LotCode,
 		&i.PlateKey,
+		&i.Outcome,
 	)
 	return i, err
 }
 
 const updateChargeSession = `-- name: UpdateChargeSession :execrows
 UPDATE charge_sessions
-SET transaction_id = ?, status = ?, updated_at = ?, data = ?, version = version + 1
+SET transaction_id = ?, status = ?, updated_at = ?, data = ?, outcome = ?, version = version + 1
 WHERE id = ? AND version = ?
 `
 
@@ -476,6 +489,7 @@ type UpdateChargeSessionParams struct {
 	Status        string
 	UpdatedAt     int64
 	Data          string
+	Outcome       string
 	ID            string
 	Version       int64
 }
@@ -486,6 +500,7 @@ func (q *Queries) UpdateChargeSession(ctx context.Context, arg UpdateChargeSessi
 		arg.Status,
 		arg.UpdatedAt,
 		arg.Data,
+		arg.Outcome,
 		arg.ID,
 		arg.Version,
 	)

@@ -87,6 +87,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.createDeviceStmt, err = db.PrepareContext(ctx, createDevice); err != nil {
 		return nil, fmt.Errorf("error preparing query CreateDevice: %w", err)
 	}
+	if q.createIDTagStmt, err = db.PrepareContext(ctx, createIDTag); err != nil {
+		return nil, fmt.Errorf("error preparing query CreateIDTag: %w", err)
+	}
 	if q.createIntegratorStmt, err = db.PrepareContext(ctx, createIntegrator); err != nil {
 		return nil, fmt.Errorf("error preparing query CreateIntegrator: %w", err)
 	}
@@ -111,6 +114,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.createWhitelistStmt, err = db.PrepareContext(ctx, createWhitelist); err != nil {
 		return nil, fmt.Errorf("error preparing query CreateWhitelist: %w", err)
 	}
+	if q.deleteChargerCommandsStmt, err = db.PrepareContext(ctx, deleteChargerCommands); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteChargerCommands: %w", err)
+	}
 	if q.deleteDeliveredStmt, err = db.PrepareContext(ctx, deleteDelivered); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteDelivered: %w", err)
 	}
@@ -122,6 +128,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.deleteExpiredQuotesStmt, err = db.PrepareContext(ctx, deleteExpiredQuotes); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteExpiredQuotes: %w", err)
+	}
+	if q.deleteIDTagStmt, err = db.PrepareContext(ctx, deleteIDTag); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteIDTag: %w", err)
 	}
 	if q.deleteLaneHoldStmt, err = db.PrepareContext(ctx, deleteLaneHold); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteLaneHold: %w", err)
@@ -210,6 +219,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.getChargerStmt, err = db.PrepareContext(ctx, getCharger); err != nil {
 		return nil, fmt.Errorf("error preparing query GetCharger: %w", err)
 	}
+	if q.getChargerCommandStmt, err = db.PrepareContext(ctx, getChargerCommand); err != nil {
+		return nil, fmt.Errorf("error preparing query GetChargerCommand: %w", err)
+	}
 	if q.getCouponStmt, err = db.PrepareContext(ctx, getCoupon); err != nil {
 		return nil, fmt.Errorf("error preparing query GetCoupon: %w", err)
 	}
@@ -221,6 +233,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.getEventStmt, err = db.PrepareContext(ctx, getEvent); err != nil {
 		return nil, fmt.Errorf("error preparing query GetEvent: %w", err)
+	}
+	if q.getIDTagStmt, err = db.PrepareContext(ctx, getIDTag); err != nil {
+		return nil, fmt.Errorf("error preparing query GetIDTag: %w", err)
 	}
 	if q.getImageStmt, err = db.PrepareContext(ctx, getImage); err != nil {
 		return nil, fmt.Errorf("error preparing query GetImage: %w", err)
@@ -339,6 +354,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.insertChargerStmt, err = db.PrepareContext(ctx, insertCharger); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertCharger: %w", err)
 	}
+	if q.insertChargerCommandStmt, err = db.PrepareContext(ctx, insertChargerCommand); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertChargerCommand: %w", err)
+	}
 	if q.insertEventStmt, err = db.PrepareContext(ctx, insertEvent); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertEvent: %w", err)
 	}
@@ -452,6 +470,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.listGateCommandsStmt, err = db.PrepareContext(ctx, listGateCommands); err != nil {
 		return nil, fmt.Errorf("error preparing query ListGateCommands: %w", err)
+	}
+	if q.listIDTagsStmt, err = db.PrepareContext(ctx, listIDTags); err != nil {
+		return nil, fmt.Errorf("error preparing query ListIDTags: %w", err)
 	}
 	if q.listIntegratorPartnersStmt, err = db.PrepareContext(ctx, listIntegratorPartners); err != nil {
 		return nil, fmt.Errorf("error preparing query ListIntegratorPartners: %w", err)
@@ -579,6 +600,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.putImageStmt, err = db.PrepareContext(ctx, putImage); err != nil {
 		return nil, fmt.Errorf("error preparing query PutImage: %w", err)
 	}
+	if q.queuedChargerCommandsStmt, err = db.PrepareContext(ctx, queuedChargerCommands); err != nil {
+		return nil, fmt.Errorf("error preparing query QueuedChargerCommands: %w", err)
+	}
 	if q.raiseDeviceUnansweredStmt, err = db.PrepareContext(ctx, raiseDeviceUnanswered); err != nil {
 		return nil, fmt.Errorf("error preparing query RaiseDeviceUnanswered: %w", err)
 	}
@@ -599,6 +623,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.setChannelPartnerStmt, err = db.PrepareContext(ctx, setChannelPartner); err != nil {
 		return nil, fmt.Errorf("error preparing query SetChannelPartner: %w", err)
+	}
+	if q.setChargerCommandStmt, err = db.PrepareContext(ctx, setChargerCommand); err != nil {
+		return nil, fmt.Errorf("error preparing query SetChargerCommand: %w", err)
 	}
 	if q.setDeviceOnlineStmt, err = db.PrepareContext(ctx, setDeviceOnline); err != nil {
 		return nil, fmt.Errorf("error preparing query SetDeviceOnline: %w", err)
@@ -626,6 +653,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.updateCouponStmt, err = db.PrepareContext(ctx, updateCoupon); err != nil {
 		return nil, fmt.Errorf("error preparing query UpdateCoupon: %w", err)
+	}
+	if q.updateIDTagStmt, err = db.PrepareContext(ctx, updateIDTag); err != nil {
+		return nil, fmt.Errorf("error preparing query UpdateIDTag: %w", err)
 	}
 	if q.updateLotStmt, err = db.PrepareContext(ctx, updateLot); err != nil {
 		return nil, fmt.Errorf("error preparing query UpdateLot: %w", err)
@@ -794,6 +824,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing createDeviceStmt: %w", cerr)
 		}
 	}
+	if q.createIDTagStmt != nil {
+		if cerr := q.createIDTagStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing createIDTagStmt: %w", cerr)
+		}
+	}
 	if q.createIntegratorStmt != nil {
 		if cerr := q.createIntegratorStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing createIntegratorStmt: %w", cerr)
@@ -834,6 +869,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing createWhitelistStmt: %w", cerr)
 		}
 	}
+	if q.deleteChargerCommandsStmt != nil {
+		if cerr := q.deleteChargerCommandsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteChargerCommandsStmt: %w", cerr)
+		}
+	}
 	if q.deleteDeliveredStmt != nil {
 		if cerr := q.deleteDeliveredStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing deleteDeliveredStmt: %w", cerr)
@@ -852,6 +892,11 @@ func (q *Queries) Close() error {
 	if q.deleteExpiredQuotesStmt != nil {
 		if cerr := q.deleteExpiredQuotesStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing deleteExpiredQuotesStmt: %w", cerr)
+		}
+	}
+	if q.deleteIDTagStmt != nil {
+		if cerr := q.deleteIDTagStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteIDTagStmt: %w", cerr)
 		}
 	}
 	if q.deleteLaneHoldStmt != nil {
@@ -999,6 +1044,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing getChargerStmt: %w", cerr)
 		}
 	}
+	if q.getChargerCommandStmt != nil {
+		if cerr := q.getChargerCommandStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getChargerCommandStmt: %w", cerr)
+		}
+	}
 	if q.getCouponStmt != nil {
 		if cerr := q.getCouponStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing getCouponStmt: %w", cerr)
@@ -1017,6 +1067,11 @@ func (q *Queries) Close() error {
 	if q.getEventStmt != nil {
 		if cerr := q.getEventStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing getEventStmt: %w", cerr)
+		}
+	}
+	if q.getIDTagStmt != nil {
+		if cerr := q.getIDTagStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getIDTagStmt: %w", cerr)
 		}
 	}
 	if q.getImageStmt != nil {
@@ -1214,6 +1269,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing insertChargerStmt: %w", cerr)
 		}
 	}
+	if q.insertChargerCommandStmt != nil {
+		if cerr := q.insertChargerCommandStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertChargerCommandStmt: %w", cerr)
+		}
+	}
 	if q.insertEventStmt != nil {
 		if cerr := q.insertEventStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing insertEventStmt: %w", cerr)
@@ -1402,6 +1462,11 @@ func (q *Queries) Close() error {
 	if q.listGateCommandsStmt != nil {
 		if cerr := q.listGateCommandsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listGateCommandsStmt: %w", cerr)
+		}
+	}
+	if q.listIDTagsStmt != nil {
+		if cerr := q.listIDTagsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listIDTagsStmt: %w", cerr)
 		}
 	}
 	if q.listIntegratorPartnersStmt != nil {
@@ -1614,6 +1679,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing putImageStmt: %w", cerr)
 		}
 	}
+	if q.queuedChargerCommandsStmt != nil {
+		if cerr := q.queuedChargerCommandsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing queuedChargerCommandsStmt: %w", cerr)
+		}
+	}
 	if q.raiseDeviceUnansweredStmt != nil {
 		if cerr := q.raiseDeviceUnansweredStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing raiseDeviceUnansweredStmt: %w", cerr)
@@ -1647,6 +1717,11 @@ func (q *Queries) Close() error {
 	if q.setChannelPartnerStmt != nil {
 		if cerr := q.setChannelPartnerStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing setChannelPartnerStmt: %w", cerr)
+		}
+	}
+	if q.setChargerCommandStmt != nil {
+		if cerr := q.setChargerCommandStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing setChargerCommandStmt: %w", cerr)
 		}
 	}
 	if q.setDeviceOnlineStmt != nil {
@@ -1692,6 +1767,11 @@ func (q *Queries) Close() error {
 	if q.updateCouponStmt != nil {
 		if cerr := q.updateCouponStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing updateCouponStmt: %w", cerr)
+		}
+	}
+	if q.updateIDTagStmt != nil {
+		if cerr := q.updateIDTagStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing updateIDTagStmt: %w", cerr)
 		}
 	}
 	if q.updateLotStmt != nil {
@@ -1849,6 +1929,7 @@ type Queries struct {
 	countSpacesStmt                   *sql.Stmt
 	createCouponStmt                  *sql.Stmt
 	createDeviceStmt                  *sql.Stmt
+	createIDTagStmt                   *sql.Stmt
 	createIntegratorStmt              *sql.Stmt
 	createLaneStmt                    *sql.Stmt
 	createLotStmt                     *sql.Stmt
@@ -1857,10 +1938,12 @@ type Queries struct {
 	createPassStmt                    *sql.Stmt
 	createSubscriptionStmt            *sql.Stmt
 	createWhitelistStmt               *sql.Stmt
+	deleteChargerCommandsStmt         *sql.Stmt
 	deleteDeliveredStmt               *sql.Stmt
 	deleteDeviceStmt                  *sql.Stmt
 	deleteEnrolmentStmt               *sql.Stmt
 	deleteExpiredQuotesStmt           *sql.Stmt
+	deleteIDTagStmt                   *sql.Stmt
 	deleteLaneHoldStmt                *sql.Stmt
 	deleteLaneListChangesStmt         *sql.Stmt
 	deleteLockStmt                    *sql.Stmt
@@ -1890,10 +1973,12 @@ type Queries struct {
 	getChargeSessionStmt              *sql.Stmt
 	getChargeSessionByTransactionStmt *sql.Stmt
 	getChargerStmt                    *sql.Stmt
+	getChargerCommandStmt             *sql.Stmt
 	getCouponStmt                     *sql.Stmt
 	getDeliveryStmt                   *sql.Stmt
 	getDeviceStmt                     *sql.Stmt
 	getEventStmt                      *sql.Stmt
+	getIDTagStmt                      *sql.Stmt
 	getImageStmt                      *sql.Stmt
 	getIntegratorStmt                 *sql.Stmt
 	getLaneStmt                       *sql.Stmt
@@ -1933,6 +2018,7 @@ type Queries struct {
 	insertAuditStmt                   *sql.Stmt
 	insertChargeSessionStmt           *sql.Stmt
 	insertChargerStmt                 *sql.Stmt
+	insertChargerCommandStmt          *sql.Stmt
 	insertEventStmt                   *sql.Stmt
 	insertGateCommandStmt             *sql.Stmt
 	insertIntegratorPartnerStmt       *sql.Stmt
@@ -1971,6 +2057,7 @@ type Queries struct {
 	listDevicesStmt                   *sql.Stmt
 	listEnrolmentsStmt                *sql.Stmt
 	listGateCommandsStmt              *sql.Stmt
+	listIDTagsStmt                    *sql.Stmt
 	listIntegratorPartnersStmt        *sql.Stmt
 	listLaneGateCommandsStmt          *sql.Stmt
 	listLaneHoldsStmt                 *sql.Stmt
@@ -2013,6 +2100,7 @@ type Queries struct {
 	plateRecordsStmt                  *sql.Stmt
 	putEnrolmentStmt                  *sql.Stmt
 	putImageStmt                      *sql.Stmt
+	queuedChargerCommandsStmt         *sql.Stmt
 	raiseDeviceUnansweredStmt         *sql.Stmt
 	redeliverReportStmt               *sql.Stmt
 	redeliverSinceStmt                *sql.Stmt
@@ -2020,6 +2108,7 @@ type Queries struct {
 	revokeSessionStmt                 *sql.Stmt
 	revokeTokensStmt                  *sql.Stmt
 	setChannelPartnerStmt             *sql.Stmt
+	setChargerCommandStmt             *sql.Stmt
 	setDeviceOnlineStmt               *sql.Stmt
 	setSpaceStateStmt                 *sql.Stmt
 	stayCouponsStmt                   *sql.Stmt
@@ -2029,6 +2118,7 @@ type Queries struct {
 	updateChargeSessionStmt           *sql.Stmt
 	updateChargerStmt                 *sql.Stmt
 	updateCouponStmt                  *sql.Stmt
+	updateIDTagStmt                   *sql.Stmt
 	updateLotStmt                     *sql.Stmt
 	updateOperatorStmt                *sql.Stmt
 	updatePassStmt                    *sql.Stmt
@@ -2075,6 +2165,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		countSpacesStmt:                   q.countSpacesStmt,
 		createCouponStmt:                  q.createCouponStmt,
 		createDeviceStmt:                  q.createDeviceStmt,
+		createIDTagStmt:                   q.createIDTagStmt,
 		createIntegratorStmt:              q.createIntegratorStmt,
 		createLaneStmt:                    q.createLaneStmt,
 		createLotStmt:                     q.createLotStmt,
@@ -2083,10 +2174,12 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		createPassStmt:                    q.createPassStmt,
 		createSubscriptionStmt:            q.createSubscriptionStmt,
 		createWhitelistStmt:               q.createWhitelistStmt,
+		deleteChargerCommandsStmt:         q.deleteChargerCommandsStmt,
 		deleteDeliveredStmt:               q.deleteDeliveredStmt,
 		deleteDeviceStmt:                  q.deleteDeviceStmt,
 		deleteEnrolmentStmt:               q.deleteEnrolmentStmt,
 		deleteExpiredQuotesStmt:           q.deleteExpiredQuotesStmt,
+		deleteIDTagStmt:                   q.deleteIDTagStmt,
 		deleteLaneHoldStmt:                q.deleteLaneHoldStmt,
 		deleteLaneListChangesStmt:         q.deleteLaneListChangesStmt,
 		deleteLockStmt:                    q.deleteLockStmt,
@@ -2116,10 +2209,12 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		getChargeSessionStmt:              q.getChargeSessionStmt,
 		getChargeSessionByTransactionStmt: q.getChargeSessionByTransactionStmt,
 		getChargerStmt:                    q.getChargerStmt,
+		getChargerCommandStmt:             q.getChargerCommandStmt,
 		getCouponStmt:                     q.getCouponStmt,
 		getDeliveryStmt:                   q.getDeliveryStmt,
 		getDeviceStmt:                     q.getDeviceStmt,
 		getEventStmt:                      q.getEventStmt,
+		getIDTagStmt:                      q.getIDTagStmt,
 		getImageStmt:                      q.getImageStmt,
 		getIntegratorStmt:                 q.getIntegratorStmt,
 		getLaneStmt:                       q.getLaneStmt,
@@ -2159,6 +2254,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		insertAuditStmt:                   q.insertAuditStmt,
 		insertChargeSessionStmt:           q.insertChargeSessionStmt,
 		insertChargerStmt:                 q.insertChargerStmt,
+		insertChargerCommandStmt:          q.insertChargerCommandStmt,
 		insertEventStmt:                   q.insertEventStmt,
 		insertGateCommandStmt:             q.insertGateCommandStmt,
 		insertIntegratorPartnerStmt:       q.insertIntegratorPartnerStmt,
@@ -2197,6 +2293,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		listDevicesStmt:                   q.listDevicesStmt,
 		listEnrolmentsStmt:                q.listEnrolmentsStmt,
 		listGateCommandsStmt:              q.listGateCommandsStmt,
+		listIDTagsStmt:                    q.listIDTagsStmt,
 		listIntegratorPartnersStmt:        q.listIntegratorPartnersStmt,
 		listLaneGateCommandsStmt:          q.listLaneGateCommandsStmt,
 		listLaneHoldsStmt:                 q.listLaneHoldsStmt,
@@ -2239,6 +2336,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		plateRecordsStmt:                  q.plateRecordsStmt,
 		putEnrolmentStmt:                  q.putEnrolmentStmt,
 		putImageStmt:                      q.putImageStmt,
+		queuedChargerCommandsStmt:         q.queuedChargerCommandsStmt,
 		raiseDeviceUnansweredStmt:         q.raiseDeviceUnansweredStmt,
 		redeliverReportStmt:               q.redeliverReportStmt,
 		redeliverSinceStmt:                q.redeliverSinceStmt,
@@ -2246,6 +2344,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		revokeSessionStmt:                 q.revokeSessionStmt,
 		revokeTokensStmt:                  q.revokeTokensStmt,
 		setChannelPartnerStmt:             q.setChannelPartnerStmt,
+		setChargerCommandStmt:             q.setChargerCommandStmt,
 		setDeviceOnlineStmt:               q.setDeviceOnlineStmt,
 		setSpaceStateStmt:                 q.setSpaceStateStmt,
 		stayCouponsStmt:                   q.stayCouponsStmt,
@@ -2255,6 +2354,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		updateChargeSessionStmt:           q.updateChargeSessionStmt,
 		updateChargerStmt:                 q.updateChargerStmt,
 		updateCouponStmt:                  q.updateCouponStmt,
+		updateIDTagStmt:                   q.updateIDTagStmt,
 		updateLotStmt:                     q.updateLotStmt,
 		updateOperatorStmt:                q.updateOperatorStmt,
 		updatePassStmt:                    q.updatePassStmt,

@@ -52,6 +52,7 @@ type ChargeSession struct {
 	Version       int64
 	LotCode       string
 	PlateKey      string
+	Outcome       string
 }
 
 type Charger struct {
@@ -60,6 +61,17 @@ type Charger struct {
 	PasswordHash string
 	Data         string
 	Version      int64
+}
+
+type ChargerCommand struct {
+	ID        string
+	ChargerID string
+	Action    string
+	Payload   string
+	Status    string
+	Result    string
+	CreatedAt int64
+	UpdatedAt int64
 }
 
 type Coupon struct {
@@ -150,6 +162,19 @@ type GateCommand struct {
 	At      int64
 	Result  string
 	Detail  string
+}
+
+type IDTag struct {
+	LotCode   string
+	Tag       string
+	Plate     string
+	PlateKey  string
+	Note      string
+	Blocked   int64
+	ExpiresAt sql.NullInt64
+	CreatedAt int64
+	UpdatedAt int64
+	Version   int64
 }
 
 type Image struct {

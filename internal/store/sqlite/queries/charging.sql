@@ -42,8 +42,8 @@ WHERE (CAST(sqlc.arg(name) AS TEXT) = '' OR name = CAST(sqlc.arg(name) AS TEXT))
   AND (CAST(sqlc.arg(family) AS INTEGER) < 0 OR family = CAST(sqlc.arg(family) AS INTEGER));
 
 -- name: InsertChargeSession :exec
-INSERT INTO charge_sessions (id, charger_id, connector, transaction_id, status, partner_id, updated_at, data, lot_code, plate_key)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?);
+INSERT INTO charge_sessions (id, charger_id, connector, transaction_id, status, partner_id, updated_at, data, lot_code, plate_key, outcome)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);
 
 -- name: GetChargeSession :one
 SELECT * FROM charge_sessions WHERE id = ?;
@@ -57,7 +57,7 @@ WHERE charger_id = ? AND connector = ? AND status IN ('pending', 'charging');
 
 -- name: UpdateChargeSession :execrows
 UPDATE charge_sessions
-SET transaction_id = ?, status = ?, updated_at = ?, data = ?, version = version + 1
+SET transaction_id = ?, status = ?, updated_at = ?, data = ?, outcome = ?, version = version + 1
 WHERE id = ? AND version = ?;
 
 -- name: ListChargeSessions :many
@@ -65,6 +65,7 @@ SELECT * FROM charge_sessions
 WHERE (CAST(sqlc.arg(charger_id) AS TEXT) = '' OR charger_id = CAST(sqlc.arg(charger_id) AS TEXT))
   AND (CAST(sqlc.arg(partner_id) AS TEXT) = '' OR partner_id = CAST(sqlc.arg(partner_id) AS TEXT))
   AND (CAST(sqlc.arg(status) AS TEXT) = '' OR status = CAST(sqlc.arg(status) AS TEXT))
+  AND (CAST(sqlc.arg(outcome) AS TEXT) = '' OR outcome = CAST(sqlc.arg(outcome) AS TEXT))
   AND updated_at >= sqlc.arg(updated_from) AND updated_at < sqlc.arg(updated_to)
   AND (updated_at > sqlc.arg(after_updated) OR (updated_at = sqlc.arg(after_updated) AND id > sqlc.arg(after_id)))
 ORDER BY updated_at, id LIMIT sqlc.arg(lim);
@@ -74,6 +75,7 @@ SELECT COUNT(*) FROM charge_sessions
 WHERE (CAST(sqlc.arg(charger_id) AS TEXT) = '' OR charger_id = CAST(sqlc.arg(charger_id) AS TEXT))
   AND (CAST(sqlc.arg(partner_id) AS TEXT) = '' OR partner_id = CAST(sqlc.arg(partner_id) AS TEXT))
   AND (CAST(sqlc.arg(status) AS TEXT) = '' OR status = CAST(sqlc.arg(status) AS TEXT))
+  AND (CAST(sqlc.arg(outcome) AS TEXT) = '' OR outcome = CAST(sqlc.arg(outcome) AS TEXT))
   AND updated_at >= sqlc.arg(updated_from) AND updated_at < sqlc.arg(updated_to);
 
 -- name: ChargeSessionsOfPlate :many

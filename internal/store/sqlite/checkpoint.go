@@ -13,26 +13,24 @@ import (
 // wait off the gate's path. PASSIVE never blocks the writer.
 const checkpointEvery = 250 * time.Millisecond
 
-// walBound is the WAL size past which the writer, between two batches,
-// waits for the readers to step aside and empties the log. Under constant
+// walBound is the WAL size past which the log is started over. Under constant
 // writes and reads the log is never free of readers when a write begins,
 // so SQLite never starts it over by itself and it grows without end
-// (334 MB in 20 s of load). A checkpoint on another connection must first
-// take the write lock, which the writer holds almost always: tried that
-// way, the log still reached 87 MB. The writer holds it already.
+// (334 MB in 20 s of load). Emptying it takes the write lock, which the
+// writer holds almost always under load (a checkpoint waiting for it from
+// another connection let the log reach 87 MB), and copying what is left
+// of it and waiting for readers stalls the lanes for that long (the
+// writer doing all of it doubled the fee query's p99). So the
+// checkpointer copies in the background as before, and once a copy has
+// caught up with the whole log past the bound, the writer starts it over
+// between two batches: little is left to copy then, and it waits for
+// readers at most restartWait. A log twice past the bound (readers that
+// never let the copy catch up) is started over the slow way, by the
+// checkpointer waiting for the lock and the readers.
 const walBound = 32 << 20 // Options.WALBound's default
 
-// walCheckEvery is how often the writer looks at the log's size.
-const walCheckEvery = 50 * time.Millisecond
-
-// The writer waits for readers at most restartWaitLeast when it empties
-// the log; each time readers outlast the wait, it waits twice as long
-// the next time, up to restartWaitMost, so that a long reader (an export)
-// costs the lanes a short pause now and then, not one long one.
-const (
-	restartWaitLeast = 25 * time.Millisecond
-	restartWaitMost  = time.Second
-)
+// restartWait bounds the writer's wait for readers when it starts the log over.
+const restartWait = 10 * time.Millisecond
 
 func (s *Store) checkpointer() {
 	defer close(s.checkDone)
@@ -50,49 +48,40 @@ func (s *Store) checkpointer() {
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		// Once a checkpoint has copied every frame, the next write starts the
-		// WAL over from its beginning, so the file stays small without a
-		// TRUNCATE (which would take the write lock and wait for readers).
-		_, _ = s.r.ExecContext(ctx, "PRAGMA wal_checkpoint(PASSIVE)")
+		// WAL over from its beginning if no reader is on it.
+		var busy, frames, done int
+		err := s.r.QueryRowContext(ctx, "PRAGMA wal_checkpoint(PASSIVE)").Scan(&busy, &frames, &done)
+		if fi, serr := os.Stat(s.path + "-wal"); serr == nil && fi.Size() > s.walBound {
+			switch {
+			case err == nil && frames == done:
+				s.walFull.Store(true) // the writer starts it over (restartWAL)
+			case fi.Size() > 2*s.walBound:
+				_, _ = s.r.ExecContext(ctx, "PRAGMA wal_checkpoint(RESTART)")
+			}
+		}
 		cancel()
 	}
 }
 
-// boundWAL empties the log once it is past its bound. Only the writer
-// calls it, between two batches, and only it touches walNext and walWait.
-func (s *Store) boundWAL() {
-	now := time.Now()
-	if now.Before(s.walNext) {
-		return
-	}
-	s.walNext = now.Add(walCheckEvery)
-	if fi, err := os.Stat(s.path + "-wal"); err != nil || fi.Size() <= s.walBound {
-		return
-	}
-	if s.truncateWAL(s.walWait) {
-		s.walWait = restartWaitLeast
-	} else {
-		s.walWait = min(2*s.walWait, restartWaitMost)
-	}
-}
-
-// truncateWAL copies the rest of the log into the database file and
-// empties it, waiting at most wait for readers of the log to finish. It
-// reports whether it did.
-func (s *Store) truncateWAL(wait time.Duration) bool {
-	ctx, cancel := context.WithTimeout(context.Background(), wait+time.Second)
+// restartWAL starts the log over from its beginning, copying what little
+// the checkpointer has not, if the readers of the log finish within
+// restartWait; the writer calls it between two batches when the
+// checkpointer asks. The file keeps its size (at most the bound and what
+// came after it) and is written over, which costs the next writes less
+// than growing it again after a truncation.
+func (s *Store) restartWAL() {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 	defer cancel()
 	c, err := s.w.Conn(ctx)
 	if err != nil {
-		return false
+		return
 	}
 	defer c.Close()
-	if _, err := c.ExecContext(ctx, fmt.Sprintf("PRAGMA busy_timeout = %d", wait.Milliseconds())); err != nil {
-		return false
+	if _, err := c.ExecContext(ctx, fmt.Sprintf("PRAGMA busy_timeout = %d", restartWait.Milliseconds())); err != nil {
+		return
 	}
-	var busy, frames, done int
-	err = c.QueryRowContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)").Scan(&busy, &frames, &done)
+	_, _ = c.ExecContext(ctx, "PRAGMA wal_checkpoint(RESTART)")
 	if _, err := c.ExecContext(ctx, fmt.Sprintf("PRAGMA busy_timeout = %d", busyTimeout.Milliseconds())); err != nil {
 		s.log.Error("the writer's busy timeout could not be set back", "db", s.path, "err", err)
 	}
-	return err == nil && busy == 0
 }

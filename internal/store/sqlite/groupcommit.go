@@ -108,7 +108,9 @@ func (s *Store) writer() {
 		}
 		linger.Stop()
 		s.commit(batch)
-		s.boundWAL() // checkpoint.go
+		if s.walFull.Swap(false) {
+			s.restartWAL() // checkpoint.go
+		}
 	}
 }
 

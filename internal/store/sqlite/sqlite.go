@@ -49,8 +49,7 @@ type Store struct {
 
 	log      *slog.Logger
 	walBound int64
-	walNext  time.Time                  // the writer's next look at the log's size (checkpoint.go)
-	walWait  time.Duration              // how long the writer waits for readers to empty the log
+	walFull  atomic.Bool                // the checkpointer asks the writer to start the log over (checkpoint.go)
 	files    []os.FileInfo              // the database's files as opened (files.go)
 	broken   atomic.Pointer[park.Error] // set once they changed
 }
@@ -108,7 +107,8 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 	}
 	// The writer does not checkpoint at commits: a checkpoint fsyncs, and
 	// the writer is the one line every gate event queues in. checkpointer
-	// does it beside, and the writer only empties a log past its bound.
+	// does it beside, and the writer only starts over a log past its bound
+	// that the checkpointer has copied (checkpoint.go).
 	// temp_store(MEMORY): each request of a group commit runs in a
 	// savepoint, whose sub-journal (the pages it changed, to undo it)
 	// would otherwise spill to a temporary file past 64 KiB; it is thrown
@@ -140,7 +140,7 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 	if opt.WALBound <= 0 {
 		opt.WALBound = walBound
 	}
-	s := &Store{path: path, w: w, r: r, writes: make(chan *writeReq), log: opt.Log, walBound: opt.WALBound, walWait: restartWaitLeast,
+	s := &Store{path: path, w: w, r: r, writes: make(chan *writeReq), log: opt.Log, walBound: opt.WALBound,
 		stop: make(chan struct{}), writerDone: make(chan struct{}), checkDone: make(chan struct{})}
 	close(s.checkDone) // until the checkpointer starts
 	if s.wq, err = db.Prepare(ctx, w); err != nil {

@@ -79,10 +79,12 @@ func TestWALStaysBounded(t *testing.T) {
 	t.Logf("largest WAL: %.1f MiB", float64(largest)/(1<<20))
 }
 
-// TestWALBoundedUnderConstantWrites: writers that never pause and readers
-// that are short but always there (the gate at rush hour). The write lock
-// is then almost never free for the checkpointer, so the writer itself
-// starts the log over between two batches once it is past its bound.
+// TestWALBoundedUnderConstantWrites: writers that never stop for long and
+// readers that are short but always there (the gate at rush hour). The
+// log is then never free of readers when a write begins, so SQLite never
+// starts it over by itself; once the checkpointer's copy has caught up
+// with a log past its bound, the writer starts it over between two
+// batches.
 func TestWALBoundedUnderConstantWrites(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "parkd.db")
@@ -106,8 +108,11 @@ func TestWALBoundedUnderConstantWrites(t *testing.T) {
 				default:
 				}
 				_ = s.View(ctx, func(tx park.Tx) error {
-					_, err := tx.GetLot(ctx, "C0")
+					_, err := tx.GetLot(ctx, "C0-0")
 					time.Sleep(time.Millisecond)
+					if park.IsCode(err, park.ENotFound) {
+						return nil
+					}
 					return err
 				})
 			}
@@ -117,11 +122,11 @@ func TestWALBoundedUnderConstantWrites(t *testing.T) {
 	var largest int64
 	var mu sync.Mutex
 	var writes sync.WaitGroup
-	for w := range 8 {
+	for w := range 4 {
 		writes.Add(1)
 		go func() {
 			defer writes.Done()
-			for i := range 150 { // 8 × 150 × 20 KiB: 24 MiB, back to back
+			for i := range 150 { // 4 × 150 × 20 KiB: 12 MiB in about 1.5 s
 				l := &park.Lot{Code: fmt.Sprint("C", w, "-", i), Name: name, TimeZone: "UTC", Currency: "EUR", QuoteTTLSeconds: 60, MissedEntry: "open"}
 				if err := s.Update(ctx, func(tx park.Tx) error { return tx.CreateLot(ctx, l) }); err != nil {
 					t.Error(err)
@@ -132,15 +137,15 @@ func TestWALBoundedUnderConstantWrites(t *testing.T) {
 					largest = max(largest, fi.Size())
 					mu.Unlock()
 				}
+				time.Sleep(10 * time.Millisecond)
 			}
 		}()
 	}
 	writes.Wait()
 	close(stop)
 	wg.Wait()
-	// A tick (250 ms) of writes past the bound at most: the writes of this
-	// machine's fastest quarter second stay well under 12 MiB.
-	if largest > 12<<20 {
+	// The bound, plus what is written in the ticks until a copy catches up.
+	if largest > 8<<20 {
 		t.Fatalf("the WAL grew to %.1f MiB with a bound of %.1f MiB", float64(largest)/(1<<20), float64(bound)/(1<<20))
 	}
 	t.Logf("largest WAL: %.1f MiB", float64(largest)/(1<<20))

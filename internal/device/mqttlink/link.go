@@ -134,15 +134,23 @@ func (l *Link) subscribe(s sub, group string) error {
 
 // Publish sends payload to topic at QoS 1 and waits until the broker has
 // it.
-func (l *Link) Publish(topic string, payload []byte) error {
+func (l *Link) Publish(topic string, payload []byte) error { return l.Queue(topic, payload)() }
+
+// Queue hands payload for topic (QoS 1) to the connection at once, in
+// the order of the calls, and returns a wait for the broker to have it:
+// a message that must precede another need not wait for the broker
+// before the other is sent.
+func (l *Link) Queue(topic string, payload []byte) (wait func() error) {
 	if strings.ContainsAny(topic, "+#") {
-		return fmt.Errorf("mqtt: %q: wildcards in a topic to publish to", topic)
+		return func() error { return fmt.Errorf("mqtt: %q: wildcards in a topic to publish to", topic) }
 	}
 	tok := l.c.Publish(topic, 1, false, payload)
-	if !tok.WaitTimeout(publishTimeout) {
-		return fmt.Errorf("mqtt: publishing to %s: no answer from the broker", topic)
+	return func() error {
+		if !tok.WaitTimeout(publishTimeout) {
+			return fmt.Errorf("mqtt: publishing to %s: no answer from the broker", topic)
+		}
+		return tok.Error()
 	}
-	return tok.Error()
 }
 
 // Close disconnects, letting in-flight work finish for up to a second.

@@ -186,9 +186,14 @@ func (m *MQTT) read(ctx context.Context, pr plateRead) {
 	}
 	if frames := screenFrames(m.log, ans.Screen); len(frames) > 0 {
 		body, _ := json.Marshal(map[string]any{"serialData": frames})
-		if err := m.publish(pr.Serial, "serial_data", m.nextID(), body); err != nil {
-			m.log.Warn("screen frames", "serial", pr.Serial, "err", err)
-		}
+		// The barrier's command follows the frames without waiting for the
+		// broker to take them: the connection keeps their order.
+		wait := m.queue(pr.Serial, "serial_data", m.nextID(), body)
+		defer func() {
+			if err := wait(); err != nil {
+				m.log.Warn("screen frames", "serial", pr.Serial, "err", err)
+			}
+		}()
 	}
 	if ans.Open {
 		sctx, cancel := context.WithTimeout(ctx, attemptTimeout*attempts)
@@ -439,11 +444,28 @@ func (m *MQTT) nextID() string {
 }
 
 func (m *MQTT) publish(sn, name, id string, body json.RawMessage) error {
+	return m.queue(sn, name, id, body)()
+}
+
+// queuer is a Publisher that can send a message without waiting for the
+// broker to take it (mqttlink.Link).
+type queuer interface {
+	Queue(topic string, payload []byte) (wait func() error)
+}
+
+// queue sends a down message and returns a wait for the broker to have
+// it; with a Publisher that cannot queue, it waits at once.
+func (m *MQTT) queue(sn, name, id string, body json.RawMessage) (wait func() error) {
 	env := map[string]any{"id": id, "sn": sn, "name": name, "version": "1.0", "timestamp": m.now().Unix(),
 		"payload": map[string]any{"type": name, "body": body}}
 	raw, err := json.Marshal(env)
 	if err != nil {
-		return err
+		return func() error { return err }
 	}
-	return m.pub.Publish(sn+"/device/message/down/"+name, raw)
+	topic := sn + "/device/message/down/" + name
+	if q, ok := m.pub.(queuer); ok {
+		return q.Queue(topic, raw)
+	}
+	err = m.pub.Publish(topic, raw)
+	return func() error { return err }
 }

@@ -17,21 +17,22 @@ import (
 	"parkd/internal/systemtest"
 )
 
-// privateBroker runs a Mosquitto of the test's own, with persistence, on
-// a free loopback port; restart stops it (as a service stop does, saving
-// its state) and starts it again on the same port.
+// privateBroker runs a Mosquitto of the test's own, with persistence and
+// the settings docs/devices.md recommends, on a free loopback port;
+// restart stops it (as a service stop does, saving its state) and starts
+// it again on the same port.
 type privateBroker struct {
-	t    *testing.T
+	t    testing.TB
 	conf string
 	port int
 	cmd  *exec.Cmd
 }
 
-func startPrivateBroker(t *testing.T) *privateBroker {
+func startPrivateBroker(t testing.TB) *privateBroker {
 	t.Helper()
 	bin, err := exec.LookPath("mosquitto")
 	if err != nil {
-		t.Skip("no mosquitto binary: the broker restart test is skipped")
+		t.Skip("no mosquitto binary: skipped, it needs a broker of its own")
 	}
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -50,7 +51,7 @@ func startPrivateBroker(t *testing.T) *privateBroker {
 		t.Fatal(err)
 	}
 	conf := filepath.Join(dir, "mosquitto.conf")
-	body := fmt.Sprintf("listener %d 127.0.0.1\nallow_anonymous true\npersistence true\npersistence_location %s/\n", port, dir)
+	body := fmt.Sprintf("listener %d 127.0.0.1\nallow_anonymous true\nset_tcp_nodelay true\npersistence true\npersistence_location %s/\n", port, dir)
 	if err := os.WriteFile(conf, []byte(body), 0o600); err != nil {
 		t.Fatal(err)
 	}

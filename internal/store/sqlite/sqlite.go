@@ -71,9 +71,9 @@ type Options struct {
 	// Log receives the store's own alarms (its files changed under it);
 	// default: discarded.
 	Log *slog.Logger
-	// WALBound is the write-ahead log's size, in bytes, past which a
-	// checkpoint waits for readers and starts the log over (default
-	// 32 MiB; checkpoint.go).
+	// WALBound is the write-ahead log's size, in bytes, past which the
+	// log is started over once the readers allow (default 24 MiB;
+	// checkpoint.go).
 	WALBound int64
 }
 

@@ -185,15 +185,17 @@ func TestMemoFollowsTheBatch(t *testing.T) {
 }
 
 // TestMemoForgetsOnEveryWrite: each query that writes a table the memo
-// answers from must be run only by txn methods that forget. A new one
-// fails here until it is added (with t.memo.forget() in its method).
+// answers from must be run only by txn methods that forget (or, for the
+// count of cars inside, follow the change). A new one fails here until
+// it is added, with t.memo.forget() in its method.
 func TestMemoForgetsOnEveryWrite(t *testing.T) {
 	known := []string{
+		"AddOccupied", // lot_counts: its method updates the memo's count instead
 		"ClearPartnerLots", "CreateLot", "CreatePartner", "CreateSubscription", "DeletePartner", "DeleteSubscription",
 		"InsertPartnerLot", "InsertRentalOrder", "SetChannelPartner", "UpdateLot", "UpdateRentalOrder", "UpdateSubscription",
 	}
 	name := regexp.MustCompile(`^-- name: (\w+)`)
-	writes := regexp.MustCompile(`(?i)\b(INSERT(\s+OR\s+\w+)?\s+INTO|UPDATE|DELETE\s+FROM)\s+(lots|partner_lots|partners|subscriptions|rental_orders)\b`)
+	writes := regexp.MustCompile(`(?i)\b(INSERT(\s+OR\s+\w+)?\s+INTO|UPDATE|DELETE\s+FROM)\s+(lots|lot_counts|partner_lots|partners|subscriptions|rental_orders)\b`)
 	files, err := filepath.Glob("queries/*.sql")
 	if err != nil || len(files) == 0 {
 		t.Fatalf("queries: %v", err)

@@ -27,7 +27,7 @@ func runSim(args []string, stdout, stderr io.Writer) int {
 	fs.Int64Var(&c.Events, "events", 0, "stop after this many camera reads")
 	fs.IntVar(&c.Lots, "lots", 0, "lots to drive (default and at least: one per camera protocol)")
 	var o app.SimOptions
-	protocols := fs.String("protocols", "vzenith-http", "device protocols to drive, comma-separated: "+strings.Join(app.SimProtocols, ", "))
+	protocols := fs.String("protocols", app.SimProtocols[0], "device protocols to drive, comma-separated: "+strings.Join(app.SimProtocols, ", "))
 	fs.StringVar(&o.MQTT, "mqtt", os.Getenv("PARKD_MQTT"), "MQTT broker of the MQTT cameras, e.g. mqtt://127.0.0.1:1883 (PARKD_MQTT)")
 	fs.StringVar(&o.Pay, "pay", "native", "how held cars pay: "+strings.Join(app.SimPayers, ", "))
 	fs.IntVar(&c.Lanes, "lanes", 4, "cars moving at once per lot")

@@ -18,8 +18,11 @@ import (
 	paho "github.com/eclipse/paho.mqtt.golang"
 )
 
-// Handler receives one message. It runs on the link's goroutine for that
-// subscription's messages in order; a slow handler should hand work off.
+// Handler receives one message, each on a goroutine of its own. The
+// broker has its acknowledgement (QoS 1) when the handler returns, and
+// sends a client only so many unacknowledged messages at once (Mosquitto's
+// max_inflight_messages, 20 by default): a handler returns once what the
+// message asks is done, and never waits there for another message.
 type Handler func(topic string, payload []byte)
 
 // Link is one connection to a broker.
@@ -141,10 +144,23 @@ func (l *Link) Publish(topic string, payload []byte) error { return l.Queue(topi
 // a message that must precede another need not wait for the broker
 // before the other is sent.
 func (l *Link) Queue(topic string, payload []byte) (wait func() error) {
+	return l.send(topic, 1, payload)
+}
+
+// Live hands payload for topic to the connection at QoS 0, in the same
+// order as Queue's, and returns a wait for it to be written: the broker
+// passes it to subscribers connected now and keeps it for none. It is for
+// commands worth nothing late whose receipt the device's own reply
+// confirms.
+func (l *Link) Live(topic string, payload []byte) (wait func() error) {
+	return l.send(topic, 0, payload)
+}
+
+func (l *Link) send(topic string, qos byte, payload []byte) (wait func() error) {
 	if strings.ContainsAny(topic, "+#") {
 		return func() error { return fmt.Errorf("mqtt: %q: wildcards in a topic to publish to", topic) }
 	}
-	tok := l.c.Publish(topic, 1, false, payload)
+	tok := l.c.Publish(topic, qos, false, payload)
 	return func() error {
 		if !tok.WaitTimeout(publishTimeout) {
 			return fmt.Errorf("mqtt: publishing to %s: no answer from the broker", topic)

@@ -30,9 +30,8 @@ const benchToken = "bench-token-0123456789"
 // through a camera's MQTT messages, with the same reads through the
 // native API, on one server and store, 16 lanes at once; each
 // sub-benchmark reports reads/s and the p99 read to reply (over MQTT: the
-// ivs_result published to the gpio_out received, parkd having waited for
-// the screen's frames to be taken by the broker). The MQTT one needs the
-// broker on 127.0.0.1:1883 and is skipped without it.
+// ivs_result published to the gpio_out received). The MQTT one starts a
+// Mosquitto of its own and is skipped without the binary.
 // Run: go test -run X -bench Entries -benchtime 3000x ./internal/dialect/vzenith/
 func BenchmarkEntries(b *testing.B) {
 	st := teststore.Open(b)
@@ -108,7 +107,7 @@ func BenchmarkEntries(b *testing.B) {
 		})
 	})
 	b.Run("vzenith-mqtt", func(b *testing.B) {
-		cams := mqttBenchRig(b, sys, lanes)
+		cams := mqttRig(b, sys, lanes)
 		var next atomic.Int64
 		lat := make([][]time.Duration, lanes)
 		var wg sync.WaitGroup
@@ -135,10 +134,10 @@ func BenchmarkEntries(b *testing.B) {
 	})
 }
 
-// mqttBenchRig starts a broker, registers n MQTT cameras of the bench lot,
+// mqttRig starts a broker, registers n MQTT cameras of the lot BENCH,
 // connects parkd's side to the broker, and returns the cameras, connected
 // too.
-func mqttBenchRig(b *testing.B, sys *system.System, n int) []*vzenith.MQTTCamera {
+func mqttRig(b testing.TB, sys *system.System, n int) []*vzenith.MQTTCamera {
 	// A broker of its own, set as docs/devices.md recommends: the shared
 	// one on 1883 is the distribution's default, whose Nagle delays took
 	// MQTT from 1,826 to 426 reads/s.

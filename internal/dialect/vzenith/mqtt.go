@@ -28,8 +28,17 @@ const ReplyFilter = "+/device/message/down/+/reply"
 
 // Publisher is the broker connection (internal/device/mqttlink).
 type Publisher interface {
-	Publish(topic string, payload []byte) error
+	// Queue sends at QoS 1: the broker keeps it for a device away.
+	Queue(topic string, payload []byte) (wait func() error)
+	// Live sends at QoS 0: the broker passes it to a device connected now.
+	Live(topic string, payload []byte) (wait func() error)
 }
+
+// live names the down messages worth nothing late, sent at QoS 0: a lift
+// kept by the broker for a camera away would come when no car waits, and
+// a screen's text would be stale. The camera's reply, or none and another
+// attempt, is what says a lift arrived.
+var live = map[string]bool{"gpio_out": true, "serial_data": true}
 
 // Barrier command timing: each attempt waits this long for the camera's
 // reply, and a command is tried this many times within its context.
@@ -178,12 +187,24 @@ func (m *MQTT) Handle(topic string, payload []byte) {
 	}
 }
 
+// read decides a plate read and answers it on a goroutine of its own: the
+// broker counts the read as unacknowledged until Handle returns, and its
+// window of those is small (Mosquitto's max_inflight_messages, 20), so a
+// handler waiting for the camera's reply to gpio_out, itself a message
+// behind that window, would stall every lane once 20 wait at once. The
+// read is acknowledged once it is decided (or answered "please wait").
 func (m *MQTT) read(ctx context.Context, pr plateRead) {
 	ans, err := m.dev.Read(ctx, devices.Read{Serial: pr.Serial, Protocol: ProtocolMQTT, RecordID: strconv.FormatInt(pr.PlateID, 10),
 		Plate: pr.License, PlateColor: pr.Color, At: pr.At, Offline: pr.Offline, Source: "mqtt"})
 	if err != nil || pr.Offline {
 		return // refused and logged by devices; an offline record moves nothing now
 	}
+	go m.answer(ctx, pr, ans)
+}
+
+// answer shows a decided read's screen and, when it opens, lifts the
+// barrier and waits for the camera to say it did.
+func (m *MQTT) answer(ctx context.Context, pr plateRead, ans devices.Answer) {
 	if frames := screenFrames(m.log, ans.Screen); len(frames) > 0 {
 		body, _ := json.Marshal(map[string]any{"serialData": frames})
 		// The barrier's command follows the frames without waiting for the
@@ -447,14 +468,8 @@ func (m *MQTT) publish(sn, name, id string, body json.RawMessage) error {
 	return m.queue(sn, name, id, body)()
 }
 
-// queuer is a Publisher that can send a message without waiting for the
-// broker to take it (mqttlink.Link).
-type queuer interface {
-	Queue(topic string, payload []byte) (wait func() error)
-}
-
 // queue sends a down message and returns a wait for the broker to have
-// it; with a Publisher that cannot queue, it waits at once.
+// it (QoS 1) or for the connection to have sent it (live ones).
 func (m *MQTT) queue(sn, name, id string, body json.RawMessage) (wait func() error) {
 	env := map[string]any{"id": id, "sn": sn, "name": name, "version": "1.0", "timestamp": m.now().Unix(),
 		"payload": map[string]any{"type": name, "body": body}}
@@ -463,9 +478,8 @@ func (m *MQTT) queue(sn, name, id string, body json.RawMessage) (wait func() err
 		return func() error { return err }
 	}
 	topic := sn + "/device/message/down/" + name
-	if q, ok := m.pub.(queuer); ok {
-		return q.Queue(topic, raw)
+	if live[name] {
+		return m.pub.Live(topic, raw)
 	}
-	err = m.pub.Publish(topic, raw)
-	return func() error { return err }
+	return m.pub.Queue(topic, raw)
 }

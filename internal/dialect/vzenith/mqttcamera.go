@@ -45,8 +45,8 @@ func DialCamera(ctx context.Context, brokerURL, serial string) (*MQTTCamera, err
 		reply, _ := json.Marshal(map[string]any{"id": env.ID, "sn": serial, "name": env.Name, "version": "1.0",
 			"timestamp": time.Now().Unix(), "payload": map[string]any{"type": env.Name, "body": map[string]any{"code": 0}}})
 		// A controller lifts the barrier as the command comes, and answers
-		// beside it.
-		wait := link.Queue(topic+"/reply", reply)
+		// beside it, at QoS 0: a reply lost is a command sent again.
+		wait := link.Live(topic+"/reply", reply)
 		select {
 		case c.down <- env.Name:
 		default: // nobody is waiting: a command of an earlier read

@@ -221,53 +221,76 @@ func believe(sess *park.ChargeSession, at, now time.Time) time.Time {
 // package). When the prepayment or the time is used up, parkd asks the
 // charger to stop. A reading for an unknown or ended transaction is
 // ignored.
+//
+// The readings are billed in a read-only transaction, and the write only
+// stores the session when its version is still the one billed: the
+// single SQLite writer, which every gate event waits for too, then does
+// one statement per reading rather than five. A session changed in
+// between (a stop, another reading) is billed again inside the write.
 func (s *Service) Metered(ctx context.Context, chargerID string, txID int64, readings []park.MeterReading) error {
-	var stop *park.ChargeSession
+	var billed *park.ChargeSession
 	var reason int
-	err := s.base.Update(ctx, func(tx park.Tx) error {
-		stop, reason = nil, 0
-		sess, err := tx.GetChargeSessionByTransaction(ctx, chargerID, txID)
-		if park.IsCode(err, park.ENotFound) {
-			return nil
-		}
-		if err != nil || sess.Status != park.SessionCharging {
-			return err
-		}
-		c, err := tx.GetCharger(ctx, chargerID)
-		if err != nil {
-			return err
-		}
-		st, loc, err := s.standard(ctx, tx, c)
-		if err != nil {
-			return err
-		}
-		now := s.base.Clock()
-		for i := range readings {
-			readings[i].At = believe(sess, readings[i].At, now)
-		}
-		if addReadings(sess, readings) == 0 {
-			return nil
-		}
-		end := sess.Readings[len(sess.Readings)-1].At
-		bill(sess, st, loc, end)
-		if sess.StopAsked == nil {
-			if reason = timeUp(sess, st, end); reason == 0 && exhausted(sess, st, loc, end) {
-				reason = park.EndMoneyUsedUp
+	err := s.base.View(ctx, func(tx park.Tx) (err error) {
+		billed, reason, err = s.meter(ctx, tx, chargerID, txID, readings)
+		return err
+	})
+	if err != nil || billed == nil {
+		return err // nothing to store: unknown, ended, or readings already had
+	}
+	first := true
+	err = s.base.Update(ctx, func(tx park.Tx) (err error) {
+		if !first { // the session changed since it was billed
+			if billed, reason, err = s.meter(ctx, tx, chargerID, txID, readings); err != nil || billed == nil {
+				return err
 			}
 		}
-		sess.UpdatedAt = now
-		if err := tx.UpdateChargeSession(ctx, sess); err != nil {
-			return err
-		}
-		if reason != 0 {
-			stop = sess
-		}
-		return nil
+		first = false
+		return tx.UpdateChargeSession(ctx, billed)
 	})
-	if err == nil && stop != nil {
-		_, err = s.askStop(ctx, stop, reason)
+	if err == nil && billed != nil && reason != 0 {
+		_, err = s.askStop(ctx, billed, reason)
 	}
 	return err
+}
+
+// meter is a transaction's session with readings added and billed as of
+// the newest, and why it must stop (0: it need not), unstored; nil when
+// the transaction is unknown or ended or the readings add nothing.
+func (s *Service) meter(ctx context.Context, tx park.Tx, chargerID string, txID int64, readings []park.MeterReading) (*park.ChargeSession, int, error) {
+	sess, err := tx.GetChargeSessionByTransaction(ctx, chargerID, txID)
+	if park.IsCode(err, park.ENotFound) {
+		return nil, 0, nil
+	}
+	if err != nil || sess.Status != park.SessionCharging {
+		return nil, 0, err
+	}
+	c, err := tx.GetCharger(ctx, chargerID)
+	if err != nil {
+		return nil, 0, err
+	}
+	st, loc, err := s.standard(ctx, tx, c)
+	if err != nil {
+		return nil, 0, err
+	}
+	now := s.base.Clock()
+	rs := make([]park.MeterReading, len(readings)) // the caller's stay as sent, for another attempt
+	for i, r := range readings {
+		r.At = believe(sess, r.At, now)
+		rs[i] = r
+	}
+	if addReadings(sess, rs) == 0 {
+		return nil, 0, nil
+	}
+	end := sess.Readings[len(sess.Readings)-1].At
+	bill(sess, st, loc, end)
+	reason := 0
+	if sess.StopAsked == nil {
+		if reason = timeUp(sess, st, end); reason == 0 && exhausted(sess, st, loc, end) {
+			reason = park.EndMoneyUsedUp
+		}
+	}
+	sess.UpdatedAt = now
+	return sess, reason, nil
 }
 
 // Stopped is a charger's StopTransaction.

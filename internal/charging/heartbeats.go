@@ -21,8 +21,12 @@ import (
 // a session, a reading or a state change.
 
 // heartbeatBatch bounds the chargers written in one transaction, so a
-// flush never holds the single SQLite writer for long.
-const heartbeatBatch = 200
+// flush never holds the single SQLite writer for long: each charger is
+// a read and a rewrite of its row, about 0.1 ms, so 20 hold it about 2 ms.
+// With 200 (20 ms at a time), the gate events and MeterValues that
+// queued behind a flush made their p99 (10,000 points: MeterValues p99
+// 67-76 ms against 50-54 ms with 20, gate flow +25 %).
+const heartbeatBatch = 20
 
 type heartbeats struct {
 	mu   sync.Mutex

@@ -163,7 +163,18 @@ func (s *Service) claim(ctx context.Context, limit int) ([]claimed, error) {
 	}
 	out := make([]claimed, len(ds))
 	err = s.base.View(ctx, func(tx park.Tx) error {
-		reports := map[string]*park.Report{}
+		ids := make([]string, len(ds))
+		for i, d := range ds {
+			ids[i] = d.ReportID
+		}
+		got, err := tx.GetReports(ctx, ids) // one round trip, not one a delivery
+		if err != nil {
+			return err
+		}
+		reports := make(map[string]*park.Report, len(got))
+		for _, r := range got {
+			reports[r.ID] = r
+		}
 		for i, d := range ds {
 			out[i].att = &Attempt{Delivery: d}
 			l, err := s.laneFor(ctx, tx, d.SubscriptionID, now)
@@ -173,11 +184,8 @@ func (s *Service) claim(ctx context.Context, limit int) ([]claimed, error) {
 			}
 			r, ok := reports[d.ReportID]
 			if !ok {
-				if r, err = tx.GetReport(ctx, d.ReportID); err != nil {
-					out[i].err = err
-					continue
-				}
-				reports[d.ReportID] = r
+				out[i].err = park.Errorf(park.ENotFound, "report %q not found", d.ReportID)
+				continue
 			}
 			var data park.ReportData
 			if err := json.Unmarshal(r.Data, &data); err != nil {
@@ -416,23 +424,29 @@ func (s *Service) finisher(results <-chan outcome, inflight *atomic.Int64) {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
 		now := s.base.Clock()
-		err := s.base.Update(ctx, func(tx park.Tx) error {
-			for _, o := range batch {
-				d := o.d
-				if o.release {
-					d.NextAt = now.Add(o.wait)
-					if d.State == park.DeliverySending || d.State == "" {
-						d.State = park.DeliveryPending
-						if d.Attempts > 0 {
-							d.State = park.DeliveryFailed
-						}
+		ds := make([]*park.Delivery, len(batch))
+		for i, o := range batch {
+			d := o.d
+			if o.release {
+				d.NextAt = now.Add(o.wait)
+				if d.State == park.DeliverySending || d.State == "" {
+					d.State = park.DeliveryPending
+					if d.Attempts > 0 {
+						d.State = park.DeliveryFailed
 					}
 				}
-				if err := tx.FinishDelivery(ctx, d); err != nil && !park.IsCode(err, park.ENotFound) {
-					return err // a deleted subscription took its deliveries with it
-				}
+			}
+			ds[i] = d
+		}
+		err := s.base.Update(ctx, func(tx park.Tx) error {
+			// A deleted subscription took its deliveries with it: fewer
+			// stored than given is no error.
+			if _, err := tx.FinishDeliveries(ctx, ds); err != nil {
+				return err
+			}
+			for _, o := range batch {
 				if o.gone {
-					if err := disable(ctx, tx, d.SubscriptionID, now); err != nil {
+					if err := disable(ctx, tx, o.d.SubscriptionID, now); err != nil {
 						return err
 					}
 				}

@@ -255,6 +255,9 @@ type ReportTx interface {
 	Enqueue(ctx context.Context, r *Report) (int, error)
 	// GetReport returns ENotFound for an unknown id.
 	GetReport(ctx context.Context, id string) (*Report, error)
+	// GetReports returns the reports of ids that exist, in no order: one
+	// round trip for a claim's worth.
+	GetReports(ctx context.Context, ids []string) ([]*Report, error)
 
 	// ClaimDeliveries marks sending, until lease, up to limit deliveries
 	// that are due at now: pending or failed with NextAt not after now,
@@ -267,10 +270,11 @@ type ReportTx interface {
 	// Oldest first. On a shared database two nodes never claim the same
 	// delivery.
 	ClaimDeliveries(ctx context.Context, now, lease time.Time, limit int, skip []string) ([]*Delivery, error)
-	// FinishDelivery stores an attempt's outcome: State, Attempts, NextAt,
-	// LastAttemptAt, LastStatus, LastReply, DeliveredAt; the lease ends
-	// (ENotFound).
-	FinishDelivery(ctx context.Context, d *Delivery) error
+	// FinishDeliveries stores attempts' outcomes: State, Attempts, NextAt,
+	// LastAttemptAt, LastStatus, LastReply, DeliveredAt; their leases end.
+	// It returns how many it stored: a delivery no longer there (its
+	// subscription deleted) is not.
+	FinishDeliveries(ctx context.Context, ds []*Delivery) (int, error)
 	// GetDelivery returns ENotFound for an unknown id.
 	GetDelivery(ctx context.Context, id string) (*Delivery, error)
 	// ListDeliveries returns the deliveries f selects, newest first.

@@ -103,11 +103,27 @@ func (t *txn) GetReport(ctx context.Context, id string) (*park.Report, error) {
 	if err != nil {
 		return nil, wrap(err, "report %q", id)
 	}
+	return reportFromRow(r), nil
+}
+
+func (t *txn) GetReports(ctx context.Context, ids []string) ([]*park.Report, error) {
+	rows, err := t.q.GetReports(ctx, ids)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	out := make([]*park.Report, len(rows))
+	for i, r := range rows {
+		out[i] = reportFromRow(r)
+	}
+	return out, nil
+}
+
+func reportFromRow(r db.Report) *park.Report {
 	rep := &park.Report{ID: r.ID, Seq: r.Seq, Kind: r.Kind, LotCode: r.LotCode, Key: r.Key, At: fromTS(r.At)}
 	if r.Data != "" {
 		rep.Data = json.RawMessage(r.Data)
 	}
-	return rep, nil
+	return rep
 }
 
 func (t *txn) ClaimDeliveries(ctx context.Context, now, lease time.Time, limit int, skip []string) ([]*park.Delivery, error) {
@@ -124,16 +140,29 @@ func (t *txn) ClaimDeliveries(ctx context.Context, now, lease time.Time, limit i
 	return out, nil
 }
 
-func (t *txn) FinishDelivery(ctx context.Context, d *park.Delivery) error {
-	n, err := t.q.FinishDelivery(ctx, db.FinishDeliveryParams{
-		State: d.State, Attempts: int64(d.Attempts), NextAt: ts(d.NextAt), LastAttemptAt: tsp(d.LastAttemptAt),
-		LastStatus: int64(d.LastStatus), LastReply: d.LastReply, DeliveredAt: tsp(d.DeliveredAt), ID: d.ID,
-	})
-	if err := affected(n, err, "delivery %q", d.ID); err != nil {
-		return err
+func (t *txn) FinishDeliveries(ctx context.Context, ds []*park.Delivery) (int, error) {
+	var p db.FinishDeliveriesParams
+	for _, d := range ds {
+		attempt, delivered := time.Time{}, time.Time{}
+		if d.LastAttemptAt != nil {
+			attempt = ts(*d.LastAttemptAt)
+		}
+		if d.DeliveredAt != nil {
+			delivered = ts(*d.DeliveredAt)
+		}
+		p.Ids, p.States, p.Attempts, p.NextAt = append(p.Ids, d.ID), append(p.States, d.State), append(p.Attempts, int64(d.Attempts)), append(p.NextAt, ts(d.NextAt))
+		p.HasAttempt, p.LastAttemptAt = append(p.HasAttempt, d.LastAttemptAt != nil), append(p.LastAttemptAt, attempt)
+		p.LastStatus, p.LastReply = append(p.LastStatus, int64(d.LastStatus)), append(p.LastReply, d.LastReply)
+		p.HasDelivered, p.DeliveredAt = append(p.HasDelivered, d.DeliveredAt != nil), append(p.DeliveredAt, delivered)
 	}
-	d.LeaseUntil = nil
-	return nil
+	n, err := t.q.FinishDeliveries(ctx, p)
+	if err != nil {
+		return 0, mapErr(err)
+	}
+	for _, d := range ds {
+		d.LeaseUntil = nil
+	}
+	return int(n), nil
 }
 
 func (t *txn) GetDelivery(ctx context.Context, id string) (*park.Delivery, error) {

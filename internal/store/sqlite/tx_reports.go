@@ -113,11 +113,31 @@ func (t *txn) GetReport(ctx context.Context, id string) (*park.Report, error) {
 	if err != nil {
 		return nil, wrap(err, "report %q", id)
 	}
+	return reportFromRow(r), nil
+}
+
+func (t *txn) GetReports(ctx context.Context, ids []string) ([]*park.Report, error) {
+	idsJSON, err := json.Marshal(ids)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := t.q.GetReports(stmtCtx, string(idsJSON))
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	out := make([]*park.Report, len(rows))
+	for i, r := range rows {
+		out[i] = reportFromRow(r)
+	}
+	return out, nil
+}
+
+func reportFromRow(r db.Report) *park.Report {
 	rep := &park.Report{ID: r.ID, Seq: r.Seq, Kind: r.Kind, LotCode: r.LotCode, Key: r.Key, At: fromUS(r.At)}
 	if r.Data != "" {
 		rep.Data = json.RawMessage(r.Data)
 	}
-	return rep, nil
+	return rep
 }
 
 func (t *txn) ClaimDeliveries(ctx context.Context, now, lease time.Time, limit int, skip []string) ([]*park.Delivery, error) {
@@ -138,16 +158,22 @@ func (t *txn) ClaimDeliveries(ctx context.Context, now, lease time.Time, limit i
 	return out, nil
 }
 
-func (t *txn) FinishDelivery(ctx context.Context, d *park.Delivery) error {
-	n, err := t.q.FinishDelivery(stmtCtx, db.FinishDeliveryParams{
-		State: d.State, Attempts: int64(d.Attempts), NextAt: us(d.NextAt), LastAttemptAt: nullUS(d.LastAttemptAt),
-		LastStatus: int64(d.LastStatus), LastReply: d.LastReply, DeliveredAt: nullUS(d.DeliveredAt), ID: d.ID,
-	})
-	if err := affected(n, err, "delivery %q", d.ID); err != nil {
-		return err
+// FinishDeliveries runs one statement per delivery: on SQLite a
+// statement is no round trip, and one each keeps the rows' columns typed.
+func (t *txn) FinishDeliveries(ctx context.Context, ds []*park.Delivery) (int, error) {
+	stored := 0
+	for _, d := range ds {
+		n, err := t.q.FinishDelivery(stmtCtx, db.FinishDeliveryParams{
+			State: d.State, Attempts: int64(d.Attempts), NextAt: us(d.NextAt), LastAttemptAt: nullUS(d.LastAttemptAt),
+			LastStatus: int64(d.LastStatus), LastReply: d.LastReply, DeliveredAt: nullUS(d.DeliveredAt), ID: d.ID,
+		})
+		if err != nil {
+			return stored, mapErr(err)
+		}
+		d.LeaseUntil = nil
+		stored += int(n)
 	}
-	d.LeaseUntil = nil
-	return nil
+	return stored, nil
 }
 
 func (t *txn) GetDelivery(ctx context.Context, id string) (*park.Delivery, error) {

@@ -66,7 +66,13 @@ func (b *reportBundle) claim(now, lease time.Time, limit int, skip ...string) []
 
 func (b *reportBundle) finish(d *park.Delivery) {
 	b.t.Helper()
-	must(b.t, update(b.t, b.s, func(tx park.Tx) error { return tx.FinishDelivery(b.ctx, d) }))
+	must(b.t, update(b.t, b.s, func(tx park.Tx) error {
+		n, err := tx.FinishDeliveries(b.ctx, []*park.Delivery{d})
+		if err == nil && n != 1 {
+			err = fmt.Errorf("delivery %s: %d stored, want 1", d.ID, n)
+		}
+		return err
+	}))
 }
 
 func (b *reportBundle) list(f park.DeliveryFilter) []*park.Delivery {
@@ -349,6 +355,17 @@ func testEnqueue(t *testing.T, s park.Store) {
 	if _, err := b.getReport("r4"); err != nil {
 		t.Fatalf("a report nobody wants: %v", err)
 	}
+	// Several at once: the ones that exist, each once, as stored.
+	var some []*park.Report
+	must(t, s.View(ctx, func(tx park.Tx) (err error) {
+		some, err = tx.GetReports(ctx, []string{"r4", "nope", "r1", "r4"})
+		return
+	}))
+	slices.SortFunc(some, func(a, b *park.Report) int { return strings.Compare(a.ID, b.ID) })
+	if len(some) != 2 || some[0].ID != "r1" || string(some[0].Data) != string(r1.Data) || some[0].Seq != r1.Seq ||
+		!some[0].At.Equal(want.At) || some[1].ID != "r4" || some[1].Kind != park.ReportOrder {
+		t.Fatalf("GetReports r4, nope, r1, r4: %+v", some)
+	}
 	if got := sortedLabels(b.list(park.DeliveryFilter{})); got != "p1-entry:r1 p2-entry:r1 p2-entry:r2 p2-exit:r3 p3-entry:r2" {
 		t.Fatalf("deliveries %s", got)
 	}
@@ -482,9 +499,32 @@ func testClaim(t *testing.T, s park.Store) {
 	b.finish(c2)
 	check("r4 due", b.claim(sec(3601), sec(3661), 10), "A:r4 B:r4 C:r4")
 
-	wantCode(t, update(t, s, func(tx park.Tx) error {
-		return tx.FinishDelivery(ctx, &park.Delivery{ID: "nope", State: park.DeliveryDelivered, NextAt: now})
-	}), park.ENotFound)
+	// Outcomes stored together, one of a delivery that is gone: the
+	// others are stored, each with its own times, none where it has none.
+	a4, b4 := b.find("A", "r4"), b.find("B", "r4")
+	tried, later := sec(3602), sec(4000)
+	a4.State, a4.Attempts, a4.LastAttemptAt, a4.LastStatus, a4.LastReply, a4.DeliveredAt =
+		park.DeliveryDelivered, 1, &tried, 200, "ok", &delivered
+	b4.State, b4.NextAt = park.DeliveryPending, later // handed back untried
+	var stored int
+	must(t, update(t, s, func(tx park.Tx) (err error) {
+		stored, err = tx.FinishDeliveries(ctx, []*park.Delivery{a4, {ID: "nope", State: park.DeliveryDelivered, NextAt: now}, b4})
+		return err
+	}))
+	if stored != 2 || a4.LeaseUntil != nil || b4.LeaseUntil != nil {
+		t.Fatalf("stored %d (want 2), leases %v, %v (want none)", stored, a4.LeaseUntil, b4.LeaseUntil)
+	}
+	d := b.find("A", "r4")
+	if d.State != park.DeliveryDelivered || d.Attempts != 1 || d.LastStatus != 200 || d.LastReply != "ok" ||
+		d.LastAttemptAt == nil || !d.LastAttemptAt.Equal(tried) || d.DeliveredAt == nil || !d.DeliveredAt.Equal(delivered) ||
+		d.LeaseUntil != nil {
+		t.Fatalf("A:r4 after finishing: %+v", d)
+	}
+	d = b.find("B", "r4")
+	if d.State != park.DeliveryPending || d.Attempts != 0 || !d.NextAt.Equal(later) || d.LastAttemptAt != nil ||
+		d.DeliveredAt != nil || d.LeaseUntil != nil {
+		t.Fatalf("B:r4 after handing it back: %+v", d)
+	}
 }
 
 // testDeliveryAdmin: listing, redelivering, counting and cleaning up.
@@ -767,9 +807,9 @@ func testClaimConcurrently(t *testing.T, s park.Store) {
 			err = s.Update(ctx, func(tx park.Tx) error {
 				for _, d := range ds {
 					d.State, d.Attempts, d.DeliveredAt = park.DeliveryDelivered, 1, &now
-					if err := tx.FinishDelivery(ctx, d); err != nil {
-						return err
-					}
+				}
+				if n, err := tx.FinishDeliveries(ctx, ds); err != nil || n != len(ds) {
+					return fmt.Errorf("%d of %d finished: %v", n, len(ds), err)
 				}
 				// Recorded before the commit, so no claim can see the
 				// delivery done before the check below does.

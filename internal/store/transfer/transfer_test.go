@@ -258,7 +258,8 @@ func fillReports(t *testing.T, st park.Store, now time.Time) {
 		sent := now.Add(time.Minute)
 		ds[0].State, ds[0].Attempts, ds[0].LastAttemptAt, ds[0].LastStatus, ds[0].LastReply, ds[0].DeliveredAt =
 			park.DeliveryDelivered, 1, &sent, 200, "ok", &sent
-		return tx.FinishDelivery(ctx, ds[0])
+		_, err = tx.FinishDeliveries(ctx, ds[:1])
+		return err
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -259,34 +259,49 @@ func (q *Queries) EnqueueDeliveries(ctx context.Context, arg EnqueueDeliveriesPa
 	return result.RowsAffected(), nil
 }
 
-const finishDelivery = `-- name: FinishDelivery :execrows
-UPDATE deliveries
-SET state = $1, attempts = $2, next_at = $3, lease_until = NULL, last_attempt_at = $4, last_status = $5, last_reply = $6,
-    delivered_at = $7
-WHERE id = $8
+const finishDeliveries = `-- name: FinishDeliveries :execrows
+UPDATE deliveries d
+SET state = u.state, attempts = u.attempts, next_at = u.next_at, lease_until = NULL,
+    last_attempt_at = CASE WHEN u.has_attempt THEN u.last_attempt_at END,
+    last_status = u.last_status, last_reply = u.last_reply,
+    delivered_at = CASE WHEN u.has_delivered THEN u.delivered_at END
+FROM (SELECT unnest($1::text[]) AS id, unnest($2::text[]) AS state, unnest($3::bigint[]) AS attempts,
+             unnest($4::timestamptz[]) AS next_at, unnest($5::boolean[]) AS has_attempt,
+             unnest($6::timestamptz[]) AS last_attempt_at, unnest($7::bigint[]) AS last_status,
+             unnest($8::text[]) AS last_reply, unnest($9::boolean[]) AS has_delivered,
+             unnest($10::timestamptz[]) AS delivered_at) u
+WHERE d.id = u.id
 `
 
-type FinishDeliveryParams struct {
-	State         string
-	Attempts      int64
-	NextAt        time.Time
-	LastAttemptAt *time.Time
-	LastStatus    int64
-	LastReply     string
-	DeliveredAt   *time.Time
-	ID            string
+type FinishDeliveriesParams struct {
+	Ids           []string
+	States        []string
+	Attempts      []int64
+	NextAt        []time.Time
+	HasAttempt    []bool
+	LastAttemptAt []time.Time
+	LastStatus    []int64
+	LastReply     []string
+	HasDelivered  []bool
+	DeliveredAt   []time.Time
 }
 
-func (q *Queries) FinishDelivery(ctx context.Context, arg FinishDeliveryParams) (int64, error) {
-	result, err := q.db.Exec(ctx, finishDelivery,
-		arg.State,
+// FinishDeliveries stores many attempts' outcomes in one statement, so a
+// batch of them is one round trip: element i of each array is delivery
+// ids[i]'s. A time whose has_ flag is false is NULL (an array of
+// timestamps carries no NULL here).
+func (q *Queries) FinishDeliveries(ctx context.Context, arg FinishDeliveriesParams) (int64, error) {
+	result, err := q.db.Exec(ctx, finishDeliveries,
+		arg.Ids,
+		arg.States,
 		arg.Attempts,
 		arg.NextAt,
+		arg.HasAttempt,
 		arg.LastAttemptAt,
 		arg.LastStatus,
 		arg.LastReply,
+		arg.HasDelivered,
 		arg.DeliveredAt,
-		arg.ID,
 	)
 	if err != nil {
 		return 0, err
@@ -340,6 +355,38 @@ func (q *Queries) GetReport(ctx context.Context, id string) (Report, error) {
 		&i.Data,
 	)
 	return i, err
+}
+
+const getReports = `-- name: GetReports :many
+SELECT seq, id, kind, lot_code, key, at, data FROM reports WHERE id = ANY($1::text[])
+`
+
+func (q *Queries) GetReports(ctx context.Context, ids []string) ([]Report, error) {
+	rows, err := q.db.Query(ctx, getReports, ids)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []Report
+	for rows.Next() {
+		var i Report
+		if err := rows.Scan(
+			&i.Seq,
+			&i.ID,
+			&i.Kind,
+			&i.LotCode,
+			&i.Key,
+			&i.At,
+			&i.Data,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
 }
 
 const getSubscription = `-- name: GetSubscription :one

@@ -46,6 +46,9 @@ WHERE s.report = sqlc.arg(kind);
 -- name: GetReport :one
 SELECT * FROM reports WHERE id = $1;
 
+-- name: GetReports :many
+SELECT * FROM reports WHERE id = ANY(@ids::text[]);
+
 -- ClaimDeliveries locks the deliveries it takes and skips those another
 -- transaction holds, so two nodes claiming at once never take the same
 -- one. A delivery another node is claiming still counts as "to be
@@ -76,11 +79,22 @@ UPDATE deliveries SET state = 'sending', lease_until = sqlc.arg(lease)
 FROM due WHERE deliveries.seq = due.seq
 RETURNING deliveries.*;
 
--- name: FinishDelivery :execrows
-UPDATE deliveries
-SET state = $1, attempts = $2, next_at = $3, lease_until = NULL, last_attempt_at = $4, last_status = $5, last_reply = $6,
-    delivered_at = $7
-WHERE id = $8;
+-- FinishDeliveries stores many attempts' outcomes in one statement, so a
+-- batch of them is one round trip: element i of each array is delivery
+-- ids[i]'s. A time whose has_ flag is false is NULL (an array of
+-- timestamps carries no NULL here).
+-- name: FinishDeliveries :execrows
+UPDATE deliveries d
+SET state = u.state, attempts = u.attempts, next_at = u.next_at, lease_until = NULL,
+    last_attempt_at = CASE WHEN u.has_attempt THEN u.last_attempt_at END,
+    last_status = u.last_status, last_reply = u.last_reply,
+    delivered_at = CASE WHEN u.has_delivered THEN u.delivered_at END
+FROM (SELECT unnest(@ids::text[]) AS id, unnest(@states::text[]) AS state, unnest(@attempts::bigint[]) AS attempts,
+             unnest(@next_at::timestamptz[]) AS next_at, unnest(@has_attempt::boolean[]) AS has_attempt,
+             unnest(@last_attempt_at::timestamptz[]) AS last_attempt_at, unnest(@last_status::bigint[]) AS last_status,
+             unnest(@last_reply::text[]) AS last_reply, unnest(@has_delivered::boolean[]) AS has_delivered,
+             unnest(@delivered_at::timestamptz[]) AS delivered_at) u
+WHERE d.id = u.id;
 
 -- name: GetDelivery :one
 SELECT * FROM deliveries WHERE id = $1;

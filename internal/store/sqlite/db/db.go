@@ -312,6 +312,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.getReportStmt, err = db.PrepareContext(ctx, getReport); err != nil {
 		return nil, fmt.Errorf("error preparing query GetReport: %w", err)
 	}
+	if q.getReportsStmt, err = db.PrepareContext(ctx, getReports); err != nil {
+		return nil, fmt.Errorf("error preparing query GetReports: %w", err)
+	}
 	if q.getReservationStmt, err = db.PrepareContext(ctx, getReservation); err != nil {
 		return nil, fmt.Errorf("error preparing query GetReservation: %w", err)
 	}
@@ -1199,6 +1202,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing getReportStmt: %w", cerr)
 		}
 	}
+	if q.getReportsStmt != nil {
+		if cerr := q.getReportsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getReportsStmt: %w", cerr)
+		}
+	}
 	if q.getReservationStmt != nil {
 		if cerr := q.getReservationStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing getReservationStmt: %w", cerr)
@@ -2004,6 +2012,7 @@ type Queries struct {
 	getRentalStoreStmt                *sql.Stmt
 	getRentalVehicleStmt              *sql.Stmt
 	getReportStmt                     *sql.Stmt
+	getReportsStmt                    *sql.Stmt
 	getReservationStmt                *sql.Stmt
 	getSessionStmt                    *sql.Stmt
 	getSpaceStmt                      *sql.Stmt
@@ -2240,6 +2249,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		getRentalStoreStmt:                q.getRentalStoreStmt,
 		getRentalVehicleStmt:              q.getRentalVehicleStmt,
 		getReportStmt:                     q.getReportStmt,
+		getReportsStmt:                    q.getReportsStmt,
 		getReservationStmt:                q.getReservationStmt,
 		getSessionStmt:                    q.getSessionStmt,
 		getSpaceStmt:                      q.getSpaceStmt,

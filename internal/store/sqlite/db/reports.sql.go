@@ -345,6 +345,42 @@ func (q *Queries) GetReport(ctx context.Context, id string) (Report, error) {
 	return i, err
 }
 
+const getReports = `-- name: GetReports :many
+SELECT seq, id, kind, lot_code, "key", at, data FROM reports WHERE id IN (SELECT value FROM json_each(CAST(?1 AS TEXT)))
+`
+
+// ids is a JSON array (a list bound as one parameter).
+func (q *Queries) GetReports(ctx context.Context, ids string) ([]Report, error) {
+	rows, err := q.query(ctx, q.getReportsStmt, getReports, ids)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []Report
+	for rows.Next() {
+		var i Report
+		if err := rows.Scan(
+			&i.Seq,
+			&i.ID,
+			&i.Kind,
+			&i.LotCode,
+			&i.Key,
+			&i.At,
+			&i.Data,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const getSubscription = `-- name: GetSubscription :one
 SELECT id, partner_id, report, url, format, enabled, secret, previous, rate_limit, concurrency, timeout_ms, schedule_ms, disabled_by, created_at, updated_at, version FROM subscriptions WHERE id = ?
 `

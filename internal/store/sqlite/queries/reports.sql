@@ -46,6 +46,10 @@ WHERE s.report = sqlc.arg(kind);
 -- name: GetReport :one
 SELECT * FROM reports WHERE id = ?;
 
+-- ids is a JSON array (a list bound as one parameter).
+-- name: GetReports :many
+SELECT * FROM reports WHERE id IN (SELECT value FROM json_each(CAST(sqlc.arg(ids) AS TEXT)));
+
 -- ClaimDeliveries runs in the write transaction, and SQLite has one
 -- writer: no other claim can see these rows before they are marked.
 -- "Still to be delivered" is neither delivered nor dead: pending, failed

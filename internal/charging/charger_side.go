@@ -224,8 +224,8 @@ func believe(sess *park.ChargeSession, at, now time.Time) time.Time {
 //
 // The readings are billed in a read-only transaction, and the write only
 // stores the session when its version is still the one billed: the
-// single SQLite writer, which every gate event waits for too, then does
-// one statement per reading rather than five. A session changed in
+// single SQLite writer, which every gate event waits for too, then runs
+// one statement for a MeterValues rather than five. A session changed in
 // between (a stop, another reading) is billed again inside the write.
 func (s *Service) Metered(ctx context.Context, chargerID string, txID int64, readings []park.MeterReading) error {
 	var billed *park.ChargeSession
@@ -273,7 +273,7 @@ func (s *Service) meter(ctx context.Context, tx park.Tx, chargerID string, txID 
 		return nil, 0, err
 	}
 	now := s.base.Clock()
-	rs := make([]park.MeterReading, len(readings)) // the caller's stay as sent, for another attempt
+	rs := make([]park.MeterReading, len(readings)) // the caller's readings stay as sent, for another attempt
 	for i, r := range readings {
 		r.At = believe(sess, r.At, now)
 		rs[i] = r

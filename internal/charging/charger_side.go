@@ -2,6 +2,7 @@ package charging
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"parkd/internal/core"
@@ -257,28 +258,12 @@ func (s *Service) Metered(ctx context.Context, chargerID string, txID int64, rea
 // the newest, and why it must stop (0: it need not), unstored; nil when
 // the transaction is unknown or ended or the readings add nothing.
 func (s *Service) meter(ctx context.Context, tx park.Tx, chargerID string, txID int64, readings []park.MeterReading) (*park.ChargeSession, int, error) {
-	sess, err := tx.GetChargeSessionByTransaction(ctx, chargerID, txID)
-	if park.IsCode(err, park.ENotFound) {
-		return nil, 0, nil
-	}
-	if err != nil || sess.Status != park.SessionCharging {
-		return nil, 0, err
-	}
-	c, err := tx.GetCharger(ctx, chargerID)
-	if err != nil {
-		return nil, 0, err
-	}
-	st, loc, err := s.standard(ctx, tx, c)
-	if err != nil {
+	sess, st, loc, err := s.charging(ctx, tx, chargerID, txID)
+	if err != nil || sess == nil {
 		return nil, 0, err
 	}
 	now := s.base.Clock()
-	rs := make([]park.MeterReading, len(readings)) // the caller's readings stay as sent, for another attempt
-	for i, r := range readings {
-		r.At = believe(sess, r.At, now)
-		rs[i] = r
-	}
-	if addReadings(sess, rs) == 0 {
+	if addReadings(sess, believed(sess, readings, now)) == 0 {
 		return nil, 0, nil
 	}
 	end := sess.Readings[len(sess.Readings)-1].At
@@ -291,6 +276,40 @@ func (s *Service) meter(ctx context.Context, tx park.Tx, chargerID string, txID 
 	}
 	sess.UpdatedAt = now
 	return sess, reason, nil
+}
+
+// charging is a transaction's session, still charging, with the price
+// standard and time zone it is billed in; no session (and no error) when
+// the transaction is unknown or has ended.
+func (s *Service) charging(ctx context.Context, tx park.Tx, chargerID string, txID int64) (*park.ChargeSession, *tariff.ChargeStandard, *time.Location, error) {
+	sess, err := tx.GetChargeSessionByTransaction(ctx, chargerID, txID)
+	if park.IsCode(err, park.ENotFound) {
+		return nil, nil, nil, nil
+	}
+	if err != nil || sess.Status != park.SessionCharging {
+		return nil, nil, nil, err
+	}
+	c, err := tx.GetCharger(ctx, chargerID)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	st, loc, err := s.standard(ctx, tx, c)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return sess, st, loc, nil
+}
+
+// believed is a copy of readings at the times parkd believes (believe):
+// the caller's readings stay as the charger sent them, for another attempt of
+// the transaction.
+func believed(sess *park.ChargeSession, readings []park.MeterReading, now time.Time) []park.MeterReading {
+	rs := make([]park.MeterReading, len(readings))
+	for i, r := range readings {
+		r.At = believe(sess, r.At, now)
+		rs[i] = r
+	}
+	return rs
 }
 
 // Stopped is a charger's StopTransaction.
@@ -312,28 +331,14 @@ type Stopped struct {
 // kept while offline).
 func (s *Service) ChargerStopped(ctx context.Context, in Stopped) error {
 	return s.base.Update(ctx, func(tx park.Tx) error {
-		sess, err := tx.GetChargeSessionByTransaction(ctx, in.ChargerID, in.TxID)
-		if park.IsCode(err, park.ENotFound) {
-			return nil
-		}
-		if err != nil || sess.Status != park.SessionCharging {
-			return err
-		}
-		c, err := tx.GetCharger(ctx, in.ChargerID)
-		if err != nil {
-			return err
-		}
-		st, loc, err := s.standard(ctx, tx, c)
-		if err != nil {
+		sess, st, loc, err := s.charging(ctx, tx, in.ChargerID, in.TxID)
+		if err != nil || sess == nil {
 			return err
 		}
 		now := s.base.Clock()
 		end := believe(sess, in.At, now)
-		rs := append(in.Readings, park.MeterReading{At: in.At, EnergyWh: in.MeterStop})
-		for i := range rs {
-			rs[i].At = believe(sess, rs[i].At, now)
-		}
-		addReadings(sess, rs)
+		final := park.MeterReading{At: in.At, EnergyWh: in.MeterStop}
+		addReadings(sess, believed(sess, slices.Concat(in.Readings, []park.MeterReading{final}), now))
 		return s.end(ctx, tx, sess, st, loc, end, in.Reason, in.Full)
 	})
 }

@@ -18,8 +18,9 @@ import (
 	paho "github.com/eclipse/paho.mqtt.golang"
 )
 
-// Handler receives one message, each on a goroutine of its own. The
-// broker has its acknowledgement (QoS 1) when the handler returns, and
+// Handler receives one message, each on a goroutine of its own (one at a
+// time in arrival order with Options.Ordered). The broker has its
+// acknowledgement (QoS 1) when the handler returns, and
 // sends a client only so many unacknowledged messages at once (Mosquitto's
 // max_inflight_messages, 20 by default): a handler returns once what the
 // message asks is done, and never waits there for another message.
@@ -53,7 +54,12 @@ type Options struct {
 	// Clean starts a clean session the broker forgets on disconnect
 	// (simulated devices, a simulator's parkd): nothing queued for it.
 	Clean bool
-	Log   *slog.Logger
+	// Ordered runs the handlers one at a time, in the order the messages
+	// came, as a device handles its commands: for a simulated device,
+	// whose handlers never wait for another message. parkd's own link is
+	// not ordered (see Handler).
+	Ordered bool
+	Log     *slog.Logger
 }
 
 // publishTimeout bounds waiting for the broker to accept a publish.
@@ -75,7 +81,7 @@ func Dial(ctx context.Context, rawURL string, o Options) (*Link, error) {
 	l := &Link{log: o.Log}
 	opts := paho.NewClientOptions().AddBroker("tcp://" + u.Host).SetClientID(o.ClientID).SetCleanSession(o.Clean).
 		SetAutoReconnect(true).SetConnectRetry(true).SetConnectRetryInterval(time.Second).SetMaxReconnectInterval(5 * time.Second).
-		SetKeepAlive(15 * time.Second).SetOrderMatters(false).SetResumeSubs(true)
+		SetKeepAlive(15 * time.Second).SetOrderMatters(o.Ordered).SetResumeSubs(true)
 	if o.Username != "" {
 		opts.SetUsername(o.Username).SetPassword(o.Password)
 	}

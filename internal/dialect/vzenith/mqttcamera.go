@@ -32,7 +32,10 @@ const HoldWait = 250 * time.Millisecond
 
 // DialCamera connects a camera to the broker at brokerURL.
 func DialCamera(ctx context.Context, brokerURL, serial string) (*MQTTCamera, error) {
-	link, err := mqttlink.Dial(ctx, brokerURL, mqttlink.Options{ClientID: "cam-" + serial, Clean: true})
+	// Ordered: the screen's frames come before the lift they precede; a
+	// read's frames taken after its lift were seen by the next read as its
+	// own, and it gave up 250 ms later if its own decision was slower.
+	link, err := mqttlink.Dial(ctx, brokerURL, mqttlink.Options{ClientID: "cam-" + serial, Clean: true, Ordered: true})
 	if err != nil {
 		return nil, err
 	}

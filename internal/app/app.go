@@ -165,7 +165,7 @@ func Serve(ctx context.Context, c *config.Config, log *slog.Logger, ready func(a
 	}
 	mountDevices(svc, sc.Barriers, log, h.Mount)
 	console := mountConsole(h, svc, log)
-	stopCharging := startCharging(wctx, svc, log, h.Mount) // chargers' connections end before the database closes
+	stopCharging := startCharging(wctx, svc, log, m, h.Mount) // chargers' connections end before the database closes
 	defer stopCharging()
 	if c.MQTT != "" {
 		closeMQTT, err := connectMQTT(ctx, c, svc, sc.Barriers, log)

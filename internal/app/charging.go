@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"time"
 
+	"parkd/internal/metrics"
 	"parkd/internal/ocpp"
 	"parkd/internal/system"
 )
@@ -17,10 +18,10 @@ const chargingSweepEvery = 10 * time.Second
 // startCharging mounts the OCPP central system at /ocpp/{id}, gives the
 // charging subsystem its way to chargers, and sweeps sessions until ctx
 // ends; stop closes every charger connection and waits for the sweep.
-func startCharging(ctx context.Context, sys *system.System, log *slog.Logger, mount func(string, http.Handler)) (stop func()) {
+func startCharging(ctx context.Context, sys *system.System, log *slog.Logger, m *metrics.Metrics, mount func(string, http.Handler)) (stop func()) {
 	// Its own end, so stop never waits on a context only the caller ends.
 	ctx, cancel := context.WithCancel(ctx)
-	cs := ocpp.New(ocpp.Config{Charging: sys.Charging, Log: log.With("component", "ocpp")})
+	cs := ocpp.New(ocpp.Config{Charging: sys.Charging, Log: log.With("component", "ocpp"), Metrics: m})
 	sys.Charging.SetRemote(cs)
 	mount("GET /ocpp/{id}", cs)
 	done := make(chan struct{})

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"math/rand/v2"
 	"strconv"
 	"strings"
@@ -183,6 +184,10 @@ type FleetResult struct {
 	Skipped      int64 // messages not sent because too many were in flight
 	Online       int   // points still connected at the end
 	ErrorSamples []string
+	// Server is parkd's own answer times over the run, from its /metrics
+	// (nil when they could not be read: ServerErr says why).
+	Server    AnswerTimes
+	ServerErr error
 }
 
 // Run sends MeterValues at cfg.MeterRate a second, round-robin over the
@@ -249,6 +254,7 @@ func (f *Fleet) Run(ctx context.Context, d time.Duration) *FleetResult {
 		}
 	}
 	n := len(f.points)
+	before, serverErr := f.h.ReadAnswerTimes(ctx)
 	start := time.Now()
 	var pacers sync.WaitGroup
 	if f.cfg.MeterRate > 0 {
@@ -274,6 +280,13 @@ func (f *Fleet) Run(ctx context.Context, d time.Duration) *FleetResult {
 	pacers.Wait()
 	wg.Wait()
 	res := &FleetResult{Points: n, Elapsed: time.Since(start), Skipped: skipped.Load(), ErrorSamples: samples}
+	if serverErr == nil {
+		var after AnswerTimes
+		if after, serverErr = f.h.ReadAnswerTimes(ctx); serverErr == nil {
+			res.Server = after.Since(before)
+		}
+	}
+	res.ServerErr = serverErr
 	res.Meter = summarise(meter, meterErr.Load())
 	res.Heartbeats = summarise(beats, beatErr.Load())
 	for _, p := range f.points {
@@ -304,9 +317,38 @@ func (f *Fleet) Print(w io.Writer, r *FleetResult) {
 		fmt.Fprintf(w, "%-12s %9d %7d %9s %9s %9s %9s\n", row.name, row.l.Count, row.l.Errors, ms(row.l.P50), ms(row.l.P90),
 			ms(row.l.P99), ms(row.l.Max))
 	}
+	f.printServer(w, r)
 	if len(r.ErrorSamples) > 0 {
 		fmt.Fprintf(w, "\nfirst charger errors:\n  %s\n", strings.Join(r.ErrorSamples, "\n  "))
 	}
+}
+
+// answerBound is the answer time the bar puts the 99th
+// percentile under; parkd's histogram has a bucket ending there.
+const answerBound = 20 * time.Millisecond
+
+// printServer writes parkd's own answer times beside the harness's: the
+// share answered within answerBound (exact, a bucket's bound) and the
+// bucket the 99th percentile falls in.
+func (f *Fleet) printServer(w io.Writer, r *FleetResult) {
+	if r.ServerErr != nil {
+		fmt.Fprintf(w, "\nparkd's own answer times not read: %v\n", r.ServerErr)
+		return
+	}
+	fmt.Fprintf(w, "\n%-12s %9s %14s %15s   (parkd's own times, from its /metrics)\n", "at parkd", "count", "within "+ms(answerBound), "p99 at most")
+	for _, row := range []struct{ name, action string }{{"metervalues", "MeterValues"}, {"heartbeat", "Heartbeat"}} {
+		b := r.Server[row.action]
+		share, _ := b.Within(answerBound)
+		fmt.Fprintf(w, "%-12s %9d %13.2f%% %15s\n", row.name, b.Total, 100*share, upTo(b.Quantile(0.99)))
+	}
+}
+
+// upTo is a bucket bound in seconds as the harness prints times.
+func upTo(s float64) string {
+	if math.IsInf(s, 1) {
+		return "+Inf"
+	}
+	return ms(time.Duration(math.Round(s * float64(time.Second))))
 }
 
 func mib(b int64) float64 { return float64(b) / (1 << 20) }

@@ -41,6 +41,22 @@ func TestFleet(t *testing.T) {
 		t.Fatalf("run: %d meter values, %d heartbeats, %d online; want some of each and 5 online", res.Meter.Count,
 			res.Heartbeats.Count, res.Online)
 	}
+	// parkd counted each answer the points got, by its own clock.
+	if res.ServerErr != nil {
+		t.Fatalf("parkd's answer times: %v", res.ServerErr)
+	}
+	for _, c := range []struct {
+		action string
+		l      Latency
+	}{{"MeterValues", res.Meter}, {"Heartbeat", res.Heartbeats}} {
+		b := res.Server[c.action]
+		if b.Total != uint64(c.l.Count) {
+			t.Errorf("%s: parkd counted %d answers, the points got %d", c.action, b.Total, c.l.Count)
+		}
+		if _, ok := b.Within(answerBound); !ok {
+			t.Errorf("%s: no bucket of parkd's histogram ends at %s: the share within it cannot be read", c.action, answerBound)
+		}
+	}
 	if f.RSSAfter <= 0 {
 		t.Errorf("resident memory of this process not read: %d", f.RSSAfter)
 	}

@@ -22,7 +22,8 @@ type Metrics struct {
 	Attempts *prometheus.CounterVec
 	Queue    *prometheus.GaugeVec
 	Oldest   prometheus.Gauge
-	devices  deviceMetrics // devices.go
+	devices  deviceMetrics            // devices.go
+	ocpp     *prometheus.HistogramVec // ocpp.go
 }
 
 // New registers parkd's collectors plus the Go and process collectors.
@@ -59,6 +60,7 @@ func New() *Metrics {
 	m.Registry.MustRegister(m.Requests, m.Latency, m.Decisions, m.Payments, m.Amount, m.Attempts, m.Queue, m.Oldest,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	m.devices = newDeviceMetrics(m.Registry)
+	m.ocpp = newOCPPMetrics(m.Registry)
 	return m
 }
 

@@ -71,13 +71,14 @@ func (c *conn) readLoop() {
 			}
 			continue
 		}
+		read := time.Now()
 		switch f.Type {
 		case TypeCall:
 			if !c.busy.CompareAndSwap(false, true) {
 				_ = c.write(ErrorFrame(f.ID, ErrProtocol, "one CALL at a time: wait for the answer to the previous one"))
 				continue
 			}
-			c.working.Go(func() { c.serve(f) })
+			c.working.Go(func() { c.serve(f, read) })
 		default:
 			c.pendMu.Lock()
 			if c.pendCh != nil && c.pendID == f.ID {
@@ -89,12 +90,15 @@ func (c *conn) readLoop() {
 	}
 }
 
-// serve handles one CALL of the charger and answers it.
-func (c *conn) serve(f *Frame) {
+// serve handles one CALL of the charger, read at read, and answers it.
+func (c *conn) serve(f *Frame, read time.Time) {
 	resp := c.srv.handle(c.ctx, c, f)
 	// Free before answering: the charger may send its next CALL the
 	// moment it reads the answer.
 	c.busy.Store(false)
+	// Counted before it is written, so no charger holds an answer that
+	// parkd's metrics do not show yet.
+	c.srv.observe(f.Action, time.Since(read))
 	_ = c.write(resp)
 }
 

@@ -17,6 +17,22 @@ var centralActions = []string{"CancelReservation", "ChangeAvailability", "Change
 	"RemoteStartTransaction", "RemoteStopTransaction", "ReserveNow", "Reset", "SendLocalList", "SetChargingProfile",
 	"TriggerMessage", "UnlockConnector", "UpdateFirmware"}
 
+// ChargerActions are the CALLs a charger sends that parkd answers.
+var ChargerActions = []string{"Authorize", "BootNotification", "DataTransfer", "DiagnosticsStatusNotification",
+	"FirmwareStatusNotification", "Heartbeat", "MeterValues", "StartTransaction", "StatusNotification", "StopTransaction"}
+
+// observe records how long a CALL took to answer, under its action when
+// it is one a charger sends.
+func (s *Server) observe(action string, d time.Duration) {
+	if s.c.Metrics == nil {
+		return
+	}
+	if !slices.Contains(ChargerActions, action) {
+		action = "other"
+	}
+	s.c.Metrics.OCPPCall(action, d)
+}
+
 // handle answers one CALL of a charger.
 func (s *Server) handle(ctx context.Context, c *conn, f *Frame) *Frame {
 	res, err := s.dispatch(ctx, c, f)

@@ -38,10 +38,13 @@ type rig struct {
 // newRig serves the central system over a core with two chargers: "CAB1"
 // (a 10-port cabinet on the seed's standard) and "CAR1" (a car pile
 // priced by energy), both with password.
-func newRig(t *testing.T) *rig {
+func newRig(t *testing.T) *rig { return newRigWith(t, nil) }
+
+// newRigWith is newRig with the server's Metrics set to m (when not nil).
+func newRigWith(t *testing.T, m ocpp.Recorder) *rig {
 	b := systemtest.New(t)
 	r := &rig{Bundle: b, cs: b.Sys.Charging}
-	r.srv = ocpp.New(ocpp.Config{Charging: r.cs, Now: b.Clock.Now, CallTimeout: 2 * time.Second})
+	r.srv = ocpp.New(ocpp.Config{Charging: r.cs, Now: b.Clock.Now, CallTimeout: 2 * time.Second, Metrics: m})
 	r.cs.SetRemote(r.srv)
 	mux := http.NewServeMux()
 	mux.Handle("GET /ocpp/{id}", r.srv)

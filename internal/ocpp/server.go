@@ -34,6 +34,15 @@ type Config struct {
 	CallTimeout time.Duration
 	// Heartbeat is the interval BootNotification gives chargers.
 	Heartbeat time.Duration
+	// Metrics, when set, observes how long each CALL of a charger took to
+	// answer: from reading its frame to having the answer ready to send.
+	Metrics Recorder
+}
+
+// Recorder observes answer times; action is one of ChargerActions or
+// "other".
+type Recorder interface {
+	OCPPCall(action string, d time.Duration)
 }
 
 // Server is the OCPP central system: an http.Handler for

@@ -1,0 +1,131 @@
+package loadgen
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"math"
+	"net/http"
+	"strings"
+	"time"
+
+	dto "github.com/prometheus/client_model/go"
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
+)
+
+// ocppHistogram is parkd's histogram of its answer times to chargers'
+// CALLs (internal/metrics/ocpp.go).
+const ocppHistogram = "parkd_ocpp_call_duration_seconds"
+
+// AnswerTimes are parkd's own answer times by OCPP action, read from its
+// /metrics: per action, the cumulative count at each bucket's upper bound.
+// The harness's times include its own scheduling and the network; these
+// are parkd's alone, from reading a CALL to writing its answer.
+type AnswerTimes map[string]Buckets
+
+// Buckets is one action's histogram: cumulative counts by upper bound
+// (seconds, ascending, the last +Inf) and the total.
+type Buckets struct {
+	Bounds []float64
+	Counts []uint64
+	Total  uint64
+}
+
+// ReadAnswerTimes reads parkd's OCPP answer-time histogram.
+func (h *Harness) ReadAnswerTimes(ctx context.Context) (AnswerTimes, error) {
+	req, err := http.NewRequestWithContext(ctx, "GET", h.base+"/metrics", nil)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Authorization", "Bearer "+h.cfg.Token)
+	resp, err := h.client.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		b, _ := io.ReadAll(io.LimitReader(resp.Body, 300))
+		return nil, &apiError{Status: resp.StatusCode, Body: strings.TrimSpace(string(b))}
+	}
+	p := expfmt.NewTextParser(model.UTF8Validation)
+	fams, err := p.TextToMetricFamilies(resp.Body)
+	if err != nil {
+		return nil, fmt.Errorf("reading /metrics: %w", err)
+	}
+	out := AnswerTimes{}
+	fam := fams[ocppHistogram]
+	if fam == nil {
+		return out, nil // no CALL answered yet
+	}
+	for _, m := range fam.GetMetric() {
+		out[label(m, "action")] = bucketsOf(m.GetHistogram())
+	}
+	return out, nil
+}
+
+func label(m *dto.Metric, name string) string {
+	for _, l := range m.GetLabel() {
+		if l.GetName() == name {
+			return l.GetValue()
+		}
+	}
+	return ""
+}
+
+func bucketsOf(hg *dto.Histogram) Buckets {
+	var b Buckets
+	for _, bk := range hg.GetBucket() {
+		b.Bounds = append(b.Bounds, bk.GetUpperBound())
+		b.Counts = append(b.Counts, bk.GetCumulativeCount())
+	}
+	b.Bounds = append(b.Bounds, math.Inf(1))
+	b.Total = hg.GetSampleCount()
+	b.Counts = append(b.Counts, b.Total)
+	return b
+}
+
+// Since is what was answered between before and now (same buckets).
+func (a AnswerTimes) Since(before AnswerTimes) AnswerTimes {
+	out := AnswerTimes{}
+	for action, b := range a {
+		p, ok := before[action]
+		d := Buckets{Bounds: b.Bounds, Counts: make([]uint64, len(b.Counts)), Total: b.Total}
+		for i := range b.Counts {
+			d.Counts[i] = b.Counts[i]
+			if ok && i < len(p.Counts) {
+				d.Counts[i] -= p.Counts[i]
+			}
+		}
+		if ok {
+			d.Total -= p.Total
+		}
+		out[action] = d
+	}
+	return out
+}
+
+// Within is the share of answers within bound (a bucket's upper bound,
+// so exact), and whether bound is one of the buckets'.
+func (b Buckets) Within(bound time.Duration) (float64, bool) {
+	for i, ub := range b.Bounds {
+		if ub == bound.Seconds() {
+			if b.Total == 0 {
+				return 0, true
+			}
+			return float64(b.Counts[i]) / float64(b.Total), true
+		}
+	}
+	return 0, false
+}
+
+// Quantile is the least bucket bound at or under which at least q of the
+// answers fall: the quantile lies in the bucket ending there.
+func (b Buckets) Quantile(q float64) float64 {
+	for i, c := range b.Counts {
+		if b.Total > 0 && float64(c) >= q*float64(b.Total) {
+			return b.Bounds[i]
+		}
+	}
+	return math.Inf(1)
+}

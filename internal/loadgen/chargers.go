@@ -254,7 +254,7 @@ func (f *Fleet) Run(ctx context.Context, d time.Duration) *FleetResult {
 		}
 	}
 	n := len(f.points)
-	before, serverErr := f.h.ReadAnswerTimes(ctx)
+	before, serverErr := f.h.ReadAnswerTimes(ctx, ocppHistogram, "action")
 	start := time.Now()
 	var pacers sync.WaitGroup
 	if f.cfg.MeterRate > 0 {
@@ -282,7 +282,7 @@ func (f *Fleet) Run(ctx context.Context, d time.Duration) *FleetResult {
 	res := &FleetResult{Points: n, Elapsed: time.Since(start), Skipped: skipped.Load(), ErrorSamples: samples}
 	if serverErr == nil {
 		var after AnswerTimes
-		if after, serverErr = f.h.ReadAnswerTimes(ctx); serverErr == nil {
+		if after, serverErr = f.h.ReadAnswerTimes(ctx, ocppHistogram, "action"); serverErr == nil {
 			res.Server = after.Since(before)
 		}
 	}

@@ -183,6 +183,7 @@ func (h *Harness) Run(ctx context.Context) *Result {
 	h.spent.Store(0)
 	var visits, held, paid, opened atomic.Int64
 	recs := make([]*recorder, h.cfg.Concurrency)
+	before, serverErr := h.ReadAnswerTimes(ctx, httpHistogram, "route")
 	start := time.Now()
 	var wg sync.WaitGroup
 	for w := range recs {
@@ -213,6 +214,13 @@ func (h *Harness) Run(ctx context.Context) *Result {
 	res.Lot, res.Concurrency = h.cfg.Lot, h.cfg.Concurrency
 	res.Visits, res.Held, res.Paid, res.Opened = visits.Load(), held.Load(), paid.Load(), opened.Load()
 	res.ErrorSamples = h.errorSamples()
+	if serverErr == nil {
+		var after AnswerTimes
+		if after, serverErr = h.ReadAnswerTimes(ctx, httpHistogram, "route"); serverErr == nil {
+			res.ServerEvents = after.Since(before)[eventsRoute]
+		}
+	}
+	res.ServerErr = serverErr
 	return res
 }
 

@@ -105,6 +105,16 @@ func TestGateFlow(t *testing.T) {
 	if want := 3 * res.Visits; res.GateEvents != want {
 		t.Errorf("run: %d gate events for %d visits, want %d", res.GateEvents, res.Visits, want)
 	}
+	// parkd timed each of them itself, in a histogram with a bucket at the bar.
+	if res.ServerErr != nil {
+		t.Fatalf("parkd's answer times: %v", res.ServerErr)
+	}
+	if res.ServerEvents.Total != uint64(res.GateEvents) {
+		t.Errorf("parkd timed %d gate events, the harness sent %d", res.ServerEvents.Total, res.GateEvents)
+	}
+	if _, ok := res.ServerEvents.Within(eventBound); !ok {
+		t.Errorf("no bucket of parkd's histogram ends at %s", eventBound)
+	}
 	// Every visiting car left; the prefilled cars are still inside.
 	var occ struct{ Occupied int }
 	if err := h.call(ctx, "GET", "/v1/lots/flow/occupancy", nil, nil, 200, &occ); err != nil {

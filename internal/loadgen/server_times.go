@@ -14,14 +14,20 @@ import (
 	"github.com/prometheus/common/model"
 )
 
-// ocppHistogram is parkd's histogram of its answer times to chargers'
-// CALLs (internal/metrics/ocpp.go).
-const ocppHistogram = "parkd_ocpp_call_duration_seconds"
+// The histograms of parkd's own answer times the harness reads
+// (internal/metrics): chargers' CALLs by action, HTTP requests by route.
+const (
+	ocppHistogram = "parkd_ocpp_call_duration_seconds"
+	httpHistogram = "parkd_http_request_duration_seconds"
+)
 
-// AnswerTimes are parkd's own answer times by OCPP action, read from its
-// /metrics: per action, the cumulative count at each bucket's upper bound.
+// eventsRoute is the gate flow's entries and exits in httpHistogram.
+const eventsRoute = "POST /v1/lots/{code}/events"
+
+// AnswerTimes are parkd's own answer times read from its /metrics: per
+// action or route, the cumulative count at each bucket's upper bound.
 // The harness's times include its own scheduling and the network; these
-// are parkd's alone, from reading a CALL to writing its answer.
+// are parkd's alone.
 type AnswerTimes map[string]Buckets
 
 // Buckets is one action's histogram: cumulative counts by upper bound
@@ -32,8 +38,9 @@ type Buckets struct {
 	Total  uint64
 }
 
-// ReadAnswerTimes reads parkd's OCPP answer-time histogram.
-func (h *Harness) ReadAnswerTimes(ctx context.Context) (AnswerTimes, error) {
+// ReadAnswerTimes reads one of parkd's histograms, keyed by the value of
+// its label named by.
+func (h *Harness) ReadAnswerTimes(ctx context.Context, family, by string) (AnswerTimes, error) {
 	req, err := http.NewRequestWithContext(ctx, "GET", h.base+"/metrics", nil)
 	if err != nil {
 		return nil, err
@@ -54,12 +61,12 @@ func (h *Harness) ReadAnswerTimes(ctx context.Context) (AnswerTimes, error) {
 		return nil, fmt.Errorf("reading /metrics: %w", err)
 	}
 	out := AnswerTimes{}
-	fam := fams[ocppHistogram]
+	fam := fams[family]
 	if fam == nil {
-		return out, nil // no CALL answered yet
+		return out, nil // nothing answered yet
 	}
 	for _, m := range fam.GetMetric() {
-		out[label(m, "action")] = bucketsOf(m.GetHistogram())
+		out[label(m, by)] = bucketsOf(m.GetHistogram())
 	}
 	return out, nil
 }

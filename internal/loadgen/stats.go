@@ -82,7 +82,15 @@ type Result struct {
 	// paid visits let out.
 	Visits, Held, Paid, Opened int64
 	ErrorSamples               []string // the first few errors, for a human
+	// ServerEvents is parkd's own answer times of the run's gate events,
+	// from its /metrics (ServerErr says why when they could not be read).
+	ServerEvents Buckets
+	ServerErr    error
 }
+
+// eventBound is the answer time the gate's bar puts the 99th percentile
+// under; parkd's HTTP histogram has a bucket ending there.
+const eventBound = 25 * time.Millisecond
 
 // EventsPerSecond is the rate of answered gate events (entries and exits).
 func (r *Result) EventsPerSecond() float64 { return perSecond(r.GateEvents, r.Elapsed) }
@@ -138,6 +146,15 @@ func (r *Result) Print(w io.Writer) {
 	}
 	row("gate events", r.Events)
 	row("all", r.All)
+	if r.ServerErr != nil {
+		fmt.Fprintf(w, "\nparkd's own answer times not read: %v\n", r.ServerErr)
+	} else {
+		share, _ := r.ServerEvents.Within(eventBound)
+		fmt.Fprintf(w, "\n%-12s %9s %14s %15s   (parkd's own times, from its /metrics)\n", "at parkd", "count",
+			"within "+ms(eventBound), "p99 at most")
+		fmt.Fprintf(w, "%-12s %9d %13.2f%% %15s\n", "gate events", r.ServerEvents.Total, 100*share,
+			upTo(r.ServerEvents.Quantile(0.99)))
+	}
 	if len(r.ErrorSamples) > 0 {
 		fmt.Fprintf(w, "\nfirst errors:\n  %s\n", strings.Join(r.ErrorSamples, "\n  "))
 	}

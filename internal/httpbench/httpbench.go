@@ -4,6 +4,7 @@
 package httpbench
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -14,6 +15,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
 )
 
 // Clients is how many clients run at once: PARKD_BENCH_CLIENTS, default 32.
@@ -96,4 +99,49 @@ func Status200(_ int, resp *http.Response, body []byte) error {
 		return fmt.Errorf("HTTP %d: %.200s", resp.StatusCode, body)
 	}
 	return nil
+}
+
+// ReportServer reports as parkd-within-<bound>-% the share of the
+// requests that parkd's own HTTP histogram (parkd_http_request_duration_seconds,
+// all routes, gathered from g) timed within bound: the server's view,
+// without the clients' share of the same cores. bound must be one of the
+// histogram's bucket bounds, so the share is exact.
+func ReportServer(b *testing.B, g prometheus.Gatherer, bound time.Duration) {
+	share, err := ServerWithin(g, bound)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportMetric(100*share, fmt.Sprintf("parkd-within-%dms-%%", bound.Milliseconds()))
+}
+
+// ServerWithin is the share ReportServer reports.
+func ServerWithin(g prometheus.Gatherer, bound time.Duration) (float64, error) {
+	fams, err := g.Gather()
+	if err != nil {
+		return 0, err
+	}
+	var within, total uint64
+	found := false
+	for _, f := range fams {
+		if f.GetName() != "parkd_http_request_duration_seconds" {
+			continue
+		}
+		for _, m := range f.GetMetric() {
+			h := m.GetHistogram()
+			total += h.GetSampleCount()
+			for _, bk := range h.GetBucket() {
+				if bk.GetUpperBound() == bound.Seconds() {
+					within += bk.GetCumulativeCount()
+					found = true
+				}
+			}
+		}
+	}
+	switch {
+	case total == 0:
+		return 0, errors.New("httpbench: parkd timed no request")
+	case !found:
+		return 0, fmt.Errorf("httpbench: no bucket of parkd's histogram ends at %s", bound)
+	}
+	return float64(within) / float64(total), nil
 }

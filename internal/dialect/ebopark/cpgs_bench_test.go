@@ -38,7 +38,7 @@ func fuzzyBenchQuery(i int) string {
 //	go test ./internal/dialect/ebopark -run XXX -bench FuzzyQueryPlate -benchtime 20000x
 func BenchmarkFuzzyQueryPlate(b *testing.B) {
 	const cars = 100_000
-	_, ts := benchLot(b, cars, fuzzyBenchPlate)
+	_, ts, _ := benchLot(b, cars, fuzzyBenchPlate)
 	ask := func(car int) *http.Request {
 		return signed(ts.URL, "FuzzyQueryPlate", fmt.Appendf(nil, `{"ParkCode":%q,"CarNo":%q}`, lotCode, fuzzyBenchQuery(car)))
 	}

@@ -81,7 +81,8 @@ func BenchmarkLookupByPlate(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	srv := httpapi.New(httpapi.Config{Service: svc, Metrics: metrics.New(), AdminToken: adminToken})
+	m := metrics.New()
+	srv := httpapi.New(httpapi.Config{Service: svc, Metrics: m, AdminToken: adminToken})
 	linkc.New(linkc.Config{Service: svc}).Mount(srv.Mount)
 	ts := httptest.NewServer(srv)
 	defer ts.Close()
@@ -91,6 +92,7 @@ func BenchmarkLookupByPlate(b *testing.B) {
 		req.Header.Set("Authorization", "Bearer "+token)
 		return req
 	}, httpbench.Status200)
+	httpbench.ReportServer(b, m.Registry, 10*time.Millisecond) // the p99 bound
 }
 
 // benchTariff is the garage's tariff; PARKD_BENCH_FREE=1 makes parking

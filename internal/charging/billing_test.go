@@ -104,7 +104,7 @@ func (r *rig) start(t *testing.T, at time.Time, prepaid int64, meter int64) *par
 		t.Fatal(err)
 	}
 	txID, ok, err := r.cs.ChargerStarted(r.Ctx, charging.Started{ChargerID: "CP1", Connector: 1, IDTag: sess.IDTag, MeterStart: meter, At: at})
-	if err != nil || ok != charging.TagAccepted {
+	if err != nil || ok.Status != charging.TagAccepted {
 		t.Fatalf("start: %v, %v", ok, err)
 	}
 	sess, _ = r.cs.Session(r.Ctx, sess.ID)

@@ -97,8 +97,8 @@ func (s *Service) touch(ctx context.Context, id string, fn func(*park.Charger, t
 // Authorize answers whether an id tag may charge at a charger: the tag of
 // a session asked for on it (and not ended), a card registered in its lot
 // (see tagStatus), or a plate of the lot's drivers.
-func (s *Service) Authorize(ctx context.Context, chargerID, idTag string) (TagStatus, error) {
-	st := TagInvalid
+func (s *Service) Authorize(ctx context.Context, chargerID, idTag string) (TagAnswer, error) {
+	ans := TagAnswer{Status: TagInvalid}
 	err := s.base.View(ctx, func(tx park.Tx) error {
 		c, err := tx.GetCharger(ctx, chargerID)
 		if err != nil {
@@ -107,41 +107,73 @@ func (s *Service) Authorize(ctx context.Context, chargerID, idTag string) (TagSt
 		for n := 1; n <= c.Connectors; n++ {
 			sess, err := tx.OpenChargeSession(ctx, chargerID, n)
 			if err == nil && sess.IDTag == idTag {
-				st = TagAccepted
+				ans = TagAnswer{Status: TagAccepted}
 				return nil
 			} else if err != nil && !park.IsCode(err, park.ENotFound) {
 				return err
 			}
 		}
-		st, _, err = s.tagStatus(ctx, tx, c, idTag)
+		ans, _, err = s.tagStatus(ctx, tx, c, idTag)
 		return err
 	})
-	return st, err
+	return ans, err
 }
 
-// tagOfLot reports whether an id tag presented at a charger is a plate
-// with a valid pass or whitelist entry in the charger's lot, and its
-// plate key: the lot's own drivers charge with their plate as id tag,
-// billed by use.
-func (s *Service) tagOfLot(ctx context.Context, tx park.Tx, c *park.Charger, idTag string) (bool, string, error) {
+// StopTag answers the id tag a charger stopped a transaction with, which
+// the charger keeps in its authorization cache: a card registered in the
+// lot or a plate of the lot's drivers as it stands now (so a blocked or
+// expired card leaves the cache, and an accepted one with its expiry);
+// any other tag, such as a session's own, accepted: it was good for the
+// transaction that just ended.
+func (s *Service) StopTag(ctx context.Context, chargerID, idTag string) (TagAnswer, error) {
+	ans := TagAnswer{Status: TagAccepted}
+	err := s.base.View(ctx, func(tx park.Tx) error {
+		a, err := s.chargerTag(ctx, tx, chargerID, idTag)
+		if err == nil && a.Status != TagInvalid {
+			ans = a
+		}
+		return err
+	})
+	return ans, err
+}
+
+// chargerTag is tagStatus's answer for a tag at a charger, by its id.
+func (s *Service) chargerTag(ctx context.Context, tx park.Tx, chargerID, idTag string) (TagAnswer, error) {
+	c, err := tx.GetCharger(ctx, chargerID)
+	if err != nil {
+		return TagAnswer{}, err
+	}
+	a, _, err := s.tagStatus(ctx, tx, c, idTag)
+	return a, err
+}
+
+// tagOfLot reports until when an id tag presented at a charger is a plate
+// with a valid pass or whitelist entry in the charger's lot (nil: it is
+// not), and its plate key: the lot's own drivers charge with their plate
+// as id tag, billed by use. A pass and an entry both valid: the later end.
+func (s *Service) tagOfLot(ctx context.Context, tx park.Tx, c *park.Charger, idTag string) (*time.Time, string, error) {
 	p, err := core.Plate("idTag", idTag)
 	if err != nil {
-		return false, "", nil
+		return nil, "", nil
 	}
 	now := s.base.Clock()
+	var until *time.Time
 	pass, err := tx.FindPassByPlate(ctx, c.LotCode, p.Key)
 	if err == nil && pass.ValidAt(now) {
-		return true, p.Key, nil
+		until = &pass.ValidTo
 	} else if err != nil && !park.IsCode(err, park.ENotFound) {
-		return false, "", err
+		return nil, "", err
 	}
 	w, err := tx.FindWhitelist(ctx, c.LotCode, p.Key)
-	if err == nil && w.ValidAt(now) {
-		return true, p.Key, nil
+	if err == nil && w.ValidAt(now) && (until == nil || w.ValidTo.After(*until)) {
+		until = &w.ValidTo
 	} else if err != nil && !park.IsCode(err, park.ENotFound) {
-		return false, "", err
+		return nil, "", err
 	}
-	return false, "", nil
+	if until == nil {
+		return nil, "", nil
+	}
+	return until, p.Key, nil
 }
 
 // Started is a charger's StartTransaction.
@@ -158,11 +190,11 @@ type Started struct {
 // that connector with that tag, or opens a session of its own (see
 // openAtCharger); the same start sent again gets the same transaction id.
 // A refused start gets an id of no session, and the charger stops.
-func (s *Service) ChargerStarted(ctx context.Context, in Started) (int64, TagStatus, error) {
+func (s *Service) ChargerStarted(ctx context.Context, in Started) (int64, TagAnswer, error) {
 	var txID int64
-	status := TagInvalid
+	status := TagAnswer{Status: TagInvalid}
 	err := s.base.Update(ctx, func(tx park.Tx) error {
-		txID, status = 0, TagInvalid
+		txID, status = 0, TagAnswer{Status: TagInvalid}
 		sess, err := tx.OpenChargeSession(ctx, in.ChargerID, in.Connector)
 		if park.IsCode(err, park.ENotFound) {
 			// No session asked for: a driver's own tag may open one.
@@ -179,7 +211,17 @@ func (s *Service) ChargerStarted(ctx context.Context, in Started) (int64, TagSta
 		}
 		if sess.Status == park.SessionCharging {
 			if sess.MeterStart == in.MeterStart {
-				txID, status = sess.TransactionID, TagAccepted // sent again
+				// Sent again. The driver's own tag is answered as the first time.
+				txID, status = sess.TransactionID, TagAnswer{Status: TagAccepted}
+				if sess.Source == park.SourceCharger {
+					a, err := s.chargerTag(ctx, tx, in.ChargerID, in.IDTag)
+					if err != nil {
+						return err
+					}
+					if a.Status == TagAccepted {
+						status.Until = a.Until
+					}
+				}
 			} else {
 				txID = newTransactionID()
 			}
@@ -197,7 +239,7 @@ func (s *Service) ChargerStarted(ctx context.Context, in Started) (int64, TagSta
 		if err := tx.UpdateChargeSession(ctx, sess); err != nil {
 			return err
 		}
-		txID, status = sess.TransactionID, TagAccepted
+		txID, status = sess.TransactionID, TagAnswer{Status: TagAccepted, Until: status.Until}
 		return nil
 	})
 	return txID, status, err
@@ -365,16 +407,17 @@ func (s *Service) end(ctx context.Context, tx park.Tx, sess *park.ChargeSession,
 // charger when tagStatus accepts it: open-ended, billed by use, for the
 // tag's plate (so the car may park free while it charges). It returns nil
 // and the tag's status when it opens none.
-func (s *Service) openAtCharger(ctx context.Context, tx park.Tx, in Started) (*park.ChargeSession, TagStatus, error) {
+func (s *Service) openAtCharger(ctx context.Context, tx park.Tx, in Started) (*park.ChargeSession, TagAnswer, error) {
+	invalid := TagAnswer{Status: TagInvalid}
 	c, err := tx.GetCharger(ctx, in.ChargerID)
 	if err != nil {
-		return nil, TagInvalid, err
+		return nil, invalid, err
 	}
 	if c.Retired != nil || c.Availability != park.ChargerOperative || in.Connector < 1 || in.Connector > c.Connectors {
-		return nil, TagInvalid, nil
+		return nil, invalid, nil
 	}
 	st, plateKey, err := s.tagStatus(ctx, tx, c, in.IDTag)
-	if err != nil || st != TagAccepted {
+	if err != nil || st.Status != TagAccepted {
 		return nil, st, err
 	}
 	now := s.base.Clock()
@@ -382,7 +425,7 @@ func (s *Service) openAtCharger(ctx context.Context, tx park.Tx, in Started) (*p
 		StandardID: c.StandardID, IDTag: in.IDTag, PlateKey: plateKey, Source: park.SourceCharger, Status: park.SessionPending,
 		CreatedAt: now, UpdatedAt: now}
 	if err := tx.InsertChargeSession(ctx, sess); err != nil {
-		return nil, TagInvalid, err
+		return nil, invalid, err
 	}
-	return sess, TagAccepted, nil
+	return sess, st, nil
 }

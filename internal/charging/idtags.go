@@ -13,6 +13,15 @@ import (
 // TagStatus is parkd's answer to an id tag presented at a charger.
 type TagStatus string
 
+// TagAnswer is a tag's status and, when it is accepted for a limited time
+// (a card's expiry, a pass's or whitelist entry's end), until when: a
+// charger keeps an accepted tag in its authorization cache, offline too,
+// and would otherwise keep it for good.
+type TagAnswer struct {
+	Status TagStatus
+	Until  *time.Time
+}
+
 // Tag statuses.
 const (
 	TagAccepted TagStatus = "accepted"
@@ -132,23 +141,23 @@ func (s *Service) IDTags(ctx context.Context, lot, after string, limit int) ([]*
 // there, and for which plate: a card registered in the charger's lot
 // (unless blocked or expired), or a plate with a valid pass or whitelist
 // entry in the lot (the lot's own drivers charge with their plate).
-func (s *Service) tagStatus(ctx context.Context, tx park.Tx, c *park.Charger, idTag string) (TagStatus, string, error) {
+func (s *Service) tagStatus(ctx context.Context, tx park.Tx, c *park.Charger, idTag string) (TagAnswer, string, error) {
 	if tag, err := normTag(idTag); err == nil {
 		t, err := tx.GetIDTag(ctx, c.LotCode, tag)
 		switch {
 		case err == nil && t.Blocked:
-			return TagBlocked, "", nil
+			return TagAnswer{Status: TagBlocked}, "", nil
 		case err == nil && t.ExpiresAt != nil && !s.base.Clock().Before(*t.ExpiresAt):
-			return TagExpired, "", nil
+			return TagAnswer{Status: TagExpired}, "", nil
 		case err == nil:
-			return TagAccepted, t.PlateKey, nil
+			return TagAnswer{Status: TagAccepted, Until: t.ExpiresAt}, t.PlateKey, nil
 		case !park.IsCode(err, park.ENotFound):
-			return "", "", err
+			return TagAnswer{}, "", err
 		}
 	}
-	ok, key, err := s.tagOfLot(ctx, tx, c, idTag)
-	if err != nil || !ok {
-		return TagInvalid, "", err
+	until, key, err := s.tagOfLot(ctx, tx, c, idTag)
+	if err != nil || until == nil {
+		return TagAnswer{Status: TagInvalid}, "", err
 	}
-	return TagAccepted, key, nil
+	return TagAnswer{Status: TagAccepted, Until: until}, key, nil
 }

@@ -37,7 +37,7 @@ func TestChargingParksFree(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if _, ok, err := r.cs.ChargerStarted(r.Ctx, charging.Started{ChargerID: "CP1", Connector: 1, IDTag: sess.IDTag, At: t0}); err != nil || ok != charging.TagAccepted {
+			if _, ok, err := r.cs.ChargerStarted(r.Ctx, charging.Started{ChargerID: "CP1", Connector: 1, IDTag: sess.IDTag, At: t0}); err != nil || ok.Status != charging.TagAccepted {
 				t.Fatalf("start %v %v", ok, err)
 			}
 			sess, _ = r.cs.Session(r.Ctx, sess.ID)

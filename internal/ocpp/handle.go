@@ -148,7 +148,12 @@ func (s *Server) dispatch(ctx context.Context, c *conn, f *Frame) (any, error) {
 			return nil, err
 		}
 		if r.IDTag != nil {
-			return stopConf{IDTagInfo: &idTagInfo{Status: "Accepted"}}, nil
+			ans, err := cs.StopTag(ctx, c.id, *r.IDTag)
+			if err != nil {
+				return nil, err
+			}
+			info := tagInfo(ans)
+			return stopConf{IDTagInfo: &info}, nil
 		}
 		return stopConf{}, nil
 	case "DataTransfer":
@@ -170,11 +175,17 @@ func (s *Server) dispatch(ctx context.Context, c *conn, f *Frame) (any, error) {
 	return nil, &FrameError{Code: ErrNotImplemented, Message: "unknown action " + f.Action}
 }
 
-// tagInfo is an id tag's status in OCPP's words (AuthorizationStatus).
-func tagInfo(st charging.TagStatus) idTagInfo {
-	switch st {
+// tagInfo is an id tag's answer in OCPP's words (AuthorizationStatus),
+// with expiryDate when it is accepted for a limited time, so a charger's
+// authorization cache lets the tag go then.
+func tagInfo(a charging.TagAnswer) idTagInfo {
+	switch a.Status {
 	case charging.TagAccepted:
-		return idTagInfo{Status: "Accepted"}
+		info := idTagInfo{Status: "Accepted"}
+		if a.Until != nil {
+			info.ExpiryDate = a.Until.UTC().Format(time.RFC3339)
+		}
+		return info
 	case charging.TagBlocked:
 		return idTagInfo{Status: "Blocked"}
 	case charging.TagExpired:

@@ -130,7 +130,8 @@ type authorizeReq struct {
 func (r *authorizeReq) check() *FrameError { return ciString("idTag", r.IDTag, 20, true) }
 
 type idTagInfo struct {
-	Status string `json:"status"` // Accepted, Blocked, Expired, Invalid, ConcurrentTx
+	ExpiryDate string `json:"expiryDate,omitempty"` // RFC 3339, UTC
+	Status     string `json:"status"`               // Accepted, Blocked, Expired, Invalid, ConcurrentTx
 }
 
 type authorizeConf struct {

@@ -619,3 +619,94 @@ func TestRegisteredTags(t *testing.T) {
 		t.Fatalf("the card's car at the exit: %s/%s, owes %d; want to leave free", d.Decision, d.Reason, d.AmountDue)
 	}
 }
+
+// TestTagExpiryDates: an id tag accepted for a limited time is answered
+// with that time as expiryDate, in Authorize, StartTransaction and
+// StopTransaction alike, so a charger's authorization cache drops it then
+// (a card's expiry; a plate's pass or whitelist entry, the later end when
+// it has both); a tag accepted for good has none. A stop with a blocked
+// card answers Blocked, which takes it out of the cache.
+func TestTagExpiryDates(t *testing.T) {
+	r := newRig(t)
+	now := r.Clock.Now().Truncate(time.Second)
+	soon := now.Add(48 * time.Hour)
+	for _, in := range []charging.IDTagInput{{Tag: "CARD-SOON", ExpiresAt: &soon}, {Tag: "CARD-EVER"}, {Tag: "CARD-BLK", Blocked: true}} {
+		if _, err := r.cs.CreateIDTag(r.Ctx, r.Lot, in); err != nil {
+			t.Fatal(err)
+		}
+	}
+	passEnd, listEnd, bothEnd := now.AddDate(0, 0, 30), now.AddDate(0, 0, 10), now.AddDate(0, 0, 60)
+	for _, p := range []struct {
+		plate string
+		to    time.Time
+	}{{"粤B22222", passEnd}, {"粤B44444", passEnd}} {
+		if _, err := r.Sys.Access.CreatePass(r.Ctx, r.Lot, &park.Pass{HolderName: "x", Plates: []string{p.plate},
+			ValidFrom: now.AddDate(0, 0, -1), ValidTo: p.to}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, w := range []struct {
+		plate string
+		to    time.Time
+	}{{"粤B33333", listEnd}, {"粤B44444", bothEnd}} {
+		if _, err := r.Sys.Access.CreateWhitelist(r.Ctx, r.Lot, &park.WhitelistEntry{Plate: w.plate, Kind: park.AccessAllow,
+			ValidFrom: now.AddDate(0, 0, -1), ValidTo: w.to}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p := r.dial(t, "CAR1")
+	p.SetClock(r.Clock.Now)
+	utc := func(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+	type info struct {
+		Status     string `json:"status"`
+		ExpiryDate string `json:"expiryDate"`
+	}
+	for _, c := range []struct{ tag, status, expiry string }{
+		{"CARD-SOON", "Accepted", utc(soon)}, {"CARD-EVER", "Accepted", ""}, {"CARD-BLK", "Blocked", ""},
+		{"粤B22222", "Accepted", utc(passEnd)}, {"粤B33333", "Accepted", utc(listEnd)}, {"粤B44444", "Accepted", utc(bothEnd)},
+	} {
+		var out struct {
+			IDTagInfo info `json:"idTagInfo"`
+		}
+		if err := p.Call(r.Ctx, "Authorize", map[string]string{"idTag": c.tag}, &out); err != nil {
+			t.Fatal(err)
+		}
+		if out.IDTagInfo.Status != c.status || out.IDTagInfo.ExpiryDate != c.expiry {
+			t.Errorf("Authorize(%s) = %+v, want %s until %q", c.tag, out.IDTagInfo, c.status, c.expiry)
+		}
+	}
+	type startAnswer struct {
+		IDTagInfo     info  `json:"idTagInfo"`
+		TransactionID int64 `json:"transactionId"`
+	}
+	var start startAnswer
+	// The same start sent again (its answer lost) is answered the same.
+	var first int64
+	for i := range 2 {
+		start = startAnswer{} // a field the answer leaves out must not keep the first's value
+		if err := p.Call(r.Ctx, "StartTransaction", map[string]any{"connectorId": 1, "idTag": "CARD-SOON", "meterStart": 0,
+			"timestamp": utc(r.Clock.Now())}, &start); err != nil {
+			t.Fatal(err)
+		}
+		if start.IDTagInfo.Status != "Accepted" || start.IDTagInfo.ExpiryDate != utc(soon) || (i == 1 && start.TransactionID != first) {
+			t.Fatalf("StartTransaction #%d: %+v, transaction %d; want Accepted until %s, the first's transaction %d", i+1,
+				start.IDTagInfo, start.TransactionID, utc(soon), first)
+		}
+		first = start.TransactionID
+	}
+	// A tag that is no card nor plate of the lot (a session's own) was good
+	// for the transaction that ended: Accepted, with no expiry.
+	for _, c := range []struct{ tag, status, expiry string }{{"CARD-SOON", "Accepted", utc(soon)}, {"CARD-BLK", "Blocked", ""},
+		{"SESSION-OWN", "Accepted", ""}} {
+		var stop struct {
+			IDTagInfo info `json:"idTagInfo"`
+		}
+		if err := p.Call(r.Ctx, "StopTransaction", map[string]any{"transactionId": start.TransactionID, "idTag": c.tag,
+			"meterStop": 100, "timestamp": utc(r.Clock.Now())}, &stop); err != nil {
+			t.Fatal(err)
+		}
+		if stop.IDTagInfo.Status != c.status || stop.IDTagInfo.ExpiryDate != c.expiry {
+			t.Errorf("StopTransaction with %s: %+v, want %s until %q", c.tag, stop.IDTagInfo, c.status, c.expiry)
+		}
+	}
+}

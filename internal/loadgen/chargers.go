@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"math/rand/v2"
 	"strconv"
 	"strings"
@@ -317,7 +316,8 @@ func (f *Fleet) Print(w io.Writer, r *FleetResult) {
 		fmt.Fprintf(w, "%-12s %9d %7d %9s %9s %9s %9s\n", row.name, row.l.Count, row.l.Errors, ms(row.l.P50), ms(row.l.P90),
 			ms(row.l.P99), ms(row.l.Max))
 	}
-	f.printServer(w, r)
+	printAtParkd(w, r.ServerErr, answerBound, atParkd{"metervalues", r.Server["MeterValues"]},
+		atParkd{"heartbeat", r.Server["Heartbeat"]})
 	if len(r.ErrorSamples) > 0 {
 		fmt.Fprintf(w, "\nfirst charger errors:\n  %s\n", strings.Join(r.ErrorSamples, "\n  "))
 	}
@@ -326,29 +326,5 @@ func (f *Fleet) Print(w io.Writer, r *FleetResult) {
 // answerBound is the answer time the bar puts the 99th
 // percentile under; parkd's histogram has a bucket ending there.
 const answerBound = 20 * time.Millisecond
-
-// printServer writes parkd's own answer times beside the harness's: the
-// share answered within answerBound (exact, a bucket's bound) and the
-// bucket the 99th percentile falls in.
-func (f *Fleet) printServer(w io.Writer, r *FleetResult) {
-	if r.ServerErr != nil {
-		fmt.Fprintf(w, "\nparkd's own answer times not read: %v\n", r.ServerErr)
-		return
-	}
-	fmt.Fprintf(w, "\n%-12s %9s %14s %15s   (parkd's own times, from its /metrics)\n", "at parkd", "count", "within "+ms(answerBound), "p99 at most")
-	for _, row := range []struct{ name, action string }{{"metervalues", "MeterValues"}, {"heartbeat", "Heartbeat"}} {
-		b := r.Server[row.action]
-		share, _ := b.Within(answerBound)
-		fmt.Fprintf(w, "%-12s %9d %13.2f%% %15s\n", row.name, b.Total, 100*share, upTo(b.Quantile(0.99)))
-	}
-}
-
-// upTo is a bucket bound in seconds as the harness prints times.
-func upTo(s float64) string {
-	if math.IsInf(s, 1) {
-		return "+Inf"
-	}
-	return ms(time.Duration(math.Round(s * float64(time.Second))))
-}
 
 func mib(b int64) float64 { return float64(b) / (1 << 20) }

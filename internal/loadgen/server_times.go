@@ -136,3 +136,33 @@ func (b Buckets) Quantile(q float64) float64 {
 	}
 	return math.Inf(1)
 }
+
+// atParkd is one row of parkd's own times.
+type atParkd struct {
+	name string
+	b    Buckets
+}
+
+// printAtParkd writes parkd's own times beside the harness's: per row, the
+// share answered within bound (exact, a bucket's bound) and the bucket the
+// 99th percentile falls in; or why they could not be read.
+func printAtParkd(w io.Writer, err error, bound time.Duration, rows ...atParkd) {
+	if err != nil {
+		fmt.Fprintf(w, "\nparkd's own answer times not read: %v\n", err)
+		return
+	}
+	fmt.Fprintf(w, "\n%-12s %9s %14s %15s   (parkd's own times, from its /metrics)\n", "at parkd", "count",
+		"within "+ms(bound), "p99 at most")
+	for _, r := range rows {
+		share, _ := r.b.Within(bound)
+		fmt.Fprintf(w, "%-12s %9d %13.2f%% %15s\n", r.name, r.b.Total, 100*share, upTo(r.b.Quantile(0.99)))
+	}
+}
+
+// upTo is a bucket bound in seconds as the harness prints times.
+func upTo(s float64) string {
+	if math.IsInf(s, 1) {
+		return "+Inf"
+	}
+	return ms(time.Duration(math.Round(s * float64(time.Second))))
+}

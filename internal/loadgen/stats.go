@@ -146,15 +146,7 @@ func (r *Result) Print(w io.Writer) {
 	}
 	row("gate events", r.Events)
 	row("all", r.All)
-	if r.ServerErr != nil {
-		fmt.Fprintf(w, "\nparkd's own answer times not read: %v\n", r.ServerErr)
-	} else {
-		share, _ := r.ServerEvents.Within(eventBound)
-		fmt.Fprintf(w, "\n%-12s %9s %14s %15s   (parkd's own times, from its /metrics)\n", "at parkd", "count",
-			"within "+ms(eventBound), "p99 at most")
-		fmt.Fprintf(w, "%-12s %9d %13.2f%% %15s\n", "gate events", r.ServerEvents.Total, 100*share,
-			upTo(r.ServerEvents.Quantile(0.99)))
-	}
+	printAtParkd(w, r.ServerErr, eventBound, atParkd{"gate events", r.ServerEvents})
 	if len(r.ErrorSamples) > 0 {
 		fmt.Fprintf(w, "\nfirst errors:\n  %s\n", strings.Join(r.ErrorSamples, "\n  "))
 	}

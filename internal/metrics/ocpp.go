@@ -6,14 +6,14 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 )
 
-// ocppBuckets have a bound at 20 ms, the answer time chargers are promised
-// at the 99th percentile (BENCHMARKS.md): the share within it is exact.
+// ocppBuckets have a bound at 20 ms, the answer time the charging issue
+// asks for at the 99th percentile: the share within it is exact.
 var ocppBuckets = []float64{.001, .0025, .005, .01, .02, .05, .1, .25, .5, 1, 2.5, 10}
 
 func newOCPPMetrics(r *prometheus.Registry) *prometheus.HistogramVec {
 	h := prometheus.NewHistogramVec(prometheus.HistogramOpts{
 		Name:    "parkd_ocpp_call_duration_seconds",
-		Help:    "Time from reading a charger's CALL to writing parkd's answer, by OCPP action.",
+		Help:    "Time from reading a charger's CALL to having its answer ready to send, by OCPP action.",
 		Buckets: ocppBuckets,
 	}, []string{"action"})
 	r.MustRegister(h)

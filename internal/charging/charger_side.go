@@ -148,9 +148,10 @@ func (s *Service) chargerTag(ctx context.Context, tx park.Tx, chargerID, idTag s
 }
 
 // tagOfLot reports until when an id tag presented at a charger is a plate
-// with a valid pass or whitelist entry in the charger's lot (nil: it is
-// not), and its plate key: the lot's own drivers charge with their plate
-// as id tag, billed by use. A pass and an entry both valid: the later end.
+// with a valid pass or allowing list entry in the charger's lot (nil: it
+// is not, or a deny entry keeps it out), and its plate key: the lot's own
+// drivers charge with their plate as id tag, billed by use. A pass and an
+// entry both valid: the later end.
 func (s *Service) tagOfLot(ctx context.Context, tx park.Tx, c *park.Charger, idTag string) (*time.Time, string, error) {
 	p, err := core.Plate("idTag", idTag)
 	if err != nil {
@@ -165,9 +166,12 @@ func (s *Service) tagOfLot(ctx context.Context, tx park.Tx, c *park.Charger, idT
 		return nil, "", err
 	}
 	w, err := tx.FindWhitelist(ctx, c.LotCode, p.Key)
-	if err == nil && w.ValidAt(now) && (until == nil || w.ValidTo.After(*until)) {
+	switch {
+	case err == nil && w.ValidAt(now) && w.Kind == park.AccessDeny:
+		return nil, "", nil // kept out of the lot, pass or not: no charging on its plate either
+	case err == nil && w.ValidAt(now) && w.Kind == park.AccessAllow && (until == nil || w.ValidTo.After(*until)):
 		until = &w.ValidTo
-	} else if err != nil && !park.IsCode(err, park.ENotFound) {
+	case err != nil && !park.IsCode(err, park.ENotFound):
 		return nil, "", err
 	}
 	if until == nil {

@@ -624,8 +624,9 @@ func TestRegisteredTags(t *testing.T) {
 // with that time as expiryDate, in Authorize, StartTransaction and
 // StopTransaction alike, so a charger's authorization cache drops it then
 // (a card's expiry; a plate's pass or whitelist entry, the later end when
-// it has both); a tag accepted for good has none. A stop with a blocked
-// card answers Blocked, which takes it out of the cache.
+// it has both); a tag accepted for good has none; a plate on the deny
+// list is no tag, pass or not. A stop with a blocked card answers
+// Blocked, which takes it out of the cache.
 func TestTagExpiryDates(t *testing.T) {
 	r := newRig(t)
 	now := r.Clock.Now().Truncate(time.Second)
@@ -639,7 +640,7 @@ func TestTagExpiryDates(t *testing.T) {
 	for _, p := range []struct {
 		plate string
 		to    time.Time
-	}{{"粤B22222", passEnd}, {"粤B44444", passEnd}} {
+	}{{"粤B22222", passEnd}, {"粤B44444", passEnd}, {"粤B55555", passEnd}} {
 		if _, err := r.Sys.Access.CreatePass(r.Ctx, r.Lot, &park.Pass{HolderName: "x", Plates: []string{p.plate},
 			ValidFrom: now.AddDate(0, 0, -1), ValidTo: p.to}); err != nil {
 			t.Fatal(err)
@@ -648,8 +649,10 @@ func TestTagExpiryDates(t *testing.T) {
 	for _, w := range []struct {
 		plate string
 		to    time.Time
-	}{{"粤B33333", listEnd}, {"粤B44444", bothEnd}} {
-		if _, err := r.Sys.Access.CreateWhitelist(r.Ctx, r.Lot, &park.WhitelistEntry{Plate: w.plate, Kind: park.AccessAllow,
+		kind  string
+	}{{"粤B33333", listEnd, park.AccessAllow}, {"粤B44444", bothEnd, park.AccessAllow}, {"粤B55555", bothEnd, park.AccessDeny},
+		{"粤B66666", bothEnd, park.AccessDeny}} {
+		if _, err := r.Sys.Access.CreateWhitelist(r.Ctx, r.Lot, &park.WhitelistEntry{Plate: w.plate, Kind: w.kind,
 			ValidFrom: now.AddDate(0, 0, -1), ValidTo: w.to}); err != nil {
 			t.Fatal(err)
 		}
@@ -664,6 +667,8 @@ func TestTagExpiryDates(t *testing.T) {
 	for _, c := range []struct{ tag, status, expiry string }{
 		{"CARD-SOON", "Accepted", utc(soon)}, {"CARD-EVER", "Accepted", ""}, {"CARD-BLK", "Blocked", ""},
 		{"粤B22222", "Accepted", utc(passEnd)}, {"粤B33333", "Accepted", utc(listEnd)}, {"粤B44444", "Accepted", utc(bothEnd)},
+		// A plate on the deny list is kept out of the lot, with a pass or without.
+		{"粤B55555", "Invalid", ""}, {"粤B66666", "Invalid", ""},
 	} {
 		var out struct {
 			IDTagInfo info `json:"idTagInfo"`

@@ -30,7 +30,7 @@ const eventsRoute = "POST /v1/lots/{code}/events"
 // are parkd's alone.
 type AnswerTimes map[string]Buckets
 
-// Buckets is one action's histogram: cumulative counts by upper bound
+// Buckets is one action's or route's histogram: cumulative counts by upper bound
 // (seconds, ascending, the last +Inf) and the total.
 type Buckets struct {
 	Bounds []float64
@@ -86,9 +86,11 @@ func bucketsOf(hg *dto.Histogram) Buckets {
 		b.Bounds = append(b.Bounds, bk.GetUpperBound())
 		b.Counts = append(b.Counts, bk.GetCumulativeCount())
 	}
-	b.Bounds = append(b.Bounds, math.Inf(1))
 	b.Total = hg.GetSampleCount()
-	b.Counts = append(b.Counts, b.Total)
+	if n := len(b.Bounds); n == 0 || !math.IsInf(b.Bounds[n-1], 1) { // the text format has it, a registry not
+		b.Bounds = append(b.Bounds, math.Inf(1))
+		b.Counts = append(b.Counts, b.Total)
+	}
 	return b
 }
 

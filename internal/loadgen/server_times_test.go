@@ -4,6 +4,8 @@ import (
 	"math"
 	"testing"
 	"time"
+
+	dto "github.com/prometheus/client_model/go"
 )
 
 // TestAnswerTimesOfARun: a run's answers are the histogram's growth
@@ -36,5 +38,22 @@ func TestAnswerTimesOfARun(t *testing.T) {
 	}
 	if hb := run["Heartbeat"]; hb.Total != 4 || hb.Counts[0] != 3 {
 		t.Errorf("Heartbeat, all during the run: %+v", hb)
+	}
+}
+
+// TestBucketsEndAtInf: a histogram read from the text format ends with its
+// +Inf bucket once, as one gathered from a registry (which leaves it out).
+func TestBucketsEndAtInf(t *testing.T) {
+	u := func(f float64) *float64 { return &f }
+	c := func(n uint64) *uint64 { return &n }
+	for _, withInf := range []bool{true, false} {
+		h := &dto.Histogram{SampleCount: c(5), Bucket: []*dto.Bucket{{UpperBound: u(.02), CumulativeCount: c(4)}}}
+		if withInf {
+			h.Bucket = append(h.Bucket, &dto.Bucket{UpperBound: u(math.Inf(1)), CumulativeCount: c(5)})
+		}
+		b := bucketsOf(h)
+		if len(b.Bounds) != 2 || !math.IsInf(b.Bounds[1], 1) || b.Counts[1] != 5 || b.Total != 5 {
+			t.Errorf("with +Inf given %v: %+v, want bounds [0.02 +Inf], counts [4 5]", withInf, b)
+		}
 	}
 }

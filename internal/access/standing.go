@@ -34,8 +34,8 @@ func standing(ctx context.Context, tx park.Tx, l *park.Lot, key string, at time.
 	var a Standing
 	w, err := tx.FindWhitelist(ctx, l.Code, key)
 	switch {
-	case err == nil && w.ValidAt(at):
-		a.Allowed, a.Denied = w.Kind == park.AccessAllow, w.Kind == park.AccessDeny
+	case err == nil:
+		a.Allowed, a.Denied = w.AllowsAt(at), w.DeniesAt(at)
 	case err != nil && !park.IsCode(err, park.ENotFound):
 		return a, err
 	}

@@ -167,9 +167,9 @@ func (s *Service) tagOfLot(ctx context.Context, tx park.Tx, c *park.Charger, idT
 	}
 	w, err := tx.FindWhitelist(ctx, c.LotCode, p.Key)
 	switch {
-	case err == nil && w.ValidAt(now) && w.Kind == park.AccessDeny:
+	case err == nil && w.DeniesAt(now):
 		return nil, "", nil // kept out of the lot, pass or not: no charging on its plate either
-	case err == nil && w.ValidAt(now) && w.Kind == park.AccessAllow && (until == nil || w.ValidTo.After(*until)):
+	case err == nil && w.AllowsAt(now) && (until == nil || w.ValidTo.After(*until)):
 		until = &w.ValidTo
 	case err != nil && !park.IsCode(err, park.ENotFound):
 		return nil, "", err

@@ -126,3 +126,10 @@ func (w *WhitelistEntry) Validate() error {
 func (w *WhitelistEntry) ValidAt(t time.Time) bool {
 	return !t.Before(w.ValidFrom) && t.Before(w.ValidTo)
 }
+
+// AllowsAt reports whether the entry lets its car in at instant t.
+func (w *WhitelistEntry) AllowsAt(t time.Time) bool { return w.Kind == AccessAllow && w.ValidAt(t) }
+
+// DeniesAt reports whether the entry keeps its car out at instant t,
+// whatever else the car holds (a pass).
+func (w *WhitelistEntry) DeniesAt(t time.Time) bool { return w.Kind == AccessDeny && w.ValidAt(t) }

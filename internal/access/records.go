@@ -22,7 +22,9 @@ type knownRecords struct {
 // KnownRecords returns tx knowing which records the plate key has in lot.
 // Its caller must not create such a record for that plate through it: a
 // gate decision or a price never does, so what was true when it began
-// stays true. A tx that knows them already is returned as it is.
+// stays true. The one exception, a stay an entry opens, is noted as it is
+// written (InsertStay, UpdateStay). A tx that knows them already is
+// returned as it is.
 func KnownRecords(ctx context.Context, tx park.Tx, lot, key string) (park.Tx, error) {
 	if k, ok := tx.(*knownRecords); ok && k.lot == lot && k.key == key {
 		return k, nil
@@ -73,4 +75,31 @@ func (k *knownRecords) StayCoupons(ctx context.Context, lot, key, stayID string)
 		return nil, nil
 	}
 	return k.Tx.StayCoupons(ctx, lot, key, stayID)
+}
+
+func (k *knownRecords) FindInside(ctx context.Context, lot, key string) (*park.Stay, error) {
+	if k.none(lot, key, k.has.Inside) {
+		return nil, park.Errorf(park.ENotFound, "car inside not found")
+	}
+	return k.Tx.FindInside(ctx, lot, key)
+}
+
+func (k *knownRecords) InsertStay(ctx context.Context, s *park.Stay) error {
+	err := k.Tx.InsertStay(ctx, s)
+	k.opened(s, err)
+	return err
+}
+
+func (k *knownRecords) UpdateStay(ctx context.Context, s *park.Stay) error {
+	err := k.Tx.UpdateStay(ctx, s)
+	k.opened(s, err)
+	return err
+}
+
+// opened notes a stay of the plate written open: from then on FindInside
+// asks the database.
+func (k *knownRecords) opened(s *park.Stay, err error) {
+	if err == nil && s.State == park.StayIn && s.LotCode == k.lot && s.PlateKey == k.key {
+		k.has.Inside = true
+	}
 }

@@ -83,3 +83,46 @@ func TestKnownRecordsAsksOnlyWhatExists(t *testing.T) {
 		}
 	}
 }
+
+func (a *askedTx) FindInside(_ context.Context, lot, key string) (*park.Stay, error) {
+	a.asked = append(a.asked, "inside "+lot+" "+key)
+	return nil, park.Errorf(park.ENotFound, "not found")
+}
+func (a *askedTx) InsertStay(context.Context, *park.Stay) error { return nil }
+func (a *askedTx) UpdateStay(context.Context, *park.Stay) error { return nil }
+
+// TestKnownRecordsSeesTheStayItOpens: a plate with no open stay is not
+// looked for inside; once a stay of it is written open through the
+// transaction (an entry), it is, and another plate's stay changes nothing.
+func TestKnownRecordsSeesTheStayItOpens(t *testing.T) {
+	ctx := context.Background()
+	for _, write := range []string{"insert", "update"} {
+		raw := &askedTx{}
+		tx, err := KnownRecords(ctx, raw, "L1", "K1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		put := tx.InsertStay
+		if write == "update" {
+			put = tx.UpdateStay
+		}
+		tx.FindInside(ctx, "L1", "K1")
+		if err := put(ctx, &park.Stay{LotCode: "L1", PlateKey: "K2", State: park.StayIn}); err != nil {
+			t.Fatal(err)
+		}
+		if err := put(ctx, &park.Stay{LotCode: "L1", PlateKey: "K1", State: park.StayOut}); err != nil {
+			t.Fatal(err)
+		}
+		tx.FindInside(ctx, "L1", "K1")
+		if len(raw.asked) != 0 {
+			t.Fatalf("%s: asked the store %q before the plate had an open stay", write, raw.asked)
+		}
+		if err := put(ctx, &park.Stay{LotCode: "L1", PlateKey: "K1", State: park.StayIn}); err != nil {
+			t.Fatal(err)
+		}
+		tx.FindInside(ctx, "L1", "K1")
+		if want := []string{"inside L1 K1"}; len(raw.asked) != 1 || raw.asked[0] != want[0] {
+			t.Errorf("%s: asked the store %q after the stay was opened, want %q", write, raw.asked, want)
+		}
+	}
+}

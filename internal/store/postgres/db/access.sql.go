@@ -362,7 +362,9 @@ SELECT EXISTS (SELECT 1 FROM whitelist w WHERE w.lot_code = $1 AND w.plate_key =
        EXISTS (SELECT 1 FROM reservations r WHERE r.lot_code = $1 AND r.plate_key = $2
                                              AND r.state = 'booked') AS reserved,
        EXISTS (SELECT 1 FROM locks l WHERE l.lot_code = $1 AND l.plate_key = $2) AS locked,
-       EXISTS (SELECT 1 FROM coupons c WHERE c.lot_code = $1 AND c.plate_key = $2) AS coupons
+       EXISTS (SELECT 1 FROM coupons c WHERE c.lot_code = $1 AND c.plate_key = $2) AS coupons,
+       EXISTS (SELECT 1 FROM stays s WHERE s.lot_code = $1 AND s.plate_key = $2
+                                       AND s.state = 'in') AS inside
 `
 
 type PlateRecordsParams struct {
@@ -376,6 +378,7 @@ type PlateRecordsRow struct {
 	Reserved bool
 	Locked   bool
 	Coupons  bool
+	Inside   bool
 }
 
 func (q *Queries) PlateRecords(ctx context.Context, arg PlateRecordsParams) (PlateRecordsRow, error) {
@@ -387,6 +390,7 @@ func (q *Queries) PlateRecords(ctx context.Context, arg PlateRecordsParams) (Pla
 		&i.Reserved,
 		&i.Locked,
 		&i.Coupons,
+		&i.Inside,
 	)
 	return i, err
 }

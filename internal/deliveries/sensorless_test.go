@@ -84,6 +84,12 @@ func TestSensorlessRefused(t *testing.T) {
 		if s := b.Stay(t, st.ID); s.Paid != 0 || s.State != park.StayIn {
 			t.Fatalf("stay %+v", s)
 		}
+		// The camera's retry of that read gets the same answer, and the
+		// partner is not asked again: only a new read is a new exit.
+		systemtest.WantDecision(t, exit(t, b, "x-1"), park.DecisionHold, park.ReasonPaymentRequired, systemtest.Fee(2*time.Hour))
+		if n := len(rc.requests()); n != 1 {
+			t.Fatalf("the partner was asked %d times, want once", n)
+		}
 	})
 	t.Run("LateSuccess", func(t *testing.T) {
 		rc := newReceiver(t)

@@ -121,17 +121,12 @@ func (s *Service) handleEvent(ctx context.Context, in EventInput, then func(park
 	}
 	var dec park.Decision
 	var noted []*park.Anomaly // logged only once committed
+	// A new event is the rule and a repeated one the exception, so the
+	// transaction does not look for the event first: it decides, and the
+	// event's insert fails on a repeated id, which undoes everything else.
+	// Any failure then asks whether the event was decided before (replayed).
 	err = s.base.Update(ctx, func(tx park.Tx) error {
 		noted = noted[:0]
-		if prev, err := tx.GetEvent(ctx, in.LotCode, in.ID); err == nil {
-			dec = prev.Decision
-			if then != nil {
-				return then(tx, dec)
-			}
-			return nil
-		} else if !park.IsCode(err, park.ENotFound) {
-			return err
-		}
 		// Occupied starts at 0 and tracks this event's change to the count
 		// of cars inside; the count itself is read only for a visitor.
 		l, err := tx.GetLotSettings(ctx, in.LotCode)
@@ -195,6 +190,9 @@ func (s *Service) handleEvent(ctx context.Context, in EventInput, then func(park
 		return nil
 	})
 	if err != nil {
+		if prev, ok, err := s.replayed(ctx, in, then); ok {
+			return prev, err
+		}
 		return park.Decision{}, err
 	}
 	s.metrics.GateDecision(in.Type, dec.Decision, dec.Reason)
@@ -202,6 +200,34 @@ func (s *Service) handleEvent(ctx context.Context, in EventInput, then func(park
 		s.base.Log.Warn("gate anomaly", "lot", a.LotCode, "kind", a.Kind, "plate", a.Plate, "stay", a.StayID, "event", a.EventID)
 	}
 	return dec, nil
+}
+
+// replayed returns the decision of an event already recorded, with the
+// error of then run with it; false when the event is new (or the store
+// cannot say). A recorded event's first decision stands, and nothing else
+// changes.
+func (s *Service) replayed(ctx context.Context, in EventInput, then func(park.Tx, park.Decision) error) (park.Decision, bool, error) {
+	var prev *park.Event
+	find := func(tx park.Tx) (err error) {
+		prev, err = tx.GetEvent(ctx, in.LotCode, in.ID)
+		return err
+	}
+	if then == nil {
+		if err := s.base.View(ctx, find); err != nil {
+			return park.Decision{}, false, nil
+		}
+		return prev.Decision, true, nil
+	}
+	err := s.base.Update(ctx, func(tx park.Tx) error {
+		if err := find(tx); err != nil {
+			return err
+		}
+		return then(tx, prev.Decision)
+	})
+	if prev == nil {
+		return park.Decision{}, false, nil
+	}
+	return prev.Decision, true, err
 }
 
 // freshTemporary issues a plate-less car an identity no car inside holds.

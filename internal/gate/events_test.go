@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"parkd/internal/deliveries"
 	"parkd/internal/gate"
 	"parkd/internal/park"
 )
@@ -106,6 +107,38 @@ func TestDuplicateEventReturnsFirstDecision(t *testing.T) {
 	sts, err := b.Sys.Gate.ListStays(b.Ctx, gate.StayQuery{LotCode: b.Lot})
 	if err != nil || len(sts) != 1 {
 		t.Fatalf("%d stays (%v), want 1", len(sts), err)
+	}
+}
+
+// TestRepeatedEventChangesNothing: a camera's retry of the very read it
+// sent (same id, same plate) is decided again as a re-entry would be, and
+// all of that is undone: the first decision, one stay, no anomaly, one
+// entry report.
+func TestRepeatedEventChangesNothing(t *testing.T) {
+	b := setup(t)
+	b.Subscribe(t, park.ReportEntry)
+	first, err := b.EventID("cam-1", park.EventEntry, "京A12345", t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.Clock.Set(t0.Add(time.Minute))
+	again, err := b.EventID("cam-1", park.EventEntry, "京A12345", t0)
+	if err != nil || again != first {
+		t.Fatalf("replay %+v (%v), first %+v", again, err, first)
+	}
+	if st := b.Stay(t, first.StayID); st.State != park.StayIn || st.Anomaly != "" {
+		t.Fatalf("the first stay became %+v", st)
+	}
+	sts, err := b.Sys.Gate.ListStays(b.Ctx, gate.StayQuery{LotCode: b.Lot})
+	if err != nil || len(sts) != 1 || b.Occupied(t) != 1 {
+		t.Fatalf("%d stays (%v), %d inside; want 1 and 1", len(sts), err, b.Occupied(t))
+	}
+	if as, err := b.Sys.Gate.ListAnomalies(b.Ctx, b.Lot, 10); err != nil || len(as) != 0 {
+		t.Fatalf("anomalies %+v (%v), want none", as, err)
+	}
+	ds, err := b.Sys.Deliveries.ListDeliveries(b.Ctx, deliveries.DeliveryQuery{Report: park.ReportEntry})
+	if err != nil || len(ds) != 1 {
+		t.Fatalf("%d entry reports (%v), want 1", len(ds), err)
 	}
 }
 

@@ -84,6 +84,13 @@ func (k *knownRecords) FindInside(ctx context.Context, lot, key string) (*park.S
 	return k.Tx.FindInside(ctx, lot, key)
 }
 
+func (k *knownRecords) VehicleOrders(ctx context.Context, key string) ([]*park.RentalOrder, error) {
+	if !k.has.Rented && key == k.key { // rental orders are not of one lot
+		return nil, nil
+	}
+	return k.Tx.VehicleOrders(ctx, key)
+}
+
 func (k *knownRecords) InsertStay(ctx context.Context, s *park.Stay) error {
 	err := k.Tx.InsertStay(ctx, s)
 	k.opened(s, err)

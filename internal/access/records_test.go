@@ -2,6 +2,7 @@ package access
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -123,6 +124,33 @@ func TestKnownRecordsSeesTheStayItOpens(t *testing.T) {
 		tx.FindInside(ctx, "L1", "K1")
 		if want := []string{"inside L1 K1"}; len(raw.asked) != 1 || raw.asked[0] != want[0] {
 			t.Errorf("%s: asked the store %q after the stay was opened, want %q", write, raw.asked, want)
+		}
+	}
+}
+
+func (a *askedTx) VehicleOrders(_ context.Context, key string) ([]*park.RentalOrder, error) {
+	a.asked = append(a.asked, "orders "+key)
+	return nil, nil
+}
+
+// TestKnownRecordsRentals: a plate's open rental orders are looked up only
+// when it has some, whatever the lot; another plate's always are.
+func TestKnownRecordsRentals(t *testing.T) {
+	ctx := context.Background()
+	for _, rented := range []bool{false, true} {
+		raw := &askedTx{has: park.PlateRecords{Rented: rented}}
+		tx, err := KnownRecords(ctx, raw, "L1", "K1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		tx.VehicleOrders(ctx, "K1")
+		tx.VehicleOrders(ctx, "K2")
+		want := []string{"orders K2"}
+		if rented {
+			want = []string{"orders K1", "orders K2"}
+		}
+		if strings.Join(raw.asked, ",") != strings.Join(want, ",") {
+			t.Errorf("rented %v: asked the store %q, want %q", rented, raw.asked, want)
 		}
 	}
 }

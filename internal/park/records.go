@@ -2,8 +2,9 @@ package park
 
 // PlateRecords says which kinds of records a plate key has in a lot: an
 // entry of its white or black list, a pass, a booked reservation, a lock,
-// coupons (issued or used), an open stay. Most cars at a lane have none of
-// the first five, and a car at an entry has no open stay.
+// coupons (issued or used), an open stay; and whether it has an open rental
+// order (in any lot). Most cars at a lane have none of them, but a car at
+// an exit has its open stay.
 type PlateRecords struct {
 	Listed   bool
 	Pass     bool
@@ -11,4 +12,5 @@ type PlateRecords struct {
 	Locked   bool
 	Coupons  bool
 	Inside   bool
+	Rented   bool
 }

@@ -9,7 +9,8 @@ import (
 )
 
 // testRentalOrders: orders round-trip, a channel's order id names one
-// order, and a vehicle's open orders are found by plate.
+// order, and a vehicle's open orders are found by plate (and counted in
+// its plate records in every lot, while any is open).
 func testRentalOrders(t *testing.T, s park.Store) {
 	ctx := context.Background()
 	must(t, update(t, s, func(tx park.Tx) error {
@@ -62,6 +63,20 @@ func testRentalOrders(t *testing.T, s park.Store) {
 	must(t, s.View(ctx, func(tx park.Tx) (err error) { open, err = tx.VehicleOrders(ctx, "浙A12345"); return }))
 	if len(open) != 1 || open[0].ID != "o2" {
 		t.Fatalf("open orders after a cancel %+v, want o2", open)
+	}
+	rented := func(lot string) bool {
+		t.Helper()
+		var r park.PlateRecords
+		must(t, s.View(ctx, func(tx park.Tx) (err error) { r, err = tx.PlateRecords(ctx, lot, "浙A12345"); return }))
+		return r.Rented
+	}
+	if !rented("L1") || !rented("L2") {
+		t.Fatal("a plate with an open rental order has no rental in its records")
+	}
+	o2.Status = park.OrderCancelled
+	must(t, update(t, s, func(tx park.Tx) error { return tx.SaveRentalOrder(ctx, o2) }))
+	if rented("L1") {
+		t.Fatal("a plate whose orders are all cancelled still counts as rented")
 	}
 	_, err := getOrder(s, "none")
 	wantCode(t, err, park.ENotFound)

@@ -63,4 +63,6 @@ SELECT EXISTS (SELECT 1 FROM whitelist w WHERE w.lot_code = sqlc.arg(lot_code) A
        EXISTS (SELECT 1 FROM locks l WHERE l.lot_code = sqlc.arg(lot_code) AND l.plate_key = sqlc.arg(plate_key)) AS locked,
        EXISTS (SELECT 1 FROM coupons c WHERE c.lot_code = sqlc.arg(lot_code) AND c.plate_key = sqlc.arg(plate_key)) AS coupons,
        EXISTS (SELECT 1 FROM stays s WHERE s.lot_code = sqlc.arg(lot_code) AND s.plate_key = sqlc.arg(plate_key)
-                                       AND s.state = 'in') AS inside;
+                                       AND s.state = 'in') AS inside,
+       EXISTS (SELECT 1 FROM rental_orders o WHERE o.plate_key = sqlc.arg(plate_key)
+                                               AND o.status IN ('awaiting_pickup', 'in_use')) AS rented;

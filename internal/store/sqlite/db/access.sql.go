@@ -372,7 +372,9 @@ SELECT EXISTS (SELECT 1 FROM whitelist w WHERE w.lot_code = ?1 AND w.plate_key =
        EXISTS (SELECT 1 FROM locks l WHERE l.lot_code = ?1 AND l.plate_key = ?2) AS locked,
        EXISTS (SELECT 1 FROM coupons c WHERE c.lot_code = ?1 AND c.plate_key = ?2) AS coupons,
        EXISTS (SELECT 1 FROM stays s WHERE s.lot_code = ?1 AND s.plate_key = ?2
-                                       AND s.state = 'in') AS inside
+                                       AND s.state = 'in') AS inside,
+       EXISTS (SELECT 1 FROM rental_orders o WHERE o.plate_key = ?2
+                                               AND o.status IN ('awaiting_pickup', 'in_use')) AS rented
 `
 
 type PlateRecordsParams struct {
@@ -387,6 +389,7 @@ type PlateRecordsRow struct {
 	Locked   bool
 	Coupons  bool
 	Inside   bool
+	Rented   bool
 }
 
 func (q *Queries) PlateRecords(ctx context.Context, arg PlateRecordsParams) (PlateRecordsRow, error) {
@@ -399,6 +402,7 @@ func (q *Queries) PlateRecords(ctx context.Context, arg PlateRecordsParams) (Pla
 		&i.Locked,
 		&i.Coupons,
 		&i.Inside,
+		&i.Rented,
 	)
 	return i, err
 }

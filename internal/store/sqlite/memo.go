@@ -5,7 +5,7 @@ import "parkd/internal/park"
 // memo keeps, for one group commit (one write transaction), answers that
 // every gate event looks up again: a lot's settings (with its tariff
 // document), whether anyone subscribed to a kind of a lot's reports,
-// whether any rental order is open, how many cars a lot holds (kept up to
+// how many cars a lot holds (kept up to
 // date by the batch's own AddOccupied). Nothing but the writer
 // writes, so an answer holds until this transaction changes what it was
 // read from: every txn method that writes those tables calls forget, and
@@ -14,7 +14,6 @@ import "parkd/internal/park"
 type memo struct {
 	lots       map[string]park.Lot
 	subscribed map[[2]string]bool
-	noOrders   int8 // 0 not asked; 1 no rental order is open; -1 some are
 	inside     map[string]int64
 }
 
@@ -30,7 +29,6 @@ func (m *memo) forget() {
 	clear(m.lots)
 	clear(m.subscribed)
 	clear(m.inside)
-	m.noOrders = 0
 }
 
 // count returns lot's count of cars inside, when known.
@@ -93,23 +91,4 @@ func (m *memo) keepSubscribed(lot, kind string, ok bool) {
 	if m != nil {
 		m.subscribed[[2]string{lot, kind}] = ok
 	}
-}
-
-// noOpenOrders reports whether no rental order awaits pick-up or is in
-// use, asking the database once per group commit.
-func (t *txn) noOpenOrders() (bool, error) {
-	if t.memo != nil && t.memo.noOrders != 0 {
-		return t.memo.noOrders > 0, nil
-	}
-	some, err := t.q.AnyOpenRentalOrder(stmtCtx)
-	if err != nil {
-		return false, mapErr(err)
-	}
-	if t.memo != nil {
-		t.memo.noOrders = -1
-		if !some {
-			t.memo.noOrders = 1
-		}
-	}
-	return !some, nil
 }

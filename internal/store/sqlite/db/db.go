@@ -30,9 +30,6 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.addOccupiedStmt, err = db.PrepareContext(ctx, addOccupied); err != nil {
 		return nil, fmt.Errorf("error preparing query AddOccupied: %w", err)
 	}
-	if q.anyOpenRentalOrderStmt, err = db.PrepareContext(ctx, anyOpenRentalOrder); err != nil {
-		return nil, fmt.Errorf("error preparing query AnyOpenRentalOrder: %w", err)
-	}
 	if q.bookedReservationsStmt, err = db.PrepareContext(ctx, bookedReservations); err != nil {
 		return nil, fmt.Errorf("error preparing query BookedReservations: %w", err)
 	}
@@ -730,11 +727,6 @@ func (q *Queries) Close() error {
 	if q.addOccupiedStmt != nil {
 		if cerr := q.addOccupiedStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing addOccupiedStmt: %w", cerr)
-		}
-	}
-	if q.anyOpenRentalOrderStmt != nil {
-		if cerr := q.anyOpenRentalOrderStmt.Close(); cerr != nil {
-			err = fmt.Errorf("error closing anyOpenRentalOrderStmt: %w", cerr)
 		}
 	}
 	if q.bookedReservationsStmt != nil {
@@ -1918,7 +1910,6 @@ type Queries struct {
 	tx                                *sql.Tx
 	addChannelStoreStmt               *sql.Stmt
 	addOccupiedStmt                   *sql.Stmt
-	anyOpenRentalOrderStmt            *sql.Stmt
 	bookedReservationsStmt            *sql.Stmt
 	channelsSellingStmt               *sql.Stmt
 	chargeSessionsOfPlateStmt         *sql.Stmt
@@ -2155,7 +2146,6 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		tx:                                tx,
 		addChannelStoreStmt:               q.addChannelStoreStmt,
 		addOccupiedStmt:                   q.addOccupiedStmt,
-		anyOpenRentalOrderStmt:            q.anyOpenRentalOrderStmt,
 		bookedReservationsStmt:            q.bookedReservationsStmt,
 		channelsSellingStmt:               q.channelsSellingStmt,
 		chargeSessionsOfPlateStmt:         q.chargeSessionsOfPlateStmt,

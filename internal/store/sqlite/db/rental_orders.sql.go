@@ -9,17 +9,6 @@ import (
 	"context"
 )
 
-const anyOpenRentalOrder = `-- name: AnyOpenRentalOrder :one
-SELECT EXISTS (SELECT 1 FROM rental_orders WHERE status IN ('awaiting_pickup', 'in_use')) AS open
-`
-
-func (q *Queries) AnyOpenRentalOrder(ctx context.Context) (bool, error) {
-	row := q.queryRow(ctx, q.anyOpenRentalOrderStmt, anyOpenRentalOrder)
-	var open bool
-	err := row.Scan(&open)
-	return open, err
-}
-
 const getChannelOrder = `-- name: GetChannelOrder :one
 SELECT id, channel_id, channel_order_id, plate_key, status, pickup_at, body, updated_at, version FROM rental_orders WHERE channel_id = ? AND channel_order_id = ? AND channel_order_id <> ''
 `

@@ -14,6 +14,3 @@ SELECT * FROM rental_orders WHERE channel_id = ? AND channel_order_id = ? AND ch
 
 -- name: VehicleOrders :many
 SELECT * FROM rental_orders WHERE plate_key = ? AND status IN ('awaiting_pickup', 'in_use') ORDER BY pickup_at, id;
-
--- name: AnyOpenRentalOrder :one
-SELECT EXISTS (SELECT 1 FROM rental_orders WHERE status IN ('awaiting_pickup', 'in_use')) AS open;

@@ -195,7 +195,8 @@ func (s *Store) Close() error {
 	return nil
 }
 
-// Ping checks the database is reachable. Like begin, it looks past pooled
+// Ping checks the database is reachable. Like a transaction's first round
+// trip (guard.exchange), it looks past pooled
 // connections that died while idle.
 func (s *Store) Ping(ctx context.Context) error {
 	for i := int32(0); ; i++ {
@@ -211,9 +212,8 @@ func (s *Store) Ping(ctx context.Context) error {
 // read, so concurrent writers serialise or get EConflict. On a
 // serialization failure or deadlock fn runs again in a fresh transaction.
 func (s *Store) Update(ctx context.Context, fn func(park.Tx) error) error {
-	opts := pgx.TxOptions{IsoLevel: pgx.ReadCommitted, AccessMode: pgx.ReadWrite}
 	for attempt := 1; ; attempt++ {
-		again, err := s.run(ctx, opts, fn)
+		again, err := s.run(ctx, "begin isolation level read committed read write", fn)
 		if !again || attempt == maxAttempts || ctx.Err() != nil {
 			return err
 		}
@@ -223,65 +223,39 @@ func (s *Store) Update(ctx context.Context, fn func(park.Tx) error) error {
 // View runs fn in a read-only REPEATABLE READ transaction: every read
 // sees the same snapshot.
 func (s *Store) View(ctx context.Context, fn func(park.Tx) error) error {
-	_, err := s.run(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, fn)
+	_, err := s.run(ctx, "begin isolation level repeatable read read only", fn)
 	return err
 }
 
 // run runs fn in one transaction and reports whether a retry could succeed.
-func (s *Store) run(ctx context.Context, opts pgx.TxOptions, fn func(park.Tx) error) (again bool, err error) {
-	tx, err := s.begin(ctx, opts)
+func (s *Store) run(ctx context.Context, begin string, fn func(park.Tx) error) (again bool, err error) {
+	c, err := s.pool.Acquire(ctx)
 	if err != nil {
 		return false, mapErr(err)
 	}
-	g := &guard{tx: tx}
-	defer func() {
-		if p := recover(); p != nil {
-			rollback(tx)
-			panic(p)
-		}
-	}()
-	ferr := fn(&txn{q: db.New(g)})
+	g := &guard{pool: s.pool, maxConns: s.maxConns, c: c, begin: begin}
+	committed := false
+	defer func() { g.release(!committed) }()
+	ferr := fn(&txn{q: db.New(g), g: g})
 	if g.err != nil {
 		// A statement failed, so PostgreSQL has aborted the transaction,
 		// whatever fn made of the error.
-		rollback(tx)
-		if ferr == nil {
-			ferr = mapErr(g.err)
+		if ferr == nil || g.named != nil {
+			ferr = g.failure()
 		}
 		return retryable(g.err), ferr
 	}
 	if ferr != nil {
-		rollback(tx)
 		return false, ferr
 	}
-	if opts.AccessMode == pgx.ReadOnly {
-		rollback(tx) // nothing to commit; ending it either way frees the snapshot
-		return false, nil
-	}
-	if err := tx.Commit(ctx); err != nil {
+	// A read-only transaction ends with COMMIT too: it costs what ROLLBACK
+	// would, and a write queued by mistake fails there, not silently.
+	if err := g.commit(ctx); err != nil {
+		if g.named != nil {
+			return retryable(err), g.named
+		}
 		return retryable(err), mapErr(err)
 	}
+	committed = true
 	return false, nil
-}
-
-// begin starts a transaction. A pooled connection can have died while idle
-// (the server restarted, or an administrator ended the session); the pool
-// drops it when it fails, so begin tries again, at most once per pooled
-// connection. Nothing has been sent for the caller yet, so this is safe.
-func (s *Store) begin(ctx context.Context, opts pgx.TxOptions) (pgx.Tx, error) {
-	for i := int32(0); ; i++ {
-		tx, err := s.pool.BeginTx(ctx, opts)
-		if err == nil || i >= s.maxConns || !deadConn(err) || ctx.Err() != nil {
-			return tx, err
-		}
-	}
-}
-
-// rollback ends a transaction that will not commit. It must run even when
-// the request's context is done, so the connection goes back to the pool
-// clean; a failure means the connection is gone, which the pool handles.
-func rollback(tx pgx.Tx) {
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	_ = tx.Rollback(ctx)
 }

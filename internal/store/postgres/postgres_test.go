@@ -283,6 +283,69 @@ func TestFailedStatementAbortsTransaction(t *testing.T) {
 	}
 }
 
+// A write that waits to go with the next statement fails the transaction
+// when it is sent: the statement that carried it is refused with the
+// write's failure, the caller is told what failed (the stay, not the lot
+// read after it), and nothing of the transaction is kept.
+func TestQueuedWriteFailure(t *testing.T) {
+	t.Parallel()
+	s := pgtest.Open(t)
+	if err := s.Update(ctx, func(tx park.Tx) error {
+		if err := tx.CreateLot(ctx, lot("L1")); err != nil {
+			return err
+		}
+		return tx.InsertStay(ctx, stay("L1", "s1", "K1"))
+	}); err != nil {
+		t.Fatal(err)
+	}
+	taken := stay("L1", "s2", "K2")
+	taken.Locator = "loc-s1"
+	t.Run("AtTheNextRead", func(t *testing.T) {
+		var queued, read error
+		err := s.Update(ctx, func(tx park.Tx) error {
+			if err := tx.CreateLot(ctx, lot("L2")); err != nil {
+				return err
+			}
+			queued = tx.InsertStay(ctx, taken)
+			_, read = tx.GetLot(ctx, "L1")
+			return nil // both swallowed
+		})
+		if queued != nil {
+			t.Fatalf("the queued insert answered %v before it was sent", queued)
+		}
+		wantCode(t, read, park.EConflict)
+		wantCode(t, err, park.EConflict)
+		if !strings.Contains(err.Error(), "stay already exists") {
+			t.Fatalf("got %q, want the stay named", err)
+		}
+		if _, err := getLot(t, s, "L2"); !park.IsCode(err, park.ENotFound) {
+			t.Fatalf("lot L2 of the failed transaction: got %v, want ENotFound", err)
+		}
+	})
+	t.Run("AtCommit", func(t *testing.T) {
+		err := s.Update(ctx, func(tx park.Tx) error {
+			if err := tx.InsertStay(ctx, stay("L1", "s3", "K3")); err != nil {
+				return err
+			}
+			return tx.InsertStay(ctx, taken)
+		})
+		wantCode(t, err, park.EConflict)
+		if !strings.Contains(err.Error(), "stay already exists") {
+			t.Fatalf("got %q, want the stay named", err)
+		}
+		err = s.View(ctx, func(tx park.Tx) error { _, err := tx.GetStay(ctx, "s3"); return err })
+		wantCode(t, err, park.ENotFound)
+	})
+	t.Run("ThenUsable", func(t *testing.T) {
+		if err := s.Update(ctx, func(tx park.Tx) error { return tx.InsertStay(ctx, stay("L1", "s4", "K4")) }); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.View(ctx, func(tx park.Tx) error { _, err := tx.GetStay(ctx, "s4"); return err }); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
 // A deadlock aborts one of two transactions; Update runs its function again
 // in a fresh transaction, and both succeed exactly once.
 func TestDeadlockRetried(t *testing.T) {

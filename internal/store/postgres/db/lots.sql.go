@@ -11,7 +11,16 @@ import (
 )
 
 const addOccupied = `-- name: AddOccupied :exec
-INSERT INTO lot_counts (lot_code, shard, occupied) VALUES ($1, $2, $3::bigint)
+WITH unlocked AS (
+    UPDATE lot_counts SET occupied = occupied + $3::bigint
+    WHERE (lot_code, shard) IN (
+        SELECT c.lot_code, c.shard FROM lot_counts c WHERE c.lot_code = $1
+        LIMIT 1 FOR UPDATE SKIP LOCKED)
+    RETURNING 1
+)
+INSERT INTO lot_counts (lot_code, shard, occupied)
+SELECT $1, $2, $3::bigint
+WHERE NOT EXISTS (SELECT 1 FROM unlocked)
 ON CONFLICT (lot_code, shard) DO UPDATE SET occupied = lot_counts.occupied + excluded.occupied
 `
 
@@ -21,31 +30,13 @@ type AddOccupiedParams struct {
 	Delta int64
 }
 
+// AddOccupied adds to a count shard of the lot that no other transaction
+// holds, if there is one, without waiting; else to the shard given,
+// created if needed, waiting for it. The update in WITH runs whether or
+// not the insert reads it.
 func (q *Queries) AddOccupied(ctx context.Context, arg AddOccupiedParams) error {
 	_, err := q.db.Exec(ctx, addOccupied, arg.Code, arg.Shard, arg.Delta)
 	return err
-}
-
-const addOccupiedUnlocked = `-- name: AddOccupiedUnlocked :execrows
-UPDATE lot_counts SET occupied = occupied + $1::bigint
-WHERE (lot_code, shard) IN (
-    SELECT c.lot_code, c.shard FROM lot_counts c WHERE c.lot_code = $2
-    LIMIT 1 FOR UPDATE SKIP LOCKED)
-`
-
-type AddOccupiedUnlockedParams struct {
-	Delta int64
-	Code  string
-}
-
-// AddOccupiedUnlocked adds to a count shard of the lot that no other
-// transaction holds, if there is one, without waiting.
-func (q *Queries) AddOccupiedUnlocked(ctx context.Context, arg AddOccupiedUnlockedParams) (int64, error) {
-	result, err := q.db.Exec(ctx, addOccupiedUnlocked, arg.Delta, arg.Code)
-	if err != nil {
-		return 0, err
-	}
-	return result.RowsAffected(), nil
 }
 
 const countInside = `-- name: CountInside :one

@@ -25,17 +25,22 @@ SET name = $1, timezone = $2, currency = $3, capacity = $4, exit_grace_minutes =
     sandbox = $7, missed_entry = $8, tariff = $9, tariff_version = $10, updated_at = $11, version = version + 1
 WHERE code = $12 AND version = $13;
 
+-- AddOccupied adds to a count shard of the lot that no other transaction
+-- holds, if there is one, without waiting; else to the shard given,
+-- created if needed, waiting for it. The update in WITH runs whether or
+-- not the insert reads it.
 -- name: AddOccupied :exec
-INSERT INTO lot_counts (lot_code, shard, occupied) VALUES (sqlc.arg(code), sqlc.arg(shard), sqlc.arg(delta)::bigint)
+WITH unlocked AS (
+    UPDATE lot_counts SET occupied = occupied + sqlc.arg(delta)::bigint
+    WHERE (lot_code, shard) IN (
+        SELECT c.lot_code, c.shard FROM lot_counts c WHERE c.lot_code = sqlc.arg(code)
+        LIMIT 1 FOR UPDATE SKIP LOCKED)
+    RETURNING 1
+)
+INSERT INTO lot_counts (lot_code, shard, occupied)
+SELECT sqlc.arg(code), sqlc.arg(shard), sqlc.arg(delta)::bigint
+WHERE NOT EXISTS (SELECT 1 FROM unlocked)
 ON CONFLICT (lot_code, shard) DO UPDATE SET occupied = lot_counts.occupied + excluded.occupied;
-
--- AddOccupiedUnlocked adds to a count shard of the lot that no other
--- transaction holds, if there is one, without waiting.
--- name: AddOccupiedUnlocked :execrows
-UPDATE lot_counts SET occupied = occupied + sqlc.arg(delta)::bigint
-WHERE (lot_code, shard) IN (
-    SELECT c.lot_code, c.shard FROM lot_counts c WHERE c.lot_code = sqlc.arg(code)
-    LIMIT 1 FOR UPDATE SKIP LOCKED);
 
 -- name: GetLane :one
 SELECT * FROM lanes WHERE lot_code = $1 AND id = $2;

@@ -40,6 +40,15 @@ type guard struct {
 
 	err   error // the first failed statement's error, as the driver returned it
 	named error // the same, named by the write that failed, when it was queued
+
+	memo memo
+}
+
+// sending is told of every statement before it is queued or sent.
+func (g *guard) sending(sql string) {
+	if g.memo.lots != nil && forgets(sql) {
+		clear(g.memo.lots)
+	}
 }
 
 // queued is a write waiting for the next round trip.
@@ -155,6 +164,7 @@ func (g *guard) Exec(ctx context.Context, sql string, args ...any) (pgconn.Comma
 	if g.err != nil {
 		return pgconn.CommandTag{}, g.refused()
 	}
+	g.sending(sql)
 	if g.naming != nil {
 		g.queued = append(g.queued, queued{sql: sql, args: args, name: g.naming})
 		return pgconn.CommandTag{}, nil
@@ -180,6 +190,7 @@ func (g *guard) Query(ctx context.Context, sql string, args ...any) (pgx.Rows, e
 	if g.err != nil {
 		return nil, g.refused()
 	}
+	g.sending(sql)
 	if g.direct() {
 		rows, err := g.c.Query(ctx, sql, args...)
 		if err != nil {
@@ -205,6 +216,7 @@ func (g *guard) QueryRow(ctx context.Context, sql string, args ...any) pgx.Row {
 	if g.err != nil {
 		return errRow{g.refused()}
 	}
+	g.sending(sql)
 	if g.direct() {
 		return guardedRow{row: g.c.QueryRow(ctx, sql, args...), g: g}
 	}

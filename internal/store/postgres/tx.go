@@ -99,10 +99,14 @@ func (t *txn) GetLotSettings(ctx context.Context, code string) (*park.Lot, error
 	if err != nil {
 		return nil, wrap(err, "lot %q", code)
 	}
-	return lotFromRow(r, 0), nil
+	t.g.memo.keep(code, r.Occupied, r.Subscribed)
+	return lotFromRow(r.Lot, 0), nil
 }
 
 func (t *txn) CountInside(ctx context.Context, code string) (int, error) {
+	if n, ok := t.g.memo.count(code); ok {
+		return int(n), nil
+	}
 	n, err := t.q.CountInside(ctx, code)
 	return int(n), mapErr(err)
 }

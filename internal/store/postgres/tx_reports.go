@@ -77,6 +77,9 @@ func (t *txn) DeleteSubscription(ctx context.Context, id string) error {
 }
 
 func (t *txn) Subscribed(ctx context.Context, lot, kind string) (bool, error) {
+	if ok, known := t.g.memo.isSubscribed(lot, kind); known {
+		return ok, nil
+	}
 	ok, err := t.q.Subscribed(ctx, db.SubscribedParams{LotCode: lot, Kind: kind})
 	return ok, mapErr(err)
 }

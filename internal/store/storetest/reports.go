@@ -260,6 +260,73 @@ func testSubscriptions(t *testing.T, s park.Store) {
 	})
 }
 
+// testLotAnswersFollow: within one transaction, the count of cars inside
+// and who subscribed to what follow the transaction's own writes after the
+// lot's settings were read (stores may answer both from what they read
+// with them).
+func testLotAnswersFollow(t *testing.T, s park.Store) {
+	b := newReportBundle(t, s)
+	ctx := b.ctx
+	seedLot(t, s, "L1")
+	must(t, update(t, s, func(tx park.Tx) error { return tx.AddOccupied(ctx, "L1", 3) }))
+	b.partner("P0", "L1")
+	must(t, update(t, s, func(tx park.Tx) error {
+		if _, err := tx.GetLotSettings(ctx, "L1"); err != nil {
+			return err
+		}
+		subscribed := func(kind string, want bool) error {
+			got, err := tx.Subscribed(ctx, "L1", kind)
+			if err != nil || got != want {
+				return fmt.Errorf("Subscribed(L1, %s) = %v (%v), want %v", kind, got, err, want)
+			}
+			return nil
+		}
+		inside := func(want int) error {
+			n, err := tx.CountInside(ctx, "L1")
+			if err != nil || n != want {
+				return fmt.Errorf("CountInside(L1) = %d (%v), want %d", n, err, want)
+			}
+			return nil
+		}
+		if err := errors.Join(subscribed(park.ReportEntry, false), subscribed(park.ReportExit, false), inside(3)); err != nil {
+			return err
+		}
+		// A new partner of the lot, then a subscription of the lot's own.
+		p := &park.Partner{ID: "P1", Name: "Partner P1", Dialect: "native", Type: park.PartnerNormal,
+			Lots: []string{"L1"}, CreatedAt: base, UpdatedAt: base}
+		if err := tx.CreatePartner(ctx, p); err != nil {
+			return err
+		}
+		if err := tx.CreateSubscription(ctx, newSubscription("s-entry", "P1", park.ReportEntry)); err != nil {
+			return err
+		}
+		if err := tx.AddOccupied(ctx, "L1", 2); err != nil {
+			return err
+		}
+		return errors.Join(subscribed(park.ReportEntry, true), subscribed(park.ReportExit, false), inside(5))
+	}))
+	// Subscribed to by an existing partner of the lot, and the partner
+	// deleted, in the same transaction as the settings read.
+	must(t, update(t, s, func(tx park.Tx) error {
+		if _, err := tx.GetLotSettings(ctx, "L1"); err != nil {
+			return err
+		}
+		if err := tx.CreateSubscription(ctx, newSubscription("s-exit", "P0", park.ReportExit)); err != nil {
+			return err
+		}
+		if ok, err := tx.Subscribed(ctx, "L1", park.ReportExit); err != nil || !ok {
+			return fmt.Errorf("after subscribing: Subscribed(L1, exit) = %v (%v), want true", ok, err)
+		}
+		if err := tx.DeletePartner(ctx, "P1"); err != nil {
+			return err
+		}
+		if ok, err := tx.Subscribed(ctx, "L1", park.ReportEntry); err != nil || ok {
+			return fmt.Errorf("after deleting the partner: Subscribed(L1, entry) = %v (%v), want false", ok, err)
+		}
+		return nil
+	}))
+}
+
 // testEnqueue: a report goes to every subscription to its kind of a
 // partner that may use its lot, enabled or not, and to no one else.
 func testEnqueue(t *testing.T, s park.Store) {

@@ -41,6 +41,7 @@ func Run(t *testing.T, open Opener) {
 		"Spaces":            testSpaces,
 		"Subscriptions":     testSubscriptions,
 		"Enqueue":           testEnqueue,
+		"LotAnswersFollow":  testLotAnswersFollow,
 		"Claim":             testClaim,
 		"DeliveryAdmin":     testDeliveryAdmin,
 		"ClaimConcurrently": testClaimConcurrently,

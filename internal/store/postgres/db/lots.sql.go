@@ -168,27 +168,42 @@ func (q *Queries) GetLot(ctx context.Context, code string) (GetLotRow, error) {
 }
 
 const getLotSettings = `-- name: GetLotSettings :one
-SELECT code, name, timezone, currency, capacity, exit_grace_minutes, quote_ttl_seconds, sandbox, missed_entry, tariff, tariff_version, created_at, updated_at, version FROM lots WHERE code = $1
+SELECT lots.code, lots.name, lots.timezone, lots.currency, lots.capacity, lots.exit_grace_minutes, lots.quote_ttl_seconds, lots.sandbox, lots.missed_entry, lots.tariff, lots.tariff_version, lots.created_at, lots.updated_at, lots.version,
+       GREATEST(0, (SELECT COALESCE(SUM(c.occupied), 0) FROM lot_counts c WHERE c.lot_code = lots.code))::bigint AS occupied,
+       ARRAY(SELECT DISTINCT s.report FROM partner_lots pl JOIN subscriptions s ON s.partner_id = pl.partner_id
+             WHERE pl.lot_code = lots.code)::text[] AS subscribed
+FROM lots WHERE code = $1
 `
 
-func (q *Queries) GetLotSettings(ctx context.Context, code string) (Lot, error) {
+type GetLotSettingsRow struct {
+	Lot        Lot
+	Occupied   int64
+	Subscribed []string
+}
+
+// GetLotSettings reads, beside the settings, what a gate event asks next:
+// the count of cars inside (as CountInside) and the kinds of report
+// anyone subscribed to for the lot (as Subscribed).
+func (q *Queries) GetLotSettings(ctx context.Context, code string) (GetLotSettingsRow, error) {
 	row := q.db.QueryRow(ctx, getLotSettings, code)
-	var i Lot
+	var i GetLotSettingsRow
 	err := row.Scan(
-		&i.Code,
-		&i.Name,
-		&i.Timezone,
-		&i.Currency,
-		&i.Capacity,
-		&i.ExitGraceMinutes,
-		&i.QuoteTtlSeconds,
-		&i.Sandbox,
-		&i.MissedEntry,
-		&i.Tariff,
-		&i.TariffVersion,
-		&i.CreatedAt,
-		&i.UpdatedAt,
-		&i.Version,
+		&i.Lot.Code,
+		&i.Lot.Name,
+		&i.Lot.Timezone,
+		&i.Lot.Currency,
+		&i.Lot.Capacity,
+		&i.Lot.ExitGraceMinutes,
+		&i.Lot.QuoteTtlSeconds,
+		&i.Lot.Sandbox,
+		&i.Lot.MissedEntry,
+		&i.Lot.Tariff,
+		&i.Lot.TariffVersion,
+		&i.Lot.CreatedAt,
+		&i.Lot.UpdatedAt,
+		&i.Lot.Version,
+		&i.Occupied,
+		&i.Subscribed,
 	)
 	return i, err
 }

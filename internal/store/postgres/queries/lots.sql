@@ -8,8 +8,15 @@ SELECT sqlc.embed(lots),
        GREATEST(0, (SELECT COALESCE(SUM(c.occupied), 0) FROM lot_counts c WHERE c.lot_code = lots.code))::bigint AS occupied
 FROM lots WHERE code = $1;
 
+-- GetLotSettings reads, beside the settings, what a gate event asks next:
+-- the count of cars inside (as CountInside) and the kinds of report
+-- anyone subscribed to for the lot (as Subscribed).
 -- name: GetLotSettings :one
-SELECT * FROM lots WHERE code = $1;
+SELECT sqlc.embed(lots),
+       GREATEST(0, (SELECT COALESCE(SUM(c.occupied), 0) FROM lot_counts c WHERE c.lot_code = lots.code))::bigint AS occupied,
+       ARRAY(SELECT DISTINCT s.report FROM partner_lots pl JOIN subscriptions s ON s.partner_id = pl.partner_id
+             WHERE pl.lot_code = lots.code)::text[] AS subscribed
+FROM lots WHERE code = $1;
 
 -- name: CountInside :one
 SELECT GREATEST(0, COALESCE(SUM(occupied), 0))::bigint AS occupied FROM lot_counts WHERE lot_code = $1;

@@ -85,20 +85,14 @@ func (t *txn) Subscribed(ctx context.Context, lot, kind string) (bool, error) {
 }
 
 func (t *txn) Enqueue(ctx context.Context, r *park.Report) (int, error) {
-	seq, err := t.q.InsertReport(ctx, db.InsertReportParams{
-		ID: r.ID, Kind: r.Kind, LotCode: r.LotCode, Key: r.Key, At: ts(r.At), Data: string(r.Data),
+	row, err := t.q.EnqueueReport(ctx, db.EnqueueReportParams{
+		ReportID: r.ID, Kind: r.Kind, LotCode: r.LotCode, Key: r.Key, At: ts(r.At), Data: string(r.Data),
 	})
 	if err != nil {
 		return 0, wrap(err, "report %q", r.ID)
 	}
-	n, err := t.q.EnqueueDeliveries(ctx, db.EnqueueDeliveriesParams{
-		ReportID: r.ID, Key: r.Key, At: ts(r.At), LotCode: r.LotCode, Kind: r.Kind,
-	})
-	if err != nil {
-		return 0, mapErr(err)
-	}
-	r.Seq = seq
-	return int(n), nil
+	r.Seq = row.Seq
+	return int(row.Deliveries), nil
 }
 
 func (t *txn) GetReport(ctx context.Context, id string) (*park.Report, error) {

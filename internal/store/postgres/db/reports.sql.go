@@ -224,39 +224,56 @@ func (q *Queries) DeleteUnneededReports(ctx context.Context, arg DeleteUnneededR
 	return result.RowsAffected(), nil
 }
 
-const enqueueDeliveries = `-- name: EnqueueDeliveries :execrows
-INSERT INTO deliveries (id, subscription_id, report_id, partner_id, report, lot_code, key, state, next_at, created_at)
-SELECT $1::text || ':' || s.id, s.id, $1::text, s.partner_id, s.report,
-       pl.lot_code, $2::text, 'pending', $3::timestamptz, $3::timestamptz
-FROM subscriptions s
-JOIN partner_lots pl ON pl.partner_id = s.partner_id AND pl.lot_code = $4
-WHERE s.report = $5
+const enqueueReport = `-- name: EnqueueReport :one
+WITH report AS (
+    INSERT INTO reports (id, kind, lot_code, key, at, data)
+    VALUES ($1::text, $2::text, $3::text, $4::text,
+            $5::timestamptz, $6::text)
+    RETURNING seq
+), fanned AS (
+    INSERT INTO deliveries (id, subscription_id, report_id, partner_id, report, lot_code, key, state, next_at, created_at)
+    SELECT $1::text || ':' || s.id, s.id, $1::text, s.partner_id, s.report,
+           pl.lot_code, $4::text, 'pending', $5::timestamptz, $5::timestamptz
+    FROM subscriptions s
+    JOIN partner_lots pl ON pl.partner_id = s.partner_id AND pl.lot_code = $3::text
+    WHERE s.report = $2::text
+    RETURNING 1
+)
+SELECT (SELECT seq FROM report)::bigint AS seq, (SELECT count(*) FROM fanned)::bigint AS deliveries
 `
 
-type EnqueueDeliveriesParams struct {
+type EnqueueReportParams struct {
 	ReportID string
+	Kind     string
+	LotCode  string
 	Key      string
 	At       time.Time
-	LotCode  string
-	Kind     string
+	Data     string
 }
 
-// EnqueueDeliveries fans a report out in one statement: a pending delivery,
-// due at the report's time, for every subscription to its kind of a partner
-// that may use its lot. The id is the report's and the subscription's,
-// unique because a subscription id never holds ':'.
-func (q *Queries) EnqueueDeliveries(ctx context.Context, arg EnqueueDeliveriesParams) (int64, error) {
-	result, err := q.db.Exec(ctx, enqueueDeliveries,
+type EnqueueReportRow struct {
+	Seq        int64
+	Deliveries int64
+}
+
+// EnqueueReport stores a report and fans it out in one statement: a
+// pending delivery, due at the report's time, for every subscription to
+// its kind of a partner that may use its lot. A delivery's id is the
+// report's and the subscription's, unique because a subscription id never
+// holds ':'. The deliveries' reference to the report is checked at the
+// statement's end, when both are in.
+func (q *Queries) EnqueueReport(ctx context.Context, arg EnqueueReportParams) (EnqueueReportRow, error) {
+	row := q.db.QueryRow(ctx, enqueueReport,
 		arg.ReportID,
+		arg.Kind,
+		arg.LotCode,
 		arg.Key,
 		arg.At,
-		arg.LotCode,
-		arg.Kind,
+		arg.Data,
 	)
-	if err != nil {
-		return 0, err
-	}
-	return result.RowsAffected(), nil
+	var i EnqueueReportRow
+	err := row.Scan(&i.Seq, &i.Deliveries)
+	return i, err
 }
 
 const finishDeliveries = `-- name: FinishDeliveries :execrows

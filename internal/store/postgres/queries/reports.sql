@@ -31,17 +31,28 @@ SELECT EXISTS (
 -- name: InsertReport :one
 INSERT INTO reports (id, kind, lot_code, key, at, data) VALUES ($1, $2, $3, $4, $5, $6) RETURNING seq;
 
--- EnqueueDeliveries fans a report out in one statement: a pending delivery,
--- due at the report's time, for every subscription to its kind of a partner
--- that may use its lot. The id is the report's and the subscription's,
--- unique because a subscription id never holds ':'.
--- name: EnqueueDeliveries :execrows
-INSERT INTO deliveries (id, subscription_id, report_id, partner_id, report, lot_code, key, state, next_at, created_at)
-SELECT sqlc.arg(report_id)::text || ':' || s.id, s.id, sqlc.arg(report_id)::text, s.partner_id, s.report,
-       pl.lot_code, sqlc.arg(key)::text, 'pending', sqlc.arg(at)::timestamptz, sqlc.arg(at)::timestamptz
-FROM subscriptions s
-JOIN partner_lots pl ON pl.partner_id = s.partner_id AND pl.lot_code = sqlc.arg(lot_code)
-WHERE s.report = sqlc.arg(kind);
+-- EnqueueReport stores a report and fans it out in one statement: a
+-- pending delivery, due at the report's time, for every subscription to
+-- its kind of a partner that may use its lot. A delivery's id is the
+-- report's and the subscription's, unique because a subscription id never
+-- holds ':'. The deliveries' reference to the report is checked at the
+-- statement's end, when both are in.
+-- name: EnqueueReport :one
+WITH report AS (
+    INSERT INTO reports (id, kind, lot_code, key, at, data)
+    VALUES (sqlc.arg(report_id)::text, sqlc.arg(kind)::text, sqlc.arg(lot_code)::text, sqlc.arg(key)::text,
+            sqlc.arg(at)::timestamptz, sqlc.arg(data)::text)
+    RETURNING seq
+), fanned AS (
+    INSERT INTO deliveries (id, subscription_id, report_id, partner_id, report, lot_code, key, state, next_at, created_at)
+    SELECT sqlc.arg(report_id)::text || ':' || s.id, s.id, sqlc.arg(report_id)::text, s.partner_id, s.report,
+           pl.lot_code, sqlc.arg(key)::text, 'pending', sqlc.arg(at)::timestamptz, sqlc.arg(at)::timestamptz
+    FROM subscriptions s
+    JOIN partner_lots pl ON pl.partner_id = s.partner_id AND pl.lot_code = sqlc.arg(lot_code)::text
+    WHERE s.report = sqlc.arg(kind)::text
+    RETURNING 1
+)
+SELECT (SELECT seq FROM report)::bigint AS seq, (SELECT count(*) FROM fanned)::bigint AS deliveries;
 
 -- name: GetReport :one
 SELECT * FROM reports WHERE id = $1;

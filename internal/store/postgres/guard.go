@@ -51,6 +51,10 @@ func (g *guard) sending(sql string) {
 	}
 }
 
+// maxQueued bounds the writes a transaction queues: a bulk write (an
+// import) goes in batches of that many, not all at its commit.
+const maxQueued = 64
+
 // queued is a write waiting for the next round trip.
 type queued struct {
 	sql  string
@@ -167,6 +171,14 @@ func (g *guard) Exec(ctx context.Context, sql string, args ...any) (pgconn.Comma
 	g.sending(sql)
 	if g.naming != nil {
 		g.queued = append(g.queued, queued{sql: sql, args: args, name: g.naming})
+		if len(g.queued) < maxQueued {
+			return pgconn.CommandTag{}, nil
+		}
+		br, err := g.exchange(ctx, "", nil)
+		if err != nil {
+			return pgconn.CommandTag{}, err
+		}
+		g.fail(br.Close())
 		return pgconn.CommandTag{}, nil
 	}
 	if g.direct() {

@@ -196,8 +196,8 @@ func (s *Store) Close() error {
 }
 
 // Ping checks the database is reachable. Like a transaction's first round
-// trip (guard.exchange), it looks past pooled
-// connections that died while idle.
+// trip (guard.exchange), it looks past pooled connections that died while
+// idle.
 func (s *Store) Ping(ctx context.Context) error {
 	for i := int32(0); ; i++ {
 		err := s.pool.Ping(ctx)

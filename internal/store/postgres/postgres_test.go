@@ -336,6 +336,46 @@ func TestQueuedWriteFailure(t *testing.T) {
 		err = s.View(ctx, func(tx park.Tx) error { _, err := tx.GetStay(ctx, "s3"); return err })
 		wantCode(t, err, park.ENotFound)
 	})
+	// More writes than wait at once go in batches, all or none kept.
+	t.Run("Many", func(t *testing.T) {
+		many := func(n int, bad int) error {
+			return s.Update(ctx, func(tx park.Tx) error {
+				for i := range n {
+					st := stay("L1", fmt.Sprintf("m%d-%d", n, i), fmt.Sprintf("KM%d-%d", n, i))
+					if i == bad {
+						st.Locator = "loc-s1"
+					}
+					if err := tx.InsertStay(ctx, st); err != nil {
+						return err
+					}
+				}
+				return nil
+			})
+		}
+		count := func(n int) (found int) {
+			for i := range n {
+				err := s.View(ctx, func(tx park.Tx) error { _, err := tx.GetStay(ctx, fmt.Sprintf("m%d-%d", n, i)); return err })
+				if err == nil {
+					found++
+				}
+			}
+			return found
+		}
+		if err := many(150, -1); err != nil {
+			t.Fatal(err)
+		}
+		if got := count(150); got != 150 {
+			t.Fatalf("%d of 150 stays kept", got)
+		}
+		err := many(149, 100)
+		wantCode(t, err, park.EConflict)
+		if !strings.Contains(err.Error(), "stay already exists") {
+			t.Fatalf("got %q, want the stay named", err)
+		}
+		if got := count(149); got != 0 {
+			t.Fatalf("%d stays of the failed transaction kept", got)
+		}
+	})
 	t.Run("ThenUsable", func(t *testing.T) {
 		if err := s.Update(ctx, func(tx park.Tx) error { return tx.InsertStay(ctx, stay("L1", "s4", "K4")) }); err != nil {
 			t.Fatal(err)

@@ -297,11 +297,14 @@ func (t *txn) InsertQuote(ctx context.Context, q *park.Quote) error {
 	if err != nil {
 		return fmt.Errorf("postgres: encode lines: %w", err)
 	}
-	return wrap(t.q.InsertQuote(ctx, db.InsertQuoteParams{
-		ID: q.ID, StayID: q.StayID, LotCode: q.LotCode, AmountDue: q.AmountDue, Total: q.Total,
-		Discount: q.Discount, PaidBefore: q.PaidBefore, Currency: q.Currency, ComputedAt: ts(q.ComputedAt),
-		ExpiresAt: ts(q.ExpiresAt), Lines: lines, Source: q.Source,
-	}), "quote %q", q.ID)
+	name := func(err error) error { return wrap(err, "quote %q", q.ID) }
+	return name(t.later(func() error {
+		return t.q.InsertQuote(ctx, db.InsertQuoteParams{
+			ID: q.ID, StayID: q.StayID, LotCode: q.LotCode, AmountDue: q.AmountDue, Total: q.Total,
+			Discount: q.Discount, PaidBefore: q.PaidBefore, Currency: q.Currency, ComputedAt: ts(q.ComputedAt),
+			ExpiresAt: ts(q.ExpiresAt), Lines: lines, Source: q.Source,
+		})
+	}, name))
 }
 
 func (t *txn) GetQuote(ctx context.Context, id string) (*park.Quote, error) {
@@ -332,11 +335,14 @@ func (t *txn) DeleteExpiredQuotes(ctx context.Context, before time.Time, limit i
 }
 
 func (t *txn) InsertPayment(ctx context.Context, p *park.Payment) error {
-	return wrap(t.q.InsertPayment(ctx, db.InsertPaymentParams{
-		ID: p.ID, QuoteID: p.QuoteID, StayID: p.StayID, LotCode: p.LotCode, Amount: p.Amount,
-		Currency: p.Currency, Method: p.Method, Payer: p.Payer, Reference: p.Reference,
-		IdemKey: p.IdempotencyKey, PaidAt: ts(p.PaidAt), PaidUntil: ts(p.PaidUntil),
-	}), "payment for quote %q", p.QuoteID)
+	name := func(err error) error { return wrap(err, "payment for quote %q", p.QuoteID) }
+	return name(t.later(func() error {
+		return t.q.InsertPayment(ctx, db.InsertPaymentParams{
+			ID: p.ID, QuoteID: p.QuoteID, StayID: p.StayID, LotCode: p.LotCode, Amount: p.Amount,
+			Currency: p.Currency, Method: p.Method, Payer: p.Payer, Reference: p.Reference,
+			IdemKey: p.IdempotencyKey, PaidAt: ts(p.PaidAt), PaidUntil: ts(p.PaidUntil),
+		})
+	}, name))
 }
 
 func (t *txn) GetPayment(ctx context.Context, id string) (*park.Payment, error) {

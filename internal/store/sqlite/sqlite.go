@@ -115,7 +115,13 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 	// away at commit, so it need not be durable (profile: 14% of writer time
 	// in its writes).
 	wdsn := "file:" + path + "?" + pragmas.Encode() + "&_pragma=wal_autocheckpoint(0)&_pragma=temp_store(MEMORY)&_txlock=immediate"
-	rdsn := "file:" + path + "?" + pragmas.Encode()
+	// A reader's page cache is dropped whenever a read transaction finds
+	// the database changed since its last one, as SQLite does in WAL mode,
+	// so under writes it keeps nothing for long and only grows the
+	// process; 512 KiB each, not SQLite's 2,000 KiB, held the fee query's
+	// rate (BENCHMARKS.md, sixth and seventh stops) and bounds the readers
+	// to 2 MiB in all.
+	rdsn := "file:" + path + "?" + pragmas.Encode() + "&_pragma=cache_size(-512)"
 
 	w, err := sql.Open("sqlite", wdsn)
 	if err != nil {

@@ -23,12 +23,12 @@ type txn struct {
 // later runs write, whose statement then waits to go to the server with
 // the transaction's next statement or its commit, saving a round trip.
 // Only a write whose caller needs no answer from it (not even the count
-// of rows) may wait: its failure fails the transaction when it is sent,
-// named by name.
+// of rows) may wait: its failure fails the transaction when it is sent.
+// name maps the write's failure, now or then.
 func (t *txn) later(write func() error, name func(error) error) error {
 	t.g.naming = name
 	defer func() { t.g.naming = nil }()
-	return write()
+	return name(write())
 }
 
 var _ park.Tx = (*txn)(nil)
@@ -145,11 +145,10 @@ const countShards = 32
 // event waiting here, measured with statement logging). One statement does
 // both, so it can wait to go with the commit.
 func (t *txn) AddOccupied(ctx context.Context, code string, delta int) error {
-	name := func(err error) error { return wrap(err, "lot %q", code) }
 	shard := strconv.Itoa(rand.IntN(countShards))
-	return name(t.later(func() error {
+	return t.later(func() error {
 		return t.q.AddOccupied(ctx, db.AddOccupiedParams{Code: code, Shard: shard, Delta: int64(delta)})
-	}, name))
+	}, func(err error) error { return wrap(err, "lot %q", code) })
 }
 
 func (t *txn) GetLane(ctx context.Context, lot, id string) (*park.Lane, error) {
@@ -179,24 +178,22 @@ func (t *txn) InsertEvent(ctx context.Context, e *park.Event) error {
 	if err != nil {
 		return fmt.Errorf("postgres: encode decision: %w", err)
 	}
-	name := func(err error) error { return wrap(err, "event %q", e.ID) }
-	return name(t.later(func() error {
+	return t.later(func() error {
 		return t.q.InsertEvent(ctx, db.InsertEventParams{
 			LotCode: e.LotCode, ID: e.ID, Type: e.Type, Plate: e.Plate, Lane: e.Lane, At: ts(e.At),
 			ImageUrl: e.ImageURL, PlateColor: e.PlateColor, VehicleClass: e.VehicleClass,
 			Decision: dec, ReceivedAt: ts(e.ReceivedAt),
 		})
-	}, name))
+	}, func(err error) error { return wrap(err, "event %q", e.ID) })
 }
 
 func (t *txn) InsertAnomaly(ctx context.Context, a *park.Anomaly) error {
-	name := func(err error) error { return wrap(err, "anomaly %q", a.ID) }
-	return name(t.later(func() error {
+	return t.later(func() error {
 		return t.q.InsertAnomaly(ctx, db.InsertAnomalyParams{
 			ID: a.ID, LotCode: a.LotCode, Kind: a.Kind, Plate: a.Plate, StayID: a.StayID, EventID: a.EventID,
 			At: ts(a.At), Detail: a.Detail,
 		})
-	}, name))
+	}, func(err error) error { return wrap(err, "anomaly %q", a.ID) })
 }
 
 func (t *txn) ListAnomalies(ctx context.Context, lot string, limit int) ([]*park.Anomaly, error) {
@@ -214,8 +211,7 @@ func (t *txn) ListAnomalies(ctx context.Context, lot string, limit int) ([]*park
 
 func (t *txn) InsertStay(ctx context.Context, s *park.Stay) error {
 	s.Version = 1
-	name := func(err error) error { return wrap(err, "stay") }
-	return name(t.later(func() error {
+	return t.later(func() error {
 		return t.q.InsertStay(ctx, db.InsertStayParams{
 			ID: s.ID, LotCode: s.LotCode, Plate: s.Plate, PlateKey: s.PlateKey, VehicleClass: s.VehicleClass,
 			Locator: s.Locator, EntryAt: ts(s.EntryAt), EntryLane: s.EntryLane, ExitAt: tsp(s.ExitAt),
@@ -223,7 +219,7 @@ func (t *txn) InsertStay(ctx context.Context, s *park.Stay) error {
 			Discount: s.Discount, PaidUntil: tsp(s.PaidUntil), Anomaly: s.Anomaly, Source: s.Source,
 			UpdatedAt: ts(s.UpdatedAt), ReservationID: s.ReservationID,
 		})
-	}, name))
+	}, func(err error) error { return wrap(err, "stay") })
 }
 
 func (t *txn) GetStay(ctx context.Context, id string) (*park.Stay, error) {
@@ -297,14 +293,13 @@ func (t *txn) InsertQuote(ctx context.Context, q *park.Quote) error {
 	if err != nil {
 		return fmt.Errorf("postgres: encode lines: %w", err)
 	}
-	name := func(err error) error { return wrap(err, "quote %q", q.ID) }
-	return name(t.later(func() error {
+	return t.later(func() error {
 		return t.q.InsertQuote(ctx, db.InsertQuoteParams{
 			ID: q.ID, StayID: q.StayID, LotCode: q.LotCode, AmountDue: q.AmountDue, Total: q.Total,
 			Discount: q.Discount, PaidBefore: q.PaidBefore, Currency: q.Currency, ComputedAt: ts(q.ComputedAt),
 			ExpiresAt: ts(q.ExpiresAt), Lines: lines, Source: q.Source,
 		})
-	}, name))
+	}, func(err error) error { return wrap(err, "quote %q", q.ID) })
 }
 
 func (t *txn) GetQuote(ctx context.Context, id string) (*park.Quote, error) {
@@ -335,14 +330,13 @@ func (t *txn) DeleteExpiredQuotes(ctx context.Context, before time.Time, limit i
 }
 
 func (t *txn) InsertPayment(ctx context.Context, p *park.Payment) error {
-	name := func(err error) error { return wrap(err, "payment for quote %q", p.QuoteID) }
-	return name(t.later(func() error {
+	return t.later(func() error {
 		return t.q.InsertPayment(ctx, db.InsertPaymentParams{
 			ID: p.ID, QuoteID: p.QuoteID, StayID: p.StayID, LotCode: p.LotCode, Amount: p.Amount,
 			Currency: p.Currency, Method: p.Method, Payer: p.Payer, Reference: p.Reference,
 			IdemKey: p.IdempotencyKey, PaidAt: ts(p.PaidAt), PaidUntil: ts(p.PaidUntil),
 		})
-	}, name))
+	}, func(err error) error { return wrap(err, "payment for quote %q", p.QuoteID) })
 }
 
 func (t *txn) GetPayment(ctx context.Context, id string) (*park.Payment, error) {

@@ -76,12 +76,21 @@ func (t *txn) DeleteSubscription(ctx context.Context, id string) error {
 	return affected(n, err, "subscription %q", id)
 }
 
+// Subscribed answers from the kinds read with the lot's settings, reading
+// them first if this transaction has not: who hears of a lot is decided in
+// that one statement. A lot that does not exist has no subscribers.
 func (t *txn) Subscribed(ctx context.Context, lot, kind string) (bool, error) {
 	if ok, known := t.g.memo.isSubscribed(lot, kind); known {
 		return ok, nil
 	}
-	ok, err := t.q.Subscribed(ctx, db.SubscribedParams{LotCode: lot, Kind: kind})
-	return ok, mapErr(err)
+	if _, err := t.GetLotSettings(ctx, lot); err != nil {
+		if park.IsCode(err, park.ENotFound) {
+			return false, nil
+		}
+		return false, err
+	}
+	ok, _ := t.g.memo.isSubscribed(lot, kind)
+	return ok, nil
 }
 
 func (t *txn) Enqueue(ctx context.Context, r *park.Report) (int, error) {

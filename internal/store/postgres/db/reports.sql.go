@@ -844,26 +844,6 @@ func (q *Queries) RedeliverSince(ctx context.Context, arg RedeliverSinceParams) 
 	return result.RowsAffected(), nil
 }
 
-const subscribed = `-- name: Subscribed :one
-SELECT EXISTS (
-    SELECT 1 FROM subscriptions s
-    JOIN partner_lots pl ON pl.partner_id = s.partner_id AND pl.lot_code = $1
-    WHERE s.report = $2
-) AS subscribed
-`
-
-type SubscribedParams struct {
-	LotCode string
-	Kind    string
-}
-
-func (q *Queries) Subscribed(ctx context.Context, arg SubscribedParams) (bool, error) {
-	row := q.db.QueryRow(ctx, subscribed, arg.LotCode, arg.Kind)
-	var subscribed bool
-	err := row.Scan(&subscribed)
-	return subscribed, err
-}
-
 const updateSubscription = `-- name: UpdateSubscription :execrows
 UPDATE subscriptions
 SET report = $1, url = $2, format = $3, enabled = $4, secret = $5, previous = $6, rate_limit = $7, concurrency = $8,

@@ -21,13 +21,6 @@ WHERE id = $13 AND version = $14;
 -- name: DeleteSubscription :execrows
 DELETE FROM subscriptions WHERE id = $1;
 
--- name: Subscribed :one
-SELECT EXISTS (
-    SELECT 1 FROM subscriptions s
-    JOIN partner_lots pl ON pl.partner_id = s.partner_id AND pl.lot_code = sqlc.arg(lot_code)
-    WHERE s.report = sqlc.arg(kind)
-) AS subscribed;
-
 -- name: InsertReport :one
 INSERT INTO reports (id, kind, lot_code, key, at, data) VALUES ($1, $2, $3, $4, $5, $6) RETURNING seq;
 

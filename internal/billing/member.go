@@ -70,7 +70,8 @@ func (s *Service) MemberQuote(ctx context.Context, p *park.Partner, lot, plateTe
 	}
 	now := s.base.Clock()
 	var res *StayStatus
-	err = s.base.View(ctx, func(tx park.Tx) error {
+	takeQuote := p.Type != park.PartnerOwnEntries
+	err = s.Pricing(ctx, takeQuote, func(tx park.Tx) error {
 		l, err := tx.GetLotSettings(ctx, lot)
 		if err != nil {
 			return err
@@ -82,16 +83,11 @@ func (s *Service) MemberQuote(ctx context.Context, p *park.Partner, lot, plateTe
 		if err != nil {
 			return err
 		}
-		res, err = s.statusWith(ctx, tx, l, st, now, p.ID, p.Type != park.PartnerOwnEntries, b.coupons())
+		res, err = s.statusWith(ctx, tx, l, st, now, p.ID, takeQuote, b.coupons())
 		return err
 	})
 	if err != nil {
 		return nil, err
-	}
-	if res.Quote != nil {
-		if err := s.StoreQuote(ctx, res.Quote); err != nil {
-			return nil, err
-		}
 	}
 	return res, nil
 }

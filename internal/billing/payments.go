@@ -10,17 +10,17 @@ import (
 )
 
 // CreateQuote prices a stay now and keeps the offer for the lot's quote TTL.
-// source names the partner asking ("" for the native API). The pricing
-// reads a snapshot and only the insert takes the write path: a quote taken
-// from a moment-old snapshot is safe, because Pay re-checks that the stay
-// is still inside and that nobody has paid since (Quote.PaidBefore).
+// source names the partner asking ("" for the native API). It is priced
+// and stored in one write transaction (see Pricing); Pay still re-checks
+// that the stay is inside and that nobody has paid since
+// (Quote.PaidBefore), as a quote outlives its transaction.
 func (s *Service) CreateQuote(ctx context.Context, stayID, source string) (*park.Quote, error) {
 	if err := park.CheckText("stay_id", stayID); err != nil {
 		return nil, err
 	}
 	now := s.base.Clock()
 	var q *park.Quote
-	err := s.base.View(ctx, func(tx park.Tx) error {
+	err := s.Pricing(ctx, true, func(tx park.Tx) error {
 		st, err := tx.GetStay(ctx, stayID)
 		if err != nil {
 			return err
@@ -32,13 +32,15 @@ func (s *Service) CreateQuote(ctx context.Context, stayID, source string) (*park
 		if err != nil {
 			return err
 		}
-		q, err = s.quote(ctx, tx, l, st, now, source)
-		return err
+		if q, err = s.quote(ctx, tx, l, st, now, source); err != nil {
+			return err
+		}
+		return tx.InsertQuote(ctx, q)
 	})
 	if err != nil {
 		return nil, err
 	}
-	return q, s.base.Write(ctx, func(tx park.Tx) error { return tx.InsertQuote(ctx, q) })
+	return q, nil
 }
 
 // quote prices st at now into a quote, not yet stored.

@@ -44,9 +44,8 @@ const (
 )
 
 // Status prices st at now for a partner (source) and, when takeQuote and
-// something is due, prepares its quote (not stored: the caller writes it
-// with StoreQuote after its read snapshot). A stay that left is shown as
-// it left.
+// something is due, takes its quote in tx, which must then be a write
+// transaction (see Pricing). A stay that left is shown as it left.
 func (s *Service) Status(ctx context.Context, tx park.Tx, l *park.Lot, st *park.Stay, now time.Time, source string, takeQuote bool) (*StayStatus, error) {
 	return s.statusWith(ctx, tx, l, st, now, source, takeQuote, nil)
 }
@@ -80,14 +79,20 @@ func (s *Service) statusWith(ctx context.Context, tx park.Tx, l *park.Lot, st *p
 	}
 	if pr.Due > 0 && takeQuote {
 		res.Quote = newQuote(l, st, pr, now, source) // the offer CreateQuote makes, for this partner
+		if err := tx.InsertQuote(ctx, res.Quote); err != nil {
+			return nil, err
+		}
 	}
 	return res, nil
 }
 
-// StoreQuote keeps a quote prepared by Status. Pricing reads a snapshot
-// and only the insert takes the write path: a payment in between is
-// harmless, because Pay refuses a quote taken before the stay's last
-// payment (stay_settled).
-func (s *Service) StoreQuote(ctx context.Context, q *park.Quote) error {
-	return s.base.Write(ctx, func(tx park.Tx) error { return tx.InsertQuote(ctx, q) })
+// Pricing runs fn in the transaction Status needs: a write one when it
+// may take a quote, so the quote is priced and stored together (and, on
+// SQLite, read through the writer's warm page cache rather than a
+// reader's, which every commit empties), else a read-only one.
+func (s *Service) Pricing(ctx context.Context, takeQuote bool, fn func(park.Tx) error) error {
+	if takeQuote {
+		return s.base.Write(ctx, fn)
+	}
+	return s.base.View(ctx, fn)
 }

@@ -57,7 +57,8 @@ func (s *Service) LookupStay(ctx context.Context, p *park.Partner, q StayLookup)
 	}
 	now := s.base.Clock()
 	var res *billing.StayStatus
-	err := s.base.View(ctx, func(tx park.Tx) error {
+	takeQuote := p.Type != park.PartnerOwnEntries
+	err := s.billing.Pricing(ctx, takeQuote, func(tx park.Tx) error {
 		var best *park.Stay
 		var bestLot *park.Lot
 		for _, code := range lots {
@@ -86,16 +87,11 @@ func (s *Service) LookupStay(ctx context.Context, p *park.Partner, q StayLookup)
 			return notInside(q)
 		}
 		var err error
-		res, err = s.billing.Status(ctx, tx, bestLot, best, now, p.ID, p.Type != park.PartnerOwnEntries)
+		res, err = s.billing.Status(ctx, tx, bestLot, best, now, p.ID, takeQuote)
 		return err
 	})
 	if err != nil {
 		return nil, err
-	}
-	if res.Quote != nil {
-		if err := s.billing.StoreQuote(ctx, res.Quote); err != nil {
-			return nil, err
-		}
 	}
 	return res, nil
 }

@@ -61,8 +61,9 @@ func (s *Store) checkpointer() {
 			continue
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		if pageSize == 0 {
-			_ = s.r.QueryRowContext(ctx, "PRAGMA page_size").Scan(&pageSize)
+		if pageSize == 0 && s.r.QueryRowContext(ctx, "PRAGMA page_size").Scan(&pageSize) != nil {
+			cancel()
+			continue // the log's size is not known without it: asked again next tick
 		}
 		// Once a checkpoint has copied every frame, the next write starts the
 		// WAL over from its beginning if no reader is on it.

@@ -87,9 +87,8 @@ func (s *Service) statusWith(ctx context.Context, tx park.Tx, l *park.Lot, st *p
 }
 
 // Pricing runs fn in the transaction Status needs: a write one when it
-// may take a quote, so the quote is priced and stored together (and, on
-// SQLite, read through the writer's warm page cache rather than a
-// reader's, which every commit empties), else a read-only one.
+// may take a quote, so the quote is priced and stored together, else a
+// read-only one.
 func (s *Service) Pricing(ctx context.Context, takeQuote bool, fn func(park.Tx) error) error {
 	if takeQuote {
 		return s.base.Write(ctx, fn)

@@ -32,7 +32,7 @@ const checkpointEvery = 100 * time.Millisecond
 // 24 MiB it starts at 48 MiB. The size is the log's (the frames since it
 // was last started over), not the file's, which keeps its size: measured
 // on the file, a log was started over at every tick once the file had
-// once passed the bound, each time holding the lanes 3 to 10 ms.
+// once passed the bound, each time holding the lanes 3 to 12 ms.
 const walBound = 24 << 20 // Options.WALBound's default
 
 // walFrameHeader is the bytes a WAL frame adds to its page.

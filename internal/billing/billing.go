@@ -19,8 +19,8 @@ type Metrics interface {
 }
 
 // Service holds the billing use cases. Every public method runs in one
-// store transaction, except that a quote is priced on a read snapshot
-// and then stored (see CreateQuote).
+// store transaction; a quote is priced and stored in the same one (see
+// Pricing).
 type Service struct {
 	base    core.Base
 	metrics Metrics

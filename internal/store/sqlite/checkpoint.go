@@ -39,8 +39,12 @@ const walBound = 24 << 20 // Options.WALBound's default
 const walFrameHeader = 24
 
 // restartPasses bounds the checkpointer's extra passes before it asks the
-// writer to start the log over.
-const restartPasses = 3
+// writer to start the log over; a pass shorter than shortPass let in
+// too little to be worth another.
+const (
+	restartPasses = 3
+	shortPass     = time.Millisecond
+)
 
 // restartWait bounds the writer's wait for readers when it starts the log over.
 const restartWait = 10 * time.Millisecond
@@ -82,7 +86,7 @@ func (s *Store) checkpointer() {
 				// shrink that remainder to what a short pass lets in.
 				for range restartPasses {
 					t0 := time.Now()
-					if passive() != nil || frames != done || time.Since(t0) < restartWait/10 {
+					if passive() != nil || frames != done || time.Since(t0) < shortPass {
 						break
 					}
 				}

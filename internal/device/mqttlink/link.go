@@ -18,7 +18,7 @@ import (
 	paho "github.com/eclipse/paho.mqtt.golang"
 )
 
-// Handler receives one message, each on a goroutine of its own (one at a
+// Handler receives one message, on one of the link's workers (one at a
 // time in arrival order with Options.Ordered). The broker has its
 // acknowledgement (QoS 1) when the handler returns, and
 // sends a client only so many unacknowledged messages at once (Mosquitto's
@@ -33,7 +33,23 @@ type Link struct {
 	mu    sync.Mutex
 	subs  []sub
 	group string
+	work  chan delivery // to the workers; nil when ordered
+	done  chan struct{} // closed by Close: the workers stop
+
+	closeOnce sync.Once
 }
+
+// delivery is a message and the handler it goes to.
+type delivery struct {
+	m paho.Message
+	h Handler
+}
+
+// workers is how many messages an unordered link handles at once: more
+// than the broker sends unacknowledged (Mosquitto's max_inflight_messages,
+// 20 by default). Long-lived workers, unlike a goroutine per message, keep
+// the stacks that deciding a read grows.
+const workers = 32
 
 type sub struct {
 	filter string
@@ -78,10 +94,18 @@ func Dial(ctx context.Context, rawURL string, o Options) (*Link, error) {
 	if o.ClientID == "" {
 		return nil, errors.New("mqtt: a client id is required")
 	}
-	l := &Link{log: o.Log}
+	l := &Link{log: o.Log, done: make(chan struct{})}
+	// The client calls back in arrival order; an unordered link passes each
+	// message to its workers, which acknowledge it once handled.
 	opts := paho.NewClientOptions().AddBroker("tcp://" + u.Host).SetClientID(o.ClientID).SetCleanSession(o.Clean).
 		SetAutoReconnect(true).SetConnectRetry(true).SetConnectRetryInterval(time.Second).SetMaxReconnectInterval(5 * time.Second).
-		SetKeepAlive(15 * time.Second).SetOrderMatters(o.Ordered).SetResumeSubs(true)
+		SetKeepAlive(15 * time.Second).SetOrderMatters(true).SetAutoAckDisabled(!o.Ordered).SetResumeSubs(true)
+	if !o.Ordered {
+		l.work = make(chan delivery, workers)
+		for range workers {
+			go l.worker()
+		}
+	}
 	if o.Username != "" {
 		opts.SetUsername(o.Username).SetPassword(o.Password)
 	}
@@ -130,7 +154,7 @@ func (l *Link) subscribe(s sub, group string) error {
 	if group != "" && s.shared {
 		filter = "$share/" + group + "/" + filter
 	}
-	tok := l.c.Subscribe(filter, 1, func(_ paho.Client, m paho.Message) { s.h(m.Topic(), m.Payload()) })
+	tok := l.c.Subscribe(filter, 1, func(_ paho.Client, m paho.Message) { l.handle(m, s.h) })
 	if !tok.WaitTimeout(publishTimeout) {
 		return fmt.Errorf("mqtt: subscribing to %s: no answer from the broker", filter)
 	}
@@ -139,6 +163,31 @@ func (l *Link) subscribe(s sub, group string) error {
 		return fmt.Errorf("mqtt: subscribing to %s: %w", filter, err)
 	}
 	return nil
+}
+
+// handle runs h for m: at once on an ordered link (the client then
+// acknowledges it), else on a worker.
+func (l *Link) handle(m paho.Message, h Handler) {
+	if l.work == nil {
+		h(m.Topic(), m.Payload())
+		return
+	}
+	select {
+	case l.work <- delivery{m, h}:
+	case <-l.done: // closing: not acknowledged, so the broker sends it again
+	}
+}
+
+func (l *Link) worker() {
+	for {
+		select {
+		case d := <-l.work:
+			d.h(d.m.Topic(), d.m.Payload())
+			d.m.Ack()
+		case <-l.done:
+			return
+		}
+	}
 }
 
 // Publish sends payload to topic at QoS 1 and waits until the broker has
@@ -175,5 +224,9 @@ func (l *Link) send(topic string, qos byte, payload []byte) (wait func() error) 
 	}
 }
 
-// Close disconnects, letting in-flight work finish for up to a second.
-func (l *Link) Close() { l.c.Disconnect(1000) }
+// Close disconnects, letting in-flight work finish for up to a second,
+// and stops the workers.
+func (l *Link) Close() {
+	l.c.Disconnect(1000)
+	l.closeOnce.Do(func() { close(l.done) })
+}

@@ -1,0 +1,136 @@
+package mqttlink_test
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"testing"
+	"time"
+
+	"parkd/internal/device/mqttlink"
+)
+
+// broker is the address of the MQTT broker the tests use (Mosquitto on
+// its default port, started by .ci/run).
+const broker = "127.0.0.1:1883"
+
+func needBroker(t *testing.T) {
+	t.Helper()
+	c, err := net.DialTimeout("tcp", broker, time.Second)
+	if err != nil {
+		t.Skipf("no MQTT broker on %s: skipped", broker)
+	}
+	c.Close()
+}
+
+func dial(t *testing.T, o mqttlink.Options) *mqttlink.Link {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	l, err := mqttlink.Dial(ctx, "mqtt://"+broker, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return l
+}
+
+// A message whose handler has not returned is not acknowledged: when the
+// link goes away meanwhile, the broker gives it to the same session
+// again. The gate decides a read in its handler; a read acknowledged
+// before that would be lost with the node.
+func TestUnhandledMessageComesAgain(t *testing.T) {
+	needBroker(t)
+	run := fmt.Sprintf("linktest-%d", time.Now().UnixNano())
+	topic := run + "/up/read"
+	release := make(chan struct{})
+	defer close(release)
+
+	first := dial(t, mqttlink.Options{ClientID: run + "-node"})
+	got := make(chan string, 4)
+	if err := first.Subscribe(run+"/up/#", false, func(_ string, p []byte) {
+		got <- string(p)
+		<-release // the node stops before the read is decided
+	}); err != nil {
+		t.Fatal(err)
+	}
+	pub := dial(t, mqttlink.Options{ClientID: run + "-cam", Clean: true})
+	defer pub.Close()
+	if err := pub.Publish(topic, []byte("read-1")); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case p := <-got:
+		if p != "read-1" {
+			t.Fatalf("handled %q, want read-1", p)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the read never reached the handler")
+	}
+	first.Close()
+
+	again := make(chan string, 4)
+	second := dial(t, mqttlink.Options{ClientID: run + "-node"})
+	defer second.Close()
+	if err := second.Subscribe(run+"/up/#", false, func(_ string, p []byte) { again <- string(p) }); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case p := <-again:
+		if p != "read-1" {
+			t.Fatalf("given again %q, want read-1", p)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the unacknowledged read was not given again to the session")
+	}
+	// Handled this time, it is acknowledged: the session's next
+	// connection gets nothing.
+	time.Sleep(200 * time.Millisecond)
+	second.Close()
+	third := dial(t, mqttlink.Options{ClientID: run + "-node"})
+	if err := third.Subscribe(run+"/up/#", false, func(_ string, p []byte) { again <- string(p) }); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case p := <-again:
+		t.Errorf("given %q a third time, though handled", p)
+	case <-time.After(500 * time.Millisecond):
+	}
+	third.Close()
+	dial(t, mqttlink.Options{ClientID: run + "-node", Clean: true}).Close() // ends the session
+}
+
+// An unordered link handles messages side by side: one slow handler does
+// not hold the next message.
+func TestMessagesHandledSideBySide(t *testing.T) {
+	needBroker(t)
+	run := fmt.Sprintf("linktest-%d", time.Now().UnixNano())
+	l := dial(t, mqttlink.Options{ClientID: run + "-node", Clean: true})
+	defer l.Close()
+	release := make(chan struct{})
+	got := make(chan string, 4)
+	if err := l.Subscribe(run+"/up/#", false, func(_ string, p []byte) {
+		got <- string(p)
+		if string(p) == "slow" {
+			<-release
+		}
+	}); err != nil {
+		t.Fatal(err)
+	}
+	pub := dial(t, mqttlink.Options{ClientID: run + "-cam", Clean: true})
+	defer pub.Close()
+	for _, p := range []string{"slow", "fast"} {
+		if err := pub.Publish(run+"/up/read", []byte(p)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var seen []string
+	for len(seen) < 2 {
+		select {
+		case p := <-got:
+			seen = append(seen, p)
+		case <-time.After(5 * time.Second):
+			t.Fatalf("handled %v while the slow handler runs, want slow and fast", seen)
+		}
+	}
+	close(release)
+}

@@ -150,17 +150,18 @@ func mqttRig(b testing.TB, sys *system.System, n int) []*vzenith.MQTTCamera {
 	}
 	b.Cleanup(parkd.Close)
 	mq := vzenith.NewMQTT(vzenith.MQTTConfig{Devices: sys.Devices, Publisher: parkd})
+	// parkd's subscriptions, as it makes them (internal/app).
+	for _, f := range []string{vzenith.UpFilter, vzenith.ReplyFilter} {
+		if err := parkd.Subscribe(f, false, mq.Handle); err != nil {
+			b.Fatal(err)
+		}
+	}
 	cams := make([]*vzenith.MQTTCamera, n)
 	for i := range cams {
 		serial := fmt.Sprintf("%s-%d", run, i)
 		if err := sys.Devices.Register(ctx, &park.Device{Serial: serial, LotCode: "BENCH", Lane: fmt.Sprintf("in-m%d", i),
 			Protocol: vzenith.ProtocolMQTT}); err != nil {
 			b.Fatal(err)
-		}
-		for _, f := range []string{serial + "/device/message/up/#", serial + "/device/message/down/+/reply"} {
-			if err := parkd.Subscribe(f, false, mq.Handle); err != nil {
-				b.Fatal(err)
-			}
 		}
 		if cams[i], err = vzenith.DialCamera(ctx, "mqtt://"+broker, serial); err != nil {
 			b.Fatal(err)

@@ -155,9 +155,7 @@ func parseIVSResult(sn string, body json.RawMessage) (plateRead, error) {
 		}
 		pr.License = decodeText(raw)
 	}
-	push, _ := json.Marshal(map[string]any{"AlarmInfoPlate": map[string]any{"serialno": sn,
-		"result": map[string]any{"PlateResult": pr}}})
-	return parsePush(push)
+	return readOf(sn, 0, pr)
 }
 
 // Handle takes one message from the broker.
@@ -206,7 +204,9 @@ func (m *MQTT) read(ctx context.Context, pr plateRead) {
 // barrier and waits for the camera to say it did.
 func (m *MQTT) answer(ctx context.Context, pr plateRead, ans devices.Answer) {
 	if frames := screenFrames(m.log, ans.Screen); len(frames) > 0 {
-		body, _ := json.Marshal(map[string]any{"serialData": frames})
+		body, _ := json.Marshal(struct {
+			SerialData []serialData `json:"serialData"`
+		}{frames})
 		// The barrier's command follows the frames without waiting for the
 		// broker to take them: the connection keeps their order.
 		wait := m.queue(pr.Serial, "serial_data", m.nextID(), body)
@@ -230,11 +230,11 @@ func (m *MQTT) answer(ctx context.Context, pr plateRead, ans devices.Answer) {
 // gpio bodies of the barrier commands: open pulses output 0 (the
 // controller lifts once), hold_open keeps it on, close and release turn
 // it off.
-var gpio = map[string]map[string]int{
-	park.GateOpen:     {"delay": 500, "io": 0, "value": 2},
-	park.GateHoldOpen: {"delay": 0, "io": 0, "value": 1},
-	park.GateClose:    {"delay": 0, "io": 0, "value": 0},
-	park.GateRelease:  {"delay": 0, "io": 0, "value": 0},
+var gpio = map[string]json.RawMessage{
+	park.GateOpen:     json.RawMessage(`{"delay":500,"io":0,"value":2}`),
+	park.GateHoldOpen: json.RawMessage(`{"delay":0,"io":0,"value":1}`),
+	park.GateClose:    json.RawMessage(`{"delay":0,"io":0,"value":0}`),
+	park.GateRelease:  json.RawMessage(`{"delay":0,"io":0,"value":0}`),
 }
 
 // Send moves a camera's barrier (gpio_out) and waits for its reply,
@@ -244,8 +244,7 @@ func (m *MQTT) Send(ctx context.Context, d *park.Device, command string) error {
 	if !ok {
 		return fmt.Errorf("vzenith: unknown command %q", command)
 	}
-	raw, _ := json.Marshal(body)
-	return m.command(ctx, d.Serial, "gpio_out", raw)
+	return m.command(ctx, d.Serial, "gpio_out", body)
 }
 
 // command publishes a down message and waits for its reply, sending it
@@ -471,9 +470,9 @@ func (m *MQTT) publish(sn, name, id string, body json.RawMessage) error {
 // queue sends a down message and returns a wait for the broker to have
 // it (QoS 1) or for the connection to have sent it (live ones).
 func (m *MQTT) queue(sn, name, id string, body json.RawMessage) (wait func() error) {
-	env := map[string]any{"id": id, "sn": sn, "name": name, "version": "1.0", "timestamp": m.now().Unix(),
-		"payload": map[string]any{"type": name, "body": body}}
-	raw, err := json.Marshal(env)
+	env := envelope{ID: id, SN: sn, Name: name, Version: "1.0", Timestamp: m.now().Unix()}
+	env.Payload.Type, env.Payload.Body = name, body
+	raw, err := json.Marshal(&env)
 	if err != nil {
 		return func() error { return err }
 	}

@@ -105,8 +105,12 @@ func parsePush(body []byte) (plateRead, error) {
 	if a == nil {
 		return plateRead{}, fmt.Errorf("AlarmInfoPlate is missing")
 	}
-	r := a.Result.PlateResult
-	out := plateRead{Serial: strings.TrimSpace(a.SerialNo), PlateID: int64(r.PlateID), Channel: int64(a.Channel),
+	return readOf(a.SerialNo, int64(a.Channel), a.Result.PlateResult)
+}
+
+// readOf is the read of a camera's plate result, whichever way it came.
+func readOf(serial string, channel int64, r plateResult) (plateRead, error) {
+	out := plateRead{Serial: strings.TrimSpace(serial), PlateID: int64(r.PlateID), Channel: channel,
 		Offline: r.IsOffline != 0, Color: colors[r.ColorType]}
 	switch {
 	case out.Serial == "":

@@ -270,15 +270,17 @@ func believe(sess *park.ChargeSession, at, now time.Time) time.Time {
 // ignored.
 //
 // The readings are billed in a read-only transaction, and the write only
-// stores the session when its version is still the one billed: the
-// single SQLite writer, which every gate event waits for too, then runs
-// one statement for a MeterValues rather than five. A session changed in
-// between (a stop, another reading) is billed again inside the write.
+// stores the session's bill, when its version is still the one billed,
+// and the new readings' rows: the single SQLite writer, which every gate
+// event waits for too, then runs two small statements for a MeterValues
+// rather than five. A session changed in between (a stop, another
+// reading) is billed again inside the write.
 func (s *Service) Metered(ctx context.Context, chargerID string, txID int64, readings []park.MeterReading) error {
 	var billed *park.ChargeSession
+	var added []park.MeterReading
 	var reason int
 	err := s.base.View(ctx, func(tx park.Tx) (err error) {
-		billed, reason, err = s.meter(ctx, tx, chargerID, txID, readings)
+		billed, added, reason, err = s.meter(ctx, tx, chargerID, txID, readings)
 		return err
 	})
 	if err != nil || billed == nil {
@@ -287,12 +289,15 @@ func (s *Service) Metered(ctx context.Context, chargerID string, txID int64, rea
 	first := true
 	err = s.base.Update(ctx, func(tx park.Tx) (err error) {
 		if !first { // the session changed since it was billed
-			if billed, reason, err = s.meter(ctx, tx, chargerID, txID, readings); err != nil || billed == nil {
+			if billed, added, reason, err = s.meter(ctx, tx, chargerID, txID, readings); err != nil || billed == nil {
 				return err
 			}
 		}
 		first = false
-		return tx.UpdateChargeSession(ctx, billed)
+		if err := tx.UpdateChargeSession(ctx, billed); err != nil {
+			return err
+		}
+		return tx.AddChargeReadings(ctx, billed.ID, added)
 	})
 	if err == nil && billed != nil && reason != 0 {
 		_, err = s.askStop(ctx, billed, reason)
@@ -301,16 +306,18 @@ func (s *Service) Metered(ctx context.Context, chargerID string, txID int64, rea
 }
 
 // meter is a transaction's session with readings added and billed as of
-// the newest, and why it must stop (0: it need not), unstored; nil when
-// the transaction is unknown or ended or the readings add nothing.
-func (s *Service) meter(ctx context.Context, tx park.Tx, chargerID string, txID int64, readings []park.MeterReading) (*park.ChargeSession, int, error) {
+// the newest, the readings it added, and why it must stop (0: it need
+// not), unstored; nil when the transaction is unknown or ended or the
+// readings add nothing.
+func (s *Service) meter(ctx context.Context, tx park.Tx, chargerID string, txID int64, readings []park.MeterReading) (*park.ChargeSession, []park.MeterReading, int, error) {
 	sess, st, loc, err := s.charging(ctx, tx, chargerID, txID)
 	if err != nil || sess == nil {
-		return nil, 0, err
+		return nil, nil, 0, err
 	}
 	now := s.base.Clock()
-	if addReadings(sess, believed(sess, readings, now)) == 0 {
-		return nil, 0, nil
+	added := addReadings(sess, believed(sess, readings, now))
+	if len(added) == 0 {
+		return nil, nil, 0, nil
 	}
 	end := sess.Readings[len(sess.Readings)-1].At
 	bill(sess, st, loc, end)
@@ -321,7 +328,7 @@ func (s *Service) meter(ctx context.Context, tx park.Tx, chargerID string, txID 
 		}
 	}
 	sess.UpdatedAt = now
-	return sess, reason, nil
+	return sess, added, reason, nil
 }
 
 // charging is a transaction's session, still charging, with the price
@@ -384,7 +391,10 @@ func (s *Service) ChargerStopped(ctx context.Context, in Stopped) error {
 		now := s.base.Clock()
 		end := believe(sess, in.At, now)
 		final := park.MeterReading{At: in.At, EnergyWh: in.MeterStop}
-		addReadings(sess, believed(sess, slices.Concat(in.Readings, []park.MeterReading{final}), now))
+		added := addReadings(sess, believed(sess, slices.Concat(in.Readings, []park.MeterReading{final}), now))
+		if err := tx.AddChargeReadings(ctx, sess.ID, added); err != nil {
+			return err
+		}
 		return s.end(ctx, tx, sess, st, loc, end, in.Reason, in.Full)
 	})
 }

@@ -351,19 +351,20 @@ func timeUp(sess *park.ChargeSession, st *tariff.ChargeStandard, end time.Time) 
 	return 0
 }
 
-// addReadings appends readings not already held (same time and register),
-// in time order, and returns how many were new.
-func addReadings(sess *park.ChargeSession, rs []park.MeterReading) int {
-	n := 0
+// addReadings adds readings not already held (same time and register) to
+// the session's, in time order, and returns those it added: the ones to
+// store (park.Tx.AddChargeReadings).
+func addReadings(sess *park.ChargeSession, rs []park.MeterReading) []park.MeterReading {
+	var added []park.MeterReading
 	for _, r := range rs {
 		dup := slices.ContainsFunc(sess.Readings, func(x park.MeterReading) bool { return x.At.Equal(r.At) && x.EnergyWh == r.EnergyWh })
 		if !dup && len(sess.Readings) < maxReadings {
 			sess.Readings = append(sess.Readings, r)
-			n++
+			added = append(added, r)
 		}
 	}
 	slices.SortStableFunc(sess.Readings, func(a, b park.MeterReading) int { return a.At.Compare(b.At) })
-	return n
+	return added
 }
 
 // maxReadings bounds a session's stored readings (a reading a minute for

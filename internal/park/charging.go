@@ -350,13 +350,17 @@ type ChargingTx interface {
 	// InsertChargeSession returns EConflict when the id, or a non-zero
 	// transaction id of the same charger, exists. GetChargeSession and
 	// GetChargeSessionByTransaction return ENotFound. UpdateChargeSession
-	// is versioned. OpenChargeSession returns the open session of a
-	// connector (ENotFound).
+	// is versioned and leaves the readings alone: AddChargeReadings adds
+	// them, each kept once (a reading of the same time and register as
+	// one held is not added again). A session read back holds its
+	// readings in time order. OpenChargeSession returns the open session
+	// of a connector (ENotFound).
 	InsertChargeSession(ctx context.Context, s *ChargeSession) error
 	GetChargeSession(ctx context.Context, id string) (*ChargeSession, error)
 	GetChargeSessionByTransaction(ctx context.Context, chargerID string, txID int64) (*ChargeSession, error)
 	OpenChargeSession(ctx context.Context, chargerID string, connector int) (*ChargeSession, error)
 	UpdateChargeSession(ctx context.Context, s *ChargeSession) error
+	AddChargeReadings(ctx context.Context, sessionID string, rs []MeterReading) error
 	ListChargeSessions(ctx context.Context, f ChargeSessionFilter) ([]*ChargeSession, error)
 	// ChargeSessionsOfPlate returns up to limit sessions of a lot that
 	// charged a plate, most recently changed first.

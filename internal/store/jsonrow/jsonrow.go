@@ -62,14 +62,17 @@ func ReadStandard(data string, id, version int64) (*park.PriceStandard, error) {
 	return p, nil
 }
 
-// Session encodes s, setting its times to store precision.
+// Session encodes s but its readings, which are rows of their own, and
+// sets its times (the readings' too) to store precision.
 func Session(s *park.ChargeSession) (string, error) {
 	s.CreatedAt, s.UpdatedAt = at(s.CreatedAt), at(s.UpdatedAt)
 	s.StartedAt, s.EndedAt, s.StopAsked = atp(s.StartedAt), atp(s.EndedAt), atp(s.StopAsked)
 	for i := range s.Readings {
 		s.Readings[i].At = at(s.Readings[i].At)
 	}
-	b, err := json.Marshal(s)
+	c := *s
+	c.Readings = nil
+	b, err := json.Marshal(&c)
 	return string(b), err
 }
 

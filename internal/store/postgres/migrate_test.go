@@ -3,8 +3,10 @@ package postgres
 import (
 	"context"
 	"crypto/rand"
+	"database/sql"
 	"encoding/hex"
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
@@ -12,6 +14,7 @@ import (
 	"github.com/pressly/goose/v3"
 
 	"parkd/internal/park"
+	"parkd/internal/store/storetest"
 )
 
 // Migration 8 moves the list an entry belongs to out of its reason: an
@@ -24,40 +27,13 @@ func TestListCategoryMigration(t *testing.T) {
 		t.Skip("PARKD_TEST_POSTGRES not set: PostgreSQL store tests skipped")
 	}
 	ctx := context.Background()
-	b := make([]byte, 8)
-	rand.Read(b)
-	schema := "parkd_test_" + hex.EncodeToString(b)
-	cfg, err := config(url, schema)
-	if err != nil {
-		t.Fatal(err)
-	}
-	conn := stdlib.OpenDB(*cfg.ConnConfig)
-	t.Cleanup(func() {
-		conn.ExecContext(context.Background(), "DROP SCHEMA IF EXISTS "+pgx.Identifier{schema}.Sanitize()+" CASCADE")
-		conn.Close()
-	})
-	if err := createSchema(ctx, conn, schema); err != nil {
-		t.Fatal(err)
-	}
-	p, err := goose.NewProvider(goose.DialectPostgres, conn, mustSub(migrations, "migrations"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := p.UpTo(ctx, 7); err != nil {
-		t.Fatal(err)
-	}
-	for _, q := range []string{
+	_, schema, _ := migratedTo(t, url, 7,
 		`INSERT INTO lots (code, name, timezone, currency, capacity, exit_grace_minutes, quote_ttl_seconds, missed_entry, created_at, updated_at)
 		 VALUES ('L1', 'Lot', 'Asia/Shanghai', 'CNY', 10, 15, 300, 'hold', now(), now())`,
 		`INSERT INTO whitelist (id, lot_code, plate, plate_key, kind, valid_from, valid_to, reason, created_at, updated_at) VALUES
 		 ('w1', 'L1', '京A11111', '京A11111', 'allow', now(), now() + interval '1 day', 'special:police', now(), now()),
 		 ('w2', 'L1', '京A22222', '京A22222', 'allow', now(), now() + interval '1 day', 'hotel:808', now(), now()),
-		 ('w3', 'L1', '京A33333', '京A33333', 'allow', now(), now() + interval '1 day', 'staff', now(), now())`,
-	} {
-		if _, err := conn.ExecContext(ctx, q); err != nil {
-			t.Fatal(err)
-		}
-	}
+		 ('w3', 'L1', '京A33333', '京A33333', 'allow', now(), now() + interval '1 day', 'staff', now(), now())`)
 
 	st, err := Open(ctx, url, Options{Schema: schema, MaxConns: 2})
 	if err != nil {
@@ -77,4 +53,79 @@ func TestListCategoryMigration(t *testing.T) {
 			t.Errorf("%s: category %q reason %q, want %q %q", w.ID, w.Category, w.Reason, c[0], c[1])
 		}
 	}
+}
+
+// Migration 94 moves a charging session's readings out of its row's data
+// into rows of their own: a session stored by an older parkd reads back
+// with the same readings, in time order, to the microsecond.
+func TestChargeReadingsMigration(t *testing.T) {
+	url := os.Getenv("PARKD_TEST_POSTGRES")
+	if url == "" {
+		t.Skip("PARKD_TEST_POSTGRES not set: PostgreSQL store tests skipped")
+	}
+	ctx := context.Background()
+	conn, schema, p := migratedTo(t, url, 93,
+		`INSERT INTO lots (code, name, timezone, currency, capacity, exit_grace_minutes, quote_ttl_seconds, missed_entry, created_at, updated_at)
+		 VALUES ('L1', 'Lot', 'Asia/Shanghai', 'CNY', 10, 15, 300, 'hold', now(), now())`,
+		`INSERT INTO chargers (id, lot_code, password_hash, data) VALUES ('CP', 'L1', '', '{}')`,
+		`INSERT INTO charge_sessions (id, charger_id, connector, transaction_id, status, updated_at, data) VALUES
+		 ('S1', 'CP', 1, 7, 'charging', now(), '` + storetest.OldSessionData + `'),
+		 ('S2', 'CP', 2, 0, 'pending', now(), '{"id":"S2","charger_id":"CP","connector":2,"status":"pending"}')`)
+	st, err := Open(ctx, url, Options{Schema: schema, MaxConns: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	storetest.CheckMigratedReadings(t, st)
+	var data string
+	if err := conn.QueryRowContext(ctx, `SELECT data FROM charge_sessions WHERE id = 'S1'`).Scan(&data); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(data, "readings") {
+		t.Errorf("S1's data still holds its readings: %s", data)
+	}
+	// Down and up again: the readings go back into the data and out.
+	if _, err := p.DownTo(ctx, 93); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.UpTo(ctx, 94); err != nil {
+		t.Fatal(err)
+	}
+	storetest.CheckMigratedReadings(t, st)
+}
+
+// migratedTo is a connection to a new schema of its own, dropped when the
+// test ends, migrated up to version, with stmts run on it then, as an
+// older parkd left it; and its migrations' provider.
+func migratedTo(t *testing.T, url string, version int64, stmts ...string) (*sql.DB, string, *goose.Provider) {
+	t.Helper()
+	b := make([]byte, 8)
+	rand.Read(b)
+	schema := "parkd_test_" + hex.EncodeToString(b)
+	cfg, err := config(url, schema)
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn := stdlib.OpenDB(*cfg.ConnConfig)
+	t.Cleanup(func() {
+		conn.ExecContext(context.Background(), "DROP SCHEMA IF EXISTS "+pgx.Identifier{schema}.Sanitize()+" CASCADE")
+		conn.Close()
+	})
+	ctx := context.Background()
+	if err := createSchema(ctx, conn, schema); err != nil {
+		t.Fatal(err)
+	}
+	p, err := goose.NewProvider(goose.DialectPostgres, conn, mustSub(migrations, "migrations"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.UpTo(ctx, version); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range stmts {
+		if _, err := conn.ExecContext(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return conn, schema, p
 }

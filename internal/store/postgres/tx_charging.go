@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"time"
 
 	"parkd/internal/park"
 	"parkd/internal/store/jsonrow"
@@ -131,30 +132,82 @@ func (t *txn) InsertChargeSession(ctx context.Context, s *park.ChargeSession) er
 		return park.Errorf(park.ENotFound, "charger %q not found", s.ChargerID)
 	case park.IsCode(err, park.EConflict):
 		return park.Errorf(park.EConflict, "charge session %q, or an open session of connector %d, already exists", s.ID, s.Connector)
+	case err != nil:
+		return err
+	}
+	return t.AddChargeReadings(ctx, s.ID, s.Readings)
+}
+
+// AddChargeReadings stores readings of a session, each once, in one
+// statement.
+func (t *txn) AddChargeReadings(ctx context.Context, sessionID string, rs []park.MeterReading) error {
+	if len(rs) == 0 {
+		return nil
+	}
+	p := db.AddChargeReadingsParams{SessionID: sessionID, Ats: make([]time.Time, len(rs)), Energies: make([]int64, len(rs)),
+		Powers: make([]int64, len(rs))}
+	for i, r := range rs {
+		p.Ats[i], p.Energies[i], p.Powers[i] = ts(r.At), r.EnergyWh, r.PowerW
+	}
+	err := mapErr(t.q.AddChargeReadings(ctx, p))
+	if park.IsCode(err, park.ENotFound) {
+		return park.Errorf(park.ENotFound, "charge session %q not found", sessionID)
 	}
 	return err
 }
 
-func sessionFromRow(r db.ChargeSession, err error) (*park.ChargeSession, error) {
+// sessions decodes sessions' rows and reads their readings, in one
+// statement for them all.
+func (t *txn) sessions(ctx context.Context, rows []db.ChargeSession) ([]*park.ChargeSession, error) {
+	out := make([]*park.ChargeSession, len(rows))
+	ids := make([]string, len(rows))
+	byID := make(map[string]*park.ChargeSession, len(rows))
+	for i, r := range rows {
+		s, err := jsonrow.ReadSession(r.Data, r.Version)
+		if err != nil {
+			return nil, err
+		}
+		out[i], ids[i], byID[r.ID] = s, r.ID, s
+	}
+	if len(rows) == 0 {
+		return out, nil
+	}
+	rs, err := t.q.ChargeReadings(ctx, ids)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	for _, x := range rs {
+		s := byID[x.SessionID]
+		s.Readings = append(s.Readings, park.MeterReading{At: fromTS(x.At), EnergyWh: x.EnergyWh, PowerW: x.PowerW})
+	}
+	return out, nil
+}
+
+// session is one session's row decoded, with its readings.
+func (t *txn) session(ctx context.Context, r db.ChargeSession, err error) (*park.ChargeSession, error) {
 	if err != nil {
 		return nil, err
 	}
-	return jsonrow.ReadSession(r.Data, r.Version)
+	out, err := t.sessions(ctx, []db.ChargeSession{r})
+	if err != nil {
+		return nil, err
+	}
+	return out[0], nil
 }
 
 func (t *txn) GetChargeSession(ctx context.Context, id string) (*park.ChargeSession, error) {
 	r, err := t.q.GetChargeSession(ctx, id)
-	return sessionFromRow(r, wrap(err, "charge session %q", id))
+	return t.session(ctx, r, wrap(err, "charge session %q", id))
 }
 
 func (t *txn) GetChargeSessionByTransaction(ctx context.Context, chargerID string, txID int64) (*park.ChargeSession, error) {
 	r, err := t.q.GetChargeSessionByTransaction(ctx, db.GetChargeSessionByTransactionParams{ChargerID: chargerID, TransactionID: txID})
-	return sessionFromRow(r, wrap(err, "transaction %d of charger %q", txID, chargerID))
+	return t.session(ctx, r, wrap(err, "transaction %d of charger %q", txID, chargerID))
 }
 
 func (t *txn) OpenChargeSession(ctx context.Context, chargerID string, connector int) (*park.ChargeSession, error) {
 	r, err := t.q.OpenChargeSession(ctx, db.OpenChargeSessionParams{ChargerID: chargerID, Connector: int32(connector)})
-	return sessionFromRow(r, wrap(err, "open session on connector %d of charger %q", connector, chargerID))
+	return t.session(ctx, r, wrap(err, "open session on connector %d of charger %q", connector, chargerID))
 }
 
 func (t *txn) UpdateChargeSession(ctx context.Context, s *park.ChargeSession) error {
@@ -175,13 +228,7 @@ func (t *txn) ListChargeSessions(ctx context.Context, f park.ChargeSessionFilter
 	if err != nil {
 		return nil, mapErr(err)
 	}
-	out := make([]*park.ChargeSession, len(rows))
-	for i, r := range rows {
-		if out[i], err = jsonrow.ReadSession(r.Data, r.Version); err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
+	return t.sessions(ctx, rows)
 }
 
 func (t *txn) CountChargeSessions(ctx context.Context, f park.ChargeSessionFilter) (int, error) {
@@ -196,11 +243,5 @@ func (t *txn) ChargeSessionsOfPlate(ctx context.Context, lot, plateKey string, l
 	if err != nil {
 		return nil, mapErr(err)
 	}
-	out := make([]*park.ChargeSession, len(rows))
-	for i, r := range rows {
-		if out[i], err = jsonrow.ReadSession(r.Data, r.Version); err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
+	return t.sessions(ctx, rows)
 }

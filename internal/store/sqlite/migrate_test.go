@@ -4,11 +4,13 @@ import (
 	"context"
 	"database/sql"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/pressly/goose/v3"
 
 	"parkd/internal/park"
+	"parkd/internal/store/storetest"
 )
 
 // Migration 8 moves the list an entry belongs to out of its reason: an
@@ -16,32 +18,13 @@ import (
 // back as that category with the type or room as its reason.
 func TestListCategoryMigration(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "parkd.db")
-	conn, err := sql.Open("sqlite", "file:"+path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := goose.NewProvider(goose.DialectSQLite3, conn, mustSub(migrations, "migrations"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := p.UpTo(ctx, 7); err != nil {
-		t.Fatal(err)
-	}
-	for _, q := range []string{
+	path := migratedTo(t, 7,
 		`INSERT INTO lots (code, name, timezone, currency, capacity, exit_grace_minutes, quote_ttl_seconds, missed_entry, created_at, updated_at)
 		 VALUES ('L1', 'Lot', 'Asia/Shanghai', 'CNY', 10, 15, 300, 'hold', 0, 0)`,
 		`INSERT INTO whitelist (id, lot_code, plate, plate_key, kind, valid_from, valid_to, reason, created_at, updated_at) VALUES
 		 ('w1', 'L1', '京A11111', '京A11111', 'allow', 0, 1, 'special:police', 0, 0),
 		 ('w2', 'L1', '京A22222', '京A22222', 'allow', 0, 1, 'hotel:808', 0, 0),
-		 ('w3', 'L1', '京A33333', '京A33333', 'allow', 0, 1, 'staff', 0, 0)`,
-	} {
-		if _, err := conn.ExecContext(ctx, q); err != nil {
-			t.Fatal(err)
-		}
-	}
-	conn.Close()
-
+		 ('w3', 'L1', '京A33333', '京A33333', 'allow', 0, 1, 'staff', 0, 0)`)
 	st, err := Open(ctx, path, Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -60,4 +43,79 @@ func TestListCategoryMigration(t *testing.T) {
 			t.Errorf("%s: category %q reason %q, want %q %q", w.ID, w.Category, w.Reason, c[0], c[1])
 		}
 	}
+}
+
+// Migration 94 moves a charging session's readings out of its row's data
+// into rows of their own: a session stored by an older parkd reads back
+// with the same readings, in time order, to the microsecond.
+func TestChargeReadingsMigration(t *testing.T) {
+	ctx := context.Background()
+	path := migratedTo(t, 92,
+		`INSERT INTO lots (code, name, timezone, currency, capacity, exit_grace_minutes, quote_ttl_seconds, missed_entry, created_at, updated_at)
+		 VALUES ('L1', 'Lot', 'Asia/Shanghai', 'CNY', 10, 15, 300, 'hold', 0, 0)`,
+		`INSERT INTO chargers (id, lot_code, password_hash, data) VALUES ('CP', 'L1', '', '{}')`,
+		`INSERT INTO charge_sessions (id, charger_id, connector, transaction_id, status, updated_at, data) VALUES
+		 ('S1', 'CP', 1, 7, 'charging', 0, '` + storetest.OldSessionData + `'),
+		 ('S2', 'CP', 2, 0, 'pending', 0, '{"id":"S2","charger_id":"CP","connector":2,"status":"pending"}')`)
+	st, err := Open(ctx, path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	storetest.CheckMigratedReadings(t, st)
+	var data string
+	if err := st.r.QueryRowContext(ctx, `SELECT data FROM charge_sessions WHERE id = 'S1'`).Scan(&data); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(data, "readings") {
+		t.Errorf("S1's data still holds its readings: %s", data)
+	}
+	st.Close()
+
+	// Down and up again: the readings go back into the data and out.
+	conn, p := openMigrations(t, path)
+	if _, err := p.DownTo(ctx, 92); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.UpTo(ctx, 94); err != nil {
+		t.Fatal(err)
+	}
+	conn.Close()
+	if st, err = Open(ctx, path, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	storetest.CheckMigratedReadings(t, st)
+}
+
+// migrations_ opens the database at path with its migrations' provider.
+func openMigrations(t *testing.T, path string) (*sql.DB, *goose.Provider) {
+	t.Helper()
+	conn, err := sql.Open("sqlite", "file:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := goose.NewProvider(goose.DialectSQLite3, conn, mustSub(migrations, "migrations"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return conn, p
+}
+
+// migratedTo is the path of a new database migrated up to version, with
+// stmts run on it then, as an older parkd left it.
+func migratedTo(t *testing.T, version int64, stmts ...string) string {
+	t.Helper()
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "parkd.db")
+	conn, p := openMigrations(t, path)
+	defer conn.Close()
+	if _, err := p.UpTo(ctx, version); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range stmts {
+		if _, err := conn.ExecContext(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return path
 }

@@ -131,30 +131,70 @@ func (t *txn) InsertChargeSession(ctx context.Context, s *park.ChargeSession) er
 		return park.Errorf(park.ENotFound, "charger %q not found", s.ChargerID)
 	case park.IsCode(err, park.EConflict):
 		return park.Errorf(park.EConflict, "charge session %q, or an open session of connector %d, already exists", s.ID, s.Connector)
+	case err != nil:
+		return err
 	}
-	return err
+	return t.AddChargeReadings(ctx, s.ID, s.Readings)
 }
 
-func sessionFromRow(r db.ChargeSession, err error) (*park.ChargeSession, error) {
+// AddChargeReadings stores readings of a session, each once.
+func (t *txn) AddChargeReadings(ctx context.Context, sessionID string, rs []park.MeterReading) error {
+	for _, r := range rs {
+		err := mapErr(t.q.AddChargeReading(stmtCtx, db.AddChargeReadingParams{SessionID: sessionID, At: us(r.At), EnergyWh: r.EnergyWh,
+			PowerW: r.PowerW}))
+		if park.IsCode(err, park.ENotFound) {
+			return park.Errorf(park.ENotFound, "charge session %q not found", sessionID)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// session decodes a session's row and reads its readings.
+func (t *txn) session(r db.ChargeSession, err error) (*park.ChargeSession, error) {
 	if err != nil {
 		return nil, err
 	}
-	return jsonrow.ReadSession(r.Data, r.Version)
+	s, err := jsonrow.ReadSession(r.Data, r.Version)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := t.q.ChargeReadings(stmtCtx, r.ID)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	for _, x := range rows {
+		s.Readings = append(s.Readings, park.MeterReading{At: fromUS(x.At), EnergyWh: x.EnergyWh, PowerW: x.PowerW})
+	}
+	return s, nil
+}
+
+func (t *txn) sessions(rows []db.ChargeSession) ([]*park.ChargeSession, error) {
+	out := make([]*park.ChargeSession, len(rows))
+	for i, r := range rows {
+		var err error
+		if out[i], err = t.session(r, nil); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }
 
 func (t *txn) GetChargeSession(ctx context.Context, id string) (*park.ChargeSession, error) {
 	r, err := t.q.GetChargeSession(stmtCtx, id)
-	return sessionFromRow(r, wrap(err, "charge session %q", id))
+	return t.session(r, wrap(err, "charge session %q", id))
 }
 
 func (t *txn) GetChargeSessionByTransaction(ctx context.Context, chargerID string, txID int64) (*park.ChargeSession, error) {
 	r, err := t.q.GetChargeSessionByTransaction(stmtCtx, db.GetChargeSessionByTransactionParams{ChargerID: chargerID, TransactionID: txID})
-	return sessionFromRow(r, wrap(err, "transaction %d of charger %q", txID, chargerID))
+	return t.session(r, wrap(err, "transaction %d of charger %q", txID, chargerID))
 }
 
 func (t *txn) OpenChargeSession(ctx context.Context, chargerID string, connector int) (*park.ChargeSession, error) {
 	r, err := t.q.OpenChargeSession(stmtCtx, db.OpenChargeSessionParams{ChargerID: chargerID, Connector: int64(connector)})
-	return sessionFromRow(r, wrap(err, "open session on connector %d of charger %q", connector, chargerID))
+	return t.session(r, wrap(err, "open session on connector %d of charger %q", connector, chargerID))
 }
 
 func (t *txn) UpdateChargeSession(ctx context.Context, s *park.ChargeSession) error {
@@ -175,13 +215,7 @@ func (t *txn) ListChargeSessions(ctx context.Context, f park.ChargeSessionFilter
 	if err != nil {
 		return nil, mapErr(err)
 	}
-	out := make([]*park.ChargeSession, len(rows))
-	for i, r := range rows {
-		if out[i], err = jsonrow.ReadSession(r.Data, r.Version); err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
+	return t.sessions(rows)
 }
 
 func (t *txn) CountChargeSessions(ctx context.Context, f park.ChargeSessionFilter) (int, error) {
@@ -196,11 +230,5 @@ func (t *txn) ChargeSessionsOfPlate(ctx context.Context, lot, plateKey string, l
 	if err != nil {
 		return nil, mapErr(err)
 	}
-	out := make([]*park.ChargeSession, len(rows))
-	for i, r := range rows {
-		if out[i], err = jsonrow.ReadSession(r.Data, r.Version); err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
+	return t.sessions(rows)
 }

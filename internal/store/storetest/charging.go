@@ -144,13 +144,33 @@ func testChargeSessions(t *testing.T, s park.Store) {
 	wantCode(t, s.View(ctx, func(tx park.Tx) error { _, err := tx.OpenChargeSession(ctx, "CP", 2); return err }), park.ENotFound)
 
 	open.Status, open.TransactionID, open.StartedAt, open.MeterStart = park.SessionCharging, 42, &started, 1000
-	open.Readings = []park.MeterReading{{At: started.Add(time.Minute), EnergyWh: 1100, PowerW: 6000}}
 	open.UpdatedAt = started
-	must(t, update(t, s, func(tx park.Tx) error { return tx.UpdateChargeSession(ctx, open) }))
+	r1 := park.MeterReading{At: started.Add(2 * time.Minute), EnergyWh: 1200, PowerW: 6000}
+	r0 := park.MeterReading{At: started.Add(time.Minute), EnergyWh: 1100, PowerW: 6100}
+	must(t, update(t, s, func(tx park.Tx) error {
+		if err := tx.UpdateChargeSession(ctx, open); err != nil {
+			return err
+		}
+		return tx.AddChargeReadings(ctx, "S1", []park.MeterReading{r1})
+	}))
+	// An earlier reading comes later (a charger's stored transaction
+	// data); a reading already held is kept once.
+	must(t, update(t, s, func(tx park.Tx) error { return tx.AddChargeReadings(ctx, "S1", []park.MeterReading{r0, r1}) }))
+	wantCode(t, update(t, s, func(tx park.Tx) error { return tx.AddChargeReadings(ctx, "S404", []park.MeterReading{r0}) }), park.ENotFound)
+	open.Readings = []park.MeterReading{r0, r1}
 	var byTx *park.ChargeSession
 	must(t, s.View(ctx, func(tx park.Tx) (err error) { byTx, err = tx.GetChargeSessionByTransaction(ctx, "CP", 42); return }))
 	if !reflect.DeepEqual(byTx, open) {
 		t.Fatalf("by transaction\n%+v\nwant\n%+v", byTx, open)
+	}
+	// Listed sessions hold their readings too.
+	var listed []*park.ChargeSession
+	must(t, s.View(ctx, func(tx park.Tx) (err error) {
+		listed, err = tx.ListChargeSessions(ctx, park.ChargeSessionFilter{ChargerID: "CP", Limit: 10})
+		return
+	}))
+	if len(listed) != 1 || !reflect.DeepEqual(listed[0].Readings, open.Readings) {
+		t.Fatalf("listed %+v, want S1 with readings %+v", listed, open.Readings)
 	}
 	wantCode(t, s.View(ctx, func(tx park.Tx) error { _, err := tx.GetChargeSessionByTransaction(ctx, "CP", 43); return err }), park.ENotFound)
 	wantCode(t, s.View(ctx, func(tx park.Tx) error { _, err := tx.GetChargeSessionByTransaction(ctx, "CP", 0); return err }), park.ENotFound)

@@ -244,6 +244,10 @@ var tables = []table{
 		{"lot_code", text}, {"plate_key", text}, // 00021_charge_session_plate.sql
 		{"outcome", text}, // 00090_charge_session_outcome.sql
 	}},
+	// 00094_charge_readings.sql.
+	{name: "charge_readings", key: []string{"session_id", "at", "energy_wh"}, columns: []column{
+		{"session_id", text}, {"at", timestamp}, {"energy_wh", integer}, {"power_w", integer},
+	}},
 	// 00091_id_tags.sql.
 	{name: "id_tags", key: []string{"lot_code", "tag"}, columns: []column{
 		{"lot_code", text}, {"tag", text}, {"plate", text}, {"plate_key", text}, {"note", text}, {"blocked", boolean},

@@ -163,6 +163,7 @@ func fillChargingAndRental(t *testing.T, st park.Store, now time.Time) {
 		}
 		if err := tx.InsertChargeSession(ctx, &park.ChargeSession{ID: "S1", ChargerID: "CP-1", Connector: 1, LotCode: lot,
 			StandardID: 19464, Status: park.SessionPending, Source: park.SourcePartner, PartnerID: "app", Prepaid: 300,
+			Readings:  []park.MeterReading{{At: now.Add(time.Minute), EnergyWh: 120, PowerW: 7000}},
 			CreatedAt: now, UpdatedAt: now}); err != nil {
 			return err
 		}

@@ -10,6 +10,61 @@ import (
 	"time"
 )
 
+const addChargeReadings = `-- name: AddChargeReadings :exec
+INSERT INTO charge_readings (session_id, at, energy_wh, power_w)
+SELECT $1::text, unnest($2::timestamptz[]), unnest($3::bigint[]),
+       unnest($4::bigint[])
+ON CONFLICT DO NOTHING
+`
+
+type AddChargeReadingsParams struct {
+	SessionID string
+	Ats       []time.Time
+	Energies  []int64
+	Powers    []int64
+}
+
+func (q *Queries) AddChargeReadings(ctx context.Context, arg AddChargeReadingsParams) error {
+	_, err := q.db.Exec(ctx, addChargeReadings,
+		arg.SessionID,
+		arg.Ats,
+		arg.Energies,
+		arg.Powers,
+	)
+	return err
+}
+
+const chargeReadings = `-- name: ChargeReadings :many
+SELECT session_id, at, energy_wh, power_w FROM charge_readings
+WHERE session_id = ANY($1::text[])
+ORDER BY session_id, at, energy_wh
+`
+
+func (q *Queries) ChargeReadings(ctx context.Context, sessionIds []string) ([]ChargeReading, error) {
+	rows, err := q.db.Query(ctx, chargeReadings, sessionIds)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []ChargeReading
+	for rows.Next() {
+		var i ChargeReading
+		if err := rows.Scan(
+			&i.SessionID,
+			&i.At,
+			&i.EnergyWh,
+			&i.PowerW,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const chargeSessionsOfPlate = `-- name: ChargeSessionsOfPlate :many
 SELECT id, charger_id, connector, transaction_id, status, partner_id, updated_at, data, version, lot_code, plate_key, outcome FROM charge_sessions
 WHERE lot_code = $1 AND plate_key = $2 AND plate_key <> ''

@@ -40,6 +40,13 @@ type AuditLog struct {
 	After  string
 }
 
+type ChargeReading struct {
+	SessionID string
+	At        time.Time
+	EnergyWh  int64
+	PowerW    int64
+}
+
 type ChargeSession struct {
 	ID            string
 	ChargerID     string

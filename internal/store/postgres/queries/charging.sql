@@ -83,3 +83,14 @@ WHERE (sqlc.arg(charger_id)::text = '' OR charger_id = sqlc.arg(charger_id)::tex
 SELECT * FROM charge_sessions
 WHERE lot_code = $1 AND plate_key = $2 AND plate_key <> ''
 ORDER BY updated_at DESC LIMIT $3;
+
+-- name: AddChargeReadings :exec
+INSERT INTO charge_readings (session_id, at, energy_wh, power_w)
+SELECT sqlc.arg(session_id)::text, unnest(sqlc.arg(ats)::timestamptz[]), unnest(sqlc.arg(energies)::bigint[]),
+       unnest(sqlc.arg(powers)::bigint[])
+ON CONFLICT DO NOTHING;
+
+-- name: ChargeReadings :many
+SELECT session_id, at, energy_wh, power_w FROM charge_readings
+WHERE session_id = ANY(sqlc.arg(session_ids)::text[])
+ORDER BY session_id, at, energy_wh;

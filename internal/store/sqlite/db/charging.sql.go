@@ -9,6 +9,60 @@ import (
 	"context"
 )
 
+const addChargeReading = `-- name: AddChargeReading :exec
+INSERT OR IGNORE INTO charge_readings (session_id, at, energy_wh, power_w) VALUES (?, ?, ?, ?)
+`
+
+type AddChargeReadingParams struct {
+	SessionID string
+	At        int64
+	EnergyWh  int64
+	PowerW    int64
+}
+
+func (q *Queries) AddChargeReading(ctx context.Context, arg AddChargeReadingParams) error {
+	_, err := q.exec(ctx, q.addChargeReadingStmt, addChargeReading,
+		arg.SessionID,
+		arg.At,
+		arg.EnergyWh,
+		arg.PowerW,
+	)
+	return err
+}
+
+const chargeReadings = `-- name: ChargeReadings :many
+SELECT at, energy_wh, power_w FROM charge_readings WHERE session_id = ? ORDER BY at, energy_wh
+`
+
+type ChargeReadingsRow struct {
+	At       int64
+	EnergyWh int64
+	PowerW   int64
+}
+
+func (q *Queries) ChargeReadings(ctx context.Context, sessionID string) ([]ChargeReadingsRow, error) {
+	rows, err := q.query(ctx, q.chargeReadingsStmt, chargeReadings, sessionID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []ChargeReadingsRow
+	for rows.Next() {
+		var i ChargeReadingsRow
+		if err := rows.Scan(&i.At, &i.EnergyWh, &i.PowerW); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const chargeSessionsOfPlate = `-- name: ChargeSessionsOfPlate :many
 SELECT id, charger_id, connector, transaction_id, status, partner_id, updated_at, data, version, lot_code, plate_key, outcome FROM charge_sessions
 WHERE lot_code = ? AND plate_key = ? AND plate_key <> ''

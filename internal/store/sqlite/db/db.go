@@ -27,6 +27,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.addChannelStoreStmt, err = db.PrepareContext(ctx, addChannelStore); err != nil {
 		return nil, fmt.Errorf("error preparing query AddChannelStore: %w", err)
 	}
+	if q.addChargeReadingStmt, err = db.PrepareContext(ctx, addChargeReading); err != nil {
+		return nil, fmt.Errorf("error preparing query AddChargeReading: %w", err)
+	}
 	if q.addOccupiedStmt, err = db.PrepareContext(ctx, addOccupied); err != nil {
 		return nil, fmt.Errorf("error preparing query AddOccupied: %w", err)
 	}
@@ -35,6 +38,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.channelsSellingStmt, err = db.PrepareContext(ctx, channelsSelling); err != nil {
 		return nil, fmt.Errorf("error preparing query ChannelsSelling: %w", err)
+	}
+	if q.chargeReadingsStmt, err = db.PrepareContext(ctx, chargeReadings); err != nil {
+		return nil, fmt.Errorf("error preparing query ChargeReadings: %w", err)
 	}
 	if q.chargeSessionsOfPlateStmt, err = db.PrepareContext(ctx, chargeSessionsOfPlate); err != nil {
 		return nil, fmt.Errorf("error preparing query ChargeSessionsOfPlate: %w", err)
@@ -724,6 +730,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing addChannelStoreStmt: %w", cerr)
 		}
 	}
+	if q.addChargeReadingStmt != nil {
+		if cerr := q.addChargeReadingStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing addChargeReadingStmt: %w", cerr)
+		}
+	}
 	if q.addOccupiedStmt != nil {
 		if cerr := q.addOccupiedStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing addOccupiedStmt: %w", cerr)
@@ -737,6 +748,11 @@ func (q *Queries) Close() error {
 	if q.channelsSellingStmt != nil {
 		if cerr := q.channelsSellingStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing channelsSellingStmt: %w", cerr)
+		}
+	}
+	if q.chargeReadingsStmt != nil {
+		if cerr := q.chargeReadingsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing chargeReadingsStmt: %w", cerr)
 		}
 	}
 	if q.chargeSessionsOfPlateStmt != nil {
@@ -1909,9 +1925,11 @@ type Queries struct {
 	db                                DBTX
 	tx                                *sql.Tx
 	addChannelStoreStmt               *sql.Stmt
+	addChargeReadingStmt              *sql.Stmt
 	addOccupiedStmt                   *sql.Stmt
 	bookedReservationsStmt            *sql.Stmt
 	channelsSellingStmt               *sql.Stmt
+	chargeReadingsStmt                *sql.Stmt
 	chargeSessionsOfPlateStmt         *sql.Stmt
 	claimDeliveriesStmt               *sql.Stmt
 	clearChannelStoresStmt            *sql.Stmt
@@ -2145,9 +2163,11 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		db:                                tx,
 		tx:                                tx,
 		addChannelStoreStmt:               q.addChannelStoreStmt,
+		addChargeReadingStmt:              q.addChargeReadingStmt,
 		addOccupiedStmt:                   q.addOccupiedStmt,
 		bookedReservationsStmt:            q.bookedReservationsStmt,
 		channelsSellingStmt:               q.channelsSellingStmt,
+		chargeReadingsStmt:                q.chargeReadingsStmt,
 		chargeSessionsOfPlateStmt:         q.chargeSessionsOfPlateStmt,
 		claimDeliveriesStmt:               q.claimDeliveriesStmt,
 		clearChannelStoresStmt:            q.clearChannelStoresStmt,

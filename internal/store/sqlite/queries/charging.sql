@@ -82,3 +82,9 @@ WHERE (CAST(sqlc.arg(charger_id) AS TEXT) = '' OR charger_id = CAST(sqlc.arg(cha
 SELECT * FROM charge_sessions
 WHERE lot_code = ? AND plate_key = ? AND plate_key <> ''
 ORDER BY updated_at DESC LIMIT ?;
+
+-- name: AddChargeReading :exec
+INSERT OR IGNORE INTO charge_readings (session_id, at, energy_wh, power_w) VALUES (?, ?, ?, ?);
+
+-- name: ChargeReadings :many
+SELECT at, energy_wh, power_w FROM charge_readings WHERE session_id = ? ORDER BY at, energy_wh;

@@ -1,0 +1,49 @@
+package storetest
+
+import (
+	"context"
+	"reflect"
+	"testing"
+	"time"
+
+	"parkd/internal/park"
+)
+
+// OldSessionData is a charging session as parkd stored it before its
+// readings had rows: times in UTC with zero, one and six fractional
+// digits, and a reading without power.
+const OldSessionData = `{"id":"S1","charger_id":"CP","connector":1,"transaction_id":7,"status":"charging","meter_start":1000,` +
+	`"readings":[{"at":"2026-12-04T08:03:00.123456Z","energy_wh":1300,"power_w":0},` +
+	`{"at":"2026-12-04T08:01:00Z","energy_wh":1100,"power_w":6000},{"at":"2026-12-04T08:02:00.5Z","energy_wh":1200,"power_w":6100}],` +
+	`"created_at":"2026-12-04T08:00:00Z","updated_at":"2026-12-04T08:03:00Z"}`
+
+// CheckMigratedReadings checks that the sessions S1 (OldSessionData) and
+// S2 (no readings), stored before the readings' migration, read back
+// from st with their readings.
+func CheckMigratedReadings(t *testing.T, st park.Store) {
+	t.Helper()
+	ctx := context.Background()
+	var s1, s2 *park.ChargeSession
+	if err := st.View(ctx, func(tx park.Tx) (err error) {
+		if s1, err = tx.GetChargeSession(ctx, "S1"); err != nil {
+			return err
+		}
+		s2, err = tx.GetChargeSession(ctx, "S2")
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	at := func(s string) time.Time { v, _ := time.Parse(time.RFC3339Nano, s); return v }
+	want := []park.MeterReading{{At: at("2026-12-04T08:01:00Z"), EnergyWh: 1100, PowerW: 6000},
+		{At: at("2026-12-04T08:02:00.5Z"), EnergyWh: 1200, PowerW: 6100},
+		{At: at("2026-12-04T08:03:00.123456Z"), EnergyWh: 1300}}
+	if !reflect.DeepEqual(s1.Readings, want) {
+		t.Errorf("S1's readings\n%+v\nwant\n%+v", s1.Readings, want)
+	}
+	if s1.MeterStart != 1000 || s1.TransactionID != 7 {
+		t.Errorf("S1 read back as %+v", s1)
+	}
+	if len(s2.Readings) != 0 {
+		t.Errorf("S2 had no readings, has %+v", s2.Readings)
+	}
+}

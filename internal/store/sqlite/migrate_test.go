@@ -55,7 +55,7 @@ func TestChargeReadingsMigration(t *testing.T) {
 		 VALUES ('L1', 'Lot', 'Asia/Shanghai', 'CNY', 10, 15, 300, 'hold', 0, 0)`,
 		`INSERT INTO chargers (id, lot_code, password_hash, data) VALUES ('CP', 'L1', '', '{}')`,
 		`INSERT INTO charge_sessions (id, charger_id, connector, transaction_id, status, updated_at, data) VALUES
-		 ('S1', 'CP', 1, 7, 'charging', 0, '` + storetest.OldSessionData + `'),
+		 ('S1', 'CP', 1, 7, 'charging', 0, '`+storetest.OldSessionData+`'),
 		 ('S2', 'CP', 2, 0, 'pending', 0, '{"id":"S2","charger_id":"CP","connector":2,"status":"pending"}')`)
 	st, err := Open(ctx, path, Options{})
 	if err != nil {

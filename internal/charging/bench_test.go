@@ -1,0 +1,69 @@
+package charging_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"parkd/internal/charging"
+	"parkd/internal/device"
+	"parkd/internal/park"
+	"parkd/internal/store/teststore"
+	"parkd/internal/system"
+)
+
+// BenchmarkMeteredLongSession is one more MeterValues of a session that
+// already holds 960 readings (16 hours at one a minute), billed by energy
+// in real time: what each reading of a long session costs.
+func BenchmarkMeteredLongSession(b *testing.B) {
+	ctx := context.Background()
+	st := teststore.Open(b)
+	sys := system.New(system.Config{Store: st, Barriers: device.NewMemory()})
+	if _, err := sys.Gate.CreateLot(ctx, &park.Lot{Code: "BENCH", Name: "Bench", TimeZone: "Asia/Shanghai", Currency: "CNY",
+		Capacity: 100, MissedEntry: park.MissedEntryHold}); err != nil {
+		b.Fatal(err)
+	}
+	cs := sys.Charging
+	std, err := cs.CreateStandard(ctx, charging.StandardInput{Name: "bench", Family: park.FamilyCar, Rules: energyRules})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := cs.RegisterCharger(ctx, charging.ChargerInput{ID: "CP1", LotCode: "BENCH", Family: park.FamilyCar, Connectors: 1,
+		StandardID: std.ID, Password: "0123456789abcdef"}); err != nil {
+		b.Fatal(err)
+	}
+	sess, err := cs.StartSession(ctx, charging.StartInput{ChargerID: "CP1", Connector: 1, Prepaid: 1_000_000, Source: park.SourceNative})
+	if err != nil {
+		b.Fatal(err)
+	}
+	// Started ten minutes ago (a charger's clock within 15 minutes is
+	// believed), with readings 100 ms apart: up to 6,000 distinct readings
+	// at times the session has reached.
+	start := time.Now().UTC().Add(-10 * time.Minute)
+	txID, ok, err := cs.ChargerStarted(ctx, charging.Started{ChargerID: "CP1", Connector: 1, IDTag: sess.IDTag, At: start})
+	if err != nil || ok.Status != charging.TagAccepted {
+		b.Fatalf("start: %v, %v", ok, err)
+	}
+	n := 0
+	read := func() {
+		n++
+		at := start.Add(time.Duration(n) * 100 * time.Millisecond)
+		if err := cs.Metered(ctx, "CP1", txID, []park.MeterReading{{At: at, EnergyWh: int64(n) * 10, PowerW: 7000}}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	for range 960 {
+		read()
+	}
+	b.ResetTimer()
+	if b.N > 5000 {
+		b.Fatalf("%d readings would pass the session's ten minutes", b.N)
+	}
+	for range b.N {
+		read()
+	}
+	got, err := cs.Session(ctx, sess.ID)
+	if err != nil || len(got.Readings) != 960+b.N {
+		b.Fatalf("%d readings kept (%v), want %d", len(got.Readings), err, 960+b.N)
+	}
+}

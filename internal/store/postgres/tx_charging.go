@@ -139,7 +139,7 @@ func (t *txn) InsertChargeSession(ctx context.Context, s *park.ChargeSession) er
 }
 
 // AddChargeReadings stores readings of a session, each once, in one
-// statement.
+// statement that goes with the transaction's next one or its commit.
 func (t *txn) AddChargeReadings(ctx context.Context, sessionID string, rs []park.MeterReading) error {
 	if len(rs) == 0 {
 		return nil
@@ -149,11 +149,12 @@ func (t *txn) AddChargeReadings(ctx context.Context, sessionID string, rs []park
 	for i, r := range rs {
 		p.Ats[i], p.Energies[i], p.Powers[i] = ts(r.At), r.EnergyWh, r.PowerW
 	}
-	err := mapErr(t.q.AddChargeReadings(ctx, p))
-	if park.IsCode(err, park.ENotFound) {
-		return park.Errorf(park.ENotFound, "charge session %q not found", sessionID)
-	}
-	return err
+	return t.later(func() error { return t.q.AddChargeReadings(ctx, p) }, func(err error) error {
+		if err = mapErr(err); park.IsCode(err, park.ENotFound) {
+			return park.Errorf(park.ENotFound, "charge session %q not found", sessionID)
+		}
+		return err
+	})
 }
 
 // sessions decodes sessions' rows and reads their readings, in one

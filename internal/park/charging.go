@@ -351,10 +351,11 @@ type ChargingTx interface {
 	// transaction id of the same charger, exists. GetChargeSession and
 	// GetChargeSessionByTransaction return ENotFound. UpdateChargeSession
 	// is versioned and leaves the readings alone: AddChargeReadings adds
-	// them, each kept once (a reading of the same time and register as
-	// one held is not added again). A session read back holds its
-	// readings in time order. OpenChargeSession returns the open session
-	// of a connector (ENotFound).
+	// readings new to the session (the caller checks), in the transaction
+	// that updates it, whose version keeps two writers from adding the
+	// same ones. A session read back holds its readings in time order.
+	// OpenChargeSession returns the open session of a connector
+	// (ENotFound).
 	InsertChargeSession(ctx context.Context, s *ChargeSession) error
 	GetChargeSession(ctx context.Context, id string) (*ChargeSession, error)
 	GetChargeSessionByTransaction(ctx context.Context, chargerID string, txID int64) (*ChargeSession, error)

@@ -1,11 +1,16 @@
 // Package jsonrow encodes the rows both stores keep as one JSON document
-// (chargers, price standards, charge sessions), so the two engines store
-// the same bytes and read back what was written: times at park.Precision,
-// in UTC.
+// (chargers, price standards, charge sessions), and a session's readings
+// in their chunks, so the two engines store the same bytes and read back
+// what was written: times at park.Precision, in UTC.
 package jsonrow
 
 import (
+	"cmp"
 	"encoding/json"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"parkd/internal/park"
@@ -100,4 +105,53 @@ func Window(f park.ChargeSessionFilter) (from, to, after time.Time) {
 		after = time.Unix(0, 0).UTC().Add(-time.Microsecond)
 	}
 	return at(from), at(to), at(after)
+}
+
+// ReadingsChunk is how many readings a stored chunk of a session's
+// readings holds before the next starts (the readings of one call may
+// make it hold more).
+const ReadingsChunk = 60
+
+// Readings encodes readings as a chunk stores them: "at,energy_wh,power_w;"
+// each, at in microseconds since 1970.
+func Readings(rs []park.MeterReading) string {
+	b := make([]byte, 0, 32*len(rs))
+	for _, r := range rs {
+		b = strconv.AppendInt(b, at(r.At).UnixMicro(), 10)
+		b = append(b, ',')
+		b = strconv.AppendInt(b, r.EnergyWh, 10)
+		b = append(b, ',')
+		b = strconv.AppendInt(b, r.PowerW, 10)
+		b = append(b, ';')
+	}
+	return string(b)
+}
+
+// ReadReadings decodes a session's stored chunks into its readings in
+// time order (nil for none).
+func ReadReadings(chunks []string) ([]park.MeterReading, error) {
+	var out []park.MeterReading
+	for _, c := range chunks {
+		for rec := range strings.SplitSeq(strings.TrimSuffix(c, ";"), ";") {
+			if rec == "" {
+				continue
+			}
+			var v [3]int64
+			rest := rec
+			for i := range v {
+				var field string
+				field, rest, _ = strings.Cut(rest, ",")
+				n, err := strconv.ParseInt(field, 10, 64)
+				if err != nil {
+					return nil, fmt.Errorf("stored reading %q: %w", rec, err)
+				}
+				v[i] = n
+			}
+			out = append(out, park.MeterReading{At: time.UnixMicro(v[0]).UTC(), EnergyWh: v[1], PowerW: v[2]})
+		}
+	}
+	slices.SortFunc(out, func(a, b park.MeterReading) int {
+		return cmp.Or(a.At.Compare(b.At), cmp.Compare(a.EnergyWh, b.EnergyWh))
+	})
+	return out, nil
 }

@@ -70,7 +70,8 @@ func TestChargeReadingsMigration(t *testing.T) {
 		`INSERT INTO chargers (id, lot_code, password_hash, data) VALUES ('CP', 'L1', '', '{}')`,
 		`INSERT INTO charge_sessions (id, charger_id, connector, transaction_id, status, updated_at, data) VALUES
 		 ('S1', 'CP', 1, 7, 'charging', now(), '`+storetest.OldSessionData+`'),
-		 ('S2', 'CP', 2, 0, 'pending', now(), '{"id":"S2","charger_id":"CP","connector":2,"status":"pending"}')`)
+		 ('S2', 'CP', 2, 0, 'pending', now(), '{"id":"S2","charger_id":"CP","connector":2,"status":"pending"}'),
+		 ('S3', 'CP', 1, 9, 'ended', now(), '`+storetest.OldLongSessionData+`')`)
 	st, err := Open(ctx, url, Options{Schema: schema, MaxConns: 2})
 	if err != nil {
 		t.Fatal(err)

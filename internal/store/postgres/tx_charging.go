@@ -2,7 +2,7 @@ package postgres
 
 import (
 	"context"
-	"time"
+	"fmt"
 
 	"parkd/internal/park"
 	"parkd/internal/store/jsonrow"
@@ -138,17 +138,15 @@ func (t *txn) InsertChargeSession(ctx context.Context, s *park.ChargeSession) er
 	return t.AddChargeReadings(ctx, s.ID, s.Readings)
 }
 
-// AddChargeReadings stores readings of a session, each once, in one
-// statement that goes with the transaction's next one or its commit.
+// AddChargeReadings adds readings to the session's last chunk of them,
+// or starts a new chunk when they would make it hold more than
+// jsonrow.ReadingsChunk, in one statement that goes with the
+// transaction's next one or its commit.
 func (t *txn) AddChargeReadings(ctx context.Context, sessionID string, rs []park.MeterReading) error {
 	if len(rs) == 0 {
 		return nil
 	}
-	p := db.AddChargeReadingsParams{SessionID: sessionID, Ats: make([]time.Time, len(rs)), Energies: make([]int64, len(rs)),
-		Powers: make([]int64, len(rs))}
-	for i, r := range rs {
-		p.Ats[i], p.Energies[i], p.Powers[i] = ts(r.At), r.EnergyWh, r.PowerW
-	}
+	p := db.AddChargeReadingsParams{SessionID: sessionID, N: int64(len(rs)), Readings: jsonrow.Readings(rs), ChunkSize: jsonrow.ReadingsChunk}
 	return t.later(func() error { return t.q.AddChargeReadings(ctx, p) }, func(err error) error {
 		if err = mapErr(err); park.IsCode(err, park.ENotFound) {
 			return park.Errorf(park.ENotFound, "charge session %q not found", sessionID)
@@ -177,9 +175,14 @@ func (t *txn) sessions(ctx context.Context, rows []db.ChargeSession) ([]*park.Ch
 	if err != nil {
 		return nil, mapErr(err)
 	}
+	chunks := make(map[string][]string, len(rs))
 	for _, x := range rs {
-		s := byID[x.SessionID]
-		s.Readings = append(s.Readings, park.MeterReading{At: fromTS(x.At), EnergyWh: x.EnergyWh, PowerW: x.PowerW})
+		chunks[x.SessionID] = append(chunks[x.SessionID], x.Readings)
+	}
+	for id, cs := range chunks {
+		if byID[id].Readings, err = jsonrow.ReadReadings(cs); err != nil {
+			return nil, fmt.Errorf("charge session %q: %w", id, err)
+		}
 	}
 	return out, nil
 }

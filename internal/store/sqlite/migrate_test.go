@@ -56,7 +56,8 @@ func TestChargeReadingsMigration(t *testing.T) {
 		`INSERT INTO chargers (id, lot_code, password_hash, data) VALUES ('CP', 'L1', '', '{}')`,
 		`INSERT INTO charge_sessions (id, charger_id, connector, transaction_id, status, updated_at, data) VALUES
 		 ('S1', 'CP', 1, 7, 'charging', 0, '`+storetest.OldSessionData+`'),
-		 ('S2', 'CP', 2, 0, 'pending', 0, '{"id":"S2","charger_id":"CP","connector":2,"status":"pending"}')`)
+		 ('S2', 'CP', 2, 0, 'pending', 0, '{"id":"S2","charger_id":"CP","connector":2,"status":"pending"}'),
+		 ('S3', 'CP', 1, 9, 'ended', 0, '`+storetest.OldLongSessionData+`')`)
 	st, err := Open(ctx, path, Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -68,6 +69,13 @@ func TestChargeReadingsMigration(t *testing.T) {
 	}
 	if strings.Contains(data, "readings") {
 		t.Errorf("S1's data still holds its readings: %s", data)
+	}
+	var chunks, most int
+	if err := st.r.QueryRowContext(ctx, `SELECT count(*), max(n) FROM charge_readings WHERE session_id = 'S3'`).Scan(&chunks, &most); err != nil {
+		t.Fatal(err)
+	}
+	if chunks != 3 || most != 60 {
+		t.Errorf("S3's 130 readings in %d chunks of at most %d, want 3 of at most 60", chunks, most)
 	}
 	st.Close()
 

@@ -2,6 +2,9 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
+	"errors"
+	"fmt"
 
 	"parkd/internal/park"
 	"parkd/internal/store/jsonrow"
@@ -137,19 +140,29 @@ func (t *txn) InsertChargeSession(ctx context.Context, s *park.ChargeSession) er
 	return t.AddChargeReadings(ctx, s.ID, s.Readings)
 }
 
-// AddChargeReadings stores readings of a session, each once.
+// AddChargeReadings adds readings to the session's last chunk of them,
+// or starts a new chunk when they would make it hold more than
+// jsonrow.ReadingsChunk.
 func (t *txn) AddChargeReadings(ctx context.Context, sessionID string, rs []park.MeterReading) error {
-	for _, r := range rs {
-		err := mapErr(t.q.AddChargeReading(stmtCtx, db.AddChargeReadingParams{SessionID: sessionID, At: us(r.At), EnergyWh: r.EnergyWh,
-			PowerW: r.PowerW}))
-		if park.IsCode(err, park.ENotFound) {
-			return park.Errorf(park.ENotFound, "charge session %q not found", sessionID)
-		}
-		if err != nil {
-			return err
-		}
+	if len(rs) == 0 {
+		return nil
 	}
-	return nil
+	text, n := jsonrow.Readings(rs), int64(len(rs))
+	var chunk int64
+	last, err := t.q.LastReadingsChunk(stmtCtx, sessionID)
+	switch {
+	case err == nil && last.N+n <= jsonrow.ReadingsChunk:
+		return mapErr(t.q.AppendReadings(stmtCtx, db.AppendReadingsParams{N: n, Readings: text, SessionID: sessionID, Chunk: last.Chunk}))
+	case err == nil:
+		chunk = last.Chunk + 1
+	case !errors.Is(err, sql.ErrNoRows):
+		return mapErr(err)
+	}
+	err = mapErr(t.q.InsertReadingsChunk(stmtCtx, db.InsertReadingsChunkParams{SessionID: sessionID, Chunk: chunk, N: n, Readings: text}))
+	if park.IsCode(err, park.ENotFound) {
+		return park.Errorf(park.ENotFound, "charge session %q not found", sessionID)
+	}
+	return err
 }
 
 // session decodes a session's row and reads its readings.
@@ -161,12 +174,12 @@ func (t *txn) session(r db.ChargeSession, err error) (*park.ChargeSession, error
 	if err != nil {
 		return nil, err
 	}
-	rows, err := t.q.ChargeReadings(stmtCtx, r.ID)
+	chunks, err := t.q.ChargeReadings(stmtCtx, r.ID)
 	if err != nil {
 		return nil, mapErr(err)
 	}
-	for _, x := range rows {
-		s.Readings = append(s.Readings, park.MeterReading{At: fromUS(x.At), EnergyWh: x.EnergyWh, PowerW: x.PowerW})
+	if s.Readings, err = jsonrow.ReadReadings(chunks); err != nil {
+		return nil, fmt.Errorf("charge session %q: %w", r.ID, err)
 	}
 	return s, nil
 }

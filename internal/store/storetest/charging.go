@@ -145,19 +145,30 @@ func testChargeSessions(t *testing.T, s park.Store) {
 
 	open.Status, open.TransactionID, open.StartedAt, open.MeterStart = park.SessionCharging, 42, &started, 1000
 	open.UpdatedAt = started
-	r1 := park.MeterReading{At: started.Add(2 * time.Minute), EnergyWh: 1200, PowerW: 6000}
-	r0 := park.MeterReading{At: started.Add(time.Minute), EnergyWh: 1100, PowerW: 6100}
+	// A reading a minute for 150 minutes, then one that comes late (a
+	// charger's stored transaction data): in 61 calls of 1, 1 of 89
+	// (more than a chunk holds) and 1 of 1, with a second of them
+	// rounded to the microsecond.
+	var want []park.MeterReading
+	for i := range 150 {
+		want = append(want, park.MeterReading{At: started.Add(time.Duration(i+1) * time.Minute), EnergyWh: 1100 + int64(i)*10, PowerW: 6000 + int64(i)})
+	}
+	want[3].At = want[3].At.Add(1234567 * time.Nanosecond)
+	late := park.MeterReading{At: started.Add(30 * time.Second), EnergyWh: 1050}
 	must(t, update(t, s, func(tx park.Tx) error {
 		if err := tx.UpdateChargeSession(ctx, open); err != nil {
 			return err
 		}
-		return tx.AddChargeReadings(ctx, "S1", []park.MeterReading{r1})
+		return tx.AddChargeReadings(ctx, "S1", want[:1])
 	}))
-	// An earlier reading comes later (a charger's stored transaction
-	// data); a reading already held is kept once.
-	must(t, update(t, s, func(tx park.Tx) error { return tx.AddChargeReadings(ctx, "S1", []park.MeterReading{r0, r1}) }))
-	wantCode(t, update(t, s, func(tx park.Tx) error { return tx.AddChargeReadings(ctx, "S404", []park.MeterReading{r0}) }), park.ENotFound)
-	open.Readings = []park.MeterReading{r0, r1}
+	for i := 1; i < 61; i++ {
+		must(t, update(t, s, func(tx park.Tx) error { return tx.AddChargeReadings(ctx, "S1", want[i:i+1]) }))
+	}
+	must(t, update(t, s, func(tx park.Tx) error { return tx.AddChargeReadings(ctx, "S1", want[61:]) }))
+	must(t, update(t, s, func(tx park.Tx) error { return tx.AddChargeReadings(ctx, "S1", []park.MeterReading{late}) }))
+	wantCode(t, update(t, s, func(tx park.Tx) error { return tx.AddChargeReadings(ctx, "S404", []park.MeterReading{late}) }), park.ENotFound)
+	want[3].At = want[3].At.Truncate(time.Microsecond)
+	open.Readings = append([]park.MeterReading{late}, want...)
 	var byTx *park.ChargeSession
 	must(t, s.View(ctx, func(tx park.Tx) (err error) { byTx, err = tx.GetChargeSessionByTransaction(ctx, "CP", 42); return }))
 	if !reflect.DeepEqual(byTx, open) {

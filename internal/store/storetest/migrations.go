@@ -2,7 +2,9 @@ package storetest
 
 import (
 	"context"
+	"fmt"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -17,21 +19,50 @@ const OldSessionData = `{"id":"S1","charger_id":"CP","connector":1,"transaction_
 	`{"at":"2026-12-04T08:01:00Z","energy_wh":1100,"power_w":6000},{"at":"2026-12-04T08:02:00.5Z","energy_wh":1200,"power_w":6100}],` +
 	`"created_at":"2026-12-04T08:00:00Z","updated_at":"2026-12-04T08:03:00Z"}`
 
-// CheckMigratedReadings checks that the sessions S1 (OldSessionData) and
-// S2 (no readings), stored before the readings' migration, read back
-// from st with their readings.
+// OldLongSessionData is an ended session as parkd stored it before its
+// readings had rows, with 130 readings ten seconds apart: more than two
+// chunks.
+var OldLongSessionData = func() string {
+	var b strings.Builder
+	b.WriteString(`{"id":"S3","charger_id":"CP","connector":1,"transaction_id":9,"status":"ended","readings":[`)
+	for i := range 130 {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, `{"at":"%s","energy_wh":%d,"power_w":7000}`, longStart.Add(time.Duration(i)*10*time.Second).Format(time.RFC3339Nano), 1000+i)
+	}
+	b.WriteString(`]}`)
+	return b.String()
+}()
+
+var longStart = time.Date(2026, 12, 1, 8, 0, 0, 0, time.UTC)
+
+// CheckMigratedReadings checks that the sessions S1 (OldSessionData), S2
+// (no readings) and S3 (OldLongSessionData), stored before the readings'
+// migration, read back from st with their readings.
 func CheckMigratedReadings(t *testing.T, st park.Store) {
 	t.Helper()
 	ctx := context.Background()
-	var s1, s2 *park.ChargeSession
+	var s1, s2, s3 *park.ChargeSession
 	if err := st.View(ctx, func(tx park.Tx) (err error) {
 		if s1, err = tx.GetChargeSession(ctx, "S1"); err != nil {
+			return err
+		}
+		if s3, err = tx.GetChargeSession(ctx, "S3"); err != nil {
 			return err
 		}
 		s2, err = tx.GetChargeSession(ctx, "S2")
 		return err
 	}); err != nil {
 		t.Fatal(err)
+	}
+	if len(s3.Readings) != 130 {
+		t.Fatalf("S3 has %d readings, want 130", len(s3.Readings))
+	}
+	for i, r := range s3.Readings {
+		if w := (park.MeterReading{At: longStart.Add(time.Duration(i) * 10 * time.Second), EnergyWh: 1000 + int64(i), PowerW: 7000}); r != w {
+			t.Fatalf("S3's reading %d is %+v, want %+v", i, r, w)
+		}
 	}
 	at := func(s string) time.Time { v, _ := time.Parse(time.RFC3339Nano, s); return v }
 	want := []park.MeterReading{{At: at("2026-12-04T08:01:00Z"), EnergyWh: 1100, PowerW: 6000},

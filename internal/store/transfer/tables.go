@@ -245,8 +245,8 @@ var tables = []table{
 		{"outcome", text}, // 00090_charge_session_outcome.sql
 	}},
 	// 00094_charge_readings.sql.
-	{name: "charge_readings", key: []string{"session_id", "at", "energy_wh"}, columns: []column{
-		{"session_id", text}, {"at", timestamp}, {"energy_wh", integer}, {"power_w", integer},
+	{name: "charge_readings", key: []string{"session_id", "chunk"}, columns: []column{
+		{"session_id", text}, {"chunk", integer}, {"n", integer}, {"readings", text},
 	}},
 	// 00091_id_tags.sql.
 	{name: "id_tags", key: []string{"lot_code", "tag"}, columns: []column{

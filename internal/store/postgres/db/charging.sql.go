@@ -11,50 +11,58 @@ import (
 )
 
 const addChargeReadings = `-- name: AddChargeReadings :exec
-INSERT INTO charge_readings (session_id, at, energy_wh, power_w)
-SELECT $1::text, unnest($2::timestamptz[]), unnest($3::bigint[]),
-       unnest($4::bigint[])
-ON CONFLICT DO NOTHING
+WITH last AS (
+    SELECT chunk, n FROM charge_readings WHERE session_id = $1::text ORDER BY chunk DESC LIMIT 1
+), appended AS (
+    UPDATE charge_readings c SET n = c.n + $2::bigint, readings = c.readings || $3::text
+    FROM last
+    WHERE c.session_id = $1::text AND c.chunk = last.chunk AND last.n + $2::bigint <= $4::bigint
+    RETURNING 1
+)
+INSERT INTO charge_readings (session_id, chunk, n, readings)
+SELECT $1::text, coalesce((SELECT chunk FROM last), -1) + 1, $2::bigint, $3::text
+WHERE NOT EXISTS (SELECT 1 FROM appended)
 `
 
 type AddChargeReadingsParams struct {
 	SessionID string
-	Ats       []time.Time
-	Energies  []int64
-	Powers    []int64
+	N         int64
+	Readings  string
+	ChunkSize int64
 }
 
+// To the session's last chunk when they fit in it, else in a new chunk.
 func (q *Queries) AddChargeReadings(ctx context.Context, arg AddChargeReadingsParams) error {
 	_, err := q.db.Exec(ctx, addChargeReadings,
 		arg.SessionID,
-		arg.Ats,
-		arg.Energies,
-		arg.Powers,
+		arg.N,
+		arg.Readings,
+		arg.ChunkSize,
 	)
 	return err
 }
 
 const chargeReadings = `-- name: ChargeReadings :many
-SELECT session_id, at, energy_wh, power_w FROM charge_readings
+SELECT session_id, readings FROM charge_readings
 WHERE session_id = ANY($1::text[])
-ORDER BY session_id, at, energy_wh
+ORDER BY session_id, chunk
 `
 
-func (q *Queries) ChargeReadings(ctx context.Context, sessionIds []string) ([]ChargeReading, error) {
+type ChargeReadingsRow struct {
+	SessionID string
+	Readings  string
+}
+
+func (q *Queries) ChargeReadings(ctx context.Context, sessionIds []string) ([]ChargeReadingsRow, error) {
 	rows, err := q.db.Query(ctx, chargeReadings, sessionIds)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var items []ChargeReading
+	var items []ChargeReadingsRow
 	for rows.Next() {
-		var i ChargeReading
-		if err := rows.Scan(
-			&i.SessionID,
-			&i.At,
-			&i.EnergyWh,
-			&i.PowerW,
-		); err != nil {
+		var i ChargeReadingsRow
+		if err := rows.Scan(&i.SessionID, &i.Readings); err != nil {
 			return nil, err
 		}
 		items = append(items, i)

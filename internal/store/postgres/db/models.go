@@ -42,9 +42,9 @@ type AuditLog struct {
 
 type ChargeReading struct {
 	SessionID string
-	At        time.Time
-	EnergyWh  int64
-	PowerW    int64
+	Chunk     int64
+	N         int64
+	Readings  string
 }
 
 type ChargeSession struct {

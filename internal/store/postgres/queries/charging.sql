@@ -85,12 +85,20 @@ WHERE lot_code = $1 AND plate_key = $2 AND plate_key <> ''
 ORDER BY updated_at DESC LIMIT $3;
 
 -- name: AddChargeReadings :exec
-INSERT INTO charge_readings (session_id, at, energy_wh, power_w)
-SELECT sqlc.arg(session_id)::text, unnest(sqlc.arg(ats)::timestamptz[]), unnest(sqlc.arg(energies)::bigint[]),
-       unnest(sqlc.arg(powers)::bigint[])
-ON CONFLICT DO NOTHING;
+-- To the session's last chunk when they fit in it, else in a new chunk.
+WITH last AS (
+    SELECT chunk, n FROM charge_readings WHERE session_id = sqlc.arg(session_id)::text ORDER BY chunk DESC LIMIT 1
+), appended AS (
+    UPDATE charge_readings c SET n = c.n + sqlc.arg(n)::bigint, readings = c.readings || sqlc.arg(readings)::text
+    FROM last
+    WHERE c.session_id = sqlc.arg(session_id)::text AND c.chunk = last.chunk AND last.n + sqlc.arg(n)::bigint <= sqlc.arg(chunk_size)::bigint
+    RETURNING 1
+)
+INSERT INTO charge_readings (session_id, chunk, n, readings)
+SELECT sqlc.arg(session_id)::text, coalesce((SELECT chunk FROM last), -1) + 1, sqlc.arg(n)::bigint, sqlc.arg(readings)::text
+WHERE NOT EXISTS (SELECT 1 FROM appended);
 
 -- name: ChargeReadings :many
-SELECT session_id, at, energy_wh, power_w FROM charge_readings
+SELECT session_id, readings FROM charge_readings
 WHERE session_id = ANY(sqlc.arg(session_ids)::text[])
-ORDER BY session_id, at, energy_wh;
+ORDER BY session_id, chunk;

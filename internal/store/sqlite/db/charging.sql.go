@@ -9,50 +9,45 @@ import (
 	"context"
 )
 
-const addChargeReading = `-- name: AddChargeReading :exec
-INSERT OR IGNORE INTO charge_readings (session_id, at, energy_wh, power_w) VALUES (?, ?, ?, ?)
+const appendReadings = `-- name: AppendReadings :exec
+UPDATE charge_readings SET n = n + ?1, readings = readings || ?2
+WHERE session_id = ?3 AND chunk = ?4
 `
 
-type AddChargeReadingParams struct {
+type AppendReadingsParams struct {
+	N         int64
+	Readings  string
 	SessionID string
-	At        int64
-	EnergyWh  int64
-	PowerW    int64
+	Chunk     int64
 }
 
-func (q *Queries) AddChargeReading(ctx context.Context, arg AddChargeReadingParams) error {
-	_, err := q.exec(ctx, q.addChargeReadingStmt, addChargeReading,
+func (q *Queries) AppendReadings(ctx context.Context, arg AppendReadingsParams) error {
+	_, err := q.exec(ctx, q.appendReadingsStmt, appendReadings,
+		arg.N,
+		arg.Readings,
 		arg.SessionID,
-		arg.At,
-		arg.EnergyWh,
-		arg.PowerW,
+		arg.Chunk,
 	)
 	return err
 }
 
 const chargeReadings = `-- name: ChargeReadings :many
-SELECT at, energy_wh, power_w FROM charge_readings WHERE session_id = ? ORDER BY at, energy_wh
+SELECT readings FROM charge_readings WHERE session_id = ? ORDER BY chunk
 `
 
-type ChargeReadingsRow struct {
-	At       int64
-	EnergyWh int64
-	PowerW   int64
-}
-
-func (q *Queries) ChargeReadings(ctx context.Context, sessionID string) ([]ChargeReadingsRow, error) {
+func (q *Queries) ChargeReadings(ctx context.Context, sessionID string) ([]string, error) {
 	rows, err := q.query(ctx, q.chargeReadingsStmt, chargeReadings, sessionID)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var items []ChargeReadingsRow
+	var items []string
 	for rows.Next() {
-		var i ChargeReadingsRow
-		if err := rows.Scan(&i.At, &i.EnergyWh, &i.PowerW); err != nil {
+		var readings string
+		if err := rows.Scan(&readings); err != nil {
 			return nil, err
 		}
-		items = append(items, i)
+		items = append(items, readings)
 	}
 	if err := rows.Close(); err != nil {
 		return nil, err
@@ -336,6 +331,43 @@ func (q *Queries) InsertPriceStandard(ctx context.Context, arg InsertPriceStanda
 		arg.Data,
 	)
 	return err
+}
+
+const insertReadingsChunk = `-- name: InsertReadingsChunk :exec
+INSERT INTO charge_readings (session_id, chunk, n, readings) VALUES (?, ?, ?, ?)
+`
+
+type InsertReadingsChunkParams struct {
+	SessionID string
+	Chunk     int64
+	N         int64
+	Readings  string
+}
+
+func (q *Queries) InsertReadingsChunk(ctx context.Context, arg InsertReadingsChunkParams) error {
+	_, err := q.exec(ctx, q.insertReadingsChunkStmt, insertReadingsChunk,
+		arg.SessionID,
+		arg.Chunk,
+		arg.N,
+		arg.Readings,
+	)
+	return err
+}
+
+const lastReadingsChunk = `-- name: LastReadingsChunk :one
+SELECT chunk, n FROM charge_readings WHERE session_id = ? ORDER BY chunk DESC LIMIT 1
+`
+
+type LastReadingsChunkRow struct {
+	Chunk int64
+	N     int64
+}
+
+func (q *Queries) LastReadingsChunk(ctx context.Context, sessionID string) (LastReadingsChunkRow, error) {
+	row := q.queryRow(ctx, q.lastReadingsChunkStmt, lastReadingsChunk, sessionID)
+	var i LastReadingsChunkRow
+	err := row.Scan(&i.Chunk, &i.N)
+	return i, err
 }
 
 const listChargeSessions = `-- name: ListChargeSessions :many

@@ -27,11 +27,11 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.addChannelStoreStmt, err = db.PrepareContext(ctx, addChannelStore); err != nil {
 		return nil, fmt.Errorf("error preparing query AddChannelStore: %w", err)
 	}
-	if q.addChargeReadingStmt, err = db.PrepareContext(ctx, addChargeReading); err != nil {
-		return nil, fmt.Errorf("error preparing query AddChargeReading: %w", err)
-	}
 	if q.addOccupiedStmt, err = db.PrepareContext(ctx, addOccupied); err != nil {
 		return nil, fmt.Errorf("error preparing query AddOccupied: %w", err)
+	}
+	if q.appendReadingsStmt, err = db.PrepareContext(ctx, appendReadings); err != nil {
+		return nil, fmt.Errorf("error preparing query AppendReadings: %w", err)
 	}
 	if q.bookedReservationsStmt, err = db.PrepareContext(ctx, bookedReservations); err != nil {
 		return nil, fmt.Errorf("error preparing query BookedReservations: %w", err)
@@ -396,6 +396,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.insertQuoteStmt, err = db.PrepareContext(ctx, insertQuote); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertQuote: %w", err)
 	}
+	if q.insertReadingsChunkStmt, err = db.PrepareContext(ctx, insertReadingsChunk); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertReadingsChunk: %w", err)
+	}
 	if q.insertRenewalStmt, err = db.PrepareContext(ctx, insertRenewal); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertRenewal: %w", err)
 	}
@@ -437,6 +440,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.laneListLotsStmt, err = db.PrepareContext(ctx, laneListLots); err != nil {
 		return nil, fmt.Errorf("error preparing query LaneListLots: %w", err)
+	}
+	if q.lastReadingsChunkStmt, err = db.PrepareContext(ctx, lastReadingsChunk); err != nil {
+		return nil, fmt.Errorf("error preparing query LastReadingsChunk: %w", err)
 	}
 	if q.listAllPartnerLotsStmt, err = db.PrepareContext(ctx, listAllPartnerLots); err != nil {
 		return nil, fmt.Errorf("error preparing query ListAllPartnerLots: %w", err)
@@ -730,14 +736,14 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing addChannelStoreStmt: %w", cerr)
 		}
 	}
-	if q.addChargeReadingStmt != nil {
-		if cerr := q.addChargeReadingStmt.Close(); cerr != nil {
-			err = fmt.Errorf("error closing addChargeReadingStmt: %w", cerr)
-		}
-	}
 	if q.addOccupiedStmt != nil {
 		if cerr := q.addOccupiedStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing addOccupiedStmt: %w", cerr)
+		}
+	}
+	if q.appendReadingsStmt != nil {
+		if cerr := q.appendReadingsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing appendReadingsStmt: %w", cerr)
 		}
 	}
 	if q.bookedReservationsStmt != nil {
@@ -1345,6 +1351,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing insertQuoteStmt: %w", cerr)
 		}
 	}
+	if q.insertReadingsChunkStmt != nil {
+		if cerr := q.insertReadingsChunkStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertReadingsChunkStmt: %w", cerr)
+		}
+	}
 	if q.insertRenewalStmt != nil {
 		if cerr := q.insertRenewalStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing insertRenewalStmt: %w", cerr)
@@ -1413,6 +1424,11 @@ func (q *Queries) Close() error {
 	if q.laneListLotsStmt != nil {
 		if cerr := q.laneListLotsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing laneListLotsStmt: %w", cerr)
+		}
+	}
+	if q.lastReadingsChunkStmt != nil {
+		if cerr := q.lastReadingsChunkStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing lastReadingsChunkStmt: %w", cerr)
 		}
 	}
 	if q.listAllPartnerLotsStmt != nil {
@@ -1925,8 +1941,8 @@ type Queries struct {
 	db                                DBTX
 	tx                                *sql.Tx
 	addChannelStoreStmt               *sql.Stmt
-	addChargeReadingStmt              *sql.Stmt
 	addOccupiedStmt                   *sql.Stmt
+	appendReadingsStmt                *sql.Stmt
 	bookedReservationsStmt            *sql.Stmt
 	channelsSellingStmt               *sql.Stmt
 	chargeReadingsStmt                *sql.Stmt
@@ -2048,6 +2064,7 @@ type Queries struct {
 	insertPlanStmt                    *sql.Stmt
 	insertPriceStandardStmt           *sql.Stmt
 	insertQuoteStmt                   *sql.Stmt
+	insertReadingsChunkStmt           *sql.Stmt
 	insertRenewalStmt                 *sql.Stmt
 	insertRentalChannelStmt           *sql.Stmt
 	insertRentalModelStmt             *sql.Stmt
@@ -2062,6 +2079,7 @@ type Queries struct {
 	insertStoreRuleStmt               *sql.Stmt
 	insertTokenStmt                   *sql.Stmt
 	laneListLotsStmt                  *sql.Stmt
+	lastReadingsChunkStmt             *sql.Stmt
 	listAllPartnerLotsStmt            *sql.Stmt
 	listAnomaliesStmt                 *sql.Stmt
 	listAuditStmt                     *sql.Stmt
@@ -2163,8 +2181,8 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		db:                                tx,
 		tx:                                tx,
 		addChannelStoreStmt:               q.addChannelStoreStmt,
-		addChargeReadingStmt:              q.addChargeReadingStmt,
 		addOccupiedStmt:                   q.addOccupiedStmt,
+		appendReadingsStmt:                q.appendReadingsStmt,
 		bookedReservationsStmt:            q.bookedReservationsStmt,
 		channelsSellingStmt:               q.channelsSellingStmt,
 		chargeReadingsStmt:                q.chargeReadingsStmt,
@@ -2286,6 +2304,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		insertPlanStmt:                    q.insertPlanStmt,
 		insertPriceStandardStmt:           q.insertPriceStandardStmt,
 		insertQuoteStmt:                   q.insertQuoteStmt,
+		insertReadingsChunkStmt:           q.insertReadingsChunkStmt,
 		insertRenewalStmt:                 q.insertRenewalStmt,
 		insertRentalChannelStmt:           q.insertRentalChannelStmt,
 		insertRentalModelStmt:             q.insertRentalModelStmt,
@@ -2300,6 +2319,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		insertStoreRuleStmt:               q.insertStoreRuleStmt,
 		insertTokenStmt:                   q.insertTokenStmt,
 		laneListLotsStmt:                  q.laneListLotsStmt,
+		lastReadingsChunkStmt:             q.lastReadingsChunkStmt,
 		listAllPartnerLotsStmt:            q.listAllPartnerLotsStmt,
 		listAnomaliesStmt:                 q.listAnomaliesStmt,
 		listAuditStmt:                     q.listAuditStmt,

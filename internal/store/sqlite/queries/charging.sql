@@ -83,8 +83,15 @@ SELECT * FROM charge_sessions
 WHERE lot_code = ? AND plate_key = ? AND plate_key <> ''
 ORDER BY updated_at DESC LIMIT ?;
 
--- name: AddChargeReading :exec
-INSERT OR IGNORE INTO charge_readings (session_id, at, energy_wh, power_w) VALUES (?, ?, ?, ?);
+-- name: LastReadingsChunk :one
+SELECT chunk, n FROM charge_readings WHERE session_id = ? ORDER BY chunk DESC LIMIT 1;
+
+-- name: AppendReadings :exec
+UPDATE charge_readings SET n = n + sqlc.arg(n), readings = readings || sqlc.arg(readings)
+WHERE session_id = sqlc.arg(session_id) AND chunk = sqlc.arg(chunk);
+
+-- name: InsertReadingsChunk :exec
+INSERT INTO charge_readings (session_id, chunk, n, readings) VALUES (?, ?, ?, ?);
 
 -- name: ChargeReadings :many
-SELECT at, energy_wh, power_w FROM charge_readings WHERE session_id = ? ORDER BY at, energy_wh;
+SELECT readings FROM charge_readings WHERE session_id = ? ORDER BY chunk;

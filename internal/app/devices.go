@@ -91,24 +91,24 @@ func connectMQTT(ctx context.Context, c *config.Config, sys *system.System, barr
 		_, _ = rand.Read(raw[:])
 		id, group = "parkd-sim-"+hex.EncodeToString(raw[:]), ""
 	}
+	// The subscriptions are made as the link connects, before the cameras'
+	// side exists (it publishes through the link): what the broker kept
+	// for this node waits for it.
+	var mq *vzenith.MQTT
+	ready := make(chan struct{})
+	handle := func(topic string, payload []byte) { <-ready; mq.Handle(topic, payload) }
+	// Replies are not shared: the node that sent a command waits for it.
+	subs := []mqttlink.Subscription{{Filter: vzenith.UpFilter, Shared: true, Handler: handle},
+		{Filter: vzenith.ReplyFilter, Handler: handle}}
 	link, err := mqttlink.Dial(ctx, c.MQTT, mqttlink.Options{ClientID: id, Username: c.MQTTUser, Password: c.MQTTPassword,
-		Group: group, Clean: c.MQTTEphemeral, Log: log.With("component", "mqtt")})
+		Group: group, Clean: c.MQTTEphemeral, Subscriptions: subs, Log: log.With("component", "mqtt")})
 	if err != nil {
 		return nil, err
 	}
-	mq := vzenith.NewMQTT(vzenith.MQTTConfig{Devices: sys.Devices, Publisher: link, Log: log.With("protocol", vzenith.ProtocolMQTT)})
+	mq = vzenith.NewMQTT(vzenith.MQTTConfig{Devices: sys.Devices, Publisher: link, Log: log.With("protocol", vzenith.ProtocolMQTT)})
+	close(ready)
 	if r, ok := barriers.(*devices.Barriers); ok {
 		r.Route(vzenith.ProtocolMQTT, mq)
-	}
-	// Replies are not shared: the node that sent a command waits for it.
-	for _, f := range []struct {
-		filter string
-		shared bool
-	}{{vzenith.UpFilter, true}, {vzenith.ReplyFilter, false}} {
-		if err := link.Subscribe(f.filter, f.shared, mq.Handle); err != nil {
-			link.Close()
-			return nil, err
-		}
 	}
 	// Cameras keep the lot's passes and whitelist, to let those cars
 	// through while they cannot reach parkd.

@@ -31,7 +31,7 @@ type Link struct {
 	c     paho.Client
 	log   *slog.Logger
 	mu    sync.Mutex
-	subs  []sub
+	subs  []Subscription
 	group string
 	work  chan delivery // to the workers; nil when ordered
 	done  chan struct{} // closed by Close: the workers stop
@@ -51,10 +51,12 @@ type delivery struct {
 // the stacks that deciding a read grows.
 const workers = 32
 
-type sub struct {
-	filter string
-	shared bool
-	h      Handler
+// Subscription is a topic filter and the handler of its messages; a
+// shared one gives each message to one node of the group.
+type Subscription struct {
+	Filter  string
+	Shared  bool
+	Handler Handler
 }
 
 // Options configure a Link.
@@ -75,7 +77,12 @@ type Options struct {
 	// whose handlers never wait for another message. parkd's own link is
 	// not ordered (see Handler).
 	Ordered bool
-	Log     *slog.Logger
+	// Subscriptions are made on connecting. A persistent session's broker
+	// sends what it kept as soon as the link connects, before a Subscribe
+	// after Dial could be made, and the client drops (unacknowledged, so
+	// until the next connection) a message no subscription takes.
+	Subscriptions []Subscription
+	Log           *slog.Logger
 }
 
 // publishTimeout bounds waiting for the broker to accept a publish.
@@ -110,18 +117,29 @@ func Dial(ctx context.Context, rawURL string, o Options) (*Link, error) {
 		opts.SetUsername(o.Username).SetPassword(o.Password)
 	}
 	group := o.Group
+	subscribed := make(chan error, 1) // the first connection's subscriptions, for Dial
 	opts.SetOnConnectHandler(func(c paho.Client) {
 		l.log.Info("mqtt connected", "broker", u.Host)
 		l.mu.Lock()
-		subs := append([]sub(nil), l.subs...)
+		subs := append([]Subscription(nil), l.subs...)
 		l.mu.Unlock()
+		var failed error
 		for _, s := range subs {
-			l.subscribe(s, group)
+			if err := l.subscribe(s, group); err != nil && failed == nil {
+				failed = err
+			}
+		}
+		select {
+		case subscribed <- failed:
+		default: // a later connection: nobody waits
 		}
 	})
 	opts.SetConnectionLostHandler(func(_ paho.Client, err error) { l.log.Warn("mqtt connection lost", "err", err) })
 	l.group = group
 	l.c = paho.NewClient(opts)
+	for _, s := range o.Subscriptions {
+		l.route(s)
+	}
 	tok := l.c.Connect()
 	select {
 	case <-tok.Done():
@@ -132,6 +150,18 @@ func Dial(ctx context.Context, rawURL string, o Options) (*Link, error) {
 		l.c.Disconnect(0)
 		return nil, ctx.Err()
 	}
+	// Connected once its subscriptions are made: the broker then keeps
+	// their messages for this session even if it goes at once.
+	select {
+	case err := <-subscribed:
+		if err != nil {
+			l.Close()
+			return nil, err
+		}
+	case <-ctx.Done():
+		l.Close()
+		return nil, ctx.Err()
+	}
 	return l, nil
 }
 
@@ -139,22 +169,30 @@ func Dial(ctx context.Context, rawURL string, o Options) (*Link, error) {
 // reconnection; a shared subscription gives each message to one node of
 // the group.
 func (l *Link) Subscribe(filter string, shared bool, h Handler) error {
-	s := sub{filter, shared, h}
-	l.mu.Lock()
-	l.subs = append(l.subs, s)
-	l.mu.Unlock()
+	s := Subscription{filter, shared, h}
+	l.route(s)
 	if !l.c.IsConnectionOpen() {
 		return nil // made on connection
 	}
 	return l.subscribe(s, l.group)
 }
 
-func (l *Link) subscribe(s sub, group string) error {
-	filter := s.filter
-	if group != "" && s.shared {
+// route passes the messages of s's filter to its handler, and keeps s to
+// be subscribed on every connection.
+func (l *Link) route(s Subscription) {
+	l.mu.Lock()
+	l.subs = append(l.subs, s)
+	l.mu.Unlock()
+	l.c.AddRoute(s.Filter, func(_ paho.Client, m paho.Message) { l.handle(m, s.Handler) })
+}
+
+// subscribe asks the broker for s's messages; route passes them on.
+func (l *Link) subscribe(s Subscription, group string) error {
+	filter := s.Filter
+	if group != "" && s.Shared {
 		filter = "$share/" + group + "/" + filter
 	}
-	tok := l.c.Subscribe(filter, 1, func(_ paho.Client, m paho.Message) { l.handle(m, s.h) })
+	tok := l.c.Subscribe(filter, 1, nil)
 	if !tok.WaitTimeout(publishTimeout) {
 		return fmt.Errorf("mqtt: subscribing to %s: no answer from the broker", filter)
 	}

@@ -69,11 +69,9 @@ func TestUnhandledMessageComesAgain(t *testing.T) {
 	first.Close()
 
 	again := make(chan string, 4)
-	second := dial(t, mqttlink.Options{ClientID: run + "-node"})
+	second := dial(t, mqttlink.Options{ClientID: run + "-node", Subscriptions: []mqttlink.Subscription{
+		{Filter: run + "/up/#", Handler: func(_ string, p []byte) { again <- string(p) }}}})
 	defer second.Close()
-	if err := second.Subscribe(run+"/up/#", false, func(_ string, p []byte) { again <- string(p) }); err != nil {
-		t.Fatal(err)
-	}
 	select {
 	case p := <-again:
 		if p != "read-1" {
@@ -86,16 +84,47 @@ func TestUnhandledMessageComesAgain(t *testing.T) {
 	// connection gets nothing.
 	time.Sleep(200 * time.Millisecond)
 	second.Close()
-	third := dial(t, mqttlink.Options{ClientID: run + "-node"})
-	if err := third.Subscribe(run+"/up/#", false, func(_ string, p []byte) { again <- string(p) }); err != nil {
-		t.Fatal(err)
-	}
+	third := dial(t, mqttlink.Options{ClientID: run + "-node", Subscriptions: []mqttlink.Subscription{
+		{Filter: run + "/up/#", Handler: func(_ string, p []byte) { again <- string(p) }}}})
 	select {
 	case p := <-again:
 		t.Errorf("given %q a third time, though handled", p)
 	case <-time.After(500 * time.Millisecond):
 	}
 	third.Close()
+	dial(t, mqttlink.Options{ClientID: run + "-node", Clean: true}).Close() // ends the session
+}
+
+// What the broker kept for a node while it was away reaches it when it
+// connects again, every message: its subscriptions are in place before
+// the broker sends them.
+func TestKeptMessagesReachTheNodeAgain(t *testing.T) {
+	needBroker(t)
+	run := fmt.Sprintf("linktest-%d", time.Now().UnixNano())
+	got := make(chan string, 100)
+	opts := mqttlink.Options{ClientID: run + "-node", Subscriptions: []mqttlink.Subscription{
+		{Filter: run + "/up/#", Handler: func(_ string, p []byte) { got <- string(p) }}}}
+	dial(t, opts).Close() // the session and its subscription stay with the broker
+
+	pub := dial(t, mqttlink.Options{ClientID: run + "-cam", Clean: true})
+	defer pub.Close()
+	const n = 50
+	for i := range n {
+		if err := pub.Publish(fmt.Sprintf("%s/up/read-%d", run, i), []byte(fmt.Sprint(i))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	node := dial(t, opts)
+	seen := map[string]bool{}
+	for len(seen) < n {
+		select {
+		case p := <-got:
+			seen[p] = true
+		case <-time.After(5 * time.Second):
+			t.Fatalf("%d of the %d messages kept for the node reached it", len(seen), n)
+		}
+	}
+	node.Close()
 	dial(t, mqttlink.Options{ClientID: run + "-node", Clean: true}).Close() // ends the session
 }
 

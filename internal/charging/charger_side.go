@@ -271,10 +271,10 @@ func believe(sess *park.ChargeSession, at, now time.Time) time.Time {
 //
 // The readings are billed in a read-only transaction, and the write only
 // stores the session's bill, when its version is still the one billed,
-// and the new readings' rows: the single SQLite writer, which every gate
-// event waits for too, then runs two small statements for a MeterValues
-// rather than five. A session changed in between (a stop, another
-// reading) is billed again inside the write.
+// and appends the new readings: the single SQLite writer, which every
+// gate event waits for too, then runs three small statements for a
+// MeterValues rather than the reads of billing. A session changed in
+// between (a stop, another reading) is billed again inside the write.
 func (s *Service) Metered(ctx context.Context, chargerID string, txID int64, readings []park.MeterReading) error {
 	var billed *park.ChargeSession
 	var added []park.MeterReading

@@ -352,8 +352,8 @@ func timeUp(sess *park.ChargeSession, st *tariff.ChargeStandard, end time.Time) 
 }
 
 // addReadings adds readings not already held (same time and register) to
-// the session's, in time order, and returns those it added: the ones to
-// store (park.Tx.AddChargeReadings).
+// the session's, in park.CompareReadings order, and returns those it
+// added: the ones to store (park.Tx.AddChargeReadings).
 func addReadings(sess *park.ChargeSession, rs []park.MeterReading) []park.MeterReading {
 	var added []park.MeterReading
 	for _, r := range rs {
@@ -363,7 +363,7 @@ func addReadings(sess *park.ChargeSession, rs []park.MeterReading) []park.MeterR
 			added = append(added, r)
 		}
 	}
-	slices.SortStableFunc(sess.Readings, func(a, b park.MeterReading) int { return a.At.Compare(b.At) })
+	slices.SortFunc(sess.Readings, park.CompareReadings)
 	return added
 }
 

@@ -1,6 +1,7 @@
 package park
 
 import (
+	"cmp"
 	"context"
 	"time"
 )
@@ -206,6 +207,11 @@ type MeterReading struct {
 	At       time.Time `json:"at"`
 	EnergyWh int64     `json:"energy_wh"` // the register, not since the start
 	PowerW   int64     `json:"power_w"`
+}
+
+// CompareReadings orders a session's readings: by time, then register.
+func CompareReadings(a, b MeterReading) int {
+	return cmp.Or(a.At.Compare(b.At), cmp.Compare(a.EnergyWh, b.EnergyWh))
 }
 
 // Outcomes of a session that is over; "" while it is open.

@@ -5,7 +5,6 @@
 package jsonrow
 
 import (
-	"cmp"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -67,8 +66,8 @@ func ReadStandard(data string, id, version int64) (*park.PriceStandard, error) {
 	return p, nil
 }
 
-// Session encodes s but its readings, which are rows of their own, and
-// sets its times (the readings' too) to store precision.
+// Session encodes s but its readings, which are stored apart (Readings),
+// and sets its times (the readings' too) to store precision.
 func Session(s *park.ChargeSession) (string, error) {
 	s.CreatedAt, s.UpdatedAt = at(s.CreatedAt), at(s.UpdatedAt)
 	s.StartedAt, s.EndedAt, s.StopAsked = atp(s.StartedAt), atp(s.EndedAt), atp(s.StopAsked)
@@ -128,7 +127,7 @@ func Readings(rs []park.MeterReading) string {
 }
 
 // ReadReadings decodes a session's stored chunks into its readings in
-// time order (nil for none).
+// park.CompareReadings order (nil for none).
 func ReadReadings(chunks []string) ([]park.MeterReading, error) {
 	var out []park.MeterReading
 	for _, c := range chunks {
@@ -150,8 +149,6 @@ func ReadReadings(chunks []string) ([]park.MeterReading, error) {
 			out = append(out, park.MeterReading{At: time.UnixMicro(v[0]).UTC(), EnergyWh: v[1], PowerW: v[2]})
 		}
 	}
-	slices.SortFunc(out, func(a, b park.MeterReading) int {
-		return cmp.Or(a.At.Compare(b.At), cmp.Compare(a.EnergyWh, b.EnergyWh))
-	})
+	slices.SortFunc(out, park.CompareReadings)
 	return out, nil
 }

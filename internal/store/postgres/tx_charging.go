@@ -159,17 +159,12 @@ func (t *txn) AddChargeReadings(ctx context.Context, sessionID string, rs []park
 // statement for them all.
 func (t *txn) sessions(ctx context.Context, rows []db.ChargeSession) ([]*park.ChargeSession, error) {
 	out := make([]*park.ChargeSession, len(rows))
-	ids := make([]string, len(rows))
-	byID := make(map[string]*park.ChargeSession, len(rows))
-	for i, r := range rows {
-		s, err := jsonrow.ReadSession(r.Data, r.Version)
-		if err != nil {
-			return nil, err
-		}
-		out[i], ids[i], byID[r.ID] = s, r.ID, s
-	}
 	if len(rows) == 0 {
 		return out, nil
+	}
+	ids := make([]string, len(rows))
+	for i, r := range rows {
+		ids[i] = r.ID
 	}
 	rs, err := t.q.ChargeReadings(ctx, ids)
 	if err != nil {
@@ -179,39 +174,42 @@ func (t *txn) sessions(ctx context.Context, rows []db.ChargeSession) ([]*park.Ch
 	for _, x := range rs {
 		chunks[x.SessionID] = append(chunks[x.SessionID], x.Readings)
 	}
-	for id, cs := range chunks {
-		if byID[id].Readings, err = jsonrow.ReadReadings(cs); err != nil {
-			return nil, fmt.Errorf("charge session %q: %w", id, err)
+	for i, r := range rows {
+		if out[i], err = session(r, chunks[r.ID], nil); err != nil {
+			return nil, err
 		}
 	}
 	return out, nil
 }
 
-// session is one session's row decoded, with its readings.
-func (t *txn) session(ctx context.Context, r db.ChargeSession, err error) (*park.ChargeSession, error) {
+// session decodes a session's row with its readings' chunks.
+func session(r db.ChargeSession, chunks []string, err error) (*park.ChargeSession, error) {
 	if err != nil {
 		return nil, err
 	}
-	out, err := t.sessions(ctx, []db.ChargeSession{r})
+	s, err := jsonrow.ReadSession(r.Data, r.Version)
 	if err != nil {
 		return nil, err
 	}
-	return out[0], nil
+	if s.Readings, err = jsonrow.ReadReadings(chunks); err != nil {
+		return nil, fmt.Errorf("charge session %q: %w", r.ID, err)
+	}
+	return s, nil
 }
 
 func (t *txn) GetChargeSession(ctx context.Context, id string) (*park.ChargeSession, error) {
 	r, err := t.q.GetChargeSession(ctx, id)
-	return t.session(ctx, r, wrap(err, "charge session %q", id))
+	return session(r.ChargeSession, r.Readings, wrap(err, "charge session %q", id))
 }
 
 func (t *txn) GetChargeSessionByTransaction(ctx context.Context, chargerID string, txID int64) (*park.ChargeSession, error) {
 	r, err := t.q.GetChargeSessionByTransaction(ctx, db.GetChargeSessionByTransactionParams{ChargerID: chargerID, TransactionID: txID})
-	return t.session(ctx, r, wrap(err, "transaction %d of charger %q", txID, chargerID))
+	return session(r.ChargeSession, r.Readings, wrap(err, "transaction %d of charger %q", txID, chargerID))
 }
 
 func (t *txn) OpenChargeSession(ctx context.Context, chargerID string, connector int) (*park.ChargeSession, error) {
 	r, err := t.q.OpenChargeSession(ctx, db.OpenChargeSessionParams{ChargerID: chargerID, Connector: int32(connector)})
-	return t.session(ctx, r, wrap(err, "open session on connector %d of charger %q", connector, chargerID))
+	return session(r.ChargeSession, r.Readings, wrap(err, "open session on connector %d of charger %q", connector, chargerID))
 }
 
 func (t *txn) UpdateChargeSession(ctx context.Context, s *park.ChargeSession) error {

@@ -181,31 +181,43 @@ func (q *Queries) DeletePriceStandard(ctx context.Context, id int64) (int64, err
 }
 
 const getChargeSession = `-- name: GetChargeSession :one
-SELECT id, charger_id, connector, transaction_id, status, partner_id, updated_at, data, version, lot_code, plate_key, outcome FROM charge_sessions WHERE id = $1
+
+SELECT s.id, s.charger_id, s.connector, s.transaction_id, s.status, s.partner_id, s.updated_at, s.data, s.version, s.lot_code, s.plate_key, s.outcome, coalesce((SELECT array_agg(c.readings ORDER BY c.chunk) FROM charge_readings c WHERE c.session_id = s.id),
+                               '{}')::text[] AS readings
+FROM charge_sessions s WHERE s.id = $1
 `
 
-func (q *Queries) GetChargeSession(ctx context.Context, id string) (ChargeSession, error) {
+type GetChargeSessionRow struct {
+	ChargeSession ChargeSession
+	Readings      []string
+}
+
+// A session read alone comes with its readings' chunks, in one round trip.
+func (q *Queries) GetChargeSession(ctx context.Context, id string) (GetChargeSessionRow, error) {
 	row := q.db.QueryRow(ctx, getChargeSession, id)
-	var i ChargeSession
+	var i GetChargeSessionRow
 	err := row.Scan(
-		&i.ID,
-		&i.ChargerID,
-		&i.Connector,
-		&i.TransactionID,
-		&i.Status,
-		&i.PartnerID,
-		&i.UpdatedAt,
-		&i.Data,
-		&i.Version,
-		&i.LotCode,
-		&i.PlateKey,
-		&i.Outcome,
+		&i.ChargeSession.ID,
+		&i.ChargeSession.ChargerID,
+		&i.ChargeSession.Connector,
+		&i.ChargeSession.TransactionID,
+		&i.ChargeSession.Status,
+		&i.ChargeSession.PartnerID,
+		&i.ChargeSession.UpdatedAt,
+		&i.ChargeSession.Data,
+		&i.ChargeSession.Version,
+		&i.ChargeSession.LotCode,
+		&i.ChargeSession.PlateKey,
+		&i.ChargeSession.Outcome,
+		&i.Readings,
 	)
 	return i, err
 }
 
 const getChargeSessionByTransaction = `-- name: GetChargeSessionByTransaction :one
-SELECT id, charger_id, connector, transaction_id, status, partner_id, updated_at, data, version, lot_code, plate_key, outcome FROM charge_sessions WHERE charger_id = $1 AND transaction_id = $2 AND transaction_id <> 0
+SELECT s.id, s.charger_id, s.connector, s.transaction_id, s.status, s.partner_id, s.updated_at, s.data, s.version, s.lot_code, s.plate_key, s.outcome, coalesce((SELECT array_agg(c.readings ORDER BY c.chunk) FROM charge_readings c WHERE c.session_id = s.id),
+                               '{}')::text[] AS readings
+FROM charge_sessions s WHERE s.charger_id = $1 AND s.transaction_id = $2 AND s.transaction_id <> 0
 `
 
 type GetChargeSessionByTransactionParams struct {
@@ -213,22 +225,28 @@ type GetChargeSessionByTransactionParams struct {
 	TransactionID int64
 }
 
-func (q *Queries) GetChargeSessionByTransaction(ctx context.Context, arg GetChargeSessionByTransactionParams) (ChargeSession, error) {
+type GetChargeSessionByTransactionRow struct {
+	ChargeSession ChargeSession
+	Readings      []string
+}
+
+func (q *Queries) GetChargeSessionByTransaction(ctx context.Context, arg GetChargeSessionByTransactionParams) (GetChargeSessionByTransactionRow, error) {
 	row := q.db.QueryRow(ctx, getChargeSessionByTransaction, arg.ChargerID, arg.TransactionID)
-	var i ChargeSession
+	var i GetChargeSessionByTransactionRow
 	err := row.Scan(
-		&i.ID,
-		&i.ChargerID,
-		&i.Connector,
-		&i.TransactionID,
-		&i.Status,
-		&i.PartnerID,
-		&i.UpdatedAt,
-		&i.Data,
-		&i.Version,
-		&i.LotCode,
-		&i.PlateKey,
-		&i.Outcome,
+		&i.ChargeSession.ID,
+		&i.ChargeSession.ChargerID,
+		&i.ChargeSession.Connector,
+		&i.ChargeSession.TransactionID,
+		&i.ChargeSession.Status,
+		&i.ChargeSession.PartnerID,
+		&i.ChargeSession.UpdatedAt,
+		&i.ChargeSession.Data,
+		&i.ChargeSession.Version,
+		&i.ChargeSession.LotCode,
+		&i.ChargeSession.PlateKey,
+		&i.ChargeSession.Outcome,
+		&i.Readings,
 	)
 	return i, err
 }
@@ -502,8 +520,10 @@ func (q *Queries) NextPriceStandardID(ctx context.Context) (int64, error) {
 }
 
 const openChargeSession = `-- name: OpenChargeSession :one
-SELECT id, charger_id, connector, transaction_id, status, partner_id, updated_at, data, version, lot_code, plate_key, outcome FROM charge_sessions
-WHERE charger_id = $1 AND connector = $2 AND status IN ('pending', 'charging')
+SELECT s.id, s.charger_id, s.connector, s.transaction_id, s.status, s.partner_id, s.updated_at, s.data, s.version, s.lot_code, s.plate_key, s.outcome, coalesce((SELECT array_agg(c.readings ORDER BY c.chunk) FROM charge_readings c WHERE c.session_id = s.id),
+                               '{}')::text[] AS readings
+FROM charge_sessions s
+WHERE s.charger_id = $1 AND s.connector = $2 AND s.status IN ('pending', 'charging')
 `
 
 type OpenChargeSessionParams struct {
@@ -511,22 +531,28 @@ type OpenChargeSessionParams struct {
 	Connector int32
 }
 
-func (q *Queries) OpenChargeSession(ctx context.Context, arg OpenChargeSessionParams) (ChargeSession, error) {
+type OpenChargeSessionRow struct {
+	ChargeSession ChargeSession
+	Readings      []string
+}
+
+func (q *Queries) OpenChargeSession(ctx context.Context, arg OpenChargeSessionParams) (OpenChargeSessionRow, error) {
 	row := q.db.QueryRow(ctx, openChargeSession, arg.ChargerID, arg.Connector)
-	var i ChargeSession
+	var i OpenChargeSessionRow
 	err := row.Scan(
-		&i.ID,
-		&i.ChargerID,
-		&i.Connector,
-		&i.TransactionID,
-		&i.Status,
-		&i.PartnerID,
-		&i.UpdatedAt,
-		&i.Data,
-		&i.Version,
-		&i.LotCode,
-		&i.PlateKey,
-		&i.Outcome,
+		&i.ChargeSession.ID,
+		&i.ChargeSession.ChargerID,
+		&i.ChargeSession.Connector,
+		&i.ChargeSession.TransactionID,
+		&i.ChargeSession.Status,
+		&i.ChargeSession.PartnerID,
+		&i.ChargeSession.UpdatedAt,
+		&i.ChargeSession.Data,
+		&i.ChargeSession.Version,
+		&i.ChargeSession.LotCode,
+		&i.ChargeSession.PlateKey,
+		&i.ChargeSession.Outcome,
+		&i.Readings,
 	)
 	return i, err
 }

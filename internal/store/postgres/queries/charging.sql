@@ -45,15 +45,23 @@ WHERE (sqlc.arg(name)::text = '' OR name = sqlc.arg(name)::text)
 INSERT INTO charge_sessions (id, charger_id, connector, transaction_id, status, partner_id, updated_at, data, lot_code, plate_key, outcome)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11);
 
+-- A session read alone comes with its readings' chunks, in one round trip.
+
 -- name: GetChargeSession :one
-SELECT * FROM charge_sessions WHERE id = $1;
+SELECT sqlc.embed(s), coalesce((SELECT array_agg(c.readings ORDER BY c.chunk) FROM charge_readings c WHERE c.session_id = s.id),
+                               '{}')::text[] AS readings
+FROM charge_sessions s WHERE s.id = $1;
 
 -- name: GetChargeSessionByTransaction :one
-SELECT * FROM charge_sessions WHERE charger_id = $1 AND transaction_id = $2 AND transaction_id <> 0;
+SELECT sqlc.embed(s), coalesce((SELECT array_agg(c.readings ORDER BY c.chunk) FROM charge_readings c WHERE c.session_id = s.id),
+                               '{}')::text[] AS readings
+FROM charge_sessions s WHERE s.charger_id = $1 AND s.transaction_id = $2 AND s.transaction_id <> 0;
 
 -- name: OpenChargeSession :one
-SELECT * FROM charge_sessions
-WHERE charger_id = $1 AND connector = $2 AND status IN ('pending', 'charging');
+SELECT sqlc.embed(s), coalesce((SELECT array_agg(c.readings ORDER BY c.chunk) FROM charge_readings c WHERE c.session_id = s.id),
+                               '{}')::text[] AS readings
+FROM charge_sessions s
+WHERE s.charger_id = $1 AND s.connector = $2 AND s.status IN ('pending', 'charging');
 
 -- name: UpdateChargeSession :execrows
 UPDATE charge_sessions

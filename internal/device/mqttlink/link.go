@@ -144,10 +144,11 @@ func Dial(ctx context.Context, rawURL string, o Options) (*Link, error) {
 	select {
 	case <-tok.Done():
 		if err := tok.Error(); err != nil {
+			l.stop(0)
 			return nil, fmt.Errorf("mqtt: %w", err)
 		}
 	case <-ctx.Done():
-		l.c.Disconnect(0)
+		l.stop(0)
 		return nil, ctx.Err()
 	}
 	// Connected once its subscriptions are made: the broker then keeps
@@ -155,11 +156,11 @@ func Dial(ctx context.Context, rawURL string, o Options) (*Link, error) {
 	select {
 	case err := <-subscribed:
 		if err != nil {
-			l.Close()
+			l.stop(0)
 			return nil, err
 		}
 	case <-ctx.Done():
-		l.Close()
+		l.stop(0)
 		return nil, ctx.Err()
 	}
 	return l, nil
@@ -264,7 +265,11 @@ func (l *Link) send(topic string, qos byte, payload []byte) (wait func() error) 
 
 // Close disconnects, letting in-flight work finish for up to a second,
 // and stops the workers.
-func (l *Link) Close() {
-	l.c.Disconnect(1000)
+func (l *Link) Close() { l.stop(1000) }
+
+// stop disconnects, waiting up to quiesce milliseconds for in-flight
+// work, and stops the workers.
+func (l *Link) stop(quiesce uint) {
+	l.c.Disconnect(quiesce)
 	l.closeOnce.Do(func() { close(l.done) })
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"runtime"
 	"testing"
 	"time"
 
@@ -162,4 +163,25 @@ func TestMessagesHandledSideBySide(t *testing.T) {
 		}
 	}
 	close(release)
+}
+
+// A Dial that fails leaves nothing running: parkd retries a broker it
+// cannot reach.
+func TestFailedDialLeavesNothingRunning(t *testing.T) {
+	before := runtime.NumGoroutine()
+	for range 5 {
+		ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+		_, err := mqttlink.Dial(ctx, "mqtt://127.0.0.1:1", mqttlink.Options{ClientID: "linktest-nobroker"})
+		cancel()
+		if err == nil {
+			t.Fatal("dialled a broker on port 1")
+		}
+	}
+	deadline := time.Now().Add(3 * time.Second)
+	for runtime.NumGoroutine() > before+10 {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d goroutines after five failed dials, %d before", runtime.NumGoroutine(), before)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }

@@ -63,7 +63,10 @@ func BenchmarkMeteredLongSession(b *testing.B) {
 		read()
 	}
 	got, err := cs.Session(ctx, sess.ID)
-	if err != nil || len(got.Readings) != 960+b.N {
-		b.Fatalf("%d readings kept (%v), want %d", len(got.Readings), err, 960+b.N)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if len(got.Readings) != 960+b.N {
+		b.Fatalf("%d readings kept, want %d", len(got.Readings), 960+b.N)
 	}
 }

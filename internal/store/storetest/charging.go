@@ -147,8 +147,8 @@ func testChargeSessions(t *testing.T, s park.Store) {
 	open.UpdatedAt = started
 	// A reading a minute for 150 minutes, then one that comes late (a
 	// charger's stored transaction data): in 61 calls of 1, 1 of 89
-	// (more than a chunk holds) and 1 of 1, with a second of them
-	// rounded to the microsecond.
+	// (more than a chunk holds) and 1 of 1; the fourth's time is kept to
+	// the microsecond.
 	var want []park.MeterReading
 	for i := range 150 {
 		want = append(want, park.MeterReading{At: started.Add(time.Duration(i+1) * time.Minute), EnergyWh: 1100 + int64(i)*10, PowerW: 6000 + int64(i)})

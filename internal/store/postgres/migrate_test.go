@@ -22,12 +22,8 @@ import (
 // back as that category with the type or room as its reason. (The pgtest
 // helper cannot be used here: it imports this package.)
 func TestListCategoryMigration(t *testing.T) {
-	url := os.Getenv("PARKD_TEST_POSTGRES")
-	if url == "" {
-		t.Skip("PARKD_TEST_POSTGRES not set: PostgreSQL store tests skipped")
-	}
 	ctx := context.Background()
-	_, schema, _ := migratedTo(t, url, 7,
+	url, _, schema, _ := migratedTo(t, 7,
 		`INSERT INTO lots (code, name, timezone, currency, capacity, exit_grace_minutes, quote_ttl_seconds, missed_entry, created_at, updated_at)
 		 VALUES ('L1', 'Lot', 'Asia/Shanghai', 'CNY', 10, 15, 300, 'hold', now(), now())`,
 		`INSERT INTO whitelist (id, lot_code, plate, plate_key, kind, valid_from, valid_to, reason, created_at, updated_at) VALUES
@@ -59,12 +55,8 @@ func TestListCategoryMigration(t *testing.T) {
 // into rows of their own: a session stored by an older parkd reads back
 // with the same readings, in time order, to the microsecond.
 func TestChargeReadingsMigration(t *testing.T) {
-	url := os.Getenv("PARKD_TEST_POSTGRES")
-	if url == "" {
-		t.Skip("PARKD_TEST_POSTGRES not set: PostgreSQL store tests skipped")
-	}
 	ctx := context.Background()
-	conn, schema, p := migratedTo(t, url, 93,
+	url, conn, schema, p := migratedTo(t, 93,
 		`INSERT INTO lots (code, name, timezone, currency, capacity, exit_grace_minutes, quote_ttl_seconds, missed_entry, created_at, updated_at)
 		 VALUES ('L1', 'Lot', 'Asia/Shanghai', 'CNY', 10, 15, 300, 'hold', now(), now())`,
 		`INSERT INTO chargers (id, lot_code, password_hash, data) VALUES ('CP', 'L1', '', '{}')`,
@@ -95,11 +87,16 @@ func TestChargeReadingsMigration(t *testing.T) {
 	storetest.CheckMigratedReadings(t, st)
 }
 
-// migratedTo is a connection to a new schema of its own, dropped when the
-// test ends, migrated up to version, with stmts run on it then, as an
-// older parkd left it; and its migrations' provider.
-func migratedTo(t *testing.T, url string, version int64, stmts ...string) (*sql.DB, string, *goose.Provider) {
+// migratedTo is the test database's URL and a connection to a new schema
+// of its own, dropped when the test ends, migrated up to version, with
+// stmts run on it then, as an older parkd left it; and its migrations'
+// provider. It skips the test without PARKD_TEST_POSTGRES.
+func migratedTo(t *testing.T, version int64, stmts ...string) (string, *sql.DB, string, *goose.Provider) {
 	t.Helper()
+	url := os.Getenv("PARKD_TEST_POSTGRES")
+	if url == "" {
+		t.Skip("PARKD_TEST_POSTGRES not set: PostgreSQL store tests skipped")
+	}
 	b := make([]byte, 8)
 	rand.Read(b)
 	schema := "parkd_test_" + hex.EncodeToString(b)
@@ -128,5 +125,5 @@ func migratedTo(t *testing.T, url string, version int64, stmts ...string) (*sql.
 			t.Fatal(err)
 		}
 	}
-	return conn, schema, p
+	return url, conn, schema, p
 }

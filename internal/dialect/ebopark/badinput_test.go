@@ -36,7 +36,7 @@ var badInputs = []struct{ op, body, desc string }{
 	{"UpdateMonthCar", `{"ParkCode":"140123001","UserCode":"U1001","UserMobile":"call me"}`, "参数错误 UserMobile：应为5-20位数字，可带+号"},
 	{"DeleteMonthCar", `{"ParkCode":"140123001","MonthId":"nope"}`, "未找到 MonthId：月租不存在"},
 	{"DeleteMonthCar", `{"ParkCode":"140123001"}`, "缺少参数 MonthId/UserCode"},
-	{"QueryAllMonthCar", `{"ParkCode":"140123001","PageNum":0}`, "参数类型错误 PageNum：应为从1开始的整数"},
+	{"QueryAllMonthCar", `{"ParkCode":"140123001","PageNum":0}`, "参数类型错误 PageNum：应为1-1000000的整数"},
 	{"SyncMonthCar", `{"ParkCode":"140123001","MonthCars":[{"UserCode":"A","UserName":"n","CarNo":"鲁B11111","BeginTime":"2026-03-01 00:00:00","EndTime":"2026-04-01 00:00:00"},{"UserCode":"B","UserName":"n","CarNo":"鲁B22222","BeginTime":"2026-03-01 00:00:00","EndTime":"2026-02-01 00:00:00"}]}`, "参数错误 MonthCars[1].EndTime：须晚于 BeginTime"},
 	{"SyncMonthCar", `{"ParkCode":"140123001","MonthCars":[{"UserCode":"A","UserName":"n","CarNo":"京A12345","BeginTime":"2026-03-01 00:00:00","EndTime":"2026-04-01 00:00:00"}]}`, "数据冲突 MonthCars[0]：其中的车牌已属于其他月租"},
 	{"SyncMonthCar", `{"ParkCode":"140123001","MonthCars":[{"UserName":"n","CarNo":"鲁B11111","BeginTime":"2026-03-01 00:00:00","EndTime":"2026-04-01 00:00:00"}]}`, "缺少参数 MonthCars[0].UserCode"},

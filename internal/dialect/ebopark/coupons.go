@@ -274,12 +274,8 @@ type deduPage struct {
 	Records []deduRecord `json:"records"`
 }
 
-// DefaultDeduPageSize is QueryDeduList's page when PageSize is absent;
-// maxPage bounds Page so that the offset cannot overflow.
-const (
-	DefaultDeduPageSize = 10
-	maxPage             = 1_000_000
-)
+// DefaultDeduPageSize is QueryDeduList's page when PageSize is absent.
+const DefaultDeduPageSize = 10
 
 // queryDeduList is 券列表: the coupons the partner issued in a lot,
 // oldest first, optionally of one car (CarNo), one status and issued in
@@ -315,11 +311,9 @@ func (h *Handler) queryDeduList(ctx context.Context, p *park.Partner, body []byt
 	if !end.IsZero() {
 		q.CreatedTo = end.Add(time.Second) // the vendor's end second is included
 	}
-	page := 1
-	if in.Page != nil {
-		if page = *in.Page; page < 1 || page > maxPage {
-			return nil, 0, refuse(refusedType, "Page", "")
-		}
+	page, err := pageNum("Page", in.Page)
+	if err != nil {
+		return nil, 0, err
 	}
 	if q.Limit, err = pageSize(in.PageSize, DefaultDeduPageSize); err != nil {
 		return nil, 0, err

@@ -108,6 +108,21 @@ func partnerLotCode(p *park.Partner, code *string) (string, error) {
 	return c, nil
 }
 
+// maxPage bounds a page number so that its offset cannot overflow.
+const maxPage = 1_000_000
+
+// pageNum reads a page number named name (PageNum, Page): 1 when absent,
+// else 1 to maxPage.
+func pageNum(name string, v *int) (int, error) {
+	if v == nil {
+		return 1, nil
+	}
+	if *v < 1 || *v > maxPage {
+		return 0, refuse(refusedType, name, "")
+	}
+	return *v, nil
+}
+
 // pageSize reads PageSize: def when absent, else 1 to park.MaxListLimit.
 func pageSize(v *int, def int) (int, error) {
 	if v == nil {

@@ -150,7 +150,7 @@ var validHints = map[string]string{
 	"MerchantName": "至多64个字符",
 	"Status":       "应为0未使用、1已使用、4已过期或5已撤销",
 	"PageSize":     "应为1-1000的整数",
-	"PageNum":      "应为从1开始的整数",
+	"PageNum":      "应为1-1000000的整数",
 	"Page":         "应为1-1000000的整数",
 	"Limit":        "应为1-100的整数",
 	"FreeMinutes":  "应为0-10080的整数",

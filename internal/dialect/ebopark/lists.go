@@ -288,7 +288,7 @@ type monthCarPage struct {
 const DefaultMonthPageSize = 10
 
 // queryAllMonthCar is 查询车场所有月租: the lot's passes, oldest first,
-// page PageNum (from 1) of PageSize (1-1000, default 10). total is the
+// page PageNum (1-1000000) of PageSize (1-1000, default 10). total is the
 // number of passes of the lot.
 func (h *Handler) queryAllMonthCar(ctx context.Context, p *park.Partner, body []byte) (any, int, error) {
 	var in pageRequest
@@ -299,11 +299,9 @@ func (h *Handler) queryAllMonthCar(ctx context.Context, p *park.Partner, body []
 	if err != nil {
 		return nil, 0, err
 	}
-	num := 1
-	if in.PageNum != nil {
-		if num = *in.PageNum; num < 1 {
-			return nil, 0, refuse(refusedType, "PageNum", "")
-		}
+	num, err := pageNum("PageNum", in.PageNum)
+	if err != nil {
+		return nil, 0, err
 	}
 	size, err := pageSize(in.PageSize, DefaultMonthPageSize)
 	if err != nil {

@@ -115,7 +115,16 @@ func TestQueryAllMonthCar(t *testing.T) {
 	if len(page.Records) != 0 {
 		t.Fatalf("page 3: %s", env.Result)
 	}
-	wantState(t, e.call("QueryAllMonthCar", `{"ParkCode":"140123001","PageNum":0}`), -1, "参数类型错误 PageNum")
+	// The last page number there can be is an empty page; one past it, or
+	// one whose offset would overflow, is refused.
+	env = wantState(t, e.call("QueryAllMonthCar", `{"ParkCode":"140123001","PageNum":1000000,"PageSize":1000}`), 0, "成功")
+	result(t, env, &page)
+	if env.Total != 4 || len(page.Records) != 0 {
+		t.Fatalf("page 1000000: total %d, %s", env.Total, env.Result)
+	}
+	for _, n := range []string{"0", "1000001", "9223372036854775807"} {
+		wantState(t, e.call("QueryAllMonthCar", `{"ParkCode":"140123001","PageNum":`+n+`}`), -1, "参数类型错误 PageNum")
+	}
 	wantState(t, e.call("QueryAllMonthCar", `{"ParkCode":"140123001","PageSize":1001}`), -1, "参数类型错误 PageSize")
 }
 

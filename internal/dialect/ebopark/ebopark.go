@@ -15,6 +15,7 @@ import (
 	"maps"
 	"net/http"
 
+	"parkd/internal/dialect/recovery"
 	"parkd/internal/park"
 	"parkd/internal/system"
 )
@@ -72,13 +73,21 @@ func New(c Config) *Handler {
 }
 
 // Routes maps the dialect's patterns to handlers. The catch-all answers
-// any other method or path under /partnerService/ with the vendor's
-// envelope rather than the mux's plain-text 404/405.
+// any other method or path under /partnerService (the bare path too,
+// which the mux would redirect) with the vendor's envelope rather than
+// the mux's plain-text 404/405; a panic is answered with it as well.
 func (h *Handler) Routes() map[string]http.Handler {
-	return map[string]http.Handler{
+	out := map[string]http.Handler{
 		"POST /partnerService/{op}": http.HandlerFunc(h.serve),
 		"/partnerService/":          http.HandlerFunc(h.unsupported),
+		"/partnerService":           http.HandlerFunc(h.unsupported),
 	}
+	for p, hh := range out {
+		out[p] = recovery.Wrap(hh, h.log, Name, func(w http.ResponseWriter, r *http.Request, err error) {
+			h.writeError(w, r, nil, err)
+		})
+	}
+	return out
 }
 
 // Mount registers every route with mount (httpapi.Server.Mount).

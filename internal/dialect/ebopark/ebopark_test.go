@@ -196,6 +196,7 @@ func TestRefused(t *testing.T) {
 		{"ErrTrailing", "/partnerService/QueryMonthCarInfoV2" + q, ok + `{}`, "请求体不是JSON对象"},
 		{"ErrUnknownOperation", "/partnerService/NoSuchOperation" + q, ok, "不支持的接口 NoSuchOperation"},
 		{"ErrNestedPath", "/partnerService/a/b" + q, ok, "不支持的接口"},
+		{"ErrBarePath", "/partnerService" + q, ok, "不支持的接口"}, // not redirected to the catch-all
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			wantState(t, e.post(c.path, c.body), -1, c.desc)

@@ -192,6 +192,7 @@ func TestUnknownRoutes(t *testing.T) {
 	}{
 		{"GET", "/api/nada", 404, "not_found", ""},
 		{"POST", "/api/estadias/123", 404, "not_found", ""},
+		{"POST", "/api", 404, "not_found", ""}, // not redirected to /api/
 		{"GET", "/api/autenticacao", 405, "method_not_allowed", "POST"},
 		{"DELETE", "/api/estadias", 405, "method_not_allowed", "GET, HEAD"},
 	} {

@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strings"
 
+	"parkd/internal/dialect/recovery"
 	"parkd/internal/park"
 	"parkd/internal/system"
 )
@@ -55,12 +56,16 @@ func (h *Handler) routes() map[string]handlerFunc {
 }
 
 // Routes maps the dialect's patterns to handlers. The catch-all answers
-// any other method or path under /api/ in Linkc's error shape rather than
-// the mux's plain-text 404/405.
+// any other method or path under /api (the bare path too, which the mux
+// would redirect) in Linkc's error shape rather than the mux's plain-text
+// 404/405; a panic is answered in it as well.
 func (h *Handler) Routes() map[string]http.Handler {
-	out := map[string]http.Handler{"/api/": h.wrap(h.noRoute)}
+	out := map[string]http.Handler{"/api/": h.wrap(h.noRoute), "/api": h.wrap(h.noRoute)}
 	for p, fn := range h.routes() {
 		out[p] = h.wrap(fn)
+	}
+	for p, hh := range out {
+		out[p] = recovery.Wrap(hh, h.log, Name, h.writeError)
 	}
 	return out
 }

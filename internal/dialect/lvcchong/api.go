@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"parkd/internal/dialect/recovery"
 	"parkd/internal/park"
 	"parkd/internal/system"
 )
@@ -45,15 +46,34 @@ func New(c Config) *Handler {
 	return &Handler{svc: c.Service, log: log, lim: newLimiter()}
 }
 
-// Mount mounts the routes.
+// Mount mounts the routes. The catch-all answers any other method or path
+// under /open/oem in the vendor's envelope rather than the mux's
+// plain-text 404/405; a panic is answered in it as well.
 func (h *Handler) Mount(mount func(string, http.Handler)) {
-	mount("POST /open/oem/getToken", h.route(nil, h.getToken))
-	mount("POST /open/oem/getPriceStandard", h.route([]string{"name", "deviceFamily", "pageNum", "pageSize"}, h.getPriceStandard))
-	mount("POST /open/oem/deviceStatus", h.route([]string{"deviceId", "qcode"}, h.deviceStatus))
-	mount("POST /open/oem/charge", h.route([]string{"deviceId", "portNum", "payMoney", "workTime"}, h.charge))
-	mount("POST /open/oem/stopCharge", h.route([]string{"orderNum"}, h.stopCharge))
-	mount("POST /open/oem/queryChargeOrder", h.route([]string{"orderNum", "deviceId", "status", "startTime", "endTime",
-		"pageNum", "pageSize"}, h.queryChargeOrder))
+	routes := map[string]http.Handler{
+		"POST /open/oem/getToken":         h.route(nil, h.getToken),
+		"POST /open/oem/getPriceStandard": h.route([]string{"name", "deviceFamily", "pageNum", "pageSize"}, h.getPriceStandard),
+		"POST /open/oem/deviceStatus":     h.route([]string{"deviceId", "qcode"}, h.deviceStatus),
+		"POST /open/oem/charge":           h.route([]string{"deviceId", "portNum", "payMoney", "workTime"}, h.charge),
+		"POST /open/oem/stopCharge":       h.route([]string{"orderNum"}, h.stopCharge),
+		"POST /open/oem/queryChargeOrder": h.route([]string{"orderNum", "deviceId", "status", "startTime", "endTime",
+			"pageNum", "pageSize"}, h.queryChargeOrder),
+	}
+	calls := make(map[string]bool, len(routes))
+	for p := range routes {
+		calls[strings.TrimPrefix(p, "POST ")] = true
+	}
+	noRoute := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if calls[r.URL.Path] {
+			h.fail(w, apiErr(codeOther, "请求方法错误：请用POST调用"))
+			return
+		}
+		h.fail(w, apiErr(codeOther, "接口不存在"))
+	})
+	routes["/open/oem/"], routes["/open/oem"] = noRoute, noRoute
+	for p, hh := range routes {
+		mount(p, recovery.Wrap(hh, h.log, Name, func(w http.ResponseWriter, _ *http.Request, err error) { h.fail(w, err) }))
+	}
 }
 
 // request is one decoded call: the form and, past getToken, the app.

@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"time"
 
+	"parkd/internal/dialect/recovery"
 	"parkd/internal/park"
 	"parkd/internal/rental"
 )
@@ -63,9 +64,13 @@ func New(c Config) *Handler {
 	return h
 }
 
-// Mount registers the endpoint the operator gives the channel.
+// Mount registers the endpoint the operator gives the channel, for every
+// method, so that a wrong one is answered in the gateway's envelope, as is
+// a panic.
 func (h *Handler) Mount(mount func(pattern string, h http.Handler)) {
-	mount("POST /top/rental", http.HandlerFunc(h.serve))
+	mount("/top/rental", recovery.Wrap(http.HandlerFunc(h.serve), h.log, Name, func(w http.ResponseWriter, _ *http.Request, err error) {
+		h.answer(w, "", nil, err)
+	}))
 }
 
 // callError is an error the channel is answered with.
@@ -82,6 +87,10 @@ func refuse(sub, msg string) *callError {
 }
 
 func (h *Handler) serve(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodPost {
+		h.answer(w, "", nil, refuse("isv.invalid-parameter", "请用POST提交表单"))
+		return
+	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
 	form := url.Values{}
 	if err == nil {

@@ -196,3 +196,25 @@ func FuzzChannelCall(f *testing.F) {
 		}
 	})
 }
+
+// TestOtherMethods: the endpoint asked with another method than POST is
+// answered in the gateway's error envelope, not the mux's plain-text 405.
+func TestOtherMethods(t *testing.T) {
+	t.Parallel()
+	mux := http.NewServeMux()
+	top.New(top.Config{Now: time.Now}).Mount(func(p string, hh http.Handler) { mux.Handle(p, hh) })
+	for _, m := range []string{"GET", "PUT", "DELETE"} {
+		rec := httptest.NewRecorder()
+		mux.ServeHTTP(rec, httptest.NewRequest(m, "/top/rental?method=alitrip.rentcar.order.check", nil))
+		var out struct {
+			Err *struct {
+				Code   int    `json:"code"`
+				SubMsg string `json:"sub_msg"`
+			} `json:"error_response"`
+		}
+		if err := json.Unmarshal(rec.Body.Bytes(), &out); err != nil || rec.Code != http.StatusOK || out.Err == nil ||
+			out.Err.Code != 40 || out.Err.SubMsg != "请用POST提交表单" {
+			t.Errorf("%s: HTTP %d %s, want 200 with an error_response (code 40)", m, rec.Code, rec.Body)
+		}
+	}
+}

@@ -375,7 +375,7 @@ const maxReadings = 10_080
 // reportEnd writes the end-of-charge report in the transaction that ended
 // the session.
 func (s *Service) reportEnd(ctx context.Context, tx park.Tx, sess *park.ChargeSession) error {
-	return core.Report(ctx, tx, park.ReportChargeEnd, sess.LotCode, park.ChargeKey(sess.ID), *sess.EndedAt,
+	return s.base.Report(ctx, tx, park.ReportChargeEnd, sess.LotCode, park.ChargeKey(sess.ID), *sess.EndedAt,
 		func() (*park.ReportData, error) {
 			c := *sess
 			c.Readings = nil

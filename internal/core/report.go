@@ -14,8 +14,9 @@ import (
 // subscribed to it, so it commits or rolls back with the change. build
 // makes the report's content and runs only when someone will be told;
 // key orders the reports one subscriber receives (park.StayKey,
-// park.LotKey).
-func Report(ctx context.Context, tx park.Tx, kind, lot, key string, at time.Time, build func() (*park.ReportData, error)) error {
+// park.LotKey). at is when what it tells of happened; its deliveries are
+// due from now, when it is written.
+func (b *Base) Report(ctx context.Context, tx park.Tx, kind, lot, key string, at time.Time, build func() (*park.ReportData, error)) error {
 	ok, err := tx.Subscribed(ctx, lot, kind)
 	if err != nil || !ok {
 		return err
@@ -28,7 +29,7 @@ func Report(ctx context.Context, tx park.Tx, kind, lot, key string, at time.Time
 	if err != nil {
 		return park.Errorf(park.EInternal, "report %s of lot %s: %v", kind, lot, err)
 	}
-	_, err = tx.Enqueue(ctx, &park.Report{ID: NewID(), Kind: kind, LotCode: lot, Key: key, At: at, Data: raw})
+	_, err = tx.Enqueue(ctx, &park.Report{ID: NewID(), Kind: kind, LotCode: lot, Key: key, At: at, Data: raw, Queued: b.Clock()})
 	return err
 }
 

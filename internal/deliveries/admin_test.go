@@ -70,14 +70,17 @@ func TestRedeliver(t *testing.T) {
 	entries := subscribe(t, b, "app", park.ReportEntry, rc.URL)
 	others := subscribe(t, b, "other", park.ReportEntry, rc.URL+"/other")
 	// Three cars, entering 30, 20 and 10 minutes ago (each leaves a minute
-	// later, free).
+	// later, free), their reports written as they happened.
 	now := b.Clock.Now()
 	var stays []string
 	for i, ago := range []time.Duration{30 * time.Minute, 20 * time.Minute, 10 * time.Minute} {
 		plate := fmt.Sprintf("京R%05d", i)
+		b.Clock.Set(now.Add(-ago))
 		stays = append(stays, b.Event(t, park.EventEntry, plate, now.Add(-ago)).StayID)
+		b.Clock.Set(now.Add(-ago + time.Minute))
 		b.Event(t, park.EventExit, plate, now.Add(-ago+time.Minute))
 	}
+	b.Clock.Set(now)
 	run(t, b)
 	delivered := func(n int) func() bool {
 		return func() bool {
@@ -149,6 +152,22 @@ func TestRedeliver(t *testing.T) {
 		_, err = b.Sys.Deliveries.Redeliver(b.Ctx, "app", others.ID, "", now.Add(-time.Hour))
 		systemtest.WantCode(t, err, park.ENotFound)
 	})
+}
+
+// TestDeliveryDatedWhenWritten: a report of a car that entered six hours
+// ago (a camera's offline replay) is created and due when it is written,
+// so "since a minute ago" finds it, and it is not taken for six hours old.
+func TestDeliveryDatedWhenWritten(t *testing.T) {
+	b := systemtest.New(t)
+	partner(t, b, "app")
+	rc := deliverytest.New(t)
+	entries := subscribe(t, b, "app", park.ReportEntry, rc.URL)
+	now := b.Clock.Now()
+	b.Event(t, park.EventEntry, "京R60000", now.Add(-6*time.Hour))
+	ds := listDeliveries(t, b, deliveries.DeliveryQuery{SubscriptionID: entries.ID, Since: now.Add(-time.Minute)})
+	if len(ds) != 1 || !ds[0].CreatedAt.Equal(now) || !ds[0].NextAt.Equal(now) {
+		t.Fatalf("deliveries since a minute ago: %+v; want the entry's, created and due at %v", ds, now)
+	}
 }
 
 // TestStoppingKeepsTheLastAnswer: parkd stops while an attempt is in

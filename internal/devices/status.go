@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	"parkd/internal/core"
 	"parkd/internal/park"
 )
 
@@ -69,7 +68,7 @@ func (s *Service) Sweep(ctx context.Context) error {
 			if changed, err = tx.SetDeviceOnline(ctx, d.Serial, online, since); err != nil || !changed {
 				return err
 			}
-			return core.Report(ctx, tx, park.ReportDeviceStatus, d.LotCode, park.LotKey(d.LotCode), since,
+			return s.base.Report(ctx, tx, park.ReportDeviceStatus, d.LotCode, park.LotKey(d.LotCode), since,
 				func() (*park.ReportData, error) {
 					detail := fmt.Sprintf("no heartbeat or read for %s", OfflineAfter)
 					if online {
@@ -132,7 +131,7 @@ func (s *Service) Unacknowledged(ctx context.Context, d *park.Device, command st
 		if _, err := tx.SetDeviceUnanswered(ctx, d.Serial, &now); err != nil {
 			return err
 		}
-		return core.Report(ctx, tx, park.ReportDeviceStatus, d.LotCode, park.LotKey(d.LotCode), now,
+		return s.base.Report(ctx, tx, park.ReportDeviceStatus, d.LotCode, park.LotKey(d.LotCode), now,
 			func() (*park.ReportData, error) {
 				return &park.ReportData{Device: &park.DeviceStatus{Lane: d.Lane, Device: park.DeviceBarrier, Serial: d.Serial,
 					Online: false, Since: now, Detail: fmt.Sprintf("did not acknowledge %s after a read: %v", command, cause)}}, nil
@@ -160,7 +159,7 @@ func (s *Service) Acknowledged(ctx context.Context, d *park.Device, command stri
 		if changed, err = tx.SetDeviceUnanswered(ctx, d.Serial, nil); err != nil || !changed {
 			return err
 		}
-		return core.Report(ctx, tx, park.ReportDeviceStatus, d.LotCode, park.LotKey(d.LotCode), now,
+		return s.base.Report(ctx, tx, park.ReportDeviceStatus, d.LotCode, park.LotKey(d.LotCode), now,
 			func() (*park.ReportData, error) {
 				return &park.ReportData{Device: &park.DeviceStatus{Lane: d.Lane, Device: park.DeviceBarrier, Serial: d.Serial,
 					Online: true, Since: now, Detail: fmt.Sprintf("acknowledged %s again (unanswered since %s)", command,

@@ -27,7 +27,7 @@ func (s *Service) CreateLot(ctx context.Context, l *park.Lot) (*park.Lot, error)
 		if err := tx.CreateLot(ctx, l); err != nil {
 			return err
 		}
-		return reportLot(ctx, tx, l, now)
+		return s.reportLot(ctx, tx, l, now)
 	})
 	if err != nil {
 		return nil, err
@@ -111,7 +111,7 @@ func (s *Service) updateLot(ctx context.Context, code, action string, keep func(
 		if err != nil {
 			return err
 		}
-		return reportLot(ctx, tx, l, l.UpdatedAt)
+		return s.reportLot(ctx, tx, l, l.UpdatedAt)
 	})
 	return out, err
 }

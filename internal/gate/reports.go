@@ -25,7 +25,7 @@ func (s *Service) reportEvent(ctx context.Context, tx park.Tx, l *park.Lot, in *
 		ImageURL: in.ImageURL, PlateColor: in.PlateColor, VehicleClass: in.VehicleClass, Decision: dec, ReceivedAt: now}
 	stay := func() (*park.Stay, error) { return tx.GetStay(ctx, dec.StayID) }
 	if in.Type == park.EventEntry {
-		err := core.Report(ctx, tx, park.ReportEntry, l.Code, key, in.At, func() (*park.ReportData, error) {
+		err := s.base.Report(ctx, tx, park.ReportEntry, l.Code, key, in.At, func() (*park.ReportData, error) {
 			st, err := stay()
 			if err != nil {
 				return nil, err
@@ -51,7 +51,7 @@ func (s *Service) reportEvent(ctx context.Context, tx park.Tx, l *park.Lot, in *
 	if dec.Reason != park.ReasonHeldOpen && dec.Reason != park.ReasonOffline {
 		return nil
 	}
-	return core.Report(ctx, tx, park.ReportAbnormalLift, l.Code, key, in.At, func() (*park.ReportData, error) {
+	return s.base.Report(ctx, tx, park.ReportAbnormalLift, l.Code, key, in.At, func() (*park.ReportData, error) {
 		st, err := stay()
 		if err != nil {
 			return nil, err
@@ -88,7 +88,7 @@ func (s *Service) reportLeft(ctx context.Context, tx park.Tx, l *park.Lot, stayI
 		}
 		return st, err
 	}
-	err := core.Report(ctx, tx, park.ReportExit, l.Code, key, at, func() (*park.ReportData, error) {
+	err := s.base.Report(ctx, tx, park.ReportExit, l.Code, key, at, func() (*park.ReportData, error) {
 		st, err := stay()
 		if err != nil {
 			return nil, err
@@ -102,7 +102,7 @@ func (s *Service) reportLeft(ctx context.Context, tx park.Tx, l *park.Lot, stayI
 	if err != nil {
 		return err
 	}
-	return core.Report(ctx, tx, park.ReportOrder, l.Code, key, at, func() (*park.ReportData, error) {
+	return s.base.Report(ctx, tx, park.ReportOrder, l.Code, key, at, func() (*park.ReportData, error) {
 		st, err := stay()
 		if err != nil {
 			return nil, err
@@ -150,7 +150,7 @@ func (s *Service) reportCommand(ctx context.Context, tx park.Tx, c *park.GateCom
 		return core.ReportLot(l), nil
 	}
 	if c.Result == park.GateDelivered && (c.Command == park.GateOpen || c.Command == park.GateHoldOpen) && c.By != RestoreBy {
-		err := core.Report(ctx, tx, park.ReportAbnormalLift, c.LotCode, key, c.At, func() (*park.ReportData, error) {
+		err := s.base.Report(ctx, tx, park.ReportAbnormalLift, c.LotCode, key, c.At, func() (*park.ReportData, error) {
 			l, err := lot()
 			if err != nil {
 				return nil, err
@@ -166,7 +166,7 @@ func (s *Service) reportCommand(ctx context.Context, tx park.Tx, c *park.GateCom
 	if !down && !back {
 		return nil
 	}
-	return core.Report(ctx, tx, park.ReportDeviceStatus, c.LotCode, key, c.At, func() (*park.ReportData, error) {
+	return s.base.Report(ctx, tx, park.ReportDeviceStatus, c.LotCode, key, c.At, func() (*park.ReportData, error) {
 		l, err := lot()
 		if err != nil {
 			return nil, err
@@ -177,8 +177,8 @@ func (s *Service) reportCommand(ctx context.Context, tx park.Tx, c *park.GateCom
 }
 
 // reportLot tells of a lot's settings (on a change, and daily).
-func reportLot(ctx context.Context, tx park.Tx, l *park.Lot, at time.Time) error {
-	return core.Report(ctx, tx, park.ReportLotInfo, l.Code, park.LotKey(l.Code), at, func() (*park.ReportData, error) {
+func (s *Service) reportLot(ctx context.Context, tx park.Tx, l *park.Lot, at time.Time) error {
+	return s.base.Report(ctx, tx, park.ReportLotInfo, l.Code, park.LotKey(l.Code), at, func() (*park.ReportData, error) {
 		inside, err := tx.CountInside(ctx, l.Code)
 		if err != nil {
 			return nil, err
@@ -197,7 +197,7 @@ func (s *Service) ReportLots(ctx context.Context) (int, error) {
 	}
 	now := s.base.Clock()
 	for _, l := range lots {
-		if err := s.base.Write(ctx, func(tx park.Tx) error { return reportLot(ctx, tx, l, now) }); err != nil {
+		if err := s.base.Write(ctx, func(tx park.Tx) error { return s.reportLot(ctx, tx, l, now) }); err != nil {
 			return 0, err
 		}
 	}

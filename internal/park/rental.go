@@ -321,7 +321,7 @@ type RentalTx interface {
 	ChannelsSelling(ctx context.Context, store string) ([]string, error)
 
 	// EnqueueTo stores r (Seq is set) and a pending delivery of it, due
-	// at r.At, for each of the named subscriptions that exists; it
+	// at r.Due(), for each of the named subscriptions that exists; it
 	// returns how many deliveries it made (EConflict: r.ID exists).
 	EnqueueTo(ctx context.Context, r *Report, subscriptions []string) (int, error)
 }

@@ -45,11 +45,24 @@ type Report struct {
 	Seq     int64     `json:"-"`  // store order
 	Kind    string    `json:"kind"`
 	LotCode string    `json:"lot_code"`
-	Key     string    `json:"-"` // delivery order: reports of one key reach a partner in Seq order
-	At      time.Time `json:"at"`
+	Key     string    `json:"-"`  // delivery order: reports of one key reach a partner in Seq order
+	At      time.Time `json:"at"` // when what it tells of happened
 	// Data is the report's ReportData as JSON: what happened, as parkd
 	// knew it then (later changes do not alter a report).
 	Data json.RawMessage `json:"data"`
+	// Queued is when the report was written; its deliveries are created
+	// and due then (not at At, which a camera's offline replay or clock
+	// puts hours back or minutes ahead). Not kept with the report.
+	Queued time.Time `json:"-"`
+}
+
+// Due is when r's deliveries are created and due: Queued, or At for a
+// report written without it.
+func (r *Report) Due() time.Time {
+	if r.Queued.IsZero() {
+		return r.At
+	}
+	return r.Queued
 }
 
 // StayKey and LotKey are a report's ordering keys: a stay's reports are
@@ -249,7 +262,7 @@ type ReportTx interface {
 	// a report only when someone will be told.
 	Subscribed(ctx context.Context, lot, kind string) (bool, error)
 	// Enqueue stores r (Seq is set) and a pending delivery of it, due at
-	// r.At, for every subscription to r.Kind of a partner that may use
+	// r.Due(), for every subscription to r.Kind of a partner that may use
 	// r.LotCode, enabled or not; it returns how many deliveries it made
 	// (EConflict: a report with r.ID exists).
 	Enqueue(ctx context.Context, r *Report) (int, error)

@@ -95,7 +95,7 @@ func (t *txn) Subscribed(ctx context.Context, lot, kind string) (bool, error) {
 
 func (t *txn) Enqueue(ctx context.Context, r *park.Report) (int, error) {
 	row, err := t.q.EnqueueReport(ctx, db.EnqueueReportParams{
-		ReportID: r.ID, Kind: r.Kind, LotCode: r.LotCode, Key: r.Key, At: ts(r.At), Data: string(r.Data),
+		ReportID: r.ID, Kind: r.Kind, LotCode: r.LotCode, Key: r.Key, At: ts(r.At), Due: ts(r.Due()), Data: string(r.Data),
 	})
 	if err != nil {
 		return 0, wrap(err, "report %q", r.ID)

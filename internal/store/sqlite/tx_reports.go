@@ -99,7 +99,7 @@ func (t *txn) Enqueue(ctx context.Context, r *park.Report) (int, error) {
 		return 0, wrap(err, "report %q", r.ID)
 	}
 	n, err := t.q.EnqueueDeliveries(stmtCtx, db.EnqueueDeliveriesParams{
-		ReportID: r.ID, Key: r.Key, At: us(r.At), LotCode: r.LotCode, Kind: r.Kind,
+		ReportID: r.ID, Key: r.Key, At: us(r.Due()), LotCode: r.LotCode, Kind: r.Kind,
 	})
 	if err != nil {
 		return 0, mapErr(err)

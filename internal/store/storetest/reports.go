@@ -460,6 +460,24 @@ func testEnqueue(t *testing.T, s park.Store) {
 			t.Fatalf("%d deliveries after a rolled-back enqueue, want 5", n)
 		}
 	})
+	// A report of something that happened hours ago (a camera's offline
+	// replay) is delivered from when it was written: its deliveries are
+	// created and due then, and a filter from then finds them.
+	t.Run("DueWhenWritten", func(t *testing.T) {
+		written := base.Add(time.Hour)
+		r := newReport("r-late", park.ReportExit, "L2", park.StayKey("s9"), base.Add(-6*time.Hour))
+		r.Queued = written
+		if n := b.enqueue(r); n != 1 {
+			t.Fatalf("exit in L2 made %d deliveries, want 1 (p2-exit)", n)
+		}
+		got, err := b.getReport("r-late")
+		must(t, err)
+		ds := b.list(park.DeliveryFilter{Since: written})
+		if !got.At.Equal(base.Add(-6*time.Hour)) || len(ds) != 1 || ds[0].ReportID != "r-late" ||
+			!ds[0].CreatedAt.Equal(written) || !ds[0].NextAt.Equal(written) {
+			t.Fatalf("report at %v; deliveries since %v: %+v", got.At, written, ds)
+		}
+	})
 }
 
 // testClaim: which deliveries a worker may take, and in what order.

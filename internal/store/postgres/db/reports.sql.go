@@ -233,7 +233,7 @@ WITH report AS (
 ), fanned AS (
     INSERT INTO deliveries (id, subscription_id, report_id, partner_id, report, lot_code, key, state, next_at, created_at)
     SELECT $1::text || ':' || s.id, s.id, $1::text, s.partner_id, s.report,
-           pl.lot_code, $4::text, 'pending', $5::timestamptz, $5::timestamptz
+           pl.lot_code, $4::text, 'pending', $7::timestamptz, $7::timestamptz
     FROM subscriptions s
     JOIN partner_lots pl ON pl.partner_id = s.partner_id AND pl.lot_code = $3::text
     WHERE s.report = $2::text
@@ -249,6 +249,7 @@ type EnqueueReportParams struct {
 	Key      string
 	At       time.Time
 	Data     string
+	Due      time.Time
 }
 
 type EnqueueReportRow struct {
@@ -270,6 +271,7 @@ func (q *Queries) EnqueueReport(ctx context.Context, arg EnqueueReportParams) (E
 		arg.Key,
 		arg.At,
 		arg.Data,
+		arg.Due,
 	)
 	var i EnqueueReportRow
 	err := row.Scan(&i.Seq, &i.Deliveries)

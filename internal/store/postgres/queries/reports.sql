@@ -25,7 +25,7 @@ DELETE FROM subscriptions WHERE id = $1;
 INSERT INTO reports (id, kind, lot_code, key, at, data) VALUES ($1, $2, $3, $4, $5, $6) RETURNING seq;
 
 -- EnqueueReport stores a report and fans it out in one statement: a
--- pending delivery, due at the report's time, for every subscription to
+-- pending delivery, created and due at due (the report's Due), for every subscription to
 -- its kind of a partner that may use its lot. A delivery's id is the
 -- report's and the subscription's, unique because a subscription id never
 -- holds ':'. The deliveries' reference to the report is checked at the
@@ -39,7 +39,7 @@ WITH report AS (
 ), fanned AS (
     INSERT INTO deliveries (id, subscription_id, report_id, partner_id, report, lot_code, key, state, next_at, created_at)
     SELECT sqlc.arg(report_id)::text || ':' || s.id, s.id, sqlc.arg(report_id)::text, s.partner_id, s.report,
-           pl.lot_code, sqlc.arg(key)::text, 'pending', sqlc.arg(at)::timestamptz, sqlc.arg(at)::timestamptz
+           pl.lot_code, sqlc.arg(key)::text, 'pending', sqlc.arg(due)::timestamptz, sqlc.arg(due)::timestamptz
     FROM subscriptions s
     JOIN partner_lots pl ON pl.partner_id = s.partner_id AND pl.lot_code = sqlc.arg(lot_code)::text
     WHERE s.report = sqlc.arg(kind)::text

@@ -245,7 +245,7 @@ type EnqueueDeliveriesParams struct {
 }
 
 // EnqueueDeliveries fans a report out in one statement: a pending delivery,
-// due at the report's time, for every subscription to its kind of a partner
+// created and due at at (the report's Due), for every subscription to its kind of a partner
 // that may use its lot. The id is the report's and the subscription's,
 // unique because a subscription id never holds ':'.
 func (q *Queries) EnqueueDeliveries(ctx context.Context, arg EnqueueDeliveriesParams) (int64, error) {

@@ -32,7 +32,7 @@ SELECT EXISTS (
 INSERT INTO reports (id, kind, lot_code, key, at, data) VALUES (?, ?, ?, ?, ?, ?) RETURNING seq;
 
 -- EnqueueDeliveries fans a report out in one statement: a pending delivery,
--- due at the report's time, for every subscription to its kind of a partner
+-- created and due at at (the report's Due), for every subscription to its kind of a partner
 -- that may use its lot. The id is the report's and the subscription's,
 -- unique because a subscription id never holds ':'.
 -- name: EnqueueDeliveries :execrows

@@ -22,6 +22,7 @@ import (
 	"parkd/internal/httpapi"
 	"parkd/internal/jobs"
 	"parkd/internal/metrics"
+	"parkd/internal/ocpp"
 	"parkd/internal/park"
 	"parkd/internal/store/postgres"
 	"parkd/internal/store/sqlite"
@@ -251,13 +252,20 @@ func systemConfig(store park.Store, log *slog.Logger, m *metrics.Metrics, now pa
 	return c
 }
 
+// writeTimeout outlasts the longest wait a request may make: a partner's
+// answer to a sensorless exit (a subscription's timeout, up to
+// park.MaxDeliveryTimeout) and a charger's answer to a command
+// (ocpp.DefaultCallTimeout). Shorter, the server would cut the reply off
+// and the caller would never learn the outcome.
+const writeTimeout = max(park.MaxDeliveryTimeout, ocpp.DefaultCallTimeout) + 30*time.Second
+
 // newHTTPServer is an HTTP server with parkd's timeouts.
 func newHTTPServer(h http.Handler, log *slog.Logger) *http.Server {
 	return &http.Server{
 		Handler:           h,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      30 * time.Second,
+		WriteTimeout:      writeTimeout,
 		IdleTimeout:       120 * time.Second,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}

@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"parkd/internal/config"
+	"parkd/internal/ocpp"
+	"parkd/internal/park"
 )
 
 // lockedBuffer is a log destination safe for concurrent writers.
@@ -186,4 +188,19 @@ func TestSecondServerOnOneDatabase(t *testing.T) {
 		t.Fatal(err)
 	}
 	serve(t, "--data", data)
+}
+
+// TestRepliesOutlastTheLongestWait: the server does not cut off a reply
+// while its request waits for a partner's sensorless answer or a
+// charger's answer to a command, the longest waits a request may make.
+func TestRepliesOutlastTheLongestWait(t *testing.T) {
+	s := newHTTPServer(http.NotFoundHandler(), slog.New(slog.DiscardHandler))
+	for _, w := range []struct {
+		what string
+		d    time.Duration
+	}{{"a sensorless partner's answer", park.MaxDeliveryTimeout}, {"a charger's answer", ocpp.DefaultCallTimeout}} {
+		if s.WriteTimeout <= w.d+5*time.Second {
+			t.Errorf("write timeout %v: a reply waiting up to %v for %s would be cut off", s.WriteTimeout, w.d, w.what)
+		}
+	}
 }

@@ -18,7 +18,7 @@ import (
 // (in the subscription's format) pays the quote, exactly once, so the
 // barrier opens. The partner has SensorlessTimeout (or the subscription's
 // own timeout) to answer; after that the car is held as any other, and
-// an answer that still comes within SensorlessLate is recorded: it pays
+// an answer that still comes within SensorlessLate more is recorded: it pays
 // the quote if nothing else paid the stay meanwhile, and otherwise leaves
 // an anomaly, so the stay is never charged twice.
 const (
@@ -58,7 +58,10 @@ func (s *Service) Settle(ctx context.Context, l *park.Lot, st *park.Stay, e *par
 		return false, err
 	}
 	at := s.base.Clock()
-	r := &park.Report{ID: "sensorless:" + eventID + ":" + q.ID, Kind: park.ReportSensorlessExit, LotCode: l.Code,
+	// The report's id (webhook-id, and the payment's reference) is the
+	// quote's, new for each ask: the exit event's id may hold characters
+	// an HTTP header cannot carry.
+	r := &park.Report{ID: "sensorless:" + q.ID, Kind: park.ReportSensorlessExit, LotCode: l.Code,
 		Key: park.StayKey(st.ID), At: at, Data: data}
 	var rd park.ReportData
 	_ = json.Unmarshal(data, &rd)
@@ -74,7 +77,7 @@ func (s *Service) Settle(ctx context.Context, l *park.Lot, st *park.Stay, e *par
 	var turn atomic.Int32 // 0 open, 1 the lane takes the answer, 2 the lane has gone
 	answer := make(chan bool, 1)
 	go func() {
-		actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), SensorlessLate)
+		actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), wait+SensorlessLate)
 		defer cancel()
 		ok := s.askPartner(actx, a)
 		if turn.CompareAndSwap(0, 1) {
@@ -110,7 +113,7 @@ func (s *Service) Settle(ctx context.Context, l *park.Lot, st *park.Stay, e *par
 	if err != nil {
 		return false, fmt.Errorf("the partner paid, but the payment could not be recorded: %w", err)
 	}
-	s.base.Log.Info("sensorless payment", "lot", l.Code, "stay", st.ID, "partner", p.ID, "amount", res.Payment.Amount)
+	s.base.Log.Info("sensorless payment", "lot", l.Code, "stay", st.ID, "event", eventID, "partner", p.ID, "amount", res.Payment.Amount)
 	return true, nil
 }
 

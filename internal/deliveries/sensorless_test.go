@@ -47,11 +47,18 @@ func TestSensorlessPaid(t *testing.T) {
 	rc := newReceiver(t)
 	b, st := sensorless(t, rc)
 	due := systemtest.Fee(2 * time.Hour)
-	d := exit(t, b, "x-1")
+	d := exit(t, b, "出口-x1") // a camera's event id need not be ASCII
 	systemtest.WantDecision(t, d, park.DecisionOpen, park.ReasonPaid, 0)
 	got := rc.requests()
 	if len(got) != 1 || got[0].Type != park.ReportSensorlessExit {
 		t.Fatalf("the partner got %d requests %+v, want one sensorless_exit", len(got), got)
+	}
+	// webhook-id is signed as it travels, so it must be ASCII to verify
+	// the same in every language's HTTP library.
+	for _, c := range got[0].ID {
+		if c < 0x21 || c > 0x7e {
+			t.Fatalf("webhook-id %q carries %q, which an HTTP header cannot", got[0].ID, c)
+		}
 	}
 	var body struct {
 		Data park.ReportData `json:"data"`
@@ -66,7 +73,7 @@ func TestSensorlessPaid(t *testing.T) {
 	}
 	// A camera's retry of the event answers the first decision and asks
 	// the partner nothing more.
-	systemtest.WantDecision(t, exit(t, b, "x-1"), park.DecisionOpen, park.ReasonPaid, 0)
+	systemtest.WantDecision(t, exit(t, b, "出口-x1"), park.DecisionOpen, park.ReasonPaid, 0)
 	if n := len(rc.requests()); n != 1 {
 		t.Fatalf("the partner was asked %d times", n)
 	}

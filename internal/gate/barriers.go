@@ -267,16 +267,7 @@ func (s *Service) passedAnyway(ctx context.Context, tx park.Tx, l *park.Lot, in 
 		if err != nil {
 			return dec, err
 		}
-		at := in.At
-		if at.Before(st.EntryAt) {
-			at = st.EntryAt
-		}
-		pr, err := s.billing.PriceStay(ctx, tx, l, st, at)
-		if err != nil {
-			return dec, err
-		}
-		st.Total, st.Discount = pr.Total, pr.Discount
-		if err := s.closeStay(ctx, tx, l, st, at, in.Lane, kind, now); err != nil {
+		if _, err := s.leaveUnpaid(ctx, tx, l, st, in.At, in.Lane, kind, now); err != nil {
 			return dec, err
 		}
 		detail = fmt.Sprintf("left through %s; the rules said %s; %d left unpaid", how, dec.Reason, dec.AmountDue)
@@ -288,4 +279,19 @@ func (s *Service) passedAnyway(ctx context.Context, tx park.Tx, l *park.Lot, in 
 	}
 	dec.Decision, dec.Reason = park.DecisionOpen, reason
 	return dec, nil
+}
+
+// leaveUnpaid closes a stay whose car passed the exit at at (never before
+// its entry) without paying: priced, what was due left unpaid, marked
+// anomaly. It returns what was left unpaid.
+func (s *Service) leaveUnpaid(ctx context.Context, tx park.Tx, l *park.Lot, st *park.Stay, at time.Time, lane, anomaly string, now time.Time) (int64, error) {
+	if at.Before(st.EntryAt) {
+		at = st.EntryAt
+	}
+	pr, err := s.billing.PriceStay(ctx, tx, l, st, at)
+	if err != nil {
+		return 0, err
+	}
+	st.Total, st.Discount = pr.Total, pr.Discount
+	return pr.Due, s.closeStay(ctx, tx, l, st, at, lane, anomaly, now)
 }

@@ -170,6 +170,12 @@ func (s *Service) handleEvent(ctx context.Context, in EventInput, then func(park
 		if err := s.reportEvent(ctx, tx, l, &in, p, dec, now); err != nil {
 			return err
 		}
+		if in.Type == park.EventEntry && in.Passed && dec.StayID != "" {
+			// After the entry's report, so that partners hear of the exit second.
+			if err := s.closeAtRecordedExit(ctx, tx, l, &in, p, dec.StayID, now, &noted); err != nil {
+				return err
+			}
+		}
 		if err := tx.InsertEvent(ctx, &park.Event{
 			ID: in.ID, LotCode: l.Code, Type: in.Type, Plate: p.Text, Lane: in.Lane, At: in.At,
 			ImageURL: in.ImageURL, PlateColor: in.PlateColor, VehicleClass: in.VehicleClass,
@@ -381,6 +387,9 @@ func (s *Service) exit(ctx context.Context, tx park.Tx, l *park.Lot, in *EventIn
 	}
 	if err != nil {
 		return dec, err
+	}
+	if in.Passed && in.At.Before(st.EntryAt) {
+		return s.earlierVisitExit(ctx, tx, l, in, p, st, noted)
 	}
 	dec.StayID, dec.Locator = st.ID, st.Locator
 	// A locked car may not leave, paid or not.

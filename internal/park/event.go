@@ -61,6 +61,9 @@ type Decision struct {
 const (
 	AnomalyReentry     = "reentry"      // a plate entered while a stay of it was open
 	AnomalyMissedEntry = "missed_entry" // a plate left with no stay inside
+	// An offline record came after a later passage of its car was
+	// recorded, and was put with the visit it belongs to (gate/late.go).
+	AnomalyLateRecord = "late_record"
 )
 
 // Anomaly is something at a lane that the rules could not square.

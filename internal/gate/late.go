@@ -1,0 +1,121 @@
+package gate
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"parkd/internal/park"
+	"parkd/internal/plate"
+)
+
+// A lane's offline records (EventInput.Passed) arrive when its camera
+// reaches parkd again: after passages other lanes reported live, so out
+// of order. These rules put such a record with the visit it belongs to
+// rather than with whatever stay is open now (docs/devices.md).
+
+// earlierVisitExit records an offline exit dated before the plate's open
+// stay entered. It is the exit of an earlier visit, replayed after the
+// car came back, so it must neither close nor price the stay of the car
+// now inside; the car passed, and the operator is told.
+func (s *Service) earlierVisitExit(ctx context.Context, tx park.Tx, l *park.Lot, in *EventInput, p plate.Plate, open *park.Stay, noted *[]*park.Anomaly) (park.Decision, error) {
+	dec := park.Decision{Plate: p.Text, Decision: park.DecisionOpen, Reason: park.ReasonOffline}
+	return dec, s.anomaly(ctx, tx, noted, l.Code, park.AnomalyLateRecord, p.Text, "", in.ID, in.At,
+		fmt.Sprintf("left at lane %s at %s, before stay %s entered (%s): an earlier visit's exit, replayed late; that stay stays open",
+			in.Lane, in.At.Format(time.RFC3339), open.ID, open.EntryAt.Format(time.RFC3339)))
+}
+
+// closeAtRecordedExit closes the stay a replayed offline entry has just
+// opened when the car's exit was recorded first: the plate's first exit
+// after the entry that found no stay (its missed_entry anomaly). The stay
+// closes at that exit's time and lane, priced, with what was due left
+// unpaid (marked late_record, with an anomaly saying how much), so the car
+// is not counted inside. An exit whose time another stay of the plate
+// already covers is not this stay's: the stay is left open, as any entry.
+func (s *Service) closeAtRecordedExit(ctx context.Context, tx park.Tx, l *park.Lot, in *EventInput, p plate.Plate, stayID string, now time.Time, noted *[]*park.Anomaly) error {
+	ex, ok, err := missedExitAfter(ctx, tx, l.Code, p.Key, in.At)
+	if err != nil || !ok {
+		return err
+	}
+	st, err := tx.GetStay(ctx, stayID)
+	if err != nil {
+		return err
+	}
+	if taken, err := otherStayBetween(ctx, tx, st, ex.At); err != nil || taken {
+		return err
+	}
+	due, err := s.leaveUnpaid(ctx, tx, l, st, ex.At, ex.Lane, park.AnomalyLateRecord, now)
+	if err != nil {
+		return err
+	}
+	if err := s.reportLeft(ctx, tx, l, st.ID, ex, ""); err != nil {
+		return err
+	}
+	return s.anomaly(ctx, tx, noted, l.Code, park.AnomalyLateRecord, p.Text, st.ID, in.ID, in.At,
+		fmt.Sprintf("entered at lane %s (offline record) before its exit at lane %s at %s, recorded first with no stay; closed at that exit, %d left unpaid",
+			in.Lane, ex.Lane, ex.At.Format(time.RFC3339), due))
+}
+
+// lateLookBack bounds how many of a lot's latest anomalies a replayed
+// entry reads for its exit (anomalies are read newest first, by time,
+// with no filter on the plate). An entry replayed later than that finds
+// none and stays open.
+const lateLookBack = 4096
+
+// missedExitAfter finds the first exit of a plate after at that found no
+// stay inside: the event of its missed_entry anomaly.
+func missedExitAfter(ctx context.Context, tx park.Tx, lot, key string, at time.Time) (*park.Event, bool, error) {
+	for limit := 64; limit <= lateLookBack; limit *= 2 {
+		as, err := tx.ListAnomalies(ctx, lot, limit)
+		if err != nil {
+			return nil, false, err
+		}
+		var first *park.Anomaly
+		reached := len(as) < limit // every anomaly of the lot was read
+		for _, a := range as {     // newest first
+			if !a.At.After(at) {
+				reached = true
+				break
+			}
+			if a.Kind == park.AnomalyMissedEntry && samePlate(a.Plate, key) {
+				first = a
+			}
+		}
+		if !reached {
+			continue
+		}
+		if first == nil {
+			return nil, false, nil
+		}
+		ev, err := tx.GetEvent(ctx, lot, first.EventID)
+		return ev, err == nil, err
+	}
+	return nil, false, nil
+}
+
+// samePlate says whether a recorded plate text has the plate key key.
+func samePlate(text, key string) bool {
+	p, err := plate.Normalize(text)
+	return err == nil && p.Key == key
+}
+
+// otherStayBetween says whether a stay of st's plate other than st was
+// inside at some time between st's entry and until.
+func otherStayBetween(ctx context.Context, tx park.Tx, st *park.Stay, until time.Time) (bool, error) {
+	f := park.StayFilter{LotCode: st.LotCode, PlateKey: st.PlateKey, Limit: park.MaxListLimit}
+	for {
+		page, err := tx.ListStays(ctx, f)
+		if err != nil {
+			return false, err
+		}
+		for _, o := range page {
+			if o.ID != st.ID && o.EntryAt.Before(until) && (o.ExitAt == nil || o.ExitAt.After(st.EntryAt)) {
+				return true, nil
+			}
+		}
+		if len(page) < f.Limit {
+			return false, nil
+		}
+		f.AfterID = page[len(page)-1].ID
+	}
+}

@@ -114,6 +114,13 @@ func (s *Server) dispatch(ctx context.Context, c *conn, f *Frame) (any, error) {
 		if err := DecodePayload(f.ID, f.Payload, &r); err != nil {
 			return nil, err
 		}
+		ch, err := cs.Charger(ctx, c.id)
+		if err != nil {
+			return nil, err
+		}
+		if *r.ConnectorID > ch.Connectors { // a wrong connector, not a wrong card
+			return nil, &FrameError{Code: ErrPropertyConstraintViolation, Message: "connectorId is above the charger's connectors"}
+		}
 		txID, st, err := cs.ChargerStarted(ctx, charging.Started{ChargerID: c.id, Connector: *r.ConnectorID, IDTag: *r.IDTag,
 			MeterStart: *r.MeterStart, At: parseTime(r.Timestamp)})
 		if err != nil {

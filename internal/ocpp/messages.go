@@ -67,7 +67,8 @@ var (
 	errorCodes = []string{"ConnectorLockFailure", "EVCommunicationError", "GroundFailure", "HighTemperature", "InternalError",
 		"LocalListConflict", "NoError", "OtherError", "OverCurrentFailure", "PowerMeterFailure", "PowerSwitchFailure",
 		"ReaderFailure", "ResetFailure", "UnderVoltage", "OverVoltage", "WeakSignal"}
-	statuses = []string{"Available", "Preparing", "Charging", "SuspendedEVSE", "SuspendedEV", "Finishing", "Reserved",
+	chargerStatuses = []string{"Available", "Unavailable", "Faulted"}
+	statuses        = []string{"Available", "Preparing", "Charging", "SuspendedEVSE", "SuspendedEV", "Finishing", "Reserved",
 		"Unavailable", "Faulted"}
 	stopReasons = []string{"EmergencyStop", "EVDisconnected", "HardReset", "Local", "Other", "PowerLoss", "Reboot", "Remote",
 		"SoftReset", "UnlockCommand", "DeAuthorized"}
@@ -97,6 +98,9 @@ func (r *statusReq) check() *FrameError {
 		return missing("status")
 	case !slices.Contains(statuses, *r.Status):
 		return badValue("status %q is not a ChargePointStatus", *r.Status)
+	case *r.ConnectorID == 0 && !slices.Contains(chargerStatuses, *r.Status):
+		// OCPP 1.6, 4.9: the charge point as a whole is only these.
+		return badValue("status %q is not one of the charge point's (connectorId 0): Available, Unavailable or Faulted", *r.Status)
 	}
 	return first(ciString("info", r.Info, 50, false), ciString("vendorId", r.VendorID, 255, false),
 		ciString("vendorErrorCode", r.VendorErrorCode, 50, false), timeField("timestamp", r.Timestamp, false))
@@ -274,6 +278,17 @@ type dataTransferConf struct {
 // statusConf is the reply of the commands parkd sends.
 type statusConf struct {
 	Status string `json:"status"`
+}
+
+// confirmations are the statuses OCPP 1.6 defines for each command's
+// answer; another is the charger's fault, not a result to record.
+var confirmations = map[string][]string{
+	"RemoteStartTransaction": {"Accepted", "Rejected"},
+	"RemoteStopTransaction":  {"Accepted", "Rejected"},
+	"Reset":                  {"Accepted", "Rejected"},
+	"UnlockConnector":        {"Unlocked", "UnlockFailed", "NotSupported"},
+	"ChangeAvailability":     {"Accepted", "Rejected", "Scheduled"},
+	"TriggerMessage":         {"Accepted", "Rejected", "NotImplemented"},
 }
 
 func (r *statusConf) check() *FrameError {

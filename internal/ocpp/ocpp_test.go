@@ -155,11 +155,19 @@ func TestBootHeartbeatStatus(t *testing.T) {
 		len(c.Ports) != 1 || c.Ports[0].Connector != 3 || c.Ports[0].Status != "Available" {
 		t.Fatalf("charger %+v", c)
 	}
-	// Connector 11 of a 10-port cabinet does not exist.
+	// Connector 11 of a 10-port cabinet does not exist, and the charge
+	// point as a whole (connector 0) cannot be charging.
 	var ce *ocppsim.CallError
 	err := p.Status(r.Ctx, 11, "Available")
 	if !asCallError(err, &ce) || ce.Code != "PropertyConstraintViolation" {
 		t.Fatalf("connector 11: %v", err)
+	}
+	err = p.Status(r.Ctx, 0, "Charging")
+	if !asCallError(err, &ce) || ce.Code != "PropertyConstraintViolation" {
+		t.Fatalf("connector 0 charging: %v", err)
+	}
+	if err := p.Status(r.Ctx, 0, "Unavailable"); err != nil {
+		t.Fatalf("connector 0 unavailable: %v", err)
 	}
 	p.Close()
 	waitFor(t, func() bool { c, _ := r.cs.Charger(r.Ctx, "CAB1"); return !c.Online })
@@ -494,16 +502,16 @@ func TestCommands(t *testing.T) {
 	r := newRig(t)
 	p := r.dial(t, "CAB1")
 	for _, c := range []struct {
-		cmd    charging.Command
-		action string
+		cmd            charging.Command
+		action, answer string
 	}{
-		{charging.Command{Kind: "reset", Type: "soft"}, "Reset"},
-		{charging.Command{Kind: "unlock", Connector: 2}, "UnlockConnector"},
-		{charging.Command{Kind: "availability", Type: "inoperative"}, "ChangeAvailability"},
-		{charging.Command{Kind: "trigger", Type: "StatusNotification", Connector: 3}, "TriggerMessage"},
+		{charging.Command{Kind: "reset", Type: "soft"}, "Reset", "Accepted"},
+		{charging.Command{Kind: "unlock", Connector: 2}, "UnlockConnector", "Unlocked"},
+		{charging.Command{Kind: "availability", Type: "inoperative"}, "ChangeAvailability", "Accepted"},
+		{charging.Command{Kind: "trigger", Type: "StatusNotification", Connector: 3}, "TriggerMessage", "Accepted"},
 	} {
 		res, err := r.cs.SendCommand(r.Ctx, "CAB1", c.cmd)
-		if err != nil || res.Status != "Accepted" || res.Command != c.action {
+		if err != nil || res.Status != c.answer || res.Command != c.action {
 			t.Fatalf("%v: %+v %v", c.cmd, res, err)
 		}
 		got := <-p.Commands()
@@ -522,6 +530,13 @@ func TestCommands(t *testing.T) {
 	}
 	_, err = r.cs.SendCommand(r.Ctx, "CAB1", charging.Command{Kind: "unlock", Connector: 11})
 	systemtest.WantCode(t, err, park.EInvalid)
+	// A status OCPP does not define for the command is recorded as the
+	// charger's error, not as its answer.
+	p.SetAnswer("Reset", "Bogus")
+	res, err = r.cs.SendCommand(r.Ctx, "CAB1", charging.Command{Kind: "reset", Type: "soft"})
+	if err != nil || res.Status != "error" || !strings.Contains(res.Detail, `"Bogus"`) {
+		t.Fatalf("reset answered Bogus: %+v %v", res, err)
+	}
 }
 
 // TestTagAtCharger: a driver of the lot (a whitelisted plate) presents the
@@ -545,6 +560,11 @@ func TestTagAtCharger(t *testing.T) {
 	}
 	if st, err := p.Authorize(r.Ctx, "粤B12345"); err != nil || st != "Accepted" {
 		t.Fatalf("the lot's driver: %q %v", st, err)
+	}
+	// Port 11 of a 10-port cabinet: the frame is wrong, not the tag.
+	var ce *ocppsim.CallError
+	if _, err := p.Start(r.Ctx, 11, "粤B12345"); !asCallError(err, &ce) || ce.Code != "PropertyConstraintViolation" {
+		t.Fatalf("start on connector 11: %v", err)
 	}
 	tx, err := p.Start(r.Ctx, 5, "粤B12345")
 	if err != nil {

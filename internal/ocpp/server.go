@@ -3,8 +3,10 @@ package ocpp
 import (
 	"context"
 	"crypto/subtle"
+	"fmt"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -203,6 +205,9 @@ func (c *conn) command(ctx context.Context, cmd charging.Command) (string, error
 	var out statusConf
 	if err := c.send(ctx, action, payload, &out); err != nil {
 		return "", err
+	}
+	if !slices.Contains(confirmations[action], out.Status) {
+		return "", fmt.Errorf("the charger answered %s with status %q, which OCPP 1.6 does not define", action, out.Status)
 	}
 	return out.Status, nil
 }

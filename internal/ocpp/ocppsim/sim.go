@@ -27,7 +27,8 @@ type Point struct {
 	// Behaviour, set before the commands arrive.
 	mu sync.Mutex
 	// Answer is the status the point answers each command with by action
-	// ("Accepted" when absent); "" in the map means: never answer.
+	// ("Accepted", or "Unlocked" for UnlockConnector, when absent); "" in
+	// the map means: never answer.
 	Answer map[string]string
 	// AutoStart: on an accepted RemoteStartTransaction, start the
 	// transaction (StartTransaction with the command's id tag).
@@ -164,6 +165,9 @@ func (p *Point) answer(id, action string, payload map[string]any) {
 	p.mu.Unlock()
 	if !set {
 		status = "Accepted"
+		if action == "UnlockConnector" { // its answer is not Accepted in OCPP 1.6
+			status = "Unlocked"
+		}
 	}
 	if status == "" {
 		return // misbehave: never answer

@@ -129,8 +129,14 @@ func (r *rig) meter(t *testing.T, sess *park.ChargeSession, at time.Time, wh, w 
 
 func (r *rig) stop(t *testing.T, sess *park.ChargeSession, at time.Time, wh int64, reason int) *park.ChargeSession {
 	t.Helper()
+	return r.stopDated(t, sess, at, at, wh, reason)
+}
+
+// stopDated has the charger stop at at a session whose stop it dates dated.
+func (r *rig) stopDated(t *testing.T, sess *park.ChargeSession, at, dated time.Time, wh int64, reason int) *park.ChargeSession {
+	t.Helper()
 	r.Clock.Set(at)
-	if err := r.cs.ChargerStopped(r.Ctx, charging.Stopped{ChargerID: "CP1", TxID: sess.TransactionID, MeterStop: wh, At: at, Reason: reason}); err != nil {
+	if err := r.cs.ChargerStopped(r.Ctx, charging.Stopped{ChargerID: "CP1", TxID: sess.TransactionID, MeterStop: wh, At: dated, Reason: reason}); err != nil {
 		t.Fatal(err)
 	}
 	got, err := r.cs.Session(r.Ctx, sess.ID)

@@ -2,7 +2,6 @@ package charging
 
 import (
 	"context"
-	"slices"
 	"time"
 
 	"parkd/internal/core"
@@ -263,6 +262,19 @@ func believe(sess *park.ChargeSession, at, now time.Time) time.Time {
 	return at
 }
 
+// stoppedAt is when a session stopped: the stop's time (believe), never
+// before its newest reading. A charger whose clock reset on power loss
+// dates its stop 1970; its newest reading is the last time it is known to
+// have charged (parkd may hear of the stop only after the outage). The
+// stop's meter value is the register then, so no energy is lost.
+func stoppedAt(sess *park.ChargeSession, at, now time.Time) time.Time {
+	end := believe(sess, at, now)
+	if n := len(sess.Readings); n > 0 && sess.Readings[n-1].At.After(end) {
+		end = sess.Readings[n-1].At
+	}
+	return end
+}
+
 // Metered records a transaction's MeterValues and bills the session as of
 // its newest reading (real-time billing: every standard but a bought
 // package). When the prepayment or the time is used up, parkd asks the
@@ -389,9 +401,10 @@ func (s *Service) ChargerStopped(ctx context.Context, in Stopped) error {
 			return err
 		}
 		now := s.base.Clock()
-		end := believe(sess, in.At, now)
-		final := park.MeterReading{At: in.At, EnergyWh: in.MeterStop}
-		added := addReadings(sess, believed(sess, slices.Concat(in.Readings, []park.MeterReading{final}), now))
+		added := addReadings(sess, believed(sess, in.Readings, now))
+		end := stoppedAt(sess, in.At, now)
+		final := park.MeterReading{At: end, EnergyWh: in.MeterStop}
+		added = append(added, addReadings(sess, []park.MeterReading{final})...)
 		if err := tx.AddChargeReadings(ctx, sess.ID, added); err != nil {
 			return err
 		}

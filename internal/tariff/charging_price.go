@@ -63,7 +63,9 @@ const chargeRunCap = 100 * 365 * 24 * time.Hour
 // The steps, in order:
 //
 //  1. Billed time runs from Start to End, cut at Start+MaxTime when MaxTime
-//     is set. A session with no billed time costs nothing.
+//     is set. A session with no billed time costs nothing, unless its
+//     meter shows energy at Start (a start and stop in one second): that
+//     energy is priced as below, with no time blocks.
 //  2. Metering. ChargeByTime: billed time is cut into consecutive blocks
 //     from Start; each block takes the length (Block) and price of the
 //     segment in force, by local time of day, where the block starts, and a
@@ -105,15 +107,18 @@ func (s *ChargeStandard) Price(in *ChargeSession) ChargeResult {
 			end = capEnd
 		}
 	}
+	readings := chargeReadings(in.Readings, start)
 	if !end.After(start) {
-		return r
+		if m := newChargeMeter(readings, start); m.at(start) == 0 {
+			return r // nothing billed, nothing delivered
+		}
+		end = start
 	}
 	r.MinutesBilled = int(chargeCeilMinutes(start, end))
 	loc := in.Loc
 	if loc == nil {
 		loc = time.UTC
 	}
-	readings := chargeReadings(in.Readings, start)
 	clock := chargeClock{spans: plan.spans, loc: loc, single: chargeSingle(plan.spans)}
 
 	switch s.Kind {
@@ -271,7 +276,9 @@ func (s *ChargeStandard) chargeEnergy(clock *chargeClock, readings []ChargeReadi
 	var lines []ChargeLine
 	m := newChargeMeter(readings, start)
 	var billed int64 // energy up to the previous window's end; the meter reads 0 at start
-	for t := start; t.Before(end); {
+	// At least one window, for a session with no billed time whose meter
+	// shows energy at start.
+	for t := start; ; {
 		seg, runEnd := clock.run(t, end)
 		g := &s.Segments[seg]
 		cum := m.at(runEnd)
@@ -286,9 +293,10 @@ func (s *ChargeStandard) chargeEnergy(clock *chargeClock, readings []ChargeReadi
 			From: t, To: runEnd, Label: label,
 			Amount: e + sv, EnergyWh: wh, Electricity: e, Service: sv, Segment: seg,
 		})
-		t = runEnd
+		if t = runEnd; !t.Before(end) {
+			return lines
+		}
 	}
-	return lines
 }
 
 func (s *ChargeStandard) chargeLabel(g *ChargeSegment) string {

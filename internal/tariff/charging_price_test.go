@@ -225,6 +225,9 @@ func TestChargePrice(t *testing.T) {
 		{name: "PPVMeterReadsZeroAtStart", std: f.ppv,
 			in:     withR(span(chargeAt(1, 9, 0), chargeAt(1, 10, 0)), chargeReads(chargeAt(1, 8, 50), 999, chargeAt(1, 9, 0), 500, chargeAt(1, 10, 0), 1500)),
 			amount: 150, elec: 90, svc: 60, minutes: 60, lines: 1}, // reading before start dropped; 1500 Wh since start → 90 + 60
+		{name: "PPVZeroLengthBillsEnergy", std: f.ppv,
+			in:     withR(span(chargeAt(1, 2, 0), chargeAt(1, 2, 0)), chargeReads(chargeAt(1, 2, 0), 1250)),
+			amount: 88, elec: 38, svc: 50, minutes: 0, lines: 1}, // start and stop in one second: valley 1250 Wh → 37.5→38 + 50
 		{name: "PlainEnergyOneWindowAcrossMidnight", std: f.plainEnergy,
 			in:     withR(span(chargeAt(1, 23, 0), chargeAt(2, 1, 0)), chargeReads(chargeAt(2, 1, 0), 10000)),
 			amount: 1500, elec: 1500, minutes: 120, lines: 1}, // 10 kWh × 150, all electricity (no split given)

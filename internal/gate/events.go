@@ -283,8 +283,16 @@ func (s *Service) entry(ctx context.Context, tx park.Tx, l *park.Lot, in *EventI
 	// A plate already inside means its exit was missed: close that stay.
 	old, err := tx.FindInside(ctx, l.Code, p.Key)
 	switch {
+	case err == nil && in.Passed && in.At.Before(old.EntryAt):
+		return s.earlierVisitEntry(ctx, tx, l, in, p, old, noted)
 	case err == nil:
-		if err := s.closeStay(ctx, tx, l, old, in.At, "", park.AnomalyReentry, now); err != nil {
+		// Two lanes' clocks may disagree: the old stay never ends before
+		// it began.
+		at := in.At
+		if at.Before(old.EntryAt) {
+			at = old.EntryAt
+		}
+		if err := s.closeStay(ctx, tx, l, old, at, "", park.AnomalyReentry, now); err != nil {
 			return dec, err
 		}
 		if err := s.anomaly(ctx, tx, noted, l.Code, park.AnomalyReentry, p.Text, old.ID, in.ID, in.At,

@@ -25,6 +25,17 @@ func (s *Service) earlierVisitExit(ctx context.Context, tx park.Tx, l *park.Lot,
 			in.Lane, in.At.Format(time.RFC3339), open.ID, open.EntryAt.Format(time.RFC3339)))
 }
 
+// earlierVisitEntry records an offline entry dated before the plate's
+// open stay entered: an earlier visit's entry, replayed after the car came
+// back. Its exit is unknown (it was before the open stay's entry), so it
+// makes no stay and leaves the open one alone; the operator is told.
+func (s *Service) earlierVisitEntry(ctx context.Context, tx park.Tx, l *park.Lot, in *EventInput, p plate.Plate, open *park.Stay, noted *[]*park.Anomaly) (park.Decision, error) {
+	dec := park.Decision{Plate: p.Text, Decision: park.DecisionOpen, Reason: park.ReasonOffline}
+	return dec, s.anomaly(ctx, tx, noted, l.Code, park.AnomalyLateRecord, p.Text, "", in.ID, in.At,
+		fmt.Sprintf("entered at lane %s at %s, before stay %s entered (%s): an earlier visit's entry, replayed late; that stay stays open",
+			in.Lane, in.At.Format(time.RFC3339), open.ID, open.EntryAt.Format(time.RFC3339)))
+}
+
 // closeAtRecordedExit closes the stay a replayed offline entry has just
 // opened when the car's exit was recorded first: the plate's first exit
 // after the entry that found no stay (its missed_entry anomaly). The stay

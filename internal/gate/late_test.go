@@ -137,3 +137,43 @@ func TestOfflineEntryAfterItsExit(t *testing.T) {
 		}
 	})
 }
+
+// TestLateOfflineEntryOfAnEarlierVisit: an entry camera replays, after the
+// car came back through another lane, the entry of its earlier visit. The
+// stay inside is neither closed nor shortened; the record is noted.
+func TestLateOfflineEntryOfAnEarlierVisit(t *testing.T) {
+	b := setup(t)
+	now := t0.Add(5 * time.Hour)
+	b.Clock.Set(now.Add(-2 * time.Hour))
+	cur := b.Event(t, park.EventEntry, "京H96077", now.Add(-2*time.Hour))
+
+	b.Clock.Set(now.Add(-30 * time.Minute))
+	late := b.offline(t, "cam-in:9", park.EventEntry, "京H96077", now.Add(-5*time.Hour))
+	wantDecision(t, late, park.DecisionOpen, park.ReasonOffline, 0)
+	if late.StayID != "" {
+		t.Fatalf("the late entry made stay %s", late.StayID)
+	}
+	if st := b.Stay(t, cur.StayID); st.State != park.StayIn || st.ExitAt != nil || !st.EntryAt.Equal(now.Add(-2*time.Hour)) {
+		t.Fatalf("the stay inside became %+v", st)
+	}
+	if b.Occupied(t) != 1 {
+		t.Fatalf("occupied %d, want 1", b.Occupied(t))
+	}
+	b.anomalyOf(t, park.AnomalyLateRecord, "cam-in:9")
+	b.Clock.Set(now)
+	wantDecision(t, b.Event(t, park.EventExit, "京H96077", now), park.DecisionHold, park.ReasonPaymentRequired, 800)
+}
+
+// TestReentryNeverEndsAStayBeforeItBegan: a live entry dated seconds
+// before the open stay's own entry (two lanes' clocks disagree) closes
+// that stay at its entry, not before it.
+func TestReentryNeverEndsAStayBeforeItBegan(t *testing.T) {
+	b := setup(t)
+	now := t0.Add(time.Hour)
+	b.Clock.Set(now)
+	old := b.Event(t, park.EventEntry, "京H96078", now)
+	b.Event(t, park.EventEntry, "京H96078", now.Add(-10*time.Second))
+	if st := b.Stay(t, old.StayID); st.State != park.StayOut || st.ExitAt == nil || st.ExitAt.Before(st.EntryAt) {
+		t.Fatalf("old stay %+v: closed before it began", st)
+	}
+}

@@ -74,9 +74,8 @@ func DecodeFrame(b []byte) (*Frame, error) {
 	if err := dec.Decode(&parts); err != nil {
 		return nil, &FrameError{ID: "-1", Code: ErrFormationViolation, Message: "not a JSON array: " + trimJSON(err)}
 	}
-	if _, err := dec.Token(); err != io.EOF {
-		return nil, &FrameError{ID: "-1", Code: ErrFormationViolation, Message: "data after the message"}
-	}
+	_, err := dec.Token()
+	trailing := err != io.EOF // refused once the id is read, to answer with it
 	if len(parts) < 3 {
 		return nil, &FrameError{ID: "-1", Code: ErrFormationViolation, Message: fmt.Sprintf("a message has at least 3 elements, not %d", len(parts))}
 	}
@@ -91,6 +90,9 @@ func DecodeFrame(b []byte) (*Frame, error) {
 	f := &Frame{Type: typ, ID: id}
 	bad := func(format string, args ...any) error {
 		return &FrameError{ID: id, Code: ErrFormationViolation, Message: fmt.Sprintf(format, args...)}
+	}
+	if trailing {
+		return nil, bad("data after the message")
 	}
 	switch typ {
 	case TypeCall:

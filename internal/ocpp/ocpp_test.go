@@ -405,6 +405,7 @@ func TestFrames(t *testing.T) {
 	for _, c := range []struct{ frame, id, code string }{
 		{`not json`, "-1", "FormationViolation"},
 		{`[2,"a1","Heartbeat"]`, "a1", "FormationViolation"},
+		{`[2,"a27","Heartbeat",{}][1]`, "a27", "FormationViolation"}, // data after it, the id readable
 		{`[2,"a2","Heartbeat",{},{}]`, "a2", "FormationViolation"},
 		{`[2,"a3","Heartbeat",[]]`, "a3", "FormationViolation"},
 		{`[7,"a4","Heartbeat",{}]`, "a4", "FormationViolation"},

@@ -77,10 +77,12 @@ func TestCouponLowersQuoteAndIsUsedByThePayment(t *testing.T) {
 	}
 	b.Clock.Set(now.Add(10 * time.Minute))
 	wantDecision(t, b.Event(t, park.EventExit, "京A12345", now.Add(10*time.Minute)), park.DecisionOpen, park.ReasonPaid, 0)
-	// Priced at the exit (6 h 10 min) the coupon still applies: total
-	// fee(5 h 10 min) = 11 half-hours = 2200, discount 2600 - 2200 = 400.
-	if st := b.Stay(t, d.StayID); st.Total != 2200 || st.Discount != 400 {
-		t.Fatalf("closed stay total %d discount %d, want 2200 and 400", st.Total, st.Discount)
+	// Priced at the exit (6 h 10 min) the coupon still applies: fee(5 h
+	// 10 min) = 11 half-hours = 2200, discount 2600 - 2200 = 400; the 200
+	// of the 10 minutes after the payment fall in the exit grace, so the
+	// stay cost what was paid, 2000, nothing left unpaid.
+	if st := b.Stay(t, d.StayID); st.Total != 2000 || st.Discount != 400 || st.Paid != 2000 {
+		t.Fatalf("closed stay total %d discount %d paid %d, want 2000, 400 and 2000", st.Total, st.Discount, st.Paid)
 	}
 	// Used: it cannot be deleted, and the car's next stay does not get it.
 	_, err = b.Sys.Billing.DeleteCoupon(b.Ctx, b.Lot, "M-1", "")

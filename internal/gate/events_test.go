@@ -1,6 +1,7 @@
 package gate_test
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -85,6 +86,44 @@ func TestLeavingAfterPaidUntilPaysOnlyTheOvertime(t *testing.T) {
 	b.Clock.Set(t0.Add(100 * time.Minute))
 	d := b.Event(t, park.EventExit, "京A12345", t0.Add(100*time.Minute))
 	wantDecision(t, d, park.DecisionHold, park.ReasonPaymentRequired, 200)
+}
+
+// TestPaidThenLeftWithinGraceOwesNothing: paid at 59 minutes (2 started
+// half hours, 400), gone at 70 (within the 15-minute exit grace, in a
+// third half hour): the barrier opens and the stay is recorded as costing
+// what was paid, not the 600 of 70 minutes, so nothing shows as unpaid.
+func TestPaidThenLeftWithinGraceOwesNothing(t *testing.T) {
+	b := setup(t)
+	b.Subscribe(t, park.ReportOrder)
+	in := b.Event(t, park.EventEntry, "京A12345", t0)
+	b.Clock.Set(t0.Add(59 * time.Minute))
+	q, err := b.Sys.Billing.CreateQuote(b.Ctx, in.StayID, "")
+	if err != nil || q.AmountDue != 400 {
+		t.Fatalf("quote %+v (%v), want 400 due", q, err)
+	}
+	if _, err := b.Sys.Billing.Pay(b.Ctx, park.PaymentRequest{QuoteID: q.ID, Amount: q.AmountDue, Method: "cash"}); err != nil {
+		t.Fatal(err)
+	}
+	b.Clock.Set(t0.Add(70 * time.Minute))
+	wantDecision(t, b.Event(t, park.EventExit, "京A12345", t0.Add(70*time.Minute)), park.DecisionOpen, park.ReasonPaid, 0)
+	if st := b.Stay(t, in.StayID); st.Total != 400 || st.Paid != 400 {
+		t.Fatalf("stay total %d, paid %d; want 400 and 400", st.Total, st.Paid)
+	}
+	ds, err := b.Sys.Deliveries.ListDeliveries(b.Ctx, deliveries.DeliveryQuery{Report: park.ReportOrder})
+	if err != nil || len(ds) != 1 {
+		t.Fatalf("%d order reports (%v), want 1", len(ds), err)
+	}
+	var order park.ReportData
+	err = b.Store.View(b.Ctx, func(tx park.Tx) error {
+		r, err := tx.GetReport(b.Ctx, ds[0].ReportID)
+		if err == nil {
+			err = json.Unmarshal(r.Data, &order)
+		}
+		return err
+	})
+	if err != nil || order.Unpaid != 0 {
+		t.Fatalf("order report: %d unpaid (%v), want 0", order.Unpaid, err)
+	}
 }
 
 func TestDuplicateEventReturnsFirstDecision(t *testing.T) {

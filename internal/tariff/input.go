@@ -98,6 +98,10 @@ type Result struct {
 	Discount int64 // sum of coupon deductions (positive)
 	Total    int64 // Gross - Discount: what the whole stay costs
 	Due      int64 // what must be paid now, after Paid and PaidUntil
+	// Forgiven is what the exit grace after a payment lets go: of
+	// Total-Paid, what is not Due. A car that leaves owing nothing has a
+	// stay that cost Total-Forgiven, what was paid.
+	Forgiven int64
 	Lines    []Line
 }
 

@@ -17,7 +17,7 @@ const maxStay = 36525 * daySec
 // an exit at or before it owes nothing; a later exit owes the price of the
 // time after PaidUntil (blocks of the band's `every`, no grace, no
 // `first`), but never more than max(0, Total-Paid), so caps over the whole
-// stay still hold.
+// stay still hold. Forgiven is the rest of max(0, Total-Paid).
 func (t *Tariff) Price(in *Input, lines []Line) Result {
 	p := t.planFor(in.Class)
 	loc := in.Loc
@@ -44,6 +44,7 @@ func (t *Tariff) Price(in *Input, lines []Line) Result {
 		sp := span{entry: entry, start: max(unixOf(in.PaidUntil), entry), end: exit}
 		r.Due = min(p.run(loc, &ft, sp, nil), owed)
 	}
+	r.Forgiven = owed - r.Due
 	r.Lines = lines
 	return r
 }

@@ -53,6 +53,7 @@ type priceCase struct {
 	gross       int64
 	total       int64
 	due         int64
+	forgiven    int64 // of total-paid, what the exit grace after a payment lets go
 }
 
 func slot(t *testing.T, from, to string) Slot {
@@ -246,12 +247,13 @@ var priceCases = []priceCase{
 	// Paid and PaidUntil (issue tariff, small).
 	{name: "paid until/exit before it", doc: docIssue, entry: "2024-03-01 09:00", exit: "2024-03-01 11:10",
 		edit:  withPaid(900, "2024-03-01 11:15"),
-		gross: 1100, total: 1100, due: 0}, // 500 + blocks 10:00, 10:30, 11:00; exit <= paid until
+		gross: 1100, total: 1100, due: 0, forgiven: 200}, // 500 + blocks 10:00, 10:30, 11:00; exit <= paid until: 1100-900 let go
 	{name: "paid until/overtime", doc: docIssue, entry: "2024-03-01 09:00", exit: "2024-03-01 11:40",
 		edit: withPaid(900, "2024-03-01 11:15"),
 		// gross 500 + 4*200 = 1300, owed 1300-900 = 400;
-		// after paid until: 11:15-11:40 one day block 200; due min(200, 400)
-		gross: 1300, total: 1300, due: 200},
+		// after paid until: 11:15-11:40 one day block 200; due min(200, 400),
+		// the other 200 let go
+		gross: 1300, total: 1300, due: 200, forgiven: 200},
 	{name: "paid until/cap still holds", doc: docIssue, entry: "2024-03-01 08:00", exit: "2024-03-01 19:00",
 		edit: withPaid(2000, "2024-03-01 18:15"),
 		// gross: 500 + 20*200 -> day cap 2000; owed 0; overtime 2*200 = 400; due min(400, 0)
@@ -310,8 +312,9 @@ func TestPrice(t *testing.T) {
 				c.edit(t, in)
 			}
 			r := tf.Price(in, nil)
-			if r.Gross != c.gross || r.Total != c.total || r.Due != c.due {
-				t.Errorf("gross/total/due = %d/%d/%d, want %d/%d/%d", r.Gross, r.Total, r.Due, c.gross, c.total, c.due)
+			if r.Gross != c.gross || r.Total != c.total || r.Due != c.due || r.Forgiven != c.forgiven {
+				t.Errorf("gross/total/due/forgiven = %d/%d/%d/%d, want %d/%d/%d/%d", r.Gross, r.Total, r.Due, r.Forgiven,
+					c.gross, c.total, c.due, c.forgiven)
 				for _, l := range r.Lines {
 					t.Logf("  %s - %s %-16s %d", l.From.In(in.Loc).Format("01-02 15:04:05"), l.To.In(in.Loc).Format("01-02 15:04:05"), l.Label, l.Amount)
 				}

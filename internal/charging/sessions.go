@@ -298,11 +298,6 @@ func bill(sess *park.ChargeSession, st *tariff.ChargeStandard, loc *time.Locatio
 	sess.Amount, sess.Electricity, sess.Service, sess.EnergyWh = res.Amount, res.Electricity, res.Service, res.EnergyWh
 	sess.Refund = res.Refund
 	sess.RefundTo = nameOf(refundNames, res.RefundTo)
-	if st.Payment == tariff.ChargeFromBalance {
-		// Paid from a balance as used: what was set aside for the session
-		// and not used goes back where the standard says.
-		sess.Refund = max(0, sess.Prepaid-res.Amount)
-	}
 	return res
 }
 

@@ -135,14 +135,16 @@ func TestChargingPreview(t *testing.T) {
 		t.Fatalf("seed preview %v", got)
 	}
 	// 22:30-23:30 at 7 kWh/h: 3.5 kWh flat (60+40) = 350, 3.5 kWh valley
-	// (30+40) = 245; 595 in all, 210 + 105 = 315 of it electricity.
+	// (30+40) = 245; 595 in all, 210 + 105 = 315 of it electricity. From a
+	// balance the session started with 1000: 1000 - 595 = 405 go back, as
+	// a real session's would.
 	got = e.want(e.do("POST", "/v1/charging/preview", `{"rules":{"kind":"energy","payment":"balance","refund_to":"balance",
 		"segments":[{"from":"23:00","to":"07:00","price":30,"service_fee":40,"period":"valley"},
 		{"from":"07:00","to":"23:00","price":60,"service_fee":40,"period":"flat"}]},
 		"timezone":"Asia/Shanghai","start":"2026-11-23T22:30:00+08:00","end":"2026-11-23T23:30:00+08:00",
-		"readings":[{"at":"2026-11-23T23:30:00+08:00","energy_wh":7000,"power_w":7000}]}`), 200)
+		"readings":[{"at":"2026-11-23T23:30:00+08:00","energy_wh":7000,"power_w":7000}],"prepaid":1000}`), 200)
 	lines := got["lines"].([]any)
-	if got["amount"] != float64(595) || got["electricity"] != float64(315) || len(lines) != 2 ||
+	if got["amount"] != float64(595) || got["electricity"] != float64(315) || got["refund"] != float64(405) || len(lines) != 2 ||
 		lines[0].(map[string]any)["label"] != "flat" || lines[0].(map[string]any)["amount"] != float64(350) ||
 		lines[1].(map[string]any)["label"] != "valley" || lines[1].(map[string]any)["amount"] != float64(245) {
 		t.Fatalf("energy preview %v", got)

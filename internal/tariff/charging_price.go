@@ -81,8 +81,9 @@ const chargeRunCap = 100 * 365 * 24 * time.Hour
 //     full charge); without it, the amount never exceeds FullPrice.
 //  5. ChargePrepaidPackage: the prepayment is the price. ChargePrepaid: the
 //     amount never exceeds Prepaid. Both refund Prepaid - Amount.
-//     ChargeFromBalance never refunds, and its MinBalance is an admission
-//     rule (AdmitsBalance).
+//     ChargeFromBalance bills by use and gives back what the session was
+//     started with (Prepaid) and did not use; its MinBalance is an
+//     admission rule (AdmitsBalance).
 //
 // Increases from steps 3-5 are service; decreases come out of the service
 // fee first, then out of electricity.
@@ -94,7 +95,7 @@ func (s *ChargeStandard) Price(in *ChargeSession) ChargeResult {
 	r.RefundTo = s.RefundTo
 	prepaid := chargeClampMoney(in.Prepaid)
 	isPrepaid := s.Payment == ChargePrepaid || s.Payment == ChargePrepaidPackage
-	if isPrepaid {
+	if isPrepaid || prepaid > 0 { // nothing priced yet: all of it goes back
 		r.Refund = prepaid
 	}
 	plan, err := chargeCompile(s)
@@ -160,6 +161,10 @@ func (s *ChargeStandard) Price(in *ChargeSession) ChargeResult {
 			r.adjust(start, end, "capped at the prepaid amount", prepaid)
 		}
 		r.Refund = prepaid - r.Amount
+	} else {
+		// From a balance, billed by use: what the session was started with
+		// and did not use goes back.
+		r.Refund = max(0, prepaid-r.Amount)
 	}
 	return r
 }

@@ -271,8 +271,10 @@ func TestChargePrice(t *testing.T) {
 			amount: 300, svc: 300, refund: 0, minutes: 250, lines: 2}, // a prepaid package: the package is the price
 		{name: "PrepaidPackageNeverStarted", std: preNoRT, in: prepaid(span(chargeAt(1, 10, 0), chargeAt(1, 10, 0)), 300),
 			amount: 0, refund: 300, lines: 0},
-		{name: "BalanceNeverRefunds", std: f.seed, in: prepaid(span(chargeAt(1, 10, 0), chargeAt(1, 10, 1)), 300),
-			amount: 100, svc: 100, refund: 0, minutes: 1, lines: 1}, // paying from a balance ignores Prepaid
+		// From a balance started with 300: billed by use (the 1.00
+		// minimum), the 200 not used go back, as a session's would.
+		{name: "BalanceGivesBackWhatWasNotUsed", std: f.seed, in: prepaid(span(chargeAt(1, 10, 0), chargeAt(1, 10, 1)), 300),
+			amount: 100, svc: 100, refund: 200, minutes: 1, lines: 1},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			r := c.std.Price(&c.in)
@@ -325,8 +327,8 @@ func chargeCheckInvariants(t testing.TB, s *ChargeStandard, in *ChargeSession, r
 		if p := max(in.Prepaid, 0); r.Amount > p || r.Amount+r.Refund != min(p, chargeMoneyMax) {
 			t.Fatalf("prepaid %d: amount %d refund %d", in.Prepaid, r.Amount, r.Refund)
 		}
-	} else if r.Refund != 0 {
-		t.Fatalf("refund %d without prepayment", r.Refund)
+	} else if want := max(0, min(max(in.Prepaid, 0), chargeMoneyMax)-r.Amount); r.Refund != want {
+		t.Fatalf("from a balance started with %d: amount %d, refund %d, want %d", in.Prepaid, r.Amount, r.Refund, want)
 	}
 	// A prepaid package without real-time billing is priced last and wins.
 	if s.FullPrice > 0 && r.Amount > s.FullPrice && s.Payment != ChargePrepaidPackage {

@@ -279,6 +279,16 @@ func TestMinimumCharge(t *testing.T) {
 	sess := r.start(t, t0, 800, 0)
 	sess = r.stop(t, sess, t0.Add(time.Hour), 1000, 0)
 	wantBill(t, sess, 500, 30, 300)
+	// 400 paid cannot cover the 500 minimum: refused, nothing started.
+	r.Clock.Set(t0.Add(2 * time.Hour))
+	_, err := r.cs.StartSession(r.Ctx, charging.StartInput{ChargerID: "CP1", Connector: 1, Prepaid: 400, Source: park.SourceNative})
+	systemtest.WantCode(t, err, park.EInvalid)
+	r.remote.mu.Lock()
+	starts := len(r.remote.starts)
+	r.remote.mu.Unlock()
+	if starts != 1 {
+		t.Fatalf("%d starts sent to the charger, want only the first", starts)
+	}
 }
 
 // Power segments over 90 minutes, 400 W for 30 minutes then 1200 W for 60:

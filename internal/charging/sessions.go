@@ -85,6 +85,11 @@ func (s *Service) StartSession(ctx context.Context, in StartInput) (*park.Charge
 		if !st.AdmitsBalance(in.Prepaid) {
 			return park.Invalid("prepaid", "price standard %d needs at least %d to start, not %d", c.StandardID, st.MinBalance, in.Prepaid)
 		}
+		// Money set aside below the minimum charge would be billed more
+		// than was paid the moment charging starts.
+		if in.Prepaid > 0 && in.Prepaid < st.Minimum && st.Payment != tariff.ChargePrepaidPackage {
+			return park.Invalid("prepaid", "price standard %d charges at least %d, more than the %d paid", c.StandardID, st.Minimum, in.Prepaid)
+		}
 		now := s.base.Clock()
 		sess = &park.ChargeSession{ID: newSessionID(now), ChargerID: c.ID, Connector: in.Connector, LotCode: c.LotCode,
 			StandardID: c.StandardID, Source: in.Source, PartnerID: in.PartnerID, Status: park.SessionPending,

@@ -55,6 +55,19 @@ func (s *Server) handle(ctx context.Context, c *conn, f *Frame) *Frame {
 
 func (s *Server) now() string { return s.c.Now().UTC().Format(time.RFC3339) }
 
+// hasConnector refuses, as the frame's fault, a connector the charger
+// does not have.
+func (s *Server) hasConnector(ctx context.Context, id string, connector int) error {
+	ch, err := s.c.Charging.Charger(ctx, id)
+	if err != nil {
+		return err
+	}
+	if connector > ch.Connectors {
+		return &FrameError{Code: ErrPropertyConstraintViolation, Message: "connectorId is above the charger's connectors"}
+	}
+	return nil
+}
+
 func (s *Server) dispatch(ctx context.Context, c *conn, f *Frame) (any, error) {
 	cs := s.c.Charging
 	switch f.Action {
@@ -88,12 +101,8 @@ func (s *Server) dispatch(ctx context.Context, c *conn, f *Frame) (any, error) {
 		if err := DecodePayload(f.ID, f.Payload, &r); err != nil {
 			return nil, err
 		}
-		ch, err := cs.Charger(ctx, c.id)
-		if err != nil {
+		if err := s.hasConnector(ctx, c.id, *r.ConnectorID); err != nil {
 			return nil, err
-		}
-		if *r.ConnectorID > ch.Connectors {
-			return nil, &FrameError{Code: ErrPropertyConstraintViolation, Message: "connectorId is above the charger's connectors"}
 		}
 		if _, err := cs.ConnectorStatus(ctx, c.id, *r.ConnectorID, *r.Status, *r.ErrorCode); err != nil {
 			return nil, err
@@ -114,12 +123,8 @@ func (s *Server) dispatch(ctx context.Context, c *conn, f *Frame) (any, error) {
 		if err := DecodePayload(f.ID, f.Payload, &r); err != nil {
 			return nil, err
 		}
-		ch, err := cs.Charger(ctx, c.id)
-		if err != nil {
+		if err := s.hasConnector(ctx, c.id, *r.ConnectorID); err != nil { // a wrong connector, not a wrong card
 			return nil, err
-		}
-		if *r.ConnectorID > ch.Connectors { // a wrong connector, not a wrong card
-			return nil, &FrameError{Code: ErrPropertyConstraintViolation, Message: "connectorId is above the charger's connectors"}
 		}
 		txID, st, err := cs.ChargerStarted(ctx, charging.Started{ChargerID: c.id, Connector: *r.ConnectorID, IDTag: *r.IDTag,
 			MeterStart: *r.MeterStart, At: parseTime(r.Timestamp)})

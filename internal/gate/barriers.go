@@ -292,6 +292,6 @@ func (s *Service) leaveUnpaid(ctx context.Context, tx park.Tx, l *park.Lot, st *
 	if err != nil {
 		return 0, err
 	}
-	st.Total, st.Discount = pr.Total-pr.Forgiven, pr.Discount
+	st.Total, st.Discount = pr.Cost(), pr.Discount
 	return pr.Due, s.closeStay(ctx, tx, l, st, at, lane, anomaly, now)
 }

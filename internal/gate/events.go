@@ -435,7 +435,7 @@ func (s *Service) exit(ctx context.Context, tx park.Tx, l *park.Lot, in *EventIn
 		dec.Decision, dec.Reason, dec.AmountDue = park.DecisionHold, park.ReasonPaymentRequired, pr.Due
 		return dec, nil
 	}
-	st.Total, st.Discount = pr.Total-pr.Forgiven, pr.Discount // what was paid, when the exit grace forgave the rest
+	st.Total, st.Discount = pr.Cost(), pr.Discount
 	st.ExitLane = in.Lane
 	if err := s.closeStay(ctx, tx, l, st, at, in.Lane, "", now); err != nil {
 		return dec, err

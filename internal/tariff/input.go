@@ -99,11 +99,14 @@ type Result struct {
 	Total    int64 // Gross - Discount: what the whole stay costs
 	Due      int64 // what must be paid now, after Paid and PaidUntil
 	// Forgiven is what the exit grace after a payment lets go: of
-	// Total-Paid, what is not Due. A car that leaves owing nothing has a
-	// stay that cost Total-Forgiven, what was paid.
+	// Total-Paid, what is not Due.
 	Forgiven int64
 	Lines    []Line
 }
+
+// Cost is what a stay that leaves now, owing Due, cost in all: Total
+// less what the exit grace forgave (what was paid, when nothing is due).
+func (r Result) Cost() int64 { return r.Total - r.Forgiven }
 
 // Labels of lines that do not come from a band name or a coupon.
 const (

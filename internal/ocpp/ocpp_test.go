@@ -1,6 +1,7 @@
 package ocpp_test
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
@@ -734,5 +735,30 @@ func TestTagExpiryDates(t *testing.T) {
 		if stop.IDTagInfo.Status != c.status || stop.IDTagInfo.ExpiryDate != c.expiry {
 			t.Errorf("StopTransaction with %s: %+v, want %s until %q", c.tag, stop.IDTagInfo, c.status, c.expiry)
 		}
+	}
+}
+
+// TestReconnectBesideHalfOpen: a charger that reconnects while its old
+// connection is half-open (the network changed; nothing answers on the
+// old one) is answered at once, not after the old close handshake gives
+// up (5 s).
+func TestReconnectBesideHalfOpen(t *testing.T) {
+	r := newRig(t)
+	old, _, err := websocket.Dial(r.Ctx, r.url+"/ocpp/CAB1", &websocket.DialOptions{Subprotocols: []string{"ocpp1.6"},
+		HTTPHeader: http.Header{"Authorization": {"Basic " + basic("CAB1", password)}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer old.CloseNow() // never read: the server's close frame gets no answer
+	waitFor(t, func() bool { return r.srv.Connected("CAB1") })
+	p, err := ocppsim.Dial(r.Ctx, r.url, "CAB1", password)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	ctx, cancel := context.WithTimeout(r.Ctx, 3*time.Second)
+	defer cancel()
+	if st, err := p.Boot(ctx); err != nil || st != "Accepted" {
+		t.Fatalf("the reconnected charger's boot: %q %v", st, err)
 	}
 }

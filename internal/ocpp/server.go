@@ -120,8 +120,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.mu.Unlock()
 	if old != nil {
 		// The same charger connected again (a reconnect after a network
-		// change): the newer connection is the charger.
-		old.close(websocket.StatusPolicyViolation, "replaced by a newer connection")
+		// change): the newer connection is the charger. The old one may be
+		// half-open, and its close handshake waits seconds for an answer
+		// that never comes; the new one is read meanwhile.
+		go old.close(websocket.StatusPolicyViolation, "replaced by a newer connection")
 	}
 	defer s.wg.Done()
 	c.readLoop()
@@ -165,7 +167,8 @@ func offers(r *http.Request, proto string) bool {
 func (s *Server) Close() {
 	s.mu.Lock()
 	for _, c := range s.conns {
-		c.close(websocket.StatusGoingAway, "server shutting down")
+		// At once for all: a half-open connection's handshake waits seconds.
+		go c.close(websocket.StatusGoingAway, "server shutting down")
 	}
 	s.mu.Unlock()
 	s.wg.Wait()

@@ -2,6 +2,7 @@ package billing
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"parkd/internal/park"
@@ -11,7 +12,8 @@ import (
 // stayCoupons returns the coupons that price st at instant at: first
 // those the stay already used (a payment settled them; they keep applying
 // so its total stays what was paid for), then the plate's issued coupons
-// valid at at, oldest first; at most park.MaxCouponsPerStay in all.
+// valid at at, oldest first, while the stay has fewer than
+// park.MaxCouponsPerStay in all.
 func stayCoupons(ctx context.Context, tx park.Tx, st *park.Stay, at time.Time) ([]*park.Coupon, error) {
 	all, err := tx.StayCoupons(ctx, st.LotCode, st.PlateKey, st.ID)
 	if err != nil || len(all) == 0 {
@@ -28,18 +30,26 @@ func stayCoupons(ctx context.Context, tx park.Tx, st *park.Stay, at time.Time) (
 			out = append(out, c)
 		}
 	}
-	return out[:min(len(out), park.MaxCouponsPerStay)], nil
+	return out, nil
 }
 
 // tariffCoupons is what the tariff engine is given for a stay's coupons,
-// plus ad hoc deductions (a CRM member's benefit) after them.
+// plus ad hoc deductions (a CRM member's benefit) after them. A stay's
+// member benefit is granted once: after a payment kept one, the CRM's
+// benefit sent again is not added to it.
 func tariffCoupons(cs []*park.Coupon, extra []tariff.Coupon) []tariff.Coupon {
 	if len(cs) == 0 {
 		return extra
 	}
+	if slices.ContainsFunc(cs, isBenefit) {
+		extra = nil
+	}
 	out := make([]tariff.Coupon, 0, len(cs)+len(extra))
 	for _, c := range cs {
 		tc := tariff.Coupon{Label: couponLabel(c)}
+		if isBenefit(c) {
+			tc.Label = LabelMemberAmount // a member deduction, not the car's coupon
+		}
 		switch c.Kind {
 		case park.CouponMinutes:
 			tc.Kind, tc.Minutes = tariff.CouponMinutes, int(c.Value)

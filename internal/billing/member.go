@@ -2,6 +2,8 @@ package billing
 
 import (
 	"context"
+	"slices"
+	"time"
 
 	"parkd/internal/core"
 	"parkd/internal/park"
@@ -39,8 +41,9 @@ func (b *MemberBenefit) Validate() error {
 
 // coupons is the benefit as ad hoc tariff deductions: they apply with the
 // car's coupons in the tariff's order (time, then amounts), and the quote
-// carries them, so the amount the CRM pays is exact. They are not stored:
-// the next fee query has only what the CRM sends again.
+// carries them, so the amount the CRM pays is exact. A fee query has only
+// what the CRM sends with it; once paid with, the benefit is kept on the
+// stay (keepBenefit).
 func (b *MemberBenefit) coupons() []tariff.Coupon {
 	var out []tariff.Coupon
 	if b.Minutes > 0 {
@@ -105,4 +108,36 @@ func Deductions(lines []park.Line) (coupons, member int64) {
 		}
 	}
 	return coupons, member
+}
+
+// memberCouponID names the coupon that keeps the member benefit a payment
+// used; a payment id is a generated UUID, so no partner's coupon has it.
+func memberCouponID(paymentID string) string { return "member-" + paymentID }
+
+// isBenefit says whether c keeps a paid member benefit (keepBenefit).
+func isBenefit(c *park.Coupon) bool {
+	return c.State == park.CouponUsed && c.PaymentID != "" && c.ID == memberCouponID(c.PaymentID)
+}
+
+// keepBenefit keeps what a paid quote's member benefit took off as a
+// coupon of that amount, used by the stay and the payment, in the
+// payment's transaction. Pricing the stay again (an exit after the
+// grace, the next payment) deducts it as it does the car's used coupons,
+// so the member is not charged the benefit back; its line keeps the
+// member's label.
+func keepBenefit(ctx context.Context, tx park.Tx, st *park.Stay, q *park.Quote, paymentID string, now time.Time) error {
+	_, member := Deductions(q.Lines)
+	if member <= 0 {
+		return nil
+	}
+	cs, err := tx.StayCoupons(ctx, st.LotCode, st.PlateKey, st.ID)
+	if err != nil || slices.ContainsFunc(cs, isBenefit) {
+		return err // the quote's member line is the benefit kept before
+	}
+	return tx.CreateCoupon(ctx, &park.Coupon{
+		ID: memberCouponID(paymentID), LotCode: st.LotCode, Plate: st.Plate, PlateKey: st.PlateKey,
+		Kind: park.CouponAmount, Value: member, Issuer: q.Source, Merchant: LabelMemberAmount,
+		ValidFrom: st.EntryAt, ValidTo: now, State: park.CouponUsed, StayID: st.ID, PaymentID: paymentID,
+		UsedAt: &now, CreatedAt: now, UpdatedAt: now,
+	})
 }

@@ -2,6 +2,7 @@ package billing_test
 
 import (
 	"testing"
+	"time"
 
 	"parkd/internal/billing"
 	"parkd/internal/park"
@@ -48,6 +49,35 @@ func TestMemberQuote(t *testing.T) {
 	}
 	if s := b.Stay(t, d.StayID); s.Paid != 1500 {
 		t.Fatalf("paid %d, want 1500", s.Paid)
+	}
+
+	// The benefit stays with the stay once paid with. 20 minutes later,
+	// past the 15-minute exit grace, the stay is priced at 6 h 20: 13
+	// half-hours = 2600, the coupon's hour 400 off, the member's 500
+	// (kept as what it took off) off: 1700, paid 1500, 200 due.
+	at := t0.Add(6*time.Hour + 20*time.Minute)
+	b.Clock.Set(at)
+	q := b.quote(t, d.StayID)
+	if coupons, member := billing.Deductions(q.Lines); q.AmountDue != 200 || q.Total != 1700 || coupons != 400 || member != 500 {
+		t.Fatalf("quote after the grace: due %d total %d coupons %d member %d, want 200, 1700, 400, 500", q.AmountDue, q.Total, coupons, member)
+	}
+	// The CRM asking again with the same benefit does not grant it twice.
+	again, err := b.Sys.Billing.MemberQuote(b.Ctx, crm, b.Lot, "京A12345", billing.MemberBenefit{Member: "VIP-1", Minutes: 30, Amount: 300})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if coupons, member := billing.Deductions(again.Lines); again.Due != 200 || coupons != 400 || member != 500 {
+		t.Fatalf("member query after the grace: due %d coupons %d member %d, want 200, 400, 500", again.Due, coupons, member)
+	}
+	// Paid, and out within the grace: the stay keeps both deductions
+	// (900) and cost what was paid (1700).
+	if _, err := b.Sys.Billing.Pay(b.Ctx, park.PaymentRequest{QuoteID: q.ID, Amount: 200, Method: "cash"}); err != nil {
+		t.Fatal(err)
+	}
+	b.Clock.Set(at.Add(10 * time.Minute))
+	wantDecision(t, b.Event(t, park.EventExit, "京A12345", at.Add(10*time.Minute)), park.DecisionOpen, park.ReasonPaid, 0)
+	if s := b.Stay(t, d.StayID); s.Paid != 1700 || s.Total != 1700 || s.Discount != 900 {
+		t.Fatalf("closed stay paid %d total %d discount %d, want 1700, 1700, 900", s.Paid, s.Total, s.Discount)
 	}
 
 	for _, by := range []struct{ quote, ref string }{{st.Quote.ID, ""}, {"", "T-9"}} {

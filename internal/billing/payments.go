@@ -169,6 +169,9 @@ func (s *Service) Pay(ctx context.Context, req park.PaymentRequest) (PaymentResu
 		if err := UseCoupons(ctx, tx, st, q.Lines, p.ID, now); err != nil {
 			return err
 		}
+		if err := keepBenefit(ctx, tx, st, q, p.ID, now); err != nil {
+			return err
+		}
 		st.Paid += p.Amount
 		st.Total, st.Discount = q.Total, q.Discount
 		st.PaidUntil, st.UpdatedAt = &p.PaidUntil, now

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"reflect"
 	"regexp"
+	"strings"
 	"time"
 
 	"parkd/internal/park"
@@ -52,7 +53,7 @@ func decode(body []byte, v any) error {
 	if err := dec.Decode(v); err != nil {
 		var typ *json.UnmarshalTypeError
 		if errors.As(err, &typ) && typ.Field != "" {
-			return refuse(refusedType, typ.Field, typeHint(typ))
+			return refuse(refusedType, vendorPath(reflect.TypeOf(v), typ.Field), typeHint(typ))
 		}
 		return refuse(refusedBody, "", "")
 	}
@@ -233,4 +234,38 @@ func (f *flag) UnmarshalJSON(b []byte) error {
 		return &json.UnmarshalTypeError{Value: "value", Type: reflect.TypeFor[bool]()}
 	}
 	return nil
+}
+
+// vendorPath is a type error's field path as the vendor names it: the
+// decoder's path also names the Go structs embedded on the way, which
+// are this package's, not the partner's.
+func vendorPath(t reflect.Type, path string) string {
+	embedded := map[string]bool{}
+	seen := map[reflect.Type]bool{}
+	var walk func(reflect.Type)
+	walk = func(t reflect.Type) {
+		for t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice || t.Kind() == reflect.Array || t.Kind() == reflect.Map {
+			t = t.Elem()
+		}
+		if t.Kind() != reflect.Struct || seen[t] {
+			return
+		}
+		seen[t] = true
+		for i := range t.NumField() {
+			f := t.Field(i)
+			if f.Anonymous {
+				embedded[f.Name] = true
+			}
+			walk(f.Type)
+		}
+	}
+	walk(t)
+	parts := strings.Split(path, ".")
+	out := parts[:0]
+	for _, p := range parts {
+		if !embedded[p] {
+			out = append(out, p)
+		}
+	}
+	return strings.Join(out, ".")
 }

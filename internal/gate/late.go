@@ -59,7 +59,7 @@ func (s *Service) closeAtRecordedExit(ctx context.Context, tx park.Tx, l *park.L
 	if err != nil {
 		return err
 	}
-	if err := s.reportLeft(ctx, tx, l, st.ID, ex, ""); err != nil {
+	if err := s.reportLeft(ctx, tx, l, st.ID, ex, "", ""); err != nil {
 		return err
 	}
 	return s.anomaly(ctx, tx, noted, l.Code, park.AnomalyLateRecord, p.Text, st.ID, in.ID, in.At,

@@ -44,7 +44,7 @@ func (s *Service) reportEvent(ctx context.Context, tx park.Tx, l *park.Lot, in *
 			return err
 		}
 	} else {
-		if err := s.reportLeft(ctx, tx, l, dec.StayID, ev, ""); err != nil {
+		if err := s.reportLeft(ctx, tx, l, dec.StayID, ev, "", ""); err != nil {
 			return err
 		}
 	}
@@ -75,7 +75,7 @@ func (s *Service) reportEvent(ctx context.Context, tx park.Tx, l *park.Lot, in *
 
 // reportLeft tells of a stay that closed: its exit, and its order (the
 // settled stay with its payments and the coupons it used).
-func (s *Service) reportLeft(ctx context.Context, tx park.Tx, l *park.Lot, stayID string, ev *park.Event, reason string) error {
+func (s *Service) reportLeft(ctx context.Context, tx park.Tx, l *park.Lot, stayID string, ev *park.Event, by, reason string) error {
 	key, at := park.StayKey(stayID), s.base.Clock()
 	if ev != nil {
 		at = ev.At
@@ -97,7 +97,7 @@ func (s *Service) reportLeft(ctx context.Context, tx park.Tx, l *park.Lot, stayI
 		if err != nil {
 			return nil, err
 		}
-		return &park.ReportData{Lot: core.ReportLot(l), Stay: st, Event: ev, Occupancy: &occ, Reason: reason}, nil
+		return &park.ReportData{Lot: core.ReportLot(l), Stay: st, Event: ev, Occupancy: &occ, By: by, Reason: reason}, nil
 	})
 	if err != nil {
 		return err
@@ -122,7 +122,7 @@ func (s *Service) reportLeft(ctx context.Context, tx park.Tx, l *park.Lot, stayI
 			}
 		}
 		return &park.ReportData{Lot: core.ReportLot(l), Stay: st, Event: ev, Payments: pays, Coupons: used,
-			Unpaid: max(st.Total-st.Paid, 0), Reason: reason}, nil
+			Unpaid: max(st.Total-st.Paid, 0), By: by, Reason: reason}, nil
 	})
 }
 

@@ -20,10 +20,11 @@ const MaxRemoveReason = 256
 // RemoveInside is an operator's correction: the car with plateText (a
 // plate or a temporary identity) is no longer inside lot, although no exit
 // was read. Its open stay is closed now with anomaly "removed", nothing is
-// charged, its space is freed, and an anomaly records the reason. All in
-// one transaction, retried on conflict.
-// Errors: EInvalid (plate, reason), ENotFound (lot, or no such car inside).
-func (s *Service) RemoveInside(ctx context.Context, lot, plateText, reason string) error {
+// charged, its space is freed, and an anomaly records who (by: an
+// operator, a partner) and why. All in one transaction, retried on
+// conflict.
+// Errors: EInvalid (plate, by, reason), ENotFound (lot, or no such car inside).
+func (s *Service) RemoveInside(ctx context.Context, lot, plateText, by, reason string) error {
 	p, err := plate.Normalize(plateText)
 	if err != nil {
 		return park.Invalid("plate", "%s", core.PlateReason(err))
@@ -32,6 +33,9 @@ func (s *Service) RemoveInside(ctx context.Context, lot, plateText, reason strin
 		return park.Invalid("reason", "must be valid text of at most %d characters", MaxRemoveReason)
 	}
 	if err := park.CheckText("reason", reason); err != nil {
+		return err
+	}
+	if err := park.CheckText("by", by); err != nil {
 		return err
 	}
 	now := s.base.Clock()
@@ -58,6 +62,9 @@ func (s *Service) RemoveInside(ctx context.Context, lot, plateText, reason strin
 			return err
 		}
 		detail := "removed from the cars inside"
+		if by != "" {
+			detail += " by " + by
+		}
 		if reason != "" {
 			detail += ": " + reason
 		}
@@ -66,7 +73,7 @@ func (s *Service) RemoveInside(ctx context.Context, lot, plateText, reason strin
 		}
 		// The report says it was a removal by having no event; its reason
 		// is the operator's own words, which every format passes on.
-		if err := s.reportLeft(ctx, tx, l, st.ID, nil, reason); err != nil {
+		if err := s.reportLeft(ctx, tx, l, st.ID, nil, by, reason); err != nil {
 			return err
 		}
 		return tx.AddOccupied(ctx, l.Code, l.Occupied-occ) // last: it locks the lot's row

@@ -277,11 +277,7 @@ func (h *Handler) deleteInParkCar(ctx context.Context, p *park.Partner, body []b
 	if in.Reason != nil && (!utf8.ValidString(*in.Reason) || utf8.RuneCountInString(*in.Reason) > MaxReason) {
 		return nil, 0, refuse(refusedType, "Reason", "至多"+strconv.Itoa(MaxReason)+"个字符")
 	}
-	reason := "ebopark partner " + p.ID
-	if in.Reason != nil && *in.Reason != "" {
-		reason += ": " + *in.Reason
-	}
-	if err := h.svc.Gate.RemoveInside(ctx, code, car, reason); err != nil {
+	if err := h.svc.Gate.RemoveInside(ctx, code, car, p.ID, optString(in.Reason)); err != nil {
 		return nil, 0, err
 	}
 	return deleteInParkResult{ParkCode: code, CarNo: car}, 1, nil

@@ -304,7 +304,7 @@ func TestReportOfARemovedCar(t *testing.T) {
 		t.Fatal(err)
 	}
 	b.Event(t, park.EventEntry, "京T00001", b.Clock.Now().Add(-time.Hour))
-	if err := b.Sys.Gate.RemoveInside(b.Ctx, b.Lot, "京T00001", "车辆已拖走"); err != nil {
+	if err := b.Sys.Gate.RemoveInside(b.Ctx, b.Lot, "京T00001", reportPartner, "车辆已拖走"); err != nil {
 		t.Fatal(err)
 	}
 	runWorker(t, b)
@@ -314,7 +314,7 @@ func TestReportOfARemovedCar(t *testing.T) {
 	if err := json.Unmarshal(rc.Requests()[0].Body, &got); err != nil {
 		t.Fatal(err)
 	}
-	if got["reportType"] != "CarOut" || got["reason"] != "人工删除在场车：车辆已拖走" || got["exitChannelId"] != nil || got["imageUrl"] != nil ||
+	if got["reportType"] != "CarOut" || got["reason"] != "人工删除在场车：车辆已拖走" || got["operatorName"] != reportPartner || got["exitChannelId"] != nil || got["imageUrl"] != nil ||
 		got["exitTime"] != "2026-11-23 15:00:00" {
 		t.Errorf("the report of a removed car: %s", rc.Requests()[0].Body)
 	}

@@ -27,6 +27,7 @@ type valores struct {
 	EntradaDataHora   string `json:"entrada_datahora"`
 	ValidadeDataHora  string `json:"validade_datahora"`
 	ValorTotal        string `json:"valor_total"`
+	Desconto          string `json:"desconto,omitempty"` // only with a discount: the examples have none
 	ValorPago         string `json:"valor_pago"`
 	ValorDevido       string `json:"valor_devido"`
 	ValorAdquirente   string `json:"valor_adquirente"`
@@ -94,10 +95,13 @@ func reply(p *park.Partner, st *billing.StayStatus, byPlate bool) any {
 	v := valores{
 		EntradaDataHora:  formatTime(st.Stay.EntryAt, loc),
 		ValidadeDataHora: formatTime(st.ValidUntil, loc),
-		ValorTotal:       FormatAmount(st.Total, cur),
+		ValorTotal:       FormatAmount(st.Gross, cur), // before the discount, as valor_devido's rule reads
 		ValorPago:        FormatAmount(st.Paid, cur),
 		ValorDevido:      FormatAmount(st.Due, cur),
 		ValorAdquirente:  FormatAmount(st.CollectAmount, cur),
+	}
+	if st.Discount != 0 {
+		v.Desconto = FormatAmount(st.Discount, cur)
 	}
 	if st.Quote != nil {
 		v.Transacao, v.TransacaoValidade = st.Quote.ID, formatTime(st.Quote.ExpiresAt, loc)

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"parkd/internal/billing"
 	"parkd/internal/gate"
 	"parkd/internal/park"
 )
@@ -142,4 +143,22 @@ func TestGoldenMovimento(t *testing.T) {
 	wantValues(t, m, map[string]string{"documento": d.Locator, "status": "FINALIZADO",
 		"entrada_datahora": "2019-08-31T01:26:44-03:00", "saida_datahora": "2019-08-31T02:26:44-03:00", "valor_total": "10.5"})
 	golden(t, "movimento.json", r.body)
+}
+
+// TestDiscountIsItsOwnKey: a coupon is sent as desconto, and valor_total
+// stays the price before it, so valor_devido = valor_total − valor_pago −
+// desconto as the seed defines it. By hand (spTariff): in at 01:26:44,
+// looked up 90 minutes later: two started hours, R$ 5,50 + R$ 5,00 =
+// "10.5"; a R$ 2,00 coupon: desconto "2.0"; nothing paid: devido "8.5".
+func TestDiscountIsItsOwnKey(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	d := e.enter(t, "sp", "disc-1", "DEF1234", entry)
+	if _, err := e.svc.Billing.IssueCoupon(e.ctx, billing.CouponInput{LotCode: "sp", ID: "C-200", Plate: "DEF1234",
+		Kind: park.CouponAmount, Value: 200, ValidFrom: entry, ValidTo: entry.Add(24 * time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	e.clock.Set(entry.Add(90 * time.Minute))
+	m := want(t, e.get("/api/estadias?localizador="+d.Locator), 200)["estadia_calculo"].(map[string]any)
+	wantValues(t, m, map[string]string{"valor_total": "10.5", "desconto": "2.0", "valor_pago": "0.0", "valor_devido": "8.5", "valor_adquirente": "8.5"})
 }

@@ -26,9 +26,11 @@ var requestIDRE = regexp.MustCompile(`^[\x21-\x7e]{1,64}$`)
 // EnterPlateless records a plate-less car's entry now, in one
 // transaction, and returns its stay: the stay's plate is the temporary
 // identity the car pays and leaves with. A held entry is an error: the
-// lot is full (ELotFull) or the car may not enter (EEntryRefused).
-// Errors: EInvalid (lane, request_id), ENotFound (lot), ELotFull,
-// EEntryRefused.
+// lot is full (ELotFull) or the car may not enter (EEntryRefused). The
+// lane must be an entry lane the lot's cameras reported: a partner's
+// mistyped lane neither admits a car nor becomes a lane.
+// Errors: EInvalid (lane: an exit lane; request_id), ENotFound (lot; lane),
+// ELotFull, EEntryRefused.
 func (s *Service) EnterPlateless(ctx context.Context, in PlatelessEntry) (*park.Stay, *park.Lot, error) {
 	id := "plateless-" + uuid.NewString()
 	if in.RequestID != "" {
@@ -36,6 +38,18 @@ func (s *Service) EnterPlateless(ctx context.Context, in PlatelessEntry) (*park.
 			return nil, nil, park.Invalid("request_id", "must be 1-64 visible ASCII characters")
 		}
 		id = "plateless:" + in.Source + ":" + in.RequestID
+	}
+	if err := s.base.View(ctx, func(tx park.Tx) error {
+		if _, err := s.laneHold(ctx, tx, in.Lot, in.Lane); err != nil {
+			return err
+		}
+		ln, err := tx.GetLane(ctx, in.Lot, in.Lane)
+		if err == nil && ln.Direction != park.DirectionIn {
+			return park.Invalid("lane", "lane %s is an exit lane; a car enters through an entry lane", in.Lane)
+		}
+		return err
+	}); err != nil {
+		return nil, nil, err
 	}
 	var st *park.Stay
 	var l *park.Lot

@@ -15,6 +15,28 @@ import (
 // nothing.
 func TestEnterPlateless(t *testing.T) {
 	b := setup(t)
+	// Lanes are the ones the lot's cameras reported.
+	if _, err := b.Sys.Gate.HandleEvent(b.Ctx, gate.EventInput{LotCode: b.Lot, ID: "cam-in-2", Type: park.EventEntry,
+		Plate: "京C00001", Lane: "in-2", At: b.Clock.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	b.Event(t, park.EventExit, "京C00001", b.Clock.Now()) // lane out-1
+	for _, c := range []struct {
+		lane  string
+		code  park.Code
+		field string
+	}{{"in-9", park.ENotFound, "lane"}, {"out-1", park.EInvalid, "lane"}} {
+		_, _, err := b.Sys.Gate.EnterPlateless(b.Ctx, gate.PlatelessEntry{Lot: b.Lot, Lane: c.lane, Source: "app"})
+		if pe, ok := err.(*park.Error); !ok || pe.Code != c.code || pe.Field != c.field {
+			t.Fatalf("entry through lane %s: %v, want %s naming %s", c.lane, err, c.code, c.field)
+		}
+	}
+	if n := b.Occupied(t); n != 0 {
+		t.Fatalf("%d inside after refused entries, want 0", n)
+	}
+	if _, err := b.Sys.Gate.LaneHold(b.Ctx, b.Lot, "in-9"); !park.IsCode(err, park.ENotFound) {
+		t.Fatalf("a refused lane became a lane: %v", err)
+	}
 	in := gate.PlatelessEntry{Lot: b.Lot, Lane: "in-2", Source: "app", RequestID: "qr-1"}
 	st, l, err := b.Sys.Gate.EnterPlateless(b.Ctx, in)
 	if err != nil || l.Code != b.Lot || st.EntryLane != "in-2" || !st.EntryAt.Equal(b.Clock.Now()) {

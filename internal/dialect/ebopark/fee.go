@@ -18,8 +18,9 @@ func (h *Handler) feeOps() map[string]*operation {
 	return map[string]*operation{
 		"getProStopWithDeductionV3": {run: h.getProStopWithDeductionV3},
 		"paysyncWithDeductionV3":    {run: h.paysyncWithDeductionV3},
-		"NoPlateCarEntry":           {run: h.noPlateCarEntry},
-		"DeleteInParkCar":           {run: h.deleteInParkCar, hints: map[park.Code]map[string]string{park.EInvalid: {"Reason": "至多128个字符"}}},
+		"NoPlateCarEntry": {run: h.noPlateCarEntry,
+			hints: map[park.Code]map[string]string{park.EInvalid: {"ChannelId": "应为本车场的入口通道，1-64个半角可见字符"}}},
+		"DeleteInParkCar": {run: h.deleteInParkCar, hints: map[park.Code]map[string]string{park.EInvalid: {"Reason": "至多128个字符"}}},
 	}
 }
 

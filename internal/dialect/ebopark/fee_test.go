@@ -195,13 +195,13 @@ func TestNoPlateCarEntry(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	occ := e.occupied(t)
-	body := `{"ParkCode":"140123001","ChannelId":"in-2","OpenId":"o-123","RequestId":"req-1"}`
+	body := `{"ParkCode":"140123001","ChannelId":"in-1","OpenId":"o-123","RequestId":"req-1"}`
 	r := wantState(t, e.call("NoPlateCarEntry", body), 0, "成功")
 	var res struct {
 		CarNo, Locator, EntryTime, ChannelID string
 	}
 	if err := json.Unmarshal(r.Result, &res); err != nil || !temporaryRE.MatchString(res.CarNo) ||
-		res.EntryTime != "2026-03-01 10:00:00" || res.Locator == "" || res.ChannelID != "in-2" {
+		res.EntryTime != "2026-03-01 10:00:00" || res.Locator == "" || res.ChannelID != "in-1" {
 		t.Fatalf("entry: %s", r.Result)
 	}
 	if got := e.occupied(t); got != occ+1 {
@@ -231,8 +231,8 @@ func TestNoPlateCarEntry(t *testing.T) {
 		t.Fatalf("occupied %d after leaving, want %d", got, occ)
 	}
 	// Without RequestId every request is a new car.
-	a := wantState(t, e.call("NoPlateCarEntry", `{"ParkCode":"140123001","ChannelId":"in-2"}`), 0, "成功")
-	b := wantState(t, e.call("NoPlateCarEntry", `{"ParkCode":"140123001","ChannelId":"in-2"}`), 0, "成功")
+	a := wantState(t, e.call("NoPlateCarEntry", `{"ParkCode":"140123001","ChannelId":"in-1"}`), 0, "成功")
+	b := wantState(t, e.call("NoPlateCarEntry", `{"ParkCode":"140123001","ChannelId":"in-1"}`), 0, "成功")
 	if string(a.Result) == string(b.Result) {
 		t.Fatal("two requests without RequestId made one entry")
 	}
@@ -241,12 +241,19 @@ func TestNoPlateCarEntry(t *testing.T) {
 func TestNoPlateCarEntryRefusals(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
+	// An exit lane, as its camera reported it (an exit with no stay).
+	if _, err := e.svc.Gate.HandleEvent(e.ctx, gate.EventInput{LotCode: lotCode, ID: "cam-out-1", Type: park.EventExit,
+		Plate: "粤Z00001", Lane: "out-1", At: now}); err != nil {
+		t.Fatal(err)
+	}
 	before := e.snapshot(t)
 	for _, c := range []struct{ name, body, desc string }{
 		{"MissingChannel", `{"ParkCode":"140123001"}`, "缺少参数 ChannelId"},
+		{"UnknownChannel", `{"ParkCode":"140123001","ChannelId":"nosuch-9"}`, "未找到 ChannelId：该车场没有此通道"},
+		{"ExitChannel", `{"ParkCode":"140123001","ChannelId":"out-1"}`, "参数错误 ChannelId：应为本车场的入口通道"},
 		{"BadChannel", `{"ParkCode":"140123001","ChannelId":"in 2"}`, "参数类型错误 ChannelId"},
-		{"BadRequestId", `{"ParkCode":"140123001","ChannelId":"in-2","RequestId":"a b"}`, "参数错误 RequestId"},
-		{"OtherLot", `{"ParkCode":"140123002","ChannelId":"in-2"}`, "无权操作该车场"},
+		{"BadRequestId", `{"ParkCode":"140123001","ChannelId":"in-1","RequestId":"a b"}`, "参数错误 RequestId"},
+		{"OtherLot", `{"ParkCode":"140123002","ChannelId":"in-1"}`, "无权操作该车场"},
 		{"NotObject", `[]`, "请求体不是JSON对象"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
@@ -261,7 +268,7 @@ func TestNoPlateCarEntryRefusals(t *testing.T) {
 		t.Fatal(err)
 	}
 	occ := e.occupied(t)
-	wantState(t, e.call("NoPlateCarEntry", `{"ParkCode":"140123001","ChannelId":"in-2"}`), -1, "车场已满")
+	wantState(t, e.call("NoPlateCarEntry", `{"ParkCode":"140123001","ChannelId":"in-1"}`), -1, "车场已满")
 	if got := e.occupied(t); got != occ {
 		t.Fatalf("occupied %d after a held entry, want %d", got, occ)
 	}

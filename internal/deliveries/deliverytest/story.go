@@ -43,7 +43,8 @@ const (
 // Story is what happened, for the tests to find each report by.
 type Story struct {
 	StayA, StayB string
-	PaidA        int64 // what A's quote asked and A paid
+	PaidA        int64  // what A's quote asked and A paid
+	QuoteA       string // the quote A paid
 }
 
 // RunStory plays, on b's lot (systemtest's TestTariff: 15 free minutes,
@@ -91,7 +92,7 @@ func RunStory(t *testing.T, b *systemtest.Bundle, issuer string) Story {
 	if _, err := b.Sys.Billing.Pay(ctx, park.PaymentRequest{QuoteID: q.ID, Amount: q.AmountDue, Method: PayMethod, Reference: PayReference}); err != nil {
 		t.Fatal(err)
 	}
-	s.PaidA = q.AmountDue
+	s.PaidA, s.QuoteA = q.AmountDue, q.ID
 	if d := event("story-a-out", park.EventExit, PlateA, "out-1", AOut); d.Decision != park.DecisionOpen {
 		t.Fatalf("A's exit: %+v", d)
 	}

@@ -128,6 +128,7 @@ type reportFields struct {
 }
 
 type pay struct {
+	OrderNo string `json:"orderNo"` // the fee query's orderNo the payment settled
 	PayFee  int64  `json:"payFee"`
 	PayType string `json:"payType"`
 	TradeNo string `json:"tradeNo,omitempty"`
@@ -186,7 +187,7 @@ func reportBody(r *park.Report, d *park.ReportData) reportFields {
 		}
 	}
 	for _, p := range d.Payments {
-		out.PayList = append(out.PayList, pay{PayFee: fen(p.Amount), PayType: p.Method, TradeNo: p.Reference, PayTime: at(p.PaidAt)})
+		out.PayList = append(out.PayList, pay{OrderNo: p.QuoteID, PayFee: fen(p.Amount), PayType: p.Method, TradeNo: p.Reference, PayTime: at(p.PaidAt)})
 	}
 	for _, c := range d.Coupons {
 		r := deduResult(l, c, c.CreatedAt)

@@ -251,7 +251,7 @@ func eboFigure(k string) bool {
 // amounts in fen. The tariff: 15 free minutes, then 200 per started 30
 // minutes from entry; 10 spaces.
 func TestReportFigures(t *testing.T) {
-	_, reqs := storyReports(t)
+	story, reqs := storyReports(t)
 	// A: 15:00 to 17:12, 132 minutes: 5 started half hours, 5 x 200 =
 	// 1000 before deductions; the 300 coupon; 700 paid at 17:10.
 	a := func(m map[string]any) map[string]any {
@@ -273,8 +273,9 @@ func TestReportFigures(t *testing.T) {
 		"CarIn": {"reportTime": "2026-11-23 15:00:00", "entryTime": "2026-11-23 15:00:00", "parkMins": 0,
 			"totalSpaces": 10, "freeSpaces": 9},
 		// B is still inside when A leaves.
-		"CarOut":    a(map[string]any{"totalSpaces": 10, "freeSpaces": 9}),
-		"ParkOrder": a(map[string]any{"unpaidFee": 0, "payList.0.payFee": 700, "payList.0.payTime": "2026-11-23 17:10:00", "deduList.0.deduValue": 300}),
+		"CarOut": a(map[string]any{"totalSpaces": 10, "freeSpaces": 9}),
+		"ParkOrder": a(map[string]any{"unpaidFee": 0, "payList.0.payFee": 700, "payList.0.payTime": "2026-11-23 17:10:00",
+			"deduList.0.deduValue": 300}),
 		// chargeAmount is before deductions (totalFee), deductAmount and
 		// couponAmount what was taken off (none), incomeAmount what was paid.
 		"ParkOrder.unpaid":       b(map[string]any{}),
@@ -292,6 +293,15 @@ func TestReportFigures(t *testing.T) {
 			continue
 		}
 		deliverytest.Figures(t, name, r.Body, eboFigure, want[name])
+	}
+	// A's payment names the fee query's orderNo it settled.
+	var order struct {
+		PayList []struct {
+			OrderNo string `json:"orderNo"`
+		} `json:"payList"`
+	}
+	if err := json.Unmarshal(reqs["ParkOrder"].Body, &order); err != nil || len(order.PayList) != 1 || order.PayList[0].OrderNo != story.QuoteA {
+		t.Errorf("ParkOrder's payList %+v (%v), want one payment of orderNo %s", order.PayList, err, story.QuoteA)
 	}
 }
 

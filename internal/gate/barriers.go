@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -31,6 +32,10 @@ type GateResult struct {
 // MaxGateReason bounds a command's reason (characters).
 const MaxGateReason = 256
 
+// Lifts says whether a command lifts the barrier by hand: an abnormal
+// lift, which needs a reason.
+func Lifts(command string) bool { return command == park.GateOpen || command == park.GateHoldOpen }
+
 // SendGateCommand commands the barrier of a lane of a lot through the
 // device interface and records the command (who, when, lane, result) in
 // the lot's gate log, delivered or not. The lane must be one the lot's
@@ -38,7 +43,8 @@ const MaxGateReason = 256
 // held open until release; close is refused while the lane is held open
 // (release it first), so the barrier and the recorded mode never disagree.
 // A device that does not acknowledge within BarrierTimeout yields
-// EUnavailable ("not delivered") and changes no mode.
+// EUnavailable ("not delivered") and changes no mode. A command that
+// Lifts needs a reason.
 // Errors: EInvalid (command, lane, by, reason), ENotFound (lot; lane,
 // with field "lane"), EConflict (close of a held lane), EUnavailable.
 func (s *Service) SendGateCommand(ctx context.Context, in GateCommandInput) (*GateResult, error) {
@@ -51,6 +57,8 @@ func (s *Service) SendGateCommand(ctx context.Context, in GateCommandInput) (*Ga
 		return nil, park.Invalid("by", "must be at most 64 bytes")
 	case !utf8.ValidString(in.Reason) || utf8.RuneCountInString(in.Reason) > MaxGateReason:
 		return nil, park.Invalid("reason", "must be valid text of at most %d characters", MaxGateReason)
+	case Lifts(in.Command) && strings.TrimSpace(in.Reason) == "":
+		return nil, park.Invalid("reason", "is required: a barrier lifted by hand is an abnormal lift, reported with its reason")
 	}
 	if err := park.CheckTexts("lane", in.Lane, "by", in.By, "reason", in.Reason); err != nil {
 		return nil, err

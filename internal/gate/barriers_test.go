@@ -50,16 +50,19 @@ func TestGateCommands(t *testing.T) {
 
 	// Refusals: nothing reaches a device, nothing is logged.
 	for _, c := range []struct {
-		lot, lane, cmd string
-		code           park.Code
-		field          string
+		lot, lane, cmd, reason string
+		code                   park.Code
+		field                  string
 	}{
-		{b.Lot, "in-9", park.GateOpen, park.ENotFound, "lane"},
-		{"nope", "in-1", park.GateOpen, park.ENotFound, ""},
-		{b.Lot, "in-1", "lift", park.EInvalid, "command"},
-		{b.Lot, "", park.GateOpen, park.EInvalid, "lane"},
+		{b.Lot, "in-9", park.GateOpen, "test", park.ENotFound, "lane"},
+		{"nope", "in-1", park.GateOpen, "test", park.ENotFound, ""},
+		{b.Lot, "in-1", "lift", "test", park.EInvalid, "command"},
+		{b.Lot, "", park.GateOpen, "test", park.EInvalid, "lane"},
+		// A lift by hand is an abnormal lift: it needs a reason.
+		{b.Lot, "in-1", park.GateOpen, "", park.EInvalid, "reason"},
+		{b.Lot, "in-1", park.GateHoldOpen, " ", park.EInvalid, "reason"},
 	} {
-		_, err := b.Sys.Gate.SendGateCommand(b.Ctx, gate.GateCommandInput{LotCode: c.lot, Lane: c.lane, Command: c.cmd})
+		_, err := b.Sys.Gate.SendGateCommand(b.Ctx, gate.GateCommandInput{LotCode: c.lot, Lane: c.lane, Command: c.cmd, Reason: c.reason})
 		wantCode(t, err, c.code)
 		if pe, _ := err.(*park.Error); c.field != "" && pe.Field != c.field {
 			t.Errorf("%+v: field %q, want %q", c, pe.Field, c.field)

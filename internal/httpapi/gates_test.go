@@ -18,14 +18,16 @@ func TestGateCommandRoutes(t *testing.T) {
 	if cmd["by"] != "operator:li" || cmd["result"] != "delivered" || cmd["lane"] != "lane-entry" || res["held_open"] != false {
 		t.Fatalf("open: %v", res)
 	}
-	if res = e.want(e.do("POST", path, `{"command":"hold_open"}`), 200); res["held_open"] != true {
+	if res = e.want(e.do("POST", path, `{"command":"hold_open","reason":"morning rush"}`), 200); res["held_open"] != true {
 		t.Fatalf("hold: %v", res)
 	}
 	e.problem(e.do("POST", path, `{"command":"close"}`), 409, "conflict")
 	e.problem(e.do("POST", path, `{"command":"lift"}`), 400, "invalid")
 	e.problem(e.do("POST", path, `{"command":"open","extra":1}`), 400, "invalid")
-	e.problem(e.do("POST", "/v1/lots/140123001/lanes/nope/commands", `{"command":"open"}`), 404, "not_found")
-	e.problem(e.do("POST", "/v1/lots/nope/lanes/lane-entry/commands", `{"command":"open"}`), 404, "not_found")
+	e.problem(e.do("POST", path, `{"command":"open"}`), 400, "invalid") // a lift by hand needs a reason
+	e.problem(e.do("POST", path, `{"command":"open","reason":"  "}`), 400, "invalid")
+	e.problem(e.do("POST", "/v1/lots/140123001/lanes/nope/commands", `{"command":"open","reason":"x"}`), 404, "not_found")
+	e.problem(e.do("POST", "/v1/lots/nope/lanes/lane-entry/commands", `{"command":"open","reason":"x"}`), 404, "not_found")
 
 	log := e.want(e.do("GET", path, ""), 200)
 	cs := log["commands"].([]any)

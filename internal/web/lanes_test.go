@@ -52,7 +52,7 @@ func TestLanes(t *testing.T) {
 	t.Run("OpenNeedsAReason", func(t *testing.T) {
 		op.get(page)
 		st, body, _ := op.post(page+"/in-1/command", url.Values{"command": {"open"}, "reason": {"  "}})
-		if st != http.StatusBadRequest || !strings.Contains(body, "needs a reason") {
+		if st != http.StatusBadRequest || !strings.Contains(body, "is required: a barrier lifted by hand") {
 			t.Fatalf("open without a reason: %d\n%s", st, body)
 		}
 		if log, _ := s.Sys.Gate.GateLog(s.Ctx, s.Lot, "in-1", 10); len(log) != 0 {

@@ -89,7 +89,7 @@ var badInputs = []struct{ op, body, desc string }{
 	{"DeletePeriodMonthCar", `{"ParkCode":"140123001","CarNo":"京A12345"}`, "未找到 CarNo：该车辆没有时段月租（全天月租请用 DeleteMonthCar 删除）"},
 	{"QueryInnerCarByPlate", `{"ParkCode":"140123001","CarNo":"WUPAI"}`, "车牌号格式错误 CarNo：应为完整车牌号，如 粤B12345"},
 
-	{"OpenGate", `{"ParkCode":"140123001","ChannelId":"in-9"}`, "未找到 ChannelId：该车场没有此通道（通道编号以相机上报为准）"},
+	{"OpenGate", `{"ParkCode":"140123001","ChannelId":"in-9","Remark":"人工开闸"}`, "未找到 ChannelId：该车场没有此通道（通道编号以相机上报为准）"},
 	{"CloseGate", `{"ParkCode":"140123001","ChannelId":"in-1","Remark":7}`, "参数类型错误 Remark：应为字符串"},
 	{"GateAlwaysOpen", `{"ParkCode":"140123001","ChannelId":"in-1","AlwaysOpen":2}`, "参数类型错误 AlwaysOpen：应为1或0"},
 

@@ -14,10 +14,11 @@ import (
 func (h *Handler) gateOps() map[string]*operation {
 	// A close refused while the lane is held open concerns the lane.
 	fields := map[string]string{"command": "ChannelId", "reason": "Remark"}
+	lift := map[park.Code]map[string]string{park.EInvalid: {"Remark": "开闸须填写原因，至多128个字符"}}
 	return map[string]*operation{
-		"OpenGate":       {run: h.openGate, fields: fields},
+		"OpenGate":       {run: h.openGate, fields: fields, hints: lift},
 		"CloseGate":      {run: h.closeGate, fields: fields},
-		"GateAlwaysOpen": {run: h.gateAlwaysOpen, fields: fields},
+		"GateAlwaysOpen": {run: h.gateAlwaysOpen, fields: fields, hints: lift},
 	}
 }
 

@@ -50,7 +50,7 @@ func TestOpenGateReachesDevice(t *testing.T) {
 		t.Fatalf("log %+v, reply %+v", log, res)
 	}
 
-	result(t, wantState(t, e.call("GateAlwaysOpen", `{"ParkCode":"140123001","ChannelId":"in-1","AlwaysOpen":true}`), 0, "成功"), &res)
+	result(t, wantState(t, e.call("GateAlwaysOpen", `{"ParkCode":"140123001","ChannelId":"in-1","AlwaysOpen":true,"Remark":"早高峰"}`), 0, "成功"), &res)
 	if b := mem.Barrier(lotCode, "in-1"); !res.AlwaysOpen || !b.HeldOpen {
 		t.Fatalf("always open: reply %+v, barrier %+v", res, b)
 	}
@@ -67,7 +67,7 @@ func TestOpenGateReachesDevice(t *testing.T) {
 	wantState(t, e.call("CloseGate", `{"ParkCode":"140123001","ChannelId":"in-1","Remark":"放行后落闸"}`), 0, "成功")
 
 	mem.SetReachable(lotCode, "in-1", false)
-	wantState(t, e.call("OpenGate", `{"ParkCode":"140123001","ChannelId":"in-1"}`), -1, "ChannelId：道闸设备无响应，指令未送达")
+	wantState(t, e.call("OpenGate", `{"ParkCode":"140123001","ChannelId":"in-1","Remark":"道闸无响应时再试"}`), -1, "ChannelId：道闸设备无响应，指令未送达")
 	log = e.gateLog(t)
 	if len(log) != 5 || log[0].Result != park.GateUndelivered || log[0].By != "test" {
 		t.Fatalf("undelivered command logged as %+v", log[0])
@@ -77,7 +77,9 @@ func TestOpenGateReachesDevice(t *testing.T) {
 	before, sent := e.snapshot(t), len(mem.Sent())
 	for _, c := range []struct{ op, body, desc string }{
 		{"OpenGate", `{"ParkCode":"140123001"}`, "缺少参数 ChannelId"},
-		{"OpenGate", `{"ParkCode":"140123001","ChannelId":"in-9"}`, "未找到 ChannelId：该车场没有此通道"},
+		{"OpenGate", `{"ParkCode":"140123001","ChannelId":"in-9","Remark":"人工开闸"}`, "未找到 ChannelId：该车场没有此通道"},
+		{"OpenGate", `{"ParkCode":"140123001","ChannelId":"in-1"}`, "参数错误 Remark：开闸须填写原因"},
+		{"GateAlwaysOpen", `{"ParkCode":"140123001","ChannelId":"in-1","AlwaysOpen":1,"Remark":" "}`, "参数错误 Remark：开闸须填写原因"},
 		{"OpenGate", `{"ParkCode":"140123001","ChannelId":12}`, "参数类型错误 ChannelId"},
 		{"OpenGate", `{"ParkCode":"140123001","ChannelId":"入口 1"}`, "参数类型错误 ChannelId"},
 		{"OpenGate", `{"ParkCode":"140123002","ChannelId":"in-1"}`, "无权操作该车场"},

@@ -73,6 +73,10 @@ var guarded = map[string]bool{
 // for operation op in the partner's mode, then refuses a replay. A partner
 // of another dialect answers as unknown; one without a secret can never be
 // authenticated (an empty secret would make the sign public).
+// hmacHint tells a client missing the hmac-sha256 mode's parameters which
+// mode its partner signs with.
+const hmacHint = "该合作商的签名须带timestamp与nonce；只带partnerid与sign的客户端，请让车场改用旧式签名"
+
 func (h *Handler) authenticate(r *http.Request, body []byte, op string) (*park.Partner, error) {
 	q := r.URL.Query()
 	id, sign := q.Get("partnerid"), q.Get("sign")
@@ -107,10 +111,12 @@ func (h *Handler) authenticate(r *http.Request, body []byte, op string) (*park.P
 	default: // SignHMAC, and any mode a newer node may know first
 		ts, nonce := q.Get("timestamp"), q.Get("nonce")
 		switch {
+		// A client written for the vendor sends neither: say which rule
+		// this partner signs with.
 		case ts == "":
-			return nil, refuse(refusedMissing, "timestamp", "")
+			return nil, refuse(refusedMissing, "timestamp", hmacHint)
 		case nonce == "":
-			return nil, refuse(refusedMissing, "nonce", "")
+			return nil, refuse(refusedMissing, "nonce", hmacHint)
 		case !nonceRE.MatchString(nonce):
 			return nil, refuse(refusedType, "nonce", "应为8-64位字母、数字、-或_")
 		}

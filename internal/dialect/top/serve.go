@@ -112,10 +112,8 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request) {
 
 // call authenticates the channel and runs its call.
 func (h *Handler) call(ctx context.Context, method string, form url.Values) (any, error) {
-	for _, k := range []string{"method", "app_key", "timestamp", "sign_method", "sign"} {
-		if form.Get(k) == "" {
-			return nil, refuse("isv.missing-parameter", "缺少参数 "+k)
-		}
+	if err := required(form, "method", "app_key", "timestamp", "sign_method", "sign"); err != nil {
+		return nil, err
 	}
 	ch, err := h.rental.GetChannel(ctx, form.Get("app_key"))
 	if park.IsCode(err, park.ENotFound) {
@@ -167,6 +165,17 @@ func (h *Handler) call(ctx context.Context, method string, form url.Values) (any
 	return nil, &callError{code: 22, msg: "Invalid method", sub: "isv.invalid-method", sm: "不支持的方法 " + method}
 }
 
+// required refuses a call without one of the parameters named, first
+// missing first: every missing parameter is worded the same way.
+func required(form url.Values, names ...string) error {
+	for _, k := range names {
+		if form.Get(k) == "" {
+			return refuse("isv.missing-parameter", "缺少参数 "+k)
+		}
+	}
+	return nil
+}
+
 func constantEqual(a, b string) bool {
 	if len(a) != len(b) {
 		return false
@@ -189,6 +198,9 @@ func sells(ch *park.RentalChannel, store string) error {
 }
 
 func (h *Handler) storeModels(ctx context.Context, ch *park.RentalChannel, form url.Values) (any, error) {
+	if err := required(form, "store_code"); err != nil {
+		return nil, err
+	}
 	code := form.Get("store_code")
 	if err := sells(ch, code); err != nil {
 		return nil, err
@@ -212,6 +224,9 @@ func (h *Handler) storeModels(ctx context.Context, ch *park.RentalChannel, form 
 func request(ch *park.RentalChannel, form url.Values) (rental.OrderRequest, error) {
 	r := rental.OrderRequest{ChannelID: ch.ID, ChannelOrderID: form.Get("out_order_id"), StoreCode: form.Get("store_code"),
 		ModelCode: form.Get("vehicle_model_code")}
+	if err := required(form, "store_code", "vehicle_model_code", "pickup_time", "return_time"); err != nil {
+		return r, err
+	}
 	if err := sells(ch, r.StoreCode); err != nil {
 		return r, err
 	}
@@ -254,10 +269,10 @@ func (h *Handler) submit(ctx context.Context, ch *park.RentalChannel, form url.V
 }
 
 func (h *Handler) channelOrder(ctx context.Context, ch *park.RentalChannel, form url.Values) (*park.RentalOrder, error) {
-	id := form.Get("out_order_id")
-	if id == "" {
-		return nil, refuse("isv.missing-parameter", "缺少参数 out_order_id")
+	if err := required(form, "out_order_id"); err != nil {
+		return nil, err
 	}
+	id := form.Get("out_order_id")
 	o, err := h.rental.ChannelOrder(ctx, ch.ID, id)
 	if park.IsCode(err, park.ENotFound) {
 		return nil, refuse("isv.order-not-exists", "订单不存在: "+id)

@@ -84,6 +84,13 @@ func errSub(reply map[string]any) string {
 	return s
 }
 
+// errMsg is an error's sub_msg.
+func errMsg(reply map[string]any) string {
+	e, _ := reply["error_response"].(map[string]any)
+	s, _ := e["sub_msg"].(string)
+	return s
+}
+
 func TestChannelCalls(t *testing.T) {
 	c, cc := newChannelServer(t)
 	// 17:00 Beijing time tomorrow for 49 hours: three started days at 200.00.
@@ -173,6 +180,47 @@ func TestChannelCallsRefused(t *testing.T) {
 	}
 	if s := errSub(cc.call("alitrip.rentcar.unknown", p, nil)); s != "isv.invalid-method" {
 		t.Fatalf("unknown method: %q", s)
+	}
+}
+
+// TestChannelCallsMissingParameter: a correctly signed call without one
+// of its own parameters is told which, as a missing common one is, not
+// that an empty store is not sold.
+func TestChannelCallsMissingParameter(t *testing.T) {
+	c, cc := newChannelServer(t)
+	order := map[string]string{"store_code": "10001", "vehicle_model_code": "100001",
+		"pickup_time": top.Timestamp(c.Clock.Now().Add(24 * time.Hour)), "return_time": top.Timestamp(c.Clock.Now().Add(48 * time.Hour))}
+	without := func(m map[string]string, k string) map[string]string {
+		out := map[string]string{}
+		for kk, v := range m {
+			if kk != k {
+				out[kk] = v
+			}
+		}
+		return out
+	}
+	for _, tc := range []struct {
+		method string
+		params map[string]string
+		want   string
+	}{
+		{top.CallStoreModels, map[string]string{}, "缺少参数 store_code"},
+		{top.CallOrderCheck, without(order, "store_code"), "缺少参数 store_code"},
+		{top.CallOrderCheck, without(order, "vehicle_model_code"), "缺少参数 vehicle_model_code"},
+		{top.CallOrderCheck, without(order, "pickup_time"), "缺少参数 pickup_time"},
+		{top.CallOrderSubmit, without(order, "return_time"), "缺少参数 return_time"},
+		{top.CallOrderQuery, map[string]string{}, "缺少参数 out_order_id"},
+	} {
+		t.Run(tc.method+"/"+tc.want, func(t *testing.T) {
+			reply := cc.call(tc.method, tc.params, nil)
+			if s, m := errSub(reply), errMsg(reply); s != "isv.missing-parameter" || m != tc.want {
+				t.Fatalf("%q %q, want isv.missing-parameter %q", s, m, tc.want)
+			}
+		})
+	}
+	// The same words as a missing common parameter.
+	if m := errMsg(cc.call(top.CallStoreModels, map[string]string{"store_code": "10001"}, func(f url.Values) { f.Del("sign") })); m != "缺少参数 sign" {
+		t.Fatalf("no sign: %q", m)
 	}
 }
 

@@ -25,6 +25,9 @@ func TestRentalCatalogue(t *testing.T) {
 	refusedPuts(t, e, []refusedPut{
 		{"/v1/rental/stores/10001/models/100001", `{"mileage_limited":false,"mileage_limit_km":300}`, "invalid", "mileage_limit_km"},
 		{"/v1/rental/stores/10001/models/100001", `{"mileage_limited":true,"mileage_limit_km":300,"over_mileage_fee":-1}`, "invalid", "over_mileage_fee"},
+		// 1.50 and 0.01 yuan a km: the channels take whole yuan only.
+		{"/v1/rental/stores/10001/models/100001", `{"mileage_limited":true,"mileage_limit_km":300,"over_mileage_fee":150}`, "invalid", "over_mileage_fee"},
+		{"/v1/rental/stores/10001/models/100001", `{"mileage_limited":true,"mileage_limit_km":300,"over_mileage_fee":1}`, "invalid", "over_mileage_fee"},
 		{"/v1/rental/stores/10001/models/100001", `{"violation_deposit":1000.005}`, "invalid", "violation_deposit"},
 		{"/v1/rental/stores/10001/models/100001", `{"damage_deposit":"1000.00"}`, "invalid", "damage_deposit"},
 		{"/v1/rental/stores/10001/models/nope", `{}`, "not_found", "model_code"},

@@ -40,6 +40,16 @@ func MinorUnits(code string) int {
 	return 2
 }
 
+// MajorUnit returns how many minor units make one of a currency's major
+// unit (100 fen to the yuan; 1 for a currency without minor units).
+func MajorUnit(code string) int64 {
+	n := int64(1)
+	for range MinorUnits(code) {
+		n *= 10
+	}
+	return n
+}
+
 // ParseDecimal reads a decimal amount of a currency exactly (never through a float): digits,
 // optionally a dot and decimals. Decimals beyond the currency's minor unit
 // are refused unless they are zeros ("5.00" is 500 centavos; "5.001" is

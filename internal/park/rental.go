@@ -56,7 +56,8 @@ type StoreModel struct {
 	StoreCode string `json:"store_code"`
 	ModelCode string `json:"model_code"`
 	// MileageLimited: a rental may drive at most MileageLimit km per day,
-	// and pays OverMileageFee per km beyond.
+	// and pays OverMileageFee per km beyond: a whole number of the
+	// currency's major unit, as the sales channels carry it.
 	MileageLimited bool  `json:"mileage_limited"`
 	MileageLimit   int   `json:"mileage_limit_km"`
 	OverMileageFee int64 `json:"over_mileage_fee"`
@@ -212,6 +213,9 @@ func (t *StoreModel) Validate() error {
 		return Invalid("mileage_limit_km", "must be between 1 and 10000 km per day when mileage_limited")
 	case t.OverMileageFee < 0 || t.OverMileageFee > MaxRentalAmount:
 		return Invalid("over_mileage_fee", "must be between 0 and %d minor units per km", MaxRentalAmount)
+	case t.OverMileageFee%MajorUnit(RentalCurrency) != 0:
+		return Invalid("over_mileage_fee", "must be a whole number of %s per km, a multiple of %d minor units (%d is not): the sales channels take no fraction of it",
+			RentalCurrency, MajorUnit(RentalCurrency), t.OverMileageFee)
 	case t.ViolationDeposit < 0 || t.ViolationDeposit > MaxRentalAmount:
 		return Invalid("violation_deposit", "must be between 0 and %d minor units", MaxRentalAmount)
 	case t.DamageDeposit < 0 || t.DamageDeposit > MaxRentalAmount:

@@ -112,6 +112,9 @@ func TestStoreModelValidation(t *testing.T) {
 		{"FeeWithoutFlag", func(m *park.StoreModel) { m.MileageLimited, m.MileageLimit = false, 0 }, park.EInvalid, "mileage_limit_km"},
 		{"NoLimit", func(m *park.StoreModel) { m.MileageLimit = 0 }, park.EInvalid, "mileage_limit_km"},
 		{"NegativeFee", func(m *park.StoreModel) { m.OverMileageFee = -1 }, park.EInvalid, "over_mileage_fee"},
+		{"FeeWithFen", func(m *park.StoreModel) { m.OverMileageFee = 150 }, park.EInvalid, "over_mileage_fee"}, // 1.50 a km
+		{"FeeOfOneFen", func(m *park.StoreModel) { m.OverMileageFee = 1 }, park.EInvalid, "over_mileage_fee"},
+		{"FeeJustOverWhole", func(m *park.StoreModel) { m.OverMileageFee = 10001 }, park.EInvalid, "over_mileage_fee"}, // 100.01
 		{"NegativeDeposit", func(m *park.StoreModel) { m.ViolationDeposit = -100 }, park.EInvalid, "violation_deposit"},
 		{"HugeDeposit", func(m *park.StoreModel) { m.DamageDeposit = park.MaxRentalAmount + 1 }, park.EInvalid, "damage_deposit"},
 		{"UnknownStore", func(m *park.StoreModel) { m.StoreCode = "nope" }, park.ENotFound, "store_code"},

@@ -98,7 +98,10 @@ func callOf(ch *park.RentalChange) (call, error) {
 		if ch.StoreModel == nil || ch.Store == nil {
 			return call{}, errors.New("top: a store model change without its terms or store")
 		}
-		info := storeModelInfo(ch.Store, ch.StoreModel)
+		info, err := storeModelInfo(ch.Store, ch.StoreModel)
+		if err != nil {
+			return call{}, err
+		}
 		info.Deleted = deleted(ch.Deleted || ch.StoreModel.Deleted)
 		body, err := json.Marshal(info)
 		if err != nil {
@@ -141,9 +144,9 @@ type storeVehicleModelInfo struct {
 }
 
 type mileageLimitInfo struct {
-	ExistMileageLimit bool         `json:"exist_mileage_limit"`
-	MileageLimit      *int         `json:"mileage_limit,omitempty"`    // km per day
-	OverMileageFee    *json.Number `json:"over_mileage_fee,omitempty"` // yuan per km
+	ExistMileageLimit bool   `json:"exist_mileage_limit"`
+	MileageLimit      *int   `json:"mileage_limit,omitempty"`    // km per day
+	OverMileageFee    *int64 `json:"over_mileage_fee,omitempty"` // whole yuan per km: a Long in the seed's SDK
 }
 
 type creditDepositInfo struct {
@@ -152,18 +155,22 @@ type creditDepositInfo struct {
 	DamageAmount  string `json:"damage_amount"`
 }
 
-func storeModelInfo(s *park.RentalStore, t *park.StoreModel) storeVehicleModelInfo {
+func storeModelInfo(s *park.RentalStore, t *park.StoreModel) (storeVehicleModelInfo, error) {
 	out := storeVehicleModelInfo{VehicleModelCode: t.ModelCode, CompanyCode: s.CompanyCode, StoreCode: t.StoreCode,
 		CreditDepositInfo: creditDepositInfo{IllegalAmount: Yuan(t.ViolationDeposit), SupportCredit: t.CreditDeposit,
 			DamageAmount: Yuan(t.DamageDeposit)}}
 	m := &mileageLimitInfo{ExistMileageLimit: t.MileageLimited}
 	if t.MileageLimited {
-		km, fee := t.MileageLimit, json.Number(YuanNumber(t.OverMileageFee))
+		fee, err := WholeYuan(t.OverMileageFee)
+		if err != nil {
+			return out, fmt.Errorf("top: over_mileage_fee of store %s model %s: %w", t.StoreCode, t.ModelCode, err)
+		}
+		km := t.MileageLimit
 		m.MileageLimit, m.OverMileageFee = &km, &fee
 	}
 	out.MileageLimitInfo = m
 	out.Deleted = deleted(t.Deleted)
-	return out
+	return out, nil
 }
 
 // Yuan words fen as yuan with two decimals ("1000.00").
@@ -175,15 +182,13 @@ func Yuan(fen int64) string {
 	return fmt.Sprintf("%s%d.%02d", sign, fen/100, fen%100)
 }
 
-// YuanNumber words fen as a JSON number of yuan: whole yuan without
-// decimals (50), else with as many as it needs (0.5, 1.25).
-func YuanNumber(fen int64) string {
-	s := Yuan(fen)
-	s = strings.TrimSuffix(s, ".00")
-	if strings.Contains(s, ".") {
-		s = strings.TrimSuffix(s, "0")
+// WholeYuan words fen as whole yuan, for the seed's Number (Long)
+// fields; a fraction is an error, never rounded (the core refuses one).
+func WholeYuan(fen int64) (int64, error) {
+	if fen%100 != 0 {
+		return 0, fmt.Errorf("%s yuan is not a whole number of yuan", Yuan(fen))
 	}
-	return s
+	return fen / 100, nil
 }
 
 // jsonCall is a call whose one parameter is an object as JSON, with extra.

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -74,10 +75,38 @@ func TestStoreModelUnits(t *testing.T) {
 	if got := c.params["store_vehicle_model_info_list"]; got != want {
 		t.Fatalf("got  %s\nwant %s", got, want)
 	}
-	for fen, want := range map[int64]string{5000: "50", 150: "1.5", 125: "1.25", 5: "0.05", 0: "0"} {
-		if got := YuanNumber(fen); got != want {
-			t.Errorf("YuanNumber(%d) = %s, want %s", fen, got, want)
+}
+
+// TestOverMileageFeeWholeYuan: the seed types over_mileage_fee a Number
+// (its SDK a Long), so the fee goes out as whole yuan, an integer: 5000
+// fen is 50, 100 fen is 1. A fraction, which the core refuses to store,
+// is never rounded into a price the store did not set: the call is not
+// built.
+func TestOverMileageFeeWholeYuan(t *testing.T) {
+	for fen, want := range map[int64]int64{5000: 50, 100: 1, 0: 0, 1_000_000_00: 1_000_000} {
+		if got, err := WholeYuan(fen); err != nil || got != want {
+			t.Errorf("WholeYuan(%d) = %d, %v; want %d", fen, got, err, want)
 		}
+	}
+	for _, fen := range []int64{150, 5, 99, 101} {
+		if got, err := WholeYuan(fen); err == nil {
+			t.Errorf("WholeYuan(%d) = %d, want an error", fen, got)
+		}
+	}
+	terms := seedTerms()
+	terms.OverMileageFee = 100
+	c, err := callOf(&park.RentalChange{Item: park.RentalItemStoreModel, Store: seedStore(), StoreModel: terms})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `"mileage_limit_info":{"exist_mileage_limit":true,"mileage_limit":5000,"over_mileage_fee":1}`
+	if got := c.params["store_vehicle_model_info_list"]; !strings.Contains(got, want) {
+		t.Fatalf("got %s\nwant it to hold %s", got, want)
+	}
+	terms.OverMileageFee = 150
+	if _, err := callOf(&park.RentalChange{Item: park.RentalItemStoreModel, Store: seedStore(), StoreModel: terms}); err == nil ||
+		!strings.Contains(err.Error(), "over_mileage_fee") {
+		t.Fatalf("1.50 yuan a km: %v, want an error naming over_mileage_fee", err)
 	}
 }
 

@@ -215,7 +215,9 @@ func (h *Handler) storeModels(ctx context.Context, ch *park.RentalChannel, form 
 	}
 	list := make([]storeVehicleModelInfo, len(ts))
 	for i, t := range ts {
-		list[i] = storeModelInfo(st, t)
+		if list[i], err = storeModelInfo(st, t); err != nil {
+			return nil, err
+		}
 	}
 	return map[string]any{"store_vehicle_model_info_list": list}, nil
 }

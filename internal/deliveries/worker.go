@@ -36,12 +36,12 @@ const (
 	leaseMargin = time.Second
 )
 
-// lane is one subscription's sender on this node: its settings, read at
-// most laneFresh ago, and the limits of what it sends at once.
+// lane is one subscription's sender on this node: its settings and its
+// partner's, as the last claim read them, and the limits of what it
+// sends at once.
 type lane struct {
 	sub     *park.Subscription
 	partner *park.Partner
-	loaded  time.Time
 	sem     chan struct{}
 	limiter *rate.Limiter
 	waiting atomic.Int64 // attempts waiting for a place in sem
@@ -69,8 +69,6 @@ func (s *Service) fullLanes() []string {
 	}
 	return out
 }
-
-const laneFresh = 5 * time.Second
 
 // forget drops a subscription's lane, so its next delivery reads it again.
 func (s *Service) forget(id string) {
@@ -175,9 +173,19 @@ func (s *Service) claim(ctx context.Context, limit int) ([]claimed, error) {
 		for _, r := range got {
 			reports[r.ID] = r
 		}
+		type read struct {
+			l   *lane
+			err error
+		}
+		lanes := map[string]read{} // each subscription read once a claim
 		for i, d := range ds {
 			out[i].att = &Attempt{Delivery: d}
-			l, err := s.laneFor(ctx, tx, d.SubscriptionID, now)
+			lr, ok := lanes[d.SubscriptionID]
+			if !ok {
+				lr.l, lr.err = s.laneFor(ctx, tx, d.SubscriptionID)
+				lanes[d.SubscriptionID] = lr
+			}
+			l, err := lr.l, lr.err
 			if err != nil {
 				out[i].err = err
 				continue
@@ -204,14 +212,12 @@ func (s *Service) claim(ctx context.Context, limit int) ([]claimed, error) {
 	return out, nil
 }
 
-// laneFor returns a subscription's lane, reading it again when stale.
-func (s *Service) laneFor(ctx context.Context, tx park.Tx, id string, now time.Time) (*lane, error) {
-	s.mu.Lock()
-	l, ok := s.subs[id]
-	s.mu.Unlock()
-	if ok && now.Sub(l.loaded) < laneFresh {
-		return l, nil
-	}
+// laneFor returns a subscription's lane with its settings and its
+// partner's as stored now. They are read on every claim, never kept: a
+// secret, sign mode or URL changed by any subsystem, on any node, signs
+// and aims every attempt claimed after the change, where a cache would
+// sign with the old secret until it expired (and the partner refuse it).
+func (s *Service) laneFor(ctx context.Context, tx park.Tx, id string) (*lane, error) {
 	sub, err := tx.GetSubscription(ctx, id)
 	if err != nil {
 		return nil, err
@@ -230,10 +236,10 @@ func (s *Service) laneFor(ctx context.Context, tx park.Tx, id string, now time.T
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if l, ok := s.subs[id]; ok && cap(l.sem) == conc && l.limiter.Limit() == rate.Limit(rl) {
-		l.sub, l.partner, l.loaded = sub, p, now // same limits: keep what is in flight counted
+		l.sub, l.partner = sub, p // same limits: keep what is in flight counted
 		return l, nil
 	}
-	l = &lane{sub: sub, partner: p, loaded: now, sem: make(chan struct{}, conc), limiter: rate.NewLimiter(rate.Limit(rl), rl)}
+	l := &lane{sub: sub, partner: p, sem: make(chan struct{}, conc), limiter: rate.NewLimiter(rate.Limit(rl), rl)}
 	s.subs[id] = l
 	return l, nil
 }

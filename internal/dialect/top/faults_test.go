@@ -177,6 +177,42 @@ func TestBurstInOrder(t *testing.T) {
 	}
 }
 
+// TestChannelEditSignsTheNextPush: once a channel's edit returns, its
+// next push goes to the new gateway, signed with the new secret and sign
+// method, although the worker sent with the old ones just before (the
+// test's clock stands still: no cached setting could expire meanwhile).
+func TestChannelEditSignsTheNextPush(t *testing.T) {
+	c := newChannel(t, top.SignMD5)
+	deliverytest.WaitFor(t, 10*time.Second, "the model's change delivered with the old settings", func() bool {
+		ds, err := c.Sys.Deliveries.ListDeliveries(c.Ctx, deliveries.DeliveryQuery{PartnerID: "12345678", Report: park.ReportRental})
+		must(t, err)
+		return len(ds) == 1 && ds[0].State == park.DeliveryDelivered
+	})
+	moved := toptest.New(t, c.Clock.Now, "12345678", "new-secret")
+	in := channelInput(moved.Router(), "new-secret")
+	in.SignMethod = top.SignHMACSHA256
+	_, err := c.Sys.Rental.PutChannel(c.Ctx, in)
+	must(t, err)
+	_, err = c.Sys.Rental.PutStoreModel(c.Ctx, terms(300))
+	must(t, err)
+	deliverytest.WaitFor(t, 10*time.Second, "the terms attempted", func() bool {
+		ds := c.termsDeliveries(t)
+		return len(ds) == 1 && ds[0].Attempts > 0
+	})
+	if d := c.termsDeliveries(t)[0]; d.State != park.DeliveryDelivered || d.Attempts != 1 {
+		t.Fatalf("delivery %s after %d attempts (%s), want delivered at the first", d.State, d.Attempts, d.LastReply)
+	}
+	for _, call := range c.gw.Calls() {
+		if call.Method == top.MethodStoreModel {
+			t.Fatalf("the old gateway got the terms (sign_method %s)", call.Param("sign_method"))
+		}
+	}
+	calls := moved.Calls()
+	if len(calls) != 1 || calls[0].Refused != "" || calls[0].Param("sign_method") != top.SignHMACSHA256 {
+		t.Fatalf("the new gateway got %+v, want one call signed hmac-sha256 with the new secret", calls)
+	}
+}
+
 // TestForgedSignatureRefusedByGateway shows the test gateway refuses what
 // the real one would: a call signed with another secret is an isv error,
 // so the delivery is dead at once and visibly so.
@@ -184,10 +220,6 @@ func TestForgedSignatureRefusedByGateway(t *testing.T) {
 	c := newChannel(t, top.SignMD5)
 	_, err := c.Sys.Rental.PutChannel(c.Ctx, channelInput(c.gw.Router(), "wrong-secret"))
 	must(t, err)
-	// A worker that sent the model's change keeps the channel's settings
-	// for a few seconds of the test's fixed clock: move it on, so the
-	// next call is signed with the new secret whenever the worker ran.
-	c.Clock.Set(c.Clock.Now().Add(time.Minute))
 	_, err = c.Sys.Rental.PutStoreModel(c.Ctx, terms(300))
 	must(t, err)
 	deliverytest.WaitFor(t, 30*time.Second, "the delivery dead", func() bool {

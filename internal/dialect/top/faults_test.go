@@ -213,20 +213,35 @@ func TestChannelEditSignsTheNextPush(t *testing.T) {
 	}
 }
 
-// TestForgedSignatureRefusedByGateway shows the test gateway refuses what
-// the real one would: a call signed with another secret is an isv error,
-// so the delivery is dead at once and visibly so.
-func TestForgedSignatureRefusedByGateway(t *testing.T) {
+// TestSignatureRefusalRetried: a call the gateway refuses for its
+// signature (the channel's secret changed there before it did in parkd)
+// is not the data's fault: it is kept and retried, and once the operator
+// puts the channel's secret right the retry is signed with it and taken.
+func TestSignatureRefusalRetried(t *testing.T) {
 	c := newChannel(t, top.SignMD5)
 	_, err := c.Sys.Rental.PutChannel(c.Ctx, channelInput(c.gw.Router(), "wrong-secret"))
 	must(t, err)
 	_, err = c.Sys.Rental.PutStoreModel(c.Ctx, terms(300))
 	must(t, err)
-	deliverytest.WaitFor(t, 30*time.Second, "the delivery dead", func() bool {
+	deliverytest.WaitFor(t, 10*time.Second, "the refused attempt recorded", func() bool {
 		ds := c.termsDeliveries(t)
-		return len(ds) == 1 && ds[0].State == park.DeliveryDead
+		return len(ds) == 1 && ds[0].Attempts > 0
 	})
+	if d := c.termsDeliveries(t)[0]; d.State != park.DeliveryFailed || !strings.Contains(d.LastReply, "isv.invalid-signature") {
+		t.Fatalf("delivery %s (%s), want failed, to be retried, with the gateway's answer", d.State, d.LastReply)
+	}
 	if call := c.calls(t, top.MethodStoreModel, 1)[0]; call.Refused != "isv.invalid-signature" {
 		t.Fatalf("gateway: %q, want isv.invalid-signature", call.Refused)
+	}
+	_, err = c.Sys.Rental.PutChannel(c.Ctx, channelInput(c.gw.Router(), "helloworld"))
+	must(t, err)
+	c.Clock.Set(c.Clock.Now().Add(time.Minute)) // past the schedule's 5 s (±20 %)
+	deliverytest.WaitFor(t, 10*time.Second, "the retry delivered", func() bool {
+		ds := c.termsDeliveries(t)
+		return len(ds) == 1 && ds[0].State == park.DeliveryDelivered
+	})
+	calls := c.calls(t, top.MethodStoreModel, 2)
+	if len(calls) != 2 || calls[1].Refused != "" {
+		t.Fatalf("calls %+v: want the retry signed with the right secret", calls)
 	}
 }

@@ -39,9 +39,9 @@ func parseReply(status int, body []byte) reply {
 		r := reply{code: e.Code.String(), subCode: e.SubCode, message: strings.TrimSpace(e.Msg + " " + e.SubMsg)}
 		r.rateLimit = r.code == "7" || strings.Contains(e.SubCode, "call-limited") || strings.Contains(e.SubCode, "limit")
 		// isv.*: the caller's data is wrong; sending it again unchanged
-		// fails again. Everything else (isp.*, rate limits, unknown) may
-		// pass later.
-		r.retry = r.rateLimit || !strings.HasPrefix(e.SubCode, "isv.")
+		// fails again. Everything else (isp.*, rate limits, a refusal of
+		// the call's credentials, unknown) may pass later.
+		r.retry = r.rateLimit || credentialsRefused(r.code, e.SubCode) || !strings.HasPrefix(e.SubCode, "isv.")
 		return r
 	}
 	for k, raw := range env {
@@ -61,4 +61,17 @@ func parseReply(status int, body []byte) reply {
 		return r
 	}
 	return reply{retry: true}
+}
+
+// credentialsRefused: the gateway refused the call's signature, app key
+// or timestamp, not its data. The channel's secret or sign method changed
+// at the gateway before the operator put it in parkd, or parkd's clock
+// is off: each attempt is signed and stamped anew, so once the operator
+// mends it the same change passes, and dropping it would lose it.
+func credentialsRefused(code, subCode string) bool {
+	switch subCode {
+	case "isv.invalid-signature", "isv.appkey-not-exists", "isv.invalid-timestamp":
+		return true
+	}
+	return code == "25" || code == "29" || code == "31" // invalid signature, app key, timestamp
 }

@@ -4,8 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -116,8 +118,13 @@ func (h *Handler) serve(r *http.Request, req *request, keys []string, fn func(*r
 }
 
 // decodeForm reads an application/x-www-form-urlencoded body: only the
-// given keys, each at most once.
+// given keys, each at most once. Parameters in the query string are
+// refused: the API takes them in the form only, and one read nowhere would
+// answer as if it had not been sent (an unfiltered list, say).
 func decodeForm(r *http.Request, keys []string) (url.Values, error) {
+	if err := checkNoQuery(r.URL.RawQuery); err != nil {
+		return nil, err
+	}
 	ct := r.Header.Get("Content-Type")
 	if ct != "" && !strings.HasPrefix(strings.ToLower(ct), "application/x-www-form-urlencoded") {
 		return nil, apiErr(codeOther, "请求格式错误：请使用 application/x-www-form-urlencoded")
@@ -127,6 +134,19 @@ func decodeForm(r *http.Request, keys []string) (url.Values, error) {
 		return nil, apiErr(codeOther, "请求体无法解析或超过长度限制")
 	}
 	return checkForm(r.PostForm, keys)
+}
+
+// checkNoQuery refuses a query string that holds any parameter, naming
+// the first by name.
+func checkNoQuery(raw string) error {
+	q, err := url.ParseQuery(raw)
+	if err != nil {
+		return apiErr(codeOther, "参数须放在表单中，URL查询串无法解析")
+	}
+	if len(q) == 0 {
+		return nil
+	}
+	return apiErr(codeOther, "参数须放在表单中："+clean(slices.Min(slices.Collect(maps.Keys(q)))))
 }
 
 func checkForm(form url.Values, keys []string) (url.Values, error) {

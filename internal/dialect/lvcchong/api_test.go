@@ -405,3 +405,24 @@ func (r *rig) cabinet(t *testing.T) *ocppsim.Point {
 	}
 	return p
 }
+
+// TestQueryParametersRefused: a parameter in the query string is refused,
+// naming it, rather than ignored (an unfiltered list, a charge started
+// without it), and the call does nothing.
+func TestQueryParametersRefused(t *testing.T) {
+	r := newRig(t)
+	r.cabinet(t)
+	tok := r.token(t)
+	wantErr(t, r.post(t, "getPriceStandard?deviceFamily=1", tok, nil), "-1", "参数须放在表单中：deviceFamily")
+	wantErr(t, r.post(t, "getToken?appSecret="+appSecret, "", url.Values{"appId": {"app1"}}), "-1", "参数须放在表单中：appSecret")
+	wantErr(t, r.post(t, "charge?workTime=60", tok, url.Values{"deviceId": {"CAB1"}, "portNum": {"3"}, "payMoney": {"300"}}),
+		"-1", "参数须放在表单中：workTime")
+	wantErr(t, r.post(t, "getPriceStandard?%zz", tok, nil), "-1", "参数须放在表单中")
+	q := r.post(t, "queryChargeOrder", tok, url.Values{"pageSize": {"100"}})
+	if l, _ := q["data"].(map[string]any)["list"].([]any); q["success"] != true || len(l) != 0 {
+		t.Fatalf("orders after a refused charge %v", q)
+	}
+	if out := r.post(t, "getPriceStandard?", tok, nil); out["success"] != true {
+		t.Fatalf("an empty query string %v", out)
+	}
+}

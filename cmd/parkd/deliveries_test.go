@@ -33,7 +33,9 @@ type outbox struct {
 func fillOutbox(ctx context.Context, t *testing.T, a *api, lot string, rc *deliverytest.Receiver, n int) *outbox {
 	t.Helper()
 	a.createLot(ctx, t, lot)
-	partner := map[string]any{"id": "crm-" + lot, "name": "CRM", "dialect": "linkc", "type": "normal", "lots": []string{lot}}
+	// An Ebopark partner: a Linkc one may not use a lot priced in yuan.
+	partner := map[string]any{"id": "crm-" + lot, "name": "CRM", "dialect": "ebopark", "secret": "crm-secret-0123456789",
+		"type": "normal", "lots": []string{lot}}
 	if _, err := a.do(ctx, "POST", "/v1/partners", partner, "", 201, nil); err != nil {
 		t.Fatalf("partner: %v", err)
 	}

@@ -144,7 +144,8 @@ func wantRefused(t *testing.T, c badTextCase, r testReply) {
 }
 
 // newCorpusEnv is a server with lot L1 (a car inside, lane in-1 known), an
-// Ebopark partner and a Linkc user.
+// Ebopark partner, and a Linkc user whose partner uses lot BR1 (Linkc's
+// partners use only lots priced in reais).
 func newCorpusEnv(t *testing.T, st park.Store, now time.Time) *testEnv {
 	t.Helper()
 	e := newTestEnv(t, st, now)
@@ -161,8 +162,9 @@ func newCorpusEnv(t *testing.T, st park.Store, now time.Time) *testEnv {
 		Lane: "in-1", At: now.Add(-time.Hour)}))
 	must(e.sys.Partners.CreateDemoPartner(ctx, &park.Partner{ID: "ebo", Name: "Ebo", Dialect: "ebopark", Type: park.PartnerNormal,
 		Secret: eboSecret, SignMode: "static", Lots: []string{"L1"}}))
+	must(e.sys.Gate.CreateLot(ctx, &park.Lot{Code: "BR1", Name: "Garagem", TimeZone: "America/Sao_Paulo", Currency: "BRL", Capacity: 10}))
 	must(e.sys.Partners.CreatePartner(ctx, &park.Partner{ID: "lk", Name: "Lk", Dialect: "linkc", Type: park.PartnerNormal,
-		Lots: []string{"L1"}}))
+		Lots: []string{"BR1"}}))
 	must(e.sys.Partners.CreateIntegrator(ctx, partners.IntegratorInput{Username: "ana", Password: "senha-forte-1", Partners: []string{"lk"}}))
 	return e
 }

@@ -2,6 +2,7 @@ package loadgen
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"io"
@@ -11,7 +12,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"parkd/internal/app"
+	"parkd/internal/dialect/ebopark"
 )
 
 // Receiver is a partner's endpoint for a measurement of deliveries: it
@@ -71,12 +72,15 @@ const (
 	subscriptionConcurrency = 32
 )
 
-// Subscribe creates a partner of the lot (any dialect will do: the
-// subscriptions are native) and one native subscription per
+// Subscribe creates a partner of the lot (of Ebopark, though any dialect
+// whose partners may use a lot priced in yuan will do: the subscriptions
+// are native; its secret is random, as nothing signs with it) and one
+// native subscription per
 // report of the flow, sending to url. Disabled subscriptions keep what
 // happens until EnableSubscriptions, so a backlog can be built first.
 func (h *Harness) Subscribe(ctx context.Context, url string, enabled bool) error {
-	partner := map[string]any{"id": h.partnerID(), "name": "load receiver", "dialect": app.DialectNames()[0], "lots": []string{h.cfg.Lot}}
+	partner := map[string]any{"id": h.partnerID(), "name": "load receiver", "dialect": ebopark.Name, "secret": rand.Text(),
+		"lots": []string{h.cfg.Lot}}
 	if err := h.call(ctx, "POST", "/v1/partners", partner, nil, 201, nil); err != nil {
 		return fmt.Errorf("create partner: %w", err)
 	}

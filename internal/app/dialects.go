@@ -15,19 +15,22 @@ import (
 // dialect is a partner API parkd serves: its name (what a partner is
 // created with), the sign modes its partners may use (the default first;
 // none when the dialect does not sign requests, so its partners hold no
-// secret), how it mounts its routes, and, when it pushes reports to its
-// partners, its format. Registering one here is all it takes; the core
-// knows no dialect by name.
+// secret), the currency its partners' lots must price in when it writes
+// amounts in one, how it mounts its routes, and, when it pushes reports
+// to its partners, its format. Registering one here is all it takes; the
+// core knows no dialect by name.
 type dialect struct {
 	name      string
 	signModes []string
 	demoSigns []string // sign modes only the demo data set gives
+	currency  string   // "": its partners' lots may price in any currency
 	mount     func(sys *system.System, log *slog.Logger, mount func(string, http.Handler))
 	format    deliveries.Formatter
 }
 
 var dialects = []dialect{
 	{name: linkc.Name, // integrators sign in with a password; requests carry a bearer token
+		currency: linkc.Currency,
 		mount: func(sys *system.System, log *slog.Logger, mount func(string, http.Handler)) {
 			linkc.New(linkc.Config{Service: sys, Log: log}).Mount(mount)
 		}},
@@ -79,6 +82,18 @@ func DialectDemoSignModes() map[string][]string {
 		}
 	}
 	return modes
+}
+
+// DialectCurrencies lists, per dialect that writes amounts in one
+// currency, the currency its partners' lots must price in.
+func DialectCurrencies() map[string]string {
+	out := map[string]string{}
+	for _, d := range dialects {
+		if d.currency != "" {
+			out[d.name] = d.currency
+		}
+	}
+	return out
 }
 
 // formats are the report formats of the dialects that have one.

@@ -49,3 +49,33 @@ func TestPartnerSecrets(t *testing.T) {
 		}
 	})
 }
+
+// TestLinkcLotCurrency: Linkc's amounts are reais, as app declares its
+// dialect, so a Linkc partner on a lot priced in yuan is refused (400
+// naming lots, nothing created), and so is changing to yuan the currency
+// of a lot a Linkc partner may use.
+func TestLinkcLotCurrency(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
+	e := newTestEnv(t, teststore.Open(t), now)
+	if err := demo.Load(context.Background(), e.sys, now); err != nil {
+		t.Fatal(err)
+	}
+	r := e.admin("POST", "/v1/partners", `{"id":"cnapp","name":"P","dialect":"linkc","lots":["`+demo.LotCode+`"]}`)
+	if r.status != 400 || !strings.Contains(r.body, `"field":"lots"`) {
+		t.Fatalf("linkc partner on a CNY lot: %d %s", r.status, r.body)
+	}
+	if r := e.admin("GET", "/v1/partners/cnapp", ""); r.status != 404 {
+		t.Fatalf("refused partner: %d %s", r.status, r.body)
+	}
+	r = e.admin("PATCH", "/v1/lots/"+demo.BRLotCode, `{"currency":"CNY"}`)
+	if r.status != 400 || !strings.Contains(r.body, `"field":"currency"`) {
+		t.Fatalf("currency of a linkc partner's lot: %d %s", r.status, r.body)
+	}
+	if r := e.admin("GET", "/v1/lots/"+demo.BRLotCode, ""); !strings.Contains(r.body, `"currency":"BRL"`) {
+		t.Fatalf("lot after a refused change: %s", r.body)
+	}
+	if r := e.admin("POST", "/v1/partners", `{"id":"brapp","name":"P","dialect":"linkc","lots":["`+demo.BRLotCode+`"]}`); r.status != 201 {
+		t.Fatalf("linkc partner on a BRL lot: %d %s", r.status, r.body)
+	}
+}

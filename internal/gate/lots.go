@@ -68,7 +68,8 @@ func (s *Service) ListLots(ctx context.Context) ([]*park.Lot, error) {
 }
 
 // UpdateLot applies patch to a lot and stores it if it still validates.
-// The code cannot change; a changed tariff gets a new version. An
+// The code cannot change; a changed tariff gets a new version; a changed
+// currency must suit those that hold the lot (LotCurrencies). An
 // operator's change is audited with the lot before and after.
 func (s *Service) UpdateLot(ctx context.Context, code string, patch func(*park.Lot) error) (*park.Lot, error) {
 	return s.updateLot(ctx, code, "lot.update", func(l *park.Lot) string { return core.Snapshot(l) }, patch)
@@ -84,7 +85,7 @@ func (s *Service) updateLot(ctx context.Context, code, action string, keep func(
 		if err != nil {
 			return err
 		}
-		before := string(l.Tariff)
+		before, currency := string(l.Tariff), l.Currency
 		kept := keep(l)
 		if err := patch(l); err != nil {
 			return err
@@ -97,6 +98,11 @@ func (s *Service) updateLot(ctx context.Context, code, action string, keep func(
 		}
 		if _, err := billing.CanonicalTariff(l); err != nil {
 			return err
+		}
+		if l.Currency != currency && s.currencies != nil {
+			if err := s.currencies.CheckLotCurrency(ctx, tx, l); err != nil {
+				return err
+			}
 		}
 		if string(l.Tariff) != before {
 			l.TariffVersion++

@@ -15,7 +15,8 @@ import (
 const MinSecretLen = 16
 
 // CreatePartner validates and stores a partner (EInvalid, EConflict, and
-// ENotFound naming a lot that does not exist). A partner of a dialect that
+// ENotFound naming a lot that does not exist; EInvalid naming lots when
+// one does not price in the currency the dialect declares). A partner of a dialect that
 // signs requests needs a secret of at least MinSecretLen bytes and one of
 // the dialect's sign modes (its default when none is given); a partner of
 // a dialect that does not sign has neither.
@@ -47,7 +48,12 @@ func (s *Service) createPartner(ctx context.Context, p *park.Partner, demo bool)
 	slices.Sort(p.Lots)
 	now := s.base.Clock()
 	p.CreatedAt, p.UpdatedAt = now, now
-	err := s.base.Write(ctx, func(tx park.Tx) error { return tx.CreatePartner(ctx, p) })
+	err := s.base.Write(ctx, func(tx park.Tx) error {
+		if err := s.checkCurrency(ctx, tx, p); err != nil {
+			return err
+		}
+		return tx.CreatePartner(ctx, p)
+	})
 	if park.IsCode(err, park.ENotFound) {
 		return nil, &park.Error{Code: park.EInvalid, Field: "lots", Message: err.Error()}
 	}

@@ -7,6 +7,7 @@ package partners
 
 import (
 	"log/slog"
+	"maps"
 	"slices"
 	"sync"
 	"time"
@@ -25,6 +26,7 @@ type Service struct {
 	dialects []string
 	signs    map[string][]string // dialect -> its sign modes, the default first
 	demo     map[string][]string // dialect -> the sign modes only the demo data set may give
+	currency map[string]string   // dialect -> the currency its partners' lots must price in
 	signIn   *SignInGuard
 	auth     sync.Map // authKey -> *authEntry: recently checked partner tokens
 	signers  sync.Map // partner id -> *signerEntry: recently read signing partners
@@ -50,6 +52,11 @@ type Config struct {
 	// DemoSignModes are, per dialect, the sign modes only the demo data
 	// set may give a partner (a vendor's public test sign).
 	DemoSignModes map[string][]string
+	// Currencies are, per dialect, the currency its partners' lots must
+	// price in, as a dialect that writes amounts in one currency declares
+	// it when app registers it. A dialect not named here takes lots of
+	// any currency.
+	Currencies map[string]string
 	// SignIn limits integrators' sign-ins on this node (zero fields: the
 	// defaults, DefaultSignInLimits).
 	SignIn SignInLimits
@@ -62,7 +69,7 @@ func New(c Config) *Service {
 		signs[d] = slices.Clone(modes)
 	}
 	s := &Service{base: core.NewBase(c.Store, c.Now, c.Log), billing: c.Billing, gate: c.Gate,
-		dialects: slices.Clone(c.Dialects), signs: signs, demo: c.DemoSignModes}
+		dialects: slices.Clone(c.Dialects), signs: signs, demo: c.DemoSignModes, currency: maps.Clone(c.Currencies)}
 	s.signIn = NewSignInGuard(c.SignIn, s.base.Clock)
 	return s
 }

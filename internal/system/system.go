@@ -43,6 +43,10 @@ type Config struct {
 	SignModes map[string][]string
 	// DemoSignModes are the sign modes only the demo may give a partner.
 	DemoSignModes map[string][]string
+	// Currencies are the currency each dialect's partners' lots must
+	// price in, for dialects that write amounts in one (see
+	// partners.Config.Currencies).
+	Currencies map[string]string
 	// SignIn limits integrators' sign-ins (zero: the defaults).
 	SignIn partners.SignInLimits
 	// Formats are the dialects that push reports to their partners, by
@@ -89,8 +93,9 @@ func New(c Config) *System {
 		Store: c.Store, Gate: g, Billing: bil, Access: acc,
 		Spaces: spaces.New(spaces.Config{Store: c.Store, Now: c.Now, Log: c.Log}),
 		Partners: partners.New(partners.Config{Store: c.Store, Now: c.Now, Log: c.Log, Billing: bil, Gate: g, Dialects: c.Dialects,
-			SignModes: c.SignModes, DemoSignModes: c.DemoSignModes, SignIn: c.SignIn}),
+			SignModes: c.SignModes, DemoSignModes: c.DemoSignModes, Currencies: c.Currencies, SignIn: c.SignIn}),
 	}
+	g.SetLotCurrencies(sys.Partners)
 	sys.Deliveries = deliveries.New(deliveries.Config{Store: c.Store, Now: c.Now, Log: c.Log, Metrics: dm, Formats: c.Formats,
 		Options: c.Deliveries, Billing: bil, Anomalies: g})
 	g.SetSensorless(sys.Deliveries)

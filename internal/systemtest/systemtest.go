@@ -52,12 +52,17 @@ var T0 = time.Date(2026, 11, 23, 1, 0, 0, 0, time.UTC)
 
 // Dialects are the dialect names partners of tests may speak: api-one
 // does not sign requests (its integrators sign in), api-two signs them
-// (SignModes).
-var Dialects = []string{"api-one", "api-two"}
+// (SignModes), api-brl does not sign and writes amounts only in BRL
+// (Currencies).
+var Dialects = []string{"api-one", "api-two", "api-brl"}
 
 // SignModes are the test dialects' sign modes, declared as app declares
 // its dialects'.
-var SignModes = map[string][]string{"api-one": nil, "api-two": {"md5", "static"}}
+var SignModes = map[string][]string{"api-one": nil, "api-two": {"md5", "static"}, "api-brl": nil}
+
+// Currencies are the currencies test dialects' partners' lots must price
+// in, declared as app declares its dialects'.
+var Currencies = map[string]string{"api-brl": "BRL"}
 
 // Secret is a partner secret long enough for a signing dialect.
 const Secret = "test-secret-0123456789"
@@ -104,7 +109,7 @@ func NewWith(t *testing.T, o Options) *Bundle {
 	c := &Clock{t: T0.Add(6 * time.Hour)}
 	mem := device.NewMemory()
 	b := &Bundle{
-		Sys: system.New(system.Config{Store: st, Now: c.Now, Barriers: mem, Dialects: o.Dialects, SignModes: SignModes, Formats: o.Formats,
+		Sys: system.New(system.Config{Store: st, Now: c.Now, Barriers: mem, Dialects: o.Dialects, SignModes: SignModes, Currencies: Currencies, Formats: o.Formats,
 			Deliveries: deliveries.Options{AllowPrivate: true, Poll: 10 * time.Millisecond}, DeviceProtocols: o.DeviceProtocols,
 			DeviceReplyDeadline: o.DeviceDeadline, RentalDialect: o.RentalDialect}),
 		Store: st, Clock: c, Barriers: mem, Ctx: context.Background(), Lot: "140123001",

@@ -20,6 +20,7 @@ type codigo string
 const (
 	codigoNotAcceptable    codigo = "not_acceptable"     // Accept asks for another API version
 	codigoMethodNotAllowed codigo = "method_not_allowed" // the route is served with other methods (Allow)
+	codigoOtherCurrency    codigo = "currency_not_brl"   // the stay's garage prices in another currency than Currency
 )
 
 // resposta is how Linkc answers one code: the HTTP status, a Portuguese
@@ -64,6 +65,7 @@ var respostas = map[codigo]resposta{
 		fixo("esta requisição assinada já foi atendida; envie uma nova")},
 	codigoNotAcceptable:    {http.StatusNotAcceptable, "versão da API não suportada", nil},
 	codigoMethodNotAllowed: {http.StatusMethodNotAllowed, "método não permitido nesta rota", nil},
+	codigoOtherCurrency:    {http.StatusConflict, "a garagem não cobra em reais", nil},
 	codigo(park.EUnavailable): {http.StatusServiceUnavailable, "serviço indisponível; tente novamente",
 		fixo("o banco de dados está indisponível no momento; tente novamente em instantes")},
 	codigo(park.EInternal): {http.StatusInternalServerError, "erro interno",
@@ -226,6 +228,8 @@ func (h *Handler) writeError(w http.ResponseWriter, r *http.Request, err error) 
 	case codigo(park.EUnavailable):
 		h.log.Warn("database unavailable", "dialect", "linkc", "path", r.URL.Path, "err", err)
 		w.Header().Set("Retry-After", "1")
+	case codigoOtherCurrency: // the operator's set-up is wrong, not the request
+		h.log.Warn("stay priced in another currency than the dialect's", "dialect", "linkc", "path", r.URL.Path, "err", err)
 	case codigo(park.EUnauthorized):
 		w.Header().Set("WWW-Authenticate", `Bearer realm="linkc"`)
 	case codigo(park.ERateLimited):

@@ -206,3 +206,24 @@ func TestUnknownRoutes(t *testing.T) {
 		})
 	}
 }
+
+// TestOtherCurrencyRefused: a stay in a garage that prices in another
+// currency (a partner set up before the core refused such a garage to a
+// Linkc partner) is answered with an error in Portuguese, never with its
+// amounts written as reais.
+func TestOtherCurrencyRefused(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	e.admin(t, "POST", "/v1/lots", `{"code":"cn","name":"Garagem cn","timezone":"Asia/Shanghai","currency":"CNY","capacity":10,`+
+		`"tariff":`+spTariff+`}`, 201)
+	e.admin(t, "POST", "/v1/partners", `{"id":"cnapp","name":"Parceiro cn","dialect":"linkc","lots":["cn"]}`, 201)
+	e.admin(t, "POST", "/v1/integrators", `{"username":"caio","password":"`+password+`","partners":["cnapp"]}`, 201)
+	d := e.enter(t, "cn", "cn-1", "ABC1234", entry)
+	e.clock.Set(entry.Add(90 * time.Minute))
+	r := e.do("GET", "/api/estadias?localizador="+d.Locator, "", "Authorization", "Bearer "+e.login(t, "caio", password))
+	m := wantError(t, r, 409, "currency_not_brl")
+	if m["mensagem"] != "a garagem não cobra em reais" || !strings.Contains(m["detalhe"].(string), "cobra em CNY") ||
+		strings.Contains(string(r.body), `"valor_`) {
+		t.Fatalf("got %s", r.body)
+	}
+}

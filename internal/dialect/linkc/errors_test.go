@@ -29,14 +29,14 @@ func TestEveryCodeHasAReply(t *testing.T) {
 		}
 	}
 	// The dialect's own codes are not the core's, and carry their detail.
-	for _, c := range []codigo{codigoNotAcceptable, codigoMethodNotAllowed} {
+	for _, c := range []codigo{codigoNotAcceptable, codigoMethodNotAllowed, codigoOtherCurrency} {
 		rep, ok := respostas[c]
 		if core[c] || !ok || rep.mensagem == "" || rep.detalhe != nil {
 			t.Errorf("dialect code %q: core %v, row %+v", c, core[c], rep)
 		}
 	}
-	if len(respostas) != len(core)+2 {
-		t.Errorf("respostas has %d rows, want the %d core codes, not_acceptable and method_not_allowed", len(respostas), len(core))
+	if len(respostas) != len(core)+3 {
+		t.Errorf("respostas has %d rows, want the %d core codes and the dialect's 3", len(respostas), len(core))
 	}
 }
 

@@ -62,6 +62,9 @@ func (h *Handler) estadias(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if err := inReais(st.Lot); err != nil {
+		return err
+	}
 	writeJSON(w, http.StatusOK, reply(c.Partner, st, q.Get("placa") != ""))
 	return nil
 }
@@ -79,6 +82,18 @@ func query(raw string) (url.Values, error) {
 		}
 	}
 	return q, nil
+}
+
+// inReais refuses a stay whose garage prices in another currency: its
+// amounts would be read as reais. The core keeps such a garage from Linkc
+// partners; this answers one that holds it still (set up before that
+// rule) with an error rather than a wrong amount.
+func inReais(l *park.Lot) error {
+	if l.Currency == Currency {
+		return nil
+	}
+	return &problem{codigo: codigoOtherCurrency, detalhe: "a garagem " + l.Code + " cobra em " + l.Currency +
+		" e esta API informa valores apenas em reais; peça ao operador do estacionamento que corrija o cadastro do parceiro"}
 }
 
 // reply shapes a priced stay as the seed does for the partner's type.

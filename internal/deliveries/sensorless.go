@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strconv"
 	"sync/atomic"
 	"time"
 
@@ -20,7 +21,9 @@ import (
 // own timeout) to answer; after that the car is held as any other, and
 // an answer that still comes within SensorlessLate more is recorded: it pays
 // the quote if nothing else paid the stay meanwhile, and otherwise leaves
-// an anomaly, so the stay is never charged twice.
+// an anomaly, so the stay is never charged twice. Reads of the same exit
+// meanwhile (a camera's retry reaching another node) do not ask again:
+// they wait for the first ask's payment (claimAsk).
 const (
 	SensorlessTimeout = 2 * time.Second
 	SensorlessLate    = 30 * time.Second
@@ -67,9 +70,16 @@ func (s *Service) Settle(ctx context.Context, l *park.Lot, st *park.Stay, e *par
 	_ = json.Unmarshal(data, &rd)
 	a := &Attempt{Report: r, Data: &rd, Subscription: sub, Partner: p, At: at,
 		Delivery: &park.Delivery{ID: r.ID, SubscriptionID: sub.ID, PartnerID: p.ID, ReportID: r.ID, Report: r.Kind, LotCode: l.Code}}
-	wait := sub.Timeout
-	if wait == 0 {
-		wait = SensorlessTimeout
+	wait := SensorlessTimeout
+	if sub.Timeout != 0 {
+		wait = sub.Timeout
+	}
+	first, err := s.claimAsk(ctx, e.PartnerID, q, wait)
+	if err != nil {
+		return false, err
+	}
+	if !first {
+		return s.awaitPaid(ctx, st.ID, q.PaidBefore, wait)
 	}
 	// The partner's answer is awaited apart from the lane, which waits at
 	// most wait for it: whichever comes first, the answer or the end of
@@ -111,6 +121,7 @@ func (s *Service) Settle(ctx context.Context, l *park.Lot, st *park.Stay, e *par
 	res, err := s.billing.Pay(ctx, park.PaymentRequest{QuoteID: q.ID, Amount: q.AmountDue, Method: MethodSensorless,
 		Payer: p.ID, Reference: r.ID})
 	if err != nil {
+		s.unrecorded(ctx, l, st, q, p, err, "as the exit was decided")
 		return false, fmt.Errorf("the partner paid, but the payment could not be recorded: %w", err)
 	}
 	s.base.Log.Info("sensorless payment", "lot", l.Code, "stay", st.ID, "event", eventID, "partner", p.ID, "amount", res.Payment.Amount)
@@ -151,11 +162,60 @@ func (s *Service) settleLate(ctx context.Context, l *park.Lot, st *park.Stay, q 
 		s.base.Log.Info("late sensorless payment recorded", "lot", l.Code, "stay", st.ID, "partner", p.ID)
 		return
 	}
-	detail := fmt.Sprintf("partner %s paid %d for this stay after the exit had been held, and the payment could not be recorded (%s): the partner should refund its driver",
-		p.ID, q.AmountDue, park.ErrorCode(err))
+	s.unrecorded(ctx, l, st, q, p, err, "after the exit had been held")
+}
+
+// unrecorded records an anomaly for a partner's acknowledged payment
+// that could not be recorded (the stay was paid another way, or left):
+// the partner should refund its driver.
+func (s *Service) unrecorded(ctx context.Context, l *park.Lot, st *park.Stay, q *park.Quote, p *park.Partner, err error, when string) {
+	detail := fmt.Sprintf("partner %s paid %d for this stay %s, and the payment could not be recorded (%s): the partner should refund its driver",
+		p.ID, q.AmountDue, when, park.ErrorCode(err))
 	if s.anomalies != nil {
 		if aerr := s.anomalies.RecordAnomaly(ctx, l.Code, AnomalySensorless, st.Plate, st.ID, detail); aerr != nil {
 			s.base.Log.Error("recording a late sensorless payment", "lot", l.Code, "stay", st.ID, "err", aerr)
+		}
+	}
+}
+
+// claimAsk makes the partner asked once for a stay's amount due, whatever
+// reads of its exit arrive meanwhile (a camera's retry to another node,
+// the same read twice): the first to claim the stay, unpaid since the
+// quote, asks; the claim lapses after wait, so a later exit asks again.
+func (s *Service) claimAsk(ctx context.Context, partnerID string, q *park.Quote, wait time.Duration) (bool, error) {
+	now := s.base.Clock()
+	key := "sensorless:" + q.StayID + ":" + strconv.FormatInt(q.PaidBefore, 10)
+	var first bool
+	err := s.base.Write(ctx, func(tx park.Tx) (err error) {
+		first, err = tx.MarkSeen(ctx, partnerID, key, now, now.Add(-wait))
+		return err
+	})
+	return first, err
+}
+
+// awaitPaid waits, at most wait, for another ask of the stay to pay it,
+// and reports whether it did.
+func (s *Service) awaitPaid(ctx context.Context, stayID string, paidBefore int64, wait time.Duration) (bool, error) {
+	ctx, cancel := context.WithTimeout(ctx, wait)
+	defer cancel()
+	tick := time.NewTicker(50 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		var st *park.Stay
+		err := s.base.View(ctx, func(tx park.Tx) (err error) {
+			st, err = tx.GetStay(ctx, stayID)
+			return err
+		})
+		switch {
+		case err == nil && st.Paid > paidBefore:
+			return true, nil
+		case err != nil && ctx.Err() == nil:
+			return false, err
+		}
+		select {
+		case <-ctx.Done():
+			return false, nil
+		case <-tick.C:
 		}
 	}
 }

@@ -138,3 +138,33 @@ func TestSensorlessRefused(t *testing.T) {
 		}
 	})
 }
+
+// TestSensorlessAskedOnce: the same exit read arriving twice at once (a
+// camera's retry reaching a second node before the first answered) asks
+// the partner once; both reads open on the one payment.
+func TestSensorlessAskedOnce(t *testing.T) {
+	rc := newReceiver(t)
+	rc.reply = func(int, received) (int, http.Header, string, time.Duration) { return 204, nil, "", 100 * time.Millisecond }
+	b, st := sensorless(t, rc)
+	due := systemtest.Fee(2 * time.Hour)
+	ds := make(chan park.Decision, 2)
+	for range 2 {
+		go func() {
+			d, err := b.Sys.Gate.HandleEvent(b.Ctx, gate.EventInput{LotCode: b.Lot, ID: "x-1", Type: park.EventExit, Plate: "京S12345",
+				Lane: "out-1", At: b.Clock.Now()})
+			if err != nil {
+				t.Error(err)
+			}
+			ds <- d
+		}()
+	}
+	for range 2 {
+		systemtest.WantDecision(t, <-ds, park.DecisionOpen, park.ReasonPaid, 0)
+	}
+	if n := len(rc.requests()); n != 1 {
+		t.Fatalf("the partner was asked %d times for one exit, want once", n)
+	}
+	if s := b.Stay(t, st.ID); s.Paid != due || s.State != park.StayOut {
+		t.Fatalf("stay paid %d state %s, want %d paid and left", s.Paid, s.State, due)
+	}
+}

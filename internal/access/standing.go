@@ -42,6 +42,13 @@ func standing(ctx context.Context, tx park.Tx, l *park.Lot, key string, at time.
 	ps, err := tx.FindPassByPlate(ctx, l.Code, key)
 	switch {
 	case err == nil && ps.ValidAt(at):
+		if len(ps.Plates) > ps.Spaces {
+			// Its cars share spaces: they take them one at a time, each
+			// counting after the last committed (other nodes, lanes).
+			if err := tx.Serialize(ctx, "pass-spaces:"+ps.ID); err != nil {
+				return a, err
+			}
+		}
 		inside, err := tx.CountInsideForPass(ctx, ps.ID)
 		if err != nil {
 			return a, err

@@ -83,6 +83,12 @@ func vehicleClass(in *EventInput, p plate.Plate) string {
 	return park.ClassSmall
 }
 
+// capacityMargin: a lot with fewer free spaces than this admits its
+// visitors one at a time (Tx.Serialize), so no two entries take its last
+// space; more concurrent entries than this into one lot, all uncommitted
+// at once, is beyond any lot's lanes.
+const capacityMargin = 64
+
 // HandleEvent decides what a lane does with a camera read and records it.
 // A repeated event id returns the first decision and changes nothing. A
 // car that owes money at an exit and is enrolled for sensorless payment
@@ -327,6 +333,17 @@ func (s *Service) entry(ctx context.Context, tx park.Tx, l *park.Lot, in *EventI
 		inside, err := tx.CountInside(ctx, l.Code)
 		if err != nil {
 			return dec, err
+		}
+		if inside+l.Occupied+capacityMargin >= l.Capacity {
+			// Near full, entries of the lot are admitted one at a time,
+			// each counting after the last committed: concurrent ones
+			// (other nodes, other lanes) would each count a free space.
+			if err := tx.Serialize(ctx, "lot-capacity:"+l.Code); err != nil {
+				return dec, err
+			}
+			if inside, err = tx.CountInside(ctx, l.Code); err != nil {
+				return dec, err
+			}
 		}
 		if inside+l.Occupied >= l.Capacity { // l.Occupied: a re-entry just closed above
 			dec.Decision, dec.Reason = park.DecisionHold, park.ReasonLotFull

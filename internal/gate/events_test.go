@@ -2,7 +2,9 @@ package gate_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -397,5 +399,51 @@ func TestUnknownLaneIsRecordedWithTheEventsDirection(t *testing.T) {
 		if err != nil {
 			t.Fatalf("lane %s: %v", lane, err)
 		}
+	}
+}
+
+// TestConcurrentEntriesKeepLimits: entries at the same moment (other
+// lanes, other nodes) never share the lot's last spaces nor a pass's one
+// space. The lot has 10 spaces; 30 visitors come at once: 10 enter, 20
+// are held. A pass of two cars and one space, both at once: one enters on
+// the pass, the other as a visitor.
+func TestConcurrentEntriesKeepLimits(t *testing.T) {
+	b := setup(t)
+	if _, err := b.Sys.Access.CreatePass(b.Ctx, b.Lot, &park.Pass{HolderName: "张伟", Plates: []string{"京A11111", "京A22222"},
+		Spaces: 1, ValidFrom: t0.Add(-time.Hour), ValidTo: t0.Add(30 * 24 * time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	enter := func(plates []string) map[string]int {
+		var mu sync.Mutex
+		reasons := map[string]int{}
+		var wg sync.WaitGroup
+		for _, p := range plates {
+			wg.Go(func() {
+				d, err := b.EventID("in-"+p, park.EventEntry, p, t0)
+				mu.Lock()
+				defer mu.Unlock()
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				reasons[d.Reason]++
+			})
+		}
+		wg.Wait()
+		return reasons
+	}
+	if r := enter([]string{"京A11111", "京A22222"}); r[park.ReasonPass] != 1 || r[park.ReasonVisitor] != 1 {
+		t.Fatalf("two cars of a one-space pass at once: %v, want one pass and one visitor", r)
+	}
+	var visitors []string
+	for i := range 30 {
+		visitors = append(visitors, fmt.Sprintf("京C%05d", i))
+	}
+	// Two spaces are taken by the pass's cars: 8 of the 30 enter.
+	if r := enter(visitors); r[park.ReasonVisitor] != 8 || r[park.ReasonLotFull] != 22 {
+		t.Fatalf("30 visitors at once for 8 free spaces: %v", r)
+	}
+	if n := b.Occupied(t); n != 10 {
+		t.Fatalf("%d inside a lot of 10", n)
 	}
 }

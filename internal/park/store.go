@@ -29,6 +29,13 @@ type Store interface {
 
 // Tx is the set of operations available inside a transaction.
 type Tx interface {
+	// Serialize holds key until the transaction ends: a transaction that
+	// serializes on the same key meanwhile waits, and then reads what
+	// this one committed. It guards a check-then-act that rows alone do
+	// not (a count against a limit). Where one writer runs at a time
+	// (SQLite) it does nothing.
+	Serialize(ctx context.Context, key string) error
+
 	// Lots. CreateLot returns EConflict when the code exists.
 	CreateLot(ctx context.Context, l *Lot) error
 	// GetLot returns ENotFound for an unknown code.

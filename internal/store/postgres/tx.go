@@ -33,6 +33,17 @@ func (t *txn) later(write func() error, name func(error) error) error {
 
 var _ park.Tx = (*txn)(nil)
 
+// Serialize takes an advisory lock until commit. What the memo holds was
+// read before it, so it is dropped: the next count reads what the last
+// holder committed.
+func (t *txn) Serialize(ctx context.Context, key string) error {
+	if err := t.q.Serialize(ctx, key); err != nil {
+		return mapErr(err)
+	}
+	clear(t.g.memo.lots)
+	return nil
+}
+
 // wrap maps a driver error, naming what was missing for ENotFound.
 func wrap(err error, format string, args ...any) error {
 	if err == nil {

@@ -27,6 +27,9 @@ var stmtCtx = context.Background()
 
 var _ park.Tx = (*txn)(nil)
 
+// Serialize does nothing: one write transaction runs at a time.
+func (t *txn) Serialize(context.Context, string) error { return nil }
+
 // wrap maps a driver error, naming what was missing for ENotFound.
 func wrap(err error, format string, args ...any) error {
 	if err == nil {

@@ -63,6 +63,7 @@ func Run(t *testing.T, open Opener) {
 		"Sessions":          testSessions,
 		"Audit":             testAudit,
 		"LaneEvents":        testLaneEvents,
+		"Serialize":         testSerialize,
 	}
 	for name, fn := range tests {
 		t.Run(name, func(t *testing.T) {

@@ -255,6 +255,16 @@ func (q *Queries) ListLots(ctx context.Context) ([]ListLotsRow, error) {
 	return items, nil
 }
 
+const serialize = `-- name: Serialize :exec
+SELECT pg_advisory_xact_lock(hashtextextended($1::text, 0))
+`
+
+// A transaction-scoped advisory lock on a key's 64-bit hash.
+func (q *Queries) Serialize(ctx context.Context, key string) error {
+	_, err := q.db.Exec(ctx, serialize, key)
+	return err
+}
+
 const updateLot = `-- name: UpdateLot :execrows
 UPDATE lots
 SET name = $1, timezone = $2, currency = $3, capacity = $4, exit_grace_minutes = $5, quote_ttl_seconds = $6,

@@ -258,7 +258,7 @@ type EnqueueReportRow struct {
 }
 
 // EnqueueReport stores a report and fans it out in one statement: a
-// pending delivery, due at the report's time, for every subscription to
+// pending delivery, created and due at due (the report's Due), for every subscription to
 // its kind of a partner that may use its lot. A delivery's id is the
 // report's and the subscription's, unique because a subscription id never
 // holds ':'. The deliveries' reference to the report is checked at the

@@ -54,3 +54,7 @@ SELECT * FROM lanes WHERE lot_code = $1 AND id = $2;
 
 -- name: CreateLane :exec
 INSERT INTO lanes (lot_code, id, direction, created_at) VALUES ($1, $2, $3, $4);
+
+-- name: Serialize :exec
+-- A transaction-scoped advisory lock on a key's 64-bit hash.
+SELECT pg_advisory_xact_lock(hashtextextended(sqlc.arg(key)::text, 0));

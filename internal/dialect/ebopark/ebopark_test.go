@@ -1,6 +1,7 @@
 package ebopark_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -26,10 +27,47 @@ func TestSeedCurl(t *testing.T) {
 	e := newEnv(t)
 	r := e.post("/partnerService/QueryMonthCarInfoV2?partnerid=test&sign=ebo2019", seedBody)
 	wantState(t, r, -1, "车牌号格式错误")
-	// The same request with the fixture pass's plate finds it.
+	// The seed's error example: {"state": -1, "total": 0, "desc": "..."},
+	// those three keys, integers where it shows integers, no result.
+	var bad map[string]any
+	if err := json.Unmarshal(r.body, &bad); err != nil || len(bad) != 3 || bad["state"] != float64(-1) || bad["total"] != float64(0) {
+		t.Fatalf("error reply %s, want the seed's keys state -1, total 0 and desc", r.body)
+	}
+	if _, ok := bad["desc"].(string); !ok {
+		t.Fatalf("error reply %s: desc is not a string", r.body)
+	}
+	// The same request with the fixture pass's plate finds it, in the
+	// seed's reply schema: state and total integers; result an object with
+	// userMobile, userName and userCode strings, lotInfo an array of
+	// objects of 6 fields, carNo an array of strings.
 	r = e.post("/partnerService/QueryMonthCarInfoV2?partnerid=test&sign=ebo2019",
 		strings.Replace(seedBody, "aute quis tempor Ut", "京A12345", 1))
 	wantState(t, r, 0, "成功")
+	var ok struct {
+		State  *int `json:"state"`
+		Total  *int `json:"total"`
+		Result *struct {
+			UserMobile *string           `json:"userMobile"`
+			UserName   *string           `json:"userName"`
+			UserCode   *string           `json:"userCode"`
+			LotInfo    *[]map[string]any `json:"lotInfo"`
+			CarNo      *[]string         `json:"carNo"`
+		} `json:"result"`
+	}
+	dec := json.NewDecoder(bytes.NewReader(r.body))
+	if err := dec.Decode(&ok); err != nil || ok.State == nil || ok.Total == nil || ok.Result == nil {
+		t.Fatalf("reply %s does not follow the seed's schema: %v", r.body, err)
+	}
+	res := ok.Result
+	if res.UserMobile == nil || *res.UserMobile != "18679681247" || res.UserName == nil || res.UserCode == nil ||
+		res.LotInfo == nil || len(*res.LotInfo) == 0 || res.CarNo == nil || len(*res.CarNo) == 0 {
+		t.Fatalf("reply %s lacks a field of the seed's schema", r.body)
+	}
+	for _, info := range *res.LotInfo {
+		if len(info) != 6 {
+			t.Fatalf("lotInfo entry %v has %d fields, the seed's has 6", info, len(info))
+		}
+	}
 }
 
 func TestSign(t *testing.T) {

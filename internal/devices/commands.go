@@ -77,12 +77,22 @@ func (s *Service) Comet() Transport { return comet{s} }
 
 type comet struct{ s *Service }
 
+type screenKey struct{}
+
+// withScreen gives a command sent through the lane's barriers the screen
+// of the decision it carries out: a heartbeat reply shows it with the
+// lift (other transports move only the barrier).
+func withScreen(ctx context.Context, sc Screen) context.Context {
+	return context.WithValue(ctx, screenKey{}, sc)
+}
+
 func (c comet) Send(ctx context.Context, d *park.Device, command string) error {
 	if command != park.GateOpen {
 		return fmt.Errorf("%w: device %s can only be told to open, not %s", park.ErrUnreachable, d.Serial, command)
 	}
 	taken := make(chan struct{})
-	c.s.queue(d.Serial, Command{Name: command, Screen: Screen{}, Reason: "barrier command", taken: taken})
+	sc, _ := ctx.Value(screenKey{}).(Screen)
+	c.s.queue(d.Serial, Command{Name: command, Screen: sc, Reason: "barrier command", taken: taken})
 	select {
 	case <-taken:
 		return nil

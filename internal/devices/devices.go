@@ -49,12 +49,16 @@ const (
 
 // Config wires a Service.
 type Config struct {
-	Store   park.Store
-	Now     park.Clock
-	Log     *slog.Logger
-	Gate    Gate
-	Lists   Lists   // the passes and whitelist loaded into cameras
-	Metrics Metrics // nil: not counted
+	Store park.Store
+	Now   park.Clock
+	Log   *slog.Logger
+	Gate  Gate
+	Lists Lists // the passes and whitelist loaded into cameras
+	// Barriers are the lanes' barriers (devices.Barriers in app): an open
+	// decided after its read was answered goes through them, the device's
+	// own command path.
+	Barriers gate.Barriers
+	Metrics  Metrics // nil: not counted
 	// Protocols are the device protocols app serves; a device must be
 	// registered with one of them.
 	Protocols []string
@@ -67,6 +71,7 @@ type Service struct {
 	base        core.Base
 	gate        Gate
 	lists       Lists
+	barriers    gate.Barriers
 	metrics     Metrics
 	protocols   []string
 	deadline    time.Duration
@@ -81,7 +86,7 @@ type Service struct {
 
 // New returns the devices subsystem.
 func New(c Config) *Service {
-	s := &Service{base: core.NewBase(c.Store, c.Now, c.Log), gate: c.Gate, lists: c.Lists, metrics: c.Metrics,
+	s := &Service{base: core.NewBase(c.Store, c.Now, c.Log), gate: c.Gate, lists: c.Lists, barriers: c.Barriers, metrics: c.Metrics,
 		protocols: slices.Clone(c.Protocols), deadline: c.ReplyDeadline, pending: make(chan struct{}, maxPending),
 		commands: map[string][]Command{}, imageWrites: make(chan struct{}, maxImageWrites)}
 	if s.metrics == nil {

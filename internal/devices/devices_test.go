@@ -7,7 +7,9 @@ import (
 	"testing"
 	"time"
 
+	"parkd/internal/device"
 	"parkd/internal/devices"
+	"parkd/internal/gate"
 	"parkd/internal/park"
 	"parkd/internal/systemtest"
 )
@@ -177,8 +179,9 @@ func (s *slowStore) Update(ctx context.Context, fn func(park.Tx) error) error {
 
 // TestReadDeadline: with the store stalled, the camera still gets an
 // answer (hold, please wait); the decision is made once the store
-// answers, and the open barrier it owes is carried by the camera's next
-// heartbeat.
+// answers, and the open barrier it owes goes through the lane's barrier
+// transport (here the in-memory barriers), not into a queue that only
+// an HTTP camera's heartbeat empties.
 func TestReadDeadline(t *testing.T) {
 	slow := &slowStore{}
 	sb := systemtest.NewWith(t, systemtest.Options{DeviceProtocols: []string{proto}, DeviceDeadline: 50 * time.Millisecond,
@@ -195,23 +198,18 @@ func TestReadDeadline(t *testing.T) {
 		t.Fatalf("%+v: want a late hold saying please wait", a)
 	}
 	slow.release()
-	// The decision lands: the same record now answers open, and one
-	// open command waits for the camera's heartbeat.
-	var cmds []devices.Command
-	for range 500 {
-		if cmds, err = b.dev.Heartbeat(b.Ctx, "cam-in", proto, "test"); err != nil {
-			t.Fatal(err)
-		}
-		if len(cmds) > 0 {
-			break
+	// The decision lands: the lane's barrier is told to open, once.
+	for i := 0; len(b.Barriers.Sent()) == 0; i++ {
+		if i == 500 {
+			t.Fatal("the late open never reached the lane's barrier")
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-	if len(cmds) != 1 || cmds[0].Name != park.GateOpen || cmds[0].Screen.Voice != devices.VoiceWelcome {
-		t.Fatalf("heartbeat commands %+v, want one open with the welcome", cmds)
+	if s := b.Barriers.Sent(); len(s) != 1 || s[0].Lane != "in-1" || s[0].Command != park.GateOpen {
+		t.Fatalf("barrier commands %+v, want one open of in-1", s)
 	}
-	if again, _ := b.dev.Heartbeat(b.Ctx, "cam-in", proto, "test"); len(again) != 0 {
-		t.Fatalf("the open command was given twice: %+v", again)
+	if cmds, _ := b.dev.Heartbeat(b.Ctx, "cam-in", proto, "test"); len(cmds) != 0 {
+		t.Fatalf("the late open was also queued for a heartbeat: %+v", cmds)
 	}
 	if n := b.Occupied(t); n != 1 {
 		t.Fatalf("%d cars inside, want the late entry's 1", n)
@@ -219,5 +217,44 @@ func TestReadDeadline(t *testing.T) {
 	d, err := b.dev.Device(b.Ctx, "cam-in")
 	if err != nil || d.SeenAt == nil {
 		t.Fatalf("%+v %v: the heartbeat was not recorded", d, err)
+	}
+}
+
+// TestLateOpenComet: a camera reached only through its heartbeats gets a
+// late open in its next heartbeat's reply, with the decision's screen.
+func TestLateOpenComet(t *testing.T) {
+	slow := &slowStore{}
+	var routes *devices.Barriers
+	sb := systemtest.NewWith(t, systemtest.Options{DeviceProtocols: []string{proto}, DeviceDeadline: 50 * time.Millisecond,
+		WrapStore: func(s park.Store) park.Store { slow.Store = s; return slow },
+		Barriers: func(st park.Store, mem *device.Memory) gate.Barriers {
+			routes = devices.NewBarriers(st, mem)
+			return routes
+		}})
+	b := &bundle{sb, sb.Sys.Devices}
+	routes.Route(proto, b.dev.Comet())
+	b.register(t, "cam-in", "in-1")
+
+	slow.stall()
+	if a, err := b.dev.Read(b.Ctx, devices.Read{Serial: "cam-in", Protocol: proto, RecordID: "1", Plate: "京A12345"}); err != nil || !a.Late {
+		t.Fatalf("%+v %v: want a late hold", a, err)
+	}
+	slow.release()
+	var cmds []devices.Command
+	for i := 0; len(cmds) == 0; i++ {
+		if i == 500 {
+			t.Fatal("no heartbeat carried the late open")
+		}
+		time.Sleep(10 * time.Millisecond)
+		var err error
+		if cmds, err = b.dev.Heartbeat(b.Ctx, "cam-in", proto, "test"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(cmds) != 1 || cmds[0].Name != park.GateOpen || cmds[0].Screen.Voice != devices.VoiceWelcome {
+		t.Fatalf("heartbeat commands %+v, want one open with the welcome", cmds)
+	}
+	if again, _ := b.dev.Heartbeat(b.Ctx, "cam-in", proto, "test"); len(again) != 0 {
+		t.Fatalf("the open command was given twice: %+v", again)
 	}
 }

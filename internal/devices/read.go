@@ -51,8 +51,8 @@ const maxRecordID = 56
 // lane and answers with the decision and what the lane's screen shows.
 // The answer comes within the reply deadline whatever the store does: a
 // decision not made by then is answered "hold, please wait", and when it
-// is made later and opens, the device is told to open with its next
-// heartbeat (Commands). Errors: ENotFound when the serial is not
+// is made later and opens, the lane's barrier is told to open through its
+// transport (lateOpen). Errors: ENotFound when the serial is not
 // registered, or is registered for another protocol (refused and logged).
 func (s *Service) Read(ctx context.Context, r Read) (Answer, error) {
 	dctx, cancel := context.WithTimeout(ctx, s.deadline)
@@ -171,7 +171,23 @@ func (s *Service) lateDecision(d *park.Device, in gate.EventInput, dec park.Deci
 	}
 	s.base.Log.Info("device read decided late", "serial", d.Serial, "event", in.ID, "decision", dec.Decision)
 	if dec.Decision == park.DecisionOpen {
-		s.queue(d.Serial, Command{Name: park.GateOpen, Screen: ScreenFor(d.Direction, dec), Reason: "late decision of " + in.ID})
+		go s.lateOpen(d, in.ID, ScreenFor(d.Direction, dec))
+	}
+}
+
+// lateOpen lifts the barrier a late decision owes through the lane's
+// barrier transport, as an operator's open goes: MQTT gpio_out, the ISAPI
+// call back, or, for a camera reached only through its heartbeats, the
+// next heartbeat's reply (which also shows the decision's screen).
+func (s *Service) lateOpen(d *park.Device, event string, screen Screen) {
+	if s.barriers == nil {
+		s.base.Log.Error("late open: no barriers wired", "serial", d.Serial, "event", event)
+		return
+	}
+	ctx, cancel := context.WithTimeout(withScreen(context.Background(), screen), decideTimeout)
+	defer cancel()
+	if err := s.barriers.Send(ctx, d.LotCode, d.Lane, park.GateOpen); err != nil {
+		s.base.Log.Error("late open not delivered", "serial", d.Serial, "lot", d.LotCode, "lane", d.Lane, "event", event, "err", err)
 	}
 }
 

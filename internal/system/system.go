@@ -102,7 +102,7 @@ func New(c Config) *System {
 	sys.Charging = charging.New(charging.Config{Store: c.Store, Now: c.Now, Log: c.Log})
 	sys.Rental = rental.New(rental.Config{Store: c.Store, Now: c.Now, Log: c.Log, ChannelDialect: c.RentalDialect})
 	g.SetRentals(sys.Rental)
-	sys.Devices = devices.New(devices.Config{Store: c.Store, Now: c.Now, Log: c.Log, Gate: g, Lists: acc, Metrics: vm,
+	sys.Devices = devices.New(devices.Config{Store: c.Store, Now: c.Now, Log: c.Log, Gate: g, Lists: acc, Barriers: c.Barriers, Metrics: vm,
 		Protocols: c.DeviceProtocols, ReplyDeadline: c.DeviceReplyDeadline})
 	sys.Operators = operators.New(operators.Config{Store: c.Store, Now: c.Now, Log: c.Log, SignIn: c.SignIn})
 	return sys

@@ -93,6 +93,9 @@ type Options struct {
 	DeviceDeadline  time.Duration
 	// WrapStore, when set, wraps the store the core uses (a slow one).
 	WrapStore func(park.Store) park.Store
+	// Barriers, when set, are the lanes' barriers over the store and the
+	// in-memory ones (a registry's routes); nil: the in-memory ones.
+	Barriers func(park.Store, *device.Memory) gate.Barriers
 }
 
 // NewWith is New with o.
@@ -108,8 +111,12 @@ func NewWith(t *testing.T, o Options) *Bundle {
 	}
 	c := &Clock{t: T0.Add(6 * time.Hour)}
 	mem := device.NewMemory()
+	var bars gate.Barriers = mem
+	if o.Barriers != nil {
+		bars = o.Barriers(st, mem)
+	}
 	b := &Bundle{
-		Sys: system.New(system.Config{Store: st, Now: c.Now, Barriers: mem, Dialects: o.Dialects, SignModes: SignModes, Currencies: Currencies, Formats: o.Formats,
+		Sys: system.New(system.Config{Store: st, Now: c.Now, Barriers: bars, Dialects: o.Dialects, SignModes: SignModes, Currencies: Currencies, Formats: o.Formats,
 			Deliveries: deliveries.Options{AllowPrivate: true, Poll: 10 * time.Millisecond}, DeviceProtocols: o.DeviceProtocols,
 			DeviceReplyDeadline: o.DeviceDeadline, RentalDialect: o.RentalDialect}),
 		Store: st, Clock: c, Barriers: mem, Ctx: context.Background(), Lot: "140123001",

@@ -172,8 +172,13 @@ func (m *MQTT) Handle(topic string, payload []byte) {
 	ctx := context.Background()
 	switch name {
 	case "keep_alive":
-		if _, err := m.dev.Heartbeat(ctx, sn, ProtocolMQTT, "mqtt"); err != nil && !park.IsCode(err, park.ENotFound) {
+		cmds, err := m.dev.Heartbeat(ctx, sn, ProtocolMQTT, "mqtt")
+		if err != nil && !park.IsCode(err, park.ENotFound) {
 			m.log.Warn("camera keep-alive", "serial", sn, "err", err)
+		}
+		for _, c := range cmds {
+			// Taken off the camera's queue: carried out here, or lost.
+			go m.carryOut(ctx, sn, c)
 		}
 	case "ivs_result":
 		pr, err := parseIVSResult(sn, env.Payload.Body)
@@ -224,6 +229,32 @@ func (m *MQTT) answer(ctx context.Context, pr plateRead, ans devices.Answer) {
 		} else {
 			m.dev.Acknowledged(ctx, ans.Device, park.GateOpen)
 		}
+	}
+}
+
+// carryOut does a command a keep-alive took from the camera's queue: its
+// screen, then its barrier command, acknowledged.
+func (m *MQTT) carryOut(ctx context.Context, sn string, c devices.Command) {
+	if frames := screenFrames(m.log, c.Screen); len(frames) > 0 {
+		body, _ := json.Marshal(struct {
+			SerialData []serialData `json:"serialData"`
+		}{frames})
+		wait := m.queue(sn, "serial_data", m.nextID(), body)
+		defer func() {
+			if err := wait(); err != nil {
+				m.log.Warn("screen frames", "serial", sn, "err", err)
+			}
+		}()
+	}
+	body, ok := gpio[c.Name]
+	if !ok {
+		m.log.Warn("camera command parkd cannot send", "serial", sn, "command", c.Name)
+		return
+	}
+	sctx, cancel := context.WithTimeout(ctx, attemptTimeout*attempts)
+	defer cancel()
+	if err := m.command(sctx, sn, "gpio_out", body); err != nil {
+		m.log.Error("camera command taken at a keep-alive not acknowledged", "serial", sn, "command", c.Name, "reason", c.Reason, "err", err)
 	}
 }
 

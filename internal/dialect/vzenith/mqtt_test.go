@@ -484,3 +484,47 @@ func TestMQTTListChangeOneCameraAway(t *testing.T) {
 	default:
 	}
 }
+
+// keepAlive is a camera's keep_alive as it publishes it.
+func (e *mqttEnv) keepAlive(t *testing.T) {
+	t.Helper()
+	msg, _ := json.Marshal(map[string]any{"id": "ka", "sn": e.serial, "name": "keep_alive", "version": "1.0",
+		"timestamp": time.Now().Unix(), "payload": map[string]any{"type": "keep_alive", "body": map[string]any{}}})
+	if err := e.cam.Publish(e.serial+"/device/message/up/keep_alive", msg); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestMQTTKeepAliveCarriesCommands: a command waiting in an MQTT camera's
+// queue that a keep-alive takes is carried out (gpio_out), not dropped.
+func TestMQTTKeepAliveCarriesCommands(t *testing.T) {
+	e := setupMQTT(t, true)
+	d, err := e.Sys.Devices.Device(e.Ctx, e.serial)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sent := make(chan error, 1)
+	go func() {
+		ctx, cancel := context.WithTimeout(e.Ctx, 10*time.Second)
+		defer cancel()
+		sent <- e.Sys.Devices.Comet().Send(ctx, d, park.GateOpen)
+	}()
+	var taken bool
+	for i := 0; !taken; i++ {
+		if i == 100 {
+			t.Fatal("the command was never taken")
+		}
+		e.keepAlive(t)
+		select {
+		case err := <-sent:
+			if err != nil {
+				t.Fatal(err)
+			}
+			taken = true
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+	if env := e.next(t); env.Name != "gpio_out" {
+		t.Fatalf("%+v: want the taken open sent as gpio_out", env)
+	}
+}

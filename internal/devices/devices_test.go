@@ -220,9 +220,10 @@ func TestReadDeadline(t *testing.T) {
 	}
 }
 
-// TestLateOpenComet: a camera reached only through its heartbeats gets a
-// late open in its next heartbeat's reply, with the decision's screen.
-func TestLateOpenComet(t *testing.T) {
+// cometLane is a core whose lanes' commands go through the registry, a
+// camera of proto reached only through its heartbeats on in-1, and the
+// store stalled, so that its reads are decided late.
+func cometLane(t *testing.T) (*bundle, *slowStore) {
 	slow := &slowStore{}
 	var routes *devices.Barriers
 	sb := systemtest.NewWith(t, systemtest.Options{DeviceProtocols: []string{proto}, DeviceDeadline: 50 * time.Millisecond,
@@ -234,11 +235,17 @@ func TestLateOpenComet(t *testing.T) {
 	b := &bundle{sb, sb.Sys.Devices}
 	routes.Route(proto, b.dev.Comet())
 	b.register(t, "cam-in", "in-1")
-
 	slow.stall()
 	if a, err := b.dev.Read(b.Ctx, devices.Read{Serial: "cam-in", Protocol: proto, RecordID: "1", Plate: "京A12345"}); err != nil || !a.Late {
 		t.Fatalf("%+v %v: want a late hold", a, err)
 	}
+	return b, slow
+}
+
+// TestLateOpenComet: a camera reached only through its heartbeats gets a
+// late open in its next heartbeat's reply, with the decision's screen.
+func TestLateOpenComet(t *testing.T) {
+	b, slow := cometLane(t)
 	slow.release()
 	var cmds []devices.Command
 	for i := 0; len(cmds) == 0; i++ {
@@ -256,5 +263,33 @@ func TestLateOpenComet(t *testing.T) {
 	}
 	if again, _ := b.dev.Heartbeat(b.Ctx, "cam-in", proto, "test"); len(again) != 0 {
 		t.Fatalf("the open command was given twice: %+v", again)
+	}
+}
+
+// TestLateOpenWithdrawn: a late open no heartbeat takes within the
+// barrier command's limit (gate.BarrierTimeout) is withdrawn and raises
+// the unacknowledged alarm; a heartbeat after that lifts nothing.
+func TestLateOpenWithdrawn(t *testing.T) {
+	b, slow := cometLane(t)
+	slow.release()
+	deadline := time.Now().Add(gate.BarrierTimeout + 7*time.Second) // a bound on the wait, not the rule
+	for {
+		d, err := b.dev.Device(b.Ctx, "cam-in")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d.Unanswered != nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the late open was never withdrawn (no unacknowledged alarm)")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if cmds, _ := b.dev.Heartbeat(b.Ctx, "cam-in", proto, "test"); len(cmds) != 0 {
+		t.Fatalf("a withdrawn late open was handed out: %+v", cmds)
+	}
+	if n := b.Occupied(t); n != 1 {
+		t.Fatalf("%d cars inside, want the late entry's 1", n)
 	}
 }

@@ -3,6 +3,7 @@ package devices
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -184,11 +185,15 @@ func (s *Service) lateOpen(d *park.Device, event string, screen Screen) {
 		s.base.Log.Error("late open: no barriers wired", "serial", d.Serial, "event", event)
 		return
 	}
-	ctx, cancel := context.WithTimeout(withScreen(context.Background(), screen), decideTimeout)
+	// The limit of every barrier command (the gate's): an open not taken
+	// by then is withdrawn, never carried out for a car long gone.
+	ctx, cancel := context.WithTimeout(withScreen(context.Background(), screen), gate.BarrierTimeout)
 	defer cancel()
 	if err := s.barriers.Send(ctx, d.LotCode, d.Lane, park.GateOpen); err != nil {
-		s.base.Log.Error("late open not delivered", "serial", d.Serial, "lot", d.LotCode, "lane", d.Lane, "event", event, "err", err)
+		s.Unacknowledged(context.Background(), d, park.GateOpen, fmt.Errorf("late decision of %s: %w", event, err))
+		return
 	}
+	s.Acknowledged(context.Background(), d, park.GateOpen)
 }
 
 // deviceFor is the registered device a message claims to come from;

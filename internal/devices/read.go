@@ -39,7 +39,11 @@ type Answer struct {
 	Device   *park.Device
 	Decision park.Decision
 	Open     bool
-	Late     bool   // no decision within the deadline: held, "please wait"
+	Late     bool // no decision within the deadline: held, "please wait"
+	// Recorded says the read is recorded (or has nothing to record: no
+	// plate was read), so a device may forget it; an offline record not
+	// recorded must be kept and sent again.
+	Recorded bool
 	Problem  string // why the read could not be decided (held)
 	Screen   Screen
 }
@@ -74,7 +78,7 @@ func (s *Service) Read(ctx context.Context, r Read) (Answer, error) {
 		// guessed at; the driver is shown how to enter without a plate.
 		s.metrics.DeviceRead(d.Protocol, "hold")
 		return Answer{Device: d, Decision: park.Decision{Decision: park.DecisionHold}, Problem: "no plate was read",
-			Screen: NoPlateScreen(d.Direction)}, nil
+			Screen: NoPlateScreen(d.Direction), Recorded: true}, nil
 	}
 	in := gate.EventInput{LotCode: d.LotCode, Type: park.EventEntry, Plate: r.Plate, Lane: d.Lane, At: s.base.Clock(),
 		PlateColor: r.PlateColor}
@@ -141,7 +145,7 @@ func (s *Service) Read(ctx context.Context, r Read) (Answer, error) {
 	if res.err != nil {
 		return s.undecided(d, in, res.err), nil
 	}
-	ans.Decision, ans.Open = res.dec, res.dec.Decision == park.DecisionOpen
+	ans.Decision, ans.Open, ans.Recorded = res.dec, res.dec.Decision == park.DecisionOpen, true
 	ans.Screen = ScreenFor(d.Direction, res.dec)
 	s.metrics.DeviceRead(d.Protocol, res.dec.Decision)
 	return ans, nil

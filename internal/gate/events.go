@@ -121,6 +121,7 @@ func (a *askSensorless) Error() string { return "the car is enrolled for sensorl
 // transaction with the decision (first or replayed).
 func (s *Service) handleEvent(ctx context.Context, in EventInput, then func(park.Tx, park.Decision) error) (park.Decision, error) {
 	now := s.base.Clock()
+	clock := passedClock(&in, now)
 	p, err := s.validateEvent(&in, now)
 	if err != nil {
 		return park.Decision{}, err
@@ -173,6 +174,11 @@ func (s *Service) handleEvent(ctx context.Context, in EventInput, then func(park
 			}
 		}
 		dec.Currency = l.Currency
+		if clock != "" {
+			if err := s.anomaly(ctx, tx, &noted, l.Code, park.AnomalyDeviceClock, p.Text, dec.StayID, in.ID, now, clock); err != nil {
+				return err
+			}
+		}
 		if err := s.reportEvent(ctx, tx, l, &in, p, dec, now); err != nil {
 			return err
 		}
@@ -212,6 +218,24 @@ func (s *Service) handleEvent(ctx context.Context, in EventInput, then func(park
 		s.base.Log.Warn("gate anomaly", "lot", a.LotCode, "kind", a.Kind, "plate", a.Plate, "stay", a.StayID, "event", a.EventID)
 	}
 	return dec, nil
+}
+
+// passedClock keeps a passage that happened whatever its device's clock
+// said: a Passed event dated at a time no event may have (a camera clock
+// reset to 1970, or days ahead) is recorded at now instead, and the
+// returned detail goes with an anomaly device_clock ("": dated well).
+func passedClock(in *EventInput, now time.Time) string {
+	if !in.Passed || in.At.IsZero() {
+		return ""
+	}
+	err := park.CheckReportTime("at", in.At, now)
+	if err == nil {
+		return ""
+	}
+	detail := fmt.Sprintf("lane %s dated the passage %s (%v); recorded at the time it was received", in.Lane,
+		in.At.UTC().Format(time.RFC3339), err)
+	in.At = now
+	return detail
 }
 
 // replayed returns the decision of an event already recorded, with the

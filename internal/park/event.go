@@ -64,6 +64,10 @@ const (
 	// An offline record came after a later passage of its car was
 	// recorded, and was put with the visit it belongs to (gate/late.go).
 	AnomalyLateRecord = "late_record"
+	// A device's record of a passage that happened was dated at a time
+	// no event may have (its clock reset or wrong): it was recorded at the
+	// time it was received instead (gate.EventInput.Passed).
+	AnomalyDeviceClock = "device_clock"
 )
 
 // Anomaly is something at a lane that the rules could not square.

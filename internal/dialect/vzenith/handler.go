@@ -84,9 +84,10 @@ func (h *Handler) push(w http.ResponseWriter, r *http.Request) {
 	id := pr.PlateID
 	out := reply{Response: responseAlarm{Info: "no", PlateID: &id, ChannelNum: pr.Channel}}
 	switch {
-	case pr.Offline && ans.Late:
-		// Not yet recorded: no ContinuePushOffline, so the camera keeps
-		// the record and sends it again (the same record is one read).
+	case pr.Offline && !ans.Recorded:
+		// Not recorded (late, refused, the store down): no
+		// ContinuePushOffline, so the camera keeps the record and sends it
+		// again (the same record is one read).
 	case pr.Offline:
 		// The car passed long ago: nothing at the lane is to move or
 		// speak now; the camera is asked for its next stored record.

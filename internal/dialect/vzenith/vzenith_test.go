@@ -216,6 +216,42 @@ func TestOfflineReplay(t *testing.T) {
 	}
 }
 
+// TestOfflineContinue: ContinuePushOffline is sent only for a record that
+// was recorded. One dated by a camera clock reset to 1970, or days ahead,
+// is recorded at the time it came with an anomaly device_clock (the
+// passage kept); one the gate refuses is kept by the camera.
+func TestOfflineContinue(t *testing.T) {
+	c := setup(t)
+	for i, at := range []time.Time{time.Unix(1, 0), c.Clock.Now().Add(72 * time.Hour)} {
+		id := int64(200 + i)
+		plate := fmt.Sprintf("京E1111%d", i)
+		r := c.push(t, pushBody("e3b2a1c4-5d6f7081", plate, id, 1, at.Unix()))
+		if r.Continue == nil || r.Continue.PlateID != id {
+			t.Fatalf("%s dated %s: %+v: want it recorded and ContinuePushOffline", plate, at, r)
+		}
+		stays, err := c.Sys.Gate.ListStays(c.Ctx, gate.StayQuery{LotCode: c.Lot, Plate: plate})
+		if err != nil || len(stays) != 1 || !stays[0].EntryAt.Equal(c.Clock.Now()) {
+			t.Fatalf("stays %+v %v: want one entered when the record came, %s", stays, err, c.Clock.Now())
+		}
+	}
+	as, err := c.Sys.Gate.ListAnomalies(c.Ctx, c.Lot, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var clock int
+	for _, a := range as {
+		if a.Kind == park.AnomalyDeviceClock {
+			clock++
+		}
+	}
+	if clock != 2 {
+		t.Fatalf("anomalies %+v: want 2 device_clock", as)
+	}
+	if r := c.push(t, pushBody("e3b2a1c4-5d6f7081", "!!", 210, 1, c.Clock.Now().Add(-time.Minute).Unix())); r.Continue != nil {
+		t.Fatalf("%+v: a record the gate refused was not recorded: no ContinuePushOffline", r)
+	}
+}
+
 func TestRefused(t *testing.T) {
 	c := setup(t)
 	for _, x := range []struct {

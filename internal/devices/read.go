@@ -26,8 +26,12 @@ type Read struct {
 	// At is when the car passed, for an offline record; a live read is
 	// dated when parkd receives it (camera clocks drift).
 	At      time.Time
-	Offline bool   // stored by the device while parkd could not be reached
-	Source  string // the sender's address, for the log
+	Offline bool // stored by the device while parkd could not be reached
+	// NoPassage says the device reports a car that did not pass (one
+	// lingering, or turning back): the device is heard, no event made,
+	// and the barrier stays as it is.
+	NoPassage bool
+	Source    string // the sender's address, for the log
 	// Image is a picture sent with the read (nil: none), of ImageType;
 	// kept when at most park.MaxImage bytes, never required.
 	Image     []byte
@@ -73,6 +77,10 @@ func (s *Service) Read(ctx context.Context, r Read) (Answer, error) {
 		return Answer{Late: true, Screen: WaitScreen(), Problem: "the device registry did not answer in time"}, nil
 	}
 	s.noteSeen(d.Serial)
+	if r.NoPassage {
+		s.metrics.DeviceRead(d.Protocol, "hold")
+		return Answer{Device: d, Decision: park.Decision{Decision: park.DecisionHold}, Problem: "not a passage", Recorded: true}, nil
+	}
 	if strings.TrimSpace(r.Plate) == "" {
 		// No plate was read: a misread or a plate-less car. Neither is
 		// guessed at; the driver is shown how to enter without a plate.

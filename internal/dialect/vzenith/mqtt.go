@@ -198,7 +198,7 @@ func (m *MQTT) Handle(topic string, payload []byte) {
 // read is acknowledged once it is decided (or answered "please wait").
 func (m *MQTT) read(ctx context.Context, pr plateRead) {
 	ans, err := m.dev.Read(ctx, devices.Read{Serial: pr.Serial, Protocol: ProtocolMQTT, RecordID: strconv.FormatInt(pr.PlateID, 10),
-		Plate: pr.License, PlateColor: pr.Color, At: pr.At, Offline: pr.Offline, Source: "mqtt"})
+		Plate: pr.License, PlateColor: pr.Color, At: pr.At, Offline: pr.Offline, NoPassage: pr.NoPassage, Source: "mqtt"})
 	if err != nil || pr.Offline {
 		return // refused and logged by devices; an offline record moves nothing now
 	}

@@ -93,7 +93,13 @@ type plateRead struct {
 	Channel  int64
 	HasPlate bool
 	Image    []byte // the picture, when sent and small enough to keep
+	// NoPassage: triggerType 64, 65 or 66 (a car lingering, the lane
+	// cleared, a car turning back) reports no car passing.
+	NoPassage bool
 }
+
+// noPassage are the triggerTypes that report no car passing.
+var noPassage = map[flexInt]bool{64: true, 65: true, 66: true}
 
 // parsePush decodes a push body, with a clear error for what is missing.
 func parsePush(body []byte) (plateRead, error) {
@@ -111,7 +117,7 @@ func parsePush(body []byte) (plateRead, error) {
 // readOf is the read of a camera's plate result, whichever way it came.
 func readOf(serial string, channel int64, r plateResult) (plateRead, error) {
 	out := plateRead{Serial: strings.TrimSpace(serial), PlateID: int64(r.PlateID), Channel: channel,
-		Offline: r.IsOffline != 0, Color: colors[r.ColorType]}
+		Offline: r.IsOffline != 0, Color: colors[r.ColorType], NoPassage: noPassage[r.TriggerType]}
 	switch {
 	case out.Serial == "":
 		return plateRead{}, fmt.Errorf("AlarmInfoPlate.serialno is missing")

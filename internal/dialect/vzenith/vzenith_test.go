@@ -252,6 +252,31 @@ func TestOfflineContinue(t *testing.T) {
 	}
 }
 
+// TestNoPassage: triggerType 64, 65 and 66 (lingering, cleared, turned
+// back) are not passages: answered "no", no event, the stay untouched.
+func TestNoPassage(t *testing.T) {
+	c := setup(t)
+	if r := c.push(t, pushBody("e3b2a1c4-5d6f7081", "京F12345", 300, 0, 0)); r.Response.Info != "ok" {
+		t.Fatalf("%+v: want the entry open", r)
+	}
+	for i, trig := range []int{64, 65, 66} {
+		for _, cam := range []string{"e3b2a1c4-5d6f7081", "cam-out"} {
+			body := strings.Replace(pushBody(cam, "京F12345", int64(301+2*i+len(cam)%2), 0, 0), `"triggerType":1`,
+				fmt.Sprintf(`"triggerType":%d`, trig), 1)
+			if r := c.push(t, body); r.Response.Info != "no" || len(r.Response.SerialData) != 0 {
+				t.Fatalf("triggerType %d at %s: %+v: want info no and nothing shown", trig, cam, r)
+			}
+		}
+	}
+	stays, err := c.Sys.Gate.ListStays(c.Ctx, gate.StayQuery{LotCode: c.Lot, Plate: "京F12345"})
+	if err != nil || len(stays) != 1 || stays[0].State != park.StayIn || stays[0].Anomaly != "" {
+		t.Fatalf("stays %+v %v: want the one stay, inside, no anomaly", stays, err)
+	}
+	if as, _ := c.Sys.Gate.ListAnomalies(c.Ctx, c.Lot, 10); len(as) != 0 {
+		t.Fatalf("anomalies %+v: want none", as)
+	}
+}
+
 func TestRefused(t *testing.T) {
 	c := setup(t)
 	for _, x := range []struct {

@@ -99,8 +99,8 @@ func TestRead(t *testing.T) {
 		t.Fatalf("%+v: want open, welcome", a)
 	}
 	again, err := b.dev.Read(b.Ctx, in)
-	if err != nil || again.Decision.StayID != a.Decision.StayID {
-		t.Fatalf("the same record again: %+v %v; want stay %s", again.Decision, err, a.Decision.StayID)
+	if err != nil || again.Decision.StayID != a.Decision.StayID || !again.Repeat || a.Repeat {
+		t.Fatalf("the same record again: %+v %v; want stay %s, said to be a repeat (and the first not)", again, err, a.Decision.StayID)
 	}
 	if n := b.Occupied(t); n != 1 {
 		t.Fatalf("%d cars inside after one read sent twice, want 1", n)

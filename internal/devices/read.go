@@ -48,8 +48,12 @@ type Answer struct {
 	// plate was read), so a device may forget it; an offline record not
 	// recorded must be kept and sent again.
 	Recorded bool
-	Problem  string // why the read could not be decided (held)
-	Screen   Screen
+	// Repeat says the read was answered before (the same record again):
+	// Open repeats the first decision, whose lift was already sent, so a
+	// transport that moves the barrier itself does not lift again.
+	Repeat  bool
+	Problem string // why the read could not be decided (held)
+	Screen  Screen
 }
 
 // maxRecordID keeps an event id (a prefix, the serial, the record id)
@@ -153,7 +157,7 @@ func (s *Service) Read(ctx context.Context, r Read) (Answer, error) {
 	if res.err != nil {
 		return s.undecided(d, in, res.err), nil
 	}
-	ans.Decision, ans.Open, ans.Recorded = res.dec, res.dec.Decision == park.DecisionOpen, true
+	ans.Decision, ans.Open, ans.Recorded, ans.Repeat = res.dec, res.dec.Decision == park.DecisionOpen, true, res.dec.Repeat
 	ans.Screen = ScreenFor(d.Direction, res.dec)
 	s.metrics.DeviceRead(d.Protocol, res.dec.Decision)
 	return ans, nil

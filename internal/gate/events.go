@@ -252,6 +252,7 @@ func (s *Service) replayed(ctx context.Context, in EventInput, then func(park.Tx
 		if err := s.base.View(ctx, find); err != nil {
 			return park.Decision{}, false, nil
 		}
+		prev.Decision.Repeat = true
 		return prev.Decision, true, nil
 	}
 	err := s.base.Update(ctx, func(tx park.Tx) error {
@@ -263,6 +264,7 @@ func (s *Service) replayed(ctx context.Context, in EventInput, then func(park.Tx
 	if prev == nil {
 		return park.Decision{}, false, nil
 	}
+	prev.Decision.Repeat = true
 	return prev.Decision, true, err
 }
 

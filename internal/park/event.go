@@ -55,6 +55,9 @@ type Decision struct {
 	Plate     string `json:"plate,omitempty"`
 	AmountDue int64  `json:"amount_due"`
 	Currency  string `json:"currency"`
+	// Repeat says the event was decided before (the same id again): this
+	// is its first decision, already carried out; never stored.
+	Repeat bool `json:"-"`
 }
 
 // Anomaly kinds recorded for an operator to review.

@@ -73,7 +73,7 @@ func (h *Handler) push(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.WriteHeader(http.StatusOK)
-	if ans.Open && h.barrier != nil {
+	if ans.Open && !ans.Repeat && h.barrier != nil { // a repeat's lift was sent the first time
 		go func() {
 			ctx, cancel := context.WithTimeout(context.Background(), openTimeout)
 			defer cancel()

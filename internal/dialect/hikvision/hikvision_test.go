@@ -83,6 +83,19 @@ func setup(t *testing.T, password string) *env {
 	return &env{b, srv.URL, cam}
 }
 
+// otherCamera registers a second camera, cam-2, on lane with a barrier
+// endpoint of its own.
+func (e *env) otherCamera(t *testing.T, lane string) *camera {
+	cam := &camera{seen: make(chan struct{}, 4)}
+	srv := httptest.NewServer(cam)
+	t.Cleanup(srv.Close)
+	if err := e.Sys.Devices.Register(e.Ctx, &park.Device{Serial: "cam-2", LotCode: e.Lot, Lane: lane,
+		Protocol: hikvision.Protocol, Addr: srv.URL, Username: "admin", Password: "cam-pass"}); err != nil {
+		t.Fatal(err)
+	}
+	return cam
+}
+
 // multipartPush is the camera's push: anpr.xml and a picture.
 func multipartPush(t *testing.T, doc []byte) (string, []byte) {
 	var buf bytes.Buffer
@@ -140,6 +153,24 @@ func TestPushOpens(t *testing.T) {
 	}
 	if n := e.Occupied(t); n != 1 {
 		t.Fatalf("%d cars inside after the same UUID twice, want 1", n)
+	}
+	// The repeat lifts nothing: a read of another lane's camera, pushed
+	// after it, opens its own barrier, and this one was called once.
+	other := e.otherCamera(t, "in-2")
+	doc2 := strings.NewReplacer("bc:ad:28:4e:11:22", "cam-2", "2f5c8a0e", "3f5c8a0e", "京A12345", "京B54321").Replace(string(doc))
+	if ct2, body2 := multipartPush(t, []byte(doc2)); e.push(t, ct2, body2) != 200 {
+		t.Fatal("the other camera's push was not accepted")
+	}
+	select {
+	case <-other.seen:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the other camera's barrier was never called")
+	}
+	e.cam.mu.Lock()
+	got = e.cam.got
+	e.cam.mu.Unlock()
+	if len(got) != 1 {
+		t.Fatalf("barrier got %q: the same UUID again lifted it again", got)
 	}
 
 	// The picture sent with the read is kept, and the event names it.

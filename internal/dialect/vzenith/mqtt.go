@@ -199,8 +199,11 @@ func (m *MQTT) Handle(topic string, payload []byte) {
 func (m *MQTT) read(ctx context.Context, pr plateRead) {
 	ans, err := m.dev.Read(ctx, devices.Read{Serial: pr.Serial, Protocol: ProtocolMQTT, RecordID: strconv.FormatInt(pr.PlateID, 10),
 		Plate: pr.License, PlateColor: pr.Color, At: pr.At, Offline: pr.Offline, NoPassage: pr.NoPassage, Source: "mqtt"})
-	if err != nil || pr.Offline {
-		return // refused and logged by devices; an offline record moves nothing now
+	if err != nil || pr.Offline || ans.Repeat {
+		// Refused and logged by devices; an offline record moves nothing
+		// now; a read sent again was answered, and its lift sent, the
+		// first time.
+		return
 	}
 	go m.answer(ctx, pr, ans)
 }

@@ -528,3 +528,52 @@ func TestMQTTKeepAliveCarriesCommands(t *testing.T) {
 		t.Fatalf("%+v: want the taken open sent as gpio_out", env)
 	}
 }
+
+// TestMQTTRepeatLiftsNothing: a read sent again (the same plateid) is
+// the read already answered: parkd sends nothing for it. A read of a
+// denied car handled after it is answered with its screen alone, and no
+// gpio_out or screen of the repeat comes before that screen.
+func TestMQTTRepeatLiftsNothing(t *testing.T) {
+	e := setupMQTT(t, true)
+	if _, err := e.Sys.Access.CreateWhitelist(e.Ctx, e.Lot, &park.WhitelistEntry{Plate: "京B54321", Kind: park.AccessDeny,
+		Reason: "test", ValidFrom: e.Clock.Now().Add(-time.Hour), ValidTo: e.Clock.Now().Add(time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	topic := e.serial + "/device/message/up/ivs_result"
+	e.mq.Handle(topic, readMessage(e.serial, "京A12345", 1))
+	for range 2 { // its screen and its lift
+		e.next(t)
+	}
+	// Handled here, one after the other, as the broker's delivery would be.
+	e.mq.Handle(topic, readMessage(e.serial, "京A12345", 1))
+	e.mq.Handle(topic, readMessage(e.serial, "京B54321", 2))
+	for {
+		env := e.next(t)
+		if env.Name == "gpio_out" {
+			t.Fatalf("%+v: the repeated read lifted the barrier again", env)
+		}
+		if env.Name != "serial_data" {
+			continue
+		}
+		var body struct {
+			SerialData []struct{ Data string } `json:"serialData"`
+		}
+		if err := json.Unmarshal(env.Payload.Body, &body); err != nil {
+			t.Fatal(err)
+		}
+		var text string
+		for _, f := range body.SerialData {
+			raw, _ := base64.StdEncoding.DecodeString(f.Data)
+			text += string(raw)
+		}
+		if strings.Contains(text, "A12345") {
+			t.Fatalf("the repeated read's screen was sent again")
+		}
+		if strings.Contains(text, "B54321") {
+			break // the denied car's screen: the repeat sent nothing before it
+		}
+	}
+	if n := e.Occupied(t); n != 1 {
+		t.Fatalf("%d cars inside, want 1", n)
+	}
+}

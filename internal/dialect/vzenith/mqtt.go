@@ -57,8 +57,8 @@ type MQTT struct {
 	now     func() time.Time
 	seq     atomic.Int64
 	mu      sync.Mutex
-	waiting map[string]chan json.RawMessage // command id -> its reply
-	told    map[string]int64                // serial -> the last list change it acknowledged
+	waiting map[string]waiter // command id -> who is to reply, and where the reply goes
+	told    map[string]int64  // serial -> the last list change it acknowledged
 }
 
 // MQTTConfig wires an MQTT.
@@ -77,7 +77,7 @@ func NewMQTT(c MQTTConfig) *MQTT {
 	if c.Now == nil {
 		c.Now = time.Now
 	}
-	return &MQTT{dev: c.Devices, pub: c.Publisher, log: c.Log, now: c.Now, waiting: map[string]chan json.RawMessage{},
+	return &MQTT{dev: c.Devices, pub: c.Publisher, log: c.Log, now: c.Now, waiting: map[string]waiter{},
 		told: map[string]int64{}}
 }
 
@@ -166,7 +166,7 @@ func (m *MQTT) Handle(topic string, payload []byte) {
 		return
 	}
 	if reply {
-		m.settle(env.ID, env.Payload.Body)
+		m.settle(sn, name, env.ID, env.Payload.Body)
 		return
 	}
 	ctx := context.Background()
@@ -288,7 +288,7 @@ func (m *MQTT) command(ctx context.Context, sn, name string, body json.RawMessag
 		id := m.nextID()
 		ch := make(chan json.RawMessage, 1)
 		m.mu.Lock()
-		m.waiting[id] = ch
+		m.waiting[id] = waiter{sn: sn, name: name, ch: ch}
 		m.mu.Unlock()
 		err := m.publish(sn, name, id, body)
 		if err == nil {
@@ -477,13 +477,29 @@ func (m *MQTT) KeepLists(ctx context.Context, every time.Duration) {
 	}
 }
 
-func (m *MQTT) settle(id string, body json.RawMessage) {
+// waiter is a command waiting for its reply.
+type waiter struct {
+	sn, name string // the camera it went to, and the command's name
+	ch       chan json.RawMessage
+}
+
+// settle hands a reply to the command it answers: the same id, from the
+// camera the command went to (the reply's topic), for the same command.
+// Ids are only unique to the node that made them, and a reply on another
+// camera's topic acknowledges nothing here.
+func (m *MQTT) settle(sn, name, id string, body json.RawMessage) {
 	m.mu.Lock()
-	ch := m.waiting[id]
+	w, ok := m.waiting[id]
+	if ok && (w.sn != sn || w.name != name) {
+		m.mu.Unlock()
+		m.log.Warn("refused a reply to another camera's command", "serial", sn, "command", name, "id", id,
+			"sent_to", w.sn, "sent", w.name)
+		return
+	}
 	delete(m.waiting, id)
 	m.mu.Unlock()
-	if ch != nil {
-		ch <- body
+	if ok {
+		w.ch <- body
 	}
 }
 

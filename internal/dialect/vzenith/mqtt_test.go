@@ -577,3 +577,32 @@ func TestMQTTRepeatLiftsNothing(t *testing.T) {
 		t.Fatalf("%d cars inside, want 1", n)
 	}
 }
+
+// TestMQTTReplyFromAnotherCamera: a reply with a command's id on another
+// camera's topic, or for another command, acknowledges nothing: the
+// command is still not delivered.
+func TestMQTTReplyFromAnotherCamera(t *testing.T) {
+	e := setupMQTT(t, false)
+	d, err := e.Sys.Devices.Device(e.Ctx, e.serial)
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		// Shorter than one attempt: only a reply can end it early.
+		ctx, cancel := context.WithTimeout(e.Ctx, 800*time.Millisecond)
+		defer cancel()
+		done <- e.mq.Send(ctx, d, park.GateOpen)
+	}()
+	sent := e.next(t)
+	reply := func(sn, name string) {
+		msg, _ := json.Marshal(map[string]any{"id": sent.ID, "sn": sn, "name": name, "version": "1.0",
+			"payload": map[string]any{"type": name, "body": map[string]any{"code": 0}}})
+		e.mq.Handle(sn+"/device/message/down/"+name+"/reply", msg)
+	}
+	reply("other-camera", "gpio_out")
+	reply(e.serial, "serial_data")
+	if err := <-done; !errors.Is(err, park.ErrUnreachable) {
+		t.Fatalf("%v: want unreachable (no reply of the camera's own to gpio_out)", err)
+	}
+}

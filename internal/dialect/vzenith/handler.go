@@ -70,7 +70,7 @@ func (h *Handler) push(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusBadRequest, refusal{err.Error()})
 		return
 	}
-	rd := devices.Read{Serial: pr.Serial, Protocol: Protocol, RecordID: strconv.FormatInt(pr.PlateID, 10), Plate: pr.License,
+	rd := devices.Read{Serial: pr.Serial, Protocol: Protocol, RecordID: pr.recordID(), Plate: pr.License,
 		PlateColor: pr.Color, At: pr.At, Offline: pr.Offline, NoPassage: pr.NoPassage, Source: r.RemoteAddr, Image: pr.Image, ImageType: "image/jpeg"}
 	ans, err := h.dev.Read(r.Context(), rd)
 	if err != nil {
@@ -81,8 +81,11 @@ func (h *Handler) push(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusServiceUnavailable, refusal{"unavailable"})
 		return
 	}
-	id := pr.PlateID
-	out := reply{Response: responseAlarm{Info: "no", PlateID: &id, ChannelNum: pr.Channel}}
+	out := reply{Response: responseAlarm{Info: "no", ChannelNum: pr.Channel}}
+	if pr.HasID {
+		id := pr.PlateID
+		out.Response.PlateID = &id
+	}
 	switch {
 	case pr.Offline && !ans.Recorded:
 		// Not recorded (late, refused, the store down): no

@@ -197,7 +197,7 @@ func (m *MQTT) Handle(topic string, payload []byte) {
 // behind that window, would stall every lane once 20 wait at once. The
 // read is acknowledged once it is decided (or answered "please wait").
 func (m *MQTT) read(ctx context.Context, pr plateRead) {
-	ans, err := m.dev.Read(ctx, devices.Read{Serial: pr.Serial, Protocol: ProtocolMQTT, RecordID: strconv.FormatInt(pr.PlateID, 10),
+	ans, err := m.dev.Read(ctx, devices.Read{Serial: pr.Serial, Protocol: ProtocolMQTT, RecordID: pr.recordID(),
 		Plate: pr.License, PlateColor: pr.Color, At: pr.At, Offline: pr.Offline, NoPassage: pr.NoPassage, Source: "mqtt"})
 	if err != nil || pr.Offline || ans.Repeat {
 		// Refused and logged by devices; an offline record moves nothing

@@ -37,16 +37,16 @@ type push struct {
 }
 
 type plateResult struct {
-	License     string  `json:"license"`
-	ColorType   flexInt `json:"colorType"`
-	Type        flexInt `json:"type"`
-	Confidence  flexInt `json:"confidence"`
-	Direction   flexInt `json:"direction"`
-	TriggerType flexInt `json:"triggerType"`
-	PlateID     flexInt `json:"plateid"`
-	IsOffline   flexInt `json:"isoffline"`
-	ImagePath   string  `json:"imagePath"`
-	ImageFile   string  `json:"imageFile"` // base64 JPEG, when the camera sends it
+	License     string   `json:"license"`
+	ColorType   flexInt  `json:"colorType"`
+	Type        flexInt  `json:"type"`
+	Confidence  flexInt  `json:"confidence"`
+	Direction   flexInt  `json:"direction"`
+	TriggerType flexInt  `json:"triggerType"`
+	PlateID     *flexInt `json:"plateid"` // nil: not sent
+	IsOffline   flexInt  `json:"isoffline"`
+	ImagePath   string   `json:"imagePath"`
+	ImageFile   string   `json:"imageFile"` // base64 JPEG, when the camera sends it
 	TimeStamp   struct {
 		Timeval struct {
 			Sec  flexInt `json:"sec"`
@@ -86,6 +86,7 @@ var colors = map[flexInt]string{1: "blue", 2: "yellow", 3: "white", 4: "black", 
 type plateRead struct {
 	Serial   string
 	PlateID  int64
+	HasID    bool   // the camera sent a plateid: without one, no record id
 	License  string // "" when the camera read no plate
 	Color    string
 	At       time.Time // the camera's time of the read (zero: none sent)
@@ -116,8 +117,11 @@ func parsePush(body []byte) (plateRead, error) {
 
 // readOf is the read of a camera's plate result, whichever way it came.
 func readOf(serial string, channel int64, r plateResult) (plateRead, error) {
-	out := plateRead{Serial: strings.TrimSpace(serial), PlateID: int64(r.PlateID), Channel: channel,
+	out := plateRead{Serial: strings.TrimSpace(serial), Channel: channel,
 		Offline: r.IsOffline != 0, Color: colors[r.ColorType], NoPassage: noPassage[r.TriggerType]}
+	if r.PlateID != nil {
+		out.PlateID, out.HasID = int64(*r.PlateID), true
+	}
 	switch {
 	case out.Serial == "":
 		return plateRead{}, fmt.Errorf("AlarmInfoPlate.serialno is missing")
@@ -144,6 +148,15 @@ func readOf(serial string, channel int64, r plateResult) (plateRead, error) {
 		out.At = time.Unix(sec, usec*1000).UTC()
 	}
 	return out, nil
+}
+
+// recordID is the read's record id: "" for a push without plateid, which
+// is never taken for a repeat of another (each is its own read).
+func (r plateRead) recordID() string {
+	if !r.HasID {
+		return ""
+	}
+	return strconv.FormatInt(r.PlateID, 10)
 }
 
 // reply is the answer a camera acts on.

@@ -277,6 +277,24 @@ func TestNoPassage(t *testing.T) {
 	}
 }
 
+// TestNoPlateID: pushes without plateid are each their own read: the
+// second car is not answered with the first car's decision.
+func TestNoPlateID(t *testing.T) {
+	c := setup(t)
+	var echoed []*int64
+	for i, plate := range []string{"京G11111", "京G22222"} {
+		body := strings.Replace(pushBody("e3b2a1c4-5d6f7081", plate, 0, 0, 0), `"plateid":0,`, "", 1)
+		r := c.push(t, body)
+		if n := c.Occupied(t); n != i+1 || r.Response.Info != "ok" {
+			t.Fatalf("%d cars inside after %s (%+v), want %d, it opened", n, plate, r, i+1)
+		}
+		echoed = append(echoed, r.Response.PlateID)
+	}
+	if echoed[0] != nil || echoed[1] != nil {
+		t.Fatal("no plateid came, yet one was echoed")
+	}
+}
+
 func TestRefused(t *testing.T) {
 	c := setup(t)
 	for _, x := range []struct {

@@ -116,7 +116,7 @@ func eventDoc(contentType string, body io.Reader) (doc, picture []byte, err erro
 			return doc, picture, nil
 		}
 		if err != nil {
-			return nil, nil, fmt.Errorf("reading the push: %v", err)
+			return nil, nil, fmt.Errorf("reading the push: %w", err)
 		}
 		ct := p.Header.Get("Content-Type")
 		switch {
@@ -133,14 +133,14 @@ func eventDoc(contentType string, body io.Reader) (doc, picture []byte, err erro
 		case picture == nil && strings.HasPrefix(ct, "image/"):
 			b, err := io.ReadAll(io.LimitReader(p, park.MaxImage+1))
 			if err != nil {
-				return nil, nil, fmt.Errorf("reading the push: %v", err)
+				return nil, nil, fmt.Errorf("reading the push: %w", err)
 			}
 			if len(b) <= park.MaxImage {
 				picture = b
 			}
 		}
 		if _, err := io.Copy(io.Discard, p); err != nil {
-			return nil, nil, fmt.Errorf("reading the push: %v", err)
+			return nil, nil, fmt.Errorf("reading the push: %w", err)
 		}
 	}
 }

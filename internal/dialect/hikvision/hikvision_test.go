@@ -233,6 +233,23 @@ func TestRefused(t *testing.T) {
 	if st := e.push(t, "application/xml", bytes.Repeat([]byte("x"), hikvision.MaxPush+1)); st != 400 && st != 413 {
 		t.Fatalf("oversized: %d", st)
 	}
+	// A multipart push over MaxPush (a huge picture) is too large: 413.
+	var buf bytes.Buffer
+	w := multipart.NewWriter(&buf)
+	h := textproto.MIMEHeader{}
+	h.Set("Content-Disposition", `form-data; name="anpr.xml"; filename="anpr.xml"`)
+	h.Set("Content-Type", "application/xml")
+	p, _ := w.CreatePart(h)
+	p.Write(doc)
+	h = textproto.MIMEHeader{}
+	h.Set("Content-Disposition", `form-data; name="pic.jpg"; filename="pic.jpg"`)
+	h.Set("Content-Type", "image/jpeg")
+	p, _ = w.CreatePart(h)
+	p.Write(bytes.Repeat([]byte{0xff}, hikvision.MaxPush+1))
+	w.Close()
+	if st := e.push(t, w.FormDataContentType(), buf.Bytes()); st != 413 {
+		t.Fatalf("oversized multipart push: %d, want 413", st)
+	}
 	if n := e.Occupied(t); n != 0 {
 		t.Fatalf("%d cars inside after refused pushes", n)
 	}

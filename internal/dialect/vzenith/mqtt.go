@@ -324,6 +324,11 @@ type wlRecord struct {
 	NeedAlarm   int    `json:"need_alarm"`
 }
 
+// wlDelete is a plate to take off a camera's list: the plate alone.
+type wlDelete struct {
+	Plate string `json:"plate"`
+}
+
 // cameras returns the MQTT cameras of lot ("": of every lot).
 func (m *MQTT) cameras(ctx context.Context, lot string) ([]*park.Device, error) {
 	ds, err := m.dev.Devices(ctx, lot)
@@ -348,11 +353,19 @@ func records(allowed []devices.Allowed, loc *time.Location) []wlRecord {
 	return recs
 }
 
-// loadList sends a camera white_list_operator commands of op for recs, in
-// chunks, each acknowledged.
-func (m *MQTT) loadList(ctx context.Context, sn, op string, recs []wlRecord) error {
+// listBodies are the white_list_operator bodies of op for recs, in chunks.
+func listBodies[T any](op string, recs []T) []json.RawMessage {
+	var out []json.RawMessage
 	for start := 0; start < len(recs); start += listChunk {
 		body, _ := json.Marshal(map[string]any{"operator_type": op, "dldb_rec": recs[start:min(start+listChunk, len(recs))]})
+		out = append(out, body)
+	}
+	return out
+}
+
+// loadList sends a camera white_list_operator commands, each acknowledged.
+func (m *MQTT) loadList(ctx context.Context, sn string, bodies []json.RawMessage) error {
+	for _, body := range bodies {
 		if err := m.command(ctx, sn, "white_list_operator", body); err != nil {
 			return err
 		}
@@ -381,7 +394,7 @@ func (m *MQTT) LoadLists(ctx context.Context) (int, error) {
 			recs = records(allowed, loc)
 			lists[d.LotCode] = recs
 		}
-		if err := m.loadList(ctx, d.Serial, "update_or_add", recs); err != nil {
+		if err := m.loadList(ctx, d.Serial, listBodies("update_or_add", recs)); err != nil {
 			errs = append(errs, err)
 			continue
 		}
@@ -410,13 +423,13 @@ func (m *MQTT) SyncLists(ctx context.Context) error {
 			if m.toldUpTo(d.Serial) >= c.UpTo {
 				continue // told in an earlier round; another camera held the lot's changes back
 			}
-			err := m.loadList(ctx, d.Serial, "update_or_add", records(c.Add, c.Loc))
+			err := m.loadList(ctx, d.Serial, listBodies("update_or_add", records(c.Add, c.Loc)))
 			if err == nil {
-				dels := make([]wlRecord, len(c.Remove))
+				dels := make([]wlDelete, len(c.Remove))
 				for i, p := range c.Remove {
-					dels[i] = wlRecord{Plate: p}
+					dels[i] = wlDelete{Plate: p}
 				}
-				err = m.loadList(ctx, d.Serial, "delete", dels)
+				err = m.loadList(ctx, d.Serial, listBodies("delete", dels))
 			}
 			if err != nil {
 				errs = append(errs, err)

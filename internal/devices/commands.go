@@ -41,17 +41,22 @@ func (s *Service) noteSeen(serial string) {
 
 // Heartbeat records that a device is alive and returns the oldest command
 // waiting for it, if any (a reply carries one; each is returned once).
+// It answers within the reply deadline, as a read does: the device is
+// noted seen in memory and the sweep writes it (Sweep).
 // Errors: ENotFound when the serial is not registered for the protocol
-// (refused and logged).
+// (refused and logged); EUnavailable when the registry did not answer in
+// time.
 func (s *Service) Heartbeat(ctx context.Context, serial, protocol, source string) ([]Command, error) {
-	d, err := s.deviceFor(ctx, serial, protocol, source)
+	dctx, cancel := context.WithTimeout(ctx, s.deadline)
+	defer cancel()
+	d, err := s.deviceFor(dctx, serial, protocol, source)
 	if err != nil {
-		return nil, err
+		if park.IsCode(err, park.ENotFound) {
+			return nil, err
+		}
+		return nil, park.Errorf(park.EUnavailable, "the device registry did not answer in time: %v", err)
 	}
-	now := s.base.Clock()
-	if err := s.base.Update(ctx, func(tx park.Tx) error { return tx.MarkDeviceSeen(ctx, d.Serial, now) }); err != nil {
-		return nil, err
-	}
+	s.noteSeen(d.Serial)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	q := s.commands[serial]

@@ -214,8 +214,38 @@ func TestReadDeadline(t *testing.T) {
 	if n := b.Occupied(t); n != 1 {
 		t.Fatalf("%d cars inside, want the late entry's 1", n)
 	}
+}
+
+// TestHeartbeatDeadline: with the store's writes stalled, a heartbeat is
+// still answered (it writes nothing itself); the sweep records it once
+// the store answers.
+func TestHeartbeatDeadline(t *testing.T) {
+	slow := &slowStore{}
+	sb := systemtest.NewWith(t, systemtest.Options{DeviceProtocols: []string{proto}, DeviceDeadline: 50 * time.Millisecond,
+		WrapStore: func(s park.Store) park.Store { slow.Store = s; return slow }})
+	b := &bundle{sb, sb.Sys.Devices}
+	b.register(t, "cam-in", "in-1")
+
+	slow.stall()
+	done := make(chan error, 1)
+	go func() {
+		_, err := b.dev.Heartbeat(b.Ctx, "cam-in", proto, "test") // no deadline of its own
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(10 * time.Second): // a bound on the wait, not the rule
+		t.Fatal("a heartbeat waited for the stalled store")
+	}
+	slow.release()
+	if err := b.dev.Sweep(b.Ctx); err != nil {
+		t.Fatal(err)
+	}
 	d, err := b.dev.Device(b.Ctx, "cam-in")
-	if err != nil || d.SeenAt == nil {
+	if err != nil || d.SeenAt == nil || !d.Online {
 		t.Fatalf("%+v %v: the heartbeat was not recorded", d, err)
 	}
 }

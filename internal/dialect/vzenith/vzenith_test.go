@@ -340,6 +340,9 @@ func TestHeartbeat(t *testing.T) {
 	if st != 200 || !strings.Contains(string(out), `"info":"no"`) {
 		t.Fatalf("%d %s: want an answer with nothing to do", st, out)
 	}
+	if err := c.Sys.Devices.Sweep(c.Ctx); err != nil { // writes when devices were heard from
+		t.Fatal(err)
+	}
 	d, err := c.Sys.Devices.Device(c.Ctx, "cam-out")
 	if err != nil || d.SeenAt == nil || !d.SeenAt.Equal(c.Clock.Now()) {
 		t.Fatalf("%+v %v: the heartbeat was not recorded", d, err)

@@ -272,6 +272,43 @@ func cometLane(t *testing.T) (*bundle, *slowStore) {
 	return b, slow
 }
 
+// TestLateOfflineRecordLiftsNothing: an offline record decided after its
+// reply records the passage and lifts nothing (the car passed long ago);
+// a live read decided late after it lifts the barrier once.
+func TestLateOfflineRecordLiftsNothing(t *testing.T) {
+	slow := &slowStore{}
+	sb := systemtest.NewWith(t, systemtest.Options{DeviceProtocols: []string{proto}, DeviceDeadline: 50 * time.Millisecond,
+		WrapStore: func(s park.Store) park.Store { slow.Store = s; return slow }})
+	b := &bundle{sb, sb.Sys.Devices}
+	b.register(t, "cam-in", "in-1")
+	late := func(r devices.Read, inside int) {
+		t.Helper()
+		slow.stall()
+		if a, err := b.dev.Read(b.Ctx, r); err != nil || !a.Late {
+			t.Fatalf("%+v %v: want a late hold", a, err)
+		}
+		slow.release()
+		for i := 0; b.Occupied(t) != inside; i++ {
+			if i == 500 {
+				t.Fatalf("the late decision of %s never landed", r.Plate)
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+	}
+	late(devices.Read{Serial: "cam-in", Protocol: proto, RecordID: "1", Plate: "京A12345", Offline: true,
+		At: b.Clock.Now().Add(-time.Hour)}, 1)
+	late(devices.Read{Serial: "cam-in", Protocol: proto, RecordID: "2", Plate: "京B12345"}, 2)
+	for i := 0; len(b.Barriers.Sent()) == 0; i++ {
+		if i == 500 {
+			t.Fatal("the live read's late open never reached the barrier")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if s := b.Barriers.Sent(); len(s) != 1 {
+		t.Fatalf("barrier commands %+v: want the live read's open alone", s)
+	}
+}
+
 // TestLateOpenComet: a camera reached only through its heartbeats gets a
 // late open in its next heartbeat's reply, with the decision's screen.
 func TestLateOpenComet(t *testing.T) {

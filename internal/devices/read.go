@@ -187,7 +187,9 @@ func (s *Service) lateDecision(d *park.Device, in gate.EventInput, dec park.Deci
 		return
 	}
 	s.base.Log.Info("device read decided late", "serial", d.Serial, "event", in.ID, "decision", dec.Decision)
-	if dec.Decision == park.DecisionOpen {
+	// An offline record's car passed long ago: nothing is owed to the lane
+	// now, and a repeat's open went the first time.
+	if dec.Decision == park.DecisionOpen && !in.Passed && !dec.Repeat {
 		go s.lateOpen(d, in.ID, ScreenFor(d.Direction, dec))
 	}
 }

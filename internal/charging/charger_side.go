@@ -40,18 +40,53 @@ func (s *Service) Heartbeat(ctx context.Context, id string) error {
 	return nil
 }
 
-// Disconnected records that a charger's connection closed. Its open
-// sessions stay open: a charger that comes back sends their
-// StopTransaction with the meter values it kept.
-func (s *Service) Disconnected(ctx context.Context, id string) error {
-	at, kept := s.beats.forget(id)
-	_, err := s.touch(ctx, id, func(c *park.Charger, _ time.Time) {
-		c.Online = false
-		if kept && (c.LastHeartbeat == nil || c.LastHeartbeat.Before(at)) {
-			c.LastHeartbeat = &at
+// Connected records that a charger opened a connection and returns the
+// connection's id, which its row names from now on (see
+// park.Charger.Connection): the charger is online, reached through this
+// connection, and seen now. ENotFound; EConflict when retired.
+func (s *Service) Connected(ctx context.Context, id string) (string, error) {
+	conn := core.NewID()
+	_, err := s.touch(ctx, id, func(c *park.Charger, now time.Time) {
+		c.Online, c.Connection = true, conn
+		if c.LastHeartbeat == nil || c.LastHeartbeat.Before(now) {
+			c.LastHeartbeat = &now
 		}
 	})
-	return err
+	if err != nil {
+		return "", err
+	}
+	s.beats.online(id)
+	return conn, nil
+}
+
+// Disconnected records that a charger's connection conn closed. The
+// charger goes offline only while its row still names conn: when it
+// reconnected meanwhile, on this node or another, the newer connection
+// is the charger. Its open sessions stay open: a charger that comes back
+// sends their StopTransaction with the meter values it kept.
+func (s *Service) Disconnected(ctx context.Context, id, conn string) error {
+	at, kept := s.beats.forget(id)
+	return s.base.Update(ctx, func(tx park.Tx) error {
+		c, err := tx.GetCharger(ctx, id)
+		if err != nil {
+			return err
+		}
+		if c.Retired != nil {
+			return nil // offline since it was retired
+		}
+		changed := false
+		if c.Online && c.Connection == conn {
+			c.Online, changed = false, true
+		}
+		if kept && (c.LastHeartbeat == nil || c.LastHeartbeat.Before(at)) {
+			c.LastHeartbeat, changed = &at, true
+		}
+		if !changed {
+			return nil
+		}
+		c.UpdatedAt = s.base.Clock()
+		return tx.UpdateCharger(ctx, c) // versioned: a connect written meanwhile makes this run again
+	})
 }
 
 // ConnectorStatus records a StatusNotification (connector 0 is the charger

@@ -11,13 +11,17 @@ import (
 // TestHeartbeatBatch: a charger that booted has its later heartbeats
 // written in batches: this node shows the newest at once, another node
 // sees it once the sweep wrote it (online, even after a late disconnect
-// recorded by the node of its previous connection), and a disconnect
-// writes the last one with the charger offline.
+// recorded by the node of its previous connection), and the disconnect of
+// its connection writes the last one with the charger offline.
 func TestHeartbeatBatch(t *testing.T) {
 	r := newRig(t, park.FamilyTwoWheeler, seedRules)
 	other := charging.New(charging.Config{Store: r.Store, Now: r.Clock.Now}) // a second node on the same database
 	t0 := local(0, 10, 0)
 	r.Clock.Set(t0)
+	conn, err := r.cs.Connected(r.Ctx, "CP1")
+	if err != nil {
+		t.Fatal(err)
+	}
 	if _, err := r.cs.Booted(r.Ctx, "CP1", "v", "m", "1"); err != nil {
 		t.Fatal(err)
 	}
@@ -46,10 +50,12 @@ func TestHeartbeatBatch(t *testing.T) {
 		t.Fatalf("after the sweep another node reads %v, want %v", got, t0.Add(time.Minute))
 	}
 	// The node that held the charger's previous connection records its
-	// end late: the charger, still connected here, is online again after
-	// its next heartbeat is written.
-	if err := other.Disconnected(r.Ctx, "CP1"); err != nil {
+	// end late: the charger, connected here, stays online.
+	if err := other.Disconnected(r.Ctx, "CP1", "an older connection"); err != nil {
 		t.Fatal(err)
+	}
+	if c, _ := other.Charger(r.Ctx, "CP1"); !c.Online {
+		t.Fatal("the end of an older connection took the charger offline")
 	}
 	r.Clock.Set(t0.Add(2 * time.Minute))
 	if err := r.cs.Heartbeat(r.Ctx, "CP1"); err != nil {
@@ -62,7 +68,7 @@ func TestHeartbeatBatch(t *testing.T) {
 		t.Fatalf("after a late disconnect elsewhere and a heartbeat here: online %v, last heartbeat %v", c.Online, c.LastHeartbeat)
 	}
 	r.Clock.Set(t0.Add(3 * time.Minute))
-	if err := r.cs.Disconnected(r.Ctx, "CP1"); err != nil {
+	if err := r.cs.Disconnected(r.Ctx, "CP1", conn); err != nil {
 		t.Fatal(err)
 	}
 	c, _ := other.Charger(r.Ctx, "CP1")

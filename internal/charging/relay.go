@@ -37,17 +37,28 @@ const (
 	relayError   = "!error: "
 )
 
-// Holder is the part of a Remote that knows which chargers are connected
-// to this node.
+// Holder is the part of a Remote that knows which charger connections
+// this node holds.
 type Holder interface {
-	Holds(chargerID string) bool
+	// Holds reports whether this node holds the charger's connection
+	// named conn (see park.Charger.Connection).
+	Holds(chargerID, conn string) bool
+}
+
+// holds reports whether this node holds the connection c's row names:
+// only that connection reaches the charger. An older one still open here
+// (the charger reconnected elsewhere, and its old socket is half-open)
+// does not.
+func (s *Service) holds(c *park.Charger) bool {
+	h, ok := s.remoteOf().(Holder)
+	return ok && h.Holds(c.ID, c.Connection)
 }
 
 // relayed reports whether a command for c must go through the relay
 // table: c is online, and its connection is not held here.
 func (s *Service) relayed(c *park.Charger) bool {
-	h, ok := s.remoteOf().(Holder)
-	return ok && c.Online && c.Retired == nil && !h.Holds(c.ID)
+	_, ok := s.remoteOf().(Holder)
+	return ok && c.Online && c.Retired == nil && !s.holds(c)
 }
 
 // queue writes a command for the node holding a charger, in the caller's
@@ -73,9 +84,9 @@ func (s *Service) queueIfRelayed(ctx context.Context, tx park.Tx, c *park.Charge
 	return s.queue(ctx, tx, c.ID, cmd)
 }
 
-// Forward queues a command for a charger connected to another node and
-// waits for the answer (see await); ErrOffline at once when the charger
-// is recorded offline.
+// Forward queues a command for a charger whose connection another node
+// holds and waits for the answer (see await); ErrOffline at once when the
+// charger is recorded offline.
 func (s *Service) Forward(ctx context.Context, chargerID string, cmd Command, wait time.Duration) (string, error) {
 	c, err := s.Charger(ctx, chargerID)
 	if err != nil {
@@ -134,38 +145,62 @@ func (s *Service) await(ctx context.Context, id string, wait time.Duration) (str
 	}
 }
 
-// Relayed is a queued command this node claimed.
+// Relayed is a queued command this node claimed, for the charger's
+// connection Conn.
 type Relayed struct {
 	ID        string
 	ChargerID string
+	Conn      string
 	Command   Command
 }
 
-// ClaimRelayed claims the queued commands for chargers this node holds
-// (local says which); each is claimed by one node only. A command that
-// cannot be read is answered with an error at once.
-func (s *Service) ClaimRelayed(ctx context.Context, local func(chargerID string) bool) ([]Relayed, error) {
+// ClaimRelayed claims the queued commands for chargers whose connection
+// this node holds (local says which: a charger's id and the connection
+// its row names); each is claimed by one node only. A command that cannot
+// be read is answered with an error at once.
+func (s *Service) ClaimRelayed(ctx context.Context, local func(chargerID, conn string) bool) ([]Relayed, error) {
 	var queued []*park.ChargerCommand
-	if err := s.base.View(ctx, func(tx park.Tx) (err error) { queued, err = tx.QueuedChargerCommands(ctx, 100); return }); err != nil {
+	conns := map[string]string{} // charger id -> the connection its row names
+	err := s.base.View(ctx, func(tx park.Tx) (err error) {
+		if queued, err = tx.QueuedChargerCommands(ctx, 100); err != nil {
+			return err
+		}
+		for _, c := range queued {
+			if _, ok := conns[c.ChargerID]; ok {
+				continue
+			}
+			ch, err := tx.GetCharger(ctx, c.ChargerID)
+			if park.IsCode(err, park.ENotFound) {
+				continue // answered offline by the asking node when no one claims it
+			}
+			if err != nil {
+				return err
+			}
+			conns[c.ChargerID] = ch.Connection
+		}
+		return nil
+	})
+	if err != nil {
 		return nil, err
 	}
 	var mine []Relayed
 	for _, c := range queued {
-		if !local(c.ChargerID) {
+		conn, ok := conns[c.ChargerID]
+		if !ok || !local(c.ChargerID, conn) {
 			continue
 		}
-		var ok bool
+		var claimed bool
 		err := s.base.Write(ctx, func(tx park.Tx) (err error) {
-			ok, err = tx.SetChargerCommand(ctx, c.ID, park.CommandQueued, park.CommandSent, "", s.base.Clock())
+			claimed, err = tx.SetChargerCommand(ctx, c.ID, park.CommandQueued, park.CommandSent, "", s.base.Clock())
 			return
 		})
 		if err != nil {
 			return mine, err
 		}
-		if !ok {
+		if !claimed {
 			continue
 		}
-		r := Relayed{ID: c.ID, ChargerID: c.ChargerID}
+		r := Relayed{ID: c.ID, ChargerID: c.ChargerID, Conn: conn}
 		if err := json.Unmarshal(c.Payload, &r.Command); err != nil {
 			if err := s.FinishRelayed(ctx, c.ID, "", err); err != nil {
 				return mine, err

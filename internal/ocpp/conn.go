@@ -23,6 +23,7 @@ import (
 // most of their memory.
 type conn struct {
 	id     string
+	cid    string // the connection's id (park.Charger.Connection)
 	ws     *websocket.Conn
 	srv    *Server
 	ctx    context.Context

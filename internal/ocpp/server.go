@@ -111,8 +111,17 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ws.SetReadLimit(MaxFrame)
+	// Recorded before anything is read: from here on the charger's row
+	// names this connection, so commands from any node come through it
+	// and only its end takes the charger offline.
+	cid, err := s.c.Charging.Connected(r.Context(), id)
+	if err != nil {
+		s.c.Log.Warn("ocpp: recording a connection", "id", id, "err", err)
+		_ = ws.Close(websocket.StatusTryAgainLater, "try again later")
+		return
+	}
 	ctx, cancel := context.WithCancel(context.WithoutCancel(r.Context()))
-	c := &conn{id: id, ws: ws, srv: s, ctx: ctx, cancel: cancel}
+	c := &conn{id: id, cid: cid, ws: ws, srv: s, ctx: ctx, cancel: cancel}
 	s.mu.Lock()
 	old := s.conns[id]
 	s.conns[id] = c
@@ -136,7 +145,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Unlock()
 	if current {
-		if err := s.c.Charging.Disconnected(context.Background(), id); err != nil {
+		// Only a connection this node still counts as the charger's: the
+		// row decides whether a newer one on another node is.
+		if err := s.c.Charging.Disconnected(context.Background(), id, cid); err != nil {
 			s.c.Log.Warn("ocpp: recording a disconnect", "id", id, "err", err)
 		}
 	}
@@ -187,15 +198,28 @@ func (s *Server) conn(id string) *conn {
 	return s.conns[id]
 }
 
-// call sends a command and returns the charger's status answer. A
-// charger connected to another node is reached through it
-// (charging.Service.Forward).
-func (s *Server) call(ctx context.Context, id string, cmd charging.Command) (string, error) {
+// held returns this node's connection of a charger when it is conn, the
+// one the charger's row names.
+func (s *Server) held(id, conn string) *conn {
 	c := s.conn(id)
-	if c == nil {
-		return s.c.Charging.Forward(ctx, id, cmd, s.callTimeout())
+	if c == nil || c.cid != conn {
+		return nil
 	}
-	return c.command(ctx, cmd)
+	return c
+}
+
+// call sends a command and returns the charger's status answer. It goes
+// out on the connection the charger's row names: when another node holds
+// it, through that node (charging.Service.Forward).
+func (s *Server) call(ctx context.Context, id string, cmd charging.Command) (string, error) {
+	ch, err := s.c.Charging.Charger(ctx, id)
+	if err != nil {
+		return "", err
+	}
+	if c := s.held(id, ch.Connection); c != nil {
+		return c.command(ctx, cmd)
+	}
+	return s.c.Charging.Forward(ctx, id, cmd, s.callTimeout())
 }
 
 // command sends a command on this connection and returns the charger's
@@ -239,8 +263,8 @@ func ocppCall(cmd charging.Command) (string, any, error) {
 	return "", nil, park.Invalid("command", "unknown command %q", cmd.Kind)
 }
 
-// Holds reports whether a charger is connected to this node.
-func (s *Server) Holds(id string) bool { return s.Connected(id) }
+// Holds reports whether this node holds a charger's connection conn.
+func (s *Server) Holds(id, conn string) bool { return s.held(id, conn) != nil }
 
 // relayPoll is how often a node looks for commands other nodes queued for
 // the chargers it holds.
@@ -259,7 +283,7 @@ func (s *Server) RunRelay(ctx context.Context) {
 			return
 		case <-t.C:
 		}
-		cmds, err := s.c.Charging.ClaimRelayed(ctx, s.Connected)
+		cmds, err := s.c.Charging.ClaimRelayed(ctx, s.Holds)
 		if err != nil && ctx.Err() == nil {
 			s.c.Log.Warn("ocpp: claiming relayed commands", "err", err)
 		}
@@ -268,7 +292,7 @@ func (s *Server) RunRelay(ctx context.Context) {
 			// answer must not hold up another's command.
 			wg.Go(func() {
 				status, err := "", charging.ErrOffline // gone since the claim: never forwarded again
-				if c := s.conn(cmd.ChargerID); c != nil {
+				if c := s.held(cmd.ChargerID, cmd.Conn); c != nil {
 					status, err = c.command(ctx, cmd.Command)
 				}
 				if ferr := s.c.Charging.FinishRelayed(context.WithoutCancel(ctx), cmd.ID, status, err); ferr != nil {

@@ -38,6 +38,11 @@ type Charger struct {
 	Vendor        string     `json:"vendor,omitempty"`
 	Model         string     `json:"model,omitempty"`
 	Firmware      string     `json:"firmware,omitempty"`
+	// Connection names the charger's newest connection, made when it
+	// connected: with several nodes, the node holding that connection is
+	// the one that reaches the charger, and the end of an older
+	// connection (on any node) does not take the charger offline.
+	Connection string `json:"connection,omitempty"`
 	// Ports are the connectors' last reported states, by connector id.
 	Ports []ConnectorState `json:"ports,omitempty"`
 	// Commands are the last commands parkd sent it and their results,

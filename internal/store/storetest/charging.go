@@ -16,7 +16,8 @@ func testChargers(t *testing.T, s park.Store) {
 	hb := base.Add(987654321 * time.Nanosecond)
 	c := &park.Charger{ID: "CP-2", LotCode: "L1", SpaceCode: "B1-001", Family: park.FamilyCar, Type: "ac-7kw", Connectors: 2,
 		StandardID: 7, Availability: park.ChargerOperative, PasswordHash: "hash-1", Online: true, LastHeartbeat: &hb,
-		Firmware: "1.0", Ports: []park.ConnectorState{{Connector: 1, Status: "Available", At: hb}},
+		Connection: "0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b",
+		Firmware:   "1.0", Ports: []park.ConnectorState{{Connector: 1, Status: "Available", At: hb}},
 		CreatedAt: base, UpdatedAt: base}
 	must(t, update(t, s, func(tx park.Tx) error { return tx.CreateCharger(ctx, c) }))
 	if c.Version != 1 {

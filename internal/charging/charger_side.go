@@ -59,6 +59,11 @@ func (s *Service) Connected(ctx context.Context, id string) (string, error) {
 	return conn, nil
 }
 
+// Seen records that a charger sent a message, which tells as much as a
+// heartbeat (see SilentAfter); it is kept in memory like one, for a
+// charger connected here.
+func (s *Service) Seen(id string) { s.beats.keep(id, s.base.Clock()) }
+
 // Disconnected records that a charger's connection conn closed. The
 // charger goes offline only while its row still names conn: when it
 // reconnected meanwhile, on this node or another, the newer connection
@@ -76,7 +81,8 @@ func (s *Service) Disconnected(ctx context.Context, id, conn string) error {
 		}
 		changed := false
 		if c.Online && c.Connection == conn {
-			c.Online, changed = false, true
+			wentOffline(c)
+			changed = true
 		}
 		if kept && (c.LastHeartbeat == nil || c.LastHeartbeat.Before(at)) {
 			c.LastHeartbeat, changed = &at, true

@@ -22,14 +22,20 @@ const (
 )
 
 // Sweep does what no charger message triggers: it writes the heartbeats
-// kept in memory, drops old relayed commands, fails sessions never
-// started, stops sessions whose time or money ran out between readings,
-// and ends sessions of chargers lost for LostAfter. app runs it every few
+// kept in memory, records offline the chargers silent for SilentAfter
+// (silent.go), drops old relayed commands, fails sessions never started,
+// stops sessions whose time or money ran out between readings, and ends
+// sessions of chargers lost for LostAfter. app runs it every few
 // seconds on every node; what it changes is guarded by versions, so two
 // nodes sweeping at once do each thing once.
 func (s *Service) Sweep(ctx context.Context) error {
 	if err := s.FlushHeartbeats(ctx); err != nil {
 		s.base.Log.Warn("charging sweep: writing heartbeats", "err", err)
+	}
+	// After the flush: a charger seen here since the last sweep is not
+	// silent to another node's sweep either.
+	if err := s.dropSilent(ctx); err != nil {
+		s.base.Log.Warn("charging sweep: finding silent chargers", "err", err)
 	}
 	if err := s.dropRelayed(ctx); err != nil {
 		s.base.Log.Warn("charging sweep: dropping old relayed commands", "err", err)

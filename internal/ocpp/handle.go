@@ -35,6 +35,7 @@ func (s *Server) observe(action string, d time.Duration) {
 
 // handle answers one CALL of a charger.
 func (s *Server) handle(ctx context.Context, c *conn, f *Frame) *Frame {
+	s.c.Charging.Seen(c.id)
 	res, err := s.dispatch(ctx, c, f)
 	if err != nil {
 		if fe, ok := err.(*FrameError); ok {
@@ -87,7 +88,9 @@ func (s *Server) dispatch(ctx context.Context, c *conn, f *Frame) (any, error) {
 			}
 			status = "Rejected" // retired or removed since it connected
 		}
-		return bootConf{Status: status, CurrentTime: s.now(), Interval: int(s.c.Heartbeat / time.Second)}, nil
+		// One interval for every charger: another node's sweep judges
+		// a charger silent by it (charging.SilentAfter).
+		return bootConf{Status: status, CurrentTime: s.now(), Interval: int(charging.HeartbeatInterval / time.Second)}, nil
 	case "Heartbeat":
 		if err := DecodePayload(f.ID, f.Payload, &empty{}); err != nil {
 			return nil, err

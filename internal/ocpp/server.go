@@ -23,7 +23,6 @@ const Subprotocol = "ocpp1.6"
 // Defaults of a Server.
 const (
 	DefaultCallTimeout = 30 * time.Second
-	DefaultHeartbeat   = 300 * time.Second
 	writeTimeout       = 10 * time.Second
 )
 
@@ -34,8 +33,6 @@ type Config struct {
 	Now      func() time.Time
 	// CallTimeout bounds the wait for a charger's answer to a command.
 	CallTimeout time.Duration
-	// Heartbeat is the interval BootNotification gives chargers.
-	Heartbeat time.Duration
 	// Metrics, when set, observes how long each CALL of a charger took to
 	// answer: from reading its frame to having the answer ready to send.
 	Metrics Recorder
@@ -66,9 +63,6 @@ func New(c Config) *Server {
 	}
 	if c.CallTimeout <= 0 {
 		c.CallTimeout = DefaultCallTimeout
-	}
-	if c.Heartbeat <= 0 {
-		c.Heartbeat = DefaultHeartbeat
 	}
 	return &Server{c: c, conns: map[string]*conn{}}
 }

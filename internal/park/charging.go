@@ -346,6 +346,9 @@ type ChargingTx interface {
 	GetCharger(ctx context.Context, id string) (*Charger, error)
 	UpdateCharger(ctx context.Context, c *Charger) error
 	ListChargers(ctx context.Context, lot string) ([]*Charger, error)
+	// ListSilentChargers lists, by id after afterID, up to limit chargers
+	// recorded online and last seen before before (LastHeartbeat).
+	ListSilentChargers(ctx context.Context, before time.Time, afterID string, limit int) ([]*Charger, error)
 
 	// CreatePriceStandard assigns the next id when ID is 0 (EConflict when
 	// a given id exists). GetPriceStandard returns ENotFound;

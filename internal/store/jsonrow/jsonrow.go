@@ -39,6 +39,20 @@ func Charger(c *park.Charger) (string, error) {
 	return string(b), err
 }
 
+// SeenOnline is a charger's seen_online column: when it was last seen
+// while online, the Unix epoch when never; nil while offline or retired.
+func SeenOnline(c *park.Charger) *time.Time {
+	if !c.Online || c.Retired != nil {
+		return nil
+	}
+	if c.LastHeartbeat == nil {
+		epoch := time.Unix(0, 0).UTC()
+		return &epoch
+	}
+	at := *c.LastHeartbeat
+	return &at
+}
+
 // ReadCharger decodes a charger row.
 func ReadCharger(data, passwordHash string, version int64) (*park.Charger, error) {
 	c := new(park.Charger)

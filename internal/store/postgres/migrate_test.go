@@ -127,3 +127,19 @@ func migratedTo(t *testing.T, version int64, stmts ...string) (string, *sql.DB, 
 	}
 	return url, conn, schema, p
 }
+
+// TestChargerSeenOnlineMigration: chargers online before seen_online
+// existed are found when silent.
+func TestChargerSeenOnlineMigration(t *testing.T) {
+	url, conn, schema, _ := migratedTo(t, 94,
+		`INSERT INTO lots (code, name, timezone, currency, capacity, exit_grace_minutes, quote_ttl_seconds, missed_entry, created_at, updated_at)
+		 VALUES ('L1', 'Lot', 'Asia/Shanghai', 'CNY', 10, 15, 300, 'hold', now(), now())`,
+		storetest.OldChargers)
+	conn.Close()
+	st, err := Open(context.Background(), url, Options{Schema: schema, MaxConns: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	storetest.CheckMigratedSilent(t, st)
+}

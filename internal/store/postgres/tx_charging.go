@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"parkd/internal/park"
 	"parkd/internal/store/jsonrow"
@@ -15,7 +16,8 @@ func (t *txn) CreateCharger(ctx context.Context, c *park.Charger) error {
 	if err != nil {
 		return err
 	}
-	err = mapErr(t.q.InsertCharger(ctx, db.InsertChargerParams{ID: c.ID, LotCode: c.LotCode, PasswordHash: c.PasswordHash, Data: data}))
+	err = mapErr(t.q.InsertCharger(ctx, db.InsertChargerParams{ID: c.ID, LotCode: c.LotCode, PasswordHash: c.PasswordHash, Data: data,
+		SeenOnline: tsp(jsonrow.SeenOnline(c))}))
 	switch {
 	case park.IsCode(err, park.ENotFound):
 		return park.Errorf(park.ENotFound, "lot %q not found", c.LotCode)
@@ -39,12 +41,26 @@ func (t *txn) UpdateCharger(ctx context.Context, c *park.Charger) error {
 		return err
 	}
 	n, err := t.q.UpdateCharger(ctx, db.UpdateChargerParams{LotCode: c.LotCode, PasswordHash: c.PasswordHash, Data: data,
-		ID: c.ID, Version: c.Version})
+		SeenOnline: tsp(jsonrow.SeenOnline(c)), ID: c.ID, Version: c.Version})
 	return versioned(n, err, &c.Version, func() error { _, err := t.q.GetCharger(ctx, c.ID); return err }, "charger %q", c.ID)
 }
 
 func (t *txn) ListChargers(ctx context.Context, lot string) ([]*park.Charger, error) {
 	rows, err := t.q.ListChargers(ctx, lot)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	out := make([]*park.Charger, len(rows))
+	for i, r := range rows {
+		if out[i], err = jsonrow.ReadCharger(r.Data, r.PasswordHash, r.Version); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+func (t *txn) ListSilentChargers(ctx context.Context, before time.Time, afterID string, limit int) ([]*park.Charger, error) {
+	rows, err := t.q.ListSilentChargers(ctx, db.ListSilentChargersParams{Before: tsp(&before), AfterID: afterID, Lim: limit32(limit)})
 	if err != nil {
 		return nil, mapErr(err)
 	}

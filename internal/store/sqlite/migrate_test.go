@@ -127,3 +127,18 @@ func migratedTo(t *testing.T, version int64, stmts ...string) string {
 	}
 	return path
 }
+
+// TestChargerSeenOnlineMigration: chargers online before seen_online
+// existed are found when silent.
+func TestChargerSeenOnlineMigration(t *testing.T) {
+	path := migratedTo(t, 94,
+		`INSERT INTO lots (code, name, timezone, currency, capacity, exit_grace_minutes, quote_ttl_seconds, missed_entry, created_at, updated_at)
+		 VALUES ('L1', 'Lot', 'Asia/Shanghai', 'CNY', 10, 15, 300, 'hold', 0, 0)`,
+		storetest.OldChargers)
+	st, err := Open(context.Background(), path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	storetest.CheckMigratedSilent(t, st)
+}

@@ -3,6 +3,7 @@ package storetest
 import (
 	"context"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -63,6 +64,63 @@ func testChargers(t *testing.T, s park.Store) {
 	must(t, s.View(ctx, func(tx park.Tx) (err error) { l2, err = tx.ListChargers(ctx, "L2"); return }))
 	if len(all) != 2 || all[0].ID != "CP-1" || all[1].ID != "CP-2" || len(l2) != 1 || l2[0].ID != "CP-1" {
 		t.Fatalf("lists %d %d", len(all), len(l2))
+	}
+}
+
+// testSilentChargers: the chargers recorded online and last seen before a
+// time, by id, in pages; offline and retired ones never, whatever their
+// last heartbeat, and a charger seen again drops out.
+func testSilentChargers(t *testing.T, s park.Store) {
+	ctx := context.Background()
+	seedLot(t, s, "L1")
+	at := func(min int) *time.Time { v := base.Add(time.Duration(min) * time.Minute); return &v }
+	for _, c := range []*park.Charger{
+		{ID: "A-old", Online: true, LastHeartbeat: at(0)},
+		{ID: "B-never", Online: true},
+		{ID: "C-fresh", Online: true, LastHeartbeat: at(10)},
+		{ID: "D-offline", LastHeartbeat: at(0)},
+		{ID: "E-retired", Online: true, LastHeartbeat: at(0), Retired: at(1)},
+		{ID: "F-old", Online: true, LastHeartbeat: at(4)},
+	} {
+		c.LotCode, c.CreatedAt, c.UpdatedAt = "L1", base, base
+		must(t, update(t, s, func(tx park.Tx) error { return tx.CreateCharger(ctx, c) }))
+	}
+	silent := func(before time.Time, after string, limit int) string {
+		t.Helper()
+		var cs []*park.Charger
+		must(t, s.View(ctx, func(tx park.Tx) (err error) { cs, err = tx.ListSilentChargers(ctx, before, after, limit); return }))
+		var ids []string
+		for _, c := range cs {
+			ids = append(ids, c.ID)
+		}
+		return strings.Join(ids, " ")
+	}
+	if got := silent(*at(5), "", 10); got != "A-old B-never F-old" {
+		t.Fatalf("silent before 5 min: %q", got)
+	}
+	if got := silent(*at(4), "", 10); got != "A-old B-never" {
+		t.Fatalf("silent before 4 min (F seen at 4 is not): %q", got)
+	}
+	if got := silent(*at(5), "A-old", 1); got != "B-never" {
+		t.Fatalf("the page after A-old: %q", got)
+	}
+	// Seen again, and another gone offline: neither is silent.
+	var a, f *park.Charger
+	must(t, update(t, s, func(tx park.Tx) (err error) {
+		if a, err = tx.GetCharger(ctx, "A-old"); err != nil {
+			return err
+		}
+		if f, err = tx.GetCharger(ctx, "F-old"); err != nil {
+			return err
+		}
+		a.LastHeartbeat, f.Online = at(20), false
+		if err := tx.UpdateCharger(ctx, a); err != nil {
+			return err
+		}
+		return tx.UpdateCharger(ctx, f)
+	}))
+	if got := silent(*at(5), "", 10); got != "B-never" {
+		t.Fatalf("silent after updates: %q", got)
 	}
 }
 
@@ -262,5 +320,35 @@ func testChargeSessions(t *testing.T, s park.Store) {
 	}
 	if ids, _ := list(park.ChargeSessionFilter{AfterUpdated: ended, AfterID: "S1", Limit: 10}); len(ids) != 2 || ids[0] != "S4" {
 		t.Fatalf("after cursor %v", ids)
+	}
+}
+
+// OldChargers are charger rows as written before seen_online: online and
+// seen at 10:00:00.123, online and never seen, offline, and retired.
+const OldChargers = `INSERT INTO chargers (id, lot_code, password_hash, data) VALUES
+ ('A', 'L1', '', '{"id":"A","online":true,"last_heartbeat":"2026-11-23T10:00:00.123Z"}'),
+ ('B', 'L1', '', '{"id":"B","online":true}'),
+ ('C', 'L1', '', '{"id":"C","online":false,"last_heartbeat":"2026-11-23T09:00:00Z"}'),
+ ('D', 'L1', '', '{"id":"D","online":true,"last_heartbeat":"2026-11-23T09:00:00Z","retired":"2026-11-23T09:30:00Z"}')`
+
+// CheckMigratedSilent checks that OldChargers' online chargers are found
+// silent by the time they were last seen, and no others.
+func CheckMigratedSilent(t *testing.T, s park.Store) {
+	t.Helper()
+	ctx := context.Background()
+	seen := time.Date(2026, 11, 23, 10, 0, 0, 123000000, time.UTC)
+	for _, c := range []struct {
+		before time.Time
+		want   string
+	}{{seen, "B"}, {seen.Add(time.Microsecond), "A B"}} {
+		var cs []*park.Charger
+		must(t, s.View(ctx, func(tx park.Tx) (err error) { cs, err = tx.ListSilentChargers(ctx, c.before, "", 10); return }))
+		var ids []string
+		for _, ch := range cs {
+			ids = append(ids, ch.ID)
+		}
+		if got := strings.Join(ids, " "); got != c.want {
+			t.Errorf("silent before %v after the migration: %q, want %q", c.before, got, c.want)
+		}
 	}
 }

@@ -48,6 +48,7 @@ func Run(t *testing.T, open Opener) {
 		"Enrolments":        testEnrolments,
 		"Seen":              testSeen,
 		"Chargers":          testChargers,
+		"SilentChargers":    testSilentChargers,
 		"PriceStandards":    testPriceStandards,
 		"ChargeSessions":    testChargeSessions,
 		"IDTags":            testIDTags,

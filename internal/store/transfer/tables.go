@@ -231,9 +231,10 @@ var tables = []table{
 		{"seq", integer}, {"id", text}, {"at", timestamp}, {"actor", text}, {"action", text}, {"lot", text},
 		{"target", text}, {"reason", text}, {"before", text}, {"after", text},
 	}},
-	// 00020_charging.sql.
+	// 00020_charging.sql; seen_online from 00095_charger_seen_online.sql.
 	{name: "chargers", key: []string{"id"}, columns: []column{
 		{"id", text}, {"lot_code", text}, {"password_hash", text}, {"data", text}, {"version", integer},
+		{"seen_online", timestamp},
 	}},
 	{name: "price_standards", key: []string{"id"}, columns: []column{
 		{"id", integer}, {"name", text}, {"family", integer32}, {"data", text}, {"version", integer},

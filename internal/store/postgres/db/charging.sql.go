@@ -252,7 +252,7 @@ func (q *Queries) GetChargeSessionByTransaction(ctx context.Context, arg GetChar
 }
 
 const getCharger = `-- name: GetCharger :one
-SELECT id, lot_code, password_hash, data, version FROM chargers WHERE id = $1
+SELECT id, lot_code, password_hash, data, version, seen_online FROM chargers WHERE id = $1
 `
 
 func (q *Queries) GetCharger(ctx context.Context, id string) (Charger, error) {
@@ -264,6 +264,7 @@ func (q *Queries) GetCharger(ctx context.Context, id string) (Charger, error) {
 		&i.PasswordHash,
 		&i.Data,
 		&i.Version,
+		&i.SeenOnline,
 	)
 	return i, err
 }
@@ -322,7 +323,7 @@ func (q *Queries) InsertChargeSession(ctx context.Context, arg InsertChargeSessi
 }
 
 const insertCharger = `-- name: InsertCharger :exec
-INSERT INTO chargers (id, lot_code, password_hash, data) VALUES ($1, $2, $3, $4)
+INSERT INTO chargers (id, lot_code, password_hash, data, seen_online) VALUES ($1, $2, $3, $4, $5)
 `
 
 type InsertChargerParams struct {
@@ -330,6 +331,7 @@ type InsertChargerParams struct {
 	LotCode      string
 	PasswordHash string
 	Data         string
+	SeenOnline   *time.Time
 }
 
 func (q *Queries) InsertCharger(ctx context.Context, arg InsertChargerParams) error {
@@ -338,6 +340,7 @@ func (q *Queries) InsertCharger(ctx context.Context, arg InsertChargerParams) er
 		arg.LotCode,
 		arg.PasswordHash,
 		arg.Data,
+		arg.SeenOnline,
 	)
 	return err
 }
@@ -431,7 +434,7 @@ func (q *Queries) ListChargeSessions(ctx context.Context, arg ListChargeSessions
 }
 
 const listChargers = `-- name: ListChargers :many
-SELECT id, lot_code, password_hash, data, version FROM chargers
+SELECT id, lot_code, password_hash, data, version, seen_online FROM chargers
 WHERE $1::text = '' OR lot_code = $1::text
 ORDER BY id
 `
@@ -451,6 +454,7 @@ func (q *Queries) ListChargers(ctx context.Context, lotCode string) ([]Charger, 
 			&i.PasswordHash,
 			&i.Data,
 			&i.Version,
+			&i.SeenOnline,
 		); err != nil {
 			return nil, err
 		}
@@ -497,6 +501,45 @@ func (q *Queries) ListPriceStandards(ctx context.Context, arg ListPriceStandards
 			&i.Family,
 			&i.Data,
 			&i.Version,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const listSilentChargers = `-- name: ListSilentChargers :many
+SELECT id, lot_code, password_hash, data, version, seen_online FROM chargers
+WHERE seen_online < $1 AND id > $2
+ORDER BY id LIMIT $3
+`
+
+type ListSilentChargersParams struct {
+	Before  *time.Time
+	AfterID string
+	Lim     int32
+}
+
+func (q *Queries) ListSilentChargers(ctx context.Context, arg ListSilentChargersParams) ([]Charger, error) {
+	rows, err := q.db.Query(ctx, listSilentChargers, arg.Before, arg.AfterID, arg.Lim)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []Charger
+	for rows.Next() {
+		var i Charger
+		if err := rows.Scan(
+			&i.ID,
+			&i.LotCode,
+			&i.PasswordHash,
+			&i.Data,
+			&i.Version,
+			&i.SeenOnline,
 		); err != nil {
 			return nil, err
 		}
@@ -590,14 +633,15 @@ func (q *Queries) UpdateChargeSession(ctx context.Context, arg UpdateChargeSessi
 }
 
 const updateCharger = `-- name: UpdateCharger :execrows
-UPDATE chargers SET lot_code = $1, password_hash = $2, data = $3, version = version + 1
-WHERE id = $4 AND version = $5
+UPDATE chargers SET lot_code = $1, password_hash = $2, data = $3, seen_online = $4, version = version + 1
+WHERE id = $5 AND version = $6
 `
 
 type UpdateChargerParams struct {
 	LotCode      string
 	PasswordHash string
 	Data         string
+	SeenOnline   *time.Time
 	ID           string
 	Version      int64
 }
@@ -607,6 +651,7 @@ func (q *Queries) UpdateCharger(ctx context.Context, arg UpdateChargerParams) (i
 		arg.LotCode,
 		arg.PasswordHash,
 		arg.Data,
+		arg.SeenOnline,
 		arg.ID,
 		arg.Version,
 	)

@@ -68,6 +68,7 @@ type Charger struct {
 	PasswordHash string
 	Data         string
 	Version      int64
+	SeenOnline   *time.Time
 }
 
 type ChargerCommand struct {

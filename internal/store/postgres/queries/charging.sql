@@ -1,17 +1,22 @@
 -- name: InsertCharger :exec
-INSERT INTO chargers (id, lot_code, password_hash, data) VALUES ($1, $2, $3, $4);
+INSERT INTO chargers (id, lot_code, password_hash, data, seen_online) VALUES ($1, $2, $3, $4, $5);
 
 -- name: GetCharger :one
 SELECT * FROM chargers WHERE id = $1;
 
 -- name: UpdateCharger :execrows
-UPDATE chargers SET lot_code = $1, password_hash = $2, data = $3, version = version + 1
-WHERE id = $4 AND version = $5;
+UPDATE chargers SET lot_code = $1, password_hash = $2, data = $3, seen_online = $4, version = version + 1
+WHERE id = $5 AND version = $6;
 
 -- name: ListChargers :many
 SELECT * FROM chargers
 WHERE sqlc.arg(lot_code)::text = '' OR lot_code = sqlc.arg(lot_code)::text
 ORDER BY id;
+
+-- name: ListSilentChargers :many
+SELECT * FROM chargers
+WHERE seen_online < sqlc.arg(before) AND id > sqlc.arg(after_id)
+ORDER BY id LIMIT sqlc.arg(lim);
 
 -- name: NextPriceStandardID :one
 SELECT (COALESCE(MAX(id), 0) + 1)::bigint FROM price_standards;

@@ -7,6 +7,7 @@ package db
 
 import (
 	"context"
+	"database/sql"
 )
 
 const appendReadings = `-- name: AppendReadings :exec
@@ -222,7 +223,7 @@ func (q *Queries) GetChargeSessionByTransaction(ctx context.Context, arg GetChar
 }
 
 const getCharger = `-- name: GetCharger :one
-SELECT id, lot_code, password_hash, data, version FROM chargers WHERE id = ?
+SELECT id, lot_code, password_hash, data, version, seen_online FROM chargers WHERE id = ?
 `
 
 func (q *Queries) GetCharger(ctx context.Context, id string) (Charger, error) {
@@ -234,6 +235,7 @@ func (q *Queries) GetCharger(ctx context.Context, id string) (Charger, error) {
 		&i.PasswordHash,
 		&i.Data,
 		&i.Version,
+		&i.SeenOnline,
 	)
 	return i, err
 }
@@ -292,7 +294,7 @@ func (q *Queries) InsertChargeSession(ctx context.Context, arg InsertChargeSessi
 }
 
 const insertCharger = `-- name: InsertCharger :exec
-INSERT INTO chargers (id, lot_code, password_hash, data) VALUES (?, ?, ?, ?)
+INSERT INTO chargers (id, lot_code, password_hash, data, seen_online) VALUES (?, ?, ?, ?, ?)
 `
 
 type InsertChargerParams struct {
@@ -300,6 +302,7 @@ type InsertChargerParams struct {
 	LotCode      string
 	PasswordHash string
 	Data         string
+	SeenOnline   sql.NullInt64
 }
 
 func (q *Queries) InsertCharger(ctx context.Context, arg InsertChargerParams) error {
@@ -308,6 +311,7 @@ func (q *Queries) InsertCharger(ctx context.Context, arg InsertChargerParams) er
 		arg.LotCode,
 		arg.PasswordHash,
 		arg.Data,
+		arg.SeenOnline,
 	)
 	return err
 }
@@ -440,7 +444,7 @@ func (q *Queries) ListChargeSessions(ctx context.Context, arg ListChargeSessions
 }
 
 const listChargers = `-- name: ListChargers :many
-SELECT id, lot_code, password_hash, data, version FROM chargers
+SELECT id, lot_code, password_hash, data, version, seen_online FROM chargers
 WHERE CAST(?1 AS TEXT) = '' OR lot_code = CAST(?1 AS TEXT)
 ORDER BY id
 `
@@ -460,6 +464,7 @@ func (q *Queries) ListChargers(ctx context.Context, lotCode string) ([]Charger, 
 			&i.PasswordHash,
 			&i.Data,
 			&i.Version,
+			&i.SeenOnline,
 		); err != nil {
 			return nil, err
 		}
@@ -509,6 +514,48 @@ func (q *Queries) ListPriceStandards(ctx context.Context, arg ListPriceStandards
 			&i.Family,
 			&i.Data,
 			&i.Version,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const listSilentChargers = `-- name: ListSilentChargers :many
+SELECT id, lot_code, password_hash, data, version, seen_online FROM chargers
+WHERE seen_online < ?1 AND id > ?2
+ORDER BY id LIMIT ?3
+`
+
+type ListSilentChargersParams struct {
+	Before  sql.NullInt64
+	AfterID string
+	Lim     int64
+}
+
+func (q *Queries) ListSilentChargers(ctx context.Context, arg ListSilentChargersParams) ([]Charger, error) {
+	rows, err := q.query(ctx, q.listSilentChargersStmt, listSilentChargers, arg.Before, arg.AfterID, arg.Lim)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []Charger
+	for rows.Next() {
+		var i Charger
+		if err := rows.Scan(
+			&i.ID,
+			&i.LotCode,
+			&i.PasswordHash,
+			&i.Data,
+			&i.Version,
+			&i.SeenOnline,
 		); err != nil {
 			return nil, err
 		}
@@ -597,7 +644,7 @@ func (q *Queries) UpdateChargeSession(ctx context.Context, arg UpdateChargeSessi
 }
 
 const updateCharger = `-- name: UpdateCharger :execrows
-UPDATE chargers SET lot_code = ?, password_hash = ?, data = ?, version = version + 1
+UPDATE chargers SET lot_code = ?, password_hash = ?, data = ?, seen_online = ?, version = version + 1
 WHERE id = ? AND version = ?
 `
 
@@ -605,6 +652,7 @@ type UpdateChargerParams struct {
 	LotCode      string
 	PasswordHash string
 	Data         string
+	SeenOnline   sql.NullInt64
 	ID           string
 	Version      int64
 }
@@ -614,6 +662,7 @@ func (q *Queries) UpdateCharger(ctx context.Context, arg UpdateChargerParams) (i
 		arg.LotCode,
 		arg.PasswordHash,
 		arg.Data,
+		arg.SeenOnline,
 		arg.ID,
 		arg.Version,
 	)

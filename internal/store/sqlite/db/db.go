@@ -552,6 +552,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.listReservationsByPlateStmt, err = db.PrepareContext(ctx, listReservationsByPlate); err != nil {
 		return nil, fmt.Errorf("error preparing query ListReservationsByPlate: %w", err)
 	}
+	if q.listSilentChargersStmt, err = db.PrepareContext(ctx, listSilentChargers); err != nil {
+		return nil, fmt.Errorf("error preparing query ListSilentChargers: %w", err)
+	}
 	if q.listSpaceCodesStmt, err = db.PrepareContext(ctx, listSpaceCodes); err != nil {
 		return nil, fmt.Errorf("error preparing query ListSpaceCodes: %w", err)
 	}
@@ -1611,6 +1614,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing listReservationsByPlateStmt: %w", cerr)
 		}
 	}
+	if q.listSilentChargersStmt != nil {
+		if cerr := q.listSilentChargersStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listSilentChargersStmt: %w", cerr)
+		}
+	}
 	if q.listSpaceCodesStmt != nil {
 		if cerr := q.listSpaceCodesStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listSpaceCodesStmt: %w", cerr)
@@ -2116,6 +2124,7 @@ type Queries struct {
 	listRentalVehiclesStmt            *sql.Stmt
 	listReservationsByMobileStmt      *sql.Stmt
 	listReservationsByPlateStmt       *sql.Stmt
+	listSilentChargersStmt            *sql.Stmt
 	listSpaceCodesStmt                *sql.Stmt
 	listSpacesStmt                    *sql.Stmt
 	listStayPaymentsStmt              *sql.Stmt
@@ -2356,6 +2365,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		listRentalVehiclesStmt:            q.listRentalVehiclesStmt,
 		listReservationsByMobileStmt:      q.listReservationsByMobileStmt,
 		listReservationsByPlateStmt:       q.listReservationsByPlateStmt,
+		listSilentChargersStmt:            q.listSilentChargersStmt,
 		listSpaceCodesStmt:                q.listSpaceCodesStmt,
 		listSpacesStmt:                    q.listSpacesStmt,
 		listStayPaymentsStmt:              q.listStayPaymentsStmt,

@@ -1,17 +1,22 @@
 -- name: InsertCharger :exec
-INSERT INTO chargers (id, lot_code, password_hash, data) VALUES (?, ?, ?, ?);
+INSERT INTO chargers (id, lot_code, password_hash, data, seen_online) VALUES (?, ?, ?, ?, ?);
 
 -- name: GetCharger :one
 SELECT * FROM chargers WHERE id = ?;
 
 -- name: UpdateCharger :execrows
-UPDATE chargers SET lot_code = ?, password_hash = ?, data = ?, version = version + 1
+UPDATE chargers SET lot_code = ?, password_hash = ?, data = ?, seen_online = ?, version = version + 1
 WHERE id = ? AND version = ?;
 
 -- name: ListChargers :many
 SELECT * FROM chargers
 WHERE CAST(sqlc.arg(lot_code) AS TEXT) = '' OR lot_code = CAST(sqlc.arg(lot_code) AS TEXT)
 ORDER BY id;
+
+-- name: ListSilentChargers :many
+SELECT * FROM chargers
+WHERE seen_online < sqlc.arg(before) AND id > sqlc.arg(after_id)
+ORDER BY id LIMIT sqlc.arg(lim);
 
 -- name: NextPriceStandardID :one
 SELECT CAST(COALESCE(MAX(id), 0) + 1 AS INTEGER) FROM price_standards;

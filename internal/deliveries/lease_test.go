@@ -61,7 +61,7 @@ func TestTwoWorkersOneOutbox(t *testing.T) {
 			t.Errorf("report %s acknowledged %d times, want once", id, n)
 		}
 	}
-	checkArrivals(t, rc, stays, nil, nil)
+	checkArrivals(t, rc, stays)
 }
 
 // TestAttemptEndsWithinItsClaim: a partner that never answers, a

@@ -108,7 +108,9 @@ func TestDeliveryStates(t *testing.T) {
 		return m["id"].(string)
 	}
 	delivered := sub("mall", fmt.Sprintf(`{"report":"entry","url":%q}`, rc.URL+"/entry"))
-	pending := sub("mall", fmt.Sprintf(`{"report":"entry","url":%q,"enabled":false}`, rc.URL+"/off"))
+	// Pending: disabled, of the exit (a disabled entry subscription's
+	// delivery would hold the stay's exit back, leaving none failed).
+	pending := sub("mall", fmt.Sprintf(`{"report":"exit","url":%q,"enabled":false}`, rc.URL+"/off"))
 	// Failed: the next attempt is an hour away. Dead: one attempt only
 	// (another partner's: mall's later reports of the stay wait for its
 	// failed exit).
@@ -124,7 +126,7 @@ func TestDeliveryStates(t *testing.T) {
 		attempts, status int
 		reply            string
 	}{
-		"pending":   {pending, "entry", 0, 0, ""},
+		"pending":   {pending, "exit", 0, 0, ""},
 		"delivered": {delivered, "entry", 1, 200, "thanks"},
 		"failed":    {failed, "exit", 1, 503, "busy, try later"},
 		"dead":      {dead, "entry", 1, 500, "boom"},

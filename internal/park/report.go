@@ -276,10 +276,11 @@ type ReportTx interface {
 	// that are due at now: pending or failed with NextAt not after now,
 	// or sending with an expired lease; of an enabled subscription not in
 	// skip (those the claiming node has no room for now); and
-	// with no delivery of an earlier report of the same partner and key,
-	// of an enabled subscription, still to be delivered (not delivered nor
-	// dead): a partner hears of a stay in order even across its
-	// subscriptions.
+	// with no delivery of an earlier report of the same partner and key
+	// still to be delivered (not delivered nor dead), whether its
+	// subscription is enabled or not: a partner hears of a stay in order
+	// even across its subscriptions, and even when one of them was
+	// disabled for a while.
 	// Oldest first. On a shared database two nodes never claim the same
 	// delivery.
 	ClaimDeliveries(ctx context.Context, now, lease time.Time, limit int, skip []string) ([]*Delivery, error)

@@ -558,30 +558,30 @@ func testClaim(t *testing.T, s park.Store) {
 	check("lease not yet over", b.claim(sec(69), sec(129), 10), "")
 	check("lease over", b.claim(sec(70), sec(130), 10), "B:r1 B:r3")
 
-	// Dead counts as done for the order: r2 may go to A and B, which do
-	// not wait for each other (the same report).
+	// Dead counts as done for the order, but a disabled subscription's
+	// deliveries wait and still hold the later ones back: r2 waits for
+	// C:r1, to be sent once C is enabled again.
 	b1 := b.find("B", "r1")
 	b1.State, b1.Attempts, b1.NextAt = park.DeliveryDead, 10, sec(71)
 	b.finish(b1)
-	check("after B:r1 dead", b.claim(sec(72), sec(132), 10), "A:r2 B:r2")
-
-	// A disabled subscription's deliveries wait, and hold no one back;
-	// once enabled, they go in order too.
+	check("after B:r1 dead, C disabled", b.claim(sec(72), sec(132), 10), "")
 	off.Enabled = true
 	must(t, update(t, s, func(tx park.Tx) error { return tx.UpdateSubscription(ctx, off) }))
 	check("C enabled", b.claim(sec(73), sec(133), 10), "C:r1 C:r3")
 
-	// With everything in flight delivered, C:r2 may go; r4 is due in an
-	// hour, and then waits for C:r2.
+	// With everything in flight delivered, r2 may go to A, B and C, which
+	// do not wait for each other (the same report); r4 is due in an hour,
+	// and then waits for them.
 	for _, d := range b.list(park.DeliveryFilter{State: park.DeliverySending}) {
 		d.State, d.DeliveredAt = park.DeliveryDelivered, &delivered
 		b.finish(d)
 	}
-	check("before r4's time", b.claim(sec(3599), sec(3659), 10), "C:r2")
-	check("r4 due, C:r2 out", b.claim(sec(3600), sec(3660), 10), "")
-	c2 := b.find("C", "r2")
-	c2.State, c2.DeliveredAt = park.DeliveryDelivered, &delivered
-	b.finish(c2)
+	check("before r4's time", b.claim(sec(3599), sec(3659), 10), "A:r2 B:r2 C:r2")
+	check("r4 due, r2 out", b.claim(sec(3600), sec(3660), 10), "")
+	for _, d := range b.list(park.DeliveryFilter{State: park.DeliverySending}) {
+		d.State, d.DeliveredAt = park.DeliveryDelivered, &delivered
+		b.finish(d)
+	}
 	check("r4 due", b.claim(sec(3601), sec(3661), 10), "A:r4 B:r4 C:r4")
 
 	// Outcomes stored together, one of a delivery that is gone: the
@@ -610,6 +610,81 @@ func testClaim(t *testing.T, s park.Store) {
 		d.DeliveredAt != nil || d.LeaseUntil != nil {
 		t.Fatalf("B:r4 after handing it back: %+v", d)
 	}
+}
+
+// testClaimAfterDisabled: a partner's subscriptions disabled and enabled
+// again one by one, the later reports' first, as an operator might, or a
+// 410 disabling one: a stay's exit and order never go before its entry.
+func testClaimAfterDisabled(t *testing.T, s park.Store) {
+	b := newReportBundle(t, s)
+	ctx := b.ctx
+	seedLot(t, s, "L1")
+	b.partner("P1", "L1")
+	entry := b.subscribe("E", "P1", park.ReportEntry, false)
+	exit := b.subscribe("X", "P1", park.ReportExit, false)
+	order := b.subscribe("O", "P1", park.ReportOrder, false)
+	sec := func(n int) time.Time { return base.Add(time.Duration(n) * time.Second) }
+	// Two stays, each in and out while the subscriptions are off.
+	for i, stay := range []string{"s1", "s2"} {
+		at := sec(10 * i)
+		b.enqueue(newReport(stay+"-in", park.ReportEntry, "L1", stay, at))
+		b.enqueue(newReport(stay+"-out", park.ReportExit, "L1", stay, at.Add(time.Second)))
+		b.enqueue(newReport(stay+"-order", park.ReportOrder, "L1", stay, at.Add(time.Second)))
+	}
+	check := func(what string, got []*park.Delivery, want string) {
+		t.Helper()
+		if sortedLabels(got) != want {
+			t.Fatalf("%s: claimed [%s], want [%s]", what, sortedLabels(got), want)
+		}
+	}
+	enable := func(sub *park.Subscription, on bool) {
+		t.Helper()
+		sub.Enabled = on
+		must(t, update(t, s, func(tx park.Tx) error { return tx.UpdateSubscription(ctx, sub) }))
+	}
+	deliver := func(ds []*park.Delivery) {
+		t.Helper()
+		for _, d := range ds {
+			at := sec(100)
+			d.State, d.Attempts, d.LastAttemptAt, d.LastStatus, d.DeliveredAt = park.DeliveryDelivered, 1, &at, 200, &at
+			b.finish(d)
+		}
+	}
+
+	now := sec(100)
+	enable(order, true)
+	check("order enabled", b.claim(now, now.Add(time.Minute), 10), "")
+	enable(exit, true)
+	check("exit enabled", b.claim(now, now.Add(time.Minute), 10), "")
+	enable(entry, true)
+	got := b.claim(now, now.Add(time.Minute), 10)
+	check("entry enabled", got, "E:s1-in E:s2-in")
+	deliver(got)
+	got = b.claim(now, now.Add(time.Minute), 10)
+	check("entries delivered", got, "X:s1-out X:s2-out")
+	deliver(got)
+	got = b.claim(now, now.Add(time.Minute), 10)
+	check("exits delivered", got, "O:s1-order O:s2-order")
+	deliver(got)
+
+	// A 410 disables the entry subscription with s3's entry still to
+	// send: s3's exit waits; s4, whose entry is dead, does not.
+	b.enqueue(newReport("s3-in", park.ReportEntry, "L1", "s3", sec(200)))
+	b.enqueue(newReport("s4-in", park.ReportEntry, "L1", "s4", sec(200)))
+	s4in := b.find("E", "s4-in")
+	s4in.State, s4in.Attempts = park.DeliveryDead, 10
+	b.finish(s4in)
+	enable(entry, false)
+	b.enqueue(newReport("s3-out", park.ReportExit, "L1", "s3", sec(201)))
+	b.enqueue(newReport("s4-out", park.ReportExit, "L1", "s4", sec(201)))
+	got = b.claim(sec(300), sec(360), 10)
+	check("entry disabled by a 410", got, "X:s4-out")
+	deliver(got)
+	enable(entry, true)
+	got = b.claim(sec(300), sec(360), 10)
+	check("entry enabled again", got, "E:s3-in")
+	deliver(got)
+	check("s3's entry delivered", b.claim(sec(300), sec(360), 10), "X:s3-out")
 }
 
 // testDeliveryAdmin: listing, redelivering, counting and cleaning up.

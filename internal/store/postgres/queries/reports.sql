@@ -57,6 +57,8 @@ SELECT * FROM reports WHERE id = ANY(@ids::text[]);
 -- transaction holds, so two nodes claiming at once never take the same
 -- one. A delivery another node is claiming still counts as "to be
 -- delivered" for the ones after it: the order check reads, never skips.
+-- So does one of a disabled subscription: it keeps its deliveries to send
+-- once enabled again, and the later reports of its key wait for them.
 -- "Still to be delivered" is neither delivered nor dead: pending, failed
 -- or sending. The state tests are written as the partial indexes
 -- deliveries_queue and deliveries_order are, so the planner can use them.
@@ -72,9 +74,8 @@ WITH due AS (
       AND d.subscription_id <> ALL (sqlc.arg(skip)::text[])
       AND NOT EXISTS (
           SELECT 1 FROM deliveries e
-          JOIN subscriptions es ON es.id = e.subscription_id
           WHERE e.partner_id = d.partner_id AND e.key = d.key AND e.seq < d.seq AND e.report_id <> d.report_id
-            AND e.state IN ('pending', 'failed', 'sending') AND es.enabled)
+            AND e.state IN ('pending', 'failed', 'sending'))
     ORDER BY d.seq
     LIMIT sqlc.arg(lim)
     FOR UPDATE OF d SKIP LOCKED

@@ -54,7 +54,9 @@ SELECT * FROM reports WHERE id IN (SELECT value FROM json_each(CAST(sqlc.arg(ids
 -- writer: no other claim can see these rows before they are marked.
 -- "Still to be delivered" is neither delivered nor dead: pending, failed
 -- or sending, as the partial indexes deliveries_queue and deliveries_order
--- hold. INDEXED BY because SQLite keeps no statistics: it would read every
+-- hold; a disabled subscription's count too, as they are sent once it is
+-- enabled again, and the later reports of their key wait for them.
+-- INDEXED BY because SQLite keeps no statistics: it would read every
 -- unfinished delivery through deliveries_state and sort them, where the
 -- queue gives them oldest first and the scan stops at the limit. skip is
 -- a JSON array of subscription ids (a list bound as one parameter).
@@ -70,9 +72,8 @@ WHERE seq IN (
       AND d.subscription_id NOT IN (SELECT value FROM json_each(CAST(sqlc.arg(skip) AS TEXT)))
       AND NOT EXISTS (
           SELECT 1 FROM deliveries e
-          JOIN subscriptions es ON es.id = e.subscription_id
           WHERE e.partner_id = d.partner_id AND e.key = d.key AND e.seq < d.seq AND e.report_id <> d.report_id
-            AND e.state IN ('pending', 'failed', 'sending') AND es.enabled = 1)
+            AND e.state IN ('pending', 'failed', 'sending'))
     ORDER BY d.seq
     LIMIT sqlc.arg(lim))
 RETURNING *;

@@ -102,8 +102,9 @@ type Options struct {
 	MaxInFlight int
 	// Lease is how long a claim lasts before another worker may take the
 	// delivery again (default 2 min, above the longest attempt timeout).
-	// An attempt ends within its claim: a shorter lease cuts the
-	// subscriptions' timeouts to it.
+	// An attempt ends within its claim: a lease shorter than a
+	// subscription's timeout and 2 s cuts the timeout to the lease less
+	// 2 s (so Lease must be over 2 s).
 	Lease time.Duration
 }
 

@@ -27,13 +27,13 @@ const KeepDelivered = 7 * 24 * time.Hour
 // maxReply bounds what is kept of a partner's answer.
 const maxReply = 512
 
-// minAttempt is the least time an attempt is given; a claim with less
-// left is handed back rather than tried. leaseMargin is how long before
-// its claim's end an attempt is cut, so that it is over before another
-// node may take the delivery.
+// leaseMargin is how long before its claim's end an attempt is over, so
+// that no other node may take the delivery while it is sent. startSlack
+// is how long after its claim a delivery may start and still be given
+// the longest attempt its lease allows.
 const (
-	minAttempt  = time.Second
 	leaseMargin = time.Second
+	startSlack  = time.Second
 )
 
 // lane is one subscription's sender on this node: its settings and its
@@ -296,15 +296,14 @@ func (s *Service) send(ctx context.Context, a *Attempt) outcome {
 	a.At = s.base.Clock()
 	at := a.At
 	// An attempt ends within its claim, with a margin: once the lease is
-	// over, another node may send the same delivery. One that waited for
-	// its turn until little is left gives the claim back, to be claimed
-	// afresh.
-	if d.LeaseUntil != nil {
-		left := d.LeaseUntil.Sub(at) - leaseMargin
-		if left < minAttempt {
-			return outcome{d: d, release: true}
-		}
-		timeout = min(timeout, left)
+	// over, another node may send the same delivery. A timeout longer
+	// than a claim allows is cut to it. One that waited for its turn
+	// until less than its timeout is left gives the claim back untried,
+	// to be claimed afresh with a whole lease: cutting its timeout would
+	// count an answer that comes in time as a failure, and send it again.
+	timeout = min(timeout, s.opts.Lease-leaseMargin-startSlack)
+	if d.LeaseUntil != nil && d.LeaseUntil.Sub(at)-leaseMargin < timeout {
+		return outcome{d: d, release: true}
 	}
 	actx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()

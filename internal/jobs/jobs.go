@@ -53,6 +53,9 @@ type Config struct {
 	PollInterval time.Duration
 	// ID names this node in River's records (default: River's own).
 	ID string
+	// Now, when set, is River's clock: tests move it to another day
+	// (default: the system's).
+	Now func() time.Time
 }
 
 // Runner is a started River client.
@@ -96,17 +99,29 @@ func Start[TTx any](ctx context.Context, driver riverdriver.Driver[TTx], c Confi
 	}
 	if c.Lots != nil {
 		river.AddWorker(workers, &lotReportWorker{lots: c.Lots, log: c.Log})
-		periodic = append(periodic, river.NewPeriodicJob(river.PeriodicInterval(24*time.Hour),
-			func() (river.JobArgs, *river.InsertOpts) { return LotReportArgs{}, nil }, nil))
+		// River keeps no periodic schedule in the database: a new leader
+		// (a restart, a failover) starts its own. So the lot report is
+		// offered at each midnight UTC and whenever a leader starts, and
+		// inserted once a UTC day: neither a leader's start moves it to
+		// another day nor a restart sends it twice.
+		periodic = append(periodic, river.NewPeriodicJob(dailyUTC{},
+			func() (river.JobArgs, *river.InsertOpts) {
+				return LotReportArgs{}, &river.InsertOpts{UniqueOpts: river.UniqueOpts{ByPeriod: 24 * time.Hour}}
+			},
+			&river.PeriodicJobOpts{RunOnStart: true}))
 	}
-	client, err := river.NewClient(driver, &river.Config{
+	rc := &river.Config{
 		ID:                c.ID,
 		Logger:            c.Log,
 		FetchPollInterval: c.PollInterval,
 		PeriodicJobs:      periodic,
 		Queues:            map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 4}},
 		Workers:           workers,
-	})
+	}
+	if c.Now != nil {
+		rc.Test.Time = clock(c.Now)
+	}
+	client, err := river.NewClient(driver, rc)
 	if err != nil {
 		return nil, fmt.Errorf("jobs: %w", err)
 	}
@@ -115,6 +130,20 @@ func Start[TTx any](ctx context.Context, driver riverdriver.Driver[TTx], c Confi
 	}
 	return client, nil
 }
+
+// dailyUTC is due at every midnight UTC, whenever it is asked.
+type dailyUTC struct{}
+
+func (dailyUTC) Next(t time.Time) time.Time {
+	return t.UTC().Truncate(24 * time.Hour).Add(24 * time.Hour)
+}
+
+// clock is a Now func as River's time generator.
+type clock func() time.Time
+
+func (c clock) Now() time.Time { return c() }
+
+func (c clock) NowOrNil() *time.Time { t := c(); return &t }
 
 // HousekeepingArgs is the periodic clean-up job.
 type HousekeepingArgs struct{}

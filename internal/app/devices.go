@@ -85,7 +85,12 @@ func watchDevices(ctx context.Context, sys *system.System, log *slog.Logger) (wa
 func connectMQTT(ctx context.Context, c *config.Config, sys *system.System, barriers gate.Barriers, log *slog.Logger) (func(), error) {
 	host, _ := os.Hostname()
 	id := "parkd-" + host + "-" + strings.NewReplacer(":", "-", ".", "-").Replace(c.Addr)
-	group := "parkd"
+	// The nodes of one deployment share a group of their own (its
+	// database's, by default): another deployment on the broker, or the
+	// session of a parkd of another group, takes no share of this one's
+	// messages. Sessions of this node made before groups had names held
+	// the group "parkd", dropped on connecting.
+	group, former := c.MQTTGroup, []string{"parkd"}
 	if c.MQTTEphemeral {
 		var raw [6]byte
 		_, _ = rand.Read(raw[:])
@@ -101,7 +106,7 @@ func connectMQTT(ctx context.Context, c *config.Config, sys *system.System, barr
 	subs := []mqttlink.Subscription{{Filter: vzenith.UpFilter, Shared: true, Handler: handle},
 		{Filter: vzenith.ReplyFilter, Handler: handle}}
 	link, err := mqttlink.Dial(ctx, c.MQTT, mqttlink.Options{ClientID: id, Username: c.MQTTUser, Password: c.MQTTPassword,
-		Group: group, Clean: c.MQTTEphemeral, Subscriptions: subs, Log: log.With("component", "mqtt")})
+		Group: group, FormerGroups: former, Clean: c.MQTTEphemeral, Subscriptions: subs, Log: log.With("component", "mqtt")})
 	if err != nil {
 		return nil, err
 	}
@@ -113,6 +118,6 @@ func connectMQTT(ctx context.Context, c *config.Config, sys *system.System, barr
 	// Cameras keep the lot's passes and whitelist, to let those cars
 	// through while they cannot reach parkd.
 	go mq.KeepLists(ctx, 5*time.Minute)
-	log.Info("mqtt: taking camera messages", "broker", c.MQTT, "client", id)
+	log.Info("mqtt: taking camera messages", "broker", c.MQTT, "client", id, "group", group)
 	return link.Close, nil
 }

@@ -4,6 +4,7 @@ package config
 
 import (
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"flag"
@@ -11,6 +12,7 @@ import (
 	"io"
 	"log/slog"
 	"net/netip"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -53,6 +55,11 @@ type Config struct {
 	MQTT         string
 	MQTTUser     string
 	MQTTPassword string
+	// MQTTGroup is the shared-subscription group of this deployment's
+	// nodes: each camera message goes to one session of the group, so a
+	// group shared with another deployment on the broker would give it a
+	// share. The default is one of this database and schema.
+	MQTTGroup string
 	// MQTTEphemeral (no flag: the simulator's own parkd) connects with a
 	// clean session of its own, outside the nodes' shared group: nothing
 	// to keep after it stops, and no session left behind whose share of
@@ -105,7 +112,27 @@ func Parse(name string, args []string, getenv func(string) string, help io.Write
 		c.DB = filepath.Join(c.Data, "parkd.db")
 	}
 	c.SQLiteSync = strings.ToUpper(c.SQLiteSync)
+	if strings.HasSuffix(name, " serve") && c.MQTTGroup == "" {
+		c.MQTTGroup = defaultMQTTGroup(c.DB, c.PGSchema)
+	}
 	return c, c.Validate()
+}
+
+// defaultMQTTGroup names the nodes of one deployment, those sharing one
+// database and schema: PostgreSQL's host, port and database name (not
+// who signs in), or the SQLite file on this host. A hash, because a
+// group name may not hold '/', '+' or '#', and a database name need not
+// be shown to the broker.
+func defaultMQTTGroup(db, schema string) string {
+	id := db
+	if u, err := url.Parse(db); err == nil && isPostgresURL(db) {
+		id = "postgres://" + u.Host + u.Path
+	} else if abs, err := filepath.Abs(db); err == nil {
+		host, _ := os.Hostname()
+		id = "sqlite://" + host + abs
+	}
+	sum := sha256.Sum256([]byte(id + "\x00" + schema))
+	return "parkd-" + hex.EncodeToString(sum[:6])
 }
 
 // declare defines name's flags, which write into c, level and pgConns.
@@ -131,6 +158,7 @@ func declare(name string, c *Config, level *string, pgConns *int, getenv func(st
 		fs.StringVar(&c.MetricsAddr, "metrics-addr", getenv("PARKD_METRICS_ADDR"), "serve GET /metrics on this listen address only, e.g. 127.0.0.1:9090, instead of behind a token on --addr (PARKD_METRICS_ADDR)")
 		fs.StringVar(&c.MQTT, "mqtt", getenv("PARKD_MQTT"), "MQTT broker of the lane devices, e.g. mqtt://127.0.0.1:1883 (PARKD_MQTT; PARKD_MQTT_USER and PARKD_MQTT_PASSWORD sign in)")
 		c.MQTTUser, c.MQTTPassword = getenv("PARKD_MQTT_USER"), getenv("PARKD_MQTT_PASSWORD")
+		fs.StringVar(&c.MQTTGroup, "mqtt-group", getenv("PARKD_MQTT_GROUP"), "shared-subscription group of this deployment's nodes on the MQTT broker (PARKD_MQTT_GROUP; default parkd- and a hash of the database and schema)")
 		fs.StringVar(&c.trustedProxies, "trusted-proxies", getenv("PARKD_TRUSTED_PROXIES"), "reverse proxies whose X-Forwarded-For gives the client's address: IPs or CIDRs, comma-separated (PARKD_TRUSTED_PROXIES; default none)")
 	}
 	defPriv, err := envBool(getenv, "PARKD_ALLOW_PRIVATE_WEBHOOKS")
@@ -207,6 +235,8 @@ func (c *Config) Validate() error {
 		return errors.New("metrics-addr: must differ from addr (leave it empty to serve /metrics on addr, behind a token)")
 	case c.MQTT != "" && !strings.HasPrefix(c.MQTT, "mqtt://") && !strings.HasPrefix(c.MQTT, "tcp://"):
 		return errors.New("mqtt: must be an mqtt://host:port address")
+	case c.MQTTGroup != "" && strings.ContainsAny(c.MQTTGroup, "/+#"):
+		return fmt.Errorf("mqtt-group: %q holds '/', '+' or '#', which a shared-subscription group may not", c.MQTTGroup)
 	case c.To != "" && !isPostgresURL(c.To):
 		return errors.New("to: must be a postgres:// or postgresql:// URL")
 	case c.DeliveryLease < MinDeliveryLease || c.DeliveryLease > MaxDeliveryLease:

@@ -43,6 +43,41 @@ func TestParse(t *testing.T) {
 			t.Fatalf("flags must win over the environment: %+v", c)
 		}
 	})
+	t.Run("MQTTGroup", func(t *testing.T) {
+		group := func(e map[string]string, args ...string) string {
+			t.Helper()
+			c, err := Parse("parkd serve", args, env(e), io.Discard)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return c.MQTTGroup
+		}
+		pg := group(map[string]string{"PARKD_DB": "postgres://u:secret@db:5432/parkd", "PARKD_PG_SCHEMA": "site1"})
+		// One deployment's nodes agree, whoever they sign in as.
+		if g := group(map[string]string{"PARKD_DB": "postgres://other@db:5432/parkd?sslmode=require", "PARKD_PG_SCHEMA": "site1"}); g != pg {
+			t.Errorf("one database and schema: groups %s and %s", pg, g)
+		}
+		if !strings.HasPrefix(pg, "parkd-") || strings.Contains(pg, "secret") || strings.ContainsAny(pg, "/+#") {
+			t.Errorf("group %q", pg)
+		}
+		// Another schema, database or server is another deployment.
+		for _, e := range []map[string]string{
+			{"PARKD_DB": "postgres://u:secret@db:5432/parkd", "PARKD_PG_SCHEMA": "site2"},
+			{"PARKD_DB": "postgres://u:secret@db:5432/parkd2", "PARKD_PG_SCHEMA": "site1"},
+			{"PARKD_DB": "postgres://u:secret@db2:5432/parkd", "PARKD_PG_SCHEMA": "site1"},
+			{"PARKD_DB": "/var/lib/parkd/parkd.db"},
+		} {
+			if g := group(e); g == pg {
+				t.Errorf("%v: the group of another deployment, %s", e, g)
+			}
+		}
+		if g := group(map[string]string{"PARKD_MQTT_GROUP": "lot-a"}); g != "lot-a" {
+			t.Errorf("PARKD_MQTT_GROUP=lot-a: group %s", g)
+		}
+		if g := group(map[string]string{"PARKD_MQTT_GROUP": "lot-a"}, "--mqtt-group", "lot-b"); g != "lot-b" {
+			t.Errorf("the flag must win: group %s", g)
+		}
+	})
 	for name, tc := range map[string]struct {
 		args []string
 		env  map[string]string
@@ -58,6 +93,7 @@ func TestParse(t *testing.T) {
 		"lease short": {[]string{"--delivery-lease", "1s"}, nil, "delivery-lease"},
 		"lease long":  {[]string{"--delivery-lease", "2h"}, nil, "delivery-lease"},
 		"lease env":   {nil, map[string]string{"PARKD_DELIVERY_LEASE": "soon"}, "PARKD_DELIVERY_LEASE"},
+		"mqtt group":  {[]string{"--mqtt-group", "a/b"}, nil, "mqtt-group"},
 	} {
 		t.Run("Err_"+name, func(t *testing.T) {
 			_, err := Parse("parkd serve", tc.args, env(tc.env), io.Discard)

@@ -69,6 +69,11 @@ type Options struct {
 	// Group is the shared subscription group of parkd's nodes ("": not
 	// shared, every node gets every message).
 	Group string
+	// FormerGroups are groups this node's persistent session may still
+	// hold shared subscriptions of (a group changed since): they are
+	// unsubscribed on connecting, or the node would go on taking a share
+	// of the messages in those groups as well.
+	FormerGroups []string
 	// Clean starts a clean session the broker forgets on disconnect
 	// (simulated devices, a simulator's parkd): nothing queued for it.
 	Clean bool
@@ -127,6 +132,14 @@ func Dial(ctx context.Context, rawURL string, o Options) (*Link, error) {
 		for _, s := range subs {
 			if err := l.subscribe(s, group); err != nil && failed == nil {
 				failed = err
+			}
+			if !s.Shared || o.Clean {
+				continue
+			}
+			for _, g := range o.FormerGroups {
+				if g != group && g != "" {
+					l.unsubscribe("$share/" + g + "/" + s.Filter)
+				}
 			}
 		}
 		select {
@@ -202,6 +215,17 @@ func (l *Link) subscribe(s Subscription, group string) error {
 		return fmt.Errorf("mqtt: subscribing to %s: %w", filter, err)
 	}
 	return nil
+}
+
+// unsubscribe drops filter from the session; a filter it does not hold
+// is no error.
+func (l *Link) unsubscribe(filter string) {
+	tok := l.c.Unsubscribe(filter)
+	if !tok.WaitTimeout(publishTimeout) {
+		l.log.Warn("mqtt unsubscribe: no answer from the broker", "filter", filter)
+	} else if err := tok.Error(); err != nil {
+		l.log.Warn("mqtt unsubscribe", "filter", filter, "err", err)
+	}
 }
 
 // handle runs h for m: at once on an ordered link (the client then

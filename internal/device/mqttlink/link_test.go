@@ -185,3 +185,55 @@ func TestFailedDialLeavesNothingRunning(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
+
+// Nodes whose group changed drop their sessions' shared subscriptions
+// of the former group on connecting: each message is taken once, in the
+// new group, not a second time by a member of the old one.
+func TestFormerGroupDropped(t *testing.T) {
+	needBroker(t)
+	run := fmt.Sprintf("linktest-%d", time.Now().UnixNano())
+	got := make(chan string, 100)
+	sub := []mqttlink.Subscription{{Filter: run + "/up/#", Shared: true, Handler: func(_ string, p []byte) { got <- string(p) }}}
+	var nodes []*mqttlink.Link
+	for _, id := range []string{"-a", "-b"} {
+		dial(t, mqttlink.Options{ClientID: run + id, Group: run + "-old", Subscriptions: sub}).Close()
+	}
+	// A third node, only ever of the new group, so that the broker's turns
+	// in the two groups do not fall on one node each time.
+	for _, id := range []string{"-a", "-b", "-c"} {
+		nodes = append(nodes, dial(t, mqttlink.Options{ClientID: run + id, Group: run + "-new", FormerGroups: []string{run + "-old"},
+			Subscriptions: sub}))
+	}
+	defer func() {
+		for i, id := range []string{"-a", "-b", "-c"} {
+			nodes[i].Close()
+			dial(t, mqttlink.Options{ClientID: run + id, Clean: true}).Close() // ends the session
+		}
+	}()
+	pub := dial(t, mqttlink.Options{ClientID: run + "-cam", Clean: true})
+	defer pub.Close()
+	const n = 10
+	for i := range n {
+		if err := pub.Publish(run+"/up/read", []byte(fmt.Sprint(i))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	seen := map[string]int{}
+	for len(seen) < n {
+		select {
+		case p := <-got:
+			seen[p]++
+		case <-time.After(5 * time.Second):
+			t.Fatalf("%d of the %d reads reached a node", len(seen), n)
+		}
+	}
+	time.Sleep(300 * time.Millisecond) // room for a second copy
+	for len(got) > 0 {
+		seen[<-got]++
+	}
+	for p, k := range seen {
+		if k != 1 {
+			t.Errorf("read %s taken %d times, want once: a former group's subscription is still in a session", p, k)
+		}
+	}
+}

@@ -144,7 +144,9 @@ func TestSensorlessRefused(t *testing.T) {
 // the partner once; both reads open on the one payment.
 func TestSensorlessAskedOnce(t *testing.T) {
 	rc := newReceiver(t)
-	rc.reply = func(int, received) (int, http.Header, string, time.Duration) { return 204, nil, "", 100 * time.Millisecond }
+	rc.reply = func(int, received) (int, http.Header, string, time.Duration) {
+		return 204, nil, "", 100 * time.Millisecond
+	}
 	b, st := sensorless(t, rc)
 	due := systemtest.Fee(2 * time.Hour)
 	ds := make(chan park.Decision, 2)

@@ -57,7 +57,7 @@ type Service struct {
 	metrics    Metrics
 	sensorless Sensorless
 	rentals    Rentals
-	currencies LotCurrencies
+	currencies []LotCurrencies
 	lanes      sync.Map // laneKey -> struct{}: lanes known to exist (never deleted)
 }
 

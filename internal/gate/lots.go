@@ -99,9 +99,11 @@ func (s *Service) updateLot(ctx context.Context, code, action string, keep func(
 		if _, err := billing.CanonicalTariff(l); err != nil {
 			return err
 		}
-		if l.Currency != currency && s.currencies != nil {
-			if err := s.currencies.CheckLotCurrency(ctx, tx, l); err != nil {
-				return err
+		if l.Currency != currency {
+			for _, c := range s.currencies {
+				if err := c.CheckLotCurrency(ctx, tx, l); err != nil {
+					return err
+				}
 			}
 		}
 		if string(l.Tariff) != before {

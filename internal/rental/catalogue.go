@@ -54,6 +54,25 @@ func (s *Service) PutStore(ctx context.Context, in park.RentalStore) (*park.Rent
 	return &out, nil
 }
 
+// CheckLotCurrency implements gate.LotCurrencies: a lot that a rental
+// store (not retired) sits in keeps pricing in the channels' currency.
+func (s *Service) CheckLotCurrency(ctx context.Context, tx park.Tx, l *park.Lot) error {
+	if l.Currency == park.RentalCurrency {
+		return nil
+	}
+	stores, err := tx.ListRentalStores(ctx)
+	if err != nil {
+		return err
+	}
+	for _, st := range stores {
+		if st.LotCode == l.Code && !st.Deleted {
+			return park.Invalid("currency", "lot %s holds rental store %s, sold by the channels in %s; retire the store first",
+				l.Code, st.Code, park.RentalCurrency)
+		}
+	}
+	return nil
+}
+
 // GetStore returns a store (ENotFound).
 func (s *Service) GetStore(ctx context.Context, code string) (*park.RentalStore, error) {
 	return read(ctx, s, func(tx park.Tx) (*park.RentalStore, error) { return tx.GetRentalStore(ctx, code) })

@@ -243,3 +243,24 @@ func TestNoRentalSubscriptionByHand(t *testing.T) {
 		t.Fatalf("pausing the channel's subscription: %v", err)
 	}
 }
+
+// TestStoreLotKeepsItsCurrency: a lot a rental store sits in cannot
+// change its currency from the channels' (400 naming currency, the lot
+// unchanged); once the store is retired, it can.
+func TestStoreLotKeepsItsCurrency(t *testing.T) {
+	b := setup(t) // store 10001 in b.Lot, priced in CNY
+	toUSD := func(l *park.Lot) error { l.Currency = "USD"; return nil }
+	_, err := b.Sys.Gate.UpdateLot(b.Ctx, b.Lot, toUSD)
+	if pe, ok := err.(*park.Error); !ok || pe.Code != park.EInvalid || pe.Field != "currency" {
+		t.Fatalf("currency change under a rental store: %v, want invalid naming currency", err)
+	}
+	if l, err := b.Sys.Gate.GetLot(b.Ctx, b.Lot); err != nil || l.Currency != park.RentalCurrency {
+		t.Fatalf("lot after the refusal: %+v %v", l, err)
+	}
+	if err := b.Sys.Rental.DeleteStore(b.Ctx, "10001"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.Sys.Gate.UpdateLot(b.Ctx, b.Lot, toUSD); err != nil {
+		t.Fatalf("currency change once the store is retired: %v", err)
+	}
+}

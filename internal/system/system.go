@@ -95,13 +95,13 @@ func New(c Config) *System {
 		Partners: partners.New(partners.Config{Store: c.Store, Now: c.Now, Log: c.Log, Billing: bil, Gate: g, Dialects: c.Dialects,
 			SignModes: c.SignModes, DemoSignModes: c.DemoSignModes, Currencies: c.Currencies, SignIn: c.SignIn}),
 	}
-	g.SetLotCurrencies(sys.Partners)
 	sys.Deliveries = deliveries.New(deliveries.Config{Store: c.Store, Now: c.Now, Log: c.Log, Metrics: dm, Formats: c.Formats,
 		Options: c.Deliveries, Billing: bil, Anomalies: g})
 	g.SetSensorless(sys.Deliveries)
 	sys.Charging = charging.New(charging.Config{Store: c.Store, Now: c.Now, Log: c.Log})
 	sys.Rental = rental.New(rental.Config{Store: c.Store, Now: c.Now, Log: c.Log, ChannelDialect: c.RentalDialect})
 	g.SetRentals(sys.Rental)
+	g.SetLotCurrencies(sys.Partners, sys.Rental)
 	sys.Devices = devices.New(devices.Config{Store: c.Store, Now: c.Now, Log: c.Log, Gate: g, Lists: acc, Barriers: c.Barriers, Metrics: vm,
 		Protocols: c.DeviceProtocols, ReplyDeadline: c.DeviceReplyDeadline})
 	sys.Operators = operators.New(operators.Config{Store: c.Store, Now: c.Now, Log: c.Log, SignIn: c.SignIn})

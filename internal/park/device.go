@@ -114,3 +114,46 @@ type LaneListChange struct {
 	Plate   string
 	At      time.Time
 }
+
+// DeviceCommand is a command waiting for a device that is reached only
+// through the replies to its own heartbeats. It is kept in the database
+// because the heartbeat may reach any node, not the one that queued it.
+type DeviceCommand struct {
+	ID      string
+	Serial  string
+	Command string // GateOpen, ...
+	Payload []byte // what the reply carries with it (the devices subsystem's JSON)
+	Status  string // DeviceCommandQueued, ...
+	// ExpiresAt is the command's limit: not taken by then, it is never
+	// carried out.
+	ExpiresAt time.Time
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// Device command statuses.
+const (
+	DeviceCommandQueued    = "queued"    // waiting for a heartbeat
+	DeviceCommandTaken     = "taken"     // a heartbeat's reply carried it
+	DeviceCommandWithdrawn = "withdrawn" // not taken within its limit
+)
+
+// DeviceCommandTx is the part of Tx for commands waiting for devices.
+type DeviceCommandTx interface {
+	// InsertDeviceCommand queues c (EConflict: the id exists).
+	InsertDeviceCommand(ctx context.Context, c *DeviceCommand) error
+	// GetDeviceCommand returns ENotFound for an unknown id.
+	GetDeviceCommand(ctx context.Context, id string) (*DeviceCommand, error)
+	// PendingDeviceCommands lists up to limit of a device's queued
+	// commands not expired at now, oldest first.
+	PendingDeviceCommands(ctx context.Context, serial string, now time.Time, limit int) ([]*DeviceCommand, error)
+	// TakeDeviceCommand marks a queued command not expired at now taken
+	// and reports whether it did: of several nodes taking one command,
+	// one hears true.
+	TakeDeviceCommand(ctx context.Context, id string, now time.Time) (bool, error)
+	// WithdrawDeviceCommand marks a queued command withdrawn and reports
+	// whether it did (false: it was taken first, or is gone).
+	WithdrawDeviceCommand(ctx context.Context, id string, now time.Time) (bool, error)
+	// DeleteDeviceCommands removes commands last changed before before.
+	DeleteDeviceCommands(ctx context.Context, before time.Time) (int, error)
+}

@@ -161,19 +161,20 @@ type Tx interface {
 	IsLocked(ctx context.Context, lot, plateKey string) (*Lock, error)
 
 	// Each of these lives in its own file beside its types.
-	CouponTx      // coupon.go
-	PlanTx        // plan.go
-	ReservationTx // reservation.go
-	SpaceTx       // space.go
-	ReportTx      // report.go
-	EnrolmentTx   // enrolment.go
-	ChargingTx    // charging.go
-	RentalTx      // rental.go
-	RentalOrderTx // rentalorder.go
-	StoreRuleTx   // rentalrule.go
-	DeviceTx      // device.go
-	ImageTx       // image.go
-	OperatorTx    // operator.go
+	CouponTx        // coupon.go
+	PlanTx          // plan.go
+	ReservationTx   // reservation.go
+	SpaceTx         // space.go
+	ReportTx        // report.go
+	EnrolmentTx     // enrolment.go
+	ChargingTx      // charging.go
+	RentalTx        // rental.go
+	RentalOrderTx   // rentalorder.go
+	StoreRuleTx     // rentalrule.go
+	DeviceTx        // device.go
+	DeviceCommandTx // device.go
+	ImageTx         // image.go
+	OperatorTx      // operator.go
 }
 
 // Lock holds a car in a lot: while its plate is locked, the car's exit is

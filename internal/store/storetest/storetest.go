@@ -59,6 +59,7 @@ func Run(t *testing.T, open Opener) {
 		"RentalOrders":       testRentalOrders,
 		"Devices":            testDevices,
 		"LaneListChanges":    testLaneListChanges,
+		"DeviceCommands":     testDeviceCommands,
 		"Images":             testImages,
 		"Operators":          testOperators,
 		"Sessions":           testSessions,

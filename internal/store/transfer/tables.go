@@ -259,6 +259,11 @@ var tables = []table{
 		{"id", text}, {"charger_id", text}, {"action", text}, {"payload", text}, {"status", text}, {"result", text},
 		{"created_at", timestamp}, {"updated_at", timestamp},
 	}},
+	// 00096_device_commands.sql.
+	{name: "device_commands", key: []string{"id"}, columns: []column{
+		{"id", text}, {"serial", text}, {"command", text}, {"payload", text}, {"status", text},
+		{"expires_at", timestamp}, {"created_at", timestamp}, {"updated_at", timestamp},
+	}},
 	// 00030_rental.sql, 00031_rental_orders.sql.
 	{name: "rental_stores", key: []string{"code"}, columns: []column{
 		{"code", text}, {"lot_code", text}, {"body", text}, {"updated_at", timestamp}, {"version", integer},

@@ -176,6 +176,11 @@ func fillChargingAndRental(t *testing.T, st park.Store, now time.Time) {
 			Payload: []byte(`{"type":"Soft"}`), Status: park.CommandDone, Result: "Accepted", CreatedAt: now, UpdatedAt: now}); err != nil {
 			return err
 		}
+		if err := tx.InsertDeviceCommand(ctx, &park.DeviceCommand{ID: "dcmd-1", Serial: "CAM-1", Command: park.GateOpen,
+			Payload: []byte(`{"voice":"hi"}`), Status: park.DeviceCommandTaken, ExpiresAt: now.Add(3 * time.Second), CreatedAt: now,
+			UpdatedAt: now}); err != nil {
+			return err
+		}
 		if err := tx.SaveRentalStore(ctx, &park.RentalStore{Code: "10001", CompanyCode: "122", Kind: park.RentalStoreKind,
 			Name: "门店", City: "330100", Active: true, LotCode: lot, UpdatedAt: now}); err != nil {
 			return err
@@ -405,6 +410,7 @@ func TestCopy(t *testing.T) {
 		same("charge session", func(tx park.Tx) (any, error) { return tx.GetChargeSession(ctx, "S1") })
 		same("id tag", func(tx park.Tx) (any, error) { return tx.GetIDTag(ctx, lot, "04A1B2C3") })
 		same("charger command", func(tx park.Tx) (any, error) { return tx.GetChargerCommand(ctx, "cmd-1") })
+		same("device command", func(tx park.Tx) (any, error) { return tx.GetDeviceCommand(ctx, "dcmd-1") })
 		same("rental stores", func(tx park.Tx) (any, error) { return tx.ListRentalStores(ctx) })
 		same("store models", func(tx park.Tx) (any, error) { return tx.ListStoreModels(ctx, "10001") })
 		same("store rule", func(tx park.Tx) (any, error) { return tx.GetStoreRule(ctx, "10001") })

@@ -139,6 +139,17 @@ type Device struct {
 	UnansweredSince *time.Time
 }
 
+type DeviceCommand struct {
+	ID        string
+	Serial    string
+	Command   string
+	Payload   string
+	Status    string
+	ExpiresAt time.Time
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
 type Enrolment struct {
 	PartnerID string
 	PlateKey  string

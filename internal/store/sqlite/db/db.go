@@ -126,6 +126,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.deleteDeviceStmt, err = db.PrepareContext(ctx, deleteDevice); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteDevice: %w", err)
 	}
+	if q.deleteDeviceCommandsStmt, err = db.PrepareContext(ctx, deleteDeviceCommands); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteDeviceCommands: %w", err)
+	}
 	if q.deleteEnrolmentStmt, err = db.PrepareContext(ctx, deleteEnrolment); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteEnrolment: %w", err)
 	}
@@ -233,6 +236,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.getDeviceStmt, err = db.PrepareContext(ctx, getDevice); err != nil {
 		return nil, fmt.Errorf("error preparing query GetDevice: %w", err)
+	}
+	if q.getDeviceCommandStmt, err = db.PrepareContext(ctx, getDeviceCommand); err != nil {
+		return nil, fmt.Errorf("error preparing query GetDeviceCommand: %w", err)
 	}
 	if q.getEventStmt, err = db.PrepareContext(ctx, getEvent); err != nil {
 		return nil, fmt.Errorf("error preparing query GetEvent: %w", err)
@@ -362,6 +368,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.insertChargerCommandStmt, err = db.PrepareContext(ctx, insertChargerCommand); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertChargerCommand: %w", err)
+	}
+	if q.insertDeviceCommandStmt, err = db.PrepareContext(ctx, insertDeviceCommand); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertDeviceCommand: %w", err)
 	}
 	if q.insertEventStmt, err = db.PrepareContext(ctx, insertEvent); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertEvent: %w", err)
@@ -606,6 +615,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.passLapsesStmt, err = db.PrepareContext(ctx, passLapses); err != nil {
 		return nil, fmt.Errorf("error preparing query PassLapses: %w", err)
 	}
+	if q.pendingDeviceCommandsStmt, err = db.PrepareContext(ctx, pendingDeviceCommands); err != nil {
+		return nil, fmt.Errorf("error preparing query PendingDeviceCommands: %w", err)
+	}
 	if q.plateRecordsStmt, err = db.PrepareContext(ctx, plateRecords); err != nil {
 		return nil, fmt.Errorf("error preparing query PlateRecords: %w", err)
 	}
@@ -659,6 +671,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.sumStaysLeftStmt, err = db.PrepareContext(ctx, sumStaysLeft); err != nil {
 		return nil, fmt.Errorf("error preparing query SumStaysLeft: %w", err)
+	}
+	if q.takeDeviceCommandStmt, err = db.PrepareContext(ctx, takeDeviceCommand); err != nil {
+		return nil, fmt.Errorf("error preparing query TakeDeviceCommand: %w", err)
 	}
 	if q.updateChargeSessionStmt, err = db.PrepareContext(ctx, updateChargeSession); err != nil {
 		return nil, fmt.Errorf("error preparing query UpdateChargeSession: %w", err)
@@ -728,6 +743,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.vehicleOrdersStmt, err = db.PrepareContext(ctx, vehicleOrders); err != nil {
 		return nil, fmt.Errorf("error preparing query VehicleOrders: %w", err)
+	}
+	if q.withdrawDeviceCommandStmt, err = db.PrepareContext(ctx, withdrawDeviceCommand); err != nil {
+		return nil, fmt.Errorf("error preparing query WithdrawDeviceCommand: %w", err)
 	}
 	return &q, nil
 }
@@ -902,6 +920,11 @@ func (q *Queries) Close() error {
 	if q.deleteDeviceStmt != nil {
 		if cerr := q.deleteDeviceStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing deleteDeviceStmt: %w", cerr)
+		}
+	}
+	if q.deleteDeviceCommandsStmt != nil {
+		if cerr := q.deleteDeviceCommandsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteDeviceCommandsStmt: %w", cerr)
 		}
 	}
 	if q.deleteEnrolmentStmt != nil {
@@ -1082,6 +1105,11 @@ func (q *Queries) Close() error {
 	if q.getDeviceStmt != nil {
 		if cerr := q.getDeviceStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing getDeviceStmt: %w", cerr)
+		}
+	}
+	if q.getDeviceCommandStmt != nil {
+		if cerr := q.getDeviceCommandStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getDeviceCommandStmt: %w", cerr)
 		}
 	}
 	if q.getEventStmt != nil {
@@ -1297,6 +1325,11 @@ func (q *Queries) Close() error {
 	if q.insertChargerCommandStmt != nil {
 		if cerr := q.insertChargerCommandStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing insertChargerCommandStmt: %w", cerr)
+		}
+	}
+	if q.insertDeviceCommandStmt != nil {
+		if cerr := q.insertDeviceCommandStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertDeviceCommandStmt: %w", cerr)
 		}
 	}
 	if q.insertEventStmt != nil {
@@ -1704,6 +1737,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing passLapsesStmt: %w", cerr)
 		}
 	}
+	if q.pendingDeviceCommandsStmt != nil {
+		if cerr := q.pendingDeviceCommandsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing pendingDeviceCommandsStmt: %w", cerr)
+		}
+	}
 	if q.plateRecordsStmt != nil {
 		if cerr := q.plateRecordsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing plateRecordsStmt: %w", cerr)
@@ -1792,6 +1830,11 @@ func (q *Queries) Close() error {
 	if q.sumStaysLeftStmt != nil {
 		if cerr := q.sumStaysLeftStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing sumStaysLeftStmt: %w", cerr)
+		}
+	}
+	if q.takeDeviceCommandStmt != nil {
+		if cerr := q.takeDeviceCommandStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing takeDeviceCommandStmt: %w", cerr)
 		}
 	}
 	if q.updateChargeSessionStmt != nil {
@@ -1909,6 +1952,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing vehicleOrdersStmt: %w", cerr)
 		}
 	}
+	if q.withdrawDeviceCommandStmt != nil {
+		if cerr := q.withdrawDeviceCommandStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing withdrawDeviceCommandStmt: %w", cerr)
+		}
+	}
 	return err
 }
 
@@ -1982,6 +2030,7 @@ type Queries struct {
 	deleteChargerCommandsStmt         *sql.Stmt
 	deleteDeliveredStmt               *sql.Stmt
 	deleteDeviceStmt                  *sql.Stmt
+	deleteDeviceCommandsStmt          *sql.Stmt
 	deleteEnrolmentStmt               *sql.Stmt
 	deleteExpiredQuotesStmt           *sql.Stmt
 	deleteIDTagStmt                   *sql.Stmt
@@ -2018,6 +2067,7 @@ type Queries struct {
 	getCouponStmt                     *sql.Stmt
 	getDeliveryStmt                   *sql.Stmt
 	getDeviceStmt                     *sql.Stmt
+	getDeviceCommandStmt              *sql.Stmt
 	getEventStmt                      *sql.Stmt
 	getIDTagStmt                      *sql.Stmt
 	getImageStmt                      *sql.Stmt
@@ -2061,6 +2111,7 @@ type Queries struct {
 	insertChargeSessionStmt           *sql.Stmt
 	insertChargerStmt                 *sql.Stmt
 	insertChargerCommandStmt          *sql.Stmt
+	insertDeviceCommandStmt           *sql.Stmt
 	insertEventStmt                   *sql.Stmt
 	insertGateCommandStmt             *sql.Stmt
 	insertIntegratorPartnerStmt       *sql.Stmt
@@ -2142,6 +2193,7 @@ type Queries struct {
 	noteLaneListChangeStmt            *sql.Stmt
 	openChargeSessionStmt             *sql.Stmt
 	passLapsesStmt                    *sql.Stmt
+	pendingDeviceCommandsStmt         *sql.Stmt
 	plateRecordsStmt                  *sql.Stmt
 	putEnrolmentStmt                  *sql.Stmt
 	putImageStmt                      *sql.Stmt
@@ -2160,6 +2212,7 @@ type Queries struct {
 	subscribedStmt                    *sql.Stmt
 	sumPaymentsStmt                   *sql.Stmt
 	sumStaysLeftStmt                  *sql.Stmt
+	takeDeviceCommandStmt             *sql.Stmt
 	updateChargeSessionStmt           *sql.Stmt
 	updateChargerStmt                 *sql.Stmt
 	updateCouponStmt                  *sql.Stmt
@@ -2183,6 +2236,7 @@ type Queries struct {
 	updateWhitelistStmt               *sql.Stmt
 	upsertSpaceStmt                   *sql.Stmt
 	vehicleOrdersStmt                 *sql.Stmt
+	withdrawDeviceCommandStmt         *sql.Stmt
 }
 
 func (q *Queries) WithTx(tx *sql.Tx) *Queries {
@@ -2223,6 +2277,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		deleteChargerCommandsStmt:         q.deleteChargerCommandsStmt,
 		deleteDeliveredStmt:               q.deleteDeliveredStmt,
 		deleteDeviceStmt:                  q.deleteDeviceStmt,
+		deleteDeviceCommandsStmt:          q.deleteDeviceCommandsStmt,
 		deleteEnrolmentStmt:               q.deleteEnrolmentStmt,
 		deleteExpiredQuotesStmt:           q.deleteExpiredQuotesStmt,
 		deleteIDTagStmt:                   q.deleteIDTagStmt,
@@ -2259,6 +2314,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		getCouponStmt:                     q.getCouponStmt,
 		getDeliveryStmt:                   q.getDeliveryStmt,
 		getDeviceStmt:                     q.getDeviceStmt,
+		getDeviceCommandStmt:              q.getDeviceCommandStmt,
 		getEventStmt:                      q.getEventStmt,
 		getIDTagStmt:                      q.getIDTagStmt,
 		getImageStmt:                      q.getImageStmt,
@@ -2302,6 +2358,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		insertChargeSessionStmt:           q.insertChargeSessionStmt,
 		insertChargerStmt:                 q.insertChargerStmt,
 		insertChargerCommandStmt:          q.insertChargerCommandStmt,
+		insertDeviceCommandStmt:           q.insertDeviceCommandStmt,
 		insertEventStmt:                   q.insertEventStmt,
 		insertGateCommandStmt:             q.insertGateCommandStmt,
 		insertIntegratorPartnerStmt:       q.insertIntegratorPartnerStmt,
@@ -2383,6 +2440,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		noteLaneListChangeStmt:            q.noteLaneListChangeStmt,
 		openChargeSessionStmt:             q.openChargeSessionStmt,
 		passLapsesStmt:                    q.passLapsesStmt,
+		pendingDeviceCommandsStmt:         q.pendingDeviceCommandsStmt,
 		plateRecordsStmt:                  q.plateRecordsStmt,
 		putEnrolmentStmt:                  q.putEnrolmentStmt,
 		putImageStmt:                      q.putImageStmt,
@@ -2401,6 +2459,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		subscribedStmt:                    q.subscribedStmt,
 		sumPaymentsStmt:                   q.sumPaymentsStmt,
 		sumStaysLeftStmt:                  q.sumStaysLeftStmt,
+		takeDeviceCommandStmt:             q.takeDeviceCommandStmt,
 		updateChargeSessionStmt:           q.updateChargeSessionStmt,
 		updateChargerStmt:                 q.updateChargerStmt,
 		updateCouponStmt:                  q.updateCouponStmt,
@@ -2424,5 +2483,6 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		updateWhitelistStmt:               q.updateWhitelistStmt,
 		upsertSpaceStmt:                   q.upsertSpaceStmt,
 		vehicleOrdersStmt:                 q.vehicleOrdersStmt,
+		withdrawDeviceCommandStmt:         q.withdrawDeviceCommandStmt,
 	}
 }

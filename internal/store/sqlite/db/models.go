@@ -139,6 +139,17 @@ type Device struct {
 	UnansweredSince sql.NullInt64
 }
 
+type DeviceCommand struct {
+	ID        string
+	Serial    string
+	Command   string
+	Payload   string
+	Status    string
+	ExpiresAt int64
+	CreatedAt int64
+	UpdatedAt int64
+}
+
 type Enrolment struct {
 	PartnerID string
 	PlateKey  string

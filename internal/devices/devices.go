@@ -68,27 +68,28 @@ type Config struct {
 
 // Service holds the devices subsystem's use cases.
 type Service struct {
-	base        core.Base
-	gate        Gate
-	lists       Lists
-	barriers    gate.Barriers
-	metrics     Metrics
-	protocols   []string
-	deadline    time.Duration
-	pending     chan struct{} // one token per decision running past its reply
-	mu          sync.Mutex
-	commands    map[string][]Command // serial -> commands waiting for the device to ask
-	seen        map[string]time.Time // serial -> last read, not yet written
-	registry    sync.Map             // serial -> cachedDevice (read.go)
-	imageWrites chan struct{}        // images.go
-	listsTaken  atomic.Bool          // lists.go
+	base            core.Base
+	gate            Gate
+	lists           Lists
+	barriers        gate.Barriers
+	metrics         Metrics
+	protocols       []string
+	deadline        time.Duration
+	pending         chan struct{} // one token per decision running past its reply
+	mu              sync.Mutex
+	waiting         map[string]chan struct{} // queued command id -> closed when taken here (commands.go)
+	commandsDropped time.Time                // when this node last dropped old commands
+	seen            map[string]time.Time     // serial -> last read, not yet written
+	registry        sync.Map                 // serial -> cachedDevice (read.go)
+	imageWrites     chan struct{}            // images.go
+	listsTaken      atomic.Bool              // lists.go
 }
 
 // New returns the devices subsystem.
 func New(c Config) *Service {
 	s := &Service{base: core.NewBase(c.Store, c.Now, c.Log), gate: c.Gate, lists: c.Lists, barriers: c.Barriers, metrics: c.Metrics,
 		protocols: slices.Clone(c.Protocols), deadline: c.ReplyDeadline, pending: make(chan struct{}, maxPending),
-		commands: map[string][]Command{}, imageWrites: make(chan struct{}, maxImageWrites)}
+		waiting: map[string]chan struct{}{}, imageWrites: make(chan struct{}, maxImageWrites)}
 	if s.metrics == nil {
 		s.metrics = noMetrics{}
 	}

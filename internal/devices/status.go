@@ -44,6 +44,9 @@ func (s *Service) Sweep(ctx context.Context) error {
 	if err := s.forgetListChanges(ctx); err != nil {
 		s.base.Log.Warn("forgetting list changes no camera takes", "err", err) // the sweep goes on
 	}
+	if err := s.dropCommands(ctx); err != nil {
+		s.base.Log.Warn("dropping old device commands", "err", err) // the sweep goes on
+	}
 	now := s.base.Clock()
 	ds, err := s.Devices(ctx, "")
 	if err != nil {

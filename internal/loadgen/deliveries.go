@@ -12,7 +12,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"parkd/internal/dialect/ebopark"
+	"parkd/internal/app"
 )
 
 // Receiver is a partner's endpoint for a measurement of deliveries: it
@@ -72,15 +72,30 @@ const (
 	subscriptionConcurrency = 32
 )
 
-// Subscribe creates a partner of the lot (of Ebopark, though any dialect
-// whose partners may use a lot priced in yuan will do: the subscriptions
-// are native; its secret is random, as nothing signs with it) and one
-// native subscription per
-// report of the flow, sending to url. Disabled subscriptions keep what
-// happens until EnableSubscriptions, so a backlog can be built first.
+// receiverDialect is the first dialect parkd serves whose partners may
+// hold a lot priced in currency, and whether its partners sign.
+func receiverDialect(currency string) (name string, signs bool) {
+	currencies, modes := app.DialectCurrencies(), app.DialectSignModes()
+	for _, d := range app.DialectNames() {
+		if c := currencies[d]; c == "" || c == currency {
+			return d, len(modes[d]) > 0
+		}
+	}
+	return "", false
+}
+
+// Subscribe creates a partner of the lot (of any dialect whose partners
+// may hold a lot priced in the load lot's currency: the subscriptions are
+// native; a secret, when the dialect signs, is random, as nothing signs
+// with it) and one native subscription per report of the flow, sending
+// to url. Disabled subscriptions keep what happens until
+// EnableSubscriptions, so a backlog can be built first.
 func (h *Harness) Subscribe(ctx context.Context, url string, enabled bool) error {
-	partner := map[string]any{"id": h.partnerID(), "name": "load receiver", "dialect": ebopark.Name, "secret": rand.Text(),
-		"lots": []string{h.cfg.Lot}}
+	dialect, signs := receiverDialect(loadCurrency)
+	partner := map[string]any{"id": h.partnerID(), "name": "load receiver", "dialect": dialect, "lots": []string{h.cfg.Lot}}
+	if signs {
+		partner["secret"] = rand.Text()
+	}
 	if err := h.call(ctx, "POST", "/v1/partners", partner, nil, 201, nil); err != nil {
 		return fmt.Errorf("create partner: %w", err)
 	}

@@ -77,6 +77,9 @@ func (c *Config) Validate() error {
 	return CheckLoopback(c.BaseURL)
 }
 
+// loadCurrency is what the load lot prices in.
+const loadCurrency = "CNY"
+
 // MaxCapacity is the largest capacity parkd accepts for a lot; the test lot
 // gets it so that only the harness's own cars fill it.
 const MaxCapacity = 1_000_000
@@ -122,7 +125,7 @@ func (h *Harness) Close() { h.client.CloseIdleConnections() }
 func (h *Harness) Setup(ctx context.Context) error {
 	lot := map[string]any{
 		"code": h.cfg.Lot, "name": "load test " + h.cfg.Lot, "timezone": "Asia/Shanghai",
-		"currency": "CNY", "capacity": MaxCapacity,
+		"currency": loadCurrency, "capacity": MaxCapacity,
 	}
 	err := h.call(ctx, "POST", "/v1/lots", lot, nil, 201, nil)
 	if isConflict(err) {

@@ -16,6 +16,7 @@ import (
 	"parkd/internal/metrics"
 	"parkd/internal/operators"
 	"parkd/internal/park"
+	"parkd/internal/recovery"
 	"parkd/internal/system"
 )
 
@@ -26,7 +27,8 @@ type Server struct {
 	metrics *metrics.Metrics
 	token   []byte
 	mux     *http.ServeMux
-	routes  []string // "METHOD /path" patterns, checked against the OpenAPI document
+	handler http.Handler // mux, with a panic answered as the native API's internal error
+	routes  []string     // "METHOD /path" patterns, checked against the OpenAPI document
 	now     func() time.Time
 	proxies []netip.Prefix
 }
@@ -56,8 +58,14 @@ func New(c Config) *Server {
 	if c.Now == nil {
 		c.Now = time.Now
 	}
+	if c.Log == nil {
+		c.Log = slog.New(slog.DiscardHandler)
+	}
 	s := &Server{svc: c.Service, log: c.Log, metrics: c.Metrics, token: []byte(c.AdminToken), mux: http.NewServeMux(), now: c.Now,
 		proxies: c.TrustedProxies}
+	s.handler = recovery.Wrap(s.mux, c.Log, "native", func(w http.ResponseWriter, r *http.Request, err error) {
+		s.writeError(w, r, park.Errorf(park.EInternal, "%v", err))
+	})
 	s.mux.HandleFunc("/", s.noRoute)
 	s.mux.HandleFunc("GET /healthz", s.healthz)
 	if !c.MetricsElsewhere {
@@ -200,17 +208,12 @@ func bearerToken(r *http.Request) (string, bool) {
 	return tok, tok != ""
 }
 
-// ServeHTTP adds panic recovery and per-route metrics around the mux.
+// ServeHTTP adds panic recovery (recovery.Wrap; a dialect's own wrap
+// answers in its shape first) and per-route metrics around the mux.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
 	defer func() {
-		if p := recover(); p != nil {
-			s.log.Error("panic serving request", "method", r.Method, "path", r.URL.Path, "panic", p)
-			if !rec.wrote {
-				s.writeError(rec, r, park.Errorf(park.EInternal, "panic: %v", p))
-			}
-		}
 		route := r.Pattern
 		if route == "" || route == "/" {
 			route = "unmatched"
@@ -219,13 +222,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.metrics.Latency.WithLabelValues(route).Observe(time.Since(start).Seconds())
 	}()
 	r.RemoteAddr = clientAddr(r, s.proxies)
-	s.mux.ServeHTTP(rec, r)
+	s.handler.ServeHTTP(rec, r)
 }
 
+// statusRecorder keeps the reply's status for the metrics.
 type statusRecorder struct {
 	http.ResponseWriter
 	status int
-	wrote  bool
+	wrote  bool // the status is set: a later WriteHeader is net/http's superfluous call
 }
 
 func (r *statusRecorder) WriteHeader(code int) {

@@ -15,8 +15,8 @@ import (
 	"maps"
 	"net/http"
 
-	"parkd/internal/dialect/recovery"
 	"parkd/internal/park"
+	"parkd/internal/recovery"
 	"parkd/internal/system"
 )
 

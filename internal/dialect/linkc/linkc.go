@@ -13,8 +13,8 @@ import (
 	"slices"
 	"strings"
 
-	"parkd/internal/dialect/recovery"
 	"parkd/internal/park"
+	"parkd/internal/recovery"
 	"parkd/internal/system"
 )
 

@@ -11,8 +11,8 @@ import (
 	"strconv"
 	"strings"
 
-	"parkd/internal/dialect/recovery"
 	"parkd/internal/park"
+	"parkd/internal/recovery"
 	"parkd/internal/system"
 )
 

@@ -11,8 +11,8 @@ import (
 	"net/url"
 	"time"
 
-	"parkd/internal/dialect/recovery"
 	"parkd/internal/park"
+	"parkd/internal/recovery"
 	"parkd/internal/rental"
 )
 

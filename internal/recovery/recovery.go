@@ -1,6 +1,7 @@
-// Package recovery answers a panic in a partner dialect's handler with
-// that dialect's own internal-error reply, so a partner is never sent
-// another API's error shape, not even for a bug. The panic is logged
+// Package recovery answers a panic in a handler with its API's own
+// internal-error reply: the native API's problem document, or a partner
+// dialect's own shape, so a partner is never sent another API's error
+// shape, not even for a bug. The panic is logged
 // with its stack; http.ErrAbortHandler goes on up, as net/http means it.
 package recovery
 

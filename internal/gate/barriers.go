@@ -127,15 +127,23 @@ func (s *Service) SendGateCommand(ctx context.Context, in GateCommandInput) (*Ga
 
 // laneHold checks the lane belongs to the lot and returns its hold.
 func (s *Service) laneHold(ctx context.Context, tx park.Tx, lot, lane string) (*park.LaneHold, error) {
-	if _, err := tx.GetLotSettings(ctx, lot); err != nil {
-		return nil, err
-	}
-	if _, err := tx.GetLane(ctx, lot, lane); park.IsCode(err, park.ENotFound) {
-		return nil, &park.Error{Code: park.ENotFound, Field: "lane", Message: fmt.Sprintf("lot %s has no lane %q (lanes are named by their cameras)", lot, lane)}
-	} else if err != nil {
+	if _, err := reportedLane(ctx, tx, lot, lane); err != nil {
 		return nil, err
 	}
 	return tx.GetLaneHold(ctx, lot, lane)
+}
+
+// reportedLane returns a lane of a lot that its cameras reported.
+// Errors: ENotFound (the lot; the lane, with field "lane").
+func reportedLane(ctx context.Context, tx park.Tx, lot, lane string) (*park.Lane, error) {
+	if _, err := tx.GetLotSettings(ctx, lot); err != nil {
+		return nil, err
+	}
+	ln, err := tx.GetLane(ctx, lot, lane)
+	if park.IsCode(err, park.ENotFound) {
+		return nil, &park.Error{Code: park.ENotFound, Field: "lane", Message: fmt.Sprintf("lot %s has no lane %q (lanes are named by their cameras)", lot, lane)}
+	}
+	return ln, err
 }
 
 // LaneHold returns a lane's hold, or nil when the lane works as usual.

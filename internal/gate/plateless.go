@@ -40,10 +40,7 @@ func (s *Service) EnterPlateless(ctx context.Context, in PlatelessEntry) (*park.
 		id = "plateless:" + in.Source + ":" + in.RequestID
 	}
 	if err := s.base.View(ctx, func(tx park.Tx) error {
-		if _, err := s.laneHold(ctx, tx, in.Lot, in.Lane); err != nil {
-			return err
-		}
-		ln, err := tx.GetLane(ctx, in.Lot, in.Lane)
+		ln, err := reportedLane(ctx, tx, in.Lot, in.Lane)
 		if err == nil && ln.Direction != park.DirectionIn {
 			return park.Invalid("lane", "lane %s is an exit lane; a car enters through an entry lane", in.Lane)
 		}

@@ -40,13 +40,9 @@ func (s *Service) Settle(ctx context.Context, l *park.Lot, st *park.Stay, e *par
 	if s.billing == nil {
 		return false, nil
 	}
-	q, err := s.billing.CreateQuote(ctx, st.ID, e.PartnerID)
-	if err != nil || q.AmountDue == 0 {
-		return false, err
-	}
 	var sub *park.Subscription
 	var p *park.Partner
-	err = s.base.View(ctx, func(tx park.Tx) (err error) {
+	err := s.base.View(ctx, func(tx park.Tx) (err error) {
 		if sub, err = tx.GetSubscription(ctx, e.SubscriptionID); err != nil {
 			return err
 		}
@@ -54,6 +50,21 @@ func (s *Service) Settle(ctx context.Context, l *park.Lot, st *park.Stay, e *par
 		return err
 	})
 	if err != nil {
+		return false, err
+	}
+	wait := SensorlessTimeout
+	if sub.Timeout != 0 {
+		wait = sub.Timeout
+	}
+	first, err := s.claimAsk(ctx, e.PartnerID, st, wait)
+	if err != nil {
+		return false, err
+	}
+	if !first {
+		return s.awaitPaid(ctx, st.ID, st.Paid, wait)
+	}
+	q, err := s.billing.CreateQuote(ctx, st.ID, e.PartnerID)
+	if err != nil || q.AmountDue == 0 {
 		return false, err
 	}
 	data, err := json.Marshal(&park.ReportData{Lot: core.ReportLot(l), Stay: st, Quote: q, Unpaid: q.AmountDue})
@@ -70,17 +81,6 @@ func (s *Service) Settle(ctx context.Context, l *park.Lot, st *park.Stay, e *par
 	_ = json.Unmarshal(data, &rd)
 	a := &Attempt{Report: r, Data: &rd, Subscription: sub, Partner: p, At: at,
 		Delivery: &park.Delivery{ID: r.ID, SubscriptionID: sub.ID, PartnerID: p.ID, ReportID: r.ID, Report: r.Kind, LotCode: l.Code}}
-	wait := SensorlessTimeout
-	if sub.Timeout != 0 {
-		wait = sub.Timeout
-	}
-	first, err := s.claimAsk(ctx, e.PartnerID, q, wait)
-	if err != nil {
-		return false, err
-	}
-	if !first {
-		return s.awaitPaid(ctx, st.ID, q.PaidBefore, wait)
-	}
 	// The partner's answer is awaited apart from the lane, which waits at
 	// most wait for it: whichever comes first, the answer or the end of
 	// the wait, decides who settles a success.
@@ -180,11 +180,12 @@ func (s *Service) unrecorded(ctx context.Context, l *park.Lot, st *park.Stay, q 
 
 // claimAsk makes the partner asked once for a stay's amount due, whatever
 // reads of its exit arrive meanwhile (a camera's retry to another node,
-// the same read twice): the first to claim the stay, unpaid since the
-// quote, asks; the claim lapses after wait, so a later exit asks again.
-func (s *Service) claimAsk(ctx context.Context, partnerID string, q *park.Quote, wait time.Duration) (bool, error) {
+// the same read twice): the first to claim the stay, as paid as it was
+// read, asks; the claim lapses after wait, so a later exit asks again.
+// Claimed before the quote, so a read that waits takes none.
+func (s *Service) claimAsk(ctx context.Context, partnerID string, st *park.Stay, wait time.Duration) (bool, error) {
 	now := s.base.Clock()
-	key := "sensorless:" + q.StayID + ":" + strconv.FormatInt(q.PaidBefore, 10)
+	key := "sensorless:" + st.ID + ":" + strconv.FormatInt(st.Paid, 10)
 	var first bool
 	err := s.base.Write(ctx, func(tx park.Tx) (err error) {
 		first, err = tx.MarkSeen(ctx, partnerID, key, now, now.Add(-wait))

@@ -286,8 +286,11 @@ type ReportTx interface {
 	ClaimDeliveries(ctx context.Context, now, lease time.Time, limit int, skip []string) ([]*Delivery, error)
 	// FinishDeliveries stores attempts' outcomes: State, Attempts, NextAt,
 	// LastAttemptAt, LastStatus, LastReply, DeliveredAt; their leases end.
-	// It returns how many it stored: a delivery no longer there (its
-	// subscription deleted) is not.
+	// It stores only a delivery still under the claim that took it (still
+	// sending, with the LeaseUntil that claim returned): after the lease
+	// ran out another node may have claimed it again, or an operator may
+	// have asked for it again. It returns how many it stored: a delivery
+	// no longer there (its subscription deleted) is not.
 	FinishDeliveries(ctx context.Context, ds []*Delivery) (int, error)
 	// GetDelivery returns ENotFound for an unknown id.
 	GetDelivery(ctx context.Context, id string) (*Delivery, error)

@@ -160,6 +160,11 @@ func (t *txn) FinishDeliveries(ctx context.Context, ds []*park.Delivery) (int, e
 		p.HasAttempt, p.LastAttemptAt = append(p.HasAttempt, d.LastAttemptAt != nil), append(p.LastAttemptAt, attempt)
 		p.LastStatus, p.LastReply = append(p.LastStatus, int64(d.LastStatus)), append(p.LastReply, d.LastReply)
 		p.HasDelivered, p.DeliveredAt = append(p.HasDelivered, d.DeliveredAt != nil), append(p.DeliveredAt, delivered)
+		lease := time.Time{} // matches no row: a delivery not claimed is not finished
+		if d.LeaseUntil != nil {
+			lease = ts(*d.LeaseUntil)
+		}
+		p.Lease = append(p.Lease, lease)
 	}
 	n, err := t.q.FinishDeliveries(ctx, p)
 	if err != nil {

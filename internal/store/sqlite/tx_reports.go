@@ -166,6 +166,7 @@ func (t *txn) FinishDeliveries(ctx context.Context, ds []*park.Delivery) (int, e
 		n, err := t.q.FinishDelivery(stmtCtx, db.FinishDeliveryParams{
 			State: d.State, Attempts: int64(d.Attempts), NextAt: us(d.NextAt), LastAttemptAt: nullUS(d.LastAttemptAt),
 			LastStatus: int64(d.LastStatus), LastReply: d.LastReply, DeliveredAt: nullUS(d.DeliveredAt), ID: d.ID,
+			Lease: nullUS(d.LeaseUntil),
 		})
 		if err != nil {
 			return stored, mapErr(err)

@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -73,6 +74,34 @@ func (b *reportBundle) finish(d *park.Delivery) {
 		}
 		return err
 	}))
+}
+
+// settle stores d's outcome as a worker would, under a claim: it claims
+// what is due, finishes d and hands the others back as they were. For
+// setting a scene; the claims themselves are tested apart.
+func (b *reportBundle) settle(d *park.Delivery) {
+	b.t.Helper()
+	was := map[string]*park.Delivery{}
+	for _, o := range b.list(park.DeliveryFilter{}) {
+		was[o.ID] = o
+	}
+	far := time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC)
+	found := false
+	for _, c := range b.claim(far, far.Add(time.Minute), 1000) {
+		o := was[c.ID]
+		if o.State == park.DeliverySending {
+			b.t.Fatalf("settle: delivery %s was in flight", c.ID)
+		}
+		if c.ID == d.ID {
+			found = true
+			o = d
+		}
+		o.LeaseUntil = c.LeaseUntil
+		b.finish(o)
+	}
+	if !found {
+		b.t.Fatalf("settle: delivery %s is not due", d.ID)
+	}
 }
 
 func (b *reportBundle) list(f park.DeliveryFilter) []*park.Delivery {
@@ -534,9 +563,28 @@ func testClaim(t *testing.T, s park.Store) {
 		t.Fatalf("after a failed attempt %+v", got1)
 	}
 	check("at 15 s", b.claim(sec(15), sec(75), 10), "")
-	check("at 16 s", b.claim(sec(16), sec(76), 10), "A:r1")
+	got = b.claim(sec(16), sec(76), 10)
+	check("at 16 s", got, "A:r1")
+
+	// An outcome under a lease that ran out is not stored: the delivery
+	// was claimed again, and that claim's outcome is the one that counts.
+	{
+		stale, old := *a1, sec(70)
+		stale.LeaseUntil = &old
+		stale.State, stale.DeliveredAt = park.DeliveryDelivered, &tried
+		var n int
+		must(t, update(t, s, func(tx park.Tx) (err error) {
+			n, err = tx.FinishDeliveries(ctx, []*park.Delivery{&stale})
+			return
+		}))
+		if got1, err = b.getDelivery(a1.ID); err != nil || n != 0 || got1.State != park.DeliverySending ||
+			got1.LeaseUntil == nil || !got1.LeaseUntil.Equal(sec(76)) {
+			t.Fatalf("an outcome under an old lease: %d stored, delivery %+v, %v", n, got1, err)
+		}
+	}
 
 	// Delivered: the next of its key may go.
+	a1 = got[0]
 	delivered := sec(17)
 	a1.State, a1.Attempts, a1.LastAttemptAt, a1.LastStatus, a1.LastReply, a1.DeliveredAt = park.DeliveryDelivered, 2, &delivered, 200, "", &delivered
 	b.finish(a1)
@@ -673,7 +721,7 @@ func testClaimAfterDisabled(t *testing.T, s park.Store) {
 	b.enqueue(newReport("s4-in", park.ReportEntry, "L1", "s4", sec(200)))
 	s4in := b.find("E", "s4-in")
 	s4in.State, s4in.Attempts = park.DeliveryDead, 10
-	b.finish(s4in)
+	b.settle(s4in)
 	enable(entry, false)
 	b.enqueue(newReport("s3-out", park.ReportExit, "L1", "s3", sec(201)))
 	b.enqueue(newReport("s4-out", park.ReportExit, "L1", "s4", sec(201)))
@@ -771,7 +819,7 @@ func testDeliveryAdmin(t *testing.T, s park.Store) {
 		if r.state == park.DeliveryDelivered {
 			d.DeliveredAt = &now
 		}
-		b.finish(d)
+		b.settle(d)
 	}
 	count := func() string {
 		t.Helper()
@@ -840,7 +888,13 @@ func testDeliveryAdmin(t *testing.T, s park.Store) {
 		// Deliver everything at 30 min but c:e3 (pending) and a:e3 (at 50
 		// min); x1 is also delivered at 31 min.
 		at30, at31, at50 := mins(30), mins(31), mins(50)
-		for _, d := range b.list(park.DeliveryFilter{}) {
+		// Each sent again, oldest first, as a worker would after a replay.
+		for _, sub := range []string{"a", "b", "c"} {
+			must(t, update(t, s, func(tx park.Tx) error { _, err := tx.RedeliverSince(ctx, sub, base, mins(29)); return err }))
+		}
+		all := b.list(park.DeliveryFilter{})
+		slices.SortFunc(all, func(x, y *park.Delivery) int { return cmp.Compare(x.Seq, y.Seq) })
+		for _, d := range all {
 			switch d.SubscriptionID + ":" + d.ReportID {
 			case "c:e3":
 				continue
@@ -852,7 +906,7 @@ func testDeliveryAdmin(t *testing.T, s park.Store) {
 				d.DeliveredAt = &at30
 			}
 			d.State = park.DeliveryDelivered
-			b.finish(d)
+			b.settle(d)
 		}
 		// A report nobody wanted, and one whose subscription went.
 		b.enqueue(newReport("o1", park.ReportOrder, "L1", "k", mins(5)))

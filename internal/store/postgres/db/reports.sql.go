@@ -289,8 +289,8 @@ FROM (SELECT unnest($1::text[]) AS id, unnest($2::text[]) AS state, unnest($3::b
              unnest($4::timestamptz[]) AS next_at, unnest($5::boolean[]) AS has_attempt,
              unnest($6::timestamptz[]) AS last_attempt_at, unnest($7::bigint[]) AS last_status,
              unnest($8::text[]) AS last_reply, unnest($9::boolean[]) AS has_delivered,
-             unnest($10::timestamptz[]) AS delivered_at) u
-WHERE d.id = u.id
+             unnest($10::timestamptz[]) AS delivered_at, unnest($11::timestamptz[]) AS lease) u
+WHERE d.id = u.id AND d.state = 'sending' AND d.lease_until = u.lease
 `
 
 type FinishDeliveriesParams struct {
@@ -304,12 +304,15 @@ type FinishDeliveriesParams struct {
 	LastReply     []string
 	HasDelivered  []bool
 	DeliveredAt   []time.Time
+	Lease         []time.Time
 }
 
 // FinishDeliveries stores many attempts' outcomes in one statement, so a
 // batch of them is one round trip: element i of each array is delivery
 // ids[i]'s. A time whose has_ flag is false is NULL (an array of
-// timestamps carries no NULL here).
+// timestamps carries no NULL here). Only under the claim that sent it
+// (its lease): once that ran out another node may hold a newer claim,
+// whose outcome this must not overwrite.
 func (q *Queries) FinishDeliveries(ctx context.Context, arg FinishDeliveriesParams) (int64, error) {
 	result, err := q.db.Exec(ctx, finishDeliveries,
 		arg.Ids,
@@ -322,6 +325,7 @@ func (q *Queries) FinishDeliveries(ctx context.Context, arg FinishDeliveriesPara
 		arg.LastReply,
 		arg.HasDelivered,
 		arg.DeliveredAt,
+		arg.Lease,
 	)
 	if err != nil {
 		return 0, err

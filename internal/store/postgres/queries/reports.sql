@@ -87,7 +87,9 @@ RETURNING deliveries.*;
 -- FinishDeliveries stores many attempts' outcomes in one statement, so a
 -- batch of them is one round trip: element i of each array is delivery
 -- ids[i]'s. A time whose has_ flag is false is NULL (an array of
--- timestamps carries no NULL here).
+-- timestamps carries no NULL here). Only under the claim that sent it
+-- (its lease): once that ran out another node may hold a newer claim,
+-- whose outcome this must not overwrite.
 -- name: FinishDeliveries :execrows
 UPDATE deliveries d
 SET state = u.state, attempts = u.attempts, next_at = u.next_at, lease_until = NULL,
@@ -98,8 +100,8 @@ FROM (SELECT unnest(@ids::text[]) AS id, unnest(@states::text[]) AS state, unnes
              unnest(@next_at::timestamptz[]) AS next_at, unnest(@has_attempt::boolean[]) AS has_attempt,
              unnest(@last_attempt_at::timestamptz[]) AS last_attempt_at, unnest(@last_status::bigint[]) AS last_status,
              unnest(@last_reply::text[]) AS last_reply, unnest(@has_delivered::boolean[]) AS has_delivered,
-             unnest(@delivered_at::timestamptz[]) AS delivered_at) u
-WHERE d.id = u.id;
+             unnest(@delivered_at::timestamptz[]) AS delivered_at, unnest(@lease::timestamptz[]) AS lease) u
+WHERE d.id = u.id AND d.state = 'sending' AND d.lease_until = u.lease;
 
 -- name: GetDelivery :one
 SELECT * FROM deliveries WHERE id = $1;

@@ -267,7 +267,7 @@ const finishDelivery = `-- name: FinishDelivery :execrows
 UPDATE deliveries
 SET state = ?, attempts = ?, next_at = ?, lease_until = NULL, last_attempt_at = ?, last_status = ?, last_reply = ?,
     delivered_at = ?
-WHERE id = ?
+WHERE id = ? AND state = 'sending' AND lease_until = ?9
 `
 
 type FinishDeliveryParams struct {
@@ -279,8 +279,11 @@ type FinishDeliveryParams struct {
 	LastReply     string
 	DeliveredAt   sql.NullInt64
 	ID            string
+	Lease         sql.NullInt64
 }
 
+// Only under the claim that sent it: once its lease ran out another
+// node may hold a newer claim, whose outcome this must not overwrite.
 func (q *Queries) FinishDelivery(ctx context.Context, arg FinishDeliveryParams) (int64, error) {
 	result, err := q.exec(ctx, q.finishDeliveryStmt, finishDelivery,
 		arg.State,
@@ -291,6 +294,7 @@ func (q *Queries) FinishDelivery(ctx context.Context, arg FinishDeliveryParams) 
 		arg.LastReply,
 		arg.DeliveredAt,
 		arg.ID,
+		arg.Lease,
 	)
 	if err != nil {
 		return 0, err

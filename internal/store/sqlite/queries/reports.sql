@@ -78,11 +78,13 @@ WHERE seq IN (
     LIMIT sqlc.arg(lim))
 RETURNING *;
 
+-- Only under the claim that sent it: once its lease ran out another
+-- node may hold a newer claim, whose outcome this must not overwrite.
 -- name: FinishDelivery :execrows
 UPDATE deliveries
 SET state = ?, attempts = ?, next_at = ?, lease_until = NULL, last_attempt_at = ?, last_status = ?, last_reply = ?,
     delivered_at = ?
-WHERE id = ?;
+WHERE id = ? AND state = 'sending' AND lease_until = sqlc.arg(lease);
 
 -- name: GetDelivery :one
 SELECT * FROM deliveries WHERE id = ?;

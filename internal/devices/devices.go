@@ -23,6 +23,7 @@ import (
 // Gate is the gate use case a read becomes (gate.Service implements it).
 type Gate interface {
 	HandleEvent(ctx context.Context, in gate.EventInput) (park.Decision, error)
+	KeepRefused(ctx context.Context, in gate.EventInput, why error) error
 }
 
 // Metrics counts what devices do (app wires Prometheus).

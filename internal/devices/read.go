@@ -155,7 +155,16 @@ func (s *Service) Read(ctx context.Context, r Read) (Answer, error) {
 		res = <-done // decided just now
 	}
 	if res.err != nil {
-		return s.undecided(d, in, res.err), nil
+		ans := s.undecided(d, in, res.err)
+		if in.Passed && park.IsCode(res.err, park.EInvalid) {
+			// Refused for good: kept as an anomaly, so the device may let go.
+			err := s.gate.KeepRefused(ctx, in, res.err)
+			if err != nil {
+				s.base.Log.Error("device read: keeping a refused record", "serial", d.Serial, "event", in.ID, "err", err)
+			}
+			ans.Recorded = err == nil
+		}
+		return ans, nil
 	}
 	ans.Decision, ans.Open, ans.Recorded, ans.Repeat = res.dec, res.dec.Decision == park.DecisionOpen, true, res.dec.Repeat
 	ans.Screen = ScreenFor(d.Direction, res.dec)

@@ -71,6 +71,10 @@ const (
 	// no event may have (its clock reset or wrong): it was recorded at the
 	// time it was received instead (gate.EventInput.Passed).
 	AnomalyDeviceClock = "device_clock"
+	// A device's record of a passage that happened, which the rules
+	// refused for good (its plate is not one): kept here so the device may
+	// let go of it and an operator still sees it (gate.KeepRefused).
+	AnomalyRefusedRecord = "refused_record"
 )
 
 // Anomaly is something at a lane that the rules could not square.

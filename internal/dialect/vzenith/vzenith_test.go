@@ -219,7 +219,9 @@ func TestOfflineReplay(t *testing.T) {
 // TestOfflineContinue: ContinuePushOffline is sent only for a record that
 // was recorded. One dated by a camera clock reset to 1970, or days ahead,
 // is recorded at the time it came with an anomaly device_clock (the
-// passage kept); one the gate refuses is kept by the camera.
+// passage kept). One the gate refuses for good (a plate that is not one)
+// is kept as an anomaly refused_record, once, and the camera may let go
+// of it: otherwise it would send it for ever.
 func TestOfflineContinue(t *testing.T) {
 	c := setup(t)
 	for i, at := range []time.Time{time.Unix(1, 0), c.Clock.Now().Add(72 * time.Hour)} {
@@ -247,8 +249,27 @@ func TestOfflineContinue(t *testing.T) {
 	if clock != 2 {
 		t.Fatalf("anomalies %+v: want 2 device_clock", as)
 	}
-	if r := c.push(t, pushBody("e3b2a1c4-5d6f7081", "!!", 210, 1, c.Clock.Now().Add(-time.Minute).Unix())); r.Continue != nil {
-		t.Fatalf("%+v: a record the gate refused was not recorded: no ContinuePushOffline", r)
+	for range 2 { // the camera sends it again when its reply is lost
+		r := c.push(t, pushBody("e3b2a1c4-5d6f7081", "!!", 210, 1, c.Clock.Now().Add(-time.Minute).Unix()))
+		if r.Continue == nil || r.Continue.PlateID != 210 || r.Response.Info != "no" {
+			t.Fatalf("%+v: a record refused for good: want it let go with ContinuePushOffline", r)
+		}
+	}
+	if as, err = c.Sys.Gate.ListAnomalies(c.Ctx, c.Lot, 10); err != nil {
+		t.Fatal(err)
+	}
+	var refused []*park.Anomaly
+	for _, a := range as {
+		if a.Kind == park.AnomalyRefusedRecord {
+			refused = append(refused, a)
+		}
+	}
+	if len(refused) != 1 || refused[0].Plate != "!!" || refused[0].EventID != "dev:e3b2a1c4-5d6f7081:210" ||
+		!strings.Contains(refused[0].Detail, "plate") {
+		t.Fatalf("anomalies %+v: want one refused_record of plate !! naming the plate's fault", refused)
+	}
+	if stays, err := c.Sys.Gate.ListStays(c.Ctx, gate.StayQuery{LotCode: c.Lot, Plate: "!!"}); err == nil && len(stays) != 0 {
+		t.Fatalf("stays %+v: a refused record makes no stay", stays)
 	}
 }
 

@@ -85,6 +85,9 @@ func watchDevices(ctx context.Context, sys *system.System, log *slog.Logger) (wa
 func connectMQTT(ctx context.Context, c *config.Config, sys *system.System, barriers gate.Barriers, log *slog.Logger) (func(), error) {
 	host, _ := os.Hostname()
 	id := "parkd-" + host + "-" + strings.NewReplacer(":", "-", ".", "-").Replace(c.Addr)
+	if c.MQTTClientID != "" {
+		id = c.MQTTClientID
+	}
 	// The nodes of one deployment share a group of their own (its
 	// database's, by default): another deployment on the broker, or the
 	// session of a parkd of another group, takes no share of this one's

@@ -60,6 +60,12 @@ type Config struct {
 	// group shared with another deployment on the broker would give it a
 	// share. The default is one of this database and schema.
 	MQTTGroup string
+	// MQTTClientID names this node's persistent session on the broker
+	// ("": parkd- and the host name and listen address). It must stay the
+	// same across restarts: a node that comes back under another id leaves
+	// its old session in the group, and the broker queues a share of the
+	// reads for it (a container's host name changes with each start).
+	MQTTClientID string
 	// MQTTEphemeral (no flag: the simulator's own parkd) connects with a
 	// clean session of its own, outside the nodes' shared group: nothing
 	// to keep after it stops, and no session left behind whose share of
@@ -158,6 +164,7 @@ func declare(name string, c *Config, level *string, pgConns *int, getenv func(st
 		fs.StringVar(&c.MetricsAddr, "metrics-addr", getenv("PARKD_METRICS_ADDR"), "serve GET /metrics on this listen address only, e.g. 127.0.0.1:9090, instead of behind a token on --addr (PARKD_METRICS_ADDR)")
 		fs.StringVar(&c.MQTT, "mqtt", getenv("PARKD_MQTT"), "MQTT broker of the lane devices, e.g. mqtt://127.0.0.1:1883 (PARKD_MQTT; PARKD_MQTT_USER and PARKD_MQTT_PASSWORD sign in)")
 		c.MQTTUser, c.MQTTPassword = getenv("PARKD_MQTT_USER"), getenv("PARKD_MQTT_PASSWORD")
+		fs.StringVar(&c.MQTTClientID, "mqtt-client-id", getenv("PARKD_MQTT_CLIENT_ID"), "this node's session on the MQTT broker, the same across restarts (PARKD_MQTT_CLIENT_ID; default parkd- and the host name and listen address)")
 		fs.StringVar(&c.MQTTGroup, "mqtt-group", getenv("PARKD_MQTT_GROUP"), "shared-subscription group of this deployment's nodes on the MQTT broker (PARKD_MQTT_GROUP; default parkd- and a hash of the database and schema)")
 		fs.StringVar(&c.trustedProxies, "trusted-proxies", getenv("PARKD_TRUSTED_PROXIES"), "reverse proxies whose X-Forwarded-For gives the client's address: IPs or CIDRs, comma-separated (PARKD_TRUSTED_PROXIES; default none)")
 	}
@@ -237,6 +244,8 @@ func (c *Config) Validate() error {
 		return errors.New("mqtt: must be an mqtt://host:port address")
 	case c.MQTTGroup != "" && strings.ContainsAny(c.MQTTGroup, "/+#"):
 		return fmt.Errorf("mqtt-group: %q holds '/', '+' or '#', which a shared-subscription group may not", c.MQTTGroup)
+	case c.MQTTClientID != "" && (len(c.MQTTClientID) > maxMQTTClientID || strings.ContainsFunc(c.MQTTClientID, notIDRune)):
+		return fmt.Errorf("mqtt-client-id: %q must be 1 to %d letters, digits, '-', '_' or '.'", c.MQTTClientID, maxMQTTClientID)
 	case c.To != "" && !isPostgresURL(c.To):
 		return errors.New("to: must be a postgres:// or postgresql:// URL")
 	case c.DeliveryLease < MinDeliveryLease || c.DeliveryLease > MaxDeliveryLease:
@@ -245,6 +254,14 @@ func (c *Config) Validate() error {
 		return errors.New("to: the database to copy from (--db) must be a SQLite file, not PostgreSQL")
 	}
 	return nil
+}
+
+// maxMQTTClientID bounds a client id; MQTT 3.1.1 only promises 23
+// characters, but brokers such as Mosquitto take longer ones.
+const maxMQTTClientID = 128
+
+func notIDRune(r rune) bool {
+	return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.')
 }
 
 // parseProxies reads a comma-separated list of IP addresses and CIDR

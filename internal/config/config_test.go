@@ -43,6 +43,18 @@ func TestParse(t *testing.T) {
 			t.Fatalf("flags must win over the environment: %+v", c)
 		}
 	})
+	t.Run("MQTTClientID", func(t *testing.T) {
+		c, err := Parse("parkd serve", nil, env(map[string]string{"PARKD_MQTT_CLIENT_ID": "parkd-node-1"}), io.Discard)
+		if err != nil || c.MQTTClientID != "parkd-node-1" {
+			t.Fatalf("PARKD_MQTT_CLIENT_ID=parkd-node-1: %q, %v", c.MQTTClientID, err)
+		}
+		for _, bad := range []string{"node 1", "node/1", "node#1", "节点1", strings.Repeat("n", 129)} {
+			if _, err := Parse("parkd serve", []string{"--mqtt-client-id", bad}, env(nil), io.Discard); err == nil ||
+				!strings.Contains(err.Error(), "mqtt-client-id") {
+				t.Errorf("--mqtt-client-id %q: %v, want refused naming the flag", bad, err)
+			}
+		}
+	})
 	t.Run("MQTTGroup", func(t *testing.T) {
 		group := func(e map[string]string, args ...string) string {
 			t.Helper()

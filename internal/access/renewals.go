@@ -13,7 +13,9 @@ import (
 // in the lot's zone, keeping the local time of day; a day past the end of
 // the target month is clamped to its last day (Jan 31 + 1 month = Feb 28,
 // or Feb 29 in a leap year). Each renewal counts from its own start, so
-// Jan 31 + 2 months is Mar 31, not Mar 28.
+// Jan 31 + 2 months is Mar 31, not Mar 28. A time of day the clocks skip
+// on the target day falls just after the jump (park.WallTime): midnight
+// becomes 01:00 of that day, never 23:00 of the day before.
 func AddMonths(t time.Time, loc *time.Location, n int) time.Time {
 	if loc == nil {
 		loc = time.UTC
@@ -21,10 +23,10 @@ func AddMonths(t time.Time, loc *time.Location, n int) time.Time {
 	lt := t.In(loc)
 	y, m, d := lt.Date()
 	// Day 0 of the month after the target is the target's last day.
-	last := time.Date(y, m+time.Month(n)+1, 0, 0, 0, 0, 0, loc).Day()
+	last := time.Date(y, m+time.Month(n)+1, 0, 0, 0, 0, 0, time.UTC).Day()
 	d = min(d, last)
 	hh, mm, ss := lt.Clock()
-	return time.Date(y, m+time.Month(n), d, hh, mm, ss, lt.Nanosecond(), loc).UTC()
+	return park.WallTime(y, m+time.Month(n), d, hh, mm, ss, lt.Nanosecond(), loc).UTC()
 }
 
 // RenewalInput asks for a renewal quote of the pass Pass names.

@@ -12,6 +12,8 @@ import (
 func TestAddMonths(t *testing.T) {
 	sh, _ := time.LoadLocation("Asia/Shanghai")
 	ny, _ := time.LoadLocation("America/New_York")
+	scl, _ := time.LoadLocation("America/Santiago")
+	sp, _ := time.LoadLocation("America/Sao_Paulo")
 	at := func(loc *time.Location, y int, m time.Month, d, hh, mm, ss int) time.Time {
 		return time.Date(y, m, d, hh, mm, ss, 0, loc)
 	}
@@ -39,6 +41,14 @@ func TestAddMonths(t *testing.T) {
 		// New York moves to summer time on 2027-03-14: 12:00 EST + 1 month
 		// is 12:00 EDT, one hour fewer than 31 × 24 hours.
 		{"wall clock kept across daylight saving", ny, at(ny, 2027, 3, 10, 12, 0, 0), 1, at(ny, 2027, 4, 10, 12, 0, 0)},
+		// Santiago's clocks go from 2026-09-06 00:00 (-04) to 01:00 (-03):
+		// a pass ending at midnight ends at 01:00 that day (04:00 UTC),
+		// not at 23:00 the day before.
+		{"midnight skipped by the clocks: the end moves past the jump", scl, at(scl, 2026, 8, 6, 0, 0, 0), 1,
+			time.Date(2026, 9, 6, 4, 0, 0, 0, time.UTC)},
+		// São Paulo, 2018-11-04 00:00 (-03) became 01:00 (-02): 00:30 is 01:30.
+		{"half past midnight skipped in São Paulo", sp, at(sp, 2018, 10, 4, 0, 30, 0), 1,
+			time.Date(2018, 11, 4, 3, 30, 0, 0, time.UTC)},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			got := access.AddMonths(c.from, c.loc, c.n)

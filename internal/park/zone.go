@@ -24,3 +24,28 @@ func LoadLocation(name string) (*time.Location, error) {
 	zones.Store(name, loc)
 	return loc, nil
 }
+
+// WallTime is the instant at which loc's wall clock reads the given date
+// and time (out-of-range values normalised as by time.Date). A time that
+// a clock change skips (00:30 when 00:00 jumps to 01:00) is read with
+// the offset before the change, so it falls after the jump (01:30), on
+// the day asked for; time.Date leaves that choice open, and west of UTC
+// it goes back to the day before.
+func WallTime(y int, m time.Month, d, hh, mm, ss, ns int, loc *time.Location) time.Time {
+	t := time.Date(y, m, d, hh, mm, ss, ns, loc)
+	wall := time.Date(y, m, d, hh, mm, ss, ns, time.UTC)
+	if wallOf(t).Equal(wall) {
+		return t
+	}
+	// In a gap the offset grows: the smaller of the two is the one before.
+	_, o1 := t.Zone()
+	_, o2 := wall.Add(-time.Duration(o1) * time.Second).In(loc).Zone()
+	return wall.Add(-time.Duration(min(o1, o2)) * time.Second).In(loc)
+}
+
+// wallOf is t's wall-clock reading as a UTC time.
+func wallOf(t time.Time) time.Time {
+	y, m, d := t.Date()
+	hh, mm, ss := t.Clock()
+	return time.Date(y, m, d, hh, mm, ss, t.Nanosecond(), time.UTC)
+}

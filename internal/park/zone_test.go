@@ -1,0 +1,46 @@
+package park_test
+
+import (
+	"testing"
+	"time"
+
+	"parkd/internal/park"
+)
+
+// TestWallTime: instants worked out from the zones' published changes.
+func TestWallTime(t *testing.T) {
+	load := func(name string) *time.Location {
+		loc, err := time.LoadLocation(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return loc
+	}
+	scl, bey, sh := load("America/Santiago"), load("Asia/Beirut"), load("Asia/Shanghai")
+	utc := func(y int, m time.Month, d, hh, mm int) time.Time { return time.Date(y, m, d, hh, mm, 0, 0, time.UTC) }
+	for _, c := range []struct {
+		name          string
+		loc           *time.Location
+		y             int
+		m             time.Month
+		d, hh, mm     int
+		want          time.Time
+		wantLocalDate string
+	}{
+		{"an ordinary time", sh, 2027, 1, 31, 10, 0, utc(2027, 1, 31, 2, 0), "2027-01-31 10:00"},
+		{"month overflow normalised", sh, 2027, 2, 31, 10, 0, utc(2027, 3, 3, 2, 0), "2027-03-03 10:00"},
+		// Santiago: 2026-09-06 00:00 (-04) jumps to 01:00 (-03).
+		{"skipped midnight west of UTC", scl, 2026, 9, 6, 0, 0, utc(2026, 9, 6, 4, 0), "2026-09-06 01:00"},
+		{"skipped half past midnight", scl, 2026, 9, 6, 0, 30, utc(2026, 9, 6, 4, 30), "2026-09-06 01:30"},
+		{"just after the jump", scl, 2026, 9, 6, 1, 0, utc(2026, 9, 6, 4, 0), "2026-09-06 01:00"},
+		// Beirut: 2027-03-28 00:00 (+02) jumps to 01:00 (+03).
+		{"skipped midnight east of UTC", bey, 2027, 3, 28, 0, 0, utc(2027, 3, 27, 22, 0), "2027-03-28 01:00"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			got := park.WallTime(c.y, c.m, c.d, c.hh, c.mm, 0, 0, c.loc)
+			if !got.Equal(c.want) || got.In(c.loc).Format("2006-01-02 15:04") != c.wantLocalDate {
+				t.Fatalf("got %s, want %s (%s local)", got.In(c.loc), c.want, c.wantLocalDate)
+			}
+		})
+	}
+}

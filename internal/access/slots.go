@@ -66,16 +66,20 @@ func slotWindows(slots []park.Slot, loc *time.Location, from, to time.Time) []ta
 		loc = time.UTC
 	}
 	var out []tariff.Window
+	// Dates are counted in UTC, where every day has a midnight; the
+	// slots' bounds are the lot's wall clock (park.WallTime: a bound the
+	// clocks skip falls just after the jump, as the wall clock reads it).
 	y, m, d := from.In(loc).Date()
-	last := to.In(loc)
-	for day := time.Date(y, m, d-1, 0, 0, 0, 0, loc); day.Before(last); day = day.AddDate(0, 0, 1) {
+	ly, lm, ld := to.In(loc).Date()
+	last := time.Date(ly, lm, ld, 0, 0, 0, 0, time.UTC)
+	for day := time.Date(y, m, d-1, 0, 0, 0, 0, time.UTC); !day.After(last); day = day.AddDate(0, 0, 1) {
 		y, m, d := day.Date()
 		for _, s := range slots {
 			fm, tm := s.Minutes()
-			start := time.Date(y, m, d, 0, fm, 0, 0, loc)
-			end := time.Date(y, m, d, 0, tm, 0, 0, loc)
+			start := park.WallTime(y, m, d, 0, fm, 0, 0, loc)
+			end := park.WallTime(y, m, d, 0, tm, 0, 0, loc)
 			if tm <= fm {
-				end = time.Date(y, m, d+1, 0, tm, 0, 0, loc)
+				end = park.WallTime(y, m, d+1, 0, tm, 0, 0, loc)
 			}
 			start, end = maxTime(start, from), minTime(end, to)
 			if end.After(start) {

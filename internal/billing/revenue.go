@@ -30,7 +30,8 @@ func (s *Service) ReceivedToday(ctx context.Context, lot string) (Received, erro
 		}
 		now := s.base.Clock()
 		local := now.In(l.Location())
-		start := time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, local.Location()).UTC()
+		// The day's first instant, also when the clocks skip its midnight.
+		start := park.WallTime(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, local.Location()).UTC()
 		end := now.Add(park.Precision)
 		sum, err := tx.SumPayments(ctx, lot, start, end)
 		if err != nil {

@@ -49,3 +49,16 @@ func wallOf(t time.Time) time.Time {
 	hh, mm, ss := t.Clock()
 	return time.Date(y, m, d, hh, mm, ss, t.Nanosecond(), time.UTC)
 }
+
+// ParseWallTime reads a time written in loc's wall clock with a layout
+// that has no zone (a vendor's "2006-01-02 15:04:05", a form's
+// datetime-local), as WallTime reads it.
+func ParseWallTime(layout, value string, loc *time.Location) (time.Time, error) {
+	t, err := time.Parse(layout, value)
+	if err != nil {
+		return time.Time{}, err
+	}
+	y, m, d := t.Date()
+	hh, mm, ss := t.Clock()
+	return WallTime(y, m, d, hh, mm, ss, t.Nanosecond(), loc), nil
+}

@@ -44,3 +44,24 @@ func TestWallTime(t *testing.T) {
 		})
 	}
 }
+
+// TestParseWallTime: a zoneless time is the lot's wall clock.
+func TestParseWallTime(t *testing.T) {
+	scl, err := time.LoadLocation("America/Santiago")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for in, want := range map[string]time.Time{
+		"2026-09-05 22:00:00": time.Date(2026, 9, 6, 2, 0, 0, 0, time.UTC), // -04
+		"2026-09-06 00:00:00": time.Date(2026, 9, 6, 4, 0, 0, 0, time.UTC), // skipped: 01:00 -03
+		"2026-09-06 02:00:00": time.Date(2026, 9, 6, 5, 0, 0, 0, time.UTC), // -03
+	} {
+		got, err := park.ParseWallTime("2006-01-02 15:04:05", in, scl)
+		if err != nil || !got.Equal(want) {
+			t.Errorf("%s: got %s (%v), want %s", in, got.UTC(), err, want)
+		}
+	}
+	if _, err := park.ParseWallTime("2006-01-02 15:04:05", "2026-09-06 24:00:00", scl); err == nil {
+		t.Error("24:00:00 read as a time")
+	}
+}

@@ -77,11 +77,11 @@ func (w *Console) whitelistAdd(rw http.ResponseWriter, r *http.Request, p *opera
 		return err
 	}
 	loc := l.Location()
-	from, err := time.ParseInLocation(dateTimeLocal, r.PostFormValue("valid_from"), loc)
+	from, err := park.ParseWallTime(dateTimeLocal, r.PostFormValue("valid_from"), loc)
 	if err != nil {
 		return park.Invalid("valid_from", "%q is not a date and time", r.PostFormValue("valid_from"))
 	}
-	to, err := time.ParseInLocation(dateTimeLocal, r.PostFormValue("valid_to"), loc)
+	to, err := park.ParseWallTime(dateTimeLocal, r.PostFormValue("valid_to"), loc)
 	if err != nil {
 		return park.Invalid("valid_to", "%q is not a date and time", r.PostFormValue("valid_to"))
 	}

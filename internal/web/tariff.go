@@ -115,8 +115,8 @@ func (w *Console) tariffPost(rw http.ResponseWriter, r *http.Request, p *operato
 		http.Redirect(rw, r, Prefix+"lots/"+l.Code+"/tariff?saved=1", http.StatusSeeOther)
 		return nil
 	default: // preview: a read, allowed to every role that sees the lot
-		entry, err1 := time.ParseInLocation(dateTimeLocal, d.Entry, d.Loc)
-		exit, err2 := time.ParseInLocation(dateTimeLocal, d.Exit, d.Loc)
+		entry, err1 := park.ParseWallTime(dateTimeLocal, d.Entry, d.Loc)
+		exit, err2 := park.ParseWallTime(dateTimeLocal, d.Exit, d.Loc)
 		switch {
 		case err1 != nil:
 			err = park.Invalid("entry", "%q is not a date and time", d.Entry)

@@ -173,7 +173,7 @@ func parseTime(field string, s *string, l *park.Lot) (time.Time, error) {
 	if err != nil {
 		return time.Time{}, err
 	}
-	t, err := time.ParseInLocation(timeLayout, v, l.Location())
+	t, err := park.ParseWallTime(timeLayout, v, l.Location())
 	if err != nil {
 		return time.Time{}, refuse(refusedType, field, timeHint)
 	}

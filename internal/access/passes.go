@@ -126,8 +126,9 @@ func (s *Service) UpdatePassBy(ctx context.Context, lot string, ref PassRef, pat
 	return out, err
 }
 
-// DeletePass removes a pass; cars inside under it pay from then on as
-// visitors would (their stays keep the pass id, which no longer resolves).
+// DeletePass removes a pass; cars inside under it pay for their whole
+// stay as visitors would (their stays keep the pass id, which no longer
+// resolves). Ending the pass instead charges them from its end.
 func (s *Service) DeletePass(ctx context.Context, lot, id string) error {
 	_, err := s.DeletePassBy(ctx, lot, PassRef{ID: id})
 	return err

@@ -115,7 +115,8 @@ func (h *Handler) queryHotelCar(ctx context.Context, p *park.Partner, body []byt
 }
 
 // deleteHotelCar is 酒店车辆删除: removes the plate's hotel entry (a
-// guest who checked out early). A car inside pays from then on.
+// guest who checked out early). A car inside pays for its stay as a
+// visitor would (docs/ebopark.md).
 func (h *Handler) deleteHotelCar(ctx context.Context, p *park.Partner, body []byte) (any, int, error) {
 	var in hotelCarRequest
 	if err := decode(body, &in); err != nil {

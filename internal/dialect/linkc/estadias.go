@@ -101,6 +101,7 @@ func reply(p *park.Partner, st *billing.StayStatus, byPlate bool) any {
 	loc, cur := st.Lot.Location(), st.Lot.Currency
 	if p.Type == park.PartnerOwnEntries {
 		m := movimento{Documento: st.Stay.Locator, Status: statuses[st.State],
+			// No desconto beside it: the stay's cost after the discount.
 			EntradaDataHora: formatTime(st.Stay.EntryAt, loc), ValorTotal: FormatAmount(st.Total, cur)}
 		if st.Stay.ExitAt != nil {
 			m.SaidaDataHora = formatTime(*st.Stay.ExitAt, loc)

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"parkd/internal/billing"
 	"parkd/internal/gate"
 	"parkd/internal/park"
 	"parkd/internal/store/sqlite"
@@ -224,6 +225,17 @@ func TestOSA(t *testing.T) {
 	})
 	t.Run("ErrNotItsEntry", func(t *testing.T) {
 		wantError(t, e.get("/api/estadias?parceiro_id=osa&localizador="+theirs.Locator), 404, "not_found")
+	})
+	t.Run("AfterDiscount", func(t *testing.T) {
+		// No desconto beside it (docs/linkc.md): R$ 10,50 less a R$ 2,00 coupon.
+		if _, err := e.svc.Billing.IssueCoupon(e.ctx, billing.CouponInput{LotCode: "shop", ID: "C-osa", Plate: "ABC1234",
+			Kind: park.CouponAmount, Value: 200, ValidFrom: entry, ValidTo: entry.Add(24 * time.Hour)}); err != nil {
+			t.Fatal(err)
+		}
+		m := want(t, e.get("/api/estadias?parceiro_id=osa&localizador="+mine.Locator), 200)["movimento"].(map[string]any)
+		if m["valor_total"] != "8.5" || m["desconto"] != nil {
+			t.Fatalf("movimento %v: want valor_total 8.5 and no desconto", m)
+		}
 	})
 	t.Run("ErrLotNotAllowed", func(t *testing.T) {
 		if _, err := e.svc.Partners.HandleEventFrom(e.ctx, "osa", gate.EventInput{LotCode: "sp", ID: "o-3", Type: park.EventEntry,

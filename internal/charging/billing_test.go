@@ -291,6 +291,29 @@ func TestMinimumCharge(t *testing.T) {
 	}
 }
 
+// Minimum charge 500 with exactly 500 prepaid: the minimum is the least
+// the bill can be, not money already used. 1 kWh flat (100 fen metered)
+// keeps charging; at 5 kWh (5000*60/1000 + 5000*40/1000 = 500) the money
+// is used up; stopped at 5.2 kWh the bill (520) is capped at the 500 paid.
+func TestMinimumChargeEqualsPrepaid(t *testing.T) {
+	rules := energyRules
+	rules.Minimum = 500
+	r := newRig(t, park.FamilyCar, rules)
+	t0 := local(0, 10, 0)
+	sess := r.start(t, t0, 500, 0)
+	sess = r.meter(t, sess, t0.Add(10*time.Minute), 1000, 7000)
+	if r.remote.stopCount() != 0 || sess.StopReason != 0 {
+		t.Fatalf("at 1 kWh of 5 paid for: %d stops, reason %d", r.remote.stopCount(), sess.StopReason)
+	}
+	wantBill(t, sess, 500, 60, 0)
+	sess = r.meter(t, sess, t0.Add(50*time.Minute), 5000, 7000)
+	if r.remote.stopCount() != 1 || sess.StopReason != park.EndMoneyUsedUp {
+		t.Fatalf("at 5 kWh: %d stops, reason %d", r.remote.stopCount(), sess.StopReason)
+	}
+	sess = r.stop(t, sess, t0.Add(52*time.Minute), 5200, 0)
+	wantBill(t, sess, 500, 312, 0)
+}
+
 // Power segments over 90 minutes, 400 W for 30 minutes then 1200 W for 60:
 // the time-weighted average is (400*30 + 1200*60) / 90 = 933 W (80 fen an
 // hour), the maximum 1200 W (120 fen an hour); 2 started hours.

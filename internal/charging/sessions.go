@@ -332,6 +332,7 @@ func exhausted(sess *park.ChargeSession, st *tariff.ChargeStandard, loc *time.Lo
 	open := *st
 	open.Payment = tariff.ChargeFromBalance
 	open.FullPrice = 0
+	open.Minimum = 0 // a floor on the bill, not money used
 	if open.Price(priced(sess, loc, end)).Amount >= sess.Prepaid && st.Kind == tariff.ChargeByEnergy {
 		return true
 	}

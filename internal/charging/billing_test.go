@@ -169,6 +169,29 @@ func TestSeedStandardRefund(t *testing.T) {
 	}
 }
 
+// A session the charger refuses is refunded in full to where its standard
+// says (the seed's: the original payment), as is one still waiting.
+func TestRefusedStartRefundsToPayment(t *testing.T) {
+	r := newRig(t, park.FamilyTwoWheeler, seedRules)
+	r.Clock.Set(local(0, 10, 0))
+	r.remote.refuse = true
+	sess, err := r.cs.StartSession(r.Ctx, charging.StartInput{ChargerID: "CP1", Connector: 1, Prepaid: 300, Source: park.SourceNative})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sess.Status != park.SessionFailed || sess.Refund != 300 || sess.RefundTo != "payment" {
+		t.Fatalf("refused: status %s, refund %d to %q; want failed, 300 to payment", sess.Status, sess.Refund, sess.RefundTo)
+	}
+	r.remote.refuse = false
+	sess, err = r.cs.StartSession(r.Ctx, charging.StartInput{ChargerID: "CP1", Connector: 1, Prepaid: 300, Source: park.SourceNative})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sess.Status != park.SessionPending || sess.RefundTo != "payment" {
+		t.Fatalf("waiting: status %s, refund to %q; want pending, payment", sess.Status, sess.RefundTo)
+	}
+}
+
 // One minute costs a whole block: 1 yuan; 240 minutes 1 yuan; 241 minutes 2.
 func TestSeedStandardBlocks(t *testing.T) {
 	for _, c := range []struct {

@@ -488,10 +488,14 @@ func (s *Service) openAtCharger(ctx context.Context, tx park.Tx, in Started) (*p
 	if err != nil || st.Status != TagAccepted {
 		return nil, st, err
 	}
+	std, _, err := s.standard(ctx, tx, c)
+	if err != nil {
+		return nil, invalid, err
+	}
 	now := s.base.Clock()
 	sess := &park.ChargeSession{ID: newSessionID(now), ChargerID: c.ID, Connector: in.Connector, LotCode: c.LotCode,
 		StandardID: c.StandardID, IDTag: in.IDTag, PlateKey: plateKey, Source: park.SourceCharger, Status: park.SessionPending,
-		CreatedAt: now, UpdatedAt: now}
+		RefundTo: nameOf(refundNames, std.RefundTo), CreatedAt: now, UpdatedAt: now}
 	if err := tx.InsertChargeSession(ctx, sess); err != nil {
 		return nil, invalid, err
 	}

@@ -93,7 +93,8 @@ func (s *Service) StartSession(ctx context.Context, in StartInput) (*park.Charge
 		now := s.base.Clock()
 		sess = &park.ChargeSession{ID: newSessionID(now), ChargerID: c.ID, Connector: in.Connector, LotCode: c.LotCode,
 			StandardID: c.StandardID, Source: in.Source, PartnerID: in.PartnerID, Status: park.SessionPending,
-			Prepaid: in.Prepaid, LimitMinutes: in.LimitMinutes, PlateKey: plateKey, CreatedAt: now, UpdatedAt: now}
+			Prepaid: in.Prepaid, LimitMinutes: in.LimitMinutes, PlateKey: plateKey, RefundTo: nameOf(refundNames, st.RefundTo),
+			CreatedAt: now, UpdatedAt: now}
 		sess.IDTag = sess.ID
 		if err := tx.InsertChargeSession(ctx, sess); err != nil {
 			return err

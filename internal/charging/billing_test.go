@@ -117,7 +117,7 @@ func (r *rig) start(t *testing.T, at time.Time, prepaid int64, meter int64) *par
 func (r *rig) meter(t *testing.T, sess *park.ChargeSession, at time.Time, wh, w int64) *park.ChargeSession {
 	t.Helper()
 	r.Clock.Set(at)
-	if err := r.cs.Metered(r.Ctx, "CP1", sess.TransactionID, []park.MeterReading{{At: at, EnergyWh: wh, PowerW: w}}); err != nil {
+	if err := r.cs.Metered(r.Ctx, "CP1", sess.TransactionID, []park.MeterReading{{At: at, EnergyWh: wh, PowerW: w}}, false); err != nil {
 		t.Fatal(err)
 	}
 	got, err := r.cs.Session(r.Ctx, sess.ID)

@@ -318,7 +318,8 @@ func stoppedAt(sess *park.ChargeSession, at, now time.Time) time.Time {
 
 // Metered records a transaction's MeterValues and bills the session as of
 // its newest reading (real-time billing: every standard but a bought
-// package). When the prepayment or the time is used up, parkd asks the
+// package); full is a state of charge of 100 % among them, which marks the
+// session full. When the prepayment or the time is used up, parkd asks the
 // charger to stop. A reading for an unknown or ended transaction is
 // ignored.
 //
@@ -328,12 +329,12 @@ func stoppedAt(sess *park.ChargeSession, at, now time.Time) time.Time {
 // gate event waits for too, then runs three small statements for a
 // MeterValues rather than the reads of billing. A session changed in
 // between (a stop, another reading) is billed again inside the write.
-func (s *Service) Metered(ctx context.Context, chargerID string, txID int64, readings []park.MeterReading) error {
+func (s *Service) Metered(ctx context.Context, chargerID string, txID int64, readings []park.MeterReading, full bool) error {
 	var billed *park.ChargeSession
 	var added []park.MeterReading
 	var reason int
 	err := s.base.View(ctx, func(tx park.Tx) (err error) {
-		billed, added, reason, err = s.meter(ctx, tx, chargerID, txID, readings)
+		billed, added, reason, err = s.meter(ctx, tx, chargerID, txID, readings, full)
 		return err
 	})
 	if err != nil || billed == nil {
@@ -342,7 +343,7 @@ func (s *Service) Metered(ctx context.Context, chargerID string, txID int64, rea
 	first := true
 	err = s.base.Update(ctx, func(tx park.Tx) (err error) {
 		if !first { // the session changed since it was billed
-			if billed, added, reason, err = s.meter(ctx, tx, chargerID, txID, readings); err != nil || billed == nil {
+			if billed, added, reason, err = s.meter(ctx, tx, chargerID, txID, readings, full); err != nil || billed == nil {
 				return err
 			}
 		}
@@ -358,21 +359,25 @@ func (s *Service) Metered(ctx context.Context, chargerID string, txID int64, rea
 	return err
 }
 
-// meter is a transaction's session with readings added and billed as of
-// the newest, the readings it added, and why it must stop (0: it need
-// not), unstored; nil when the transaction is unknown or ended or the
-// readings add nothing.
-func (s *Service) meter(ctx context.Context, tx park.Tx, chargerID string, txID int64, readings []park.MeterReading) (*park.ChargeSession, []park.MeterReading, int, error) {
+// meter is a transaction's session with readings added (and marked full
+// when full) and billed as of the newest, the readings it added, and why
+// it must stop (0: it need not), unstored; nil when the transaction is
+// unknown or ended or the readings add nothing.
+func (s *Service) meter(ctx context.Context, tx park.Tx, chargerID string, txID int64, readings []park.MeterReading, full bool) (*park.ChargeSession, []park.MeterReading, int, error) {
 	sess, st, loc, err := s.charging(ctx, tx, chargerID, txID)
 	if err != nil || sess == nil {
 		return nil, nil, 0, err
 	}
 	now := s.base.Clock()
 	added := addReadings(sess, believed(sess, readings, now))
-	if len(added) == 0 {
+	if len(added) == 0 && (!full || sess.Full) {
 		return nil, nil, 0, nil
 	}
-	end := sess.Readings[len(sess.Readings)-1].At
+	sess.Full = sess.Full || full
+	end := *sess.StartedAt // a state of charge may come without a register
+	if n := len(sess.Readings); n > 0 {
+		end = sess.Readings[n-1].At
+	}
 	bill(sess, st, loc, end)
 	reason := 0
 	if sess.StopAsked == nil {
@@ -461,7 +466,7 @@ func (s *Service) end(ctx context.Context, tx park.Tx, sess *park.ChargeSession,
 	if reason == 0 {
 		reason = park.EndManual
 	}
-	sess.Full = full || reason == park.EndFull
+	sess.Full = sess.Full || full || reason == park.EndFull
 	bill(sess, st, loc, end)
 	now := s.base.Clock()
 	sess.Status, sess.EndedAt, sess.EndReason, sess.UpdatedAt = park.SessionEnded, &end, reason, now

@@ -141,8 +141,8 @@ func (s *Server) dispatch(ctx context.Context, c *conn, f *Frame) (any, error) {
 			return nil, err
 		}
 		if r.TransactionID != nil {
-			rs, _ := readings(r.MeterValue)
-			if err := cs.Metered(ctx, c.id, *r.TransactionID, rs); err != nil {
+			rs, full := readings(r.MeterValue)
+			if err := cs.Metered(ctx, c.id, *r.TransactionID, rs, full); err != nil {
 				return nil, err
 			}
 		}

@@ -762,3 +762,45 @@ func TestReconnectBesideHalfOpen(t *testing.T) {
 		t.Fatalf("the reconnected charger's boot: %q %v", st, err)
 	}
 }
+
+// TestFullFromMeterValues: "pay 10 yuan to charge full" (100 fen per kWh
+// metered). The car reports a state of charge of 100 % in a MeterValues
+// at 3 kWh, then the charger stops because it was unplugged, without
+// transactionData: the session is full and costs the agreed 1000 fen,
+// not the 300 metered; 2000 paid from a balance, 1000 back.
+func TestFullFromMeterValues(t *testing.T) {
+	r := newRig(t)
+	st, err := r.cs.CreateStandard(r.Ctx, charging.StandardInput{Name: "full", Family: park.FamilyCar,
+		Rules: park.ChargeRules{Kind: "energy", Payment: "balance", RefundTo: "balance", StopWhenFull: true, FullPrice: 1000,
+			Segments: []park.ChargeSegment{{From: "00:00", To: "24:00", Price: 60, ServiceFee: 40}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.cs.RegisterCharger(r.Ctx, charging.ChargerInput{ID: "FULL1", LotCode: r.Lot, Family: park.FamilyCar,
+		Connectors: 1, StandardID: st.ID, Password: password}); err != nil {
+		t.Fatal(err)
+	}
+	p := r.dial(t, "FULL1")
+	t0 := r.Clock.Now()
+	p.SetClock(r.Clock.Now)
+	p.SetAutoStart(true)
+	sess, err := r.cs.StartSession(r.Ctx, charging.StartInput{ChargerID: "FULL1", Connector: 1, Prepaid: 2000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, func() bool { return p.LastTransaction() != 0 })
+	tx := r.session(t, sess.ID).TransactionID
+	r.Clock.Set(t0.Add(30 * time.Minute))
+	if err := p.Meter(r.Ctx, 1, tx, ocppsim.Sample{At: t0.Add(30 * time.Minute), EnergyWh: 3000, SoC: 100}); err != nil {
+		t.Fatal(err)
+	}
+	r.Clock.Set(t0.Add(31 * time.Minute))
+	p.Register.Store(3000)
+	if err := p.Stop(r.Ctx, tx, "EVDisconnected"); err != nil {
+		t.Fatal(err)
+	}
+	s := r.session(t, sess.ID)
+	if s.Status != park.SessionEnded || !s.Full || s.Amount != 1000 || s.Refund != 1000 || s.EndReason != park.EndUnplugged {
+		t.Fatalf("ended: full %v, amount %d, refund %d, reason %d; want full, 1000, 1000, 6", s.Full, s.Amount, s.Refund, s.EndReason)
+	}
+}

@@ -293,18 +293,24 @@ func (s *Service) askStop(ctx context.Context, sess *park.ChargeSession, reason 
 // bill prices sess as of end (its readings up to then) and stores the
 // result in it.
 func bill(sess *park.ChargeSession, st *tariff.ChargeStandard, loc *time.Location, end time.Time) tariff.ChargeResult {
-	if sess.Prepaid == 0 && st.Payment != tariff.ChargeFromBalance {
-		// Open-ended (a driver's tag at the charger): billed by use, as
-		// from a balance, never capped at a prepayment of nothing.
-		open := *st
-		open.Payment = tariff.ChargeFromBalance
-		st = &open
-	}
-	res := st.Price(priced(sess, loc, end))
+	res := byUse(st, sess.Prepaid).Price(priced(sess, loc, end))
 	sess.Amount, sess.Electricity, sess.Service, sess.EnergyWh = res.Amount, res.Electricity, res.Service, res.EnergyWh
 	sess.Refund = res.Refund
 	sess.RefundTo = nameOf(refundNames, res.RefundTo)
 	return res
+}
+
+// byUse is the standard a session paid prepaid is billed by: st itself,
+// or with nothing prepaid (open-ended, a driver's tag at the charger) st
+// billed by use as from a balance, never capped at a prepayment of
+// nothing.
+func byUse(st *tariff.ChargeStandard, prepaid int64) *tariff.ChargeStandard {
+	if prepaid != 0 || st.Payment == tariff.ChargeFromBalance {
+		return st
+	}
+	open := *st
+	open.Payment = tariff.ChargeFromBalance
+	return &open
 }
 
 // priced is the tariff's view of a session: energy since its start, the

@@ -215,7 +215,7 @@ func (s *Service) Preview(in PreviewInput) (*tariff.ChargeResult, error) {
 		}
 		sess.Readings = append(sess.Readings, tariff.ChargeReading{At: r.At, EnergyWh: r.EnergyWh, PowerW: r.PowerW})
 	}
-	res := st.Price(sess)
+	res := byUse(st, in.Prepaid).Price(sess) // as a session is billed
 	return &res, nil
 }
 

@@ -134,6 +134,14 @@ func TestChargingPreview(t *testing.T) {
 	if got["amount"] != float64(200) || got["refund"] != float64(100) || got["refund_to"] != "payment" || got["minutes_billed"] != float64(250) {
 		t.Fatalf("seed preview %v", got)
 	}
+	// The same 250 minutes with nothing prepaid (a driver's tag at the
+	// charger) are billed by use, as such a session is: 200, no refund.
+	got = e.want(e.do("POST", "/v1/charging/preview", `{"rules":{"kind":"time","max_minutes":960,"payment":"prepaid",
+		"refund_to":"payment","segments":[{"from":"00:00","to":"24:00","price":100,"block_minutes":240}]},
+		"timezone":"Asia/Shanghai","start":"2026-11-23T10:00:00+08:00","end":"2026-11-23T14:10:00+08:00"}`), 200)
+	if got["amount"] != float64(200) || got["refund"] != float64(0) || len(got["lines"].([]any)) != 1 {
+		t.Fatalf("seed preview with nothing prepaid %v", got)
+	}
 	// 22:30-23:30 at 7 kWh/h: 3.5 kWh flat (60+40) = 350, 3.5 kWh valley
 	// (30+40) = 245; 595 in all, 210 + 105 = 315 of it electricity. From a
 	// balance the session started with 1000: 1000 - 595 = 405 go back, as

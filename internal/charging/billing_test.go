@@ -337,6 +337,28 @@ func TestMinimumChargeEqualsPrepaid(t *testing.T) {
 	wantBill(t, sess, 500, 312, 0)
 }
 
+// "Pay 10 yuan to charge full" with the 10 yuan prepaid, flat at 1.00
+// yuan/kWh: at 12 kWh (1200 metered) the bill is still the 1000 paid, so
+// the money is not used up and the car charges on; it reports full at 15
+// kWh and pays the agreed 1000, nothing back.
+func TestFullPricePrepaidChargesToFull(t *testing.T) {
+	rules := energyRules
+	rules.StopWhenFull, rules.FullPrice = true, 1000
+	r := newRig(t, park.FamilyCar, rules)
+	t0 := local(0, 10, 0)
+	sess := r.start(t, t0, 1000, 0)
+	sess = r.meter(t, sess, t0.Add(60*time.Minute), 12000, 7000)
+	if r.remote.stopCount() != 0 || sess.StopReason != 0 {
+		t.Fatalf("at 12 kWh: %d stops, reason %d; want it to charge on until full", r.remote.stopCount(), sess.StopReason)
+	}
+	wantBill(t, sess, 1000, 720, 0)
+	sess = r.stop(t, sess, t0.Add(80*time.Minute), 15000, park.EndFull)
+	wantBill(t, sess, 1000, 900, 0)
+	if !sess.Full || sess.EndReason != park.EndFull {
+		t.Fatalf("ended %+v", sess)
+	}
+}
+
 // Power segments over 90 minutes, 400 W for 30 minutes then 1200 W for 60:
 // the time-weighted average is (400*30 + 1200*60) / 90 = 933 W (80 fen an
 // hour), the maximum 1200 W (120 fen an hour); 2 started hours.

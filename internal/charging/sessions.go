@@ -332,8 +332,10 @@ func priced(sess *park.ChargeSession, loc *time.Location, end time.Time) *tariff
 // exhausted reports whether a session's prepayment is used up at end: its
 // energy already costs it all, or the next minute would cost more (a
 // started time block is paid in full, so a session may use its block).
+// A session that paid the full charge price is never: its bill cannot
+// exceed that price, however much it charges until full.
 func exhausted(sess *park.ChargeSession, st *tariff.ChargeStandard, loc *time.Location, end time.Time) bool {
-	if sess.Prepaid == 0 || st.Payment == tariff.ChargePrepaidPackage {
+	if sess.Prepaid == 0 || st.Payment == tariff.ChargePrepaidPackage || st.FullPrice > 0 && sess.Prepaid >= st.FullPrice {
 		return false
 	}
 	open := *st

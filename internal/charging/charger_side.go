@@ -449,7 +449,7 @@ func (s *Service) ChargerStopped(ctx context.Context, in Stopped) error {
 		now := s.base.Clock()
 		added := addReadings(sess, believed(sess, in.Readings, now))
 		end := stoppedAt(sess, in.At, now)
-		final := park.MeterReading{At: end, EnergyWh: in.MeterStop}
+		final := park.MeterReading{At: end, EnergyWh: in.MeterStop, PowerW: -1}
 		added = append(added, addReadings(sess, []park.MeterReading{final})...)
 		if err := tx.AddChargeReadings(ctx, sess.ID, added); err != nil {
 			return err

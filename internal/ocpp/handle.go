@@ -219,12 +219,13 @@ var endReasons = map[string]int{
 
 // readings turns meter values into register readings: the energy
 // register (Energy.Active.Import.Register, the default measurand) in Wh,
-// with the power (Power.Active.Import) when sent, whole-charger values
-// only (per-phase ones are left out). full is a state of charge of 100 %.
+// with the power (Power.Active.Import) when sent (-1 when not),
+// whole-charger values only (per-phase ones are left out). full is a
+// state of charge of 100 %.
 func readings(mvs []meterValue) (out []park.MeterReading, full bool) {
 	for _, mv := range mvs {
 		at := parseTime(mv.Timestamp)
-		energy, power := int64(-1), int64(0)
+		energy, power := int64(-1), int64(-1)
 		for _, sv := range mv.SampledValue {
 			if sv.Phase != nil || sv.Format != nil && *sv.Format == "SignedData" {
 				continue

@@ -804,3 +804,52 @@ func TestFullFromMeterValues(t *testing.T) {
 		t.Fatalf("ended: full %v, amount %d, refund %d, reason %d; want full, 1000, 1000, 6", s.Full, s.Amount, s.Refund, s.EndReason)
 	}
 }
+
+// TestPowerWithoutPowerSamples: power segments by average (per started
+// hour: below 500 W 50 fen, 500-1000 W 80, from 1000 W 120). The charger
+// reports 1200 W in its MeterValues at 30 and 45 minutes; its
+// StopTransaction's transactionData holds the register only (a
+// Transaction.Begin sample at the start), which measures no power. The
+// average is 1200 W, 120 fen for the started hour, not (0×30 + 1200×30) /
+// 60 = 600 W (80 fen) as if the register sample had read 0 W.
+func TestPowerWithoutPowerSamples(t *testing.T) {
+	r := newRig(t)
+	st, err := r.cs.CreateStandard(r.Ctx, charging.StandardInput{Name: "power", Family: park.FamilyTwoWheeler,
+		Rules: park.ChargeRules{Kind: "power", PowerMeasure: "average", Payment: "balance", RefundTo: "balance",
+			Segments: []park.ChargeSegment{
+				{From: "00:00", To: "24:00", Price: 50, BlockMinutes: 60, MinPowerW: 0, MaxPowerW: 500},
+				{From: "00:00", To: "24:00", Price: 80, BlockMinutes: 60, MinPowerW: 500, MaxPowerW: 1000},
+				{From: "00:00", To: "24:00", Price: 120, BlockMinutes: 60, MinPowerW: 1000},
+			}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.cs.RegisterCharger(r.Ctx, charging.ChargerInput{ID: "PWR1", LotCode: r.Lot, Family: park.FamilyTwoWheeler,
+		Connectors: 1, StandardID: st.ID, Password: password}); err != nil {
+		t.Fatal(err)
+	}
+	p := r.dial(t, "PWR1")
+	t0 := r.Clock.Now()
+	p.SetClock(r.Clock.Now)
+	p.SetAutoStart(true)
+	sess, err := r.cs.StartSession(r.Ctx, charging.StartInput{ChargerID: "PWR1", Connector: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, func() bool { return p.LastTransaction() != 0 })
+	tx := r.session(t, sess.ID).TransactionID
+	at := func(m int) time.Time { return t0.Add(time.Duration(m) * time.Minute) }
+	r.Clock.Set(at(45))
+	if err := p.Meter(r.Ctx, 1, tx, ocppsim.Sample{At: at(30), EnergyWh: 600, PowerW: 1200},
+		ocppsim.Sample{At: at(45), EnergyWh: 900, PowerW: 1200}); err != nil {
+		t.Fatal(err)
+	}
+	r.Clock.Set(at(60))
+	p.Register.Store(1200)
+	if err := p.Stop(r.Ctx, tx, "Local", ocppsim.Sample{At: t0, EnergyWh: 0}); err != nil {
+		t.Fatal(err)
+	}
+	if s := r.session(t, sess.ID); s.Status != park.SessionEnded || s.Amount != 120 {
+		t.Fatalf("ended: %s, amount %d; want ended, 120", s.Status, s.Amount)
+	}
+}

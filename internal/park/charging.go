@@ -211,7 +211,7 @@ type ChargeSession struct {
 type MeterReading struct {
 	At       time.Time `json:"at"`
 	EnergyWh int64     `json:"energy_wh"` // the register, not since the start
-	PowerW   int64     `json:"power_w"`
+	PowerW   int64     `json:"power_w"`   // -1: the reading measured no power
 }
 
 // CompareReadings orders a session's readings: by time, then register.

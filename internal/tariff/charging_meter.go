@@ -52,39 +52,43 @@ func (m *chargeMeter) at(t time.Time) int64 {
 }
 
 // chargePower measures power in watts over [start, end] from the readings
-// in that interval: the maximum, or the time-weighted average where each
-// reading holds until the next one (the last until end), which is how a
-// charger's periodic reports read. Readings all at one instant average
-// plainly. No readings measure 0 W. Negative power counts as 0.
+// in that interval that measured power: the maximum, or the time-weighted
+// average where each reading holds until the next one (the last until
+// end), which is how a charger's periodic reports read. Readings all at
+// one instant average plainly. No readings measure 0 W. A reading with
+// negative power measured none (a register-only sample) and is left out.
 func chargePower(rs []ChargeReading, end time.Time, maximum bool) int64 {
-	n := 0
-	for n < len(rs) && !rs[n].At.After(end) {
-		n++
-	}
-	rs = rs[:n]
-	if n == 0 {
-		return 0
-	}
-	if maximum {
-		var p int64
-		for _, r := range rs {
-			p = max(p, r.PowerW)
-		}
-		return p
-	}
 	var sum, plain chargeU128
 	var weight uint64
-	for i, r := range rs {
-		p := uint64(max(r.PowerW, 0))
-		next := end
-		if i+1 < n {
-			next = rs[i+1].At
+	var p int64 // the maximum
+	n := 0      // readings that measured power
+	var prev ChargeReading
+	for _, r := range rs {
+		if r.At.After(end) {
+			break
 		}
-		w := uint64(next.UnixMilli() - r.At.UnixMilli()) // sorted, so >= 0
-		sum.addMul(p, w)
-		weight += w
-		plain.addMul(p, 1)
+		if r.PowerW < 0 {
+			continue
+		}
+		if n > 0 {
+			w := uint64(r.At.UnixMilli() - prev.At.UnixMilli()) // sorted, so >= 0
+			sum.addMul(uint64(prev.PowerW), w)
+			weight += w
+		}
+		p = max(p, r.PowerW)
+		plain.addMul(uint64(r.PowerW), 1)
+		prev = r
+		n++
 	}
+	switch {
+	case n == 0:
+		return 0
+	case maximum:
+		return p
+	}
+	w := uint64(end.UnixMilli() - prev.At.UnixMilli()) // the last holds until end
+	sum.addMul(uint64(prev.PowerW), w)
+	weight += w
 	if weight == 0 {
 		return int64(min(plain.div(uint64(n)), uint64(1<<62)))
 	}

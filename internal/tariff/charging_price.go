@@ -24,7 +24,7 @@ type ChargeReading struct {
 	// real-time record's "kWh so far", in Wh); the meter reads 0 at Start.
 	// For a register meter, subtract the reading at Start first.
 	EnergyWh int64
-	PowerW   int64
+	PowerW   int64 // < 0: this reading measured no power
 }
 
 // ChargeResult is a priced session. Amount = Electricity + Service = the sum

@@ -192,6 +192,33 @@ func TestRefusedStartRefundsToPayment(t *testing.T) {
 	}
 }
 
+// A session is billed by the standard it started on. The operator moves
+// the charger to a standard five times dearer mid-session: the 250
+// minutes still cost the seed's 2 blocks of 100, 100 of the 300 paid back;
+// and the old standard cannot be deleted while the session is open.
+func TestSessionKeepsItsStandard(t *testing.T) {
+	r := newRig(t, park.FamilyTwoWheeler, seedRules)
+	t0 := local(0, 10, 0)
+	sess := r.start(t, t0, 300, 0)
+	dear := seedRules
+	dear.Segments = []park.ChargeSegment{{From: "00:00", To: "24:00", Price: 500, BlockMinutes: 240}}
+	st, err := r.cs.CreateStandard(r.Ctx, charging.StandardInput{Name: "dear", Family: park.FamilyTwoWheeler, Rules: dear})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.cs.UpdateCharger(r.Ctx, "CP1", charging.ChargerPatch{StandardID: &st.ID}); err != nil {
+		t.Fatal(err)
+	}
+	systemtest.WantCode(t, r.cs.DeleteStandard(r.Ctx, sess.StandardID), park.EConflict)
+	sess = r.meter(t, sess, t0.Add(10*time.Minute), 50, 100)
+	wantBill(t, sess, 100, 0, 200)
+	sess = r.stop(t, sess, t0.Add(250*time.Minute), 800, park.EndUnplugged)
+	wantBill(t, sess, 200, 0, 100)
+	if err := r.cs.DeleteStandard(r.Ctx, sess.StandardID); err != nil {
+		t.Fatalf("deleting the old standard once its session ended: %v", err)
+	}
+}
+
 // One minute costs a whole block: 1 yuan; 240 minutes 1 yuan; 241 minutes 2.
 func TestSeedStandardBlocks(t *testing.T) {
 	for _, c := range []struct {

@@ -400,11 +400,7 @@ func (s *Service) charging(ctx context.Context, tx park.Tx, chargerID string, tx
 	if err != nil || sess.Status != park.SessionCharging {
 		return nil, nil, nil, err
 	}
-	c, err := tx.GetCharger(ctx, chargerID)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	st, loc, err := s.standard(ctx, tx, c)
+	st, loc, err := s.standard(ctx, tx, sess.StandardID, sess.LotCode)
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -493,7 +489,7 @@ func (s *Service) openAtCharger(ctx context.Context, tx park.Tx, in Started) (*p
 	if err != nil || st.Status != TagAccepted {
 		return nil, st, err
 	}
-	std, _, err := s.standard(ctx, tx, c)
+	std, _, err := s.standard(ctx, tx, c.StandardID, c.LotCode)
 	if err != nil {
 		return nil, invalid, err
 	}

@@ -145,14 +145,15 @@ func (s *Service) usable(ctx context.Context, tx park.Tx, id string, connector i
 	} else if !park.IsCode(err, park.ENotFound) {
 		return nil, nil, err
 	}
-	st, _, err := s.standard(ctx, tx, c)
+	st, _, err := s.standard(ctx, tx, c.StandardID, c.LotCode)
 	return c, st, err
 }
 
-// standard returns the model a charger's sessions are priced by, and the
-// lot's zone.
-func (s *Service) standard(ctx context.Context, tx park.Tx, c *park.Charger) (*tariff.ChargeStandard, *time.Location, error) {
-	p, err := tx.GetPriceStandard(ctx, c.StandardID)
+// standard returns the model of price standard id, and the zone of lot:
+// what a session is priced by (the charger's standard when it started,
+// which it keeps).
+func (s *Service) standard(ctx context.Context, tx park.Tx, id int64, lotCode string) (*tariff.ChargeStandard, *time.Location, error) {
+	p, err := tx.GetPriceStandard(ctx, id)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -160,7 +161,7 @@ func (s *Service) standard(ctx context.Context, tx park.Tx, c *park.Charger) (*t
 	if err != nil {
 		return nil, nil, park.Errorf(park.EInternal, "price standard %d: %v", p.ID, err)
 	}
-	lot, err := tx.GetLotSettings(ctx, c.LotCode)
+	lot, err := tx.GetLotSettings(ctx, lotCode)
 	if err != nil {
 		return nil, nil, err
 	}

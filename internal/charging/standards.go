@@ -104,8 +104,8 @@ func (s *Service) ReplaceStandard(ctx context.Context, id int64, in StandardInpu
 	return p, err
 }
 
-// DeleteStandard deletes a standard no charger in service uses
-// (ENotFound, EConflict).
+// DeleteStandard deletes a standard no charger in service and no open
+// session uses (ENotFound, EConflict).
 func (s *Service) DeleteStandard(ctx context.Context, id int64) error {
 	return s.base.Update(ctx, func(tx park.Tx) error {
 		cs, err := tx.ListChargers(ctx, "")
@@ -115,6 +115,27 @@ func (s *Service) DeleteStandard(ctx context.Context, id int64) error {
 		for _, c := range cs {
 			if c.StandardID == id && c.Retired == nil {
 				return park.Errorf(park.EConflict, "charger %q uses price standard %d", c.ID, id)
+			}
+		}
+		// An open session is billed by the standard it started on, even
+		// after its charger moved to another.
+		for _, status := range []string{park.SessionPending, park.SessionCharging} {
+			f := park.ChargeSessionFilter{Status: status, Limit: sweepPage}
+			for {
+				page, err := tx.ListChargeSessions(ctx, f)
+				if err != nil {
+					return err
+				}
+				for _, sess := range page {
+					if sess.StandardID == id {
+						return park.Errorf(park.EConflict, "charge session %q is priced by price standard %d", sess.ID, id)
+					}
+				}
+				if len(page) < f.Limit {
+					break
+				}
+				last := page[len(page)-1]
+				f.AfterUpdated, f.AfterID = last.UpdatedAt, last.ID
 			}
 		}
 		return tx.DeletePriceStandard(ctx, id)

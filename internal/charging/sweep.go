@@ -97,8 +97,8 @@ func (s *Service) due(ctx context.Context, page []*park.ChargeSession) ([]*park.
 	return out, err
 }
 
-// standardOf returns a charger's price standard and lot time zone.
-type standardOf func(c *park.Charger) (*tariff.ChargeStandard, *time.Location, error)
+// standardOf returns a price standard and a lot's time zone.
+type standardOf func(id int64, lotCode string) (*tariff.ChargeStandard, *time.Location, error)
 
 // standards is s.standard remembered per standard and lot, for one
 // transaction.
@@ -112,12 +112,12 @@ func (s *Service) standards(ctx context.Context, tx park.Tx) standardOf {
 		loc *time.Location
 	}
 	seen := map[key]val{}
-	return func(c *park.Charger) (*tariff.ChargeStandard, *time.Location, error) {
-		k := key{c.StandardID, c.LotCode}
+	return func(id int64, lotCode string) (*tariff.ChargeStandard, *time.Location, error) {
+		k := key{id, lotCode}
 		if v, ok := seen[k]; ok {
 			return v.st, v.loc, nil
 		}
-		st, loc, err := s.standard(ctx, tx, c)
+		st, loc, err := s.standard(ctx, tx, id, lotCode)
 		if err == nil {
 			seen[k] = val{st, loc}
 		}
@@ -132,7 +132,7 @@ func (s *Service) verdict(ctx context.Context, tx park.Tx, sess *park.ChargeSess
 	if err != nil {
 		return false, end, 0, err
 	}
-	st, loc, err := std(c)
+	st, loc, err := std(sess.StandardID, sess.LotCode)
 	if err != nil {
 		return false, end, 0, err
 	}
@@ -180,11 +180,7 @@ func (s *Service) sweepOne(ctx context.Context, sess *park.ChargeSession) error 
 			reason = r
 			return err
 		}
-		c, err := tx.GetCharger(ctx, sess.ChargerID)
-		if err != nil {
-			return err
-		}
-		st, loc, err := s.standard(ctx, tx, c)
+		st, loc, err := s.standard(ctx, tx, sess.StandardID, sess.LotCode)
 		if err != nil {
 			return err
 		}

@@ -317,8 +317,7 @@ func stoppedAt(sess *park.ChargeSession, at, now time.Time) time.Time {
 }
 
 // Metered records a transaction's MeterValues and bills the session as of
-// its newest reading (real-time billing: every standard but a bought
-// package); full is a state of charge of 100 % among them, which marks the
+// its newest reading (a bought package at its prepayment); full is a state of charge of 100 % among them, which marks the
 // session full. When the prepayment or the time is used up, parkd asks the
 // charger to stop. A reading for an unknown or ended transaction is
 // ignored.

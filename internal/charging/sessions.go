@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/binary"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"time"
@@ -384,14 +385,43 @@ func addReadings(sess *park.ChargeSession, rs []park.MeterReading) []park.MeterR
 const maxReadings = 10_080
 
 // reportEnd writes the end-of-charge report in the transaction that ended
-// the session.
+// the session. A session a partner started is its order: the report goes
+// to that partner alone, not to the other apps of the lot. One started
+// otherwise (the native API, a tag at the charger) goes to every partner
+// of the lot that subscribed.
 func (s *Service) reportEnd(ctx context.Context, tx park.Tx, sess *park.ChargeSession) error {
-	return s.base.Report(ctx, tx, park.ReportChargeEnd, sess.LotCode, park.ChargeKey(sess.ID), *sess.EndedAt,
-		func() (*park.ReportData, error) {
-			c := *sess
-			c.Readings = nil
-			return &park.ReportData{Charge: &c}, nil
-		})
+	build := func() (*park.ReportData, error) {
+		c := *sess
+		c.Readings = nil
+		return &park.ReportData{Charge: &c}, nil
+	}
+	if sess.PartnerID == "" {
+		return s.base.Report(ctx, tx, park.ReportChargeEnd, sess.LotCode, park.ChargeKey(sess.ID), *sess.EndedAt, build)
+	}
+	subs, err := tx.ListSubscriptions(ctx, sess.PartnerID)
+	if err != nil {
+		return err
+	}
+	var to []string
+	for _, sub := range subs {
+		if sub.Report == park.ReportChargeEnd {
+			to = append(to, sub.ID)
+		}
+	}
+	if len(to) == 0 {
+		return nil
+	}
+	data, err := build()
+	if err != nil {
+		return err
+	}
+	raw, err := json.Marshal(data)
+	if err != nil {
+		return park.Errorf(park.EInternal, "charge_end report of session %s: %v", sess.ID, err)
+	}
+	_, err = tx.EnqueueTo(ctx, &park.Report{ID: core.NewID(), Kind: park.ReportChargeEnd, LotCode: sess.LotCode,
+		Key: park.ChargeKey(sess.ID), At: *sess.EndedAt, Data: raw, Queued: s.base.Clock()}, to)
+	return err
 }
 
 // partnerMayUse returns ENotFound when partnerID ("" is the operator) may

@@ -426,3 +426,64 @@ func TestQueryParametersRefused(t *testing.T) {
 		t.Fatalf("an empty query string %v", out)
 	}
 }
+
+// TestChargeEndToItsApp: an app's order is reported to that app alone,
+// not to another app of the same lot; a session no app started (the
+// native API) is reported to every app that subscribed.
+func TestChargeEndToItsApp(t *testing.T) {
+	r := newRig(t)
+	if _, err := r.Sys.Partners.CreatePartner(r.Ctx, &park.Partner{ID: "app2", Name: "Other app", Dialect: lvcchong.Name,
+		Type: park.PartnerNormal, Secret: appSecret, SignMode: lvcchong.SignToken, Lots: []string{r.Lot}}); err != nil {
+		t.Fatal(err)
+	}
+	for _, app := range []string{"app1", "app2"} {
+		if _, err := r.Sys.Deliveries.CreateSubscription(r.Ctx, app, deliveries.SubscriptionInput{Report: park.ReportChargeEnd,
+			URL: "https://" + app + ".example.com/charge-end", Format: lvcchong.Name}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p := r.cabinet(t)
+	startedAfter := func(prev int64) {
+		for i := 0; p.LastTransaction() == prev && i < 500; i++ {
+			time.Sleep(10 * time.Millisecond)
+		}
+	}
+	out := r.post(t, "charge", r.token(t), url.Values{"deviceId": {"CAB1"}, "portNum": {"3"}, "payMoney": {"300"}})
+	if out["success"] != true {
+		t.Fatalf("charge %v", out)
+	}
+	order := out["data"].(map[string]any)["orderNum"].(string)
+	startedAfter(0)
+	native, err := r.Sys.Charging.StartSession(r.Ctx, charging.StartInput{ChargerID: "CAB1", Connector: 4, Prepaid: 300,
+		Source: park.SourceNative})
+	if err != nil {
+		t.Fatal(err)
+	}
+	startedAfter(p.LastTransaction())
+	for _, id := range []string{order, native.ID} {
+		if _, err := r.Sys.Charging.StopSession(r.Ctx, id, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	keys := func(app string) map[string]bool {
+		t.Helper()
+		ds, err := r.Sys.Deliveries.ListDeliveries(r.Ctx, deliveries.DeliveryQuery{PartnerID: app, Report: park.ReportChargeEnd})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]bool{}
+		for _, d := range ds {
+			out[d.Key] = true
+		}
+		return out
+	}
+	for i := 0; len(keys("app1")) < 2 && i < 500; i++ {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if k := keys("app1"); len(k) != 2 || !k[park.ChargeKey(order)] || !k[park.ChargeKey(native.ID)] {
+		t.Fatalf("app1 told of %v: want its order %s and the native session %s", k, order, native.ID)
+	}
+	if k := keys("app2"); len(k) != 1 || !k[park.ChargeKey(native.ID)] {
+		t.Fatalf("app2 told of %v: want the native session %s alone, not app1's order", k, native.ID)
+	}
+}

@@ -3,6 +3,7 @@ package web_test
 import (
 	"bufio"
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -10,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"parkd/internal/gate"
 	"parkd/internal/operators"
 	"parkd/internal/park"
 )
@@ -140,4 +142,38 @@ func TestLaneStream(t *testing.T) {
 		}
 	}
 	t.Fatalf("no decision in the stream (%v):\n%s", sc.Err(), strings.Join(got, "\n"))
+}
+
+// TestLaneWithSlash: a lane id is the camera's text, and may hold '/',
+// '?' or '#'; its command form must still reach that lane.
+func TestLaneWithSlash(t *testing.T) {
+	s := newSite(t)
+	s.user(t, "op", park.RoleLotOperator, s.Lot)
+	for i, lane := range []string{"P1/east", "gate?2", "b#3"} {
+		if _, err := s.Sys.Gate.HandleEvent(s.Ctx, gate.EventInput{LotCode: s.Lot, ID: fmt.Sprintf("slash-%d", i),
+			Type: park.EventEntry, Plate: fmt.Sprintf("沪A1234%d", i), Lane: lane, At: s.Clock.Now()}); err != nil {
+			t.Fatal(err)
+		}
+		page := "/console/lots/" + s.Lot + "/lanes"
+		op := s.browser(t)
+		op.mustLogin("op")
+		_, body, _ := op.get(page)
+		m := regexp.MustCompile(`action="(/console/lots/[^"]*/command)"`).FindAllStringSubmatch(body, -1)
+		var action string
+		for _, a := range m {
+			if u, err := url.Parse(a[1]); err == nil && strings.Contains(u.EscapedPath(), url.PathEscape(lane)) {
+				action = a[1]
+			}
+		}
+		if action == "" {
+			t.Fatalf("lane %q: no command form addressed to it in %q", lane, m)
+		}
+		st, _, loc := op.post(action, url.Values{"command": {"open"}, "reason": {"test"}})
+		if st != http.StatusSeeOther || !strings.HasPrefix(loc, page+"?sent=") {
+			t.Fatalf("lane %q: open through %q: %d to %q", lane, action, st, loc)
+		}
+		if log, err := s.Sys.Gate.GateLog(s.Ctx, s.Lot, lane, 10); err != nil || len(log) != 1 || log[0].Lane != lane {
+			t.Fatalf("lane %q: gate log %+v, %v", lane, log, err)
+		}
+	}
 }

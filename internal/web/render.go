@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -40,6 +41,8 @@ func parsePages() map[string]*template.Template {
 		"lotLinks":  lotLinks,
 		"hasPrefix": strings.HasPrefix,
 		"kwh":       formatKWh,
+		// pathSeg escapes free text (a lane's id) as one path segment.
+		"pathSeg": url.PathEscape,
 	}
 	// The layout and the partials (_*.html) are in every page.
 	layout := template.Must(template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/_*.html"))

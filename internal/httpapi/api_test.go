@@ -422,3 +422,17 @@ func TestTariffPreview(t *testing.T) {
 		t.Fatalf("error names %v, want the band's from field", p["field"])
 	}
 }
+
+// TestPutTariffNull: PUT null removes the tariff (parking becomes free,
+// as PATCH {"tariff":null} does) and answers the stored tariff as JSON:
+// null, not an empty body a client cannot parse.
+func TestPutTariffNull(t *testing.T) {
+	e := newEnv(t)
+	e.want(e.do("POST", "/v1/lots", lotJSON), 201)
+	r := e.do("PUT", "/v1/lots/140123001/tariff", `null`)
+	var v any = "unset"
+	if r.status != 200 || r.header.Get("Content-Type") != "application/json" || json.Unmarshal(r.body, &v) != nil || v != nil {
+		t.Fatalf("PUT null: %d %q %q, want 200 with the JSON null", r.status, r.header.Get("Content-Type"), r.body)
+	}
+	e.problem(e.do("GET", "/v1/lots/140123001/tariff", ""), 404, "not_found")
+}

@@ -155,6 +155,10 @@ func (s *Server) getTariff(w http.ResponseWriter, r *http.Request) error {
 		return park.Errorf(park.ENotFound, "lot %q has no tariff (parking there is free)", l.Code)
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if len(l.Tariff) == 0 { // null made parking free
+		_, _ = w.Write([]byte("null"))
+		return nil
+	}
 	_, _ = w.Write(l.Tariff)
 	return nil
 }
@@ -169,6 +173,10 @@ func (s *Server) putTariff(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if len(l.Tariff) == 0 { // null made parking free
+		_, _ = w.Write([]byte("null"))
+		return nil
+	}
 	_, _ = w.Write(l.Tariff)
 	return nil
 }

@@ -436,3 +436,20 @@ func TestPutTariffNull(t *testing.T) {
 	}
 	e.problem(e.do("GET", "/v1/lots/140123001/tariff", ""), 404, "not_found")
 }
+
+// TestBodyNotUTF8: a body with bytes that are not UTF-8 (a camera that
+// sends its lane's name in GBK) is refused, naming the byte, and nothing
+// is stored; encoding/json alone would keep the text with U+FFFD in it.
+func TestBodyNotUTF8(t *testing.T) {
+	e := newEnv(t)
+	e.want(e.do("POST", "/v1/lots", lotJSON), 201)
+	gbkLane := "\xc8\xeb\xbf\xda1" // 入口1 in GBK
+	p := e.problem(e.do("POST", "/v1/lots/140123001/events",
+		`{"id":"gbk-1","type":"entry","plate":"京A12345","lane":"`+gbkLane+`","at":"`+e.Now().UTC().Format(time.RFC3339)+`"}`), 400, "invalid")
+	if p["field"] != "body" || !strings.Contains(p["detail"].(string), "not valid UTF-8 (byte 57)") {
+		t.Fatalf("problem %v, want the body's byte 57 named", p)
+	}
+	if s := e.want(e.do("GET", "/v1/lots/140123001/stays", ""), 200); len(s["stays"].([]any)) != 0 {
+		t.Fatalf("a refused event made a stay: %v", s)
+	}
+}

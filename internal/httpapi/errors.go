@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -10,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"parkd/internal/park"
 )
@@ -125,8 +127,19 @@ const MaxBody = 1 << 20
 // decode reads one strict JSON object: unknown fields, trailing data and
 // wrong types are refused with the field named. The body is JSON whatever
 // Content-Type says, so a plain `curl -d` works.
+//
+// Bytes that are not UTF-8 are refused before decoding: encoding/json
+// would store each as U+FFFD, so text such as a GBK lane name would be
+// kept changed instead of refused (park.BadText).
 func decode(r *http.Request, v any) error {
-	dec := json.NewDecoder(r.Body)
+	raw, err := io.ReadAll(r.Body)
+	if err != nil {
+		return jsonError(err)
+	}
+	if i := invalidUTF8(raw); i >= 0 {
+		return park.Invalid("body", "is not valid UTF-8 (byte %d)", i)
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		return jsonError(err)
@@ -190,4 +203,16 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(v)
+}
+
+// invalidUTF8 is the offset of b's first byte that is not UTF-8, or -1.
+func invalidUTF8(b []byte) int {
+	for i := 0; i < len(b); {
+		r, size := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && size == 1 {
+			return i
+		}
+		i += size
+	}
+	return -1
 }

@@ -236,6 +236,10 @@ func (c *Config) Validate() error {
 		return errors.New("PARKD_ADMIN_TOKEN: must be at least 16 characters")
 	case c.MetricsToken != "" && len(c.MetricsToken) < 16:
 		return errors.New("PARKD_METRICS_TOKEN: must be at least 16 characters")
+	case unsendable(c.AdminToken):
+		return errors.New("PARKD_ADMIN_TOKEN: holds a control character (a trailing newline?) or starts or ends with a space, which no Authorization header carries")
+	case unsendable(c.MetricsToken):
+		return errors.New("PARKD_METRICS_TOKEN: holds a control character (a trailing newline?) or starts or ends with a space, which no Authorization header carries")
 	case c.MetricsToken != "" && c.MetricsToken == c.AdminToken:
 		return errors.New("PARKD_METRICS_TOKEN: must differ from the admin token (a scraper needs no admin rights)")
 	case c.MetricsAddr != "" && c.MetricsAddr == c.Addr && !strings.HasSuffix(c.Addr, ":0"):
@@ -362,4 +366,19 @@ func envOr(getenv func(string) string, key, def string) string {
 		return v
 	}
 	return def
+}
+
+// unsendable reports whether a bearer token could never match a request:
+// a header cannot carry a control character, and the server trims the
+// spaces around its value.
+func unsendable(tok string) bool {
+	if strings.TrimSpace(tok) != tok {
+		return true
+	}
+	for _, r := range tok {
+		if r < 0x20 || r == 0x7f {
+			return true
+		}
+	}
+	return false
 }

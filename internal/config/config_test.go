@@ -99,13 +99,18 @@ func TestParse(t *testing.T) {
 		"conns range": {[]string{"--pg-max-conns", "0"}, nil, "pg-max-conns"},
 		"conns env":   {nil, map[string]string{"PARKD_PG_MAX_CONNS": "many"}, "PARKD_PG_MAX_CONNS"},
 		"token":       {nil, map[string]string{"PARKD_ADMIN_TOKEN": "short"}, "PARKD_ADMIN_TOKEN"},
-		"level":       {[]string{"--log-level", "loud"}, nil, "log level"},
-		"argument":    {[]string{"extra"}, nil, "unexpected argument"},
-		"proxies":     {[]string{"--trusted-proxies", "10.0.0.0/8,proxy.local"}, nil, "trusted-proxies"},
-		"lease short": {[]string{"--delivery-lease", "1s"}, nil, "delivery-lease"},
-		"lease long":  {[]string{"--delivery-lease", "2h"}, nil, "delivery-lease"},
-		"lease env":   {nil, map[string]string{"PARKD_DELIVERY_LEASE": "soon"}, "PARKD_DELIVERY_LEASE"},
-		"mqtt group":  {[]string{"--mqtt-group", "a/b"}, nil, "mqtt-group"},
+		// A secret mounted from a file often ends in a newline: such a
+		// token could never be sent, so every request would answer 401.
+		"token newline": {nil, map[string]string{"PARKD_ADMIN_TOKEN": "0123456789abcdef\n"}, "PARKD_ADMIN_TOKEN"},
+		"token space":   {nil, map[string]string{"PARKD_ADMIN_TOKEN": " 0123456789abcdef"}, "PARKD_ADMIN_TOKEN"},
+		"metrics tab":   {nil, map[string]string{"PARKD_METRICS_TOKEN": "0123456789\tabcdef"}, "PARKD_METRICS_TOKEN"},
+		"level":         {[]string{"--log-level", "loud"}, nil, "log level"},
+		"argument":      {[]string{"extra"}, nil, "unexpected argument"},
+		"proxies":       {[]string{"--trusted-proxies", "10.0.0.0/8,proxy.local"}, nil, "trusted-proxies"},
+		"lease short":   {[]string{"--delivery-lease", "1s"}, nil, "delivery-lease"},
+		"lease long":    {[]string{"--delivery-lease", "2h"}, nil, "delivery-lease"},
+		"lease env":     {nil, map[string]string{"PARKD_DELIVERY_LEASE": "soon"}, "PARKD_DELIVERY_LEASE"},
+		"mqtt group":    {[]string{"--mqtt-group", "a/b"}, nil, "mqtt-group"},
 	} {
 		t.Run("Err_"+name, func(t *testing.T) {
 			_, err := Parse("parkd serve", tc.args, env(tc.env), io.Discard)

@@ -2,6 +2,7 @@ package gate
 
 import (
 	"context"
+	"slices"
 
 	"parkd/internal/billing"
 	"parkd/internal/core"
@@ -191,6 +192,40 @@ func (s *Service) ListStays(ctx context.Context, q StayQuery) ([]*park.Stay, err
 		out, err = tx.ListStays(ctx, f)
 		return err
 	})
+	return out, err
+}
+
+// LatestStays returns a plate's n newest stays in a lot, newest first.
+// Stays are kept in entry order, so it reads the plate's stays to the
+// end and keeps the last n.
+func (s *Service) LatestStays(ctx context.Context, lot, plateText string, n int) ([]*park.Stay, error) {
+	p, err := plate.Normalize(plateText)
+	if err != nil {
+		return nil, park.Invalid("plate", "%s", core.PlateReason(err))
+	}
+	var out []*park.Stay
+	err = s.base.View(ctx, func(tx park.Tx) error {
+		if _, err := tx.GetLotSettings(ctx, lot); err != nil {
+			return err
+		}
+		out = nil
+		f := park.StayFilter{LotCode: lot, PlateKey: p.Key, Limit: park.MaxListLimit}
+		for {
+			page, err := tx.ListStays(ctx, f)
+			if err != nil {
+				return err
+			}
+			out = append(out, page...)
+			if len(out) > n {
+				out = append(out[:0:0], out[len(out)-n:]...)
+			}
+			if len(page) < f.Limit {
+				return nil
+			}
+			f.AfterID = page[len(page)-1].ID
+		}
+	})
+	slices.Reverse(out)
 	return out, err
 }
 

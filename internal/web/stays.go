@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -81,15 +80,14 @@ func (w *Console) stays(rw http.ResponseWriter, r *http.Request, p *operators.Pr
 		}
 		// Past stays need the whole plate; a partial reading finds only
 		// the cars inside.
-		past, err := w.sys.Gate.ListStays(ctx, gate.StayQuery{LotCode: d.Lot.Code, Plate: d.Plate, Limit: 50})
+		past, err := w.sys.Gate.LatestStays(ctx, d.Lot.Code, d.Plate, 50)
 		switch {
 		case park.IsCode(err, park.EInvalid):
 			d.Note = "partial_plate"
 		case err != nil:
 			return err
 		}
-		slices.Reverse(past) // newest first
-		d.Past = past
+		d.Past = past // newest first
 	}
 	if d.Lot != nil {
 		d.Loc = d.Lot.Location()

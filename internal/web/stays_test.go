@@ -83,3 +83,34 @@ func TestStays(t *testing.T) {
 		}
 	})
 }
+
+// TestStaysOfARegular: a plate with more stays than the page shows (a
+// commuter) lists its newest ones, the stay inside now first, not its
+// oldest.
+func TestStaysOfARegular(t *testing.T) {
+	s := newSite(t)
+	s.user(t, "ana", park.RoleAdmin)
+	start := s.Clock.Now().Add(-60 * 24 * time.Hour)
+	var ids []string
+	for i := range 55 { // one stay a day for 55 days, then one inside now
+		in := start.Add(time.Duration(i) * 24 * time.Hour)
+		ids = append(ids, s.Event(t, park.EventEntry, "沪A12345", in).StayID)
+		s.Event(t, park.EventExit, "沪A12345", in.Add(10*time.Minute))
+	}
+	ids = append(ids, s.Event(t, park.EventEntry, "沪A12345", s.Clock.Now().Add(-time.Minute)).StayID)
+	b := s.browser(t)
+	b.mustLogin("ana")
+	_, body, _ := b.get("/console/stays?" + url.Values{"lot": {s.Lot}, "plate": {"沪A12345"}}.Encode())
+	past := regexp.MustCompile(`(?s)<table id="past">.*?</table>`).FindString(body)
+	links := regexp.MustCompile(`/console/stays/([0-9a-f-]+)"`).FindAllStringSubmatch(past, -1)
+	// 56 stays: the page shows 50, from the one inside now back to the
+	// seventh stay (ids[55] down to ids[6]).
+	if len(links) != 50 || links[0][1] != ids[55] || links[49][1] != ids[6] {
+		var got []string
+		for _, l := range links {
+			got = append(got, l[1])
+		}
+		t.Fatalf("stays of the plate %d, first %v, last %v; want 50 from %s to %s", len(got), got[:min(1, len(got))],
+			got[max(0, len(got)-1):], ids[55], ids[6])
+	}
+}

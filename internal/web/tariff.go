@@ -61,7 +61,8 @@ func (w *Console) tariffForm(l *park.Lot, p *operators.Principal) tariffData {
 	loc := l.Location()
 	now := w.now().In(loc)
 	from := time.Date(now.Year(), now.Month(), now.Day(), 18, 0, 0, 0, loc)
-	return tariffData{Lot: l, Loc: loc, Entry: from.Format(dateTimeLocal), Exit: from.Add(15 * time.Hour).Format(dateTimeLocal),
+	to := time.Date(now.Year(), now.Month(), now.Day()+1, 9, 0, 0, 0, loc) // not 15 h later: a clock change may fall between
+	return tariffData{Lot: l, Loc: loc, Entry: from.Format(dateTimeLocal), Exit: to.Format(dateTimeLocal),
 		Class: park.ClassSmall, Classes: []string{park.ClassSmall, park.ClassLarge, park.ClassNewEnergy, park.ClassMotorcycle},
 		CanSave: p.MayChange(l.Code)}
 }

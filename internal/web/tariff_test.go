@@ -1,10 +1,12 @@
 package web_test
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"parkd/internal/park"
 	"parkd/internal/systemtest"
@@ -84,4 +86,23 @@ func TestTariff(t *testing.T) {
 			t.Fatalf("a read-only save: %d, want 403", st)
 		}
 	})
+}
+
+// TestTariffPreviewOverDST: the preview's default is 18:00 today to 09:00
+// tomorrow on the lot's clock, also on the night its clocks go back
+// (Berlin, 25 October 2026, 03:00 to 02:00: 16 hours, not 15).
+func TestTariffPreviewOverDST(t *testing.T) {
+	s := newSite(t)
+	s.user(t, "ana", park.RoleAdmin)
+	if _, err := s.Sys.Gate.CreateLot(s.Ctx, &park.Lot{Code: "BER", Name: "Berlin", TimeZone: "Europe/Berlin", Currency: "EUR",
+		Capacity: 5, MissedEntry: park.MissedEntryHold, Tariff: json.RawMessage(systemtest.TestTariff)}); err != nil {
+		t.Fatal(err)
+	}
+	s.Clock.Set(time.Date(2026, 10, 24, 10, 0, 0, 0, time.UTC)) // noon in Berlin
+	b := s.browser(t)
+	b.mustLogin("ana")
+	_, body, _ := b.get("/console/lots/BER/tariff")
+	if !strings.Contains(body, `value="2026-10-24T18:00"`) || !strings.Contains(body, `value="2026-10-25T09:00"`) {
+		t.Fatalf("tariff page: want 2026-10-24T18:00 to 2026-10-25T09:00\n%s", body)
+	}
 }

@@ -11,7 +11,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"parkd/internal/park"
 )
@@ -136,7 +135,7 @@ func decode(r *http.Request, v any) error {
 	if err != nil {
 		return jsonError(err)
 	}
-	if i := invalidUTF8(raw); i >= 0 {
+	if i := park.InvalidUTF8(raw); i >= 0 {
 		return park.Invalid("body", "is not valid UTF-8 (byte %d)", i)
 	}
 	dec := json.NewDecoder(bytes.NewReader(raw))
@@ -203,16 +202,4 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(v)
-}
-
-// invalidUTF8 is the offset of b's first byte that is not UTF-8, or -1.
-func invalidUTF8(b []byte) int {
-	for i := 0; i < len(b); {
-		r, size := utf8.DecodeRune(b[i:])
-		if r == utf8.RuneError && size == 1 {
-			return i
-		}
-		i += size
-	}
-	return -1
 }

@@ -84,3 +84,17 @@ func CheckTexts(pairs ...string) error {
 	}
 	return nil
 }
+
+// InvalidUTF8 is the offset of b's first byte that is not UTF-8, or -1.
+// An API checks a body with it before decoding: a JSON decoder turns
+// each such byte into U+FFFD, which BadText can no longer tell apart.
+func InvalidUTF8(b []byte) int {
+	for i := 0; i < len(b); {
+		r, size := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && size == 1 {
+			return i
+		}
+		i += size
+	}
+	return -1
+}

@@ -91,6 +91,8 @@ var badInputs = []struct{ op, body, desc string }{
 
 	{"OpenGate", `{"ParkCode":"140123001","ChannelId":"in-9","Remark":"人工开闸"}`, "未找到 ChannelId：该车场没有此通道（通道编号以相机上报为准）"},
 	{"CloseGate", `{"ParkCode":"140123001","ChannelId":"in-1","Remark":7}`, "参数类型错误 Remark：应为字符串"},
+	// A GBK client's remark (人工 in GBK) is refused, not kept as U+FFFD.
+	{"OpenGate", `{"ParkCode":"140123001","ChannelId":"in-1","Remark":"jam` + "\xc8\xcb\xb9\xa4" + `"}`, "请求体不是JSON对象：第56字节起编码无效，请使用统一码编码"},
 	{"GateAlwaysOpen", `{"ParkCode":"140123001","ChannelId":"in-1","AlwaysOpen":2}`, "参数类型错误 AlwaysOpen：应为1或0"},
 
 	{"ShareOrderSync", `{"ParkCode":"140123001","OrderNo":"SO-1","CarNo":"浙B12345","StartTime":"2026-03-01 12:00:00","EndTime":"2026-03-01 11:00:00"}`, "参数错误 EndTime：须晚于 StartTime，时段至多366天，且不能已结束"},

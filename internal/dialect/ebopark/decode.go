@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"reflect"
@@ -49,6 +50,10 @@ func readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 // type expected; trailing data after the object is refused. Details never
 // echo input values.
 func decode(body []byte, v any) error {
+	// Not UTF-8 (a GBK client): refused, not kept with U+FFFD in it.
+	if i := park.InvalidUTF8(body); i >= 0 {
+		return refuse(refusedBody, "", fmt.Sprintf("第%d字节起编码无效，请使用统一码编码", i))
+	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	if err := dec.Decode(v); err != nil {
 		var typ *json.UnmarshalTypeError

@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"reflect"
 	"strings"
+
+	"parkd/internal/park"
 )
 
 // readBody reads the whole (bounded) body.
@@ -27,6 +29,10 @@ func readBody(r *http.Request) ([]byte, error) {
 // wrong types are refused with the field named, in Portuguese. Messages
 // never echo the input's values.
 func decode(body []byte, v any) error {
+	// Not UTF-8 (a Latin-1 client): refused, not kept with U+FFFD in it.
+	if i := park.InvalidUTF8(body); i >= 0 {
+		return invalid("corpo", fmt.Sprintf("o corpo não está em UTF-8 (byte %d)", i))
+	}
 	dec := json.NewDecoder(strings.NewReader(string(body)))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {

@@ -301,7 +301,8 @@ func isPostgresURL(s string) bool {
 func (c *Config) TokenFile() string { return filepath.Join(c.Data, "admin-token") }
 
 // EnsureAdminToken settles the admin token: the environment's, else the one
-// kept in the data folder, else a new one written there with mode 0600.
+// kept in the data folder (its mode tightened to the owner's), else a new
+// one written there with mode 0600.
 // created reports a new token, which the caller prints once.
 func (c *Config) EnsureAdminToken() (created bool, err error) {
 	if c.AdminToken != "" {
@@ -312,6 +313,13 @@ func (c *Config) EnsureAdminToken() (created bool, err error) {
 		c.AdminToken = strings.TrimSpace(string(b))
 		if len(c.AdminToken) < 16 {
 			return false, fmt.Errorf("%s: token too short; delete the file to generate a new one", c.TokenFile())
+		}
+		// Readable by parkd's user only, as the database files: a copy
+		// of the folder may have made it world-readable.
+		if fi, err := os.Stat(c.TokenFile()); err == nil && fi.Mode().Perm()&0o077 != 0 {
+			if err := os.Chmod(c.TokenFile(), fi.Mode().Perm()&^0o077); err != nil {
+				return false, fmt.Errorf("make %s private: %w", c.TokenFile(), err)
+			}
 		}
 		return false, nil
 	}

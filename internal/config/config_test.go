@@ -141,3 +141,25 @@ func TestEnsureAdminToken(t *testing.T) {
 		t.Fatalf("the environment's token must win: %v %v %q", created, err, fromEnv.AdminToken)
 	}
 }
+
+// TestAdminTokenFileTightened: a kept token file that a copy of the data
+// folder left readable by others is made the owner's only, as the
+// database files are; never loosened.
+func TestAdminTokenFileTightened(t *testing.T) {
+	c := &Config{Data: t.TempDir()}
+	if err := os.WriteFile(c.TokenFile(), []byte("pk_0123456789abcdef0123\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range []struct{ was, want os.FileMode }{{0o644, 0o600}, {0o640, 0o600}, {0o400, 0o400}} {
+		if err := os.Chmod(c.TokenFile(), m.was); err != nil {
+			t.Fatal(err)
+		}
+		again := &Config{Data: c.Data}
+		if _, err := again.EnsureAdminToken(); err != nil || again.AdminToken != "pk_0123456789abcdef0123" {
+			t.Fatalf("mode %o: token %q, %v", m.was, again.AdminToken, err)
+		}
+		if fi, err := os.Stat(c.TokenFile()); err != nil || fi.Mode().Perm() != m.want {
+			t.Fatalf("token file was %o: now %o (%v), want %o", m.was, fi.Mode().Perm(), err, m.want)
+		}
+	}
+}

@@ -177,3 +177,19 @@ func TestLaneWithSlash(t *testing.T) {
 		}
 	}
 }
+
+// TestRefusalNamesTheField: a refused form says which field was wrong,
+// as the native API does, not only what was wrong with it.
+func TestRefusalNamesTheField(t *testing.T) {
+	s := newSite(t)
+	s.user(t, "op", park.RoleLotOperator, s.Lot)
+	s.Event(t, park.EventEntry, "沪A12345", s.Clock.Now())
+	page := "/console/lots/" + s.Lot + "/lanes"
+	op := s.browser(t)
+	op.mustLogin("op")
+	op.get(page)
+	st, body, _ := op.post(page+"/in-1/command", url.Values{"command": {"open"}, "reason": {strings.Repeat("a", 300)}})
+	if st != http.StatusBadRequest || !strings.Contains(body, `id="error-message">reason: must be valid text of at most 256 characters<`) {
+		t.Fatalf("a 300-character reason: %d\n%s", st, body)
+	}
+}

@@ -187,7 +187,7 @@ func (w *Console) fail(rw http.ResponseWriter, r *http.Request, p *operators.Pri
 	case errors.As(err, &pe):
 		switch pe.Code {
 		case park.EInvalid:
-			status, msg = http.StatusBadRequest, pe.Message
+			status, msg = http.StatusBadRequest, pe.Error() // names the field, as the API does
 		case park.ENotFound:
 			status, msg = http.StatusNotFound, pe.Message
 		case park.EConflict, park.EStayClosed, park.EStaySettled:

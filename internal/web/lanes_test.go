@@ -193,3 +193,22 @@ func TestRefusalNamesTheField(t *testing.T) {
 		t.Fatalf("a 300-character reason: %d\n%s", st, body)
 	}
 }
+
+// TestFormTooLarge: a form over the console's 1 MiB is answered as too
+// large, not as an expired form, and changes nothing.
+func TestFormTooLarge(t *testing.T) {
+	s := newSite(t)
+	s.user(t, "op", park.RoleLotOperator, s.Lot)
+	s.Event(t, park.EventEntry, "沪A12345", s.Clock.Now())
+	page := "/console/lots/" + s.Lot + "/lanes"
+	op := s.browser(t)
+	op.mustLogin("op")
+	op.get(page)
+	st, body, _ := op.post(page+"/in-1/command", url.Values{"command": {"open"}, "reason": {strings.Repeat("a", 1<<20)}})
+	if st != http.StatusRequestEntityTooLarge || !strings.Contains(body, "larger than 1 MiB") {
+		t.Fatalf("a 1 MiB reason: %d\n%s", st, body)
+	}
+	if log, _ := s.Sys.Gate.GateLog(s.Ctx, s.Lot, "in-1", 10); len(log) != 0 {
+		t.Fatalf("the barrier was commanded: %+v", log)
+	}
+}

@@ -139,6 +139,11 @@ func (w *Console) handle(pattern string, h handlerFunc) {
 		r = r.WithContext(park.WithActor(r.Context(), p.Name))
 		if r.Method == http.MethodPost {
 			r.Body = http.MaxBytesReader(rw, r.Body, 1<<20)
+			var mbe *http.MaxBytesError
+			if err := r.ParseForm(); errors.As(err, &mbe) {
+				w.fail(rw, r, p, errTooLarge)
+				return
+			}
 			if !sameToken(r.PostFormValue("csrf"), p.Session.CSRF) {
 				w.fail(rw, r, p, errCSRF)
 				return
@@ -151,6 +156,8 @@ func (w *Console) handle(pattern string, h handlerFunc) {
 }
 
 var errCSRF = errors.New("this form has expired or did not come from the console; reload the page and try again")
+
+var errTooLarge = errors.New("this form is larger than 1 MiB; shorten what you typed")
 
 func sameToken(got, want string) bool {
 	return got != "" && subtle.ConstantTimeCompare([]byte(got), []byte(want)) == 1
@@ -184,6 +191,8 @@ func (w *Console) fail(rw http.ResponseWriter, r *http.Request, p *operators.Pri
 		status, msg = http.StatusForbidden, err.Error()
 	case errors.Is(err, errCSRF):
 		status, msg = http.StatusForbidden, err.Error()
+	case errors.Is(err, errTooLarge):
+		status, msg = http.StatusRequestEntityTooLarge, err.Error()
 	case errors.As(err, &pe):
 		switch pe.Code {
 		case park.EInvalid:

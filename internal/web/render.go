@@ -42,7 +42,8 @@ func parsePages() map[string]*template.Template {
 		"hasPrefix": strings.HasPrefix,
 		"kwh":       formatKWh,
 		// pathSeg escapes free text (a lane's id) as one path segment.
-		"pathSeg": url.PathEscape,
+		"pathSeg":  url.PathEscape,
+		"imageSrc": imageSrc,
 	}
 	// The layout and the partials (_*.html) are in every page.
 	layout := template.Must(template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/_*.html"))

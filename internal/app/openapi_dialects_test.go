@@ -47,3 +47,29 @@ func TestOpenAPIPartnerDialects(t *testing.T) {
 		}
 	}
 }
+
+// TestOpenAPIDeviceProtocols: the document lists every device protocol a
+// device may be registered with, as the registry of protocols has them.
+func TestOpenAPIDeviceProtocols(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t, teststore.Open(t), time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC))
+	var doc struct {
+		Components struct {
+			Schemas map[string]struct {
+				Properties map[string]struct {
+					Enum []any `json:"enum"`
+				} `json:"properties"`
+			} `json:"schemas"`
+		} `json:"components"`
+	}
+	if err := json.Unmarshal([]byte(e.do("GET", "/v1/openapi.json", "").body), &doc); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, v := range doc.Components.Schemas["DeviceInput"].Properties["protocol"].Enum {
+		got = append(got, v.(string))
+	}
+	if !slices.Equal(got, DeviceProtocolNames()) {
+		t.Errorf("DeviceInput.protocol enum %q, want %q", got, DeviceProtocolNames())
+	}
+}

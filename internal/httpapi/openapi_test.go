@@ -727,3 +727,28 @@ func sortedKeys[V any](m map[string]V) []string {
 	sort.Strings(keys)
 	return keys
 }
+
+// TestOpenAPIAnomalyKinds: the document names every kind of anomaly the
+// core records (park's Anomaly constants), so a client can tell them.
+func TestOpenAPIAnomalyKinds(t *testing.T) {
+	var doc struct {
+		Components struct {
+			Schemas map[string]struct {
+				Properties map[string]struct {
+					Enum []any `json:"enum"`
+				} `json:"properties"`
+			} `json:"schemas"`
+		} `json:"components"`
+	}
+	dec := json.NewDecoder(bytes.NewReader(openAPIDocument))
+	if err := dec.Decode(&doc); err != nil {
+		t.Fatal(err)
+	}
+	got := doc.Components.Schemas["Anomaly"].Properties["kind"].Enum
+	for _, k := range []string{park.AnomalyReentry, park.AnomalyMissedEntry, park.AnomalyLateRecord, park.AnomalyDeviceClock,
+		park.AnomalyHeldOpen, park.AnomalyOffline} {
+		if !slices.Contains(got, any(k)) {
+			t.Errorf("Anomaly.kind %q lacks %q", got, k)
+		}
+	}
+}

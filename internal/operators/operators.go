@@ -16,6 +16,7 @@ import (
 	"slices"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"parkd/internal/core"
 	"parkd/internal/park"
@@ -73,7 +74,7 @@ type NewOperator struct {
 }
 
 func checkPasswordText(p string) error {
-	if n := len([]rune(p)); n < MinPasswordLen || len(p) > MaxPasswordLen {
+	if n := utf8.RuneCountInString(p); n < MinPasswordLen || n > MaxPasswordLen {
 		return park.Invalid("password", "must be %d to %d characters long", MinPasswordLen, MaxPasswordLen)
 	}
 	return park.CheckText("password", p)
@@ -250,7 +251,7 @@ type SignIn struct {
 // EUnauthorized (one answer for a wrong name, a wrong password and a
 // disabled operator), ERateLimited (At: when to try again).
 func (s *Service) SignIn(ctx context.Context, in SignIn) (string, *park.Session, error) {
-	if in.Name == "" || in.Password == "" || len(in.Name) > 64 || len(in.Password) > MaxPasswordLen || !park.ValidText(in.Name) {
+	if in.Name == "" || in.Password == "" || len(in.Name) > 64 || utf8.RuneCountInString(in.Password) > MaxPasswordLen || !park.ValidText(in.Name) {
 		return "", nil, errBadLogin
 	}
 	var o *park.Operator

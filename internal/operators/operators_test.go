@@ -299,3 +299,21 @@ func TestUpdateSelf(t *testing.T) {
 		t.Fatalf("another admin demoting ana: %+v, %v", o, err)
 	}
 }
+
+// TestPasswordLengthInCharacters: a password is 12 to 256 characters, as
+// the docs say, counted the same way at both ends and at sign-in: 100
+// Chinese characters (300 bytes) are a password one can set and sign in
+// with; 257 characters are refused.
+func TestPasswordLengthInCharacters(t *testing.T) {
+	b := systemtest.New(t)
+	ops := b.Sys.Operators
+	long := strings.Repeat("停", 100)
+	if _, err := ops.Add(b.Ctx, "tester", operators.NewOperator{Name: "li", Role: park.RoleAdmin, Password: long}); err != nil {
+		t.Fatalf("a 100-character password: %v", err)
+	}
+	if _, _, err := ops.SignIn(b.Ctx, operators.SignIn{Name: "li", Password: long, Source: "192.0.2.1"}); err != nil {
+		t.Fatalf("sign-in with it: %v", err)
+	}
+	_, err := ops.Add(b.Ctx, "tester", operators.NewOperator{Name: "wu", Role: park.RoleAdmin, Password: strings.Repeat("a", 257)})
+	systemtest.WantCode(t, err, park.EInvalid)
+}

@@ -143,7 +143,7 @@ func (w *Console) stay(rw http.ResponseWriter, r *http.Request, p *operators.Pri
 		Total: b.Priced.Total, Due: b.Priced.Due, Paid: st.Paid, Free: b.Priced.FreeReason}
 	for _, ln := range b.Priced.Lines() {
 		label := ln.Label
-		if ln.Coupon != "" {
+		if ln.Coupon != "" && !strings.Contains(label, ln.Coupon) { // a coupon's label names it already
 			label += " (" + ln.Coupon + ")"
 		}
 		d.Lines = append(d.Lines, lineRow{From: ln.From, To: ln.To, Label: label, Amount: ln.Amount})

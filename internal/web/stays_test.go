@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"parkd/internal/billing"
 	"parkd/internal/park"
 )
 
@@ -112,5 +113,22 @@ func TestStaysOfARegular(t *testing.T) {
 		}
 		t.Fatalf("stays of the plate %d, first %v, last %v; want 50 from %s to %s", len(got), got[:min(1, len(got))],
 			got[max(0, len(got)-1):], ids[55], ids[6])
+	}
+}
+
+// TestStayCouponLine: a coupon's deduction line names the coupon once.
+func TestStayCouponLine(t *testing.T) {
+	s := newSite(t)
+	s.user(t, "ana", park.RoleAdmin)
+	d := s.Event(t, park.EventEntry, "沪A12345", s.Clock.Now().Add(-time.Hour))
+	if _, err := s.Sys.Billing.IssueCoupon(s.Ctx, billing.CouponInput{LotCode: s.Lot, ID: "c-42", Plate: "沪A12345",
+		Kind: park.CouponPercent, Value: 50, Merchant: "Shop"}); err != nil {
+		t.Fatal(err)
+	}
+	b := s.browser(t)
+	b.mustLogin("ana")
+	_, body, _ := b.get("/console/stays/" + d.StayID)
+	if n := strings.Count(body, "c-42"); n != 1 || !strings.Contains(body, "coupon c-42 (Shop)") {
+		t.Fatalf("the coupon line names c-42 %d times, want once as \"coupon c-42 (Shop)\":\n%s", n, body)
 	}
 }

@@ -51,7 +51,7 @@ func (o *Operator) Validate() error {
 		return Invalid("lots", "a lot operator needs at least one lot")
 	}
 	if o.Role != RoleLotOperator && len(o.Lots) > 0 {
-		return Invalid("lots", "only a lot operator is given lots (a %s sees every lot)", o.Role)
+		return Invalid("lots", "only a lot operator is given lots (the role %s sees every lot)", o.Role)
 	}
 	for _, l := range o.Lots {
 		if err := CheckText("lots", l); err != nil || l == "" {

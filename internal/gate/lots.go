@@ -231,7 +231,10 @@ func (s *Service) LatestStays(ctx context.Context, lot, plateText string, n int)
 
 // ListAnomalies returns a lot's latest anomalies, newest first.
 func (s *Service) ListAnomalies(ctx context.Context, lot string, limit int) ([]*park.Anomaly, error) {
-	if limit <= 0 || limit > park.MaxListLimit {
+	switch {
+	case limit < 0 || limit > park.MaxListLimit:
+		return nil, park.Invalid("limit", "must be between 1 and %d", park.MaxListLimit)
+	case limit == 0:
 		limit = 100
 	}
 	var out []*park.Anomaly

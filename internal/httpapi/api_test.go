@@ -453,3 +453,15 @@ func TestBodyNotUTF8(t *testing.T) {
 		t.Fatalf("a refused event made a stay: %v", s)
 	}
 }
+
+// TestAnomaliesLimit: a limit over 1000 is refused, as on every list,
+// not answered silently with the default 100.
+func TestAnomaliesLimit(t *testing.T) {
+	e := newEnv(t)
+	e.want(e.do("POST", "/v1/lots", lotJSON), 201)
+	if p := e.problem(e.do("GET", "/v1/lots/140123001/anomalies?limit=1001", ""), 400, "invalid"); p["field"] != "limit" {
+		t.Fatalf("problem %v, want the field limit", p)
+	}
+	e.want(e.do("GET", "/v1/lots/140123001/anomalies?limit=1000", ""), 200)
+	e.want(e.do("GET", "/v1/lots/140123001/anomalies?limit=0", ""), 200)
+}

@@ -254,6 +254,8 @@ func (c *Config) Validate() error {
 		return errors.New("to: must be a postgres:// or postgresql:// URL")
 	case c.DeliveryLease < MinDeliveryLease || c.DeliveryLease > MaxDeliveryLease:
 		return fmt.Errorf("delivery-lease: %s is not between %s and %s", c.DeliveryLease, MinDeliveryLease, MaxDeliveryLease)
+	case !c.IsPostgres() && strings.Contains(c.DB, "://"):
+		return fmt.Errorf("db: %q is neither a SQLite file path nor a postgres:// or postgresql:// URL", redactURL(c.DB))
 	case c.To != "" && c.IsPostgres():
 		return errors.New("to: the database to copy from (--db) must be a SQLite file, not PostgreSQL")
 	}
@@ -288,6 +290,14 @@ func parseProxies(s string) ([]netip.Prefix, error) {
 		out = append(out, netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()))
 	}
 	return out, nil
+}
+
+// redactURL hides the password of a URL-like value in an error.
+func redactURL(s string) string {
+	if u, err := url.Parse(s); err == nil && u.User != nil {
+		return u.Redacted()
+	}
+	return s
 }
 
 // IsPostgres reports whether DB names a PostgreSQL server.

@@ -41,6 +41,18 @@ type Refuser interface {
 	Refused(status int, body []byte) bool
 }
 
+// Carrier is a Formatter that shapes only some kinds of report. A
+// Formatter that is not a Carrier shapes every kind.
+type Carrier interface {
+	Carries(kind string) bool
+}
+
+// carries reports whether f can shape a report of this kind.
+func carries(f Formatter, kind string) bool {
+	c, ok := f.(Carrier)
+	return !ok || c.Carries(kind)
+}
+
 // Attempt is one try at delivering a report.
 type Attempt struct {
 	Report       *park.Report

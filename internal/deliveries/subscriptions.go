@@ -9,7 +9,8 @@ import (
 )
 
 // SubscriptionInput is a new subscription. ID is generated when empty;
-// Format is the partner's dialect when it formats reports, else native;
+// Format is the partner's dialect when it formats reports of this kind,
+// else native;
 // a nil Enabled is true.
 type SubscriptionInput struct {
 	ID          string
@@ -42,12 +43,16 @@ func (s *Service) CreateSubscription(ctx context.Context, partnerID string, in S
 		}
 		if sub.Format == "" {
 			sub.Format = park.FormatNative
-			if _, ok := s.formats[p.Dialect]; ok {
+			if f, ok := s.formats[p.Dialect]; ok && carries(f, sub.Report) {
 				sub.Format = p.Dialect
 			}
 		}
 		if err := s.check(ctx, sub, p); err != nil {
 			return err
+		}
+		if f := s.formats[sub.Format]; !carries(f, sub.Report) {
+			// Every delivery would fail until it died.
+			return park.Invalid("format", "%s reports do not carry %s; use %q", sub.Format, sub.Report, park.FormatNative)
 		}
 		if sub.Format == park.FormatNative {
 			sub.Secret = NewSecret()

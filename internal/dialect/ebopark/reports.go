@@ -22,6 +22,10 @@ import (
 type Reports struct{}
 
 var _ deliveries.Formatter = Reports{}
+var _ deliveries.Carrier = Reports{}
+
+// Carries: the kinds the vendor has a report type for.
+func (Reports) Carries(kind string) bool { _, ok := reportTypes[kind]; return ok }
 
 // Request builds the signed POST.
 func (Reports) Request(ctx context.Context, a *deliveries.Attempt, to string) (*http.Request, error) {

@@ -26,6 +26,10 @@ import (
 type Reports struct{}
 
 var _ deliveries.Formatter = Reports{}
+var _ deliveries.Carrier = Reports{}
+
+// Carries: only charge_end is shaped.
+func (Reports) Carries(kind string) bool { return kind == park.ReportChargeEnd }
 
 // Callback is the callback's body.
 type Callback struct {

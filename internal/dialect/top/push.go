@@ -30,6 +30,9 @@ const (
 // and sign method; the channel (partner) id is the app key.
 type Reports struct{}
 
+// Carries: only rental changes are shaped.
+func (Reports) Carries(kind string) bool { return kind == park.ReportRental }
+
 // call is one gateway call: its method and its own parameters.
 type call struct {
 	method string

@@ -1,0 +1,50 @@
+package deliveries_test
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"testing"
+
+	"parkd/internal/deliveries"
+	"parkd/internal/park"
+	"parkd/internal/systemtest"
+)
+
+// onlyExits is a dialect's format that shapes exit reports only.
+type onlyExits struct{}
+
+func (onlyExits) Request(context.Context, *deliveries.Attempt, string) (*http.Request, error) {
+	return nil, errors.New("not used")
+}
+func (onlyExits) Acknowledged(int, []byte) bool { return true }
+func (onlyExits) Carries(kind string) bool      { return kind == park.ReportExit }
+
+// TestSubscriptionFormatCarriesTheReport: a partner whose dialect shapes
+// only exits gets its dialect's format for exits, native for entries
+// (every delivery in its dialect would fail until it died), and asking
+// for its dialect's format for entries is refused.
+func TestSubscriptionFormatCarriesTheReport(t *testing.T) {
+	d := systemtest.Dialects[1] // signs: a dialect format needs the secret
+	b := systemtest.NewWith(t, systemtest.Options{Formats: map[string]deliveries.Formatter{d: onlyExits{}}})
+	if _, err := b.Sys.Partners.CreatePartner(b.Ctx, &park.Partner{ID: "p", Name: "p", Dialect: d, Secret: "0123456789abcdef",
+		Type: park.PartnerNormal, Lots: []string{b.Lot}}); err != nil {
+		t.Fatal(err)
+	}
+	exit := subscribeWith(t, b, "p", deliveries.SubscriptionInput{Report: park.ReportExit, URL: "http://127.0.0.1:9/x"})
+	if exit.Format != d {
+		t.Errorf("exit subscription format %q, want the dialect's %q", exit.Format, d)
+	}
+	entry := subscribeWith(t, b, "p", deliveries.SubscriptionInput{Report: park.ReportEntry, URL: "http://127.0.0.1:9/y"})
+	if entry.Format != park.FormatNative || entry.Secret == "" {
+		t.Errorf("entry subscription format %q (secret set %v), want native with its own secret", entry.Format, entry.Secret != "")
+	}
+	_, err := b.Sys.Deliveries.CreateSubscription(b.Ctx, "p", deliveries.SubscriptionInput{Report: park.ReportEntry, URL: "http://127.0.0.1:9/z", Format: d})
+	if !park.IsCode(err, park.EInvalid) {
+		t.Fatalf("entry subscription in %s: %v, want invalid", d, err)
+	}
+	subs, err := b.Sys.Deliveries.ListSubscriptions(b.Ctx, "p")
+	if err != nil || len(subs) != 2 {
+		t.Fatalf("subscriptions %d, %v: the refused one must not be kept", len(subs), err)
+	}
+}

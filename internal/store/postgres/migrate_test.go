@@ -143,3 +143,17 @@ func TestChargerSeenOnlineMigration(t *testing.T) {
 	defer st.Close()
 	storetest.CheckMigratedSilent(t, st)
 }
+
+// TestNewerDatabaseRefused: a database a newer parkd migrated (a
+// migration this one does not know) is refused, not served without what
+// the newer one added.
+func TestNewerDatabaseRefused(t *testing.T) {
+	url, _, schema, _ := migratedTo(t, 99999, `INSERT INTO goose_db_version (version_id, is_applied) VALUES (100000, true)`)
+	st, err := Open(context.Background(), url, Options{Schema: schema, MaxConns: 2})
+	if err == nil {
+		st.Close()
+	}
+	if err == nil || !strings.Contains(err.Error(), "migration 100000, newer than") {
+		t.Fatalf("open: %v, want a refusal naming migration 100000", err)
+	}
+}

@@ -146,6 +146,14 @@ func migrate(ctx context.Context, cc *pgx.ConnConfig, schema string) error {
 	if _, err := p.Up(ctx); err != nil {
 		return fmt.Errorf("postgres: migrate: %w", mapErr(err))
 	}
+	cur, last, err := p.GetVersions(ctx)
+	if err != nil {
+		return fmt.Errorf("postgres: migrate: %w", mapErr(err))
+	}
+	if cur > last {
+		// A newer parkd ran here: this one would not write what it added.
+		return fmt.Errorf("postgres: the database is at migration %d, newer than this parkd's last (%d): run the parkd that migrated it, or a newer one (no downgrades)", cur, last)
+	}
 	return nil
 }
 

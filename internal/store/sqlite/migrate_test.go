@@ -142,3 +142,14 @@ func TestChargerSeenOnlineMigration(t *testing.T) {
 	defer st.Close()
 	storetest.CheckMigratedSilent(t, st)
 }
+
+// TestNewerDatabaseRefused: a database a newer parkd migrated (a
+// migration this one does not know) is refused, not served without what
+// the newer one added.
+func TestNewerDatabaseRefused(t *testing.T) {
+	path := migratedTo(t, 99999, `INSERT INTO goose_db_version (version_id, is_applied) VALUES (100000, 1)`)
+	_, err := Open(context.Background(), path, Options{})
+	if err == nil || !strings.Contains(err.Error(), "migration 100000, newer than") {
+		t.Fatalf("open: %v, want a refusal naming migration 100000", err)
+	}
+}

@@ -194,6 +194,14 @@ func migrate(ctx context.Context, conn *sql.DB) error {
 	if _, err := p.Up(ctx); err != nil {
 		return fmt.Errorf("sqlite: migrate: %w", err)
 	}
+	cur, last, err := p.GetVersions(ctx)
+	if err != nil {
+		return fmt.Errorf("sqlite: migrate: %w", err)
+	}
+	if cur > last {
+		// A newer parkd ran here: this one would not write what it added.
+		return fmt.Errorf("sqlite: the database is at migration %d, newer than this parkd's last (%d): run the parkd that migrated it, or a newer one (no downgrades)", cur, last)
+	}
 	return nil
 }
 

@@ -26,3 +26,30 @@ func TestDeployUnitParses(t *testing.T) {
 		}
 	}
 }
+
+// TestNginxSampleCarriesOCPP: chargers connect with wss:// through the
+// proxy (docs/charging.md). nginx proxies with HTTP/1.0 and drops the
+// Upgrade header unless told, and closes a connection idle for 60 s,
+// while a charger is silent up to its 300 s heartbeat.
+func TestNginxSampleCarriesOCPP(t *testing.T) {
+	b, err := os.ReadFile("../../docs/security.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, conf, ok := strings.Cut(string(b), "```nginx\n")
+	if !ok {
+		t.Fatal("docs/security.md has no nginx sample")
+	}
+	conf, _, _ = strings.Cut(conf, "```")
+	_, ocpp, ok := strings.Cut(conf, "location /ocpp/ {")
+	if !ok {
+		t.Fatal("the nginx sample has no location for /ocpp/")
+	}
+	ocpp, _, _ = strings.Cut(ocpp, "}")
+	for _, want := range []string{"proxy_http_version 1.1;", "proxy_set_header Upgrade $http_upgrade;",
+		`proxy_set_header Connection "upgrade";`, "proxy_read_timeout 1h;"} {
+		if !strings.Contains(ocpp, want) {
+			t.Errorf("location /ocpp/ lacks %s", want)
+		}
+	}
+}

@@ -256,6 +256,9 @@ func (c *Config) Validate() error {
 		return fmt.Errorf("delivery-lease: %s is not between %s and %s", c.DeliveryLease, MinDeliveryLease, MaxDeliveryLease)
 	case !c.IsPostgres() && strings.Contains(c.DB, "://"):
 		return fmt.Errorf("db: %q is neither a SQLite file path nor a postgres:// or postgresql:// URL", redactURL(c.DB))
+	case c.PGSchema != "" && !c.IsPostgres() && c.To == "":
+		// A lost PARKD_DB would otherwise run a node on a SQLite file.
+		return fmt.Errorf("pg-schema: %q is set but the database is the SQLite file %s (set --db to a postgres:// URL)", c.PGSchema, c.DB)
 	case c.To != "" && c.IsPostgres():
 		return errors.New("to: the database to copy from (--db) must be a SQLite file, not PostgreSQL")
 	}

@@ -112,8 +112,9 @@ func TestParse(t *testing.T) {
 		"lease env":     {nil, map[string]string{"PARKD_DELIVERY_LEASE": "soon"}, "PARKD_DELIVERY_LEASE"},
 		"mqtt group":    {[]string{"--mqtt-group", "a/b"}, nil, "mqtt-group"},
 		// A mistyped PostgreSQL URL must not become a local SQLite file.
-		"db scheme": {[]string{"--db", "postgress://u@db/parkd"}, nil, "db:"},
-		"db env":    {nil, map[string]string{"PARKD_DB": "mysql://u:secret@db/parkd"}, "neither a SQLite file"},
+		"db scheme":        {[]string{"--db", "postgress://u@db/parkd"}, nil, "db:"},
+		"schema on SQLite": {nil, map[string]string{"PARKD_PG_SCHEMA": "site1"}, "pg-schema"},
+		"db env":           {nil, map[string]string{"PARKD_DB": "mysql://u:secret@db/parkd"}, "neither a SQLite file"},
 	} {
 		t.Run("Err_"+name, func(t *testing.T) {
 			_, err := Parse("parkd serve", tc.args, env(tc.env), io.Discard)

@@ -157,3 +157,25 @@ func TestNewerDatabaseRefused(t *testing.T) {
 		t.Fatalf("open: %v, want a refusal naming migration 100000", err)
 	}
 }
+
+// TestMergedMigrationsApplied: main held migrations up to 51 without 21
+// and 41 (numbered on branches merged later); a database it left is
+// brought up to date with them, not refused as out of order.
+func TestMergedMigrationsApplied(t *testing.T) {
+	ctx := context.Background()
+	url, conn, schema, p := migratedTo(t, 13)
+	for _, v := range []int64{20, 30, 31, 40, 50, 51} {
+		if _, err := p.ApplyVersion(ctx, v, true); err != nil {
+			t.Fatal(err)
+		}
+	}
+	st, err := Open(ctx, url, Options{Schema: schema, MaxConns: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	var n int
+	if err := conn.QueryRowContext(ctx, "SELECT count(*) FROM goose_db_version WHERE version_id IN (21, 41)").Scan(&n); err != nil || n != 2 {
+		t.Fatalf("migrations 21 and 41 applied: %d, %v", n, err)
+	}
+}

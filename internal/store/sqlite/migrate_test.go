@@ -153,3 +153,28 @@ func TestNewerDatabaseRefused(t *testing.T) {
 		t.Fatalf("open: %v, want a refusal naming migration 100000", err)
 	}
 }
+
+// TestMergedMigrationsApplied: main held migrations up to 51 without 21
+// and 41 (numbered on branches merged later); a database it left is
+// brought up to date with them, not refused as out of order.
+func TestMergedMigrationsApplied(t *testing.T) {
+	ctx := context.Background()
+	path := migratedTo(t, 13)
+	conn, p := openMigrations(t, path)
+	for _, v := range []int64{20, 30, 31, 40, 50, 51} {
+		if _, err := p.ApplyVersion(ctx, v, true); err != nil {
+			t.Fatal(err)
+		}
+	}
+	conn.Close()
+	st, err := Open(ctx, path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	conn, p = openMigrations(t, path)
+	defer conn.Close()
+	if pending, err := p.HasPending(ctx); err != nil || pending {
+		t.Fatalf("pending migrations after open: %v, %v", pending, err)
+	}
+}

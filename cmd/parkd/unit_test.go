@@ -1,9 +1,12 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"strings"
 	"testing"
+
+	"parkd/internal/store/transfer"
 )
 
 // TestDeployUnitParses: systemd takes a "#" only at the start of a line
@@ -51,5 +54,22 @@ func TestNginxSampleCarriesOCPP(t *testing.T) {
 		if !strings.Contains(ocpp, want) {
 			t.Errorf("location /ocpp/ lacks %s", want)
 		}
+	}
+}
+
+// TestDeployCopyTableCount: docs/deploy.md quotes what parkd migrate --to
+// prints; its count of tables is the copy's.
+func TestDeployCopyTableCount(t *testing.T) {
+	b, err := os.ReadFile("../../docs/deploy.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := strings.Join(strings.Fields(string(b)), " ")
+	want := fmt.Sprintf("copied and verified N rows in %d tables", len(transfer.Tables()))
+	if !strings.Contains(doc, want) {
+		t.Errorf("docs/deploy.md does not quote %q", want)
+	}
+	if want := fmt.Sprintf("%d in all", len(transfer.Tables())); !strings.Contains(doc, want) {
+		t.Errorf("docs/deploy.md does not say %q of the tables copied", want)
 	}
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -43,6 +44,18 @@ func TestUserAdd(t *testing.T) {
 		code, _, errs := run("another long password\n", c.args...)
 		if code != c.code || !strings.Contains(errs, c.want) {
 			t.Errorf("%v: exit %d, %q; want %d and %q", c.args, code, errs, c.code, c.want)
+		}
+	}
+
+	// Refused before anything is created: a mistyped role or a short
+	// password leaves no database behind in the folder named.
+	fresh := filepath.Join(t.TempDir(), "fresh")
+	for _, c := range [][]string{{"add", "x", "--role", "boss", "--data", fresh}, {"add", "x", "--role", "admin", "--password-stdin", "--data", fresh}} {
+		if code, _, errs := run("short\n", c...); code != 1 || errs == "" {
+			t.Errorf("%v: exit %d, %q; want 1 and a reason", c, code, errs)
+		}
+		if _, err := os.Stat(fresh); !os.IsNotExist(err) {
+			t.Fatalf("%v: a refused user add created %s (%v)", c, fresh, err)
 		}
 	}
 

@@ -27,6 +27,10 @@ func mountConsole(h *httpapi.Server, svc *system.System, log *slog.Logger) *web.
 // (`parkd user add`), audited as the command line's change; the database
 // is migrated first, so it works on a fresh data folder.
 func AddUser(ctx context.Context, c *config.Config, log *slog.Logger, in operators.NewOperator) (*park.Operator, error) {
+	// Refused input creates no data folder or database.
+	if err := in.Check(); err != nil {
+		return nil, fmt.Errorf("user add: %w", err)
+	}
 	unlock, err := LockDatabase(c, "parkd user add")
 	if err != nil {
 		return nil, err

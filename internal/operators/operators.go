@@ -73,6 +73,19 @@ type NewOperator struct {
 	Password string    `json:"password"`
 }
 
+// Check validates in without a store (EInvalid naming the field): what
+// Add refuses before it reads anything.
+func (in NewOperator) Check() error {
+	if in.Language == "" {
+		in.Language = "en"
+	}
+	o := park.Operator{Name: in.Name, Role: in.Role, Lots: in.Lots, Language: in.Language}
+	if err := o.Validate(); err != nil {
+		return err
+	}
+	return checkPasswordText(in.Password)
+}
+
 func checkPasswordText(p string) error {
 	if n := utf8.RuneCountInString(p); n < MinPasswordLen || n > MaxPasswordLen {
 		return park.Invalid("password", "must be %d to %d characters long", MinPasswordLen, MaxPasswordLen)

@@ -30,7 +30,7 @@ const (
 	// AnomalySensorless records a partner's late payment that could not
 	// settle the stay (it was paid another way, or left): the partner
 	// should refund its driver.
-	AnomalySensorless = "sensorless_late"
+	AnomalySensorless = park.AnomalySensorlessLate
 	// MethodSensorless is the payment method of a sensorless payment.
 	MethodSensorless = "sensorless"
 )

@@ -745,8 +745,7 @@ func TestOpenAPIAnomalyKinds(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := doc.Components.Schemas["Anomaly"].Properties["kind"].Enum
-	for _, k := range []string{park.AnomalyReentry, park.AnomalyMissedEntry, park.AnomalyLateRecord, park.AnomalyDeviceClock,
-		park.AnomalyHeldOpen, park.AnomalyOffline} {
+	for _, k := range park.AnomalyKinds() {
 		if !slices.Contains(got, any(k)) {
 			t.Errorf("Anomaly.kind %q lacks %q", got, k)
 		}

@@ -75,7 +75,17 @@ const (
 	// refused for good (its plate is not one): kept here so the device may
 	// let go of it and an operator still sees it (gate.KeepRefused).
 	AnomalyRefusedRecord = "refused_record"
+	// A partner's sensorless payment came after the lane stopped waiting
+	// and could not settle the stay (paid another way, or gone): the
+	// partner should refund its driver.
+	AnomalySensorlessLate = "sensorless_late"
 )
+
+// AnomalyKinds are every kind of anomaly parkd records.
+func AnomalyKinds() []string {
+	return []string{AnomalyReentry, AnomalyMissedEntry, AnomalyLateRecord, AnomalyDeviceClock, AnomalyRefusedRecord,
+		AnomalySensorlessLate, AnomalyHeldOpen, AnomalyOffline}
+}
 
 // Anomaly is something at a lane that the rules could not square.
 type Anomaly struct {

@@ -80,6 +80,9 @@ type GateTx interface {
 	// ListGateCommands returns the lot's commands, newest first, of one
 	// lane or of all lanes when lane is "", at most limit.
 	ListGateCommands(ctx context.Context, lot, lane string, limit int) ([]*GateCommand, error)
+	// ListGateCommandsBetween returns one lane's commands dated from from
+	// to to, oldest first, at most limit.
+	ListGateCommandsBetween(ctx context.Context, lot, lane string, from, to time.Time, limit int) ([]*GateCommand, error)
 	// HoldLane marks a lane held open: EConflict when it already is,
 	// ENotFound when the lane does not exist.
 	HoldLane(ctx context.Context, h *LaneHold) error

@@ -65,6 +65,9 @@ type Tx interface {
 	InsertEvent(ctx context.Context, e *Event) error
 	InsertAnomaly(ctx context.Context, a *Anomaly) error
 	ListAnomalies(ctx context.Context, lot string, limit int) ([]*Anomaly, error)
+	// ListStayAnomalies returns a stay's anomalies dated from from to to,
+	// oldest first, at most limit.
+	ListStayAnomalies(ctx context.Context, lot, stay string, from, to time.Time, limit int) ([]*Anomaly, error)
 
 	// Stays. InsertStay returns EConflict when the locator is taken.
 	InsertStay(ctx context.Context, s *Stay) error

@@ -6,7 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"parkd/internal/gate"
 	"parkd/internal/operators"
 	"parkd/internal/park"
 )
@@ -125,10 +124,6 @@ type lineRow struct {
 	Amount   int64
 }
 
-// barrierWindow is how long before the entry and after the exit a
-// barrier command at the stay's lanes is shown on its timeline.
-const barrierWindow = 10 * time.Minute
-
 func (w *Console) stay(rw http.ResponseWriter, r *http.Request, p *operators.Principal) error {
 	ctx := r.Context()
 	b, err := w.sys.Billing.StayBreakdown(ctx, r.PathValue("id"))
@@ -159,30 +154,19 @@ func (w *Console) stay(rw http.ResponseWriter, r *http.Request, p *operators.Pri
 		d.Timeline = append(d.Timeline, timelineItem{At: pay.PaidAt, Kind: "payment", Amount: pay.Amount,
 			Text: strings.TrimSpace(pay.Method + " " + pay.Payer + " " + pay.Reference)})
 	}
-	end := w.now()
 	if st.ExitAt != nil {
-		end = *st.ExitAt
 		d.Timeline = append(d.Timeline, timelineItem{At: *st.ExitAt, Kind: "exit", Text: st.ExitLane})
 	}
-	anomalies, err := w.sys.Gate.ListAnomalies(ctx, l.Code, 500)
+	anomalies, cmds, err := w.sys.Gate.StayLog(ctx, st)
 	if err != nil {
 		return err
 	}
 	for _, a := range anomalies {
-		if a.StayID == st.ID {
-			d.Timeline = append(d.Timeline, timelineItem{At: a.At, Kind: "anomaly", Text: a.Kind + ": " + a.Detail})
-		}
-	}
-	cmds, err := w.sys.Gate.GateLog(ctx, l.Code, "", gate.MaxGateLog)
-	if err != nil {
-		return err
+		d.Timeline = append(d.Timeline, timelineItem{At: a.At, Kind: "anomaly", Text: a.Kind + ": " + a.Detail})
 	}
 	for _, c := range cmds {
-		if (c.Lane == st.EntryLane || c.Lane == st.ExitLane) && !c.At.Before(st.EntryAt.Add(-barrierWindow)) &&
-			!c.At.After(end.Add(barrierWindow)) {
-			d.Timeline = append(d.Timeline, timelineItem{At: c.At, Kind: "barrier",
-				Text: strings.TrimSpace(c.Lane + " " + c.Command + " " + c.By + " " + c.Reason + " (" + c.Result + ")")})
-		}
+		d.Timeline = append(d.Timeline, timelineItem{At: c.At, Kind: "barrier",
+			Text: strings.TrimSpace(c.Lane + " " + c.Command + " " + c.By + " " + c.Reason + " (" + c.Result + ")")})
 	}
 	sort.SliceStable(d.Timeline, func(i, j int) bool { return d.Timeline[i].At.Before(d.Timeline[j].At) })
 	w.render(rw, r, http.StatusOK, "stay", p, "stays", d)

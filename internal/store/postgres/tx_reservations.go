@@ -26,6 +26,16 @@ func (t *txn) ListGateCommands(ctx context.Context, lot, lane string, limit int)
 	} else {
 		rows, err = t.q.ListLaneGateCommands(ctx, db.ListLaneGateCommandsParams{LotCode: lot, Lane: lane, Limit: limit32(limit)})
 	}
+	return gateCommandsFromRows(rows, err)
+}
+
+func (t *txn) ListGateCommandsBetween(ctx context.Context, lot, lane string, from, to time.Time, limit int) ([]*park.GateCommand, error) {
+	rows, err := t.q.ListLaneGateCommandsBetween(ctx, db.ListLaneGateCommandsBetweenParams{LotCode: lot, Lane: lane,
+		FromAt: ts(from), ToAt: ts(to), Lim: limit32(limit)})
+	return gateCommandsFromRows(rows, err)
+}
+
+func gateCommandsFromRows(rows []db.GateCommand, err error) ([]*park.GateCommand, error) {
 	if err != nil {
 		return nil, mapErr(err)
 	}

@@ -194,6 +194,16 @@ func (t *txn) InsertAnomaly(ctx context.Context, a *park.Anomaly) error {
 
 func (t *txn) ListAnomalies(ctx context.Context, lot string, limit int) ([]*park.Anomaly, error) {
 	rows, err := t.q.ListAnomalies(stmtCtx, db.ListAnomaliesParams{LotCode: lot, Limit: int64(limit)})
+	return anomaliesFromRows(rows, err)
+}
+
+func (t *txn) ListStayAnomalies(ctx context.Context, lot, stay string, from, to time.Time, limit int) ([]*park.Anomaly, error) {
+	rows, err := t.q.ListStayAnomalies(stmtCtx, db.ListStayAnomaliesParams{LotCode: lot, StayID: stay, FromAt: us(from),
+		ToAt: us(to), Lim: int64(limit)})
+	return anomaliesFromRows(rows, err)
+}
+
+func anomaliesFromRows(rows []db.Anomaly, err error) ([]*park.Anomaly, error) {
 	if err != nil {
 		return nil, mapErr(err)
 	}

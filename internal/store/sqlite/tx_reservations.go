@@ -25,6 +25,16 @@ func (t *txn) ListGateCommands(ctx context.Context, lot, lane string, limit int)
 	} else {
 		rows, err = t.q.ListLaneGateCommands(stmtCtx, db.ListLaneGateCommandsParams{LotCode: lot, Lane: lane, Limit: int64(limit)})
 	}
+	return gateCommandsFromRows(rows, err)
+}
+
+func (t *txn) ListGateCommandsBetween(ctx context.Context, lot, lane string, from, to time.Time, limit int) ([]*park.GateCommand, error) {
+	rows, err := t.q.ListLaneGateCommandsBetween(stmtCtx, db.ListLaneGateCommandsBetweenParams{LotCode: lot, Lane: lane,
+		FromAt: us(from), ToAt: us(to), Lim: int64(limit)})
+	return gateCommandsFromRows(rows, err)
+}
+
+func gateCommandsFromRows(rows []db.GateCommand, err error) ([]*park.GateCommand, error) {
 	if err != nil {
 		return nil, mapErr(err)
 	}

@@ -388,6 +388,56 @@ func (q *Queries) ListLaneGateCommands(ctx context.Context, arg ListLaneGateComm
 	return items, nil
 }
 
+const listLaneGateCommandsBetween = `-- name: ListLaneGateCommandsBetween :many
+SELECT id, lot_code, lane, command, by, reason, at, result, detail FROM gate_commands
+WHERE lot_code = $1 AND lane = $2 AND at >= $3 AND at <= $4
+ORDER BY at, id LIMIT $5
+`
+
+type ListLaneGateCommandsBetweenParams struct {
+	LotCode string
+	Lane    string
+	FromAt  time.Time
+	ToAt    time.Time
+	Lim     int32
+}
+
+func (q *Queries) ListLaneGateCommandsBetween(ctx context.Context, arg ListLaneGateCommandsBetweenParams) ([]GateCommand, error) {
+	rows, err := q.db.Query(ctx, listLaneGateCommandsBetween,
+		arg.LotCode,
+		arg.Lane,
+		arg.FromAt,
+		arg.ToAt,
+		arg.Lim,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []GateCommand
+	for rows.Next() {
+		var i GateCommand
+		if err := rows.Scan(
+			&i.ID,
+			&i.LotCode,
+			&i.Lane,
+			&i.Command,
+			&i.By,
+			&i.Reason,
+			&i.At,
+			&i.Result,
+			&i.Detail,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const listLaneHolds = `-- name: ListLaneHolds :many
 SELECT lot_code, lane, by, since FROM lane_holds ORDER BY lot_code, lane
 `

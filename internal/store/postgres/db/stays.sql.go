@@ -318,6 +318,56 @@ func (q *Queries) ListAnomalies(ctx context.Context, arg ListAnomaliesParams) ([
 	return items, nil
 }
 
+const listStayAnomalies = `-- name: ListStayAnomalies :many
+SELECT id, lot_code, kind, plate, stay_id, event_id, at, detail FROM anomalies
+WHERE lot_code = $1 AND at >= $2 AND at <= $3 AND stay_id = $4
+ORDER BY at, id LIMIT $5
+`
+
+type ListStayAnomaliesParams struct {
+	LotCode string
+	FromAt  time.Time
+	ToAt    time.Time
+	StayID  string
+	Lim     int32
+}
+
+// A stay's, by the lot's time index: the window bounds the scan.
+func (q *Queries) ListStayAnomalies(ctx context.Context, arg ListStayAnomaliesParams) ([]Anomaly, error) {
+	rows, err := q.db.Query(ctx, listStayAnomalies,
+		arg.LotCode,
+		arg.FromAt,
+		arg.ToAt,
+		arg.StayID,
+		arg.Lim,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []Anomaly
+	for rows.Next() {
+		var i Anomaly
+		if err := rows.Scan(
+			&i.ID,
+			&i.LotCode,
+			&i.Kind,
+			&i.Plate,
+			&i.StayID,
+			&i.EventID,
+			&i.At,
+			&i.Detail,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const listStays = `-- name: ListStays :many
 SELECT id, lot_code, plate, plate_key, vehicle_class, locator, entry_at, entry_lane, exit_at, exit_lane, state, pass_id, total, paid, discount, paid_until, anomaly, source, updated_at, version, reservation_id FROM stays WHERE lot_code = $1 AND id > $2 ORDER BY id LIMIT $3
 `

@@ -5,6 +5,11 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9);
 -- name: ListGateCommands :many
 SELECT * FROM gate_commands WHERE lot_code = $1 ORDER BY id DESC LIMIT $2;
 
+-- name: ListLaneGateCommandsBetween :many
+SELECT * FROM gate_commands
+WHERE lot_code = sqlc.arg(lot_code) AND lane = sqlc.arg(lane) AND at >= sqlc.arg(from_at) AND at <= sqlc.arg(to_at)
+ORDER BY at, id LIMIT sqlc.arg(lim);
+
 -- name: ListLaneGateCommands :many
 SELECT * FROM gate_commands WHERE lot_code = $1 AND lane = $2 ORDER BY id DESC LIMIT $3;
 

@@ -42,5 +42,11 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11);
 INSERT INTO anomalies (id, lot_code, kind, plate, stay_id, event_id, at, detail)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8);
 
+-- A stay's, by the lot's time index: the window bounds the scan.
+-- name: ListStayAnomalies :many
+SELECT * FROM anomalies
+WHERE lot_code = sqlc.arg(lot_code) AND at >= sqlc.arg(from_at) AND at <= sqlc.arg(to_at) AND stay_id = sqlc.arg(stay_id)
+ORDER BY at, id LIMIT sqlc.arg(lim);
+
 -- name: ListAnomalies :many
 SELECT * FROM anomalies WHERE lot_code = $1 ORDER BY at DESC, id LIMIT $2;

@@ -501,6 +501,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.listLaneGateCommandsStmt, err = db.PrepareContext(ctx, listLaneGateCommands); err != nil {
 		return nil, fmt.Errorf("error preparing query ListLaneGateCommands: %w", err)
 	}
+	if q.listLaneGateCommandsBetweenStmt, err = db.PrepareContext(ctx, listLaneGateCommandsBetween); err != nil {
+		return nil, fmt.Errorf("error preparing query ListLaneGateCommandsBetween: %w", err)
+	}
 	if q.listLaneHoldsStmt, err = db.PrepareContext(ctx, listLaneHolds); err != nil {
 		return nil, fmt.Errorf("error preparing query ListLaneHolds: %w", err)
 	}
@@ -569,6 +572,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.listSpacesStmt, err = db.PrepareContext(ctx, listSpaces); err != nil {
 		return nil, fmt.Errorf("error preparing query ListSpaces: %w", err)
+	}
+	if q.listStayAnomaliesStmt, err = db.PrepareContext(ctx, listStayAnomalies); err != nil {
+		return nil, fmt.Errorf("error preparing query ListStayAnomalies: %w", err)
 	}
 	if q.listStayPaymentsStmt, err = db.PrepareContext(ctx, listStayPayments); err != nil {
 		return nil, fmt.Errorf("error preparing query ListStayPayments: %w", err)
@@ -1547,6 +1553,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing listLaneGateCommandsStmt: %w", cerr)
 		}
 	}
+	if q.listLaneGateCommandsBetweenStmt != nil {
+		if cerr := q.listLaneGateCommandsBetweenStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listLaneGateCommandsBetweenStmt: %w", cerr)
+		}
+	}
 	if q.listLaneHoldsStmt != nil {
 		if cerr := q.listLaneHoldsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listLaneHoldsStmt: %w", cerr)
@@ -1660,6 +1671,11 @@ func (q *Queries) Close() error {
 	if q.listSpacesStmt != nil {
 		if cerr := q.listSpacesStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listSpacesStmt: %w", cerr)
+		}
+	}
+	if q.listStayAnomaliesStmt != nil {
+		if cerr := q.listStayAnomaliesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listStayAnomaliesStmt: %w", cerr)
 		}
 	}
 	if q.listStayPaymentsStmt != nil {
@@ -2155,6 +2171,7 @@ type Queries struct {
 	listIDTagsStmt                    *sql.Stmt
 	listIntegratorPartnersStmt        *sql.Stmt
 	listLaneGateCommandsStmt          *sql.Stmt
+	listLaneGateCommandsBetweenStmt   *sql.Stmt
 	listLaneHoldsStmt                 *sql.Stmt
 	listLaneListChangesStmt           *sql.Stmt
 	listLanesStmt                     *sql.Stmt
@@ -2178,6 +2195,7 @@ type Queries struct {
 	listSilentChargersStmt            *sql.Stmt
 	listSpaceCodesStmt                *sql.Stmt
 	listSpacesStmt                    *sql.Stmt
+	listStayAnomaliesStmt             *sql.Stmt
 	listStayPaymentsStmt              *sql.Stmt
 	listStayQuotesStmt                *sql.Stmt
 	listStaysStmt                     *sql.Stmt
@@ -2402,6 +2420,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		listIDTagsStmt:                    q.listIDTagsStmt,
 		listIntegratorPartnersStmt:        q.listIntegratorPartnersStmt,
 		listLaneGateCommandsStmt:          q.listLaneGateCommandsStmt,
+		listLaneGateCommandsBetweenStmt:   q.listLaneGateCommandsBetweenStmt,
 		listLaneHoldsStmt:                 q.listLaneHoldsStmt,
 		listLaneListChangesStmt:           q.listLaneListChangesStmt,
 		listLanesStmt:                     q.listLanesStmt,
@@ -2425,6 +2444,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		listSilentChargersStmt:            q.listSilentChargersStmt,
 		listSpaceCodesStmt:                q.listSpaceCodesStmt,
 		listSpacesStmt:                    q.listSpacesStmt,
+		listStayAnomaliesStmt:             q.listStayAnomaliesStmt,
 		listStayPaymentsStmt:              q.listStayPaymentsStmt,
 		listStayQuotesStmt:                q.listStayQuotesStmt,
 		listStaysStmt:                     q.listStaysStmt,

@@ -397,6 +397,59 @@ func (q *Queries) ListLaneGateCommands(ctx context.Context, arg ListLaneGateComm
 	return items, nil
 }
 
+const listLaneGateCommandsBetween = `-- name: ListLaneGateCommandsBetween :many
+SELECT id, lot_code, lane, command, "by", reason, at, result, detail FROM gate_commands
+WHERE lot_code = ?1 AND lane = ?2 AND at >= ?3 AND at <= ?4
+ORDER BY at, id LIMIT ?5
+`
+
+type ListLaneGateCommandsBetweenParams struct {
+	LotCode string
+	Lane    string
+	FromAt  int64
+	ToAt    int64
+	Lim     int64
+}
+
+func (q *Queries) ListLaneGateCommandsBetween(ctx context.Context, arg ListLaneGateCommandsBetweenParams) ([]GateCommand, error) {
+	rows, err := q.query(ctx, q.listLaneGateCommandsBetweenStmt, listLaneGateCommandsBetween,
+		arg.LotCode,
+		arg.Lane,
+		arg.FromAt,
+		arg.ToAt,
+		arg.Lim,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []GateCommand
+	for rows.Next() {
+		var i GateCommand
+		if err := rows.Scan(
+			&i.ID,
+			&i.LotCode,
+			&i.Lane,
+			&i.Command,
+			&i.By,
+			&i.Reason,
+			&i.At,
+			&i.Result,
+			&i.Detail,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const listLaneHolds = `-- name: ListLaneHolds :many
 SELECT lot_code, lane, "by", since FROM lane_holds ORDER BY lot_code, lane
 `

@@ -5,6 +5,11 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?);
 -- name: ListGateCommands :many
 SELECT * FROM gate_commands WHERE lot_code = ? ORDER BY id DESC LIMIT ?;
 
+-- name: ListLaneGateCommandsBetween :many
+SELECT * FROM gate_commands
+WHERE lot_code = sqlc.arg(lot_code) AND lane = sqlc.arg(lane) AND at >= sqlc.arg(from_at) AND at <= sqlc.arg(to_at)
+ORDER BY at, id LIMIT sqlc.arg(lim);
+
 -- name: ListLaneGateCommands :many
 SELECT * FROM gate_commands WHERE lot_code = ? AND lane = ? ORDER BY id DESC LIMIT ?;
 

@@ -42,5 +42,11 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);
 INSERT INTO anomalies (id, lot_code, kind, plate, stay_id, event_id, at, detail)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?);
 
+-- A stay's, by the lot's time index: the window bounds the scan.
+-- name: ListStayAnomalies :many
+SELECT * FROM anomalies
+WHERE lot_code = sqlc.arg(lot_code) AND at >= sqlc.arg(from_at) AND at <= sqlc.arg(to_at) AND stay_id = sqlc.arg(stay_id)
+ORDER BY at, id LIMIT sqlc.arg(lim);
+
 -- name: ListAnomalies :many
 SELECT * FROM anomalies WHERE lot_code = ? ORDER BY at DESC, id LIMIT ?;

@@ -465,3 +465,23 @@ func TestAnomaliesLimit(t *testing.T) {
 	e.want(e.do("GET", "/v1/lots/140123001/anomalies?limit=1000", ""), 200)
 	e.want(e.do("GET", "/v1/lots/140123001/anomalies?limit=0", ""), 200)
 }
+
+// TestUnknownQueryParameter: a query parameter a route does not take is
+// refused, naming it and those the route takes, rather than ignored (a
+// mistyped filter answered with everything, as if applied).
+func TestUnknownQueryParameter(t *testing.T) {
+	e := newEnv(t)
+	e.want(e.do("POST", "/v1/lots", lotJSON), 201)
+	p := e.problem(e.do("GET", "/v1/lots/140123001/stays?plat=京A12345", ""), 400, "invalid")
+	if p["field"] != "plat" || !strings.Contains(fmt.Sprint(p["detail"]), "plate") {
+		t.Fatalf("problem %v, want the field plat, naming plate among those taken", p)
+	}
+	if p := e.problem(e.do("GET", "/v1/chargers?lot=140123001", ""), 400, "invalid"); p["field"] != "lot" {
+		t.Fatalf("problem %v, want the field lot", p)
+	}
+	if p := e.problem(e.do("GET", "/v1/lots/140123001?verbose=1", ""), 400, "invalid"); p["field"] != "verbose" {
+		t.Fatalf("problem %v, want the field verbose", p)
+	}
+	e.want(e.do("GET", "/v1/lots/140123001/stays?plate=京A12345&limit=10", ""), 200)
+	e.want(e.do("GET", "/v1/chargers?lot_code=140123001", ""), 200)
+}

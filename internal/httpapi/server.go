@@ -148,6 +148,9 @@ func (s *Server) admin(pattern string, h handlerFunc) {
 		r.Body = http.MaxBytesReader(w, r.Body, MaxBody)
 		err := checkURLText(r, names)
 		if err == nil {
+			err = checkQuery(pattern, r.URL.Query())
+		}
+		if err == nil {
 			err = h(w, r)
 		}
 		if err != nil {

@@ -1,0 +1,81 @@
+package httpapi
+
+import (
+	"encoding/json"
+	"sort"
+	"strings"
+	"sync"
+
+	"parkd/internal/park"
+)
+
+// documentedQuery maps each route ("GET /v1/...") to the query parameters
+// the API document gives it. A parameter a route does not take is
+// refused rather than ignored: a mistyped filter would otherwise answer
+// with everything, as if it had been applied.
+var documentedQuery = sync.OnceValue(func() map[string]map[string]bool {
+	type param struct {
+		Ref  string `json:"$ref"`
+		Name string `json:"name"`
+		In   string `json:"in"`
+	}
+	var doc struct {
+		Paths      map[string]map[string]json.RawMessage `json:"paths"`
+		Components struct {
+			Parameters map[string]param `json:"parameters"`
+		} `json:"components"`
+	}
+	if err := json.Unmarshal(openAPIDocument, &doc); err != nil {
+		panic("httpapi: the embedded API document: " + err.Error()) // openapi_test.go keeps it valid
+	}
+	out := map[string]map[string]bool{}
+	for path, ops := range doc.Paths {
+		for method, raw := range ops {
+			var op struct {
+				Parameters []param `json:"parameters"`
+			}
+			if json.Unmarshal(raw, &op) != nil {
+				continue // not an operation (a path's summary, say)
+			}
+			names := map[string]bool{}
+			for _, p := range op.Parameters {
+				if p.Ref != "" {
+					p = doc.Components.Parameters[strings.TrimPrefix(p.Ref, "#/components/parameters/")]
+				}
+				if p.In == "query" {
+					names[p.Name] = true
+				}
+			}
+			out[strings.ToUpper(method)+" "+path] = names
+		}
+	}
+	return out
+})
+
+// checkQuery refuses a query parameter the route's pattern does not take
+// (EInvalid naming it, with those it takes). A route the document does
+// not describe is not checked.
+func checkQuery(pattern string, query map[string][]string) error {
+	if len(query) == 0 {
+		return nil
+	}
+	allowed, ok := documentedQuery()[pattern]
+	if !ok {
+		return nil
+	}
+	for name := range query {
+		if allowed[name] {
+			continue
+		}
+		if len(allowed) == 0 {
+			return park.Invalid(name, "is not a parameter of this route, which takes none")
+		}
+		takes := make([]string, 0, len(allowed))
+		for n := range allowed {
+			takes = append(takes, n)
+		}
+		sort.Strings(takes)
+		return park.Invalid(name, "is not a parameter of this route (it takes %s)", strings.Join(takes, ", "))
+	}
+	return nil
+}

@@ -18,6 +18,8 @@ type fakeRemote struct {
 	starts []string // "charger/connector/tag"
 	stops  []int64
 	refuse bool
+	// stopAnswer, when set, is the answer to every RemoteStop.
+	stopAnswer string
 }
 
 func (f *fakeRemote) RemoteStart(_ context.Context, id string, connector int, tag string) (string, error) {
@@ -34,6 +36,9 @@ func (f *fakeRemote) RemoteStop(_ context.Context, id string, tx int64) (string,
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.stops = append(f.stops, tx)
+	if f.stopAnswer != "" {
+		return f.stopAnswer, nil
+	}
 	return "Accepted", nil
 }
 

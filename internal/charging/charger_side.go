@@ -353,7 +353,7 @@ func (s *Service) Metered(ctx context.Context, chargerID string, txID int64, rea
 		return tx.AddChargeReadings(ctx, billed.ID, added)
 	})
 	if err == nil && billed != nil && reason != 0 {
-		_, err = s.askStop(ctx, billed, reason)
+		_, err = s.askStop(ctx, billed, reason, true)
 	}
 	return err
 }
@@ -383,6 +383,8 @@ func (s *Service) meter(ctx context.Context, tx park.Tx, chargerID string, txID 
 		if reason = timeUp(sess, st, end); reason == 0 && exhausted(sess, st, loc, end) {
 			reason = park.EndMoneyUsedUp
 		}
+	} else if stopOwed(sess, now) {
+		reason = sess.StopReason
 	}
 	sess.UpdatedAt = now
 	return sess, added, reason, nil

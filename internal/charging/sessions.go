@@ -247,7 +247,7 @@ func (s *Service) StopSession(ctx context.Context, id, partnerID string) (*park.
 	case park.SessionPending:
 		return s.failPending(ctx, id)
 	case park.SessionCharging:
-		return s.askStop(ctx, sess, park.EndManual)
+		return s.askStop(ctx, sess, park.EndManual, false)
 	}
 	return nil, park.Errorf(park.EConflict, "charge session %q has ended", id)
 }
@@ -255,15 +255,28 @@ func (s *Service) StopSession(ctx context.Context, id, partnerID string) (*park.
 // askStop records why parkd wants a session stopped and asks the charger.
 // When another node holds the charger, the stop is queued for it in the
 // same transaction, so it is sent even if this node stops right after.
-func (s *Service) askStop(ctx context.Context, sess *park.ChargeSession, reason int) (*park.ChargeSession, error) {
+// auto is parkd's own check (time, money, a stop still owed): a session
+// already asked to stop is asked again only while the stop is owed
+// (stopOwed), and keeps the reason it was first asked for.
+func (s *Service) askStop(ctx context.Context, sess *park.ChargeSession, reason int, auto bool) (*park.ChargeSession, error) {
 	var queued string
+	send := false
 	err := s.base.Update(ctx, func(tx park.Tx) (err error) {
-		queued = ""
+		queued, send = "", false
 		if sess, err = tx.GetChargeSession(ctx, sess.ID); err != nil || sess.Status != park.SessionCharging {
 			return err
 		}
 		now := s.base.Clock()
-		sess.StopAsked, sess.StopReason, sess.UpdatedAt = &now, reason, now
+		switch {
+		case sess.StopAsked == nil:
+			sess.StopAsked, sess.StopReason = &now, reason
+		case auto && !stopOwed(sess, now):
+			return nil // asked meanwhile, by another reading or node
+		case !auto:
+			sess.StopReason = reason
+		}
+		send = true
+		sess.StopSent, sess.StopAsks, sess.UpdatedAt = &now, sess.StopAsks+1, now
 		if err := tx.UpdateChargeSession(ctx, sess); err != nil {
 			return err
 		}
@@ -274,7 +287,7 @@ func (s *Service) askStop(ctx context.Context, sess *park.ChargeSession, reason 
 		queued, err = s.queueIfRelayed(ctx, tx, c, Command{Kind: CommandStop, TransactionID: sess.TransactionID})
 		return err
 	})
-	if err != nil || sess.Status != park.SessionCharging {
+	if err != nil || !send {
 		return sess, err
 	}
 	if r := s.remoteOf(); r != nil {
@@ -331,6 +344,29 @@ func priced(sess *park.ChargeSession, loc *time.Location, end time.Time) *tariff
 	return ts
 }
 
+// A stop parkd asked for that the charger did not carry out (it refused,
+// did not answer, was offline, or accepted and charges on) is asked again
+// StopAgainAfter after the last ask, at a reading or the charging sweep
+// (the sweep only while the charger is online), at most MaxStopAsks times
+// in all.
+const (
+	StopAgainAfter = time.Minute
+	MaxStopAsks    = 10
+)
+
+// stopOwed reports whether a session asked to stop is to be asked again
+// at now.
+func stopOwed(sess *park.ChargeSession, now time.Time) bool {
+	if sess.StopAsked == nil || sess.StopAsks >= MaxStopAsks {
+		return false
+	}
+	last := *sess.StopAsked
+	if sess.StopSent != nil {
+		last = *sess.StopSent
+	}
+	return now.Sub(last) >= StopAgainAfter
+}
+
 // exhausted reports whether a session's prepayment is used up at end: its
 // energy already costs it all, or the next minute would cost more (a
 // started time block is paid in full, so a session may use its block).
@@ -344,10 +380,16 @@ func exhausted(sess *park.ChargeSession, st *tariff.ChargeStandard, loc *time.Lo
 	open.Payment = tariff.ChargeFromBalance
 	open.FullPrice = 0
 	open.Minimum = 0 // a floor on the bill, not money used
-	if open.Price(priced(sess, loc, end)).Amount >= sess.Prepaid && st.Kind == tariff.ChargeByEnergy {
+	// What the session used by end, not capped at the prepayment.
+	use := func(end time.Time) int64 {
+		in := priced(sess, loc, end)
+		in.Prepaid = 0
+		return open.Price(in).Amount
+	}
+	if use(end) >= sess.Prepaid && st.Kind == tariff.ChargeByEnergy {
 		return true
 	}
-	return open.Price(priced(sess, loc, end.Add(time.Minute))).Amount > sess.Prepaid
+	return use(end.Add(time.Minute)) > sess.Prepaid
 }
 
 // timeUp returns the end reason when a session's time is up at end: the

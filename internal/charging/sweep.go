@@ -153,6 +153,9 @@ func (s *Service) verdict(ctx context.Context, tx park.Tx, sess *park.ChargeSess
 		return true, end, 0, nil
 	}
 	if sess.StopAsked != nil {
+		if c.Online && stopOwed(sess, now) {
+			return false, end, sess.StopReason, nil // asked, and still charging
+		}
 		return false, end, 0, nil
 	}
 	// Between readings only time moves: the energy stays at the last
@@ -187,7 +190,7 @@ func (s *Service) sweepOne(ctx context.Context, sess *park.ChargeSession) error 
 		return s.end(ctx, tx, sess, st, loc, end, park.EndLost, false)
 	})
 	if err == nil && reason != 0 {
-		_, err = s.askStop(ctx, sess, reason)
+		_, err = s.askStop(ctx, sess, reason, true)
 	}
 	return err
 }

@@ -195,10 +195,14 @@ type ChargeSession struct {
 	Refund      int64  `json:"refund"`
 	RefundTo    string `json:"refund_to,omitempty"`
 	EndReason   int    `json:"end_reason,omitempty"`
-	// StopAsked is when parkd asked the charger to stop (nil: not asked),
+	// StopAsked is when parkd first asked the charger to stop (nil: not asked),
 	// and StopReason the end reason it had.
 	StopAsked  *time.Time `json:"stop_asked,omitempty"`
 	StopReason int        `json:"stop_reason,omitempty"`
+	// StopSent is when parkd last asked, and StopAsks how many times: a
+	// stop still owed is asked again, a bounded number of times.
+	StopSent *time.Time `json:"stop_sent,omitempty"`
+	StopAsks int        `json:"stop_asks,omitempty"`
 	// ClockOffset is added to the charger's timestamps: set at the start
 	// when the charger's clock was far from parkd's.
 	ClockOffset time.Duration `json:"clock_offset,omitempty"`

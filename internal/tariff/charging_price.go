@@ -81,9 +81,9 @@ const chargeRunCap = 100 * 365 * 24 * time.Hour
 //     full charge); without it, the amount never exceeds FullPrice.
 //  5. ChargePrepaidPackage: the prepayment is the price. ChargePrepaid: the
 //     amount never exceeds Prepaid. Both refund Prepaid - Amount.
-//     ChargeFromBalance bills by use and gives back what the session was
-//     started with (Prepaid) and did not use; its MinBalance is an
-//     admission rule (AdmitsBalance).
+//     ChargeFromBalance bills by use, never above what the session was
+//     started with (Prepaid, when set), and gives back what it did not
+//     use; its MinBalance is an admission rule (AdmitsBalance).
 //
 // Increases from steps 3-5 are service; decreases come out of the service
 // fee first, then out of electricity.
@@ -160,10 +160,15 @@ func (s *ChargeStandard) Price(in *ChargeSession) ChargeResult {
 		case r.Amount > prepaid:
 			r.adjust(start, end, "capped at the prepaid amount", prepaid)
 		}
-		r.Refund = prepaid - r.Amount
+		r.Refund = max(0, prepaid-r.Amount)
 	} else {
-		// From a balance, billed by use: what the session was started with
-		// and did not use goes back.
+		// From a balance, billed by use: a session started with money set
+		// aside is never billed more (a charger that charges on past the
+		// stop parkd asked for does so at the operator's cost), and what
+		// it did not use goes back.
+		if prepaid > 0 && r.Amount > prepaid {
+			r.adjust(start, end, "capped at the prepaid amount", prepaid)
+		}
 		r.Refund = max(0, prepaid-r.Amount)
 	}
 	return r

@@ -478,3 +478,20 @@ func TestChargePriceTenYears(t *testing.T) {
 		}
 	})
 }
+
+// From a balance, a session started with 500 set aside is never billed
+// more: 6 kWh at 1.00/kWh is 600 metered, billed 500 with nothing back;
+// started with nothing set aside, it is billed by use.
+func TestChargeBalanceCappedAtPrepaid(t *testing.T) {
+	s := &ChargeStandard{Kind: ChargeByEnergy, Payment: ChargeFromBalance,
+		Segments: []ChargeSegment{{From: 0, To: 24 * time.Hour, Price: 100}}}
+	in := ChargeSession{Start: chargeAt(1, 10, 0), End: chargeAt(1, 11, 0), Loc: chargeShanghai, Prepaid: 500,
+		Readings: []ChargeReading{{At: chargeAt(1, 11, 0), EnergyWh: 6000}}}
+	if r := s.Price(&in); r.Amount != 500 || r.Electricity != 500 || r.Refund != 0 {
+		t.Errorf("500 set aside: %+v, want amount 500 (all electricity), refund 0", r)
+	}
+	in.Prepaid = 0
+	if r := s.Price(&in); r.Amount != 600 || r.Refund != 0 {
+		t.Errorf("nothing set aside: %+v, want amount 600", r)
+	}
+}

@@ -21,7 +21,8 @@ type ChargePayment uint8
 
 const (
 	// ChargeFromBalance: the session is paid from a balance as it is used;
-	// MinBalance is what the balance must hold to start. Nothing is refunded.
+	// MinBalance is what the balance must hold to start. A session started
+	// with an amount set aside is billed no more than it, the rest refunded.
 	ChargeFromBalance ChargePayment = iota
 	// ChargePrepaid: paid before charging and billed by use, never above the
 	// prepayment; the rest is refunded.

@@ -464,6 +464,12 @@ func (s *Service) end(ctx context.Context, tx park.Tx, sess *park.ChargeSession,
 		reason = park.EndManual
 	}
 	sess.Full = sess.Full || full || reason == park.EndFull
+	if sess.Full && (reason == park.EndManual || reason == park.EndUnplugged) {
+		// A full car ends as full: OCPP has no such stop reason, and a
+		// charger ends a full charge as a stop or an unplugging. A fault,
+		// or a stop parkd asked for time or money, keeps its reason.
+		reason = park.EndFull
+	}
 	bill(sess, st, loc, end)
 	now := s.base.Clock()
 	sess.Status, sess.EndedAt, sess.EndReason, sess.UpdatedAt = park.SessionEnded, &end, reason, now

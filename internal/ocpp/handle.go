@@ -210,7 +210,8 @@ func tagInfo(a charging.TagAnswer) idTagInfo {
 }
 
 // endReasons maps OCPP stop reasons to parkd's end reasons; Remote (parkd
-// asked) and a missing reason keep parkd's own.
+// asked) and a missing reason keep parkd's own; a full session ends as full
+// (charging.Service.ChargerStopped).
 var endReasons = map[string]int{
 	"EmergencyStop": park.EndFault, "EVDisconnected": park.EndUnplugged, "HardReset": park.EndFault,
 	"Local": park.EndManual, "Other": park.EndManual, "PowerLoss": park.EndFault, "Reboot": park.EndFault,

@@ -766,8 +766,9 @@ func TestReconnectBesideHalfOpen(t *testing.T) {
 // TestFullFromMeterValues: "pay 10 yuan to charge full" (100 fen per kWh
 // metered). The car reports a state of charge of 100 % in a MeterValues
 // at 3 kWh, then the charger stops because it was unplugged, without
-// transactionData: the session is full and costs the agreed 1000 fen,
-// not the 300 metered; 2000 paid from a balance, 1000 back.
+// transactionData: the session is full, ends as full (2, not unplugged),
+// and costs the agreed 1000 fen, not the 300 metered; 2000 paid from a
+// balance, 1000 back.
 func TestFullFromMeterValues(t *testing.T) {
 	r := newRig(t)
 	st, err := r.cs.CreateStandard(r.Ctx, charging.StandardInput{Name: "full", Family: park.FamilyCar,
@@ -800,8 +801,8 @@ func TestFullFromMeterValues(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := r.session(t, sess.ID)
-	if s.Status != park.SessionEnded || !s.Full || s.Amount != 1000 || s.Refund != 1000 || s.EndReason != park.EndUnplugged {
-		t.Fatalf("ended: full %v, amount %d, refund %d, reason %d; want full, 1000, 1000, 6", s.Full, s.Amount, s.Refund, s.EndReason)
+	if s.Status != park.SessionEnded || !s.Full || s.Amount != 1000 || s.Refund != 1000 || s.EndReason != park.EndFull {
+		t.Fatalf("ended: full %v, amount %d, refund %d, reason %d; want full, 1000, 1000, 2", s.Full, s.Amount, s.Refund, s.EndReason)
 	}
 }
 

@@ -1,0 +1,68 @@
+package charging_test
+
+import (
+	"testing"
+	"time"
+
+	"parkd/internal/charging"
+	"parkd/internal/dialect/lvcchong"
+	"parkd/internal/park"
+)
+
+// A session whose car reported a state of charge of 100 % ends as full
+// (end reason 2) when the charger ends it as a stop or an unplugging
+// (OCPP has no "full" stop reason): the session's end reason is what the
+// native API, the open API's order and the end-of-charge report show. A
+// fault, or a stop parkd asked for because the money ran out, keeps its
+// own reason.
+func TestFullSessionEndsFull(t *testing.T) {
+	for _, c := range []struct {
+		name       string
+		viaReading bool // full from a MeterValues; else from the stop's transactionData
+		reason     int
+		want       int
+	}{
+		{"unplugged", true, park.EndUnplugged, park.EndFull},
+		{"local stop", true, park.EndManual, park.EndFull},
+		{"no reason", true, 0, park.EndFull},
+		{"full in stop data", false, park.EndUnplugged, park.EndFull},
+		{"fault", true, park.EndFault, park.EndFault},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			r := newRig(t, park.FamilyCar, energyRules)
+			t0 := local(0, 10, 0)
+			sess := r.start(t, t0, 1000, 0)
+			at := t0.Add(30 * time.Minute)
+			r.Clock.Set(at)
+			if c.viaReading {
+				if err := r.cs.Metered(r.Ctx, "CP1", sess.TransactionID, []park.MeterReading{{At: at, EnergyWh: 2000, PowerW: 4000}}, true); err != nil {
+					t.Fatal(err)
+				}
+			}
+			r.Clock.Set(at.Add(time.Minute))
+			if err := r.cs.ChargerStopped(r.Ctx, charging.Stopped{ChargerID: "CP1", TxID: sess.TransactionID, MeterStop: 2000,
+				At: at.Add(time.Minute), Reason: c.reason, Full: !c.viaReading}); err != nil {
+				t.Fatal(err)
+			}
+			s, _ := r.cs.Session(r.Ctx, sess.ID)
+			if s.EndReason != c.want || !s.Full || lvcchong.OrderOf(s).EndReason != c.want {
+				t.Fatalf("end reason %d (order %d), full %v; want %d", s.EndReason, lvcchong.OrderOf(s).EndReason, s.Full, c.want)
+			}
+		})
+	}
+	t.Run("money used up", func(t *testing.T) {
+		// 5 kWh at 1.00 yuan/kWh uses the 500 paid: parkd asks the stop.
+		r := newRig(t, park.FamilyCar, energyRules)
+		t0 := local(0, 10, 0)
+		sess := r.start(t, t0, 500, 0)
+		at := t0.Add(40 * time.Minute)
+		r.Clock.Set(at)
+		if err := r.cs.Metered(r.Ctx, "CP1", sess.TransactionID, []park.MeterReading{{At: at, EnergyWh: 5000, PowerW: 7000}}, true); err != nil {
+			t.Fatal(err)
+		}
+		s := r.stop(t, sess, at.Add(time.Minute), 5000, 0)
+		if s.EndReason != park.EndMoneyUsedUp || !s.Full {
+			t.Fatalf("end reason %d, full %v; want %d", s.EndReason, s.Full, park.EndMoneyUsedUp)
+		}
+	})
+}

@@ -220,3 +220,67 @@ func (s *Service) CheckPassword(ctx context.Context, id, password string) (*park
 	}
 	return c, nil
 }
+
+// Port states (PortState.State): what a connector can do now.
+const (
+	PortFree    = "free"
+	PortBusy    = "busy"    // a session is open on it, or the charger reports it in use
+	PortFault   = "fault"   // the charger reports it Faulted or Unavailable
+	PortOffline = "offline" // the charger is offline
+)
+
+// PortState is one connector's state and the session open on it ("" for
+// none).
+type PortState struct {
+	Connector int
+	State     string
+	Session   string
+}
+
+// PortStates returns the state of each of a charger's connectors, 1 to
+// Connectors. The one rule for every view: a connector with an open
+// session (pending or charging) is busy, as StartSession finds it,
+// whatever the charger reported or whether it is online (a charger may
+// send no StatusNotification); otherwise it is offline with its charger,
+// else as the charger last reported it.
+func (s *Service) PortStates(ctx context.Context, c *park.Charger) ([]PortState, error) {
+	open := map[int]string{}
+	err := s.base.View(ctx, func(tx park.Tx) error {
+		for _, status := range []string{park.SessionPending, park.SessionCharging} {
+			page, err := tx.ListChargeSessions(ctx, park.ChargeSessionFilter{ChargerID: c.ID, Status: status, Limit: MaxListLimit})
+			if err != nil {
+				return err
+			}
+			for _, sess := range page {
+				open[sess.Connector] = sess.ID
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	reported := map[int]string{}
+	for _, p := range c.Ports {
+		reported[p.Connector] = p.Status
+	}
+	out := make([]PortState, c.Connectors)
+	for n := 1; n <= c.Connectors; n++ {
+		st := PortState{Connector: n, State: PortFree, Session: open[n]}
+		switch {
+		case st.Session != "":
+			st.State = PortBusy
+		case !c.Online:
+			st.State = PortOffline
+		default:
+			switch reported[n] {
+			case "Charging", "SuspendedEV", "SuspendedEVSE", "Preparing", "Finishing":
+				st.State = PortBusy
+			case "Faulted", "Unavailable":
+				st.State = PortFault
+			}
+		}
+		out[n-1] = st
+	}
+	return out, nil
+}

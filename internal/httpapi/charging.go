@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 
@@ -72,10 +73,32 @@ type chargerView struct {
 	Model         string        `json:"model"`
 	Firmware      string        `json:"firmware"`
 	Ports         []portView    `json:"ports"`
+	PortStates    []portState   `json:"port_states"`
 	Commands      []commandView `json:"commands"`
 	Retired       *string       `json:"retired"`
 	CreatedAt     string        `json:"created_at"`
 	UpdatedAt     string        `json:"updated_at"`
+}
+
+type portState struct {
+	Connector int    `json:"connector"`
+	State     string `json:"state"`
+	SessionID string `json:"session_id"`
+}
+
+// chargerView is viewCharger with its connectors' states
+// (charging.Service.PortStates).
+func (s *Server) chargerView(ctx context.Context, c *park.Charger) (chargerView, error) {
+	v := viewCharger(c)
+	states, err := s.svc.Charging.PortStates(ctx, c)
+	if err != nil {
+		return v, err
+	}
+	v.PortStates = make([]portState, len(states))
+	for i, p := range states {
+		v.PortStates[i] = portState{Connector: p.Connector, State: p.State, SessionID: p.Session}
+	}
+	return v, nil
 }
 
 func viewCharger(c *park.Charger) chargerView {
@@ -107,8 +130,12 @@ func (s *Server) createCharger(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	v, err := s.chargerView(r.Context(), c)
+	if err != nil {
+		return err
+	}
 	w.Header().Set("Location", "/v1/chargers/"+c.ID)
-	writeJSON(w, http.StatusCreated, viewCharger(c))
+	writeJSON(w, http.StatusCreated, v)
 	return nil
 }
 
@@ -119,7 +146,9 @@ func (s *Server) listChargers(w http.ResponseWriter, r *http.Request) error {
 	}
 	out := make([]chargerView, len(cs))
 	for i, c := range cs {
-		out[i] = viewCharger(c)
+		if out[i], err = s.chargerView(r.Context(), c); err != nil {
+			return err
+		}
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"chargers": out})
 	return nil
@@ -130,7 +159,11 @@ func (s *Server) getCharger(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, viewCharger(c))
+	v, err := s.chargerView(r.Context(), c)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, v)
 	return nil
 }
 
@@ -144,7 +177,11 @@ func (s *Server) patchCharger(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, viewCharger(c))
+	v, err := s.chargerView(r.Context(), c)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, v)
 	return nil
 }
 
@@ -153,7 +190,11 @@ func (s *Server) retireCharger(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, viewCharger(c))
+	v, err := s.chargerView(r.Context(), c)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, v)
 	return nil
 }
 

@@ -487,3 +487,32 @@ func TestChargeEndToItsApp(t *testing.T) {
 		t.Fatalf("app2 told of %v: want the native session %s alone, not app1's order", k, native.ID)
 	}
 }
+
+// TestDeviceStatusBusyPort: a port charging an order shows in use (1)
+// although the charger sent no StatusNotification, as charge on it is
+// refused as busy; the others stay free (0); a port the charger reports
+// Faulted is a fault (2).
+func TestDeviceStatusBusyPort(t *testing.T) {
+	r := newRig(t)
+	p := r.cabinet(t)
+	tok := r.token(t)
+	out := r.post(t, "charge", tok, url.Values{"deviceId": {"CAB1"}, "portNum": {"3"}, "payMoney": {"300"}})
+	if out["success"] != true {
+		t.Fatalf("charge %v", out)
+	}
+	for i := 0; p.LastTransaction() == 0 && i < 500; i++ {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if err := p.Status(r.Ctx, 5, "Faulted"); err != nil {
+		t.Fatal(err)
+	}
+	wantErr(t, r.post(t, "charge", tok, url.Values{"deviceId": {"CAB1"}, "portNum": {"3"}, "payMoney": {"300"}}), "-1", "")
+	ports := r.post(t, "deviceStatus", tok, url.Values{"deviceId": {"CAB1"}})["data"].(map[string]any)["ports"].([]any)
+	want := map[float64]float64{1: 0, 3: 1, 5: 2}
+	for _, x := range ports {
+		port := x.(map[string]any)
+		if w, ok := want[port["portNum"].(float64)]; ok && port["status"] != w {
+			t.Errorf("port %v: status %v, want %v", port["portNum"], port["status"], w)
+		}
+	}
+}

@@ -83,13 +83,9 @@ func Import(doc []byte) (charging.StandardInput, error) {
 		DeviceTypes: d.DeviceType}, nil
 }
 
-// Port states in deviceStatus (parkd's choice; docs/charging.md).
-const (
-	portFree     = 0
-	portCharging = 1
-	portFault    = 2
-	portOffline  = 3
-)
+// Port states in deviceStatus (parkd's choice; docs/charging.md), from
+// the core's port states.
+var portStates = map[string]int{charging.PortFree: 0, charging.PortBusy: 1, charging.PortFault: 2, charging.PortOffline: 3}
 
 // deviceStatus tells a device's state and its ports'.
 func (h *Handler) deviceStatus(req *request) (any, error) {
@@ -107,23 +103,13 @@ func (h *Handler) deviceStatus(req *request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	states := map[int]string{}
-	for _, p := range c.Ports {
-		states[p.Connector] = p.Status
+	states, err := h.svc.Charging.PortStates(req.ctx, c)
+	if err != nil {
+		return nil, err
 	}
-	ports := make([]map[string]any, c.Connectors)
-	for n := 1; n <= c.Connectors; n++ {
-		st := portFree
-		switch states[n] {
-		case "Charging", "SuspendedEV", "SuspendedEVSE", "Preparing", "Finishing":
-			st = portCharging
-		case "Faulted", "Unavailable":
-			st = portFault
-		}
-		if !c.Online {
-			st = portOffline
-		}
-		ports[n-1] = map[string]any{"portNum": n, "status": st}
+	ports := make([]map[string]any, len(states))
+	for i, p := range states {
+		ports[i] = map[string]any{"portNum": p.Connector, "status": portStates[p.State]}
 	}
 	online := 0
 	if c.Online && c.Retired == nil {

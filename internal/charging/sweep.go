@@ -166,6 +166,48 @@ func (s *Service) verdict(ctx context.Context, tx park.Tx, sess *park.ChargeSess
 	return false, end, reason, nil
 }
 
+// EndLost ends a charging session as lost (EndLost) at an operator's
+// word: a charger that forgot the transaction (it rebooted without
+// StopTransaction) but keeps talking never lets it end, nor its connector
+// be used. It is billed to its last reading (its start without one), not
+// past a stop parkd asked for; a StopTransaction the charger sends later
+// finds it ended and changes nothing. A pending session fails as
+// StopSession fails it; EConflict when it has ended, ENotFound.
+func (s *Service) EndLost(ctx context.Context, id string) (*park.ChargeSession, error) {
+	var sess *park.ChargeSession
+	pending := false
+	err := s.base.Update(ctx, func(tx park.Tx) (err error) {
+		pending = false
+		if sess, err = tx.GetChargeSession(ctx, id); err != nil {
+			return err
+		}
+		switch sess.Status {
+		case park.SessionPending:
+			pending = true
+			return nil
+		case park.SessionCharging:
+		default:
+			return park.Errorf(park.EConflict, "charge session %q has ended", id)
+		}
+		st, loc, err := s.standard(ctx, tx, sess.StandardID, sess.LotCode)
+		if err != nil {
+			return err
+		}
+		end := *sess.StartedAt
+		if n := len(sess.Readings); n > 0 {
+			end = sess.Readings[n-1].At
+		}
+		if sess.StopAsked != nil && end.After(*sess.StopAsked) {
+			end = *sess.StopAsked
+		}
+		return s.end(ctx, tx, sess, st, loc, end, park.EndLost, false)
+	})
+	if err == nil && pending {
+		return s.failPending(ctx, id)
+	}
+	return sess, err
+}
+
 func (s *Service) sweepOne(ctx context.Context, sess *park.ChargeSession) error {
 	now := s.base.Clock()
 	if sess.Status == park.SessionPending {

@@ -29,6 +29,7 @@ func (s *Server) chargingRoutes() {
 	s.admin("GET /v1/charging/sessions", s.listSessions)
 	s.admin("GET /v1/charging/sessions/{id}", s.getSession)
 	s.admin("POST /v1/charging/sessions/{id}/stop", s.stopSession)
+	s.admin("POST /v1/charging/sessions/{id}/end-lost", s.endLostSession)
 }
 
 type chargerInput struct {
@@ -479,6 +480,15 @@ func (s *Server) getSession(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) stopSession(w http.ResponseWriter, r *http.Request) error {
 	x, err := s.svc.Charging.StopSession(r.Context(), r.PathValue("id"), "")
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, viewSession(x))
+	return nil
+}
+
+func (s *Server) endLostSession(w http.ResponseWriter, r *http.Request) error {
+	x, err := s.svc.Charging.EndLost(r.Context(), r.PathValue("id"))
 	if err != nil {
 		return err
 	}

@@ -222,6 +222,7 @@ var bodies = map[string]opBody{
 	"GET /v1/charging/sessions":                   {status: 200, out: docSessionList{}},
 	"GET /v1/charging/sessions/{id}":              {status: 200, out: sessionView{}},
 	"POST /v1/charging/sessions/{id}/stop":        {status: 200, out: sessionView{}},
+	"POST /v1/charging/sessions/{id}/end-lost":    {status: 200, out: sessionView{}},
 	"POST /v1/lots/{code}/id-tags":                {in: idTagInput{}, status: 201, out: idTagView{}},
 	"GET /v1/lots/{code}/id-tags":                 {status: 200, out: docIDTagList{}},
 	"GET /v1/lots/{code}/id-tags/{tag}":           {status: 200, out: idTagView{}},

@@ -318,8 +318,8 @@ func stoppedAt(sess *park.ChargeSession, at, now time.Time) time.Time {
 
 // Metered records a transaction's MeterValues and bills the session as of
 // its newest reading (a bought package at its prepayment); full is a state of charge of 100 % among them, which marks the
-// session full. When the prepayment or the time is used up, parkd asks the
-// charger to stop. A reading for an unknown or ended transaction is
+// session full. When the prepayment or the time is used up, or the car is
+// full on a standard that stops when full, parkd asks the charger to stop. A reading for an unknown or ended transaction is
 // ignored.
 //
 // The readings are billed in a read-only transaction, and the write only
@@ -382,6 +382,9 @@ func (s *Service) meter(ctx context.Context, tx park.Tx, chargerID string, txID 
 	if sess.StopAsked == nil {
 		if reason = timeUp(sess, st, end); reason == 0 && exhausted(sess, st, loc, end) {
 			reason = park.EndMoneyUsedUp
+		}
+		if reason == 0 && sess.Full && st.StopWhenFull {
+			reason = park.EndFull // the standard powers off a full car
 		}
 	} else if stopOwed(sess, now) {
 		reason = sess.StopReason

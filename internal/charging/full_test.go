@@ -1,6 +1,7 @@
 package charging_test
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -65,4 +66,38 @@ func TestFullSessionEndsFull(t *testing.T) {
 			t.Fatalf("end reason %d, full %v; want %d", s.EndReason, s.Full, park.EndMoneyUsedUp)
 		}
 	})
+}
+
+// On a standard that powers off when full (stop_when_full), a state of
+// charge of 100 % has parkd ask the charger to stop, for reason full;
+// the charger's stop then ends the session as full. Without it, parkd
+// lets the charger go on.
+func TestStopWhenFullAsksStop(t *testing.T) {
+	for _, stopWhenFull := range []bool{true, false} {
+		t.Run(fmt.Sprint("stop_when_full=", stopWhenFull), func(t *testing.T) { stopWhenFullCase(t, stopWhenFull) })
+	}
+}
+
+func stopWhenFullCase(t *testing.T, stopWhenFull bool) {
+	rules := energyRules
+	rules.StopWhenFull = stopWhenFull
+	r := newRig(t, park.FamilyCar, rules)
+	t0 := local(0, 10, 0)
+	sess := r.start(t, t0, 1000, 0)
+	at := t0.Add(30 * time.Minute)
+	r.Clock.Set(at)
+	if err := r.cs.Metered(r.Ctx, "CP1", sess.TransactionID, []park.MeterReading{{At: at, EnergyWh: 2000, PowerW: 4000}}, true); err != nil {
+		t.Fatal(err)
+	}
+	s, _ := r.cs.Session(r.Ctx, sess.ID)
+	want := 0
+	if stopWhenFull {
+		want = 1
+	}
+	if r.remote.stopCount() != want || stopWhenFull && s.StopReason != park.EndFull {
+		t.Fatalf("%d stops, reason %d", r.remote.stopCount(), s.StopReason)
+	}
+	if s = r.stop(t, s, at.Add(time.Minute), 2000, 0); s.EndReason != park.EndFull {
+		t.Fatalf("end reason %d", s.EndReason)
+	}
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/binary"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"time"
@@ -450,20 +449,7 @@ func (s *Service) reportEnd(ctx context.Context, tx park.Tx, sess *park.ChargeSe
 			to = append(to, sub.ID)
 		}
 	}
-	if len(to) == 0 {
-		return nil
-	}
-	data, err := build()
-	if err != nil {
-		return err
-	}
-	raw, err := json.Marshal(data)
-	if err != nil {
-		return park.Errorf(park.EInternal, "charge_end report of session %s: %v", sess.ID, err)
-	}
-	_, err = tx.EnqueueTo(ctx, &park.Report{ID: core.NewID(), Kind: park.ReportChargeEnd, LotCode: sess.LotCode,
-		Key: park.ChargeKey(sess.ID), At: *sess.EndedAt, Data: raw, Queued: s.base.Clock()}, to)
-	return err
+	return s.base.ReportTo(ctx, tx, to, park.ReportChargeEnd, sess.LotCode, park.ChargeKey(sess.ID), *sess.EndedAt, build)
 }
 
 // partnerMayUse returns ENotFound when partnerID ("" is the operator) may

@@ -21,16 +21,38 @@ func (b *Base) Report(ctx context.Context, tx park.Tx, kind, lot, key string, at
 	if err != nil || !ok {
 		return err
 	}
-	data, err := build()
+	r, err := b.newReport(kind, lot, key, at, build)
 	if err != nil {
 		return err
 	}
+	_, err = tx.Enqueue(ctx, r)
+	return err
+}
+
+// ReportTo is Report for the named subscriptions alone (none: nothing is
+// written), whatever else the lot's partners subscribed to.
+func (b *Base) ReportTo(ctx context.Context, tx park.Tx, subscriptions []string, kind, lot, key string, at time.Time, build func() (*park.ReportData, error)) error {
+	if len(subscriptions) == 0 {
+		return nil
+	}
+	r, err := b.newReport(kind, lot, key, at, build)
+	if err != nil {
+		return err
+	}
+	_, err = tx.EnqueueTo(ctx, r, subscriptions)
+	return err
+}
+
+func (b *Base) newReport(kind, lot, key string, at time.Time, build func() (*park.ReportData, error)) (*park.Report, error) {
+	data, err := build()
+	if err != nil {
+		return nil, err
+	}
 	raw, err := json.Marshal(data)
 	if err != nil {
-		return park.Errorf(park.EInternal, "report %s of lot %s: %v", kind, lot, err)
+		return nil, park.Errorf(park.EInternal, "report %s of lot %s: %v", kind, lot, err)
 	}
-	_, err = tx.Enqueue(ctx, &park.Report{ID: NewID(), Kind: kind, LotCode: lot, Key: key, At: at, Data: raw, Queued: b.Clock()})
-	return err
+	return &park.Report{ID: NewID(), Kind: kind, LotCode: lot, Key: key, At: at, Data: raw, Queued: b.Clock()}, nil
 }
 
 // ReportLot is a lot as reports show it: its settings without the tariff

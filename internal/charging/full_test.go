@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"parkd/internal/charging"
-	"parkd/internal/dialect/lvcchong"
 	"parkd/internal/park"
 )
 
@@ -46,8 +45,8 @@ func TestFullSessionEndsFull(t *testing.T) {
 				t.Fatal(err)
 			}
 			s, _ := r.cs.Session(r.Ctx, sess.ID)
-			if s.EndReason != c.want || !s.Full || lvcchong.OrderOf(s).EndReason != c.want {
-				t.Fatalf("end reason %d (order %d), full %v; want %d", s.EndReason, lvcchong.OrderOf(s).EndReason, s.Full, c.want)
+			if s.EndReason != c.want || !s.Full {
+				t.Fatalf("end reason %d, full %v; want %d", s.EndReason, s.Full, c.want)
 			}
 		})
 	}

@@ -9,7 +9,7 @@ import (
 )
 
 // energyRules paid from a balance: a session started with money set
-// aside (an app's payMoney on such a standard).
+// aside (a partner's prepayment on such a standard).
 var balanceEnergyRules = func() park.ChargeRules {
 	r := energyRules
 	r.Payment = "balance"

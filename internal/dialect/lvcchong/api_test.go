@@ -516,3 +516,14 @@ func TestDeviceStatusBusyPort(t *testing.T) {
 		}
 	}
 }
+
+// TestOrderEndsFull: a session the core ended full is an order whose
+// endReason is the seed's 2 (charged full), not the stop that ended it.
+func TestOrderEndsFull(t *testing.T) {
+	at := time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)
+	s := &park.ChargeSession{ID: "20260301100000123456", ChargerID: "CAB1", Connector: 2, Status: park.SessionEnded,
+		EndReason: park.EndFull, Full: true, StartedAt: &at, EndedAt: &at, UpdatedAt: at}
+	if o := lvcchong.OrderOf(s); o.EndReason != 2 {
+		t.Fatalf("order %+v: want endReason 2", o)
+	}
+}

@@ -30,6 +30,9 @@ type Config struct {
 	LogLevel   slog.Level
 	SQLiteSync string // NORMAL or FULL
 	PGMaxConns int32  // PostgreSQL pool size per node
+	// pgConnsGiven says PGMaxConns was set (flag or environment), not
+	// defaulted: on SQLite that means a PostgreSQL node lost its PARKD_DB.
+	pgConnsGiven bool
 	PGSchema   string // PostgreSQL schema ("" = the connection's default)
 	To         string // migrate only: a postgres:// URL to copy the SQLite database into
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
@@ -104,6 +107,8 @@ func Parse(name string, args []string, getenv func(string) string, help io.Write
 		return nil, fmt.Errorf("pg-max-conns: %d is not between 1 and 1000", pgConns)
 	}
 	c.PGMaxConns = int32(pgConns)
+	c.pgConnsGiven = getenv("PARKD_PG_MAX_CONNS") != ""
+	fs.Visit(func(f *flag.Flag) { c.pgConnsGiven = c.pgConnsGiven || f.Name == "pg-max-conns" })
 	if fs.NArg() > 0 {
 		return nil, fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
@@ -256,6 +261,8 @@ func (c *Config) Validate() error {
 		return fmt.Errorf("delivery-lease: %s is not between %s and %s", c.DeliveryLease, MinDeliveryLease, MaxDeliveryLease)
 	case !c.IsPostgres() && strings.Contains(c.DB, "://"):
 		return fmt.Errorf("db: %q is neither a SQLite file path nor a postgres:// or postgresql:// URL", redactURL(c.DB))
+	case c.pgConnsGiven && !c.IsPostgres() && c.To == "":
+		return fmt.Errorf("pg-max-conns: is set but the database is the SQLite file %s (set --db to a postgres:// URL)", c.DB)
 	case c.PGSchema != "" && !c.IsPostgres() && c.To == "":
 		// A lost PARKD_DB would otherwise run a node on a SQLite file.
 		return fmt.Errorf("pg-schema: %q is set but the database is the SQLite file %s (set --db to a postgres:// URL)", c.PGSchema, c.DB)

@@ -111,6 +111,9 @@ func TestParse(t *testing.T) {
 		"lease long":    {[]string{"--delivery-lease", "2h"}, nil, "delivery-lease"},
 		"lease env":     {nil, map[string]string{"PARKD_DELIVERY_LEASE": "soon"}, "PARKD_DELIVERY_LEASE"},
 		"mqtt group":    {[]string{"--mqtt-group", "a/b"}, nil, "mqtt-group"},
+		// A PostgreSQL node's setting without its PARKD_DB: not a SQLite node.
+		"conns on SQLite":     {[]string{"--pg-max-conns", "8"}, nil, "pg-max-conns"},
+		"conns env on SQLite": {nil, map[string]string{"PARKD_PG_MAX_CONNS": "8"}, "pg-max-conns"},
 		// A mistyped PostgreSQL URL must not become a local SQLite file.
 		"db scheme":        {[]string{"--db", "postgress://u@db/parkd"}, nil, "db:"},
 		"schema on SQLite": {nil, map[string]string{"PARKD_PG_SCHEMA": "site1"}, "pg-schema"},

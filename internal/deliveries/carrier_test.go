@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strings"
 	"testing"
+	"time"
 
 	"parkd/internal/deliveries"
 	"parkd/internal/park"
@@ -46,5 +48,37 @@ func TestSubscriptionFormatCarriesTheReport(t *testing.T) {
 	subs, err := b.Sys.Deliveries.ListSubscriptions(b.Ctx, "p")
 	if err != nil || len(subs) != 2 {
 		t.Fatalf("subscriptions %d, %v: the refused one must not be kept", len(subs), err)
+	}
+}
+
+// TestFormatThatCannotCarryIsDeadAtOnce: a subscription kept from before
+// formats were checked, whose format cannot shape its report, has its
+// deliveries dead at the first attempt, saying why, rather than failing
+// for days until they die.
+func TestFormatThatCannotCarryIsDeadAtOnce(t *testing.T) {
+	d := systemtest.Dialects[1]
+	b := systemtest.NewWith(t, systemtest.Options{Formats: map[string]deliveries.Formatter{d: onlyExits{}}})
+	if _, err := b.Sys.Partners.CreatePartner(b.Ctx, &park.Partner{ID: "p", Name: "p", Dialect: d, Secret: "0123456789abcdef",
+		Type: park.PartnerNormal, Lots: []string{b.Lot}}); err != nil {
+		t.Fatal(err)
+	}
+	exit := subscribeWith(t, b, "p", deliveries.SubscriptionInput{Report: park.ReportExit, URL: "http://127.0.0.1:9/x"})
+	old := *exit
+	old.ID, old.Report = "old-entries", park.ReportEntry // as an earlier parkd let it be made
+	if err := b.Store.Update(b.Ctx, func(tx park.Tx) error { return tx.CreateSubscription(b.Ctx, &old) }); err != nil {
+		t.Fatal(err)
+	}
+	b.Event(t, park.EventEntry, "京S00002", b.Clock.Now().Add(-time.Minute))
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); _ = b.Sys.Deliveries.Run(ctx) }()
+	defer func() { cancel(); <-done }()
+	var got []*park.Delivery
+	waitFor(t, "the delivery dead", func() bool {
+		got = listDeliveries(t, b, deliveries.DeliveryQuery{SubscriptionID: old.ID})
+		return len(got) == 1 && got[0].State == park.DeliveryDead
+	})
+	if got[0].Attempts != 1 || !strings.Contains(got[0].LastReply, "cannot carry entry reports") {
+		t.Fatalf("delivery %+v: want dead at its first attempt, saying the format cannot carry entries", got[0])
 	}
 }

@@ -315,6 +315,13 @@ func (s *Service) send(ctx context.Context, a *Attempt) outcome {
 		d.LastReply = "this node cannot send format " + sub.Format
 		return s.failed(d, sub, at, 0)
 	}
+	if !carries(f, d.Report) {
+		// Made before formats were checked: no attempt can succeed.
+		d.LastReply = "the format " + sub.Format + " cannot carry " + d.Report +
+			" reports: subscribe again in a format that does (native)"
+		d.State = park.DeliveryDead
+		return outcome{d: d}
+	}
 	req, err := f.Request(actx, a, sub.URL)
 	if err != nil {
 		d.LastReply = "could not build the request: " + err.Error()

@@ -33,8 +33,8 @@ type Config struct {
 	// pgConnsGiven says PGMaxConns was set (flag or environment), not
 	// defaulted: on SQLite that means a PostgreSQL node lost its PARKD_DB.
 	pgConnsGiven bool
-	PGSchema   string // PostgreSQL schema ("" = the connection's default)
-	To         string // migrate only: a postgres:// URL to copy the SQLite database into
+	PGSchema     string // PostgreSQL schema ("" = the connection's default)
+	To           string // migrate only: a postgres:// URL to copy the SQLite database into
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
 	// the client (for the per-address sign-in limits); parsed from
 	// trustedProxies by Validate.

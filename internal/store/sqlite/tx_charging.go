@@ -49,30 +49,12 @@ func (t *txn) UpdateCharger(ctx context.Context, c *park.Charger) error {
 
 func (t *txn) ListChargers(ctx context.Context, lot string) ([]*park.Charger, error) {
 	rows, err := t.q.ListChargers(stmtCtx, lot)
-	if err != nil {
-		return nil, mapErr(err)
-	}
-	out := make([]*park.Charger, len(rows))
-	for i, r := range rows {
-		if out[i], err = jsonrow.ReadCharger(r.Data, r.PasswordHash, r.Version); err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
+	return chargersFromRows(rows, err)
 }
 
 func (t *txn) ListSilentChargers(ctx context.Context, before time.Time, afterID string, limit int) ([]*park.Charger, error) {
 	rows, err := t.q.ListSilentChargers(stmtCtx, db.ListSilentChargersParams{Before: sql.NullInt64{Int64: us(before), Valid: true}, AfterID: afterID, Lim: int64(limit)})
-	if err != nil {
-		return nil, mapErr(err)
-	}
-	out := make([]*park.Charger, len(rows))
-	for i, r := range rows {
-		if out[i], err = jsonrow.ReadCharger(r.Data, r.PasswordHash, r.Version); err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
+	return chargersFromRows(rows, err)
 }
 
 func (t *txn) CreatePriceStandard(ctx context.Context, p *park.PriceStandard) error {
@@ -260,4 +242,17 @@ func (t *txn) ChargeSessionsOfPlate(ctx context.Context, lot, plateKey string, l
 		return nil, mapErr(err)
 	}
 	return t.sessions(rows)
+}
+
+func chargersFromRows(rows []db.Charger, err error) ([]*park.Charger, error) {
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	out := make([]*park.Charger, len(rows))
+	for i, r := range rows {
+		if out[i], err = jsonrow.ReadCharger(r.Data, r.PasswordHash, r.Version); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }

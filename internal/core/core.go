@@ -99,6 +99,12 @@ func (b *Base) View(ctx context.Context, fn func(park.Tx) error) error {
 // are inserted in time order.
 func NewID() string { return uuid.Must(uuid.NewV7()).String() }
 
+// IsID says whether s has the form of an id NewID or NewSecretID made.
+func IsID(s string) bool {
+	_, err := uuid.Parse(s)
+	return err == nil && len(s) == 36
+}
+
 // NewSecretID returns an unguessable id (UUIDv4, 122 random bits) for
 // things a caller may hold as a bearer reference, such as quotes.
 func NewSecretID() string { return uuid.Must(uuid.NewRandom()).String() }

@@ -176,6 +176,10 @@ func (s *Service) ListStays(ctx context.Context, q StayQuery) ([]*park.Stay, err
 	case q.Limit == 0:
 		f.Limit = 100
 	}
+	// A cursor that is not a stay's id would read as an empty last page.
+	if q.AfterID != "" && !core.IsID(q.AfterID) {
+		return nil, park.Invalid("after", "%q is not a stay id: pass the next of the previous page", q.AfterID)
+	}
 	if q.Plate != "" {
 		p, err := plate.Normalize(q.Plate)
 		if err != nil {

@@ -247,6 +247,7 @@ func TestBadInput(t *testing.T) {
 		{"bad tariff", "PUT", "/v1/lots/140123001/tariff", `{"every":{"minutes":30,"price":-5}}`, 400, "invalid", ""},
 		{"bad state", "GET", "/v1/lots/140123001/stays?state=parked", "", 400, "invalid", "state"},
 		{"bad limit", "GET", "/v1/lots/140123001/stays?limit=-3", "", 400, "invalid", "limit"},
+		{"cursor not a stay id", "GET", "/v1/lots/140123001/stays?after=page2", "", 400, "invalid", "after"},
 		{"pass without plates", "POST", "/v1/lots/140123001/passes", `{"holder_name":"A","valid_from":"2026-11-01T00:00:00Z","valid_to":"2026-12-01T00:00:00Z"}`, 400, "invalid", "plates"},
 		{"pass bad window", "POST", "/v1/lots/140123001/passes", `{"holder_name":"A","plates":["京A12345"],"valid_from":"2026-12-01T00:00:00Z","valid_to":"2026-11-01T00:00:00Z"}`, 400, "invalid", "valid_to"},
 		{"whitelist bad kind", "POST", "/v1/lots/140123001/whitelist", `{"plate":"京A12345","kind":"maybe","valid_from":"2026-11-01T00:00:00Z","valid_to":"2026-12-01T00:00:00Z"}`, 400, "invalid", "kind"},

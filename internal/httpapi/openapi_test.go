@@ -98,6 +98,7 @@ type (
 	}
 	docAuditList struct {
 		Entries []auditView `json:"entries"`
+		Next    string      `json:"next,omitempty"`
 	}
 	docChargerList struct {
 		Chargers []chargerView `json:"chargers"`

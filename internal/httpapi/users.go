@@ -139,6 +139,13 @@ func (s *Server) listAudit(w http.ResponseWriter, r *http.Request) error {
 		}
 		f.Limit = n
 	}
+	if v := q.Get("before"); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n < 1 {
+			return park.Invalid("before", "%q is not a page cursor: pass the next of the previous page", v)
+		}
+		f.BeforeSeq = n
+	}
 	es, err := s.svc.Operators.ListAudit(r.Context(), f)
 	if err != nil {
 		return err
@@ -148,6 +155,10 @@ func (s *Server) listAudit(w http.ResponseWriter, r *http.Request) error {
 		out[i] = auditView{ID: e.ID, At: fmtTime(e.At), Actor: e.Actor, Action: e.Action, Lot: e.Lot, Target: e.Target,
 			Reason: e.Reason, Before: e.Before, After: e.After}
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"entries": out})
+	resp := map[string]any{"entries": out}
+	if len(es) == f.Limit {
+		resp["next"] = strconv.FormatInt(es[len(es)-1].Seq, 10)
+	}
+	writeJSON(w, http.StatusOK, resp)
 	return nil
 }

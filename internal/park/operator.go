@@ -109,6 +109,8 @@ type AuditFilter struct {
 	Lot   string // "": every lot
 	Actor string // "": every actor
 	Limit int
+	// BeforeSeq pages: entries older than the one with this Seq (0: the newest).
+	BeforeSeq int64
 }
 
 // PaymentSum is what a lot received in a period.

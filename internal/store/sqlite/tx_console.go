@@ -105,7 +105,7 @@ func (t *txn) InsertAudit(ctx context.Context, a *park.AuditEntry) error {
 }
 
 func (t *txn) ListAudit(ctx context.Context, f park.AuditFilter) ([]*park.AuditEntry, error) {
-	rs, err := t.q.ListAudit(stmtCtx, db.ListAuditParams{Lot: f.Lot, Actor: f.Actor, Lim: int64(f.Limit)})
+	rs, err := t.q.ListAudit(stmtCtx, db.ListAuditParams{Lot: f.Lot, Actor: f.Actor, Lim: int64(f.Limit), BeforeSeq: f.BeforeSeq})
 	if err != nil {
 		return nil, mapErr(err)
 	}

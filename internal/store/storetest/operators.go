@@ -167,6 +167,15 @@ func testAudit(t *testing.T, s park.Store) {
 			t.Errorf("%+v: got %s, want %s", c.f, got, c.want)
 		}
 	}
+	// Paging: the entries older than a page's last one.
+	var first []*park.AuditEntry
+	must(t, s.View(ctx, func(tx park.Tx) (err error) { first, err = tx.ListAudit(ctx, park.AuditFilter{Limit: 2}); return }))
+	if got := ids(park.AuditFilter{Limit: 2, BeforeSeq: first[1].Seq}); got != "[a1]" {
+		t.Errorf("the page after [a3 a2]: %s, want [a1]", got)
+	}
+	if got := ids(park.AuditFilter{Actor: "ana", Limit: 10, BeforeSeq: first[0].Seq}); got != "[a1]" {
+		t.Errorf("ana's entries before a3: %s, want [a1]", got)
+	}
 	var es []*park.AuditEntry
 	must(t, s.View(ctx, func(tx park.Tx) (err error) {
 		es, err = tx.ListAudit(ctx, park.AuditFilter{Lot: "L1", Limit: 1})

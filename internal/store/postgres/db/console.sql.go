@@ -212,17 +212,24 @@ func (q *Queries) InsertSession(ctx context.Context, arg InsertSessionParams) er
 const listAudit = `-- name: ListAudit :many
 SELECT seq, id, at, actor, action, lot, target, reason, before, after FROM audit_log
 WHERE ($1::text = '' OR lot = $1) AND ($2::text = '' OR actor = $2)
-ORDER BY seq DESC LIMIT $3
+  AND ($3::bigint = 0 OR seq < $3)
+ORDER BY seq DESC LIMIT $4
 `
 
 type ListAuditParams struct {
-	Lot   string
-	Actor string
-	Lim   int32
+	Lot       string
+	Actor     string
+	BeforeSeq int64
+	Lim       int32
 }
 
 func (q *Queries) ListAudit(ctx context.Context, arg ListAuditParams) ([]AuditLog, error) {
-	rows, err := q.db.Query(ctx, listAudit, arg.Lot, arg.Actor, arg.Lim)
+	rows, err := q.db.Query(ctx, listAudit,
+		arg.Lot,
+		arg.Actor,
+		arg.BeforeSeq,
+		arg.Lim,
+	)
 	if err != nil {
 		return nil, err
 	}

@@ -215,17 +215,24 @@ func (q *Queries) InsertSession(ctx context.Context, arg InsertSessionParams) er
 const listAudit = `-- name: ListAudit :many
 SELECT seq, id, at, actor, "action", lot, target, reason, "before", "after" FROM audit_log
 WHERE (?1 = '' OR lot = ?1) AND (?2 = '' OR actor = ?2)
-ORDER BY seq DESC LIMIT ?3
+  AND (?3 = 0 OR seq < ?3)
+ORDER BY seq DESC LIMIT ?4
 `
 
 type ListAuditParams struct {
-	Lot   interface{}
-	Actor interface{}
-	Lim   int64
+	Lot       interface{}
+	Actor     interface{}
+	BeforeSeq interface{}
+	Lim       int64
 }
 
 func (q *Queries) ListAudit(ctx context.Context, arg ListAuditParams) ([]AuditLog, error) {
-	rows, err := q.query(ctx, q.listAuditStmt, listAudit, arg.Lot, arg.Actor, arg.Lim)
+	rows, err := q.query(ctx, q.listAuditStmt, listAudit,
+		arg.Lot,
+		arg.Actor,
+		arg.BeforeSeq,
+		arg.Lim,
+	)
 	if err != nil {
 		return nil, err
 	}

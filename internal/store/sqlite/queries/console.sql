@@ -34,6 +34,7 @@ INSERT INTO audit_log (id, at, actor, action, lot, target, reason, before, after
 -- name: ListAudit :many
 SELECT * FROM audit_log
 WHERE (sqlc.arg(lot) = '' OR lot = sqlc.arg(lot)) AND (sqlc.arg(actor) = '' OR actor = sqlc.arg(actor))
+  AND (sqlc.arg(before_seq) = 0 OR seq < sqlc.arg(before_seq))
 ORDER BY seq DESC LIMIT sqlc.arg(lim);
 
 -- name: SumPayments :one

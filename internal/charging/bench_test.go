@@ -48,7 +48,7 @@ func BenchmarkMeteredLongSession(b *testing.B) {
 	read := func() {
 		n++
 		at := start.Add(time.Duration(n) * 100 * time.Millisecond)
-		if err := cs.Metered(ctx, "CP1", txID, []park.MeterReading{{At: at, EnergyWh: int64(n) * 10, PowerW: 7000}}, false); err != nil {
+		if err := metered(ctx, cs, "CP1", txID, []park.MeterReading{{At: at, EnergyWh: int64(n) * 10, PowerW: 7000}}, false); err != nil {
 			b.Fatal(err)
 		}
 	}

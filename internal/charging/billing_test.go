@@ -77,6 +77,14 @@ type rig struct {
 	remote *fakeRemote
 }
 
+// metered is a charger's MeterValues answered: the readings stored, then
+// what parkd does once the charger has the answer.
+func metered(ctx context.Context, cs *charging.Service, id string, tx int64, rs []park.MeterReading, full bool) error {
+	then, err := cs.Metered(ctx, id, tx, rs, full)
+	then.Do(ctx)
+	return err
+}
+
 // newRig builds a core with one charger "CP1" (two connectors, family
 // family) priced by rules.
 func newRig(t *testing.T, family int, rules park.ChargeRules) *rig {
@@ -122,7 +130,7 @@ func (r *rig) start(t *testing.T, at time.Time, prepaid int64, meter int64) *par
 func (r *rig) meter(t *testing.T, sess *park.ChargeSession, at time.Time, wh, w int64) *park.ChargeSession {
 	t.Helper()
 	r.Clock.Set(at)
-	if err := r.cs.Metered(r.Ctx, "CP1", sess.TransactionID, []park.MeterReading{{At: at, EnergyWh: wh, PowerW: w}}, false); err != nil {
+	if err := metered(r.Ctx, r.cs, "CP1", sess.TransactionID, []park.MeterReading{{At: at, EnergyWh: wh, PowerW: w}}, false); err != nil {
 		t.Fatal(err)
 	}
 	got, err := r.cs.Session(r.Ctx, sess.ID)

@@ -319,8 +319,10 @@ func stoppedAt(sess *park.ChargeSession, at, now time.Time) time.Time {
 // Metered records a transaction's MeterValues and bills the session as of
 // its newest reading (a bought package at its prepayment); full is a state of charge of 100 % among them, which marks the
 // session full. When the prepayment or the time is used up, or the car is
-// full on a standard that stops when full, parkd asks the charger to stop. A reading for an unknown or ended transaction is
-// ignored.
+// full on a standard that stops when full, parkd asks the charger to
+// stop, in the FollowUp it returns: once the charger has its answer, since
+// a charger may hold parkd's CALLs until its own is answered. A reading
+// for an unknown or ended transaction is ignored.
 //
 // The readings are billed in a read-only transaction, and the write only
 // stores the session's bill, when its version is still the one billed,
@@ -328,7 +330,7 @@ func stoppedAt(sess *park.ChargeSession, at, now time.Time) time.Time {
 // gate event waits for too, then runs three small statements for a
 // MeterValues rather than the reads of billing. A session changed in
 // between (a stop, another reading) is billed again inside the write.
-func (s *Service) Metered(ctx context.Context, chargerID string, txID int64, readings []park.MeterReading, full bool) error {
+func (s *Service) Metered(ctx context.Context, chargerID string, txID int64, readings []park.MeterReading, full bool) (FollowUp, error) {
 	var billed *park.ChargeSession
 	var added []park.MeterReading
 	var reason int
@@ -337,7 +339,7 @@ func (s *Service) Metered(ctx context.Context, chargerID string, txID int64, rea
 		return err
 	})
 	if err != nil || billed == nil {
-		return err // nothing to store: unknown, ended, or readings already had
+		return nil, err // nothing to store: unknown, ended, or readings already had
 	}
 	first := true
 	err = s.base.Update(ctx, func(tx park.Tx) (err error) {
@@ -352,10 +354,15 @@ func (s *Service) Metered(ctx context.Context, chargerID string, txID int64, rea
 		}
 		return tx.AddChargeReadings(ctx, billed.ID, added)
 	})
-	if err == nil && billed != nil && reason != 0 {
-		_, err = s.askStop(ctx, billed, reason, true)
+	if err != nil || billed == nil || reason == 0 {
+		return nil, err
 	}
-	return err
+	return func(ctx context.Context) {
+		// Not recorded here, the charging sweep asks it (mustStop).
+		if _, err := s.askStop(ctx, billed, reason, true); err != nil {
+			s.base.Log.Warn("charging: asking a charger to stop", "charger", chargerID, "session", billed.ID, "err", err)
+		}
+	}, nil
 }
 
 // meter is a transaction's session with readings added (and marked full
@@ -380,12 +387,7 @@ func (s *Service) meter(ctx context.Context, tx park.Tx, chargerID string, txID 
 	bill(sess, st, loc, end)
 	reason := 0
 	if sess.StopAsked == nil {
-		if reason = timeUp(sess, st, end); reason == 0 && exhausted(sess, st, loc, end) {
-			reason = park.EndMoneyUsedUp
-		}
-		if reason == 0 && sess.Full && st.StopWhenFull {
-			reason = park.EndFull // the standard powers off a full car
-		}
+		reason = mustStop(sess, st, loc, end)
 	} else if stopOwed(sess, now) {
 		reason = sess.StopReason
 	}

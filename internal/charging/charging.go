@@ -43,6 +43,17 @@ type Service struct {
 
 type remoteBox struct{ r Remote }
 
+// A FollowUp is what parkd does once a charger has the answer to its
+// message.
+type FollowUp func(context.Context)
+
+// Do runs f, if there is one.
+func (f FollowUp) Do(ctx context.Context) {
+	if f != nil {
+		f(ctx)
+	}
+}
+
 // New returns the charging subsystem.
 func New(c Config) *Service {
 	return &Service{base: core.NewBase(c.Store, c.Now, c.Log)}

@@ -35,7 +35,7 @@ func TestFullSessionEndsFull(t *testing.T) {
 			at := t0.Add(30 * time.Minute)
 			r.Clock.Set(at)
 			if c.viaReading {
-				if err := r.cs.Metered(r.Ctx, "CP1", sess.TransactionID, []park.MeterReading{{At: at, EnergyWh: 2000, PowerW: 4000}}, true); err != nil {
+				if err := metered(r.Ctx, r.cs, "CP1", sess.TransactionID, []park.MeterReading{{At: at, EnergyWh: 2000, PowerW: 4000}}, true); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -57,7 +57,7 @@ func TestFullSessionEndsFull(t *testing.T) {
 		sess := r.start(t, t0, 500, 0)
 		at := t0.Add(40 * time.Minute)
 		r.Clock.Set(at)
-		if err := r.cs.Metered(r.Ctx, "CP1", sess.TransactionID, []park.MeterReading{{At: at, EnergyWh: 5000, PowerW: 7000}}, true); err != nil {
+		if err := metered(r.Ctx, r.cs, "CP1", sess.TransactionID, []park.MeterReading{{At: at, EnergyWh: 5000, PowerW: 7000}}, true); err != nil {
 			t.Fatal(err)
 		}
 		s := r.stop(t, sess, at.Add(time.Minute), 5000, 0)
@@ -85,7 +85,7 @@ func stopWhenFullCase(t *testing.T, stopWhenFull bool) {
 	sess := r.start(t, t0, 1000, 0)
 	at := t0.Add(30 * time.Minute)
 	r.Clock.Set(at)
-	if err := r.cs.Metered(r.Ctx, "CP1", sess.TransactionID, []park.MeterReading{{At: at, EnergyWh: 2000, PowerW: 4000}}, true); err != nil {
+	if err := metered(r.Ctx, r.cs, "CP1", sess.TransactionID, []park.MeterReading{{At: at, EnergyWh: 2000, PowerW: 4000}}, true); err != nil {
 		t.Fatal(err)
 	}
 	s, _ := r.cs.Session(r.Ctx, sess.ID)
@@ -98,5 +98,32 @@ func stopWhenFullCase(t *testing.T, stopWhenFull bool) {
 	}
 	if s = r.stop(t, s, at.Add(time.Minute), 2000, 0); s.EndReason != park.EndFull {
 		t.Fatalf("end reason %d", s.EndReason)
+	}
+}
+
+// A full car's stop that was never asked (the node stopped between
+// answering the MeterValues and asking) is asked by the charging sweep,
+// as a used-up prepayment's is.
+func TestSweepAsksStopOfAFullCar(t *testing.T) {
+	rules := energyRules
+	rules.StopWhenFull = true
+	r := newRig(t, park.FamilyCar, rules)
+	t0 := local(0, 10, 0)
+	sess := r.start(t, t0, 1000, 0)
+	at := t0.Add(30 * time.Minute)
+	r.Clock.Set(at)
+	then, err := r.cs.Metered(r.Ctx, "CP1", sess.TransactionID, []park.MeterReading{{At: at, EnergyWh: 2000, PowerW: 4000}}, true)
+	if err != nil || then == nil {
+		t.Fatalf("a full car on a standard that stops when full: follow-up %v, err %v", then != nil, err)
+	}
+	if r.remote.stopCount() != 0 {
+		t.Fatal("the stop was asked before the charger had its answer")
+	}
+	r.Clock.Set(at.Add(10 * time.Second))
+	if err := r.cs.Sweep(r.Ctx); err != nil {
+		t.Fatal(err)
+	}
+	if s, _ := r.cs.Session(r.Ctx, sess.ID); r.remote.stopCount() != 1 || s.StopReason != park.EndFull {
+		t.Fatalf("after the sweep: %d stops, reason %d; want 1, %d", r.remote.stopCount(), s.StopReason, park.EndFull)
 	}
 }

@@ -24,7 +24,7 @@ func TestMeteredAtOnceKeepsEveryReading(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			at := t0.Add(time.Duration(i) * time.Minute)
-			if err := r.cs.Metered(r.Ctx, "CP1", sess.TransactionID, []park.MeterReading{{At: at, EnergyWh: int64(i) * 100, PowerW: 7000}}, false); err != nil {
+			if err := metered(r.Ctx, r.cs, "CP1", sess.TransactionID, []park.MeterReading{{At: at, EnergyWh: int64(i) * 100, PowerW: 7000}}, false); err != nil {
 				t.Error(err)
 			}
 		}()

@@ -160,10 +160,23 @@ func (s *Service) verdict(ctx context.Context, tx park.Tx, sess *park.ChargeSess
 	}
 	// Between readings only time moves: the energy stays at the last
 	// reading, so a time-priced session still runs out of money.
-	if reason = timeUp(sess, st, now); reason == 0 && exhausted(sess, st, loc, now) {
-		reason = park.EndMoneyUsedUp
+	return false, end, mustStop(sess, st, loc, now), nil
+}
+
+// mustStop is why a session not yet asked to stop must stop at at (0: it
+// need not): its time or its money used up, or a full car on a standard
+// that powers it off.
+func mustStop(sess *park.ChargeSession, st *tariff.ChargeStandard, loc *time.Location, at time.Time) int {
+	if reason := timeUp(sess, st, at); reason != 0 {
+		return reason
 	}
-	return false, end, reason, nil
+	if exhausted(sess, st, loc, at) {
+		return park.EndMoneyUsedUp
+	}
+	if sess.Full && st.StopWhenFull {
+		return park.EndFull
+	}
+	return 0
 }
 
 // EndLost ends a charging session as lost (EndLost) at an operator's

@@ -93,7 +93,7 @@ func (c *conn) readLoop() {
 
 // serve handles one CALL of the charger, read at read, and answers it.
 func (c *conn) serve(f *Frame, read time.Time) {
-	resp := c.srv.handle(c.ctx, c, f)
+	resp, then := c.srv.handle(c.ctx, c, f)
 	// Free before answering: the charger may send its next CALL the
 	// moment it reads the answer.
 	c.busy.Store(false)
@@ -101,6 +101,8 @@ func (c *conn) serve(f *Frame, read time.Time) {
 	// parkd's metrics do not show yet.
 	c.srv.observe(f.Action, time.Since(read))
 	_ = c.write(resp)
+	// After the answer: a charger may hold parkd's CALLs until it has it.
+	then.Do(c.ctx)
 }
 
 // send sends a CALL and waits for its answer: the CALLRESULT's payload

@@ -33,10 +33,20 @@ func (s *Server) observe(action string, d time.Duration) {
 	s.c.Metrics.OCPPCall(action, d)
 }
 
-// handle answers one CALL of a charger.
-func (s *Server) handle(ctx context.Context, c *conn, f *Frame) *Frame {
+// handle answers one CALL of a charger, and says what to do once the
+// charger has the answer.
+func (s *Server) handle(ctx context.Context, c *conn, f *Frame) (*Frame, charging.FollowUp) {
 	s.c.Charging.Seen(c.id)
-	res, err := s.dispatch(ctx, c, f)
+	var then charging.FollowUp
+	res, err := s.dispatch(ctx, c, f, &then)
+	if err != nil {
+		then = nil
+	}
+	return s.answer(c, f, res, err), then
+}
+
+// answer is the CALLRESULT of res, or the CALLERROR of err.
+func (s *Server) answer(c *conn, f *Frame, res any, err error) *Frame {
 	if err != nil {
 		if fe, ok := err.(*FrameError); ok {
 			return ErrorFrame(f.ID, fe.Code, fe.Message)
@@ -69,7 +79,9 @@ func (s *Server) hasConnector(ctx context.Context, id string, connector int) err
 	return nil
 }
 
-func (s *Server) dispatch(ctx context.Context, c *conn, f *Frame) (any, error) {
+// dispatch handles a CALL; what must wait until the charger has the
+// answer goes in then.
+func (s *Server) dispatch(ctx context.Context, c *conn, f *Frame, then *charging.FollowUp) (any, error) {
 	cs := s.c.Charging
 	switch f.Action {
 	case "BootNotification":
@@ -142,7 +154,8 @@ func (s *Server) dispatch(ctx context.Context, c *conn, f *Frame) (any, error) {
 		}
 		if r.TransactionID != nil {
 			rs, full := readings(r.MeterValue)
-			if err := cs.Metered(ctx, c.id, *r.TransactionID, rs, full); err != nil {
+			var err error
+			if *then, err = cs.Metered(ctx, c.id, *r.TransactionID, rs, full); err != nil {
 				return nil, err
 			}
 		}

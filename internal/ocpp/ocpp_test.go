@@ -3,6 +3,7 @@ package ocpp_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -197,11 +198,20 @@ func waitFor(t *testing.T, cond func() bool) {
 // seed's standard starts through RemoteStartTransaction, runs through its
 // 240-minute block, is stopped by RemoteStopTransaction when a 241st
 // minute would cost more than was paid, and ends billed 1 yuan with the
-// charge_end report written.
+// charge_end report written. The stop is asked once the charger has the
+// answer to its MeterValues, so a charger that handles one message at a
+// time stops too.
 func TestRemoteSessionPrepaidExhaustion(t *testing.T) {
+	for _, oneAtATime := range []bool{false, true} {
+		t.Run(fmt.Sprint("one message at a time=", oneAtATime), func(t *testing.T) { prepaidExhaustion(t, oneAtATime) })
+	}
+}
+
+func prepaidExhaustion(t *testing.T, oneAtATime bool) {
 	r := newRig(t)
 	p := r.dial(t, "CAB1")
 	p.SetAutoStart(true)
+	p.SetOneAtATime(oneAtATime)
 	t0 := r.Clock.Now()
 	p.SetClock(r.Clock.Now)
 	sess, err := r.cs.StartSession(r.Ctx, charging.StartInput{ChargerID: "CAB1", Connector: 4, Prepaid: 100, Source: park.SourceNative})

@@ -38,6 +38,9 @@ type Point struct {
 	// Clock is the point's clock (default time.Now); set it off to test
 	// a charger whose clock is wrong.
 	Clock func() time.Time
+	// OneAtATime: like firmware that handles one message at a time, the
+	// point answers parkd's CALL only once its own CALL has its answer.
+	OneAtATime bool
 
 	callMu   sync.Mutex // one CALL of the point outstanding at a time
 	seq      atomic.Uint64
@@ -161,8 +164,12 @@ func (p *Point) answer(id, action string, payload map[string]any) {
 	}
 	p.mu.Lock()
 	status, set := p.Answer[action]
-	auto := p.AutoStart
+	auto, serial := p.AutoStart, p.OneAtATime
 	p.mu.Unlock()
+	if serial { // wait while the point's own CALL is outstanding
+		p.callMu.Lock()
+		p.callMu.Unlock()
+	}
 	if !set {
 		status = "Accepted"
 		if action == "UnlockConnector" { // its answer is not Accepted in OCPP 1.6
@@ -190,6 +197,14 @@ func (p *Point) answer(id, action string, payload map[string]any) {
 func num(v any) float64 {
 	f, _ := v.(float64)
 	return f
+}
+
+// SetOneAtATime makes the point hold parkd's CALLs while its own is
+// outstanding.
+func (p *Point) SetOneAtATime(on bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.OneAtATime = on
 }
 
 // SetAnswer sets how the point answers an action ("" never answers).

@@ -3,12 +3,14 @@ package devices_test
 import (
 	"context"
 	"errors"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"parkd/internal/device"
 	"parkd/internal/devices"
 	"parkd/internal/park"
+	"parkd/internal/systemtest"
 )
 
 type fakeTransport struct{ got []string }
@@ -86,5 +88,56 @@ func TestComet(t *testing.T) {
 	}
 	if err := comet.Send(b.Ctx, d, park.GateHoldOpen); !errors.Is(err, park.ErrUnreachable) {
 		t.Fatalf("hold_open through a heartbeat reply: %v, want unreachable", err)
+	}
+}
+
+// lostAnswerStore commits a write and then, once armed, answers it with an
+// error, as when a commit lands but its answer is lost.
+type lostAnswerStore struct {
+	park.Store
+	armed atomic.Bool
+}
+
+func (s *lostAnswerStore) Update(ctx context.Context, fn func(park.Tx) error) error {
+	if err := s.Store.Update(ctx, fn); err != nil || !s.armed.CompareAndSwap(true, false) {
+		return err
+	}
+	return park.Errorf(park.EUnavailable, "the commit's answer was lost")
+}
+
+// TestCometTakeAnswerLost: a heartbeat whose take of a command committed
+// but lost its answer still carries the command, which the node that
+// queued it counts as carried out: the barrier the operator opened opens.
+func TestCometTakeAnswerLost(t *testing.T) {
+	lost := &lostAnswerStore{}
+	sb := systemtest.NewWith(t, systemtest.Options{DeviceProtocols: []string{proto},
+		WrapStore: func(s park.Store) park.Store { lost.Store = s; return lost }})
+	b := &bundle{sb, sb.Sys.Devices}
+	d := b.register(t, "cam-in", "in-1")
+	done := make(chan error, 1)
+	go func() {
+		ctx, cancel := context.WithTimeout(b.Ctx, 10*time.Second)
+		defer cancel()
+		done <- b.dev.Comet().Send(ctx, d, park.GateOpen)
+	}()
+	for queued := false; !queued; time.Sleep(5 * time.Millisecond) {
+		if err := lost.View(b.Ctx, func(tx park.Tx) error {
+			q, err := tx.PendingDeviceCommands(b.Ctx, "cam-in", b.Clock.Now(), 1)
+			queued = len(q) == 1
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	lost.armed.Store(true)
+	got, err := b.dev.Heartbeat(b.Ctx, "cam-in", proto, "test")
+	if err != nil || len(got) != 1 || got[0].Name != park.GateOpen {
+		t.Fatalf("heartbeat got %+v, %v: want the open it took", got, err)
+	}
+	if err := <-done; err != nil {
+		t.Fatalf("taken by a heartbeat, yet %v", err)
+	}
+	if lost.armed.Load() {
+		t.Fatal("the take's answer was never lost: the test proves nothing")
 	}
 }

@@ -102,12 +102,18 @@ func (s *Service) take(ctx context.Context, serial string) (*Command, error) {
 	}
 	for _, row := range q {
 		var took bool
+		at := s.base.Clock().UTC().Truncate(park.Precision)
 		err := s.base.Write(ctx, func(tx park.Tx) (err error) {
-			took, err = tx.TakeDeviceCommand(ctx, row.ID, s.base.Clock())
+			took, err = tx.TakeDeviceCommand(ctx, row.ID, at)
 			return
 		})
 		if err != nil {
-			return nil, err
+			// The commit may have landed with its answer lost (a deadline
+			// passed, a connection dropped): then the command is this
+			// heartbeat's, and the node that queued it counts it carried.
+			if took = s.tookAt(ctx, row.ID, at); !took {
+				return nil, err
+			}
 		}
 		if !took {
 			continue // another node's heartbeat took it, or its limit passed
@@ -121,6 +127,15 @@ func (s *Service) take(ctx context.Context, serial string) (*Command, error) {
 		return &Command{Name: row.Command, Screen: Screen{Lines: p.Lines, Voice: p.Voice}, Reason: p.Reason}, nil
 	}
 	return nil, nil
+}
+
+// tookAt says whether command id is marked taken at at, by this take.
+func (s *Service) tookAt(ctx context.Context, id string, at time.Time) bool {
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), withdrawTimeout)
+	defer cancel()
+	var c *park.DeviceCommand
+	err := s.base.View(rctx, func(tx park.Tx) (err error) { c, err = tx.GetDeviceCommand(rctx, id); return })
+	return err == nil && c.Status == park.DeviceCommandTaken && c.UpdatedAt.Equal(at)
 }
 
 // wake tells a Send on this node that its command was taken, so it

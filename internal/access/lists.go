@@ -96,7 +96,7 @@ func (s *Service) DeleteListEntry(ctx context.Context, lot, plateText, list stri
 		return nil, err
 	}
 	var out *park.WhitelistEntry
-	err = s.base.Write(ctx, func(tx park.Tx) error {
+	err = s.base.Update(ctx, func(tx park.Tx) error {
 		if _, err := tx.GetLotSettings(ctx, lot); err != nil {
 			return err
 		}
@@ -108,6 +108,9 @@ func (s *Service) DeleteListEntry(ctx context.Context, lot, plateText, list stri
 			return err
 		}
 		out = w
+		if err := keepEntryFree(ctx, tx, w, s.base.Clock()); err != nil {
+			return err
+		}
 		if err := tx.DeleteWhitelist(ctx, w.ID); err != nil {
 			return err
 		}

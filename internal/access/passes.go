@@ -138,12 +138,15 @@ func (s *Service) DeletePass(ctx context.Context, lot, id string) error {
 // removed in one transaction; it returns the pass removed.
 func (s *Service) DeletePassBy(ctx context.Context, lot string, ref PassRef) (*park.Pass, error) {
 	var out *park.Pass
-	err := s.base.Write(ctx, func(tx park.Tx) error {
+	err := s.base.Update(ctx, func(tx park.Tx) error {
 		p, err := findPass(ctx, tx, lot, ref)
 		if err != nil {
 			return err
 		}
 		out = p
+		if err := keepPassFree(ctx, tx, p, s.base.Clock()); err != nil {
+			return err
+		}
 		return tx.DeletePass(ctx, p.ID)
 	})
 	return out, err
@@ -239,8 +242,12 @@ func (s *Service) UpdateWhitelist(ctx context.Context, lot, id string, patch fun
 
 // DeleteWhitelist removes an entry.
 func (s *Service) DeleteWhitelist(ctx context.Context, lot, id string) error {
-	return s.base.Write(ctx, func(tx park.Tx) error {
-		if _, err := getWhitelistOf(ctx, tx, lot, id); err != nil {
+	return s.base.Update(ctx, func(tx park.Tx) error {
+		w, err := getWhitelistOf(ctx, tx, lot, id)
+		if err != nil {
+			return err
+		}
+		if err := keepEntryFree(ctx, tx, w, s.base.Clock()); err != nil {
 			return err
 		}
 		return tx.DeleteWhitelist(ctx, id)

@@ -82,7 +82,7 @@ func (s *Service) SaveSlotPass(ctx context.Context, lot string, ref PassRef, p *
 // names it by).
 func (s *Service) DeleteSlotPass(ctx context.Context, lot string, ref PassRef) (*park.Pass, error) {
 	var out *park.Pass
-	err := s.base.Write(ctx, func(tx park.Tx) error {
+	err := s.base.Update(ctx, func(tx park.Tx) error {
 		if _, err := tx.GetLotSettings(ctx, lot); err != nil {
 			return err
 		}
@@ -94,6 +94,9 @@ func (s *Service) DeleteSlotPass(ctx context.Context, lot string, ref PassRef) (
 			return &park.Error{Code: park.ENotFound, Field: ref.field(), Message: "pass " + p.ID + " is a whole-day pass, not a time-slot one"}
 		}
 		out = p
+		if err := keepPassFree(ctx, tx, p, s.base.Clock()); err != nil {
+			return err
+		}
 		return tx.DeletePass(ctx, p.ID)
 	})
 	return out, err

@@ -66,6 +66,9 @@ func (s *Service) priceStayWith(ctx context.Context, tx park.Tx, l *park.Lot, st
 	if st.PaidUntil != nil {
 		in.PaidUntil = *st.PaidUntil
 	}
+	for _, k := range st.KeptFree { // access withdrawn while inside
+		in.FreeWindows = append(in.FreeWindows, tariff.Window{From: k.From, To: k.To})
+	}
 	var coveredBy string
 	if st.PassID != "" {
 		p, err := tx.GetPass(ctx, st.PassID)
@@ -78,7 +81,7 @@ func (s *Service) priceStayWith(ctx context.Context, tx park.Tx, l *park.Lot, st
 			if access.PassFreeTime(&in, p, lapses, l.Location(), st.EntryAt, at) {
 				coveredBy = park.ReasonPass
 			}
-		case !park.IsCode(err, park.ENotFound): // a deleted pass covers nothing
+		case !park.IsCode(err, park.ENotFound): // a deleted pass left its time in KeptFree
 			return Priced{}, err
 		}
 	}

@@ -46,9 +46,12 @@ type Stay struct {
 	Anomaly      string     `json:"anomaly,omitempty"`
 	Source       string     `json:"source,omitempty"` // who registered the entry (a partner id), "" for lanes
 	// ReservationID is the reservation the car entered on, "" for none.
-	ReservationID string    `json:"reservation_id,omitempty"`
-	UpdatedAt     time.Time `json:"updated_at"`
-	Version       int64     `json:"-"`
+	ReservationID string `json:"reservation_id,omitempty"`
+	// KeptFree is the free time of access withdrawn while the car was
+	// inside (a pass or an allow entry deleted): the stay keeps it.
+	KeptFree  []Period  `json:"-"`
+	UpdatedAt time.Time `json:"updated_at"`
+	Version   int64     `json:"-"`
 }
 
 // StayFilter selects stays of a lot for listing.

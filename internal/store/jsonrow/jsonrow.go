@@ -166,3 +166,33 @@ func ReadReadings(chunks []string) ([]park.MeterReading, error) {
 	slices.SortFunc(out, park.CompareReadings)
 	return out, nil
 }
+
+// Periods encodes a stay's kept free time: "" for none, else a JSON list
+// of [from, to] pairs in RFC 3339, at store precision.
+func Periods(ps []park.Period) string {
+	if len(ps) == 0 {
+		return ""
+	}
+	out := make([][2]time.Time, len(ps))
+	for i, p := range ps {
+		out[i] = [2]time.Time{at(p.From), at(p.To)}
+	}
+	b, _ := json.Marshal(out) // times in range always encode
+	return string(b)
+}
+
+// ParsePeriods decodes what Periods encoded.
+func ParsePeriods(s string) ([]park.Period, error) {
+	if s == "" {
+		return nil, nil
+	}
+	var in [][2]time.Time
+	if err := json.Unmarshal([]byte(s), &in); err != nil {
+		return nil, fmt.Errorf("kept free time %q: %w", s, err)
+	}
+	out := make([]park.Period, len(in))
+	for i, p := range in {
+		out[i] = park.Period{From: p[0].UTC(), To: p[1].UTC()}
+	}
+	return out, nil
+}

@@ -2,10 +2,12 @@ package postgres
 
 import (
 	"encoding/json"
+	"fmt"
 	"math"
 	"time"
 
 	"parkd/internal/park"
+	"parkd/internal/store/jsonrow"
 	"parkd/internal/store/postgres/db"
 )
 
@@ -55,22 +57,29 @@ func lotFromRow(r db.Lot, occupied int64) *park.Lot {
 	return l
 }
 
-func stayFromRow(r db.Stay) *park.Stay {
+func stayFromRow(r db.Stay) (*park.Stay, error) {
+	kept, err := jsonrow.ParsePeriods(r.KeptFree)
+	if err != nil {
+		return nil, fmt.Errorf("stay %s: %w", r.ID, err)
+	}
 	return &park.Stay{
 		ID: r.ID, LotCode: r.LotCode, Plate: r.Plate, PlateKey: r.PlateKey, VehicleClass: r.VehicleClass,
 		Locator: r.Locator, EntryAt: fromTS(r.EntryAt), EntryLane: r.EntryLane, ExitAt: fromTSP(r.ExitAt),
 		ExitLane: r.ExitLane, State: r.State, PassID: r.PassID, Total: r.Total, Paid: r.Paid,
 		Discount: r.Discount, PaidUntil: fromTSP(r.PaidUntil), Anomaly: r.Anomaly, Source: r.Source,
-		UpdatedAt: fromTS(r.UpdatedAt), Version: r.Version, ReservationID: r.ReservationID,
-	}
+		UpdatedAt: fromTS(r.UpdatedAt), Version: r.Version, ReservationID: r.ReservationID, KeptFree: kept,
+	}, nil
 }
 
-func staysFromRows(rows []db.Stay) []*park.Stay {
+func staysFromRows(rows []db.Stay) ([]*park.Stay, error) {
 	out := make([]*park.Stay, len(rows))
 	for i, r := range rows {
-		out[i] = stayFromRow(r)
+		var err error
+		if out[i], err = stayFromRow(r); err != nil {
+			return nil, err
+		}
 	}
-	return out
+	return out, nil
 }
 
 func eventFromRow(r db.Event) (*park.Event, error) {

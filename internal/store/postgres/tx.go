@@ -12,6 +12,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"parkd/internal/park"
+	"parkd/internal/store/jsonrow"
 	"parkd/internal/store/postgres/db"
 )
 
@@ -248,7 +249,7 @@ func (t *txn) GetStay(ctx context.Context, id string) (*park.Stay, error) {
 	if err != nil {
 		return nil, wrap(err, "stay %q", id)
 	}
-	return stayFromRow(r), nil
+	return stayFromRow(r)
 }
 
 func (t *txn) GetStayByLocator(ctx context.Context, lot, locator string) (*park.Stay, error) {
@@ -256,7 +257,7 @@ func (t *txn) GetStayByLocator(ctx context.Context, lot, locator string) (*park.
 	if err != nil {
 		return nil, wrap(err, "stay with locator %q", locator)
 	}
-	return stayFromRow(r), nil
+	return stayFromRow(r)
 }
 
 func (t *txn) FindInside(ctx context.Context, lot, plateKey string) (*park.Stay, error) {
@@ -264,7 +265,7 @@ func (t *txn) FindInside(ctx context.Context, lot, plateKey string) (*park.Stay,
 	if err != nil {
 		return nil, wrap(err, "car inside")
 	}
-	return stayFromRow(r), nil
+	return stayFromRow(r)
 }
 
 func (t *txn) UpdateStay(ctx context.Context, s *park.Stay) error {
@@ -272,7 +273,7 @@ func (t *txn) UpdateStay(ctx context.Context, s *park.Stay) error {
 		Plate: s.Plate, PlateKey: s.PlateKey, VehicleClass: s.VehicleClass, ExitAt: tsp(s.ExitAt),
 		ExitLane: s.ExitLane, State: s.State, PassID: s.PassID, Total: s.Total, Paid: s.Paid,
 		Discount: s.Discount, PaidUntil: tsp(s.PaidUntil), Anomaly: s.Anomaly, UpdatedAt: ts(s.UpdatedAt),
-		ID: s.ID, Version: s.Version,
+		KeptFree: jsonrow.Periods(s.KeptFree), ID: s.ID, Version: s.Version,
 	})
 	return versioned(n, err, &s.Version, func() error { _, err := t.q.GetStay(ctx, s.ID); return err }, "stay %q", s.ID)
 }
@@ -301,7 +302,7 @@ func (t *txn) ListStays(ctx context.Context, f park.StayFilter) ([]*park.Stay, e
 	if err != nil {
 		return nil, mapErr(err)
 	}
-	return staysFromRows(rows), nil
+	return staysFromRows(rows)
 }
 
 func (t *txn) CountInsideForPass(ctx context.Context, passID string) (int, error) {

@@ -3,9 +3,11 @@ package sqlite
 import (
 	"database/sql"
 	"encoding/json"
+	"fmt"
 	"time"
 
 	"parkd/internal/park"
+	"parkd/internal/store/jsonrow"
 	"parkd/internal/store/sqlite/db"
 )
 
@@ -49,22 +51,29 @@ func lotFromRow(r db.Lot, occupied int64) *park.Lot {
 	return l
 }
 
-func stayFromRow(r db.Stay) *park.Stay {
+func stayFromRow(r db.Stay) (*park.Stay, error) {
+	kept, err := jsonrow.ParsePeriods(r.KeptFree)
+	if err != nil {
+		return nil, fmt.Errorf("stay %s: %w", r.ID, err)
+	}
 	return &park.Stay{
 		ID: r.ID, LotCode: r.LotCode, Plate: r.Plate, PlateKey: r.PlateKey, VehicleClass: r.VehicleClass,
 		Locator: r.Locator, EntryAt: fromUS(r.EntryAt), EntryLane: r.EntryLane, ExitAt: fromNullUS(r.ExitAt),
 		ExitLane: r.ExitLane, State: r.State, PassID: r.PassID, Total: r.Total, Paid: r.Paid,
 		Discount: r.Discount, PaidUntil: fromNullUS(r.PaidUntil), Anomaly: r.Anomaly, Source: r.Source,
-		UpdatedAt: fromUS(r.UpdatedAt), Version: r.Version, ReservationID: r.ReservationID,
-	}
+		UpdatedAt: fromUS(r.UpdatedAt), Version: r.Version, ReservationID: r.ReservationID, KeptFree: kept,
+	}, nil
 }
 
-func staysFromRows(rows []db.Stay) []*park.Stay {
+func staysFromRows(rows []db.Stay) ([]*park.Stay, error) {
 	out := make([]*park.Stay, len(rows))
 	for i, r := range rows {
-		out[i] = stayFromRow(r)
+		var err error
+		if out[i], err = stayFromRow(r); err != nil {
+			return nil, err
+		}
 	}
-	return out
+	return out, nil
 }
 
 func eventFromRow(r db.Event) (*park.Event, error) {

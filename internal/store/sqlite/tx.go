@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"parkd/internal/park"
+	"parkd/internal/store/jsonrow"
 	"parkd/internal/store/sqlite/db"
 )
 
@@ -231,7 +232,7 @@ func (t *txn) GetStay(ctx context.Context, id string) (*park.Stay, error) {
 	if err != nil {
 		return nil, wrap(err, "stay %q", id)
 	}
-	return stayFromRow(r), nil
+	return stayFromRow(r)
 }
 
 func (t *txn) GetStayByLocator(ctx context.Context, lot, locator string) (*park.Stay, error) {
@@ -239,7 +240,7 @@ func (t *txn) GetStayByLocator(ctx context.Context, lot, locator string) (*park.
 	if err != nil {
 		return nil, wrap(err, "stay with locator %q", locator)
 	}
-	return stayFromRow(r), nil
+	return stayFromRow(r)
 }
 
 func (t *txn) FindInside(ctx context.Context, lot, plateKey string) (*park.Stay, error) {
@@ -247,7 +248,7 @@ func (t *txn) FindInside(ctx context.Context, lot, plateKey string) (*park.Stay,
 	if err != nil {
 		return nil, wrap(err, "car inside")
 	}
-	return stayFromRow(r), nil
+	return stayFromRow(r)
 }
 
 func (t *txn) UpdateStay(ctx context.Context, s *park.Stay) error {
@@ -255,7 +256,7 @@ func (t *txn) UpdateStay(ctx context.Context, s *park.Stay) error {
 		Plate: s.Plate, PlateKey: s.PlateKey, VehicleClass: s.VehicleClass, ExitAt: nullUS(s.ExitAt),
 		ExitLane: s.ExitLane, State: s.State, PassID: s.PassID, Total: s.Total, Paid: s.Paid,
 		Discount: s.Discount, PaidUntil: nullUS(s.PaidUntil), Anomaly: s.Anomaly, UpdatedAt: us(s.UpdatedAt),
-		ID: s.ID, Version: s.Version,
+		KeptFree: jsonrow.Periods(s.KeptFree), ID: s.ID, Version: s.Version,
 	})
 	return versioned(n, err, &s.Version, func() error { _, err := t.q.GetStay(stmtCtx, s.ID); return err }, "stay %q", s.ID)
 }
@@ -284,7 +285,7 @@ func (t *txn) ListStays(ctx context.Context, f park.StayFilter) ([]*park.Stay, e
 	if err != nil {
 		return nil, mapErr(err)
 	}
-	return staysFromRows(rows), nil
+	return staysFromRows(rows)
 }
 
 func (t *txn) CountInsideForPass(ctx context.Context, passID string) (int, error) {

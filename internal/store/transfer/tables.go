@@ -101,7 +101,7 @@ var tables = []table{
 		{"locator", text}, {"entry_at", timestamp}, {"entry_lane", text}, {"exit_at", timestamp},
 		{"exit_lane", text}, {"state", text}, {"pass_id", text}, {"total", integer}, {"paid", integer},
 		{"discount", integer}, {"paid_until", timestamp}, {"anomaly", text}, {"source", text},
-		{"updated_at", timestamp}, {"version", integer}, {"reservation_id", text},
+		{"updated_at", timestamp}, {"version", integer}, {"reservation_id", text}, {"kept_free", text},
 	}},
 	{name: "events", key: []string{"lot_code", "id"}, columns: []column{
 		{"lot_code", text}, {"id", text}, {"type", text}, {"plate", text}, {"lane", text},

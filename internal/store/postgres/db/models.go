@@ -543,6 +543,7 @@ type Stay struct {
 	UpdatedAt     time.Time
 	Version       int64
 	ReservationID string
+	KeptFree      string
 }
 
 type Subscription struct {

@@ -22,7 +22,7 @@ func (q *Queries) CountInsideForPass(ctx context.Context, passID string) (int64,
 }
 
 const findInside = `-- name: FindInside :one
-SELECT id, lot_code, plate, plate_key, vehicle_class, locator, entry_at, entry_lane, exit_at, exit_lane, state, pass_id, total, paid, discount, paid_until, anomaly, source, updated_at, version, reservation_id FROM stays WHERE lot_code = ? AND plate_key = ? AND state = 'in'
+SELECT id, lot_code, plate, plate_key, vehicle_class, locator, entry_at, entry_lane, exit_at, exit_lane, state, pass_id, total, paid, discount, paid_until, anomaly, source, updated_at, version, reservation_id, kept_free FROM stays WHERE lot_code = ? AND plate_key = ? AND state = 'in'
 `
 
 type FindInsideParams struct {
@@ -55,6 +55,7 @@ func (q *Queries) FindInside(ctx context.Context, arg FindInsideParams) (Stay, e
 		&i.UpdatedAt,
 		&i.Version,
 		&i.ReservationID,
+		&i.KeptFree,
 	)
 	return i, err
 }
@@ -88,7 +89,7 @@ func (q *Queries) GetEvent(ctx context.Context, arg GetEventParams) (Event, erro
 }
 
 const getStay = `-- name: GetStay :one
-SELECT id, lot_code, plate, plate_key, vehicle_class, locator, entry_at, entry_lane, exit_at, exit_lane, state, pass_id, total, paid, discount, paid_until, anomaly, source, updated_at, version, reservation_id FROM stays WHERE id = ?
+SELECT id, lot_code, plate, plate_key, vehicle_class, locator, entry_at, entry_lane, exit_at, exit_lane, state, pass_id, total, paid, discount, paid_until, anomaly, source, updated_at, version, reservation_id, kept_free FROM stays WHERE id = ?
 `
 
 func (q *Queries) GetStay(ctx context.Context, id string) (Stay, error) {
@@ -116,12 +117,13 @@ func (q *Queries) GetStay(ctx context.Context, id string) (Stay, error) {
 		&i.UpdatedAt,
 		&i.Version,
 		&i.ReservationID,
+		&i.KeptFree,
 	)
 	return i, err
 }
 
 const getStayByLocator = `-- name: GetStayByLocator :one
-SELECT id, lot_code, plate, plate_key, vehicle_class, locator, entry_at, entry_lane, exit_at, exit_lane, state, pass_id, total, paid, discount, paid_until, anomaly, source, updated_at, version, reservation_id FROM stays WHERE lot_code = ? AND locator = ?
+SELECT id, lot_code, plate, plate_key, vehicle_class, locator, entry_at, entry_lane, exit_at, exit_lane, state, pass_id, total, paid, discount, paid_until, anomaly, source, updated_at, version, reservation_id, kept_free FROM stays WHERE lot_code = ? AND locator = ?
 `
 
 type GetStayByLocatorParams struct {
@@ -154,6 +156,7 @@ func (q *Queries) GetStayByLocator(ctx context.Context, arg GetStayByLocatorPara
 		&i.UpdatedAt,
 		&i.Version,
 		&i.ReservationID,
+		&i.KeptFree,
 	)
 	return i, err
 }
@@ -375,7 +378,7 @@ func (q *Queries) ListStayAnomalies(ctx context.Context, arg ListStayAnomaliesPa
 }
 
 const listStays = `-- name: ListStays :many
-SELECT id, lot_code, plate, plate_key, vehicle_class, locator, entry_at, entry_lane, exit_at, exit_lane, state, pass_id, total, paid, discount, paid_until, anomaly, source, updated_at, version, reservation_id FROM stays WHERE lot_code = ? AND id > ? ORDER BY id LIMIT ?
+SELECT id, lot_code, plate, plate_key, vehicle_class, locator, entry_at, entry_lane, exit_at, exit_lane, state, pass_id, total, paid, discount, paid_until, anomaly, source, updated_at, version, reservation_id, kept_free FROM stays WHERE lot_code = ? AND id > ? ORDER BY id LIMIT ?
 `
 
 type ListStaysParams struct {
@@ -415,6 +418,7 @@ func (q *Queries) ListStays(ctx context.Context, arg ListStaysParams) ([]Stay, e
 			&i.UpdatedAt,
 			&i.Version,
 			&i.ReservationID,
+			&i.KeptFree,
 		); err != nil {
 			return nil, err
 		}
@@ -430,7 +434,7 @@ func (q *Queries) ListStays(ctx context.Context, arg ListStaysParams) ([]Stay, e
 }
 
 const listStaysByPlate = `-- name: ListStaysByPlate :many
-SELECT id, lot_code, plate, plate_key, vehicle_class, locator, entry_at, entry_lane, exit_at, exit_lane, state, pass_id, total, paid, discount, paid_until, anomaly, source, updated_at, version, reservation_id FROM stays WHERE lot_code = ? AND plate_key = ? AND id > ? ORDER BY id LIMIT ?
+SELECT id, lot_code, plate, plate_key, vehicle_class, locator, entry_at, entry_lane, exit_at, exit_lane, state, pass_id, total, paid, discount, paid_until, anomaly, source, updated_at, version, reservation_id, kept_free FROM stays WHERE lot_code = ? AND plate_key = ? AND id > ? ORDER BY id LIMIT ?
 `
 
 type ListStaysByPlateParams struct {
@@ -476,6 +480,7 @@ func (q *Queries) ListStaysByPlate(ctx context.Context, arg ListStaysByPlatePara
 			&i.UpdatedAt,
 			&i.Version,
 			&i.ReservationID,
+			&i.KeptFree,
 		); err != nil {
 			return nil, err
 		}
@@ -491,7 +496,7 @@ func (q *Queries) ListStaysByPlate(ctx context.Context, arg ListStaysByPlatePara
 }
 
 const listStaysByState = `-- name: ListStaysByState :many
-SELECT id, lot_code, plate, plate_key, vehicle_class, locator, entry_at, entry_lane, exit_at, exit_lane, state, pass_id, total, paid, discount, paid_until, anomaly, source, updated_at, version, reservation_id FROM stays WHERE lot_code = ? AND state = ? AND id > ? ORDER BY id LIMIT ?
+SELECT id, lot_code, plate, plate_key, vehicle_class, locator, entry_at, entry_lane, exit_at, exit_lane, state, pass_id, total, paid, discount, paid_until, anomaly, source, updated_at, version, reservation_id, kept_free FROM stays WHERE lot_code = ? AND state = ? AND id > ? ORDER BY id LIMIT ?
 `
 
 type ListStaysByStateParams struct {
@@ -537,6 +542,7 @@ func (q *Queries) ListStaysByState(ctx context.Context, arg ListStaysByStatePara
 			&i.UpdatedAt,
 			&i.Version,
 			&i.ReservationID,
+			&i.KeptFree,
 		); err != nil {
 			return nil, err
 		}
@@ -554,7 +560,7 @@ func (q *Queries) ListStaysByState(ctx context.Context, arg ListStaysByStatePara
 const updateStay = `-- name: UpdateStay :execrows
 UPDATE stays
 SET plate = ?, plate_key = ?, vehicle_class = ?, exit_at = ?, exit_lane = ?, state = ?, pass_id = ?,
-    total = ?, paid = ?, discount = ?, paid_until = ?, anomaly = ?, updated_at = ?, version = version + 1
+    total = ?, paid = ?, discount = ?, paid_until = ?, anomaly = ?, updated_at = ?, kept_free = ?, version = version + 1
 WHERE id = ? AND version = ?
 `
 
@@ -572,6 +578,7 @@ type UpdateStayParams struct {
 	PaidUntil    sql.NullInt64
 	Anomaly      string
 	UpdatedAt    int64
+	KeptFree     string
 	ID           string
 	Version      int64
 }
@@ -591,6 +598,7 @@ func (q *Queries) UpdateStay(ctx context.Context, arg UpdateStayParams) (int64, 
 		arg.PaidUntil,
 		arg.Anomaly,
 		arg.UpdatedAt,
+		arg.KeptFree,
 		arg.ID,
 		arg.Version,
 	)

@@ -406,7 +406,7 @@ func (s *Service) charging(ctx context.Context, tx park.Tx, chargerID string, tx
 	if err != nil || sess.Status != park.SessionCharging {
 		return nil, nil, nil, err
 	}
-	st, loc, err := s.standard(ctx, tx, sess.StandardID, sess.LotCode)
+	st, loc, _, err := s.standard(ctx, tx, sess.StandardID, sess.StandardVersion, sess.LotCode)
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -501,13 +501,13 @@ func (s *Service) openAtCharger(ctx context.Context, tx park.Tx, in Started) (*p
 	if err != nil || st.Status != TagAccepted {
 		return nil, st, err
 	}
-	std, _, err := s.standard(ctx, tx, c.StandardID, c.LotCode)
+	std, _, version, err := s.standard(ctx, tx, c.StandardID, 0, c.LotCode)
 	if err != nil {
 		return nil, invalid, err
 	}
 	now := s.base.Clock()
 	sess := &park.ChargeSession{ID: newSessionID(now), ChargerID: c.ID, Connector: in.Connector, LotCode: c.LotCode,
-		StandardID: c.StandardID, IDTag: in.IDTag, PlateKey: plateKey, Source: park.SourceCharger, Status: park.SessionPending,
+		StandardID: c.StandardID, StandardVersion: version, IDTag: in.IDTag, PlateKey: plateKey, Source: park.SourceCharger, Status: park.SessionPending,
 		RefundTo: nameOf(refundNames, std.RefundTo), CreatedAt: now, UpdatedAt: now}
 	if err := tx.InsertChargeSession(ctx, sess); err != nil {
 		return nil, invalid, err

@@ -72,7 +72,7 @@ func (s *Service) StartSession(ctx context.Context, in StartInput) (*park.Charge
 	var queued string
 	err := s.base.Update(ctx, func(tx park.Tx) error {
 		queued = ""
-		c, st, err := s.usable(ctx, tx, in.ChargerID, in.Connector)
+		c, st, version, err := s.usable(ctx, tx, in.ChargerID, in.Connector)
 		if err != nil {
 			return err
 		}
@@ -92,7 +92,7 @@ func (s *Service) StartSession(ctx context.Context, in StartInput) (*park.Charge
 		}
 		now := s.base.Clock()
 		sess = &park.ChargeSession{ID: newSessionID(now), ChargerID: c.ID, Connector: in.Connector, LotCode: c.LotCode,
-			StandardID: c.StandardID, Source: in.Source, PartnerID: in.PartnerID, Status: park.SessionPending,
+			StandardID: c.StandardID, StandardVersion: version, Source: in.Source, PartnerID: in.PartnerID, Status: park.SessionPending,
 			Prepaid: in.Prepaid, LimitMinutes: in.LimitMinutes, PlateKey: plateKey, RefundTo: nameOf(refundNames, st.RefundTo),
 			CreatedAt: now, UpdatedAt: now}
 		sess.IDTag = sess.ID
@@ -126,50 +126,57 @@ func (s *Service) StartSession(ctx context.Context, in StartInput) (*park.Charge
 }
 
 // usable returns a charger that may start a session on connector, and its
-// standard.
-func (s *Service) usable(ctx context.Context, tx park.Tx, id string, connector int) (*park.Charger, *tariff.ChargeStandard, error) {
+// standard at its current version.
+func (s *Service) usable(ctx context.Context, tx park.Tx, id string, connector int) (*park.Charger, *tariff.ChargeStandard, int64, error) {
 	c, err := tx.GetCharger(ctx, id)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, 0, err
 	}
 	switch {
 	case c.Retired != nil:
-		return nil, nil, park.Errorf(park.EConflict, "charger %q is retired", id)
+		return nil, nil, 0, park.Errorf(park.EConflict, "charger %q is retired", id)
 	case c.Availability != park.ChargerOperative:
-		return nil, nil, park.Errorf(park.EConflict, "charger %q is out of service", id)
+		return nil, nil, 0, park.Errorf(park.EConflict, "charger %q is out of service", id)
 	case connector < 1 || connector > c.Connectors:
-		return nil, nil, park.Invalid("connector", "charger %q has connectors 1 to %d, not %d", id, c.Connectors, connector)
+		return nil, nil, 0, park.Invalid("connector", "charger %q has connectors 1 to %d, not %d", id, c.Connectors, connector)
 	}
 	if _, err := tx.OpenChargeSession(ctx, id, connector); err == nil {
-		return nil, nil, park.Errorf(park.EConflict, "connector %d of charger %q is busy", connector, id)
+		return nil, nil, 0, park.Errorf(park.EConflict, "connector %d of charger %q is busy", connector, id)
 	} else if !park.IsCode(err, park.ENotFound) {
-		return nil, nil, err
+		return nil, nil, 0, err
 	}
-	st, _, err := s.standard(ctx, tx, c.StandardID, c.LotCode)
-	return c, st, err
+	st, _, version, err := s.standard(ctx, tx, c.StandardID, 0, c.LotCode)
+	return c, st, version, err
 }
 
-// standard returns the model of price standard id, and the zone of lot:
-// what a session is priced by (the charger's standard when it started,
-// which it keeps).
-func (s *Service) standard(ctx context.Context, tx park.Tx, id int64, lotCode string) (*tariff.ChargeStandard, *time.Location, error) {
+// standard returns the model of price standard id at version (0: its
+// current one), the zone of lot, and the version: what a session is
+// priced by (the charger's standard as it was when the session started,
+// which it keeps through the standard's later edits).
+func (s *Service) standard(ctx context.Context, tx park.Tx, id, version int64, lotCode string) (*tariff.ChargeStandard, *time.Location, int64, error) {
 	p, err := tx.GetPriceStandard(ctx, id)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, 0, err
+	}
+	if version != 0 && version != p.Version {
+		// Sessions from before versions were kept name none (0).
+		if p, err = tx.GetPriceStandardVersion(ctx, id, version); err != nil {
+			return nil, nil, 0, err
+		}
 	}
 	st, err := Standard(p.Rules)
 	if err != nil {
-		return nil, nil, park.Errorf(park.EInternal, "price standard %d: %v", p.ID, err)
+		return nil, nil, 0, park.Errorf(park.EInternal, "price standard %d: %v", p.ID, err)
 	}
 	lot, err := tx.GetLotSettings(ctx, lotCode)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, 0, err
 	}
 	loc, err := park.LoadLocation(lot.TimeZone)
 	if err != nil {
-		return nil, nil, park.Errorf(park.EInternal, "lot %q: %v", lot.Code, err)
+		return nil, nil, 0, park.Errorf(park.EInternal, "lot %q: %v", lot.Code, err)
 	}
-	return st, loc, nil
+	return st, loc, p.Version, nil
 }
 
 // failPending ends a session the charger never started: nothing is billed

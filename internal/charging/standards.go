@@ -77,7 +77,8 @@ func (s *Service) CreateStandard(ctx context.Context, in StandardInput) (*park.P
 
 // ReplaceStandard replaces a standard's name, family, display, remark and
 // rules (ENotFound, EInvalid). Sessions already ended keep their bill;
-// open ones are billed by the new rules from their next reading.
+// open ones go on being billed by the version they started on (kept by
+// the store), and sessions started from now on by the new one.
 func (s *Service) ReplaceStandard(ctx context.Context, id int64, in StandardInput) (*park.PriceStandard, error) {
 	if err := in.check(); err != nil {
 		return nil, err

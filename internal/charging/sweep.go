@@ -97,27 +97,27 @@ func (s *Service) due(ctx context.Context, page []*park.ChargeSession) ([]*park.
 	return out, err
 }
 
-// standardOf returns a price standard and a lot's time zone.
-type standardOf func(id int64, lotCode string) (*tariff.ChargeStandard, *time.Location, error)
+// standardOf returns a session's price standard and its lot's time zone.
+type standardOf func(sess *park.ChargeSession) (*tariff.ChargeStandard, *time.Location, error)
 
-// standards is s.standard remembered per standard and lot, for one
-// transaction.
+// standards is s.standard remembered per standard, version and lot, for
+// one transaction.
 func (s *Service) standards(ctx context.Context, tx park.Tx) standardOf {
 	type key struct {
-		id  int64
-		lot string
+		id, version int64
+		lot         string
 	}
 	type val struct {
 		st  *tariff.ChargeStandard
 		loc *time.Location
 	}
 	seen := map[key]val{}
-	return func(id int64, lotCode string) (*tariff.ChargeStandard, *time.Location, error) {
-		k := key{id, lotCode}
+	return func(sess *park.ChargeSession) (*tariff.ChargeStandard, *time.Location, error) {
+		k := key{sess.StandardID, sess.StandardVersion, sess.LotCode}
 		if v, ok := seen[k]; ok {
 			return v.st, v.loc, nil
 		}
-		st, loc, err := s.standard(ctx, tx, id, lotCode)
+		st, loc, _, err := s.standard(ctx, tx, k.id, k.version, k.lot)
 		if err == nil {
 			seen[k] = val{st, loc}
 		}
@@ -132,7 +132,7 @@ func (s *Service) verdict(ctx context.Context, tx park.Tx, sess *park.ChargeSess
 	if err != nil {
 		return false, end, 0, err
 	}
-	st, loc, err := std(sess.StandardID, sess.LotCode)
+	st, loc, err := std(sess)
 	if err != nil {
 		return false, end, 0, err
 	}
@@ -202,7 +202,7 @@ func (s *Service) EndLost(ctx context.Context, id string) (*park.ChargeSession, 
 		default:
 			return park.Errorf(park.EConflict, "charge session %q has ended", id)
 		}
-		st, loc, err := s.standard(ctx, tx, sess.StandardID, sess.LotCode)
+		st, loc, _, err := s.standard(ctx, tx, sess.StandardID, sess.StandardVersion, sess.LotCode)
 		if err != nil {
 			return err
 		}
@@ -238,7 +238,7 @@ func (s *Service) sweepOne(ctx context.Context, sess *park.ChargeSession) error 
 			reason = r
 			return err
 		}
-		st, loc, err := s.standard(ctx, tx, sess.StandardID, sess.LotCode)
+		st, loc, _, err := s.standard(ctx, tx, sess.StandardID, sess.StandardVersion, sess.LotCode)
 		if err != nil {
 			return err
 		}

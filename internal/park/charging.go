@@ -165,6 +165,9 @@ type ChargeSession struct {
 	Connector  int    `json:"connector"`
 	LotCode    string `json:"lot_code"`
 	StandardID int64  `json:"standard_id"`
+	// StandardVersion is the version of the standard the session started
+	// on, which prices it (0: the current one, for sessions from before).
+	StandardVersion int64 `json:"standard_version,omitempty"`
 	// TransactionID is the OCPP transaction id parkd gave the charger (0
 	// until it starts).
 	TransactionID int64  `json:"transaction_id"`
@@ -356,10 +359,13 @@ type ChargingTx interface {
 
 	// CreatePriceStandard assigns the next id when ID is 0 (EConflict when
 	// a given id exists). GetPriceStandard returns ENotFound;
-	// UpdatePriceStandard is versioned; DeletePriceStandard returns
-	// ENotFound. ListPriceStandards lists in id order.
+	// UpdatePriceStandard is versioned, and keeps the version it replaces
+	// for GetPriceStandardVersion (ENotFound: never kept);
+	// DeletePriceStandard returns ENotFound and drops the kept versions.
+	// ListPriceStandards lists in id order.
 	CreatePriceStandard(ctx context.Context, p *PriceStandard) error
 	GetPriceStandard(ctx context.Context, id int64) (*PriceStandard, error)
+	GetPriceStandardVersion(ctx context.Context, id, version int64) (*PriceStandard, error)
 	UpdatePriceStandard(ctx context.Context, p *PriceStandard) error
 	DeletePriceStandard(ctx context.Context, id int64) error
 	ListPriceStandards(ctx context.Context, f PriceStandardFilter) ([]*PriceStandard, error)

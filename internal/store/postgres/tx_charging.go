@@ -80,10 +80,21 @@ func (t *txn) GetPriceStandard(ctx context.Context, id int64) (*park.PriceStanda
 	return jsonrow.ReadStandard(r.Data, r.ID, r.Version)
 }
 
+func (t *txn) GetPriceStandardVersion(ctx context.Context, id, version int64) (*park.PriceStandard, error) {
+	data, err := t.q.GetPriceStandardVersion(ctx, db.GetPriceStandardVersionParams{ID: id, Version: version})
+	if err != nil {
+		return nil, wrap(err, "price standard %d version %d", id, version)
+	}
+	return jsonrow.ReadStandard(data, id, version)
+}
+
 func (t *txn) UpdatePriceStandard(ctx context.Context, p *park.PriceStandard) error {
 	data, err := jsonrow.Standard(p)
 	if err != nil {
 		return err
+	}
+	if err := t.q.KeepPriceStandardVersion(ctx, p.ID); err != nil {
+		return mapErr(err)
 	}
 	n, err := t.q.UpdatePriceStandard(ctx, db.UpdatePriceStandardParams{Name: p.Name, Family: int32(p.Family), Data: data,
 		ID: p.ID, Version: p.Version})
@@ -92,6 +103,9 @@ func (t *txn) UpdatePriceStandard(ctx context.Context, p *park.PriceStandard) er
 }
 
 func (t *txn) DeletePriceStandard(ctx context.Context, id int64) error {
+	if err := t.q.DeletePriceStandardVersions(ctx, id); err != nil {
+		return mapErr(err)
+	}
 	n, err := t.q.DeletePriceStandard(ctx, id)
 	return affected(n, err, "price standard %d", id)
 }

@@ -82,10 +82,21 @@ func (t *txn) GetPriceStandard(ctx context.Context, id int64) (*park.PriceStanda
 	return jsonrow.ReadStandard(r.Data, r.ID, r.Version)
 }
 
+func (t *txn) GetPriceStandardVersion(ctx context.Context, id, version int64) (*park.PriceStandard, error) {
+	data, err := t.q.GetPriceStandardVersion(stmtCtx, db.GetPriceStandardVersionParams{ID: id, Version: version})
+	if err != nil {
+		return nil, wrap(err, "price standard %d version %d", id, version)
+	}
+	return jsonrow.ReadStandard(data, id, version)
+}
+
 func (t *txn) UpdatePriceStandard(ctx context.Context, p *park.PriceStandard) error {
 	data, err := jsonrow.Standard(p)
 	if err != nil {
 		return err
+	}
+	if err := t.q.KeepPriceStandardVersion(stmtCtx, p.ID); err != nil {
+		return mapErr(err)
 	}
 	n, err := t.q.UpdatePriceStandard(stmtCtx, db.UpdatePriceStandardParams{Name: p.Name, Family: int64(p.Family), Data: data,
 		ID: p.ID, Version: p.Version})
@@ -94,6 +105,9 @@ func (t *txn) UpdatePriceStandard(ctx context.Context, p *park.PriceStandard) er
 }
 
 func (t *txn) DeletePriceStandard(ctx context.Context, id int64) error {
+	if err := t.q.DeletePriceStandardVersions(stmtCtx, id); err != nil {
+		return mapErr(err)
+	}
 	n, err := t.q.DeletePriceStandard(stmtCtx, id)
 	return affected(n, err, "price standard %d", id)
 }

@@ -172,9 +172,30 @@ func testPriceStandards(t *testing.T, s park.Store) {
 	got.Name = "renamed"
 	must(t, update(t, s, func(tx park.Tx) error { return tx.UpdatePriceStandard(ctx, got) }))
 	wantCode(t, update(t, s, func(tx park.Tx) error { return tx.UpdatePriceStandard(ctx, seed) }), park.EConflict)
+	// The version an update replaced is kept, as it was; the current one
+	// is not a kept version.
+	version := func(id, v int64) (*park.PriceStandard, error) {
+		var p *park.PriceStandard
+		err := s.View(ctx, func(tx park.Tx) (err error) { p, err = tx.GetPriceStandardVersion(ctx, id, v); return })
+		return p, err
+	}
+	if v1, err := version(19464, 1); err != nil || !reflect.DeepEqual(v1, seed) {
+		t.Fatalf("version 1: %+v, %v; want\n%+v", v1, err, seed)
+	}
+	_, err := version(19464, 2)
+	wantCode(t, err, park.ENotFound)
+	other := &park.PriceStandard{}
+	must(t, s.View(ctx, func(tx park.Tx) (err error) { other, err = tx.GetPriceStandard(ctx, 19465); return }))
+	other.Remark = "edited"
+	must(t, update(t, s, func(tx park.Tx) error { return tx.UpdatePriceStandard(ctx, other) }))
+	if _, err := version(19465, 1); err != nil {
+		t.Fatal(err)
+	}
 	must(t, update(t, s, func(tx park.Tx) error { return tx.DeletePriceStandard(ctx, 19465) }))
 	wantCode(t, update(t, s, func(tx park.Tx) error { return tx.DeletePriceStandard(ctx, 19465) }), park.ENotFound)
 	wantCode(t, s.View(ctx, func(tx park.Tx) error { _, err := tx.GetPriceStandard(ctx, 19465); return err }), park.ENotFound)
+	_, err = version(19465, 1) // a later standard with the id has none of its versions
+	wantCode(t, err, park.ENotFound)
 }
 
 func testChargeSessions(t *testing.T, s park.Store) {

@@ -239,6 +239,9 @@ var tables = []table{
 	{name: "price_standards", key: []string{"id"}, columns: []column{
 		{"id", integer}, {"name", text}, {"family", integer32}, {"data", text}, {"version", integer},
 	}},
+	{name: "price_standard_versions", key: []string{"id", "version"}, columns: []column{
+		{"id", integer}, {"version", integer}, {"data", text},
+	}},
 	{name: "charge_sessions", key: []string{"id"}, columns: []column{
 		{"id", text}, {"charger_id", text}, {"connector", integer32}, {"transaction_id", integer}, {"status", text},
 		{"partner_id", text}, {"updated_at", timestamp}, {"data", text}, {"version", integer},

@@ -157,8 +157,12 @@ func fillChargingAndRental(t *testing.T, st park.Store, now time.Time) {
 			CreatedAt: now, UpdatedAt: now}); err != nil {
 			return err
 		}
-		if err := tx.CreatePriceStandard(ctx, &park.PriceStandard{ID: 19464, Name: "固定金额-1元240分钟", Display: "time",
-			CreatedAt: now, UpdatedAt: now}); err != nil {
+		ps := &park.PriceStandard{ID: 19464, Name: "固定金额-1元240分钟", Display: "time", CreatedAt: now, UpdatedAt: now}
+		if err := tx.CreatePriceStandard(ctx, ps); err != nil {
+			return err
+		}
+		ps.Remark = "edited" // keeps version 1
+		if err := tx.UpdatePriceStandard(ctx, ps); err != nil {
 			return err
 		}
 		if err := tx.InsertChargeSession(ctx, &park.ChargeSession{ID: "S1", ChargerID: "CP-1", Connector: 1, LotCode: lot,
@@ -407,6 +411,7 @@ func TestCopy(t *testing.T) {
 		same("operators", func(tx park.Tx) (any, error) { return tx.ListOperators(ctx) })
 		same("chargers", func(tx park.Tx) (any, error) { return tx.ListChargers(ctx, "") })
 		same("price standard", func(tx park.Tx) (any, error) { return tx.GetPriceStandard(ctx, 19464) })
+		same("price standard's first version", func(tx park.Tx) (any, error) { return tx.GetPriceStandardVersion(ctx, 19464, 1) })
 		same("charge session", func(tx park.Tx) (any, error) { return tx.GetChargeSession(ctx, "S1") })
 		same("id tag", func(tx park.Tx) (any, error) { return tx.GetIDTag(ctx, lot, "04A1B2C3") })
 		same("charger command", func(tx park.Tx) (any, error) { return tx.GetChargerCommand(ctx, "cmd-1") })

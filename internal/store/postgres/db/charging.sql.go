@@ -180,6 +180,15 @@ func (q *Queries) DeletePriceStandard(ctx context.Context, id int64) (int64, err
 	return result.RowsAffected(), nil
 }
 
+const deletePriceStandardVersions = `-- name: DeletePriceStandardVersions :exec
+DELETE FROM price_standard_versions WHERE id = $1
+`
+
+func (q *Queries) DeletePriceStandardVersions(ctx context.Context, id int64) error {
+	_, err := q.db.Exec(ctx, deletePriceStandardVersions, id)
+	return err
+}
+
 const getChargeSession = `-- name: GetChargeSession :one
 
 SELECT s.id, s.charger_id, s.connector, s.transaction_id, s.status, s.partner_id, s.updated_at, s.data, s.version, s.lot_code, s.plate_key, s.outcome, coalesce((SELECT array_agg(c.readings ORDER BY c.chunk) FROM charge_readings c WHERE c.session_id = s.id),
@@ -286,6 +295,22 @@ func (q *Queries) GetPriceStandard(ctx context.Context, id int64) (PriceStandard
 	return i, err
 }
 
+const getPriceStandardVersion = `-- name: GetPriceStandardVersion :one
+SELECT data FROM price_standard_versions WHERE id = $1 AND version = $2
+`
+
+type GetPriceStandardVersionParams struct {
+	ID      int64
+	Version int64
+}
+
+func (q *Queries) GetPriceStandardVersion(ctx context.Context, arg GetPriceStandardVersionParams) (string, error) {
+	row := q.db.QueryRow(ctx, getPriceStandardVersion, arg.ID, arg.Version)
+	var data string
+	err := row.Scan(&data)
+	return data, err
+}
+
 const insertChargeSession = `-- name: InsertChargeSession :exec
 INSERT INTO charge_sessions (id, charger_id, connector, transaction_id, status, partner_id, updated_at, data, lot_code, plate_key, outcome)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
@@ -363,6 +388,17 @@ func (q *Queries) InsertPriceStandard(ctx context.Context, arg InsertPriceStanda
 		arg.Family,
 		arg.Data,
 	)
+	return err
+}
+
+const keepPriceStandardVersion = `-- name: KeepPriceStandardVersion :exec
+INSERT INTO price_standard_versions (id, version, data)
+SELECT s.id, s.version, s.data FROM price_standards s WHERE s.id = $1
+ON CONFLICT DO NOTHING
+`
+
+func (q *Queries) KeepPriceStandardVersion(ctx context.Context, id int64) error {
+	_, err := q.db.Exec(ctx, keepPriceStandardVersion, id)
 	return err
 }
 

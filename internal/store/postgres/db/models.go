@@ -359,6 +359,12 @@ type PriceStandard struct {
 	Version int64
 }
 
+type PriceStandardVersion struct {
+	ID      int64
+	Version int64
+	Data    string
+}
+
 type Quote struct {
 	ID         string
 	StayID     string

@@ -31,6 +31,17 @@ SELECT * FROM price_standards WHERE id = $1;
 UPDATE price_standards SET name = $1, family = $2, data = $3, version = version + 1
 WHERE id = $4 AND version = $5;
 
+-- name: KeepPriceStandardVersion :exec
+INSERT INTO price_standard_versions (id, version, data)
+SELECT s.id, s.version, s.data FROM price_standards s WHERE s.id = $1
+ON CONFLICT DO NOTHING;
+
+-- name: GetPriceStandardVersion :one
+SELECT data FROM price_standard_versions WHERE id = $1 AND version = $2;
+
+-- name: DeletePriceStandardVersions :exec
+DELETE FROM price_standard_versions WHERE id = $1;
+
 -- name: DeletePriceStandard :execrows
 DELETE FROM price_standards WHERE id = $1;
 

@@ -169,6 +169,15 @@ func (q *Queries) DeletePriceStandard(ctx context.Context, id int64) (int64, err
 	return result.RowsAffected()
 }
 
+const deletePriceStandardVersions = `-- name: DeletePriceStandardVersions :exec
+DELETE FROM price_standard_versions WHERE id = ?
+`
+
+func (q *Queries) DeletePriceStandardVersions(ctx context.Context, id int64) error {
+	_, err := q.exec(ctx, q.deletePriceStandardVersionsStmt, deletePriceStandardVersions, id)
+	return err
+}
+
 const getChargeSession = `-- name: GetChargeSession :one
 SELECT id, charger_id, connector, transaction_id, status, partner_id, updated_at, data, version, lot_code, plate_key, outcome FROM charge_sessions WHERE id = ?
 `
@@ -255,6 +264,22 @@ func (q *Queries) GetPriceStandard(ctx context.Context, id int64) (PriceStandard
 		&i.Version,
 	)
 	return i, err
+}
+
+const getPriceStandardVersion = `-- name: GetPriceStandardVersion :one
+SELECT data FROM price_standard_versions WHERE id = ? AND version = ?
+`
+
+type GetPriceStandardVersionParams struct {
+	ID      int64
+	Version int64
+}
+
+func (q *Queries) GetPriceStandardVersion(ctx context.Context, arg GetPriceStandardVersionParams) (string, error) {
+	row := q.queryRow(ctx, q.getPriceStandardVersionStmt, getPriceStandardVersion, arg.ID, arg.Version)
+	var data string
+	err := row.Scan(&data)
+	return data, err
 }
 
 const insertChargeSession = `-- name: InsertChargeSession :exec
@@ -355,6 +380,17 @@ func (q *Queries) InsertReadingsChunk(ctx context.Context, arg InsertReadingsChu
 		arg.N,
 		arg.Readings,
 	)
+	return err
+}
+
+const keepPriceStandardVersion = `-- name: KeepPriceStandardVersion :exec
+INSERT INTO price_standard_versions (id, version, data)
+SELECT s.id, s.version, s.data FROM price_standards s WHERE s.id = ?
+ON CONFLICT DO NOTHING
+`
+
+func (q *Queries) KeepPriceStandardVersion(ctx context.Context, id int64) error {
+	_, err := q.exec(ctx, q.keepPriceStandardVersionStmt, keepPriceStandardVersion, id)
 	return err
 }
 

@@ -162,6 +162,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.deletePriceStandardStmt, err = db.PrepareContext(ctx, deletePriceStandard); err != nil {
 		return nil, fmt.Errorf("error preparing query DeletePriceStandard: %w", err)
 	}
+	if q.deletePriceStandardVersionsStmt, err = db.PrepareContext(ctx, deletePriceStandardVersions); err != nil {
+		return nil, fmt.Errorf("error preparing query DeletePriceStandardVersions: %w", err)
+	}
 	if q.deleteSeenBeforeStmt, err = db.PrepareContext(ctx, deleteSeenBefore); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteSeenBefore: %w", err)
 	}
@@ -293,6 +296,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.getPriceStandardStmt, err = db.PrepareContext(ctx, getPriceStandard); err != nil {
 		return nil, fmt.Errorf("error preparing query GetPriceStandard: %w", err)
+	}
+	if q.getPriceStandardVersionStmt, err = db.PrepareContext(ctx, getPriceStandardVersion); err != nil {
+		return nil, fmt.Errorf("error preparing query GetPriceStandardVersion: %w", err)
 	}
 	if q.getQuoteStmt, err = db.PrepareContext(ctx, getQuote); err != nil {
 		return nil, fmt.Errorf("error preparing query GetQuote: %w", err)
@@ -446,6 +452,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.insertTokenStmt, err = db.PrepareContext(ctx, insertToken); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertToken: %w", err)
+	}
+	if q.keepPriceStandardVersionStmt, err = db.PrepareContext(ctx, keepPriceStandardVersion); err != nil {
+		return nil, fmt.Errorf("error preparing query KeepPriceStandardVersion: %w", err)
 	}
 	if q.laneListLotsStmt, err = db.PrepareContext(ctx, laneListLots); err != nil {
 		return nil, fmt.Errorf("error preparing query LaneListLots: %w", err)
@@ -988,6 +997,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing deletePriceStandardStmt: %w", cerr)
 		}
 	}
+	if q.deletePriceStandardVersionsStmt != nil {
+		if cerr := q.deletePriceStandardVersionsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deletePriceStandardVersionsStmt: %w", cerr)
+		}
+	}
 	if q.deleteSeenBeforeStmt != nil {
 		if cerr := q.deleteSeenBeforeStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing deleteSeenBeforeStmt: %w", cerr)
@@ -1206,6 +1220,11 @@ func (q *Queries) Close() error {
 	if q.getPriceStandardStmt != nil {
 		if cerr := q.getPriceStandardStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing getPriceStandardStmt: %w", cerr)
+		}
+	}
+	if q.getPriceStandardVersionStmt != nil {
+		if cerr := q.getPriceStandardVersionStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getPriceStandardVersionStmt: %w", cerr)
 		}
 	}
 	if q.getQuoteStmt != nil {
@@ -1461,6 +1480,11 @@ func (q *Queries) Close() error {
 	if q.insertTokenStmt != nil {
 		if cerr := q.insertTokenStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing insertTokenStmt: %w", cerr)
+		}
+	}
+	if q.keepPriceStandardVersionStmt != nil {
+		if cerr := q.keepPriceStandardVersionStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing keepPriceStandardVersionStmt: %w", cerr)
 		}
 	}
 	if q.laneListLotsStmt != nil {
@@ -2058,6 +2082,7 @@ type Queries struct {
 	deletePassPlatesStmt              *sql.Stmt
 	deletePlanStmt                    *sql.Stmt
 	deletePriceStandardStmt           *sql.Stmt
+	deletePriceStandardVersionsStmt   *sql.Stmt
 	deleteSeenBeforeStmt              *sql.Stmt
 	deleteSessionsBeforeStmt          *sql.Stmt
 	deleteSpaceStmt                   *sql.Stmt
@@ -2102,6 +2127,7 @@ type Queries struct {
 	getPaymentByReferenceStmt         *sql.Stmt
 	getPlanStmt                       *sql.Stmt
 	getPriceStandardStmt              *sql.Stmt
+	getPriceStandardVersionStmt       *sql.Stmt
 	getQuoteStmt                      *sql.Stmt
 	getRenewalStmt                    *sql.Stmt
 	getRenewalByReferenceStmt         *sql.Stmt
@@ -2153,6 +2179,7 @@ type Queries struct {
 	insertStoreModelStmt              *sql.Stmt
 	insertStoreRuleStmt               *sql.Stmt
 	insertTokenStmt                   *sql.Stmt
+	keepPriceStandardVersionStmt      *sql.Stmt
 	laneListLotsStmt                  *sql.Stmt
 	lastReadingsChunkStmt             *sql.Stmt
 	listAllPartnerLotsStmt            *sql.Stmt
@@ -2307,6 +2334,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		deletePassPlatesStmt:              q.deletePassPlatesStmt,
 		deletePlanStmt:                    q.deletePlanStmt,
 		deletePriceStandardStmt:           q.deletePriceStandardStmt,
+		deletePriceStandardVersionsStmt:   q.deletePriceStandardVersionsStmt,
 		deleteSeenBeforeStmt:              q.deleteSeenBeforeStmt,
 		deleteSessionsBeforeStmt:          q.deleteSessionsBeforeStmt,
 		deleteSpaceStmt:                   q.deleteSpaceStmt,
@@ -2351,6 +2379,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		getPaymentByReferenceStmt:         q.getPaymentByReferenceStmt,
 		getPlanStmt:                       q.getPlanStmt,
 		getPriceStandardStmt:              q.getPriceStandardStmt,
+		getPriceStandardVersionStmt:       q.getPriceStandardVersionStmt,
 		getQuoteStmt:                      q.getQuoteStmt,
 		getRenewalStmt:                    q.getRenewalStmt,
 		getRenewalByReferenceStmt:         q.getRenewalByReferenceStmt,
@@ -2402,6 +2431,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		insertStoreModelStmt:              q.insertStoreModelStmt,
 		insertStoreRuleStmt:               q.insertStoreRuleStmt,
 		insertTokenStmt:                   q.insertTokenStmt,
+		keepPriceStandardVersionStmt:      q.keepPriceStandardVersionStmt,
 		laneListLotsStmt:                  q.laneListLotsStmt,
 		lastReadingsChunkStmt:             q.lastReadingsChunkStmt,
 		listAllPartnerLotsStmt:            q.listAllPartnerLotsStmt,

@@ -31,6 +31,17 @@ SELECT * FROM price_standards WHERE id = ?;
 UPDATE price_standards SET name = ?, family = ?, data = ?, version = version + 1
 WHERE id = ? AND version = ?;
 
+-- name: KeepPriceStandardVersion :exec
+INSERT INTO price_standard_versions (id, version, data)
+SELECT s.id, s.version, s.data FROM price_standards s WHERE s.id = ?
+ON CONFLICT DO NOTHING;
+
+-- name: GetPriceStandardVersion :one
+SELECT data FROM price_standard_versions WHERE id = ? AND version = ?;
+
+-- name: DeletePriceStandardVersions :exec
+DELETE FROM price_standard_versions WHERE id = ?;
+
 -- name: DeletePriceStandard :execrows
 DELETE FROM price_standards WHERE id = ?;
 

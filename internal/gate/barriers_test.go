@@ -1,6 +1,7 @@
 package gate_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -61,6 +62,7 @@ func TestGateCommands(t *testing.T) {
 		// A lift by hand is an abnormal lift: it needs a reason.
 		{b.Lot, "in-1", park.GateOpen, "", park.EInvalid, "reason"},
 		{b.Lot, "in-1", park.GateHoldOpen, " ", park.EInvalid, "reason"},
+		{b.Lot, "in-1", park.GateOpen, strings.Repeat("原", gate.MaxGateReason+1), park.EInvalid, "reason"},
 	} {
 		_, err := b.Sys.Gate.SendGateCommand(b.Ctx, gate.GateCommandInput{LotCode: c.lot, Lane: c.lane, Command: c.cmd, Reason: c.reason})
 		wantCode(t, err, c.code)

@@ -1,6 +1,7 @@
 package httpapi_test
 
 import (
+	"strings"
 	"testing"
 )
 
@@ -26,6 +27,8 @@ func TestGateCommandRoutes(t *testing.T) {
 	e.problem(e.do("POST", path, `{"command":"open","extra":1}`), 400, "invalid")
 	e.problem(e.do("POST", path, `{"command":"open"}`), 400, "invalid") // a lift by hand needs a reason
 	e.problem(e.do("POST", path, `{"command":"open","reason":"  "}`), 400, "invalid")
+	// A reason is at most 256 characters, as through every partner API.
+	e.problem(e.do("POST", path, `{"command":"open","reason":"`+strings.Repeat("原", 257)+`"}`), 400, "invalid")
 	e.problem(e.do("POST", "/v1/lots/140123001/lanes/nope/commands", `{"command":"open","reason":"x"}`), 404, "not_found")
 	e.problem(e.do("POST", "/v1/lots/nope/lanes/lane-entry/commands", `{"command":"open","reason":"x"}`), 404, "not_found")
 
@@ -40,4 +43,10 @@ func TestGateCommandRoutes(t *testing.T) {
 	}
 	e.problem(e.do("GET", path+"?limit=x", ""), 400, "invalid")
 	e.problem(e.do("GET", "/v1/lots/140123001/lanes/nope/commands", ""), 404, "not_found")
+
+	longest := strings.Repeat("原", 256)
+	res = e.want(e.do("POST", path, `{"command":"release","reason":"`+longest+`"}`), 200)
+	if cmd := res["command"].(map[string]any); cmd["reason"] != longest {
+		t.Fatalf("a 256-character reason was logged as %v", cmd["reason"])
+	}
 }

@@ -142,7 +142,7 @@ var validHints = map[string]string{
 	"Locator":      "应为1-32位字母或数字，且不能与 CarNo 同时给出",
 	"ChannelId":    "应为1-64个半角可见字符",
 	"RequestId":    "应为1-64个半角可见字符",
-	"Remark":       "至多128个字符",
+	"Remark":       remarkHint,
 	"DeduNo":       "应为1-64个半角可见字符",
 	"DeduType":     "应为1小时、2金额（分）、3折扣（%）或4全免；分钟券请用 AddMinuteDeduction",
 	"DeduValue":    "小时券1-168，金额券1-1000000分，折扣券1-100",

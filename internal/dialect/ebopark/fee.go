@@ -4,7 +4,6 @@ import (
 	"context"
 	"strconv"
 	"time"
-	"unicode/utf8"
 
 	"parkd/internal/billing"
 	"parkd/internal/gate"
@@ -20,7 +19,8 @@ func (h *Handler) feeOps() map[string]*operation {
 		"paysyncWithDeductionV3":    {run: h.paysyncWithDeductionV3},
 		"NoPlateCarEntry": {run: h.noPlateCarEntry,
 			hints: map[park.Code]map[string]string{park.EInvalid: {"ChannelId": "应为本车场的入口通道，1-64个半角可见字符"}}},
-		"DeleteInParkCar": {run: h.deleteInParkCar, hints: map[park.Code]map[string]string{park.EInvalid: {"Reason": "至多128个字符"}}},
+		"DeleteInParkCar": {run: h.deleteInParkCar, hints: map[park.Code]map[string]string{
+			park.EInvalid: {"Reason": "至多" + strconv.Itoa(gate.MaxRemoveReason) + "个字符"}}},
 	}
 }
 
@@ -32,9 +32,6 @@ func fen(minor int64) int64 { return minor }
 
 // minorFromFen is fen's inverse, for amounts partners send.
 func minorFromFen(f int64) int64 { return f }
-
-// MaxReason bounds DeleteInParkCar's Reason (characters).
-const MaxReason = 128
 
 // --- getProStopWithDeductionV3 (查费) ---
 
@@ -274,9 +271,6 @@ func (h *Handler) deleteInParkCar(ctx context.Context, p *park.Partner, body []b
 	car, err := carNo(in.CarNo)
 	if err != nil {
 		return nil, 0, err
-	}
-	if in.Reason != nil && (!utf8.ValidString(*in.Reason) || utf8.RuneCountInString(*in.Reason) > MaxReason) {
-		return nil, 0, refuse(refusedType, "Reason", "至多"+strconv.Itoa(MaxReason)+"个字符")
 	}
 	if err := h.svc.Gate.RemoveInside(ctx, code, car, p.ID, optString(in.Reason)); err != nil {
 		return nil, 0, err

@@ -301,7 +301,7 @@ func TestDeleteInParkCar(t *testing.T) {
 		{"Again", `{"ParkCode":"140123001","CarNo":"粤B12345"}`, "未找到"},
 		{"MissingCar", `{"ParkCode":"140123001"}`, "缺少参数 CarNo"},
 		{"BadPlate", `{"ParkCode":"140123001","CarNo":"x"}`, "车牌号格式错误"},
-		{"LongReason", `{"ParkCode":"140123001","CarNo":"苏E6X789","Reason":"` + strings.Repeat("长", 129) + `"}`, "参数类型错误 Reason"},
+		{"LongReason", `{"ParkCode":"140123001","CarNo":"苏E6X789","Reason":"` + strings.Repeat("长", 257) + `"}`, "参数错误 Reason：至多256个字符"},
 		{"OtherLot", `{"ParkCode":"140123002","CarNo":"苏E6X789"}`, "无权操作该车场"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
@@ -310,5 +310,10 @@ func TestDeleteInParkCar(t *testing.T) {
 	}
 	if e.snapshot(t) != before {
 		t.Fatal("a refused removal changed data")
+	}
+	// The core's bound, 256 characters, is the partner's too.
+	wantState(t, e.call("DeleteInParkCar", `{"ParkCode":"140123001","CarNo":"苏E6X789","Reason":"`+strings.Repeat("长", 256)+`"}`), 0, "成功")
+	if got := e.occupied(t); got != occ-2 {
+		t.Fatalf("occupied %d, want %d", got, occ-2)
 	}
 }

@@ -2,7 +2,7 @@ package ebopark
 
 import (
 	"context"
-	"unicode/utf8"
+	"strconv"
 
 	"parkd/internal/gate"
 	"parkd/internal/park"
@@ -14,7 +14,7 @@ import (
 func (h *Handler) gateOps() map[string]*operation {
 	// A close refused while the lane is held open concerns the lane.
 	fields := map[string]string{"command": "ChannelId", "reason": "Remark"}
-	lift := map[park.Code]map[string]string{park.EInvalid: {"Remark": "开闸须填写原因，至多128个字符"}}
+	lift := map[park.Code]map[string]string{park.EInvalid: {"Remark": "开闸须填写原因，" + remarkHint}}
 	return map[string]*operation{
 		"OpenGate":       {run: h.openGate, fields: fields, hints: lift},
 		"CloseGate":      {run: h.closeGate, fields: fields},
@@ -22,8 +22,8 @@ func (h *Handler) gateOps() map[string]*operation {
 	}
 }
 
-// MaxGateRemark bounds a command's Remark (characters).
-const MaxGateRemark = 128
+// remarkHint words the core's bound on a command's reason (Remark).
+var remarkHint = "至多" + strconv.Itoa(gate.MaxGateReason) + "个字符"
 
 type gateRequest struct {
 	ParkCode   *string `json:"ParkCode"`
@@ -81,15 +81,11 @@ func (h *Handler) gateCommand(ctx context.Context, p *park.Partner, body []byte,
 	if !refRE.MatchString(lane) {
 		return nil, 0, refuse(refusedType, "ChannelId", "")
 	}
-	remark := optString(in.Remark)
-	if !utf8.ValidString(remark) || utf8.RuneCountInString(remark) > MaxGateRemark {
-		return nil, 0, refuse(refusedType, "Remark", "")
-	}
 	cmd, err := command(&in)
 	if err != nil {
 		return nil, 0, err
 	}
-	res, err := h.svc.Gate.SendGateCommand(ctx, gate.GateCommandInput{LotCode: l.Code, Lane: lane, Command: cmd, By: p.ID, Reason: remark})
+	res, err := h.svc.Gate.SendGateCommand(ctx, gate.GateCommandInput{LotCode: l.Code, Lane: lane, Command: cmd, By: p.ID, Reason: optString(in.Remark)})
 	if err != nil {
 		return nil, 0, err
 	}

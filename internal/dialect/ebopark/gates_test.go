@@ -1,6 +1,7 @@
 package ebopark_test
 
 import (
+	"strings"
 	"testing"
 
 	"parkd/internal/device"
@@ -93,5 +94,28 @@ func TestOpenGateReachesDevice(t *testing.T) {
 		if e.snapshot(t) != before || len(mem.Sent()) != sent || len(e.gateLog(t)) != 5 {
 			t.Fatalf("refused %s %s reached a device or changed data", c.op, c.body)
 		}
+	}
+}
+
+// TestGateRemarkBound: a barrier command's Remark is bounded by the core,
+// as an operator's reason is through the native API (256 characters): a
+// partner's 256-character reason is delivered and logged whole, one more
+// is refused in the partner's words and reaches no device.
+func TestGateRemarkBound(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	mem := e.memory(t)
+	longest := strings.Repeat("原", 256)
+	wantState(t, e.call("OpenGate", `{"ParkCode":"140123001","ChannelId":"in-1","Remark":"`+longest+`"}`), 0, "成功")
+	if log := e.gateLog(t); len(log) != 1 || log[0].Reason != longest || log[0].Result != park.GateDelivered {
+		t.Fatalf("logged %+v", log)
+	}
+	before, sent := e.snapshot(t), len(mem.Sent())
+	wantState(t, e.call("CloseGate", `{"ParkCode":"140123001","ChannelId":"in-1","Remark":"`+longest+`原"}`), -1,
+		"参数错误 Remark：至多256个字符")
+	wantState(t, e.call("OpenGate", `{"ParkCode":"140123001","ChannelId":"in-1","Remark":"`+longest+`原"}`), -1,
+		"参数错误 Remark：开闸须填写原因，至多256个字符")
+	if e.snapshot(t) != before || len(mem.Sent()) != sent || len(e.gateLog(t)) != 1 {
+		t.Fatal("a refused command reached a device or changed data")
 	}
 }

@@ -156,13 +156,29 @@ var specialTypes = map[string]string{
 // SpecialTypes lists the special vehicle types, in a stable order.
 func SpecialTypes() []string { return []string{"police", "ambulance", "fire", "blacklist"} }
 
+// specialKind checks a special vehicle's entry, whichever API writes it:
+// its reason is its type (SpecialTypes), and the type decides its kind,
+// which is filled in when empty and refused when it contradicts the type
+// (a police car kept out, a blacklisted car let in).
+func specialKind(w *park.WhitelistEntry) error {
+	kind, ok := specialTypes[w.Reason]
+	switch {
+	case !ok:
+		return park.Invalid("reason", "a special vehicle's reason is its type: one of %s", strings.Join(SpecialTypes(), ", "))
+	case w.Kind == "":
+		w.Kind = kind
+	case w.Kind != kind:
+		return park.Invalid("kind", "a %s vehicle is %s", w.Reason, kind)
+	}
+	return nil
+}
+
 // PutSpecialVehicle puts a plate on the lot's special vehicles as typ
 // (its entry's reason). A zero from or to is open-ended: 2000-01-01 or
 // 2100-01-01, 00:00 in the lot's zone. The rules are PutListEntry's.
 // Errors: EInvalid (field type, and PutListEntry's), ENotFound, EConflict.
 func (s *Service) PutSpecialVehicle(ctx context.Context, lot, plateText, typ string, from, to time.Time) (*park.WhitelistEntry, error) {
-	kind, ok := specialTypes[typ]
-	if !ok {
+	if _, ok := specialTypes[typ]; !ok {
 		return nil, park.Invalid("type", "must be one of %s", strings.Join(SpecialTypes(), ", "))
 	}
 	if from.IsZero() || to.IsZero() {
@@ -177,7 +193,7 @@ func (s *Service) PutSpecialVehicle(ctx context.Context, lot, plateText, typ str
 			to = time.Date(2100, 1, 1, 0, 0, 0, 0, l.Location())
 		}
 	}
-	return s.PutListEntry(ctx, lot, &park.WhitelistEntry{Plate: plateText, Kind: kind, Category: park.ListSpecial,
+	return s.PutListEntry(ctx, lot, &park.WhitelistEntry{Plate: plateText, Category: park.ListSpecial,
 		ValidFrom: from, ValidTo: to, Reason: typ})
 }
 

@@ -143,3 +143,42 @@ func TestFindInternalCar(t *testing.T) {
 	_, err = a.FindInternalCar(b.Ctx, "nope", "京A11111")
 	wantCode(t, err, park.ENotFound)
 }
+
+// TestSpecialEntryByAnyPath: a special vehicle's type is its entry's
+// reason and decides its kind, however the entry is written: an operator's
+// whitelist entry of category special is a police, ambulance or fire
+// vehicle (let in) or a blacklisted one (kept out), as a partner's is.
+func TestSpecialEntryByAnyPath(t *testing.T) {
+	b := setup(t)
+	a := b.Sys.Access
+	entry := func(plate, kind, reason string) *park.WhitelistEntry {
+		return &park.WhitelistEntry{Plate: plate, Kind: kind, Category: park.ListSpecial, Reason: reason,
+			ValidFrom: t0, ValidTo: t0.AddDate(1, 0, 0)}
+	}
+	// Without a kind, the type gives it: a blacklisted car is refused.
+	black, err := a.CreateWhitelist(b.Ctx, b.Lot, entry("京B66666", "", "blacklist"))
+	if err != nil || black.Kind != park.AccessDeny {
+		t.Fatalf("blacklist %+v, %v", black, err)
+	}
+	wantDecision(t, b.Event(t, park.EventEntry, "京B66666", b.Clock.Now()), park.DecisionHold, park.ReasonRefused, 0)
+	if fire, err := a.CreateWhitelist(b.Ctx, b.Lot, entry("京F11911", "", "fire")); err != nil || fire.Kind != park.AccessAllow {
+		t.Fatalf("fire %+v, %v", fire, err)
+	}
+	// A kind the type contradicts, or a type that is none, is refused.
+	_, err = a.CreateWhitelist(b.Ctx, b.Lot, entry("京P11011", park.AccessDeny, "police"))
+	wantField(t, err, park.EInvalid, "kind")
+	_, err = a.CreateWhitelist(b.Ctx, b.Lot, entry("京V88888", park.AccessAllow, "blacklist"))
+	wantField(t, err, park.EInvalid, "kind")
+	_, err = a.CreateWhitelist(b.Ctx, b.Lot, entry("京C12345", "", "vip"))
+	wantField(t, err, park.EInvalid, "reason")
+	_, err = a.UpdateWhitelist(b.Ctx, b.Lot, black.ID, func(w *park.WhitelistEntry) error { w.Kind = park.AccessAllow; return nil })
+	wantField(t, err, park.EInvalid, "kind")
+	if got, err := a.ListEntries(b.Ctx, b.Lot, park.ListSpecial, ""); err != nil || len(got) != 2 {
+		t.Fatalf("special vehicles %+v, %v", got, err)
+	}
+	// Another list keeps its own reasons.
+	if _, err := a.CreateWhitelist(b.Ctx, b.Lot, &park.WhitelistEntry{Plate: "京C12345", Reason: "vip",
+		ValidFrom: t0, ValidTo: t0.AddDate(1, 0, 0)}); err != nil {
+		t.Fatal(err)
+	}
+}

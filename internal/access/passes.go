@@ -172,6 +172,11 @@ func (s *Service) prepareWhitelist(w *park.WhitelistEntry) error {
 		return err
 	}
 	w.Plate, w.PlateKey = texts[0], keys[0]
+	if w.Category == park.ListSpecial {
+		if err := specialKind(w); err != nil {
+			return err
+		}
+	}
 	if w.Kind == "" {
 		w.Kind = park.AccessAllow
 	}

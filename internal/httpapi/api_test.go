@@ -307,6 +307,20 @@ func TestPassAndWhitelistCRUD(t *testing.T) {
 	}
 	e.want(e.do("DELETE", wpath, ""), 204)
 	e.problem(e.do("DELETE", wpath, ""), 404, "not_found")
+
+	// A special vehicle's reason is its type, which decides its kind, as
+	// when a partner writes it: a blacklisted car is kept out.
+	window := `"valid_from":"2026-11-01T00:00:00Z","valid_to":"2027-11-01T00:00:00Z"`
+	bl := e.want(e.do("POST", "/v1/lots/140123001/whitelist", `{"plate":"京B66666","category":"special","reason":"blacklist",`+window+`}`), 201)
+	if bl["kind"] != "deny" {
+		t.Fatalf("blacklisted special vehicle %v", bl)
+	}
+	if d := e.want(e.do("POST", "/v1/lots/140123001/events", event("sp1", "entry", "京B66666", t0)), 200); d["reason"] != "refused" {
+		t.Fatalf("blacklisted car at the entry: %v", d)
+	}
+	e.problem(e.do("POST", "/v1/lots/140123001/whitelist", `{"plate":"京P11011","category":"special","reason":"police","kind":"deny",`+window+`}`), 400, "invalid")
+	e.problem(e.do("POST", "/v1/lots/140123001/whitelist", `{"plate":"京C12345","category":"special","reason":"vip",`+window+`}`), 400, "invalid")
+	e.problem(e.do("PATCH", "/v1/lots/140123001/whitelist/"+bl["id"].(string), `{"kind":"allow"}`), 400, "invalid")
 }
 
 func TestLotPatchAndTariff(t *testing.T) {

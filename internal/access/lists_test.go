@@ -182,3 +182,27 @@ func TestSpecialEntryByAnyPath(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestHotelEntryAllows: a hotel guest's car parks free while the guest
+// stays, however its entry is written; an operator's hotel entry that
+// refuses the car is no hotel car a partner could list or remove, so it
+// is refused.
+func TestHotelEntryAllows(t *testing.T) {
+	b := setup(t)
+	a := b.Sys.Access
+	hotel := func(plate, kind string) *park.WhitelistEntry {
+		return &park.WhitelistEntry{Plate: plate, Kind: kind, Category: park.ListHotel, Reason: "808",
+			ValidFrom: t0, ValidTo: t0.AddDate(0, 0, 2)}
+	}
+	_, err := a.CreateWhitelist(b.Ctx, b.Lot, hotel("浙A66666", park.AccessDeny))
+	wantField(t, err, park.EInvalid, "kind")
+	w, err := a.CreateWhitelist(b.Ctx, b.Lot, hotel("浙A88888", ""))
+	if err != nil || w.Kind != park.AccessAllow {
+		t.Fatalf("hotel car %+v, %v", w, err)
+	}
+	_, err = a.UpdateWhitelist(b.Ctx, b.Lot, w.ID, func(w *park.WhitelistEntry) error { w.Kind = park.AccessDeny; return nil })
+	wantField(t, err, park.EInvalid, "kind")
+	if got, err := a.ListEntries(b.Ctx, b.Lot, park.ListHotel, ""); err != nil || len(got) != 1 || got[0].Kind != park.AccessAllow {
+		t.Fatalf("hotel cars %+v, %v", got, err)
+	}
+}

@@ -172,9 +172,16 @@ func (s *Service) prepareWhitelist(w *park.WhitelistEntry) error {
 		return err
 	}
 	w.Plate, w.PlateKey = texts[0], keys[0]
-	if w.Category == park.ListSpecial {
+	switch w.Category {
+	case park.ListSpecial:
 		if err := specialKind(w); err != nil {
 			return err
+		}
+	case park.ListHotel:
+		// A hotel guest's car parks free while the guest stays: refusing
+		// a car is the deny list's, not the hotel's.
+		if w.Kind == park.AccessDeny {
+			return park.Invalid("kind", "a hotel guest's car is let in while the guest stays: kind is allow")
 		}
 	}
 	if w.Kind == "" {

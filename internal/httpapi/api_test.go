@@ -321,6 +321,8 @@ func TestPassAndWhitelistCRUD(t *testing.T) {
 	e.problem(e.do("POST", "/v1/lots/140123001/whitelist", `{"plate":"京P11011","category":"special","reason":"police","kind":"deny",`+window+`}`), 400, "invalid")
 	e.problem(e.do("POST", "/v1/lots/140123001/whitelist", `{"plate":"京C12345","category":"special","reason":"vip",`+window+`}`), 400, "invalid")
 	e.problem(e.do("PATCH", "/v1/lots/140123001/whitelist/"+bl["id"].(string), `{"kind":"allow"}`), 400, "invalid")
+	// A hotel guest's car is let in while the guest stays.
+	e.problem(e.do("POST", "/v1/lots/140123001/whitelist", `{"plate":"浙A66666","category":"hotel","reason":"808","kind":"deny",`+window+`}`), 400, "invalid")
 }
 
 func TestLotPatchAndTariff(t *testing.T) {

@@ -1,6 +1,7 @@
 package ebopark_test
 
 import (
+	"strings"
 	"testing"
 )
 
@@ -23,7 +24,7 @@ var badInputs = []struct{ op, body, desc string }{
 	{"paysyncWithDeductionV3", `{"ParkCode":"140123001","OrderNo":"no-such-order","PayFee":1,"PayType":"WX","TradeNo":"T"}`, "未找到 OrderNo：订单不存在，请重新查费"},
 	{"paysyncWithDeductionV3", `{"ParkCode":"140123001","OrderNo":"x","PayFee":12.5,"PayType":"WX","TradeNo":"T"}`, "参数类型错误 PayFee：应为整数"},
 	{"paysyncWithDeductionV3", `{"ParkCode":"140123001","OrderNo":"x","PayFee":1,"PayType":"WX","TradeNo":"T","PayTime":"now"}`, "参数类型错误 PayTime：应为“年-月-日 时:分:秒”，如 2026-03-01 10:00:00"},
-	{"NoPlateCarEntry", `{"ParkCode":"140123001","ChannelId":"in 2"}`, "参数类型错误 ChannelId：应为1-64个半角可见字符"},
+	{"OpenGate", `{"ParkCode":"140123001","ChannelId":"` + strings.Repeat("门", 22) + `","Remark":"人工开闸"}`, "参数错误 ChannelId：应为本车场相机上报的通道编号，至多64字节"},
 	{"NoPlateCarEntry", `{"ParkCode":"140123001","ChannelId":"in-1","RequestId":"a b"}`, "参数错误 RequestId：应为1-64个半角可见字符"},
 	{"NoPlateCarEntry", `{"ParkCode":"140123001","ChannelId":"nosuch-9"}`, "未找到 ChannelId：该车场没有此通道（通道编号以相机上报为准）"},
 	{"DeleteInParkCar", `{"ParkCode":"140123001","CarNo":"京A99999"}`, "未找到 CarNo：该车辆不在场内"},

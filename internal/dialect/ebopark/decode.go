@@ -24,8 +24,9 @@ const timeLayout = "2006-01-02 15:04:05"
 // timeHint words timeLayout for partners.
 const timeHint = "应为“年-月-日 时:分:秒”，如 2026-03-01 10:00:00"
 
-// refRE is the vendor's reference format (order and trade numbers,
-// channels, request ids): 1-64 visible ASCII characters.
+// refRE is the vendor's reference format (order and trade numbers, pay
+// types, member numbers): 1-64 visible ASCII characters. A lane's name
+// (ChannelId) is not one: the core names lanes as the cameras do.
 var refRE = regexp.MustCompile(`^[\x21-\x7e]{1,64}$`)
 
 // refHint words refRE.

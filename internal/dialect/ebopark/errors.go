@@ -140,7 +140,7 @@ var validHints = map[string]string{
 	"PayType":      "应为1-32个半角可见字符",
 	"PayFee":       "应为不超过上限的非负整数（分）",
 	"Locator":      "应为1-32位字母或数字，且不能与 CarNo 同时给出",
-	"ChannelId":    "应为1-64个半角可见字符",
+	"ChannelId":    laneHint,
 	"RequestId":    "应为1-64个半角可见字符",
 	"Remark":       remarkHint,
 	"DeduNo":       "应为1-64个半角可见字符",
@@ -162,6 +162,10 @@ var validHints = map[string]string{
 	"OpenId":       "至多128个字符",
 	"ParkCode":     "应为字符串",
 }
+
+// laneHint words the core's rule for a lane's name: the lot's cameras
+// name lanes, in any text of at most 64 bytes.
+const laneHint = "应为本车场相机上报的通道编号，至多64字节"
 
 // codeHints is the detail of the other codes, per parameter, for the
 // operations that do not say otherwise (operation.hints).

@@ -18,7 +18,7 @@ func (h *Handler) feeOps() map[string]*operation {
 		"getProStopWithDeductionV3": {run: h.getProStopWithDeductionV3},
 		"paysyncWithDeductionV3":    {run: h.paysyncWithDeductionV3},
 		"NoPlateCarEntry": {run: h.noPlateCarEntry,
-			hints: map[park.Code]map[string]string{park.EInvalid: {"ChannelId": "应为本车场的入口通道，1-64个半角可见字符"}}},
+			hints: map[park.Code]map[string]string{park.EInvalid: {"ChannelId": "应为本车场的入口通道，" + laneHint}}},
 		"DeleteInParkCar": {run: h.deleteInParkCar, hints: map[park.Code]map[string]string{
 			park.EInvalid: {"Reason": "至多" + strconv.Itoa(gate.MaxRemoveReason) + "个字符"}}},
 	}
@@ -224,12 +224,9 @@ func (h *Handler) noPlateCarEntry(ctx context.Context, p *park.Partner, body []b
 	if err != nil {
 		return nil, 0, err
 	}
-	lane, err := required("ChannelId", in.ChannelID)
+	lane, err := required("ChannelId", in.ChannelID) // a lane's name is the core's to check
 	if err != nil {
 		return nil, 0, err
-	}
-	if !refRE.MatchString(lane) {
-		return nil, 0, refuse(refusedType, "ChannelId", "")
 	}
 	if in.OpenID != nil && len(*in.OpenID) > 128 {
 		return nil, 0, refuse(refusedType, "OpenId", "")

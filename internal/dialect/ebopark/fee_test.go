@@ -251,7 +251,7 @@ func TestNoPlateCarEntryRefusals(t *testing.T) {
 		{"MissingChannel", `{"ParkCode":"140123001"}`, "缺少参数 ChannelId"},
 		{"UnknownChannel", `{"ParkCode":"140123001","ChannelId":"nosuch-9"}`, "未找到 ChannelId：该车场没有此通道"},
 		{"ExitChannel", `{"ParkCode":"140123001","ChannelId":"out-1"}`, "参数错误 ChannelId：应为本车场的入口通道"},
-		{"BadChannel", `{"ParkCode":"140123001","ChannelId":"in 2"}`, "参数类型错误 ChannelId"},
+		{"UnnamedChannel", `{"ParkCode":"140123001","ChannelId":"in 2"}`, "未找到 ChannelId"},
 		{"BadRequestId", `{"ParkCode":"140123001","ChannelId":"in-1","RequestId":"a b"}`, "参数错误 RequestId"},
 		{"OtherLot", `{"ParkCode":"140123002","ChannelId":"in-1"}`, "无权操作该车场"},
 		{"NotObject", `[]`, "请求体不是JSON对象"},

@@ -74,12 +74,9 @@ func (h *Handler) gateCommand(ctx context.Context, p *park.Partner, body []byte,
 	if err != nil {
 		return nil, 0, err
 	}
-	lane, err := required("ChannelId", in.ChannelID)
+	lane, err := required("ChannelId", in.ChannelID) // a lane's name is the core's to check
 	if err != nil {
 		return nil, 0, err
-	}
-	if !refRE.MatchString(lane) {
-		return nil, 0, refuse(refusedType, "ChannelId", "")
 	}
 	cmd, err := command(&in)
 	if err != nil {

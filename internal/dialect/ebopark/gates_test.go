@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"parkd/internal/device"
+	"parkd/internal/gate"
 	"parkd/internal/park"
 )
 
@@ -82,7 +83,7 @@ func TestOpenGateReachesDevice(t *testing.T) {
 		{"OpenGate", `{"ParkCode":"140123001","ChannelId":"in-1"}`, "参数错误 Remark：开闸须填写原因"},
 		{"GateAlwaysOpen", `{"ParkCode":"140123001","ChannelId":"in-1","AlwaysOpen":1,"Remark":" "}`, "参数错误 Remark：开闸须填写原因"},
 		{"OpenGate", `{"ParkCode":"140123001","ChannelId":12}`, "参数类型错误 ChannelId"},
-		{"OpenGate", `{"ParkCode":"140123001","ChannelId":"入口 1"}`, "参数类型错误 ChannelId"},
+		{"OpenGate", `{"ParkCode":"140123001","ChannelId":"` + strings.Repeat("x", 65) + `","Remark":"人工开闸"}`, "参数错误 ChannelId：应为本车场相机上报的通道编号"},
 		{"OpenGate", `{"ParkCode":"140123002","ChannelId":"in-1"}`, "无权操作该车场"},
 		{"CloseGate", `{"ChannelId":"in-1"}`, "缺少参数 ParkCode"},
 		{"CloseGate", `{"ParkCode":"140123001","ChannelId":"in-1","Remark":7}`, "参数类型错误 Remark"},
@@ -118,4 +119,31 @@ func TestGateRemarkBound(t *testing.T) {
 	if e.snapshot(t) != before || len(mem.Sent()) != sent || len(e.gateLog(t)) != 1 {
 		t.Fatal("a refused command reached a device or changed data")
 	}
+}
+
+// TestLaneNamedInChinese: a lane is named by the lot's cameras, in any
+// text the core takes (a Chinese name here), and the partner is told
+// that name (entryChannelId); its barrier and its QR-code entry answer
+// the partner by that same name, as they answer an operator.
+func TestLaneNamedInChinese(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	if _, err := e.svc.Gate.HandleEvent(e.ctx, gate.EventInput{LotCode: lotCode, ID: "east-1", Type: park.EventEntry,
+		Plate: "粤B55555", Lane: "东门入口", At: e.svc.Gate.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	wantState(t, e.call("OpenGate", `{"ParkCode":"140123001","ChannelId":"东门入口","Remark":"访客车牌无法识别"}`), 0, "成功")
+	if log := e.gateLog(t); len(log) != 1 || log[0].Lane != "东门入口" || log[0].Result != park.GateDelivered {
+		t.Fatalf("logged %+v", log)
+	}
+	var res struct {
+		ChannelID string `json:"channelId"`
+	}
+	result(t, wantState(t, e.call("NoPlateCarEntry", `{"ParkCode":"140123001","ChannelId":"东门入口"}`), 0, "成功"), &res)
+	if res.ChannelID != "东门入口" {
+		t.Fatalf("entered through %q", res.ChannelID)
+	}
+	// A lane no camera named is still not found.
+	wantState(t, e.call("OpenGate", `{"ParkCode":"140123001","ChannelId":"西门入口","Remark":"访客车牌无法识别"}`), -1,
+		"未找到 ChannelId：该车场没有此通道")
 }

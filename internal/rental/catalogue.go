@@ -179,6 +179,30 @@ func (s *Service) ListStoreModels(ctx context.Context, store string) ([]*park.St
 	return out, err
 }
 
+// ChannelStoreModels returns a store a channel sells and its terms by
+// model. Errors: ENotFound (field store_code: no such store, or one the
+// channel does not sell).
+func (s *Service) ChannelStoreModels(ctx context.Context, channel, store string) (*park.RentalStore, []*park.StoreModel, error) {
+	var (
+		st  *park.RentalStore
+		out []*park.StoreModel
+	)
+	err := s.base.View(ctx, func(tx park.Tx) error {
+		if err := sells(ctx, tx, channel, store); err != nil {
+			return err
+		}
+		var err error
+		if st, err = tx.GetRentalStore(ctx, store); park.IsCode(err, park.ENotFound) {
+			return notFound("store_code", "no store %q", store)
+		} else if err != nil {
+			return err
+		}
+		out, err = tx.ListStoreModels(ctx, store)
+		return err
+	})
+	return st, out, err
+}
+
 // VehicleInput is a vehicle as an operator describes it.
 type VehicleInput struct {
 	Plate     string

@@ -2,6 +2,7 @@ package rental
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"parkd/internal/core"
@@ -33,6 +34,9 @@ type OrderQuote struct {
 // check validates a request and prices it on tx; free lists the vehicles
 // free for its whole time.
 func (s *Service) check(ctx context.Context, tx park.Tx, r OrderRequest) (*OrderQuote, []*park.RentalVehicle, error) {
+	if err := sells(ctx, tx, r.ChannelID, r.StoreCode); err != nil {
+		return nil, nil, err
+	}
 	now := s.base.Clock()
 	switch {
 	case r.PickupAt.IsZero():
@@ -95,10 +99,28 @@ func (s *Service) check(ctx context.Context, tx park.Tx, r OrderRequest) (*Order
 	return q, free, nil
 }
 
+// sells refuses a store a channel does not sell, as if it did not exist
+// (ENotFound, field store_code); the operator (channel "") rents at any
+// store.
+func sells(ctx context.Context, tx park.Tx, channel, store string) error {
+	if channel == "" {
+		return nil
+	}
+	ch, err := tx.GetRentalChannel(ctx, channel)
+	if err != nil {
+		return err
+	}
+	if !slices.Contains(ch.Stores, store) {
+		return notFound("store_code", "channel %s does not sell store %q", channel, store)
+	}
+	return nil
+}
+
 // CheckOrder tells whether a model can be rented at a store for a time,
-// and for how much. Errors: EInvalid (pickup_at, return_at; also against
-// the store rule's booking terms), ENotFound
-// (store_code, model_code).
+// and for how much. A channel's request (ChannelID) is for a store it
+// sells. Errors: EInvalid (pickup_at, return_at; also against the store
+// rule's booking terms), ENotFound (store_code: no such store, or one the
+// channel does not sell; model_code).
 func (s *Service) CheckOrder(ctx context.Context, r OrderRequest) (*OrderQuote, error) {
 	return read(ctx, s, func(tx park.Tx) (*OrderQuote, error) {
 		q, _, err := s.check(ctx, tx, r)

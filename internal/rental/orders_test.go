@@ -252,3 +252,40 @@ func TestRetireVehicle(t *testing.T) {
 	}
 	systemtest.WantCode(t, b.Sys.Rental.DeleteVehicle(b.Ctx, "浙A99999"), park.ENotFound)
 }
+
+// TestChannelSellsItsStores: a channel rents only at the stores it sells,
+// whatever carries its call; an order it submitted is still its order
+// when it submits it again after the store left its list (a retry).
+func TestChannelSellsItsStores(t *testing.T) {
+	b := fleet(t)
+	r := b.Sys.Rental
+	if _, err := r.PutStore(b.Ctx, store("20002", b.Lot)); err != nil {
+		t.Fatal(err)
+	}
+	pickup := b.Clock.Now().Add(time.Hour)
+	o, err := r.SubmitOrder(b.Ctx, request(pickup, 5))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The operator moves the channel to store 20002 only.
+	if _, err := r.PutChannel(b.Ctx, rental.ChannelInput{AppKey: "12345678", Name: "channel", SignMethod: "md5",
+		GatewayURL: "http://127.0.0.1:1/router/rest", Stores: []string{"20002"}}); err != nil {
+		t.Fatal(err)
+	}
+	again, err := r.SubmitOrder(b.Ctx, request(pickup, 5))
+	if err != nil || again.ID != o.ID {
+		t.Fatalf("the channel's retry: %+v, %v; want its first order %s", again, err, o.ID)
+	}
+	later := request(pickup.Add(24*time.Hour), 5)
+	_, err = r.CheckOrder(b.Ctx, later)
+	wantField(t, err, park.ENotFound, "store_code")
+	_, err = r.SubmitOrder(b.Ctx, later)
+	wantField(t, err, park.ENotFound, "store_code")
+	_, _, err = r.ChannelStoreModels(b.Ctx, "12345678", "10001")
+	wantField(t, err, park.ENotFound, "store_code")
+	// The operator's own order (no channel) may use any store.
+	later.ChannelID, later.ChannelOrderID = "", ""
+	if _, err := r.SubmitOrder(b.Ctx, later); err != nil {
+		t.Fatalf("operator's order: %v", err)
+	}
+}

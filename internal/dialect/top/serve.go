@@ -187,14 +187,14 @@ func constantEqual(a, b string) bool {
 	return v == 0
 }
 
-// sells refuses a store the channel does not sell.
-func sells(ch *park.RentalChannel, store string) error {
-	for _, s := range ch.Stores {
-		if s == store {
-			return nil
-		}
+// storeErr words the core's refusal of a store (none, or one the channel
+// does not sell) as the gateway's, naming the store asked for.
+func storeErr(err error, store string) error {
+	var pe *park.Error
+	if errors.As(err, &pe) && pe.Code == park.ENotFound && pe.Field == "store_code" {
+		return refuse("isv.store-not-exists", "门店不存在或未在本渠道销售: "+store)
 	}
-	return refuse("isv.store-not-exists", "门店不存在或未在本渠道销售: "+store)
+	return err
 }
 
 func (h *Handler) storeModels(ctx context.Context, ch *park.RentalChannel, form url.Values) (any, error) {
@@ -202,16 +202,9 @@ func (h *Handler) storeModels(ctx context.Context, ch *park.RentalChannel, form 
 		return nil, err
 	}
 	code := form.Get("store_code")
-	if err := sells(ch, code); err != nil {
-		return nil, err
-	}
-	st, err := h.rental.GetStore(ctx, code)
+	st, ts, err := h.rental.ChannelStoreModels(ctx, ch.ID, code)
 	if err != nil {
-		return nil, err
-	}
-	ts, err := h.rental.ListStoreModels(ctx, code)
-	if err != nil {
-		return nil, err
+		return nil, storeErr(err, code)
 	}
 	list := make([]storeVehicleModelInfo, len(ts))
 	for i, t := range ts {
@@ -227,9 +220,6 @@ func request(ch *park.RentalChannel, form url.Values) (rental.OrderRequest, erro
 	r := rental.OrderRequest{ChannelID: ch.ID, ChannelOrderID: form.Get("out_order_id"), StoreCode: form.Get("store_code"),
 		ModelCode: form.Get("vehicle_model_code")}
 	if err := required(form, "store_code", "vehicle_model_code", "pickup_time", "return_time"); err != nil {
-		return r, err
-	}
-	if err := sells(ch, r.StoreCode); err != nil {
 		return r, err
 	}
 	var err error
@@ -249,7 +239,7 @@ func (h *Handler) check(ctx context.Context, ch *park.RentalChannel, form url.Va
 	}
 	q, err := h.rental.CheckOrder(ctx, r)
 	if err != nil {
-		return nil, err
+		return nil, storeErr(err, r.StoreCode)
 	}
 	return map[string]any{"available": q.Available > 0, "stock": q.Available, "days": q.Days, "total_amount": Yuan(q.Rent),
 		"fee_list": []map[string]any{{"fee_code": feeRent, "amount": Yuan(q.Rent), "quantity": q.Days, "unit_price": Yuan(q.Terms.DailyRate)}}}, nil
@@ -265,7 +255,7 @@ func (h *Handler) submit(ctx context.Context, ch *park.RentalChannel, form url.V
 	}
 	o, err := h.rental.SubmitOrder(ctx, r)
 	if err != nil {
-		return nil, err
+		return nil, storeErr(err, r.StoreCode)
 	}
 	return orderResult(o), nil
 }

@@ -266,3 +266,36 @@ func TestOtherMethods(t *testing.T) {
 		}
 	}
 }
+
+// TestSubmitRetryAfterStoreLeftChannel: a submit the channel repeats
+// (its reply was lost) answers the order it made, also once the operator
+// has taken the store off the channel; a new order there is refused as a
+// store the channel does not sell.
+func TestSubmitRetryAfterStoreLeftChannel(t *testing.T) {
+	c, cc := newChannelServer(t)
+	pickup := c.Clock.Now().Add(24 * time.Hour)
+	sub := map[string]string{"out_order_id": "FZ1", "store_code": "10001", "vehicle_model_code": "100001",
+		"pickup_time": top.Timestamp(pickup), "return_time": top.Timestamp(pickup.Add(5 * time.Hour))}
+	o := result(t, top.CallOrderSubmit, cc.call(top.CallOrderSubmit, sub, nil))
+
+	_, err := c.Sys.Rental.PutStore(c.Ctx, park.RentalStore{Code: "20002", CompanyCode: "122", Kind: park.RentalStoreKind,
+		Name: "滨江店", Address: "江南大道 2 号", Latitude: 30.2, Longitude: 120.2, City: "330100", Opens: "08:00", Closes: "22:00",
+		Active: true, LotCode: c.Lot})
+	must(t, err)
+	in := channelInput(c.gw.Router(), "")
+	in.SignMethod, in.Stores = top.SignHMACSHA256, []string{"20002"}
+	_, err = c.Sys.Rental.PutChannel(c.Ctx, in)
+	must(t, err)
+
+	again := result(t, top.CallOrderSubmit, cc.call(top.CallOrderSubmit, sub, nil))
+	if again["order_id"] != o["order_id"] {
+		t.Fatalf("the retried submit answered %v, want the first order %v", again, o["order_id"])
+	}
+	sub["out_order_id"] = "FZ2"
+	if r := cc.call(top.CallOrderSubmit, sub, nil); errSub(r) != "isv.store-not-exists" || !strings.Contains(errMsg(r), "10001") {
+		t.Fatalf("a new order at a store no longer sold: %v", r)
+	}
+	if r := cc.call(top.CallStoreModels, map[string]string{"store_code": "10001"}, nil); errSub(r) != "isv.store-not-exists" {
+		t.Fatalf("terms of a store no longer sold: %v", r)
+	}
+}

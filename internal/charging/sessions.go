@@ -205,6 +205,18 @@ func (s *Service) Session(ctx context.Context, id string) (*park.ChargeSession, 
 	return sess, err
 }
 
+// PartnerSession is a session as a partner may see it: partnerID, when
+// set, must be the session's, and another's (a partner's or the
+// operator's) is not found, as if it did not exist. Errors: ENotFound,
+// and the store's (never read as not found).
+func (s *Service) PartnerSession(ctx context.Context, id, partnerID string) (*park.ChargeSession, error) {
+	sess, err := s.Session(ctx, id)
+	if err == nil && partnerID != "" && sess.PartnerID != partnerID {
+		return nil, park.Errorf(park.ENotFound, "charge session %q not found", id)
+	}
+	return sess, err
+}
+
 // SessionPage is one page of sessions and how many match in all.
 type SessionPage struct {
 	Sessions []*park.ChargeSession
@@ -241,11 +253,7 @@ func (s *Service) Sessions(ctx context.Context, f park.ChargeSessionFilter, offs
 // pending session is failed at once; a charging one ends when the charger
 // reports its StopTransaction.
 func (s *Service) StopSession(ctx context.Context, id, partnerID string) (*park.ChargeSession, error) {
-	var sess *park.ChargeSession
-	err := s.base.View(ctx, func(tx park.Tx) (err error) { sess, err = tx.GetChargeSession(ctx, id); return })
-	if err == nil && partnerID != "" && sess.PartnerID != partnerID {
-		err = park.Errorf(park.ENotFound, "charge session %q not found", id)
-	}
+	sess, err := s.PartnerSession(ctx, id, partnerID)
 	if err != nil {
 		return nil, err
 	}

@@ -238,9 +238,12 @@ func (h *Handler) queryChargeOrder(req *request) (any, error) {
 		return nil, err
 	}
 	if id := req.form.Get("orderNum"); id != "" {
-		s, err := h.svc.Charging.Session(req.ctx, id)
-		if err != nil || s.PartnerID != req.app.ID {
+		s, err := h.svc.Charging.PartnerSession(req.ctx, id, req.app.ID)
+		if park.IsCode(err, park.ENotFound) {
 			return map[string]any{"page": newPage(0, int(size), int(num)), "list": []Order{}}, nil
+		}
+		if err != nil {
+			return nil, err
 		}
 		return map[string]any{"page": newPage(1, int(size), int(num)), "list": []Order{OrderOf(s)}}, nil
 	}

@@ -6,11 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 
 	"parkd/internal/park"
 )
@@ -102,7 +100,7 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		w.Header().Set("Retry-After", "1")
 	}
 	if code == park.ERateLimited && pe != nil {
-		w.Header().Set("Retry-After", retryAfter(pe.At, s.now()))
+		w.Header().Set("Retry-After", strconv.FormatInt(pe.RetryAfter(s.now()), 10))
 	}
 	writeProblem(w, p)
 }
@@ -111,13 +109,6 @@ func writeProblem(w http.ResponseWriter, p problem) {
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(p.Status)
 	_ = json.NewEncoder(w).Encode(p)
-}
-
-// retryAfter is a Retry-After header's value: the whole seconds from now
-// until at, at least 1.
-func retryAfter(at, now time.Time) string {
-	secs := int64(math.Ceil(at.Sub(now).Seconds()))
-	return strconv.FormatInt(max(secs, 1), 10)
 }
 
 // MaxBody bounds every request body.

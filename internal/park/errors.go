@@ -60,6 +60,22 @@ type Error struct {
 	Stale bool
 }
 
+// RetryAfter is how many whole seconds from now a caller refused with
+// ERateLimited waits before trying again: until e.At, rounded up, and at
+// least 1 (also when At is unknown or past). Every transport's Retry-After
+// is this number.
+func (e *Error) RetryAfter(now time.Time) int64 {
+	if e == nil || e.At.IsZero() {
+		return 1
+	}
+	d := e.At.Sub(now)
+	secs := int64(d / time.Second)
+	if d%time.Second > 0 {
+		secs++
+	}
+	return max(secs, 1)
+}
+
 // StaleRow is the EConflict of a row changed since it was read.
 func StaleRow(format string, args ...any) *Error {
 	return &Error{Code: EConflict, Stale: true, Message: fmt.Sprintf(format+" was changed by another request; retry", args...)}

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
-	"time"
 
 	"parkd/internal/operators"
 	"parkd/internal/park"
@@ -53,7 +52,7 @@ func (w *Console) login(rw http.ResponseWriter, r *http.Request) {
 	case park.IsCode(err, park.ERateLimited):
 		var pe *park.Error
 		if errors.As(err, &pe) && !pe.At.IsZero() {
-			rw.Header().Set("Retry-After", retryAfter(pe.At, w.now()))
+			rw.Header().Set("Retry-After", strconv.FormatInt(pe.RetryAfter(w.now()), 10))
 		}
 		w.renderLogin(rw, r, http.StatusTooManyRequests, loginData{Name: name, Error: "rate_limited"})
 		return
@@ -80,12 +79,4 @@ func (w *Console) logout(rw http.ResponseWriter, r *http.Request, p *operators.P
 	http.SetCookie(rw, &http.Cookie{Name: sessionCookie, Value: "", Path: Prefix, MaxAge: -1})
 	http.Redirect(rw, r, Prefix+"login", http.StatusSeeOther)
 	return nil
-}
-
-func retryAfter(at, now time.Time) string {
-	s := int(at.Sub(now).Seconds() + 0.999)
-	if s < 1 {
-		s = 1
-	}
-	return strconv.Itoa(s)
 }

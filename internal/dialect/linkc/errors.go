@@ -3,7 +3,6 @@ package linkc
 import (
 	"encoding/json"
 	"errors"
-	"math"
 	"net/http"
 	"strconv"
 	"time"
@@ -233,19 +232,9 @@ func (h *Handler) writeError(w http.ResponseWriter, r *http.Request, err error) 
 	case codigo(park.EUnauthorized):
 		w.Header().Set("WWW-Authenticate", `Bearer realm="linkc"`)
 	case codigo(park.ERateLimited):
-		w.Header().Set("Retry-After", retryAfter(pe, h.svc.Partners.Now()))
+		w.Header().Set("Retry-After", strconv.FormatInt(pe.RetryAfter(h.svc.Partners.Now()), 10))
 	}
 	writeJSON(w, rep.status, body)
-}
-
-// retryAfter is the Retry-After header of a rate-limited error: the whole
-// seconds until its At, at least 1.
-func retryAfter(pe *park.Error, now time.Time) string {
-	secs := int64(1)
-	if pe != nil {
-		secs = max(int64(math.Ceil(pe.At.Sub(now).Seconds())), 1)
-	}
-	return strconv.FormatInt(secs, 10)
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

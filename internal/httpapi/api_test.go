@@ -250,6 +250,7 @@ func TestBadInput(t *testing.T) {
 		{"cursor not a stay id", "GET", "/v1/lots/140123001/stays?after=page2", "", 400, "invalid", "after"},
 		{"pass without plates", "POST", "/v1/lots/140123001/passes", `{"holder_name":"A","valid_from":"2026-11-01T00:00:00Z","valid_to":"2026-12-01T00:00:00Z"}`, 400, "invalid", "plates"},
 		{"pass bad window", "POST", "/v1/lots/140123001/passes", `{"holder_name":"A","plates":["京A12345"],"valid_from":"2026-12-01T00:00:00Z","valid_to":"2026-11-01T00:00:00Z"}`, 400, "invalid", "valid_to"},
+		{"pass ending in 9999", "POST", "/v1/lots/140123001/passes", `{"holder_name":"A","plates":["京A12345"],"valid_from":"2026-11-01T00:00:00Z","valid_to":"9999-12-31T23:59:59+08:00"}`, 400, "invalid", "valid_to"},
 		{"whitelist bad kind", "POST", "/v1/lots/140123001/whitelist", `{"plate":"京A12345","kind":"maybe","valid_from":"2026-11-01T00:00:00Z","valid_to":"2026-12-01T00:00:00Z"}`, 400, "invalid", "kind"},
 	}
 	for _, c := range cases {

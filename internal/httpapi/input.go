@@ -18,8 +18,8 @@ func parseTime(field, s string) (time.Time, error) {
 	if err != nil {
 		return time.Time{}, park.Invalid(field, "must be an RFC 3339 time with an offset, e.g. 2026-11-23T08:30:00+08:00")
 	}
-	if t.Year() < 2000 || t.Year() > 9000 {
-		return time.Time{}, park.Invalid(field, "year must be between 2000 and 9000")
+	if err := park.CheckYear(field, t); err != nil {
+		return time.Time{}, err
 	}
 	return t.UTC().Truncate(park.Precision), nil
 }

@@ -106,6 +106,26 @@ const MaxEventSkew = 5 * time.Minute
 // earliestEvent is the oldest report time accepted.
 var earliestEvent = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
 
+// Years bound every date a request gives (a pass's or list entry's window,
+// a coupon's, a booking's, a rental's), read as written: in its own offset,
+// or in the lot's zone for an API that writes wall times. Earlier years
+// are typos (year 1 is the zero time of many clients); later ones leave
+// room for what parkd adds to a date (a renewal's months) without leaving
+// the four-digit years every API writes.
+const (
+	MinYear = 2000
+	MaxYear = 9000
+)
+
+// CheckYear refuses a date whose year, as written, is outside MinYear to
+// MaxYear; every transport checks the times it reads with it.
+func CheckYear(field string, t time.Time) error {
+	if y := t.Year(); y < MinYear || y > MaxYear {
+		return Invalid(field, "year must be between %d and %d", MinYear, MaxYear)
+	}
+	return nil
+}
+
 // CheckReportTime checks the time a device (a camera, a sensor) dated a
 // report, against now; field names it in the error.
 func CheckReportTime(field string, at, now time.Time) error {

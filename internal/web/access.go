@@ -85,6 +85,12 @@ func (w *Console) whitelistAdd(rw http.ResponseWriter, r *http.Request, p *opera
 	if err != nil {
 		return park.Invalid("valid_to", "%q is not a date and time", r.PostFormValue("valid_to"))
 	}
+	if err := park.CheckYear("valid_from", from); err != nil {
+		return err
+	}
+	if err := park.CheckYear("valid_to", to); err != nil {
+		return err
+	}
 	_, err = w.sys.Access.PutListEntry(r.Context(), l.Code, &park.WhitelistEntry{Plate: strings.TrimSpace(r.PostFormValue("plate")),
 		Kind: park.AccessAllow, Category: park.ListWhite, ValidFrom: from.UTC(), ValidTo: to.UTC(),
 		Reason: strings.TrimSpace(r.PostFormValue("reason"))})

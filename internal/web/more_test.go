@@ -95,6 +95,13 @@ func TestAccessAndAudit(t *testing.T) {
 	if st, _, _ := b.post("/console/lots/"+s.Lot+"/whitelist", form); st != http.StatusBadRequest {
 		t.Errorf("no plate: %d, want 400", st)
 	}
+	// Dates are in the years 2000 to 9000, as through every API.
+	form.Set("plate", "沪B33333")
+	form.Set("valid_to", "9999-12-31T23:59")
+	if st, _, _ := b.post("/console/lots/"+s.Lot+"/whitelist", form); st != http.StatusBadRequest {
+		t.Errorf("an entry ending in 9999: %d, want 400", st)
+	}
+	form.Set("valid_to", "2026-12-23T00:00")
 
 	v := s.browser(t)
 	v.mustLogin("viewer")

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"reflect"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -23,6 +24,9 @@ const timeLayout = "2006-01-02 15:04:05"
 
 // timeHint words timeLayout for partners.
 const timeHint = "应为“年-月-日 时:分:秒”，如 2026-03-01 10:00:00"
+
+// yearHint words the core's bound on a date's year (park.CheckYear).
+var yearHint = "年份应在" + strconv.Itoa(park.MinYear) + "到" + strconv.Itoa(park.MaxYear) + "之间"
 
 // refRE is the vendor's reference format (order and trade numbers, pay
 // types, member numbers): 1-64 visible ASCII characters. A lane's name
@@ -182,6 +186,9 @@ func parseTime(field string, s *string, l *park.Lot) (time.Time, error) {
 	t, err := park.ParseWallTime(timeLayout, v, l.Location())
 	if err != nil {
 		return time.Time{}, refuse(refusedType, field, timeHint)
+	}
+	if park.CheckYear(field, t) != nil { // the year as written, in the lot's zone
+		return time.Time{}, refuse(refusedType, field, yearHint)
 	}
 	return t, nil
 }

@@ -298,7 +298,7 @@ func TestListsBadInput(t *testing.T) {
 		{"DeleteWhiteCar", `{"ParkCode":"140123002","CarNo":"沪B88888"}`, "无权操作该车场"},
 		{"SyncSpecialCar", `{"ParkCode":"140123001","CarNo":"京A99999"}`, "缺少参数 SpecialType"},
 		{"SyncSpecialCar", `{"ParkCode":"140123001","CarNo":"京A99999","SpecialType":"vip"}`, "参数错误 SpecialType：应为 police、ambulance、fire 或 blacklist"},
-		{"SyncSpecialCar", `{"ParkCode":"140123001","CarNo":"京A99999","SpecialType":"police","EndTime":"1999-01-01 00:00:00"}`, "参数错误 EndTime"},
+		{"SyncSpecialCar", `{"ParkCode":"140123001","CarNo":"京A99999","SpecialType":"police","EndTime":"2000-01-01 00:00:00"}`, "参数错误 EndTime"},
 		{"SyncSpecialCar", `{"ParkCode":"140123001","CarNo":"12","SpecialType":"police"}`, "车牌号格式错误"},
 		{"QuerySpecialCar", `{"ParkCode":"140123001","CarNo":"??"}`, "车牌号格式错误"},
 		{"QuerySpecialCar", `{"ParkCode":"140123002"}`, "无权操作该车场"},
@@ -342,4 +342,32 @@ func FuzzListRequest(f *testing.F) {
 			t.Fatalf("%q: HTTP %d %s", body, r.status, r.body)
 		}
 	})
+}
+
+// TestTimesInRange: a partner's times are bounded as an operator's are
+// (years 2000 to 9000, as written in the lot's zone): a pass or a list
+// entry dated in year 1 or 9999 is refused and nothing is stored, so no
+// renewal can sell a month of the year 10000.
+func TestTimesInRange(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	before := e.snapshot(t)
+	for _, c := range []struct{ op, body, desc string }{
+		{"AddMonthCar", `{"ParkCode":"140123001","CarNo":"粤B77701","UserName":"王五","BeginTime":"2026-03-01 00:00:00",` +
+			`"EndTime":"9999-12-31 23:59:59","RateId":"monthly-standard"}`, "参数类型错误 EndTime：年份应在2000到9000之间"},
+		{"AddMonthCar", `{"ParkCode":"140123001","CarNo":"粤B77702","UserName":"赵六","BeginTime":"0001-01-01 00:00:00",` +
+			`"EndTime":"2027-01-01 00:00:00"}`, "参数类型错误 BeginTime：年份应在2000到9000之间"},
+		{"AddWhiteCar", `{"ParkCode":"140123001","CarNo":"粤B77703","BeginTime":"1999-12-31 23:59:59","EndTime":"2027-01-01 00:00:00"}`,
+			"参数类型错误 BeginTime：年份应在2000到9000之间"},
+		{"AddHotelCar", `{"ParkCode":"140123001","CarNo":"粤B77704","RoomNo":"808","CheckInTime":"2026-03-01 14:00:00",` +
+			`"CheckOutTime":"9001-01-01 12:00:00"}`, "参数类型错误 CheckOutTime：年份应在2000到9000之间"},
+	} {
+		wantState(t, e.call(c.op, c.body), -1, c.desc)
+	}
+	if e.snapshot(t) != before {
+		t.Fatal("a refused time changed data")
+	}
+	// The bounds' own years are taken, as through the native API.
+	wantState(t, e.call("AddWhiteCar", `{"ParkCode":"140123001","CarNo":"粤B77705","BeginTime":"2000-01-01 00:00:00",`+
+		`"EndTime":"9000-12-31 23:59:59"}`), 0, "成功")
 }

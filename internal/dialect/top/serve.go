@@ -229,6 +229,14 @@ func request(ch *park.RentalChannel, form url.Values) (rental.OrderRequest, erro
 	if r.ReturnAt, err = ParseTimestamp(form.Get("return_time")); err != nil {
 		return r, refuse("isv.invalid-parameter", "return_time 须为 yyyy-MM-dd HH:mm:ss")
 	}
+	for _, t := range []struct {
+		name string
+		at   time.Time
+	}{{"pickup_time", r.PickupAt}, {"return_time", r.ReturnAt}} {
+		if park.CheckYear(t.name, t.at.In(gmt8)) != nil { // the year as the channel wrote it
+			return r, refuse("isv.invalid-parameter", fmt.Sprintf("%s 年份应在%d到%d之间", t.name, park.MinYear, park.MaxYear))
+		}
+	}
 	return r, nil
 }
 

@@ -299,3 +299,14 @@ func TestSubmitRetryAfterStoreLeftChannel(t *testing.T) {
 		t.Fatalf("terms of a store no longer sold: %v", r)
 	}
 }
+
+// TestOrderTimesInRange: a rental's times are bounded as every API's
+// dates are (years 2000 to 9000, as the channel writes them).
+func TestOrderTimesInRange(t *testing.T) {
+	_, cc := newChannelServer(t)
+	r := cc.call(top.CallOrderCheck, map[string]string{"store_code": "10001", "vehicle_model_code": "100001",
+		"pickup_time": "9999-12-30 10:00:00", "return_time": "9999-12-31 10:00:00"}, nil)
+	if errSub(r) != "isv.invalid-parameter" || errMsg(r) != "pickup_time 年份应在2000到9000之间" {
+		t.Fatalf("an order in the year 9999: %v", r)
+	}
+}

@@ -124,13 +124,16 @@ func UseCoupons(ctx context.Context, tx park.Tx, st *park.Stay, lines []park.Lin
 	return nil
 }
 
-// freedByNewCoupons reports whether a stay priced free (p.Due == 0) owes
-// that to coupons it had not used yet: priced without them, something
-// would be due. Only then does a free exit use them up; a coupon that
-// changed nothing (the stay was paid, or within grace) stays unused.
-func freedByNewCoupons(t *tariff.Tariff, in tariff.Input, p Priced, extra []tariff.Coupon) bool {
+// settleUnusedCoupons decides, for a stay priced free (p.Due == 0) with
+// deductions from coupons it has not used yet, what those coupons did.
+// Priced without them, something would be due: they free the stay, and
+// a free exit uses them (FreedByCoupons). Otherwise they changed nothing
+// (the stay was paid, or within grace): they stay unused, so the stay is
+// priced without them, and its record and reports show no deduction that
+// no used coupon accounts for.
+func settleUnusedCoupons(t *tariff.Tariff, in tariff.Input, p *Priced, extra []tariff.Coupon) {
 	if p.Due != 0 || p.Discount == 0 {
-		return false
+		return
 	}
 	var used []*park.Coupon
 	for _, c := range p.Coupons {
@@ -139,8 +142,13 @@ func freedByNewCoupons(t *tariff.Tariff, in tariff.Input, p Priced, extra []tari
 		}
 	}
 	if len(used) == len(p.Coupons) {
-		return false
+		return
 	}
 	in.Coupons = tariffCoupons(used, extra)
-	return t.Price(&in, nil).Due > 0
+	without := t.Price(&in, nil)
+	if without.Due > 0 {
+		p.FreedByCoupons = true
+		return
+	}
+	p.Result, p.Coupons = without, used
 }

@@ -113,9 +113,38 @@ func TestCouponAfterQuote(t *testing.T) {
 	}
 	// Paid: it leaves free, and the coupon (which changed nothing) is kept.
 	b.Clock.Set(b.Clock.Now().Add(5 * time.Minute))
+	// Priced now (6 h 5 min: 13 started half-hours, 2600), the stay owes
+	// nothing with or without the coupon (the 200 after the payment fall
+	// in the exit grace): the coupon deducts nothing, so the price shows
+	// no deduction.
+	if err := b.Sys.Billing.Pricing(b.Ctx, false, func(tx park.Tx) error {
+		l, err := tx.GetLot(b.Ctx, b.Lot)
+		if err != nil {
+			return err
+		}
+		st, err := tx.GetStay(b.Ctx, d.StayID)
+		if err != nil {
+			return err
+		}
+		s, err := b.Sys.Billing.Status(b.Ctx, tx, l, st, b.Clock.Now(), "", false)
+		if err != nil {
+			return err
+		}
+		if s.Gross != 2600 || s.Discount != 0 || s.Total != 2600 || s.Due != 0 {
+			t.Errorf("paid stay priced gross %d discount %d total %d due %d, want 2600, 0, 2600, 0", s.Gross, s.Discount, s.Total, s.Due)
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
 	wantDecision(t, b.Event(t, park.EventExit, "京A12345", b.Clock.Now()), park.DecisionOpen, park.ReasonPaid, 0)
 	if c := b.coupon(t, "A-1"); c.State != park.CouponIssued {
 		t.Fatalf("coupon used by an exit it did not change: %+v", c)
+	}
+	// The closed stay cost what was paid (the grace forgave the 200), with
+	// no deduction: the unused coupon took nothing off it.
+	if st := b.Stay(t, d.StayID); st.Total != 2400 || st.Discount != 0 || st.Paid != 2400 {
+		t.Fatalf("closed stay total %d discount %d paid %d, want 2400, 0 and 2400", st.Total, st.Discount, st.Paid)
 	}
 }
 

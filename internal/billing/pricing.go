@@ -121,7 +121,7 @@ func (s *Service) priceStayWith(ctx context.Context, tx park.Tx, l *park.Lot, st
 		}
 		in.Coupons = tariffCoupons(p.Coupons, extra)
 		p.Result = t.Price(&in, nil)
-		p.FreedByCoupons = freedByNewCoupons(t, in, p, extra)
+		settleUnusedCoupons(t, in, &p, extra)
 	}
 	if p.Due == 0 {
 		switch {

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"parkd/internal/park"
+	"parkd/internal/tariff"
 )
 
 // Breakdown is a stay's price as it stands, line by line, and what was
@@ -23,8 +24,11 @@ type Breakdown struct {
 const MaxBreakdownQuotes = 50
 
 // StayBreakdown prices a stay now (or at its exit, once it left) without
-// taking a quote, and lists its payments and its newest quotes. Errors:
-// ENotFound.
+// taking a quote, and lists its payments and its newest quotes. A stay
+// that left and that the data of now (its pass or list entry deleted
+// since) prices otherwise than its exit did shows what its exit
+// recorded, without lines: that is what it cost, what its reports and
+// the native API say, and what it left unpaid. Errors: ENotFound.
 func (s *Service) StayBreakdown(ctx context.Context, stayID string) (*Breakdown, error) {
 	var out *Breakdown
 	err := s.base.View(ctx, func(tx park.Tx) error {
@@ -44,6 +48,9 @@ func (s *Service) StayBreakdown(ctx context.Context, stayID string) (*Breakdown,
 		if err != nil {
 			return err
 		}
+		if st.State != park.StayIn && (pr.Cost() != st.Total || pr.Discount != st.Discount) {
+			pr = recorded(st)
+		}
 		pays, err := tx.ListStayPayments(ctx, st.ID)
 		if err != nil {
 			return err
@@ -56,4 +63,11 @@ func (s *Service) StayBreakdown(ctx context.Context, stayID string) (*Breakdown,
 		return nil
 	})
 	return out, err
+}
+
+// recorded is the price a closed stay's exit recorded: its total and
+// deductions, and what it left unpaid as due.
+func recorded(st *park.Stay) Priced {
+	return Priced{Result: tariff.Result{Gross: st.Total + st.Discount, Discount: st.Discount, Total: st.Total,
+		Due: max(0, st.Total-st.Paid)}}
 }

@@ -144,11 +144,13 @@ func settleUnusedCoupons(t *tariff.Tariff, in tariff.Input, p *Priced, extra []t
 	if len(used) == len(p.Coupons) {
 		return
 	}
-	in.Coupons = tariffCoupons(used, extra)
-	without := t.Price(&in, nil)
-	if without.Due > 0 {
+	// Judged as the gate prices the stay, without a member's benefit: the
+	// car's coupons apply before it.
+	in.Coupons = tariffCoupons(used, nil)
+	if t.Price(&in, nil).Due > 0 {
 		p.FreedByCoupons = true
 		return
 	}
-	p.Result, p.Coupons = without, used
+	in.Coupons = tariffCoupons(used, extra)
+	p.Result, p.Coupons = t.Price(&in, nil), used
 }

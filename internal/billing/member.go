@@ -57,7 +57,9 @@ func (b *MemberBenefit) coupons() []tariff.Coupon {
 
 // MemberQuote prices the car inside a lot now with its coupons and a
 // member's benefit, and when something is due takes a quote for the
-// partner (paid with Pay like any of its quotes). Errors: EInvalid
+// partner (paid with Pay like any of its quotes). When the benefit makes
+// the stay free, the quote is of 0: paying it keeps the benefit, so the
+// car leaves free within the exit grace. Errors: EInvalid
 // (plate, member, minutes, amount), ENotFound (lot not the partner's;
 // field plate: the car is not inside).
 func (s *Service) MemberQuote(ctx context.Context, p *park.Partner, lot, plateText string, b MemberBenefit) (*StayStatus, error) {
@@ -117,6 +119,19 @@ func memberCouponID(paymentID string) string { return "member-" + paymentID }
 // isBenefit says whether c keeps a paid member benefit (keepBenefit).
 func isBenefit(c *park.Coupon) bool {
 	return c.State == park.CouponUsed && c.PaymentID != "" && c.ID == memberCouponID(c.PaymentID)
+}
+
+// grantsBenefit says whether paying q would keep a member benefit: its
+// lines have one and the stay has none kept yet.
+func grantsBenefit(ctx context.Context, tx park.Tx, st *park.Stay, q *park.Quote) (bool, error) {
+	if _, member := Deductions(q.Lines); member <= 0 {
+		return false, nil
+	}
+	cs, err := tx.StayCoupons(ctx, st.LotCode, st.PlateKey, st.ID)
+	if err != nil {
+		return false, err
+	}
+	return !slices.ContainsFunc(cs, isBenefit), nil
 }
 
 // keepBenefit keeps what a paid quote's member benefit took off as a

@@ -116,3 +116,60 @@ func TestMemberQuote(t *testing.T) {
 		}
 	}
 }
+
+// TestMemberBenefitCoveringTheFee: a benefit that makes the stay free is
+// granted by paying its quote of 0; the car then leaves free. Without it
+// the CRM was told nothing was due and the car was held at the exit.
+func TestMemberBenefitCoveringTheFee(t *testing.T) {
+	b := setup(t)
+	crm := b.partner(t, "crm", b.Lot)
+	now := b.Clock.Now()
+	d := b.Event(t, park.EventEntry, "京A12345", t0) // 6 h inside: 12 half-hours, 2400
+	st, err := b.Sys.Billing.MemberQuote(b.Ctx, crm, b.Lot, "京A12345", billing.MemberBenefit{Member: "VIP-1", Amount: 3000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 3000 off a 2400 stay: 2400 off, nothing due, a quote of 0 to grant it.
+	if _, member := billing.Deductions(st.Lines); st.Due != 0 || member != 2400 || st.Quote == nil || st.Quote.AmountDue != 0 {
+		t.Fatalf("due %d member %d quote %+v, want 0, 2400 and a quote of 0", st.Due, member, st.Quote)
+	}
+	res, err := b.Sys.Billing.Pay(b.Ctx, park.PaymentRequest{QuoteID: st.Quote.ID, Amount: 0, Method: "crm", Payer: "crm", Reference: "T-0"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := b.Stay(t, d.StayID); s.Paid != 0 || s.PaidUntil == nil || !s.PaidUntil.Equal(res.Payment.PaidUntil) {
+		t.Fatalf("stay after the 0 payment %+v", s)
+	}
+	// Granted once: a second quote of 0 cannot be paid.
+	st2, err := b.Sys.Billing.MemberQuote(b.Ctx, crm, b.Lot, "京A12345", billing.MemberBenefit{Member: "VIP-1", Amount: 3000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st2.Due != 0 || st2.Quote != nil {
+		t.Fatalf("after the grant: due %d quote %+v, want 0 and no quote", st2.Due, st2.Quote)
+	}
+	// 10 minutes later (6 h 10: 13 half-hours, 2600, less the 2400 kept)
+	// the car leaves within the exit grace, owing nothing.
+	b.Clock.Set(now.Add(10 * time.Minute))
+	wantDecision(t, b.Event(t, park.EventExit, "京A12345", now.Add(10*time.Minute)), park.DecisionOpen, park.ReasonFree, 0)
+	if s := b.Stay(t, d.StayID); s.Paid != 0 || s.Discount != 2400 || s.Total != 0 {
+		t.Fatalf("closed stay total %d discount %d paid %d, want 0, 2400, 0", s.Total, s.Discount, s.Paid)
+	}
+}
+
+// TestMemberBenefitWithACouponThatCoversTheFee: the car's own coupon,
+// which frees the stay at the gate, comes before the member's benefit:
+// nothing to grant, no quote.
+func TestMemberBenefitWithACouponThatCoversTheFee(t *testing.T) {
+	b := setup(t)
+	crm := b.partner(t, "crm", b.Lot)
+	b.Event(t, park.EventEntry, "京A12345", t0) // 2400
+	b.issue(t, billing.CouponInput{ID: "F-1", Plate: "京A12345", Kind: park.CouponFree})
+	st, err := b.Sys.Billing.MemberQuote(b.Ctx, crm, b.Lot, "京A12345", billing.MemberBenefit{Member: "VIP-1", Amount: 3000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if coupons, member := billing.Deductions(st.Lines); st.Due != 0 || coupons != 2400 || member != 0 || st.Quote != nil {
+		t.Fatalf("due %d coupons %d member %d quote %+v, want 0, 2400, 0, no quote", st.Due, coupons, member, st.Quote)
+	}
+}

@@ -141,13 +141,23 @@ func (s *Service) Pay(ctx context.Context, req park.PaymentRequest) (PaymentResu
 		} else if !park.IsCode(err, park.ENotFound) {
 			return err
 		}
+		nothingDue := q.AmountDue == 0
+		if nothingDue {
+			// A quote of 0 is paid only to grant the member benefit that
+			// frees the stay (MemberQuote), once.
+			if grants, err := grantsBenefit(ctx, tx, st, q); err != nil {
+				return err
+			} else if grants {
+				nothingDue = false
+			}
+		}
 		switch {
 		case st.State != park.StayIn:
 			return park.Errorf(park.EStayClosed, "stay %s has left the lot; the quote can no longer be paid", st.ID)
 		case !now.Before(q.ExpiresAt):
 			return &park.Error{Code: park.EQuoteExpired, At: s.inLotZone(ctx, tx, q.LotCode, q.ExpiresAt),
 				Message: "quote " + q.ID + " expired at " + q.ExpiresAt.Format(time.RFC3339) + "; take a new quote"}
-		case q.AmountDue == 0 || st.Paid != q.PaidBefore:
+		case nothingDue || st.Paid != q.PaidBefore:
 			return park.Errorf(park.EStaySettled, "stay %s owes nothing under this quote (paid since it was taken, or nothing was due)", st.ID)
 		case req.Amount != q.AmountDue:
 			return &park.Error{Code: park.EAmountMismatch, Field: "amount", Amount: q.AmountDue, Currency: q.Currency,

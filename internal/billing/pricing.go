@@ -43,6 +43,7 @@ type Priced struct {
 	FreeReason     string            // why the stay is free or settled: pass, whitelist, reservation, paid, free
 	Coupons        []*park.Coupon    // the car's coupons given to the tariff (see Lines)
 	FreedByCoupons bool              // nothing is due only thanks to coupons the stay had not used yet
+	FreedByBenefit bool              // nothing is due only thanks to a member benefit not kept yet (see MemberQuote)
 	Reservation    *park.Reservation // the reservation the stay entered on, if any
 }
 
@@ -122,6 +123,10 @@ func (s *Service) priceStayWith(ctx context.Context, tx park.Tx, l *park.Lot, st
 		in.Coupons = tariffCoupons(p.Coupons, extra)
 		p.Result = t.Price(&in, nil)
 		settleUnusedCoupons(t, in, &p, extra)
+		if p.Due == 0 && len(extra) > 0 {
+			in.Coupons = tariffCoupons(p.Coupons, nil)
+			p.FreedByBenefit = t.Price(&in, nil).Due > 0
+		}
 	}
 	if p.Due == 0 {
 		switch {

@@ -77,7 +77,9 @@ func (s *Service) statusWith(ctx context.Context, tx park.Tx, l *park.Lot, st *p
 	if res.Due == 0 && res.Paid > 0 {
 		res.State = StatePaid
 	}
-	if pr.Due > 0 && takeQuote {
+	// A member benefit that makes the stay free is granted by paying 0
+	// with this quote (Pay keeps it), so it is offered too.
+	if (pr.Due > 0 || pr.FreedByBenefit) && takeQuote {
 		res.Quote = newQuote(l, st, pr, now, source) // the offer CreateQuote makes, for this partner
 		if err := tx.InsertQuote(ctx, res.Quote); err != nil {
 			return nil, err

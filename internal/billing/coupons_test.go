@@ -299,3 +299,31 @@ func TestIssueCouponRules(t *testing.T) {
 // DefaultDay is billing.DefaultCouponValidity: a coupon issued without an
 // end has expired this long after.
 const DefaultDay = billing.DefaultCouponValidity
+
+// TestCouponLargerThanWhatIsLeftAfterAPayment: a coupon given after a
+// payment takes off only what is left to pay, so the closed stay's
+// record (and its reports) never shows less than was paid.
+func TestCouponLargerThanWhatIsLeftAfterAPayment(t *testing.T) {
+	b := setup(t)
+	now := b.Clock.Now() // t0 + 6 h
+	d := b.Event(t, park.EventEntry, "京A12345", t0)
+	q := b.quote(t, d.StayID) // 12 half-hours: 2400
+	if _, err := b.Sys.Billing.Pay(b.Ctx, park.PaymentRequest{QuoteID: q.ID, Amount: 2400, Method: "cash"}); err != nil {
+		t.Fatal(err)
+	}
+	// 40 minutes later, past the 15-minute exit grace: 6 h 40 is 14
+	// half-hours, 2800; 400 owed, of which the time after the grace
+	// (6:15-6:40, one block) asks 200.
+	b.Clock.Set(now.Add(40 * time.Minute))
+	wantDecision(t, b.Event(t, park.EventExit, "京A12345", now.Add(40*time.Minute)), park.DecisionHold, park.ReasonPaymentRequired, 200)
+	b.issue(t, billing.CouponInput{ID: "BIG", Plate: "京A12345", Kind: park.CouponAmount, Value: 1000})
+	wantDecision(t, b.Event(t, park.EventExit, "京A12345", now.Add(40*time.Minute)), park.DecisionOpen, park.ReasonPaid, 0)
+	// The coupon freed the exit and took off the 400 left, not 1000: the
+	// stay cost the 2400 paid.
+	if c := b.coupon(t, "BIG"); c.State != park.CouponUsed {
+		t.Fatalf("coupon %+v, want used", c)
+	}
+	if st := b.Stay(t, d.StayID); st.Total != 2400 || st.Discount != 400 || st.Paid != 2400 {
+		t.Fatalf("closed stay total %d discount %d paid %d, want 2400, 400, 2400", st.Total, st.Discount, st.Paid)
+	}
+}

@@ -15,16 +15,19 @@ import "time"
 //  4. percent coupons, in input order, each on what is left.
 //
 // Amounts go before percentages so a percentage never applies to money
-// already waived. A total never goes below zero; a coupon that finds
-// nothing left to deduct has no line, so it can be treated as unused.
-func (p *plan) deduct(loc *time.Location, ft freeTime, cs []Coupon, entry, exit, gross int64, out *[]Line) int64 {
-	if gross <= 0 {
+// already waived. A total never goes below floor (what was paid, at most
+// gross): coupons take off only what is left to pay, never money already
+// paid. A coupon that finds nothing left to deduct has no line, so it can
+// be treated as unused.
+func (p *plan) deduct(loc *time.Location, ft freeTime, cs []Coupon, entry, exit, gross, floor int64, out *[]Line) int64 {
+	floor = min(max(floor, 0), gross)
+	if gross <= floor {
 		return 0
 	}
 	for i := range cs {
 		if cs[i].Kind == CouponFree {
-			deductionLine(out, entry, exit, &cs[i], gross)
-			return gross
+			deductionLine(out, entry, exit, &cs[i], gross-floor)
+			return gross - floor
 		}
 	}
 	x, left := exit, gross
@@ -34,26 +37,26 @@ func (p *plan) deduct(loc *time.Location, ft freeTime, cs []Coupon, entry, exit,
 			continue
 		}
 		sec := couponSeconds(c)
-		if sec == 0 || x <= entry || left == 0 {
+		if sec == 0 || x <= entry || left == floor {
 			continue
 		}
 		nx := rewind(loc, &ft, entry, x, sec)
-		g := min(p.gross(loc, ft, entry, nx, nil), left) // min: the fee never grows with exit
+		g := max(min(p.gross(loc, ft, entry, nx, nil), left), floor) // min: the fee never grows with exit
 		deductionLine(out, nx, x, c, left-g)
 		x, left = nx, g
 	}
 	for i := range cs {
-		if c := &cs[i]; c.Kind == CouponAmount && left > 0 {
-			d := min(max(c.Amount, 0), left)
+		if c := &cs[i]; c.Kind == CouponAmount && left > floor {
+			d := min(max(c.Amount, 0), left-floor)
 			deductionLine(out, entry, exit, c, d)
 			left -= d
 		}
 	}
 	for i := range cs {
-		if c := &cs[i]; c.Kind == CouponPercent && left > 0 {
+		if c := &cs[i]; c.Kind == CouponPercent && left > floor {
 			pct := int64(min(max(c.Percent, 0), 100))
 			// Rounded to the nearest minor unit, halves off the price.
-			d := left/100*pct + (left%100*pct+50)/100
+			d := min(left/100*pct+(left%100*pct+50)/100, left-floor)
 			deductionLine(out, entry, exit, c, d)
 			left -= d
 		}

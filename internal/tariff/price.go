@@ -31,7 +31,7 @@ func (t *Tariff) Price(in *Input, lines []Line) Result {
 	lines = lines[:0]
 	var r Result
 	r.Gross = p.gross(loc, ft, entry, exit, &lines)
-	r.Discount = p.deduct(loc, ft, in.Coupons, entry, exit, r.Gross, &lines)
+	r.Discount = p.deduct(loc, ft, in.Coupons, entry, exit, r.Gross, in.Paid, &lines)
 	r.Total = r.Gross - r.Discount
 	owed := max(0, r.Total-max(0, in.Paid))
 	switch {

@@ -93,6 +93,11 @@ func withPaid(paid int64, until string) func(*testing.T, *Input) {
 	}
 }
 
+// both applies two edits in order.
+func both(a, b func(*testing.T, *Input)) func(*testing.T, *Input) {
+	return func(t *testing.T, in *Input) { a(t, in); b(t, in) }
+}
+
 func withClass(c string) func(*testing.T, *Input) {
 	return func(t *testing.T, in *Input) { in.Class = c }
 }
@@ -243,6 +248,29 @@ var priceCases = []priceCase{
 		// gross 10-14: 4*300 = 1200; the last free hour is skipped, 13-14 is
 		// taken off: priced as 10:00-13:00 = 900.
 		gross: 1200, total: 900, due: 900},
+
+	// Coupons never take off money already paid: on 10:00-13:05 (gross
+	// 1200) with 900 paid until 12:50, 300 is owed (the overtime
+	// 12:50-13:05 is one block, 300), so a coupon takes at most 300 and
+	// the stay's total never drops below the 900 paid.
+	{name: "coupon after a payment/amount larger than owed", doc: docHour300, entry: "2024-03-01 10:00", exit: "2024-03-01 13:05",
+		edit:  both(withPaid(900, "2024-03-01 12:50"), withCoupons(Coupon{Kind: CouponAmount, Amount: 500})),
+		gross: 1200, total: 900, due: 0}, // 300 off, not 500
+	{name: "coupon after a payment/amount smaller than owed", doc: docHour300, entry: "2024-03-01 10:00", exit: "2024-03-01 13:05",
+		edit:  both(withPaid(900, "2024-03-01 12:50"), withCoupons(Coupon{Kind: CouponAmount, Amount: 100})),
+		gross: 1200, total: 1100, due: 200}, // owed 1100-900 = 200, overtime 300: due 200
+	{name: "coupon after a payment/percent", doc: docHour300, entry: "2024-03-01 10:00", exit: "2024-03-01 13:05",
+		edit:  both(withPaid(900, "2024-03-01 12:50"), withCoupons(Coupon{Kind: CouponPercent, Percent: 50})),
+		gross: 1200, total: 900, due: 0}, // 50% of 1200 is 600, only 300 was left to pay
+	{name: "coupon after a payment/free", doc: docHour300, entry: "2024-03-01 10:00", exit: "2024-03-01 13:05",
+		edit:  both(withPaid(900, "2024-03-01 12:50"), withCoupons(Coupon{Kind: CouponFree})),
+		gross: 1200, total: 900, due: 0},
+	{name: "coupon after a payment/minutes", doc: docHour300, entry: "2024-03-01 10:00", exit: "2024-03-01 13:05",
+		edit:  both(withPaid(900, "2024-03-01 12:50"), withCoupons(Coupon{Kind: CouponMinutes, Minutes: 120})),
+		gross: 1200, total: 900, due: 0}, // priced as 10:00-11:05 = 600, but 900 was paid
+	{name: "coupon after a payment/nothing left", doc: docHour300, entry: "2024-03-01 10:00", exit: "2024-03-01 13:05",
+		edit:  both(withPaid(1200, ""), withCoupons(Coupon{Kind: CouponAmount, Amount: 100})),
+		gross: 1200, total: 1200, due: 0}, // no deduction: the coupon stays unused
 
 	// Paid and PaidUntil (issue tariff, small).
 	{name: "paid until/exit before it", doc: docIssue, entry: "2024-03-01 09:00", exit: "2024-03-01 11:10",

@@ -8,6 +8,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"parkd/internal/billing"
 	"parkd/internal/core"
 	"parkd/internal/park"
 	"parkd/internal/plate"
@@ -299,7 +300,8 @@ func (s *Service) passedAnyway(ctx context.Context, tx park.Tx, l *park.Lot, in 
 
 // leaveUnpaid closes a stay whose car passed the exit at at (never before
 // its entry) without paying: priced, what was due left unpaid, marked
-// anomaly. It returns what was left unpaid.
+// anomaly, the coupons its price deducted used. It returns what was left
+// unpaid.
 func (s *Service) leaveUnpaid(ctx context.Context, tx park.Tx, l *park.Lot, st *park.Stay, at time.Time, lane, anomaly string, now time.Time) (int64, error) {
 	if at.Before(st.EntryAt) {
 		at = st.EntryAt
@@ -309,5 +311,10 @@ func (s *Service) leaveUnpaid(ctx context.Context, tx park.Tx, l *park.Lot, st *
 		return 0, err
 	}
 	st.Total, st.Discount = pr.Cost(), pr.Discount
-	return pr.Due, s.closeStay(ctx, tx, l, st, at, lane, anomaly, now)
+	if err := s.closeStay(ctx, tx, l, st, at, lane, anomaly, now); err != nil {
+		return 0, err
+	}
+	// The coupons that lowered what it left unpaid were used by this stay:
+	// they are not offered again to the car's next one.
+	return pr.Due, billing.UseCoupons(ctx, tx, st, pr.Lines(), "", now)
 }

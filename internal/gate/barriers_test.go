@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"parkd/internal/billing"
 	"parkd/internal/device"
 	"parkd/internal/gate"
 	"parkd/internal/park"
@@ -196,5 +197,44 @@ func TestRestoreLaneHolds(t *testing.T) {
 	}
 	if n, err := system.New(system.Config{Store: b.Store, Barriers: device.NewMemory()}).Gate.RestoreLaneHolds(b.Ctx); err != nil || n != 0 {
 		t.Fatalf("restored %d, %v after the release; want 0", n, err)
+	}
+}
+
+// TestHeldOpenExitUsesItsCoupons: a car that leaves through a lane held
+// open owing money leaves it less its coupons, which that stay then used:
+// its next stay does not get them again.
+func TestHeldOpenExitUsesItsCoupons(t *testing.T) {
+	b := setup(t)
+	d := b.Event(t, park.EventEntry, "京A11111", t0)
+	b.Event(t, park.EventExit, "京B22222", t0) // names lane out-1
+	if _, err := b.Sys.Billing.IssueCoupon(b.Ctx, billing.CouponInput{LotCode: b.Lot, ID: "C-200", Plate: "京A11111",
+		Kind: park.CouponAmount, Value: 200}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.gate(t, "out-1", park.GateHoldOpen); err != nil {
+		t.Fatal(err)
+	}
+	// 6 hours: 12 half-hours, 2400, less the 200 coupon: 2200 left unpaid.
+	at := b.Clock.Now()
+	wantDecision(t, b.Event(t, park.EventExit, "京A11111", at), park.DecisionOpen, park.ReasonHeldOpen, 2200)
+	if st := b.Stay(t, d.StayID); st.Total != 2200 || st.Discount != 200 || st.Paid != 0 {
+		t.Fatalf("held-open exit: total %d discount %d paid %d, want 2200, 200, 0", st.Total, st.Discount, st.Paid)
+	}
+	c, err := b.Sys.Billing.GetCoupon(b.Ctx, b.Lot, "C-200", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.State != park.CouponUsed || c.StayID != d.StayID || c.PaymentID != "" {
+		t.Fatalf("coupon after the held-open exit %+v, want used by the stay", c)
+	}
+	// Back an hour later for an hour: 400, no coupon left.
+	if _, err := b.gate(t, "out-1", park.GateRelease); err != nil {
+		t.Fatal(err)
+	}
+	b.Clock.Set(at.Add(2 * time.Hour))
+	d2 := b.Event(t, park.EventEntry, "京A11111", at.Add(time.Hour))
+	wantDecision(t, b.Event(t, park.EventExit, "京A11111", at.Add(2*time.Hour)), park.DecisionHold, park.ReasonPaymentRequired, 400)
+	if st := b.Stay(t, d2.StayID); st.State != park.StayIn {
+		t.Fatalf("next stay %+v", st)
 	}
 }

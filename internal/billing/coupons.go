@@ -13,7 +13,8 @@ import (
 const DefaultCouponValidity = 24 * time.Hour
 
 // CouponInput is a coupon to issue. An empty ID is generated; a zero
-// ValidFrom is now; a zero ValidTo is ValidFrom + DefaultCouponValidity.
+// ValidFrom is now (its whole second); a zero ValidTo is ValidFrom +
+// DefaultCouponValidity.
 type CouponInput struct {
 	LotCode   string
 	ID        string
@@ -106,7 +107,9 @@ func newCoupon(in CouponInput, now time.Time) (*park.Coupon, error) {
 		c.Value = 1 // a free stay has no amount
 	}
 	if c.ValidFrom.IsZero() {
-		c.ValidFrom = now
+		// From the second it is issued, as partners read its times: a
+		// camera's read of that same second is inside the window it shows.
+		c.ValidFrom = now.Truncate(time.Second)
 	}
 	if c.ValidTo.IsZero() {
 		c.ValidTo = c.ValidFrom.Add(DefaultCouponValidity)

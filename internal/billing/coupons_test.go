@@ -327,3 +327,21 @@ func TestCouponLargerThanWhatIsLeftAfterAPayment(t *testing.T) {
 		t.Fatalf("closed stay total %d discount %d paid %d, want 2400, 400, 2400", st.Total, st.Discount, st.Paid)
 	}
 }
+
+// TestCouponIssuedWithinTheSecondOfTheExit: a coupon issued without a
+// start is valid from the second it was issued (the start partners are
+// shown), so a camera's exit read of that same second is inside it.
+func TestCouponIssuedWithinTheSecondOfTheExit(t *testing.T) {
+	b := setup(t)
+	exit := b.Clock.Now() // t0 + 6 h, a whole second
+	d := b.Event(t, park.EventEntry, "京A12345", t0)
+	b.Clock.Set(exit.Add(400 * time.Millisecond))
+	c := b.issue(t, billing.CouponInput{ID: "F-1", Plate: "京A12345", Kind: park.CouponFree})
+	if !c.ValidFrom.Equal(exit) {
+		t.Fatalf("valid from %s, want %s", c.ValidFrom, exit)
+	}
+	wantDecision(t, b.Event(t, park.EventExit, "京A12345", exit), park.DecisionOpen, park.ReasonFree, 0)
+	if c := b.coupon(t, "F-1"); c.State != park.CouponUsed || c.StayID != d.StayID {
+		t.Fatalf("coupon %+v, want used by the stay", c)
+	}
+}

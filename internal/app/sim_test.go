@@ -21,14 +21,27 @@ func TestSim(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s.Events < 80 || s.Opened+s.Held != s.Events || s.Errors != 0 {
-		t.Fatalf("%+v: want at least 80 reads, each answered, no errors", s)
+	if s.Events != 80 || s.Opened+s.Held != s.Events || s.Errors != 0 {
+		t.Fatalf("%+v: want 80 reads, each answered, no errors", s)
 	}
 	if s.Payments > 0 && s.Revenue < 100*s.Payments {
 		t.Fatalf("%+v: a payment under one started minute", s)
 	}
 	if s.Opened == 0 || s.Held == 0 {
 		t.Fatalf("%+v: traffic of an hour-priced lot both opens and holds", s)
+	}
+}
+
+// TestSimEventsExact: --events N sends N camera reads, however many lanes
+// of however many lots were driving when the Nth was sent.
+func TestSimEventsExact(t *testing.T) {
+	s, err := Sim(context.Background(), sim.Config{Events: 7, Lots: 3, Lanes: 8, Seed: 5}, SimOptions{},
+		slog.New(slog.DiscardHandler), io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Events != 7 || s.Errors != 0 {
+		t.Fatalf("%+v: want exactly 7 reads, no errors", s)
 	}
 }
 

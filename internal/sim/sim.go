@@ -226,7 +226,9 @@ type run struct {
 	closers  []io.Closer
 	client   *http.Client
 	lots     []*lot
-	events   atomic.Int64
+	events   atomic.Int64 // reads answered
+	sent     atomic.Int64 // reads begun: what --events bounds
+	stop     context.CancelFunc
 	opened   atomic.Int64
 	held     atomic.Int64
 	errs     atomic.Int64
@@ -283,6 +285,7 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 	}
 	ctx, stop := context.WithCancel(ctx)
 	defer stop()
+	r.stop = stop
 	r.start = time.Now()
 	var wg sync.WaitGroup
 	for i, l := range r.lots {
@@ -292,10 +295,6 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 				defer wg.Done()
 				rng := rand.New(rand.NewPCG(cfg.Seed, uint64(i*MaxLanes+j)))
 				for ctx.Err() == nil {
-					if cfg.Events > 0 && r.events.Load() >= cfg.Events {
-						stop()
-						return
-					}
 					r.visit(ctx, l, rng)
 				}
 			}()
@@ -464,6 +463,12 @@ func (r *run) push(ctx context.Context, cam Camera, l *lot, plate string) bool {
 
 func (r *run) pushID(ctx context.Context, cam Camera, l *lot, plate string, id int64) bool {
 	if ctx.Err() != nil {
+		return false
+	}
+	// Every lane takes its read from one budget, so that --events N sends
+	// N reads, not N and what the other lanes had begun.
+	if n := r.sent.Add(1); r.cfg.Events > 0 && n > r.cfg.Events {
+		r.stop()
 		return false
 	}
 	ps := r.protos[l.protocol]

@@ -39,6 +39,16 @@ func runSim(args []string, stdout, stderr io.Writer) int {
 		}
 		return 2
 	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "parkd sim: unexpected argument %q: every setting is a flag (parkd sim --help)\n", fs.Arg(0))
+		return 2
+	}
+	if c.Lanes == 0 {
+		// The run's default lanes stand for an unset Lanes; a 0 given on
+		// the command line is a mistake.
+		fmt.Fprintf(stderr, "parkd sim: --lanes must be between 1 and %d\n", sim.MaxLanes)
+		return 2
+	}
 	for _, p := range strings.Split(*protocols, ",") {
 		if p = strings.TrimSpace(p); p != "" {
 			o.Protocols = append(o.Protocols, p)

@@ -100,13 +100,20 @@ const (
 
 // Validate checks a run's configuration.
 func (c *Config) Validate() error {
+	if c.Lots < 0 {
+		return fmt.Errorf("sim: --lots must be between 1 and %d", MaxLots)
+	}
 	// Every protocol drives at least one lot.
 	c.Lots = max(c.Lots, len(c.Protocols), 1)
 	if c.Lanes == 0 {
 		c.Lanes = 4
 	}
 	switch {
-	case c.Duration <= 0 && c.Events <= 0:
+	case c.Duration < 0:
+		return fmt.Errorf("sim: --duration %s: give a positive length, e.g. 10s", c.Duration)
+	case c.Events < 0:
+		return fmt.Errorf("sim: --events %d: give a positive count of camera reads", c.Events)
+	case c.Duration == 0 && c.Events == 0:
 		return errors.New("sim: give --duration or --events (or both): a run stops by itself")
 	case c.Duration > MaxDuration || c.Events > MaxEvents:
 		return fmt.Errorf("sim: at most %s and %d events", MaxDuration, MaxEvents)

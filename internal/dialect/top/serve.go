@@ -339,6 +339,16 @@ var errorSubCodes = map[park.Code]struct{ sub, msg string }{
 	park.EInternal:       {"isp.unknown-error", "服务内部错误"},
 }
 
+// channelParams names the core's fields as the channel's parameters, so
+// that an error points at what the channel sent.
+var channelParams = map[string]string{"pickup_at": "pickup_time", "return_at": "return_time", "model_code": "vehicle_model_code"}
+
+// invalidReasons says what a refused order time must be.
+var invalidReasons = map[string]string{
+	"pickup_time": "取车时间不能早于当前时间,且须满足门店的提前预订时长",
+	"return_time": fmt.Sprintf("还车时间须晚于取车时间,租期最长 %d 天,且在门店的最短与最长租期之内", int(rental.MaxLease/(24*time.Hour))),
+}
+
 func callErrorOf(err error) *callError {
 	var ce *callError
 	if errors.As(err, &ce) {
@@ -352,7 +362,14 @@ func callErrorOf(err error) *callError {
 	msg := row.msg
 	var pe *park.Error
 	if errors.As(err, &pe) && pe.Field != "" {
-		msg = fmt.Sprintf("%s (%s)", row.msg, pe.Field)
+		param := pe.Field
+		if p, ok := channelParams[param]; ok {
+			param = p
+		}
+		msg = fmt.Sprintf("%s (%s)", row.msg, param)
+		if why, ok := invalidReasons[param]; ok && code == park.EInvalid {
+			msg += ": " + why
+		}
 	}
 	c := 15
 	if row.sub[:4] == "isv." {

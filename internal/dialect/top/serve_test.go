@@ -310,3 +310,36 @@ func TestOrderTimesInRange(t *testing.T) {
 		t.Fatalf("an order in the year 9999: %v", r)
 	}
 }
+
+// TestChannelCallsNameTheirParameters: an order refused for its times or
+// its model names the parameter the channel sent (pickup_time,
+// return_time, vehicle_model_code), not parkd's own field, and says what
+// the time must be.
+func TestChannelCallsNameTheirParameters(t *testing.T) {
+	c, cc := newChannelServer(t)
+	now := c.Clock.Now()
+	order := func(pickup, ret time.Time, model string) map[string]string {
+		return map[string]string{"store_code": "10001", "vehicle_model_code": model, "pickup_time": top.Timestamp(pickup),
+			"return_time": top.Timestamp(ret)}
+	}
+	for _, tc := range []struct {
+		name   string
+		params map[string]string
+		want   string
+	}{
+		{"pick-up in the past", order(now.Add(-3*time.Hour), now.Add(24*time.Hour), "100001"),
+			"参数错误 (pickup_time): 取车时间不能早于当前时间,且须满足门店的提前预订时长"},
+		{"return before pick-up", order(now.Add(5*time.Hour), now.Add(2*time.Hour), "100001"),
+			"参数错误 (return_time): 还车时间须晚于取车时间,租期最长 90 天,且在门店的最短与最长租期之内"},
+		{"over 90 days", order(now.Add(5*time.Hour), now.Add(5*time.Hour+91*24*time.Hour), "100001"),
+			"参数错误 (return_time): 还车时间须晚于取车时间,租期最长 90 天,且在门店的最短与最长租期之内"},
+		{"unknown model", order(now.Add(5*time.Hour), now.Add(29*time.Hour), "999999"), "门店或车型不存在 (vehicle_model_code)"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			reply := cc.call(top.CallOrderCheck, tc.params, nil)
+			if s, m := errSub(reply), errMsg(reply); s != "isv.invalid-parameter" || m != tc.want {
+				t.Fatalf("%q %q, want isv.invalid-parameter %q", s, m, tc.want)
+			}
+		})
+	}
+}

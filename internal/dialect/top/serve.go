@@ -253,13 +253,19 @@ func (h *Handler) check(ctx context.Context, ch *park.RentalChannel, form url.Va
 		"fee_list": []map[string]any{{"fee_code": feeRent, "amount": Yuan(q.Rent), "quantity": q.Days, "unit_price": Yuan(q.Terms.DailyRate)}}}, nil
 }
 
+// maxOrderID bounds the channel's order id.
+const maxOrderID = 64
+
 func (h *Handler) submit(ctx context.Context, ch *park.RentalChannel, form url.Values) (any, error) {
 	r, err := request(ch, form)
 	if err != nil {
 		return nil, err
 	}
-	if r.ChannelOrderID == "" || len(r.ChannelOrderID) > 64 {
+	if r.ChannelOrderID == "" {
 		return nil, refuse("isv.missing-parameter", "缺少参数 out_order_id")
+	}
+	if len(r.ChannelOrderID) > maxOrderID {
+		return nil, refuse("isv.invalid-parameter", fmt.Sprintf("out_order_id 过长: 最多 %d 个字节", maxOrderID))
 	}
 	o, err := h.rental.SubmitOrder(ctx, r)
 	if err != nil {

@@ -343,3 +343,22 @@ func TestChannelCallsNameTheirParameters(t *testing.T) {
 		})
 	}
 }
+
+// TestChannelSubmitLongOrderID: an out_order_id too long to keep is told
+// as too long, not as missing, and makes no order.
+func TestChannelSubmitLongOrderID(t *testing.T) {
+	c, cc := newChannelServer(t)
+	pickup := c.Clock.Now().Add(24 * time.Hour)
+	sub := map[string]string{"store_code": "10001", "vehicle_model_code": "100001", "pickup_time": top.Timestamp(pickup),
+		"return_time": top.Timestamp(pickup.Add(24 * time.Hour)), "out_order_id": strings.Repeat("9", 65)}
+	reply := cc.call(top.CallOrderSubmit, sub, nil)
+	if s, m := errSub(reply), errMsg(reply); s != "isv.invalid-parameter" || m != "out_order_id 过长: 最多 64 个字节" {
+		t.Fatalf("%q %q, want isv.invalid-parameter, too long", s, m)
+	}
+	chk := result(t, top.CallOrderCheck, cc.call(top.CallOrderCheck, sub, nil))
+	if chk["stock"] != float64(1) {
+		t.Fatalf("check after the refusal %v: want the one car still free", chk)
+	}
+	sub["out_order_id"] = strings.Repeat("9", 64)
+	result(t, top.CallOrderSubmit, cc.call(top.CallOrderSubmit, sub, nil))
+}

@@ -129,14 +129,21 @@ func (s *Service) CheckOrder(ctx context.Context, r OrderRequest) (*OrderQuote, 
 }
 
 // SubmitOrder reserves a free vehicle for a rental. The same channel
-// order id submitted again returns the first order, whatever it asks.
-// Errors: those of CheckOrder, and EConflict (no vehicle free).
+// order id submitted again for the same store, model and times returns
+// the first order; for others it is EIdempotencyKey (channel_order_id),
+// not a success that describes another rental. Errors: those of
+// CheckOrder, EConflict (no vehicle free) and EIdempotencyKey.
 func (s *Service) SubmitOrder(ctx context.Context, r OrderRequest) (*park.RentalOrder, error) {
 	var out *park.RentalOrder
 	err := s.base.Update(ctx, func(tx park.Tx) error {
 		if r.ChannelOrderID != "" {
 			o, err := tx.GetChannelOrder(ctx, r.ChannelID, r.ChannelOrderID)
 			if err == nil {
+				if o.StoreCode != r.StoreCode || o.ModelCode != r.ModelCode || !o.PickupAt.Equal(r.PickupAt) || !o.ReturnAt.Equal(r.ReturnAt) {
+					e := park.Errorf(park.EIdempotencyKey, "channel order %s is order %s, for another store, model or time", r.ChannelOrderID, o.ID)
+					e.Field = "channel_order_id"
+					return e
+				}
 				out = o
 				return nil
 			} else if !park.IsCode(err, park.ENotFound) {

@@ -53,6 +53,18 @@ func TestCheckAndSubmit(t *testing.T) {
 	if err != nil || again.ID != o.ID {
 		t.Fatalf("the same channel order again: %v, %v; want the first order %s", again, err, o.ID)
 	}
+	// The same channel order id for another time is not that order: it
+	// is refused, and the first order stays as it was.
+	moved := request(pickup, 49)
+	moved.PickupAt, moved.ReturnAt = pickup.Add(time.Hour), pickup.Add(50*time.Hour)
+	_, err = b.Sys.Rental.SubmitOrder(b.Ctx, moved)
+	systemtest.WantCode(t, err, park.EIdempotencyKey)
+	if pe, _ := err.(*park.Error); pe.Field != "channel_order_id" {
+		t.Errorf("field %q, want channel_order_id", pe.Field)
+	}
+	if got, err := b.Sys.Rental.GetOrder(b.Ctx, o.ID); err != nil || !got.PickupAt.Equal(pickup) || got.Rent != 60000 {
+		t.Fatalf("first order after the refused resubmit: %+v, %v", got, err)
+	}
 	// Another order overlapping it finds no car; one after it does.
 	other := request(pickup.Add(24*time.Hour), 5)
 	_, err = b.Sys.Rental.SubmitOrder(b.Ctx, other)

@@ -335,7 +335,7 @@ var errorSubCodes = map[park.Code]struct{ sub, msg string }{
 	park.EAmountMismatch: {"isv.invalid-parameter", "金额不符"},
 	park.EStaySettled:    {"isv.invalid-parameter", "无需支付"},
 	park.EStayClosed:     {"isv.invalid-parameter", "车辆已离场"},
-	park.EIdempotencyKey: {"isv.invalid-parameter", "幂等键冲突"},
+	park.EIdempotencyKey: {"isv.invalid-parameter", "幂等键冲突:该订单号已用于另一门店、车型或时间的订单"},
 	park.ELotFull:        {"isv.invalid-parameter", "车场已满"},
 	park.EEntryRefused:   {"isv.invalid-parameter", "不允许入场"},
 	park.ECardData:       {"isv.invalid-parameter", "不接受银行卡数据"},
@@ -347,7 +347,8 @@ var errorSubCodes = map[park.Code]struct{ sub, msg string }{
 
 // channelParams names the core's fields as the channel's parameters, so
 // that an error points at what the channel sent.
-var channelParams = map[string]string{"pickup_at": "pickup_time", "return_at": "return_time", "model_code": "vehicle_model_code"}
+var channelParams = map[string]string{"pickup_at": "pickup_time", "return_at": "return_time", "model_code": "vehicle_model_code",
+	"channel_order_id": "out_order_id"}
 
 // invalidReasons says what a refused order time must be.
 var invalidReasons = map[string]string{

@@ -121,6 +121,16 @@ func TestChannelCalls(t *testing.T) {
 	if again["order_id"] != o["order_id"] {
 		t.Fatalf("the same out_order_id again made order %v, want %v", again["order_id"], o["order_id"])
 	}
+	// The same out_order_id for another time is refused, naming it.
+	moved := map[string]string{}
+	for k, v := range sub {
+		moved[k] = v
+	}
+	moved["pickup_time"] = top.Timestamp(pickup.Add(time.Hour))
+	if r := cc.call(top.CallOrderSubmit, moved, nil); errSub(r) != "isv.invalid-parameter" ||
+		errMsg(r) != "幂等键冲突:该订单号已用于另一门店、车型或时间的订单 (out_order_id)" {
+		t.Fatalf("FZ1 again for another pick-up: %v, want refused naming out_order_id", r)
+	}
 	sub["out_order_id"] = "FZ2"
 	if s := errSub(cc.call(top.CallOrderSubmit, sub, nil)); s != "isv.vehicle-unavailable" {
 		t.Fatalf("a second order for the only car: %q, want isv.vehicle-unavailable", s)

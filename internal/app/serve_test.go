@@ -204,3 +204,22 @@ func TestRepliesOutlastTheLongestWait(t *testing.T) {
 		}
 	}
 }
+
+// TestCleanStopLogsNoError: stopping parkd (SIGTERM, or the end of a
+// `parkd sim` run) is not an error, and the log says none, whenever in the
+// job queue's work the stop comes. Several stops, each at a different
+// moment of the queue's start-up work.
+func TestCleanStopLogsNoError(t *testing.T) {
+	for i := range 8 {
+		s := serve(t)
+		time.Sleep(time.Duration(i) * 150 * time.Millisecond)
+		if err := s.stop(); err != nil {
+			t.Fatalf("stop %d: %v", i, err)
+		}
+		for _, line := range strings.Split(s.logs.String(), "\n") {
+			if strings.Contains(line, `"level":"ERROR"`) {
+				t.Fatalf("stop %d logged an error:\n%s", i, line)
+			}
+		}
+	}
+}

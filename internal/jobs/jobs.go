@@ -5,6 +5,7 @@ package jobs
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"time"
@@ -112,7 +113,7 @@ func Start[TTx any](ctx context.Context, driver riverdriver.Driver[TTx], c Confi
 	}
 	rc := &river.Config{
 		ID:                c.ID,
-		Logger:            c.Log,
+		Logger:            slog.New(stopQuiet{c.Log.Handler()}),
 		FetchPollInterval: c.PollInterval,
 		PeriodicJobs:      periodic,
 		Queues:            map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 4}},
@@ -130,6 +131,27 @@ func Start[TTx any](ctx context.Context, driver riverdriver.Driver[TTx], c Confi
 	}
 	return client, nil
 }
+
+// stopQuiet logs what River logs, except that an error it logs on a
+// context already cancelled is the stop's doing (parkd shutting down, the
+// end of a simulator run), not a failure: it is logged at debug level, so
+// that a clean stop shows no ERROR. A deadline exceeded stays an error.
+type stopQuiet struct{ slog.Handler }
+
+func (h stopQuiet) Handle(ctx context.Context, r slog.Record) error {
+	if r.Level >= slog.LevelError && errors.Is(ctx.Err(), context.Canceled) {
+		if !h.Handler.Enabled(ctx, slog.LevelDebug) {
+			return nil
+		}
+		d := slog.NewRecord(r.Time, slog.LevelDebug, r.Message, r.PC)
+		r.Attrs(func(a slog.Attr) bool { d.AddAttrs(a); return true })
+		r = d
+	}
+	return h.Handler.Handle(ctx, r)
+}
+
+func (h stopQuiet) WithAttrs(as []slog.Attr) slog.Handler { return stopQuiet{h.Handler.WithAttrs(as)} }
+func (h stopQuiet) WithGroup(name string) slog.Handler    { return stopQuiet{h.Handler.WithGroup(name)} }
 
 // dailyUTC is due at every midnight UTC, whenever it is asked.
 type dailyUTC struct{}

@@ -20,7 +20,9 @@ import (
 func runSim(args []string, stdout, stderr io.Writer) int {
 	var c sim.Config
 	fs := flag.NewFlagSet("parkd sim", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	// Errors are said once below, with a hint; the usage goes to standard
+	// output when asked for, as serve's does.
+	fs.SetOutput(io.Discard)
 	fs.StringVar(&c.URL, "url", "", "drive the parkd at this loopback URL (default: start one with a temporary database)")
 	fs.StringVar(&c.Token, "token", os.Getenv("PARKD_ADMIN_TOKEN"), "its admin token (PARKD_ADMIN_TOKEN)")
 	fs.DurationVar(&c.Duration, "duration", 0, "stop after this long, e.g. 10s")
@@ -35,8 +37,12 @@ func runSim(args []string, stdout, stderr io.Writer) int {
 	quiet := fs.Bool("quiet", false, "no progress bar")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(stdout, "Usage of parkd sim:")
+			fs.SetOutput(stdout)
+			fs.PrintDefaults()
 			return 0
 		}
+		fmt.Fprintf(stderr, "parkd sim: %v\nrun 'parkd sim --help' for its flags\n", err)
 		return 2
 	}
 	if fs.NArg() > 0 {

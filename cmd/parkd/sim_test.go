@@ -30,3 +30,19 @@ func TestSimRefusesBadFlags(t *testing.T) {
 		})
 	}
 }
+
+// TestSimHelp: --help prints the flags on standard output (so that it can
+// be paged), and a bad flag is one line and a hint on standard error, as
+// serve's are.
+func TestSimHelp(t *testing.T) {
+	t.Parallel()
+	code, out, errOut := runParkd(nil, "sim", "--help")
+	if code != 0 || errOut != "" || !strings.Contains(out, "-events") || !strings.Contains(out, "-protocols") {
+		t.Fatalf("exit %d, stdout %q, stderr %q: want exit 0 and the flags on stdout", code, out, errOut)
+	}
+	code, out, errOut = runParkd(nil, "sim", "--bogus")
+	want := "parkd sim: flag provided but not defined: -bogus\nrun 'parkd sim --help' for its flags\n"
+	if code != 2 || out != "" || errOut != want {
+		t.Fatalf("exit %d, stdout %q, stderr %q: want exit 2 and %q", code, out, errOut, want)
+	}
+}

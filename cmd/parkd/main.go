@@ -57,7 +57,7 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 	case "user":
 		return userCommand(args[1:], getenv, os.Stdin, stdout, stderr)
 	case "sim":
-		return runSim(args[1:], stdout, stderr)
+		return runSim(args[1:], getenv, stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0

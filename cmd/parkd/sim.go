@@ -17,20 +17,23 @@ import (
 )
 
 // runSim parses `parkd sim` and runs it.
-func runSim(args []string, stdout, stderr io.Writer) int {
+func runSim(args []string, getenv func(string) string, stdout, stderr io.Writer) int {
 	var c sim.Config
 	fs := flag.NewFlagSet("parkd sim", flag.ContinueOnError)
 	// Errors are said once below, with a hint; the usage goes to standard
 	// output when asked for, as serve's does.
 	fs.SetOutput(io.Discard)
 	fs.StringVar(&c.URL, "url", "", "drive the parkd at this loopback URL (default: start one with a temporary database)")
-	fs.StringVar(&c.Token, "token", os.Getenv("PARKD_ADMIN_TOKEN"), "its admin token (PARKD_ADMIN_TOKEN)")
+	// The environment's token and broker are read after parsing, not made
+	// the flags' defaults: --help prints defaults, and must not print the
+	// admin token or a broker's password.
+	fs.StringVar(&c.Token, "token", "", "its admin token (default: PARKD_ADMIN_TOKEN)")
 	fs.DurationVar(&c.Duration, "duration", 0, "stop after this long, e.g. 10s")
 	fs.Int64Var(&c.Events, "events", 0, "stop after this many camera reads")
 	fs.IntVar(&c.Lots, "lots", 0, "lots to drive (default and at least: one per camera protocol)")
 	var o app.SimOptions
 	protocols := fs.String("protocols", app.SimProtocols[0], "device protocols to drive, comma-separated: "+strings.Join(app.SimProtocols, ", "))
-	fs.StringVar(&o.MQTT, "mqtt", os.Getenv("PARKD_MQTT"), "MQTT broker of the MQTT cameras, e.g. mqtt://127.0.0.1:1883 (PARKD_MQTT)")
+	fs.StringVar(&o.MQTT, "mqtt", "", "MQTT broker of the MQTT cameras, e.g. mqtt://127.0.0.1:1883 (default: PARKD_MQTT)")
 	fs.StringVar(&o.Pay, "pay", "native", "how held cars pay: "+strings.Join(app.SimPayers, ", "))
 	fs.IntVar(&c.Lanes, "lanes", 4, "cars moving at once per lot")
 	fs.Uint64Var(&c.Seed, "seed", 1, "random seed: the same seed, the same traffic")
@@ -44,6 +47,12 @@ func runSim(args []string, stdout, stderr io.Writer) int {
 		}
 		fmt.Fprintf(stderr, "parkd sim: %v\nrun 'parkd sim --help' for its flags\n", err)
 		return 2
+	}
+	if c.Token == "" {
+		c.Token = getenv("PARKD_ADMIN_TOKEN")
+	}
+	if o.MQTT == "" {
+		o.MQTT = getenv("PARKD_MQTT")
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "parkd sim: unexpected argument %q: every setting is a flag (parkd sim --help)\n", fs.Arg(0))

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 )
@@ -44,5 +46,28 @@ func TestSimHelp(t *testing.T) {
 	want := "parkd sim: flag provided but not defined: -bogus\nrun 'parkd sim --help' for its flags\n"
 	if code != 2 || out != "" || errOut != want {
 		t.Fatalf("exit %d, stdout %q, stderr %q: want exit 2 and %q", code, out, errOut, want)
+	}
+}
+
+// TestSimHelpHidesSecrets: the admin token and the broker's address (with
+// its password) from the environment are used, but --help, which is
+// pasted into bug reports, does not print them.
+func TestSimHelpHidesSecrets(t *testing.T) {
+	t.Setenv("PARKD_ADMIN_TOKEN", "hunter2")
+	t.Setenv("PARKD_MQTT", "mqtt://cam:s3cret@127.0.0.1:1883")
+	env := map[string]string{"PARKD_ADMIN_TOKEN": "hunter2", "PARKD_MQTT": "mqtt://cam:s3cret@127.0.0.1:1883"}
+	code, out, errOut := runParkd(env, "sim", "--help")
+	if code != 0 || strings.Contains(out+errOut, "hunter2") || strings.Contains(out+errOut, "s3cret") {
+		t.Fatalf("exit %d; the help shows a secret:\n%s%s", code, out, errOut)
+	}
+	// The token from the environment is still the one sent.
+	var got string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got = r.Header.Get("Authorization")
+		http.Error(w, "no", http.StatusUnauthorized)
+	}))
+	defer srv.Close()
+	if code, _, errOut := runParkd(env, "sim", "--quiet", "--events", "1", "--url", srv.URL); code == 0 || got != "Bearer hunter2" {
+		t.Fatalf("exit %d, stderr %q, Authorization %q: want the environment's token sent", code, errOut, got)
 	}
 }

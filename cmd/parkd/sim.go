@@ -69,6 +69,10 @@ func runSim(args []string, getenv func(string) string, stdout, stderr io.Writer)
 			o.Protocols = append(o.Protocols, p)
 		}
 	}
+	if len(o.Protocols) == 0 {
+		fmt.Fprintf(stderr, "parkd sim: --protocols %q names none of %s\n", *protocols, strings.Join(app.SimProtocols, ", "))
+		return 2
+	}
 	if !*quiet {
 		c.Progress = stderr
 	}

@@ -22,6 +22,9 @@ func TestSimRefusesBadFlags(t *testing.T) {
 		{[]string{"--events", "5", "--duration", "-1s"}, "--duration -1s"},
 		{[]string{"--events", "-1"}, "--events -1"},
 		{[]string{"--duration", "5s", "--events", "-3"}, "--events -3"},
+		{[]string{"--events", "5", "--protocols", ","}, `--protocols "," names none of vzenith-http`},
+		{[]string{"--events", "5", "--protocols", "vzenith-http,vzenith-http"}, "--protocols names vzenith-http twice"},
+		{[]string{"--events", "5", "--protocols", "hikvision-isapi,hikvision"}, "--protocols names hikvision-isapi twice"},
 	} {
 		t.Run(strings.Join(c.args, " "), func(t *testing.T) {
 			args := append([]string{"sim", "--quiet", "--url", "http://127.0.0.1:1", "--token", "x"}, c.args...)

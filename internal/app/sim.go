@@ -44,10 +44,15 @@ func simConfig(ctx context.Context, c *sim.Config, o SimOptions) error {
 	if len(o.Protocols) == 0 {
 		o.Protocols = []string{vzenith.Protocol}
 	}
+	seen := map[string]bool{}
 	for _, name := range o.Protocols {
 		if name == "hikvision" {
 			name = hikvision.Protocol // the maker's name alone is taken too
 		}
+		if seen[name] {
+			return fmt.Errorf("sim: --protocols names %s twice: each protocol drives its own lots (--lots for more)", name)
+		}
+		seen[name] = true
 		switch name {
 		case vzenith.Protocol:
 			c.Protocols = append(c.Protocols, sim.Protocol{Name: name, NewCamera: func(_ context.Context, base, serial string, hc *http.Client) (sim.Camera, error) {

@@ -235,7 +235,7 @@ type run struct {
 	lots     []*lot
 	events   atomic.Int64 // reads answered
 	sent     atomic.Int64 // reads begun: what --events bounds
-	stop     context.CancelFunc
+	spent    atomic.Bool  // every read --events allows has begun
 	opened   atomic.Int64
 	held     atomic.Int64
 	errs     atomic.Int64
@@ -292,21 +292,28 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 	}
 	ctx, stop := context.WithCancel(ctx)
 	defer stop()
-	r.stop = stop
 	r.start = time.Now()
-	var wg sync.WaitGroup
+	var wg, lanes sync.WaitGroup
 	for i, l := range r.lots {
 		for j := range cfg.Lanes {
-			wg.Add(1)
+			lanes.Add(1)
 			go func() {
-				defer wg.Done()
+				defer lanes.Done()
 				rng := rand.New(rand.NewPCG(cfg.Seed, uint64(i*MaxLanes+j)))
-				for ctx.Err() == nil {
+				for ctx.Err() == nil && !r.spent.Load() {
 					r.visit(ctx, l, rng)
 				}
 			}()
 		}
 	}
+	// Once the lanes are done (the last reads answered), the rest of the
+	// equipment stops too.
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		lanes.Wait()
+		stop()
+	}()
 	driven := make([]map[string]int64, len(cfg.Drivers))
 	for i, d := range cfg.Drivers {
 		wg.Add(1)
@@ -438,8 +445,8 @@ func (r *run) visit(ctx context.Context, l *lot, rng *rand.Rand) {
 		r.note("misread")
 		exitPlate = plate[:len(plate)-1] + string(rune('0'+rng.IntN(10)))
 	}
-	if r.push(ctx, l.out, l, exitPlate) {
-		return
+	if r.push(ctx, l.out, l, exitPlate) || r.spent.Load() {
+		return // out, or the run's reads are spent: nobody pays
 	}
 	if exitPlate != plate {
 		return // no stay under the misread plate: the attendant sorts it out
@@ -473,9 +480,10 @@ func (r *run) pushID(ctx context.Context, cam Camera, l *lot, plate string, id i
 		return false
 	}
 	// Every lane takes its read from one budget, so that --events N sends
-	// N reads, not N and what the other lanes had begun.
+	// N reads, not N and what the other lanes had begun; the reads begun
+	// are answered before the run ends.
 	if n := r.sent.Add(1); r.cfg.Events > 0 && n > r.cfg.Events {
-		r.stop()
+		r.spent.Store(true)
 		return false
 	}
 	ps := r.protos[l.protocol]

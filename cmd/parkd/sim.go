@@ -81,7 +81,8 @@ func runSim(args []string, getenv func(string) string, stdout, stderr io.Writer)
 	log := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: slog.LevelError}))
 	s, err := app.Sim(ctx, c, o, log, stdout)
 	if err != nil {
-		fmt.Fprintln(stderr, "parkd sim:", err)
+		// The simulator's errors begin with its own "sim: ".
+		fmt.Fprintln(stderr, "parkd sim:", strings.TrimPrefix(err.Error(), "sim: "))
 		return 1
 	}
 	s.Print(stdout)

@@ -29,7 +29,8 @@ func TestSimRefusesBadFlags(t *testing.T) {
 		t.Run(strings.Join(c.args, " "), func(t *testing.T) {
 			args := append([]string{"sim", "--quiet", "--url", "http://127.0.0.1:1", "--token", "x"}, c.args...)
 			code, out, errOut := runParkd(nil, args...)
-			if code == 0 || !strings.Contains(errOut, c.want) || strings.Contains(errOut, "127.0.0.1:1") {
+			if code == 0 || !strings.HasPrefix(errOut, "parkd sim: ") || strings.Contains(errOut, "sim: sim:") ||
+				!strings.Contains(errOut, c.want) || strings.Contains(errOut, "127.0.0.1:1") {
 				t.Fatalf("exit %d, stdout %q, stderr %q: want refused with %q before any request", code, out, errOut, c.want)
 			}
 		})

@@ -86,5 +86,11 @@ func runSim(args []string, getenv func(string) string, stdout, stderr io.Writer)
 		return 1
 	}
 	s.Print(stdout)
+	if s.Errors > 0 {
+		// A run whose reads or payments failed is not a success to a
+		// script that runs it.
+		fmt.Fprintf(stderr, "parkd sim: %d errors (the first are in the summary)\n", s.Errors)
+		return 1
+	}
 	return 0
 }

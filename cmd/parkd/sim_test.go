@@ -75,3 +75,22 @@ func TestSimHelpHidesSecrets(t *testing.T) {
 		t.Fatalf("exit %d, stderr %q, Authorization %q: want the environment's token sent", code, errOut, got)
 	}
 }
+
+// TestSimFailedReadsExitNonZero: a run whose camera reads all failed
+// prints its summary and exits 1, so that a script sees it failed. The
+// parkd here takes the set-up (the native API) and fails every camera push.
+func TestSimFailedReadsExitNonZero(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/v1/") {
+			w.Write([]byte("{}"))
+			return
+		}
+		http.Error(w, "broken", http.StatusInternalServerError)
+	}))
+	defer srv.Close()
+	code, out, errOut := runParkd(nil, "sim", "--quiet", "--events", "3", "--lanes", "1", "--url", srv.URL, "--token", "x")
+	if code != 1 || !strings.Contains(out, "errors 3") || !strings.Contains(errOut, "parkd sim: 3 errors") {
+		t.Fatalf("exit %d, stdout %q, stderr %q: want the summary and exit 1", code, out, errOut)
+	}
+}

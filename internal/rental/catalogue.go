@@ -240,7 +240,9 @@ func (s *Service) PutVehicle(ctx context.Context, in VehicleInput) (*park.Rental
 		switch {
 		case err == nil:
 			out.Version = old.Version
-		case !park.IsCode(err, park.ENotFound):
+		case park.IsCode(err, park.ENotFound):
+			old = nil
+		default:
 			return err
 		}
 		out.UpdatedAt = s.base.Clock()
@@ -251,6 +253,20 @@ func (s *Service) PutVehicle(ctx context.Context, in VehicleInput) (*park.Rental
 				return e
 			}
 			return err
+		}
+		if old != nil && !old.Deleted && old.StoreCode != out.StoreCode {
+			// Moved: the channels of the store it left are told it is gone
+			// from there (they may not sell the new one), in that store's
+			// order, before it is announced at the new one.
+			from, err := tx.GetRentalStore(ctx, old.StoreCode)
+			if err != nil {
+				return err
+			}
+			gone := *old
+			gone.Deleted, gone.UpdatedAt = true, out.UpdatedAt
+			if err := s.push(ctx, tx, from, &park.RentalChange{Item: park.RentalItemVehicle, Store: from, Vehicle: &gone, Deleted: true}); err != nil {
+				return err
+			}
 		}
 		return s.push(ctx, tx, store, &park.RentalChange{Item: park.RentalItemVehicle, Store: store, Vehicle: &out})
 	})

@@ -1,6 +1,7 @@
 package rental_test
 
 import (
+	"encoding/json"
 	"testing"
 
 	"parkd/internal/deliveries"
@@ -262,5 +263,72 @@ func TestStoreLotKeepsItsCurrency(t *testing.T) {
 	}
 	if _, err := b.Sys.Gate.UpdateLot(b.Ctx, b.Lot, toUSD); err != nil {
 		t.Fatalf("currency change once the store is retired: %v", err)
+	}
+}
+
+// TestVehicleMovedToAnotherStore: a car moved from a store a channel
+// sells to one it does not is retired from the first store for that
+// channel (deleted 1, under the first store's order), so the channel no
+// longer offers it there; a channel selling both hears of the car leaving
+// the first store and arriving at the second.
+func TestVehicleMovedToAnotherStore(t *testing.T) {
+	b := setup(t)
+	if _, err := b.Sys.Rental.PutStore(b.Ctx, store("20002", b.Lot)); err != nil {
+		t.Fatal(err)
+	}
+	car := rental.VehicleInput{Plate: "浙A12345", VIN: "LSVAU2180N2123456", StoreCode: "10001", ModelCode: "100001", Mileage: 12000}
+	if _, err := b.Sys.Rental.PutVehicle(b.Ctx, car); err != nil {
+		t.Fatal(err)
+	}
+	// changes are the channel's rental changes queued since n deliveries.
+	changes := func(n int) (out []*park.RentalChange, keys []string) {
+		ds := pending(t, b)
+		for i := len(ds) - n - 1; i >= 0; i-- { // oldest first
+			var rep *park.Report
+			if err := b.Store.View(b.Ctx, func(tx park.Tx) (err error) { rep, err = tx.GetReport(b.Ctx, ds[i].ReportID); return }); err != nil {
+				t.Fatal(err)
+			}
+			var data park.ReportData
+			if err := json.Unmarshal(rep.Data, &data); err != nil {
+				t.Fatal(err)
+			}
+			out, keys = append(out, data.Rental), append(keys, rep.Key)
+		}
+		return out, keys
+	}
+	before := len(pending(t, b))
+	car.StoreCode = "20002"
+	if _, err := b.Sys.Rental.PutVehicle(b.Ctx, car); err != nil {
+		t.Fatal(err)
+	}
+	got, keys := changes(before)
+	if len(got) != 1 || keys[0] != park.RentalStoreKey("10001") || !got[0].Deleted || got[0].Vehicle == nil ||
+		got[0].Vehicle.StoreCode != "10001" || got[0].Vehicle.Plate != "浙A12345" || !got[0].Vehicle.Deleted {
+		t.Fatalf("after the move to a store not sold: %d changes %v (keys %v); want the car retired from 10001", len(got), got, keys)
+	}
+
+	// Now the channel sells both; the car goes back to 10001.
+	if _, err := b.Sys.Rental.PutChannel(b.Ctx, rental.ChannelInput{AppKey: "12345678", Name: "channel",
+		SignMethod: "md5", GatewayURL: "http://127.0.0.1:1/router/rest", Stores: []string{"10001", "20002"}}); err != nil {
+		t.Fatal(err)
+	}
+	before = len(pending(t, b))
+	car.StoreCode = "10001"
+	if _, err := b.Sys.Rental.PutVehicle(b.Ctx, car); err != nil {
+		t.Fatal(err)
+	}
+	got, keys = changes(before)
+	if len(got) != 2 || keys[0] != park.RentalStoreKey("20002") || !got[0].Deleted || got[0].Vehicle.StoreCode != "20002" ||
+		keys[1] != park.RentalStoreKey("10001") || got[1].Deleted || got[1].Vehicle.StoreCode != "10001" || got[1].Vehicle.Deleted {
+		t.Fatalf("after the move between two stores sold: %v (keys %v); want retired from 20002, then at 10001", got, keys)
+	}
+	// Put again at the same store: only its new state.
+	before = len(pending(t, b))
+	car.Mileage = 12500
+	if _, err := b.Sys.Rental.PutVehicle(b.Ctx, car); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := changes(before); len(got) != 1 || got[0].Deleted {
+		t.Fatalf("a put at the same store: %v, want one change, not deleted", got)
 	}
 }

@@ -44,7 +44,9 @@ func (s *Service) PutChannel(ctx context.Context, in ChannelInput) (*park.Rental
 			if c.Secret == "" {
 				c.Secret = old.Secret
 			}
-		case !park.IsCode(err, park.ENotFound):
+		case park.IsCode(err, park.ENotFound):
+			old = nil
+		default:
 			return err
 		}
 		if err := c.Validate(); err != nil {
@@ -88,10 +90,41 @@ func (s *Service) PutChannel(ctx context.Context, in ChannelInput) (*park.Rental
 		if err := tx.SaveRentalChannel(ctx, c); err != nil {
 			return err
 		}
+		if old != nil {
+			if err := s.unlist(ctx, tx, c.ID, old.Stores, c.Stores); err != nil {
+				return err
+			}
+		}
 		out = c
 		return nil
 	})
 	return out, err
+}
+
+// unlist tells a channel that the stores it no longer sells are gone
+// (deleted 1, inactive), each in its store's order: otherwise it would go
+// on offering them, and parkd would refuse its orders there. The stores
+// themselves are unchanged; one already deleted was told already.
+func (s *Service) unlist(ctx context.Context, tx park.Tx, channel string, before, now []string) error {
+	for _, code := range before {
+		if slices.Contains(now, code) {
+			continue
+		}
+		st, err := tx.GetRentalStore(ctx, code)
+		if err != nil {
+			return err
+		}
+		if st.Deleted {
+			continue
+		}
+		gone := *st
+		gone.Deleted, gone.Active = true, false
+		if err := enqueue(ctx, tx, s.base.Clock(), st.LotCode, park.RentalStoreKey(code),
+			&park.RentalChange{Item: park.RentalItemStore, Store: &gone, Deleted: true}, []string{channel}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // replacePartner brings a channel's partner and subscription in line

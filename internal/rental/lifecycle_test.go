@@ -257,3 +257,33 @@ func TestRentalStoreNeedsYuan(t *testing.T) {
 	wantField(t, err, park.EInvalid, "lot_code")
 	systemtest.WantCode(t, func() error { _, err := b.Sys.Rental.GetStore(b.Ctx, "30003"); return err }(), park.ENotFound)
 }
+
+// TestChannelStopsSellingAStore: a store taken out of a channel's stores
+// is told to that channel as gone (deleted 1), so it stops offering it;
+// the store itself stays, and a channel that still sells it hears nothing.
+func TestChannelStopsSellingAStore(t *testing.T) {
+	b := setup(t)
+	if _, err := b.Sys.Rental.PutStore(b.Ctx, store("20002", b.Lot)); err != nil {
+		t.Fatal(err)
+	}
+	before := len(pending(t, b))
+	if _, err := b.Sys.Rental.PutChannel(b.Ctx, rental.ChannelInput{AppKey: "12345678", Name: "channel", SignMethod: "md5",
+		GatewayURL: "http://127.0.0.1:1/router/rest", Stores: []string{"20002"}}); err != nil {
+		t.Fatal(err)
+	}
+	cs := changes(t, b, before)
+	wantItems(t, cs, park.RentalItemStore+" deleted")
+	if cs[0].Store.Code != "10001" || !cs[0].Store.Deleted || cs[0].Store.Active {
+		t.Fatalf("store %+v: want 10001, deleted and inactive, as the channel is told", cs[0].Store)
+	}
+	if st, err := b.Sys.Rental.GetStore(b.Ctx, "10001"); err != nil || st.Deleted || !st.Active {
+		t.Fatalf("store 10001 in parkd: %+v, %v; want it kept as it was", st, err)
+	}
+	// The same stores again: nothing to tell.
+	before = len(pending(t, b))
+	if _, err := b.Sys.Rental.PutChannel(b.Ctx, rental.ChannelInput{AppKey: "12345678", Name: "channel", SignMethod: "md5",
+		GatewayURL: "http://127.0.0.1:1/router/rest", Stores: []string{"20002"}}); err != nil {
+		t.Fatal(err)
+	}
+	wantItems(t, changes(t, b, before))
+}

@@ -245,6 +245,25 @@ func (s *Service) PutVehicle(ctx context.Context, in VehicleInput) (*park.Rental
 		default:
 			return err
 		}
+		if old != nil && !old.Deleted && (old.StoreCode != v.StoreCode || old.ModelCode != v.ModelCode) {
+			// An order holds this car as a model at a store: moving it
+			// would leave the order with a car that is not there, as
+			// deleting it would.
+			os, err := tx.VehicleOrders(ctx, v.PlateKey)
+			if err != nil {
+				return err
+			}
+			if len(os) > 0 {
+				field := "store_code"
+				if old.StoreCode == v.StoreCode {
+					field = "model_code"
+				}
+				e := park.Errorf(park.EConflict, "vehicle %s has order %s (%s, store %s, model %s): cancel or finish it first",
+					old.Plate, os[0].ID, os[0].Status, old.StoreCode, old.ModelCode)
+				e.Field = field
+				return e
+			}
+		}
 		out.UpdatedAt = s.base.Clock()
 		if err := tx.SaveRentalVehicle(ctx, &out); err != nil {
 			if park.IsCode(err, park.EConflict) && !isStale(err) { // not a lost race: the VIN is taken

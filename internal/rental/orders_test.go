@@ -301,3 +301,48 @@ func TestChannelSellsItsStores(t *testing.T) {
 		t.Fatalf("operator's order: %v", err)
 	}
 }
+
+// TestOrderedVehicleStays: a car an order holds is not moved to another
+// store or made another model (409, nothing changes), as it is not
+// deleted; once the order is cancelled it may be.
+func TestOrderedVehicleStays(t *testing.T) {
+	b := fleet(t)
+	if _, err := b.Sys.Rental.PutStore(b.Ctx, store("20002", b.Lot)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.Sys.Rental.PutModel(b.Ctx, park.VehicleModel{Code: "100002", Name: "Civic", Seats: 5, Fuel: "petrol",
+		Transmission: "automatic"}); err != nil {
+		t.Fatal(err)
+	}
+	o, err := b.Sys.Rental.SubmitOrder(b.Ctx, request(b.Clock.Now().Add(time.Hour), 24))
+	if err != nil {
+		t.Fatal(err)
+	}
+	car := rental.VehicleInput{Plate: "浙A12345", VIN: "LSVAU2180N2123456", StoreCode: "20002", ModelCode: "100001", Mileage: 12000}
+	_, err = b.Sys.Rental.PutVehicle(b.Ctx, car)
+	systemtest.WantCode(t, err, park.EConflict)
+	if pe, _ := err.(*park.Error); pe.Field != "store_code" {
+		t.Errorf("moved: field %q, want store_code", pe.Field)
+	}
+	car.StoreCode, car.ModelCode = "10001", "100002"
+	_, err = b.Sys.Rental.PutVehicle(b.Ctx, car)
+	systemtest.WantCode(t, err, park.EConflict)
+	if pe, _ := err.(*park.Error); pe.Field != "model_code" {
+		t.Errorf("another model: field %q, want model_code", pe.Field)
+	}
+	if v, _ := b.Sys.Rental.GetVehicle(b.Ctx, "浙A12345"); v.StoreCode != "10001" || v.ModelCode != "100001" {
+		t.Fatalf("vehicle %+v after the refusals, want it unchanged", v)
+	}
+	// Its mileage may still be put where it is.
+	car.ModelCode, car.Mileage = "100001", 12100
+	if _, err := b.Sys.Rental.PutVehicle(b.Ctx, car); err != nil {
+		t.Fatalf("a put in place: %v", err)
+	}
+	if _, err := b.Sys.Rental.CancelOrder(b.Ctx, o.ID); err != nil {
+		t.Fatal(err)
+	}
+	car.StoreCode = "20002"
+	if _, err := b.Sys.Rental.PutVehicle(b.Ctx, car); err != nil {
+		t.Fatalf("the move after the cancel: %v", err)
+	}
+}

@@ -94,6 +94,16 @@ func (s *Service) PutChannel(ctx context.Context, in ChannelInput) (*park.Rental
 			if err := s.unlist(ctx, tx, c.ID, old.Stores, c.Stores); err != nil {
 				return err
 			}
+			// A store it now sells is sent to it whole, as a resync would:
+			// it heard nothing of it until now.
+			for _, code := range c.Stores {
+				if slices.Contains(old.Stores, code) {
+					continue
+				}
+				if _, err := queueStore(ctx, tx, now, code, c.ID); err != nil {
+					return err
+				}
+			}
 		}
 		out = c
 		return nil

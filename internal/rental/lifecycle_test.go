@@ -272,9 +272,10 @@ func TestChannelStopsSellingAStore(t *testing.T) {
 		t.Fatal(err)
 	}
 	cs := changes(t, b, before)
-	wantItems(t, cs, park.RentalItemStore+" deleted")
-	if cs[0].Store.Code != "10001" || !cs[0].Store.Deleted || cs[0].Store.Active {
-		t.Fatalf("store %+v: want 10001, deleted and inactive, as the channel is told", cs[0].Store)
+	// 10001 is gone for it; 20002, new to it, is sent.
+	wantItems(t, cs, park.RentalItemStore+" deleted", park.RentalItemStore)
+	if cs[0].Store.Code != "10001" || !cs[0].Store.Deleted || cs[0].Store.Active || cs[1].Store.Code != "20002" {
+		t.Fatalf("stores %+v, %+v: want 10001 deleted and inactive, as the channel is told, then 20002", cs[0].Store, cs[1].Store)
 	}
 	if st, err := b.Sys.Rental.GetStore(b.Ctx, "10001"); err != nil || st.Deleted || !st.Active {
 		t.Fatalf("store 10001 in parkd: %+v, %v; want it kept as it was", st, err)
@@ -286,4 +287,37 @@ func TestChannelStopsSellingAStore(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantItems(t, changes(t, b, before))
+}
+
+// TestChannelStartsSellingAStore: a store added to a channel's stores is
+// sent to that channel whole (the store, its terms, its cars), in the
+// store's order, without a resync; the stores it sold already are not
+// sent again.
+func TestChannelStartsSellingAStore(t *testing.T) {
+	b := setup(t)
+	r := b.Sys.Rental
+	if _, err := r.PutStore(b.Ctx, store("20002", b.Lot)); err != nil {
+		t.Fatal(err)
+	}
+	tm := terms()
+	tm.StoreCode = "20002"
+	if _, err := r.PutStoreModel(b.Ctx, tm); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.PutVehicle(b.Ctx, rental.VehicleInput{Plate: "浙A12345", VIN: "LSVAU2180N2123456", StoreCode: "20002",
+		ModelCode: "100001", Mileage: 12000}); err != nil {
+		t.Fatal(err)
+	}
+	before := len(pending(t, b))
+	if _, err := r.PutChannel(b.Ctx, rental.ChannelInput{AppKey: "12345678", Name: "channel", SignMethod: "md5",
+		GatewayURL: "http://127.0.0.1:1/router/rest", Stores: []string{"10001", "20002"}}); err != nil {
+		t.Fatal(err)
+	}
+	cs := changes(t, b, before)
+	wantItems(t, cs, park.RentalItemStore, park.RentalItemStoreModel, park.RentalItemVehicle)
+	for _, c := range cs {
+		if c.Store.Code != "20002" {
+			t.Fatalf("change %+v: want only store 20002's catalogue", c)
+		}
+	}
 }

@@ -2,6 +2,7 @@ package rental
 
 import (
 	"context"
+	"time"
 
 	"parkd/internal/park"
 )
@@ -54,53 +55,9 @@ func (s *Service) Resync(ctx context.Context, channelID string, progress func(do
 	}
 	for i, code := range ch.Stores {
 		var st ResyncSummary
-		err := s.base.Update(ctx, func(tx park.Tx) error {
-			st = ResyncSummary{}
-			store, err := tx.GetRentalStore(ctx, code)
-			if err != nil {
-				return err
-			}
-			one := []string{ch.ID}
-			key, at := park.RentalStoreKey(code), s.base.Clock()
-			if err := enqueue(ctx, tx, at, store.LotCode, key, &park.RentalChange{Item: park.RentalItemStore, Store: store,
-				Deleted: store.Deleted}, one); err != nil {
-				return err
-			}
-			st.Stores++
-			switch r, err := tx.GetStoreRule(ctx, code); {
-			case park.IsCode(err, park.ENotFound):
-			case err != nil:
-				return err
-			default:
-				if err := enqueue(ctx, tx, at, store.LotCode, key, &park.RentalChange{Item: park.RentalItemStoreRule, Store: store,
-					Rule: r, Deleted: r.Deleted}, one); err != nil {
-					return err
-				}
-				st.Rules++
-			}
-			ts, err := tx.ListStoreModels(ctx, code)
-			if err != nil {
-				return err
-			}
-			for _, t := range ts {
-				if err := enqueue(ctx, tx, at, store.LotCode, key, &park.RentalChange{Item: park.RentalItemStoreModel, Store: store,
-					StoreModel: t, Deleted: t.Deleted}, one); err != nil {
-					return err
-				}
-				st.Terms++
-			}
-			vs, err := tx.ListRentalVehicles(ctx, code)
-			if err != nil {
-				return err
-			}
-			for _, v := range vs {
-				if err := enqueue(ctx, tx, at, store.LotCode, key, &park.RentalChange{Item: park.RentalItemVehicle, Store: store,
-					Vehicle: v, Deleted: v.Deleted}, one); err != nil {
-					return err
-				}
-				st.Vehicles++
-			}
-			return nil
+		err := s.base.Update(ctx, func(tx park.Tx) (err error) {
+			st, err = queueStore(ctx, tx, s.base.Clock(), code, ch.ID)
+			return err
 		})
 		if err != nil {
 			return sum, err
@@ -111,4 +68,56 @@ func (s *Service) Resync(ctx context.Context, channelID string, progress func(do
 		}
 	}
 	return sum, nil
+}
+
+// queueStore queues one store's whole catalogue for one channel, in the
+// store's order: the store, its rule, its terms, its vehicles, deleted ones
+// as deleted.
+func queueStore(ctx context.Context, tx park.Tx, at time.Time, code, channel string) (ResyncSummary, error) {
+	var st ResyncSummary
+	store, err := tx.GetRentalStore(ctx, code)
+	if err != nil {
+		return st, err
+	}
+	one := []string{channel}
+	key := park.RentalStoreKey(code)
+	if err := enqueue(ctx, tx, at, store.LotCode, key, &park.RentalChange{Item: park.RentalItemStore, Store: store,
+		Deleted: store.Deleted}, one); err != nil {
+		return st, err
+	}
+	st.Stores++
+	switch r, err := tx.GetStoreRule(ctx, code); {
+	case park.IsCode(err, park.ENotFound):
+	case err != nil:
+		return st, err
+	default:
+		if err := enqueue(ctx, tx, at, store.LotCode, key, &park.RentalChange{Item: park.RentalItemStoreRule, Store: store,
+			Rule: r, Deleted: r.Deleted}, one); err != nil {
+			return st, err
+		}
+		st.Rules++
+	}
+	ts, err := tx.ListStoreModels(ctx, code)
+	if err != nil {
+		return st, err
+	}
+	for _, t := range ts {
+		if err := enqueue(ctx, tx, at, store.LotCode, key, &park.RentalChange{Item: park.RentalItemStoreModel, Store: store,
+			StoreModel: t, Deleted: t.Deleted}, one); err != nil {
+			return st, err
+		}
+		st.Terms++
+	}
+	vs, err := tx.ListRentalVehicles(ctx, code)
+	if err != nil {
+		return st, err
+	}
+	for _, v := range vs {
+		if err := enqueue(ctx, tx, at, store.LotCode, key, &park.RentalChange{Item: park.RentalItemVehicle, Store: store,
+			Vehicle: v, Deleted: v.Deleted}, one); err != nil {
+			return st, err
+		}
+		st.Vehicles++
+	}
+	return st, nil
 }

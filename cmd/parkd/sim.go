@@ -62,7 +62,7 @@ func runSim(args []string, getenv func(string) string, stdout, stderr io.Writer)
 		// The run's default lanes stand for an unset Lanes; a 0 given on
 		// the command line is a mistake.
 		fmt.Fprintf(stderr, "parkd sim: --lanes must be between 1 and %d\n", sim.MaxLanes)
-		return 2
+		return 1 // refused as the simulator refuses any setting out of range
 	}
 	for _, p := range strings.Split(*protocols, ",") {
 		if p = strings.TrimSpace(p); p != "" {
@@ -71,7 +71,7 @@ func runSim(args []string, getenv func(string) string, stdout, stderr io.Writer)
 	}
 	if len(o.Protocols) == 0 {
 		fmt.Fprintf(stderr, "parkd sim: --protocols %q names none of %s\n", *protocols, strings.Join(app.SimProtocols, ", "))
-		return 2
+		return 1
 	}
 	if !*quiet {
 		c.Progress = stderr

@@ -7,8 +7,9 @@ import (
 	"testing"
 )
 
-// TestSimRefusesBadFlags: a value a run cannot honour is refused, naming
-// the flag, before any parkd is reached (the URL below answers nothing:
+// TestSimRefusesBadFlags: a value a run cannot honour is refused (exit 1),
+// naming the flag, and a stray argument is a command line that cannot be
+// read (exit 2), before any parkd is reached (the URL below answers nothing:
 // a run that started would fail on it instead).
 func TestSimRefusesBadFlags(t *testing.T) {
 	t.Parallel()
@@ -29,9 +30,13 @@ func TestSimRefusesBadFlags(t *testing.T) {
 		t.Run(strings.Join(c.args, " "), func(t *testing.T) {
 			args := append([]string{"sim", "--quiet", "--url", "http://127.0.0.1:1", "--token", "x"}, c.args...)
 			code, out, errOut := runParkd(nil, args...)
-			if code == 0 || !strings.HasPrefix(errOut, "parkd sim: ") || strings.Contains(errOut, "sim: sim:") ||
+			wantCode := 1
+			if strings.Contains(c.want, "unexpected argument") {
+				wantCode = 2
+			}
+			if code != wantCode || !strings.HasPrefix(errOut, "parkd sim: ") || strings.Contains(errOut, "sim: sim:") ||
 				!strings.Contains(errOut, c.want) || strings.Contains(errOut, "127.0.0.1:1") {
-				t.Fatalf("exit %d, stdout %q, stderr %q: want refused with %q before any request", code, out, errOut, c.want)
+				t.Fatalf("exit %d, stdout %q, stderr %q: want exit %d, refused with %q before any request", code, out, errOut, wantCode, c.want)
 			}
 		})
 	}

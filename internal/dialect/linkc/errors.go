@@ -82,9 +82,8 @@ var campos = map[string]string{
 // dicas say what a Linkc field must hold; they are the detail of every
 // invalid error about it, the core's or the dialect's.
 var dicas = map[string]string{
-	"localizador": "envie o localizador (1 a 32 letras ou dígitos) ou a placa, apenas um dos dois",
-	"placa": "envie a placa no formato antigo (ABC1234) ou Mercosul (ABC1D23); " +
-		"parceiros do tipo OSA consultam apenas por localizador",
+	"localizador":      "envie o localizador (1 a 32 letras ou dígitos) ou a placa, apenas um dos dois",
+	"placa":            "envie a placa no formato antigo (ABC1234) ou Mercosul (ABC1D23)",
 	"parceiro_id":      "envie um dos parceiros do usuário (veja GET /api/parceiros), ou omita parceiro_id para usar o padrão",
 	"transacao_id":     "envie a transacao devolvida por GET /api/estadias (até 64 caracteres)",
 	"valor":            `envie o valor_devido da consulta, em reais, com ponto decimal e no máximo duas casas, ex.: "5.0"`,

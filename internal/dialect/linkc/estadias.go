@@ -1,6 +1,7 @@
 package linkc
 
 import (
+	"errors"
 	"net/http"
 	"net/url"
 
@@ -44,6 +45,9 @@ type movimento struct {
 	ValorTotal      string `json:"valor_total"`
 }
 
+// osaPorLocalizador answers an OSA partner that sends a plate.
+const osaPorLocalizador = "parceiros do tipo OSA consultam apenas por localizador; envie o localizador da estadia, sem placa"
+
 // statuses are the stay states as OSA partners read them (the seed lists
 // none but FINALIZADO in its example; the others are parkd's choice).
 var statuses = map[string]string{billing.StateOwes: "ABERTO", billing.StatePaid: "PAGO", billing.StateLeft: "FINALIZADO"}
@@ -60,6 +64,12 @@ func (h *Handler) estadias(w http.ResponseWriter, r *http.Request) error {
 	}
 	st, err := h.lookup(r.Context(), c.Partner, partners.StayLookup{Locator: q.Get("localizador"), Plate: q.Get("placa")})
 	if err != nil {
+		var pe *park.Error
+		if c.Partner.Type == park.PartnerOwnEntries && errors.As(err, &pe) && pe.Code == park.EInvalid && pe.Field == "plate" {
+			// Whatever the plate, an OSA partner is told why a plate
+			// cannot be used, not how to write one.
+			return invalid("placa", osaPorLocalizador)
+		}
 		return err
 	}
 	if err := inReais(st.Lot); err != nil {

@@ -218,9 +218,19 @@ func TestOSA(t *testing.T) {
 		}
 	})
 	t.Run("ErrByPlate", func(t *testing.T) {
-		m := wantError(t, e.get("/api/estadias?parceiro_id=osa&placa=ABC1234"), 400, "invalid")
-		if m["campo"] != "placa" {
-			t.Fatalf("campo %v", m["campo"])
+		// A valid plate, or not: the OSA partner is told to send the
+		// locator, not how to write a plate.
+		for _, p := range []string{"ABC1234", "%21%21"} {
+			m := wantError(t, e.get("/api/estadias?parceiro_id=osa&placa="+p), 400, "invalid")
+			if m["campo"] != "placa" ||
+				m["detalhe"] != "parceiros do tipo OSA consultam apenas por localizador; envie o localizador da estadia, sem placa" {
+				t.Fatalf("placa %s: %v", p, m)
+			}
+		}
+		// Another partner with a malformed plate is told its shape only.
+		m := wantError(t, e.get("/api/estadias?placa=%21%21"), 400, "invalid")
+		if m["detalhe"] != "envie a placa no formato antigo (ABC1234) ou Mercosul (ABC1D23)" {
+			t.Fatalf("a normal partner's malformed plate: %v", m)
 		}
 	})
 	t.Run("ErrNotItsEntry", func(t *testing.T) {

@@ -115,6 +115,10 @@ func (h *Handler) call(ctx context.Context, method string, form url.Values) (any
 	if err := required(form, "method", "app_key", "timestamp", "sign_method", "sign"); err != nil {
 		return nil, err
 	}
+	if f := form.Get("format"); f != "" && f != "json" {
+		// Every reply is JSON: a client that asked for XML would not read it.
+		return nil, &callError{code: 23, msg: "Invalid format", sub: "isv.invalid-format", sm: "不支持的格式 " + f + ",请用 json"}
+	}
 	ch, err := h.rental.GetChannel(ctx, form.Get("app_key"))
 	if park.IsCode(err, park.ENotFound) {
 		return nil, &callError{code: 29, msg: "Invalid app Key", sub: "isv.appkey-not-exists", sm: "应用不存在"}

@@ -166,6 +166,7 @@ func TestChannelCallsRefused(t *testing.T) {
 		{"bad timestamp", func(f url.Values) { f.Set("timestamp", "yesterday") }, "isv.invalid-timestamp"},
 		{"unknown app", func(f url.Values) { f.Set("app_key", "999") }, "isv.appkey-not-exists"},
 		{"no sign", func(f url.Values) { f.Del("sign") }, "isv.missing-parameter"},
+		{"xml", func(f url.Values) { f.Set("format", "xml") }, "isv.invalid-format"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if s := errSub(cc.call(top.CallStoreModels, p, tc.edit)); s != tc.want {

@@ -46,6 +46,27 @@ type lane struct {
 	limiter *rate.Limiter
 	waiting atomic.Int64 // attempts waiting for a place in sem
 	held    atomic.Int64 // deliveries claimed for it and not yet attempted or handed back
+	// until is when the partner's last Retry-After (on a 429 or 503) ends,
+	// in Unix nanoseconds: it asked for no request before then, so the
+	// lane sends nothing until then.
+	until atomic.Int64
+}
+
+// pause holds the lane's sending until t, or later if it already waits
+// longer.
+func (l *lane) pause(t time.Time) {
+	for {
+		old := l.until.Load()
+		if t.UnixNano() <= old || l.until.CompareAndSwap(old, t.UnixNano()) {
+			return
+		}
+	}
+}
+
+// paused returns how long the lane still waits for its partner's
+// Retry-After at now (0: not at all).
+func (l *lane) paused(now time.Time) time.Duration {
+	return max(time.Unix(0, l.until.Load()).Sub(now), 0)
 }
 
 // backlog is how many deliveries a lane may have waiting for a place.
@@ -58,12 +79,15 @@ func (l *lane) full() bool { return l.held.Load() >= int64(cap(l.sem))+l.backlog
 // fullLanes lists the subscriptions this node has no room for now, which
 // its claims skip: a slow partner's deliveries, always the oldest due,
 // would otherwise fill every claim and hold up every other partner's.
+// A subscription whose partner asked for a pause (Retry-After) has no
+// room until the pause ends.
 func (s *Service) fullLanes() []string {
+	now := s.base.Clock()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var out []string
 	for id, l := range s.subs {
-		if l.full() {
+		if l.full() || l.paused(now) > 0 {
 			out = append(out, id)
 		}
 	}
@@ -83,7 +107,7 @@ type outcome struct {
 	release bool          // not attempted: due again after wait
 	wait    time.Duration // for a release: how long until it is due again
 	gone    bool          // the partner answered 410: disable the subscription
-	after   time.Duration // the partner's Retry-After, if any
+	after   time.Duration // the partner's Retry-After, if any: its subscription's lane waits as long
 }
 
 // Run delivers due reports until ctx ends. Several nodes may run it on
@@ -240,6 +264,9 @@ func (s *Service) laneFor(ctx context.Context, tx park.Tx, id string) (*lane, er
 		return l, nil
 	}
 	l := &lane{sub: sub, partner: p, sem: make(chan struct{}, conc), limiter: rate.NewLimiter(rate.Limit(rl), rl)}
+	if old, ok := s.subs[id]; ok { // new limits: the partner's pause still holds
+		l.until.Store(old.until.Load())
+	}
 	s.subs[id] = l
 	return l, nil
 }
@@ -271,6 +298,12 @@ func (s *Service) attempt(ctx context.Context, c claimed) outcome {
 	}
 	l.waiting.Add(-1)
 	defer func() { <-l.sem }()
+	// The partner asked for no request before the end of its Retry-After
+	// (to another delivery of this subscription, sent while this one
+	// waited): handed back untried, due when the pause ends.
+	if wait := l.paused(s.base.Clock()); wait > 0 {
+		return outcome{d: d, release: true, wait: wait}
+	}
 	r := l.limiter.Reserve()
 	if delay := r.Delay(); delay > 5*time.Second {
 		r.Cancel()
@@ -283,7 +316,11 @@ func (s *Service) attempt(ctx context.Context, c claimed) outcome {
 			return outcome{d: d, release: true}
 		}
 	}
-	return s.send(ctx, c.att)
+	o := s.send(ctx, c.att)
+	if o.after > 0 {
+		l.pause(c.att.At.Add(o.after))
+	}
+	return o
 }
 
 // send makes the attempt and judges the answer.
@@ -371,7 +408,7 @@ func (s *Service) failed(d *park.Delivery, sub *park.Subscription, at time.Time,
 	}
 	if d.Attempts >= len(schedule) {
 		d.State = park.DeliveryDead
-		return outcome{d: d}
+		return outcome{d: d, after: after}
 	}
 	wait := jitter(schedule[d.Attempts])
 	d.State, d.NextAt = park.DeliveryFailed, at.Add(max(wait, after))

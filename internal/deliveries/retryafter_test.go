@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strconv"
 	"testing"
+	"time"
 
 	"parkd/internal/deliveries"
 	"parkd/internal/deliveries/deliverytest"
@@ -55,4 +56,56 @@ func stamp(t *testing.T, r deliverytest.Request) int64 {
 		t.Fatalf("webhook-timestamp %q", r.Header.Get("webhook-timestamp"))
 	}
 	return ts
+}
+
+// TestRetryAfterValues: how long a delivery waits after a 429 whose
+// Retry-After says so. The clock stands still and the schedule's next
+// wait is 0, so the wait recorded is the Retry-After's alone: its seconds,
+// at most a day however many, or until its HTTP date.
+func TestRetryAfterValues(t *testing.T) {
+	b := systemtest.New(t)
+	now := b.Clock.Now()
+	cases := []struct {
+		partner, header string
+		want            time.Duration
+	}{
+		{"seconds", "120", 2 * time.Minute},
+		{"a-day", "86400", 24 * time.Hour},
+		{"over-a-day", "86401", 24 * time.Hour},
+		{"centuries", "10000000000", 24 * time.Hour},             // 317 years: more nanoseconds than a Duration holds
+		{"beyond-int64", "99999999999999999999", 24 * time.Hour}, // only digits still: delay-seconds
+		// An HTTP date has whole seconds: the hour is counted from the
+		// second the clock stands in.
+		{"date-in-an-hour", now.Add(time.Hour).UTC().Format(http.TimeFormat), time.Hour - time.Duration(now.Nanosecond())},
+	}
+	rc := deliverytest.New(t)
+	headers := map[string]string{}
+	for _, c := range cases {
+		headers["/"+c.partner] = c.header
+		partner(t, b, c.partner)
+		subscribe(t, b, c.partner, park.ReportEntry, rc.URL+"/"+c.partner, 0, 0)
+	}
+	rc.Script(func(r deliverytest.Request) deliverytest.Answer {
+		return deliverytest.Answer{Status: http.StatusTooManyRequests, Header: http.Header{"Retry-After": {headers[r.Path]}}}
+	})
+	b.Event(t, park.EventEntry, "京A12345", now.Add(-time.Minute))
+	run(t, b)
+	for _, c := range cases {
+		var d *park.Delivery
+		waitFor(t, c.partner+": the 429 recorded", func() bool {
+			ds := listDeliveries(t, b, deliveries.DeliveryQuery{PartnerID: c.partner})
+			if len(ds) == 1 && ds[0].Attempts >= 1 && ds[0].State != park.DeliverySending {
+				d = ds[0]
+				return true
+			}
+			return false
+		})
+		if d.State != park.DeliveryFailed || d.Attempts != 1 || d.LastStatus != http.StatusTooManyRequests || d.LastAttemptAt == nil {
+			t.Errorf("%s: Retry-After %q: delivery %s after %d attempts, last status %d", c.partner, c.header, d.State, d.Attempts, d.LastStatus)
+			continue
+		}
+		if got := d.NextAt.Sub(*d.LastAttemptAt); got != c.want {
+			t.Errorf("%s: Retry-After %q waits %v, want %v", c.partner, c.header, got, c.want)
+		}
+	}
 }

@@ -424,17 +424,26 @@ func jitter(d time.Duration) time.Duration {
 	return time.Duration(float64(d) * (0.8 + 0.4*rand.Float64()))
 }
 
+// maxRetryAfter caps a partner's Retry-After.
+const maxRetryAfter = 24 * time.Hour
+
 // retryAfter reads a Retry-After header (seconds or an HTTP date), capped
-// at a day.
+// at maxRetryAfter. Seconds are any number of digits: more than a day's,
+// even more than an integer holds, are a day.
 func retryAfter(h string, now time.Time) time.Duration {
+	h = strings.TrimSpace(h)
 	if h == "" {
 		return 0
 	}
-	if n, err := strconv.Atoi(strings.TrimSpace(h)); err == nil && n > 0 {
-		return min(time.Duration(n)*time.Second, 24*time.Hour)
+	if strings.Trim(h, "0123456789") == "" {
+		n, err := strconv.ParseInt(h, 10, 64)
+		if err != nil || n > int64(maxRetryAfter/time.Second) { // too many digits for an int64
+			return maxRetryAfter
+		}
+		return time.Duration(n) * time.Second
 	}
 	if t, err := http.ParseTime(h); err == nil && t.After(now) {
-		return min(t.Sub(now), 24*time.Hour)
+		return min(t.Sub(now), maxRetryAfter)
 	}
 	return 0
 }

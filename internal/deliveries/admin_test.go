@@ -151,6 +151,21 @@ func TestRedeliver(t *testing.T) {
 		// Another partner's subscription is not found, and not redelivered.
 		_, err = b.Sys.Deliveries.Redeliver(b.Ctx, "app", others.ID, "", now.Add(-time.Hour))
 		systemtest.WantCode(t, err, park.ENotFound)
+		// A report the subscription has no delivery of (a mistyped id)
+		// is not found: "0 redelivered" would read as done.
+		for _, id := range []string{"no-such-report", first[stays[0]].EventID + "x"} {
+			n, err := b.Sys.Deliveries.Redeliver(b.Ctx, "app", entries.ID, id, time.Time{})
+			systemtest.WantCode(t, err, park.ENotFound)
+			if n != 0 {
+				t.Errorf("report %s: %d redelivered", id, n)
+			}
+		}
+		// A report and a time: which one was meant?
+		_, err = b.Sys.Deliveries.Redeliver(b.Ctx, "app", entries.ID, first[stays[0]].EventID, now.Add(-time.Hour))
+		systemtest.WantCode(t, err, park.EInvalid)
+		if ds := listDeliveries(t, b, deliveries.DeliveryQuery{SubscriptionID: entries.ID, State: park.DeliveryDelivered}); len(ds) != 3 {
+			t.Errorf("after refused replays, %d of 3 deliveries delivered: something was sent again", len(ds))
+		}
 	})
 }
 

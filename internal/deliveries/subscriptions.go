@@ -2,6 +2,7 @@ package deliveries
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"parkd/internal/core"
@@ -250,10 +251,14 @@ func (s *Service) ListDeliveries(ctx context.Context, q DeliveryQuery) ([]*park.
 // (reportID), or every one created since a time. They are due at once,
 // in their order; a partner de-duplicates on the event id. It returns how
 // many; an operator's replay is audited with it. Errors: EInvalid
-// (nothing named), ENotFound (subscription).
+// (nothing named, or both), ENotFound (subscription; a report the
+// subscription has no delivery of).
 func (s *Service) Redeliver(ctx context.Context, partnerID, subscriptionID, reportID string, since time.Time) (int, error) {
-	if reportID == "" && since.IsZero() {
+	switch {
+	case reportID == "" && since.IsZero():
 		return 0, park.Invalid("since", "name a report or a time to redeliver from")
+	case reportID != "" && !since.IsZero():
+		return 0, park.Invalid("since", "name a report or a time to redeliver from, not both")
 	}
 	var n int
 	err := s.base.Write(ctx, func(tx park.Tx) error {
@@ -263,6 +268,14 @@ func (s *Service) Redeliver(ctx context.Context, partnerID, subscriptionID, repo
 		var err error
 		if reportID != "" {
 			n, err = tx.RedeliverReport(ctx, reportID, subscriptionID, s.base.Clock())
+			if err == nil && n == 0 {
+				// A mistyped id, another subscription's report, or one
+				// delivered longer ago than deliveries are kept: saying
+				// "0 redelivered" would read as done.
+				return &park.Error{Code: park.ENotFound, Field: "report_id", Message: fmt.Sprintf(
+					"subscription %s has no delivery of report %s (delivered reports are kept %d days)",
+					subscriptionID, reportID, int(KeepDelivered/(24*time.Hour)))}
+			}
 		} else {
 			n, err = tx.RedeliverSince(ctx, subscriptionID, since.UTC(), s.base.Clock())
 		}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -218,5 +219,18 @@ func TestStoppingKeepsTheLastAnswer(t *testing.T) {
 	}
 	if d := ds[0]; d.State != park.DeliveryFailed || d.Attempts != 1 || d.LastStatus != 503 || d.LastReply != "busy" {
 		t.Errorf("after a stop mid-attempt: %+v; want failed after 1 attempt, last status 503, reply \"busy\"", d)
+	}
+}
+
+// TestListDeliveriesBadReport: a report filter that is no kind names the
+// kinds there are, charging's and rental's included.
+func TestListDeliveriesBadReport(t *testing.T) {
+	b := systemtest.New(t)
+	_, err := b.Sys.Deliveries.ListDeliveries(b.Ctx, deliveries.DeliveryQuery{Report: "exits"})
+	systemtest.WantCode(t, err, park.EInvalid)
+	for _, k := range []string{"entry", "exit", "order", "sensorless_exit", "lot_info", "abnormal_lift", "device_status", "charge_end", "rental"} {
+		if !strings.Contains(err.Error(), k) {
+			t.Errorf("the error %q does not name the kind %s", err, k)
+		}
 	}
 }

@@ -3,6 +3,7 @@ package deliveries
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"parkd/internal/core"
@@ -230,7 +231,7 @@ var deliveryStates = map[string]bool{park.DeliveryPending: true, park.DeliverySe
 func (s *Service) ListDeliveries(ctx context.Context, q DeliveryQuery) ([]*park.Delivery, error) {
 	switch {
 	case q.Report != "" && !park.ValidReport(q.Report):
-		return nil, park.Invalid("report", "is not a report kind")
+		return nil, park.Invalid("report", "must be one of %s", strings.Join(park.ReportKinds(), ", "))
 	case q.State != "" && !deliveryStates[q.State]:
 		return nil, park.Invalid("state", "must be pending, sending, failed, delivered or dead")
 	case q.Limit < 0 || q.Limit > park.MaxListLimit:

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/url"
 	"regexp"
+	"strings"
 	"time"
 )
 
@@ -167,7 +168,7 @@ func (s *Subscription) Validate() error {
 	case !subIDRE.MatchString(s.ID):
 		return Invalid("id", "must be 1-64 letters, digits, '_' or '-'")
 	case !ValidReport(s.Report):
-		return Invalid("report", "must be one of entry, exit, order, sensorless_exit, lot_info, abnormal_lift, device_status, rental")
+		return Invalid("report", "must be one of %s", strings.Join(ReportKinds(), ", "))
 	case err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil || len(s.URL) > 2048:
 		return Invalid("url", "must be an http or https URL of at most 2048 bytes, without credentials")
 	case s.Format == "" || len(s.Format) > 32:
@@ -181,11 +182,11 @@ func (s *Subscription) Validate() error {
 	case s.Timeout < 0 || s.Timeout > MaxDeliveryTimeout:
 		return Invalid("timeout_seconds", "must be between 1 and %d", int(MaxDeliveryTimeout/time.Second))
 	case len(s.Schedule) > MaxScheduleSteps:
-		return Invalid("schedule", "at most %d attempts", MaxScheduleSteps)
+		return Invalid("schedule_seconds", "at most %d steps (attempts)", MaxScheduleSteps)
 	}
 	for i, d := range s.Schedule {
 		if d < 0 || d > 7*24*time.Hour {
-			return Invalid("schedule", "step %d must be between 0 and 7 days", i+1)
+			return Invalid("schedule_seconds", "step %d must be between 0 and 604800 seconds (7 days)", i+1)
 		}
 	}
 	return nil

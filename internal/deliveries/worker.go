@@ -378,6 +378,12 @@ func (s *Service) send(ctx context.Context, a *Attempt) outcome {
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
 	resp.Body.Close()
 	d.LastStatus, d.LastReply = resp.StatusCode, clip(string(body))
+	if loc := resp.Header.Get("Location"); resp.StatusCode >= 300 && resp.StatusCode < 400 && loc != "" {
+		// Not followed (a redirect could lead anywhere): the operator
+		// needs where it pointed to fix the subscription's URL, and a
+		// redirect's body is most often empty.
+		d.LastReply = clip("redirect to " + loc + " not followed: point the subscription there if it moved; " + string(body))
+	}
 	if f.Acknowledged(resp.StatusCode, body) {
 		s.metrics.DeliveryAttempt(d.PartnerID, d.Report, true)
 		d.State, d.DeliveredAt = park.DeliveryDelivered, &at

@@ -3,6 +3,7 @@ package deliveries_test
 import (
 	"net/http"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -107,5 +108,35 @@ func TestRetryAfterValues(t *testing.T) {
 		if got := d.NextAt.Sub(*d.LastAttemptAt); got != c.want {
 			t.Errorf("%s: Retry-After %q waits %v, want %v", c.partner, c.header, got, c.want)
 		}
+	}
+}
+
+// TestRedirectNamed: a receiver that moved answers 301 with where to;
+// parkd does not follow it, and the delivery's last reply names where it
+// pointed, so the operator can fix the subscription's URL.
+func TestRedirectNamed(t *testing.T) {
+	b := systemtest.New(t)
+	partner(t, b, "app")
+	rc := deliverytest.New(t)
+	rc.Script(func(r deliverytest.Request) deliverytest.Answer {
+		return deliverytest.Answer{Status: http.StatusMovedPermanently, Header: http.Header{"Location": {"https://crm.example.com/v2/hook"}}}
+	})
+	subscribe(t, b, "app", park.ReportEntry, rc.URL, 0) // one attempt
+	b.Event(t, park.EventEntry, "京A12345", b.Clock.Now().Add(-time.Minute))
+	run(t, b)
+	var d *park.Delivery
+	waitFor(t, "the attempt recorded", func() bool {
+		ds := listDeliveries(t, b, deliveries.DeliveryQuery{PartnerID: "app"})
+		if len(ds) == 1 && ds[0].State == park.DeliveryDead {
+			d = ds[0]
+			return true
+		}
+		return false
+	})
+	if d.LastStatus != http.StatusMovedPermanently || !strings.Contains(d.LastReply, "https://crm.example.com/v2/hook") {
+		t.Errorf("recorded %d %q; want 301 naming https://crm.example.com/v2/hook", d.LastStatus, d.LastReply)
+	}
+	if rc.Len() != 1 {
+		t.Errorf("%d requests, want 1 (the redirect not followed)", rc.Len())
 	}
 }

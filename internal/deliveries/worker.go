@@ -137,9 +137,11 @@ func (s *Service) Run(ctx context.Context) error {
 			s.clean(ctx, now)
 			nextClean = now.Add(time.Hour)
 		}
-		n := 0
+		n, raced := 0, false
 		if free := s.opts.MaxInFlight - int(inflight.Load()); free > 0 {
-			atts, err := s.claim(ctx, min(free, s.opts.Batch))
+			var atts []claimed
+			var err error
+			atts, raced, err = s.claim(ctx, min(free, s.opts.Batch))
 			if err != nil && ctx.Err() == nil {
 				s.base.Log.Warn("claiming deliveries", "err", err)
 			}
@@ -153,7 +155,7 @@ func (s *Service) Run(ctx context.Context) error {
 				}()
 			}
 		}
-		if n < s.opts.Batch {
+		if n < s.opts.Batch && !raced { // a node that lost a race claims again at once
 			select {
 			case <-ctx.Done():
 				return nil
@@ -172,16 +174,32 @@ type claimed struct {
 }
 
 // claim takes due deliveries and reads their reports and subscriptions.
-func (s *Service) claim(ctx context.Context, limit int) ([]claimed, error) {
+// What is due is found in a read transaction and only claimed in a write
+// one: the search walks everything still to be delivered (a disabled
+// subscription's backlog, reports held behind an earlier one), and on
+// SQLite a write transaction holds the one writer every gate event
+// needs. With nothing due, no write transaction is opened at all. raced
+// says that some of what was found due was no longer there to claim
+// (another node claimed it meanwhile): there may be more to claim at once.
+func (s *Service) claim(ctx context.Context, limit int) (_ []claimed, raced bool, _ error) {
 	now := s.base.Clock()
 	skip := s.fullLanes()
-	var ds []*park.Delivery
-	err := s.base.Write(ctx, func(tx park.Tx) (err error) {
-		ds, err = tx.ClaimDeliveries(ctx, now, now.Add(s.opts.Lease), limit, skip)
+	var seqs []int64
+	err := s.base.View(ctx, func(tx park.Tx) (err error) {
+		seqs, err = tx.DueDeliveries(ctx, now, limit, skip)
 		return err
 	})
+	if err != nil || len(seqs) == 0 {
+		return nil, false, err
+	}
+	var ds []*park.Delivery
+	err = s.base.Write(ctx, func(tx park.Tx) (err error) {
+		ds, err = tx.ClaimDueDeliveries(ctx, seqs, now, now.Add(s.opts.Lease))
+		return err
+	})
+	raced = err == nil && len(ds) < len(seqs)
 	if err != nil || len(ds) == 0 {
-		return nil, err
+		return nil, raced, err
 	}
 	out := make([]claimed, len(ds))
 	err = s.base.View(ctx, func(tx park.Tx) error {
@@ -231,9 +249,9 @@ func (s *Service) claim(ctx context.Context, limit int) ([]claimed, error) {
 		return nil
 	})
 	if err != nil { // released by their lease
-		return nil, err
+		return nil, raced, err
 	}
-	return out, nil
+	return out, raced, nil
 }
 
 // laneFor returns a subscription's lane with its settings and its

@@ -285,6 +285,18 @@ type ReportTx interface {
 	// Oldest first. On a shared database two nodes never claim the same
 	// delivery.
 	ClaimDeliveries(ctx context.Context, now, lease time.Time, limit int, skip []string) ([]*Delivery, error)
+	// DueDeliveries returns the seqs of up to limit deliveries that
+	// ClaimDeliveries would claim at now, by the same rules, oldest first,
+	// without claiming them. A worker reads them in a read-only
+	// transaction and claims them with ClaimDueDeliveries: the search
+	// through all that waits (not due yet, of a disabled subscription,
+	// held behind an earlier report) then never holds a write transaction.
+	DueDeliveries(ctx context.Context, now time.Time, limit int, skip []string) ([]int64, error)
+	// ClaimDueDeliveries is ClaimDeliveries among the deliveries seqs
+	// names: it claims, until lease, those still due at now by the same
+	// rules (skip aside), oldest first. On a shared database two nodes
+	// never claim the same delivery.
+	ClaimDueDeliveries(ctx context.Context, seqs []int64, now, lease time.Time) ([]*Delivery, error)
 	// FinishDeliveries stores attempts' outcomes: State, Attempts, NextAt,
 	// LastAttemptAt, LastStatus, LastReply, DeliveredAt; their leases end.
 	// It stores only a delivery still under the claim that took it (still

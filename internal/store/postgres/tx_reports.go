@@ -146,6 +146,27 @@ func (t *txn) ClaimDeliveries(ctx context.Context, now, lease time.Time, limit i
 	return out, nil
 }
 
+func (t *txn) DueDeliveries(ctx context.Context, now time.Time, limit int, skip []string) ([]int64, error) {
+	if skip == nil {
+		skip = []string{} // an empty array; nil would be NULL, which skips every row
+	}
+	seqs, err := t.q.DueDeliveries(ctx, db.DueDeliveriesParams{Now: ts(now), Skip: skip, Lim: limit32(limit)})
+	return seqs, mapErr(err)
+}
+
+func (t *txn) ClaimDueDeliveries(ctx context.Context, seqs []int64, now, lease time.Time) ([]*park.Delivery, error) {
+	if len(seqs) == 0 {
+		return nil, nil
+	}
+	rows, err := t.q.ClaimDueDeliveries(ctx, db.ClaimDueDeliveriesParams{Lease: tsp(&lease), Seqs: seqs, Now: ts(now)})
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	out := deliveriesFromRows(rows)
+	slices.SortFunc(out, func(a, b *park.Delivery) int { return cmp.Compare(a.Seq, b.Seq) })
+	return out, nil
+}
+
 func (t *txn) FinishDeliveries(ctx context.Context, ds []*park.Delivery) (int, error) {
 	var p db.FinishDeliveriesParams
 	for _, d := range ds {

@@ -158,6 +158,35 @@ func (t *txn) ClaimDeliveries(ctx context.Context, now, lease time.Time, limit i
 	return out, nil
 }
 
+func (t *txn) DueDeliveries(ctx context.Context, now time.Time, limit int, skip []string) ([]int64, error) {
+	if skip == nil {
+		skip = []string{}
+	}
+	skipJSON, err := json.Marshal(skip)
+	if err != nil {
+		return nil, err
+	}
+	seqs, err := t.q.DueDeliveries(stmtCtx, db.DueDeliveriesParams{Now: us(now), Skip: string(skipJSON), Lim: int64(limit)})
+	return seqs, mapErr(err)
+}
+
+func (t *txn) ClaimDueDeliveries(ctx context.Context, seqs []int64, now, lease time.Time) ([]*park.Delivery, error) {
+	if len(seqs) == 0 {
+		return nil, nil
+	}
+	seqsJSON, err := json.Marshal(seqs)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := t.q.ClaimDueDeliveries(stmtCtx, db.ClaimDueDeliveriesParams{Lease: nullUS(&lease), Seqs: string(seqsJSON), Now: us(now)})
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	out := deliveriesFromRows(rows)
+	slices.SortFunc(out, func(a, b *park.Delivery) int { return cmp.Compare(a.Seq, b.Seq) })
+	return out, nil
+}
+
 // FinishDeliveries runs one statement per delivery: on SQLite a
 // statement is no round trip, and one each keeps the rows' columns typed.
 func (t *txn) FinishDeliveries(ctx context.Context, ds []*park.Delivery) (int, error) {

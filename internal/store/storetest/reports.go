@@ -20,6 +20,9 @@ type reportBundle struct {
 	t   *testing.T
 	s   park.Store
 	ctx context.Context
+	// twoPhase claims as the worker does: DueDeliveries in a read
+	// transaction, then ClaimDueDeliveries of those in a write one.
+	twoPhase bool
 }
 
 func newReportBundle(t *testing.T, s park.Store) *reportBundle {
@@ -61,6 +64,15 @@ func (b *reportBundle) enqueue(r *park.Report) int {
 func (b *reportBundle) claim(now, lease time.Time, limit int, skip ...string) []*park.Delivery {
 	b.t.Helper()
 	var ds []*park.Delivery
+	if b.twoPhase {
+		var seqs []int64
+		must(b.t, b.s.View(b.ctx, func(tx park.Tx) (err error) { seqs, err = tx.DueDeliveries(b.ctx, now, limit, skip); return }))
+		must(b.t, update(b.t, b.s, func(tx park.Tx) (err error) { ds, err = tx.ClaimDueDeliveries(b.ctx, seqs, now, lease); return }))
+		if len(ds) != len(seqs) {
+			b.t.Fatalf("DueDeliveries found %v, ClaimDueDeliveries claimed [%s]: no other claim ran between", seqs, labels(ds))
+		}
+		return ds
+	}
 	must(b.t, update(b.t, b.s, func(tx park.Tx) (err error) { ds, err = tx.ClaimDeliveries(b.ctx, now, lease, limit, skip); return }))
 	return ds
 }
@@ -510,8 +522,15 @@ func testEnqueue(t *testing.T, s park.Store) {
 }
 
 // testClaim: which deliveries a worker may take, and in what order.
-func testClaim(t *testing.T, s park.Store) {
+func testClaim(t *testing.T, s park.Store) { testClaimBy(t, s, false) }
+
+// testClaimInTwo: the same rules when a claim is found in a read
+// transaction and taken in a write one.
+func testClaimInTwo(t *testing.T, s park.Store) { testClaimBy(t, s, true) }
+
+func testClaimBy(t *testing.T, s park.Store, twoPhase bool) {
 	b := newReportBundle(t, s)
+	b.twoPhase = twoPhase
 	ctx := b.ctx
 	seedLot(t, s, "L1")
 	b.partner("P1", "L1")
@@ -663,8 +682,13 @@ func testClaim(t *testing.T, s park.Store) {
 // testClaimAfterDisabled: a partner's subscriptions disabled and enabled
 // again one by one, the later reports' first, as an operator might, or a
 // 410 disabling one: a stay's exit and order never go before its entry.
-func testClaimAfterDisabled(t *testing.T, s park.Store) {
+func testClaimAfterDisabled(t *testing.T, s park.Store) { testClaimAfterDisabledBy(t, s, false) }
+
+func testClaimAfterDisabledInTwo(t *testing.T, s park.Store) { testClaimAfterDisabledBy(t, s, true) }
+
+func testClaimAfterDisabledBy(t *testing.T, s park.Store, twoPhase bool) {
 	b := newReportBundle(t, s)
+	b.twoPhase = twoPhase
 	ctx := b.ctx
 	seedLot(t, s, "L1")
 	b.partner("P1", "L1")
@@ -1061,5 +1085,59 @@ func testClaimConcurrently(t *testing.T, s park.Store) {
 		if n != 1 {
 			t.Fatalf("delivery %s claimed %d times", id, n)
 		}
+	}
+}
+
+// testClaimDueAmong: DueDeliveries finds without claiming, and
+// ClaimDueDeliveries claims only the deliveries it is given that are
+// still due.
+func testClaimDueAmong(t *testing.T, s park.Store) {
+	b := newReportBundle(t, s)
+	seedLot(t, s, "L1")
+	b.partner("P1", "L1")
+	b.subscribe("A", "P1", park.ReportEntry, true)
+	sec := func(n int) time.Time { return base.Add(time.Duration(n) * time.Second) }
+	b.enqueue(newReport("r1", park.ReportEntry, "L1", "k1", sec(0)))
+	b.enqueue(newReport("r2", park.ReportEntry, "L1", "k2", sec(1)))
+	b.enqueue(newReport("r3", park.ReportEntry, "L1", "k3", sec(3600)))
+	seq := func(report string) int64 { return b.find("A", report).Seq }
+	due := func(now time.Time, limit int) []int64 {
+		t.Helper()
+		var out []int64
+		must(t, b.s.View(b.ctx, func(tx park.Tx) (err error) { out, err = tx.DueDeliveries(b.ctx, now, limit, nil); return }))
+		return out
+	}
+	claim := func(seqs []int64, now time.Time) string {
+		t.Helper()
+		var ds []*park.Delivery
+		must(t, update(t, b.s, func(tx park.Tx) (err error) {
+			ds, err = tx.ClaimDueDeliveries(b.ctx, seqs, now, now.Add(time.Minute))
+			return
+		}))
+		return labels(ds)
+	}
+
+	if got, want := due(sec(10), 10), []int64{seq("r1"), seq("r2")}; !slices.Equal(got, want) {
+		t.Fatalf("due at 10 s: %v, want r1's and r2's %v", got, want)
+	}
+	if got, want := due(sec(10), 1), []int64{seq("r1")}; !slices.Equal(got, want) {
+		t.Fatalf("due at 10 s, limit 1: %v, want r1's %v", got, want)
+	}
+	for _, d := range b.list(park.DeliveryFilter{}) {
+		if d.State != park.DeliveryPending {
+			t.Fatalf("after DueDeliveries, %s is %s: it claimed", d.ID, d.State)
+		}
+	}
+	if got := claim([]int64{seq("r2")}, sec(10)); got != "A:r2" {
+		t.Fatalf("claiming r2's alone: [%s], want [A:r2] (r1, due too, not named)", got)
+	}
+	if got := claim([]int64{seq("r2"), seq("r3"), 1 << 40}, sec(10)); got != "" {
+		t.Fatalf("claiming r2 (claimed), r3 (due in an hour) and no delivery: [%s], want none", got)
+	}
+	if got := claim(nil, sec(10)); got != "" {
+		t.Fatalf("claiming none: [%s]", got)
+	}
+	if got := claim([]int64{seq("r3"), seq("r1")}, sec(3600)); got != "A:r1 A:r3" {
+		t.Fatalf("claiming r3 and r1 at their time: [%s], want [A:r1 A:r3], oldest first", got)
 	}
 }

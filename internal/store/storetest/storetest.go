@@ -67,6 +67,9 @@ func Run(t *testing.T, open Opener) {
 		"LaneEvents":         testLaneEvents,
 		"Serialize":          testSerialize,
 		"ClaimAfterDisabled": testClaimAfterDisabled,
+		"ClaimInTwo":         testClaimInTwo,
+		"ClaimOffInTwo":      testClaimAfterDisabledInTwo,
+		"ClaimDueAmong":      testClaimDueAmong,
 	}
 	for name, fn := range tests {
 		t.Run(name, func(t *testing.T) {

@@ -92,6 +92,74 @@ func (q *Queries) ClaimDeliveries(ctx context.Context, arg ClaimDeliveriesParams
 	return items, nil
 }
 
+const claimDueDeliveries = `-- name: ClaimDueDeliveries :many
+WITH due AS (
+    SELECT d.seq FROM deliveries d
+    JOIN subscriptions s ON s.id = d.subscription_id
+    WHERE d.seq = ANY ($2::bigint[])
+      AND d.state IN ('pending', 'failed', 'sending')
+      AND ((d.state IN ('pending', 'failed') AND d.next_at <= $3)
+           OR (d.state = 'sending' AND d.lease_until <= $3))
+      AND s.enabled
+      AND NOT EXISTS (
+          SELECT 1 FROM deliveries e
+          WHERE e.partner_id = d.partner_id AND e.key = d.key AND e.seq < d.seq AND e.report_id <> d.report_id
+            AND e.state IN ('pending', 'failed', 'sending'))
+    ORDER BY d.seq
+    FOR UPDATE OF d SKIP LOCKED
+)
+UPDATE deliveries SET state = 'sending', lease_until = $1
+FROM due WHERE deliveries.seq = due.seq
+RETURNING deliveries.seq, deliveries.id, deliveries.subscription_id, deliveries.report_id, deliveries.partner_id, deliveries.report, deliveries.lot_code, deliveries.key, deliveries.state, deliveries.attempts, deliveries.next_at, deliveries.lease_until, deliveries.last_attempt_at, deliveries.last_status, deliveries.last_reply, deliveries.delivered_at, deliveries.created_at
+`
+
+type ClaimDueDeliveriesParams struct {
+	Lease *time.Time
+	Seqs  []int64
+	Now   time.Time
+}
+
+// ClaimDueDeliveries is ClaimDeliveries among the deliveries seqs names,
+// those DueDeliveries found: each still due by the same rules now, and
+// not locked by another node's claim, is claimed.
+func (q *Queries) ClaimDueDeliveries(ctx context.Context, arg ClaimDueDeliveriesParams) ([]Delivery, error) {
+	rows, err := q.db.Query(ctx, claimDueDeliveries, arg.Lease, arg.Seqs, arg.Now)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []Delivery
+	for rows.Next() {
+		var i Delivery
+		if err := rows.Scan(
+			&i.Seq,
+			&i.ID,
+			&i.SubscriptionID,
+			&i.ReportID,
+			&i.PartnerID,
+			&i.Report,
+			&i.LotCode,
+			&i.Key,
+			&i.State,
+			&i.Attempts,
+			&i.NextAt,
+			&i.LeaseUntil,
+			&i.LastAttemptAt,
+			&i.LastStatus,
+			&i.LastReply,
+			&i.DeliveredAt,
+			&i.CreatedAt,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const countDeliveries = `-- name: CountDeliveries :many
 SELECT state, count(*) AS n, min(created_at)::timestamptz AS oldest
 FROM deliveries WHERE state IN ('pending', 'sending', 'failed', 'dead')
@@ -223,6 +291,52 @@ func (q *Queries) DeleteUnneededReports(ctx context.Context, arg DeleteUnneededR
 		return 0, err
 	}
 	return result.RowsAffected(), nil
+}
+
+const dueDeliveries = `-- name: DueDeliveries :many
+SELECT d.seq FROM deliveries d
+JOIN subscriptions s ON s.id = d.subscription_id
+WHERE d.state IN ('pending', 'failed', 'sending')
+  AND ((d.state IN ('pending', 'failed') AND d.next_at <= $1)
+       OR (d.state = 'sending' AND d.lease_until <= $1))
+  AND s.enabled
+  AND d.subscription_id <> ALL ($2::text[])
+  AND NOT EXISTS (
+      SELECT 1 FROM deliveries e
+      WHERE e.partner_id = d.partner_id AND e.key = d.key AND e.seq < d.seq AND e.report_id <> d.report_id
+        AND e.state IN ('pending', 'failed', 'sending'))
+ORDER BY d.seq
+LIMIT $3
+`
+
+type DueDeliveriesParams struct {
+	Now  time.Time
+	Skip []string
+	Lim  int32
+}
+
+// DueDeliveries finds, in a read transaction, what ClaimDeliveries would
+// claim (the same rules), without locking or claiming it: the walk
+// through what waits (a disabled subscription's backlog, reports held
+// behind an earlier one of their stay) holds no row and no writer.
+func (q *Queries) DueDeliveries(ctx context.Context, arg DueDeliveriesParams) ([]int64, error) {
+	rows, err := q.db.Query(ctx, dueDeliveries, arg.Now, arg.Skip, arg.Lim)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []int64
+	for rows.Next() {
+		var seq int64
+		if err := rows.Scan(&seq); err != nil {
+			return nil, err
+		}
+		items = append(items, seq)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
 }
 
 const enqueueReport = `-- name: EnqueueReport :one

@@ -84,6 +84,48 @@ UPDATE deliveries SET state = 'sending', lease_until = sqlc.arg(lease)
 FROM due WHERE deliveries.seq = due.seq
 RETURNING deliveries.*;
 
+-- DueDeliveries finds, in a read transaction, what ClaimDeliveries would
+-- claim (the same rules), without locking or claiming it: the walk
+-- through what waits (a disabled subscription's backlog, reports held
+-- behind an earlier one of their stay) holds no row and no writer.
+-- name: DueDeliveries :many
+SELECT d.seq FROM deliveries d
+JOIN subscriptions s ON s.id = d.subscription_id
+WHERE d.state IN ('pending', 'failed', 'sending')
+  AND ((d.state IN ('pending', 'failed') AND d.next_at <= sqlc.arg(now))
+       OR (d.state = 'sending' AND d.lease_until <= sqlc.arg(now)))
+  AND s.enabled
+  AND d.subscription_id <> ALL (sqlc.arg(skip)::text[])
+  AND NOT EXISTS (
+      SELECT 1 FROM deliveries e
+      WHERE e.partner_id = d.partner_id AND e.key = d.key AND e.seq < d.seq AND e.report_id <> d.report_id
+        AND e.state IN ('pending', 'failed', 'sending'))
+ORDER BY d.seq
+LIMIT sqlc.arg(lim);
+
+-- ClaimDueDeliveries is ClaimDeliveries among the deliveries seqs names,
+-- those DueDeliveries found: each still due by the same rules now, and
+-- not locked by another node's claim, is claimed.
+-- name: ClaimDueDeliveries :many
+WITH due AS (
+    SELECT d.seq FROM deliveries d
+    JOIN subscriptions s ON s.id = d.subscription_id
+    WHERE d.seq = ANY (sqlc.arg(seqs)::bigint[])
+      AND d.state IN ('pending', 'failed', 'sending')
+      AND ((d.state IN ('pending', 'failed') AND d.next_at <= sqlc.arg(now))
+           OR (d.state = 'sending' AND d.lease_until <= sqlc.arg(now)))
+      AND s.enabled
+      AND NOT EXISTS (
+          SELECT 1 FROM deliveries e
+          WHERE e.partner_id = d.partner_id AND e.key = d.key AND e.seq < d.seq AND e.report_id <> d.report_id
+            AND e.state IN ('pending', 'failed', 'sending'))
+    ORDER BY d.seq
+    FOR UPDATE OF d SKIP LOCKED
+)
+UPDATE deliveries SET state = 'sending', lease_until = sqlc.arg(lease)
+FROM due WHERE deliveries.seq = due.seq
+RETURNING deliveries.*;
+
 -- FinishDeliveries stores many attempts' outcomes in one statement, so a
 -- batch of them is one round trip: element i of each array is delivery
 -- ids[i]'s. A time whose has_ flag is false is NULL (an array of

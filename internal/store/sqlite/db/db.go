@@ -48,6 +48,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.claimDeliveriesStmt, err = db.PrepareContext(ctx, claimDeliveries); err != nil {
 		return nil, fmt.Errorf("error preparing query ClaimDeliveries: %w", err)
 	}
+	if q.claimDueDeliveriesStmt, err = db.PrepareContext(ctx, claimDueDeliveries); err != nil {
+		return nil, fmt.Errorf("error preparing query ClaimDueDeliveries: %w", err)
+	}
 	if q.clearChannelStoresStmt, err = db.PrepareContext(ctx, clearChannelStores); err != nil {
 		return nil, fmt.Errorf("error preparing query ClearChannelStores: %w", err)
 	}
@@ -182,6 +185,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.deleteWhitelistStmt, err = db.PrepareContext(ctx, deleteWhitelist); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteWhitelist: %w", err)
+	}
+	if q.dueDeliveriesStmt, err = db.PrepareContext(ctx, dueDeliveries); err != nil {
+		return nil, fmt.Errorf("error preparing query DueDeliveries: %w", err)
 	}
 	if q.enqueueDeliveriesStmt, err = db.PrepareContext(ctx, enqueueDeliveries); err != nil {
 		return nil, fmt.Errorf("error preparing query EnqueueDeliveries: %w", err)
@@ -807,6 +813,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing claimDeliveriesStmt: %w", cerr)
 		}
 	}
+	if q.claimDueDeliveriesStmt != nil {
+		if cerr := q.claimDueDeliveriesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing claimDueDeliveriesStmt: %w", cerr)
+		}
+	}
 	if q.clearChannelStoresStmt != nil {
 		if cerr := q.clearChannelStoresStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing clearChannelStoresStmt: %w", cerr)
@@ -1030,6 +1041,11 @@ func (q *Queries) Close() error {
 	if q.deleteWhitelistStmt != nil {
 		if cerr := q.deleteWhitelistStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing deleteWhitelistStmt: %w", cerr)
+		}
+	}
+	if q.dueDeliveriesStmt != nil {
+		if cerr := q.dueDeliveriesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing dueDeliveriesStmt: %w", cerr)
 		}
 	}
 	if q.enqueueDeliveriesStmt != nil {
@@ -2044,6 +2060,7 @@ type Queries struct {
 	chargeReadingsStmt                *sql.Stmt
 	chargeSessionsOfPlateStmt         *sql.Stmt
 	claimDeliveriesStmt               *sql.Stmt
+	claimDueDeliveriesStmt            *sql.Stmt
 	clearChannelStoresStmt            *sql.Stmt
 	clearDeviceUnansweredStmt         *sql.Stmt
 	clearPartnerLotsStmt              *sql.Stmt
@@ -2089,6 +2106,7 @@ type Queries struct {
 	deleteSubscriptionStmt            *sql.Stmt
 	deleteUnneededReportsStmt         *sql.Stmt
 	deleteWhitelistStmt               *sql.Stmt
+	dueDeliveriesStmt                 *sql.Stmt
 	enqueueDeliveriesStmt             *sql.Stmt
 	enqueueToSubscriptionStmt         *sql.Stmt
 	findEnrolmentStmt                 *sql.Stmt
@@ -2296,6 +2314,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		chargeReadingsStmt:                q.chargeReadingsStmt,
 		chargeSessionsOfPlateStmt:         q.chargeSessionsOfPlateStmt,
 		claimDeliveriesStmt:               q.claimDeliveriesStmt,
+		claimDueDeliveriesStmt:            q.claimDueDeliveriesStmt,
 		clearChannelStoresStmt:            q.clearChannelStoresStmt,
 		clearDeviceUnansweredStmt:         q.clearDeviceUnansweredStmt,
 		clearPartnerLotsStmt:              q.clearPartnerLotsStmt,
@@ -2341,6 +2360,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		deleteSubscriptionStmt:            q.deleteSubscriptionStmt,
 		deleteUnneededReportsStmt:         q.deleteUnneededReportsStmt,
 		deleteWhitelistStmt:               q.deleteWhitelistStmt,
+		dueDeliveriesStmt:                 q.dueDeliveriesStmt,
 		enqueueDeliveriesStmt:             q.enqueueDeliveriesStmt,
 		enqueueToSubscriptionStmt:         q.enqueueToSubscriptionStmt,
 		findEnrolmentStmt:                 q.findEnrolmentStmt,

@@ -92,6 +92,74 @@ func (q *Queries) ClaimDeliveries(ctx context.Context, arg ClaimDeliveriesParams
 	return items, nil
 }
 
+const claimDueDeliveries = `-- name: ClaimDueDeliveries :many
+UPDATE deliveries SET state = 'sending', lease_until = ?1
+WHERE seq IN (
+    SELECT d.seq FROM deliveries d
+    JOIN subscriptions s ON s.id = d.subscription_id
+    WHERE d.seq IN (SELECT value FROM json_each(CAST(?2 AS TEXT)))
+      AND d.state IN ('pending', 'failed', 'sending')
+      AND ((d.state IN ('pending', 'failed') AND d.next_at <= ?3)
+           OR (d.state = 'sending' AND d.lease_until <= ?3))
+      AND s.enabled = 1
+      AND NOT EXISTS (
+          SELECT 1 FROM deliveries e
+          WHERE e.partner_id = d.partner_id AND e.key = d.key AND e.seq < d.seq AND e.report_id <> d.report_id
+            AND e.state IN ('pending', 'failed', 'sending')))
+RETURNING seq, id, subscription_id, report_id, partner_id, report, lot_code, "key", state, attempts, next_at, lease_until, last_attempt_at, last_status, last_reply, delivered_at, created_at
+`
+
+type ClaimDueDeliveriesParams struct {
+	Lease sql.NullInt64
+	Seqs  string
+	Now   int64
+}
+
+// ClaimDueDeliveries is ClaimDeliveries among the deliveries seqs (a JSON
+// array) names, those DueDeliveries found: each still due by the same
+// rules is claimed, reached by its seq, so the writer is held only for
+// those.
+func (q *Queries) ClaimDueDeliveries(ctx context.Context, arg ClaimDueDeliveriesParams) ([]Delivery, error) {
+	rows, err := q.query(ctx, q.claimDueDeliveriesStmt, claimDueDeliveries, arg.Lease, arg.Seqs, arg.Now)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []Delivery
+	for rows.Next() {
+		var i Delivery
+		if err := rows.Scan(
+			&i.Seq,
+			&i.ID,
+			&i.SubscriptionID,
+			&i.ReportID,
+			&i.PartnerID,
+			&i.Report,
+			&i.LotCode,
+			&i.Key,
+			&i.State,
+			&i.Attempts,
+			&i.NextAt,
+			&i.LeaseUntil,
+			&i.LastAttemptAt,
+			&i.LastStatus,
+			&i.LastReply,
+			&i.DeliveredAt,
+			&i.CreatedAt,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const countDeliveries = `-- name: CountDeliveries :many
 SELECT state, count(*) AS n, CAST(min(created_at) AS INTEGER) AS oldest
 FROM deliveries WHERE state IN ('pending', 'sending', 'failed', 'dead')
@@ -226,6 +294,58 @@ func (q *Queries) DeleteUnneededReports(ctx context.Context, arg DeleteUnneededR
 		return 0, err
 	}
 	return result.RowsAffected()
+}
+
+const dueDeliveries = `-- name: DueDeliveries :many
+SELECT d.seq FROM deliveries d INDEXED BY deliveries_queue
+WHERE d.state IN ('pending', 'failed', 'sending')
+  AND ((d.state IN ('pending', 'failed') AND d.next_at <= ?1)
+       OR (d.state = 'sending' AND d.lease_until <= ?1))
+  AND d.subscription_id IN (SELECT id FROM subscriptions WHERE enabled = 1)
+  AND d.subscription_id NOT IN (SELECT value FROM json_each(CAST(?2 AS TEXT)))
+  AND NOT EXISTS (
+      SELECT 1 FROM deliveries e
+      WHERE e.partner_id = d.partner_id AND e.key = d.key AND e.seq < d.seq AND e.report_id <> d.report_id
+        AND e.state IN ('pending', 'failed', 'sending'))
+ORDER BY d.seq
+LIMIT ?3
+`
+
+type DueDeliveriesParams struct {
+	Now  int64
+	Skip string
+	Lim  int64
+}
+
+// DueDeliveries finds, in a read transaction, what ClaimDeliveries would
+// claim (the same rules), without claiming it: the search walks every
+// delivery still to be delivered that is not due yet or cannot go (a
+// disabled subscription's backlog, reports held behind an earlier one of
+// their stay), and in the write transaction it would hold SQLite's one
+// writer, and every gate event with it, for as long. The enabled
+// subscriptions are read once (IN), before the order check, so a disabled
+// subscription's delivery costs no more than its index entry and row.
+func (q *Queries) DueDeliveries(ctx context.Context, arg DueDeliveriesParams) ([]int64, error) {
+	rows, err := q.query(ctx, q.dueDeliveriesStmt, dueDeliveries, arg.Now, arg.Skip, arg.Lim)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []int64
+	for rows.Next() {
+		var seq int64
+		if err := rows.Scan(&seq); err != nil {
+			return nil, err
+		}
+		items = append(items, seq)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
 }
 
 const enqueueDeliveries = `-- name: EnqueueDeliveries :execrows

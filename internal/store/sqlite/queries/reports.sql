@@ -78,6 +78,48 @@ WHERE seq IN (
     LIMIT sqlc.arg(lim))
 RETURNING *;
 
+-- DueDeliveries finds, in a read transaction, what ClaimDeliveries would
+-- claim (the same rules), without claiming it: the search walks every
+-- delivery still to be delivered that is not due yet or cannot go (a
+-- disabled subscription's backlog, reports held behind an earlier one of
+-- their stay), and in the write transaction it would hold SQLite's one
+-- writer, and every gate event with it, for as long. The enabled
+-- subscriptions are read once (IN), before the order check, so a disabled
+-- subscription's delivery costs no more than its index entry and row.
+-- name: DueDeliveries :many
+SELECT d.seq FROM deliveries d INDEXED BY deliveries_queue
+WHERE d.state IN ('pending', 'failed', 'sending')
+  AND ((d.state IN ('pending', 'failed') AND d.next_at <= sqlc.arg(now))
+       OR (d.state = 'sending' AND d.lease_until <= sqlc.arg(now)))
+  AND d.subscription_id IN (SELECT id FROM subscriptions WHERE enabled = 1)
+  AND d.subscription_id NOT IN (SELECT value FROM json_each(CAST(sqlc.arg(skip) AS TEXT)))
+  AND NOT EXISTS (
+      SELECT 1 FROM deliveries e
+      WHERE e.partner_id = d.partner_id AND e.key = d.key AND e.seq < d.seq AND e.report_id <> d.report_id
+        AND e.state IN ('pending', 'failed', 'sending'))
+ORDER BY d.seq
+LIMIT sqlc.arg(lim);
+
+-- ClaimDueDeliveries is ClaimDeliveries among the deliveries seqs (a JSON
+-- array) names, those DueDeliveries found: each still due by the same
+-- rules is claimed, reached by its seq, so the writer is held only for
+-- those.
+-- name: ClaimDueDeliveries :many
+UPDATE deliveries SET state = 'sending', lease_until = sqlc.arg(lease)
+WHERE seq IN (
+    SELECT d.seq FROM deliveries d
+    JOIN subscriptions s ON s.id = d.subscription_id
+    WHERE d.seq IN (SELECT value FROM json_each(CAST(sqlc.arg(seqs) AS TEXT)))
+      AND d.state IN ('pending', 'failed', 'sending')
+      AND ((d.state IN ('pending', 'failed') AND d.next_at <= sqlc.arg(now))
+           OR (d.state = 'sending' AND d.lease_until <= sqlc.arg(now)))
+      AND s.enabled = 1
+      AND NOT EXISTS (
+          SELECT 1 FROM deliveries e
+          WHERE e.partner_id = d.partner_id AND e.key = d.key AND e.seq < d.seq AND e.report_id <> d.report_id
+            AND e.state IN ('pending', 'failed', 'sending')))
+RETURNING *;
+
 -- Only under the claim that sent it: once its lease ran out another
 -- node may hold a newer claim, whose outcome this must not overwrite.
 -- name: FinishDelivery :execrows

@@ -206,6 +206,12 @@ func TestReportAcknowledged(t *testing.T) {
 		`{"code":1,"msg":"success","data":null}`:                     false,
 		`{"code":0,"msg":"Success","data":null}`:                     false,
 		`[{"code":0,"msg":"success","data":null}]`:                   false,
+		// A key twice is not the success body, whichever of the two a
+		// reader keeps: one that keeps the first reads a failure.
+		`{"code":1,"code":0,"msg":"success","data":null}`:      false,
+		`{"code":0,"msg":"error","msg":"success","data":null}`: false,
+		`{"code":0,"msg":"success","data":null,"data":null}`:   false,
+		`{"code":0,"msg":"success","data":null} {"code":1}`:    false,
 		``: false,
 	} {
 		if got := (ebopark.Reports{}).Acknowledged(200, []byte(body)); got != want {

@@ -21,8 +21,10 @@ type Enrolment struct {
 
 // EnrolmentTx is the part of Tx for sensorless payment enrolments.
 type EnrolmentTx interface {
-	// PutEnrolment enrols a plate with a partner (enrolling it again
-	// changes nothing); ENotFound when the partner does not exist.
+	// PutEnrolment enrols a plate with a partner; enrolling it again
+	// changes nothing, and fills e with the enrolment as it stands (its
+	// plate as first written, its CreatedAt). ENotFound when the partner
+	// does not exist.
 	PutEnrolment(ctx context.Context, e *Enrolment) error
 	// DeleteEnrolment withdraws a plate (ENotFound when not enrolled).
 	DeleteEnrolment(ctx context.Context, partnerID, plateKey string) error

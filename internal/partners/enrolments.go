@@ -10,7 +10,8 @@ import (
 // Enrol enrols a plate with a partner for sensorless payment: held at an
 // exit of one of the partner's lots for an amount due, the car is paid
 // for by the partner when its sensorless_exit subscription acknowledges
-// (docs/deliveries.md). Enrolling a plate again changes nothing.
+// (docs/deliveries.md). Enrolling a plate again changes nothing and
+// returns the enrolment as it stands (its first plate text and time).
 // Errors: EInvalid (plate; a plate-less car's temporary identity cannot
 // be enrolled), ENotFound (partner).
 func (s *Service) Enrol(ctx context.Context, partnerID, plateText string) (*park.Enrolment, error) {

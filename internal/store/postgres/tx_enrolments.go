@@ -10,12 +10,20 @@ import (
 )
 
 func (t *txn) PutEnrolment(ctx context.Context, e *park.Enrolment) error {
-	err := mapErr(t.q.PutEnrolment(ctx, db.PutEnrolmentParams{PartnerID: e.PartnerID, PlateKey: e.PlateKey, Plate: e.Plate,
-		CreatedAt: ts(e.CreatedAt)}))
-	if park.IsCode(err, park.ENotFound) {
+	n, err := t.q.PutEnrolment(ctx, db.PutEnrolmentParams{PartnerID: e.PartnerID, PlateKey: e.PlateKey, Plate: e.Plate,
+		CreatedAt: ts(e.CreatedAt)})
+	if err = mapErr(err); park.IsCode(err, park.ENotFound) {
 		return park.Errorf(park.ENotFound, "partner %q not found", e.PartnerID)
 	}
-	return err
+	if err != nil || n == 1 {
+		return err
+	}
+	r, err := t.q.GetEnrolment(ctx, db.GetEnrolmentParams{PartnerID: e.PartnerID, PlateKey: e.PlateKey})
+	if err != nil {
+		return mapErr(err)
+	}
+	e.Plate, e.CreatedAt = r.Plate, fromTS(r.CreatedAt)
+	return nil
 }
 
 func (t *txn) DeleteEnrolment(ctx context.Context, partnerID, plateKey string) error {

@@ -32,6 +32,11 @@ func testEnrolments(t *testing.T, s park.Store) {
 	must(t, enrol("P2", "K1", 2))
 	must(t, enrol("P1", "K1", 1))
 	must(t, enrol("P1", "K1", 5)) // again: nothing changes
+	again := &park.Enrolment{PartnerID: "P1", Plate: "written again", PlateKey: "K1", CreatedAt: base.Add(9 * time.Second)}
+	must(t, update(t, s, func(tx park.Tx) error { return tx.PutEnrolment(ctx, again) }))
+	if again.Plate != "plate K1" || !again.CreatedAt.Equal(base.Add(time.Second)) {
+		t.Fatalf("enrolled again: %+v, want the enrolment as it stands (plate K1, enrolled at 1 s)", again)
+	}
 	wantCode(t, enrol("nobody", "K1", 1), park.ENotFound)
 	if e := find("L1", "K1"); e != nil {
 		t.Fatalf("found %+v without a sensorless_exit subscription", e)

@@ -63,6 +63,27 @@ func (q *Queries) FindEnrolment(ctx context.Context, arg FindEnrolmentParams) (F
 	return i, err
 }
 
+const getEnrolment = `-- name: GetEnrolment :one
+SELECT plate, created_at FROM enrolments WHERE partner_id = $1 AND plate_key = $2
+`
+
+type GetEnrolmentParams struct {
+	PartnerID string
+	PlateKey  string
+}
+
+type GetEnrolmentRow struct {
+	Plate     string
+	CreatedAt time.Time
+}
+
+func (q *Queries) GetEnrolment(ctx context.Context, arg GetEnrolmentParams) (GetEnrolmentRow, error) {
+	row := q.db.QueryRow(ctx, getEnrolment, arg.PartnerID, arg.PlateKey)
+	var i GetEnrolmentRow
+	err := row.Scan(&i.Plate, &i.CreatedAt)
+	return i, err
+}
+
 const listEnrolments = `-- name: ListEnrolments :many
 SELECT partner_id, plate_key, plate, created_at FROM enrolments WHERE partner_id = $1 ORDER BY plate
 `
@@ -92,7 +113,7 @@ func (q *Queries) ListEnrolments(ctx context.Context, partnerID string) ([]Enrol
 	return items, nil
 }
 
-const putEnrolment = `-- name: PutEnrolment :exec
+const putEnrolment = `-- name: PutEnrolment :execrows
 INSERT INTO enrolments (partner_id, plate_key, plate, created_at) VALUES ($1, $2, $3, $4)
 ON CONFLICT (partner_id, plate_key) DO NOTHING
 `
@@ -104,12 +125,15 @@ type PutEnrolmentParams struct {
 	CreatedAt time.Time
 }
 
-func (q *Queries) PutEnrolment(ctx context.Context, arg PutEnrolmentParams) error {
-	_, err := q.db.Exec(ctx, putEnrolment,
+func (q *Queries) PutEnrolment(ctx context.Context, arg PutEnrolmentParams) (int64, error) {
+	result, err := q.db.Exec(ctx, putEnrolment,
 		arg.PartnerID,
 		arg.PlateKey,
 		arg.Plate,
 		arg.CreatedAt,
 	)
-	return err
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
 }

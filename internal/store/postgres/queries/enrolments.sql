@@ -1,6 +1,9 @@
--- name: PutEnrolment :exec
+-- name: PutEnrolment :execrows
 INSERT INTO enrolments (partner_id, plate_key, plate, created_at) VALUES ($1, $2, $3, $4)
 ON CONFLICT (partner_id, plate_key) DO NOTHING;
+
+-- name: GetEnrolment :one
+SELECT plate, created_at FROM enrolments WHERE partner_id = $1 AND plate_key = $2;
 
 -- name: DeleteEnrolment :execrows
 DELETE FROM enrolments WHERE partner_id = $1 AND plate_key = $2;

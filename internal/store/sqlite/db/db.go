@@ -249,6 +249,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.getDeviceCommandStmt, err = db.PrepareContext(ctx, getDeviceCommand); err != nil {
 		return nil, fmt.Errorf("error preparing query GetDeviceCommand: %w", err)
 	}
+	if q.getEnrolmentStmt, err = db.PrepareContext(ctx, getEnrolment); err != nil {
+		return nil, fmt.Errorf("error preparing query GetEnrolment: %w", err)
+	}
 	if q.getEventStmt, err = db.PrepareContext(ctx, getEvent); err != nil {
 		return nil, fmt.Errorf("error preparing query GetEvent: %w", err)
 	}
@@ -1146,6 +1149,11 @@ func (q *Queries) Close() error {
 	if q.getDeviceCommandStmt != nil {
 		if cerr := q.getDeviceCommandStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing getDeviceCommandStmt: %w", cerr)
+		}
+	}
+	if q.getEnrolmentStmt != nil {
+		if cerr := q.getEnrolmentStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getEnrolmentStmt: %w", cerr)
 		}
 	}
 	if q.getEventStmt != nil {
@@ -2127,6 +2135,7 @@ type Queries struct {
 	getDeliveryStmt                   *sql.Stmt
 	getDeviceStmt                     *sql.Stmt
 	getDeviceCommandStmt              *sql.Stmt
+	getEnrolmentStmt                  *sql.Stmt
 	getEventStmt                      *sql.Stmt
 	getIDTagStmt                      *sql.Stmt
 	getImageStmt                      *sql.Stmt
@@ -2381,6 +2390,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		getDeliveryStmt:                   q.getDeliveryStmt,
 		getDeviceStmt:                     q.getDeviceStmt,
 		getDeviceCommandStmt:              q.getDeviceCommandStmt,
+		getEnrolmentStmt:                  q.getEnrolmentStmt,
 		getEventStmt:                      q.getEventStmt,
 		getIDTagStmt:                      q.getIDTagStmt,
 		getImageStmt:                      q.getImageStmt,

@@ -62,6 +62,27 @@ func (q *Queries) FindEnrolment(ctx context.Context, arg FindEnrolmentParams) (F
 	return i, err
 }
 
+const getEnrolment = `-- name: GetEnrolment :one
+SELECT plate, created_at FROM enrolments WHERE partner_id = ? AND plate_key = ?
+`
+
+type GetEnrolmentParams struct {
+	PartnerID string
+	PlateKey  string
+}
+
+type GetEnrolmentRow struct {
+	Plate     string
+	CreatedAt int64
+}
+
+func (q *Queries) GetEnrolment(ctx context.Context, arg GetEnrolmentParams) (GetEnrolmentRow, error) {
+	row := q.queryRow(ctx, q.getEnrolmentStmt, getEnrolment, arg.PartnerID, arg.PlateKey)
+	var i GetEnrolmentRow
+	err := row.Scan(&i.Plate, &i.CreatedAt)
+	return i, err
+}
+
 const listEnrolments = `-- name: ListEnrolments :many
 SELECT partner_id, plate_key, plate, created_at FROM enrolments WHERE partner_id = ? ORDER BY plate
 `
@@ -94,7 +115,7 @@ func (q *Queries) ListEnrolments(ctx context.Context, partnerID string) ([]Enrol
 	return items, nil
 }
 
-const putEnrolment = `-- name: PutEnrolment :exec
+const putEnrolment = `-- name: PutEnrolment :execrows
 INSERT INTO enrolments (partner_id, plate_key, plate, created_at) VALUES (?, ?, ?, ?)
 ON CONFLICT (partner_id, plate_key) DO NOTHING
 `
@@ -106,12 +127,15 @@ type PutEnrolmentParams struct {
 	CreatedAt int64
 }
 
-func (q *Queries) PutEnrolment(ctx context.Context, arg PutEnrolmentParams) error {
-	_, err := q.exec(ctx, q.putEnrolmentStmt, putEnrolment,
+func (q *Queries) PutEnrolment(ctx context.Context, arg PutEnrolmentParams) (int64, error) {
+	result, err := q.exec(ctx, q.putEnrolmentStmt, putEnrolment,
 		arg.PartnerID,
 		arg.PlateKey,
 		arg.Plate,
 		arg.CreatedAt,
 	)
-	return err
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected()
 }

@@ -1,6 +1,9 @@
--- name: PutEnrolment :exec
+-- name: PutEnrolment :execrows
 INSERT INTO enrolments (partner_id, plate_key, plate, created_at) VALUES (?, ?, ?, ?)
 ON CONFLICT (partner_id, plate_key) DO NOTHING;
+
+-- name: GetEnrolment :one
+SELECT plate, created_at FROM enrolments WHERE partner_id = ? AND plate_key = ?;
 
 -- name: DeleteEnrolment :execrows
 DELETE FROM enrolments WHERE partner_id = ? AND plate_key = ?;

@@ -140,3 +140,36 @@ func TestRedirectNamed(t *testing.T) {
 		t.Errorf("%d requests, want 1 (the redirect not followed)", rc.Len())
 	}
 }
+
+// TestScheduleFirstStep: a subscription's schedule starts with the wait
+// before the first attempt (the default's 0 is "at once"): with 2 s, a
+// report is first sent two seconds after it was written, then retried
+// on the later steps.
+func TestScheduleFirstStep(t *testing.T) {
+	b := systemtest.New(t)
+	realTime(t, b)
+	partner(t, b, "app")
+	rc := deliverytest.New(t)
+	rc.Script(func(r deliverytest.Request) deliverytest.Answer {
+		if r.Try == 1 {
+			return deliverytest.Answer{Status: http.StatusServiceUnavailable}
+		}
+		return deliverytest.Answer{}
+	})
+	subscribe(t, b, "app", park.ReportEntry, rc.URL, 2*time.Second, 0)
+	b.Event(t, park.EventEntry, "京A12345", b.Clock.Now().Add(-time.Minute))
+	ds := listDeliveries(t, b, deliveries.DeliveryQuery{PartnerID: "app"})
+	if len(ds) != 1 {
+		t.Fatalf("%d deliveries, want 1", len(ds))
+	}
+	written := ds[0].CreatedAt.Unix()
+	run(t, b)
+	waitFor(t, "the entry acknowledged", func() bool { return len(rc.Acked()) == 1 })
+	got := rc.Requests()
+	if len(got) != 2 {
+		t.Fatalf("%d requests, want 2 (a 503, then the retry at once)", len(got))
+	}
+	if ts := stamp(t, got[0]); ts < written+2 {
+		t.Errorf("first attempt at %d, the report written at %d: want 2 s later or more", ts, written)
+	}
+}

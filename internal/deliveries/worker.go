@@ -300,6 +300,14 @@ func (s *Service) attempt(ctx context.Context, c claimed) outcome {
 	}
 	l := c.lane
 	defer l.held.Add(-1)
+	// The schedule's first step is the wait before the first attempt,
+	// counted from when the report was written (0 in the default: at
+	// once). A replay starts again at its first attempt, long after.
+	if sched := c.att.Subscription.Schedule; d.Attempts == 0 && len(sched) > 0 && sched[0] > 0 {
+		if wait := d.CreatedAt.Add(sched[0]).Sub(s.base.Clock()); wait > 0 {
+			return outcome{d: d, release: true, wait: wait}
+		}
+	}
 	backlog := l.backlog()
 	if l.waiting.Add(1) > backlog {
 		l.waiting.Add(-1)

@@ -106,3 +106,30 @@ func TestWorkerRefusesPrivateAddresses(t *testing.T) {
 		t.Errorf("the loopback receiver got %d requests", n)
 	}
 }
+
+// TestPatchKeepsURLUnchecked: a subscription whose host is no longer one
+// this node may reach (it was stored where private addresses were
+// allowed; a partner's name that stopped resolving is the same case) can
+// still be disabled and have its limits changed: only a new URL is
+// checked. No attempt connects to it meanwhile.
+func TestPatchKeepsURLUnchecked(t *testing.T) {
+	b := systemtest.New(t)
+	partner(t, b, "app")
+	sub, err := b.Sys.Deliveries.CreateSubscription(b.Ctx, "app", deliveries.SubscriptionInput{Report: park.ReportEntry, URL: "http://127.0.0.1:9/hook"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := strict(b)
+	off, rate := false, 5
+	got, err := s.UpdateSubscription(b.Ctx, "app", sub.ID, deliveries.SubscriptionPatch{Enabled: &off, RateLimit: &rate})
+	if err != nil {
+		t.Fatalf("disabling it: %v", err)
+	}
+	if got.Enabled || got.RateLimit != 5 || got.URL != "http://127.0.0.1:9/hook" {
+		t.Errorf("after the patch: %+v", got)
+	}
+	u := "http://127.0.0.1:9/hook"
+	if _, err := s.UpdateSubscription(b.Ctx, "app", sub.ID, deliveries.SubscriptionPatch{URL: &u}); !park.IsCode(err, park.EInvalid) || errField(err) != "url" {
+		t.Errorf("naming the private URL again: %v, want invalid url", err)
+	}
+}

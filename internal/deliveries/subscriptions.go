@@ -71,6 +71,18 @@ func (s *Service) CreateSubscription(ctx context.Context, partnerID string, in S
 // this node can send that suits the partner (native, or the partner's own
 // dialect), and an address it may reach.
 func (s *Service) check(ctx context.Context, sub *park.Subscription, p *park.Partner) error {
+	if err := s.checkFields(sub, p); err != nil {
+		return err
+	}
+	return checkURL(ctx, sub.URL, s.opts.AllowPrivate)
+}
+
+// checkFields is check but for the address, which a change that keeps
+// the URL does not look up again: a partner's host that stopped
+// resolving (or now resolves to a private address, which no attempt
+// connects to anyway) must not keep the operator from disabling its
+// subscription or changing its limits.
+func (s *Service) checkFields(sub *park.Subscription, p *park.Partner) error {
 	if err := sub.Validate(); err != nil {
 		return err
 	}
@@ -84,7 +96,7 @@ func (s *Service) check(ctx context.Context, sub *park.Subscription, p *park.Par
 	if sub.Format != park.FormatNative && p.Secret == "" {
 		return park.Invalid("format", "the partner has no secret to sign %s reports with", sub.Format)
 	}
-	return checkURL(ctx, sub.URL, s.opts.AllowPrivate)
+	return nil
 }
 
 // subscriptionOf returns a partner's subscription (ENotFound for another
@@ -184,8 +196,12 @@ func (s *Service) UpdateSubscription(ctx context.Context, partnerID, id string, 
 				sub.Previous = ""
 			}
 		}
-		if err := s.check(ctx, sub, partner); err != nil {
-			return err
+		check := s.checkFields(sub, partner)
+		if p.URL != nil {
+			check = s.check(ctx, sub, partner)
+		}
+		if check != nil {
+			return check
 		}
 		sub.UpdatedAt = s.base.Clock()
 		out = sub

@@ -29,14 +29,23 @@ var cgnat = netip.MustParsePrefix("100.64.0.0/10")
 var errPrivate = errors.New("the address is loopback or private")
 
 // checkURL refuses a subscription URL whose host is, or resolves to, a
-// private address, unless allowed. Errors: EInvalid (field url).
-func checkURL(ctx context.Context, raw string, allow bool) error {
+// private address, unless allowed. It may look the host up (lookup; nil:
+// the system's resolver), for up to 5 s: never call it in a write
+// transaction, which on SQLite holds the writer every gate event needs.
+// A URL that is not an http(s) URL with a host is left to
+// Subscription.Validate, which says so. Errors: EInvalid (field url).
+func checkURL(ctx context.Context, raw string, allow bool, lookup func(ctx context.Context, host string) ([]netip.Addr, error)) error {
 	u, err := url.Parse(raw)
 	if err != nil {
 		return park.Invalid("url", "is not a URL")
 	}
-	if allow {
+	if allow || (u.Scheme != "http" && u.Scheme != "https") || u.Hostname() == "" {
 		return nil
+	}
+	if lookup == nil {
+		lookup = func(ctx context.Context, host string) ([]netip.Addr, error) {
+			return net.DefaultResolver.LookupNetIP(ctx, "ip", host)
+		}
 	}
 	host := u.Hostname()
 	var addrs []netip.Addr
@@ -45,7 +54,7 @@ func checkURL(ctx context.Context, raw string, allow bool) error {
 	} else {
 		rctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 		defer cancel()
-		ips, err := net.DefaultResolver.LookupNetIP(rctx, "ip", host)
+		ips, err := lookup(rctx, host)
 		if err != nil {
 			return park.Invalid("url", "host %s does not resolve", host)
 		}

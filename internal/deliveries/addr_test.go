@@ -1,8 +1,11 @@
 package deliveries_test
 
 import (
+	"context"
 	"errors"
+	"net/netip"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -131,5 +134,49 @@ func TestPatchKeepsURLUnchecked(t *testing.T) {
 	u := "http://127.0.0.1:9/hook"
 	if _, err := s.UpdateSubscription(b.Ctx, "app", sub.ID, deliveries.SubscriptionPatch{URL: &u}); !park.IsCode(err, park.EInvalid) || errField(err) != "url" {
 		t.Errorf("naming the private URL again: %v, want invalid url", err)
+	}
+}
+
+// writeFlag is a store that tells whether a write transaction is open.
+type writeFlag struct {
+	park.Store
+	open atomic.Bool
+}
+
+func (w *writeFlag) Update(ctx context.Context, fn func(park.Tx) error) error {
+	return w.Store.Update(ctx, func(tx park.Tx) error {
+		w.open.Store(true)
+		defer w.open.Store(false)
+		return fn(tx)
+	})
+}
+
+// TestNoLookupInAWrite: a subscription's host is looked up (for up to
+// 5 s, when the resolver is slow) before its write transaction, never in
+// it: on SQLite a write transaction holds the one writer, and every
+// camera event at a barrier would wait for the partner's DNS.
+func TestNoLookupInAWrite(t *testing.T) {
+	b := systemtest.New(t)
+	partner(t, b, "app")
+	w := &writeFlag{Store: b.Store}
+	var lookups, inWrite atomic.Int64
+	s := deliveries.New(deliveries.Config{Store: w, Now: b.Clock.Now, Options: deliveries.Options{
+		Lookup: func(ctx context.Context, host string) ([]netip.Addr, error) {
+			lookups.Add(1)
+			if w.open.Load() {
+				inWrite.Add(1)
+			}
+			return []netip.Addr{netip.MustParseAddr("203.0.113.10")}, nil
+		}}})
+	sub, err := s.CreateSubscription(b.Ctx, "app", deliveries.SubscriptionInput{Report: park.ReportEntry, URL: "https://crm.partner.example/hook"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := "https://crm2.partner.example/hook"
+	if _, err := s.UpdateSubscription(b.Ctx, "app", sub.ID, deliveries.SubscriptionPatch{URL: &u}); err != nil {
+		t.Fatal(err)
+	}
+	if lookups.Load() != 2 || inWrite.Load() != 0 {
+		t.Errorf("%d lookups, %d of them in a write transaction; want 2, none", lookups.Load(), inWrite.Load())
 	}
 }

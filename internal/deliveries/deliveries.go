@@ -11,6 +11,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"sort"
 	"sync"
 	"time"
@@ -105,6 +106,9 @@ type Options struct {
 	// AllowPrivate lets subscriptions name loopback and private addresses
 	// (an operator's own receivers; the test suite).
 	AllowPrivate bool
+	// Lookup resolves a subscription's host when it is checked (nil: the
+	// system's resolver).
+	Lookup func(ctx context.Context, host string) ([]netip.Addr, error)
 	// Poll is how long an idle worker waits before looking for due
 	// deliveries again (default 200 ms).
 	Poll time.Duration

@@ -38,6 +38,10 @@ func (s *Service) CreateSubscription(ctx context.Context, partnerID string, in S
 	if sub.ID == "" {
 		sub.ID = core.NewID()
 	}
+	// Looked up before the transaction, never in it (checkURL).
+	if err := checkURL(ctx, sub.URL, s.opts.AllowPrivate, s.opts.Lookup); err != nil {
+		return nil, err
+	}
 	err := s.base.Write(ctx, func(tx park.Tx) error {
 		p, err := tx.GetPartner(ctx, partnerID)
 		if err != nil {
@@ -49,7 +53,7 @@ func (s *Service) CreateSubscription(ctx context.Context, partnerID string, in S
 				sub.Format = p.Dialect
 			}
 		}
-		if err := s.check(ctx, sub, p); err != nil {
+		if err := s.checkFields(sub, p); err != nil {
 			return err
 		}
 		if f := s.formats[sub.Format]; !carries(f, sub.Report) {
@@ -67,21 +71,13 @@ func (s *Service) CreateSubscription(ctx context.Context, partnerID string, in S
 	return sub, nil
 }
 
-// check validates a subscription for its partner: its fields, a format
-// this node can send that suits the partner (native, or the partner's own
-// dialect), and an address it may reach.
-func (s *Service) check(ctx context.Context, sub *park.Subscription, p *park.Partner) error {
-	if err := s.checkFields(sub, p); err != nil {
-		return err
-	}
-	return checkURL(ctx, sub.URL, s.opts.AllowPrivate)
-}
-
-// checkFields is check but for the address, which a change that keeps
-// the URL does not look up again: a partner's host that stopped
-// resolving (or now resolves to a private address, which no attempt
-// connects to anyway) must not keep the operator from disabling its
-// subscription or changing its limits.
+// checkFields validates a subscription for its partner: its fields and a
+// format this node can send that suits the partner (native, or the
+// partner's own dialect). The address is checked apart (checkURL), before
+// the transaction, and only when a URL is given: a partner's host that
+// stopped resolving (or now resolves to a private address, which no
+// attempt connects to anyway) must not keep the operator from disabling
+// its subscription or changing its limits.
 func (s *Service) checkFields(sub *park.Subscription, p *park.Partner) error {
 	if err := sub.Validate(); err != nil {
 		return err
@@ -154,6 +150,11 @@ type SubscriptionPatch struct {
 // meanwhile are then sent. A rotated secret is returned here once.
 // Errors: those of CreateSubscription, and ENotFound.
 func (s *Service) UpdateSubscription(ctx context.Context, partnerID, id string, p SubscriptionPatch) (*park.Subscription, error) {
+	if p.URL != nil { // looked up before the transaction, never in it (checkURL)
+		if err := checkURL(ctx, *p.URL, s.opts.AllowPrivate, s.opts.Lookup); err != nil {
+			return nil, err
+		}
+	}
 	var out *park.Subscription
 	err := s.base.Update(ctx, func(tx park.Tx) error {
 		sub, err := subscriptionOf(ctx, tx, partnerID, id)
@@ -196,12 +197,8 @@ func (s *Service) UpdateSubscription(ctx context.Context, partnerID, id string, 
 				sub.Previous = ""
 			}
 		}
-		check := s.checkFields(sub, partner)
-		if p.URL != nil {
-			check = s.check(ctx, sub, partner)
-		}
-		if check != nil {
-			return check
+		if err := s.checkFields(sub, partner); err != nil {
+			return err
 		}
 		sub.UpdatedAt = s.base.Clock()
 		out = sub

@@ -126,22 +126,13 @@ func newCoupon(in CouponInput, now time.Time) (*park.Coupon, error) {
 }
 
 // issuerMayUse refuses a partner that may not use the lot as if the lot
-// did not exist; an operator ("") may use any existing lot.
+// did not exist (core.PartnerLot); an operator ("") may use any existing
+// lot.
 func issuerMayUse(ctx context.Context, tx park.Tx, issuer, lot string) error {
 	if _, err := tx.GetLotSettings(ctx, lot); err != nil {
 		return err
 	}
-	if issuer == "" {
-		return nil
-	}
-	p, err := tx.GetPartner(ctx, issuer)
-	if err != nil && !park.IsCode(err, park.ENotFound) {
-		return err
-	}
-	if err != nil || !p.MayUse(lot) {
-		return park.Errorf(park.ENotFound, "lot %q not found", lot)
-	}
-	return nil
+	return core.PartnerLot(ctx, tx, issuer, lot)
 }
 
 // GetCoupon returns a coupon of a lot. A partner (issuer != "") sees only

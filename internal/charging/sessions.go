@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"slices"
+	"strconv"
 	"time"
 
 	"parkd/internal/core"
@@ -72,11 +73,13 @@ func (s *Service) StartSession(ctx context.Context, in StartInput) (*park.Charge
 	var queued string
 	err := s.base.Update(ctx, func(tx park.Tx) error {
 		queued = ""
-		c, st, version, err := s.usable(ctx, tx, in.ChargerID, in.Connector)
-		if err != nil {
+		// Whose charger it is comes first: a partner learns nothing of
+		// another lot's charger, not even that it is busy.
+		if _, err := chargerFor(ctx, tx, in.PartnerID, in.ChargerID); err != nil {
 			return err
 		}
-		if err := partnerMayUse(ctx, tx, in.PartnerID, c); err != nil {
+		c, st, version, err := s.usable(ctx, tx, in.ChargerID, in.Connector)
+		if err != nil {
 			return err
 		}
 		if st.Payment != tariff.ChargeFromBalance && in.Prepaid == 0 {
@@ -467,30 +470,28 @@ func (s *Service) reportEnd(ctx context.Context, tx park.Tx, sess *park.ChargeSe
 	return s.base.ReportTo(ctx, tx, to, park.ReportChargeEnd, sess.LotCode, park.ChargeKey(sess.ID), *sess.EndedAt, build)
 }
 
-// partnerMayUse returns ENotFound when partnerID ("" is the operator) may
-// not use the charger's lot: a partner sees only its lots' chargers.
-func partnerMayUse(ctx context.Context, tx park.Tx, partnerID string, c *park.Charger) error {
-	if partnerID == "" {
-		return nil
-	}
-	p, err := tx.GetPartner(ctx, partnerID)
+// chargerFor returns a charger partnerID ("" is the operator) may use:
+// one of its lots' chargers (core.PartnerLot). Another lot's charger is
+// not found, as one that does not exist.
+func chargerFor(ctx context.Context, tx park.Tx, partnerID, id string) (*park.Charger, error) {
+	c, err := tx.GetCharger(ctx, id)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	if !slices.Contains(p.Lots, c.LotCode) {
-		return park.Errorf(park.ENotFound, "charger %q not found", c.ID)
+	if err := core.PartnerLot(ctx, tx, partnerID, c.LotCode); park.IsCode(err, park.ENotFound) {
+		return nil, &park.Error{Code: park.ENotFound, Field: "charger_id", Message: "charger " + strconv.Quote(id) + " not found"}
+	} else if err != nil {
+		return nil, err
 	}
-	return nil
+	return c, nil
 }
 
 // ChargerFor returns a charger a partner may use (ENotFound otherwise).
 func (s *Service) ChargerFor(ctx context.Context, partnerID, id string) (*park.Charger, error) {
 	var c *park.Charger
 	err := s.base.View(ctx, func(tx park.Tx) (err error) {
-		if c, err = tx.GetCharger(ctx, id); err != nil {
-			return err
-		}
-		return partnerMayUse(ctx, tx, partnerID, c)
+		c, err = chargerFor(ctx, tx, partnerID, id)
+		return err
 	})
 	return c, err
 }

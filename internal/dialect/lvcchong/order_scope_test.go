@@ -42,3 +42,20 @@ func TestQueryOrderOfAnotherApp(t *testing.T) {
 		t.Fatalf("an order read while the database is down: %v", q)
 	}
 }
+
+// TestChargeOnAnotherLotsCharger: charge on a charger of a lot the app
+// is not registered for answers 查询无数据, as for a charger that does not
+// exist, whatever port is asked for (one the charger lacks included), and
+// starts nothing.
+func TestChargeOnAnotherLotsCharger(t *testing.T) {
+	r := newRig(t)
+	tok := r.token(t)
+	for _, port := range []string{"3", "11"} {
+		wantErr(t, r.post(t, "charge", tok, url.Values{"deviceId": {"FAR1"}, "portNum": {port}, "payMoney": {"300"}}),
+			"-1", "查询无数据")
+	}
+	q := r.post(t, "queryChargeOrder", tok, url.Values{"pageSize": {"100"}})
+	if l, _ := q["data"].(map[string]any)["list"].([]any); q["success"] != true || len(l) != 0 {
+		t.Fatalf("orders after refused charges: %v", q)
+	}
+}

@@ -196,7 +196,7 @@ func TestRemovedCarReport(t *testing.T) {
 	rc := deliverytest.New(t)
 	subscribe(t, b, "app", park.ReportExit, rc.URL)
 	d := b.Event(t, park.EventEntry, "京T00001", b.Clock.Now().Add(-time.Hour))
-	if err := b.Sys.Gate.RemoveInside(b.Ctx, b.Lot, "京T00001", "guard-1", "towed away"); err != nil {
+	if err := b.Sys.Gate.RemoveInside(b.Ctx, "", b.Lot, "京T00001", "guard-1", "towed away"); err != nil {
 		t.Fatal(err)
 	}
 	run(t, b)

@@ -21,6 +21,9 @@ type GateCommandInput struct {
 	Command string // park.GateOpen, GateClose, GateHoldOpen, GateRelease
 	By      string // who sends it: a partner id, "operator"
 	Reason  string // optional, kept in the log
+	// Partner is the partner that sends it ("" : an operator); it may
+	// command only its lots' barriers (core.PartnerLot).
+	Partner string
 }
 
 // GateResult is a delivered command and the lane's mode after it.
@@ -46,8 +49,8 @@ func Lifts(command string) bool { return command == park.GateOpen || command == 
 // A device that does not acknowledge within BarrierTimeout yields
 // EUnavailable ("not delivered") and changes no mode. A command that
 // Lifts needs a reason.
-// Errors: EInvalid (command, lane, by, reason), ENotFound (lot; lane,
-// with field "lane"), EConflict (close of a held lane), EUnavailable.
+// Errors: EInvalid (command, lane, by, reason), ENotFound (lot, or one
+// the partner is not registered for; lane, with field "lane"), EConflict (close of a held lane), EUnavailable.
 func (s *Service) SendGateCommand(ctx context.Context, in GateCommandInput) (*GateResult, error) {
 	switch {
 	case !park.ValidGateCommand(in.Command):
@@ -65,6 +68,9 @@ func (s *Service) SendGateCommand(ctx context.Context, in GateCommandInput) (*Ga
 		return nil, err
 	}
 	err := s.base.View(ctx, func(tx park.Tx) error {
+		if err := core.PartnerLot(ctx, tx, in.Partner, in.LotCode); err != nil {
+			return err
+		}
 		hold, err := s.laneHold(ctx, tx, in.LotCode, in.Lane)
 		if err != nil {
 			return err

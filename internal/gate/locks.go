@@ -10,8 +10,11 @@ import (
 // LockCar locks a plate in a lot: until UnlockCar, the car's exit is held
 // with reason "locked", paid or not. Locking a plate that is already
 // locked returns the existing lock. by says who locked it (at most 64
-// bytes). Errors: EInvalid (field plate or by), ENotFound (lot).
-func (s *Service) LockCar(ctx context.Context, lot, plateText, by string) (*park.Lock, error) {
+// bytes); partner is the partner that asks ("" : an operator), which may
+// lock cars only in its lots (core.PartnerLot).
+// Errors: EInvalid (field plate or by), ENotFound (lot, or one the
+// partner is not registered for).
+func (s *Service) LockCar(ctx context.Context, partner, lot, plateText, by string) (*park.Lock, error) {
 	_, keys, err := core.Plates("plate", []string{plateText})
 	if err != nil {
 		return nil, err
@@ -24,6 +27,9 @@ func (s *Service) LockCar(ctx context.Context, lot, plateText, by string) (*park
 	}
 	var out *park.Lock
 	err = s.base.Write(ctx, func(tx park.Tx) error {
+		if err := core.PartnerLot(ctx, tx, partner, lot); err != nil {
+			return err
+		}
 		if _, err := tx.GetLotSettings(ctx, lot); err != nil {
 			return err
 		}
@@ -41,14 +47,18 @@ func (s *Service) LockCar(ctx context.Context, lot, plateText, by string) (*park
 	return out, nil
 }
 
-// UnlockCar removes a plate's lock (ENotFound when it is not locked).
-func (s *Service) UnlockCar(ctx context.Context, lot, plateText string) (*park.Lock, error) {
+// UnlockCar removes a plate's lock (ENotFound when it is not locked, or
+// the lot is not one partner is registered for; "" is an operator).
+func (s *Service) UnlockCar(ctx context.Context, partner, lot, plateText string) (*park.Lock, error) {
 	_, keys, err := core.Plates("plate", []string{plateText})
 	if err != nil {
 		return nil, err
 	}
 	var out *park.Lock
 	err = s.base.Write(ctx, func(tx park.Tx) error {
+		if err := core.PartnerLot(ctx, tx, partner, lot); err != nil {
+			return err
+		}
 		if _, err := tx.GetLotSettings(ctx, lot); err != nil {
 			return err
 		}

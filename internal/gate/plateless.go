@@ -6,6 +6,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"parkd/internal/core"
 	"parkd/internal/park"
 	"parkd/internal/plate"
 )
@@ -15,7 +16,7 @@ import (
 type PlatelessEntry struct {
 	Lot    string
 	Lane   string
-	Source string // the partner
+	Source string // the partner ("" : an operator); it may use only its lots
 	// RequestID, when given, makes the request idempotent for the
 	// partner: the same id again answers the first entry.
 	RequestID string
@@ -29,7 +30,8 @@ var requestIDRE = regexp.MustCompile(`^[\x21-\x7e]{1,64}$`)
 // lot is full (ELotFull) or the car may not enter (EEntryRefused). The
 // lane must be an entry lane the lot's cameras reported: a partner's
 // mistyped lane neither admits a car nor becomes a lane.
-// Errors: EInvalid (lane: an exit lane; request_id), ENotFound (lot; lane),
+// Errors: EInvalid (lane: an exit lane; request_id), ENotFound (lot, or
+// one Source is not registered for: core.PartnerLot; lane),
 // ELotFull, EEntryRefused.
 func (s *Service) EnterPlateless(ctx context.Context, in PlatelessEntry) (*park.Stay, *park.Lot, error) {
 	id := "plateless-" + uuid.NewString()
@@ -40,6 +42,9 @@ func (s *Service) EnterPlateless(ctx context.Context, in PlatelessEntry) (*park.
 		id = "plateless:" + in.Source + ":" + in.RequestID
 	}
 	if err := s.base.View(ctx, func(tx park.Tx) error {
+		if err := core.PartnerLot(ctx, tx, in.Source, in.Lot); err != nil {
+			return err
+		}
 		ln, err := reportedLane(ctx, tx, in.Lot, in.Lane)
 		if err == nil && ln.Direction != park.DirectionIn {
 			return park.Invalid("lane", "lane %s is an exit lane; a car enters through an entry lane", in.Lane)

@@ -15,6 +15,8 @@ import (
 // nothing.
 func TestEnterPlateless(t *testing.T) {
 	b := setup(t)
+	b.partner(t, "app", b.Lot)
+	b.partner(t, "other", b.Lot)
 	// Lanes are the ones the lot's cameras reported.
 	if _, err := b.Sys.Gate.HandleEvent(b.Ctx, gate.EventInput{LotCode: b.Lot, ID: "cam-in-2", Type: park.EventEntry,
 		Plate: "京C00001", Lane: "in-2", At: b.Clock.Now()}); err != nil {

@@ -15,13 +15,14 @@ type SandboxStay struct {
 	Locator string
 	Plate   string
 	EntryAt time.Time
-	Source  string // the partner it is made up for
+	Source  string // the partner it is made up for ("" : an operator); it may use only its lots
 }
 
 // EnterSandbox records a made-up stay in a sandbox lot, inside from
 // EntryAt, in one transaction, as a lane entry would (one more car
 // inside). Errors: EInvalid (field lot: not a sandbox lot; plate;
-// locator; entry_at), ENotFound (lot), EConflict (the locator is taken,
+// locator; entry_at), ENotFound (lot, or one Source is not registered
+// for: core.PartnerLot), EConflict (the locator is taken,
 // or the plate is inside already).
 func (s *Service) EnterSandbox(ctx context.Context, in SandboxStay) (*park.Stay, error) {
 	p, err := core.Plate("plate", in.Plate)
@@ -43,6 +44,9 @@ func (s *Service) EnterSandbox(ctx context.Context, in SandboxStay) (*park.Stay,
 		State: park.StayIn, Source: in.Source, UpdatedAt: now,
 	}
 	err = s.base.Write(ctx, func(tx park.Tx) error {
+		if err := core.PartnerLot(ctx, tx, in.Source, in.Lot); err != nil {
+			return err
+		}
 		l, err := tx.GetLotSettings(ctx, in.Lot)
 		if err != nil {
 			return err

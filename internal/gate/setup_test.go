@@ -3,6 +3,7 @@ package gate_test
 import (
 	"testing"
 
+	"parkd/internal/park"
 	"parkd/internal/systemtest"
 )
 
@@ -17,3 +18,12 @@ var (
 	fee          = systemtest.Fee
 	t0           = systemtest.T0
 )
+
+// partner registers a partner that may use lots.
+func (b *bundle) partner(t *testing.T, id string, lots ...string) {
+	t.Helper()
+	if _, err := b.Sys.Partners.CreatePartner(b.Ctx, &park.Partner{ID: id, Name: id, Dialect: "api-one",
+		Type: park.PartnerNormal, Lots: lots}); err != nil {
+		t.Fatal(err)
+	}
+}

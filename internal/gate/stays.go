@@ -21,10 +21,12 @@ const MaxRemoveReason = 256
 // plate or a temporary identity) is no longer inside lot, although no exit
 // was read. Its open stay is closed now with anomaly "removed", nothing is
 // charged, its space is freed, and an anomaly records who (by: an
-// operator, a partner) and why. All in one transaction, retried on
-// conflict.
-// Errors: EInvalid (plate, by, reason), ENotFound (lot, or no such car inside).
-func (s *Service) RemoveInside(ctx context.Context, lot, plateText, by, reason string) error {
+// operator, a partner) and why. partner is the partner that asks ("" :
+// an operator), which may remove cars only from its lots
+// (core.PartnerLot). All in one transaction, retried on conflict.
+// Errors: EInvalid (plate, by, reason), ENotFound (lot, or one the
+// partner is not registered for, or no such car inside).
+func (s *Service) RemoveInside(ctx context.Context, partner, lot, plateText, by, reason string) error {
 	p, err := plate.Normalize(plateText)
 	if err != nil {
 		return park.Invalid("plate", "%s", core.PlateReason(err))
@@ -42,6 +44,9 @@ func (s *Service) RemoveInside(ctx context.Context, lot, plateText, by, reason s
 	var noted []*park.Anomaly
 	err = s.base.Update(ctx, func(tx park.Tx) error {
 		noted = noted[:0]
+		if err := core.PartnerLot(ctx, tx, partner, lot); err != nil {
+			return err
+		}
 		l, err := tx.GetLotSettings(ctx, lot)
 		if err != nil {
 			return err

@@ -16,7 +16,7 @@ func TestRemoveInside(t *testing.T) {
 	if got := b.Occupied(t); got != 2 {
 		t.Fatalf("occupied %d, want 2", got)
 	}
-	if err := b.Sys.Gate.RemoveInside(b.Ctx, b.Lot, "粤b 12345", "guard-1", "car towed"); err != nil {
+	if err := b.Sys.Gate.RemoveInside(b.Ctx, "", b.Lot, "粤b 12345", "guard-1", "car towed"); err != nil {
 		t.Fatal(err)
 	}
 	st := b.Stay(t, in.StayID)
@@ -45,7 +45,7 @@ func TestRemoveInside(t *testing.T) {
 		t.Fatalf("no removal anomaly in %+v", as)
 	}
 	// Removed twice: the car is no longer inside; nothing changes.
-	wantCode(t, b.Sys.Gate.RemoveInside(b.Ctx, b.Lot, "粤B12345", "", ""), park.ENotFound)
+	wantCode(t, b.Sys.Gate.RemoveInside(b.Ctx, "", b.Lot, "粤B12345", "", ""), park.ENotFound)
 	if got := b.Occupied(t); got != 1 {
 		t.Fatalf("occupied %d after a refused removal, want 1", got)
 	}
@@ -56,7 +56,7 @@ func TestRemoveInside(t *testing.T) {
 func TestRemoveInsideTemporaryIdentity(t *testing.T) {
 	b := setup(t)
 	d := b.Event(t, park.EventEntry, "无牌车", b.Clock.Now().Add(-time.Minute))
-	if err := b.Sys.Gate.RemoveInside(b.Ctx, b.Lot, d.Plate, "", ""); err != nil {
+	if err := b.Sys.Gate.RemoveInside(b.Ctx, "", b.Lot, d.Plate, "", ""); err != nil {
 		t.Fatal(err)
 	}
 	if got := b.Occupied(t); got != 0 {
@@ -67,14 +67,14 @@ func TestRemoveInsideTemporaryIdentity(t *testing.T) {
 func TestRemoveInsideRefusals(t *testing.T) {
 	b := setup(t)
 	b.Event(t, park.EventEntry, "粤B12345", b.Clock.Now().Add(-time.Minute))
-	wantCode(t, b.Sys.Gate.RemoveInside(b.Ctx, b.Lot, "not a plate", "", ""), park.EInvalid)
-	wantCode(t, b.Sys.Gate.RemoveInside(b.Ctx, b.Lot, "京A99999", "", ""), park.ENotFound)
-	wantCode(t, b.Sys.Gate.RemoveInside(b.Ctx, "999999999", "粤B12345", "", ""), park.ENotFound)
+	wantCode(t, b.Sys.Gate.RemoveInside(b.Ctx, "", b.Lot, "not a plate", "", ""), park.EInvalid)
+	wantCode(t, b.Sys.Gate.RemoveInside(b.Ctx, "", b.Lot, "京A99999", "", ""), park.ENotFound)
+	wantCode(t, b.Sys.Gate.RemoveInside(b.Ctx, "", "999999999", "粤B12345", "", ""), park.ENotFound)
 	long := make([]rune, gate.MaxRemoveReason+1)
 	for i := range long {
 		long[i] = '原'
 	}
-	wantCode(t, b.Sys.Gate.RemoveInside(b.Ctx, b.Lot, "粤B12345", "", string(long)), park.EInvalid)
+	wantCode(t, b.Sys.Gate.RemoveInside(b.Ctx, "", b.Lot, "粤B12345", "", string(long)), park.EInvalid)
 	if got := b.Occupied(t); got != 1 {
 		t.Fatalf("occupied %d after refusals, want 1", got)
 	}

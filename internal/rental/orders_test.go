@@ -228,7 +228,7 @@ func TestLockedRentalCarHeld(t *testing.T) {
 		t.Fatal(err)
 	}
 	b.Event(t, park.EventEntry, "浙A12345", now.Add(-time.Hour))
-	if _, err := b.Sys.Gate.LockCar(b.Ctx, b.Lot, "浙A12345", "desk"); err != nil {
+	if _, err := b.Sys.Gate.LockCar(b.Ctx, "", b.Lot, "浙A12345", "desk"); err != nil {
 		t.Fatal(err)
 	}
 	d := b.Event(t, park.EventExit, "浙A12345", now)

@@ -220,7 +220,7 @@ func (h *Handler) noPlateCarEntry(ctx context.Context, p *park.Partner, body []b
 	if err := decode(body, &in); err != nil {
 		return nil, 0, err
 	}
-	code, err := partnerLotCode(p, in.ParkCode)
+	code, err := required("ParkCode", in.ParkCode) // the core checks it is the partner's
 	if err != nil {
 		return nil, 0, err
 	}
@@ -261,7 +261,7 @@ func (h *Handler) deleteInParkCar(ctx context.Context, p *park.Partner, body []b
 	if err := decode(body, &in); err != nil {
 		return nil, 0, err
 	}
-	code, err := partnerLotCode(p, in.ParkCode)
+	code, err := required("ParkCode", in.ParkCode) // the core checks it is the partner's
 	if err != nil {
 		return nil, 0, err
 	}
@@ -269,7 +269,7 @@ func (h *Handler) deleteInParkCar(ctx context.Context, p *park.Partner, body []b
 	if err != nil {
 		return nil, 0, err
 	}
-	if err := h.svc.Gate.RemoveInside(ctx, code, car, p.ID, optString(in.Reason)); err != nil {
+	if err := h.svc.Gate.RemoveInside(ctx, p.ID, code, car, p.ID, optString(in.Reason)); err != nil {
 		return nil, 0, err
 	}
 	return deleteInParkResult{ParkCode: code, CarNo: car}, 1, nil

@@ -296,6 +296,11 @@ func TestDeleteInParkCar(t *testing.T) {
 			t.Fatalf("stay after removal: %+v", s)
 		}
 	}
+	// A car inside the other partner's lot, which this partner may not remove.
+	if _, err := e.svc.Gate.HandleEvent(e.ctx, gate.EventInput{LotCode: otherLot, ID: "cam-other-1", Type: park.EventEntry,
+		Plate: "苏E6X789", Lane: "in-1", At: now}); err != nil {
+		t.Fatal(err)
+	}
 	before := e.snapshot(t)
 	for _, c := range []struct{ name, body, desc string }{
 		{"Again", `{"ParkCode":"140123001","CarNo":"粤B12345"}`, "未找到"},

@@ -70,7 +70,7 @@ func (h *Handler) gateCommand(ctx context.Context, p *park.Partner, body []byte,
 	if err := decode(body, &in); err != nil {
 		return nil, 0, err
 	}
-	l, err := h.partnerLot(ctx, p, in.ParkCode)
+	code, err := required("ParkCode", in.ParkCode) // the core checks it is the partner's
 	if err != nil {
 		return nil, 0, err
 	}
@@ -82,7 +82,12 @@ func (h *Handler) gateCommand(ctx context.Context, p *park.Partner, body []byte,
 	if err != nil {
 		return nil, 0, err
 	}
-	res, err := h.svc.Gate.SendGateCommand(ctx, gate.GateCommandInput{LotCode: l.Code, Lane: lane, Command: cmd, By: p.ID, Reason: optString(in.Remark)})
+	res, err := h.svc.Gate.SendGateCommand(ctx, gate.GateCommandInput{LotCode: code, Lane: lane, Command: cmd, By: p.ID,
+		Reason: optString(in.Remark), Partner: p.ID})
+	if err != nil {
+		return nil, 0, err
+	}
+	l, err := h.svc.Gate.LotSettings(ctx, code) // the reply's time zone
 	if err != nil {
 		return nil, 0, err
 	}

@@ -84,7 +84,11 @@ func TestOpenGateReachesDevice(t *testing.T) {
 		{"GateAlwaysOpen", `{"ParkCode":"140123001","ChannelId":"in-1","AlwaysOpen":1,"Remark":" "}`, "参数错误 Remark：开闸须填写原因"},
 		{"OpenGate", `{"ParkCode":"140123001","ChannelId":12}`, "参数类型错误 ChannelId"},
 		{"OpenGate", `{"ParkCode":"140123001","ChannelId":"` + strings.Repeat("x", 65) + `","Remark":"人工开闸"}`, "参数错误 ChannelId：应为本车场相机上报的通道编号"},
-		{"OpenGate", `{"ParkCode":"140123002","ChannelId":"in-1"}`, "无权操作该车场"},
+		// Another partner's lot, and one that does not exist, in a request
+		// that is otherwise whole: the core refuses them alike.
+		{"OpenGate", `{"ParkCode":"140123002","ChannelId":"in-1","Remark":"人工开闸"}`, "无权操作该车场"},
+		{"GateAlwaysOpen", `{"ParkCode":"140123002","ChannelId":"in-1","AlwaysOpen":1,"Remark":"人工开闸"}`, "无权操作该车场"},
+		{"OpenGate", `{"ParkCode":"999999999","ChannelId":"in-1","Remark":"人工开闸"}`, "无权操作该车场"},
 		{"CloseGate", `{"ChannelId":"in-1"}`, "缺少参数 ParkCode"},
 		{"CloseGate", `{"ParkCode":"140123001","ChannelId":"in-1","Remark":7}`, "参数类型错误 Remark"},
 		{"GateAlwaysOpen", `{"ParkCode":"140123001","ChannelId":"in-1"}`, "缺少参数 AlwaysOpen"},

@@ -27,22 +27,35 @@ type lockResult struct {
 	LockTime string `json:"lockTime"`
 }
 
-func (h *Handler) lockArgs(ctx context.Context, p *park.Partner, body []byte) (*park.Lot, string, error) {
+// lockArgs reads ParkCode (the core checks it is the partner's) and CarNo.
+func lockArgs(body []byte) (string, string, error) {
 	var in lockRequest
 	if err := decode(body, &in); err != nil {
-		return nil, "", err
+		return "", "", err
 	}
-	return h.lotAndCar(ctx, p, in.ParkCode, in.CarNo)
+	code, err := required("ParkCode", in.ParkCode)
+	if err != nil {
+		return "", "", err
+	}
+	car, err := carNo(in.CarNo)
+	if err != nil {
+		return "", "", err
+	}
+	return code, car, nil
 }
 
 // lockCar is 锁车: until UnlockCar, the car's exit is held (reason
 // locked), paid or not. Locking a locked car answers the existing lock.
 func (h *Handler) lockCar(ctx context.Context, p *park.Partner, body []byte) (any, int, error) {
-	l, car, err := h.lockArgs(ctx, p, body)
+	code, car, err := lockArgs(body)
 	if err != nil {
 		return nil, 0, err
 	}
-	lk, err := h.svc.Gate.LockCar(ctx, l.Code, car, p.ID)
+	lk, err := h.svc.Gate.LockCar(ctx, p.ID, code, car, p.ID)
+	if err != nil {
+		return nil, 0, err
+	}
+	l, err := h.svc.Gate.LotSettings(ctx, code) // the reply's time zone
 	if err != nil {
 		return nil, 0, err
 	}
@@ -51,11 +64,15 @@ func (h *Handler) lockCar(ctx context.Context, p *park.Partner, body []byte) (an
 
 // unlockCar is 解锁: removes the car's lock (未找到 when it is not locked).
 func (h *Handler) unlockCar(ctx context.Context, p *park.Partner, body []byte) (any, int, error) {
-	l, car, err := h.lockArgs(ctx, p, body)
+	code, car, err := lockArgs(body)
 	if err != nil {
 		return nil, 0, err
 	}
-	lk, err := h.svc.Gate.UnlockCar(ctx, l.Code, car)
+	lk, err := h.svc.Gate.UnlockCar(ctx, p.ID, code, car)
+	if err != nil {
+		return nil, 0, err
+	}
+	l, err := h.svc.Gate.LotSettings(ctx, code) // the reply's time zone
 	if err != nil {
 		return nil, 0, err
 	}

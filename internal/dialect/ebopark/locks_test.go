@@ -63,4 +63,13 @@ func TestLockedCarMayNotLeave(t *testing.T) {
 			t.Fatalf("refused %s %s locked: %+v, %v", c.op, c.body, l, err)
 		}
 	}
+	// A car the other lot's partner locked stays locked: this partner may
+	// not unlock it, and is told the lot is not its own.
+	if _, err := e.svc.Gate.LockCar(e.ctx, "other", otherLot, "苏E77777", "other"); err != nil {
+		t.Fatal(err)
+	}
+	wantState(t, e.call("UnlockCar", `{"ParkCode":"140123002","CarNo":"苏E77777"}`), -1, "无权操作该车场")
+	if l, err := e.svc.Gate.CarLock(e.ctx, otherLot, "苏E77777"); err != nil || l == nil {
+		t.Fatalf("another lot's lock after a refused unlock: %+v, %v", l, err)
+	}
 }

@@ -320,7 +320,7 @@ func TestReportOfARemovedCar(t *testing.T) {
 		t.Fatal(err)
 	}
 	b.Event(t, park.EventEntry, "京T00001", b.Clock.Now().Add(-time.Hour))
-	if err := b.Sys.Gate.RemoveInside(b.Ctx, b.Lot, "京T00001", reportPartner, "车辆已拖走"); err != nil {
+	if err := b.Sys.Gate.RemoveInside(b.Ctx, reportPartner, b.Lot, "京T00001", reportPartner, "车辆已拖走"); err != nil {
 		t.Fatal(err)
 	}
 	runWorker(t, b)

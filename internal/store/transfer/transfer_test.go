@@ -121,7 +121,7 @@ func fill(t *testing.T) *sqlite.Store {
 		now = now.Add(time.Minute)
 	}
 	must(svc.Partners.RevokeTokens(ctx, "ana"))
-	must(svc.Gate.LockCar(ctx, lot, "京D44444", "app")) // a locked car
+	must(svc.Gate.LockCar(ctx, "", lot, "京D44444", "app")) // a locked car
 	// A night plan, a time-slot pass on it, and a paid renewal.
 	must(svc.Access.CreatePlan(ctx, lot, &park.Plan{Code: "night", Name: "夜间月租", Price: 15000,
 		Slots: []park.Slot{{From: "19:00", To: "08:00"}}}))

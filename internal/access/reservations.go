@@ -39,8 +39,8 @@ type ReservationInput struct {
 // terminated no longer changes; while its car is inside, its plate cannot
 // change. A new or changed window must not have ended.
 // Errors: EInvalid (order_no, kind, plate, mobile, user_name, from, to,
-// prepaid), ENotFound (lot), EConflict (finished order, plate of a car
-// inside).
+// prepaid), ENotFound (lot, or one the partner is not registered for),
+// EConflict (finished order, plate of a car inside).
 func (s *Service) SyncReservation(ctx context.Context, in ReservationInput) (out *park.Reservation, changed bool, err error) {
 	texts, keys, err := core.Plates("plate", []string{in.Plate})
 	if err != nil {
@@ -58,6 +58,9 @@ func (s *Service) SyncReservation(ctx context.Context, in ReservationInput) (out
 	err = s.base.Update(ctx, func(tx park.Tx) error {
 		changed = false
 		now := s.base.Clock()
+		if err := core.PartnerLot(ctx, tx, in.PartnerID, in.LotCode); err != nil {
+			return err
+		}
 		if _, err := tx.GetLotSettings(ctx, in.LotCode); err != nil {
 			return err
 		}
@@ -109,8 +112,9 @@ func sameOrder(a, b *park.Reservation) bool {
 // longer admits its car; a car inside pays the tariff from now on and its
 // exit is no longer withheld by the order. Terminating a terminated order
 // answers it unchanged.
-// Errors: EInvalid (order_no), ENotFound (lot; order_no), EConflict (the
-// car already left: the order is done).
+// Errors: EInvalid (order_no), ENotFound (lot, or one the partner is not
+// registered for; order_no), EConflict (the car already left: the order
+// is done).
 func (s *Service) TerminateReservation(ctx context.Context, partner, lot, orderNo string) (*park.Reservation, error) {
 	if orderNo == "" || len(orderNo) > 64 {
 		return nil, park.Invalid("order_no", "is required (1-64 characters)")
@@ -141,8 +145,12 @@ func (s *Service) TerminateReservation(ctx context.Context, partner, lot, orderN
 	return out, nil
 }
 
-// findOrder finds a partner's order in a lot, naming what is missing.
+// findOrder finds a partner's order in a lot, naming what is missing (a
+// lot the partner is not registered for first: core.PartnerLot).
 func findOrder(ctx context.Context, tx park.Tx, partner, lot, orderNo string) (*park.Reservation, error) {
+	if err := core.PartnerLot(ctx, tx, partner, lot); err != nil {
+		return nil, err
+	}
 	if _, err := tx.GetLotSettings(ctx, lot); err != nil {
 		return nil, err
 	}
@@ -166,8 +174,9 @@ type ReservationQuery struct {
 // FindReservations returns a partner's orders in a lot, latest window
 // first, at most MaxReservationResults, each with its state as of now
 // (a booked order whose window passed reads as expired).
-// Errors: EInvalid (nothing to search by; plate, mobile), ENotFound (lot;
-// order_no when an order number names no order).
+// Errors: EInvalid (nothing to search by; plate, mobile), ENotFound (lot,
+// or one the partner is not registered for; order_no when an order number
+// names no order).
 func (s *Service) FindReservations(ctx context.Context, q ReservationQuery) ([]*park.Reservation, error) {
 	f := park.ReservationFilter{PartnerID: q.PartnerID, LotCode: q.LotCode, Mobile: q.Mobile, Limit: MaxReservationResults}
 	switch {
@@ -193,6 +202,9 @@ func (s *Service) FindReservations(ctx context.Context, q ReservationQuery) ([]*
 			}
 			out = []*park.Reservation{r}
 			return nil
+		}
+		if err := core.PartnerLot(ctx, tx, q.PartnerID, q.LotCode); err != nil {
+			return err
 		}
 		if _, err := tx.GetLotSettings(ctx, q.LotCode); err != nil {
 			return err

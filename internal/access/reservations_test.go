@@ -27,11 +27,16 @@ func (b *bundle) sync(t *testing.T, in access.ReservationInput) *park.Reservatio
 	return r
 }
 
-// fullLot makes b's lot a one-space lot that a visitor fills at t0.
+// fullLot makes b's lot a one-space lot that a visitor fills at t0, and
+// p1's.
 func fullLot(t *testing.T) *bundle {
 	b := setup(t)
 	b.Lot = "140123009"
 	b.CreateLot(t, b.Lot, 1, park.MissedEntryHold)
+	if err := b.Sys.Partners.DeletePartner(b.Ctx, "p1"); err != nil {
+		t.Fatal(err)
+	}
+	b.partner(t, "p1", b.Lot)
 	b.Clock.Set(t0)
 	b.Event(t, park.EventEntry, "京Z99999", t0)
 	return b

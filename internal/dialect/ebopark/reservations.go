@@ -154,7 +154,7 @@ func (h *Handler) shareOrderTerminate(ctx context.Context, p *park.Partner, body
 	if err := decode(body, &in); err != nil {
 		return nil, 0, err
 	}
-	l, err := h.partnerLot(ctx, p, in.ParkCode)
+	code, err := required("ParkCode", in.ParkCode) // the core checks it is the partner's
 	if err != nil {
 		return nil, 0, err
 	}
@@ -162,7 +162,11 @@ func (h *Handler) shareOrderTerminate(ctx context.Context, p *park.Partner, body
 	if err != nil {
 		return nil, 0, err
 	}
-	r, err := h.svc.Access.TerminateReservation(ctx, p.ID, l.Code, orderNo)
+	r, err := h.svc.Access.TerminateReservation(ctx, p.ID, code, orderNo)
+	if err != nil {
+		return nil, 0, err
+	}
+	l, err := h.svc.Gate.LotSettings(ctx, code) // the reply's time zone
 	if err != nil {
 		return nil, 0, err
 	}
@@ -176,15 +180,19 @@ func (h *Handler) shareQueryUser(ctx context.Context, p *park.Partner, body []by
 	if err := decode(body, &in); err != nil {
 		return nil, 0, err
 	}
-	l, err := h.partnerLot(ctx, p, in.ParkCode)
+	code, err := required("ParkCode", in.ParkCode) // the core checks it is the partner's
 	if err != nil {
 		return nil, 0, err
 	}
-	q := access.ReservationQuery{PartnerID: p.ID, LotCode: l.Code, OrderNo: optString(in.OrderNo.get()), Mobile: optString(in.UserMobile)}
+	q := access.ReservationQuery{PartnerID: p.ID, LotCode: code, OrderNo: optString(in.OrderNo.get()), Mobile: optString(in.UserMobile)}
 	if q.Plate, err = optCarNo(in.CarNo); err != nil {
 		return nil, 0, err
 	}
 	rs, err := h.svc.Access.FindReservations(ctx, q)
+	if err != nil {
+		return nil, 0, err
+	}
+	l, err := h.svc.Gate.LotSettings(ctx, code) // the reply's time zone
 	if err != nil {
 		return nil, 0, err
 	}

@@ -159,6 +159,8 @@ func TestReservationRefusals(t *testing.T) {
 		{"ShareQueryUser", `{"ParkCode":"140123001","OrderNo":"SO-404"}`, "未找到 OrderNo：订单不存在"},
 		{"ShareQueryUser", `{"ParkCode":"140123001","CarNo":"12"}`, "车牌号格式错误"},
 		{"ShareQueryUser", `[]`, "请求体不是JSON对象"},
+		{"ShareQueryUser", `{"ParkCode":"140123002","UserMobile":"13800138000"}`, "无权操作该车场"},
+		{"ShareQueryUser", `{"ParkCode":"140123002","OrderNo":"DEMO-SHARE-0001"}`, "无权操作该车场"},
 	} {
 		wantState(t, e.call(c.op, c.body), -1, c.desc)
 		if e.snapshot(t) != before || orders() != 0 {

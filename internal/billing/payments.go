@@ -78,11 +78,13 @@ type PaymentResult struct {
 // Pay settles one quote exactly once, in one transaction. A retry with
 // the same idempotency key, or the same (payer, reference), returns the
 // first payment. A partner (Payer set) pays only the quotes it took, and,
-// when the request names a lot, only that lot's: another's quote is not
-// found, so a partner cannot pay or probe others' offers. A partner that
+// when the request names a lot, only that lot's, and only while it is
+// registered for that lot (core.PartnerLot: ENotFound, field lot): another's
+// quote is not found, so a partner cannot pay or probe others' offers. A
+// repeat of a payment made answers it still. A partner that
 // gives no reference of its own is given the quote's id, so repeating the
 // same payment of the same quote answers the first one.
-// Errors: EInvalid, ENotFound (field quote_id), EQuoteExpired, EQuotePaid,
+// Errors: EInvalid, ENotFound (field quote_id; lot), EQuoteExpired, EQuotePaid,
 // EAmountMismatch (Amount: the amount due), EStaySettled, EStayClosed,
 // EIdempotencyKey.
 func (s *Service) Pay(ctx context.Context, req park.PaymentRequest) (PaymentResult, error) {
@@ -113,6 +115,12 @@ func (s *Service) Pay(ctx context.Context, req park.PaymentRequest) (PaymentResu
 			return err
 		} else if prev != nil {
 			return replay(ctx, tx, prev, &res)
+		}
+		if req.Lot != "" {
+			// The lot a partner names is one it is registered for.
+			if err := core.PartnerLot(ctx, tx, req.Payer, req.Lot); err != nil {
+				return err
+			}
 		}
 		q, err := tx.GetQuote(ctx, req.QuoteID)
 		if err == nil && ((req.Payer != "" && q.Source != req.Payer) || (req.Lot != "" && q.LotCode != req.Lot)) {

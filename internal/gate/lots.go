@@ -58,6 +58,22 @@ func (s *Service) LotSettings(ctx context.Context, code string) (*park.Lot, erro
 	return l, err
 }
 
+// PartnerLotSettings is LotSettings for a partner ("" : an operator): a
+// lot the partner is not registered for answers ENotFound (field lot),
+// exactly as one that does not exist (core.PartnerLot). An operation
+// whose use case does not take the partner reads its lot here first.
+func (s *Service) PartnerLotSettings(ctx context.Context, partner, code string) (*park.Lot, error) {
+	var l *park.Lot
+	err := s.base.View(ctx, func(tx park.Tx) (err error) {
+		if err := core.PartnerLot(ctx, tx, partner, code); err != nil {
+			return err
+		}
+		l, err = tx.GetLotSettings(ctx, code)
+		return err
+	})
+	return l, err
+}
+
 // ListLots returns every lot, ordered by code.
 func (s *Service) ListLots(ctx context.Context) ([]*park.Lot, error) {
 	var ls []*park.Lot

@@ -69,3 +69,24 @@ func TestPartnerOnAnotherLot(t *testing.T) {
 		t.Fatalf("the operator's removal: %v", err)
 	}
 }
+
+// TestPartnerLotSettings: a partner reads the settings of its own lots
+// alone; another lot answers as one that does not exist (field lot); the
+// operator ("") reads every lot.
+func TestPartnerLotSettings(t *testing.T) {
+	b := setup(t)
+	b.CreateLot(t, "OTHER", 10, park.MissedEntryHold)
+	b.partner(t, "far", "OTHER")
+	if l, err := b.Sys.Gate.PartnerLotSettings(b.Ctx, "far", "OTHER"); err != nil || l.Code != "OTHER" {
+		t.Fatalf("the partner's lot: %+v, %v", l, err)
+	}
+	if l, err := b.Sys.Gate.PartnerLotSettings(b.Ctx, "", b.Lot); err != nil || l.Code != b.Lot {
+		t.Fatalf("the operator's read: %+v, %v", l, err)
+	}
+	for _, lot := range []string{b.Lot, "999999999"} {
+		_, err := b.Sys.Gate.PartnerLotSettings(b.Ctx, "far", lot)
+		if pe, _ := err.(*park.Error); pe == nil || pe.Code != park.ENotFound || pe.Field != "lot" {
+			t.Errorf("lot %s for a partner not registered for it: %v, want not found naming the lot", lot, err)
+		}
+	}
+}

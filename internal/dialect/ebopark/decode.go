@@ -91,32 +91,30 @@ func optString(s *string) string {
 	return *s
 }
 
-// partnerLot returns a lot the partner may use: the operation's scope and
-// the time zone its times are read and written in. A lot that is not the
-// partner's answers exactly like one that does not exist.
+// partnerLot returns a lot the partner may use, as the core answers it
+// (gate.PartnerLotSettings): the operation's scope and the time zone its
+// times are read and written in. A lot that is not the partner's answers
+// exactly like one that does not exist.
 func (h *Handler) partnerLot(ctx context.Context, p *park.Partner, code *string) (*park.Lot, error) {
-	c, err := partnerLotCode(p, code)
+	c, err := required("ParkCode", code)
 	if err != nil {
 		return nil, err
 	}
-	l, err := h.svc.Gate.LotSettings(ctx, c)
+	l, err := h.svc.Gate.PartnerLotSettings(ctx, p.ID, c)
 	if park.IsCode(err, park.ENotFound) || park.IsCode(err, park.EInvalid) {
 		return nil, refuse(refusedLot, "ParkCode", "")
 	}
 	return l, err
 }
 
-// partnerLotCode is partnerLot without reading the lot, for operations
-// whose use case reads it: ParkCode is given and among the partner's lots.
-func partnerLotCode(p *park.Partner, code *string) (string, error) {
-	c, err := required("ParkCode", code)
+// partnerLotCode is partnerLot for operations that need only the lot's
+// code.
+func (h *Handler) partnerLotCode(ctx context.Context, p *park.Partner, code *string) (string, error) {
+	l, err := h.partnerLot(ctx, p, code)
 	if err != nil {
 		return "", err
 	}
-	if !p.MayUse(c) {
-		return "", refuse(refusedLot, "ParkCode", "")
-	}
-	return c, nil
+	return l.Code, nil
 }
 
 // maxPage bounds a page number so that its offset cannot overflow.

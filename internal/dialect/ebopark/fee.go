@@ -68,7 +68,7 @@ func (h *Handler) getProStopWithDeductionV3(ctx context.Context, p *park.Partner
 	}
 	// The lot is read with the stay (the fee query is the partners'
 	// hottest call), and only this lot is searched.
-	code, err := partnerLotCode(p, in.ParkCode)
+	code, err := h.partnerLotCode(ctx, p, in.ParkCode)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -126,7 +126,7 @@ func (h *Handler) paysyncWithDeductionV3(ctx context.Context, p *park.Partner, b
 	if err := decode(body, &in); err != nil {
 		return nil, 0, err
 	}
-	code, err := partnerLotCode(p, in.ParkCode)
+	code, err := required("ParkCode", in.ParkCode) // Pay checks it is the partner's, in its one transaction
 	if err != nil {
 		return nil, 0, err
 	}

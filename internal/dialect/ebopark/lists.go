@@ -257,7 +257,7 @@ func (h *Handler) deleteMonthCar(ctx context.Context, p *park.Partner, body []by
 	if err := decode(body, &in); err != nil {
 		return nil, 0, err
 	}
-	code, err := partnerLotCode(p, in.ParkCode)
+	code, err := h.partnerLotCode(ctx, p, in.ParkCode)
 	if err != nil {
 		return nil, 0, err
 	}

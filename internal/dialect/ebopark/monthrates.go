@@ -58,7 +58,7 @@ func (h *Handler) lotRates(ctx context.Context, p *park.Partner, body []byte, sl
 	if err := decode(body, &in); err != nil {
 		return nil, 0, err
 	}
-	code, err := partnerLotCode(p, in.ParkCode)
+	code, err := h.partnerLotCode(ctx, p, in.ParkCode)
 	if err != nil {
 		return nil, 0, err
 	}

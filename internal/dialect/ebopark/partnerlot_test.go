@@ -1,0 +1,43 @@
+package ebopark_test
+
+import (
+	"testing"
+
+	"parkd/internal/park"
+)
+
+// TestLotTakenFromPartnerElsewhere: when another node takes a lot from a
+// partner's registration (here the store is changed behind this node's
+// back, as that node's change reaches it), the partner's next request
+// for that lot is refused at once, whatever this node remembers of the
+// partner from checking its sign: which lots a partner uses is the
+// core's answer, read with the request, not the dialect's copy.
+func TestLotTakenFromPartnerElsewhere(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	wantState(t, e.call("QueryRemainingSpaces", `{"ParkCode":"140123001"}`), 0, "成功") // the partner is remembered
+	err := e.svc.Store.Update(e.ctx, func(tx park.Tx) error {
+		p, err := tx.GetPartner(e.ctx, partnerID)
+		if err != nil {
+			return err
+		}
+		if err := tx.DeletePartner(e.ctx, partnerID); err != nil {
+			return err
+		}
+		p.Lots = []string{otherLot}
+		return tx.CreatePartner(e.ctx, p)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ op, body string }{
+		{"QueryRemainingSpaces", `{"ParkCode":"140123001"}`},
+		{"QueryInParkCars", `{"ParkCode":"140123001"}`},
+		{"AddWhiteCar", `{"ParkCode":"140123001","CarNo":"粤B99999","BeginTime":"2026-03-01 00:00:00","EndTime":"2026-04-01 00:00:00"}`},
+	} {
+		wantState(t, e.call(c.op, c.body), -1, "无权操作该车场")
+	}
+	if w, err := e.svc.Access.WhitelistByPlate(e.ctx, lotCode, "粤B99999"); err == nil {
+		t.Fatalf("a whitelist entry added after the lot was taken: %+v", w)
+	}
+}

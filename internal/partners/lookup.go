@@ -27,7 +27,8 @@ var locatorRE = regexp.MustCompile(`^[A-Za-z0-9]{1,32}$`)
 //   - a partner of type own entries looks up only by ticket and only the
 //     stays that entered through it, and sees them after they left (it
 //     takes no quote); others see only cars inside;
-//   - among several lots, the latest entry wins.
+//   - only in the lots the partner is registered for (core.PartnerLot),
+//     read with the lookup; among several, the latest entry wins.
 //
 // Errors: EInvalid (field locator or plate), ENotFound (field lot: a lot
 // the partner may not use; field locator or plate: no such car inside).
@@ -48,17 +49,27 @@ func (s *Service) LookupStay(ctx context.Context, p *park.Partner, q StayLookup)
 			return nil, err
 		}
 	}
-	lots := p.Lots
-	if q.Lot != "" {
-		if !p.MayUse(q.Lot) {
-			return nil, &park.Error{Code: park.ENotFound, Field: "lot", Message: "lot " + q.Lot + " not found"}
-		}
-		lots = []string{q.Lot}
-	}
 	now := s.base.Clock()
 	var res *billing.StayStatus
 	takeQuote := p.Type != park.PartnerOwnEntries
 	err := s.billing.Pricing(ctx, takeQuote, func(tx park.Tx) error {
+		// The partner's lots as the store holds them now, not as the
+		// caller read the partner (a dialect keeps it for a while).
+		lots := []string{q.Lot}
+		if q.Lot != "" {
+			if err := core.PartnerLot(ctx, tx, p.ID, q.Lot); err != nil {
+				return err
+			}
+		} else {
+			cur, err := tx.GetPartner(ctx, p.ID)
+			if park.IsCode(err, park.ENotFound) {
+				return notInside(q)
+			}
+			if err != nil {
+				return err
+			}
+			lots = cur.Lots
+		}
 		var best *park.Stay
 		var bestLot *park.Lot
 		for _, code := range lots {

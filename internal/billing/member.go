@@ -70,13 +70,13 @@ func (s *Service) MemberQuote(ctx context.Context, p *park.Partner, lot, plateTe
 	if err := b.Validate(); err != nil {
 		return nil, err
 	}
-	if !p.MayUse(lot) {
-		return nil, park.Errorf(park.ENotFound, "lot %q not found", lot)
-	}
 	now := s.base.Clock()
 	var res *StayStatus
 	takeQuote := p.Type != park.PartnerOwnEntries
 	err = s.Pricing(ctx, takeQuote, func(tx park.Tx) error {
+		if err := core.PartnerLot(ctx, tx, p.ID, lot); err != nil {
+			return err
+		}
 		l, err := tx.GetLotSettings(ctx, lot)
 		if err != nil {
 			return err

@@ -244,6 +244,13 @@ func (h *Handler) writeError(w http.ResponseWriter, r *http.Request, op *operati
 	}
 	var pe *park.Error
 	errors.As(err, &pe)
+	if code == park.ENotFound && pe.Field == "lot" {
+		// A lot the partner may not use, refused by the core: worded as
+		// the dialect words every such lot, whichever use case refused it.
+		rep := refusals[refusedLot]
+		writeJSON(w, envelope{State: rep.state, Desc: desc(rep.desc, "ParkCode", "")})
+		return
+	}
 	field := op.vendorField(pe.Field)
 	if pe.Field == "" {
 		field = op.aboutField(code)

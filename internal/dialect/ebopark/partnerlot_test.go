@@ -41,3 +41,26 @@ func TestLotTakenFromPartnerElsewhere(t *testing.T) {
 		t.Fatalf("a whitelist entry added after the lot was taken: %+v", w)
 	}
 }
+
+// TestAnotherLotWordedAlike: a lot that is not the partner's (or does not
+// exist) is worded the same whichever part of the core refused it: the
+// lot read for the operation, or the use case itself (a barrier command,
+// a lock, a plate-less entry, a removal, a reservation, a payment report).
+func TestAnotherLotWordedAlike(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	const want = "无权操作该车场或车场不存在 ParkCode"
+	for _, c := range []struct{ op, body string }{
+		{"QueryRemainingSpaces", `{"ParkCode":"140123002"}`},
+		{"OpenGate", `{"ParkCode":"140123002","ChannelId":"in-1","Remark":"人工开闸"}`},
+		{"OpenGate", `{"ParkCode":"999999999","ChannelId":"in-1","Remark":"人工开闸"}`},
+		{"LockCar", `{"ParkCode":"140123002","CarNo":"苏E77777"}`},
+		{"NoPlateCarEntry", `{"ParkCode":"140123002","ChannelId":"in-1"}`},
+		{"DeleteInParkCar", `{"ParkCode":"140123002","CarNo":"苏E6X789"}`},
+		{"ShareOrderTerminate", `{"ParkCode":"140123002","OrderNo":"SO-1"}`},
+	} {
+		if env := wantState(t, e.call(c.op, c.body), -1, want); env.Desc != want {
+			t.Errorf("%s %s: desc %q, want %q", c.op, c.body, env.Desc, want)
+		}
+	}
+}

@@ -34,3 +34,27 @@ func TestStartOnAnotherLotsCharger(t *testing.T) {
 		t.Fatalf("sessions on CP1 after the refusals: %d, want the operator's alone", len(pg.Sessions))
 	}
 }
+
+// TestStandardUseOfAPartner: how many chargers use a standard counts, for
+// a partner, only the chargers of its lots; the operator counts every
+// lot's.
+func TestStandardUseOfAPartner(t *testing.T) {
+	r := newRig(t, park.FamilyCar, energyRules)
+	r.CreateLot(t, "OTHER", 10, park.MissedEntryHold)
+	for _, p := range []struct{ id, lot string }{{"far", "OTHER"}, {"near", r.Lot}} {
+		if _, err := r.Sys.Partners.CreatePartner(r.Ctx, &park.Partner{ID: p.id, Name: p.id, Dialect: "api-one",
+			Type: park.PartnerNormal, Lots: []string{p.lot}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c, err := r.cs.ChargerFor(r.Ctx, "", "CP1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for who, want := range map[string]int{"": 1, "near": 1, "far": 0} {
+		use, err := r.cs.StandardUse(r.Ctx, who)
+		if err != nil || use[c.StandardID] != want {
+			t.Errorf("use of CP1's standard for %q: %v, %v; want %d", who, use, err, want)
+		}
+	}
+}

@@ -496,17 +496,36 @@ func (s *Service) ChargerFor(ctx context.Context, partnerID, id string) (*park.C
 	return c, err
 }
 
-// StandardUse counts the chargers in service on each standard.
-func (s *Service) StandardUse(ctx context.Context) (map[int64]int, error) {
-	cs, err := s.Chargers(ctx, "")
+// StandardUse counts the chargers in service on each standard, among the
+// chargers partnerID may use ("" is the operator: every lot's). A
+// partner learns nothing of other lots' chargers, not even how many use
+// a standard; its lots are read with the chargers.
+func (s *Service) StandardUse(ctx context.Context, partnerID string) (map[int64]int, error) {
+	use := map[int64]int{}
+	err := s.base.View(ctx, func(tx park.Tx) error {
+		clear(use)
+		var p *park.Partner
+		if partnerID != "" {
+			var err error
+			if p, err = tx.GetPartner(ctx, partnerID); park.IsCode(err, park.ENotFound) {
+				return nil
+			} else if err != nil {
+				return err
+			}
+		}
+		cs, err := tx.ListChargers(ctx, "")
+		if err != nil {
+			return err
+		}
+		for _, c := range cs {
+			if c.Retired == nil && (p == nil || p.MayUse(c.LotCode)) {
+				use[c.StandardID]++
+			}
+		}
+		return nil
+	})
 	if err != nil {
 		return nil, err
-	}
-	use := map[int64]int{}
-	for _, c := range cs {
-		if c.Retired == nil {
-			use[c.StandardID]++
-		}
 	}
 	return use, nil
 }

@@ -27,7 +27,7 @@ func (h *Handler) getPriceStandard(req *request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	use, err := h.svc.Charging.StandardUse(req.ctx)
+	use, err := h.svc.Charging.StandardUse(req.ctx, req.app.ID)
 	if err != nil {
 		return nil, err
 	}

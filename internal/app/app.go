@@ -147,9 +147,13 @@ func Serve(ctx context.Context, c *config.Config, log *slog.Logger, ready func(a
 	// A lane held open stays so across restarts: tell its device again,
 	// beside the start (an unreachable device must not delay it).
 	go func() {
-		if n, err := svc.Gate.RestoreLaneHolds(ctx); err != nil {
+		n, err := svc.Gate.RestoreLaneHolds(ctx)
+		switch {
+		case err != nil && ctx.Err() != nil: // stopped meanwhile: the next start restores them
+			log.Debug("restoring lanes held open cut short by the stop", "err", err)
+		case err != nil:
 			log.Error("restoring lanes held open", "err", err)
-		} else if n > 0 {
+		case n > 0:
 			log.Info("lanes held open sent hold_open again", "lanes", n)
 		}
 	}()

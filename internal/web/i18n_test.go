@@ -14,15 +14,23 @@ func TestWords(t *testing.T) {
 
 func TestFormatMoney(t *testing.T) {
 	for _, c := range []struct {
+		lang     string
 		amount   int64
 		currency string
 		want     string
 	}{
-		{400, "CNY", "4.00 CNY"}, {5, "BRL", "0.05 BRL"}, {-1250, "CNY", "-12.50 CNY"}, {0, "CNY", "0.00 CNY"},
-		{1500, "JPY", "1500 JPY"}, {1, "KWD", "0.001 KWD"},
+		{"en", 400, "CNY", "4.00 CNY"}, {"en", 5, "BRL", "0.05 BRL"}, {"en", -1250, "CNY", "-12.50 CNY"},
+		{"en", 0, "CNY", "0.00 CNY"}, {"en", 1500, "JPY", "1500 JPY"}, {"en", 1, "KWD", "0.001 KWD"},
+		// Chinese: yuan with its sign, thousands grouped.
+		{"zh", 400, "CNY", "¥4.00"}, {"zh", 12345678, "CNY", "¥123,456.78"}, {"zh", -1250, "CNY", "-¥12.50"},
+		{"zh", 150050, "BRL", "1,500.50 BRL"},
+		// Portuguese as written in Brazil: R$ 1.234,50.
+		{"pt", 123450, "BRL", "R$ 1.234,50"}, {"pt", 5, "BRL", "R$ 0,05"}, {"pt", 0, "BRL", "R$ 0,00"},
+		{"pt", -1250, "BRL", "-R$ 12,50"}, {"pt", 100000000, "BRL", "R$ 1.000.000,00"}, {"pt", 99999, "BRL", "R$ 999,99"},
+		{"pt", 400, "CNY", "4,00 CNY"}, {"pt", 1234567, "JPY", "1.234.567 JPY"},
 	} {
-		if got := formatMoney(c.amount, c.currency); got != c.want {
-			t.Errorf("%d %s: %q, want %q", c.amount, c.currency, got, c.want)
+		if got := formatMoney(c.lang, c.amount, c.currency); got != c.want {
+			t.Errorf("%s %d %s: %q, want %q", c.lang, c.amount, c.currency, got, c.want)
 		}
 	}
 }

@@ -226,3 +226,8 @@ type eventRow struct {
 
 // T is a word in the row's language.
 func (e eventRow) T(key string) string { return translate(e.Lang, key) }
+
+// Money is an amount in the row's language.
+func (e eventRow) Money(amount int64, currency string) string {
+	return formatMoney(e.Lang, amount, currency)
+}

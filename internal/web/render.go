@@ -36,7 +36,6 @@ func (v *view) T(key string) string { return translate(v.Lang, key) }
 // parsePages parses each page template with the layout.
 func parsePages() map[string]*template.Template {
 	funcs := template.FuncMap{
-		"money":     formatMoney,
 		"time":      formatTime,
 		"lotLinks":  lotLinks,
 		"hasPrefix": strings.HasPrefix,
@@ -79,25 +78,60 @@ func (w *Console) render(rw http.ResponseWriter, r *http.Request, status int, na
 	_, _ = rw.Write(buf.Bytes())
 }
 
-// formatMoney writes minor units as a decimal in the currency's units,
-// with its code: 1250 CNY is "12.50 CNY".
-func formatMoney(amount int64, currency string) string {
+// Money is an amount of minor units as the view's operator reads money.
+func (v *view) Money(amount int64, currency string) string {
+	return formatMoney(v.Lang, amount, currency)
+}
+
+// formatMoney writes minor units as a decimal in the currency's units, as
+// an operator of lang reads money: in English with the code after it
+// (1250 CNY is "12.50 CNY"); in Chinese with the yuan sign for yuan
+// ("¥12.50") and groups of thousands; in Portuguese with a decimal comma
+// and a point between thousands, and the real's sign for reais
+// ("R$ 1.234,50", "12,50 CNY"), as money is written in Brazil.
+func formatMoney(lang string, amount int64, currency string) string {
 	d := park.MinorUnits(currency)
 	neg := amount < 0
 	if neg {
 		amount = -amount
 	}
-	s := strconv.FormatInt(amount, 10)
-	if d > 0 {
-		for len(s) <= d {
-			s = "0" + s
+	digits := strconv.FormatInt(amount, 10)
+	for len(digits) <= d {
+		digits = "0" + digits
+	}
+	whole, frac := digits[:len(digits)-d], digits[len(digits)-d:]
+	point, group := ".", ""
+	switch lang {
+	case "zh":
+		group = ","
+	case "pt":
+		point, group = ",", "."
+	}
+	if group != "" {
+		var b strings.Builder
+		for i, c := range whole {
+			if i > 0 && (len(whole)-i)%3 == 0 {
+				b.WriteString(group)
+			}
+			b.WriteRune(c)
 		}
-		s = s[:len(s)-d] + "." + s[len(s)-d:]
+		whole = b.String()
 	}
+	s := whole
+	if d > 0 {
+		s += point + frac
+	}
+	sign := ""
 	if neg {
-		s = "-" + s
+		sign = "-"
 	}
-	return s + " " + currency
+	switch {
+	case lang == "zh" && currency == "CNY":
+		return sign + "¥" + s
+	case lang == "pt" && currency == "BRL":
+		return sign + "R$ " + s
+	}
+	return sign + s + " " + currency
 }
 
 // formatKWh writes watt-hours as kilowatt-hours to the watt-hour: 12345

@@ -28,7 +28,7 @@ type accessData struct {
 	Whitelist []*park.WhitelistEntry
 	Special   []*park.WhitelistEntry
 	Hotel     []*park.WhitelistEntry
-	Coupons   []*park.Coupon
+	Coupons   []couponRow
 	Total     int // coupons in all
 	CanChange bool
 	From, To  string
@@ -60,11 +60,23 @@ func (w *Console) accessPage(rw http.ResponseWriter, r *http.Request, p *operato
 	if d.Hotel, err = w.sys.Access.ListEntries(ctx, l.Code, park.ListHotel, ""); err != nil {
 		return err
 	}
-	if d.Coupons, d.Total, err = w.sys.Billing.ListCoupons(ctx, billing.CouponQuery{LotCode: l.Code, Limit: 100}); err != nil {
+	coupons, total, err := w.sys.Billing.ListCoupons(ctx, billing.CouponQuery{LotCode: l.Code, Limit: 100})
+	if err != nil {
 		return err
+	}
+	d.Total = total
+	for _, c := range coupons {
+		d.Coupons = append(d.Coupons, couponRow{Coupon: c, State: c.StateAt(now)})
 	}
 	w.render(rw, r, http.StatusOK, "access", p, "overview", d)
 	return nil
+}
+
+// couponRow is a coupon as the operator sees it now: an issued coupon
+// whose window has ended reads as expired.
+type couponRow struct {
+	*park.Coupon
+	State string
 }
 
 // whitelistAdd puts a plate on the lot's whitelist for a window.

@@ -4,7 +4,9 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
+	"parkd/internal/billing"
 	"parkd/internal/operators"
 	"parkd/internal/park"
 )
@@ -40,5 +42,34 @@ func TestMoneyInOperatorsLanguage(t *testing.T) {
 		if !strings.Contains(plans, `<td class="num">`+c.want+`</td>`) {
 			t.Errorf("%s sees the plan's price not as %s:\n%s", c.lang, c.want, plans)
 		}
+	}
+}
+
+// A coupon whose window has ended is expired on the access page, not
+// issued: it takes nothing off any stay any more.
+func TestCouponExpiredOnAccessPage(t *testing.T) {
+	s := newSite(t)
+	s.user(t, "ana", park.RoleAdmin)
+	now := s.Clock.Now()
+	if _, err := s.Sys.Billing.IssueCoupon(s.Ctx, billing.CouponInput{LotCode: s.Lot, ID: "c-old", Plate: "沪A12345",
+		Kind: park.CouponPercent, Value: 50, Merchant: "Shop", ValidFrom: now, ValidTo: now.Add(time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Sys.Billing.IssueCoupon(s.Ctx, billing.CouponInput{LotCode: s.Lot, ID: "c-new", Plate: "沪A12345",
+		Kind: park.CouponPercent, Value: 50, Merchant: "Shop", ValidFrom: now, ValidTo: now.Add(3 * time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	s.Clock.Set(now.Add(2 * time.Hour))
+	b := s.browser(t)
+	b.mustLogin("ana")
+	_, body, _ := b.get("/console/lots/" + s.Lot + "/access")
+	row := func(id string) string {
+		return regexp.MustCompile(`<tr><td class="code">` + id + `</td>.*?</tr>`).FindString(body)
+	}
+	if r := row("c-old"); !strings.Contains(r, "<td>expired</td>") {
+		t.Errorf("a coupon past its window does not read expired: %s", r)
+	}
+	if r := row("c-new"); !strings.Contains(r, "<td>issued</td>") {
+		t.Errorf("a coupon in its window does not read issued: %s", r)
 	}
 }

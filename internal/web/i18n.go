@@ -173,6 +173,17 @@ var words = map[string][3]string{ // en, zh, pt
 	"disabled_hint":       {"Disabled (cannot sign in)", "停用（不能登录）", "Desativado (não pode entrar)"},
 	"edit_user_note":      {"A new role, new lots or disabling signs the operator out everywhere.", "更改角色、车场或停用后，该操作员的所有会话将退出。", "Uma nova função, novos estacionamentos ou a desativação desconectam o operador em todos os lugares."},
 	"user_updated":        {"Operator updated", "已更新操作员", "Operador atualizado"},
+	"coupon_minutes":      {"time off", "时长券", "desconto em tempo"},
+	"coupon_hours":        {"time off", "时长券", "desconto em tempo"},
+	"coupon_amount":       {"amount off", "金额券", "desconto em valor"},
+	"coupon_percent":      {"percent off", "折扣券", "desconto percentual"},
+	"coupon_free":         {"free stay", "全免券", "isenção total"},
+	"coupon_issued":       {"issued", "未使用", "emitido"},
+	"coupon_used":         {"used", "已使用", "usado"},
+	"coupon_expired":      {"expired", "已过期", "expirado"},
+	"coupon_deleted":      {"deleted", "已作废", "excluído"},
+	"unit_minutes":        {"min", "分钟", "min"},
+	"unit_hours":          {"h", "小时", "h"},
 }
 
 func translate(lang, key string) string {

@@ -73,3 +73,61 @@ func TestCouponExpiredOnAccessPage(t *testing.T) {
 		t.Errorf("a coupon in its window does not read issued: %s", r)
 	}
 }
+
+// A coupon's value is shown in its unit (2.00 yuan off is not "200"), and
+// its kind and state in the operator's language.
+func TestCouponsInOperatorsLanguage(t *testing.T) {
+	s := newSite(t)
+	now := s.Clock.Now()
+	for _, c := range []struct {
+		id, plate, kind string
+		value           int64
+	}{
+		{"c-amount", "沪A11111", park.CouponAmount, 200}, {"c-hours", "沪A22222", park.CouponHours, 2},
+		{"c-minutes", "沪A33333", park.CouponMinutes, 30}, {"c-percent", "沪A44444", park.CouponPercent, 50},
+		{"c-free", "沪A55555", park.CouponFree, 1},
+	} {
+		if _, err := s.Sys.Billing.IssueCoupon(s.Ctx, billing.CouponInput{LotCode: s.Lot, ID: c.id, Plate: c.plate, Kind: c.kind,
+			Value: c.value, Merchant: "Shop", ValidFrom: now, ValidTo: now.Add(24 * time.Hour)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, c := range []struct {
+		lang string
+		want map[string]string // coupon: its kind, value and state cells
+	}{
+		{"zh", map[string]string{
+			"c-amount":  `<td>金额券</td><td class="num">¥2.00</td><td> Shop</td><td>未使用</td>`,
+			"c-hours":   `<td>时长券</td><td class="num">2小时</td><td> Shop</td><td>未使用</td>`,
+			"c-minutes": `<td>时长券</td><td class="num">30分钟</td><td> Shop</td><td>未使用</td>`,
+			"c-percent": `<td>折扣券</td><td class="num">50%</td><td> Shop</td><td>未使用</td>`,
+			"c-free":    `<td>全免券</td><td class="num">—</td><td> Shop</td><td>未使用</td>`,
+		}},
+		{"pt", map[string]string{
+			"c-amount":  `<td>desconto em valor</td><td class="num">2,00 CNY</td><td> Shop</td><td>emitido</td>`,
+			"c-hours":   `<td>desconto em tempo</td><td class="num">2 h</td><td> Shop</td><td>emitido</td>`,
+			"c-minutes": `<td>desconto em tempo</td><td class="num">30 min</td><td> Shop</td><td>emitido</td>`,
+			"c-percent": `<td>desconto percentual</td><td class="num">50%</td><td> Shop</td><td>emitido</td>`,
+			"c-free":    `<td>isenção total</td><td class="num">—</td><td> Shop</td><td>emitido</td>`,
+		}},
+		{"en", map[string]string{
+			"c-amount": `<td>amount off</td><td class="num">2.00 CNY</td><td> Shop</td><td>issued</td>`,
+			"c-hours":  `<td>time off</td><td class="num">2 h</td><td> Shop</td><td>issued</td>`,
+		}},
+	} {
+		name := "op-" + c.lang
+		if _, err := s.Sys.Operators.Add(s.Ctx, "tester", operators.NewOperator{Name: name, Role: park.RoleAdmin, Language: c.lang,
+			Password: pw}); err != nil {
+			t.Fatal(err)
+		}
+		b := s.browser(t)
+		b.mustLogin(name)
+		_, body, _ := b.get("/console/lots/" + s.Lot + "/access")
+		for id, want := range c.want {
+			if !strings.Contains(body, `<td class="code">`+id+`</td>`) || !strings.Contains(body, want) {
+				t.Errorf("%s: coupon %s does not read %s:\n%s", c.lang, id,
+					want, regexp.MustCompile(`<tr><td class="code">`+id+`</td>.*?</tr>`).FindString(body))
+			}
+		}
+	}
+}

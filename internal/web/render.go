@@ -83,6 +83,27 @@ func (v *view) Money(amount int64, currency string) string {
 	return formatMoney(v.Lang, amount, currency)
 }
 
+// CouponValue is what a coupon of kind takes off, in its unit: an
+// amount as money, minutes and hours with their unit, a percentage.
+func (v *view) CouponValue(kind string, value int64, currency string) string {
+	n := strconv.FormatInt(value, 10)
+	switch kind {
+	case park.CouponAmount:
+		return v.Money(value, currency)
+	case park.CouponPercent:
+		return n + "%"
+	case park.CouponMinutes, park.CouponHours:
+		sep := " "
+		if v.Lang == "zh" {
+			sep = ""
+		}
+		return n + sep + v.T("unit_"+kind)
+	case park.CouponFree:
+		return "—" // the kind says it all
+	}
+	return n
+}
+
 // formatMoney writes minor units as a decimal in the currency's units, as
 // an operator of lang reads money: in English with the code after it
 // (1250 CNY is "12.50 CNY"); in Chinese with the yuan sign for yuan

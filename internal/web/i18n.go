@@ -184,6 +184,18 @@ var words = map[string][3]string{ // en, zh, pt
 	"coupon_deleted":      {"deleted", "已作废", "excluído"},
 	"unit_minutes":        {"min", "分钟", "min"},
 	"unit_hours":          {"h", "小时", "h"},
+	"err_forbidden":       {"your role does not allow this change", "您的角色不允许此操作。", "Sua função não permite esta alteração."},
+	"err_csrf":            {"this form has expired or did not come from the console; reload the page and try again", "此表单已过期或并非来自控制台，请刷新页面后重试。", "Este formulário expirou ou não veio do console; recarregue a página e tente novamente."},
+	"err_too_large":       {"this form is larger than 1 MiB; shorten what you typed", "表单超过 1 MiB，请精简输入内容。", "Este formulário passa de 1 MiB; encurte o que foi digitado."},
+	"err_internal":        {"something went wrong; it has been logged", "系统出错，已记录日志。", "Algo deu errado; o erro foi registrado."},
+	"err_unavailable":     {"the database is busy or unreachable; try again", "数据库繁忙或无法连接，请稍后重试。", "O banco de dados está ocupado ou inacessível; tente novamente."},
+	"err_not_found":       {"not found", "未找到：不存在，或不在您可查看的车场范围内。", "Não encontrado: não existe, ou não está entre os estacionamentos que você pode ver."},
+	"err_conflict":        {"this conflicts with a change made meanwhile; reload the page and try again", "与刚发生的其他更改冲突，请刷新页面后重试。", "Isto conflita com uma alteração feita nesse meio-tempo; recarregue a página e tente novamente."},
+	"err_stay_closed":     {"the car has already left the lot", "车辆已出场。", "O veículo já saiu do estacionamento."},
+	"err_stay_settled":    {"nothing is due on this stay", "该停车记录无需付费。", "Nada a pagar nesta estadia."},
+	"err_unauthorized":    {"not signed in, or the session has ended", "未登录，或会话已结束。", "Não conectado, ou a sessão terminou."},
+	"err_invalid":         {"invalid input", "输入有误。", "Dado inválido."},
+	"err_invalid_field":   {"invalid %s", "输入有误：%s", "Dado inválido no campo \"%s\""},
 }
 
 func translate(lang, key string) string {

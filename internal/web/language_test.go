@@ -1,6 +1,8 @@
 package web_test
 
 import (
+	"net/http"
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
@@ -130,4 +132,68 @@ func TestCouponsInOperatorsLanguage(t *testing.T) {
 			}
 		}
 	}
+}
+
+// An error page speaks the operator's language: the console's own
+// refusals wholly, a core error by its code and field, with the core's
+// own words kept beside as detail.
+func TestErrorsInOperatorsLanguage(t *testing.T) {
+	s := newSite(t)
+	for _, o := range []struct {
+		name, lang string
+		role       park.Role
+	}{{"li", "zh", park.RoleAdmin}, {"maria", "pt", park.RoleAdmin}, {"wang", "zh", park.RoleReadOnly}} {
+		if _, err := s.Sys.Operators.Add(s.Ctx, "tester", operators.NewOperator{Name: o.name, Role: o.role, Language: o.lang,
+			Password: pw}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s.Event(t, park.EventEntry, "沪A12345", s.Clock.Now().Add(-time.Hour)) // the camera reports lane in-1
+	message := regexp.MustCompile(`id="error-message">([^<]*)<`)
+	detail := regexp.MustCompile(`id="error-detail">([^<]*)<`)
+	check := func(t *testing.T, st int, body string, wantStatus int, wantMsg, wantDetail string) {
+		t.Helper()
+		m, d := message.FindStringSubmatch(body), detail.FindStringSubmatch(body)
+		if st != wantStatus || m == nil || m[1] != wantMsg {
+			t.Errorf("%d %q, want %d %q\n%s", st, m, wantStatus, wantMsg, body)
+		}
+		switch {
+		case wantDetail == "" && d != nil:
+			t.Errorf("detail %q, want none", d[1])
+		case wantDetail != "" && (d == nil || d[1] != wantDetail):
+			t.Errorf("detail %q, want %q", d, wantDetail)
+		}
+	}
+	zh, pt, ro := s.browser(t), s.browser(t), s.browser(t)
+	zh.mustLogin("li")
+	pt.mustLogin("maria")
+	ro.mustLogin("wang")
+	t.Run("NotFound", func(t *testing.T) {
+		st, body, _ := zh.get("/console/lots/nope/lanes")
+		check(t, st, body, http.StatusNotFound, "未找到：不存在，或不在您可查看的车场范围内。", "lot &#34;nope&#34; not found")
+		st, body, _ = pt.get("/console/stays/nope")
+		check(t, st, body, http.StatusNotFound, "Não encontrado: não existe, ou não está entre os estacionamentos que você pode ver.",
+			"stay &#34;nope&#34; not found")
+	})
+	t.Run("Forbidden", func(t *testing.T) {
+		ro.get("/console/lots/" + s.Lot + "/access")
+		st, body, _ := ro.post("/console/lots/"+s.Lot+"/whitelist", url.Values{"plate": {"沪B12345"},
+			"valid_from": {"2026-11-23T00:00"}, "valid_to": {"2026-11-30T00:00"}})
+		check(t, st, body, http.StatusForbidden, "您的角色不允许此操作。", "")
+	})
+	t.Run("NoFormToken", func(t *testing.T) {
+		st, body, _ := pt.post("/console/lots/"+s.Lot+"/whitelist", url.Values{"csrf": {"forged"}, "plate": {"沪B12345"}})
+		check(t, st, body, http.StatusForbidden,
+			"Este formulário expirou ou não veio do console; recarregue a página e tente novamente.", "")
+	})
+	t.Run("Invalid", func(t *testing.T) {
+		pt.get("/console/lots/" + s.Lot + "/lanes")
+		st, body, _ := pt.post("/console/lots/"+s.Lot+"/lanes/in-1/command", url.Values{"command": {"open"}})
+		check(t, st, body, http.StatusBadRequest, "Dado inválido no campo &#34;Motivo&#34;",
+			"reason: is required: a barrier lifted by hand is an abnormal lift, reported with its reason")
+		zh.get("/console/lots/" + s.Lot + "/access")
+		st, body, _ = zh.post("/console/lots/"+s.Lot+"/whitelist", url.Values{"plate": {"沪B12345"},
+			"valid_from": {"2026-11-30T00:00"}, "valid_to": {"2026-11-23T00:00"}})
+		check(t, st, body, http.StatusBadRequest, "输入有误：结束", "valid_to: must be after valid_from")
+	})
 }

@@ -119,7 +119,7 @@ type handlerFunc func(w http.ResponseWriter, r *http.Request, p *operators.Princ
 // errForbidden is the console's answer to an operator whose role does
 // not allow a change: the page exists, the operator may see it, and may
 // not change it.
-var errForbidden = errors.New("your role does not allow this change")
+var errForbidden = errors.New("your role does not allow this change") // err_forbidden
 
 // handle mounts a page that needs a session; a form post also needs the
 // session's CSRF token.
@@ -184,38 +184,18 @@ func (w *Console) toLogin(rw http.ResponseWriter, r *http.Request) {
 // fail renders err as a page with its status: the one table from errors
 // to what the operator sees. Only internal errors are logged in detail.
 func (w *Console) fail(rw http.ResponseWriter, r *http.Request, p *operators.Principal, err error) {
-	status, msg := http.StatusInternalServerError, "something went wrong; it has been logged"
-	var pe *park.Error
-	switch {
-	case errors.Is(err, errForbidden):
-		status, msg = http.StatusForbidden, err.Error()
-	case errors.Is(err, errCSRF):
-		status, msg = http.StatusForbidden, err.Error()
-	case errors.Is(err, errTooLarge):
-		status, msg = http.StatusRequestEntityTooLarge, err.Error()
-	case errors.As(err, &pe):
-		switch pe.Code {
-		case park.EInvalid:
-			status, msg = http.StatusBadRequest, pe.Error() // names the field, as the API does
-		case park.ENotFound:
-			status, msg = http.StatusNotFound, pe.Message
-		case park.EConflict, park.EStayClosed, park.EStaySettled:
-			status, msg = http.StatusConflict, pe.Message
-		case park.ERateLimited:
-			status, msg = http.StatusTooManyRequests, pe.Message
-		case park.EUnauthorized:
-			status, msg = http.StatusUnauthorized, pe.Message
-		case park.EUnavailable:
-			status, msg = http.StatusServiceUnavailable, "the database is busy or unreachable; try again"
-		}
+	lang := clientLang(r)
+	if p != nil {
+		lang = p.Language
 	}
-	if status == http.StatusInternalServerError {
+	e := describe(lang, err)
+	if e.Status == http.StatusInternalServerError {
 		w.log.Error("console", "method", r.Method, "path", r.URL.Path, "err", err)
 	}
 	if errors.Is(r.Context().Err(), context.Canceled) {
 		return
 	}
-	w.render(rw, r, status, "error", p, "error", map[string]any{"Status": status, "Message": msg})
+	w.render(rw, r, e.Status, "error", p, "error", e)
 }
 
 // lotFor reads the lot named in the path, answering ENotFound for a lot

@@ -116,6 +116,7 @@ var words = map[string][3]string{ // en, zh, pt
 	"plates":              {"Plates", "车牌", "Placas"},
 	"plan":                {"Plan", "套餐", "Plano"},
 	"plans":               {"Plans", "套餐", "Planos"},
+	"plan_name":           {"Name", "套餐名称", "Nome do plano"},
 	"price_month":         {"Price a month", "月费", "Preço por mês"},
 	"lists":               {"Lists", "名单", "Listas"},
 	"list":                {"List", "名单", "Lista"},

@@ -197,3 +197,20 @@ func TestErrorsInOperatorsLanguage(t *testing.T) {
 		check(t, st, body, http.StatusBadRequest, "输入有误：结束", "valid_to: must be after valid_from")
 	})
 }
+
+// The plans table names its column the plan's name, not a user name
+// (用户名 is what one signs in with).
+func TestPlanNameLabel(t *testing.T) {
+	s := newSite(t)
+	if _, err := s.Sys.Operators.Add(s.Ctx, "tester", operators.NewOperator{Name: "li", Role: park.RoleAdmin, Language: "zh",
+		Password: pw}); err != nil {
+		t.Fatal(err)
+	}
+	b := s.browser(t)
+	b.mustLogin("li")
+	_, body, _ := b.get("/console/lots/" + s.Lot + "/access")
+	head := regexp.MustCompile(`(?s)<table id="plans">.*?</thead>`).FindString(body)
+	if !strings.Contains(head, "<th scope=\"col\">套餐名称</th>") || strings.Contains(head, "用户名") {
+		t.Errorf("the plans table's columns: %s", head)
+	}
+}

@@ -197,6 +197,37 @@ var words = map[string][3]string{ // en, zh, pt
 	"err_unauthorized":    {"not signed in, or the session has ended", "未登录，或会话已结束。", "Não conectado, ou a sessão terminou."},
 	"err_invalid":         {"invalid input", "输入有误。", "Dado inválido."},
 	"err_invalid_field":   {"invalid %s", "输入有误：%s", "Dado inválido no campo \"%s\""},
+	// The core's values, worded by W (prefix_value): English shows the
+	// value itself, as the API names it.
+	"decision_open":              {"open", "放行", "liberado"},
+	"decision_hold":              {"hold", "拦截", "retido"},
+	"reason_visitor":             {"visitor", "临时车", "avulso"},
+	"reason_pass":                {"pass", "月卡车", "mensalista"},
+	"reason_whitelist":           {"whitelist", "白名单", "lista branca"},
+	"reason_lot_full":            {"lot_full", "车位已满", "lotado"},
+	"reason_refused":             {"refused", "黑名单车辆", "na lista negra"},
+	"reason_free":                {"free", "免费", "sem cobrança"},
+	"reason_paid":                {"paid", "已缴费", "pago"},
+	"reason_payment_required":    {"payment_required", "需缴费", "pagamento pendente"},
+	"reason_locked":              {"locked", "已锁车", "veículo travado"},
+	"reason_missed_entry":        {"missed_entry", "无入场记录", "sem registro de entrada"},
+	"reason_held_open":           {"held_open", "常开放行", "cancela mantida aberta"},
+	"reason_offline":             {"offline", "脱机放行", "liberado offline"},
+	"reason_reservation":         {"reservation", "预约", "reserva"},
+	"reason_reservation_no_exit": {"reservation_no_exit", "预约不含出场", "reserva sem direito de saída"},
+	"reason_rental_pickup":       {"rental_pickup", "租车取车", "retirada de locação"},
+	"event_entry":                {"entry", "入场", "entrada"},
+	"event_exit":                 {"exit", "出场", "saída"},
+	"direction_in":               {"in", "入口", "entrada"},
+	"direction_out":              {"out", "出口", "saída"},
+	"command_open":               {"open", "开闸", "abrir"},
+	"command_close":              {"close", "关闸", "fechar"},
+	"command_hold_open":          {"hold_open", "常开", "manter aberta"},
+	"command_release":            {"release", "取消常开", "encerrar abertura"},
+	"result_delivered":           {"delivered", "已执行", "executado"},
+	"result_undelivered":         {"undelivered", "设备未响应", "sem resposta do equipamento"},
+	"stay_in":                    {"in", "在场", "no pátio"},
+	"stay_out":                   {"out", "已出场", "saiu"},
 }
 
 func translate(lang, key string) string {
@@ -215,4 +246,14 @@ func translate(lang, key string) string {
 		return w[0]
 	}
 	return w[i]
+}
+
+// word is a value of the core (a decision, a reason, a command) in lang:
+// the word prefix_value, or the value itself when the console has no
+// word for it.
+func word(lang, prefix, value string) string {
+	if _, ok := words[prefix+"_"+value]; !ok {
+		return value
+	}
+	return translate(lang, prefix+"_"+value)
 }

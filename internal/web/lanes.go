@@ -227,6 +227,9 @@ type eventRow struct {
 // T is a word in the row's language.
 func (e eventRow) T(key string) string { return translate(e.Lang, key) }
 
+// W is a value of the core in the row's language (word).
+func (e eventRow) W(prefix, value string) string { return word(e.Lang, prefix, value) }
+
 // Money is an amount in the row's language.
 func (e eventRow) Money(amount int64, currency string) string {
 	return formatMoney(e.Lang, amount, currency)

@@ -214,3 +214,46 @@ func TestPlanNameLabel(t *testing.T) {
 		t.Errorf("the plans table's columns: %s", head)
 	}
 }
+
+// The lanes and stay pages word the core's values (decision, reason,
+// event, lane direction, barrier command and result, a stay's state) in
+// the operator's language.
+func TestLaneValuesInOperatorsLanguage(t *testing.T) {
+	s := newSite(t)
+	for _, o := range []struct{ name, lang string }{{"li", "zh"}, {"maria", "pt"}} {
+		if _, err := s.Sys.Operators.Add(s.Ctx, "tester", operators.NewOperator{Name: o.name, Role: park.RoleAdmin, Language: o.lang,
+			Password: pw}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	d := s.Event(t, park.EventEntry, "沪A12345", s.Clock.Now().Add(-time.Hour)) // a visitor, let in at lane in-1
+	page := "/console/lots/" + s.Lot + "/lanes"
+	pt := s.browser(t)
+	pt.mustLogin("maria")
+	pt.get(page)
+	if st, _, _ := pt.post(page+"/in-1/command", url.Values{"command": {"open"}, "reason": {"ticket perdido"}}); st != http.StatusSeeOther {
+		t.Fatalf("open: %d", st)
+	}
+	for _, c := range []struct {
+		who            string
+		lane, row, log string
+		stayState      string
+	}{
+		{"li", `in-1 <small>入口</small>`, `<td>入场</td><td><strong>放行</strong> 临时车</td>`, `<td>开闸 <span class="badge">异常抬杆</span></td>`,
+			`<dd>在场</dd>`},
+		{"maria", `in-1 <small>entrada</small>`, `<td>entrada</td><td><strong>liberado</strong> avulso</td>`,
+			`<td>abrir <span class="badge">abertura manual</span></td>`, `<dd>no pátio</dd>`},
+	} {
+		b := s.browser(t)
+		b.mustLogin(c.who)
+		_, body, _ := b.get(page)
+		for _, want := range []string{c.lane, c.row, c.log} {
+			if !strings.Contains(body, want) {
+				t.Errorf("%s's lanes page lacks %s:\n%s", c.who, want, body)
+			}
+		}
+		if _, body, _ := b.get("/console/stays/" + d.StayID); !strings.Contains(body, c.stayState) {
+			t.Errorf("%s's stay page lacks %s:\n%s", c.who, c.stayState, body)
+		}
+	}
+}

@@ -78,6 +78,9 @@ func (w *Console) render(rw http.ResponseWriter, r *http.Request, status int, na
 	_, _ = rw.Write(buf.Bytes())
 }
 
+// W is a value of the core in the view's language (word).
+func (v *view) W(prefix, value string) string { return word(v.Lang, prefix, value) }
+
 // Money is an amount of minor units as the view's operator reads money.
 func (v *view) Money(amount int64, currency string) string {
 	return formatMoney(v.Lang, amount, currency)

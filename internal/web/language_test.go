@@ -257,3 +257,32 @@ func TestLaneValuesInOperatorsLanguage(t *testing.T) {
 		}
 	}
 }
+
+// The button that ends a lane's hold-open says so: "Liberar" is what a
+// Brazilian operator says for letting a car through (opening), and 恢复
+// does not say what is restored.
+func TestReleaseButtonLabel(t *testing.T) {
+	s := newSite(t)
+	for _, o := range []struct{ name, lang string }{{"li", "zh"}, {"maria", "pt"}} {
+		if _, err := s.Sys.Operators.Add(s.Ctx, "tester", operators.NewOperator{Name: o.name, Role: park.RoleAdmin, Language: o.lang,
+			Password: pw}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s.Event(t, park.EventEntry, "沪A12345", s.Clock.Now().Add(-time.Hour))
+	page := "/console/lots/" + s.Lot + "/lanes"
+	pt := s.browser(t)
+	pt.mustLogin("maria")
+	pt.get(page)
+	if st, _, _ := pt.post(page+"/in-1/command", url.Values{"command": {"hold_open"}, "reason": {"evento"}}); st != http.StatusSeeOther {
+		t.Fatalf("hold open: %d", st)
+	}
+	for who, want := range map[string]string{"li": "取消常开", "maria": "Voltar ao normal"} {
+		b := s.browser(t)
+		b.mustLogin(who)
+		_, body, _ := b.get(page)
+		if !strings.Contains(body, `<button name="command" value="release" class="secondary">`+want+`</button>`) {
+			t.Errorf("%s's release button is not %s:\n%s", who, want, body)
+		}
+	}
+}

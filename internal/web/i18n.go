@@ -228,6 +228,14 @@ var words = map[string][3]string{ // en, zh, pt
 	"result_undelivered":         {"undelivered", "设备未响应", "sem resposta do equipamento"},
 	"stay_in":                    {"in", "在场", "no pátio"},
 	"stay_out":                   {"out", "已出场", "saiu"},
+	"charge_started":             {"Started", "开始充电", "Início"},
+	"charge_ended":               {"Ended", "结束充电", "Fim"},
+	"availability_operative":     {"operative", "可用", "disponível"},
+	"availability_inoperative":   {"inoperative", "停用", "indisponível"},
+	"session_pending":            {"pending", "待启动", "aguardando início"},
+	"session_charging":           {"charging", "充电中", "carregando"},
+	"session_ended":              {"ended", "已结束", "encerrada"},
+	"session_failed":             {"failed", "启动失败", "falhou"},
 }
 
 func translate(lang, key string) string {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"parkd/internal/billing"
+	"parkd/internal/charging"
 	"parkd/internal/operators"
 	"parkd/internal/park"
 )
@@ -284,5 +285,37 @@ func TestReleaseButtonLabel(t *testing.T) {
 		if !strings.Contains(body, `<button name="command" value="release" class="secondary">`+want+`</button>`) {
 			t.Errorf("%s's release button is not %s:\n%s", who, want, body)
 		}
+	}
+}
+
+// A charging session's columns are when charging started and ended, not
+// when a car entered and left the lot (入场时间, 出场时间), and a
+// charger's availability is in the operator's language.
+func TestChargersInOperatorsLanguage(t *testing.T) {
+	s := newSite(t)
+	if _, err := s.Sys.Operators.Add(s.Ctx, "tester", operators.NewOperator{Name: "li", Role: park.RoleAdmin, Language: "zh",
+		Password: pw}); err != nil {
+		t.Fatal(err)
+	}
+	st, err := s.Sys.Charging.CreateStandard(s.Ctx, charging.StandardInput{Name: "test", Family: park.FamilyTwoWheeler,
+		Rules: park.ChargeRules{Kind: "time", MaxMinutes: 960, Payment: "prepaid", RefundTo: "payment",
+			Segments: []park.ChargeSegment{{From: "00:00", To: "24:00", Price: 100, BlockMinutes: 240}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Sys.Charging.RegisterCharger(s.Ctx, charging.ChargerInput{ID: "CP1", LotCode: s.Lot, Family: park.FamilyTwoWheeler,
+		Connectors: 2, Type: "ebike-10", StandardID: st.ID, Password: "0123456789abcdef"}); err != nil {
+		t.Fatal(err)
+	}
+	b := s.browser(t)
+	b.mustLogin("li")
+	_, body, _ := b.get("/console/lots/" + s.Lot + "/chargers")
+	head := regexp.MustCompile(`(?s)<table id="charge-sessions">.*?</thead>`).FindString(body)
+	if !strings.Contains(head, "<th scope=\"col\">开始充电</th><th scope=\"col\">结束充电</th>") || strings.Contains(head, "入场") {
+		t.Errorf("the sessions' columns: %s", head)
+	}
+	row := regexp.MustCompile(`(?s)<tr data-charger="CP1">.*?</tr>`).FindString(body)
+	if !strings.Contains(row, "离线</span> · 可用</td>") {
+		t.Errorf("the charger's state: %s", row)
 	}
 }

@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"strings"
+	"time"
 
 	"parkd/internal/operators"
 	"parkd/internal/park"
@@ -23,7 +24,7 @@ func auditSection() section {
 
 type auditData struct {
 	Users   []*park.Operator
-	Entries []*park.AuditEntry
+	Entries []auditRow
 	IsAdmin bool
 	Revoked string
 	Added   string
@@ -32,17 +33,34 @@ type auditData struct {
 	Langs   []string
 }
 
+// auditRow is an audit entry with when it happened as its lot's people
+// read the time: in the lot's time zone, with its offset from UTC, so a
+// change at 07:00 in Shanghai is not read as the day before; an entry of
+// no lot (an operator, a sign-in) in UTC.
+type auditRow struct {
+	*park.AuditEntry
+	When string
+}
+
+func auditTime(t time.Time, loc *time.Location) string {
+	if loc == nil {
+		return t.UTC().Format("2006-01-02 15:04:05") + " UTC"
+	}
+	return t.In(loc).Format("2006-01-02 15:04:05 UTC-07:00")
+}
+
 func (w *Console) auditPage(rw http.ResponseWriter, r *http.Request, p *operators.Principal) error {
 	ctx := r.Context()
 	d := auditData{IsAdmin: p.Role == park.RoleAdmin, Revoked: r.URL.Query().Get("revoked"), Added: r.URL.Query().Get("added"),
 		Updated: r.URL.Query().Get("updated"),
 		Roles:   park.Roles(), Langs: park.Languages}
+	var entries []*park.AuditEntry
 	var err error
 	if seesEveryLot(p) {
 		if d.Users, err = w.sys.Operators.List(ctx); err != nil {
 			return err
 		}
-		if d.Entries, err = w.sys.Operators.ListAudit(ctx, park.AuditFilter{Lot: r.URL.Query().Get("lot"), Limit: 200}); err != nil {
+		if entries, err = w.sys.Operators.ListAudit(ctx, park.AuditFilter{Lot: r.URL.Query().Get("lot"), Limit: 200}); err != nil {
 			return err
 		}
 	} else {
@@ -51,8 +69,19 @@ func (w *Console) auditPage(rw http.ResponseWriter, r *http.Request, p *operator
 			if err != nil {
 				return err
 			}
-			d.Entries = append(d.Entries, es...)
+			entries = append(entries, es...)
 		}
+	}
+	lots, err := w.sys.Gate.ListLots(ctx)
+	if err != nil {
+		return err
+	}
+	locs := map[string]*time.Location{}
+	for _, l := range lots {
+		locs[l.Code] = l.Location()
+	}
+	for _, e := range entries {
+		d.Entries = append(d.Entries, auditRow{AuditEntry: e, When: auditTime(e.At, locs[e.Lot])})
 	}
 	w.render(rw, r, http.StatusOK, "audit", p, "audit", d)
 	return nil

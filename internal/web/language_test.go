@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"html"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -317,5 +318,29 @@ func TestChargersInOperatorsLanguage(t *testing.T) {
 	row := regexp.MustCompile(`(?s)<tr data-charger="CP1">.*?</tr>`).FindString(body)
 	if !strings.Contains(row, "离线</span> · 可用</td>") {
 		t.Errorf("the charger's state: %s", row)
+	}
+}
+
+// The audit log writes a lot's change in the lot's time: a whitelist
+// entry made at 06:30 in Shanghai is on the 24th there, not at 22:30 on
+// the 23rd (UTC), the day before.
+func TestAuditTimeInLotsZone(t *testing.T) {
+	s := newSite(t)
+	if _, err := s.Sys.Operators.Add(s.Ctx, "tester", operators.NewOperator{Name: "li", Role: park.RoleAdmin, Language: "zh",
+		Password: pw}); err != nil {
+		t.Fatal(err)
+	}
+	s.Clock.Set(time.Date(2026, 11, 23, 22, 30, 0, 0, time.UTC))
+	b := s.browser(t)
+	b.mustLogin("li")
+	b.get("/console/lots/" + s.Lot + "/access")
+	if st, body, _ := b.post("/console/lots/"+s.Lot+"/whitelist", url.Values{"plate": {"沪B12345"},
+		"valid_from": {"2026-11-24T06:30"}, "valid_to": {"2026-11-30T00:00"}}); st != http.StatusSeeOther {
+		t.Fatalf("whitelist: %d\n%s", st, body)
+	}
+	_, body, _ := b.get("/console/audit")
+	row := html.UnescapeString(regexp.MustCompile(`<tr><td>[^<]*</td><td>li</td><td>[^<]*</td><td>` + s.Lot + `</td>`).FindString(body))
+	if !strings.HasPrefix(row, "<tr><td>2026-11-24 06:30:00 UTC+08:00</td>") {
+		t.Errorf("the whitelist entry's time: %q\n%s", row, body)
 	}
 }

@@ -236,6 +236,14 @@ var words = map[string][3]string{ // en, zh, pt
 	"session_charging":           {"charging", "充电中", "carregando"},
 	"session_ended":              {"ended", "已结束", "encerrada"},
 	"session_failed":             {"failed", "启动失败", "falhou"},
+	"role_admin":                 {"admin", "管理员", "administrador"},
+	"role_lot_operator":          {"lot_operator", "车场操作员", "operador de estacionamento"},
+	"role_read_only":             {"read_only", "只读", "somente leitura"},
+	// A language is named in itself, whatever the page's language: the
+	// one who reads it is the one who speaks it.
+	"language_en": {"English", "English", "English"},
+	"language_zh": {"中文", "中文", "中文"},
+	"language_pt": {"Português", "Português", "Português"},
 }
 
 func translate(lang, key string) string {

@@ -344,3 +344,44 @@ func TestAuditTimeInLotsZone(t *testing.T) {
 		t.Errorf("the whitelist entry's time: %q\n%s", row, body)
 	}
 }
+
+// Roles and languages are named in the operator's language on the people
+// page, the edit form and the header; the forms still post the values.
+func TestRolesInOperatorsLanguage(t *testing.T) {
+	s := newSite(t)
+	for _, o := range []struct {
+		name, lang string
+		role       park.Role
+		lots       []string
+	}{{"li", "zh", park.RoleAdmin, nil}, {"maria", "pt", park.RoleAdmin, nil}, {"op", "en", park.RoleLotOperator, []string{s.Lot}}} {
+		if _, err := s.Sys.Operators.Add(s.Ctx, "tester", operators.NewOperator{Name: o.name, Role: o.role, Language: o.lang,
+			Lots: o.lots, Password: pw}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, c := range []struct {
+		who    string
+		header string
+		row    string
+		option string
+	}{
+		{"li", `<strong id="whoami">li</strong> (管理员)`, `<td>op</td><td>车场操作员</td><td>` + s.Lot + `</td><td>English</td>`,
+			`<option value="lot_operator" selected>车场操作员</option>`},
+		{"maria", `<strong id="whoami">maria</strong> (administrador)`,
+			`<td>op</td><td>operador de estacionamento</td><td>` + s.Lot + `</td><td>English</td>`,
+			`<option value="lot_operator" selected>operador de estacionamento</option>`},
+	} {
+		b := s.browser(t)
+		b.mustLogin(c.who)
+		_, body, _ := b.get("/console/audit")
+		for _, want := range []string{c.header, c.row, `<option value="zh">中文</option>`} {
+			if !strings.Contains(body, want) {
+				t.Errorf("%s's people page lacks %s:\n%s", c.who, want, body)
+			}
+		}
+		_, body, _ = b.get("/console/users/op")
+		if !strings.Contains(body, c.option) || !strings.Contains(body, `<option value="pt">Português</option>`) {
+			t.Errorf("%s's edit form lacks %s:\n%s", c.who, c.option, body)
+		}
+	}
+}

@@ -48,7 +48,7 @@ func TestEditOperator(t *testing.T) {
 			t.Fatalf("edit page: %d\n%s", st, body)
 		}
 		for _, want := range []string{`<label for="e-role">`, `<label for="e-lots">`, `<label for="e-lang">`, `<label for="e-disabled">`,
-			`<option selected>lot_operator</option>`, `value="` + s.Lot + `"`} {
+			`<option value="lot_operator" selected>lot_operator</option>`, `value="` + s.Lot + `"`} {
 			if !strings.Contains(body, want) {
 				t.Errorf("edit page lacks %s", want)
 			}

@@ -244,6 +244,17 @@ var words = map[string][3]string{ // en, zh, pt
 	"language_en": {"English", "English", "English"},
 	"language_zh": {"中文", "中文", "中文"},
 	"language_pt": {"Português", "Português", "Português"},
+	// A price line's label, as the tariff and billing name it (a band's
+	// name is the tariff's own and shows as it is).
+	"coupon_line":              {"coupon", "优惠券", "cupom"},
+	"line_grace":               {"grace", "免费时长", "carência"},
+	"line_free window":         {"free window", "免费时段", "período gratuito"},
+	"line_free slot":           {"free slot", "月卡时段", "horário do plano"},
+	"line_repeated days":       {"repeated days", "连续相同整日", "dias inteiros repetidos"},
+	"line_stay cap reached":    {"stay cap reached", "已达单次封顶", "teto da estadia atingido"},
+	"line_parking":             {"parking", "停车费", "estacionamento"},
+	"line_member free minutes": {"member free minutes", "会员免费时长", "minutos grátis de sócio"},
+	"line_member discount":     {"member discount", "会员优惠", "desconto de sócio"},
 }
 
 func translate(lang, key string) string {

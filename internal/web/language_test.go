@@ -385,3 +385,42 @@ func TestRolesInOperatorsLanguage(t *testing.T) {
 		}
 	}
 }
+
+// A stay's price lines, why nothing is due, and a tariff preview's lines
+// are worded in the operator's language (a band's name is the tariff's
+// own and stays as it is).
+func TestPriceLinesInOperatorsLanguage(t *testing.T) {
+	s := newSite(t)
+	for _, o := range []struct{ name, lang string }{{"li", "zh"}, {"maria", "pt"}} {
+		if _, err := s.Sys.Operators.Add(s.Ctx, "tester", operators.NewOperator{Name: o.name, Role: park.RoleAdmin, Language: o.lang,
+			Password: pw}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	d := s.Event(t, park.EventEntry, "沪A12345", s.Clock.Now().Add(-time.Hour))
+	if _, err := s.Sys.Billing.IssueCoupon(s.Ctx, billing.CouponInput{LotCode: s.Lot, ID: "c-42", Plate: "沪A12345",
+		Kind: park.CouponPercent, Value: 50, Merchant: "Shop"}); err != nil {
+		t.Fatal(err)
+	}
+	free := s.Event(t, park.EventEntry, "沪B67890", s.Clock.Now().Add(-5*time.Minute)) // within the 15 free minutes
+	for _, c := range []struct{ who, coupon, free, parking string }{
+		{"li", "<td>优惠券 c-42 (Shop)</td>", "无需付费: <strong>免费</strong>", "<td>停车费</td>"},
+		{"maria", "<td>cupom c-42 (Shop)</td>", "Nada a pagar: <strong>sem cobrança</strong>", "<td>estacionamento</td>"},
+	} {
+		b := s.browser(t)
+		b.mustLogin(c.who)
+		if _, body, _ := b.get("/console/stays/" + d.StayID); !strings.Contains(body, c.coupon) {
+			t.Errorf("%s's stay page lacks %s:\n%s", c.who, c.coupon, body)
+		}
+		if _, body, _ := b.get("/console/stays/" + free.StayID); !strings.Contains(body, c.free) {
+			t.Errorf("%s's free stay page lacks %s:\n%s", c.who, c.free, body)
+		}
+		page := "/console/lots/" + s.Lot + "/tariff"
+		b.get(page)
+		_, body, _ := b.post(page, url.Values{"action": {"preview"}, "tariff": {`{"every":{"minutes":60,"price":300}}`},
+			"entry": {"2026-11-23T18:00"}, "exit": {"2026-11-23T20:00"}, "vehicle_class": {"small"}})
+		if !strings.Contains(body, c.parking) {
+			t.Errorf("%s's preview lacks %s:\n%s", c.who, c.parking, body)
+		}
+	}
+}

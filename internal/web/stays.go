@@ -120,8 +120,10 @@ type stayData struct {
 
 type lineRow struct {
 	From, To time.Time
-	Label    string
+	Label    string // a tariff band's name, or one of the core's labels (worded by the page)
 	Amount   int64
+	// Coupon and Merchant: the coupon a deduction line comes from.
+	Coupon, Merchant string
 }
 
 func (w *Console) stay(rw http.ResponseWriter, r *http.Request, p *operators.Principal) error {
@@ -136,12 +138,18 @@ func (w *Console) stay(rw http.ResponseWriter, r *http.Request, p *operators.Pri
 	st, l := b.Stay, b.Lot
 	d := stayData{Stay: st, Lot: l, Loc: l.Location(), Gross: b.Priced.Gross, Discount: b.Priced.Discount,
 		Total: b.Priced.Total, Due: b.Priced.Due, Paid: st.Paid, Free: b.Priced.FreeReason}
+	coupons := map[string]*park.Coupon{}
+	for _, c := range b.Priced.Coupons {
+		coupons[c.ID] = c
+	}
 	for _, ln := range b.Priced.Lines() {
-		label := ln.Label
-		if ln.Coupon != "" && !strings.Contains(label, ln.Coupon) { // a coupon's label names it already
-			label += " (" + ln.Coupon + ")"
+		row := lineRow{From: ln.From, To: ln.To, Label: ln.Label, Amount: ln.Amount}
+		if c, ok := coupons[ln.Coupon]; ok && ln.Coupon != "" { // worded by the page: coupon <id> (<merchant>)
+			row.Coupon, row.Merchant = c.ID, c.Merchant
+		} else if ln.Coupon != "" && !strings.Contains(row.Label, ln.Coupon) { // a coupon's label names it already
+			row.Label += " (" + ln.Coupon + ")"
 		}
-		d.Lines = append(d.Lines, lineRow{From: ln.From, To: ln.To, Label: label, Amount: ln.Amount})
+		d.Lines = append(d.Lines, row)
 	}
 	d.Timeline = append(d.Timeline, timelineItem{At: st.EntryAt, Kind: "entry", Text: st.EntryLane})
 	// Quotes before payments: a quote paid at once shares its instant

@@ -255,6 +255,10 @@ var words = map[string][3]string{ // en, zh, pt
 	"line_parking":             {"parking", "停车费", "estacionamento"},
 	"line_member free minutes": {"member free minutes", "会员免费时长", "minutos grátis de sócio"},
 	"line_member discount":     {"member discount", "会员优惠", "desconto de sócio"},
+	"class_small":              {"small", "小型车", "carro de passeio"},
+	"class_large":              {"large", "大型车", "veículo grande"},
+	"class_new_energy":         {"new_energy", "新能源车", "veículo elétrico"},
+	"class_motorcycle":         {"motorcycle", "摩托车", "moto"},
 }
 
 func translate(lang, key string) string {

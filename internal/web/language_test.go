@@ -424,3 +424,27 @@ func TestPriceLinesInOperatorsLanguage(t *testing.T) {
 		}
 	}
 }
+
+// The tariff preview's vehicle classes are named in the operator's
+// language, and still post the class.
+func TestVehicleClassesInOperatorsLanguage(t *testing.T) {
+	s := newSite(t)
+	if _, err := s.Sys.Operators.Add(s.Ctx, "tester", operators.NewOperator{Name: "maria", Role: park.RoleAdmin, Language: "pt",
+		Password: pw}); err != nil {
+		t.Fatal(err)
+	}
+	b := s.browser(t)
+	b.mustLogin("maria")
+	page := "/console/lots/" + s.Lot + "/tariff"
+	_, body, _ := b.get(page)
+	for _, want := range []string{`<option value="small" selected>carro de passeio</option>`, `<option value="motorcycle">moto</option>`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the tariff page lacks %s:\n%s", want, body)
+		}
+	}
+	_, body, _ = b.post(page, url.Values{"action": {"preview"}, "tariff": {`{"every":{"minutes":60,"price":300}}`},
+		"entry": {"2026-11-23T18:00"}, "exit": {"2026-11-23T20:00"}, "vehicle_class": {"motorcycle"}})
+	if !strings.Contains(body, `<option value="motorcycle" selected>moto</option>`) {
+		t.Errorf("the preview did not keep the class:\n%s", body)
+	}
+}

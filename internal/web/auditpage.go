@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"sort"
 	"strings"
 	"time"
 
@@ -71,6 +72,10 @@ func (w *Console) auditPage(rw http.ResponseWriter, r *http.Request, p *operator
 			}
 			entries = append(entries, es...)
 		}
+		// Each lot's entries come newest first; the page is one log,
+		// newest first across the operator's lots.
+		sort.SliceStable(entries, func(i, j int) bool { return entries[i].At.After(entries[j].At) })
+		entries = entries[:min(len(entries), 200)]
 	}
 	lots, err := w.sys.Gate.ListLots(ctx)
 	if err != nil {

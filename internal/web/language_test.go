@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"fmt"
 	"html"
 	"net/http"
 	"net/url"
@@ -446,5 +447,32 @@ func TestVehicleClassesInOperatorsLanguage(t *testing.T) {
 		"entry": {"2026-11-23T18:00"}, "exit": {"2026-11-23T20:00"}, "vehicle_class": {"motorcycle"}})
 	if !strings.Contains(body, `<option value="motorcycle" selected>moto</option>`) {
 		t.Errorf("the preview did not keep the class:\n%s", body)
+	}
+}
+
+// A lot operator of two lots reads one audit log, newest first, not one
+// lot's entries after the other's.
+func TestAuditOfSeveralLotsNewestFirst(t *testing.T) {
+	s := newSite(t)
+	s.CreateLot(t, "OTHER", 5, park.MissedEntryHold)
+	s.user(t, "op", park.RoleLotOperator, s.Lot, "OTHER")
+	b := s.browser(t)
+	b.mustLogin("op")
+	start := s.Clock.Now()
+	for i, lot := range []string{"OTHER", s.Lot, "OTHER"} { // the lot listed first gets the middle entry
+		s.Clock.Set(start.Add(time.Duration(i) * time.Minute))
+		b.get("/console/lots/" + lot + "/access")
+		if st, body, _ := b.post("/console/lots/"+lot+"/whitelist", url.Values{"plate": {fmt.Sprintf("沪B1234%d", i)},
+			"valid_from": {"2026-11-23T00:00"}, "valid_to": {"2026-11-30T00:00"}}); st != http.StatusSeeOther {
+			t.Fatalf("whitelist: %d\n%s", st, body)
+		}
+	}
+	_, body, _ := b.get("/console/audit")
+	var got []string
+	for _, m := range regexp.MustCompile(`<td>whitelist.put</td><td>([^<]*)</td><td>([^<]*)</td>`).FindAllStringSubmatch(body, -1) {
+		got = append(got, m[2])
+	}
+	if want := []string{"沪B12342", "沪B12341", "沪B12340"}; strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Errorf("the log's order %v, want %v (newest first)", got, want)
 	}
 }

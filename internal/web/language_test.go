@@ -12,8 +12,10 @@ import (
 
 	"parkd/internal/billing"
 	"parkd/internal/charging"
+	"parkd/internal/deliveries"
 	"parkd/internal/operators"
 	"parkd/internal/park"
+	"parkd/internal/systemtest"
 )
 
 // A Brazilian operator reads reais as R$ 1.234,50 and a Chinese one yuan
@@ -474,5 +476,29 @@ func TestAuditOfSeveralLotsNewestFirst(t *testing.T) {
 	}
 	if want := []string{"沪B12342", "沪B12341", "沪B12340"}; strings.Join(got, ",") != strings.Join(want, ",") {
 		t.Errorf("the log's order %v, want %v (newest first)", got, want)
+	}
+}
+
+// A delivery is dated in its lot's time, as the audit log: an entry
+// reported at 06:30 in Shanghai is not shown at 22:30 the day before.
+func TestDeliveryTimeInLotsZone(t *testing.T) {
+	s := newSite(t)
+	s.user(t, "ana", park.RoleAdmin)
+	if _, err := s.Sys.Partners.CreatePartner(s.Ctx, &park.Partner{ID: "app", Name: "App", Dialect: systemtest.Dialects[0],
+		Type: park.PartnerNormal, Lots: []string{s.Lot}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Sys.Deliveries.CreateSubscription(s.Ctx, "app", deliveries.SubscriptionInput{Report: park.ReportEntry,
+		URL: "https://app.example/hooks"}); err != nil {
+		t.Fatal(err)
+	}
+	s.Clock.Set(time.Date(2026, 11, 23, 22, 30, 0, 0, time.UTC))
+	s.Event(t, park.EventEntry, "沪A12345", s.Clock.Now())
+	b := s.browser(t)
+	b.mustLogin("ana")
+	_, body, _ := b.get("/console/deliveries?partner=app")
+	row := html.UnescapeString(regexp.MustCompile(`<tr class="delivery-[a-z]+"><td>[^<]*</td>`).FindString(body))
+	if !strings.HasSuffix(row, "<td>2026-11-24 06:30:00 UTC+08:00</td>") {
+		t.Errorf("the delivery's time: %q\n%s", row, body)
 	}
 }

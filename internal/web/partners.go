@@ -58,9 +58,16 @@ func (w *Console) partners(rw http.ResponseWriter, r *http.Request, p *operators
 type deliveriesData struct {
 	Partner, State string
 	States         []string
-	Deliveries     []*park.Delivery
+	Deliveries     []deliveryRow
 	CanReplay      bool
 	Replayed       string
+}
+
+// deliveryRow is a delivery with when its report was made, in its lot's
+// time as the audit log writes it (auditTime).
+type deliveryRow struct {
+	*park.Delivery
+	When string
 }
 
 func (w *Console) deliveries(rw http.ResponseWriter, r *http.Request, p *operators.Principal) error {
@@ -75,7 +82,17 @@ func (w *Console) deliveries(rw http.ResponseWriter, r *http.Request, p *operato
 	if err != nil {
 		return err
 	}
-	d.Deliveries = ds
+	lots, err := w.sys.Gate.ListLots(r.Context())
+	if err != nil {
+		return err
+	}
+	locs := map[string]*time.Location{}
+	for _, l := range lots {
+		locs[l.Code] = l.Location()
+	}
+	for _, dl := range ds {
+		d.Deliveries = append(d.Deliveries, deliveryRow{Delivery: dl, When: auditTime(dl.CreatedAt, locs[dl.LotCode])})
+	}
 	w.render(rw, r, http.StatusOK, "deliveries", p, "partners", d)
 	return nil
 }

@@ -259,6 +259,22 @@ var words = map[string][3]string{ // en, zh, pt
 	"class_large":              {"large", "大型车", "veículo grande"},
 	"class_new_energy":         {"new_energy", "新能源车", "veículo elétrico"},
 	"class_motorcycle":         {"motorcycle", "摩托车", "moto"},
+	"delivery_pending":         {"pending", "待推送", "pendente"},
+	"delivery_sending":         {"sending", "推送中", "enviando"},
+	"delivery_failed":          {"failed", "失败待重试", "falhou (nova tentativa agendada)"},
+	"delivery_delivered":       {"delivered", "已送达", "entregue"},
+	"delivery_dead":            {"dead", "已放弃", "desistida"},
+	"report_entry":             {"entry", "入场", "entrada"},
+	"report_exit":              {"exit", "出场", "saída"},
+	"report_order":             {"order", "订单", "pedido"},
+	"report_sensorless_exit":   {"sensorless_exit", "无感离场", "saída sem parar"},
+	"report_lot_info":          {"lot_info", "车场信息", "dados do estacionamento"},
+	"report_abnormal_lift":     {"abnormal_lift", "异常抬杆", "abertura manual"},
+	"report_device_status":     {"device_status", "设备状态", "estado do equipamento"},
+	"report_charge_end":        {"charge_end", "充电结束", "fim da recarga"},
+	"report_rental":            {"rental", "租车目录", "catálogo de locação"},
+	"partner_normal":           {"normal", "普通", "normal"},
+	"partner_own_entries":      {"own_entries", "自行登记入场", "registra as próprias entradas"},
 }
 
 func translate(lang, key string) string {

@@ -502,3 +502,35 @@ func TestDeliveryTimeInLotsZone(t *testing.T) {
 		t.Errorf("the delivery's time: %q\n%s", row, body)
 	}
 }
+
+// Partners and deliveries name reports, partner types and delivery states
+// in the operator's language; the state filter still sends the state.
+func TestDeliveriesInOperatorsLanguage(t *testing.T) {
+	s := newSite(t)
+	if _, err := s.Sys.Operators.Add(s.Ctx, "tester", operators.NewOperator{Name: "li", Role: park.RoleAdmin, Language: "zh",
+		Password: pw}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Sys.Partners.CreatePartner(s.Ctx, &park.Partner{ID: "app", Name: "App", Dialect: systemtest.Dialects[0],
+		Type: park.PartnerNormal, Lots: []string{s.Lot}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Sys.Deliveries.CreateSubscription(s.Ctx, "app", deliveries.SubscriptionInput{Report: park.ReportEntry,
+		URL: "https://app.example/hooks"}); err != nil {
+		t.Fatal(err)
+	}
+	s.Event(t, park.EventEntry, "沪A12345", s.Clock.Now())
+	b := s.browser(t)
+	b.mustLogin("li")
+	_, body, _ := b.get("/console/partners")
+	if !strings.Contains(body, " · 普通 · ") || !strings.Contains(body, "<tr><td>入场</td>") {
+		t.Errorf("partners page:\n%s", body)
+	}
+	_, body, _ = b.get("/console/deliveries?partner=app&state=pending")
+	for _, want := range []string{`<option value="pending" selected>待推送</option>`, `<option value="failed">失败待重试</option>`,
+		`<td>入场 <small`, `<td>待推送</td>`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("deliveries page lacks %s:\n%s", want, body)
+		}
+	}
+}

@@ -275,6 +275,14 @@ var words = map[string][3]string{ // en, zh, pt
 	"report_rental":            {"rental", "租车目录", "catálogo de locação"},
 	"partner_normal":           {"normal", "普通", "normal"},
 	"partner_own_entries":      {"own_entries", "自行登记入场", "registra as próprias entradas"},
+	"anomaly_reentry":          {"reentry", "重复入场", "reentrada"},
+	"anomaly_missed_entry":     {"missed_entry", "无入场记录出场", "saída sem registro de entrada"},
+	"anomaly_late_record":      {"late_record", "补传记录", "registro atrasado"},
+	"anomaly_device_clock":     {"device_clock", "设备时钟错误", "relógio do equipamento errado"},
+	"anomaly_refused_record":   {"refused_record", "被拒记录", "registro recusado"},
+	"anomaly_sensorless_late":  {"sensorless_late", "无感支付超时", "pagamento sem parar atrasado"},
+	"anomaly_held_open":        {"held_open", "常开放行", "cancela mantida aberta"},
+	"anomaly_offline_pass":     {"offline_pass", "脱机放行", "liberado offline"},
 }
 
 func translate(lang, key string) string {

@@ -534,3 +534,35 @@ func TestDeliveriesInOperatorsLanguage(t *testing.T) {
 		}
 	}
 }
+
+// A stay's timeline words a barrier command and its result in the
+// operator's language, and keeps the lane, who and why as they were.
+func TestTimelineInOperatorsLanguage(t *testing.T) {
+	s := newSite(t)
+	for _, o := range []struct{ name, lang string }{{"li", "zh"}, {"maria", "pt"}, {"ann", "en"}} {
+		if _, err := s.Sys.Operators.Add(s.Ctx, "tester", operators.NewOperator{Name: o.name, Role: park.RoleAdmin, Language: o.lang,
+			Password: pw}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	d := s.Event(t, park.EventEntry, "沪A12345", s.Clock.Now().Add(-time.Hour))
+	page := "/console/lots/" + s.Lot + "/lanes"
+	pt := s.browser(t)
+	pt.mustLogin("maria")
+	pt.get(page)
+	if st, _, _ := pt.post(page+"/in-1/command", url.Values{"command": {"open"}, "reason": {"ticket perdido"}}); st != http.StatusSeeOther {
+		t.Fatalf("open: %d", st)
+	}
+	for who, want := range map[string]string{
+		"li":    "<strong>道闸</strong> in-1 开闸 operator:maria ticket perdido (已执行)",
+		"maria": "<strong>Cancela</strong> in-1 abrir operator:maria ticket perdido (executado)",
+		"ann":   "<strong>Barrier</strong> in-1 open operator:maria ticket perdido (delivered)",
+	} {
+		b := s.browser(t)
+		b.mustLogin(who)
+		_, body, _ := b.get("/console/stays/" + d.StayID)
+		if li := regexp.MustCompile(`<li class="tl-barrier">.*?</li>`).FindString(body); !strings.Contains(li, want) {
+			t.Errorf("%s's timeline: %s, want %s", who, li, want)
+		}
+	}
+}

@@ -102,6 +102,9 @@ type timelineItem struct {
 	Text    string
 	Amount  int64
 	Expires time.Time // a quote's end of validity
+	// Values the page words in the operator's language: an anomaly's
+	// kind; a barrier command and its result.
+	Anomaly, Lane, Command, Result string
 }
 
 type stayData struct {
@@ -170,11 +173,11 @@ func (w *Console) stay(rw http.ResponseWriter, r *http.Request, p *operators.Pri
 		return err
 	}
 	for _, a := range anomalies {
-		d.Timeline = append(d.Timeline, timelineItem{At: a.At, Kind: "anomaly", Text: a.Kind + ": " + a.Detail})
+		d.Timeline = append(d.Timeline, timelineItem{At: a.At, Kind: "anomaly", Anomaly: a.Kind, Text: a.Detail})
 	}
 	for _, c := range cmds {
-		d.Timeline = append(d.Timeline, timelineItem{At: c.At, Kind: "barrier",
-			Text: strings.TrimSpace(c.Lane + " " + c.Command + " " + c.By + " " + c.Reason + " (" + c.Result + ")")})
+		d.Timeline = append(d.Timeline, timelineItem{At: c.At, Kind: "barrier", Lane: c.Lane, Command: c.Command,
+			Result: c.Result, Text: strings.TrimSpace(c.By + " " + c.Reason)})
 	}
 	sort.SliceStable(d.Timeline, func(i, j int) bool { return d.Timeline[i].At.Before(d.Timeline[j].At) })
 	w.render(rw, r, http.StatusOK, "stay", p, "stays", d)

@@ -95,7 +95,7 @@ func TestRental(t *testing.T) {
 	b.mustLogin("op")
 	code, body, _ := b.get("/console/lots/" + s.Lot + "/rental")
 	if code != http.StatusOK || !strings.Contains(body, "West &lt;Lake&gt;") || !strings.Contains(body, "浙A12345") ||
-		!strings.Contains(body, "Corolla (5, petrol, automatic)") || !strings.Contains(body, "12000 km") {
+		!strings.Contains(body, "Corolla (5 seats, petrol, automatic)") || !strings.Contains(body, "12000 km") {
 		t.Fatalf("rental page: %d\n%s", code, body)
 	}
 	o := s.browser(t)

@@ -283,6 +283,16 @@ var words = map[string][3]string{ // en, zh, pt
 	"anomaly_sensorless_late":  {"sensorless_late", "无感支付超时", "pagamento sem parar atrasado"},
 	"anomaly_held_open":        {"held_open", "常开放行", "cancela mantida aberta"},
 	"anomaly_offline_pass":     {"offline_pass", "脱机放行", "liberado offline"},
+	"device_camera":            {"camera", "车牌识别相机", "câmera"},
+	"device_barrier":           {"barrier", "道闸控制器", "controlador de cancela"},
+	"device_screen":            {"screen", "显示屏", "painel"},
+	"fuel_petrol":              {"petrol", "汽油", "gasolina"},
+	"fuel_diesel":              {"diesel", "柴油", "diesel"},
+	"fuel_electric":            {"electric", "纯电动", "elétrico"},
+	"fuel_hybrid":              {"hybrid", "混合动力", "híbrido"},
+	"transmission_manual":      {"manual", "手动挡", "manual"},
+	"transmission_automatic":   {"automatic", "自动挡", "automático"},
+	"seats":                    {"seats", "座", "lugares"},
 }
 
 func translate(lang, key string) string {

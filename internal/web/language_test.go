@@ -15,6 +15,7 @@ import (
 	"parkd/internal/deliveries"
 	"parkd/internal/operators"
 	"parkd/internal/park"
+	"parkd/internal/rental"
 	"parkd/internal/systemtest"
 )
 
@@ -563,6 +564,51 @@ func TestTimelineInOperatorsLanguage(t *testing.T) {
 		_, body, _ := b.get("/console/stays/" + d.StayID)
 		if li := regexp.MustCompile(`<li class="tl-barrier">.*?</li>`).FindString(body); !strings.Contains(li, want) {
 			t.Errorf("%s's timeline: %s, want %s", who, li, want)
+		}
+	}
+}
+
+// The devices and rental pages word a device's kind and lane direction,
+// and a rental model's seats, fuel and gearbox, in the operator's
+// language.
+func TestDevicesAndRentalInOperatorsLanguage(t *testing.T) {
+	b := systemtest.NewWith(t, systemtest.Options{DeviceProtocols: []string{"test-cam"}})
+	s := &site{Bundle: b, srv: newServer(t, b)}
+	for _, o := range []struct{ name, lang string }{{"li", "zh"}, {"maria", "pt"}} {
+		if _, err := s.Sys.Operators.Add(s.Ctx, "tester", operators.NewOperator{Name: o.name, Role: park.RoleAdmin, Language: o.lang,
+			Password: pw}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.Sys.Devices.Register(s.Ctx, &park.Device{Serial: "cam-1", LotCode: s.Lot, Lane: "in-1", Protocol: "test-cam",
+		Addr: "http://192.0.2.9", Username: "admin", Password: "camera-secret"}); err != nil {
+		t.Fatal(err)
+	}
+	r := s.Sys.Rental
+	if _, err := r.PutStore(s.Ctx, park.RentalStore{Code: "10001", CompanyCode: "122", Kind: park.RentalStoreKind, Name: "West Lake",
+		Address: "1 Wensan Rd", Latitude: 30.27, Longitude: 120.15, City: "330100", Opens: "08:00", Closes: "22:00", Active: true,
+		LotCode: s.Lot}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.PutModel(s.Ctx, park.VehicleModel{Code: "100001", Name: "Corolla", Seats: 5, Fuel: "petrol",
+		Transmission: "automatic"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.PutVehicle(s.Ctx, rental.VehicleInput{Plate: "浙A12345", VIN: "LVGBE40K8GG123456", StoreCode: "10001",
+		ModelCode: "100001", Mileage: 12000}); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ who, device, model string }{
+		{"li", "<td>in-1 (入口)</td><td>车牌识别相机</td>", "Corolla (5座, 汽油, 自动挡)"},
+		{"maria", "<td>in-1 (entrada)</td><td>câmera</td>", "Corolla (5 lugares, gasolina, automático)"},
+	} {
+		br := s.browser(t)
+		br.mustLogin(c.who)
+		if _, body, _ := br.get("/console/lots/" + s.Lot + "/devices"); !strings.Contains(body, c.device) {
+			t.Errorf("%s's devices page lacks %s:\n%s", c.who, c.device, body)
+		}
+		if _, body, _ := br.get("/console/lots/" + s.Lot + "/rental"); !strings.Contains(body, c.model) {
+			t.Errorf("%s's rental page lacks %s:\n%s", c.who, c.model, body)
 		}
 	}
 }

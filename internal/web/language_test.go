@@ -612,3 +612,31 @@ func TestDevicesAndRentalInOperatorsLanguage(t *testing.T) {
 		}
 	}
 }
+
+// A form's refused field, shown beside the form, is worded in the
+// operator's language, with the core's message kept as detail.
+func TestFormErrorsInOperatorsLanguage(t *testing.T) {
+	s := newSite(t)
+	for _, o := range []struct{ name, lang string }{{"li", "zh"}, {"maria", "pt"}} {
+		if _, err := s.Sys.Operators.Add(s.Ctx, "tester", operators.NewOperator{Name: o.name, Role: park.RoleAdmin, Language: o.lang,
+			Password: pw}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s.user(t, "op", park.RoleLotOperator, s.Lot)
+	zh, pt := s.browser(t), s.browser(t)
+	zh.mustLogin("li")
+	pt.mustLogin("maria")
+	page := "/console/lots/" + s.Lot + "/tariff"
+	zh.get(page)
+	_, body, _ := zh.post(page, url.Values{"action": {"preview"}, "tariff": {`{"every":{"minutes":60,"price":300}}`},
+		"entry": {"yesterday"}, "exit": {"2026-11-23T20:00"}, "vehicle_class": {"small"}})
+	if want := `id="tariff-error">输入有误：入场时间 <small class="hint" lang="en">entry: &#34;yesterday&#34; is not a date and time</small>`; !strings.Contains(body, want) {
+		t.Errorf("the tariff page lacks %s:\n%s", want, body)
+	}
+	pt.get("/console/users/op")
+	_, body, _ = pt.post("/console/users/op", url.Values{"role": {"lot_operator"}, "lots": {"NOPE"}, "language": {"en"}})
+	if want := `id="user-error">Dado inválido no campo &#34;Estacionamentos&#34; <small class="hint" lang="en">lots: `; !strings.Contains(body, want) {
+		t.Errorf("the edit form lacks %s:\n%s", want, body)
+	}
+}

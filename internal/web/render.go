@@ -78,6 +78,10 @@ func (w *Console) render(rw http.ResponseWriter, r *http.Request, status int, na
 	_, _ = rw.Write(buf.Bytes())
 }
 
+// FormError is a form's refused field as the error page would word it in
+// the view's language (describe): shown beside the form.
+func (v *view) FormError(e *park.Error) pageError { return describe(v.Lang, e) }
+
 // W is a value of the core in the view's language (word).
 func (v *view) W(prefix, value string) string { return word(v.Lang, prefix, value) }
 

@@ -293,6 +293,12 @@ var words = map[string][3]string{ // en, zh, pt
 	"transmission_manual":      {"manual", "手动挡", "manual"},
 	"transmission_automatic":   {"automatic", "自动挡", "automático"},
 	"seats":                    {"seats", "座", "lugares"},
+	"access_allow":             {"allow", "放行", "entrada liberada"},
+	"access_deny":              {"deny", "禁止入场", "entrada bloqueada"},
+	"special_police":           {"police", "警车", "polícia"},
+	"special_ambulance":        {"ambulance", "救护车", "ambulância"},
+	"special_fire":             {"fire", "消防车", "bombeiros"},
+	"special_blacklist":        {"blacklist", "黑名单车辆", "lista negra"},
 }
 
 func translate(lang, key string) string {

@@ -640,3 +640,23 @@ func TestFormErrorsInOperatorsLanguage(t *testing.T) {
 		t.Errorf("the edit form lacks %s:\n%s", want, body)
 	}
 }
+
+// A special vehicle's type and whether it is let in or kept out are
+// worded in the operator's language.
+func TestSpecialVehiclesInOperatorsLanguage(t *testing.T) {
+	s := newSite(t)
+	if _, err := s.Sys.Operators.Add(s.Ctx, "tester", operators.NewOperator{Name: "li", Role: park.RoleAdmin, Language: "zh",
+		Password: pw}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Sys.Access.PutSpecialVehicle(s.Ctx, s.Lot, "沪A12345", "ambulance", time.Time{}, time.Time{}); err != nil {
+		t.Fatal(err)
+	}
+	b := s.browser(t)
+	b.mustLogin("li")
+	_, body, _ := b.get("/console/lots/" + s.Lot + "/access")
+	row := regexp.MustCompile(`<tr><td class="plate">沪A12345</td>.*?</tr>`).FindString(body)
+	if !strings.Contains(row, "<td>特种车辆 (放行)</td>") || !strings.HasSuffix(row, "<td>救护车</td></tr>") {
+		t.Errorf("the special vehicle's row: %s", row)
+	}
+}

@@ -299,6 +299,7 @@ var words = map[string][3]string{ // en, zh, pt
 	"special_ambulance":        {"ambulance", "救护车", "ambulância"},
 	"special_fire":             {"fire", "消防车", "bombeiros"},
 	"special_blacklist":        {"blacklist", "黑名单车辆", "lista negra"},
+	"tariff_units":             {"prices in the currency's minor units (fen, centavos): ", "价格以最小货币单位（分）计：", "preços em centavos: "},
 }
 
 func translate(lang, key string) string {

@@ -660,3 +660,30 @@ func TestSpecialVehiclesInOperatorsLanguage(t *testing.T) {
 		t.Errorf("the special vehicle's row: %s", row)
 	}
 }
+
+// The tariff document's prices are minor units: the form says so, with
+// an example in the lot's money, so a Brazilian operator does not type
+// 5 for five reais (five centavos).
+func TestTariffSaysPricesAreMinorUnits(t *testing.T) {
+	s := newSite(t)
+	if _, err := s.Sys.Gate.CreateLot(s.Ctx, &park.Lot{Code: "sp", Name: "Centro", TimeZone: "America/Sao_Paulo", Currency: "BRL",
+		Capacity: 10, ExitGraceMinutes: 15, QuoteTTLSeconds: 300,
+		Tariff: []byte(`{"every":{"minutes":60,"price":500}}`)}); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ name, lang, lot, want string }{
+		{"maria", "pt", "sp", "preços em centavos: 500 = R$ 5,00"},
+		{"li", "zh", s.Lot, "价格以最小货币单位（分）计：500 = ¥5.00"},
+	} {
+		if _, err := s.Sys.Operators.Add(s.Ctx, "tester", operators.NewOperator{Name: c.name, Role: park.RoleAdmin, Language: c.lang,
+			Password: pw}); err != nil {
+			t.Fatal(err)
+		}
+		b := s.browser(t)
+		b.mustLogin(c.name)
+		_, body, _ := b.get("/console/lots/" + c.lot + "/tariff")
+		if !strings.Contains(body, `<small class="hint" id="tariff-units">`+c.want+`</small>`) {
+			t.Errorf("%s's tariff form does not say %s:\n%s", c.lang, c.want, body)
+		}
+	}
+}

@@ -687,3 +687,19 @@ func TestTariffSaysPricesAreMinorUnits(t *testing.T) {
 		}
 	}
 }
+
+// The preview says which stay it priced as every page writes a time, not
+// as the form's field holds it (2026-11-23T18:00).
+func TestPreviewStayWrittenAsTimes(t *testing.T) {
+	s := newSite(t)
+	s.user(t, "ana", park.RoleAdmin)
+	b := s.browser(t)
+	b.mustLogin("ana")
+	page := "/console/lots/" + s.Lot + "/tariff"
+	b.get(page)
+	_, body, _ := b.post(page, url.Values{"action": {"preview"}, "tariff": {`{"every":{"minutes":60,"price":300}}`},
+		"entry": {"2026-11-23T18:00"}, "exit": {"2026-11-24T09:00"}, "vehicle_class": {"small"}})
+	if want := `<p id="preview-stay">A car from 2026-11-23 18:00 → 2026-11-24 09:00</p>`; !strings.Contains(body, want) {
+		t.Errorf("the preview lacks %s:\n%s", want, body)
+	}
+}

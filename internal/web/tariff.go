@@ -39,8 +39,10 @@ type tariffData struct {
 	// preview, or a saved version.
 	Err     *park.Error
 	Preview *billing.PreviewResult
-	Saved   bool
-	Loc     *time.Location
+	// The previewed stay's entry and exit, written as every time is.
+	PreviewEntry, PreviewExit time.Time
+	Saved                     bool
+	Loc                       *time.Location
 }
 
 func (w *Console) tariffPage(rw http.ResponseWriter, r *http.Request, p *operators.Principal) error {
@@ -128,7 +130,7 @@ func (w *Console) tariffPost(rw http.ResponseWriter, r *http.Request, p *operato
 			res, err = billing.PreviewTariff(billing.Preview{Tariff: []byte(d.Doc), TimeZone: l.TimeZone, Entry: entry.UTC(),
 				Exit: exit.UTC(), VehicleClass: d.Class})
 			if err == nil {
-				d.Preview = &res
+				d.Preview, d.PreviewEntry, d.PreviewExit = &res, entry, exit
 			}
 		}
 		if err != nil {

@@ -703,3 +703,33 @@ func TestPreviewStayWrittenAsTimes(t *testing.T) {
 		t.Errorf("the preview lacks %s:\n%s", want, body)
 	}
 }
+
+// The audit log names what was done, and why a sign-in failed, in the
+// operator's language.
+func TestAuditActionsInOperatorsLanguage(t *testing.T) {
+	s := newSite(t)
+	if _, err := s.Sys.Operators.Add(s.Ctx, "tester", operators.NewOperator{Name: "maria", Role: park.RoleAdmin, Language: "pt",
+		Password: pw}); err != nil {
+		t.Fatal(err)
+	}
+	if st, _ := s.browser(t).login("maria", "not the password"); st != http.StatusUnauthorized {
+		t.Fatalf("a wrong password: %d", st)
+	}
+	b := s.browser(t)
+	b.mustLogin("maria")
+	b.get("/console/lots/" + s.Lot + "/access")
+	if st, body, _ := b.post("/console/lots/"+s.Lot+"/whitelist", url.Values{"plate": {"沪B12345"},
+		"valid_from": {"2026-11-23T00:00"}, "valid_to": {"2026-11-30T00:00"}}); st != http.StatusSeeOther {
+		t.Fatalf("whitelist: %d\n%s", st, body)
+	}
+	_, body, _ := b.get("/console/audit")
+	for _, want := range []string{
+		`<td>maria</td><td>inclusão na lista branca/negra</td><td>` + s.Lot + `</td><td>沪B12345</td>`,
+		`<td>maria</td><td>entrada no console</td>`,
+		`<td>falha ao entrar</td><td></td><td>maria</td><td>senha incorreta</td>`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the audit page lacks %s:\n%s", want, body)
+		}
+	}
+}

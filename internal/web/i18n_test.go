@@ -37,8 +37,17 @@ func TestFormatMoney(t *testing.T) {
 
 func TestFormatKWh(t *testing.T) {
 	for wh, want := range map[int64]string{0: "0.000", 7: "0.007", 12345: "12.345", 1000: "1.000", -1500: "-1.500"} {
-		if got := formatKWh(wh); got != want {
-			t.Errorf("%d Wh: %q, want %q", wh, got, want)
+		for _, lang := range []string{"en", "zh"} {
+			if got := formatKWh(lang, wh); got != want {
+				t.Errorf("%s %d Wh: %q, want %q", lang, wh, got, want)
+			}
+		}
+	}
+	// Portuguese: a decimal comma; a point groups thousands.
+	for wh, want := range map[int64]string{0: "0,000", 7: "0,007", 12345: "12,345", 1000: "1,000", -1500: "-1,500",
+		1234567: "1.234,567", 123456789: "123.456,789"} {
+		if got := formatKWh("pt", wh); got != want {
+			t.Errorf("pt %d Wh: %q, want %q", wh, got, want)
 		}
 	}
 }

@@ -39,7 +39,6 @@ func parsePages() map[string]*template.Template {
 		"time":      formatTime,
 		"lotLinks":  lotLinks,
 		"hasPrefix": strings.HasPrefix,
-		"kwh":       formatKWh,
 		// pathSeg escapes free text (a lane's id) as one path segment.
 		"pathSeg":  url.PathEscape,
 		"imageSrc": imageSrc,
@@ -162,12 +161,28 @@ func formatMoney(lang string, amount int64, currency string) string {
 	return sign + s + " " + currency
 }
 
-// formatKWh writes watt-hours as kilowatt-hours to the watt-hour: 12345
-// is "12.345".
-func formatKWh(wh int64) string {
+// KWh is an energy in the view's language.
+func (v *view) KWh(wh int64) string { return formatKWh(v.Lang, wh) }
+
+// formatKWh writes watt-hours as kilowatt-hours to the watt-hour, as an
+// operator of lang reads a decimal: 12345 is "12.345" in English and
+// Chinese, "12,345" in Portuguese, where "12.345" is twelve thousand.
+func formatKWh(lang string, wh int64) string {
 	sign := ""
 	if wh < 0 {
 		sign, wh = "-", -wh
 	}
-	return fmt.Sprintf("%s%d.%03d", sign, wh/1000, wh%1000)
+	whole, point := strconv.FormatInt(wh/1000, 10), "."
+	if lang == "pt" {
+		point = ","
+		var b strings.Builder
+		for i, c := range whole {
+			if i > 0 && (len(whole)-i)%3 == 0 {
+				b.WriteByte('.')
+			}
+			b.WriteRune(c)
+		}
+		whole = b.String()
+	}
+	return fmt.Sprintf("%s%s%s%03d", sign, whole, point, wh%1000)
 }

@@ -247,7 +247,7 @@ var words = map[string][3]string{ // en, zh, pt
 	// A price line's label, as the tariff and billing name it (a band's
 	// name is the tariff's own and shows as it is).
 	"coupon_line":              {"coupon", "优惠券", "cupom"},
-	"line_grace":               {"grace", "免费时长", "carência"},
+	"line_grace":               {"grace", "免费时长", "tolerância"},
 	"line_free window":         {"free window", "免费时段", "período gratuito"},
 	"line_free slot":           {"free slot", "月卡时段", "horário do plano"},
 	"line_repeated days":       {"repeated days", "连续相同整日", "dias inteiros repetidos"},
@@ -263,10 +263,10 @@ var words = map[string][3]string{ // en, zh, pt
 	"delivery_sending":         {"sending", "推送中", "enviando"},
 	"delivery_failed":          {"failed", "失败待重试", "falhou (nova tentativa agendada)"},
 	"delivery_delivered":       {"delivered", "已送达", "entregue"},
-	"delivery_dead":            {"dead", "已放弃", "desistida"},
+	"delivery_dead":            {"dead", "已放弃", "tentativas esgotadas"},
 	"report_entry":             {"entry", "入场", "entrada"},
 	"report_exit":              {"exit", "出场", "saída"},
-	"report_order":             {"order", "订单", "pedido"},
+	"report_order":             {"order", "结算订单", "cobrança da estadia"},
 	"report_sensorless_exit":   {"sensorless_exit", "无感离场", "saída sem parar"},
 	"report_lot_info":          {"lot_info", "车场信息", "dados do estacionamento"},
 	"report_abnormal_lift":     {"abnormal_lift", "异常抬杆", "abertura manual"},

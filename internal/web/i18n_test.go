@@ -51,3 +51,20 @@ func TestFormatKWh(t *testing.T) {
 		}
 	}
 }
+
+// Brazilian car parks call the free minutes after entry tolerância (not
+// carência, a waiting period of a contract); a report given up on has
+// exhausted its attempts; a settled stay's report is its billing, not an
+// order placed.
+func TestParkingTerms(t *testing.T) {
+	for _, c := range []struct{ lang, key, want string }{
+		{"pt", "line_grace", "tolerância"},
+		{"pt", "delivery_dead", "tentativas esgotadas"},
+		{"pt", "report_order", "cobrança da estadia"},
+		{"zh", "report_order", "结算订单"},
+	} {
+		if got := translate(c.lang, c.key); got != c.want {
+			t.Errorf("%s %s: %q, want %q", c.lang, c.key, got, c.want)
+		}
+	}
+}

@@ -62,6 +62,9 @@ func TestParkingTerms(t *testing.T) {
 		{"pt", "delivery_dead", "tentativas esgotadas"},
 		{"pt", "report_order", "cobrança da estadia"},
 		{"zh", "report_order", "结算订单"},
+		// A car park's entry and exit lanes are pistas (faixas are a
+		// road's); what is left to pay is "a pagar".
+		{"pt", "lanes", "Pistas"}, {"pt", "lane", "Pista"}, {"pt", "due", "A pagar"},
 	} {
 		if got := translate(c.lang, c.key); got != c.want {
 			t.Errorf("%s %s: %q, want %q", c.lang, c.key, got, c.want)

@@ -323,6 +323,7 @@ var words = map[string][3]string{ // en, zh, pt
 	"signin_no such operator":       {"no such operator", "无此操作员", "operador inexistente"},
 	"signin_wrong password":         {"wrong password", "密码错误", "senha incorreta"},
 	"signin_operator disabled":      {"operator disabled", "操作员已停用", "operador desativado"},
+	"sections":                      {"sections", "栏目", "seções"},
 }
 
 func translate(lang, key string) string {

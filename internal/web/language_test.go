@@ -733,3 +733,18 @@ func TestAuditActionsInOperatorsLanguage(t *testing.T) {
 		}
 	}
 }
+
+// A screen reader announces the console's navigation in the operator's
+// language.
+func TestNavigationLabelInOperatorsLanguage(t *testing.T) {
+	s := newSite(t)
+	if _, err := s.Sys.Operators.Add(s.Ctx, "tester", operators.NewOperator{Name: "li", Role: park.RoleAdmin, Language: "zh",
+		Password: pw}); err != nil {
+		t.Fatal(err)
+	}
+	b := s.browser(t)
+	b.mustLogin("li")
+	if _, body, _ := b.get("/console/"); !strings.Contains(body, `<nav aria-label="栏目">`) {
+		t.Errorf("the navigation's label:\n%s", body)
+	}
+}

@@ -149,7 +149,7 @@ var words = map[string][3]string{ // en, zh, pt
 	"last_seen":           {"Last heard", "最近在线", "Último contato"},
 	"online":              {"online", "在线", "online"},
 	"offline":             {"offline", "离线", "offline"},
-	"since":               {"since", "自", "desde"},
+	"since":               {"since %s", "自 %s 起", "desde %s"},
 	"no_devices":          {"No devices registered.", "没有登记的设备。", "Nenhum dispositivo registrado."},
 	"receivable":          {"Receivable (cars that left)", "应收（已出场）", "A receber (saíram)"},
 	"coupons_used":        {"Coupons used", "已用优惠券", "Cupons usados"},

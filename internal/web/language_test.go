@@ -748,3 +748,25 @@ func TestNavigationLabelInOperatorsLanguage(t *testing.T) {
 		t.Errorf("the navigation's label:\n%s", body)
 	}
 }
+
+// Since when a device is online or offline reads as a Chinese phrase
+// (自 … 起), not a bare 自 before the time.
+func TestDeviceSinceInChinese(t *testing.T) {
+	b := systemtest.NewWith(t, systemtest.Options{DeviceProtocols: []string{"test-cam"}})
+	s := &site{Bundle: b, srv: newServer(t, b)}
+	if _, err := s.Sys.Operators.Add(s.Ctx, "tester", operators.NewOperator{Name: "li", Role: park.RoleAdmin, Language: "zh",
+		Password: pw}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Sys.Devices.Register(s.Ctx, &park.Device{Serial: "cam-1", LotCode: s.Lot, Lane: "in-1", Protocol: "test-cam",
+		Addr: "http://192.0.2.9", Username: "admin", Password: "camera-secret"}); err != nil {
+		t.Fatal(err)
+	}
+	br := s.browser(t)
+	br.mustLogin("li")
+	_, body, _ := br.get("/console/lots/" + s.Lot + "/devices")
+	row := regexp.MustCompile(`(?s)<tr data-serial="cam-1">.*?</tr>`).FindString(body)
+	if !regexp.MustCompile(`离线</span> · 自 \d{4}-\d\d-\d\d \d\d:\d\d 起</td>`).MatchString(row) {
+		t.Errorf("the device's state: %s", row)
+	}
+}

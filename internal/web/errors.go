@@ -56,6 +56,15 @@ func describe(lang string, err error) pageError {
 	case !errors.As(err, &pe):
 		return pageError{Status: http.StatusInternalServerError, Message: translate(lang, "err_internal")}
 	}
+	if pe.Code == park.EConflict && !pe.Stale && lang != "en" {
+		// Not a lost race: what was asked clashes with what exists (a
+		// name taken, a plate on another list). Reloading does not help.
+		e := pageError{Status: http.StatusConflict, Message: translate(lang, "err_exists"), Detail: pe.Message}
+		if k, ok := fieldWords[pe.Field]; ok {
+			e.Message = fmt.Sprintf(translate(lang, "err_exists_field"), translate(lang, k))
+		}
+		return e
+	}
 	if pe.Code == park.EInvalid {
 		e := pageError{Status: http.StatusBadRequest, Message: pe.Error()}
 		if lang != "en" {

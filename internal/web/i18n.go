@@ -324,6 +324,8 @@ var words = map[string][3]string{ // en, zh, pt
 	"signin_wrong password":         {"wrong password", "密码错误", "senha incorreta"},
 	"signin_operator disabled":      {"operator disabled", "操作员已停用", "operador desativado"},
 	"sections":                      {"sections", "栏目", "seções"},
+	"err_exists":                    {"this clashes with what exists", "与已有记录冲突。", "Conflita com um registro existente."},
+	"err_exists_field":              {"this clashes with what exists: %s", "与已有记录冲突：%s", "Conflita com um registro existente no campo \"%s\""},
 }
 
 func translate(lang, key string) string {

@@ -770,3 +770,37 @@ func TestDeviceSinceInChinese(t *testing.T) {
 		t.Errorf("the device's state: %s", row)
 	}
 }
+
+// A change that clashes with what exists (a name taken, a plate on
+// another list) is not told to reload and try again, which cannot help.
+func TestConflictsInOperatorsLanguage(t *testing.T) {
+	s := newSite(t)
+	for _, o := range []struct{ name, lang string }{{"li", "zh"}, {"maria", "pt"}} {
+		if _, err := s.Sys.Operators.Add(s.Ctx, "tester", operators.NewOperator{Name: o.name, Role: park.RoleAdmin, Language: o.lang,
+			Password: pw}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := s.Sys.Access.PutSpecialVehicle(s.Ctx, s.Lot, "沪A12345", "ambulance", time.Time{}, time.Time{}); err != nil {
+		t.Fatal(err)
+	}
+	message := regexp.MustCompile(`id="error-message">([^<]*)<`)
+	pt := s.browser(t)
+	pt.mustLogin("maria")
+	pt.get("/console/audit")
+	st, body, _ := pt.post("/console/users", url.Values{"name": {"li"}, "role": {"read_only"}, "language": {"pt"},
+		"password": {"another long passphrase"}})
+	if m := message.FindStringSubmatch(body); st != http.StatusConflict || m == nil || m[1] != "Conflita com um registro existente." ||
+		!strings.Contains(body, `id="error-detail">`) {
+		t.Errorf("a taken name: %d %q\n%s", st, m, body)
+	}
+	zh := s.browser(t)
+	zh.mustLogin("li")
+	zh.get("/console/lots/" + s.Lot + "/access")
+	st, body, _ = zh.post("/console/lots/"+s.Lot+"/whitelist", url.Values{"plate": {"沪A12345"},
+		"valid_from": {"2026-11-23T00:00"}, "valid_to": {"2026-11-30T00:00"}})
+	if m := message.FindStringSubmatch(body); st != http.StatusConflict || m == nil || m[1] != "与已有记录冲突：车牌" ||
+		!strings.Contains(body, `id="error-detail">plate 沪A12345 already has an entry of another list`) {
+		t.Errorf("a plate on another list: %d %q\n%s", st, m, body)
+	}
+}

@@ -2,7 +2,9 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -32,6 +34,7 @@ type auditData struct {
 	Updated string
 	Roles   []park.Role
 	Langs   []string
+	Older   string // the next page's link, when this one is full
 }
 
 // auditRow is an audit entry with when it happened as its lot's people
@@ -57,25 +60,40 @@ func (w *Console) auditPage(rw http.ResponseWriter, r *http.Request, p *operator
 		Roles:   park.Roles(), Langs: park.Languages}
 	var entries []*park.AuditEntry
 	var err error
+	const page = 200
+	var before int64 // the page of entries older than this one's (0: the newest)
+	if v := r.URL.Query().Get("before"); v != "" {
+		if before, err = strconv.ParseInt(v, 10, 64); err != nil || before < 1 {
+			return park.Invalid("before", "%q is not a page of the audit log", v)
+		}
+	}
+	lot := r.URL.Query().Get("lot")
 	if seesEveryLot(p) {
 		if d.Users, err = w.sys.Operators.List(ctx); err != nil {
 			return err
 		}
-		if entries, err = w.sys.Operators.ListAudit(ctx, park.AuditFilter{Lot: r.URL.Query().Get("lot"), Limit: 200}); err != nil {
+		if entries, err = w.sys.Operators.ListAudit(ctx, park.AuditFilter{Lot: lot, Limit: page, BeforeSeq: before}); err != nil {
 			return err
 		}
 	} else {
 		for _, l := range p.Lots {
-			es, err := w.sys.Operators.ListAudit(ctx, park.AuditFilter{Lot: l, Limit: 200})
+			es, err := w.sys.Operators.ListAudit(ctx, park.AuditFilter{Lot: l, Limit: page, BeforeSeq: before})
 			if err != nil {
 				return err
 			}
 			entries = append(entries, es...)
 		}
 		// Each lot's entries come newest first; the page is one log,
-		// newest first across the operator's lots.
-		sort.SliceStable(entries, func(i, j int) bool { return entries[i].At.After(entries[j].At) })
-		entries = entries[:min(len(entries), 200)]
+		// newest first across the operator's lots (the log's own order).
+		sort.SliceStable(entries, func(i, j int) bool { return entries[i].Seq > entries[j].Seq })
+		entries = entries[:min(len(entries), page)]
+	}
+	if len(entries) == page {
+		q := url.Values{"before": {strconv.FormatInt(entries[page-1].Seq, 10)}}
+		if lot != "" {
+			q.Set("lot", lot)
+		}
+		d.Older = Prefix + "audit?" + q.Encode()
 	}
 	lots, err := w.sys.Gate.ListLots(ctx)
 	if err != nil {

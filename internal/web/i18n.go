@@ -136,6 +136,7 @@ var words = map[string][3]string{ // en, zh, pt
 	"language":            {"Language", "语言", "Idioma"},
 	"sign_out_everywhere": {"Sign out everywhere", "全部退出", "Desconectar em todos os lugares"},
 	"changes":             {"Changes", "变更记录", "Alterações"},
+	"older":               {"Older changes", "更早的变更", "Alterações anteriores"},
 	"action":              {"Action", "操作", "Ação"},
 	"target":              {"Target", "对象", "Alvo"},
 	"before_after":        {"Before / after", "变更前/后", "Antes / depois"},

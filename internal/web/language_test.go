@@ -804,3 +804,60 @@ func TestConflictsInOperatorsLanguage(t *testing.T) {
 		t.Errorf("a plate on another list: %d %q\n%s", st, m, body)
 	}
 }
+
+// TestAuditPages: the audit log shows its newest 200 changes and links to
+// the older ones, page after page, for an admin and for a lot operator
+// whose lots' logs are merged.
+func TestAuditPages(t *testing.T) {
+	s := newSite(t)
+	s.CreateLot(t, "OTHER", 5, park.MissedEntryHold)
+	s.user(t, "ana", park.RoleAdmin)
+	s.user(t, "op", park.RoleLotOperator, s.Lot, "OTHER")
+	at := s.Clock.Now()
+	if err := s.Store.Update(s.Ctx, func(tx park.Tx) error {
+		for i := range 305 { // t000 oldest, t304 newest, the lots alternating
+			lot := []string{s.Lot, "OTHER"}[i%2]
+			if err := tx.InsertAudit(s.Ctx, &park.AuditEntry{ID: fmt.Sprintf("a%03d", i), At: at.Add(time.Duration(i) * time.Second),
+				Actor: "x", Action: "lot.update", Lot: lot, Target: fmt.Sprintf("t%03d", i)}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	targets := regexp.MustCompile(`<td>(t\d{3})</td>`)
+	older := regexp.MustCompile(`<a id="older" href="([^"]+)">`)
+	for _, who := range []string{"ana", "op"} {
+		t.Run(who, func(t *testing.T) {
+			b := s.browser(t)
+			b.mustLogin(who)
+			var got []string
+			path, pages := "/console/audit", 0
+			for path != "" {
+				st, body, _ := b.get(path)
+				if st != http.StatusOK {
+					t.Fatalf("%s: %d", path, st)
+				}
+				pages++
+				for _, m := range targets.FindAllStringSubmatch(body, -1) {
+					got = append(got, m[1])
+				}
+				path = ""
+				if m := older.FindStringSubmatch(body); m != nil {
+					path = html.UnescapeString(m[1])
+				}
+			}
+			// Two pages (200 changes, then the rest, which links no further):
+			// every entry once, newest first.
+			if pages != 2 || len(got) != 305 || got[0] != "t304" || got[199] != "t105" || got[200] != "t104" || got[304] != "t000" {
+				t.Fatalf("%d pages, %d entries: first %v, 200th %v, last %v", pages, len(got), got[0], got[min(199, len(got)-1)], got[len(got)-1])
+			}
+		})
+	}
+	b := s.browser(t)
+	b.mustLogin("ana")
+	if st, _, _ := b.get("/console/audit?before=page2"); st != http.StatusBadRequest {
+		t.Fatalf("a garbled page: %d, want 400", st)
+	}
+}

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -60,12 +61,19 @@ func (w *Console) accessPage(rw http.ResponseWriter, r *http.Request, p *operato
 	if d.Hotel, err = w.sys.Access.ListEntries(ctx, l.Code, park.ListHotel, ""); err != nil {
 		return err
 	}
-	coupons, total, err := w.sys.Billing.ListCoupons(ctx, billing.CouponQuery{LotCode: l.Code, Limit: 100})
+	// The newest coupons, newest first: the list is kept oldest first, so
+	// its last page, read backwards.
+	const shown = 100
+	_, total, err := w.sys.Billing.ListCoupons(ctx, billing.CouponQuery{LotCode: l.Code, Limit: 1})
+	if err != nil {
+		return err
+	}
+	coupons, total, err := w.sys.Billing.ListCoupons(ctx, billing.CouponQuery{LotCode: l.Code, Limit: shown, Offset: max(0, total-shown)})
 	if err != nil {
 		return err
 	}
 	d.Total = total
-	for _, c := range coupons {
+	for _, c := range slices.Backward(coupons) {
 		d.Coupons = append(d.Coupons, couponRow{Coupon: c, State: c.StateAt(now)})
 	}
 	w.render(rw, r, http.StatusOK, "access", p, "overview", d)

@@ -861,3 +861,28 @@ func TestAuditPages(t *testing.T) {
 		t.Fatalf("a garbled page: %d, want 400", st)
 	}
 }
+
+// TestAccessPageShowsTheNewestCoupons: a busy lot's access page lists its
+// newest 100 coupons, newest first, and counts them all.
+func TestAccessPageShowsTheNewestCoupons(t *testing.T) {
+	s := newSite(t)
+	s.user(t, "ana", park.RoleAdmin)
+	start := s.Clock.Now()
+	for i := range 130 { // c000 oldest
+		s.Clock.Set(start.Add(time.Duration(i) * time.Second))
+		if _, err := s.Sys.Billing.IssueCoupon(s.Ctx, billing.CouponInput{LotCode: s.Lot, ID: fmt.Sprintf("c%03d", i), Plate: fmt.Sprintf("沪A1%04d", i),
+			Kind: park.CouponPercent, Value: 10, Merchant: "Shop", ValidFrom: start, ValidTo: start.Add(24 * time.Hour)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b := s.browser(t)
+	b.mustLogin("ana")
+	_, body, _ := b.get("/console/lots/" + s.Lot + "/access")
+	var ids []string
+	for _, m := range regexp.MustCompile(`<tr><td class="code">(c\d{3})</td>`).FindAllStringSubmatch(body, -1) {
+		ids = append(ids, m[1])
+	}
+	if len(ids) != 100 || ids[0] != "c129" || ids[99] != "c030" || !strings.Contains(body, "(130)") {
+		t.Fatalf("%d coupons shown, first %v, last %v; want c129 down to c030 of 130", len(ids), ids[:min(1, len(ids))], ids[max(0, len(ids)-1):])
+	}
+}

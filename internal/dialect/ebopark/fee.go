@@ -66,9 +66,10 @@ func (h *Handler) getProStopWithDeductionV3(ctx context.Context, p *park.Partner
 	if err := decode(body, &in); err != nil {
 		return nil, 0, err
 	}
-	// The lot is read with the stay (the fee query is the partners'
-	// hottest call), and only this lot is searched.
-	code, err := h.partnerLotCode(ctx, p, in.ParkCode)
+	// The lot, and whether it is the partner's, is read with the stay
+	// (the fee query is the partners' hottest call), and only this lot is
+	// searched.
+	code, err := required("ParkCode", in.ParkCode)
 	if err != nil {
 		return nil, 0, err
 	}

@@ -33,6 +33,7 @@ func TestLotTakenFromPartnerElsewhere(t *testing.T) {
 	for _, c := range []struct{ op, body string }{
 		{"QueryRemainingSpaces", `{"ParkCode":"140123001"}`},
 		{"QueryInParkCars", `{"ParkCode":"140123001"}`},
+		{"getProStopWithDeductionV3", `{"ParkCode":"140123001","CarNo":"粤B12345"}`},
 		{"AddWhiteCar", `{"ParkCode":"140123001","CarNo":"粤B99999","BeginTime":"2026-03-01 00:00:00","EndTime":"2026-04-01 00:00:00"}`},
 	} {
 		wantState(t, e.call(c.op, c.body), -1, "无权操作该车场")

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"sort"
@@ -44,6 +45,19 @@ type auditData struct {
 type auditRow struct {
 	*park.AuditEntry
 	When string
+}
+
+// lotZones is each lot's time zone, by code.
+func (w *Console) lotZones(ctx context.Context) (map[string]*time.Location, error) {
+	lots, err := w.sys.Gate.ListLots(ctx)
+	if err != nil {
+		return nil, err
+	}
+	locs := make(map[string]*time.Location, len(lots))
+	for _, l := range lots {
+		locs[l.Code] = l.Location()
+	}
+	return locs, nil
 }
 
 func auditTime(t time.Time, loc *time.Location) string {
@@ -95,13 +109,9 @@ func (w *Console) auditPage(rw http.ResponseWriter, r *http.Request, p *operator
 		}
 		d.Older = Prefix + "audit?" + q.Encode()
 	}
-	lots, err := w.sys.Gate.ListLots(ctx)
+	locs, err := w.lotZones(ctx)
 	if err != nil {
 		return err
-	}
-	locs := map[string]*time.Location{}
-	for _, l := range lots {
-		locs[l.Code] = l.Location()
 	}
 	for _, e := range entries {
 		d.Entries = append(d.Entries, auditRow{AuditEntry: e, When: auditTime(e.At, locs[e.Lot])})

@@ -82,13 +82,9 @@ func (w *Console) deliveries(rw http.ResponseWriter, r *http.Request, p *operato
 	if err != nil {
 		return err
 	}
-	lots, err := w.sys.Gate.ListLots(r.Context())
+	locs, err := w.lotZones(r.Context())
 	if err != nil {
 		return err
-	}
-	locs := map[string]*time.Location{}
-	for _, l := range lots {
-		locs[l.Code] = l.Location()
 	}
 	for _, dl := range ds {
 		d.Deliveries = append(d.Deliveries, deliveryRow{Delivery: dl, When: auditTime(dl.CreatedAt, locs[dl.LotCode])})

@@ -331,6 +331,14 @@ func (s *Service) entry(ctx context.Context, tx park.Tx, l *park.Lot, in *EventI
 			fmt.Sprintf("entered again at lane %s while stay %s was open; the old stay was closed", in.Lane, old.ID)); err != nil {
 			return dec, err
 		}
+		// Partners that count the cars inside from reports hear that the
+		// old stay is gone, as of the entry read that closed it.
+		// The event is that entry read, without its picture (not one of an exit).
+		ev := &park.Event{ID: in.ID, LotCode: l.Code, Type: in.Type, Plate: p.Text, Lane: in.Lane, At: at,
+			PlateColor: in.PlateColor, VehicleClass: in.VehicleClass, ReceivedAt: now}
+		if err := s.reportLeft(ctx, tx, l, old.ID, ev, "", park.AnomalyReentry); err != nil {
+			return dec, err
+		}
 	case !park.IsCode(err, park.ENotFound):
 		return dec, err
 	}

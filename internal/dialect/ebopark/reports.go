@@ -214,6 +214,10 @@ func reportBody(r *park.Report, d *park.ReportData) reportFields {
 			out.Reason += "：" + d.Reason
 		}
 	}
+	if (r.Kind == park.ReportExit || r.Kind == park.ReportOrder) && d.Event != nil && d.Event.Type == park.EventEntry {
+		// The car was read entering again: its exit was missed.
+		out.Reason = "再次入场，出场未识别，原在场记录已关闭"
+	}
 	for _, p := range d.Payments {
 		out.PayList = append(out.PayList, pay{OrderNo: p.QuoteID, PayFee: fen(p.Amount), PayType: p.Method, TradeNo: p.Reference, PayTime: at(p.PaidAt)})
 	}

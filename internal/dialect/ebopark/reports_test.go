@@ -336,6 +336,31 @@ func TestReportOfARemovedCar(t *testing.T) {
 	}
 }
 
+// TestReportOfAReentry: a car read entering while inside missed its exit;
+// its old stay is reported out at that entry's time (14:00Z read, 22:00
+// in Asia/Shanghai), with no exit lane nor picture, and a reason in the
+// vendor's language.
+func TestReportOfAReentry(t *testing.T) {
+	b, rc := reportBundle(t)
+	if _, err := b.Sys.Deliveries.CreateSubscription(b.Ctx, reportPartner, deliveries.SubscriptionInput{Report: park.ReportExit, URL: rc.URL}); err != nil {
+		t.Fatal(err)
+	}
+	now := b.Clock.Now()
+	b.Event(t, park.EventEntry, "京T00002", now.Add(-2*time.Hour))
+	b.Event(t, park.EventEntry, "京T00002", now.Add(-time.Hour))
+	runWorker(t, b)
+	deliverytest.WaitFor(t, 30*time.Second, "the exit report", func() bool { return len(rc.Acked()) == 1 })
+	var got map[string]any
+	if err := json.Unmarshal(rc.Requests()[0].Body, &got); err != nil {
+		t.Fatal(err)
+	}
+	want := now.Add(-time.Hour).In(time.FixedZone("CST", 8*3600)).Format("2006-01-02 15:04:05")
+	if got["reportType"] != "CarOut" || got["reason"] != "再次入场，出场未识别，原在场记录已关闭" || got["exitChannelId"] != nil ||
+		got["imageUrl"] != nil || got["exitTime"] != want || got["freeSpaces"] != float64(10) {
+		t.Errorf("the report of a re-entry (exit at %s, 10 free): %s", want, rc.Requests()[0].Body)
+	}
+}
+
 // TestReportFieldsDocumented: every field of every golden report is
 // named in docs/ebopark.md's Reports section.
 func TestReportFieldsDocumented(t *testing.T) {

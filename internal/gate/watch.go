@@ -58,10 +58,11 @@ type HourStat struct {
 }
 
 // LastDay returns a lot's last 24 hours, oldest first, the current hour
-// last. The cars inside at each hour's end are worked back from the count
-// now, through the entries and exits since (so cars that left another
-// way, such as removed by an operator, are not subtracted). Errors:
-// ENotFound (lot).
+// last: the passages through an open barrier, and the cars inside at each
+// hour's end as the stays say (those that entered before it and had not
+// left by then), worked back from the count now through the stays that
+// entered and left since, however they closed (an exit, an operator's
+// removal, a re-entry, an offline record). Errors: ENotFound (lot).
 func (s *Service) LastDay(ctx context.Context, lot string) ([]HourStat, error) {
 	var out []HourStat
 	err := s.base.View(ctx, func(tx park.Tx) error {
@@ -93,9 +94,28 @@ func (s *Service) LastDay(ctx context.Context, lot string) ([]HourStat, error) {
 				out[i].Exits += c.Count
 			}
 		}
+		// Stays by their own times: an entry or exit dated after an hour's
+		// end (a later hour, or a device clock ahead) was not yet then.
+		moves, err := tx.CountStayMovesByHour(ctx, lot, first)
+		if err != nil {
+			return err
+		}
+		entered, left := make([]int, len(out)+1), make([]int, len(out)+1)
+		for _, m := range moves {
+			i := min(int(m.Hour.Sub(first)/time.Hour), len(out))
+			if i < 0 {
+				continue
+			}
+			if m.Type == park.EventEntry {
+				entered[i] += m.Count
+			} else {
+				left[i] += m.Count
+			}
+		}
+		inside += left[len(out)] - entered[len(out)]
 		for i := len(out) - 1; i >= 0; i-- {
 			out[i].InsideAtHourEnd = max(inside, 0)
-			inside += out[i].Exits - out[i].Entries
+			inside += left[i] - entered[i]
 		}
 		return nil
 	})

@@ -4,6 +4,7 @@ import (
 	"context"
 	"regexp"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -137,6 +138,26 @@ type HourCount struct {
 	Count int
 }
 
+// MergeHourCounts orders counts by hour, then type, adding up those of
+// the same hour and type.
+func MergeHourCounts(cs []HourCount) []HourCount {
+	slices.SortFunc(cs, func(a, b HourCount) int {
+		if c := a.Hour.Compare(b.Hour); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Type, b.Type)
+	})
+	out := cs[:0]
+	for _, c := range cs {
+		if n := len(out); n > 0 && out[n-1].Hour.Equal(c.Hour) && out[n-1].Type == c.Type {
+			out[n-1].Count += c.Count
+			continue
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
 // OperatorTx is the part of Tx for operators, their sessions and the
 // audit log.
 type OperatorTx interface {
@@ -177,6 +198,11 @@ type OperatorTx interface {
 	// CountPassagesByHour counts the lot's entries and exits whose barrier
 	// opened, received since the instant, per UTC hour.
 	CountPassagesByHour(ctx context.Context, lot string, since time.Time) ([]HourCount, error)
+	// CountStayMovesByHour counts, per UTC hour since the instant, the
+	// lot's stays that entered (Type EventEntry, by entry time) and those
+	// that left (EventExit, by exit time, however they closed), ordered
+	// by hour, then type.
+	CountStayMovesByHour(ctx context.Context, lot string, since time.Time) ([]HourCount, error)
 	// ListRecentEvents returns up to limit of the lot's events received
 	// after the instant, newest first.
 	ListRecentEvents(ctx context.Context, lot string, after time.Time, limit int) ([]*Event, error)

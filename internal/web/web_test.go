@@ -142,10 +142,11 @@ func TestOverview(t *testing.T) {
 		}
 	}
 	// The last 24 hours: both entries and the exit were received this hour
-	// (15:00 local); worked back from the 1 inside now, none were inside
-	// an hour ago.
+	// (15:00 local); as the stays say, the car in since 14:00 was inside
+	// at that hour's end, and none at 14:00.
 	for _, want := range []string{`data-hour="15:00" data-entries="2" data-exits="1" data-inside="1"`,
-		`data-hour="14:00" data-entries="0" data-exits="0" data-inside="0"`, `data-hour="16:00" data-entries="0"`} {
+		`data-hour="14:00" data-entries="0" data-exits="0" data-inside="1"`,
+		`data-hour="13:00" data-entries="0" data-exits="0" data-inside="0"`, `data-hour="16:00" data-entries="0"`} {
 		if !strings.Contains(row, want) {
 			t.Errorf("the chart lacks %q:\n%s", want, row)
 		}

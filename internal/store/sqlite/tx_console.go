@@ -174,3 +174,29 @@ func (t *txn) SumStaysLeft(ctx context.Context, lot string, from, to time.Time) 
 	}
 	return park.DaySums{Left: int(r.N), Total: r.Total, Discount: r.Discount, Paid: r.Paid, CouponsUsed: int(n)}, nil
 }
+
+func (t *txn) CountStayMovesByHour(ctx context.Context, lot string, since time.Time) ([]park.HourCount, error) {
+	ins, err := t.q.CountStayEntriesByHour(stmtCtx, db.CountStayEntriesByHourParams{LotCode: lot, Since: us(since)})
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	gone, err := t.q.CountLeftStayEntriesByHour(stmtCtx, db.CountLeftStayEntriesByHourParams{LotCode: lot, Since: nullUS(&since)})
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	outs, err := t.q.CountStayExitsByHour(stmtCtx, db.CountStayExitsByHourParams{LotCode: lot, Since: nullUS(&since)})
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	out := make([]park.HourCount, 0, len(ins)+len(gone)+len(outs))
+	for _, r := range ins {
+		out = append(out, park.HourCount{Hour: time.Unix(r.Hour*3600, 0).UTC(), Type: park.EventEntry, Count: int(r.N)})
+	}
+	for _, r := range gone {
+		out = append(out, park.HourCount{Hour: time.Unix(r.Hour*3600, 0).UTC(), Type: park.EventEntry, Count: int(r.N)})
+	}
+	for _, r := range outs {
+		out = append(out, park.HourCount{Hour: time.Unix(r.Hour*3600, 0).UTC(), Type: park.EventExit, Count: int(r.N)})
+	}
+	return park.MergeHourCounts(out), nil
+}

@@ -332,3 +332,40 @@ func testLaneEvents(t *testing.T, s park.Store) {
 		t.Errorf("passages by hour %v, want %v", hours, want)
 	}
 }
+
+// testStayMovesByHour: stays counted by the hour they entered and the
+// hour they left, since an instant, however they closed; a stay that
+// entered before the instant counts only its exit; another lot's not.
+func testStayMovesByHour(t *testing.T, s park.Store) {
+	ctx := context.Background()
+	seedLot(t, s, "L1")
+	seedLot(t, s, "L2")
+	h8 := base.Truncate(time.Hour) // 08:00 UTC; base is 08:30
+	stay := func(lot, id string, in time.Time, out *time.Time) {
+		t.Helper()
+		st := newStay(lot, id, "K"+id, "200"+id)
+		st.EntryAt = in
+		if out != nil {
+			st.State, st.ExitAt = park.StayOut, out
+		}
+		must(t, update(t, s, func(tx park.Tx) error { return tx.InsertStay(ctx, st) }))
+	}
+	at := func(d time.Duration) *time.Time { x := h8.Add(d); return &x }
+	stay("L1", "1", h8.Add(-time.Hour), at(30*time.Minute))     // before: only its exit, 08:xx
+	stay("L1", "2", h8.Add(-time.Hour), at(-10*time.Minute))    // left before: nothing
+	stay("L1", "3", h8.Add(10*time.Minute), at(70*time.Minute)) // in 08:xx, out 09:xx
+	stay("L1", "4", h8.Add(20*time.Minute), nil)                // in 08:xx, inside
+	stay("L1", "5", h8.Add(2*time.Hour), nil)                   // in 10:xx, inside
+	stay("L1", "6", h8.Add(-2*time.Hour), nil)                  // inside since before: nothing
+	stay("L2", "7", h8.Add(10*time.Minute), nil)                // another lot
+	var got []park.HourCount
+	must(t, s.View(ctx, func(tx park.Tx) (err error) {
+		got, err = tx.CountStayMovesByHour(ctx, "L1", h8)
+		return
+	}))
+	want := []park.HourCount{{Hour: h8, Type: park.EventEntry, Count: 2}, {Hour: h8, Type: park.EventExit, Count: 1},
+		{Hour: h8.Add(time.Hour), Type: park.EventExit, Count: 1}, {Hour: h8.Add(2 * time.Hour), Type: park.EventEntry, Count: 1}}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("stay moves by hour %v, want %v", got, want)
+	}
+}

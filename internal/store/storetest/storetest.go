@@ -65,6 +65,7 @@ func Run(t *testing.T, open Opener) {
 		"Sessions":           testSessions,
 		"Audit":              testAudit,
 		"LaneEvents":         testLaneEvents,
+		"StayMovesByHour":    testStayMovesByHour,
 		"Serialize":          testSerialize,
 		"ClaimAfterDisabled": testClaimAfterDisabled,
 		"ClaimInTwo":         testClaimInTwo,

@@ -62,3 +62,23 @@ FROM stays WHERE lot_code = sqlc.arg(lot_code) AND exit_at >= sqlc.arg(from_at) 
 
 -- name: CountCouponsUsed :one
 SELECT COUNT(*) FROM coupons WHERE lot_code = sqlc.arg(lot_code) AND used_at >= sqlc.arg(from_at) AND used_at < sqlc.arg(to_at);
+
+-- name: CountStayEntriesByHour :many
+-- A stay that entered since the instant is inside now (this query) or
+-- left after it (the next), each read through an index.
+SELECT CAST(floor(extract(epoch FROM entry_at) / 3600) AS BIGINT) AS hour, COUNT(*) AS n
+FROM stays
+WHERE lot_code = sqlc.arg(lot_code) AND state = 'in' AND entry_at >= sqlc.arg(since)
+GROUP BY 1 ORDER BY 1;
+
+-- name: CountLeftStayEntriesByHour :many
+SELECT CAST(floor(extract(epoch FROM entry_at) / 3600) AS BIGINT) AS hour, COUNT(*) AS n
+FROM stays
+WHERE lot_code = sqlc.arg(lot_code) AND exit_at >= sqlc.arg(since) AND entry_at >= sqlc.arg(since)
+GROUP BY 1 ORDER BY 1;
+
+-- name: CountStayExitsByHour :many
+SELECT CAST(floor(extract(epoch FROM exit_at) / 3600) AS BIGINT) AS hour, COUNT(*) AS n
+FROM stays
+WHERE lot_code = sqlc.arg(lot_code) AND exit_at >= sqlc.arg(since)
+GROUP BY 1 ORDER BY 1;

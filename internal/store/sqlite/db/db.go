@@ -78,6 +78,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.countInsideForPassStmt, err = db.PrepareContext(ctx, countInsideForPass); err != nil {
 		return nil, fmt.Errorf("error preparing query CountInsideForPass: %w", err)
 	}
+	if q.countLeftStayEntriesByHourStmt, err = db.PrepareContext(ctx, countLeftStayEntriesByHour); err != nil {
+		return nil, fmt.Errorf("error preparing query CountLeftStayEntriesByHour: %w", err)
+	}
 	if q.countPassagesByHourStmt, err = db.PrepareContext(ctx, countPassagesByHour); err != nil {
 		return nil, fmt.Errorf("error preparing query CountPassagesByHour: %w", err)
 	}
@@ -86,6 +89,12 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.countSpacesStmt, err = db.PrepareContext(ctx, countSpaces); err != nil {
 		return nil, fmt.Errorf("error preparing query CountSpaces: %w", err)
+	}
+	if q.countStayEntriesByHourStmt, err = db.PrepareContext(ctx, countStayEntriesByHour); err != nil {
+		return nil, fmt.Errorf("error preparing query CountStayEntriesByHour: %w", err)
+	}
+	if q.countStayExitsByHourStmt, err = db.PrepareContext(ctx, countStayExitsByHour); err != nil {
+		return nil, fmt.Errorf("error preparing query CountStayExitsByHour: %w", err)
 	}
 	if q.createCouponStmt, err = db.PrepareContext(ctx, createCoupon); err != nil {
 		return nil, fmt.Errorf("error preparing query CreateCoupon: %w", err)
@@ -866,6 +875,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing countInsideForPassStmt: %w", cerr)
 		}
 	}
+	if q.countLeftStayEntriesByHourStmt != nil {
+		if cerr := q.countLeftStayEntriesByHourStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing countLeftStayEntriesByHourStmt: %w", cerr)
+		}
+	}
 	if q.countPassagesByHourStmt != nil {
 		if cerr := q.countPassagesByHourStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing countPassagesByHourStmt: %w", cerr)
@@ -879,6 +893,16 @@ func (q *Queries) Close() error {
 	if q.countSpacesStmt != nil {
 		if cerr := q.countSpacesStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing countSpacesStmt: %w", cerr)
+		}
+	}
+	if q.countStayEntriesByHourStmt != nil {
+		if cerr := q.countStayEntriesByHourStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing countStayEntriesByHourStmt: %w", cerr)
+		}
+	}
+	if q.countStayExitsByHourStmt != nil {
+		if cerr := q.countStayExitsByHourStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing countStayExitsByHourStmt: %w", cerr)
 		}
 	}
 	if q.createCouponStmt != nil {
@@ -2078,9 +2102,12 @@ type Queries struct {
 	countDeliveriesStmt               *sql.Stmt
 	countInsideStmt                   *sql.Stmt
 	countInsideForPassStmt            *sql.Stmt
+	countLeftStayEntriesByHourStmt    *sql.Stmt
 	countPassagesByHourStmt           *sql.Stmt
 	countPriceStandardsStmt           *sql.Stmt
 	countSpacesStmt                   *sql.Stmt
+	countStayEntriesByHourStmt        *sql.Stmt
+	countStayExitsByHourStmt          *sql.Stmt
 	createCouponStmt                  *sql.Stmt
 	createDeviceStmt                  *sql.Stmt
 	createIDTagStmt                   *sql.Stmt
@@ -2333,9 +2360,12 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		countDeliveriesStmt:               q.countDeliveriesStmt,
 		countInsideStmt:                   q.countInsideStmt,
 		countInsideForPassStmt:            q.countInsideForPassStmt,
+		countLeftStayEntriesByHourStmt:    q.countLeftStayEntriesByHourStmt,
 		countPassagesByHourStmt:           q.countPassagesByHourStmt,
 		countPriceStandardsStmt:           q.countPriceStandardsStmt,
 		countSpacesStmt:                   q.countSpacesStmt,
+		countStayEntriesByHourStmt:        q.countStayEntriesByHourStmt,
+		countStayExitsByHourStmt:          q.countStayExitsByHourStmt,
 		createCouponStmt:                  q.createCouponStmt,
 		createDeviceStmt:                  q.createDeviceStmt,
 		createIDTagStmt:                   q.createIDTagStmt,

@@ -219,3 +219,10 @@ func (b *Bundle) Subscribe(t *testing.T, kind string) {
 		t.Fatal(err)
 	}
 }
+
+// Node builds a second core over b's store, clock and barriers: another
+// node of the same deployment, with caches of its own.
+func (b *Bundle) Node() *system.System {
+	return system.New(system.Config{Store: b.Store, Now: b.Clock.Now, Barriers: b.Barriers, Dialects: Dialects, SignModes: SignModes,
+		Currencies: Currencies, Deliveries: deliveries.Options{AllowPrivate: true, Poll: 10 * time.Millisecond}})
+}

@@ -127,11 +127,23 @@ func (s *Service) reportLeft(ctx context.Context, tx park.Tx, l *park.Lot, stayI
 }
 
 // occupancyAfter is the lot's occupancy with this transaction's change
-// (l.Occupied, written at its end) counted.
+// (l.Occupied, written at its end) counted. Near full it first waits for
+// the lot's entries in flight (Tx.Serialize, as their capacity check
+// does) and counts what they committed: lanes deciding at once on other
+// nodes would each report a figure without the others', and the last
+// one a platform heard would stay wrong until the next car.
 func occupancyAfter(ctx context.Context, tx park.Tx, l *park.Lot) (park.Occupancy, error) {
 	inside, err := tx.CountInside(ctx, l.Code)
 	if err != nil {
 		return park.Occupancy{}, err
+	}
+	if inside+l.Occupied+capacityMargin >= l.Capacity {
+		if err := tx.Serialize(ctx, "lot-capacity:"+l.Code); err != nil {
+			return park.Occupancy{}, err
+		}
+		if inside, err = tx.CountInside(ctx, l.Code); err != nil {
+			return park.Occupancy{}, err
+		}
 	}
 	return park.NewOccupancy(l.Capacity, inside+l.Occupied), nil
 }

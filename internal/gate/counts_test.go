@@ -484,11 +484,16 @@ func TestCountsFollowConcurrentStays(t *testing.T) {
 			c := newCountRun(t, seed)
 			for step := range 200 {
 				c.step = step
-				if c.rng.IntN(3) == 0 {
+				switch c.rng.IntN(6) {
+				case 0, 1:
 					c.what = "burst"
 					c.Clock.Set(c.Clock.Now().Add(time.Minute))
 					c.burst(2 + c.rng.IntN(4))
-				} else {
+				case 2:
+					c.what = "visitors at once"
+					c.Clock.Set(c.Clock.Now().Add(time.Minute))
+					c.visitorsAtOnce()
+				default:
 					c.randomStep()
 				}
 				c.check()
@@ -533,5 +538,44 @@ func (c *countRun) checkLastDay() {
 		if h.InsideAtHourEnd != n {
 			c.fatalf("inside at the end of %s: %d, stays say %d", h.Hour.Format("15:04"), h.InsideAtHourEnd, n)
 		}
+	}
+}
+
+// visitorsAtOnce sends the entries of every visitor plate not inside at
+// once, on both nodes: no more of them are let in as visitors than the
+// lot had free spaces.
+func (c *countRun) visitorsAtOnce() {
+	open, _ := c.inside()
+	free := c.capacity() - len(open)
+	var ins []gate.EventInput
+	for _, p := range c.plates[5:] {
+		if !slices.ContainsFunc(open, func(st *park.Stay) bool { return st.Plate == p }) {
+			ins = append(ins, c.event(park.EventEntry, p, c.Clock.Now(), false))
+		}
+	}
+	type result struct {
+		d   park.Decision
+		err error
+	}
+	out := make(chan result, len(ins))
+	for i, in := range ins {
+		sys := c.nodes[i%len(c.nodes)]
+		go func() {
+			d, err := sys.Gate.HandleEvent(c.Ctx, in)
+			out <- result{d, err}
+		}()
+	}
+	visitors := 0
+	for range ins {
+		r := <-out
+		if r.err != nil {
+			c.fatalf("entry: %v", r.err)
+		}
+		if r.d.Reason == park.ReasonVisitor {
+			visitors++
+		}
+	}
+	if visitors > max(free, 0) {
+		c.fatalf("%d visitors let in at once with %d free spaces", visitors, free)
 	}
 }

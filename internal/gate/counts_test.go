@@ -357,7 +357,7 @@ func (c *countRun) randomStep() {
 			return
 		}
 		st := open[c.rng.IntN(len(open))]
-		if err := c.node().Gate.RemoveInside(c.Ctx, c.Lot, st.Plate, "op", "gone"); err != nil {
+		if err := c.node().Gate.RemoveInside(c.Ctx, "", c.Lot, st.Plate, "op", "gone"); err != nil {
 			c.fatalf("remove %s: %v", st.Plate, err)
 		}
 	case k < 90:

@@ -20,7 +20,7 @@ func TestLastDayInsideFollowsStays(t *testing.T) {
 	step(4, 20, func(t0 time.Time) { b.Event(t, park.EventEntry, "京B22222", t0) })
 	step(5, 10, func(t0 time.Time) { b.Event(t, park.EventEntry, "京A11111", t0) })
 	step(5, 30, func(time.Time) {
-		if err := b.Sys.Gate.RemoveInside(b.Ctx, b.Lot, "京B22222", "op", "towed"); err != nil {
+		if err := b.Sys.Gate.RemoveInside(b.Ctx, "", b.Lot, "京B22222", "op", "towed"); err != nil {
 			t.Fatal(err)
 		}
 	})

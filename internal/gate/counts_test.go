@@ -67,6 +67,7 @@ func newCountRun(t *testing.T, seed uint64) *countRun {
 	b := setup(t)
 	b.Lot = "140123077"
 	b.CreateLot(t, b.Lot, 5, park.MissedEntryHold)
+	b.partner(t, "p1", b.Lot) // books the reservations
 	c := &countRun{bundle: b, t: t, rng: rand.New(rand.NewPCG(seed, 7)), nodes: []*system.System{b.Sys, b.Node()}}
 	for i := range 10 {
 		c.plates = append(c.plates, fmt.Sprintf("京A%05d", 10000+i))

@@ -100,7 +100,10 @@ func fill(t *testing.T) *sqlite.Store {
 	event("ev-7", park.EventExit, "京E55555")             // never entered: an anomaly
 	event("ev-8", park.EventExit, "京C33333")
 
-	// A reserved car inside on a terminated order, and a lane held open.
+	// A partner (its Linkc user below); a car it reserved, inside on a
+	// terminated order, and a lane held open.
+	must(svc.Partners.CreatePartner(ctx, &park.Partner{ID: "app", Name: "App", Dialect: "api-one", Type: park.PartnerNormal,
+		Secret: "s", SignMode: "md5", Lots: []string{lot}}))
 	if _, _, err := svc.Access.SyncReservation(ctx, access.ReservationInput{PartnerID: "app", LotCode: lot, OrderNo: "SO-1",
 		Kind: park.ReservationShared, Plate: "京F66666", Mobile: "13900000000", UserName: "王五", From: now,
 		To: now.Add(2 * time.Hour), Prepaid: 1500, MayEnter: true}); err != nil {
@@ -110,9 +113,7 @@ func fill(t *testing.T) *sqlite.Store {
 	must(svc.Access.TerminateReservation(ctx, "app", lot, "SO-1"))
 	must(svc.Gate.SendGateCommand(ctx, gate.GateCommandInput{LotCode: lot, Lane: "in-1", Command: park.GateHoldOpen, By: "app", Reason: "peak"}))
 
-	// A Linkc partner, its integrator user and two tokens, one revoked.
-	must(svc.Partners.CreatePartner(ctx, &park.Partner{ID: "app", Name: "App", Dialect: "api-one", Type: park.PartnerNormal,
-		Secret: "s", SignMode: "md5", Lots: []string{lot}}))
+	// A Linkc partner's integrator user and two tokens, one revoked.
 	must(svc.Partners.CreateIntegrator(ctx, partners.IntegratorInput{Username: "ana", Password: "senha-forte", Partners: []string{"app"}}))
 	for range 2 {
 		if _, _, err := svc.Partners.Login(ctx, partners.SignIn{Username: "ana", Password: "senha-forte"}); err != nil {

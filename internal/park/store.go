@@ -55,7 +55,8 @@ type Tx interface {
 	// statement of a transaction.
 	AddOccupied(ctx context.Context, code string, delta int) error
 
-	// Lanes. GetLane returns ENotFound; CreateLane returns EConflict.
+	// Lanes. GetLane returns ENotFound; CreateLane leaves a lane that
+	// exists as it is (two nodes meeting a new lane at once both go on).
 	GetLane(ctx context.Context, lot, id string) (*Lane, error)
 	CreateLane(ctx context.Context, l *Lane) error
 

@@ -52,6 +52,7 @@ func (q *Queries) CountInside(ctx context.Context, lotCode string) (int64, error
 
 const createLane = `-- name: CreateLane :exec
 INSERT INTO lanes (lot_code, id, direction, created_at) VALUES ($1, $2, $3, $4)
+ON CONFLICT (lot_code, id) DO NOTHING
 `
 
 type CreateLaneParams struct {

@@ -53,7 +53,8 @@ ON CONFLICT (lot_code, shard) DO UPDATE SET occupied = lot_counts.occupied + exc
 SELECT * FROM lanes WHERE lot_code = $1 AND id = $2;
 
 -- name: CreateLane :exec
-INSERT INTO lanes (lot_code, id, direction, created_at) VALUES ($1, $2, $3, $4);
+INSERT INTO lanes (lot_code, id, direction, created_at) VALUES ($1, $2, $3, $4)
+ON CONFLICT (lot_code, id) DO NOTHING;
 
 -- name: Serialize :exec
 -- A transaction-scoped advisory lock on a key's 64-bit hash.

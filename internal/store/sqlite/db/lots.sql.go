@@ -38,6 +38,7 @@ func (q *Queries) CountInside(ctx context.Context, lotCode string) (int64, error
 
 const createLane = `-- name: CreateLane :exec
 INSERT INTO lanes (lot_code, id, direction, created_at) VALUES (?, ?, ?, ?)
+ON CONFLICT (lot_code, id) DO NOTHING
 `
 
 type CreateLaneParams struct {

@@ -33,4 +33,5 @@ ON CONFLICT (lot_code, shard) DO UPDATE SET occupied = lot_counts.occupied + exc
 SELECT * FROM lanes WHERE lot_code = ? AND id = ?;
 
 -- name: CreateLane :exec
-INSERT INTO lanes (lot_code, id, direction, created_at) VALUES (?, ?, ?, ?);
+INSERT INTO lanes (lot_code, id, direction, created_at) VALUES (?, ?, ?, ?)
+ON CONFLICT (lot_code, id) DO NOTHING;

@@ -131,6 +131,9 @@ type Tx interface {
 	// that held it. ListPartners orders by id.
 	CreatePartner(ctx context.Context, p *Partner) error
 	GetPartner(ctx context.Context, id string) (*Partner, error)
+	// PartnerUsesLot says whether partner id (one that exists) is
+	// registered for lot: one look-up, for checks on hot paths.
+	PartnerUsesLot(ctx context.Context, id, lot string) (bool, error)
 	ListPartners(ctx context.Context) ([]*Partner, error)
 	DeletePartner(ctx context.Context, id string) error
 

@@ -40,6 +40,11 @@ func (t *txn) GetPartner(ctx context.Context, id string) (*park.Partner, error) 
 	return partnerFromRow(r, lots), nil
 }
 
+func (t *txn) PartnerUsesLot(ctx context.Context, id, lot string) (bool, error) {
+	ok, err := t.q.PartnerUsesLot(stmtCtx, db.PartnerUsesLotParams{PartnerID: id, LotCode: lot})
+	return ok, mapErr(err)
+}
+
 func (t *txn) ListPartners(ctx context.Context) ([]*park.Partner, error) {
 	rows, err := t.q.ListPartners(stmtCtx)
 	if err != nil {

@@ -35,6 +35,19 @@ func testPartners(t *testing.T, s park.Store) {
 			t.Fatalf("got %+v", got)
 		}
 	})
+	t.Run("UsesLot", func(t *testing.T) {
+		seedLot(t, s, "L3")
+		for _, c := range []struct {
+			partner, lot string
+			want         bool
+		}{{"acme", "L1", true}, {"acme", "L2", true}, {"acme", "L3", false}, {"acme", "nope", false}, {"nobody", "L1", false}} {
+			var got bool
+			must(t, s.View(ctx, func(tx park.Tx) (err error) { got, err = tx.PartnerUsesLot(ctx, c.partner, c.lot); return }))
+			if got != c.want {
+				t.Errorf("%s uses %s: %v, want %v", c.partner, c.lot, got, c.want)
+			}
+		}
+	})
 	t.Run("List", func(t *testing.T) {
 		own := newPartner("mall-own", "L1")
 		own.Type, own.Secret, own.SignMode = park.PartnerOwnEntries, "", ""

@@ -290,6 +290,22 @@ func (q *Queries) ListPartners(ctx context.Context) ([]Partner, error) {
 	return items, nil
 }
 
+const partnerUsesLot = `-- name: PartnerUsesLot :one
+SELECT EXISTS (SELECT 1 FROM partner_lots WHERE partner_id = $1 AND lot_code = $2)
+`
+
+type PartnerUsesLotParams struct {
+	PartnerID string
+	LotCode   string
+}
+
+func (q *Queries) PartnerUsesLot(ctx context.Context, arg PartnerUsesLotParams) (bool, error) {
+	row := q.db.QueryRow(ctx, partnerUsesLot, arg.PartnerID, arg.LotCode)
+	var exists bool
+	err := row.Scan(&exists)
+	return exists, err
+}
+
 const revokeTokens = `-- name: RevokeTokens :execrows
 UPDATE api_tokens SET revoked_at = $1 WHERE username = $2 AND revoked_at IS NULL
 `

@@ -11,6 +11,9 @@ SELECT * FROM partners WHERE id = $1;
 -- name: ListPartnerLots :many
 SELECT lot_code FROM partner_lots WHERE partner_id = $1 ORDER BY lot_code;
 
+-- name: PartnerUsesLot :one
+SELECT EXISTS (SELECT 1 FROM partner_lots WHERE partner_id = $1 AND lot_code = $2);
+
 -- name: ListPartners :many
 SELECT * FROM partners ORDER BY id;
 

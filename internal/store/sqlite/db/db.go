@@ -645,6 +645,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.openChargeSessionStmt, err = db.PrepareContext(ctx, openChargeSession); err != nil {
 		return nil, fmt.Errorf("error preparing query OpenChargeSession: %w", err)
 	}
+	if q.partnerUsesLotStmt, err = db.PrepareContext(ctx, partnerUsesLot); err != nil {
+		return nil, fmt.Errorf("error preparing query PartnerUsesLot: %w", err)
+	}
 	if q.passLapsesStmt, err = db.PrepareContext(ctx, passLapses); err != nil {
 		return nil, fmt.Errorf("error preparing query PassLapses: %w", err)
 	}
@@ -1820,6 +1823,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing openChargeSessionStmt: %w", cerr)
 		}
 	}
+	if q.partnerUsesLotStmt != nil {
+		if cerr := q.partnerUsesLotStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing partnerUsesLotStmt: %w", cerr)
+		}
+	}
 	if q.passLapsesStmt != nil {
 		if cerr := q.passLapsesStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing passLapsesStmt: %w", cerr)
@@ -2291,6 +2299,7 @@ type Queries struct {
 	nextPriceStandardIDStmt           *sql.Stmt
 	noteLaneListChangeStmt            *sql.Stmt
 	openChargeSessionStmt             *sql.Stmt
+	partnerUsesLotStmt                *sql.Stmt
 	passLapsesStmt                    *sql.Stmt
 	pendingDeviceCommandsStmt         *sql.Stmt
 	plateRecordsStmt                  *sql.Stmt
@@ -2549,6 +2558,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		nextPriceStandardIDStmt:           q.nextPriceStandardIDStmt,
 		noteLaneListChangeStmt:            q.noteLaneListChangeStmt,
 		openChargeSessionStmt:             q.openChargeSessionStmt,
+		partnerUsesLotStmt:                q.partnerUsesLotStmt,
 		passLapsesStmt:                    q.passLapsesStmt,
 		pendingDeviceCommandsStmt:         q.pendingDeviceCommandsStmt,
 		plateRecordsStmt:                  q.plateRecordsStmt,

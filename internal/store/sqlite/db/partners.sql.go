@@ -302,6 +302,22 @@ func (q *Queries) ListPartners(ctx context.Context) ([]Partner, error) {
 	return items, nil
 }
 
+const partnerUsesLot = `-- name: PartnerUsesLot :one
+SELECT EXISTS (SELECT 1 FROM partner_lots WHERE partner_id = ? AND lot_code = ?)
+`
+
+type PartnerUsesLotParams struct {
+	PartnerID string
+	LotCode   string
+}
+
+func (q *Queries) PartnerUsesLot(ctx context.Context, arg PartnerUsesLotParams) (bool, error) {
+	row := q.queryRow(ctx, q.partnerUsesLotStmt, partnerUsesLot, arg.PartnerID, arg.LotCode)
+	var exists bool
+	err := row.Scan(&exists)
+	return exists, err
+}
+
 const revokeTokens = `-- name: RevokeTokens :execrows
 UPDATE api_tokens SET revoked_at = ? WHERE username = ? AND revoked_at IS NULL
 `

@@ -11,6 +11,9 @@ SELECT * FROM partners WHERE id = ?;
 -- name: ListPartnerLots :many
 SELECT lot_code FROM partner_lots WHERE partner_id = ? ORDER BY lot_code;
 
+-- name: PartnerUsesLot :one
+SELECT EXISTS (SELECT 1 FROM partner_lots WHERE partner_id = ? AND lot_code = ?);
+
 -- name: ListPartners :many
 SELECT * FROM partners ORDER BY id;
 

@@ -5,7 +5,7 @@ import "parkd/internal/park"
 // memo keeps, for one group commit (one write transaction), answers that
 // every gate event looks up again: a lot's settings (with its tariff
 // document), whether anyone subscribed to a kind of a lot's reports,
-// how many cars a lot holds (kept up to
+// whether a partner is registered for a lot, how many cars a lot holds (kept up to
 // date by the batch's own AddOccupied). Nothing but the writer
 // writes, so an answer holds until this transaction changes what it was
 // read from: every txn method that writes those tables calls forget, and
@@ -14,11 +14,12 @@ import "parkd/internal/park"
 type memo struct {
 	lots       map[string]park.Lot
 	subscribed map[[2]string]bool
+	uses       map[[2]string]bool // partner, lot
 	inside     map[string]int64
 }
 
 func newMemo() *memo {
-	return &memo{lots: map[string]park.Lot{}, subscribed: map[[2]string]bool{}, inside: map[string]int64{}}
+	return &memo{lots: map[string]park.Lot{}, subscribed: map[[2]string]bool{}, uses: map[[2]string]bool{}, inside: map[string]int64{}}
 }
 
 // forget drops every answer; on a nil memo it does nothing.
@@ -28,6 +29,7 @@ func (m *memo) forget() {
 	}
 	clear(m.lots)
 	clear(m.subscribed)
+	clear(m.uses)
 	clear(m.inside)
 }
 
@@ -90,5 +92,19 @@ func (m *memo) isSubscribed(lot, kind string) (ok, known bool) {
 func (m *memo) keepSubscribed(lot, kind string, ok bool) {
 	if m != nil {
 		m.subscribed[[2]string{lot, kind}] = ok
+	}
+}
+
+func (m *memo) partnerUses(partner, lot string) (ok, known bool) {
+	if m == nil {
+		return false, false
+	}
+	ok, known = m.uses[[2]string{partner, lot}]
+	return ok, known
+}
+
+func (m *memo) keepPartnerUses(partner, lot string, ok bool) {
+	if m != nil {
+		m.uses[[2]string{partner, lot}] = ok
 	}
 }

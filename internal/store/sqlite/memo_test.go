@@ -86,8 +86,13 @@ func TestMemoFollowsTheBatch(t *testing.T) {
 			if err != nil {
 				return err
 			}
-			steps = append(steps, fmt.Sprintf("%s: %s %s %s %d inside", label, l.Name,
-				map[bool]string{true: "subscribed", false: "unsubscribed"}[subscribed], strings.Repeat("o", len(os)), inside))
+			uses, err := tx.PartnerUsesLot(ctx, "p", "L1")
+			if err != nil {
+				return err
+			}
+			steps = append(steps, fmt.Sprintf("%s: %s %s %s %d inside%s", label, l.Name,
+				map[bool]string{true: "subscribed", false: "unsubscribed"}[subscribed], strings.Repeat("o", len(os)), inside,
+				map[bool]string{true: "", false: ", p not on L1"}[uses]))
 			return nil
 		}
 	}
@@ -151,6 +156,8 @@ func TestMemoFollowsTheBatch(t *testing.T) {
 		read("after one left"),
 		fail(then(add(5), read("inside 5 cars undone"))),
 		read("after 5 cars undone"),
+		fail(then(func(tx park.Tx) error { return tx.DeletePartner(ctx, "p") }, read("inside a partner's deletion undone"))),
+		read("after a partner's deletion undone"),
 	}
 	batch := make([]*writeReq, len(fns))
 	for i, fn := range fns {
@@ -159,7 +166,7 @@ func TestMemoFollowsTheBatch(t *testing.T) {
 	s.commit(batch)
 	for i, r := range batch {
 		res := <-r.done
-		if wantErr := i == 5 || i == 7 || i == 11 || i == 17; (res.err != nil) != wantErr || res.panicked != nil {
+		if wantErr := i == 5 || i == 7 || i == 11 || i == 17 || i == 19; (res.err != nil) != wantErr || res.panicked != nil {
 			t.Fatalf("request %d: %v %v", i, res.err, res.panicked)
 		}
 	}
@@ -178,6 +185,8 @@ func TestMemoFollowsTheBatch(t *testing.T) {
 		"after one left: uno subscribed o 2 inside",
 		"inside 5 cars undone: uno subscribed o 7 inside",
 		"after 5 cars undone: uno subscribed o 2 inside",
+		"inside a partner's deletion undone: uno unsubscribed o 2 inside, p not on L1",
+		"after a partner's deletion undone: uno subscribed o 2 inside",
 	}
 	if !slices.Equal(steps, want) {
 		t.Fatalf("reads in the batch saw\n%q\nwant\n%q", steps, want)

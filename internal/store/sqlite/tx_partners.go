@@ -41,8 +41,15 @@ func (t *txn) GetPartner(ctx context.Context, id string) (*park.Partner, error) 
 }
 
 func (t *txn) PartnerUsesLot(ctx context.Context, id, lot string) (bool, error) {
+	if ok, known := t.memo.partnerUses(id, lot); known {
+		return ok, nil
+	}
 	ok, err := t.q.PartnerUsesLot(stmtCtx, db.PartnerUsesLotParams{PartnerID: id, LotCode: lot})
-	return ok, mapErr(err)
+	if err != nil {
+		return false, mapErr(err)
+	}
+	t.memo.keepPartnerUses(id, lot, ok)
+	return ok, nil
 }
 
 func (t *txn) ListPartners(ctx context.Context) ([]*park.Partner, error) {

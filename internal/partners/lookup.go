@@ -54,21 +54,25 @@ func (s *Service) LookupStay(ctx context.Context, p *park.Partner, q StayLookup)
 	takeQuote := p.Type != park.PartnerOwnEntries
 	err := s.billing.Pricing(ctx, takeQuote, func(tx park.Tx) error {
 		// The partner's lots as the store holds them now, not as the
-		// caller read the partner (a dialect keeps it for a while).
+		// caller read the partner (a dialect keeps it for a while): a lot
+		// taken from it since is not searched (one taken on since is, once
+		// the caller reads the partner again).
 		lots := []string{q.Lot}
 		if q.Lot != "" {
 			if err := core.PartnerLot(ctx, tx, p.ID, q.Lot); err != nil {
 				return err
 			}
 		} else {
-			cur, err := tx.GetPartner(ctx, p.ID)
-			if park.IsCode(err, park.ENotFound) {
-				return notInside(q)
+			lots = lots[:0]
+			for _, code := range p.Lots {
+				ok, err := tx.PartnerUsesLot(ctx, p.ID, code)
+				if err != nil {
+					return err
+				}
+				if ok {
+					lots = append(lots, code)
+				}
 			}
-			if err != nil {
-				return err
-			}
-			lots = cur.Lots
 		}
 		var best *park.Stay
 		var bestLot *park.Lot

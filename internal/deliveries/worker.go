@@ -124,6 +124,7 @@ func (s *Service) Run(ctx context.Context) error {
 		<-finished
 	}()
 	nextCount, nextClean := time.Time{}, time.Time{}
+	races := 0 // claims in a row that lost some of what they found to another node
 	for {
 		if ctx.Err() != nil {
 			return nil
@@ -155,7 +156,16 @@ func (s *Service) Run(ctx context.Context) error {
 				}()
 			}
 		}
-		if n < s.opts.Batch && !raced { // a node that lost a race claims again at once
+		// A node that lost a race claims again at once, a few times: rows
+		// another transaction holds locked would otherwise keep it
+		// spinning until that transaction ends.
+		if raced {
+			races++
+		} else {
+			races = 0
+		}
+		if n < s.opts.Batch && (!raced || races > maxRaceReclaims) {
+			races = 0
 			select {
 			case <-ctx.Done():
 				return nil
@@ -165,6 +175,10 @@ func (s *Service) Run(ctx context.Context) error {
 		}
 	}
 }
+
+// maxRaceReclaims bounds the claims made at once, one after another,
+// after claims that lost a race.
+const maxRaceReclaims = 3
 
 // claimed is a delivery with what its attempt needs.
 type claimed struct {

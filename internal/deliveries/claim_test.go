@@ -38,12 +38,6 @@ func (t claimCounterTx) DueDeliveries(ctx context.Context, now time.Time, limit 
 	return t.Tx.DueDeliveries(ctx, now, limit, skip)
 }
 
-func (t claimCounterTx) ClaimDeliveries(ctx context.Context, now, lease time.Time, limit int, skip []string) ([]*park.Delivery, error) {
-	t.c.looks.Add(1)
-	t.c.claims.Add(1)
-	return t.Tx.ClaimDeliveries(ctx, now, lease, limit, skip)
-}
-
 func (t claimCounterTx) ClaimDueDeliveries(ctx context.Context, seqs []int64, now, lease time.Time) ([]*park.Delivery, error) {
 	t.c.claims.Add(1)
 	return t.Tx.ClaimDueDeliveries(ctx, seqs, now, lease)

@@ -273,27 +273,21 @@ type ReportTx interface {
 	// round trip for a claim's worth.
 	GetReports(ctx context.Context, ids []string) ([]*Report, error)
 
-	// ClaimDeliveries marks sending, until lease, up to limit deliveries
-	// that are due at now: pending or failed with NextAt not after now,
-	// or sending with an expired lease; of an enabled subscription not in
-	// skip (those the claiming node has no room for now); and
-	// with no delivery of an earlier report of the same partner and key
-	// still to be delivered (not delivered nor dead), whether its
-	// subscription is enabled or not: a partner hears of a stay in order
-	// even across its subscriptions, and even when one of them was
-	// disabled for a while.
-	// Oldest first. On a shared database two nodes never claim the same
-	// delivery.
-	ClaimDeliveries(ctx context.Context, now, lease time.Time, limit int, skip []string) ([]*Delivery, error)
-	// DueDeliveries returns the seqs of up to limit deliveries that
-	// ClaimDeliveries would claim at now, by the same rules, oldest first,
-	// without claiming them. A worker reads them in a read-only
+	// DueDeliveries returns the seqs of up to limit deliveries that are
+	// due at now, oldest first, without claiming them: pending or failed
+	// with NextAt not after now, or sending with an expired lease; of an
+	// enabled subscription not in skip (those the claiming node has no
+	// room for now); and with no delivery of an earlier report of the same
+	// partner and key still to be delivered (not delivered nor dead),
+	// whether its subscription is enabled or not: a partner hears of a
+	// stay in order even across its subscriptions, and even when one of
+	// them was disabled for a while. A worker reads them in a read-only
 	// transaction and claims them with ClaimDueDeliveries: the search
 	// through all that waits (not due yet, of a disabled subscription,
 	// held behind an earlier report) then never holds a write transaction.
 	DueDeliveries(ctx context.Context, now time.Time, limit int, skip []string) ([]int64, error)
-	// ClaimDueDeliveries is ClaimDeliveries among the deliveries seqs
-	// names: it claims, until lease, those still due at now by the same
+	// ClaimDueDeliveries marks sending, until lease, those of the
+	// deliveries seqs names that are still due at now by DueDeliveries'
 	// rules (skip aside), oldest first. On a shared database two nodes
 	// never claim the same delivery.
 	ClaimDueDeliveries(ctx context.Context, seqs []int64, now, lease time.Time) ([]*Delivery, error)

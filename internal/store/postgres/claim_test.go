@@ -8,6 +8,7 @@ import (
 
 	"parkd/internal/park"
 	"parkd/internal/store/postgres/pgtest"
+	"parkd/internal/store/storetest"
 )
 
 // While one node's claim is still uncommitted, another node's claim
@@ -49,7 +50,7 @@ func TestClaimSkipsLocked(t *testing.T) {
 	firstDone := make(chan error, 1)
 	go func() {
 		firstDone <- s.Update(ctx, func(tx park.Tx) error {
-			ds, err := tx.ClaimDeliveries(ctx, now, lease, 10, nil)
+			ds, err := storetest.ClaimDue(ctx, tx, now, lease, 10, nil)
 			holding <- ds
 			if err != nil {
 				return err
@@ -63,7 +64,7 @@ func TestClaimSkipsLocked(t *testing.T) {
 	wait, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	var second []*park.Delivery
-	err = s.Update(wait, func(tx park.Tx) (err error) { second, err = tx.ClaimDeliveries(wait, now, lease, 100, nil); return })
+	err = s.Update(wait, func(tx park.Tx) (err error) { second, err = storetest.ClaimDue(wait, tx, now, lease, 100, nil); return })
 	close(release)
 	if err != nil {
 		t.Fatalf("second claim while the first is open: %v", err)

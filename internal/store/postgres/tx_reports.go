@@ -132,20 +132,6 @@ func reportFromRow(r db.Report) *park.Report {
 	return rep
 }
 
-func (t *txn) ClaimDeliveries(ctx context.Context, now, lease time.Time, limit int, skip []string) ([]*park.Delivery, error) {
-	if skip == nil {
-		skip = []string{} // an empty array; nil would be NULL, which skips every row
-	}
-	rows, err := t.q.ClaimDeliveries(ctx, db.ClaimDeliveriesParams{Lease: tsp(&lease), Now: ts(now), Skip: skip, Lim: limit32(limit)})
-	if err != nil {
-		return nil, mapErr(err)
-	}
-	out := deliveriesFromRows(rows)
-	// RETURNING gives rows in no promised order; callers send oldest first.
-	slices.SortFunc(out, func(a, b *park.Delivery) int { return cmp.Compare(a.Seq, b.Seq) })
-	return out, nil
-}
-
 func (t *txn) DueDeliveries(ctx context.Context, now time.Time, limit int, skip []string) ([]int64, error) {
 	if skip == nil {
 		skip = []string{} // an empty array; nil would be NULL, which skips every row

@@ -140,24 +140,6 @@ func reportFromRow(r db.Report) *park.Report {
 	return rep
 }
 
-func (t *txn) ClaimDeliveries(ctx context.Context, now, lease time.Time, limit int, skip []string) ([]*park.Delivery, error) {
-	if skip == nil {
-		skip = []string{}
-	}
-	skipJSON, err := json.Marshal(skip)
-	if err != nil {
-		return nil, err
-	}
-	rows, err := t.q.ClaimDeliveries(stmtCtx, db.ClaimDeliveriesParams{Lease: nullUS(&lease), Now: us(now), Skip: string(skipJSON), Lim: int64(limit)})
-	if err != nil {
-		return nil, mapErr(err)
-	}
-	out := deliveriesFromRows(rows)
-	// RETURNING gives rows in no promised order; callers send oldest first.
-	slices.SortFunc(out, func(a, b *park.Delivery) int { return cmp.Compare(a.Seq, b.Seq) })
-	return out, nil
-}
-
 func (t *txn) DueDeliveries(ctx context.Context, now time.Time, limit int, skip []string) ([]int64, error) {
 	if skip == nil {
 		skip = []string{}

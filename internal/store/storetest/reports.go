@@ -21,7 +21,8 @@ type reportBundle struct {
 	s   park.Store
 	ctx context.Context
 	// twoPhase claims as the worker does: DueDeliveries in a read
-	// transaction, then ClaimDueDeliveries of those in a write one.
+	// transaction, then ClaimDueDeliveries of those in a write one;
+	// otherwise both in one write transaction (ClaimDue).
 	twoPhase bool
 }
 
@@ -73,8 +74,18 @@ func (b *reportBundle) claim(now, lease time.Time, limit int, skip ...string) []
 		}
 		return ds
 	}
-	must(b.t, update(b.t, b.s, func(tx park.Tx) (err error) { ds, err = tx.ClaimDeliveries(b.ctx, now, lease, limit, skip); return }))
+	must(b.t, update(b.t, b.s, func(tx park.Tx) (err error) { ds, err = ClaimDue(b.ctx, tx, now, lease, limit, skip); return }))
 	return ds
+}
+
+// ClaimDue finds what is due and claims it in one transaction: a claim
+// for tests whose point is not the worker's two transactions.
+func ClaimDue(ctx context.Context, tx park.Tx, now, lease time.Time, limit int, skip []string) ([]*park.Delivery, error) {
+	seqs, err := tx.DueDeliveries(ctx, now, limit, skip)
+	if err != nil || len(seqs) == 0 {
+		return nil, err
+	}
+	return tx.ClaimDueDeliveries(ctx, seqs, now, lease)
 }
 
 func (b *reportBundle) finish(d *park.Delivery) {
@@ -1007,7 +1018,7 @@ func testClaimConcurrently(t *testing.T, s park.Store) {
 		for !failed.Load() {
 			var ds []*park.Delivery
 			err := s.Update(ctx, func(tx park.Tx) (err error) {
-				ds, err = tx.ClaimDeliveries(ctx, now, lease, 7, nil)
+				ds, err = ClaimDue(ctx, tx, now, lease, 7, nil)
 				return err
 			})
 			if err != nil {

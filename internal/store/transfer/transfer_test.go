@@ -24,6 +24,7 @@ import (
 	"parkd/internal/store/postgres"
 	"parkd/internal/store/postgres/pgtest"
 	"parkd/internal/store/sqlite"
+	"parkd/internal/store/storetest"
 	"parkd/internal/system"
 	"parkd/internal/systemtest"
 )
@@ -262,7 +263,7 @@ func fillReports(t *testing.T, st park.Store, now time.Time) {
 				return fmt.Errorf("report %d: %d deliveries, %v", i, n, err)
 			}
 		}
-		ds, err := tx.ClaimDeliveries(ctx, now.Add(time.Minute), now.Add(2*time.Minute), 2, nil)
+		ds, err := storetest.ClaimDue(ctx, tx, now.Add(time.Minute), now.Add(2*time.Minute), 2, nil)
 		if err != nil || len(ds) != 2 {
 			return fmt.Errorf("claimed %d, %v", len(ds), err)
 		}

@@ -10,88 +10,6 @@ import (
 	"time"
 )
 
-const claimDeliveries = `-- name: ClaimDeliveries :many
-WITH due AS (
-    SELECT d.seq FROM deliveries d
-    JOIN subscriptions s ON s.id = d.subscription_id
-    WHERE d.state IN ('pending', 'failed', 'sending')
-      AND ((d.state IN ('pending', 'failed') AND d.next_at <= $2)
-           OR (d.state = 'sending' AND d.lease_until <= $2))
-      AND s.enabled
-      AND d.subscription_id <> ALL ($3::text[])
-      AND NOT EXISTS (
-          SELECT 1 FROM deliveries e
-          WHERE e.partner_id = d.partner_id AND e.key = d.key AND e.seq < d.seq AND e.report_id <> d.report_id
-            AND e.state IN ('pending', 'failed', 'sending'))
-    ORDER BY d.seq
-    LIMIT $4
-    FOR UPDATE OF d SKIP LOCKED
-)
-UPDATE deliveries SET state = 'sending', lease_until = $1
-FROM due WHERE deliveries.seq = due.seq
-RETURNING deliveries.seq, deliveries.id, deliveries.subscription_id, deliveries.report_id, deliveries.partner_id, deliveries.report, deliveries.lot_code, deliveries.key, deliveries.state, deliveries.attempts, deliveries.next_at, deliveries.lease_until, deliveries.last_attempt_at, deliveries.last_status, deliveries.last_reply, deliveries.delivered_at, deliveries.created_at
-`
-
-type ClaimDeliveriesParams struct {
-	Lease *time.Time
-	Now   time.Time
-	Skip  []string
-	Lim   int32
-}
-
-// ClaimDeliveries locks the deliveries it takes and skips those another
-// transaction holds, so two nodes claiming at once never take the same
-// one. A delivery another node is claiming still counts as "to be
-// delivered" for the ones after it: the order check reads, never skips.
-// So does one of a disabled subscription: it keeps its deliveries to send
-// once enabled again, and the later reports of its key wait for them.
-// "Still to be delivered" is neither delivered nor dead: pending, failed
-// or sending. The state tests are written as the partial indexes
-// deliveries_queue and deliveries_order are, so the planner can use them.
-// skip is an array, never NULL (<> ALL (NULL) would hold for no row).
-func (q *Queries) ClaimDeliveries(ctx context.Context, arg ClaimDeliveriesParams) ([]Delivery, error) {
-	rows, err := q.db.Query(ctx, claimDeliveries,
-		arg.Lease,
-		arg.Now,
-		arg.Skip,
-		arg.Lim,
-	)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var items []Delivery
-	for rows.Next() {
-		var i Delivery
-		if err := rows.Scan(
-			&i.Seq,
-			&i.ID,
-			&i.SubscriptionID,
-			&i.ReportID,
-			&i.PartnerID,
-			&i.Report,
-			&i.LotCode,
-			&i.Key,
-			&i.State,
-			&i.Attempts,
-			&i.NextAt,
-			&i.LeaseUntil,
-			&i.LastAttemptAt,
-			&i.LastStatus,
-			&i.LastReply,
-			&i.DeliveredAt,
-			&i.CreatedAt,
-		); err != nil {
-			return nil, err
-		}
-		items = append(items, i)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return items, nil
-}
-
 const claimDueDeliveries = `-- name: ClaimDueDeliveries :many
 WITH due AS (
     SELECT d.seq FROM deliveries d
@@ -119,8 +37,8 @@ type ClaimDueDeliveriesParams struct {
 	Now   time.Time
 }
 
-// ClaimDueDeliveries is ClaimDeliveries among the deliveries seqs names,
-// those DueDeliveries found: each still due by the same rules now, and
+// ClaimDueDeliveries: among the deliveries seqs names, those
+// DueDeliveries found, each still due by the same rules now, and
 // not locked by another node's claim, is claimed.
 func (q *Queries) ClaimDueDeliveries(ctx context.Context, arg ClaimDueDeliveriesParams) ([]Delivery, error) {
 	rows, err := q.db.Query(ctx, claimDueDeliveries, arg.Lease, arg.Seqs, arg.Now)
@@ -315,10 +233,16 @@ type DueDeliveriesParams struct {
 	Lim  int32
 }
 
-// DueDeliveries finds, in a read transaction, what ClaimDeliveries would
-// claim (the same rules), without locking or claiming it: the walk
+// DueDeliveries finds, in a read transaction, what is due (park.Tx
+// DueDeliveries has the rules), without locking or claiming it: the walk
 // through what waits (a disabled subscription's backlog, reports held
-// behind an earlier one of their stay) holds no row and no writer.
+// behind an earlier one of their stay) holds no row and no writer. A
+// delivery another node is claiming still counts as "to be delivered"
+// for the ones after it, as does one of a disabled subscription. "Still
+// to be delivered" is neither delivered nor dead: pending, failed or
+// sending. The state tests are written as the partial indexes
+// deliveries_queue and deliveries_order are, so the planner can use them.
+// skip is an array, never NULL (<> ALL (NULL) would hold for no row).
 func (q *Queries) DueDeliveries(ctx context.Context, arg DueDeliveriesParams) ([]int64, error) {
 	rows, err := q.db.Query(ctx, dueDeliveries, arg.Now, arg.Skip, arg.Lim)
 	if err != nil {

@@ -53,41 +53,16 @@ SELECT * FROM reports WHERE id = $1;
 -- name: GetReports :many
 SELECT * FROM reports WHERE id = ANY(@ids::text[]);
 
--- ClaimDeliveries locks the deliveries it takes and skips those another
--- transaction holds, so two nodes claiming at once never take the same
--- one. A delivery another node is claiming still counts as "to be
--- delivered" for the ones after it: the order check reads, never skips.
--- So does one of a disabled subscription: it keeps its deliveries to send
--- once enabled again, and the later reports of its key wait for them.
--- "Still to be delivered" is neither delivered nor dead: pending, failed
--- or sending. The state tests are written as the partial indexes
+-- DueDeliveries finds, in a read transaction, what is due (park.Tx
+-- DueDeliveries has the rules), without locking or claiming it: the walk
+-- through what waits (a disabled subscription's backlog, reports held
+-- behind an earlier one of their stay) holds no row and no writer. A
+-- delivery another node is claiming still counts as "to be delivered"
+-- for the ones after it, as does one of a disabled subscription. "Still
+-- to be delivered" is neither delivered nor dead: pending, failed or
+-- sending. The state tests are written as the partial indexes
 -- deliveries_queue and deliveries_order are, so the planner can use them.
 -- skip is an array, never NULL (<> ALL (NULL) would hold for no row).
--- name: ClaimDeliveries :many
-WITH due AS (
-    SELECT d.seq FROM deliveries d
-    JOIN subscriptions s ON s.id = d.subscription_id
-    WHERE d.state IN ('pending', 'failed', 'sending')
-      AND ((d.state IN ('pending', 'failed') AND d.next_at <= sqlc.arg(now))
-           OR (d.state = 'sending' AND d.lease_until <= sqlc.arg(now)))
-      AND s.enabled
-      AND d.subscription_id <> ALL (sqlc.arg(skip)::text[])
-      AND NOT EXISTS (
-          SELECT 1 FROM deliveries e
-          WHERE e.partner_id = d.partner_id AND e.key = d.key AND e.seq < d.seq AND e.report_id <> d.report_id
-            AND e.state IN ('pending', 'failed', 'sending'))
-    ORDER BY d.seq
-    LIMIT sqlc.arg(lim)
-    FOR UPDATE OF d SKIP LOCKED
-)
-UPDATE deliveries SET state = 'sending', lease_until = sqlc.arg(lease)
-FROM due WHERE deliveries.seq = due.seq
-RETURNING deliveries.*;
-
--- DueDeliveries finds, in a read transaction, what ClaimDeliveries would
--- claim (the same rules), without locking or claiming it: the walk
--- through what waits (a disabled subscription's backlog, reports held
--- behind an earlier one of their stay) holds no row and no writer.
 -- name: DueDeliveries :many
 SELECT d.seq FROM deliveries d
 JOIN subscriptions s ON s.id = d.subscription_id
@@ -103,8 +78,8 @@ WHERE d.state IN ('pending', 'failed', 'sending')
 ORDER BY d.seq
 LIMIT sqlc.arg(lim);
 
--- ClaimDueDeliveries is ClaimDeliveries among the deliveries seqs names,
--- those DueDeliveries found: each still due by the same rules now, and
+-- ClaimDueDeliveries: among the deliveries seqs names, those
+-- DueDeliveries found, each still due by the same rules now, and
 -- not locked by another node's claim, is claimed.
 -- name: ClaimDueDeliveries :many
 WITH due AS (

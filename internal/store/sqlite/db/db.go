@@ -45,9 +45,6 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.chargeSessionsOfPlateStmt, err = db.PrepareContext(ctx, chargeSessionsOfPlate); err != nil {
 		return nil, fmt.Errorf("error preparing query ChargeSessionsOfPlate: %w", err)
 	}
-	if q.claimDeliveriesStmt, err = db.PrepareContext(ctx, claimDeliveries); err != nil {
-		return nil, fmt.Errorf("error preparing query ClaimDeliveries: %w", err)
-	}
 	if q.claimDueDeliveriesStmt, err = db.PrepareContext(ctx, claimDueDeliveries); err != nil {
 		return nil, fmt.Errorf("error preparing query ClaimDueDeliveries: %w", err)
 	}
@@ -821,11 +818,6 @@ func (q *Queries) Close() error {
 	if q.chargeSessionsOfPlateStmt != nil {
 		if cerr := q.chargeSessionsOfPlateStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing chargeSessionsOfPlateStmt: %w", cerr)
-		}
-	}
-	if q.claimDeliveriesStmt != nil {
-		if cerr := q.claimDeliveriesStmt.Close(); cerr != nil {
-			err = fmt.Errorf("error closing claimDeliveriesStmt: %w", cerr)
 		}
 	}
 	if q.claimDueDeliveriesStmt != nil {
@@ -2099,7 +2091,6 @@ type Queries struct {
 	channelsSellingStmt               *sql.Stmt
 	chargeReadingsStmt                *sql.Stmt
 	chargeSessionsOfPlateStmt         *sql.Stmt
-	claimDeliveriesStmt               *sql.Stmt
 	claimDueDeliveriesStmt            *sql.Stmt
 	clearChannelStoresStmt            *sql.Stmt
 	clearDeviceUnansweredStmt         *sql.Stmt
@@ -2358,7 +2349,6 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		channelsSellingStmt:               q.channelsSellingStmt,
 		chargeReadingsStmt:                q.chargeReadingsStmt,
 		chargeSessionsOfPlateStmt:         q.chargeSessionsOfPlateStmt,
-		claimDeliveriesStmt:               q.claimDeliveriesStmt,
 		claimDueDeliveriesStmt:            q.claimDueDeliveriesStmt,
 		clearChannelStoresStmt:            q.clearChannelStoresStmt,
 		clearDeviceUnansweredStmt:         q.clearDeviceUnansweredStmt,

@@ -10,88 +10,6 @@ import (
 	"database/sql"
 )
 
-const claimDeliveries = `-- name: ClaimDeliveries :many
-UPDATE deliveries SET state = 'sending', lease_until = ?1
-WHERE seq IN (
-    SELECT d.seq FROM deliveries d INDEXED BY deliveries_queue
-    JOIN subscriptions s ON s.id = d.subscription_id
-    WHERE d.state IN ('pending', 'failed', 'sending')
-      AND ((d.state IN ('pending', 'failed') AND d.next_at <= ?2)
-           OR (d.state = 'sending' AND d.lease_until <= ?2))
-      AND s.enabled = 1
-      AND d.subscription_id NOT IN (SELECT value FROM json_each(CAST(?3 AS TEXT)))
-      AND NOT EXISTS (
-          SELECT 1 FROM deliveries e
-          WHERE e.partner_id = d.partner_id AND e.key = d.key AND e.seq < d.seq AND e.report_id <> d.report_id
-            AND e.state IN ('pending', 'failed', 'sending'))
-    ORDER BY d.seq
-    LIMIT ?4)
-RETURNING seq, id, subscription_id, report_id, partner_id, report, lot_code, "key", state, attempts, next_at, lease_until, last_attempt_at, last_status, last_reply, delivered_at, created_at
-`
-
-type ClaimDeliveriesParams struct {
-	Lease sql.NullInt64
-	Now   int64
-	Skip  string
-	Lim   int64
-}
-
-// ClaimDeliveries runs in the write transaction, and SQLite has one
-// writer: no other claim can see these rows before they are marked.
-// "Still to be delivered" is neither delivered nor dead: pending, failed
-// or sending, as the partial indexes deliveries_queue and deliveries_order
-// hold; a disabled subscription's count too, as they are sent once it is
-// enabled again, and the later reports of their key wait for them.
-// INDEXED BY because SQLite keeps no statistics: it would read every
-// unfinished delivery through deliveries_state and sort them, where the
-// queue gives them oldest first and the scan stops at the limit. skip is
-// a JSON array of subscription ids (a list bound as one parameter).
-func (q *Queries) ClaimDeliveries(ctx context.Context, arg ClaimDeliveriesParams) ([]Delivery, error) {
-	rows, err := q.query(ctx, q.claimDeliveriesStmt, claimDeliveries,
-		arg.Lease,
-		arg.Now,
-		arg.Skip,
-		arg.Lim,
-	)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var items []Delivery
-	for rows.Next() {
-		var i Delivery
-		if err := rows.Scan(
-			&i.Seq,
-			&i.ID,
-			&i.SubscriptionID,
-			&i.ReportID,
-			&i.PartnerID,
-			&i.Report,
-			&i.LotCode,
-			&i.Key,
-			&i.State,
-			&i.Attempts,
-			&i.NextAt,
-			&i.LeaseUntil,
-			&i.LastAttemptAt,
-			&i.LastStatus,
-			&i.LastReply,
-			&i.DeliveredAt,
-			&i.CreatedAt,
-		); err != nil {
-			return nil, err
-		}
-		items = append(items, i)
-	}
-	if err := rows.Close(); err != nil {
-		return nil, err
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return items, nil
-}
-
 const claimDueDeliveries = `-- name: ClaimDueDeliveries :many
 UPDATE deliveries SET state = 'sending', lease_until = ?1
 WHERE seq IN (
@@ -115,8 +33,8 @@ type ClaimDueDeliveriesParams struct {
 	Now   int64
 }
 
-// ClaimDueDeliveries is ClaimDeliveries among the deliveries seqs (a JSON
-// array) names, those DueDeliveries found: each still due by the same
+// ClaimDueDeliveries: among the deliveries seqs (a JSON array) names,
+// those DueDeliveries found, each still due by the same
 // rules is claimed, reached by its seq, so the writer is held only for
 // those.
 func (q *Queries) ClaimDueDeliveries(ctx context.Context, arg ClaimDueDeliveriesParams) ([]Delivery, error) {
@@ -252,7 +170,7 @@ type DeleteDeliveredParams struct {
 	Limit       int64
 }
 
-// INDEXED BY, as in ClaimDeliveries: deliveries_state would read every
+// INDEXED BY, as in DueDeliveries: deliveries_state would read every
 // delivered delivery and sort them.
 func (q *Queries) DeleteDelivered(ctx context.Context, arg DeleteDeliveredParams) (int64, error) {
 	result, err := q.exec(ctx, q.deleteDeliveredStmt, deleteDelivered, arg.DeliveredAt, arg.Limit)
@@ -317,8 +235,17 @@ type DueDeliveriesParams struct {
 	Lim  int64
 }
 
-// DueDeliveries finds, in a read transaction, what ClaimDeliveries would
-// claim (the same rules), without claiming it: the search walks every
+// "Still to be delivered" is neither delivered nor dead: pending, failed
+// or sending, as the partial indexes deliveries_queue and deliveries_order
+// hold; a disabled subscription's count too, as they are sent once it is
+// enabled again, and the later reports of their key wait for them.
+// INDEXED BY because SQLite keeps no statistics: it would read every
+// unfinished delivery through deliveries_state and sort them, where the
+// queue gives them oldest first and the scan stops at the limit. skip is
+// a JSON array of subscription ids (a list bound as one parameter).
+//
+// DueDeliveries finds, in a read transaction, what is due (park.Tx
+// DueDeliveries has the rules), without claiming it: the search walks every
 // delivery still to be delivered that is not due yet or cannot go (a
 // disabled subscription's backlog, reports held behind an earlier one of
 // their stay), and in the write transaction it would hold SQLite's one

@@ -50,8 +50,6 @@ SELECT * FROM reports WHERE id = ?;
 -- name: GetReports :many
 SELECT * FROM reports WHERE id IN (SELECT value FROM json_each(CAST(sqlc.arg(ids) AS TEXT)));
 
--- ClaimDeliveries runs in the write transaction, and SQLite has one
--- writer: no other claim can see these rows before they are marked.
 -- "Still to be delivered" is neither delivered nor dead: pending, failed
 -- or sending, as the partial indexes deliveries_queue and deliveries_order
 -- hold; a disabled subscription's count too, as they are sent once it is
@@ -60,26 +58,9 @@ SELECT * FROM reports WHERE id IN (SELECT value FROM json_each(CAST(sqlc.arg(ids
 -- unfinished delivery through deliveries_state and sort them, where the
 -- queue gives them oldest first and the scan stops at the limit. skip is
 -- a JSON array of subscription ids (a list bound as one parameter).
--- name: ClaimDeliveries :many
-UPDATE deliveries SET state = 'sending', lease_until = sqlc.arg(lease)
-WHERE seq IN (
-    SELECT d.seq FROM deliveries d INDEXED BY deliveries_queue
-    JOIN subscriptions s ON s.id = d.subscription_id
-    WHERE d.state IN ('pending', 'failed', 'sending')
-      AND ((d.state IN ('pending', 'failed') AND d.next_at <= sqlc.arg(now))
-           OR (d.state = 'sending' AND d.lease_until <= sqlc.arg(now)))
-      AND s.enabled = 1
-      AND d.subscription_id NOT IN (SELECT value FROM json_each(CAST(sqlc.arg(skip) AS TEXT)))
-      AND NOT EXISTS (
-          SELECT 1 FROM deliveries e
-          WHERE e.partner_id = d.partner_id AND e.key = d.key AND e.seq < d.seq AND e.report_id <> d.report_id
-            AND e.state IN ('pending', 'failed', 'sending'))
-    ORDER BY d.seq
-    LIMIT sqlc.arg(lim))
-RETURNING *;
-
--- DueDeliveries finds, in a read transaction, what ClaimDeliveries would
--- claim (the same rules), without claiming it: the search walks every
+--
+-- DueDeliveries finds, in a read transaction, what is due (park.Tx
+-- DueDeliveries has the rules), without claiming it: the search walks every
 -- delivery still to be delivered that is not due yet or cannot go (a
 -- disabled subscription's backlog, reports held behind an earlier one of
 -- their stay), and in the write transaction it would hold SQLite's one
@@ -100,8 +81,8 @@ WHERE d.state IN ('pending', 'failed', 'sending')
 ORDER BY d.seq
 LIMIT sqlc.arg(lim);
 
--- ClaimDueDeliveries is ClaimDeliveries among the deliveries seqs (a JSON
--- array) names, those DueDeliveries found: each still due by the same
+-- ClaimDueDeliveries: among the deliveries seqs (a JSON array) names,
+-- those DueDeliveries found, each still due by the same
 -- rules is claimed, reached by its seq, so the writer is held only for
 -- those.
 -- name: ClaimDueDeliveries :many
@@ -190,7 +171,7 @@ SELECT state, count(*) AS n, CAST(min(created_at) AS INTEGER) AS oldest
 FROM deliveries WHERE state IN ('pending', 'sending', 'failed', 'dead')
 GROUP BY state ORDER BY state;
 
--- INDEXED BY, as in ClaimDeliveries: deliveries_state would read every
+-- INDEXED BY, as in DueDeliveries: deliveries_state would read every
 -- delivered delivery and sort them.
 -- name: DeleteDelivered :execrows
 DELETE FROM deliveries WHERE state = 'delivered' AND seq IN (

@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"sync"
@@ -41,6 +42,7 @@ func Run(b *testing.B, client *http.Client, newReq func(i int) *http.Request, ch
 		wg       sync.WaitGroup
 	)
 	lat := make([][]time.Duration, clients)
+	stopProfile := profileTimed(b)
 	b.ResetTimer()
 	start := time.Now()
 	for c := range clients {
@@ -76,6 +78,7 @@ func Run(b *testing.B, client *http.Client, newReq func(i int) *http.Request, ch
 	wg.Wait()
 	elapsed := time.Since(start)
 	b.StopTimer()
+	stopProfile()
 	if n := failed.Load(); n > 0 {
 		b.Fatalf("%d of %d requests failed; the first: %v", n, b.N, firstErr)
 	}
@@ -85,6 +88,30 @@ func Run(b *testing.B, client *http.Client, newReq func(i int) *http.Request, ch
 	b.ReportMetric(float64(len(all))/elapsed.Seconds(), "req/s")
 	b.ReportMetric(pct(0.50), "p50-ms")
 	b.ReportMetric(pct(0.99), "p99-ms")
+}
+
+// profileTimed writes a CPU profile of the timed requests alone to the
+// file PARKD_BENCH_CPUPROFILE names: -test.cpuprofile would also take in
+// the set-up (100,000 cars inserted), which outweighs the run itself.
+func profileTimed(b *testing.B) (stop func()) {
+	path := os.Getenv("PARKD_BENCH_CPUPROFILE")
+	if path == "" {
+		return func() {}
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		b.Fatalf("cpu profile: %v", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		b.Fatalf("cpu profile: %v", err)
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		if err := f.Close(); err != nil {
+			b.Errorf("cpu profile: %v", err)
+		}
+	}
 }
 
 // Client returns an HTTP client that keeps one connection per benchmark client.

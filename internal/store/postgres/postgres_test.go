@@ -528,3 +528,7 @@ func TestUnreachable(t *testing.T) {
 		t.Fatal("connecting to a closed port should fail at once")
 	}
 }
+
+func BenchmarkDueBehindKept(b *testing.B) {
+	storetest.BenchmarkDueBehindKept(b, pgtest.Open(b))
+}

@@ -165,3 +165,12 @@ func TestCloseFinishesQueuedWrites(t *testing.T) {
 		t.Fatalf("%d lots after reopen, %d acknowledged", len(lots), acked.Load())
 	}
 }
+
+func BenchmarkDueBehindKept(b *testing.B) {
+	s, err := sqlite.Open(context.Background(), filepath.Join(b.TempDir(), "parkd.db"), sqlite.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	storetest.BenchmarkDueBehindKept(b, s)
+}

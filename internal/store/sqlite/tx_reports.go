@@ -141,15 +141,23 @@ func reportFromRow(r db.Report) *park.Report {
 }
 
 func (t *txn) DueDeliveries(ctx context.Context, now time.Time, limit int, skip []string) ([]int64, error) {
-	if skip == nil {
-		skip = []string{}
-	}
-	skipJSON, err := json.Marshal(skip)
+	subs, err := t.q.EnabledSubscriptions(stmtCtx)
 	if err != nil {
-		return nil, err
+		return nil, mapErr(err)
 	}
-	seqs, err := t.q.DueDeliveries(stmtCtx, db.DueDeliveriesParams{Now: us(now), Skip: string(skipJSON), Lim: int64(limit)})
-	return seqs, mapErr(err)
+	var seqs []int64
+	for _, sub := range subs {
+		if slices.Contains(skip, sub) {
+			continue
+		}
+		due, err := t.q.DueOfSubscription(stmtCtx, db.DueOfSubscriptionParams{SubscriptionID: sub, Now: us(now), Lim: int64(limit)})
+		if err != nil {
+			return nil, mapErr(err)
+		}
+		seqs = append(seqs, due...)
+	}
+	slices.Sort(seqs)
+	return seqs[:min(len(seqs), limit)], nil
 }
 
 func (t *txn) ClaimDueDeliveries(ctx context.Context, seqs []int64, now, lease time.Time) ([]*park.Delivery, error) {

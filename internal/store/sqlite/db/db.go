@@ -192,8 +192,11 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.deleteWhitelistStmt, err = db.PrepareContext(ctx, deleteWhitelist); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteWhitelist: %w", err)
 	}
-	if q.dueDeliveriesStmt, err = db.PrepareContext(ctx, dueDeliveries); err != nil {
-		return nil, fmt.Errorf("error preparing query DueDeliveries: %w", err)
+	if q.dueOfSubscriptionStmt, err = db.PrepareContext(ctx, dueOfSubscription); err != nil {
+		return nil, fmt.Errorf("error preparing query DueOfSubscription: %w", err)
+	}
+	if q.enabledSubscriptionsStmt, err = db.PrepareContext(ctx, enabledSubscriptions); err != nil {
+		return nil, fmt.Errorf("error preparing query EnabledSubscriptions: %w", err)
 	}
 	if q.enqueueDeliveriesStmt, err = db.PrepareContext(ctx, enqueueDeliveries); err != nil {
 		return nil, fmt.Errorf("error preparing query EnqueueDeliveries: %w", err)
@@ -1065,9 +1068,14 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing deleteWhitelistStmt: %w", cerr)
 		}
 	}
-	if q.dueDeliveriesStmt != nil {
-		if cerr := q.dueDeliveriesStmt.Close(); cerr != nil {
-			err = fmt.Errorf("error closing dueDeliveriesStmt: %w", cerr)
+	if q.dueOfSubscriptionStmt != nil {
+		if cerr := q.dueOfSubscriptionStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing dueOfSubscriptionStmt: %w", cerr)
+		}
+	}
+	if q.enabledSubscriptionsStmt != nil {
+		if cerr := q.enabledSubscriptionsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing enabledSubscriptionsStmt: %w", cerr)
 		}
 	}
 	if q.enqueueDeliveriesStmt != nil {
@@ -2140,7 +2148,8 @@ type Queries struct {
 	deleteSubscriptionStmt            *sql.Stmt
 	deleteUnneededReportsStmt         *sql.Stmt
 	deleteWhitelistStmt               *sql.Stmt
-	dueDeliveriesStmt                 *sql.Stmt
+	dueOfSubscriptionStmt             *sql.Stmt
+	enabledSubscriptionsStmt          *sql.Stmt
 	enqueueDeliveriesStmt             *sql.Stmt
 	enqueueToSubscriptionStmt         *sql.Stmt
 	findEnrolmentStmt                 *sql.Stmt
@@ -2398,7 +2407,8 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		deleteSubscriptionStmt:            q.deleteSubscriptionStmt,
 		deleteUnneededReportsStmt:         q.deleteUnneededReportsStmt,
 		deleteWhitelistStmt:               q.deleteWhitelistStmt,
-		dueDeliveriesStmt:                 q.dueDeliveriesStmt,
+		dueOfSubscriptionStmt:             q.dueOfSubscriptionStmt,
+		enabledSubscriptionsStmt:          q.enabledSubscriptionsStmt,
 		enqueueDeliveriesStmt:             q.enqueueDeliveriesStmt,
 		enqueueToSubscriptionStmt:         q.enqueueToSubscriptionStmt,
 		findEnrolmentStmt:                 q.findEnrolmentStmt,

@@ -170,7 +170,7 @@ type DeleteDeliveredParams struct {
 	Limit       int64
 }
 
-// INDEXED BY, as in DueDeliveries: deliveries_state would read every
+// INDEXED BY, as in DueOfSubscription: deliveries_state would read every
 // delivered delivery and sort them.
 func (q *Queries) DeleteDelivered(ctx context.Context, arg DeleteDeliveredParams) (int64, error) {
 	result, err := q.exec(ctx, q.deleteDeliveredStmt, deleteDelivered, arg.DeliveredAt, arg.Limit)
@@ -214,13 +214,12 @@ func (q *Queries) DeleteUnneededReports(ctx context.Context, arg DeleteUnneededR
 	return result.RowsAffected()
 }
 
-const dueDeliveries = `-- name: DueDeliveries :many
-SELECT d.seq FROM deliveries d INDEXED BY deliveries_queue
-WHERE d.state IN ('pending', 'failed', 'sending')
-  AND ((d.state IN ('pending', 'failed') AND d.next_at <= ?1)
-       OR (d.state = 'sending' AND d.lease_until <= ?1))
-  AND d.subscription_id IN (SELECT id FROM subscriptions WHERE enabled = 1)
-  AND d.subscription_id NOT IN (SELECT value FROM json_each(CAST(?2 AS TEXT)))
+const dueOfSubscription = `-- name: DueOfSubscription :many
+SELECT d.seq FROM deliveries d INDEXED BY deliveries_sub_queue
+WHERE d.subscription_id = ?1
+  AND d.state IN ('pending', 'failed', 'sending')
+  AND ((d.state IN ('pending', 'failed') AND d.next_at <= ?2)
+       OR (d.state = 'sending' AND d.lease_until <= ?2))
   AND NOT EXISTS (
       SELECT 1 FROM deliveries e
       WHERE e.partner_id = d.partner_id AND e.key = d.key AND e.seq < d.seq AND e.report_id <> d.report_id
@@ -229,31 +228,14 @@ ORDER BY d.seq
 LIMIT ?3
 `
 
-type DueDeliveriesParams struct {
-	Now  int64
-	Skip string
-	Lim  int64
+type DueOfSubscriptionParams struct {
+	SubscriptionID string
+	Now            int64
+	Lim            int64
 }
 
-// "Still to be delivered" is neither delivered nor dead: pending, failed
-// or sending, as the partial indexes deliveries_queue and deliveries_order
-// hold; a disabled subscription's count too, as they are sent once it is
-// enabled again, and the later reports of their key wait for them.
-// INDEXED BY because SQLite keeps no statistics: it would read every
-// unfinished delivery through deliveries_state and sort them, where the
-// queue gives them oldest first and the scan stops at the limit. skip is
-// a JSON array of subscription ids (a list bound as one parameter).
-//
-// DueDeliveries finds, in a read transaction, what is due (park.Tx
-// DueDeliveries has the rules), without claiming it: the search walks every
-// delivery still to be delivered that is not due yet or cannot go (a
-// disabled subscription's backlog, reports held behind an earlier one of
-// their stay), and in the write transaction it would hold SQLite's one
-// writer, and every gate event with it, for as long. The enabled
-// subscriptions are read once (IN), before the order check, so a disabled
-// subscription's delivery costs no more than its index entry and row.
-func (q *Queries) DueDeliveries(ctx context.Context, arg DueDeliveriesParams) ([]int64, error) {
-	rows, err := q.query(ctx, q.dueDeliveriesStmt, dueDeliveries, arg.Now, arg.Skip, arg.Lim)
+func (q *Queries) DueOfSubscription(ctx context.Context, arg DueOfSubscriptionParams) ([]int64, error) {
+	rows, err := q.query(ctx, q.dueOfSubscriptionStmt, dueOfSubscription, arg.SubscriptionID, arg.Now, arg.Lim)
 	if err != nil {
 		return nil, err
 	}
@@ -265,6 +247,47 @@ func (q *Queries) DueDeliveries(ctx context.Context, arg DueDeliveriesParams) ([
 			return nil, err
 		}
 		items = append(items, seq)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const enabledSubscriptions = `-- name: EnabledSubscriptions :many
+SELECT id FROM subscriptions WHERE enabled = 1 ORDER BY id
+`
+
+// "Still to be delivered" is neither delivered nor dead: pending, failed
+// or sending, as the partial indexes deliveries_sub_queue and
+// deliveries_order hold; a disabled subscription's count too, as they are
+// sent once it is enabled again, and the later reports of their key wait
+// for them.
+//
+// DueDeliveries finds, in a read transaction, what is due (park.Tx
+// DueDeliveries has the rules), without claiming it. The store asks
+// DueOfSubscription once for each enabled subscription (EnabledSubscriptions)
+// and keeps the oldest: a disabled subscription's backlog, which grows for
+// as long as it is off, is never walked, and within one subscription the
+// walk is oldest first and stops at the limit. INDEXED BY because SQLite
+// keeps no statistics: it would read every unfinished delivery of the
+// subscription through deliveries_subscription and sort them.
+func (q *Queries) EnabledSubscriptions(ctx context.Context) ([]string, error) {
+	rows, err := q.query(ctx, q.enabledSubscriptionsStmt, enabledSubscriptions)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		items = append(items, id)
 	}
 	if err := rows.Close(); err != nil {
 		return nil, err

@@ -51,29 +51,28 @@ SELECT * FROM reports WHERE id = ?;
 SELECT * FROM reports WHERE id IN (SELECT value FROM json_each(CAST(sqlc.arg(ids) AS TEXT)));
 
 -- "Still to be delivered" is neither delivered nor dead: pending, failed
--- or sending, as the partial indexes deliveries_queue and deliveries_order
--- hold; a disabled subscription's count too, as they are sent once it is
--- enabled again, and the later reports of their key wait for them.
--- INDEXED BY because SQLite keeps no statistics: it would read every
--- unfinished delivery through deliveries_state and sort them, where the
--- queue gives them oldest first and the scan stops at the limit. skip is
--- a JSON array of subscription ids (a list bound as one parameter).
+-- or sending, as the partial indexes deliveries_sub_queue and
+-- deliveries_order hold; a disabled subscription's count too, as they are
+-- sent once it is enabled again, and the later reports of their key wait
+-- for them.
 --
 -- DueDeliveries finds, in a read transaction, what is due (park.Tx
--- DueDeliveries has the rules), without claiming it: the search walks every
--- delivery still to be delivered that is not due yet or cannot go (a
--- disabled subscription's backlog, reports held behind an earlier one of
--- their stay), and in the write transaction it would hold SQLite's one
--- writer, and every gate event with it, for as long. The enabled
--- subscriptions are read once (IN), before the order check, so a disabled
--- subscription's delivery costs no more than its index entry and row.
--- name: DueDeliveries :many
-SELECT d.seq FROM deliveries d INDEXED BY deliveries_queue
-WHERE d.state IN ('pending', 'failed', 'sending')
+-- DueDeliveries has the rules), without claiming it. The store asks
+-- DueOfSubscription once for each enabled subscription (EnabledSubscriptions)
+-- and keeps the oldest: a disabled subscription's backlog, which grows for
+-- as long as it is off, is never walked, and within one subscription the
+-- walk is oldest first and stops at the limit. INDEXED BY because SQLite
+-- keeps no statistics: it would read every unfinished delivery of the
+-- subscription through deliveries_subscription and sort them.
+-- name: EnabledSubscriptions :many
+SELECT id FROM subscriptions WHERE enabled = 1 ORDER BY id;
+
+-- name: DueOfSubscription :many
+SELECT d.seq FROM deliveries d INDEXED BY deliveries_sub_queue
+WHERE d.subscription_id = sqlc.arg(subscription_id)
+  AND d.state IN ('pending', 'failed', 'sending')
   AND ((d.state IN ('pending', 'failed') AND d.next_at <= sqlc.arg(now))
        OR (d.state = 'sending' AND d.lease_until <= sqlc.arg(now)))
-  AND d.subscription_id IN (SELECT id FROM subscriptions WHERE enabled = 1)
-  AND d.subscription_id NOT IN (SELECT value FROM json_each(CAST(sqlc.arg(skip) AS TEXT)))
   AND NOT EXISTS (
       SELECT 1 FROM deliveries e
       WHERE e.partner_id = d.partner_id AND e.key = d.key AND e.seq < d.seq AND e.report_id <> d.report_id
@@ -171,7 +170,7 @@ SELECT state, count(*) AS n, CAST(min(created_at) AS INTEGER) AS oldest
 FROM deliveries WHERE state IN ('pending', 'sending', 'failed', 'dead')
 GROUP BY state ORDER BY state;
 
--- INDEXED BY, as in DueDeliveries: deliveries_state would read every
+-- INDEXED BY, as in DueOfSubscription: deliveries_state would read every
 -- delivered delivery and sort them.
 -- name: DeleteDelivered :execrows
 DELETE FROM deliveries WHERE state = 'delivered' AND seq IN (

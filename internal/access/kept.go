@@ -34,7 +34,7 @@ func keepPassFree(ctx context.Context, tx park.Tx, p *park.Pass, now time.Time) 
 		var in tariff.Input
 		// Asked just past the end, so a time-slot pass gives its slots as
 		// windows up to now rather than as daily slots.
-		PassFreeTime(&in, &ended, lapses, l.Location(), st.EntryAt, now.Add(park.Precision))
+		PassFreeTime(&in, HeldPass(&ended, st), lapses, l.Location(), st.EntryAt, now.Add(park.Precision))
 		out := make([]park.Period, 0, len(in.FreeWindows))
 		for _, w := range in.FreeWindows {
 			out = append(out, park.Period{From: w.From, To: w.To})

@@ -11,8 +11,10 @@ import (
 // laneStore is the store as the access use cases write through it: every
 // pass and list write also notes, in its own transaction, the plates whose
 // place in the lot's offline lane list may have changed (the outbox of the
-// lists loaded into cameras). Doing it here, once, keeps every writer of
-// passes and lists (desk, partners, renewals, sync) from forgetting it.
+// lists loaded into cameras), and gives the pass's cars inside the spaces
+// a pass write made theirs (takeSpaces, midstay.go). Doing it here, once,
+// keeps every writer of passes and lists (desk, partners, renewals, sync,
+// plans) from forgetting it.
 type laneStore struct {
 	park.Store
 	now func() time.Time
@@ -40,6 +42,9 @@ func (t laneTx) CreatePass(ctx context.Context, p *park.Pass) error {
 	if err := t.Tx.CreatePass(ctx, p); err != nil {
 		return err
 	}
+	if err := takeSpaces(ctx, t.Tx, nil, p, t.now()); err != nil {
+		return err
+	}
 	return t.note(ctx, p.LotCode, p.Plates)
 }
 
@@ -51,6 +56,9 @@ func (t laneTx) UpdatePass(ctx context.Context, p *park.Pass) error {
 		return err
 	}
 	if err := t.Tx.UpdatePass(ctx, p); err != nil {
+		return err
+	}
+	if err := takeSpaces(ctx, t.Tx, old, p, t.now()); err != nil {
 		return err
 	}
 	return t.note(ctx, p.LotCode, old.Plates, p.Plates)

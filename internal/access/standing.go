@@ -13,7 +13,7 @@ import (
 type Standing struct {
 	Allowed bool       // an allowing list entry (whitelist, special vehicle, hotel) is valid
 	Denied  bool       // a deny entry is valid: the car is kept out
-	Pass    *park.Pass // a valid pass with a space free for this car
+	Pass    *park.Pass // a pass valid now or later with a space free for this car
 	// PassAdmits: Pass lets the car in free now (a whole-day pass always,
 	// a time-slot pass inside one of its slots).
 	PassAdmits bool
@@ -41,7 +41,10 @@ func standing(ctx context.Context, tx park.Tx, l *park.Lot, key string, at time.
 	}
 	ps, err := tx.FindPassByPlate(ctx, l.Code, key)
 	switch {
-	case err == nil && ps.ValidAt(at):
+	case err == nil && ps.ValidTo.After(at):
+		// Valid now, or later: a car entering before its pass starts
+		// takes its space now, and the pass frees it once valid
+		// (midstay.go); it enters as the visitors do.
 		if len(ps.Plates) > ps.Spaces {
 			// Its cars share spaces: they take them one at a time, each
 			// counting after the last committed (other nodes, lanes).
@@ -57,7 +60,7 @@ func standing(ctx context.Context, tx park.Tx, l *park.Lot, key string, at time.
 			inside--
 		}
 		if inside < ps.Spaces {
-			a.Pass, a.PassAdmits = ps, PassAdmits(ps, l.Location(), at)
+			a.Pass, a.PassAdmits = ps, ps.ValidAt(at) && PassAdmits(ps, l.Location(), at)
 		}
 	case err != nil && !park.IsCode(err, park.ENotFound):
 		return a, err

@@ -79,7 +79,8 @@ func (s *Service) priceStayWith(ctx context.Context, tx park.Tx, l *park.Lot, st
 			if err != nil {
 				return Priced{}, err
 			}
-			if access.PassFreeTime(&in, p, lapses, l.Location(), st.EntryAt, at) {
+			// A car that took the space while inside is free from then on.
+			if access.PassFreeTime(&in, access.HeldPass(p, st), lapses, l.Location(), st.EntryAt, at) {
 				coveredBy = park.ReasonPass
 			}
 		case !park.IsCode(err, park.ENotFound): // a deleted pass left its time in KeptFree

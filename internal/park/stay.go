@@ -49,9 +49,13 @@ type Stay struct {
 	ReservationID string `json:"reservation_id,omitempty"`
 	// KeptFree is the free time of access withdrawn while the car was
 	// inside (a pass or an allow entry deleted): the stay keeps it.
-	KeptFree  []Period  `json:"-"`
-	UpdatedAt time.Time `json:"updated_at"`
-	Version   int64     `json:"-"`
+	KeptFree []Period `json:"-"`
+	// PassFrom is when the car took its pass's space, when that was after
+	// its entry (the pass was bought, renewed or given its plate while the
+	// car was inside): the pass frees the stay from then on. nil: at entry.
+	PassFrom  *time.Time `json:"-"`
+	UpdatedAt time.Time  `json:"updated_at"`
+	Version   int64      `json:"-"`
 }
 
 // StayFilter selects stays of a lot for listing.

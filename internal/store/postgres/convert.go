@@ -68,6 +68,7 @@ func stayFromRow(r db.Stay) (*park.Stay, error) {
 		ExitLane: r.ExitLane, State: r.State, PassID: r.PassID, Total: r.Total, Paid: r.Paid,
 		Discount: r.Discount, PaidUntil: fromTSP(r.PaidUntil), Anomaly: r.Anomaly, Source: r.Source,
 		UpdatedAt: fromTS(r.UpdatedAt), Version: r.Version, ReservationID: r.ReservationID, KeptFree: kept,
+		PassFrom: fromTSP(r.PassFrom),
 	}, nil
 }
 

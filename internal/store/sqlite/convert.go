@@ -62,6 +62,7 @@ func stayFromRow(r db.Stay) (*park.Stay, error) {
 		ExitLane: r.ExitLane, State: r.State, PassID: r.PassID, Total: r.Total, Paid: r.Paid,
 		Discount: r.Discount, PaidUntil: fromNullUS(r.PaidUntil), Anomaly: r.Anomaly, Source: r.Source,
 		UpdatedAt: fromUS(r.UpdatedAt), Version: r.Version, ReservationID: r.ReservationID, KeptFree: kept,
+		PassFrom: fromNullUS(r.PassFrom),
 	}, nil
 }
 

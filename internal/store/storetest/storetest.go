@@ -283,13 +283,16 @@ func testStays(t *testing.T, s park.Store) {
 		st.State, st.ExitAt, st.ExitLane, st.Total, st.Paid, st.Discount, st.PaidUntil = park.StayOut, &exit, "out-1", 900, 800, 100, &paid
 		kept := []park.Period{{From: base.Add(time.Minute), To: base.Add(time.Hour)}, {From: base.Add(80 * time.Minute), To: base.Add(81 * time.Minute)}}
 		st.KeptFree = kept
+		passFrom := base.Add(30 * time.Minute)
+		st.PassFrom = &passFrom
 		must(t, update(t, s, func(tx park.Tx) error { return tx.UpdateStay(ctx, st) }))
 		var got *park.Stay
 		must(t, s.View(ctx, func(tx park.Tx) (err error) { got, err = tx.GetStay(ctx, "s1"); return }))
 		if got.State != park.StayOut || !got.ExitAt.Equal(exit) || !got.PaidUntil.Equal(paid) || got.Total != 900 ||
 			got.Paid != 800 || got.Discount != 100 || got.ExitLane != "out-1" || len(got.KeptFree) != 2 ||
 			!got.KeptFree[0].From.Equal(kept[0].From) || !got.KeptFree[0].To.Equal(kept[0].To) ||
-			!got.KeptFree[1].From.Equal(kept[1].From) || !got.KeptFree[1].To.Equal(kept[1].To) {
+			!got.KeptFree[1].From.Equal(kept[1].From) || !got.KeptFree[1].To.Equal(kept[1].To) ||
+			got.PassFrom == nil || !got.PassFrom.Equal(passFrom) {
 			t.Fatalf("got %+v", got)
 		}
 		wantCode(t, s.View(ctx, func(tx park.Tx) error { _, err := tx.FindInside(ctx, "L1", "京A12345"); return err }), park.ENotFound)

@@ -550,6 +550,7 @@ type Stay struct {
 	Version       int64
 	ReservationID string
 	KeptFree      string
+	PassFrom      *time.Time
 }
 
 type Subscription struct {

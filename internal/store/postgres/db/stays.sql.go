@@ -22,7 +22,7 @@ func (q *Queries) CountInsideForPass(ctx context.Context, passID string) (int64,
 }
 
 const findInside = `-- name: FindInside :one
-SELECT id, lot_code, plate, plate_key, vehicle_class, locator, entry_at, entry_lane, exit_at, exit_lane, state, pass_id, total, paid, discount, paid_until, anomaly, source, updated_at, version, reservation_id, kept_free FROM stays WHERE lot_code = $1 AND plate_key = $2 AND state = 'in'
+SELECT id, lot_code, plate, plate_key, vehicle_class, locator, entry_at, entry_lane, exit_at, exit_lane, state, pass_id, total, paid, discount, paid_until, anomaly, source, updated_at, version, reservation_id, kept_free, pass_from FROM stays WHERE lot_code = $1 AND plate_key = $2 AND state = 'in'
 `
 
 type FindInsideParams struct {
@@ -56,6 +56,7 @@ func (q *Queries) FindInside(ctx context.Context, arg FindInsideParams) (Stay, e
 		&i.Version,
 		&i.ReservationID,
 		&i.KeptFree,
+		&i.PassFrom,
 	)
 	return i, err
 }
@@ -89,7 +90,7 @@ func (q *Queries) GetEvent(ctx context.Context, arg GetEventParams) (Event, erro
 }
 
 const getStay = `-- name: GetStay :one
-SELECT id, lot_code, plate, plate_key, vehicle_class, locator, entry_at, entry_lane, exit_at, exit_lane, state, pass_id, total, paid, discount, paid_until, anomaly, source, updated_at, version, reservation_id, kept_free FROM stays WHERE id = $1
+SELECT id, lot_code, plate, plate_key, vehicle_class, locator, entry_at, entry_lane, exit_at, exit_lane, state, pass_id, total, paid, discount, paid_until, anomaly, source, updated_at, version, reservation_id, kept_free, pass_from FROM stays WHERE id = $1
 `
 
 func (q *Queries) GetStay(ctx context.Context, id string) (Stay, error) {
@@ -118,12 +119,13 @@ func (q *Queries) GetStay(ctx context.Context, id string) (Stay, error) {
 		&i.Version,
 		&i.ReservationID,
 		&i.KeptFree,
+		&i.PassFrom,
 	)
 	return i, err
 }
 
 const getStayByLocator = `-- name: GetStayByLocator :one
-SELECT id, lot_code, plate, plate_key, vehicle_class, locator, entry_at, entry_lane, exit_at, exit_lane, state, pass_id, total, paid, discount, paid_until, anomaly, source, updated_at, version, reservation_id, kept_free FROM stays WHERE lot_code = $1 AND locator = $2
+SELECT id, lot_code, plate, plate_key, vehicle_class, locator, entry_at, entry_lane, exit_at, exit_lane, state, pass_id, total, paid, discount, paid_until, anomaly, source, updated_at, version, reservation_id, kept_free, pass_from FROM stays WHERE lot_code = $1 AND locator = $2
 `
 
 type GetStayByLocatorParams struct {
@@ -157,6 +159,7 @@ func (q *Queries) GetStayByLocator(ctx context.Context, arg GetStayByLocatorPara
 		&i.Version,
 		&i.ReservationID,
 		&i.KeptFree,
+		&i.PassFrom,
 	)
 	return i, err
 }
@@ -372,7 +375,7 @@ func (q *Queries) ListStayAnomalies(ctx context.Context, arg ListStayAnomaliesPa
 }
 
 const listStays = `-- name: ListStays :many
-SELECT id, lot_code, plate, plate_key, vehicle_class, locator, entry_at, entry_lane, exit_at, exit_lane, state, pass_id, total, paid, discount, paid_until, anomaly, source, updated_at, version, reservation_id, kept_free FROM stays WHERE lot_code = $1 AND id > $2 ORDER BY id LIMIT $3
+SELECT id, lot_code, plate, plate_key, vehicle_class, locator, entry_at, entry_lane, exit_at, exit_lane, state, pass_id, total, paid, discount, paid_until, anomaly, source, updated_at, version, reservation_id, kept_free, pass_from FROM stays WHERE lot_code = $1 AND id > $2 ORDER BY id LIMIT $3
 `
 
 type ListStaysParams struct {
@@ -413,6 +416,7 @@ func (q *Queries) ListStays(ctx context.Context, arg ListStaysParams) ([]Stay, e
 			&i.Version,
 			&i.ReservationID,
 			&i.KeptFree,
+			&i.PassFrom,
 		); err != nil {
 			return nil, err
 		}
@@ -425,7 +429,7 @@ func (q *Queries) ListStays(ctx context.Context, arg ListStaysParams) ([]Stay, e
 }
 
 const listStaysByPlate = `-- name: ListStaysByPlate :many
-SELECT id, lot_code, plate, plate_key, vehicle_class, locator, entry_at, entry_lane, exit_at, exit_lane, state, pass_id, total, paid, discount, paid_until, anomaly, source, updated_at, version, reservation_id, kept_free FROM stays WHERE lot_code = $1 AND plate_key = $2 AND id > $3 ORDER BY id LIMIT $4
+SELECT id, lot_code, plate, plate_key, vehicle_class, locator, entry_at, entry_lane, exit_at, exit_lane, state, pass_id, total, paid, discount, paid_until, anomaly, source, updated_at, version, reservation_id, kept_free, pass_from FROM stays WHERE lot_code = $1 AND plate_key = $2 AND id > $3 ORDER BY id LIMIT $4
 `
 
 type ListStaysByPlateParams struct {
@@ -472,6 +476,7 @@ func (q *Queries) ListStaysByPlate(ctx context.Context, arg ListStaysByPlatePara
 			&i.Version,
 			&i.ReservationID,
 			&i.KeptFree,
+			&i.PassFrom,
 		); err != nil {
 			return nil, err
 		}
@@ -484,7 +489,7 @@ func (q *Queries) ListStaysByPlate(ctx context.Context, arg ListStaysByPlatePara
 }
 
 const listStaysByState = `-- name: ListStaysByState :many
-SELECT id, lot_code, plate, plate_key, vehicle_class, locator, entry_at, entry_lane, exit_at, exit_lane, state, pass_id, total, paid, discount, paid_until, anomaly, source, updated_at, version, reservation_id, kept_free FROM stays WHERE lot_code = $1 AND state = $2 AND id > $3 ORDER BY id LIMIT $4
+SELECT id, lot_code, plate, plate_key, vehicle_class, locator, entry_at, entry_lane, exit_at, exit_lane, state, pass_id, total, paid, discount, paid_until, anomaly, source, updated_at, version, reservation_id, kept_free, pass_from FROM stays WHERE lot_code = $1 AND state = $2 AND id > $3 ORDER BY id LIMIT $4
 `
 
 type ListStaysByStateParams struct {
@@ -531,6 +536,7 @@ func (q *Queries) ListStaysByState(ctx context.Context, arg ListStaysByStatePara
 			&i.Version,
 			&i.ReservationID,
 			&i.KeptFree,
+			&i.PassFrom,
 		); err != nil {
 			return nil, err
 		}
@@ -546,7 +552,7 @@ const updateStay = `-- name: UpdateStay :execrows
 UPDATE stays
 SET plate = $1, plate_key = $2, vehicle_class = $3, exit_at = $4, exit_lane = $5, state = $6, pass_id = $7,
     total = $8, paid = $9, discount = $10, paid_until = $11, anomaly = $12, updated_at = $13, kept_free = $16,
-    version = version + 1
+    pass_from = $17, version = version + 1
 WHERE id = $14 AND version = $15
 `
 
@@ -567,6 +573,7 @@ type UpdateStayParams struct {
 	ID           string
 	Version      int64
 	KeptFree     string
+	PassFrom     *time.Time
 }
 
 func (q *Queries) UpdateStay(ctx context.Context, arg UpdateStayParams) (int64, error) {
@@ -587,6 +594,7 @@ func (q *Queries) UpdateStay(ctx context.Context, arg UpdateStayParams) (int64, 
 		arg.ID,
 		arg.Version,
 		arg.KeptFree,
+		arg.PassFrom,
 	)
 	if err != nil {
 		return 0, err

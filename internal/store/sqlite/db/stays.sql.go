@@ -22,7 +22,7 @@ func (q *Queries) CountInsideForPass(ctx context.Context, passID string) (int64,
 }
 
 const findInside = `-- name: FindInside :one
-SELECT id, lot_code, plate, plate_key, vehicle_class, locator, entry_at, entry_lane, exit_at, exit_lane, state, pass_id, total, paid, discount, paid_until, anomaly, source, updated_at, version, reservation_id, kept_free FROM stays WHERE lot_code = ? AND plate_key = ? AND state = 'in'
+SELECT id, lot_code, plate, plate_key, vehicle_class, locator, entry_at, entry_lane, exit_at, exit_lane, state, pass_id, total, paid, discount, paid_until, anomaly, source, updated_at, version, reservation_id, kept_free, pass_from FROM stays WHERE lot_code = ? AND plate_key = ? AND state = 'in'
 `
 
 type FindInsideParams struct {
@@ -56,6 +56,7 @@ func (q *Queries) FindInside(ctx context.Context, arg FindInsideParams) (Stay, e
 		&i.Version,
 		&i.ReservationID,
 		&i.KeptFree,
+		&i.PassFrom,
 	)
 	return i, err
 }
@@ -89,7 +90,7 @@ func (q *Queries) GetEvent(ctx context.Context, arg GetEventParams) (Event, erro
 }
 
 const getStay = `-- name: GetStay :one
-SELECT id, lot_code, plate, plate_key, vehicle_class, locator, entry_at, entry_lane, exit_at, exit_lane, state, pass_id, total, paid, discount, paid_until, anomaly, source, updated_at, version, reservation_id, kept_free FROM stays WHERE id = ?
+SELECT id, lot_code, plate, plate_key, vehicle_class, locator, entry_at, entry_lane, exit_at, exit_lane, state, pass_id, total, paid, discount, paid_until, anomaly, source, updated_at, version, reservation_id, kept_free, pass_from FROM stays WHERE id = ?
 `
 
 func (q *Queries) GetStay(ctx context.Context, id string) (Stay, error) {
@@ -118,12 +119,13 @@ func (q *Queries) GetStay(ctx context.Context, id string) (Stay, error) {
 		&i.Version,
 		&i.ReservationID,
 		&i.KeptFree,
+		&i.PassFrom,
 	)
 	return i, err
 }
 
 const getStayByLocator = `-- name: GetStayByLocator :one
-SELECT id, lot_code, plate, plate_key, vehicle_class, locator, entry_at, entry_lane, exit_at, exit_lane, state, pass_id, total, paid, discount, paid_until, anomaly, source, updated_at, version, reservation_id, kept_free FROM stays WHERE lot_code = ? AND locator = ?
+SELECT id, lot_code, plate, plate_key, vehicle_class, locator, entry_at, entry_lane, exit_at, exit_lane, state, pass_id, total, paid, discount, paid_until, anomaly, source, updated_at, version, reservation_id, kept_free, pass_from FROM stays WHERE lot_code = ? AND locator = ?
 `
 
 type GetStayByLocatorParams struct {
@@ -157,6 +159,7 @@ func (q *Queries) GetStayByLocator(ctx context.Context, arg GetStayByLocatorPara
 		&i.Version,
 		&i.ReservationID,
 		&i.KeptFree,
+		&i.PassFrom,
 	)
 	return i, err
 }
@@ -378,7 +381,7 @@ func (q *Queries) ListStayAnomalies(ctx context.Context, arg ListStayAnomaliesPa
 }
 
 const listStays = `-- name: ListStays :many
-SELECT id, lot_code, plate, plate_key, vehicle_class, locator, entry_at, entry_lane, exit_at, exit_lane, state, pass_id, total, paid, discount, paid_until, anomaly, source, updated_at, version, reservation_id, kept_free FROM stays WHERE lot_code = ? AND id > ? ORDER BY id LIMIT ?
+SELECT id, lot_code, plate, plate_key, vehicle_class, locator, entry_at, entry_lane, exit_at, exit_lane, state, pass_id, total, paid, discount, paid_until, anomaly, source, updated_at, version, reservation_id, kept_free, pass_from FROM stays WHERE lot_code = ? AND id > ? ORDER BY id LIMIT ?
 `
 
 type ListStaysParams struct {
@@ -419,6 +422,7 @@ func (q *Queries) ListStays(ctx context.Context, arg ListStaysParams) ([]Stay, e
 			&i.Version,
 			&i.ReservationID,
 			&i.KeptFree,
+			&i.PassFrom,
 		); err != nil {
 			return nil, err
 		}
@@ -434,7 +438,7 @@ func (q *Queries) ListStays(ctx context.Context, arg ListStaysParams) ([]Stay, e
 }
 
 const listStaysByPlate = `-- name: ListStaysByPlate :many
-SELECT id, lot_code, plate, plate_key, vehicle_class, locator, entry_at, entry_lane, exit_at, exit_lane, state, pass_id, total, paid, discount, paid_until, anomaly, source, updated_at, version, reservation_id, kept_free FROM stays WHERE lot_code = ? AND plate_key = ? AND id > ? ORDER BY id LIMIT ?
+SELECT id, lot_code, plate, plate_key, vehicle_class, locator, entry_at, entry_lane, exit_at, exit_lane, state, pass_id, total, paid, discount, paid_until, anomaly, source, updated_at, version, reservation_id, kept_free, pass_from FROM stays WHERE lot_code = ? AND plate_key = ? AND id > ? ORDER BY id LIMIT ?
 `
 
 type ListStaysByPlateParams struct {
@@ -481,6 +485,7 @@ func (q *Queries) ListStaysByPlate(ctx context.Context, arg ListStaysByPlatePara
 			&i.Version,
 			&i.ReservationID,
 			&i.KeptFree,
+			&i.PassFrom,
 		); err != nil {
 			return nil, err
 		}
@@ -496,7 +501,7 @@ func (q *Queries) ListStaysByPlate(ctx context.Context, arg ListStaysByPlatePara
 }
 
 const listStaysByState = `-- name: ListStaysByState :many
-SELECT id, lot_code, plate, plate_key, vehicle_class, locator, entry_at, entry_lane, exit_at, exit_lane, state, pass_id, total, paid, discount, paid_until, anomaly, source, updated_at, version, reservation_id, kept_free FROM stays WHERE lot_code = ? AND state = ? AND id > ? ORDER BY id LIMIT ?
+SELECT id, lot_code, plate, plate_key, vehicle_class, locator, entry_at, entry_lane, exit_at, exit_lane, state, pass_id, total, paid, discount, paid_until, anomaly, source, updated_at, version, reservation_id, kept_free, pass_from FROM stays WHERE lot_code = ? AND state = ? AND id > ? ORDER BY id LIMIT ?
 `
 
 type ListStaysByStateParams struct {
@@ -543,6 +548,7 @@ func (q *Queries) ListStaysByState(ctx context.Context, arg ListStaysByStatePara
 			&i.Version,
 			&i.ReservationID,
 			&i.KeptFree,
+			&i.PassFrom,
 		); err != nil {
 			return nil, err
 		}
@@ -560,7 +566,8 @@ func (q *Queries) ListStaysByState(ctx context.Context, arg ListStaysByStatePara
 const updateStay = `-- name: UpdateStay :execrows
 UPDATE stays
 SET plate = ?, plate_key = ?, vehicle_class = ?, exit_at = ?, exit_lane = ?, state = ?, pass_id = ?,
-    total = ?, paid = ?, discount = ?, paid_until = ?, anomaly = ?, updated_at = ?, kept_free = ?, version = version + 1
+    total = ?, paid = ?, discount = ?, paid_until = ?, anomaly = ?, updated_at = ?, kept_free = ?, pass_from = ?,
+    version = version + 1
 WHERE id = ? AND version = ?
 `
 
@@ -579,6 +586,7 @@ type UpdateStayParams struct {
 	Anomaly      string
 	UpdatedAt    int64
 	KeptFree     string
+	PassFrom     sql.NullInt64
 	ID           string
 	Version      int64
 }
@@ -599,6 +607,7 @@ func (q *Queries) UpdateStay(ctx context.Context, arg UpdateStayParams) (int64, 
 		arg.Anomaly,
 		arg.UpdatedAt,
 		arg.KeptFree,
+		arg.PassFrom,
 		arg.ID,
 		arg.Version,
 	)

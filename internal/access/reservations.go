@@ -261,20 +261,27 @@ func ReservationLeft(ctx context.Context, tx park.Tx, st *park.Stay, now time.Ti
 	return tx.UpdateReservation(ctx, r)
 }
 
-// ReservationWindow adds the prepaid window of the reservation a stay
-// entered on to the stay's free time (to its termination, if earlier) and
-// names it when it covers the whole stay up to at. It returns the
-// reservation, or nil when the stay entered on none.
+// ReservationWindow adds the prepaid window of the stay's reservation to
+// the stay's free time (to its termination, if earlier) and names it when
+// it covers the whole stay up to at. The stay's reservation is the one it
+// entered on, or else one whose window began while it was inside
+// (windowInside). It returns the reservation, or nil when there is none.
 func ReservationWindow(ctx context.Context, tx park.Tx, st *park.Stay, at time.Time, in *tariff.Input, coveredBy *string) (*park.Reservation, error) {
+	var r *park.Reservation
 	if st.ReservationID == "" {
-		return nil, nil
-	}
-	r, err := tx.FindReservationByStay(ctx, st.ID)
-	if park.IsCode(err, park.ENotFound) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
+		var err error
+		if r, err = windowInside(ctx, tx, st, at); r == nil || err != nil {
+			return nil, err
+		}
+	} else {
+		var err error
+		r, err = tx.FindReservationByStay(ctx, st.ID)
+		if park.IsCode(err, park.ENotFound) {
+			return nil, nil
+		}
+		if err != nil {
+			return nil, err
+		}
 	}
 	end := r.CoveredUntil()
 	in.FreeWindows = append(in.FreeWindows, tariff.Window{From: r.From, To: end})
@@ -288,4 +295,39 @@ func ReservationWindow(ctx context.Context, tx park.Tx, st *park.Stay, at time.T
 // right (ReservationSyncV2). A terminated order withholds nothing.
 func ExitWithheld(r *park.Reservation) bool {
 	return r != nil && r.State == park.ReservationInside && !r.MayExit
+}
+
+// windowInside returns the booked reservation of an open stay's plate
+// whose window began after the car entered and by at: a car that came
+// more than EarlyArrival before its window (or without the entry right)
+// entered as a visitor, and its window, prepaid, is not billed again. The
+// earliest such window is the stay's; the stay takes it when it leaves
+// (ReservationJoined). nil when there is none.
+func windowInside(ctx context.Context, tx park.Tx, st *park.Stay, at time.Time) (*park.Reservation, error) {
+	if st.State != park.StayIn {
+		return nil, nil // a stay that left took its reservation then, if any
+	}
+	rs, err := tx.BookedReservations(ctx, st.LotCode, st.PlateKey, st.EntryAt)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range rs { // in window order
+		if r.From.After(st.EntryAt) && r.From.Before(at) {
+			return r, nil
+		}
+	}
+	return nil, nil
+}
+
+// ReservationJoined links a stay leaving now to r, the reservation whose
+// window began while it was inside (ReservationWindow), before the stay
+// closes: closing it marks r done, so the window it was not billed for
+// admits and frees no other stay. It does nothing for a stay that
+// entered on its reservation, or when r is nil.
+func ReservationJoined(ctx context.Context, tx park.Tx, r *park.Reservation, st *park.Stay, now time.Time) error {
+	if r == nil || st.ReservationID != "" {
+		return nil
+	}
+	st.ReservationID = r.ID
+	return ReservationEntered(ctx, tx, r, st, now)
 }

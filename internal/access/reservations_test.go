@@ -223,3 +223,88 @@ func TestSyncReservation(t *testing.T) {
 		t.Fatalf("by mobile %+v, %v", got, err)
 	}
 }
+
+// TestPrepaidWindowInsideAVisitorStay: a car that came more than
+// EarlyArrival before its window entered as a visitor; its window, prepaid,
+// is not billed again when the car is still inside as it begins, and the
+// stay takes the order when it leaves (done: it frees no other stay). A car
+// that leaves before its window pays as a visitor and keeps its order.
+func TestPrepaidWindowInsideAVisitorStay(t *testing.T) {
+	pay := func(t *testing.T, b *bundle, stayID string, want int64) {
+		t.Helper()
+		q, err := b.Sys.Billing.CreateQuote(b.Ctx, stayID, "")
+		if err != nil || q.AmountDue != want {
+			t.Fatalf("quote %+v, %v; want due %d", q, err, want)
+		}
+		if _, err := b.Sys.Billing.Pay(b.Ctx, park.PaymentRequest{QuoteID: q.ID, Amount: q.AmountDue, Method: "cash"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	state := func(t *testing.T, b *bundle, no string) *park.Reservation {
+		t.Helper()
+		got, err := b.Sys.Access.FindReservations(b.Ctx, access.ReservationQuery{PartnerID: "p1", LotCode: b.Lot, OrderNo: no})
+		if err != nil || len(got) != 1 {
+			t.Fatalf("order %s: %+v, %v", no, got, err)
+		}
+		return got[0]
+	}
+	t.Run("in at 08:00, out at 13:00", func(t *testing.T) {
+		b := setup(t)
+		b.Clock.Set(t0.Add(-2 * time.Hour))
+		r := b.sync(t, b.order("ORD-E1", "京A12345")) // 10:00-12:00
+		b.Clock.Set(t0.Add(-time.Hour))
+		d := b.Event(t, park.EventEntry, "京A12345", t0.Add(-time.Hour)) // 08:00, two hours early
+		wantDecision(t, d, park.DecisionOpen, park.ReasonVisitor, 0)
+		// 08:00-10:00 is four started 30-minute blocks (800); 12:00-13:00,
+		// blocks restarting after the window, two (400): 1200, not the
+		// ten blocks (2000) of 08:00-13:00.
+		b.Clock.Set(t0.Add(4 * time.Hour))
+		wantDecision(t, b.Event(t, park.EventExit, "京A12345", t0.Add(4*time.Hour)), park.DecisionHold, park.ReasonPaymentRequired, 1200)
+		if got := state(t, b, "ORD-E1"); got.State != park.ReservationExpired {
+			t.Fatalf("order %s while its car is held, want expired (booked, window passed)", got.State)
+		}
+		pay(t, b, d.StayID, 1200)
+		wantDecision(t, b.Event(t, park.EventExit, "京A12345", t0.Add(4*time.Hour)), park.DecisionOpen, park.ReasonPaid, 0)
+		if got := state(t, b, "ORD-E1"); got.State != park.ReservationDone || got.StayID != d.StayID {
+			t.Fatalf("order after exit %+v", got)
+		}
+		if st := b.Stay(t, d.StayID); st.ReservationID != r.ID || st.Total != 1200 {
+			t.Fatalf("stay %+v", st)
+		}
+	})
+	t.Run("booked while inside, out within the window", func(t *testing.T) {
+		b := setup(t)
+		b.Clock.Set(t0.Add(-time.Hour))
+		d := b.Event(t, park.EventEntry, "京A12345", t0.Add(-time.Hour)) // 08:00
+		b.Clock.Set(t0.Add(-30 * time.Minute))
+		b.sync(t, b.order("ORD-E2", "京A12345")) // booked at 08:30 for 10:00-12:00
+		// Out at 11:00: 08:00-10:00 billed (800), 10:00-11:00 prepaid.
+		b.Clock.Set(t0.Add(2 * time.Hour))
+		pay(t, b, d.StayID, 800)
+		wantDecision(t, b.Event(t, park.EventExit, "京A12345", t0.Add(2*time.Hour)), park.DecisionOpen, park.ReasonPaid, 0)
+		// The order is done: back at 11:10, within its window, the car is a
+		// visitor again.
+		if got := state(t, b, "ORD-E2"); got.State != park.ReservationDone {
+			t.Fatalf("order %s, want done", got.State)
+		}
+		b.Clock.Set(t0.Add(2*time.Hour + 10*time.Minute))
+		wantDecision(t, b.Event(t, park.EventEntry, "京A12345", t0.Add(2*time.Hour+10*time.Minute)), park.DecisionOpen, park.ReasonVisitor, 0)
+	})
+	t.Run("out before the window", func(t *testing.T) {
+		b := setup(t)
+		b.Clock.Set(t0.Add(-2 * time.Hour))
+		b.sync(t, b.order("ORD-E3", "京A12345")) // 10:00-12:00
+		b.Clock.Set(t0.Add(-time.Hour))
+		d := b.Event(t, park.EventEntry, "京A12345", t0.Add(-time.Hour)) // 08:00
+		// Out at 09:00, before the window: two blocks, 400; the order stays
+		// booked and admits the car at 09:50.
+		b.Clock.Set(t0)
+		pay(t, b, d.StayID, 400)
+		wantDecision(t, b.Event(t, park.EventExit, "京A12345", t0), park.DecisionOpen, park.ReasonPaid, 0)
+		if got := state(t, b, "ORD-E3"); got.State != park.ReservationBooked {
+			t.Fatalf("order %s, want booked", got.State)
+		}
+		b.Clock.Set(t0.Add(50 * time.Minute))
+		wantDecision(t, b.Event(t, park.EventEntry, "京A12345", t0.Add(50*time.Minute)), park.DecisionOpen, park.ReasonReservation, 0)
+	})
+}

@@ -8,6 +8,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"parkd/internal/access"
 	"parkd/internal/billing"
 	"parkd/internal/core"
 	"parkd/internal/park"
@@ -317,6 +318,9 @@ func (s *Service) leaveUnpaid(ctx context.Context, tx park.Tx, l *park.Lot, st *
 		return 0, err
 	}
 	st.Total, st.Discount = pr.Cost(), pr.Discount
+	if err := access.ReservationJoined(ctx, tx, pr.Reservation, st, now); err != nil {
+		return 0, err
+	}
 	if err := s.closeStay(ctx, tx, l, st, at, lane, anomaly, now); err != nil {
 		return 0, err
 	}

@@ -488,6 +488,9 @@ func (s *Service) exit(ctx context.Context, tx park.Tx, l *park.Lot, in *EventIn
 	}
 	st.Total, st.Discount = pr.Cost(), pr.Discount
 	st.ExitLane = in.Lane
+	if err := access.ReservationJoined(ctx, tx, pr.Reservation, st, now); err != nil {
+		return dec, err
+	}
 	if err := s.closeStay(ctx, tx, l, st, at, in.Lane, "", now); err != nil {
 		return dec, err
 	}

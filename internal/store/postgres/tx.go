@@ -273,7 +273,7 @@ func (t *txn) UpdateStay(ctx context.Context, s *park.Stay) error {
 		Plate: s.Plate, PlateKey: s.PlateKey, VehicleClass: s.VehicleClass, ExitAt: tsp(s.ExitAt),
 		ExitLane: s.ExitLane, State: s.State, PassID: s.PassID, Total: s.Total, Paid: s.Paid,
 		Discount: s.Discount, PaidUntil: tsp(s.PaidUntil), Anomaly: s.Anomaly, UpdatedAt: ts(s.UpdatedAt),
-		KeptFree: jsonrow.Periods(s.KeptFree), PassFrom: tsp(s.PassFrom), ID: s.ID, Version: s.Version,
+		KeptFree: jsonrow.Periods(s.KeptFree), PassFrom: tsp(s.PassFrom), ReservationID: s.ReservationID, ID: s.ID, Version: s.Version,
 	})
 	return versioned(n, err, &s.Version, func() error { _, err := t.q.GetStay(ctx, s.ID); return err }, "stay %q", s.ID)
 }

@@ -256,7 +256,7 @@ func (t *txn) UpdateStay(ctx context.Context, s *park.Stay) error {
 		Plate: s.Plate, PlateKey: s.PlateKey, VehicleClass: s.VehicleClass, ExitAt: nullUS(s.ExitAt),
 		ExitLane: s.ExitLane, State: s.State, PassID: s.PassID, Total: s.Total, Paid: s.Paid,
 		Discount: s.Discount, PaidUntil: nullUS(s.PaidUntil), Anomaly: s.Anomaly, UpdatedAt: us(s.UpdatedAt),
-		KeptFree: jsonrow.Periods(s.KeptFree), PassFrom: nullUS(s.PassFrom), ID: s.ID, Version: s.Version,
+		KeptFree: jsonrow.Periods(s.KeptFree), PassFrom: nullUS(s.PassFrom), ReservationID: s.ReservationID, ID: s.ID, Version: s.Version,
 	})
 	return versioned(n, err, &s.Version, func() error { _, err := t.q.GetStay(stmtCtx, s.ID); return err }, "stay %q", s.ID)
 }

@@ -285,6 +285,7 @@ func testStays(t *testing.T, s park.Store) {
 		st.KeptFree = kept
 		passFrom := base.Add(30 * time.Minute)
 		st.PassFrom = &passFrom
+		st.ReservationID = "r-2" // a reservation whose window began while the car was inside
 		must(t, update(t, s, func(tx park.Tx) error { return tx.UpdateStay(ctx, st) }))
 		var got *park.Stay
 		must(t, s.View(ctx, func(tx park.Tx) (err error) { got, err = tx.GetStay(ctx, "s1"); return }))
@@ -292,7 +293,7 @@ func testStays(t *testing.T, s park.Store) {
 			got.Paid != 800 || got.Discount != 100 || got.ExitLane != "out-1" || len(got.KeptFree) != 2 ||
 			!got.KeptFree[0].From.Equal(kept[0].From) || !got.KeptFree[0].To.Equal(kept[0].To) ||
 			!got.KeptFree[1].From.Equal(kept[1].From) || !got.KeptFree[1].To.Equal(kept[1].To) ||
-			got.PassFrom == nil || !got.PassFrom.Equal(passFrom) {
+			got.PassFrom == nil || !got.PassFrom.Equal(passFrom) || got.ReservationID != "r-2" {
 			t.Fatalf("got %+v", got)
 		}
 		wantCode(t, s.View(ctx, func(tx park.Tx) error { _, err := tx.FindInside(ctx, "L1", "京A12345"); return err }), park.ENotFound)

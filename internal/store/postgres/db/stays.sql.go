@@ -552,28 +552,29 @@ const updateStay = `-- name: UpdateStay :execrows
 UPDATE stays
 SET plate = $1, plate_key = $2, vehicle_class = $3, exit_at = $4, exit_lane = $5, state = $6, pass_id = $7,
     total = $8, paid = $9, discount = $10, paid_until = $11, anomaly = $12, updated_at = $13, kept_free = $16,
-    pass_from = $17, version = version + 1
+    pass_from = $17, reservation_id = $18, version = version + 1
 WHERE id = $14 AND version = $15
 `
 
 type UpdateStayParams struct {
-	Plate        string
-	PlateKey     string
-	VehicleClass string
-	ExitAt       *time.Time
-	ExitLane     string
-	State        string
-	PassID       string
-	Total        int64
-	Paid         int64
-	Discount     int64
-	PaidUntil    *time.Time
-	Anomaly      string
-	UpdatedAt    time.Time
-	ID           string
-	Version      int64
-	KeptFree     string
-	PassFrom     *time.Time
+	Plate         string
+	PlateKey      string
+	VehicleClass  string
+	ExitAt        *time.Time
+	ExitLane      string
+	State         string
+	PassID        string
+	Total         int64
+	Paid          int64
+	Discount      int64
+	PaidUntil     *time.Time
+	Anomaly       string
+	UpdatedAt     time.Time
+	ID            string
+	Version       int64
+	KeptFree      string
+	PassFrom      *time.Time
+	ReservationID string
 }
 
 func (q *Queries) UpdateStay(ctx context.Context, arg UpdateStayParams) (int64, error) {
@@ -595,6 +596,7 @@ func (q *Queries) UpdateStay(ctx context.Context, arg UpdateStayParams) (int64, 
 		arg.Version,
 		arg.KeptFree,
 		arg.PassFrom,
+		arg.ReservationID,
 	)
 	if err != nil {
 		return 0, err

@@ -567,28 +567,29 @@ const updateStay = `-- name: UpdateStay :execrows
 UPDATE stays
 SET plate = ?, plate_key = ?, vehicle_class = ?, exit_at = ?, exit_lane = ?, state = ?, pass_id = ?,
     total = ?, paid = ?, discount = ?, paid_until = ?, anomaly = ?, updated_at = ?, kept_free = ?, pass_from = ?,
-    version = version + 1
+    reservation_id = ?, version = version + 1
 WHERE id = ? AND version = ?
 `
 
 type UpdateStayParams struct {
-	Plate        string
-	PlateKey     string
-	VehicleClass string
-	ExitAt       sql.NullInt64
-	ExitLane     string
-	State        string
-	PassID       string
-	Total        int64
-	Paid         int64
-	Discount     int64
-	PaidUntil    sql.NullInt64
-	Anomaly      string
-	UpdatedAt    int64
-	KeptFree     string
-	PassFrom     sql.NullInt64
-	ID           string
-	Version      int64
+	Plate         string
+	PlateKey      string
+	VehicleClass  string
+	ExitAt        sql.NullInt64
+	ExitLane      string
+	State         string
+	PassID        string
+	Total         int64
+	Paid          int64
+	Discount      int64
+	PaidUntil     sql.NullInt64
+	Anomaly       string
+	UpdatedAt     int64
+	KeptFree      string
+	PassFrom      sql.NullInt64
+	ReservationID string
+	ID            string
+	Version       int64
 }
 
 func (q *Queries) UpdateStay(ctx context.Context, arg UpdateStayParams) (int64, error) {
@@ -608,6 +609,7 @@ func (q *Queries) UpdateStay(ctx context.Context, arg UpdateStayParams) (int64, 
 		arg.UpdatedAt,
 		arg.KeptFree,
 		arg.PassFrom,
+		arg.ReservationID,
 		arg.ID,
 		arg.Version,
 	)

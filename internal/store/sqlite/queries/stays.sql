@@ -17,7 +17,7 @@ SELECT * FROM stays WHERE lot_code = ? AND plate_key = ? AND state = 'in';
 UPDATE stays
 SET plate = ?, plate_key = ?, vehicle_class = ?, exit_at = ?, exit_lane = ?, state = ?, pass_id = ?,
     total = ?, paid = ?, discount = ?, paid_until = ?, anomaly = ?, updated_at = ?, kept_free = ?, pass_from = ?,
-    version = version + 1
+    reservation_id = ?, version = version + 1
 WHERE id = ? AND version = ?;
 
 -- name: ListStays :many

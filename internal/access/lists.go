@@ -28,8 +28,9 @@ func inList(w *park.WhitelistEntry, list string) bool {
 // that list has its entry replaced (kind, window, reason), a plate with
 // an entry of any other list is a conflict, since a plate has one entry
 // per lot. Errors: EInvalid (plate, kind, category, window, reason),
-// ENotFound (lot), EConflict (field plate).
-func (s *Service) PutListEntry(ctx context.Context, lot string, w *park.WhitelistEntry) (*park.WhitelistEntry, error) {
+// ENotFound (lot, or one partner may not use: "" is an operator),
+// EConflict (field plate).
+func (s *Service) PutListEntry(ctx context.Context, partner, lot string, w *park.WhitelistEntry) (*park.WhitelistEntry, error) {
 	w.LotCode = lot
 	if err := s.prepareWhitelist(w); err != nil {
 		return nil, err
@@ -40,7 +41,7 @@ func (s *Service) PutListEntry(ctx context.Context, lot string, w *park.Whitelis
 	var out *park.WhitelistEntry
 	err := s.base.Update(ctx, func(tx park.Tx) error {
 		now := s.base.Clock()
-		if _, err := tx.GetLotSettings(ctx, lot); err != nil {
+		if _, err := lotFor(ctx, tx, partner, lot); err != nil {
 			return err
 		}
 		old, err := tx.FindWhitelist(ctx, lot, w.PlateKey)
@@ -88,16 +89,17 @@ func listName(w *park.WhitelistEntry) string {
 }
 
 // DeleteListEntry removes a plate's entry from one list and returns it.
-// Errors: EInvalid (plate), ENotFound (lot; field plate: the plate is not
-// on that list).
-func (s *Service) DeleteListEntry(ctx context.Context, lot, plateText, list string) (*park.WhitelistEntry, error) {
+// partner is the partner that asks ("" : an operator).
+// Errors: EInvalid (plate), ENotFound (lot, or one partner may not use;
+// field plate: the plate is not on that list).
+func (s *Service) DeleteListEntry(ctx context.Context, partner, lot, plateText, list string) (*park.WhitelistEntry, error) {
 	_, keys, err := core.Plates("plate", []string{plateText})
 	if err != nil {
 		return nil, err
 	}
 	var out *park.WhitelistEntry
 	err = s.base.Update(ctx, func(tx park.Tx) error {
-		if _, err := tx.GetLotSettings(ctx, lot); err != nil {
+		if _, err := lotFor(ctx, tx, partner, lot); err != nil {
 			return err
 		}
 		w, err := tx.FindWhitelist(ctx, lot, keys[0])
@@ -121,9 +123,10 @@ func (s *Service) DeleteListEntry(ctx context.Context, lot, plateText, list stri
 }
 
 // ListEntries returns the entries of one list of a lot, by plate; with
-// plateText only that plate's (none when it is not on the list).
-// Errors: EInvalid (plate), ENotFound (lot).
-func (s *Service) ListEntries(ctx context.Context, lot, list, plateText string) ([]*park.WhitelistEntry, error) {
+// plateText only that plate's (none when it is not on the list). partner
+// is the partner that asks ("" : an operator).
+// Errors: EInvalid (plate), ENotFound (lot, or one partner may not use).
+func (s *Service) ListEntries(ctx context.Context, partner, lot, list, plateText string) ([]*park.WhitelistEntry, error) {
 	var key string
 	if plateText != "" {
 		_, keys, err := core.Plates("plate", []string{plateText})
@@ -132,7 +135,14 @@ func (s *Service) ListEntries(ctx context.Context, lot, list, plateText string) 
 		}
 		key = keys[0]
 	}
-	all, err := s.ListWhitelist(ctx, lot)
+	var all []*park.WhitelistEntry
+	err := s.base.View(ctx, func(tx park.Tx) (err error) {
+		if _, err := lotFor(ctx, tx, partner, lot); err != nil {
+			return err
+		}
+		all, err = tx.ListWhitelist(ctx, lot)
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -175,9 +185,10 @@ func specialKind(w *park.WhitelistEntry) error {
 
 // PutSpecialVehicle puts a plate on the lot's special vehicles as typ
 // (its entry's reason). A zero from or to is open-ended: 2000-01-01 or
-// 2100-01-01, 00:00 in the lot's zone. The rules are PutListEntry's.
+// 2100-01-01, 00:00 in the lot's zone. The rules, and partner, are
+// PutListEntry's.
 // Errors: EInvalid (field type, and PutListEntry's), ENotFound, EConflict.
-func (s *Service) PutSpecialVehicle(ctx context.Context, lot, plateText, typ string, from, to time.Time) (*park.WhitelistEntry, error) {
+func (s *Service) PutSpecialVehicle(ctx context.Context, partner, lot, plateText, typ string, from, to time.Time) (*park.WhitelistEntry, error) {
 	if _, ok := specialTypes[typ]; !ok {
 		return nil, park.Invalid("type", "must be one of %s", strings.Join(SpecialTypes(), ", "))
 	}
@@ -193,7 +204,7 @@ func (s *Service) PutSpecialVehicle(ctx context.Context, lot, plateText, typ str
 			to = time.Date(2100, 1, 1, 0, 0, 0, 0, l.Location())
 		}
 	}
-	return s.PutListEntry(ctx, lot, &park.WhitelistEntry{Plate: plateText, Category: park.ListSpecial,
+	return s.PutListEntry(ctx, partner, lot, &park.WhitelistEntry{Plate: plateText, Category: park.ListSpecial,
 		ValidFrom: from, ValidTo: to, Reason: typ})
 }
 
@@ -218,9 +229,10 @@ type InternalCar struct {
 	At         time.Time
 }
 
-// FindInternalCar reads a plate's pass, list entry and standing at once.
-// Errors: EInvalid (plate), ENotFound (lot).
-func (s *Service) FindInternalCar(ctx context.Context, lot, plateText string) (*InternalCar, error) {
+// FindInternalCar reads a plate's pass, list entry and standing at once,
+// for partner ("" : an operator).
+// Errors: EInvalid (plate), ENotFound (lot, or one partner may not use).
+func (s *Service) FindInternalCar(ctx context.Context, partner, lot, plateText string) (*InternalCar, error) {
 	texts, keys, err := core.Plates("plate", []string{plateText})
 	if err != nil {
 		return nil, err
@@ -228,7 +240,7 @@ func (s *Service) FindInternalCar(ctx context.Context, lot, plateText string) (*
 	now := s.base.Clock()
 	out := &InternalCar{Plate: texts[0], At: now}
 	err = s.base.View(ctx, func(tx park.Tx) error {
-		l, err := tx.GetLotSettings(ctx, lot)
+		l, err := lotFor(ctx, tx, partner, lot)
 		if err != nil {
 			return err
 		}

@@ -22,43 +22,43 @@ func TestListEntries(t *testing.T) {
 	b := setup(t)
 	a := b.Sys.Access
 	from, to := t0, t0.AddDate(0, 1, 0)
-	w, err := a.PutListEntry(b.Ctx, b.Lot, &park.WhitelistEntry{Plate: "苏e77777", Kind: park.AccessAllow, ValidFrom: from, ValidTo: to, Reason: "物业"})
+	w, err := a.PutListEntry(b.Ctx, "", b.Lot, &park.WhitelistEntry{Plate: "苏e77777", Kind: park.AccessAllow, ValidFrom: from, ValidTo: to, Reason: "物业"})
 	if err != nil || w.Plate != "苏E77777" || w.Category != park.ListWhite {
 		t.Fatalf("put %+v, %v", w, err)
 	}
 	// Again on the whitelist: the same entry, its window replaced.
-	again, err := a.PutListEntry(b.Ctx, b.Lot, &park.WhitelistEntry{Plate: "苏E77777", Kind: park.AccessAllow, ValidFrom: from, ValidTo: to.AddDate(1, 0, 0)})
+	again, err := a.PutListEntry(b.Ctx, "", b.Lot, &park.WhitelistEntry{Plate: "苏E77777", Kind: park.AccessAllow, ValidFrom: from, ValidTo: to.AddDate(1, 0, 0)})
 	if err != nil || again.ID != w.ID || !again.ValidTo.Equal(to.AddDate(1, 0, 0)) || again.Reason != "" {
 		t.Fatalf("replace %+v, %v", again, err)
 	}
 	// On the hotel list or as a special vehicle: the plate is taken.
-	_, err = a.PutListEntry(b.Ctx, b.Lot, &park.WhitelistEntry{Plate: "苏E77777", Kind: park.AccessAllow, Category: park.ListHotel, ValidFrom: from, ValidTo: to, Reason: "808"})
+	_, err = a.PutListEntry(b.Ctx, "", b.Lot, &park.WhitelistEntry{Plate: "苏E77777", Kind: park.AccessAllow, Category: park.ListHotel, ValidFrom: from, ValidTo: to, Reason: "808"})
 	wantField(t, err, park.EConflict, "plate")
-	_, err = a.PutSpecialVehicle(b.Ctx, b.Lot, "苏E77777", "police", time.Time{}, time.Time{})
+	_, err = a.PutSpecialVehicle(b.Ctx, "", b.Lot, "苏E77777", "police", time.Time{}, time.Time{})
 	wantField(t, err, park.EConflict, "plate")
 	// A whitelist entry allows; refusing a car is the deny list's.
-	_, err = a.PutListEntry(b.Ctx, b.Lot, &park.WhitelistEntry{Plate: "苏E11111", Kind: park.AccessDeny, ValidFrom: from, ValidTo: to})
+	_, err = a.PutListEntry(b.Ctx, "", b.Lot, &park.WhitelistEntry{Plate: "苏E11111", Kind: park.AccessDeny, ValidFrom: from, ValidTo: to})
 	wantField(t, err, park.EInvalid, "kind")
 	// A plate-less car's temporary identity holds no entry.
-	_, err = a.PutListEntry(b.Ctx, b.Lot, &park.WhitelistEntry{Plate: "临7KQ2M9X", Kind: park.AccessAllow, ValidFrom: from, ValidTo: to})
+	_, err = a.PutListEntry(b.Ctx, "", b.Lot, &park.WhitelistEntry{Plate: "临7KQ2M9X", Kind: park.AccessAllow, ValidFrom: from, ValidTo: to})
 	wantField(t, err, park.EInvalid, "plate")
 
-	if _, err := a.PutListEntry(b.Ctx, b.Lot, &park.WhitelistEntry{Plate: "浙A88888", Kind: park.AccessAllow, Category: park.ListHotel, ValidFrom: from, ValidTo: to, Reason: "808"}); err != nil {
+	if _, err := a.PutListEntry(b.Ctx, "", b.Lot, &park.WhitelistEntry{Plate: "浙A88888", Kind: park.AccessAllow, Category: park.ListHotel, ValidFrom: from, ValidTo: to, Reason: "808"}); err != nil {
 		t.Fatal(err)
 	}
-	if hotel, err := a.ListEntries(b.Ctx, b.Lot, park.ListHotel, ""); err != nil || len(hotel) != 1 || hotel[0].Plate != "浙A88888" {
+	if hotel, err := a.ListEntries(b.Ctx, "", b.Lot, park.ListHotel, ""); err != nil || len(hotel) != 1 || hotel[0].Plate != "浙A88888" {
 		t.Fatalf("hotel list %+v, %v", hotel, err)
 	}
-	if white, err := a.ListEntries(b.Ctx, b.Lot, park.ListWhite, "浙A88888"); err != nil || len(white) != 0 {
+	if white, err := a.ListEntries(b.Ctx, "", b.Lot, park.ListWhite, "浙A88888"); err != nil || len(white) != 0 {
 		t.Fatalf("a hotel car listed as a whitelist car: %+v, %v", white, err)
 	}
 	// Deleting from the wrong list finds nothing and changes nothing.
-	_, err = a.DeleteListEntry(b.Ctx, b.Lot, "浙A88888", park.ListWhite)
+	_, err = a.DeleteListEntry(b.Ctx, "", b.Lot, "浙A88888", park.ListWhite)
 	wantField(t, err, park.ENotFound, "plate")
-	if del, err := a.DeleteListEntry(b.Ctx, b.Lot, "浙A88888", park.ListHotel); err != nil || del.Reason != "808" {
+	if del, err := a.DeleteListEntry(b.Ctx, "", b.Lot, "浙A88888", park.ListHotel); err != nil || del.Reason != "808" {
 		t.Fatalf("delete %+v, %v", del, err)
 	}
-	_, err = a.DeleteListEntry(b.Ctx, b.Lot, "浙A88888", park.ListHotel)
+	_, err = a.DeleteListEntry(b.Ctx, "", b.Lot, "浙A88888", park.ListHotel)
 	wantField(t, err, park.ENotFound, "plate")
 }
 
@@ -69,23 +69,23 @@ func TestSpecialVehicles(t *testing.T) {
 	b := setup(t)
 	a := b.Sys.Access
 	shanghai, _ := time.LoadLocation("Asia/Shanghai")
-	amb, err := a.PutSpecialVehicle(b.Ctx, b.Lot, "京A99999", "ambulance", time.Time{}, time.Time{})
+	amb, err := a.PutSpecialVehicle(b.Ctx, "", b.Lot, "京A99999", "ambulance", time.Time{}, time.Time{})
 	if err != nil || amb.Kind != park.AccessAllow || amb.Reason != "ambulance" ||
 		!amb.ValidFrom.Equal(time.Date(2000, 1, 1, 0, 0, 0, 0, shanghai)) || !amb.ValidTo.Equal(time.Date(2100, 1, 1, 0, 0, 0, 0, shanghai)) {
 		t.Fatalf("ambulance %+v, %v", amb, err)
 	}
-	black, err := a.PutSpecialVehicle(b.Ctx, b.Lot, "京B66666", "blacklist", t0, t0.AddDate(0, 3, 0))
+	black, err := a.PutSpecialVehicle(b.Ctx, "", b.Lot, "京B66666", "blacklist", t0, t0.AddDate(0, 3, 0))
 	if err != nil || black.Kind != park.AccessDeny || !black.ValidFrom.Equal(t0) {
 		t.Fatalf("blacklist %+v, %v", black, err)
 	}
 	wantDecision(t, b.Event(t, park.EventEntry, "京B66666", b.Clock.Now()), park.DecisionHold, park.ReasonRefused, 0)
 	// Re-put: the type changes in place.
-	if police, err := a.PutSpecialVehicle(b.Ctx, b.Lot, "京B66666", "police", time.Time{}, time.Time{}); err != nil || police.ID != black.ID || police.Kind != park.AccessAllow {
+	if police, err := a.PutSpecialVehicle(b.Ctx, "", b.Lot, "京B66666", "police", time.Time{}, time.Time{}); err != nil || police.ID != black.ID || police.Kind != park.AccessAllow {
 		t.Fatalf("re-put %+v, %v", police, err)
 	}
-	_, err = a.PutSpecialVehicle(b.Ctx, b.Lot, "京C12345", "vip", time.Time{}, time.Time{})
+	_, err = a.PutSpecialVehicle(b.Ctx, "", b.Lot, "京C12345", "vip", time.Time{}, time.Time{})
 	wantField(t, err, park.EInvalid, "type")
-	if got, err := a.ListEntries(b.Ctx, b.Lot, park.ListSpecial, ""); err != nil || len(got) != 2 || got[0].Plate != "京A99999" {
+	if got, err := a.ListEntries(b.Ctx, "", b.Lot, park.ListSpecial, ""); err != nil || len(got) != 2 || got[0].Plate != "京A99999" {
 		t.Fatalf("special vehicles %+v, %v", got, err)
 	}
 }
@@ -106,14 +106,14 @@ func TestFindInternalCar(t *testing.T) {
 		{HolderName: "Night", Plates: []string{"京N11111"}, Plan: "night", ValidFrom: t0, ValidTo: t0.AddDate(0, 1, 0)},
 		{HolderName: "Lapsed", Plates: []string{"京L11111"}, ValidFrom: t0.AddDate(0, -2, 0), ValidTo: t0.AddDate(0, -1, 0)},
 	} {
-		if _, err := a.CreatePass(b.Ctx, b.Lot, p); err != nil {
+		if _, err := a.CreatePass(b.Ctx, "", b.Lot, p); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if _, err := a.PutSpecialVehicle(b.Ctx, b.Lot, "京B66666", "blacklist", time.Time{}, time.Time{}); err != nil {
+	if _, err := a.PutSpecialVehicle(b.Ctx, "", b.Lot, "京B66666", "blacklist", time.Time{}, time.Time{}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := a.PutListEntry(b.Ctx, b.Lot, &park.WhitelistEntry{Plate: "苏E77777", Kind: park.AccessAllow, ValidFrom: t0, ValidTo: t0.AddDate(0, 1, 0)}); err != nil {
+	if _, err := a.PutListEntry(b.Ctx, "", b.Lot, &park.WhitelistEntry{Plate: "苏E77777", Kind: park.AccessAllow, ValidFrom: t0, ValidTo: t0.AddDate(0, 1, 0)}); err != nil {
 		t.Fatal(err)
 	}
 	// 京A11111 enters on its pass and takes its only space.
@@ -130,7 +130,7 @@ func TestFindInternalCar(t *testing.T) {
 		{"苏E77777", false, true, true},   // whitelisted
 		{"粤B12345", false, false, false}, // unknown: a visitor
 	} {
-		ic, err := a.FindInternalCar(b.Ctx, b.Lot, c.plate)
+		ic, err := a.FindInternalCar(b.Ctx, "", b.Lot, c.plate)
 		if err != nil || (ic.Pass != nil) != c.pass || (ic.Entry != nil) != c.entry || ic.Internal != c.inside {
 			t.Fatalf("%s: %+v, %v; want pass %v entry %v internal %v", c.plate, ic, err, c.pass, c.entry, c.inside)
 		}
@@ -138,9 +138,9 @@ func TestFindInternalCar(t *testing.T) {
 			t.Fatalf("lapsed pass read as valid: %+v", ic)
 		}
 	}
-	_, err := a.FindInternalCar(b.Ctx, b.Lot, "no plate")
+	_, err := a.FindInternalCar(b.Ctx, "", b.Lot, "no plate")
 	wantField(t, err, park.EInvalid, "plate")
-	_, err = a.FindInternalCar(b.Ctx, "nope", "京A11111")
+	_, err = a.FindInternalCar(b.Ctx, "", "nope", "京A11111")
 	wantCode(t, err, park.ENotFound)
 }
 
@@ -173,7 +173,7 @@ func TestSpecialEntryByAnyPath(t *testing.T) {
 	wantField(t, err, park.EInvalid, "reason")
 	_, err = a.UpdateWhitelist(b.Ctx, b.Lot, black.ID, func(w *park.WhitelistEntry) error { w.Kind = park.AccessAllow; return nil })
 	wantField(t, err, park.EInvalid, "kind")
-	if got, err := a.ListEntries(b.Ctx, b.Lot, park.ListSpecial, ""); err != nil || len(got) != 2 {
+	if got, err := a.ListEntries(b.Ctx, "", b.Lot, park.ListSpecial, ""); err != nil || len(got) != 2 {
 		t.Fatalf("special vehicles %+v, %v", got, err)
 	}
 	// Another list keeps its own reasons.
@@ -202,7 +202,7 @@ func TestHotelEntryAllows(t *testing.T) {
 	}
 	_, err = a.UpdateWhitelist(b.Ctx, b.Lot, w.ID, func(w *park.WhitelistEntry) error { w.Kind = park.AccessDeny; return nil })
 	wantField(t, err, park.EInvalid, "kind")
-	if got, err := a.ListEntries(b.Ctx, b.Lot, park.ListHotel, ""); err != nil || len(got) != 1 || got[0].Kind != park.AccessAllow {
+	if got, err := a.ListEntries(b.Ctx, "", b.Lot, park.ListHotel, ""); err != nil || len(got) != 1 || got[0].Kind != park.AccessAllow {
 		t.Fatalf("hotel cars %+v, %v", got, err)
 	}
 }

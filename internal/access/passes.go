@@ -21,10 +21,11 @@ func (s *Service) preparePass(p *park.Pass) error {
 	return p.Validate()
 }
 
-// CreatePass stores a monthly pass for a lot (EInvalid, ENotFound, EConflict
-// when one of its plates already holds a pass there, or with field
-// user_code when its user code already names a pass of the lot).
-func (s *Service) CreatePass(ctx context.Context, lot string, p *park.Pass) (*park.Pass, error) {
+// CreatePass stores a monthly pass for a lot, for partner ("" : an
+// operator) (EInvalid, ENotFound for the lot or one partner may not use,
+// EConflict when one of its plates already holds a pass there, or with
+// field user_code when its user code already names a pass of the lot).
+func (s *Service) CreatePass(ctx context.Context, partner, lot string, p *park.Pass) (*park.Pass, error) {
 	p.LotCode = lot
 	if err := s.preparePass(p); err != nil {
 		return nil, err
@@ -34,7 +35,7 @@ func (s *Service) CreatePass(ctx context.Context, lot string, p *park.Pass) (*pa
 	// Retried on conflict: a pass created meanwhile with the same user
 	// code (the unique index refuses the second) is then seen and named.
 	err := s.base.Update(ctx, func(tx park.Tx) error {
-		if _, err := tx.GetLotSettings(ctx, lot); err != nil {
+		if _, err := lotFor(ctx, tx, partner, lot); err != nil {
 			return err
 		}
 		if err := userCodeFree(ctx, tx, p); err != nil {
@@ -87,14 +88,18 @@ func getPassOf(ctx context.Context, tx park.Tx, lot, id string) (*park.Pass, err
 
 // UpdatePass applies patch to a pass and stores it if it still validates.
 func (s *Service) UpdatePass(ctx context.Context, lot, id string, patch func(*park.Pass) error) (*park.Pass, error) {
-	return s.UpdatePassBy(ctx, lot, PassRef{ID: id}, patch)
+	return s.UpdatePassBy(ctx, "", lot, PassRef{ID: id}, patch)
 }
 
 // UpdatePassBy is UpdatePass for the pass a reference names, found and
-// changed in one transaction.
-func (s *Service) UpdatePassBy(ctx context.Context, lot string, ref PassRef, patch func(*park.Pass) error) (*park.Pass, error) {
+// changed in one transaction, for partner ("" : an operator; a lot the
+// partner may not use is not found, core.PartnerLot).
+func (s *Service) UpdatePassBy(ctx context.Context, partner, lot string, ref PassRef, patch func(*park.Pass) error) (*park.Pass, error) {
 	var out *park.Pass
 	err := s.base.Update(ctx, func(tx park.Tx) error {
+		if err := core.PartnerLot(ctx, tx, partner, lot); err != nil {
+			return err
+		}
 		p, err := findPass(ctx, tx, lot, ref)
 		if err != nil {
 			return err
@@ -130,15 +135,20 @@ func (s *Service) UpdatePassBy(ctx context.Context, lot string, ref PassRef, pat
 // stay as visitors would (their stays keep the pass id, which no longer
 // resolves). Ending the pass instead charges them from its end.
 func (s *Service) DeletePass(ctx context.Context, lot, id string) error {
-	_, err := s.DeletePassBy(ctx, lot, PassRef{ID: id})
+	_, err := s.DeletePassBy(ctx, "", lot, PassRef{ID: id})
 	return err
 }
 
 // DeletePassBy is DeletePass for the pass a reference names, found and
-// removed in one transaction; it returns the pass removed.
-func (s *Service) DeletePassBy(ctx context.Context, lot string, ref PassRef) (*park.Pass, error) {
+// removed in one transaction; it returns the pass removed. partner is
+// the partner that asks ("" : an operator; a lot the partner may not use
+// is not found, core.PartnerLot).
+func (s *Service) DeletePassBy(ctx context.Context, partner, lot string, ref PassRef) (*park.Pass, error) {
 	var out *park.Pass
 	err := s.base.Update(ctx, func(tx park.Tx) error {
+		if err := core.PartnerLot(ctx, tx, partner, lot); err != nil {
+			return err
+		}
 		p, err := findPass(ctx, tx, lot, ref)
 		if err != nil {
 			return err
@@ -152,11 +162,12 @@ func (s *Service) DeletePassBy(ctx context.Context, lot string, ref PassRef) (*p
 	return out, err
 }
 
-// ListPasses returns a lot's passes.
-func (s *Service) ListPasses(ctx context.Context, lot string) ([]*park.Pass, error) {
+// ListPasses returns a lot's passes, for partner ("" : an operator).
+// Errors: ENotFound (lot, or one partner may not use).
+func (s *Service) ListPasses(ctx context.Context, partner, lot string) ([]*park.Pass, error) {
 	var out []*park.Pass
 	err := s.base.View(ctx, func(tx park.Tx) error {
-		if _, err := tx.GetLotSettings(ctx, lot); err != nil {
+		if _, err := lotFor(ctx, tx, partner, lot); err != nil {
 			return err
 		}
 		var err error

@@ -30,11 +30,12 @@ func (s *Service) GetPlan(ctx context.Context, lot, code string) (*park.Plan, er
 	return p, err
 }
 
-// ListPlans returns a lot's plans by code (ENotFound for the lot).
-func (s *Service) ListPlans(ctx context.Context, lot string) ([]*park.Plan, error) {
+// ListPlans returns a lot's plans by code, for partner ("" : an
+// operator) (ENotFound for the lot, or one partner may not use).
+func (s *Service) ListPlans(ctx context.Context, partner, lot string) ([]*park.Plan, error) {
 	var out []*park.Plan
 	err := s.base.View(ctx, func(tx park.Tx) error {
-		if _, err := tx.GetLotSettings(ctx, lot); err != nil {
+		if _, err := lotFor(ctx, tx, partner, lot); err != nil {
 			return err
 		}
 		var err error

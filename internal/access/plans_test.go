@@ -39,7 +39,7 @@ func TestPlans(t *testing.T) {
 	wantCode(t, err, park.ENotFound)
 
 	// A pass on the plan takes its slots, whatever it said itself.
-	ps, err := b.Sys.Access.CreatePass(b.Ctx, b.Lot, &park.Pass{HolderName: "王芳", Plates: []string{"京C12345"}, Plan: "night",
+	ps, err := b.Sys.Access.CreatePass(b.Ctx, "", b.Lot, &park.Pass{HolderName: "王芳", Plates: []string{"京C12345"}, Plan: "night",
 		Slots: []park.Slot{{From: "00:00", To: "24:00"}}, ValidFrom: t0, ValidTo: t0.AddDate(0, 1, 0)})
 	if err != nil || fmt.Sprint(ps.Slots) != fmt.Sprint(nightSlots) {
 		t.Fatalf("pass %+v, %v", ps, err)
@@ -57,7 +57,7 @@ func TestPlans(t *testing.T) {
 	if got, _ := b.Sys.Access.GetPlan(b.Ctx, b.Lot, "night"); got.Price != 15000 {
 		t.Fatalf("a refused update changed the price to %d", got.Price)
 	}
-	all, err := b.Sys.Access.ListPlans(b.Ctx, b.Lot)
+	all, err := b.Sys.Access.ListPlans(b.Ctx, "", b.Lot)
 	if err != nil || len(all) != 1 {
 		t.Fatalf("list %v, %v", all, err)
 	}
@@ -81,7 +81,7 @@ func nightPass(t *testing.T, capacity int) *bundle {
 	if _, err := b.Sys.Access.CreatePlan(b.Ctx, b.Lot, &park.Plan{Code: "night", Name: "夜间", Price: 15000, Slots: nightSlots}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := b.Sys.Access.CreatePass(b.Ctx, b.Lot, &park.Pass{HolderName: "王芳", Plates: []string{"京N12345"}, Plan: "night",
+	if _, err := b.Sys.Access.CreatePass(b.Ctx, "", b.Lot, &park.Pass{HolderName: "王芳", Plates: []string{"京N12345"}, Plan: "night",
 		ValidFrom: time.Date(2026, 11, 22, 0, 0, 0, 0, sh), ValidTo: time.Date(2026, 11, 25, 0, 0, 0, 0, sh)}); err != nil {
 		t.Fatal(err)
 	}

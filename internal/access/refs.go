@@ -70,12 +70,21 @@ func (s *Service) FindPass(ctx context.Context, lot string, r PassRef) (*park.Pa
 // gives the holder's mobile: when the pass records a mobile, it must
 // match, so that a plate alone does not disclose who holds the pass.
 // A mismatch answers exactly as no pass would.
-// Errors: EInvalid (plate, mobile), ENotFound (field plate).
-func (s *Service) PassForHolder(ctx context.Context, lot, plateText, mobile string) (*park.Pass, error) {
+// partner is the partner that asks ("" : an operator).
+// Errors: EInvalid (plate, mobile), ENotFound (field plate; lot, or one
+// partner may not use).
+func (s *Service) PassForHolder(ctx context.Context, partner, lot, plateText, mobile string) (*park.Pass, error) {
 	if !park.ValidMobile(mobile) {
 		return nil, park.Invalid("mobile", "must be 5-20 digits, optionally starting with +")
 	}
-	p, err := s.FindPass(ctx, lot, PassRef{Plate: plateText})
+	var p *park.Pass
+	err := s.base.View(ctx, func(tx park.Tx) (err error) {
+		if _, err := lotFor(ctx, tx, partner, lot); err != nil {
+			return err
+		}
+		p, err = findPass(ctx, tx, lot, PassRef{Plate: plateText})
+		return err
+	})
 	if err == nil && p.Mobile != "" && p.Mobile != mobile {
 		err = &park.Error{Code: park.ENotFound, Field: "plate", Message: "no pass holds plate " + plateText + " in lot " + lot}
 	}

@@ -35,14 +35,15 @@ type RenewalInput struct {
 	Pass   PassRef
 	Months int    // 1..36
 	Plan   string // optional: the pass's own plan when empty
-	Source string // the partner asking; only it may report the order paid ("" for an operator)
+	Source string // the partner asking, in its lots only; only it may report the order paid ("" for an operator)
 }
 
 // QuoteRenewal prices Months months of a plan for a pass and keeps the
 // offer, as a renewal order, for the lot's quote TTL. The fee is the plan's
 // monthly price × Months (whole months, no proration); the renewed months
 // start at the pass's end, or now when it has lapsed. Errors: EInvalid
-// (months, plate, plan), ENotFound (lot, pass, plan).
+// (months, plate, plan), ENotFound (lot, or one in.Source may not use:
+// core.PartnerLot; pass, plan).
 func (s *Service) QuoteRenewal(ctx context.Context, in RenewalInput) (*park.Renewal, *park.Pass, error) {
 	if in.Months < park.MinRenewalMonths || in.Months > park.MaxRenewalMonths {
 		return nil, nil, park.Invalid("months", "must be %d to %d", park.MinRenewalMonths, park.MaxRenewalMonths)
@@ -55,7 +56,7 @@ func (s *Service) QuoteRenewal(ctx context.Context, in RenewalInput) (*park.Rene
 		ps *park.Pass
 	)
 	err := s.base.Write(ctx, func(tx park.Tx) error {
-		l, err := tx.GetLotSettings(ctx, in.Lot)
+		l, err := lotFor(ctx, tx, in.Source, in.Lot)
 		if err != nil {
 			return err
 		}
@@ -91,7 +92,8 @@ func (s *Service) QuoteRenewal(ctx context.Context, in RenewalInput) (*park.Rene
 }
 
 // RenewalPayment reports a renewal order paid: Payer's Reference (its
-// transaction number) makes the report idempotent.
+// transaction number) makes the report idempotent. Payer is the partner
+// reporting ("" : an operator), in its lots only.
 type RenewalPayment struct {
 	Lot, ID          string
 	Amount           int64
@@ -111,7 +113,8 @@ type RenewalResult struct {
 // payer reference for the same order and amount returns the first result;
 // for another order or amount EIdempotencyKey; unknown order ENotFound;
 // already paid EQuotePaid; expired EQuoteExpired; another amount
-// EAmountMismatch; the pass deleted since ENotFound. The pass's end
+// EAmountMismatch; the pass deleted since ENotFound. A lot the payer may
+// not use is not found before all of these (core.PartnerLot). The pass's end
 // becomes the quoted one; if the pass changed meanwhile (another renewal
 // paid, an edit), the months are added to its current end (or to now,
 // when it has lapsed). A renewal of a lapsed pass moves its start to the
@@ -135,6 +138,9 @@ func (s *Service) PayRenewal(ctx context.Context, in RenewalPayment) (RenewalRes
 	var res RenewalResult
 	err := s.base.Update(ctx, func(tx park.Tx) error {
 		res = RenewalResult{}
+		if err := core.PartnerLot(ctx, tx, in.Payer, in.Lot); err != nil {
+			return err
+		}
 		prev, err := tx.GetRenewalByReference(ctx, in.Payer, in.Reference)
 		switch {
 		case err == nil && prev.ID == in.ID && prev.Amount == in.Amount:

@@ -69,7 +69,7 @@ func renewalSetup(t *testing.T) (*bundle, *park.Pass) {
 	if _, err := b.Sys.Access.CreatePlan(b.Ctx, b.Lot, &park.Plan{Code: "std", Name: "标准月租", Price: 30000}); err != nil {
 		t.Fatal(err)
 	}
-	ps, err := b.Sys.Access.CreatePass(b.Ctx, b.Lot, &park.Pass{HolderName: "张伟", Plates: []string{"京A12345"}, Plan: "std",
+	ps, err := b.Sys.Access.CreatePass(b.Ctx, "", b.Lot, &park.Pass{HolderName: "张伟", Plates: []string{"京A12345"}, Plan: "std",
 		UserCode: "U1", ValidFrom: time.Date(2026, 12, 31, 10, 0, 0, 0, sh), ValidTo: time.Date(2027, 1, 31, 10, 0, 0, 0, sh)})
 	if err != nil {
 		t.Fatal(err)
@@ -91,7 +91,7 @@ func TestRenewalLetsTheCarOutFree(t *testing.T) {
 		!r.ValidTo.Equal(time.Date(2027, 3, 31, 10, 0, 0, 0, sh)) || !r.ExpiresAt.Equal(b.Clock.Now().Add(300*time.Second)) {
 		t.Fatalf("quote %+v", r)
 	}
-	pay := access.RenewalPayment{Lot: b.Lot, ID: r.ID, Amount: 60000, Payer: "app", Reference: "T-1", Method: "WX"}
+	pay := access.RenewalPayment{Lot: b.Lot, ID: r.ID, Amount: 60000, Payer: "p1", Reference: "T-1", Method: "WX"}
 	res, err := b.Sys.Access.PayRenewal(b.Ctx, pay)
 	if err != nil || res.Replay || !res.Pass.ValidTo.Equal(r.ValidTo) || !res.Pass.ValidFrom.Equal(ps.ValidFrom) {
 		t.Fatalf("pay %+v, %v", res, err)
@@ -128,7 +128,7 @@ func TestRenewalOfALapsedPass(t *testing.T) {
 		t.Fatalf("quote %+v", r)
 	}
 	b.Clock.Set(now.Add(time.Minute))
-	res, err := b.Sys.Access.PayRenewal(b.Ctx, access.RenewalPayment{Lot: b.Lot, ID: r.ID, Amount: 30000, Payer: "app", Reference: "T-2"})
+	res, err := b.Sys.Access.PayRenewal(b.Ctx, access.RenewalPayment{Lot: b.Lot, ID: r.ID, Amount: 30000, Payer: "p1", Reference: "T-2"})
 	if err != nil || !res.Pass.ValidFrom.Equal(ps.ValidFrom) || !res.Pass.ValidTo.Equal(r.ValidTo) {
 		t.Fatalf("pay %+v, %v", res, err)
 	}
@@ -177,13 +177,13 @@ func TestRenewalRefusals(t *testing.T) {
 	}
 	r := quote(access.RenewalInput{Pass: access.PassRef{UserCode: "U1"}, Months: 1})
 	pay := func(id string, amount int64, ref string) error {
-		_, err := b.Sys.Access.PayRenewal(b.Ctx, access.RenewalPayment{Lot: b.Lot, ID: id, Amount: amount, Payer: "app", Reference: ref})
+		_, err := b.Sys.Access.PayRenewal(b.Ctx, access.RenewalPayment{Lot: b.Lot, ID: id, Amount: amount, Payer: "p1", Reference: ref})
 		return err
 	}
 	wantCode(t, pay(r.ID, 29999, "T-1"), park.EAmountMismatch)
 	wantCode(t, pay("nope", 30000, "T-1"), park.ENotFound)
 	wantCode(t, pay(r.ID, 30000, ""), park.EInvalid)
-	_, err := b.Sys.Access.PayRenewal(b.Ctx, access.RenewalPayment{Lot: "other", ID: r.ID, Amount: 30000, Payer: "app", Reference: "T-1"})
+	_, err := b.Sys.Access.PayRenewal(b.Ctx, access.RenewalPayment{Lot: "other", ID: r.ID, Amount: 30000, Payer: "p1", Reference: "T-1"})
 	wantCode(t, err, park.ENotFound)
 	if p, _ := b.Sys.Access.GetPass(b.Ctx, b.Lot, ps.ID); !p.ValidTo.Equal(ps.ValidTo) {
 		t.Fatalf("a refused payment extended the pass to %s", p.ValidTo)
@@ -205,7 +205,7 @@ func TestRenewalRefusals(t *testing.T) {
 		t.Fatalf("extended to %s, want once to %s", p.ValidTo.In(sh), want)
 	}
 	// A pass without a plan must name one.
-	bare, err := b.Sys.Access.CreatePass(b.Ctx, b.Lot, &park.Pass{HolderName: "李娜", Plates: []string{"京C12345"},
+	bare, err := b.Sys.Access.CreatePass(b.Ctx, "", b.Lot, &park.Pass{HolderName: "李娜", Plates: []string{"京C12345"},
 		ValidFrom: ps.ValidFrom, ValidTo: ps.ValidTo})
 	must(err)
 	_, _, err = b.Sys.Access.QuoteRenewal(b.Ctx, access.RenewalInput{Lot: b.Lot, Pass: access.PassRef{ID: bare.ID}, Months: 1})
@@ -226,7 +226,7 @@ func TestRenewalsPaidOutOfOrder(t *testing.T) {
 	}
 	a, c := q(), q()
 	for i, r := range []*park.Renewal{a, c} {
-		if _, err := b.Sys.Access.PayRenewal(b.Ctx, access.RenewalPayment{Lot: b.Lot, ID: r.ID, Amount: 30000, Payer: "app",
+		if _, err := b.Sys.Access.PayRenewal(b.Ctx, access.RenewalPayment{Lot: b.Lot, ID: r.ID, Amount: 30000, Payer: "p1",
 			Reference: []string{"A", "C"}[i]}); err != nil {
 			t.Fatal(err)
 		}

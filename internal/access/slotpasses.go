@@ -15,9 +15,11 @@ import (
 // p is created. Replacing takes every field of p, keeping the pass's id
 // and, when p has none, its user code. A whole-day pass is never turned
 // into a time-slot one here (EConflict).
-// Errors: EInvalid (plan and the pass's fields), ENotFound (lot; plan;
-// field pass: ref names an id that is not a pass of the lot), EConflict.
-func (s *Service) SaveSlotPass(ctx context.Context, lot string, ref PassRef, p *park.Pass) (out *park.Pass, created bool, err error) {
+// partner is the partner that asks ("" : an operator).
+// Errors: EInvalid (plan and the pass's fields), ENotFound (lot, or one
+// partner may not use; plan; field pass: ref names an id that is not a
+// pass of the lot), EConflict.
+func (s *Service) SaveSlotPass(ctx context.Context, partner, lot string, ref PassRef, p *park.Pass) (out *park.Pass, created bool, err error) {
 	if p.Plan == "" {
 		return nil, false, park.Invalid("plan", "a time-slot pass names its time-slot plan")
 	}
@@ -31,6 +33,9 @@ func (s *Service) SaveSlotPass(ctx context.Context, lot string, ref PassRef, p *
 	err = s.base.Update(ctx, func(tx park.Tx) error {
 		created = false
 		now := s.base.Clock()
+		if err := core.PartnerLot(ctx, tx, partner, lot); err != nil {
+			return err
+		}
 		pl, err := tx.GetPlan(ctx, lot, p.Plan)
 		if park.IsCode(err, park.ENotFound) {
 			return &park.Error{Code: park.ENotFound, Field: "plan", Message: "the lot has no plan " + p.Plan}
@@ -77,13 +82,13 @@ func (s *Service) SaveSlotPass(ctx context.Context, lot string, ref PassRef, p *
 
 // DeleteSlotPass removes the time-slot pass ref names and returns it; a
 // whole-day pass is left alone (DeletePassBy removes it) and answers as
-// no pass would.
-// Errors: EInvalid, ENotFound (field pass, user_code or plate: what ref
-// names it by).
-func (s *Service) DeleteSlotPass(ctx context.Context, lot string, ref PassRef) (*park.Pass, error) {
+// no pass would. partner is the partner that asks ("" : an operator).
+// Errors: EInvalid, ENotFound (lot, or one partner may not use; field
+// pass, user_code or plate: what ref names it by).
+func (s *Service) DeleteSlotPass(ctx context.Context, partner, lot string, ref PassRef) (*park.Pass, error) {
 	var out *park.Pass
 	err := s.base.Update(ctx, func(tx park.Tx) error {
-		if _, err := tx.GetLotSettings(ctx, lot); err != nil {
+		if _, err := lotFor(ctx, tx, partner, lot); err != nil {
 			return err
 		}
 		p, err := findPass(ctx, tx, lot, ref)

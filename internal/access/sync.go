@@ -64,7 +64,9 @@ type SyncOutcome struct {
 // code exists in the lot replaces that pass's holder, plates, spaces,
 // validity and plan (keeping its id), and any other is created. A plate
 // held by another pass fails the whole call (EConflict, naming the item).
-func (s *Service) SyncPasses(ctx context.Context, lot string, in []*park.Pass) ([]SyncOutcome, error) {
+// partner is the partner that asks ("" : an operator); a lot it may not
+// use is not found (core.PartnerLot).
+func (s *Service) SyncPasses(ctx context.Context, partner, lot string, in []*park.Pass) ([]SyncOutcome, error) {
 	if len(in) == 0 {
 		return nil, park.Invalid("passes", "at least one pass is required")
 	}
@@ -88,7 +90,7 @@ func (s *Service) SyncPasses(ctx context.Context, lot string, in []*park.Pass) (
 	var out []SyncOutcome
 	err := s.base.Update(ctx, func(tx park.Tx) error {
 		out = out[:0]
-		if _, err := tx.GetLotSettings(ctx, lot); err != nil {
+		if _, err := lotFor(ctx, tx, partner, lot); err != nil {
 			return err
 		}
 		existing, err := tx.ListPasses(ctx, lot)

@@ -10,19 +10,19 @@ import (
 func TestSyncPasses(t *testing.T) {
 	b := setup(t)
 	from, to := t0, t0.AddDate(0, 1, 0)
-	old, err := b.Sys.Access.CreatePass(b.Ctx, b.Lot, &park.Pass{HolderName: "Old", UserCode: "U1", Plates: []string{"京A11111"}, ValidFrom: from, ValidTo: to})
+	old, err := b.Sys.Access.CreatePass(b.Ctx, "", b.Lot, &park.Pass{HolderName: "Old", UserCode: "U1", Plates: []string{"京A11111"}, ValidFrom: from, ValidTo: to})
 	if err != nil {
 		t.Fatal(err)
 	}
 	list := func() []*park.Pass {
-		ps, err := b.Sys.Access.ListPasses(b.Ctx, b.Lot)
+		ps, err := b.Sys.Access.ListPasses(b.Ctx, "", b.Lot)
 		if err != nil {
 			t.Fatal(err)
 		}
 		return ps
 	}
 	// An invalid item (end before begin) refuses the whole call, naming it.
-	_, err = b.Sys.Access.SyncPasses(b.Ctx, b.Lot, []*park.Pass{
+	_, err = b.Sys.Access.SyncPasses(b.Ctx, "", b.Lot, []*park.Pass{
 		{HolderName: "New", UserCode: "U1", Plates: []string{"京A22222"}, ValidFrom: from, ValidTo: to},
 		{HolderName: "Bad", UserCode: "U2", Plates: []string{"京A33333"}, ValidFrom: to, ValidTo: from},
 	})
@@ -30,10 +30,10 @@ func TestSyncPasses(t *testing.T) {
 		t.Fatalf("err = %#v, want invalid passes[1].valid_to", err)
 	}
 	// A plate held by another pass: conflict, nothing changed.
-	if _, err := b.Sys.Access.CreatePass(b.Ctx, b.Lot, &park.Pass{HolderName: "X", Plates: []string{"京A44444"}, ValidFrom: from, ValidTo: to}); err != nil {
+	if _, err := b.Sys.Access.CreatePass(b.Ctx, "", b.Lot, &park.Pass{HolderName: "X", Plates: []string{"京A44444"}, ValidFrom: from, ValidTo: to}); err != nil {
 		t.Fatal(err)
 	}
-	_, err = b.Sys.Access.SyncPasses(b.Ctx, b.Lot, []*park.Pass{
+	_, err = b.Sys.Access.SyncPasses(b.Ctx, "", b.Lot, []*park.Pass{
 		{HolderName: "New", UserCode: "U1", Plates: []string{"京A22222"}, ValidFrom: from, ValidTo: to},
 		{HolderName: "C", UserCode: "U3", Plates: []string{"京A44444"}, ValidFrom: from, ValidTo: to},
 	})
@@ -44,7 +44,7 @@ func TestSyncPasses(t *testing.T) {
 		t.Fatalf("refused sync changed data: %+v %v", p, err)
 	}
 	// Upsert: U1 updated in place, U2 created.
-	res, err := b.Sys.Access.SyncPasses(b.Ctx, b.Lot, []*park.Pass{
+	res, err := b.Sys.Access.SyncPasses(b.Ctx, "", b.Lot, []*park.Pass{
 		{HolderName: "New", UserCode: "U1", Plates: []string{"京A22222"}, ValidFrom: from, ValidTo: to},
 		{HolderName: "Two", UserCode: "U2", Plates: []string{"京A33333"}, ValidFrom: from, ValidTo: to},
 	})
@@ -70,7 +70,7 @@ func TestSyncPasses(t *testing.T) {
 		{{HolderName: "A", UserCode: "D", Plates: []string{"京A55555"}, ValidFrom: from, ValidTo: to},
 			{HolderName: "B", UserCode: "D", Plates: []string{"京A66666"}, ValidFrom: from, ValidTo: to}},
 	} {
-		if _, err := b.Sys.Access.SyncPasses(b.Ctx, b.Lot, in); !park.IsCode(err, park.EInvalid) {
+		if _, err := b.Sys.Access.SyncPasses(b.Ctx, "", b.Lot, in); !park.IsCode(err, park.EInvalid) {
 			t.Fatalf("err = %v, want invalid", err)
 		}
 	}

@@ -27,7 +27,7 @@ func TestUserCodeRacesMakeOnePass(t *testing.T) {
 		return errs
 	}
 	byCode := func(code string) []*park.Pass {
-		ps, err := b.Sys.Access.ListPasses(b.Ctx, b.Lot)
+		ps, err := b.Sys.Access.ListPasses(b.Ctx, "", b.Lot)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -42,7 +42,7 @@ func TestUserCodeRacesMakeOnePass(t *testing.T) {
 
 	t.Run("Create", func(t *testing.T) {
 		errs := race(func(i int) error {
-			_, err := b.Sys.Access.CreatePass(b.Ctx, b.Lot, &park.Pass{HolderName: "Holder", UserCode: "U-create",
+			_, err := b.Sys.Access.CreatePass(b.Ctx, "", b.Lot, &park.Pass{HolderName: "Holder", UserCode: "U-create",
 				Plates: []string{fmt.Sprintf("京C%05d", i)}, ValidFrom: from, ValidTo: to})
 			return err
 		})
@@ -65,7 +65,7 @@ func TestUserCodeRacesMakeOnePass(t *testing.T) {
 		plates := map[string]bool{}
 		errs := race(func(i int) error {
 			p := fmt.Sprintf("京D%05d", i)
-			_, err := b.Sys.Access.SyncPasses(b.Ctx, b.Lot, []*park.Pass{{HolderName: "Holder", UserCode: "U-sync",
+			_, err := b.Sys.Access.SyncPasses(b.Ctx, "", b.Lot, []*park.Pass{{HolderName: "Holder", UserCode: "U-sync",
 				Plates: []string{p}, ValidFrom: from, ValidTo: to}})
 			return err
 		})

@@ -12,7 +12,7 @@ import (
 func TestBreakdownOfALeftStayKeepsWhatItsExitRecorded(t *testing.T) {
 	t.Run("PassDeletedSince", func(t *testing.T) {
 		b := setup(t)
-		p, err := b.Sys.Access.CreatePass(b.Ctx, b.Lot, &park.Pass{HolderName: "x", Plates: []string{"京A12345"},
+		p, err := b.Sys.Access.CreatePass(b.Ctx, "", b.Lot, &park.Pass{HolderName: "x", Plates: []string{"京A12345"},
 			ValidFrom: t0.AddDate(0, 0, -1), ValidTo: t0.AddDate(0, 1, 0)})
 		if err != nil {
 			t.Fatal(err)

@@ -136,7 +136,9 @@ func issuerMayUse(ctx context.Context, tx park.Tx, issuer, lot string) error {
 }
 
 // GetCoupon returns a coupon of a lot. A partner (issuer != "") sees only
-// the coupons it issued; others are not found. Errors: ENotFound.
+// the coupons it issued, in the lots it may use (core.PartnerLot); others
+// are not found. Errors: ENotFound (field id; lot, for a lot the partner
+// may not use).
 func (s *Service) GetCoupon(ctx context.Context, lot, id, issuer string) (*park.Coupon, error) {
 	var c *park.Coupon
 	err := s.base.View(ctx, func(tx park.Tx) (err error) {
@@ -148,6 +150,9 @@ func (s *Service) GetCoupon(ctx context.Context, lot, id, issuer string) (*park.
 
 func issuedBy(ctx context.Context, tx park.Tx, lot, id, issuer string) (*park.Coupon, error) {
 	if err := park.CheckText("id", id); err != nil {
+		return nil, err
+	}
+	if err := core.PartnerLot(ctx, tx, issuer, lot); err != nil {
 		return nil, err
 	}
 	c, err := tx.GetCoupon(ctx, lot, id)
@@ -163,8 +168,9 @@ func issuedBy(ctx context.Context, tx park.Tx, lot, id, issuer string) (*park.Co
 // DeleteCoupon withdraws an unused coupon (state deleted): the next quote
 // no longer has it; a quote already taken with it can no longer be paid.
 // Deleting a deleted coupon returns it unchanged. A partner deletes only
-// the coupons it issued. Errors: ENotFound, EConflict (field id: the
-// coupon was used).
+// the coupons it issued, in the lots it may use (core.PartnerLot).
+// Errors: ENotFound (field id; lot), EConflict (field id: the coupon was
+// used).
 func (s *Service) DeleteCoupon(ctx context.Context, lot, id, issuer string) (*park.Coupon, error) {
 	now := s.base.Clock()
 	var out *park.Coupon
@@ -191,8 +197,9 @@ func (s *Service) DeleteCoupon(ctx context.Context, lot, id, issuer string) (*pa
 }
 
 // CouponQuery selects a lot's coupons for a list; Plate, State and the
-// creation window are optional filters, Issuer "" lists every issuer's
-// (an operator).
+// creation window are optional filters. Issuer is who asks: a partner
+// lists only the coupons it issued, in the lots it may use
+// (core.PartnerLot); "" (an operator) lists every issuer's.
 type CouponQuery struct {
 	LotCode     string
 	Plate       string
@@ -206,7 +213,7 @@ type CouponQuery struct {
 
 // ListCoupons returns a page of a lot's coupons, oldest first, and how
 // many the query selects in all. Errors: EInvalid (plate, state, limit,
-// created_to), ENotFound (lot).
+// created_to), ENotFound (lot, or one q.Issuer may not use).
 func (s *Service) ListCoupons(ctx context.Context, q CouponQuery) ([]*park.Coupon, int, error) {
 	f := park.CouponFilter{LotCode: q.LotCode, State: q.State, Issuer: q.Issuer, CreatedFrom: q.CreatedFrom,
 		CreatedTo: q.CreatedTo, Offset: q.Offset, Limit: q.Limit}
@@ -235,7 +242,7 @@ func (s *Service) ListCoupons(ctx context.Context, q CouponQuery) ([]*park.Coupo
 	var out []*park.Coupon
 	var n int
 	err := s.base.View(ctx, func(tx park.Tx) (err error) {
-		if _, err := tx.GetLotSettings(ctx, q.LotCode); err != nil {
+		if err := issuerMayUse(ctx, tx, q.Issuer, q.LotCode); err != nil {
 			return err // an unknown lot is not an empty one
 		}
 		out, n, err = tx.ListCoupons(ctx, f)

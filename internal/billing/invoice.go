@@ -3,6 +3,7 @@ package billing
 import (
 	"context"
 
+	"parkd/internal/core"
 	"parkd/internal/park"
 )
 
@@ -21,9 +22,10 @@ type InvoiceInfo struct {
 
 // PaymentInvoice returns the invoicing data of a payment a partner made in
 // a lot, found by the quote it paid (quoteID) or, when quoteID is "", by
-// the partner's own reference. Another payer's payment is not found.
-// Errors: ENotFound, naming the input that found nothing (field quote_id
-// or reference).
+// the partner's own reference. Another payer's payment is not found, nor
+// is a lot the partner may not use (core.PartnerLot: field lot, read in
+// the same transaction). Errors: ENotFound, naming the input that found
+// nothing (field lot, quote_id or reference).
 func (s *Service) PaymentInvoice(ctx context.Context, partnerID, lot, quoteID, reference string) (*InvoiceInfo, error) {
 	if err := park.CheckTexts("order", quoteID, "reference", reference); err != nil {
 		return nil, err
@@ -33,6 +35,9 @@ func (s *Service) PaymentInvoice(ctx context.Context, partnerID, lot, quoteID, r
 	}
 	var out *InvoiceInfo
 	err := s.base.View(ctx, func(tx park.Tx) error {
+		if err := core.PartnerLot(ctx, tx, partnerID, lot); err != nil {
+			return err
+		}
 		var p *park.Payment
 		var err error
 		if quoteID != "" {

@@ -39,7 +39,7 @@ func TestSlotPassAcrossSkippedMidnight(t *testing.T) {
 				t.Fatal(err)
 			}
 			b.Lot = "scl"
-			if _, err := b.Sys.Access.CreatePass(b.Ctx, b.Lot, &park.Pass{HolderName: "x", Plates: []string{"京A12345"},
+			if _, err := b.Sys.Access.CreatePass(b.Ctx, "", b.Lot, &park.Pass{HolderName: "x", Plates: []string{"京A12345"},
 				Slots: []park.Slot{{From: "00:00", To: "06:00"}}, ValidFrom: entry.AddDate(0, 0, -1), ValidTo: c.validTo}); err != nil {
 				t.Fatal(err)
 			}

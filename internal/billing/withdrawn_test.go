@@ -34,18 +34,18 @@ func TestWithdrawnAccessKeepsItsTime(t *testing.T) {
 			return func() { must(t, b.Sys.Access.DeletePass(b.Ctx, b.Lot, p.ID)) }
 		}, h(22), h(27), h(32), 700}, // free 00:00-03:00; 22:00-00:00 and 03:00-08:00 paid
 		{"hotel guest", func(b *bundle) func() {
-			if _, err := b.Sys.Access.PutListEntry(b.Ctx, b.Lot, &park.WhitelistEntry{Plate: "京A12345", Kind: park.AccessAllow,
+			if _, err := b.Sys.Access.PutListEntry(b.Ctx, "", b.Lot, &park.WhitelistEntry{Plate: "京A12345", Kind: park.AccessAllow,
 				Category: park.ListHotel, ValidFrom: h(12), ValidTo: h(60), Reason: "808"}); err != nil {
 				t.Fatal(err)
 			}
 			return func() {
-				if _, err := b.Sys.Access.DeleteListEntry(b.Ctx, b.Lot, "京A12345", park.ListHotel); err != nil {
+				if _, err := b.Sys.Access.DeleteListEntry(b.Ctx, "", b.Lot, "京A12345", park.ListHotel); err != nil {
 					t.Fatal(err)
 				}
 			}
 		}, h(14), h(38), h(40), 200}, // checked out early: free 14:00 to 14:00 next day, 2 hours paid
 		{"whitelist car", func(b *bundle) func() {
-			w, err := b.Sys.Access.PutListEntry(b.Ctx, b.Lot, &park.WhitelistEntry{Plate: "京A12345", Kind: park.AccessAllow,
+			w, err := b.Sys.Access.PutListEntry(b.Ctx, "", b.Lot, &park.WhitelistEntry{Plate: "京A12345", Kind: park.AccessAllow,
 				ValidFrom: h(-24), ValidTo: h(30 * 24)})
 			if err != nil {
 				t.Fatal(err)
@@ -78,7 +78,7 @@ func TestWithdrawnAccessKeepsItsTime(t *testing.T) {
 func (b *bundle) pass(t *testing.T, p park.Pass) *park.Pass {
 	t.Helper()
 	p.HolderName, p.Plates = "x", []string{"京A12345"}
-	out, err := b.Sys.Access.CreatePass(b.Ctx, b.Lot, &p)
+	out, err := b.Sys.Access.CreatePass(b.Ctx, "", b.Lot, &p)
 	if err != nil {
 		t.Fatal(err)
 	}

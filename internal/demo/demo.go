@@ -52,12 +52,12 @@ func Load(ctx context.Context, svc *system.System, now time.Time) error {
 	if err := loadPlans(ctx, svc); err != nil { // plans.go; before the pass on one of them
 		return err
 	}
-	passes, err := svc.Access.ListPasses(ctx, LotCode)
+	passes, err := svc.Access.ListPasses(ctx, "", LotCode)
 	if err != nil {
 		return err
 	}
 	if len(passes) == 0 {
-		if _, err := svc.Access.CreatePass(ctx, LotCode, &park.Pass{
+		if _, err := svc.Access.CreatePass(ctx, "", LotCode, &park.Pass{
 			HolderName: "张伟", Mobile: "18679681247", UserCode: "U1001", Plates: []string{"京A12345", "京AD12345"},
 			Spaces: 1, ValidFrom: now.AddDate(0, -1, 0), ValidTo: now.AddDate(0, 11, 0), Plan: "monthly-standard",
 		}); err != nil {

@@ -26,7 +26,7 @@ func TestLoadIsIdempotent(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		ps, _ := svc.Access.ListPasses(ctx, demo.LotCode)
+		ps, _ := svc.Access.ListPasses(ctx, "", demo.LotCode)
 		ws, _ := svc.Access.ListWhitelist(ctx, demo.LotCode)
 		o, _ := svc.Gate.Occupancy(ctx, demo.LotCode)
 		return len(ls), len(ps), len(ws), o.Occupied

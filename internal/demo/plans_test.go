@@ -24,7 +24,7 @@ func TestDemoPlans(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	plans, err := svc.Access.ListPlans(ctx, demo.LotCode)
+	plans, err := svc.Access.ListPlans(ctx, "", demo.LotCode)
 	if err != nil || len(plans) != 2 || plans[0].Code != "monthly-standard" || len(plans[0].Slots) != 0 ||
 		plans[1].Code != "night" || len(plans[1].Slots) != 1 || plans[1].Slots[0].From != "19:00" || plans[1].Slots[0].To != "08:00" {
 		t.Fatalf("plans %+v, %v", plans, err)

@@ -13,7 +13,7 @@ import (
 // Lists is where the lot's passes and whitelist come from (the access
 // subsystem).
 type Lists interface {
-	ListPasses(ctx context.Context, lot string) ([]*park.Pass, error)
+	ListPasses(ctx context.Context, partner, lot string) ([]*park.Pass, error) // partner "": the operator
 	ListWhitelist(ctx context.Context, lot string) ([]*park.WhitelistEntry, error)
 }
 
@@ -43,7 +43,7 @@ func (s *Service) OfflineList(ctx context.Context, lot string) ([]Allowed, *time
 		return nil, nil, park.Errorf(park.EInternal, "lot %s: time zone %q: %v", lot, l.TimeZone, err)
 	}
 	now := s.base.Clock()
-	passes, err := s.lists.ListPasses(ctx, lot)
+	passes, err := s.lists.ListPasses(ctx, "", lot)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -14,7 +14,7 @@ import (
 func TestListChanges(t *testing.T) {
 	b := setup(t)
 	now := b.Clock.Now()
-	if _, err := b.Sys.Access.CreatePass(b.Ctx, b.Lot, &park.Pass{HolderName: "Li", Plates: []string{"京A11111"}, Spaces: 1,
+	if _, err := b.Sys.Access.CreatePass(b.Ctx, "", b.Lot, &park.Pass{HolderName: "Li", Plates: []string{"京A11111"}, Spaces: 1,
 		ValidFrom: now, ValidTo: now.Add(24 * time.Hour)}); err != nil {
 		t.Fatal(err)
 	}
@@ -41,7 +41,7 @@ func TestListChanges(t *testing.T) {
 		t.Fatalf("changes %+v, %v after done: want none", cs, err)
 	}
 
-	if _, err := b.Sys.Access.CreatePass(b.Ctx, b.Lot, &park.Pass{HolderName: "Wang", Plates: []string{"京A33333"}, Spaces: 1,
+	if _, err := b.Sys.Access.CreatePass(b.Ctx, "", b.Lot, &park.Pass{HolderName: "Wang", Plates: []string{"京A33333"}, Spaces: 1,
 		ValidFrom: now, ValidTo: now.Add(24 * time.Hour)}); err != nil {
 		t.Fatal(err)
 	}

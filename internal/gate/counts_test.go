@@ -78,7 +78,7 @@ func newCountRun(t *testing.T, seed uint64) *countRun {
 		plates []string
 		spaces int
 	}{{c.plates[0:3], 1}, {c.plates[3:5], 2}} {
-		p, err := b.Sys.Access.CreatePass(b.Ctx, b.Lot, &park.Pass{HolderName: "H", Plates: ps.plates, Spaces: ps.spaces,
+		p, err := b.Sys.Access.CreatePass(b.Ctx, "", b.Lot, &park.Pass{HolderName: "H", Plates: ps.plates, Spaces: ps.spaces,
 			ValidFrom: now.Add(-time.Hour), ValidTo: now.Add(90 * 24 * time.Hour)})
 		if err != nil {
 			t.Fatal(err)

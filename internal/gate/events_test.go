@@ -239,7 +239,7 @@ func TestFullLot(t *testing.T) {
 	wantDecision(t, b.Event(t, park.EventEntry, "京A22222", t0), park.DecisionHold, park.ReasonLotFull, 0)
 
 	// Pass holders and whitelisted cars still enter a lot full for visitors.
-	if _, err := b.Sys.Access.CreatePass(b.Ctx, b.Lot, &park.Pass{HolderName: "A", Plates: []string{"京A33333"},
+	if _, err := b.Sys.Access.CreatePass(b.Ctx, "", b.Lot, &park.Pass{HolderName: "A", Plates: []string{"京A33333"},
 		ValidFrom: t0.Add(-time.Hour), ValidTo: t0.Add(30 * 24 * time.Hour)}); err != nil {
 		t.Fatal(err)
 	}
@@ -263,7 +263,7 @@ func TestFullLot(t *testing.T) {
 
 func TestPassSpaces(t *testing.T) {
 	b := setup(t)
-	p, err := b.Sys.Access.CreatePass(b.Ctx, b.Lot, &park.Pass{HolderName: "张伟", Plates: []string{"京A11111", "京A22222"},
+	p, err := b.Sys.Access.CreatePass(b.Ctx, "", b.Lot, &park.Pass{HolderName: "张伟", Plates: []string{"京A11111", "京A22222"},
 		Spaces: 1, ValidFrom: t0.Add(-time.Hour), ValidTo: t0.Add(30 * 24 * time.Hour)})
 	if err != nil {
 		t.Fatal(err)
@@ -279,7 +279,7 @@ func TestPassSpaces(t *testing.T) {
 		park.ReasonPaymentRequired, fee(60*time.Minute))
 
 	t.Run("DefaultSpacesIsPlateCount", func(t *testing.T) {
-		p, err := b.Sys.Access.CreatePass(b.Ctx, b.Lot, &park.Pass{HolderName: "B", Plates: []string{"京B11111", "京B22222"},
+		p, err := b.Sys.Access.CreatePass(b.Ctx, "", b.Lot, &park.Pass{HolderName: "B", Plates: []string{"京B11111", "京B22222"},
 			ValidFrom: t0, ValidTo: t0.Add(time.Hour)})
 		if err != nil || p.Spaces != 2 {
 			t.Fatalf("spaces %d (%v), want 2", p.Spaces, err)
@@ -289,7 +289,7 @@ func TestPassSpaces(t *testing.T) {
 
 func TestPassEndingDuringStayBillsFromItsEnd(t *testing.T) {
 	b := setup(t)
-	if _, err := b.Sys.Access.CreatePass(b.Ctx, b.Lot, &park.Pass{HolderName: "A", Plates: []string{"京A11111"},
+	if _, err := b.Sys.Access.CreatePass(b.Ctx, "", b.Lot, &park.Pass{HolderName: "A", Plates: []string{"京A11111"},
 		ValidFrom: t0.Add(-24 * time.Hour), ValidTo: t0.Add(time.Hour)}); err != nil {
 		t.Fatal(err)
 	}
@@ -413,7 +413,7 @@ func TestUnknownLaneIsRecordedWithTheEventsDirection(t *testing.T) {
 // the pass, the other as a visitor.
 func TestConcurrentEntriesKeepLimits(t *testing.T) {
 	b := setup(t)
-	if _, err := b.Sys.Access.CreatePass(b.Ctx, b.Lot, &park.Pass{HolderName: "张伟", Plates: []string{"京A11111", "京A22222"},
+	if _, err := b.Sys.Access.CreatePass(b.Ctx, "", b.Lot, &park.Pass{HolderName: "张伟", Plates: []string{"京A11111", "京A22222"},
 		Spaces: 1, ValidFrom: t0.Add(-time.Hour), ValidTo: t0.Add(30 * 24 * time.Hour)}); err != nil {
 		t.Fatal(err)
 	}

@@ -66,7 +66,7 @@ func (s *Server) createPass(w http.ResponseWriter, r *http.Request) error {
 	if err := in.apply(p); err != nil {
 		return err
 	}
-	out, err := s.svc.Access.CreatePass(r.Context(), r.PathValue("code"), p)
+	out, err := s.svc.Access.CreatePass(r.Context(), "", r.PathValue("code"), p)
 	if err != nil {
 		return err
 	}
@@ -75,7 +75,7 @@ func (s *Server) createPass(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) listPasses(w http.ResponseWriter, r *http.Request) error {
-	ps, err := s.svc.Access.ListPasses(r.Context(), r.PathValue("code"))
+	ps, err := s.svc.Access.ListPasses(r.Context(), "", r.PathValue("code"))
 	if err != nil {
 		return err
 	}

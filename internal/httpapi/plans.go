@@ -63,7 +63,7 @@ func (s *Server) createPlan(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) listPlans(w http.ResponseWriter, r *http.Request) error {
-	ps, err := s.svc.Access.ListPlans(r.Context(), r.PathValue("code"))
+	ps, err := s.svc.Access.ListPlans(r.Context(), "", r.PathValue("code"))
 	if err != nil {
 		return err
 	}

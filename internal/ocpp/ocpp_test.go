@@ -673,7 +673,7 @@ func TestTagExpiryDates(t *testing.T) {
 		plate string
 		to    time.Time
 	}{{"粤B22222", passEnd}, {"粤B44444", passEnd}, {"粤B55555", passEnd}} {
-		if _, err := r.Sys.Access.CreatePass(r.Ctx, r.Lot, &park.Pass{HolderName: "x", Plates: []string{p.plate},
+		if _, err := r.Sys.Access.CreatePass(r.Ctx, "", r.Lot, &park.Pass{HolderName: "x", Plates: []string{p.plate},
 			ValidFrom: now.AddDate(0, 0, -1), ValidTo: p.to}); err != nil {
 			t.Fatal(err)
 		}

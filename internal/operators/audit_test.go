@@ -76,10 +76,10 @@ func TestAuditInChangeTx(t *testing.T) {
 		if got := tariff(t); got != oldTariff {
 			t.Fatalf("tariff %s after a failed audit, want the old one kept", got)
 		}
-		if _, err := b.Sys.Access.PutListEntry(ctx, b.Lot, entry); err == nil {
+		if _, err := b.Sys.Access.PutListEntry(ctx, "", b.Lot, entry); err == nil {
 			t.Fatal("the whitelist entry was stored though its audit entry could not be written")
 		}
-		if es, err := b.Sys.Access.ListEntries(b.Ctx, b.Lot, park.ListWhite, ""); err != nil || len(es) != 0 {
+		if es, err := b.Sys.Access.ListEntries(b.Ctx, "", b.Lot, park.ListWhite, ""); err != nil || len(es) != 0 {
 			t.Fatalf("whitelist %d entries, %v; want none", len(es), err)
 		}
 	})
@@ -91,7 +91,7 @@ func TestAuditInChangeTx(t *testing.T) {
 			By: "operator:ana", Reason: "ticket jammed"}); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := b.Sys.Access.PutListEntry(ctx, b.Lot, entry); err != nil {
+		if _, err := b.Sys.Access.PutListEntry(ctx, "", b.Lot, entry); err != nil {
 			t.Fatal(err)
 		}
 		es := audit(t) // newest first
@@ -117,7 +117,7 @@ func TestAuditInChangeTx(t *testing.T) {
 		_, err = b.Sys.Gate.SendGateCommand(ctx, gate.GateCommandInput{LotCode: b.Lot, Lane: "no-such-lane", Command: park.GateOpen,
 			By: "operator:ana", Reason: "x"})
 		systemtest.WantCode(t, err, park.ENotFound)
-		_, err = b.Sys.Access.PutListEntry(ctx, b.Lot, &park.WhitelistEntry{Plate: "苏E77777", Kind: park.AccessAllow,
+		_, err = b.Sys.Access.PutListEntry(ctx, "", b.Lot, &park.WhitelistEntry{Plate: "苏E77777", Kind: park.AccessAllow,
 			Category: park.ListHotel, ValidFrom: from, ValidTo: from.AddDate(0, 0, 1), Reason: "808"})
 		systemtest.WantCode(t, err, park.EConflict)
 		if got := len(audit(t)); got != n {

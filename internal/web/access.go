@@ -46,19 +46,19 @@ func (w *Console) accessPage(rw http.ResponseWriter, r *http.Request, p *operato
 	now := w.now().In(loc)
 	d := accessData{Lot: l, Loc: loc, CanChange: p.MayChange(l.Code), Added: r.URL.Query().Get("added") != "",
 		From: now.Format(dateTimeLocal), To: now.AddDate(0, 1, 0).Format(dateTimeLocal)}
-	if d.Passes, err = w.sys.Access.ListPasses(ctx, l.Code); err != nil {
+	if d.Passes, err = w.sys.Access.ListPasses(ctx, "", l.Code); err != nil {
 		return err
 	}
-	if d.Plans, err = w.sys.Access.ListPlans(ctx, l.Code); err != nil {
+	if d.Plans, err = w.sys.Access.ListPlans(ctx, "", l.Code); err != nil {
 		return err
 	}
-	if d.Whitelist, err = w.sys.Access.ListEntries(ctx, l.Code, park.ListWhite, ""); err != nil {
+	if d.Whitelist, err = w.sys.Access.ListEntries(ctx, "", l.Code, park.ListWhite, ""); err != nil {
 		return err
 	}
-	if d.Special, err = w.sys.Access.ListEntries(ctx, l.Code, park.ListSpecial, ""); err != nil {
+	if d.Special, err = w.sys.Access.ListEntries(ctx, "", l.Code, park.ListSpecial, ""); err != nil {
 		return err
 	}
-	if d.Hotel, err = w.sys.Access.ListEntries(ctx, l.Code, park.ListHotel, ""); err != nil {
+	if d.Hotel, err = w.sys.Access.ListEntries(ctx, "", l.Code, park.ListHotel, ""); err != nil {
 		return err
 	}
 	// The newest coupons, newest first: the list is kept oldest first, so
@@ -111,7 +111,7 @@ func (w *Console) whitelistAdd(rw http.ResponseWriter, r *http.Request, p *opera
 	if err := park.CheckYear("valid_to", to); err != nil {
 		return err
 	}
-	_, err = w.sys.Access.PutListEntry(r.Context(), l.Code, &park.WhitelistEntry{Plate: strings.TrimSpace(r.PostFormValue("plate")),
+	_, err = w.sys.Access.PutListEntry(r.Context(), "", l.Code, &park.WhitelistEntry{Plate: strings.TrimSpace(r.PostFormValue("plate")),
 		Kind: park.AccessAllow, Category: park.ListWhite, ValidFrom: from.UTC(), ValidTo: to.UTC(),
 		Reason: strings.TrimSpace(r.PostFormValue("reason"))})
 	if err != nil {

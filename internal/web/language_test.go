@@ -649,7 +649,7 @@ func TestSpecialVehiclesInOperatorsLanguage(t *testing.T) {
 		Password: pw}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Sys.Access.PutSpecialVehicle(s.Ctx, s.Lot, "沪A12345", "ambulance", time.Time{}, time.Time{}); err != nil {
+	if _, err := s.Sys.Access.PutSpecialVehicle(s.Ctx, "", s.Lot, "沪A12345", "ambulance", time.Time{}, time.Time{}); err != nil {
 		t.Fatal(err)
 	}
 	b := s.browser(t)
@@ -781,7 +781,7 @@ func TestConflictsInOperatorsLanguage(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if _, err := s.Sys.Access.PutSpecialVehicle(s.Ctx, s.Lot, "沪A12345", "ambulance", time.Time{}, time.Time{}); err != nil {
+	if _, err := s.Sys.Access.PutSpecialVehicle(s.Ctx, "", s.Lot, "沪A12345", "ambulance", time.Time{}, time.Time{}); err != nil {
 		t.Fatal(err)
 	}
 	message := regexp.MustCompile(`id="error-message">([^<]*)<`)

@@ -87,7 +87,7 @@ func TestAccessAndAudit(t *testing.T) {
 	if !strings.Contains(wl, "沪B11111") || !strings.Contains(wl, "2026-11-23 00:00") || !strings.Contains(wl, "staff") {
 		t.Fatalf("whitelist table:\n%s", wl)
 	}
-	entries, err := s.Sys.Access.ListEntries(s.Ctx, s.Lot, park.ListWhite, "沪B11111")
+	entries, err := s.Sys.Access.ListEntries(s.Ctx, "", s.Lot, park.ListWhite, "沪B11111")
 	if err != nil || len(entries) != 1 || entries[0].ValidFrom.Hour() != 16 { // 00:00 +08:00 is 16:00 UTC the day before
 		t.Fatalf("stored entry %+v, %v", entries, err)
 	}

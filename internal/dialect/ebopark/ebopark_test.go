@@ -122,7 +122,7 @@ func TestQueryMonthCarInfoV2(t *testing.T) {
 	t.Run("NoMobileOmitted", func(t *testing.T) {
 		// A pass added in the core is what the dialect answers; without a
 		// mobile on the pass, userMobile is left out of the reply.
-		if _, err := e.svc.Access.CreatePass(e.ctx, lotCode, &park.Pass{HolderName: "李娜", Plates: []string{"沪A99999"},
+		if _, err := e.svc.Access.CreatePass(e.ctx, "", lotCode, &park.Pass{HolderName: "李娜", Plates: []string{"沪A99999"},
 			Spaces: 1, ValidFrom: now, ValidTo: now.AddDate(0, 1, 0)}); err != nil {
 			t.Fatal(err)
 		}

@@ -107,7 +107,7 @@ func loadFixtures(ctx context.Context, svc *system.System, now time.Time) error 
 			return fmt.Errorf("plan %s: %w", p.Code, err)
 		}
 	}
-	if _, err := svc.Access.CreatePass(ctx, lotCode, &park.Pass{
+	if _, err := svc.Access.CreatePass(ctx, "", lotCode, &park.Pass{
 		HolderName: "张伟", Mobile: "18679681247", UserCode: passCode, Plates: []string{passPlate, passPlate2},
 		Spaces: 1, ValidFrom: now.AddDate(0, -1, 0), ValidTo: now.AddDate(0, 11, 0), Plan: monthlyPlan,
 	}); err != nil {

@@ -77,7 +77,7 @@ func (h *Handler) addHotelCar(ctx context.Context, p *park.Partner, body []byte)
 	if err != nil {
 		return nil, 0, err
 	}
-	out, err := h.svc.Access.PutListEntry(ctx, l.Code, &park.WhitelistEntry{Plate: car, Kind: park.AccessAllow,
+	out, err := h.svc.Access.PutListEntry(ctx, p.ID, l.Code, &park.WhitelistEntry{Plate: car, Kind: park.AccessAllow,
 		Category: park.ListHotel, ValidFrom: from, ValidTo: to, Reason: room})
 	if err != nil {
 		return nil, 0, err
@@ -100,7 +100,7 @@ func (h *Handler) queryHotelCar(ctx context.Context, p *park.Partner, body []byt
 	if err != nil {
 		return nil, 0, err
 	}
-	all, err := h.svc.Access.ListEntries(ctx, l.Code, park.ListHotel, car)
+	all, err := h.svc.Access.ListEntries(ctx, p.ID, l.Code, park.ListHotel, car)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -126,7 +126,7 @@ func (h *Handler) deleteHotelCar(ctx context.Context, p *park.Partner, body []by
 	if err != nil {
 		return nil, 0, err
 	}
-	w, err := h.svc.Access.DeleteListEntry(ctx, l.Code, car, park.ListHotel)
+	w, err := h.svc.Access.DeleteListEntry(ctx, p.ID, l.Code, car, park.ListHotel)
 	if err != nil {
 		return nil, 0, err
 	}

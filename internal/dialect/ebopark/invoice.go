@@ -54,7 +54,7 @@ func (h *Handler) queryInvoice(ctx context.Context, p *park.Partner, body []byte
 	if err := decode(body, &in); err != nil {
 		return nil, 0, err
 	}
-	code, err := h.partnerLotCode(ctx, p, in.ParkCode)
+	code, err := required("ParkCode", in.ParkCode) // the use case refuses a lot not the partner's
 	if err != nil {
 		return nil, 0, err
 	}

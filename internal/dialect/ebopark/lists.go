@@ -157,7 +157,7 @@ func (h *Handler) addMonthCar(ctx context.Context, p *park.Partner, body []byte)
 	if err != nil {
 		return nil, 0, err
 	}
-	out, err := h.svc.Access.CreatePass(ctx, l.Code, ps)
+	out, err := h.svc.Access.CreatePass(ctx, p.ID, l.Code, ps)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -218,7 +218,7 @@ func (h *Handler) updateMonthCar(ctx context.Context, p *park.Partner, body []by
 	if err != nil {
 		return nil, 0, err
 	}
-	out, err := h.svc.Access.UpdatePassBy(ctx, l.Code, ref, func(x *park.Pass) error {
+	out, err := h.svc.Access.UpdatePassBy(ctx, p.ID, l.Code, ref, func(x *park.Pass) error {
 		if ps != nil {
 			x.Plates = ps
 		}
@@ -257,7 +257,7 @@ func (h *Handler) deleteMonthCar(ctx context.Context, p *park.Partner, body []by
 	if err := decode(body, &in); err != nil {
 		return nil, 0, err
 	}
-	code, err := h.partnerLotCode(ctx, p, in.ParkCode)
+	code, err := required("ParkCode", in.ParkCode) // the use case refuses a lot not the partner's
 	if err != nil {
 		return nil, 0, err
 	}
@@ -265,7 +265,7 @@ func (h *Handler) deleteMonthCar(ctx context.Context, p *park.Partner, body []by
 	if err != nil {
 		return nil, 0, err
 	}
-	out, err := h.svc.Access.DeletePassBy(ctx, code, ref)
+	out, err := h.svc.Access.DeletePassBy(ctx, p.ID, code, ref)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -307,7 +307,7 @@ func (h *Handler) queryAllMonthCar(ctx context.Context, p *park.Partner, body []
 	if err != nil {
 		return nil, 0, err
 	}
-	all, err := h.svc.Access.ListPasses(ctx, l.Code)
+	all, err := h.svc.Access.ListPasses(ctx, p.ID, l.Code)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -363,7 +363,7 @@ func (h *Handler) syncMonthCar(ctx context.Context, p *park.Partner, body []byte
 			return nil, 0, itemErr(i, err)
 		}
 	}
-	res, err := h.svc.Access.SyncPasses(ctx, l.Code, passes)
+	res, err := h.svc.Access.SyncPasses(ctx, p.ID, l.Code, passes)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -432,7 +432,7 @@ func (h *Handler) addWhiteCar(ctx context.Context, p *park.Partner, body []byte)
 	if err != nil {
 		return nil, 0, err
 	}
-	out, err := h.svc.Access.PutListEntry(ctx, l.Code, &park.WhitelistEntry{Plate: car, Kind: park.AccessAllow,
+	out, err := h.svc.Access.PutListEntry(ctx, p.ID, l.Code, &park.WhitelistEntry{Plate: car, Kind: park.AccessAllow,
 		Category: park.ListWhite, ValidFrom: from, ValidTo: to, Reason: optString(in.Reason)})
 	if err != nil {
 		return nil, 0, err
@@ -471,7 +471,7 @@ func (h *Handler) deleteListEntry(ctx context.Context, p *park.Partner, body []b
 	if err != nil {
 		return nil, 0, err
 	}
-	w, err := h.svc.Access.DeleteListEntry(ctx, l.Code, car, list)
+	w, err := h.svc.Access.DeleteListEntry(ctx, p.ID, l.Code, car, list)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -508,7 +508,7 @@ func (h *Handler) syncSpecialCar(ctx context.Context, p *park.Partner, body []by
 	if err != nil {
 		return nil, 0, err
 	}
-	out, err := h.svc.Access.PutSpecialVehicle(ctx, l.Code, car, typ, from, to)
+	out, err := h.svc.Access.PutSpecialVehicle(ctx, p.ID, l.Code, car, typ, from, to)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -530,7 +530,7 @@ func (h *Handler) querySpecialCar(ctx context.Context, p *park.Partner, body []b
 	if err != nil {
 		return nil, 0, err
 	}
-	all, err := h.svc.Access.ListEntries(ctx, l.Code, park.ListSpecial, car)
+	all, err := h.svc.Access.ListEntries(ctx, p.ID, l.Code, park.ListSpecial, car)
 	if err != nil {
 		return nil, 0, err
 	}

@@ -60,7 +60,7 @@ func (h *Handler) queryMonthCarInfoV2(ctx context.Context, p *park.Partner, body
 	if err != nil {
 		return nil, 0, err
 	}
-	ps, err := h.svc.Access.PassForHolder(ctx, l.Code, car, mobile)
+	ps, err := h.svc.Access.PassForHolder(ctx, p.ID, l.Code, car, mobile)
 	if err != nil {
 		return nil, 0, err
 	}

@@ -58,11 +58,11 @@ func (h *Handler) lotRates(ctx context.Context, p *park.Partner, body []byte, sl
 	if err := decode(body, &in); err != nil {
 		return nil, 0, err
 	}
-	code, err := h.partnerLotCode(ctx, p, in.ParkCode)
+	code, err := required("ParkCode", in.ParkCode) // the use case refuses a lot not the partner's
 	if err != nil {
 		return nil, 0, err
 	}
-	all, err := h.svc.Access.ListPlans(ctx, code)
+	all, err := h.svc.Access.ListPlans(ctx, p.ID, code)
 	if err != nil {
 		return nil, 0, err
 	}

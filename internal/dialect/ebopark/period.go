@@ -63,7 +63,7 @@ func (h *Handler) savePeriodMonthCar(ctx context.Context, p *park.Partner, body 
 		return nil, 0, refuse(refusedMissing, "RateId", "")
 	}
 	ref := access.PassRef{ID: optString(in.MonthID), UserCode: np.UserCode}
-	out, created, err := h.svc.Access.SaveSlotPass(ctx, l.Code, ref, np)
+	out, created, err := h.svc.Access.SaveSlotPass(ctx, p.ID, l.Code, ref, np)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -83,7 +83,7 @@ func (h *Handler) deletePeriodMonthCar(ctx context.Context, p *park.Partner, bod
 	if err := decode(body, &in); err != nil {
 		return nil, 0, err
 	}
-	code, err := h.partnerLotCode(ctx, p, in.ParkCode)
+	code, err := required("ParkCode", in.ParkCode) // the use case refuses a lot not the partner's
 	if err != nil {
 		return nil, 0, err
 	}
@@ -98,7 +98,7 @@ func (h *Handler) deletePeriodMonthCar(ctx context.Context, p *park.Partner, bod
 	if ref == (access.PassRef{}) {
 		return nil, 0, refuse(refusedMissing, "MonthId/UserCode/CarNo", "")
 	}
-	out, err := h.svc.Access.DeleteSlotPass(ctx, code, ref)
+	out, err := h.svc.Access.DeleteSlotPass(ctx, p.ID, code, ref)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -150,7 +150,7 @@ func (h *Handler) queryInnerCarByPlate(ctx context.Context, p *park.Partner, bod
 	if err != nil {
 		return nil, 0, err
 	}
-	ic, err := h.svc.Access.FindInternalCar(ctx, l.Code, car)
+	ic, err := h.svc.Access.FindInternalCar(ctx, p.ID, l.Code, car)
 	if err != nil {
 		return nil, 0, err
 	}

@@ -147,7 +147,7 @@ func (e *env) snapshot(t testing.TB) string {
 	t.Helper()
 	var b strings.Builder
 	for _, lot := range []string{lotCode, otherLot} {
-		ps, err := e.svc.Access.ListPasses(e.ctx, lot)
+		ps, err := e.svc.Access.ListPasses(e.ctx, "", lot)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -217,11 +217,11 @@ func TestMQTTLists(t *testing.T) {
 	e := setupMQTT(t, true)
 	now := e.Clock.Now()
 	from := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC) // 08:00 in Shanghai
-	if _, err := e.Sys.Access.CreatePass(e.Ctx, e.Lot, &park.Pass{HolderName: "Li", Plates: []string{"京A11111", "京A22222"},
+	if _, err := e.Sys.Access.CreatePass(e.Ctx, "", e.Lot, &park.Pass{HolderName: "Li", Plates: []string{"京A11111", "京A22222"},
 		Spaces: 1, ValidFrom: from, ValidTo: now.Add(30 * 24 * time.Hour)}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.Sys.Access.CreatePass(e.Ctx, e.Lot, &park.Pass{HolderName: "Old", Plates: []string{"京A33333"},
+	if _, err := e.Sys.Access.CreatePass(e.Ctx, "", e.Lot, &park.Pass{HolderName: "Old", Plates: []string{"京A33333"},
 		Spaces: 1, ValidFrom: from, ValidTo: now.Add(-time.Hour)}); err != nil {
 		t.Fatal(err)
 	}
@@ -281,7 +281,7 @@ func TestMQTTListChanges(t *testing.T) {
 	if !to.After(now) {
 		t.Fatalf("the test clock %s is past the pass's end", now)
 	}
-	p, err := e.Sys.Access.CreatePass(e.Ctx, e.Lot, &park.Pass{HolderName: "Li", Plates: []string{"京A11111", "京A22222"},
+	p, err := e.Sys.Access.CreatePass(e.Ctx, "", e.Lot, &park.Pass{HolderName: "Li", Plates: []string{"京A11111", "京A22222"},
 		Spaces: 1, ValidFrom: from, ValidTo: to})
 	if err != nil {
 		t.Fatal(err)
@@ -370,7 +370,7 @@ func TestMQTTKeepLists(t *testing.T) {
 	ctx, cancel := context.WithCancel(e.Ctx)
 	defer cancel()
 	go e.mq.KeepLists(ctx, time.Hour)
-	p, err := e.Sys.Access.CreatePass(e.Ctx, e.Lot, &park.Pass{HolderName: "Li", Plates: []string{"京A55555"},
+	p, err := e.Sys.Access.CreatePass(e.Ctx, "", e.Lot, &park.Pass{HolderName: "Li", Plates: []string{"京A55555"},
 		Spaces: 1, ValidFrom: e.Clock.Now(), ValidTo: e.Clock.Now().Add(24 * time.Hour)})
 	if err != nil {
 		t.Fatal(err)

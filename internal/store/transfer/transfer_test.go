@@ -69,7 +69,7 @@ func fill(t *testing.T) *sqlite.Store {
 	must(svc.Gate.CreateLot(ctx, &park.Lot{Code: lot, Name: "Test 测试", TimeZone: "Asia/Shanghai", Currency: "CNY",
 		Capacity: 10, ExitGraceMinutes: 15, MissedEntry: park.MissedEntryHold, Sandbox: true,
 		Tariff: json.RawMessage(`{"grace_minutes":15,"every":{"minutes":30,"price":200}}`)}))
-	must(svc.Access.CreatePass(ctx, lot, &park.Pass{HolderName: "张三", Mobile: "13800000000", Plan: "monthly",
+	must(svc.Access.CreatePass(ctx, "", lot, &park.Pass{HolderName: "张三", Mobile: "13800000000", Plan: "monthly",
 		Plates: []string{"京B11111", "京B22222"}, Spaces: 1, ValidFrom: t0.Add(-24 * time.Hour), ValidTo: t0.AddDate(0, 1, 0)}))
 	must(svc.Access.CreateWhitelist(ctx, lot, &park.WhitelistEntry{Plate: "京C33333", Kind: park.AccessAllow, Reason: "police",
 		ValidFrom: t0.Add(-24 * time.Hour), ValidTo: t0.AddDate(1, 0, 0)}))
@@ -127,7 +127,7 @@ func fill(t *testing.T) *sqlite.Store {
 	// A night plan, a time-slot pass on it, and a paid renewal.
 	must(svc.Access.CreatePlan(ctx, lot, &park.Plan{Code: "night", Name: "夜间月租", Price: 15000,
 		Slots: []park.Slot{{From: "19:00", To: "08:00"}}}))
-	must(svc.Access.CreatePass(ctx, lot, &park.Pass{HolderName: "王芳", Plan: "night", Plates: []string{"京N12345"},
+	must(svc.Access.CreatePass(ctx, "", lot, &park.Pass{HolderName: "王芳", Plan: "night", Plates: []string{"京N12345"},
 		ValidFrom: t0, ValidTo: t0.AddDate(0, 1, 0)}))
 	r, _, err := svc.Access.QuoteRenewal(ctx, access.RenewalInput{Lot: lot, Pass: access.PassRef{Plate: "京N12345"}, Months: 2})
 	must(r, err)

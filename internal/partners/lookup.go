@@ -16,6 +16,9 @@ type StayLookup struct {
 	Locator string
 	Plate   string
 	Lot     string // "": every lot of the partner
+	// Peek answers without storing anything: the stay is priced but no
+	// quote is taken (a request that only asks for the headers).
+	Peek bool
 }
 
 var locatorRE = regexp.MustCompile(`^[A-Za-z0-9]{1,32}$`)
@@ -28,7 +31,8 @@ var locatorRE = regexp.MustCompile(`^[A-Za-z0-9]{1,32}$`)
 //     stays that entered through it, and sees them after they left (it
 //     takes no quote); others see only cars inside;
 //   - only in the lots the partner is registered for (core.PartnerLot),
-//     read with the lookup; among several, the latest entry wins.
+//     read with the lookup; among several, the latest entry wins;
+//   - a Peek takes no quote, so it stores nothing (read-only transaction).
 //
 // Errors: EInvalid (field locator or plate), ENotFound (field lot: a lot
 // the partner may not use; field locator or plate: no such car inside).
@@ -51,7 +55,7 @@ func (s *Service) LookupStay(ctx context.Context, p *park.Partner, q StayLookup)
 	}
 	now := s.base.Clock()
 	var res *billing.StayStatus
-	takeQuote := p.Type != park.PartnerOwnEntries
+	takeQuote := p.Type != park.PartnerOwnEntries && !q.Peek
 	err := s.billing.Pricing(ctx, takeQuote, func(tx park.Tx) error {
 		// The partner's lots as the store holds them now, not as the
 		// caller read the partner (a dialect keeps it for a while): a lot

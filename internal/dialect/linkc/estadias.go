@@ -62,7 +62,8 @@ func (h *Handler) estadias(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	st, err := h.lookup(r.Context(), c.Partner, partners.StayLookup{Locator: q.Get("localizador"), Plate: q.Get("placa")})
+	st, err := h.lookup(r.Context(), c.Partner, partners.StayLookup{Locator: q.Get("localizador"), Plate: q.Get("placa"),
+		Peek: r.Method == http.MethodHead})
 	if err != nil {
 		var pe *park.Error
 		if c.Partner.Type == park.PartnerOwnEntries && errors.As(err, &pe) && pe.Code == park.EInvalid && pe.Field == "plate" {

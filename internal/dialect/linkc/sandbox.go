@@ -25,10 +25,11 @@ const (
 )
 
 // lookup is the core's stay lookup, with the development environment in
-// the partner's first sandbox garage when the stay is not found.
+// the partner's first sandbox garage when the stay is not found; a Peek
+// (HEAD) makes no stay up, as it stores nothing.
 func (h *Handler) lookup(ctx context.Context, p *park.Partner, q partners.StayLookup) (*billing.StayStatus, error) {
 	st, err := h.svc.Partners.LookupStay(ctx, p, q)
-	if !park.IsCode(err, park.ENotFound) || !sandboxFinds(q) {
+	if !park.IsCode(err, park.ENotFound) || !sandboxFinds(q) || q.Peek {
 		return st, err
 	}
 	lot, lerr := h.sandboxLot(ctx, p)

@@ -89,6 +89,27 @@ func vehicleClass(in *EventInput, p plate.Plate) string {
 // at once, is beyond any lot's lanes.
 const capacityMargin = 64
 
+// lotFull is the capacity rule for one more visitor: the cars inside,
+// with this transaction's change (l.Occupied: a re-entry just closed),
+// fill the lot's capacity. Near full, entries of the lot are admitted
+// one at a time, each counting after the last committed: concurrent ones
+// (other nodes, other lanes) would each count a free space.
+func lotFull(ctx context.Context, tx park.Tx, l *park.Lot) (bool, error) {
+	inside, err := tx.CountInside(ctx, l.Code)
+	if err != nil {
+		return false, err
+	}
+	if inside+l.Occupied+capacityMargin >= l.Capacity {
+		if err := tx.Serialize(ctx, "lot-capacity:"+l.Code); err != nil {
+			return false, err
+		}
+		if inside, err = tx.CountInside(ctx, l.Code); err != nil {
+			return false, err
+		}
+	}
+	return inside+l.Occupied >= l.Capacity, nil
+}
+
 // HandleEvent decides what a lane does with a camera read and records it.
 // A repeated event id returns the first decision and changes nothing. A
 // car that owes money at an exit and is enrolled for sensorless payment
@@ -364,22 +385,9 @@ func (s *Service) entry(ctx context.Context, tx park.Tx, l *park.Lot, in *EventI
 			dec.Reason = park.ReasonReservation
 			break
 		}
-		inside, err := tx.CountInside(ctx, l.Code)
-		if err != nil {
+		if full, err := lotFull(ctx, tx, l); err != nil {
 			return dec, err
-		}
-		if inside+l.Occupied+capacityMargin >= l.Capacity {
-			// Near full, entries of the lot are admitted one at a time,
-			// each counting after the last committed: concurrent ones
-			// (other nodes, other lanes) would each count a free space.
-			if err := tx.Serialize(ctx, "lot-capacity:"+l.Code); err != nil {
-				return dec, err
-			}
-			if inside, err = tx.CountInside(ctx, l.Code); err != nil {
-				return dec, err
-			}
-		}
-		if inside+l.Occupied >= l.Capacity { // l.Occupied: a re-entry just closed above
+		} else if full {
 			dec.Decision, dec.Reason = park.DecisionHold, park.ReasonLotFull
 			return dec, nil
 		}

@@ -19,11 +19,11 @@ type SandboxStay struct {
 }
 
 // EnterSandbox records a made-up stay in a sandbox lot, inside from
-// EntryAt, in one transaction, as a lane entry would (one more car
-// inside). Errors: EInvalid (field lot: not a sandbox lot; plate;
-// locator; entry_at), ENotFound (lot, or one Source is not registered
-// for: core.PartnerLot), EConflict (the locator is taken,
-// or the plate is inside already).
+// EntryAt, in one transaction, as a visitor's lane entry would (one more
+// car inside, refused when the lot is full: lotFull). Errors: EInvalid
+// (field lot: not a sandbox lot; plate; locator; entry_at), ENotFound
+// (lot, or one Source is not registered for: core.PartnerLot), EConflict
+// (the locator is taken, or the plate is inside already), ELotFull.
 func (s *Service) EnterSandbox(ctx context.Context, in SandboxStay) (*park.Stay, error) {
 	p, err := core.Plate("plate", in.Plate)
 	if err != nil {
@@ -58,6 +58,11 @@ func (s *Service) EnterSandbox(ctx context.Context, in SandboxStay) (*park.Stay,
 			return park.Errorf(park.EConflict, "plate %s is inside already", p.Text)
 		} else if !park.IsCode(err, park.ENotFound) {
 			return err
+		}
+		if full, err := lotFull(ctx, tx, l); err != nil {
+			return err
+		} else if full {
+			return park.Errorf(park.ELotFull, "lot %s is full", l.Code)
 		}
 		if err := tx.InsertStay(ctx, st); err != nil {
 			return err

@@ -1,6 +1,7 @@
 package linkc_test
 
 import (
+	"net/http"
 	"testing"
 	"time"
 
@@ -41,5 +42,21 @@ func TestSandboxLeftIsNotFound(t *testing.T) {
 	}
 	if inside, _ := e.svc.Gate.ListStays(e.ctx, gate.StayQuery{LotCode: "sbx", State: park.StayIn}); len(inside) != 0 {
 		t.Fatalf("a stay was made up again: %+v", inside[0])
+	}
+}
+
+// TestSandboxFullGarage: a full sandbox garage makes no stay up, as a
+// visitor is held at a full lot: the lookup answers 409 lot_full.
+func TestSandboxFullGarage(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	now := time.Date(2026, 3, 10, 15, 0, 0, 0, sp)
+	e.clock.Set(now)
+	e.token = e.login(t, "ana", password)
+	e.admin(t, "PATCH", "/v1/lots/sbx", `{"capacity":1}`, http.StatusOK)
+	lookup(t, e, "parceiro_id=sandbox&localizador=1234567890")
+	wantError(t, e.get("/api/estadias?parceiro_id=sandbox&localizador=1234567891"), 409, "lot_full")
+	if o, err := e.svc.Gate.Occupancy(e.ctx, "sbx"); err != nil || o.Occupied != 1 {
+		t.Fatalf("sandbox occupancy: %+v, %v; want 1", o, err)
 	}
 }

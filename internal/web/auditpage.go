@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/url"
 	"sort"
@@ -36,6 +37,14 @@ type auditData struct {
 	Roles   []park.Role
 	Langs   []string
 	Older   string // the next page's link, when this one is full
+	New     newUser
+}
+
+// newUser is the new-operator form as typed (never its password), and
+// the field the core refused, shown beside it.
+type newUser struct {
+	Name, Role, Lots, Language string
+	Err                        *park.Error
 }
 
 // auditRow is an audit entry with when it happened as its lot's people
@@ -68,10 +77,16 @@ func auditTime(t time.Time, loc *time.Location) string {
 }
 
 func (w *Console) auditPage(rw http.ResponseWriter, r *http.Request, p *operators.Principal) error {
+	return w.renderAudit(rw, r, p, http.StatusOK, newUser{})
+}
+
+// renderAudit shows the people page with the new-operator form as nu
+// holds it.
+func (w *Console) renderAudit(rw http.ResponseWriter, r *http.Request, p *operators.Principal, status int, nu newUser) error {
 	ctx := r.Context()
 	d := auditData{IsAdmin: p.Role == park.RoleAdmin, Revoked: r.URL.Query().Get("revoked"), Added: r.URL.Query().Get("added"),
 		Updated: r.URL.Query().Get("updated"),
-		Roles:   park.Roles(), Langs: park.Languages}
+		Roles:   park.Roles(), Langs: park.Languages, New: nu}
 	var entries []*park.AuditEntry
 	var err error
 	const page = 200
@@ -116,7 +131,7 @@ func (w *Console) auditPage(rw http.ResponseWriter, r *http.Request, p *operator
 	for _, e := range entries {
 		d.Entries = append(d.Entries, auditRow{AuditEntry: e, When: auditTime(e.At, locs[e.Lot])})
 	}
-	w.render(rw, r, http.StatusOK, "audit", p, "audit", d)
+	w.render(rw, r, status, "audit", p, "audit", d)
 	return nil
 }
 
@@ -132,14 +147,25 @@ func (w *Console) revokeUser(rw http.ResponseWriter, r *http.Request, p *operato
 }
 
 // addUser creates an operator (admins only), audited in the same
-// transaction as the change.
+// transaction as the change. A refused field re-shows the page with the
+// message beside the form and what was typed kept, except the password.
 func (w *Console) addUser(rw http.ResponseWriter, r *http.Request, p *operators.Principal) error {
 	if p.Role != park.RoleAdmin {
 		return errForbidden
 	}
-	o, err := w.sys.Operators.Add(r.Context(), p.Name, operators.NewOperator{Name: strings.TrimSpace(r.PostFormValue("name")),
-		Role: park.Role(r.PostFormValue("role")), Lots: splitLots(r.PostFormValue("lots")), Language: r.PostFormValue("language"),
+	nu := newUser{Name: strings.TrimSpace(r.PostFormValue("name")), Role: r.PostFormValue("role"), Lots: r.PostFormValue("lots"),
+		Language: r.PostFormValue("language")}
+	o, err := w.sys.Operators.Add(r.Context(), p.Name, operators.NewOperator{Name: nu.Name,
+		Role: park.Role(nu.Role), Lots: splitLots(nu.Lots), Language: nu.Language,
 		Password: r.PostFormValue("password")})
+	var pe *park.Error
+	if errors.As(err, &pe) && (pe.Code == park.EInvalid || pe.Code == park.ENotFound) {
+		if pe.Code == park.ENotFound { // nothing was looked up but the lots: one named does not exist
+			pe = &park.Error{Code: park.EInvalid, Field: "lots", Message: pe.Message}
+		}
+		nu.Err = pe
+		return w.renderAudit(rw, r, p, http.StatusUnprocessableEntity, nu)
+	}
 	if err != nil {
 		return err
 	}

@@ -140,3 +140,38 @@ func TestEditOperator(t *testing.T) {
 		}
 	})
 }
+
+// TestAddOperatorRefusedKeepsTheForm: a new operator refused for a field
+// (here a password too short, then a lot that does not exist) shows the
+// people page again, 422, with the message beside the form and what was
+// typed kept, except the password; no operator is created.
+func TestAddOperatorRefusedKeepsTheForm(t *testing.T) {
+	s := newSite(t)
+	s.user(t, "ana", park.RoleAdmin)
+	a := s.browser(t)
+	a.mustLogin("ana")
+	a.get("/console/audit")
+	for _, c := range []struct{ lots, password, field string }{
+		{s.Lot, "qz-7", "password"},
+		{"nope", "a long enough passphrase", "lots"},
+	} {
+		st, body, _ := a.post("/console/users", url.Values{"name": {"carla"}, "role": {"lot_operator"}, "lots": {c.lots},
+			"language": {"pt"}, "password": {c.password}})
+		if st != http.StatusUnprocessableEntity {
+			t.Fatalf("%s refused: %d, want 422\n%s", c.field, st, body)
+		}
+		for _, want := range []string{`id="add-user-error"><strong>` + c.field + `</strong>`, `id="u-name" name="name" value="carla"`,
+			`<option value="lot_operator" selected>`, `id="u-lots" name="lots" value="` + c.lots + `"`, `<option value="pt" selected>`,
+			`aria-invalid="true"`} {
+			if !strings.Contains(body, want) {
+				t.Errorf("%s refused: the page lacks %s\n%s", c.field, want, body)
+			}
+		}
+		if strings.Contains(body, c.password) {
+			t.Errorf("%s refused: the page shows the password typed", c.field)
+		}
+	}
+	if _, err := s.Sys.Operators.Get(s.Ctx, "carla"); !park.IsCode(err, park.ENotFound) {
+		t.Fatalf("a refused operator was created: %v", err)
+	}
+}

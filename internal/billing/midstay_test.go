@@ -79,13 +79,13 @@ func TestPassThatBecomesValidWhileInside(t *testing.T) {
 		// from 10:00 only, when the pass became the car's: 1000.
 		{name: "plate added at 10:00", entry: at(24, 8), when: at(24, 10), exit: at(24, 17), want: 1000, wantPass: true,
 			before: func(t *testing.T, b *bundle) {
-				if _, err := b.Sys.Access.CreatePass(b.Ctx, b.Lot, &park.Pass{HolderName: "x", Plates: []string{"京B11111"}, UserCode: "U2",
+				if _, err := b.Sys.Access.CreatePass(b.Ctx, "", b.Lot, &park.Pass{HolderName: "x", Plates: []string{"京B11111"}, UserCode: "U2",
 					ValidFrom: at(1, 0), ValidTo: at(30, 0)}); err != nil {
 					t.Fatal(err)
 				}
 			},
 			during: func(t *testing.T, b *bundle) {
-				_, err := b.Sys.Access.UpdatePassBy(b.Ctx, b.Lot, access.PassRef{UserCode: "U2"}, func(p *park.Pass) error {
+				_, err := b.Sys.Access.UpdatePassBy(b.Ctx, "", b.Lot, access.PassRef{UserCode: "U2"}, func(p *park.Pass) error {
 					p.Plates, p.Spaces = append(p.Plates, "京A12345"), 0 // one space a plate again
 					return nil
 				})
@@ -147,7 +147,7 @@ func TestPassSpacesTakenWhileInside(t *testing.T) {
 	c := b.Event(t, park.EventEntry, "京C33333", at(8))
 	b.Clock.Set(at(10))
 	// Bought through another node: the spaces are counted from the store.
-	if _, err := b.Node().Access.CreatePass(b.Ctx, b.Lot, &park.Pass{HolderName: "x", Plates: []string{"京A12345", "京C33333"}, Spaces: 1,
+	if _, err := b.Node().Access.CreatePass(b.Ctx, "", b.Lot, &park.Pass{HolderName: "x", Plates: []string{"京A12345", "京C33333"}, Spaces: 1,
 		ValidFrom: at(10), ValidTo: at(10).AddDate(0, 1, 0)}); err != nil {
 		t.Fatal(err)
 	}
@@ -174,7 +174,7 @@ func TestPassSpaceAddedWhileInside(t *testing.T) {
 	b := setup(t)
 	b.Clock.Set(at(6))
 	midstayLot(t, b)
-	p, err := b.Sys.Access.CreatePass(b.Ctx, b.Lot, &park.Pass{HolderName: "x", Plates: []string{"京A12345", "京C33333"}, Spaces: 1,
+	p, err := b.Sys.Access.CreatePass(b.Ctx, "", b.Lot, &park.Pass{HolderName: "x", Plates: []string{"京A12345", "京C33333"}, Spaces: 1,
 		ValidFrom: at(0), ValidTo: at(0).AddDate(0, 1, 0)})
 	must(t, err)
 	b.Clock.Set(at(7))

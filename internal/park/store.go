@@ -77,6 +77,12 @@ type Tx interface {
 	GetStayByLocator(ctx context.Context, lot, locator string) (*Stay, error)
 	// FindInside returns the open stay of a plate key in a lot (ENotFound).
 	FindInside(ctx context.Context, lot, plateKey string) (*Stay, error)
+	// ListPartnerInside returns the open stays of a plate key in the lots
+	// partner is registered for, and ListPartnerStaysByLocator the stays,
+	// open or closed, with a ticket number there; newest entry first (then
+	// by lot code), in one statement whatever the number of lots.
+	ListPartnerInside(ctx context.Context, partner, plateKey string) ([]*Stay, error)
+	ListPartnerStaysByLocator(ctx context.Context, partner, locator string) ([]*Stay, error)
 	UpdateStay(ctx context.Context, s *Stay) error
 	ListStays(ctx context.Context, f StayFilter) ([]*Stay, error)
 	// CountInsideForPass counts the open stays holding a space of a pass.

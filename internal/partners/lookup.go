@@ -3,6 +3,7 @@ package partners
 import (
 	"context"
 	"regexp"
+	"slices"
 
 	"parkd/internal/billing"
 	"parkd/internal/core"
@@ -57,56 +58,18 @@ func (s *Service) LookupStay(ctx context.Context, p *park.Partner, q StayLookup)
 	var res *billing.StayStatus
 	takeQuote := p.Type != park.PartnerOwnEntries && !q.Peek
 	err := s.billing.Pricing(ctx, takeQuote, func(tx park.Tx) error {
-		// The partner's lots as the store holds them now, not as the
-		// caller read the partner (a dialect keeps it for a while): a lot
-		// taken from it since is not searched (one taken on since is, once
-		// the caller reads the partner again).
-		lots := []string{q.Lot}
-		if q.Lot != "" {
-			if err := core.PartnerLot(ctx, tx, p.ID, q.Lot); err != nil {
-				return err
-			}
-		} else {
-			lots = lots[:0]
-			for _, code := range p.Lots {
-				ok, err := tx.PartnerUsesLot(ctx, p.ID, code)
-				if err != nil {
-					return err
-				}
-				if ok {
-					lots = append(lots, code)
-				}
-			}
-		}
-		var best *park.Stay
-		var bestLot *park.Lot
-		for _, code := range lots {
-			l, err := tx.GetLotSettings(ctx, code)
-			if park.IsCode(err, park.ENotFound) && q.Lot == "" {
-				continue
-			}
-			if park.IsCode(err, park.ENotFound) {
-				return &park.Error{Code: park.ENotFound, Field: "lot", Message: "lot " + q.Lot + " not found"}
-			}
-			if err != nil {
-				return err
-			}
-			st, err := findFor(ctx, tx, p, l.Code, q, key)
-			if park.IsCode(err, park.ENotFound) {
-				continue
-			}
-			if err != nil {
-				return err
-			}
-			if best == nil || st.EntryAt.After(best.EntryAt) {
-				best, bestLot = st, l
-			}
-		}
-		if best == nil {
-			return notInside(q)
-		}
+		var l *park.Lot
+		var st *park.Stay
 		var err error
-		res, err = s.billing.Status(ctx, tx, bestLot, best, now, p.ID, takeQuote)
+		if q.Lot != "" {
+			l, st, err = findIn(ctx, tx, p, q, key)
+		} else {
+			l, st, err = findAcross(ctx, tx, p, q, key)
+		}
+		if err != nil {
+			return err
+		}
+		res, err = s.billing.Status(ctx, tx, l, st, now, p.ID, takeQuote)
 		return err
 	})
 	if err != nil {
@@ -115,25 +78,75 @@ func (s *Service) LookupStay(ctx context.Context, p *park.Partner, q StayLookup)
 	return res, nil
 }
 
-// findFor returns the stay a partner may see in one lot (ENotFound).
-func findFor(ctx context.Context, tx park.Tx, p *park.Partner, lot string, q StayLookup, key plate.Plate) (*park.Stay, error) {
-	var st *park.Stay
-	var err error
-	if q.Locator != "" {
-		st, err = tx.GetStayByLocator(ctx, lot, q.Locator)
-	} else {
-		st, err = tx.FindInside(ctx, lot, key.Key)
+// findIn returns the stay a partner asks about in the lot it names, and
+// the lot: the partner must be registered for it now (core.PartnerLot).
+func findIn(ctx context.Context, tx park.Tx, p *park.Partner, q StayLookup, key plate.Plate) (*park.Lot, *park.Stay, error) {
+	if err := core.PartnerLot(ctx, tx, p.ID, q.Lot); err != nil {
+		return nil, nil, err
+	}
+	l, err := tx.GetLotSettings(ctx, q.Lot)
+	if park.IsCode(err, park.ENotFound) {
+		return nil, nil, &park.Error{Code: park.ENotFound, Field: "lot", Message: "lot " + q.Lot + " not found"}
 	}
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	switch {
-	case p.Type == park.PartnerOwnEntries && st.Source != p.ID:
-		return nil, park.Errorf(park.ENotFound, "not registered by this partner")
-	case p.Type != park.PartnerOwnEntries && st.State != park.StayIn:
-		return nil, park.Errorf(park.ENotFound, "has left")
+	var st *park.Stay
+	if q.Locator != "" {
+		st, err = tx.GetStayByLocator(ctx, l.Code, q.Locator)
+	} else {
+		st, err = tx.FindInside(ctx, l.Code, key.Key)
 	}
-	return st, nil
+	if park.IsCode(err, park.ENotFound) || err == nil && !maySee(p, st) {
+		return nil, nil, notInside(q)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	return l, st, nil
+}
+
+// findAcross returns the stay a partner asks about among all its lots, and
+// its lot: one statement over the lots the store says the partner is
+// registered for now, kept to those the caller's copy of the partner
+// names (a lot taken on since is searched once the caller reads the
+// partner again). Among several, the latest entry wins (on a tie, the
+// first lot by code).
+func findAcross(ctx context.Context, tx park.Tx, p *park.Partner, q StayLookup, key plate.Plate) (*park.Lot, *park.Stay, error) {
+	var stays []*park.Stay
+	var err error
+	if q.Locator != "" {
+		stays, err = tx.ListPartnerStaysByLocator(ctx, p.ID, q.Locator)
+	} else {
+		stays, err = tx.ListPartnerInside(ctx, p.ID, key.Key)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, st := range stays { // newest entry first
+		if !slices.Contains(p.Lots, st.LotCode) || !maySee(p, st) {
+			continue
+		}
+		l, err := tx.GetLotSettings(ctx, st.LotCode)
+		if park.IsCode(err, park.ENotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, nil, err
+		}
+		return l, st, nil
+	}
+	return nil, nil, notInside(q)
+}
+
+// maySee says whether a partner may see a stay of one of its lots: one of
+// type own entries only those that entered through it, left or not;
+// others only cars inside.
+func maySee(p *park.Partner, st *park.Stay) bool {
+	if p.Type == park.PartnerOwnEntries {
+		return st.Source == p.ID
+	}
+	return st.State == park.StayIn
 }
 
 func notInside(q StayLookup) error {

@@ -251,6 +251,22 @@ func (t *txn) FindInside(ctx context.Context, lot, plateKey string) (*park.Stay,
 	return stayFromRow(r)
 }
 
+func (t *txn) ListPartnerInside(ctx context.Context, partner, plateKey string) ([]*park.Stay, error) {
+	rows, err := t.q.ListPartnerInside(stmtCtx, db.ListPartnerInsideParams{PartnerID: partner, PlateKey: plateKey})
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	return staysFromRows(rows)
+}
+
+func (t *txn) ListPartnerStaysByLocator(ctx context.Context, partner, locator string) ([]*park.Stay, error) {
+	rows, err := t.q.ListPartnerStaysByLocator(stmtCtx, db.ListPartnerStaysByLocatorParams{PartnerID: partner, Locator: locator})
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	return staysFromRows(rows)
+}
+
 func (t *txn) UpdateStay(ctx context.Context, s *park.Stay) error {
 	n, err := t.q.UpdateStay(stmtCtx, db.UpdateStayParams{
 		Plate: s.Plate, PlateKey: s.PlateKey, VehicleClass: s.VehicleClass, ExitAt: nullUS(s.ExitAt),

@@ -48,6 +48,57 @@ func testPartners(t *testing.T, s park.Store) {
 			}
 		}
 	})
+	t.Run("Stays", func(t *testing.T) {
+		// acme uses L1 and L2, not L5; the plate is inside in all three,
+		// newest in L5, then L2 entered before L1; a stay of it that left
+		// L1 and another plate inside do not count. By ticket, the stays
+		// of L1 and L2 with it, left or not, newest entry first.
+		seedLot(t, s, "L5")
+		stays := []*park.Stay{newStay("L1", "ps1", "京P1", "7001"), newStay("L2", "ps2", "京P1", "7002"),
+			newStay("L5", "ps3", "京P1", "7003"), newStay("L1", "ps4", "京P1", "7004"), newStay("L2", "ps5", "京P2", "7005"),
+			newStay("L2", "ps6", "京P3", "7001"), newStay("L5", "ps7", "京P4", "7001")}
+		stays[0].EntryAt, stays[1].EntryAt, stays[2].EntryAt = base.Add(2*time.Hour), base.Add(time.Hour), base.Add(3*time.Hour)
+		stays[3].State = park.StayOut
+		stays[6].EntryAt = base.Add(5 * time.Hour)
+		must(t, update(t, s, func(tx park.Tx) error {
+			for _, st := range stays {
+				if err := tx.InsertStay(ctx, st); err != nil {
+					return err
+				}
+			}
+			return nil
+		}))
+		ids := func(ss []*park.Stay) (out []string) {
+			for _, st := range ss {
+				out = append(out, st.ID)
+			}
+			return out
+		}
+		for _, c := range []struct {
+			partner, plateKey, locator string
+			want                       []string
+		}{
+			{"acme", "京P1", "", []string{"ps1", "ps2"}},
+			{"acme", "京P9", "", nil},
+			{"nobody", "京P1", "", nil},
+			{"acme", "", "7001", []string{"ps1", "ps6"}},
+			{"acme", "", "7004", []string{"ps4"}},
+			{"acme", "", "7003", nil},
+		} {
+			var got []*park.Stay
+			must(t, s.View(ctx, func(tx park.Tx) (err error) {
+				if c.locator != "" {
+					got, err = tx.ListPartnerStaysByLocator(ctx, c.partner, c.locator)
+				} else {
+					got, err = tx.ListPartnerInside(ctx, c.partner, c.plateKey)
+				}
+				return
+			}))
+			if !slices.Equal(ids(got), c.want) {
+				t.Errorf("%s plate %q ticket %q: %v, want %v", c.partner, c.plateKey, c.locator, ids(got), c.want)
+			}
+		}
+	})
 	t.Run("List", func(t *testing.T) {
 		own := newPartner("mall-own", "L1")
 		own.Type, own.Secret, own.SignMode = park.PartnerOwnEntries, "", ""

@@ -549,8 +549,14 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.listOperatorsStmt, err = db.PrepareContext(ctx, listOperators); err != nil {
 		return nil, fmt.Errorf("error preparing query ListOperators: %w", err)
 	}
+	if q.listPartnerInsideStmt, err = db.PrepareContext(ctx, listPartnerInside); err != nil {
+		return nil, fmt.Errorf("error preparing query ListPartnerInside: %w", err)
+	}
 	if q.listPartnerLotsStmt, err = db.PrepareContext(ctx, listPartnerLots); err != nil {
 		return nil, fmt.Errorf("error preparing query ListPartnerLots: %w", err)
+	}
+	if q.listPartnerStaysByLocatorStmt, err = db.PrepareContext(ctx, listPartnerStaysByLocator); err != nil {
+		return nil, fmt.Errorf("error preparing query ListPartnerStaysByLocator: %w", err)
 	}
 	if q.listPartnerSubscriptionsStmt, err = db.PrepareContext(ctx, listPartnerSubscriptions); err != nil {
 		return nil, fmt.Errorf("error preparing query ListPartnerSubscriptions: %w", err)
@@ -1663,9 +1669,19 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing listOperatorsStmt: %w", cerr)
 		}
 	}
+	if q.listPartnerInsideStmt != nil {
+		if cerr := q.listPartnerInsideStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listPartnerInsideStmt: %w", cerr)
+		}
+	}
 	if q.listPartnerLotsStmt != nil {
 		if cerr := q.listPartnerLotsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listPartnerLotsStmt: %w", cerr)
+		}
+	}
+	if q.listPartnerStaysByLocatorStmt != nil {
+		if cerr := q.listPartnerStaysByLocatorStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listPartnerStaysByLocatorStmt: %w", cerr)
 		}
 	}
 	if q.listPartnerSubscriptionsStmt != nil {
@@ -2267,7 +2283,9 @@ type Queries struct {
 	listLotDevicesStmt                *sql.Stmt
 	listLotsStmt                      *sql.Stmt
 	listOperatorsStmt                 *sql.Stmt
+	listPartnerInsideStmt             *sql.Stmt
 	listPartnerLotsStmt               *sql.Stmt
+	listPartnerStaysByLocatorStmt     *sql.Stmt
 	listPartnerSubscriptionsStmt      *sql.Stmt
 	listPartnersStmt                  *sql.Stmt
 	listPassPlatesStmt                *sql.Stmt
@@ -2526,7 +2544,9 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		listLotDevicesStmt:                q.listLotDevicesStmt,
 		listLotsStmt:                      q.listLotsStmt,
 		listOperatorsStmt:                 q.listOperatorsStmt,
+		listPartnerInsideStmt:             q.listPartnerInsideStmt,
 		listPartnerLotsStmt:               q.listPartnerLotsStmt,
+		listPartnerStaysByLocatorStmt:     q.listPartnerStaysByLocatorStmt,
 		listPartnerSubscriptionsStmt:      q.listPartnerSubscriptionsStmt,
 		listPartnersStmt:                  q.listPartnersStmt,
 		listPassPlatesStmt:                q.listPassPlatesStmt,

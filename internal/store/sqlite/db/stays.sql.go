@@ -327,6 +327,127 @@ func (q *Queries) ListAnomalies(ctx context.Context, arg ListAnomaliesParams) ([
 	return items, nil
 }
 
+const listPartnerInside = `-- name: ListPartnerInside :many
+SELECT stays.id, stays.lot_code, stays.plate, stays.plate_key, stays.vehicle_class, stays.locator, stays.entry_at, stays.entry_lane, stays.exit_at, stays.exit_lane, stays.state, stays.pass_id, stays.total, stays.paid, stays.discount, stays.paid_until, stays.anomaly, stays.source, stays.updated_at, stays.version, stays.reservation_id, stays.kept_free FROM stays
+JOIN partner_lots ON partner_lots.partner_id = ?1 AND partner_lots.lot_code = stays.lot_code
+WHERE stays.plate_key = ?2 AND stays.state = 'in'
+ORDER BY stays.entry_at DESC, stays.lot_code
+`
+
+type ListPartnerInsideParams struct {
+	PartnerID string
+	PlateKey  string
+}
+
+// The open stays of a plate key in the lots a partner is registered for,
+// newest entry first: the plate's cars inside (stays_plate_inside), each
+// kept if partner_lots' key holds its lot.
+func (q *Queries) ListPartnerInside(ctx context.Context, arg ListPartnerInsideParams) ([]Stay, error) {
+	rows, err := q.query(ctx, q.listPartnerInsideStmt, listPartnerInside, arg.PartnerID, arg.PlateKey)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []Stay
+	for rows.Next() {
+		var i Stay
+		if err := rows.Scan(
+			&i.ID,
+			&i.LotCode,
+			&i.Plate,
+			&i.PlateKey,
+			&i.VehicleClass,
+			&i.Locator,
+			&i.EntryAt,
+			&i.EntryLane,
+			&i.ExitAt,
+			&i.ExitLane,
+			&i.State,
+			&i.PassID,
+			&i.Total,
+			&i.Paid,
+			&i.Discount,
+			&i.PaidUntil,
+			&i.Anomaly,
+			&i.Source,
+			&i.UpdatedAt,
+			&i.Version,
+			&i.ReservationID,
+			&i.KeptFree,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const listPartnerStaysByLocator = `-- name: ListPartnerStaysByLocator :many
+SELECT stays.id, stays.lot_code, stays.plate, stays.plate_key, stays.vehicle_class, stays.locator, stays.entry_at, stays.entry_lane, stays.exit_at, stays.exit_lane, stays.state, stays.pass_id, stays.total, stays.paid, stays.discount, stays.paid_until, stays.anomaly, stays.source, stays.updated_at, stays.version, stays.reservation_id, stays.kept_free FROM partner_lots
+JOIN stays ON stays.lot_code = partner_lots.lot_code AND stays.locator = ?1
+WHERE partner_lots.partner_id = ?2
+ORDER BY stays.entry_at DESC, stays.lot_code
+`
+
+type ListPartnerStaysByLocatorParams struct {
+	Locator   string
+	PartnerID string
+}
+
+// The stays, open or closed, with a ticket number in the lots a partner
+// is registered for, newest entry first (stays_locator per lot).
+func (q *Queries) ListPartnerStaysByLocator(ctx context.Context, arg ListPartnerStaysByLocatorParams) ([]Stay, error) {
+	rows, err := q.query(ctx, q.listPartnerStaysByLocatorStmt, listPartnerStaysByLocator, arg.Locator, arg.PartnerID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []Stay
+	for rows.Next() {
+		var i Stay
+		if err := rows.Scan(
+			&i.ID,
+			&i.LotCode,
+			&i.Plate,
+			&i.PlateKey,
+			&i.VehicleClass,
+			&i.Locator,
+			&i.EntryAt,
+			&i.EntryLane,
+			&i.ExitAt,
+			&i.ExitLane,
+			&i.State,
+			&i.PassID,
+			&i.Total,
+			&i.Paid,
+			&i.Discount,
+			&i.PaidUntil,
+			&i.Anomaly,
+			&i.Source,
+			&i.UpdatedAt,
+			&i.Version,
+			&i.ReservationID,
+			&i.KeptFree,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const listStayAnomalies = `-- name: ListStayAnomalies :many
 SELECT id, lot_code, kind, plate, stay_id, event_id, at, detail FROM anomalies
 WHERE lot_code = ?1 AND at >= ?2 AND at <= ?3 AND stay_id = ?4

@@ -51,3 +51,20 @@ ORDER BY at, id LIMIT sqlc.arg(lim);
 
 -- name: ListAnomalies :many
 SELECT * FROM anomalies WHERE lot_code = ? ORDER BY at DESC, id LIMIT ?;
+
+-- name: ListPartnerInside :many
+-- The open stays of a plate key in the lots a partner is registered for,
+-- newest entry first: the plate's cars inside (stays_plate_inside), each
+-- kept if partner_lots' key holds its lot.
+SELECT stays.* FROM stays
+JOIN partner_lots ON partner_lots.partner_id = sqlc.arg(partner_id) AND partner_lots.lot_code = stays.lot_code
+WHERE stays.plate_key = sqlc.arg(plate_key) AND stays.state = 'in'
+ORDER BY stays.entry_at DESC, stays.lot_code;
+
+-- name: ListPartnerStaysByLocator :many
+-- The stays, open or closed, with a ticket number in the lots a partner
+-- is registered for, newest entry first (stays_locator per lot).
+SELECT stays.* FROM partner_lots
+JOIN stays ON stays.lot_code = partner_lots.lot_code AND stays.locator = sqlc.arg(locator)
+WHERE partner_lots.partner_id = sqlc.arg(partner_id)
+ORDER BY stays.entry_at DESC, stays.lot_code;

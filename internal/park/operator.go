@@ -107,11 +107,29 @@ type AuditEntry struct {
 
 // AuditFilter selects audit entries, newest first.
 type AuditFilter struct {
-	Lot   string // "": every lot
+	Lot string // "": every lot
+	// Lots, when not nil, keeps the entries of these lots only (none when
+	// empty, and none of Lot when it is not among them): a lot operator's
+	// log in one query, whatever the number of its lots.
+	Lots  []string
 	Actor string // "": every actor
 	Limit int
 	// BeforeSeq pages: entries older than the one with this Seq (0: the newest).
 	BeforeSeq int64
+}
+
+// LotsAsked is the lots the filter keeps the entries of (every lot, and
+// the entries of no lot, when all).
+func (f AuditFilter) LotsAsked() (lots []string, all bool) {
+	switch {
+	case f.Lot != "" && f.Lots != nil && !slices.Contains(f.Lots, f.Lot):
+		return []string{}, false
+	case f.Lot != "":
+		return []string{f.Lot}, false
+	case f.Lots != nil:
+		return f.Lots, false
+	}
+	return nil, true
 }
 
 // PaymentSum is what a lot received in a period.

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -105,17 +104,15 @@ func (w *Console) renderAudit(rw http.ResponseWriter, r *http.Request, p *operat
 			return err
 		}
 	} else {
-		for _, l := range p.Lots {
-			es, err := w.sys.Operators.ListAudit(ctx, park.AuditFilter{Lot: l, Limit: page, BeforeSeq: before})
-			if err != nil {
-				return err
-			}
-			entries = append(entries, es...)
+		// The operator's lots' entries, one log newest first: one query
+		// whatever the number of its lots (a lot it does not have: none).
+		lots := p.Lots
+		if lots == nil {
+			lots = []string{}
 		}
-		// Each lot's entries come newest first; the page is one log,
-		// newest first across the operator's lots (the log's own order).
-		sort.SliceStable(entries, func(i, j int) bool { return entries[i].Seq > entries[j].Seq })
-		entries = entries[:min(len(entries), page)]
+		if entries, err = w.sys.Operators.ListAudit(ctx, park.AuditFilter{Lot: lot, Lots: lots, Limit: page, BeforeSeq: before}); err != nil {
+			return err
+		}
 	}
 	if len(entries) == page {
 		q := url.Values{"before": {strconv.FormatInt(entries[page-1].Seq, 10)}}

@@ -480,6 +480,68 @@ func TestAuditOfSeveralLotsNewestFirst(t *testing.T) {
 	}
 }
 
+// A lot operator's audit log asked for one of its lots (?lot=) shows that
+// lot's entries only, page after page; asked for a lot it does not have,
+// none.
+func TestAuditOfOneLotOfALotOperator(t *testing.T) {
+	s := newSite(t)
+	s.CreateLot(t, "OTHER", 5, park.MissedEntryHold)
+	s.CreateLot(t, "THIRD", 5, park.MissedEntryHold)
+	s.user(t, "op", park.RoleLotOperator, s.Lot, "OTHER")
+	at := s.Clock.Now()
+	if err := s.Store.Update(s.Ctx, func(tx park.Tx) error {
+		for i := range 450 { // t000 oldest, the lots in turn: 150 entries each
+			lot := []string{s.Lot, "OTHER", "THIRD"}[i%3]
+			if err := tx.InsertAudit(s.Ctx, &park.AuditEntry{ID: fmt.Sprintf("a%03d", i), At: at.Add(time.Duration(i) * time.Second),
+				Actor: "x", Action: "lot.update", Lot: lot, Target: fmt.Sprintf("t%03d", i)}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	targets := regexp.MustCompile(`<td>(t\d{3})</td>`)
+	older := regexp.MustCompile(`<a id="older" href="([^"]+)">`)
+	b := s.browser(t)
+	b.mustLogin("op")
+	read := func(path string) (got []string) {
+		t.Helper()
+		for path != "" {
+			st, body, _ := b.get(path)
+			if st != http.StatusOK {
+				t.Fatalf("%s: %d", path, st)
+			}
+			for _, m := range targets.FindAllStringSubmatch(body, -1) {
+				got = append(got, m[1])
+			}
+			path = ""
+			if m := older.FindStringSubmatch(body); m != nil {
+				path = html.UnescapeString(m[1])
+			}
+		}
+		return got
+	}
+	// OTHER's entries are t001, t004, ... t448: 150, newest first, once.
+	got := read("/console/audit?lot=OTHER")
+	if len(got) != 150 || got[0] != "t448" || got[149] != "t001" {
+		t.Fatalf("OTHER's log: %d entries, %v", len(got), got)
+	}
+	for i, g := range got {
+		if want := fmt.Sprintf("t%03d", 448-3*i); g != want {
+			t.Fatalf("OTHER's log, entry %d: %s, want %s", i, g, want)
+		}
+	}
+	if got := read("/console/audit?lot=THIRD"); len(got) != 0 {
+		t.Fatalf("the log of a lot the operator does not have: %v", got)
+	}
+	// Unfiltered: its two lots' 300 entries, newest first, each once.
+	got = read("/console/audit")
+	if len(got) != 300 || got[0] != "t448" || got[1] != "t447" || got[2] != "t445" || got[299] != "t000" {
+		t.Fatalf("the operator's log: %d entries, first %v, last %v", len(got), got[:3], got[len(got)-1])
+	}
+}
+
 // A delivery is dated in its lot's time, as the audit log: an entry
 // reported at 06:30 in Shanghai is not shown at 22:30 the day before.
 func TestDeliveryTimeInLotsZone(t *testing.T) {

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"encoding/json"
+	"math"
 	"time"
 
 	"parkd/internal/park"
@@ -105,7 +106,15 @@ func (t *txn) InsertAudit(ctx context.Context, a *park.AuditEntry) error {
 }
 
 func (t *txn) ListAudit(ctx context.Context, f park.AuditFilter) ([]*park.AuditEntry, error) {
-	rs, err := t.q.ListAudit(stmtCtx, db.ListAuditParams{Lot: f.Lot, Actor: f.Actor, Lim: int64(f.Limit), BeforeSeq: f.BeforeSeq})
+	var rs []db.AuditLog
+	var err error
+	if lots, all := f.LotsAsked(); all {
+		rs, err = t.q.ListAudit(stmtCtx, db.ListAuditParams{Lot: f.Lot, Actor: f.Actor, Lim: int64(f.Limit), BeforeSeq: f.BeforeSeq})
+	} else if len(lots) > 0 {
+		codes, _ := json.Marshal(lots)
+		rs, err = t.q.ListAuditOfLots(stmtCtx, db.ListAuditOfLotsParams{Lots: string(codes), Actor: f.Actor, Lim: int64(f.Limit),
+			BeforeSeq: auditBefore(f.BeforeSeq)})
+	}
 	if err != nil {
 		return nil, mapErr(err)
 	}
@@ -199,4 +208,13 @@ func (t *txn) CountStayMovesByHour(ctx context.Context, lot string, since time.T
 		out = append(out, park.HourCount{Hour: time.Unix(r.Hour*3600, 0).UTC(), Type: park.EventExit, Count: int(r.N)})
 	}
 	return park.MergeHourCounts(out), nil
+}
+
+// auditBefore is the seq a page of the audit log ends before: a page's
+// Seq, or past the newest entry for the first page.
+func auditBefore(seq int64) int64 {
+	if seq == 0 {
+		return math.MaxInt64
+	}
+	return seq
 }

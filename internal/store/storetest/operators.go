@@ -162,6 +162,13 @@ func testAudit(t *testing.T, s park.Store) {
 		{park.AuditFilter{Actor: "ana", Limit: 10}, "[a3 a1]"},
 		{park.AuditFilter{Actor: "ana", Lot: "L1", Limit: 10}, "[a1]"},
 		{park.AuditFilter{Lot: "L9", Limit: 10}, "[]"},
+		// Lots keeps the entries of those lots only, Lot among them.
+		{park.AuditFilter{Lots: []string{"L1", "L2"}, Limit: 10}, "[a3 a2 a1]"},
+		{park.AuditFilter{Lots: []string{"L1", "L9"}, Limit: 10}, "[a1]"},
+		{park.AuditFilter{Lots: []string{"L1", "L2"}, Actor: "ana", Limit: 10}, "[a3 a1]"},
+		{park.AuditFilter{Lots: []string{"L1", "L2"}, Lot: "L2", Limit: 1}, "[a3]"},
+		{park.AuditFilter{Lots: []string{"L1"}, Lot: "L2", Limit: 10}, "[]"},
+		{park.AuditFilter{Lots: []string{}, Limit: 10}, "[]"},
 	} {
 		if got := ids(c.f); got != c.want {
 			t.Errorf("%+v: got %s, want %s", c.f, got, c.want)
@@ -172,6 +179,9 @@ func testAudit(t *testing.T, s park.Store) {
 	must(t, s.View(ctx, func(tx park.Tx) (err error) { first, err = tx.ListAudit(ctx, park.AuditFilter{Limit: 2}); return }))
 	if got := ids(park.AuditFilter{Limit: 2, BeforeSeq: first[1].Seq}); got != "[a1]" {
 		t.Errorf("the page after [a3 a2]: %s, want [a1]", got)
+	}
+	if got := ids(park.AuditFilter{Lots: []string{"L2", "L1"}, Limit: 2, BeforeSeq: first[1].Seq}); got != "[a1]" {
+		t.Errorf("L1's and L2's entries after [a3 a2]: %s, want [a1]", got)
 	}
 	if got := ids(park.AuditFilter{Actor: "ana", Limit: 10, BeforeSeq: first[0].Seq}); got != "[a1]" {
 		t.Errorf("ana's entries before a3: %s, want [a1]", got)

@@ -372,6 +372,58 @@ func (q *Queries) ListAudit(ctx context.Context, arg ListAuditParams) ([]AuditLo
 	return items, nil
 }
 
+const listAuditOfLots = `-- name: ListAuditOfLots :many
+SELECT seq, id, at, actor, action, lot, target, reason, before, after FROM audit_log
+WHERE lot = ANY($1::text[]) AND seq < $2
+  AND ($3::text = '' OR actor = $3)
+ORDER BY seq DESC LIMIT $4
+`
+
+type ListAuditOfLotsParams struct {
+	Lots      []string
+	BeforeSeq int64
+	Actor     string
+	Lim       int32
+}
+
+// ListAudit of some lots: each lot's entries older than before_seq by
+// audit_log_lot, not a scan of the whole log.
+func (q *Queries) ListAuditOfLots(ctx context.Context, arg ListAuditOfLotsParams) ([]AuditLog, error) {
+	rows, err := q.db.Query(ctx, listAuditOfLots,
+		arg.Lots,
+		arg.BeforeSeq,
+		arg.Actor,
+		arg.Lim,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []AuditLog
+	for rows.Next() {
+		var i AuditLog
+		if err := rows.Scan(
+			&i.Seq,
+			&i.ID,
+			&i.At,
+			&i.Actor,
+			&i.Action,
+			&i.Lot,
+			&i.Target,
+			&i.Reason,
+			&i.Before,
+			&i.After,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const listLanes = `-- name: ListLanes :many
 SELECT lot_code, id, direction, created_at FROM lanes WHERE lot_code = $1 ORDER BY id
 `

@@ -82,3 +82,11 @@ SELECT CAST(floor(extract(epoch FROM exit_at) / 3600) AS BIGINT) AS hour, COUNT(
 FROM stays
 WHERE lot_code = sqlc.arg(lot_code) AND exit_at >= sqlc.arg(since)
 GROUP BY 1 ORDER BY 1;
+
+-- name: ListAuditOfLots :many
+-- ListAudit of some lots: each lot's entries older than before_seq by
+-- audit_log_lot, not a scan of the whole log.
+SELECT * FROM audit_log
+WHERE lot = ANY(sqlc.arg(lots)::text[]) AND seq < sqlc.arg(before_seq)
+  AND (sqlc.arg(actor)::text = '' OR actor = sqlc.arg(actor))
+ORDER BY seq DESC LIMIT sqlc.arg(lim);

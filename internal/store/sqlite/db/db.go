@@ -489,6 +489,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.listAuditStmt, err = db.PrepareContext(ctx, listAudit); err != nil {
 		return nil, fmt.Errorf("error preparing query ListAudit: %w", err)
 	}
+	if q.listAuditOfLotsStmt, err = db.PrepareContext(ctx, listAuditOfLots); err != nil {
+		return nil, fmt.Errorf("error preparing query ListAuditOfLots: %w", err)
+	}
 	if q.listChargeSessionsStmt, err = db.PrepareContext(ctx, listChargeSessions); err != nil {
 		return nil, fmt.Errorf("error preparing query ListChargeSessions: %w", err)
 	}
@@ -1569,6 +1572,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing listAuditStmt: %w", cerr)
 		}
 	}
+	if q.listAuditOfLotsStmt != nil {
+		if cerr := q.listAuditOfLotsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listAuditOfLotsStmt: %w", cerr)
+		}
+	}
 	if q.listChargeSessionsStmt != nil {
 		if cerr := q.listChargeSessionsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listChargeSessionsStmt: %w", cerr)
@@ -2263,6 +2271,7 @@ type Queries struct {
 	listAllPartnerLotsStmt            *sql.Stmt
 	listAnomaliesStmt                 *sql.Stmt
 	listAuditStmt                     *sql.Stmt
+	listAuditOfLotsStmt               *sql.Stmt
 	listChargeSessionsStmt            *sql.Stmt
 	listChargersStmt                  *sql.Stmt
 	listCouponsStmt                   *sql.Stmt
@@ -2524,6 +2533,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		listAllPartnerLotsStmt:            q.listAllPartnerLotsStmt,
 		listAnomaliesStmt:                 q.listAnomaliesStmt,
 		listAuditStmt:                     q.listAuditStmt,
+		listAuditOfLotsStmt:               q.listAuditOfLotsStmt,
 		listChargeSessionsStmt:            q.listChargeSessionsStmt,
 		listChargersStmt:                  q.listChargersStmt,
 		listCouponsStmt:                   q.listCouponsStmt,

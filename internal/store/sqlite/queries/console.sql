@@ -82,3 +82,11 @@ SELECT CAST(exit_at / 3600000000 AS INTEGER) AS hour, COUNT(*) AS n
 FROM stays
 WHERE lot_code = sqlc.arg(lot_code) AND exit_at >= sqlc.arg(since)
 GROUP BY hour ORDER BY hour;
+
+-- name: ListAuditOfLots :many
+-- ListAudit of some lots (a JSON array of codes): each lot's entries
+-- older than before_seq by audit_log_lot, not a scan of the whole log.
+SELECT * FROM audit_log
+WHERE lot IN (SELECT value FROM json_each(CAST(sqlc.arg(lots) AS TEXT))) AND seq < sqlc.arg(before_seq)
+  AND (sqlc.arg(actor) = '' OR actor = sqlc.arg(actor))
+ORDER BY seq DESC LIMIT sqlc.arg(lim);

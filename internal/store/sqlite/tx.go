@@ -461,13 +461,17 @@ func (t *txn) ListPasses(ctx context.Context, lot string) ([]*park.Pass, error) 
 	if err != nil {
 		return nil, mapErr(err)
 	}
+	plates, err := t.q.ListLotPassPlates(stmtCtx, lot)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	byPass := make(map[string][]db.PassPlate, len(rows))
+	for _, pl := range plates {
+		byPass[pl.PassID] = append(byPass[pl.PassID], pl)
+	}
 	out := make([]*park.Pass, len(rows))
 	for i, r := range rows {
-		plates, err := t.q.ListPassPlates(stmtCtx, r.ID)
-		if err != nil {
-			return nil, mapErr(err)
-		}
-		out[i] = passFromRow(r, plates)
+		out[i] = passFromRow(r, byPass[r.ID])
 	}
 	return out, nil
 }

@@ -507,11 +507,27 @@ func testPasses(t *testing.T, s park.Store) {
 		}
 	})
 	t.Run("List", func(t *testing.T) {
+		// Each pass with its own plates in their order (not the keys'),
+		// a pass of another lot not listed.
+		seedLot(t, s, "L2")
+		p3 := &park.Pass{ID: "p3", LotCode: "L1", HolderName: "C", Plates: []string{"京Z22222", "京A11111", "京M33333"},
+			PlateKeys: []string{"京Z22222", "京A11111", "京M33333"}, Spaces: 1, ValidFrom: base, ValidTo: base.AddDate(0, 1, 0),
+			CreatedAt: base, UpdatedAt: base}
+		p4 := &park.Pass{ID: "p0", LotCode: "L2", HolderName: "D", Plates: []string{"京B54321"}, PlateKeys: []string{"京B54321"},
+			Spaces: 1, ValidFrom: base, ValidTo: base.AddDate(0, 1, 0), CreatedAt: base, UpdatedAt: base}
+		must(t, update(t, s, func(tx park.Tx) error {
+			if err := tx.CreatePass(ctx, p3); err != nil {
+				return err
+			}
+			return tx.CreatePass(ctx, p4)
+		}))
 		var ps []*park.Pass
 		must(t, s.View(ctx, func(tx park.Tx) (err error) { ps, err = tx.ListPasses(ctx, "L1"); return }))
-		if len(ps) != 1 || ps[0].ID != "p1" || len(ps[0].Plates) != 1 {
+		if len(ps) != 2 || ps[0].ID != "p1" || fmt.Sprint(ps[0].Plates) != "[京B54321]" || ps[1].ID != "p3" ||
+			fmt.Sprint(ps[1].Plates) != "[京Z22222 京A11111 京M33333]" || fmt.Sprint(ps[1].PlateKeys) != "[京Z22222 京A11111 京M33333]" {
 			t.Fatalf("list %+v", ps)
 		}
+		must(t, update(t, s, func(tx park.Tx) error { return tx.DeletePass(ctx, "p3") }))
 	})
 	t.Run("Delete", func(t *testing.T) {
 		must(t, update(t, s, func(tx park.Tx) error { return tx.DeletePass(ctx, "p1") }))

@@ -251,6 +251,38 @@ func (q *Queries) InsertPassPlate(ctx context.Context, arg InsertPassPlateParams
 	return err
 }
 
+const listLotPassPlates = `-- name: ListLotPassPlates :many
+SELECT lot_code, plate_key, pass_id, plate, position FROM pass_plates WHERE lot_code = $1 ORDER BY pass_id, position
+`
+
+// Every plate of a lot's passes (ListPasses: one statement, not one per
+// pass), by pass and position.
+func (q *Queries) ListLotPassPlates(ctx context.Context, lotCode string) ([]PassPlate, error) {
+	rows, err := q.db.Query(ctx, listLotPassPlates, lotCode)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []PassPlate
+	for rows.Next() {
+		var i PassPlate
+		if err := rows.Scan(
+			&i.LotCode,
+			&i.PlateKey,
+			&i.PassID,
+			&i.Plate,
+			&i.Position,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const listPassPlates = `-- name: ListPassPlates :many
 SELECT lot_code, plate_key, pass_id, plate, position FROM pass_plates WHERE pass_id = $1 ORDER BY position
 `

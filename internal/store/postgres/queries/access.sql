@@ -12,6 +12,11 @@ DELETE FROM pass_plates WHERE pass_id = $1;
 -- name: GetPass :one
 SELECT * FROM passes WHERE id = $1;
 
+-- name: ListLotPassPlates :many
+-- Every plate of a lot's passes (ListPasses: one statement, not one per
+-- pass), by pass and position.
+SELECT * FROM pass_plates WHERE lot_code = $1 ORDER BY pass_id, position;
+
 -- name: ListPassPlates :many
 SELECT * FROM pass_plates WHERE pass_id = $1 ORDER BY position;
 

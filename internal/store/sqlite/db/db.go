@@ -546,6 +546,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.listLotDevicesStmt, err = db.PrepareContext(ctx, listLotDevices); err != nil {
 		return nil, fmt.Errorf("error preparing query ListLotDevices: %w", err)
 	}
+	if q.listLotPassPlatesStmt, err = db.PrepareContext(ctx, listLotPassPlates); err != nil {
+		return nil, fmt.Errorf("error preparing query ListLotPassPlates: %w", err)
+	}
 	if q.listLotsStmt, err = db.PrepareContext(ctx, listLots); err != nil {
 		return nil, fmt.Errorf("error preparing query ListLots: %w", err)
 	}
@@ -1667,6 +1670,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing listLotDevicesStmt: %w", cerr)
 		}
 	}
+	if q.listLotPassPlatesStmt != nil {
+		if cerr := q.listLotPassPlatesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listLotPassPlatesStmt: %w", cerr)
+		}
+	}
 	if q.listLotsStmt != nil {
 		if cerr := q.listLotsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listLotsStmt: %w", cerr)
@@ -2290,6 +2298,7 @@ type Queries struct {
 	listLaneListChangesStmt           *sql.Stmt
 	listLanesStmt                     *sql.Stmt
 	listLotDevicesStmt                *sql.Stmt
+	listLotPassPlatesStmt             *sql.Stmt
 	listLotsStmt                      *sql.Stmt
 	listOperatorsStmt                 *sql.Stmt
 	listPartnerInsideStmt             *sql.Stmt
@@ -2552,6 +2561,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		listLaneListChangesStmt:           q.listLaneListChangesStmt,
 		listLanesStmt:                     q.listLanesStmt,
 		listLotDevicesStmt:                q.listLotDevicesStmt,
+		listLotPassPlatesStmt:             q.listLotPassPlatesStmt,
 		listLotsStmt:                      q.listLotsStmt,
 		listOperatorsStmt:                 q.listOperatorsStmt,
 		listPartnerInsideStmt:             q.listPartnerInsideStmt,

@@ -12,6 +12,11 @@ DELETE FROM pass_plates WHERE pass_id = ?;
 -- name: GetPass :one
 SELECT * FROM passes WHERE id = ?;
 
+-- name: ListLotPassPlates :many
+-- Every plate of a lot's passes (ListPasses: one statement, not one per
+-- pass), by pass and position.
+SELECT * FROM pass_plates WHERE lot_code = ? ORDER BY pass_id, position;
+
 -- name: ListPassPlates :many
 SELECT * FROM pass_plates WHERE pass_id = ? ORDER BY position;
 

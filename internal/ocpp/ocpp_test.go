@@ -240,7 +240,11 @@ func prepaidExhaustion(t *testing.T, oneAtATime bool) {
 	if s.Amount != 100 || s.Refund != 0 || s.EndReason != park.EndMoneyUsedUp || s.EnergyWh != 301 {
 		t.Fatalf("ended %+v", s)
 	}
-	c, _ := r.cs.Charger(r.Ctx, "CAB1")
+	// The stop's result is recorded once the charger's answer to it is
+	// read, beside the StopTransaction the charger sends next: either may
+	// be stored first.
+	var c *park.Charger
+	waitFor(t, func() bool { c, _ = r.cs.Charger(r.Ctx, "CAB1"); return len(c.Commands) >= 2 })
 	if len(c.Commands) != 2 || c.Commands[0].Command != "RemoteStartTransaction" || c.Commands[1].Command != "RemoteStopTransaction" ||
 		c.Commands[1].Status != "Accepted" {
 		t.Fatalf("commands recorded %+v", c.Commands)

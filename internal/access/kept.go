@@ -15,22 +15,79 @@ import (
 // keepPassFree keeps, on the stays holding a space of pass p, the free
 // time p gave them up to now. Called in the transaction that deletes p.
 func keepPassFree(ctx context.Context, tx park.Tx, p *park.Pass, now time.Time) error {
-	l, err := tx.GetLotSettings(ctx, p.LotCode)
+	free, err := passFreeUntil(ctx, tx, p, now)
 	if err != nil {
 		return err
-	}
-	lapses, err := tx.PassLapses(ctx, p.ID)
-	if err != nil {
-		return err
-	}
-	ended := *p
-	if ended.ValidTo.After(now) {
-		ended.ValidTo = now
 	}
 	return eachInside(ctx, tx, p.LotCode, p.PlateKeys, func(st *park.Stay) []park.Period {
 		if st.PassID != p.ID {
 			return nil // a visitor: the pass's spaces were taken
 		}
+		return free(st)
+	}, now)
+}
+
+// dropPass withdraws pass p (as it was before its plates changed) from
+// the cars inside of plate keys, taken off it, that hold one of its
+// spaces: as when p is deleted, each keeps the free time p gave it up to
+// now and is a visitor from then on, and its space is free for the
+// pass's other cars (takeSpaces). Called in the transaction that writes
+// p, before takeSpaces.
+func dropPass(ctx context.Context, tx park.Tx, p *park.Pass, keys []string, now time.Time) error {
+	if len(keys) == 0 {
+		return nil
+	}
+	free, err := passFreeUntil(ctx, tx, p, now)
+	if err != nil {
+		return err
+	}
+	for _, k := range keys {
+		st, err := tx.FindInside(ctx, p.LotCode, k)
+		if park.IsCode(err, park.ENotFound) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		if st.PassID != p.ID {
+			continue
+		}
+		for _, w := range free(st) {
+			if w.From.Before(st.EntryAt) {
+				w.From = st.EntryAt
+			}
+			if w.To.After(now) {
+				w.To = now
+			}
+			if w.To.After(w.From) {
+				st.KeptFree = append(st.KeptFree, w)
+			}
+		}
+		st.PassID, st.PassFrom, st.UpdatedAt = "", nil, now
+		if err := tx.UpdateStay(ctx, st); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// passFreeUntil returns, for a stay holding a space of pass p, the free
+// time p gave it up to now (p's validity, less its lapses, or its slots,
+// from when the stay took the space), not yet clipped to the stay.
+func passFreeUntil(ctx context.Context, tx park.Tx, p *park.Pass, now time.Time) (func(*park.Stay) []park.Period, error) {
+	l, err := tx.GetLotSettings(ctx, p.LotCode)
+	if err != nil {
+		return nil, err
+	}
+	lapses, err := tx.PassLapses(ctx, p.ID)
+	if err != nil {
+		return nil, err
+	}
+	ended := *p
+	if ended.ValidTo.After(now) {
+		ended.ValidTo = now
+	}
+	return func(st *park.Stay) []park.Period {
 		var in tariff.Input
 		// Asked just past the end, so a time-slot pass gives its slots as
 		// windows up to now rather than as daily slots.
@@ -40,7 +97,7 @@ func keepPassFree(ctx context.Context, tx park.Tx, p *park.Pass, now time.Time) 
 			out = append(out, park.Period{From: w.From, To: w.To})
 		}
 		return out
-	}, now)
+	}, nil
 }
 
 // keepEntryFree keeps, on the stay of w's plate inside, the free time the

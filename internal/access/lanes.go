@@ -49,13 +49,23 @@ func (t laneTx) CreatePass(ctx context.Context, p *park.Pass) error {
 }
 
 // UpdatePass notes the plates before and after: a plate taken off a pass
-// leaves the cameras' lists.
+// leaves the cameras' lists, and its car inside the pass's space
+// (dropPass), which the pass's other cars may then take (takeSpaces).
 func (t laneTx) UpdatePass(ctx context.Context, p *park.Pass) error {
 	old, err := t.Tx.GetPass(ctx, p.ID)
 	if err != nil {
 		return err
 	}
 	if err := t.Tx.UpdatePass(ctx, p); err != nil {
+		return err
+	}
+	var off []string // plates taken off the pass
+	for _, k := range old.PlateKeys {
+		if !slices.Contains(p.PlateKeys, k) {
+			off = append(off, k)
+		}
+	}
+	if err := dropPass(ctx, t.Tx, old, off, t.now()); err != nil {
 		return err
 	}
 	if err := takeSpaces(ctx, t.Tx, old, p, t.now()); err != nil {

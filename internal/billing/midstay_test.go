@@ -189,3 +189,58 @@ func TestPassSpaceAddedWhileInside(t *testing.T) {
 	wantDecision(t, b.Event(t, park.EventExit, "京A12345", at(17)), park.DecisionOpen, park.ReasonPass, 0)
 	wantDecision(t, b.Event(t, park.EventExit, "京C33333", at(17)), park.DecisionHold, park.ReasonPaymentRequired, 2000)
 }
+
+// TestPassPlateTakenOffWhileInside: a plate taken off a pass while its car
+// is inside withdraws the pass from that car, as deleting the pass would:
+// the car keeps the free time it had, pays from then on, and its space
+// goes to the pass's cars inside. Prices are 5.00 per started hour.
+func TestPassPlateTakenOffWhileInside(t *testing.T) {
+	sh, _ := time.LoadLocation("Asia/Shanghai")
+	at := func(hh int) time.Time { return time.Date(2026, 11, 24, hh, 0, 0, 0, sh) }
+	t.Run("plates swapped with both cars inside", func(t *testing.T) {
+		b := setup(t)
+		b.Clock.Set(at(6))
+		midstayLot(t, b)
+		p := b.pass(t, park.Pass{ValidFrom: at(0), ValidTo: at(0).AddDate(0, 1, 0)}) // 京A12345, one space
+		b.Clock.Set(at(7))
+		a := b.Event(t, park.EventEntry, "京A12345", at(7))
+		wantDecision(t, a, park.DecisionOpen, park.ReasonPass, 0)
+		b.Clock.Set(at(8))
+		c := b.Event(t, park.EventEntry, "京C33333", at(8))
+		wantDecision(t, c, park.DecisionOpen, park.ReasonVisitor, 0)
+		b.Clock.Set(at(10)) // the holder changed cars: the pass is 京C33333's now
+		_, err := b.Sys.Access.UpdatePass(b.Ctx, b.Lot, p.ID, func(p *park.Pass) error { p.Plates = []string{"京C33333"}; return nil })
+		must(t, err)
+		if b.Stay(t, a.StayID).PassID != "" || b.Stay(t, c.StayID).PassID != p.ID {
+			t.Fatal("the pass's one space should have gone from 京A12345 to 京C33333")
+		}
+		b.Clock.Set(at(17))
+		// 京A12345: free 07:00-10:00, 10:00-17:00 paid, 7 hours, 3500.
+		wantDecision(t, b.Event(t, park.EventExit, "京A12345", at(17)), park.DecisionHold, park.ReasonPaymentRequired, 3500)
+		// 京C33333: a visitor 08:00-10:00 (2 hours, 1000), free from 10:00.
+		wantDecision(t, b.Event(t, park.EventExit, "京C33333", at(17)), park.DecisionHold, park.ReasonPaymentRequired, 1000)
+	})
+	t.Run("moved from a night pass to a whole-day pass", func(t *testing.T) {
+		b := setup(t)
+		b.Clock.Set(at(5))
+		midstayLot(t, b)
+		p := b.pass(t, park.Pass{ValidFrom: at(0), ValidTo: at(0).AddDate(0, 1, 0), Slots: []park.Slot{{From: "00:00", To: "08:00"}}})
+		b.Clock.Set(at(6))
+		d := b.Event(t, park.EventEntry, "京A12345", at(6))
+		wantDecision(t, d, park.DecisionOpen, park.ReasonPass, 0)
+		b.Clock.Set(at(10)) // the holder buys a whole-day pass instead
+		_, err := b.Sys.Access.UpdatePass(b.Ctx, b.Lot, p.ID, func(p *park.Pass) error {
+			p.Plates, p.Spaces = []string{"京B11111"}, 0
+			return nil
+		})
+		must(t, err)
+		q := b.pass(t, park.Pass{ValidFrom: at(10), ValidTo: at(10).AddDate(0, 1, 0)})
+		if b.Stay(t, d.StayID).PassID != q.ID {
+			t.Fatal("the car should hold its whole-day pass's space")
+		}
+		b.Clock.Set(at(17))
+		// Free 06:00-08:00 (night slot), 08:00-10:00 paid (2 hours, 1000),
+		// free from 10:00 on the whole-day pass.
+		wantDecision(t, b.Event(t, park.EventExit, "京A12345", at(17)), park.DecisionHold, park.ReasonPaymentRequired, 1000)
+	})
+}

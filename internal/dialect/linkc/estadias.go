@@ -76,6 +76,13 @@ func (h *Handler) estadias(w http.ResponseWriter, r *http.Request) error {
 	if err := inReais(st.Lot); err != nil {
 		return err
 	}
+	if r.Method == http.MethodHead {
+		// No body, so no Content-Length: one measured from it would not
+		// be the GET's, whose reply carries the quote a HEAD never takes.
+		w.Header().Set("Content-Type", "application/json; charset=utf-8")
+		w.WriteHeader(http.StatusOK)
+		return nil
+	}
 	writeJSON(w, http.StatusOK, reply(c.Partner, st, q.Get("placa") != ""))
 	return nil
 }

@@ -1,7 +1,9 @@
 package linkc_test
 
 import (
+	"io"
 	"net/http"
+	"net/http/httptest"
 	"testing"
 	"time"
 
@@ -44,5 +46,44 @@ func TestHeadLookupStoresNothing(t *testing.T) {
 	e.do("HEAD", "/api/estadias?parceiro_id=sandbox&localizador=1234567890", "", "Authorization", "Bearer "+e.token)
 	if after, err := e.svc.Gate.Occupancy(e.ctx, "sbx"); err != nil || after.Occupied != before.Occupied {
 		t.Fatalf("sandbox occupancy after a HEAD: %+v, %v; want %+v", after, err, before)
+	}
+}
+
+// TestHeadLookupLength: over HTTP, a HEAD of a stay lookup announces no
+// length other than the GET's: its body would lack the quote a GET takes
+// (transacao, transacao_validade), so a Content-Length from it would be
+// shorter than what a GET of the same stay sends.
+func TestHeadLookupLength(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	d := e.enter(t, "sp", "cam-h2", "ABC1D24", entry)
+	e.clock.Set(entry.Add(2 * time.Hour))
+	srv := httptest.NewServer(e.h)
+	defer srv.Close()
+	send := func(method string) *http.Response {
+		t.Helper()
+		req, err := http.NewRequest(method, srv.URL+"/api/estadias?localizador="+d.Locator, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Accept", "application/vnd.linkc.com.br; version=1")
+		req.Header.Set("Authorization", "Bearer "+e.token)
+		res, err := srv.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, _ = io.Copy(io.Discard, res.Body)
+		res.Body.Close()
+		return res
+	}
+	head, get := send(http.MethodHead), send(http.MethodGet)
+	if head.StatusCode != http.StatusOK || get.StatusCode != http.StatusOK {
+		t.Fatalf("HEAD %d, GET %d; want 200 both", head.StatusCode, get.StatusCode)
+	}
+	if head.ContentLength != -1 && head.ContentLength != get.ContentLength {
+		t.Fatalf("HEAD announces Content-Length %d, GET sends %d", head.ContentLength, get.ContentLength)
+	}
+	if h, g := head.Header.Get("Content-Type"), get.Header.Get("Content-Type"); h != g {
+		t.Fatalf("HEAD Content-Type %q, GET %q", h, g)
 	}
 }

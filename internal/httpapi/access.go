@@ -74,8 +74,15 @@ func (s *Server) createPass(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// listPasses answers one page of a lot's passes, as listStays pages
+// stays: limit, after, and next while more follow.
 func (s *Server) listPasses(w http.ResponseWriter, r *http.Request) error {
-	ps, err := s.svc.Access.ListPasses(r.Context(), "", r.PathValue("code"))
+	q := r.URL.Query()
+	limit, err := queryInt("limit", q.Get("limit"))
+	if err != nil {
+		return err
+	}
+	ps, more, err := s.svc.Access.PassPage(r.Context(), "", r.PathValue("code"), q.Get("after"), limit)
 	if err != nil {
 		return err
 	}
@@ -83,7 +90,11 @@ func (s *Server) listPasses(w http.ResponseWriter, r *http.Request) error {
 	for i, p := range ps {
 		out[i] = viewPass(p)
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"passes": out})
+	resp := map[string]any{"passes": out}
+	if more {
+		resp["next"] = ps[len(ps)-1].ID
+	}
+	writeJSON(w, http.StatusOK, resp)
 	return nil
 }
 
@@ -170,8 +181,14 @@ func (s *Server) createWhitelist(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// listWhitelist answers one page of a lot's entries, as listPasses.
 func (s *Server) listWhitelist(w http.ResponseWriter, r *http.Request) error {
-	es, err := s.svc.Access.ListWhitelist(r.Context(), r.PathValue("code"))
+	q := r.URL.Query()
+	limit, err := queryInt("limit", q.Get("limit"))
+	if err != nil {
+		return err
+	}
+	es, more, err := s.svc.Access.WhitelistPage(r.Context(), r.PathValue("code"), q.Get("after"), limit)
 	if err != nil {
 		return err
 	}
@@ -179,7 +196,11 @@ func (s *Server) listWhitelist(w http.ResponseWriter, r *http.Request) error {
 	for i, e := range es {
 		out[i] = viewWhitelist(e)
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"whitelist": out})
+	resp := map[string]any{"whitelist": out}
+	if more {
+		resp["next"] = es[len(es)-1].ID
+	}
+	writeJSON(w, http.StatusOK, resp)
 	return nil
 }
 

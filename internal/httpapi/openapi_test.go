@@ -30,12 +30,14 @@ type (
 	}
 	docPassList struct {
 		Passes []passView `json:"passes"`
+		Next   string     `json:"next,omitempty"`
 	}
 	docPlanList struct {
 		Plans []planView `json:"plans"`
 	}
 	docWhitelistList struct {
 		Whitelist []whitelistView `json:"whitelist"`
+		Next      string          `json:"next,omitempty"`
 	}
 	docStayPage struct {
 		Stays []stayView `json:"stays"`

@@ -133,3 +133,21 @@ func (w *WhitelistEntry) AllowsAt(t time.Time) bool { return w.Kind == AccessAll
 // DeniesAt reports whether the entry keeps its car out at instant t,
 // whatever else the car holds (a pass).
 func (w *WhitelistEntry) DeniesAt(t time.Time) bool { return w.Kind == AccessDeny && w.ValidAt(t) }
+
+// PageFilter selects one page of a lot's passes or whitelist entries, in
+// id order (keyset pagination: ids are time-ordered, so one added while a
+// client pages comes after every page already read).
+type PageFilter struct {
+	LotCode string
+	AfterID string // those with an id greater than this; "" from the start
+	Limit   int
+}
+
+// EntryFilter selects one page of one list of a lot, in plate key order.
+type EntryFilter struct {
+	LotCode       string
+	Category      string // ListWhite, ListSpecial or ListHotel
+	Kind          string // "" any kind, else AccessAllow or AccessDeny
+	AfterPlateKey string // those whose plate key sorts after this; "" from the start
+	Limit         int
+}

@@ -113,6 +113,9 @@ type Tx interface {
 	UpdatePass(ctx context.Context, p *Pass) error
 	DeletePass(ctx context.Context, id string) error
 	ListPasses(ctx context.Context, lot string) ([]*Pass, error)
+	// ListPassPage returns at most f.Limit of a lot's passes in id order,
+	// those after f.AfterID, with their plates.
+	ListPassPage(ctx context.Context, f PageFilter) ([]*Pass, error)
 	FindPassByPlate(ctx context.Context, lot, plateKey string) (*Pass, error)
 	// FindPassByUserCode finds a lot's pass by its holder's user code,
 	// which names at most one pass of a lot (ENotFound; CreatePass and
@@ -125,6 +128,13 @@ type Tx interface {
 	UpdateWhitelist(ctx context.Context, w *WhitelistEntry) error
 	DeleteWhitelist(ctx context.Context, id string) error
 	ListWhitelist(ctx context.Context, lot string) ([]*WhitelistEntry, error)
+	// ListWhitelistPage returns at most f.Limit of a lot's entries in id
+	// order, those after f.AfterID.
+	ListWhitelistPage(ctx context.Context, f PageFilter) ([]*WhitelistEntry, error)
+	// ListEntryPage returns at most f.Limit entries of one list of a lot
+	// (f.Category; f.Kind too unless it is "") in plate key order, those
+	// after f.AfterPlateKey.
+	ListEntryPage(ctx context.Context, f EntryFilter) ([]*WhitelistEntry, error)
 	FindWhitelist(ctx context.Context, lot, plateKey string) (*WhitelistEntry, error)
 
 	// PlateRecords says which kinds of records a plate key has in a lot,

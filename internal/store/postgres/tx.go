@@ -497,6 +497,27 @@ func (t *txn) ListPasses(ctx context.Context, lot string) ([]*park.Pass, error) 
 	return out, nil
 }
 
+func (t *txn) ListPassPage(ctx context.Context, f park.PageFilter) ([]*park.Pass, error) {
+	rows, err := t.q.ListPassPage(ctx, db.ListPassPageParams{LotCode: f.LotCode, AfterID: f.AfterID, Lim: int32(f.Limit)})
+	if err != nil || len(rows) == 0 {
+		return nil, mapErr(err)
+	}
+	plates, err := t.q.ListPassPlatesBetween(ctx, db.ListPassPlatesBetweenParams{LotCode: f.LotCode,
+		FirstID: rows[0].ID, LastID: rows[len(rows)-1].ID})
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	byPass := make(map[string][]db.PassPlate, len(rows))
+	for _, pl := range plates {
+		byPass[pl.PassID] = append(byPass[pl.PassID], pl)
+	}
+	out := make([]*park.Pass, len(rows))
+	for i, r := range rows {
+		out[i] = passFromRow(r, byPass[r.ID])
+	}
+	return out, nil
+}
+
 func (t *txn) FindPassByPlate(ctx context.Context, lot, plateKey string) (*park.Pass, error) {
 	id, err := t.q.FindPassIDByPlate(ctx, db.FindPassIDByPlateParams{LotCode: lot, PlateKey: plateKey})
 	if err != nil {
@@ -545,6 +566,31 @@ func (t *txn) DeleteWhitelist(ctx context.Context, id string) error {
 
 func (t *txn) ListWhitelist(ctx context.Context, lot string) ([]*park.WhitelistEntry, error) {
 	rows, err := t.q.ListWhitelist(ctx, lot)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	out := make([]*park.WhitelistEntry, len(rows))
+	for i, r := range rows {
+		out[i] = whitelistFromRow(r)
+	}
+	return out, nil
+}
+
+func (t *txn) ListWhitelistPage(ctx context.Context, f park.PageFilter) ([]*park.WhitelistEntry, error) {
+	rows, err := t.q.ListWhitelistPage(ctx, db.ListWhitelistPageParams{LotCode: f.LotCode, AfterID: f.AfterID, Lim: int32(f.Limit)})
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	out := make([]*park.WhitelistEntry, len(rows))
+	for i, r := range rows {
+		out[i] = whitelistFromRow(r)
+	}
+	return out, nil
+}
+
+func (t *txn) ListEntryPage(ctx context.Context, f park.EntryFilter) ([]*park.WhitelistEntry, error) {
+	rows, err := t.q.ListEntryPage(ctx, db.ListEntryPageParams{LotCode: f.LotCode, Category: f.Category, Kind: f.Kind,
+		AfterPlateKey: f.AfterPlateKey, Lim: int32(f.Limit)})
 	if err != nil {
 		return nil, mapErr(err)
 	}

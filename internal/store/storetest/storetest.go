@@ -28,6 +28,7 @@ func Run(t *testing.T, open Opener) {
 		"QuotesAndPayments": testQuotesAndPayments,
 		"Passes":            testPasses,
 		"Whitelist":         testWhitelist,
+		"ListPages":         testListPages,
 		"PlateRecords":      testPlateRecords,
 		"Rollback":          testRollback,
 		"NoLostUpdate":      testNoLostUpdate,

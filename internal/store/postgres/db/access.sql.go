@@ -251,6 +251,61 @@ func (q *Queries) InsertPassPlate(ctx context.Context, arg InsertPassPlateParams
 	return err
 }
 
+const listEntryPage = `-- name: ListEntryPage :many
+SELECT id, lot_code, plate, plate_key, kind, valid_from, valid_to, reason, created_at, updated_at, version, category FROM whitelist
+WHERE lot_code = $1 AND category = $2
+  AND ($3::text = '' OR kind = $3::text)
+  AND plate_key > $4
+ORDER BY plate_key LIMIT $5
+`
+
+type ListEntryPageParams struct {
+	LotCode       string
+	Category      string
+	Kind          string
+	AfterPlateKey string
+	Lim           int32
+}
+
+func (q *Queries) ListEntryPage(ctx context.Context, arg ListEntryPageParams) ([]Whitelist, error) {
+	rows, err := q.db.Query(ctx, listEntryPage,
+		arg.LotCode,
+		arg.Category,
+		arg.Kind,
+		arg.AfterPlateKey,
+		arg.Lim,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []Whitelist
+	for rows.Next() {
+		var i Whitelist
+		if err := rows.Scan(
+			&i.ID,
+			&i.LotCode,
+			&i.Plate,
+			&i.PlateKey,
+			&i.Kind,
+			&i.ValidFrom,
+			&i.ValidTo,
+			&i.Reason,
+			&i.CreatedAt,
+			&i.UpdatedAt,
+			&i.Version,
+			&i.Category,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const listLotPassPlates = `-- name: ListLotPassPlates :many
 SELECT lot_code, plate_key, pass_id, plate, position FROM pass_plates WHERE lot_code = $1 ORDER BY pass_id, position
 `
@@ -283,12 +338,96 @@ func (q *Queries) ListLotPassPlates(ctx context.Context, lotCode string) ([]Pass
 	return items, nil
 }
 
+const listPassPage = `-- name: ListPassPage :many
+SELECT id, lot_code, holder_name, mobile, user_code, spaces, valid_from, valid_to, plan, created_at, updated_at, version, slots FROM passes WHERE lot_code = $1 AND id > $2 ORDER BY id LIMIT $3
+`
+
+type ListPassPageParams struct {
+	LotCode string
+	AfterID string
+	Lim     int32
+}
+
+func (q *Queries) ListPassPage(ctx context.Context, arg ListPassPageParams) ([]Pass, error) {
+	rows, err := q.db.Query(ctx, listPassPage, arg.LotCode, arg.AfterID, arg.Lim)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []Pass
+	for rows.Next() {
+		var i Pass
+		if err := rows.Scan(
+			&i.ID,
+			&i.LotCode,
+			&i.HolderName,
+			&i.Mobile,
+			&i.UserCode,
+			&i.Spaces,
+			&i.ValidFrom,
+			&i.ValidTo,
+			&i.Plan,
+			&i.CreatedAt,
+			&i.UpdatedAt,
+			&i.Version,
+			&i.Slots,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const listPassPlates = `-- name: ListPassPlates :many
 SELECT lot_code, plate_key, pass_id, plate, position FROM pass_plates WHERE pass_id = $1 ORDER BY position
 `
 
 func (q *Queries) ListPassPlates(ctx context.Context, passID string) ([]PassPlate, error) {
 	rows, err := q.db.Query(ctx, listPassPlates, passID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []PassPlate
+	for rows.Next() {
+		var i PassPlate
+		if err := rows.Scan(
+			&i.LotCode,
+			&i.PlateKey,
+			&i.PassID,
+			&i.Plate,
+			&i.Position,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const listPassPlatesBetween = `-- name: ListPassPlatesBetween :many
+SELECT lot_code, plate_key, pass_id, plate, position FROM pass_plates WHERE lot_code = $1 AND pass_id >= $2 AND pass_id <= $3
+ORDER BY pass_id, position
+`
+
+type ListPassPlatesBetweenParams struct {
+	LotCode string
+	FirstID string
+	LastID  string
+}
+
+// The plates of one page of a lot's passes (ListPassPage: one statement,
+// not one per pass), by pass and position: the page is the lot's passes
+// with ids from first_id to last_id.
+func (q *Queries) ListPassPlatesBetween(ctx context.Context, arg ListPassPlatesBetweenParams) ([]PassPlate, error) {
+	rows, err := q.db.Query(ctx, listPassPlatesBetween, arg.LotCode, arg.FirstID, arg.LastID)
 	if err != nil {
 		return nil, err
 	}
@@ -357,6 +496,49 @@ SELECT id, lot_code, plate, plate_key, kind, valid_from, valid_to, reason, creat
 
 func (q *Queries) ListWhitelist(ctx context.Context, lotCode string) ([]Whitelist, error) {
 	rows, err := q.db.Query(ctx, listWhitelist, lotCode)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []Whitelist
+	for rows.Next() {
+		var i Whitelist
+		if err := rows.Scan(
+			&i.ID,
+			&i.LotCode,
+			&i.Plate,
+			&i.PlateKey,
+			&i.Kind,
+			&i.ValidFrom,
+			&i.ValidTo,
+			&i.Reason,
+			&i.CreatedAt,
+			&i.UpdatedAt,
+			&i.Version,
+			&i.Category,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const listWhitelistPage = `-- name: ListWhitelistPage :many
+SELECT id, lot_code, plate, plate_key, kind, valid_from, valid_to, reason, created_at, updated_at, version, category FROM whitelist WHERE lot_code = $1 AND id > $2 ORDER BY id LIMIT $3
+`
+
+type ListWhitelistPageParams struct {
+	LotCode string
+	AfterID string
+	Lim     int32
+}
+
+func (q *Queries) ListWhitelistPage(ctx context.Context, arg ListWhitelistPageParams) ([]Whitelist, error) {
+	rows, err := q.db.Query(ctx, listWhitelistPage, arg.LotCode, arg.AfterID, arg.Lim)
 	if err != nil {
 		return nil, err
 	}

@@ -519,6 +519,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.listEnrolmentsStmt, err = db.PrepareContext(ctx, listEnrolments); err != nil {
 		return nil, fmt.Errorf("error preparing query ListEnrolments: %w", err)
 	}
+	if q.listEntryPageStmt, err = db.PrepareContext(ctx, listEntryPage); err != nil {
+		return nil, fmt.Errorf("error preparing query ListEntryPage: %w", err)
+	}
 	if q.listGateCommandsStmt, err = db.PrepareContext(ctx, listGateCommands); err != nil {
 		return nil, fmt.Errorf("error preparing query ListGateCommands: %w", err)
 	}
@@ -570,8 +573,14 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.listPartnersStmt, err = db.PrepareContext(ctx, listPartners); err != nil {
 		return nil, fmt.Errorf("error preparing query ListPartners: %w", err)
 	}
+	if q.listPassPageStmt, err = db.PrepareContext(ctx, listPassPage); err != nil {
+		return nil, fmt.Errorf("error preparing query ListPassPage: %w", err)
+	}
 	if q.listPassPlatesStmt, err = db.PrepareContext(ctx, listPassPlates); err != nil {
 		return nil, fmt.Errorf("error preparing query ListPassPlates: %w", err)
+	}
+	if q.listPassPlatesBetweenStmt, err = db.PrepareContext(ctx, listPassPlatesBetween); err != nil {
+		return nil, fmt.Errorf("error preparing query ListPassPlatesBetween: %w", err)
 	}
 	if q.listPassesStmt, err = db.PrepareContext(ctx, listPasses); err != nil {
 		return nil, fmt.Errorf("error preparing query ListPasses: %w", err)
@@ -638,6 +647,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.listWhitelistStmt, err = db.PrepareContext(ctx, listWhitelist); err != nil {
 		return nil, fmt.Errorf("error preparing query ListWhitelist: %w", err)
+	}
+	if q.listWhitelistPageStmt, err = db.PrepareContext(ctx, listWhitelistPage); err != nil {
+		return nil, fmt.Errorf("error preparing query ListWhitelistPage: %w", err)
 	}
 	if q.locateCarStmt, err = db.PrepareContext(ctx, locateCar); err != nil {
 		return nil, fmt.Errorf("error preparing query LocateCar: %w", err)
@@ -1625,6 +1637,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing listEnrolmentsStmt: %w", cerr)
 		}
 	}
+	if q.listEntryPageStmt != nil {
+		if cerr := q.listEntryPageStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listEntryPageStmt: %w", cerr)
+		}
+	}
 	if q.listGateCommandsStmt != nil {
 		if cerr := q.listGateCommandsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listGateCommandsStmt: %w", cerr)
@@ -1710,9 +1727,19 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing listPartnersStmt: %w", cerr)
 		}
 	}
+	if q.listPassPageStmt != nil {
+		if cerr := q.listPassPageStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listPassPageStmt: %w", cerr)
+		}
+	}
 	if q.listPassPlatesStmt != nil {
 		if cerr := q.listPassPlatesStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listPassPlatesStmt: %w", cerr)
+		}
+	}
+	if q.listPassPlatesBetweenStmt != nil {
+		if cerr := q.listPassPlatesBetweenStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listPassPlatesBetweenStmt: %w", cerr)
 		}
 	}
 	if q.listPassesStmt != nil {
@@ -1823,6 +1850,11 @@ func (q *Queries) Close() error {
 	if q.listWhitelistStmt != nil {
 		if cerr := q.listWhitelistStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listWhitelistStmt: %w", cerr)
+		}
+	}
+	if q.listWhitelistPageStmt != nil {
+		if cerr := q.listWhitelistPageStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listWhitelistPageStmt: %w", cerr)
 		}
 	}
 	if q.locateCarStmt != nil {
@@ -2289,6 +2321,7 @@ type Queries struct {
 	listDeliveriesBySubscriptionStmt  *sql.Stmt
 	listDevicesStmt                   *sql.Stmt
 	listEnrolmentsStmt                *sql.Stmt
+	listEntryPageStmt                 *sql.Stmt
 	listGateCommandsStmt              *sql.Stmt
 	listIDTagsStmt                    *sql.Stmt
 	listIntegratorPartnersStmt        *sql.Stmt
@@ -2306,7 +2339,9 @@ type Queries struct {
 	listPartnerStaysByLocatorStmt     *sql.Stmt
 	listPartnerSubscriptionsStmt      *sql.Stmt
 	listPartnersStmt                  *sql.Stmt
+	listPassPageStmt                  *sql.Stmt
 	listPassPlatesStmt                *sql.Stmt
+	listPassPlatesBetweenStmt         *sql.Stmt
 	listPassesStmt                    *sql.Stmt
 	listPlansStmt                     *sql.Stmt
 	listPriceStandardsStmt            *sql.Stmt
@@ -2329,6 +2364,7 @@ type Queries struct {
 	listStoreModelsStmt               *sql.Stmt
 	listSubscriptionsStmt             *sql.Stmt
 	listWhitelistStmt                 *sql.Stmt
+	listWhitelistPageStmt             *sql.Stmt
 	locateCarStmt                     *sql.Stmt
 	markDeviceSeenStmt                *sql.Stmt
 	markSeenStmt                      *sql.Stmt
@@ -2552,6 +2588,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		listDeliveriesBySubscriptionStmt:  q.listDeliveriesBySubscriptionStmt,
 		listDevicesStmt:                   q.listDevicesStmt,
 		listEnrolmentsStmt:                q.listEnrolmentsStmt,
+		listEntryPageStmt:                 q.listEntryPageStmt,
 		listGateCommandsStmt:              q.listGateCommandsStmt,
 		listIDTagsStmt:                    q.listIDTagsStmt,
 		listIntegratorPartnersStmt:        q.listIntegratorPartnersStmt,
@@ -2569,7 +2606,9 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		listPartnerStaysByLocatorStmt:     q.listPartnerStaysByLocatorStmt,
 		listPartnerSubscriptionsStmt:      q.listPartnerSubscriptionsStmt,
 		listPartnersStmt:                  q.listPartnersStmt,
+		listPassPageStmt:                  q.listPassPageStmt,
 		listPassPlatesStmt:                q.listPassPlatesStmt,
+		listPassPlatesBetweenStmt:         q.listPassPlatesBetweenStmt,
 		listPassesStmt:                    q.listPassesStmt,
 		listPlansStmt:                     q.listPlansStmt,
 		listPriceStandardsStmt:            q.listPriceStandardsStmt,
@@ -2592,6 +2631,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		listStoreModelsStmt:               q.listStoreModelsStmt,
 		listSubscriptionsStmt:             q.listSubscriptionsStmt,
 		listWhitelistStmt:                 q.listWhitelistStmt,
+		listWhitelistPageStmt:             q.listWhitelistPageStmt,
 		locateCarStmt:                     q.locateCarStmt,
 		markDeviceSeenStmt:                q.markDeviceSeenStmt,
 		markSeenStmt:                      q.markSeenStmt,

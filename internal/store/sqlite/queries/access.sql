@@ -71,3 +71,22 @@ SELECT EXISTS (SELECT 1 FROM whitelist w WHERE w.lot_code = sqlc.arg(lot_code) A
                                        AND s.state = 'in') AS inside,
        EXISTS (SELECT 1 FROM rental_orders o WHERE o.plate_key = sqlc.arg(plate_key)
                                                AND o.status IN ('awaiting_pickup', 'in_use')) AS rented;
+
+-- name: ListPassPage :many
+SELECT * FROM passes WHERE lot_code = sqlc.arg(lot_code) AND id > sqlc.arg(after_id) ORDER BY id LIMIT sqlc.arg(lim);
+
+-- name: ListPassPlatesBetween :many
+-- The plates of one page of a lot's passes (ListPassPage: one statement,
+-- not one per pass), by pass and position: the page is the lot's passes
+-- with ids from first_id to last_id.
+SELECT * FROM pass_plates WHERE lot_code = sqlc.arg(lot_code) AND pass_id >= sqlc.arg(first_id) AND pass_id <= sqlc.arg(last_id)
+ORDER BY pass_id, position;
+
+-- name: ListWhitelistPage :many
+SELECT * FROM whitelist WHERE lot_code = sqlc.arg(lot_code) AND id > sqlc.arg(after_id) ORDER BY id LIMIT sqlc.arg(lim);
+
+-- name: ListEntryPage :many
+SELECT * FROM whitelist
+WHERE lot_code = sqlc.arg(lot_code) AND category = sqlc.arg(category) AND (CAST(sqlc.arg(kind) AS TEXT) = '' OR kind = CAST(sqlc.arg(kind) AS TEXT))
+  AND plate_key > sqlc.arg(after_plate_key)
+ORDER BY plate_key LIMIT sqlc.arg(lim);

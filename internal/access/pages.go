@@ -1,0 +1,134 @@
+package access
+
+import (
+	"context"
+
+	"parkd/internal/core"
+	"parkd/internal/park"
+	"parkd/internal/plate"
+)
+
+// DefaultPage is the size of a page of passes or list entries when the
+// caller names none, as for stays.
+const DefaultPage = 100
+
+// pageLimit checks a page size as every native list does: 0 is the
+// default, else 1 to park.MaxListLimit.
+func pageLimit(limit int) (int, error) {
+	switch {
+	case limit < 0 || limit > park.MaxListLimit:
+		return 0, park.Invalid("limit", "must be between 1 and %d", park.MaxListLimit)
+	case limit == 0:
+		return DefaultPage, nil
+	}
+	return limit, nil
+}
+
+// pageAfter checks an id cursor: one that is not an id would read as an
+// empty last page, and the client would stop early without knowing.
+func pageAfter(after, what string) error {
+	if after != "" && !core.IsID(after) {
+		return park.Invalid("after", "%q is not a %s id: pass the next of the previous page", after, what)
+	}
+	return nil
+}
+
+// PassPage returns one page of a lot's passes in id order, those after
+// the id after ("" from the start), at most limit (0: DefaultPage), and
+// whether more follow. Ids are time-ordered: a pass added while a client
+// pages comes after the pages already read, one deleted is not returned
+// again, and the others come each exactly once. partner is the partner
+// that asks ("" : an operator).
+// Errors: EInvalid (limit, after), ENotFound (lot, or one partner may not use).
+func (s *Service) PassPage(ctx context.Context, partner, lot, after string, limit int) ([]*park.Pass, bool, error) {
+	limit, err := pageLimit(limit)
+	if err != nil {
+		return nil, false, err
+	}
+	if err := pageAfter(after, "pass"); err != nil {
+		return nil, false, err
+	}
+	var out []*park.Pass
+	err = s.base.View(ctx, func(tx park.Tx) error {
+		if _, err := lotFor(ctx, tx, partner, lot); err != nil {
+			return err
+		}
+		var err error
+		out, err = tx.ListPassPage(ctx, park.PageFilter{LotCode: lot, AfterID: after, Limit: limit + 1})
+		return err
+	})
+	if err != nil {
+		return nil, false, err
+	}
+	more := len(out) > limit
+	return out[:min(len(out), limit)], more, nil
+}
+
+// WhitelistPage returns one page of a lot's whitelist entries (every
+// list), as PassPage does passes.
+// Errors: EInvalid (limit, after), ENotFound (lot).
+func (s *Service) WhitelistPage(ctx context.Context, lot, after string, limit int) ([]*park.WhitelistEntry, bool, error) {
+	limit, err := pageLimit(limit)
+	if err != nil {
+		return nil, false, err
+	}
+	if err := pageAfter(after, "whitelist entry"); err != nil {
+		return nil, false, err
+	}
+	var out []*park.WhitelistEntry
+	err = s.base.View(ctx, func(tx park.Tx) error {
+		if _, err := tx.GetLotSettings(ctx, lot); err != nil {
+			return err
+		}
+		var err error
+		out, err = tx.ListWhitelistPage(ctx, park.PageFilter{LotCode: lot, AfterID: after, Limit: limit + 1})
+		return err
+	})
+	if err != nil {
+		return nil, false, err
+	}
+	more := len(out) > limit
+	return out[:min(len(out), limit)], more, nil
+}
+
+// EntryPage returns one page of one list of a lot (as ListEntries: the
+// whitelist's allowing entries, special vehicles, hotel guests) in plate
+// key order, those whose key sorts after afterKey ("" from the start; the
+// key of the previous page's last entry, its PlateKey), at most limit (0:
+// DefaultPage), and whether more follow. The plate key of each entry is
+// unique in its lot, so every entry there from the first page to the last
+// comes exactly once. partner is the partner that asks ("" : an operator).
+// Errors: EInvalid (limit, after, list), ENotFound (lot, or one partner may not use).
+func (s *Service) EntryPage(ctx context.Context, partner, lot, list, afterKey string, limit int) ([]*park.WhitelistEntry, bool, error) {
+	limit, err := pageLimit(limit)
+	if err != nil {
+		return nil, false, err
+	}
+	f := park.EntryFilter{LotCode: lot, Category: list, AfterPlateKey: afterKey, Limit: limit + 1}
+	switch list {
+	case park.ListWhite, park.ListHotel:
+		f.Kind = park.AccessAllow // inList: a deny entry of the operator's lists is the deny list
+	case park.ListSpecial:
+	default:
+		return nil, false, park.Invalid("list", "must be empty, %q or %q", park.ListSpecial, park.ListHotel)
+	}
+	if afterKey != "" {
+		if p, err := plate.Normalize(afterKey); err != nil || p.Key != afterKey {
+			return nil, false, park.Invalid("after", "%q is not a plate key: pass the next of the previous page", afterKey)
+		}
+	}
+	var out []*park.WhitelistEntry
+	err = s.base.View(ctx, func(tx park.Tx) error {
+		if _, err := lotFor(ctx, tx, partner, lot); err != nil {
+			return err
+		}
+		var err error
+		out, err = tx.ListEntryPage(ctx, f)
+		return err
+	})
+	if err != nil {
+		return nil, false, err
+	}
+	more := len(out) > limit
+	return out[:min(len(out), limit)], more, nil
+}

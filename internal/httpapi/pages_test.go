@@ -1,0 +1,136 @@
+package httpapi_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+)
+
+// pageOf reads one page of a lot's passes or whitelist (key "passes" or
+// "whitelist") and returns the plates on it and its next ("" when absent).
+func (e *env) pageOf(path, key string) (plates []string, next string) {
+	e.t.Helper()
+	page := e.want(e.do("GET", path, ""), 200)
+	for _, it := range page[key].([]any) {
+		m := it.(map[string]any)
+		if ps, ok := m["plates"].([]any); ok {
+			plates = append(plates, ps[0].(string))
+		} else {
+			plates = append(plates, m["plate"].(string))
+		}
+	}
+	if n, ok := page["next"]; ok {
+		next = n.(string)
+	}
+	return plates, next
+}
+
+// TestPassPages: a client pages through a lot's passes while the operator
+// adds and deletes some. Ids are time-ordered, so the order is the order
+// of creation: P1..P5 are there at the start.
+//
+//	page 1 (limit 2): P1 P2, next = P2, more follow
+//	  then P3 (not yet read) is deleted and P6 added
+//	page 2 (after P2): P4 P5, next = P5, more follow (P6)
+//	  then P2 (already read) is deleted and P7 added
+//	page 3 (after P5): P6 P7, no next: nothing follows
+//
+// Every pass there from start to end (P1 P4 P5) comes once, P2 once
+// before it was deleted, P3 never, the added P6 and P7 once, in order.
+func TestPassPages(t *testing.T) {
+	e := newEnv(t)
+	e.want(e.do("POST", "/v1/lots", lotJSON), 201)
+	ids := map[string]string{}
+	add := func(n int) {
+		plate := fmt.Sprintf("京A1000%d", n)
+		p := e.want(e.do("POST", "/v1/lots/140123001/passes", `{"holder_name":"P`+fmt.Sprint(n)+`","plates":["`+plate+`"],
+			"valid_from":"2026-11-01T00:00:00Z","valid_to":"2026-12-01T00:00:00Z"}`), 201)
+		ids[plate] = p["id"].(string)
+	}
+	for n := 1; n <= 5; n++ {
+		add(n)
+	}
+	const path = "/v1/lots/140123001/passes"
+	var all []string
+	got, next := e.pageOf(path+"?limit=2", "passes")
+	if strings.Join(got, " ") != "京A10001 京A10002" || next != ids["京A10002"] {
+		t.Fatalf("page 1: %v next %q", got, next)
+	}
+	all = append(all, got...)
+	e.want(e.do("DELETE", path+"/"+ids["京A10003"], ""), 204)
+	add(6)
+	got, next = e.pageOf(path+"?limit=2&after="+next, "passes")
+	if strings.Join(got, " ") != "京A10004 京A10005" || next != ids["京A10005"] {
+		t.Fatalf("page 2: %v next %q", got, next)
+	}
+	all = append(all, got...)
+	e.want(e.do("DELETE", path+"/"+ids["京A10002"], ""), 204)
+	add(7)
+	got, next = e.pageOf(path+"?limit=2&after="+next, "passes")
+	if strings.Join(got, " ") != "京A10006 京A10007" || next != "" {
+		t.Fatalf("page 3: %v next %q", got, next)
+	}
+	all = append(all, got...)
+	if strings.Join(all, " ") != "京A10001 京A10002 京A10004 京A10005 京A10006 京A10007" {
+		t.Fatalf("paged through %v", all)
+	}
+	// A client that reads one reply (no limit: up to 100) gets the five
+	// passes left and no next.
+	got, next = e.pageOf(path, "passes")
+	if strings.Join(got, " ") != "京A10001 京A10004 京A10005 京A10006 京A10007" || next != "" {
+		t.Fatalf("one reply: %v next %q", got, next)
+	}
+}
+
+// TestWhitelistPages: as TestPassPages, over the whitelist's entries of
+// every list. W1..W4 at the start (W2 a special vehicle, W3 a hotel
+// guest's: every list is paged together, by id).
+//
+//	page 1 (limit 3): W1 W2 W3, next = W3
+//	  then W4 (not yet read) is deleted, W5 added
+//	page 2 (after W3): W5, no next
+func TestWhitelistPages(t *testing.T) {
+	e := newEnv(t)
+	e.want(e.do("POST", "/v1/lots", lotJSON), 201)
+	const window = `"valid_from":"2026-11-01T00:00:00Z","valid_to":"2027-11-01T00:00:00Z"`
+	ids := map[string]string{}
+	add := func(plate, extra string) {
+		w := e.want(e.do("POST", "/v1/lots/140123001/whitelist", `{"plate":"`+plate+`",`+extra+window+`}`), 201)
+		ids[plate] = w["id"].(string)
+	}
+	add("沪B00001", "")
+	add("沪B00002", `"category":"special","reason":"police",`)
+	add("沪B00003", `"category":"hotel","reason":"808",`)
+	add("沪B00004", `"kind":"deny",`)
+	const path = "/v1/lots/140123001/whitelist"
+	got, next := e.pageOf(path+"?limit=3", "whitelist")
+	if strings.Join(got, " ") != "沪B00001 沪B00002 沪B00003" || next != ids["沪B00003"] {
+		t.Fatalf("page 1: %v next %q", got, next)
+	}
+	e.want(e.do("DELETE", path+"/"+ids["沪B00004"], ""), 204)
+	add("沪B00005", "")
+	got, next = e.pageOf(path+"?limit=3&after="+next, "whitelist")
+	if strings.Join(got, " ") != "沪B00005" || next != "" {
+		t.Fatalf("page 2: %v next %q", got, next)
+	}
+}
+
+// TestListPageRefusals: a limit or cursor that is not one is refused,
+// naming it, as for stays.
+func TestListPageRefusals(t *testing.T) {
+	e := newEnv(t)
+	e.want(e.do("POST", "/v1/lots", lotJSON), 201)
+	for _, path := range []string{"/v1/lots/140123001/passes", "/v1/lots/140123001/whitelist"} {
+		for _, c := range []struct{ query, field string }{
+			{"limit=-1", "limit"}, {"limit=1001", "limit"}, {"limit=ten", "limit"},
+			{"after=page2", "after"}, {"after=%E4%BA%AC", "after"},
+		} {
+			p := e.problem(e.do("GET", path+"?"+c.query, ""), 400, "invalid")
+			if !strings.Contains(fmt.Sprint(p), c.field) {
+				t.Errorf("%s?%s: %v does not name %s", path, c.query, p, c.field)
+			}
+		}
+		e.want(e.do("GET", path+"?limit=1000", ""), 200)
+		e.problem(e.do("GET", "/v1/lots/nolot/"+strings.TrimPrefix(path, "/v1/lots/140123001/")+"?limit=5", ""), 404, "not_found")
+	}
+}

@@ -1,7 +1,9 @@
 package web
 
 import (
+	"errors"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -29,11 +31,15 @@ type accessData struct {
 	Whitelist []*park.WhitelistEntry
 	Special   []*park.WhitelistEntry
 	Hotel     []*park.WhitelistEntry
-	Coupons   []couponRow
-	Total     int // coupons in all
-	CanChange bool
-	From, To  string
-	Added     bool
+	// Each list's next page and its first ("" : none), keeping the pages
+	// of the others as they are.
+	PassesNext, WhitelistNext, SpecialNext, HotelNext     string
+	PassesFirst, WhitelistFirst, SpecialFirst, HotelFirst string
+	Coupons                                               []couponRow
+	Total                                                 int // coupons in all
+	CanChange                                             bool
+	From, To                                              string
+	Added                                                 bool
 }
 
 func (w *Console) accessPage(rw http.ResponseWriter, r *http.Request, p *operators.Principal) error {
@@ -46,20 +52,58 @@ func (w *Console) accessPage(rw http.ResponseWriter, r *http.Request, p *operato
 	now := w.now().In(loc)
 	d := accessData{Lot: l, Loc: loc, CanChange: p.MayChange(l.Code), Added: r.URL.Query().Get("added") != "",
 		From: now.Format(dateTimeLocal), To: now.AddDate(0, 1, 0).Format(dateTimeLocal)}
-	if d.Passes, err = w.sys.Access.ListPasses(ctx, "", l.Code); err != nil {
-		return err
+	// Passes and each list a page at a time, each read once: a lot's
+	// 5,000 passes or 20,000 entries are not read or drawn at once.
+	q := r.URL.Query()
+	link := func(key, value string) string {
+		v := url.Values{}
+		for _, k := range []string{"passes_after", "whitelist_after", "special_after", "hotel_after"} {
+			if x := q.Get(k); x != "" && k != key {
+				v.Set(k, x)
+			}
+		}
+		if value != "" {
+			v.Set(key, value)
+		}
+		if len(v) == 0 {
+			return Prefix + "lots/" + l.Code + "/access"
+		}
+		return Prefix + "lots/" + l.Code + "/access?" + v.Encode()
 	}
+	first := func(key string) string {
+		if q.Get(key) == "" {
+			return ""
+		}
+		return link(key, "")
+	}
+	var more bool
+	if d.Passes, more, err = w.sys.Access.PassPage(ctx, "", l.Code, q.Get("passes_after"), accessPageSize); err != nil {
+		return fieldAs(err, "after", "passes_after")
+	}
+	if more {
+		d.PassesNext = link("passes_after", d.Passes[len(d.Passes)-1].ID)
+	}
+	d.PassesFirst = first("passes_after")
 	if d.Plans, err = w.sys.Access.ListPlans(ctx, "", l.Code); err != nil {
 		return err
 	}
-	if d.Whitelist, err = w.sys.Access.ListEntries(ctx, "", l.Code, park.ListWhite, ""); err != nil {
-		return err
-	}
-	if d.Special, err = w.sys.Access.ListEntries(ctx, "", l.Code, park.ListSpecial, ""); err != nil {
-		return err
-	}
-	if d.Hotel, err = w.sys.Access.ListEntries(ctx, "", l.Code, park.ListHotel, ""); err != nil {
-		return err
+	for _, list := range []struct {
+		category, key string
+		out           *[]*park.WhitelistEntry
+		next, first   *string
+	}{
+		{park.ListWhite, "whitelist_after", &d.Whitelist, &d.WhitelistNext, &d.WhitelistFirst},
+		{park.ListSpecial, "special_after", &d.Special, &d.SpecialNext, &d.SpecialFirst},
+		{park.ListHotel, "hotel_after", &d.Hotel, &d.HotelNext, &d.HotelFirst},
+	} {
+		if *list.out, more, err = w.sys.Access.EntryPage(ctx, "", l.Code, list.category, q.Get(list.key), accessPageSize); err != nil {
+			return fieldAs(err, "after", list.key)
+		}
+		if more {
+			es := *list.out
+			*list.next = link(list.key, es[len(es)-1].PlateKey)
+		}
+		*list.first = first(list.key)
 	}
 	// The newest coupons, newest first: the list is kept oldest first, so
 	// its last page, read backwards.
@@ -78,6 +122,22 @@ func (w *Console) accessPage(rw http.ResponseWriter, r *http.Request, p *operato
 	}
 	w.render(rw, r, http.StatusOK, "access", p, "overview", d)
 	return nil
+}
+
+// accessPageSize is how many passes, and entries of each list, the access
+// page shows at a time.
+const accessPageSize = 100
+
+// fieldAs names a refusal of the core's field from as the page's
+// parameter to, so the operator sees which link or address was wrong.
+func fieldAs(err error, from, to string) error {
+	var pe *park.Error
+	if errors.As(err, &pe) && pe.Code == park.EInvalid && pe.Field == from {
+		named := *pe
+		named.Field = to
+		return &named
+	}
+	return err
 }
 
 // couponRow is a coupon as the operator sees it now: an issued coupon

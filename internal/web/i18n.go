@@ -137,6 +137,8 @@ var words = map[string][3]string{ // en, zh, pt
 	"sign_out_everywhere": {"Sign out everywhere", "全部退出", "Desconectar em todos os lugares"},
 	"changes":             {"Changes", "变更记录", "Alterações"},
 	"older":               {"Older changes", "更早的变更", "Alterações anteriores"},
+	"next_page":           {"Next page", "下一页", "Próxima página"},
+	"first_page":          {"First page", "第一页", "Primeira página"},
 	"action":              {"Action", "操作", "Ação"},
 	"target":              {"Target", "对象", "Alvo"},
 	"before_after":        {"Before / after", "变更前/后", "Antes / depois"},

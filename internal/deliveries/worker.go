@@ -107,6 +107,7 @@ type outcome struct {
 	release bool          // not attempted: due again after wait
 	wait    time.Duration // for a release: how long until it is due again
 	gone    bool          // the partner answered 410: disable the subscription
+	subVer  int64         // for gone: the subscription's version the attempt was made under
 	after   time.Duration // the partner's Retry-After, if any: its subscription's lane waits as long
 }
 
@@ -436,7 +437,7 @@ func (s *Service) send(ctx context.Context, a *Attempt) outcome {
 	}
 	if resp.StatusCode == http.StatusGone {
 		d.State, d.NextAt = park.DeliveryFailed, at
-		return outcome{d: d, gone: true}
+		return outcome{d: d, gone: true, subVer: sub.Version}
 	}
 	var after time.Duration
 	if resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable {
@@ -542,7 +543,9 @@ func (s *Service) finisher(results <-chan outcome, inflight *atomic.Int64) {
 			}
 			ds[i] = d
 		}
+		var disabled []*park.Delivery
 		err := s.base.Update(ctx, func(tx park.Tx) error {
+			disabled = disabled[:0]
 			// A deleted subscription took its deliveries with it: fewer
 			// stored than given is no error.
 			if _, err := tx.FinishDeliveries(ctx, ds); err != nil {
@@ -550,8 +553,12 @@ func (s *Service) finisher(results <-chan outcome, inflight *atomic.Int64) {
 			}
 			for _, o := range batch {
 				if o.gone {
-					if err := disable(ctx, tx, o.d.SubscriptionID, now); err != nil {
+					done, err := disable(ctx, tx, o.d.SubscriptionID, o.subVer, now)
+					if err != nil {
 						return err
+					}
+					if done {
+						disabled = append(disabled, o.d)
 					}
 				}
 			}
@@ -564,7 +571,11 @@ func (s *Service) finisher(results <-chan outcome, inflight *atomic.Int64) {
 		for _, o := range batch {
 			if o.gone {
 				s.forget(o.d.SubscriptionID)
-				s.base.Log.Warn("subscription disabled: the partner answered 410 Gone", "subscription", o.d.SubscriptionID, "partner", o.d.PartnerID)
+			}
+		}
+		if err == nil {
+			for _, d := range disabled {
+				s.base.Log.Warn("subscription disabled: the partner answered 410 Gone", "subscription", d.SubscriptionID, "partner", d.PartnerID)
 			}
 		}
 		inflight.Add(-int64(len(batch)))
@@ -594,17 +605,20 @@ func (s *Service) finisher(results <-chan outcome, inflight *atomic.Int64) {
 }
 
 // disable turns a subscription off because its partner said it is gone;
-// its deliveries wait until it is enabled again.
-func disable(ctx context.Context, tx park.Tx, id string, now time.Time) error {
+// its deliveries wait until it is enabled again. Only the subscription
+// as the attempt was made under it (version): one changed since, as an
+// operator enabling it again after an earlier 410, stands, and a 410 to
+// an attempt that was already under way then does not undo it.
+func disable(ctx context.Context, tx park.Tx, id string, version int64, now time.Time) (bool, error) {
 	sub, err := tx.GetSubscription(ctx, id)
 	if park.IsCode(err, park.ENotFound) {
-		return nil
+		return false, nil
 	}
-	if err != nil || !sub.Enabled {
-		return err
+	if err != nil || !sub.Enabled || sub.Version != version {
+		return false, err
 	}
 	sub.Enabled, sub.DisabledBy, sub.UpdatedAt = false, "the partner answered 410 Gone at "+now.Format(time.RFC3339), now
-	return tx.UpdateSubscription(ctx, sub)
+	return true, tx.UpdateSubscription(ctx, sub)
 }
 
 // countQueue reports the queue to the metrics.

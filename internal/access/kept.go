@@ -52,17 +52,7 @@ func dropPass(ctx context.Context, tx park.Tx, p *park.Pass, keys []string, now 
 		if st.PassID != p.ID {
 			continue
 		}
-		for _, w := range free(st) {
-			if w.From.Before(st.EntryAt) {
-				w.From = st.EntryAt
-			}
-			if w.To.After(now) {
-				w.To = now
-			}
-			if w.To.After(w.From) {
-				st.KeptFree = append(st.KeptFree, w)
-			}
-		}
+		keepClipped(st, free(st), now)
 		st.PassID, st.PassFrom, st.UpdatedAt = "", nil, now
 		if err := tx.UpdateStay(ctx, st); err != nil {
 			return err
@@ -122,19 +112,7 @@ func eachInside(ctx context.Context, tx park.Tx, lot string, keys []string, free
 		if err != nil {
 			return err
 		}
-		n := len(st.KeptFree)
-		for _, w := range free(st) {
-			if w.From.Before(st.EntryAt) {
-				w.From = st.EntryAt
-			}
-			if w.To.After(now) {
-				w.To = now
-			}
-			if w.To.After(w.From) {
-				st.KeptFree = append(st.KeptFree, w)
-			}
-		}
-		if len(st.KeptFree) == n {
+		if !keepClipped(st, free(st), now) {
 			continue
 		}
 		st.UpdatedAt = now
@@ -143,4 +121,22 @@ func eachInside(ctx context.Context, tx park.Tx, lot string, keys []string, free
 		}
 	}
 	return nil
+}
+
+// keepClipped adds the windows, clipped to the stay's entry and now, to
+// the stay's kept free time, and says whether any was left to keep.
+func keepClipped(st *park.Stay, windows []park.Period, now time.Time) bool {
+	n := len(st.KeptFree)
+	for _, w := range windows {
+		if w.From.Before(st.EntryAt) {
+			w.From = st.EntryAt
+		}
+		if w.To.After(now) {
+			w.To = now
+		}
+		if w.To.After(w.From) {
+			st.KeptFree = append(st.KeptFree, w)
+		}
+	}
+	return len(st.KeptFree) > n
 }

@@ -569,11 +569,7 @@ func (t *txn) ListWhitelist(ctx context.Context, lot string) ([]*park.WhitelistE
 	if err != nil {
 		return nil, mapErr(err)
 	}
-	out := make([]*park.WhitelistEntry, len(rows))
-	for i, r := range rows {
-		out[i] = whitelistFromRow(r)
-	}
-	return out, nil
+	return whitelistRows(rows), nil
 }
 
 func (t *txn) ListWhitelistPage(ctx context.Context, f park.PageFilter) ([]*park.WhitelistEntry, error) {
@@ -581,11 +577,7 @@ func (t *txn) ListWhitelistPage(ctx context.Context, f park.PageFilter) ([]*park
 	if err != nil {
 		return nil, mapErr(err)
 	}
-	out := make([]*park.WhitelistEntry, len(rows))
-	for i, r := range rows {
-		out[i] = whitelistFromRow(r)
-	}
-	return out, nil
+	return whitelistRows(rows), nil
 }
 
 func (t *txn) ListEntryPage(ctx context.Context, f park.EntryFilter) ([]*park.WhitelistEntry, error) {
@@ -594,11 +586,7 @@ func (t *txn) ListEntryPage(ctx context.Context, f park.EntryFilter) ([]*park.Wh
 	if err != nil {
 		return nil, mapErr(err)
 	}
-	out := make([]*park.WhitelistEntry, len(rows))
-	for i, r := range rows {
-		out[i] = whitelistFromRow(r)
-	}
-	return out, nil
+	return whitelistRows(rows), nil
 }
 
 func (t *txn) PlateRecords(ctx context.Context, lot, plateKey string) (park.PlateRecords, error) {
@@ -615,4 +603,13 @@ func (t *txn) FindWhitelist(ctx context.Context, lot, plateKey string) (*park.Wh
 		return nil, wrap(err, "whitelist entry for this plate")
 	}
 	return whitelistFromRow(r), nil
+}
+
+// whitelistRows converts the rows of the whitelist's list queries.
+func whitelistRows(rows []db.Whitelist) []*park.WhitelistEntry {
+	out := make([]*park.WhitelistEntry, len(rows))
+	for i, r := range rows {
+		out[i] = whitelistFromRow(r)
+	}
+	return out
 }

@@ -1,12 +1,17 @@
 package sqlite
 
-import "parkd/internal/park"
+import (
+	"database/sql"
+
+	"parkd/internal/park"
+)
 
 // memo keeps, for one group commit (one write transaction), answers that
 // every gate event looks up again: a lot's settings (with its tariff
 // document), whether anyone subscribed to a kind of a lot's reports,
 // whether a partner is registered for a lot, how many cars a lot holds (kept up to
-// date by the batch's own AddOccupied). Nothing but the writer
+// date by the batch's own AddOccupied), and the indexed columns of the stays
+// it read or wrote (stayKeys). Nothing but the writer
 // writes, so an answer holds until this transaction changes what it was
 // read from: every txn method that writes those tables calls forget, and
 // so does a request's savepoint rolled back (its changes undone).
@@ -16,10 +21,21 @@ type memo struct {
 	subscribed map[[2]string]bool
 	uses       map[[2]string]bool // partner, lot
 	inside     map[string]int64
+	stays      map[string]stayKeys // stay id
+}
+
+// stayKeys are a stay's indexed columns as this transaction last read or
+// wrote them, at the stay's version then. Every change of a stay bumps its
+// version, so at that version the row holds exactly these.
+type stayKeys struct {
+	version                 int64
+	plateKey, state, passID string
+	exitAt                  sql.NullInt64
 }
 
 func newMemo() *memo {
-	return &memo{lots: map[string]park.Lot{}, subscribed: map[[2]string]bool{}, uses: map[[2]string]bool{}, inside: map[string]int64{}}
+	return &memo{lots: map[string]park.Lot{}, subscribed: map[[2]string]bool{}, uses: map[[2]string]bool{}, inside: map[string]int64{},
+		stays: map[string]stayKeys{}}
 }
 
 // forget drops every answer; on a nil memo it does nothing.
@@ -31,6 +47,7 @@ func (m *memo) forget() {
 	clear(m.subscribed)
 	clear(m.uses)
 	clear(m.inside)
+	clear(m.stays)
 }
 
 // count returns lot's count of cars inside, when known.
@@ -107,4 +124,20 @@ func (m *memo) keepPartnerUses(partner, lot string, ok bool) {
 	if m != nil {
 		m.uses[[2]string{partner, lot}] = ok
 	}
+}
+
+// keepStay remembers the indexed columns of a stay read or written.
+func (m *memo) keepStay(id string, k stayKeys) {
+	if m != nil {
+		m.stays[id] = k
+	}
+}
+
+// stayAt returns a stay's indexed columns at version, when known.
+func (m *memo) stayAt(id string, version int64) (stayKeys, bool) {
+	if m == nil {
+		return stayKeys{}, false
+	}
+	k, ok := m.stays[id]
+	return k, ok && k.version == version
 }

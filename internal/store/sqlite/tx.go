@@ -218,13 +218,32 @@ func anomaliesFromRows(rows []db.Anomaly, err error) ([]*park.Anomaly, error) {
 
 func (t *txn) InsertStay(ctx context.Context, s *park.Stay) error {
 	s.Version = 1
-	return wrap(t.q.InsertStay(stmtCtx, db.InsertStayParams{
+	err := wrap(t.q.InsertStay(stmtCtx, db.InsertStayParams{
 		ID: s.ID, LotCode: s.LotCode, Plate: s.Plate, PlateKey: s.PlateKey, VehicleClass: s.VehicleClass,
 		Locator: s.Locator, EntryAt: us(s.EntryAt), EntryLane: s.EntryLane, ExitAt: nullUS(s.ExitAt),
 		ExitLane: s.ExitLane, State: s.State, PassID: s.PassID, Total: s.Total, Paid: s.Paid,
 		Discount: s.Discount, PaidUntil: nullUS(s.PaidUntil), Anomaly: s.Anomaly, Source: s.Source,
 		UpdatedAt: us(s.UpdatedAt), ReservationID: s.ReservationID,
 	}), "stay")
+	if err == nil {
+		t.memo.keepStay(s.ID, keysOf(s))
+	}
+	return err
+}
+
+// keysOf is what stayKeys holds of s.
+func keysOf(s *park.Stay) stayKeys {
+	return stayKeys{version: s.Version, plateKey: s.PlateKey, state: s.State, passID: s.PassID, exitAt: nullUS(s.ExitAt)}
+}
+
+// readStay converts a stay read in this transaction, remembering its
+// indexed columns for UpdateStay.
+func (t *txn) readStay(r db.Stay) (*park.Stay, error) {
+	s, err := stayFromRow(r)
+	if err == nil {
+		t.memo.keepStay(s.ID, keysOf(s))
+	}
+	return s, err
 }
 
 func (t *txn) GetStay(ctx context.Context, id string) (*park.Stay, error) {
@@ -232,7 +251,7 @@ func (t *txn) GetStay(ctx context.Context, id string) (*park.Stay, error) {
 	if err != nil {
 		return nil, wrap(err, "stay %q", id)
 	}
-	return stayFromRow(r)
+	return t.readStay(r)
 }
 
 func (t *txn) GetStayByLocator(ctx context.Context, lot, locator string) (*park.Stay, error) {
@@ -240,7 +259,7 @@ func (t *txn) GetStayByLocator(ctx context.Context, lot, locator string) (*park.
 	if err != nil {
 		return nil, wrap(err, "stay with locator %q", locator)
 	}
-	return stayFromRow(r)
+	return t.readStay(r)
 }
 
 func (t *txn) FindInside(ctx context.Context, lot, plateKey string) (*park.Stay, error) {
@@ -248,7 +267,7 @@ func (t *txn) FindInside(ctx context.Context, lot, plateKey string) (*park.Stay,
 	if err != nil {
 		return nil, wrap(err, "car inside")
 	}
-	return stayFromRow(r)
+	return t.readStay(r)
 }
 
 func (t *txn) ListPartnerInside(ctx context.Context, partner, plateKey string) ([]*park.Stay, error) {
@@ -267,14 +286,42 @@ func (t *txn) ListPartnerStaysByLocator(ctx context.Context, partner, locator st
 	return staysFromRows(rows)
 }
 
+// UpdateStay lists in its SET only the indexed columns that changed
+// since the transaction read or wrote the stay at this version (see the
+// queries' comment); a stay it does not know gets every column.
 func (t *txn) UpdateStay(ctx context.Context, s *park.Stay) error {
-	n, err := t.q.UpdateStay(stmtCtx, db.UpdateStayParams{
-		Plate: s.Plate, PlateKey: s.PlateKey, VehicleClass: s.VehicleClass, ExitAt: nullUS(s.ExitAt),
-		ExitLane: s.ExitLane, State: s.State, PassID: s.PassID, Total: s.Total, Paid: s.Paid,
-		Discount: s.Discount, PaidUntil: nullUS(s.PaidUntil), Anomaly: s.Anomaly, UpdatedAt: us(s.UpdatedAt),
-		KeptFree: jsonrow.Periods(s.KeptFree), PassFrom: nullUS(s.PassFrom), ReservationID: s.ReservationID, ID: s.ID, Version: s.Version,
-	})
-	return versioned(n, err, &s.Version, func() error { _, err := t.q.GetStay(stmtCtx, s.ID); return err }, "stay %q", s.ID)
+	now := keysOf(s)
+	was, known := t.memo.stayAt(s.ID, s.Version)
+	moved := now.state != was.state || now.passID != was.passID || now.exitAt != was.exitAt
+	var n int64
+	var err error
+	switch {
+	case !known || now.plateKey != was.plateKey:
+		n, err = t.q.UpdateStay(stmtCtx, db.UpdateStayParams{
+			Plate: s.Plate, PlateKey: s.PlateKey, VehicleClass: s.VehicleClass, ExitAt: nullUS(s.ExitAt),
+			ExitLane: s.ExitLane, State: s.State, PassID: s.PassID, Total: s.Total, Paid: s.Paid,
+			Discount: s.Discount, PaidUntil: nullUS(s.PaidUntil), Anomaly: s.Anomaly, UpdatedAt: us(s.UpdatedAt),
+			KeptFree: jsonrow.Periods(s.KeptFree), PassFrom: nullUS(s.PassFrom), ReservationID: s.ReservationID, ID: s.ID, Version: s.Version,
+		})
+	case moved:
+		n, err = t.q.UpdateStayKeepPlate(stmtCtx, db.UpdateStayKeepPlateParams{
+			Plate: s.Plate, VehicleClass: s.VehicleClass, ExitAt: nullUS(s.ExitAt),
+			ExitLane: s.ExitLane, State: s.State, PassID: s.PassID, Total: s.Total, Paid: s.Paid,
+			Discount: s.Discount, PaidUntil: nullUS(s.PaidUntil), Anomaly: s.Anomaly, UpdatedAt: us(s.UpdatedAt),
+			KeptFree: jsonrow.Periods(s.KeptFree), PassFrom: nullUS(s.PassFrom), ReservationID: s.ReservationID, ID: s.ID, Version: s.Version,
+		})
+	default:
+		n, err = t.q.UpdateStayValues(stmtCtx, db.UpdateStayValuesParams{
+			Plate: s.Plate, VehicleClass: s.VehicleClass, ExitLane: s.ExitLane, Total: s.Total, Paid: s.Paid,
+			Discount: s.Discount, PaidUntil: nullUS(s.PaidUntil), Anomaly: s.Anomaly, UpdatedAt: us(s.UpdatedAt),
+			KeptFree: jsonrow.Periods(s.KeptFree), PassFrom: nullUS(s.PassFrom), ReservationID: s.ReservationID, ID: s.ID, Version: s.Version,
+		})
+	}
+	err = versioned(n, err, &s.Version, func() error { _, err := t.q.GetStay(stmtCtx, s.ID); return err }, "stay %q", s.ID)
+	if err == nil {
+		t.memo.keepStay(s.ID, keysOf(s))
+	}
+	return err
 }
 
 func (t *txn) ListStays(ctx context.Context, f park.StayFilter) ([]*park.Stay, error) {

@@ -786,6 +786,12 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.updateStayStmt, err = db.PrepareContext(ctx, updateStay); err != nil {
 		return nil, fmt.Errorf("error preparing query UpdateStay: %w", err)
 	}
+	if q.updateStayKeepPlateStmt, err = db.PrepareContext(ctx, updateStayKeepPlate); err != nil {
+		return nil, fmt.Errorf("error preparing query UpdateStayKeepPlate: %w", err)
+	}
+	if q.updateStayValuesStmt, err = db.PrepareContext(ctx, updateStayValues); err != nil {
+		return nil, fmt.Errorf("error preparing query UpdateStayValues: %w", err)
+	}
 	if q.updateStoreModelStmt, err = db.PrepareContext(ctx, updateStoreModel); err != nil {
 		return nil, fmt.Errorf("error preparing query UpdateStoreModel: %w", err)
 	}
@@ -2082,6 +2088,16 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing updateStayStmt: %w", cerr)
 		}
 	}
+	if q.updateStayKeepPlateStmt != nil {
+		if cerr := q.updateStayKeepPlateStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing updateStayKeepPlateStmt: %w", cerr)
+		}
+	}
+	if q.updateStayValuesStmt != nil {
+		if cerr := q.updateStayValuesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing updateStayValuesStmt: %w", cerr)
+		}
+	}
 	if q.updateStoreModelStmt != nil {
 		if cerr := q.updateStoreModelStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing updateStoreModelStmt: %w", cerr)
@@ -2410,6 +2426,8 @@ type Queries struct {
 	updateRentalVehicleStmt           *sql.Stmt
 	updateReservationStmt             *sql.Stmt
 	updateStayStmt                    *sql.Stmt
+	updateStayKeepPlateStmt           *sql.Stmt
+	updateStayValuesStmt              *sql.Stmt
 	updateStoreModelStmt              *sql.Stmt
 	updateStoreRuleStmt               *sql.Stmt
 	updateSubscriptionStmt            *sql.Stmt
@@ -2677,6 +2695,8 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		updateRentalVehicleStmt:           q.updateRentalVehicleStmt,
 		updateReservationStmt:             q.updateReservationStmt,
 		updateStayStmt:                    q.updateStayStmt,
+		updateStayKeepPlateStmt:           q.updateStayKeepPlateStmt,
+		updateStayValuesStmt:              q.updateStayValuesStmt,
 		updateStoreModelStmt:              q.updateStoreModelStmt,
 		updateStoreRuleStmt:               q.updateStoreRuleStmt,
 		updateSubscriptionStmt:            q.updateSubscriptionStmt,

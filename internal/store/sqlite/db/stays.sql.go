@@ -743,3 +743,110 @@ func (q *Queries) UpdateStay(ctx context.Context, arg UpdateStayParams) (int64, 
 	}
 	return result.RowsAffected()
 }
+
+const updateStayKeepPlate = `-- name: UpdateStayKeepPlate :execrows
+
+UPDATE stays
+SET plate = ?, vehicle_class = ?, exit_at = ?, exit_lane = ?, state = ?, pass_id = ?,
+    total = ?, paid = ?, discount = ?, paid_until = ?, anomaly = ?, updated_at = ?, kept_free = ?, pass_from = ?,
+    reservation_id = ?, version = version + 1
+WHERE id = ? AND version = ?
+`
+
+type UpdateStayKeepPlateParams struct {
+	Plate         string
+	VehicleClass  string
+	ExitAt        sql.NullInt64
+	ExitLane      string
+	State         string
+	PassID        string
+	Total         int64
+	Paid          int64
+	Discount      int64
+	PaidUntil     sql.NullInt64
+	Anomaly       string
+	UpdatedAt     int64
+	KeptFree      string
+	PassFrom      sql.NullInt64
+	ReservationID string
+	ID            string
+	Version       int64
+}
+
+// SQLite rewrites an index entry whenever an UPDATE's SET lists one of
+// the index's columns, changed or not: a random page of stays_lot_plate at
+// every exit, and of five indexes at every payment. The store lists the
+// indexed columns only when they change (memo.go, stayKeys).
+func (q *Queries) UpdateStayKeepPlate(ctx context.Context, arg UpdateStayKeepPlateParams) (int64, error) {
+	result, err := q.exec(ctx, q.updateStayKeepPlateStmt, updateStayKeepPlate,
+		arg.Plate,
+		arg.VehicleClass,
+		arg.ExitAt,
+		arg.ExitLane,
+		arg.State,
+		arg.PassID,
+		arg.Total,
+		arg.Paid,
+		arg.Discount,
+		arg.PaidUntil,
+		arg.Anomaly,
+		arg.UpdatedAt,
+		arg.KeptFree,
+		arg.PassFrom,
+		arg.ReservationID,
+		arg.ID,
+		arg.Version,
+	)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected()
+}
+
+const updateStayValues = `-- name: UpdateStayValues :execrows
+UPDATE stays
+SET plate = ?, vehicle_class = ?, exit_lane = ?,
+    total = ?, paid = ?, discount = ?, paid_until = ?, anomaly = ?, updated_at = ?, kept_free = ?, pass_from = ?,
+    reservation_id = ?, version = version + 1
+WHERE id = ? AND version = ?
+`
+
+type UpdateStayValuesParams struct {
+	Plate         string
+	VehicleClass  string
+	ExitLane      string
+	Total         int64
+	Paid          int64
+	Discount      int64
+	PaidUntil     sql.NullInt64
+	Anomaly       string
+	UpdatedAt     int64
+	KeptFree      string
+	PassFrom      sql.NullInt64
+	ReservationID string
+	ID            string
+	Version       int64
+}
+
+func (q *Queries) UpdateStayValues(ctx context.Context, arg UpdateStayValuesParams) (int64, error) {
+	result, err := q.exec(ctx, q.updateStayValuesStmt, updateStayValues,
+		arg.Plate,
+		arg.VehicleClass,
+		arg.ExitLane,
+		arg.Total,
+		arg.Paid,
+		arg.Discount,
+		arg.PaidUntil,
+		arg.Anomaly,
+		arg.UpdatedAt,
+		arg.KeptFree,
+		arg.PassFrom,
+		arg.ReservationID,
+		arg.ID,
+		arg.Version,
+	)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected()
+}

@@ -20,6 +20,25 @@ SET plate = ?, plate_key = ?, vehicle_class = ?, exit_at = ?, exit_lane = ?, sta
     reservation_id = ?, version = version + 1
 WHERE id = ? AND version = ?;
 
+-- SQLite rewrites an index entry whenever an UPDATE's SET lists one of
+-- the index's columns, changed or not: a random page of stays_lot_plate at
+-- every exit, and of five indexes at every payment. The store lists the
+-- indexed columns only when they change (memo.go, stayKeys).
+
+-- name: UpdateStayKeepPlate :execrows
+UPDATE stays
+SET plate = ?, vehicle_class = ?, exit_at = ?, exit_lane = ?, state = ?, pass_id = ?,
+    total = ?, paid = ?, discount = ?, paid_until = ?, anomaly = ?, updated_at = ?, kept_free = ?, pass_from = ?,
+    reservation_id = ?, version = version + 1
+WHERE id = ? AND version = ?;
+
+-- name: UpdateStayValues :execrows
+UPDATE stays
+SET plate = ?, vehicle_class = ?, exit_lane = ?,
+    total = ?, paid = ?, discount = ?, paid_until = ?, anomaly = ?, updated_at = ?, kept_free = ?, pass_from = ?,
+    reservation_id = ?, version = version + 1
+WHERE id = ? AND version = ?;
+
 -- name: ListStays :many
 SELECT * FROM stays WHERE lot_code = ? AND id > ? ORDER BY id LIMIT ?;
 

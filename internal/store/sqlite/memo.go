@@ -11,7 +11,7 @@ import (
 // document), whether anyone subscribed to a kind of a lot's reports,
 // whether a partner is registered for a lot, how many cars a lot holds (kept up to
 // date by the batch's own AddOccupied), and the indexed columns of the stays
-// it read or wrote (stayKeys). Nothing but the writer
+// and charge sessions it read or wrote (stayKeys, sessionKeys). Nothing but the writer
 // writes, so an answer holds until this transaction changes what it was
 // read from: every txn method that writes those tables calls forget, and
 // so does a request's savepoint rolled back (its changes undone).
@@ -21,7 +21,16 @@ type memo struct {
 	subscribed map[[2]string]bool
 	uses       map[[2]string]bool // partner, lot
 	inside     map[string]int64
-	stays      map[string]stayKeys // stay id
+	stays      map[string]stayKeys    // stay id
+	sessions   map[string]sessionKeys // charge session id
+}
+
+// sessionKeys are a charge session's indexed columns that a change may
+// leave as they are, at its version, as stayKeys.
+type sessionKeys struct {
+	version       int64
+	transactionID int64
+	status        string
 }
 
 // stayKeys are a stay's indexed columns as this transaction last read or
@@ -35,7 +44,7 @@ type stayKeys struct {
 
 func newMemo() *memo {
 	return &memo{lots: map[string]park.Lot{}, subscribed: map[[2]string]bool{}, uses: map[[2]string]bool{}, inside: map[string]int64{},
-		stays: map[string]stayKeys{}}
+		stays: map[string]stayKeys{}, sessions: map[string]sessionKeys{}}
 }
 
 // forget drops every answer; on a nil memo it does nothing.
@@ -48,6 +57,7 @@ func (m *memo) forget() {
 	clear(m.uses)
 	clear(m.inside)
 	clear(m.stays)
+	clear(m.sessions)
 }
 
 // count returns lot's count of cars inside, when known.
@@ -139,5 +149,20 @@ func (m *memo) stayAt(id string, version int64) (stayKeys, bool) {
 		return stayKeys{}, false
 	}
 	k, ok := m.stays[id]
+	return k, ok && k.version == version
+}
+
+func (m *memo) keepSession(id string, k sessionKeys) {
+	if m != nil {
+		m.sessions[id] = k
+	}
+}
+
+// sessionAt returns a charge session's indexed columns at version, when known.
+func (m *memo) sessionAt(id string, version int64) (sessionKeys, bool) {
+	if m == nil {
+		return sessionKeys{}, false
+	}
+	k, ok := m.sessions[id]
 	return k, ok && k.version == version
 }

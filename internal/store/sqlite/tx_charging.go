@@ -186,6 +186,7 @@ func (t *txn) session(r db.ChargeSession, err error) (*park.ChargeSession, error
 	if err != nil {
 		return nil, err
 	}
+	t.memo.keepSession(r.ID, sessionKeys{version: r.Version, transactionID: r.TransactionID, status: r.Status})
 	chunks, err := t.q.ChargeReadings(stmtCtx, r.ID)
 	if err != nil {
 		return nil, mapErr(err)
@@ -227,10 +228,22 @@ func (t *txn) UpdateChargeSession(ctx context.Context, s *park.ChargeSession) er
 	if err != nil {
 		return err
 	}
-	n, err := t.q.UpdateChargeSession(stmtCtx, db.UpdateChargeSessionParams{TransactionID: s.TransactionID, Status: s.Status,
-		UpdatedAt: us(s.UpdatedAt), Data: data, Outcome: s.Outcome(), ID: s.ID, Version: s.Version})
-	return versioned(n, err, &s.Version, func() error { _, err := t.q.GetChargeSession(stmtCtx, s.ID); return err },
+	now := sessionKeys{transactionID: s.TransactionID, status: s.Status}
+	var n int64
+	if was, ok := t.memo.sessionAt(s.ID, s.Version); ok && was.transactionID == now.transactionID && was.status == now.status {
+		n, err = t.q.UpdateChargeSessionValues(stmtCtx, db.UpdateChargeSessionValuesParams{UpdatedAt: us(s.UpdatedAt), Data: data,
+			Outcome: s.Outcome(), ID: s.ID, Version: s.Version})
+	} else {
+		n, err = t.q.UpdateChargeSession(stmtCtx, db.UpdateChargeSessionParams{TransactionID: s.TransactionID, Status: s.Status,
+			UpdatedAt: us(s.UpdatedAt), Data: data, Outcome: s.Outcome(), ID: s.ID, Version: s.Version})
+	}
+	err = versioned(n, err, &s.Version, func() error { _, err := t.q.GetChargeSession(stmtCtx, s.ID); return err },
 		"charge session %q", s.ID)
+	if err == nil {
+		now.version = s.Version
+		t.memo.keepSession(s.ID, now)
+	}
+	return err
 }
 
 func (t *txn) ListChargeSessions(ctx context.Context, f park.ChargeSessionFilter) ([]*park.ChargeSession, error) {

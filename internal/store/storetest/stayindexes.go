@@ -129,3 +129,61 @@ func testStayChangedAfterRead(t *testing.T, s park.Store) {
 		t.Fatalf("stays out: %q", out)
 	}
 }
+
+// testSessionChangedAfterRead does for a charge session what
+// testStayChangedAfterRead does for a stay: started, billed at a reading,
+// then stopped, each in the transaction that read it.
+func testSessionChangedAfterRead(t *testing.T, s park.Store) {
+	ctx := context.Background()
+	seedLot(t, s, "L1")
+	must(t, update(t, s, func(tx park.Tx) error {
+		if err := tx.CreateCharger(ctx, &park.Charger{ID: "CP", LotCode: "L1", Connectors: 1, CreatedAt: base, UpdatedAt: base}); err != nil {
+			return err
+		}
+		return tx.InsertChargeSession(ctx, &park.ChargeSession{ID: "S1", ChargerID: "CP", Connector: 1, LotCode: "L1",
+			Status: park.SessionPending, CreatedAt: base, UpdatedAt: base})
+	}))
+	change := func(fn func(*park.ChargeSession)) {
+		t.Helper()
+		must(t, update(t, s, func(tx park.Tx) error {
+			cs, err := tx.OpenChargeSession(ctx, "CP", 1)
+			if park.IsCode(err, park.ENotFound) {
+				cs, err = tx.GetChargeSession(ctx, "S1")
+			}
+			if err != nil {
+				return err
+			}
+			fn(cs)
+			return tx.UpdateChargeSession(ctx, cs)
+		}))
+	}
+	find := func() (open, byTx *park.ChargeSession) {
+		t.Helper()
+		must(t, s.View(ctx, func(tx park.Tx) error {
+			var err error
+			if open, err = tx.OpenChargeSession(ctx, "CP", 1); park.IsCode(err, park.ENotFound) {
+				open, err = nil, nil
+			}
+			if err != nil {
+				return err
+			}
+			if byTx, err = tx.GetChargeSessionByTransaction(ctx, "CP", 7); park.IsCode(err, park.ENotFound) {
+				byTx, err = nil, nil
+			}
+			return err
+		}))
+		return open, byTx
+	}
+	change(func(cs *park.ChargeSession) { cs.Status, cs.TransactionID = park.SessionCharging, 7 })
+	if open, byTx := find(); open == nil || byTx == nil || open.Status != park.SessionCharging {
+		t.Fatalf("started: open %+v, by transaction %+v", open, byTx)
+	}
+	change(func(cs *park.ChargeSession) { cs.Amount, cs.UpdatedAt = 120, base.Add(time.Minute) })
+	if open, byTx := find(); open == nil || byTx == nil || open.Amount != 120 || !open.UpdatedAt.Equal(base.Add(time.Minute)) {
+		t.Fatalf("billed at a reading: open %+v, by transaction %+v", open, byTx)
+	}
+	change(func(cs *park.ChargeSession) { cs.Status = park.SessionEnded })
+	if open, byTx := find(); open != nil || byTx == nil || byTx.Status != park.SessionEnded || byTx.Amount != 120 {
+		t.Fatalf("stopped: open %+v, by transaction %+v", open, byTx)
+	}
+}

@@ -679,6 +679,37 @@ func (q *Queries) UpdateChargeSession(ctx context.Context, arg UpdateChargeSessi
 	return result.RowsAffected()
 }
 
+const updateChargeSessionValues = `-- name: UpdateChargeSessionValues :execrows
+UPDATE charge_sessions
+SET updated_at = ?, data = ?, outcome = ?, version = version + 1
+WHERE id = ? AND version = ?
+`
+
+type UpdateChargeSessionValuesParams struct {
+	UpdatedAt int64
+	Data      string
+	Outcome   string
+	ID        string
+	Version   int64
+}
+
+// UpdateChargeSessionValues is UpdateChargeSession for a session whose
+// transaction and status stay as they are, as at every meter reading: the
+// indexes on them are not rewritten (see UpdateStayKeepPlate).
+func (q *Queries) UpdateChargeSessionValues(ctx context.Context, arg UpdateChargeSessionValuesParams) (int64, error) {
+	result, err := q.exec(ctx, q.updateChargeSessionValuesStmt, updateChargeSessionValues,
+		arg.UpdatedAt,
+		arg.Data,
+		arg.Outcome,
+		arg.ID,
+		arg.Version,
+	)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected()
+}
+
 const updateCharger = `-- name: UpdateCharger :execrows
 UPDATE chargers SET lot_code = ?, password_hash = ?, data = ?, seen_online = ?, version = version + 1
 WHERE id = ? AND version = ?

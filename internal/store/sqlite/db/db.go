@@ -738,6 +738,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.updateChargeSessionStmt, err = db.PrepareContext(ctx, updateChargeSession); err != nil {
 		return nil, fmt.Errorf("error preparing query UpdateChargeSession: %w", err)
 	}
+	if q.updateChargeSessionValuesStmt, err = db.PrepareContext(ctx, updateChargeSessionValues); err != nil {
+		return nil, fmt.Errorf("error preparing query UpdateChargeSessionValues: %w", err)
+	}
 	if q.updateChargerStmt, err = db.PrepareContext(ctx, updateCharger); err != nil {
 		return nil, fmt.Errorf("error preparing query UpdateCharger: %w", err)
 	}
@@ -2008,6 +2011,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing updateChargeSessionStmt: %w", cerr)
 		}
 	}
+	if q.updateChargeSessionValuesStmt != nil {
+		if cerr := q.updateChargeSessionValuesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing updateChargeSessionValuesStmt: %w", cerr)
+		}
+	}
 	if q.updateChargerStmt != nil {
 		if cerr := q.updateChargerStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing updateChargerStmt: %w", cerr)
@@ -2410,6 +2418,7 @@ type Queries struct {
 	sumStaysLeftStmt                  *sql.Stmt
 	takeDeviceCommandStmt             *sql.Stmt
 	updateChargeSessionStmt           *sql.Stmt
+	updateChargeSessionValuesStmt     *sql.Stmt
 	updateChargerStmt                 *sql.Stmt
 	updateCouponStmt                  *sql.Stmt
 	updateIDTagStmt                   *sql.Stmt
@@ -2679,6 +2688,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		sumStaysLeftStmt:                  q.sumStaysLeftStmt,
 		takeDeviceCommandStmt:             q.takeDeviceCommandStmt,
 		updateChargeSessionStmt:           q.updateChargeSessionStmt,
+		updateChargeSessionValuesStmt:     q.updateChargeSessionValuesStmt,
 		updateChargerStmt:                 q.updateChargerStmt,
 		updateCouponStmt:                  q.updateCouponStmt,
 		updateIDTagStmt:                   q.updateIDTagStmt,

@@ -76,6 +76,14 @@ UPDATE charge_sessions
 SET transaction_id = ?, status = ?, updated_at = ?, data = ?, outcome = ?, version = version + 1
 WHERE id = ? AND version = ?;
 
+-- UpdateChargeSessionValues is UpdateChargeSession for a session whose
+-- transaction and status stay as they are, as at every meter reading: the
+-- indexes on them are not rewritten (see UpdateStayKeepPlate).
+-- name: UpdateChargeSessionValues :execrows
+UPDATE charge_sessions
+SET updated_at = ?, data = ?, outcome = ?, version = version + 1
+WHERE id = ? AND version = ?;
+
 -- name: ListChargeSessions :many
 SELECT * FROM charge_sessions
 WHERE (CAST(sqlc.arg(charger_id) AS TEXT) = '' OR charger_id = CAST(sqlc.arg(charger_id) AS TEXT))

@@ -48,7 +48,8 @@ func (s *Service) ListPlans(ctx context.Context, partner, lot string) ([]*park.P
 // UpdatePlan applies patch to a plan and stores it if it still validates.
 // New slots reach the plan's passes in the same transaction, so a pass
 // always parks free in its plan's slots (docs/rules.md, "Time-slot
-// passes"). A new price applies to the next renewal quote.
+// passes"); a pass deleted meanwhile is left out, so a delete racing the
+// change never fails it. A new price applies to the next renewal quote.
 func (s *Service) UpdatePlan(ctx context.Context, lot, code string, patch func(*park.Plan) error) (*park.Plan, error) {
 	var out *park.Plan
 	err := s.base.Update(ctx, func(tx park.Tx) error {
@@ -79,11 +80,21 @@ func (s *Service) UpdatePlan(ctx context.Context, lot, code string, patch func(*
 			return err
 		}
 		for _, ps := range passes {
-			if ps.Plan == code {
-				ps.Slots, ps.UpdatedAt = slices.Clone(p.Slots), p.UpdatedAt
-				if err := tx.UpdatePass(ctx, ps); err != nil {
-					return err
+			if ps.Plan != code {
+				continue
+			}
+			ps.Slots, ps.UpdatedAt = slices.Clone(p.Slots), p.UpdatedAt
+			err := tx.UpdatePass(ctx, ps)
+			if park.IsCode(err, park.ENotFound) {
+				// Deleted since the list was read (another node's delete
+				// committed first): it needs no slots, and the plan's
+				// change must not fail for it.
+				if _, gerr := tx.GetPass(ctx, ps.ID); park.IsCode(gerr, park.ENotFound) {
+					continue
 				}
+			}
+			if err != nil {
+				return err
 			}
 		}
 		return nil

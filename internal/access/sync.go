@@ -60,10 +60,13 @@ type SyncOutcome struct {
 
 // SyncPasses upserts a lot's passes keyed by user code, all or nothing:
 // every pass is validated first (an error names the item as
-// Field "passes[i].<field>"), then, in one transaction, a pass whose user
-// code exists in the lot replaces that pass's holder, plates, spaces,
-// validity and plan (keeping its id), and any other is created. A plate
-// held by another pass fails the whole call (EConflict, naming the item).
+// Field "passes[i].<field>"; a plate on two items is EInvalid, field
+// "passes[i].plates" of the later one), then, in one transaction, a pass
+// whose user code exists in the lot replaces that pass's holder, plates,
+// spaces, validity and plan (keeping its id), and any other is created.
+// Plates move between the listed passes whatever the order of the list.
+// A plate held by a pass the list does not name fails the whole call
+// (EConflict, naming the item).
 // partner is the partner that asks ("" : an operator); a lot it may not
 // use is not found (core.PartnerLot).
 func (s *Service) SyncPasses(ctx context.Context, partner, lot string, in []*park.Pass) ([]SyncOutcome, error) {
@@ -74,6 +77,7 @@ func (s *Service) SyncPasses(ctx context.Context, partner, lot string, in []*par
 		return nil, park.Invalid("passes", "at most %d passes", park.MaxListLimit)
 	}
 	seen := map[string]int{}
+	plateItem := map[string]int{} // plate key -> the item that holds it
 	for i, p := range in {
 		p.LotCode = lot
 		if p.UserCode == "" {
@@ -85,6 +89,12 @@ func (s *Service) SyncPasses(ctx context.Context, partner, lot string, in []*par
 		seen[p.UserCode] = i
 		if err := s.preparePass(p); err != nil {
 			return nil, itemError(i, err)
+		}
+		for k, key := range p.PlateKeys {
+			if j, dup := plateItem[key]; dup {
+				return nil, itemError(i, park.Invalid("plates", "plate %s is also on item %d; a plate holds one pass", p.Plates[k], j))
+			}
+			plateItem[key] = i
 		}
 	}
 	var out []SyncOutcome
@@ -104,8 +114,32 @@ func (s *Service) SyncPasses(ctx context.Context, partner, lot string, in []*par
 			}
 		}
 		now := s.base.Clock()
-		// Updates first, so that plates moved between passes of the same
-		// request do not collide with their old holder.
+		// First every listed pass gives up the plates another item takes
+		// (written as it was, less those plates: their cars inside leave
+		// it as when a plate is taken off), so that no write below meets
+		// a plate's old holder, whatever the order of the list and a swap
+		// between two passes included.
+		for i, p := range in {
+			old, ok := byCode[p.UserCode]
+			if !ok {
+				continue
+			}
+			mid := *old
+			mid.Plates, mid.PlateKeys = nil, nil
+			for k, key := range old.PlateKeys {
+				if j, taken := plateItem[key]; !taken || j == i {
+					mid.Plates, mid.PlateKeys = append(mid.Plates, old.Plates[k]), append(mid.PlateKeys, key)
+				}
+			}
+			if len(mid.PlateKeys) == len(old.PlateKeys) {
+				continue
+			}
+			mid.UpdatedAt = now
+			if err := tx.UpdatePass(ctx, &mid); err != nil {
+				return itemError(i, err)
+			}
+			old.Version = mid.Version
+		}
 		outs := make([]SyncOutcome, len(in))
 		for i, p := range in {
 			old, ok := byCode[p.UserCode]

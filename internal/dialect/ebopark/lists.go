@@ -25,7 +25,7 @@ func (h *Handler) listOps() map[string]*operation {
 		"DeleteMonthCar":   {run: h.deleteMonthCar},
 		"QueryAllMonthCar": {run: h.queryAllMonthCar},
 		"SyncMonthCar": {run: h.syncMonthCar, hints: map[park.Code]map[string]string{
-			park.EInvalid:  {"CarNo": passHints[park.EInvalid]["CarNo"], "UserCode": "不能为空，同一请求中不能重复"},
+			park.EInvalid:  {"CarNo": passHints[park.EInvalid]["CarNo"] + "，同一车牌不能出现在两项中", "UserCode": "不能为空，同一请求中不能重复"},
 			park.EConflict: {"MonthCars": "其中的车牌已属于其他月租"}}},
 		"AddWhiteCar": {run: h.addWhiteCar, hints: map[park.Code]map[string]string{
 			park.EConflict: {"CarNo": "该车牌已是特殊车辆、酒店车或黑名单"}}},

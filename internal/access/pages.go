@@ -112,13 +112,33 @@ func (s *Service) EntryPage(ctx context.Context, partner, lot, list, afterKey st
 	default:
 		return nil, false, park.Invalid("list", "must be empty, %q or %q", park.ListSpecial, park.ListHotel)
 	}
+	return s.entryPage(ctx, partner, f, limit)
+}
+
+// DenyPage returns one page of a lot's deny list (the refusing entries of
+// the operator's lists; a blacklisted special vehicle is the special
+// vehicles' page's), as EntryPage does the other lists.
+// Errors: EInvalid (limit, after), ENotFound (lot, or one partner may not use).
+func (s *Service) DenyPage(ctx context.Context, partner, lot, afterKey string, limit int) ([]*park.WhitelistEntry, bool, error) {
+	limit, err := pageLimit(limit)
+	if err != nil {
+		return nil, false, err
+	}
+	return s.entryPage(ctx, partner, park.EntryFilter{LotCode: lot, Category: park.ListWhite, Kind: park.AccessDeny,
+		AfterPlateKey: afterKey, Limit: limit + 1}, limit)
+}
+
+// entryPage reads the page f of a list, f.Limit one more than limit to
+// tell whether more follow.
+func (s *Service) entryPage(ctx context.Context, partner string, f park.EntryFilter, limit int) ([]*park.WhitelistEntry, bool, error) {
+	lot, afterKey := f.LotCode, f.AfterPlateKey
 	if afterKey != "" {
 		if p, err := plate.Normalize(afterKey); err != nil || p.Key != afterKey {
 			return nil, false, park.Invalid("after", "%q is not a plate key: pass the next of the previous page", afterKey)
 		}
 	}
 	var out []*park.WhitelistEntry
-	err = s.base.View(ctx, func(tx park.Tx) error {
+	err := s.base.View(ctx, func(tx park.Tx) error {
 		if _, err := lotFor(ctx, tx, partner, lot); err != nil {
 			return err
 		}

@@ -14,7 +14,7 @@ import (
 )
 
 // The access page of a lot: its passes and their plans, its lists
-// (whitelist and deny list, special vehicles, hotel guests) and its
+// (whitelist, deny list, special vehicles, hotel guests) and its
 // coupons; a plate can be put on the whitelist from here.
 func accessSection() section {
 	return section{key: "access", lotPath: "access", routes: []route{
@@ -31,15 +31,16 @@ type accessData struct {
 	Whitelist []*park.WhitelistEntry
 	Special   []*park.WhitelistEntry
 	Hotel     []*park.WhitelistEntry
+	Deny      []*park.WhitelistEntry // the deny list: refused plates
 	// Each list's next page and its first ("" : none), keeping the pages
 	// of the others as they are.
-	PassesNext, WhitelistNext, SpecialNext, HotelNext     string
-	PassesFirst, WhitelistFirst, SpecialFirst, HotelFirst string
-	Coupons                                               []couponRow
-	Total                                                 int // coupons in all
-	CanChange                                             bool
-	From, To                                              string
-	Added                                                 bool
+	PassesNext, WhitelistNext, DenyNext, SpecialNext, HotelNext      string
+	PassesFirst, WhitelistFirst, DenyFirst, SpecialFirst, HotelFirst string
+	Coupons                                                          []couponRow
+	Total                                                            int // coupons in all
+	CanChange                                                        bool
+	From, To                                                         string
+	Added                                                            bool
 }
 
 func (w *Console) accessPage(rw http.ResponseWriter, r *http.Request, p *operators.Principal) error {
@@ -57,7 +58,7 @@ func (w *Console) accessPage(rw http.ResponseWriter, r *http.Request, p *operato
 	q := r.URL.Query()
 	link := func(key, value string) string {
 		v := url.Values{}
-		for _, k := range []string{"passes_after", "whitelist_after", "special_after", "hotel_after"} {
+		for _, k := range []string{"passes_after", "whitelist_after", "deny_after", "special_after", "hotel_after"} {
 			if x := q.Get(k); x != "" && k != key {
 				v.Set(k, x)
 			}
@@ -87,16 +88,25 @@ func (w *Console) accessPage(rw http.ResponseWriter, r *http.Request, p *operato
 	if d.Plans, err = w.sys.Access.ListPlans(ctx, "", l.Code); err != nil {
 		return err
 	}
+	entries := func(category string) func(string) ([]*park.WhitelistEntry, bool, error) {
+		return func(after string) ([]*park.WhitelistEntry, bool, error) {
+			return w.sys.Access.EntryPage(ctx, "", l.Code, category, after, accessPageSize)
+		}
+	}
 	for _, list := range []struct {
-		category, key string
-		out           *[]*park.WhitelistEntry
-		next, first   *string
+		page        func(after string) ([]*park.WhitelistEntry, bool, error)
+		key         string
+		out         *[]*park.WhitelistEntry
+		next, first *string
 	}{
-		{park.ListWhite, "whitelist_after", &d.Whitelist, &d.WhitelistNext, &d.WhitelistFirst},
-		{park.ListSpecial, "special_after", &d.Special, &d.SpecialNext, &d.SpecialFirst},
-		{park.ListHotel, "hotel_after", &d.Hotel, &d.HotelNext, &d.HotelFirst},
+		{entries(park.ListWhite), "whitelist_after", &d.Whitelist, &d.WhitelistNext, &d.WhitelistFirst},
+		{func(after string) ([]*park.WhitelistEntry, bool, error) {
+			return w.sys.Access.DenyPage(ctx, "", l.Code, after, accessPageSize)
+		}, "deny_after", &d.Deny, &d.DenyNext, &d.DenyFirst},
+		{entries(park.ListSpecial), "special_after", &d.Special, &d.SpecialNext, &d.SpecialFirst},
+		{entries(park.ListHotel), "hotel_after", &d.Hotel, &d.HotelNext, &d.HotelFirst},
 	} {
-		if *list.out, more, err = w.sys.Access.EntryPage(ctx, "", l.Code, list.category, q.Get(list.key), accessPageSize); err != nil {
+		if *list.out, more, err = list.page(q.Get(list.key)); err != nil {
 			return fieldAs(err, "after", list.key)
 		}
 		if more {

@@ -124,3 +124,81 @@ func TestAccessPageBadCursor(t *testing.T) {
 		}
 	}
 }
+
+// TestAccessPageDenyList: the deny list (the refusing entries of the
+// operator's lists) is on the access page, 100 at a time in plate order
+// with a link to its next page, each entry with its window and reason and
+// marked as refusing; the whitelist's allowing entries are not so marked.
+//
+// 101 refused plates 苏E00000..苏E00100, valid from T0 (2026-11-23 01:00
+// UTC) for a week, "unpaid fees"; the lot is in Asia/Shanghai (UTC+8),
+// so the page reads 2026-11-23 09:00 to 2026-11-30 09:00. One allowed
+// plate 沪A00001.
+//
+//	first page: 苏E00000..苏E00099, a next link, no first link
+//	next page:  苏E00100 alone, no next link, a first link; 沪A00001 still
+//	            shown, allowed
+func TestAccessPageDenyList(t *testing.T) {
+	s := newSite(t)
+	s.user(t, "ana", park.RoleAdmin)
+	from := time.Date(2026, 11, 23, 1, 0, 0, 0, time.UTC)
+	for i := range 101 {
+		if _, err := s.Sys.Access.CreateWhitelist(s.Ctx, s.Lot, &park.WhitelistEntry{Plate: fmt.Sprintf("苏E%05d", i),
+			Kind: park.AccessDeny, ValidFrom: from, ValidTo: from.AddDate(0, 0, 7), Reason: "unpaid fees"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := s.Sys.Access.PutListEntry(s.Ctx, "", s.Lot, &park.WhitelistEntry{Plate: "沪A00001", Kind: park.AccessAllow,
+		ValidFrom: from, ValidTo: from.AddDate(0, 1, 0)}); err != nil {
+		t.Fatal(err)
+	}
+	b := s.browser(t)
+	b.mustLogin("ana")
+	// A refused row: marked deny, its plate, the deny list, its window and reason.
+	denied := regexp.MustCompile(`<tr class="deny"><td class="plate">(苏E\d+)</td><td><span class="badge">deny list</span></td>` +
+		`<td>2026-11-23 09:00</td><td>2026-11-30 09:00</td><td>unpaid fees</td></tr>`)
+	shown := func(body string) []string {
+		var out []string
+		for _, m := range denied.FindAllStringSubmatch(body, -1) {
+			out = append(out, m[1])
+		}
+		return out
+	}
+	link := func(body, id string) string {
+		m := regexp.MustCompile(`id="` + id + `" href="([^"]+)"`).FindStringSubmatch(body)
+		if m == nil {
+			return ""
+		}
+		return html.UnescapeString(m[1])
+	}
+	st, body, _ := b.get("/console/lots/" + s.Lot + "/access")
+	if st != http.StatusOK {
+		t.Fatalf("access page %d", st)
+	}
+	if got := shown(body); len(got) != 100 || got[0] != "苏E00000" || got[99] != "苏E00099" {
+		t.Fatalf("first page of the deny list: %d plates, %v\n%s", len(got), got, body)
+	}
+	if strings.Contains(body, "苏E00100") {
+		t.Fatal("the 101st refused plate is on the first page")
+	}
+	next := link(body, "deny-next")
+	if next == "" || link(body, "deny-first") != "" {
+		t.Fatalf("deny list's first page: next %q first %q", next, link(body, "deny-first"))
+	}
+	if !regexp.MustCompile(`<tr><td class="plate">沪A00001</td><td>whitelist</td>`).MatchString(body) {
+		t.Fatal("the allowed plate is not shown as on the whitelist")
+	}
+	_, body, _ = b.get(next)
+	if got := shown(body); strings.Join(got, " ") != "苏E00100" {
+		t.Fatalf("second page of the deny list: %v", got)
+	}
+	if link(body, "deny-next") != "" || link(body, "deny-first") != "/console/lots/"+s.Lot+"/access" {
+		t.Fatalf("the deny list's last page: next %q first %q", link(body, "deny-next"), link(body, "deny-first"))
+	}
+	if !strings.Contains(body, "沪A00001") {
+		t.Fatal("the whitelist's page was lost following the deny list's link")
+	}
+	if st, body, _ := b.get("/console/lots/" + s.Lot + "/access?deny_after=nonsense%0A"); st != http.StatusBadRequest || !strings.Contains(body, "deny_after") {
+		t.Errorf("a bad deny list cursor: %d, want 400 naming deny_after:\n%s", st, body)
+	}
+}

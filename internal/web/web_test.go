@@ -1,6 +1,8 @@
 package web_test
 
 import (
+	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -11,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"parkd/internal/gate"
 	"parkd/internal/operators"
 	"parkd/internal/park"
 	"parkd/internal/systemtest"
@@ -301,4 +304,106 @@ func TestSessionEnds(t *testing.T) {
 			t.Fatalf("expired session: %d, want 303 to sign in", st)
 		}
 	})
+}
+
+// TestOverviewOfSeveralLots: each lot's row shows its own cars, its own
+// local day's takings and its own last 24 hours, and a lot operator sees
+// only the lots it was given, however many lots are read at once.
+//
+// Three lots with the test tariff (an hour's stay is 4.00): 140123001 and
+// HIDDEN in Shanghai (UTC+8), LIS in Lisbon (UTC+0 in November). Times UTC:
+//
+//	22 Nov 21:00  a car enters each lot
+//	22 Nov 22:00  each pays 4.00: in Shanghai 06:00 on the 23rd, today;
+//	              in Lisbon 22:00 on the 22nd, yesterday
+//	23 Nov 06:00  a second car enters LIS
+//	23 Nov 07:00  (now) it pays 4.00 and leaves
+//
+// So 140123001: 1 inside, 4.00 received in 1 payment, nothing left today;
+// its chart has the entry at 05:00 local, 1 inside from then on. LIS: 1
+// inside, 4.00 in 1 payment (yesterday's not counted), 4.00 receivable
+// from the 1 stay that left; its chart, in Lisbon hours: the entry at
+// 21:00 (1 inside), the second at 06:00 (2 inside), its exit at 07:00
+// (1 inside).
+func TestOverviewOfSeveralLots(t *testing.T) {
+	s := newSite(t)
+	lis, err := s.Sys.Gate.CreateLot(s.Ctx, &park.Lot{Code: "LIS", Name: "Lisbon", TimeZone: "Europe/Lisbon", Currency: "CNY",
+		Capacity: 10, ExitGraceMinutes: 15, MissedEntry: park.MissedEntryHold, Tariff: json.RawMessage(systemtest.TestTariff)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.CreateLot(t, "HIDDEN", 10, park.MissedEntryHold)
+	s.user(t, "ana", park.RoleAdmin)
+	s.user(t, "bo", park.RoleLotOperator, s.Lot, lis.Code)
+	n := 0
+	event := func(lot, typ, plate string) park.Decision {
+		t.Helper()
+		n++
+		d, err := s.Sys.Gate.HandleEvent(s.Ctx, gate.EventInput{LotCode: lot, ID: fmt.Sprintf("ov-%d", n), Type: typ, Plate: plate,
+			Lane: map[string]string{park.EventEntry: "in-1", park.EventExit: "out-1"}[typ], At: s.Clock.Now()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	pay := func(stay string) {
+		t.Helper()
+		q, err := s.Sys.Billing.CreateQuote(s.Ctx, stay, "test")
+		if err != nil || q.AmountDue != 400 {
+			t.Fatalf("quote %+v %v, want 4.00 due", q, err)
+		}
+		if _, err := s.Sys.Billing.Pay(s.Ctx, park.PaymentRequest{QuoteID: q.ID, Amount: 400, Method: "cash"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s.Clock.Set(time.Date(2026, 11, 22, 21, 0, 0, 0, time.UTC))
+	first := map[string]park.Decision{}
+	for _, lot := range []string{s.Lot, "LIS", "HIDDEN"} {
+		first[lot] = event(lot, park.EventEntry, "沪A1111"+lot[:1])
+	}
+	s.Clock.Set(time.Date(2026, 11, 22, 22, 0, 0, 0, time.UTC))
+	for _, d := range first {
+		pay(d.StayID)
+	}
+	s.Clock.Set(time.Date(2026, 11, 23, 6, 0, 0, 0, time.UTC))
+	second := event("LIS", park.EventEntry, "沪B22222")
+	s.Clock.Set(time.Date(2026, 11, 23, 7, 0, 0, 0, time.UTC))
+	pay(second.StayID)
+	event("LIS", park.EventExit, "沪B22222")
+
+	rowOf := func(body, lot string) string {
+		return regexp.MustCompile(`(?s)<tr data-lot="` + lot + `">.*?</tr>`).FindString(body)
+	}
+	b := s.browser(t)
+	b.mustLogin("bo")
+	_, body, _ := b.get("/console/")
+	if rowOf(body, "HIDDEN") != "" || strings.Count(body, "<tr data-lot=") != 2 {
+		t.Fatalf("bo, an operator of %s and LIS, sees other lots:\n%s", s.Lot, body)
+	}
+	for lot, wants := range map[string][]string{
+		s.Lot: {`class="num inside">1 `, `class="num received">4.00 CNY<`, `<td class="num">1</td>`,
+			`class="num receivable">0.00 CNY <small>(0)</small>`,
+			`data-hour="04:00" data-entries="0" data-exits="0" data-inside="0"`,
+			`data-hour="05:00" data-entries="1" data-exits="0" data-inside="1"`,
+			`data-hour="15:00" data-entries="0" data-exits="0" data-inside="1"`},
+		"LIS": {`class="num inside">1 `, `class="num received">4.00 CNY<`, `<td class="num">1</td>`,
+			`class="num receivable">4.00 CNY <small>(1)</small>`,
+			`data-hour="20:00" data-entries="0" data-exits="0" data-inside="0"`,
+			`data-hour="21:00" data-entries="1" data-exits="0" data-inside="1"`,
+			`data-hour="06:00" data-entries="1" data-exits="0" data-inside="2"`,
+			`data-hour="07:00" data-entries="0" data-exits="1" data-inside="1"`},
+	} {
+		row := rowOf(body, lot)
+		for _, want := range wants {
+			if !strings.Contains(row, want) {
+				t.Errorf("%s's row lacks %q:\n%s", lot, want, row)
+			}
+		}
+	}
+	b = s.browser(t)
+	b.mustLogin("ana")
+	_, body, _ = b.get("/console/")
+	if row := rowOf(body, "HIDDEN"); !strings.Contains(row, `class="num received">4.00 CNY<`) || strings.Count(body, "<tr data-lot=") != 3 {
+		t.Fatalf("an admin's overview lacks a lot or HIDDEN's takings:\n%s", body)
+	}
 }

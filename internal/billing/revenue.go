@@ -33,12 +33,12 @@ func (s *Service) ReceivedToday(ctx context.Context, lot string) (Received, erro
 		// The day's first instant, also when the clocks skip its midnight.
 		start := park.WallTime(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, local.Location()).UTC()
 		end := now.Add(park.Precision)
-		sum, err := tx.SumPayments(ctx, lot, start, end)
+		sums, err := tx.SumPayments(ctx, []string{lot}, start, end)
 		if err != nil {
 			return err
 		}
-		left, err := tx.SumStaysLeft(ctx, lot, start, end)
-		out = Received{Day: local.Format(time.DateOnly), Currency: l.Currency, Sum: sum, Left: left}
+		left, err := tx.SumStaysLeft(ctx, []string{lot}, start, end)
+		out = Received{Day: local.Format(time.DateOnly), Currency: l.Currency, Sum: sums[lot], Left: left[lot]}
 		return err
 	})
 	return out, err

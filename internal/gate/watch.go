@@ -73,51 +73,61 @@ func (s *Service) LastDay(ctx context.Context, lot string) ([]HourStat, error) {
 		if err != nil {
 			return err
 		}
-		first := s.base.Clock().Truncate(time.Hour).Add(-23 * time.Hour)
-		counts, err := tx.CountPassagesByHour(ctx, lot, first)
+		first := firstHour(s.base.Clock())
+		counts, err := tx.CountPassagesByHour(ctx, []string{lot}, first)
 		if err != nil {
 			return err
 		}
-		out = make([]HourStat, 24)
-		for i := range out {
-			out[i].Hour = first.Add(time.Duration(i) * time.Hour)
-		}
-		for _, c := range counts {
-			i := int(c.Hour.Sub(first) / time.Hour)
-			if i < 0 || i >= len(out) {
-				continue
-			}
-			switch c.Type {
-			case park.EventEntry:
-				out[i].Entries += c.Count
-			case park.EventExit:
-				out[i].Exits += c.Count
-			}
-		}
-		// Stays by their own times: an entry or exit dated after an hour's
-		// end (a later hour, or a device clock ahead) was not yet then.
-		moves, err := tx.CountStayMovesByHour(ctx, lot, first)
+		moves, err := tx.CountStayMovesByHour(ctx, []string{lot}, first)
 		if err != nil {
 			return err
 		}
-		entered, left := make([]int, len(out)+1), make([]int, len(out)+1)
-		for _, m := range moves {
-			i := min(int(m.Hour.Sub(first)/time.Hour), len(out))
-			if i < 0 {
-				continue
-			}
-			if m.Type == park.EventEntry {
-				entered[i] += m.Count
-			} else {
-				left[i] += m.Count
-			}
-		}
-		inside += left[len(out)] - entered[len(out)]
-		for i := len(out) - 1; i >= 0; i-- {
-			out[i].InsideAtHourEnd = max(inside, 0)
-			inside += left[i] - entered[i]
-		}
+		out = lastDay(first, inside, counts[lot], moves[lot])
 		return nil
 	})
 	return out, err
+}
+
+// firstHour is the first of the 24 hours LastDay shows at instant now.
+func firstHour(now time.Time) time.Time { return now.Truncate(time.Hour).Add(-23 * time.Hour) }
+
+// lastDay is a lot's 24 hours from first, of its passages (counts), its
+// stays' moves and the cars inside now.
+func lastDay(first time.Time, inside int, counts, moves []park.HourCount) []HourStat {
+	out := make([]HourStat, 24)
+	for i := range out {
+		out[i].Hour = first.Add(time.Duration(i) * time.Hour)
+	}
+	for _, c := range counts {
+		i := int(c.Hour.Sub(first) / time.Hour)
+		if i < 0 || i >= len(out) {
+			continue
+		}
+		switch c.Type {
+		case park.EventEntry:
+			out[i].Entries += c.Count
+		case park.EventExit:
+			out[i].Exits += c.Count
+		}
+	}
+	// Stays by their own times: an entry or exit dated after an hour's
+	// end (a later hour, or a device clock ahead) was not yet then.
+	entered, left := make([]int, len(out)+1), make([]int, len(out)+1)
+	for _, m := range moves {
+		i := min(int(m.Hour.Sub(first)/time.Hour), len(out))
+		if i < 0 {
+			continue
+		}
+		if m.Type == park.EventEntry {
+			entered[i] += m.Count
+		} else {
+			left[i] += m.Count
+		}
+	}
+	inside += left[len(out)] - entered[len(out)]
+	for i := len(out) - 1; i >= 0; i-- {
+		out[i].InsideAtHourEnd = max(inside, 0)
+		inside += left[i] - entered[i]
+	}
+	return out
 }

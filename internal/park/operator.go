@@ -206,21 +206,25 @@ type OperatorTx interface {
 	InsertAudit(ctx context.Context, a *AuditEntry) error
 	// ListAudit returns entries newest first.
 	ListAudit(ctx context.Context, f AuditFilter) ([]*AuditEntry, error)
-	// SumPayments sums the lot's payments paid in [from, to).
-	SumPayments(ctx context.Context, lot string, from, to time.Time) (PaymentSum, error)
+	// SumPayments sums each of the lots' payments paid in [from, to), by
+	// lot; a lot without any is absent. One statement for all the lots:
+	// the overview reads every lot of an operator at once.
+	SumPayments(ctx context.Context, lots []string, from, to time.Time) (map[string]PaymentSum, error)
 	// ListLanes returns the lot's lanes by id.
 	ListLanes(ctx context.Context, lot string) ([]*Lane, error)
-	// SumStaysLeft sums the lot's stays that left in [from, to), and
-	// counts its coupons used then.
-	SumStaysLeft(ctx context.Context, lot string, from, to time.Time) (DaySums, error)
-	// CountPassagesByHour counts the lot's entries and exits whose barrier
-	// opened, received since the instant, per UTC hour.
-	CountPassagesByHour(ctx context.Context, lot string, since time.Time) ([]HourCount, error)
-	// CountStayMovesByHour counts, per UTC hour since the instant, the
-	// lot's stays that entered (Type EventEntry, by entry time) and those
-	// that left (EventExit, by exit time, however they closed), ordered
-	// by hour, then type.
-	CountStayMovesByHour(ctx context.Context, lot string, since time.Time) ([]HourCount, error)
+	// SumStaysLeft sums each of the lots' stays that left in [from, to),
+	// and counts its coupons used then, by lot; a lot with neither is
+	// absent.
+	SumStaysLeft(ctx context.Context, lots []string, from, to time.Time) (map[string]DaySums, error)
+	// CountPassagesByHour counts each of the lots' entries and exits whose
+	// barrier opened, received since the instant, per UTC hour, by lot
+	// (ordered by hour, then type); a lot without any is absent.
+	CountPassagesByHour(ctx context.Context, lots []string, since time.Time) (map[string][]HourCount, error)
+	// CountStayMovesByHour counts, per UTC hour since the instant, each of
+	// the lots' stays that entered (Type EventEntry, by entry time) and
+	// those that left (EventExit, by exit time, however they closed), by
+	// lot, ordered by hour, then type; a lot without any is absent.
+	CountStayMovesByHour(ctx context.Context, lots []string, since time.Time) (map[string][]HourCount, error)
 	// ListRecentEvents returns up to limit of the lot's events received
 	// after the instant, newest first.
 	ListRecentEvents(ctx context.Context, lot string, after time.Time, limit int) ([]*Event, error)

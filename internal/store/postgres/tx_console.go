@@ -125,12 +125,16 @@ func (t *txn) ListAudit(ctx context.Context, f park.AuditFilter) ([]*park.AuditE
 	return out, nil
 }
 
-func (t *txn) SumPayments(ctx context.Context, lot string, from, to time.Time) (park.PaymentSum, error) {
-	r, err := t.q.SumPayments(ctx, db.SumPaymentsParams{LotCode: lot, FromAt: ts(from), ToAt: ts(to)})
+func (t *txn) SumPayments(ctx context.Context, lots []string, from, to time.Time) (map[string]park.PaymentSum, error) {
+	rs, err := t.q.SumPayments(ctx, db.SumPaymentsParams{Lots: lots, FromAt: ts(from), ToAt: ts(to)})
 	if err != nil {
-		return park.PaymentSum{}, mapErr(err)
+		return nil, mapErr(err)
 	}
-	return park.PaymentSum{Amount: r.Amount, Count: int(r.Count)}, nil
+	out := make(map[string]park.PaymentSum, len(rs))
+	for _, r := range rs {
+		out[r.LotCode] = park.PaymentSum{Amount: r.Amount, Count: int(r.Count)}
+	}
+	return out, nil
 }
 
 func (t *txn) ListLanes(ctx context.Context, lot string) ([]*park.Lane, error) {
@@ -159,54 +163,69 @@ func (t *txn) ListRecentEvents(ctx context.Context, lot string, after time.Time,
 	return out, nil
 }
 
-func (t *txn) CountPassagesByHour(ctx context.Context, lot string, since time.Time) ([]park.HourCount, error) {
-	rs, err := t.q.CountPassagesByHour(ctx, db.CountPassagesByHourParams{LotCode: lot, Since: ts(since)})
+func (t *txn) CountPassagesByHour(ctx context.Context, lots []string, since time.Time) (map[string][]park.HourCount, error) {
+	rs, err := t.q.CountPassagesByHour(ctx, db.CountPassagesByHourParams{Lots: lots, Since: ts(since)})
 	if err != nil {
 		return nil, mapErr(err)
 	}
-	out := make([]park.HourCount, len(rs))
-	for i, r := range rs {
-		out[i] = park.HourCount{Hour: time.Unix(r.Hour*3600, 0).UTC(), Type: r.Type, Count: int(r.N)}
+	out := map[string][]park.HourCount{}
+	for _, r := range rs {
+		out[r.LotCode] = append(out[r.LotCode], park.HourCount{Hour: time.Unix(r.Hour*3600, 0).UTC(), Type: r.Type, Count: int(r.N)})
 	}
 	return out, nil
 }
 
-func (t *txn) SumStaysLeft(ctx context.Context, lot string, from, to time.Time) (park.DaySums, error) {
-	r, err := t.q.SumStaysLeft(ctx, db.SumStaysLeftParams{LotCode: lot, FromAt: tsp(&from), ToAt: tsp(&to)})
+func (t *txn) SumStaysLeft(ctx context.Context, lots []string, from, to time.Time) (map[string]park.DaySums, error) {
+	rs, err := t.q.SumStaysLeft(ctx, db.SumStaysLeftParams{Lots: lots, FromAt: tsp(&from), ToAt: tsp(&to)})
 	if err != nil {
-		return park.DaySums{}, mapErr(err)
+		return nil, mapErr(err)
 	}
-	n, err := t.q.CountCouponsUsed(ctx, db.CountCouponsUsedParams{LotCode: lot, FromAt: tsp(&from), ToAt: tsp(&to)})
+	used, err := t.q.CountCouponsUsed(ctx, db.CountCouponsUsedParams{Lots: lots, FromAt: tsp(&from), ToAt: tsp(&to)})
 	if err != nil {
-		return park.DaySums{}, mapErr(err)
+		return nil, mapErr(err)
 	}
-	return park.DaySums{Left: int(r.N), Total: r.Total, Discount: r.Discount, Paid: r.Paid, CouponsUsed: int(n)}, nil
+	out := make(map[string]park.DaySums, len(rs))
+	for _, r := range rs {
+		out[r.LotCode] = park.DaySums{Left: int(r.N), Total: r.Total, Discount: r.Discount, Paid: r.Paid}
+	}
+	for _, r := range used {
+		d := out[r.LotCode]
+		d.CouponsUsed = int(r.N)
+		out[r.LotCode] = d
+	}
+	return out, nil
 }
 
-func (t *txn) CountStayMovesByHour(ctx context.Context, lot string, since time.Time) ([]park.HourCount, error) {
-	ins, err := t.q.CountStayEntriesByHour(ctx, db.CountStayEntriesByHourParams{LotCode: lot, Since: ts(since)})
+func (t *txn) CountStayMovesByHour(ctx context.Context, lots []string, since time.Time) (map[string][]park.HourCount, error) {
+	ins, err := t.q.CountStayEntriesByHour(ctx, db.CountStayEntriesByHourParams{Lots: lots, Since: ts(since)})
 	if err != nil {
 		return nil, mapErr(err)
 	}
-	gone, err := t.q.CountLeftStayEntriesByHour(ctx, db.CountLeftStayEntriesByHourParams{LotCode: lot, Since: tsp(&since)})
+	gone, err := t.q.CountLeftStayEntriesByHour(ctx, db.CountLeftStayEntriesByHourParams{Lots: lots, Since: tsp(&since)})
 	if err != nil {
 		return nil, mapErr(err)
 	}
-	outs, err := t.q.CountStayExitsByHour(ctx, db.CountStayExitsByHourParams{LotCode: lot, Since: tsp(&since)})
+	outs, err := t.q.CountStayExitsByHour(ctx, db.CountStayExitsByHourParams{Lots: lots, Since: tsp(&since)})
 	if err != nil {
 		return nil, mapErr(err)
 	}
-	out := make([]park.HourCount, 0, len(ins)+len(gone)+len(outs))
+	out := map[string][]park.HourCount{}
+	add := func(lot string, hour int64, typ string, n int64) {
+		out[lot] = append(out[lot], park.HourCount{Hour: time.Unix(hour*3600, 0).UTC(), Type: typ, Count: int(n)})
+	}
 	for _, r := range ins {
-		out = append(out, park.HourCount{Hour: time.Unix(r.Hour*3600, 0).UTC(), Type: park.EventEntry, Count: int(r.N)})
+		add(r.LotCode, r.Hour, park.EventEntry, r.N)
 	}
 	for _, r := range gone {
-		out = append(out, park.HourCount{Hour: time.Unix(r.Hour*3600, 0).UTC(), Type: park.EventEntry, Count: int(r.N)})
+		add(r.LotCode, r.Hour, park.EventEntry, r.N)
 	}
 	for _, r := range outs {
-		out = append(out, park.HourCount{Hour: time.Unix(r.Hour*3600, 0).UTC(), Type: park.EventExit, Count: int(r.N)})
+		add(r.LotCode, r.Hour, park.EventExit, r.N)
 	}
-	return park.MergeHourCounts(out), nil
+	for lot, cs := range out {
+		out[lot] = park.MergeHourCounts(cs)
+	}
+	return out, nil
 }
 
 // auditBefore is the seq a page of the audit log ends before: a page's

@@ -3,6 +3,7 @@ package storetest
 import (
 	"context"
 	"fmt"
+	"maps"
 	"testing"
 	"time"
 
@@ -219,7 +220,11 @@ func testAudit(t *testing.T, s park.Store) {
 	sum := func(lot string, from, to time.Time) park.PaymentSum {
 		t.Helper()
 		var ps park.PaymentSum
-		must(t, s.View(ctx, func(tx park.Tx) (err error) { ps, err = tx.SumPayments(ctx, lot, from, to); return }))
+		must(t, s.View(ctx, func(tx park.Tx) error {
+			sums, err := tx.SumPayments(ctx, []string{lot}, from, to)
+			ps = sums[lot]
+			return err
+		}))
 		return ps
 	}
 	if got := sum("L1", base, base.Add(2*time.Hour)); got != (park.PaymentSum{Amount: 1000, Count: 2}) {
@@ -230,6 +235,15 @@ func testAudit(t *testing.T, s park.Store) {
 	}
 	if got := sum("L9", base, base.Add(2*time.Hour)); got != (park.PaymentSum{}) {
 		t.Errorf("no payments: %+v", got)
+	}
+	// Several lots at once, each its own sum; one without payments absent.
+	var sums map[string]park.PaymentSum
+	must(t, s.View(ctx, func(tx park.Tx) (err error) {
+		sums, err = tx.SumPayments(ctx, []string{"L1", "L2", "L9"}, base, base.Add(2*time.Hour))
+		return
+	}))
+	if want := map[string]park.PaymentSum{"L1": {Amount: 1000, Count: 2}, "L2": {Amount: 50, Count: 1}}; !maps.Equal(sums, want) {
+		t.Errorf("L1, L2 and L9 at once: %+v, want %+v", sums, want)
 	}
 
 	// Stays that left L1: 1000 (300 off, 700 paid) at base+1h, 500 (all
@@ -252,20 +266,28 @@ func testAudit(t *testing.T, s park.Store) {
 	used.State, used.UsedAt, used.StayID, used.UpdatedAt = park.CouponUsed, &usedAt, "x1", usedAt
 	must(t, update(t, s, func(tx park.Tx) error { return tx.UpdateCoupon(ctx, used) }))
 	must(t, update(t, s, func(tx park.Tx) error { return tx.CreateCoupon(ctx, coupon("CN", "Kx2")) }))
-	var day park.DaySums
-	must(t, s.View(ctx, func(tx park.Tx) (err error) {
-		day, err = tx.SumStaysLeft(ctx, "L1", base, base.Add(2*time.Hour))
-		return
-	}))
-	if day != (park.DaySums{Left: 1, Total: 1000, Discount: 300, Paid: 700, CouponsUsed: 1}) {
-		t.Errorf("left in [base, base+2h): %+v", day)
+	// L2: one stay of 80 (all paid) left at base+30m, no coupon used.
+	l2 := newStay("L2", "y1", "Ky1", "300y1")
+	l2Exit := base.Add(30 * time.Minute)
+	l2.State, l2.ExitAt, l2.ExitLane, l2.Total, l2.Paid = park.StayOut, &l2Exit, "out-1", 80, 80
+	must(t, update(t, s, func(tx park.Tx) error { return tx.InsertStay(ctx, l2) }))
+	var days map[string]park.DaySums
+	left2 := func(to time.Time) {
+		t.Helper()
+		must(t, s.View(ctx, func(tx park.Tx) (err error) {
+			days, err = tx.SumStaysLeft(ctx, []string{"L1", "L2", "L9"}, base, to)
+			return
+		}))
 	}
-	must(t, s.View(ctx, func(tx park.Tx) (err error) {
-		day, err = tx.SumStaysLeft(ctx, "L1", base, base.Add(4*time.Hour))
-		return
-	}))
-	if day != (park.DaySums{Left: 2, Total: 1500, Discount: 300, Paid: 1200, CouponsUsed: 1}) {
-		t.Errorf("left in [base, base+4h): %+v", day)
+	left2(base.Add(2 * time.Hour))
+	if want := map[string]park.DaySums{"L1": {Left: 1, Total: 1000, Discount: 300, Paid: 700, CouponsUsed: 1},
+		"L2": {Left: 1, Total: 80, Paid: 80}}; !maps.Equal(days, want) {
+		t.Errorf("left in [base, base+2h): %+v, want %+v", days, want)
+	}
+	left2(base.Add(4 * time.Hour))
+	if want := map[string]park.DaySums{"L1": {Left: 2, Total: 1500, Discount: 300, Paid: 1200, CouponsUsed: 1},
+		"L2": {Left: 1, Total: 80, Paid: 80}}; !maps.Equal(days, want) {
+		t.Errorf("left in [base, base+4h): %+v, want %+v", days, want)
 	}
 }
 
@@ -330,14 +352,17 @@ func testLaneEvents(t *testing.T, s park.Store) {
 	pass("x2", park.EventExit, park.DecisionOpen, base.Add(time.Hour))
 	pass("x3", park.EventExit, park.DecisionHold, base.Add(time.Hour))
 	pass("e4", park.EventEntry, park.DecisionOpen, base.Add(2*time.Hour))
-	var hours []park.HourCount
+	var hours map[string][]park.HourCount
 	must(t, s.View(ctx, func(tx park.Tx) (err error) {
-		hours, err = tx.CountPassagesByHour(ctx, "L1", base.Truncate(time.Hour))
+		hours, err = tx.CountPassagesByHour(ctx, []string{"L1", "L2", "L9"}, base.Truncate(time.Hour))
 		return
 	}))
+	// Each lot its own: L1's three entries at 08:xx, L2's one (x1).
 	h8 := base.Truncate(time.Hour) // 08:00 UTC
-	want := []park.HourCount{{Hour: h8, Type: park.EventEntry, Count: 3}, {Hour: h8.Add(time.Hour), Type: park.EventExit, Count: 1},
-		{Hour: h8.Add(2 * time.Hour), Type: park.EventEntry, Count: 1}}
+	want := map[string][]park.HourCount{
+		"L1": {{Hour: h8, Type: park.EventEntry, Count: 3}, {Hour: h8.Add(time.Hour), Type: park.EventExit, Count: 1},
+			{Hour: h8.Add(2 * time.Hour), Type: park.EventEntry, Count: 1}},
+		"L2": {{Hour: h8, Type: park.EventEntry, Count: 1}}}
 	if fmt.Sprint(hours) != fmt.Sprint(want) {
 		t.Errorf("passages by hour %v, want %v", hours, want)
 	}
@@ -345,7 +370,7 @@ func testLaneEvents(t *testing.T, s park.Store) {
 
 // testStayMovesByHour: stays counted by the hour they entered and the
 // hour they left, since an instant, however they closed; a stay that
-// entered before the instant counts only its exit; another lot's not.
+// entered before the instant counts only its exit; each lot's apart.
 func testStayMovesByHour(t *testing.T, s park.Store) {
 	ctx := context.Background()
 	seedLot(t, s, "L1")
@@ -368,13 +393,15 @@ func testStayMovesByHour(t *testing.T, s park.Store) {
 	stay("L1", "5", h8.Add(2*time.Hour), nil)                   // in 10:xx, inside
 	stay("L1", "6", h8.Add(-2*time.Hour), nil)                  // inside since before: nothing
 	stay("L2", "7", h8.Add(10*time.Minute), nil)                // another lot
-	var got []park.HourCount
+	var got map[string][]park.HourCount
 	must(t, s.View(ctx, func(tx park.Tx) (err error) {
-		got, err = tx.CountStayMovesByHour(ctx, "L1", h8)
+		got, err = tx.CountStayMovesByHour(ctx, []string{"L1", "L2", "L9"}, h8)
 		return
 	}))
-	want := []park.HourCount{{Hour: h8, Type: park.EventEntry, Count: 2}, {Hour: h8, Type: park.EventExit, Count: 1},
-		{Hour: h8.Add(time.Hour), Type: park.EventExit, Count: 1}, {Hour: h8.Add(2 * time.Hour), Type: park.EventEntry, Count: 1}}
+	want := map[string][]park.HourCount{
+		"L1": {{Hour: h8, Type: park.EventEntry, Count: 2}, {Hour: h8, Type: park.EventExit, Count: 1},
+			{Hour: h8.Add(time.Hour), Type: park.EventExit, Count: 1}, {Hour: h8.Add(2 * time.Hour), Type: park.EventEntry, Count: 1}},
+		"L2": {{Hour: h8, Type: park.EventEntry, Count: 1}}}
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("stay moves by hour %v, want %v", got, want)
 	}

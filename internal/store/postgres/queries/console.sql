@@ -37,9 +37,11 @@ WHERE (sqlc.arg(lot)::text = '' OR lot = sqlc.arg(lot)) AND (sqlc.arg(actor)::te
   AND (sqlc.arg(before_seq)::bigint = 0 OR seq < sqlc.arg(before_seq))
 ORDER BY seq DESC LIMIT sqlc.arg(lim);
 
--- name: SumPayments :one
-SELECT COALESCE(SUM(amount), 0)::bigint AS amount, COUNT(*) AS count
-FROM payments WHERE lot_code = sqlc.arg(lot_code) AND paid_at >= sqlc.arg(from_at) AND paid_at < sqlc.arg(to_at);
+-- name: SumPayments :many
+-- Of some lots, each read through its index.
+SELECT lot_code, COALESCE(SUM(amount), 0)::bigint AS amount, COUNT(*) AS count
+FROM payments WHERE lot_code = ANY(sqlc.arg(lots)::text[]) AND paid_at >= sqlc.arg(from_at) AND paid_at < sqlc.arg(to_at)
+GROUP BY lot_code;
 
 -- name: ListLanes :many
 SELECT * FROM lanes WHERE lot_code = $1 ORDER BY id;
@@ -49,39 +51,42 @@ SELECT * FROM events WHERE lot_code = sqlc.arg(lot_code) AND received_at > sqlc.
 ORDER BY received_at DESC, id DESC LIMIT sqlc.arg(lim);
 
 -- name: CountPassagesByHour :many
-SELECT type, CAST(floor(extract(epoch FROM received_at) / 3600) AS BIGINT) AS hour, COUNT(*) AS n
+SELECT lot_code, type, CAST(floor(extract(epoch FROM received_at) / 3600) AS BIGINT) AS hour, COUNT(*) AS n
 FROM events
-WHERE lot_code = sqlc.arg(lot_code) AND received_at >= sqlc.arg(since)
+WHERE lot_code = ANY(sqlc.arg(lots)::text[]) AND received_at >= sqlc.arg(since)
   AND decision->>'decision' = 'open'
-GROUP BY type, hour ORDER BY hour, type;
+GROUP BY lot_code, type, hour ORDER BY lot_code, hour, type;
 
--- name: SumStaysLeft :one
-SELECT COUNT(*) AS n, COALESCE(SUM(total), 0)::bigint AS total,
+-- name: SumStaysLeft :many
+SELECT lot_code, COUNT(*) AS n, COALESCE(SUM(total), 0)::bigint AS total,
        COALESCE(SUM(discount), 0)::bigint AS discount, COALESCE(SUM(paid), 0)::bigint AS paid
-FROM stays WHERE lot_code = sqlc.arg(lot_code) AND exit_at >= sqlc.arg(from_at) AND exit_at < sqlc.arg(to_at);
+FROM stays WHERE lot_code = ANY(sqlc.arg(lots)::text[]) AND exit_at >= sqlc.arg(from_at) AND exit_at < sqlc.arg(to_at)
+GROUP BY lot_code;
 
--- name: CountCouponsUsed :one
-SELECT COUNT(*) FROM coupons WHERE lot_code = sqlc.arg(lot_code) AND used_at >= sqlc.arg(from_at) AND used_at < sqlc.arg(to_at);
+-- name: CountCouponsUsed :many
+SELECT lot_code, COUNT(*) AS n FROM coupons
+WHERE lot_code = ANY(sqlc.arg(lots)::text[]) AND used_at >= sqlc.arg(from_at) AND used_at < sqlc.arg(to_at)
+GROUP BY lot_code;
 
 -- name: CountStayEntriesByHour :many
 -- A stay that entered since the instant is inside now (this query) or
 -- left after it (the next), each read through an index.
-SELECT CAST(floor(extract(epoch FROM entry_at) / 3600) AS BIGINT) AS hour, COUNT(*) AS n
+SELECT lot_code, CAST(floor(extract(epoch FROM entry_at) / 3600) AS BIGINT) AS hour, COUNT(*) AS n
 FROM stays
-WHERE lot_code = sqlc.arg(lot_code) AND state = 'in' AND entry_at >= sqlc.arg(since)
-GROUP BY 1 ORDER BY 1;
+WHERE lot_code = ANY(sqlc.arg(lots)::text[]) AND state = 'in' AND entry_at >= sqlc.arg(since)
+GROUP BY 1, 2 ORDER BY 1, 2;
 
 -- name: CountLeftStayEntriesByHour :many
-SELECT CAST(floor(extract(epoch FROM entry_at) / 3600) AS BIGINT) AS hour, COUNT(*) AS n
+SELECT lot_code, CAST(floor(extract(epoch FROM entry_at) / 3600) AS BIGINT) AS hour, COUNT(*) AS n
 FROM stays
-WHERE lot_code = sqlc.arg(lot_code) AND exit_at >= sqlc.arg(since) AND entry_at >= sqlc.arg(since)
-GROUP BY 1 ORDER BY 1;
+WHERE lot_code = ANY(sqlc.arg(lots)::text[]) AND exit_at >= sqlc.arg(since) AND entry_at >= sqlc.arg(since)
+GROUP BY 1, 2 ORDER BY 1, 2;
 
 -- name: CountStayExitsByHour :many
-SELECT CAST(floor(extract(epoch FROM exit_at) / 3600) AS BIGINT) AS hour, COUNT(*) AS n
+SELECT lot_code, CAST(floor(extract(epoch FROM exit_at) / 3600) AS BIGINT) AS hour, COUNT(*) AS n
 FROM stays
-WHERE lot_code = sqlc.arg(lot_code) AND exit_at >= sqlc.arg(since)
-GROUP BY 1 ORDER BY 1;
+WHERE lot_code = ANY(sqlc.arg(lots)::text[]) AND exit_at >= sqlc.arg(since)
+GROUP BY 1, 2 ORDER BY 1, 2;
 
 -- name: ListAuditOfLots :many
 -- ListAudit of some lots: each lot's entries older than before_seq by

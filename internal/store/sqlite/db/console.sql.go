@@ -10,42 +10,66 @@ import (
 	"database/sql"
 )
 
-const countCouponsUsed = `-- name: CountCouponsUsed :one
-SELECT COUNT(*) FROM coupons WHERE lot_code = ?1 AND used_at >= ?2 AND used_at < ?3
+const countCouponsUsed = `-- name: CountCouponsUsed :many
+SELECT lot_code, COUNT(*) AS n FROM coupons
+WHERE lot_code IN (SELECT value FROM json_each(CAST(?1 AS TEXT))) AND used_at >= ?2 AND used_at < ?3
+GROUP BY lot_code
 `
 
 type CountCouponsUsedParams struct {
-	LotCode string
-	FromAt  sql.NullInt64
-	ToAt    sql.NullInt64
+	Lots   string
+	FromAt sql.NullInt64
+	ToAt   sql.NullInt64
 }
 
-func (q *Queries) CountCouponsUsed(ctx context.Context, arg CountCouponsUsedParams) (int64, error) {
-	row := q.queryRow(ctx, q.countCouponsUsedStmt, countCouponsUsed, arg.LotCode, arg.FromAt, arg.ToAt)
-	var count int64
-	err := row.Scan(&count)
-	return count, err
+type CountCouponsUsedRow struct {
+	LotCode string
+	N       int64
+}
+
+func (q *Queries) CountCouponsUsed(ctx context.Context, arg CountCouponsUsedParams) ([]CountCouponsUsedRow, error) {
+	rows, err := q.query(ctx, q.countCouponsUsedStmt, countCouponsUsed, arg.Lots, arg.FromAt, arg.ToAt)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []CountCouponsUsedRow
+	for rows.Next() {
+		var i CountCouponsUsedRow
+		if err := rows.Scan(&i.LotCode, &i.N); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
 }
 
 const countLeftStayEntriesByHour = `-- name: CountLeftStayEntriesByHour :many
-SELECT CAST(entry_at / 3600000000 AS INTEGER) AS hour, COUNT(*) AS n
+SELECT lot_code, CAST(entry_at / 3600000000 AS INTEGER) AS hour, COUNT(*) AS n
 FROM stays
-WHERE lot_code = ?1 AND exit_at >= ?2 AND entry_at >= ?2
-GROUP BY hour ORDER BY hour
+WHERE lot_code IN (SELECT value FROM json_each(CAST(?1 AS TEXT))) AND exit_at >= ?2 AND entry_at >= ?2
+GROUP BY lot_code, hour ORDER BY lot_code, hour
 `
 
 type CountLeftStayEntriesByHourParams struct {
-	LotCode string
-	Since   sql.NullInt64
+	Lots  string
+	Since sql.NullInt64
 }
 
 type CountLeftStayEntriesByHourRow struct {
-	Hour int64
-	N    int64
+	LotCode string
+	Hour    int64
+	N       int64
 }
 
 func (q *Queries) CountLeftStayEntriesByHour(ctx context.Context, arg CountLeftStayEntriesByHourParams) ([]CountLeftStayEntriesByHourRow, error) {
-	rows, err := q.query(ctx, q.countLeftStayEntriesByHourStmt, countLeftStayEntriesByHour, arg.LotCode, arg.Since)
+	rows, err := q.query(ctx, q.countLeftStayEntriesByHourStmt, countLeftStayEntriesByHour, arg.Lots, arg.Since)
 	if err != nil {
 		return nil, err
 	}
@@ -53,7 +77,7 @@ func (q *Queries) CountLeftStayEntriesByHour(ctx context.Context, arg CountLeftS
 	var items []CountLeftStayEntriesByHourRow
 	for rows.Next() {
 		var i CountLeftStayEntriesByHourRow
-		if err := rows.Scan(&i.Hour, &i.N); err != nil {
+		if err := rows.Scan(&i.LotCode, &i.Hour, &i.N); err != nil {
 			return nil, err
 		}
 		items = append(items, i)
@@ -68,26 +92,27 @@ func (q *Queries) CountLeftStayEntriesByHour(ctx context.Context, arg CountLeftS
 }
 
 const countPassagesByHour = `-- name: CountPassagesByHour :many
-SELECT type, CAST(received_at / 3600000000 AS INTEGER) AS hour, COUNT(*) AS n
+SELECT lot_code, type, CAST(received_at / 3600000000 AS INTEGER) AS hour, COUNT(*) AS n
 FROM events
-WHERE lot_code = ?1 AND received_at >= ?2
+WHERE lot_code IN (SELECT value FROM json_each(CAST(?1 AS TEXT))) AND received_at >= ?2
   AND json_extract(decision, '$.decision') = 'open'
-GROUP BY type, hour ORDER BY hour, type
+GROUP BY lot_code, type, hour ORDER BY lot_code, hour, type
 `
 
 type CountPassagesByHourParams struct {
-	LotCode string
-	Since   int64
+	Lots  string
+	Since int64
 }
 
 type CountPassagesByHourRow struct {
-	Type string
-	Hour int64
-	N    int64
+	LotCode string
+	Type    string
+	Hour    int64
+	N       int64
 }
 
 func (q *Queries) CountPassagesByHour(ctx context.Context, arg CountPassagesByHourParams) ([]CountPassagesByHourRow, error) {
-	rows, err := q.query(ctx, q.countPassagesByHourStmt, countPassagesByHour, arg.LotCode, arg.Since)
+	rows, err := q.query(ctx, q.countPassagesByHourStmt, countPassagesByHour, arg.Lots, arg.Since)
 	if err != nil {
 		return nil, err
 	}
@@ -95,7 +120,12 @@ func (q *Queries) CountPassagesByHour(ctx context.Context, arg CountPassagesByHo
 	var items []CountPassagesByHourRow
 	for rows.Next() {
 		var i CountPassagesByHourRow
-		if err := rows.Scan(&i.Type, &i.Hour, &i.N); err != nil {
+		if err := rows.Scan(
+			&i.LotCode,
+			&i.Type,
+			&i.Hour,
+			&i.N,
+		); err != nil {
 			return nil, err
 		}
 		items = append(items, i)
@@ -110,26 +140,27 @@ func (q *Queries) CountPassagesByHour(ctx context.Context, arg CountPassagesByHo
 }
 
 const countStayEntriesByHour = `-- name: CountStayEntriesByHour :many
-SELECT CAST(entry_at / 3600000000 AS INTEGER) AS hour, COUNT(*) AS n
+SELECT lot_code, CAST(entry_at / 3600000000 AS INTEGER) AS hour, COUNT(*) AS n
 FROM stays
-WHERE lot_code = ?1 AND state = 'in' AND entry_at >= ?2
-GROUP BY hour ORDER BY hour
+WHERE lot_code IN (SELECT value FROM json_each(CAST(?1 AS TEXT))) AND state = 'in' AND entry_at >= ?2
+GROUP BY lot_code, hour ORDER BY lot_code, hour
 `
 
 type CountStayEntriesByHourParams struct {
-	LotCode string
-	Since   int64
+	Lots  string
+	Since int64
 }
 
 type CountStayEntriesByHourRow struct {
-	Hour int64
-	N    int64
+	LotCode string
+	Hour    int64
+	N       int64
 }
 
 // A stay that entered since the instant is inside now (this query) or
 // left after it (the next), each read through an index.
 func (q *Queries) CountStayEntriesByHour(ctx context.Context, arg CountStayEntriesByHourParams) ([]CountStayEntriesByHourRow, error) {
-	rows, err := q.query(ctx, q.countStayEntriesByHourStmt, countStayEntriesByHour, arg.LotCode, arg.Since)
+	rows, err := q.query(ctx, q.countStayEntriesByHourStmt, countStayEntriesByHour, arg.Lots, arg.Since)
 	if err != nil {
 		return nil, err
 	}
@@ -137,7 +168,7 @@ func (q *Queries) CountStayEntriesByHour(ctx context.Context, arg CountStayEntri
 	var items []CountStayEntriesByHourRow
 	for rows.Next() {
 		var i CountStayEntriesByHourRow
-		if err := rows.Scan(&i.Hour, &i.N); err != nil {
+		if err := rows.Scan(&i.LotCode, &i.Hour, &i.N); err != nil {
 			return nil, err
 		}
 		items = append(items, i)
@@ -152,24 +183,25 @@ func (q *Queries) CountStayEntriesByHour(ctx context.Context, arg CountStayEntri
 }
 
 const countStayExitsByHour = `-- name: CountStayExitsByHour :many
-SELECT CAST(exit_at / 3600000000 AS INTEGER) AS hour, COUNT(*) AS n
+SELECT lot_code, CAST(exit_at / 3600000000 AS INTEGER) AS hour, COUNT(*) AS n
 FROM stays
-WHERE lot_code = ?1 AND exit_at >= ?2
-GROUP BY hour ORDER BY hour
+WHERE lot_code IN (SELECT value FROM json_each(CAST(?1 AS TEXT))) AND exit_at >= ?2
+GROUP BY lot_code, hour ORDER BY lot_code, hour
 `
 
 type CountStayExitsByHourParams struct {
-	LotCode string
-	Since   sql.NullInt64
+	Lots  string
+	Since sql.NullInt64
 }
 
 type CountStayExitsByHourRow struct {
-	Hour int64
-	N    int64
+	LotCode string
+	Hour    int64
+	N       int64
 }
 
 func (q *Queries) CountStayExitsByHour(ctx context.Context, arg CountStayExitsByHourParams) ([]CountStayExitsByHourRow, error) {
-	rows, err := q.query(ctx, q.countStayExitsByHourStmt, countStayExitsByHour, arg.LotCode, arg.Since)
+	rows, err := q.query(ctx, q.countStayExitsByHourStmt, countStayExitsByHour, arg.Lots, arg.Since)
 	if err != nil {
 		return nil, err
 	}
@@ -177,7 +209,7 @@ func (q *Queries) CountStayExitsByHour(ctx context.Context, arg CountStayExitsBy
 	var items []CountStayExitsByHourRow
 	for rows.Next() {
 		var i CountStayExitsByHourRow
-		if err := rows.Scan(&i.Hour, &i.N); err != nil {
+		if err := rows.Scan(&i.LotCode, &i.Hour, &i.N); err != nil {
 			return nil, err
 		}
 		items = append(items, i)
@@ -592,58 +624,96 @@ func (q *Queries) RevokeSession(ctx context.Context, arg RevokeSessionParams) (i
 	return result.RowsAffected()
 }
 
-const sumPayments = `-- name: SumPayments :one
-SELECT CAST(COALESCE(SUM(amount), 0) AS INTEGER) AS amount, COUNT(*) AS count
-FROM payments WHERE lot_code = ?1 AND paid_at >= ?2 AND paid_at < ?3
+const sumPayments = `-- name: SumPayments :many
+SELECT lot_code, CAST(COALESCE(SUM(amount), 0) AS INTEGER) AS amount, COUNT(*) AS count
+FROM payments WHERE lot_code IN (SELECT value FROM json_each(CAST(?1 AS TEXT))) AND paid_at >= ?2 AND paid_at < ?3
+GROUP BY lot_code
 `
 
 type SumPaymentsParams struct {
-	LotCode string
-	FromAt  int64
-	ToAt    int64
+	Lots   string
+	FromAt int64
+	ToAt   int64
 }
 
 type SumPaymentsRow struct {
-	Amount int64
-	Count  int64
+	LotCode string
+	Amount  int64
+	Count   int64
 }
 
-func (q *Queries) SumPayments(ctx context.Context, arg SumPaymentsParams) (SumPaymentsRow, error) {
-	row := q.queryRow(ctx, q.sumPaymentsStmt, sumPayments, arg.LotCode, arg.FromAt, arg.ToAt)
-	var i SumPaymentsRow
-	err := row.Scan(&i.Amount, &i.Count)
-	return i, err
+// Of some lots (a JSON array of codes), each read through its index.
+func (q *Queries) SumPayments(ctx context.Context, arg SumPaymentsParams) ([]SumPaymentsRow, error) {
+	rows, err := q.query(ctx, q.sumPaymentsStmt, sumPayments, arg.Lots, arg.FromAt, arg.ToAt)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []SumPaymentsRow
+	for rows.Next() {
+		var i SumPaymentsRow
+		if err := rows.Scan(&i.LotCode, &i.Amount, &i.Count); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
 }
 
-const sumStaysLeft = `-- name: SumStaysLeft :one
-SELECT COUNT(*) AS n, CAST(COALESCE(SUM(total), 0) AS INTEGER) AS total,
+const sumStaysLeft = `-- name: SumStaysLeft :many
+SELECT lot_code, COUNT(*) AS n, CAST(COALESCE(SUM(total), 0) AS INTEGER) AS total,
        CAST(COALESCE(SUM(discount), 0) AS INTEGER) AS discount, CAST(COALESCE(SUM(paid), 0) AS INTEGER) AS paid
-FROM stays WHERE lot_code = ?1 AND exit_at >= ?2 AND exit_at < ?3
+FROM stays WHERE lot_code IN (SELECT value FROM json_each(CAST(?1 AS TEXT))) AND exit_at >= ?2 AND exit_at < ?3
+GROUP BY lot_code
 `
 
 type SumStaysLeftParams struct {
-	LotCode string
-	FromAt  sql.NullInt64
-	ToAt    sql.NullInt64
+	Lots   string
+	FromAt sql.NullInt64
+	ToAt   sql.NullInt64
 }
 
 type SumStaysLeftRow struct {
+	LotCode  string
 	N        int64
 	Total    int64
 	Discount int64
 	Paid     int64
 }
 
-func (q *Queries) SumStaysLeft(ctx context.Context, arg SumStaysLeftParams) (SumStaysLeftRow, error) {
-	row := q.queryRow(ctx, q.sumStaysLeftStmt, sumStaysLeft, arg.LotCode, arg.FromAt, arg.ToAt)
-	var i SumStaysLeftRow
-	err := row.Scan(
-		&i.N,
-		&i.Total,
-		&i.Discount,
-		&i.Paid,
-	)
-	return i, err
+func (q *Queries) SumStaysLeft(ctx context.Context, arg SumStaysLeftParams) ([]SumStaysLeftRow, error) {
+	rows, err := q.query(ctx, q.sumStaysLeftStmt, sumStaysLeft, arg.Lots, arg.FromAt, arg.ToAt)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []SumStaysLeftRow
+	for rows.Next() {
+		var i SumStaysLeftRow
+		if err := rows.Scan(
+			&i.LotCode,
+			&i.N,
+			&i.Total,
+			&i.Discount,
+			&i.Paid,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
 }
 
 const updateOperator = `-- name: UpdateOperator :execrows

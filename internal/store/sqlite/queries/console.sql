@@ -37,9 +37,11 @@ WHERE (sqlc.arg(lot) = '' OR lot = sqlc.arg(lot)) AND (sqlc.arg(actor) = '' OR a
   AND (sqlc.arg(before_seq) = 0 OR seq < sqlc.arg(before_seq))
 ORDER BY seq DESC LIMIT sqlc.arg(lim);
 
--- name: SumPayments :one
-SELECT CAST(COALESCE(SUM(amount), 0) AS INTEGER) AS amount, COUNT(*) AS count
-FROM payments WHERE lot_code = sqlc.arg(lot_code) AND paid_at >= sqlc.arg(from_at) AND paid_at < sqlc.arg(to_at);
+-- name: SumPayments :many
+-- Of some lots (a JSON array of codes), each read through its index.
+SELECT lot_code, CAST(COALESCE(SUM(amount), 0) AS INTEGER) AS amount, COUNT(*) AS count
+FROM payments WHERE lot_code IN (SELECT value FROM json_each(CAST(sqlc.arg(lots) AS TEXT))) AND paid_at >= sqlc.arg(from_at) AND paid_at < sqlc.arg(to_at)
+GROUP BY lot_code;
 
 -- name: ListLanes :many
 SELECT * FROM lanes WHERE lot_code = ? ORDER BY id;
@@ -49,39 +51,42 @@ SELECT * FROM events WHERE lot_code = sqlc.arg(lot_code) AND received_at > sqlc.
 ORDER BY received_at DESC, id DESC LIMIT sqlc.arg(lim);
 
 -- name: CountPassagesByHour :many
-SELECT type, CAST(received_at / 3600000000 AS INTEGER) AS hour, COUNT(*) AS n
+SELECT lot_code, type, CAST(received_at / 3600000000 AS INTEGER) AS hour, COUNT(*) AS n
 FROM events
-WHERE lot_code = sqlc.arg(lot_code) AND received_at >= sqlc.arg(since)
+WHERE lot_code IN (SELECT value FROM json_each(CAST(sqlc.arg(lots) AS TEXT))) AND received_at >= sqlc.arg(since)
   AND json_extract(decision, '$.decision') = 'open'
-GROUP BY type, hour ORDER BY hour, type;
+GROUP BY lot_code, type, hour ORDER BY lot_code, hour, type;
 
--- name: SumStaysLeft :one
-SELECT COUNT(*) AS n, CAST(COALESCE(SUM(total), 0) AS INTEGER) AS total,
+-- name: SumStaysLeft :many
+SELECT lot_code, COUNT(*) AS n, CAST(COALESCE(SUM(total), 0) AS INTEGER) AS total,
        CAST(COALESCE(SUM(discount), 0) AS INTEGER) AS discount, CAST(COALESCE(SUM(paid), 0) AS INTEGER) AS paid
-FROM stays WHERE lot_code = sqlc.arg(lot_code) AND exit_at >= sqlc.arg(from_at) AND exit_at < sqlc.arg(to_at);
+FROM stays WHERE lot_code IN (SELECT value FROM json_each(CAST(sqlc.arg(lots) AS TEXT))) AND exit_at >= sqlc.arg(from_at) AND exit_at < sqlc.arg(to_at)
+GROUP BY lot_code;
 
--- name: CountCouponsUsed :one
-SELECT COUNT(*) FROM coupons WHERE lot_code = sqlc.arg(lot_code) AND used_at >= sqlc.arg(from_at) AND used_at < sqlc.arg(to_at);
+-- name: CountCouponsUsed :many
+SELECT lot_code, COUNT(*) AS n FROM coupons
+WHERE lot_code IN (SELECT value FROM json_each(CAST(sqlc.arg(lots) AS TEXT))) AND used_at >= sqlc.arg(from_at) AND used_at < sqlc.arg(to_at)
+GROUP BY lot_code;
 
 -- name: CountStayEntriesByHour :many
 -- A stay that entered since the instant is inside now (this query) or
 -- left after it (the next), each read through an index.
-SELECT CAST(entry_at / 3600000000 AS INTEGER) AS hour, COUNT(*) AS n
+SELECT lot_code, CAST(entry_at / 3600000000 AS INTEGER) AS hour, COUNT(*) AS n
 FROM stays
-WHERE lot_code = sqlc.arg(lot_code) AND state = 'in' AND entry_at >= sqlc.arg(since)
-GROUP BY hour ORDER BY hour;
+WHERE lot_code IN (SELECT value FROM json_each(CAST(sqlc.arg(lots) AS TEXT))) AND state = 'in' AND entry_at >= sqlc.arg(since)
+GROUP BY lot_code, hour ORDER BY lot_code, hour;
 
 -- name: CountLeftStayEntriesByHour :many
-SELECT CAST(entry_at / 3600000000 AS INTEGER) AS hour, COUNT(*) AS n
+SELECT lot_code, CAST(entry_at / 3600000000 AS INTEGER) AS hour, COUNT(*) AS n
 FROM stays
-WHERE lot_code = sqlc.arg(lot_code) AND exit_at >= sqlc.arg(since) AND entry_at >= sqlc.arg(since)
-GROUP BY hour ORDER BY hour;
+WHERE lot_code IN (SELECT value FROM json_each(CAST(sqlc.arg(lots) AS TEXT))) AND exit_at >= sqlc.arg(since) AND entry_at >= sqlc.arg(since)
+GROUP BY lot_code, hour ORDER BY lot_code, hour;
 
 -- name: CountStayExitsByHour :many
-SELECT CAST(exit_at / 3600000000 AS INTEGER) AS hour, COUNT(*) AS n
+SELECT lot_code, CAST(exit_at / 3600000000 AS INTEGER) AS hour, COUNT(*) AS n
 FROM stays
-WHERE lot_code = sqlc.arg(lot_code) AND exit_at >= sqlc.arg(since)
-GROUP BY hour ORDER BY hour;
+WHERE lot_code IN (SELECT value FROM json_each(CAST(sqlc.arg(lots) AS TEXT))) AND exit_at >= sqlc.arg(since)
+GROUP BY lot_code, hour ORDER BY lot_code, hour;
 
 -- name: ListAuditOfLots :many
 -- ListAudit of some lots (a JSON array of codes): each lot's entries

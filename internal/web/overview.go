@@ -77,29 +77,19 @@ func newDayChart(hours []gate.HourStat, loc *time.Location) dayChart {
 }
 
 // overview lists the lots the operator may see: cars inside against the
-// capacity, and what each received today (its local day).
+// capacity, and what each received today (its local day). All of them
+// are read at once, in one transaction.
 func (w *Console) overview(rw http.ResponseWriter, r *http.Request, p *operators.Principal) error {
-	lots, err := w.sys.Gate.ListLots(r.Context())
+	lots, err := w.sys.Gate.LotsToday(r.Context(), p.MaySee)
 	if err != nil {
 		return err
 	}
 	var rows []lotRow
-	for _, l := range lots {
-		if !p.MaySee(l.Code) {
-			continue
-		}
-		rec, err := w.sys.Billing.ReceivedToday(r.Context(), l.Code)
-		if err != nil {
-			return err
-		}
+	for _, t := range lots {
+		l, rec := t.Lot, t.Received
 		occ := park.NewOccupancy(l.Capacity, l.Occupied)
 		row := lotRow{Code: l.Code, Name: l.Name, Capacity: l.Capacity, Occupied: max(l.Occupied, 0), Free: occ.Free,
-			Currency: l.Currency, Received: rec.Sum, Left: rec.Left, Day: rec.Day}
-		hours, err := w.sys.Gate.LastDay(r.Context(), l.Code)
-		if err != nil {
-			return err
-		}
-		row.Chart = newDayChart(hours, l.Location())
+			Currency: l.Currency, Received: rec.Sum, Left: rec.Left, Day: rec.Day, Chart: newDayChart(t.Hours, l.Location())}
 		if l.Capacity > 0 {
 			row.Percent = occ.Occupied * 100 / l.Capacity
 		}

@@ -133,7 +133,8 @@ func TestAccessPageBadCursor(t *testing.T) {
 // 101 refused plates 苏E00000..苏E00100, valid from T0 (2026-11-23 01:00
 // UTC) for a week, "unpaid fees"; the lot is in Asia/Shanghai (UTC+8),
 // so the page reads 2026-11-23 09:00 to 2026-11-30 09:00. One allowed
-// plate 沪A00001.
+// plate 沪A00001; special vehicles 京P00002 (blacklist, refused) and
+// 京P00001 (police, let in).
 //
 //	first page: 苏E00000..苏E00099, a next link, no first link
 //	next page:  苏E00100 alone, no next link, a first link; 沪A00001 still
@@ -151,6 +152,12 @@ func TestAccessPageDenyList(t *testing.T) {
 	if _, err := s.Sys.Access.PutListEntry(s.Ctx, "", s.Lot, &park.WhitelistEntry{Plate: "沪A00001", Kind: park.AccessAllow,
 		ValidFrom: from, ValidTo: from.AddDate(0, 1, 0)}); err != nil {
 		t.Fatal(err)
+	}
+	// A blacklisted special vehicle is refused too; a police car is not.
+	for plate, typ := range map[string]string{"京P00002": "blacklist", "京P00001": "police"} {
+		if _, err := s.Sys.Access.PutSpecialVehicle(s.Ctx, "", s.Lot, plate, typ, time.Time{}, time.Time{}); err != nil {
+			t.Fatal(err)
+		}
 	}
 	b := s.browser(t)
 	b.mustLogin("ana")
@@ -187,6 +194,9 @@ func TestAccessPageDenyList(t *testing.T) {
 	}
 	if !regexp.MustCompile(`<tr><td class="plate">沪A00001</td><td>whitelist</td>`).MatchString(body) {
 		t.Fatal("the allowed plate is not shown as on the whitelist")
+	}
+	if !strings.Contains(body, `<tr class="deny"><td class="plate">京P00002</td>`) || !strings.Contains(body, `<tr><td class="plate">京P00001</td>`) {
+		t.Fatal("the blacklisted special vehicle is not marked refused, or the police car is")
 	}
 	_, body, _ = b.get(next)
 	if got := shown(body); strings.Join(got, " ") != "苏E00100" {

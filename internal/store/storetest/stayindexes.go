@@ -104,13 +104,13 @@ func testStayChangedAfterRead(t *testing.T, s park.Store) {
 	if in, out := ids(park.StayFilter{State: park.StayIn}), ids(park.StayFilter{State: park.StayOut}); in != "" || out != "s1 " {
 		t.Fatalf("stays by state after the exit: in %q, out %q", in, out)
 	}
-	var left park.DaySums
+	var sums map[string]park.DaySums
 	must(t, s.View(ctx, func(tx park.Tx) (err error) {
-		left, err = tx.SumStaysLeft(ctx, "L1", exit.Add(-time.Minute), exit.Add(time.Minute))
+		sums, err = tx.SumStaysLeft(ctx, []string{"L1"}, exit.Add(-time.Minute), exit.Add(time.Minute))
 		return
 	}))
-	if left.Left != 1 || left.Paid != 500 {
-		t.Fatalf("stays left around the exit: %+v, want 1 that paid 500", left)
+	if left := sums["L1"]; left.Left != 1 || left.Paid != 500 {
+		t.Fatalf("stays left around the exit: %+v, want 1 that paid 500", sums)
 	}
 
 	// A stay inserted and closed in one transaction.

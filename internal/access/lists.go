@@ -36,7 +36,7 @@ func (s *Service) PutListEntry(ctx context.Context, partner, lot string, w *park
 		return nil, err
 	}
 	if w.Category == park.ListWhite && w.Kind != park.AccessAllow {
-		return nil, park.Invalid("kind", "a whitelist entry allows; use the deny list to refuse a car")
+		return nil, park.Invalid("kind", "a list entry put here allows; a car is refused by a whitelist entry of kind \"deny\", created as any whitelist entry is")
 	}
 	var out *park.WhitelistEntry
 	err := s.base.Update(ctx, func(tx park.Tx) error {

@@ -142,7 +142,7 @@ type LotToday struct {
 	Hours    []HourStat
 }
 
-// LotsToday reads every lot that may lets the caller see, in code order,
+// LotsToday reads every lot the caller may see (may), in code order,
 // as LotToday, in one transaction of a few statements whatever the
 // number of lots: the overview of an operator's 300 lots is one read, not
 // 300 of each lot's own.

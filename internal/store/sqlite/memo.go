@@ -11,9 +11,10 @@ import (
 // document), whether anyone subscribed to a kind of a lot's reports,
 // whether a partner is registered for a lot, how many cars a lot holds (kept up to
 // date by the batch's own AddOccupied), and the indexed columns of the stays
-// and charge sessions it read or wrote (stayKeys, sessionKeys). Nothing but the writer
+// and charge sessions it read or wrote (rowKeys). Nothing but the writer
 // writes, so an answer holds until this transaction changes what it was
-// read from: every txn method that writes those tables calls forget, and
+// read from: every txn method that writes those tables calls forget (a
+// stay's or a charge session's update notes what it wrote instead), and
 // so does a request's savepoint rolled back (its changes undone).
 // Read-only transactions have none.
 type memo struct {
@@ -21,30 +22,36 @@ type memo struct {
 	subscribed map[[2]string]bool
 	uses       map[[2]string]bool // partner, lot
 	inside     map[string]int64
-	stays      map[string]stayKeys    // stay id
-	sessions   map[string]sessionKeys // charge session id
+	rows       map[rowID]rowKeys
 }
 
-// sessionKeys are a charge session's indexed columns that a change may
-// leave as they are, at its version, as stayKeys.
-type sessionKeys struct {
-	version       int64
-	transactionID int64
-	status        string
-}
+// rowKeys are a row's indexed columns as this transaction last read or
+// wrote them, at the row's version then. Every change of a versioned row
+// bumps its version, so at that version the row holds exactly these.
+type (
+	rowID   struct{ table, id string }
+	rowKeys struct {
+		version int64
+		keys    any
+	}
+)
 
-// stayKeys are a stay's indexed columns as this transaction last read or
-// wrote them, at the stay's version then. Every change of a stay bumps its
-// version, so at that version the row holds exactly these.
-type stayKeys struct {
-	version                 int64
-	plateKey, state, passID string
-	exitAt                  sql.NullInt64
-}
+// stayKeys are the indexed columns of a stay that an update may leave as
+// they are; sessionKeys those of a charge session.
+type (
+	stayKeys struct {
+		plateKey, state, passID string
+		exitAt                  sql.NullInt64
+	}
+	sessionKeys struct {
+		transactionID int64
+		status        string
+	}
+)
 
 func newMemo() *memo {
 	return &memo{lots: map[string]park.Lot{}, subscribed: map[[2]string]bool{}, uses: map[[2]string]bool{}, inside: map[string]int64{},
-		stays: map[string]stayKeys{}, sessions: map[string]sessionKeys{}}
+		rows: map[rowID]rowKeys{}}
 }
 
 // forget drops every answer; on a nil memo it does nothing.
@@ -56,8 +63,7 @@ func (m *memo) forget() {
 	clear(m.subscribed)
 	clear(m.uses)
 	clear(m.inside)
-	clear(m.stays)
-	clear(m.sessions)
+	clear(m.rows)
 }
 
 // count returns lot's count of cars inside, when known.
@@ -136,33 +142,19 @@ func (m *memo) keepPartnerUses(partner, lot string, ok bool) {
 	}
 }
 
-// keepStay remembers the indexed columns of a stay read or written.
-func (m *memo) keepStay(id string, k stayKeys) {
+// keepRow remembers a row's indexed columns (stayKeys, sessionKeys) as
+// read or written at version.
+func (m *memo) keepRow(table, id string, version int64, keys any) {
 	if m != nil {
-		m.stays[id] = k
+		m.rows[rowID{table, id}] = rowKeys{version, keys}
 	}
 }
 
-// stayAt returns a stay's indexed columns at version, when known.
-func (m *memo) stayAt(id string, version int64) (stayKeys, bool) {
+// rowAt returns a row's indexed columns at version, when known.
+func (m *memo) rowAt(table, id string, version int64) (any, bool) {
 	if m == nil {
-		return stayKeys{}, false
+		return nil, false
 	}
-	k, ok := m.stays[id]
-	return k, ok && k.version == version
-}
-
-func (m *memo) keepSession(id string, k sessionKeys) {
-	if m != nil {
-		m.sessions[id] = k
-	}
-}
-
-// sessionAt returns a charge session's indexed columns at version, when known.
-func (m *memo) sessionAt(id string, version int64) (sessionKeys, bool) {
-	if m == nil {
-		return sessionKeys{}, false
-	}
-	k, ok := m.sessions[id]
-	return k, ok && k.version == version
+	k, ok := m.rows[rowID{table, id}]
+	return k.keys, ok && k.version == version
 }

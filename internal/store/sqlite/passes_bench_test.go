@@ -19,17 +19,8 @@ import (
 func BenchmarkListPasses(b *testing.B) {
 	const passes = 5000
 	ctx := context.Background()
-	st, err := sqlite.Open(ctx, filepath.Join(b.TempDir(), "parkd.db"), sqlite.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer st.Close()
-	now := time.Now().UTC().Truncate(park.Precision)
+	st, now := benchLot(b, 10)
 	if err := st.Update(ctx, func(tx park.Tx) error {
-		if err := tx.CreateLot(ctx, &park.Lot{Code: "L1", Name: "L1", TimeZone: "Asia/Shanghai", Currency: "CNY", Capacity: 10,
-			Tariff: []byte(`{"every":{"minutes":60,"price":500}}`), CreatedAt: now, UpdatedAt: now}); err != nil {
-			return err
-		}
 		for i := range passes {
 			pl := []string{fmt.Sprintf("京A%05d", i), fmt.Sprintf("京B%05d", i)}
 			if err := tx.CreatePass(ctx, &park.Pass{ID: fmt.Sprintf("p%05d", i), LotCode: "L1", HolderName: "H", Plates: pl,
@@ -51,4 +42,23 @@ func BenchmarkListPasses(b *testing.B) {
 			b.Fatalf("%d passes", len(ps))
 		}
 	}
+}
+
+// benchLot opens a store in a temporary folder, closed with the
+// benchmark, with lot L1 of capacity spaces; now is its creation time.
+func benchLot(b *testing.B, capacity int) (st *sqlite.Store, now time.Time) {
+	ctx := context.Background()
+	st, err := sqlite.Open(ctx, filepath.Join(b.TempDir(), "parkd.db"), sqlite.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { st.Close() })
+	now = time.Now().UTC().Truncate(park.Precision)
+	if err := st.Update(ctx, func(tx park.Tx) error {
+		return tx.CreateLot(ctx, &park.Lot{Code: "L1", Name: "L1", TimeZone: "Asia/Shanghai", Currency: "CNY", Capacity: capacity,
+			Tariff: []byte(`{"every":{"minutes":60,"price":500}}`), CreatedAt: now, UpdatedAt: now})
+	}); err != nil {
+		b.Fatal(err)
+	}
+	return st, now
 }

@@ -4,12 +4,10 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"parkd/internal/park"
-	"parkd/internal/store/sqlite"
 )
 
 // BenchmarkStayUpdate changes one stay a commit among 100,000 cars inside
@@ -22,12 +20,7 @@ import (
 func BenchmarkStayUpdate(b *testing.B) {
 	const cars = 100_000
 	ctx := context.Background()
-	st, err := sqlite.Open(ctx, filepath.Join(b.TempDir(), "parkd.db"), sqlite.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer st.Close()
-	now := time.Now().UTC().Truncate(park.Precision)
+	st, now := benchLot(b, cars)
 	rnd := rand.New(rand.NewPCG(1, 2))
 	plates := rnd.Perm(cars)
 	stays := make([]*park.Stay, cars)
@@ -42,12 +35,6 @@ func BenchmarkStayUpdate(b *testing.B) {
 		stays[i] = &park.Stay{ID: fmt.Sprintf("s%06d", i), LotCode: "L1", Plate: p, PlateKey: p, VehicleClass: park.ClassSmall,
 			Locator: fmt.Sprint(t), EntryAt: now.Add(-time.Hour),
 			EntryLane: "in-1", State: park.StayIn, UpdatedAt: now}
-	}
-	if err := st.Update(ctx, func(tx park.Tx) error {
-		return tx.CreateLot(ctx, &park.Lot{Code: "L1", Name: "L1", TimeZone: "Asia/Shanghai", Currency: "CNY", Capacity: cars,
-			Tariff: []byte(`{"every":{"minutes":60,"price":500}}`), CreatedAt: now, UpdatedAt: now})
-	}); err != nil {
-		b.Fatal(err)
 	}
 	for i := 0; i < cars; i += 5000 {
 		if err := st.Update(ctx, func(tx park.Tx) error {

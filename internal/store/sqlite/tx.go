@@ -226,14 +226,14 @@ func (t *txn) InsertStay(ctx context.Context, s *park.Stay) error {
 		UpdatedAt: us(s.UpdatedAt), ReservationID: s.ReservationID,
 	}), "stay")
 	if err == nil {
-		t.memo.keepStay(s.ID, keysOf(s))
+		t.memo.keepRow("stays", s.ID, s.Version, keysOf(s))
 	}
 	return err
 }
 
 // keysOf is what stayKeys holds of s.
 func keysOf(s *park.Stay) stayKeys {
-	return stayKeys{version: s.Version, plateKey: s.PlateKey, state: s.State, passID: s.PassID, exitAt: nullUS(s.ExitAt)}
+	return stayKeys{plateKey: s.PlateKey, state: s.State, passID: s.PassID, exitAt: nullUS(s.ExitAt)}
 }
 
 // readStay converts a stay read in this transaction, remembering its
@@ -241,7 +241,7 @@ func keysOf(s *park.Stay) stayKeys {
 func (t *txn) readStay(r db.Stay) (*park.Stay, error) {
 	s, err := stayFromRow(r)
 	if err == nil {
-		t.memo.keepStay(s.ID, keysOf(s))
+		t.memo.keepRow("stays", s.ID, s.Version, keysOf(s))
 	}
 	return s, err
 }
@@ -291,7 +291,8 @@ func (t *txn) ListPartnerStaysByLocator(ctx context.Context, partner, locator st
 // queries' comment); a stay it does not know gets every column.
 func (t *txn) UpdateStay(ctx context.Context, s *park.Stay) error {
 	now := keysOf(s)
-	was, known := t.memo.stayAt(s.ID, s.Version)
+	k, known := t.memo.rowAt("stays", s.ID, s.Version)
+	was, _ := k.(stayKeys)
 	moved := now.state != was.state || now.passID != was.passID || now.exitAt != was.exitAt
 	var n int64
 	var err error
@@ -319,7 +320,7 @@ func (t *txn) UpdateStay(ctx context.Context, s *park.Stay) error {
 	}
 	err = versioned(n, err, &s.Version, func() error { _, err := t.q.GetStay(stmtCtx, s.ID); return err }, "stay %q", s.ID)
 	if err == nil {
-		t.memo.keepStay(s.ID, keysOf(s))
+		t.memo.keepRow("stays", s.ID, s.Version, now)
 	}
 	return err
 }

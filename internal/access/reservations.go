@@ -3,6 +3,7 @@ package access
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"parkd/internal/core"
@@ -245,89 +246,126 @@ func ReservationEntered(ctx context.Context, tx park.Tx, r *park.Reservation, st
 	return tx.UpdateReservation(ctx, r)
 }
 
-// ReservationLeft marks done the reservation of a stay that closed.
+// ReservationLeft marks done the reservations of a stay that closed.
 func ReservationLeft(ctx context.Context, tx park.Tx, st *park.Stay, now time.Time) error {
 	if st.ReservationID == "" {
 		return nil // nearly every stay: nothing to look up
 	}
-	r, err := tx.FindReservationByStay(ctx, st.ID)
-	if park.IsCode(err, park.ENotFound) {
-		return nil
-	}
-	if err != nil || r.State != park.ReservationInside {
+	rs, err := tx.StayReservations(ctx, st.ID)
+	if err != nil {
 		return err
 	}
-	r.State, r.UpdatedAt = park.ReservationDone, now
-	return tx.UpdateReservation(ctx, r)
+	for _, r := range rs {
+		if r.State != park.ReservationInside {
+			continue // terminated: it stays so
+		}
+		r.State, r.UpdatedAt = park.ReservationDone, now
+		if err := tx.UpdateReservation(ctx, r); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
-// ReservationWindow adds the prepaid window of the stay's reservation to
-// the stay's free time (to its termination, if earlier) and names it when
-// it covers the whole stay up to at. The stay's reservation is the one it
-// entered on, or else one whose window began while it was inside
-// (windowInside). It returns the reservation, or nil when there is none.
-func ReservationWindow(ctx context.Context, tx park.Tx, st *park.Stay, at time.Time, in *tariff.Input, coveredBy *string) (*park.Reservation, error) {
-	var r *park.Reservation
-	if st.ReservationID == "" {
+// ReservationWindows adds to the stay's free time the prepaid window of
+// every reservation of its plate it was inside during (each to its
+// termination, if earlier), and names them when together they cover the
+// whole stay up to at. Those are the ones it took (entered on, or took
+// when it left) and, while it is inside, the booked ones whose window
+// began before at and ends after its entry (windowsInside): a prepaid
+// window is never billed again. It returns them, nil when there are none.
+func ReservationWindows(ctx context.Context, tx park.Tx, st *park.Stay, at time.Time, in *tariff.Input, coveredBy *string) ([]*park.Reservation, error) {
+	var rs []*park.Reservation
+	if st.ReservationID != "" {
 		var err error
-		if r, err = windowInside(ctx, tx, st, at); r == nil || err != nil {
-			return nil, err
-		}
-	} else {
-		var err error
-		r, err = tx.FindReservationByStay(ctx, st.ID)
-		if park.IsCode(err, park.ENotFound) {
-			return nil, nil
-		}
-		if err != nil {
+		if rs, err = tx.StayReservations(ctx, st.ID); err != nil {
 			return nil, err
 		}
 	}
-	end := r.CoveredUntil()
-	in.FreeWindows = append(in.FreeWindows, tariff.Window{From: r.From, To: end})
-	if Covers(r.From, end, st.EntryAt, at) {
+	more, err := windowsInside(ctx, tx, st, at)
+	if err != nil {
+		return nil, err
+	}
+	rs = append(rs, more...)
+	ws := make([]tariff.Window, 0, len(rs))
+	for _, r := range rs {
+		ws = append(ws, tariff.Window{From: r.From, To: r.CoveredUntil()})
+	}
+	in.FreeWindows = append(in.FreeWindows, ws...)
+	if coveredTogether(ws, st.EntryAt, at) {
 		*coveredBy = park.ReasonReservation
 	}
-	return r, nil
+	return rs, nil
 }
 
-// ExitWithheld reports whether a stay's reservation withholds its exit
-// right (ReservationSyncV2). A terminated order withholds nothing.
-func ExitWithheld(r *park.Reservation) bool {
-	return r != nil && r.State == park.ReservationInside && !r.MayExit
+// coveredTogether reports whether windows, end to end or overlapping,
+// cover a to b without a gap.
+func coveredTogether(ws []tariff.Window, a, b time.Time) bool {
+	ws = slices.Clone(ws)
+	slices.SortFunc(ws, func(x, y tariff.Window) int { return x.From.Compare(y.From) })
+	reached, touched := a, false
+	for _, w := range ws {
+		if w.From.After(reached) {
+			break // a gap
+		}
+		if !w.To.Before(reached) {
+			reached, touched = w.To, true
+		}
+	}
+	return touched && !reached.Before(b)
 }
 
-// windowInside returns the booked reservation of an open stay's plate
-// whose window began after the car entered and by at: a car that came
-// more than EarlyArrival before its window (or without the entry right)
-// entered as a visitor, and its window, prepaid, is not billed again. The
-// earliest such window is the stay's; the stay takes it when it leaves
-// (ReservationJoined). nil when there is none.
-func windowInside(ctx context.Context, tx park.Tx, st *park.Stay, at time.Time) (*park.Reservation, error) {
+// ExitWithheld reports whether a reservation a stay entered on withholds
+// its exit right (ReservationSyncV2): only those are inside while the
+// car is. A terminated order withholds nothing.
+func ExitWithheld(rs []*park.Reservation) bool {
+	for _, r := range rs {
+		if r.State == park.ReservationInside && !r.MayExit {
+			return true
+		}
+	}
+	return false
+}
+
+// windowsInside returns the booked reservations of an open stay's plate
+// whose window began by at and ends after the car entered, earliest
+// first: the car was inside during them (it came too early for one, or
+// without its entry right, or stayed on from another), and their windows,
+// prepaid, are not billed again. The stay takes them when it leaves
+// (ReservationJoined). A booked order whose window ended before the entry
+// expired unused and frees nothing.
+func windowsInside(ctx context.Context, tx park.Tx, st *park.Stay, at time.Time) ([]*park.Reservation, error) {
 	if st.State != park.StayIn {
-		return nil, nil // a stay that left took its reservation then, if any
+		return nil, nil // a stay that left took its reservations then
 	}
 	rs, err := tx.BookedReservations(ctx, st.LotCode, st.PlateKey, st.EntryAt)
 	if err != nil {
 		return nil, err
 	}
+	var out []*park.Reservation
 	for _, r := range rs { // in window order
-		if r.From.After(st.EntryAt) && r.From.Before(at) {
-			return r, nil
+		if r.From.Before(at) {
+			out = append(out, r)
 		}
 	}
-	return nil, nil
+	return out, nil
 }
 
-// ReservationJoined links a stay leaving now to r, the reservation whose
-// window began while it was inside (ReservationWindow), before the stay
-// closes: closing it marks r done, so the window it was not billed for
-// admits and frees no other stay. It does nothing for a stay that
-// entered on its reservation, or when r is nil.
-func ReservationJoined(ctx context.Context, tx park.Tx, r *park.Reservation, st *park.Stay, now time.Time) error {
-	if r == nil || st.ReservationID != "" {
-		return nil
+// ReservationJoined links a stay leaving now to the booked reservations
+// among rs, those whose window it was inside during (ReservationWindows),
+// before the stay closes: closing it marks them done, so a window it was
+// not billed for admits and frees no other stay.
+func ReservationJoined(ctx context.Context, tx park.Tx, rs []*park.Reservation, st *park.Stay, now time.Time) error {
+	for _, r := range rs {
+		if r.State != park.ReservationBooked {
+			continue // already the stay's
+		}
+		if st.ReservationID == "" {
+			st.ReservationID = r.ID
+		}
+		if err := ReservationEntered(ctx, tx, r, st, now); err != nil {
+			return err
+		}
 	}
-	st.ReservationID = r.ID
-	return ReservationEntered(ctx, tx, r, st, now)
+	return nil
 }

@@ -308,3 +308,130 @@ func TestPrepaidWindowInsideAVisitorStay(t *testing.T) {
 		wantDecision(t, b.Event(t, park.EventEntry, "京A12345", t0.Add(50*time.Minute)), park.DecisionOpen, park.ReasonReservation, 0)
 	})
 }
+
+// TestEveryPrepaidWindowOfAStayIsFree: a car inside through several
+// prepaid windows of its plate is billed for none of them, whether it
+// entered as a visitor or on the first; each order is taken by that one
+// stay when it leaves (done: it frees no later stay). An order that
+// expired before the car came, or was terminated, frees nothing.
+//
+// The lot's tariff (systemtest.TestTariff) bills 200 per started 30
+// minutes of each billable stretch, blocks restarting after a free window;
+// t0 is 09:00 local.
+func TestEveryPrepaidWindowOfAStayIsFree(t *testing.T) {
+	window := func(b *bundle, no string, from, to time.Duration) access.ReservationInput {
+		in := b.order(no, "京A12345")
+		in.From, in.To = t0.Add(from), t0.Add(to)
+		return in
+	}
+	quote := func(t *testing.T, b *bundle, stayID string, want int64) *park.Quote {
+		t.Helper()
+		q, err := b.Sys.Billing.CreateQuote(b.Ctx, stayID, "")
+		if err != nil || q.AmountDue != want {
+			t.Fatalf("quote %+v, %v; want due %d", q, err, want)
+		}
+		return q
+	}
+	pay := func(t *testing.T, b *bundle, stayID string, want int64) {
+		t.Helper()
+		q := quote(t, b, stayID, want)
+		if _, err := b.Sys.Billing.Pay(b.Ctx, park.PaymentRequest{QuoteID: q.ID, Amount: q.AmountDue, Method: "cash"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	taken := func(t *testing.T, b *bundle, stayID string, nos ...string) {
+		t.Helper()
+		for _, no := range nos {
+			got, err := b.Sys.Access.FindReservations(b.Ctx, access.ReservationQuery{PartnerID: "p1", LotCode: b.Lot, OrderNo: no})
+			if err != nil || len(got) != 1 || got[0].State != park.ReservationDone || got[0].StayID != stayID {
+				t.Fatalf("order %s: %+v, %v; want done by stay %s", no, got, err, stayID)
+			}
+		}
+	}
+
+	t.Run("two windows inside one visitor stay", func(t *testing.T) {
+		b := setup(t)
+		b.Clock.Set(t0.Add(-2 * time.Hour))                      // 07:00
+		b.sync(t, window(b, "ORD-M1", 0, 2*time.Hour))           // 09:00-11:00
+		b.sync(t, window(b, "ORD-M2", 5*time.Hour, 7*time.Hour)) // 14:00-16:00
+		b.Clock.Set(t0.Add(-time.Hour))
+		d := b.Event(t, park.EventEntry, "京A12345", t0.Add(-time.Hour)) // 08:00, an hour early
+		wantDecision(t, d, park.DecisionOpen, park.ReasonVisitor, 0)
+		// Asked at 15:00, inside the second window: 08:00-09:00 is two
+		// blocks (400) and 11:00-14:00 six (1200): 1600.
+		b.Clock.Set(t0.Add(6 * time.Hour))
+		quote(t, b, d.StayID, 1600)
+		// Out at 17:00: and 16:00-17:00, two more (400): 2000, where the
+		// second window billed again would make 11:00-17:00 twelve blocks
+		// (2400 + 400 = 2800) and a visitor pays eighteen (3600).
+		b.Clock.Set(t0.Add(8 * time.Hour))
+		wantDecision(t, b.Event(t, park.EventExit, "京A12345", t0.Add(8*time.Hour)), park.DecisionHold, park.ReasonPaymentRequired, 2000)
+		pay(t, b, d.StayID, 2000)
+		wantDecision(t, b.Event(t, park.EventExit, "京A12345", t0.Add(8*time.Hour)), park.DecisionOpen, park.ReasonPaid, 0)
+		taken(t, b, d.StayID, "ORD-M1", "ORD-M2")
+		if st := b.Stay(t, d.StayID); st.Total != 2000 {
+			t.Fatalf("stay total %d, want 2000", st.Total)
+		}
+	})
+
+	t.Run("entered on one, holds a later one", func(t *testing.T) {
+		b := setup(t)
+		b.Clock.Set(t0)
+		b.sync(t, window(b, "ORD-M3", time.Hour, 3*time.Hour))   // 10:00-12:00
+		b.sync(t, window(b, "ORD-M4", 5*time.Hour, 6*time.Hour)) // 14:00-15:00
+		b.Clock.Set(t0.Add(50 * time.Minute))
+		d := b.Event(t, park.EventEntry, "京A12345", t0.Add(50*time.Minute)) // 09:50, on ORD-M3
+		wantDecision(t, d, park.DecisionOpen, park.ReasonReservation, 0)
+		// Out at 16:00: 09:50-10:00 one block (200), 12:00-14:00 four
+		// (800), 15:00-16:00 two (400): 1400, not 200 + eight blocks of
+		// 12:00-16:00 (1600) = 1800.
+		b.Clock.Set(t0.Add(7 * time.Hour))
+		wantDecision(t, b.Event(t, park.EventExit, "京A12345", t0.Add(7*time.Hour)), park.DecisionHold, park.ReasonPaymentRequired, 1400)
+		pay(t, b, d.StayID, 1400)
+		wantDecision(t, b.Event(t, park.EventExit, "京A12345", t0.Add(7*time.Hour)), park.DecisionOpen, park.ReasonPaid, 0)
+		taken(t, b, d.StayID, "ORD-M3", "ORD-M4")
+	})
+
+	t.Run("two windows end to end cover the stay", func(t *testing.T) {
+		b := setup(t)
+		b.Clock.Set(t0)
+		b.sync(t, window(b, "ORD-M5", time.Hour, 2*time.Hour))   // 10:00-11:00
+		b.sync(t, window(b, "ORD-M6", 2*time.Hour, 3*time.Hour)) // 11:00-12:00
+		b.Clock.Set(t0.Add(65 * time.Minute))
+		d := b.Event(t, park.EventEntry, "京A12345", t0.Add(65*time.Minute))
+		wantDecision(t, d, park.DecisionOpen, park.ReasonReservation, 0)
+		// 10:05-11:50 lies wholly inside the two windows: nothing due, and
+		// the reason is the reservations.
+		b.Clock.Set(t0.Add(170 * time.Minute))
+		wantDecision(t, b.Event(t, park.EventExit, "京A12345", t0.Add(170*time.Minute)), park.DecisionOpen, park.ReasonReservation, 0)
+		taken(t, b, d.StayID, "ORD-M5", "ORD-M6")
+		// The car is back at 11:55, still inside ORD-M6's window: taken by
+		// the first stay, it frees nothing of the second. Out at 12:40:
+		// 45 minutes, two blocks (400).
+		b.Clock.Set(t0.Add(175 * time.Minute))
+		d2 := b.Event(t, park.EventEntry, "京A12345", t0.Add(175*time.Minute))
+		wantDecision(t, d2, park.DecisionOpen, park.ReasonVisitor, 0)
+		b.Clock.Set(t0.Add(220 * time.Minute))
+		wantDecision(t, b.Event(t, park.EventExit, "京A12345", t0.Add(220*time.Minute)), park.DecisionHold, park.ReasonPaymentRequired, 400)
+	})
+
+	t.Run("expired and terminated orders free nothing", func(t *testing.T) {
+		b := setup(t)
+		b.Clock.Set(t0.Add(-4 * time.Hour))                        // 05:00
+		b.sync(t, window(b, "ORD-M7", -3*time.Hour, -2*time.Hour)) // 06:00-07:00
+		b.sync(t, window(b, "ORD-M8", time.Hour, 3*time.Hour))     // 10:00-12:00
+		b.Clock.Set(t0.Add(-time.Hour))
+		d := b.Event(t, park.EventEntry, "京A12345", t0.Add(-time.Hour)) // 08:00
+		wantDecision(t, d, park.DecisionOpen, park.ReasonVisitor, 0)
+		b.Clock.Set(t0.Add(-30 * time.Minute))
+		if _, err := b.Sys.Access.TerminateReservation(b.Ctx, "p1", b.Lot, "ORD-M8"); err != nil {
+			t.Fatal(err)
+		}
+		// Out at 13:00: 08:00-13:00 is ten blocks, 2000, as for any visitor.
+		b.Clock.Set(t0.Add(4 * time.Hour))
+		if fee(5*time.Hour) != 2000 {
+			t.Fatal("test tariff changed")
+		}
+		wantDecision(t, b.Event(t, park.EventExit, "京A12345", t0.Add(4*time.Hour)), park.DecisionHold, park.ReasonPaymentRequired, 2000)
+	})
+}

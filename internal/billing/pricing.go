@@ -40,11 +40,11 @@ func (s *Service) tariffFor(l *park.Lot) (*tariff.Tariff, error) {
 // Priced is a stay's price at one instant with the reason nothing may be due.
 type Priced struct {
 	tariff.Result
-	FreeReason     string            // why the stay is free or settled: pass, whitelist, reservation, paid, free
-	Coupons        []*park.Coupon    // the car's coupons given to the tariff (see Lines)
-	FreedByCoupons bool              // nothing is due only thanks to coupons the stay had not used yet
-	FreedByBenefit bool              // nothing is due only thanks to a member benefit not kept yet (see MemberQuote)
-	Reservation    *park.Reservation // the reservation the stay entered on, if any
+	FreeReason     string              // why the stay is free or settled: pass, whitelist, reservation, paid, free
+	Coupons        []*park.Coupon      // the car's coupons given to the tariff (see Lines)
+	FreedByCoupons bool                // nothing is due only thanks to coupons the stay had not used yet
+	FreedByBenefit bool                // nothing is due only thanks to a member benefit not kept yet (see MemberQuote)
+	Reservations   []*park.Reservation // the reservations whose prepaid windows the stay was inside during
 }
 
 // PriceStay prices a stay if it left at `at`, in the caller's
@@ -98,7 +98,7 @@ func (s *Service) priceStayWith(ctx context.Context, tx park.Tx, l *park.Lot, st
 		return Priced{}, err
 	}
 
-	res, err := access.ReservationWindow(ctx, tx, st, at, &in, &coveredBy)
+	res, err := access.ReservationWindows(ctx, tx, st, at, &in, &coveredBy)
 	if err != nil {
 		return Priced{}, err
 	}
@@ -116,7 +116,7 @@ func (s *Service) priceStayWith(ctx context.Context, tx park.Tx, l *park.Lot, st
 			in.FreeWindows = append(in.FreeWindows, ws...)
 		}
 	}
-	p := Priced{Reservation: res}
+	p := Priced{Reservations: res}
 	if t != nil { // a free lot reads no coupons
 		if p.Coupons, err = stayCoupons(ctx, tx, st, at); err != nil {
 			return Priced{}, err

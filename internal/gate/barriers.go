@@ -318,7 +318,7 @@ func (s *Service) leaveUnpaid(ctx context.Context, tx park.Tx, l *park.Lot, st *
 		return 0, err
 	}
 	st.Total, st.Discount = pr.Cost(), pr.Discount
-	if err := access.ReservationJoined(ctx, tx, pr.Reservation, st, now); err != nil {
+	if err := access.ReservationJoined(ctx, tx, pr.Reservations, st, now); err != nil {
 		return 0, err
 	}
 	if err := s.closeStay(ctx, tx, l, st, at, lane, anomaly, now); err != nil {

@@ -474,7 +474,7 @@ func (s *Service) exit(ctx context.Context, tx park.Tx, l *park.Lot, in *EventIn
 	if err != nil {
 		return dec, err
 	}
-	if access.ExitWithheld(pr.Reservation) {
+	if access.ExitWithheld(pr.Reservations) {
 		dec.Decision, dec.Reason, dec.AmountDue = park.DecisionHold, park.ReasonNoExitRight, pr.Due
 		return dec, nil
 	}
@@ -496,7 +496,7 @@ func (s *Service) exit(ctx context.Context, tx park.Tx, l *park.Lot, in *EventIn
 	}
 	st.Total, st.Discount = pr.Cost(), pr.Discount
 	st.ExitLane = in.Lane
-	if err := access.ReservationJoined(ctx, tx, pr.Reservation, st, now); err != nil {
+	if err := access.ReservationJoined(ctx, tx, pr.Reservations, st, now); err != nil {
 		return dec, err
 	}
 	if err := s.closeStay(ctx, tx, l, st, at, in.Lane, "", now); err != nil {

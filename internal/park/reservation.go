@@ -136,9 +136,10 @@ type ReservationTx interface {
 	GetReservation(ctx context.Context, id string) (*Reservation, error)
 	// FindReservation finds a partner's order in a lot (ENotFound).
 	FindReservation(ctx context.Context, partner, lot, orderNo string) (*Reservation, error)
-	// FindReservationByStay returns the reservation a stay entered on
-	// (ENotFound when it entered on none).
-	FindReservationByStay(ctx context.Context, stayID string) (*Reservation, error)
+	// StayReservations returns the reservations a stay took (entered on,
+	// or whose window it was inside during), earliest window first (at
+	// most 100); none when it took none.
+	StayReservations(ctx context.Context, stayID string) ([]*Reservation, error)
 	// BookedReservations returns the booked reservations of a plate key in
 	// a lot whose window has not ended at at, earliest window first (at
 	// most 100).

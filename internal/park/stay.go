@@ -45,7 +45,9 @@ type Stay struct {
 	PaidUntil    *time.Time `json:"paid_until,omitempty"`
 	Anomaly      string     `json:"anomaly,omitempty"`
 	Source       string     `json:"source,omitempty"` // who registered the entry (a partner id), "" for lanes
-	// ReservationID is the reservation the car entered on, "" for none.
+	// ReservationID is the first reservation the stay took (the one the car
+	// entered on, or the earliest whose window it was inside during, taken
+	// as it left), "" for none: the stay's others are looked up only when set.
 	ReservationID string `json:"reservation_id,omitempty"`
 	// KeptFree is the free time of access withdrawn while the car was
 	// inside (a pass or an allow entry deleted): the stay keeps it.

@@ -140,12 +140,12 @@ func (t *txn) FindReservation(ctx context.Context, partner, lot, orderNo string)
 	return reservationFromRow(r), nil
 }
 
-func (t *txn) FindReservationByStay(ctx context.Context, stayID string) (*park.Reservation, error) {
-	r, err := t.q.FindReservationByStay(stmtCtx, stayID)
+func (t *txn) StayReservations(ctx context.Context, stayID string) ([]*park.Reservation, error) {
+	rows, err := t.q.StayReservations(stmtCtx, stayID)
 	if err != nil {
-		return nil, wrap(err, "reservation of stay %q", stayID)
+		return nil, mapErr(err)
 	}
-	return reservationFromRow(r), nil
+	return reservationsFromRows(rows), nil
 }
 
 func (t *txn) BookedReservations(ctx context.Context, lot, plateKey string, at time.Time) ([]*park.Reservation, error) {

@@ -170,10 +170,23 @@ func testReservationOrders(t *testing.T, s park.Store) {
 	for _, fn := range []func(tx park.Tx) error{
 		func(tx park.Tx) error { _, err := tx.GetReservation(ctx, "nope"); return err },
 		func(tx park.Tx) error { _, err := tx.FindReservation(ctx, "p2", "R2", "ORD-1"); return err },
-		func(tx park.Tx) error { _, err := tx.FindReservationByStay(ctx, "s1"); return err },
-		func(tx park.Tx) error { _, err := tx.FindReservationByStay(ctx, ""); return err },
 	} {
 		wantCode(t, s.View(ctx, fn), park.ENotFound)
+	}
+	taken := func(stayID string) string {
+		t.Helper()
+		var got []*park.Reservation
+		must(t, s.View(ctx, func(tx park.Tx) (err error) { got, err = tx.StayReservations(ctx, stayID); return }))
+		ids := []string{}
+		for _, g := range got {
+			ids = append(ids, g.ID)
+		}
+		return fmt.Sprint(ids)
+	}
+	for _, id := range []string{"s1", ""} { // no stay took one yet; "" is no stay
+		if got := taken(id); got != "[]" {
+			t.Fatalf("reservations of stay %q: %s", id, got)
+		}
 	}
 
 	// Booked reservations of a plate in a lot, earliest window first, of
@@ -200,13 +213,33 @@ func testReservationOrders(t *testing.T, s park.Store) {
 	if r.Version != 2 {
 		t.Fatalf("version after update %d", r.Version)
 	}
-	same(get(func(tx park.Tx) (*park.Reservation, error) { return tx.FindReservationByStay(ctx, "s1") }), r)
+	var byStay []*park.Reservation
+	must(t, s.View(ctx, func(tx park.Tx) (err error) { byStay, err = tx.StayReservations(ctx, "s1"); return }))
+	if len(byStay) != 1 {
+		t.Fatalf("reservations of s1: %+v", byStay)
+	}
+	same(byStay[0], r)
 	must(t, s.View(ctx, func(tx park.Tx) (err error) {
 		booked, err = tx.BookedReservations(ctx, "R1", "京A12345", from)
 		return
 	}))
 	if len(booked) != 1 || booked[0].ID != "r2" {
 		t.Fatalf("booked after entry %+v", booked)
+	}
+	// The same stay takes a later window too (its car stayed through it):
+	// both are the stay's, earliest window first, and neither is booked.
+	r2 := get(func(tx park.Tx) (*park.Reservation, error) { return tx.GetReservation(ctx, "r2") })
+	r2.State, r2.StayID, r2.UpdatedAt = park.ReservationInside, "s1", base.Add(27*time.Hour)
+	must(t, update(t, s, func(tx park.Tx) error { return tx.UpdateReservation(ctx, r2) }))
+	if got := taken("s1"); got != "[r1 r2]" {
+		t.Fatalf("reservations of s1 after a second: %s", got)
+	}
+	must(t, s.View(ctx, func(tx park.Tx) (err error) {
+		booked, err = tx.BookedReservations(ctx, "R1", "京A12345", from)
+		return
+	}))
+	if len(booked) != 0 {
+		t.Fatalf("booked after both were taken %+v", booked)
 	}
 	// A stale version loses; an unknown id is not found.
 	stale := *r

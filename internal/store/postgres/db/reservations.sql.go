@@ -117,38 +117,6 @@ func (q *Queries) FindReservation(ctx context.Context, arg FindReservationParams
 	return i, err
 }
 
-const findReservationByStay = `-- name: FindReservationByStay :one
-SELECT id, partner_id, lot_code, order_no, kind, plate, plate_key, mobile, user_name, valid_from, valid_to, prepaid, may_enter, may_exit, state, stay_id, terminated_at, created_at, updated_at, version FROM reservations WHERE stay_id = $1 AND stay_id <> ''
-`
-
-func (q *Queries) FindReservationByStay(ctx context.Context, stayID string) (Reservation, error) {
-	row := q.db.QueryRow(ctx, findReservationByStay, stayID)
-	var i Reservation
-	err := row.Scan(
-		&i.ID,
-		&i.PartnerID,
-		&i.LotCode,
-		&i.OrderNo,
-		&i.Kind,
-		&i.Plate,
-		&i.PlateKey,
-		&i.Mobile,
-		&i.UserName,
-		&i.ValidFrom,
-		&i.ValidTo,
-		&i.Prepaid,
-		&i.MayEnter,
-		&i.MayExit,
-		&i.State,
-		&i.StayID,
-		&i.TerminatedAt,
-		&i.CreatedAt,
-		&i.UpdatedAt,
-		&i.Version,
-	)
-	return i, err
-}
-
 const getLaneHold = `-- name: GetLaneHold :one
 SELECT lot_code, lane, by, since FROM lane_holds WHERE lot_code = $1 AND lane = $2
 `
@@ -544,6 +512,52 @@ func (q *Queries) ListReservationsByPlate(ctx context.Context, arg ListReservati
 		arg.PlateKey,
 		arg.Limit,
 	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []Reservation
+	for rows.Next() {
+		var i Reservation
+		if err := rows.Scan(
+			&i.ID,
+			&i.PartnerID,
+			&i.LotCode,
+			&i.OrderNo,
+			&i.Kind,
+			&i.Plate,
+			&i.PlateKey,
+			&i.Mobile,
+			&i.UserName,
+			&i.ValidFrom,
+			&i.ValidTo,
+			&i.Prepaid,
+			&i.MayEnter,
+			&i.MayExit,
+			&i.State,
+			&i.StayID,
+			&i.TerminatedAt,
+			&i.CreatedAt,
+			&i.UpdatedAt,
+			&i.Version,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const stayReservations = `-- name: StayReservations :many
+SELECT id, partner_id, lot_code, order_no, kind, plate, plate_key, mobile, user_name, valid_from, valid_to, prepaid, may_enter, may_exit, state, stay_id, terminated_at, created_at, updated_at, version FROM reservations WHERE stay_id = $1 AND stay_id <> ''
+ORDER BY valid_from, id LIMIT 100
+`
+
+func (q *Queries) StayReservations(ctx context.Context, stayID string) ([]Reservation, error) {
+	rows, err := q.db.Query(ctx, stayReservations, stayID)
 	if err != nil {
 		return nil, err
 	}

@@ -37,8 +37,9 @@ SELECT * FROM reservations WHERE id = $1;
 -- name: FindReservation :one
 SELECT * FROM reservations WHERE partner_id = $1 AND lot_code = $2 AND order_no = $3;
 
--- name: FindReservationByStay :one
-SELECT * FROM reservations WHERE stay_id = $1 AND stay_id <> '';
+-- name: StayReservations :many
+SELECT * FROM reservations WHERE stay_id = $1 AND stay_id <> ''
+ORDER BY valid_from, id LIMIT 100;
 
 -- name: BookedReservations :many
 SELECT * FROM reservations WHERE lot_code = $1 AND plate_key = $2 AND state = 'booked' AND valid_to > $3

@@ -219,9 +219,6 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.findReservationStmt, err = db.PrepareContext(ctx, findReservation); err != nil {
 		return nil, fmt.Errorf("error preparing query FindReservation: %w", err)
 	}
-	if q.findReservationByStayStmt, err = db.PrepareContext(ctx, findReservationByStay); err != nil {
-		return nil, fmt.Errorf("error preparing query FindReservationByStay: %w", err)
-	}
 	if q.findWhitelistStmt, err = db.PrepareContext(ctx, findWhitelist); err != nil {
 		return nil, fmt.Errorf("error preparing query FindWhitelist: %w", err)
 	}
@@ -723,6 +720,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.stayCouponsStmt, err = db.PrepareContext(ctx, stayCoupons); err != nil {
 		return nil, fmt.Errorf("error preparing query StayCoupons: %w", err)
 	}
+	if q.stayReservationsStmt, err = db.PrepareContext(ctx, stayReservations); err != nil {
+		return nil, fmt.Errorf("error preparing query StayReservations: %w", err)
+	}
 	if q.subscribedStmt, err = db.PrepareContext(ctx, subscribed); err != nil {
 		return nil, fmt.Errorf("error preparing query Subscribed: %w", err)
 	}
@@ -1144,11 +1144,6 @@ func (q *Queries) Close() error {
 	if q.findReservationStmt != nil {
 		if cerr := q.findReservationStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing findReservationStmt: %w", cerr)
-		}
-	}
-	if q.findReservationByStayStmt != nil {
-		if cerr := q.findReservationByStayStmt.Close(); cerr != nil {
-			err = fmt.Errorf("error closing findReservationByStayStmt: %w", cerr)
 		}
 	}
 	if q.findWhitelistStmt != nil {
@@ -1986,6 +1981,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing stayCouponsStmt: %w", cerr)
 		}
 	}
+	if q.stayReservationsStmt != nil {
+		if cerr := q.stayReservationsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing stayReservationsStmt: %w", cerr)
+		}
+	}
 	if q.subscribedStmt != nil {
 		if cerr := q.subscribedStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing subscribedStmt: %w", cerr)
@@ -2245,7 +2245,6 @@ type Queries struct {
 	findPassIDByPlateStmt             *sql.Stmt
 	findPassIDByUserCodeStmt          *sql.Stmt
 	findReservationStmt               *sql.Stmt
-	findReservationByStayStmt         *sql.Stmt
 	findWhitelistStmt                 *sql.Stmt
 	finishDeliveryStmt                *sql.Stmt
 	forgetSeenStmt                    *sql.Stmt
@@ -2413,6 +2412,7 @@ type Queries struct {
 	setDeviceOnlineStmt               *sql.Stmt
 	setSpaceStateStmt                 *sql.Stmt
 	stayCouponsStmt                   *sql.Stmt
+	stayReservationsStmt              *sql.Stmt
 	subscribedStmt                    *sql.Stmt
 	sumPaymentsStmt                   *sql.Stmt
 	sumStaysLeftStmt                  *sql.Stmt
@@ -2515,7 +2515,6 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		findPassIDByPlateStmt:             q.findPassIDByPlateStmt,
 		findPassIDByUserCodeStmt:          q.findPassIDByUserCodeStmt,
 		findReservationStmt:               q.findReservationStmt,
-		findReservationByStayStmt:         q.findReservationByStayStmt,
 		findWhitelistStmt:                 q.findWhitelistStmt,
 		finishDeliveryStmt:                q.finishDeliveryStmt,
 		forgetSeenStmt:                    q.forgetSeenStmt,
@@ -2683,6 +2682,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		setDeviceOnlineStmt:               q.setDeviceOnlineStmt,
 		setSpaceStateStmt:                 q.setSpaceStateStmt,
 		stayCouponsStmt:                   q.stayCouponsStmt,
+		stayReservationsStmt:              q.stayReservationsStmt,
 		subscribedStmt:                    q.subscribedStmt,
 		sumPaymentsStmt:                   q.sumPaymentsStmt,
 		sumStaysLeftStmt:                  q.sumStaysLeftStmt,

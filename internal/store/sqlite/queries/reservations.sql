@@ -37,8 +37,9 @@ SELECT * FROM reservations WHERE id = ?;
 -- name: FindReservation :one
 SELECT * FROM reservations WHERE partner_id = ? AND lot_code = ? AND order_no = ?;
 
--- name: FindReservationByStay :one
-SELECT * FROM reservations WHERE stay_id = ? AND stay_id <> '';
+-- name: StayReservations :many
+SELECT * FROM reservations WHERE stay_id = ? AND stay_id <> ''
+ORDER BY valid_from, id LIMIT 100;
 
 -- name: BookedReservations :many
 SELECT * FROM reservations WHERE lot_code = ? AND plate_key = ? AND state = 'booked' AND valid_to > ?

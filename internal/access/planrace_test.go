@@ -6,6 +6,7 @@ import (
 	"sync"
 	"testing"
 
+	"parkd/internal/access"
 	"parkd/internal/park"
 	"parkd/internal/store/teststore"
 )
@@ -59,6 +60,128 @@ func TestPlanSlotsRaceDeletedPasses(t *testing.T) {
 			case i%2 == 1 && (err != nil || fmt.Sprint(p.Slots) != fmt.Sprint(want)):
 				t.Fatalf("round %d: pass %d: %+v, %v, want slots %v", r, i, p, err, want)
 			}
+		}
+	}
+}
+
+// TestPlanSlotsRacePassWrites: passes written onto a plan while its slots
+// change (created, created as a time-slot pass, synced, moved onto it by
+// an edit or a paid renewal) all end with the plan's last slots, whichever
+// commits first. Only PostgreSQL runs the transactions at once.
+func TestPlanSlotsRacePassWrites(t *testing.T) {
+	if os.Getenv(teststore.Env) != "postgres" {
+		t.Skip("PARKD_TEST_STORE=postgres not set: the race needs concurrent writers")
+	}
+	b := setup(t)
+	a := b.Sys.Access
+	for _, pl := range []*park.Plan{
+		{Code: "night", Name: "night", Price: 15000, Slots: nightSlots},
+		{Code: "day", Name: "day", Price: 20000, Slots: []park.Slot{{From: "08:00", To: "18:00"}}},
+	} {
+		if _, err := a.CreatePlan(b.Ctx, b.Lot, pl); err != nil {
+			t.Fatal(err)
+		}
+	}
+	slots := [][]park.Slot{{{From: "18:00", To: "07:00"}}, {{From: "20:00", To: "09:00"}}}
+	from, to := t0, t0.AddDate(0, 1, 0)
+	const rounds, creates, moves = 8, 6, 6
+	n := 0
+	plate := func() string { n++; return fmt.Sprintf("京N%05d", n) }
+	for r := range rounds {
+		// Passes on the day plan to move onto night, the first half by an
+		// edit, the others by paying a night renewal quoted beforehand.
+		var moved [moves]*park.Pass
+		var quotes []*park.Renewal
+		for i := range moved {
+			p, err := a.CreatePass(b.Ctx, "", b.Lot, &park.Pass{HolderName: "H", Plan: "day",
+				Plates: []string{plate()}, ValidFrom: from, ValidTo: to})
+			if err != nil {
+				t.Fatal(err)
+			}
+			moved[i] = p
+			if i >= moves/2 {
+				q, _, err := a.QuoteRenewal(b.Ctx, access.RenewalInput{Lot: b.Lot, Pass: access.PassRef{ID: p.ID}, Months: 1, Plan: "night"})
+				if err != nil {
+					t.Fatal(err)
+				}
+				quotes = append(quotes, q)
+			}
+		}
+		want := slots[r%2]
+		start := make(chan struct{})
+		var wg sync.WaitGroup
+		var calls []func() error
+		for range creates {
+			pl := plate()
+			calls = append(calls, func() error {
+				_, err := a.CreatePass(b.Ctx, "", b.Lot, &park.Pass{HolderName: "H", Plan: "night", Plates: []string{pl}, ValidFrom: from, ValidTo: to})
+				return err
+			})
+		}
+		slotPlate, syncPlates := plate(), []string{plate(), plate()}
+		calls = append(calls,
+			func() error {
+				_, _, err := a.SaveSlotPass(b.Ctx, "", b.Lot, access.PassRef{}, &park.Pass{HolderName: "H", Plan: "night",
+					Plates: []string{slotPlate}, ValidFrom: from, ValidTo: to})
+				return err
+			},
+			func() error {
+				var in []*park.Pass
+				for i, pl := range syncPlates {
+					in = append(in, &park.Pass{HolderName: "H", Plan: "night", UserCode: fmt.Sprintf("u%d-%d", r, i),
+						Plates: []string{pl}, ValidFrom: from, ValidTo: to})
+				}
+				_, err := a.SyncPasses(b.Ctx, "", b.Lot, in)
+				return err
+			},
+		)
+		for _, p := range moved[:moves/2] {
+			calls = append(calls, func() error {
+				_, err := a.UpdatePass(b.Ctx, b.Lot, p.ID, func(p *park.Pass) error { p.Plan = "night"; return nil })
+				return err
+			})
+		}
+		for i, q := range quotes {
+			calls = append(calls, func() error {
+				// One month of night: its price, 15000.
+				_, err := a.PayRenewal(b.Ctx, access.RenewalPayment{Lot: b.Lot, ID: q.ID, Amount: 15000, Reference: fmt.Sprintf("R-%d-%d", r, i)})
+				return err
+			})
+		}
+		calls = append(calls,
+			func() error {
+				_, err := a.UpdatePlan(b.Ctx, b.Lot, "night", func(p *park.Plan) error { p.Slots = want; return nil })
+				return err
+			})
+		errs := make([]error, len(calls))
+		for i, call := range calls {
+			wg.Go(func() { <-start; errs[i] = call() })
+		}
+		close(start)
+		wg.Wait()
+		for i, err := range errs {
+			if err != nil {
+				t.Fatalf("round %d: call %d (the last is the plan's update): %v", r, i, err)
+			}
+		}
+		all, err := a.ListPasses(b.Ctx, "", b.Lot)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Every pass ever put on night: this round's creates, the slot
+		// pass, the two synced and the moved ones, and the earlier rounds'.
+		night := 0
+		for _, p := range all {
+			if p.Plan != "night" {
+				continue
+			}
+			night++
+			if fmt.Sprint(p.Slots) != fmt.Sprint(want) {
+				t.Fatalf("round %d: pass %s (plates %v) has slots %v, its plan's are %v", r, p.ID, p.Plates, p.Slots, want)
+			}
+		}
+		if wantN := (r + 1) * (creates + 1 + 2 + moves); night != wantN {
+			t.Fatalf("round %d: %d passes on night, want %d", r, night, wantN)
 		}
 	}
 }

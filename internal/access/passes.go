@@ -41,6 +41,9 @@ func (s *Service) CreatePass(ctx context.Context, partner, lot string, p *park.P
 		if err := userCodeFree(ctx, tx, p); err != nil {
 			return err
 		}
+		if err := lockPlans(ctx, tx, lot, p.Plan); err != nil {
+			return err
+		}
 		if err := applyPlan(ctx, tx, p); err != nil {
 			return err
 		}
@@ -104,7 +107,7 @@ func (s *Service) UpdatePassBy(ctx context.Context, partner, lot string, ref Pas
 		if err != nil {
 			return err
 		}
-		id := p.ID
+		id, oldPlan := p.ID, p.Plan
 		spacesWereDefault := p.Spaces == len(p.Plates)
 		if err := patch(p); err != nil {
 			return err
@@ -119,6 +122,11 @@ func (s *Service) UpdatePassBy(ctx context.Context, partner, lot string, ref Pas
 			return err
 		}
 		if err := userCodeFree(ctx, tx, p); err != nil {
+			return err
+		}
+		// p was read before the lock: a slot change committed meanwhile
+		// bumped its version, and the write below is then retried.
+		if err := lockPlans(ctx, tx, lot, oldPlan, p.Plan); err != nil {
 			return err
 		}
 		if err := applyPlan(ctx, tx, p); err != nil {

@@ -49,10 +49,14 @@ func (s *Service) ListPlans(ctx context.Context, partner, lot string) ([]*park.P
 // New slots reach the plan's passes in the same transaction, so a pass
 // always parks free in its plan's slots (docs/rules.md, "Time-slot
 // passes"); a pass deleted meanwhile is left out, so a delete racing the
-// change never fails it. A new price applies to the next renewal quote.
+// change never fails it, and a pass written onto the plan meanwhile waits
+// for the change (lockPlans). A new price applies to the next renewal quote.
 func (s *Service) UpdatePlan(ctx context.Context, lot, code string, patch func(*park.Plan) error) (*park.Plan, error) {
 	var out *park.Plan
 	err := s.base.Update(ctx, func(tx park.Tx) error {
+		if err := lockPlans(ctx, tx, lot, code); err != nil {
+			return err
+		}
 		p, err := tx.GetPlan(ctx, lot, code)
 		if err != nil {
 			return err
@@ -108,9 +112,29 @@ func (s *Service) DeletePlan(ctx context.Context, lot, code string) error {
 	return s.base.Write(ctx, func(tx park.Tx) error { return tx.DeletePlan(ctx, lot, code) })
 }
 
+// lockPlans holds the lot's plans named (Tx.Serialize) until the
+// transaction ends. A pass written onto a plan and a change of that plan's
+// slots then run one after the other: the pass reads the new slots, or the
+// change lists the pass. Without it, a pass created while the slots change
+// read the old ones, and the change did not see it yet. Every writer takes
+// all its plans at once, sorted, before it writes any pass row, so two of
+// them never wait on each other in a cycle. Empty codes are skipped.
+func lockPlans(ctx context.Context, tx park.Tx, lot string, codes ...string) error {
+	codes = slices.Compact(slices.Sorted(slices.Values(codes)))
+	for _, c := range codes {
+		if c == "" {
+			continue
+		}
+		if err := tx.Serialize(ctx, "plan-slots:"+lot+"/"+c); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // applyPlan gives a pass the slots of its plan when the plan is one of
 // the lot's plans; a pass whose plan is only a label (or none) keeps its
-// own slots. Called wherever a pass is written.
+// own slots. Called wherever a pass is written, after lockPlans.
 func applyPlan(ctx context.Context, tx park.Tx, p *park.Pass) error {
 	if p.Plan == "" {
 		return nil

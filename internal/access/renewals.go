@@ -179,6 +179,11 @@ func (s *Service) PayRenewal(ctx context.Context, in RenewalPayment) (RenewalRes
 		if err != nil {
 			return err
 		}
+		// ps read before the lock is stale if its plan's slots changed
+		// meanwhile: its write below then conflicts and is retried.
+		if err := lockPlans(ctx, tx, r.LotCode, ps.Plan, r.PlanCode); err != nil {
+			return err
+		}
 		l, err := tx.GetLotSettings(ctx, r.LotCode)
 		if err != nil {
 			return err

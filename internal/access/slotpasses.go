@@ -36,6 +36,19 @@ func (s *Service) SaveSlotPass(ctx context.Context, partner, lot string, ref Pas
 		if err := core.PartnerLot(ctx, tx, partner, lot); err != nil {
 			return err
 		}
+		// The pass replaced is found first for its plan's lock; that it is
+		// missing or misnamed is still answered after the plan's errors.
+		cur, ferr := findPass(ctx, tx, lot, ref)
+		if ferr != nil && !park.IsCode(ferr, park.ENotFound) && !park.IsCode(ferr, park.EInvalid) {
+			return ferr
+		}
+		locked := []string{p.Plan}
+		if ferr == nil {
+			locked = append(locked, cur.Plan)
+		}
+		if err := lockPlans(ctx, tx, lot, locked...); err != nil {
+			return err
+		}
 		pl, err := tx.GetPlan(ctx, lot, p.Plan)
 		if park.IsCode(err, park.ENotFound) {
 			return &park.Error{Code: park.ENotFound, Field: "plan", Message: "the lot has no plan " + p.Plan}
@@ -46,8 +59,7 @@ func (s *Service) SaveSlotPass(ctx context.Context, partner, lot string, ref Pas
 		if len(pl.Slots) == 0 {
 			return park.Invalid("plan", "%s is a whole-day plan; a time-slot pass needs a time-slot plan", pl.Code)
 		}
-		cur, err := findPass(ctx, tx, lot, ref)
-		switch {
+		switch err := ferr; {
 		case park.IsCode(err, park.ENotFound) && ref.ID == "":
 			np := *p
 			np.ID, np.CreatedAt, np.UpdatedAt = core.NewID(), now, now

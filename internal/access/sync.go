@@ -113,6 +113,19 @@ func (s *Service) SyncPasses(ctx context.Context, partner, lot string, in []*par
 				byCode[p.UserCode] = p
 			}
 		}
+		// The plans of every pass written, before and after, before any
+		// write (a pass listed before the lock and changed meanwhile
+		// conflicts at its write, and the sync is retried).
+		var plans []string
+		for _, p := range in {
+			plans = append(plans, p.Plan)
+			if old, ok := byCode[p.UserCode]; ok {
+				plans = append(plans, old.Plan)
+			}
+		}
+		if err := lockPlans(ctx, tx, lot, plans...); err != nil {
+			return err
+		}
 		now := s.base.Clock()
 		// First every listed pass gives up the plates another item takes
 		// (written as it was, less those plates: their cars inside leave

@@ -192,20 +192,31 @@ func (s *Service) PutSpecialVehicle(ctx context.Context, partner, lot, plateText
 	if _, ok := specialTypes[typ]; !ok {
 		return nil, park.Invalid("type", "must be one of %s", strings.Join(SpecialTypes(), ", "))
 	}
-	if from.IsZero() || to.IsZero() {
-		l, err := s.lotSettings(ctx, lot)
-		if err != nil {
-			return nil, err
-		}
-		if from.IsZero() {
-			from = time.Date(2000, 1, 1, 0, 0, 0, 0, l.Location())
-		}
-		if to.IsZero() {
-			to = time.Date(2100, 1, 1, 0, 0, 0, 0, l.Location())
-		}
+	from, to, err := s.openEnded(ctx, lot, from, to)
+	if err != nil {
+		return nil, err
 	}
 	return s.PutListEntry(ctx, partner, lot, &park.WhitelistEntry{Plate: plateText, Category: park.ListSpecial,
 		ValidFrom: from, ValidTo: to, Reason: typ})
+}
+
+// openEnded fills a zero from or to of an entry's window: 2000-01-01 or
+// 2100-01-01, 00:00 in the lot's zone, a window that covers "always".
+func (s *Service) openEnded(ctx context.Context, lot string, from, to time.Time) (time.Time, time.Time, error) {
+	if !from.IsZero() && !to.IsZero() {
+		return from, to, nil
+	}
+	l, err := s.lotSettings(ctx, lot)
+	if err != nil {
+		return from, to, err
+	}
+	if from.IsZero() {
+		from = time.Date(2000, 1, 1, 0, 0, 0, 0, l.Location())
+	}
+	if to.IsZero() {
+		to = time.Date(2100, 1, 1, 0, 0, 0, 0, l.Location())
+	}
+	return from, to, nil
 }
 
 func (s *Service) lotSettings(ctx context.Context, lot string) (*park.Lot, error) {

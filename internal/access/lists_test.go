@@ -206,3 +206,43 @@ func TestHotelEntryAllows(t *testing.T) {
 		t.Fatalf("hotel cars %+v, %v", got, err)
 	}
 }
+
+// TestDenyEntry: an operator refuses a plate in a lot with a whitelist
+// entry of kind deny; a window left open runs from 2000-01-01 to
+// 2100-01-01, 00:00 in the lot's zone (Asia/Shanghai, UTC+8: 1999-12-31
+// 16:00 and 2099-12-31 16:00 UTC). A plate with an entry already is a
+// conflict; only a deny entry of the operator's lists is removed as one.
+func TestDenyEntry(t *testing.T) {
+	b := setup(t)
+	a := b.Sys.Access
+	w, err := a.CreateDenyEntry(b.Ctx, b.Lot, "京A12345", time.Time{}, time.Time{}, "unpaid fees")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w.Kind != park.AccessDeny || w.Category != park.ListWhite || w.Reason != "unpaid fees" ||
+		!w.ValidFrom.Equal(time.Date(1999, 12, 31, 16, 0, 0, 0, time.UTC)) || !w.ValidTo.Equal(time.Date(2099, 12, 31, 16, 0, 0, 0, time.UTC)) {
+		t.Fatalf("deny entry %+v", w)
+	}
+	wantDecision(t, b.Event(t, park.EventEntry, "京A12345", b.Clock.Now()), park.DecisionHold, park.ReasonRefused, 0)
+	_, err = a.CreateDenyEntry(b.Ctx, b.Lot, "京A12345", t0, t0.AddDate(0, 0, 7), "")
+	wantCode(t, err, park.EConflict)
+	_, err = a.CreateDenyEntry(b.Ctx, b.Lot, "京B12345", t0, t0.Add(-time.Hour), "")
+	wantField(t, err, park.EInvalid, "valid_to")
+	_, err = a.CreateDenyEntry(b.Ctx, b.Lot, "", t0, t0.AddDate(0, 0, 7), "")
+	wantField(t, err, park.EInvalid, "plate")
+	// An allowing entry is not the deny list's to remove.
+	allowed, err := a.PutListEntry(b.Ctx, "", b.Lot, &park.WhitelistEntry{Plate: "京C12345", Kind: park.AccessAllow,
+		ValidFrom: t0, ValidTo: t0.AddDate(0, 1, 0)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantCode(t, a.DeleteDenyEntry(b.Ctx, b.Lot, allowed.ID), park.ENotFound)
+	if _, err := a.GetWhitelist(b.Ctx, b.Lot, allowed.ID); err != nil {
+		t.Fatalf("the allowed plate's entry is gone: %v", err)
+	}
+	if err := a.DeleteDenyEntry(b.Ctx, b.Lot, w.ID); err != nil {
+		t.Fatal(err)
+	}
+	_, err = a.GetWhitelist(b.Ctx, b.Lot, w.ID)
+	wantCode(t, err, park.ENotFound)
+}

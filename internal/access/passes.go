@@ -3,6 +3,7 @@ package access
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"parkd/internal/core"
 	"parkd/internal/park"
@@ -273,10 +274,42 @@ func (s *Service) UpdateWhitelist(ctx context.Context, lot, id string, patch fun
 
 // DeleteWhitelist removes an entry.
 func (s *Service) DeleteWhitelist(ctx context.Context, lot, id string) error {
+	return s.deleteWhitelist(ctx, lot, id, nil)
+}
+
+// CreateDenyEntry refuses a plate in a lot: a whitelist entry of kind
+// deny, made as CreateWhitelist makes one. A zero from or to is
+// open-ended, as PutSpecialVehicle's.
+// Errors: EInvalid (plate, valid_to, reason), ENotFound (lot), EConflict
+// (the plate already has an entry in the lot).
+func (s *Service) CreateDenyEntry(ctx context.Context, lot, plateText string, from, to time.Time, reason string) (*park.WhitelistEntry, error) {
+	from, to, err := s.openEnded(ctx, lot, from, to)
+	if err != nil {
+		return nil, err
+	}
+	return s.CreateWhitelist(ctx, lot, &park.WhitelistEntry{Plate: plateText, Kind: park.AccessDeny, Category: park.ListWhite,
+		ValidFrom: from, ValidTo: to, Reason: reason})
+}
+
+// DeleteDenyEntry removes a deny entry of the operator's lists, as
+// DeleteWhitelist does; another entry (an allowed plate, a special
+// vehicle) is not the deny list's to remove.
+// Errors: ENotFound (lot, or no deny entry of that id in the lot).
+func (s *Service) DeleteDenyEntry(ctx context.Context, lot, id string) error {
+	return s.deleteWhitelist(ctx, lot, id, func(w *park.WhitelistEntry) bool {
+		return w.Category == park.ListWhite && w.Kind == park.AccessDeny
+	})
+}
+
+// deleteWhitelist removes an entry of lot, when only (if any) says it may.
+func (s *Service) deleteWhitelist(ctx context.Context, lot, id string, only func(*park.WhitelistEntry) bool) error {
 	return s.base.Update(ctx, func(tx park.Tx) error {
 		w, err := getWhitelistOf(ctx, tx, lot, id)
 		if err != nil {
 			return err
+		}
+		if only != nil && !only(w) {
+			return park.Errorf(park.ENotFound, "deny entry %q not found", id)
 		}
 		if err := keepEntryFree(ctx, tx, w, s.base.Clock()); err != nil {
 			return err

@@ -15,11 +15,13 @@ import (
 
 // The access page of a lot: its passes and their plans, its lists
 // (whitelist, deny list, special vehicles, hotel guests) and its
-// coupons; a plate can be put on the whitelist from here.
+// coupons; a plate can be put on the whitelist, or refused, from here.
 func accessSection() section {
 	return section{key: "access", lotPath: "access", routes: []route{
 		{"GET " + Prefix + "lots/{lot}/access", (*Console).accessPage},
 		{"POST " + Prefix + "lots/{lot}/whitelist", (*Console).whitelistAdd},
+		{"POST " + Prefix + "lots/{lot}/deny", (*Console).denyAdd},
+		{"POST " + Prefix + "lots/{lot}/deny/{id}/delete", (*Console).denyDelete},
 	}}
 }
 
@@ -41,6 +43,7 @@ type accessData struct {
 	CanChange                                                        bool
 	From, To                                                         string
 	Added                                                            bool
+	Denied, Undenied                                                 bool // a plate refused, a refusal removed
 }
 
 func (w *Console) accessPage(rw http.ResponseWriter, r *http.Request, p *operators.Principal) error {
@@ -52,6 +55,7 @@ func (w *Console) accessPage(rw http.ResponseWriter, r *http.Request, p *operato
 	loc := l.Location()
 	now := w.now().In(loc)
 	d := accessData{Lot: l, Loc: loc, CanChange: p.MayChange(l.Code), Added: r.URL.Query().Get("added") != "",
+		Denied: r.URL.Query().Get("denied") != "", Undenied: r.URL.Query().Get("undenied") != "",
 		From: now.Format(dateTimeLocal), To: now.AddDate(0, 1, 0).Format(dateTimeLocal)}
 	// Passes and each list a page at a time, each read once: a lot's
 	// 5,000 passes or 20,000 entries are not read or drawn at once.
@@ -166,27 +170,76 @@ func (w *Console) whitelistAdd(rw http.ResponseWriter, r *http.Request, p *opera
 	if err := mayChange(p, l.Code); err != nil {
 		return err
 	}
-	loc := l.Location()
-	from, err := park.ParseWallTime(dateTimeLocal, r.PostFormValue("valid_from"), loc)
+	from, to, err := formWindow(r, l.Location(), false)
 	if err != nil {
-		return park.Invalid("valid_from", "%q is not a date and time", r.PostFormValue("valid_from"))
-	}
-	to, err := park.ParseWallTime(dateTimeLocal, r.PostFormValue("valid_to"), loc)
-	if err != nil {
-		return park.Invalid("valid_to", "%q is not a date and time", r.PostFormValue("valid_to"))
-	}
-	if err := park.CheckYear("valid_from", from); err != nil {
-		return err
-	}
-	if err := park.CheckYear("valid_to", to); err != nil {
 		return err
 	}
 	_, err = w.sys.Access.PutListEntry(r.Context(), "", l.Code, &park.WhitelistEntry{Plate: strings.TrimSpace(r.PostFormValue("plate")),
-		Kind: park.AccessAllow, Category: park.ListWhite, ValidFrom: from.UTC(), ValidTo: to.UTC(),
+		Kind: park.AccessAllow, Category: park.ListWhite, ValidFrom: from, ValidTo: to,
 		Reason: strings.TrimSpace(r.PostFormValue("reason"))})
 	if err != nil {
 		return err
 	}
 	http.Redirect(rw, r, Prefix+"lots/"+l.Code+"/access?added=1", http.StatusSeeOther)
 	return nil
+}
+
+// denyAdd refuses a plate in the lot, for a window or, its ends left
+// empty, open-ended as the core makes it.
+func (w *Console) denyAdd(rw http.ResponseWriter, r *http.Request, p *operators.Principal) error {
+	l, err := w.lotFor(r, p)
+	if err != nil {
+		return err
+	}
+	if err := mayChange(p, l.Code); err != nil {
+		return err
+	}
+	from, to, err := formWindow(r, l.Location(), true)
+	if err != nil {
+		return err
+	}
+	if _, err := w.sys.Access.CreateDenyEntry(r.Context(), l.Code, strings.TrimSpace(r.PostFormValue("plate")), from, to,
+		strings.TrimSpace(r.PostFormValue("reason"))); err != nil {
+		return err
+	}
+	http.Redirect(rw, r, Prefix+"lots/"+l.Code+"/access?denied=1", http.StatusSeeOther)
+	return nil
+}
+
+// denyDelete removes a refusal of the lot's deny list.
+func (w *Console) denyDelete(rw http.ResponseWriter, r *http.Request, p *operators.Principal) error {
+	l, err := w.lotFor(r, p)
+	if err != nil {
+		return err
+	}
+	if err := mayChange(p, l.Code); err != nil {
+		return err
+	}
+	if err := w.sys.Access.DeleteDenyEntry(r.Context(), l.Code, r.PathValue("id")); err != nil {
+		return err
+	}
+	http.Redirect(rw, r, Prefix+"lots/"+l.Code+"/access?undenied=1", http.StatusSeeOther)
+	return nil
+}
+
+// formWindow reads a form's valid_from and valid_to, typed in the lot's
+// time loc; with optional, an empty one is zero (the core decides what
+// that means).
+func formWindow(r *http.Request, loc *time.Location, optional bool) (from, to time.Time, err error) {
+	read := func(name string) (time.Time, error) {
+		v := r.PostFormValue(name)
+		if optional && strings.TrimSpace(v) == "" {
+			return time.Time{}, nil
+		}
+		t, err := park.ParseWallTime(dateTimeLocal, v, loc)
+		if err != nil {
+			return t, park.Invalid(name, "%q is not a date and time", v)
+		}
+		return t.UTC(), park.CheckYear(name, t)
+	}
+	if from, err = read("valid_from"); err != nil {
+		return from, to, err
+	}
+	to, err = read("valid_to")
+	return from, to, err
 }

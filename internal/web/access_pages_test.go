@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"html"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
@@ -163,7 +164,7 @@ func TestAccessPageDenyList(t *testing.T) {
 	b.mustLogin("ana")
 	// A refused row: marked deny, its plate, the deny list, its window and reason.
 	denied := regexp.MustCompile(`<tr class="deny"><td class="plate">(苏E\d+)</td><td><span class="badge">deny list</span></td>` +
-		`<td>2026-11-23 09:00</td><td>2026-11-30 09:00</td><td>unpaid fees</td></tr>`)
+		`<td>2026-11-23 09:00</td><td>2026-11-30 09:00</td><td>unpaid fees</td>`)
 	shown := func(body string) []string {
 		var out []string
 		for _, m := range denied.FindAllStringSubmatch(body, -1) {
@@ -210,5 +211,110 @@ func TestAccessPageDenyList(t *testing.T) {
 	}
 	if st, body, _ := b.get("/console/lots/" + s.Lot + "/access?deny_after=nonsense%0A"); st != http.StatusBadRequest || !strings.Contains(body, "deny_after") {
 		t.Errorf("a bad deny list cursor: %d, want 400 naming deny_after:\n%s", st, body)
+	}
+}
+
+// TestAccessPageRefusePlate: a lot's operator refuses a plate from the
+// access page and removes the refusal; a read-only operator may do
+// neither, nor a form not from the console, and bad input changes nothing.
+//
+// The lot is in Asia/Shanghai (UTC+8): the form's 2026-11-23T09:00 to
+// 2026-11-30T09:00 is read and shown in the lot's time as typed. A window
+// left empty is open-ended: 2000-01-01 00:00 to 2100-01-01 00:00 there.
+func TestAccessPageRefusePlate(t *testing.T) {
+	s := newSite(t)
+	s.user(t, "ana", park.RoleLotOperator, s.Lot)
+	s.user(t, "wang", park.RoleReadOnly)
+	b, ro := s.browser(t), s.browser(t)
+	b.mustLogin("ana")
+	ro.mustLogin("wang")
+	page := "/console/lots/" + s.Lot + "/access"
+	row := func(plate, from, to, reason string) *regexp.Regexp {
+		return regexp.MustCompile(`<tr class="deny"><td class="plate">` + plate + `</td><td><span class="badge">deny list</span></td>` +
+			`<td>` + from + `</td><td>` + to + `</td><td>` + reason + `</td>`)
+	}
+	refused := row("苏E12345", "2026-11-23 09:00", "2026-11-30 09:00", "unpaid fees")
+	deny := func(br *browser, plate, from, to, reason string) (int, string) {
+		t.Helper()
+		br.get(page)
+		st, body, _ := br.post("/console/lots/"+s.Lot+"/deny", url.Values{"plate": {plate}, "valid_from": {from},
+			"valid_to": {to}, "reason": {reason}})
+		return st, body
+	}
+	if st, body := deny(b, "苏E12345", "2026-11-23T09:00", "2026-11-30T09:00", "unpaid fees"); st != http.StatusSeeOther {
+		t.Fatalf("refusing a plate: %d\n%s", st, body)
+	}
+	_, body, _ := b.get(page)
+	if !refused.MatchString(body) {
+		t.Fatalf("the refused plate is not on the deny list with its window and reason:\n%s", body)
+	}
+	if st, _ := deny(b, "苏E22222", "", "", ""); st != http.StatusSeeOther {
+		t.Fatalf("refusing a plate without a window: %d", st)
+	}
+	if _, body, _ = b.get(page); !row("苏E22222", "2000-01-01 00:00", "2100-01-01 00:00", "").MatchString(body) {
+		t.Fatalf("a refusal without a window is not open-ended:\n%s", body)
+	}
+	for _, c := range []struct {
+		name, plate, from, to string
+		status                int
+		says                  string
+	}{
+		{"Again", "苏E12345", "", "", http.StatusConflict, `whitelist entry for plate &#34;苏E12345&#34; already exists`},
+		{"NoPlate", " ", "", "", http.StatusBadRequest, "plate:"},
+		{"BadPlate", "??", "", "", http.StatusBadRequest, "plate:"},
+		{"EndsBeforeStart", "苏E33333", "2026-11-30T09:00", "2026-11-23T09:00", http.StatusBadRequest, "valid_to: must be after valid_from"},
+		{"NotATime", "苏E33333", "soon", "", http.StatusBadRequest, "valid_from"},
+	} {
+		if st, body := deny(b, c.plate, c.from, c.to, "again"); st != c.status || !strings.Contains(body, c.says) {
+			t.Errorf("%s: %d, want %d saying %q:\n%s", c.name, st, c.status, c.says, body)
+		}
+	}
+	if _, body, _ = b.get(page); !refused.MatchString(body) || strings.Contains(body, "苏E33333") || strings.Contains(body, ">again<") {
+		t.Fatalf("bad input changed the deny list:\n%s", body)
+	}
+	// Each deny row has its remove button; a read-only operator sees none,
+	// and is refused what it posts anyway.
+	remove := regexp.MustCompile(`<form method="post" action="(/console/lots/` + s.Lot + `/deny/[^"/]+/delete)"`)
+	buttons := remove.FindAllStringSubmatch(body, -1)
+	if len(buttons) != 2 {
+		t.Fatalf("%d remove buttons, want one for each of the 2 refused plates:\n%s", len(buttons), body)
+	}
+	_, roBody, _ := ro.get(page)
+	if remove.MatchString(roBody) || strings.Contains(roBody, `action="/console/lots/`+s.Lot+`/deny"`) {
+		t.Fatal("a read-only operator is offered to change the deny list")
+	}
+	if st, _, _ := b.post("/console/lots/"+s.Lot+"/deny", url.Values{"csrf": {"forged"}, "plate": {"苏E44444"}}); st != http.StatusForbidden {
+		t.Errorf("a form not from the console: %d, want 403", st)
+	}
+	if st, _, _ := b.post(buttons[0][1], url.Values{"csrf": {"forged"}}); st != http.StatusForbidden {
+		t.Errorf("a remove not from the console: %d, want 403", st)
+	}
+	if st, _ := deny(ro, "苏E44444", "", "", ""); st != http.StatusForbidden {
+		t.Errorf("a read-only operator refusing a plate: %d, want 403", st)
+	}
+	if st, _, _ := ro.post(buttons[0][1], url.Values{}); st != http.StatusForbidden {
+		t.Errorf("a read-only operator removing a refusal: %d, want 403", st)
+	}
+	if _, body, _ = b.get(page); len(remove.FindAllString(body, -1)) != 2 || strings.Contains(body, "苏E44444") {
+		t.Fatal("a read-only operator changed the deny list")
+	}
+	// The button of 苏E12345 (the list is in plate order: 苏E12345 first).
+	if st, body, _ := b.post(buttons[0][1], url.Values{}); st != http.StatusSeeOther {
+		t.Fatalf("removing a refusal: %d\n%s", st, body)
+	}
+	if _, body, _ = b.get(page); refused.MatchString(body) || strings.Contains(body, "苏E12345") || !strings.Contains(body, "苏E22222") {
+		t.Fatalf("after removing 苏E12345:\n%s", body)
+	}
+	// An allowed plate's entry is not the deny list's to remove.
+	allowed, err := s.Sys.Access.PutListEntry(s.Ctx, "", s.Lot, &park.WhitelistEntry{Plate: "沪A00001", Kind: park.AccessAllow,
+		ValidFrom: s.Clock.Now(), ValidTo: s.Clock.Now().AddDate(0, 1, 0)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st, _, _ := b.post("/console/lots/"+s.Lot+"/deny/"+allowed.ID+"/delete", url.Values{}); st != http.StatusNotFound {
+		t.Errorf("removing an allowed plate as a refusal: %d, want 404", st)
+	}
+	if _, body, _ = b.get(page); !strings.Contains(body, "沪A00001") {
+		t.Fatal("the allowed plate was removed")
 	}
 }

@@ -212,8 +212,9 @@ func (s *Service) prepareWhitelist(w *park.WhitelistEntry) error {
 	return w.Validate()
 }
 
-// CreateWhitelist stores a whitelist (or deny) entry (EInvalid, ENotFound,
-// EConflict when the plate already has an entry in the lot).
+// CreateWhitelist stores a whitelist (or deny) entry, audited in the same
+// transaction (EInvalid, ENotFound, EConflict when the plate already has
+// an entry in the lot).
 func (s *Service) CreateWhitelist(ctx context.Context, lot string, w *park.WhitelistEntry) (*park.WhitelistEntry, error) {
 	w.LotCode = lot
 	if err := s.prepareWhitelist(w); err != nil {
@@ -225,7 +226,10 @@ func (s *Service) CreateWhitelist(ctx context.Context, lot string, w *park.White
 		if _, err := tx.GetLotSettings(ctx, lot); err != nil {
 			return err
 		}
-		return tx.CreateWhitelist(ctx, w)
+		if err := tx.CreateWhitelist(ctx, w); err != nil {
+			return err
+		}
+		return s.auditList(ctx, tx, "", w)
 	})
 	return w, err
 }
@@ -272,7 +276,7 @@ func (s *Service) UpdateWhitelist(ctx context.Context, lot, id string, patch fun
 	return out, err
 }
 
-// DeleteWhitelist removes an entry.
+// DeleteWhitelist removes an entry, audited in the same transaction.
 func (s *Service) DeleteWhitelist(ctx context.Context, lot, id string) error {
 	return s.deleteWhitelist(ctx, lot, id, nil)
 }
@@ -314,7 +318,11 @@ func (s *Service) deleteWhitelist(ctx context.Context, lot, id string, only func
 		if err := keepEntryFree(ctx, tx, w, s.base.Clock()); err != nil {
 			return err
 		}
-		return tx.DeleteWhitelist(ctx, id)
+		if err := tx.DeleteWhitelist(ctx, id); err != nil {
+			return err
+		}
+		return s.base.Audit(ctx, tx, &park.AuditEntry{Action: listName(w) + ".delete", Lot: lot, Target: w.Plate,
+			Before: core.Snapshot(w)})
 	})
 }
 

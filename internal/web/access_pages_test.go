@@ -217,6 +217,7 @@ func TestAccessPageDenyList(t *testing.T) {
 // TestAccessPageRefusePlate: a lot's operator refuses a plate from the
 // access page and removes the refusal; a read-only operator may do
 // neither, nor a form not from the console, and bad input changes nothing.
+// Each change is in the audit log.
 //
 // The lot is in Asia/Shanghai (UTC+8): the form's 2026-11-23T09:00 to
 // 2026-11-30T09:00 is read and shown in the lot's time as typed. A window
@@ -304,6 +305,21 @@ func TestAccessPageRefusePlate(t *testing.T) {
 	}
 	if _, body, _ = b.get(page); refused.MatchString(body) || strings.Contains(body, "苏E12345") || !strings.Contains(body, "苏E22222") {
 		t.Fatalf("after removing 苏E12345:\n%s", body)
+	}
+	// Each change is audited as ana's, on the plate; refused posts left no
+	// entry: the two refusals, then the removal, newest first.
+	es, err := s.Sys.Operators.ListAudit(s.Ctx, park.AuditFilter{Actor: "ana"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var audited []string
+	for _, e := range es {
+		if strings.HasPrefix(e.Action, "whitelist.") {
+			audited = append(audited, e.Action+" "+e.Target)
+		}
+	}
+	if got := strings.Join(audited, ", "); got != "whitelist.delete 苏E12345, whitelist.put 苏E22222, whitelist.put 苏E12345" {
+		t.Errorf("audited %q", got)
 	}
 	// An allowed plate's entry is not the deny list's to remove.
 	allowed, err := s.Sys.Access.PutListEntry(s.Ctx, "", s.Lot, &park.WhitelistEntry{Plate: "沪A00001", Kind: park.AccessAllow,

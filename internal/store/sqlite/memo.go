@@ -11,7 +11,7 @@ import (
 // document), whether anyone subscribed to a kind of a lot's reports,
 // whether a partner is registered for a lot, how many cars a lot holds (kept up to
 // date by the batch's own AddOccupied), and the indexed columns of the stays
-// and charge sessions it read or wrote (rowKeys). Nothing but the writer
+// and charge sessions it read or wrote (rowMemo). Nothing but the writer
 // writes, so an answer holds until this transaction changes what it was
 // read from: every txn method that writes those tables calls forget (a
 // stay's or a charge session's update notes what it wrote instead), and
@@ -22,19 +22,17 @@ type memo struct {
 	subscribed map[[2]string]bool
 	uses       map[[2]string]bool // partner, lot
 	inside     map[string]int64
-	rows       map[rowID]rowKeys
+	stays      rowMemo[stayKeys]
+	sessions   rowMemo[sessionKeys]
 }
 
 // rowKeys are a row's indexed columns as this transaction last read or
 // wrote them, at the row's version then. Every change of a versioned row
 // bumps its version, so at that version the row holds exactly these.
-type (
-	rowID   struct{ table, id string }
-	rowKeys struct {
-		version int64
-		keys    any
-	}
-)
+type rowKeys[K comparable] struct {
+	version int64
+	keys    K
+}
 
 // stayKeys are the indexed columns of a stay that an update may leave as
 // they are; sessionKeys those of a charge session.
@@ -51,7 +49,7 @@ type (
 
 func newMemo() *memo {
 	return &memo{lots: map[string]park.Lot{}, subscribed: map[[2]string]bool{}, uses: map[[2]string]bool{}, inside: map[string]int64{},
-		rows: map[rowID]rowKeys{}}
+		stays: rowMemo[stayKeys]{}, sessions: rowMemo[sessionKeys]{}}
 }
 
 // forget drops every answer; on a nil memo it does nothing.
@@ -63,7 +61,8 @@ func (m *memo) forget() {
 	clear(m.subscribed)
 	clear(m.uses)
 	clear(m.inside)
-	clear(m.rows)
+	clear(m.stays)
+	clear(m.sessions)
 }
 
 // count returns lot's count of cars inside, when known.
@@ -142,19 +141,34 @@ func (m *memo) keepPartnerUses(partner, lot string, ok bool) {
 	}
 }
 
-// keepRow remembers a row's indexed columns (stayKeys, sessionKeys) as
-// read or written at version.
-func (m *memo) keepRow(table, id string, version int64, keys any) {
+// rowMemo holds rows' indexed columns (stayKeys, sessionKeys) by id, as
+// read or written at a version. Typed, so keeping them allocates nothing
+// a read of a stay would pay for.
+type rowMemo[K comparable] map[string]rowKeys[K]
+
+func (m rowMemo[K]) keep(id string, version int64, keys K) {
 	if m != nil {
-		m.rows[rowID{table, id}] = rowKeys{version, keys}
+		m[id] = rowKeys[K]{version, keys}
 	}
 }
 
-// rowAt returns a row's indexed columns at version, when known.
-func (m *memo) rowAt(table, id string, version int64) (any, bool) {
-	if m == nil {
-		return nil, false
-	}
-	k, ok := m.rows[rowID{table, id}]
+// at returns a row's indexed columns at version, when known.
+func (m rowMemo[K]) at(id string, version int64) (K, bool) {
+	k, ok := m[id]
 	return k.keys, ok && k.version == version
+}
+
+// stayRows and sessionRows are nil on a nil memo.
+func (m *memo) stayRows() rowMemo[stayKeys] {
+	if m == nil {
+		return nil
+	}
+	return m.stays
+}
+
+func (m *memo) sessionRows() rowMemo[sessionKeys] {
+	if m == nil {
+		return nil
+	}
+	return m.sessions
 }

@@ -226,7 +226,7 @@ func (t *txn) InsertStay(ctx context.Context, s *park.Stay) error {
 		UpdatedAt: us(s.UpdatedAt), ReservationID: s.ReservationID,
 	}), "stay")
 	if err == nil {
-		t.memo.keepRow("stays", s.ID, s.Version, keysOf(s))
+		t.memo.stayRows().keep(s.ID, s.Version, keysOf(s))
 	}
 	return err
 }
@@ -241,7 +241,7 @@ func keysOf(s *park.Stay) stayKeys {
 func (t *txn) readStay(r db.Stay) (*park.Stay, error) {
 	s, err := stayFromRow(r)
 	if err == nil {
-		t.memo.keepRow("stays", s.ID, s.Version, keysOf(s))
+		t.memo.stayRows().keep(s.ID, s.Version, keysOf(s))
 	}
 	return s, err
 }
@@ -291,8 +291,7 @@ func (t *txn) ListPartnerStaysByLocator(ctx context.Context, partner, locator st
 // queries' comment); a stay it does not know gets every column.
 func (t *txn) UpdateStay(ctx context.Context, s *park.Stay) error {
 	now := keysOf(s)
-	k, known := t.memo.rowAt("stays", s.ID, s.Version)
-	was, _ := k.(stayKeys)
+	was, known := t.memo.stayRows().at(s.ID, s.Version)
 	moved := now.state != was.state || now.passID != was.passID || now.exitAt != was.exitAt
 	var n int64
 	var err error
@@ -320,7 +319,7 @@ func (t *txn) UpdateStay(ctx context.Context, s *park.Stay) error {
 	}
 	err = versioned(n, err, &s.Version, func() error { _, err := t.q.GetStay(stmtCtx, s.ID); return err }, "stay %q", s.ID)
 	if err == nil {
-		t.memo.keepRow("stays", s.ID, s.Version, now)
+		t.memo.stayRows().keep(s.ID, s.Version, now)
 	}
 	return err
 }

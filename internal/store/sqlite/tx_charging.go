@@ -186,7 +186,7 @@ func (t *txn) session(r db.ChargeSession, err error) (*park.ChargeSession, error
 	if err != nil {
 		return nil, err
 	}
-	t.memo.keepRow("charge_sessions", r.ID, r.Version, sessionKeys{transactionID: r.TransactionID, status: r.Status})
+	t.memo.sessionRows().keep(r.ID, r.Version, sessionKeys{transactionID: r.TransactionID, status: r.Status})
 	chunks, err := t.q.ChargeReadings(stmtCtx, r.ID)
 	if err != nil {
 		return nil, mapErr(err)
@@ -230,7 +230,7 @@ func (t *txn) UpdateChargeSession(ctx context.Context, s *park.ChargeSession) er
 	}
 	now := sessionKeys{transactionID: s.TransactionID, status: s.Status}
 	var n int64
-	if was, ok := t.memo.rowAt("charge_sessions", s.ID, s.Version); ok && was == now {
+	if was, ok := t.memo.sessionRows().at(s.ID, s.Version); ok && was == now {
 		n, err = t.q.UpdateChargeSessionValues(stmtCtx, db.UpdateChargeSessionValuesParams{UpdatedAt: us(s.UpdatedAt), Data: data,
 			Outcome: s.Outcome(), ID: s.ID, Version: s.Version})
 	} else {
@@ -240,7 +240,7 @@ func (t *txn) UpdateChargeSession(ctx context.Context, s *park.ChargeSession) er
 	err = versioned(n, err, &s.Version, func() error { _, err := t.q.GetChargeSession(stmtCtx, s.ID); return err },
 		"charge session %q", s.ID)
 	if err == nil {
-		t.memo.keepRow("charge_sessions", s.ID, s.Version, now)
+		t.memo.sessionRows().keep(s.ID, s.Version, now)
 	}
 	return err
 }

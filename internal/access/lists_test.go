@@ -1,6 +1,7 @@
 package access_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -245,4 +246,44 @@ func TestDenyEntry(t *testing.T) {
 	}
 	_, err = a.GetWhitelist(b.Ctx, b.Lot, w.ID)
 	wantCode(t, err, park.ENotFound)
+}
+
+// TestWhitelistChangesAudited: a whitelist entry created, changed and
+// removed through the whitelist's own calls is in the audit log each time,
+// the change with the entry before and after it.
+func TestWhitelistChangesAudited(t *testing.T) {
+	b := setup(t)
+	a := b.Sys.Access
+	ctx := park.WithActor(b.Ctx, "ana") // an operator's change; a partner's is not audited
+	w, err := a.CreateWhitelist(ctx, b.Lot, &park.WhitelistEntry{Plate: "京D12345", Kind: park.AccessAllow,
+		ValidFrom: t0, ValidTo: t0.AddDate(0, 1, 0), Reason: "staff"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.UpdateWhitelist(ctx, b.Lot, w.ID, func(w *park.WhitelistEntry) error {
+		w.Reason = "contractor"
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.DeleteWhitelist(ctx, b.Lot, w.ID); err != nil {
+		t.Fatal(err)
+	}
+	es, err := b.Sys.Operators.ListAudit(b.Ctx, park.AuditFilter{Actor: "ana"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range es {
+		if e.Target == "京D12345" {
+			got = append(got, e.Action)
+			if e.Action == "whitelist.put" && e.Reason == "contractor" &&
+				(!strings.Contains(e.Before, `"staff"`) || !strings.Contains(e.After, `"contractor"`)) {
+				t.Errorf("the change's entry holds before %s, after %s", e.Before, e.After)
+			}
+		}
+	}
+	if strings.Join(got, " ") != "whitelist.delete whitelist.put whitelist.put" {
+		t.Fatalf("audited %q, want the removal, the change and the creation, newest first", got)
+	}
 }

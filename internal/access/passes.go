@@ -252,7 +252,8 @@ func (s *Service) GetWhitelist(ctx context.Context, lot, id string) (*park.White
 	return w, err
 }
 
-// UpdateWhitelist applies patch to an entry and stores it if it validates.
+// UpdateWhitelist applies patch to an entry and stores it if it
+// validates, audited in the same transaction.
 func (s *Service) UpdateWhitelist(ctx context.Context, lot, id string, patch func(*park.WhitelistEntry) error) (*park.WhitelistEntry, error) {
 	var out *park.WhitelistEntry
 	err := s.base.Update(ctx, func(tx park.Tx) error {
@@ -260,6 +261,7 @@ func (s *Service) UpdateWhitelist(ctx context.Context, lot, id string, patch fun
 		if err != nil {
 			return err
 		}
+		before := core.Snapshot(w)
 		if err := patch(w); err != nil {
 			return err
 		}
@@ -271,7 +273,10 @@ func (s *Service) UpdateWhitelist(ctx context.Context, lot, id string, patch fun
 		}
 		w.UpdatedAt = s.base.Clock()
 		out = w
-		return tx.UpdateWhitelist(ctx, w)
+		if err := tx.UpdateWhitelist(ctx, w); err != nil {
+			return err
+		}
+		return s.auditList(ctx, tx, before, w)
 	})
 	return out, err
 }

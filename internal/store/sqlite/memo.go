@@ -142,8 +142,8 @@ func (m *memo) keepPartnerUses(partner, lot string, ok bool) {
 }
 
 // rowMemo holds rows' indexed columns (stayKeys, sessionKeys) by id, as
-// read or written at a version. Typed, so keeping them allocates nothing
-// a read of a stay would pay for.
+// read or written at a version. A map of each type, so that every read of
+// a stay keeps them without boxing them in an interface.
 type rowMemo[K comparable] map[string]rowKeys[K]
 
 func (m rowMemo[K]) keep(id string, version int64, keys K) {

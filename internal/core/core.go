@@ -7,11 +7,9 @@ package core
 import (
 	"context"
 	"crypto/rand"
-	"encoding/binary"
 	"errors"
 	"log/slog"
 	mrand "math/rand/v2"
-	"strconv"
 	"time"
 
 	"github.com/google/uuid"
@@ -121,13 +119,6 @@ func NewSecretID() string {
 	u[6] = 0x70 | u[6]&0x0f // version 7
 	u[8] = 0x80 | u[8]&0x3f // RFC 9562 variant
 	return u.String()
-}
-
-// NewLocator returns a random 10-digit ticket number without a leading zero.
-func NewLocator() string {
-	var b [8]byte
-	_, _ = rand.Read(b[:])
-	return strconv.FormatUint(1_000_000_000+binary.BigEndian.Uint64(b[:])%9_000_000_000, 10)
 }
 
 // Plate reads a plate (or a plate-less car's temporary identity) from

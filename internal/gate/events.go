@@ -422,19 +422,12 @@ func (s *Service) admit(ctx context.Context, tx park.Tx, l *park.Lot, in *EventI
 		EntryAt: in.At, EntryLane: in.Lane, State: park.StayIn, PassID: passID, ReservationID: resID,
 		Source: in.Source, UpdatedAt: now,
 	}
-	if err := s.insertStay(ctx, tx, st); err != nil {
+	// The store gives the stay its ticket (park.Tx.InsertStay).
+	if err := tx.InsertStay(ctx, st); err != nil {
 		return nil, err
 	}
 	l.Occupied++
 	return st, nil
-}
-
-// insertStay gives the stay a random locator. Two stays of a lot drawing
-// the same one (odds about one in 10^5 with 100,000 stays) make the insert
-// fail with EConflict, and HandleEvent's retry draws again.
-func (s *Service) insertStay(ctx context.Context, tx park.Tx, st *park.Stay) error {
-	st.Locator = core.NewLocator()
-	return tx.InsertStay(ctx, st)
 }
 
 func (s *Service) exit(ctx context.Context, tx park.Tx, l *park.Lot, in *EventInput, p plate.Plate, now time.Time, noted *[]*park.Anomaly) (park.Decision, error) {

@@ -70,7 +70,9 @@ type Tx interface {
 	// oldest first, at most limit.
 	ListStayAnomalies(ctx context.Context, lot, stay string, from, to time.Time, limit int) ([]*Anomaly, error)
 
-	// Stays. InsertStay returns EConflict when the locator is taken.
+	// Stays. InsertStay gives a stay without a locator its ticket: ten
+	// digits, unique in the lot, that another ticket does not give away.
+	// It returns EConflict when the locator is taken.
 	InsertStay(ctx context.Context, s *Stay) error
 	GetStay(ctx context.Context, id string) (*Stay, error)
 	// GetStayByLocator finds any stay of the lot by its ticket number.

@@ -14,6 +14,7 @@ import (
 	"parkd/internal/park"
 	"parkd/internal/store/jsonrow"
 	"parkd/internal/store/postgres/db"
+	"parkd/internal/ticket"
 )
 
 type txn struct {
@@ -231,8 +232,16 @@ func anomaliesFromRows(rows []db.Anomaly, err error) ([]*park.Anomaly, error) {
 	return out, nil
 }
 
+// InsertStay draws a stay without a ticket one at random: this store
+// indexes the tickets themselves (its migration 00104 says why). Two
+// stays of a lot drawing the same one (odds about one in 10^5 with
+// 100,000 stays) make the insert fail with EConflict, and the gate's retry
+// draws again.
 func (t *txn) InsertStay(ctx context.Context, s *park.Stay) error {
 	s.Version = 1
+	if s.Locator == "" {
+		s.Locator = ticket.Random()
+	}
 	return t.later(func() error {
 		return t.q.InsertStay(ctx, db.InsertStayParams{
 			ID: s.ID, LotCode: s.LotCode, Plate: s.Plate, PlateKey: s.PlateKey, VehicleClass: s.VehicleClass,

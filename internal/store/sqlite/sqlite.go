@@ -52,6 +52,7 @@ type Store struct {
 	walFull  atomic.Bool                // the checkpointer asks the writer to start the log over (checkpoint.go)
 	files    []os.FileInfo              // the database's files as opened (files.go)
 	broken   atomic.Pointer[park.Error] // set once they changed
+	tickets  *tickets                   // tickets.go
 }
 
 var _ park.Store = (*Store)(nil)
@@ -166,6 +167,11 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 		s.Close()
 		return nil, fmt.Errorf("sqlite: prepare: %w", err)
 	}
+	if s.tickets, err = loadTickets(ctx, s.wq); err != nil {
+		close(s.writerDone)
+		s.Close()
+		return nil, err
+	}
 	for i, q := range []string{"SAVEPOINT w", "ROLLBACK TO w", "RELEASE w"} {
 		if s.savepoint[i], err = w.PrepareContext(ctx, q); err != nil {
 			close(s.writerDone)
@@ -259,7 +265,7 @@ func (s *Store) View(ctx context.Context, fn func(park.Tx) error) error {
 		return mapErr(err)
 	}
 	defer tx.Rollback()
-	return fn(&txn{q: s.rq.WithTx(tx)})
+	return fn(&txn{q: s.rq.WithTx(tx), tk: s.tickets})
 }
 
 // mapErr turns driver errors into domain errors at the boundary.

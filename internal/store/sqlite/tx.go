@@ -16,6 +16,7 @@ import (
 type txn struct {
 	q    *db.Queries
 	memo *memo // the writer's, for one group commit (memo.go); nil when reading
+	tk   *tickets
 }
 
 // stmtCtx is the context statements run with. The caller's context is not
@@ -216,21 +217,6 @@ func anomaliesFromRows(rows []db.Anomaly, err error) ([]*park.Anomaly, error) {
 	return out, nil
 }
 
-func (t *txn) InsertStay(ctx context.Context, s *park.Stay) error {
-	s.Version = 1
-	err := wrap(t.q.InsertStay(stmtCtx, db.InsertStayParams{
-		ID: s.ID, LotCode: s.LotCode, Plate: s.Plate, PlateKey: s.PlateKey, VehicleClass: s.VehicleClass,
-		Locator: s.Locator, EntryAt: us(s.EntryAt), EntryLane: s.EntryLane, ExitAt: nullUS(s.ExitAt),
-		ExitLane: s.ExitLane, State: s.State, PassID: s.PassID, Total: s.Total, Paid: s.Paid,
-		Discount: s.Discount, PaidUntil: nullUS(s.PaidUntil), Anomaly: s.Anomaly, Source: s.Source,
-		UpdatedAt: us(s.UpdatedAt), ReservationID: s.ReservationID,
-	}), "stay")
-	if err == nil {
-		t.memo.stayRows().keep(s.ID, s.Version, keysOf(s))
-	}
-	return err
-}
-
 // keysOf is what stayKeys holds of s.
 func keysOf(s *park.Stay) stayKeys {
 	return stayKeys{plateKey: s.PlateKey, state: s.State, passID: s.PassID, exitAt: nullUS(s.ExitAt)}
@@ -254,14 +240,6 @@ func (t *txn) GetStay(ctx context.Context, id string) (*park.Stay, error) {
 	return t.readStay(r)
 }
 
-func (t *txn) GetStayByLocator(ctx context.Context, lot, locator string) (*park.Stay, error) {
-	r, err := t.q.GetStayByLocator(stmtCtx, db.GetStayByLocatorParams{LotCode: lot, Locator: locator})
-	if err != nil {
-		return nil, wrap(err, "stay with locator %q", locator)
-	}
-	return t.readStay(r)
-}
-
 func (t *txn) FindInside(ctx context.Context, lot, plateKey string) (*park.Stay, error) {
 	r, err := t.q.FindInside(stmtCtx, db.FindInsideParams{LotCode: lot, PlateKey: plateKey})
 	if err != nil {
@@ -272,14 +250,6 @@ func (t *txn) FindInside(ctx context.Context, lot, plateKey string) (*park.Stay,
 
 func (t *txn) ListPartnerInside(ctx context.Context, partner, plateKey string) ([]*park.Stay, error) {
 	rows, err := t.q.ListPartnerInside(stmtCtx, db.ListPartnerInsideParams{PartnerID: partner, PlateKey: plateKey})
-	if err != nil {
-		return nil, mapErr(err)
-	}
-	return staysFromRows(rows)
-}
-
-func (t *txn) ListPartnerStaysByLocator(ctx context.Context, partner, locator string) ([]*park.Stay, error) {
-	rows, err := t.q.ListPartnerStaysByLocator(stmtCtx, db.ListPartnerStaysByLocatorParams{PartnerID: partner, Locator: locator})
 	if err != nil {
 		return nil, mapErr(err)
 	}

@@ -74,6 +74,7 @@ func Run(t *testing.T, open Opener) {
 		"ClaimInTwo":         testClaimInTwo,
 		"ClaimOffInTwo":      testClaimAfterDisabledInTwo,
 		"ClaimDueAmong":      testClaimDueAmong,
+		"Tickets":            testTickets,
 	}
 	for name, fn := range tests {
 		t.Run(name, func(t *testing.T) {

@@ -102,7 +102,11 @@ var tables = []table{
 		{"exit_lane", text}, {"state", text}, {"pass_id", text}, {"total", integer}, {"paid", integer},
 		{"discount", integer}, {"paid_until", timestamp}, {"anomaly", text}, {"source", text},
 		{"updated_at", timestamp}, {"version", integer}, {"reservation_id", text}, {"kept_free", text},
-		{"pass_from", timestamp},
+		{"pass_from", timestamp}, {"ticket", integer},
+	}},
+	// 00104_stay_tickets.sql
+	{name: "ticket_keys", key: []string{"id"}, columns: []column{
+		{"id", integer}, {"key", text},
 	}},
 	{name: "events", key: []string{"lot_code", "id"}, columns: []column{
 		{"lot_code", text}, {"id", text}, {"type", text}, {"plate", text}, {"lane", text},

@@ -551,6 +551,7 @@ type Stay struct {
 	ReservationID string
 	KeptFree      string
 	PassFrom      *time.Time
+	Ticket        *int64
 }
 
 type Subscription struct {
@@ -570,6 +571,11 @@ type Subscription struct {
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
 	Version     int64
+}
+
+type TicketKey struct {
+	ID  int64
+	Key string
 }
 
 type Whitelist struct {

@@ -22,7 +22,7 @@ func (q *Queries) CountInsideForPass(ctx context.Context, passID string) (int64,
 }
 
 const findInside = `-- name: FindInside :one
-SELECT id, lot_code, plate, plate_key, vehicle_class, locator, entry_at, entry_lane, exit_at, exit_lane, state, pass_id, total, paid, discount, paid_until, anomaly, source, updated_at, version, reservation_id, kept_free, pass_from FROM stays WHERE lot_code = $1 AND plate_key = $2 AND state = 'in'
+SELECT id, lot_code, plate, plate_key, vehicle_class, locator, entry_at, entry_lane, exit_at, exit_lane, state, pass_id, total, paid, discount, paid_until, anomaly, source, updated_at, version, reservation_id, kept_free, pass_from, ticket FROM stays WHERE lot_code = $1 AND plate_key = $2 AND state = 'in'
 `
 
 type FindInsideParams struct {
@@ -57,6 +57,7 @@ func (q *Queries) FindInside(ctx context.Context, arg FindInsideParams) (Stay, e
 		&i.ReservationID,
 		&i.KeptFree,
 		&i.PassFrom,
+		&i.Ticket,
 	)
 	return i, err
 }
@@ -90,7 +91,7 @@ func (q *Queries) GetEvent(ctx context.Context, arg GetEventParams) (Event, erro
 }
 
 const getStay = `-- name: GetStay :one
-SELECT id, lot_code, plate, plate_key, vehicle_class, locator, entry_at, entry_lane, exit_at, exit_lane, state, pass_id, total, paid, discount, paid_until, anomaly, source, updated_at, version, reservation_id, kept_free, pass_from FROM stays WHERE id = $1
+SELECT id, lot_code, plate, plate_key, vehicle_class, locator, entry_at, entry_lane, exit_at, exit_lane, state, pass_id, total, paid, discount, paid_until, anomaly, source, updated_at, version, reservation_id, kept_free, pass_from, ticket FROM stays WHERE id = $1
 `
 
 func (q *Queries) GetStay(ctx context.Context, id string) (Stay, error) {
@@ -120,12 +121,13 @@ func (q *Queries) GetStay(ctx context.Context, id string) (Stay, error) {
 		&i.ReservationID,
 		&i.KeptFree,
 		&i.PassFrom,
+		&i.Ticket,
 	)
 	return i, err
 }
 
 const getStayByLocator = `-- name: GetStayByLocator :one
-SELECT id, lot_code, plate, plate_key, vehicle_class, locator, entry_at, entry_lane, exit_at, exit_lane, state, pass_id, total, paid, discount, paid_until, anomaly, source, updated_at, version, reservation_id, kept_free, pass_from FROM stays WHERE lot_code = $1 AND locator = $2
+SELECT id, lot_code, plate, plate_key, vehicle_class, locator, entry_at, entry_lane, exit_at, exit_lane, state, pass_id, total, paid, discount, paid_until, anomaly, source, updated_at, version, reservation_id, kept_free, pass_from, ticket FROM stays WHERE lot_code = $1 AND locator = $2
 `
 
 type GetStayByLocatorParams struct {
@@ -160,6 +162,7 @@ func (q *Queries) GetStayByLocator(ctx context.Context, arg GetStayByLocatorPara
 		&i.ReservationID,
 		&i.KeptFree,
 		&i.PassFrom,
+		&i.Ticket,
 	)
 	return i, err
 }
@@ -325,7 +328,7 @@ func (q *Queries) ListAnomalies(ctx context.Context, arg ListAnomaliesParams) ([
 }
 
 const listPartnerInside = `-- name: ListPartnerInside :many
-SELECT stays.id, stays.lot_code, stays.plate, stays.plate_key, stays.vehicle_class, stays.locator, stays.entry_at, stays.entry_lane, stays.exit_at, stays.exit_lane, stays.state, stays.pass_id, stays.total, stays.paid, stays.discount, stays.paid_until, stays.anomaly, stays.source, stays.updated_at, stays.version, stays.reservation_id, stays.kept_free, stays.pass_from FROM partner_lots
+SELECT stays.id, stays.lot_code, stays.plate, stays.plate_key, stays.vehicle_class, stays.locator, stays.entry_at, stays.entry_lane, stays.exit_at, stays.exit_lane, stays.state, stays.pass_id, stays.total, stays.paid, stays.discount, stays.paid_until, stays.anomaly, stays.source, stays.updated_at, stays.version, stays.reservation_id, stays.kept_free, stays.pass_from, stays.ticket FROM partner_lots
 JOIN stays ON stays.lot_code = partner_lots.lot_code AND stays.plate_key = $1 AND stays.state = 'in'
 WHERE partner_lots.partner_id = $2
 ORDER BY stays.entry_at DESC, stays.lot_code
@@ -374,6 +377,7 @@ func (q *Queries) ListPartnerInside(ctx context.Context, arg ListPartnerInsidePa
 			&i.ReservationID,
 			&i.KeptFree,
 			&i.PassFrom,
+			&i.Ticket,
 		); err != nil {
 			return nil, err
 		}
@@ -386,7 +390,7 @@ func (q *Queries) ListPartnerInside(ctx context.Context, arg ListPartnerInsidePa
 }
 
 const listPartnerStaysByLocator = `-- name: ListPartnerStaysByLocator :many
-SELECT stays.id, stays.lot_code, stays.plate, stays.plate_key, stays.vehicle_class, stays.locator, stays.entry_at, stays.entry_lane, stays.exit_at, stays.exit_lane, stays.state, stays.pass_id, stays.total, stays.paid, stays.discount, stays.paid_until, stays.anomaly, stays.source, stays.updated_at, stays.version, stays.reservation_id, stays.kept_free, stays.pass_from FROM partner_lots
+SELECT stays.id, stays.lot_code, stays.plate, stays.plate_key, stays.vehicle_class, stays.locator, stays.entry_at, stays.entry_lane, stays.exit_at, stays.exit_lane, stays.state, stays.pass_id, stays.total, stays.paid, stays.discount, stays.paid_until, stays.anomaly, stays.source, stays.updated_at, stays.version, stays.reservation_id, stays.kept_free, stays.pass_from, stays.ticket FROM partner_lots
 JOIN stays ON stays.lot_code = partner_lots.lot_code AND stays.locator = $1
 WHERE partner_lots.partner_id = $2
 ORDER BY stays.entry_at DESC, stays.lot_code
@@ -432,6 +436,7 @@ func (q *Queries) ListPartnerStaysByLocator(ctx context.Context, arg ListPartner
 			&i.ReservationID,
 			&i.KeptFree,
 			&i.PassFrom,
+			&i.Ticket,
 		); err != nil {
 			return nil, err
 		}
@@ -494,7 +499,7 @@ func (q *Queries) ListStayAnomalies(ctx context.Context, arg ListStayAnomaliesPa
 }
 
 const listStays = `-- name: ListStays :many
-SELECT id, lot_code, plate, plate_key, vehicle_class, locator, entry_at, entry_lane, exit_at, exit_lane, state, pass_id, total, paid, discount, paid_until, anomaly, source, updated_at, version, reservation_id, kept_free, pass_from FROM stays WHERE lot_code = $1 AND id > $2 ORDER BY id LIMIT $3
+SELECT id, lot_code, plate, plate_key, vehicle_class, locator, entry_at, entry_lane, exit_at, exit_lane, state, pass_id, total, paid, discount, paid_until, anomaly, source, updated_at, version, reservation_id, kept_free, pass_from, ticket FROM stays WHERE lot_code = $1 AND id > $2 ORDER BY id LIMIT $3
 `
 
 type ListStaysParams struct {
@@ -536,6 +541,7 @@ func (q *Queries) ListStays(ctx context.Context, arg ListStaysParams) ([]Stay, e
 			&i.ReservationID,
 			&i.KeptFree,
 			&i.PassFrom,
+			&i.Ticket,
 		); err != nil {
 			return nil, err
 		}
@@ -548,7 +554,7 @@ func (q *Queries) ListStays(ctx context.Context, arg ListStaysParams) ([]Stay, e
 }
 
 const listStaysByPlate = `-- name: ListStaysByPlate :many
-SELECT id, lot_code, plate, plate_key, vehicle_class, locator, entry_at, entry_lane, exit_at, exit_lane, state, pass_id, total, paid, discount, paid_until, anomaly, source, updated_at, version, reservation_id, kept_free, pass_from FROM stays WHERE lot_code = $1 AND plate_key = $2 AND id > $3 ORDER BY id LIMIT $4
+SELECT id, lot_code, plate, plate_key, vehicle_class, locator, entry_at, entry_lane, exit_at, exit_lane, state, pass_id, total, paid, discount, paid_until, anomaly, source, updated_at, version, reservation_id, kept_free, pass_from, ticket FROM stays WHERE lot_code = $1 AND plate_key = $2 AND id > $3 ORDER BY id LIMIT $4
 `
 
 type ListStaysByPlateParams struct {
@@ -596,6 +602,7 @@ func (q *Queries) ListStaysByPlate(ctx context.Context, arg ListStaysByPlatePara
 			&i.ReservationID,
 			&i.KeptFree,
 			&i.PassFrom,
+			&i.Ticket,
 		); err != nil {
 			return nil, err
 		}
@@ -608,7 +615,7 @@ func (q *Queries) ListStaysByPlate(ctx context.Context, arg ListStaysByPlatePara
 }
 
 const listStaysByState = `-- name: ListStaysByState :many
-SELECT id, lot_code, plate, plate_key, vehicle_class, locator, entry_at, entry_lane, exit_at, exit_lane, state, pass_id, total, paid, discount, paid_until, anomaly, source, updated_at, version, reservation_id, kept_free, pass_from FROM stays WHERE lot_code = $1 AND state = $2 AND id > $3 ORDER BY id LIMIT $4
+SELECT id, lot_code, plate, plate_key, vehicle_class, locator, entry_at, entry_lane, exit_at, exit_lane, state, pass_id, total, paid, discount, paid_until, anomaly, source, updated_at, version, reservation_id, kept_free, pass_from, ticket FROM stays WHERE lot_code = $1 AND state = $2 AND id > $3 ORDER BY id LIMIT $4
 `
 
 type ListStaysByStateParams struct {
@@ -656,6 +663,7 @@ func (q *Queries) ListStaysByState(ctx context.Context, arg ListStaysByStatePara
 			&i.ReservationID,
 			&i.KeptFree,
 			&i.PassFrom,
+			&i.Ticket,
 		); err != nil {
 			return nil, err
 		}

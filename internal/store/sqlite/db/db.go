@@ -291,6 +291,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.getPartnerStmt, err = db.PrepareContext(ctx, getPartner); err != nil {
 		return nil, fmt.Errorf("error preparing query GetPartner: %w", err)
 	}
+	if q.getPartnerStayByTicketStmt, err = db.PrepareContext(ctx, getPartnerStayByTicket); err != nil {
+		return nil, fmt.Errorf("error preparing query GetPartnerStayByTicket: %w", err)
+	}
 	if q.getPassStmt, err = db.PrepareContext(ctx, getPass); err != nil {
 		return nil, fmt.Errorf("error preparing query GetPass: %w", err)
 	}
@@ -359,6 +362,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.getStayByLocatorStmt, err = db.PrepareContext(ctx, getStayByLocator); err != nil {
 		return nil, fmt.Errorf("error preparing query GetStayByLocator: %w", err)
+	}
+	if q.getStayByTicketStmt, err = db.PrepareContext(ctx, getStayByTicket); err != nil {
+		return nil, fmt.Errorf("error preparing query GetStayByTicket: %w", err)
 	}
 	if q.getStoreModelStmt, err = db.PrepareContext(ctx, getStoreModel); err != nil {
 		return nil, fmt.Errorf("error preparing query GetStoreModel: %w", err)
@@ -476,6 +482,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.lastReadingsChunkStmt, err = db.PrepareContext(ctx, lastReadingsChunk); err != nil {
 		return nil, fmt.Errorf("error preparing query LastReadingsChunk: %w", err)
+	}
+	if q.lastTicketStmt, err = db.PrepareContext(ctx, lastTicket); err != nil {
+		return nil, fmt.Errorf("error preparing query LastTicket: %w", err)
 	}
 	if q.listAllPartnerLotsStmt, err = db.PrepareContext(ctx, listAllPartnerLots); err != nil {
 		return nil, fmt.Errorf("error preparing query ListAllPartnerLots: %w", err)
@@ -705,6 +714,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.revokeTokensStmt, err = db.PrepareContext(ctx, revokeTokens); err != nil {
 		return nil, fmt.Errorf("error preparing query RevokeTokens: %w", err)
 	}
+	if q.saveTicketKeyStmt, err = db.PrepareContext(ctx, saveTicketKey); err != nil {
+		return nil, fmt.Errorf("error preparing query SaveTicketKey: %w", err)
+	}
 	if q.setChannelPartnerStmt, err = db.PrepareContext(ctx, setChannelPartner); err != nil {
 		return nil, fmt.Errorf("error preparing query SetChannelPartner: %w", err)
 	}
@@ -734,6 +746,12 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.takeDeviceCommandStmt, err = db.PrepareContext(ctx, takeDeviceCommand); err != nil {
 		return nil, fmt.Errorf("error preparing query TakeDeviceCommand: %w", err)
+	}
+	if q.ticketKeyStmt, err = db.PrepareContext(ctx, ticketKey); err != nil {
+		return nil, fmt.Errorf("error preparing query TicketKey: %w", err)
+	}
+	if q.ticketTakenStmt, err = db.PrepareContext(ctx, ticketTaken); err != nil {
+		return nil, fmt.Errorf("error preparing query TicketTaken: %w", err)
 	}
 	if q.updateChargeSessionStmt, err = db.PrepareContext(ctx, updateChargeSession); err != nil {
 		return nil, fmt.Errorf("error preparing query UpdateChargeSession: %w", err)
@@ -1266,6 +1284,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing getPartnerStmt: %w", cerr)
 		}
 	}
+	if q.getPartnerStayByTicketStmt != nil {
+		if cerr := q.getPartnerStayByTicketStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getPartnerStayByTicketStmt: %w", cerr)
+		}
+	}
 	if q.getPassStmt != nil {
 		if cerr := q.getPassStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing getPassStmt: %w", cerr)
@@ -1379,6 +1402,11 @@ func (q *Queries) Close() error {
 	if q.getStayByLocatorStmt != nil {
 		if cerr := q.getStayByLocatorStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing getStayByLocatorStmt: %w", cerr)
+		}
+	}
+	if q.getStayByTicketStmt != nil {
+		if cerr := q.getStayByTicketStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getStayByTicketStmt: %w", cerr)
 		}
 	}
 	if q.getStoreModelStmt != nil {
@@ -1574,6 +1602,11 @@ func (q *Queries) Close() error {
 	if q.lastReadingsChunkStmt != nil {
 		if cerr := q.lastReadingsChunkStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing lastReadingsChunkStmt: %w", cerr)
+		}
+	}
+	if q.lastTicketStmt != nil {
+		if cerr := q.lastTicketStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing lastTicketStmt: %w", cerr)
 		}
 	}
 	if q.listAllPartnerLotsStmt != nil {
@@ -1956,6 +1989,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing revokeTokensStmt: %w", cerr)
 		}
 	}
+	if q.saveTicketKeyStmt != nil {
+		if cerr := q.saveTicketKeyStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing saveTicketKeyStmt: %w", cerr)
+		}
+	}
 	if q.setChannelPartnerStmt != nil {
 		if cerr := q.setChannelPartnerStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing setChannelPartnerStmt: %w", cerr)
@@ -2004,6 +2042,16 @@ func (q *Queries) Close() error {
 	if q.takeDeviceCommandStmt != nil {
 		if cerr := q.takeDeviceCommandStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing takeDeviceCommandStmt: %w", cerr)
+		}
+	}
+	if q.ticketKeyStmt != nil {
+		if cerr := q.ticketKeyStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing ticketKeyStmt: %w", cerr)
+		}
+	}
+	if q.ticketTakenStmt != nil {
+		if cerr := q.ticketTakenStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing ticketTakenStmt: %w", cerr)
 		}
 	}
 	if q.updateChargeSessionStmt != nil {
@@ -2269,6 +2317,7 @@ type Queries struct {
 	getLotSettingsStmt                *sql.Stmt
 	getOperatorStmt                   *sql.Stmt
 	getPartnerStmt                    *sql.Stmt
+	getPartnerStayByTicketStmt        *sql.Stmt
 	getPassStmt                       *sql.Stmt
 	getPaymentStmt                    *sql.Stmt
 	getPaymentByKeyStmt               *sql.Stmt
@@ -2292,6 +2341,7 @@ type Queries struct {
 	getSpaceStmt                      *sql.Stmt
 	getStayStmt                       *sql.Stmt
 	getStayByLocatorStmt              *sql.Stmt
+	getStayByTicketStmt               *sql.Stmt
 	getStoreModelStmt                 *sql.Stmt
 	getStoreRuleStmt                  *sql.Stmt
 	getSubscriptionStmt               *sql.Stmt
@@ -2331,6 +2381,7 @@ type Queries struct {
 	keepPriceStandardVersionStmt      *sql.Stmt
 	laneListLotsStmt                  *sql.Stmt
 	lastReadingsChunkStmt             *sql.Stmt
+	lastTicketStmt                    *sql.Stmt
 	listAllPartnerLotsStmt            *sql.Stmt
 	listAnomaliesStmt                 *sql.Stmt
 	listAuditStmt                     *sql.Stmt
@@ -2407,6 +2458,7 @@ type Queries struct {
 	revokeOperatorSessionsStmt        *sql.Stmt
 	revokeSessionStmt                 *sql.Stmt
 	revokeTokensStmt                  *sql.Stmt
+	saveTicketKeyStmt                 *sql.Stmt
 	setChannelPartnerStmt             *sql.Stmt
 	setChargerCommandStmt             *sql.Stmt
 	setDeviceOnlineStmt               *sql.Stmt
@@ -2417,6 +2469,8 @@ type Queries struct {
 	sumPaymentsStmt                   *sql.Stmt
 	sumStaysLeftStmt                  *sql.Stmt
 	takeDeviceCommandStmt             *sql.Stmt
+	ticketKeyStmt                     *sql.Stmt
+	ticketTakenStmt                   *sql.Stmt
 	updateChargeSessionStmt           *sql.Stmt
 	updateChargeSessionValuesStmt     *sql.Stmt
 	updateChargerStmt                 *sql.Stmt
@@ -2539,6 +2593,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		getLotSettingsStmt:                q.getLotSettingsStmt,
 		getOperatorStmt:                   q.getOperatorStmt,
 		getPartnerStmt:                    q.getPartnerStmt,
+		getPartnerStayByTicketStmt:        q.getPartnerStayByTicketStmt,
 		getPassStmt:                       q.getPassStmt,
 		getPaymentStmt:                    q.getPaymentStmt,
 		getPaymentByKeyStmt:               q.getPaymentByKeyStmt,
@@ -2562,6 +2617,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		getSpaceStmt:                      q.getSpaceStmt,
 		getStayStmt:                       q.getStayStmt,
 		getStayByLocatorStmt:              q.getStayByLocatorStmt,
+		getStayByTicketStmt:               q.getStayByTicketStmt,
 		getStoreModelStmt:                 q.getStoreModelStmt,
 		getStoreRuleStmt:                  q.getStoreRuleStmt,
 		getSubscriptionStmt:               q.getSubscriptionStmt,
@@ -2601,6 +2657,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		keepPriceStandardVersionStmt:      q.keepPriceStandardVersionStmt,
 		laneListLotsStmt:                  q.laneListLotsStmt,
 		lastReadingsChunkStmt:             q.lastReadingsChunkStmt,
+		lastTicketStmt:                    q.lastTicketStmt,
 		listAllPartnerLotsStmt:            q.listAllPartnerLotsStmt,
 		listAnomaliesStmt:                 q.listAnomaliesStmt,
 		listAuditStmt:                     q.listAuditStmt,
@@ -2677,6 +2734,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		revokeOperatorSessionsStmt:        q.revokeOperatorSessionsStmt,
 		revokeSessionStmt:                 q.revokeSessionStmt,
 		revokeTokensStmt:                  q.revokeTokensStmt,
+		saveTicketKeyStmt:                 q.saveTicketKeyStmt,
 		setChannelPartnerStmt:             q.setChannelPartnerStmt,
 		setChargerCommandStmt:             q.setChargerCommandStmt,
 		setDeviceOnlineStmt:               q.setDeviceOnlineStmt,
@@ -2687,6 +2745,8 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		sumPaymentsStmt:                   q.sumPaymentsStmt,
 		sumStaysLeftStmt:                  q.sumStaysLeftStmt,
 		takeDeviceCommandStmt:             q.takeDeviceCommandStmt,
+		ticketKeyStmt:                     q.ticketKeyStmt,
+		ticketTakenStmt:                   q.ticketTakenStmt,
 		updateChargeSessionStmt:           q.updateChargeSessionStmt,
 		updateChargeSessionValuesStmt:     q.updateChargeSessionValuesStmt,
 		updateChargerStmt:                 q.updateChargerStmt,

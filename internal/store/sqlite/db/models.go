@@ -551,6 +551,7 @@ type Stay struct {
 	ReservationID string
 	KeptFree      string
 	PassFrom      sql.NullInt64
+	Ticket        sql.NullInt64
 }
 
 type Subscription struct {
@@ -570,6 +571,11 @@ type Subscription struct {
 	CreatedAt   int64
 	UpdatedAt   int64
 	Version     int64
+}
+
+type TicketKey struct {
+	ID  int64
+	Key string
 }
 
 type Whitelist struct {

@@ -22,7 +22,7 @@ func (q *Queries) CountInsideForPass(ctx context.Context, passID string) (int64,
 }
 
 const findInside = `-- name: FindInside :one
-SELECT id, lot_code, plate, plate_key, vehicle_class, locator, entry_at, entry_lane, exit_at, exit_lane, state, pass_id, total, paid, discount, paid_until, anomaly, source, updated_at, version, reservation_id, kept_free, pass_from FROM stays WHERE lot_code = ? AND plate_key = ? AND state = 'in'
+SELECT id, lot_code, plate, plate_key, vehicle_class, locator, entry_at, entry_lane, exit_at, exit_lane, state, pass_id, total, paid, discount, paid_until, anomaly, source, updated_at, version, reservation_id, kept_free, pass_from, ticket FROM stays WHERE lot_code = ? AND plate_key = ? AND state = 'in'
 `
 
 type FindInsideParams struct {
@@ -57,6 +57,7 @@ func (q *Queries) FindInside(ctx context.Context, arg FindInsideParams) (Stay, e
 		&i.ReservationID,
 		&i.KeptFree,
 		&i.PassFrom,
+		&i.Ticket,
 	)
 	return i, err
 }
@@ -89,8 +90,52 @@ func (q *Queries) GetEvent(ctx context.Context, arg GetEventParams) (Event, erro
 	return i, err
 }
 
+const getPartnerStayByTicket = `-- name: GetPartnerStayByTicket :one
+SELECT stays.id, stays.lot_code, stays.plate, stays.plate_key, stays.vehicle_class, stays.locator, stays.entry_at, stays.entry_lane, stays.exit_at, stays.exit_lane, stays.state, stays.pass_id, stays.total, stays.paid, stays.discount, stays.paid_until, stays.anomaly, stays.source, stays.updated_at, stays.version, stays.reservation_id, stays.kept_free, stays.pass_from, stays.ticket FROM stays
+JOIN partner_lots ON partner_lots.lot_code = stays.lot_code AND partner_lots.partner_id = ?1
+WHERE stays.ticket = ?2 AND stays.locator = ?3
+`
+
+type GetPartnerStayByTicketParams struct {
+	PartnerID string
+	Ticket    sql.NullInt64
+	Locator   string
+}
+
+func (q *Queries) GetPartnerStayByTicket(ctx context.Context, arg GetPartnerStayByTicketParams) (Stay, error) {
+	row := q.queryRow(ctx, q.getPartnerStayByTicketStmt, getPartnerStayByTicket, arg.PartnerID, arg.Ticket, arg.Locator)
+	var i Stay
+	err := row.Scan(
+		&i.ID,
+		&i.LotCode,
+		&i.Plate,
+		&i.PlateKey,
+		&i.VehicleClass,
+		&i.Locator,
+		&i.EntryAt,
+		&i.EntryLane,
+		&i.ExitAt,
+		&i.ExitLane,
+		&i.State,
+		&i.PassID,
+		&i.Total,
+		&i.Paid,
+		&i.Discount,
+		&i.PaidUntil,
+		&i.Anomaly,
+		&i.Source,
+		&i.UpdatedAt,
+		&i.Version,
+		&i.ReservationID,
+		&i.KeptFree,
+		&i.PassFrom,
+		&i.Ticket,
+	)
+	return i, err
+}
+
 const getStay = `-- name: GetStay :one
-SELECT id, lot_code, plate, plate_key, vehicle_class, locator, entry_at, entry_lane, exit_at, exit_lane, state, pass_id, total, paid, discount, paid_until, anomaly, source, updated_at, version, reservation_id, kept_free, pass_from FROM stays WHERE id = ?
+SELECT id, lot_code, plate, plate_key, vehicle_class, locator, entry_at, entry_lane, exit_at, exit_lane, state, pass_id, total, paid, discount, paid_until, anomaly, source, updated_at, version, reservation_id, kept_free, pass_from, ticket FROM stays WHERE id = ?
 `
 
 func (q *Queries) GetStay(ctx context.Context, id string) (Stay, error) {
@@ -120,12 +165,14 @@ func (q *Queries) GetStay(ctx context.Context, id string) (Stay, error) {
 		&i.ReservationID,
 		&i.KeptFree,
 		&i.PassFrom,
+		&i.Ticket,
 	)
 	return i, err
 }
 
 const getStayByLocator = `-- name: GetStayByLocator :one
-SELECT id, lot_code, plate, plate_key, vehicle_class, locator, entry_at, entry_lane, exit_at, exit_lane, state, pass_id, total, paid, discount, paid_until, anomaly, source, updated_at, version, reservation_id, kept_free, pass_from FROM stays WHERE lot_code = ? AND locator = ?
+
+SELECT id, lot_code, plate, plate_key, vehicle_class, locator, entry_at, entry_lane, exit_at, exit_lane, state, pass_id, total, paid, discount, paid_until, anomaly, source, updated_at, version, reservation_id, kept_free, pass_from, ticket FROM stays WHERE lot_code = ? AND locator = ? AND ticket IS NULL
 `
 
 type GetStayByLocatorParams struct {
@@ -133,6 +180,9 @@ type GetStayByLocatorParams struct {
 	Locator string
 }
 
+// A ticket enciphered from a sequence number is found by its number
+// (stays_ticket); any other by itself (stays_locator, which holds only
+// those). tickets.go deciphers.
 func (q *Queries) GetStayByLocator(ctx context.Context, arg GetStayByLocatorParams) (Stay, error) {
 	row := q.queryRow(ctx, q.getStayByLocatorStmt, getStayByLocator, arg.LotCode, arg.Locator)
 	var i Stay
@@ -160,6 +210,49 @@ func (q *Queries) GetStayByLocator(ctx context.Context, arg GetStayByLocatorPara
 		&i.ReservationID,
 		&i.KeptFree,
 		&i.PassFrom,
+		&i.Ticket,
+	)
+	return i, err
+}
+
+const getStayByTicket = `-- name: GetStayByTicket :one
+SELECT id, lot_code, plate, plate_key, vehicle_class, locator, entry_at, entry_lane, exit_at, exit_lane, state, pass_id, total, paid, discount, paid_until, anomaly, source, updated_at, version, reservation_id, kept_free, pass_from, ticket FROM stays WHERE ticket = ? AND lot_code = ? AND locator = ?
+`
+
+type GetStayByTicketParams struct {
+	Ticket  sql.NullInt64
+	LotCode string
+	Locator string
+}
+
+func (q *Queries) GetStayByTicket(ctx context.Context, arg GetStayByTicketParams) (Stay, error) {
+	row := q.queryRow(ctx, q.getStayByTicketStmt, getStayByTicket, arg.Ticket, arg.LotCode, arg.Locator)
+	var i Stay
+	err := row.Scan(
+		&i.ID,
+		&i.LotCode,
+		&i.Plate,
+		&i.PlateKey,
+		&i.VehicleClass,
+		&i.Locator,
+		&i.EntryAt,
+		&i.EntryLane,
+		&i.ExitAt,
+		&i.ExitLane,
+		&i.State,
+		&i.PassID,
+		&i.Total,
+		&i.Paid,
+		&i.Discount,
+		&i.PaidUntil,
+		&i.Anomaly,
+		&i.Source,
+		&i.UpdatedAt,
+		&i.Version,
+		&i.ReservationID,
+		&i.KeptFree,
+		&i.PassFrom,
+		&i.Ticket,
 	)
 	return i, err
 }
@@ -233,8 +326,8 @@ func (q *Queries) InsertEvent(ctx context.Context, arg InsertEventParams) error 
 const insertStay = `-- name: InsertStay :exec
 INSERT INTO stays (id, lot_code, plate, plate_key, vehicle_class, locator, entry_at, entry_lane, exit_at,
                    exit_lane, state, pass_id, total, paid, discount, paid_until, anomaly, source, updated_at,
-                   reservation_id)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                   reservation_id, ticket)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 `
 
 type InsertStayParams struct {
@@ -258,6 +351,7 @@ type InsertStayParams struct {
 	Source        string
 	UpdatedAt     int64
 	ReservationID string
+	Ticket        sql.NullInt64
 }
 
 func (q *Queries) InsertStay(ctx context.Context, arg InsertStayParams) error {
@@ -282,8 +376,20 @@ func (q *Queries) InsertStay(ctx context.Context, arg InsertStayParams) error {
 		arg.Source,
 		arg.UpdatedAt,
 		arg.ReservationID,
+		arg.Ticket,
 	)
 	return err
+}
+
+const lastTicket = `-- name: LastTicket :one
+SELECT CAST(coalesce(max(ticket), -1) AS INTEGER) FROM stays WHERE ticket IS NOT NULL
+`
+
+func (q *Queries) LastTicket(ctx context.Context) (int64, error) {
+	row := q.queryRow(ctx, q.lastTicketStmt, lastTicket)
+	var column_1 int64
+	err := row.Scan(&column_1)
+	return column_1, err
 }
 
 const listAnomalies = `-- name: ListAnomalies :many
@@ -328,7 +434,7 @@ func (q *Queries) ListAnomalies(ctx context.Context, arg ListAnomaliesParams) ([
 }
 
 const listPartnerInside = `-- name: ListPartnerInside :many
-SELECT stays.id, stays.lot_code, stays.plate, stays.plate_key, stays.vehicle_class, stays.locator, stays.entry_at, stays.entry_lane, stays.exit_at, stays.exit_lane, stays.state, stays.pass_id, stays.total, stays.paid, stays.discount, stays.paid_until, stays.anomaly, stays.source, stays.updated_at, stays.version, stays.reservation_id, stays.kept_free, stays.pass_from FROM partner_lots
+SELECT stays.id, stays.lot_code, stays.plate, stays.plate_key, stays.vehicle_class, stays.locator, stays.entry_at, stays.entry_lane, stays.exit_at, stays.exit_lane, stays.state, stays.pass_id, stays.total, stays.paid, stays.discount, stays.paid_until, stays.anomaly, stays.source, stays.updated_at, stays.version, stays.reservation_id, stays.kept_free, stays.pass_from, stays.ticket FROM partner_lots
 JOIN stays ON stays.lot_code = partner_lots.lot_code AND stays.plate_key = ?1 AND stays.state = 'in'
 WHERE partner_lots.partner_id = ?2
 ORDER BY stays.entry_at DESC, stays.lot_code
@@ -377,6 +483,7 @@ func (q *Queries) ListPartnerInside(ctx context.Context, arg ListPartnerInsidePa
 			&i.ReservationID,
 			&i.KeptFree,
 			&i.PassFrom,
+			&i.Ticket,
 		); err != nil {
 			return nil, err
 		}
@@ -392,8 +499,8 @@ func (q *Queries) ListPartnerInside(ctx context.Context, arg ListPartnerInsidePa
 }
 
 const listPartnerStaysByLocator = `-- name: ListPartnerStaysByLocator :many
-SELECT stays.id, stays.lot_code, stays.plate, stays.plate_key, stays.vehicle_class, stays.locator, stays.entry_at, stays.entry_lane, stays.exit_at, stays.exit_lane, stays.state, stays.pass_id, stays.total, stays.paid, stays.discount, stays.paid_until, stays.anomaly, stays.source, stays.updated_at, stays.version, stays.reservation_id, stays.kept_free, stays.pass_from FROM partner_lots
-JOIN stays ON stays.lot_code = partner_lots.lot_code AND stays.locator = ?1
+SELECT stays.id, stays.lot_code, stays.plate, stays.plate_key, stays.vehicle_class, stays.locator, stays.entry_at, stays.entry_lane, stays.exit_at, stays.exit_lane, stays.state, stays.pass_id, stays.total, stays.paid, stays.discount, stays.paid_until, stays.anomaly, stays.source, stays.updated_at, stays.version, stays.reservation_id, stays.kept_free, stays.pass_from, stays.ticket FROM partner_lots
+JOIN stays ON stays.lot_code = partner_lots.lot_code AND stays.locator = ?1 AND stays.ticket IS NULL
 WHERE partner_lots.partner_id = ?2
 ORDER BY stays.entry_at DESC, stays.lot_code
 `
@@ -438,6 +545,7 @@ func (q *Queries) ListPartnerStaysByLocator(ctx context.Context, arg ListPartner
 			&i.ReservationID,
 			&i.KeptFree,
 			&i.PassFrom,
+			&i.Ticket,
 		); err != nil {
 			return nil, err
 		}
@@ -506,7 +614,7 @@ func (q *Queries) ListStayAnomalies(ctx context.Context, arg ListStayAnomaliesPa
 }
 
 const listStays = `-- name: ListStays :many
-SELECT id, lot_code, plate, plate_key, vehicle_class, locator, entry_at, entry_lane, exit_at, exit_lane, state, pass_id, total, paid, discount, paid_until, anomaly, source, updated_at, version, reservation_id, kept_free, pass_from FROM stays WHERE lot_code = ? AND id > ? ORDER BY id LIMIT ?
+SELECT id, lot_code, plate, plate_key, vehicle_class, locator, entry_at, entry_lane, exit_at, exit_lane, state, pass_id, total, paid, discount, paid_until, anomaly, source, updated_at, version, reservation_id, kept_free, pass_from, ticket FROM stays WHERE lot_code = ? AND id > ? ORDER BY id LIMIT ?
 `
 
 type ListStaysParams struct {
@@ -548,6 +656,7 @@ func (q *Queries) ListStays(ctx context.Context, arg ListStaysParams) ([]Stay, e
 			&i.ReservationID,
 			&i.KeptFree,
 			&i.PassFrom,
+			&i.Ticket,
 		); err != nil {
 			return nil, err
 		}
@@ -563,7 +672,7 @@ func (q *Queries) ListStays(ctx context.Context, arg ListStaysParams) ([]Stay, e
 }
 
 const listStaysByPlate = `-- name: ListStaysByPlate :many
-SELECT id, lot_code, plate, plate_key, vehicle_class, locator, entry_at, entry_lane, exit_at, exit_lane, state, pass_id, total, paid, discount, paid_until, anomaly, source, updated_at, version, reservation_id, kept_free, pass_from FROM stays WHERE lot_code = ? AND plate_key = ? AND id > ? ORDER BY id LIMIT ?
+SELECT id, lot_code, plate, plate_key, vehicle_class, locator, entry_at, entry_lane, exit_at, exit_lane, state, pass_id, total, paid, discount, paid_until, anomaly, source, updated_at, version, reservation_id, kept_free, pass_from, ticket FROM stays WHERE lot_code = ? AND plate_key = ? AND id > ? ORDER BY id LIMIT ?
 `
 
 type ListStaysByPlateParams struct {
@@ -611,6 +720,7 @@ func (q *Queries) ListStaysByPlate(ctx context.Context, arg ListStaysByPlatePara
 			&i.ReservationID,
 			&i.KeptFree,
 			&i.PassFrom,
+			&i.Ticket,
 		); err != nil {
 			return nil, err
 		}
@@ -626,7 +736,7 @@ func (q *Queries) ListStaysByPlate(ctx context.Context, arg ListStaysByPlatePara
 }
 
 const listStaysByState = `-- name: ListStaysByState :many
-SELECT id, lot_code, plate, plate_key, vehicle_class, locator, entry_at, entry_lane, exit_at, exit_lane, state, pass_id, total, paid, discount, paid_until, anomaly, source, updated_at, version, reservation_id, kept_free, pass_from FROM stays WHERE lot_code = ? AND state = ? AND id > ? ORDER BY id LIMIT ?
+SELECT id, lot_code, plate, plate_key, vehicle_class, locator, entry_at, entry_lane, exit_at, exit_lane, state, pass_id, total, paid, discount, paid_until, anomaly, source, updated_at, version, reservation_id, kept_free, pass_from, ticket FROM stays WHERE lot_code = ? AND state = ? AND id > ? ORDER BY id LIMIT ?
 `
 
 type ListStaysByStateParams struct {
@@ -674,6 +784,7 @@ func (q *Queries) ListStaysByState(ctx context.Context, arg ListStaysByStatePara
 			&i.ReservationID,
 			&i.KeptFree,
 			&i.PassFrom,
+			&i.Ticket,
 		); err != nil {
 			return nil, err
 		}
@@ -686,6 +797,42 @@ func (q *Queries) ListStaysByState(ctx context.Context, arg ListStaysByStatePara
 		return nil, err
 	}
 	return items, nil
+}
+
+const saveTicketKey = `-- name: SaveTicketKey :exec
+INSERT INTO ticket_keys (id, key) VALUES (1, ?) ON CONFLICT (id) DO NOTHING
+`
+
+func (q *Queries) SaveTicketKey(ctx context.Context, key string) error {
+	_, err := q.exec(ctx, q.saveTicketKeyStmt, saveTicketKey, key)
+	return err
+}
+
+const ticketKey = `-- name: TicketKey :one
+SELECT key FROM ticket_keys WHERE id = 1
+`
+
+func (q *Queries) TicketKey(ctx context.Context) (string, error) {
+	row := q.queryRow(ctx, q.ticketKeyStmt, ticketKey)
+	var key string
+	err := row.Scan(&key)
+	return key, err
+}
+
+const ticketTaken = `-- name: TicketTaken :one
+SELECT EXISTS (SELECT 1 FROM stays WHERE lot_code = ? AND locator = ? AND ticket IS NULL)
+`
+
+type TicketTakenParams struct {
+	LotCode string
+	Locator string
+}
+
+func (q *Queries) TicketTaken(ctx context.Context, arg TicketTakenParams) (bool, error) {
+	row := q.queryRow(ctx, q.ticketTakenStmt, ticketTaken, arg.LotCode, arg.Locator)
+	var exists bool
+	err := row.Scan(&exists)
+	return exists, err
 }
 
 const updateStay = `-- name: UpdateStay :execrows

@@ -1,14 +1,27 @@
 -- name: InsertStay :exec
 INSERT INTO stays (id, lot_code, plate, plate_key, vehicle_class, locator, entry_at, entry_lane, exit_at,
                    exit_lane, state, pass_id, total, paid, discount, paid_until, anomaly, source, updated_at,
-                   reservation_id)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);
+                   reservation_id, ticket)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);
 
 -- name: GetStay :one
 SELECT * FROM stays WHERE id = ?;
 
+-- A ticket enciphered from a sequence number is found by its number
+-- (stays_ticket); any other by itself (stays_locator, which holds only
+-- those). tickets.go deciphers.
+
 -- name: GetStayByLocator :one
-SELECT * FROM stays WHERE lot_code = ? AND locator = ?;
+SELECT * FROM stays WHERE lot_code = ? AND locator = ? AND ticket IS NULL;
+
+-- name: GetStayByTicket :one
+SELECT * FROM stays WHERE ticket = ? AND lot_code = ? AND locator = ?;
+
+-- name: TicketTaken :one
+SELECT EXISTS (SELECT 1 FROM stays WHERE lot_code = ? AND locator = ? AND ticket IS NULL);
+
+-- name: LastTicket :one
+SELECT CAST(coalesce(max(ticket), -1) AS INTEGER) FROM stays WHERE ticket IS NOT NULL;
 
 -- name: FindInside :one
 SELECT * FROM stays WHERE lot_code = ? AND plate_key = ? AND state = 'in';
@@ -86,6 +99,17 @@ ORDER BY stays.entry_at DESC, stays.lot_code;
 -- The stays, open or closed, with a ticket number in the lots a partner
 -- is registered for, newest entry first (stays_locator per lot).
 SELECT stays.* FROM partner_lots
-JOIN stays ON stays.lot_code = partner_lots.lot_code AND stays.locator = sqlc.arg(locator)
+JOIN stays ON stays.lot_code = partner_lots.lot_code AND stays.locator = sqlc.arg(locator) AND stays.ticket IS NULL
 WHERE partner_lots.partner_id = sqlc.arg(partner_id)
 ORDER BY stays.entry_at DESC, stays.lot_code;
+
+-- name: GetPartnerStayByTicket :one
+SELECT stays.* FROM stays
+JOIN partner_lots ON partner_lots.lot_code = stays.lot_code AND partner_lots.partner_id = sqlc.arg(partner_id)
+WHERE stays.ticket = sqlc.arg(ticket) AND stays.locator = sqlc.arg(locator);
+
+-- name: TicketKey :one
+SELECT key FROM ticket_keys WHERE id = 1;
+
+-- name: SaveTicketKey :exec
+INSERT INTO ticket_keys (id, key) VALUES (1, ?) ON CONFLICT (id) DO NOTHING;

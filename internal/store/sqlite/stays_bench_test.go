@@ -76,3 +76,56 @@ func BenchmarkStayUpdate(b *testing.B) {
 		})
 	})
 }
+
+// BenchmarkStayEntry inserts one stay a commit into a lot with 100,000
+// cars inside, under random plates: "issued" lets the store give each
+// stay its ticket, as the gate does, and "random" brings a random ticket,
+// as the gate did before tickets were enciphered from a sequence (such
+// tickets are indexed by themselves). Each runs on a database of its own
+// filled the same way.
+//
+//	go test ./internal/store/sqlite -run '^$' -bench StayEntry -benchtime 5000x
+func BenchmarkStayEntry(b *testing.B) {
+	const cars = 100_000
+	for _, mode := range []string{"issued", "random"} {
+		b.Run(mode, func(b *testing.B) {
+			ctx := context.Background()
+			st, now := benchLot(b, 2*cars)
+			rnd := rand.New(rand.NewPCG(3, 4))
+			plates := rnd.Perm(2 * cars)
+			n := 0
+			stay := func() *park.Stay {
+				p := fmt.Sprintf("京B%06d", plates[n])
+				s := &park.Stay{ID: fmt.Sprintf("e%07d", n), LotCode: "L1", Plate: p, PlateKey: p,
+					VehicleClass: park.ClassSmall, EntryAt: now, EntryLane: "in-1", State: park.StayIn, UpdatedAt: now}
+				if mode == "random" {
+					s.Locator = fmt.Sprint(1_000_000_000 + rnd.Int64N(9_000_000_000))
+				}
+				n++
+				return s
+			}
+			for i := 0; i < cars; i += 5000 {
+				if err := st.Update(ctx, func(tx park.Tx) error {
+					for range 5000 {
+						if err := tx.InsertStay(ctx, stay()); err != nil {
+							return err
+						}
+					}
+					return nil
+				}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			if b.N > cars {
+				b.Fatalf("-benchtime at most %dx: the lot holds %d more", cars, cars)
+			}
+			b.ResetTimer()
+			for range b.N {
+				s := stay()
+				if err := st.Update(ctx, func(tx park.Tx) error { return tx.InsertStay(ctx, s) }); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

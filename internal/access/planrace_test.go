@@ -5,6 +5,7 @@ import (
 	"os"
 	"sync"
 	"testing"
+	"time"
 
 	"parkd/internal/access"
 	"parkd/internal/park"
@@ -182,6 +183,79 @@ func TestPlanSlotsRacePassWrites(t *testing.T) {
 		}
 		if wantN := (r + 1) * (creates + 1 + 2 + moves); night != wantN {
 			t.Fatalf("round %d: %d passes on night, want %d", r, night, wantN)
+		}
+	}
+}
+
+// TestPlanDeleteRaceSync: a plan deleted while a sync writes passes onto
+// it leaves those passes all alike: all with the plan's slots (the sync
+// came first) or all with their own (the delete came first), never some
+// of each. The sync reads the plan once per pass, so without the delete
+// waiting for the plan's lock a delete committed between two of those
+// reads split them. Only PostgreSQL runs the two at once; the delete
+// starts at a later point of the sync each round, to meet it between
+// its reads.
+func TestPlanDeleteRaceSync(t *testing.T) {
+	if os.Getenv(teststore.Env) != "postgres" {
+		t.Skip("PARKD_TEST_STORE=postgres not set: the race needs concurrent writers")
+	}
+	b := setup(t)
+	a := b.Sys.Access
+	from, to := t0, t0.AddDate(0, 1, 0)
+	const rounds, items = 24, 12
+	syncIn := func(r int) []*park.Pass {
+		var in []*park.Pass
+		for i := range items {
+			in = append(in, &park.Pass{HolderName: "H", Plan: "gone", UserCode: fmt.Sprintf("g%d-%d", r, i),
+				Plates: []string{fmt.Sprintf("京G%02d%03d", r, i)}, ValidFrom: from, ValidTo: to})
+		}
+		return in
+	}
+	// How long a sync of this size takes, alone, to spread the deletes
+	// over it.
+	if _, err := a.CreatePlan(b.Ctx, b.Lot, &park.Plan{Code: "gone", Name: "gone", Price: 15000, Slots: nightSlots}); err != nil {
+		t.Fatal(err)
+	}
+	began := time.Now()
+	if _, err := a.SyncPasses(b.Ctx, "", b.Lot, syncIn(rounds)); err != nil {
+		t.Fatal(err)
+	}
+	span := time.Since(began)
+	if err := a.DeletePlan(b.Ctx, b.Lot, "gone"); err != nil {
+		t.Fatal(err)
+	}
+	for r := range rounds {
+		if _, err := a.CreatePlan(b.Ctx, b.Lot, &park.Plan{Code: "gone", Name: "gone", Price: 15000, Slots: nightSlots}); err != nil {
+			t.Fatal(err)
+		}
+		var syncErr, delErr error
+		var wg sync.WaitGroup
+		wg.Go(func() { _, syncErr = a.SyncPasses(b.Ctx, "", b.Lot, syncIn(r)) })
+		wg.Go(func() {
+			time.Sleep(span * time.Duration(r) / rounds)
+			delErr = a.DeletePlan(b.Ctx, b.Lot, "gone")
+		})
+		wg.Wait()
+		if syncErr != nil || delErr != nil {
+			t.Fatalf("round %d: sync %v, delete %v", r, syncErr, delErr)
+		}
+		// Each pass as stored: with the plan's slots or without any.
+		var with, without int
+		for i := range items {
+			p, err := a.FindPass(b.Ctx, b.Lot, access.PassRef{UserCode: fmt.Sprintf("g%d-%d", r, i)})
+			switch {
+			case err != nil:
+				t.Fatalf("round %d: pass %d: %v", r, i, err)
+			case fmt.Sprint(p.Slots) == fmt.Sprint(nightSlots):
+				with++
+			case len(p.Slots) == 0:
+				without++
+			default:
+				t.Fatalf("round %d: pass %d has slots %v", r, i, p.Slots)
+			}
+		}
+		if with != items && without != items {
+			t.Fatalf("round %d: %d passes took the deleted plan's slots, %d did not: one sync, two states of the plan", r, with, without)
 		}
 	}
 }

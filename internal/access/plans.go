@@ -108,8 +108,15 @@ func (s *Service) UpdatePlan(ctx context.Context, lot, code string, patch func(*
 
 // DeletePlan removes a plan (ENotFound). Its passes keep their plan code
 // and slots; they can no longer be renewed without naming another plan.
+// It takes the plan's lock, so a pass written onto the plan meanwhile
+// (a sync reads the plan once per pass) sees it whole or not at all.
 func (s *Service) DeletePlan(ctx context.Context, lot, code string) error {
-	return s.base.Write(ctx, func(tx park.Tx) error { return tx.DeletePlan(ctx, lot, code) })
+	return s.base.Write(ctx, func(tx park.Tx) error {
+		if err := lockPlans(ctx, tx, lot, code); err != nil {
+			return err
+		}
+		return tx.DeletePlan(ctx, lot, code)
+	})
 }
 
 // lockPlans holds the lot's plans named (Tx.Serialize) until the
@@ -119,6 +126,9 @@ func (s *Service) DeletePlan(ctx context.Context, lot, code string) error {
 // read the old ones, and the change did not see it yet. Every writer takes
 // all its plans at once, sorted, before it writes any pass row, so two of
 // them never wait on each other in a cycle. Empty codes are skipped.
+// The key is unambiguous though a pass's plan label may hold any text,
+// "/" included: a lot code cannot hold "/" (park.Lot.Validate), so the
+// key's first "/" ends the lot.
 func lockPlans(ctx context.Context, tx park.Tx, lot string, codes ...string) error {
 	codes = slices.Compact(slices.Sorted(slices.Values(codes)))
 	for _, c := range codes {

@@ -8,22 +8,6 @@ import (
 	"parkd/internal/plate"
 )
 
-// DefaultPage is the size of a page of passes or list entries when the
-// caller names none, as for stays.
-const DefaultPage = 100
-
-// pageLimit checks a page size as every native list does: 0 is the
-// default, else 1 to park.MaxListLimit.
-func pageLimit(limit int) (int, error) {
-	switch {
-	case limit < 0 || limit > park.MaxListLimit:
-		return 0, park.Invalid("limit", "must be between 1 and %d", park.MaxListLimit)
-	case limit == 0:
-		return DefaultPage, nil
-	}
-	return limit, nil
-}
-
 // pageAfter checks an id cursor: one that is not an id would read as an
 // empty last page, and the client would stop early without knowing.
 func pageAfter(after, what string) error {
@@ -34,14 +18,14 @@ func pageAfter(after, what string) error {
 }
 
 // PassPage returns one page of a lot's passes in id order, those after
-// the id after ("" from the start), at most limit (0: DefaultPage), and
+// the id after ("" from the start), at most limit (0: core.DefaultPage), and
 // whether more follow. Ids are time-ordered: a pass added while a client
 // pages comes after the pages already read, one deleted is not returned
 // again, and the others come each exactly once. partner is the partner
 // that asks ("" : an operator).
 // Errors: EInvalid (limit, after), ENotFound (lot, or one partner may not use).
 func (s *Service) PassPage(ctx context.Context, partner, lot, after string, limit int) ([]*park.Pass, bool, error) {
-	limit, err := pageLimit(limit)
+	limit, err := core.PageLimit(limit)
 	if err != nil {
 		return nil, false, err
 	}
@@ -60,15 +44,15 @@ func (s *Service) PassPage(ctx context.Context, partner, lot, after string, limi
 	if err != nil {
 		return nil, false, err
 	}
-	more := len(out) > limit
-	return out[:min(len(out), limit)], more, nil
+	out, more := core.Page(out, limit)
+	return out, more, nil
 }
 
 // WhitelistPage returns one page of a lot's whitelist entries (every
 // list), as PassPage does passes.
 // Errors: EInvalid (limit, after), ENotFound (lot).
 func (s *Service) WhitelistPage(ctx context.Context, lot, after string, limit int) ([]*park.WhitelistEntry, bool, error) {
-	limit, err := pageLimit(limit)
+	limit, err := core.PageLimit(limit)
 	if err != nil {
 		return nil, false, err
 	}
@@ -87,20 +71,20 @@ func (s *Service) WhitelistPage(ctx context.Context, lot, after string, limit in
 	if err != nil {
 		return nil, false, err
 	}
-	more := len(out) > limit
-	return out[:min(len(out), limit)], more, nil
+	out, more := core.Page(out, limit)
+	return out, more, nil
 }
 
 // EntryPage returns one page of one list of a lot (as ListEntries: the
 // whitelist's allowing entries, special vehicles, hotel guests) in plate
 // key order, those whose key sorts after afterKey ("" from the start; the
 // key of the previous page's last entry, its PlateKey), at most limit (0:
-// DefaultPage), and whether more follow. The plate key of each entry is
+// core.DefaultPage), and whether more follow. The plate key of each entry is
 // unique in its lot, so every entry there from the first page to the last
 // comes exactly once. partner is the partner that asks ("" : an operator).
 // Errors: EInvalid (limit, after, list), ENotFound (lot, or one partner may not use).
 func (s *Service) EntryPage(ctx context.Context, partner, lot, list, afterKey string, limit int) ([]*park.WhitelistEntry, bool, error) {
-	limit, err := pageLimit(limit)
+	limit, err := core.PageLimit(limit)
 	if err != nil {
 		return nil, false, err
 	}
@@ -120,7 +104,7 @@ func (s *Service) EntryPage(ctx context.Context, partner, lot, list, afterKey st
 // vehicles' page's), as EntryPage does the other lists.
 // Errors: EInvalid (limit, after), ENotFound (lot, or one partner may not use).
 func (s *Service) DenyPage(ctx context.Context, partner, lot, afterKey string, limit int) ([]*park.WhitelistEntry, bool, error) {
-	limit, err := pageLimit(limit)
+	limit, err := core.PageLimit(limit)
 	if err != nil {
 		return nil, false, err
 	}
@@ -149,6 +133,6 @@ func (s *Service) entryPage(ctx context.Context, partner string, f park.EntryFil
 	if err != nil {
 		return nil, false, err
 	}
-	more := len(out) > limit
-	return out[:min(len(out), limit)], more, nil
+	out, more := core.Page(out, limit)
+	return out, more, nil
 }

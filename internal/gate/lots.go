@@ -183,28 +183,37 @@ type StayQuery struct {
 
 // ListStays lists a lot's stays in id (entry) order, one page at a time.
 func (s *Service) ListStays(ctx context.Context, q StayQuery) ([]*park.Stay, error) {
-	f := park.StayFilter{LotCode: q.LotCode, State: q.State, Limit: q.Limit, AfterID: q.AfterID}
-	switch {
-	case q.State != "" && q.State != park.StayIn && q.State != park.StayOut:
-		return nil, park.Invalid("state", "must be %q or %q", park.StayIn, park.StayOut)
-	case q.Limit < 0 || q.Limit > park.MaxListLimit:
-		return nil, park.Invalid("limit", "must be between 1 and %d", park.MaxListLimit)
-	case q.Limit == 0:
-		f.Limit = 100
+	out, _, err := s.StayPage(ctx, q)
+	return out, err
+}
+
+// StayPage returns one page of a lot's stays in id (entry) order, those
+// after q.AfterID ("" from the start), at most q.Limit (0:
+// core.DefaultPage), and whether more follow, as the other native lists
+// page.
+// Errors: EInvalid (state, limit, after, plate), ENotFound (lot).
+func (s *Service) StayPage(ctx context.Context, q StayQuery) ([]*park.Stay, bool, error) {
+	if q.State != "" && q.State != park.StayIn && q.State != park.StayOut {
+		return nil, false, park.Invalid("state", "must be %q or %q", park.StayIn, park.StayOut)
+	}
+	limit, err := core.PageLimit(q.Limit)
+	if err != nil {
+		return nil, false, err
 	}
 	// A cursor that is not a stay's id would read as an empty last page.
 	if q.AfterID != "" && !core.IsID(q.AfterID) {
-		return nil, park.Invalid("after", "%q is not a stay id: pass the next of the previous page", q.AfterID)
+		return nil, false, park.Invalid("after", "%q is not a stay id: pass the next of the previous page", q.AfterID)
 	}
+	f := park.StayFilter{LotCode: q.LotCode, State: q.State, Limit: limit + 1, AfterID: q.AfterID}
 	if q.Plate != "" {
 		p, err := plate.Normalize(q.Plate)
 		if err != nil {
-			return nil, park.Invalid("plate", "%s", core.PlateReason(err))
+			return nil, false, park.Invalid("plate", "%s", core.PlateReason(err))
 		}
 		f.PlateKey = p.Key
 	}
 	var out []*park.Stay
-	err := s.base.View(ctx, func(tx park.Tx) error {
+	err = s.base.View(ctx, func(tx park.Tx) error {
 		if _, err := tx.GetLotSettings(ctx, q.LotCode); err != nil {
 			return err
 		}
@@ -212,7 +221,11 @@ func (s *Service) ListStays(ctx context.Context, q StayQuery) ([]*park.Stay, err
 		out, err = tx.ListStays(ctx, f)
 		return err
 	})
-	return out, err
+	if err != nil {
+		return nil, false, err
+	}
+	out, more := core.Page(out, limit)
+	return out, more, nil
 }
 
 // LatestStays returns a plate's n newest stays in a lot, newest first.

@@ -72,7 +72,7 @@ func (s *Server) listStays(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	sts, err := s.svc.Gate.ListStays(r.Context(), gate.StayQuery{
+	sts, more, err := s.svc.Gate.StayPage(r.Context(), gate.StayQuery{
 		LotCode: r.PathValue("code"), State: q.Get("state"), Plate: q.Get("plate"), Limit: limit, AfterID: q.Get("after"),
 	})
 	if err != nil {
@@ -83,7 +83,7 @@ func (s *Server) listStays(w http.ResponseWriter, r *http.Request) error {
 		out[i] = viewStay(st)
 	}
 	resp := map[string]any{"stays": out}
-	if len(sts) > 0 {
+	if more {
 		resp["next"] = sts[len(sts)-1].ID
 	}
 	writeJSON(w, http.StatusOK, resp)

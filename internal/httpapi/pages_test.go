@@ -4,10 +4,12 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 )
 
-// pageOf reads one page of a lot's passes or whitelist (key "passes" or
-// "whitelist") and returns the plates on it and its next ("" when absent).
+// pageOf reads one page of a lot's passes, whitelist or stays (key
+// "passes", "whitelist" or "stays") and returns the plates on it and its
+// next ("" when absent).
 func (e *env) pageOf(path, key string) (plates []string, next string) {
 	e.t.Helper()
 	page := e.want(e.do("GET", path, ""), 200)
@@ -132,5 +134,39 @@ func TestListPageRefusals(t *testing.T) {
 		}
 		e.want(e.do("GET", path+"?limit=1000", ""), 200)
 		e.problem(e.do("GET", "/v1/lots/nolot/"+strings.TrimPrefix(path, "/v1/lots/140123001/")+"?limit=5", ""), 404, "not_found")
+	}
+}
+
+// TestStayPages: the stays list gives next only while more stays follow,
+// as the passes' does. Three cars enter, S1..S3 in that order.
+//
+//	limit 3: S1 S2 S3, no next (nothing follows)
+//	then S4 enters
+//	limit 3: S1 S2 S3, next = S3; after S3: S4, no next
+func TestStayPages(t *testing.T) {
+	e := newEnv(t)
+	e.want(e.do("POST", "/v1/lots", lotJSON), 201)
+	enter := func(n int) {
+		at := t0.Add(time.Duration(n) * time.Minute)
+		e.setNow(at)
+		e.want(e.do("POST", "/v1/lots/140123001/events", event(fmt.Sprintf("s%d", n), "entry", fmt.Sprintf("京S1000%d", n), at)), 200)
+	}
+	for n := 1; n <= 3; n++ {
+		enter(n)
+	}
+	const path = "/v1/lots/140123001/stays"
+	got, next := e.pageOf(path+"?limit=3", "stays")
+	if strings.Join(got, " ") != "京S10001 京S10002 京S10003" || next != "" {
+		t.Fatalf("three stays, limit 3: %v next %q, want no next", got, next)
+	}
+	enter(4)
+	page := e.want(e.do("GET", path+"?limit=3", ""), 200)
+	last := page["stays"].([]any)[2].(map[string]any)
+	if len(page["stays"].([]any)) != 3 || page["next"] != last["id"] {
+		t.Fatalf("four stays, limit 3: next %v, want the third's id %v", page["next"], last["id"])
+	}
+	got, next = e.pageOf(path+"?limit=3&after="+last["id"].(string), "stays")
+	if strings.Join(got, " ") != "京S10004" || next != "" {
+		t.Fatalf("last page: %v next %q, want 京S10004 and no next", got, next)
 	}
 }

@@ -351,6 +351,19 @@ func windowsInside(ctx context.Context, tx park.Tx, st *park.Stay, at time.Time)
 	return out, nil
 }
 
+// ReservationsUsed links a stay closing at at without being priced (a
+// re-entry, a removal, a rental pickup) to the booked reservations it was
+// inside during: those its pricing would have freed (windowsInside), which
+// a priced close joins from Priced.Reservations. Each prepaid window is
+// used by one stay however the stay ends. Call it while st is inside.
+func ReservationsUsed(ctx context.Context, tx park.Tx, st *park.Stay, at, now time.Time) error {
+	rs, err := windowsInside(ctx, tx, st, at)
+	if err != nil {
+		return err
+	}
+	return ReservationJoined(ctx, tx, rs, st, now)
+}
+
 // ReservationJoined links a stay leaving now to the booked reservations
 // among rs, those whose window it was inside during (ReservationWindows),
 // before the stay closes: closing it marks them done, so a window it was

@@ -435,3 +435,76 @@ func TestEveryPrepaidWindowOfAStayIsFree(t *testing.T) {
 		wantDecision(t, b.Event(t, park.EventExit, "京A12345", t0.Add(4*time.Hour)), park.DecisionHold, park.ReasonPaymentRequired, 2000)
 	})
 }
+
+// TestUnpricedCloseTakesReservations: a stay closed without being priced
+// (an operator removes the car, or the car enters again while its stay is
+// open) takes the orders whose prepaid window it was inside during, as an
+// exit does: each turns done, linked to that stay, and admits or frees no
+// later stay. The order's window is 10:00-12:00; the car came at 08:00,
+// too early for it, as a visitor.
+func TestUnpricedCloseTakesReservations(t *testing.T) {
+	state := func(t *testing.T, b *bundle, no string) *park.Reservation {
+		t.Helper()
+		got, err := b.Sys.Access.FindReservations(b.Ctx, access.ReservationQuery{PartnerID: "p1", LotCode: b.Lot, OrderNo: no})
+		if err != nil || len(got) != 1 {
+			t.Fatalf("order %s: %+v, %v", no, got, err)
+		}
+		return got[0]
+	}
+	enterEarly := func(t *testing.T, b *bundle, no string) (*park.Reservation, park.Decision) {
+		t.Helper()
+		b.Clock.Set(t0.Add(-2 * time.Hour))
+		r := b.sync(t, b.order(no, "京A12345"))
+		b.Clock.Set(t0.Add(-time.Hour))
+		d := b.Event(t, park.EventEntry, "京A12345", t0.Add(-time.Hour)) // 08:00
+		wantDecision(t, d, park.DecisionOpen, park.ReasonVisitor, 0)
+		return r, d
+	}
+	t.Run("removed at 11:00", func(t *testing.T) {
+		b := setup(t)
+		r, d := enterEarly(t, b, "ORD-R1")
+		b.Clock.Set(t0.Add(2 * time.Hour))
+		if err := b.Sys.Gate.RemoveInside(b.Ctx, "", b.Lot, "京A12345", "desk", "towed"); err != nil {
+			t.Fatal(err)
+		}
+		if got := state(t, b, "ORD-R1"); got.State != park.ReservationDone || got.StayID != d.StayID {
+			t.Fatalf("order after the removal %+v, want done with stay %s", got, d.StayID)
+		}
+		if st := b.Stay(t, d.StayID); st.ReservationID != r.ID {
+			t.Fatalf("removed stay's reservation %q, want %q", st.ReservationID, r.ID)
+		}
+		// Back at 11:10, inside the window: the order was used, the car is
+		// a visitor.
+		b.Clock.Set(t0.Add(2*time.Hour + 10*time.Minute))
+		wantDecision(t, b.Event(t, park.EventEntry, "京A12345", t0.Add(2*time.Hour+10*time.Minute)), park.DecisionOpen, park.ReasonVisitor, 0)
+	})
+	t.Run("removed at 09:00, before the window", func(t *testing.T) {
+		b := setup(t)
+		enterEarly(t, b, "ORD-R2")
+		b.Clock.Set(t0)
+		if err := b.Sys.Gate.RemoveInside(b.Ctx, "", b.Lot, "京A12345", "desk", ""); err != nil {
+			t.Fatal(err)
+		}
+		if got := state(t, b, "ORD-R2"); got.State != park.ReservationBooked || got.StayID != "" {
+			t.Fatalf("order %+v, want booked and free", got)
+		}
+		b.Clock.Set(t0.Add(50 * time.Minute))
+		wantDecision(t, b.Event(t, park.EventEntry, "京A12345", t0.Add(50*time.Minute)), park.DecisionOpen, park.ReasonReservation, 0)
+	})
+	t.Run("entered again at 12:30", func(t *testing.T) {
+		// The exit was missed: the 08:00 stay closes at 12:30 (re-entry),
+		// inside the whole window, which would otherwise read expired,
+		// unused, though the car was there.
+		b := setup(t)
+		r, d := enterEarly(t, b, "ORD-R3")
+		b.Clock.Set(t0.Add(3*time.Hour + 30*time.Minute))
+		again := b.Event(t, park.EventEntry, "京A12345", t0.Add(3*time.Hour+30*time.Minute))
+		wantDecision(t, again, park.DecisionOpen, park.ReasonVisitor, 0)
+		if got := state(t, b, "ORD-R3"); got.State != park.ReservationDone || got.StayID != d.StayID {
+			t.Fatalf("order after the re-entry %+v, want done with stay %s", got, d.StayID)
+		}
+		if st := b.Stay(t, d.StayID); st.State != park.StayOut || st.ReservationID != r.ID {
+			t.Fatalf("closed stay %+v, want out with reservation %s", st, r.ID)
+		}
+	})
+}

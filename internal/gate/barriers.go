@@ -8,7 +8,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"parkd/internal/access"
 	"parkd/internal/billing"
 	"parkd/internal/core"
 	"parkd/internal/park"
@@ -318,10 +317,7 @@ func (s *Service) leaveUnpaid(ctx context.Context, tx park.Tx, l *park.Lot, st *
 		return 0, err
 	}
 	st.Total, st.Discount = pr.Cost(), pr.Discount
-	if err := access.ReservationJoined(ctx, tx, pr.Reservations, st, now); err != nil {
-		return 0, err
-	}
-	if err := s.closeStay(ctx, tx, l, st, at, lane, anomaly, now); err != nil {
+	if err := s.closeStay(ctx, tx, l, st, at, lane, anomaly, &pr, now); err != nil {
 		return 0, err
 	}
 	// The coupons that lowered what it left unpaid were used by this stay:

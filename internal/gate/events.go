@@ -345,7 +345,7 @@ func (s *Service) entry(ctx context.Context, tx park.Tx, l *park.Lot, in *EventI
 		if at.Before(old.EntryAt) {
 			at = old.EntryAt
 		}
-		if err := s.closeStay(ctx, tx, l, old, at, "", park.AnomalyReentry, now); err != nil {
+		if err := s.closeStay(ctx, tx, l, old, at, "", park.AnomalyReentry, nil, now); err != nil {
 			return dec, err
 		}
 		if err := s.anomaly(ctx, tx, noted, l.Code, park.AnomalyReentry, p.Text, old.ID, in.ID, in.At,
@@ -489,10 +489,7 @@ func (s *Service) exit(ctx context.Context, tx park.Tx, l *park.Lot, in *EventIn
 	}
 	st.Total, st.Discount = pr.Cost(), pr.Discount
 	st.ExitLane = in.Lane
-	if err := access.ReservationJoined(ctx, tx, pr.Reservations, st, now); err != nil {
-		return dec, err
-	}
-	if err := s.closeStay(ctx, tx, l, st, at, in.Lane, "", now); err != nil {
+	if err := s.closeStay(ctx, tx, l, st, at, in.Lane, "", &pr, now); err != nil {
 		return dec, err
 	}
 	if pr.FreedByCoupons {
@@ -505,8 +502,20 @@ func (s *Service) exit(ctx context.Context, tx park.Tx, l *park.Lot, in *EventIn
 }
 
 // closeStay marks a stay as left and frees its space in l's count (which
-// HandleEvent writes back at the end of the transaction).
-func (s *Service) closeStay(ctx context.Context, tx park.Tx, l *park.Lot, st *park.Stay, at time.Time, lane, anomaly string, now time.Time) error {
+// HandleEvent writes back at the end of the transaction). Every close
+// passes here, priced at at (pr) or not (nil), so the stay takes the
+// prepaid reservations it was inside during either way, and they turn
+// done with it.
+func (s *Service) closeStay(ctx context.Context, tx park.Tx, l *park.Lot, st *park.Stay, at time.Time, lane, anomaly string, pr *billing.Priced, now time.Time) error {
+	var err error
+	if pr != nil {
+		err = access.ReservationJoined(ctx, tx, pr.Reservations, st, now)
+	} else {
+		err = access.ReservationsUsed(ctx, tx, st, at, now)
+	}
+	if err != nil {
+		return err
+	}
 	st.State, st.ExitAt, st.ExitLane, st.UpdatedAt = park.StayOut, &at, lane, now
 	if anomaly != "" {
 		st.Anomaly = anomaly

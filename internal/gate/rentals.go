@@ -54,7 +54,7 @@ func (s *Service) rentalExit(ctx context.Context, tx park.Tx, l *park.Lot, in *E
 			at = st.EntryAt
 		}
 		dec.StayID, dec.Locator = st.ID, st.Locator
-		if err := s.closeStay(ctx, tx, l, st, at, in.Lane, "", now); err != nil {
+		if err := s.closeStay(ctx, tx, l, st, at, in.Lane, "", nil, now); err != nil {
 			return dec, false, err
 		}
 	case !park.IsCode(err, park.ENotFound):

@@ -20,7 +20,8 @@ const MaxRemoveReason = 256
 // RemoveInside is an operator's correction: the car with plateText (a
 // plate or a temporary identity) is no longer inside lot, although no exit
 // was read. Its open stay is closed now with anomaly "removed", nothing is
-// charged, its space is freed, and an anomaly records who (by: an
+// charged, its space is freed, it takes the prepaid reservations it was
+// inside during (closeStay), and an anomaly records who (by: an
 // operator, a partner) and why. partner is the partner that asks ("" :
 // an operator), which may remove cars only from its lots
 // (core.PartnerLot). All in one transaction, retried on conflict.
@@ -63,7 +64,7 @@ func (s *Service) RemoveInside(ctx context.Context, partner, lot, plateText, by,
 		if at.Before(st.EntryAt) {
 			at = st.EntryAt
 		}
-		if err := s.closeStay(ctx, tx, l, st, at, "", AnomalyRemoved, now); err != nil {
+		if err := s.closeStay(ctx, tx, l, st, at, "", AnomalyRemoved, nil, now); err != nil {
 			return err
 		}
 		detail := "removed from the cars inside"

@@ -53,6 +53,10 @@ type Config struct {
 	// soon another node (or this one, restarted) sends again what a node
 	// that died was sending. Every attempt ends within it.
 	DeliveryLease time.Duration
+	// DeliveryRetention is how long a finished delivery (delivered or
+	// dead) is kept after its last change, and a report once none of its
+	// deliveries is left (0: kept forever). Serve only.
+	DeliveryRetention time.Duration
 	// MQTT is the broker lane devices speak through (mqtt://host:port;
 	// "": none); MQTTUser and MQTTPassword sign parkd in.
 	MQTT         string
@@ -82,6 +86,15 @@ const (
 	MinDeliveryLease     = 5 * time.Second
 	MaxDeliveryLease     = time.Hour
 	DefaultDeliveryLease = 2 * time.Minute
+)
+
+// DefaultDeliveryRetention keeps finished deliveries a month, for
+// operators to look at and replay; MinDeliveryRetention keeps them at
+// least as long as an operator may still be looking into a day's
+// failures.
+const (
+	DefaultDeliveryRetention = 30 * 24 * time.Hour
+	MinDeliveryRetention     = time.Hour
 )
 
 // Parse reads args (without the subcommand) and the environment. name is
@@ -171,6 +184,10 @@ func declare(name string, c *Config, level *string, pgConns *int, getenv func(st
 		c.MQTTUser, c.MQTTPassword = getenv("PARKD_MQTT_USER"), getenv("PARKD_MQTT_PASSWORD")
 		fs.StringVar(&c.MQTTClientID, "mqtt-client-id", getenv("PARKD_MQTT_CLIENT_ID"), "this node's session on the MQTT broker, the same across restarts (PARKD_MQTT_CLIENT_ID; default parkd- and the host name and listen address)")
 		fs.StringVar(&c.MQTTGroup, "mqtt-group", getenv("PARKD_MQTT_GROUP"), "shared-subscription group of this deployment's nodes on the MQTT broker (PARKD_MQTT_GROUP; default parkd- and a hash of the database and schema)")
+		defRetention, err := envDuration(getenv, "PARKD_DELIVERY_RETENTION", DefaultDeliveryRetention)
+		envErr = errors.Join(envErr, err)
+		fs.DurationVar(&c.DeliveryRetention, "delivery-retention", defRetention,
+			"how long finished partner deliveries (delivered or dead) and their reports are kept, at least 1h; 0 keeps them forever (PARKD_DELIVERY_RETENTION)")
 		fs.StringVar(&c.trustedProxies, "trusted-proxies", getenv("PARKD_TRUSTED_PROXIES"), "reverse proxies whose X-Forwarded-For gives the client's address: IPs or CIDRs, comma-separated (PARKD_TRUSTED_PROXIES; default none)")
 	}
 	defPriv, err := envBool(getenv, "PARKD_ALLOW_PRIVATE_WEBHOOKS")
@@ -259,6 +276,10 @@ func (c *Config) Validate() error {
 		return errors.New("to: must be a postgres:// or postgresql:// URL")
 	case c.DeliveryLease < MinDeliveryLease || c.DeliveryLease > MaxDeliveryLease:
 		return fmt.Errorf("delivery-lease: %s is not between %s and %s", c.DeliveryLease, MinDeliveryLease, MaxDeliveryLease)
+	case c.DeliveryRetention < 0:
+		return fmt.Errorf("delivery-retention: %s is negative (0 keeps finished deliveries forever)", c.DeliveryRetention)
+	case c.DeliveryRetention > 0 && c.DeliveryRetention < MinDeliveryRetention:
+		return fmt.Errorf("delivery-retention: %s is less than %s (0 keeps finished deliveries forever)", c.DeliveryRetention, "1h")
 	case !c.IsPostgres() && strings.Contains(c.DB, "://"):
 		return fmt.Errorf("db: %q is neither a SQLite file path nor a postgres:// or postgresql:// URL", redactURL(c.DB))
 	case c.pgConnsGiven && !c.IsPostgres() && c.To == "":

@@ -43,6 +43,28 @@ func TestParse(t *testing.T) {
 			t.Fatalf("flags must win over the environment: %+v", c)
 		}
 	})
+	t.Run("DeliveryRetention", func(t *testing.T) {
+		retention := func(e map[string]string, args ...string) time.Duration {
+			t.Helper()
+			c, err := Parse("parkd serve", args, env(e), io.Discard)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return c.DeliveryRetention
+		}
+		if d := retention(nil); d != 30*24*time.Hour {
+			t.Errorf("default retention %s, want 30 days", d)
+		}
+		if d := retention(map[string]string{"PARKD_DELIVERY_RETENTION": "168h"}); d != 7*24*time.Hour {
+			t.Errorf("PARKD_DELIVERY_RETENTION=168h: %s", d)
+		}
+		if d := retention(map[string]string{"PARKD_DELIVERY_RETENTION": "168h"}, "--delivery-retention", "2160h"); d != 90*24*time.Hour {
+			t.Errorf("the flag must win: %s", d)
+		}
+		if d := retention(nil, "--delivery-retention", "0"); d != 0 {
+			t.Errorf("--delivery-retention 0 (kept forever): %s", d)
+		}
+	})
 	t.Run("MQTTClientID", func(t *testing.T) {
 		c, err := Parse("parkd serve", nil, env(map[string]string{"PARKD_MQTT_CLIENT_ID": "parkd-node-1"}), io.Discard)
 		if err != nil || c.MQTTClientID != "parkd-node-1" {
@@ -111,6 +133,12 @@ func TestParse(t *testing.T) {
 		"lease long":    {[]string{"--delivery-lease", "2h"}, nil, "delivery-lease"},
 		"lease env":     {nil, map[string]string{"PARKD_DELIVERY_LEASE": "soon"}, "PARKD_DELIVERY_LEASE"},
 		"mqtt group":    {[]string{"--mqtt-group", "a/b"}, nil, "mqtt-group"},
+		// A retention of minutes would delete what an operator is still
+		// looking at; a negative one means nothing.
+		"retention negative": {[]string{"--delivery-retention", "-1h"}, nil, "delivery-retention: -1h0m0s is negative"},
+		"retention short":    {[]string{"--delivery-retention", "10m"}, nil, "delivery-retention: 10m0s is less than 1h"},
+		"retention days":     {[]string{"--delivery-retention", "30d"}, nil, "delivery-retention"},
+		"retention env":      {nil, map[string]string{"PARKD_DELIVERY_RETENTION": "30d"}, "PARKD_DELIVERY_RETENTION: \"30d\" is not a duration"},
 		// A PostgreSQL node's setting without its PARKD_DB: not a SQLite node.
 		"conns on SQLite":     {[]string{"--pg-max-conns", "8"}, nil, "pg-max-conns"},
 		"conns env on SQLite": {nil, map[string]string{"PARKD_PG_MAX_CONNS": "8"}, "pg-max-conns"},

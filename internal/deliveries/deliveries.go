@@ -71,6 +71,9 @@ type Metrics interface {
 	// DeliveryQueue sets the deliveries not yet delivered, per state, and
 	// the age of the oldest one due.
 	DeliveryQueue(counts []park.DeliveryCount, now time.Time)
+	// DeliveriesPruned counts the deliveries and reports the retention
+	// deleted.
+	DeliveriesPruned(deliveries, reports int)
 }
 
 // Billing is what sensorless payment needs of billing.
@@ -122,6 +125,14 @@ type Options struct {
 	// subscription's timeout and 2 s cuts the timeout to the lease less
 	// 2 s (so Lease must be over 2 s).
 	Lease time.Duration
+	// Retention is how long a finished delivery (delivered or dead) is
+	// kept after its last change, and a report once none of its
+	// deliveries is left (Prune). Unlike the others, 0 is not a default:
+	// it keeps them forever.
+	Retention time.Duration
+	// PruneBatch bounds the rows one of Prune's transactions deletes
+	// (default 500), so it never holds SQLite's writer long.
+	PruneBatch int
 }
 
 // Config wires a Service.
@@ -161,6 +172,9 @@ func New(c Config) *Service {
 	if s.opts.MaxInFlight <= 0 {
 		s.opts.MaxInFlight = 2048
 	}
+	if s.opts.PruneBatch <= 0 {
+		s.opts.PruneBatch = 500
+	}
 	if s.opts.Lease <= 0 {
 		s.opts.Lease = 2 * time.Minute
 	}
@@ -185,3 +199,4 @@ type noMetrics struct{}
 
 func (noMetrics) DeliveryAttempt(string, string, bool)          {}
 func (noMetrics) DeliveryQueue([]park.DeliveryCount, time.Time) {}
+func (noMetrics) DeliveriesPruned(int, int)                     {}

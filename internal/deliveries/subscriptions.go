@@ -264,7 +264,8 @@ func (s *Service) ListDeliveries(ctx context.Context, q DeliveryQuery) ([]*park.
 // Redeliver sends a subscription's deliveries again: those of one report
 // (reportID), or every one created since a time. They are due at once,
 // in their order; a partner de-duplicates on the event id. It returns how
-// many; an operator's replay is audited with it. Errors: EInvalid
+// many; an operator's replay is audited with it. A delivery the retention
+// deleted (PrunedBefore) is not there to be sent again. Errors: EInvalid
 // (nothing named, or both), ENotFound (subscription; a report the
 // subscription has no delivery of).
 func (s *Service) Redeliver(ctx context.Context, partnerID, subscriptionID, reportID string, since time.Time) (int, error) {
@@ -284,11 +285,13 @@ func (s *Service) Redeliver(ctx context.Context, partnerID, subscriptionID, repo
 			n, err = tx.RedeliverReport(ctx, reportID, subscriptionID, s.base.Clock())
 			if err == nil && n == 0 {
 				// A mistyped id, another subscription's report, or one
-				// delivered longer ago than deliveries are kept: saying
+				// finished longer ago than deliveries are kept: saying
 				// "0 redelivered" would read as done.
-				return &park.Error{Code: park.ENotFound, Field: "report_id", Message: fmt.Sprintf(
-					"subscription %s has no delivery of report %s (delivered reports are kept %d days)",
-					subscriptionID, reportID, int(KeepDelivered/(24*time.Hour)))}
+				msg := fmt.Sprintf("subscription %s has no delivery of report %s", subscriptionID, reportID)
+				if s.opts.Retention > 0 {
+					msg += fmt.Sprintf(" (finished deliveries are kept %s after their last attempt)", keptFor(s.opts.Retention))
+				}
+				return &park.Error{Code: park.ENotFound, Field: "report_id", Message: msg}
 			}
 		} else {
 			n, err = tx.RedeliverSince(ctx, subscriptionID, since.UTC(), s.base.Clock())
@@ -306,4 +309,16 @@ func (s *Service) Redeliver(ctx context.Context, partnerID, subscriptionID, repo
 		return s.base.Audit(ctx, tx, &park.AuditEntry{Action: "delivery.replay", Target: target, After: core.Snapshot(what)})
 	})
 	return n, err
+}
+
+// keptFor words a retention for an operator: in days when it is whole
+// days.
+func keptFor(d time.Duration) string {
+	if d%(24*time.Hour) == 0 {
+		if d == 24*time.Hour {
+			return "1 day"
+		}
+		return fmt.Sprintf("%d days", d/(24*time.Hour))
+	}
+	return d.String()
 }

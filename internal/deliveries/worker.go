@@ -20,10 +20,6 @@ import (
 	"parkd/internal/park"
 )
 
-// KeepDelivered is how long a delivered delivery (and its report) is kept
-// for operators to look at and replay.
-const KeepDelivered = 7 * 24 * time.Hour
-
 // maxReply bounds what is kept of a partner's answer.
 const maxReply = 512
 
@@ -124,7 +120,7 @@ func (s *Service) Run(ctx context.Context) error {
 		close(results)
 		<-finished
 	}()
-	nextCount, nextClean := time.Time{}, time.Time{}
+	nextCount := time.Time{}
 	races := 0 // claims in a row that lost some of what they found to another node
 	for {
 		if ctx.Err() != nil {
@@ -134,10 +130,6 @@ func (s *Service) Run(ctx context.Context) error {
 		if now.After(nextCount) {
 			s.countQueue(ctx, now)
 			nextCount = now.Add(5 * time.Second)
-		}
-		if now.After(nextClean) {
-			s.clean(ctx, now)
-			nextClean = now.Add(time.Hour)
 		}
 		n, raced := 0, false
 		if free := s.opts.MaxInFlight - int(inflight.Load()); free > 0 {
@@ -626,19 +618,5 @@ func (s *Service) countQueue(ctx context.Context, now time.Time) {
 	var counts []park.DeliveryCount
 	if err := s.base.View(ctx, func(tx park.Tx) (err error) { counts, err = tx.CountDeliveries(ctx); return }); err == nil {
 		s.metrics.DeliveryQueue(counts, now)
-	}
-}
-
-// clean deletes deliveries delivered more than KeepDelivered ago.
-func (s *Service) clean(ctx context.Context, now time.Time) {
-	for {
-		var n int
-		err := s.base.Write(ctx, func(tx park.Tx) (err error) {
-			n, err = tx.DeleteDeliveredBefore(ctx, now.Add(-KeepDelivered), 1000)
-			return err
-		})
-		if err != nil || n < 1000 {
-			return
-		}
 	}
 }

@@ -22,6 +22,7 @@ type Metrics struct {
 	Attempts *prometheus.CounterVec
 	Queue    *prometheus.GaugeVec
 	Oldest   prometheus.Gauge
+	Pruned   *prometheus.CounterVec   // deliveries and reports the retention deleted
 	devices  deviceMetrics            // devices.go
 	ocpp     *prometheus.HistogramVec // ocpp.go
 }
@@ -57,7 +58,10 @@ func New() *Metrics {
 	m.Oldest = prometheus.NewGauge(prometheus.GaugeOpts{
 		Name: "parkd_delivery_oldest_pending_seconds", Help: "Age of the oldest delivery waiting to be delivered (pending, sending or failed).",
 	})
-	m.Registry.MustRegister(m.Requests, m.Latency, m.Decisions, m.Payments, m.Amount, m.Attempts, m.Queue, m.Oldest,
+	m.Pruned = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "parkd_delivery_pruned_total", Help: "Finished deliveries and reports deleted by the retention (--delivery-retention), by what (delivery, report).",
+	}, []string{"what"})
+	m.Registry.MustRegister(m.Requests, m.Latency, m.Decisions, m.Payments, m.Amount, m.Attempts, m.Queue, m.Oldest, m.Pruned,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	m.devices = newDeviceMetrics(m.Registry)
 	m.ocpp = newOCPPMetrics(m.Registry)
@@ -82,6 +86,12 @@ func (m *Metrics) DeliveryAttempt(partner, report string, ok bool) {
 		result = "ok"
 	}
 	m.Attempts.WithLabelValues(partner, report, result).Inc()
+}
+
+// DeliveriesPruned counts what one batch of the retention deleted.
+func (m *Metrics) DeliveriesPruned(deliveries, reports int) {
+	m.Pruned.WithLabelValues("delivery").Add(float64(deliveries))
+	m.Pruned.WithLabelValues("report").Add(float64(reports))
 }
 
 // DeliveryQueue sets the queue's depth per state and the age of its

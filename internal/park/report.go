@@ -315,8 +315,26 @@ type ReportTx interface {
 	// CountDeliveries counts the deliveries not delivered, per state,
 	// with the oldest of each.
 	CountDeliveries(ctx context.Context) ([]DeliveryCount, error)
-	// DeleteDeliveredBefore deletes up to limit delivered deliveries (and
-	// reports no delivery needs any more) delivered before before, and
-	// returns how many deliveries it deleted.
-	DeleteDeliveredBefore(ctx context.Context, before time.Time, limit int) (int, error)
+	// PruneDeliveries deletes up to limit finished deliveries (delivered
+	// or dead) last changed before before (DeliveredAt, else
+	// LastAttemptAt, else CreatedAt), oldest first, then those of their
+	// reports at before before that no delivery refers to any more. A
+	// delivery still to be sent (pending, failed, sending) is never
+	// deleted, nor any delivery of a disabled subscription. It returns
+	// how many deliveries and reports it deleted; run again, it deletes
+	// nothing twice (several nodes may run it at once).
+	PruneDeliveries(ctx context.Context, before time.Time, limit int) (deliveries, reports int, _ error)
+	// PruneReports walks up to limit reports at before before, in (At,
+	// Seq) order from just after after, and deletes those no delivery
+	// refers to (their subscription was deleted, or their deliveries
+	// were pruned before the report's own time came). It returns how
+	// many it deleted and where the walk stopped, to go on from (the
+	// zero cursor: it walked none, the end).
+	PruneReports(ctx context.Context, before time.Time, after ReportCursor, limit int) (int, ReportCursor, error)
+}
+
+// ReportCursor is a place in the reports ordered by At, then Seq.
+type ReportCursor struct {
+	At  time.Time
+	Seq int64
 }

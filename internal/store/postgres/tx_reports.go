@@ -248,17 +248,43 @@ func (t *txn) CountDeliveries(ctx context.Context) ([]park.DeliveryCount, error)
 	return out, nil
 }
 
-func (t *txn) DeleteDeliveredBefore(ctx context.Context, before time.Time, limit int) (int, error) {
-	n, err := t.q.DeleteDelivered(ctx, db.DeleteDeliveredParams{DeliveredAt: tsp(&before), Limit: limit32(limit)})
+func (t *txn) PruneDeliveries(ctx context.Context, before time.Time, limit int) (int, int, error) {
+	reportIDs, err := t.q.PruneFinishedDeliveries(ctx, db.PruneFinishedDeliveriesParams{Before: ts(before), Lim: limit32(limit)})
+	if err != nil || len(reportIDs) == 0 {
+		return 0, 0, mapErr(err)
+	}
+	nd := len(reportIDs)
+	slices.Sort(reportIDs)
+	n, err := t.q.PruneReportsByID(ctx, db.PruneReportsByIDParams{Ids: slices.Compact(reportIDs), Before: ts(before)})
 	if err != nil {
-		return 0, mapErr(err)
+		return 0, 0, mapErr(err)
 	}
-	// Reports go once no delivery refers to them: those whose deliveries
-	// were just deleted, and those whose subscription was.
-	if _, err := t.q.DeleteUnneededReports(ctx, db.DeleteUnneededReportsParams{At: ts(before), Limit: limit32(limit)}); err != nil {
-		return 0, mapErr(err)
+	return nd, int(n), nil
+}
+
+func (t *txn) PruneReports(ctx context.Context, before time.Time, after park.ReportCursor, limit int) (int, park.ReportCursor, error) {
+	// The zero cursor is year 1, before any report.
+	rows, err := t.q.WalkOldReports(ctx, db.WalkOldReportsParams{Before: ts(before), AfterAt: ts(after.At), AfterSeq: after.Seq, Lim: limit32(limit)})
+	if err != nil {
+		return 0, park.ReportCursor{}, mapErr(err)
 	}
-	return int(n), nil
+	var unneeded []int64
+	for _, r := range rows {
+		if !r.Needed {
+			unneeded = append(unneeded, r.Seq)
+		}
+	}
+	var n int64
+	if len(unneeded) > 0 {
+		if n, err = t.q.DeleteUnneededReports(ctx, unneeded); err != nil {
+			return 0, park.ReportCursor{}, mapErr(err)
+		}
+	}
+	if len(rows) < limit {
+		return int(n), park.ReportCursor{}, nil
+	}
+	last := rows[len(rows)-1]
+	return int(n), park.ReportCursor{At: fromTS(last.At), Seq: last.Seq}, nil
 }
 
 func subscriptionFromRow(r db.Subscription) (*park.Subscription, error) {

@@ -264,17 +264,51 @@ func (t *txn) CountDeliveries(ctx context.Context) ([]park.DeliveryCount, error)
 	return out, nil
 }
 
-func (t *txn) DeleteDeliveredBefore(ctx context.Context, before time.Time, limit int) (int, error) {
-	n, err := t.q.DeleteDelivered(stmtCtx, db.DeleteDeliveredParams{DeliveredAt: nullUS(&before), Limit: int64(limit)})
+func (t *txn) PruneDeliveries(ctx context.Context, before time.Time, limit int) (int, int, error) {
+	reportIDs, err := t.q.PruneFinishedDeliveries(stmtCtx, db.PruneFinishedDeliveriesParams{Before: nullUS(&before), Lim: int64(limit)})
+	if err != nil || len(reportIDs) == 0 {
+		return 0, 0, mapErr(err)
+	}
+	nd := len(reportIDs)
+	slices.Sort(reportIDs)
+	idsJSON, err := json.Marshal(slices.Compact(reportIDs))
 	if err != nil {
-		return 0, mapErr(err)
+		return 0, 0, err
 	}
-	// Reports go once no delivery refers to them: those whose deliveries
-	// were just deleted, and those whose subscription was.
-	if _, err := t.q.DeleteUnneededReports(stmtCtx, db.DeleteUnneededReportsParams{At: us(before), Limit: int64(limit)}); err != nil {
-		return 0, mapErr(err)
+	n, err := t.q.PruneReportsByID(stmtCtx, db.PruneReportsByIDParams{Ids: string(idsJSON), Before: us(before)})
+	if err != nil {
+		return 0, 0, mapErr(err)
 	}
-	return int(n), nil
+	return nd, int(n), nil
+}
+
+func (t *txn) PruneReports(ctx context.Context, before time.Time, after park.ReportCursor, limit int) (int, park.ReportCursor, error) {
+	// The zero cursor is year 1, before any report.
+	rows, err := t.q.WalkOldReports(stmtCtx, db.WalkOldReportsParams{Before: us(before), AfterAt: us(after.At), AfterSeq: after.Seq, Lim: int64(limit)})
+	if err != nil {
+		return 0, park.ReportCursor{}, mapErr(err)
+	}
+	var unneeded []int64
+	for _, r := range rows {
+		if !r.Needed {
+			unneeded = append(unneeded, r.Seq)
+		}
+	}
+	var n int64
+	if len(unneeded) > 0 {
+		seqsJSON, err := json.Marshal(unneeded)
+		if err != nil {
+			return 0, park.ReportCursor{}, err
+		}
+		if n, err = t.q.DeleteUnneededReports(stmtCtx, string(seqsJSON)); err != nil {
+			return 0, park.ReportCursor{}, mapErr(err)
+		}
+	}
+	if len(rows) < limit {
+		return int(n), park.ReportCursor{}, nil
+	}
+	last := rows[len(rows)-1]
+	return int(n), park.ReportCursor{At: fromUS(last.At), Seq: last.Seq}, nil
 }
 
 func subscriptionFromRow(r db.Subscription) (*park.Subscription, error) {

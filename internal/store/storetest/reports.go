@@ -1,7 +1,6 @@
 package storetest
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -916,71 +915,6 @@ func testDeliveryAdmin(t *testing.T, s park.Store) {
 		}
 		if got := count(); got != "failed=1@2m0s pending=8@0s" {
 			t.Fatalf("counts after redelivery %s", got)
-		}
-	})
-
-	t.Run("Cleanup", func(t *testing.T) {
-		// Deliver everything at 30 min but c:e3 (pending) and a:e3 (at 50
-		// min); x1 is also delivered at 31 min.
-		at30, at31, at50 := mins(30), mins(31), mins(50)
-		// Each sent again, oldest first, as a worker would after a replay.
-		for _, sub := range []string{"a", "b", "c"} {
-			must(t, update(t, s, func(tx park.Tx) error { _, err := tx.RedeliverSince(ctx, sub, base, mins(29)); return err }))
-		}
-		all := b.list(park.DeliveryFilter{})
-		slices.SortFunc(all, func(x, y *park.Delivery) int { return cmp.Compare(x.Seq, y.Seq) })
-		for _, d := range all {
-			switch d.SubscriptionID + ":" + d.ReportID {
-			case "c:e3":
-				continue
-			case "a:e3":
-				d.DeliveredAt = &at50
-			case "b:x1":
-				d.DeliveredAt = &at31
-			default:
-				d.DeliveredAt = &at30
-			}
-			d.State = park.DeliveryDelivered
-			b.settle(d)
-		}
-		// A report nobody wanted, and one whose subscription went.
-		b.enqueue(newReport("o1", park.ReportOrder, "L1", "k", mins(5)))
-		b.subscribe("gone", "P2", park.ReportDeviceStatus, true)
-		b.enqueue(newReport("d1", park.ReportDeviceStatus, "L1", "k", mins(6)))
-		must(t, update(t, s, func(tx park.Tx) error { return tx.DeleteSubscription(ctx, "gone") }))
-
-		clean := func(before time.Time, limit int) int {
-			t.Helper()
-			var n int
-			must(t, update(t, s, func(tx park.Tx) (err error) { n, err = tx.DeleteDeliveredBefore(ctx, before, limit); return }))
-			return n
-		}
-		// The oldest delivered go first, up to the limit.
-		if n := clean(mins(40), 3); n != 3 {
-			t.Fatalf("deleted %d, want 3", n)
-		}
-		if n := clean(mins(40), 100); n != 5 {
-			t.Fatalf("deleted %d, want the other 5 delivered before 40 min", n)
-		}
-		if got := sortedLabels(b.list(park.DeliveryFilter{})); got != "a:e3 c:e3" {
-			t.Fatalf("left %s, want a:e3 (delivered at 50 min) and c:e3 (pending)", got)
-		}
-		// Reports go with their last delivery; e3 is still needed.
-		for id, want := range map[string]bool{"e0": false, "e1": false, "e2": false, "x0": false, "x1": false,
-			"o1": false, "d1": false, "e3": true} {
-			_, err := b.getReport(id)
-			if want && err != nil || !want && !park.IsCode(err, park.ENotFound) {
-				t.Errorf("report %s: %v, want kept %v", id, err, want)
-			}
-		}
-		if n := clean(mins(60), 100); n != 1 {
-			t.Fatalf("deleted %d at 60 min, want a:e3", n)
-		}
-		if _, err := b.getReport("e3"); err != nil {
-			t.Fatalf("e3, still pending for c: %v", err)
-		}
-		if got := count(); got != "pending=1@5m0s" {
-			t.Fatalf("counts after cleanup %s", got)
 		}
 	})
 }

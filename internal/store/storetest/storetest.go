@@ -47,6 +47,7 @@ func Run(t *testing.T, open Opener) {
 		"LotAnswersFollow":   testLotAnswersFollow,
 		"Claim":              testClaim,
 		"DeliveryAdmin":      testDeliveryAdmin,
+		"PruneDeliveries":    testPruneDeliveries,
 		"ClaimConcurrently":  testClaimConcurrently,
 		"Enrolments":         testEnrolments,
 		"Seen":               testSeen,

@@ -156,27 +156,6 @@ func (q *Queries) CreateSubscription(ctx context.Context, arg CreateSubscription
 	return err
 }
 
-const deleteDelivered = `-- name: DeleteDelivered :execrows
-DELETE FROM deliveries WHERE state = 'delivered' AND seq IN (
-    SELECT old.seq FROM deliveries old WHERE old.state = 'delivered' AND old.delivered_at < $1
-    ORDER BY old.delivered_at LIMIT $2)
-`
-
-type DeleteDeliveredParams struct {
-	DeliveredAt *time.Time
-	Limit       int32
-}
-
-// The outer state test is checked again on a row changed since the
-// subquery read it (redelivered meanwhile), which is then kept.
-func (q *Queries) DeleteDelivered(ctx context.Context, arg DeleteDeliveredParams) (int64, error) {
-	result, err := q.db.Exec(ctx, deleteDelivered, arg.DeliveredAt, arg.Limit)
-	if err != nil {
-		return 0, err
-	}
-	return result.RowsAffected(), nil
-}
-
 const deleteSubscription = `-- name: DeleteSubscription :execrows
 DELETE FROM subscriptions WHERE id = $1
 `
@@ -190,21 +169,14 @@ func (q *Queries) DeleteSubscription(ctx context.Context, id string) (int64, err
 }
 
 const deleteUnneededReports = `-- name: DeleteUnneededReports :execrows
-DELETE FROM reports WHERE seq IN (
-    SELECT r.seq FROM reports r
-    WHERE r.at < $1 AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.report_id = r.id)
-    ORDER BY r.at LIMIT $2)
+DELETE FROM reports
+WHERE seq = ANY($1::bigint[])
+  AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.report_id = reports.id)
 `
 
-type DeleteUnneededReportsParams struct {
-	At    time.Time
-	Limit int32
-}
-
-// DeleteUnneededReports deletes old reports no delivery refers to: those
-// whose deliveries were cleaned up or went with their subscription.
-func (q *Queries) DeleteUnneededReports(ctx context.Context, arg DeleteUnneededReportsParams) (int64, error) {
-	result, err := q.db.Exec(ctx, deleteUnneededReports, arg.At, arg.Limit)
+// A delivery made meanwhile keeps its report.
+func (q *Queries) DeleteUnneededReports(ctx context.Context, seqs []int64) (int64, error) {
+	result, err := q.db.Exec(ctx, deleteUnneededReports, seqs)
 	if err != nil {
 		return 0, err
 	}
@@ -854,6 +826,73 @@ func (q *Queries) ListSubscriptions(ctx context.Context) ([]Subscription, error)
 	return items, nil
 }
 
+const pruneFinishedDeliveries = `-- name: PruneFinishedDeliveries :many
+DELETE FROM deliveries
+WHERE state IN ('delivered', 'dead')
+  AND coalesce(delivered_at, last_attempt_at, created_at) < $1::timestamptz
+  AND seq IN (
+    SELECT d.seq FROM deliveries d
+    WHERE d.state IN ('delivered', 'dead')
+      AND coalesce(d.delivered_at, d.last_attempt_at, d.created_at) < $1::timestamptz
+      AND EXISTS (SELECT 1 FROM subscriptions s WHERE s.id = d.subscription_id AND s.enabled)
+    ORDER BY coalesce(d.delivered_at, d.last_attempt_at, d.created_at)
+    LIMIT $2)
+RETURNING report_id
+`
+
+type PruneFinishedDeliveriesParams struct {
+	Before time.Time
+	Lim    int32
+}
+
+// The retention. A finished delivery's last change is when it was
+// delivered, else its last attempt, else its creation: the expression
+// deliveries_finished is ordered by. The outer tests are checked again on
+// a row another node changed since the subquery read it (redelivered
+// meanwhile), which is then kept. A disabled subscription's deliveries
+// are all kept, to be replayed once it is enabled again.
+func (q *Queries) PruneFinishedDeliveries(ctx context.Context, arg PruneFinishedDeliveriesParams) ([]string, error) {
+	rows, err := q.db.Query(ctx, pruneFinishedDeliveries, arg.Before, arg.Lim)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []string
+	for rows.Next() {
+		var report_id string
+		if err := rows.Scan(&report_id); err != nil {
+			return nil, err
+		}
+		items = append(items, report_id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const pruneReportsByID = `-- name: PruneReportsByID :execrows
+DELETE FROM reports
+WHERE id = ANY($1::text[])
+  AND at < $2::timestamptz
+  AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.report_id = reports.id)
+`
+
+type PruneReportsByIDParams struct {
+	Ids    []string
+	Before time.Time
+}
+
+// The reports whose deliveries were just pruned. The probe for a
+// delivery left is the (report_id, subscription_id) constraint's index.
+func (q *Queries) PruneReportsByID(ctx context.Context, arg PruneReportsByIDParams) (int64, error) {
+	result, err := q.db.Exec(ctx, pruneReportsByID, arg.Ids, arg.Before)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
 const redeliverReport = `-- name: RedeliverReport :execrows
 UPDATE deliveries
 SET state = 'pending', attempts = 0, next_at = $1, lease_until = NULL, delivered_at = NULL
@@ -941,4 +980,54 @@ func (q *Queries) UpdateSubscription(ctx context.Context, arg UpdateSubscription
 		return 0, err
 	}
 	return result.RowsAffected(), nil
+}
+
+const walkOldReports = `-- name: WalkOldReports :many
+SELECT r.seq, r.at, EXISTS (SELECT 1 FROM deliveries d WHERE d.report_id = r.id) AS needed
+FROM reports r
+WHERE r.at < $1::timestamptz
+  AND (r.at, r.seq) > ($2::timestamptz, $3::bigint)
+ORDER BY r.at, r.seq
+LIMIT $4
+`
+
+type WalkOldReportsParams struct {
+	Before   time.Time
+	AfterAt  time.Time
+	AfterSeq int64
+	Lim      int32
+}
+
+type WalkOldReportsRow struct {
+	Seq    int64
+	At     time.Time
+	Needed bool
+}
+
+// WalkOldReports reads the next reports at before before after the
+// cursor (after_at, after_seq), in (at, seq) order, and whether any
+// delivery still refers to each.
+func (q *Queries) WalkOldReports(ctx context.Context, arg WalkOldReportsParams) ([]WalkOldReportsRow, error) {
+	rows, err := q.db.Query(ctx, walkOldReports,
+		arg.Before,
+		arg.AfterAt,
+		arg.AfterSeq,
+		arg.Lim,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []WalkOldReportsRow
+	for rows.Next() {
+		var i WalkOldReportsRow
+		if err := rows.Scan(&i.Seq, &i.At, &i.Needed); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
 }

@@ -189,17 +189,46 @@ SELECT state, count(*) AS n, min(created_at)::timestamptz AS oldest
 FROM deliveries WHERE state IN ('pending', 'sending', 'failed', 'dead')
 GROUP BY state ORDER BY state;
 
--- The outer state test is checked again on a row changed since the
--- subquery read it (redelivered meanwhile), which is then kept.
--- name: DeleteDelivered :execrows
-DELETE FROM deliveries WHERE state = 'delivered' AND seq IN (
-    SELECT old.seq FROM deliveries old WHERE old.state = 'delivered' AND old.delivered_at < $1
-    ORDER BY old.delivered_at LIMIT $2);
+-- The retention. A finished delivery's last change is when it was
+-- delivered, else its last attempt, else its creation: the expression
+-- deliveries_finished is ordered by. The outer tests are checked again on
+-- a row another node changed since the subquery read it (redelivered
+-- meanwhile), which is then kept. A disabled subscription's deliveries
+-- are all kept, to be replayed once it is enabled again.
+-- name: PruneFinishedDeliveries :many
+DELETE FROM deliveries
+WHERE state IN ('delivered', 'dead')
+  AND coalesce(delivered_at, last_attempt_at, created_at) < sqlc.arg(before)::timestamptz
+  AND seq IN (
+    SELECT d.seq FROM deliveries d
+    WHERE d.state IN ('delivered', 'dead')
+      AND coalesce(d.delivered_at, d.last_attempt_at, d.created_at) < sqlc.arg(before)::timestamptz
+      AND EXISTS (SELECT 1 FROM subscriptions s WHERE s.id = d.subscription_id AND s.enabled)
+    ORDER BY coalesce(d.delivered_at, d.last_attempt_at, d.created_at)
+    LIMIT sqlc.arg(lim))
+RETURNING report_id;
 
--- DeleteUnneededReports deletes old reports no delivery refers to: those
--- whose deliveries were cleaned up or went with their subscription.
+-- The reports whose deliveries were just pruned. The probe for a
+-- delivery left is the (report_id, subscription_id) constraint's index.
+-- name: PruneReportsByID :execrows
+DELETE FROM reports
+WHERE id = ANY(sqlc.arg(ids)::text[])
+  AND at < sqlc.arg(before)::timestamptz
+  AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.report_id = reports.id);
+
+-- WalkOldReports reads the next reports at before before after the
+-- cursor (after_at, after_seq), in (at, seq) order, and whether any
+-- delivery still refers to each.
+-- name: WalkOldReports :many
+SELECT r.seq, r.at, EXISTS (SELECT 1 FROM deliveries d WHERE d.report_id = r.id) AS needed
+FROM reports r
+WHERE r.at < sqlc.arg(before)::timestamptz
+  AND (r.at, r.seq) > (sqlc.arg(after_at)::timestamptz, sqlc.arg(after_seq)::bigint)
+ORDER BY r.at, r.seq
+LIMIT sqlc.arg(lim);
+
+-- A delivery made meanwhile keeps its report.
 -- name: DeleteUnneededReports :execrows
-DELETE FROM reports WHERE seq IN (
-    SELECT r.seq FROM reports r
-    WHERE r.at < $1 AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.report_id = r.id)
-    ORDER BY r.at LIMIT $2);
+DELETE FROM reports
+WHERE seq = ANY(sqlc.arg(seqs)::bigint[])
+  AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.report_id = reports.id);

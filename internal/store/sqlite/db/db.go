@@ -129,9 +129,6 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.deleteChargerCommandsStmt, err = db.PrepareContext(ctx, deleteChargerCommands); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteChargerCommands: %w", err)
 	}
-	if q.deleteDeliveredStmt, err = db.PrepareContext(ctx, deleteDelivered); err != nil {
-		return nil, fmt.Errorf("error preparing query DeleteDelivered: %w", err)
-	}
 	if q.deleteDeviceStmt, err = db.PrepareContext(ctx, deleteDevice); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteDevice: %w", err)
 	}
@@ -687,6 +684,12 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.plateRecordsStmt, err = db.PrepareContext(ctx, plateRecords); err != nil {
 		return nil, fmt.Errorf("error preparing query PlateRecords: %w", err)
 	}
+	if q.pruneFinishedDeliveriesStmt, err = db.PrepareContext(ctx, pruneFinishedDeliveries); err != nil {
+		return nil, fmt.Errorf("error preparing query PruneFinishedDeliveries: %w", err)
+	}
+	if q.pruneReportsByIDStmt, err = db.PrepareContext(ctx, pruneReportsByID); err != nil {
+		return nil, fmt.Errorf("error preparing query PruneReportsByID: %w", err)
+	}
 	if q.putEnrolmentStmt, err = db.PrepareContext(ctx, putEnrolment); err != nil {
 		return nil, fmt.Errorf("error preparing query PutEnrolment: %w", err)
 	}
@@ -830,6 +833,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.vehicleOrdersStmt, err = db.PrepareContext(ctx, vehicleOrders); err != nil {
 		return nil, fmt.Errorf("error preparing query VehicleOrders: %w", err)
+	}
+	if q.walkOldReportsStmt, err = db.PrepareContext(ctx, walkOldReports); err != nil {
+		return nil, fmt.Errorf("error preparing query WalkOldReports: %w", err)
 	}
 	if q.withdrawDeviceCommandStmt, err = db.PrepareContext(ctx, withdrawDeviceCommand); err != nil {
 		return nil, fmt.Errorf("error preparing query WithdrawDeviceCommand: %w", err)
@@ -1012,11 +1018,6 @@ func (q *Queries) Close() error {
 	if q.deleteChargerCommandsStmt != nil {
 		if cerr := q.deleteChargerCommandsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing deleteChargerCommandsStmt: %w", cerr)
-		}
-	}
-	if q.deleteDeliveredStmt != nil {
-		if cerr := q.deleteDeliveredStmt.Close(); cerr != nil {
-			err = fmt.Errorf("error closing deleteDeliveredStmt: %w", cerr)
 		}
 	}
 	if q.deleteDeviceStmt != nil {
@@ -1944,6 +1945,16 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing plateRecordsStmt: %w", cerr)
 		}
 	}
+	if q.pruneFinishedDeliveriesStmt != nil {
+		if cerr := q.pruneFinishedDeliveriesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing pruneFinishedDeliveriesStmt: %w", cerr)
+		}
+	}
+	if q.pruneReportsByIDStmt != nil {
+		if cerr := q.pruneReportsByIDStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing pruneReportsByIDStmt: %w", cerr)
+		}
+	}
 	if q.putEnrolmentStmt != nil {
 		if cerr := q.putEnrolmentStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing putEnrolmentStmt: %w", cerr)
@@ -2184,6 +2195,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing vehicleOrdersStmt: %w", cerr)
 		}
 	}
+	if q.walkOldReportsStmt != nil {
+		if cerr := q.walkOldReportsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing walkOldReportsStmt: %w", cerr)
+		}
+	}
 	if q.withdrawDeviceCommandStmt != nil {
 		if cerr := q.withdrawDeviceCommandStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing withdrawDeviceCommandStmt: %w", cerr)
@@ -2263,7 +2279,6 @@ type Queries struct {
 	createSubscriptionStmt            *sql.Stmt
 	createWhitelistStmt               *sql.Stmt
 	deleteChargerCommandsStmt         *sql.Stmt
-	deleteDeliveredStmt               *sql.Stmt
 	deleteDeviceStmt                  *sql.Stmt
 	deleteDeviceCommandsStmt          *sql.Stmt
 	deleteEnrolmentStmt               *sql.Stmt
@@ -2449,6 +2464,8 @@ type Queries struct {
 	passLapsesStmt                    *sql.Stmt
 	pendingDeviceCommandsStmt         *sql.Stmt
 	plateRecordsStmt                  *sql.Stmt
+	pruneFinishedDeliveriesStmt       *sql.Stmt
+	pruneReportsByIDStmt              *sql.Stmt
 	putEnrolmentStmt                  *sql.Stmt
 	putImageStmt                      *sql.Stmt
 	queuedChargerCommandsStmt         *sql.Stmt
@@ -2497,6 +2514,7 @@ type Queries struct {
 	updateWhitelistStmt               *sql.Stmt
 	upsertSpaceStmt                   *sql.Stmt
 	vehicleOrdersStmt                 *sql.Stmt
+	walkOldReportsStmt                *sql.Stmt
 	withdrawDeviceCommandStmt         *sql.Stmt
 }
 
@@ -2539,7 +2557,6 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		createSubscriptionStmt:            q.createSubscriptionStmt,
 		createWhitelistStmt:               q.createWhitelistStmt,
 		deleteChargerCommandsStmt:         q.deleteChargerCommandsStmt,
-		deleteDeliveredStmt:               q.deleteDeliveredStmt,
 		deleteDeviceStmt:                  q.deleteDeviceStmt,
 		deleteDeviceCommandsStmt:          q.deleteDeviceCommandsStmt,
 		deleteEnrolmentStmt:               q.deleteEnrolmentStmt,
@@ -2725,6 +2742,8 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		passLapsesStmt:                    q.passLapsesStmt,
 		pendingDeviceCommandsStmt:         q.pendingDeviceCommandsStmt,
 		plateRecordsStmt:                  q.plateRecordsStmt,
+		pruneFinishedDeliveriesStmt:       q.pruneFinishedDeliveriesStmt,
+		pruneReportsByIDStmt:              q.pruneReportsByIDStmt,
 		putEnrolmentStmt:                  q.putEnrolmentStmt,
 		putImageStmt:                      q.putImageStmt,
 		queuedChargerCommandsStmt:         q.queuedChargerCommandsStmt,
@@ -2773,6 +2792,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		updateWhitelistStmt:               q.updateWhitelistStmt,
 		upsertSpaceStmt:                   q.upsertSpaceStmt,
 		vehicleOrdersStmt:                 q.vehicleOrdersStmt,
+		walkOldReportsStmt:                q.walkOldReportsStmt,
 		withdrawDeviceCommandStmt:         q.withdrawDeviceCommandStmt,
 	}
 }

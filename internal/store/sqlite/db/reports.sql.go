@@ -159,27 +159,6 @@ func (q *Queries) CreateSubscription(ctx context.Context, arg CreateSubscription
 	return err
 }
 
-const deleteDelivered = `-- name: DeleteDelivered :execrows
-DELETE FROM deliveries WHERE state = 'delivered' AND seq IN (
-    SELECT old.seq FROM deliveries old INDEXED BY deliveries_delivered WHERE old.state = 'delivered' AND old.delivered_at < ?
-    ORDER BY old.delivered_at LIMIT ?)
-`
-
-type DeleteDeliveredParams struct {
-	DeliveredAt sql.NullInt64
-	Limit       int64
-}
-
-// INDEXED BY, as in DueOfSubscription: deliveries_state would read every
-// delivered delivery and sort them.
-func (q *Queries) DeleteDelivered(ctx context.Context, arg DeleteDeliveredParams) (int64, error) {
-	result, err := q.exec(ctx, q.deleteDeliveredStmt, deleteDelivered, arg.DeliveredAt, arg.Limit)
-	if err != nil {
-		return 0, err
-	}
-	return result.RowsAffected()
-}
-
 const deleteSubscription = `-- name: DeleteSubscription :execrows
 DELETE FROM subscriptions WHERE id = ?
 `
@@ -193,21 +172,14 @@ func (q *Queries) DeleteSubscription(ctx context.Context, id string) (int64, err
 }
 
 const deleteUnneededReports = `-- name: DeleteUnneededReports :execrows
-DELETE FROM reports WHERE seq IN (
-    SELECT r.seq FROM reports r
-    WHERE r.at < ? AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.report_id = r.id)
-    ORDER BY r.at LIMIT ?)
+DELETE FROM reports
+WHERE seq IN (SELECT value FROM json_each(CAST(?1 AS TEXT)))
+  AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.report_id = reports.id)
 `
 
-type DeleteUnneededReportsParams struct {
-	At    int64
-	Limit int64
-}
-
-// DeleteUnneededReports deletes old reports no delivery refers to: those
-// whose deliveries were cleaned up or went with their subscription.
-func (q *Queries) DeleteUnneededReports(ctx context.Context, arg DeleteUnneededReportsParams) (int64, error) {
-	result, err := q.exec(ctx, q.deleteUnneededReportsStmt, deleteUnneededReports, arg.At, arg.Limit)
+// seqs is a JSON array; a delivery made meanwhile keeps its report.
+func (q *Queries) DeleteUnneededReports(ctx context.Context, seqs string) (int64, error) {
+	result, err := q.exec(ctx, q.deleteUnneededReportsStmt, deleteUnneededReports, seqs)
 	if err != nil {
 		return 0, err
 	}
@@ -870,6 +842,75 @@ func (q *Queries) ListSubscriptions(ctx context.Context) ([]Subscription, error)
 	return items, nil
 }
 
+const pruneFinishedDeliveries = `-- name: PruneFinishedDeliveries :many
+DELETE FROM deliveries WHERE seq IN (
+    SELECT d.seq FROM deliveries d INDEXED BY deliveries_finished
+    WHERE d.state IN ('delivered', 'dead')
+      AND coalesce(d.delivered_at, d.last_attempt_at, d.created_at) < ?1
+      AND EXISTS (SELECT 1 FROM subscriptions s WHERE s.id = d.subscription_id AND s.enabled = 1)
+    ORDER BY coalesce(d.delivered_at, d.last_attempt_at, d.created_at)
+    LIMIT ?2)
+RETURNING report_id
+`
+
+type PruneFinishedDeliveriesParams struct {
+	Before sql.NullInt64
+	Lim    int64
+}
+
+// The retention. A finished delivery's last change is when it was
+// delivered, else its last attempt, else its creation: the expression
+// deliveries_finished is ordered by, written the same so SQLite matches
+// it, and INDEXED BY as in DueOfSubscription. before is bound as it is:
+// CAST(? AS INTEGER) hides the range from the planner, which then walks
+// the whole index on every batch. A disabled subscription's
+// deliveries are all kept, to be replayed once it is enabled again.
+func (q *Queries) PruneFinishedDeliveries(ctx context.Context, arg PruneFinishedDeliveriesParams) ([]string, error) {
+	rows, err := q.query(ctx, q.pruneFinishedDeliveriesStmt, pruneFinishedDeliveries, arg.Before, arg.Lim)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []string
+	for rows.Next() {
+		var report_id string
+		if err := rows.Scan(&report_id); err != nil {
+			return nil, err
+		}
+		items = append(items, report_id)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const pruneReportsByID = `-- name: PruneReportsByID :execrows
+DELETE FROM reports
+WHERE id IN (SELECT value FROM json_each(CAST(?1 AS TEXT)))
+  AND at < ?2
+  AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.report_id = reports.id)
+`
+
+type PruneReportsByIDParams struct {
+	Ids    string
+	Before int64
+}
+
+// ids is a JSON array: the reports whose deliveries were just pruned.
+// The probe for a delivery left is the (report_id, subscription_id)
+// constraint's index.
+func (q *Queries) PruneReportsByID(ctx context.Context, arg PruneReportsByIDParams) (int64, error) {
+	result, err := q.exec(ctx, q.pruneReportsByIDStmt, pruneReportsByID, arg.Ids, arg.Before)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected()
+}
+
 const redeliverReport = `-- name: RedeliverReport :execrows
 UPDATE deliveries
 SET state = 'pending', attempts = 0, next_at = ?1, lease_until = NULL, delivered_at = NULL
@@ -977,4 +1018,57 @@ func (q *Queries) UpdateSubscription(ctx context.Context, arg UpdateSubscription
 		return 0, err
 	}
 	return result.RowsAffected()
+}
+
+const walkOldReports = `-- name: WalkOldReports :many
+SELECT r.seq, r.at, EXISTS (SELECT 1 FROM deliveries d WHERE d.report_id = r.id) AS needed
+FROM reports r
+WHERE r.at < ?1
+  AND r.at >= ?2 AND (r.at > ?2 OR r.seq > ?3)
+ORDER BY r.at, r.seq
+LIMIT ?4
+`
+
+type WalkOldReportsParams struct {
+	Before   int64
+	AfterAt  int64
+	AfterSeq int64
+	Lim      int64
+}
+
+type WalkOldReportsRow struct {
+	Seq    int64
+	At     int64
+	Needed bool
+}
+
+// WalkOldReports reads the next reports at before before after the
+// cursor (after_at, after_seq), in reports_at's order (at, then the rowid
+// seq), and whether any delivery still refers to each.
+func (q *Queries) WalkOldReports(ctx context.Context, arg WalkOldReportsParams) ([]WalkOldReportsRow, error) {
+	rows, err := q.query(ctx, q.walkOldReportsStmt, walkOldReports,
+		arg.Before,
+		arg.AfterAt,
+		arg.AfterSeq,
+		arg.Lim,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []WalkOldReportsRow
+	for rows.Next() {
+		var i WalkOldReportsRow
+		if err := rows.Scan(&i.Seq, &i.At, &i.Needed); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
 }

@@ -170,17 +170,45 @@ SELECT state, count(*) AS n, CAST(min(created_at) AS INTEGER) AS oldest
 FROM deliveries WHERE state IN ('pending', 'sending', 'failed', 'dead')
 GROUP BY state ORDER BY state;
 
--- INDEXED BY, as in DueOfSubscription: deliveries_state would read every
--- delivered delivery and sort them.
--- name: DeleteDelivered :execrows
-DELETE FROM deliveries WHERE state = 'delivered' AND seq IN (
-    SELECT old.seq FROM deliveries old INDEXED BY deliveries_delivered WHERE old.state = 'delivered' AND old.delivered_at < ?
-    ORDER BY old.delivered_at LIMIT ?);
+-- The retention. A finished delivery's last change is when it was
+-- delivered, else its last attempt, else its creation: the expression
+-- deliveries_finished is ordered by, written the same so SQLite matches
+-- it, and INDEXED BY as in DueOfSubscription. before is bound as it is:
+-- CAST(? AS INTEGER) hides the range from the planner, which then walks
+-- the whole index on every batch. A disabled subscription's
+-- deliveries are all kept, to be replayed once it is enabled again.
+-- name: PruneFinishedDeliveries :many
+DELETE FROM deliveries WHERE seq IN (
+    SELECT d.seq FROM deliveries d INDEXED BY deliveries_finished
+    WHERE d.state IN ('delivered', 'dead')
+      AND coalesce(d.delivered_at, d.last_attempt_at, d.created_at) < sqlc.arg(before)
+      AND EXISTS (SELECT 1 FROM subscriptions s WHERE s.id = d.subscription_id AND s.enabled = 1)
+    ORDER BY coalesce(d.delivered_at, d.last_attempt_at, d.created_at)
+    LIMIT sqlc.arg(lim))
+RETURNING report_id;
 
--- DeleteUnneededReports deletes old reports no delivery refers to: those
--- whose deliveries were cleaned up or went with their subscription.
+-- ids is a JSON array: the reports whose deliveries were just pruned.
+-- The probe for a delivery left is the (report_id, subscription_id)
+-- constraint's index.
+-- name: PruneReportsByID :execrows
+DELETE FROM reports
+WHERE id IN (SELECT value FROM json_each(CAST(sqlc.arg(ids) AS TEXT)))
+  AND at < sqlc.arg(before)
+  AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.report_id = reports.id);
+
+-- WalkOldReports reads the next reports at before before after the
+-- cursor (after_at, after_seq), in reports_at's order (at, then the rowid
+-- seq), and whether any delivery still refers to each.
+-- name: WalkOldReports :many
+SELECT r.seq, r.at, EXISTS (SELECT 1 FROM deliveries d WHERE d.report_id = r.id) AS needed
+FROM reports r
+WHERE r.at < sqlc.arg(before)
+  AND r.at >= sqlc.arg(after_at) AND (r.at > sqlc.arg(after_at) OR r.seq > sqlc.arg(after_seq))
+ORDER BY r.at, r.seq
+LIMIT sqlc.arg(lim);
+
+-- seqs is a JSON array; a delivery made meanwhile keeps its report.
 -- name: DeleteUnneededReports :execrows
-DELETE FROM reports WHERE seq IN (
-    SELECT r.seq FROM reports r
-    WHERE r.at < ? AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.report_id = r.id)
-    ORDER BY r.at LIMIT ?);
+DELETE FROM reports
+WHERE seq IN (SELECT value FROM json_each(CAST(sqlc.arg(seqs) AS TEXT)))
+  AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.report_id = reports.id);

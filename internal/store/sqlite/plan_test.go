@@ -1,0 +1,73 @@
+package sqlite_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"parkd/internal/store/sqlite"
+)
+
+// queryText returns the query named name in queries/file, its sqlc
+// arguments as SQLite parameters.
+func queryText(t *testing.T, file, name string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("queries", file))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rest, ok := strings.Cut(string(b), "-- name: "+name+" ")
+	if !ok {
+		t.Fatalf("no query %s in %s", name, file)
+	}
+	_, rest, _ = strings.Cut(rest, "\n")
+	q, _, _ := strings.Cut(rest, ";")
+	return regexp.MustCompile(`sqlc\.arg\(\w+\)`).ReplaceAllString(q, "?")
+}
+
+// TestPrunePlans: each batch of the retention reads the finished
+// deliveries it deletes through their index, from the oldest, and stops
+// at the horizon (a SEARCH, not a SCAN of every finished delivery); the
+// report probes go by key. What SQLite itself plans, not what the
+// queries say they want.
+func TestPrunePlans(t *testing.T) {
+	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "parkd.db"), sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	for name, want := range map[string][]string{
+		"PruneFinishedDeliveries": {"SEARCH d USING INDEX deliveries_finished (<expr><?)", "USING INDEX sqlite_autoindex_subscriptions_1 (id=?)"},
+		"PruneReportsByID":        {"SEARCH reports USING INDEX sqlite_autoindex_reports_1 (id=?)", "SEARCH d USING COVERING INDEX sqlite_autoindex_deliveries_2 (report_id=?)"},
+		"WalkOldReports":          {"SEARCH r USING INDEX reports_at (at>? AND at<?)", "SEARCH d USING COVERING INDEX sqlite_autoindex_deliveries_2 (report_id=?)"},
+		"DeleteUnneededReports":   {"SEARCH reports USING INTEGER PRIMARY KEY (rowid=?)"},
+	} {
+		q := queryText(t, "reports.sql", name)
+		rows, err := st.WriterDB().Query("EXPLAIN QUERY PLAN "+q, make([]any, strings.Count(q, "?"))...)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		var plan []string
+		for rows.Next() {
+			var id, parent, notused int
+			var detail string
+			if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
+				t.Fatal(err)
+			}
+			plan = append(plan, detail)
+		}
+		rows.Close()
+		got := strings.Join(plan, "\n")
+		for _, w := range want {
+			if !strings.Contains(got, w) {
+				t.Errorf("%s: plan\n%s\nwant %q", name, got, w)
+			}
+		}
+		if strings.Contains(got, "SCAN d") || strings.Contains(got, "SCAN r") || strings.Contains(got, "TEMP B-TREE") {
+			t.Errorf("%s: plan\n%s\nwalks a whole table or index, or sorts", name, got)
+		}
+	}
+}

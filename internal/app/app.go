@@ -125,7 +125,7 @@ func Serve(ctx context.Context, c *config.Config, log *slog.Logger, ready func(a
 	}()
 	m := metrics.New()
 	sc := systemConfig(store, log, m, nil)
-	sc.Deliveries = deliveries.Options{AllowPrivate: c.AllowPrivateWebhooks, Lease: c.DeliveryLease}
+	sc.Deliveries = deliveries.Options{AllowPrivate: c.AllowPrivateWebhooks, Lease: c.DeliveryLease, Retention: c.DeliveryRetention}
 	svc := system.New(sc)
 	// Reports reach partners from here; the worker stops before the
 	// database closes, and what it sent is recorded first.
@@ -278,7 +278,8 @@ func newHTTPServer(h http.Handler, log *slog.Logger) *http.Server {
 // startJobs starts the durable job queue on the store's own database
 // (OpenStore has migrated it).
 func startJobs(ctx context.Context, store park.Store, svc *system.System, log *slog.Logger) (jobs.Runner, error) {
-	cfg := jobs.Config{Service: svc.Billing, Lots: svc.Gate, Seen: svc.Partners, Sessions: svc.Operators, Log: log.With("component", "jobs")}
+	cfg := jobs.Config{Service: svc.Billing, Lots: svc.Gate, Seen: svc.Partners, Sessions: svc.Operators, Deliveries: svc.Deliveries,
+		Log: log.With("component", "jobs")}
 	switch st := store.(type) {
 	case *sqlite.Store:
 		return jobs.Start(ctx, riversqlite.New(st.WriterDB()), cfg)

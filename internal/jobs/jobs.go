@@ -37,6 +37,14 @@ type Lots interface {
 	ReportLots(ctx context.Context) (int, error)
 }
 
+// Deliveries deletes finished partner deliveries, and their reports,
+// past their retention.
+type Deliveries interface {
+	// Prune deletes them in bounded batches until none is left or ctx
+	// ends, and returns how many deliveries and reports it deleted.
+	Prune(ctx context.Context) (deliveries, reports int, err error)
+}
+
 // Config tunes the runner.
 type Config struct {
 	Service Service
@@ -44,7 +52,11 @@ type Config struct {
 	Seen    Seen // nil: served requests are not purged
 	// Sessions, when set, has its expired sessions deleted by housekeeping.
 	Sessions Sessions
-	Log      *slog.Logger
+	// Deliveries, when set, is pruned every PruneEvery and at start.
+	Deliveries Deliveries
+	// PruneEvery is the period of the delivery prune (default 10 min).
+	PruneEvery time.Duration
+	Log        *slog.Logger
 	// HousekeepingEvery is the period of the housekeeping job (default 1 h).
 	HousekeepingEvery time.Duration
 	// KeepExpiredQuotes is how long an unpaid, expired quote is kept for
@@ -88,6 +100,9 @@ func Start[TTx any](ctx context.Context, driver riverdriver.Driver[TTx], c Confi
 	if c.PollInterval <= 0 {
 		c.PollInterval = time.Second
 	}
+	if c.PruneEvery <= 0 {
+		c.PruneEvery = 10 * time.Minute
+	}
 	if c.Log == nil {
 		c.Log = slog.New(slog.DiscardHandler)
 	}
@@ -97,6 +112,17 @@ func Start[TTx any](ctx context.Context, driver riverdriver.Driver[TTx], c Confi
 		river.NewPeriodicJob(river.PeriodicInterval(c.HousekeepingEvery),
 			func() (river.JobArgs, *river.InsertOpts) { return HousekeepingArgs{}, nil },
 			&river.PeriodicJobOpts{RunOnStart: true}),
+	}
+	if c.Deliveries != nil {
+		river.AddWorker(workers, &pruneWorker{deliveries: c.Deliveries, every: c.PruneEvery, log: c.Log})
+		// On the leader only, as every periodic job; one at a time: a
+		// run that outlasts its period (a first prune of months of rows)
+		// is not joined by the next, which would only race it.
+		periodic = append(periodic, river.NewPeriodicJob(river.PeriodicInterval(c.PruneEvery),
+			func() (river.JobArgs, *river.InsertOpts) {
+				return DeliveryPruneArgs{}, &river.InsertOpts{UniqueOpts: river.UniqueOpts{ByQueue: true}}
+			},
+			&river.PeriodicJobOpts{RunOnStart: true}))
 	}
 	if c.Lots != nil {
 		river.AddWorker(workers, &lotReportWorker{lots: c.Lots, log: c.Log})
@@ -223,5 +249,33 @@ func (w *lotReportWorker) Work(ctx context.Context, job *river.Job[LotReportArgs
 		return err
 	}
 	w.log.Info("daily lot report", "lots", n, "job", job.ID)
+	return nil
+}
+
+// DeliveryPruneArgs is the periodic prune of finished deliveries.
+type DeliveryPruneArgs struct{}
+
+// Kind names the job in River's table.
+func (DeliveryPruneArgs) Kind() string { return "delivery_prune" }
+
+type pruneWorker struct {
+	river.WorkerDefaults[DeliveryPruneArgs]
+	deliveries Deliveries
+	every      time.Duration
+	log        *slog.Logger
+}
+
+// Timeout lets a run go on for its whole period (River's default is a
+// minute); one cut short is idempotent and the next goes on from there.
+func (w *pruneWorker) Timeout(*river.Job[DeliveryPruneArgs]) time.Duration { return w.every }
+
+func (w *pruneWorker) Work(ctx context.Context, job *river.Job[DeliveryPruneArgs]) error {
+	nd, nr, err := w.deliveries.Prune(ctx)
+	if err != nil {
+		return err
+	}
+	if nd > 0 || nr > 0 {
+		w.log.Info("delivery retention", "deliveries_deleted", nd, "reports_deleted", nr, "job", job.ID)
+	}
 	return nil
 }

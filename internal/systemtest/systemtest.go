@@ -96,6 +96,8 @@ type Options struct {
 	// Barriers, when set, are the lanes' barriers over the store and the
 	// in-memory ones (a registry's routes); nil: the in-memory ones.
 	Barriers func(park.Store, *device.Memory) gate.Barriers
+	// DeliveryRetention keeps finished deliveries so long (0: forever).
+	DeliveryRetention time.Duration
 }
 
 // NewWith is New with o.
@@ -117,7 +119,7 @@ func NewWith(t *testing.T, o Options) *Bundle {
 	}
 	b := &Bundle{
 		Sys: system.New(system.Config{Store: st, Now: c.Now, Barriers: bars, Dialects: o.Dialects, SignModes: SignModes, Currencies: Currencies, Formats: o.Formats,
-			Deliveries: deliveries.Options{AllowPrivate: true, Poll: 10 * time.Millisecond}, DeviceProtocols: o.DeviceProtocols,
+			Deliveries: deliveries.Options{AllowPrivate: true, Poll: 10 * time.Millisecond, Retention: o.DeliveryRetention}, DeviceProtocols: o.DeviceProtocols,
 			DeviceReplyDeadline: o.DeviceDeadline, RentalDialect: o.RentalDialect}),
 		Store: st, Clock: c, Barriers: mem, Ctx: context.Background(), Lot: "140123001",
 	}

@@ -208,8 +208,22 @@ func (s *Server) redeliver(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]int{"redelivered": n})
+	out := redelivered{Redelivered: n}
+	// Asked for a time the retention has pruned: say so, rather than let
+	// the count read as all there was.
+	if h := s.svc.Deliveries.PrunedBefore(); !since.IsZero() && since.Before(h) {
+		out.PrunedBefore = fmtTime(h)
+	}
+	writeJSON(w, http.StatusOK, out)
 	return nil
+}
+
+// redelivered is a replay's answer. PrunedBefore is set when since is
+// earlier than the retention's horizon: finished deliveries last changed
+// before it were deleted and are not among those sent again.
+type redelivered struct {
+	Redelivered  int    `json:"redelivered"`
+	PrunedBefore string `json:"pruned_before,omitempty"`
 }
 
 type deliveryView struct {

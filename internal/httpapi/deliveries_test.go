@@ -25,12 +25,18 @@ import (
 // (loopback) receivers allowed.
 func newDeliveryEnv(t *testing.T) *env {
 	t.Helper()
+	return newDeliveryEnvWith(t, deliveries.Options{AllowPrivate: true, Poll: 10 * time.Millisecond})
+}
+
+// newDeliveryEnvWith is newDeliveryEnv with the workers' options o.
+func newDeliveryEnvWith(t *testing.T, o deliveries.Options) *env {
+	t.Helper()
 	t.Parallel()
 	st := teststore.Open(t)
 	e := &env{t: t, now: t0.Add(6 * time.Hour)}
 	m := metrics.New()
 	svc := system.New(system.Config{Dialects: systemtest.Dialects, Barriers: device.NewMemory(), Store: st, Now: e.Now, Metrics: m,
-		Deliveries: deliveries.Options{AllowPrivate: true, Poll: 10 * time.Millisecond}})
+		Deliveries: o})
 	srv := httptest.NewServer(httpapi.New(httpapi.Config{Service: svc, Log: slog.New(slog.DiscardHandler), Metrics: m, AdminToken: token}))
 	t.Cleanup(srv.Close)
 	e.url = srv.URL
@@ -204,4 +210,29 @@ func ids(rows []deliveryRow) []string {
 		out[i] = r.ID
 	}
 	return out
+}
+
+// TestRedeliverSinceSaysWhatIsPruned: a replay from before the retention's
+// horizon still sends what is kept (a delivery still to be sent, however
+// old) and says from when finished ones were deleted; one from within
+// the retention says nothing of it.
+func TestRedeliverSinceSaysWhatIsPruned(t *testing.T) {
+	const retention = 30 * 24 * time.Hour
+	e := newDeliveryEnvWith(t, deliveries.Options{AllowPrivate: true, Poll: 10 * time.Millisecond, Retention: retention})
+	e.want(e.do("POST", "/v1/lots", lotJSON), 201)
+	e.want(e.do("POST", "/v1/partners", `{"id":"mall","name":"Mall","dialect":"api-one","type":"normal","lots":["140123001"]}`), 201)
+	sub := e.want(e.do("POST", "/v1/partners/mall/subscriptions", `{"report":"entry","url":"http://127.0.0.1:9/entry","enabled":false}`), 201)["id"].(string)
+	e.want(e.do("POST", "/v1/lots/140123001/events", event("in-1", "entry", "京A12345", e.Now().Add(-time.Hour))), 200)
+	replay := func(since time.Time) map[string]any {
+		t.Helper()
+		return e.want(e.do("POST", "/v1/partners/mall/subscriptions/"+sub+"/redeliver",
+			fmt.Sprintf(`{"since":%q}`, since.Format(time.RFC3339))), 200)
+	}
+	if m := replay(e.Now().Add(-2 * time.Hour)); m["redelivered"] != 1.0 || m["pruned_before"] != nil {
+		t.Errorf("replay from within the retention: %v, want 1 redelivered and no pruned_before", m)
+	}
+	horizon := e.Now().Add(-retention)
+	if m := replay(e.Now().Add(-40 * 24 * time.Hour)); m["redelivered"] != 1.0 || m["pruned_before"] != horizon.Format(time.RFC3339Nano) {
+		t.Errorf("replay from 40 days ago: %v, want 1 redelivered and pruned_before %s", m, horizon.Format(time.RFC3339Nano))
+	}
 }

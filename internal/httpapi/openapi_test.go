@@ -92,9 +92,6 @@ type (
 	docDeviceList struct {
 		Devices []deviceView `json:"devices"`
 	}
-	docRedelivered struct {
-		Redelivered int `json:"redelivered"`
-	}
 	docUserList struct {
 		Users []userView `json:"users"`
 	}
@@ -204,7 +201,7 @@ var bodies = map[string]opBody{
 	"GET /v1/partners/{id}/subscriptions/{sub}":            {status: 200, out: subscriptionView{}},
 	"PATCH /v1/partners/{id}/subscriptions/{sub}":          {in: subscriptionPatch{}, status: 200, out: subscriptionView{}},
 	"DELETE /v1/partners/{id}/subscriptions/{sub}":         {status: 204},
-	"POST /v1/partners/{id}/subscriptions/{sub}/redeliver": {in: redeliverInput{}, status: 200, out: docRedelivered{}},
+	"POST /v1/partners/{id}/subscriptions/{sub}/redeliver": {in: redeliverInput{}, status: 200, out: redelivered{}},
 	"GET /v1/deliveries":                                   {status: 200, out: docDeliveryPage{}},
 	"POST /v1/partners/{id}/enrolments":                    {in: enrolmentInput{}, status: 201, out: enrolmentView{}},
 	"GET /v1/partners/{id}/enrolments":                     {status: 200, out: docEnrolmentList{}},

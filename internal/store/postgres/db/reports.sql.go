@@ -174,7 +174,8 @@ WHERE seq = ANY($1::bigint[])
   AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.report_id = reports.id)
 `
 
-// A delivery made meanwhile keeps its report.
+// Those the walk found unneeded, tested again: under READ COMMITTED the
+// walk's read may be older than this statement's.
 func (q *Queries) DeleteUnneededReports(ctx context.Context, seqs []int64) (int64, error) {
 	result, err := q.db.Exec(ctx, deleteUnneededReports, seqs)
 	if err != nil {

@@ -227,7 +227,8 @@ WHERE r.at < sqlc.arg(before)::timestamptz
 ORDER BY r.at, r.seq
 LIMIT sqlc.arg(lim);
 
--- A delivery made meanwhile keeps its report.
+-- Those the walk found unneeded, tested again: under READ COMMITTED the
+-- walk's read may be older than this statement's.
 -- name: DeleteUnneededReports :execrows
 DELETE FROM reports
 WHERE seq = ANY(sqlc.arg(seqs)::bigint[])

@@ -177,7 +177,8 @@ WHERE seq IN (SELECT value FROM json_each(CAST(?1 AS TEXT)))
   AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.report_id = reports.id)
 `
 
-// seqs is a JSON array; a delivery made meanwhile keeps its report.
+// seqs is a JSON array: those the walk found unneeded, tested again as
+// the foreign key would refuse the delete of a report still referred to.
 func (q *Queries) DeleteUnneededReports(ctx context.Context, seqs string) (int64, error) {
 	result, err := q.exec(ctx, q.deleteUnneededReportsStmt, deleteUnneededReports, seqs)
 	if err != nil {

@@ -207,7 +207,8 @@ WHERE r.at < sqlc.arg(before)
 ORDER BY r.at, r.seq
 LIMIT sqlc.arg(lim);
 
--- seqs is a JSON array; a delivery made meanwhile keeps its report.
+-- seqs is a JSON array: those the walk found unneeded, tested again as
+-- the foreign key would refuse the delete of a report still referred to.
 -- name: DeleteUnneededReports :execrows
 DELETE FROM reports
 WHERE seq IN (SELECT value FROM json_each(CAST(sqlc.arg(seqs) AS TEXT)))

@@ -545,11 +545,26 @@ func (t *txn) FindPassByUserCode(ctx context.Context, lot, userCode string) (*pa
 
 func (t *txn) CreateWhitelist(ctx context.Context, w *park.WhitelistEntry) error {
 	w.Version = 1
-	return wrap(t.q.CreateWhitelist(ctx, db.CreateWhitelistParams{
+	err := t.q.CreateWhitelist(ctx, db.CreateWhitelistParams{
 		ID: w.ID, LotCode: w.LotCode, Plate: w.Plate, PlateKey: w.PlateKey, Kind: w.Kind,
 		ValidFrom: ts(w.ValidFrom), ValidTo: ts(w.ValidTo), Reason: w.Reason,
 		CreatedAt: ts(w.CreatedAt), UpdatedAt: ts(w.UpdatedAt), Category: w.Category,
-	}), "whitelist entry for plate %q", w.Plate)
+	})
+	if err := plateTaken(err, w.Plate); err != nil {
+		return err
+	}
+	return wrap(err, "whitelist entry for plate %q", w.Plate)
+}
+
+// plateTaken is a whitelist write's uniqueness conflict, worded as both
+// stores word it: the lot's plate index (ids are random) says the plate
+// has an entry in the lot already, so it names field plate, for a
+// transport to say which input clashed. nil for any other error.
+func plateTaken(err error, plate string) error {
+	if err == nil || !park.IsCode(mapErr(err), park.EConflict) {
+		return nil
+	}
+	return &park.Error{Code: park.EConflict, Field: "plate", Message: fmt.Sprintf("whitelist entry for plate %q already exists", plate)}
 }
 
 func (t *txn) GetWhitelist(ctx context.Context, id string) (*park.WhitelistEntry, error) {
@@ -565,6 +580,9 @@ func (t *txn) UpdateWhitelist(ctx context.Context, w *park.WhitelistEntry) error
 		Plate: w.Plate, PlateKey: w.PlateKey, Kind: w.Kind, ValidFrom: ts(w.ValidFrom), ValidTo: ts(w.ValidTo),
 		Reason: w.Reason, UpdatedAt: ts(w.UpdatedAt), Category: w.Category, ID: w.ID, Version: w.Version,
 	})
+	if err := plateTaken(err, w.Plate); err != nil {
+		return err
+	}
 	return versioned(n, err, &w.Version, func() error { _, err := t.q.GetWhitelist(ctx, w.ID); return err }, "whitelist entry %q", w.ID)
 }
 

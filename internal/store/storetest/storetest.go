@@ -30,6 +30,7 @@ func Run(t *testing.T, open Opener) {
 		"QuotesAndPayments":       testQuotesAndPayments,
 		"Passes":                  testPasses,
 		"Whitelist":               testWhitelist,
+		"WhitelistPlateTaken":     testWhitelistPlateTaken,
 		"ListPages":               testListPages,
 		"PlateRecords":            testPlateRecords,
 		"Rollback":                testRollback,
@@ -570,6 +571,43 @@ func testWhitelist(t *testing.T, s park.Store) {
 	must(t, update(t, s, func(tx park.Tx) error { return tx.DeleteWhitelist(ctx, "w1") }))
 	wantCode(t, update(t, s, func(tx park.Tx) error { return tx.DeleteWhitelist(ctx, "w1") }), park.ENotFound)
 	wantCode(t, s.View(ctx, func(tx park.Tx) error { _, err := tx.FindWhitelist(ctx, "L1", "沪B88888"); return err }), park.ENotFound)
+}
+
+// A plate has one entry per lot: a deny entry, or an entry changed onto
+// a plate, that another entry of the lot holds is refused as a conflict
+// on field plate (not a lost race), on every store alike, so that any
+// transport can say which input clashed.
+func testWhitelistPlateTaken(t *testing.T, s park.Store) {
+	ctx := context.Background()
+	seedLot(t, s, "L1")
+	entry := func(id, plate, kind string) *park.WhitelistEntry {
+		return &park.WhitelistEntry{ID: id, LotCode: "L1", Plate: plate, PlateKey: plate, Kind: kind, Category: park.ListWhite,
+			ValidFrom: base, ValidTo: base.AddDate(1, 0, 0), CreatedAt: base, UpdatedAt: base}
+	}
+	must(t, update(t, s, func(tx park.Tx) error { return tx.CreateWhitelist(ctx, entry("w1", "沪B88888", park.AccessAllow)) }))
+	other := entry("w2", "沪B99999", park.AccessAllow)
+	must(t, update(t, s, func(tx park.Tx) error { return tx.CreateWhitelist(ctx, other) }))
+	wantPlate := func(t *testing.T, err error) {
+		t.Helper()
+		var pe *park.Error
+		if !errors.As(err, &pe) || pe.Code != park.EConflict || pe.Field != "plate" || pe.Stale {
+			t.Fatalf("got %#v, want a conflict on field plate, not stale", err)
+		}
+	}
+	t.Run("Create", func(t *testing.T) {
+		wantPlate(t, update(t, s, func(tx park.Tx) error { return tx.CreateWhitelist(ctx, entry("w3", "沪B88888", park.AccessDeny)) }))
+		wantCode(t, s.View(ctx, func(tx park.Tx) error { _, err := tx.GetWhitelist(ctx, "w3"); return err }), park.ENotFound)
+	})
+	t.Run("Update", func(t *testing.T) {
+		moved := *other
+		moved.Plate, moved.PlateKey = "沪B88888", "沪B88888"
+		wantPlate(t, update(t, s, func(tx park.Tx) error { return tx.UpdateWhitelist(ctx, &moved) }))
+		var got *park.WhitelistEntry
+		must(t, s.View(ctx, func(tx park.Tx) (err error) { got, err = tx.GetWhitelist(ctx, "w2"); return }))
+		if got.PlateKey != "沪B99999" {
+			t.Fatalf("the refused change was kept: %+v", got)
+		}
+	})
 }
 
 func testRollback(t *testing.T, s park.Store) {

@@ -11,6 +11,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
+	"fmt"
 	"log/slog"
 	"net"
 	"slices"
@@ -93,8 +94,8 @@ func checkPasswordText(p string) error {
 	return park.CheckText("password", p)
 }
 
-// Add creates an operator (EInvalid naming the field, EConflict when the
-// name is taken, ENotFound when one of its lots does not exist), audited
+// Add creates an operator (EInvalid naming the field, EConflict on field
+// name when the name is taken, ENotFound when one of its lots does not exist), audited
 // as actor's change.
 func (s *Service) Add(ctx context.Context, actor string, in NewOperator) (*park.Operator, error) {
 	if in.Language == "" {
@@ -116,6 +117,11 @@ func (s *Service) Add(ctx context.Context, actor string, in NewOperator) (*park.
 			}
 		}
 		if err := tx.CreateOperator(ctx, o); err != nil {
+			if park.IsCode(err, park.EConflict) {
+				// The name is an operator's only unique key: say which
+				// input clashed, for any transport to word it.
+				return &park.Error{Code: park.EConflict, Field: "name", Message: fmt.Sprintf("operator %q already exists", o.Name)}
+			}
 			return err
 		}
 		return s.base.Audit(ctx, tx, &park.AuditEntry{At: now, Actor: actor, Action: "user.create", Target: o.Name, After: core.Snapshot(o)})

@@ -52,7 +52,7 @@ func TestAdd(t *testing.T) {
 		"ErrAdminLots":     {operators.NewOperator{Name: "x", Role: park.RoleAdmin, Lots: []string{b.Lot}, Password: pw}, park.EInvalid, "lots"},
 		"ErrLanguage":      {operators.NewOperator{Name: "x", Role: park.RoleAdmin, Language: "fr", Password: pw}, park.EInvalid, "language"},
 		"ErrUnknownLot":    {operators.NewOperator{Name: "x", Role: park.RoleLotOperator, Lots: []string{"nope"}, Password: pw}, park.ENotFound, ""},
-		"ErrTaken":         {operators.NewOperator{Name: "ana", Role: park.RoleAdmin, Password: pw}, park.EConflict, ""},
+		"ErrTaken":         {operators.NewOperator{Name: "ana", Role: park.RoleAdmin, Password: pw}, park.EConflict, "name"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, err := ops.Add(b.Ctx, "tester", c.in)

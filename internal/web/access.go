@@ -233,7 +233,7 @@ func formWindow(r *http.Request, loc *time.Location, optional bool) (from, to ti
 		}
 		t, err := park.ParseWallTime(dateTimeLocal, v, loc)
 		if err != nil {
-			return t, park.Invalid(name, "%q is not a date and time", v)
+			return t, &badTime{field: name, value: v}
 		}
 		return t.UTC(), park.CheckYear(name, t)
 	}

@@ -156,6 +156,10 @@ func (w *Console) addUser(rw http.ResponseWriter, r *http.Request, p *operators.
 		Role: park.Role(nu.Role), Lots: splitLots(nu.Lots), Language: nu.Language,
 		Password: r.PostFormValue("password")})
 	var pe *park.Error
+	if errors.As(err, &pe) && pe.Code == park.EConflict && pe.Field == "name" { // a name taken: said beside the form
+		nu.Err = pe
+		return w.renderAudit(rw, r, p, http.StatusConflict, nu)
+	}
 	if errors.As(err, &pe) && (pe.Code == park.EInvalid || pe.Code == park.ENotFound) {
 		if pe.Code == park.ENotFound { // nothing was looked up but the lots: one named does not exist
 			pe = &park.Error{Code: park.EInvalid, Field: "lots", Message: pe.Message}

@@ -8,10 +8,10 @@ import (
 	"parkd/internal/park"
 )
 
-// pageError is what the error page says: the status, a message in the
-// operator's language, and, when the message is not the core's own, the
-// core's detail (in English, the core's language) so that nothing it
-// said is lost.
+// pageError is what the error page says: the status and a message in
+// the operator's language. Detail is the core's own message (English),
+// which only the tariff form shows beside its field: a document's error
+// is the parser's diagnosis of the text typed, which no code words.
 type pageError struct {
 	Status  int
 	Message string
@@ -33,6 +33,10 @@ var errorKeys = map[park.Code]struct {
 	park.EUnavailable:  {http.StatusServiceUnavailable, "err_unavailable"},
 }
 
+// takenKeys word a clash with what exists by the field the core names:
+// a plate has one list entry a lot, a name one operator.
+var takenKeys = map[string]string{"plate": "err_plate_taken", "name": "err_name_taken"}
+
 // fieldWords name the core's fields as the console's forms label them.
 var fieldWords = map[string]string{
 	"plate": "plate", "reason": "reason", "valid_from": "from", "valid_to": "to", "command": "command", "name": "name",
@@ -40,12 +44,30 @@ var fieldWords = map[string]string{
 	"report": "report", "entry": "entered", "exit": "left", "vehicle_class": "vehicle_class", "lot": "lot",
 }
 
+// fieldWord is a field as the console's form labels it in lang, or as
+// the core names it when no form does.
+func fieldWord(lang, field string) string {
+	if k, ok := fieldWords[field]; ok {
+		return translate(lang, k)
+	}
+	return field
+}
+
+// badTime is a form's date and time the console could not read: the
+// console's own refusal, worded wholly in every language.
+type badTime struct{ field, value string }
+
+func (e *badTime) Error() string {
+	return fmt.Sprintf("%s: %q is not a date and time", e.field, e.value)
+}
+
 // describe is the one table from errors to what an operator of lang
 // sees. English keeps the core's message, which names the field as the
-// API does; Chinese and Portuguese get the console's words, with the
-// core's message beside them as its detail.
+// API does; Chinese and Portuguese get the console's words only, from
+// the error's code and the field it names.
 func describe(lang string, err error) pageError {
 	var pe *park.Error
+	var bt *badTime
 	switch {
 	case errors.Is(err, errForbidden):
 		return pageError{Status: http.StatusForbidden, Message: translate(lang, "err_forbidden")}
@@ -53,6 +75,11 @@ func describe(lang string, err error) pageError {
 		return pageError{Status: http.StatusForbidden, Message: translate(lang, "err_csrf")}
 	case errors.Is(err, errTooLarge):
 		return pageError{Status: http.StatusRequestEntityTooLarge, Message: translate(lang, "err_too_large")}
+	case errors.As(err, &bt):
+		if lang == "en" {
+			return pageError{Status: http.StatusBadRequest, Message: bt.Error()}
+		}
+		return pageError{Status: http.StatusBadRequest, Message: fmt.Sprintf(translate(lang, "err_not_a_time"), fieldWord(lang, bt.field))}
 	case !errors.As(err, &pe):
 		return pageError{Status: http.StatusInternalServerError, Message: translate(lang, "err_internal")}
 	}
@@ -60,21 +87,19 @@ func describe(lang string, err error) pageError {
 		// Not a lost race: what was asked clashes with what exists (a
 		// name taken, a plate on another list). Reloading does not help.
 		e := pageError{Status: http.StatusConflict, Message: translate(lang, "err_exists"), Detail: pe.Message}
-		if k, ok := fieldWords[pe.Field]; ok {
-			e.Message = fmt.Sprintf(translate(lang, "err_exists_field"), translate(lang, k))
+		if k, ok := takenKeys[pe.Field]; ok {
+			e.Message = translate(lang, k)
+		} else if pe.Field != "" {
+			e.Message = fmt.Sprintf(translate(lang, "err_exists_field"), fieldWord(lang, pe.Field))
 		}
 		return e
 	}
 	if pe.Code == park.EInvalid {
 		e := pageError{Status: http.StatusBadRequest, Message: pe.Error()}
 		if lang != "en" {
-			field := pe.Field
-			if k, ok := fieldWords[field]; ok {
-				field = translate(lang, k)
-			}
 			e.Message, e.Detail = translate(lang, "err_invalid"), pe.Error()
-			if field != "" {
-				e.Message = fmt.Sprintf(translate(lang, "err_invalid_field"), field)
+			if pe.Field != "" {
+				e.Message = fmt.Sprintf(translate(lang, "err_invalid_field"), fieldWord(lang, pe.Field))
 			}
 		}
 		return e

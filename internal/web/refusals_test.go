@@ -1,0 +1,107 @@
+package web_test
+
+import (
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"parkd/internal/operators"
+	"parkd/internal/park"
+)
+
+// A refusal of the core reads wholly in the operator's language: worded
+// from its code and the field it names, never the core's English beside
+// it, and the refused form changes nothing.
+func TestRefusalsWhollyInOperatorsLanguage(t *testing.T) {
+	s := newSite(t)
+	for _, o := range []struct{ name, lang string }{{"li", "zh"}, {"maria", "pt"}} {
+		if _, err := s.Sys.Operators.Add(s.Ctx, "tester", operators.NewOperator{Name: o.name, Role: park.RoleAdmin, Language: o.lang,
+			Password: pw}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	now := s.Clock.Now()
+	refused, err := s.Sys.Access.CreateDenyEntry(s.Ctx, s.Lot, "苏E12345", time.Time{}, time.Time{}, "unpaid fees")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Sys.Access.PutListEntry(s.Ctx, "", s.Lot, &park.WhitelistEntry{Plate: "沪A00001", Kind: park.AccessAllow,
+		Category: park.ListWhite, ValidFrom: now, ValidTo: now.AddDate(0, 1, 0)}); err != nil {
+		t.Fatal(err)
+	}
+	entries := func() string { // the lot's lists as they stand
+		t.Helper()
+		es, err := s.Sys.Access.ListWhitelist(s.Ctx, s.Lot)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, e := range es {
+			out = append(out, e.Plate+" "+e.Kind+" "+e.Reason+" "+e.ValidFrom.String()+" "+e.ValidTo.String())
+		}
+		return strings.Join(out, "; ")
+	}
+	before := entries()
+	message := regexp.MustCompile(`id="error-message">([^<]*)<`)
+	page := "/console/lots/" + s.Lot + "/access"
+	zh, pt := s.browser(t), s.browser(t)
+	zh.mustLogin("li")
+	pt.mustLogin("maria")
+	for _, c := range []struct {
+		name   string
+		b      *browser
+		path   string
+		form   url.Values
+		status int
+		want   string
+	}{
+		// The deny list refuses a plate it has already, and one on the
+		// whitelist: a plate has one entry a lot.
+		{"DenyAgain", zh, "/deny", url.Values{"plate": {"苏E12345"}, "reason": {"again"}}, http.StatusConflict, "车牌已在本车场的名单中。"},
+		{"DenyWhitelisted", pt, "/deny", url.Values{"plate": {"沪A00001"}, "reason": {"again"}}, http.StatusConflict,
+			"A placa já está em uma lista deste estacionamento."},
+		{"WhitelistRefused", zh, "/whitelist", url.Values{"plate": {"苏E12345"}, "valid_from": {"2026-11-23T00:00"},
+			"valid_to": {"2026-11-30T00:00"}}, http.StatusConflict, "车牌已在本车场的名单中。"},
+		{"NotATimeZh", zh, "/deny", url.Values{"plate": {"苏E33333"}, "valid_from": {"soon"}}, http.StatusBadRequest,
+			"输入有误：开始不是有效的日期时间"},
+		{"NotATimePt", pt, "/whitelist", url.Values{"plate": {"苏E33333"}, "valid_from": {"2026-11-23T00:00"}, "valid_to": {"31/12/2026"}},
+			http.StatusBadRequest, "Dado inválido no campo &#34;Até&#34;: não é uma data e hora"},
+		{"EndsBeforeStart", pt, "/deny", url.Values{"plate": {"苏E33333"}, "valid_from": {"2026-11-30T09:00"}, "valid_to": {"2026-11-23T09:00"}},
+			http.StatusBadRequest, "Dado inválido no campo &#34;Até&#34;"},
+		{"NoPlate", zh, "/whitelist", url.Values{"plate": {" "}, "valid_from": {"2026-11-23T00:00"}, "valid_to": {"2026-11-30T00:00"}},
+			http.StatusBadRequest, "输入有误：车牌"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			c.b.get(page)
+			st, body, _ := c.b.post("/console/lots/"+s.Lot+c.path, c.form)
+			m := message.FindStringSubmatch(body)
+			if st != c.status || m == nil || m[1] != c.want {
+				t.Errorf("%d %q, want %d %q\n%s", st, m, c.status, c.want, body)
+			}
+			if strings.Contains(body, `id="error-detail"`) || strings.Contains(body, "already") || strings.Contains(body, "must be") ||
+				strings.Contains(body, "is not a date") {
+				t.Errorf("the core's English is on the page:\n%s", body)
+			}
+			if got := entries(); got != before {
+				t.Errorf("a refused form changed the lists:\n%s\nwas\n%s", got, before)
+			}
+		})
+	}
+	// An operator's name taken is said so, beside the form.
+	pt.get("/console/audit")
+	st, body, _ := pt.post("/console/users", url.Values{"name": {"li"}, "role": {"read_only"}, "language": {"pt"},
+		"password": {"another long passphrase"}})
+	if m := regexp.MustCompile(`id="add-user-error">([^<]*)<`).FindStringSubmatch(body); st != http.StatusConflict || m == nil ||
+		m[1] != "Este nome já está em uso." {
+		t.Errorf("a taken name: %d %q\n%s", st, m, body)
+	}
+	if o, err := s.Sys.Operators.Get(s.Ctx, "li"); err != nil || o.Role != park.RoleAdmin || o.Language != "zh" {
+		t.Errorf("the taken name's operator: %+v, %v", o, err)
+	}
+	if _, err := s.Sys.Access.GetWhitelist(s.Ctx, s.Lot, refused.ID); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -21,6 +21,7 @@ func accessSection() section {
 		{"GET " + Prefix + "lots/{lot}/access", (*Console).accessPage},
 		{"POST " + Prefix + "lots/{lot}/whitelist", (*Console).whitelistAdd},
 		{"POST " + Prefix + "lots/{lot}/deny", (*Console).denyAdd},
+		{"GET " + Prefix + "lots/{lot}/deny/{id}/delete", (*Console).denyAsk},
 		{"POST " + Prefix + "lots/{lot}/deny/{id}/delete", (*Console).denyDelete},
 	}}
 }
@@ -203,6 +204,27 @@ func (w *Console) denyAdd(rw http.ResponseWriter, r *http.Request, p *operators.
 		return err
 	}
 	http.Redirect(rw, r, Prefix+"lots/"+l.Code+"/access?denied=1", http.StatusSeeOther)
+	return nil
+}
+
+// denyAsk asks before denyDelete removes a refusal: the deny list's
+// Remove leads here.
+func (w *Console) denyAsk(rw http.ResponseWriter, r *http.Request, p *operators.Principal) error {
+	l, err := w.lotFor(r, p)
+	if err != nil {
+		return err
+	}
+	if err := mayChange(p, l.Code); err != nil {
+		return err
+	}
+	e, err := w.sys.Access.GetWhitelist(r.Context(), l.Code, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	if e.Category != park.ListWhite || e.Kind != park.AccessDeny { // as DeleteDenyEntry refuses it
+		return park.Errorf(park.ENotFound, "deny entry %q not found", e.ID)
+	}
+	w.confirm(rw, r, p, "overview", "confirm_undeny", e.Plate, "remove", r.URL.Path, Prefix+"lots/"+l.Code+"/access")
 	return nil
 }
 

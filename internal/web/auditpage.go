@@ -19,6 +19,7 @@ import (
 func auditSection() section {
 	return section{key: "audit", href: Prefix + "audit", routes: []route{
 		{"GET " + Prefix + "audit", (*Console).auditPage},
+		{"GET " + Prefix + "users/{name}/revoke", (*Console).revokeAsk},
 		{"POST " + Prefix + "users/{name}/revoke", (*Console).revokeUser},
 		{"POST " + Prefix + "users", (*Console).addUser},
 		{"GET " + Prefix + "users/{name}", (*Console).userPage},
@@ -129,6 +130,20 @@ func (w *Console) renderAudit(rw http.ResponseWriter, r *http.Request, p *operat
 		d.Entries = append(d.Entries, auditRow{AuditEntry: e, When: auditTime(e.At, locs[e.Lot])})
 	}
 	w.render(rw, r, status, "audit", p, "audit", d)
+	return nil
+}
+
+// revokeAsk asks before revokeUser signs an operator out everywhere:
+// Sign out everywhere on the people page leads here.
+func (w *Console) revokeAsk(rw http.ResponseWriter, r *http.Request, p *operators.Principal) error {
+	if p.Role != park.RoleAdmin {
+		return errForbidden
+	}
+	o, err := w.sys.Operators.Get(r.Context(), r.PathValue("name"))
+	if err != nil {
+		return err
+	}
+	w.confirm(rw, r, p, "audit", "confirm_revoke", o.Name, "sign_out_everywhere", r.URL.Path, Prefix+"audit")
 	return nil
 }
 

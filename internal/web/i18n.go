@@ -338,6 +338,10 @@ var words = map[string][3]string{ // en, zh, pt
 	"err_plate_taken":               {"this plate already has an entry in the lot", "车牌已在本车场的名单中。", "A placa já está em uma lista deste estacionamento."},
 	"err_name_taken":                {"this name is taken", "用户名已被使用。", "Este nome já está em uso."},
 	"err_not_a_time":                {"%s: not a date and time", "输入有误：%s不是有效的日期时间", "Dado inválido no campo \"%s\": não é uma data e hora"},
+	"confirm":                       {"Are you sure?", "请确认", "Tem certeza?"},
+	"cancel":                        {"Cancel", "取消", "Cancelar"},
+	"confirm_undeny":                {"Take %s off the deny list? Its car will no longer be refused.", "确定将 %s 移出黑名单吗？移出后将不再拒绝该车辆入场。", "Retirar %s da lista negra? A entrada do veículo deixará de ser recusada."},
+	"confirm_revoke":                {"Sign %s out everywhere? Every session of this operator ends at once.", "确定让 %s 在所有地方退出吗？该操作员的所有会话将立即结束。", "Desconectar %s em todos os lugares? Todas as sessões deste operador terminam na hora."},
 }
 
 func translate(lang, key string) string {

@@ -105,3 +105,112 @@ func TestRefusalsWhollyInOperatorsLanguage(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// Remove on a deny list row asks first, on a page of its own that needs
+// no script: the question names the plate in the operator's language,
+// asking removes nothing, and only its confirming form removes. Cancel
+// leads back to the lists.
+func TestRemoveAsksFirst(t *testing.T) {
+	s := newSite(t)
+	s.user(t, "ana", park.RoleAdmin)
+	s.user(t, "wang", park.RoleReadOnly)
+	for _, o := range []struct{ name, lang string }{{"li", "zh"}, {"maria", "pt"}} {
+		if _, err := s.Sys.Operators.Add(s.Ctx, "tester", operators.NewOperator{Name: o.name, Role: park.RoleAdmin, Language: o.lang,
+			Password: pw}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e, err := s.Sys.Access.CreateDenyEntry(s.Ctx, s.Lot, "苏E12345", time.Time{}, time.Time{}, "unpaid fees")
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := "/console/lots/" + s.Lot + "/access"
+	ask := "/console/lots/" + s.Lot + "/deny/" + e.ID + "/delete"
+	stillThere := func() bool {
+		t.Helper()
+		_, err := s.Sys.Access.GetWhitelist(s.Ctx, s.Lot, e.ID)
+		if err != nil && !park.IsCode(err, park.ENotFound) {
+			t.Fatal(err)
+		}
+		return err == nil
+	}
+	question := regexp.MustCompile(`id="confirm-question">([^<]*)<`)
+	for _, c := range []struct{ who, want string }{
+		{"ana", "Take 苏E12345 off the deny list? Its car will no longer be refused."},
+		{"li", "确定将 苏E12345 移出黑名单吗？移出后将不再拒绝该车辆入场。"},
+		{"maria", "Retirar 苏E12345 da lista negra? A entrada do veículo deixará de ser recusada."},
+	} {
+		b := s.browser(t)
+		b.mustLogin(c.who)
+		_, body, _ := b.get(page)
+		// The row's Remove leads to the question; no form on the lists
+		// page removes anything at once.
+		if !strings.Contains(body, `<a href="`+ask+`" class="button secondary">`) || strings.Contains(body, `action="`+ask+`"`) {
+			t.Fatalf("%s: the row's remove does not ask first:\n%s", c.who, body)
+		}
+		st, body, _ := b.get(ask)
+		if m := question.FindStringSubmatch(body); st != http.StatusOK || m == nil || m[1] != c.want {
+			t.Errorf("%s: %d %q, want %q\n%s", c.who, st, m, c.want, body)
+		}
+		if !strings.Contains(body, `<form method="post" action="`+ask+`"`) || !strings.Contains(body, `href="`+page+`" id="confirm-cancel"`) {
+			t.Errorf("%s: the question has no confirming form or no way back:\n%s", c.who, body)
+		}
+		if !stillThere() {
+			t.Fatalf("%s: asking removed the refusal", c.who)
+		}
+	}
+	// A read-only operator is not asked, and an id that is no deny entry
+	// is not found.
+	ro := s.browser(t)
+	ro.mustLogin("wang")
+	if st, _, _ := ro.get(ask); st != http.StatusForbidden {
+		t.Errorf("a read-only operator asked to remove: %d, want 403", st)
+	}
+	b := s.browser(t)
+	b.mustLogin("li")
+	if st, _, _ := b.get("/console/lots/" + s.Lot + "/deny/nope/delete"); st != http.StatusNotFound {
+		t.Errorf("asking about no entry: %d, want 404", st)
+	}
+	// Confirming removes it.
+	b.get(ask)
+	if st, body, loc := b.post(ask, url.Values{}); st != http.StatusSeeOther || loc != page+"?undenied=1" {
+		t.Fatalf("confirming: %d %q\n%s", st, loc, body)
+	}
+	if stillThere() {
+		t.Fatal("confirming did not remove the refusal")
+	}
+}
+
+// Sign out everywhere asks first too: asking leaves the operator signed
+// in, confirming signs them out.
+func TestSignOutEverywhereAsksFirst(t *testing.T) {
+	s := newSite(t)
+	s.user(t, "op", park.RoleLotOperator, s.Lot)
+	if _, err := s.Sys.Operators.Add(s.Ctx, "tester", operators.NewOperator{Name: "li", Role: park.RoleAdmin, Language: "zh",
+		Password: pw}); err != nil {
+		t.Fatal(err)
+	}
+	op := s.browser(t)
+	op.mustLogin("op")
+	ask := "/console/users/op/revoke"
+	a := s.browser(t)
+	a.mustLogin("li")
+	_, body, _ := a.get("/console/audit")
+	if !strings.Contains(body, `<a href="`+ask+`" class="button secondary">全部退出</a>`) || strings.Contains(body, `action="`+ask+`"`) {
+		t.Fatalf("sign out everywhere does not ask first:\n%s", body)
+	}
+	st, body, _ := a.get(ask)
+	if m := regexp.MustCompile(`id="confirm-question">([^<]*)<`).FindStringSubmatch(body); st != http.StatusOK || m == nil ||
+		m[1] != "确定让 op 在所有地方退出吗？该操作员的所有会话将立即结束。" || !strings.Contains(body, `id="confirm-yes">全部退出<`) {
+		t.Errorf("%d %q\n%s", st, m, body)
+	}
+	if st, _, _ := op.get("/console/"); st != http.StatusOK {
+		t.Fatalf("asking signed op out: %d", st)
+	}
+	if st, _, loc := a.post(ask, url.Values{}); st != http.StatusSeeOther || loc != "/console/audit?revoked=op" {
+		t.Fatalf("confirming: %d to %q", st, loc)
+	}
+	if st, _, _ := op.get("/console/"); st != http.StatusSeeOther {
+		t.Fatalf("op still signed in after confirming: %d", st)
+	}
+}

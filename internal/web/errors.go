@@ -33,9 +33,10 @@ var errorKeys = map[park.Code]struct {
 	park.EUnavailable:  {http.StatusServiceUnavailable, "err_unavailable"},
 }
 
-// takenKeys word a clash with what exists by the field the core names:
-// a plate has one list entry a lot, a name one operator.
-var takenKeys = map[string]string{"plate": "err_plate_taken", "name": "err_name_taken"}
+// clashKeys word a clash with what exists by the field the core names:
+// a plate has one list entry a lot, a name one operator, and a lane held
+// open refuses a close command until it is released.
+var clashKeys = map[string]string{"plate": "err_plate_taken", "name": "err_name_taken", "command": "err_lane_held"}
 
 // fieldWords name the core's fields as the console's forms label them.
 var fieldWords = map[string]string{
@@ -87,7 +88,7 @@ func describe(lang string, err error) pageError {
 		// Not a lost race: what was asked clashes with what exists (a
 		// name taken, a plate on another list). Reloading does not help.
 		e := pageError{Status: http.StatusConflict, Message: translate(lang, "err_exists"), Detail: pe.Message}
-		if k, ok := takenKeys[pe.Field]; ok {
+		if k, ok := clashKeys[pe.Field]; ok {
 			e.Message = translate(lang, k)
 		} else if pe.Field != "" {
 			e.Message = fmt.Sprintf(translate(lang, "err_exists_field"), fieldWord(lang, pe.Field))

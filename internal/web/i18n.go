@@ -337,6 +337,7 @@ var words = map[string][3]string{ // en, zh, pt
 	"err_exists_field":              {"this clashes with what exists: %s", "与已有记录冲突：%s", "Conflita com um registro existente no campo \"%s\""},
 	"err_plate_taken":               {"this plate already has an entry in the lot", "车牌已在本车场的名单中。", "A placa já está em uma lista deste estacionamento."},
 	"err_name_taken":                {"this name is taken", "用户名已被使用。", "Este nome já está em uso."},
+	"err_lane_held":                 {"the lane is held open; release it before closing", "车道处于常开状态，请先取消常开再关闸。", "A pista está mantida aberta; volte-a ao normal antes de fechar."},
 	"err_not_a_time":                {"%s: not a date and time", "输入有误：%s不是有效的日期时间", "Dado inválido no campo \"%s\": não é uma data e hora"},
 	"confirm":                       {"Are you sure?", "请确认", "Tem certeza?"},
 	"cancel":                        {"Cancel", "取消", "Cancelar"},

@@ -90,6 +90,26 @@ func TestRefusalsWhollyInOperatorsLanguage(t *testing.T) {
 			}
 		})
 	}
+	// Close on a lane held open is refused until it is released.
+	s.Event(t, park.EventEntry, "沪A12345", now.Add(-time.Hour)) // the camera reports lane in-1
+	lanes := "/console/lots/" + s.Lot + "/lanes"
+	pt.get(lanes)
+	if st, _, _ := pt.post(lanes+"/in-1/command", url.Values{"command": {"hold_open"}, "reason": {"evento"}}); st != http.StatusSeeOther {
+		t.Fatalf("hold open: %d", st)
+	}
+	for _, c := range []struct {
+		b    *browser
+		want string
+	}{{zh, "车道处于常开状态，请先取消常开再关闸。"}, {pt, "A pista está mantida aberta; volte-a ao normal antes de fechar."}} {
+		c.b.get(lanes)
+		st, body, _ := c.b.post(lanes+"/in-1/command", url.Values{"command": {"close"}})
+		if m := message.FindStringSubmatch(body); st != http.StatusConflict || m == nil || m[1] != c.want || strings.Contains(body, "release it") {
+			t.Errorf("close a held lane: %d %q, want %q\n%s", st, m, c.want, body)
+		}
+	}
+	if hold, err := s.Sys.Gate.LaneHold(s.Ctx, s.Lot, "in-1"); err != nil || hold == nil {
+		t.Errorf("after the refused closes the lane is not held: %v, %v", hold, err)
+	}
 	// An operator's name taken is said so, beside the form.
 	pt.get("/console/audit")
 	st, body, _ := pt.post("/console/users", url.Values{"name": {"li"}, "role": {"read_only"}, "language": {"pt"},

@@ -89,7 +89,7 @@ func (in NewOperator) Check() error {
 
 func checkPasswordText(p string) error {
 	if n := utf8.RuneCountInString(p); n < MinPasswordLen || n > MaxPasswordLen {
-		return park.Invalid("password", "must be %d to %d characters long", MinPasswordLen, MaxPasswordLen)
+		return park.Invalid("password", "must be %d to %d characters long", MinPasswordLen, MaxPasswordLen).Because(park.ReasonLength)
 	}
 	return park.CheckText("password", p)
 }
@@ -194,10 +194,10 @@ func (s *Service) Update(ctx context.Context, actor, name string, p Patch) (*par
 		// An admin who demoted or disabled themselves could leave nobody
 		// to undo it; another admin may.
 		if actor == o.Name && wasAdmin && o.Role != park.RoleAdmin {
-			return park.Invalid("role", "you cannot take away your own admin role; another admin can")
+			return park.Invalid("role", "you cannot take away your own admin role; another admin can").Because(park.ReasonOwnAccount)
 		}
 		if actor == o.Name && o.Disabled {
-			return park.Invalid("disabled", "you cannot disable yourself; another admin can")
+			return park.Invalid("disabled", "you cannot disable yourself; another admin can").Because(park.ReasonOwnAccount)
 		}
 		now := s.base.Clock()
 		o.UpdatedAt = now

@@ -102,7 +102,7 @@ func (c *Coupon) Validate() error {
 	case c.ValidFrom.IsZero():
 		return Invalid("valid_from", "is required")
 	case !c.ValidTo.After(c.ValidFrom):
-		return Invalid("valid_to", "must be after valid_from")
+		return Invalid("valid_to", "must be after valid_from").Because(ReasonOrder)
 	case c.ValidTo.Sub(c.ValidFrom) > MaxCouponDays*24*time.Hour:
 		return Invalid("valid_to", "a coupon is valid at most %d days", MaxCouponDays)
 	}

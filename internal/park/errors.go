@@ -58,6 +58,24 @@ type Error struct {
 	// changed since the transaction read it, and the same request may
 	// succeed when tried again with fresh reads.
 	Stale bool
+	// Reason names the rule that refused Field (one of the Reason
+	// constants) where the code and field alone do not say it, so a
+	// transport can word the refusal in its own language; "" otherwise.
+	Reason string
+}
+
+// Reasons an input is refused, for Error.Reason. Stable once released,
+// as codes are.
+const (
+	ReasonOrder      = "order"       // an end (Field) that is not after its start
+	ReasonLength     = "length"      // too short or too long
+	ReasonOwnAccount = "own_account" // not to be done to one's own account
+)
+
+// Because returns e with its Reason set.
+func (e *Error) Because(reason string) *Error {
+	e.Reason = reason
+	return e
 }
 
 // RetryAfter is how many whole seconds from now a caller refused with

@@ -48,7 +48,7 @@ func (p *Pass) Validate() error {
 	case p.ValidFrom.IsZero():
 		return Invalid("valid_from", "is required")
 	case p.ValidTo.IsZero() || !p.ValidTo.After(p.ValidFrom):
-		return Invalid("valid_to", "must be after valid_from")
+		return Invalid("valid_to", "must be after valid_from").Because(ReasonOrder)
 	case len(p.Plan) > 64:
 		return Invalid("plan", "must be at most 64 characters")
 	}
@@ -115,7 +115,7 @@ func (w *WhitelistEntry) Validate() error {
 	case w.ValidFrom.IsZero():
 		return Invalid("valid_from", "is required")
 	case w.ValidTo.IsZero() || !w.ValidTo.After(w.ValidFrom):
-		return Invalid("valid_to", "must be after valid_from")
+		return Invalid("valid_to", "must be after valid_from").Because(ReasonOrder)
 	case len(w.Reason) > 200:
 		return Invalid("reason", "must be at most 200 bytes")
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 
+	"parkd/internal/operators"
 	"parkd/internal/park"
 )
 
@@ -37,6 +38,20 @@ var errorKeys = map[park.Code]struct {
 // a plate has one list entry a lot, a name one operator, and a lane held
 // open refuses a close command until it is released.
 var clashKeys = map[string]string{"plate": "err_plate_taken", "name": "err_name_taken", "command": "err_lane_held"}
+
+// reasonWords word an invalid field by the rule that refused it
+// (park.Error.Reason), for the field or, field "", any field; with
+// fieldArg the word's %s is the field's word, else args fill it.
+var reasonWords = map[[2]string]struct {
+	key      string
+	fieldArg bool
+	args     []any
+}{
+	{"", park.ReasonOrder}:              {key: "err_order", fieldArg: true},
+	{"password", park.ReasonLength}:     {key: "err_password_length", args: []any{operators.MinPasswordLen, operators.MaxPasswordLen}},
+	{"role", park.ReasonOwnAccount}:     {key: "err_own_role"},
+	{"disabled", park.ReasonOwnAccount}: {key: "err_own_disable"},
+}
 
 // fieldWords name the core's fields as the console's forms label them.
 var fieldWords = map[string]string{
@@ -99,7 +114,16 @@ func describe(lang string, err error) pageError {
 		e := pageError{Status: http.StatusBadRequest, Message: pe.Error()}
 		if lang != "en" {
 			e.Message, e.Detail = translate(lang, "err_invalid"), pe.Error()
-			if pe.Field != "" {
+			w, ok := reasonWords[[2]string{pe.Field, pe.Reason}]
+			if !ok {
+				w, ok = reasonWords[[2]string{"", pe.Reason}]
+			}
+			switch {
+			case ok && pe.Reason != "" && w.fieldArg:
+				e.Message = fmt.Sprintf(translate(lang, w.key), fieldWord(lang, pe.Field))
+			case ok && pe.Reason != "":
+				e.Message = fmt.Sprintf(translate(lang, w.key), w.args...)
+			case pe.Field != "":
 				e.Message = fmt.Sprintf(translate(lang, "err_invalid_field"), fieldWord(lang, pe.Field))
 			}
 		}

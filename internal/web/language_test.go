@@ -199,7 +199,7 @@ func TestErrorsInOperatorsLanguage(t *testing.T) {
 		zh.get("/console/lots/" + s.Lot + "/access")
 		st, body, _ = zh.post("/console/lots/"+s.Lot+"/whitelist", url.Values{"plate": {"沪B12345"},
 			"valid_from": {"2026-11-30T00:00"}, "valid_to": {"2026-11-23T00:00"}})
-		check(t, st, body, http.StatusBadRequest, "输入有误：结束", "")
+		check(t, st, body, http.StatusBadRequest, "输入有误：结束须晚于开始", "")
 	})
 }
 

@@ -70,7 +70,9 @@ func TestRefusalsWhollyInOperatorsLanguage(t *testing.T) {
 		{"NotATimePt", pt, "/whitelist", url.Values{"plate": {"苏E33333"}, "valid_from": {"2026-11-23T00:00"}, "valid_to": {"31/12/2026"}},
 			http.StatusBadRequest, "Dado inválido no campo &#34;Até&#34;: não é uma data e hora"},
 		{"EndsBeforeStart", pt, "/deny", url.Values{"plate": {"苏E33333"}, "valid_from": {"2026-11-30T09:00"}, "valid_to": {"2026-11-23T09:00"}},
-			http.StatusBadRequest, "Dado inválido no campo &#34;Até&#34;"},
+			http.StatusBadRequest, "Dado inválido no campo &#34;Até&#34;: o fim deve ser depois do início"},
+		{"EndsBeforeStartZh", zh, "/whitelist", url.Values{"plate": {"苏E33333"}, "valid_from": {"2026-11-30T09:00"}, "valid_to": {"2026-11-30T09:00"}},
+			http.StatusBadRequest, "输入有误：结束须晚于开始"},
 		{"NoPlate", zh, "/whitelist", url.Values{"plate": {" "}, "valid_from": {"2026-11-23T00:00"}, "valid_to": {"2026-11-30T00:00"}},
 			http.StatusBadRequest, "输入有误：车牌"},
 	} {
@@ -118,8 +120,34 @@ func TestRefusalsWhollyInOperatorsLanguage(t *testing.T) {
 		m[1] != "Este nome já está em uso." {
 		t.Errorf("a taken name: %d %q\n%s", st, m, body)
 	}
-	if o, err := s.Sys.Operators.Get(s.Ctx, "li"); err != nil || o.Role != park.RoleAdmin || o.Language != "zh" {
-		t.Errorf("the taken name's operator: %+v, %v", o, err)
+	// A password out of bounds, and an admin demoting or disabling
+	// themselves, are told which rule refused them.
+	pt.get("/console/audit")
+	st, body, _ = pt.post("/console/users", url.Values{"name": {"joao"}, "role": {"read_only"}, "language": {"pt"},
+		"password": {"curta"}})
+	if m := regexp.MustCompile(`id="add-user-error">([^<]*)<`).FindStringSubmatch(body); st != http.StatusUnprocessableEntity ||
+		m == nil || m[1] != "A senha deve ter de 12 a 256 caracteres." {
+		t.Errorf("a short password: %d %q\n%s", st, m, body)
+	}
+	userError := regexp.MustCompile(`id="user-error">([^<]*)<`)
+	for _, c := range []struct {
+		form url.Values
+		want string
+	}{
+		{url.Values{"role": {"read_only"}, "language": {"zh"}}, "不能取消自己的管理员角色，可由其他管理员操作。"},
+		{url.Values{"role": {"admin"}, "language": {"zh"}, "disabled": {"on"}}, "不能停用自己，可由其他管理员操作。"},
+	} {
+		zh.get("/console/users/li")
+		st, body, _ := zh.post("/console/users/li", c.form)
+		if m := userError.FindStringSubmatch(body); st != http.StatusUnprocessableEntity || m == nil || m[1] != c.want {
+			t.Errorf("%v: %d %q, want %q\n%s", c.form, st, m, c.want, body)
+		}
+	}
+	if o, err := s.Sys.Operators.Get(s.Ctx, "li"); err != nil || o.Role != park.RoleAdmin || o.Language != "zh" || o.Disabled {
+		t.Errorf("the refused changes' operator: %+v, %v", o, err)
+	}
+	if _, err := s.Sys.Operators.Get(s.Ctx, "joao"); !park.IsCode(err, park.ENotFound) {
+		t.Errorf("an operator with a short password was made: %v", err)
 	}
 	if _, err := s.Sys.Access.GetWhitelist(s.Ctx, s.Lot, refused.ID); err != nil {
 		t.Fatal(err)

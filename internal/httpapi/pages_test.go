@@ -170,3 +170,87 @@ func TestStayPages(t *testing.T) {
 		t.Fatalf("last page: %v next %q, want 京S10004 and no next", got, next)
 	}
 }
+
+// walk follows a list's next from its first page of limit, the cursor
+// passed as the query parameter cursor, and returns each page's items,
+// named by their field. It stops at the first page without next.
+func (e *env) walk(path, key, field, cursor string, limit int) [][]string {
+	e.t.Helper()
+	sep := "?"
+	if strings.Contains(path, "?") {
+		sep = "&"
+	}
+	var pages [][]string
+	q := fmt.Sprintf("%s%slimit=%d", path, sep, limit)
+	for {
+		page := e.want(e.do("GET", q, ""), 200)
+		var got []string
+		for _, it := range page[key].([]any) {
+			got = append(got, it.(map[string]any)[field].(string))
+		}
+		pages = append(pages, got)
+		next, ok := page["next"].(string)
+		if !ok {
+			return pages
+		}
+		if len(pages) > 20 {
+			e.t.Fatalf("%s: still a next after %d pages: %v", path, len(pages), pages)
+		}
+		q = fmt.Sprintf("%s%slimit=%d&%s=%s", path, sep, limit, cursor, next)
+	}
+}
+
+// checkPages checks a list of n items (n >= 2) as a client paging it
+// sees them, add adding one more: limit n is one page without next;
+// after add, limit n is a full page with next, then a last page holding
+// the one left without next; and limit 1 visits each of the n+1 items
+// exactly once, in the list's own order (one page of them all).
+func (e *env) checkPages(n int, add func(), path, key, field, cursor string) {
+	e.t.Helper()
+	if pages := e.walk(path, key, field, cursor, n); len(pages) != 1 || len(pages[0]) != n {
+		e.t.Fatalf("%s: %d items, limit %d: pages %v, want one page of %d and no next", path, n, n, pages, n)
+	}
+	add()
+	all := e.walk(path, key, field, cursor, 1000)
+	if len(all) != 1 || len(all[0]) != n+1 {
+		e.t.Fatalf("%s: after adding one: %v, want one page of %d", path, all, n+1)
+	}
+	want := strings.Join(all[0], " ")
+	pages := e.walk(path, key, field, cursor, n)
+	if len(pages) != 2 || len(pages[0]) != n || len(pages[1]) != 1 {
+		e.t.Fatalf("%s: %d items, limit %d: pages %v, want %d then 1, the last without next", path, n+1, n, pages, n)
+	}
+	if got := strings.Join(append(pages[0], pages[1]...), " "); got != want {
+		e.t.Fatalf("%s: limit %d paged %s, want %s", path, n, got, want)
+	}
+	var ones []string
+	for _, p := range e.walk(path, key, field, cursor, 1) {
+		if len(p) != 1 {
+			e.t.Fatalf("%s: limit 1 gave a page of %d: %v (an empty last page?)", path, len(p), p)
+		}
+		ones = append(ones, p[0])
+	}
+	if got := strings.Join(ones, " "); got != want {
+		e.t.Fatalf("%s: limit 1 paged %s, want each once: %s", path, got, want)
+	}
+}
+
+// TestSpacePages: the spaces list gives next only while more spaces
+// follow, as the stays' does.
+func TestSpacePages(t *testing.T) {
+	e := newEnv(t)
+	e.want(e.do("POST", "/v1/lots", lotJSON), 201)
+	layout := func(n int) string {
+		var sps []string
+		for i := 1; i <= n; i++ {
+			sps = append(sps, fmt.Sprintf(`{"code":"B1-%03d","floor":"B1"}`, i))
+		}
+		return `{"spaces":[` + strings.Join(sps, ",") + `]}`
+	}
+	e.want(e.do("PUT", "/v1/lots/140123001/spaces", layout(3)), 200)
+	e.checkPages(3, func() { e.want(e.do("PUT", "/v1/lots/140123001/spaces", layout(4)), 200) },
+		"/v1/lots/140123001/spaces", "spaces", "code", "after")
+	if pages := e.walk("/v1/lots/140123001/spaces?floor=B2", "spaces", "code", "after", 3); len(pages) != 1 || len(pages[0]) != 0 {
+		t.Fatalf("no space on B2: %v, want an empty page without next", pages)
+	}
+}

@@ -75,13 +75,13 @@ func (s *Server) listSpaces(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	sps, err := s.svc.Spaces.ListSpaces(r.Context(), spaces.SpaceQuery{LotCode: r.PathValue("code"), Floor: q.Get("floor"),
+	sps, more, err := s.svc.Spaces.SpacePage(r.Context(), spaces.SpaceQuery{LotCode: r.PathValue("code"), Floor: q.Get("floor"),
 		Zone: q.Get("zone"), AfterCode: q.Get("after"), Limit: limit})
 	if err != nil {
 		return err
 	}
 	resp := map[string]any{"spaces": viewSpaces(sps)}
-	if len(sps) > 0 {
+	if more {
 		resp["next"] = sps[len(sps)-1].Code
 	}
 	writeJSON(w, http.StatusOK, resp)

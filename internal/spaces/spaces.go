@@ -84,21 +84,44 @@ func (s *Service) ReplaceSpaces(ctx context.Context, lot string, spaces []*park.
 }
 
 // SpaceQuery selects a lot's spaces: by floor and zone when set, one page
-// of Limit (1-park.MaxListLimit, 0: 100, -1: all) after the code AfterCode.
+// of Limit (1-park.MaxListLimit, 0: core.DefaultPage; -1: all, for
+// ListSpaces' internal callers) after the code AfterCode.
 type SpaceQuery struct {
 	LotCode, Floor, Zone, AfterCode string
 	Limit                           int
 }
 
-// ListSpaces lists a lot's spaces with their state, in code order
-// (EInvalid, ENotFound for the lot).
+// ListSpaces lists a lot's spaces with their state, in code order: all
+// of them with Limit -1, else one page as SpacePage reads it.
+// Errors: EInvalid (limit), ENotFound (lot).
 func (s *Service) ListSpaces(ctx context.Context, q SpaceQuery) ([]*park.Space, error) {
-	switch {
-	case q.Limit < -1 || q.Limit > park.MaxListLimit:
-		return nil, park.Invalid("limit", "must be between 1 and %d", park.MaxListLimit)
-	case q.Limit == 0:
-		q.Limit = 100
+	if q.Limit == -1 {
+		return s.readSpaces(ctx, q)
 	}
+	out, _, err := s.SpacePage(ctx, q)
+	return out, err
+}
+
+// SpacePage returns one page of a lot's spaces in code order, those
+// whose code sorts after q.AfterCode ("" from the start), at most q.Limit
+// (0: core.DefaultPage), and whether more follow, as the other native
+// lists page. Errors: EInvalid (limit), ENotFound (lot).
+func (s *Service) SpacePage(ctx context.Context, q SpaceQuery) ([]*park.Space, bool, error) {
+	limit, err := core.PageLimit(q.Limit)
+	if err != nil {
+		return nil, false, err
+	}
+	q.Limit = limit + 1
+	out, err := s.readSpaces(ctx, q)
+	if err != nil {
+		return nil, false, err
+	}
+	out, more := core.Page(out, limit)
+	return out, more, nil
+}
+
+// readSpaces reads the spaces q selects, q.Limit of them (-1: all).
+func (s *Service) readSpaces(ctx context.Context, q SpaceQuery) ([]*park.Space, error) {
 	var out []*park.Space
 	err := s.base.View(ctx, func(tx park.Tx) error {
 		if _, err := tx.GetLotSettings(ctx, q.LotCode); err != nil {

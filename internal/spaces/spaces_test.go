@@ -319,3 +319,27 @@ func TestFuzzyFindCarsConcurrently(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// TestListSpacesAll: an internal caller that asks for every space (limit
+// -1) gets them all, more than a page may hold; a page of -1 is refused.
+func TestListSpacesAll(t *testing.T) {
+	b := setup(t)
+	n := park.MaxListLimit + 1
+	sps := make([]*park.Space, n)
+	for i := range sps {
+		sps[i] = &park.Space{Code: fmt.Sprintf("B1-%04d", i), Floor: "B1"}
+	}
+	got, err := b.Sys.Spaces.ReplaceSpaces(b.Ctx, b.Lot, sps)
+	if err != nil || len(got) != n {
+		t.Fatalf("ReplaceSpaces returned %d spaces (%v), want all %d", len(got), err, n)
+	}
+	all, err := b.Sys.Spaces.ListSpaces(b.Ctx, spaces.SpaceQuery{LotCode: b.Lot, Limit: -1})
+	if err != nil || len(all) != n {
+		t.Fatalf("ListSpaces(-1): %d spaces (%v), want all %d", len(all), err, n)
+	}
+	_, _, err = b.Sys.Spaces.SpacePage(b.Ctx, spaces.SpaceQuery{LotCode: b.Lot, Limit: -1})
+	var pe *park.Error
+	if !errors.As(err, &pe) || pe.Code != park.EInvalid || pe.Field != "limit" {
+		t.Fatalf("SpacePage(-1): %v, want invalid limit", err)
+	}
+}

@@ -231,7 +231,7 @@ type DeliveryQuery struct {
 	PartnerID, SubscriptionID, Report, State string
 	Since                                    time.Time
 	BeforeSeq                                int64
-	Limit                                    int // 0: 100
+	Limit                                    int // 0: core.DefaultPage
 }
 
 // Delivery states as a filter: the stored states, and "failed" for those
@@ -240,25 +240,39 @@ var deliveryStates = map[string]bool{park.DeliveryPending: true, park.DeliverySe
 	park.DeliveryDelivered: true, park.DeliveryDead: true}
 
 // ListDeliveries returns deliveries, newest first, with their attempts
-// and the partner's last answer. Errors: EInvalid (report, state, limit).
+// and the partner's last answer: one page, as DeliveryPage reads it.
+// Errors: EInvalid (report, state, limit).
 func (s *Service) ListDeliveries(ctx context.Context, q DeliveryQuery) ([]*park.Delivery, error) {
+	out, _, err := s.DeliveryPage(ctx, q)
+	return out, err
+}
+
+// DeliveryPage returns one page of deliveries, newest first, those older
+// than q.BeforeSeq (0: from the newest), at most q.Limit (0:
+// core.DefaultPage), and whether older ones follow, as the other native
+// lists page. Errors: EInvalid (report, state, limit).
+func (s *Service) DeliveryPage(ctx context.Context, q DeliveryQuery) ([]*park.Delivery, bool, error) {
 	switch {
 	case q.Report != "" && !park.ValidReport(q.Report):
-		return nil, park.Invalid("report", "must be one of %s", strings.Join(park.ReportKinds(), ", "))
+		return nil, false, park.Invalid("report", "must be one of %s", strings.Join(park.ReportKinds(), ", "))
 	case q.State != "" && !deliveryStates[q.State]:
-		return nil, park.Invalid("state", "must be pending, sending, failed, delivered or dead")
-	case q.Limit < 0 || q.Limit > park.MaxListLimit:
-		return nil, park.Invalid("limit", "must be between 1 and %d", park.MaxListLimit)
-	case q.Limit == 0:
-		q.Limit = 100
+		return nil, false, park.Invalid("state", "must be pending, sending, failed, delivered or dead")
+	}
+	limit, err := core.PageLimit(q.Limit)
+	if err != nil {
+		return nil, false, err
 	}
 	var out []*park.Delivery
-	err := s.base.View(ctx, func(tx park.Tx) (err error) {
+	err = s.base.View(ctx, func(tx park.Tx) (err error) {
 		out, err = tx.ListDeliveries(ctx, park.DeliveryFilter{PartnerID: q.PartnerID, SubscriptionID: q.SubscriptionID,
-			Report: q.Report, State: q.State, Since: q.Since, BeforeSeq: q.BeforeSeq, Limit: q.Limit})
+			Report: q.Report, State: q.State, Since: q.Since, BeforeSeq: q.BeforeSeq, Limit: limit + 1})
 		return err
 	})
-	return out, err
+	if err != nil {
+		return nil, false, err
+	}
+	out, more := core.Page(out, limit)
+	return out, more, nil
 }
 
 // Redeliver sends a subscription's deliveries again: those of one report

@@ -275,7 +275,7 @@ func (s *Server) listDeliveries(w http.ResponseWriter, r *http.Request) error {
 		}
 		dq.BeforeSeq = n
 	}
-	ds, err := s.svc.Deliveries.ListDeliveries(r.Context(), dq)
+	ds, more, err := s.svc.Deliveries.DeliveryPage(r.Context(), dq)
 	if err != nil {
 		return err
 	}
@@ -289,11 +289,7 @@ func (s *Server) listDeliveries(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	resp := map[string]any{"deliveries": out}
-	limit := dq.Limit
-	if limit == 0 {
-		limit = 100 // ListDeliveries' default
-	}
-	if len(ds) > 0 && len(ds) == limit {
+	if more {
 		resp["next"] = strconv.FormatInt(ds[len(ds)-1].Seq, 10)
 	}
 	writeJSON(w, http.StatusOK, resp)

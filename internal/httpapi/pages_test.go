@@ -254,3 +254,21 @@ func TestSpacePages(t *testing.T) {
 		t.Fatalf("no space on B2: %v, want an empty page without next", pages)
 	}
 }
+
+// TestDeliveryPages: the deliveries list, newest first, gives next only
+// while older deliveries follow. Each car's entry makes one delivery,
+// kept pending by a disabled subscription.
+func TestDeliveryPages(t *testing.T) {
+	e := newDeliveryEnv(t)
+	e.want(e.do("POST", "/v1/lots", lotJSON), 201)
+	e.want(e.do("POST", "/v1/partners", `{"id":"mall","name":"Mall","dialect":"api-one","type":"normal","lots":["140123001"]}`), 201)
+	e.want(e.do("POST", "/v1/partners/mall/subscriptions", `{"report":"entry","url":"http://127.0.0.1:9/entry","enabled":false}`), 201)
+	enter := func(n int) {
+		at := e.Now().Add(time.Duration(n-10) * time.Minute)
+		e.want(e.do("POST", "/v1/lots/140123001/events", event(fmt.Sprintf("d%d", n), "entry", fmt.Sprintf("京D1000%d", n), at)), 200)
+	}
+	for n := 1; n <= 3; n++ {
+		enter(n)
+	}
+	e.checkPages(3, func() { enter(4) }, "/v1/deliveries?partner=mall", "deliveries", "id", "before")
+}

@@ -211,7 +211,7 @@ func (e *env) checkPages(n int, add func(), path, key, field, cursor string) {
 		e.t.Fatalf("%s: %d items, limit %d: pages %v, want one page of %d and no next", path, n, n, pages, n)
 	}
 	add()
-	all := e.walk(path, key, field, cursor, 1000)
+	all := e.walk(path, key, field, cursor, 100)
 	if len(all) != 1 || len(all[0]) != n+1 {
 		e.t.Fatalf("%s: after adding one: %v, want one page of %d", path, all, n+1)
 	}
@@ -271,4 +271,24 @@ func TestDeliveryPages(t *testing.T) {
 		enter(n)
 	}
 	e.checkPages(3, func() { enter(4) }, "/v1/deliveries?partner=mall", "deliveries", "id", "before")
+}
+
+// TestAuditPages: the audit log, newest first, gives next only while
+// older entries follow. Each change of the lot is one entry.
+func TestAuditPages(t *testing.T) {
+	e := newEnv(t)
+	e.want(e.do("POST", "/v1/lots", lotJSON), 201)
+	change := func(n int) {
+		e.want(e.do("PATCH", "/v1/lots/140123001", fmt.Sprintf(`{"capacity":%d}`, 10+n)), 200)
+	}
+	for n := 1; n <= 3; n++ {
+		change(n)
+	}
+	e.checkPages(3, func() { change(4) }, "/v1/audit?lot=140123001&actor=admin-token", "entries", "id", "before")
+	for _, limit := range []string{"-1", "501", "ten"} {
+		if p := e.problem(e.do("GET", "/v1/audit?limit="+limit, ""), 400, "invalid"); p["field"] != "limit" {
+			t.Errorf("limit=%s: %v, want the limit refused", limit, p)
+		}
+	}
+	e.want(e.do("GET", "/v1/audit?limit=500", ""), 200)
 }

@@ -131,11 +131,11 @@ type auditView struct {
 
 func (s *Server) listAudit(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
-	f := park.AuditFilter{Lot: q.Get("lot"), Actor: q.Get("actor"), Limit: 100}
+	f := park.AuditFilter{Lot: q.Get("lot"), Actor: q.Get("actor")}
 	if v := q.Get("limit"); v != "" {
 		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > 500 {
-			return park.Invalid("limit", "%q is not a whole number from 1 to 500", v)
+		if err != nil { // the range is AuditPage's to check
+			return park.Invalid("limit", "%q is not a whole number from 1 to %d", v, operators.MaxAuditPage)
 		}
 		f.Limit = n
 	}
@@ -146,7 +146,7 @@ func (s *Server) listAudit(w http.ResponseWriter, r *http.Request) error {
 		}
 		f.BeforeSeq = n
 	}
-	es, err := s.svc.Operators.ListAudit(r.Context(), f)
+	es, more, err := s.svc.Operators.AuditPage(r.Context(), f)
 	if err != nil {
 		return err
 	}
@@ -156,7 +156,7 @@ func (s *Server) listAudit(w http.ResponseWriter, r *http.Request) error {
 			Reason: e.Reason, Before: e.Before, After: e.After}
 	}
 	resp := map[string]any{"entries": out}
-	if len(es) == f.Limit {
+	if more {
 		resp["next"] = strconv.FormatInt(es[len(es)-1].Seq, 10)
 	}
 	writeJSON(w, http.StatusOK, resp)

@@ -424,14 +424,40 @@ func (s *Service) PurgeSessions(ctx context.Context) (int, error) {
 	}
 }
 
-// ListAudit returns audit entries, newest first (at most 500).
+// ListAudit returns audit entries, newest first (at most MaxAuditPage).
 func (s *Service) ListAudit(ctx context.Context, f park.AuditFilter) ([]*park.AuditEntry, error) {
-	if f.Limit <= 0 || f.Limit > 500 {
-		f.Limit = 500
+	if f.Limit <= 0 || f.Limit > MaxAuditPage {
+		f.Limit = MaxAuditPage
 	}
 	var out []*park.AuditEntry
 	err := s.base.Store.View(ctx, func(tx park.Tx) (err error) { out, err = tx.ListAudit(ctx, f); return })
 	return out, err
+}
+
+// MaxAuditPage is the most audit entries a page holds: an entry carries
+// its change's before and after, larger than other lists' items.
+const MaxAuditPage = 500
+
+// AuditPage returns one page of audit entries, newest first, those older
+// than f.BeforeSeq (0: from the newest), at most f.Limit (0:
+// core.DefaultPage), and whether older ones follow, as the other native
+// lists page. Errors: EInvalid (limit).
+func (s *Service) AuditPage(ctx context.Context, f park.AuditFilter) ([]*park.AuditEntry, bool, error) {
+	if f.Limit > MaxAuditPage {
+		return nil, false, park.Invalid("limit", "must be between 1 and %d", MaxAuditPage)
+	}
+	limit, err := core.PageLimit(f.Limit)
+	if err != nil {
+		return nil, false, park.Invalid("limit", "must be between 1 and %d", MaxAuditPage)
+	}
+	f.Limit = limit + 1
+	var out []*park.AuditEntry
+	err = s.base.Store.View(ctx, func(tx park.Tx) (err error) { out, err = tx.ListAudit(ctx, f); return })
+	if err != nil {
+		return nil, false, err
+	}
+	out, more := core.Page(out, limit)
+	return out, more, nil
 }
 
 // RandomToken is 256 random bits, URL-safe: session tokens, CSRF tokens.

@@ -36,7 +36,7 @@ type auditData struct {
 	Updated string
 	Roles   []park.Role
 	Langs   []string
-	Older   string // the next page's link, when this one is full
+	Older   string // the next page's link, while older entries follow
 	New     newUser
 }
 
@@ -88,6 +88,7 @@ func (w *Console) renderAudit(rw http.ResponseWriter, r *http.Request, p *operat
 		Updated: r.URL.Query().Get("updated"),
 		Roles:   park.Roles(), Langs: park.Languages, New: nu}
 	var entries []*park.AuditEntry
+	var more bool
 	var err error
 	const page = 200
 	var before int64 // the page of entries older than this one's (0: the newest)
@@ -101,7 +102,7 @@ func (w *Console) renderAudit(rw http.ResponseWriter, r *http.Request, p *operat
 		if d.Users, err = w.sys.Operators.List(ctx); err != nil {
 			return err
 		}
-		if entries, err = w.sys.Operators.ListAudit(ctx, park.AuditFilter{Lot: lot, Limit: page, BeforeSeq: before}); err != nil {
+		if entries, more, err = w.sys.Operators.AuditPage(ctx, park.AuditFilter{Lot: lot, Limit: page, BeforeSeq: before}); err != nil {
 			return err
 		}
 	} else {
@@ -111,11 +112,11 @@ func (w *Console) renderAudit(rw http.ResponseWriter, r *http.Request, p *operat
 		if lots == nil {
 			lots = []string{}
 		}
-		if entries, err = w.sys.Operators.ListAudit(ctx, park.AuditFilter{Lot: lot, Lots: lots, Limit: page, BeforeSeq: before}); err != nil {
+		if entries, more, err = w.sys.Operators.AuditPage(ctx, park.AuditFilter{Lot: lot, Lots: lots, Limit: page, BeforeSeq: before}); err != nil {
 			return err
 		}
 	}
-	if len(entries) == page {
+	if more {
 		q := url.Values{"before": {strconv.FormatInt(entries[page-1].Seq, 10)}}
 		if lot != "" {
 			q.Set("lot", lot)

@@ -948,3 +948,42 @@ func TestAccessPageShowsTheNewestCoupons(t *testing.T) {
 		t.Fatalf("%d coupons shown, first %v, last %v; want c129 down to c030 of 130", len(ids), ids[:min(1, len(ids))], ids[max(0, len(ids)-1):])
 	}
 }
+
+// TestAuditPageLinksOlderOnlyWhenThereAreSome: a log of exactly one page
+// (200 changes) links to no older page, which would be empty; one change
+// more, and the link leads to it.
+func TestAuditPageLinksOlderOnlyWhenThereAreSome(t *testing.T) {
+	s := newSite(t)
+	s.user(t, "ana", park.RoleAdmin)
+	at := s.Clock.Now()
+	insert := func(i int) {
+		if err := s.Store.Update(s.Ctx, func(tx park.Tx) error {
+			return tx.InsertAudit(s.Ctx, &park.AuditEntry{ID: fmt.Sprintf("a%03d", i), At: at.Add(time.Duration(i) * time.Second),
+				Actor: "x", Action: "lot.update", Lot: s.Lot, Target: fmt.Sprintf("t%03d", i)})
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := range 200 {
+		insert(i)
+	}
+	targets := regexp.MustCompile(`<td>(t\d{3})</td>`)
+	older := regexp.MustCompile(`<a id="older" href="([^"]+)">`)
+	b := s.browser(t)
+	b.mustLogin("ana")
+	path := "/console/audit?lot=" + s.Lot
+	_, body, _ := b.get(path)
+	if n := len(targets.FindAllStringSubmatch(body, -1)); n != 200 || older.MatchString(body) {
+		t.Fatalf("200 changes: %d shown, older link %v, want 200 and no link", n, older.FindStringSubmatch(body))
+	}
+	insert(200)
+	_, body, _ = b.get(path)
+	m := older.FindStringSubmatch(body)
+	if m == nil {
+		t.Fatal("201 changes: no link to the older one")
+	}
+	_, body, _ = b.get(html.UnescapeString(m[1]))
+	if got := targets.FindAllStringSubmatch(body, -1); len(got) != 1 || got[0][1] != "t000" || older.MatchString(body) {
+		t.Fatalf("the older page: %v, want t000 alone and no further link", got)
+	}
+}

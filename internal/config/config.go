@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"net/netip"
 	"net/url"
 	"os"
@@ -186,8 +187,9 @@ func declare(name string, c *Config, level *string, pgConns *int, getenv func(st
 		fs.StringVar(&c.MQTTGroup, "mqtt-group", getenv("PARKD_MQTT_GROUP"), "shared-subscription group of this deployment's nodes on the MQTT broker (PARKD_MQTT_GROUP; default parkd- and a hash of the database and schema)")
 		defRetention, err := envDuration(getenv, "PARKD_DELIVERY_RETENTION", DefaultDeliveryRetention)
 		envErr = errors.Join(envErr, err)
-		fs.DurationVar(&c.DeliveryRetention, "delivery-retention", defRetention,
-			"how long finished partner deliveries (delivered or dead) and their reports are kept, at least 1h; 0 keeps them forever (PARKD_DELIVERY_RETENTION)")
+		c.DeliveryRetention = defRetention
+		fs.Var(durationFlag{&c.DeliveryRetention}, "delivery-retention",
+			"how long finished partner deliveries (delivered or dead) and their reports are kept, a `duration` of at least 1h (days as hours: 720h); 0 keeps them forever (PARKD_DELIVERY_RETENTION)")
 		fs.StringVar(&c.trustedProxies, "trusted-proxies", getenv("PARKD_TRUSTED_PROXIES"), "reverse proxies whose X-Forwarded-For gives the client's address: IPs or CIDRs, comma-separated (PARKD_TRUSTED_PROXIES; default none)")
 	}
 	defPriv, err := envBool(getenv, "PARKD_ALLOW_PRIVATE_WEBHOOKS")
@@ -196,8 +198,9 @@ func declare(name string, c *Config, level *string, pgConns *int, getenv func(st
 		"let partner subscriptions deliver to loopback and private addresses (PARKD_ALLOW_PRIVATE_WEBHOOKS=1)")
 	defLease, err := envDuration(getenv, "PARKD_DELIVERY_LEASE", DefaultDeliveryLease)
 	envErr = errors.Join(envErr, err)
-	fs.DurationVar(&c.DeliveryLease, "delivery-lease", defLease,
-		"how long a node's claim on a delivery lasts before another may send it; attempts end within it (PARKD_DELIVERY_LEASE)")
+	c.DeliveryLease = defLease
+	fs.Var(durationFlag{&c.DeliveryLease}, "delivery-lease",
+		"how long (a `duration`) a node's claim on a delivery lasts before another may send it; attempts end within it (PARKD_DELIVERY_LEASE)")
 	if strings.HasSuffix(name, " migrate") {
 		fs.StringVar(&c.To, "to", getenv("PARKD_MIGRATE_TO"), "copy the SQLite database (--db, --data) into this empty postgres:// database, in --pg-schema if set, and verify the copy (PARKD_MIGRATE_TO)")
 	}
@@ -403,11 +406,53 @@ func envDuration(getenv func(string) string, key string, def time.Duration) (tim
 	if v == "" {
 		return def, nil
 	}
-	d, err := time.ParseDuration(v)
+	d, err := parseDuration(v)
 	if err != nil {
-		return 0, fmt.Errorf("%s: %q is not a duration such as 2m or 30s", key, v)
+		return 0, fmt.Errorf("%s: %w", key, err)
 	}
 	return d, nil
+}
+
+// parseDuration is time.ParseDuration with an error an operator can act
+// on. A Go duration has no days, and a retention is naturally said in
+// days: such a value is answered with the hours to write instead.
+func parseDuration(v string) (time.Duration, error) {
+	d, err := time.ParseDuration(v)
+	if err == nil {
+		return d, nil
+	}
+	if days, ok := strings.CutSuffix(v, "d"); ok {
+		n, err := strconv.ParseFloat(days, 64)
+		if err == nil && n >= 0 && n*24 < math.MaxInt64/float64(time.Hour) {
+			hours := time.Duration(n * 24 * float64(time.Hour))
+			as := hours.String()
+			if hours%time.Hour == 0 {
+				as = fmt.Sprintf("%dh", hours/time.Hour)
+			}
+			return 0, fmt.Errorf("%q: write days as hours, e.g. %s", v, as)
+		}
+	}
+	return 0, fmt.Errorf("%q is not a duration such as 2m or 30s", v)
+}
+
+// durationFlag is a duration flag that says what parseDuration says of a
+// bad value, where the flag package's own says only "parse error".
+type durationFlag struct{ d *time.Duration }
+
+func (f durationFlag) String() string {
+	if f.d == nil { // the zero value the flag package makes for its help
+		return "0s"
+	}
+	return f.d.String()
+}
+
+func (f durationFlag) Set(v string) error {
+	d, err := parseDuration(v)
+	if err != nil {
+		return err
+	}
+	*f.d = d
+	return nil
 }
 
 func envOr(getenv func(string) string, key, def string) string {

@@ -137,8 +137,13 @@ func TestParse(t *testing.T) {
 		// looking at; a negative one means nothing.
 		"retention negative": {[]string{"--delivery-retention", "-1h"}, nil, "delivery-retention: -1h0m0s is negative"},
 		"retention short":    {[]string{"--delivery-retention", "10m"}, nil, "delivery-retention: 10m0s is less than 1h"},
-		"retention days":     {[]string{"--delivery-retention", "30d"}, nil, "delivery-retention"},
-		"retention env":      {nil, map[string]string{"PARKD_DELIVERY_RETENTION": "30d"}, "PARKD_DELIVERY_RETENTION: \"30d\" is not a duration"},
+		// Go durations have no days: a value in days says how to write it.
+		"retention days":      {[]string{"--delivery-retention", "30d"}, nil, "delivery-retention: \"30d\": write days as hours, e.g. 720h"},
+		"retention env":       {nil, map[string]string{"PARKD_DELIVERY_RETENTION": "30d"}, "PARKD_DELIVERY_RETENTION: \"30d\": write days as hours, e.g. 720h"},
+		"retention half days": {nil, map[string]string{"PARKD_DELIVERY_RETENTION": "1.5d"}, "\"1.5d\": write days as hours, e.g. 36h"},
+		"lease days env":      {nil, map[string]string{"PARKD_DELIVERY_LEASE": "1d"}, "PARKD_DELIVERY_LEASE: \"1d\": write days as hours, e.g. 24h"},
+		"retention word":      {nil, map[string]string{"PARKD_DELIVERY_RETENTION": "a month"}, "PARKD_DELIVERY_RETENTION: \"a month\" is not a duration such as 2m or 30s"},
+		"retention word d":    {nil, map[string]string{"PARKD_DELIVERY_RETENTION": "good"}, "PARKD_DELIVERY_RETENTION: \"good\" is not a duration such as 2m or 30s"},
 		// A PostgreSQL node's setting without its PARKD_DB: not a SQLite node.
 		"conns on SQLite":     {[]string{"--pg-max-conns", "8"}, nil, "pg-max-conns"},
 		"conns env on SQLite": {nil, map[string]string{"PARKD_PG_MAX_CONNS": "8"}, "pg-max-conns"},

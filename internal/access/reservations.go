@@ -332,8 +332,9 @@ func ExitWithheld(rs []*park.Reservation) bool {
 // first: the car was inside during them (it came too early for one, or
 // without its entry right, or stayed on from another), and their windows,
 // prepaid, are not billed again. The stay takes them when it leaves
-// (ReservationJoined). A booked order whose window ended before the entry
-// expired unused and frees nothing.
+// (ReservationJoined), all but those a re-entry arrives on
+// (ReservationsUsedByReentry). A booked order whose window ended before
+// the entry expired unused and frees nothing.
 func windowsInside(ctx context.Context, tx park.Tx, st *park.Stay, at time.Time) ([]*park.Reservation, error) {
 	if st.State != park.StayIn {
 		return nil, nil // a stay that left took its reservations then
@@ -352,15 +353,34 @@ func windowsInside(ctx context.Context, tx park.Tx, st *park.Stay, at time.Time)
 }
 
 // ReservationsUsed links a stay closing at at without being priced (a
-// re-entry, a removal, a rental pickup) to the booked reservations it was
-// inside during: those its pricing would have freed (windowsInside), which
-// a priced close joins from Priced.Reservations. Each prepaid window is
-// used by one stay however the stay ends. Call it while st is inside.
+// removal, a rental pickup; a re-entry: ReservationsUsedByReentry) to the
+// booked reservations it was inside during: those its pricing would have
+// freed (windowsInside), which a priced close joins from
+// Priced.Reservations. Each prepaid window is used by one stay however the
+// stay ends. Call it while st is inside.
 func ReservationsUsed(ctx context.Context, tx park.Tx, st *park.Stay, at, now time.Time) error {
 	rs, err := windowsInside(ctx, tx, st, at)
 	if err != nil {
 		return err
 	}
+	return ReservationJoined(ctx, tx, rs, st, now)
+}
+
+// ReservationsUsedByReentry is ReservationsUsed for a stay closed at at
+// because its car was read entering again then (its exit was missed). An
+// order that grants entry and whose window covers at is left booked: the
+// driver is arriving on it, and the new entry enters on it
+// (ReservationFor) or, let in otherwise, takes it when it leaves. The old
+// stay takes the others, those whose window ended by the re-entry or that
+// withhold the entry right.
+func ReservationsUsedByReentry(ctx context.Context, tx park.Tx, st *park.Stay, at, now time.Time) error {
+	rs, err := windowsInside(ctx, tx, st, at)
+	if err != nil {
+		return err
+	}
+	rs = slices.DeleteFunc(rs, func(r *park.Reservation) bool {
+		return r.MayEnter && at.Before(r.To) // begun before at: windowsInside
+	})
 	return ReservationJoined(ctx, tx, rs, st, now)
 }
 

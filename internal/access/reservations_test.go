@@ -508,3 +508,111 @@ func TestUnpricedCloseTakesReservations(t *testing.T) {
 		}
 	})
 }
+
+// TestReentryLeavesTheOrderItArrivesOn: a car whose exit was missed is
+// read entering again during the window of a booked order that grants
+// entry: the driver is arriving on it, so the old stay, closed unpriced
+// at that entry, leaves it, and the arriving car enters on it like any
+// car arriving on its booking. Orders whose window ended before the
+// re-entry, or that withhold the entry right, are the old stay's as
+// before; an operator's removal during a window still takes the order.
+// The car first came at 08:00, a visitor; t0 is 09:00 local.
+func TestReentryLeavesTheOrderItArrivesOn(t *testing.T) {
+	state := func(t *testing.T, b *bundle, no string) *park.Reservation {
+		t.Helper()
+		got, err := b.Sys.Access.FindReservations(b.Ctx, access.ReservationQuery{PartnerID: "p1", LotCode: b.Lot, OrderNo: no})
+		if err != nil || len(got) != 1 {
+			t.Fatalf("order %s: %+v, %v", no, got, err)
+		}
+		return got[0]
+	}
+	// book syncs an order at 07:00 for from-to (offsets from t0), then
+	// lets the car in at 08:00, too early for any window from 09:00 on.
+	book := func(t *testing.T, b *bundle, no string, from, to time.Duration, mayEnter bool) (*park.Reservation, park.Decision) {
+		t.Helper()
+		in := b.order(no, "京A12345")
+		in.From, in.To, in.MayEnter = t0.Add(from), t0.Add(to), mayEnter
+		b.Clock.Set(t0.Add(-2 * time.Hour))
+		r := b.sync(t, in)
+		b.Clock.Set(t0.Add(-time.Hour))
+		d := b.Event(t, park.EventEntry, "京A12345", t0.Add(-time.Hour))
+		wantDecision(t, d, park.DecisionOpen, park.ReasonVisitor, 0)
+		return r, d
+	}
+	at1030 := t0.Add(90 * time.Minute)
+	// closedAt checks the old stay closed at 10:30 as a re-entry,
+	// unpriced, holding reservation resID ("" for none).
+	closedAt := func(t *testing.T, b *bundle, stayID, resID string) {
+		t.Helper()
+		st := b.Stay(t, stayID)
+		if st.State != park.StayOut || st.ExitAt == nil || !st.ExitAt.Equal(at1030) ||
+			st.Anomaly != park.AnomalyReentry || st.Total != 0 || st.ReservationID != resID {
+			t.Fatalf("old stay %+v, want out at %s (reentry, unpriced) with reservation %q", st, at1030, resID)
+		}
+	}
+
+	t.Run("booked 10:00-12:00, back at 10:30", func(t *testing.T) {
+		b := setup(t)
+		r, old := book(t, b, "ORD-RE1", time.Hour, 3*time.Hour, true)
+		b.Clock.Set(at1030)
+		d := b.Event(t, park.EventEntry, "京A12345", at1030)
+		wantDecision(t, d, park.DecisionOpen, park.ReasonReservation, 0)
+		closedAt(t, b, old.StayID, "")
+		if got := state(t, b, "ORD-RE1"); got.State != park.ReservationInside || got.StayID != d.StayID {
+			t.Fatalf("order after the re-entry %+v, want inside with stay %s", got, d.StayID)
+		}
+		if st := b.Stay(t, d.StayID); st.ReservationID != r.ID {
+			t.Fatalf("new stay's reservation %q, want %q", st.ReservationID, r.ID)
+		}
+		// Out at 11:30: 10:30-11:30 lies inside the prepaid window, so
+		// nothing is due and the reason is the reservation, where a
+		// visitor pays two started 30-minute blocks (400).
+		if fee(time.Hour) != 400 {
+			t.Fatal("test tariff changed")
+		}
+		at1130 := t0.Add(150 * time.Minute)
+		b.Clock.Set(at1130)
+		wantDecision(t, b.Event(t, park.EventExit, "京A12345", at1130), park.DecisionOpen, park.ReasonReservation, 0)
+		if got := state(t, b, "ORD-RE1"); got.State != park.ReservationDone || got.StayID != d.StayID {
+			t.Fatalf("order after the exit %+v, want done with stay %s", got, d.StayID)
+		}
+		if st := b.Stay(t, d.StayID); st.State != park.StayOut || st.Total != 0 {
+			t.Fatalf("new stay %+v, want out, total 0", st)
+		}
+	})
+	t.Run("booked 09:00-10:00, back at 10:30", func(t *testing.T) {
+		b := setup(t)
+		r, old := book(t, b, "ORD-RE2", 0, time.Hour, true)
+		b.Clock.Set(at1030)
+		wantDecision(t, b.Event(t, park.EventEntry, "京A12345", at1030), park.DecisionOpen, park.ReasonVisitor, 0)
+		closedAt(t, b, old.StayID, r.ID)
+		if got := state(t, b, "ORD-RE2"); got.State != park.ReservationDone || got.StayID != old.StayID {
+			t.Fatalf("order after the re-entry %+v, want done with the old stay %s", got, old.StayID)
+		}
+	})
+	t.Run("booked 10:00-12:00 without the entry right, back at 10:30", func(t *testing.T) {
+		b := setup(t)
+		r, old := book(t, b, "ORD-RE3", time.Hour, 3*time.Hour, false)
+		b.Clock.Set(at1030)
+		wantDecision(t, b.Event(t, park.EventEntry, "京A12345", at1030), park.DecisionOpen, park.ReasonVisitor, 0)
+		closedAt(t, b, old.StayID, r.ID)
+		if got := state(t, b, "ORD-RE3"); got.State != park.ReservationDone || got.StayID != old.StayID {
+			t.Fatalf("order after the re-entry %+v, want done with the old stay %s", got, old.StayID)
+		}
+	})
+	t.Run("booked 10:00-12:00, removed at 10:30 and back", func(t *testing.T) {
+		b := setup(t)
+		r, old := book(t, b, "ORD-RE4", time.Hour, 3*time.Hour, true)
+		b.Clock.Set(at1030)
+		if err := b.Sys.Gate.RemoveInside(b.Ctx, "", b.Lot, "京A12345", "desk", "towed"); err != nil {
+			t.Fatal(err)
+		}
+		if got := state(t, b, "ORD-RE4"); got.State != park.ReservationDone || got.StayID != old.StayID {
+			t.Fatalf("order after the removal %+v, want done with the removed stay %s", got, old.StayID)
+		}
+		if st := b.Stay(t, old.StayID); st.ReservationID != r.ID {
+			t.Fatalf("removed stay's reservation %q, want %q", st.ReservationID, r.ID)
+		}
+		wantDecision(t, b.Event(t, park.EventEntry, "京A12345", at1030), park.DecisionOpen, park.ReasonVisitor, 0)
+	})
+}

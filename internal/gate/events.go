@@ -505,12 +505,16 @@ func (s *Service) exit(ctx context.Context, tx park.Tx, l *park.Lot, in *EventIn
 // HandleEvent writes back at the end of the transaction). Every close
 // passes here, priced at at (pr) or not (nil), so the stay takes the
 // prepaid reservations it was inside during either way, and they turn
-// done with it.
+// done with it; closed by a re-entry, it leaves the order the car is
+// arriving on to the new entry.
 func (s *Service) closeStay(ctx context.Context, tx park.Tx, l *park.Lot, st *park.Stay, at time.Time, lane, anomaly string, pr *billing.Priced, now time.Time) error {
 	var err error
-	if pr != nil {
+	switch {
+	case pr != nil:
 		err = access.ReservationJoined(ctx, tx, pr.Reservations, st, now)
-	} else {
+	case anomaly == park.AnomalyReentry:
+		err = access.ReservationsUsedByReentry(ctx, tx, st, at, now)
+	default:
 		err = access.ReservationsUsed(ctx, tx, st, at, now)
 	}
 	if err != nil {

@@ -2,6 +2,7 @@ package charging_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -68,5 +69,60 @@ func BenchmarkMeteredLongSession(b *testing.B) {
 	}
 	if len(got.Readings) != 960+b.N {
 		b.Fatalf("%d readings kept, want %d", len(got.Readings), 960+b.N)
+	}
+}
+
+// BenchmarkSweepNothingDue is one sweep over 2,000 charging sessions
+// (100 cabinets of 20 ports, each session a few readings in) that none of
+// its rules acts on yet: what every node pays every few seconds beside
+// the chargers' own messages.
+func BenchmarkSweepNothingDue(b *testing.B) {
+	ctx := context.Background()
+	st := teststore.Open(b)
+	sys := system.New(system.Config{Store: st, Barriers: device.NewMemory()})
+	if _, err := sys.Gate.CreateLot(ctx, &park.Lot{Code: "BENCH", Name: "Bench", TimeZone: "Asia/Shanghai", Currency: "CNY",
+		Capacity: 100, MissedEntry: park.MissedEntryHold}); err != nil {
+		b.Fatal(err)
+	}
+	cs := sys.Charging
+	std, err := cs.CreateStandard(ctx, charging.StandardInput{Name: "bench", Family: park.FamilyTwoWheeler, Rules: energyRules})
+	if err != nil {
+		b.Fatal(err)
+	}
+	start := time.Now().UTC().Add(-10 * time.Minute)
+	for c := range 100 {
+		id := fmt.Sprintf("CAB%03d", c)
+		if _, err := cs.RegisterCharger(ctx, charging.ChargerInput{ID: id, LotCode: "BENCH", Family: park.FamilyTwoWheeler, Connectors: 20,
+			StandardID: std.ID, Password: "0123456789abcdef"}); err != nil {
+			b.Fatal(err)
+		}
+		for port := 1; port <= 20; port++ {
+			sess, err := cs.StartSession(ctx, charging.StartInput{ChargerID: id, Connector: port, Prepaid: 1_000_000, Source: park.SourceNative})
+			if err != nil {
+				b.Fatal(err)
+			}
+			txID, ok, err := cs.ChargerStarted(ctx, charging.Started{ChargerID: id, Connector: port, IDTag: sess.IDTag, At: start})
+			if err != nil || ok.Status != charging.TagAccepted {
+				b.Fatalf("start: %v, %v", ok, err)
+			}
+			for n := 1; n <= 3; n++ {
+				at := start.Add(time.Duration(n) * time.Minute)
+				if err := metered(ctx, cs, id, txID, []park.MeterReading{{At: at, EnergyWh: int64(n) * 10, PowerW: 300}}, false); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		if err := cs.Sweep(ctx); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.StopTimer()
+	page, err := cs.Sessions(ctx, park.ChargeSessionFilter{Status: park.SessionCharging, Limit: 1}, 0)
+	if err != nil || page.Total != 2000 {
+		b.Fatalf("sessions still charging after the sweeps: %+v, %v", page, err)
 	}
 }

@@ -126,34 +126,47 @@ func (s *Service) standards(ctx context.Context, tx park.Tx) standardOf {
 }
 
 // verdict says what the sweep does to a charging session at now: end it
-// as lost (billed to end), or ask its charger to stop for reason.
+// as lost (billed to end), or ask its charger to stop for reason. It
+// reads the charger only where its liveness decides: a session started
+// less than LostAfter ago cannot be lost (the charger's last heartbeat is
+// no earlier than that), and a stop asked is asked again only once due.
+// Most sessions are neither, and the sweep visits every one.
 func (s *Service) verdict(ctx context.Context, tx park.Tx, sess *park.ChargeSession, now time.Time, std standardOf) (lost bool, end time.Time, reason int, err error) {
-	c, err := tx.GetCharger(ctx, sess.ChargerID)
-	if err != nil {
-		return false, end, 0, err
-	}
 	st, loc, err := std(sess)
 	if err != nil {
 		return false, end, 0, err
 	}
-	seen := *sess.StartedAt
-	if c.LastHeartbeat != nil && c.LastHeartbeat.After(seen) {
-		seen = *c.LastHeartbeat
-	}
-	if now.Sub(seen) >= LostAfter {
-		// Billed to the charger's last sign of life: its last reading
-		// or heartbeat, but not past a stop parkd asked for.
-		end = seen
-		if n := len(sess.Readings); n > 0 && sess.Readings[n-1].At.After(end) {
-			end = sess.Readings[n-1].At
+	if now.Sub(*sess.StartedAt) >= LostAfter {
+		c, err := tx.GetCharger(ctx, sess.ChargerID)
+		if err != nil {
+			return false, end, 0, err
 		}
-		if sess.StopAsked != nil && end.After(*sess.StopAsked) {
-			end = *sess.StopAsked
+		seen := *sess.StartedAt
+		if c.LastHeartbeat != nil && c.LastHeartbeat.After(seen) {
+			seen = *c.LastHeartbeat
 		}
-		return true, end, 0, nil
+		if now.Sub(seen) >= LostAfter {
+			// Billed to the charger's last sign of life: its last
+			// reading or heartbeat, but not past a stop parkd asked for.
+			end = seen
+			if n := len(sess.Readings); n > 0 && sess.Readings[n-1].At.After(end) {
+				end = sess.Readings[n-1].At
+			}
+			if sess.StopAsked != nil && end.After(*sess.StopAsked) {
+				end = *sess.StopAsked
+			}
+			return true, end, 0, nil
+		}
 	}
 	if sess.StopAsked != nil {
-		if c.Online && stopOwed(sess, now) {
+		if !stopOwed(sess, now) {
+			return false, end, 0, nil
+		}
+		c, err := tx.GetCharger(ctx, sess.ChargerID)
+		if err != nil {
+			return false, end, 0, err
+		}
+		if c.Online {
 			return false, end, sess.StopReason, nil // asked, and still charging
 		}
 		return false, end, 0, nil

@@ -1,11 +1,14 @@
 package web_test
 
 import (
+	"fmt"
+	"html"
 	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"parkd/internal/deliveries"
 	"parkd/internal/park"
@@ -123,5 +126,63 @@ func TestAccessAndAudit(t *testing.T) {
 	}
 	if st, _, _ := b.get(page); st != http.StatusSeeOther {
 		t.Fatalf("op still signed in after being signed out everywhere: %d", st)
+	}
+}
+
+// The deliveries page shows a page at a time, newest first, and links
+// the next only while older deliveries follow; the filter goes along.
+func TestDeliveriesPaged(t *testing.T) {
+	s := newSite(t)
+	s.user(t, "ana", park.RoleAdmin)
+	if _, err := s.Sys.Partners.CreatePartner(s.Ctx, &park.Partner{ID: "app", Name: "App", Dialect: systemtest.Dialects[0],
+		Type: park.PartnerNormal, Lots: []string{s.Lot}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Sys.Deliveries.CreateSubscription(s.Ctx, "app", deliveries.SubscriptionInput{Report: park.ReportEntry,
+		URL: "https://app.example/hooks"}); err != nil {
+		t.Fatal(err)
+	}
+	const page = 100 // the console's page of deliveries
+	at := s.Clock.Now()
+	enqueue := func(i int) {
+		t.Helper()
+		r := &park.Report{ID: fmt.Sprintf("r%03d", i), Kind: park.ReportEntry, LotCode: s.Lot, Key: fmt.Sprintf("k%03d", i),
+			At: at.Add(time.Duration(i) * time.Second), Data: []byte(`{}`)}
+		if err := s.Store.Update(s.Ctx, func(tx park.Tx) error { _, err := tx.Enqueue(s.Ctx, r); return err }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := range page {
+		enqueue(i)
+	}
+	reports := regexp.MustCompile(`<small class="code">(r\d{3})</small>`)
+	next := regexp.MustCompile(`<a id="deliveries-next" href="([^"]+)">`)
+	b := s.browser(t)
+	b.mustLogin("ana")
+	path := "/console/deliveries?partner=app"
+	_, body, _ := b.get(path)
+	if n := len(reports.FindAllStringSubmatch(body, -1)); n != page || next.MatchString(body) {
+		t.Fatalf("%d deliveries: %d shown, next link %v, want %d and no link", page, n, next.FindStringSubmatch(body), page)
+	}
+	enqueue(page)
+	_, body, _ = b.get(path)
+	got := reports.FindAllStringSubmatch(body, -1)
+	if len(got) != page || got[0][1] != fmt.Sprintf("r%03d", page) {
+		t.Fatalf("%d deliveries: %d shown, the first %v, want %d from the newest", page+1, len(got), got[:min(1, len(got))], page)
+	}
+	m := next.FindStringSubmatch(body)
+	if m == nil {
+		t.Fatalf("%d deliveries: no link to the older one", page+1)
+	}
+	link := html.UnescapeString(m[1])
+	if !strings.Contains(link, "partner=app") {
+		t.Errorf("the next page %q drops the partner", link)
+	}
+	_, body, _ = b.get(link)
+	if got := reports.FindAllStringSubmatch(body, -1); len(got) != 1 || got[0][1] != "r000" || next.MatchString(body) {
+		t.Fatalf("the next page: %v, want r000 alone and no further link", got)
+	}
+	if st, _, _ := b.get("/console/deliveries?before=x"); st != http.StatusBadRequest {
+		t.Errorf("a page that is no page: %d, want 400", st)
 	}
 }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
 	"time"
 
@@ -61,7 +62,11 @@ type deliveriesData struct {
 	Deliveries     []deliveryRow
 	CanReplay      bool
 	Replayed       string
+	Next           string // the next page's link, while older deliveries follow
 }
+
+// deliveriesPage is how many deliveries the page shows at a time.
+const deliveriesPage = 100
 
 // deliveryRow is a delivery with when its report was made, in its lot's
 // time as the audit log writes it (auditTime).
@@ -78,9 +83,26 @@ func (w *Console) deliveries(rw http.ResponseWriter, r *http.Request, p *operato
 	d := deliveriesData{Partner: q.Get("partner"), State: q.Get("state"), CanReplay: p.Role == park.RoleAdmin,
 		Replayed: q.Get("replayed"),
 		States:   []string{park.DeliveryPending, park.DeliverySending, park.DeliveryFailed, park.DeliveryDelivered, park.DeliveryDead}}
-	ds, err := w.sys.Deliveries.ListDeliveries(r.Context(), deliveries.DeliveryQuery{PartnerID: d.Partner, State: d.State, Limit: 100})
+	var before int64 // the page of deliveries older than this one's (0: the newest)
+	if v := q.Get("before"); v != "" {
+		var err error
+		if before, err = strconv.ParseInt(v, 10, 64); err != nil || before < 1 {
+			return park.Invalid("before", "%q is not a page of the deliveries", v)
+		}
+	}
+	ds, more, err := w.sys.Deliveries.DeliveryPage(r.Context(), deliveries.DeliveryQuery{PartnerID: d.Partner, State: d.State,
+		BeforeSeq: before, Limit: deliveriesPage})
 	if err != nil {
 		return err
+	}
+	if more {
+		next := url.Values{"before": {strconv.FormatInt(ds[len(ds)-1].Seq, 10)}}
+		for k, v := range map[string]string{"partner": d.Partner, "state": d.State} {
+			if v != "" {
+				next.Set(k, v)
+			}
+		}
+		d.Next = Prefix + "deliveries?" + next.Encode()
 	}
 	locs, err := w.lotZones(r.Context())
 	if err != nil {

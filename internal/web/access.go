@@ -224,7 +224,7 @@ func (w *Console) denyAsk(rw http.ResponseWriter, r *http.Request, p *operators.
 	if e.Category != park.ListWhite || e.Kind != park.AccessDeny { // as DeleteDenyEntry refuses it
 		return park.Errorf(park.ENotFound, "deny entry %q not found", e.ID)
 	}
-	w.confirm(rw, r, p, "overview", "confirm_undeny", e.Plate, "remove", r.URL.Path, Prefix+"lots/"+l.Code+"/access")
+	w.confirm(rw, r, p, "overview", "confirm_undeny", "remove", r.URL.Path, Prefix+"lots/"+l.Code+"/access", nil, e.Plate)
 	return nil
 }
 

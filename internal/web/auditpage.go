@@ -144,7 +144,7 @@ func (w *Console) revokeAsk(rw http.ResponseWriter, r *http.Request, p *operator
 	if err != nil {
 		return err
 	}
-	w.confirm(rw, r, p, "audit", "confirm_revoke", o.Name, "sign_out_everywhere", r.URL.Path, Prefix+"audit")
+	w.confirm(rw, r, p, "audit", "confirm_revoke", "sign_out_everywhere", r.URL.Path, Prefix+"audit", nil, o.Name)
 	return nil
 }
 

@@ -77,6 +77,9 @@ func (w *Console) lanes(rw http.ResponseWriter, r *http.Request, p *operators.Pr
 	return nil
 }
 
+// liftQuestions ask before a command that lifts a barrier.
+var liftQuestions = map[string]string{park.GateOpen: "confirm_open", park.GateHoldOpen: "confirm_hold_open"}
+
 func (w *Console) laneCommand(rw http.ResponseWriter, r *http.Request, p *operators.Principal) error {
 	l, err := w.lotFor(r, p)
 	if err != nil {
@@ -86,11 +89,16 @@ func (w *Console) laneCommand(rw http.ResponseWriter, r *http.Request, p *operat
 		return err
 	}
 	cmd, reason := r.PostFormValue("command"), strings.TrimSpace(r.PostFormValue("reason"))
+	lane := r.PathValue("lane")
+	// A lift lets a car through unpaid: asked first. Lowering a barrier
+	// or ending a hold lets no one through.
+	if key, ok := liftQuestions[cmd]; ok && w.askFirst(rw, r, p, "overview", key, cmd, Prefix+"lots/"+l.Code+"/lanes", lane) {
+		return nil
+	}
 	by := "operator:" + p.Name
 	if len(by) > 64 {
 		by = by[:64]
 	}
-	lane := r.PathValue("lane")
 	res, err := w.sys.Gate.SendGateCommand(r.Context(), gate.GateCommandInput{LotCode: l.Code, Lane: lane, Command: cmd, By: by,
 		Reason: reason})
 	if err != nil {

@@ -53,7 +53,7 @@ func TestLanes(t *testing.T) {
 	})
 	t.Run("OpenNeedsAReason", func(t *testing.T) {
 		op.get(page)
-		st, body, _ := op.post(page+"/in-1/command", url.Values{"command": {"open"}, "reason": {"  "}})
+		st, body, _ := op.post(page+"/in-1/command", url.Values{"confirmed": {"1"}, "command": {"open"}, "reason": {"  "}})
 		if st != http.StatusBadRequest || !strings.Contains(body, "is required: a barrier lifted by hand") {
 			t.Fatalf("open without a reason: %d\n%s", st, body)
 		}
@@ -63,7 +63,7 @@ func TestLanes(t *testing.T) {
 	})
 	t.Run("OpenIsAnAbnormalLift", func(t *testing.T) {
 		op.get(page)
-		st, _, loc := op.post(page+"/in-1/command", url.Values{"command": {"open"}, "reason": {"driver lost the ticket"}})
+		st, _, loc := op.post(page+"/in-1/command", url.Values{"confirmed": {"1"}, "command": {"open"}, "reason": {"driver lost the ticket"}})
 		if st != http.StatusSeeOther || !strings.HasPrefix(loc, page+"?sent=") {
 			t.Fatalf("open: %d to %q", st, loc)
 		}
@@ -89,7 +89,7 @@ func TestLanes(t *testing.T) {
 		if st != http.StatusOK || strings.Contains(body, `value="open"`) {
 			t.Fatalf("a read-only operator's lanes page: %d, with buttons: %v", st, strings.Contains(body, `value="open"`))
 		}
-		st, _, _ = v.post(page+"/in-1/command", url.Values{"command": {"open"}, "reason": {"test"}})
+		st, _, _ = v.post(page+"/in-1/command", url.Values{"confirmed": {"1"}, "command": {"open"}, "reason": {"test"}})
 		if st != http.StatusForbidden {
 			t.Fatalf("a read-only operator opened a barrier: %d", st)
 		}
@@ -101,7 +101,7 @@ func TestLanes(t *testing.T) {
 			t.Fatalf("another lot's operator: %d, want 404", st)
 		}
 		o.get("/console/lots/OTHER/lanes")
-		if st, _, _ := o.post(page+"/in-1/command", url.Values{"command": {"open"}, "reason": {"x"}}); st != http.StatusNotFound {
+		if st, _, _ := o.post(page+"/in-1/command", url.Values{"confirmed": {"1"}, "command": {"open"}, "reason": {"x"}}); st != http.StatusNotFound {
 			t.Fatalf("another lot's operator commanded a barrier: %d, want 404", st)
 		}
 	})
@@ -168,7 +168,7 @@ func TestLaneWithSlash(t *testing.T) {
 		if action == "" {
 			t.Fatalf("lane %q: no command form addressed to it in %q", lane, m)
 		}
-		st, _, loc := op.post(action, url.Values{"command": {"open"}, "reason": {"test"}})
+		st, _, loc := op.post(action, url.Values{"confirmed": {"1"}, "command": {"open"}, "reason": {"test"}})
 		if st != http.StatusSeeOther || !strings.HasPrefix(loc, page+"?sent=") {
 			t.Fatalf("lane %q: open through %q: %d to %q", lane, action, st, loc)
 		}
@@ -188,7 +188,7 @@ func TestRefusalNamesTheField(t *testing.T) {
 	op := s.browser(t)
 	op.mustLogin("op")
 	op.get(page)
-	st, body, _ := op.post(page+"/in-1/command", url.Values{"command": {"open"}, "reason": {strings.Repeat("a", 300)}})
+	st, body, _ := op.post(page+"/in-1/command", url.Values{"confirmed": {"1"}, "command": {"open"}, "reason": {strings.Repeat("a", 300)}})
 	if st != http.StatusBadRequest || !strings.Contains(body, `id="error-message">reason: must be valid text of at most 256 characters<`) {
 		t.Fatalf("a 300-character reason: %d\n%s", st, body)
 	}
@@ -204,7 +204,7 @@ func TestFormTooLarge(t *testing.T) {
 	op := s.browser(t)
 	op.mustLogin("op")
 	op.get(page)
-	st, body, _ := op.post(page+"/in-1/command", url.Values{"command": {"open"}, "reason": {strings.Repeat("a", 1<<20)}})
+	st, body, _ := op.post(page+"/in-1/command", url.Values{"confirmed": {"1"}, "command": {"open"}, "reason": {strings.Repeat("a", 1<<20)}})
 	if st != http.StatusRequestEntityTooLarge || !strings.Contains(body, "larger than 1 MiB") {
 		t.Fatalf("a 1 MiB reason: %d\n%s", st, body)
 	}

@@ -194,7 +194,7 @@ func TestErrorsInOperatorsLanguage(t *testing.T) {
 	})
 	t.Run("Invalid", func(t *testing.T) {
 		pt.get("/console/lots/" + s.Lot + "/lanes")
-		st, body, _ := pt.post("/console/lots/"+s.Lot+"/lanes/in-1/command", url.Values{"command": {"open"}})
+		st, body, _ := pt.post("/console/lots/"+s.Lot+"/lanes/in-1/command", url.Values{"confirmed": {"1"}, "command": {"open"}})
 		check(t, st, body, http.StatusBadRequest, "Dado inválido no campo &#34;Motivo&#34;", "")
 		zh.get("/console/lots/" + s.Lot + "/access")
 		st, body, _ = zh.post("/console/lots/"+s.Lot+"/whitelist", url.Values{"plate": {"沪B12345"},
@@ -236,7 +236,7 @@ func TestLaneValuesInOperatorsLanguage(t *testing.T) {
 	pt := s.browser(t)
 	pt.mustLogin("maria")
 	pt.get(page)
-	if st, _, _ := pt.post(page+"/in-1/command", url.Values{"command": {"open"}, "reason": {"ticket perdido"}}); st != http.StatusSeeOther {
+	if st, _, _ := pt.post(page+"/in-1/command", url.Values{"confirmed": {"1"}, "command": {"open"}, "reason": {"ticket perdido"}}); st != http.StatusSeeOther {
 		t.Fatalf("open: %d", st)
 	}
 	for _, c := range []struct {
@@ -279,7 +279,7 @@ func TestReleaseButtonLabel(t *testing.T) {
 	pt := s.browser(t)
 	pt.mustLogin("maria")
 	pt.get(page)
-	if st, _, _ := pt.post(page+"/in-1/command", url.Values{"command": {"hold_open"}, "reason": {"evento"}}); st != http.StatusSeeOther {
+	if st, _, _ := pt.post(page+"/in-1/command", url.Values{"confirmed": {"1"}, "command": {"hold_open"}, "reason": {"evento"}}); st != http.StatusSeeOther {
 		t.Fatalf("hold open: %d", st)
 	}
 	for who, want := range map[string]string{"li": "取消常开", "maria": "Voltar ao normal"} {
@@ -612,7 +612,7 @@ func TestTimelineInOperatorsLanguage(t *testing.T) {
 	pt := s.browser(t)
 	pt.mustLogin("maria")
 	pt.get(page)
-	if st, _, _ := pt.post(page+"/in-1/command", url.Values{"command": {"open"}, "reason": {"ticket perdido"}}); st != http.StatusSeeOther {
+	if st, _, _ := pt.post(page+"/in-1/command", url.Values{"confirmed": {"1"}, "command": {"open"}, "reason": {"ticket perdido"}}); st != http.StatusSeeOther {
 		t.Fatalf("open: %d", st)
 	}
 	for who, want := range map[string]string{

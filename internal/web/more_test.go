@@ -43,7 +43,7 @@ func TestPartnersAndReplay(t *testing.T) {
 	if report == nil || !strings.Contains(body, `<td>entry <small`) {
 		t.Fatalf("the entry's delivery is not listed with a replay button:\n%s", body)
 	}
-	st, _, loc := b.post("/console/deliveries/replay", url.Values{"partner": {"app"}, "subscription": {sub.ID}, "report": {report[1]}})
+	st, _, loc := b.post("/console/deliveries/replay", url.Values{"confirmed": {"1"}, "partner": {"app"}, "subscription": {sub.ID}, "report": {report[1]}})
 	if st != http.StatusSeeOther || !strings.HasPrefix(loc, "/console/deliveries?partner=app&replayed=") {
 		t.Fatalf("replay: %d to %q", st, loc)
 	}
@@ -58,7 +58,7 @@ func TestPartnersAndReplay(t *testing.T) {
 	if strings.Contains(body, "/console/deliveries/replay") {
 		t.Error("a read-only operator is offered a replay")
 	}
-	if st, _, _ := v.post("/console/deliveries/replay", url.Values{"partner": {"app"}, "subscription": {sub.ID}, "report": {report[1]}}); st != http.StatusForbidden {
+	if st, _, _ := v.post("/console/deliveries/replay", url.Values{"confirmed": {"1"}, "partner": {"app"}, "subscription": {sub.ID}, "report": {report[1]}}); st != http.StatusForbidden {
 		t.Errorf("a read-only replay: %d, want 403", st)
 	}
 	o := s.browser(t)

@@ -128,6 +128,9 @@ func (w *Console) replay(rw http.ResponseWriter, r *http.Request, p *operators.P
 	if report == "" {
 		return park.Invalid("report", "name the report to send again")
 	}
+	if w.askFirst(rw, r, p, "partners", "confirm_replay", "replay", Prefix+"deliveries?partner="+url.QueryEscape(partner), report, partner) {
+		return nil
+	}
 	n, err := w.sys.Deliveries.Redeliver(r.Context(), partner, sub, report, time.Time{})
 	if err != nil {
 		return err

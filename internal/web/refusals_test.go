@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"html"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -8,8 +9,10 @@ import (
 	"testing"
 	"time"
 
+	"parkd/internal/deliveries"
 	"parkd/internal/operators"
 	"parkd/internal/park"
+	"parkd/internal/systemtest"
 )
 
 // A refusal of the core reads wholly in the operator's language: worded
@@ -96,7 +99,7 @@ func TestRefusalsWhollyInOperatorsLanguage(t *testing.T) {
 	s.Event(t, park.EventEntry, "沪A12345", now.Add(-time.Hour)) // the camera reports lane in-1
 	lanes := "/console/lots/" + s.Lot + "/lanes"
 	pt.get(lanes)
-	if st, _, _ := pt.post(lanes+"/in-1/command", url.Values{"command": {"hold_open"}, "reason": {"evento"}}); st != http.StatusSeeOther {
+	if st, _, _ := pt.post(lanes+"/in-1/command", url.Values{"confirmed": {"1"}, "command": {"hold_open"}, "reason": {"evento"}}); st != http.StatusSeeOther {
 		t.Fatalf("hold open: %d", st)
 	}
 	for _, c := range []struct {
@@ -260,5 +263,146 @@ func TestSignOutEverywhereAsksFirst(t *testing.T) {
 	}
 	if st, _, _ := op.get("/console/"); st != http.StatusSeeOther {
 		t.Fatalf("op still signed in after confirming: %d", st)
+	}
+}
+
+// confirmForm is what the confirmation page's form posts: its hidden
+// fields, as a browser sends them.
+func confirmForm(t *testing.T, body string) url.Values {
+	t.Helper()
+	f := regexp.MustCompile(`(?s)<form method="post" action="[^"]*" class="card narrow" id="confirm">.*?</form>`).FindString(body)
+	if f == "" {
+		t.Fatalf("no confirmation form:\n%s", body)
+	}
+	v := url.Values{}
+	for _, m := range regexp.MustCompile(`<input type="hidden" name="([^"]+)" value="([^"]*)">`).FindAllStringSubmatch(f, -1) {
+		v.Add(html.UnescapeString(m[1]), html.UnescapeString(m[2]))
+	}
+	return v
+}
+
+// Lifting a barrier, holding a lane open and sending a report again ask
+// first, in the operator's language: the button's post changes nothing
+// and shows the question; the question's own post acts.
+func TestBarrierAndReplayAskFirst(t *testing.T) {
+	s := newSite(t)
+	for _, o := range []struct{ name, lang string }{{"ana", "en"}, {"li", "zh"}, {"maria", "pt"}} {
+		if _, err := s.Sys.Operators.Add(s.Ctx, "tester", operators.NewOperator{Name: o.name, Role: park.RoleAdmin, Language: o.lang,
+			Password: pw}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := s.Sys.Partners.CreatePartner(s.Ctx, &park.Partner{ID: "app", Name: "App", Dialect: systemtest.Dialects[0],
+		Type: park.PartnerNormal, Lots: []string{s.Lot}}); err != nil {
+		t.Fatal(err)
+	}
+	sub, err := s.Sys.Deliveries.CreateSubscription(s.Ctx, "app", deliveries.SubscriptionInput{Report: park.ReportEntry,
+		URL: "https://app.example/hooks"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Event(t, park.EventEntry, "沪A12345", s.Clock.Now())
+	ds, err := s.Sys.Deliveries.ListDeliveries(s.Ctx, deliveries.DeliveryQuery{PartnerID: "app"})
+	if err != nil || len(ds) != 1 {
+		t.Fatalf("deliveries %v, %v", ds, err)
+	}
+	report := ds[0].ReportID
+	lanes := "/console/lots/" + s.Lot + "/lanes"
+	command := lanes + "/in-1/command"
+	question := regexp.MustCompile(`id="confirm-question">([^<]*)<`)
+	commands := func() int {
+		t.Helper()
+		log, err := s.Sys.Gate.GateLog(s.Ctx, s.Lot, "in-1", 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(log)
+	}
+	replays := func() int {
+		t.Helper()
+		es, err := s.Sys.Operators.ListAudit(s.Ctx, park.AuditFilter{Limit: 1000})
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for _, e := range es {
+			if e.Action == "delivery.replay" {
+				n++
+			}
+		}
+		return n
+	}
+	for _, c := range []struct {
+		who                string
+		open, hold, replay string
+		openYes, replayYes string
+	}{
+		{"ana", "Lift the barrier of lane in-1? The lift is logged as abnormal and reported to partners.",
+			"Hold lane in-1 open? Every car passes until it is released.",
+			"Send " + report + " to app again? The partner receives the report once more.", "Open", "Send again"},
+		{"li", "确定抬起车道 in-1 的道闸吗？此次抬杆将记为异常抬杆并推送给合作方。",
+			"确定将车道 in-1 设为常开吗？取消常开前所有车辆将直接通行。",
+			"确定向 app 重新推送 " + report + " 吗？合作方将再次收到该推送。", "开闸", "重新推送"},
+		{"maria", "Abrir a cancela da pista in-1? A abertura fica registrada como manual e é informada aos parceiros.",
+			"Manter aberta a pista in-1? Todos os veículos passam até ela voltar ao normal.",
+			"Enviar " + report + " de novo a app? O parceiro recebe o relatório mais uma vez.", "Abrir", "Enviar de novo"},
+	} {
+		b := s.browser(t)
+		b.mustLogin(c.who)
+		b.get(lanes)
+		for _, a := range []struct{ command, want string }{{park.GateOpen, c.open}, {park.GateHoldOpen, c.hold}} {
+			before := commands()
+			st, body, _ := b.post(command, url.Values{"command": {a.command}, "reason": {"driver lost the ticket"}})
+			if m := question.FindStringSubmatch(body); st != http.StatusOK || m == nil || html.UnescapeString(m[1]) != a.want {
+				t.Errorf("%s %s: %d %q, want %q\n%s", c.who, a.command, st, m, a.want, body)
+			}
+			if !strings.Contains(body, `href="`+lanes+`" id="confirm-cancel"`) {
+				t.Errorf("%s %s: no way back to the lanes", c.who, a.command)
+			}
+			if commands() != before {
+				t.Fatalf("%s: asking to %s commanded the barrier", c.who, a.command)
+			}
+			if a.command == park.GateOpen && !strings.Contains(body, `id="confirm-yes">`+c.openYes+`<`) {
+				t.Errorf("%s: the confirming button is not %q:\n%s", c.who, c.openYes, body)
+			}
+		}
+		// Close and release act at once: they lift nothing.
+		before := commands()
+		if st, _, _ := b.post(command, url.Values{"command": {park.GateClose}}); st != http.StatusSeeOther || commands() != before+1 {
+			t.Fatalf("%s: close: %d", c.who, st)
+		}
+
+		b.get("/console/deliveries?partner=app")
+		n := replays()
+		st, body, _ := b.post("/console/deliveries/replay", url.Values{"partner": {"app"}, "subscription": {sub.ID}, "report": {report}})
+		if m := question.FindStringSubmatch(body); st != http.StatusOK || m == nil || html.UnescapeString(m[1]) != c.replay ||
+			!strings.Contains(body, `id="confirm-yes">`+c.replayYes+`<`) {
+			t.Errorf("%s replay: %d %q, want %q\n%s", c.who, st, m, c.replay, body)
+		}
+		if replays() != n {
+			t.Fatalf("%s: asking sent the report again", c.who)
+		}
+	}
+
+	// The question's own post acts: the barrier lifts once, with the
+	// reason typed, and the report is sent again.
+	b := s.browser(t)
+	b.mustLogin("li")
+	b.get(lanes)
+	before := commands()
+	_, body, _ := b.post(command, url.Values{"command": {park.GateOpen}, "reason": {"driver lost the ticket"}})
+	st, _, loc := b.post(command, confirmForm(t, body))
+	if st != http.StatusSeeOther || !strings.HasPrefix(loc, lanes+"?sent=") || commands() != before+1 {
+		t.Fatalf("confirming the lift: %d to %q, %d commands, want %d", st, loc, commands(), before+1)
+	}
+	if log, _ := s.Sys.Gate.GateLog(s.Ctx, s.Lot, "in-1", 1); log[0].Command != park.GateOpen || log[0].Reason != "driver lost the ticket" {
+		t.Fatalf("the lift confirmed: %+v", log[0])
+	}
+	b.get("/console/deliveries?partner=app")
+	n := replays()
+	_, body, _ = b.post("/console/deliveries/replay", url.Values{"partner": {"app"}, "subscription": {sub.ID}, "report": {report}})
+	st, _, loc = b.post("/console/deliveries/replay", confirmForm(t, body))
+	if st != http.StatusSeeOther || !strings.HasPrefix(loc, "/console/deliveries?partner=app&replayed=1") || replays() != n+1 {
+		t.Fatalf("confirming the replay: %d to %q, %d replays, want %d", st, loc, replays(), n+1)
 	}
 }

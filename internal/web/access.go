@@ -218,11 +218,11 @@ func (w *Console) denyAsk(rw http.ResponseWriter, r *http.Request, p *operators.
 		return err
 	}
 	e, err := w.sys.Access.GetWhitelist(r.Context(), l.Code, r.PathValue("id"))
-	if err != nil {
-		return err
+	if err == nil && (e.Category != park.ListWhite || e.Kind != park.AccessDeny) { // as DeleteDenyEntry refuses it
+		err = park.Errorf(park.ENotFound, "deny entry %q not found", e.ID)
 	}
-	if e.Category != park.ListWhite || e.Kind != park.AccessDeny { // as DeleteDenyEntry refuses it
-		return park.Errorf(park.ENotFound, "deny entry %q not found", e.ID)
+	if err != nil {
+		return notFoundAs(err, "deny_entry", r.PathValue("id"))
 	}
 	w.confirm(rw, r, p, "overview", "confirm_undeny", "remove", r.URL.Path, Prefix+"lots/"+l.Code+"/access", nil, e.Plate)
 	return nil
@@ -238,7 +238,7 @@ func (w *Console) denyDelete(rw http.ResponseWriter, r *http.Request, p *operato
 		return err
 	}
 	if err := w.sys.Access.DeleteDenyEntry(r.Context(), l.Code, r.PathValue("id")); err != nil {
-		return err
+		return notFoundAs(err, "deny_entry", r.PathValue("id"))
 	}
 	http.Redirect(rw, r, Prefix+"lots/"+l.Code+"/access?undenied=1", http.StatusSeeOther)
 	return nil

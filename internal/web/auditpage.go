@@ -142,7 +142,7 @@ func (w *Console) revokeAsk(rw http.ResponseWriter, r *http.Request, p *operator
 	}
 	o, err := w.sys.Operators.Get(r.Context(), r.PathValue("name"))
 	if err != nil {
-		return err
+		return notFoundAs(err, "operator", r.PathValue("name"))
 	}
 	w.confirm(rw, r, p, "audit", "confirm_revoke", "sign_out_everywhere", r.URL.Path, Prefix+"audit", nil, o.Name)
 	return nil
@@ -153,7 +153,7 @@ func (w *Console) revokeUser(rw http.ResponseWriter, r *http.Request, p *operato
 		return errForbidden
 	}
 	if _, err := w.sys.Operators.RevokeSessions(r.Context(), p.Name, r.PathValue("name")); err != nil {
-		return err
+		return notFoundAs(err, "operator", r.PathValue("name"))
 	}
 	http.Redirect(rw, r, Prefix+"audit?revoked="+r.PathValue("name"), http.StatusSeeOther)
 	return nil

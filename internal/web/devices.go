@@ -47,7 +47,7 @@ func (w *Console) image(rw http.ResponseWriter, r *http.Request, p *operators.Pr
 		err = park.Errorf(park.ENotFound, "image %q not found", r.PathValue("id"))
 	}
 	if err != nil {
-		return err
+		return notFoundAs(err, "image", r.PathValue("id"))
 	}
 	ct := "application/octet-stream"
 	switch im.ContentType {

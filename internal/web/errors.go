@@ -77,6 +77,27 @@ func (e *badTime) Error() string {
 	return fmt.Sprintf("%s: %q is not a date and time", e.field, e.value)
 }
 
+// missing is a thing a page named by its id (in its path or form) that
+// the core did not find, or that the operator may not see, which reads
+// the same: worded with its kind (a word kind_<kind>) and id. core is
+// the core's own error, whose message an English page keeps.
+type missing struct {
+	kind, id string
+	core     *park.Error
+}
+
+func (e *missing) Error() string { return fmt.Sprintf("%s %q not found", e.kind, e.id) }
+
+// notFoundAs names what a page's look-up of id did not find: a kind of
+// thing (kind_<kind>, en/zh/pt). Any other error is err as it is.
+func notFoundAs(err error, kind, id string) error {
+	var pe *park.Error
+	if errors.As(err, &pe) && pe.Code == park.ENotFound {
+		return &missing{kind: kind, id: id, core: pe}
+	}
+	return err
+}
+
 // describe is the one table from errors to what an operator of lang
 // sees. English keeps the core's message, which names the field as the
 // API does; Chinese and Portuguese get the console's words only, from
@@ -84,6 +105,7 @@ func (e *badTime) Error() string {
 func describe(lang string, err error) pageError {
 	var pe *park.Error
 	var bt *badTime
+	var ms *missing
 	switch {
 	case errors.Is(err, errForbidden):
 		return pageError{Status: http.StatusForbidden, Message: translate(lang, "err_forbidden")}
@@ -91,6 +113,12 @@ func describe(lang string, err error) pageError {
 		return pageError{Status: http.StatusForbidden, Message: translate(lang, "err_csrf")}
 	case errors.Is(err, errTooLarge):
 		return pageError{Status: http.StatusRequestEntityTooLarge, Message: translate(lang, "err_too_large")}
+	case errors.As(err, &ms):
+		e := pageError{Status: http.StatusNotFound, Message: fmt.Sprintf(translate(lang, "err_missing"), translate(lang, "kind_"+ms.kind), ms.id)}
+		if ms.core != nil && lang == "en" {
+			e.Message = ms.core.Message
+		}
+		return e
 	case errors.As(err, &bt):
 		if lang == "en" {
 			return pageError{Status: http.StatusBadRequest, Message: bt.Error()}

@@ -347,9 +347,19 @@ var words = map[string][3]string{ // en, zh, pt
 	"cancel":                        {"Cancel", "取消", "Cancelar"},
 	"confirm_undeny":                {"Take %s off the deny list? Its car will no longer be refused.", "确定将 %s 移出黑名单吗？移出后将不再拒绝该车辆入场。", "Retirar %s da lista negra? A entrada do veículo deixará de ser recusada."},
 	"confirm_revoke":                {"Sign %s out everywhere? Every session of this operator ends at once.", "确定让 %s 在所有地方退出吗？该操作员的所有会话将立即结束。", "Desconectar %s em todos os lugares? Todas as sessões deste operador terminam na hora."},
-	"confirm_open":                  {"Lift the barrier of lane %s? The lift is logged as abnormal and reported to partners.", "确定抬起车道 %s 的道闸吗？此次抬杆将记为异常抬杆并推送给合作方。", "Abrir a cancela da pista %s? A abertura fica registrada como manual e é informada aos parceiros."},
-	"confirm_hold_open":             {"Hold lane %s open? Every car passes until it is released.", "确定将车道 %s 设为常开吗？取消常开前所有车辆将直接通行。", "Manter aberta a pista %s? Todos os veículos passam até ela voltar ao normal."},
-	"confirm_replay":                {"Send %s to %s again? The partner receives the report once more.", "确定向 %[2]s 重新推送 %[1]s 吗？合作方将再次收到该推送。", "Enviar %s de novo a %s? O parceiro recebe o relatório mais uma vez."},
+	"err_missing":                   {"%s %s not found: it does not exist, or is not in a lot you may see", "未找到%s %s：不存在，或不在您可查看的车场范围内。", "Não encontrado: %s %s. Não existe, ou não está entre os estacionamentos que você pode ver."},
+	// What a page named and did not find (err_missing).
+	"kind_lot":          {"lot", "车场", "estacionamento"},
+	"kind_stay":         {"stay", "停车记录", "estadia"},
+	"kind_lane":         {"lane", "车道", "pista"},
+	"kind_operator":     {"operator", "操作员", "operador"},
+	"kind_image":        {"camera image", "图片", "imagem"},
+	"kind_deny_entry":   {"deny list entry", "黑名单记录", "registro da lista negra"},
+	"kind_subscription": {"subscription", "订阅", "assinatura"},
+	"kind_report":       {"report", "推送", "relatório"},
+	"confirm_open":      {"Lift the barrier of lane %s? The lift is logged as abnormal and reported to partners.", "确定抬起车道 %s 的道闸吗？此次抬杆将记为异常抬杆并推送给合作方。", "Abrir a cancela da pista %s? A abertura fica registrada como manual e é informada aos parceiros."},
+	"confirm_hold_open": {"Hold lane %s open? Every car passes until it is released.", "确定将车道 %s 设为常开吗？取消常开前所有车辆将直接通行。", "Manter aberta a pista %s? Todos os veículos passam até ela voltar ao normal."},
+	"confirm_replay":    {"Send %s to %s again? The partner receives the report once more.", "确定向 %[2]s 重新推送 %[1]s 吗？合作方将再次收到该推送。", "Enviar %s de novo a %s? O parceiro recebe o relatório mais uma vez."},
 }
 
 func translate(lang, key string) string {

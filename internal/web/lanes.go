@@ -102,7 +102,7 @@ func (w *Console) laneCommand(rw http.ResponseWriter, r *http.Request, p *operat
 	res, err := w.sys.Gate.SendGateCommand(r.Context(), gate.GateCommandInput{LotCode: l.Code, Lane: lane, Command: cmd, By: by,
 		Reason: reason})
 	if err != nil {
-		return err
+		return notFoundAs(err, "lane", lane) // the lot was found above
 	}
 	http.Redirect(rw, r, fmt.Sprintf("%slots/%s/lanes?sent=%s", Prefix, l.Code, res.Command.ID), http.StatusSeeOther)
 	return nil

@@ -176,10 +176,10 @@ func TestErrorsInOperatorsLanguage(t *testing.T) {
 	ro.mustLogin("wang")
 	t.Run("NotFound", func(t *testing.T) {
 		st, body, _ := zh.get("/console/lots/nope/lanes")
-		check(t, st, body, http.StatusNotFound, "未找到：不存在，或不在您可查看的车场范围内。", "")
+		check(t, st, body, http.StatusNotFound, "未找到车场 nope：不存在，或不在您可查看的车场范围内。", "")
 		st, body, _ = pt.get("/console/stays/nope")
-		check(t, st, body, http.StatusNotFound, "Não encontrado: não existe, ou não está entre os estacionamentos que você pode ver.",
-			"")
+		check(t, st, body, http.StatusNotFound,
+			"Não encontrado: estadia nope. Não existe, ou não está entre os estacionamentos que você pode ver.", "")
 	})
 	t.Run("Forbidden", func(t *testing.T) {
 		ro.get("/console/lots/" + s.Lot + "/access")

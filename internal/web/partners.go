@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -132,6 +133,15 @@ func (w *Console) replay(rw http.ResponseWriter, r *http.Request, p *operators.P
 		return nil
 	}
 	n, err := w.sys.Deliveries.Redeliver(r.Context(), partner, sub, report, time.Time{})
+	if park.IsCode(err, park.ENotFound) {
+		// The core names the report's field when its subscription has no
+		// delivery of it, else the partner has no such subscription.
+		var pe *park.Error
+		if errors.As(err, &pe) && pe.Field == "report_id" {
+			return notFoundAs(err, "report", report)
+		}
+		return notFoundAs(err, "subscription", sub)
+	}
 	if err != nil {
 		return err
 	}

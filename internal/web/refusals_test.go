@@ -1,7 +1,9 @@
 package web_test
 
 import (
+	"fmt"
 	"html"
+	"maps"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -404,5 +406,89 @@ func TestBarrierAndReplayAskFirst(t *testing.T) {
 	st, _, loc = b.post("/console/deliveries/replay", confirmForm(t, body))
 	if st != http.StatusSeeOther || !strings.HasPrefix(loc, "/console/deliveries?partner=app&replayed=1") || replays() != n+1 {
 		t.Fatalf("confirming the replay: %d to %q, %d replays, want %d", st, loc, replays(), n+1)
+	}
+}
+
+// A page about something that is not there, or that the operator may
+// not see, says which kind of thing and its id, in the operator's
+// language, with 404.
+func TestNotFoundSaysWhat(t *testing.T) {
+	s := newSite(t)
+	for _, o := range []struct{ name, lang string }{{"li", "zh"}, {"maria", "pt"}} {
+		if _, err := s.Sys.Operators.Add(s.Ctx, "tester", operators.NewOperator{Name: o.name, Role: park.RoleAdmin, Language: o.lang,
+			Password: pw}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s.CreateLot(t, "OTHER", 5, park.MissedEntryHold)
+	if _, err := s.Sys.Operators.Add(s.Ctx, "tester", operators.NewOperator{Name: "wang", Role: park.RoleLotOperator,
+		Lots: []string{"OTHER"}, Language: "zh", Password: pw}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Sys.Partners.CreatePartner(s.Ctx, &park.Partner{ID: "app", Name: "App", Dialect: systemtest.Dialects[0],
+		Type: park.PartnerNormal, Lots: []string{s.Lot}}); err != nil {
+		t.Fatal(err)
+	}
+	sub, err := s.Sys.Deliveries.CreateSubscription(s.Ctx, "app", deliveries.SubscriptionInput{Report: park.ReportEntry,
+		URL: "https://app.example/hooks"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := s.Event(t, park.EventEntry, "沪A12345", s.Clock.Now())
+	message := regexp.MustCompile(`id="error-message">([^<]*)<`)
+	const (
+		zhSays = "未找到%s %s：不存在，或不在您可查看的车场范围内。"
+		ptSays = "Não encontrado: %s %s. Não existe, ou não está entre os estacionamentos que você pode ver."
+	)
+	lanes := "/console/lots/" + s.Lot + "/lanes"
+	for _, c := range []struct {
+		who, path   string
+		form        url.Values // a post's, after visiting page
+		page        string
+		kind, id    string
+		zhKind      string
+		ptKind      string
+		onlyChinese bool
+	}{
+		{path: "/console/lots/NOPE/tariff", kind: "lot", id: "NOPE", zhKind: "车场", ptKind: "estacionamento"},
+		{path: "/console/stays?lot=NOPE", kind: "lot", id: "NOPE", zhKind: "车场", ptKind: "estacionamento"},
+		{path: "/console/stays/nope", kind: "stay", id: "nope", zhKind: "停车记录", ptKind: "estadia"},
+		{path: "/console/users/nobody", kind: "operator", id: "nobody", zhKind: "操作员", ptKind: "operador"},
+		{path: "/console/images/im9", kind: "image", id: "im9", zhKind: "图片", ptKind: "imagem"},
+		{path: "/console/lots/" + s.Lot + "/deny/nope/delete", kind: "deny entry", id: "nope", zhKind: "黑名单记录",
+			ptKind: "registro da lista negra"},
+		{path: lanes + "/in-9/command", page: lanes, form: url.Values{"confirmed": {"1"}, "command": {"close"}}, kind: "lane", id: "in-9",
+			zhKind: "车道", ptKind: "pista"},
+		{path: "/console/deliveries/replay", page: "/console/deliveries", form: url.Values{"confirmed": {"1"}, "partner": {"app"},
+			"subscription": {"nope"}, "report": {"r1"}}, kind: "subscription", id: "nope", zhKind: "订阅", ptKind: "assinatura"},
+		{path: "/console/deliveries/replay", page: "/console/deliveries", form: url.Values{"confirmed": {"1"}, "partner": {"app"},
+			"subscription": {sub.ID}, "report": {"r1"}}, kind: "report", id: "r1", zhKind: "推送", ptKind: "relatório"},
+		// Another lot's stay reads as one that does not exist.
+		{who: "wang", path: "/console/stays/" + d.StayID, kind: "stay", id: d.StayID, zhKind: "停车记录", onlyChinese: true},
+		{who: "wang", path: "/console/lots/" + s.Lot + "/lanes", kind: "lot", id: s.Lot, zhKind: "车场", onlyChinese: true},
+	} {
+		for _, l := range []struct{ who, says, kind string }{{"li", zhSays, c.zhKind}, {"maria", ptSays, c.ptKind}} {
+			if c.onlyChinese && l.who != "li" {
+				continue
+			}
+			who := l.who
+			if c.who != "" {
+				who = c.who
+			}
+			b := s.browser(t)
+			b.mustLogin(who)
+			var st int
+			var body string
+			if c.form != nil {
+				b.get(c.page)
+				st, body, _ = b.post(c.path, maps.Clone(c.form)) // post sets the browser's token
+			} else {
+				st, body, _ = b.get(c.path)
+			}
+			want := fmt.Sprintf(l.says, l.kind, c.id)
+			if m := message.FindStringSubmatch(body); st != http.StatusNotFound || m == nil || html.UnescapeString(m[1]) != want {
+				t.Errorf("%s %s (a missing %s): %d %q, want 404 %q", who, c.path, c.kind, st, m, want)
+			}
+		}
 	}
 }

@@ -66,7 +66,7 @@ func (w *Console) stays(rw http.ResponseWriter, r *http.Request, p *operators.Pr
 		}
 	}
 	if code != "" && (d.Lot == nil || d.Lot.Code != code) {
-		return park.Errorf(park.ENotFound, "lot %q not found", code)
+		return notFoundAs(park.Errorf(park.ENotFound, "lot %q not found", code), "lot", code)
 	}
 	if d.Lot != nil && d.Plate != "" {
 		d.Loc = d.Lot.Location()
@@ -131,12 +131,13 @@ type lineRow struct {
 
 func (w *Console) stay(rw http.ResponseWriter, r *http.Request, p *operators.Principal) error {
 	ctx := r.Context()
-	b, err := w.sys.Billing.StayBreakdown(ctx, r.PathValue("id"))
-	if err != nil {
-		return err
+	id := r.PathValue("id")
+	b, err := w.sys.Billing.StayBreakdown(ctx, id)
+	if err == nil && !p.MaySee(b.Stay.LotCode) {
+		err = park.Errorf(park.ENotFound, "stay %q not found", id)
 	}
-	if !p.MaySee(b.Stay.LotCode) {
-		return park.Errorf(park.ENotFound, "stay %q not found", r.PathValue("id"))
+	if err != nil {
+		return notFoundAs(err, "stay", id)
 	}
 	st, l := b.Stay, b.Lot
 	d := stayData{Stay: st, Lot: l, Loc: l.Location(), Gross: b.Priced.Gross, Discount: b.Priced.Discount,

@@ -31,7 +31,8 @@ func (w *Console) editable(r *http.Request, p *operators.Principal) (*park.Opera
 	if p.Role != park.RoleAdmin {
 		return nil, errForbidden
 	}
-	return w.sys.Operators.Get(r.Context(), r.PathValue("name"))
+	o, err := w.sys.Operators.Get(r.Context(), r.PathValue("name"))
+	return o, notFoundAs(err, "operator", r.PathValue("name"))
 }
 
 func (w *Console) userPage(rw http.ResponseWriter, r *http.Request, p *operators.Principal) error {

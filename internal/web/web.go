@@ -203,9 +203,10 @@ func (w *Console) fail(rw http.ResponseWriter, r *http.Request, p *operators.Pri
 func (w *Console) lotFor(r *http.Request, p *operators.Principal) (*park.Lot, error) {
 	code := r.PathValue("lot")
 	if !p.MaySee(code) {
-		return nil, park.Errorf(park.ENotFound, "lot %q not found", code)
+		return nil, notFoundAs(park.Errorf(park.ENotFound, "lot %q not found", code), "lot", code)
 	}
-	return w.sys.Gate.LotSettings(r.Context(), code)
+	l, err := w.sys.Gate.LotSettings(r.Context(), code)
+	return l, notFoundAs(err, "lot", code)
 }
 
 // mayChange refuses a change in lot by an operator whose role does not

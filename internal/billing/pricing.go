@@ -161,7 +161,9 @@ func CanonicalTariff(l *park.Lot) (*tariff.Tariff, error) {
 	if err != nil {
 		var te *tariff.Error
 		if errors.As(err, &te) {
-			return nil, park.Invalid("tariff."+te.Field, "%s", te.Msg)
+			e := park.Invalid("tariff."+te.Field, "%s", te.Msg).Because(te.Reason)
+			e.Offset = te.Offset
+			return nil, e
 		}
 		return nil, park.Invalid("tariff", "%v", err)
 	}

@@ -62,6 +62,9 @@ type Error struct {
 	// constants) where the code and field alone do not say it, so a
 	// transport can word the refusal in its own language; "" otherwise.
 	Reason string
+	// Offset is where in a document typed (a tariff) its text stopped
+	// being read as JSON, in bytes from its start; 0: not such an error.
+	Offset int64
 }
 
 // Reasons an input is refused, for Error.Reason. Stable once released,
@@ -70,6 +73,16 @@ const (
 	ReasonOrder      = "order"       // an end (Field) that is not after its start
 	ReasonLength     = "length"      // too short or too long
 	ReasonOwnAccount = "own_account" // not to be done to one's own account
+	// A document's field (a tariff's), as its parser refuses it.
+	ReasonRequired  = "required"  // missing
+	ReasonType      = "type"      // a value of the wrong JSON type
+	ReasonRange     = "range"     // a number or a count out of its range
+	ReasonFormat    = "format"    // a text not in its form (a clock time HH:MM)
+	ReasonUnknown   = "unknown"   // a name (a field, a value) the document does not take
+	ReasonDuplicate = "duplicate" // given twice
+	ReasonSyntax    = "syntax"    // not JSON (Offset says where, when known)
+	ReasonOverlap   = "overlap"   // time bands that overlap
+	ReasonGap       = "gap"       // time bands that leave part of the day uncovered
 )
 
 // Because returns e with its Reason set.

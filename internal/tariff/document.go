@@ -1,8 +1,9 @@
 package tariff
 
 import (
-	"parkd/internal/park"
 	"strconv"
+
+	"parkd/internal/park"
 )
 
 // Bounds that keep every product in the pricing arithmetic inside int64
@@ -115,7 +116,7 @@ func readFields(o object) (*fieldsDoc, *Error) {
 		return nil, err
 	} else if ok {
 		if v != "rolling" && v != "calendar" {
-			return nil, fieldErr(joinPath(o.path, "daily_cap_window"), `want "rolling" or "calendar"`)
+			return nil, fieldErr(joinPath(o.path, "daily_cap_window"), park.ReasonUnknown, `want "rolling" or "calendar"`)
 		}
 		f.DailyCapWindow = &v
 	}
@@ -146,14 +147,14 @@ func readBlock(raw any, path string) (*blockDoc, *Error) {
 		return nil, err
 	}
 	if !ok {
-		return nil, fieldErr(joinPath(path, "minutes"), "required")
+		return nil, fieldErr(joinPath(path, "minutes"), park.ReasonRequired, "required")
 	}
 	p, ok, err := o.int("price", 0, maxParkAmount)
 	if err != nil {
 		return nil, err
 	}
 	if !ok {
-		return nil, fieldErr(joinPath(path, "price"), "required")
+		return nil, fieldErr(joinPath(path, "price"), park.ReasonRequired, "required")
 	}
 	return &blockDoc{Minutes: m, Price: p}, nil
 }
@@ -161,10 +162,10 @@ func readBlock(raw any, path string) (*blockDoc, *Error) {
 func readBands(raw any, path string) ([]bandDoc, *Error) {
 	arr, ok := raw.([]any)
 	if !ok {
-		return nil, fieldErr(path, "want array")
+		return nil, fieldErr(path, park.ReasonType, "want array")
 	}
 	if len(arr) > maxBands {
-		return nil, fieldErr(path, "at most "+strconv.Itoa(maxBands)+" bands")
+		return nil, fieldErr(path, park.ReasonRange, "at most "+strconv.Itoa(maxBands)+" bands")
 	}
 	bs := make([]bandDoc, 0, len(arr))
 	for i, r := range arr {
@@ -182,11 +183,11 @@ func readBands(raw any, path string) ([]bandDoc, *Error) {
 			return nil, err
 		}
 		if !ok || name == "" || len(name) > maxBandName {
-			return nil, fieldErr(bp+".name", "want a name of 1.."+strconv.Itoa(maxBandName)+" bytes")
+			return nil, fieldErr(bp+".name", park.ReasonLength, "want a name of 1.."+strconv.Itoa(maxBandName)+" bytes")
 		}
 		for _, prev := range bs {
 			if prev.Name == name {
-				return nil, fieldErr(bp+".name", "duplicate band name "+strconv.Quote(name))
+				return nil, fieldErr(bp+".name", park.ReasonDuplicate, "duplicate band name "+strconv.Quote(name))
 			}
 		}
 		b.Name = name
@@ -196,7 +197,7 @@ func readBands(raw any, path string) ([]bandDoc, *Error) {
 				return nil, err
 			}
 			if _, ok := park.ParseClock(s, k == "to"); !ok {
-				return nil, fieldErr(bp+"."+k, "want HH:MM")
+				return nil, fieldErr(bp+"."+k, park.ReasonFormat, "want HH:MM")
 			}
 			if k == "from" {
 				b.From = s
@@ -243,7 +244,7 @@ func checkCoverage(bs []bandDoc, path string) *Error {
 		for k := 0; k < n; k++ {
 			m := (f + k) % 1440
 			if owner[m] != 0 {
-				return fieldErr(path+"["+strconv.Itoa(i)+"]",
+				return fieldErr(path+"["+strconv.Itoa(i)+"]", park.ReasonOverlap,
 					"overlaps "+path+"["+strconv.Itoa(int(owner[m])-1)+"] at "+clockString(m))
 			}
 			owner[m] = int8(i + 1)
@@ -251,7 +252,7 @@ func checkCoverage(bs []bandDoc, path string) *Error {
 	}
 	for m, o := range owner {
 		if o == 0 {
-			return fieldErr(path, "gap at "+clockString(m)+": bands must cover the whole day")
+			return fieldErr(path, park.ReasonGap, "gap at "+clockString(m)+": bands must cover the whole day")
 		}
 	}
 	return nil
@@ -310,11 +311,11 @@ func (r *resolved) check(path string) *Error {
 		return nil
 	}
 	if len(r.bands) == 0 {
-		return fieldErr(joinPath(path, "every"), "required when there are no bands")
+		return fieldErr(joinPath(path, "every"), park.ReasonRequired, "required when there are no bands")
 	}
 	for i, b := range r.bands {
 		if b.Every == nil {
-			return fieldErr(r.bandsPath+"["+strconv.Itoa(i)+"].every", "required when the top-level every is absent")
+			return fieldErr(r.bandsPath+"["+strconv.Itoa(i)+"].every", park.ReasonRequired, "required when the top-level every is absent")
 		}
 	}
 	return nil

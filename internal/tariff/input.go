@@ -1,8 +1,9 @@
 package tariff
 
 import (
-	"parkd/internal/park"
 	"time"
+
+	"parkd/internal/park"
 )
 
 // Input is one stay to price. Times are instants; only bands, calendar
@@ -36,11 +37,11 @@ func (s Slot) Contains(minute int) bool {
 func ParseSlot(from, to string) (Slot, error) {
 	f, ok := park.ParseClock(from, false)
 	if !ok {
-		return Slot{}, fieldErr("from", "want HH:MM")
+		return Slot{}, fieldErr("from", park.ReasonFormat, "want HH:MM")
 	}
 	t, ok := park.ParseClock(to, true)
 	if !ok {
-		return Slot{}, fieldErr("to", "want HH:MM")
+		return Slot{}, fieldErr("to", park.ReasonFormat, "want HH:MM")
 	}
 	return Slot{From: f, To: t % 1440}, nil
 }

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"io"
 	"strconv"
+
+	"parkd/internal/park"
 )
 
 // The parking document is decoded into a generic tree first, instead of
@@ -22,10 +24,18 @@ func decodeTree(doc []byte) (any, *Error) {
 	dec.UseNumber()
 	v, err := readTree(dec, "", 0)
 	if err != nil {
+		if err.Offset > 0 {
+			// The decoder counts from the value it was reading; a scan of
+			// the whole document says where in it the text stops being JSON.
+			var se *json.SyntaxError
+			if errors.As(json.Unmarshal(doc, new(any)), &se) {
+				err.Msg, err.Offset = syntaxMsg(se), se.Offset
+			}
+		}
 		return nil, err
 	}
 	if _, e := dec.Token(); e != io.EOF {
-		return nil, fieldErr("document", "unexpected data after the JSON object")
+		return nil, fieldErr("document", park.ReasonSyntax, "unexpected data after the JSON object")
 	}
 	return v, nil
 }
@@ -40,7 +50,7 @@ func readTree(dec *json.Decoder, path string, depth int) (any, *Error) {
 		return tok, nil // string, json.Number, bool or nil
 	}
 	if depth >= maxDocDepth {
-		return nil, fieldErr(pathOr(path), "nested too deeply")
+		return nil, fieldErr(pathOr(path), park.ReasonRange, "nested too deeply")
 	}
 	if d == '[' {
 		a := []any{}
@@ -65,7 +75,7 @@ func readTree(dec *json.Decoder, path string, depth int) (any, *Error) {
 		k, _ := kt.(string)
 		fp := joinPath(path, k)
 		if _, dup := m[k]; dup {
-			return nil, fieldErr(fp, "duplicate field")
+			return nil, fieldErr(fp, park.ReasonDuplicate, "duplicate field")
 		}
 		v, e := readTree(dec, fp, depth+1)
 		if e != nil {
@@ -82,12 +92,18 @@ func readTree(dec *json.Decoder, path string, depth int) (any, *Error) {
 func syntaxErr(path string, err error) *Error {
 	var se *json.SyntaxError
 	if errors.As(err, &se) {
-		return fieldErr(pathOr(path), "invalid JSON at byte "+strconv.FormatInt(se.Offset, 10)+": "+se.Error())
+		e := fieldErr(pathOr(path), park.ReasonSyntax, syntaxMsg(se))
+		e.Offset = max(se.Offset, 1) // decodeTree makes it the document's
+		return e
 	}
 	if err == io.EOF || errors.Is(err, io.ErrUnexpectedEOF) {
-		return fieldErr(pathOr(path), "unexpected end of JSON")
+		return fieldErr(pathOr(path), park.ReasonSyntax, "unexpected end of JSON")
 	}
-	return fieldErr(pathOr(path), "invalid JSON: "+err.Error())
+	return fieldErr(pathOr(path), park.ReasonSyntax, "invalid JSON: "+err.Error())
+}
+
+func syntaxMsg(se *json.SyntaxError) string {
+	return "invalid JSON at byte " + strconv.FormatInt(se.Offset, 10) + ": " + se.Error()
 }
 
 func joinPath(path, key string) string {
@@ -116,7 +132,7 @@ type object struct {
 func asObject(v any, path string) (object, *Error) {
 	m, ok := v.(map[string]any)
 	if !ok {
-		return object{}, fieldErr(pathOr(path), "want object")
+		return object{}, fieldErr(pathOr(path), park.ReasonType, "want object")
 	}
 	return object{m: m, path: path}, nil
 }
@@ -138,7 +154,7 @@ func (o object) only(known ...string) *Error {
 		}
 	}
 	if bad != "" {
-		return fieldErr(joinPath(o.path, bad), "unknown field")
+		return fieldErr(joinPath(o.path, bad), park.ReasonUnknown, "unknown field")
 	}
 	return nil
 }
@@ -151,14 +167,14 @@ func (o object) int(key string, lo, hi int64) (v int64, present bool, err *Error
 	fp := joinPath(o.path, key)
 	n, ok := raw.(json.Number)
 	if !ok {
-		return 0, true, fieldErr(fp, "want integer")
+		return 0, true, fieldErr(fp, park.ReasonType, "want integer")
 	}
 	v, e := strconv.ParseInt(string(n), 10, 64)
 	if e != nil {
-		return 0, true, fieldErr(fp, "want integer")
+		return 0, true, fieldErr(fp, park.ReasonType, "want integer")
 	}
 	if v < lo || v > hi {
-		return 0, true, fieldErr(fp, "want "+strconv.FormatInt(lo, 10)+".."+strconv.FormatInt(hi, 10))
+		return 0, true, fieldErr(fp, park.ReasonRange, "want "+strconv.FormatInt(lo, 10)+".."+strconv.FormatInt(hi, 10))
 	}
 	return v, true, nil
 }
@@ -170,7 +186,7 @@ func (o object) bool(key string) (v, present bool, err *Error) {
 	}
 	b, ok := raw.(bool)
 	if !ok {
-		return false, true, fieldErr(joinPath(o.path, key), "want true or false")
+		return false, true, fieldErr(joinPath(o.path, key), park.ReasonType, "want true or false")
 	}
 	return b, true, nil
 }
@@ -182,7 +198,7 @@ func (o object) string(key string) (v string, present bool, err *Error) {
 	}
 	s, ok := raw.(string)
 	if !ok {
-		return "", true, fieldErr(joinPath(o.path, key), "want string")
+		return "", true, fieldErr(joinPath(o.path, key), park.ReasonType, "want string")
 	}
 	return s, true, nil
 }

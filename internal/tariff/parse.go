@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"sort"
 	"time"
+
+	"parkd/internal/park"
 )
 
 // Tariff is a parsed, validated and precompiled parking tariff. It is
@@ -68,7 +70,7 @@ func parse(doc []byte) (*Tariff, *Error) {
 		sort.Strings(names) // report the first bad class deterministically
 		for _, k := range names {
 			if classIndex(k) < 0 || k == "" {
-				return nil, fieldErr("classes."+k, "unknown vehicle class (want small, large, new_energy or motorcycle)")
+				return nil, fieldErr("classes."+k, park.ReasonUnknown, "unknown vehicle class (want small, large, new_energy or motorcycle)")
 			}
 			cp := "classes." + k
 			ov, err := asObject(co.m[k], cp)
@@ -123,7 +125,7 @@ func parse(doc []byte) (*Tariff, *Error) {
 	}
 	b, jerr := json.Marshal(c)
 	if jerr != nil { // only plain values are marshalled; this cannot happen
-		return nil, fieldErr("document", jerr.Error())
+		return nil, fieldErr("document", "", jerr.Error())
 	}
 	t.doc = b
 	return t, nil

@@ -3,7 +3,10 @@ package tariff
 import (
 	"bytes"
 	"errors"
+	"strings"
 	"testing"
+
+	"parkd/internal/park"
 )
 
 func TestParse(t *testing.T) {
@@ -120,6 +123,9 @@ func TestParseErrors(t *testing.T) {
 			if te.Field != c.field || te.Msg != c.msg {
 				t.Fatalf("err = %q, want field %q msg %q", err, c.field, c.msg)
 			}
+			if te.Reason == "" { // a reader in another language is told the rule by it
+				t.Errorf("err = %q names no reason", err)
+			}
 			if want := "tariff: " + c.field + ": " + c.msg; err.Error() != want {
 				t.Fatalf("Error() = %q, want %q", err.Error(), want)
 			}
@@ -153,5 +159,20 @@ func TestValidClass(t *testing.T) {
 		if ValidClass(c) {
 			t.Errorf("ValidClass(%q) = true", c)
 		}
+	}
+}
+
+// A document that is not JSON says where reading stopped, so an editor
+// can point at the line.
+func TestParseErrorOffset(t *testing.T) {
+	const doc = "{\n  \"every\": x\n}"
+	_, err := Parse([]byte(doc))
+	var te *Error
+	if !errors.As(err, &te) || te.Reason != park.ReasonSyntax {
+		t.Fatalf("err = %v, want a syntax error", err)
+	}
+	// Reading stops after the x, the first byte that is no JSON value.
+	if want := int64(strings.Index(doc, "x") + 1); te.Offset != want {
+		t.Errorf("offset %d, want %d", te.Offset, want)
 	}
 }

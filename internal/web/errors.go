@@ -10,13 +10,24 @@ import (
 )
 
 // pageError is what the error page says: the status and a message in
-// the operator's language. Detail is the core's own message (English),
-// which only the tariff form shows beside its field: a document's error
-// is the parser's diagnosis of the text typed, which no code words.
+// the operator's language. Detail is the core's own message (English).
+// Hint is the rule that refused a document's field (park.Error.Reason)
+// in the operator's language, which the tariff form shows beside the
+// field, or, for a rule the console has no words for, Detail.
 type pageError struct {
 	Status  int
 	Message string
 	Detail  string
+	Hint    string
+}
+
+// hintWords word the rule that refused a field of a document typed (a
+// tariff), by park.Error.Reason.
+var hintWords = map[string]string{
+	park.ReasonRequired: "hint_required", park.ReasonType: "hint_type", park.ReasonRange: "hint_range",
+	park.ReasonLength: "hint_length", park.ReasonFormat: "hint_format", park.ReasonUnknown: "hint_unknown",
+	park.ReasonDuplicate: "hint_duplicate", park.ReasonSyntax: "hint_syntax", park.ReasonOverlap: "hint_overlap",
+	park.ReasonGap: "hint_gap",
 }
 
 // errorKeys word the core's codes on a page (EInvalid is worded with its
@@ -142,6 +153,9 @@ func describe(lang string, err error) pageError {
 		e := pageError{Status: http.StatusBadRequest, Message: pe.Error()}
 		if lang != "en" {
 			e.Message, e.Detail = translate(lang, "err_invalid"), pe.Error()
+			if k, ok := hintWords[pe.Reason]; ok {
+				e.Hint = translate(lang, k)
+			}
 			w, ok := reasonWords[[2]string{pe.Field, pe.Reason}]
 			if !ok {
 				w, ok = reasonWords[[2]string{"", pe.Reason}]

@@ -693,7 +693,7 @@ func TestFormErrorsInOperatorsLanguage(t *testing.T) {
 	zh.get(page)
 	_, body, _ := zh.post(page, url.Values{"action": {"preview"}, "tariff": {`{"every":{"minutes":60,"price":300}}`},
 		"entry": {"yesterday"}, "exit": {"2026-11-23T20:00"}, "vehicle_class": {"small"}})
-	if want := `id="tariff-error">输入有误：入场时间 <small class="hint" lang="en">entry: &#34;yesterday&#34; is not a date and time</small>`; !strings.Contains(body, want) {
+	if want := `id="tariff-error">输入有误：入场时间不是有效的日期时间</p>`; !strings.Contains(body, want) {
 		t.Errorf("the tariff page lacks %s:\n%s", want, body)
 	}
 	pt.get("/console/users/op")

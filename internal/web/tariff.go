@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"parkd/internal/billing"
 	"parkd/internal/operators"
@@ -38,6 +40,7 @@ type tariffData struct {
 	// The outcome of the form: an error in place (Field names it), a
 	// preview, or a saved version.
 	Err     *park.Error
+	Refusal pageError // Err in the operator's language
 	Preview *billing.PreviewResult
 	// The previewed stay's entry and exit, written as every time is.
 	PreviewEntry, PreviewExit time.Time
@@ -69,6 +72,14 @@ func (w *Console) tariffForm(l *park.Lot, p *operators.Principal) tariffData {
 		CanSave: p.MayChange(l.Code)}
 }
 
+// lineColumn is where the last of doc's first offset bytes is (the one
+// a JSON scan stopped at), as an editor counts: line and character from 1.
+func lineColumn(doc string, offset int64) (line, col int) {
+	before := doc[:min(int(offset), len(doc))]
+	line = strings.Count(before, "\n") + 1
+	return line, utf8.RuneCountInString(before[strings.LastIndexByte(before, '\n')+1:])
+}
+
 func prettyJSON(doc []byte) string {
 	if len(doc) == 0 {
 		return ""
@@ -91,10 +102,18 @@ func (w *Console) tariffPost(rw http.ResponseWriter, r *http.Request, p *operato
 	status := http.StatusOK
 	fail := func(err error) error {
 		var pe *park.Error
-		if !errors.As(err, &pe) || pe.Code != park.EInvalid {
+		var bt *badTime
+		switch {
+		case errors.As(err, &bt):
+			pe = &park.Error{Code: park.EInvalid, Field: bt.field, Message: fmt.Sprintf("%q is not a date and time", bt.value)}
+		case !errors.As(err, &pe) || pe.Code != park.EInvalid:
 			return err
 		}
-		d.Err, status = pe, http.StatusUnprocessableEntity
+		d.Err, d.Refusal, status = pe, describe(p.Language, err), http.StatusUnprocessableEntity
+		if pe.Offset > 0 && d.Refusal.Hint != "" {
+			line, col := lineColumn(d.Doc, pe.Offset)
+			d.Refusal.Hint = fmt.Sprintf(translate(p.Language, "hint_at"), d.Refusal.Hint, line, col)
+		}
 		return nil
 	}
 	switch r.PostFormValue("action") {
@@ -122,9 +141,9 @@ func (w *Console) tariffPost(rw http.ResponseWriter, r *http.Request, p *operato
 		exit, err2 := park.ParseWallTime(dateTimeLocal, d.Exit, d.Loc)
 		switch {
 		case err1 != nil:
-			err = park.Invalid("entry", "%q is not a date and time", d.Entry)
+			err = &badTime{field: "entry", value: d.Entry}
 		case err2 != nil:
-			err = park.Invalid("exit", "%q is not a date and time", d.Exit)
+			err = &badTime{field: "exit", value: d.Exit}
 		default:
 			var res billing.PreviewResult
 			res, err = billing.PreviewTariff(billing.Preview{Tariff: []byte(d.Doc), TimeZone: l.TimeZone, Entry: entry.UTC(),

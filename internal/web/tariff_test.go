@@ -2,12 +2,15 @@ package web_test
 
 import (
 	"encoding/json"
+	"html"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
 
+	"parkd/internal/operators"
 	"parkd/internal/park"
 	"parkd/internal/systemtest"
 )
@@ -104,5 +107,61 @@ func TestTariffPreviewOverDST(t *testing.T) {
 	_, body, _ := b.get("/console/lots/BER/tariff")
 	if !strings.Contains(body, `value="2026-10-24T18:00"`) || !strings.Contains(body, `value="2026-10-25T09:00"`) {
 		t.Fatalf("tariff page: want 2026-10-24T18:00 to 2026-10-25T09:00\n%s", body)
+	}
+}
+
+// A tariff the parser refuses is explained in the operator's language:
+// the field as the document names it, the rule that refused it worded,
+// and where a JSON error is, by line and column; never the parser's
+// English.
+func TestTariffRefusalInOperatorsLanguage(t *testing.T) {
+	s := newSite(t)
+	for _, o := range []struct{ name, lang string }{{"li", "zh"}, {"maria", "pt"}} {
+		if _, err := s.Sys.Operators.Add(s.Ctx, "tester", operators.NewOperator{Name: o.name, Role: park.RoleAdmin, Language: o.lang,
+			Password: pw}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	page := "/console/lots/" + s.Lot + "/tariff"
+	form := func(doc, entry string) url.Values {
+		return url.Values{"action": {"preview"}, "tariff": {doc}, "entry": {entry}, "exit": {"2026-11-24T09:00"},
+			"vehicle_class": {"small"}}
+	}
+	// The parser names the field whose value it was reading. The x is
+	// the 12th character of the second line: two spaces,
+	// "every" (7), the colon and a space before it.
+	const broken = "{\n  \"every\": x\n}"
+	refusal := regexp.MustCompile(`id="tariff-error">([^<]*)<small class="hint"( lang="en")?>([^<]*)</small>`)
+	for _, c := range []struct {
+		who, doc, entry string
+		message, hint   string
+	}{
+		{"li", `{"every":{"minutes":60}}`, "2026-11-23T18:00", "输入有误：tariff.every.price", "此项必填"},
+		{"maria", `{"every":{"minutes":60}}`, "2026-11-23T18:00", `Dado inválido no campo "tariff.every.price"`, "campo obrigatório"},
+		{"li", `{"every":{"minutes":"60","price":300}}`, "2026-11-23T18:00", "输入有误：tariff.every.minutes",
+			"值的类型不对（数字、文本、true/false、对象或数组）"},
+		{"maria", `{"every":{"minutes":60,"price":300},"bands":[{"name":"day","from":"8h","to":"20:00"}]}`, "2026-11-23T18:00",
+			`Dado inválido no campo "tariff.bands[0].from"`, "formato inválido (um horário é HH:MM)"},
+		{"li", broken, "2026-11-23T18:00", "输入有误：tariff.every", "JSON 格式错误，位于第 2 行第 12 列"},
+		{"maria", broken, "2026-11-23T18:00", `Dado inválido no campo "tariff.every"`, "JSON inválido, na linha 2, coluna 12"},
+		// A time the form cannot read is the console's own refusal.
+		{"li", `{"every":{"minutes":60,"price":300}}`, "yesterday", "输入有误：入场时间不是有效的日期时间", ""},
+	} {
+		b := s.browser(t)
+		b.mustLogin(c.who)
+		b.get(page)
+		st, body, _ := b.post(page, form(c.doc, c.entry))
+		m := refusal.FindStringSubmatch(body)
+		if c.hint == "" {
+			want := `id="tariff-error">` + c.message + `</p>`
+			if st != http.StatusUnprocessableEntity || !strings.Contains(html.UnescapeString(body), want) {
+				t.Errorf("%s %s: %d, want 422 and %s\n%s", c.who, c.doc, st, want, body)
+			}
+			continue
+		}
+		if st != http.StatusUnprocessableEntity || m == nil || strings.TrimSpace(html.UnescapeString(m[1])) != c.message || m[2] != "" ||
+			html.UnescapeString(m[3]) != c.hint {
+			t.Errorf("%s %s: %d %q, want 422 %q with hint %q in the page's language\n%s", c.who, c.doc, st, m, c.message, c.hint, body)
+		}
 	}
 }

@@ -269,7 +269,7 @@ func TestWhitelistChangesAudited(t *testing.T) {
 	if err := a.DeleteWhitelist(ctx, b.Lot, w.ID); err != nil {
 		t.Fatal(err)
 	}
-	es, err := b.Sys.Operators.ListAudit(b.Ctx, park.AuditFilter{Actor: "ana"})
+	es, err := b.AuditLog(park.AuditFilter{Actor: "ana"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -49,7 +49,7 @@ func TestAuditInChangeTx(t *testing.T) {
 	const newTariff = `{"every":{"minutes":60,"price":1000}}`
 	audit := func(t *testing.T) []*park.AuditEntry {
 		t.Helper()
-		es, err := b.Sys.Operators.ListAudit(b.Ctx, park.AuditFilter{Actor: "ana"})
+		es, err := b.AuditLog(park.AuditFilter{Actor: "ana"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -125,14 +125,14 @@ func TestAuditInChangeTx(t *testing.T) {
 		}
 	})
 	t.Run("NoActor", func(t *testing.T) {
-		before, err := b.Sys.Operators.ListAudit(b.Ctx, park.AuditFilter{})
+		before, err := b.AuditLog(park.AuditFilter{})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if _, err := b.Sys.Gate.SetTariff(b.Ctx, b.Lot, []byte(systemtest.TestTariff)); err != nil {
 			t.Fatal(err)
 		}
-		after, err := b.Sys.Operators.ListAudit(b.Ctx, park.AuditFilter{})
+		after, err := b.AuditLog(park.AuditFilter{})
 		if err != nil || len(after) != len(before) {
 			t.Fatalf("%d audit entries, %v; want %d: a change without an operator is not audited", len(after), err, len(before))
 		}

@@ -424,16 +424,6 @@ func (s *Service) PurgeSessions(ctx context.Context) (int, error) {
 	}
 }
 
-// ListAudit returns audit entries, newest first (at most MaxAuditPage).
-func (s *Service) ListAudit(ctx context.Context, f park.AuditFilter) ([]*park.AuditEntry, error) {
-	if f.Limit <= 0 || f.Limit > MaxAuditPage {
-		f.Limit = MaxAuditPage
-	}
-	var out []*park.AuditEntry
-	err := s.base.Store.View(ctx, func(tx park.Tx) (err error) { out, err = tx.ListAudit(ctx, f); return })
-	return out, err
-}
-
 // MaxAuditPage is the most audit entries a page holds: an entry carries
 // its change's before and after, larger than other lists' items.
 const MaxAuditPage = 500

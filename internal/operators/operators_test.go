@@ -34,7 +34,7 @@ func TestAdd(t *testing.T) {
 		if err != nil || got.Role != park.RoleLotOperator || len(got.Lots) != 1 || got.Lots[0] != b.Lot {
 			t.Fatalf("read back %+v, %v", got, err)
 		}
-		es, err := ops.ListAudit(b.Ctx, park.AuditFilter{Actor: "tester"})
+		es, err := b.AuditLog(park.AuditFilter{Actor: "tester"})
 		if err != nil || len(es) != 1 || es[0].Action != "user.create" || es[0].Target != "ana" || es[0].Before != "" ||
 			!strings.Contains(es[0].After, `"role":"lot_operator"`) || strings.Contains(es[0].After, "argon2") {
 			t.Fatalf("audit %+v, %v (the password hash must stay out of it)", es, err)
@@ -157,11 +157,11 @@ func TestGuessing(t *testing.T) {
 	_, _, err := b.Sys.Operators.SignIn(b.Ctx, operators.SignIn{Name: "ana", Password: pw, Source: "192.0.2.8:1"})
 	systemtest.WantCode(t, err, park.ERateLimited)
 	// Each checked guess is in the audit log; the refused eleventh is not.
-	es, err := b.Sys.Operators.ListAudit(b.Ctx, park.AuditFilter{Actor: "192.0.2.7"})
+	es, err := b.AuditLog(park.AuditFilter{Actor: "192.0.2.7"})
 	if err != nil || len(es) != 10 {
 		t.Fatalf("%d audit entries from 192.0.2.7, %v; want the 10 guesses", len(es), err)
 	}
-	if es, _ := b.Sys.Operators.ListAudit(b.Ctx, park.AuditFilter{Actor: "192.0.2.8"}); len(es) != 0 {
+	if es, _ := b.AuditLog(park.AuditFilter{Actor: "192.0.2.8"}); len(es) != 0 {
 		t.Fatalf("the rate-limited attempt was audited: %+v", es[0])
 	}
 	b.Clock.Set(b.Clock.Now().Add(time.Minute))
@@ -178,7 +178,7 @@ func TestUpdate(t *testing.T) {
 	if err != nil || o.Role != park.RoleReadOnly || o.Lots != nil || o.Version != 2 {
 		t.Fatalf("%+v, %v (a read-only operator holds no lots)", o, err)
 	}
-	es, _ := b.Sys.Operators.ListAudit(b.Ctx, park.AuditFilter{Actor: "tester", Limit: 1})
+	es, _, _ := b.Sys.Operators.AuditPage(b.Ctx, park.AuditFilter{Actor: "tester", Limit: 1})
 	if len(es) != 1 || es[0].Action != "user.update" || !strings.Contains(es[0].Before, `"lot_operator"`) ||
 		!strings.Contains(es[0].After, `"read_only"`) {
 		t.Fatalf("audit %+v", es)
@@ -256,7 +256,7 @@ func TestFailedSignInAudited(t *testing.T) {
 		t.Run(c.why, func(t *testing.T) {
 			_, _, err := ops.SignIn(b.Ctx, operators.SignIn{Name: c.name, Password: c.password, Source: c.source})
 			systemtest.WantCode(t, err, park.EUnauthorized)
-			es, err := ops.ListAudit(b.Ctx, park.AuditFilter{})
+			es, err := b.AuditLog(park.AuditFilter{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -275,7 +275,7 @@ func TestFailedSignInAudited(t *testing.T) {
 		if _, _, err := ops.SignIn(b.Ctx, operators.SignIn{Name: "ana", Password: pw, Source: "198.51.100.4:2"}); err != nil {
 			t.Fatal(err)
 		}
-		es, _ := ops.ListAudit(b.Ctx, park.AuditFilter{Actor: "ana"})
+		es, _ := b.AuditLog(park.AuditFilter{Actor: "ana"})
 		if len(es) != 1 || es[0].Action != "session.sign_in" {
 			t.Fatalf("audit of ana %+v, want one sign-in", es)
 		}

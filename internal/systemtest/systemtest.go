@@ -15,6 +15,7 @@ import (
 	"parkd/internal/deliveries"
 	"parkd/internal/device"
 	"parkd/internal/gate"
+	"parkd/internal/operators"
 	"parkd/internal/park"
 	"parkd/internal/store/teststore"
 	"parkd/internal/system"
@@ -219,6 +220,27 @@ func (b *Bundle) Subscribe(t *testing.T, kind string) {
 	if _, err := b.Sys.Deliveries.CreateSubscription(b.Ctx, "ops", deliveries.SubscriptionInput{Report: kind,
 		URL: "https://ops.example/hook"}); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// AuditLog reads every audit entry f selects, newest first, page after
+// page through AuditPage (f.Limit a page, 0: the largest), so a test sees
+// the whole log and never a silently shortened one.
+func (b *Bundle) AuditLog(f park.AuditFilter) ([]*park.AuditEntry, error) {
+	if f.Limit == 0 {
+		f.Limit = operators.MaxAuditPage
+	}
+	var all []*park.AuditEntry
+	for {
+		es, more, err := b.Sys.Operators.AuditPage(b.Ctx, f)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, es...)
+		if !more {
+			return all, nil
+		}
+		f.BeforeSeq = es[len(es)-1].Seq
 	}
 }
 

@@ -309,7 +309,7 @@ func TestAccessPageRefusePlate(t *testing.T) {
 	}
 	// Each change is audited as ana's, on the plate; refused posts left no
 	// entry: the two refusals, then the removal, newest first.
-	es, err := s.Sys.Operators.ListAudit(s.Ctx, park.AuditFilter{Actor: "ana"})
+	es, err := s.AuditLog(park.AuditFilter{Actor: "ana"})
 	if err != nil {
 		t.Fatal(err)
 	}

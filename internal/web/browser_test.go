@@ -212,7 +212,7 @@ func TestBrowser(t *testing.T) {
 	if o, err := s.Sys.Operators.Get(s.Ctx, "op"); err != nil || o.Role != park.RoleReadOnly || o.Language != "pt" || len(o.Lots) != 0 {
 		t.Errorf("op after the keyboard edit: %+v, %v", o, err)
 	}
-	if es, _ := s.Sys.Operators.ListAudit(s.Ctx, park.AuditFilter{Actor: "ana"}); len(es) == 0 || es[0].Action != "user.update" ||
+	if es, _ := s.AuditLog(park.AuditFilter{Actor: "ana"}); len(es) == 0 || es[0].Action != "user.update" ||
 		es[0].Target != "op" {
 		t.Errorf("the edit is not audited: %+v", es)
 	}

@@ -76,7 +76,7 @@ func TestLanes(t *testing.T) {
 		if !strings.Contains(body, `class="abnormal"`) || !strings.Contains(body, "driver lost the ticket") {
 			t.Fatalf("the page does not show the abnormal lift:\n%s", body)
 		}
-		es, err := s.Sys.Operators.ListAudit(s.Ctx, park.AuditFilter{Actor: "op"})
+		es, err := s.AuditLog(park.AuditFilter{Actor: "op"})
 		if err != nil || len(es) == 0 || es[0].Action != "lane.open" || es[0].Lot != s.Lot || es[0].Target != "in-1" ||
 			es[0].Reason != "driver lost the ticket" || !strings.Contains(es[0].After, log[0].ID) {
 			t.Fatalf("audit %+v, %v", es, err)

@@ -47,7 +47,7 @@ func TestPartnersAndReplay(t *testing.T) {
 	if st != http.StatusSeeOther || !strings.HasPrefix(loc, "/console/deliveries?partner=app&replayed=") {
 		t.Fatalf("replay: %d to %q", st, loc)
 	}
-	es, _ := s.Sys.Operators.ListAudit(s.Ctx, park.AuditFilter{Actor: "ana", Limit: 1})
+	es, _, _ := s.Sys.Operators.AuditPage(s.Ctx, park.AuditFilter{Actor: "ana", Limit: 1})
 	if len(es) != 1 || es[0].Action != "delivery.replay" || es[0].Target != sub.ID+"/"+report[1] {
 		t.Fatalf("audit %+v", es)
 	}

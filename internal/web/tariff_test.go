@@ -69,7 +69,7 @@ func TestTariff(t *testing.T) {
 		if after.TariffVersion != before.TariffVersion+1 || !strings.Contains(string(after.Tariff), `"price":300`) {
 			t.Fatalf("saved tariff v%d %s (was v%d)", after.TariffVersion, after.Tariff, before.TariffVersion)
 		}
-		es, err := s.Sys.Operators.ListAudit(s.Ctx, park.AuditFilter{Actor: "ana", Lot: s.Lot})
+		es, err := s.AuditLog(park.AuditFilter{Actor: "ana", Lot: s.Lot})
 		if err != nil || len(es) == 0 || es[0].Action != "tariff.update" || es[0].Before != string(before.Tariff) ||
 			es[0].After != string(after.Tariff) {
 			t.Fatalf("audit %+v, %v", es, err)

@@ -23,7 +23,7 @@ func TestEditOperator(t *testing.T) {
 	a.mustLogin("ana")
 	audits := func(t *testing.T) []*park.AuditEntry {
 		t.Helper()
-		es, err := s.Sys.Operators.ListAudit(s.Ctx, park.AuditFilter{Actor: "ana"})
+		es, err := s.AuditLog(park.AuditFilter{Actor: "ana"})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -16,13 +16,30 @@ import (
 // every gate event needs, is never held long, and stops between batches
 // when ctx ends (the next run goes on). Deleting is idempotent: nodes
 // pruning one database at once delete nothing twice. It returns how many
-// deliveries and reports it deleted; with no retention it does nothing.
+// deliveries and reports it deleted. First, whatever the retention, it
+// deletes the deliveries of deleted subscriptions, and then those
+// subscriptions (DeleteSubscription leaves them to it); with no retention
+// it does nothing more.
 func (s *Service) Prune(ctx context.Context) (deliveries, reports int, err error) {
+	batch := s.opts.PruneBatch
+	for ctx.Err() == nil {
+		var n int
+		if err := s.base.Write(ctx, func(tx park.Tx) (err error) {
+			n, err = tx.PruneDeletedSubscriptions(ctx, batch)
+			return err
+		}); err != nil {
+			return deliveries, reports, err
+		}
+		deliveries += n
+		s.metrics.DeliveriesPruned(n, 0)
+		if n < batch {
+			break
+		}
+	}
 	horizon := s.PrunedBefore()
 	if horizon.IsZero() {
-		return 0, 0, nil
+		return deliveries, 0, ctx.Err()
 	}
-	batch := s.opts.PruneBatch
 	for ctx.Err() == nil {
 		var nd, nr int
 		if err := s.base.Write(ctx, func(tx park.Tx) (err error) {

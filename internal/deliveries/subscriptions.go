@@ -212,7 +212,8 @@ func (s *Service) UpdateSubscription(ctx context.Context, partnerID, id string, 
 }
 
 // DeleteSubscription removes a subscription and its deliveries, sent or
-// not (ENotFound).
+// not (ENotFound): at once from every read and from sending; Prune
+// deletes the rows, in batches that never hold the writer long.
 func (s *Service) DeleteSubscription(ctx context.Context, partnerID, id string) error {
 	err := s.base.Write(ctx, func(tx park.Tx) error {
 		if _, err := subscriptionOf(ctx, tx, partnerID, id); err != nil {

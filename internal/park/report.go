@@ -254,9 +254,16 @@ type ReportTx interface {
 	// UpdateSubscription replaces every field but the ids and CreatedAt
 	// (ENotFound; EConflict when its version changed).
 	UpdateSubscription(ctx context.Context, s *Subscription) error
-	// DeleteSubscription removes a subscription and its deliveries
-	// (ENotFound).
+	// DeleteSubscription removes a subscription at once from every read
+	// (ENotFound): it is disabled, and its deliveries are neither sent,
+	// read, listed nor redelivered any more. They, then the subscription,
+	// are deleted by PruneDeletedSubscriptions, in batches, as deleting
+	// them all in one transaction would hold the writer that long.
 	DeleteSubscription(ctx context.Context, id string) error
+	// PruneDeletedSubscriptions deletes up to limit deliveries of deleted
+	// subscriptions and, once fewer were left, the deleted subscriptions
+	// with none; it returns how many deliveries it deleted.
+	PruneDeletedSubscriptions(ctx context.Context, limit int) (int, error)
 
 	// Subscribed reports whether any subscription (enabled or not) of a
 	// partner that may use lot wants reports of kind, so the core builds

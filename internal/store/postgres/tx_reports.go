@@ -248,6 +248,19 @@ func (t *txn) CountDeliveries(ctx context.Context) ([]park.DeliveryCount, error)
 	return out, nil
 }
 
+func (t *txn) PruneDeletedSubscriptions(ctx context.Context, limit int) (int, error) {
+	n, err := t.q.PruneDeletedSubscriptionDeliveries(ctx, int32(limit))
+	if err != nil {
+		return 0, mapErr(err)
+	}
+	if n < int64(limit) {
+		if _, err := t.q.DeleteEmptyDeletedSubscriptions(ctx); err != nil {
+			return 0, mapErr(err)
+		}
+	}
+	return int(n), nil
+}
+
 func (t *txn) PruneDeliveries(ctx context.Context, before time.Time, limit int) (int, int, error) {
 	reportIDs, err := t.q.PruneFinishedDeliveries(ctx, db.PruneFinishedDeliveriesParams{Before: ts(before), Lim: limit32(limit)})
 	if err != nil || len(reportIDs) == 0 {

@@ -44,6 +44,9 @@ func TestPrunePlans(t *testing.T) {
 		"PruneReportsByID":        {"SEARCH reports USING INDEX sqlite_autoindex_reports_1 (id=?)", "SEARCH d USING COVERING INDEX sqlite_autoindex_deliveries_2 (report_id=?)"},
 		"WalkOldReports":          {"SEARCH r USING INDEX reports_at (at>? AND at<?)", "SEARCH d USING COVERING INDEX sqlite_autoindex_deliveries_2 (report_id=?)"},
 		"DeleteUnneededReports":   {"SEARCH reports USING INTEGER PRIMARY KEY (rowid=?)"},
+		// A deleted subscription's deliveries by its key, not the queue's.
+		"PruneDeletedSubscriptionDeliveries": {"SEARCH d USING COVERING INDEX deliveries_subscription (subscription_id=?)"},
+		"DeleteEmptyDeletedSubscriptions":    {"SEARCH d USING COVERING INDEX deliveries_subscription (subscription_id=?)"},
 	} {
 		q := queryText(t, "reports.sql", name)
 		rows, err := st.WriterDB().Query("EXPLAIN QUERY PLAN "+q, make([]any, strings.Count(q, "?"))...)

@@ -264,6 +264,20 @@ func (t *txn) CountDeliveries(ctx context.Context) ([]park.DeliveryCount, error)
 	return out, nil
 }
 
+func (t *txn) PruneDeletedSubscriptions(ctx context.Context, limit int) (int, error) {
+	n, err := t.q.PruneDeletedSubscriptionDeliveries(stmtCtx, int64(limit))
+	if err != nil {
+		return 0, mapErr(err)
+	}
+	if n < int64(limit) {
+		t.memo.forget() // memo.go
+		if _, err := t.q.DeleteEmptyDeletedSubscriptions(stmtCtx); err != nil {
+			return 0, mapErr(err)
+		}
+	}
+	return int(n), nil
+}
+
 func (t *txn) PruneDeliveries(ctx context.Context, before time.Time, limit int) (int, int, error) {
 	reportIDs, err := t.q.PruneFinishedDeliveries(stmtCtx, db.PruneFinishedDeliveriesParams{Before: nullUS(&before), Lim: int64(limit)})
 	if err != nil || len(reportIDs) == 0 {

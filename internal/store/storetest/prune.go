@@ -68,6 +68,7 @@ func testPruneDeliveries(t *testing.T, s park.Store) {
 	enqueue("d1", park.ReportDeviceStatus, 16)
 	enqueue("d2", park.ReportDeviceStatus, 160)
 	must(t, update(t, s, func(tx park.Tx) error { return tx.DeleteSubscription(ctx, "gone") }))
+	must(t, update(t, s, func(tx park.Tx) error { _, err := tx.PruneDeletedSubscriptions(ctx, 10); return err }))
 
 	prune := func(limit int) (int, int) {
 		t.Helper()

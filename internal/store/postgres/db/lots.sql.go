@@ -172,7 +172,7 @@ const getLotSettings = `-- name: GetLotSettings :one
 SELECT lots.code, lots.name, lots.timezone, lots.currency, lots.capacity, lots.exit_grace_minutes, lots.quote_ttl_seconds, lots.sandbox, lots.missed_entry, lots.tariff, lots.tariff_version, lots.created_at, lots.updated_at, lots.version,
        GREATEST(0, (SELECT COALESCE(SUM(c.occupied), 0) FROM lot_counts c WHERE c.lot_code = lots.code))::bigint AS occupied,
        ARRAY(SELECT DISTINCT s.report FROM partner_lots pl JOIN subscriptions s ON s.partner_id = pl.partner_id
-             WHERE pl.lot_code = lots.code)::text[] AS subscribed
+             WHERE pl.lot_code = lots.code AND NOT s.deleted)::text[] AS subscribed
 FROM lots WHERE code = $1
 `
 

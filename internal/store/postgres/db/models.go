@@ -571,6 +571,7 @@ type Subscription struct {
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
 	Version     int64
+	Deleted     bool
 }
 
 type TicketKey struct {

@@ -72,7 +72,7 @@ SELECT $1::text || ':' || s.id, s.id, $1::text, s.partner_id, s.report,
        $2::text, $3::text, 'pending', $4::timestamptz,
        $4::timestamptz
 FROM subscriptions s
-WHERE s.id = $5
+WHERE s.id = $5 AND NOT s.deleted
 `
 
 type EnqueueToSubscriptionParams struct {

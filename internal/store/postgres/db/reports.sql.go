@@ -22,7 +22,8 @@ WITH due AS (
       AND NOT EXISTS (
           SELECT 1 FROM deliveries e
           WHERE e.partner_id = d.partner_id AND e.key = d.key AND e.seq < d.seq AND e.report_id <> d.report_id
-            AND e.state IN ('pending', 'failed', 'sending'))
+            AND e.state IN ('pending', 'failed', 'sending')
+            AND e.subscription_id NOT IN (SELECT g.id FROM subscriptions g WHERE g.deleted))
     ORDER BY d.seq
     FOR UPDATE OF d SKIP LOCKED
 )
@@ -156,10 +157,27 @@ func (q *Queries) CreateSubscription(ctx context.Context, arg CreateSubscription
 	return err
 }
 
-const deleteSubscription = `-- name: DeleteSubscription :execrows
-DELETE FROM subscriptions WHERE id = $1
+const deleteEmptyDeletedSubscriptions = `-- name: DeleteEmptyDeletedSubscriptions :execrows
+DELETE FROM subscriptions
+WHERE deleted AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.subscription_id = subscriptions.id)
 `
 
+func (q *Queries) DeleteEmptyDeletedSubscriptions(ctx context.Context) (int64, error) {
+	result, err := q.db.Exec(ctx, deleteEmptyDeletedSubscriptions)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
+const deleteSubscription = `-- name: DeleteSubscription :execrows
+UPDATE subscriptions SET deleted = true, enabled = false, version = version + 1 WHERE id = $1 AND NOT deleted
+`
+
+// Deleting marks a subscription deleted, and disabled, in one short
+// write: the cascade to its deliveries, possibly very many, would be
+// one long transaction. Nothing reads them from then on;
+// PruneDeletedSubscriptions removes them in batches, then the row.
 func (q *Queries) DeleteSubscription(ctx context.Context, id string) (int64, error) {
 	result, err := q.db.Exec(ctx, deleteSubscription, id)
 	if err != nil {
@@ -195,7 +213,8 @@ CROSS JOIN LATERAL (
       AND NOT EXISTS (
           SELECT 1 FROM deliveries e
           WHERE e.partner_id = d.partner_id AND e.key = d.key AND e.seq < d.seq AND e.report_id <> d.report_id
-            AND e.state IN ('pending', 'failed', 'sending'))
+            AND e.state IN ('pending', 'failed', 'sending')
+            AND e.subscription_id NOT IN (SELECT g.id FROM subscriptions g WHERE g.deleted))
     ORDER BY d.seq
     LIMIT $2) due
 WHERE s.enabled
@@ -219,7 +238,8 @@ type DueDeliveriesParams struct {
 // which grows for as long as it is off, is never walked. A delivery
 // another node is claiming still counts as "to be delivered" for the
 // ones after it, as does one of a disabled subscription. "Still to be
-// delivered" is neither delivered nor dead: pending, failed or sending.
+// delivered" is neither delivered nor dead: pending, failed or sending,
+// and not of a deleted subscription (left for the prune).
 // The state tests are written as the partial indexes
 // deliveries_sub_queue and deliveries_order are, so the planner can use
 // them. skip is an array, never NULL (<> ALL (NULL) would hold for no row).
@@ -255,7 +275,7 @@ WITH report AS (
            pl.lot_code, $4::text, 'pending', $7::timestamptz, $7::timestamptz
     FROM subscriptions s
     JOIN partner_lots pl ON pl.partner_id = s.partner_id AND pl.lot_code = $3::text
-    WHERE s.report = $2::text
+    WHERE s.report = $2::text AND NOT s.deleted
     RETURNING 1
 )
 SELECT (SELECT seq FROM report)::bigint AS seq, (SELECT count(*) FROM fanned)::bigint AS deliveries
@@ -352,9 +372,11 @@ func (q *Queries) FinishDeliveries(ctx context.Context, arg FinishDeliveriesPara
 }
 
 const getDelivery = `-- name: GetDelivery :one
-SELECT seq, id, subscription_id, report_id, partner_id, report, lot_code, key, state, attempts, next_at, lease_until, last_attempt_at, last_status, last_reply, delivered_at, created_at FROM deliveries WHERE id = $1
+SELECT seq, id, subscription_id, report_id, partner_id, report, lot_code, key, state, attempts, next_at, lease_until, last_attempt_at, last_status, last_reply, delivered_at, created_at FROM deliveries WHERE deliveries.id = $1 AND deliveries.subscription_id NOT IN (SELECT g.id FROM subscriptions g WHERE g.deleted)
 `
 
+// A deleted subscription's deliveries are read by none of these, nor
+// redelivered: the set of deleted ones, most often empty, is read once.
 func (q *Queries) GetDelivery(ctx context.Context, id string) (Delivery, error) {
 	row := q.db.QueryRow(ctx, getDelivery, id)
 	var i Delivery
@@ -432,9 +454,10 @@ func (q *Queries) GetReports(ctx context.Context, ids []string) ([]Report, error
 }
 
 const getSubscription = `-- name: GetSubscription :one
-SELECT id, partner_id, report, url, format, enabled, secret, previous, rate_limit, concurrency, timeout_ms, schedule_ms, disabled_by, created_at, updated_at, version FROM subscriptions WHERE id = $1
+SELECT id, partner_id, report, url, format, enabled, secret, previous, rate_limit, concurrency, timeout_ms, schedule_ms, disabled_by, created_at, updated_at, version, deleted FROM subscriptions WHERE id = $1 AND NOT deleted
 `
 
+// A deleted subscription (DeleteSubscription) is read by none of these.
 func (q *Queries) GetSubscription(ctx context.Context, id string) (Subscription, error) {
 	row := q.db.QueryRow(ctx, getSubscription, id)
 	var i Subscription
@@ -455,6 +478,7 @@ func (q *Queries) GetSubscription(ctx context.Context, id string) (Subscription,
 		&i.CreatedAt,
 		&i.UpdatedAt,
 		&i.Version,
+		&i.Deleted,
 	)
 	return i, err
 }
@@ -488,11 +512,12 @@ func (q *Queries) InsertReport(ctx context.Context, arg InsertReportParams) (int
 
 const listDeliveries = `-- name: ListDeliveries :many
 SELECT seq, id, subscription_id, report_id, partner_id, report, lot_code, key, state, attempts, next_at, lease_until, last_attempt_at, last_status, last_reply, delivered_at, created_at FROM deliveries
-WHERE ($1::text = '' OR report = $1)
-  AND ($2::text = '' OR state = $2)
-  AND ($3::timestamptz IS NULL OR created_at >= $3)
-  AND seq < $4
-ORDER BY seq DESC
+WHERE ($1::text = '' OR deliveries.report = $1)
+  AND ($2::text = '' OR deliveries.state = $2)
+  AND ($3::timestamptz IS NULL OR deliveries.created_at >= $3)
+  AND deliveries.subscription_id NOT IN (SELECT g.id FROM subscriptions g WHERE g.deleted)
+  AND deliveries.seq < $4
+ORDER BY deliveries.seq DESC
 LIMIT $5
 `
 
@@ -552,12 +577,13 @@ func (q *Queries) ListDeliveries(ctx context.Context, arg ListDeliveriesParams) 
 
 const listDeliveriesByPartner = `-- name: ListDeliveriesByPartner :many
 SELECT seq, id, subscription_id, report_id, partner_id, report, lot_code, key, state, attempts, next_at, lease_until, last_attempt_at, last_status, last_reply, delivered_at, created_at FROM deliveries
-WHERE partner_id = $1
-  AND ($2::text = '' OR report = $2)
-  AND ($3::text = '' OR state = $3)
-  AND ($4::timestamptz IS NULL OR created_at >= $4)
-  AND seq < $5
-ORDER BY seq DESC
+WHERE deliveries.partner_id = $1
+  AND ($2::text = '' OR deliveries.report = $2)
+  AND ($3::text = '' OR deliveries.state = $3)
+  AND ($4::timestamptz IS NULL OR deliveries.created_at >= $4)
+  AND deliveries.subscription_id NOT IN (SELECT g.id FROM subscriptions g WHERE g.deleted)
+  AND deliveries.seq < $5
+ORDER BY deliveries.seq DESC
 LIMIT $6
 `
 
@@ -617,11 +643,12 @@ func (q *Queries) ListDeliveriesByPartner(ctx context.Context, arg ListDeliverie
 
 const listDeliveriesByState = `-- name: ListDeliveriesByState :many
 SELECT seq, id, subscription_id, report_id, partner_id, report, lot_code, key, state, attempts, next_at, lease_until, last_attempt_at, last_status, last_reply, delivered_at, created_at FROM deliveries
-WHERE state = $1
-  AND ($2::text = '' OR report = $2)
-  AND ($3::timestamptz IS NULL OR created_at >= $3)
-  AND seq < $4
-ORDER BY seq DESC
+WHERE deliveries.state = $1
+  AND ($2::text = '' OR deliveries.report = $2)
+  AND ($3::timestamptz IS NULL OR deliveries.created_at >= $3)
+  AND deliveries.subscription_id NOT IN (SELECT g.id FROM subscriptions g WHERE g.deleted)
+  AND deliveries.seq < $4
+ORDER BY deliveries.seq DESC
 LIMIT $5
 `
 
@@ -679,13 +706,14 @@ func (q *Queries) ListDeliveriesByState(ctx context.Context, arg ListDeliveriesB
 
 const listDeliveriesBySubscription = `-- name: ListDeliveriesBySubscription :many
 SELECT seq, id, subscription_id, report_id, partner_id, report, lot_code, key, state, attempts, next_at, lease_until, last_attempt_at, last_status, last_reply, delivered_at, created_at FROM deliveries
-WHERE subscription_id = $1
-  AND ($2::text = '' OR partner_id = $2)
-  AND ($3::text = '' OR report = $3)
-  AND ($4::text = '' OR state = $4)
-  AND ($5::timestamptz IS NULL OR created_at >= $5)
-  AND seq < $6
-ORDER BY seq DESC
+WHERE deliveries.subscription_id = $1
+  AND ($2::text = '' OR deliveries.partner_id = $2)
+  AND ($3::text = '' OR deliveries.report = $3)
+  AND ($4::text = '' OR deliveries.state = $4)
+  AND ($5::timestamptz IS NULL OR deliveries.created_at >= $5)
+  AND deliveries.subscription_id NOT IN (SELECT g.id FROM subscriptions g WHERE g.deleted)
+  AND deliveries.seq < $6
+ORDER BY deliveries.seq DESC
 LIMIT $7
 `
 
@@ -746,7 +774,7 @@ func (q *Queries) ListDeliveriesBySubscription(ctx context.Context, arg ListDeli
 }
 
 const listPartnerSubscriptions = `-- name: ListPartnerSubscriptions :many
-SELECT id, partner_id, report, url, format, enabled, secret, previous, rate_limit, concurrency, timeout_ms, schedule_ms, disabled_by, created_at, updated_at, version FROM subscriptions WHERE partner_id = $1 ORDER BY id
+SELECT id, partner_id, report, url, format, enabled, secret, previous, rate_limit, concurrency, timeout_ms, schedule_ms, disabled_by, created_at, updated_at, version, deleted FROM subscriptions WHERE partner_id = $1 AND NOT deleted ORDER BY id
 `
 
 func (q *Queries) ListPartnerSubscriptions(ctx context.Context, partnerID string) ([]Subscription, error) {
@@ -775,6 +803,7 @@ func (q *Queries) ListPartnerSubscriptions(ctx context.Context, partnerID string
 			&i.CreatedAt,
 			&i.UpdatedAt,
 			&i.Version,
+			&i.Deleted,
 		); err != nil {
 			return nil, err
 		}
@@ -787,7 +816,7 @@ func (q *Queries) ListPartnerSubscriptions(ctx context.Context, partnerID string
 }
 
 const listSubscriptions = `-- name: ListSubscriptions :many
-SELECT id, partner_id, report, url, format, enabled, secret, previous, rate_limit, concurrency, timeout_ms, schedule_ms, disabled_by, created_at, updated_at, version FROM subscriptions ORDER BY id
+SELECT id, partner_id, report, url, format, enabled, secret, previous, rate_limit, concurrency, timeout_ms, schedule_ms, disabled_by, created_at, updated_at, version, deleted FROM subscriptions WHERE NOT deleted ORDER BY id
 `
 
 func (q *Queries) ListSubscriptions(ctx context.Context) ([]Subscription, error) {
@@ -816,6 +845,7 @@ func (q *Queries) ListSubscriptions(ctx context.Context) ([]Subscription, error)
 			&i.CreatedAt,
 			&i.UpdatedAt,
 			&i.Version,
+			&i.Deleted,
 		); err != nil {
 			return nil, err
 		}
@@ -825,6 +855,23 @@ func (q *Queries) ListSubscriptions(ctx context.Context) ([]Subscription, error)
 		return nil, err
 	}
 	return items, nil
+}
+
+const pruneDeletedSubscriptionDeliveries = `-- name: PruneDeletedSubscriptionDeliveries :execrows
+DELETE FROM deliveries WHERE seq IN (
+    SELECT d.seq FROM subscriptions s JOIN deliveries d ON d.subscription_id = s.id
+    WHERE s.deleted
+    LIMIT $1)
+`
+
+// A deleted subscription's deliveries, a batch (the cascade would delete
+// them all in one transaction), then the subscriptions left with none.
+func (q *Queries) PruneDeletedSubscriptionDeliveries(ctx context.Context, lim int32) (int64, error) {
+	result, err := q.db.Exec(ctx, pruneDeletedSubscriptionDeliveries, lim)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
 }
 
 const pruneFinishedDeliveries = `-- name: PruneFinishedDeliveries :many
@@ -897,8 +944,9 @@ func (q *Queries) PruneReportsByID(ctx context.Context, arg PruneReportsByIDPara
 const redeliverReport = `-- name: RedeliverReport :execrows
 UPDATE deliveries
 SET state = 'pending', attempts = 0, next_at = $1, lease_until = NULL, delivered_at = NULL
-WHERE report_id = $2
-  AND ($3::text = '' OR subscription_id = $3)
+WHERE deliveries.report_id = $2
+  AND ($3::text = '' OR deliveries.subscription_id = $3)
+  AND deliveries.subscription_id NOT IN (SELECT g.id FROM subscriptions g WHERE g.deleted)
 `
 
 type RedeliverReportParams struct {
@@ -918,7 +966,8 @@ func (q *Queries) RedeliverReport(ctx context.Context, arg RedeliverReportParams
 const redeliverSince = `-- name: RedeliverSince :execrows
 UPDATE deliveries
 SET state = 'pending', attempts = 0, next_at = $1, lease_until = NULL, delivered_at = NULL
-WHERE subscription_id = $2 AND created_at >= $3
+WHERE deliveries.subscription_id = $2 AND deliveries.created_at >= $3
+  AND deliveries.subscription_id NOT IN (SELECT g.id FROM subscriptions g WHERE g.deleted)
 `
 
 type RedeliverSinceParams struct {
@@ -940,7 +989,7 @@ const updateSubscription = `-- name: UpdateSubscription :execrows
 UPDATE subscriptions
 SET report = $1, url = $2, format = $3, enabled = $4, secret = $5, previous = $6, rate_limit = $7, concurrency = $8,
     timeout_ms = $9, schedule_ms = $10, disabled_by = $11, updated_at = $12, version = version + 1
-WHERE id = $13 AND version = $14
+WHERE id = $13 AND version = $14 AND NOT deleted
 `
 
 type UpdateSubscriptionParams struct {

@@ -15,7 +15,7 @@ FROM lots WHERE code = $1;
 SELECT sqlc.embed(lots),
        GREATEST(0, (SELECT COALESCE(SUM(c.occupied), 0) FROM lot_counts c WHERE c.lot_code = lots.code))::bigint AS occupied,
        ARRAY(SELECT DISTINCT s.report FROM partner_lots pl JOIN subscriptions s ON s.partner_id = pl.partner_id
-             WHERE pl.lot_code = lots.code)::text[] AS subscribed
+             WHERE pl.lot_code = lots.code AND NOT s.deleted)::text[] AS subscribed
 FROM lots WHERE code = $1;
 
 -- name: CountInside :one

@@ -79,7 +79,7 @@ SELECT sqlc.arg(report_id)::text || ':' || s.id, s.id, sqlc.arg(report_id)::text
        sqlc.arg(lot_code)::text, sqlc.arg(key)::text, 'pending', sqlc.arg(at)::timestamptz,
        sqlc.arg(at)::timestamptz
 FROM subscriptions s
-WHERE s.id = sqlc.arg(subscription_id);
+WHERE s.id = sqlc.arg(subscription_id) AND NOT s.deleted;
 
 
 -- name: SetChannelPartner :execrows

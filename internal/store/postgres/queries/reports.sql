@@ -3,23 +3,28 @@ INSERT INTO subscriptions (id, partner_id, report, url, format, enabled, secret,
                            timeout_ms, schedule_ms, disabled_by, created_at, updated_at)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15);
 
+-- A deleted subscription (DeleteSubscription) is read by none of these.
 -- name: GetSubscription :one
-SELECT * FROM subscriptions WHERE id = $1;
+SELECT * FROM subscriptions WHERE id = $1 AND NOT deleted;
 
 -- name: ListSubscriptions :many
-SELECT * FROM subscriptions ORDER BY id;
+SELECT * FROM subscriptions WHERE NOT deleted ORDER BY id;
 
 -- name: ListPartnerSubscriptions :many
-SELECT * FROM subscriptions WHERE partner_id = $1 ORDER BY id;
+SELECT * FROM subscriptions WHERE partner_id = $1 AND NOT deleted ORDER BY id;
 
 -- name: UpdateSubscription :execrows
 UPDATE subscriptions
 SET report = $1, url = $2, format = $3, enabled = $4, secret = $5, previous = $6, rate_limit = $7, concurrency = $8,
     timeout_ms = $9, schedule_ms = $10, disabled_by = $11, updated_at = $12, version = version + 1
-WHERE id = $13 AND version = $14;
+WHERE id = $13 AND version = $14 AND NOT deleted;
 
+-- Deleting marks a subscription deleted, and disabled, in one short
+-- write: the cascade to its deliveries, possibly very many, would be
+-- one long transaction. Nothing reads them from then on;
+-- PruneDeletedSubscriptions removes them in batches, then the row.
 -- name: DeleteSubscription :execrows
-DELETE FROM subscriptions WHERE id = $1;
+UPDATE subscriptions SET deleted = true, enabled = false, version = version + 1 WHERE id = $1 AND NOT deleted;
 
 -- name: InsertReport :one
 INSERT INTO reports (id, kind, lot_code, key, at, data) VALUES ($1, $2, $3, $4, $5, $6) RETURNING seq;
@@ -42,7 +47,7 @@ WITH report AS (
            pl.lot_code, sqlc.arg(key)::text, 'pending', sqlc.arg(due)::timestamptz, sqlc.arg(due)::timestamptz
     FROM subscriptions s
     JOIN partner_lots pl ON pl.partner_id = s.partner_id AND pl.lot_code = sqlc.arg(lot_code)::text
-    WHERE s.report = sqlc.arg(kind)::text
+    WHERE s.report = sqlc.arg(kind)::text AND NOT s.deleted
     RETURNING 1
 )
 SELECT (SELECT seq FROM report)::bigint AS seq, (SELECT count(*) FROM fanned)::bigint AS deliveries;
@@ -62,7 +67,8 @@ SELECT * FROM reports WHERE id = ANY(@ids::text[]);
 -- which grows for as long as it is off, is never walked. A delivery
 -- another node is claiming still counts as "to be delivered" for the
 -- ones after it, as does one of a disabled subscription. "Still to be
--- delivered" is neither delivered nor dead: pending, failed or sending.
+-- delivered" is neither delivered nor dead: pending, failed or sending,
+-- and not of a deleted subscription (left for the prune).
 -- The state tests are written as the partial indexes
 -- deliveries_sub_queue and deliveries_order are, so the planner can use
 -- them. skip is an array, never NULL (<> ALL (NULL) would hold for no row).
@@ -77,7 +83,8 @@ CROSS JOIN LATERAL (
       AND NOT EXISTS (
           SELECT 1 FROM deliveries e
           WHERE e.partner_id = d.partner_id AND e.key = d.key AND e.seq < d.seq AND e.report_id <> d.report_id
-            AND e.state IN ('pending', 'failed', 'sending'))
+            AND e.state IN ('pending', 'failed', 'sending')
+            AND e.subscription_id NOT IN (SELECT g.id FROM subscriptions g WHERE g.deleted))
     ORDER BY d.seq
     LIMIT sqlc.arg(lim)) due
 WHERE s.enabled
@@ -100,7 +107,8 @@ WITH due AS (
       AND NOT EXISTS (
           SELECT 1 FROM deliveries e
           WHERE e.partner_id = d.partner_id AND e.key = d.key AND e.seq < d.seq AND e.report_id <> d.report_id
-            AND e.state IN ('pending', 'failed', 'sending'))
+            AND e.state IN ('pending', 'failed', 'sending')
+            AND e.subscription_id NOT IN (SELECT g.id FROM subscriptions g WHERE g.deleted))
     ORDER BY d.seq
     FOR UPDATE OF d SKIP LOCKED
 )
@@ -127,61 +135,69 @@ FROM (SELECT unnest(@ids::text[]) AS id, unnest(@states::text[]) AS state, unnes
              unnest(@delivered_at::timestamptz[]) AS delivered_at, unnest(@lease::timestamptz[]) AS lease) u
 WHERE d.id = u.id AND d.state = 'sending' AND d.lease_until = u.lease;
 
+-- A deleted subscription's deliveries are read by none of these, nor
+-- redelivered: the set of deleted ones, most often empty, is read once.
 -- name: GetDelivery :one
-SELECT * FROM deliveries WHERE id = $1;
+SELECT * FROM deliveries WHERE deliveries.id = $1 AND deliveries.subscription_id NOT IN (SELECT g.id FROM subscriptions g WHERE g.deleted);
 
 -- The listings, newest first: one per leading filter so each walks its
 -- index; the other filters apply to what it walks.
 -- name: ListDeliveries :many
 SELECT * FROM deliveries
-WHERE (sqlc.arg(report)::text = '' OR report = sqlc.arg(report))
-  AND (sqlc.arg(state)::text = '' OR state = sqlc.arg(state))
-  AND (sqlc.narg(since)::timestamptz IS NULL OR created_at >= sqlc.narg(since))
-  AND seq < sqlc.arg(before_seq)
-ORDER BY seq DESC
+WHERE (sqlc.arg(report)::text = '' OR deliveries.report = sqlc.arg(report))
+  AND (sqlc.arg(state)::text = '' OR deliveries.state = sqlc.arg(state))
+  AND (sqlc.narg(since)::timestamptz IS NULL OR deliveries.created_at >= sqlc.narg(since))
+  AND deliveries.subscription_id NOT IN (SELECT g.id FROM subscriptions g WHERE g.deleted)
+  AND deliveries.seq < sqlc.arg(before_seq)
+ORDER BY deliveries.seq DESC
 LIMIT sqlc.arg(lim);
 
 -- name: ListDeliveriesBySubscription :many
 SELECT * FROM deliveries
-WHERE subscription_id = sqlc.arg(subscription_id)
-  AND (sqlc.arg(partner_id)::text = '' OR partner_id = sqlc.arg(partner_id))
-  AND (sqlc.arg(report)::text = '' OR report = sqlc.arg(report))
-  AND (sqlc.arg(state)::text = '' OR state = sqlc.arg(state))
-  AND (sqlc.narg(since)::timestamptz IS NULL OR created_at >= sqlc.narg(since))
-  AND seq < sqlc.arg(before_seq)
-ORDER BY seq DESC
+WHERE deliveries.subscription_id = sqlc.arg(subscription_id)
+  AND (sqlc.arg(partner_id)::text = '' OR deliveries.partner_id = sqlc.arg(partner_id))
+  AND (sqlc.arg(report)::text = '' OR deliveries.report = sqlc.arg(report))
+  AND (sqlc.arg(state)::text = '' OR deliveries.state = sqlc.arg(state))
+  AND (sqlc.narg(since)::timestamptz IS NULL OR deliveries.created_at >= sqlc.narg(since))
+  AND deliveries.subscription_id NOT IN (SELECT g.id FROM subscriptions g WHERE g.deleted)
+  AND deliveries.seq < sqlc.arg(before_seq)
+ORDER BY deliveries.seq DESC
 LIMIT sqlc.arg(lim);
 
 -- name: ListDeliveriesByPartner :many
 SELECT * FROM deliveries
-WHERE partner_id = sqlc.arg(partner_id)
-  AND (sqlc.arg(report)::text = '' OR report = sqlc.arg(report))
-  AND (sqlc.arg(state)::text = '' OR state = sqlc.arg(state))
-  AND (sqlc.narg(since)::timestamptz IS NULL OR created_at >= sqlc.narg(since))
-  AND seq < sqlc.arg(before_seq)
-ORDER BY seq DESC
+WHERE deliveries.partner_id = sqlc.arg(partner_id)
+  AND (sqlc.arg(report)::text = '' OR deliveries.report = sqlc.arg(report))
+  AND (sqlc.arg(state)::text = '' OR deliveries.state = sqlc.arg(state))
+  AND (sqlc.narg(since)::timestamptz IS NULL OR deliveries.created_at >= sqlc.narg(since))
+  AND deliveries.subscription_id NOT IN (SELECT g.id FROM subscriptions g WHERE g.deleted)
+  AND deliveries.seq < sqlc.arg(before_seq)
+ORDER BY deliveries.seq DESC
 LIMIT sqlc.arg(lim);
 
 -- name: ListDeliveriesByState :many
 SELECT * FROM deliveries
-WHERE state = sqlc.arg(state)
-  AND (sqlc.arg(report)::text = '' OR report = sqlc.arg(report))
-  AND (sqlc.narg(since)::timestamptz IS NULL OR created_at >= sqlc.narg(since))
-  AND seq < sqlc.arg(before_seq)
-ORDER BY seq DESC
+WHERE deliveries.state = sqlc.arg(state)
+  AND (sqlc.arg(report)::text = '' OR deliveries.report = sqlc.arg(report))
+  AND (sqlc.narg(since)::timestamptz IS NULL OR deliveries.created_at >= sqlc.narg(since))
+  AND deliveries.subscription_id NOT IN (SELECT g.id FROM subscriptions g WHERE g.deleted)
+  AND deliveries.seq < sqlc.arg(before_seq)
+ORDER BY deliveries.seq DESC
 LIMIT sqlc.arg(lim);
 
 -- Redelivering starts a delivery's schedule again, due at once.
 -- name: RedeliverSince :execrows
 UPDATE deliveries
 SET state = 'pending', attempts = 0, next_at = sqlc.arg(now), lease_until = NULL, delivered_at = NULL
-WHERE subscription_id = sqlc.arg(subscription_id) AND created_at >= sqlc.arg(since);
+WHERE deliveries.subscription_id = sqlc.arg(subscription_id) AND deliveries.created_at >= sqlc.arg(since)
+  AND deliveries.subscription_id NOT IN (SELECT g.id FROM subscriptions g WHERE g.deleted);
 
 -- name: RedeliverReport :execrows
 UPDATE deliveries
 SET state = 'pending', attempts = 0, next_at = sqlc.arg(now), lease_until = NULL, delivered_at = NULL
-WHERE report_id = sqlc.arg(report_id)
-  AND (sqlc.arg(subscription_id)::text = '' OR subscription_id = sqlc.arg(subscription_id));
+WHERE deliveries.report_id = sqlc.arg(report_id)
+  AND (sqlc.arg(subscription_id)::text = '' OR deliveries.subscription_id = sqlc.arg(subscription_id))
+  AND deliveries.subscription_id NOT IN (SELECT g.id FROM subscriptions g WHERE g.deleted);
 
 -- The states but delivered, named so each is a range of deliveries_state.
 -- name: CountDeliveries :many
@@ -233,3 +249,15 @@ LIMIT sqlc.arg(lim);
 DELETE FROM reports
 WHERE seq = ANY(sqlc.arg(seqs)::bigint[])
   AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.report_id = reports.id);
+
+-- A deleted subscription's deliveries, a batch (the cascade would delete
+-- them all in one transaction), then the subscriptions left with none.
+-- name: PruneDeletedSubscriptionDeliveries :execrows
+DELETE FROM deliveries WHERE seq IN (
+    SELECT d.seq FROM subscriptions s JOIN deliveries d ON d.subscription_id = s.id
+    WHERE s.deleted
+    LIMIT sqlc.arg(lim));
+
+-- name: DeleteEmptyDeletedSubscriptions :execrows
+DELETE FROM subscriptions
+WHERE deleted AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.subscription_id = subscriptions.id);

@@ -571,6 +571,7 @@ type Subscription struct {
 	CreatedAt   int64
 	UpdatedAt   int64
 	Version     int64
+	Deleted     int64
 }
 
 type TicketKey struct {

@@ -74,7 +74,7 @@ SELECT CAST(?1 AS TEXT) || ':' || s.id, s.id, ?1, s.partner_id, s.report,
        CAST(?2 AS TEXT), CAST(?3 AS TEXT), 'pending', CAST(?4 AS INTEGER),
        CAST(?4 AS INTEGER)
 FROM subscriptions s
-WHERE s.id = ?5
+WHERE s.id = ?5 AND s.deleted = 0
 `
 
 type EnqueueToSubscriptionParams struct {

@@ -23,7 +23,8 @@ WHERE seq IN (
       AND NOT EXISTS (
           SELECT 1 FROM deliveries e
           WHERE e.partner_id = d.partner_id AND e.key = d.key AND e.seq < d.seq AND e.report_id <> d.report_id
-            AND e.state IN ('pending', 'failed', 'sending')))
+            AND e.state IN ('pending', 'failed', 'sending')
+            AND e.subscription_id NOT IN (SELECT g.id FROM subscriptions g WHERE g.deleted = 1)))
 RETURNING seq, id, subscription_id, report_id, partner_id, report, lot_code, "key", state, attempts, next_at, lease_until, last_attempt_at, last_status, last_reply, delivered_at, created_at
 `
 
@@ -159,10 +160,27 @@ func (q *Queries) CreateSubscription(ctx context.Context, arg CreateSubscription
 	return err
 }
 
-const deleteSubscription = `-- name: DeleteSubscription :execrows
-DELETE FROM subscriptions WHERE id = ?
+const deleteEmptyDeletedSubscriptions = `-- name: DeleteEmptyDeletedSubscriptions :execrows
+DELETE FROM subscriptions
+WHERE deleted = 1 AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.subscription_id = subscriptions.id)
 `
 
+func (q *Queries) DeleteEmptyDeletedSubscriptions(ctx context.Context) (int64, error) {
+	result, err := q.exec(ctx, q.deleteEmptyDeletedSubscriptionsStmt, deleteEmptyDeletedSubscriptions)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected()
+}
+
+const deleteSubscription = `-- name: DeleteSubscription :execrows
+UPDATE subscriptions SET deleted = 1, enabled = 0, version = version + 1 WHERE id = ? AND deleted = 0
+`
+
+// Deleting marks a subscription deleted, and disabled, in one short
+// write: its deliveries, possibly very many, would hold the one
+// writer for long (the cascade). Nothing reads them from then on;
+// PruneDeletedSubscriptions removes them in batches, then the row.
 func (q *Queries) DeleteSubscription(ctx context.Context, id string) (int64, error) {
 	result, err := q.exec(ctx, q.deleteSubscriptionStmt, deleteSubscription, id)
 	if err != nil {
@@ -196,7 +214,8 @@ WHERE d.subscription_id = ?1
   AND NOT EXISTS (
       SELECT 1 FROM deliveries e
       WHERE e.partner_id = d.partner_id AND e.key = d.key AND e.seq < d.seq AND e.report_id <> d.report_id
-        AND e.state IN ('pending', 'failed', 'sending'))
+        AND e.state IN ('pending', 'failed', 'sending')
+        AND e.subscription_id NOT IN (SELECT g.id FROM subscriptions g WHERE g.deleted = 1))
 ORDER BY d.seq
 LIMIT ?3
 `
@@ -238,7 +257,7 @@ SELECT id FROM subscriptions WHERE enabled = 1 ORDER BY id
 // or sending, as the partial indexes deliveries_sub_queue and
 // deliveries_order hold; a disabled subscription's count too, as they are
 // sent once it is enabled again, and the later reports of their key wait
-// for them.
+// for them. A deleted subscription's, left for the prune, are not.
 //
 // DueDeliveries finds, in a read transaction, what is due (park.Tx
 // DueDeliveries has the rules), without claiming it. The store asks
@@ -277,7 +296,7 @@ SELECT CAST(?1 AS TEXT) || ':' || s.id, s.id, ?1, s.partner_id, s.report,
        pl.lot_code, CAST(?2 AS TEXT), 'pending', CAST(?3 AS INTEGER), CAST(?3 AS INTEGER)
 FROM subscriptions s
 JOIN partner_lots pl ON pl.partner_id = s.partner_id AND pl.lot_code = ?4
-WHERE s.report = ?5
+WHERE s.report = ?5 AND s.deleted = 0
 `
 
 type EnqueueDeliveriesParams struct {
@@ -346,9 +365,11 @@ func (q *Queries) FinishDelivery(ctx context.Context, arg FinishDeliveryParams) 
 }
 
 const getDelivery = `-- name: GetDelivery :one
-SELECT seq, id, subscription_id, report_id, partner_id, report, lot_code, "key", state, attempts, next_at, lease_until, last_attempt_at, last_status, last_reply, delivered_at, created_at FROM deliveries WHERE id = ?
+SELECT seq, id, subscription_id, report_id, partner_id, report, lot_code, "key", state, attempts, next_at, lease_until, last_attempt_at, last_status, last_reply, delivered_at, created_at FROM deliveries WHERE deliveries.id = ? AND deliveries.subscription_id NOT IN (SELECT g.id FROM subscriptions g WHERE g.deleted = 1)
 `
 
+// A deleted subscription's deliveries are read by none of these, nor
+// redelivered: the set of deleted ones, most often empty, is read once.
 func (q *Queries) GetDelivery(ctx context.Context, id string) (Delivery, error) {
 	row := q.queryRow(ctx, q.getDeliveryStmt, getDelivery, id)
 	var i Delivery
@@ -430,9 +451,10 @@ func (q *Queries) GetReports(ctx context.Context, ids string) ([]Report, error) 
 }
 
 const getSubscription = `-- name: GetSubscription :one
-SELECT id, partner_id, report, url, format, enabled, secret, previous, rate_limit, concurrency, timeout_ms, schedule_ms, disabled_by, created_at, updated_at, version FROM subscriptions WHERE id = ?
+SELECT id, partner_id, report, url, format, enabled, secret, previous, rate_limit, concurrency, timeout_ms, schedule_ms, disabled_by, created_at, updated_at, version, deleted FROM subscriptions WHERE id = ? AND deleted = 0
 `
 
+// A deleted subscription (DeleteSubscription) is read by none of these.
 func (q *Queries) GetSubscription(ctx context.Context, id string) (Subscription, error) {
 	row := q.queryRow(ctx, q.getSubscriptionStmt, getSubscription, id)
 	var i Subscription
@@ -453,6 +475,7 @@ func (q *Queries) GetSubscription(ctx context.Context, id string) (Subscription,
 		&i.CreatedAt,
 		&i.UpdatedAt,
 		&i.Version,
+		&i.Deleted,
 	)
 	return i, err
 }
@@ -486,11 +509,12 @@ func (q *Queries) InsertReport(ctx context.Context, arg InsertReportParams) (int
 
 const listDeliveries = `-- name: ListDeliveries :many
 SELECT seq, id, subscription_id, report_id, partner_id, report, lot_code, "key", state, attempts, next_at, lease_until, last_attempt_at, last_status, last_reply, delivered_at, created_at FROM deliveries
-WHERE (?1 = '' OR report = ?1)
-  AND (?2 = '' OR state = ?2)
-  AND created_at >= ?3
-  AND seq < ?4
-ORDER BY seq DESC
+WHERE (?1 = '' OR deliveries.report = ?1)
+  AND (?2 = '' OR deliveries.state = ?2)
+  AND deliveries.created_at >= ?3
+  AND deliveries.subscription_id NOT IN (SELECT g.id FROM subscriptions g WHERE g.deleted = 1)
+  AND deliveries.seq < ?4
+ORDER BY deliveries.seq DESC
 LIMIT ?5
 `
 
@@ -553,12 +577,13 @@ func (q *Queries) ListDeliveries(ctx context.Context, arg ListDeliveriesParams) 
 
 const listDeliveriesByPartner = `-- name: ListDeliveriesByPartner :many
 SELECT seq, id, subscription_id, report_id, partner_id, report, lot_code, "key", state, attempts, next_at, lease_until, last_attempt_at, last_status, last_reply, delivered_at, created_at FROM deliveries
-WHERE partner_id = ?1
-  AND (?2 = '' OR report = ?2)
-  AND (?3 = '' OR state = ?3)
-  AND created_at >= ?4
-  AND seq < ?5
-ORDER BY seq DESC
+WHERE deliveries.partner_id = ?1
+  AND (?2 = '' OR deliveries.report = ?2)
+  AND (?3 = '' OR deliveries.state = ?3)
+  AND deliveries.created_at >= ?4
+  AND deliveries.subscription_id NOT IN (SELECT g.id FROM subscriptions g WHERE g.deleted = 1)
+  AND deliveries.seq < ?5
+ORDER BY deliveries.seq DESC
 LIMIT ?6
 `
 
@@ -621,11 +646,12 @@ func (q *Queries) ListDeliveriesByPartner(ctx context.Context, arg ListDeliverie
 
 const listDeliveriesByState = `-- name: ListDeliveriesByState :many
 SELECT seq, id, subscription_id, report_id, partner_id, report, lot_code, "key", state, attempts, next_at, lease_until, last_attempt_at, last_status, last_reply, delivered_at, created_at FROM deliveries
-WHERE state = ?1
-  AND (?2 = '' OR report = ?2)
-  AND created_at >= ?3
-  AND seq < ?4
-ORDER BY seq DESC
+WHERE deliveries.state = ?1
+  AND (?2 = '' OR deliveries.report = ?2)
+  AND deliveries.created_at >= ?3
+  AND deliveries.subscription_id NOT IN (SELECT g.id FROM subscriptions g WHERE g.deleted = 1)
+  AND deliveries.seq < ?4
+ORDER BY deliveries.seq DESC
 LIMIT ?5
 `
 
@@ -686,13 +712,14 @@ func (q *Queries) ListDeliveriesByState(ctx context.Context, arg ListDeliveriesB
 
 const listDeliveriesBySubscription = `-- name: ListDeliveriesBySubscription :many
 SELECT seq, id, subscription_id, report_id, partner_id, report, lot_code, "key", state, attempts, next_at, lease_until, last_attempt_at, last_status, last_reply, delivered_at, created_at FROM deliveries
-WHERE subscription_id = ?1
-  AND (?2 = '' OR partner_id = ?2)
-  AND (?3 = '' OR report = ?3)
-  AND (?4 = '' OR state = ?4)
-  AND created_at >= ?5
-  AND seq < ?6
-ORDER BY seq DESC
+WHERE deliveries.subscription_id = ?1
+  AND (?2 = '' OR deliveries.partner_id = ?2)
+  AND (?3 = '' OR deliveries.report = ?3)
+  AND (?4 = '' OR deliveries.state = ?4)
+  AND deliveries.created_at >= ?5
+  AND deliveries.subscription_id NOT IN (SELECT g.id FROM subscriptions g WHERE g.deleted = 1)
+  AND deliveries.seq < ?6
+ORDER BY deliveries.seq DESC
 LIMIT ?7
 `
 
@@ -756,7 +783,7 @@ func (q *Queries) ListDeliveriesBySubscription(ctx context.Context, arg ListDeli
 }
 
 const listPartnerSubscriptions = `-- name: ListPartnerSubscriptions :many
-SELECT id, partner_id, report, url, format, enabled, secret, previous, rate_limit, concurrency, timeout_ms, schedule_ms, disabled_by, created_at, updated_at, version FROM subscriptions WHERE partner_id = ? ORDER BY id
+SELECT id, partner_id, report, url, format, enabled, secret, previous, rate_limit, concurrency, timeout_ms, schedule_ms, disabled_by, created_at, updated_at, version, deleted FROM subscriptions WHERE partner_id = ? AND deleted = 0 ORDER BY id
 `
 
 func (q *Queries) ListPartnerSubscriptions(ctx context.Context, partnerID string) ([]Subscription, error) {
@@ -785,6 +812,7 @@ func (q *Queries) ListPartnerSubscriptions(ctx context.Context, partnerID string
 			&i.CreatedAt,
 			&i.UpdatedAt,
 			&i.Version,
+			&i.Deleted,
 		); err != nil {
 			return nil, err
 		}
@@ -800,7 +828,7 @@ func (q *Queries) ListPartnerSubscriptions(ctx context.Context, partnerID string
 }
 
 const listSubscriptions = `-- name: ListSubscriptions :many
-SELECT id, partner_id, report, url, format, enabled, secret, previous, rate_limit, concurrency, timeout_ms, schedule_ms, disabled_by, created_at, updated_at, version FROM subscriptions ORDER BY id
+SELECT id, partner_id, report, url, format, enabled, secret, previous, rate_limit, concurrency, timeout_ms, schedule_ms, disabled_by, created_at, updated_at, version, deleted FROM subscriptions WHERE deleted = 0 ORDER BY id
 `
 
 func (q *Queries) ListSubscriptions(ctx context.Context) ([]Subscription, error) {
@@ -829,6 +857,7 @@ func (q *Queries) ListSubscriptions(ctx context.Context) ([]Subscription, error)
 			&i.CreatedAt,
 			&i.UpdatedAt,
 			&i.Version,
+			&i.Deleted,
 		); err != nil {
 			return nil, err
 		}
@@ -841,6 +870,23 @@ func (q *Queries) ListSubscriptions(ctx context.Context) ([]Subscription, error)
 		return nil, err
 	}
 	return items, nil
+}
+
+const pruneDeletedSubscriptionDeliveries = `-- name: PruneDeletedSubscriptionDeliveries :execrows
+DELETE FROM deliveries WHERE seq IN (
+    SELECT d.seq FROM subscriptions s JOIN deliveries d ON d.subscription_id = s.id
+    WHERE s.deleted = 1
+    LIMIT ?1)
+`
+
+// A deleted subscription's deliveries, a batch (the cascade would delete
+// them all in one transaction), then the subscriptions left with none.
+func (q *Queries) PruneDeletedSubscriptionDeliveries(ctx context.Context, lim int64) (int64, error) {
+	result, err := q.exec(ctx, q.pruneDeletedSubscriptionDeliveriesStmt, pruneDeletedSubscriptionDeliveries, lim)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected()
 }
 
 const pruneFinishedDeliveries = `-- name: PruneFinishedDeliveries :many
@@ -915,8 +961,9 @@ func (q *Queries) PruneReportsByID(ctx context.Context, arg PruneReportsByIDPara
 const redeliverReport = `-- name: RedeliverReport :execrows
 UPDATE deliveries
 SET state = 'pending', attempts = 0, next_at = ?1, lease_until = NULL, delivered_at = NULL
-WHERE report_id = ?2
-  AND (?3 = '' OR subscription_id = ?3)
+WHERE deliveries.report_id = ?2
+  AND (?3 = '' OR deliveries.subscription_id = ?3)
+  AND deliveries.subscription_id NOT IN (SELECT g.id FROM subscriptions g WHERE g.deleted = 1)
 `
 
 type RedeliverReportParams struct {
@@ -936,7 +983,8 @@ func (q *Queries) RedeliverReport(ctx context.Context, arg RedeliverReportParams
 const redeliverSince = `-- name: RedeliverSince :execrows
 UPDATE deliveries
 SET state = 'pending', attempts = 0, next_at = ?1, lease_until = NULL, delivered_at = NULL
-WHERE subscription_id = ?2 AND created_at >= ?3
+WHERE deliveries.subscription_id = ?2 AND deliveries.created_at >= ?3
+  AND deliveries.subscription_id NOT IN (SELECT g.id FROM subscriptions g WHERE g.deleted = 1)
 `
 
 type RedeliverSinceParams struct {
@@ -958,7 +1006,7 @@ const subscribed = `-- name: Subscribed :one
 SELECT EXISTS (
     SELECT 1 FROM subscriptions s
     JOIN partner_lots pl ON pl.partner_id = s.partner_id AND pl.lot_code = ?1
-    WHERE s.report = ?2
+    WHERE s.report = ?2 AND s.deleted = 0
 ) AS subscribed
 `
 
@@ -978,7 +1026,7 @@ const updateSubscription = `-- name: UpdateSubscription :execrows
 UPDATE subscriptions
 SET report = ?, url = ?, format = ?, enabled = ?, secret = ?, previous = ?, rate_limit = ?, concurrency = ?,
     timeout_ms = ?, schedule_ms = ?, disabled_by = ?, updated_at = ?, version = version + 1
-WHERE id = ? AND version = ?
+WHERE id = ? AND version = ? AND deleted = 0
 `
 
 type UpdateSubscriptionParams struct {

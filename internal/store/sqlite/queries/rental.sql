@@ -79,7 +79,7 @@ SELECT CAST(sqlc.arg(report_id) AS TEXT) || ':' || s.id, s.id, sqlc.arg(report_i
        CAST(sqlc.arg(lot_code) AS TEXT), CAST(sqlc.arg(key) AS TEXT), 'pending', CAST(sqlc.arg(at) AS INTEGER),
        CAST(sqlc.arg(at) AS INTEGER)
 FROM subscriptions s
-WHERE s.id = sqlc.arg(subscription_id);
+WHERE s.id = sqlc.arg(subscription_id) AND s.deleted = 0;
 
 
 -- name: SetChannelPartner :execrows

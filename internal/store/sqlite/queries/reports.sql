@@ -3,29 +3,34 @@ INSERT INTO subscriptions (id, partner_id, report, url, format, enabled, secret,
                            timeout_ms, schedule_ms, disabled_by, created_at, updated_at)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);
 
+-- A deleted subscription (DeleteSubscription) is read by none of these.
 -- name: GetSubscription :one
-SELECT * FROM subscriptions WHERE id = ?;
+SELECT * FROM subscriptions WHERE id = ? AND deleted = 0;
 
 -- name: ListSubscriptions :many
-SELECT * FROM subscriptions ORDER BY id;
+SELECT * FROM subscriptions WHERE deleted = 0 ORDER BY id;
 
 -- name: ListPartnerSubscriptions :many
-SELECT * FROM subscriptions WHERE partner_id = ? ORDER BY id;
+SELECT * FROM subscriptions WHERE partner_id = ? AND deleted = 0 ORDER BY id;
 
 -- name: UpdateSubscription :execrows
 UPDATE subscriptions
 SET report = ?, url = ?, format = ?, enabled = ?, secret = ?, previous = ?, rate_limit = ?, concurrency = ?,
     timeout_ms = ?, schedule_ms = ?, disabled_by = ?, updated_at = ?, version = version + 1
-WHERE id = ? AND version = ?;
+WHERE id = ? AND version = ? AND deleted = 0;
 
+-- Deleting marks a subscription deleted, and disabled, in one short
+-- write: its deliveries, possibly very many, would hold the one
+-- writer for long (the cascade). Nothing reads them from then on;
+-- PruneDeletedSubscriptions removes them in batches, then the row.
 -- name: DeleteSubscription :execrows
-DELETE FROM subscriptions WHERE id = ?;
+UPDATE subscriptions SET deleted = 1, enabled = 0, version = version + 1 WHERE id = ? AND deleted = 0;
 
 -- name: Subscribed :one
 SELECT EXISTS (
     SELECT 1 FROM subscriptions s
     JOIN partner_lots pl ON pl.partner_id = s.partner_id AND pl.lot_code = sqlc.arg(lot_code)
-    WHERE s.report = sqlc.arg(kind)
+    WHERE s.report = sqlc.arg(kind) AND s.deleted = 0
 ) AS subscribed;
 
 -- name: InsertReport :one
@@ -41,7 +46,7 @@ SELECT CAST(sqlc.arg(report_id) AS TEXT) || ':' || s.id, s.id, sqlc.arg(report_i
        pl.lot_code, CAST(sqlc.arg(key) AS TEXT), 'pending', CAST(sqlc.arg(at) AS INTEGER), CAST(sqlc.arg(at) AS INTEGER)
 FROM subscriptions s
 JOIN partner_lots pl ON pl.partner_id = s.partner_id AND pl.lot_code = sqlc.arg(lot_code)
-WHERE s.report = sqlc.arg(kind);
+WHERE s.report = sqlc.arg(kind) AND s.deleted = 0;
 
 -- name: GetReport :one
 SELECT * FROM reports WHERE id = ?;
@@ -54,7 +59,7 @@ SELECT * FROM reports WHERE id IN (SELECT value FROM json_each(CAST(sqlc.arg(ids
 -- or sending, as the partial indexes deliveries_sub_queue and
 -- deliveries_order hold; a disabled subscription's count too, as they are
 -- sent once it is enabled again, and the later reports of their key wait
--- for them.
+-- for them. A deleted subscription's, left for the prune, are not.
 --
 -- DueDeliveries finds, in a read transaction, what is due (park.Tx
 -- DueDeliveries has the rules), without claiming it. The store asks
@@ -76,7 +81,8 @@ WHERE d.subscription_id = sqlc.arg(subscription_id)
   AND NOT EXISTS (
       SELECT 1 FROM deliveries e
       WHERE e.partner_id = d.partner_id AND e.key = d.key AND e.seq < d.seq AND e.report_id <> d.report_id
-        AND e.state IN ('pending', 'failed', 'sending'))
+        AND e.state IN ('pending', 'failed', 'sending')
+        AND e.subscription_id NOT IN (SELECT g.id FROM subscriptions g WHERE g.deleted = 1))
 ORDER BY d.seq
 LIMIT sqlc.arg(lim);
 
@@ -97,7 +103,8 @@ WHERE seq IN (
       AND NOT EXISTS (
           SELECT 1 FROM deliveries e
           WHERE e.partner_id = d.partner_id AND e.key = d.key AND e.seq < d.seq AND e.report_id <> d.report_id
-            AND e.state IN ('pending', 'failed', 'sending')))
+            AND e.state IN ('pending', 'failed', 'sending')
+            AND e.subscription_id NOT IN (SELECT g.id FROM subscriptions g WHERE g.deleted = 1)))
 RETURNING *;
 
 -- Only under the claim that sent it: once its lease ran out another
@@ -108,61 +115,69 @@ SET state = ?, attempts = ?, next_at = ?, lease_until = NULL, last_attempt_at = 
     delivered_at = ?
 WHERE id = ? AND state = 'sending' AND lease_until = sqlc.arg(lease);
 
+-- A deleted subscription's deliveries are read by none of these, nor
+-- redelivered: the set of deleted ones, most often empty, is read once.
 -- name: GetDelivery :one
-SELECT * FROM deliveries WHERE id = ?;
+SELECT * FROM deliveries WHERE deliveries.id = ? AND deliveries.subscription_id NOT IN (SELECT g.id FROM subscriptions g WHERE g.deleted = 1);
 
 -- The listings, newest first: one per leading filter so each walks its
 -- index; the other filters apply to what it walks.
 -- name: ListDeliveries :many
 SELECT * FROM deliveries
-WHERE (sqlc.arg(report) = '' OR report = sqlc.arg(report))
-  AND (sqlc.arg(state) = '' OR state = sqlc.arg(state))
-  AND created_at >= sqlc.arg(since)
-  AND seq < sqlc.arg(before_seq)
-ORDER BY seq DESC
+WHERE (sqlc.arg(report) = '' OR deliveries.report = sqlc.arg(report))
+  AND (sqlc.arg(state) = '' OR deliveries.state = sqlc.arg(state))
+  AND deliveries.created_at >= sqlc.arg(since)
+  AND deliveries.subscription_id NOT IN (SELECT g.id FROM subscriptions g WHERE g.deleted = 1)
+  AND deliveries.seq < sqlc.arg(before_seq)
+ORDER BY deliveries.seq DESC
 LIMIT sqlc.arg(lim);
 
 -- name: ListDeliveriesBySubscription :many
 SELECT * FROM deliveries
-WHERE subscription_id = sqlc.arg(subscription_id)
-  AND (sqlc.arg(partner_id) = '' OR partner_id = sqlc.arg(partner_id))
-  AND (sqlc.arg(report) = '' OR report = sqlc.arg(report))
-  AND (sqlc.arg(state) = '' OR state = sqlc.arg(state))
-  AND created_at >= sqlc.arg(since)
-  AND seq < sqlc.arg(before_seq)
-ORDER BY seq DESC
+WHERE deliveries.subscription_id = sqlc.arg(subscription_id)
+  AND (sqlc.arg(partner_id) = '' OR deliveries.partner_id = sqlc.arg(partner_id))
+  AND (sqlc.arg(report) = '' OR deliveries.report = sqlc.arg(report))
+  AND (sqlc.arg(state) = '' OR deliveries.state = sqlc.arg(state))
+  AND deliveries.created_at >= sqlc.arg(since)
+  AND deliveries.subscription_id NOT IN (SELECT g.id FROM subscriptions g WHERE g.deleted = 1)
+  AND deliveries.seq < sqlc.arg(before_seq)
+ORDER BY deliveries.seq DESC
 LIMIT sqlc.arg(lim);
 
 -- name: ListDeliveriesByPartner :many
 SELECT * FROM deliveries
-WHERE partner_id = sqlc.arg(partner_id)
-  AND (sqlc.arg(report) = '' OR report = sqlc.arg(report))
-  AND (sqlc.arg(state) = '' OR state = sqlc.arg(state))
-  AND created_at >= sqlc.arg(since)
-  AND seq < sqlc.arg(before_seq)
-ORDER BY seq DESC
+WHERE deliveries.partner_id = sqlc.arg(partner_id)
+  AND (sqlc.arg(report) = '' OR deliveries.report = sqlc.arg(report))
+  AND (sqlc.arg(state) = '' OR deliveries.state = sqlc.arg(state))
+  AND deliveries.created_at >= sqlc.arg(since)
+  AND deliveries.subscription_id NOT IN (SELECT g.id FROM subscriptions g WHERE g.deleted = 1)
+  AND deliveries.seq < sqlc.arg(before_seq)
+ORDER BY deliveries.seq DESC
 LIMIT sqlc.arg(lim);
 
 -- name: ListDeliveriesByState :many
 SELECT * FROM deliveries
-WHERE state = sqlc.arg(state)
-  AND (sqlc.arg(report) = '' OR report = sqlc.arg(report))
-  AND created_at >= sqlc.arg(since)
-  AND seq < sqlc.arg(before_seq)
-ORDER BY seq DESC
+WHERE deliveries.state = sqlc.arg(state)
+  AND (sqlc.arg(report) = '' OR deliveries.report = sqlc.arg(report))
+  AND deliveries.created_at >= sqlc.arg(since)
+  AND deliveries.subscription_id NOT IN (SELECT g.id FROM subscriptions g WHERE g.deleted = 1)
+  AND deliveries.seq < sqlc.arg(before_seq)
+ORDER BY deliveries.seq DESC
 LIMIT sqlc.arg(lim);
 
 -- Redelivering starts a delivery's schedule again, due at once.
 -- name: RedeliverSince :execrows
 UPDATE deliveries
 SET state = 'pending', attempts = 0, next_at = sqlc.arg(now), lease_until = NULL, delivered_at = NULL
-WHERE subscription_id = sqlc.arg(subscription_id) AND created_at >= sqlc.arg(since);
+WHERE deliveries.subscription_id = sqlc.arg(subscription_id) AND deliveries.created_at >= sqlc.arg(since)
+  AND deliveries.subscription_id NOT IN (SELECT g.id FROM subscriptions g WHERE g.deleted = 1);
 
 -- name: RedeliverReport :execrows
 UPDATE deliveries
 SET state = 'pending', attempts = 0, next_at = sqlc.arg(now), lease_until = NULL, delivered_at = NULL
-WHERE report_id = sqlc.arg(report_id)
-  AND (sqlc.arg(subscription_id) = '' OR subscription_id = sqlc.arg(subscription_id));
+WHERE deliveries.report_id = sqlc.arg(report_id)
+  AND (sqlc.arg(subscription_id) = '' OR deliveries.subscription_id = sqlc.arg(subscription_id))
+  AND deliveries.subscription_id NOT IN (SELECT g.id FROM subscriptions g WHERE g.deleted = 1);
 
 -- The states but delivered, named so each is a range of deliveries_state.
 -- name: CountDeliveries :many
@@ -213,3 +228,15 @@ LIMIT sqlc.arg(lim);
 DELETE FROM reports
 WHERE seq IN (SELECT value FROM json_each(CAST(sqlc.arg(seqs) AS TEXT)))
   AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.report_id = reports.id);
+
+-- A deleted subscription's deliveries, a batch (the cascade would delete
+-- them all in one transaction), then the subscriptions left with none.
+-- name: PruneDeletedSubscriptionDeliveries :execrows
+DELETE FROM deliveries WHERE seq IN (
+    SELECT d.seq FROM subscriptions s JOIN deliveries d ON d.subscription_id = s.id
+    WHERE s.deleted = 1
+    LIMIT sqlc.arg(lim));
+
+-- name: DeleteEmptyDeletedSubscriptions :execrows
+DELETE FROM subscriptions
+WHERE deleted = 1 AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.subscription_id = subscriptions.id);

@@ -1,0 +1,58 @@
+package deliveries_test
+
+import (
+	"testing"
+	"time"
+
+	"parkd/internal/deliveries"
+	"parkd/internal/deliveries/deliverytest"
+	"parkd/internal/park"
+	"parkd/internal/systemtest"
+)
+
+// TestDeleteSubscriptionPrunedLater: a deleted subscription's deliveries
+// are never sent, listed as the partner's or replayed, and Prune deletes
+// them even with no retention; another partner's are sent as before.
+func TestDeleteSubscriptionPrunedLater(t *testing.T) {
+	b := systemtest.New(t) // no retention: only the deleted are pruned
+	partner(t, b, "app")
+	partner(t, b, "other")
+	rc := deliverytest.New(t)
+	gone := subscribe(t, b, "app", park.ReportEntry, rc.URL+"/gone")
+	kept := subscribe(t, b, "other", park.ReportEntry, rc.URL+"/kept")
+	const cars = 3
+	visits(t, b, "D", cars)
+	was := listDeliveries(t, b, deliveries.DeliveryQuery{SubscriptionID: gone.ID})
+	if len(was) != cars {
+		t.Fatalf("%d deliveries to delete, want %d", len(was), cars)
+	}
+	if err := b.Sys.Deliveries.DeleteSubscription(b.Ctx, "app", gone.ID); err != nil {
+		t.Fatal(err)
+	}
+	if ds := listDeliveries(t, b, deliveries.DeliveryQuery{PartnerID: "app"}); len(ds) != 0 {
+		t.Fatalf("the partner still lists %d deliveries of its deleted subscription", len(ds))
+	}
+	_, err := b.Sys.Deliveries.Redeliver(b.Ctx, "app", gone.ID, was[0].ReportID, time.Time{})
+	systemtest.WantCode(t, err, park.ENotFound)
+
+	run(t, b)
+	// Recorded, not only acknowledged.
+	waitFor(t, "the kept subscription's entries", func() bool {
+		return len(listDeliveries(t, b, deliveries.DeliveryQuery{SubscriptionID: kept.ID, State: park.DeliveryDelivered})) == cars
+	})
+	for _, r := range rc.Requests() {
+		if r.Path != "/kept" {
+			t.Fatalf("sent to %s after its subscription was deleted", r.Path)
+		}
+	}
+	nd, _, err := b.Sys.Deliveries.Prune(b.Ctx)
+	if err != nil || nd != cars {
+		t.Fatalf("pruned %d deliveries, %v; want the deleted subscription's %d", nd, err, cars)
+	}
+	if ds := listDeliveries(t, b, deliveries.DeliveryQuery{SubscriptionID: kept.ID}); len(ds) != cars {
+		t.Fatalf("the kept subscription has %d deliveries after the prune, want %d", len(ds), cars)
+	}
+	if nd, _, err := b.Sys.Deliveries.Prune(b.Ctx); err != nil || nd != 0 {
+		t.Fatalf("a second prune deleted %d, %v; want none (no retention)", nd, err)
+	}
+}

@@ -281,7 +281,8 @@ type ReportTx interface {
 	GetReports(ctx context.Context, ids []string) ([]*Report, error)
 
 	// DueDeliveries returns the seqs of up to limit deliveries that are
-	// due at now, oldest first, without claiming them: pending or failed
+	// due at now, in seq order, each subscription's due longest first,
+	// without claiming them: pending or failed
 	// with NextAt not after now, or sending with an expired lease; of an
 	// enabled subscription not in skip (those the claiming node has no
 	// room for now); and with no delivery of an earlier report of the same

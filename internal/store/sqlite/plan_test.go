@@ -28,6 +28,43 @@ func queryText(t *testing.T, file, name string) string {
 	return regexp.MustCompile(`sqlc\.arg\(\w+\)`).ReplaceAllString(q, "?")
 }
 
+// planOf is what SQLite plans for q, one step a line.
+func planOf(t *testing.T, st *sqlite.Store, q string) string {
+	t.Helper()
+	rows, err := st.WriterDB().Query("EXPLAIN QUERY PLAN "+q, make([]any, strings.Count(q, "?"))...)
+	if err != nil {
+		t.Fatalf("%s: %v", q, err)
+	}
+	defer rows.Close()
+	var plan []string
+	for rows.Next() {
+		var id, parent, notused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
+			t.Fatal(err)
+		}
+		plan = append(plan, detail)
+	}
+	return strings.Join(plan, "\n")
+}
+
+// TestDuePlan: the worker's search for what is due walks a
+// subscription's unfinished deliveries from the longest due and stops at
+// the first not due yet: retries due later (a partner down for hours has
+// thousands) are never read, and nothing is sorted.
+func TestDuePlan(t *testing.T) {
+	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "parkd.db"), sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	got := planOf(t, st, queryText(t, "reports.sql", "DueOfSubscription"))
+	if want := "SEARCH d USING INDEX deliveries_sub_due (subscription_id=? AND next_at<?)"; !strings.Contains(got, want) ||
+		strings.Contains(got, "TEMP B-TREE") {
+		t.Errorf("plan\n%s\nwant %q, and no sort", got, want)
+	}
+}
+
 // TestPrunePlans: each batch of the retention reads the finished
 // deliveries it deletes through their index, from the oldest, and stops
 // at the horizon (a SEARCH, not a SCAN of every finished delivery); the
@@ -48,22 +85,7 @@ func TestPrunePlans(t *testing.T) {
 		"PruneDeletedSubscriptionDeliveries": {"SEARCH d USING COVERING INDEX deliveries_subscription (subscription_id=?)"},
 		"DeleteEmptyDeletedSubscriptions":    {"SEARCH d USING COVERING INDEX deliveries_subscription (subscription_id=?)"},
 	} {
-		q := queryText(t, "reports.sql", name)
-		rows, err := st.WriterDB().Query("EXPLAIN QUERY PLAN "+q, make([]any, strings.Count(q, "?"))...)
-		if err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-		var plan []string
-		for rows.Next() {
-			var id, parent, notused int
-			var detail string
-			if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
-				t.Fatal(err)
-			}
-			plan = append(plan, detail)
-		}
-		rows.Close()
-		got := strings.Join(plan, "\n")
+		got := planOf(t, st, queryText(t, "reports.sql", name))
 		for _, w := range want {
 			if !strings.Contains(got, w) {
 				t.Errorf("%s: plan\n%s\nwant %q", name, got, w)

@@ -208,14 +208,14 @@ CROSS JOIN LATERAL (
     SELECT d.seq FROM deliveries d
     WHERE d.subscription_id = s.id
       AND d.state IN ('pending', 'failed', 'sending')
-      AND ((d.state IN ('pending', 'failed') AND d.next_at <= $1)
-           OR (d.state = 'sending' AND d.lease_until <= $1))
+      AND d.next_at <= $1
+      AND (d.state IN ('pending', 'failed') OR d.lease_until <= $1)
       AND NOT EXISTS (
           SELECT 1 FROM deliveries e
           WHERE e.partner_id = d.partner_id AND e.key = d.key AND e.seq < d.seq AND e.report_id <> d.report_id
             AND e.state IN ('pending', 'failed', 'sending')
             AND e.subscription_id NOT IN (SELECT g.id FROM subscriptions g WHERE g.deleted))
-    ORDER BY d.seq
+    ORDER BY d.next_at, d.seq
     LIMIT $2) due
 WHERE s.enabled
   AND s.id <> ALL ($3::text[])
@@ -233,16 +233,18 @@ type DueDeliveriesParams struct {
 // DueDeliveries has the rules), without locking or claiming it: the walk
 // through what waits (reports held behind an earlier one of their stay,
 // retries not due yet) holds no row and no writer. It goes subscription
-// by subscription, only through enabled ones (LATERAL, each walk oldest
-// first and stopped at the limit), so a disabled subscription's backlog,
+// by subscription, only through enabled ones (LATERAL, each walk from the
+// longest due, then the oldest, stopped at the limit or at the first not
+// due yet: retries due later are not read), so a disabled subscription's backlog,
 // which grows for as long as it is off, is never walked. A delivery
 // another node is claiming still counts as "to be delivered" for the
 // ones after it, as does one of a disabled subscription. "Still to be
 // delivered" is neither delivered nor dead: pending, failed or sending,
 // and not of a deleted subscription (left for the prune).
 // The state tests are written as the partial indexes
-// deliveries_sub_queue and deliveries_order are, so the planner can use
-// them. skip is an array, never NULL (<> ALL (NULL) would hold for no row).
+// deliveries_sub_due and deliveries_order are, so the planner can use
+// them. A sending delivery was due when claimed (next_at is before its
+// lease's end), so an expired claim is in the same range of next_at. skip is an array, never NULL (<> ALL (NULL) would hold for no row).
 func (q *Queries) DueDeliveries(ctx context.Context, arg DueDeliveriesParams) ([]int64, error) {
 	rows, err := q.db.Query(ctx, dueDeliveries, arg.Now, arg.Lim, arg.Skip)
 	if err != nil {

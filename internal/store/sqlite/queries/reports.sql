@@ -56,7 +56,7 @@ SELECT * FROM reports WHERE id = ?;
 SELECT * FROM reports WHERE id IN (SELECT value FROM json_each(CAST(sqlc.arg(ids) AS TEXT)));
 
 -- "Still to be delivered" is neither delivered nor dead: pending, failed
--- or sending, as the partial indexes deliveries_sub_queue and
+-- or sending, as the partial indexes deliveries_sub_due and
 -- deliveries_order hold; a disabled subscription's count too, as they are
 -- sent once it is enabled again, and the later reports of their key wait
 -- for them. A deleted subscription's, left for the prune, are not.
@@ -66,24 +66,27 @@ SELECT * FROM reports WHERE id IN (SELECT value FROM json_each(CAST(sqlc.arg(ids
 -- DueOfSubscription once for each enabled subscription (EnabledSubscriptions)
 -- and keeps the oldest: a disabled subscription's backlog, which grows for
 -- as long as it is off, is never walked, and within one subscription the
--- walk is oldest first and stops at the limit. INDEXED BY because SQLite
--- keeps no statistics: it would read every unfinished delivery of the
+-- walk goes from the longest due (then the oldest) and stops at the limit
+-- or at the first not due yet: retries due later are not read. A sending
+-- delivery was due when claimed (next_at is before its lease's end), so
+-- an expired claim is in the same range. INDEXED BY because SQLite keeps
+-- no statistics: it would read every unfinished delivery of the
 -- subscription through deliveries_subscription and sort them.
 -- name: EnabledSubscriptions :many
 SELECT id FROM subscriptions WHERE enabled = 1 ORDER BY id;
 
 -- name: DueOfSubscription :many
-SELECT d.seq FROM deliveries d INDEXED BY deliveries_sub_queue
+SELECT d.seq FROM deliveries d INDEXED BY deliveries_sub_due
 WHERE d.subscription_id = sqlc.arg(subscription_id)
   AND d.state IN ('pending', 'failed', 'sending')
-  AND ((d.state IN ('pending', 'failed') AND d.next_at <= sqlc.arg(now))
-       OR (d.state = 'sending' AND d.lease_until <= sqlc.arg(now)))
+  AND d.next_at <= sqlc.arg(now)
+  AND (d.state IN ('pending', 'failed') OR d.lease_until <= sqlc.arg(now))
   AND NOT EXISTS (
       SELECT 1 FROM deliveries e
       WHERE e.partner_id = d.partner_id AND e.key = d.key AND e.seq < d.seq AND e.report_id <> d.report_id
         AND e.state IN ('pending', 'failed', 'sending')
         AND e.subscription_id NOT IN (SELECT g.id FROM subscriptions g WHERE g.deleted = 1))
-ORDER BY d.seq
+ORDER BY d.next_at, d.seq
 LIMIT sqlc.arg(lim);
 
 -- ClaimDueDeliveries: among the deliveries seqs (a JSON array) names,

@@ -56,3 +56,40 @@ func TestDeleteSubscriptionPrunedLater(t *testing.T) {
 		t.Fatalf("a second prune deleted %d, %v; want none (no retention)", nd, err)
 	}
 }
+
+// TestSubscriptionIDAgainAfterDelete: a partner that deletes a
+// subscription it named and creates it again at once gets it (a rental
+// channel's is always named so), without the old one's deliveries; a
+// name held by a live subscription is still refused.
+func TestSubscriptionIDAgainAfterDelete(t *testing.T) {
+	b := systemtest.New(t)
+	partner(t, b, "app")
+	rc := deliverytest.New(t)
+	in := deliveries.SubscriptionInput{ID: "app-entries", Report: park.ReportEntry, URL: rc.URL + "/old", Timeout: 5 * time.Second}
+	subscribeWith(t, b, "app", in)
+	visits(t, b, "D", 2)
+	if err := b.Sys.Deliveries.DeleteSubscription(b.Ctx, "app", in.ID); err != nil {
+		t.Fatal(err)
+	}
+	in.URL = rc.URL + "/new"
+	again := subscribeWith(t, b, "app", in)
+	if again.ID != in.ID || again.URL != in.URL {
+		t.Fatalf("created again as %+v", again)
+	}
+	if ds := listDeliveries(t, b, deliveries.DeliveryQuery{SubscriptionID: in.ID}); len(ds) != 0 {
+		t.Fatalf("the new subscription holds %d deliveries of the deleted one", len(ds))
+	}
+	_, err := b.Sys.Deliveries.CreateSubscription(b.Ctx, "app", in)
+	systemtest.WantCode(t, err, park.EConflict)
+
+	visits(t, b, "E", 1)
+	run(t, b)
+	waitFor(t, "the new subscription's entry", func() bool {
+		return len(listDeliveries(t, b, deliveries.DeliveryQuery{SubscriptionID: in.ID, State: park.DeliveryDelivered})) == 1
+	})
+	for _, r := range rc.Requests() {
+		if r.Path != "/new" {
+			t.Fatalf("sent to %s", r.Path)
+		}
+	}
+}

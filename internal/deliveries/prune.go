@@ -22,19 +22,8 @@ import (
 // it does nothing more.
 func (s *Service) Prune(ctx context.Context) (deliveries, reports int, err error) {
 	batch := s.opts.PruneBatch
-	for ctx.Err() == nil {
-		var n int
-		if err := s.base.Write(ctx, func(tx park.Tx) (err error) {
-			n, err = tx.PruneDeletedSubscriptions(ctx, batch)
-			return err
-		}); err != nil {
-			return deliveries, reports, err
-		}
-		deliveries += n
-		s.metrics.DeliveriesPruned(n, 0)
-		if n < batch {
-			break
-		}
+	if deliveries, err = s.pruneDeleted(ctx); err != nil {
+		return deliveries, 0, err
 	}
 	horizon := s.PrunedBefore()
 	if horizon.IsZero() {
@@ -82,4 +71,26 @@ func (s *Service) PrunedBefore() time.Time {
 		return time.Time{}
 	}
 	return s.base.Clock().Add(-s.opts.Retention)
+}
+
+// pruneDeleted deletes the deliveries of deleted subscriptions, a batch a
+// transaction, then those subscriptions, and returns how many deliveries
+// it deleted.
+func (s *Service) pruneDeleted(ctx context.Context) (deliveries int, err error) {
+	batch := s.opts.PruneBatch
+	for ctx.Err() == nil {
+		var n int
+		if err := s.base.Write(ctx, func(tx park.Tx) (err error) {
+			n, err = tx.PruneDeletedSubscriptions(ctx, batch)
+			return err
+		}); err != nil {
+			return deliveries, err
+		}
+		deliveries += n
+		s.metrics.DeliveriesPruned(n, 0)
+		if n < batch {
+			break
+		}
+	}
+	return deliveries, ctx.Err()
 }

@@ -42,7 +42,7 @@ func (s *Service) CreateSubscription(ctx context.Context, partnerID string, in S
 	if err := checkURL(ctx, sub.URL, s.opts.AllowPrivate, s.opts.Lookup); err != nil {
 		return nil, err
 	}
-	err := s.base.Write(ctx, func(tx park.Tx) error {
+	create := func(tx park.Tx) error {
 		p, err := tx.GetPartner(ctx, partnerID)
 		if err != nil {
 			return err
@@ -64,7 +64,16 @@ func (s *Service) CreateSubscription(ctx context.Context, partnerID string, in S
 			sub.Secret = NewSecret()
 		}
 		return tx.CreateSubscription(ctx, sub)
-	})
+	}
+	err := s.base.Write(ctx, create)
+	if park.IsCode(err, park.EConflict) && in.ID != "" {
+		// A subscription deleted under this id keeps it until its
+		// deliveries are pruned: clear them now, in short writes, and
+		// try once more.
+		if _, err = s.pruneDeleted(ctx); err == nil {
+			err = s.base.Write(ctx, create)
+		}
+	}
 	if err != nil {
 		return nil, err
 	}

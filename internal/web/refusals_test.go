@@ -322,7 +322,7 @@ func TestBarrierAndReplayAskFirst(t *testing.T) {
 	}
 	replays := func() int {
 		t.Helper()
-		es, err := s.Sys.Operators.ListAudit(s.Ctx, park.AuditFilter{Limit: 1000})
+		es, err := s.AuditLog(park.AuditFilter{})
 		if err != nil {
 			t.Fatal(err)
 		}

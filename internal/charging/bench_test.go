@@ -18,17 +18,7 @@ import (
 // in real time: what each reading of a long session costs.
 func BenchmarkMeteredLongSession(b *testing.B) {
 	ctx := context.Background()
-	st := teststore.Open(b)
-	sys := system.New(system.Config{Store: st, Barriers: device.NewMemory()})
-	if _, err := sys.Gate.CreateLot(ctx, &park.Lot{Code: "BENCH", Name: "Bench", TimeZone: "Asia/Shanghai", Currency: "CNY",
-		Capacity: 100, MissedEntry: park.MissedEntryHold}); err != nil {
-		b.Fatal(err)
-	}
-	cs := sys.Charging
-	std, err := cs.CreateStandard(ctx, charging.StandardInput{Name: "bench", Family: park.FamilyCar, Rules: energyRules})
-	if err != nil {
-		b.Fatal(err)
-	}
+	cs, std := benchCharging(b, park.FamilyCar)
 	if _, err := cs.RegisterCharger(ctx, charging.ChargerInput{ID: "CP1", LotCode: "BENCH", Family: park.FamilyCar, Connectors: 1,
 		StandardID: std.ID, Password: "0123456789abcdef"}); err != nil {
 		b.Fatal(err)
@@ -78,17 +68,7 @@ func BenchmarkMeteredLongSession(b *testing.B) {
 // the chargers' own messages.
 func BenchmarkSweepNothingDue(b *testing.B) {
 	ctx := context.Background()
-	st := teststore.Open(b)
-	sys := system.New(system.Config{Store: st, Barriers: device.NewMemory()})
-	if _, err := sys.Gate.CreateLot(ctx, &park.Lot{Code: "BENCH", Name: "Bench", TimeZone: "Asia/Shanghai", Currency: "CNY",
-		Capacity: 100, MissedEntry: park.MissedEntryHold}); err != nil {
-		b.Fatal(err)
-	}
-	cs := sys.Charging
-	std, err := cs.CreateStandard(ctx, charging.StandardInput{Name: "bench", Family: park.FamilyTwoWheeler, Rules: energyRules})
-	if err != nil {
-		b.Fatal(err)
-	}
+	cs, std := benchCharging(b, park.FamilyTwoWheeler)
 	start := time.Now().UTC().Add(-10 * time.Minute)
 	for c := range 100 {
 		id := fmt.Sprintf("CAB%03d", c)
@@ -125,4 +105,20 @@ func BenchmarkSweepNothingDue(b *testing.B) {
 	if err != nil || page.Total != 2000 {
 		b.Fatalf("sessions still charging after the sweeps: %+v, %v", page, err)
 	}
+}
+
+// benchCharging is a core on a fresh store with one lot, BENCH, and one
+// price standard of family, priced by energy.
+func benchCharging(b *testing.B, family int) (*charging.Service, *park.PriceStandard) {
+	ctx := context.Background()
+	sys := system.New(system.Config{Store: teststore.Open(b), Barriers: device.NewMemory()})
+	if _, err := sys.Gate.CreateLot(ctx, &park.Lot{Code: "BENCH", Name: "Bench", TimeZone: "Asia/Shanghai", Currency: "CNY",
+		Capacity: 100, MissedEntry: park.MissedEntryHold}); err != nil {
+		b.Fatal(err)
+	}
+	std, err := sys.Charging.CreateStandard(ctx, charging.StandardInput{Name: "bench", Family: family, Rules: energyRules})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return sys.Charging, std
 }

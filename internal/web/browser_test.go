@@ -178,12 +178,20 @@ func TestBrowser(t *testing.T) {
 	}
 	shot("tariff-preview")
 
-	// Open the barrier by hand, with a reason.
+	// Open the barrier by hand, with a reason: the console asks first,
+	// and lifts only once the operator confirms.
 	do("open a barrier with a reason",
 		chromedp.Navigate(lanes),
 		chromedp.WaitVisible(chromedp.ID("lane-in-1")),
 		chromedp.SendKeys(chromedp.ID("reason-in-1"), "driver lost the ticket"),
 		chromedp.Click(chromedp.CSS(`#lane-in-1 button[value="open"]`)),
+		chromedp.WaitVisible(chromedp.ID("confirm-question")))
+	if cmds, _ := s.Sys.Gate.GateLog(s.Ctx, s.Lot, "in-1", 10); len(cmds) != 0 {
+		t.Errorf("lifted before the operator confirmed: %+v", cmds)
+	}
+	shot("lanes-confirm-open")
+	do("confirm the opening",
+		chromedp.Click(chromedp.ID("confirm-yes")),
 		chromedp.WaitVisible(chromedp.ID("sent")))
 	if row := text("gate log", `#gate-log tr.abnormal`); !strings.Contains(row, "driver lost the ticket") ||
 		!strings.Contains(row, "operator:ana") {

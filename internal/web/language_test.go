@@ -12,7 +12,6 @@ import (
 
 	"parkd/internal/billing"
 	"parkd/internal/charging"
-	"parkd/internal/deliveries"
 	"parkd/internal/operators"
 	"parkd/internal/park"
 	"parkd/internal/rental"
@@ -546,14 +545,7 @@ func TestAuditOfOneLotOfALotOperator(t *testing.T) {
 func TestDeliveryTimeInLotsZone(t *testing.T) {
 	s := newSite(t)
 	s.user(t, "ana", park.RoleAdmin)
-	if _, err := s.Sys.Partners.CreatePartner(s.Ctx, &park.Partner{ID: "app", Name: "App", Dialect: systemtest.Dialects[0],
-		Type: park.PartnerNormal, Lots: []string{s.Lot}}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.Sys.Deliveries.CreateSubscription(s.Ctx, "app", deliveries.SubscriptionInput{Report: park.ReportEntry,
-		URL: "https://app.example/hooks"}); err != nil {
-		t.Fatal(err)
-	}
+	s.entrySubscriber(t, "App")
 	s.Clock.Set(time.Date(2026, 11, 23, 22, 30, 0, 0, time.UTC))
 	s.Event(t, park.EventEntry, "沪A12345", s.Clock.Now())
 	b := s.browser(t)
@@ -573,14 +565,7 @@ func TestDeliveriesInOperatorsLanguage(t *testing.T) {
 		Password: pw}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Sys.Partners.CreatePartner(s.Ctx, &park.Partner{ID: "app", Name: "App", Dialect: systemtest.Dialects[0],
-		Type: park.PartnerNormal, Lots: []string{s.Lot}}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.Sys.Deliveries.CreateSubscription(s.Ctx, "app", deliveries.SubscriptionInput{Report: park.ReportEntry,
-		URL: "https://app.example/hooks"}); err != nil {
-		t.Fatal(err)
-	}
+	s.entrySubscriber(t, "App")
 	s.Event(t, park.EventEntry, "沪A12345", s.Clock.Now())
 	b := s.browser(t)
 	b.mustLogin("li")

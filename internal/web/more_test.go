@@ -10,9 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"parkd/internal/deliveries"
 	"parkd/internal/park"
-	"parkd/internal/systemtest"
 )
 
 func TestPartnersAndReplay(t *testing.T) {
@@ -20,15 +18,7 @@ func TestPartnersAndReplay(t *testing.T) {
 	s.user(t, "ana", park.RoleAdmin)
 	s.user(t, "viewer", park.RoleReadOnly)
 	s.user(t, "op", park.RoleLotOperator, s.Lot)
-	if _, err := s.Sys.Partners.CreatePartner(s.Ctx, &park.Partner{ID: "app", Name: "Pay <App>", Dialect: systemtest.Dialects[0],
-		Type: park.PartnerNormal, Lots: []string{s.Lot}}); err != nil {
-		t.Fatal(err)
-	}
-	sub, err := s.Sys.Deliveries.CreateSubscription(s.Ctx, "app", deliveries.SubscriptionInput{Report: park.ReportEntry,
-		URL: "https://app.example/hooks"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	sub := s.entrySubscriber(t, "Pay <App>")
 	s.Event(t, park.EventEntry, "沪A12345", s.Clock.Now())
 
 	b := s.browser(t)
@@ -134,14 +124,7 @@ func TestAccessAndAudit(t *testing.T) {
 func TestDeliveriesPaged(t *testing.T) {
 	s := newSite(t)
 	s.user(t, "ana", park.RoleAdmin)
-	if _, err := s.Sys.Partners.CreatePartner(s.Ctx, &park.Partner{ID: "app", Name: "App", Dialect: systemtest.Dialects[0],
-		Type: park.PartnerNormal, Lots: []string{s.Lot}}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.Sys.Deliveries.CreateSubscription(s.Ctx, "app", deliveries.SubscriptionInput{Report: park.ReportEntry,
-		URL: "https://app.example/hooks"}); err != nil {
-		t.Fatal(err)
-	}
+	s.entrySubscriber(t, "App")
 	const page = 100 // the console's page of deliveries
 	at := s.Clock.Now()
 	enqueue := func(i int) {

@@ -14,7 +14,6 @@ import (
 	"parkd/internal/deliveries"
 	"parkd/internal/operators"
 	"parkd/internal/park"
-	"parkd/internal/systemtest"
 )
 
 // A refusal of the core reads wholly in the operator's language: worded
@@ -294,15 +293,7 @@ func TestBarrierAndReplayAskFirst(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if _, err := s.Sys.Partners.CreatePartner(s.Ctx, &park.Partner{ID: "app", Name: "App", Dialect: systemtest.Dialects[0],
-		Type: park.PartnerNormal, Lots: []string{s.Lot}}); err != nil {
-		t.Fatal(err)
-	}
-	sub, err := s.Sys.Deliveries.CreateSubscription(s.Ctx, "app", deliveries.SubscriptionInput{Report: park.ReportEntry,
-		URL: "https://app.example/hooks"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	sub := s.entrySubscriber(t, "App")
 	s.Event(t, park.EventEntry, "沪A12345", s.Clock.Now())
 	ds, err := s.Sys.Deliveries.ListDeliveries(s.Ctx, deliveries.DeliveryQuery{PartnerID: "app"})
 	if err != nil || len(ds) != 1 {
@@ -425,15 +416,7 @@ func TestNotFoundSaysWhat(t *testing.T) {
 		Lots: []string{"OTHER"}, Language: "zh", Password: pw}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Sys.Partners.CreatePartner(s.Ctx, &park.Partner{ID: "app", Name: "App", Dialect: systemtest.Dialects[0],
-		Type: park.PartnerNormal, Lots: []string{s.Lot}}); err != nil {
-		t.Fatal(err)
-	}
-	sub, err := s.Sys.Deliveries.CreateSubscription(s.Ctx, "app", deliveries.SubscriptionInput{Report: park.ReportEntry,
-		URL: "https://app.example/hooks"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	sub := s.entrySubscriber(t, "App")
 	d := s.Event(t, park.EventEntry, "沪A12345", s.Clock.Now())
 	message := regexp.MustCompile(`id="error-message">([^<]*)<`)
 	const (

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"parkd/internal/deliveries"
 	"parkd/internal/gate"
 	"parkd/internal/operators"
 	"parkd/internal/park"
@@ -38,6 +39,22 @@ func (s *site) user(t *testing.T, name string, role park.Role, lots ...string) {
 	if _, err := s.Sys.Operators.Add(s.Ctx, "tester", operators.NewOperator{Name: name, Role: role, Lots: lots, Password: pw}); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// entrySubscriber registers the partner "app", named name, on the
+// site's lot, subscribed to its entry reports.
+func (s *site) entrySubscriber(t *testing.T, name string) *park.Subscription {
+	t.Helper()
+	if _, err := s.Sys.Partners.CreatePartner(s.Ctx, &park.Partner{ID: "app", Name: name, Dialect: systemtest.Dialects[0],
+		Type: park.PartnerNormal, Lots: []string{s.Lot}}); err != nil {
+		t.Fatal(err)
+	}
+	sub, err := s.Sys.Deliveries.CreateSubscription(s.Ctx, "app", deliveries.SubscriptionInput{Report: park.ReportEntry,
+		URL: "https://app.example/hooks"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sub
 }
 
 // browser is one browser: its cookies, and the last page's form token.

@@ -7,6 +7,10 @@
 // -spawn runs parkd inside this process on a temporary data folder, so no
 // separate server or build is needed; -cpuprofile and -blockprofile then
 // profile client and server together during the run (not the prefill).
+// By default each car leaves as soon as it entered and plates come in
+// order, so a commit's writes share index pages; -linger N keeps N cars a
+// worker inside before the oldest leaves, and -scatter scatters the
+// plates, which spreads the writes over the lot as real traffic does.
 // -deliveries subscribes a partner of the lot to the flow's reports
 // (entry, exit, order), delivered to a receiver in this process; with a
 // prefill, the subscriptions start disabled, so the prefill's reports are
@@ -57,6 +61,8 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 	fs.DurationVar(&cfg.Duration, "duration", 30*time.Second, "run length")
 	fs.Int64Var(&cfg.MaxRequests, "max-requests", 10_000_000, "run budget in requests")
 	fs.DurationVar(&cfg.PrefillTimeout, "prefill-timeout", 10*time.Minute, "bound on the prefill")
+	fs.IntVar(&cfg.Linger, "linger", 0, "cars each worker keeps inside before its oldest leaves (0: each leaves at once); keep the linger under ten minutes")
+	fs.BoolVar(&cfg.Scatter, "scatter", false, "give the cars plates in a scattered order, not 京A00000, 京A00001, ...")
 	spawn := fs.Bool("spawn", false, "run parkd in this process on a temporary data folder")
 	sqliteSync := fs.String("sqlite-sync", "NORMAL", "with -spawn: SQLite synchronous mode, NORMAL or FULL")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the run (after the prefill) to this file")

@@ -44,6 +44,14 @@ type Config struct {
 	// MaxErrors stops a phase early when this many requests have failed
 	// (default 1000): a broken server should not be hammered for minutes.
 	MaxErrors int64
+	// Linger is how many cars each worker keeps inside before the oldest
+	// leaves: 0 sends each car out as soon as it entered, so its exit
+	// finds the pages its entry just wrote; more spreads a commit's
+	// writes over the lot as real traffic does.
+	Linger int
+	// Scatter gives the cars plates in a scattered order instead of
+	// 京A00000, 京A00001, ..., so neighbouring cars share no index page.
+	Scatter bool
 }
 
 func (c *Config) setDefaults() {
@@ -71,6 +79,8 @@ func (c *Config) Validate() error {
 		return fmt.Errorf("prefill: must be between 0 and %d", MaxCapacity-c.Concurrency)
 	case c.Duration <= 0:
 		return errors.New("duration: must be positive")
+	case c.Linger < 0 || c.Linger > 10_000:
+		return errors.New("linger: must be between 0 and 10000 cars a worker")
 	case c.MaxRequests < visitRequests:
 		return fmt.Errorf("max requests: must be at least %d (one visit)", numKinds)
 	}
@@ -160,7 +170,7 @@ func (h *Harness) Prefill(ctx context.Context) *PrefillResult {
 					return
 				}
 				t0 := time.Now()
-				_, err := h.event(ctx, "p"+strconv.FormatInt(i, 10), "entry", Plate(uint64(i)), "in-1", t0, "open")
+				_, err := h.event(ctx, "p"+strconv.FormatInt(i, 10), "entry", h.plate(uint64(i)), "in-1", t0, "open")
 				rec.observe(KindEntry, time.Since(t0), h.fail(KindEntry, err))
 			}
 		})
@@ -193,13 +203,23 @@ func (h *Harness) Run(ctx context.Context) *Result {
 		rec := &recorder{}
 		recs[w] = rec
 		wg.Go(func() {
+			var inside []car // this worker's cars that entered, oldest first
 			for time.Now().Before(deadline) && ctx.Err() == nil && h.failed.Load() < h.cfg.MaxErrors {
 				if h.spent.Add(visitRequests) > h.cfg.MaxRequests {
 					return
 				}
-				visits.Add(1)
 				n := h.nextVisit.Add(1) - 1
-				st := h.visit(ctx, rec, n)
+				c, ok := h.enter(ctx, rec, n)
+				if !ok {
+					visits.Add(1)
+					continue
+				}
+				if inside = append(inside, c); len(inside) <= h.cfg.Linger {
+					continue
+				}
+				c, inside = inside[0], inside[1:]
+				visits.Add(1)
+				st := h.leave(ctx, rec, c)
 				if st > KindExitHold {
 					held.Add(1)
 				}
@@ -227,25 +247,48 @@ func (h *Harness) Run(ctx context.Context) *Result {
 	return res
 }
 
-// visit drives car n through the flow and returns the first step that
-// failed, or numKinds when the car left.
-func (h *Harness) visit(ctx context.Context, rec *recorder, n uint64) Kind {
-	plate := Plate(uint64(h.cfg.Prefill) + n)
-	id := "v" + strconv.FormatUint(n, 10)
-	step := func(k Kind, f func() error) bool {
-		t0 := time.Now()
-		err := h.fail(k, f())
-		rec.observe(k, time.Since(t0), err)
-		return err == nil
-	}
+// car is a visiting car inside the lot.
+type car struct {
+	id, plate string
+	entry     decision
+}
 
-	var entry, held decision
-	if !step(KindEntry, func() (err error) {
-		entry, err = h.event(ctx, id+"-in", "entry", plate, "in-1", time.Now().Add(-stayLength), "open")
-		return err
-	}) {
-		return KindEntry
+// plate is the i-th car's plate, the prefill's first.
+func (h *Harness) plate(i uint64) string {
+	if h.cfg.Scatter {
+		i = Scatter(i)
 	}
+	return Plate(i)
+}
+
+// Scatter maps 0, 1, 2, ... one to one onto [0, 2^34), far apart:
+// multiplying by an odd number is a bijection modulo a power of two.
+func Scatter(i uint64) uint64 { return (i * 0x9E3779B97F4A7C15) & (1<<34 - 1) }
+
+// step times one request of a visit and records its outcome.
+func (h *Harness) step(rec *recorder, k Kind, f func() error) bool {
+	t0 := time.Now()
+	err := h.fail(k, f())
+	rec.observe(k, time.Since(t0), err)
+	return err == nil
+}
+
+// enter brings car n of the run in; ok is false when its entry failed.
+func (h *Harness) enter(ctx context.Context, rec *recorder, n uint64) (c car, ok bool) {
+	c = car{id: "v" + strconv.FormatUint(n, 10), plate: h.plate(uint64(h.cfg.Prefill) + n)}
+	ok = h.step(rec, KindEntry, func() (err error) {
+		c.entry, err = h.event(ctx, c.id+"-in", "entry", c.plate, "in-1", time.Now().Add(-stayLength), "open")
+		return err
+	})
+	return c, ok
+}
+
+// leave drives car c from the held exit to the open one and returns the
+// first step that failed, or numKinds when the car left.
+func (h *Harness) leave(ctx context.Context, rec *recorder, c car) Kind {
+	id, plate, entry := c.id, c.plate, c.entry
+	step := func(k Kind, f func() error) bool { return h.step(rec, k, f) }
+	var held decision
 	if !step(KindExitHold, func() (err error) {
 		held, err = h.event(ctx, id+"-out", "exit", plate, "out-1", time.Now(), "hold")
 		switch {

@@ -129,6 +129,76 @@ func TestGateFlow(t *testing.T) {
 	}
 }
 
+// TestGateFlowLingering keeps five cars a worker inside before the oldest
+// leaves, under scattered plates: every car that left was held, paid and
+// let out, and the cars still inside are the prefill's and the workers'.
+func TestGateFlowLingering(t *testing.T) {
+	srv := spawn(t)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	const workers, linger, prefill = 4, 5, 100
+	h, err := New(Config{
+		BaseURL: srv.URL, Token: srv.Token, Lot: "linger", Concurrency: workers, Prefill: prefill,
+		Duration: 2 * time.Second, MaxRequests: 100_000, PrefillTimeout: 30 * time.Second,
+		RequestTimeout: 10 * time.Second, Linger: linger, Scatter: true,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Close()
+	if err := h.Setup(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if p := h.Prefill(ctx); p.Errors != 0 || p.Cars != prefill {
+		t.Fatalf("prefill: %d cars, %d errors: %v", p.Cars, p.Errors, p.ErrorSamples)
+	}
+	res := h.Run(ctx)
+	if res.Errors != 0 {
+		t.Fatalf("run: %d errors: %v", res.Errors, res.ErrorSamples)
+	}
+	if res.Visits == 0 || res.Held != res.Visits || res.Paid != res.Visits || res.Opened != res.Visits {
+		t.Fatalf("run: %d visits, %d held, %d paid, %d opened: want all equal and some", res.Visits, res.Held, res.Paid, res.Opened)
+	}
+	// Each worker's last five cars are still inside: entries = visits + 20.
+	entries := res.Kinds[KindEntry].Count
+	if want := res.Visits + workers*linger; entries != want {
+		t.Errorf("run: %d entries for %d departures, want %d", entries, res.Visits, want)
+	}
+	if want := entries + 2*res.Visits; res.GateEvents != want {
+		t.Errorf("run: %d gate events, want %d", res.GateEvents, want)
+	}
+	var occ struct{ Occupied int }
+	if err := h.call(ctx, "GET", "/v1/lots/linger/occupancy", nil, nil, 200, &occ); err != nil {
+		t.Fatal(err)
+	}
+	if want := prefill + workers*linger; occ.Occupied != want {
+		t.Errorf("occupancy after the run: %d cars inside, want %d", occ.Occupied, want)
+	}
+}
+
+// TestScatter: scattered plates are distinct, and neighbours differ in
+// their leading serial characters, so they sort far apart.
+func TestScatter(t *testing.T) {
+	seen := map[uint64]bool{}
+	for i := range uint64(100_000) {
+		x := Scatter(i)
+		if x >= 1<<34 || seen[x] {
+			t.Fatalf("Scatter(%d) = %d: out of range or repeated", i, x)
+		}
+		seen[x] = true
+	}
+	same := 0
+	for i := range uint64(1000) {
+		a, b := []rune(Plate(Scatter(i))), []rune(Plate(Scatter(i+1)))
+		if string(a[:4]) == string(b[:4]) {
+			same++
+		}
+	}
+	if same > 50 {
+		t.Errorf("%d of 1000 neighbouring scattered plates share their first four characters", same)
+	}
+}
+
 // BenchmarkGateFlow measures whole visits (entry, held exit, quote,
 // payment, exit) with 32 workers against an in-process parkd whose lot
 // holds PARKD_BENCH_PREFILL cars (default 1000). ns/op is per visit;

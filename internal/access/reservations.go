@@ -233,11 +233,17 @@ func ReservationFor(ctx context.Context, tx park.Tx, lot, key string, at time.Ti
 		return nil, err
 	}
 	for _, r := range rs {
-		if r.MayEnter && !at.Before(r.From.Add(-EarlyArrival)) {
+		if admits(r, at) {
 			return r, nil
 		}
 	}
 	return nil, nil
+}
+
+// admits reports whether a car arriving at at enters on r: r grants
+// entry, and at lies in its window or up to EarlyArrival before it.
+func admits(r *park.Reservation, at time.Time) bool {
+	return r.MayEnter && !at.Before(r.From.Add(-EarlyArrival)) && at.Before(r.To)
 }
 
 // ReservationEntered links the stay of a car that entered on r.
@@ -359,29 +365,49 @@ func windowsInside(ctx context.Context, tx park.Tx, st *park.Stay, at time.Time)
 // Priced.Reservations. Each prepaid window is used by one stay however the
 // stay ends. Call it while st is inside.
 func ReservationsUsed(ctx context.Context, tx park.Tx, st *park.Stay, at, now time.Time) error {
-	rs, err := windowsInside(ctx, tx, st, at)
-	if err != nil {
-		return err
-	}
-	return ReservationJoined(ctx, tx, rs, st, now)
+	_, err := reservationsUsed(ctx, tx, st, at, now, func(*park.Reservation) bool { return false })
+	return err
 }
 
 // ReservationsUsedByReentry is ReservationsUsed for a stay closed at at
-// because its car was read entering again then (its exit was missed). An
-// order that grants entry and whose window covers at is left booked: the
-// driver is arriving on it, and the new entry enters on it
-// (ReservationFor) or, let in otherwise, takes it when it leaves. The old
-// stay takes the others, those whose window ended by the re-entry or that
-// withhold the entry right.
-func ReservationsUsedByReentry(ctx context.Context, tx park.Tx, st *park.Stay, at, now time.Time) error {
-	rs, err := windowsInside(ctx, tx, st, at)
-	if err != nil {
+// because its car was read entering again then (its exit was missed),
+// but for the booked orders the car enters on then (admits): the driver
+// is arriving on them, and the new entry enters on them (ReservationFor)
+// or, let in otherwise, takes them when it leaves. The old stay takes the
+// others, whose window ended by the re-entry or that withhold the entry
+// right. It returns the orders left: if the car is held after all, they
+// are the old stay's (ReentryHeld).
+func ReservationsUsedByReentry(ctx context.Context, tx park.Tx, st *park.Stay, at, now time.Time) ([]*park.Reservation, error) {
+	return reservationsUsed(ctx, tx, st, at, now, func(r *park.Reservation) bool { return admits(r, at) })
+}
+
+// ReentryHeld gives back to the stay a re-entry closed the orders it left
+// to the new entry (ReservationsUsedByReentry) when the car was held: it
+// arrived on none of them, so they are the old stay's, done with it, as
+// after any close. The caller writes st.
+func ReentryHeld(ctx context.Context, tx park.Tx, left []*park.Reservation, st *park.Stay, now time.Time) error {
+	if err := ReservationJoined(ctx, tx, left, st, now); err != nil {
 		return err
 	}
+	return ReservationLeft(ctx, tx, st, now)
+}
+
+// reservationsUsed links st to the reservations it was inside during up
+// to at (windowsInside) but those leave keeps booked, which it returns.
+func reservationsUsed(ctx context.Context, tx park.Tx, st *park.Stay, at, now time.Time, leave func(*park.Reservation) bool) ([]*park.Reservation, error) {
+	rs, err := windowsInside(ctx, tx, st, at)
+	if err != nil {
+		return nil, err
+	}
+	var left []*park.Reservation
 	rs = slices.DeleteFunc(rs, func(r *park.Reservation) bool {
-		return r.MayEnter && at.Before(r.To) // begun before at: windowsInside
+		if leave(r) {
+			left = append(left, r)
+			return true
+		}
+		return false
 	})
-	return ReservationJoined(ctx, tx, rs, st, now)
+	return left, ReservationJoined(ctx, tx, rs, st, now)
 }
 
 // ReservationJoined links a stay leaving now to the booked reservations

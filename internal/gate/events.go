@@ -174,8 +174,9 @@ func (s *Service) handleEvent(ctx context.Context, in EventInput, then func(park
 		if tx, err = access.KnownRecords(ctx, raw, l.Code, p.Key); err != nil {
 			return err
 		}
+		var re reentered
 		if in.Type == park.EventEntry {
-			dec, err = s.entry(ctx, tx, l, &in, p, now, &noted)
+			dec, err = s.entry(ctx, tx, l, &in, p, now, &noted, &re)
 		} else {
 			dec, err = s.exit(ctx, tx, l, &in, p, now, &noted)
 		}
@@ -191,6 +192,11 @@ func (s *Service) handleEvent(ctx context.Context, in EventInput, then func(park
 		if dec.Decision == park.DecisionHold && in.Passed {
 			if dec, err = s.passedAnyway(ctx, tx, l, &in, p, now, dec, &noted, park.ReasonOffline, park.AnomalyOffline,
 				fmt.Sprintf("lane %s while it was offline", in.Lane)); err != nil {
+				return err
+			}
+		}
+		if dec.Decision == park.DecisionHold {
+			if err := re.held(ctx, tx, now); err != nil {
 				return err
 			}
 		}
@@ -328,7 +334,28 @@ func (s *Service) recordLane(ctx context.Context, tx park.Tx, lot string, in *Ev
 	return err
 }
 
-func (s *Service) entry(ctx context.Context, tx park.Tx, l *park.Lot, in *EventInput, p plate.Plate, now time.Time, noted *[]*park.Anomaly) (park.Decision, error) {
+// reentered is what an entry read of a plate already inside did: closed
+// that stay and left to the new entry the orders it arrives on.
+type reentered struct {
+	stay *park.Stay
+	left []*park.Reservation
+}
+
+// held is a re-entry whose car was held after all: it stays out, on none
+// of the orders left to it, so the stay it closed takes them, as any
+// close does (access.ReentryHeld).
+func (re *reentered) held(ctx context.Context, tx park.Tx, now time.Time) error {
+	if len(re.left) == 0 {
+		return nil
+	}
+	if err := access.ReentryHeld(ctx, tx, re.left, re.stay, now); err != nil {
+		return err
+	}
+	return tx.UpdateStay(ctx, re.stay)
+}
+
+// entry decides an entry read; a re-entry's closed stay goes in re.
+func (s *Service) entry(ctx context.Context, tx park.Tx, l *park.Lot, in *EventInput, p plate.Plate, now time.Time, noted *[]*park.Anomaly, re *reentered) (park.Decision, error) {
 	dec := park.Decision{Plate: p.Text}
 	if err := s.rentalEntry(ctx, tx, l, in, p); err != nil { // rentals.go
 		return dec, err
@@ -345,9 +372,11 @@ func (s *Service) entry(ctx context.Context, tx park.Tx, l *park.Lot, in *EventI
 		if at.Before(old.EntryAt) {
 			at = old.EntryAt
 		}
-		if err := s.closeStay(ctx, tx, l, old, at, "", park.AnomalyReentry, nil, now); err != nil {
+		left, err := s.closeReentered(ctx, tx, l, old, at, now)
+		if err != nil {
 			return dec, err
 		}
+		*re = reentered{stay: old, left: left}
 		if err := s.anomaly(ctx, tx, noted, l.Code, park.AnomalyReentry, p.Text, old.ID, in.ID, in.At,
 			fmt.Sprintf("entered again at lane %s while stay %s was open; the old stay was closed", in.Lane, old.ID)); err != nil {
 			return dec, err
@@ -505,21 +534,35 @@ func (s *Service) exit(ctx context.Context, tx park.Tx, l *park.Lot, in *EventIn
 // HandleEvent writes back at the end of the transaction). Every close
 // passes here, priced at at (pr) or not (nil), so the stay takes the
 // prepaid reservations it was inside during either way, and they turn
-// done with it; closed by a re-entry, it leaves the order the car is
-// arriving on to the new entry.
+// done with it; closed by a re-entry (closeReentered), it leaves the
+// orders the car is arriving on to the new entry.
 func (s *Service) closeStay(ctx context.Context, tx park.Tx, l *park.Lot, st *park.Stay, at time.Time, lane, anomaly string, pr *billing.Priced, now time.Time) error {
 	var err error
-	switch {
-	case pr != nil:
+	if pr != nil {
 		err = access.ReservationJoined(ctx, tx, pr.Reservations, st, now)
-	case anomaly == park.AnomalyReentry:
-		err = access.ReservationsUsedByReentry(ctx, tx, st, at, now)
-	default:
+	} else {
 		err = access.ReservationsUsed(ctx, tx, st, at, now)
 	}
 	if err != nil {
 		return err
 	}
+	return s.stayLeft(ctx, tx, l, st, at, lane, anomaly, now)
+}
+
+// closeReentered is closeStay for a stay whose car was read entering
+// again at at: unpriced, marked reentry, leaving the orders the car
+// arrives on, which it returns (access.ReservationsUsedByReentry).
+func (s *Service) closeReentered(ctx context.Context, tx park.Tx, l *park.Lot, st *park.Stay, at, now time.Time) ([]*park.Reservation, error) {
+	left, err := access.ReservationsUsedByReentry(ctx, tx, st, at, now)
+	if err != nil {
+		return nil, err
+	}
+	return left, s.stayLeft(ctx, tx, l, st, at, "", park.AnomalyReentry, now)
+}
+
+// stayLeft writes st as left at at, its reservations taken, and marks
+// them done.
+func (s *Service) stayLeft(ctx context.Context, tx park.Tx, l *park.Lot, st *park.Stay, at time.Time, lane, anomaly string, now time.Time) error {
 	st.State, st.ExitAt, st.ExitLane, st.UpdatedAt = park.StayOut, &at, lane, now
 	if anomaly != "" {
 		st.Anomaly = anomaly

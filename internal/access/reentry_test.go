@@ -1,0 +1,102 @@
+package access_test
+
+import (
+	"testing"
+	"time"
+
+	"parkd/internal/access"
+	"parkd/internal/gate"
+	"parkd/internal/park"
+)
+
+// orderNo reads p1's order no in b's lot.
+func (b *bundle) orderNo(t *testing.T, no string) *park.Reservation {
+	t.Helper()
+	got, err := b.Sys.Access.FindReservations(b.Ctx, access.ReservationQuery{PartnerID: "p1", LotCode: b.Lot, OrderNo: no})
+	if err != nil || len(got) != 1 {
+		t.Fatalf("order %s: %+v, %v", no, got, err)
+	}
+	return got[0]
+}
+
+// wantOrder fails unless order no is in state with stay stayID.
+func (b *bundle) wantOrder(t *testing.T, no, state, stayID string) {
+	t.Helper()
+	if got := b.orderNo(t, no); got.State != state || got.StayID != stayID {
+		t.Fatalf("order %s: %+v, want %s with stay %q", no, got, state, stayID)
+	}
+}
+
+// wantReentered fails unless stay id was closed at at by its car's
+// re-entry, unpriced, holding reservation resID ("" for none).
+func (b *bundle) wantReentered(t *testing.T, id string, at time.Time, resID string) {
+	t.Helper()
+	st := b.Stay(t, id)
+	if st.State != park.StayOut || st.ExitAt == nil || !st.ExitAt.Equal(at) ||
+		st.Anomaly != park.AnomalyReentry || st.Total != 0 || st.ReservationID != resID {
+		t.Fatalf("old stay %+v, want out at %s (reentry, unpriced) with reservation %q", st, at, resID)
+	}
+}
+
+// deny puts 京A12345 on the lot's deny list from 10:00 (t0 is 09:00).
+func (b *bundle) deny(t *testing.T) {
+	t.Helper()
+	if _, err := b.Sys.Access.CreateWhitelist(b.Ctx, b.Lot, &park.WhitelistEntry{Plate: "京A12345", Kind: park.AccessDeny,
+		ValidFrom: t0.Add(time.Hour), ValidTo: t0.Add(8 * time.Hour), Reason: "unpaid fees"}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestHeldReentry: a re-entry the rules refuse (here the deny list, from
+// 10:00) still closes the old stay, since the car was read outside, but
+// the car arrives on no booking: the old stay takes the order it was
+// inside during, done with it, as any close does; nothing is left booked
+// for an entry that did not happen. A car let through anyway (its lane
+// offline) was let in, and the order waits for it as for any car let in
+// otherwise: its stay takes it when it leaves. The order is for 10:00-12:00; t0 is 09:00.
+func TestHeldReentry(t *testing.T) {
+	at1030 := t0.Add(90 * time.Minute)
+	// enter syncs order no at 07:00 and lets the car in at at.
+	enter := func(t *testing.T, b *bundle, no string, at time.Time, reason string) (*park.Reservation, park.Decision) {
+		t.Helper()
+		b.Clock.Set(t0.Add(-2 * time.Hour))
+		r := b.sync(t, b.order(no, "京A12345"))
+		b.Clock.Set(at)
+		d := b.Event(t, park.EventEntry, "京A12345", at)
+		wantDecision(t, d, park.DecisionOpen, reason, 0)
+		b.deny(t)
+		return r, d
+	}
+
+	t.Run("a visitor from 08:00", func(t *testing.T) {
+		b := setup(t)
+		r, old := enter(t, b, "ORD-H2", t0.Add(-time.Hour), park.ReasonVisitor)
+		b.Clock.Set(at1030)
+		wantDecision(t, b.Event(t, park.EventEntry, "京A12345", at1030), park.DecisionHold, park.ReasonRefused, 0)
+		b.wantReentered(t, old.StayID, at1030, r.ID)
+		b.wantOrder(t, "ORD-H2", park.ReservationDone, old.StayID)
+		if b.Occupied(t) != 0 {
+			t.Fatalf("occupied %d, want 0", b.Occupied(t))
+		}
+	})
+	t.Run("a visitor from 08:00, let through offline", func(t *testing.T) {
+		b := setup(t)
+		_, old := enter(t, b, "ORD-H3", t0.Add(-time.Hour), park.ReasonVisitor)
+		b.Clock.Set(at1030)
+		d, err := b.Sys.Gate.HandleEvent(b.Ctx, gate.EventInput{LotCode: b.Lot, ID: "ev-h3-again", Type: park.EventEntry,
+			Plate: "京A12345", Lane: "in-1", At: at1030, Passed: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantDecision(t, d, park.DecisionOpen, park.ReasonOffline, 0)
+		b.wantReentered(t, old.StayID, at1030, "")
+		b.wantOrder(t, "ORD-H3", park.ReservationBooked, "")
+		// Out at 11:30: 10:30-11:30 lies in the prepaid window, nothing
+		// is due (a visitor pays two blocks, 400), and the order is the
+		// new stay's.
+		at1130 := t0.Add(150 * time.Minute)
+		b.Clock.Set(at1130)
+		wantDecision(t, b.Event(t, park.EventExit, "京A12345", at1130), park.DecisionOpen, park.ReasonReservation, 0)
+		b.wantOrder(t, "ORD-H3", park.ReservationDone, d.StayID)
+	})
+}

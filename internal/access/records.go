@@ -22,9 +22,10 @@ type knownRecords struct {
 // KnownRecords returns tx knowing which records the plate key has in lot.
 // Its caller must not create such a record for that plate through it: a
 // gate decision or a price never does, so what was true when it began
-// stays true. The one exception, a stay an entry opens, is noted as it is
-// written (InsertStay, UpdateStay). A tx that knows them already is
-// returned as it is.
+// stays true. The exceptions, a stay an entry opens and an order a
+// re-entry leaves booked for the car (ReservationsUsedByReentry), are
+// noted as they are written (InsertStay, UpdateStay, UpdateReservation).
+// A tx that knows them already is returned as it is.
 func KnownRecords(ctx context.Context, tx park.Tx, lot, key string) (park.Tx, error) {
 	if k, ok := tx.(*knownRecords); ok && k.lot == lot && k.key == key {
 		return k, nil
@@ -100,6 +101,14 @@ func (k *knownRecords) InsertStay(ctx context.Context, s *park.Stay) error {
 func (k *knownRecords) UpdateStay(ctx context.Context, s *park.Stay) error {
 	err := k.Tx.UpdateStay(ctx, s)
 	k.opened(s, err)
+	return err
+}
+
+func (k *knownRecords) UpdateReservation(ctx context.Context, r *park.Reservation) error {
+	err := k.Tx.UpdateReservation(ctx, r)
+	if err == nil && r.State == park.ReservationBooked && r.LotCode == k.lot && r.PlateKey == k.key {
+		k.has.Reserved = true // from then on BookedReservations asks the database
+	}
 	return err
 }
 

@@ -371,14 +371,40 @@ func ReservationsUsed(ctx context.Context, tx park.Tx, st *park.Stay, at, now ti
 
 // ReservationsUsedByReentry is ReservationsUsed for a stay closed at at
 // because its car was read entering again then (its exit was missed),
-// but for the booked orders the car enters on then (admits): the driver
-// is arriving on them, and the new entry enters on them (ReservationFor)
+// but for the orders the car enters on then (admits): a missed exit is
+// not the driver leaving. Those stay or turn booked, the one the old stay
+// entered on included, and the new entry enters on them (ReservationFor)
 // or, let in otherwise, takes them when it leaves. The old stay takes the
 // others, whose window ended by the re-entry or that withhold the entry
 // right. It returns the orders left: if the car is held after all, they
 // are the old stay's (ReentryHeld).
 func ReservationsUsedByReentry(ctx context.Context, tx park.Tx, st *park.Stay, at, now time.Time) ([]*park.Reservation, error) {
-	return reservationsUsed(ctx, tx, st, at, now, func(r *park.Reservation) bool { return admits(r, at) })
+	arrivesOn := func(r *park.Reservation) bool { return admits(r, at) }
+	left, err := reservationsUsed(ctx, tx, st, at, now, arrivesOn)
+	if err != nil || st.ReservationID == "" {
+		return left, err
+	}
+	own, err := tx.StayReservations(ctx, st.ID)
+	if err != nil {
+		return nil, err
+	}
+	// The order the old stay entered on is booked again when the car
+	// arrives on it; the stay keeps the rest, the first named on it.
+	st.ReservationID = ""
+	for _, r := range own {
+		if r.State != park.ReservationInside || !arrivesOn(r) {
+			if st.ReservationID == "" {
+				st.ReservationID = r.ID
+			}
+			continue
+		}
+		r.State, r.StayID, r.UpdatedAt = park.ReservationBooked, "", now
+		if err := tx.UpdateReservation(ctx, r); err != nil {
+			return nil, err
+		}
+		left = append(left, r)
+	}
+	return left, nil
 }
 
 // ReentryHeld gives back to the stay a re-entry closed the orders it left

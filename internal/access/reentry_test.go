@@ -4,39 +4,9 @@ import (
 	"testing"
 	"time"
 
-	"parkd/internal/access"
 	"parkd/internal/gate"
 	"parkd/internal/park"
 )
-
-// orderNo reads p1's order no in b's lot.
-func (b *bundle) orderNo(t *testing.T, no string) *park.Reservation {
-	t.Helper()
-	got, err := b.Sys.Access.FindReservations(b.Ctx, access.ReservationQuery{PartnerID: "p1", LotCode: b.Lot, OrderNo: no})
-	if err != nil || len(got) != 1 {
-		t.Fatalf("order %s: %+v, %v", no, got, err)
-	}
-	return got[0]
-}
-
-// wantOrder fails unless order no is in state with stay stayID.
-func (b *bundle) wantOrder(t *testing.T, no, state, stayID string) {
-	t.Helper()
-	if got := b.orderNo(t, no); got.State != state || got.StayID != stayID {
-		t.Fatalf("order %s: %+v, want %s with stay %q", no, got, state, stayID)
-	}
-}
-
-// wantReentered fails unless stay id was closed at at by its car's
-// re-entry, unpriced, holding reservation resID ("" for none).
-func (b *bundle) wantReentered(t *testing.T, id string, at time.Time, resID string) {
-	t.Helper()
-	st := b.Stay(t, id)
-	if st.State != park.StayOut || st.ExitAt == nil || !st.ExitAt.Equal(at) ||
-		st.Anomaly != park.AnomalyReentry || st.Total != 0 || st.ReservationID != resID {
-		t.Fatalf("old stay %+v, want out at %s (reentry, unpriced) with reservation %q", st, at, resID)
-	}
-}
 
 // deny puts 京A12345 on the lot's deny list from 10:00 (t0 is 09:00).
 func (b *bundle) deny(t *testing.T) {

@@ -27,6 +27,35 @@ func (b *bundle) sync(t *testing.T, in access.ReservationInput) *park.Reservatio
 	return r
 }
 
+// orderNo reads p1's order no in b's lot.
+func (b *bundle) orderNo(t *testing.T, no string) *park.Reservation {
+	t.Helper()
+	got, err := b.Sys.Access.FindReservations(b.Ctx, access.ReservationQuery{PartnerID: "p1", LotCode: b.Lot, OrderNo: no})
+	if err != nil || len(got) != 1 {
+		t.Fatalf("order %s: %+v, %v", no, got, err)
+	}
+	return got[0]
+}
+
+// wantOrder fails unless order no is in state with stay stayID.
+func (b *bundle) wantOrder(t *testing.T, no, state, stayID string) {
+	t.Helper()
+	if got := b.orderNo(t, no); got.State != state || got.StayID != stayID {
+		t.Fatalf("order %s: %+v, want %s with stay %q", no, got, state, stayID)
+	}
+}
+
+// wantReentered fails unless stay id was closed at at by its car's
+// re-entry, unpriced, holding reservation resID ("" for none).
+func (b *bundle) wantReentered(t *testing.T, id string, at time.Time, resID string) {
+	t.Helper()
+	st := b.Stay(t, id)
+	if st.State != park.StayOut || st.ExitAt == nil || !st.ExitAt.Equal(at) ||
+		st.Anomaly != park.AnomalyReentry || st.Total != 0 || st.ReservationID != resID {
+		t.Fatalf("old stay %+v, want out at %s (reentry, unpriced) with reservation %q", st, at, resID)
+	}
+}
+
 // fullLot makes b's lot a one-space lot that a visitor fills at t0, and
 // p1's.
 func fullLot(t *testing.T) *bundle {
@@ -240,14 +269,6 @@ func TestPrepaidWindowInsideAVisitorStay(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	state := func(t *testing.T, b *bundle, no string) *park.Reservation {
-		t.Helper()
-		got, err := b.Sys.Access.FindReservations(b.Ctx, access.ReservationQuery{PartnerID: "p1", LotCode: b.Lot, OrderNo: no})
-		if err != nil || len(got) != 1 {
-			t.Fatalf("order %s: %+v, %v", no, got, err)
-		}
-		return got[0]
-	}
 	t.Run("in at 08:00, out at 13:00", func(t *testing.T) {
 		b := setup(t)
 		b.Clock.Set(t0.Add(-2 * time.Hour))
@@ -260,12 +281,12 @@ func TestPrepaidWindowInsideAVisitorStay(t *testing.T) {
 		// ten blocks (2000) of 08:00-13:00.
 		b.Clock.Set(t0.Add(4 * time.Hour))
 		wantDecision(t, b.Event(t, park.EventExit, "京A12345", t0.Add(4*time.Hour)), park.DecisionHold, park.ReasonPaymentRequired, 1200)
-		if got := state(t, b, "ORD-E1"); got.State != park.ReservationExpired {
+		if got := b.orderNo(t, "ORD-E1"); got.State != park.ReservationExpired {
 			t.Fatalf("order %s while its car is held, want expired (booked, window passed)", got.State)
 		}
 		pay(t, b, d.StayID, 1200)
 		wantDecision(t, b.Event(t, park.EventExit, "京A12345", t0.Add(4*time.Hour)), park.DecisionOpen, park.ReasonPaid, 0)
-		if got := state(t, b, "ORD-E1"); got.State != park.ReservationDone || got.StayID != d.StayID {
+		if got := b.orderNo(t, "ORD-E1"); got.State != park.ReservationDone || got.StayID != d.StayID {
 			t.Fatalf("order after exit %+v", got)
 		}
 		if st := b.Stay(t, d.StayID); st.ReservationID != r.ID || st.Total != 1200 {
@@ -284,7 +305,7 @@ func TestPrepaidWindowInsideAVisitorStay(t *testing.T) {
 		wantDecision(t, b.Event(t, park.EventExit, "京A12345", t0.Add(2*time.Hour)), park.DecisionOpen, park.ReasonPaid, 0)
 		// The order is done: back at 11:10, within its window, the car is a
 		// visitor again.
-		if got := state(t, b, "ORD-E2"); got.State != park.ReservationDone {
+		if got := b.orderNo(t, "ORD-E2"); got.State != park.ReservationDone {
 			t.Fatalf("order %s, want done", got.State)
 		}
 		b.Clock.Set(t0.Add(2*time.Hour + 10*time.Minute))
@@ -301,7 +322,7 @@ func TestPrepaidWindowInsideAVisitorStay(t *testing.T) {
 		b.Clock.Set(t0)
 		pay(t, b, d.StayID, 400)
 		wantDecision(t, b.Event(t, park.EventExit, "京A12345", t0), park.DecisionOpen, park.ReasonPaid, 0)
-		if got := state(t, b, "ORD-E3"); got.State != park.ReservationBooked {
+		if got := b.orderNo(t, "ORD-E3"); got.State != park.ReservationBooked {
 			t.Fatalf("order %s, want booked", got.State)
 		}
 		b.Clock.Set(t0.Add(50 * time.Minute))
@@ -443,14 +464,6 @@ func TestEveryPrepaidWindowOfAStayIsFree(t *testing.T) {
 // later stay. The order's window is 10:00-12:00; the car came at 08:00,
 // too early for it, as a visitor.
 func TestUnpricedCloseTakesReservations(t *testing.T) {
-	state := func(t *testing.T, b *bundle, no string) *park.Reservation {
-		t.Helper()
-		got, err := b.Sys.Access.FindReservations(b.Ctx, access.ReservationQuery{PartnerID: "p1", LotCode: b.Lot, OrderNo: no})
-		if err != nil || len(got) != 1 {
-			t.Fatalf("order %s: %+v, %v", no, got, err)
-		}
-		return got[0]
-	}
 	enterEarly := func(t *testing.T, b *bundle, no string) (*park.Reservation, park.Decision) {
 		t.Helper()
 		b.Clock.Set(t0.Add(-2 * time.Hour))
@@ -467,7 +480,7 @@ func TestUnpricedCloseTakesReservations(t *testing.T) {
 		if err := b.Sys.Gate.RemoveInside(b.Ctx, "", b.Lot, "京A12345", "desk", "towed"); err != nil {
 			t.Fatal(err)
 		}
-		if got := state(t, b, "ORD-R1"); got.State != park.ReservationDone || got.StayID != d.StayID {
+		if got := b.orderNo(t, "ORD-R1"); got.State != park.ReservationDone || got.StayID != d.StayID {
 			t.Fatalf("order after the removal %+v, want done with stay %s", got, d.StayID)
 		}
 		if st := b.Stay(t, d.StayID); st.ReservationID != r.ID {
@@ -485,7 +498,7 @@ func TestUnpricedCloseTakesReservations(t *testing.T) {
 		if err := b.Sys.Gate.RemoveInside(b.Ctx, "", b.Lot, "京A12345", "desk", ""); err != nil {
 			t.Fatal(err)
 		}
-		if got := state(t, b, "ORD-R2"); got.State != park.ReservationBooked || got.StayID != "" {
+		if got := b.orderNo(t, "ORD-R2"); got.State != park.ReservationBooked || got.StayID != "" {
 			t.Fatalf("order %+v, want booked and free", got)
 		}
 		b.Clock.Set(t0.Add(50 * time.Minute))
@@ -500,7 +513,7 @@ func TestUnpricedCloseTakesReservations(t *testing.T) {
 		b.Clock.Set(t0.Add(3*time.Hour + 30*time.Minute))
 		again := b.Event(t, park.EventEntry, "京A12345", t0.Add(3*time.Hour+30*time.Minute))
 		wantDecision(t, again, park.DecisionOpen, park.ReasonVisitor, 0)
-		if got := state(t, b, "ORD-R3"); got.State != park.ReservationDone || got.StayID != d.StayID {
+		if got := b.orderNo(t, "ORD-R3"); got.State != park.ReservationDone || got.StayID != d.StayID {
 			t.Fatalf("order after the re-entry %+v, want done with stay %s", got, d.StayID)
 		}
 		if st := b.Stay(t, d.StayID); st.State != park.StayOut || st.ReservationID != r.ID {
@@ -518,14 +531,6 @@ func TestUnpricedCloseTakesReservations(t *testing.T) {
 // before; an operator's removal during a window still takes the order.
 // The car first came at 08:00, a visitor; t0 is 09:00 local.
 func TestReentryLeavesTheOrderItArrivesOn(t *testing.T) {
-	state := func(t *testing.T, b *bundle, no string) *park.Reservation {
-		t.Helper()
-		got, err := b.Sys.Access.FindReservations(b.Ctx, access.ReservationQuery{PartnerID: "p1", LotCode: b.Lot, OrderNo: no})
-		if err != nil || len(got) != 1 {
-			t.Fatalf("order %s: %+v, %v", no, got, err)
-		}
-		return got[0]
-	}
 	// book syncs an order at 07:00 for from-to (offsets from t0), then
 	// lets the car in at 08:00, too early for any window from 09:00 on.
 	book := func(t *testing.T, b *bundle, no string, from, to time.Duration, mayEnter bool) (*park.Reservation, park.Decision) {
@@ -540,16 +545,6 @@ func TestReentryLeavesTheOrderItArrivesOn(t *testing.T) {
 		return r, d
 	}
 	at1030 := t0.Add(90 * time.Minute)
-	// closedAt checks the old stay closed at 10:30 as a re-entry,
-	// unpriced, holding reservation resID ("" for none).
-	closedAt := func(t *testing.T, b *bundle, stayID, resID string) {
-		t.Helper()
-		st := b.Stay(t, stayID)
-		if st.State != park.StayOut || st.ExitAt == nil || !st.ExitAt.Equal(at1030) ||
-			st.Anomaly != park.AnomalyReentry || st.Total != 0 || st.ReservationID != resID {
-			t.Fatalf("old stay %+v, want out at %s (reentry, unpriced) with reservation %q", st, at1030, resID)
-		}
-	}
 
 	t.Run("booked 10:00-12:00, back at 10:30", func(t *testing.T) {
 		b := setup(t)
@@ -557,8 +552,8 @@ func TestReentryLeavesTheOrderItArrivesOn(t *testing.T) {
 		b.Clock.Set(at1030)
 		d := b.Event(t, park.EventEntry, "京A12345", at1030)
 		wantDecision(t, d, park.DecisionOpen, park.ReasonReservation, 0)
-		closedAt(t, b, old.StayID, "")
-		if got := state(t, b, "ORD-RE1"); got.State != park.ReservationInside || got.StayID != d.StayID {
+		b.wantReentered(t, old.StayID, at1030, "")
+		if got := b.orderNo(t, "ORD-RE1"); got.State != park.ReservationInside || got.StayID != d.StayID {
 			t.Fatalf("order after the re-entry %+v, want inside with stay %s", got, d.StayID)
 		}
 		if st := b.Stay(t, d.StayID); st.ReservationID != r.ID {
@@ -573,7 +568,7 @@ func TestReentryLeavesTheOrderItArrivesOn(t *testing.T) {
 		at1130 := t0.Add(150 * time.Minute)
 		b.Clock.Set(at1130)
 		wantDecision(t, b.Event(t, park.EventExit, "京A12345", at1130), park.DecisionOpen, park.ReasonReservation, 0)
-		if got := state(t, b, "ORD-RE1"); got.State != park.ReservationDone || got.StayID != d.StayID {
+		if got := b.orderNo(t, "ORD-RE1"); got.State != park.ReservationDone || got.StayID != d.StayID {
 			t.Fatalf("order after the exit %+v, want done with stay %s", got, d.StayID)
 		}
 		if st := b.Stay(t, d.StayID); st.State != park.StayOut || st.Total != 0 {
@@ -585,8 +580,8 @@ func TestReentryLeavesTheOrderItArrivesOn(t *testing.T) {
 		r, old := book(t, b, "ORD-RE2", 0, time.Hour, true)
 		b.Clock.Set(at1030)
 		wantDecision(t, b.Event(t, park.EventEntry, "京A12345", at1030), park.DecisionOpen, park.ReasonVisitor, 0)
-		closedAt(t, b, old.StayID, r.ID)
-		if got := state(t, b, "ORD-RE2"); got.State != park.ReservationDone || got.StayID != old.StayID {
+		b.wantReentered(t, old.StayID, at1030, r.ID)
+		if got := b.orderNo(t, "ORD-RE2"); got.State != park.ReservationDone || got.StayID != old.StayID {
 			t.Fatalf("order after the re-entry %+v, want done with the old stay %s", got, old.StayID)
 		}
 	})
@@ -595,8 +590,8 @@ func TestReentryLeavesTheOrderItArrivesOn(t *testing.T) {
 		r, old := book(t, b, "ORD-RE3", time.Hour, 3*time.Hour, false)
 		b.Clock.Set(at1030)
 		wantDecision(t, b.Event(t, park.EventEntry, "京A12345", at1030), park.DecisionOpen, park.ReasonVisitor, 0)
-		closedAt(t, b, old.StayID, r.ID)
-		if got := state(t, b, "ORD-RE3"); got.State != park.ReservationDone || got.StayID != old.StayID {
+		b.wantReentered(t, old.StayID, at1030, r.ID)
+		if got := b.orderNo(t, "ORD-RE3"); got.State != park.ReservationDone || got.StayID != old.StayID {
 			t.Fatalf("order after the re-entry %+v, want done with the old stay %s", got, old.StayID)
 		}
 	})
@@ -607,7 +602,7 @@ func TestReentryLeavesTheOrderItArrivesOn(t *testing.T) {
 		if err := b.Sys.Gate.RemoveInside(b.Ctx, "", b.Lot, "京A12345", "desk", "towed"); err != nil {
 			t.Fatal(err)
 		}
-		if got := state(t, b, "ORD-RE4"); got.State != park.ReservationDone || got.StayID != old.StayID {
+		if got := b.orderNo(t, "ORD-RE4"); got.State != park.ReservationDone || got.StayID != old.StayID {
 			t.Fatalf("order after the removal %+v, want done with the removed stay %s", got, old.StayID)
 		}
 		if st := b.Stay(t, old.StayID); st.ReservationID != r.ID {

@@ -120,7 +120,8 @@ func TestAccessAndAudit(t *testing.T) {
 }
 
 // The deliveries page shows a page at a time, newest first, and links
-// the next only while older deliveries follow; the filter goes along.
+// the next only while older deliveries follow, and the first page from
+// any other; the filter goes along.
 func TestDeliveriesPaged(t *testing.T) {
 	s := newSite(t)
 	s.user(t, "ana", park.RoleAdmin)
@@ -140,6 +141,7 @@ func TestDeliveriesPaged(t *testing.T) {
 	}
 	reports := regexp.MustCompile(`<small class="code">(r\d{3})</small>`)
 	next := regexp.MustCompile(`<a id="deliveries-next" href="([^"]+)">`)
+	first := regexp.MustCompile(`<a id="deliveries-first" href="([^"]+)">`)
 	b := s.browser(t)
 	b.mustLogin("ana")
 	path := "/console/deliveries?partner=app"
@@ -161,9 +163,21 @@ func TestDeliveriesPaged(t *testing.T) {
 	if !strings.Contains(link, "partner=app") {
 		t.Errorf("the next page %q drops the partner", link)
 	}
+	if first.MatchString(body) {
+		t.Errorf("the first page links itself as the first: %v", first.FindStringSubmatch(body))
+	}
 	_, body, _ = b.get(link)
 	if got := reports.FindAllStringSubmatch(body, -1); len(got) != 1 || got[0][1] != "r000" || next.MatchString(body) {
 		t.Fatalf("the next page: %v, want r000 alone and no further link", got)
+	}
+	// Back to the first page, keeping the filter.
+	m = first.FindStringSubmatch(body)
+	if m == nil || html.UnescapeString(m[1]) != path {
+		t.Fatalf("the next page's link to the first: %v, want %q", m, path)
+	}
+	_, body, _ = b.get(html.UnescapeString(m[1]))
+	if got := reports.FindAllStringSubmatch(body, -1); len(got) != page || got[0][1] != fmt.Sprintf("r%03d", page) {
+		t.Fatalf("the first page again: %d shown, want %d from the newest", len(got), page)
 	}
 	if st, _, _ := b.get("/console/deliveries?before=x"); st != http.StatusBadRequest {
 		t.Errorf("a page that is no page: %d, want 400", st)

@@ -64,6 +64,7 @@ type deliveriesData struct {
 	CanReplay      bool
 	Replayed       string
 	Next           string // the next page's link, while older deliveries follow
+	First          string // the first page's link, on any other page
 }
 
 // deliveriesPage is how many deliveries the page shows at a time.
@@ -96,14 +97,27 @@ func (w *Console) deliveries(rw http.ResponseWriter, r *http.Request, p *operato
 	if err != nil {
 		return err
 	}
-	if more {
-		next := url.Values{"before": {strconv.FormatInt(ds[len(ds)-1].Seq, 10)}}
-		for k, v := range map[string]string{"partner": d.Partner, "state": d.State} {
-			if v != "" {
-				next.Set(k, v)
+	// Both links keep the filter.
+	link := func(before int64) string {
+		v := url.Values{}
+		for k, x := range map[string]string{"partner": d.Partner, "state": d.State} {
+			if x != "" {
+				v.Set(k, x)
 			}
 		}
-		d.Next = Prefix + "deliveries?" + next.Encode()
+		if before != 0 {
+			v.Set("before", strconv.FormatInt(before, 10))
+		}
+		if len(v) == 0 {
+			return Prefix + "deliveries"
+		}
+		return Prefix + "deliveries?" + v.Encode()
+	}
+	if more {
+		d.Next = link(ds[len(ds)-1].Seq)
+	}
+	if before != 0 {
+		d.First = link(0)
 	}
 	locs, err := w.lotZones(r.Context())
 	if err != nil {

@@ -70,6 +70,19 @@ func TestConsoleServed(t *testing.T) {
 		t.Fatal("the admin token appears in a page")
 	}
 
+	// An unknown console URL gets the console's not-found page; an
+	// unknown API URL still gets the API's problem document.
+	for path, want := range map[string]string{"/console/nope": "text/html", "/v1/nope": "application/problem+json"} {
+		resp, err := cl.Get(s.url + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if ct := resp.Header.Get("Content-Type"); resp.StatusCode != http.StatusNotFound || !strings.HasPrefix(ct, want) {
+			t.Errorf("GET %s: %d %s, want 404 %s", path, resp.StatusCode, ct, want)
+		}
+	}
+
 	// A lanes page left open: its event stream must not hold the
 	// server's graceful stop (which waits for every request).
 	resp, err = cl.Get(s.url + "/console/lots/" + demo.LotCode + "/lanes/events")

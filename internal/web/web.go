@@ -92,7 +92,33 @@ func New(c Config) *Console {
 			})
 		}
 	}
+	w.mux.HandleFunc(Prefix, w.noPage)
 	return w
+}
+
+// noPage answers a console URL no page serves with the console's own
+// not-found page, in the viewer's language (the operator's when signed
+// in, else the browser's), as a page the operator may not see reads. A
+// path served with another method keeps the mux's 405.
+func (w *Console) noPage(rw http.ResponseWriter, r *http.Request) {
+	var allowed []string
+	for _, m := range []string{http.MethodGet, http.MethodPost} {
+		probe := r.Clone(r.Context())
+		probe.Method = m
+		if _, pattern := w.mux.Handler(probe); m != r.Method && pattern != "" && pattern != Prefix {
+			allowed = append(allowed, m)
+		}
+	}
+	if len(allowed) > 0 {
+		rw.Header().Set("Allow", strings.Join(allowed, ", "))
+		http.Error(rw, http.StatusText(http.StatusMethodNotAllowed), http.StatusMethodNotAllowed)
+		return
+	}
+	p, err := w.principal(r)
+	if err != nil {
+		p = nil // not signed in: the browser's language
+	}
+	w.fail(rw, r, p, errNotHere(r))
 }
 
 // ServeHTTP serves the console with its security headers; a form posted

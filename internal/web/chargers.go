@@ -2,9 +2,11 @@ package web
 
 import (
 	"net/http"
+	"slices"
 	"sort"
 	"time"
 
+	"parkd/internal/charging"
 	"parkd/internal/operators"
 	"parkd/internal/park"
 )
@@ -14,6 +16,7 @@ import (
 func chargersSection() section {
 	return section{key: "chargers", lotPath: "chargers", routes: []route{
 		{"GET " + Prefix + "lots/{lot}/chargers", (*Console).chargersPage},
+		{"GET " + Prefix + "lots/{lot}/chargers/{id}", (*Console).chargerPage},
 	}}
 }
 
@@ -48,5 +51,83 @@ func (w *Console) chargersPage(rw http.ResponseWriter, r *http.Request, p *opera
 	}
 	sort.SliceStable(d.Sessions, func(i, j int) bool { return d.Sessions[i].UpdatedAt.After(d.Sessions[j].UpdatedAt) })
 	w.render(rw, r, http.StatusOK, "chargers", p, "overview", d)
+	return nil
+}
+
+// portRow is one connector: its state by the core's rule
+// (charging.PortState) beside what the charger last reported of it.
+type portRow struct {
+	charging.PortState
+	Reported *park.ConnectorState
+}
+
+type chargerData struct {
+	Lot      *park.Lot
+	Loc      *time.Location
+	Charger  *park.Charger
+	Standard string // the price standard's name, "" when it is gone
+	Ports    []portRow
+	Commands []park.CommandResult  // newest first
+	Sessions []*park.ChargeSession // newest first
+	// SessionDays is how many days back Sessions go.
+	SessionDays int
+}
+
+// A charger's page shows its newest sessions of the last days. The core
+// lists sessions oldest first, so the page reads the window's and keeps
+// the last: a window bounds what that reads.
+const (
+	chargerPageSessions = 20
+	chargerSessionDays  = 7
+)
+
+// chargerPage is one charger of the lot: another lot's reads as one that
+// does not exist.
+func (w *Console) chargerPage(rw http.ResponseWriter, r *http.Request, p *operators.Principal) error {
+	l, err := w.lotFor(r, p)
+	if err != nil {
+		return err
+	}
+	ctx, id := r.Context(), r.PathValue("id")
+	c, err := w.sys.Charging.Charger(ctx, id)
+	if err == nil && c.LotCode != l.Code {
+		err = park.Errorf(park.ENotFound, "charger %q not found", id)
+	}
+	if err != nil {
+		return notFoundAs(err, "charger", id)
+	}
+	d := chargerData{Lot: l, Loc: l.Location(), Charger: c, Commands: slices.Clone(c.Commands)}
+	slices.Reverse(d.Commands)
+	switch st, err := w.sys.Charging.StandardByID(ctx, c.StandardID); {
+	case err == nil:
+		d.Standard = st.Name
+	case !park.IsCode(err, park.ENotFound):
+		return err
+	}
+	ports, err := w.sys.Charging.PortStates(ctx, c)
+	if err != nil {
+		return err
+	}
+	for _, ps := range ports {
+		row := portRow{PortState: ps}
+		for i := range c.Ports {
+			if c.Ports[i].Connector == ps.Connector {
+				row.Reported = &c.Ports[i]
+			}
+		}
+		d.Ports = append(d.Ports, row)
+	}
+	f := park.ChargeSessionFilter{ChargerID: c.ID, UpdatedFrom: w.now().AddDate(0, 0, -chargerSessionDays), Limit: chargerPageSessions}
+	page, err := w.sys.Charging.Sessions(ctx, f, 0)
+	if err == nil && page.Total > chargerPageSessions {
+		page, err = w.sys.Charging.Sessions(ctx, f, page.Total-chargerPageSessions)
+	}
+	if err != nil {
+		return err
+	}
+	d.Sessions = slices.Clone(page.Sessions)
+	slices.Reverse(d.Sessions)
+	d.SessionDays = chargerSessionDays
+	w.render(rw, r, http.StatusOK, "charger", p, "overview", d)
 	return nil
 }

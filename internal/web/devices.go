@@ -15,6 +15,7 @@ import (
 func devicesSection() section {
 	return section{key: "devices", lotPath: "devices", routes: []route{
 		{"GET " + Prefix + "lots/{lot}/devices", (*Console).devicesPage},
+		{"GET " + Prefix + "lots/{lot}/devices/{serial}", (*Console).devicePage},
 		{"GET " + Prefix + "images/{id}", (*Console).image},
 	}}
 }
@@ -35,6 +36,44 @@ func (w *Console) devicesPage(rw http.ResponseWriter, r *http.Request, p *operat
 		return err
 	}
 	w.render(rw, r, http.StatusOK, "devices", p, "overview", devicesData{Lot: l, Loc: l.Location(), Devices: ds})
+	return nil
+}
+
+type deviceData struct {
+	Lot    *park.Lot
+	Loc    *time.Location
+	Device *park.Device
+	Log    []*park.GateCommand // its lane's barrier commands, newest first
+}
+
+// deviceLog is how many of its lane's barrier commands a device's page
+// shows.
+const deviceLog = 20
+
+// devicePage is one device of the lot: another lot's reads as one that
+// does not exist.
+func (w *Console) devicePage(rw http.ResponseWriter, r *http.Request, p *operators.Principal) error {
+	l, err := w.lotFor(r, p)
+	if err != nil {
+		return err
+	}
+	ctx, serial := r.Context(), r.PathValue("serial")
+	d, err := w.sys.Devices.Device(ctx, serial)
+	if err == nil && d.LotCode != l.Code {
+		err = park.Errorf(park.ENotFound, "device %q is not registered", serial)
+	}
+	if err != nil {
+		return notFoundAs(err, "device", serial)
+	}
+	glog, err := w.sys.Gate.GateLog(ctx, l.Code, d.Lane, deviceLog)
+	if park.IsCode(err, park.ENotFound) {
+		// Its lane has not reported yet: no commands, as on the lanes page.
+		glog, err = nil, nil
+	}
+	if err != nil {
+		return err
+	}
+	w.render(rw, r, http.StatusOK, "device", p, "overview", deviceData{Lot: l, Loc: l.Location(), Device: d, Log: glog})
 	return nil
 }
 

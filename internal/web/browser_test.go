@@ -15,6 +15,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"parkd/internal/charging"
 	"parkd/internal/httpapi"
 	"parkd/internal/metrics"
 	"parkd/internal/park"
@@ -250,10 +251,21 @@ func TestBrowser(t *testing.T) {
 	shot("read-only-lanes")
 
 	// A phone-sized screen: no page is wider than the phone (wide tables
-	// scroll inside their box), and the sign-out stays reachable.
+	// scroll inside their box), and the sign-out stays reachable, on a
+	// charger's page and on the page of a URL the console does not serve.
+	std, err := s.Sys.Charging.CreateStandard(s.Ctx, charging.StandardInput{Name: "test", Family: park.FamilyTwoWheeler,
+		Rules: park.ChargeRules{Kind: "time", MaxMinutes: 960, Payment: "prepaid", RefundTo: "payment",
+			Segments: []park.ChargeSegment{{From: "00:00", To: "24:00", Price: 100, BlockMinutes: 240}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Sys.Charging.RegisterCharger(s.Ctx, charging.ChargerInput{ID: "CP1", LotCode: s.Lot, Family: park.FamilyTwoWheeler,
+		Connectors: 2, Type: "ebike-10", StandardID: std.ID, Password: "0123456789abcdef"}); err != nil {
+		t.Fatal(err)
+	}
 	do("a phone", chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile))
 	for _, path := range []string{"/console/", "/console/lots/" + s.Lot + "/lanes", "/console/stays/" + dec.StayID,
-		"/console/lots/" + s.Lot + "/tariff"} {
+		"/console/lots/" + s.Lot + "/chargers/CP1", "/console/no-such-page", "/console/lots/" + s.Lot + "/tariff"} {
 		do("phone "+path, chromedp.Navigate(srv.URL+path), chromedp.WaitVisible(chromedp.CSS("form.whoami button")))
 		wide, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth + 1`))
 		if err != nil {
@@ -261,6 +273,11 @@ func TestBrowser(t *testing.T) {
 		}
 		if wide {
 			t.Errorf("%s is wider than a phone's screen", path)
+		}
+		if path == "/console/no-such-page" {
+			if msg := text("the missing page's message", chromedp.CSS("#error-message")); msg != path+" not found" {
+				t.Errorf("the page of a URL the console does not serve says %q", msg)
+			}
 		}
 	}
 	shot("phone-tariff")

@@ -172,7 +172,10 @@ func TestDevicePage(t *testing.T) {
 	for _, d := range []*park.Device{
 		{Serial: "cam-1", LotCode: s.Lot, Lane: "in-1", Protocol: "test-cam", Addr: "http://192.0.2.9", Username: "admin",
 			Password: "camera-secret"},
-		{Serial: "cam-2", LotCode: s.Lot, Lane: "out-1", Direction: park.DirectionOut, Protocol: "test-cam"},
+		{Serial: "cam-2", LotCode: s.Lot, Lane: "out-1", Direction: park.DirectionOut, Protocol: "test-cam",
+			Addr: "http://admin:in-the-url@192.0.2.10:8080/api"},
+		{Serial: "cam-3", LotCode: s.Lot, Lane: "out-2", Direction: park.DirectionOut, Protocol: "test-cam",
+			Addr: "admin:no-scheme@192.0.2.11:554"},
 	} {
 		if err := s.Sys.Devices.Register(s.Ctx, d); err != nil {
 			t.Fatal(err)
@@ -210,9 +213,16 @@ func TestDevicePage(t *testing.T) {
 	if strings.Contains(body, "camera-secret") {
 		t.Fatal("a device's password reached the page")
 	}
-	// out-1 never reported: its device's page has no commands, not an error.
-	if st, body, _ := b.get("/console/lots/" + s.Lot + "/devices/cam-2"); st != http.StatusOK || strings.Contains(body, "stuck car") {
+	// out-1 never reported: its device's page has no commands, not an
+	// error.
+	// Nor does a password written into its address reach the page.
+	if st, body, _ := b.get("/console/lots/" + s.Lot + "/devices/cam-2"); st != http.StatusOK || strings.Contains(body, "stuck car") ||
+		strings.Contains(body, "in-the-url") || !strings.Contains(body, "http://192.0.2.10:8080/api") {
 		t.Errorf("cam-2's page: %d\n%s", st, body)
+	}
+	if st, body, _ := b.get("/console/lots/" + s.Lot + "/devices/cam-3"); st != http.StatusOK || strings.Contains(body, "no-scheme") ||
+		!strings.Contains(body, "192.0.2.11:554") {
+		t.Errorf("cam-3's page: %d\n%s", st, body)
 	}
 
 	zh := s.browser(t)

@@ -43,6 +43,7 @@ type deviceData struct {
 	Lot    *park.Lot
 	Loc    *time.Location
 	Device *park.Device
+	Addr   string              // the device's address, without a user or password in it
 	Log    []*park.GateCommand // its lane's barrier commands, newest first
 }
 
@@ -73,8 +74,27 @@ func (w *Console) devicePage(rw http.ResponseWriter, r *http.Request, p *operato
 	if err != nil {
 		return err
 	}
-	w.render(rw, r, http.StatusOK, "device", p, "overview", deviceData{Lot: l, Loc: l.Location(), Device: d, Log: glog})
+	w.render(rw, r, http.StatusOK, "device", p, "overview", deviceData{Lot: l, Loc: l.Location(), Device: d, Addr: shownAddr(d.Addr),
+		Log: glog})
 	return nil
+}
+
+// shownAddr is a device's address as a page shows it: a user and
+// password written into it (user:password@host, with a scheme or
+// without) are left out, as the device's own are.
+func shownAddr(addr string) string {
+	scheme, rest := "", addr
+	if i := strings.Index(addr, "://"); i >= 0 {
+		scheme, rest = addr[:i+3], addr[i+3:]
+	}
+	host, tail := rest, ""
+	if i := strings.IndexAny(rest, "/?#"); i >= 0 {
+		host, tail = rest[:i], rest[i:]
+	}
+	if i := strings.LastIndex(host, "@"); i >= 0 {
+		host = host[i+1:]
+	}
+	return scheme + host + tail
 }
 
 // image serves a camera picture parkd kept (devices.ImagePath, which

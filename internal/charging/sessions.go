@@ -251,6 +251,19 @@ func (s *Service) Sessions(ctx context.Context, f park.ChargeSessionFilter, offs
 	return page, err
 }
 
+// LatestSessions returns a charger's newest limit (1 to MaxListLimit)
+// sessions, by when they last changed, newest first: a session still
+// running moves up at each reading, so an operator sees what the charger
+// is doing now before what it did last.
+func (s *Service) LatestSessions(ctx context.Context, chargerID string, limit int) ([]*park.ChargeSession, error) {
+	if limit < 1 || limit > MaxListLimit {
+		return nil, park.Invalid("limit", "must be between 1 and %d, not %d", MaxListLimit, limit)
+	}
+	var ss []*park.ChargeSession
+	err := s.base.View(ctx, func(tx park.Tx) (err error) { ss, err = tx.LatestChargeSessions(ctx, chargerID, limit); return })
+	return ss, err
+}
+
 // StopSession asks the charger to stop a session (ENotFound; EConflict
 // when it has ended). partnerID, when set, must be the session's. A
 // pending session is failed at once; a charging one ends when the charger

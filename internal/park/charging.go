@@ -391,4 +391,7 @@ type ChargingTx interface {
 	// charged a plate, most recently changed first.
 	ChargeSessionsOfPlate(ctx context.Context, lot, plateKey string, limit int) ([]*ChargeSession, error)
 	CountChargeSessions(ctx context.Context, f ChargeSessionFilter) (int, error)
+	// LatestChargeSessions returns up to limit sessions of a charger, most
+	// recently changed first (a tie by id, descending).
+	LatestChargeSessions(ctx context.Context, chargerID string, limit int) ([]*ChargeSession, error)
 }

@@ -252,6 +252,14 @@ func (t *txn) CountChargeSessions(ctx context.Context, f park.ChargeSessionFilte
 	return int(n), mapErr(err)
 }
 
+func (t *txn) LatestChargeSessions(ctx context.Context, chargerID string, limit int) ([]*park.ChargeSession, error) {
+	rows, err := t.q.LatestChargeSessions(ctx, db.LatestChargeSessionsParams{ChargerID: chargerID, Limit: limit32(limit)})
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	return t.sessions(ctx, rows)
+}
+
 func (t *txn) ChargeSessionsOfPlate(ctx context.Context, lot, plateKey string, limit int) ([]*park.ChargeSession, error) {
 	rows, err := t.q.ChargeSessionsOfPlate(ctx, db.ChargeSessionsOfPlateParams{LotCode: lot, PlateKey: plateKey, Limit: limit32(limit)})
 	if err != nil {

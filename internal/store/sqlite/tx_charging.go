@@ -262,6 +262,14 @@ func (t *txn) CountChargeSessions(ctx context.Context, f park.ChargeSessionFilte
 	return int(n), mapErr(err)
 }
 
+func (t *txn) LatestChargeSessions(ctx context.Context, chargerID string, limit int) ([]*park.ChargeSession, error) {
+	rows, err := t.q.LatestChargeSessions(stmtCtx, db.LatestChargeSessionsParams{ChargerID: chargerID, Limit: int64(limit)})
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	return t.sessions(rows)
+}
+
 func (t *txn) ChargeSessionsOfPlate(ctx context.Context, lot, plateKey string, limit int) ([]*park.ChargeSession, error) {
 	rows, err := t.q.ChargeSessionsOfPlate(stmtCtx, db.ChargeSessionsOfPlateParams{LotCode: lot, PlateKey: plateKey, Limit: int64(limit)})
 	if err != nil {

@@ -3,6 +3,7 @@ package storetest
 import (
 	"context"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -371,5 +372,48 @@ func CheckMigratedSilent(t *testing.T, s park.Store) {
 		if got := strings.Join(ids, " "); got != c.want {
 			t.Errorf("silent before %v after the migration: %q, want %q", c.before, got, c.want)
 		}
+	}
+}
+
+// A charger's latest sessions come most recently changed first, a tie in
+// that time by id, descending; another charger's are not among them.
+func testLatestChargeSessions(t *testing.T, s park.Store) {
+	ctx := context.Background()
+	seedLot(t, s, "L1")
+	for _, id := range []string{"CP", "CQ"} {
+		must(t, update(t, s, func(tx park.Tx) error {
+			return tx.CreateCharger(ctx, &park.Charger{ID: id, LotCode: "L1", Connectors: 1, CreatedAt: base, UpdatedAt: base})
+		}))
+	}
+	// Inserted out of order: S1 oldest, S3 and S4 changed at the same time,
+	// CQ's the newest of all.
+	for _, x := range []struct {
+		id, charger string
+		min         int
+	}{{"S3", "CP", 30}, {"S1", "CP", 10}, {"S4", "CP", 30}, {"S2", "CP", 20}, {"Q1", "CQ", 40}} {
+		at := base.Add(time.Duration(x.min) * time.Minute)
+		must(t, update(t, s, func(tx park.Tx) error {
+			return tx.InsertChargeSession(ctx, &park.ChargeSession{ID: x.id, ChargerID: x.charger, Connector: 1, LotCode: "L1",
+				Status: park.SessionEnded, CreatedAt: at, UpdatedAt: at})
+		}))
+	}
+	for _, c := range []struct {
+		limit int
+		want  []string
+	}{{10, []string{"S4", "S3", "S2", "S1"}}, {3, []string{"S4", "S3", "S2"}}, {1, []string{"S4"}}} {
+		var got []*park.ChargeSession
+		must(t, s.View(ctx, func(tx park.Tx) (err error) { got, err = tx.LatestChargeSessions(ctx, "CP", c.limit); return }))
+		var ids []string
+		for _, g := range got {
+			ids = append(ids, g.ID)
+		}
+		if !slices.Equal(ids, c.want) {
+			t.Errorf("CP's latest %d: %v, want %v", c.limit, ids, c.want)
+		}
+	}
+	var none []*park.ChargeSession
+	must(t, s.View(ctx, func(tx park.Tx) (err error) { none, err = tx.LatestChargeSessions(ctx, "nope", 5); return }))
+	if len(none) != 0 {
+		t.Errorf("an unknown charger's latest: %d sessions, want none", len(none))
 	}
 }

@@ -58,6 +58,7 @@ func Run(t *testing.T, open Opener) {
 		"SilentChargers":          testSilentChargers,
 		"PriceStandards":          testPriceStandards,
 		"ChargeSessions":          testChargeSessions,
+		"LatestChargeSessions":    testLatestChargeSessions,
 		"IDTags":                  testIDTags,
 		"ChargerCommands":         testChargerCommands,
 		"RentalCatalogue":         testRentalCatalogue,

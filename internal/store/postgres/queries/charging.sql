@@ -103,6 +103,11 @@ WHERE (sqlc.arg(charger_id)::text = '' OR charger_id = sqlc.arg(charger_id)::tex
   AND (sqlc.arg(outcome)::text = '' OR outcome = sqlc.arg(outcome)::text)
   AND updated_at >= sqlc.arg(updated_from)::timestamptz AND updated_at < sqlc.arg(updated_to)::timestamptz;
 
+-- name: LatestChargeSessions :many
+SELECT * FROM charge_sessions
+WHERE charger_id = $1
+ORDER BY updated_at DESC, id DESC LIMIT $2;
+
 -- name: ChargeSessionsOfPlate :many
 SELECT * FROM charge_sessions
 WHERE lot_code = $1 AND plate_key = $2 AND plate_key <> ''

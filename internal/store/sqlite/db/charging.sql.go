@@ -410,6 +410,53 @@ func (q *Queries) LastReadingsChunk(ctx context.Context, sessionID string) (Last
 	return i, err
 }
 
+const latestChargeSessions = `-- name: LatestChargeSessions :many
+SELECT id, charger_id, connector, transaction_id, status, partner_id, updated_at, data, version, lot_code, plate_key, outcome FROM charge_sessions
+WHERE charger_id = ?
+ORDER BY updated_at DESC, id DESC LIMIT ?
+`
+
+type LatestChargeSessionsParams struct {
+	ChargerID string
+	Limit     int64
+}
+
+func (q *Queries) LatestChargeSessions(ctx context.Context, arg LatestChargeSessionsParams) ([]ChargeSession, error) {
+	rows, err := q.query(ctx, q.latestChargeSessionsStmt, latestChargeSessions, arg.ChargerID, arg.Limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []ChargeSession
+	for rows.Next() {
+		var i ChargeSession
+		if err := rows.Scan(
+			&i.ID,
+			&i.ChargerID,
+			&i.Connector,
+			&i.TransactionID,
+			&i.Status,
+			&i.PartnerID,
+			&i.UpdatedAt,
+			&i.Data,
+			&i.Version,
+			&i.LotCode,
+			&i.PlateKey,
+			&i.Outcome,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const listChargeSessions = `-- name: ListChargeSessions :many
 SELECT id, charger_id, connector, transaction_id, status, partner_id, updated_at, data, version, lot_code, plate_key, outcome FROM charge_sessions
 WHERE (CAST(?1 AS TEXT) = '' OR charger_id = CAST(?1 AS TEXT))

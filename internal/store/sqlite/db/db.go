@@ -486,6 +486,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.lastTicketStmt, err = db.PrepareContext(ctx, lastTicket); err != nil {
 		return nil, fmt.Errorf("error preparing query LastTicket: %w", err)
 	}
+	if q.latestChargeSessionsStmt, err = db.PrepareContext(ctx, latestChargeSessions); err != nil {
+		return nil, fmt.Errorf("error preparing query LatestChargeSessions: %w", err)
+	}
 	if q.listAllPartnerLotsStmt, err = db.PrepareContext(ctx, listAllPartnerLots); err != nil {
 		return nil, fmt.Errorf("error preparing query ListAllPartnerLots: %w", err)
 	}
@@ -1621,6 +1624,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing lastTicketStmt: %w", cerr)
 		}
 	}
+	if q.latestChargeSessionsStmt != nil {
+		if cerr := q.latestChargeSessionsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing latestChargeSessionsStmt: %w", cerr)
+		}
+	}
 	if q.listAllPartnerLotsStmt != nil {
 		if cerr := q.listAllPartnerLotsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listAllPartnerLotsStmt: %w", cerr)
@@ -2414,6 +2422,7 @@ type Queries struct {
 	laneListLotsStmt                       *sql.Stmt
 	lastReadingsChunkStmt                  *sql.Stmt
 	lastTicketStmt                         *sql.Stmt
+	latestChargeSessionsStmt               *sql.Stmt
 	listAllPartnerLotsStmt                 *sql.Stmt
 	listAnomaliesStmt                      *sql.Stmt
 	listAuditStmt                          *sql.Stmt
@@ -2694,6 +2703,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		laneListLotsStmt:                       q.laneListLotsStmt,
 		lastReadingsChunkStmt:                  q.lastReadingsChunkStmt,
 		lastTicketStmt:                         q.lastTicketStmt,
+		latestChargeSessionsStmt:               q.latestChargeSessionsStmt,
 		listAllPartnerLotsStmt:                 q.listAllPartnerLotsStmt,
 		listAnomaliesStmt:                      q.listAnomaliesStmt,
 		listAuditStmt:                          q.listAuditStmt,

@@ -102,6 +102,11 @@ WHERE (CAST(sqlc.arg(charger_id) AS TEXT) = '' OR charger_id = CAST(sqlc.arg(cha
   AND (CAST(sqlc.arg(outcome) AS TEXT) = '' OR outcome = CAST(sqlc.arg(outcome) AS TEXT))
   AND updated_at >= sqlc.arg(updated_from) AND updated_at < sqlc.arg(updated_to);
 
+-- name: LatestChargeSessions :many
+SELECT * FROM charge_sessions
+WHERE charger_id = ?
+ORDER BY updated_at DESC, id DESC LIMIT ?;
+
 -- name: ChargeSessionsOfPlate :many
 SELECT * FROM charge_sessions
 WHERE lot_code = ? AND plate_key = ? AND plate_key <> ''

@@ -43,11 +43,11 @@ func (w *Console) chargersPage(rw http.ResponseWriter, r *http.Request, p *opera
 	}
 	d := chargersData{Lot: l, Loc: l.Location(), Chargers: cs}
 	for _, c := range cs {
-		page, err := w.sys.Charging.Sessions(ctx, park.ChargeSessionFilter{ChargerID: c.ID, Limit: chargerSessions}, 0)
+		ss, err := w.sys.Charging.LatestSessions(ctx, c.ID, chargerSessions)
 		if err != nil {
 			return err
 		}
-		d.Sessions = append(d.Sessions, page.Sessions...)
+		d.Sessions = append(d.Sessions, ss...)
 	}
 	sort.SliceStable(d.Sessions, func(i, j int) bool { return d.Sessions[i].UpdatedAt.After(d.Sessions[j].UpdatedAt) })
 	w.render(rw, r, http.StatusOK, "chargers", p, "overview", d)
@@ -69,17 +69,13 @@ type chargerData struct {
 	Ports    []portRow
 	Commands []park.CommandResult  // newest first
 	Sessions []*park.ChargeSession // newest first
-	// SessionDays is how many days back Sessions go.
-	SessionDays int
+	// Shown is how many sessions the page shows at most.
+	Shown int
 }
 
-// A charger's page shows its newest sessions of the last days. The core
-// lists sessions oldest first, so the page reads the window's and keeps
-// the last: a window bounds what that reads.
-const (
-	chargerPageSessions = 20
-	chargerSessionDays  = 7
-)
+// chargerPageSessions is how many of its latest sessions a charger's page
+// shows.
+const chargerPageSessions = 20
 
 // chargerPage is one charger of the lot: another lot's reads as one that
 // does not exist.
@@ -117,17 +113,10 @@ func (w *Console) chargerPage(rw http.ResponseWriter, r *http.Request, p *operat
 		}
 		d.Ports = append(d.Ports, row)
 	}
-	f := park.ChargeSessionFilter{ChargerID: c.ID, UpdatedFrom: w.now().AddDate(0, 0, -chargerSessionDays), Limit: chargerPageSessions}
-	page, err := w.sys.Charging.Sessions(ctx, f, 0)
-	if err == nil && page.Total > chargerPageSessions {
-		page, err = w.sys.Charging.Sessions(ctx, f, page.Total-chargerPageSessions)
-	}
-	if err != nil {
+	if d.Sessions, err = w.sys.Charging.LatestSessions(ctx, c.ID, chargerPageSessions); err != nil {
 		return err
 	}
-	d.Sessions = slices.Clone(page.Sessions)
-	slices.Reverse(d.Sessions)
-	d.SessionDays = chargerSessionDays
+	d.Shown = chargerPageSessions
 	w.render(rw, r, http.StatusOK, "charger", p, "overview", d)
 	return nil
 }

@@ -233,8 +233,10 @@ func TestDevicePage(t *testing.T) {
 	}
 }
 
-// A charger's page lists its sessions of the last 7 days, newest first.
-func TestChargerPageSessionsNewestFirst(t *testing.T) {
+// A charger's latest sessions, by when they last changed: the chargers
+// page shows each charger's newest 5, its own page its newest 20,
+// whatever their age; both newest first.
+func TestChargerSessionsNewestFirst(t *testing.T) {
 	s := chargerSite(t)
 	ch := s.Sys.Charging
 	c, err := ch.Charger(s.Ctx, "CP1")
@@ -242,15 +244,18 @@ func TestChargerPageSessionsNewestFirst(t *testing.T) {
 		t.Fatal(err)
 	}
 	if _, err := ch.RegisterCharger(s.Ctx, charging.ChargerInput{ID: "CP3", LotCode: s.Lot, Family: park.FamilyTwoWheeler,
-		Connectors: 3, Type: "ebike-10", StandardID: c.StandardID, Password: "0123456789abcdef"}); err != nil {
+		Connectors: 8, Type: "ebike-10", StandardID: c.StandardID, Password: "0123456789abcdef"}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := ch.Booted(s.Ctx, "CP3", "Acme", "EB-3", "1"); err != nil {
 		t.Fatal(err)
 	}
+	// Eight sessions, one a connector, oldest first: 8 days ago, 30 hours
+	// ago, then one an hour from 6 hours ago to an hour ago.
 	now := s.Clock.Now()
 	var ids []string
-	for i, ago := range []time.Duration{8 * 24 * time.Hour, 2 * time.Hour, time.Hour} {
+	for i, ago := range []time.Duration{8 * 24 * time.Hour, 30 * time.Hour, 6 * time.Hour, 5 * time.Hour, 4 * time.Hour,
+		3 * time.Hour, 2 * time.Hour, time.Hour} {
 		s.Clock.Set(now.Add(-ago))
 		sess, err := ch.StartSession(s.Ctx, charging.StartInput{ChargerID: "CP3", Connector: i + 1, Prepaid: 400, Source: "test"})
 		if err != nil {
@@ -261,13 +266,21 @@ func TestChargerPageSessionsNewestFirst(t *testing.T) {
 	s.Clock.Set(now)
 	b := s.browser(t)
 	b.mustLogin("op")
-	_, body, _ := b.get("/console/lots/" + s.Lot + "/chargers/CP3")
-	sessions := regexp.MustCompile(`(?s)<table id="charge-sessions">.*?</table>`).FindString(body)
-	var got []string
-	for _, m := range regexp.MustCompile(`<td class="code">(\d+)</td>`).FindAllStringSubmatch(sessions, -1) {
-		got = append(got, m[1])
+	listed := func(page string) []string {
+		_, body, _ := b.get(page)
+		sessions := regexp.MustCompile(`(?s)<table id="charge-sessions">.*?</table>`).FindString(body)
+		var got []string
+		for _, m := range regexp.MustCompile(`<td class="code">(\d+)</td>`).FindAllStringSubmatch(sessions, -1) {
+			got = append(got, m[1])
+		}
+		return got
 	}
-	if want := []string{ids[2], ids[1]}; !slices.Equal(got, want) {
-		t.Errorf("CP3's sessions %v, want %v (the last hour's, then two hours ago's; not 8 days ago's)", got, want)
+	if got, want := listed("/console/lots/"+s.Lot+"/chargers"), []string{ids[7], ids[6], ids[5], ids[4], ids[3]}; !slices.Equal(got, want) {
+		t.Errorf("the chargers page shows CP3's sessions %v, want the newest 5 %v, the last hour's first", got, want)
+	}
+	want := slices.Clone(ids)
+	slices.Reverse(want)
+	if got := listed("/console/lots/" + s.Lot + "/chargers/CP3"); !slices.Equal(got, want) {
+		t.Errorf("CP3's page shows its sessions %v, want all 8 newest first %v (8 days ago's last)", got, want)
 	}
 }

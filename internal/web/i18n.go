@@ -174,7 +174,7 @@ var words = map[string][3]string{ // en, zh, pt
 	"connector":           {"Connector", "枪号", "Conector"},
 	"reported":            {"Charger reports", "充电桩上报", "O carregador informa"},
 	"charger_commands":    {"Commands sent", "已发送指令", "Comandos enviados"},
-	"sessions_last_days":  {"Charging sessions of the last %d days, newest first", "近 %d 天的充电订单（最新在前）", "Sessões de recarga dos últimos %d dias, mais recentes primeiro"},
+	"latest_sessions":     {"Latest %d charging sessions, newest first", "最近 %d 条充电订单（最新在前）", "Últimas %d sessões de recarga, mais recentes primeiro"},
 	"device":              {"Device", "设备", "Dispositivo"},
 	"address":             {"Address", "地址", "Endereço"},
 	"unanswered":          {"Barrier silent since", "道闸未确认指令，自", "Cancela sem resposta desde"},

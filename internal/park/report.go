@@ -321,7 +321,7 @@ type ReportTx interface {
 	// RedeliverSince does, and returns how many.
 	RedeliverReport(ctx context.Context, reportID, subscriptionID string, now time.Time) (int, error)
 	// CountDeliveries counts the deliveries not delivered, per state,
-	// with the oldest of each.
+	// with the oldest of each; a deleted subscription's are not counted.
 	CountDeliveries(ctx context.Context) ([]DeliveryCount, error)
 	// PruneDeliveries deletes up to limit finished deliveries (delivered
 	// or dead) last changed before before (DeliveredAt, else

@@ -98,6 +98,15 @@ func testDeleteSubscriptionLater(t *testing.T, s park.Store) {
 		_, err := b.getDelivery(goneDs[0].ID)
 		wantCode(t, err, park.ENotFound)
 	})
+	t.Run("NotCounted", func(t *testing.T) {
+		// The state counts operators see, and the queue depth metric:
+		// kept's entries and later's exit, all pending; none of gone's.
+		var counts []park.DeliveryCount
+		must(t, s.View(ctx, func(tx park.Tx) (err error) { counts, err = tx.CountDeliveries(ctx); return }))
+		if len(counts) != 1 || counts[0].State != park.DeliveryPending || counts[0].Count != reports+1 {
+			t.Fatalf("counts %+v before the cleanup, want kept's %d and later's pending", counts, reports)
+		}
+	})
 	t.Run("NotReplayed", func(t *testing.T) {
 		var n int
 		must(t, update(t, s, func(tx park.Tx) (err error) { n, err = tx.RedeliverSince(ctx, "gone", base, base); return }))

@@ -82,6 +82,7 @@ func (q *Queries) ClaimDueDeliveries(ctx context.Context, arg ClaimDueDeliveries
 const countDeliveries = `-- name: CountDeliveries :many
 SELECT state, count(*) AS n, min(created_at)::timestamptz AS oldest
 FROM deliveries WHERE state IN ('pending', 'sending', 'failed', 'dead')
+  AND deliveries.subscription_id NOT IN (SELECT g.id FROM subscriptions g WHERE g.deleted)
 GROUP BY state ORDER BY state
 `
 
@@ -92,6 +93,8 @@ type CountDeliveriesRow struct {
 }
 
 // The states but delivered, named so each is a range of deliveries_state.
+// A deleted subscription's deliveries are not counted: they will never
+// be sent. Each row is read anyway for its created_at.
 func (q *Queries) CountDeliveries(ctx context.Context) ([]CountDeliveriesRow, error) {
 	rows, err := q.db.Query(ctx, countDeliveries)
 	if err != nil {

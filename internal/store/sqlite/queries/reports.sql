@@ -183,9 +183,12 @@ WHERE deliveries.report_id = sqlc.arg(report_id)
   AND deliveries.subscription_id NOT IN (SELECT g.id FROM subscriptions g WHERE g.deleted = 1);
 
 -- The states but delivered, named so each is a range of deliveries_state.
+-- A deleted subscription's deliveries are not counted: they will never
+-- be sent. Each row is read anyway for its created_at.
 -- name: CountDeliveries :many
 SELECT state, count(*) AS n, CAST(min(created_at) AS INTEGER) AS oldest
 FROM deliveries WHERE state IN ('pending', 'sending', 'failed', 'dead')
+  AND deliveries.subscription_id NOT IN (SELECT g.id FROM subscriptions g WHERE g.deleted = 1)
 GROUP BY state ORDER BY state;
 
 -- The retention. A finished delivery's last change is when it was

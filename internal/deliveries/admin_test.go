@@ -226,7 +226,7 @@ func TestStoppingKeepsTheLastAnswer(t *testing.T) {
 // kinds there are, charging's and rental's included.
 func TestListDeliveriesBadReport(t *testing.T) {
 	b := systemtest.New(t)
-	_, err := b.Sys.Deliveries.ListDeliveries(b.Ctx, deliveries.DeliveryQuery{Report: "exits"})
+	_, _, err := b.Sys.Deliveries.DeliveryPage(b.Ctx, deliveries.DeliveryQuery{Report: "exits"})
 	systemtest.WantCode(t, err, park.EInvalid)
 	for _, k := range []string{"entry", "exit", "order", "sensorless_exit", "lot_info", "abnormal_lift", "device_status", "charge_end", "rental"} {
 		if !strings.Contains(err.Error(), k) {

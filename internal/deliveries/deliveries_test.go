@@ -184,7 +184,7 @@ func listDeliveries(t *testing.T, b *systemtest.Bundle, q deliveries.DeliveryQue
 	if q.Limit == 0 {
 		q.Limit = park.MaxListLimit
 	}
-	ds, err := b.Sys.Deliveries.ListDeliveries(b.Ctx, q)
+	ds, _, err := b.Sys.Deliveries.DeliveryPage(b.Ctx, q)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -260,7 +260,7 @@ func TestReplyWithControlCharacters(t *testing.T) {
 	run(t, b)
 	var d *park.Delivery
 	waitFor(t, "the attempt recorded", func() bool {
-		ds, err := b.Sys.Deliveries.ListDeliveries(b.Ctx, deliveries.DeliveryQuery{PartnerID: "app"})
+		ds, _, err := b.Sys.Deliveries.DeliveryPage(b.Ctx, deliveries.DeliveryQuery{PartnerID: "app"})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -249,14 +249,6 @@ type DeliveryQuery struct {
 var deliveryStates = map[string]bool{park.DeliveryPending: true, park.DeliverySending: true, park.DeliveryFailed: true,
 	park.DeliveryDelivered: true, park.DeliveryDead: true}
 
-// ListDeliveries returns deliveries, newest first, with their attempts
-// and the partner's last answer: one page, as DeliveryPage reads it.
-// Errors: EInvalid (report, state, limit).
-func (s *Service) ListDeliveries(ctx context.Context, q DeliveryQuery) ([]*park.Delivery, error) {
-	out, _, err := s.DeliveryPage(ctx, q)
-	return out, err
-}
-
 // DeliveryPage returns one page of deliveries, newest first, those older
 // than q.BeforeSeq (0: from the newest), at most q.Limit (0:
 // core.DefaultPage), and whether older ones follow, as the other native

@@ -97,14 +97,14 @@ func (c *countRun) reported() []*park.Report {
 	var ids []string
 	q := deliveries.DeliveryQuery{Limit: park.MaxListLimit}
 	for {
-		ds, err := c.Sys.Deliveries.ListDeliveries(c.Ctx, q)
+		ds, more, err := c.Sys.Deliveries.DeliveryPage(c.Ctx, q)
 		if err != nil {
 			c.fatalf("deliveries: %v", err)
 		}
 		for _, d := range ds {
 			ids = append(ids, d.ReportID)
 		}
-		if len(ds) < q.Limit {
+		if !more {
 			break
 		}
 		q.BeforeSeq = ds[len(ds)-1].Seq

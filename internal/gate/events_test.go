@@ -111,7 +111,7 @@ func TestPaidThenLeftWithinGraceOwesNothing(t *testing.T) {
 	if st := b.Stay(t, in.StayID); st.Total != 400 || st.Paid != 400 {
 		t.Fatalf("stay total %d, paid %d; want 400 and 400", st.Total, st.Paid)
 	}
-	ds, err := b.Sys.Deliveries.ListDeliveries(b.Ctx, deliveries.DeliveryQuery{Report: park.ReportOrder})
+	ds, _, err := b.Sys.Deliveries.DeliveryPage(b.Ctx, deliveries.DeliveryQuery{Report: park.ReportOrder})
 	if err != nil || len(ds) != 1 {
 		t.Fatalf("%d order reports (%v), want 1", len(ds), err)
 	}
@@ -181,7 +181,7 @@ func TestRepeatedEventChangesNothing(t *testing.T) {
 	if as, err := b.Sys.Gate.ListAnomalies(b.Ctx, b.Lot, 10); err != nil || len(as) != 0 {
 		t.Fatalf("anomalies %+v (%v), want none", as, err)
 	}
-	ds, err := b.Sys.Deliveries.ListDeliveries(b.Ctx, deliveries.DeliveryQuery{Report: park.ReportEntry})
+	ds, _, err := b.Sys.Deliveries.DeliveryPage(b.Ctx, deliveries.DeliveryQuery{Report: park.ReportEntry})
 	if err != nil || len(ds) != 1 {
 		t.Fatalf("%d entry reports (%v), want 1", len(ds), err)
 	}

@@ -83,7 +83,7 @@ func TestReportedOccupancyCountsEntryInFlight(t *testing.T) {
 	if err := <-left; err != nil {
 		t.Fatal(err)
 	}
-	ds, err := b.Sys.Deliveries.ListDeliveries(b.Ctx, deliveries.DeliveryQuery{Report: park.ReportExit})
+	ds, _, err := b.Sys.Deliveries.DeliveryPage(b.Ctx, deliveries.DeliveryQuery{Report: park.ReportExit})
 	if err != nil || len(ds) != 1 {
 		t.Fatalf("%d exit reports (%v), want 1", len(ds), err)
 	}

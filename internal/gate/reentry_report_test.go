@@ -21,7 +21,7 @@ func TestReentryReportsOldStayGone(t *testing.T) {
 	}
 	first := b.Event(t, park.EventEntry, "京A12345", t0)
 	second := b.Event(t, park.EventEntry, "京A12345", t0.Add(time.Hour))
-	ds, err := b.Sys.Deliveries.ListDeliveries(b.Ctx, deliveries.DeliveryQuery{})
+	ds, _, err := b.Sys.Deliveries.DeliveryPage(b.Ctx, deliveries.DeliveryQuery{})
 	if err != nil {
 		t.Fatal(err)
 	}

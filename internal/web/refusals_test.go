@@ -295,7 +295,7 @@ func TestBarrierAndReplayAskFirst(t *testing.T) {
 	}
 	sub := s.entrySubscriber(t, "App")
 	s.Event(t, park.EventEntry, "沪A12345", s.Clock.Now())
-	ds, err := s.Sys.Deliveries.ListDeliveries(s.Ctx, deliveries.DeliveryQuery{PartnerID: "app"})
+	ds, _, err := s.Sys.Deliveries.DeliveryPage(s.Ctx, deliveries.DeliveryQuery{PartnerID: "app"})
 	if err != nil || len(ds) != 1 {
 		t.Fatalf("deliveries %v, %v", ds, err)
 	}

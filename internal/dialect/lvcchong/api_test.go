@@ -468,7 +468,7 @@ func TestChargeEndToItsApp(t *testing.T) {
 	}
 	keys := func(app string) map[string]bool {
 		t.Helper()
-		ds, err := r.Sys.Deliveries.ListDeliveries(r.Ctx, deliveries.DeliveryQuery{PartnerID: app, Report: park.ReportChargeEnd})
+		ds, _, err := r.Sys.Deliveries.DeliveryPage(r.Ctx, deliveries.DeliveryQuery{PartnerID: app, Report: park.ReportChargeEnd})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -102,7 +102,7 @@ func TestStoreModelReachesTheGateway(t *testing.T) {
 				t.Fatalf("info %v", info)
 			}
 			deliverytest.WaitFor(t, 10*time.Second, "the delivery delivered", func() bool {
-				ds, err := c.Sys.Deliveries.ListDeliveries(c.Ctx, deliveries.DeliveryQuery{PartnerID: "12345678", Report: park.ReportRental})
+				ds, _, err := c.Sys.Deliveries.DeliveryPage(c.Ctx, deliveries.DeliveryQuery{PartnerID: "12345678", Report: park.ReportRental})
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -23,7 +23,7 @@ func terms(limit int) park.StoreModel {
 // model's), oldest first.
 func (c *channelBundle) termsDeliveries(t *testing.T) []*park.Delivery {
 	t.Helper()
-	ds, err := c.Sys.Deliveries.ListDeliveries(c.Ctx, deliveries.DeliveryQuery{PartnerID: "12345678", Report: park.ReportRental})
+	ds, _, err := c.Sys.Deliveries.DeliveryPage(c.Ctx, deliveries.DeliveryQuery{PartnerID: "12345678", Report: park.ReportRental})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -184,7 +184,7 @@ func TestBurstInOrder(t *testing.T) {
 func TestChannelEditSignsTheNextPush(t *testing.T) {
 	c := newChannel(t, top.SignMD5)
 	deliverytest.WaitFor(t, 10*time.Second, "the model's change delivered with the old settings", func() bool {
-		ds, err := c.Sys.Deliveries.ListDeliveries(c.Ctx, deliveries.DeliveryQuery{PartnerID: "12345678", Report: park.ReportRental})
+		ds, _, err := c.Sys.Deliveries.DeliveryPage(c.Ctx, deliveries.DeliveryQuery{PartnerID: "12345678", Report: park.ReportRental})
 		must(t, err)
 		return len(ds) == 1 && ds[0].State == park.DeliveryDelivered
 	})

@@ -161,7 +161,7 @@ func CanonicalTariff(l *park.Lot) (*tariff.Tariff, error) {
 	if err != nil {
 		var te *tariff.Error
 		if errors.As(err, &te) {
-			e := park.Invalid("tariff."+te.Field, "%s", te.Msg).Because(te.Reason)
+			e := park.Invalid("tariff."+te.Field, "%s", te.Msg).Because(te.Reason, te.Params...)
 			e.Offset = te.Offset
 			return nil, e
 		}

@@ -62,6 +62,13 @@ type Error struct {
 	// constants) where the code and field alone do not say it, so a
 	// transport can word the refusal in its own language; "" otherwise.
 	Reason string
+	// Params are the Reason's numbers, as the English message gives
+	// them, so a transport's words carry them too: ReasonRange and
+	// ReasonLength the least and the most allowed, ReasonGap the start
+	// and end of what is not covered, ReasonOverlap where the overlap
+	// starts (times of day HH:MM; powers with their unit, "100 W").
+	// None when the rule has no numbers.
+	Params []string
 	// Offset is where in a document typed (a tariff) its text stopped
 	// being read as JSON, in bytes from its start; 0: not such an error.
 	Offset int64
@@ -85,9 +92,9 @@ const (
 	ReasonGap       = "gap"       // time bands that leave part of the day uncovered
 )
 
-// Because returns e with its Reason set.
-func (e *Error) Because(reason string) *Error {
-	e.Reason = reason
+// Because returns e with its Reason, and the Reason's Params, set.
+func (e *Error) Because(reason string, params ...string) *Error {
+	e.Reason, e.Params = reason, params
 	return e
 }
 

@@ -165,7 +165,7 @@ func readBands(raw any, path string) ([]bandDoc, *Error) {
 		return nil, fieldErr(path, park.ReasonType, "want array")
 	}
 	if len(arr) > maxBands {
-		return nil, fieldErr(path, park.ReasonRange, "at most "+strconv.Itoa(maxBands)+" bands")
+		return nil, fieldErr(path, park.ReasonRange, "at most "+strconv.Itoa(maxBands)+" bands", "0", strconv.Itoa(maxBands))
 	}
 	bs := make([]bandDoc, 0, len(arr))
 	for i, r := range arr {
@@ -183,7 +183,7 @@ func readBands(raw any, path string) ([]bandDoc, *Error) {
 			return nil, err
 		}
 		if !ok || name == "" || len(name) > maxBandName {
-			return nil, fieldErr(bp+".name", park.ReasonLength, "want a name of 1.."+strconv.Itoa(maxBandName)+" bytes")
+			return nil, fieldErr(bp+".name", park.ReasonLength, "want a name of 1.."+strconv.Itoa(maxBandName)+" bytes", "1", strconv.Itoa(maxBandName))
 		}
 		for _, prev := range bs {
 			if prev.Name == name {
@@ -245,14 +245,18 @@ func checkCoverage(bs []bandDoc, path string) *Error {
 			m := (f + k) % 1440
 			if owner[m] != 0 {
 				return fieldErr(path+"["+strconv.Itoa(i)+"]", park.ReasonOverlap,
-					"overlaps "+path+"["+strconv.Itoa(int(owner[m])-1)+"] at "+clockString(m))
+					"overlaps "+path+"["+strconv.Itoa(int(owner[m])-1)+"] at "+clockString(m), clockString(m))
 			}
 			owner[m] = int8(i + 1)
 		}
 	}
 	for m, o := range owner {
 		if o == 0 {
-			return fieldErr(path, park.ReasonGap, "gap at "+clockString(m)+": bands must cover the whole day")
+			end := m + 1 // the gap's end, for the hint; the message keeps its start
+			for end < 1440 && owner[end] == 0 {
+				end++
+			}
+			return fieldErr(path, park.ReasonGap, "gap at "+clockString(m)+": bands must cover the whole day", clockString(m), clockString(end))
 		}
 	}
 	return nil

@@ -174,7 +174,8 @@ func (o object) int(key string, lo, hi int64) (v int64, present bool, err *Error
 		return 0, true, fieldErr(fp, park.ReasonType, "want integer")
 	}
 	if v < lo || v > hi {
-		return 0, true, fieldErr(fp, park.ReasonRange, "want "+strconv.FormatInt(lo, 10)+".."+strconv.FormatInt(hi, 10))
+		return 0, true, fieldErr(fp, park.ReasonRange, "want "+strconv.FormatInt(lo, 10)+".."+strconv.FormatInt(hi, 10),
+			strconv.FormatInt(lo, 10), strconv.FormatInt(hi, 10))
 	}
 	return v, true, nil
 }

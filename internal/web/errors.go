@@ -30,6 +30,32 @@ var hintWords = map[string]string{
 	park.ReasonGap: "hint_gap",
 }
 
+// hintParams word a rule with its numbers (park.Error.Params), when the
+// core gave as many as the words take; else hintWords word it alone.
+var hintParams = map[string]struct {
+	key string
+	n   int
+}{
+	park.ReasonRange: {"hint_range_n", 2}, park.ReasonLength: {"hint_length_n", 2}, park.ReasonGap: {"hint_gap_n", 2},
+	park.ReasonOverlap: {"hint_overlap_n", 1},
+}
+
+// hint words the rule that refused pe's field in lang, with its numbers
+// when it has them; "" for a rule the console has no words for.
+func hint(lang string, pe *park.Error) string {
+	if w, ok := hintParams[pe.Reason]; ok && len(pe.Params) == w.n {
+		args := make([]any, len(pe.Params))
+		for i, p := range pe.Params {
+			args[i] = p
+		}
+		return fmt.Sprintf(translate(lang, w.key), args...)
+	}
+	if k, ok := hintWords[pe.Reason]; ok {
+		return translate(lang, k)
+	}
+	return ""
+}
+
 // errorKeys word the core's codes on a page (EInvalid is worded with its
 // field, below). A code not here is a bug: internal.
 var errorKeys = map[park.Code]struct {
@@ -153,9 +179,7 @@ func describe(lang string, err error) pageError {
 		e := pageError{Status: http.StatusBadRequest, Message: pe.Error()}
 		if lang != "en" {
 			e.Message, e.Detail = translate(lang, "err_invalid"), pe.Error()
-			if k, ok := hintWords[pe.Reason]; ok {
-				e.Hint = translate(lang, k)
-			}
+			e.Hint = hint(lang, pe)
 			w, ok := reasonWords[[2]string{pe.Field, pe.Reason}]
 			if !ok {
 				w, ok = reasonWords[[2]string{"", pe.Reason}]

@@ -373,6 +373,10 @@ var words = map[string][3]string{ // en, zh, pt
 	"hint_syntax":    {"not valid JSON", "JSON 格式错误", "JSON inválido"},
 	"hint_overlap":   {"time bands overlap", "时段重叠", "as faixas de horário se sobrepõem"},
 	"hint_gap":       {"time bands leave part of the day uncovered", "时段未覆盖全天", "as faixas de horário não cobrem o dia inteiro"},
+	"hint_range_n":   {"want %s to %s", "须在 %s 到 %s 之间", "deve estar entre %s e %s"},
+	"hint_length_n":  {"want %s to %s bytes", "长度须为 %s 到 %s 字节", "deve ter de %s a %s bytes"},
+	"hint_gap_n":     {"%s to %s is not covered", "%s 至 %s 未被覆盖", "de %s a %s não está coberto"},
+	"hint_overlap_n": {"overlaps another from %s", "自 %s 起与另一段重叠", "sobrepõe-se a outra a partir de %s"},
 	"hint_at":        {"%s, at line %d, column %d", "%s，位于第 %d 行第 %d 列", "%s, na linha %d, coluna %d"},
 	"err_missing":    {"%s %s not found: it does not exist, or is not in a lot you may see", "未找到%s %s：不存在，或不在您可查看的车场范围内。", "Não encontrado: %s %s. Não existe, ou não está entre os estacionamentos que você pode ver."},
 	// What a page named and did not find (err_missing).

@@ -142,6 +142,19 @@ func TestTariffRefusalInOperatorsLanguage(t *testing.T) {
 			"值的类型不对（数字、文本、true/false、对象或数组）"},
 		{"maria", `{"every":{"minutes":60,"price":300},"bands":[{"name":"day","from":"8h","to":"20:00"}]}`, "2026-11-23T18:00",
 			`Dado inválido no campo "tariff.bands[0].from"`, "formato inválido (um horário é HH:MM)"},
+		// The parser's numbers: the range a value must be in (a block
+		// is 1 minute to a leap year, 366×24×60 = 527040), and where
+		// bands leave the day uncovered or overlap.
+		{"li", `{"every":{"minutes":0,"price":300}}`, "2026-11-23T18:00", "输入有误：tariff.every.minutes", "须在 1 到 527040 之间"},
+		{"maria", `{"every":{"minutes":0,"price":300}}`, "2026-11-23T18:00", `Dado inválido no campo "tariff.every.minutes"`,
+			"deve estar entre 1 e 527040"},
+		{"li", `{"every":{"minutes":60,"price":300},"bands":[{"name":"night","from":"00:00","to":"08:00"},` +
+			`{"name":"day","from":"09:00","to":"24:00"}]}`, "2026-11-23T18:00", "输入有误：tariff.bands", "08:00 至 09:00 未被覆盖"},
+		{"maria", `{"every":{"minutes":60,"price":300},"bands":[{"name":"night","from":"00:00","to":"08:00"},` +
+			`{"name":"day","from":"09:00","to":"24:00"}]}`, "2026-11-23T18:00", `Dado inválido no campo "tariff.bands"`,
+			"de 08:00 a 09:00 não está coberto"},
+		{"li", `{"every":{"minutes":60,"price":300},"bands":[{"name":"night","from":"00:00","to":"10:00"},` +
+			`{"name":"day","from":"09:00","to":"24:00"}]}`, "2026-11-23T18:00", "输入有误：tariff.bands[1]", "自 09:00 起与另一段重叠"},
 		{"li", broken, "2026-11-23T18:00", "输入有误：tariff.every", "JSON 格式错误，位于第 2 行第 12 列"},
 		{"maria", broken, "2026-11-23T18:00", `Dado inválido no campo "tariff.every"`, "JSON inválido, na linha 2, coluna 12"},
 		// A time the form cannot read is the console's own refusal.

@@ -31,27 +31,31 @@ func nameOf[V comparable](m map[string]V, v V) string {
 	return best
 }
 
+// maxMinutes bounds a session's and a block's minutes: 366 days.
+const maxMinutes = 366 * 24 * 60
+
 // Standard validates rules and translates them into the pricing model.
 // Errors are EInvalid naming the field under "rules".
 func Standard(r park.ChargeRules) (*tariff.ChargeStandard, error) {
 	kind, ok := kindNames[r.Kind]
 	if !ok {
-		return nil, park.Invalid("rules.kind", "must be time, power or energy, not %q", r.Kind)
+		return nil, park.Invalid("rules.kind", "must be time, power or energy, not %q", r.Kind).Because(park.ReasonUnknown)
 	}
 	measure, ok := measureNames[r.PowerMeasure]
 	if !ok {
-		return nil, park.Invalid("rules.power_measure", "must be average or maximum, not %q", r.PowerMeasure)
+		return nil, park.Invalid("rules.power_measure", "must be average or maximum, not %q", r.PowerMeasure).Because(park.ReasonUnknown)
 	}
 	pay, ok := paymentNames[r.Payment]
 	if !ok {
-		return nil, park.Invalid("rules.payment", "must be balance, prepaid or package, not %q", r.Payment)
+		return nil, park.Invalid("rules.payment", "must be balance, prepaid or package, not %q", r.Payment).Because(park.ReasonUnknown)
 	}
 	refund, ok := refundNames[r.RefundTo]
 	if !ok {
-		return nil, park.Invalid("rules.refund_to", "must be balance or payment, not %q", r.RefundTo)
+		return nil, park.Invalid("rules.refund_to", "must be balance or payment, not %q", r.RefundTo).Because(park.ReasonUnknown)
 	}
-	if r.MaxMinutes < 0 || r.MaxMinutes > 366*24*60 {
-		return nil, park.Invalid("rules.max_minutes", "must be between 0 and %d, not %d", 366*24*60, r.MaxMinutes)
+	if r.MaxMinutes < 0 || r.MaxMinutes > maxMinutes {
+		return nil, park.Invalid("rules.max_minutes", "must be between 0 and %d, not %d", maxMinutes, r.MaxMinutes).
+			Because(park.ReasonRange, "0", strconv.Itoa(maxMinutes))
 	}
 	s := &tariff.ChargeStandard{
 		Kind: kind, PowerMeasure: measure, MaxTime: time.Duration(r.MaxMinutes) * time.Minute, Minimum: r.Minimum,
@@ -62,18 +66,19 @@ func Standard(r park.ChargeRules) (*tariff.ChargeStandard, error) {
 		field := fmt.Sprintf("rules.segments[%d]", i)
 		from, err := clock(g.From, false)
 		if err != nil {
-			return nil, park.Invalid(field+".from", "%v", err)
+			return nil, park.Invalid(field+".from", "%v", err).Because(park.ReasonFormat)
 		}
 		to, err := clock(g.To, true)
 		if err != nil {
-			return nil, park.Invalid(field+".to", "%v", err)
+			return nil, park.Invalid(field+".to", "%v", err).Because(park.ReasonFormat)
 		}
 		period, ok := periodNames[g.Period]
 		if !ok {
-			return nil, park.Invalid(field+".period", "must be peak, flat or valley, not %q", g.Period)
+			return nil, park.Invalid(field+".period", "must be peak, flat or valley, not %q", g.Period).Because(park.ReasonUnknown)
 		}
-		if g.BlockMinutes < 0 || g.BlockMinutes > 366*24*60 {
-			return nil, park.Invalid(field+".block_minutes", "must be between 0 and %d, not %d", 366*24*60, g.BlockMinutes)
+		if g.BlockMinutes < 0 || g.BlockMinutes > maxMinutes {
+			return nil, park.Invalid(field+".block_minutes", "must be between 0 and %d, not %d", maxMinutes, g.BlockMinutes).
+				Because(park.ReasonRange, "0", strconv.Itoa(maxMinutes))
 		}
 		s.Segments[i] = tariff.ChargeSegment{From: from, To: to, Price: g.Price, ServiceFee: g.ServiceFee,
 			Block: time.Duration(g.BlockMinutes) * time.Minute, MinPower: g.MinPowerW, MaxPower: g.MaxPowerW, Period: period}
@@ -81,7 +86,11 @@ func Standard(r park.ChargeRules) (*tariff.ChargeStandard, error) {
 	if err := s.Validate(); err != nil {
 		var ce *tariff.ChargeError
 		if errors.As(err, &ce) {
-			return nil, park.Invalid(ruleField(ce.Field), "%s", ce.Msg)
+			params := ce.Params
+			if ce.Reason == park.ReasonNeeds { // names a field, named as the rules name it
+				params = []string{strings.TrimPrefix(ruleField(ce.Params[0]), "rules.")}
+			}
+			return nil, park.Invalid(ruleField(ce.Field), "%s", ce.Msg).Because(ce.Reason, params...)
 		}
 		return nil, park.Invalid("rules", "%v", err)
 	}

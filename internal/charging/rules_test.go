@@ -1,6 +1,7 @@
 package charging
 
 import (
+	"fmt"
 	"testing"
 
 	"parkd/internal/park"
@@ -24,8 +25,8 @@ func FuzzRules(f *testing.F) {
 		st, err := Standard(r)
 		if err != nil {
 			pe, ok := err.(*park.Error)
-			if !ok || pe.Code != park.EInvalid || len(pe.Field) < 5 || pe.Field[:5] != "rules" {
-				t.Fatalf("error %v is not an EInvalid on a rules field", err)
+			if !ok || pe.Code != park.EInvalid || len(pe.Field) < 5 || pe.Field[:5] != "rules" || pe.Reason == "" {
+				t.Fatalf("error %v is not an EInvalid on a rules field, with the rule that refused it", err)
 			}
 			return
 		}
@@ -62,5 +63,65 @@ func TestClock(t *testing.T) {
 		if got != c.want {
 			t.Errorf("clock(%q, end %v) = %q, want %q", c.in, c.end, got, c.want)
 		}
+	}
+}
+
+// TestStandardReasons: rules refused name the rule that refused them,
+// with its numbers, so the console words them in the operator's
+// language as it does a parking tariff's.
+func TestStandardReasons(t *testing.T) {
+	day := func(a, b park.ChargeSegment) park.ChargeRules {
+		return park.ChargeRules{Kind: "time", Payment: "balance", RefundTo: "balance", Segments: []park.ChargeSegment{a, b}}
+	}
+	seg := func(from, to string) park.ChargeSegment {
+		return park.ChargeSegment{From: from, To: to, Price: 100, BlockMinutes: 60}
+	}
+	whole := day(seg("00:00", "12:00"), seg("12:00", "24:00"))
+	with := func(f func(r *park.ChargeRules)) park.ChargeRules {
+		r := whole
+		r.Segments = append([]park.ChargeSegment(nil), whole.Segments...)
+		f(&r)
+		return r
+	}
+	for _, c := range []struct {
+		name          string
+		rules         park.ChargeRules
+		field, reason string
+		params        []string
+	}{
+		{"UnknownKind", with(func(r *park.ChargeRules) { r.Kind = "hourly" }), "rules.kind", park.ReasonUnknown, nil},
+		{"MaxMinutes", with(func(r *park.ChargeRules) { r.MaxMinutes = -1 }), "rules.max_minutes", park.ReasonRange,
+			[]string{"0", "527040"}}, // 366 days of 1440 minutes
+		{"NotAClock", with(func(r *park.ChargeRules) { r.Segments[0].From = "8h" }), "rules.segments[0].from", park.ReasonFormat, nil},
+		{"NegativePrice", with(func(r *park.ChargeRules) { r.Segments[0].Price = -1 }), "rules.segments[0].price", park.ReasonRange,
+			[]string{"0", "10000000000"}},
+		{"Gap", day(seg("00:00", "08:00"), seg("09:00", "24:00")), "rules.segments", park.ReasonGap, []string{"08:00", "09:00"}},
+		{"GapAtTheEnd", day(seg("00:00", "08:00"), seg("08:00", "23:00")), "rules.segments", park.ReasonGap, []string{"23:00", "24:00"}},
+		{"Overlap", day(seg("00:00", "10:00"), seg("09:00", "24:00")), "rules.segments[1].from", park.ReasonOverlap, []string{"09:00"}},
+		{"EmptyWindow", day(seg("00:00", "00:00"), seg("00:00", "24:00")), "rules.segments[0].to", park.ReasonEmpty, nil},
+		{"PowerGap", park.ChargeRules{Kind: "power", PowerMeasure: "average", Payment: "balance", RefundTo: "balance",
+			Segments: []park.ChargeSegment{{From: "00:00", To: "24:00", Price: 100, BlockMinutes: 60, MaxPowerW: 100},
+				{From: "00:00", To: "24:00", Price: 200, BlockMinutes: 60, MinPowerW: 200}}},
+			"rules.segments[1].min_power_w", park.ReasonGap, []string{"100 W", "200 W"}},
+		{"BlockOfEnergy", with(func(r *park.ChargeRules) { r.Kind = "energy" }), "rules.segments[0].block_minutes",
+			park.ReasonNotApplicable, nil},
+		{"FullPriceAlone", with(func(r *park.ChargeRules) { r.FullPrice = 100 }), "rules.full_price", park.ReasonNeeds,
+			[]string{"stop_when_full"}},
+		{"SomePeriods", with(func(r *park.ChargeRules) { r.Segments[1].Period = "peak" }), "rules.segments[1].period",
+			park.ReasonAllOrNone, nil},
+		{"TooManySegments", with(func(r *park.ChargeRules) {
+			r.Segments = nil
+			for range 97 {
+				r.Segments = append(r.Segments, seg("00:00", "24:00"))
+			}
+		}), "rules.segments", park.ReasonRange, []string{"1", "96"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := Standard(c.rules)
+			pe, ok := err.(*park.Error)
+			if !ok || pe.Code != park.EInvalid || pe.Field != c.field || pe.Reason != c.reason || fmt.Sprint(pe.Params) != fmt.Sprint(c.params) {
+				t.Fatalf("got %#v, want EInvalid on %s because %s %v", err, c.field, c.reason, c.params)
+			}
+		})
 	}
 }

@@ -90,6 +90,11 @@ const (
 	ReasonSyntax    = "syntax"    // not JSON (Offset says where, when known)
 	ReasonOverlap   = "overlap"   // time bands that overlap
 	ReasonGap       = "gap"       // time bands that leave part of the day uncovered
+	// A charging standard's field, as its validation refuses it.
+	ReasonNotApplicable = "not_applicable" // set, but not for this kind of standard
+	ReasonNeeds         = "needs"          // set without the field it needs (Params: that field)
+	ReasonAllOrNone     = "all_or_none"    // given for some items of a list, not all
+	ReasonEmpty         = "empty"          // a time window whose end is its start
 )
 
 // Because returns e with its Reason, and the Reason's Params, set.

@@ -115,6 +115,10 @@ type ChargeSegment struct {
 type ChargeError struct {
 	Field string
 	Msg   string
+	// Reason and Params: the rule that refused Field and its numbers, as
+	// park.Error's (a field Params names is named as Field is).
+	Reason string
+	Params []string
 }
 
 func (e *ChargeError) Error() string {

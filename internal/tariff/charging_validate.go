@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strconv"
 	"time"
+
+	"parkd/internal/park"
 )
 
 // Bounds that keep absurd standards from reaching the arithmetic; each is
@@ -36,11 +38,21 @@ func chargeInvalid(field, format string, args ...any) *ChargeError {
 	return &ChargeError{Field: field, Msg: fmt.Sprintf(format, args...)}
 }
 
+func (e *ChargeError) because(reason string, params ...string) *ChargeError {
+	e.Reason, e.Params = reason, params
+	return e
+}
+
+func chargeItoa(v int64) string { return strconv.FormatInt(v, 10) }
+
+func chargeWatts(v int64) string { return strconv.FormatInt(v, 10) + " W" }
+
 // chargeMoney checks an amount; field is only built when it is wrong, so
 // validating on every Price call allocates nothing.
 func chargeMoney(v int64, field func() string) *ChargeError {
 	if v < 0 || v > chargeMaxPrice {
-		return chargeInvalid(field(), "must be between 0 and %d, not %d", int64(chargeMaxPrice), v)
+		return chargeInvalid(field(), "must be between 0 and %d, not %d", int64(chargeMaxPrice), v).
+			because(park.ReasonRange, "0", chargeItoa(chargeMaxPrice))
 	}
 	return nil
 }
@@ -49,7 +61,8 @@ func chargeMoney(v int64, field func() string) *ChargeError {
 // [lo, chargeMaxTime].
 func chargeMinutes(d, lo time.Duration, field func() string) *ChargeError {
 	if d < lo || d > chargeMaxTime || d%time.Minute != 0 {
-		return chargeInvalid(field(), "must be whole minutes between %d and %d, not %v", lo/time.Minute, chargeMaxTime/time.Minute, d)
+		return chargeInvalid(field(), "must be whole minutes between %d and %d, not %v", lo/time.Minute, chargeMaxTime/time.Minute, d).
+			because(park.ReasonRange, chargeItoa(int64(lo/time.Minute)), chargeItoa(int64(chargeMaxTime/time.Minute)))
 	}
 	return nil
 }
@@ -63,16 +76,16 @@ func chargeCompile(s *ChargeStandard) (chargePlan, *ChargeError) {
 		return chargePlan{}, &ChargeError{Msg: "missing standard"}
 	}
 	if s.Kind < ChargeByTime || s.Kind > ChargeByEnergy {
-		return chargePlan{}, chargeInvalid("Kind", "must be by time, by power or by energy, not %d", s.Kind)
+		return chargePlan{}, chargeInvalid("Kind", "must be by time, by power or by energy, not %d", s.Kind).because(park.ReasonUnknown)
 	}
 	if s.PowerMeasure > ChargeMaximumPower {
-		return chargePlan{}, chargeInvalid("PowerMeasure", "must be average or maximum, not %d", s.PowerMeasure)
+		return chargePlan{}, chargeInvalid("PowerMeasure", "must be average or maximum, not %d", s.PowerMeasure).because(park.ReasonUnknown)
 	}
 	if s.Payment > ChargePrepaidPackage {
-		return chargePlan{}, chargeInvalid("Payment", "must be from balance, prepaid or prepaid package, not %d", s.Payment)
+		return chargePlan{}, chargeInvalid("Payment", "must be from balance, prepaid or prepaid package, not %d", s.Payment).because(park.ReasonUnknown)
 	}
 	if s.RefundTo > ChargeRefundToPayment {
-		return chargePlan{}, chargeInvalid("RefundTo", "must be to balance or to payment, not %d", s.RefundTo)
+		return chargePlan{}, chargeInvalid("RefundTo", "must be to balance or to payment, not %d", s.RefundTo).because(park.ReasonUnknown)
 	}
 	for _, m := range [...]struct {
 		field string
@@ -85,16 +98,18 @@ func chargeCompile(s *ChargeStandard) (chargePlan, *ChargeError) {
 		}
 	}
 	if s.FullPrice > 0 && !s.StopWhenFull {
-		return chargePlan{}, chargeInvalid("FullPrice", "needs StopWhenFull: a price for a full charge means the charger stops when full")
+		return chargePlan{}, chargeInvalid("FullPrice", "needs StopWhenFull: a price for a full charge means the charger stops when full").
+			because(park.ReasonNeeds, "StopWhenFull")
 	}
 	if err := chargeMinutes(s.MaxTime, 0, func() string { return "MaxTime" }); err != nil {
 		return chargePlan{}, err
 	}
 	switch n := len(s.Segments); {
 	case n == 0:
-		return chargePlan{}, chargeInvalid("Segments", "needs at least one segment")
+		return chargePlan{}, chargeInvalid("Segments", "needs at least one segment").because(park.ReasonRequired)
 	case n > chargeMaxSegments:
-		return chargePlan{}, chargeInvalid("Segments", "has %d segments, at most %d are allowed", n, chargeMaxSegments)
+		return chargePlan{}, chargeInvalid("Segments", "has %d segments, at most %d are allowed", n, chargeMaxSegments).
+			because(park.ReasonRange, "1", chargeItoa(chargeMaxSegments))
 	}
 	for i := range s.Segments {
 		if err := chargeCheckSegment(s, i); err != nil {
@@ -120,10 +135,10 @@ func chargeCheckSegment(s *ChargeStandard, i int) *ChargeError {
 	g := &s.Segments[i]
 	f := func(name string) string { return chargeSegField(i, name) }
 	if g.From < 0 || g.From >= chargeDay {
-		return chargeInvalid(f("From"), "must be from 00:00 to before 24:00, not %v", g.From)
+		return chargeInvalid(f("From"), "must be from 00:00 to before 24:00, not %v", g.From).because(park.ReasonRange)
 	}
 	if g.To < 0 || g.To > chargeDay {
-		return chargeInvalid(f("To"), "must be from 00:00 to 24:00, not %v", g.To)
+		return chargeInvalid(f("To"), "must be from 00:00 to 24:00, not %v", g.To).because(park.ReasonRange, "00:00", "24:00")
 	}
 	if err := chargeMoney(g.Price, func() string { return f("Price") }); err != nil {
 		return err
@@ -133,38 +148,40 @@ func chargeCheckSegment(s *ChargeStandard, i int) *ChargeError {
 	}
 	if s.Kind == ChargeByEnergy {
 		if g.Block != 0 {
-			return chargeInvalid(f("Block"), "applies to time blocks (by time or by power), not energy")
+			return chargeInvalid(f("Block"), "applies to time blocks (by time or by power), not energy").because(park.ReasonNotApplicable)
 		}
 	} else {
 		if err := chargeMinutes(g.Block, time.Minute, func() string { return f("Block") }); err != nil {
 			return err
 		}
 		if g.ServiceFee != 0 {
-			return chargeInvalid(f("ServiceFee"), "applies to energy (per kWh) only")
+			return chargeInvalid(f("ServiceFee"), "applies to energy (per kWh) only").because(park.ReasonNotApplicable)
 		}
 	}
 	if s.Kind == ChargeByPower {
 		if g.MinPower < 0 || g.MinPower > chargeMaxPowerW {
-			return chargeInvalid(f("MinPower"), "must be between 0 and %d W, not %d", chargeMaxPowerW, g.MinPower)
+			return chargeInvalid(f("MinPower"), "must be between 0 and %d W, not %d", chargeMaxPowerW, g.MinPower).
+				because(park.ReasonRange, chargeWatts(0), chargeWatts(chargeMaxPowerW))
 		}
 		if g.MaxPower != 0 && (g.MaxPower <= g.MinPower || g.MaxPower > chargeMaxPowerW) {
 			return chargeInvalid(f("MaxPower"), "must be 0 (no bound) or above the segment's minimum power (%d W) and at most %d W, not %d",
-				g.MinPower, chargeMaxPowerW, g.MaxPower)
+				g.MinPower, chargeMaxPowerW, g.MaxPower).because(park.ReasonRange)
 		}
 	} else if g.MinPower != 0 || g.MaxPower != 0 {
-		return chargeInvalid(f("MinPower"), "power bounds apply to standards by power only")
+		return chargeInvalid(f("MinPower"), "power bounds apply to standards by power only").because(park.ReasonNotApplicable)
 	}
 	switch g.Period {
 	case "":
 	case ChargePeak, ChargeFlat, ChargeValley:
 		if !s.timeOfDay() {
-			return chargeInvalid(f("Period"), "periods label time-of-day standards (by time or by energy), not power segments")
+			return chargeInvalid(f("Period"), "periods label time-of-day standards (by time or by energy), not power segments").
+				because(park.ReasonNotApplicable)
 		}
 	default:
-		return chargeInvalid(f("Period"), `must be "peak", "flat", "valley" or none, not %q`, g.Period)
+		return chargeInvalid(f("Period"), `must be "peak", "flat", "valley" or none, not %q`, g.Period).because(park.ReasonUnknown)
 	}
 	if (g.Period == "") != (s.Segments[0].Period == "") {
-		return chargeInvalid(f("Period"), "label every segment with a period or none")
+		return chargeInvalid(f("Period"), "label every segment with a period or none").because(park.ReasonAllOrNone)
 	}
 	return nil
 }
@@ -177,7 +194,8 @@ func chargeLayDay(segs []ChargeSegment) ([]chargeSpan, *ChargeError) {
 	for i := range segs {
 		sp, n, ok := chargeSegmentSpans(i, segs[i].From, segs[i].To)
 		if !ok {
-			return nil, chargeInvalid(chargeSegField(i, "To"), "equals From: the window is empty (a whole day is 00:00 to 24:00)")
+			return nil, chargeInvalid(chargeSegField(i, "To"), "equals From: the window is empty (a whole day is 00:00 to 24:00)").
+				because(park.ReasonEmpty)
 		}
 		spans = append(spans, sp[:n]...)
 	}
@@ -191,16 +209,19 @@ func chargeLayDay(segs []ChargeSegment) ([]chargeSpan, *ChargeError) {
 	for k, sp := range spans {
 		switch {
 		case sp.from > at:
-			return nil, chargeInvalid("Segments", "%s to %s is not covered by any segment", chargeClockString(at), chargeClockString(sp.from))
+			return nil, chargeInvalid("Segments", "%s to %s is not covered by any segment", chargeClockString(at), chargeClockString(sp.from)).
+				because(park.ReasonGap, chargeClockString(at), chargeClockString(sp.from))
 		case sp.from < at:
 			prev := spans[k-1]
 			return nil, chargeInvalid(chargeSegField(sp.seg, "From"), "segment %d overlaps segment %d from %s to %s",
-				sp.seg, prev.seg, chargeClockString(sp.from), chargeClockString(min(at, sp.to)))
+				sp.seg, prev.seg, chargeClockString(sp.from), chargeClockString(min(at, sp.to))).
+				because(park.ReasonOverlap, chargeClockString(sp.from))
 		}
 		at = sp.to
 	}
 	if at < chargeDay {
-		return nil, chargeInvalid("Segments", "%s to 24:00 is not covered by any segment", chargeClockString(at))
+		return nil, chargeInvalid("Segments", "%s to 24:00 is not covered by any segment", chargeClockString(at)).
+			because(park.ReasonGap, chargeClockString(at), "24:00")
 	}
 	return spans, nil
 }
@@ -219,11 +240,14 @@ func chargePowerOrder(segs []ChargeSegment) ([]int, *ChargeError) {
 		lo := segs[i].MinPower
 		switch {
 		case k > 0 && segs[order[k-1]].MaxPower == 0:
-			return nil, chargeInvalid(chargeSegField(order[k-1], "MaxPower"), "is open-ended but segment %d starts above it at %d W", i, lo)
+			return nil, chargeInvalid(chargeSegField(order[k-1], "MaxPower"), "is open-ended but segment %d starts above it at %d W", i, lo).
+				because(park.ReasonOverlap, chargeWatts(lo))
 		case lo > at:
-			return nil, chargeInvalid(chargeSegField(i, "MinPower"), "leaves %d W to %d W without a segment", at, lo)
+			return nil, chargeInvalid(chargeSegField(i, "MinPower"), "leaves %d W to %d W without a segment", at, lo).
+				because(park.ReasonGap, chargeWatts(at), chargeWatts(lo))
 		case lo < at:
-			return nil, chargeInvalid(chargeSegField(i, "MinPower"), "overlaps segment %d (%d W is already covered)", order[k-1], lo)
+			return nil, chargeInvalid(chargeSegField(i, "MinPower"), "overlaps segment %d (%d W is already covered)", order[k-1], lo).
+				because(park.ReasonOverlap, chargeWatts(lo))
 		}
 		if segs[i].MaxPower != 0 {
 			at = segs[i].MaxPower

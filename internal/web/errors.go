@@ -22,12 +22,13 @@ type pageError struct {
 }
 
 // hintWords word the rule that refused a field of a document typed (a
-// tariff), by park.Error.Reason.
+// tariff, charging rules), by park.Error.Reason.
 var hintWords = map[string]string{
 	park.ReasonRequired: "hint_required", park.ReasonType: "hint_type", park.ReasonRange: "hint_range",
 	park.ReasonLength: "hint_length", park.ReasonFormat: "hint_format", park.ReasonUnknown: "hint_unknown",
 	park.ReasonDuplicate: "hint_duplicate", park.ReasonSyntax: "hint_syntax", park.ReasonOverlap: "hint_overlap",
-	park.ReasonGap: "hint_gap",
+	park.ReasonGap: "hint_gap", park.ReasonNotApplicable: "hint_not_applicable", park.ReasonAllOrNone: "hint_all_or_none",
+	park.ReasonEmpty: "hint_empty",
 }
 
 // hintParams word a rule with its numbers (park.Error.Params), when the
@@ -37,7 +38,7 @@ var hintParams = map[string]struct {
 	n   int
 }{
 	park.ReasonRange: {"hint_range_n", 2}, park.ReasonLength: {"hint_length_n", 2}, park.ReasonGap: {"hint_gap_n", 2},
-	park.ReasonOverlap: {"hint_overlap_n", 1},
+	park.ReasonOverlap: {"hint_overlap_n", 1}, park.ReasonNeeds: {"hint_needs_n", 1},
 }
 
 // hint words the rule that refused pe's field in lang, with its numbers

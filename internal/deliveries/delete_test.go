@@ -93,3 +93,48 @@ func TestSubscriptionIDAgainAfterDelete(t *testing.T) {
 		}
 	}
 }
+
+// TestDeletePartnerPrunedLater: deleting a partner leaves its deliveries
+// to the prune as deleting a subscription does: none is sent, listed or
+// counted from then on, and Prune deletes them; another partner's are
+// sent as before.
+func TestDeletePartnerPrunedLater(t *testing.T) {
+	b := systemtest.New(t) // no retention: only the deleted are pruned
+	partner(t, b, "app")
+	partner(t, b, "other")
+	rc := deliverytest.New(t)
+	gone := subscribe(t, b, "app", park.ReportEntry, rc.URL+"/gone")
+	subscribe(t, b, "app", park.ReportExit, rc.URL+"/gone")
+	kept := subscribe(t, b, "other", park.ReportEntry, rc.URL+"/kept")
+	const cars = 3
+	visits(t, b, "D", cars) // an entry and an exit each
+	if ds := listDeliveries(t, b, deliveries.DeliveryQuery{PartnerID: "app"}); len(ds) != 2*cars {
+		t.Fatalf("%d deliveries to delete, want %d", len(ds), 2*cars)
+	}
+	if err := b.Sys.Partners.DeletePartner(b.Ctx, "app"); err != nil {
+		t.Fatal(err)
+	}
+	if ds := listDeliveries(t, b, deliveries.DeliveryQuery{PartnerID: "app"}); len(ds) != 0 {
+		t.Fatalf("the deleted partner still lists %d deliveries", len(ds))
+	}
+	if ds := listDeliveries(t, b, deliveries.DeliveryQuery{SubscriptionID: gone.ID}); len(ds) != 0 {
+		t.Fatalf("the deleted partner's subscription still lists %d deliveries", len(ds))
+	}
+
+	run(t, b)
+	waitFor(t, "the other partner's entries", func() bool {
+		return len(listDeliveries(t, b, deliveries.DeliveryQuery{SubscriptionID: kept.ID, State: park.DeliveryDelivered})) == cars
+	})
+	for _, r := range rc.Requests() {
+		if r.Path != "/kept" {
+			t.Fatalf("sent to %s after its partner was deleted", r.Path)
+		}
+	}
+	nd, _, err := b.Sys.Deliveries.Prune(b.Ctx)
+	if err != nil || nd != 2*cars {
+		t.Fatalf("pruned %d deliveries, %v; want the deleted partner's %d", nd, err, 2*cars)
+	}
+	if ds := listDeliveries(t, b, deliveries.DeliveryQuery{SubscriptionID: kept.ID}); len(ds) != cars {
+		t.Fatalf("the other partner has %d deliveries after the prune, want %d", len(ds), cars)
+	}
+}

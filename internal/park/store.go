@@ -146,7 +146,10 @@ type Tx interface {
 	// Partners. CreatePartner returns EConflict when the id exists and
 	// ENotFound when one of its lots does not; GetPartner and DeletePartner
 	// return ENotFound. Deleting a partner removes it from the integrators
-	// that held it. ListPartners orders by id.
+	// that held it, and deletes its subscriptions as DeleteSubscription
+	// does, in the same short write: their deliveries, possibly very
+	// many, are left to PruneDeletedSubscriptions. ListPartners orders by
+	// id.
 	CreatePartner(ctx context.Context, p *Partner) error
 	GetPartner(ctx context.Context, id string) (*Partner, error)
 	// PartnerUsesLot says whether partner id (one that exists) is

@@ -112,7 +112,8 @@ func (s *Service) ListPartners(ctx context.Context) ([]*park.Partner, error) {
 }
 
 // DeletePartner removes a partner (ENotFound). Integrators that held it
-// lose it; stays and payments keep its id as their source and payer.
+// lose it; stays and payments keep its id as their source and payer. Its
+// subscriptions are deleted at once, their deliveries by the next prune.
 func (s *Service) DeletePartner(ctx context.Context, id string) error {
 	err := s.base.Write(ctx, func(tx park.Tx) error { return tx.DeletePartner(ctx, id) })
 	if err == nil {

@@ -17,6 +17,9 @@ import (
 
 func (t *txn) CreateSubscription(ctx context.Context, s *park.Subscription) error {
 	s.Version = 1
+	if _, err := t.q.LockPartnerKey(ctx, s.PartnerID); err != nil {
+		return wrap(err, "partner %q", s.PartnerID)
+	}
 	err := mapErr(t.q.CreateSubscription(ctx, db.CreateSubscriptionParams{
 		ID: s.ID, PartnerID: s.PartnerID, Report: s.Report, Url: s.URL, Format: s.Format, Enabled: s.Enabled,
 		Secret: s.Secret, Previous: s.Previous, RateLimit: int64(s.RateLimit), Concurrency: int64(s.Concurrency),

@@ -178,3 +178,50 @@ func TestMergedMigrationsApplied(t *testing.T) {
 		t.Fatalf("pending migrations after open: %v, %v", pending, err)
 	}
 }
+
+// Migration 108 builds subscriptions again without their foreign key to
+// partners: a database from before keeps every subscription and delivery
+// (dropping the old table must not cascade), foreign keys are enforced
+// again after it, and deleting a partner then leaves its deliveries to
+// the prune.
+func TestSubscriptionsOutlivePartnerMigration(t *testing.T) {
+	ctx := context.Background()
+	path := migratedTo(t, 107,
+		`INSERT INTO lots (code, name, timezone, currency, capacity, exit_grace_minutes, quote_ttl_seconds, missed_entry, created_at, updated_at)
+		 VALUES ('L1', 'Lot', 'Asia/Shanghai', 'CNY', 10, 15, 300, 'hold', 0, 0)`,
+		`INSERT INTO partners (id, name, dialect, type, secret, sign_mode, created_at, updated_at) VALUES ('P1', 'P', 'native', 'normal', '', '', 0, 0)`,
+		`INSERT INTO partner_lots (partner_id, lot_code) VALUES ('P1', 'L1')`,
+		`INSERT INTO subscriptions (id, partner_id, report, url, format, enabled, created_at, updated_at)
+		 VALUES ('s1', 'P1', 'entry', 'https://p.example/hook', 'native', 1, 0, 0)`,
+		`INSERT INTO reports (id, kind, lot_code, key, at, data) VALUES ('r1', 'entry', 'L1', 'k1', 0, '{}'), ('r2', 'entry', 'L1', 'k2', 0, '{}')`,
+		`INSERT INTO deliveries (id, subscription_id, report_id, partner_id, report, lot_code, key, state, next_at, created_at)
+		 VALUES ('r1:s1', 's1', 'r1', 'P1', 'entry', 'L1', 'k1', 'pending', 0, 0), ('r2:s1', 's1', 'r2', 'P1', 'entry', 'L1', 'k2', 'pending', 0, 0)`)
+	st, err := Open(ctx, path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	var ds []*park.Delivery
+	if err := st.View(ctx, func(tx park.Tx) (err error) {
+		ds, err = tx.ListDeliveries(ctx, park.DeliveryFilter{SubscriptionID: "s1", Limit: 10})
+		return
+	}); err != nil || len(ds) != 2 {
+		t.Fatalf("%d deliveries of s1 after the migration (%v), want 2", len(ds), err)
+	}
+	var on int
+	if err := st.w.QueryRowContext(ctx, "PRAGMA foreign_keys").Scan(&on); err != nil || on != 1 {
+		t.Fatalf("foreign_keys %d (%v) after the migration, want 1", on, err)
+	}
+	// The key from deliveries to subscriptions holds for the new table.
+	if _, err := st.w.ExecContext(ctx, `INSERT INTO deliveries (id, subscription_id, report_id, partner_id, report, lot_code, key,
+		state, next_at, created_at) VALUES ('r1:nope', 'nope', 'r1', 'P1', 'entry', 'L1', 'k1', 'pending', 0, 0)`); err == nil {
+		t.Fatal("a delivery of no subscription was stored")
+	}
+	if err := st.Update(ctx, func(tx park.Tx) error { return tx.DeletePartner(ctx, "P1") }); err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	if err := st.Update(ctx, func(tx park.Tx) (err error) { n, err = tx.PruneDeletedSubscriptions(ctx, 10); return }); err != nil || n != 2 {
+		t.Fatalf("the prune deleted %d deliveries (%v), want the deleted partner's 2", n, err)
+	}
+}

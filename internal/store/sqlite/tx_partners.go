@@ -75,7 +75,11 @@ func (t *txn) ListPartners(ctx context.Context) ([]*park.Partner, error) {
 func (t *txn) DeletePartner(ctx context.Context, id string) error {
 	t.memo.forget() // memo.go
 	n, err := t.q.DeletePartner(stmtCtx, id)
-	return affected(n, err, "partner %q", id)
+	if err := affected(n, err, "partner %q", id); err != nil {
+		return err
+	}
+	_, err = t.q.DeletePartnerSubscriptions(stmtCtx, id)
+	return mapErr(err)
 }
 
 func (t *txn) CreateIntegrator(ctx context.Context, u *park.Integrator) error {

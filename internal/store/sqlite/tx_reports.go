@@ -18,6 +18,11 @@ import (
 func (t *txn) CreateSubscription(ctx context.Context, s *park.Subscription) error {
 	t.memo.forget() // memo.go
 	s.Version = 1
+	if ok, err := t.q.PartnerExists(stmtCtx, s.PartnerID); err != nil {
+		return mapErr(err)
+	} else if !ok {
+		return park.Errorf(park.ENotFound, "partner %q not found", s.PartnerID)
+	}
 	err := mapErr(t.q.CreateSubscription(stmtCtx, db.CreateSubscriptionParams{
 		ID: s.ID, PartnerID: s.PartnerID, Report: s.Report, Url: s.URL, Format: s.Format, Enabled: b2i(s.Enabled),
 		Secret: s.Secret, Previous: s.Previous, RateLimit: int64(s.RateLimit), Concurrency: int64(s.Concurrency),

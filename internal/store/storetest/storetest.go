@@ -50,6 +50,7 @@ func Run(t *testing.T, open Opener) {
 		"DeliveryAdmin":           testDeliveryAdmin,
 		"PruneDeliveries":         testPruneDeliveries,
 		"DeleteSubscriptionLater": testDeleteSubscriptionLater,
+		"DeletePartnerLater":      testDeletePartnerLater,
 		"DueAmongRetries":         testDueAmongRetries,
 		"ClaimConcurrently":       testClaimConcurrently,
 		"Enrolments":              testEnrolments,

@@ -68,8 +68,26 @@ const deletePartner = `-- name: DeletePartner :execrows
 DELETE FROM partners WHERE id = $1
 `
 
+// Deleting a partner marks its subscriptions deleted, as
+// DeleteSubscription does, in the same short transaction: they outlive
+// the partner's row (no foreign key) until the prune has removed their
+// deliveries in batches. The row is deleted first: that waits for a
+// subscription being created for it (LockPartnerKey), which the marking,
+// a later statement, then sees.
 func (q *Queries) DeletePartner(ctx context.Context, id string) (int64, error) {
 	result, err := q.db.Exec(ctx, deletePartner, id)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
+const deletePartnerSubscriptions = `-- name: DeletePartnerSubscriptions :execrows
+UPDATE subscriptions SET deleted = true, enabled = false, version = version + 1 WHERE partner_id = $1 AND NOT deleted
+`
+
+func (q *Queries) DeletePartnerSubscriptions(ctx context.Context, partnerID string) (int64, error) {
+	result, err := q.db.Exec(ctx, deletePartnerSubscriptions, partnerID)
 	if err != nil {
 		return 0, err
 	}
@@ -288,6 +306,19 @@ func (q *Queries) ListPartners(ctx context.Context) ([]Partner, error) {
 		return nil, err
 	}
 	return items, nil
+}
+
+const lockPartnerKey = `-- name: LockPartnerKey :one
+SELECT id FROM partners WHERE id = $1 FOR KEY SHARE
+`
+
+// A subscription's partner, held until commit as a foreign key would:
+// the partner cannot be deleted under a subscription being created.
+func (q *Queries) LockPartnerKey(ctx context.Context, id string) (string, error) {
+	row := q.db.QueryRow(ctx, lockPartnerKey, id)
+	var id_2 string
+	err := row.Scan(&id_2)
+	return id_2, err
 }
 
 const partnerUsesLot = `-- name: PartnerUsesLot :one

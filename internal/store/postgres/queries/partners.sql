@@ -20,8 +20,22 @@ SELECT * FROM partners ORDER BY id;
 -- name: ListAllPartnerLots :many
 SELECT * FROM partner_lots ORDER BY partner_id, lot_code;
 
+-- Deleting a partner marks its subscriptions deleted, as
+-- DeleteSubscription does, in the same short transaction: they outlive
+-- the partner's row (no foreign key) until the prune has removed their
+-- deliveries in batches. The row is deleted first: that waits for a
+-- subscription being created for it (LockPartnerKey), which the marking,
+-- a later statement, then sees.
 -- name: DeletePartner :execrows
 DELETE FROM partners WHERE id = $1;
+
+-- name: DeletePartnerSubscriptions :execrows
+UPDATE subscriptions SET deleted = true, enabled = false, version = version + 1 WHERE partner_id = $1 AND NOT deleted;
+
+-- A subscription's partner, held until commit as a foreign key would:
+-- the partner cannot be deleted under a subscription being created.
+-- name: LockPartnerKey :one
+SELECT id FROM partners WHERE id = $1 FOR KEY SHARE;
 
 -- name: CreateIntegrator :exec
 INSERT INTO integrators (username, password_hash, default_partner, created_at, updated_at)

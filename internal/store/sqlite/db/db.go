@@ -159,6 +159,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.deletePartnerStmt, err = db.PrepareContext(ctx, deletePartner); err != nil {
 		return nil, fmt.Errorf("error preparing query DeletePartner: %w", err)
 	}
+	if q.deletePartnerSubscriptionsStmt, err = db.PrepareContext(ctx, deletePartnerSubscriptions); err != nil {
+		return nil, fmt.Errorf("error preparing query DeletePartnerSubscriptions: %w", err)
+	}
 	if q.deletePassStmt, err = db.PrepareContext(ctx, deletePass); err != nil {
 		return nil, fmt.Errorf("error preparing query DeletePass: %w", err)
 	}
@@ -678,6 +681,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.openChargeSessionStmt, err = db.PrepareContext(ctx, openChargeSession); err != nil {
 		return nil, fmt.Errorf("error preparing query OpenChargeSession: %w", err)
 	}
+	if q.partnerExistsStmt, err = db.PrepareContext(ctx, partnerExists); err != nil {
+		return nil, fmt.Errorf("error preparing query PartnerExists: %w", err)
+	}
 	if q.partnerUsesLotStmt, err = db.PrepareContext(ctx, partnerUsesLot); err != nil {
 		return nil, fmt.Errorf("error preparing query PartnerUsesLot: %w", err)
 	}
@@ -1077,6 +1083,11 @@ func (q *Queries) Close() error {
 	if q.deletePartnerStmt != nil {
 		if cerr := q.deletePartnerStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing deletePartnerStmt: %w", cerr)
+		}
+	}
+	if q.deletePartnerSubscriptionsStmt != nil {
+		if cerr := q.deletePartnerSubscriptionsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deletePartnerSubscriptionsStmt: %w", cerr)
 		}
 	}
 	if q.deletePassStmt != nil {
@@ -1944,6 +1955,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing openChargeSessionStmt: %w", cerr)
 		}
 	}
+	if q.partnerExistsStmt != nil {
+		if cerr := q.partnerExistsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing partnerExistsStmt: %w", cerr)
+		}
+	}
 	if q.partnerUsesLotStmt != nil {
 		if cerr := q.partnerUsesLotStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing partnerUsesLotStmt: %w", cerr)
@@ -2313,6 +2329,7 @@ type Queries struct {
 	deleteLaneListChangesStmt              *sql.Stmt
 	deleteLockStmt                         *sql.Stmt
 	deletePartnerStmt                      *sql.Stmt
+	deletePartnerSubscriptionsStmt         *sql.Stmt
 	deletePassStmt                         *sql.Stmt
 	deletePassPlatesStmt                   *sql.Stmt
 	deletePlanStmt                         *sql.Stmt
@@ -2486,6 +2503,7 @@ type Queries struct {
 	nextPriceStandardIDStmt                *sql.Stmt
 	noteLaneListChangeStmt                 *sql.Stmt
 	openChargeSessionStmt                  *sql.Stmt
+	partnerExistsStmt                      *sql.Stmt
 	partnerUsesLotStmt                     *sql.Stmt
 	passLapsesStmt                         *sql.Stmt
 	pendingDeviceCommandsStmt              *sql.Stmt
@@ -2594,6 +2612,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		deleteLaneListChangesStmt:              q.deleteLaneListChangesStmt,
 		deleteLockStmt:                         q.deleteLockStmt,
 		deletePartnerStmt:                      q.deletePartnerStmt,
+		deletePartnerSubscriptionsStmt:         q.deletePartnerSubscriptionsStmt,
 		deletePassStmt:                         q.deletePassStmt,
 		deletePassPlatesStmt:                   q.deletePassPlatesStmt,
 		deletePlanStmt:                         q.deletePlanStmt,
@@ -2767,6 +2786,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		nextPriceStandardIDStmt:                q.nextPriceStandardIDStmt,
 		noteLaneListChangeStmt:                 q.noteLaneListChangeStmt,
 		openChargeSessionStmt:                  q.openChargeSessionStmt,
+		partnerExistsStmt:                      q.partnerExistsStmt,
 		partnerUsesLotStmt:                     q.partnerUsesLotStmt,
 		passLapsesStmt:                         q.passLapsesStmt,
 		pendingDeviceCommandsStmt:              q.pendingDeviceCommandsStmt,

@@ -76,6 +76,22 @@ func (q *Queries) DeletePartner(ctx context.Context, id string) (int64, error) {
 	return result.RowsAffected()
 }
 
+const deletePartnerSubscriptions = `-- name: DeletePartnerSubscriptions :execrows
+UPDATE subscriptions SET deleted = 1, enabled = 0, version = version + 1 WHERE partner_id = ? AND deleted = 0
+`
+
+// Deleting a partner marks its subscriptions deleted first, as
+// DeleteSubscription does, in the same short write: they outlive the
+// partner's row (no foreign key) until the prune has removed their
+// deliveries in batches.
+func (q *Queries) DeletePartnerSubscriptions(ctx context.Context, partnerID string) (int64, error) {
+	result, err := q.exec(ctx, q.deletePartnerSubscriptionsStmt, deletePartnerSubscriptions, partnerID)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected()
+}
+
 const getIntegrator = `-- name: GetIntegrator :one
 SELECT username, password_hash, default_partner, created_at, updated_at, version FROM integrators WHERE username = ?
 `
@@ -300,6 +316,19 @@ func (q *Queries) ListPartners(ctx context.Context) ([]Partner, error) {
 		return nil, err
 	}
 	return items, nil
+}
+
+const partnerExists = `-- name: PartnerExists :one
+SELECT EXISTS (SELECT 1 FROM partners WHERE id = ?)
+`
+
+// A subscription's partner, looked for before it is stored, as no
+// foreign key does it.
+func (q *Queries) PartnerExists(ctx context.Context, id string) (bool, error) {
+	row := q.queryRow(ctx, q.partnerExistsStmt, partnerExists, id)
+	var exists bool
+	err := row.Scan(&exists)
+	return exists, err
 }
 
 const partnerUsesLot = `-- name: PartnerUsesLot :one

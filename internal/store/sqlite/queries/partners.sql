@@ -20,8 +20,20 @@ SELECT * FROM partners ORDER BY id;
 -- name: ListAllPartnerLots :many
 SELECT * FROM partner_lots ORDER BY partner_id, lot_code;
 
+-- Deleting a partner marks its subscriptions deleted first, as
+-- DeleteSubscription does, in the same short write: they outlive the
+-- partner's row (no foreign key) until the prune has removed their
+-- deliveries in batches.
+-- name: DeletePartnerSubscriptions :execrows
+UPDATE subscriptions SET deleted = 1, enabled = 0, version = version + 1 WHERE partner_id = ? AND deleted = 0;
+
 -- name: DeletePartner :execrows
 DELETE FROM partners WHERE id = ?;
+
+-- A subscription's partner, looked for before it is stored, as no
+-- foreign key does it.
+-- name: PartnerExists :one
+SELECT EXISTS (SELECT 1 FROM partners WHERE id = ?);
 
 -- name: CreateIntegrator :exec
 INSERT INTO integrators (username, password_hash, default_partner, created_at, updated_at)

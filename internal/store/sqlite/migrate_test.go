@@ -179,14 +179,14 @@ func TestMergedMigrationsApplied(t *testing.T) {
 	}
 }
 
-// Migration 108 builds subscriptions again without their foreign key to
+// Migration 109 builds subscriptions again without their foreign key to
 // partners: a database from before keeps every subscription and delivery
 // (dropping the old table must not cascade), foreign keys are enforced
 // again after it, and deleting a partner then leaves its deliveries to
 // the prune.
 func TestSubscriptionsOutlivePartnerMigration(t *testing.T) {
 	ctx := context.Background()
-	path := migratedTo(t, 107,
+	path := migratedTo(t, 108,
 		`INSERT INTO lots (code, name, timezone, currency, capacity, exit_grace_minutes, quote_ttl_seconds, missed_entry, created_at, updated_at)
 		 VALUES ('L1', 'Lot', 'Asia/Shanghai', 'CNY', 10, 15, 300, 'hold', 0, 0)`,
 		`INSERT INTO partners (id, name, dialect, type, secret, sign_mode, created_at, updated_at) VALUES ('P1', 'P', 'native', 'normal', '', '', 0, 0)`,

@@ -80,7 +80,7 @@ const deletePartnerSubscriptions = `-- name: DeletePartnerSubscriptions :execrow
 UPDATE subscriptions SET deleted = 1, enabled = 0, version = version + 1 WHERE partner_id = ? AND deleted = 0
 `
 
-// Deleting a partner marks its subscriptions deleted first, as
+// Deleting a partner marks its subscriptions deleted, as
 // DeleteSubscription does, in the same short write: they outlive the
 // partner's row (no foreign key) until the prune has removed their
 // deliveries in batches.

@@ -20,7 +20,7 @@ SELECT * FROM partners ORDER BY id;
 -- name: ListAllPartnerLots :many
 SELECT * FROM partner_lots ORDER BY partner_id, lot_code;
 
--- Deleting a partner marks its subscriptions deleted first, as
+-- Deleting a partner marks its subscriptions deleted, as
 -- DeleteSubscription does, in the same short write: they outlive the
 -- partner's row (no foreign key) until the prune has removed their
 -- deliveries in batches.

@@ -182,6 +182,8 @@ type StayQuery struct {
 }
 
 // ListStays lists a lot's stays in id (entry) order, one page at a time.
+// It does not say whether more follow (a full page may be the last): a
+// reply that gives a next page uses StayPage.
 func (s *Service) ListStays(ctx context.Context, q StayQuery) ([]*park.Stay, error) {
 	out, _, err := s.StayPage(ctx, q)
 	return out, err

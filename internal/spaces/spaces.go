@@ -92,7 +92,9 @@ type SpaceQuery struct {
 }
 
 // ListSpaces lists a lot's spaces with their state, in code order: all
-// of them with Limit -1, else one page as SpacePage reads it.
+// of them with Limit -1, else one page as SpacePage reads it, without
+// saying whether more follow: a reply that gives a next page uses
+// SpacePage.
 // Errors: EInvalid (limit), ENotFound (lot).
 func (s *Service) ListSpaces(ctx context.Context, q SpaceQuery) ([]*park.Space, error) {
 	if q.Limit == -1 {

@@ -61,7 +61,7 @@ func (h *Handler) querySpaceStatus(ctx context.Context, p *park.Partner, body []
 	if err != nil {
 		return nil, 0, err
 	}
-	sps, err := h.svc.Spaces.ListSpaces(ctx, spaces.SpaceQuery{LotCode: l.Code, Floor: optString(in.Floor), Zone: optString(in.Zone),
+	sps, more, err := h.svc.Spaces.SpacePage(ctx, spaces.SpaceQuery{LotCode: l.Code, Floor: optString(in.Floor), Zone: optString(in.Zone),
 		AfterCode: optString(in.Cursor), Limit: size})
 	if err != nil {
 		return nil, 0, err
@@ -77,7 +77,7 @@ func (h *Handler) querySpaceStatus(ctx context.Context, p *park.Partner, body []
 		}
 		out.Records = append(out.Records, r)
 	}
-	if len(sps) == size {
+	if more {
 		out.NextCursor = sps[len(sps)-1].Code
 	}
 	return out, len(out.Records), nil

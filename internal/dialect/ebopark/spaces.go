@@ -89,7 +89,7 @@ func (h *Handler) queryInParkCars(ctx context.Context, p *park.Partner, body []b
 	if in.Cursor != nil {
 		after = *in.Cursor
 	}
-	stays, err := h.svc.Gate.ListStays(ctx, gate.StayQuery{LotCode: l.Code, State: park.StayIn, Limit: size, AfterID: after})
+	stays, more, err := h.svc.Gate.StayPage(ctx, gate.StayQuery{LotCode: l.Code, State: park.StayIn, Limit: size, AfterID: after})
 	if err != nil {
 		return nil, 0, err
 	}
@@ -98,7 +98,7 @@ func (h *Handler) queryInParkCars(ctx context.Context, p *park.Partner, body []b
 		out.Records = append(out.Records, inParkCar{CarNo: s.Plate, EntryTime: localTime(s.EntryAt, l), Locator: s.Locator,
 			OrderNo: s.ID, EntryLane: s.EntryLane})
 	}
-	if len(stays) == size {
+	if more {
 		out.NextCursor = stays[len(stays)-1].ID
 	}
 	return out, len(out.Records), nil

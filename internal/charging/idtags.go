@@ -120,21 +120,27 @@ func (s *Service) DeleteIDTag(ctx context.Context, lot, tag string) error {
 	return s.base.Write(ctx, func(tx park.Tx) error { return tx.DeleteIDTag(ctx, lot, strings.ToUpper(tag)) })
 }
 
-// IDTags lists a lot's id tags in tag order, after a tag ("" from the
-// first), at most limit (1 to MaxListLimit).
-func (s *Service) IDTags(ctx context.Context, lot, after string, limit int) ([]*park.IDTag, error) {
+// IDTagPage returns one page of a lot's id tags in tag order, after a tag
+// ("" from the first), at most limit (1 to MaxListLimit), and whether more
+// follow: a list gives its next only then.
+// Errors: EInvalid (limit), ENotFound (lot).
+func (s *Service) IDTagPage(ctx context.Context, lot, after string, limit int) ([]*park.IDTag, bool, error) {
 	if limit < 1 || limit > MaxListLimit {
-		return nil, park.Invalid("limit", "must be between 1 and %d, not %d", MaxListLimit, limit)
+		return nil, false, park.Invalid("limit", "must be between 1 and %d, not %d", MaxListLimit, limit)
 	}
 	var ts []*park.IDTag
 	err := s.base.View(ctx, func(tx park.Tx) (err error) {
 		if _, err = tx.GetLotSettings(ctx, lot); err != nil {
 			return err
 		}
-		ts, err = tx.ListIDTags(ctx, park.IDTagFilter{LotCode: lot, AfterTag: strings.ToUpper(after), Limit: limit})
+		ts, err = tx.ListIDTags(ctx, park.IDTagFilter{LotCode: lot, AfterTag: strings.ToUpper(after), Limit: limit + 1})
 		return err
 	})
-	return ts, err
+	if err != nil {
+		return nil, false, err
+	}
+	ts, more := core.Page(ts, limit)
+	return ts, more, nil
 }
 
 // tagStatus says whether an id tag presented at a charger may charge

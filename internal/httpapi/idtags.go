@@ -89,7 +89,7 @@ func (s *Server) listIDTags(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
-	ts, err := s.svc.Charging.IDTags(r.Context(), r.PathValue("code"), q.Get("after"), limit)
+	ts, more, err := s.svc.Charging.IDTagPage(r.Context(), r.PathValue("code"), q.Get("after"), limit)
 	if err != nil {
 		return err
 	}
@@ -98,7 +98,7 @@ func (s *Server) listIDTags(w http.ResponseWriter, r *http.Request) error {
 		out[i] = viewIDTag(t)
 	}
 	next := ""
-	if len(ts) == limit {
+	if more {
 		next = ts[len(ts)-1].Tag
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"id_tags": out, "next_after": next})

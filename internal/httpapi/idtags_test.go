@@ -1,6 +1,7 @@
 package httpapi_test
 
 import (
+	"strings"
 	"testing"
 )
 
@@ -44,4 +45,57 @@ func TestIDTags(t *testing.T) {
 	e.want(e.do("DELETE", path+"/01", ""), 204)
 	e.problem(e.do("DELETE", path+"/01", ""), 404, "not_found")
 	e.problem(e.do("GET", path+"/01", ""), 404, "not_found")
+}
+
+// TestIDTagPages: next_after names the last tag of a page only while more
+// tags follow, so a client that follows it never fetches an empty page,
+// even when the tags exactly fill the last one.
+func TestIDTagPages(t *testing.T) {
+	e := newEnv(t)
+	e.want(e.do("POST", "/v1/lots", lotJSON), 201)
+	path := "/v1/lots/140123001/id-tags"
+	for _, tag := range []string{"A1", "A2", "A3", "A4"} {
+		e.want(e.do("POST", path, `{"tag":"`+tag+`"}`), 201)
+	}
+	// walk follows next_after from the first page and tells each page's
+	// tags and its next_after.
+	walk := func(limit string) string {
+		t.Helper()
+		var b strings.Builder
+		after := ""
+		for range 10 {
+			l := e.want(e.do("GET", path+"?limit="+limit+"&after="+after, ""), 200)
+			for _, tag := range l["id_tags"].([]any) {
+				b.WriteString(tag.(map[string]any)["tag"].(string) + " ")
+			}
+			next, ok := l["next_after"].(string)
+			if !ok {
+				t.Fatalf("next_after missing: %v", l)
+			}
+			b.WriteString("| next " + next)
+			if after = next; after == "" {
+				return b.String()
+			}
+			b.WriteString(" || ")
+		}
+		t.Fatalf("no last page after 10 calls: %s", b.String())
+		return ""
+	}
+	t.Run("FillLastPage", func(t *testing.T) {
+		// Four tags, two a page: two full pages.
+		if got, want := walk("2"), "A1 A2 | next A2 || A3 A4 | next "; got != want {
+			t.Fatalf("got  %s\nwant %s", got, want)
+		}
+	})
+	t.Run("FillOnePage", func(t *testing.T) {
+		if got, want := walk("4"), "A1 A2 A3 A4 | next "; got != want {
+			t.Fatalf("got  %s\nwant %s", got, want)
+		}
+	})
+	t.Run("ShortLastPage", func(t *testing.T) {
+		// Three a page: three, then the fourth.
+		if got, want := walk("3"), "A1 A2 A3 | next A3 || A4 | next "; got != want {
+			t.Fatalf("got  %s\nwant %s", got, want)
+		}
+	})
 }

@@ -2,8 +2,10 @@ package charging
 
 import (
 	"context"
+	"strconv"
 	"time"
 
+	"parkd/internal/core"
 	"parkd/internal/park"
 	"parkd/internal/tariff"
 )
@@ -69,7 +71,16 @@ func (s *Service) CreateStandard(ctx context.Context, in StandardInput) (*park.P
 	now := s.base.Clock()
 	p := &park.PriceStandard{ID: in.ID, Name: in.Name, Family: in.Family, Display: in.Display, Remark: in.Remark,
 		Rules: in.Rules, Owner: in.Owner, CreatedBy: in.CreatedBy, DeviceTypes: in.DeviceTypes, CreatedAt: now, UpdatedAt: now}
-	if err := s.base.Update(ctx, func(tx park.Tx) error { p.ID = in.ID; return tx.CreatePriceStandard(ctx, p) }); err != nil {
+	err := s.base.Update(ctx, func(tx park.Tx) error {
+		p.ID = in.ID
+		if err := tx.CreatePriceStandard(ctx, p); err != nil {
+			return err
+		}
+		// Standards span lots: the entry names none.
+		return s.base.Audit(ctx, tx, &park.AuditEntry{At: now, Action: "price_standard.create",
+			Target: strconv.FormatInt(p.ID, 10), After: core.Snapshot(p)})
+	})
+	if err != nil {
 		return nil, err
 	}
 	return p, nil
@@ -99,8 +110,13 @@ func (s *Service) ReplaceStandard(ctx context.Context, id int64, in StandardInpu
 				}
 			}
 		}
+		before := core.Snapshot(p)
 		p.Name, p.Family, p.Display, p.Remark, p.Rules, p.UpdatedAt = in.Name, in.Family, in.Display, in.Remark, in.Rules, s.base.Clock()
-		return tx.UpdatePriceStandard(ctx, p)
+		if err := tx.UpdatePriceStandard(ctx, p); err != nil {
+			return err
+		}
+		return s.base.Audit(ctx, tx, &park.AuditEntry{At: p.UpdatedAt, Action: "price_standard.update",
+			Target: strconv.FormatInt(id, 10), Before: before, After: core.Snapshot(p)})
 	})
 	return p, err
 }
@@ -141,6 +157,28 @@ func (s *Service) DeleteStandard(ctx context.Context, id int64) error {
 		}
 		return tx.DeletePriceStandard(ctx, id)
 	})
+}
+
+// LotStandardUse counts the lot's chargers in service on each standard.
+func (s *Service) LotStandardUse(ctx context.Context, lot string) (map[int64]int, error) {
+	use := map[int64]int{}
+	err := s.base.View(ctx, func(tx park.Tx) error {
+		clear(use)
+		cs, err := tx.ListChargers(ctx, lot)
+		if err != nil {
+			return err
+		}
+		for _, c := range cs {
+			if c.Retired == nil {
+				use[c.StandardID]++
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return use, nil
 }
 
 // StandardByID returns a standard (ENotFound).

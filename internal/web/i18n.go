@@ -362,13 +362,13 @@ var words = map[string][3]string{ // en, zh, pt
 	"cancel":                        {"Cancel", "取消", "Cancelar"},
 	"confirm_undeny":                {"Take %s off the deny list? Its car will no longer be refused.", "确定将 %s 移出黑名单吗？移出后将不再拒绝该车辆入场。", "Retirar %s da lista negra? A entrada do veículo deixará de ser recusada."},
 	"confirm_revoke":                {"Sign %s out everywhere? Every session of this operator ends at once.", "确定让 %s 在所有地方退出吗？该操作员的所有会话将立即结束。", "Desconectar %s em todos os lugares? Todas as sessões deste operador terminam na hora."},
-	// Why a document's field (a tariff's) was refused, beside it.
+	// Why a document's field (a tariff's, a price standard's) was refused, beside it.
 	"hint_required":       {"required", "此项必填", "campo obrigatório"},
 	"hint_type":           {"wrong kind of value (a number, text, true/false, an object or a list)", "值的类型不对（数字、文本、true/false、对象或数组）", "tipo de valor errado (número, texto, true/false, objeto ou lista)"},
 	"hint_range":          {"out of the allowed range", "超出允许范围", "fora do intervalo permitido"},
 	"hint_length":         {"too short or too long", "长度不符合要求", "curto ou longo demais"},
 	"hint_format":         {"not in its form (a time is HH:MM)", "格式不对（时刻须为 HH:MM）", "formato inválido (um horário é HH:MM)"},
-	"hint_unknown":        {"not a name or value the tariff takes", "不是收费标准可用的名称或取值", "nome ou valor que a tarifa não aceita"},
+	"hint_unknown":        {"not a name or value this document takes", "不是本文档可用的名称或取值", "nome ou valor que este documento não aceita"},
 	"hint_duplicate":      {"given twice", "重复", "aparece duas vezes"},
 	"hint_syntax":         {"not valid JSON", "JSON 格式错误", "JSON inválido"},
 	"hint_overlap":        {"time bands overlap", "时段重叠", "as faixas de horário se sobrepõem"},

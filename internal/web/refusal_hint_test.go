@@ -24,6 +24,8 @@ func TestChargingRefusalHints(t *testing.T) {
 	periods.Segments[0].Period = "peak"
 	energy := rules(seg("00:00", "24:00"))
 	energy.Kind = "energy"
+	weight := rules(seg("00:00", "24:00"))
+	weight.Kind = "weight"
 	for _, c := range []struct {
 		name       string
 		rules      park.ChargeRules
@@ -37,6 +39,10 @@ func TestChargingRefusalHints(t *testing.T) {
 		{"Periods", periods, "pt", "indique o período em todos os segmentos ou em nenhum"},
 		{"BlockOfEnergy", energy, "zh", "不适用于此类计费标准"},
 		{"BlockOfEnergy", energy, "pt", "não se aplica a este tipo de tarifa"},
+		// A name the rules do not take: worded for any document, not
+		// only a tariff.
+		{"UnknownKind", weight, "zh", "不是本文档可用的名称或取值"},
+		{"UnknownKind", weight, "pt", "nome ou valor que este documento não aceita"},
 	} {
 		t.Run(c.name+"/"+c.lang, func(t *testing.T) {
 			_, err := charging.Standard(c.rules)

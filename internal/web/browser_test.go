@@ -252,7 +252,8 @@ func TestBrowser(t *testing.T) {
 
 	// A phone-sized screen: no page is wider than the phone (wide tables
 	// scroll inside their box), and the sign-out stays reachable, on a
-	// charger's page and on the page of a URL the console does not serve.
+	// charger's page, a price standard's and on the page of a URL the
+	// console does not serve.
 	std, err := s.Sys.Charging.CreateStandard(s.Ctx, charging.StandardInput{Name: "test", Family: park.FamilyTwoWheeler,
 		Rules: park.ChargeRules{Kind: "time", MaxMinutes: 960, Payment: "prepaid", RefundTo: "payment",
 			Segments: []park.ChargeSegment{{From: "00:00", To: "24:00", Price: 100, BlockMinutes: 240}}}})
@@ -265,7 +266,8 @@ func TestBrowser(t *testing.T) {
 	}
 	do("a phone", chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile))
 	for _, path := range []string{"/console/", "/console/lots/" + s.Lot + "/lanes", "/console/stays/" + dec.StayID,
-		"/console/lots/" + s.Lot + "/chargers/CP1", "/console/no-such-page", "/console/lots/" + s.Lot + "/tariff"} {
+		"/console/lots/" + s.Lot + "/chargers/CP1", "/console/no-such-page", "/console/lots/" + s.Lot + "/standards",
+		fmt.Sprintf("/console/lots/%s/standards/%d", s.Lot, std.ID), "/console/lots/" + s.Lot + "/tariff"} {
 		do("phone "+path, chromedp.Navigate(srv.URL+path), chromedp.WaitVisible(chromedp.CSS("form.whoami button")))
 		wide, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth + 1`))
 		if err != nil {
@@ -273,6 +275,9 @@ func TestBrowser(t *testing.T) {
 		}
 		if wide {
 			t.Errorf("%s is wider than a phone's screen", path)
+		}
+		if strings.HasSuffix(path, "/standards") {
+			shot("phone-standards")
 		}
 		if path == "/console/no-such-page" {
 			if msg := text("the missing page's message", chromedp.CSS("#error-message")); msg != path+" not found" {

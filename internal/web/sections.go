@@ -40,6 +40,7 @@ func sections() []section {
 		accessSection(),
 		devicesSection(),
 		chargersSection(),
+		standardsSection(),
 		rentalSection(),
 		partnersSection(),
 		auditSection(),

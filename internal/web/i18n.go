@@ -169,7 +169,7 @@ var words = map[string][3]string{ // en, zh, pt
 	"order":               {"Order", "订单号", "Pedido"},
 	"charger":             {"Charger", "充电桩", "Carregador"},
 	"maker":               {"Vendor, model, firmware", "厂商、型号、固件", "Fabricante, modelo, firmware"},
-	"price_standard":      {"Price standard", "收费标准", "Tabela de preços"},
+	"price_standard":      {"Price standard", "充电收费标准", "Tabela de preços"},
 	"price_standards":     {"Charging prices", "充电收费标准", "Preços de recarga"},
 	"standards_shared":    {"A price standard is shared by every lot whose chargers use it: only an admin creates or changes one.", "充电收费标准由使用它的各车场充电桩共用，仅管理员可新建或修改。", "Uma tabela de preços é comum a todos os estacionamentos cujos carregadores a usam: só um administrador cria ou altera uma."},
 	"family":              {"Family", "设备类别", "Categoria"},

@@ -394,4 +394,8 @@ type ChargingTx interface {
 	// LatestChargeSessions returns up to limit sessions of a charger, most
 	// recently changed first (a tie by id, descending).
 	LatestChargeSessions(ctx context.Context, chargerID string, limit int) ([]*ChargeSession, error)
+	// LatestChargeSessionsOfLot returns, in one read, up to limit
+	// sessions of each charger of a lot, grouped by charger in id order,
+	// each charger's as LatestChargeSessions orders them.
+	LatestChargeSessionsOfLot(ctx context.Context, lot string, limit int) ([]*ChargeSession, error)
 }

@@ -260,6 +260,14 @@ func (t *txn) LatestChargeSessions(ctx context.Context, chargerID string, limit 
 	return t.sessions(ctx, rows)
 }
 
+func (t *txn) LatestChargeSessionsOfLot(ctx context.Context, lot string, limit int) ([]*park.ChargeSession, error) {
+	rows, err := t.q.LatestChargeSessionsOfLot(ctx, db.LatestChargeSessionsOfLotParams{LotCode: lot, Lim: limit32(limit)})
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	return t.sessions(ctx, rows)
+}
+
 func (t *txn) ChargeSessionsOfPlate(ctx context.Context, lot, plateKey string, limit int) ([]*park.ChargeSession, error) {
 	rows, err := t.q.ChargeSessionsOfPlate(ctx, db.ChargeSessionsOfPlateParams{LotCode: lot, PlateKey: plateKey, Limit: limit32(limit)})
 	if err != nil {

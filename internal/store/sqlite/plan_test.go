@@ -96,3 +96,26 @@ func TestPrunePlans(t *testing.T) {
 		}
 	}
 }
+
+// TestLatestOfLotPlan: the chargers page's one read of a lot's latest
+// sessions finds the lot's chargers by their index and reads each one's
+// newest sessions from the end of charge_sessions_charger, so a charger's
+// older sessions (years of them) are never read; only each charger's few
+// rows are sorted.
+func TestLatestOfLotPlan(t *testing.T) {
+	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "parkd.db"), sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	got := planOf(t, st, queryText(t, "charging.sql", "LatestChargeSessionsOfLot"))
+	for _, w := range []string{"SEARCH c USING COVERING INDEX chargers_lot (lot_code=?)",
+		"SEARCH x USING COVERING INDEX charge_sessions_charger (charger_id=?)"} {
+		if !strings.Contains(got, w) {
+			t.Errorf("plan\n%s\nwant %q", got, w)
+		}
+	}
+	if strings.Contains(got, "SCAN") || strings.Contains(got, "USE TEMP B-TREE FOR ORDER BY") {
+		t.Errorf("plan\n%s\nwalks a whole table or index, or sorts all the rows", got)
+	}
+}

@@ -270,6 +270,14 @@ func (t *txn) LatestChargeSessions(ctx context.Context, chargerID string, limit 
 	return t.sessions(rows)
 }
 
+func (t *txn) LatestChargeSessionsOfLot(ctx context.Context, lot string, limit int) ([]*park.ChargeSession, error) {
+	rows, err := t.q.LatestChargeSessionsOfLot(stmtCtx, db.LatestChargeSessionsOfLotParams{LotCode: lot, Lim: int64(limit)})
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	return t.sessions(rows)
+}
+
 func (t *txn) ChargeSessionsOfPlate(ctx context.Context, lot, plateKey string, limit int) ([]*park.ChargeSession, error) {
 	rows, err := t.q.ChargeSessionsOfPlate(stmtCtx, db.ChargeSessionsOfPlateParams{LotCode: lot, PlateKey: plateKey, Limit: int64(limit)})
 	if err != nil {

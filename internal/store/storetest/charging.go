@@ -417,3 +417,55 @@ func testLatestChargeSessions(t *testing.T, s park.Store) {
 		t.Errorf("an unknown charger's latest: %d sessions, want none", len(none))
 	}
 }
+
+// A lot's latest sessions, in one read: each of its chargers' newest
+// (most recently changed first, a tie by id, descending), grouped by
+// charger in id order; a charger without sessions adds none, and another
+// lot's charger's are not among them however new.
+func testLatestChargeSessionsOfLot(t *testing.T, s park.Store) {
+	ctx := context.Background()
+	seedLot(t, s, "L1")
+	seedLot(t, s, "L2")
+	for _, c := range []struct{ id, lot string }{{"CA", "L1"}, {"CB", "L1"}, {"CC", "L1"}, {"CX", "L2"}} {
+		must(t, update(t, s, func(tx park.Tx) error {
+			return tx.CreateCharger(ctx, &park.Charger{ID: c.id, LotCode: c.lot, Connectors: 1, CreatedAt: base, UpdatedAt: base})
+		}))
+	}
+	// Inserted out of order. CA has 8, A6 and A7 changed at the same
+	// minute; CB has 2, its B2 the newest of L1; CC none; L2's CX has
+	// sessions newer than all of L1's.
+	for _, x := range []struct {
+		id, charger, lot string
+		min              int
+	}{{"A3", "CA", "L1", 30}, {"A8", "CA", "L1", 70}, {"A1", "CA", "L1", 10}, {"A6", "CA", "L1", 60}, {"B2", "CB", "L1", 90},
+		{"A5", "CA", "L1", 50}, {"A2", "CA", "L1", 20}, {"X1", "CX", "L2", 100}, {"A7", "CA", "L1", 60}, {"B1", "CB", "L1", 15},
+		{"A4", "CA", "L1", 40}, {"X2", "CX", "L2", 5}, {"X3", "CX", "L2", 95}} {
+		at := base.Add(time.Duration(x.min) * time.Minute)
+		must(t, update(t, s, func(tx park.Tx) error {
+			return tx.InsertChargeSession(ctx, &park.ChargeSession{ID: x.id, ChargerID: x.charger, Connector: 1, LotCode: x.lot,
+				Status: park.SessionEnded, CreatedAt: at, UpdatedAt: at})
+		}))
+	}
+	for _, c := range []struct {
+		lot   string
+		limit int
+		want  []string
+	}{
+		// CA: A8 (70), A7 and A6 (60, A7 first by id), A5 (50), A4 (40);
+		// CB: B2 (90), B1 (15).
+		{"L1", 5, []string{"A8", "A7", "A6", "A5", "A4", "B2", "B1"}},
+		{"L1", 1, []string{"A8", "B2"}},
+		{"L2", 5, []string{"X1", "X3", "X2"}},
+		{"L3", 5, nil},
+	} {
+		var got []*park.ChargeSession
+		must(t, s.View(ctx, func(tx park.Tx) (err error) { got, err = tx.LatestChargeSessionsOfLot(ctx, c.lot, c.limit); return }))
+		var ids []string
+		for _, g := range got {
+			ids = append(ids, g.ID)
+		}
+		if !slices.Equal(ids, c.want) {
+			t.Errorf("%s's latest %d of each charger: %v, want %v", c.lot, c.limit, ids, c.want)
+		}
+	}
+}

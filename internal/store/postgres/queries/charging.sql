@@ -108,6 +108,16 @@ SELECT * FROM charge_sessions
 WHERE charger_id = $1
 ORDER BY updated_at DESC, id DESC LIMIT $2;
 
+-- name: LatestChargeSessionsOfLot :many
+-- Each charger's newest lim through charge_sessions_charger, read from its
+-- end: a charger's older sessions are never read.
+SELECT s.* FROM chargers c
+CROSS JOIN LATERAL (
+    SELECT * FROM charge_sessions x WHERE x.charger_id = c.id
+    ORDER BY x.updated_at DESC, x.id DESC LIMIT sqlc.arg(lim)::int) s
+WHERE c.lot_code = sqlc.arg(lot_code)::text
+ORDER BY c.id, s.updated_at DESC, s.id DESC;
+
 -- name: ChargeSessionsOfPlate :many
 SELECT * FROM charge_sessions
 WHERE lot_code = $1 AND plate_key = $2 AND plate_key <> ''

@@ -457,6 +457,58 @@ func (q *Queries) LatestChargeSessions(ctx context.Context, arg LatestChargeSess
 	return items, nil
 }
 
+const latestChargeSessionsOfLot = `-- name: LatestChargeSessionsOfLot :many
+SELECT s.id, s.charger_id, s.connector, s.transaction_id, s.status, s.partner_id, s.updated_at, s.data, s.version, s.lot_code, s.plate_key, s.outcome FROM chargers c
+JOIN charge_sessions s ON s.id IN (
+    SELECT x.id FROM charge_sessions x WHERE x.charger_id = c.id
+    ORDER BY x.updated_at DESC, x.id DESC LIMIT ?1)
+WHERE c.lot_code = ?2
+ORDER BY c.id, s.updated_at DESC, s.id DESC
+`
+
+type LatestChargeSessionsOfLotParams struct {
+	Lim     int64
+	LotCode string
+}
+
+// Each charger's newest lim through charge_sessions_charger, read from
+// its end: a charger's older sessions are never read.
+func (q *Queries) LatestChargeSessionsOfLot(ctx context.Context, arg LatestChargeSessionsOfLotParams) ([]ChargeSession, error) {
+	rows, err := q.query(ctx, q.latestChargeSessionsOfLotStmt, latestChargeSessionsOfLot, arg.Lim, arg.LotCode)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []ChargeSession
+	for rows.Next() {
+		var i ChargeSession
+		if err := rows.Scan(
+			&i.ID,
+			&i.ChargerID,
+			&i.Connector,
+			&i.TransactionID,
+			&i.Status,
+			&i.PartnerID,
+			&i.UpdatedAt,
+			&i.Data,
+			&i.Version,
+			&i.LotCode,
+			&i.PlateKey,
+			&i.Outcome,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const listChargeSessions = `-- name: ListChargeSessions :many
 SELECT id, charger_id, connector, transaction_id, status, partner_id, updated_at, data, version, lot_code, plate_key, outcome FROM charge_sessions
 WHERE (CAST(?1 AS TEXT) = '' OR charger_id = CAST(?1 AS TEXT))

@@ -492,6 +492,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.latestChargeSessionsStmt, err = db.PrepareContext(ctx, latestChargeSessions); err != nil {
 		return nil, fmt.Errorf("error preparing query LatestChargeSessions: %w", err)
 	}
+	if q.latestChargeSessionsOfLotStmt, err = db.PrepareContext(ctx, latestChargeSessionsOfLot); err != nil {
+		return nil, fmt.Errorf("error preparing query LatestChargeSessionsOfLot: %w", err)
+	}
 	if q.listAllPartnerLotsStmt, err = db.PrepareContext(ctx, listAllPartnerLots); err != nil {
 		return nil, fmt.Errorf("error preparing query ListAllPartnerLots: %w", err)
 	}
@@ -1640,6 +1643,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing latestChargeSessionsStmt: %w", cerr)
 		}
 	}
+	if q.latestChargeSessionsOfLotStmt != nil {
+		if cerr := q.latestChargeSessionsOfLotStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing latestChargeSessionsOfLotStmt: %w", cerr)
+		}
+	}
 	if q.listAllPartnerLotsStmt != nil {
 		if cerr := q.listAllPartnerLotsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listAllPartnerLotsStmt: %w", cerr)
@@ -2440,6 +2448,7 @@ type Queries struct {
 	lastReadingsChunkStmt                  *sql.Stmt
 	lastTicketStmt                         *sql.Stmt
 	latestChargeSessionsStmt               *sql.Stmt
+	latestChargeSessionsOfLotStmt          *sql.Stmt
 	listAllPartnerLotsStmt                 *sql.Stmt
 	listAnomaliesStmt                      *sql.Stmt
 	listAuditStmt                          *sql.Stmt
@@ -2723,6 +2732,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		lastReadingsChunkStmt:                  q.lastReadingsChunkStmt,
 		lastTicketStmt:                         q.lastTicketStmt,
 		latestChargeSessionsStmt:               q.latestChargeSessionsStmt,
+		latestChargeSessionsOfLotStmt:          q.latestChargeSessionsOfLotStmt,
 		listAllPartnerLotsStmt:                 q.listAllPartnerLotsStmt,
 		listAnomaliesStmt:                      q.listAnomaliesStmt,
 		listAuditStmt:                          q.listAuditStmt,

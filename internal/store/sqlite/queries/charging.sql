@@ -107,6 +107,16 @@ SELECT * FROM charge_sessions
 WHERE charger_id = ?
 ORDER BY updated_at DESC, id DESC LIMIT ?;
 
+-- name: LatestChargeSessionsOfLot :many
+-- Each charger's newest lim through charge_sessions_charger, read from
+-- its end: a charger's older sessions are never read.
+SELECT s.* FROM chargers c
+JOIN charge_sessions s ON s.id IN (
+    SELECT x.id FROM charge_sessions x WHERE x.charger_id = c.id
+    ORDER BY x.updated_at DESC, x.id DESC LIMIT sqlc.arg(lim))
+WHERE c.lot_code = sqlc.arg(lot_code)
+ORDER BY c.id, s.updated_at DESC, s.id DESC;
+
 -- name: ChargeSessionsOfPlate :many
 SELECT * FROM charge_sessions
 WHERE lot_code = ? AND plate_key = ? AND plate_key <> ''

@@ -53,5 +53,26 @@ func TestLatestSessions(t *testing.T) {
 		if _, err := r.cs.LatestSessions(r.Ctx, "CP1", limit); !park.IsCode(err, park.EInvalid) {
 			t.Errorf("limit %d: %v, want invalid", limit, err)
 		}
+		if _, err := r.cs.LatestSessionsOfLot(r.Ctx, r.Lot, limit); !park.IsCode(err, park.EInvalid) {
+			t.Errorf("the lot's, limit %d: %v, want invalid", limit, err)
+		}
+	}
+
+	// The lot's read gives each charger's the same, in the same order; CP2,
+	// which never charged, has none.
+	if _, err := r.cs.RegisterCharger(r.Ctx, charging.ChargerInput{ID: "CP2", LotCode: r.Lot, Family: park.FamilyCar, Connectors: 1,
+		StandardID: c.StandardID, Password: "0123456789abcdef"}); err != nil {
+		t.Fatal(err)
+	}
+	of, err := r.cs.LatestSessionsOfLot(r.Ctx, r.Lot, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, s := range of["CP1"] {
+		got = append(got, s.ID)
+	}
+	if want := []string{c.ID, b.ID}; !slices.Equal(got, want) || len(of["CP2"]) != 0 {
+		t.Errorf("the lot's latest 2: CP1 %v, want %v; CP2 %d, want none", got, want, len(of["CP2"]))
 	}
 }

@@ -264,6 +264,25 @@ func (s *Service) LatestSessions(ctx context.Context, chargerID string, limit in
 	return ss, err
 }
 
+// LatestSessionsOfLot returns, in one read, the newest limit (1 to
+// MaxListLimit) sessions of each charger of a lot, by charger id, each
+// ordered as LatestSessions orders them; a charger without sessions is
+// absent.
+func (s *Service) LatestSessionsOfLot(ctx context.Context, lot string, limit int) (map[string][]*park.ChargeSession, error) {
+	if limit < 1 || limit > MaxListLimit {
+		return nil, park.Invalid("limit", "must be between 1 and %d, not %d", MaxListLimit, limit)
+	}
+	var ss []*park.ChargeSession
+	if err := s.base.View(ctx, func(tx park.Tx) (err error) { ss, err = tx.LatestChargeSessionsOfLot(ctx, lot, limit); return }); err != nil {
+		return nil, err
+	}
+	of := make(map[string][]*park.ChargeSession)
+	for _, x := range ss {
+		of[x.ChargerID] = append(of[x.ChargerID], x)
+	}
+	return of, nil
+}
+
 // StopSession asks the charger to stop a session (ENotFound; EConflict
 // when it has ended). partnerID, when set, must be the session's. A
 // pending session is failed at once; a charging one ends when the charger

@@ -264,10 +264,15 @@ func TestBrowser(t *testing.T) {
 		Connectors: 2, Type: "ebike-10", StandardID: std.ID, Password: "0123456789abcdef"}); err != nil {
 		t.Fatal(err)
 	}
+	// A session, so the chargers page has a row under CP1.
+	if _, err := s.Sys.Charging.StartSession(s.Ctx, charging.StartInput{ChargerID: "CP1", Connector: 1, Prepaid: 400, Source: "test"}); err != nil {
+		t.Fatal(err)
+	}
 	do("a phone", chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile))
 	for _, path := range []string{"/console/", "/console/lots/" + s.Lot + "/lanes", "/console/stays/" + dec.StayID,
-		"/console/lots/" + s.Lot + "/chargers/CP1", "/console/no-such-page", "/console/lots/" + s.Lot + "/standards",
-		fmt.Sprintf("/console/lots/%s/standards/%d", s.Lot, std.ID), "/console/lots/" + s.Lot + "/tariff"} {
+		"/console/lots/" + s.Lot + "/chargers", "/console/lots/" + s.Lot + "/chargers/CP1", "/console/no-such-page",
+		"/console/lots/" + s.Lot + "/standards", fmt.Sprintf("/console/lots/%s/standards/%d", s.Lot, std.ID),
+		"/console/lots/" + s.Lot + "/tariff"} {
 		do("phone "+path, chromedp.Navigate(srv.URL+path), chromedp.WaitVisible(chromedp.CSS("form.whoami button")))
 		wide, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth + 1`))
 		if err != nil {

@@ -3,7 +3,6 @@ package web
 import (
 	"net/http"
 	"slices"
-	"sort"
 	"time"
 
 	"parkd/internal/charging"
@@ -12,7 +11,7 @@ import (
 )
 
 // The chargers page of a lot: its chargers, what each last said, and
-// their latest charging sessions (the charging subsystem's).
+// each one's latest charging sessions under it (the charging subsystem's).
 func chargersSection() section {
 	return section{key: "chargers", lotPath: "chargers", routes: []route{
 		{"GET " + Prefix + "lots/{lot}/chargers", (*Console).chargersPage},
@@ -24,7 +23,10 @@ type chargersData struct {
 	Lot      *park.Lot
 	Loc      *time.Location
 	Chargers []*park.Charger
-	Sessions []*park.ChargeSession
+	// Sessions are each charger's latest, by charger id, newest first.
+	Sessions map[string][]*park.ChargeSession
+	// Shown is how many of each charger's the page shows at most.
+	Shown int
 }
 
 // chargerSessions is how many of each charger's latest sessions the page
@@ -41,15 +43,10 @@ func (w *Console) chargersPage(rw http.ResponseWriter, r *http.Request, p *opera
 	if err != nil {
 		return err
 	}
-	d := chargersData{Lot: l, Loc: l.Location(), Chargers: cs}
-	for _, c := range cs {
-		ss, err := w.sys.Charging.LatestSessions(ctx, c.ID, chargerSessions)
-		if err != nil {
-			return err
-		}
-		d.Sessions = append(d.Sessions, ss...)
+	d := chargersData{Lot: l, Loc: l.Location(), Chargers: cs, Shown: chargerSessions}
+	if d.Sessions, err = w.sys.Charging.LatestSessionsOfLot(ctx, l.Code, chargerSessions); err != nil {
+		return err
 	}
-	sort.SliceStable(d.Sessions, func(i, j int) bool { return d.Sessions[i].UpdatedAt.After(d.Sessions[j].UpdatedAt) })
 	w.render(rw, r, http.StatusOK, "chargers", p, "overview", d)
 	return nil
 }

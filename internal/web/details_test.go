@@ -284,3 +284,70 @@ func TestChargerSessionsNewestFirst(t *testing.T) {
 		t.Errorf("CP3's page shows its sessions %v, want all 8 newest first %v (8 days ago's last)", got, want)
 	}
 }
+
+// The chargers page shows each charger's sessions under it, in the
+// chargers' order, each its own newest first: not one list by time in
+// which an operator must read the charger off every row. A charger that
+// never charged says so; another lot's charger's sessions are not shown.
+func TestChargerSessionsGrouped(t *testing.T) {
+	s := chargerSite(t)
+	ch := s.Sys.Charging
+	c, err := ch.Charger(s.Ctx, "CP1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{"CP2", "CP3"} {
+		if _, err := ch.RegisterCharger(s.Ctx, charging.ChargerInput{ID: id, LotCode: s.Lot, Family: park.FamilyTwoWheeler,
+			Connectors: 2, Type: "ebike-10", StandardID: c.StandardID, Password: "0123456789abcdef"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// By time, CP3's and CP1's alternate: CP3 4 hours ago, CP1 3 hours
+	// ago, CP3 2 hours ago; CP9, of the other lot, the newest.
+	now := s.Clock.Now()
+	start := func(charger string, connector int, ago time.Duration) string {
+		t.Helper()
+		s.Clock.Set(now.Add(-ago))
+		sess, err := ch.StartSession(s.Ctx, charging.StartInput{ChargerID: charger, Connector: connector, Prepaid: 400, Source: "test"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return sess.ID
+	}
+	old3 := start("CP3", 1, 4*time.Hour)
+	one := start("CP1", 1, 3*time.Hour)
+	new3 := start("CP3", 2, 2*time.Hour)
+	other := start("CP9", 1, time.Hour)
+	s.Clock.Set(now)
+
+	b := s.browser(t)
+	b.mustLogin("op")
+	_, body, _ := b.get("/console/lots/" + s.Lot + "/chargers")
+	table := regexp.MustCompile(`(?s)<table id="charge-sessions">.*?</table>`).FindString(body)
+	var chargers []string
+	listed := map[string][]string{}
+	for _, g := range regexp.MustCompile(`(?s)<tbody data-charger="([^"]+)">(.*?)</tbody>`).FindAllStringSubmatch(table, -1) {
+		chargers = append(chargers, g[1])
+		listed[g[1]] = []string{}
+		for _, m := range regexp.MustCompile(`<td class="code">(\d+)</td>`).FindAllStringSubmatch(g[2], -1) {
+			listed[g[1]] = append(listed[g[1]], m[1])
+		}
+		if g[1] == "CP2" && !strings.Contains(g[2], "No charging sessions yet.") {
+			t.Errorf("CP2's group does not say it has no sessions:\n%s", g[2])
+		}
+		if !strings.Contains(g[2], `<a href="/console/lots/`+s.Lot+`/chargers/`+g[1]+`">`+g[1]+`</a>`) {
+			t.Errorf("%s's group does not name and link it:\n%s", g[1], g[2])
+		}
+	}
+	if want := []string{"CP1", "CP2", "CP3"}; !slices.Equal(chargers, want) {
+		t.Fatalf("the sessions are grouped under %v, want %v:\n%s", chargers, want, table)
+	}
+	for id, want := range map[string][]string{"CP1": {one}, "CP2": {}, "CP3": {new3, old3}} {
+		if !slices.Equal(listed[id], want) {
+			t.Errorf("under %s: %v, want %v", id, listed[id], want)
+		}
+	}
+	if strings.Contains(body, `<td class="code">`+other+`</td>`) {
+		t.Errorf("the other lot's session %s is on the page", other)
+	}
+}

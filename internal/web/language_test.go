@@ -321,6 +321,14 @@ func TestChargersInOperatorsLanguage(t *testing.T) {
 	if !strings.Contains(row, "离线</span> · 可用</td>") {
 		t.Errorf("the charger's state: %s", row)
 	}
+	// Under CP1, which never charged, that it has no sessions yet.
+	if !strings.Contains(body, "<h2>各充电桩最近 5 条充电订单（最新在前）</h2>") {
+		t.Errorf("the sessions' heading is not in Chinese:\n%s", body)
+	}
+	group := regexp.MustCompile(`(?s)<tbody data-charger="CP1">.*?</tbody>`).FindString(body)
+	if !strings.Contains(group, "充电桩 <a ") || !strings.Contains(group, "<td colspan=\"7\">暂无充电订单。</td>") {
+		t.Errorf("CP1's sessions in Chinese: %s", group)
+	}
 }
 
 // The audit log writes a lot's change in the lot's time: a whitelist

@@ -125,6 +125,15 @@ func (w *Console) standardsPost(rw http.ResponseWriter, r *http.Request, p *oper
 	if err != nil {
 		return err
 	}
+	return w.saveStandard(rw, r, p, d, "standards", func(in charging.StandardInput) (*park.PriceStandard, error) {
+		return w.sys.Charging.CreateStandard(r.Context(), in)
+	})
+}
+
+// saveStandard saves the form's document with save and goes to the
+// standard's page, or shows the refusal on page beside the document.
+func (w *Console) saveStandard(rw http.ResponseWriter, r *http.Request, p *operators.Principal, d standardsData, page string,
+	save func(charging.StandardInput) (*park.PriceStandard, error)) error {
 	if err := mayChangeStandards(p); err != nil {
 		return err
 	}
@@ -132,7 +141,7 @@ func (w *Console) standardsPost(rw http.ResponseWriter, r *http.Request, p *oper
 	in, err := charging.ParseStandard([]byte(d.Doc))
 	if err == nil {
 		var st *park.PriceStandard
-		if st, err = w.sys.Charging.CreateStandard(r.Context(), in); err == nil {
+		if st, err = save(in); err == nil {
 			http.Redirect(rw, r, Prefix+"lots/"+d.Lot.Code+"/standards/"+strconv.FormatInt(st.ID, 10)+"?saved=1", http.StatusSeeOther)
 			return nil
 		}
@@ -140,7 +149,7 @@ func (w *Console) standardsPost(rw http.ResponseWriter, r *http.Request, p *oper
 	if err := d.refused(p, err); err != nil {
 		return err
 	}
-	w.render(rw, r, http.StatusUnprocessableEntity, "standards", p, "overview", d)
+	w.render(rw, r, http.StatusUnprocessableEntity, page, p, "overview", d)
 	return nil
 }
 
@@ -191,22 +200,9 @@ func (w *Console) standardPost(rw http.ResponseWriter, r *http.Request, p *opera
 	if err != nil {
 		return err
 	}
-	if err := mayChangeStandards(p); err != nil {
-		return err
-	}
-	d.Doc = r.PostFormValue("standard")
-	in, err := charging.ParseStandard([]byte(d.Doc))
-	if err == nil {
-		if _, err = w.sys.Charging.ReplaceStandard(r.Context(), d.Standard.ID, in); err == nil {
-			http.Redirect(rw, r, Prefix+"lots/"+d.Lot.Code+"/standards/"+strconv.FormatInt(d.Standard.ID, 10)+"?saved=1", http.StatusSeeOther)
-			return nil
-		}
-	}
-	if err := d.refused(p, err); err != nil {
-		return err
-	}
-	w.render(rw, r, http.StatusUnprocessableEntity, "standard", p, "overview", d)
-	return nil
+	return w.saveStandard(rw, r, p, d, "standard", func(in charging.StandardInput) (*park.PriceStandard, error) {
+		return w.sys.Charging.ReplaceStandard(r.Context(), d.Standard.ID, in)
+	})
 }
 
 // refused puts a refused document's error beside the field, as the

@@ -45,7 +45,7 @@ func TestParseStandard(t *testing.T) {
 	}
 }
 
-// TestStandardChangesAudited: who created or replaced a standard is in
+// TestStandardChangesAudited: who created, replaced or deleted a standard is in
 // the audit log, with the standard before and after, in the change's
 // transaction; a refused change writes nothing.
 func TestStandardChangesAudited(t *testing.T) {
@@ -63,11 +63,20 @@ func TestStandardChangesAudited(t *testing.T) {
 	if _, err := r.cs.ReplaceStandard(ctx, st.ID, charging.StandardInput{Name: "day 2", Family: park.FamilyCar, Rules: energyRules}); err != nil {
 		t.Fatal(err)
 	}
-	es, err := r.AuditLog(park.AuditFilter{Actor: "ana"})
-	if err != nil || len(es) != 2 {
-		t.Fatalf("%d entries, want a create and an update: %v", len(es), err)
+	if err := r.cs.DeleteStandard(ctx, st.ID+1000); !park.IsCode(err, park.ENotFound) {
+		t.Fatalf("deleting a standard that is not there: %v", err)
 	}
-	upd, create := es[0], es[1]
+	if err := r.cs.DeleteStandard(ctx, st.ID); err != nil {
+		t.Fatal(err)
+	}
+	es, err := r.AuditLog(park.AuditFilter{Actor: "ana"})
+	if err != nil || len(es) != 3 {
+		t.Fatalf("%d entries, want a create, an update and a deletion: %v", len(es), err)
+	}
+	del, upd, create := es[0], es[1], es[2]
+	if del.Action != "price_standard.delete" || del.Target != fmt.Sprint(st.ID) || !strings.Contains(del.Before, `"name":"day 2"`) || del.After != "" {
+		t.Fatalf("deletion audited as %+v", del)
+	}
 	id := fmt.Sprint(st.ID)
 	if create.Action != "price_standard.create" || create.Target != id || create.Lot != "" || !strings.Contains(create.After, `"name":"day"`) ||
 		upd.Action != "price_standard.update" || upd.Target != id || !strings.Contains(upd.Before, `"name":"day"`) ||

@@ -125,6 +125,10 @@ func (s *Service) ReplaceStandard(ctx context.Context, id int64, in StandardInpu
 // session uses (ENotFound, EConflict).
 func (s *Service) DeleteStandard(ctx context.Context, id int64) error {
 	return s.base.Update(ctx, func(tx park.Tx) error {
+		p, err := tx.GetPriceStandard(ctx, id)
+		if err != nil {
+			return err
+		}
 		cs, err := tx.ListChargers(ctx, "")
 		if err != nil {
 			return err
@@ -155,7 +159,11 @@ func (s *Service) DeleteStandard(ctx context.Context, id int64) error {
 				f.AfterUpdated, f.AfterID = last.UpdatedAt, last.ID
 			}
 		}
-		return tx.DeletePriceStandard(ctx, id)
+		if err := tx.DeletePriceStandard(ctx, id); err != nil {
+			return err
+		}
+		return s.base.Audit(ctx, tx, &park.AuditEntry{At: s.base.Clock(), Action: "price_standard.delete",
+			Target: strconv.FormatInt(id, 10), Before: core.Snapshot(p)})
 	})
 }
 

@@ -362,6 +362,7 @@ var words = map[string][3]string{ // en, zh, pt
 	"action_hotel.delete":           {"hotel.delete", "酒店客人车辆删除", "remoção de hóspede"},
 	"action_price_standard.create":  {"price_standard.create", "新建充电收费标准", "criação de tabela de preços"},
 	"action_price_standard.update":  {"price_standard.update", "修改充电收费标准", "alteração de tabela de preços"},
+	"action_price_standard.delete":  {"price_standard.delete", "删除充电收费标准", "remoção de tabela de preços"},
 	"signin_no such operator":       {"no such operator", "无此操作员", "operador inexistente"},
 	"signin_wrong password":         {"wrong password", "密码错误", "senha incorreta"},
 	"signin_operator disabled":      {"operator disabled", "操作员已停用", "operador desativado"},

@@ -192,7 +192,8 @@ func (s *Service) ListStays(ctx context.Context, q StayQuery) ([]*park.Stay, err
 // StayPage returns one page of a lot's stays in id (entry) order, those
 // after q.AfterID ("" from the start), at most q.Limit (0:
 // core.DefaultPage), and whether more follow, as the other native lists
-// page.
+// page. Stays are kept after the car leaves, so AfterID must name a stay
+// of the lot, in or out: any other id is no page's next.
 // Errors: EInvalid (state, limit, after, plate), ENotFound (lot).
 func (s *Service) StayPage(ctx context.Context, q StayQuery) ([]*park.Stay, bool, error) {
 	if q.State != "" && q.State != park.StayIn && q.State != park.StayOut {
@@ -218,6 +219,17 @@ func (s *Service) StayPage(ctx context.Context, q StayQuery) ([]*park.Stay, bool
 	err = s.base.View(ctx, func(tx park.Tx) error {
 		if _, err := tx.GetLotSettings(ctx, q.LotCode); err != nil {
 			return err
+		}
+		if q.AfterID != "" {
+			// One that names no stay of the lot would give a page that
+			// looks right (after its place in the order) but is not.
+			st, err := tx.GetStay(ctx, q.AfterID)
+			if park.IsCode(err, park.ENotFound) || err == nil && st.LotCode != q.LotCode {
+				return park.Invalid("after", "%q is no stay of lot %s: pass the next of the previous page", q.AfterID, q.LotCode)
+			}
+			if err != nil {
+				return err
+			}
 		}
 		var err error
 		out, err = tx.ListStays(ctx, f)

@@ -292,3 +292,52 @@ func TestAuditPages(t *testing.T) {
 	}
 	e.want(e.do("GET", "/v1/audit?limit=500", ""), 200)
 }
+
+// TestListCursors: an after of stays or spaces that the list could never
+// have given is refused naming it, instead of reading as an empty last
+// page; one naming a car that has since left, or a space code no longer
+// there, continues after its place in the order. S1..S3 enter in order.
+func TestListCursors(t *testing.T) {
+	e := newEnv(t)
+	e.want(e.do("POST", "/v1/lots", lotJSON), 201)
+	for n := 1; n <= 3; n++ {
+		at := t0.Add(time.Duration(n) * time.Minute)
+		e.setNow(at)
+		e.want(e.do("POST", "/v1/lots/140123001/events", event(fmt.Sprintf("s%d", n), "entry", fmt.Sprintf("京S1000%d", n), at)), 200)
+	}
+	e.want(e.do("PUT", "/v1/lots/140123001/spaces", `{"spaces":[{"code":"B1-001","floor":"B1"},{"code":"B1-002","floor":"B1"},{"code":"B1-003","floor":"B1"}]}`), 200)
+	for _, q := range []string{
+		"stays?after=nope",
+		"stays?after=0195f3a0-0000-7000-8000-000000000000", // an id, but no stay's
+		"spaces?after=B1%2001",
+		"spaces?after=%E8%BD%A6%E4%BD%8D1", // 车位1
+	} {
+		p := e.problem(e.do("GET", "/v1/lots/140123001/"+q, ""), 400, "invalid")
+		if p["field"] != "after" {
+			t.Errorf("%s: field %v, want after: %v", q, p["field"], p["detail"])
+		}
+	}
+	// No space B1-0015: the page holds those after it.
+	page := e.want(e.do("GET", "/v1/lots/140123001/spaces?after=B1-0015", ""), 200)
+	var codes []string
+	for _, sp := range page["spaces"].([]any) {
+		codes = append(codes, sp.(map[string]any)["code"].(string))
+	}
+	if strings.Join(codes, " ") != "B1-002 B1-003" || page["next"] != nil {
+		t.Fatalf("after B1-0015: %v next %v, want B1-002 B1-003 and no next", codes, page["next"])
+	}
+	// S2 ends the first page of two, then drives out: the next page is S3.
+	first := e.want(e.do("GET", "/v1/lots/140123001/stays?state=in&limit=2", ""), 200)
+	cursor, _ := first["next"].(string)
+	at := t0.Add(5 * time.Minute)
+	e.setNow(at)
+	e.want(e.do("POST", "/v1/lots/140123001/events", event("x2", "exit", "京S10002", at)), 200)
+	got, next := e.pageOf("/v1/lots/140123001/stays?state=in", "stays")
+	if strings.Join(got, " ") != "京S10001 京S10003" {
+		t.Fatalf("inside after S2's exit: %v, want 京S10001 京S10003", got)
+	}
+	got, next = e.pageOf("/v1/lots/140123001/stays?state=in&limit=2&after="+cursor, "stays")
+	if strings.Join(got, " ") != "京S10003" || next != "" {
+		t.Fatalf("after S2, who left: %v next %q, want 京S10003 and no next", got, next)
+	}
+}

@@ -107,11 +107,17 @@ func (s *Service) ListSpaces(ctx context.Context, q SpaceQuery) ([]*park.Space, 
 // SpacePage returns one page of a lot's spaces in code order, those
 // whose code sorts after q.AfterCode ("" from the start), at most q.Limit
 // (0: core.DefaultPage), and whether more follow, as the other native
-// lists page. Errors: EInvalid (limit), ENotFound (lot).
+// lists page. AfterCode must be a space code; the space need not exist:
+// a deleted space leaves nothing to tell it from one never given, and
+// the page after its place is the right one.
+// Errors: EInvalid (limit, after), ENotFound (lot).
 func (s *Service) SpacePage(ctx context.Context, q SpaceQuery) ([]*park.Space, bool, error) {
 	limit, err := core.PageLimit(q.Limit)
 	if err != nil {
 		return nil, false, err
+	}
+	if q.AfterCode != "" && !spaceCodeRE.MatchString(q.AfterCode) {
+		return nil, false, park.Invalid("after", "%q is not a space code: pass the next of the previous page", q.AfterCode)
 	}
 	q.Limit = limit + 1
 	out, err := s.readSpaces(ctx, q)

@@ -105,7 +105,7 @@ var coreFields = map[string]string{
 	"plan": "RateId", "reason": "Reason", "passes": "MonthCars", "pass": "MonthId", "months": "Months",
 	"type": "SpecialType", "lot": "ParkCode", "locator": "Locator", "lane": "ChannelId",
 	"request_id": "RequestId", "quote_id": "OrderNo", "order_no": "OrderNo", "amount": "PayFee",
-	"method": "PayType", "reference": "TradeNo", "limit": "Limit",
+	"method": "PayType", "reference": "TradeNo", "limit": "Limit", "after": "Cursor",
 }
 
 // codeAbout is the parameter an error without a field concerns, when the
@@ -150,6 +150,7 @@ var validHints = map[string]string{
 	"MerchantName": "至多64个字符",
 	"Status":       "应为0未使用、1已使用、4已过期或5已撤销",
 	"PageSize":     "应为1-1000的整数",
+	"Cursor":       "应为上一页返回的 nextCursor，首页不传",
 	"PageNum":      "应为1-1000000的整数",
 	"Page":         "应为1-1000000的整数",
 	"Limit":        "应为1-100的整数",

@@ -469,3 +469,98 @@ func testLatestChargeSessionsOfLot(t *testing.T, s park.Store) {
 		}
 	}
 }
+
+// Every list of sessions gives each session its own readings, oldest
+// first, whatever the others hold: none, one, three (one of them added
+// later but taken earlier) or 62 in two chunks.
+func testListedSessionReadings(t *testing.T, s park.Store) {
+	ctx := context.Background()
+	seedLot(t, s, "L1")
+	for _, id := range []string{"CA", "CB"} {
+		must(t, update(t, s, func(tx park.Tx) error {
+			return tx.CreateCharger(ctx, &park.Charger{ID: id, LotCode: "L1", Connectors: 1, CreatedAt: base, UpdatedAt: base})
+		}))
+	}
+	// Session n's readings are worth n*1000 + i Wh, so one session's
+	// cannot pass for another's.
+	reading := func(n, i int) park.MeterReading {
+		return park.MeterReading{At: base.Add(time.Duration(i) * time.Minute), EnergyWh: int64(n*1000 + i), PowerW: int64(n)}
+	}
+	sessions := []struct {
+		id, charger string
+		n           int
+		first       []int // the minutes of the readings inserted with it
+		later       [][]int
+		want        []int // the minutes listed, in order
+	}{
+		{"S0", "CA", 1, nil, nil, nil},
+		{"S1", "CB", 2, []int{5}, nil, []int{5}},
+		{"S3", "CA", 3, []int{2, 7}, [][]int{{1}}, []int{1, 2, 7}},
+		{"S62", "CB", 4, nil, [][]int{seq(10, 70), {9}}, seq(9, 70)},
+	}
+	for i, x := range sessions {
+		var rs []park.MeterReading
+		for _, m := range x.first {
+			rs = append(rs, reading(x.n, m))
+		}
+		at := base.Add(time.Duration(i) * time.Second)
+		must(t, update(t, s, func(tx park.Tx) error {
+			return tx.InsertChargeSession(ctx, &park.ChargeSession{ID: x.id, ChargerID: x.charger, Connector: 1, LotCode: "L1",
+				PlateKey: "粤B12345", Status: park.SessionEnded, CreatedAt: at, UpdatedAt: at, Readings: rs})
+		}))
+		for _, ms := range x.later {
+			var rs []park.MeterReading
+			for _, m := range ms {
+				rs = append(rs, reading(x.n, m))
+			}
+			must(t, update(t, s, func(tx park.Tx) error { return tx.AddChargeReadings(ctx, x.id, rs) }))
+		}
+	}
+	lists := map[string]func(tx park.Tx) ([]*park.ChargeSession, error){
+		"ListChargeSessions": func(tx park.Tx) ([]*park.ChargeSession, error) {
+			return tx.ListChargeSessions(ctx, park.ChargeSessionFilter{Limit: 10})
+		},
+		"LatestChargeSessionsOfLot": func(tx park.Tx) ([]*park.ChargeSession, error) { return tx.LatestChargeSessionsOfLot(ctx, "L1", 10) },
+		"ChargeSessionsOfPlate": func(tx park.Tx) ([]*park.ChargeSession, error) {
+			return tx.ChargeSessionsOfPlate(ctx, "L1", "粤B12345", 10)
+		},
+		"LatestChargeSessions CA+CB": func(tx park.Tx) ([]*park.ChargeSession, error) {
+			a, err := tx.LatestChargeSessions(ctx, "CA", 10)
+			if err != nil {
+				return nil, err
+			}
+			b, err := tx.LatestChargeSessions(ctx, "CB", 10)
+			return append(a, b...), err
+		},
+	}
+	for name, list := range lists {
+		var got []*park.ChargeSession
+		must(t, s.View(ctx, func(tx park.Tx) (err error) { got, err = list(tx); return }))
+		if len(got) != len(sessions) {
+			t.Errorf("%s: %d sessions, want %d", name, len(got), len(sessions))
+		}
+		for _, x := range sessions {
+			i := slices.IndexFunc(got, func(g *park.ChargeSession) bool { return g.ID == x.id })
+			if i < 0 {
+				t.Errorf("%s: no %s", name, x.id)
+				continue
+			}
+			var want []park.MeterReading
+			for _, m := range x.want {
+				want = append(want, reading(x.n, m))
+			}
+			if !reflect.DeepEqual(got[i].Readings, want) {
+				t.Errorf("%s: %s's readings\n%+v\nwant\n%+v", name, x.id, got[i].Readings, want)
+			}
+		}
+	}
+}
+
+// seq is from, from+1, ... to.
+func seq(from, to int) []int {
+	var out []int
+	for i := from; i <= to; i++ {
+		out = append(out, i)
+	}
+	return out
+}

@@ -61,6 +61,7 @@ func Run(t *testing.T, open Opener) {
 		"ChargeSessions":            testChargeSessions,
 		"LatestChargeSessions":      testLatestChargeSessions,
 		"LatestChargeSessionsOfLot": testLatestChargeSessionsOfLot,
+		"ListedSessionReadings":     testListedSessionReadings,
 		"IDTags":                    testIDTags,
 		"ChargerCommands":           testChargerCommands,
 		"RentalCatalogue":           testRentalCatalogue,

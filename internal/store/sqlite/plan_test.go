@@ -119,3 +119,21 @@ func TestLatestOfLotPlan(t *testing.T) {
 		t.Errorf("plan\n%s\nwalks a whole table or index, or sorts all the rows", got)
 	}
 }
+
+// TestListedReadingsPlan: a page of sessions' readings, read in one
+// statement, are found by each session's key, not by walking every
+// session's readings (years of them), and come in key order unsorted.
+func TestListedReadingsPlan(t *testing.T) {
+	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "parkd.db"), sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	got := planOf(t, st, queryText(t, "charging.sql", "ChargeReadingsOfSessions"))
+	if w := "SEARCH charge_readings USING PRIMARY KEY (session_id=?)"; !strings.Contains(got, w) {
+		t.Errorf("plan\n%s\nwant %q", got, w)
+	}
+	if strings.Contains(got, "SCAN charge_readings") || strings.Contains(got, "USE TEMP B-TREE FOR ORDER BY") {
+		t.Errorf("plan\n%s\nwalks every session's readings, or sorts them", got)
+	}
+}

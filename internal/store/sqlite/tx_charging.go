@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -182,30 +183,55 @@ func (t *txn) session(r db.ChargeSession, err error) (*park.ChargeSession, error
 	if err != nil {
 		return nil, err
 	}
+	chunks, err := t.q.ChargeReadings(stmtCtx, r.ID)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	return t.sessionWith(r, chunks)
+}
+
+// sessions decodes sessions' rows and reads their readings in one
+// statement for them all, not one a session.
+func (t *txn) sessions(rows []db.ChargeSession) ([]*park.ChargeSession, error) {
+	out := make([]*park.ChargeSession, len(rows))
+	if len(rows) == 0 {
+		return out, nil
+	}
+	ids := make([]string, len(rows))
+	for i, r := range rows {
+		ids[i] = r.ID
+	}
+	idsJSON, err := json.Marshal(ids)
+	if err != nil {
+		return nil, err
+	}
+	rs, err := t.q.ChargeReadingsOfSessions(stmtCtx, string(idsJSON))
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	chunks := make(map[string][]string, len(rows))
+	for _, x := range rs {
+		chunks[x.SessionID] = append(chunks[x.SessionID], x.Readings)
+	}
+	for i, r := range rows {
+		if out[i], err = t.sessionWith(r, chunks[r.ID]); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// sessionWith decodes a session's row with its readings' chunks.
+func (t *txn) sessionWith(r db.ChargeSession, chunks []string) (*park.ChargeSession, error) {
 	s, err := jsonrow.ReadSession(r.Data, r.Version)
 	if err != nil {
 		return nil, err
 	}
 	t.memo.sessionRows().keep(r.ID, r.Version, sessionKeys{transactionID: r.TransactionID, status: r.Status})
-	chunks, err := t.q.ChargeReadings(stmtCtx, r.ID)
-	if err != nil {
-		return nil, mapErr(err)
-	}
 	if s.Readings, err = jsonrow.ReadReadings(chunks); err != nil {
 		return nil, fmt.Errorf("charge session %q: %w", r.ID, err)
 	}
 	return s, nil
-}
-
-func (t *txn) sessions(rows []db.ChargeSession) ([]*park.ChargeSession, error) {
-	out := make([]*park.ChargeSession, len(rows))
-	for i, r := range rows {
-		var err error
-		if out[i], err = t.session(r, nil); err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
 }
 
 func (t *txn) GetChargeSession(ctx context.Context, id string) (*park.ChargeSession, error) {

@@ -59,6 +59,42 @@ func (q *Queries) ChargeReadings(ctx context.Context, sessionID string) ([]strin
 	return items, nil
 }
 
+const chargeReadingsOfSessions = `-- name: ChargeReadingsOfSessions :many
+SELECT session_id, readings FROM charge_readings
+WHERE session_id IN (SELECT value FROM json_each(CAST(?1 AS TEXT)))
+ORDER BY session_id, chunk
+`
+
+type ChargeReadingsOfSessionsRow struct {
+	SessionID string
+	Readings  string
+}
+
+// The readings of a page of sessions, in one statement; ids is a JSON
+// array (a list bound as one parameter).
+func (q *Queries) ChargeReadingsOfSessions(ctx context.Context, ids string) ([]ChargeReadingsOfSessionsRow, error) {
+	rows, err := q.query(ctx, q.chargeReadingsOfSessionsStmt, chargeReadingsOfSessions, ids)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []ChargeReadingsOfSessionsRow
+	for rows.Next() {
+		var i ChargeReadingsOfSessionsRow
+		if err := rows.Scan(&i.SessionID, &i.Readings); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const chargeSessionsOfPlate = `-- name: ChargeSessionsOfPlate :many
 SELECT id, charger_id, connector, transaction_id, status, partner_id, updated_at, data, version, lot_code, plate_key, outcome FROM charge_sessions
 WHERE lot_code = ? AND plate_key = ? AND plate_key <> ''

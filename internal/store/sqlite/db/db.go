@@ -42,6 +42,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.chargeReadingsStmt, err = db.PrepareContext(ctx, chargeReadings); err != nil {
 		return nil, fmt.Errorf("error preparing query ChargeReadings: %w", err)
 	}
+	if q.chargeReadingsOfSessionsStmt, err = db.PrepareContext(ctx, chargeReadingsOfSessions); err != nil {
+		return nil, fmt.Errorf("error preparing query ChargeReadingsOfSessions: %w", err)
+	}
 	if q.chargeSessionsOfPlateStmt, err = db.PrepareContext(ctx, chargeSessionsOfPlate); err != nil {
 		return nil, fmt.Errorf("error preparing query ChargeSessionsOfPlate: %w", err)
 	}
@@ -891,6 +894,11 @@ func (q *Queries) Close() error {
 	if q.chargeReadingsStmt != nil {
 		if cerr := q.chargeReadingsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing chargeReadingsStmt: %w", cerr)
+		}
+	}
+	if q.chargeReadingsOfSessionsStmt != nil {
+		if cerr := q.chargeReadingsOfSessionsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing chargeReadingsOfSessionsStmt: %w", cerr)
 		}
 	}
 	if q.chargeSessionsOfPlateStmt != nil {
@@ -2298,6 +2306,7 @@ type Queries struct {
 	bookedReservationsStmt                 *sql.Stmt
 	channelsSellingStmt                    *sql.Stmt
 	chargeReadingsStmt                     *sql.Stmt
+	chargeReadingsOfSessionsStmt           *sql.Stmt
 	chargeSessionsOfPlateStmt              *sql.Stmt
 	claimDueDeliveriesStmt                 *sql.Stmt
 	clearChannelStoresStmt                 *sql.Stmt
@@ -2582,6 +2591,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		bookedReservationsStmt:                 q.bookedReservationsStmt,
 		channelsSellingStmt:                    q.channelsSellingStmt,
 		chargeReadingsStmt:                     q.chargeReadingsStmt,
+		chargeReadingsOfSessionsStmt:           q.chargeReadingsOfSessionsStmt,
 		chargeSessionsOfPlateStmt:              q.chargeSessionsOfPlateStmt,
 		claimDueDeliveriesStmt:                 q.claimDueDeliveriesStmt,
 		clearChannelStoresStmt:                 q.clearChannelStoresStmt,

@@ -134,3 +134,10 @@ INSERT INTO charge_readings (session_id, chunk, n, readings) VALUES (?, ?, ?, ?)
 
 -- name: ChargeReadings :many
 SELECT readings FROM charge_readings WHERE session_id = ? ORDER BY chunk;
+
+-- The readings of a page of sessions, in one statement; ids is a JSON
+-- array (a list bound as one parameter).
+-- name: ChargeReadingsOfSessions :many
+SELECT session_id, readings FROM charge_readings
+WHERE session_id IN (SELECT value FROM json_each(CAST(sqlc.arg(ids) AS TEXT)))
+ORDER BY session_id, chunk;

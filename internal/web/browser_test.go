@@ -15,6 +15,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"parkd/internal/billing"
 	"parkd/internal/charging"
 	"parkd/internal/httpapi"
 	"parkd/internal/metrics"
@@ -268,11 +269,16 @@ func TestBrowser(t *testing.T) {
 	if _, err := s.Sys.Charging.StartSession(s.Ctx, charging.StartInput{ChargerID: "CP1", Connector: 1, Prepaid: 400, Source: "test"}); err != nil {
 		t.Fatal(err)
 	}
+	// A coupon, so the coupons page has a row of every column.
+	if _, err := s.Sys.Billing.IssueCoupon(s.Ctx, billing.CouponInput{LotCode: s.Lot, ID: "MALL-2026-000123", Plate: "沪A12345",
+		Kind: park.CouponAmount, Value: 500, Merchant: "Mall CRM shop 12"}); err != nil {
+		t.Fatal(err)
+	}
 	do("a phone", chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile))
 	for _, path := range []string{"/console/", "/console/lots/" + s.Lot + "/lanes", "/console/stays/" + dec.StayID,
 		"/console/lots/" + s.Lot + "/chargers", "/console/lots/" + s.Lot + "/chargers/CP1", "/console/no-such-page",
 		"/console/lots/" + s.Lot + "/standards", fmt.Sprintf("/console/lots/%s/standards/%d", s.Lot, std.ID),
-		"/console/lots/" + s.Lot + "/tariff"} {
+		"/console/lots/" + s.Lot + "/coupons", "/console/lots/" + s.Lot + "/tariff"} {
 		do("phone "+path, chromedp.Navigate(srv.URL+path), chromedp.WaitVisible(chromedp.CSS("form.whoami button")))
 		wide, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth + 1`))
 		if err != nil {
@@ -283,6 +289,9 @@ func TestBrowser(t *testing.T) {
 		}
 		if strings.HasSuffix(path, "/standards") {
 			shot("phone-standards")
+		}
+		if strings.HasSuffix(path, "/coupons") {
+			shot("phone-coupons")
 		}
 		if path == "/console/no-such-page" {
 			if msg := text("the missing page's message", chromedp.CSS("#error-message")); msg != path+" not found" {

@@ -38,6 +38,7 @@ func sections() []section {
 		staysSection(),
 		tariffSection(),
 		accessSection(),
+		couponsSection(),
 		devicesSection(),
 		chargersSection(),
 		standardsSection(),

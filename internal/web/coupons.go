@@ -1,0 +1,103 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"time"
+
+	"parkd/internal/billing"
+	"parkd/internal/operators"
+	"parkd/internal/park"
+)
+
+// The coupons page of a lot: every coupon partners issued in it, newest
+// first, a page at a time, filtered as the billing core filters them.
+// Read-only: coupons are issued and withdrawn by partners.
+func couponsSection() section {
+	return section{key: "coupons", lotPath: "coupons", routes: []route{
+		{"GET " + Prefix + "lots/{lot}/coupons", (*Console).couponsPage},
+	}}
+}
+
+// couponPageSize is how many coupons the coupons page shows at a time.
+const couponPageSize = 100
+
+// couponStates are the states the page filters by, as the core names them.
+var couponStates = []string{park.CouponIssued, park.CouponExpired, park.CouponUsed, park.CouponDeleted}
+
+type couponsData struct {
+	Lot          *park.Lot
+	Loc          *time.Location
+	Coupons      []couponRow // newest first
+	States       []string
+	State, Plate string
+	Total        int // coupons the filter selects
+	// From and To number the rows shown (1 is the newest) of Total.
+	From, To              int
+	First, Previous, Next string // "" : none
+}
+
+func (w *Console) couponsPage(rw http.ResponseWriter, r *http.Request, p *operators.Principal) error {
+	l, err := w.lotFor(r, p)
+	if err != nil {
+		return err
+	}
+	ctx, q := r.Context(), r.URL.Query()
+	d := couponsData{Lot: l, Loc: l.Location(), States: couponStates, State: q.Get("state"), Plate: q.Get("plate")}
+	skip := 0 // newest coupons before this page
+	if s := q.Get("skip"); s != "" {
+		if skip, err = strconv.Atoi(s); err != nil || skip < 0 {
+			return park.Invalid("skip", "must be a whole number, 0 or more")
+		}
+	}
+	// The core keeps coupons oldest first: the page of the newest is
+	// counted back from the total, read at once before the page.
+	cq := billing.CouponQuery{LotCode: l.Code, State: d.State, Plate: d.Plate, Limit: 1}
+	if _, d.Total, err = w.sys.Billing.ListCoupons(ctx, cq); err != nil {
+		return err
+	}
+	end := d.Total - skip // rows [start, end) oldest first
+	if end > 0 {
+		start := max(0, end-couponPageSize)
+		cq.Offset, cq.Limit = start, end-start
+		cs, total, err := w.sys.Billing.ListCoupons(ctx, cq)
+		if err != nil {
+			return err
+		}
+		d.Total = total
+		now := w.now()
+		for _, c := range slices.Backward(cs) {
+			d.Coupons = append(d.Coupons, couponRow{Coupon: c, State: c.StateAt(now)})
+		}
+	}
+	if n := len(d.Coupons); n > 0 {
+		d.From, d.To = skip+1, skip+n
+	}
+	link := func(skip int) string {
+		v := url.Values{}
+		for _, k := range []string{"state", "plate"} {
+			if x := q.Get(k); x != "" {
+				v.Set(k, x)
+			}
+		}
+		if skip > 0 {
+			v.Set("skip", strconv.Itoa(skip))
+		}
+		u := Prefix + "lots/" + l.Code + "/coupons"
+		if len(v) > 0 {
+			u += "?" + v.Encode()
+		}
+		return u
+	}
+	if skip > 0 {
+		d.First = link(0)
+		d.Previous = link(max(0, skip-couponPageSize))
+	}
+	if skip+couponPageSize < d.Total {
+		d.Next = link(skip + couponPageSize)
+	}
+	w.render(rw, r, http.StatusOK, "coupons", p, "overview", d)
+	return nil
+}

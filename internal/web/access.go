@@ -4,7 +4,6 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
-	"slices"
 	"strings"
 	"time"
 
@@ -120,20 +119,9 @@ func (w *Console) accessPage(rw http.ResponseWriter, r *http.Request, p *operato
 		}
 		*list.first = first(list.key)
 	}
-	// The newest coupons, newest first: the list is kept oldest first, so
-	// its last page, read backwards.
-	const shown = 100
-	_, total, err := w.sys.Billing.ListCoupons(ctx, billing.CouponQuery{LotCode: l.Code, Limit: 1})
-	if err != nil {
+	// The newest coupons, as the coupons page's first page.
+	if d.Coupons, d.Total, err = w.newestCoupons(ctx, billing.CouponQuery{LotCode: l.Code}, 0, couponPageSize); err != nil {
 		return err
-	}
-	coupons, total, err := w.sys.Billing.ListCoupons(ctx, billing.CouponQuery{LotCode: l.Code, Limit: shown, Offset: max(0, total-shown)})
-	if err != nil {
-		return err
-	}
-	d.Total = total
-	for _, c := range slices.Backward(coupons) {
-		d.Coupons = append(d.Coupons, couponRow{Coupon: c, State: c.StateAt(now)})
 	}
 	w.render(rw, r, http.StatusOK, "access", p, "overview", d)
 	return nil

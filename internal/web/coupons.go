@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"slices"
@@ -52,25 +53,9 @@ func (w *Console) couponsPage(rw http.ResponseWriter, r *http.Request, p *operat
 			return park.Invalid("skip", "must be a whole number, 0 or more")
 		}
 	}
-	// The core keeps coupons oldest first: the page of the newest is
-	// counted back from the total, read at once before the page.
-	cq := billing.CouponQuery{LotCode: l.Code, State: d.State, Plate: d.Plate, Limit: 1}
-	if _, d.Total, err = w.sys.Billing.ListCoupons(ctx, cq); err != nil {
+	cq := billing.CouponQuery{LotCode: l.Code, State: d.State, Plate: d.Plate}
+	if d.Coupons, d.Total, err = w.newestCoupons(ctx, cq, skip, couponPageSize); err != nil {
 		return err
-	}
-	end := d.Total - skip // rows [start, end) oldest first
-	if end > 0 {
-		start := max(0, end-couponPageSize)
-		cq.Offset, cq.Limit = start, end-start
-		cs, total, err := w.sys.Billing.ListCoupons(ctx, cq)
-		if err != nil {
-			return err
-		}
-		d.Total = total
-		now := w.now()
-		for _, c := range slices.Backward(cs) {
-			d.Coupons = append(d.Coupons, couponRow{Coupon: c, State: c.StateAt(now)})
-		}
 	}
 	if n := len(d.Coupons); n > 0 {
 		d.From, d.To = skip+1, skip+n
@@ -100,4 +85,32 @@ func (w *Console) couponsPage(rw http.ResponseWriter, r *http.Request, p *operat
 	}
 	w.render(rw, r, http.StatusOK, "coupons", p, "overview", d)
 	return nil
+}
+
+// newestCoupons returns up to n of the coupons cq selects, newest first,
+// after the skip newest, and how many it selects in all. The core keeps
+// coupons oldest first: the page is counted back from the total, read at
+// once before the page.
+func (w *Console) newestCoupons(ctx context.Context, cq billing.CouponQuery, skip, n int) ([]couponRow, int, error) {
+	cq.Offset, cq.Limit = 0, 1
+	_, total, err := w.sys.Billing.ListCoupons(ctx, cq)
+	if err != nil {
+		return nil, 0, err
+	}
+	end := total - skip // rows [start, end) oldest first
+	if end <= 0 {
+		return nil, total, nil
+	}
+	start := max(0, end-n)
+	cq.Offset, cq.Limit = start, end-start
+	cs, total, err := w.sys.Billing.ListCoupons(ctx, cq)
+	if err != nil {
+		return nil, 0, err
+	}
+	now := w.now()
+	rows := make([]couponRow, 0, len(cs))
+	for _, c := range slices.Backward(cs) {
+		rows = append(rows, couponRow{Coupon: c, State: c.StateAt(now)})
+	}
+	return rows, total, nil
 }

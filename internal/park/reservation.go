@@ -123,6 +123,19 @@ type ReservationFilter struct {
 	Limit     int
 }
 
+// LotReservationFilter selects a lot's reservations of every partner
+// whose window starts before FromBefore and ends in (ToAfter, ToBy];
+// State ("" any) is the stored state, PlateKey ("" any) the plate's.
+type LotReservationFilter struct {
+	LotCode    string
+	FromBefore time.Time
+	ToAfter    time.Time
+	ToBy       time.Time
+	State      string
+	PlateKey   string
+	Limit      int
+}
+
 // ReservationTx is the part of Tx for reservations (and, beside them,
 // the barrier commands of GateTx).
 type ReservationTx interface {
@@ -147,6 +160,9 @@ type ReservationTx interface {
 	// ListReservations returns the reservations the filter selects, latest
 	// window first, at most f.Limit.
 	ListReservations(ctx context.Context, f ReservationFilter) ([]*Reservation, error)
+	// LotReservations returns the reservations the filter selects, latest
+	// window first, at most f.Limit.
+	LotReservations(ctx context.Context, f LotReservationFilter) ([]*Reservation, error)
 	// UpdateReservation replaces every field but the ids and CreatedAt:
 	// ENotFound, or EConflict when its version changed (optimistic, as
 	// for passes) or the order number is taken.

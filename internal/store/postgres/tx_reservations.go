@@ -198,3 +198,14 @@ func (t *txn) UpdateReservation(ctx context.Context, r *park.Reservation) error 
 	return versioned(n, err, &r.Version, func() error { _, err := t.q.GetReservation(ctx, r.ID); return err },
 		"reservation %q", r.ID)
 }
+
+func (t *txn) LotReservations(ctx context.Context, f park.LotReservationFilter) ([]*park.Reservation, error) {
+	rows, err := t.q.LotReservations(ctx, db.LotReservationsParams{
+		LotCode: f.LotCode, FromBefore: ts(f.FromBefore), ToAfter: ts(f.ToAfter), ToBy: ts(f.ToBy),
+		State: f.State, PlateKey: f.PlateKey, Lim: limit32(f.Limit),
+	})
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	return reservationsFromRows(rows), nil
+}

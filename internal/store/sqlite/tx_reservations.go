@@ -197,3 +197,14 @@ func (t *txn) UpdateReservation(ctx context.Context, r *park.Reservation) error 
 	return versioned(n, err, &r.Version, func() error { _, err := t.q.GetReservation(stmtCtx, r.ID); return err },
 		"reservation %q", r.ID)
 }
+
+func (t *txn) LotReservations(ctx context.Context, f park.LotReservationFilter) ([]*park.Reservation, error) {
+	rows, err := t.q.LotReservations(stmtCtx, db.LotReservationsParams{
+		LotCode: f.LotCode, FromBefore: us(f.FromBefore), ToAfter: us(f.ToAfter), ToBy: us(f.ToBy),
+		State: f.State, PlateKey: f.PlateKey, Lim: int64(f.Limit),
+	})
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	return reservationsFromRows(rows), nil
+}

@@ -13,6 +13,7 @@ func testReservations(t *testing.T, s park.Store) {
 	t.Run("GateCommands", func(t *testing.T) { testGateCommands(t, s) })
 	t.Run("LaneHolds", func(t *testing.T) { testLaneHolds(t, s) })
 	t.Run("Orders", func(t *testing.T) { testReservationOrders(t, s) })
+	t.Run("LotOrders", func(t *testing.T) { testLotReservations(t, s) })
 }
 
 func testGateCommands(t *testing.T, s park.Store) {
@@ -295,4 +296,59 @@ func testReservationOrders(t *testing.T, s park.Store) {
 		return park.Errorf(park.EInvalid, "roll back")
 	})
 	wantCode(t, s.View(ctx, func(tx park.Tx) error { _, err := tx.GetReservation(ctx, "r6"); return err }), park.ENotFound)
+}
+
+// A lot's orders of every partner, by window, state and plate.
+func testLotReservations(t *testing.T, s park.Store) {
+	ctx := context.Background()
+	seedLot(t, s, "R3")
+	seedLot(t, s, "R4")
+	day := base.Truncate(24 * time.Hour).Add(48 * time.Hour) // a day's start
+	// a: 22:00 the day before to 00:00 (touches the day: not on it);
+	// b: 23:00 the day before to 01:00, crossing into the day;
+	// c: 10:00-12:00, inside; d: the next day; e: another lot.
+	a := newReservation("a", "p1", "R3", "A", "京A1", day.Add(-2*time.Hour))
+	b := newReservation("b", "p2", "R3", "B", "京B2", day.Add(-time.Hour))
+	c := newReservation("c", "p1", "R3", "C", "京C3", day.Add(10*time.Hour))
+	c.State = park.ReservationInside
+	d := newReservation("d", "p1", "R3", "D", "京A1", day.Add(24*time.Hour))
+	e := newReservation("e", "p1", "R4", "E", "京A1", day.Add(10*time.Hour))
+	must(t, update(t, s, func(tx park.Tx) error {
+		for _, r := range []*park.Reservation{a, b, c, d, e} {
+			if err := tx.CreateReservation(ctx, r); err != nil {
+				return err
+			}
+		}
+		return nil
+	}))
+	list := func(f park.LotReservationFilter) string {
+		t.Helper()
+		var got []*park.Reservation
+		must(t, s.View(ctx, func(tx park.Tx) (err error) { got, err = tx.LotReservations(ctx, f); return }))
+		ids := []string{}
+		for _, g := range got {
+			ids = append(ids, g.ID)
+		}
+		return fmt.Sprint(ids)
+	}
+	far := day.AddDate(100, 0, 0)
+	onDay := park.LotReservationFilter{LotCode: "R3", FromBefore: day.Add(24 * time.Hour), ToAfter: day, ToBy: far, Limit: 10}
+	for _, c := range []struct {
+		name string
+		f    func(f *park.LotReservationFilter)
+		want string
+	}{
+		{"OnDay", func(*park.LotReservationFilter) {}, "[c b]"},
+		{"Limit", func(f *park.LotReservationFilter) { f.Limit = 1 }, "[c]"},
+		{"State", func(f *park.LotReservationFilter) { f.State = park.ReservationBooked }, "[b]"},
+		{"Plate", func(f *park.LotReservationFilter) { f.PlateKey = "京C3" }, "[c]"},
+		{"ToBy", func(f *park.LotReservationFilter) { f.ToBy = day.Add(time.Hour) }, "[b]"},
+		{"Wide", func(f *park.LotReservationFilter) { f.ToAfter, f.FromBefore = day.Add(-48*time.Hour), far }, "[d c b a]"},
+	} {
+		f := onDay
+		c.f(&f)
+		if got := list(f); got != c.want {
+			t.Errorf("%s %+v: %s, want %s", c.name, f, got, c.want)
+		}
+	}
 }

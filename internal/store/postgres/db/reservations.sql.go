@@ -551,6 +551,74 @@ func (q *Queries) ListReservationsByPlate(ctx context.Context, arg ListReservati
 	return items, nil
 }
 
+const lotReservations = `-- name: LotReservations :many
+SELECT id, partner_id, lot_code, order_no, kind, plate, plate_key, mobile, user_name, valid_from, valid_to, prepaid, may_enter, may_exit, state, stay_id, terminated_at, created_at, updated_at, version FROM reservations
+WHERE lot_code = $1 AND valid_from < $2
+  AND valid_to > $3 AND valid_to <= $4
+  AND ($5::text = '' OR state = $5::text)
+  AND ($6::text = '' OR plate_key = $6::text)
+ORDER BY valid_from DESC, id DESC LIMIT $7
+`
+
+type LotReservationsParams struct {
+	LotCode    string
+	FromBefore time.Time
+	ToAfter    time.Time
+	ToBy       time.Time
+	State      string
+	PlateKey   string
+	Lim        int32
+}
+
+func (q *Queries) LotReservations(ctx context.Context, arg LotReservationsParams) ([]Reservation, error) {
+	rows, err := q.db.Query(ctx, lotReservations,
+		arg.LotCode,
+		arg.FromBefore,
+		arg.ToAfter,
+		arg.ToBy,
+		arg.State,
+		arg.PlateKey,
+		arg.Lim,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []Reservation
+	for rows.Next() {
+		var i Reservation
+		if err := rows.Scan(
+			&i.ID,
+			&i.PartnerID,
+			&i.LotCode,
+			&i.OrderNo,
+			&i.Kind,
+			&i.Plate,
+			&i.PlateKey,
+			&i.Mobile,
+			&i.UserName,
+			&i.ValidFrom,
+			&i.ValidTo,
+			&i.Prepaid,
+			&i.MayEnter,
+			&i.MayExit,
+			&i.State,
+			&i.StayID,
+			&i.TerminatedAt,
+			&i.CreatedAt,
+			&i.UpdatedAt,
+			&i.Version,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const stayReservations = `-- name: StayReservations :many
 SELECT id, partner_id, lot_code, order_no, kind, plate, plate_key, mobile, user_name, valid_from, valid_to, prepaid, may_enter, may_exit, state, stay_id, terminated_at, created_at, updated_at, version FROM reservations WHERE stay_id = $1 AND stay_id <> ''
 ORDER BY valid_from, id LIMIT 100

@@ -53,6 +53,14 @@ ORDER BY valid_from DESC, id DESC LIMIT $4;
 SELECT * FROM reservations WHERE partner_id = $1 AND lot_code = $2 AND mobile = $3 AND mobile <> ''
 ORDER BY valid_from DESC, id DESC LIMIT $4;
 
+-- name: LotReservations :many
+SELECT * FROM reservations
+WHERE lot_code = sqlc.arg(lot_code) AND valid_from < sqlc.arg(from_before)
+  AND valid_to > sqlc.arg(to_after) AND valid_to <= sqlc.arg(to_by)
+  AND (sqlc.arg(state)::text = '' OR state = sqlc.arg(state)::text)
+  AND (sqlc.arg(plate_key)::text = '' OR plate_key = sqlc.arg(plate_key)::text)
+ORDER BY valid_from DESC, id DESC LIMIT sqlc.arg(lim);
+
 -- name: UpdateReservation :execrows
 UPDATE reservations
 SET kind = $1, plate = $2, plate_key = $3, mobile = $4, user_name = $5, valid_from = $6, valid_to = $7,

@@ -672,6 +672,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.locateCarStmt, err = db.PrepareContext(ctx, locateCar); err != nil {
 		return nil, fmt.Errorf("error preparing query LocateCar: %w", err)
 	}
+	if q.lotReservationsStmt, err = db.PrepareContext(ctx, lotReservations); err != nil {
+		return nil, fmt.Errorf("error preparing query LotReservations: %w", err)
+	}
 	if q.markDeviceSeenStmt, err = db.PrepareContext(ctx, markDeviceSeen); err != nil {
 		return nil, fmt.Errorf("error preparing query MarkDeviceSeen: %w", err)
 	}
@@ -1946,6 +1949,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing locateCarStmt: %w", cerr)
 		}
 	}
+	if q.lotReservationsStmt != nil {
+		if cerr := q.lotReservationsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing lotReservationsStmt: %w", cerr)
+		}
+	}
 	if q.markDeviceSeenStmt != nil {
 		if cerr := q.markDeviceSeenStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing markDeviceSeenStmt: %w", cerr)
@@ -2516,6 +2524,7 @@ type Queries struct {
 	listWhitelistStmt                      *sql.Stmt
 	listWhitelistPageStmt                  *sql.Stmt
 	locateCarStmt                          *sql.Stmt
+	lotReservationsStmt                    *sql.Stmt
 	markDeviceSeenStmt                     *sql.Stmt
 	markSeenStmt                           *sql.Stmt
 	nextPriceStandardIDStmt                *sql.Stmt
@@ -2801,6 +2810,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		listWhitelistStmt:                      q.listWhitelistStmt,
 		listWhitelistPageStmt:                  q.listWhitelistPageStmt,
 		locateCarStmt:                          q.locateCarStmt,
+		lotReservationsStmt:                    q.lotReservationsStmt,
 		markDeviceSeenStmt:                     q.markDeviceSeenStmt,
 		markSeenStmt:                           q.markSeenStmt,
 		nextPriceStandardIDStmt:                q.nextPriceStandardIDStmt,

@@ -53,6 +53,14 @@ ORDER BY valid_from DESC, id DESC LIMIT ?;
 SELECT * FROM reservations WHERE partner_id = ? AND lot_code = ? AND mobile = ? AND mobile <> ''
 ORDER BY valid_from DESC, id DESC LIMIT ?;
 
+-- name: LotReservations :many
+SELECT * FROM reservations
+WHERE lot_code = sqlc.arg(lot_code) AND valid_from < sqlc.arg(from_before)
+  AND valid_to > sqlc.arg(to_after) AND valid_to <= sqlc.arg(to_by)
+  AND (CAST(sqlc.arg(state) AS TEXT) = '' OR state = CAST(sqlc.arg(state) AS TEXT))
+  AND (CAST(sqlc.arg(plate_key) AS TEXT) = '' OR plate_key = CAST(sqlc.arg(plate_key) AS TEXT))
+ORDER BY valid_from DESC, id DESC LIMIT sqlc.arg(lim);
+
 -- name: UpdateReservation :execrows
 UPDATE reservations
 SET kind = ?, plate = ?, plate_key = ?, mobile = ?, user_name = ?, valid_from = ?, valid_to = ?, prepaid = ?,

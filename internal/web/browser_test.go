@@ -15,6 +15,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"parkd/internal/access"
 	"parkd/internal/billing"
 	"parkd/internal/charging"
 	"parkd/internal/httpapi"
@@ -274,11 +275,22 @@ func TestBrowser(t *testing.T) {
 		Kind: park.CouponAmount, Value: 500, Merchant: "Mall CRM shop 12"}); err != nil {
 		t.Fatal(err)
 	}
+	// A booking, so the bookings page has a row today.
+	if _, err := s.Sys.Partners.CreatePartner(s.Ctx, &park.Partner{ID: "p1", Name: "p1", Dialect: "api-one",
+		Type: park.PartnerNormal, Lots: []string{s.Lot}}); err != nil {
+		t.Fatal(err)
+	}
+	now := s.Clock.Now()
+	if _, _, err := s.Sys.Access.SyncReservation(s.Ctx, access.ReservationInput{PartnerID: "p1", LotCode: s.Lot, OrderNo: "ORDER-0000000001",
+		Kind: park.ReservationBooking, Plate: "京A12345", From: now.Add(time.Hour), To: now.Add(3 * time.Hour), Prepaid: 1500,
+		MayEnter: true, MayExit: true}); err != nil {
+		t.Fatal(err)
+	}
 	do("a phone", chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile))
 	for _, path := range []string{"/console/", "/console/lots/" + s.Lot + "/lanes", "/console/stays/" + dec.StayID,
 		"/console/lots/" + s.Lot + "/chargers", "/console/lots/" + s.Lot + "/chargers/CP1", "/console/no-such-page",
 		"/console/lots/" + s.Lot + "/standards", fmt.Sprintf("/console/lots/%s/standards/%d", s.Lot, std.ID),
-		"/console/lots/" + s.Lot + "/coupons", "/console/lots/" + s.Lot + "/tariff"} {
+		"/console/lots/" + s.Lot + "/coupons", "/console/lots/" + s.Lot + "/tariff", "/console/lots/" + s.Lot + "/bookings"} {
 		do("phone "+path, chromedp.Navigate(srv.URL+path), chromedp.WaitVisible(chromedp.CSS("form.whoami button")))
 		wide, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth + 1`))
 		if err != nil {
@@ -286,6 +298,9 @@ func TestBrowser(t *testing.T) {
 		}
 		if wide {
 			t.Errorf("%s is wider than a phone's screen", path)
+		}
+		if strings.HasSuffix(path, "/tariff") {
+			shot("phone-tariff")
 		}
 		if strings.HasSuffix(path, "/standards") {
 			shot("phone-standards")
@@ -299,6 +314,6 @@ func TestBrowser(t *testing.T) {
 			}
 		}
 	}
-	shot("phone-tariff")
+	shot("phone-bookings")
 	t.Logf("screenshots in %s", shots)
 }

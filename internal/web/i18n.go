@@ -425,6 +425,21 @@ var words = map[string][3]string{ // en, zh, pt
 	"confirm_open":        {"Lift the barrier of lane %s? The lift is logged as abnormal and reported to partners.", "确定抬起车道 %s 的道闸吗？此次抬杆将记为异常抬杆并推送给合作方。", "Abrir a cancela da pista %s? A abertura fica registrada como manual e é informada aos parceiros."},
 	"confirm_hold_open":   {"Hold lane %s open? Every car passes until it is released.", "确定将车道 %s 设为常开吗？取消常开前所有车辆将直接通行。", "Manter aberta a pista %s? Todos os veículos passam até ela voltar ao normal."},
 	"confirm_replay":      {"Send %s to %s again? The partner receives the report once more.", "确定向 %[2]s 重新推送 %[1]s 吗？合作方将再次收到该推送。", "Enviar %s de novo a %s? O parceiro recebe o relatório mais uma vez."},
+	// The bookings page (bookings.go).
+	"booking_nav":              {"Bookings", "预约订单", "Reservas"},
+	"booking_day":              {"Day", "日期", "Dia"},
+	"booking_from":             {"From", "开始", "Início"},
+	"booking_to":               {"To", "结束", "Fim"},
+	"booking_order":            {"Order", "订单号", "Pedido"},
+	"booking_prepaid":          {"Prepaid", "预付金额", "Pré-pago"},
+	"booking_none":             {"No bookings on this day.", "当天没有预约订单。", "Nenhuma reserva neste dia."},
+	"booking_rule":             {"A booking is on a day when its window overlaps that day, in the lot's time zone.", "预约时段与当天（车场时区）有重叠即列入当天。", "Uma reserva está num dia quando sua janela se sobrepõe a esse dia, no fuso do estacionamento."},
+	"booking_more":             {"Only the first %d are shown; narrow by state or plate to see the others.", "仅显示前 %d 条；请按状态或车牌筛选查看其余订单。", "Só as primeiras %d são mostradas; filtre por estado ou placa para ver as outras."},
+	"booking_state_booked":     {"booked", "已预约", "reservada"},
+	"booking_state_inside":     {"car inside", "已入场", "veículo dentro"},
+	"booking_state_done":       {"done", "已完成", "concluída"},
+	"booking_state_expired":    {"expired unused", "已过期未使用", "expirada sem uso"},
+	"booking_state_terminated": {"terminated", "已终止", "encerrada pelo parceiro"},
 }
 
 func translate(lang, key string) string {

@@ -39,6 +39,7 @@ func sections() []section {
 		tariffSection(),
 		accessSection(),
 		couponsSection(),
+		bookingsSection(),
 		devicesSection(),
 		chargersSection(),
 		standardsSection(),

@@ -58,3 +58,22 @@ func TestLotReservations(t *testing.T) {
 	_, _, err = b.Sys.Access.LotReservations(b.Ctx, access.LotReservationQuery{LotCode: "NOPE", Day: t0})
 	wantCode(t, err, park.ENotFound)
 }
+
+// A day with more orders than the page shows returns the latest
+// MaxLotReservations and says there were more.
+func TestLotReservationsMore(t *testing.T) {
+	b := setup(t)
+	b.Clock.Set(t0)
+	for i := range access.MaxLotReservations + 1 {
+		in := b.order(fmt.Sprintf("O-%03d", i), "京A12345")
+		in.From = t0.Add(time.Hour + time.Duration(i)*time.Minute)
+		b.sync(t, in)
+	}
+	rs, more, err := b.Sys.Access.LotReservations(b.Ctx, access.LotReservationQuery{LotCode: b.Lot, Day: t0})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := fmt.Sprintf("O-%03d", access.MaxLotReservations); !more || len(rs) != access.MaxLotReservations || rs[0].OrderNo != want {
+		t.Errorf("%d orders (first %s), more %v; want %d from %s and more", len(rs), rs[0].OrderNo, more, access.MaxLotReservations, want)
+	}
+}

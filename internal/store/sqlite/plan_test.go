@@ -137,3 +137,18 @@ func TestListedReadingsPlan(t *testing.T) {
 		t.Errorf("plan\n%s\nwalks every session's readings, or sorts them", got)
 	}
 }
+
+// TestLotReservationsPlan: a lot's bookings of a day are found through
+// the window's end, from the day on, not by walking every booking the lot
+// ever had (years of them, in reservations_plate's order).
+func TestLotReservationsPlan(t *testing.T) {
+	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "parkd.db"), sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	got := planOf(t, st, queryText(t, "reservations.sql", "LotReservations"))
+	if w := "SEARCH reservations USING INDEX reservations_lot_to (lot_code=? AND valid_to>? AND valid_to<?)"; !strings.Contains(got, w) {
+		t.Errorf("plan\n%s\nwant %q", got, w)
+	}
+}

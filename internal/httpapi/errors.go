@@ -1,15 +1,14 @@
 package httpapi
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"strconv"
-	"strings"
 
+	"parkd/internal/core"
 	"parkd/internal/park"
 )
 
@@ -114,79 +113,19 @@ func writeProblem(w http.ResponseWriter, p problem) {
 // MaxBody bounds every request body.
 const MaxBody = 1 << 20
 
-// decode reads one strict JSON object: unknown fields, trailing data and
-// wrong types are refused with the field named. The body is JSON whatever
-// Content-Type says, so a plain `curl -d` works.
-//
-// Bytes that are not UTF-8 are refused before decoding: encoding/json
-// would store each as U+FFFD, so text such as a GBK lane name would be
-// kept changed instead of refused (park.BadText).
+// decode reads one strict JSON object (core.DecodeObject): unknown
+// fields, trailing data and wrong types are refused with the field named.
+// The body is JSON whatever Content-Type says, so a plain `curl -d` works.
 func decode(r *http.Request, v any) error {
 	raw, err := io.ReadAll(r.Body)
 	if err != nil {
-		return jsonError(err)
-	}
-	if i := park.InvalidUTF8(raw); i >= 0 {
-		return park.Invalid("body", "is not valid UTF-8 (byte %d)", i)
-	}
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return jsonError(err)
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return park.Invalid("body", "must hold exactly one JSON object")
-	}
-	return nil
-}
-
-// jsonError explains a decoding failure in terms of the request's fields.
-func jsonError(err error) error {
-	var (
-		syn *json.SyntaxError
-		typ *json.UnmarshalTypeError
-		mbe *http.MaxBytesError
-	)
-	switch {
-	case errors.As(err, &mbe):
-		return &transportError{code: codeTooLarge, field: "body", detail: fmt.Sprintf("body: is larger than %d bytes", mbe.Limit)}
-	case errors.Is(err, io.EOF):
-		return park.Invalid("body", "is empty; a JSON object is required")
-	case errors.As(err, &syn):
-		return park.Invalid("body", "malformed JSON at byte %d", syn.Offset)
-	case errors.As(err, &typ):
-		field := typ.Field
-		if field == "" {
-			field = "body"
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return &transportError{code: codeTooLarge, field: "body", detail: fmt.Sprintf("body: is larger than %d bytes", mbe.Limit)}
 		}
-		return park.Invalid(field, "must be %s, not %s", jsonType(typ.Type.String()), typ.Value)
-	case strings.HasPrefix(err.Error(), "json: unknown field "):
-		name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
-		return park.Invalid(name, "unknown field")
-	case errors.Is(err, io.ErrUnexpectedEOF):
-		return park.Invalid("body", "truncated JSON")
+		return core.JSONError(err, "body", 0)
 	}
-	var pe *park.Error
-	if errors.As(err, &pe) {
-		return err
-	}
-	return park.Invalid("body", "%v", strings.TrimPrefix(err.Error(), "json: "))
-}
-
-func jsonType(goType string) string {
-	switch {
-	case strings.HasPrefix(goType, "int"), strings.HasPrefix(goType, "uint"):
-		return "an integer"
-	case goType == "string":
-		return "a string"
-	case goType == "bool":
-		return "true or false"
-	case strings.HasPrefix(goType, "[]"):
-		return "an array"
-	case goType == "time.Time":
-		return "an RFC 3339 time"
-	}
-	return fmt.Sprintf("a %s", goType)
+	return core.DecodeObject(raw, v, "body")
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

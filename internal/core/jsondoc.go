@@ -1,0 +1,87 @@
+package core
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"parkd/internal/park"
+)
+
+// DecodeObject decodes raw, one strict JSON object, into v: bytes that
+// are not UTF-8, malformed JSON, unknown fields, wrong types and trailing
+// data are refused as EInvalid naming the field (whole for the document
+// itself), with the reason and, where the text stops being JSON, its byte.
+//
+// Bytes that are not UTF-8 are refused before decoding: encoding/json
+// would store each as U+FFFD, so text such as a GBK lane name would be
+// kept changed instead of refused (park.BadText).
+func DecodeObject(raw []byte, v any, whole string) error {
+	if i := park.InvalidUTF8(raw); i >= 0 {
+		return park.Invalid(whole, "is not valid UTF-8 (byte %d)", i).Because(park.ReasonSyntax)
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return JSONError(err, whole, int64(len(raw)))
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		e := park.Invalid(whole, "must hold exactly one JSON object").Because(park.ReasonSyntax)
+		e.Offset = dec.InputOffset()
+		return e
+	}
+	return nil
+}
+
+// JSONError explains a decoding failure of a document of size bytes in
+// terms of its fields (whole: the document itself).
+func JSONError(err error, whole string, size int64) error {
+	var (
+		syn *json.SyntaxError
+		typ *json.UnmarshalTypeError
+		pe  *park.Error
+	)
+	switch {
+	case errors.Is(err, io.EOF):
+		return park.Invalid(whole, "is empty; a JSON object is required").Because(park.ReasonRequired)
+	case errors.As(err, &syn):
+		e := park.Invalid(whole, "malformed JSON at byte %d", syn.Offset).Because(park.ReasonSyntax)
+		e.Offset = syn.Offset
+		return e
+	case errors.As(err, &typ):
+		field := typ.Field
+		if field == "" {
+			field = whole
+		}
+		return park.Invalid(field, "must be %s, not %s", jsonType(typ.Type.String()), typ.Value).Because(park.ReasonType)
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+		return park.Invalid(name, "unknown field").Because(park.ReasonUnknown)
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		e := park.Invalid(whole, "truncated JSON").Because(park.ReasonSyntax)
+		e.Offset = size
+		return e
+	case errors.As(err, &pe):
+		return err
+	}
+	return park.Invalid(whole, "%v", strings.TrimPrefix(err.Error(), "json: ")).Because(park.ReasonSyntax)
+}
+
+func jsonType(goType string) string {
+	switch {
+	case strings.HasPrefix(goType, "int"), strings.HasPrefix(goType, "uint"):
+		return "an integer"
+	case goType == "string":
+		return "a string"
+	case goType == "bool":
+		return "true or false"
+	case strings.HasPrefix(goType, "[]"):
+		return "an array"
+	case goType == "time.Time":
+		return "an RFC 3339 time"
+	}
+	return fmt.Sprintf("a %s", goType)
+}

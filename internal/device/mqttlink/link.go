@@ -93,6 +93,10 @@ type Options struct {
 // publishTimeout bounds waiting for the broker to accept a publish.
 const publishTimeout = 5 * time.Second
 
+// connectTimeout bounds opening a connection to the broker and its
+// handshake (the client's own default, 30 s).
+const connectTimeout = 30 * time.Second
+
 // Dial connects to the broker at rawURL (mqtt://host:port or
 // tcp://host:port) and keeps reconnecting when the connection drops.
 func Dial(ctx context.Context, rawURL string, o Options) (*Link, error) {
@@ -111,7 +115,8 @@ func Dial(ctx context.Context, rawURL string, o Options) (*Link, error) {
 	// message to its workers, which acknowledge it once handled.
 	opts := paho.NewClientOptions().AddBroker("tcp://" + u.Host).SetClientID(o.ClientID).SetCleanSession(o.Clean).
 		SetAutoReconnect(true).SetConnectRetry(true).SetConnectRetryInterval(time.Second).SetMaxReconnectInterval(5 * time.Second).
-		SetKeepAlive(15 * time.Second).SetOrderMatters(true).SetAutoAckDisabled(!o.Ordered).SetResumeSubs(true)
+		SetKeepAlive(15 * time.Second).SetOrderMatters(true).SetAutoAckDisabled(!o.Ordered).SetResumeSubs(true).
+		SetConnectTimeout(connectTimeout).SetCustomOpenConnectionFn(dialBuffered(connectTimeout))
 	if !o.Ordered {
 		l.work = make(chan delivery, workers)
 		for range workers {

@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -41,26 +42,35 @@ func DialCamera(ctx context.Context, brokerURL, serial string) (*MQTTCamera, err
 	}
 	c := &MQTTCamera{Serial: serial, link: link, down: make(chan string, 64)}
 	err = link.Subscribe(serial+"/device/message/down/+", false, func(topic string, payload []byte) {
-		var env envelope
+		var env struct{ ID, Name string }
 		if json.Unmarshal(payload, &env) != nil {
 			return
 		}
-		reply, _ := json.Marshal(map[string]any{"id": env.ID, "sn": serial, "name": env.Name, "version": "1.0",
-			"timestamp": time.Now().Unix(), "payload": map[string]any{"type": env.Name, "body": map[string]any{"code": 0}}})
+		reply, _ := json.Marshal(cameraMessage(env.ID, serial, env.Name, okBody))
 		// A controller lifts the barrier as the command comes, and answers
-		// beside it, at QoS 0: a reply lost is a command sent again.
-		wait := link.Live(topic+"/reply", reply)
+		// beside it, at QoS 0: a reply lost is a command sent again, so
+		// the next command need not wait for this reply to be written.
+		link.Live(topic+"/reply", reply)
 		select {
 		case c.down <- env.Name:
 		default: // nobody is waiting: a command of an earlier read
 		}
-		_ = wait()
 	})
 	if err != nil {
 		link.Close()
 		return nil, err
 	}
 	return c, nil
+}
+
+// okBody is a controller's reply to a command it carried out.
+var okBody = json.RawMessage(`{"code":0}`)
+
+// cameraMessage is a camera's envelope of body, stamped now.
+func cameraMessage(id, sn, name string, body json.RawMessage) *envelope {
+	env := &envelope{ID: id, SN: sn, Name: name, Version: "1.0", Timestamp: time.Now().Unix()}
+	env.Payload.Type, env.Payload.Body = name, body
+	return env
 }
 
 // Close disconnects the camera.
@@ -81,10 +91,19 @@ func (c *MQTTCamera) Push(ctx context.Context, plate string, recordID int64) (bo
 	if lic == "" {
 		lic = noPlate
 	}
-	body := map[string]any{"PlateResult": map[string]any{"license": base64.StdEncoding.EncodeToString([]byte(lic)),
-		"colorType": 1, "plateid": recordID, "isoffline": 0, "triggerType": 8}}
-	msg, _ := json.Marshal(map[string]any{"id": fmt.Sprint(c.seq.Add(1)), "sn": c.Serial, "name": "ivs_result", "version": "1.0",
-		"timestamp": time.Now().Unix(), "payload": map[string]any{"type": "ivs_result", "body": body}})
+	var read struct {
+		PlateResult struct {
+			License     string `json:"license"`
+			ColorType   int    `json:"colorType"`
+			PlateID     int64  `json:"plateid"`
+			IsOffline   int    `json:"isoffline"`
+			TriggerType int    `json:"triggerType"`
+		}
+	}
+	read.PlateResult.License = base64.StdEncoding.EncodeToString([]byte(lic))
+	read.PlateResult.ColorType, read.PlateResult.PlateID, read.PlateResult.TriggerType = 1, recordID, 8
+	body, _ := json.Marshal(&read)
+	msg, _ := json.Marshal(cameraMessage(strconv.FormatInt(c.seq.Add(1), 10), c.Serial, "ivs_result", body))
 	if err := c.link.Publish(c.Serial+"/device/message/up/ivs_result", msg); err != nil {
 		return false, err
 	}

@@ -752,3 +752,42 @@ func TestOpenAPIAnomalyKinds(t *testing.T) {
 		}
 	}
 }
+
+// TestOpenAPIReportKinds: every place the document lists report kinds (a
+// subscription's, a delivery's, the deliveries filter) lists exactly the
+// kinds the core sends, so a client generated from it accepts each one.
+func TestOpenAPIReportKinds(t *testing.T) {
+	var doc any
+	if err := json.Unmarshal(openAPIDocument, &doc); err != nil {
+		t.Fatal(err)
+	}
+	want := park.ReportKinds()
+	found := 0
+	var walk func(path string, v any)
+	walk = func(path string, v any) {
+		switch v := v.(type) {
+		case map[string]any:
+			if enum, ok := v["enum"].([]any); ok && slices.Contains(enum, any(park.ReportExit)) && slices.Contains(enum, any(park.ReportLotInfo)) {
+				found++
+				got := make([]string, len(enum))
+				for i, e := range enum {
+					got[i], _ = e.(string)
+				}
+				if !slices.Equal(got, want) {
+					t.Errorf("%s: enum %q, want the core's report kinds %q", path, got, want)
+				}
+			}
+			for _, k := range sortedKeys(v) {
+				walk(path+"/"+k, v[k])
+			}
+		case []any:
+			for i, e := range v {
+				walk(fmt.Sprintf("%s/%d", path, i), e)
+			}
+		}
+	}
+	walk("", doc)
+	if found < 4 {
+		t.Errorf("found %d lists of report kinds, want at least 4 (Subscription, SubscriptionInput, Delivery, GET /v1/deliveries)", found)
+	}
+}

@@ -4,9 +4,10 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
+	"reflect"
 	"strings"
+	"time"
 
 	"parkd/internal/park"
 )
@@ -56,7 +57,7 @@ func JSONError(err error, whole string, size int64) error {
 		if field == "" {
 			field = whole
 		}
-		return park.Invalid(field, "must be %s, not %s", jsonType(typ.Type.String()), typ.Value).Because(park.ReasonType)
+		return park.Invalid(field, "must be %s, not %s", jsonType(typ.Type), typ.Value).Because(park.ReasonType)
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
 		return park.Invalid(name, "unknown field").Because(park.ReasonUnknown)
@@ -70,18 +71,29 @@ func JSONError(err error, whole string, size int64) error {
 	return park.Invalid(whole, "%v", strings.TrimPrefix(err.Error(), "json: ")).Because(park.ReasonSyntax)
 }
 
-func jsonType(goType string) string {
-	switch {
-	case strings.HasPrefix(goType, "int"), strings.HasPrefix(goType, "uint"):
-		return "an integer"
-	case goType == "string":
-		return "a string"
-	case goType == "bool":
-		return "true or false"
-	case strings.HasPrefix(goType, "[]"):
-		return "an array"
-	case goType == "time.Time":
+// jsonType names the JSON type a Go type is decoded from, as a client's
+// document names it: never parkd's own Go type names.
+func jsonType(t reflect.Type) string {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t == reflect.TypeFor[time.Time]() {
 		return "an RFC 3339 time"
 	}
-	return fmt.Sprintf("a %s", goType)
+	switch t.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "an integer"
+	case reflect.Float32, reflect.Float64:
+		return "a number"
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Slice, reflect.Array:
+		return "an array"
+	case reflect.Struct, reflect.Map:
+		return "an object"
+	}
+	return "another JSON type"
 }

@@ -1,0 +1,55 @@
+package core
+
+import (
+	"errors"
+	"testing"
+
+	"parkd/internal/park"
+)
+
+// TestDecodeObjectWrongType: a value of the wrong JSON type is refused
+// naming the field and the JSON type wanted, in the words a client reads
+// in its own document, never a Go type of parkd's.
+func TestDecodeObjectWrongType(t *testing.T) {
+	type item struct {
+		Code string `json:"code"`
+	}
+	type doc struct {
+		Count  int               `json:"count"`
+		Name   string            `json:"name"`
+		On     bool              `json:"on"`
+		Ratio  float64           `json:"ratio"`
+		Tags   []string          `json:"tags"`
+		Item   item              `json:"item"`
+		Ptr    *item             `json:"ptr"`
+		Items  []item            `json:"items"`
+		Labels map[string]string `json:"labels"`
+	}
+	for _, tc := range []struct {
+		body, field, detail string
+	}{
+		{`{"count":"1"}`, "count", "must be an integer, not string"},
+		{`{"name":1}`, "name", "must be a string, not number"},
+		{`{"on":"yes"}`, "on", "must be true or false, not string"},
+		{`{"ratio":"x"}`, "ratio", "must be a number, not string"},
+		{`{"tags":"a"}`, "tags", "must be an array, not string"},
+		{`{"item":"a"}`, "item", "must be an object, not string"},
+		{`{"ptr":[1]}`, "ptr", "must be an object, not array"},
+		{`{"items":["a"]}`, "items", "must be an object, not string"},
+		{`{"labels":[]}`, "labels", "must be an object, not array"},
+		{`[1]`, "body", "must be an object, not array"},
+		{`"x"`, "body", "must be an object, not string"},
+	} {
+		t.Run(tc.body, func(t *testing.T) {
+			var v doc
+			err := DecodeObject([]byte(tc.body), &v, "body")
+			var pe *park.Error
+			if !errors.As(err, &pe) || pe.Code != park.EInvalid {
+				t.Fatalf("got %v, want EInvalid", err)
+			}
+			if pe.Field != tc.field || pe.Message != tc.detail {
+				t.Errorf("got field %q %q, want %q %q", pe.Field, pe.Message, tc.field, tc.detail)
+			}
+		})
+	}
+}

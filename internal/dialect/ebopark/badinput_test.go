@@ -99,6 +99,12 @@ var badInputs = []struct{ op, body, desc string }{
 
 	{"ShareOrderSync", `{"ParkCode":"140123001","OrderNo":"SO-1","CarNo":"浙B12345","StartTime":"2026-03-01 12:00:00","EndTime":"2026-03-01 11:00:00"}`, "参数错误 EndTime：须晚于 StartTime，时段至多366天，且不能已结束"},
 	{"ShareOrderSync", `{"ParkCode":"140123001","OrderNo":"订单 1","CarNo":"浙B12345","StartTime":"2026-03-01 12:00:00","EndTime":"2026-03-01 18:00:00"}`, "参数错误 OrderNo：应为1-64个半角可见字符"},
+	// An order number sent as a JSON number is taken as its digits; a
+	// number with a sign, a fraction or an exponent has none to take.
+	{"ShareOrderSync", `{"ParkCode":"140123001","OrderNo":1e30,"CarNo":"浙B12345","StartTime":"2026-03-01 12:00:00","EndTime":"2026-03-01 18:00:00"}`, "参数类型错误 OrderNo：应为字符串或整数"},
+	{"ShareOrderSync", `{"ParkCode":"140123001","OrderNo":-15,"CarNo":"浙B12345","StartTime":"2026-03-01 12:00:00","EndTime":"2026-03-01 18:00:00"}`, "参数类型错误 OrderNo：应为字符串或整数"},
+	{"ReservationSyncV2", `{"ParkCode":"140123001","OrderNo":2.5,"CarNo":"浙B12345","StartTime":"2026-03-01 12:00:00","EndTime":"2026-03-01 18:00:00"}`, "参数类型错误 OrderNo：应为字符串或整数"},
+	{"paysyncWithDeductionV3", `{"ParkCode":"140123001","OrderNo":"x","PayFee":1,"PayType":1.5,"TradeNo":"T"}`, "参数类型错误 PayType：应为字符串或整数"},
 	{"ShareOrderSync", `{"ParkCode":"140123001","OrderNo":"SO-1","CarNo":"浙B12345","StartTime":"2026-03-01 12:00:00","EndTime":"2026-03-01 18:00:00","PayFee":-1}`, "参数错误 PayFee：应为不超过上限的非负整数（分）"},
 	{"ReservationSyncV2", `{"ParkCode":"140123001","OrderNo":"RS-1","CarNo":"临7KQ2M9X","StartTime":"2026-03-01 12:00:00","EndTime":"2026-03-01 18:00:00"}`, "参数错误 CarNo：无牌车不支持预约"},
 	{"ShareOrderTerminate", `{"ParkCode":"140123001","OrderNo":"SO-404"}`, "未找到 OrderNo：订单不存在"},

@@ -204,7 +204,8 @@ func localTime(t time.Time, l *park.Lot) string {
 }
 
 // text is a parameter vendors send either as a JSON string or a number
-// (PayType 1, "WX"; order numbers).
+// (PayType 1, "WX"; order numbers). A number is taken as its digits, so
+// only one written as digits is: -15, 2.5 or 1e30 is no code's text.
 type text string
 
 func (t *text) UnmarshalJSON(b []byte) error {
@@ -213,13 +214,11 @@ func (t *text) UnmarshalJSON(b []byte) error {
 		*t = text(s)
 		return nil
 	}
-	var n json.Number
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.UseNumber()
-	if err := dec.Decode(&n); err != nil {
-		return &json.UnmarshalTypeError{Value: "value", Type: reflect.TypeFor[string]()}
+	n := string(bytes.TrimSpace(b))
+	if n == "" || strings.Trim(n, "0123456789") != "" {
+		return &json.UnmarshalTypeError{Value: "value", Type: reflect.TypeFor[text]()}
 	}
-	*t = text(n.String())
+	*t = text(n)
 	return nil
 }
 

@@ -197,6 +197,9 @@ func typeHint(t *json.UnmarshalTypeError) string {
 	if t.Type == nil {
 		return ""
 	}
+	if t.Type == reflect.TypeFor[text]() {
+		return "应为字符串或整数"
+	}
 	switch t.Type.Kind() {
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
 		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:

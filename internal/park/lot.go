@@ -87,7 +87,7 @@ func (l *Lot) Validate() error {
 		return err
 	}
 	if _, err := LoadLocation(l.TimeZone); err != nil {
-		return Invalid("timezone", "unknown IANA time zone %q", l.TimeZone)
+		return err
 	}
 	if !ValidCurrency(l.Currency) {
 		return Invalid("currency", "unknown ISO 4217 currency %q", l.Currency)

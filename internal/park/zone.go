@@ -14,7 +14,10 @@ func LoadLocation(name string) (*time.Location, error) {
 	if v, ok := zones.Load(name); ok {
 		return v.(*time.Location), nil
 	}
-	if name == "" || name == "Local" || strings.ContainsAny(name, " \\") {
+	if name == "" {
+		return nil, Invalid("timezone", "is required: an IANA time zone, e.g. Asia/Shanghai").Because(ReasonRequired)
+	}
+	if name == "Local" || strings.ContainsAny(name, " \\") {
 		return nil, Invalid("timezone", "unknown IANA time zone %q", name)
 	}
 	loc, err := time.LoadLocation(name)

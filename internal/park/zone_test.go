@@ -1,6 +1,8 @@
 package park_test
 
 import (
+	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -63,5 +65,24 @@ func TestParseWallTime(t *testing.T) {
 	}
 	if _, err := park.ParseWallTime("2006-01-02 15:04:05", "2026-09-06 24:00:00", scl); err == nil {
 		t.Error("24:00:00 read as a time")
+	}
+}
+
+// TestLoadLocationRequired: a missing zone is refused as missing, not as
+// an unknown zone named "".
+func TestLoadLocationRequired(t *testing.T) {
+	_, err := park.LoadLocation("")
+	var pe *park.Error
+	if !errors.As(err, &pe) || pe.Code != park.EInvalid || pe.Field != "timezone" || pe.Reason != park.ReasonRequired {
+		t.Fatalf("got %#v, want park.EInvalid on timezone because it is required", err)
+	}
+	if strings.Contains(pe.Message, `""`) {
+		t.Errorf("message %q names an empty zone", pe.Message)
+	}
+	for _, l := range []park.Lot{{Code: "l1", Name: "L", Currency: "CNY", QuoteTTLSeconds: 300, MissedEntry: park.MissedEntryHold}} {
+		err := l.Validate()
+		if !errors.As(err, &pe) || pe.Field != "timezone" || pe.Reason != park.ReasonRequired {
+			t.Errorf("a lot without a zone: got %v, want timezone required", err)
+		}
 	}
 }

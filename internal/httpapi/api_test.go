@@ -514,3 +514,28 @@ func TestUnknownQueryParameter(t *testing.T) {
 	e.want(e.do("GET", "/v1/lots/140123001/stays?plate=京A12345&limit=10", ""), 200)
 	e.want(e.do("GET", "/v1/chargers?lot_code=140123001", ""), 200)
 }
+
+// TestBodyOfABodylessRoute: a route whose document takes no body (a
+// quote, a charge's stop, a rental's cancel) refuses fields sent to it,
+// naming the first, rather than ignoring them, as it refuses an unknown
+// query parameter. An empty body or an empty object is what it takes.
+func TestBodyOfABodylessRoute(t *testing.T) {
+	e := newEnv(t)
+	e.want(e.do("POST", "/v1/lots", lotJSON), 201)
+	in := e.want(e.do("POST", "/v1/lots/140123001/events", event("c1", "entry", "京A12345", t0)), 200)
+	e.setNow(t0.Add(2 * time.Hour))
+	quotes := "/v1/stays/" + in["stay_id"].(string) + "/quotes"
+	p := e.problem(e.do("POST", quotes, `{"coupon":"MALL-1"}`), 400, "invalid")
+	if p["field"] != "coupon" {
+		t.Fatalf("problem %v, want the field coupon", p)
+	}
+	if p := e.problem(e.do("POST", quotes, `[1]`), 400, "invalid"); p["field"] != "body" {
+		t.Fatalf("problem %v, want the field body", p)
+	}
+	if p := e.problem(e.do("POST", "/v1/charging/sessions/nope/stop", `{"reason":"x"}`), 400, "invalid"); p["field"] != "reason" {
+		t.Fatalf("problem %v, want the field reason", p)
+	}
+	q := e.want(e.do("POST", quotes, ""), 201)
+	e.want(e.do("POST", quotes, "{}"), 201)
+	e.want(e.do("POST", "/v1/payments", fmt.Sprintf(`{"quote_id":%q,"amount":800,"method":"cash"}`, q["id"])), 201)
+}

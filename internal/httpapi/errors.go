@@ -117,15 +117,24 @@ const MaxBody = 1 << 20
 // fields, trailing data and wrong types are refused with the field named.
 // The body is JSON whatever Content-Type says, so a plain `curl -d` works.
 func decode(r *http.Request, v any) error {
+	raw, err := readBody(r)
+	if err != nil {
+		return err
+	}
+	return core.DecodeObject(raw, v, "body")
+}
+
+// readBody reads r's body, refusing one over MaxBody as too large.
+func readBody(r *http.Request) ([]byte, error) {
 	raw, err := io.ReadAll(r.Body)
 	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
-			return &transportError{code: codeTooLarge, field: "body", detail: fmt.Sprintf("body: is larger than %d bytes", mbe.Limit)}
+			return nil, &transportError{code: codeTooLarge, field: "body", detail: fmt.Sprintf("body: is larger than %d bytes", mbe.Limit)}
 		}
-		return core.JSONError(err, "body", 0)
+		return nil, core.JSONError(err, "body", 0)
 	}
-	return core.DecodeObject(raw, v, "body")
+	return raw, nil
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

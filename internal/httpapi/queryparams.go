@@ -1,11 +1,14 @@
 package httpapi
 
 import (
+	"bytes"
 	"encoding/json"
+	"net/http"
 	"sort"
 	"strings"
 	"sync"
 
+	"parkd/internal/core"
 	"parkd/internal/park"
 )
 
@@ -78,4 +81,48 @@ func checkQuery(pattern string, query map[string][]string) error {
 		return park.Invalid(name, "is not a parameter of this route (it takes %s)", strings.Join(takes, ", "))
 	}
 	return nil
+}
+
+// bodyless are the routes ("POST /v1/...") the API document gives no
+// request body. What is sent to one is refused as fields it does not take,
+// as a query parameter is: a client that sends, say, a coupon with a quote
+// would otherwise believe it applied.
+var bodyless = sync.OnceValue(func() map[string]bool {
+	var doc struct {
+		Paths map[string]map[string]json.RawMessage `json:"paths"`
+	}
+	if err := json.Unmarshal(openAPIDocument, &doc); err != nil {
+		panic("httpapi: the embedded API document: " + err.Error()) // openapi_test.go keeps it valid
+	}
+	out := map[string]bool{}
+	for path, ops := range doc.Paths {
+		for method, raw := range ops {
+			switch method {
+			case "post", "put", "patch":
+			default:
+				continue
+			}
+			var op struct {
+				RequestBody json.RawMessage `json:"requestBody"`
+			}
+			if json.Unmarshal(raw, &op) == nil && op.RequestBody == nil {
+				out[strings.ToUpper(method)+" "+path] = true
+			}
+		}
+	}
+	return out
+})
+
+// checkNoBody refuses a body sent to a bodyless route unless it is empty
+// or an empty JSON object (EInvalid naming its first field).
+func checkNoBody(pattern string, r *http.Request) error {
+	if !bodyless()[pattern] {
+		return nil
+	}
+	raw, err := readBody(r)
+	if err != nil || len(bytes.TrimSpace(raw)) == 0 {
+		return err
+	}
+	var none struct{}
+	return core.DecodeObject(raw, &none, "body")
 }

@@ -151,6 +151,9 @@ func (s *Server) admin(pattern string, h handlerFunc) {
 			err = checkQuery(pattern, r.URL.Query())
 		}
 		if err == nil {
+			err = checkNoBody(pattern, r)
+		}
+		if err == nil {
 			err = h(w, r)
 		}
 		if err != nil {

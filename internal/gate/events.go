@@ -35,12 +35,16 @@ type EventInput struct {
 
 func (s *Service) validateEvent(in *EventInput, now time.Time) (plate.Plate, error) {
 	switch {
-	case in.ID == "" || len(in.ID) > 128:
-		return plate.Plate{}, park.Invalid("id", "is required (1-128 characters)")
+	case in.ID == "":
+		return plate.Plate{}, park.Invalid("id", "is required (1-128 characters)").Because(park.ReasonRequired)
+	case len(in.ID) > 128:
+		return plate.Plate{}, park.Invalid("id", "must be at most 128 characters")
 	case in.Type != park.EventEntry && in.Type != park.EventExit:
 		return plate.Plate{}, park.Invalid("type", "must be %q or %q", park.EventEntry, park.EventExit)
-	case in.Lane == "" || len(in.Lane) > 64:
-		return plate.Plate{}, park.Invalid("lane", "is required (1-64 characters)")
+	case in.Lane == "":
+		return plate.Plate{}, park.Invalid("lane", "is required (1-64 characters)").Because(park.ReasonRequired)
+	case len(in.Lane) > 64:
+		return plate.Plate{}, park.Invalid("lane", "must be at most 64 characters")
 	case park.CheckReportTime("at", in.At, now) != nil:
 		return plate.Plate{}, park.CheckReportTime("at", in.At, now)
 	case len(in.ImageURL) > 2048:

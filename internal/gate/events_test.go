@@ -2,6 +2,7 @@ package gate_test
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -449,5 +450,28 @@ func TestConcurrentEntriesKeepLimits(t *testing.T) {
 	}
 	if n := b.Occupied(t); n != 10 {
 		t.Fatalf("%d inside a lot of 10", n)
+	}
+}
+
+// TestOverlongEventFieldsAreToldTooLong: an id or lane that is there but
+// too long is refused as too long, not as missing.
+func TestOverlongEventFieldsAreToldTooLong(t *testing.T) {
+	b := setup(t)
+	for field, in := range map[string]gate.EventInput{
+		"id":   {ID: strings.Repeat("e", 129), Type: "entry", Plate: "京A12345", Lane: "in-1", At: t0},
+		"lane": {ID: "e1", Type: "entry", Plate: "京A12345", Lane: strings.Repeat("l", 65), At: t0},
+	} {
+		in.LotCode = b.Lot
+		_, err := b.Sys.Gate.HandleEvent(b.Ctx, in)
+		var pe *park.Error
+		if !errors.As(err, &pe) || pe.Field != field {
+			t.Fatalf("%s: got %v, want EInvalid on %s", field, err, field)
+		}
+		if strings.Contains(pe.Message, "required") || pe.Reason == park.ReasonRequired {
+			t.Errorf("%s: %q (reason %q) says it is missing", field, pe.Message, pe.Reason)
+		}
+	}
+	if b.Occupied(t) != 0 {
+		t.Fatal("a refused event changed occupancy")
 	}
 }

@@ -35,6 +35,7 @@ var dialects = []dialect{
 			linkc.New(linkc.Config{Service: sys, Log: log}).Mount(mount)
 		}},
 	{name: ebopark.Name, signModes: []string{ebopark.SignHMAC, ebopark.SignMD5}, demoSigns: []string{ebopark.SignStatic},
+		currency: ebopark.Currency,
 		mount: func(sys *system.System, log *slog.Logger, mount func(string, http.Handler)) {
 			ebopark.New(ebopark.Config{Service: sys, Log: log}).Mount(mount)
 		},

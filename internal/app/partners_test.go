@@ -79,3 +79,31 @@ func TestLinkcLotCurrency(t *testing.T) {
 		t.Fatalf("linkc partner on a BRL lot: %d %s", r.status, r.body)
 	}
 }
+
+// TestEboparkLotCurrency: Ebopark's amounts are fen, the vendor's unit
+// ("应付 300 分", "200分抵扣券"), so an Ebopark partner on a lot priced in
+// reais is refused (400 naming lots, nothing created), and so is changing
+// to reais the currency of a lot an Ebopark partner may use: its
+// centavos would be read as fen.
+func TestEboparkLotCurrency(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
+	e := newTestEnv(t, teststore.Open(t), now)
+	if err := demo.Load(context.Background(), e.sys, now); err != nil {
+		t.Fatal(err)
+	}
+	r := e.admin("POST", "/v1/partners", `{"id":"brebo","name":"P","dialect":"ebopark","secret":"0123456789abcdef","lots":["`+demo.BRLotCode+`"]}`)
+	if r.status != 400 || !strings.Contains(r.body, `"field":"lots"`) {
+		t.Fatalf("ebopark partner on a BRL lot: %d %s", r.status, r.body)
+	}
+	if r := e.admin("GET", "/v1/partners/brebo", ""); r.status != 404 {
+		t.Fatalf("refused partner: %d %s", r.status, r.body)
+	}
+	r = e.admin("PATCH", "/v1/lots/"+demo.LotCode, `{"currency":"BRL"}`)
+	if r.status != 400 || !strings.Contains(r.body, `"field":"currency"`) {
+		t.Fatalf("currency of an ebopark partner's lot: %d %s", r.status, r.body)
+	}
+	if r := e.admin("GET", "/v1/lots/"+demo.LotCode, ""); !strings.Contains(r.body, `"currency":"CNY"`) {
+		t.Fatalf("lot after a refused change: %s", r.body)
+	}
+}

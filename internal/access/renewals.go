@@ -124,7 +124,7 @@ func (s *Service) PayRenewal(ctx context.Context, in RenewalPayment) (RenewalRes
 		return RenewalResult{}, park.Invalid("reference", "is required (at most 64 characters)")
 	}
 	if in.Amount < 0 || in.Amount > park.MaxAmount*park.MaxRenewalMonths {
-		return RenewalResult{}, park.Invalid("amount", "out of range")
+		return RenewalResult{}, park.Invalid("amount", "must be between 0 and %d minor units", park.MaxAmount*park.MaxRenewalMonths).Because(park.ReasonRange)
 	}
 	if len(in.Method) > 32 {
 		return RenewalResult{}, park.Invalid("method", "must be at most 32 characters")
@@ -170,7 +170,7 @@ func (s *Service) PayRenewal(ctx context.Context, in RenewalPayment) (RenewalRes
 		case !now.Before(r.ExpiresAt):
 			return &park.Error{Code: park.EQuoteExpired, At: r.ExpiresAt, Message: "renewal order expired; ask for a new fee"}
 		case in.Amount != r.Amount:
-			return &park.Error{Code: park.EAmountMismatch, Field: "amount", Amount: r.Amount, Message: fmt.Sprintf("amount must be %d", r.Amount)}
+			return &park.Error{Code: park.EAmountMismatch, Field: "amount", Amount: r.Amount, Message: fmt.Sprintf("does not match the renewal order's amount %d", r.Amount)}
 		}
 		ps, err := tx.GetPass(ctx, r.PassID)
 		if park.IsCode(err, park.ENotFound) {

@@ -1,6 +1,9 @@
 package access_test
 
 import (
+	"errors"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -235,5 +238,34 @@ func TestRenewalsPaidOutOfOrder(t *testing.T) {
 	p, _ := b.Sys.Access.GetPass(b.Ctx, b.Lot, ps.ID)
 	if want := time.Date(2027, 3, 28, 10, 0, 0, 0, sh); !p.ValidTo.Equal(want) {
 		t.Fatalf("valid to %s, want %s", p.ValidTo.In(sh), want)
+	}
+}
+
+// TestRenewalPaymentAmountRefusalsSayWhatIsWanted: an amount out of range
+// is told the range, and another amount than the order's is told the
+// order's, each naming amount; neither extends the pass.
+func TestRenewalPaymentAmountRefusalsSayWhatIsWanted(t *testing.T) {
+	b, ps := renewalSetup(t)
+	r, _, err := b.Sys.Access.QuoteRenewal(b.Ctx, access.RenewalInput{Lot: b.Lot, Pass: access.PassRef{Plate: "京A12345"}, Months: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		amount int64
+		code   park.Code
+		says   string
+	}{
+		{-1, park.EInvalid, fmt.Sprintf("between 0 and %d", park.MaxAmount*park.MaxRenewalMonths)},
+		{1, park.EAmountMismatch, "30000"},
+	} {
+		_, err := b.Sys.Access.PayRenewal(b.Ctx, access.RenewalPayment{Lot: b.Lot, ID: r.ID, Amount: c.amount, Reference: "T-9"})
+		var pe *park.Error
+		if !errors.As(err, &pe) || pe.Code != c.code || pe.Field != "amount" || !strings.Contains(pe.Message, c.says) || strings.HasPrefix(pe.Message, "amount") {
+			t.Errorf("amount %d: got %#v, want %s on amount saying %q", c.amount, err, c.code, c.says)
+		}
+	}
+	got, err := b.Sys.Access.GetPass(b.Ctx, b.Lot, ps.ID)
+	if err != nil || !got.ValidTo.Equal(ps.ValidTo) {
+		t.Fatalf("pass after refused payments: %+v, %v", got, err)
 	}
 }

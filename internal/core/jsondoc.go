@@ -27,6 +27,14 @@ func DecodeObject(raw []byte, v any, whole string) error {
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
+		var typ *json.UnmarshalTypeError
+		if errors.As(err, &typ) && typ.Field != "" {
+			// The decoder's path has no index: say that an item, not
+			// the array itself, has the wrong type.
+			if ft := fieldType(reflect.TypeOf(v), typ.Field); ft != nil && isList(ft) && deref(ft) != deref(typ.Type) {
+				return park.Invalid(typ.Field, "each item must be %s, not %s", jsonType(typ.Type), typ.Value).Because(park.ReasonType)
+			}
+		}
 		return JSONError(err, whole, int64(len(raw)))
 	}
 	if _, err := dec.Token(); err != io.EOF {
@@ -96,4 +104,45 @@ func jsonType(t reflect.Type) string {
 		return "an object"
 	}
 	return "another JSON type"
+}
+
+func deref(t reflect.Type) reflect.Type {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	return t
+}
+
+func isList(t reflect.Type) bool {
+	t = deref(t)
+	return (t.Kind() == reflect.Slice || t.Kind() == reflect.Array) && t.Elem().Kind() != reflect.Uint8
+}
+
+// fieldType is the Go type of the field at a decoder's dotted path (JSON
+// names, an embedded struct's Go name, no indexes) within t; nil when the
+// path does not resolve.
+func fieldType(t reflect.Type, path string) reflect.Type {
+	for i, part := range strings.Split(path, ".") {
+		t = deref(t)
+		for i > 0 && (t.Kind() == reflect.Slice || t.Kind() == reflect.Array || t.Kind() == reflect.Map) {
+			t = deref(t.Elem()) // the next part is in the list's or map's items
+		}
+		if t.Kind() != reflect.Struct {
+			return nil
+		}
+		var next reflect.Type
+		for j := range t.NumField() {
+			f := t.Field(j)
+			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+			if name == part || (name == "" && strings.EqualFold(f.Name, part)) || (f.Anonymous && f.Name == part) {
+				next = f.Type
+				break
+			}
+		}
+		if next == nil {
+			return nil
+		}
+		t = next
+	}
+	return t
 }

@@ -539,3 +539,16 @@ func TestBodyOfABodylessRoute(t *testing.T) {
 	e.want(e.do("POST", quotes, "{}"), 201)
 	e.want(e.do("POST", "/v1/payments", fmt.Sprintf(`{"quote_id":%q,"amount":800,"method":"cash"}`, q["id"])), 201)
 }
+
+// TestRepeatedQueryParameter: a query parameter given twice is refused,
+// naming it, rather than one of its values being picked: no route takes
+// a list in the query string.
+func TestRepeatedQueryParameter(t *testing.T) {
+	e := newEnv(t)
+	e.want(e.do("POST", "/v1/lots", lotJSON), 201)
+	p := e.problem(e.do("GET", "/v1/lots/140123001/stays?state=in&state=out", ""), 400, "invalid")
+	if p["field"] != "state" {
+		t.Fatalf("problem %v, want the field state", p)
+	}
+	e.want(e.do("GET", "/v1/lots/140123001/stays?state=in&limit=2", ""), 200)
+}

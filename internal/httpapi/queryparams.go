@@ -56,7 +56,7 @@ var documentedQuery = sync.OnceValue(func() map[string]map[string]bool {
 })
 
 // checkQuery refuses a query parameter the route's pattern does not take
-// (EInvalid naming it, with those it takes). A route the document does
+// (EInvalid naming it, with those it takes), or one given twice. A route the document does
 // not describe is not checked.
 func checkQuery(pattern string, query map[string][]string) error {
 	if len(query) == 0 {
@@ -66,8 +66,11 @@ func checkQuery(pattern string, query map[string][]string) error {
 	if !ok {
 		return nil
 	}
-	for name := range query {
+	for name, values := range query {
 		if allowed[name] {
+			if len(values) > 1 { // no route takes a list: which one was meant?
+				return park.Invalid(name, "is given %d times; give it once", len(values))
+			}
 			continue
 		}
 		if len(allowed) == 0 {

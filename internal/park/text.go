@@ -87,14 +87,70 @@ func CheckTexts(pairs ...string) error {
 
 // InvalidUTF8 is the offset of b's first byte that is not UTF-8, or -1.
 // An API checks a body with it before decoding: a JSON decoder turns
-// each such byte into U+FFFD, which BadText can no longer tell apart.
+// each such byte into U+FFFD, which BadText can no longer tell apart. For
+// the same reason, b being JSON, the backslash of a \u escape of half a
+// surrogate pair (a JavaScript client that cut an emoji in two) counts as
+// such a byte.
 func InvalidUTF8(b []byte) int {
+	inString := false
 	for i := 0; i < len(b); {
 		r, size := utf8.DecodeRune(b[i:])
-		if r == utf8.RuneError && size == 1 {
+		switch {
+		case r == utf8.RuneError && size == 1:
 			return i
+		case r == '"':
+			inString = !inString
+		case r == '\\' && inString && i+1 < len(b):
+			if b[i+1] != 'u' {
+				i += 2 // an escaped character: never a quote that ends the string
+				continue
+			}
+			n, ok := surrogateEscape(b[i:])
+			if !ok {
+				return i
+			}
+			i += n
+			continue
 		}
 		i += size
 	}
 	return -1
+}
+
+// surrogateEscape reads the \u escape that starts b: how many bytes it
+// takes (12 for a surrogate pair, else 6, or 2 when it is malformed and
+// left to the decoder), and false when it is half a surrogate pair.
+func surrogateEscape(b []byte) (int, bool) {
+	hex4 := func(b []byte) (rune, bool) {
+		if len(b) < 6 || b[0] != '\\' || b[1] != 'u' {
+			return 0, false
+		}
+		var v rune
+		for _, c := range b[2:6] {
+			switch {
+			case '0' <= c && c <= '9':
+				v = v<<4 | rune(c-'0')
+			case 'a' <= c && c <= 'f':
+				v = v<<4 | rune(c-'a'+10)
+			case 'A' <= c && c <= 'F':
+				v = v<<4 | rune(c-'A'+10)
+			default:
+				return 0, false
+			}
+		}
+		return v, true
+	}
+	v, ok := hex4(b)
+	switch {
+	case !ok:
+		return 2, true
+	case 0xDC00 <= v && v <= 0xDFFF: // a low half alone
+		return 0, false
+	case 0xD800 <= v && v < 0xDC00:
+		if lo, ok := hex4(b[6:]); ok && 0xDC00 <= lo && lo <= 0xDFFF {
+			return 12, true
+		}
+		return 0, false
+	}
+	return 6, true
 }

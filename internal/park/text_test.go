@@ -1,7 +1,11 @@
 package park_test
 
 import (
+	"bytes"
+	"encoding/json"
+	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"parkd/internal/park"
 )
@@ -56,4 +60,47 @@ func asError(err error, pe **park.Error) bool {
 	e, ok := err.(*park.Error)
 	*pe = e
 	return ok
+}
+
+// TestInvalidUTF8: a body's first byte that is no UTF-8 is found, and so
+// is a JSON escape of half a surrogate pair, which a decoder would keep
+// as U+FFFD (a JavaScript client that cut an emoji in two) where the
+// text's owner wrote something else.
+func TestInvalidUTF8(t *testing.T) {
+	for body, want := range map[string]int{
+		`{"a":"张伟 🚗"}`:           -1,
+		`{"a":"\ud83d\ude97"}`:   -1, // a whole pair: 🚗
+		`{"a":"\uD83D\uDE97"}`:   -1,
+		`{"a":"\\ud800"}`:        -1, // a backslash, then the letters ud800
+		`{"a":"\u00e9\"\ud800"}`: 14,
+		`{"a":"x\ud800"}`:        7,
+		`{"a":"\udc00"}`:         6,
+		`{"a":"\ud800\u0041"}`:   6,
+		`{"a":"\ud800"}`:         6,
+		"{\"a\":\"caf\xe9\"}":    9,
+		`{"a":"ok"} "\ud800"`:    12,
+		`{"\ud800":1}`:           2,
+	} {
+		if got := park.InvalidUTF8([]byte(body)); got != want {
+			t.Errorf("InvalidUTF8(%s) = %d, want %d", body, got, want)
+		}
+	}
+}
+
+// FuzzInvalidUTF8: any body is scanned without a panic, and one it
+// passes decodes to text without an invented U+FFFD.
+func FuzzInvalidUTF8(f *testing.F) {
+	for _, s := range []string{`"\ud83d\ude97"`, `"\ud800"`, `"\\u"`, `"\u12"`, `"\ud800\u"`, "\"\xff\"", `"\`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if park.InvalidUTF8(b) >= 0 {
+			return
+		}
+		var s string
+		if json.Unmarshal(b, &s) == nil && strings.ContainsRune(s, utf8.RuneError) &&
+			!strings.ContainsRune(string(b), utf8.RuneError) && !bytes.Contains(bytes.ToLower(b), []byte(`\ufffd`)) {
+			t.Errorf("%q passed, but decodes to %q", b, s)
+		}
+	})
 }

@@ -1,6 +1,7 @@
 package park_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -28,5 +29,28 @@ func TestCheckYear(t *testing.T) {
 		if pe, _ := err.(*park.Error); err != nil && (pe.Code != park.EInvalid || pe.Field != "valid_to") {
 			t.Errorf("%v: %#v", c.t, err)
 		}
+	}
+}
+
+// TestReportTimeAhead: a device dated a report too far ahead is told by
+// how much in units a reader takes in, with the drift allowed.
+func TestReportTimeAhead(t *testing.T) {
+	now := time.Date(2026, 12, 5, 12, 0, 0, 0, time.UTC)
+	for _, c := range []struct {
+		at   time.Time
+		want string
+	}{
+		{now.Add(7*time.Minute + 30*time.Second), "is 7m30s ahead"},
+		{now.Add(5*time.Hour + 12*time.Minute + 40*time.Second), "is 5h13m ahead"},
+		{now.AddDate(0, 0, 3).Add(5 * time.Hour), "is 3 days ahead"},
+		{time.Date(2099, 12, 5, 12, 0, 0, 0, time.UTC), "is 26663 days ahead"}, // 73 years with 18 leap days
+	} {
+		err := park.CheckReportTime("at", c.at, now)
+		if err == nil || !strings.Contains(err.Error(), c.want) || !strings.Contains(err.Error(), "more than the 5 minutes") {
+			t.Errorf("%s: %v, want %q and the 5 minutes allowed", c.at, err, c.want)
+		}
+	}
+	if err := park.CheckReportTime("at", now.Add(4*time.Minute), now); err != nil {
+		t.Errorf("4 minutes ahead: %v, want it taken", err)
 	}
 }

@@ -1,6 +1,8 @@
 package park
 
 import (
+	"fmt"
+	"strings"
 	"time"
 )
 
@@ -133,9 +135,23 @@ func CheckReportTime(field string, at, now time.Time) error {
 	case at.IsZero():
 		return Invalid(field, "is required (RFC 3339)")
 	case at.After(now.Add(MaxEventSkew)):
-		return Invalid(field, "is %s in the future; check the device's clock", at.Sub(now).Round(time.Second))
+		return Invalid(field, "is %s ahead of parkd's clock, more than the %d minutes a device's clock may drift; check the device's clock",
+			aheadText(at.Sub(now)), int(MaxEventSkew/time.Minute))
 	case at.Before(earliestEvent):
 		return Invalid(field, "is before 2000-01-01")
 	}
 	return nil
+}
+
+// aheadText says how far ahead a time is as a reader takes it in: days
+// past two of them (a clock years off reads "26663 days", not
+// "639902h27m12s"), hours and minutes past one hour, else to the second.
+func aheadText(d time.Duration) string {
+	switch {
+	case d >= 48*time.Hour:
+		return fmt.Sprintf("%d days", d/(24*time.Hour))
+	case d >= time.Hour:
+		return strings.TrimSuffix(d.Round(time.Minute).String(), "0s")
+	}
+	return d.Round(time.Second).String()
 }

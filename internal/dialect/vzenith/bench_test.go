@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -30,8 +31,11 @@ const benchToken = "bench-token-0123456789"
 // through a camera's MQTT messages, with the same reads through the
 // native API, on one server and store, 16 lanes at once; each
 // sub-benchmark reports reads/s and the p99 read to reply (over MQTT: the
-// ivs_result published to the gpio_out received). The MQTT one starts a
-// Mosquitto of its own and is skipped without the binary.
+// ivs_result published to the gpio_out received). mqtt-floor runs the
+// same cameras against an answerer that decides nothing: what a read's
+// messages cost through the broker, on the same cores, without parkd.
+// The MQTT ones start a Mosquitto of their own and are skipped without
+// the binary.
 // Run: go test -run X -bench Entries -benchtime 3000x ./internal/dialect/vzenith/
 func BenchmarkEntries(b *testing.B) {
 	st := teststore.Open(b)
@@ -108,32 +112,37 @@ func BenchmarkEntries(b *testing.B) {
 			return r
 		})
 	})
-	b.Run("vzenith-mqtt", func(b *testing.B) {
-		cams := mqttRig(b, sys, lanes)
-		var next atomic.Int64
-		lat := make([][]time.Duration, lanes)
-		var wg sync.WaitGroup
-		b.ResetTimer()
-		start := time.Now()
-		for l, cam := range cams {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for next.Add(1) <= int64(b.N) {
-					n := seq.Add(1)
-					t := time.Now()
-					open, err := cam.Push(ctx, plate(n), n)
-					if err != nil || !open {
-						b.Errorf("read %d: open %v, %v", n, open, err)
-						return
-					}
-					lat[l] = append(lat[l], time.Since(t))
+	b.Run("vzenith-mqtt", func(b *testing.B) { pushAll(b, mqttRig(b, sys, lanes), plate, &seq) })
+	b.Run("mqtt-floor", func(b *testing.B) { pushAll(b, floorRig(b, lanes), plate, &seq) })
+}
+
+// pushAll has the cameras read b.N plates between them, each lane one car
+// at a time, and reports reads/s and the p99 read to lift.
+func pushAll(b *testing.B, cams []*vzenith.MQTTCamera, plate func(int64) string, seq *atomic.Int64) {
+	ctx := context.Background()
+	var next atomic.Int64
+	lat := make([][]time.Duration, len(cams))
+	var wg sync.WaitGroup
+	b.ResetTimer()
+	start := time.Now()
+	for l, cam := range cams {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for next.Add(1) <= int64(b.N) {
+				n := seq.Add(1)
+				t := time.Now()
+				open, err := cam.Push(ctx, plate(n), n)
+				if err != nil || !open {
+					b.Errorf("read %d: open %v, %v", n, open, err)
+					return
 				}
-			}()
-		}
-		wg.Wait()
-		report(b, lat, time.Since(start))
-	})
+				lat[l] = append(lat[l], time.Since(t))
+			}
+		}()
+	}
+	wg.Wait()
+	report(b, lat, time.Since(start))
 }
 
 // nativeEvent is a gate event as POST /v1/lots/{code}/events takes it.
@@ -143,6 +152,44 @@ type nativeEvent struct {
 	Plate string `json:"plate"`
 	Lane  string `json:"lane"`
 	At    string `json:"at"`
+}
+
+// floorRig starts a broker and n cameras on it, with an answerer in
+// parkd's place that sends every read's screen frames and lift at once,
+// deciding nothing: the messages of a read over MQTT alone, to set the
+// MQTT figure beside.
+func floorRig(b testing.TB, n int) []*vzenith.MQTTCamera {
+	broker := startPrivateBroker(b).addr()
+	ctx := context.Background()
+	run := fmt.Sprintf("fl%d", time.Now().UnixNano())
+	answerer, err := mqttlink.Dial(ctx, "mqtt://"+broker, mqttlink.Options{ClientID: run + "-answerer", Clean: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(answerer.Close)
+	var ids atomic.Int64
+	down := func(sn, name, body string) []byte {
+		return fmt.Appendf(nil, `{"id":"%d","sn":%q,"name":%q,"version":"1.0","timestamp":%d,"payload":{"type":%q,"body":%s}}`,
+			ids.Add(1), sn, name, time.Now().Unix(), name, body)
+	}
+	err = answerer.Subscribe(vzenith.UpFilter, false, func(topic string, _ []byte) {
+		sn, _, _ := strings.Cut(topic, "/")
+		go func() {
+			answerer.Live(sn+"/device/message/down/serial_data", down(sn, "serial_data", `{"serialData":[]}`))
+			_ = answerer.Live(sn+"/device/message/down/gpio_out", down(sn, "gpio_out", `{"delay":500,"io":0,"value":2}`))()
+		}()
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	cams := make([]*vzenith.MQTTCamera, n)
+	for i := range cams {
+		if cams[i], err = vzenith.DialCamera(ctx, "mqtt://"+broker, fmt.Sprintf("%s-%d", run, i)); err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(func() { cams[i].Close() })
+	}
+	return cams
 }
 
 // mqttRig starts a broker, registers n MQTT cameras of the lot BENCH,

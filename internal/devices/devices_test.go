@@ -42,6 +42,12 @@ func TestRegister(t *testing.T) {
 		if d.Kind != park.DeviceCamera || d.Direction != park.DirectionIn || d.Online || !d.CreatedAt.Equal(b.Clock.Now()) {
 			t.Fatalf("%+v: want a camera of an entry lane, offline, registered now", d)
 		}
+		for _, addr := range []string{"http://192.168.1.64", "https://cam.example:8443/isapi/"} {
+			d := park.Device{Serial: "c0", LotCode: b.Lot, Lane: "in-1", Kind: park.DeviceCamera, Protocol: proto, Direction: park.DirectionIn, Addr: addr}
+			if err := d.Validate(); err != nil {
+				t.Errorf("addr %q: %v", addr, err)
+			}
+		}
 		if d := b.register(t, "cam-out", "out-2"); d.Direction != park.DirectionOut {
 			t.Fatalf("out-2 is an exit lane: %+v", d)
 		}
@@ -60,6 +66,11 @@ func TestRegister(t *testing.T) {
 		{"ErrSerial", park.Device{Serial: "a b", LotCode: b.Lot, Lane: "in-1", Protocol: proto}, park.EInvalid, "serial"},
 		{"ErrDirection", park.Device{Serial: "c2", LotCode: b.Lot, Lane: "gate-a", Protocol: proto}, park.EInvalid, "direction"},
 		{"ErrKind", park.Device{Serial: "c3", LotCode: b.Lot, Lane: "in-1", Protocol: proto, Kind: "toaster"}, park.EInvalid, "kind"},
+		// parkd calls a device back at addr: one it could never reach is
+		// refused when registered, not found out when a car waits.
+		{"ErrAddrNotURL", park.Device{Serial: "c5", LotCode: b.Lot, Lane: "in-1", Protocol: proto, Addr: "notaurl"}, park.EInvalid, "addr"},
+		{"ErrAddrScheme", park.Device{Serial: "c6", LotCode: b.Lot, Lane: "in-1", Protocol: proto, Addr: "ftp://192.168.1.64"}, park.EInvalid, "addr"},
+		{"ErrAddrNoHost", park.Device{Serial: "c7", LotCode: b.Lot, Lane: "in-1", Protocol: proto, Addr: "http://"}, park.EInvalid, "addr"},
 		{"ErrLot", park.Device{Serial: "c4", LotCode: "nowhere", Lane: "in-1", Protocol: proto}, park.ENotFound, ""},
 		{"ErrTaken", park.Device{Serial: "cam-in", LotCode: b.Lot, Lane: "in-2", Protocol: proto}, park.EConflict, ""},
 	} {

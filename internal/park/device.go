@@ -2,6 +2,7 @@ package park
 
 import (
 	"context"
+	"net/url"
 	"regexp"
 	"time"
 )
@@ -61,12 +62,23 @@ func (d *Device) Validate() error {
 		return Invalid("direction", "must be %q or %q", DirectionIn, DirectionOut)
 	case len(d.Addr) > 256:
 		return Invalid("addr", "must be at most 256 characters")
+	case d.Addr != "" && !callbackURL(d.Addr):
+		return Invalid("addr", "must be an http:// or https:// address with a host, such as http://192.168.1.64, not %q", d.Addr)
 	case len(d.Username) > 64:
 		return Invalid("username", "must be at most 64 characters")
 	case len(d.Password) > 128:
 		return Invalid("password", "must be at most 128 characters")
 	}
 	return CheckTexts("lane", d.Lane, "addr", d.Addr, "username", d.Username, "password", d.Password)
+}
+
+// callbackURL reports whether addr is one parkd can call a device back
+// at: an absolute http(s) URL naming a host, with no query or fragment
+// (a path is appended to it).
+func callbackURL(addr string) bool {
+	u, err := url.Parse(addr)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" && u.Hostname() != "" &&
+		u.RawQuery == "" && u.Fragment == "" && !u.ForceQuery
 }
 
 // DeviceTx is the part of Tx for the device registry.

@@ -72,7 +72,37 @@ var (
 		"Unavailable", "Faulted"}
 	stopReasons = []string{"EmergencyStop", "EVDisconnected", "HardReset", "Local", "Other", "PowerLoss", "Reboot", "Remote",
 		"SoftReset", "UnlockCommand", "DeAuthorized"}
+
+	// A SampledValue's enums (OCPP 1.6 MeterValues schema). Units take
+	// the specification's misspelt Celcius beside the schema's Celsius.
+	sampleContexts = []string{"Interruption.Begin", "Interruption.End", "Sample.Clock", "Sample.Periodic",
+		"Transaction.Begin", "Transaction.End", "Trigger", "Other"}
+	sampleFormats    = []string{"Raw", "SignedData"}
+	sampleMeasurands = []string{"Energy.Active.Export.Register", "Energy.Active.Import.Register",
+		"Energy.Reactive.Export.Register", "Energy.Reactive.Import.Register", "Energy.Active.Export.Interval",
+		"Energy.Active.Import.Interval", "Energy.Reactive.Export.Interval", "Energy.Reactive.Import.Interval",
+		"Power.Active.Export", "Power.Active.Import", "Power.Offered", "Power.Reactive.Export", "Power.Reactive.Import",
+		"Power.Factor", "Current.Import", "Current.Export", "Current.Offered", "Voltage", "Frequency", "Temperature",
+		"SoC", "RPM"}
+	samplePhases    = []string{"L1", "L2", "L3", "N", "L1-N", "L2-N", "L3-N", "L1-L2", "L2-L3", "L3-L1"}
+	sampleLocations = []string{"Cable", "EV", "Inlet", "Outlet", "Body"}
+	sampleUnits     = []string{"Wh", "kWh", "varh", "kvarh", "W", "kW", "VA", "kVA", "var", "kvar", "A", "V",
+		"Celsius", "Celcius", "Fahrenheit", "K", "Percent"}
+	// billedUnits are the units parkd reads the measurands it bills with
+	// in: another would be read as the base unit and billed wrongly.
+	billedUnits = map[string][]string{
+		"Energy.Active.Import.Register": {"Wh", "kWh"},
+		"Power.Active.Import":           {"W", "kW"},
+	}
 )
+
+// enumField checks an optional enum field.
+func enumField(field string, v *string, allowed []string) *FrameError {
+	if v != nil && !slices.Contains(allowed, *v) {
+		return badValue("%s %q is not one of %s", field, *v, strings.Join(allowed, ", "))
+	}
+	return nil
+}
 
 type statusReq struct {
 	ConnectorID     *int    `json:"connectorId"`
@@ -204,11 +234,29 @@ func checkMeterValues(field string, mvs []meterValue) *FrameError {
 			if sv.Value == nil {
 				return missing(field + ".sampledValue.value")
 			}
+			f := field + ".sampledValue."
+			if err := first(enumField(f+"context", sv.Context, sampleContexts), enumField(f+"format", sv.Format, sampleFormats),
+				enumField(f+"measurand", sv.Measurand, sampleMeasurands), enumField(f+"phase", sv.Phase, samplePhases),
+				enumField(f+"location", sv.Location, sampleLocations), enumField(f+"unit", sv.Unit, sampleUnits)); err != nil {
+				return err
+			}
 			if sv.Format != nil && *sv.Format == "SignedData" {
 				continue
 			}
-			if _, err := parseDecimal(*sv.Value); err != nil {
+			v, err := parseDecimal(*sv.Value)
+			if err != nil {
 				return badValue("%s.sampledValue.value %q is not a number", field, *sv.Value)
+			}
+			measurand := "Energy.Active.Import.Register" // the default
+			if sv.Measurand != nil {
+				measurand = *sv.Measurand
+			}
+			units, billed := billedUnits[measurand]
+			switch {
+			case billed && sv.Unit != nil && !slices.Contains(units, *sv.Unit):
+				return badValue("%sunit of %s must be %s, not %q", f, measurand, strings.Join(units, " or "), *sv.Unit)
+			case measurand == "Energy.Active.Import.Register" && v < 0:
+				return badValue("%svalue of %s must not be negative, not %s", f, measurand, *sv.Value)
 			}
 		}
 	}

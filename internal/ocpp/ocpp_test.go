@@ -433,6 +433,19 @@ func TestFrames(t *testing.T) {
 		{`[2,"b2","StatusNotification",{"connectorId":1,"errorCode":"NoError","status":"Dancing"}]`, "b2", "PropertyConstraintViolation"},
 		{`[2,"b3","StartTransaction",{"connectorId":1,"idTag":"x","meterStart":-5,"timestamp":"2026-11-23T08:00:00Z"}]`, "b3", "PropertyConstraintViolation"},
 		{`[2,"b4","MeterValues",{"connectorId":1,"transactionId":1,"meterValue":[{"timestamp":"x","sampledValue":[{"value":"1"}]}]}]`, "b4", "PropertyConstraintViolation"},
+		// A sampled value's enums are checked as every other enum: a register
+		// in an unknown unit would be billed as Wh.
+		{`[2,"b5","MeterValues",{"connectorId":1,"transactionId":1,"meterValue":[{"timestamp":"2026-11-23T08:00:00Z","sampledValue":[{"value":"1500","unit":"MWh"}]}]}]`, "b5", "PropertyConstraintViolation"},
+		{`[2,"b6","MeterValues",{"connectorId":1,"transactionId":1,"meterValue":[{"timestamp":"2026-11-23T08:00:00Z","sampledValue":[{"value":"1500","measurand":"Energy.Active.Imprt.Register"}]}]}]`, "b6", "PropertyConstraintViolation"},
+		{`[2,"b7","MeterValues",{"connectorId":1,"transactionId":1,"meterValue":[{"timestamp":"2026-11-23T08:00:00Z","sampledValue":[{"value":"1500","context":"Whenever"}]}]}]`, "b7", "PropertyConstraintViolation"},
+		{`[2,"b8","MeterValues",{"connectorId":1,"transactionId":1,"meterValue":[{"timestamp":"2026-11-23T08:00:00Z","sampledValue":[{"value":"1500","location":"Roof"}]}]}]`, "b8", "PropertyConstraintViolation"},
+		{`[2,"b9","MeterValues",{"connectorId":1,"transactionId":1,"meterValue":[{"timestamp":"2026-11-23T08:00:00Z","sampledValue":[{"value":"1500","phase":"L4"}]}]}]`, "b9", "PropertyConstraintViolation"},
+		{`[2,"c1","MeterValues",{"connectorId":1,"transactionId":1,"meterValue":[{"timestamp":"2026-11-23T08:00:00Z","sampledValue":[{"value":"1500","format":"Base64"}]}]}]`, "c1", "PropertyConstraintViolation"},
+		// The register parkd bills with, in a unit that is not energy, or
+		// below zero: acknowledged and dropped before, the charger never told.
+		{`[2,"c2","MeterValues",{"connectorId":1,"transactionId":1,"meterValue":[{"timestamp":"2026-11-23T08:00:00Z","sampledValue":[{"value":"1500","unit":"Percent"}]}]}]`, "c2", "PropertyConstraintViolation"},
+		{`[2,"c3","MeterValues",{"connectorId":1,"transactionId":1,"meterValue":[{"timestamp":"2026-11-23T08:00:00Z","sampledValue":[{"value":"-500"}]}]}]`, "c3", "PropertyConstraintViolation"},
+		{`[2,"c4","StopTransaction",{"transactionId":1,"meterStop":10,"timestamp":"2026-11-23T08:00:00Z","transactionData":[{"timestamp":"2026-11-23T08:00:00Z","sampledValue":[{"value":"5","unit":"Wh","measurand":"Energy.Active.Import.Register","context":"Nonsense"}]}]}]`, "c4", "PropertyConstraintViolation"},
 	} {
 		resp, err := p.Raw(r.Ctx, []byte(c.frame), c.id)
 		if err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strconv"
 
 	"parkd/internal/park"
 )
@@ -88,7 +89,8 @@ func (s *Service) SendCommand(ctx context.Context, id string, cmd Command) (*par
 		return nil, park.Invalid("command", "must be reset, unlock, availability or trigger, not %q", cmd.Kind)
 	}
 	if cmd.Connector < 0 || cmd.Connector > c.Connectors {
-		return nil, park.Invalid("connector", "charger %q has connectors 1 to %d (0: the whole charger), not %d", id, c.Connectors, cmd.Connector)
+		return nil, park.Invalid("connector", "charger %q has connectors 1 to %d (0: the whole charger), not %d", id, c.Connectors, cmd.Connector).
+			Because(park.ReasonRange, "0", strconv.Itoa(c.Connectors))
 	}
 	status, err := "", ErrOffline
 	if r, ok := s.remoteOf().(Commander); ok {

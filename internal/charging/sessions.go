@@ -83,15 +83,17 @@ func (s *Service) StartSession(ctx context.Context, in StartInput) (*park.Charge
 			return err
 		}
 		if st.Payment != tariff.ChargeFromBalance && in.Prepaid == 0 {
-			return park.Invalid("prepaid", "price standard %d is paid before charging: a prepaid amount is required", c.StandardID)
+			return park.Invalid("prepaid", "price standard %d is paid before charging: a prepaid amount is required", c.StandardID).Because(park.ReasonRequired)
 		}
 		if !st.AdmitsBalance(in.Prepaid) {
-			return park.Invalid("prepaid", "price standard %d needs at least %d to start, not %d", c.StandardID, st.MinBalance, in.Prepaid)
+			return park.Invalid("prepaid", "price standard %d needs at least %d to start, not %d", c.StandardID, st.MinBalance, in.Prepaid).
+				Because(park.ReasonRange, strconv.FormatInt(st.MinBalance, 10), strconv.FormatInt(park.MaxAmount, 10))
 		}
 		// Money set aside below the minimum charge would be billed more
 		// than was paid the moment charging starts.
 		if in.Prepaid > 0 && in.Prepaid < st.Minimum && st.Payment != tariff.ChargePrepaidPackage {
-			return park.Invalid("prepaid", "price standard %d charges at least %d, more than the %d paid", c.StandardID, st.Minimum, in.Prepaid)
+			return park.Invalid("prepaid", "price standard %d charges at least %d, more than the %d paid", c.StandardID, st.Minimum, in.Prepaid).
+				Because(park.ReasonRange, strconv.FormatInt(st.Minimum, 10), strconv.FormatInt(park.MaxAmount, 10))
 		}
 		now := s.base.Clock()
 		sess = &park.ChargeSession{ID: newSessionID(now), ChargerID: c.ID, Connector: in.Connector, LotCode: c.LotCode,
@@ -141,7 +143,8 @@ func (s *Service) usable(ctx context.Context, tx park.Tx, id string, connector i
 	case c.Availability != park.ChargerOperative:
 		return nil, nil, 0, park.Errorf(park.EConflict, "charger %q is out of service", id)
 	case connector < 1 || connector > c.Connectors:
-		return nil, nil, 0, park.Invalid("connector", "charger %q has connectors 1 to %d, not %d", id, c.Connectors, connector)
+		return nil, nil, 0, park.Invalid("connector", "charger %q has connectors 1 to %d, not %d", id, c.Connectors, connector).
+			Because(park.ReasonRange, "1", strconv.Itoa(c.Connectors))
 	}
 	if _, err := tx.OpenChargeSession(ctx, id, connector); err == nil {
 		return nil, nil, 0, park.Errorf(park.EConflict, "connector %d of charger %q is busy", connector, id)

@@ -266,7 +266,8 @@ func TestChargeEndToEnd(t *testing.T) {
 		t.Fatalf("deviceStatus %v", st)
 	}
 	wantErr(t, r.post(t, "deviceStatus", tok, url.Values{"deviceId": {"FAR1"}}), "-1", "查询无数据") // another lot
-	wantErr(t, r.post(t, "charge", tok, url.Values{"deviceId": {"CAB1"}, "portNum": {"11"}, "payMoney": {"300"}}), "-1", "portNum")
+	// The app hears which ports the cabinet has, not only that 11 is wrong.
+	wantErr(t, r.post(t, "charge", tok, url.Values{"deviceId": {"CAB1"}, "portNum": {"11"}, "payMoney": {"300"}}), "-1", "参数portNum必须在1到10之间")
 	wantErr(t, r.post(t, "charge", tok, url.Values{"deviceId": {"CAB1"}, "portNum": {"1"}, "color": {"red"}}), "-1", "未知参数")
 
 	// 3 yuan for a port; 250 minutes later the app stops it: 2 yuan, 1 back.

@@ -70,7 +70,14 @@ func word(err error) apiError {
 		if f == "" {
 			f = pe.Field
 		}
-		e.Msg += "：参数" + f + "的值无效"
+		switch {
+		case pe.Reason == park.ReasonRange && len(pe.Params) == 2:
+			e.Msg += "：参数" + f + "必须在" + pe.Params[0] + "到" + pe.Params[1] + "之间"
+		case pe.Reason == park.ReasonRequired:
+			e.Msg += "：缺少参数" + f
+		default:
+			e.Msg += "：参数" + f + "的值无效"
+		}
 	}
 	return e
 }

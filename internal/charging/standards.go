@@ -278,8 +278,8 @@ func (s *Service) Preview(in PreviewInput) (*tariff.ChargeResult, error) {
 	}
 	sess := &tariff.ChargeSession{Start: in.Start, End: in.End, Loc: loc, Prepaid: in.Prepaid, Full: in.Full}
 	for i, r := range in.Readings {
-		if r.EnergyWh < 0 || r.PowerW < 0 || r.EnergyWh > maxEnergyWh || r.PowerW > maxPowerW {
-			return nil, park.Invalid("readings", "reading %d: energy and power must be between 0 and %d Wh / %d W", i, int64(maxEnergyWh), int64(maxPowerW))
+		if r.EnergyWh < 0 || r.PowerW < 0 || r.EnergyWh > MaxRegisterWh || r.PowerW > MaxPowerW {
+			return nil, park.Invalid("readings", "reading %d: energy and power must be between 0 and %d Wh / %d W", i, int64(MaxRegisterWh), int64(MaxPowerW))
 		}
 		sess.Readings = append(sess.Readings, tariff.ChargeReading{At: r.At, EnergyWh: r.EnergyWh, PowerW: r.PowerW})
 	}
@@ -287,8 +287,10 @@ func (s *Service) Preview(in PreviewInput) (*tariff.ChargeResult, error) {
 	return &res, nil
 }
 
-// Bounds on one reading: far beyond any charger (a 1 GWh register, 1 GW).
+// Bounds on one reading, far beyond any charger (a 1 TWh register, 1 GW),
+// so that no reading can overflow a bill: a charger's register outside
+// them is refused (internal/ocpp), as a preview's.
 const (
-	maxEnergyWh = 1_000_000_000_000
-	maxPowerW   = 1_000_000_000
+	MaxRegisterWh = 1_000_000_000_000
+	MaxPowerW     = 1_000_000_000
 )

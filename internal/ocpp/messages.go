@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"parkd/internal/charging"
 )
 
 // The OCPP 1.6 messages parkd handles, with the spec's required fields
@@ -95,6 +97,23 @@ var (
 		"Power.Active.Import":           {"W", "kW"},
 	}
 )
+
+// toBase is v in the base unit (Wh, W) given its unit (nil: the base).
+func toBase(v float64, unit *string, kilo string) float64 {
+	if unit != nil && strings.EqualFold(*unit, kilo) {
+		return v * 1000
+	}
+	return v
+}
+
+// unitField checks a unit as enumField does, regardless of case: chargers
+// that send "kwh" were always read as meaning kWh.
+func unitField(field string, v *string, allowed []string) *FrameError {
+	if v != nil && !slices.ContainsFunc(allowed, func(u string) bool { return strings.EqualFold(u, *v) }) {
+		return badValue("%s %q is not one of %s", field, *v, strings.Join(allowed, ", "))
+	}
+	return nil
+}
 
 // enumField checks an optional enum field.
 func enumField(field string, v *string, allowed []string) *FrameError {
@@ -188,8 +207,8 @@ func (r *startReq) check() *FrameError {
 		return badValue("connectorId must be 1 or more")
 	case r.MeterStart == nil:
 		return missing("meterStart")
-	case *r.MeterStart < 0:
-		return badValue("meterStart must not be negative")
+	case *r.MeterStart < 0 || *r.MeterStart > charging.MaxRegisterWh:
+		return badValue("meterStart must be between 0 and %d Wh, not %d", int64(charging.MaxRegisterWh), *r.MeterStart)
 	}
 	return first(ciString("idTag", r.IDTag, 20, true), timeField("timestamp", r.Timestamp, true))
 }
@@ -237,7 +256,7 @@ func checkMeterValues(field string, mvs []meterValue) *FrameError {
 			f := field + ".sampledValue."
 			if err := first(enumField(f+"context", sv.Context, sampleContexts), enumField(f+"format", sv.Format, sampleFormats),
 				enumField(f+"measurand", sv.Measurand, sampleMeasurands), enumField(f+"phase", sv.Phase, samplePhases),
-				enumField(f+"location", sv.Location, sampleLocations), enumField(f+"unit", sv.Unit, sampleUnits)); err != nil {
+				enumField(f+"location", sv.Location, sampleLocations), unitField(f+"unit", sv.Unit, sampleUnits)); err != nil {
 				return err
 			}
 			if sv.Format != nil && *sv.Format == "SignedData" {
@@ -253,10 +272,12 @@ func checkMeterValues(field string, mvs []meterValue) *FrameError {
 			}
 			units, billed := billedUnits[measurand]
 			switch {
-			case billed && sv.Unit != nil && !slices.Contains(units, *sv.Unit):
+			case billed && sv.Unit != nil && !slices.ContainsFunc(units, func(u string) bool { return strings.EqualFold(u, *sv.Unit) }):
 				return badValue("%sunit of %s must be %s, not %q", f, measurand, strings.Join(units, " or "), *sv.Unit)
-			case measurand == "Energy.Active.Import.Register" && v < 0:
-				return badValue("%svalue of %s must not be negative, not %s", f, measurand, *sv.Value)
+			case measurand == "Energy.Active.Import.Register" && (v < 0 || toBase(v, sv.Unit, "kWh") > charging.MaxRegisterWh):
+				return badValue("%svalue of %s must be between 0 and %d Wh, not %s", f, measurand, int64(charging.MaxRegisterWh), *sv.Value)
+			case measurand == "Power.Active.Import" && toBase(v, sv.Unit, "kW") > charging.MaxPowerW:
+				return badValue("%svalue of %s must be at most %d W, not %s", f, measurand, int64(charging.MaxPowerW), *sv.Value)
 			}
 		}
 	}
@@ -294,8 +315,8 @@ func (r *stopReq) check() *FrameError {
 	switch {
 	case r.MeterStop == nil:
 		return missing("meterStop")
-	case *r.MeterStop < 0:
-		return badValue("meterStop must not be negative")
+	case *r.MeterStop < 0 || *r.MeterStop > charging.MaxRegisterWh:
+		return badValue("meterStop must be between 0 and %d Wh, not %d", int64(charging.MaxRegisterWh), *r.MeterStop)
 	case r.TransactionID == nil:
 		return missing("transactionId")
 	case r.Reason != nil && !slices.Contains(stopReasons, *r.Reason):

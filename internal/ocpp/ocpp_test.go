@@ -445,6 +445,12 @@ func TestFrames(t *testing.T) {
 		// below zero: acknowledged and dropped before, the charger never told.
 		{`[2,"c2","MeterValues",{"connectorId":1,"transactionId":1,"meterValue":[{"timestamp":"2026-11-23T08:00:00Z","sampledValue":[{"value":"1500","unit":"Percent"}]}]}]`, "c2", "PropertyConstraintViolation"},
 		{`[2,"c3","MeterValues",{"connectorId":1,"transactionId":1,"meterValue":[{"timestamp":"2026-11-23T08:00:00Z","sampledValue":[{"value":"-500"}]}]}]`, "c3", "PropertyConstraintViolation"},
+		// Registers beyond any meter (charging.MaxRegisterWh): a meterStop of
+		// 2^63-1 Wh was billed as such.
+		{`[2,"c5","StopTransaction",{"transactionId":1,"meterStop":9223372036854775807,"timestamp":"2026-11-23T08:00:00Z"}]`, "c5", "PropertyConstraintViolation"},
+		{`[2,"c6","StartTransaction",{"connectorId":1,"idTag":"x","meterStart":1000000000001,"timestamp":"2026-11-23T08:00:00Z"}]`, "c6", "PropertyConstraintViolation"},
+		{`[2,"c7","MeterValues",{"connectorId":1,"transactionId":1,"meterValue":[{"timestamp":"2026-11-23T08:00:00Z","sampledValue":[{"value":"1000000001","unit":"kWh"}]}]}]`, "c7", "PropertyConstraintViolation"},
+		{`[2,"c8","MeterValues",{"connectorId":1,"transactionId":1,"meterValue":[{"timestamp":"2026-11-23T08:00:00Z","sampledValue":[{"value":"1000001","measurand":"Power.Active.Import","unit":"kW"}]}]}]`, "c8", "PropertyConstraintViolation"},
 		{`[2,"c4","StopTransaction",{"transactionId":1,"meterStop":10,"timestamp":"2026-11-23T08:00:00Z","transactionData":[{"timestamp":"2026-11-23T08:00:00Z","sampledValue":[{"value":"5","unit":"Wh","measurand":"Energy.Active.Import.Register","context":"Nonsense"}]}]}]`, "c4", "PropertyConstraintViolation"},
 	} {
 		resp, err := p.Raw(r.Ctx, []byte(c.frame), c.id)

@@ -230,13 +230,18 @@ type SessionPage struct {
 }
 
 // Sessions lists sessions by filter (Limit 1 to MaxListLimit), skipping
-// offset of them.
+// offset of them. Errors: EInvalid (limit, offset, or updated_to not
+// after updated_from).
 func (s *Service) Sessions(ctx context.Context, f park.ChargeSessionFilter, offset int) (*SessionPage, error) {
 	if f.Limit < 1 || f.Limit > MaxListLimit {
 		return nil, park.Invalid("limit", "must be between 1 and %d, not %d", MaxListLimit, f.Limit)
 	}
 	if offset < 0 || offset > 100_000 {
 		return nil, park.Invalid("offset", "must be between 0 and 100000, not %d", offset)
+	}
+	// The window's end is exclusive: one not after its start holds nothing.
+	if !f.UpdatedFrom.IsZero() && !f.UpdatedTo.IsZero() && !f.UpdatedTo.After(f.UpdatedFrom) {
+		return nil, park.Invalid("updated_to", "must be after updated_from").Because(park.ReasonOrder)
 	}
 	page := &SessionPage{}
 	err := s.base.View(ctx, func(tx park.Tx) (err error) {

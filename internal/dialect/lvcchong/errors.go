@@ -48,7 +48,7 @@ var coreErrors = map[park.Code]apiError{
 // fieldNames are the vendor's names of the core's fields.
 var fieldNames = map[string]string{
 	"charger_id": "deviceId", "connector": "portNum", "prepaid": "payMoney", "limit_minutes": "workTime",
-	"family": "deviceFamily", "limit": "pageSize", "offset": "pageNum",
+	"family": "deviceFamily", "limit": "pageSize", "offset": "pageNum", "updated_to": "endTime",
 }
 
 // word turns an error into the vendor's code and a Chinese message.
@@ -73,6 +73,8 @@ func word(err error) apiError {
 		switch {
 		case pe.Reason == park.ReasonRange && len(pe.Params) == 2:
 			e.Msg += "：参数" + f + "必须在" + pe.Params[0] + "到" + pe.Params[1] + "之间"
+		case pe.Reason == park.ReasonOrder:
+			e.Msg += "：参数" + f + "必须晚于开始时间"
 		case pe.Reason == park.ReasonRequired:
 			e.Msg += "：缺少参数" + f
 		default:

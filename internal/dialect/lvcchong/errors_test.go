@@ -24,6 +24,10 @@ func TestEveryCodeMapped(t *testing.T) {
 	if w := word(park.Invalid("connector", "bad")); w.Code != codeOther || !strings.Contains(w.Msg, "portNum") {
 		t.Errorf("invalid connector worded %+v", w)
 	}
+	// An end before its start names the vendor's end parameter.
+	if w := word(park.Invalid("updated_to", "must be after updated_from").Because(park.ReasonOrder)); w.Msg != "参数错误：参数endTime必须晚于开始时间" {
+		t.Errorf("an inverted window worded %q", w.Msg)
+	}
 	// A range the core gives is worded with its numbers, in the vendor's field name.
 	if w := word(park.Invalid("prepaid", "needs at least 100").Because(park.ReasonRange, "100", "10000")); w.Msg != "参数错误：参数payMoney必须在100到10000之间" {
 		t.Errorf("a range worded %q", w.Msg)

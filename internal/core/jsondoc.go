@@ -32,7 +32,7 @@ func DecodeObject(raw []byte, v any, whole string) error {
 			// The decoder's path has no index: say that an item, not
 			// the array itself, has the wrong type.
 			if ft := fieldType(reflect.TypeOf(v), typ.Field); ft != nil && isList(ft) && deref(ft) != deref(typ.Type) {
-				return park.Invalid(typ.Field, "each item must be %s, not %s", jsonType(typ.Type), typ.Value).Because(park.ReasonType)
+				return park.Invalid(typ.Field, "each item must be %s, not %s", JSONType(typ.Type), typ.Value).Because(park.ReasonType)
 			}
 		}
 		return JSONError(err, whole, int64(len(raw)))
@@ -65,7 +65,7 @@ func JSONError(err error, whole string, size int64) error {
 		if field == "" {
 			field = whole
 		}
-		return park.Invalid(field, "must be %s, not %s", jsonType(typ.Type), typ.Value).Because(park.ReasonType)
+		return park.Invalid(field, "must be %s, not %s", JSONType(typ.Type), typ.Value).Because(park.ReasonType)
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
 		return park.Invalid(name, "unknown field").Because(park.ReasonUnknown)
@@ -79,9 +79,10 @@ func JSONError(err error, whole string, size int64) error {
 	return park.Invalid(whole, "%v", strings.TrimPrefix(err.Error(), "json: ")).Because(park.ReasonSyntax)
 }
 
-// jsonType names the JSON type a Go type is decoded from, as a client's
-// document names it: never parkd's own Go type names.
-func jsonType(t reflect.Type) string {
+// JSONType names the JSON type a Go type is decoded from, as a client's
+// document names it ("an integer", "an object"): never parkd's own Go
+// type names (core.doc, float64), which tell a client nothing.
+func JSONType(t reflect.Type) string {
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}

@@ -13,6 +13,8 @@ import (
 	"io"
 	"strconv"
 	"strings"
+
+	"parkd/internal/core"
 )
 
 // Message types of OCPP-J.
@@ -72,7 +74,12 @@ func DecodeFrame(b []byte) (*Frame, error) {
 	var parts []json.RawMessage
 	dec := json.NewDecoder(bytes.NewReader(b))
 	if err := dec.Decode(&parts); err != nil {
-		return nil, &FrameError{ID: "-1", Code: ErrFormationViolation, Message: "not a JSON array: " + trimJSON(err)}
+		msg := "not a JSON array: " + trimJSON(err)
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) {
+			msg = "a message must be a JSON array, not " + te.Value
+		}
+		return nil, &FrameError{ID: "-1", Code: ErrFormationViolation, Message: msg}
 	}
 	_, err := dec.Token()
 	trailing := err != io.EOF // refused once the id is read, to answer with it
@@ -210,7 +217,7 @@ func DecodePayload(id string, payload json.RawMessage, v checker) error {
 	if err := dec.Decode(v); err != nil {
 		var te *json.UnmarshalTypeError
 		if errors.As(err, &te) {
-			return &FrameError{ID: id, Code: ErrTypeConstraintViolation, Message: fmt.Sprintf("%s must be a JSON %s, not %s", te.Field, te.Type, te.Value)}
+			return &FrameError{ID: id, Code: ErrTypeConstraintViolation, Message: fmt.Sprintf("%s must be %s, not %s", te.Field, core.JSONType(te.Type), te.Value)}
 		}
 		return &FrameError{ID: id, Code: ErrFormationViolation, Message: trimJSON(err)}
 	}

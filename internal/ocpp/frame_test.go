@@ -82,3 +82,31 @@ func TestReadings(t *testing.T) {
 		t.Fatalf("readings %+v full %v", rs, full)
 	}
 }
+
+// TestErrorsInJSONWords: a charger's engineer reads the CALLERROR's
+// description; it names what was wrong in JSON's words, not in Go's.
+func TestErrorsInJSONWords(t *testing.T) {
+	for _, c := range []struct{ frame, want string }{
+		{`{"a":1}`, "a message must be a JSON array, not object"},
+		{`"x"`, "a message must be a JSON array, not string"},
+		{`[2,"m1","MeterValues",{"connectorId":1,"meterValue":{}}]`, "meterValue must be an array, not object"},
+		{`[2,"m2","MeterValues",{"connectorId":1,"meterValue":[{"timestamp":"2026-11-23T08:00:00Z","sampledValue":[7]}]}]`, "meterValue.sampledValue must be an object, not number"},
+		{`[2,"m3","StatusNotification",{"connectorId":"1","errorCode":"NoError","status":"Available"}]`, "connectorId must be an integer, not string"},
+		{`[2,"m4","MeterValues",{"connectorId":1,"transactionId":1.5,"meterValue":[]}]`, "transactionId must be an integer, not number 1.5"},
+	} {
+		fr, err := DecodeFrame([]byte(c.frame))
+		if err == nil {
+			var mv meterValuesReq
+			var st statusReq
+			if fr.Action == "StatusNotification" {
+				err = DecodePayload(fr.ID, fr.Payload, &st)
+			} else {
+				err = DecodePayload(fr.ID, fr.Payload, &mv)
+			}
+		}
+		fe, ok := err.(*FrameError)
+		if !ok || fe.Message != c.want {
+			t.Errorf("%s: %v, want %q", c.frame, err, c.want)
+		}
+	}
+}

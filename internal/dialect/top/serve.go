@@ -86,12 +86,21 @@ func refuse(sub, msg string) *callError {
 	return &callError{code: 40, msg: "Invalid arguments", sub: sub, sm: msg}
 }
 
+// maxCallBody bounds a channel's call: its parameters are a few short
+// texts.
+const maxCallBody = 1 << 20
+
 func (h *Handler) serve(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodPost {
 		h.answer(w, "", nil, refuse("isv.invalid-parameter", "请用POST提交表单"))
 		return
 	}
-	body, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxCallBody+1))
+	if err == nil && len(body) > maxCallBody {
+		// Cut at the limit it would be answered for what is missing.
+		h.answer(w, "", nil, refuse("isv.invalid-parameter", fmt.Sprintf("请求体超过 %d 字节", maxCallBody)))
+		return
+	}
 	form := url.Values{}
 	if err == nil {
 		form, err = url.ParseQuery(string(body))

@@ -373,3 +373,14 @@ func TestChannelSubmitLongOrderID(t *testing.T) {
 	sub["out_order_id"] = strings.Repeat("9", 64)
 	result(t, top.CallOrderSubmit, cc.call(top.CallOrderSubmit, sub, nil))
 }
+
+// TestChannelCallTooLarge: a body over the limit is refused as too large,
+// not cut at the limit and answered as if parameters were missing.
+func TestChannelCallTooLarge(t *testing.T) {
+	_, cc := newChannelServer(t)
+	p := map[string]string{"store_code": "10001", "extra": strings.Repeat("a", 1<<20)}
+	reply := cc.call(top.CallStoreModels, p, nil)
+	if s, m := errSub(reply), errMsg(reply); s != "isv.invalid-parameter" || !strings.Contains(m, "请求体超过") {
+		t.Fatalf("%s %q, want isv.invalid-parameter saying the body is too large", s, m)
+	}
+}

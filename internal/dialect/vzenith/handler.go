@@ -1,6 +1,7 @@
 package vzenith
 
 import (
+	"bytes"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -136,7 +137,19 @@ const maxHeartbeat = 64 << 10
 // on the reply (the only way to reach a camera behind NAT over HTTP),
 // else "no", which the camera takes as nothing to do.
 func (h *Handler) heartbeat(w http.ResponseWriter, r *http.Request) {
-	r.Body = http.MaxBytesReader(w, r.Body, maxHeartbeat)
+	// Read whole first: a form parser stopped by the limit leaves the form
+	// empty, and the camera would be told its serial is missing.
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxHeartbeat))
+	if err != nil {
+		var mb *http.MaxBytesError
+		if errors.As(err, &mb) {
+			writeJSON(w, http.StatusRequestEntityTooLarge, refusal{"a heartbeat is at most " + strconv.Itoa(maxHeartbeat) + " bytes"})
+			return
+		}
+		writeJSON(w, http.StatusBadRequest, refusal{"reading the body: " + err.Error()})
+		return
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
 	serial, err := heartbeatSerial(r)
 	if err != nil {
 		writeJSON(w, http.StatusBadRequest, refusal{err.Error()})

@@ -375,6 +375,20 @@ func TestHeartbeat(t *testing.T) {
 	if st, _ := c.post(t, "/devices/vzenith/heartbeat", "application/x-www-form-urlencoded", []byte("device_name=x")); st != 400 {
 		t.Fatalf("a heartbeat without serialno: %d, want 400", st)
 	}
+	// Over the limit, form-encoded or multipart, it is too large, not
+	// missing its serial.
+	big := append([]byte("serialno=cam-out&pad="), bytes.Repeat([]byte("a"), 100<<10)...)
+	if st, out := c.post(t, "/devices/vzenith/heartbeat", "application/x-www-form-urlencoded", big); st != 413 {
+		t.Fatalf("a form heartbeat over the limit: %d %s, want 413", st, out)
+	}
+	var buf bytes.Buffer
+	w := multipart.NewWriter(&buf)
+	_ = w.WriteField("serialno", "cam-out")
+	_ = w.WriteField("pad", strings.Repeat("a", 100<<10))
+	w.Close()
+	if st, out := c.post(t, "/devices/vzenith/heartbeat", w.FormDataContentType(), buf.Bytes()); st != 413 {
+		t.Fatalf("a multipart heartbeat over the limit: %d %s, want 413", st, out)
+	}
 }
 
 // stalledStore holds every write while stalled.

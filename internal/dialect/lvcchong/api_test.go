@@ -266,6 +266,11 @@ func TestChargeEndToEnd(t *testing.T) {
 		t.Fatalf("deviceStatus %v", st)
 	}
 	wantErr(t, r.post(t, "deviceStatus", tok, url.Values{"deviceId": {"FAR1"}}), "-1", "查询无数据") // another lot
+	// Two names of two devices: which the app meant is not parkd's to guess.
+	wantErr(t, r.post(t, "deviceStatus", tok, url.Values{"deviceId": {"CAB1"}, "qcode": {"FAR1"}}), "-1", "deviceId与qcode")
+	if out := r.post(t, "deviceStatus", tok, url.Values{"deviceId": {"CAB1"}, "qcode": {"CAB1"}}); out["success"] != true {
+		t.Fatalf("deviceId and qcode naming the same device: %v", out)
+	}
 	// The app hears which ports the cabinet has, not only that 11 is wrong.
 	wantErr(t, r.post(t, "charge", tok, url.Values{"deviceId": {"CAB1"}, "portNum": {"11"}, "payMoney": {"300"}}), "-1", "参数portNum必须在1到10之间")
 	wantErr(t, r.post(t, "charge", tok, url.Values{"deviceId": {"CAB1"}, "portNum": {"1"}, "color": {"red"}}), "-1", "未知参数")

@@ -92,9 +92,13 @@ func (h *Handler) deviceStatus(req *request) (any, error) {
 	if !h.lim.allow(req.app.ID, h.svc.Partners.Now()) {
 		return nil, apiErr(codeOther, "调用过于频繁：每60秒最多60次")
 	}
-	id := req.form.Get("deviceId")
-	if id == "" {
-		id = req.form.Get("qcode")
+	id, qcode := req.form.Get("deviceId"), req.form.Get("qcode")
+	switch {
+	case id == "":
+		id = qcode
+	case qcode != "" && qcode != id:
+		// Two devices named: answering one would tell the app of the wrong one.
+		return nil, apiErr(codeOther, "参数错误：deviceId与qcode不一致，请只传其中一个")
 	}
 	if id == "" {
 		return nil, apiErr(codeOther, "缺少参数：deviceId 或 qcode")

@@ -123,6 +123,8 @@ func readOf(serial string, channel int64, r plateResult) (plateRead, error) {
 		out.PlateID, out.HasID = int64(*r.PlateID), true
 	}
 	switch {
+	case r.IsOffline != 0 && r.IsOffline != 1:
+		return plateRead{}, fmt.Errorf("PlateResult.isoffline must be 0 (live) or 1 (offline record), not %d", r.IsOffline)
 	case out.Serial == "":
 		return plateRead{}, fmt.Errorf("AlarmInfoPlate.serialno is missing")
 	case len(out.Serial) > 64:

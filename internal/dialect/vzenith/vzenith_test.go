@@ -328,6 +328,10 @@ func TestRefused(t *testing.T) {
 		{"NoSerial", pushBody("", "京A12345", 1, 0, 0), 400},
 		{"BadPlateID", strings.Replace(pushBody("cam-out", "京A12345", 1, 0, 0), `"plateid":1`, `"plateid":"x"`, 1), 400},
 		{"Oversized", `{"AlarmInfoPlate":{"serialno":"cam-out","pad":"` + strings.Repeat("A", vzenith.MaxPush) + `"}}`, 413},
+		// isoffline is 0 or 1: another value is not read as an offline
+		// record, a passage recorded without asking the rules.
+		{"BadOffline", pushBody("e3b2a1c4-5d6f7081", "京A12345", 2, 7, 1795417200), 400},
+		{"NegativeOffline", pushBody("e3b2a1c4-5d6f7081", "京A12345", 3, -1, 1795417200), 400},
 	} {
 		t.Run(x.name, func(t *testing.T) {
 			st, out := c.post(t, "/devices/vzenith", "application/json", []byte(x.body))

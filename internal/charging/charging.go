@@ -74,6 +74,7 @@ func (s *Service) remoteOf() Remote {
 const (
 	MaxConnectors   = 64
 	MaxListLimit    = 100
+	MaxListOffset   = 100_000 // how far a list of sessions or standards may be paged
 	maxTextLen      = 200
 	remoteTimeout   = 30 * time.Second
 	maxClockSkew    = 15 * time.Minute // a charger timestamp further from parkd's clock is not believed

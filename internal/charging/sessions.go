@@ -236,8 +236,8 @@ func (s *Service) Sessions(ctx context.Context, f park.ChargeSessionFilter, offs
 	if f.Limit < 1 || f.Limit > MaxListLimit {
 		return nil, park.Invalid("limit", "must be between 1 and %d, not %d", MaxListLimit, f.Limit)
 	}
-	if offset < 0 || offset > 100_000 {
-		return nil, park.Invalid("offset", "must be between 0 and 100000, not %d", offset)
+	if offset < 0 || offset > MaxListOffset {
+		return nil, park.Invalid("offset", "must be between 0 and %d, not %d", MaxListOffset, offset)
 	}
 	// The window's end is exclusive: one not after its start holds nothing.
 	if !f.UpdatedFrom.IsZero() && !f.UpdatedTo.IsZero() && !f.UpdatedTo.After(f.UpdatedFrom) {

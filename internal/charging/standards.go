@@ -211,8 +211,8 @@ func (s *Service) Standards(ctx context.Context, f park.PriceStandardFilter, off
 	if f.Family < -1 || f.Family > park.FamilyCar {
 		return nil, park.Invalid("family", "must be 0 (two-wheeler) or 1 (car), not %d", f.Family)
 	}
-	if offset < 0 || offset > 100_000 {
-		return nil, park.Invalid("offset", "must be between 0 and 100000, not %d", offset)
+	if offset < 0 || offset > MaxListOffset {
+		return nil, park.Invalid("offset", "must be between 0 and %d, not %d", MaxListOffset, offset)
 	}
 	page := &StandardPage{}
 	err := s.base.View(ctx, func(tx park.Tx) (err error) {

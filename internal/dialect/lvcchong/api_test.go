@@ -534,3 +534,18 @@ func TestOrderEndsFull(t *testing.T) {
 		t.Fatalf("order %+v: want endReason 2", o)
 	}
 }
+
+// TestPageNumBound: how far an app may page depends on its pageSize; a
+// pageNum beyond it is told the bound for that size, not that it is
+// somehow invalid.
+func TestPageNumBound(t *testing.T) {
+	r := newRig(t)
+	tok := r.token(t)
+	for _, call := range []string{"getPriceStandard", "queryChargeOrder"} {
+		// 100 a page: offsets up to charging.MaxListOffset (100000), page 1001.
+		wantErr(t, r.post(t, call, tok, url.Values{"pageSize": {"100"}, "pageNum": {"1002"}}), "-1", "参数pageNum必须是1到1001之间的整数")
+		if out := r.post(t, call, tok, url.Values{"pageSize": {"100"}, "pageNum": {"1001"}}); out["success"] != true {
+			t.Fatalf("%s page 1001 of 100: %v", call, out)
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package lvcchong
 
 import (
+	"net/url"
 	"strconv"
 	"time"
 
@@ -8,17 +9,24 @@ import (
 	"parkd/internal/park"
 )
 
+// pageParams reads pageNum and pageSize (default 1 and 10): the last
+// page an app may ask for is the one that starts at the core's furthest
+// offset, so its bound depends on the size.
+func pageParams(form url.Values) (num, size int64, err error) {
+	if size, err = intParam(form, "pageSize", 1, charging.MaxListLimit, 10); err != nil {
+		return 0, 0, err
+	}
+	num, err = intParam(form, "pageNum", 1, charging.MaxListOffset/size+1, 1)
+	return num, size, err
+}
+
 // getPriceStandard lists standards as the seed shows them.
 func (h *Handler) getPriceStandard(req *request) (any, error) {
 	family, err := intParam(req.form, "deviceFamily", 0, 1, -1)
 	if err != nil {
 		return nil, err
 	}
-	num, err := intParam(req.form, "pageNum", 1, 10000, 1)
-	if err != nil {
-		return nil, err
-	}
-	size, err := intParam(req.form, "pageSize", 1, charging.MaxListLimit, 10)
+	num, size, err := pageParams(req.form)
 	if err != nil {
 		return nil, err
 	}
@@ -233,11 +241,7 @@ func OrderOf(s *park.ChargeSession) Order {
 
 // queryChargeOrder lists the app's orders.
 func (h *Handler) queryChargeOrder(req *request) (any, error) {
-	num, err := intParam(req.form, "pageNum", 1, 10000, 1)
-	if err != nil {
-		return nil, err
-	}
-	size, err := intParam(req.form, "pageSize", 1, charging.MaxListLimit, 10)
+	num, size, err := pageParams(req.form)
 	if err != nil {
 		return nil, err
 	}

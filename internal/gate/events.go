@@ -115,10 +115,12 @@ func lotFull(ctx context.Context, tx park.Tx, l *park.Lot) (bool, error) {
 }
 
 // HandleEvent decides what a lane does with a camera read and records it.
-// A repeated event id returns the first decision and changes nothing. A
-// car that owes money at an exit and is enrolled for sensorless payment
-// is paid for by its partner first, when the partner answers in time
-// (Sensorless); otherwise it is held as any other.
+// A repeated event (the same id, type, lane and plate) returns the first
+// decision and changes nothing. A car that owes money at an exit and is
+// enrolled for sensorless payment is paid for by its partner first, when
+// the partner answers in time (Sensorless); otherwise it is held as any
+// other. Errors: those of validation (EInvalid), ENotFound (lot),
+// EConflict (id: the lot holds it for another event; see replayed).
 func (s *Service) HandleEvent(ctx context.Context, in EventInput) (park.Decision, error) {
 	dec, err := s.handleEvent(ctx, in, nil)
 	var ask *askSensorless
@@ -151,6 +153,7 @@ func (s *Service) handleEvent(ctx context.Context, in EventInput, then func(park
 	if err != nil {
 		return park.Decision{}, err
 	}
+	key := p.Key // "" when no plate was read; p may become a temporary identity below
 	var dec park.Decision
 	var noted []*park.Anomaly // logged only once committed
 	// A new event is the rule and a repeated one the exception, so the
@@ -239,7 +242,7 @@ func (s *Service) handleEvent(ctx context.Context, in EventInput, then func(park
 		return nil
 	})
 	if err != nil {
-		if prev, ok, err := s.replayed(ctx, in, then); ok {
+		if prev, ok, err := s.replayed(ctx, in, key, then); ok {
 			return prev, err
 		}
 		return park.Decision{}, err
@@ -272,31 +275,68 @@ func passedClock(in *EventInput, now time.Time) string {
 // replayed returns the decision of an event already recorded, with the
 // error of then run with it; false when the event is new (or the store
 // cannot say). A recorded event's first decision stands, and nothing else
-// changes.
-func (s *Service) replayed(ctx context.Context, in EventInput, then func(park.Tx, park.Decision) error) (park.Decision, bool, error) {
+// changes. An event that only shares the recorded one's id (another type,
+// lane or plate: a device whose counter restarted) is refused with
+// EConflict rather than answered with a decision that was not its own.
+func (s *Service) replayed(ctx context.Context, in EventInput, key string, then func(park.Tx, park.Decision) error) (park.Decision, bool, error) {
 	var prev *park.Event
 	find := func(tx park.Tx) (err error) {
 		prev, err = tx.GetEvent(ctx, in.LotCode, in.ID)
+		if err == nil {
+			err = sameEvent(prev, in, key)
+		}
 		return err
 	}
 	if then == nil {
 		if err := s.base.View(ctx, find); err != nil {
+			if prev != nil {
+				return park.Decision{}, true, err
+			}
 			return park.Decision{}, false, nil
 		}
 		prev.Decision.Repeat = true
 		return prev.Decision, true, nil
 	}
+	var other error
 	err := s.base.Update(ctx, func(tx park.Tx) error {
 		if err := find(tx); err != nil {
+			if prev != nil {
+				other = err
+			}
 			return err
 		}
 		return then(tx, prev.Decision)
 	})
-	if prev == nil {
+	switch {
+	case other != nil:
+		return park.Decision{}, true, other
+	case prev == nil:
 		return park.Decision{}, false, nil
 	}
 	prev.Decision.Repeat = true
 	return prev.Decision, true, err
+}
+
+// sameEvent says whether in repeats the recorded event prev: the same
+// type, lane and plate (by key, so another spelling of it still repeats;
+// a read without a plate repeats an entry that got a temporary identity).
+// Errors: EConflict (id), saying which event holds the id.
+func sameEvent(prev *park.Event, in EventInput, key string) error {
+	same := prev.Type == in.Type && prev.Lane == in.Lane
+	if same {
+		p, err := plate.Normalize(prev.Plate)
+		if key == "" {
+			same = err == nil && p.Kind == plate.KindNoPlate
+		} else {
+			same = err == nil && p.Key == key
+		}
+	}
+	if same {
+		return nil
+	}
+	return &park.Error{Code: park.EConflict, Field: "id", Message: fmt.Sprintf(
+		"event id %q is already held by the %s of %s at lane %s at %s; a different event needs an id of its own",
+		in.ID, prev.Type, prev.Plate, prev.Lane, prev.At.UTC().Format(time.RFC3339))}
 }
 
 // freshTemporary issues a plate-less car an identity no car inside holds.

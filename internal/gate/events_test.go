@@ -135,8 +135,9 @@ func TestDuplicateEventReturnsFirstDecision(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Same id, even with other content: the first decision, nothing changed.
-	again, err := b.EventID("cam-1", park.EventEntry, "京B99999", t0.Add(time.Minute))
+	// The same read sent again, its plate in another spelling and later:
+	// the first decision, nothing changed.
+	again, err := b.EventID("cam-1", park.EventEntry, " 京a·12345", t0.Add(time.Minute))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -152,6 +153,61 @@ func TestDuplicateEventReturnsFirstDecision(t *testing.T) {
 	sts, err := b.Sys.Gate.ListStays(b.Ctx, gate.StayQuery{LotCode: b.Lot})
 	if err != nil || len(sts) != 1 {
 		t.Fatalf("%d stays (%v), want 1", len(sts), err)
+	}
+}
+
+// TestReusedEventIDIsRefused: an event under an id the lot already holds
+// for another event (a device whose counter restarted) is not answered
+// with that event's decision: an exit sent under an entry's id would
+// otherwise be opened on the entry's word. It is refused, saying which
+// event holds the id, and changes nothing.
+func TestReusedEventIDIsRefused(t *testing.T) {
+	cases := map[string]gate.EventInput{
+		"another type":  {Type: park.EventExit, Plate: "京A12345", Lane: "in-1"},
+		"another plate": {Type: park.EventEntry, Plate: "京B99999", Lane: "in-1"},
+		"another lane":  {Type: park.EventEntry, Plate: "京A12345", Lane: "in-2"},
+	}
+	for name, in := range cases {
+		t.Run(name, func(t *testing.T) {
+			b := setup(t)
+			b.Subscribe(t, park.ReportEntry)
+			b.Subscribe(t, park.ReportExit)
+			first, err := b.EventID("cam-1", park.EventEntry, "京A12345", t0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b.Clock.Set(t0.Add(time.Hour))
+			in.LotCode, in.ID, in.At = b.Lot, "cam-1", t0.Add(time.Hour)
+			dec, err := b.Sys.Gate.HandleEvent(b.Ctx, in)
+			wantCode(t, err, park.EConflict)
+			if dec.Decision != "" {
+				t.Fatalf("a refused event was answered %+v", dec)
+			}
+			msg := err.Error()
+			for _, want := range []string{"cam-1", "entry", "京A12345", "in-1", t0.Format(time.RFC3339), "id of its own"} {
+				if !strings.Contains(msg, want) {
+					t.Fatalf("refusal %q does not say %q", msg, want)
+				}
+			}
+			if st := b.Stay(t, first.StayID); st.State != park.StayIn || st.Anomaly != "" {
+				t.Fatalf("the first stay became %+v", st)
+			}
+			sts, err := b.Sys.Gate.ListStays(b.Ctx, gate.StayQuery{LotCode: b.Lot})
+			if err != nil || len(sts) != 1 || b.Occupied(t) != 1 {
+				t.Fatalf("%d stays (%v), %d inside; want 1 and 1", len(sts), err, b.Occupied(t))
+			}
+			ev, err := b.Sys.Gate.RecentEvents(b.Ctx, b.Lot, time.Time{}, 10)
+			if err != nil || len(ev) != 1 || ev[0].Type != park.EventEntry || ev[0].Plate != "京A12345" {
+				t.Fatalf("events %+v (%v), want the first entry only", ev, err)
+			}
+			if as, err := b.Sys.Gate.ListAnomalies(b.Ctx, b.Lot, 10); err != nil || len(as) != 0 {
+				t.Fatalf("anomalies %+v (%v), want none", as, err)
+			}
+			ds, _, err := b.Sys.Deliveries.DeliveryPage(b.Ctx, deliveries.DeliveryQuery{})
+			if err != nil || len(ds) != 1 {
+				t.Fatalf("%d reports (%v), want the first entry's only", len(ds), err)
+			}
+		})
 	}
 }
 

@@ -2,6 +2,7 @@ package gate
 
 import (
 	"context"
+	"errors"
 	"regexp"
 
 	"github.com/google/uuid"
@@ -31,8 +32,9 @@ var requestIDRE = regexp.MustCompile(`^[\x21-\x7e]{1,64}$`)
 // lane must be an entry lane the lot's cameras reported: a partner's
 // mistyped lane neither admits a car nor becomes a lane.
 // Errors: EInvalid (lane: an exit lane; request_id), ENotFound (lot, or
-// one Source is not registered for: core.PartnerLot; lane),
-// ELotFull, EEntryRefused.
+// one Source is not registered for: core.PartnerLot; lane), EConflict
+// (request_id: used for an entry through another lane), ELotFull,
+// EEntryRefused.
 func (s *Service) EnterPlateless(ctx context.Context, in PlatelessEntry) (*park.Stay, *park.Lot, error) {
 	id := "plateless-" + uuid.NewString()
 	if in.RequestID != "" {
@@ -67,7 +69,11 @@ func (s *Service) EnterPlateless(ctx context.Context, in PlatelessEntry) (*park.
 		l, err = tx.GetLotSettings(ctx, in.Lot)
 		return err
 	})
+	var pe *park.Error
 	switch {
+	case in.RequestID != "" && errors.As(err, &pe) && pe.Code == park.EConflict && pe.Field == "id":
+		// The event id is the request id: the partner reused its own id.
+		return nil, nil, &park.Error{Code: park.EConflict, Field: "request_id", Message: pe.Message}
 	case err != nil:
 		return nil, nil, err
 	case dec.Reason == park.ReasonLotFull:

@@ -75,3 +75,27 @@ func TestEnterPlateless(t *testing.T) {
 	_, _, err = b.Sys.Gate.EnterPlateless(b.Ctx, gate.PlatelessEntry{Lot: "nope", Lane: "in-2", Source: "app"})
 	wantCode(t, err, park.ENotFound)
 }
+
+// TestPlatelessRequestIDReusedForAnotherLane: a partner's request id names
+// one entry; the same id through another lane is another entry, refused
+// (naming the request id) rather than answered with the first car's stay.
+func TestPlatelessRequestIDReusedForAnotherLane(t *testing.T) {
+	b := setup(t)
+	b.partner(t, "app", b.Lot)
+	for _, lane := range []string{"in-1", "in-2"} {
+		if _, err := b.Sys.Gate.HandleEvent(b.Ctx, gate.EventInput{LotCode: b.Lot, ID: "cam-" + lane, Type: park.EventEntry,
+			Plate: "京C0000" + lane[3:], Lane: lane, At: b.Clock.Now()}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, _, err := b.Sys.Gate.EnterPlateless(b.Ctx, gate.PlatelessEntry{Lot: b.Lot, Lane: "in-1", Source: "app", RequestID: "qr-1"}); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err := b.Sys.Gate.EnterPlateless(b.Ctx, gate.PlatelessEntry{Lot: b.Lot, Lane: "in-2", Source: "app", RequestID: "qr-1"})
+	if pe, ok := err.(*park.Error); !ok || pe.Code != park.EConflict || pe.Field != "request_id" {
+		t.Fatalf("the request id again through another lane: %#v, want a conflict naming request_id", err)
+	}
+	if n := b.Occupied(t); n != 3 {
+		t.Fatalf("%d inside, want 3 (two cars and one plate-less)", n)
+	}
+}

@@ -552,3 +552,15 @@ func TestRepeatedQueryParameter(t *testing.T) {
 	}
 	e.want(e.do("GET", "/v1/lots/140123001/stays?state=in&limit=2", ""), 200)
 }
+
+// TestReusedEventIDIs409: an exit sent under an entry's id is refused with
+// 409, naming the field, and is not opened on the entry's decision.
+func TestReusedEventIDIs409(t *testing.T) {
+	e := newEnv(t)
+	e.want(e.do("POST", "/v1/lots", lotJSON), 201)
+	e.want(e.do("POST", "/v1/lots/140123001/events", event("r1", "entry", "京A12345", t0)), 200)
+	p := e.problem(e.do("POST", "/v1/lots/140123001/events", event("r1", "exit", "京A12345", t0)), 409, "conflict")
+	if p["field"] != "id" || !strings.Contains(fmt.Sprint(p["detail"]), "id of its own") {
+		t.Fatalf("problem %v, want field id saying a different event needs its own id", p)
+	}
+}

@@ -246,6 +246,13 @@ func TestNoPlateCarEntryRefusals(t *testing.T) {
 		Plate: "粤Z00001", Lane: "out-1", At: now}); err != nil {
 		t.Fatal(err)
 	}
+	// A second entry lane, and a plate-less entry through in-1 whose
+	// RequestId is then sent for in-2.
+	if _, err := e.svc.Gate.HandleEvent(e.ctx, gate.EventInput{LotCode: lotCode, ID: "cam-in-2", Type: park.EventEntry,
+		Plate: "粤Z00002", Lane: "in-2", At: now}); err != nil {
+		t.Fatal(err)
+	}
+	wantState(t, e.call("NoPlateCarEntry", `{"ParkCode":"140123001","ChannelId":"in-1","RequestId":"req-9"}`), 0, "成功")
 	before := e.snapshot(t)
 	for _, c := range []struct{ name, body, desc string }{
 		{"MissingChannel", `{"ParkCode":"140123001"}`, "缺少参数 ChannelId"},
@@ -253,6 +260,8 @@ func TestNoPlateCarEntryRefusals(t *testing.T) {
 		{"ExitChannel", `{"ParkCode":"140123001","ChannelId":"out-1"}`, "参数错误 ChannelId：应为本车场的入口通道"},
 		{"UnnamedChannel", `{"ParkCode":"140123001","ChannelId":"in 2"}`, "未找到 ChannelId"},
 		{"BadRequestId", `{"ParkCode":"140123001","ChannelId":"in-1","RequestId":"a b"}`, "参数错误 RequestId"},
+		{"RequestIdOfAnotherChannel", `{"ParkCode":"140123001","ChannelId":"in-2","RequestId":"req-9"}`,
+			"数据冲突 RequestId：该RequestId已用于另一通道的无牌车入场，另一次入场请使用新的RequestId"},
 		{"OtherLot", `{"ParkCode":"140123002","ChannelId":"in-1"}`, "无权操作该车场"},
 		{"NotObject", `[]`, "请求体不是JSON对象"},
 	} {

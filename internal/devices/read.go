@@ -124,6 +124,7 @@ func (s *Service) Read(ctx context.Context, r Read) (Answer, error) {
 	}
 	type result struct {
 		dec park.Decision
+		in  gate.EventInput // as decided: its id may be a fresh one (decide)
 		err error
 	}
 	done := make(chan result, 1)
@@ -134,9 +135,10 @@ func (s *Service) Read(ctx context.Context, r Read) (Answer, error) {
 		// acknowledged, and the car is at the barrier.
 		ectx, cancel := context.WithTimeout(context.WithoutCancel(ctx), decideTimeout)
 		defer cancel()
-		dec, err := s.gate.HandleEvent(ectx, in)
+		in := in
+		dec, err := s.decide(ectx, d, r.RecordID, &in)
 		if state.CompareAndSwap(0, 1) {
-			done <- result{dec, err}
+			done <- result{dec, in, err}
 			return
 		}
 		s.lateDecision(d, in, dec, err)
@@ -154,6 +156,7 @@ func (s *Service) Read(ctx context.Context, r Read) (Answer, error) {
 		}
 		res = <-done // decided just now
 	}
+	in = res.in
 	if res.err != nil {
 		ans := s.undecided(d, in, res.err)
 		if in.Passed && park.IsCode(res.err, park.EInvalid) {
@@ -170,6 +173,23 @@ func (s *Service) Read(ctx context.Context, r Read) (Answer, error) {
 	ans.Screen = ScreenFor(d.Direction, res.dec)
 	s.metrics.DeviceRead(d.Protocol, res.dec.Decision)
 	return ans, nil
+}
+
+// decide has the gate decide a read's event. A record id the device
+// already used for another read (its counter restarted: a reboot, a
+// firmware reset) names a new car, which must neither wait at a shut
+// barrier nor get the old read's decision: it is decided under a fresh
+// id, and the reuse logged. The same record again is the gate's repeat.
+func (s *Service) decide(ctx context.Context, d *park.Device, record string, in *gate.EventInput) (park.Decision, error) {
+	dec, err := s.gate.HandleEvent(ctx, *in)
+	if !gate.ReusedID(err) {
+		return dec, err
+	}
+	old := in.ID
+	in.ID = "dev:" + d.Serial + ":" + core.NewID()
+	s.base.Log.Warn("device read: record id reused for another read; decided as a new read", "serial", d.Serial,
+		"record", record, "event", in.ID, "held_by", old, "reason", err)
+	return s.gate.HandleEvent(ctx, *in)
 }
 
 // undecided answers a read the gate refused (a plate that is not one, a

@@ -317,6 +317,13 @@ func (s *Service) replayed(ctx context.Context, in EventInput, key string, then 
 	return prev.Decision, true, err
 }
 
+// ReusedID says err is HandleEvent's refusal of an event under an id the
+// lot holds for another event.
+func ReusedID(err error) bool {
+	var pe *park.Error
+	return errors.As(err, &pe) && pe.Code == park.EConflict && pe.Field == "id"
+}
+
 // sameEvent says whether in repeats the recorded event prev: the same
 // type, lane and plate (by key, so another spelling of it still repeats;
 // a read without a plate repeats an entry that got a temporary identity).

@@ -71,7 +71,7 @@ func (s *Service) EnterPlateless(ctx context.Context, in PlatelessEntry) (*park.
 	})
 	var pe *park.Error
 	switch {
-	case in.RequestID != "" && errors.As(err, &pe) && pe.Code == park.EConflict && pe.Field == "id":
+	case in.RequestID != "" && ReusedID(err) && errors.As(err, &pe):
 		// The event id is the request id: the partner reused its own id.
 		return nil, nil, &park.Error{Code: park.EConflict, Field: "request_id", Message: pe.Message}
 	case err != nil:

@@ -7,6 +7,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -99,6 +100,8 @@ type Options struct {
 	Barriers func(park.Store, *device.Memory) gate.Barriers
 	// DeliveryRetention keeps finished deliveries so long (0: forever).
 	DeliveryRetention time.Duration
+	// Log is the core's log (nil: discarded).
+	Log *slog.Logger
 }
 
 // NewWith is New with o.
@@ -121,7 +124,7 @@ func NewWith(t *testing.T, o Options) *Bundle {
 	b := &Bundle{
 		Sys: system.New(system.Config{Store: st, Now: c.Now, Barriers: bars, Dialects: o.Dialects, SignModes: SignModes, Currencies: Currencies, Formats: o.Formats,
 			Deliveries: deliveries.Options{AllowPrivate: true, Poll: 10 * time.Millisecond, Retention: o.DeliveryRetention}, DeviceProtocols: o.DeviceProtocols,
-			DeviceReplyDeadline: o.DeviceDeadline, RentalDialect: o.RentalDialect}),
+			DeviceReplyDeadline: o.DeviceDeadline, RentalDialect: o.RentalDialect, Log: o.Log}),
 		Store: st, Clock: c, Barriers: mem, Ctx: context.Background(), Lot: "140123001",
 	}
 	b.CreateLot(t, b.Lot, 10, park.MissedEntryHold)

@@ -1,0 +1,97 @@
+package devices_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"log/slog"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"parkd/internal/devices"
+	"parkd/internal/systemtest"
+)
+
+// logBuffer is a log the test reads while the core writes it.
+type logBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (l *logBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.Write(p)
+}
+
+// warnings are the logged warnings with message msg.
+func (l *logBuffer) warnings(msg string) []map[string]any {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var out []map[string]any
+	for _, line := range strings.Split(l.buf.String(), "\n") {
+		var rec map[string]any
+		if json.Unmarshal([]byte(line), &rec) == nil && rec["level"] == "WARN" && rec["msg"] == msg {
+			out = append(out, rec)
+		}
+	}
+	return out
+}
+
+// TestRestartedRecordCounter: a camera whose record counter restarted
+// (a reboot, a firmware reset) sends a new car under a record id it used
+// before. That car is decided as the new read it is, not answered with
+// the old record's decision nor left at a shut barrier, and the reuse is
+// logged; the same record sent again (an offline replay) is still one
+// read.
+func TestRestartedRecordCounter(t *testing.T) {
+	logs := &logBuffer{}
+	sb := systemtest.NewWith(t, systemtest.Options{DeviceProtocols: []string{proto}, Log: slog.New(slog.NewJSONHandler(logs, nil))})
+	b := &bundle{sb, sb.Sys.Devices}
+	b.register(t, "cam-in", "in-1")
+	b.register(t, "cam-out", "out-1")
+	first, err := b.dev.Read(b.Ctx, devices.Read{Serial: "cam-in", Protocol: proto, RecordID: "1", Plate: "京A12345"})
+	if err != nil || !first.Open {
+		t.Fatalf("first read %+v %v: want open", first, err)
+	}
+
+	// Offline replay of the same record, its plate spelled otherwise:
+	// the same read, nothing new.
+	replay, err := b.dev.Read(b.Ctx, devices.Read{Serial: "cam-in", Protocol: proto, RecordID: "1", Plate: "京a12345",
+		Offline: true, At: b.Clock.Now()})
+	if err != nil || !replay.Repeat || !replay.Recorded || replay.Decision.StayID != first.Decision.StayID {
+		t.Fatalf("offline replay %+v %v: want the first read's repeat, recorded", replay, err)
+	}
+	if n := b.Occupied(t); n != 1 {
+		t.Fatalf("%d inside after one record sent twice, want 1", n)
+	}
+
+	// The counter restarted: record 1 is now another car.
+	b.Clock.Set(b.Clock.Now().Add(time.Hour))
+	other, err := b.dev.Read(b.Ctx, devices.Read{Serial: "cam-in", Protocol: proto, RecordID: "1", Plate: "京B99999"})
+	if err != nil || !other.Open || other.Repeat || other.Decision.StayID == "" || other.Decision.StayID == first.Decision.StayID {
+		t.Fatalf("another car under a reused record id: %+v %v; want its own entry, open", other, err)
+	}
+	if st := b.Stay(t, other.Decision.StayID); st.Plate != "京B99999" {
+		t.Fatalf("the new read's stay is of %s, want 京B99999", st.Plate)
+	}
+	if n := b.Occupied(t); n != 2 {
+		t.Fatalf("%d inside, want 2", n)
+	}
+	ws := logs.warnings("device read: record id reused for another read; decided as a new read")
+	if len(ws) != 1 || ws[0]["serial"] != "cam-in" || ws[0]["record"] != "1" {
+		t.Fatalf("warnings %v, want one naming serial cam-in and record 1", ws)
+	}
+
+	// The same happens to an offline record: it is recorded, so the camera
+	// lets it go.
+	off, err := b.dev.Read(b.Ctx, devices.Read{Serial: "cam-in", Protocol: proto, RecordID: "1", Plate: "京C55555",
+		Offline: true, At: b.Clock.Now()})
+	if err != nil || !off.Recorded || off.Repeat || off.Decision.StayID == "" {
+		t.Fatalf("offline record under a reused id: %+v %v; want recorded as its own entry", off, err)
+	}
+	if n := b.Occupied(t); n != 3 {
+		t.Fatalf("%d inside, want 3", n)
+	}
+}

@@ -51,6 +51,23 @@ func TestSubscriptionURLs(t *testing.T) {
 			}
 		}
 	})
+	// A port no TCP connection can use would fail every delivery: refused
+	// when set, saying why, and nothing is written.
+	t.Run("ErrPort", func(t *testing.T) {
+		for _, u := range []string{"http://203.0.113.10:99999/hook", "https://[2001:db8::1]:65536/", "http://203.0.113.10:0/hook"} {
+			err := create(b.Sys.Deliveries, u)
+			if !park.IsCode(err, park.EInvalid) || errField(err) != "url" || !strings.Contains(err.Error(), "port") {
+				t.Errorf("%s: %v, want invalid url naming the port", u, err)
+			}
+		}
+		subs, err := b.Sys.Deliveries.ListSubscriptions(b.Ctx, "app")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(subs) != 0 {
+			t.Errorf("%d subscriptions written, want none", len(subs))
+		}
+	})
 	t.Run("ErrPrivate", func(t *testing.T) {
 		for _, u := range []string{"http://127.0.0.1:8080/hook", "http://localhost/hook", "http://10.1.2.3/", "http://172.16.0.1/",
 			"http://192.168.1.20/", "http://[::1]/", "http://[fd12:3456::1]/", "http://169.254.169.254/latest/meta-data/",

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -175,6 +176,8 @@ func (s *Subscription) Validate() error {
 		return Invalid("format", "is required")
 	case !ValidText(s.URL):
 		return CheckText("url", s.URL)
+	case !validPort(u.Port()):
+		return Invalid("url", "port %s must be between 1 and 65535", u.Port())
 	case s.RateLimit < 0 || s.RateLimit > MaxRateLimit:
 		return Invalid("rate_limit", "must be between 1 and %d deliveries per second (0: %d)", MaxRateLimit, DefaultRateLimit)
 	case s.Concurrency < 0 || s.Concurrency > MaxConcurrency:
@@ -190,6 +193,16 @@ func (s *Subscription) Validate() error {
 		}
 	}
 	return nil
+}
+
+// validPort reports whether a URL's port (empty: the scheme's) is one a
+// connection can use; url.Parse takes any digits.
+func validPort(p string) bool {
+	if p == "" {
+		return true
+	}
+	n, err := strconv.Atoi(p)
+	return err == nil && n >= 1 && n <= 65535
 }
 
 // Delivery states.

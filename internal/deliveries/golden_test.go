@@ -154,9 +154,10 @@ func TestReportFigures(t *testing.T) {
 			"data.occupancy.capacity": 10, "data.occupancy.occupied": 1, "data.occupancy.free": 9}), "data."),
 		// The payment of 700 at 09:10Z (paid until 09:25Z, as the stay),
 		// and the 300 coupon it used, issued at 08:00Z for 15 hours (until
-		// 23:00Z).
+		// 23:00Z); 1000 - 300 - 700 = 0 left unpaid, written out.
 		"order": stayA(lot(map[string]any{
 			"timestamp":                  z(deliverytest.AOut),
+			"data.unpaid":                5*200 - 300 - 700,
 			"data.payments.0.amount":     700,
 			"data.payments.0.paid_at":    z(deliverytest.PayAt),
 			"data.payments.0.paid_until": z(deliverytest.PayAt.Add(15 * time.Minute)),

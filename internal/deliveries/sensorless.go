@@ -67,7 +67,7 @@ func (s *Service) Settle(ctx context.Context, l *park.Lot, st *park.Stay, e *par
 	if err != nil || q.AmountDue == 0 {
 		return false, err
 	}
-	data, err := json.Marshal(&park.ReportData{Lot: core.ReportLot(l), Stay: st, Quote: q, Unpaid: q.AmountDue})
+	data, err := json.Marshal(&park.ReportData{Lot: core.ReportLot(l), Stay: st, Quote: q, Unpaid: new(q.AmountDue)})
 	if err != nil {
 		return false, err
 	}

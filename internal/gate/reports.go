@@ -60,7 +60,7 @@ func (s *Service) reportEvent(ctx context.Context, tx park.Tx, l *park.Lot, in *
 		if err != nil {
 			return nil, err
 		}
-		d := &park.ReportData{Lot: core.ReportLot(l), Stay: st, Event: ev, Unpaid: dec.AmountDue,
+		d := &park.ReportData{Lot: core.ReportLot(l), Stay: st, Event: ev, Unpaid: new(dec.AmountDue),
 			Reason: "the lane was held open; the rules would have kept the barrier down"}
 		if dec.Reason == park.ReasonOffline {
 			d.Reason = "the lane was offline and let the car pass; the rules would have kept the barrier down"
@@ -122,7 +122,7 @@ func (s *Service) reportLeft(ctx context.Context, tx park.Tx, l *park.Lot, stayI
 			}
 		}
 		return &park.ReportData{Lot: core.ReportLot(l), Stay: st, Event: ev, Payments: pays, Coupons: used,
-			Unpaid: max(st.Total-st.Paid, 0), By: by, Reason: reason}, nil
+			Unpaid: new(max(st.Total-st.Paid, 0)), By: by, Reason: reason}, nil
 	})
 }
 

@@ -95,8 +95,10 @@ type ReportData struct {
 	// (visitor, pass, whitelist, reservation, held_open, ...), and
 	// "plateless" for a car with a temporary identity.
 	Category string `json:"category,omitempty"`
-	// Unpaid is what a car that passed without paying left due.
-	Unpaid int64  `json:"unpaid,omitempty"`
+	// Unpaid is what a car that passed without paying left due, in the
+	// reports that say it (order, abnormal_lift of a held lane,
+	// sensorless_exit) even when it is 0; nil in the others.
+	Unpaid *int64 `json:"unpaid,omitempty"`
 	Reason string `json:"reason,omitempty"` // why (an operator's reason, an anomaly)
 	By     string `json:"by,omitempty"`     // who (an operator, a partner)
 	// Rental is what changed in the rental catalogue (ReportRental).
@@ -358,4 +360,12 @@ type ReportTx interface {
 type ReportCursor struct {
 	At  time.Time
 	Seq int64
+}
+
+// UnpaidAmount is Unpaid, 0 in a report that does not say it.
+func (d *ReportData) UnpaidAmount() int64 {
+	if d.Unpaid == nil {
+		return 0
+	}
+	return *d.Unpaid
 }

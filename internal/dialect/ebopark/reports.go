@@ -227,7 +227,7 @@ func reportBody(r *park.Report, d *park.ReportData) reportFields {
 	}
 	switch r.Kind {
 	case park.ReportOrder:
-		out.UnpaidFee = i64(fen(d.Unpaid))
+		out.UnpaidFee = i64(fen(d.UnpaidAmount()))
 	case park.ReportLotInfo:
 		out.TimeZone = l.TimeZone
 	case park.ReportDeviceStatus:
@@ -270,7 +270,7 @@ func abnormalLift(out *reportFields, d *park.ReportData) {
 		out.DeductAmount = i64(fen(st.Discount))
 		out.CouponAmount = i64(fen(st.Discount))
 		out.IncomeAmount = i64(fen(st.Paid))
-		out.UnpaidFee = i64(fen(d.Unpaid))
+		out.UnpaidFee = i64(fen(d.UnpaidAmount()))
 		if out.CarType == "" {
 			out.CarType = "临时车"
 		}

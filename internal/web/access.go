@@ -44,6 +44,12 @@ type accessData struct {
 	From, To                                                         string
 	Added                                                            bool
 	Denied, Undenied                                                 bool // a plate refused, a refusal removed
+	// A refused form ("whitelist" or "deny"), its refusal and what was
+	// typed in it, shown again in that form.
+	Refused          string
+	Refusal          pageError
+	Plate, Reason    string
+	DenyFrom, DenyTo string
 }
 
 func (w *Console) accessPage(rw http.ResponseWriter, r *http.Request, p *operators.Principal) error {
@@ -51,12 +57,43 @@ func (w *Console) accessPage(rw http.ResponseWriter, r *http.Request, p *operato
 	if err != nil {
 		return err
 	}
+	return w.showAccess(rw, r, p, l, nil)
+}
+
+// refuseAccessForm shows the access page again after the form named
+// form was refused with err, the refusal beside that form and what was
+// typed kept in it; an error that is no refusal of the input (forbidden,
+// not found, internal) is returned for the error page.
+func (w *Console) refuseAccessForm(rw http.ResponseWriter, r *http.Request, p *operators.Principal, l *park.Lot,
+	form string, err error) error {
+	e := describe(p.Language, err)
+	if e.Status != http.StatusBadRequest && e.Status != http.StatusConflict {
+		return err
+	}
+	return w.showAccess(rw, r, p, l, &accessData{Refused: form, Refusal: e, Plate: r.PostFormValue("plate"),
+		Reason: r.PostFormValue("reason"), From: r.PostFormValue("valid_from"), To: r.PostFormValue("valid_to")})
+}
+
+// showAccess renders the access page; typed, when a form was refused,
+// holds that form's refusal and fields.
+func (w *Console) showAccess(rw http.ResponseWriter, r *http.Request, p *operators.Principal, l *park.Lot,
+	typed *accessData) error {
+	var err error
 	ctx := r.Context()
 	loc := l.Location()
 	now := w.now().In(loc)
 	d := accessData{Lot: l, Loc: loc, CanChange: p.MayChange(l.Code), Added: r.URL.Query().Get("added") != "",
 		Denied: r.URL.Query().Get("denied") != "", Undenied: r.URL.Query().Get("undenied") != "",
 		From: now.Format(dateTimeLocal), To: now.AddDate(0, 1, 0).Format(dateTimeLocal)}
+	status := http.StatusOK
+	if typed != nil {
+		d.Refused, d.Refusal, d.Plate, d.Reason, status = typed.Refused, typed.Refusal, typed.Plate, typed.Reason, typed.Refusal.Status
+		if typed.Refused == "deny" {
+			d.DenyFrom, d.DenyTo = typed.From, typed.To
+		} else {
+			d.From, d.To = typed.From, typed.To
+		}
+	}
 	// Passes and each list a page at a time, each read once: a lot's
 	// 5,000 passes or 20,000 entries are not read or drawn at once.
 	q := r.URL.Query()
@@ -123,7 +160,7 @@ func (w *Console) accessPage(rw http.ResponseWriter, r *http.Request, p *operato
 	if d.Coupons, d.Total, err = w.newestCoupons(ctx, billing.CouponQuery{LotCode: l.Code}, 0, couponPageSize); err != nil {
 		return err
 	}
-	w.render(rw, r, http.StatusOK, "access", p, "overview", d)
+	w.render(rw, r, status, "access", p, "overview", d)
 	return nil
 }
 
@@ -160,14 +197,13 @@ func (w *Console) whitelistAdd(rw http.ResponseWriter, r *http.Request, p *opera
 		return err
 	}
 	from, to, err := formWindow(r, l.Location(), false)
-	if err != nil {
-		return err
+	if err == nil {
+		_, err = w.sys.Access.PutListEntry(r.Context(), "", l.Code, &park.WhitelistEntry{Plate: strings.TrimSpace(r.PostFormValue("plate")),
+			Kind: park.AccessAllow, Category: park.ListWhite, ValidFrom: from, ValidTo: to,
+			Reason: strings.TrimSpace(r.PostFormValue("reason"))})
 	}
-	_, err = w.sys.Access.PutListEntry(r.Context(), "", l.Code, &park.WhitelistEntry{Plate: strings.TrimSpace(r.PostFormValue("plate")),
-		Kind: park.AccessAllow, Category: park.ListWhite, ValidFrom: from, ValidTo: to,
-		Reason: strings.TrimSpace(r.PostFormValue("reason"))})
 	if err != nil {
-		return err
+		return w.refuseAccessForm(rw, r, p, l, "whitelist", err)
 	}
 	http.Redirect(rw, r, Prefix+"lots/"+l.Code+"/access?added=1", http.StatusSeeOther)
 	return nil
@@ -184,12 +220,12 @@ func (w *Console) denyAdd(rw http.ResponseWriter, r *http.Request, p *operators.
 		return err
 	}
 	from, to, err := formWindow(r, l.Location(), true)
-	if err != nil {
-		return err
+	if err == nil {
+		_, err = w.sys.Access.CreateDenyEntry(r.Context(), l.Code, strings.TrimSpace(r.PostFormValue("plate")), from, to,
+			strings.TrimSpace(r.PostFormValue("reason")))
 	}
-	if _, err := w.sys.Access.CreateDenyEntry(r.Context(), l.Code, strings.TrimSpace(r.PostFormValue("plate")), from, to,
-		strings.TrimSpace(r.PostFormValue("reason"))); err != nil {
-		return err
+	if err != nil {
+		return w.refuseAccessForm(rw, r, p, l, "deny", err)
 	}
 	http.Redirect(rw, r, Prefix+"lots/"+l.Code+"/access?denied=1", http.StatusSeeOther)
 	return nil

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"parkd/internal/operators"
 	"parkd/internal/park"
 )
 
@@ -333,5 +334,62 @@ func TestAccessPageRefusePlate(t *testing.T) {
 	}
 	if _, body, _ = b.get(page); !strings.Contains(body, "沪A00001") {
 		t.Fatal("the allowed plate was removed")
+	}
+}
+
+// TestAccessFormKeepsWhatWasTyped: a whitelist or deny form the console
+// refuses comes back as the access page with the refusal beside the form
+// it came from, in the operator's language, and what was typed kept in
+// that form's fields, so the operator corrects it rather than typing it
+// all again. The refusal's status is kept (400, 409), and nothing
+// changes.
+func TestAccessFormKeepsWhatWasTyped(t *testing.T) {
+	s := newSite(t)
+	if _, err := s.Sys.Operators.Add(s.Ctx, "tester", operators.NewOperator{Name: "li", Role: park.RoleLotOperator,
+		Lots: []string{s.Lot}, Language: "zh", Password: pw}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Sys.Access.PutListEntry(s.Ctx, "", s.Lot, &park.WhitelistEntry{Plate: "苏E12345", Kind: park.AccessAllow,
+		Category: park.ListWhite, ValidFrom: s.Clock.Now(), ValidTo: s.Clock.Now().AddDate(0, 1, 0)}); err != nil {
+		t.Fatal(err)
+	}
+	b := s.browser(t)
+	b.mustLogin("li")
+	page := "/console/lots/" + s.Lot + "/access"
+	for _, c := range []struct {
+		name, form, id, plate, from, to string
+		status                          int
+		says                            string
+	}{
+		{"WhitelistEndsBeforeStart", "whitelist", "wl", "苏E33333", "2026-11-30T09:00", "2026-11-23T09:00", http.StatusBadRequest, "输入有误：结束须晚于开始"},
+		{"WhitelistBadPlate", "whitelist", "wl", "??", "2026-11-23T09:00", "2026-11-30T09:00", http.StatusBadRequest, "输入有误：车牌"},
+		{"WhitelistNotATime", "whitelist", "wl", "苏E33333", "soon", "2026-11-30T09:00", http.StatusBadRequest, "输入有误：开始不是有效的日期时间"},
+		{"DenyOnAList", "deny", "deny", "苏E12345", "2026-11-23T09:00", "", http.StatusConflict, "车牌已在本车场的名单中"},
+		{"DenyEndsBeforeStart", "deny", "deny", "苏E33333", "2026-11-30T09:00", "2026-11-23T09:00", http.StatusBadRequest, "输入有误：结束须晚于开始"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			b.get(page)
+			st, body, _ := b.post("/console/lots/"+s.Lot+"/"+c.form, url.Values{"plate": {c.plate}, "valid_from": {c.from},
+				"valid_to": {c.to}, "reason": {"typed reason"}})
+			if st != c.status {
+				t.Fatalf("status %d, want %d:\n%s", st, c.status, body)
+			}
+			// The refusal is in the form it refuses: after its action, before its first field.
+			form := strings.Index(body, `action="/console/lots/`+s.Lot+`/`+c.form+`"`)
+			refusal := strings.Index(body, `<p class="error" role="alert" id="error-message">`+c.says)
+			field := strings.Index(body, `<input id="`+c.id+`-plate"`)
+			if form < 0 || refusal < form || field < refusal {
+				t.Errorf("no refusal saying %q in the %s form:\n%s", c.says, c.form, body)
+			}
+			for field, want := range map[string]string{"plate": c.plate, "from": c.from, "to": c.to, "reason": "typed reason"} {
+				kept := regexp.MustCompile(`<input id="` + c.id + `-` + field + `"[^>]* value="` + regexp.QuoteMeta(html.EscapeString(want)) + `"`)
+				if !kept.MatchString(body) {
+					t.Errorf("the %s form lost its %s %q:\n%s", c.form, field, want, body)
+				}
+			}
+		})
+	}
+	if _, body, _ := b.get(page); strings.Contains(body, "苏E33333") || strings.Contains(body, "typed reason</td>") {
+		t.Fatalf("a refused form changed the lists:\n%s", body)
 	}
 }

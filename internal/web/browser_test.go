@@ -290,7 +290,10 @@ func TestBrowser(t *testing.T) {
 	for _, path := range []string{"/console/", "/console/lots/" + s.Lot + "/lanes", "/console/stays/" + dec.StayID,
 		"/console/lots/" + s.Lot + "/chargers", "/console/lots/" + s.Lot + "/chargers/CP1", "/console/no-such-page",
 		"/console/lots/" + s.Lot + "/standards", fmt.Sprintf("/console/lots/%s/standards/%d", s.Lot, std.ID),
-		"/console/lots/" + s.Lot + "/coupons", "/console/lots/" + s.Lot + "/tariff", "/console/lots/" + s.Lot + "/bookings"} {
+		"/console/lots/" + s.Lot + "/coupons", "/console/lots/" + s.Lot + "/tariff", "/console/lots/" + s.Lot + "/bookings",
+		"/console/lots/" + s.Lot + "/access", "/console/lots/" + s.Lot + "/devices", "/console/lots/" + s.Lot + "/rental",
+		"/console/audit", "/console/users/ana", "/console/users/ana/revoke", "/console/partners", "/console/deliveries",
+		"/console/stays?lot=" + s.Lot, "/console/lots/" + s.Lot + "/stays"} {
 		do("phone "+path, chromedp.Navigate(srv.URL+path), chromedp.WaitVisible(chromedp.CSS("form.whoami button")))
 		wide, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth + 1`))
 		if err != nil {

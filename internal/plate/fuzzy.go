@@ -11,6 +11,9 @@ import (
 // (two or three characters) match too many cars to help a driver.
 const MinFuzzyQuery = 4
 
+// MaxFuzzyQuery is the most characters a fuzzy search accepts.
+const MaxFuzzyQuery = maxRunes
+
 // FuzzyQuery is a parsed reading to search for: a whole plate (perhaps
 // misread) or the part of one a driver remembers.
 type FuzzyQuery struct {
@@ -28,7 +31,8 @@ func ParseFuzzy(s string) (FuzzyQuery, error) {
 		return FuzzyQuery{}, &Error{Input: s, Reason: reason}
 	}
 	if n < MinFuzzyQuery {
-		return FuzzyQuery{}, &Error{Input: s, Reason: fmt.Sprintf("give at least %d characters of the plate", MinFuzzyQuery)}
+		return FuzzyQuery{}, &Error{Input: s, Reason: fmt.Sprintf("give at least %d characters of the plate", MinFuzzyQuery),
+			Short: true}
 	}
 	for _, r := range buf[:n] {
 		if !isDigit(r) && !isLetter(r) && !unicode.Is(unicode.Han, r) {

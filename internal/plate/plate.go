@@ -42,6 +42,9 @@ func (p Plate) String() string { return p.Text }
 type Error struct {
 	Input  string
 	Reason string
+	// Short: a search of fewer than MinFuzzyQuery characters, which a
+	// caller may word on its own.
+	Short bool
 }
 
 func (e *Error) Error() string {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/binary"
 	"fmt"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -83,7 +84,11 @@ func (s *Service) FuzzyFindCars(ctx context.Context, lot, reading string, limit 
 	}
 	q, err := plate.ParseFuzzy(reading)
 	if err != nil {
-		return nil, park.Invalid("plate", "%s", core.PlateReason(err))
+		e := park.Invalid("plate", "%s", core.PlateReason(err))
+		if pe, ok := err.(*plate.Error); ok && pe.Short {
+			e = e.Because(park.ReasonLength, strconv.Itoa(plate.MinFuzzyQuery), strconv.Itoa(plate.MaxFuzzyQuery))
+		}
+		return nil, e
 	}
 	var out []FuzzyCar
 	ix := s.insideIndex(lot)

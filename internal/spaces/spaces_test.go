@@ -343,3 +343,22 @@ func TestListSpacesAll(t *testing.T) {
 		t.Fatalf("SpacePage(-1): %v, want invalid limit", err)
 	}
 }
+
+// TestFuzzyFindCarsTooShort: a reading of fewer than 4 characters
+// (plate.MinFuzzyQuery) is refused on field plate as too short, with the
+// least and the most a search takes (4 to 16), so a transport can word
+// it in its own language; a reading with a character no plate has is
+// refused without that reason.
+func TestFuzzyFindCarsTooShort(t *testing.T) {
+	b := setup(t)
+	var pe *park.Error
+	_, err := b.Sys.Spaces.FuzzyFindCars(b.Ctx, b.Lot, "A12", 0)
+	if !asErr(err, &pe) || pe.Code != park.EInvalid || pe.Field != "plate" || pe.Reason != park.ReasonLength ||
+		strings.Join(pe.Params, " ") != "4 16" {
+		t.Fatalf("a 3-character search: %#v, want EInvalid on plate, reason length 4 16", err)
+	}
+	pe = nil
+	if _, err = b.Sys.Spaces.FuzzyFindCars(b.Ctx, b.Lot, "A12$45", 0); !asErr(err, &pe) || pe.Field != "plate" || pe.Reason != "" {
+		t.Fatalf("a search with $: %#v, want EInvalid on plate without a reason", err)
+	}
+}

@@ -7,6 +7,7 @@ import (
 
 	"parkd/internal/operators"
 	"parkd/internal/park"
+	"parkd/internal/plate"
 )
 
 // pageError is what the error page says: the status and a message in
@@ -89,6 +90,7 @@ var reasonWords = map[[2]string]struct {
 	{"password", park.ReasonLength}:     {key: "err_password_length", args: []any{operators.MinPasswordLen, operators.MaxPasswordLen}},
 	{"role", park.ReasonOwnAccount}:     {key: "err_own_role"},
 	{"disabled", park.ReasonOwnAccount}: {key: "err_own_disable"},
+	{"plate", park.ReasonLength}:        {key: "cd_err_plate_short", args: []any{plate.MinFuzzyQuery}},
 }
 
 // fieldWords name the core's fields as the console's forms label them.

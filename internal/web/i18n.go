@@ -378,6 +378,7 @@ var words = map[string][3]string{ // en, zh, pt
 	"err_plate_taken":               {"this plate already has an entry in the lot", "车牌已在本车场的名单中。", "A placa já está em uma lista deste estacionamento."},
 	"err_name_taken":                {"this name is taken", "用户名已被使用。", "Este nome já está em uso."},
 	"err_lane_held":                 {"the lane is held open; release it before closing", "车道处于常开状态，请先取消常开再关闸。", "A pista está mantida aberta; volte-a ao normal antes de fechar."},
+	"cd_err_plate_short":            {"plate: give at least %d characters of the plate", "车牌请至少输入 %d 个字符。", "Digite pelo menos %d caracteres da placa."},
 	"err_order":                     {"%s: must be after the start", "输入有误：%s须晚于开始", "Dado inválido no campo \"%s\": o fim deve ser depois do início"},
 	"err_password_length":           {"the password must be %d to %d characters long", "密码长度须为 %d 到 %d 个字符。", "A senha deve ter de %d a %d caracteres."},
 	"err_own_role":                  {"you cannot take away your own admin role; another admin can", "不能取消自己的管理员角色，可由其他管理员操作。", "Você não pode tirar sua própria função de administrador; outro administrador pode."},

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"parkd/internal/billing"
+	"parkd/internal/operators"
 	"parkd/internal/park"
 )
 
@@ -130,5 +131,34 @@ func TestStayCouponLine(t *testing.T) {
 	_, body, _ := b.get("/console/stays/" + d.StayID)
 	if n := strings.Count(body, "c-42"); n != 1 || !strings.Contains(body, "coupon c-42 (Shop)") {
 		t.Fatalf("the coupon line names c-42 %d times, want once as \"coupon c-42 (Shop)\":\n%s", n, body)
+	}
+}
+
+// TestStaysSearchTooShortInOperatorsLanguage: a search with fewer
+// characters than the fuzzy search takes (plate.MinFuzzyQuery, 4) is
+// refused (400) saying so, with the number, in the operator's language,
+// not only "invalid plate", which leaves the operator guessing.
+func TestStaysSearchTooShortInOperatorsLanguage(t *testing.T) {
+	s := newSite(t)
+	for name, lang := range map[string]string{"li": "zh", "maria": "pt", "ana": "en"} {
+		if _, err := s.Sys.Operators.Add(s.Ctx, "tester", operators.NewOperator{Name: name, Role: park.RoleAdmin, Language: lang,
+			Password: pw}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	message := regexp.MustCompile(`id="error-message">([^<]*)<`)
+	for name, want := range map[string]string{
+		"li":    "车牌请至少输入 4 个字符。",
+		"maria": "Digite pelo menos 4 caracteres da placa.",
+		"ana":   "plate: give at least 4 characters of the plate",
+	} {
+		t.Run(name, func(t *testing.T) {
+			b := s.browser(t)
+			b.mustLogin(name)
+			st, body, _ := b.get("/console/stays?lot=" + s.Lot + "&plate=A12")
+			if m := message.FindStringSubmatch(body); st != http.StatusBadRequest || m == nil || m[1] != want {
+				t.Errorf("%d %q, want 400 %q", st, m, want)
+			}
+		})
 	}
 }

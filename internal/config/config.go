@@ -34,6 +34,7 @@ type Config struct {
 	// pgConnsGiven says PGMaxConns was set (flag or environment), not
 	// defaulted: on SQLite that means a PostgreSQL node lost its PARKD_DB.
 	pgConnsGiven bool
+	serve        bool   // parkd serve, which answers the admin token
 	PGSchema     string // PostgreSQL schema ("" = the connection's default)
 	To           string // migrate only: a postgres:// URL to copy the SQLite database into
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
@@ -130,7 +131,8 @@ func Parse(name string, args []string, getenv func(string) string, help io.Write
 		return nil, fmt.Errorf("log level: %q is not debug, info, warn or error", level)
 	}
 	c.AdminToken = getenv("PARKD_ADMIN_TOKEN")
-	if strings.HasSuffix(name, " serve") {
+	c.serve = strings.HasSuffix(name, " serve")
+	if c.serve {
 		c.MetricsToken = getenv("PARKD_METRICS_TOKEN")
 	}
 	if c.DB == "" {
@@ -232,7 +234,8 @@ func printUsage(w io.Writer, name string) {
 environment only:
   PARKD_ADMIN_TOKEN
     	admin bearer token, at least 16 characters (default: generated on
-    	first start into <data>/admin-token, and read from there after)
+    	first start into <data>/admin-token, and read from there after;
+    	required on PostgreSQL, the same on every node)
   PARKD_METRICS_TOKEN
     	bearer token of GET /metrics, at least 16 characters (default: the
     	admin token on --addr, none on --metrics-addr)
@@ -292,6 +295,10 @@ func (c *Config) Validate() error {
 		return fmt.Errorf("pg-schema: %q is set but the database is the SQLite file %s (set --db to a postgres:// URL)", c.PGSchema, c.DB)
 	case c.To != "" && c.IsPostgres():
 		return errors.New("to: the database to copy from (--db) must be a SQLite file, not PostgreSQL")
+	case c.serve && c.IsPostgres() && c.AdminToken == "":
+		// A token generated into this node's data folder would be this
+		// node's alone: admin calls would fail on every other node.
+		return errors.New("PARKD_ADMIN_TOKEN: must be set when the database is PostgreSQL (every node needs the same one; a generated token would be this node's alone)")
 	}
 	return nil
 }

@@ -80,6 +80,7 @@ func TestParse(t *testing.T) {
 	t.Run("MQTTGroup", func(t *testing.T) {
 		group := func(e map[string]string, args ...string) string {
 			t.Helper()
+			e["PARKD_ADMIN_TOKEN"] = "0123456789abcdef"
 			c, err := Parse("parkd serve", args, env(e), io.Discard)
 			if err != nil {
 				t.Fatal(err)
@@ -110,6 +111,12 @@ func TestParse(t *testing.T) {
 		}
 		if g := group(map[string]string{"PARKD_MQTT_GROUP": "lot-a"}, "--mqtt-group", "lot-b"); g != "lot-b" {
 			t.Errorf("the flag must win: group %s", g)
+		}
+	})
+	t.Run("MigratePostgresWithoutToken", func(t *testing.T) {
+		// Only serve answers the admin token; migrating needs none.
+		if _, err := Parse("parkd migrate", nil, env(map[string]string{"PARKD_DB": "postgres://u@db/parkd"}), io.Discard); err != nil {
+			t.Fatal(err)
 		}
 	})
 	for name, tc := range map[string]struct {
@@ -151,6 +158,9 @@ func TestParse(t *testing.T) {
 		"db scheme":        {[]string{"--db", "postgress://u@db/parkd"}, nil, "db:"},
 		"schema on SQLite": {nil, map[string]string{"PARKD_PG_SCHEMA": "site1"}, "pg-schema"},
 		"db env":           {nil, map[string]string{"PARKD_DB": "mysql://u:secret@db/parkd"}, "neither a SQLite file"},
+		// Each node would generate a token of its own into its data
+		// folder: an admin call would pass on one node and fail on the next.
+		"token on PostgreSQL": {nil, map[string]string{"PARKD_DB": "postgres://u@db/parkd"}, "PARKD_ADMIN_TOKEN: must be set when the database is PostgreSQL"},
 	} {
 		t.Run("Err_"+name, func(t *testing.T) {
 			_, err := Parse("parkd serve", tc.args, env(tc.env), io.Discard)

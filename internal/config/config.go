@@ -12,6 +12,7 @@ import (
 	"io"
 	"log/slog"
 	"math"
+	"net"
 	"net/netip"
 	"net/url"
 	"os"
@@ -256,6 +257,10 @@ func (c *Config) Validate() error {
 	switch {
 	case c.Addr == "":
 		return errors.New("addr: must not be empty")
+	case badListenAddr(c.Addr):
+		return fmt.Errorf("addr: %q is not host:port with a port from 0 to 65535 (e.g. 127.0.0.1:8080)", c.Addr)
+	case c.MetricsAddr != "" && badListenAddr(c.MetricsAddr):
+		return fmt.Errorf("metrics-addr: %q is not host:port with a port from 0 to 65535 (e.g. 127.0.0.1:9090)", c.MetricsAddr)
 	case c.Data == "":
 		return errors.New("data: must not be empty")
 	case c.SQLiteSync != "NORMAL" && c.SQLiteSync != "FULL":
@@ -306,6 +311,17 @@ func (c *Config) Validate() error {
 // maxMQTTClientID bounds a client id; MQTT 3.1.1 only promises 23
 // characters, but brokers such as Mosquitto take longer ones.
 const maxMQTTClientID = 128
+
+// badListenAddr reports an address net.Listen would refuse for its form,
+// so that it is refused at start rather than after the database is migrated.
+func badListenAddr(addr string) bool {
+	_, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return true
+	}
+	_, err = net.LookupPort("tcp", port)
+	return err != nil
+}
 
 func notIDRune(r rune) bool {
 	return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.')

@@ -158,6 +158,10 @@ func TestParse(t *testing.T) {
 		"db scheme":        {[]string{"--db", "postgress://u@db/parkd"}, nil, "db:"},
 		"schema on SQLite": {nil, map[string]string{"PARKD_PG_SCHEMA": "site1"}, "pg-schema"},
 		"db env":           {nil, map[string]string{"PARKD_DB": "mysql://u:secret@db/parkd"}, "neither a SQLite file"},
+		// Refused before the database is opened or migrated, naming the setting.
+		"addr no port":      {[]string{"--addr", "0.0.0.0"}, nil, `addr: "0.0.0.0" is not host:port`},
+		"addr port range":   {nil, map[string]string{"PARKD_ADDR": ":99999"}, `addr: ":99999" is not host:port`},
+		"metrics addr":      {[]string{"--metrics-addr", "9090"}, nil, `metrics-addr: "9090" is not host:port`},
 		// Each node would generate a token of its own into its data
 		// folder: an admin call would pass on one node and fail on the next.
 		"token on PostgreSQL": {nil, map[string]string{"PARKD_DB": "postgres://u@db/parkd"}, "PARKD_ADMIN_TOKEN: must be set when the database is PostgreSQL"},

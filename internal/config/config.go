@@ -279,6 +279,10 @@ func (c *Config) Validate() error {
 		return errors.New("metrics-addr: must differ from addr (leave it empty to serve /metrics on addr, behind a token)")
 	case c.MQTT != "" && !strings.HasPrefix(c.MQTT, "mqtt://") && !strings.HasPrefix(c.MQTT, "tcp://"):
 		return errors.New("mqtt: must be an mqtt://host:port address")
+	case c.MQTT == "" && c.MQTTUser != "":
+		return errors.New("PARKD_MQTT_USER: is set but no broker is (set --mqtt or PARKD_MQTT)")
+	case c.MQTT == "" && c.MQTTPassword != "":
+		return errors.New("PARKD_MQTT_PASSWORD: is set but no broker is (set --mqtt or PARKD_MQTT)")
 	case c.MQTTGroup != "" && strings.ContainsAny(c.MQTTGroup, "/+#"):
 		return fmt.Errorf("mqtt-group: %q holds '/', '+' or '#', which a shared-subscription group may not", c.MQTTGroup)
 	case c.MQTTClientID != "" && (len(c.MQTTClientID) > maxMQTTClientID || strings.ContainsFunc(c.MQTTClientID, notIDRune)):

@@ -162,6 +162,10 @@ func TestParse(t *testing.T) {
 		"addr no port":      {[]string{"--addr", "0.0.0.0"}, nil, `addr: "0.0.0.0" is not host:port`},
 		"addr port range":   {nil, map[string]string{"PARKD_ADDR": ":99999"}, `addr: ":99999" is not host:port`},
 		"metrics addr":      {[]string{"--metrics-addr", "9090"}, nil, `metrics-addr: "9090" is not host:port`},
+		// Credentials for a broker nobody named: a lost PARKD_MQTT would
+		// otherwise leave the cameras' MQTT reads unheard, silently.
+		"mqtt user alone":     {nil, map[string]string{"PARKD_MQTT_USER": "parkd"}, "PARKD_MQTT_USER: is set but no broker is"},
+		"mqtt password alone": {nil, map[string]string{"PARKD_MQTT_PASSWORD": "s3cret"}, "PARKD_MQTT_PASSWORD: is set but no broker is"},
 		// Each node would generate a token of its own into its data
 		// folder: an admin call would pass on one node and fail on the next.
 		"token on PostgreSQL": {nil, map[string]string{"PARKD_DB": "postgres://u@db/parkd"}, "PARKD_ADMIN_TOKEN: must be set when the database is PostgreSQL"},

@@ -159,9 +159,9 @@ func TestParse(t *testing.T) {
 		"schema on SQLite": {nil, map[string]string{"PARKD_PG_SCHEMA": "site1"}, "pg-schema"},
 		"db env":           {nil, map[string]string{"PARKD_DB": "mysql://u:secret@db/parkd"}, "neither a SQLite file"},
 		// Refused before the database is opened or migrated, naming the setting.
-		"addr no port":      {[]string{"--addr", "0.0.0.0"}, nil, `addr: "0.0.0.0" is not host:port`},
-		"addr port range":   {nil, map[string]string{"PARKD_ADDR": ":99999"}, `addr: ":99999" is not host:port`},
-		"metrics addr":      {[]string{"--metrics-addr", "9090"}, nil, `metrics-addr: "9090" is not host:port`},
+		"addr no port":    {[]string{"--addr", "0.0.0.0"}, nil, `addr: "0.0.0.0" is not host:port`},
+		"addr port range": {nil, map[string]string{"PARKD_ADDR": ":99999"}, `addr: ":99999" is not host:port`},
+		"metrics addr":    {[]string{"--metrics-addr", "9090"}, nil, `metrics-addr: "9090" is not host:port`},
 		// Credentials for a broker nobody named: a lost PARKD_MQTT would
 		// otherwise leave the cameras' MQTT reads unheard, silently.
 		"mqtt user alone":     {nil, map[string]string{"PARKD_MQTT_USER": "parkd"}, "PARKD_MQTT_USER: is set but no broker is"},

@@ -88,7 +88,7 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	var pe *park.Error
 	if errors.As(err, &pe) && code != park.EInternal {
-		p.Detail, p.Field = pe.Error(), pe.Field
+		p.Detail, p.Field = pe.Public(), pe.Field
 	}
 	if code == park.EInternal {
 		s.log.Error("internal error", "method", r.Method, "path", r.URL.Path, "err", err)

@@ -72,6 +72,10 @@ type Error struct {
 	// Offset is where in a document typed (a tariff) its text stopped
 	// being read as JSON, in bytes from its start; 0: not such an error.
 	Offset int64
+	// Cause is the lower error behind it (a driver's, naming the
+	// database's host and user), for the log: Error includes it, a
+	// transport's reply never does (Public).
+	Cause error
 }
 
 // Reasons an input is refused, for Error.Reason. Stable once released,
@@ -125,6 +129,14 @@ func StaleRow(format string, args ...any) *Error {
 }
 
 func (e *Error) Error() string {
+	if e.Cause != nil {
+		return e.Public() + ": " + e.Cause.Error()
+	}
+	return e.Public()
+}
+
+// Public is Error without the Cause: what a reply may show.
+func (e *Error) Public() string {
 	if e.Field != "" {
 		return fmt.Sprintf("%s: %s", e.Field, e.Message)
 	}

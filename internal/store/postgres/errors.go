@@ -45,7 +45,7 @@ func mapErr(err error) error {
 		}
 	}
 	if unavailable(err) {
-		return park.Errorf(park.EUnavailable, "database unavailable: %v", err)
+		return &park.Error{Code: park.EUnavailable, Message: "database unavailable", Cause: err}
 	}
 	return fmt.Errorf("postgres: %w", err)
 }

@@ -294,7 +294,7 @@ func mapErr(err error) error {
 		switch se.Code() & 0xff {
 		case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED, sqlite3.SQLITE_IOERR, sqlite3.SQLITE_FULL,
 			sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_READONLY:
-			return park.Errorf(park.EUnavailable, "database unavailable: %v", err)
+			return &park.Error{Code: park.EUnavailable, Message: "database unavailable", Cause: err}
 		}
 	}
 	return fmt.Errorf("sqlite: %w", err)

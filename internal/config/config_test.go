@@ -119,6 +119,12 @@ func TestParse(t *testing.T) {
 			t.Fatal(err)
 		}
 	})
+	t.Run("DemoIsServeOnly", func(t *testing.T) {
+		// migrate loads no demo: the flag would be accepted and do nothing.
+		if _, err := Parse("parkd migrate", []string{"--demo"}, env(nil), io.Discard); err == nil || !strings.Contains(err.Error(), "-demo") {
+			t.Fatalf("parkd migrate --demo: %v, want the flag refused", err)
+		}
+	})
 	for name, tc := range map[string]struct {
 		args []string
 		env  map[string]string

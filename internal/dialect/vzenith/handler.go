@@ -54,15 +54,25 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	_ = json.NewEncoder(w).Encode(v)
 }
 
-func (h *Handler) push(w http.ResponseWriter, r *http.Request) {
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxPush))
+// readBody reads r's body whole, up to limit bytes; a larger one (what
+// names it) is answered 413 and an unreadable one 400, and ok is false.
+func readBody(w http.ResponseWriter, r *http.Request, limit int, what string) (body []byte, ok bool) {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, int64(limit)))
 	if err != nil {
 		var mb *http.MaxBytesError
 		if errors.As(err, &mb) {
-			writeJSON(w, http.StatusRequestEntityTooLarge, refusal{"a push is at most " + strconv.Itoa(MaxPush) + " bytes"})
-			return
+			writeJSON(w, http.StatusRequestEntityTooLarge, refusal{what + " is at most " + strconv.Itoa(limit) + " bytes"})
+			return nil, false
 		}
 		writeJSON(w, http.StatusBadRequest, refusal{"reading the body: " + err.Error()})
+		return nil, false
+	}
+	return body, true
+}
+
+func (h *Handler) push(w http.ResponseWriter, r *http.Request) {
+	body, ok := readBody(w, r, MaxPush, "a push")
+	if !ok {
 		return
 	}
 	pr, err := parsePush(body)
@@ -139,14 +149,8 @@ const maxHeartbeat = 64 << 10
 func (h *Handler) heartbeat(w http.ResponseWriter, r *http.Request) {
 	// Read whole first: a form parser stopped by the limit leaves the form
 	// empty, and the camera would be told its serial is missing.
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxHeartbeat))
-	if err != nil {
-		var mb *http.MaxBytesError
-		if errors.As(err, &mb) {
-			writeJSON(w, http.StatusRequestEntityTooLarge, refusal{"a heartbeat is at most " + strconv.Itoa(maxHeartbeat) + " bytes"})
-			return
-		}
-		writeJSON(w, http.StatusBadRequest, refusal{"reading the body: " + err.Error()})
+	body, ok := readBody(w, r, maxHeartbeat, "a heartbeat")
+	if !ok {
 		return
 	}
 	r.Body = io.NopCloser(bytes.NewReader(body))

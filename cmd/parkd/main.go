@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"syscall"
 	"text/tabwriter"
@@ -31,9 +32,10 @@ commands:
             copy the SQLite database into PostgreSQL and verify the copy
   rental    rental resync --channel APP_KEY: queue a sales channel's whole
             catalogue (first connection, or after an outage)
-  user add NAME --role admin|lot_operator|read_only [--lots A,B] [--language en|zh|pt]
-            create a console operator; the password is read from standard
-            input (one line) or, when none is given, generated and printed
+  user add NAME --role admin|lot_operator|read_only [--lots A,B] [--language en|zh|pt] [--password-stdin]
+            create a console operator; the password is generated and
+            printed once, or read from standard input (one line) with
+            --password-stdin (parkd user add --help)
   sim       drive lots through their lane devices with simulated traffic
   version   print the version (also parkd --version)
 `
@@ -101,8 +103,15 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 // progress bar over the channel's stores and a summary.
 func rentalCommand(args []string, getenv func(string) string, stdout, stderr io.Writer) int {
 	const name = "parkd rental resync"
+	isHelp := func(a string) bool { return a == "-h" || a == "-help" || a == "--help" }
+	if len(args) > 0 && (isHelp(args[0]) || args[0] == "resync" && slices.ContainsFunc(args[1:], isHelp)) {
+		// Help needs no --channel; the flags are those config.Parse prints.
+		fmt.Fprintf(stdout, "%s --channel APP_KEY queues a sales channel's whole catalogue\n(first connection, or after an outage); the other flags name the database.\n\n", name)
+		config.Parse(name, []string{"--help"}, getenv, stdout)
+		return 0
+	}
 	if len(args) == 0 || args[0] != "resync" {
-		fmt.Fprintf(stderr, "usage: %s --channel APP_KEY [serve's database flags]\n", name)
+		fmt.Fprintf(stderr, "usage: %s --channel APP_KEY [database flags]\nrun '%s --help' for them\n", name, name)
 		return 2
 	}
 	var channel string

@@ -73,3 +73,24 @@ func TestRentalResyncCommand(t *testing.T) {
 		t.Fatalf("without --channel: exit %d", code)
 	}
 }
+
+// TestRentalHelp: --help shows how to run the command, with or without
+// --channel, rather than refusing for want of one.
+func TestRentalHelp(t *testing.T) {
+	t.Parallel()
+	getenv := func(string) string { return "" }
+	for _, args := range [][]string{{"rental", "--help"}, {"rental", "-h"}, {"rental", "resync", "--help"}, {"rental", "resync", "-h"}} {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			var out, errOut bytes.Buffer
+			code := run(args, getenv, &out, &errOut)
+			if code != 0 || errOut.Len() != 0 {
+				t.Fatalf("exit %d, stderr %q; want exit 0 and the usage on stdout", code, errOut.String())
+			}
+			for _, want := range []string{"--channel APP_KEY", "-db"} {
+				if !strings.Contains(out.String(), want) {
+					t.Errorf("help does not mention %s:\n%s", want, out.String())
+				}
+			}
+		})
+	}
+}

@@ -32,6 +32,10 @@ with POST /v1/users or the console instead.
 
 // userCommand runs `parkd user ...`.
 func userCommand(args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) > 0 && (args[0] == "-h" || args[0] == "-help" || args[0] == "--help") {
+		fmt.Fprint(stdout, userUsage)
+		return 0
+	}
 	if len(args) == 0 || args[0] != "add" {
 		fmt.Fprint(stderr, userUsage)
 		return 2
@@ -100,7 +104,7 @@ func userCommand(args []string, getenv func(string) string, stdin io.Reader, std
 	defer stop()
 	o, err := app.AddUser(ctx, cfg, log, in)
 	if err != nil {
-		fmt.Fprintln(stderr, "parkd", err)
+		fmt.Fprintln(stderr, "parkd user add:", err)
 		return 1
 	}
 	fmt.Fprintf(stdout, "parkd: created %s (%s)\n", o.Name, o.Role)

@@ -3,12 +3,15 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 
+	"parkd/internal/app"
+	"parkd/internal/config"
 	"parkd/internal/operators"
 	"parkd/internal/park"
 	"parkd/internal/store/sqlite"
@@ -75,5 +78,47 @@ func TestUserAdd(t *testing.T) {
 	o, err := ops.Get(ctx, "viewer")
 	if err != nil || o.Role != park.RoleReadOnly || o.Language != "zh" {
 		t.Fatalf("viewer %+v, %v", o, err)
+	}
+}
+
+// TestUsageUserAdd: parkd's own usage says how user add takes a password,
+// as user add does: from standard input only with --password-stdin.
+func TestUsageUserAdd(t *testing.T) {
+	t.Parallel()
+	_, out, _ := runParkd(nil, "--help")
+	if !strings.Contains(out, "--password-stdin") {
+		t.Errorf("usage does not name --password-stdin:\n%s", out)
+	}
+}
+
+// TestUserHelp: parkd user --help is a request for help, not a mistake.
+func TestUserHelp(t *testing.T) {
+	t.Parallel()
+	for _, arg := range []string{"--help", "-h"} {
+		code, out, errOut := runParkd(nil, "user", arg)
+		if code != 0 || errOut != "" || !strings.Contains(out, "usage: parkd user add") {
+			t.Errorf("parkd user %s: exit %d, stderr %q, stdout %q; want exit 0 and the usage on stdout", arg, code, errOut, out)
+		}
+	}
+}
+
+// TestUserAddWhileServed: refused because parkd serves the database, the
+// error names the command like every other refusal of it.
+func TestUserAddWhileServed(t *testing.T) {
+	t.Parallel()
+	data := t.TempDir()
+	cfg, err := config.Parse("parkd serve", []string{"--data", data}, func(string) string { return "" }, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	unlock, err := app.LockDatabase(cfg, "parkd serve")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unlock()
+	var out, errb bytes.Buffer
+	code := userCommand([]string{"add", "root", "--role", "admin", "--data", data}, func(string) string { return "" }, strings.NewReader(""), &out, &errb)
+	if code != 1 || !strings.HasPrefix(errb.String(), "parkd user add: ") || !strings.Contains(errb.String(), "in use by another parkd") {
+		t.Fatalf("exit %d, stderr %q; want exit 1 and \"parkd user add: ... in use by another parkd ...\"", code, errb.String())
 	}
 }

@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
 	"net/http"
 
@@ -29,7 +28,7 @@ func mountConsole(h *httpapi.Server, svc *system.System, log *slog.Logger) *web.
 func AddUser(ctx context.Context, c *config.Config, log *slog.Logger, in operators.NewOperator) (*park.Operator, error) {
 	// Refused input creates no data folder or database.
 	if err := in.Check(); err != nil {
-		return nil, fmt.Errorf("user add: %w", err)
+		return nil, err
 	}
 	unlock, err := LockDatabase(c, "parkd user add")
 	if err != nil {
@@ -44,7 +43,7 @@ func AddUser(ctx context.Context, c *config.Config, log *slog.Logger, in operato
 	svc := system.New(systemConfig(store, log, nil, nil))
 	o, err := svc.Operators.Add(ctx, "command-line", in)
 	if err != nil {
-		return nil, fmt.Errorf("user add: %w", err)
+		return nil, err
 	}
 	return o, nil
 }

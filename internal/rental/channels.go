@@ -37,6 +37,10 @@ func (s *Service) PutChannel(ctx context.Context, in ChannelInput) (*park.Rental
 		now := s.base.Clock()
 		c := &park.RentalChannel{ID: in.AppKey, Name: in.Name, Dialect: s.dialect, Secret: in.Secret, SignMethod: in.SignMethod,
 			GatewayURL: in.GatewayURL, Stores: slices.Clone(in.Stores), RateLimit: in.RateLimit, CreatedAt: now, UpdatedAt: now}
+		if c.RateLimit == 0 {
+			// Stored as sent, so the channel shows the rate its pushes go at.
+			c.RateLimit = park.DefaultRateLimit
+		}
 		old, err := tx.GetRentalChannel(ctx, in.AppKey)
 		switch {
 		case err == nil:
@@ -153,10 +157,26 @@ func (s *Service) replacePartner(ctx context.Context, tx park.Tx, p *park.Partne
 
 // GetChannel returns a channel (ENotFound).
 func (s *Service) GetChannel(ctx context.Context, id string) (*park.RentalChannel, error) {
-	return read(ctx, s, func(tx park.Tx) (*park.RentalChannel, error) { return tx.GetRentalChannel(ctx, id) })
+	c, err := read(ctx, s, func(tx park.Tx) (*park.RentalChannel, error) { return tx.GetRentalChannel(ctx, id) })
+	if err == nil {
+		withDefaults(c)
+	}
+	return c, err
+}
+
+// withDefaults shows a channel written before its rate limit was stored
+// (0) with the rate its pushes go at.
+func withDefaults(c *park.RentalChannel) {
+	if c.RateLimit == 0 {
+		c.RateLimit = park.DefaultRateLimit
+	}
 }
 
 // ListChannels returns every channel by id.
 func (s *Service) ListChannels(ctx context.Context) ([]*park.RentalChannel, error) {
-	return read(ctx, s, func(tx park.Tx) ([]*park.RentalChannel, error) { return tx.ListRentalChannels(ctx) })
+	cs, err := read(ctx, s, func(tx park.Tx) ([]*park.RentalChannel, error) { return tx.ListRentalChannels(ctx) })
+	for _, c := range cs {
+		withDefaults(c)
+	}
+	return cs, err
 }

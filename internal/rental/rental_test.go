@@ -332,3 +332,16 @@ func TestVehicleMovedToAnotherStore(t *testing.T) {
 		t.Fatalf("a put at the same store: %v, want one change, not deleted", got)
 	}
 }
+
+// TestChannelRateLimitDefault: a channel put without a rate limit shows the
+// one it is sent at, 50 calls a second, as its subscription does.
+func TestChannelRateLimitDefault(t *testing.T) {
+	b := setup(t)
+	c, err := b.Sys.Rental.GetChannel(b.Ctx, "12345678")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.RateLimit != 50 {
+		t.Errorf("channel rate limit %d, want the default 50", c.RateLimit)
+	}
+}

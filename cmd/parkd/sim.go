@@ -27,7 +27,7 @@ func runSim(args []string, getenv func(string) string, stdout, stderr io.Writer)
 	// The environment's token and broker are read after parsing, not made
 	// the flags' defaults: --help prints defaults, and must not print the
 	// admin token or a broker's password.
-	fs.StringVar(&c.Token, "token", "", "its admin token (default: PARKD_ADMIN_TOKEN)")
+	fs.StringVar(&c.Token, "token", "", "the admin token of the parkd at --url (default: PARKD_ADMIN_TOKEN)")
 	fs.DurationVar(&c.Duration, "duration", 0, "stop after this long, e.g. 10s")
 	fs.Int64Var(&c.Events, "events", 0, "stop after this many camera reads")
 	fs.IntVar(&c.Lots, "lots", 0, "lots to drive (default and at least: one per camera protocol)")
@@ -40,7 +40,7 @@ func runSim(args []string, getenv func(string) string, stdout, stderr io.Writer)
 	quiet := fs.Bool("quiet", false, "no progress bar")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(stdout, "Usage of parkd sim:")
+			fmt.Fprint(stdout, "usage: parkd sim [flags]\n\nflags:\n")
 			fs.SetOutput(stdout)
 			fs.PrintDefaults()
 			return 0

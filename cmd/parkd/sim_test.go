@@ -48,7 +48,8 @@ func TestSimRefusesBadFlags(t *testing.T) {
 func TestSimHelp(t *testing.T) {
 	t.Parallel()
 	code, out, errOut := runParkd(nil, "sim", "--help")
-	if code != 0 || errOut != "" || !strings.Contains(out, "-events") || !strings.Contains(out, "-protocols") {
+	if code != 0 || errOut != "" || !strings.Contains(out, "-events") || !strings.Contains(out, "-protocols") ||
+		!strings.HasPrefix(out, "usage: parkd sim [flags]\n") || !strings.Contains(out, "admin token of the parkd at --url") {
 		t.Fatalf("exit %d, stdout %q, stderr %q: want exit 0 and the flags on stdout", code, out, errOut)
 	}
 	code, out, errOut = runParkd(nil, "sim", "--bogus")

@@ -23,7 +23,8 @@ type SandboxStay struct {
 // car inside, refused when the lot is full: lotFull). Errors: EInvalid
 // (field lot: not a sandbox lot; plate; locator; entry_at), ENotFound
 // (lot, or one Source is not registered for: core.PartnerLot), EConflict
-// (the locator is taken, or the plate is inside already), ELotFull.
+// (the locator is taken, the plate is inside already, or, field plate,
+// the car left the lot after EntryAt), ELotFull.
 func (s *Service) EnterSandbox(ctx context.Context, in SandboxStay) (*park.Stay, error) {
 	p, err := core.Plate("plate", in.Plate)
 	if err != nil {
@@ -59,6 +60,9 @@ func (s *Service) EnterSandbox(ctx context.Context, in SandboxStay) (*park.Stay,
 		} else if !park.IsCode(err, park.ENotFound) {
 			return err
 		}
+		if err := leftAfter(ctx, tx, l.Code, p.Key, st.EntryAt); err != nil {
+			return err
+		}
 		if full, err := lotFull(ctx, tx, l); err != nil {
 			return err
 		} else if full {
@@ -74,4 +78,29 @@ func (s *Service) EnterSandbox(ctx context.Context, in SandboxStay) (*park.Stay,
 	}
 	s.base.Log.Info("sandbox stay made up", "lot", st.LotCode, "stay", st.ID, "locator", st.Locator, "plate", st.Plate)
 	return st, nil
+}
+
+// leftAfter refuses a made-up entry before the car's last exit from the
+// lot: the two stays would overlap, and time already paid for would be
+// priced again.
+func leftAfter(ctx context.Context, tx park.Tx, lot, plateKey string, entry time.Time) error {
+	const page = 100
+	after := ""
+	for {
+		sts, err := tx.ListStays(ctx, park.StayFilter{LotCode: lot, PlateKey: plateKey, Limit: page, AfterID: after})
+		if err != nil {
+			return err
+		}
+		for _, s := range sts {
+			if s.ExitAt != nil && !s.ExitAt.Before(entry) {
+				e := park.Errorf(park.EConflict, "plate %s left the lot at %s, after the entry", s.Plate, s.ExitAt.UTC().Format(time.RFC3339))
+				e.Field = "plate"
+				return e
+			}
+		}
+		if len(sts) < page {
+			return nil
+		}
+		after = sts[len(sts)-1].ID
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/binary"
+	"errors"
 	"strconv"
 	"time"
 
@@ -46,14 +47,22 @@ func (h *Handler) lookup(ctx context.Context, p *park.Partner, q partners.StayLo
 			return nil, serr
 		}
 		// Made up now, or meanwhile by another request: look it up.
-		// A locator taken by a stay that left stays not found.
+		// A locator taken by a stay that left stays not found, and so
+		// does a plate that left after the made-up entry (field plate).
 		found, ferr := h.svc.Partners.LookupStay(ctx, p, q)
-		if serr == nil || !park.IsCode(ferr, park.ENotFound) || q.Locator != "" {
+		if serr == nil || !park.IsCode(ferr, park.ENotFound) || q.Locator != "" || plateLeft(serr) {
 			return found, ferr
 		}
 		// A plate whose derived locator is taken: derive another.
 	}
 	return st, err
+}
+
+// plateLeft tells the core's refusal of a stay before the car's exit
+// from the refusal of a taken locator, which another one may avoid.
+func plateLeft(err error) bool {
+	var pe *park.Error
+	return errors.As(err, &pe) && pe.Code == park.EConflict && pe.Field == "plate"
 }
 
 // sandboxLot is the first of the partner's garages that is a sandbox,

@@ -60,3 +60,38 @@ func TestSandboxFullGarage(t *testing.T) {
 		t.Fatalf("sandbox occupancy: %+v, %v; want 1", o, err)
 	}
 }
+
+// TestSandboxPlateLeftIsNotFound: a car that left the sandbox garage is
+// not made up again by its plate with an entry before its exit: that
+// stay would overlap the one just paid, and the driver would be asked
+// to pay again for time already paid.
+func TestSandboxPlateLeftIsNotFound(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	now := time.Date(2026, 3, 10, 15, 0, 0, 0, sp)
+	e.clock.Set(now)
+	e.token = e.login(t, "ana", password)
+	const q = "parceiro_id=sandbox&placa=ABC1D23"
+	tx, due := lookup(t, e, q)
+	want(t, e.post("/api/estadias/pagamentos?parceiro_id=sandbox", payBody(tx, due)), 200)
+	out := now.Add(5 * time.Minute)
+	e.clock.Set(out)
+	if dec, err := e.svc.Gate.HandleEvent(e.ctx, gate.EventInput{LotCode: "sbx", ID: "sbx-out", Type: park.EventExit,
+		Plate: "ABC1D23", Lane: "out-1", At: out}); err != nil || dec.Decision != park.DecisionOpen {
+		t.Fatalf("exit: %+v %v", dec, err)
+	}
+	for _, spelling := range []string{"ABC1D23", "abc-1d23"} {
+		r := e.get("/api/estadias?parceiro_id=sandbox&placa=" + spelling)
+		m := wantError(t, r, 404, "not_found")
+		if m["campo"] != "placa" {
+			t.Fatalf("%s after the exit: %s", spelling, r.body)
+		}
+	}
+	if inside, _ := e.svc.Gate.ListStays(e.ctx, gate.StayQuery{LotCode: "sbx", State: park.StayIn}); len(inside) != 0 {
+		t.Fatalf("a stay was made up again: %+v", inside[0])
+	}
+	// Once every made-up entry time (at most 12 hours back) is after the
+	// exit, the car may be "inside" again, as a car that came back.
+	e.clock.Set(out.Add(12*time.Hour + time.Second))
+	want(t, e.get("/api/estadias?"+q), 200)
+}

@@ -21,6 +21,9 @@ type loginReply struct {
 // not public). The token's expiry is written in UTC with a +00:00 offset:
 // a token belongs to no garage.
 func (h *Handler) login(w http.ResponseWriter, r *http.Request) error {
+	if _, err := query(r.URL.RawQuery); err != nil {
+		return err
+	}
 	body, err := readBody(r)
 	if err != nil {
 		return err
@@ -69,6 +72,9 @@ var tipos = map[string]string{park.PartnerNormal: "NORMAL", park.PartnerOwnEntri
 // parceiro_id can be chosen. tipo is "NORMAL" or "OSA"; padrao marks the
 // partner used when a request names none.
 func (h *Handler) parceiros(w http.ResponseWriter, r *http.Request) error {
+	if _, err := query(r.URL.RawQuery); err != nil {
+		return err
+	}
 	c, err := h.caller(r, "-")
 	if err != nil {
 		return err

@@ -2,8 +2,11 @@ package linkc
 
 import (
 	"errors"
+	"maps"
 	"net/http"
 	"net/url"
+	"slices"
+	"strings"
 
 	"parkd/internal/billing"
 	"parkd/internal/park"
@@ -54,7 +57,7 @@ var statuses = map[string]string{billing.StateOwes: "ABERTO", billing.StatePaid:
 
 // estadias is GET /api/estadias?localizador=|placa=[&parceiro_id=].
 func (h *Handler) estadias(w http.ResponseWriter, r *http.Request) error {
-	q, err := query(r.URL.RawQuery)
+	q, err := query(r.URL.RawQuery, "localizador", "placa", "parceiro_id")
 	if err != nil {
 		return err
 	}
@@ -87,19 +90,35 @@ func (h *Handler) estadias(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// query parses the query string; a parameter given twice is refused
-// rather than guessed.
-func query(raw string) (url.Values, error) {
+// query parses the query string: a parameter the route does not take
+// (takes) or one given twice is refused rather than ignored or guessed
+// (a misspelt parceiro_id would act as the default partner).
+func query(raw string, takes ...string) (url.Values, error) {
 	q, err := url.ParseQuery(raw)
 	if err != nil {
 		return nil, invalid("query", "a query string não é válida")
 	}
-	for _, k := range []string{"localizador", "placa", "parceiro_id"} {
-		if len(q[k]) > 1 {
+	for _, k := range slices.Sorted(maps.Keys(q)) { // sorted: the same one named every time
+		vs := q[k]
+		if !slices.Contains(takes, k) {
+			return nil, invalid(k, aceita(takes))
+		}
+		if len(vs) > 1 {
 			return nil, invalid(k, "informado mais de uma vez")
 		}
 	}
 	return q, nil
+}
+
+// aceita says which parameters a route takes, in Portuguese.
+func aceita(takes []string) string {
+	switch len(takes) {
+	case 0:
+		return "esta rota não aceita parâmetros"
+	case 1:
+		return "parâmetro desconhecido; esta rota aceita " + takes[0]
+	}
+	return "parâmetro desconhecido; esta rota aceita " + strings.Join(takes[:len(takes)-1], ", ") + " e " + takes[len(takes)-1]
 }
 
 // inReais refuses a stay whose garage prices in another currency: its

@@ -54,7 +54,11 @@ var (
 // pagamento settles the transaction of a lookup, once: a repeated
 // submission of the same transacao_id returns the first payment.
 func (h *Handler) pagamento(w http.ResponseWriter, r *http.Request) error {
-	c, err := h.caller(r, r.URL.Query().Get("parceiro_id"))
+	q, err := query(r.URL.RawQuery, "parceiro_id")
+	if err != nil {
+		return err
+	}
+	c, err := h.caller(r, q.Get("parceiro_id"))
 	if err != nil {
 		return err
 	}

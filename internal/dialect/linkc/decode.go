@@ -1,6 +1,7 @@
 package linkc
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -32,6 +33,11 @@ func decode(body []byte, v any) error {
 	// Not UTF-8 (a Latin-1 client): refused, not kept with U+FFFD in it.
 	if i := park.InvalidUTF8(body); i >= 0 {
 		return invalid("corpo", fmt.Sprintf("o corpo não está em UTF-8 (byte %d)", i))
+	}
+	// null decodes into nothing, leaving every field empty: it is no
+	// object, and is told so rather than as a missing field.
+	if string(bytes.TrimSpace(body)) == "null" {
+		return invalid("corpo", "o corpo deve ser um objeto JSON")
 	}
 	dec := json.NewDecoder(strings.NewReader(string(body)))
 	dec.DisallowUnknownFields()

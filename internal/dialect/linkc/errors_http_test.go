@@ -108,6 +108,9 @@ func TestErrorsInPortuguese(t *testing.T) {
 		{"MalformedBody", payTo(`{"transacao_id":`), 400, "invalid", "corpo"},
 		{"NotAnObject", payTo(`[]`), 400, "invalid", "corpo"},
 		{"TwoObjects", payTo(`{} {}`), 400, "invalid", "corpo"},
+		// null decodes into nothing: it is no object, not one without fields.
+		{"NullBody", payTo(`null`), 400, "invalid", "corpo"},
+		{"NullLogin", func() reply { return e.do("POST", "/api/autenticacao", `null`) }, 400, "invalid", "corpo"},
 		// Latin-1, not UTF-8 ("São"): refused, not kept as "S\uFFFDo".
 		{"NotUTF8", payTo(`{"transacao_id":"` + tx + `","valor":"` + due + `","forma_pagamento":"PIX","token":"S` + "\xe3" + `o"}`),
 			400, "invalid", "corpo"},

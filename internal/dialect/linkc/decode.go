@@ -59,7 +59,7 @@ func decode(body []byte, v any) error {
 		case strings.HasPrefix(err.Error(), "json: unknown field "):
 			// encoding/json has no typed error for it; its text names the field.
 			name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
-			return invalid(name, "campo desconhecido")
+			return invalid(nomeCurto(name), "campo desconhecido")
 		case errors.Is(err, io.ErrUnexpectedEOF):
 			return invalid("corpo", "JSON incompleto")
 		}
@@ -71,7 +71,7 @@ func decode(body []byte, v any) error {
 	// encoding/json keeps the last of a field named twice; which one
 	// another reader keeps is anyone's guess, so neither is taken.
 	if name := duplicateKey(json.NewDecoder(strings.NewReader(string(body))), ""); name != "" {
-		return invalid(name, "o campo aparece mais de uma vez no corpo; envie-o uma só vez")
+		return invalid(nomeCurto(name), "o campo aparece mais de uma vez no corpo; envie-o uma só vez")
 	}
 	return nil
 }
@@ -130,4 +130,14 @@ func tipoJSON(t reflect.Type) string {
 		return "lista"
 	}
 	return "objeto"
+}
+
+// nomeCurto bounds a client's own field or parameter name echoed as campo:
+// a name nobody would choose is not sent back whole.
+func nomeCurto(name string) string {
+	name = strings.ToValidUTF8(name, "?")
+	if r := []rune(name); len(r) > 32 {
+		return string(r[:32]) + "…"
+	}
+	return name
 }

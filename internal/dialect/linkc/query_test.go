@@ -1,6 +1,7 @@
 package linkc_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 )
@@ -27,6 +28,16 @@ func TestQueryParameters(t *testing.T) {
 		m := wantError(t, e.get(c.path), 400, "invalid")
 		if m["campo"] != c.campo || m["detalhe"] != c.detalhe {
 			t.Errorf("%s: %v, want campo %s, detalhe %q", c.path, m, c.campo, c.detalhe)
+		}
+	}
+
+	// A long unknown name is not echoed whole.
+	long := strings.Repeat("x", 5000)
+	for _, r := range []reply{e.get("/api/estadias?placa=ABC1234&" + long + "=1"),
+		e.post("/api/estadias/pagamentos", `{"`+long+`":1}`)} {
+		m := wantError(t, r, 400, "invalid")
+		if campo := m["campo"].(string); campo != strings.Repeat("x", 32)+"…" {
+			t.Errorf("campo of a 5000-character name: %d characters", len(campo))
 		}
 	}
 

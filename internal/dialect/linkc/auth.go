@@ -1,6 +1,7 @@
 package linkc
 
 import (
+	"errors"
 	"net/http"
 
 	"parkd/internal/park"
@@ -51,7 +52,16 @@ func (h *Handler) caller(r *http.Request, partnerID string) (*partners.Caller, e
 		return nil, &problem{codigo: codigo(park.EUnauthorized), campo: "Authorization",
 			detalhe: "envie o cabeçalho Authorization: Bearer <token>; obtenha um token com POST /api/autenticacao"}
 	}
-	return h.svc.Partners.Authenticate(r.Context(), tok, partnerID)
+	c, err := h.svc.Partners.Authenticate(r.Context(), tok, partnerID)
+	var pe *park.Error
+	if partnerID == "" && errors.As(err, &pe) && pe.Code == park.EInvalid && pe.Field == "partner" {
+		// Only the default partner can be refused when none is named:
+		// it was taken from the user. The field's hint ("omit
+		// parceiro_id") would not help.
+		return nil, invalid("parceiro_id", "o parceiro padrão do usuário não está mais disponível; "+
+			"informe parceiro_id com um dos parceiros do usuário (veja GET /api/parceiros)")
+	}
+	return c, err
 }
 
 type parceiroView struct {

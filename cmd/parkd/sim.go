@@ -64,6 +64,13 @@ func runSim(args []string, getenv func(string) string, stdout, stderr io.Writer)
 		fmt.Fprintf(stderr, "parkd sim: --lanes must be between 1 and %d\n", sim.MaxLanes)
 		return 1 // refused as the simulator refuses any setting out of range
 	}
+	lotsGiven := false
+	fs.Visit(func(f *flag.Flag) { lotsGiven = lotsGiven || f.Name == "lots" })
+	if lotsGiven && c.Lots == 0 {
+		// Likewise: 0 Lots is "one per protocol" only when unset.
+		fmt.Fprintf(stderr, "parkd sim: --lots must be between 1 and %d\n", sim.MaxLots)
+		return 1
+	}
 	for _, p := range strings.Split(*protocols, ",") {
 		if p = strings.TrimSpace(p); p != "" {
 			o.Protocols = append(o.Protocols, p)

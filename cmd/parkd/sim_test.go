@@ -20,6 +20,7 @@ func TestSimRefusesBadFlags(t *testing.T) {
 		{[]string{"--events", "5", "extra"}, `unexpected argument "extra"`},
 		{[]string{"--events", "5", "--lanes", "0"}, "--lanes must be between 1 and 64"},
 		{[]string{"--events", "5", "--lots", "-1"}, "--lots must be between 1 and 50"},
+		{[]string{"--events", "5", "--lots", "0"}, "--lots must be between 1 and 50"},
 		{[]string{"--events", "5", "--duration", "-1s"}, "--duration -1s"},
 		{[]string{"--events", "-1"}, "--events -1"},
 		{[]string{"--duration", "5s", "--events", "-3"}, "--events -3"},
@@ -98,5 +99,39 @@ func TestSimFailedReadsExitNonZero(t *testing.T) {
 	code, out, errOut := runParkd(nil, "sim", "--quiet", "--events", "3", "--lanes", "1", "--url", srv.URL, "--token", "x")
 	if code != 1 || !strings.Contains(out, "errors 3") || !strings.Contains(errOut, "parkd sim: 3 errors") {
 		t.Fatalf("exit %d, stdout %q, stderr %q: want the summary and exit 1", code, out, errOut)
+	}
+}
+
+// TestSimRefusesURLWithPath: --url is a parkd's root (http://host:port);
+// a path, query or credentials in it would be silently mangled into every
+// request, so it is refused before any request, naming the flag.
+func TestSimRefusesURLWithPath(t *testing.T) {
+	t.Parallel()
+	for _, u := range []string{"http://127.0.0.1:1/v1", "http://127.0.0.1:1?x=1", "http://u:p@127.0.0.1:1", "http://127.0.0.1:1/#x"} {
+		code, out, errOut := runParkd(nil, "sim", "--quiet", "--events", "5", "--token", "x", "--url", u)
+		if code != 1 || !strings.HasPrefix(errOut, "parkd sim: --url") || !strings.Contains(errOut, "http://host:port") {
+			t.Errorf("--url %s: exit %d, stdout %q, stderr %q: want exit 1 and the URL's form named", u, code, out, errOut)
+		}
+	}
+}
+
+// TestSimWrongToken: a parkd that refuses the admin token is named as
+// such, pointing at --token, not answered with its raw problem document.
+func TestSimWrongToken(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/problem+json")
+		w.WriteHeader(http.StatusUnauthorized)
+		w.Write([]byte(`{"status":401,"code":"unauthorized"}`))
+	}))
+	defer srv.Close()
+	code, _, errOut := runParkd(nil, "sim", "--quiet", "--events", "5", "--url", srv.URL, "--token", "wrong")
+	if code != 1 || !strings.Contains(errOut, "refused the admin token") || !strings.Contains(errOut, "--token") ||
+		strings.Contains(errOut, "{") || strings.Contains(errOut, "wrong") {
+		t.Fatalf("exit %d, stderr %q: want the token named as refused (without echoing it)", code, errOut)
+	}
+	code, _, errOut = runParkd(nil, "sim", "--quiet", "--events", "5", "--url", srv.URL)
+	if code != 1 || !strings.Contains(errOut, "no admin token") || !strings.Contains(errOut, "PARKD_ADMIN_TOKEN") {
+		t.Fatalf("exit %d, stderr %q: want the missing token named", code, errOut)
 	}
 }

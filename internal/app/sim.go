@@ -102,7 +102,7 @@ func Sim(ctx context.Context, c sim.Config, o SimOptions, log *slog.Logger, out 
 		return nil, err // checked before a parkd is started
 	}
 	if err := (&sim.Config{Protocols: []sim.Protocol{{}}, Duration: c.Duration, Events: c.Events, Lots: c.Lots, Lanes: c.Lanes,
-		URL: "http://127.0.0.1:1"}).Validate(); err != nil {
+		URL: "http://127.0.0.1:1", Token: "own"}).Validate(); err != nil {
 		return nil, err
 	}
 	dir, err := os.MkdirTemp("", "parkd-sim-")

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
@@ -100,5 +101,47 @@ func TestSimProtocols(t *testing.T) {
 	}
 	if !strings.Contains(out.String(), "vzenith-mqtt: ") || !strings.Contains(out.String(), "ocpp: ") {
 		t.Errorf("summary without per-protocol lines:\n%s", out.String())
+	}
+}
+
+// TestSimSummaryRevenue: the summary states the revenue in the lots'
+// currency, in major units with the minor ones after the point, so
+// "14.00" cannot be read as fen or as another currency.
+func TestSimSummaryRevenue(t *testing.T) {
+	s, err := Sim(context.Background(), sim.Config{Events: 80, Lanes: 3, Seed: 7}, SimOptions{}, slog.New(slog.DiscardHandler), io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	s.Print(&b)
+	want := fmt.Sprintf("  revenue: %d.%02d CNY in %d payments\n", s.Revenue/100, s.Revenue%100, s.Payments)
+	if s.Currency != "CNY" || !strings.Contains(b.String(), want) {
+		t.Fatalf("summary:\n%s\nwant the line %q", b.String(), want)
+	}
+}
+
+// TestSimInterrupted: a run stopped from outside (Ctrl-C) before its
+// bound still returns its summary, which says it was interrupted; a run
+// that reached its bound does not.
+func TestSimInterrupted(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(1500*time.Millisecond, cancel)
+	s, err := Sim(ctx, sim.Config{Duration: time.Minute, Lanes: 2, Seed: 3}, SimOptions{}, slog.New(slog.DiscardHandler), io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	s.Print(&b)
+	if !s.Interrupted || s.Elapsed > 30*time.Second || s.Errors != 0 || !strings.Contains(b.String(), "interrupted") {
+		t.Fatalf("%+v\n%s: want an interrupted run, stopped early, without errors, saying so", s, b.String())
+	}
+	s, err = Sim(context.Background(), sim.Config{Events: 5, Lanes: 1, Seed: 3}, SimOptions{}, slog.New(slog.DiscardHandler), io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.Reset()
+	s.Print(&b)
+	if s.Interrupted || strings.Contains(b.String(), "interrupted") {
+		t.Fatalf("%s: a run that reached --events was not interrupted", b.String())
 	}
 }

@@ -87,6 +87,10 @@ type Config struct {
 	Progress  io.Writer // the progress bar (nil: none)
 }
 
+// lotCurrency is the currency of the lots a run creates, and so of its
+// revenue (minor units: fen).
+const lotCurrency = "CNY"
+
 // closeLinger is how long cameras stay after the run's end.
 const closeLinger = 1500 * time.Millisecond
 
@@ -124,12 +128,23 @@ func (c *Config) Validate() error {
 	case len(c.Protocols) == 0:
 		return errors.New("sim: no camera protocol")
 	}
-	return checkLoopback(c.URL)
+	if err := checkLoopback(c.URL); err != nil {
+		return err
+	}
+	// Every path is appended to the URL: one root, however it was typed.
+	c.URL = strings.TrimSuffix(c.URL, "/")
+	if c.Token == "" {
+		return errors.New("sim: no admin token: give --token or set PARKD_ADMIN_TOKEN")
+	}
+	return nil
 }
 
 func checkLoopback(base string) error {
 	u, err := url.Parse(base)
-	if err != nil || u.Scheme != "http" || u.Host == "" {
+	// Paths are appended to the URL as given: a path, query or fragment
+	// in it would send every request somewhere else.
+	if err != nil || u.Scheme != "http" || u.Host == "" || u.User != nil || (u.Path != "" && u.Path != "/") ||
+		u.RawQuery != "" || u.Fragment != "" || strings.ContainsAny(base, "?#") {
 		return fmt.Errorf("sim: --url %q must be http://host:port", base)
 	}
 	switch h := u.Hostname(); {
@@ -146,7 +161,8 @@ type Summary struct {
 	Opened    int64
 	Held      int64
 	Errors    int64
-	Revenue   int64 // minor units paid through the API
+	Revenue   int64  // minor units of Currency paid through the API
+	Currency  string // the lots' ISO 4217 currency
 	Payments  int64
 	Visits    int64
 	Anomalies map[string]int64 // what the traffic did on purpose: misread, missed_read, duplicate, no_plate
@@ -157,6 +173,8 @@ type Summary struct {
 	ByProtocol map[string]*Counts
 	Drivers    map[string]map[string]int64
 	PaidBy     string // the payer's name
+	// Interrupted is a run stopped from outside (Ctrl-C) before its bound.
+	Interrupted bool
 }
 
 // Counts are one camera protocol's reads.
@@ -167,10 +185,14 @@ type Counts struct {
 
 // Print writes the summary.
 func (s *Summary) Print(w io.Writer) {
-	fmt.Fprintf(w, "sim: %d camera reads in %s (%.0f/s), %d visits\n", s.Events, s.Elapsed.Round(time.Millisecond),
+	stopped := ""
+	if s.Interrupted {
+		stopped = " (interrupted)"
+	}
+	fmt.Fprintf(w, "sim: %d camera reads in %s%s (%.0f/s), %d visits\n", s.Events, s.Elapsed.Round(time.Millisecond), stopped,
 		float64(s.Events)/s.Elapsed.Seconds(), s.Visits)
 	fmt.Fprintf(w, "  decisions: %d open, %d hold; errors %d\n", s.Opened, s.Held, s.Errors)
-	fmt.Fprintf(w, "  revenue: %d.%02d in %d payments\n", s.Revenue/100, s.Revenue%100, s.Payments)
+	fmt.Fprintf(w, "  revenue: %d.%02d %s in %d payments\n", s.Revenue/100, s.Revenue%100, s.Currency, s.Payments)
 	keys := make([]string, 0, len(s.Anomalies))
 	for k := range s.Anomalies {
 		keys = append(keys, k)
@@ -285,6 +307,7 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 	if err := r.payer.Setup(ctx, r.api, codes); err != nil {
 		return nil, fmt.Errorf("sim: payments through %s: %w", r.payer.Name(), err)
 	}
+	outside := ctx
 	if cfg.Duration > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, cfg.Duration)
@@ -331,6 +354,7 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 	wg.Wait()
 	close(done)
 	s := r.summary()
+	s.Interrupted = outside.Err() != nil
 	s.Drivers = map[string]map[string]int64{}
 	for i, d := range cfg.Drivers {
 		s.Drivers[d.Name()] = driven[i]
@@ -346,7 +370,7 @@ func (r *run) setup(ctx context.Context) error {
 		proto := r.cfg.Protocols[i%len(r.cfg.Protocols)]
 		l := &lot{code: fmt.Sprintf("SIM%03d", i+1), protocol: proto.Name}
 		err := r.api.Do(ctx, "POST", "/v1/lots", map[string]any{"code": l.code, "name": "Simulated lot " + l.code,
-			"timezone": "Asia/Shanghai", "currency": "CNY", "capacity": 500,
+			"timezone": "Asia/Shanghai", "currency": lotCurrency, "capacity": 500,
 			"tariff": map[string]any{"grace_minutes": 0, "every": map[string]any{"minutes": 1, "price": 100}}}, nil)
 		if err != nil && !isConflict(err) {
 			return err
@@ -557,6 +581,9 @@ func (r *API) Do(ctx context.Context, method, path string, in, out any) error {
 	}
 	defer res.Body.Close()
 	b, _ := io.ReadAll(io.LimitReader(res.Body, 1<<20))
+	if res.StatusCode == http.StatusUnauthorized {
+		return fmt.Errorf("sim: the parkd at %s refused the admin token (--token, PARKD_ADMIN_TOKEN)", r.URL)
+	}
 	if res.StatusCode/100 != 2 {
 		return &apiError{res.StatusCode, string(b)}
 	}
@@ -628,7 +655,7 @@ func (r *run) summary() *Summary {
 	defer r.mu.Unlock()
 	s := &Summary{Elapsed: time.Since(r.start), Events: r.events.Load(), Opened: r.opened.Load(), Held: r.held.Load(),
 		Errors: r.errs.Load(), Revenue: r.revenue.Load(), Payments: r.payments.Load(), Visits: r.visits.Load(),
-		Anomalies: r.anomaly, ErrSample: r.sample}
+		Anomalies: r.anomaly, ErrSample: r.sample, Currency: lotCurrency}
 	s.P50, s.P99 = percentiles(r.lat)
 	s.PaidBy = r.payer.Name()
 	s.ByProtocol = map[string]*Counts{}

@@ -23,6 +23,8 @@ func TestSimRefusesBadFlags(t *testing.T) {
 		{[]string{"--events", "5", "--lots", "0"}, "--lots must be between 1 and 50"},
 		{[]string{"--events", "5", "--duration", "-1s"}, "--duration -1s"},
 		{[]string{"--events", "-1"}, "--events -1"},
+		{[]string{"--duration", "2h"}, "--duration 2h0m0s: at most 1h0m0s"},
+		{[]string{"--events", "10000001"}, "--events 10000001: at most 10000000"},
 		{[]string{"--duration", "5s", "--events", "-3"}, "--events -3"},
 		{[]string{"--events", "5", "--protocols", ","}, `--protocols "," names none of vzenith-http`},
 		{[]string{"--events", "5", "--protocols", "vzenith-http,vzenith-http"}, "--protocols names vzenith-http twice"},

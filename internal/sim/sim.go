@@ -119,8 +119,10 @@ func (c *Config) Validate() error {
 		return fmt.Errorf("sim: --events %d: give a positive count of camera reads", c.Events)
 	case c.Duration == 0 && c.Events == 0:
 		return errors.New("sim: give --duration or --events (or both): a run stops by itself")
-	case c.Duration > MaxDuration || c.Events > MaxEvents:
-		return fmt.Errorf("sim: at most %s and %d events", MaxDuration, MaxEvents)
+	case c.Duration > MaxDuration:
+		return fmt.Errorf("sim: --duration %s: at most %s", c.Duration, MaxDuration)
+	case c.Events > MaxEvents:
+		return fmt.Errorf("sim: --events %d: at most %d camera reads", c.Events, MaxEvents)
 	case c.Lots < 1 || c.Lots > MaxLots:
 		return fmt.Errorf("sim: --lots must be between 1 and %d", MaxLots)
 	case c.Lanes < 1 || c.Lanes > MaxLanes:
@@ -201,6 +203,9 @@ func (s *Summary) Print(w io.Writer) {
 	parts := make([]string, len(keys))
 	for i, k := range keys {
 		parts[i] = fmt.Sprintf("%s %d", k, s.Anomalies[k])
+	}
+	if len(parts) == 0 {
+		parts = []string{"none"}
 	}
 	fmt.Fprintf(w, "  anomalies sent: %s\n", strings.Join(parts, ", "))
 	fmt.Fprintf(w, "  read to reply: p50 %s, p99 %s\n", s.P50, s.P99)

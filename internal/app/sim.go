@@ -132,6 +132,9 @@ func Sim(ctx context.Context, c sim.Config, o SimOptions, log *slog.Logger, out 
 		c.URL, c.Token = "http://"+addr, cfg.AdminToken
 		fmt.Fprintf(out, "sim: started parkd on %s (temporary database)\n", c.URL)
 	case err := <-served:
+		if ctx.Err() != nil {
+			return nil, sim.ErrInterrupted
+		}
 		return nil, fmt.Errorf("sim: starting parkd: %w", err)
 	}
 	if err := simConfig(ctx, &c, o); err != nil {

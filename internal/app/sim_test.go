@@ -145,3 +145,24 @@ func TestSimInterrupted(t *testing.T) {
 		t.Fatalf("%s: a run that reached --events was not interrupted", b.String())
 	}
 }
+
+// TestSimInterruptedBeforeRun: Ctrl-C while the simulator is still
+// starting its parkd or setting the lots up is said as such, not as the
+// database or HTTP error the cancellation caused on the way.
+func TestSimInterruptedBeforeRun(t *testing.T) {
+	for _, after := range []time.Duration{0, 50 * time.Millisecond, 300 * time.Millisecond} {
+		ctx, cancel := context.WithCancel(context.Background())
+		time.AfterFunc(after, cancel)
+		s, err := Sim(ctx, sim.Config{Duration: time.Minute, Lots: 2, Seed: 3}, SimOptions{}, slog.New(slog.DiscardHandler), io.Discard)
+		cancel()
+		if err == nil {
+			if !s.Interrupted {
+				t.Fatalf("after %s: %+v: a run stopped by the interrupt says so", after, s)
+			}
+			continue
+		}
+		if err.Error() != "sim: interrupted before the run began" {
+			t.Errorf("after %s: %v: want the interrupt named", after, err)
+		}
+	}
+}

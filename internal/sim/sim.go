@@ -156,6 +156,19 @@ func checkLoopback(base string) error {
 	return fmt.Errorf("sim: --url %q: only a parkd on this machine (loopback) may be driven", base)
 }
 
+// ErrInterrupted is a run stopped from outside (Ctrl-C) while it was
+// still being set up: there is no summary to print.
+var ErrInterrupted = errors.New("sim: interrupted before the run began")
+
+// interrupted is err, or ErrInterrupted when ctx was cancelled: the
+// error a cancelled request or migration returns says nothing of why.
+func interrupted(ctx context.Context, err error) error {
+	if ctx.Err() != nil {
+		return ErrInterrupted
+	}
+	return err
+}
+
 // Summary is what a run did.
 type Summary struct {
 	Elapsed   time.Duration
@@ -302,7 +315,7 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 		}
 	}()
 	if err := r.setup(ctx); err != nil {
-		return nil, err
+		return nil, interrupted(ctx, err)
 	}
 	codes := make([]string, len(r.lots))
 	lots := make([]Lot, len(r.lots))
@@ -310,7 +323,7 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 		codes[i], lots[i] = l.code, Lot{Code: l.code, Passes: l.passes}
 	}
 	if err := r.payer.Setup(ctx, r.api, codes); err != nil {
-		return nil, fmt.Errorf("sim: payments through %s: %w", r.payer.Name(), err)
+		return nil, interrupted(ctx, fmt.Errorf("sim: payments through %s: %w", r.payer.Name(), err))
 	}
 	outside := ctx
 	if cfg.Duration > 0 {

@@ -166,3 +166,17 @@ func TestSimInterruptedBeforeRun(t *testing.T) {
 		}
 	}
 }
+
+// TestSimManyLots: every lot count --lots allows can be set up: lot 9's
+// pass holders once had plates with an I (京PI0000), which no Chinese
+// plate has, and the run failed before it began.
+func TestSimManyLots(t *testing.T) {
+	s, err := Sim(context.Background(), sim.Config{Events: 5, Lots: sim.MaxLots, Lanes: 1, Seed: 1}, SimOptions{},
+		slog.New(slog.DiscardHandler), io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Events != 5 || s.Errors != 0 {
+		t.Fatalf("%+v: want 5 reads, no errors", s)
+	}
+}

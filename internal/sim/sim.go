@@ -423,7 +423,7 @@ func (r *run) setup(ctx context.Context) error {
 			}
 		}
 		for k := range 20 {
-			p := fmt.Sprintf("京P%c%04d", rune('A'+i%26), k)
+			p := fmt.Sprintf("京P%c%04d", plateLetters[i%len(plateLetters)], k)
 			err := r.api.Do(ctx, "POST", "/v1/lots/"+l.code+"/passes", map[string]any{"holder_name": "Holder", "plates": []string{p},
 				"valid_from": time.Now().Add(-24 * time.Hour).UTC().Format(time.RFC3339),
 				"valid_to":   time.Now().Add(30 * 24 * time.Hour).UTC().Format(time.RFC3339)}, nil)
@@ -438,6 +438,10 @@ func (r *run) setup(ctx context.Context) error {
 	}
 	return nil
 }
+
+// plateLetters are the letters of Chinese plates: no I or O, which parkd
+// refuses on a pass.
+const plateLetters = "ABCDEFGHJKLMNPQRSTUVWXYZ"
 
 // hourFactor is how busy the lot is at the simulated hour: the run is one
 // compressed day, quiet at night, peaks at 8-9 and 17-19.
@@ -458,7 +462,7 @@ func (r *run) visit(ctx context.Context, l *lot, rng *rand.Rand) {
 	if !sleep(ctx, time.Duration(float64(20*time.Millisecond)*(1/r.hourFactor())*rng.Float64())) {
 		return
 	}
-	plate := fmt.Sprintf("京%c%05d", 'A'+rune(rng.IntN(20)), rng.IntN(100000))
+	plate := fmt.Sprintf("京%c%05d", plateLetters[rng.IntN(20)], rng.IntN(100000))
 	if rng.Float64() < 0.15 {
 		plate = l.passes[rng.IntN(len(l.passes))]
 	}

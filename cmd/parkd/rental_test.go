@@ -10,6 +10,7 @@ import (
 
 	"parkd/internal/app"
 	"parkd/internal/config"
+	"parkd/internal/deliveries"
 	"parkd/internal/park"
 	"parkd/internal/rental"
 	"parkd/internal/system"
@@ -30,7 +31,8 @@ func TestRentalResyncCommand(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sys := system.New(system.Config{Store: st, RentalDialect: "fliggy"})
+	// The gateway's name is not looked up: allowed as private webhooks are.
+	sys := system.New(system.Config{Store: st, RentalDialect: "fliggy", Deliveries: deliveries.Options{AllowPrivate: true}})
 	must := func(err error) {
 		t.Helper()
 		if err != nil {

@@ -68,6 +68,14 @@ func checkURL(ctx context.Context, raw string, allow bool, lookup func(ctx conte
 	return nil
 }
 
+// CheckURL checks a receiver's URL as a subscription's is checked: not a
+// loopback or private address unless the operator allows those. It may
+// look the host up: call it before a write transaction, never in one.
+// Errors: EInvalid (field url).
+func (s *Service) CheckURL(ctx context.Context, raw string) error {
+	return checkURL(ctx, raw, s.opts.AllowPrivate, s.opts.Lookup)
+}
+
 // newClient is the HTTP client of deliveries. Unless allow, it refuses to
 // connect to a private address whatever the name resolved to at the time
 // (a name can be pointed elsewhere after the subscription was checked).

@@ -2,6 +2,7 @@ package rental
 
 import (
 	"context"
+	"errors"
 	"net/url"
 	"slices"
 
@@ -31,6 +32,19 @@ func (s *Service) PutChannel(ctx context.Context, in ChannelInput) (*park.Rental
 	u, err := url.Parse(in.GatewayURL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil || len(in.GatewayURL) > 2048 {
 		return nil, park.Invalid("gateway_url", "must be an http or https URL of at most 2048 bytes, without credentials")
+	}
+	// Its pushes are deliveries: a gateway they may not reach is refused
+	// now, not found dead later (looked up before the transaction).
+	if s.urls != nil {
+		if err := s.urls.CheckURL(ctx, in.GatewayURL); err != nil {
+			var pe *park.Error
+			if errors.As(err, &pe) && pe.Field == "url" {
+				e := *pe
+				e.Field = "gateway_url"
+				return nil, &e
+			}
+			return nil, err
+		}
 	}
 	var out *park.RentalChannel
 	err = s.base.Update(ctx, func(tx park.Tx) error {

@@ -18,6 +18,13 @@ import (
 type Service struct {
 	base    core.Base
 	dialect string
+	urls    URLChecker
+}
+
+// URLChecker checks a receiver's URL the way deliveries do before they
+// send to it (EInvalid, field url).
+type URLChecker interface {
+	CheckURL(ctx context.Context, raw string) error
 }
 
 // Config wires a Service.
@@ -28,11 +35,14 @@ type Config struct {
 	// ChannelDialect is the dialect whose partners sales channels are
 	// (app names it; the core knows no vendor).
 	ChannelDialect string
+	// URLs checks a channel's gateway as a subscription's URL is
+	// checked, since its pushes are deliveries (nil: no check).
+	URLs URLChecker
 }
 
 // New returns the rental subsystem.
 func New(c Config) *Service {
-	return &Service{base: core.NewBase(c.Store, c.Now, c.Log), dialect: c.ChannelDialect}
+	return &Service{base: core.NewBase(c.Store, c.Now, c.Log), dialect: c.ChannelDialect, urls: c.URLs}
 }
 
 // read runs fn on a read snapshot.

@@ -345,3 +345,33 @@ func TestChannelRateLimitDefault(t *testing.T) {
 		t.Errorf("channel rate limit %d, want the default 50", c.RateLimit)
 	}
 }
+
+// TestChannelGatewayNotPrivate: a channel's gateway is where its pushes
+// go, so it is refused where a subscription's URL would be (a loopback or
+// private address, unless the operator allows those), naming gateway_url
+// and creating nothing, rather than accepted and every push then failing
+// to dial.
+func TestChannelGatewayNotPrivate(t *testing.T) {
+	b := systemtest.NewWith(t, systemtest.Options{RentalDialect: "chan", RefusePrivateWebhooks: true,
+		Formats: map[string]deliveries.Formatter{"chan": deliveries.Native{}}})
+	r := b.Sys.Rental
+	if _, err := r.PutStore(b.Ctx, store("10001", b.Lot)); err != nil {
+		t.Fatal(err)
+	}
+	in := rental.ChannelInput{AppKey: "12345678", Name: "channel", Secret: "helloworld", SignMethod: "md5", Stores: []string{"10001"}}
+	for _, gw := range []string{"http://127.0.0.1:18777/router/rest", "http://10.0.0.5/router/rest", "http://[::1]:80/"} {
+		in.GatewayURL = gw
+		_, err := r.PutChannel(b.Ctx, in)
+		systemtest.WantCode(t, err, park.EInvalid)
+		if pe, _ := err.(*park.Error); pe == nil || pe.Field != "gateway_url" {
+			t.Fatalf("%s: error %v, want field gateway_url", gw, err)
+		}
+		if _, err := r.GetChannel(b.Ctx, "12345678"); !park.IsCode(err, park.ENotFound) {
+			t.Fatalf("%s: the refused channel exists (%v)", gw, err)
+		}
+	}
+	in.GatewayURL = "https://93.184.216.34/router/rest"
+	if _, err := r.PutChannel(b.Ctx, in); err != nil {
+		t.Fatalf("a public gateway: %v", err)
+	}
+}

@@ -99,7 +99,8 @@ func New(c Config) *System {
 		Options: c.Deliveries, Billing: bil, Anomalies: g})
 	g.SetSensorless(sys.Deliveries)
 	sys.Charging = charging.New(charging.Config{Store: c.Store, Now: c.Now, Log: c.Log})
-	sys.Rental = rental.New(rental.Config{Store: c.Store, Now: c.Now, Log: c.Log, ChannelDialect: c.RentalDialect})
+	sys.Rental = rental.New(rental.Config{Store: c.Store, Now: c.Now, Log: c.Log, ChannelDialect: c.RentalDialect,
+		URLs: sys.Deliveries})
 	g.SetRentals(sys.Rental)
 	g.SetLotCurrencies(sys.Partners, sys.Rental)
 	sys.Devices = devices.New(devices.Config{Store: c.Store, Now: c.Now, Log: c.Log, Gate: g, Lists: acc, Barriers: c.Barriers, Metrics: vm,

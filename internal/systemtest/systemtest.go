@@ -100,6 +100,10 @@ type Options struct {
 	Barriers func(park.Store, *device.Memory) gate.Barriers
 	// DeliveryRetention keeps finished deliveries so long (0: forever).
 	DeliveryRetention time.Duration
+	// RefusePrivateWebhooks: subscriptions and channel gateways may not
+	// name loopback or private addresses, as in production (the default
+	// here allows them, for test receivers on loopback).
+	RefusePrivateWebhooks bool
 	// Log is the core's log (nil: discarded).
 	Log *slog.Logger
 }
@@ -123,7 +127,7 @@ func NewWith(t *testing.T, o Options) *Bundle {
 	}
 	b := &Bundle{
 		Sys: system.New(system.Config{Store: st, Now: c.Now, Barriers: bars, Dialects: o.Dialects, SignModes: SignModes, Currencies: Currencies, Formats: o.Formats,
-			Deliveries: deliveries.Options{AllowPrivate: true, Poll: 10 * time.Millisecond, Retention: o.DeliveryRetention}, DeviceProtocols: o.DeviceProtocols,
+			Deliveries: deliveries.Options{AllowPrivate: !o.RefusePrivateWebhooks, Poll: 10 * time.Millisecond, Retention: o.DeliveryRetention}, DeviceProtocols: o.DeviceProtocols,
 			DeviceReplyDeadline: o.DeviceDeadline, RentalDialect: o.RentalDialect, Log: o.Log}),
 		Store: st, Clock: c, Barriers: mem, Ctx: context.Background(), Lot: "140123001",
 	}

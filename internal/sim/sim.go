@@ -694,8 +694,11 @@ func (r *run) summary() *Summary {
 func percentiles(lat []time.Duration) (p50, p99 time.Duration) {
 	lat = slices.Clone(lat)
 	slices.Sort(lat)
-	if n := len(lat); n > 0 {
-		return lat[n/2], lat[min(n-1, n*99/100)]
+	// Nearest rank: the smallest read that at least p% of reads took no
+	// longer than.
+	rank := func(p int) time.Duration { return lat[(len(lat)*p+99)/100-1] }
+	if len(lat) > 0 {
+		return rank(50), rank(99)
 	}
 	return 0, 0
 }

@@ -15,3 +15,22 @@ func TestSummaryNoAnomalies(t *testing.T) {
 		t.Fatalf("summary:\n%s\nwant \"anomalies sent: none\"", b.String())
 	}
 }
+
+// TestPercentiles: p50 and p99 are nearest-rank: of the reads 1 ms to
+// 100 ms, half took at most 50 ms and 99 of them at most 99 ms; the
+// slowest alone is not the p99.
+func TestPercentiles(t *testing.T) {
+	var lat []time.Duration
+	for i := 100; i >= 1; i-- {
+		lat = append(lat, time.Duration(i)*time.Millisecond)
+	}
+	if p50, p99 := percentiles(lat); p50 != 50*time.Millisecond || p99 != 99*time.Millisecond {
+		t.Fatalf("p50 %s, p99 %s: want 50ms, 99ms", p50, p99)
+	}
+	if p50, p99 := percentiles([]time.Duration{3, 1, 2}); p50 != 2 || p99 != 3 {
+		t.Fatalf("p50 %s, p99 %s of 1, 2, 3 ns: want 2ns, 3ns", p50, p99)
+	}
+	if p50, p99 := percentiles(nil); p50 != 0 || p99 != 0 {
+		t.Fatalf("no reads: p50 %s, p99 %s", p50, p99)
+	}
+}

@@ -137,3 +137,25 @@ func TestSimWrongToken(t *testing.T) {
 		t.Fatalf("exit %d, stderr %q: want the missing token named", code, errOut)
 	}
 }
+
+// TestSimExistingLotOtherCurrency: a lot SIM001 already on the parkd in
+// another currency than the simulator's CNY is refused before the run,
+// rather than its takings summed and shown as yuan.
+func TestSimExistingLotOtherCurrency(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case r.Method == "POST" && r.URL.Path == "/v1/lots":
+			http.Error(w, `{"code":"conflict"}`, http.StatusConflict)
+		case r.Method == "GET" && r.URL.Path == "/v1/lots/SIM001":
+			w.Write([]byte(`{"code":"SIM001","currency":"BRL"}`))
+		default:
+			w.Write([]byte("{}"))
+		}
+	}))
+	defer srv.Close()
+	code, out, errOut := runParkd(nil, "sim", "--quiet", "--events", "3", "--lanes", "1", "--url", srv.URL, "--token", "x")
+	if code != 1 || !strings.Contains(errOut, "lot SIM001 prices in BRL") || strings.Contains(out, "revenue") {
+		t.Fatalf("exit %d, stdout %q, stderr %q: want the lot's currency refused before the run", code, out, errOut)
+	}
+}

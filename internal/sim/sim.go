@@ -390,7 +390,20 @@ func (r *run) setup(ctx context.Context) error {
 		err := r.api.Do(ctx, "POST", "/v1/lots", map[string]any{"code": l.code, "name": "Simulated lot " + l.code,
 			"timezone": "Asia/Shanghai", "currency": lotCurrency, "capacity": 500,
 			"tariff": map[string]any{"grace_minutes": 0, "every": map[string]any{"minutes": 1, "price": 100}}}, nil)
-		if err != nil && !isConflict(err) {
+		if isConflict(err) {
+			// Kept from an earlier run, or the operator's: its takings
+			// are summed as the run's revenue, in CNY.
+			var have struct {
+				Currency string `json:"currency"`
+			}
+			if err := r.api.Do(ctx, "GET", "/v1/lots/"+l.code, nil, &have); err != nil {
+				return err
+			}
+			if have.Currency != lotCurrency {
+				return fmt.Errorf("sim: lot %s prices in %s; the simulator's lots price in %s: drive a parkd without that lot",
+					l.code, have.Currency, lotCurrency)
+			}
+		} else if err != nil {
 			return err
 		}
 		for _, lane := range []string{"in-1", "out-1"} {

@@ -180,3 +180,22 @@ func TestSimManyLots(t *testing.T) {
 		t.Fatalf("%+v: want 5 reads, no errors", s)
 	}
 }
+
+// TestSimCountsWhatWasSent: the summary's visits are cars that reached a
+// camera and its anomalies are reads that were sent: a run of 7 reads
+// with 24 lanes under way had counted 24 visits, cars still waiting to
+// arrive when the reads ran out.
+func TestSimCountsWhatWasSent(t *testing.T) {
+	s, err := Sim(context.Background(), sim.Config{Events: 7, Lots: 3, Lanes: 8, Seed: 2}, SimOptions{},
+		slog.New(slog.DiscardHandler), io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var anomalies int64
+	for _, n := range s.Anomalies {
+		anomalies += n
+	}
+	if s.Visits < 1 || s.Visits > s.Events || anomalies > s.Events {
+		t.Fatalf("%+v: want between 1 and %d visits and at most as many anomalies as reads", s, s.Events)
+	}
+}

@@ -468,9 +468,24 @@ func (r *run) hourFactor() float64 {
 	return profile[h%24]
 }
 
-// visit is one car: an entry, a stay, an exit, paying when held.
+// visit is one car: an entry, a stay, an exit, paying when held. It is
+// counted once a read of it was sent, and each anomaly with the read that
+// carries it: the summary says what parkd was sent.
 func (r *run) visit(ctx context.Context, l *lot, rng *rand.Rand) {
-	r.visits.Add(1)
+	arrived := false
+	send := func(cam Camera, plate string, id int64, anomalies ...string) bool {
+		open, sent := r.pushID(ctx, cam, l, plate, id)
+		if sent {
+			if !arrived {
+				arrived = true
+				r.visits.Add(1)
+			}
+			for _, a := range anomalies {
+				r.note(a)
+			}
+		}
+		return open
+	}
 	// Arrivals follow the hour of the day: a quiet hour waits longer.
 	if !sleep(ctx, time.Duration(float64(20*time.Millisecond)*(1/r.hourFactor())*rng.Float64())) {
 		return
@@ -480,19 +495,18 @@ func (r *run) visit(ctx context.Context, l *lot, rng *rand.Rand) {
 		plate = l.passes[rng.IntN(len(l.passes))]
 	}
 	roll := rng.Float64()
+	var exitAnomalies []string
 	switch {
 	case roll < 0.02: // a plate-less car: held at the entry, it leaves
-		r.note("no_plate")
-		r.push(ctx, l.in, l, "")
+		send(l.in, "", l.recordID.Add(1), "no_plate")
 		return
-	case roll < 0.05: // the entry camera missed it
-		r.note("missed_read")
+	case roll < 0.05: // the entry camera missed it: seen at the exit
+		exitAnomalies = append(exitAnomalies, "missed_read")
 	default:
 		id := l.recordID.Add(1)
-		r.pushID(ctx, l.in, l, plate, id)
+		send(l.in, plate, id)
 		if rng.Float64() < 0.05 { // the camera resends the same record
-			r.note("duplicate")
-			r.pushID(ctx, l.in, l, plate, id)
+			send(l.in, plate, id, "duplicate")
 		}
 	}
 	// Stays last moments of the run's time: minutes of a compressed day.
@@ -501,10 +515,10 @@ func (r *run) visit(ctx context.Context, l *lot, rng *rand.Rand) {
 	}
 	exitPlate := plate
 	if rng.Float64() < 0.02 { // misread at the exit: one character off
-		r.note("misread")
 		exitPlate = plate[:len(plate)-1] + string(rune('0'+rng.IntN(10)))
+		exitAnomalies = append(exitAnomalies, "misread")
 	}
-	if r.push(ctx, l.out, l, exitPlate) || r.spent.Load() {
+	if send(l.out, exitPlate, l.recordID.Add(1), exitAnomalies...) || r.spent.Load() {
 		return // out, or the run's reads are spent: nobody pays
 	}
 	if exitPlate != plate {
@@ -520,7 +534,7 @@ func (r *run) visit(ctx context.Context, l *lot, rng *rand.Rand) {
 			r.revenue.Add(amount)
 			r.payments.Add(1)
 		}
-		r.push(ctx, l.out, l, plate)
+		send(l.out, plate, l.recordID.Add(1))
 	}
 }
 
@@ -530,20 +544,18 @@ func (r *run) note(kind string) {
 	r.mu.Unlock()
 }
 
-func (r *run) push(ctx context.Context, cam Camera, l *lot, plate string) bool {
-	return r.pushID(ctx, cam, l, plate, l.recordID.Add(1))
-}
-
-func (r *run) pushID(ctx context.Context, cam Camera, l *lot, plate string, id int64) bool {
+// pushID sends a read; sent is false when the run had ended or its
+// reads were spent, so nothing went out.
+func (r *run) pushID(ctx context.Context, cam Camera, l *lot, plate string, id int64) (open, sent bool) {
 	if ctx.Err() != nil {
-		return false
+		return false, false
 	}
 	// Every lane takes its read from one budget, so that --events N sends
 	// N reads, not N and what the other lanes had begun; the reads begun
 	// are answered before the run ends.
 	if n := r.sent.Add(1); r.cfg.Events > 0 && n > r.cfg.Events {
 		r.spent.Store(true)
-		return false
+		return false, false
 	}
 	ps := r.protos[l.protocol]
 	t := time.Now()
@@ -554,7 +566,7 @@ func (r *run) pushID(ctx context.Context, cam Camera, l *lot, plate string, id i
 			r.fail(err)
 			ps.errs.Add(1)
 		}
-		return false
+		return false, true
 	}
 	r.events.Add(1)
 	ps.reads.Add(1)
@@ -571,7 +583,7 @@ func (r *run) pushID(ctx context.Context, cam Camera, l *lot, plate string, id i
 		r.held.Add(1)
 		ps.held.Add(1)
 	}
-	return open
+	return open, true
 }
 
 type apiError struct {

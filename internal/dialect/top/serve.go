@@ -391,9 +391,11 @@ func callErrorOf(err error) *callError {
 			msg += ": " + why
 		}
 	}
+	// The caller's fault (isv.) answers as seed 003's exception example
+	// does, code 50; parkd's own (isp.) as the platform's 15.
 	c := 15
 	if row.sub[:4] == "isv." {
-		c = 40
+		c = 50
 	}
 	return &callError{code: c, msg: "Remote service error", sub: row.sub, sm: msg}
 }

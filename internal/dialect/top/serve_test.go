@@ -132,8 +132,12 @@ func TestChannelCalls(t *testing.T) {
 		t.Fatalf("FZ1 again for another pick-up: %v, want refused naming out_order_id", r)
 	}
 	sub["out_order_id"] = "FZ2"
-	if s := errSub(cc.call(top.CallOrderSubmit, sub, nil)); s != "isv.vehicle-unavailable" {
-		t.Fatalf("a second order for the only car: %q, want isv.vehicle-unavailable", s)
+	// A business refusal has the shape of seed 003's exception example:
+	// code 50, "Remote service error", the isv sub-code.
+	r := cc.call(top.CallOrderSubmit, sub, nil)
+	if e, _ := r["error_response"].(map[string]any); errSub(r) != "isv.vehicle-unavailable" ||
+		e["code"] != float64(50) || e["msg"] != "Remote service error" {
+		t.Fatalf("a second order for the only car: %v, want code 50 Remote service error isv.vehicle-unavailable", r)
 	}
 	q := result(t, top.CallOrderQuery, cc.call(top.CallOrderQuery, map[string]string{"out_order_id": "FZ1"}, nil))
 	if q["order_status"] != float64(111) {

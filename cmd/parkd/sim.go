@@ -48,6 +48,12 @@ func runSim(args []string, getenv func(string) string, stdout, stderr io.Writer)
 		fmt.Fprintf(stderr, "parkd sim: %v\nrun 'parkd sim --help' for its flags\n", err)
 		return 2
 	}
+	if c.URL == "" && c.Token != "" {
+		// Without --url the simulator starts its own parkd and its own
+		// token: a token given would be silently dropped.
+		fmt.Fprintln(stderr, "parkd sim: --token names the admin token of the parkd at --url; without --url the simulator starts a parkd of its own")
+		return 2
+	}
 	if c.Token == "" {
 		c.Token = getenv("PARKD_ADMIN_TOKEN")
 	}

@@ -159,3 +159,15 @@ func TestSimExistingLotOtherCurrency(t *testing.T) {
 		t.Fatalf("exit %d, stdout %q, stderr %q: want the lot's currency refused before the run", code, out, errOut)
 	}
 }
+
+// TestSimTokenWithoutURL: --token is the admin token of the parkd at
+// --url; given alone it would be dropped while the simulator starts a
+// parkd of its own, so it is refused before anything runs.
+func TestSimTokenWithoutURL(t *testing.T) {
+	t.Parallel()
+	code, out, errOut := runParkd(nil, "sim", "--quiet", "--events", "5", "--token", "secret-token-0123456789")
+	if code != 2 || out != "" || !strings.HasPrefix(errOut, "parkd sim: --token names the admin token of the parkd at --url") ||
+		strings.Contains(errOut, "secret-token") {
+		t.Fatalf("exit %d, stdout %q, stderr %q: want exit 2, --token refused without --url", code, out, errOut)
+	}
+}

@@ -13,9 +13,10 @@ import (
 )
 
 // DecodeObject decodes raw, one strict JSON object, into v: bytes that
-// are not UTF-8, malformed JSON, unknown fields, wrong types and trailing
-// data are refused as EInvalid naming the field (whole for the document
-// itself), with the reason and, where the text stops being JSON, its byte.
+// are not UTF-8, malformed JSON, unknown fields, wrong types, trailing
+// data and a field named twice (RepeatedKey) are refused as EInvalid
+// naming the field (whole for the document itself), with the reason and,
+// where the text stops being JSON, its byte.
 //
 // Bytes that are not UTF-8 are refused before decoding: encoding/json
 // would store each as U+FFFD, so text such as a GBK lane name would be
@@ -41,6 +42,9 @@ func DecodeObject(raw []byte, v any, whole string) error {
 		e := park.Invalid(whole, "must hold exactly one JSON object").Because(park.ReasonSyntax)
 		e.Offset = dec.InputOffset()
 		return e
+	}
+	if k := RepeatedKey(raw); k != "" {
+		return park.Invalid(k, "is named twice in one object; send it once").Because(park.ReasonDuplicate)
 	}
 	return nil
 }

@@ -55,3 +55,31 @@ func TestDecodeObjectWrongType(t *testing.T) {
 		})
 	}
 }
+
+// TestDecodeObjectRepeatedKey: a field named twice, in any case, is
+// refused naming it, rather than read as its last value: {"price":100,
+// "price":1} had made a plan of price 1.
+func TestDecodeObjectRepeatedKey(t *testing.T) {
+	type doc struct {
+		Price int64 `json:"price"`
+		Slots []struct {
+			From string `json:"from"`
+		} `json:"slots"`
+	}
+	for _, tc := range []struct{ body, field string }{
+		{`{"price":100,"price":1}`, "price"},
+		{`{"price":100,"PRICE":1}`, "price"},
+		{`{"slots":[{"from":"08:00"},{"from":"09:00","from":"10:00"}]}`, "slots.from"},
+	} {
+		var d doc
+		err := DecodeObject([]byte(tc.body), &d, "body")
+		var pe *park.Error
+		if !errors.As(err, &pe) || pe.Code != park.EInvalid || pe.Field != tc.field || pe.Reason != park.ReasonDuplicate {
+			t.Errorf("%s: %v, want invalid %s named twice", tc.body, err, tc.field)
+		}
+	}
+	var d doc
+	if err := DecodeObject([]byte(`{"price":1,"slots":[{"from":"08:00"},{"from":"09:00"}]}`), &d, "body"); err != nil {
+		t.Errorf("one field per object: %v", err)
+	}
+}

@@ -11,6 +11,9 @@ import (
 // (decoding), most the core's, worded by the one table of errors.go.
 var badInputs = []struct{ op, body, desc string }{
 	{"QueryMonthCarInfoV2", `{"ParkCode":"140123001","CarNo":"京A12345","userMobile":"abc"}`, "参数错误 userMobile：应为5-20位数字，可带+号"},
+	// Keys match in any case, so carNo is CarNo again: which one is read
+	// would be a guess.
+	{"QueryMonthCarInfoV2", `{"ParkCode":"140123001","CarNo":"京A12345","carNo":"京B11111","userMobile":"13800000000"}`, "参数重复 CarNo：同一参数只能传一次（参数名不区分大小写）"},
 	{"QueryMonthCarInfoV2", `{"ParkCode":"140123001","CarNo":"京A12345","userMobile":"13800000000"}`, "未找到 CarNo：该车牌在本车场无月租"},
 	{"QueryMonthCarInfoV2", `{"ParkCode":"140123001","CarNo":12345,"userMobile":"18679681247"}`, "参数类型错误 CarNo：应为字符串"},
 	{"QueryRemainingSpaces", `{"ParkCode":"140123002"}`, "无权操作该车场或车场不存在 ParkCode"},

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"parkd/internal/core"
 	"parkd/internal/park"
 	"parkd/internal/plate"
 )
@@ -72,6 +73,11 @@ func decode(body []byte, v any) error {
 	}
 	if bytes.HasPrefix(bytes.TrimSpace(body), []byte("null")) {
 		return refuse(refusedBody, "", "")
+	}
+	// Keys match in any case: CarNo and carNo both would be read as the
+	// last one given.
+	if k := core.RepeatedKey(body); k != "" {
+		return refuse(refusedRepeated, k, "同一参数只能传一次（参数名不区分大小写）")
 	}
 	return nil
 }

@@ -65,6 +65,7 @@ const (
 	refusedOperation                        // the operation is not served
 	refusedNoResult                         // the core answered, but with nothing the operation can show
 	refusedStale                            // the signed timestamp is too far from parkd's clock
+	refusedRepeated                         // a parameter is named twice (in any case)
 )
 
 // refusals is the dialect's own table, beside replies.
@@ -80,6 +81,7 @@ var refusals = map[refusalKind]reply{
 	refusedOperation: {-1, "不支持的接口"},
 	refusedNoResult:  {-1, "未找到"},
 	refusedStale:     {-1, "时间戳无效"},
+	refusedRepeated:  {-1, "参数重复"},
 }
 
 // refusal is an error of the dialect itself: its kind, the vendor's

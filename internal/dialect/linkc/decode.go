@@ -10,6 +10,7 @@ import (
 	"reflect"
 	"strings"
 
+	"parkd/internal/core"
 	"parkd/internal/park"
 )
 
@@ -68,52 +69,11 @@ func decode(body []byte, v any) error {
 	if _, err := dec.Token(); err != io.EOF {
 		return invalid("corpo", "o corpo deve conter um único objeto JSON")
 	}
-	// encoding/json keeps the last of a field named twice; which one
-	// another reader keeps is anyone's guess, so neither is taken.
-	if name := duplicateKey(json.NewDecoder(strings.NewReader(string(body))), ""); name != "" {
+	// A field named twice (in any case) would be read as its last value.
+	if name := core.RepeatedKey(body); name != "" {
 		return invalid(nomeCurto(name), "o campo aparece mais de uma vez no corpo; envie-o uma só vez")
 	}
 	return nil
-}
-
-// duplicateKey is the dotted path of the first key an object of the
-// (valid) JSON value at dec names twice, "" when none is.
-func duplicateKey(dec *json.Decoder, path string) string {
-	t, err := dec.Token()
-	if err != nil {
-		return ""
-	}
-	switch t {
-	case json.Delim('{'):
-		seen := map[string]bool{}
-		for dec.More() {
-			kt, err := dec.Token()
-			k, ok := kt.(string)
-			if err != nil || !ok {
-				return ""
-			}
-			name := k
-			if path != "" {
-				name = path + "." + k
-			}
-			if seen[k] {
-				return name
-			}
-			seen[k] = true
-			if d := duplicateKey(dec, name); d != "" {
-				return d
-			}
-		}
-		_, _ = dec.Token() // }
-	case json.Delim('['):
-		for dec.More() {
-			if d := duplicateKey(dec, path); d != "" {
-				return d
-			}
-		}
-		_, _ = dec.Token() // ]
-	}
-	return ""
 }
 
 // tipoJSON names the JSON type a Go field is read from.

@@ -20,6 +20,8 @@ func TestDuplicateKeys(t *testing.T) {
 		{`{"transacao_id":"` + tx + `","valor":"1.0","valor":"` + due + `","forma_pagamento":"PIX"}`, "valor"},
 		{`{"transacao_id":"` + tx + `","valor":"` + due + `","forma_pagamento":"PIX","cartao_credito":{"token":"a","token":"b"}}`,
 			"cartao_credito.token"},
+		// encoding/json matches a field in any case: VALOR is valor too.
+		{`{"transacao_id":"` + tx + `","valor":"` + due + `","VALOR":"1.0","forma_pagamento":"PIX"}`, "valor"},
 	} {
 		m := wantError(t, e.post("/api/estadias/pagamentos", c.body), 400, "invalid")
 		if m["campo"] != c.campo || m["detalhe"] != twice {

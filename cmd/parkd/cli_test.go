@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -99,6 +100,28 @@ func TestVersion(t *testing.T) {
 		if code != 0 || out != want || errOut != "" {
 			t.Errorf("parkd %s: exit %d, stdout %q, stderr %q; want exit 0 and %q", arg, code, out, errOut, want)
 		}
+	}
+}
+
+// TestNoArgumentCommands: commands that take nothing refuse what they are
+// given, as serve refuses an unknown flag, instead of ignoring a typo.
+func TestNoArgumentCommands(t *testing.T) {
+	t.Parallel()
+	for _, args := range [][]string{
+		{"version", "--bogus"}, {"version", "extra"}, {"--version", "--bogus"},
+		{"help", "--bogus"}, {"--help", "serve"},
+	} {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			t.Parallel()
+			code, out, errOut := runParkd(nil, args...)
+			if code != 2 || out != "" {
+				t.Fatalf("exit %d, stdout %q; want exit 2 and nothing on stdout", code, out)
+			}
+			if !strings.Contains(errOut, "unexpected argument "+strconv.Quote(args[1])) ||
+				!strings.Contains(errOut, "takes no arguments") {
+				t.Errorf("want an error naming %q and saying the command takes none:\n%s", args[1], errOut)
+			}
+		})
 	}
 }
 

@@ -51,6 +51,9 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 	}
 	switch args[0] {
 	case "version", "--version", "-version":
+		if len(args) > 1 {
+			return noArguments(args, "usage: parkd version", stderr)
+		}
 		fmt.Fprintln(stdout, "parkd", versionString())
 		return 0
 	case "serve", "migrate":
@@ -61,6 +64,9 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 	case "sim":
 		return runSim(args[1:], getenv, stdout, stderr)
 	case "help", "-h", "-help", "--help":
+		if len(args) > 1 {
+			return noArguments(args, "a command's flags: parkd COMMAND --help", stderr)
+		}
 		fmt.Fprint(stdout, usage)
 		return 0
 	default:
@@ -97,6 +103,14 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 		}
 		return 0
 	}
+}
+
+// noArguments refuses what follows a command that takes nothing, so that a
+// typo is not silently ignored; hint tells what to run instead.
+func noArguments(args []string, hint string, stderr io.Writer) int {
+	fmt.Fprintf(stderr, "parkd %s: unexpected argument %q: it takes no arguments\n%s\n",
+		strings.TrimLeft(args[0], "-"), args[1], hint)
+	return 2
 }
 
 // rentalCommand runs `parkd rental resync --channel ID [flags]`, with a

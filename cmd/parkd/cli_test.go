@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"net"
 	"os"
 	"path/filepath"
@@ -207,4 +208,26 @@ func TestFailedStart(t *testing.T) {
 			t.Errorf("the failed start removed what it had not created: %v", err)
 		}
 	})
+}
+
+// TestMigrateSaysVersion: parkd migrate says which schema version the
+// database is at, and from which it came when it applied migrations.
+func TestMigrateSaysVersion(t *testing.T) {
+	t.Parallel()
+	files, err := filepath.Glob("../../internal/store/sqlite/migrations/*.sql")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no migrations found: %v", err)
+	}
+	last := strings.TrimLeft(strings.SplitN(filepath.Base(files[len(files)-1]), "_", 2)[0], "0")
+	data := t.TempDir()
+	code, out, errOut := runParkd(nil, "migrate", "--data", data, "--log-level", "warn")
+	want := fmt.Sprintf("from schema version 0 to %s (applied %d migrations)", last, len(files))
+	if code != 0 || !strings.Contains(out, want) {
+		t.Fatalf("first migrate: exit %d, stdout %q, stderr %q; want %q", code, out, errOut, want)
+	}
+	code, out, errOut = runParkd(nil, "migrate", "--data", data, "--log-level", "warn")
+	want = "up to date at schema version " + last + "\n"
+	if code != 0 || !strings.Contains(out, want) {
+		t.Fatalf("second migrate: exit %d, stdout %q, stderr %q; want %q", code, out, errOut, want)
+	}
 }

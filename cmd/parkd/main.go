@@ -12,12 +12,14 @@ import (
 	"os/signal"
 	"runtime/debug"
 	"slices"
+	"strconv"
 	"strings"
 	"syscall"
 	"text/tabwriter"
 
 	"parkd/internal/app"
 	"parkd/internal/config"
+	"parkd/internal/park"
 )
 
 // version is set at build time with -ldflags "-X main.version=..."; it
@@ -90,11 +92,12 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 		if cfg.To != "" {
 			return copyToPostgres(ctx, cfg, log, stdout, stderr)
 		}
-		if err := app.Migrate(ctx, cfg, log); err != nil {
+		ch, err := app.Migrate(ctx, cfg, log)
+		if err != nil {
 			fmt.Fprintln(stderr, "parkd migrate:", err)
 			return 1
 		}
-		fmt.Fprintln(stdout, "parkd: database is up to date")
+		fmt.Fprintln(stdout, "parkd:", migrated(ch))
 		return 0
 	default:
 		if err := app.Serve(ctx, cfg, log, nil); err != nil {
@@ -111,6 +114,27 @@ func noArguments(args []string, hint string, stderr io.Writer) int {
 	fmt.Fprintf(stderr, "parkd %s: unexpected argument %q: it takes no arguments\n%s\n",
 		strings.TrimLeft(args[0], "-"), args[1], hint)
 	return 2
+}
+
+// migrated says what parkd migrate did: the schema version, and the
+// migrations applied to reach it, listed when they are few.
+func migrated(ch park.SchemaChange) string {
+	if len(ch.Applied) == 0 {
+		return fmt.Sprintf("database is up to date at schema version %d", ch.To)
+	}
+	word := "migrations"
+	if len(ch.Applied) == 1 {
+		word = "migration"
+	}
+	s := fmt.Sprintf("migrated the database from schema version %d to %d (applied %d %s", ch.From, ch.To, len(ch.Applied), word)
+	if len(ch.Applied) <= 10 {
+		v := make([]string, len(ch.Applied))
+		for i, a := range ch.Applied {
+			v[i] = strconv.FormatInt(a, 10)
+		}
+		s += ": " + strings.Join(v, ", ")
+	}
+	return s + ")"
 }
 
 // rentalCommand runs `parkd rental resync --channel ID [flags]`, with a

@@ -60,18 +60,23 @@ func OpenStore(ctx context.Context, c *config.Config, log *slog.Logger) (park.St
 }
 
 // Migrate applies the migrations to the database the configuration names
-// and closes it (`parkd migrate`), holding its lock meanwhile.
-func Migrate(ctx context.Context, c *config.Config, log *slog.Logger) error {
+// and closes it (`parkd migrate`), holding its lock meanwhile; it says
+// what it did to the schema.
+func Migrate(ctx context.Context, c *config.Config, log *slog.Logger) (park.SchemaChange, error) {
 	unlock, err := LockDatabase(c, "parkd migrate")
 	if err != nil {
-		return err
+		return park.SchemaChange{}, err
 	}
 	defer unlock()
 	s, err := OpenStore(ctx, c, log)
 	if err != nil {
-		return err
+		return park.SchemaChange{}, err
 	}
-	return s.Close()
+	var ch park.SchemaChange
+	if m, ok := s.(interface{ Migrated() park.SchemaChange }); ok {
+		ch = m.Migrated()
+	}
+	return ch, s.Close()
 }
 
 // Serve runs parkd until ctx is cancelled, then shuts down gracefully:

@@ -181,7 +181,7 @@ func TestSecondServerOnOneDatabase(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "in use by another parkd (pid ") || !strings.Contains(err.Error(), "parkd serve on "+strings.TrimPrefix(first.url, "http://")) {
 		t.Fatalf("second serve: %v", err)
 	}
-	if err := Migrate(context.Background(), c, slog.New(slog.DiscardHandler)); err == nil || !strings.Contains(err.Error(), "in use by another parkd") {
+	if _, err := Migrate(context.Background(), c, slog.New(slog.DiscardHandler)); err == nil || !strings.Contains(err.Error(), "in use by another parkd") {
 		t.Fatalf("migrate beside a server: %v", err)
 	}
 	if err := first.stop(); err != nil {

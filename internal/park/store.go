@@ -5,6 +5,14 @@ import (
 	"time"
 )
 
+// SchemaChange is what opening a store did to its schema: the migration
+// version it found (0 when empty), the one it left, and the migrations it
+// applied, in order (none when it was up to date).
+type SchemaChange struct {
+	From, To int64
+	Applied  []int64
+}
+
 // Store keeps parkd's state. Every implementation passes the conformance
 // suite in internal/store/storetest. Methods return *Error with ENotFound
 // when a row is missing, EConflict on a uniqueness violation and

@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"os"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -177,5 +178,31 @@ func TestMergedMigrationsApplied(t *testing.T) {
 	var n int
 	if err := conn.QueryRowContext(ctx, "SELECT count(*) FROM goose_db_version WHERE version_id IN (21, 41)").Scan(&n); err != nil || n != 2 {
 		t.Fatalf("migrations 21 and 41 applied: %d, %v", n, err)
+	}
+}
+
+// TestMigrated: a store tells what opening it did to the schema, for
+// parkd migrate to say.
+func TestMigrated(t *testing.T) {
+	ctx := context.Background()
+	all := storetest.MigrationVersions(t, "migrations")
+	from := all[len(all)-3]
+	url, _, schema, _ := migratedTo(t, from)
+	st, err := Open(ctx, url, Options{Schema: schema, MaxConns: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := st.Migrated()
+	st.Close()
+	want := park.SchemaChange{From: from, To: all[len(all)-1], Applied: all[len(all)-2:]}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("from an older database: %+v, want %+v", got, want)
+	}
+	if st, err = Open(ctx, url, Options{Schema: schema, MaxConns: 2}); err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if got, want := st.Migrated(), (park.SchemaChange{From: want.To, To: want.To}); !reflect.DeepEqual(got, want) {
+		t.Errorf("up to date: %+v, want %+v", got, want)
 	}
 }

@@ -30,6 +30,7 @@ type Store struct {
 	pool     *pgxpool.Pool
 	maxConns int32
 	schema   string
+	migrated park.SchemaChange
 }
 
 var _ park.Store = (*Store)(nil)
@@ -61,15 +62,19 @@ func Open(ctx context.Context, url string, opt Options) (*Store, error) {
 		return nil, err
 	}
 	cfg.MaxConns = opt.MaxConns
-	if err := migrate(ctx, cfg.ConnConfig, opt.Schema); err != nil {
+	migrated, err := migrate(ctx, cfg.ConnConfig, opt.Schema)
+	if err != nil {
 		return nil, err
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: pool: %w", err)
 	}
-	return &Store{pool: pool, maxConns: opt.MaxConns, schema: opt.Schema}, nil
+	return &Store{pool: pool, maxConns: opt.MaxConns, schema: opt.Schema, migrated: migrated}, nil
 }
+
+// Migrated is what Open did to the schema.
+func (s *Store) Migrated() park.SchemaChange { return s.migrated }
 
 // Pool is the connection pool; the job queue shares it.
 func (s *Store) Pool() *pgxpool.Pool { return s.pool }
@@ -107,7 +112,8 @@ func Migrate(ctx context.Context, url, schema string) error {
 	if err != nil {
 		return err
 	}
-	return migrate(ctx, cfg.ConnConfig, schema)
+	_, err = migrate(ctx, cfg.ConnConfig, schema)
+	return err
 }
 
 func config(url, schema string) (*pgxpool.Config, error) {
@@ -126,17 +132,17 @@ func config(url, schema string) (*pgxpool.Config, error) {
 
 // migrate creates the schema if needed and runs goose under a session
 // advisory lock, so nodes starting together apply each migration once.
-func migrate(ctx context.Context, cc *pgx.ConnConfig, schema string) error {
+func migrate(ctx context.Context, cc *pgx.ConnConfig, schema string) (park.SchemaChange, error) {
 	conn := stdlib.OpenDB(*cc)
 	defer conn.Close()
 	if schema != "" {
 		if err := createSchema(ctx, conn, schema); err != nil {
-			return err
+			return park.SchemaChange{}, err
 		}
 	}
 	locker, err := lock.NewPostgresSessionLocker(lock.WithLockID(lockID(schema)), lock.WithLockTimeout(1, 300))
 	if err != nil {
-		return fmt.Errorf("postgres: migration lock: %w", err)
+		return park.SchemaChange{}, fmt.Errorf("postgres: migration lock: %w", err)
 	}
 	// Migrations numbered on parallel branches were merged below ones a
 	// released main already held: a database from before the merge lacks
@@ -144,20 +150,29 @@ func migrate(ctx context.Context, cc *pgx.ConnConfig, schema string) error {
 	p, err := goose.NewProvider(goose.DialectPostgres, conn, mustSub(migrations, "migrations"),
 		goose.WithSessionLocker(locker), goose.WithAllowOutofOrder(true))
 	if err != nil {
-		return fmt.Errorf("postgres: migrations: %w", err)
+		return park.SchemaChange{}, fmt.Errorf("postgres: migrations: %w", err)
 	}
-	if _, err := p.Up(ctx); err != nil {
-		return fmt.Errorf("postgres: migrate: %w", mapErr(err))
+	from, err := p.GetDBVersion(ctx)
+	if err != nil {
+		return park.SchemaChange{}, fmt.Errorf("postgres: migrate: %w", mapErr(err))
+	}
+	res, err := p.Up(ctx)
+	if err != nil {
+		return park.SchemaChange{}, fmt.Errorf("postgres: migrate: %w", mapErr(err))
 	}
 	cur, last, err := p.GetVersions(ctx)
 	if err != nil {
-		return fmt.Errorf("postgres: migrate: %w", mapErr(err))
+		return park.SchemaChange{}, fmt.Errorf("postgres: migrate: %w", mapErr(err))
 	}
 	if cur > last {
 		// A newer parkd ran here: this one would not write what it added.
-		return fmt.Errorf("postgres: the database is at migration %d, newer than this parkd's last (%d): run the parkd that migrated it, or a newer one (no downgrades)", cur, last)
+		return park.SchemaChange{}, fmt.Errorf("postgres: the database is at migration %d, newer than this parkd's last (%d): run the parkd that migrated it, or a newer one (no downgrades)", cur, last)
 	}
-	return nil
+	ch := park.SchemaChange{From: from, To: cur}
+	for _, r := range res {
+		ch.Applied = append(ch.Applied, r.Source.Version)
+	}
+	return ch, nil
 }
 
 // createSchema creates schema unless it exists. Concurrent CREATE SCHEMA IF

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -223,5 +224,31 @@ func TestSubscriptionsOutlivePartnerMigration(t *testing.T) {
 	var n int
 	if err := st.Update(ctx, func(tx park.Tx) (err error) { n, err = tx.PruneDeletedSubscriptions(ctx, 10); return }); err != nil || n != 2 {
 		t.Fatalf("the prune deleted %d deliveries (%v), want the deleted partner's 2", n, err)
+	}
+}
+
+// TestMigrated: a store tells what opening it did to the schema, for
+// parkd migrate to say.
+func TestMigrated(t *testing.T) {
+	ctx := context.Background()
+	all := storetest.MigrationVersions(t, "migrations")
+	from := all[len(all)-3]
+	path := migratedTo(t, from)
+	st, err := Open(ctx, path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := st.Migrated()
+	st.Close()
+	want := park.SchemaChange{From: from, To: all[len(all)-1], Applied: all[len(all)-2:]}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("from an older database: %+v, want %+v", got, want)
+	}
+	if st, err = Open(ctx, path, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if got, want := st.Migrated(), (park.SchemaChange{From: want.To, To: want.To}); !reflect.DeepEqual(got, want) {
+		t.Errorf("up to date: %+v, want %+v", got, want)
 	}
 }

@@ -53,6 +53,7 @@ type Store struct {
 	files    []os.FileInfo              // the database's files as opened (files.go)
 	broken   atomic.Pointer[park.Error] // set once they changed
 	tickets  *tickets                   // tickets.go
+	migrated park.SchemaChange          // what Open did to the schema
 }
 
 var _ park.Store = (*Store)(nil)
@@ -139,7 +140,8 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 	w.SetMaxIdleConns(1)
 	w.SetConnMaxLifetime(0)
 	w.SetConnMaxIdleTime(0)
-	if err := migrate(ctx, w); err != nil {
+	migrated, err := migrate(ctx, w)
+	if err != nil {
 		w.Close()
 		return nil, err
 	}
@@ -154,7 +156,7 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 	if opt.WALBound <= 0 {
 		opt.WALBound = walBound
 	}
-	s := &Store{path: path, w: w, r: r, writes: make(chan *writeReq), log: opt.Log, walBound: opt.WALBound,
+	s := &Store{path: path, w: w, r: r, migrated: migrated, writes: make(chan *writeReq), log: opt.Log, walBound: opt.WALBound,
 		stop: make(chan struct{}), writerDone: make(chan struct{}), checkDone: make(chan struct{})}
 	close(s.checkDone) // until the checkpointer starts
 	if s.wq, err = db.Prepare(ctx, w); err != nil {
@@ -190,6 +192,9 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 	return s, nil
 }
 
+// Migrated is what Open did to the schema.
+func (s *Store) Migrated() park.SchemaChange { return s.migrated }
+
 // Migrate applies every pending migration to the database at path.
 func Migrate(ctx context.Context, path string) error {
 	s, err := Open(ctx, path, Options{})
@@ -199,26 +204,35 @@ func Migrate(ctx context.Context, path string) error {
 	return s.Close()
 }
 
-func migrate(ctx context.Context, conn *sql.DB) error {
+func migrate(ctx context.Context, conn *sql.DB) (park.SchemaChange, error) {
 	// Migrations numbered on parallel branches were merged below ones a
 	// released main already held: a database from before the merge lacks
 	// them, and they are applied now, not refused.
 	p, err := goose.NewProvider(goose.DialectSQLite3, conn, mustSub(migrations, "migrations"), goose.WithAllowOutofOrder(true))
 	if err != nil {
-		return fmt.Errorf("sqlite: migrations: %w", err)
+		return park.SchemaChange{}, fmt.Errorf("sqlite: migrations: %w", err)
 	}
-	if _, err := p.Up(ctx); err != nil {
-		return fmt.Errorf("sqlite: migrate: %w", err)
+	from, err := p.GetDBVersion(ctx)
+	if err != nil {
+		return park.SchemaChange{}, fmt.Errorf("sqlite: migrate: %w", err)
+	}
+	res, err := p.Up(ctx)
+	if err != nil {
+		return park.SchemaChange{}, fmt.Errorf("sqlite: migrate: %w", err)
 	}
 	cur, last, err := p.GetVersions(ctx)
 	if err != nil {
-		return fmt.Errorf("sqlite: migrate: %w", err)
+		return park.SchemaChange{}, fmt.Errorf("sqlite: migrate: %w", err)
 	}
 	if cur > last {
 		// A newer parkd ran here: this one would not write what it added.
-		return fmt.Errorf("sqlite: the database is at migration %d, newer than this parkd's last (%d): run the parkd that migrated it, or a newer one (no downgrades)", cur, last)
+		return park.SchemaChange{}, fmt.Errorf("sqlite: the database is at migration %d, newer than this parkd's last (%d): run the parkd that migrated it, or a newer one (no downgrades)", cur, last)
 	}
-	return nil
+	ch := park.SchemaChange{From: from, To: cur}
+	for _, r := range res {
+		ch.Applied = append(ch.Applied, r.Source.Version)
+	}
+	return ch, nil
 }
 
 // Close closes both pools; WAL contents are checkpointed by SQLite on the

@@ -3,7 +3,10 @@ package storetest
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"reflect"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -77,4 +80,25 @@ func CheckMigratedReadings(t *testing.T, st park.Store) {
 	if len(s2.Readings) != 0 {
 		t.Errorf("S2 had no readings, has %+v", s2.Readings)
 	}
+}
+
+// MigrationVersions is the sorted versions of the migration files in dir,
+// read from their names (00109_x.sql is 109), as a store's tests see them.
+func MigrationVersions(t *testing.T, dir string) []int64 {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join(dir, "*.sql"))
+	if err != nil || len(files) < 3 {
+		t.Fatalf("migrations in %s: %d files (%v)", dir, len(files), err)
+	}
+	var vs []int64
+	for _, f := range files {
+		n, _, _ := strings.Cut(filepath.Base(f), "_")
+		v, err := strconv.ParseInt(n, 10, 64)
+		if err != nil {
+			t.Fatalf("migration %s: %v", f, err)
+		}
+		vs = append(vs, v)
+	}
+	slices.Sort(vs)
+	return vs
 }

@@ -114,11 +114,14 @@ func TestDeletePartnerPrunedLater(t *testing.T) {
 	if err := b.Sys.Partners.DeletePartner(b.Ctx, "app"); err != nil {
 		t.Fatal(err)
 	}
-	if ds := listDeliveries(t, b, deliveries.DeliveryQuery{PartnerID: "app"}); len(ds) != 0 {
-		t.Fatalf("the deleted partner still lists %d deliveries", len(ds))
-	}
-	if ds := listDeliveries(t, b, deliveries.DeliveryQuery{SubscriptionID: gone.ID}); len(ds) != 0 {
-		t.Fatalf("the deleted partner's subscription still lists %d deliveries", len(ds))
+	// Gone as a filter too: its deliveries are not listed, and asking for
+	// them is asking for an unknown partner or subscription.
+	for _, q := range []deliveries.DeliveryQuery{{PartnerID: "app"}, {SubscriptionID: gone.ID}} {
+		ds, _, err := b.Sys.Deliveries.DeliveryPage(b.Ctx, q)
+		systemtest.WantCode(t, err, park.ENotFound)
+		if len(ds) != 0 {
+			t.Fatalf("%+v: the deleted partner still lists %d deliveries", q, len(ds))
+		}
 	}
 
 	run(t, b)

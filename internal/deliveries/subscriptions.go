@@ -252,7 +252,9 @@ var deliveryStates = map[string]bool{park.DeliveryPending: true, park.DeliverySe
 // DeliveryPage returns one page of deliveries, newest first, those older
 // than q.BeforeSeq (0: from the newest), at most q.Limit (0:
 // core.DefaultPage), and whether older ones follow, as the other native
-// lists page. Errors: EInvalid (report, state, limit).
+// lists page. Errors: EInvalid (report, state, limit); ENotFound (the
+// partner or subscription filtered on, or a subscription not the
+// partner's): a mistyped id is not an empty history.
 func (s *Service) DeliveryPage(ctx context.Context, q DeliveryQuery) ([]*park.Delivery, bool, error) {
 	switch {
 	case q.Report != "" && !park.ValidReport(q.Report):
@@ -266,6 +268,24 @@ func (s *Service) DeliveryPage(ctx context.Context, q DeliveryQuery) ([]*park.De
 	}
 	var out []*park.Delivery
 	err = s.base.View(ctx, func(tx park.Tx) (err error) {
+		if q.PartnerID != "" {
+			if _, err := tx.GetPartner(ctx, q.PartnerID); park.IsCode(err, park.ENotFound) {
+				return &park.Error{Code: park.ENotFound, Field: "partner", Message: "no partner " + q.PartnerID}
+			} else if err != nil {
+				return err
+			}
+		}
+		if q.SubscriptionID != "" {
+			sub, err := tx.GetSubscription(ctx, q.SubscriptionID)
+			if err == nil && q.PartnerID != "" && sub.PartnerID != q.PartnerID {
+				return &park.Error{Code: park.ENotFound, Field: "subscription", Message: "partner " + q.PartnerID + " has no subscription " + q.SubscriptionID}
+			}
+			if park.IsCode(err, park.ENotFound) {
+				return &park.Error{Code: park.ENotFound, Field: "subscription", Message: "no subscription " + q.SubscriptionID}
+			} else if err != nil {
+				return err
+			}
+		}
 		out, err = tx.ListDeliveries(ctx, park.DeliveryFilter{PartnerID: q.PartnerID, SubscriptionID: q.SubscriptionID,
 			Report: q.Report, State: q.State, Since: q.Since, BeforeSeq: q.BeforeSeq, Limit: limit + 1})
 		return err

@@ -197,9 +197,25 @@ func TestDeliveryStates(t *testing.T) {
 	if rows, _ := e.deliveries("partner=mall"); len(rows) != 3 {
 		t.Errorf("mall's deliveries: %d, want 3", len(rows))
 	}
-	// A filter that matches nothing is an empty page.
-	if rows, next := e.deliveries("partner=nobody"); len(rows) != 0 || next != "" {
-		t.Errorf("deliveries of an unknown partner: %v, next %q", rows, next)
+	if rows, _ := e.deliveries("subscription=" + dead); len(rows) != 1 || rows[0].SubscriptionID != dead {
+		t.Errorf("deliveries of subscription %s: %v, want its one", dead, rows)
+	}
+	// A filter that matches nothing of a known partner is an empty page;
+	// an unknown partner or subscription is a mistyped id, not an empty
+	// history, and is refused naming it.
+	if rows, next := e.deliveries("partner=mall&report=order"); len(rows) != 0 || next != "" {
+		t.Errorf("mall's order deliveries: %v, next %q", rows, next)
+	}
+	for q, want := range map[string][2]string{
+		"partner=nobody":                        {"partner", "nobody"},
+		"subscription=nope":                     {"subscription", "nope"},
+		"partner=mall&subscription=" + dead:     {"subscription", dead},
+		"partner=nobody&subscription=" + failed: {"partner", "nobody"},
+	} {
+		p := e.problem(e.do("GET", "/v1/deliveries?"+q, ""), http.StatusNotFound, "not_found")
+		if p["field"] != want[0] || !strings.Contains(fmt.Sprint(p["detail"]), want[1]) {
+			t.Errorf("%s: field %v, detail %v; want field %s naming %s", q, p["field"], p["detail"], want[0], want[1])
+		}
 	}
 	e.problem(e.do("GET", "/v1/deliveries?state=lost", ""), http.StatusBadRequest, "invalid")
 }

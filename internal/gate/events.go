@@ -208,6 +208,9 @@ func (s *Service) handleEvent(ctx context.Context, in EventInput, then func(park
 			}
 		}
 		dec.Currency = l.Currency
+		if err := re.report(ctx, s, tx, l, dec); err != nil {
+			return err
+		}
 		if clock != "" {
 			if err := s.anomaly(ctx, tx, &noted, l.Code, park.AnomalyDeviceClock, p.Text, dec.StayID, in.ID, now, clock); err != nil {
 				return err
@@ -390,6 +393,20 @@ func (s *Service) recordLane(ctx context.Context, tx park.Tx, lot string, in *Ev
 type reentered struct {
 	stay *park.Stay
 	left []*park.Reservation
+
+	event     *park.Event     // the entry read, for the old stay's exit report
+	occupancy *park.Occupancy // the lot's after the close (nil: no exit report)
+}
+
+// report tells of the stay the re-entry closed (exit and order) once the
+// entry read is decided, so that the reported event carries dec, and
+// before the new stay's entry report. Nothing when there was no re-entry.
+func (re *reentered) report(ctx context.Context, s *Service, tx park.Tx, l *park.Lot, dec park.Decision) error {
+	if re.stay == nil {
+		return nil
+	}
+	re.event.Decision = dec
+	return s.reportLeftWith(ctx, tx, l, re.stay.ID, re.event, "", park.AnomalyReentry, re.occupancy)
 }
 
 // held is a re-entry whose car was held after all: it stays out, on none
@@ -427,17 +444,18 @@ func (s *Service) entry(ctx context.Context, tx park.Tx, l *park.Lot, in *EventI
 		if err != nil {
 			return dec, err
 		}
-		*re = reentered{stay: old, left: left}
 		if err := s.anomaly(ctx, tx, noted, l.Code, park.AnomalyReentry, p.Text, old.ID, in.ID, in.At,
 			fmt.Sprintf("entered again at lane %s while stay %s was open; the old stay was closed", in.Lane, old.ID)); err != nil {
 			return dec, err
 		}
 		// Partners that count the cars inside from reports hear that the
-		// old stay is gone, as of the entry read that closed it.
+		// old stay is gone, as of the entry read that closed it: its
+		// exit is reported once that read is decided (reentered.report),
+		// with the occupancy counted now, before the new stay.
 		// The event is that entry read, without its picture (not one of an exit).
-		ev := &park.Event{ID: in.ID, LotCode: l.Code, Type: in.Type, Plate: p.Text, Lane: in.Lane, At: at,
-			PlateColor: in.PlateColor, VehicleClass: in.VehicleClass, ReceivedAt: now}
-		if err := s.reportLeft(ctx, tx, l, old.ID, ev, "", park.AnomalyReentry); err != nil {
+		*re = reentered{stay: old, left: left, event: &park.Event{ID: in.ID, LotCode: l.Code, Type: in.Type, Plate: p.Text,
+			Lane: in.Lane, At: at, PlateColor: in.PlateColor, VehicleClass: in.VehicleClass, ReceivedAt: now}}
+		if re.occupancy, err = s.occupancyIfReported(ctx, tx, l, park.ReportExit); err != nil {
 			return dec, err
 		}
 	case !park.IsCode(err, park.ENotFound):

@@ -63,3 +63,53 @@ func TestReentryReportsOldStayGone(t *testing.T) {
 		}
 	}
 }
+
+// TestReentryReportCarriesDecision: the exit report of a stay closed by a
+// re-entry carries the entry read that closed it with the decision the
+// lane was given for it: open for a visitor let in again, hold for a car
+// put on the deny list meanwhile.
+func TestReentryReportCarriesDecision(t *testing.T) {
+	for _, c := range []struct {
+		name, decision, reason string
+		deny                   bool
+	}{
+		{"Open", park.DecisionOpen, park.ReasonVisitor, false},
+		{"Hold", park.DecisionHold, park.ReasonRefused, true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			b := setup(t)
+			b.Subscribe(t, park.ReportExit)
+			first := b.Event(t, park.EventEntry, "京A12345", t0)
+			if c.deny {
+				if _, err := b.Sys.Access.CreateWhitelist(b.Ctx, b.Lot, &park.WhitelistEntry{Plate: "京A12345", Kind: park.AccessDeny,
+					ValidFrom: t0, ValidTo: t0.Add(24 * time.Hour), Reason: "unpaid fees"}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			second := b.Event(t, park.EventEntry, "京A12345", t0.Add(time.Hour))
+			if second.Decision != c.decision || second.Reason != c.reason {
+				t.Fatalf("re-entry decided %s/%s, want %s/%s", second.Decision, second.Reason, c.decision, c.reason)
+			}
+			ds, _, err := b.Sys.Deliveries.DeliveryPage(b.Ctx, deliveries.DeliveryQuery{Report: park.ReportExit})
+			if err != nil || len(ds) != 1 {
+				t.Fatalf("%d exit reports (%v), want the old stay's", len(ds), err)
+			}
+			var d park.ReportData
+			if err := b.Store.View(b.Ctx, func(tx park.Tx) error {
+				r, err := tx.GetReport(b.Ctx, ds[0].ReportID)
+				if err == nil {
+					err = json.Unmarshal(r.Data, &d)
+				}
+				return err
+			}); err != nil {
+				t.Fatal(err)
+			}
+			if d.Stay.ID != first.StayID || d.Event == nil || d.Event.Type != park.EventEntry {
+				t.Fatalf("exit report of stay %s with event %+v, want stay %s closed by the entry read", d.Stay.ID, d.Event, first.StayID)
+			}
+			if got := d.Event.Decision; got.Decision != c.decision || got.Reason != c.reason {
+				t.Errorf("the report's event decided %q/%q, want the lane's %s/%s", got.Decision, got.Reason, c.decision, c.reason)
+			}
+		})
+	}
+}

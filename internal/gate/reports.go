@@ -76,6 +76,12 @@ func (s *Service) reportEvent(ctx context.Context, tx park.Tx, l *park.Lot, in *
 // reportLeft tells of a stay that closed: its exit, and its order (the
 // settled stay with its payments and the coupons it used).
 func (s *Service) reportLeft(ctx context.Context, tx park.Tx, l *park.Lot, stayID string, ev *park.Event, by, reason string) error {
+	return s.reportLeftWith(ctx, tx, l, stayID, ev, by, reason, nil)
+}
+
+// reportLeftWith is reportLeft with the occupancy the exit report shows,
+// counted earlier in the transaction (nil: counted now).
+func (s *Service) reportLeftWith(ctx context.Context, tx park.Tx, l *park.Lot, stayID string, ev *park.Event, by, reason string, counted *park.Occupancy) error {
 	key, at := park.StayKey(stayID), s.base.Clock()
 	if ev != nil {
 		at = ev.At
@@ -93,11 +99,15 @@ func (s *Service) reportLeft(ctx context.Context, tx park.Tx, l *park.Lot, stayI
 		if err != nil {
 			return nil, err
 		}
-		occ, err := occupancyAfter(ctx, tx, l)
-		if err != nil {
-			return nil, err
+		occ := counted
+		if occ == nil {
+			o, err := occupancyAfter(ctx, tx, l)
+			if err != nil {
+				return nil, err
+			}
+			occ = &o
 		}
-		return &park.ReportData{Lot: core.ReportLot(l), Stay: st, Event: ev, Occupancy: &occ, By: by, Reason: reason}, nil
+		return &park.ReportData{Lot: core.ReportLot(l), Stay: st, Event: ev, Occupancy: occ, By: by, Reason: reason}, nil
 	})
 	if err != nil {
 		return err
@@ -124,6 +134,19 @@ func (s *Service) reportLeft(ctx context.Context, tx park.Tx, l *park.Lot, stayI
 		return &park.ReportData{Lot: core.ReportLot(l), Stay: st, Event: ev, Payments: pays, Coupons: used,
 			Unpaid: new(max(st.Total-st.Paid, 0)), By: by, Reason: reason}, nil
 	})
+}
+
+// occupancyIfReported is occupancyAfter when a partner subscribed to
+// reports of kind, which will show it; nil otherwise, counting nothing.
+func (s *Service) occupancyIfReported(ctx context.Context, tx park.Tx, l *park.Lot, kind string) (*park.Occupancy, error) {
+	if ok, err := tx.Subscribed(ctx, l.Code, kind); err != nil || !ok {
+		return nil, err
+	}
+	occ, err := occupancyAfter(ctx, tx, l)
+	if err != nil {
+		return nil, err
+	}
+	return &occ, nil
 }
 
 // occupancyAfter is the lot's occupancy with this transaction's change

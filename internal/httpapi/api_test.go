@@ -202,7 +202,7 @@ func TestAuth(t *testing.T) {
 			t.Errorf("Authorization %q: status %d", auth, resp.StatusCode)
 		}
 	}
-	for _, path := range []string{"/healthz", "/v1/openapi.json"} {
+	for _, path := range []string{"/healthz", "/readyz", "/v1/openapi.json"} {
 		resp, err := http.Get(e.url + path)
 		if err != nil {
 			t.Fatal(err)

@@ -135,6 +135,7 @@ var tariffDoc = json.RawMessage(nil)
 // line here, which is what makes its documentation checked.
 var bodies = map[string]opBody{
 	"GET /healthz":         {status: 200, out: docHealth{}},
+	"GET /readyz":          {status: 200, out: docHealth{}},
 	"GET /metrics":         {status: 200},
 	"GET /v1/openapi.json": {status: 200},
 
@@ -259,7 +260,7 @@ var bodies = map[string]opBody{
 }
 
 // public are the operations served without the admin token.
-var public = []string{"GET /healthz", "GET /v1/openapi.json"}
+var public = []string{"GET /healthz", "GET /readyz", "GET /v1/openapi.json"}
 
 func loadDoc(t *testing.T) map[string]any {
 	t.Helper()

@@ -3,6 +3,7 @@
 package httpapi
 
 import (
+	"context"
 	"crypto/subtle"
 	"log/slog"
 	"net/http"
@@ -22,15 +23,16 @@ import (
 
 // Server is the HTTP face of one parkd process.
 type Server struct {
-	svc     *system.System
-	log     *slog.Logger
-	metrics *metrics.Metrics
-	token   []byte
-	mux     *http.ServeMux
-	handler http.Handler // mux, with a panic answered as the native API's internal error
-	routes  []string     // "METHOD /path" patterns, checked against the OpenAPI document
-	now     func() time.Time
-	proxies []netip.Prefix
+	svc          *system.System
+	log          *slog.Logger
+	metrics      *metrics.Metrics
+	token        []byte
+	mux          *http.ServeMux
+	handler      http.Handler // mux, with a panic answered as the native API's internal error
+	routes       []string     // "METHOD /path" patterns, checked against the OpenAPI document
+	now          func() time.Time
+	proxies      []netip.Prefix
+	readyTimeout time.Duration
 }
 
 // Config wires a Server.
@@ -51,6 +53,9 @@ type Config struct {
 	// the client's address (r.RemoteAddr, as handlers and dialects see
 	// it); none: the peer is the client.
 	TrustedProxies []netip.Prefix
+	// ReadyTimeout bounds how long GET /readyz waits for the store
+	// (default 2 s): a balancer's check must not hang on a stuck database.
+	ReadyTimeout time.Duration
 }
 
 // New builds the handler tree.
@@ -61,13 +66,17 @@ func New(c Config) *Server {
 	if c.Log == nil {
 		c.Log = slog.New(slog.DiscardHandler)
 	}
+	if c.ReadyTimeout <= 0 {
+		c.ReadyTimeout = 2 * time.Second
+	}
 	s := &Server{svc: c.Service, log: c.Log, metrics: c.Metrics, token: []byte(c.AdminToken), mux: http.NewServeMux(), now: c.Now,
-		proxies: c.TrustedProxies}
+		proxies: c.TrustedProxies, readyTimeout: c.ReadyTimeout}
 	s.handler = recovery.Wrap(s.mux, c.Log, "native", func(w http.ResponseWriter, r *http.Request, err error) {
 		s.writeError(w, r, park.Errorf(park.EInternal, "%v", err))
 	})
 	s.mux.HandleFunc("/", s.noRoute)
 	s.mux.HandleFunc("GET /healthz", s.healthz)
+	s.mux.HandleFunc("GET /readyz", s.readyz)
 	if !c.MetricsElsewhere {
 		tok := c.MetricsToken
 		if tok == "" {
@@ -257,6 +266,18 @@ func (r *statusRecorder) Write(b []byte) (int, error) {
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 	if err := s.svc.Store.Ping(r.Context()); err != nil {
 		s.writeError(w, r, park.Errorf(park.EUnavailable, "database unavailable"))
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+}
+
+// readyz says whether this node should be sent requests: the store
+// answered a trivial query (Ping) within readyTimeout.
+func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), s.readyTimeout)
+	defer cancel()
+	if err := s.svc.Store.Ping(ctx); err != nil {
+		s.writeError(w, r, park.Errorf(park.EUnavailable, "database did not answer within %s", s.readyTimeout))
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})

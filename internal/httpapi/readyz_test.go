@@ -1,0 +1,78 @@
+package httpapi_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"parkd/internal/device"
+	"parkd/internal/httpapi"
+	"parkd/internal/metrics"
+	"parkd/internal/park"
+	"parkd/internal/store/teststore"
+	"parkd/internal/system"
+	"parkd/internal/systemtest"
+)
+
+// pingStore is a store whose Ping is ping, to play a database that is
+// down or too slow to answer.
+type pingStore struct {
+	park.Store
+	ping func(ctx context.Context) error
+}
+
+func (s pingStore) Ping(ctx context.Context) error { return s.ping(ctx) }
+
+// TestReadyz: GET /readyz needs no token and answers 200 while the store
+// answers, 503 when it fails or does not answer within the readiness
+// timeout, so a load balancer stops sending requests to the node.
+func TestReadyz(t *testing.T) {
+	t.Parallel()
+	for name, c := range map[string]struct {
+		ping   func(ctx context.Context) error
+		status int
+	}{
+		"OK":   {nil, http.StatusOK},
+		"Down": {func(context.Context) error { return park.Errorf(park.EUnavailable, "connection refused") }, http.StatusServiceUnavailable},
+		// Answers only once the request gives up waiting.
+		"Slow": {func(ctx context.Context) error { <-ctx.Done(); return errors.New("too late") }, http.StatusServiceUnavailable},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			var st park.Store = teststore.Open(t)
+			if c.ping != nil {
+				st = pingStore{Store: st, ping: c.ping}
+			}
+			svc := system.New(system.Config{Dialects: systemtest.Dialects, Barriers: device.NewMemory(), Store: st})
+			srv := httptest.NewServer(httpapi.New(httpapi.Config{Service: svc, Log: slog.New(slog.DiscardHandler), Metrics: metrics.New(),
+				AdminToken: token, ReadyTimeout: 50 * time.Millisecond}))
+			t.Cleanup(srv.Close)
+			// The client waits far longer than the readiness timeout: a
+			// slow store must not hold the check.
+			client := &http.Client{Timeout: 30 * time.Second}
+			resp, err := client.Get(srv.URL + "/readyz")
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			var body map[string]any
+			if err := json.NewDecoder(resp.Body).Decode(&body); err != nil {
+				t.Fatal(err)
+			}
+			if resp.StatusCode != c.status {
+				t.Fatalf("status %d (%v), want %d", resp.StatusCode, body, c.status)
+			}
+			if c.status == http.StatusOK && body["status"] != "ok" {
+				t.Errorf("body %v, want status ok", body)
+			}
+			if c.status != http.StatusOK && body["code"] != "unavailable" {
+				t.Errorf("body %v, want a problem with code unavailable", body)
+			}
+		})
+	}
+}

@@ -91,7 +91,13 @@ func (w *Console) laneCommand(rw http.ResponseWriter, r *http.Request, p *operat
 	cmd, reason := r.PostFormValue("command"), strings.TrimSpace(r.PostFormValue("reason"))
 	lane := r.PathValue("lane")
 	// A lift lets a car through unpaid: asked first. Lowering a barrier
-	// or ending a hold lets no one through.
+	// or ending a hold lets no one through. A lane the lot does not have
+	// is refused before asking to lift a barrier that is not there.
+	if _, ok := liftQuestions[cmd]; ok {
+		if _, err := w.sys.Gate.LaneHold(r.Context(), l.Code, lane); err != nil {
+			return notFoundAs(err, "lane", lane)
+		}
+	}
 	if key, ok := liftQuestions[cmd]; ok && w.askFirst(rw, r, p, "overview", key, cmd, Prefix+"lots/"+l.Code+"/lanes", lane) {
 		return nil
 	}

@@ -980,3 +980,35 @@ func TestAuditPageLinksOlderOnlyWhenThereAreSome(t *testing.T) {
 		t.Fatalf("the older page: %v, want t000 alone and no further link", got)
 	}
 }
+
+// TestUnknownLaneRefusedFirst: a barrier command for a lane the lot does
+// not have is refused at once, in the operator's language and naming the
+// lane, not after asking to confirm a lift of a barrier that is not there.
+func TestUnknownLaneRefusedFirst(t *testing.T) {
+	s := newSite(t)
+	for _, o := range []struct{ name, lang string }{{"li", "zh"}, {"maria", "pt"}} {
+		if _, err := s.Sys.Operators.Add(s.Ctx, "tester", operators.NewOperator{Name: o.name, Role: park.RoleAdmin, Language: o.lang,
+			Password: pw}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s.Event(t, park.EventEntry, "沪A12345", s.Clock.Now().Add(-time.Hour)) // the camera reports lane in-1
+	message := regexp.MustCompile(`id="error-message">([^<]*)<`)
+	for _, c := range []struct{ name, want string }{
+		{"li", "未找到车道 ghost：不存在，或不在您可查看的车场范围内。"},
+		{"maria", "Não encontrado: pista ghost. Não existe, ou não está entre os estacionamentos que você pode ver."},
+	} {
+		b := s.browser(t)
+		b.mustLogin(c.name)
+		b.get("/console/lots/" + s.Lot + "/lanes")
+		for _, cmd := range []string{park.GateOpen, park.GateHoldOpen} {
+			st, body, _ := b.post("/console/lots/"+s.Lot+"/lanes/ghost/command", url.Values{"command": {cmd}, "reason": {"x"}})
+			if m := message.FindStringSubmatch(body); st != http.StatusNotFound || m == nil || m[1] != c.want {
+				t.Errorf("%s: %s of lane ghost: %d %q, want 404 %q\n%s", c.name, cmd, st, m, c.want, body)
+			}
+		}
+	}
+	if log, _ := s.Sys.Gate.GateLog(s.Ctx, s.Lot, "ghost", 10); len(log) != 0 {
+		t.Fatalf("a barrier that is not there was commanded: %+v", log)
+	}
+}

@@ -98,6 +98,7 @@ var fieldWords = map[string]string{
 	"plate": "plate", "reason": "reason", "valid_from": "from", "valid_to": "to", "command": "command", "name": "name",
 	"role": "role", "lots": "lots", "language": "language", "password": "password", "partner": "partner",
 	"report": "report", "entry": "entered", "exit": "left", "vehicle_class": "vehicle_class", "lot": "lot",
+	"state": "state", "day": "booking_day",
 }
 
 // fieldWord is a field as the console's form labels it in lang, or as

@@ -1012,3 +1012,30 @@ func TestUnknownLaneRefusedFirst(t *testing.T) {
 		t.Fatalf("a barrier that is not there was commanded: %+v", log)
 	}
 }
+
+// TestFilterRefusalsLabelled: a refused filter of a list names the field
+// by its label on the page in Chinese and Portuguese, never by the
+// parameter's English name.
+func TestFilterRefusalsLabelled(t *testing.T) {
+	s := newSite(t)
+	for _, o := range []struct{ name, lang string }{{"li", "zh"}, {"maria", "pt"}} {
+		if _, err := s.Sys.Operators.Add(s.Ctx, "tester", operators.NewOperator{Name: o.name, Role: park.RoleAdmin, Language: o.lang,
+			Password: pw}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	message := regexp.MustCompile(`id="error-message">([^<]*)<`)
+	for _, c := range []struct{ user, path, want string }{
+		{"li", "/console/deliveries?state=lost", "输入有误：状态"},
+		{"maria", "/console/deliveries?state=lost", "Dado inválido no campo &#34;Estado&#34;"},
+		{"li", "/console/lots/" + s.Lot + "/bookings?day=tomorrow", "输入有误：日期"},
+		{"maria", "/console/lots/" + s.Lot + "/bookings?day=tomorrow", "Dado inválido no campo &#34;Dia&#34;"},
+	} {
+		b := s.browser(t)
+		b.mustLogin(c.user)
+		st, body, _ := b.get(c.path)
+		if m := message.FindStringSubmatch(body); st != http.StatusBadRequest || m == nil || m[1] != c.want {
+			t.Errorf("%s %s: %d %q, want 400 %q", c.user, c.path, st, m, c.want)
+		}
+	}
+}

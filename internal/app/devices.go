@@ -28,6 +28,9 @@ type deviceProtocol struct {
 	mount func(sys *system.System, log *slog.Logger, mount func(string, http.Handler))
 	// route is the barrier transport of its devices (nil: none here).
 	route func(sys *system.System) devices.Transport
+	// calledBack: its barriers are moved by calling the device back, so
+	// its devices are registered with an addr.
+	calledBack bool
 }
 
 var deviceProtocols = []deviceProtocol{
@@ -37,7 +40,7 @@ var deviceProtocols = []deviceProtocol{
 	}, route: func(sys *system.System) devices.Transport { return sys.Devices.Comet() }},
 	{name: hikvision.Protocol, mount: func(sys *system.System, log *slog.Logger, mount func(string, http.Handler)) {
 		hikvision.New(hikvision.Config{Devices: sys.Devices, Barrier: isapiBarrier, Log: log}).Mount(mount)
-	}, route: func(*system.System) devices.Transport { return isapiBarrier }},
+	}, route: func(*system.System) devices.Transport { return isapiBarrier }, calledBack: true},
 }
 
 // isapiBarrier calls cameras back to move their barriers; the caller's
@@ -49,6 +52,18 @@ func DeviceProtocolNames() []string {
 	names := make([]string, len(deviceProtocols))
 	for i, p := range deviceProtocols {
 		names[i] = p.name
+	}
+	return names
+}
+
+// DeviceCalledBackNames lists the device protocols whose devices parkd
+// calls back.
+func DeviceCalledBackNames() []string {
+	var names []string
+	for _, p := range deviceProtocols {
+		if p.calledBack {
+			names = append(names, p.name)
+		}
 	}
 	return names
 }

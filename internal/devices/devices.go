@@ -63,6 +63,9 @@ type Config struct {
 	// Protocols are the device protocols app serves; a device must be
 	// registered with one of them.
 	Protocols []string
+	// CalledBack are the protocols whose barriers parkd moves by calling
+	// the device back at its addr: a camera or barrier of one needs addr.
+	CalledBack []string
 	// ReplyDeadline bounds a read's answer (0: DefaultReplyDeadline).
 	ReplyDeadline time.Duration
 }
@@ -75,6 +78,7 @@ type Service struct {
 	barriers        gate.Barriers
 	metrics         Metrics
 	protocols       []string
+	calledBack      []string
 	deadline        time.Duration
 	pending         chan struct{} // one token per decision running past its reply
 	mu              sync.Mutex
@@ -89,7 +93,7 @@ type Service struct {
 // New returns the devices subsystem.
 func New(c Config) *Service {
 	s := &Service{base: core.NewBase(c.Store, c.Now, c.Log), gate: c.Gate, lists: c.Lists, barriers: c.Barriers, metrics: c.Metrics,
-		protocols: slices.Clone(c.Protocols), deadline: c.ReplyDeadline, pending: make(chan struct{}, maxPending),
+		protocols: slices.Clone(c.Protocols), calledBack: slices.Clone(c.CalledBack), deadline: c.ReplyDeadline, pending: make(chan struct{}, maxPending),
 		waiting: map[string]chan struct{}{}, imageWrites: make(chan struct{}, maxImageWrites)}
 	if s.metrics == nil {
 		s.metrics = noMetrics{}
@@ -108,6 +112,9 @@ func (noMetrics) DeviceUnacknowledged(*park.Device) {}
 
 // Register adds a device to a lot's lane. An empty Direction is taken
 // from the lane's name ("in-..." or "out-..."); Kind defaults to camera.
+// A camera or barrier of a protocol parkd reaches by calling the device
+// back needs its addr: without it every open would fail with a car at
+// the barrier, so it is refused now rather than found out then.
 // Errors: EInvalid (a field, or a protocol parkd does not serve),
 // ENotFound (the lot), EConflict (the serial is registered).
 func (s *Service) Register(ctx context.Context, d *park.Device) error {
@@ -129,6 +136,9 @@ func (s *Service) Register(ctx context.Context, d *park.Device) error {
 	}
 	if !slices.Contains(s.protocols, d.Protocol) {
 		return park.Invalid("protocol", "must be one of %s", strings.Join(s.protocols, ", "))
+	}
+	if d.Addr == "" && d.Kind != park.DeviceScreen && slices.Contains(s.calledBack, d.Protocol) {
+		return park.Invalid("addr", "is required for a %s %s: parkd opens its barrier by calling it back at this address, such as http://192.168.1.64", d.Protocol, d.Kind)
 	}
 	now := s.base.Clock()
 	d.Online, d.SeenAt, d.Since, d.CreatedAt = false, nil, now, now

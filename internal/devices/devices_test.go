@@ -16,13 +16,18 @@ import (
 
 const proto = "test-http"
 
+// calledBack is a protocol whose barriers parkd moves by calling the
+// device back at its addr.
+const calledBack = "test-callback"
+
 type bundle struct {
 	*systemtest.Bundle
 	dev *devices.Service
 }
 
 func setup(t *testing.T) *bundle {
-	b := systemtest.NewWith(t, systemtest.Options{DeviceProtocols: []string{proto, "other-http"}})
+	b := systemtest.NewWith(t, systemtest.Options{DeviceProtocols: []string{proto, "other-http", calledBack},
+		DeviceCalledBack: []string{calledBack}})
 	return &bundle{b, b.Sys.Devices}
 }
 
@@ -71,6 +76,10 @@ func TestRegister(t *testing.T) {
 		{"ErrAddrNotURL", park.Device{Serial: "c5", LotCode: b.Lot, Lane: "in-1", Protocol: proto, Addr: "notaurl"}, park.EInvalid, "addr"},
 		{"ErrAddrScheme", park.Device{Serial: "c6", LotCode: b.Lot, Lane: "in-1", Protocol: proto, Addr: "ftp://192.168.1.64"}, park.EInvalid, "addr"},
 		{"ErrAddrNoHost", park.Device{Serial: "c7", LotCode: b.Lot, Lane: "in-1", Protocol: proto, Addr: "http://"}, park.EInvalid, "addr"},
+		// Its barrier opens only when parkd calls it back: without addr
+		// every car it lets in would wait at a shut barrier.
+		{"ErrAddrMissing", park.Device{Serial: "c8", LotCode: b.Lot, Lane: "in-1", Protocol: calledBack}, park.EInvalid, "addr"},
+		{"ErrAddrMissingBarrier", park.Device{Serial: "c9", LotCode: b.Lot, Lane: "in-1", Protocol: calledBack, Kind: park.DeviceBarrier}, park.EInvalid, "addr"},
 		{"ErrLot", park.Device{Serial: "c4", LotCode: "nowhere", Lane: "in-1", Protocol: proto}, park.ENotFound, ""},
 		{"ErrTaken", park.Device{Serial: "cam-in", LotCode: b.Lot, Lane: "in-2", Protocol: proto}, park.EConflict, ""},
 	} {

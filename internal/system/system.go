@@ -58,6 +58,9 @@ type Config struct {
 	RentalDialect string
 	// DeviceProtocols are the lane device protocols app serves.
 	DeviceProtocols []string
+	// DeviceCalledBack are those of them whose barriers parkd moves by
+	// calling the device back at its addr.
+	DeviceCalledBack []string
 	// DeviceReplyDeadline bounds a device read's answer (0: the default).
 	DeviceReplyDeadline time.Duration
 }
@@ -104,7 +107,7 @@ func New(c Config) *System {
 	g.SetRentals(sys.Rental)
 	g.SetLotCurrencies(sys.Partners, sys.Rental)
 	sys.Devices = devices.New(devices.Config{Store: c.Store, Now: c.Now, Log: c.Log, Gate: g, Lists: acc, Barriers: c.Barriers, Metrics: vm,
-		Protocols: c.DeviceProtocols, ReplyDeadline: c.DeviceReplyDeadline})
+		Protocols: c.DeviceProtocols, CalledBack: c.DeviceCalledBack, ReplyDeadline: c.DeviceReplyDeadline})
 	sys.Operators = operators.New(operators.Config{Store: c.Store, Now: c.Now, Log: c.Log, SignIn: c.SignIn})
 	return sys
 }

@@ -93,6 +93,8 @@ type Options struct {
 	// DeviceDeadline bounds a device read's answer (0: the default).
 	DeviceProtocols []string
 	DeviceDeadline  time.Duration
+	// DeviceCalledBack are the protocols whose devices need an addr.
+	DeviceCalledBack []string
 	// WrapStore, when set, wraps the store the core uses (a slow one).
 	WrapStore func(park.Store) park.Store
 	// Barriers, when set, are the lanes' barriers over the store and the
@@ -127,7 +129,7 @@ func NewWith(t *testing.T, o Options) *Bundle {
 	}
 	b := &Bundle{
 		Sys: system.New(system.Config{Store: st, Now: c.Now, Barriers: bars, Dialects: o.Dialects, SignModes: SignModes, Currencies: Currencies, Formats: o.Formats,
-			Deliveries: deliveries.Options{AllowPrivate: !o.RefusePrivateWebhooks, Poll: 10 * time.Millisecond, Retention: o.DeliveryRetention}, DeviceProtocols: o.DeviceProtocols,
+			Deliveries: deliveries.Options{AllowPrivate: !o.RefusePrivateWebhooks, Poll: 10 * time.Millisecond, Retention: o.DeliveryRetention}, DeviceProtocols: o.DeviceProtocols, DeviceCalledBack: o.DeviceCalledBack,
 			DeviceReplyDeadline: o.DeviceDeadline, RentalDialect: o.RentalDialect, Log: o.Log}),
 		Store: st, Clock: c, Barriers: mem, Ctx: context.Background(), Lot: "140123001",
 	}

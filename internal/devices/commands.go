@@ -57,6 +57,23 @@ func (s *Service) noteSeen(serial string) {
 	s.seen[serial] = s.base.Clock()
 }
 
+// Heard records that a device is alive, for a message that is neither a
+// read nor asks for commands (a camera's other events). Errors as
+// Heartbeat's.
+func (s *Service) Heard(ctx context.Context, serial, protocol, source string) error {
+	dctx, cancel := context.WithTimeout(ctx, s.deadline)
+	defer cancel()
+	d, err := s.deviceFor(dctx, serial, protocol, source)
+	if err != nil {
+		if park.IsCode(err, park.ENotFound) {
+			return err
+		}
+		return park.Errorf(park.EUnavailable, "the device registry did not answer in time: %v", err)
+	}
+	s.noteSeen(d.Serial)
+	return nil
+}
+
 // Heartbeat records that a device is alive and returns the oldest command
 // waiting for it, if any (a reply carries one; each is returned once,
 // by one node). It answers within the reply deadline, as a read does: the

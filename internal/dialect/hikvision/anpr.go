@@ -56,6 +56,10 @@ type plateRead struct {
 	Plate  string // "" when none was read
 	Color  string
 	At     time.Time // zero when the camera sent no parsable time
+	// Other is the eventType of an event that is no plate read (a
+	// heartbeat, videoloss inactive; a motion alarm): it says the camera
+	// is alive, nothing more.
+	Other string
 }
 
 var colors = map[string]string{"blue": "blue", "yellow": "yellow", "white": "white", "black": "black", "green": "green"}
@@ -65,9 +69,6 @@ func parseAlert(doc []byte) (plateRead, error) {
 	var a alert
 	if err := xml.Unmarshal(doc, &a); err != nil {
 		return plateRead{}, fmt.Errorf("not an EventNotificationAlert: %v", err)
-	}
-	if !strings.EqualFold(a.EventType, "ANPR") {
-		return plateRead{}, fmt.Errorf("eventType %q, parkd takes ANPR", a.EventType)
 	}
 	r := plateRead{Serial: strings.TrimSpace(a.DeviceID), UUID: strings.TrimSpace(a.UUID),
 		Color: colors[strings.ToLower(strings.TrimSpace(a.ANPR.PlateColor))]}
@@ -81,6 +82,12 @@ func parseAlert(doc []byte) (plateRead, error) {
 		return plateRead{}, errors.New("the camera's id is longer than 64 characters")
 	case len(r.UUID) > 56:
 		return plateRead{}, errors.New("UUID is longer than 56 characters")
+	}
+	if et := strings.TrimSpace(a.EventType); !strings.EqualFold(et, "ANPR") {
+		if et == "" {
+			return plateRead{}, errors.New("eventType is missing")
+		}
+		return plateRead{Serial: r.Serial, Other: et}, nil
 	}
 	if p := strings.TrimSpace(a.ANPR.LicensePlate); p != "" && !strings.EqualFold(p, "unknown") {
 		r.Plate = p

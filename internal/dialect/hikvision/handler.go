@@ -62,6 +62,10 @@ func (h *Handler) push(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, err.Error(), http.StatusBadRequest)
 		return
 	}
+	if pr.Other != "" {
+		h.heard(w, r, pr)
+		return
+	}
 	ans, err := h.dev.Read(r.Context(), devices.Read{Serial: pr.Serial, Protocol: Protocol, RecordID: pr.UUID, Plate: pr.Plate,
 		PlateColor: pr.Color, At: pr.At, Source: r.RemoteAddr, Image: picture})
 	if err != nil {
@@ -83,5 +87,18 @@ func (h *Handler) push(w http.ResponseWriter, r *http.Request) {
 				h.dev.Acknowledged(ctx, ans.Device, park.GateOpen)
 			}
 		}()
+	}
+}
+
+// heard answers an event that is no plate read: the camera is alive.
+func (h *Handler) heard(w http.ResponseWriter, r *http.Request, pr plateRead) {
+	err := h.dev.Heard(r.Context(), pr.Serial, Protocol, r.RemoteAddr)
+	switch {
+	case park.IsCode(err, park.ENotFound):
+		http.Error(w, "camera "+pr.Serial+" is not registered with parkd", http.StatusForbidden)
+	case err != nil:
+		http.Error(w, "unavailable", http.StatusServiceUnavailable)
+	default:
+		w.WriteHeader(http.StatusOK)
 	}
 }

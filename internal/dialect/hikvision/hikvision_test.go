@@ -227,8 +227,8 @@ func TestRefused(t *testing.T) {
 	if st := e.push(t, "application/xml", []byte("<nope/>")); st != 400 {
 		t.Fatalf("not an alert: %d, want 400", st)
 	}
-	if st := e.push(t, "application/xml", bytes.Replace(doc, []byte("<eventType>ANPR"), []byte("<eventType>VMD"), 1)); st != 400 {
-		t.Fatalf("motion event: %d, want 400", st)
+	if st := e.push(t, "application/xml", bytes.Replace(stranger, []byte("<eventType>ANPR"), []byte("<eventType>videoloss"), 1)); st != 403 {
+		t.Fatalf("unknown camera's heartbeat: %d, want 403", st)
 	}
 	if st := e.push(t, "application/xml", bytes.Repeat([]byte("x"), hikvision.MaxPush+1)); st != 400 && st != 413 {
 		t.Fatalf("oversized: %d", st)
@@ -293,5 +293,36 @@ func TestUnansweredOpenAlarms(t *testing.T) {
 			t.Fatal("no device_status report for the unanswered open")
 		}
 		time.Sleep(25 * time.Millisecond)
+	}
+}
+
+// TestHeartbeat: a camera sends other events besides its reads (its
+// heartbeat is videoloss inactive, about every 10 s; motion alarms): each
+// is answered 200, keeps the camera online and is no read.
+func TestHeartbeat(t *testing.T) {
+	e := setup(t, "cam-pass")
+	doc, _ := os.ReadFile("testdata/anpr.xml")
+	for _, ev := range []string{"videoloss", "VMD"} {
+		t.Run(ev, func(t *testing.T) {
+			alert := bytes.Replace(doc, []byte("<eventType>ANPR"), []byte("<eventType>"+ev), 1)
+			if st := e.push(t, "application/xml", alert); st != 200 {
+				t.Fatalf("%s: %d, want 200", ev, st)
+			}
+			if err := e.Sys.Devices.Sweep(e.Ctx); err != nil {
+				t.Fatal(err)
+			}
+			d, err := e.Sys.Devices.Device(e.Ctx, "bc:ad:28:4e:11:22")
+			if err != nil || !d.Online {
+				t.Fatalf("%+v %v: want the camera online after its %s event", d, err, ev)
+			}
+			if n := e.Occupied(t); n != 0 {
+				t.Fatalf("%d cars inside after a %s event, want 0", n, ev)
+			}
+			select {
+			case <-e.cam.seen:
+				t.Fatal("the barrier was called for an event that is no read")
+			default:
+			}
+		})
 	}
 }

@@ -8,7 +8,9 @@ package vzenith
 import (
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -36,12 +38,11 @@ type push struct {
 	} `json:"AlarmInfoPlate"`
 }
 
+// plateResult holds only what parkd reads: a field it ignores
+// (confidence, type, direction, ...) can never refuse a read.
 type plateResult struct {
 	License     string   `json:"license"`
 	ColorType   flexInt  `json:"colorType"`
-	Type        flexInt  `json:"type"`
-	Confidence  flexInt  `json:"confidence"`
-	Direction   flexInt  `json:"direction"`
 	TriggerType flexInt  `json:"triggerType"`
 	PlateID     *flexInt `json:"plateid"` // nil: not sent
 	IsOffline   flexInt  `json:"isoffline"`
@@ -70,7 +71,8 @@ func (f *flexInt) UnmarshalJSON(b []byte) error {
 	}
 	n, err := strconv.ParseInt(s, 10, 64)
 	if err != nil {
-		return fmt.Errorf("not an integer: %.20s", s)
+		// A type error, so the decoder names the field (parsePush).
+		return &json.UnmarshalTypeError{Value: fmt.Sprintf("%.20q", s), Type: reflect.TypeFor[int64]()}
 	}
 	*f = flexInt(n)
 	return nil
@@ -106,6 +108,10 @@ var noPassage = map[flexInt]bool{64: true, 65: true, 66: true}
 func parsePush(body []byte) (plateRead, error) {
 	var p push
 	if err := json.Unmarshal(body, &p); err != nil {
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) && te.Field != "" {
+			return plateRead{}, fmt.Errorf("%s: %s is not %s", te.Field, te.Value, typeName(te.Type))
+		}
 		return plateRead{}, fmt.Errorf("body is not a plate push: %v", err)
 	}
 	a := p.AlarmInfoPlate
@@ -113,6 +119,19 @@ func parsePush(body []byte) (plateRead, error) {
 		return plateRead{}, fmt.Errorf("AlarmInfoPlate is missing")
 	}
 	return readOf(a.SerialNo, int64(a.Channel), a.Result.PlateResult)
+}
+
+// typeName says what a field should have been, in the camera's terms.
+func typeName(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.Int64, reflect.Int:
+		return "an integer"
+	case reflect.String:
+		return "a string"
+	case reflect.Struct, reflect.Pointer, reflect.Map:
+		return "an object"
+	}
+	return "a " + t.String()
 }
 
 // readOf is the read of a camera's plate result, whichever way it came.

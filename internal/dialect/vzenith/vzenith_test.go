@@ -343,6 +343,27 @@ func TestRefused(t *testing.T) {
 	if n := c.Occupied(t); n != 0 {
 		t.Fatalf("%d cars inside after refused pushes", n)
 	}
+	// The refusal names the field that is wrong, for whoever reads the
+	// camera's log.
+	body := strings.Replace(pushBody("e3b2a1c4-5d6f7081", "京A12345", 1, 0, 0), `"plateid":1`, `"plateid":"x"`, 1)
+	if st, out := c.post(t, "/devices/vzenith", "application/json", []byte(body)); st != 400 || !bytes.Contains(out, []byte("plateid")) {
+		t.Fatalf("%d %s: want 400 naming plateid", st, out)
+	}
+}
+
+// TestIgnoredFields: fields parkd does not read (confidence, type,
+// direction) never refuse a read, whatever a firmware puts there: the
+// car would wait at a shut barrier while the camera retried for ever.
+func TestIgnoredFields(t *testing.T) {
+	c := setup(t)
+	body := strings.Replace(pushBody("e3b2a1c4-5d6f7081", "京A12345", 1, 0, 0), `"triggerType":1`,
+		`"triggerType":1,"confidence":95.5,"type":"blue","direction":"left"`, 1)
+	if r := c.push(t, body); r.Response.Info != "ok" {
+		t.Fatalf("%+v: want the visitor let in", r)
+	}
+	if n := c.Occupied(t); n != 1 {
+		t.Fatalf("%d cars inside, want 1", n)
+	}
 }
 
 func heartbeatBody(t *testing.T, serial string) (string, []byte) {

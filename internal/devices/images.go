@@ -2,6 +2,7 @@ package devices
 
 import (
 	"context"
+	"mime"
 	"net/http"
 	"time"
 
@@ -16,6 +17,24 @@ const ImagePath = "/v1/images/"
 // picture is not kept (the read itself never waits for one).
 const maxImageWrites = 16
 
+// pictureTypes are the types a kept picture is served as: raster images,
+// which a browser only displays. Anything else a device sends (an SVG, an
+// HTML page) would run as a document on parkd's origin.
+var pictureTypes = map[string]bool{"image/jpeg": true, "image/png": true, "image/gif": true, "image/webp": true, "image/bmp": true}
+
+// pictureType is what a picture is served as: the type declared when it
+// is a picture type, else the type its bytes show when that is one, else
+// bytes to download.
+func pictureType(declared string, data []byte) string {
+	if mt, _, err := mime.ParseMediaType(declared); err == nil && pictureTypes[mt] {
+		return mt
+	}
+	if sniffed := http.DetectContentType(data); pictureTypes[sniffed] {
+		return sniffed
+	}
+	return "application/octet-stream"
+}
+
 // keepImage stores a read's picture beside the decision and returns the
 // URL its event records, or "" when it is not kept (too big, too many
 // being written).
@@ -24,9 +43,7 @@ func (s *Service) keepImage(d *park.Device, eventID string, data []byte, content
 		s.base.Log.Info("camera picture not kept: too big", "serial", d.Serial, "event", eventID, "bytes", len(data))
 		return ""
 	}
-	if contentType == "" {
-		contentType = http.DetectContentType(data)
-	}
+	contentType = pictureType(contentType, data)
 	select {
 	case s.imageWrites <- struct{}{}:
 	default:

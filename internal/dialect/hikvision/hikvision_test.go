@@ -326,3 +326,47 @@ func TestHeartbeat(t *testing.T) {
 		})
 	}
 }
+
+// TestPictureType: a picture is served with the content type its part
+// declared, whatever its first bytes look like.
+func TestPictureType(t *testing.T) {
+	e := setup(t, "cam-pass")
+	doc, _ := os.ReadFile("testdata/anpr.xml")
+	var buf bytes.Buffer
+	w := multipart.NewWriter(&buf)
+	h := textproto.MIMEHeader{}
+	h.Set("Content-Disposition", `form-data; name="anpr.xml"; filename="anpr.xml"`)
+	h.Set("Content-Type", "application/xml")
+	p, _ := w.CreatePart(h)
+	p.Write(doc)
+	h = textproto.MIMEHeader{}
+	h.Set("Content-Disposition", `form-data; name="licensePlatePicture.png"; filename="licensePlatePicture.png"`)
+	h.Set("Content-Type", "image/png")
+	p, _ = w.CreatePart(h)
+	p.Write([]byte("a picture whose bytes name no type"))
+	w.Close()
+	if st := e.push(t, w.FormDataContentType(), buf.Bytes()); st != 200 {
+		t.Fatalf("status %d", st)
+	}
+	var ev *park.Event
+	if err := e.Store.View(e.Ctx, func(tx park.Tx) (err error) {
+		ev, err = tx.GetEvent(e.Ctx, e.Lot, "dev:bc:ad:28:4e:11:22:2f5c8a0e-3b7d-4c1e-9f7a-6d2b1e0c4a51")
+		return
+	}); err != nil {
+		t.Fatal(err)
+	}
+	id, _ := strings.CutPrefix(ev.ImageURL, "/v1/images/")
+	for i := 0; ; i++ {
+		im, err := e.Sys.Devices.Image(e.Ctx, id)
+		if err == nil {
+			if im.ContentType != "image/png" {
+				t.Fatalf("served as %s, want image/png as the part said", im.ContentType)
+			}
+			return
+		}
+		if i == 200 {
+			t.Fatalf("the picture was never kept: %v", err)
+		}
+		time.Sleep(25 * time.Millisecond)
+	}
+}

@@ -2,6 +2,7 @@ package park
 
 import (
 	"regexp"
+	"strings"
 	"time"
 )
 
@@ -33,7 +34,8 @@ const MaxPassPlates = 20
 // Validate checks a pass; plates must already be normalised.
 func (p *Pass) Validate() error {
 	switch {
-	case p.HolderName == "" || len(p.HolderName) > 200:
+	// A name of blanks names no one, like an empty one.
+	case strings.TrimSpace(p.HolderName) == "" || len(p.HolderName) > 200:
 		return Invalid("holder_name", "is required (at most 200 bytes)")
 	case p.Mobile != "" && !mobileRE.MatchString(p.Mobile):
 		return Invalid("mobile", "must be 5-20 digits, optionally starting with +")

@@ -38,6 +38,9 @@ var badInputs = []struct{ op, body, desc string }{
 	{"AddMonthCar", `{"ParkCode":"140123001","CarNo":"京A12345","UserName":"a","BeginTime":"2026-03-01 00:00:00","EndTime":"2026-04-01 00:00:00"}`, "数据冲突 CarNo：该车牌已属于其他月租"},
 	{"AddMonthCar", `{"ParkCode":"140123001","CarNo":"粤C12345","UserName":"a","LotCount":2,"BeginTime":"2026-03-01 00:00:00","EndTime":"2026-04-01 00:00:00"}`, "参数错误 LotCount：应为1到车牌数之间的整数"},
 	{"AddMonthCar", `{"ParkCode":"140123001","CarNo":"粤D22222","UserName":"a","LotCount":"1","BeginTime":"2026-03-01 00:00:00","EndTime":"2026-04-01 00:00:00"}`, "参数类型错误 LotCount：应为整数"},
+	// A name of blanks names no one: refused like an empty one.
+	{"AddMonthCar", `{"ParkCode":"140123001","CarNo":"粤D33333","UserName":"   ","BeginTime":"2026-03-01 00:00:00","EndTime":"2026-04-01 00:00:00"}`, "参数错误 UserName：不能为空，至多200字节"},
+	{"UpdateMonthCar", `{"ParkCode":"140123001","UserCode":"U1001","UserName":" \t "}`, "参数错误 UserName：不能为空，至多200字节"},
 	{"UpdateMonthCar", `{"ParkCode":"140123001","UserCode":"nobody","UserName":"x"}`, "未找到 UserCode：月租不存在"},
 	{"UpdateMonthCar", `{"ParkCode":"140123001","UserCode":"U1001","UserName":{}}`, "参数类型错误 UserName：应为字符串"},
 	{"UpdateMonthCar", `{"ParkCode":"140123001","UserCode":"U1001","UserMobile":"call me"}`, "参数错误 UserMobile：应为5-20位数字，可带+号"},

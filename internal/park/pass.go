@@ -39,8 +39,9 @@ func (p *Pass) Validate() error {
 		return Invalid("holder_name", "is required (at most 200 bytes)")
 	case p.Mobile != "" && !mobileRE.MatchString(p.Mobile):
 		return Invalid("mobile", "must be 5-20 digits, optionally starting with +")
-	case len(p.UserCode) > 64:
-		return Invalid("user_code", "must be at most 64 characters")
+	case len(p.UserCode) > 64 || (p.UserCode != "" && strings.TrimSpace(p.UserCode) == ""):
+		// A code of blanks would key a pass no partner system can name.
+		return Invalid("user_code", "must be at most 64 characters, not only blanks")
 	case len(p.Plates) == 0:
 		return Invalid("plates", "at least one plate is required")
 	case len(p.Plates) > MaxPassPlates:

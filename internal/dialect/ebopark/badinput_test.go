@@ -41,6 +41,9 @@ var badInputs = []struct{ op, body, desc string }{
 	// A name of blanks names no one: refused like an empty one.
 	{"AddMonthCar", `{"ParkCode":"140123001","CarNo":"粤D33333","UserName":"   ","BeginTime":"2026-03-01 00:00:00","EndTime":"2026-04-01 00:00:00"}`, "参数错误 UserName：不能为空，至多200字节"},
 	{"UpdateMonthCar", `{"ParkCode":"140123001","UserCode":"U1001","UserName":" \t "}`, "参数错误 UserName：不能为空，至多200字节"},
+	// A user code of blanks is no code: it would key a pass no partner can name.
+	{"AddMonthCar", `{"ParkCode":"140123001","CarNo":"粤D44444","UserName":"a","UserCode":"  ","BeginTime":"2026-03-01 00:00:00","EndTime":"2026-04-01 00:00:00"}`, "参数错误 UserCode：不能只含空白，至多64个字符"},
+	{"SyncMonthCar", `{"ParkCode":"140123001","MonthCars":[{"UserCode":" ","UserName":"n","CarNo":"鲁B33333","BeginTime":"2026-03-01 00:00:00","EndTime":"2026-04-01 00:00:00"}]}`, "参数错误 MonthCars[0].UserCode：不能为空，同一请求中不能重复"},
 	{"UpdateMonthCar", `{"ParkCode":"140123001","UserCode":"nobody","UserName":"x"}`, "未找到 UserCode：月租不存在"},
 	{"UpdateMonthCar", `{"ParkCode":"140123001","UserCode":"U1001","UserName":{}}`, "参数类型错误 UserName：应为字符串"},
 	{"UpdateMonthCar", `{"ParkCode":"140123001","UserCode":"U1001","UserMobile":"call me"}`, "参数错误 UserMobile：应为5-20位数字，可带+号"},

@@ -126,7 +126,7 @@ var validHints = map[string]string{
 	"UserName":     "不能为空，至多200字节",
 	"UserMobile":   "应为5-20位数字，可带+号",
 	"userMobile":   "应为5-20位数字，可带+号",
-	"UserCode":     "至多64个字符",
+	"UserCode":     "不能只含空白，至多64个字符",
 	"LotCount":     "应为1到车牌数之间的整数",
 	"EndTime":      "须晚于 BeginTime",
 	"CheckOutTime": "须晚于 CheckInTime",

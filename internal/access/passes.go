@@ -158,7 +158,7 @@ func (s *Service) DeletePassBy(ctx context.Context, partner, lot string, ref Pas
 		if err := core.PartnerLot(ctx, tx, partner, lot); err != nil {
 			return err
 		}
-		p, err := findPass(ctx, tx, lot, ref)
+		p, err := findPassAll(ctx, tx, lot, ref)
 		if err != nil {
 			return err
 		}

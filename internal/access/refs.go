@@ -2,6 +2,7 @@ package access
 
 import (
 	"context"
+	"slices"
 
 	"parkd/internal/core"
 	"parkd/internal/park"
@@ -51,6 +52,30 @@ func findPass(ctx context.Context, tx park.Tx, lot string, r PassRef) (*park.Pas
 		return p, err
 	}
 	return nil, park.Invalid("pass", "name the pass by id, user code or plate")
+}
+
+// findPassAll is findPass for a reference whose every part must name the
+// pass (a delete): a part that names another pass, or none, makes the
+// reference name no pass, rather than the first part winning. Errors: as
+// findPass; ENotFound names the disagreeing part.
+func findPassAll(ctx context.Context, tx park.Tx, lot string, r PassRef) (*park.Pass, error) {
+	p, err := findPass(ctx, tx, lot, r)
+	if err != nil {
+		return nil, err
+	}
+	if r.ID != "" && r.UserCode != "" && r.UserCode != p.UserCode {
+		return nil, &park.Error{Code: park.ENotFound, Field: "user_code", Message: "pass " + p.ID + " has another user code"}
+	}
+	if r.Plate != "" && (r.ID != "" || r.UserCode != "") {
+		_, keys, err := core.Plates("plate", []string{r.Plate})
+		if err != nil {
+			return nil, err
+		}
+		if !slices.Contains(p.PlateKeys, keys[0]) {
+			return nil, &park.Error{Code: park.ENotFound, Field: "plate", Message: "pass " + p.ID + " does not hold plate " + r.Plate}
+		}
+	}
+	return p, nil
 }
 
 // FindPass returns the pass a reference names (see findPass).

@@ -103,7 +103,7 @@ func (s *Service) DeleteSlotPass(ctx context.Context, partner, lot string, ref P
 		if _, err := lotFor(ctx, tx, partner, lot); err != nil {
 			return err
 		}
-		p, err := findPass(ctx, tx, lot, ref)
+		p, err := findPassAll(ctx, tx, lot, ref)
 		if err != nil {
 			return err
 		}

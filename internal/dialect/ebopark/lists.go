@@ -265,6 +265,7 @@ func (h *Handler) deleteMonthCar(ctx context.Context, p *park.Partner, body []by
 	if err != nil {
 		return nil, 0, err
 	}
+	ref.UserCode = optString(in.UserCode) // both given: both must name the pass
 	out, err := h.svc.Access.DeletePassBy(ctx, p.ID, code, ref)
 	if err != nil {
 		return nil, 0, err

@@ -56,6 +56,10 @@ var badInputs = []struct{ op, body, desc string }{
 	{"SyncMonthCar", `{"ParkCode":"140123001","MonthCars":[{"UserName":"n","CarNo":"鲁B11111","BeginTime":"2026-03-01 00:00:00","EndTime":"2026-04-01 00:00:00"}]}`, "缺少参数 MonthCars[0].UserCode"},
 	{"SyncMonthCar", `{"ParkCode":"140123001","MonthCars":[{"UserCode":"A","UserName":"n","CarNo":"鲁B11111","LotCount":"1","BeginTime":"2026-03-01 00:00:00","EndTime":"2026-04-01 00:00:00"}]}`, "参数类型错误 MonthCars.LotCount：应为整数"},
 	{"AddWhiteCar", `{"ParkCode":"140123001","CarNo":"京A99999","BeginTime":"2026-03-01 00:00:00","EndTime":"2027-03-01 00:00:00","Reason":"` + long201 + `"}`, "参数错误 Reason：至多200字节"},
+	// A plate-less identity on a list is told so, not a pass's limits.
+	{"AddWhiteCar", `{"ParkCode":"140123001","CarNo":"临7KQ2M9X","BeginTime":"2026-03-01 00:00:00","EndTime":"2027-03-01 00:00:00"}`, "参数错误 CarNo：无牌车不支持白名单"},
+	{"SyncSpecialCar", `{"ParkCode":"140123001","CarNo":"临7KQ2M9X","SpecialType":"blacklist"}`, "参数错误 CarNo：无牌车不支持特殊车辆"},
+	{"AddHotelCar", `{"ParkCode":"140123001","CarNo":"临7KQ2M9X","RoomNo":"1","CheckInTime":"2026-03-01 14:00:00","CheckOutTime":"2026-03-02 12:00:00"}`, "参数错误 CarNo：无牌车不支持酒店车辆"},
 	{"DeleteWhiteCar", `{"ParkCode":"140123001","CarNo":"京A99999"}`, "未找到 CarNo：该车牌不是白名单车"},
 	{"SyncSpecialCar", `{"ParkCode":"140123001","CarNo":"京A99999","SpecialType":"vip"}`, "参数错误 SpecialType：应为 police、ambulance、fire 或 blacklist"},
 	{"SyncSpecialCar", `{"ParkCode":"140123001","CarNo":"沪B88888","SpecialType":"police"}`, "数据冲突 CarNo：该车牌已是白名单车或酒店车"},

@@ -17,7 +17,8 @@ func (h *Handler) hotelOps() map[string]*operation {
 	fields := map[string]string{"valid_from": "CheckInTime", "valid_to": "CheckOutTime", "reason": "RoomNo"}
 	return map[string]*operation{
 		"AddHotelCar": {run: h.addHotelCar, fields: fields, hints: map[park.Code]map[string]string{
-			park.EConflict: {"CarNo": "该车牌已是白名单车、特殊车辆或黑名单"}}},
+			park.EConflict: {"CarNo": "该车牌已是白名单车、特殊车辆或黑名单"},
+			park.EInvalid:  {"CarNo": "无牌车不支持酒店车辆"}}},
 		"QueryHotelCar": {run: h.queryHotelCar, fields: fields},
 		"DeleteHotelCar": {run: h.deleteHotelCar, fields: fields, hints: map[park.Code]map[string]string{
 			park.ENotFound: {"CarNo": "该车牌不是酒店车辆"}}},

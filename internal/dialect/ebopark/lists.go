@@ -28,11 +28,13 @@ func (h *Handler) listOps() map[string]*operation {
 			park.EInvalid:  {"CarNo": passHints[park.EInvalid]["CarNo"] + "，同一车牌不能出现在两项中", "UserCode": "不能为空，同一请求中不能重复"},
 			park.EConflict: {"MonthCars": "其中的车牌已属于其他月租"}}},
 		"AddWhiteCar": {run: h.addWhiteCar, hints: map[park.Code]map[string]string{
-			park.EConflict: {"CarNo": "该车牌已是特殊车辆、酒店车或黑名单"}}},
+			park.EConflict: {"CarNo": "该车牌已是特殊车辆、酒店车或黑名单"},
+			park.EInvalid:  {"CarNo": "无牌车不支持白名单"}}},
 		"DeleteWhiteCar": {run: h.deleteWhiteCar, hints: map[park.Code]map[string]string{
 			park.ENotFound: {"CarNo": "该车牌不是白名单车"}}},
 		"SyncSpecialCar": {run: h.syncSpecialCar, hints: map[park.Code]map[string]string{
-			park.EConflict: {"CarNo": "该车牌已是白名单车或酒店车"}}},
+			park.EConflict: {"CarNo": "该车牌已是白名单车或酒店车"},
+			park.EInvalid:  {"CarNo": "无牌车不支持特殊车辆"}}},
 		"QuerySpecialCar": {run: h.querySpecialCar},
 		"DeleteSpecialCar": {run: h.deleteSpecialCar, hints: map[park.Code]map[string]string{
 			park.ENotFound: {"CarNo": "该车牌不是特殊车辆"}}},

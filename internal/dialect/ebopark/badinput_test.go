@@ -54,7 +54,10 @@ var badInputs = []struct{ op, body, desc string }{
 	{"SyncMonthCar", `{"ParkCode":"140123001","MonthCars":[{"UserCode":"A","UserName":"n","CarNo":"京A12345","BeginTime":"2026-03-01 00:00:00","EndTime":"2026-04-01 00:00:00"}]}`, "数据冲突 MonthCars[0]：其中的车牌已属于其他月租"},
 	{"SyncMonthCar", `{"ParkCode":"140123001","MonthCars":[{"UserCode":"A","UserName":"n","CarNo":"鲁B11111","BeginTime":"2026-03-01 00:00:00","EndTime":"2026-04-01 00:00:00"},{"UserCode":"B","UserName":"n","CarNo":"鲁B22222,鲁B11111","BeginTime":"2026-03-01 00:00:00","EndTime":"2026-04-01 00:00:00"}]}`, "参数错误 MonthCars[1].CarNo：无牌车不支持月租，一个月租至多20个车牌且不能重复，同一车牌不能出现在两项中"},
 	{"SyncMonthCar", `{"ParkCode":"140123001","MonthCars":[{"UserName":"n","CarNo":"鲁B11111","BeginTime":"2026-03-01 00:00:00","EndTime":"2026-04-01 00:00:00"}]}`, "缺少参数 MonthCars[0].UserCode"},
-	{"SyncMonthCar", `{"ParkCode":"140123001","MonthCars":[{"UserCode":"A","UserName":"n","CarNo":"鲁B11111","LotCount":"1","BeginTime":"2026-03-01 00:00:00","EndTime":"2026-04-01 00:00:00"}]}`, "参数类型错误 MonthCars.LotCount：应为整数"},
+	{"SyncMonthCar", `{"ParkCode":"140123001","MonthCars":[{"UserCode":"A","UserName":"n","CarNo":"鲁B11111","LotCount":"1","BeginTime":"2026-03-01 00:00:00","EndTime":"2026-04-01 00:00:00"}]}`, "参数类型错误 MonthCars[0].LotCount：应为整数"},
+	// A wrong type in an item names the item, as every other refusal of one does.
+	{"SyncMonthCar", `{"ParkCode":"140123001","MonthCars":[{"UserCode":"A","UserName":"n","CarNo":"鲁B11111","BeginTime":"2026-03-01 00:00:00","EndTime":"2026-04-01 00:00:00"},{"UserCode":"B","UserName":["n"],"CarNo":"鲁B22222","BeginTime":"2026-03-01 00:00:00","EndTime":"2026-04-01 00:00:00"}]}`, "参数类型错误 MonthCars[1].UserName：应为字符串"},
+	{"SyncMonthCar", `{"ParkCode":"140123001","MonthCars":[{"UserCode":"A","UserName":"n","CarNo":"鲁B11111","BeginTime":"2026-03-01 00:00:00","EndTime":"2026-04-01 00:00:00"},5]}`, "参数类型错误 MonthCars[1]：应为JSON对象"},
 	{"AddWhiteCar", `{"ParkCode":"140123001","CarNo":"京A99999","BeginTime":"2026-03-01 00:00:00","EndTime":"2027-03-01 00:00:00","Reason":"` + long201 + `"}`, "参数错误 Reason：至多200字节"},
 	// A plate-less identity on a list is told so, not a pass's limits.
 	{"AddWhiteCar", `{"ParkCode":"140123001","CarNo":"临7KQ2M9X","BeginTime":"2026-03-01 00:00:00","EndTime":"2027-03-01 00:00:00"}`, "参数错误 CarNo：无牌车不支持白名单"},

@@ -1,9 +1,12 @@
 package ebopark
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 	"time"
@@ -330,8 +333,9 @@ func (h *Handler) queryAllMonthCar(ctx context.Context, p *park.Partner, body []
 }
 
 type syncMonthRequest struct {
-	ParkCode  *string          `json:"ParkCode"`
-	MonthCars []monthCarFields `json:"MonthCars"`
+	ParkCode *string `json:"ParkCode"`
+	// Each item is decoded on its own, so that a wrong type names it.
+	MonthCars []json.RawMessage `json:"MonthCars"`
 }
 
 type syncOutcome struct {
@@ -357,8 +361,11 @@ func (h *Handler) syncMonthCar(ctx context.Context, p *park.Partner, body []byte
 		return nil, 0, refuse(refusedMissing, "MonthCars", "")
 	}
 	passes := make([]*park.Pass, len(in.MonthCars))
-	for i := range in.MonthCars {
-		f := &in.MonthCars[i]
+	for i, raw := range in.MonthCars {
+		f := &monthCarFields{}
+		if err := decodeItem(raw, f); err != nil {
+			return nil, 0, itemErr(i, err)
+		}
 		if _, err := required("UserCode", f.UserCode); err != nil {
 			return nil, 0, itemErr(i, err)
 		}
@@ -378,6 +385,22 @@ func (h *Handler) syncMonthCar(ctx context.Context, p *park.Partner, body []byte
 		}
 	}
 	return out, len(out), nil
+}
+
+// decodeItem decodes one item of a list of objects (the body was decoded
+// and checked whole already).
+func decodeItem(raw json.RawMessage, v any) error {
+	if b := bytes.TrimSpace(raw); len(b) == 0 || b[0] != '{' {
+		return refuse(refusedType, "", "应为JSON对象")
+	}
+	if err := json.Unmarshal(raw, v); err != nil {
+		var typ *json.UnmarshalTypeError
+		if errors.As(err, &typ) && typ.Field != "" {
+			return refuse(refusedType, vendorPath(reflect.TypeOf(v), typ.Field), typeHint(typ))
+		}
+		return refuse(refusedType, "", "应为JSON对象")
+	}
+	return nil
 }
 
 // itemErr names SyncMonthCar item i in a refusal's parameter.

@@ -14,6 +14,9 @@ var badInputs = []struct{ op, body, desc string }{
 	// Keys match in any case, so carNo is CarNo again: which one is read
 	// would be a guess.
 	{"QueryMonthCarInfoV2", `{"ParkCode":"140123001","CarNo":"京A12345","carNo":"京B11111","userMobile":"13800000000"}`, "参数重复 CarNo：同一参数只能传一次（参数名不区分大小写）"},
+	{"LockCar", `{"ParkCode":"140123001","CarNo":"京A11111","carno":"京A22222"}`, "参数重复 CarNo：同一参数只能传一次（参数名不区分大小写）"},
+	{"DeleteWhiteCar", `{"ParkCode":"140123001","ParkCode":"140123002","CarNo":"沪B88888"}`, "参数重复 ParkCode：同一参数只能传一次（参数名不区分大小写）"},
+	{"SyncMonthCar", `{"ParkCode":"140123001","MonthCars":[{"UserCode":"A","UserName":"n","CarNo":"鲁B11111","BeginTime":"2026-03-01 00:00:00","EndTime":"2026-04-01 00:00:00","endTime":"2026-02-01 00:00:00"}]}`, "参数重复 MonthCars.EndTime：同一参数只能传一次（参数名不区分大小写）"},
 	{"QueryMonthCarInfoV2", `{"ParkCode":"140123001","CarNo":"京A12345","userMobile":"13800000000"}`, "未找到 CarNo：该车牌在本车场无月租"},
 	{"QueryMonthCarInfoV2", `{"ParkCode":"140123001","CarNo":12345,"userMobile":"18679681247"}`, "参数类型错误 CarNo：应为字符串"},
 	{"QueryRemainingSpaces", `{"ParkCode":"140123002"}`, "无权操作该车场或车场不存在 ParkCode"},

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -125,8 +126,10 @@ func TestSimSummaryRevenue(t *testing.T) {
 // that reached its bound does not.
 func TestSimInterrupted(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
-	time.AfterFunc(1500*time.Millisecond, cancel)
-	s, err := Sim(ctx, sim.Config{Duration: time.Minute, Lanes: 2, Seed: 3}, SimOptions{}, slog.New(slog.DiscardHandler), io.Discard)
+	// Stopped once the run is under way (its progress bar is drawn), not
+	// after a fixed time, which a slow start-up would outlast.
+	began := &onWrite{do: cancel}
+	s, err := Sim(ctx, sim.Config{Duration: time.Minute, Lanes: 2, Seed: 3, Progress: began}, SimOptions{}, slog.New(slog.DiscardHandler), io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -198,4 +201,15 @@ func TestSimCountsWhatWasSent(t *testing.T) {
 	if s.Visits < 1 || s.Visits > s.Events || anomalies > s.Events {
 		t.Fatalf("%+v: want between 1 and %d visits and at most as many anomalies as reads", s, s.Events)
 	}
+}
+
+// onWrite calls do at its first write.
+type onWrite struct {
+	once sync.Once
+	do   func()
+}
+
+func (w *onWrite) Write(p []byte) (int, error) {
+	w.once.Do(w.do)
+	return len(p), nil
 }

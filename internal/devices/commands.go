@@ -63,15 +63,22 @@ func (s *Service) noteSeen(serial string) {
 func (s *Service) Heard(ctx context.Context, serial, protocol, source string) error {
 	dctx, cancel := context.WithTimeout(ctx, s.deadline)
 	defer cancel()
-	d, err := s.deviceFor(dctx, serial, protocol, source)
+	_, err := s.heard(dctx, serial, protocol, source)
+	return err
+}
+
+// heard finds the device a message came from and notes it seen. Errors:
+// ENotFound (not registered for the protocol), EUnavailable.
+func (s *Service) heard(ctx context.Context, serial, protocol, source string) (*park.Device, error) {
+	d, err := s.deviceFor(ctx, serial, protocol, source)
 	if err != nil {
 		if park.IsCode(err, park.ENotFound) {
-			return err
+			return nil, err
 		}
-		return park.Errorf(park.EUnavailable, "the device registry did not answer in time: %v", err)
+		return nil, park.Errorf(park.EUnavailable, "the device registry did not answer in time: %v", err)
 	}
 	s.noteSeen(d.Serial)
-	return nil
+	return d, nil
 }
 
 // Heartbeat records that a device is alive and returns the oldest command
@@ -85,14 +92,10 @@ func (s *Service) Heard(ctx context.Context, serial, protocol, source string) er
 func (s *Service) Heartbeat(ctx context.Context, serial, protocol, source string) ([]Command, error) {
 	dctx, cancel := context.WithTimeout(ctx, s.deadline)
 	defer cancel()
-	d, err := s.deviceFor(dctx, serial, protocol, source)
+	d, err := s.heard(dctx, serial, protocol, source)
 	if err != nil {
-		if park.IsCode(err, park.ENotFound) {
-			return nil, err
-		}
-		return nil, park.Errorf(park.EUnavailable, "the device registry did not answer in time: %v", err)
+		return nil, err
 	}
-	s.noteSeen(d.Serial)
 	c, err := s.take(dctx, d.Serial)
 	if err != nil {
 		// Answered as when nothing waits: the device asks again soon.

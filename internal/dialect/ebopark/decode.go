@@ -62,9 +62,8 @@ func decode(body []byte, v any) error {
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	if err := dec.Decode(v); err != nil {
-		var typ *json.UnmarshalTypeError
-		if errors.As(err, &typ) && typ.Field != "" {
-			return refuse(refusedType, vendorPath(reflect.TypeOf(v), typ.Field), typeHint(typ))
+		if rf := typeRefusal(err, v); rf != nil {
+			return rf
 		}
 		return refuse(refusedBody, "", "")
 	}
@@ -78,6 +77,16 @@ func decode(body []byte, v any) error {
 	// last one given.
 	if k := core.RepeatedKey(body); k != "" {
 		return refuse(refusedRepeated, k, "同一参数只能传一次（参数名不区分大小写）")
+	}
+	return nil
+}
+
+// typeRefusal names the parameter of a wrong JSON type decoding v met,
+// nil for any other error.
+func typeRefusal(err error, v any) error {
+	var typ *json.UnmarshalTypeError
+	if errors.As(err, &typ) && typ.Field != "" {
+		return refuse(refusedType, vendorPath(reflect.TypeOf(v), typ.Field), typeHint(typ))
 	}
 	return nil
 }

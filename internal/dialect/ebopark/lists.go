@@ -4,9 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"reflect"
 	"slices"
 	"strings"
 	"time"
@@ -394,9 +392,8 @@ func decodeItem(raw json.RawMessage, v any) error {
 		return refuse(refusedType, "", "应为JSON对象")
 	}
 	if err := json.Unmarshal(raw, v); err != nil {
-		var typ *json.UnmarshalTypeError
-		if errors.As(err, &typ) && typ.Field != "" {
-			return refuse(refusedType, vendorPath(reflect.TypeOf(v), typ.Field), typeHint(typ))
+		if rf := typeRefusal(err, v); rf != nil {
+			return rf
 		}
 		return refuse(refusedType, "", "应为JSON对象")
 	}

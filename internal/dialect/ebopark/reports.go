@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"time"
 
+	"parkd/internal/core"
 	"parkd/internal/deliveries"
 	"parkd/internal/park"
 )
@@ -55,8 +56,10 @@ func (Reports) Acknowledged(status int, body []byte) bool {
 	if status != http.StatusOK {
 		return false
 	}
+	// A map keeps one of two same keys: {"code":1,"code":0,...} is no
+	// success body.
 	var m map[string]json.RawMessage
-	if json.Unmarshal(body, &m) != nil || len(m) != 3 || !uniqueKeys(body) {
+	if json.Unmarshal(body, &m) != nil || len(m) != 3 || core.RepeatedKey(body) != "" {
 		return false
 	}
 	// code is the number 0 as written: a json.Number would also take the
@@ -66,30 +69,6 @@ func (Reports) Acknowledged(status int, body []byte) bool {
 		return false
 	}
 	return string(bytes.TrimSpace(m["data"])) == "null"
-}
-
-// uniqueKeys reports whether a JSON object names no key twice. A map
-// keeps one of the two, and which one another reader keeps is anyone's
-// guess: {"code":1,"code":0,...} is no success body.
-func uniqueKeys(body []byte) bool {
-	dec := json.NewDecoder(bytes.NewReader(body))
-	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
-		return false
-	}
-	seen := map[string]bool{}
-	for dec.More() {
-		t, err := dec.Token()
-		k, ok := t.(string)
-		if err != nil || !ok || seen[k] {
-			return false
-		}
-		seen[k] = true
-		var v json.RawMessage
-		if dec.Decode(&v) != nil {
-			return false
-		}
-	}
-	return true
 }
 
 // Report types on the wire (reportType).

@@ -15,6 +15,7 @@ import (
 	"maps"
 	"net/http"
 
+	"parkd/internal/core"
 	"parkd/internal/park"
 	"parkd/internal/recovery"
 	"parkd/internal/system"
@@ -112,7 +113,7 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request) {
 		if p, err = h.authenticate(r, body, r.PathValue("op")); err == nil {
 			var ok bool
 			if op, ok = h.ops[r.PathValue("op")]; !ok {
-				err = refuse(refusedOperation, shorten(r.PathValue("op")), "")
+				err = refuse(refusedOperation, core.Echo(r.PathValue("op")), "")
 			} else {
 				var (
 					result any

@@ -7,7 +7,6 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"parkd/internal/access"
 	"parkd/internal/park"
@@ -365,14 +364,4 @@ func writeJSON(w http.ResponseWriter, v any) {
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false) // desc is read by people; "<" stays "<"
 	_ = enc.Encode(v)
-}
-
-// shorten makes caller input safe to echo in a desc: valid UTF-8, at most
-// 32 runes.
-func shorten(s string) string {
-	s = strings.ToValidUTF8(s, "?")
-	if utf8.RuneCountInString(s) > 32 {
-		s = string([]rune(s)[:32]) + "…"
-	}
-	return s
 }

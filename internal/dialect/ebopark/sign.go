@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"parkd/internal/core"
 	"parkd/internal/park"
 	"parkd/internal/partners"
 )
@@ -88,7 +89,7 @@ func (h *Handler) authenticate(r *http.Request, body []byte, op string) (*park.P
 	}
 	p, err := h.svc.Partners.SigningPartner(r.Context(), id)
 	if park.IsCode(err, park.ENotFound) || park.IsCode(err, park.EInvalid) || (err == nil && p.Dialect != Name) {
-		return nil, refuse(refusedPartner, shorten(id), "")
+		return nil, refuse(refusedPartner, core.Echo(id), "")
 	}
 	if err != nil {
 		return nil, err

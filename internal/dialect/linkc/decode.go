@@ -60,7 +60,7 @@ func decode(body []byte, v any) error {
 		case strings.HasPrefix(err.Error(), "json: unknown field "):
 			// encoding/json has no typed error for it; its text names the field.
 			name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
-			return invalid(nomeCurto(name), "campo desconhecido")
+			return invalid(core.Echo(name), "campo desconhecido")
 		case errors.Is(err, io.ErrUnexpectedEOF):
 			return invalid("corpo", "JSON incompleto")
 		}
@@ -71,7 +71,7 @@ func decode(body []byte, v any) error {
 	}
 	// A field named twice (in any case) would be read as its last value.
 	if name := core.RepeatedKey(body); name != "" {
-		return invalid(nomeCurto(name), "o campo aparece mais de uma vez no corpo; envie-o uma só vez")
+		return invalid(core.Echo(name), "o campo aparece mais de uma vez no corpo; envie-o uma só vez")
 	}
 	return nil
 }
@@ -90,14 +90,4 @@ func tipoJSON(t reflect.Type) string {
 		return "lista"
 	}
 	return "objeto"
-}
-
-// nomeCurto bounds a client's own field or parameter name echoed as campo:
-// a name nobody would choose is not sent back whole.
-func nomeCurto(name string) string {
-	name = strings.ToValidUTF8(name, "?")
-	if r := []rune(name); len(r) > 32 {
-		return string(r[:32]) + "…"
-	}
-	return name
 }

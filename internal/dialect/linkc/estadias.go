@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"parkd/internal/billing"
+	"parkd/internal/core"
 	"parkd/internal/park"
 	"parkd/internal/partners"
 )
@@ -101,7 +102,7 @@ func query(raw string, takes ...string) (url.Values, error) {
 	for _, k := range slices.Sorted(maps.Keys(q)) { // sorted: the same one named every time
 		vs := q[k]
 		if !slices.Contains(takes, k) {
-			return nil, invalid(nomeCurto(k), aceita(takes))
+			return nil, invalid(core.Echo(k), aceita(takes))
 		}
 		if len(vs) > 1 {
 			return nil, invalid(k, "informado mais de uma vez")

@@ -34,13 +34,15 @@ func (s pingStore) Ping(ctx context.Context) error { return s.ping(ctx) }
 func TestReadyz(t *testing.T) {
 	t.Parallel()
 	for name, c := range map[string]struct {
-		ping   func(ctx context.Context) error
-		status int
+		ping    func(ctx context.Context) error
+		timeout time.Duration
+		status  int
 	}{
-		"OK":   {nil, http.StatusOK},
-		"Down": {func(context.Context) error { return park.Errorf(park.EUnavailable, "connection refused") }, http.StatusServiceUnavailable},
+		// A real store's ping, with room for a loaded machine.
+		"OK":   {nil, 10 * time.Second, http.StatusOK},
+		"Down": {func(context.Context) error { return park.Errorf(park.EUnavailable, "connection refused") }, 50 * time.Millisecond, http.StatusServiceUnavailable},
 		// Answers only once the request gives up waiting.
-		"Slow": {func(ctx context.Context) error { <-ctx.Done(); return errors.New("too late") }, http.StatusServiceUnavailable},
+		"Slow": {func(ctx context.Context) error { <-ctx.Done(); return errors.New("too late") }, 50 * time.Millisecond, http.StatusServiceUnavailable},
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
@@ -50,7 +52,7 @@ func TestReadyz(t *testing.T) {
 			}
 			svc := system.New(system.Config{Dialects: systemtest.Dialects, Barriers: device.NewMemory(), Store: st})
 			srv := httptest.NewServer(httpapi.New(httpapi.Config{Service: svc, Log: slog.New(slog.DiscardHandler), Metrics: metrics.New(),
-				AdminToken: token, ReadyTimeout: 50 * time.Millisecond}))
+				AdminToken: token, ReadyTimeout: c.timeout}))
 			t.Cleanup(srv.Close)
 			// The client waits far longer than the readiness timeout: a
 			// slow store must not hold the check.

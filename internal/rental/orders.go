@@ -12,6 +12,10 @@ import (
 // MaxLease bounds one rental.
 const MaxLease = 90 * 24 * time.Hour
 
+// MaxAdvance bounds how far ahead a rental is booked: an order for a
+// year centuries off is a typo, and would hold its car for good.
+const MaxAdvance = 365 * 24 * time.Hour
+
 // OrderRequest is a rental asked for: a model at a store for a time.
 type OrderRequest struct {
 	ChannelID      string // "" through the native API
@@ -47,6 +51,8 @@ func (s *Service) check(ctx context.Context, tx park.Tx, r OrderRequest) (*Order
 		return nil, nil, park.Invalid("return_at", "a rental lasts at most %d days", int(MaxLease/(24*time.Hour)))
 	case r.PickupAt.Before(now.Add(-time.Hour)):
 		return nil, nil, park.Invalid("pickup_at", "is in the past")
+	case r.PickupAt.After(now.Add(MaxAdvance)):
+		return nil, nil, park.Invalid("pickup_at", "is more than %d days ahead: a rental is booked at most that far ahead", int(MaxAdvance/(24*time.Hour)))
 	}
 	store, err := tx.GetRentalStore(ctx, r.StoreCode)
 	if park.IsCode(err, park.ENotFound) || err == nil && store.Deleted {

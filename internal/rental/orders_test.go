@@ -1,6 +1,7 @@
 package rental_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -344,5 +345,26 @@ func TestOrderedVehicleStays(t *testing.T) {
 	car.StoreCode = "20002"
 	if _, err := b.Sys.Rental.PutVehicle(b.Ctx, car); err != nil {
 		t.Fatalf("the move after the cancel: %v", err)
+	}
+}
+
+// TestPickupNotCenturiesAhead: an order is booked at most a year ahead
+// (MaxAdvance); one for the year 2526 is refused naming pickup_at and
+// reserves nothing, so the car stays free for a real renter.
+func TestPickupNotCenturiesAhead(t *testing.T) {
+	b := fleet(t)
+	now := b.Clock.Now()
+	for _, pickup := range []time.Time{now.AddDate(500, 0, 0), now.Add(366 * 24 * time.Hour)} {
+		_, err := b.Sys.Rental.SubmitOrder(b.Ctx, request(pickup, 24))
+		systemtest.WantCode(t, err, park.EInvalid)
+		if pe, _ := err.(*park.Error); pe.Field != "pickup_at" || !strings.Contains(pe.Message, "365 days") {
+			t.Errorf("pick-up %s: %v; want pickup_at, at most 365 days ahead", pickup, err)
+		}
+		_, err = b.Sys.Rental.CheckOrder(b.Ctx, request(pickup, 24))
+		systemtest.WantCode(t, err, park.EInvalid)
+	}
+	// 364 days ahead is booked.
+	if _, err := b.Sys.Rental.SubmitOrder(b.Ctx, request(now.Add(364*24*time.Hour), 24)); err != nil {
+		t.Fatalf("364 days ahead: %v", err)
 	}
 }

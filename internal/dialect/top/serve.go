@@ -365,7 +365,7 @@ var channelParams = map[string]string{"pickup_at": "pickup_time", "return_at": "
 
 // invalidReasons says what a refused order time must be.
 var invalidReasons = map[string]string{
-	"pickup_time": "取车时间不能早于当前时间,且须满足门店的提前预订时长",
+	"pickup_time": fmt.Sprintf("取车时间不能早于当前时间,不能晚于 %d 天之后,且须满足门店的提前预订时长", int(rental.MaxAdvance/(24*time.Hour))),
 	"return_time": fmt.Sprintf("还车时间须晚于取车时间,租期最长 %d 天,且在门店的最短与最长租期之内", int(rental.MaxLease/(24*time.Hour))),
 }
 

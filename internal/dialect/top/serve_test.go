@@ -343,7 +343,9 @@ func TestChannelCallsNameTheirParameters(t *testing.T) {
 		want   string
 	}{
 		{"pick-up in the past", order(now.Add(-3*time.Hour), now.Add(24*time.Hour), "100001"),
-			"参数错误 (pickup_time): 取车时间不能早于当前时间,且须满足门店的提前预订时长"},
+			"参数错误 (pickup_time): 取车时间不能早于当前时间,不能晚于 365 天之后,且须满足门店的提前预订时长"},
+		{"pick-up centuries ahead", order(now.AddDate(300, 0, 0), now.AddDate(300, 0, 1), "100001"),
+			"参数错误 (pickup_time): 取车时间不能早于当前时间,不能晚于 365 天之后,且须满足门店的提前预订时长"},
 		{"return before pick-up", order(now.Add(5*time.Hour), now.Add(2*time.Hour), "100001"),
 			"参数错误 (return_time): 还车时间须晚于取车时间,租期最长 90 天,且在门店的最短与最长租期之内"},
 		{"over 90 days", order(now.Add(5*time.Hour), now.Add(5*time.Hour+91*24*time.Hour), "100001"),

@@ -182,6 +182,13 @@ func TestReplies(t *testing.T) {
 		{"stale timestamp", 200, `{"error_response":{"code":31,"msg":"Invalid timestamp","sub_code":"isv.invalid-timestamp"}}`, false, true},
 		{"isp", 200, `{"error_response":{"code":15,"msg":"Remote service error","sub_code":"isp.unknown-error"}}`, false, true},
 		{"rate limit", 200, `{"error_response":{"code":7,"msg":"App Call Limited","sub_code":"accesscontrol.limited-by-app-access-count"}}`, false, true},
+		// A key given twice, or two envelopes, could be read either way:
+		// never taken as delivered (the change would be lost at the
+		// channel), retried instead.
+		{"message_code twice", 200, `{"alitrip_rentcar_commodity_storevehmodel_base_change_notify_response":{"message_code":1,"message":"失败","message_code":0}}`, false, true},
+		{"envelope twice", 200, `{"alitrip_rentcar_commodity_storevehmodel_base_change_notify_response":{"message_code":1},"alitrip_rentcar_commodity_storevehmodel_base_change_notify_response":{"message_code":0}}`, false, true},
+		{"two envelopes", 200, `{"alitrip_rentcar_commodity_storevehmodel_base_change_notify_response":{"message_code":1},"other_response":{"message_code":0}}`, false, true},
+		{"sub_code twice", 200, `{"error_response":{"code":50,"sub_code":"isp.unknown-error","sub_code":"isv.invalid-parameter"}}`, false, true},
 		{"http error", 502, `bad gateway`, false, true},
 		{"not json", 200, `<html>`, false, true},
 	} {

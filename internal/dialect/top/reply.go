@@ -3,6 +3,8 @@ package top
 import (
 	"encoding/json"
 	"strings"
+
+	"parkd/internal/core"
 )
 
 // reply is what a gateway answer means for a push.
@@ -25,10 +27,12 @@ type errorResponse struct {
 
 // parseReply reads a gateway answer: {"<method>_response":{"message_code":0,
 // "message":...}} is success, {"error_response":{...}} an error; anything
-// else (an HTTP error, a body that is not the gateway's) is retried.
+// else (an HTTP error, a body that is not the gateway's) is retried, as
+// is one with a key given twice or two envelopes: it reads either way,
+// and taking it as delivered could lose the change at the channel.
 func parseReply(status int, body []byte) reply {
 	var env map[string]json.RawMessage
-	if status != 200 || json.Unmarshal(body, &env) != nil {
+	if status != 200 || json.Unmarshal(body, &env) != nil || len(env) != 1 || core.RepeatedKey(body) != "" {
 		return reply{retry: true}
 	}
 	if raw, ok := env["error_response"]; ok {

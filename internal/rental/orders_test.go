@@ -368,3 +368,34 @@ func TestPickupNotCenturiesAhead(t *testing.T) {
 		t.Fatalf("364 days ahead: %v", err)
 	}
 }
+
+// TestCancelTwice: cancelling is idempotent by design. A channel whose
+// first cancel's reply was lost sends it again; it must hear that the
+// order is cancelled, not an error it would take for a failed cancel.
+// The second changes nothing: the same order, its time of cancel kept.
+func TestCancelTwice(t *testing.T) {
+	b := fleet(t)
+	now := b.Clock.Now()
+	o, err := b.Sys.Rental.SubmitOrder(b.Ctx, request(now.Add(2*time.Hour), 24))
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, err := b.Sys.Rental.CancelOrder(b.Ctx, o.ID)
+	if err != nil || first.Status != park.OrderCancelled {
+		t.Fatalf("cancel: %+v, %v", first, err)
+	}
+	b.Clock.Set(now.Add(time.Hour))
+	second, err := b.Sys.Rental.CancelOrder(b.Ctx, o.ID)
+	if err != nil || second.Status != park.OrderCancelled || !second.UpdatedAt.Equal(first.UpdatedAt) {
+		t.Fatalf("cancel again: %+v, %v; want the order cancelled at %s, unchanged", second, err, first.UpdatedAt)
+	}
+	// An order whose car has left cannot be cancelled, however often asked.
+	o, err = b.Sys.Rental.SubmitOrder(b.Ctx, request(now.Add(3*time.Hour), 24))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := b.Event(t, park.EventExit, "浙A12345", now.Add(time.Hour))
+	systemtest.WantDecision(t, d, park.DecisionOpen, park.ReasonRentalPickup, 0)
+	_, err = b.Sys.Rental.CancelOrder(b.Ctx, o.ID)
+	systemtest.WantCode(t, err, park.EConflict)
+}

@@ -150,6 +150,11 @@ func TestChannelCalls(t *testing.T) {
 	if o, _ := c.Sys.Rental.ChannelOrder(c.Ctx, "12345678", "FZ1"); o.Status != park.OrderCancelled {
 		t.Fatalf("order %+v, want cancelled", o)
 	}
+	// The cancel sent again (its reply lost) answers the cancelled order.
+	x = result(t, top.CallOrderCancel, cc.call(top.CallOrderCancel, map[string]string{"out_order_id": "FZ1"}, nil))
+	if x["order_status"] != float64(131) || x["out_order_id"] != "FZ1" {
+		t.Fatalf("cancel again %v, want order FZ1 with order_status 131", x)
+	}
 	if s := errSub(cc.call(top.CallOrderQuery, map[string]string{"out_order_id": "nope"}, nil)); s != "isv.order-not-exists" {
 		t.Fatalf("unknown order: %q", s)
 	}

@@ -7,8 +7,10 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/url"
+	"slices"
 	"time"
 
 	"parkd/internal/park"
@@ -106,14 +108,20 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request) {
 		form, err = url.ParseQuery(string(body))
 	}
 	for k, v := range r.URL.Query() {
-		if form.Get(k) == "" {
-			form[k] = v
-		}
+		form[k] = append(form[k], v...)
 	}
 	method := form.Get("method")
 	if err != nil {
 		h.answer(w, method, nil, refuse("isv.invalid-parameter", "请求体不是表单"))
 		return
+	}
+	// A parameter given twice (in the body, or in the body and the
+	// query) reads either way: which one did the channel sign and mean?
+	for _, k := range slices.Sorted(maps.Keys(form)) {
+		if len(form[k]) > 1 {
+			h.answer(w, method, nil, refuse("isv.invalid-parameter", "参数重复 "+k))
+			return
+		}
 	}
 	out, err := h.call(r.Context(), method, form)
 	h.answer(w, method, out, err)

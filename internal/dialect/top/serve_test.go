@@ -395,3 +395,32 @@ func TestChannelCallTooLarge(t *testing.T) {
 		t.Fatalf("%s %q, want isv.invalid-parameter saying the body is too large", s, m)
 	}
 }
+
+// TestChannelCallRepeatedParameter: a parameter given twice (in the body,
+// or in the body and the query) could be read either way; the call is
+// refused naming it, and makes no order under either value.
+func TestChannelCallRepeatedParameter(t *testing.T) {
+	c, cc := newChannelServer(t)
+	now := c.Clock.Now()
+	sub := map[string]string{"store_code": "10001", "vehicle_model_code": "100001", "out_order_id": "FZ1",
+		"pickup_time": top.Timestamp(now.Add(5 * time.Hour)), "return_time": top.Timestamp(now.Add(29 * time.Hour))}
+	r := cc.call(top.CallOrderSubmit, sub, func(f url.Values) { f.Add("out_order_id", "FZ2") })
+	if errSub(r) != "isv.invalid-parameter" || errMsg(r) != "参数重复 out_order_id" {
+		t.Fatalf("out_order_id twice: %v, want isv.invalid-parameter 参数重复 out_order_id", r)
+	}
+	for _, id := range []string{"FZ1", "FZ2"} {
+		if o, err := c.Sys.Rental.ChannelOrder(c.Ctx, "12345678", id); !park.IsCode(err, park.ENotFound) {
+			t.Fatalf("order %s made by a refused call: %+v, %v", id, o, err)
+		}
+	}
+	// Once in the body and once in the query.
+	saved := cc.url
+	cc.url += "?store_code=20002"
+	r = cc.call(top.CallOrderSubmit, sub, nil)
+	cc.url = saved
+	if errSub(r) != "isv.invalid-parameter" || errMsg(r) != "参数重复 store_code" {
+		t.Fatalf("store_code in body and query: %v", r)
+	}
+	// Each once, the call is taken.
+	result(t, top.CallOrderSubmit, cc.call(top.CallOrderSubmit, sub, nil))
+}

@@ -66,6 +66,10 @@ func (s *Service) check(ctx context.Context, tx park.Tx, r OrderRequest) (*Order
 	} else if err != nil {
 		return nil, nil, err
 	}
+	if terms.DailyRate == 0 {
+		// Terms put for their deposits alone must not sell the car free.
+		return nil, nil, conflict("daily_rate", "store %s has no daily rate for model %s: put its terms with a daily_rate first", r.StoreCode, r.ModelCode)
+	}
 	q := &OrderQuote{Days: park.RentalDays(r.PickupAt, r.ReturnAt), Terms: terms, Store: store}
 	switch rule, err := tx.GetStoreRule(ctx, r.StoreCode); {
 	case park.IsCode(err, park.ENotFound):
@@ -126,7 +130,8 @@ func sells(ctx context.Context, tx park.Tx, channel, store string) error {
 // and for how much. A channel's request (ChannelID) is for a store it
 // sells. Errors: EInvalid (pickup_at, return_at; also against the store
 // rule's booking terms), ENotFound (store_code: no such store, or one the
-// channel does not sell; model_code).
+// channel does not sell; model_code), EConflict (daily_rate: the terms
+// have none).
 func (s *Service) CheckOrder(ctx context.Context, r OrderRequest) (*OrderQuote, error) {
 	return read(ctx, s, func(tx park.Tx) (*OrderQuote, error) {
 		q, _, err := s.check(ctx, tx, r)

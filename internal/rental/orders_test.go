@@ -399,3 +399,37 @@ func TestCancelTwice(t *testing.T) {
 	_, err = b.Sys.Rental.CancelOrder(b.Ctx, o.ID)
 	systemtest.WantCode(t, err, park.EConflict)
 }
+
+// TestNoRentWithoutDailyRate: terms put without a daily rate (an
+// operator who set the deposits first) do not sell the car for nothing:
+// checks and orders are refused naming daily_rate, and no car is
+// reserved; once the terms have a rate they are taken.
+func TestNoRentWithoutDailyRate(t *testing.T) {
+	b := setup(t)
+	if _, err := b.Sys.Rental.PutStoreModel(b.Ctx, terms()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.Sys.Rental.PutVehicle(b.Ctx, rental.VehicleInput{Plate: "浙A12345", VIN: "LSVAU2180N2123456", StoreCode: "10001",
+		ModelCode: "100001", Mileage: 12000}); err != nil {
+		t.Fatal(err)
+	}
+	r := request(b.Clock.Now().Add(2*time.Hour), 24)
+	_, err := b.Sys.Rental.CheckOrder(b.Ctx, r)
+	systemtest.WantCode(t, err, park.EConflict)
+	_, err = b.Sys.Rental.SubmitOrder(b.Ctx, r)
+	systemtest.WantCode(t, err, park.EConflict)
+	if pe, _ := err.(*park.Error); pe.Field != "daily_rate" {
+		t.Fatalf("field %q, want daily_rate", pe.Field)
+	}
+	if _, err := b.Sys.Rental.ChannelOrder(b.Ctx, r.ChannelID, r.ChannelOrderID); !park.IsCode(err, park.ENotFound) {
+		t.Fatalf("an order made at no rent: %v", err)
+	}
+	tm := terms()
+	tm.DailyRate = 15000
+	if _, err := b.Sys.Rental.PutStoreModel(b.Ctx, tm); err != nil {
+		t.Fatal(err)
+	}
+	if o, err := b.Sys.Rental.SubmitOrder(b.Ctx, r); err != nil || o.Rent != 15000 {
+		t.Fatalf("with a rate: %+v, %v; want rent 15000", o, err)
+	}
+}

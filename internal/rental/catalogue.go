@@ -301,8 +301,19 @@ func isStale(err error) bool {
 }
 
 // ListVehicles returns a store's vehicles by plate ("": every store's).
+// Errors: ENotFound (store).
 func (s *Service) ListVehicles(ctx context.Context, store string) ([]*park.RentalVehicle, error) {
-	return read(ctx, s, func(tx park.Tx) ([]*park.RentalVehicle, error) { return tx.ListRentalVehicles(ctx, store) })
+	return read(ctx, s, func(tx park.Tx) ([]*park.RentalVehicle, error) {
+		if store != "" {
+			// A typo must not read as a store without cars.
+			if _, err := tx.GetRentalStore(ctx, store); park.IsCode(err, park.ENotFound) {
+				return nil, notFound("store", "no store %q", store)
+			} else if err != nil {
+				return nil, err
+			}
+		}
+		return tx.ListRentalVehicles(ctx, store)
+	})
 }
 
 // GetVehicle returns a vehicle by its plate (EInvalid, ENotFound).

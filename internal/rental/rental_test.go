@@ -229,6 +229,26 @@ func TestVehicles(t *testing.T) {
 	systemtest.WantCode(t, err, park.EInvalid)
 }
 
+// TestVehiclesOfUnknownStore: listing the cars of a store that does not
+// exist (a typo) says so, naming store, rather than an empty fleet.
+func TestVehiclesOfUnknownStore(t *testing.T) {
+	b := setup(t)
+	if _, err := b.Sys.Rental.PutVehicle(b.Ctx, rental.VehicleInput{Plate: "浙A12345", VIN: "LSVAU2180N2123456", StoreCode: "10001",
+		ModelCode: "100001"}); err != nil {
+		t.Fatal(err)
+	}
+	_, err := b.Sys.Rental.ListVehicles(b.Ctx, "1001")
+	systemtest.WantCode(t, err, park.ENotFound)
+	if pe, _ := err.(*park.Error); pe.Field != "store" {
+		t.Fatalf("field %q, want store", pe.Field)
+	}
+	for _, store := range []string{"10001", ""} {
+		if vs, err := b.Sys.Rental.ListVehicles(b.Ctx, store); err != nil || len(vs) != 1 {
+			t.Fatalf("store %q: %d cars, %v; want 1", store, len(vs), err)
+		}
+	}
+}
+
 // TestNoRentalSubscriptionByHand: the rental report goes only to a
 // channel's own subscription; one made by hand would never hear of
 // anything, so it is refused.

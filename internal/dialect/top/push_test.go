@@ -189,6 +189,9 @@ func TestReplies(t *testing.T) {
 		{"envelope twice", 200, `{"alitrip_rentcar_commodity_storevehmodel_base_change_notify_response":{"message_code":1},"alitrip_rentcar_commodity_storevehmodel_base_change_notify_response":{"message_code":0}}`, false, true},
 		{"two envelopes", 200, `{"alitrip_rentcar_commodity_storevehmodel_base_change_notify_response":{"message_code":1},"other_response":{"message_code":0}}`, false, true},
 		{"sub_code twice", 200, `{"error_response":{"code":50,"sub_code":"isp.unknown-error","sub_code":"isv.invalid-parameter"}}`, false, true},
+		// Another API's success is not the gateway taking this change (a
+		// gateway_url that points elsewhere).
+		{"another method's success", 200, `{"taobao_time_get_response":{"message_code":0,"message":"success"}}`, false, true},
 		{"http error", 502, `bad gateway`, false, true},
 		{"not json", 200, `<html>`, false, true},
 	} {

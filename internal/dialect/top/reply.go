@@ -49,8 +49,8 @@ func parseReply(status int, body []byte) reply {
 		return r
 	}
 	for k, raw := range env {
-		if !strings.HasSuffix(k, "_response") {
-			continue
+		if !pushResponse(k) {
+			continue // another API's answer: this change was not taken
 		}
 		var m struct {
 			MessageCode *json.Number `json:"message_code"`
@@ -78,4 +78,15 @@ func credentialsRefused(code, subCode string) bool {
 		return true
 	}
 	return code == "25" || code == "29" || code == "31" // invalid signature, app key, timestamp
+}
+
+// pushResponse: k is the envelope of a call parkd pushes, the method's
+// name with '_' for '.' and "_response".
+func pushResponse(k string) bool {
+	for _, m := range []string{MethodStoreModel, MethodStore, MethodModel, MethodVehicle, MethodStoreRule} {
+		if k == strings.ReplaceAll(m, ".", "_")+"_response" {
+			return true
+		}
+	}
+	return false
 }

@@ -12,6 +12,9 @@ import (
 // MaxLease bounds one rental.
 const MaxLease = 90 * 24 * time.Hour
 
+// MaxRentalKm bounds the km of one rental: more is a mistyped odometer.
+const MaxRentalKm = 1_000_000
+
 // MaxAdvance bounds how far ahead a rental is booked: an order for a
 // year centuries off is a typo, and would hold its car for good.
 const MaxAdvance = 365 * 24 * time.Hour
@@ -230,8 +233,8 @@ func (s *Service) CancelOrder(ctx context.Context, id string) (*park.RentalOrder
 // SettleOrder takes the mileage of a returned car: the order is
 // completed, with the over-mileage fee for the days it was out and the
 // km it drove, and the vehicle's mileage follows. Errors: ENotFound,
-// EInvalid (mileage_km below the mileage at pick-up), EConflict (the car
-// is not back).
+// EInvalid (mileage_km below the mileage at pick-up, or more than
+// MaxRentalKm above it), EConflict (the car is not back).
 func (s *Service) SettleOrder(ctx context.Context, id string, mileage int) (*park.RentalOrder, error) {
 	var out *park.RentalOrder
 	err := s.base.Update(ctx, func(tx park.Tx) error {
@@ -244,8 +247,11 @@ func (s *Service) SettleOrder(ctx context.Context, id string, mileage int) (*par
 			e.Field = "status"
 			return e
 		}
-		if mileage < o.MileageOut || mileage > o.MileageOut+1_000_000 {
+		switch {
+		case mileage < o.MileageOut:
 			return park.Invalid("mileage_km", "must be at least the %d km the car had at pick-up", o.MileageOut)
+		case mileage > o.MileageOut+MaxRentalKm:
+			return park.Invalid("mileage_km", "must be at most %d: the %d km at pick-up and %d km of driving", o.MileageOut+MaxRentalKm, o.MileageOut, MaxRentalKm)
 		}
 		terms, err := tx.GetStoreModel(ctx, o.StoreCode, o.ModelCode)
 		if err != nil {

@@ -433,3 +433,38 @@ func TestNoRentWithoutDailyRate(t *testing.T) {
 		t.Fatalf("with a rate: %+v, %v; want rent 15000", o, err)
 	}
 }
+
+// rentedAndBack books the only car for 72 hours from now+1h, lets it out
+// and back 72 hours later: its order awaits settlement.
+func rentedAndBack(t *testing.T, b *systemtest.Bundle) *park.RentalOrder {
+	t.Helper()
+	now := b.Clock.Now()
+	o, err := b.Sys.Rental.SubmitOrder(b.Ctx, request(now.Add(time.Hour), 72))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.Event(t, park.EventEntry, "浙A12345", now)
+	out := now.Add(10 * time.Minute)
+	b.Clock.Set(out)
+	systemtest.WantDecision(t, b.Event(t, park.EventExit, "浙A12345", out), park.DecisionOpen, park.ReasonRentalPickup, 0)
+	back := out.Add(72 * time.Hour)
+	b.Clock.Set(back)
+	b.Event(t, park.EventEntry, "浙A12345", back)
+	return o
+}
+
+// TestSettleMileageTooLarge: an odometer reading a million km beyond the
+// pick-up is refused saying so (not "at least" the pick-up's, which it
+// is), and the order still awaits its mileage.
+func TestSettleMileageTooLarge(t *testing.T) {
+	b := fleet(t)
+	o := rentedAndBack(t, b)
+	_, err := b.Sys.Rental.SettleOrder(b.Ctx, o.ID, 12000+1_000_001)
+	systemtest.WantCode(t, err, park.EInvalid)
+	if pe, _ := err.(*park.Error); pe.Field != "mileage_km" || !strings.Contains(pe.Message, "at most 1012000") {
+		t.Fatalf("%v; want mileage_km at most 1012000", err)
+	}
+	if got, _ := b.Sys.Rental.GetOrder(b.Ctx, o.ID); got.Status != park.OrderAwaitingSettlement {
+		t.Fatalf("order %s after a refused mileage", got.Status)
+	}
+}

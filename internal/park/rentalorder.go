@@ -42,9 +42,13 @@ type RentalOrder struct {
 	PickedUpAt     *time.Time `json:"picked_up_at,omitempty"`
 	ReturnedAt     *time.Time `json:"returned_at,omitempty"`
 	ReturnLot      string     `json:"return_lot,omitempty"`
-	CreatedAt      time.Time  `json:"created_at"`
-	UpdatedAt      time.Time  `json:"updated_at"`
-	Version        int64      `json:"-"`
+	// Terms are the store's terms for the model when the order was made:
+	// its over-mileage fee is settled at them, whatever they became
+	// since (nil in an order made before they were kept: the current).
+	Terms     *StoreModel `json:"terms,omitempty"`
+	CreatedAt time.Time   `json:"created_at"`
+	UpdatedAt time.Time   `json:"updated_at"`
+	Version   int64       `json:"-"`
 }
 
 // RentalDays is how many days a rental from pickup to ret is charged:

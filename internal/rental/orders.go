@@ -184,7 +184,7 @@ func (s *Service) SubmitOrder(ctx context.Context, r OrderRequest) (*park.Rental
 		now := s.base.Clock()
 		o := &park.RentalOrder{ID: core.NewID(), ChannelID: r.ChannelID, ChannelOrderID: r.ChannelOrderID, StoreCode: r.StoreCode,
 			ModelCode: r.ModelCode, Plate: v.Plate, PlateKey: v.PlateKey, PickupAt: r.PickupAt, ReturnAt: r.ReturnAt, Days: q.Days,
-			Rent: q.Rent, Status: park.OrderAwaitingPickup, CreatedAt: now, UpdatedAt: now}
+			Rent: q.Rent, Status: park.OrderAwaitingPickup, Terms: q.Terms, CreatedAt: now, UpdatedAt: now}
 		if err := tx.SaveRentalOrder(ctx, o); err != nil {
 			return err
 		}
@@ -231,8 +231,8 @@ func (s *Service) CancelOrder(ctx context.Context, id string) (*park.RentalOrder
 }
 
 // SettleOrder takes the mileage of a returned car: the order is
-// completed, with the over-mileage fee for the days it was out and the
-// km it drove, and the vehicle's mileage follows. Errors: ENotFound,
+// completed, with the over-mileage fee (at the terms it was booked at)
+// for the days it was out and the km it drove, and the vehicle's mileage follows. Errors: ENotFound,
 // EInvalid (mileage_km below the mileage at pick-up, or more than
 // MaxRentalKm above it), EConflict (the car is not back).
 func (s *Service) SettleOrder(ctx context.Context, id string, mileage int) (*park.RentalOrder, error) {
@@ -253,9 +253,11 @@ func (s *Service) SettleOrder(ctx context.Context, id string, mileage int) (*par
 		case mileage > o.MileageOut+MaxRentalKm:
 			return park.Invalid("mileage_km", "must be at most %d: the %d km at pick-up and %d km of driving", o.MileageOut+MaxRentalKm, o.MileageOut, MaxRentalKm)
 		}
-		terms, err := tx.GetStoreModel(ctx, o.StoreCode, o.ModelCode)
-		if err != nil {
-			return err
+		terms := o.Terms
+		if terms == nil {
+			if terms, err = tx.GetStoreModel(ctx, o.StoreCode, o.ModelCode); err != nil {
+				return err
+			}
 		}
 		days := park.RentalDays(*o.PickedUpAt, *o.ReturnedAt)
 		o.MileageIn, o.OverMileageFee = mileage, terms.OverMileage(days, mileage-o.MileageOut)

@@ -468,3 +468,24 @@ func TestSettleMileageTooLarge(t *testing.T) {
 		t.Fatalf("order %s after a refused mileage", got.Status)
 	}
 }
+
+// TestSettleAtBookedTerms: the over-mileage fee is the one the renter
+// booked at. Terms raised while the car is out (100 km a day at 50.00)
+// do not reach back: 1000 km in 3 days at the booked 300 km a day and
+// 1.00 a km is 100 km over, 100.00 (not 700 km at 50.00, 35000.00).
+func TestSettleAtBookedTerms(t *testing.T) {
+	b := fleet(t)
+	o := rentedAndBack(t, b)
+	tm := terms()
+	tm.DailyRate, tm.MileageLimit, tm.OverMileageFee = 20000, 100, 5000
+	if _, err := b.Sys.Rental.PutStoreModel(b.Ctx, tm); err != nil {
+		t.Fatal(err)
+	}
+	got, err := b.Sys.Rental.SettleOrder(b.Ctx, o.ID, 13000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.OverMileageFee != 10000 {
+		t.Fatalf("over-mileage fee %d, want 10000 at the booked terms", got.OverMileageFee)
+	}
+}

@@ -265,11 +265,26 @@ func (s *Service) SettleOrder(ctx context.Context, id string, mileage int) (*par
 		if err := tx.SaveRentalOrder(ctx, o); err != nil {
 			return err
 		}
+		// The car may have left on its next rental before this reading
+		// was taken: that rental's km start here, not at the older
+		// reading it left with.
+		os, err := tx.VehicleOrders(ctx, o.PlateKey)
+		if err != nil {
+			return err
+		}
+		for _, n := range os {
+			if n.Status == park.OrderInUse && n.PickedUpAt != nil && !n.PickedUpAt.Before(*o.ReturnedAt) && n.MileageOut < mileage {
+				n.MileageOut, n.UpdatedAt = mileage, s.base.Clock()
+				if err := tx.SaveRentalOrder(ctx, n); err != nil {
+					return err
+				}
+			}
+		}
 		v, err := tx.GetRentalVehicle(ctx, o.PlateKey)
 		if err != nil {
 			return err
 		}
-		v.Mileage, v.UpdatedAt = mileage, s.base.Clock()
+		v.Mileage, v.UpdatedAt = max(v.Mileage, mileage), s.base.Clock() // never back: a later rental's reading may be in
 		if err := tx.SaveRentalVehicle(ctx, v); err != nil {
 			return err
 		}

@@ -489,3 +489,39 @@ func TestSettleAtBookedTerms(t *testing.T) {
 		t.Fatalf("over-mileage fee %d, want 10000 at the booked terms", got.OverMileageFee)
 	}
 }
+
+// TestNextRentalBeforeSettlement: a car back from one rental may leave on
+// the next before the first's odometer is taken. The next renter's km
+// start at the first's return reading, not the older reading the car
+// had at the first's pick-up: 500 km in one day at 300 km a day and 1.00
+// a km is 200.00, not the 1500 km (1200.00) the first renter drove too.
+func TestNextRentalBeforeSettlement(t *testing.T) {
+	b := fleet(t)
+	first := rentedAndBack(t, b)
+	now := b.Clock.Now()
+	next := request(now.Add(time.Hour), 24)
+	next.ChannelOrderID = "NEXT"
+	o, err := b.Sys.Rental.SubmitOrder(b.Ctx, next)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := now.Add(30 * time.Minute)
+	b.Clock.Set(out)
+	systemtest.WantDecision(t, b.Event(t, park.EventExit, "浙A12345", out), park.DecisionOpen, park.ReasonRentalPickup, 0)
+	if _, err := b.Sys.Rental.SettleOrder(b.Ctx, first.ID, 13000); err != nil {
+		t.Fatal(err)
+	}
+	back := out.Add(20 * time.Hour)
+	b.Clock.Set(back)
+	b.Event(t, park.EventEntry, "浙A12345", back)
+	got, err := b.Sys.Rental.SettleOrder(b.Ctx, o.ID, 13500)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.MileageOut != 13000 || got.OverMileageFee != 20000 {
+		t.Fatalf("next rental: out at %d km, fee %d; want 13000 km, 20000", got.MileageOut, got.OverMileageFee)
+	}
+	if v, _ := b.Sys.Rental.GetVehicle(b.Ctx, "浙A12345"); v.Mileage != 13500 {
+		t.Fatalf("vehicle at %d km, want 13500", v.Mileage)
+	}
+}

@@ -41,6 +41,12 @@ type OrderQuote struct {
 // check validates a request and prices it on tx; free lists the vehicles
 // free for its whole time.
 func (s *Service) check(ctx context.Context, tx park.Tx, r OrderRequest) (*OrderQuote, []*park.RentalVehicle, error) {
+	switch {
+	case r.StoreCode == "":
+		return nil, nil, park.Invalid("store_code", "is required")
+	case r.ModelCode == "":
+		return nil, nil, park.Invalid("model_code", "is required")
+	}
 	if err := sells(ctx, tx, r.ChannelID, r.StoreCode); err != nil {
 		return nil, nil, err
 	}
@@ -131,8 +137,8 @@ func sells(ctx context.Context, tx park.Tx, channel, store string) error {
 
 // CheckOrder tells whether a model can be rented at a store for a time,
 // and for how much. A channel's request (ChannelID) is for a store it
-// sells. Errors: EInvalid (pickup_at, return_at; also against the store
-// rule's booking terms), ENotFound (store_code: no such store, or one the
+// sells. Errors: EInvalid (store_code, model_code: left out; pickup_at,
+// return_at; also against the store rule's booking terms), ENotFound (store_code: no such store, or one the
 // channel does not sell; model_code), EConflict (daily_rate: the terms
 // have none).
 func (s *Service) CheckOrder(ctx context.Context, r OrderRequest) (*OrderQuote, error) {

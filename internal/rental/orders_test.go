@@ -92,6 +92,9 @@ func TestCheckAndSubmit(t *testing.T) {
 		{rental.OrderRequest{StoreCode: "10001", ModelCode: "100001", PickupAt: pickup, ReturnAt: pickup}, park.EInvalid, "return_at"},
 		{rental.OrderRequest{StoreCode: "10001", ModelCode: "100001", PickupAt: pickup.Add(-48 * time.Hour), ReturnAt: pickup}, park.EInvalid, "pickup_at"},
 		{rental.OrderRequest{StoreCode: "nope", ModelCode: "100001", PickupAt: pickup, ReturnAt: pickup.Add(time.Hour)}, park.ENotFound, "store_code"},
+		// Left out, a code is missing, not a store or model named "".
+		{rental.OrderRequest{ModelCode: "100001", PickupAt: pickup, ReturnAt: pickup.Add(time.Hour)}, park.EInvalid, "store_code"},
+		{rental.OrderRequest{StoreCode: "10001", PickupAt: pickup, ReturnAt: pickup.Add(time.Hour)}, park.EInvalid, "model_code"},
 		{rental.OrderRequest{StoreCode: "10001", ModelCode: "nope", PickupAt: pickup, ReturnAt: pickup.Add(time.Hour)}, park.ENotFound, "model_code"},
 	} {
 		_, err := b.Sys.Rental.SubmitOrder(b.Ctx, bad.r)

@@ -138,9 +138,9 @@ func sells(ctx context.Context, tx park.Tx, channel, store string) error {
 // CheckOrder tells whether a model can be rented at a store for a time,
 // and for how much. A channel's request (ChannelID) is for a store it
 // sells. Errors: EInvalid (store_code, model_code: left out; pickup_at,
-// return_at; also against the store rule's booking terms), ENotFound (store_code: no such store, or one the
-// channel does not sell; model_code), EConflict (daily_rate: the terms
-// have none).
+// return_at; also against the store rule's booking terms), ENotFound
+// (store_code: no such store, or one the channel does not sell;
+// model_code), EConflict (daily_rate: the terms have none).
 func (s *Service) CheckOrder(ctx context.Context, r OrderRequest) (*OrderQuote, error) {
 	return read(ctx, s, func(tx park.Tx) (*OrderQuote, error) {
 		q, _, err := s.check(ctx, tx, r)

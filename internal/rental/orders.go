@@ -174,6 +174,9 @@ func (s *Service) SubmitOrder(ctx context.Context, r OrderRequest) (*park.Rental
 		if err != nil {
 			return err
 		}
+		if !q.Store.Active {
+			return conflict("store_code", "store %s is not active: it rents nothing out until it is put active again", r.StoreCode)
+		}
 		if len(free) == 0 {
 			e := park.Errorf(park.EConflict, "no vehicle of model %s is free at store %s for that time", r.ModelCode, r.StoreCode)
 			e.Field = "model_code"

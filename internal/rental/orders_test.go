@@ -528,3 +528,24 @@ func TestNextRentalBeforeSettlement(t *testing.T) {
 		t.Fatalf("vehicle at %d km, want 13500", v.Mileage)
 	}
 }
+
+// TestInactiveStoreRentsNothing: a store put inactive shows no car free,
+// and an order there is refused saying the store is not active (naming
+// store_code), not that every car of the model is taken.
+func TestInactiveStoreRentsNothing(t *testing.T) {
+	b := fleet(t)
+	st := store("10001", b.Lot)
+	st.Active = false
+	if _, err := b.Sys.Rental.PutStore(b.Ctx, st); err != nil {
+		t.Fatal(err)
+	}
+	r := request(b.Clock.Now().Add(2*time.Hour), 24)
+	if q, err := b.Sys.Rental.CheckOrder(b.Ctx, r); err != nil || q.Available != 0 {
+		t.Fatalf("check at an inactive store: %+v, %v; want none free", q, err)
+	}
+	_, err := b.Sys.Rental.SubmitOrder(b.Ctx, r)
+	systemtest.WantCode(t, err, park.EConflict)
+	if pe, _ := err.(*park.Error); pe.Field != "store_code" || !strings.Contains(pe.Message, "not active") {
+		t.Fatalf("%v; want store_code, not active", err)
+	}
+}

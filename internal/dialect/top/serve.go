@@ -369,7 +369,7 @@ var errorSubCodes = map[park.Code]struct{ sub, msg string }{
 // channelParams names the core's fields as the channel's parameters, so
 // that an error points at what the channel sent.
 var channelParams = map[string]string{"pickup_at": "pickup_time", "return_at": "return_time", "model_code": "vehicle_model_code",
-	"channel_order_id": "out_order_id"}
+	"channel_order_id": "out_order_id", "status": "order_status"}
 
 // invalidReasons says what a refused order time must be.
 var invalidReasons = map[string]string{

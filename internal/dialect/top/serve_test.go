@@ -424,3 +424,22 @@ func TestChannelCallRepeatedParameter(t *testing.T) {
 	// Each once, the call is taken.
 	result(t, top.CallOrderSubmit, cc.call(top.CallOrderSubmit, sub, nil))
 }
+
+// TestChannelCancelAfterPickup: a cancel once the car has left is refused
+// naming the order's status as the channel knows it (order_status), and
+// the order stays in use.
+func TestChannelCancelAfterPickup(t *testing.T) {
+	c, cc := newChannelServer(t)
+	now := c.Clock.Now()
+	result(t, top.CallOrderSubmit, cc.call(top.CallOrderSubmit, map[string]string{"store_code": "10001",
+		"vehicle_model_code": "100001", "out_order_id": "FZ1", "pickup_time": top.Timestamp(now.Add(time.Hour)),
+		"return_time": top.Timestamp(now.Add(25 * time.Hour))}, nil))
+	c.Event(t, park.EventExit, "浙A12345", now)
+	r := cc.call(top.CallOrderCancel, map[string]string{"out_order_id": "FZ1"}, nil)
+	if errSub(r) != "isv.vehicle-unavailable" || !strings.Contains(errMsg(r), "(order_status)") {
+		t.Fatalf("cancel of an order in use: %v; want isv.vehicle-unavailable naming order_status", r)
+	}
+	if o, _ := c.Sys.Rental.ChannelOrder(c.Ctx, "12345678", "FZ1"); o.Status != park.OrderInUse {
+		t.Fatalf("order %s after a refused cancel, want in_use", o.Status)
+	}
+}

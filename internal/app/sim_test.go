@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"net"
 	"strings"
 	"sync"
@@ -212,4 +213,46 @@ type onWrite struct {
 func (w *onWrite) Write(p []byte) (int, error) {
 	w.once.Do(w.do)
 	return len(p), nil
+}
+
+// TestSimKeepsOneChargerPerLot: runs with chargers against the same parkd
+// reuse the lot's simulated charger and price standard, as they reuse its
+// cameras: each run once registered a charger and a standard of its own,
+// left offline in the operator's lists after the run.
+func TestSimKeepsOneChargerPerLot(t *testing.T) {
+	s := serve(t)
+	token := s.adminToken(t)
+	for range 2 {
+		sum, err := Sim(context.Background(), sim.Config{URL: s.url, Token: token, Duration: 2 * time.Second, Lanes: 1, Seed: 3},
+			SimOptions{Protocols: []string{"vzenith-http", "ocpp"}}, slog.New(slog.DiscardHandler), io.Discard)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ch := sum.Drivers["ocpp"]; ch["chargers"] != 1 || ch["errors"] != 0 {
+			t.Fatalf("chargers %v: want one, no errors", ch)
+		}
+	}
+	api := &sim.API{URL: s.url, Token: token, Client: http.DefaultClient}
+	var chargers struct {
+		Chargers []struct {
+			ID string `json:"id"`
+		} `json:"chargers"`
+	}
+	if err := api.Do(context.Background(), "GET", "/v1/chargers", nil, &chargers); err != nil {
+		t.Fatal(err)
+	}
+	if len(chargers.Chargers) != 1 {
+		t.Errorf("chargers after two runs: %+v, want the one lot's one", chargers.Chargers)
+	}
+	var standards struct {
+		Standards []struct {
+			ID int64 `json:"id"`
+		} `json:"price_standards"`
+	}
+	if err := api.Do(context.Background(), "GET", "/v1/price-standards?limit=100", nil, &standards); err != nil {
+		t.Fatal(err)
+	}
+	if len(standards.Standards) != 1 {
+		t.Errorf("price standards after two runs: %+v, want one", standards.Standards)
+	}
 }

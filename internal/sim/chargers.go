@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"net/url"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -24,25 +25,18 @@ func (Chargers) Name() string { return "ocpp" }
 
 // Run implements Driver.
 func (Chargers) Run(ctx context.Context, api *API, lots []Lot) (map[string]int64, error) {
-	var st struct {
-		ID int64 `json:"id"`
-	}
-	err := api.Do(ctx, "POST", "/v1/price-standards", map[string]any{"name": "Simulated energy price", "family": 1,
-		"rules": map[string]any{"kind": "energy", "payment": "balance", "refund_to": "balance",
-			"segments": []map[string]any{{"from": "00:00", "to": "24:00", "price": 120}}}}, &st)
+	std, err := simStandard(ctx, api)
 	if err != nil {
 		return nil, fmt.Errorf("price standard: %w", err)
 	}
 	var raw [8]byte
 	_, _ = rand.Read(raw[:])
-	run := hex.EncodeToString(raw[:3])
 	ws := "ws" + strings.TrimPrefix(api.URL, "http")
 	var connected, started, stopped, refused, errs atomic.Int64
 	var wg sync.WaitGroup
 	for _, l := range lots {
-		id, password := "SIM-"+l.Code+"-"+run, hex.EncodeToString(raw[:])
-		if err := api.Do(ctx, "POST", "/v1/chargers", map[string]any{"id": id, "lot_code": l.Code, "family": 1, "type": "DC",
-			"connectors": 2, "standard_id": st.ID, "password": password}, nil); err != nil {
+		id, password := "SIM-"+l.Code, hex.EncodeToString(raw[:])
+		if err := simCharger(ctx, api, id, l.Code, std, password); err != nil {
 			return nil, fmt.Errorf("charger %s: %w", id, err)
 		}
 		p, err := ocppsim.Dial(ctx, ws, id, password)
@@ -79,6 +73,47 @@ func (Chargers) Run(ctx context.Context, api *API, lots []Lot) (map[string]int64
 }
 
 var errRefused = fmt.Errorf("id tag refused")
+
+// simStandardName names the price standard of the simulated chargers.
+const simStandardName = "Simulated energy price"
+
+// simStandard is the id of the simulated chargers' price standard, the
+// one an earlier run created when there is one: a run that created its
+// own each time left them piling up in the operator's list.
+func simStandard(ctx context.Context, api *API) (int64, error) {
+	var have struct {
+		Standards []struct {
+			ID int64 `json:"id"`
+		} `json:"price_standards"`
+	}
+	if err := api.Do(ctx, "GET", "/v1/price-standards?family=1&limit=1&name="+url.QueryEscape(simStandardName), nil, &have); err != nil {
+		return 0, err
+	}
+	if len(have.Standards) > 0 {
+		return have.Standards[0].ID, nil
+	}
+	var st struct {
+		ID int64 `json:"id"`
+	}
+	err := api.Do(ctx, "POST", "/v1/price-standards", map[string]any{"name": simStandardName, "family": 1,
+		"rules": map[string]any{"kind": "energy", "payment": "balance", "refund_to": "balance",
+			"segments": []map[string]any{{"from": "00:00", "to": "24:00", "price": 120}}}}, &st)
+	return st.ID, err
+}
+
+// simCharger registers the lot's simulated car pile, or, registered by an
+// earlier run (its id is the lot's, as a camera's serial is), gives it
+// this run's password and standard: one charger per lot, however many
+// runs, as for cameras.
+func simCharger(ctx context.Context, api *API, id, lot string, standard int64, password string) error {
+	err := api.Do(ctx, "POST", "/v1/chargers", map[string]any{"id": id, "lot_code": lot, "family": 1, "type": "DC",
+		"connectors": 2, "standard_id": standard, "password": password}, nil)
+	if !isConflict(err) {
+		return err
+	}
+	return api.Do(ctx, "PATCH", "/v1/chargers/"+id, map[string]any{"type": "DC", "connectors": 2, "standard_id": standard,
+		"password": password, "availability": "operative"}, nil)
+}
 
 // session is one car charging on a connector: a few hundred Wh over a
 // few meter values.

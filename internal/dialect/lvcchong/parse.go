@@ -8,13 +8,14 @@ import (
 	"strconv"
 	"strings"
 
+	"parkd/internal/core"
 	"parkd/internal/tariff"
 )
 
 // DecodePriceStandard decodes one standard (an element of
 // getPriceStandard's data.list) without checking its values. Unknown
-// fields, trailing data and values of the wrong JSON type are rejected;
-// errors are *Error.
+// fields, trailing data, values of the wrong JSON type and a key given
+// twice are rejected; errors are *Error.
 func DecodePriceStandard(doc []byte) (*PriceStandard, error) {
 	dec := json.NewDecoder(bytes.NewReader(doc))
 	dec.DisallowUnknownFields()
@@ -24,6 +25,11 @@ func DecodePriceStandard(doc []byte) (*PriceStandard, error) {
 	}
 	if _, err := dec.Token(); err != io.EOF {
 		return nil, &Error{Msg: "trailing data after the standard"}
+	}
+	// A key given twice (in any case) is read here as its last value and
+	// may be read as its first by the system the document came from.
+	if k := core.RepeatedKey(doc); k != "" {
+		return nil, &Error{Field: k, Msg: "同一参数只能出现一次（参数名不区分大小写）"}
 	}
 	return &d, nil
 }

@@ -92,6 +92,14 @@ func TestParsePriceStandard(t *testing.T) {
 		{"FractionalPrice", "priceStandardTbody.price", func(t *testing.T) []byte {
 			return editSeed(t, func(_ map[string]any, seg []any) { seg[0].(map[string]any)["price"] = 1.5 })
 		}},
+		// A key given twice, in any case, would be read as its last value
+		// by one reader and its first by another: 1 fen or 1 yuan.
+		{"RepeatedKey", "priceStandardTbody.price", func(t *testing.T) []byte {
+			return []byte(strings.Replace(string(seedDoc(t)), `"price": 100,`, `"price": 100, "Price": 1,`, 1))
+		}},
+		{"RepeatedTopKey", "maxTime", func(t *testing.T) []byte {
+			return []byte(strings.Replace(string(seedDoc(t)), `"maxTime": 960,`, `"maxTime": 960, "maxTime": 0,`, 1))
+		}},
 		{"TypeNot012", "type", func(t *testing.T) []byte {
 			return editSeed(t, func(m map[string]any, _ []any) { m["type"] = 3 })
 		}},

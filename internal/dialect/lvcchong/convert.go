@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"parkd/internal/park"
 	"parkd/internal/tariff"
 )
 
@@ -127,11 +128,11 @@ func FromStandard(s *tariff.ChargeStandard) (*PriceStandard, error) {
 		m := &s.Segments[i]
 		start, ok := startMs(m.From)
 		if !ok {
-			return nil, invalid(segField(i, "startTime"), "cannot express %v: the vendor counts whole milliseconds", m.From)
+			return nil, invalid(segField(i, "startTime"), "无法表示%v：时间只能精确到毫秒", m.From)
 		}
 		end, ok := endMs(m.To)
 		if !ok {
-			return nil, invalid(segField(i, "endTime"), "cannot express an end at %v: the vendor counts whole milliseconds and reads hh:mm:59 as the next minute", m.To)
+			return nil, invalid(segField(i, "endTime"), "无法表示结束时间%v：时间只能精确到毫秒，且hh:mm:59读作下一分钟", m.To)
 		}
 		g := PriceSegment{
 			StartTime: start, EndTime: end, Price: m.Price + m.ServiceFee, PriceUnit: "yuan",
@@ -178,7 +179,51 @@ func vendorError(err error) error {
 	if !errors.As(err, &ce) {
 		return err
 	}
-	return &Error{Field: vendorField(ce.Field), Msg: ce.Msg}
+	return &Error{Field: vendorField(ce.Field), Msg: modelWords(ce)}
+}
+
+// modelWords words a model error in Chinese from the rule that refused it
+// and its numbers (the model words its own in English).
+func modelWords(ce *tariff.ChargeError) string {
+	p := ce.Params
+	// Power segments are bounded in watts, the others by clock times.
+	span := "时段"
+	if len(p) > 0 && strings.HasSuffix(p[0], " W") {
+		span = "功率分段"
+	}
+	switch ce.Reason {
+	case park.ReasonRange:
+		if len(p) == 2 {
+			return "须在" + p[0] + "到" + p[1] + "之间"
+		}
+		return "超出允许范围"
+	case park.ReasonGap:
+		if len(p) == 2 {
+			return p[0] + "到" + p[1] + "没有" + span + "覆盖"
+		}
+		return span + "之间有空缺"
+	case park.ReasonOverlap:
+		if len(p) == 1 {
+			return "自" + p[0] + "起与其他" + span + "重叠"
+		}
+		return "与其他" + span + "重叠"
+	case park.ReasonNeeds:
+		if len(p) == 1 {
+			return "须同时设置" + vendorField(p[0])
+		}
+		return "缺少所需的其他参数"
+	case park.ReasonRequired:
+		return "不能为空"
+	case park.ReasonUnknown:
+		return "取值无效"
+	case park.ReasonNotApplicable:
+		return "不适用于此类消费标准"
+	case park.ReasonAllOrNone:
+		return "须每个时段都设置或都不设置"
+	case park.ReasonEmpty:
+		return "时段为空：开始与结束时间相同"
+	}
+	return "取值无效"
 }
 
 func vendorField(f string) string {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"reflect"
 	"strconv"
 	"strings"
 
@@ -24,7 +25,7 @@ func DecodePriceStandard(doc []byte) (*PriceStandard, error) {
 		return nil, decodeError(err)
 	}
 	if _, err := dec.Token(); err != io.EOF {
-		return nil, &Error{Msg: "trailing data after the standard"}
+		return nil, &Error{Msg: "消费标准之后不能有其他内容"}
 	}
 	// A key given twice (in any case) is read here as its last value and
 	// may be read as its first by the system the document came from.
@@ -48,16 +49,55 @@ func ParsePriceStandard(doc []byte) (*tariff.ChargeStandard, error) {
 func decodeError(err error) *Error {
 	var te *json.UnmarshalTypeError
 	if errors.As(err, &te) {
-		return &Error{Field: te.Field, Msg: "must be a JSON " + te.Type.String() + ", not " + te.Value}
+		return &Error{Field: te.Field, Msg: "须为" + jsonKind(te.Type.Kind()) + "，不能是" + jsonValue(te.Value)}
 	}
 	if f, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+		// encoding/json has no typed error for it; its text names the field.
 		if u, err := strconv.Unquote(f); err == nil {
 			f = u
 		}
-		return &Error{Field: f, Msg: "unknown field"}
+		return &Error{Field: f, Msg: "未知参数"}
 	}
-	if err == io.EOF {
-		return &Error{Msg: "empty document"}
+	var se *json.SyntaxError
+	switch {
+	case err == io.EOF:
+		return &Error{Msg: "文档为空"}
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return &Error{Msg: "JSON不完整"}
+	case errors.As(err, &se):
+		return &Error{Msg: "不是有效的JSON（第" + strconv.FormatInt(se.Offset, 10) + "字节处）"}
 	}
-	return &Error{Msg: "malformed JSON: " + strings.TrimPrefix(err.Error(), "json: ")}
+	return &Error{Msg: "不是有效的JSON"}
+}
+
+// jsonKind names the JSON type a Go field of kind k is read from.
+func jsonKind(k reflect.Kind) string {
+	switch k {
+	case reflect.String:
+		return "字符串"
+	case reflect.Bool:
+		return "布尔值"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64, reflect.Uint, reflect.Uint8,
+		reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "整数"
+	case reflect.Float32, reflect.Float64:
+		return "数字"
+	case reflect.Slice, reflect.Array:
+		return "数组"
+	}
+	return "对象"
+}
+
+// jsonValue words what json.UnmarshalTypeError.Value says was found:
+// "string", "number", "number 1.5", "bool", "array", "object".
+func jsonValue(v string) string {
+	kind, rest, _ := strings.Cut(v, " ")
+	w, ok := map[string]string{"string": "字符串", "number": "数字", "bool": "布尔值", "array": "数组", "object": "对象"}[kind]
+	if !ok {
+		return v
+	}
+	if rest != "" {
+		w += rest
+	}
+	return w
 }

@@ -235,24 +235,33 @@ func TestParsePriceStandard(t *testing.T) {
 			if c.field != "" && !strings.Contains(err.Error(), c.field) {
 				t.Errorf("message %q does not name %q", err, c.field)
 			}
+			// The vendor's operators read Chinese, as the open API answers.
+			if !hasHan(ce.Msg) || !hasHan(err.Error()) {
+				t.Errorf("message %q is not in Chinese", err)
+			}
 		})
 	}
 }
 
 func TestErrorMessages(t *testing.T) {
-	// The message must say where the problem is, in the operator's terms.
+	// The message must say where the problem is, in the operator's terms
+	// and language.
 	doc := editSeed(t, func(m map[string]any, _ []any) {
 		m["priceStandardTbody"] = []any{seg("00:00", "11:59:59", nil), seg("13:00", "23:59:59", nil)}
 	})
 	_, err := ParsePriceStandard(doc)
-	if want := "12:00 to 13:00 is not covered"; err == nil || !strings.Contains(err.Error(), want) {
+	if want := "12:00到13:00没有时段"; err == nil || !strings.Contains(err.Error(), want) {
 		t.Errorf("err = %v, want it to contain %q", err, want)
 	}
 	doc = editSeed(t, func(m map[string]any, _ []any) {
 		m["priceStandardTbody"] = []any{seg("22:00", "08:00", nil), seg("07:00", "22:00", nil)}
 	})
 	_, err = ParsePriceStandard(doc)
-	if want := "overlaps segment 0 from 07:00 to 08:00"; err == nil || !strings.Contains(err.Error(), want) {
+	if want := "自07:00起与其他时段重叠"; err == nil || !strings.Contains(err.Error(), want) {
 		t.Errorf("err = %v, want it to contain %q", err, want)
+	}
+	_, err = ParsePriceStandard(editSeed(t, func(m map[string]any, _ []any) { m["maxTime"] = -5 }))
+	if want := "消费标准参数maxTime：须在0（不限）到527040分钟之间，不能是-5"; err == nil || err.Error() != want {
+		t.Errorf("err = %v, want %q", err, want)
 	}
 }

@@ -82,7 +82,8 @@ const (
 )
 
 // Error is a rejected price standard. Field names the offending field the
-// way the vendor's document spells it, e.g. "priceStandardTbody[2].startTime".
+// way the vendor's document spells it, e.g. "priceStandardTbody[2].startTime";
+// Msg says what was wrong in Chinese, the vendor's language.
 type Error struct {
 	Field string
 	Msg   string
@@ -90,7 +91,7 @@ type Error struct {
 
 func (e *Error) Error() string {
 	if e.Field == "" {
-		return "price standard: " + e.Msg
+		return "消费标准：" + e.Msg
 	}
-	return "price standard: " + e.Field + ": " + e.Msg
+	return "消费标准参数" + e.Field + "：" + e.Msg
 }

@@ -24,7 +24,7 @@ func segField(i int, name string) string {
 
 func checkMoney(field string, v int64) *Error {
 	if v < 0 || v > maxMoney {
-		return invalid(field, "must be between 0 and %d fen, not %d", int64(maxMoney), v)
+		return invalid(field, "须在0到%d分之间，不能是%d", int64(maxMoney), v)
 	}
 	return nil
 }
@@ -50,7 +50,7 @@ func (d *PriceStandard) check() *Error {
 		{"viewType", d.ViewType, 1, 3},
 	} {
 		if c.v < c.lo || c.v > c.hi {
-			return invalid(c.field, "must be %d to %d, not %d", c.lo, c.hi, c.v)
+			return invalid(c.field, "须为%d到%d，不能是%d", c.lo, c.hi, c.v)
 		}
 	}
 	for _, m := range [...]struct {
@@ -65,26 +65,26 @@ func (d *PriceStandard) check() *Error {
 		}
 	}
 	if d.FullBlackout == 2 && d.FullPrice == 0 {
-		return invalid("fullPrice", "must be set when fullBlackout is 2 (pay X to charge full)")
+		return invalid("fullPrice", "fullBlackout为2（X元充满）时必须填写")
 	}
 	if d.MaxTime < 0 || d.MaxTime > maxMinutes {
-		return invalid("maxTime", "must be between 0 (no limit) and %d minutes, not %d", maxMinutes, d.MaxTime)
+		return invalid("maxTime", "须在0（不限）到%d分钟之间，不能是%d", maxMinutes, d.MaxTime)
 	}
 	if d.DeviceAssociateCount < 0 {
-		return invalid("deviceAssociateCount", "must not be negative")
+		return invalid("deviceAssociateCount", "不能为负数")
 	}
 	if d.Name == "" {
-		return invalid("name", "is required")
+		return invalid("name", "不能为空")
 	}
 	for _, t := range [...]struct{ field, v string }{
 		{"name", d.Name}, {"remark", d.Remark}, {"deviceType", d.DeviceType},
 	} {
 		if len(t.v) > maxText {
-			return invalid(t.field, "is longer than %d bytes", maxText)
+			return invalid(t.field, "不能超过%d字节", maxText)
 		}
 	}
 	if d.PeakPlainValley == 1 && d.Type == typePower {
-		return invalid("peakPlainValley", "applies to time-of-day standards (type 0 or 2), not power segments")
+		return invalid("peakPlainValley", "只适用于按时段计费的标准（type 0或2），不适用于功率分段（type 1）")
 	}
 	for i := range d.Segments {
 		if err := d.checkSegment(i); err != nil {
@@ -99,10 +99,10 @@ func (d *PriceStandard) checkSegment(i int) *Error {
 	g := &d.Segments[i]
 	f := func(name string) string { return segField(i, name) }
 	if g.StartTime < dayStartMs || g.StartTime >= dayEndMs {
-		return invalid(f("startTime"), "must be between %d (00:00 UTC+8) and %d (23:59:59.999), not %d", dayStartMs, dayEndMs-1, g.StartTime)
+		return invalid(f("startTime"), "须在%d（UTC+8 00:00）到%d（23:59:59.999）之间，不能是%d", dayStartMs, dayEndMs-1, g.StartTime)
 	}
 	if g.EndTime < dayStartMs || g.EndTime > dayEndMs {
-		return invalid(f("endTime"), "must be between %d (00:00 UTC+8) and %d (24:00), not %d", dayStartMs, dayEndMs, g.EndTime)
+		return invalid(f("endTime"), "须在%d（UTC+8 00:00）到%d（24:00）之间，不能是%d", dayStartMs, dayEndMs, g.EndTime)
 	}
 	if err := checkMoney(f("price"), g.Price); err != nil {
 		return err
@@ -111,25 +111,25 @@ func (d *PriceStandard) checkSegment(i int) *Error {
 		return err
 	}
 	if len(g.PriceUnit) > maxText || len(g.TimeUnit) > maxText {
-		return invalid(f("priceUnit"), "is longer than %d bytes", maxText)
+		return invalid(f("priceUnit"), "不能超过%d字节", maxText)
 	}
 	if d.Type == typeEnergy {
 		if g.Time < 0 {
-			return invalid(f("time"), "must not be negative")
+			return invalid(f("time"), "不能为负数")
 		}
 	} else {
 		if g.TimeUnit != "" && g.TimeUnit != "min" && g.TimeUnit != "hour" {
-			return invalid(f("timeUnit"), `must be "min" or "hour", not %q`, g.TimeUnit)
+			return invalid(f("timeUnit"), `须为"min"或"hour"，不能是%q`, g.TimeUnit)
 		}
 		if g.Time <= 0 || blockMinutes(g) > maxMinutes {
-			return invalid(f("time"), "must be a block length between 1 minute and %d minutes, not %d %s", maxMinutes, g.Time, g.TimeUnit)
+			return invalid(f("time"), "充电时长须在1到%d分钟之间，不能是%d %s", maxMinutes, g.Time, g.TimeUnit)
 		}
 	}
 	if d.Type != typePower && (g.MinPower != nil || g.MaxPower != nil) {
-		return invalid(f("minPower"), "minPower and maxPower apply to power segments (type 1) only")
+		return invalid(f("minPower"), "minPower和maxPower只适用于功率分段（type 1）")
 	}
 	if d.Type != typeEnergy && (g.ElectricPrice != nil || g.ElectricServiceFee != nil) {
-		return invalid(f("electricPrice"), "electricPrice and electricServiceFee apply to energy standards (type 2) only")
+		return invalid(f("electricPrice"), "electricPrice和electricServiceFee只适用于电量计费（type 2）")
 	}
 	if g.ElectricPrice != nil || g.ElectricServiceFee != nil {
 		e, sv := deref(g.ElectricPrice), deref(g.ElectricServiceFee)
@@ -140,24 +140,24 @@ func (d *PriceStandard) checkSegment(i int) *Error {
 			return err
 		}
 		if g.Price != 0 && g.Price != e+sv {
-			return invalid(f("price"), "is %d but electricPrice + electricServiceFee is %d; set price to 0 or to their sum", g.Price, e+sv)
+			return invalid(f("price"), "为%d，但electricPrice + electricServiceFee为%d；请填0或两者之和", g.Price, e+sv)
 		}
 	}
 	switch {
 	case d.PeakPlainValley == 1:
 		if g.Period != periodPeak && g.Period != periodFlat && g.Period != periodValley {
-			return invalid(f("period"), `must be "peak", "flat" or "valley" when peakPlainValley is 1, not %q`, g.Period)
+			return invalid(f("period"), `peakPlainValley为1时须为"peak"、"flat"或"valley"，不能是%q`, g.Period)
 		}
 	case g.Period != "":
-		return invalid(f("period"), "is only used when peakPlainValley is 1")
+		return invalid(f("period"), "只在peakPlainValley为1时使用")
 	}
 	// The model reads no upper bound as 0; a maxPower the vendor gave must
 	// be a bound.
 	if g.MaxPower != nil && *g.MaxPower <= deref(g.MinPower) {
-		return invalid(f("maxPower"), "must be above minPower (%d W), not %d", deref(g.MinPower), *g.MaxPower)
+		return invalid(f("maxPower"), "须大于minPower（%d W），不能是%d", deref(g.MinPower), *g.MaxPower)
 	}
 	if d.Type != typePower && emptyWindow(g.StartTime, g.EndTime) {
-		return invalid(f("endTime"), "equals startTime: the segment is empty (a whole day is 00:00 to 23:59:59)")
+		return invalid(f("endTime"), "与startTime相同，时段为空（全天为00:00到23:59:59）")
 	}
 	return nil
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"parkd/internal/core"
@@ -55,6 +56,11 @@ func newTransactionID() int64 { return int64(randUint(1<<31-1)) + 1 }
 // ENotFound for an unknown charger, EConflict when the connector is busy or
 // the charger is out of service.
 func (s *Service) StartSession(ctx context.Context, in StartInput) (*park.ChargeSession, error) {
+	// A blank id is a request that forgot the charger, not one for a
+	// charger that does not exist.
+	if strings.TrimSpace(in.ChargerID) == "" {
+		return nil, park.Invalid("charger_id", "is required").Because(park.ReasonRequired)
+	}
 	if in.Prepaid < 0 || in.Prepaid > park.MaxAmount {
 		return nil, park.Invalid("prepaid", "must be between 0 and %d, not %d", int64(park.MaxAmount), in.Prepaid)
 	}

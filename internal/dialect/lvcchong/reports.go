@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"strings"
 
+	"parkd/internal/core"
 	"parkd/internal/deliveries"
 	"parkd/internal/park"
 )
@@ -21,7 +22,7 @@ import (
 // endReason, ...) plus eventId, the report's id that every attempt
 // carries; header sign is hex HMAC-SHA256 of the body under the app's
 // secret. Acknowledged by a 2xx with {"success":true} or {"code":0} (or
-// "0"). The vendor does not publish the callback's wire format; this is
+// "0"), and nothing saying otherwise. The vendor does not publish the callback's wire format; this is
 // parkd's, documented in docs/charging.md. Only charge_end is shaped.
 type Reports struct{}
 
@@ -65,18 +66,26 @@ func (Reports) Request(ctx context.Context, a *deliveries.Attempt, to string) (*
 	return req, nil
 }
 
-// Acknowledged: a 2xx whose body says success.
+// Acknowledged: a 2xx whose body says success (success true, code 0)
+// and nothing against it: a reply taken for an acknowledgement ends the
+// retries, and the app never hears of the order again, so one saying
+// both (success false with code 0, a key named twice) is retried.
 func (Reports) Acknowledged(status int, body []byte) bool {
 	if status < 200 || status > 299 {
 		return false
 	}
 	var m map[string]json.RawMessage
-	if json.Unmarshal(body, &m) != nil {
+	if json.Unmarshal(body, &m) != nil || core.RepeatedKey(body) != "" {
 		return false
 	}
-	if strings.TrimSpace(string(m["success"])) == "true" {
-		return true
+	success, hasSuccess := m["success"]
+	code, hasCode := m["code"]
+	if !hasSuccess && !hasCode {
+		return false
 	}
-	c := strings.TrimSpace(string(m["code"]))
-	return c == "0" || c == `"0"`
+	if hasSuccess && strings.TrimSpace(string(success)) != "true" {
+		return false
+	}
+	c := strings.TrimSpace(string(code))
+	return !hasCode || c == "0" || c == `"0"`
 }

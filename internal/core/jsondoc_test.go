@@ -35,9 +35,13 @@ func TestDecodeObjectWrongType(t *testing.T) {
 		{`{"tags":"a"}`, "tags", "must be an array, not string"},
 		{`{"item":"a"}`, "item", "must be an object, not string"},
 		{`{"ptr":[1]}`, "ptr", "must be an object, not array"},
-		{`{"items":["a"]}`, "items", "each item must be an object, not string"},
-		{`{"tags":[1]}`, "tags", "each item must be a string, not number"},
-		{`{"items":[{"code":1}]}`, "items.code", "must be a string, not number"},
+		{`{"items":["a"]}`, "items[0]", "must be an object, not string"},
+		{`{"tags":["a",1]}`, "tags[1]", "must be a string, not number"},
+		{`{"items":[{"code":1}]}`, "items[0].code", "must be a string, not number"},
+		// Which of several items: the path has its index, as the
+		// model's own checks name segments[1].from.
+		{`{"items":[{"code":"a"},{"code":"b"},{"code":{"x":1}}]}`, "items[2].code", "must be a string, not object"},
+		{`{"item":{"code":"a"},"items":[{"code":"a"},{"Code":[1]}]}`, "items[1].code", "must be a string, not array"},
 		{`{"labels":[]}`, "labels", "must be an object, not array"},
 		{`[1]`, "body", "must be an object, not array"},
 		{`"x"`, "body", "must be an object, not string"},

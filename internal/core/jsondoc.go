@@ -30,7 +30,7 @@ func DecodeObject(raw []byte, v any, whole string) error {
 	if err := dec.Decode(v); err != nil {
 		var typ *json.UnmarshalTypeError
 		if errors.As(err, &typ) && typ.Field != "" {
-			if path := indexedPath(raw, typ.Offset, typ.Field); path != "" {
+			if path := IndexedPath(raw, typ.Offset, typ.Field); path != "" {
 				return park.Invalid(path, "must be %s, not %s", JSONType(typ.Type), typ.Value).Because(park.ReasonType)
 			}
 			// The decoder's path has no index: say that an item, not

@@ -7,14 +7,14 @@ import (
 	"strings"
 )
 
-// indexedPath is the decoder's path of a wrong-typed value (field: its
+// IndexedPath is the decoder's path of a wrong-typed value (field: its
 // JSON names, dotted, without indexes) with the index of every array on
 // the way, read from raw where the value starts (offset: just after its
 // first token, as json.UnmarshalTypeError gives it):
 // "rules.segments[1].price" rather than "rules.segments.price", which
 // does not say which of six segments. field's own names are kept (a key
 // is matched without regard to case); "" when raw does not lead there.
-func indexedPath(raw []byte, offset int64, field string) string {
+func IndexedPath(raw []byte, offset int64, field string) string {
 	var stack []pathFrame
 	done := func() { // a value of the innermost container is complete
 		if n := len(stack); n > 0 {

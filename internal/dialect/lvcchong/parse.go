@@ -22,7 +22,7 @@ func DecodePriceStandard(doc []byte) (*PriceStandard, error) {
 	dec.DisallowUnknownFields()
 	var d PriceStandard
 	if err := dec.Decode(&d); err != nil {
-		return nil, decodeError(err)
+		return nil, decodeError(err, doc)
 	}
 	if _, err := dec.Token(); err != io.EOF {
 		return nil, &Error{Msg: "消费标准之后不能有其他内容"}
@@ -45,11 +45,16 @@ func ParsePriceStandard(doc []byte) (*tariff.ChargeStandard, error) {
 	return d.Standard()
 }
 
-// decodeError names the field of a decoding error where json says it.
-func decodeError(err error) *Error {
+// decodeError names the field of a decoding error of doc where json says
+// it, with its segment's index.
+func decodeError(err error, doc []byte) *Error {
 	var te *json.UnmarshalTypeError
 	if errors.As(err, &te) {
-		return &Error{Field: te.Field, Msg: "须为" + jsonKind(te.Type.Kind()) + "，不能是" + jsonValue(te.Value)}
+		field := te.Field
+		if p := core.IndexedPath(doc, te.Offset, te.Field); p != "" {
+			field = p
+		}
+		return &Error{Field: field, Msg: "须为" + jsonKind(te.Type.Kind()) + "，不能是" + jsonValue(te.Value)}
 	}
 	if f, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
 		// encoding/json has no typed error for it; its text names the field.

@@ -89,7 +89,7 @@ func TestParsePriceStandard(t *testing.T) {
 		{"WrongJSONType", "maxTime", func(t *testing.T) []byte {
 			return editSeed(t, func(m map[string]any, _ []any) { m["maxTime"] = "960" })
 		}},
-		{"FractionalPrice", "priceStandardTbody.price", func(t *testing.T) []byte {
+		{"FractionalPrice", "priceStandardTbody[0].price", func(t *testing.T) []byte {
 			return editSeed(t, func(_ map[string]any, seg []any) { seg[0].(map[string]any)["price"] = 1.5 })
 		}},
 		// A key given twice, in any case, would be read as its last value

@@ -549,3 +549,19 @@ func TestPageNumBound(t *testing.T) {
 		}
 	}
 }
+
+// TestChargeBlankMoney: payMoney sent empty (an app whose amount was
+// not filled in) is refused, not read as no prepayment, which on a
+// balance standard started a session billed by use with no cap; nothing
+// is started. Left out, it is no prepayment, as the vendor's API has it.
+func TestChargeBlankMoney(t *testing.T) {
+	r := newRig(t)
+	tok := r.token(t)
+	for _, v := range []string{"", " "} {
+		wantErr(t, r.post(t, "charge", tok, url.Values{"deviceId": {"CAB1"}, "portNum": {"3"}, "payMoney": {v}}), "-1",
+			"参数payMoney不能为空")
+	}
+	if p, err := r.Sys.Charging.Sessions(r.Ctx, park.ChargeSessionFilter{Limit: 10}, 0); err != nil || p.Total != 0 {
+		t.Fatalf("sessions after a refused charge: %+v, %v", p, err)
+	}
+}

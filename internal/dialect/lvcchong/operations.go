@@ -3,6 +3,7 @@ package lvcchong
 import (
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"parkd/internal/charging"
@@ -147,6 +148,11 @@ func (h *Handler) charge(req *request) (any, error) {
 	port, err := intParam(req.form, "portNum", 1, charging.MaxConnectors, 0)
 	if err != nil || port == 0 {
 		return nil, apiErr(codeOther, "参数portNum必须是1到"+strconv.Itoa(charging.MaxConnectors)+"之间的整数")
+	}
+	// Sent empty, the amount was meant and not filled in: read as none,
+	// a balance standard would bill by use with no cap.
+	if v, ok := req.form["payMoney"]; ok && strings.TrimSpace(v[0]) == "" {
+		return nil, apiErr(codeOther, "参数payMoney不能为空：不预付请不要传此参数")
 	}
 	pay, err := intParam(req.form, "payMoney", 0, park.MaxAmount, 0)
 	if err != nil {

@@ -32,18 +32,20 @@ func AddMonths(t time.Time, loc *time.Location, n int) time.Time {
 // RenewalInput asks for a renewal quote of the pass Pass names.
 type RenewalInput struct {
 	Lot    string
-	Pass   PassRef
-	Months int    // 1..36
-	Plan   string // optional: the pass's own plan when empty
-	Source string // the partner asking, in its lots only; only it may report the order paid ("" for an operator)
+	Pass   PassRef // every part given must name the pass (findPassAll)
+	Months int     // 1..36
+	Plan   string  // optional: the pass's own plan when empty
+	Source string  // the partner asking, in its lots only; only it may report the order paid ("" for an operator)
 }
 
 // QuoteRenewal prices Months months of a plan for a pass and keeps the
 // offer, as a renewal order, for the lot's quote TTL. The fee is the plan's
 // monthly price × Months (whole months, no proration); the renewed months
-// start at the pass's end, or now when it has lapsed. Errors: EInvalid
-// (months, plate, plan), ENotFound (lot, or one in.Source may not use:
-// core.PartnerLot; pass, plan).
+// start at the pass's end, or now when it has lapsed. A reference whose
+// parts name different passes names none: the money would otherwise go to
+// the pass of whichever part came first. Errors: EInvalid (months, plate,
+// plan), ENotFound (lot, or one in.Source may not use: core.PartnerLot;
+// pass, user_code, plate, plan).
 func (s *Service) QuoteRenewal(ctx context.Context, in RenewalInput) (*park.Renewal, *park.Pass, error) {
 	if in.Months < park.MinRenewalMonths || in.Months > park.MaxRenewalMonths {
 		return nil, nil, park.Invalid("months", "must be %d to %d", park.MinRenewalMonths, park.MaxRenewalMonths)
@@ -60,7 +62,7 @@ func (s *Service) QuoteRenewal(ctx context.Context, in RenewalInput) (*park.Rene
 		if err != nil {
 			return err
 		}
-		if ps, err = findPass(ctx, tx, in.Lot, in.Pass); err != nil {
+		if ps, err = findPassAll(ctx, tx, in.Lot, in.Pass); err != nil {
 			return err
 		}
 		code := in.Plan

@@ -14,7 +14,7 @@ func (h *Handler) monthRateOps() map[string]*operation {
 	return map[string]*operation{
 		"QueryMonthRates": {run: h.queryMonthRates},
 		"GetMonthCarRechargeFee": {run: h.getMonthCarRechargeFee, hints: map[park.Code]map[string]string{
-			park.ENotFound: {"CarNo": "该车牌在本车场无月租", "RateId": "月租费率不存在"},
+			park.ENotFound: {"CarNo": "该车牌在本车场无月租，或不属于 MonthId/UserCode 所指的月租", "RateId": "月租费率不存在"},
 			park.EInvalid:  {"RateId": "月租未关联费率，请给出 RateId", "CarNo": "无牌车不支持月租"}}},
 		// A renewal order is named by its id; a pass deleted since the
 		// fee query is not found.
@@ -106,8 +106,8 @@ type rechargeFeeResult struct {
 }
 
 // getMonthCarRechargeFee is 月租车获取充值费用: the fee of Months months
-// (1-36) of the pass named by MonthId, UserCode or CarNo (the first one
-// given), on RateId or the pass's own plan, and the new end. The reply's
+// (1-36) of the pass named by MonthId, UserCode and/or CarNo (all that
+// are given name it), on RateId or the pass's own plan, and the new end. The reply's
 // orderNo is valid until expireTime.
 func (h *Handler) getMonthCarRechargeFee(ctx context.Context, p *park.Partner, body []byte) (any, int, error) {
 	var in rechargeFeeRequest
@@ -118,17 +118,14 @@ func (h *Handler) getMonthCarRechargeFee(ctx context.Context, p *park.Partner, b
 	if err != nil {
 		return nil, 0, err
 	}
-	ri := access.RenewalInput{Lot: l.Code, Plan: optString(in.RateID), Source: p.ID}
-	switch {
-	case in.MonthID != nil && *in.MonthID != "":
-		ri.Pass.ID = *in.MonthID
-	case in.UserCode != nil && *in.UserCode != "":
-		ri.Pass.UserCode = *in.UserCode
-	case in.CarNo != nil && *in.CarNo != "":
-		if ri.Pass.Plate, err = carNo(in.CarNo); err != nil {
-			return nil, 0, err
-		}
-	default:
+	// Every key given must name the same pass (the core's rule): MonthId
+	// of one pass with CarNo of another quotes neither.
+	ri := access.RenewalInput{Lot: l.Code, Plan: optString(in.RateID), Source: p.ID,
+		Pass: access.PassRef{ID: optString(in.MonthID), UserCode: optString(in.UserCode)}}
+	if ri.Pass.Plate, err = optCarNo(in.CarNo); err != nil {
+		return nil, 0, err
+	}
+	if ri.Pass == (access.PassRef{}) {
 		return nil, 0, refuse(refusedMissing, "MonthId/UserCode/CarNo", "")
 	}
 	if in.Months == nil {

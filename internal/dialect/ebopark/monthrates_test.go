@@ -308,3 +308,37 @@ func FuzzMonthRatesRequest(f *testing.F) {
 		}
 	})
 }
+
+// TestRechargeFeeKeysMustAgree: a renewal fee names the pass by MonthId,
+// UserCode and CarNo; when more than one is given they must all name the
+// same pass. The fixture pass of 张伟 (U1001, 京A12345) and a pass of 王芳
+// (U2001, 粤C12345): a request naming 张伟's MonthId with 王芳's plate would
+// otherwise quote, and once paid extend, 张伟's pass for 王芳's money.
+func TestRechargeFeeKeysMustAgree(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	wantState(t, e.call("AddMonthCar", `{"ParkCode":"140123001","CarNo":"粤C12345","UserName":"王芳","UserCode":"U2001",`+
+		`"BeginTime":"2026-03-01 00:00:00","EndTime":"2026-04-01 00:00:00","Plan":"monthly-standard"}`), 0, "成功")
+	zhang, err := e.svc.Access.PassByPlate(e.ctx, lotCode, passPlate)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ body, desc string }{
+		{`{"ParkCode":"140123001","MonthId":"` + zhang.ID + `","CarNo":"粤C12345","Months":1}`, "未找到 CarNo"},
+		{`{"ParkCode":"140123001","UserCode":"U2001","CarNo":"京A12345","Months":1}`, "未找到 CarNo"},
+		{`{"ParkCode":"140123001","MonthId":"` + zhang.ID + `","UserCode":"U2001","Months":1}`, "未找到 UserCode"},
+		{`{"ParkCode":"140123001","UserCode":"U1001","CarNo":"京B99999","Months":1}`, "未找到 CarNo"},
+	} {
+		wantState(t, e.call("GetMonthCarRechargeFee", c.body), -1, c.desc)
+	}
+	// All three naming 张伟's pass: his pass is quoted.
+	var f struct {
+		MonthID string `json:"monthId"`
+		PayFee  int64  `json:"payFee"`
+	}
+	result(t, wantState(t, e.call("GetMonthCarRechargeFee", `{"ParkCode":"140123001","MonthId":"`+zhang.ID+
+		`","UserCode":"U1001","CarNo":"京AD12345","Months":1}`), 0, "成功"), &f)
+	if f.MonthID != zhang.ID || f.PayFee != 30000 {
+		t.Fatalf("fee %+v, want 张伟's pass %s at 30000", f, zhang.ID)
+	}
+}

@@ -36,12 +36,13 @@ type ReservationInput struct {
 
 // SyncReservation creates a partner's order, or updates the one with the
 // same order number in the lot (idempotent: the same order again changes
-// nothing and answers changed false). An order whose car left or that was
-// terminated no longer changes; while its car is inside, its plate cannot
+// nothing and answers changed false). An order keeps its kind: a sync of
+// the other kind with its number is refused. An order whose car left or
+// that was terminated no longer changes; while its car is inside, its plate cannot
 // change. A new or changed window must not have ended.
 // Errors: EInvalid (order_no, kind, plate, mobile, user_name, from, to,
 // prepaid), ENotFound (lot, or one the partner is not registered for),
-// EConflict (finished order, plate of a car inside).
+// EConflict (order_no: another kind, finished order; plate of a car inside).
 func (s *Service) SyncReservation(ctx context.Context, in ReservationInput) (out *park.Reservation, changed bool, err error) {
 	texts, keys, err := core.Plates("plate", []string{in.Plate})
 	if err != nil {
@@ -83,6 +84,10 @@ func (s *Service) SyncReservation(ctx context.Context, in ReservationInput) (out
 			return nil
 		}
 		switch {
+		case cur.Kind != want.Kind:
+			// Another operation's order with the same number: replacing it
+			// would lose an order its partner's other system was told is kept.
+			return &park.Error{Code: park.EConflict, Field: "order_no", Message: fmt.Sprintf("order %s is a %s order, not a %s one", cur.OrderNo, cur.Kind, want.Kind)}
 		case cur.State == park.ReservationDone || cur.State == park.ReservationTerminated:
 			return &park.Error{Code: park.EConflict, Field: "order_no", Message: fmt.Sprintf("order %s is %s and can no longer change", cur.OrderNo, cur.State)}
 		case cur.State == park.ReservationInside && cur.PlateKey != want.PlateKey:
@@ -90,7 +95,7 @@ func (s *Service) SyncReservation(ctx context.Context, in ReservationInput) (out
 		case (!cur.From.Equal(want.From) || !cur.To.Equal(want.To)) && !want.To.After(now):
 			return park.Invalid("to", "the window ended at %s", want.To.Format(time.RFC3339))
 		}
-		cur.Kind, cur.Plate, cur.PlateKey, cur.Mobile, cur.UserName = want.Kind, want.Plate, want.PlateKey, want.Mobile, want.UserName
+		cur.Plate, cur.PlateKey, cur.Mobile, cur.UserName = want.Plate, want.PlateKey, want.Mobile, want.UserName
 		cur.From, cur.To, cur.Prepaid, cur.MayEnter, cur.MayExit = want.From, want.To, want.Prepaid, want.MayEnter, want.MayExit
 		cur.UpdatedAt, changed = now, true
 		return tx.UpdateReservation(ctx, cur)

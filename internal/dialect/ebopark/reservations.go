@@ -18,7 +18,8 @@ func (h *Handler) reservationOps() map[string]*operation {
 		park.EInvalid: {"EndTime": "须晚于 StartTime，时段至多366天，且不能已结束", "UserName": "至多64个字符",
 			"CarNo": "无牌车不支持预约", "OrderNo": "应为1-64个半角可见字符"},
 		park.ENotFound: {"OrderNo": "订单不存在"},
-		park.EConflict: {"OrderNo": "订单已完成或已终止，不能再修改", "CarNo": "车辆已在场内，不能修改车牌"},
+		park.EConflict: {"OrderNo": "订单已完成或已终止，或该订单号已用于另一种订单（共享停车与预约不能混用），不能再修改",
+			"CarNo": "车辆已在场内，不能修改车牌"},
 	}
 	query := map[park.Code]map[string]string{
 		park.EInvalid:  {"OrderNo": "OrderNo、CarNo、UserMobile 至少给一个", "CarNo": "无牌车不支持预约"},

@@ -193,3 +193,33 @@ func mustJSON(v any) string {
 	}
 	return string(b)
 }
+
+// TestOrderKeepsItsKind: an order number synced by ShareOrderSync is a
+// shared-parking order; ReservationSyncV2 with the same number (another
+// system of the partner reusing it, here with the exit withheld and
+// another car) is refused and changes nothing, and the other way round:
+// the first order, acknowledged to its system, would otherwise be
+// replaced by the second.
+func TestOrderKeepsItsKind(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	share := `{"ParkCode":"140123001","OrderNo":"K-1","CarNo":"浙B12345","StartTime":"2026-03-01 12:00:00","EndTime":"2026-03-01 18:00:00","PayFee":3000}`
+	booking := `{"ParkCode":"140123001","OrderNo":"K-1","CarNo":"浙C54321","StartTime":"2026-03-01 12:00:00","EndTime":"2026-03-01 18:00:00","PayFee":1000,"ExitRight":0}`
+	wantState(t, e.call("ShareOrderSync", share), 0, "成功")
+	wantState(t, e.call("ReservationSyncV2", booking), -1, "数据冲突 OrderNo")
+	// The same body as the first order, through the other operation.
+	wantState(t, e.call("ReservationSyncV2", share), -1, "数据冲突 OrderNo")
+	var got []struct {
+		OrderType string `json:"orderType"`
+		CarNo     string `json:"carNo"`
+		PayFee    int64  `json:"payFee"`
+		ExitRight int    `json:"exitRight"`
+	}
+	result(t, wantState(t, e.call("ShareQueryUser", `{"ParkCode":"140123001","OrderNo":"K-1"}`), 0, "成功"), &got)
+	if len(got) != 1 || got[0].OrderType != "share" || got[0].CarNo != "浙B12345" || got[0].PayFee != 3000 || got[0].ExitRight != 1 {
+		t.Fatalf("order after the refused sync %+v, want the share order of 浙B12345 as synced", got)
+	}
+	// And a reservation is not turned into a share order.
+	wantState(t, e.call("ReservationSyncV2", strings.Replace(booking, "K-1", "K-2", 1)), 0, "成功")
+	wantState(t, e.call("ShareOrderSync", strings.Replace(share, "K-1", "K-2", 1)), -1, "数据冲突 OrderNo")
+}

@@ -3,7 +3,10 @@ package access
 import (
 	"context"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"parkd/internal/core"
 	"parkd/internal/park"
@@ -202,6 +205,12 @@ func (s *Service) prepareWhitelist(w *park.WhitelistEntry) error {
 		// a car is the deny list's, not the hotel's.
 		if w.Kind == park.AccessDeny {
 			return park.Invalid("kind", "a hotel guest's car is let in while the guest stays: kind is allow")
+		}
+		// The room says whose guest the car is: required, and short.
+		w.Reason = strings.TrimSpace(w.Reason)
+		if n := utf8.RuneCountInString(w.Reason); n == 0 || n > park.MaxRoomLen {
+			return park.Invalid("reason", "a hotel car's room is 1-%d characters", park.MaxRoomLen).
+				Because(park.ReasonLength, "1", strconv.Itoa(park.MaxRoomLen))
 		}
 	}
 	if w.Kind == "" {

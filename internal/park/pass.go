@@ -91,6 +91,9 @@ const (
 	ListHotel   = "hotel"   // a hotel guest's car, free while the guest stays; Reason is the room
 )
 
+// MaxRoomLen bounds a hotel car's room (its Reason), in characters.
+const MaxRoomLen = 32
+
 // WhitelistEntry lets one plate in and out of a lot free (or keeps it out,
 // with Kind deny) during a validity window.
 type WhitelistEntry struct {

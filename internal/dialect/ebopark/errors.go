@@ -133,7 +133,7 @@ var validHints = map[string]string{
 	"RateId":       "应为本车场的月租费率",
 	"MonthCars":    "应有1-1000条",
 	"Reason":       "至多200字节",
-	"RoomNo":       "至多32个字符",
+	"RoomNo":       "至多" + strconv.Itoa(park.MaxRoomLen) + "个字符，不能含控制字符",
 	"SpecialType":  "应为 " + oneOf(access.SpecialTypes()),
 	"Months":       "应为1-36的整数",
 	"OrderNo":      "应为1-64个半角可见字符",

@@ -3,7 +3,6 @@ package ebopark
 import (
 	"context"
 	"strings"
-	"unicode/utf8"
 
 	"parkd/internal/park"
 )
@@ -24,10 +23,6 @@ func (h *Handler) hotelOps() map[string]*operation {
 			park.ENotFound: {"CarNo": "该车牌不是酒店车辆"}}},
 	}
 }
-
-// maxRoomNo bounds RoomNo (runes), kept as the entry's reason within the
-// core's 200 bytes.
-const maxRoomNo = 32
 
 type hotelCarRequest struct {
 	ParkCode     *string `json:"ParkCode"`
@@ -63,12 +58,9 @@ func (h *Handler) addHotelCar(ctx context.Context, p *park.Partner, body []byte)
 	if err != nil {
 		return nil, 0, err
 	}
-	room := strings.TrimSpace(optString(in.RoomNo))
+	room := strings.TrimSpace(optString(in.RoomNo)) // its length and text are the core's to check
 	if room == "" {
 		return nil, 0, refuse(refusedMissing, "RoomNo", "")
-	}
-	if !utf8.ValidString(room) || utf8.RuneCountInString(room) > maxRoomNo {
-		return nil, 0, refuse(refusedType, "RoomNo", "")
 	}
 	from, err := parseTime("CheckInTime", in.CheckInTime, l)
 	if err != nil {

@@ -87,7 +87,10 @@ func TestHotelCarRefusals(t *testing.T) {
 		{"AddHotelCar", `{"ParkCode":"140123001","RoomNo":"1","CheckInTime":"` + in + `","CheckOutTime":"` + out + `"}`, "缺少参数 CarNo"},
 		{"AddHotelCar", hotel("WUPAI", "1", in, out), "车牌号格式错误"},
 		{"AddHotelCar", hotel("浙A11111", " ", in, out), "缺少参数 RoomNo"},
-		{"AddHotelCar", hotel("浙A11111", strings.Repeat("8", 33), in, out), "参数类型错误 RoomNo"},
+		// A room too long, or with a control character, is not a wrong
+		// JSON type: the desc says what a room may be.
+		{"AddHotelCar", hotel("浙A11111", strings.Repeat("8", 33), in, out), "参数错误 RoomNo：至多32个字符"},
+		{"AddHotelCar", hotel("浙A11111", `8\u00018`, in, out), "参数错误 RoomNo：至多32个字符，不能含控制字符"},
 		{"AddHotelCar", `{"ParkCode":"140123001","CarNo":"浙A11111","RoomNo":808,"CheckInTime":"` + in + `","CheckOutTime":"` + out + `"}`, "参数类型错误 RoomNo"},
 		{"AddHotelCar", hotel("浙A11111", "1", "", out), "缺少参数 CheckInTime"},
 		{"AddHotelCar", hotel("浙A11111", "1", in, "2026/03/02"), "参数类型错误 CheckOutTime"},

@@ -27,7 +27,8 @@ func inList(w *park.WhitelistEntry, list string) bool {
 // the whitelist w.Kind is allow) in one transaction: a plate already on
 // that list has its entry replaced (kind, window, reason), a plate with
 // an entry of any other list is a conflict, since a plate has one entry
-// per lot. Errors: EInvalid (plate, kind, category, window, reason),
+// per lot. A new entry's window must not have ended. Errors: EInvalid
+// (plate, kind, category, window, valid_to: ended, reason),
 // ENotFound (lot, or one partner may not use: "" is an operator),
 // EConflict (field plate).
 func (s *Service) PutListEntry(ctx context.Context, partner, lot string, w *park.WhitelistEntry) (*park.WhitelistEntry, error) {
@@ -47,6 +48,13 @@ func (s *Service) PutListEntry(ctx context.Context, partner, lot string, w *park
 		old, err := tx.FindWhitelist(ctx, lot, w.PlateKey)
 		switch {
 		case park.IsCode(err, park.ENotFound):
+			// A new entry whose window is already over would be
+			// acknowledged and never let the car through (a mistyped
+			// year). An entry's window may still be cut short to a time
+			// past: a check-out recorded late.
+			if !w.ValidTo.After(now) {
+				return park.Invalid("valid_to", "the window ended at %s", w.ValidTo.Format(time.RFC3339))
+			}
 			nw := *w
 			nw.ID, nw.CreatedAt, nw.UpdatedAt = core.NewID(), now, now
 			out = &nw

@@ -72,7 +72,7 @@ var badInputs = []struct{ op, body, desc string }{
 	{"QuerySpecialCar", `{"ParkCode":"140123001","CarNo":"??"}`, "车牌号格式错误 CarNo：应为完整车牌号，如 粤B12345"},
 	{"DeleteSpecialCar", `{"ParkCode":"140123001","CarNo":"沪B88888"}`, "未找到 CarNo：该车牌不是特殊车辆"},
 
-	{"AddHotelCar", `{"ParkCode":"140123001","CarNo":"浙A11111","RoomNo":"1","CheckInTime":"2026-03-02 12:00:00","CheckOutTime":"2026-03-01 14:00:00"}`, "参数错误 CheckOutTime：须晚于 CheckInTime"},
+	{"AddHotelCar", `{"ParkCode":"140123001","CarNo":"浙A11111","RoomNo":"1","CheckInTime":"2026-03-02 12:00:00","CheckOutTime":"2026-03-01 14:00:00"}`, "参数错误 CheckOutTime：须晚于 CheckInTime，且不能已过去"},
 	{"AddHotelCar", `{"ParkCode":"140123001","CarNo":"沪B88888","RoomNo":"1","CheckInTime":"2026-03-01 14:00:00","CheckOutTime":"2026-03-02 12:00:00"}`, "数据冲突 CarNo：该车牌已是白名单车、特殊车辆或黑名单"},
 	{"AddHotelCar", `{"ParkCode":"140123001","CarNo":"浙A11111","RoomNo":808,"CheckInTime":"2026-03-01 14:00:00","CheckOutTime":"2026-03-02 12:00:00"}`, "参数类型错误 RoomNo：应为字符串"},
 	{"QueryHotelCar", `{}`, "缺少参数 ParkCode"},

@@ -128,7 +128,7 @@ var validHints = map[string]string{
 	"UserCode":     "不能只含空白，至多64个字符",
 	"LotCount":     "应为1到车牌数之间的整数",
 	"EndTime":      "须晚于 BeginTime",
-	"CheckOutTime": "须晚于 CheckInTime",
+	"CheckOutTime": "须晚于 CheckInTime，且不能已过去",
 	"SendEndTime":  "须晚于 SendStartTime",
 	"RateId":       "应为本车场的月租费率",
 	"MonthCars":    "应有1-1000条",

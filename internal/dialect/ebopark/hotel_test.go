@@ -131,3 +131,40 @@ func TestHotelCarRefusals(t *testing.T) {
 		t.Fatalf("whitelist car listed as hotel car: %s", env.Result)
 	}
 }
+
+// TestListWindowAlreadyOver: a whitelist car, special vehicle or hotel
+// car whose window ended before the request (a year typed wrong, a
+// check-out already past) would be acknowledged yet never let the car
+// in free; it is refused, naming the end, and changes nothing. A window
+// that has begun and not ended is taken (the fixtures' clock is
+// 2026-03-01 10:00).
+func TestListWindowAlreadyOver(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	before := e.snapshot(t)
+	for _, c := range []struct{ op, body, desc string }{
+		{"AddWhiteCar", `{"ParkCode":"140123001","CarNo":"苏E77777","BeginTime":"2025-03-01 00:00:00","EndTime":"2025-12-31 23:59:59"}`,
+			"参数错误 EndTime：须晚于 BeginTime，且不能已过去"},
+		{"AddWhiteCar", `{"ParkCode":"140123001","CarNo":"苏E77777","BeginTime":"2026-02-01 00:00:00","EndTime":"2026-03-01 10:00:00"}`,
+			"参数错误 EndTime：须晚于 BeginTime，且不能已过去"},
+		{"SyncSpecialCar", `{"ParkCode":"140123001","CarNo":"京A99999","SpecialType":"ambulance","BeginTime":"2025-03-01 00:00:00","EndTime":"2025-04-01 00:00:00"}`,
+			"参数错误 EndTime：须晚于 BeginTime，且不能已过去"},
+		{"AddHotelCar", `{"ParkCode":"140123001","CarNo":"浙A88888","RoomNo":"808","CheckInTime":"2026-02-27 14:00:00","CheckOutTime":"2026-02-28 12:00:00"}`,
+			"参数错误 CheckOutTime：须晚于 CheckInTime，且不能已过去"},
+	} {
+		wantState(t, e.call(c.op, c.body), -1, c.desc)
+		if e.snapshot(t) != before {
+			t.Fatalf("refused %s %s changed data", c.op, c.body)
+		}
+	}
+	env := wantState(t, e.call("QuerySpecialCar", `{"ParkCode":"140123001"}`), 0, "成功")
+	if env.Total != 0 {
+		t.Fatalf("special vehicles after refused syncs: %s", env.Result)
+	}
+	env = wantState(t, e.call("QueryHotelCar", `{"ParkCode":"140123001"}`), 0, "成功")
+	if env.Total != 0 {
+		t.Fatalf("hotel cars after a refused add: %s", env.Result)
+	}
+	// Begun and not over: taken.
+	wantState(t, e.call("AddWhiteCar", `{"ParkCode":"140123001","CarNo":"苏E77777","BeginTime":"2026-02-01 00:00:00","EndTime":"2026-03-01 10:00:01"}`), 0, "成功")
+}

@@ -30,17 +30,21 @@ func (h *Handler) listOps() map[string]*operation {
 			park.EConflict: {"MonthCars": "其中的车牌已属于其他月租"}}},
 		"AddWhiteCar": {run: h.addWhiteCar, hints: map[park.Code]map[string]string{
 			park.EConflict: {"CarNo": "该车牌已是特殊车辆、酒店车或黑名单"},
-			park.EInvalid:  {"CarNo": "无牌车不支持白名单"}}},
+			park.EInvalid:  {"CarNo": "无牌车不支持白名单", "EndTime": windowHint}}},
 		"DeleteWhiteCar": {run: h.deleteWhiteCar, hints: map[park.Code]map[string]string{
 			park.ENotFound: {"CarNo": "该车牌不是白名单车"}}},
 		"SyncSpecialCar": {run: h.syncSpecialCar, hints: map[park.Code]map[string]string{
 			park.EConflict: {"CarNo": "该车牌已是白名单车或酒店车"},
-			park.EInvalid:  {"CarNo": "无牌车不支持特殊车辆"}}},
+			park.EInvalid:  {"CarNo": "无牌车不支持特殊车辆", "EndTime": windowHint}}},
 		"QuerySpecialCar": {run: h.querySpecialCar},
 		"DeleteSpecialCar": {run: h.deleteSpecialCar, hints: map[park.Code]map[string]string{
 			park.ENotFound: {"CarNo": "该车牌不是特殊车辆"}}},
 	}
 }
+
+// windowHint words the core's rule for a list entry's window
+// (access.PutListEntry): its end after its start, and not already past.
+const windowHint = "须晚于 BeginTime，且不能已过去"
 
 // monthCarFields are the pass fields of AddMonthCar, UpdateMonthCar and
 // each SyncMonthCar item. CarNo is one plate, a comma-separated list of

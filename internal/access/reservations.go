@@ -39,7 +39,8 @@ type ReservationInput struct {
 // nothing and answers changed false). An order keeps its kind: a sync of
 // the other kind with its number is refused. An order whose car left or
 // that was terminated no longer changes; while its car is inside, its plate cannot
-// change. A new or changed window must not have ended.
+// change. A new or changed window must not have ended, nor may a booked
+// order whose window ended (expired) change otherwise.
 // Errors: EInvalid (order_no, kind, plate, mobile, user_name, from, to,
 // prepaid), ENotFound (lot, or one the partner is not registered for),
 // EConflict (order_no: another kind, finished order; plate of a car inside).
@@ -92,7 +93,10 @@ func (s *Service) SyncReservation(ctx context.Context, in ReservationInput) (out
 			return &park.Error{Code: park.EConflict, Field: "order_no", Message: fmt.Sprintf("order %s is %s and can no longer change", cur.OrderNo, cur.State)}
 		case cur.State == park.ReservationInside && cur.PlateKey != want.PlateKey:
 			return &park.Error{Code: park.EConflict, Field: "plate", Message: fmt.Sprintf("the car %s of order %s is inside; its plate cannot change", cur.Plate, cur.OrderNo)}
-		case (!cur.From.Equal(want.From) || !cur.To.Equal(want.To)) && !want.To.After(now):
+		case (!cur.From.Equal(want.From) || !cur.To.Equal(want.To) || cur.State == park.ReservationBooked) && !want.To.After(now):
+			// A booked order whose window is over (expired) changes only
+			// by moving its window ahead: its plate changed now would free
+			// another car's past hours, prepaid after the fact.
 			return park.Invalid("to", "the window ended at %s", want.To.Format(time.RFC3339))
 		}
 		cur.Plate, cur.PlateKey, cur.Mobile, cur.UserName = want.Plate, want.PlateKey, want.Mobile, want.UserName

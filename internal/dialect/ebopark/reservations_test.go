@@ -223,3 +223,31 @@ func TestOrderKeepsItsKind(t *testing.T) {
 	wantState(t, e.call("ReservationSyncV2", strings.Replace(booking, "K-1", "K-2", 1)), 0, "成功")
 	wantState(t, e.call("ShareOrderSync", strings.Replace(share, "K-1", "K-2", 1)), -1, "数据冲突 OrderNo")
 }
+
+// TestEndedOrderDoesNotMove: an order for 浙B12345, 12:00-14:00, whose car
+// never came. 浙C54321 is inside as a visitor from 11:00. At 15:00, with
+// the window over, a sync of that order naming 浙C54321 would hand it a
+// prepaid window after the fact, so that its 12:00-14:00 went unbilled;
+// it is refused and the visitor owes 11:00-15:00 by the fixtures' tariff:
+// 500 for the first hour, then 6 day half-hours of 200, 1700.
+func TestEndedOrderDoesNotMove(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	day := func(hh, mm int) time.Time { return time.Date(2026, 3, 1, hh, mm, 0, 0, shanghai) }
+	const booking = `{"ParkCode":"140123001","OrderNo":"E-1","CarNo":"%s","StartTime":"2026-03-01 12:00:00","EndTime":"2026-03-01 14:00:00","PayFee":2000%s}`
+	wantState(t, e.call("ShareOrderSync", fmt.Sprintf(booking, "浙B12345", "")), 0, "成功")
+	if d := e.at(day(11, 0)).event(t, park.EventEntry, "浙C54321", day(11, 0)); d.Reason != park.ReasonVisitor {
+		t.Fatalf("entry %+v, want a visitor", d)
+	}
+	late := e.at(day(15, 0))
+	wantState(t, late.call("ShareOrderSync", fmt.Sprintf(booking, "浙C54321", "")), -1, "参数错误 EndTime")
+	wantState(t, late.call("ShareOrderSync", fmt.Sprintf(booking, "浙B12345", `,"UserName":"王芳"`)), -1, "参数错误 EndTime")
+	if f := late.fee(t, `{"ParkCode":"140123001","CarNo":"浙C54321"}`); f.PayFee != 1700 {
+		t.Fatalf("visitor owes %d at 15:00, want 1700", f.PayFee)
+	}
+	// Sent again unchanged, it is still the same order; moved to a window
+	// still to come, it is a booking again.
+	wantState(t, late.call("ShareOrderSync", fmt.Sprintf(booking, "浙B12345", "")), 0, "成功")
+	moved := strings.Replace(fmt.Sprintf(booking, "浙B12345", ""), "14:00:00", "18:00:00", 1)
+	wantState(t, late.call("ShareOrderSync", moved), 0, "成功")
+}

@@ -205,6 +205,18 @@ func TestSyncReservation(t *testing.T) {
 	if err != nil || !changed || r3.ID != r1.ID || r3.Prepaid != 2000 || !r3.To.Equal(t0.Add(4*time.Hour)) {
 		t.Fatalf("update %+v, %v, %v", r3, changed, err)
 	}
+	// An order keeps its kind: a reservation with a shared order's number
+	// is refused and leaves the order as it was.
+	booking := in
+	booking.Kind, booking.Plate, booking.MayExit = park.ReservationBooking, "京B54321", false
+	_, _, err = b.Sys.Access.SyncReservation(b.Ctx, booking)
+	wantCode(t, err, park.EConflict)
+	if pe, ok := err.(*park.Error); !ok || pe.Field != "order_no" {
+		t.Errorf("kind conflict %v, want field order_no", err)
+	}
+	if got := b.orderNo(t, "ORD-7"); got.Kind != park.ReservationShared || got.Plate != "京A12345" || !got.MayExit {
+		t.Fatalf("order after a sync of another kind %+v", got)
+	}
 	// Another partner's order number is its own.
 	other := in
 	other.PartnerID = "p2"

@@ -240,6 +240,7 @@ func Serve(ctx context.Context, c *config.Config, log *slog.Logger, ready func(a
 	case <-ctx.Done():
 	}
 	log.Info("shutting down: finishing in-flight requests")
+	h.Drain() // a readiness check still on an open connection says so
 	sctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	if err := srv.Shutdown(sctx); err != nil {

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -76,5 +77,39 @@ func TestReadyz(t *testing.T) {
 				t.Errorf("body %v, want a problem with code unavailable", body)
 			}
 		})
+	}
+}
+
+// TestReadyzDraining: once the node is shutting down, GET /readyz answers
+// 503 though the store still answers, so a load balancer takes the node
+// out of rotation while in-flight requests finish; GET /healthz (is the
+// process alive) still answers 200.
+func TestReadyzDraining(t *testing.T) {
+	t.Parallel()
+	svc := system.New(system.Config{Dialects: systemtest.Dialects, Barriers: device.NewMemory(), Store: teststore.Open(t)})
+	h := httpapi.New(httpapi.Config{Service: svc, Log: slog.New(slog.DiscardHandler), Metrics: metrics.New(), AdminToken: token,
+		ReadyTimeout: 10 * time.Second})
+	get := func(path string) (int, map[string]any) {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
+		var body map[string]any
+		if err := json.Unmarshal(rec.Body.Bytes(), &body); err != nil {
+			t.Fatalf("%s: %v (%q)", path, err, rec.Body)
+		}
+		return rec.Code, body
+	}
+	if code, body := get("/readyz"); code != http.StatusOK {
+		t.Fatalf("before draining: /readyz %d %v, want 200", code, body)
+	}
+	h.Drain()
+	code, body := get("/readyz")
+	if code != http.StatusServiceUnavailable || body["code"] != "unavailable" {
+		t.Fatalf("draining: /readyz %d %v, want 503 unavailable", code, body)
+	}
+	if detail, _ := body["detail"].(string); !strings.Contains(detail, "shutting down") {
+		t.Errorf("draining: detail %q, want it to say the node is shutting down", detail)
+	}
+	if code, body := get("/healthz"); code != http.StatusOK {
+		t.Errorf("draining: /healthz %d %v, want 200 (the process is alive)", code, body)
 	}
 }

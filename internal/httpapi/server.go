@@ -10,6 +10,7 @@ import (
 	"net/netip"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -33,6 +34,7 @@ type Server struct {
 	now          func() time.Time
 	proxies      []netip.Prefix
 	readyTimeout time.Duration
+	draining     atomic.Bool // set by Drain: /readyz answers 503
 }
 
 // Config wires a Server.
@@ -271,9 +273,18 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 }
 
+// Drain marks the node as shutting down: from now on GET /readyz answers
+// 503, so a load balancer stops sending it requests while those in flight
+// finish.
+func (s *Server) Drain() { s.draining.Store(true) }
+
 // readyz says whether this node should be sent requests: the store
 // answered a trivial query (Ping) within readyTimeout.
 func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
+	if s.draining.Load() {
+		s.writeError(w, r, park.Errorf(park.EUnavailable, "this node is shutting down"))
+		return
+	}
 	ctx, cancel := context.WithTimeout(r.Context(), s.readyTimeout)
 	defer cancel()
 	if err := s.svc.Store.Ping(ctx); err != nil {

@@ -221,15 +221,18 @@ func (s *Service) prepareWhitelist(w *park.WhitelistEntry) error {
 	return w.Validate()
 }
 
-// CreateWhitelist stores a whitelist (or deny) entry, audited in the same
-// transaction (EInvalid, ENotFound, EConflict when the plate already has
+// CreateWhitelist stores a whitelist (or deny) entry, valid from now when
+// it names no start, audited in the same transaction (EInvalid, ENotFound, EConflict when the plate already has
 // an entry in the lot).
 func (s *Service) CreateWhitelist(ctx context.Context, lot string, w *park.WhitelistEntry) (*park.WhitelistEntry, error) {
 	w.LotCode = lot
+	now := s.base.Clock()
+	if w.ValidFrom.IsZero() {
+		w.ValidFrom = now // an entry given only its end applies from now
+	}
 	if err := s.prepareWhitelist(w); err != nil {
 		return nil, err
 	}
-	now := s.base.Clock()
 	w.ID, w.CreatedAt, w.UpdatedAt = core.NewID(), now, now
 	err := s.base.Write(ctx, func(tx park.Tx) error {
 		if _, err := tx.GetLotSettings(ctx, lot); err != nil {

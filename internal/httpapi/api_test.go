@@ -564,3 +564,28 @@ func TestReusedEventIDIs409(t *testing.T) {
 		t.Fatalf("problem %v, want field id saying a different event needs its own id", p)
 	}
 }
+
+// TestDenyEntryFromNow: an operator blocking a car names when the block
+// ends; without valid_from it starts now, and the car is refused at once.
+func TestDenyEntryFromNow(t *testing.T) {
+	e := newEnv(t)
+	e.want(e.do("POST", "/v1/lots", lotJSON), 201)
+	d := e.want(e.do("POST", "/v1/lots/140123001/whitelist", `{"plate":"京B77777","kind":"deny","valid_to":"2027-11-01T00:00:00Z","reason":"unpaid fees"}`), 201)
+	if d["valid_from"] != t0.Format(time.RFC3339) || d["kind"] != "deny" {
+		t.Fatalf("deny entry without valid_from %v: want valid_from %s (now)", d, t0.Format(time.RFC3339))
+	}
+	if r := e.want(e.do("POST", "/v1/lots/140123001/events", event("d1", "entry", "京B77777", t0.Add(time.Minute))), 200); r["reason"] != "refused" {
+		t.Fatalf("blocked car at the entry a minute later: %v", r)
+	}
+	// An allow entry alike; a patch without valid_from keeps the stored one.
+	a := e.want(e.do("POST", "/v1/lots/140123001/whitelist", `{"plate":"沪C12345","valid_to":"2027-11-01T00:00:00Z"}`), 201)
+	if a["valid_from"] != t0.Format(time.RFC3339) {
+		t.Fatalf("allow entry without valid_from %v: want valid_from now", a)
+	}
+	e.setNow(t0.Add(time.Hour))
+	if up := e.want(e.do("PATCH", "/v1/lots/140123001/whitelist/"+a["id"].(string), `{"reason":"staff"}`), 200); up["valid_from"] != t0.Format(time.RFC3339) {
+		t.Fatalf("patched %v: valid_from must stay %s", up, t0.Format(time.RFC3339))
+	}
+	// valid_to has no default: a block with no end is a mistake to name.
+	e.problem(e.do("POST", "/v1/lots/140123001/whitelist", `{"plate":"京B88888","kind":"deny"}`), 400, "invalid")
+}

@@ -29,6 +29,7 @@ var version = ""
 const usage = `usage: parkd <command> [flags]
 
 commands:
+  help COMMAND  print the command's help (as parkd COMMAND --help)
   serve     run the server (parkd serve --help for flags)
   migrate   apply database migrations and exit; with --to postgres://...,
             copy the SQLite database into PostgreSQL and verify the copy
@@ -66,8 +67,18 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 	case "sim":
 		return runSim(args[1:], getenv, stdout, stderr)
 	case "help", "-h", "-help", "--help":
-		if len(args) > 1 {
-			return noArguments(args, "a command's flags: parkd COMMAND --help", stderr)
+		if len(args) > 2 {
+			fmt.Fprintf(stderr, "parkd help: unexpected argument %q: it takes one command\nusage: parkd help COMMAND\n", args[2])
+			return 2
+		}
+		if len(args) == 2 {
+			// parkd help serve is parkd serve --help, as git help is.
+			switch args[1] {
+			case "serve", "migrate", "rental", "user", "sim":
+				return run([]string{args[1], "--help"}, getenv, stdout, stderr)
+			}
+			fmt.Fprintf(stderr, "parkd help: unknown command %q\n\n%s", args[1], usage)
+			return 2
 		}
 		fmt.Fprint(stdout, usage)
 		return 0

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"slices"
 	"strings"
 	"syscall"
 
@@ -25,15 +26,19 @@ const userUsage = `usage: parkd user add NAME --role ROLE [--lots A,B] [--langua
 Creates a console operator. ROLE is admin (everything), lot_operator (the
 lots given with --lots) or read_only. With --password-stdin the password
 is the first line of standard input (12 characters or more); otherwise one
-is generated and printed once. The database flags are parkd migrate's
-(--data, --db, ...). While parkd serves a SQLite database, create users
+is generated and printed once. The database flags (--data, --db, ...)
+are serve's, listed below. While parkd serves a SQLite database, create users
 with POST /v1/users or the console instead.
 `
 
 // userCommand runs `parkd user ...`.
 func userCommand(args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) int {
-	if len(args) > 0 && (args[0] == "-h" || args[0] == "-help" || args[0] == "--help") {
-		fmt.Fprint(stdout, userUsage)
+	const cmd = "parkd user add"
+	isHelp := func(a string) bool { return a == "-h" || a == "-help" || a == "--help" }
+	if len(args) > 0 && (isHelp(args[0]) || args[0] == "add" && slices.ContainsFunc(args[1:], isHelp)) {
+		// The database flags are those config.Parse prints for this name.
+		fmt.Fprint(stdout, userUsage+"\n")
+		config.Parse(cmd, []string{"--help"}, getenv, stdout)
 		return 0
 	}
 	if len(args) == 0 || args[0] != "add" {
@@ -41,10 +46,6 @@ func userCommand(args []string, getenv func(string) string, stdin io.Reader, std
 		return 2
 	}
 	if len(args) < 2 || strings.HasPrefix(args[1], "-") {
-		if len(args) >= 2 && (args[1] == "-h" || args[1] == "--help") {
-			fmt.Fprint(stdout, userUsage)
-			return 0
-		}
 		fmt.Fprintf(stderr, "parkd user add: the user's NAME comes first\n\n%s", userUsage)
 		return 2
 	}
@@ -72,16 +73,9 @@ func userCommand(args []string, getenv func(string) string, stdin io.Reader, std
 			return 2
 		}
 	}
-	cfg, err := config.Parse("parkd migrate", rest, getenv, stdout)
-	if errors.Is(err, flag.ErrHelp) {
-		return 0
-	}
+	cfg, err := config.Parse(cmd, rest, getenv, stdout)
 	if err != nil {
 		fmt.Fprintf(stderr, "parkd user add: %v\n", err)
-		return 2
-	}
-	if cfg.To != "" {
-		fmt.Fprintln(stderr, "parkd user add: --to is not a flag of this command")
 		return 2
 	}
 	in := operators.NewOperator{Name: name, Role: park.Role(*role), Language: *lang}

@@ -122,3 +122,32 @@ func TestUserAddWhileServed(t *testing.T) {
 		t.Fatalf("exit %d, stderr %q; want exit 1 and \"parkd user add: ... in use by another parkd ...\"", code, errb.String())
 	}
 }
+
+// TestUserAddHelpAndFlags: parkd user add's help, wherever --help stands,
+// is its own with the database flags, never parkd migrate's; and migrate's
+// PARKD_MIGRATE_TO, set for a copy, does not stop a user being added.
+func TestUserAddHelpAndFlags(t *testing.T) {
+	t.Parallel()
+	for _, args := range [][]string{{"user", "add", "--help"}, {"user", "add", "bob", "--help"}, {"user", "add", "bob", "--role", "admin", "-h"}} {
+		code, out, errOut := runParkd(nil, args...)
+		if code != 0 || errOut != "" || !strings.Contains(out, "usage: parkd user add NAME") || !strings.Contains(out, "-db") ||
+			strings.Contains(out, "parkd migrate [flags]") || strings.Contains(out, "-to ") {
+			t.Errorf("parkd %s: exit %d, stderr %q, stdout:\n%s\nwant user add's usage with the database flags, and no --to", strings.Join(args, " "), code, errOut, out)
+		}
+	}
+	data := t.TempDir()
+	env := func(k string) string {
+		if k == "PARKD_MIGRATE_TO" {
+			return "postgres://elsewhere/parkd"
+		}
+		return ""
+	}
+	var out, errb bytes.Buffer
+	if code := userCommand([]string{"add", "root", "--role", "admin", "--data", data}, env, strings.NewReader(""), &out, &errb); code != 0 {
+		t.Errorf("with PARKD_MIGRATE_TO set: exit %d, stderr %q; want the user added", code, errb.String())
+	}
+	errb.Reset()
+	if code := userCommand([]string{"add", "x", "--role", "admin", "--to", "postgres://db/x", "--data", data}, env, strings.NewReader(""), &out, &errb); code != 2 || !strings.Contains(errb.String(), "-to") {
+		t.Errorf("--to: exit %d, stderr %q; want exit 2 naming the flag", code, errb.String())
+	}
+}

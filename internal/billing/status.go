@@ -32,6 +32,10 @@ type StayStatus struct {
 	// its paid_until while that is in the future, else At (a stay that
 	// left: its exit).
 	ValidUntil time.Time
+	// LeaveBy is until when the car may leave if it pays Due now: At +
+	// the lot's exit grace when something is due (a payment's paid_until
+	// is its time + the grace), else ValidUntil.
+	LeaveBy time.Time
 	// Lines is the price breakdown at At (deductions name their coupon).
 	Lines []park.Line
 }
@@ -61,6 +65,7 @@ func (s *Service) statusWith(ctx context.Context, tx park.Tx, l *park.Lot, st *p
 		res.Total, res.Discount, res.State = st.Total, st.Discount, StateLeft
 		res.Gross = st.Total + st.Discount
 		res.ValidUntil = *st.ExitAt
+		res.LeaveBy = res.ValidUntil
 		return res, nil
 	}
 	at := now
@@ -73,6 +78,10 @@ func (s *Service) statusWith(ctx context.Context, tx park.Tx, l *park.Lot, st *p
 	}
 	res.Gross, res.Total, res.Discount, res.Due, res.Lines = pr.Gross, pr.Total, pr.Discount, pr.Due, pr.Lines()
 	res.CollectAmount = res.Due
+	res.LeaveBy = res.ValidUntil
+	if res.Due > 0 {
+		res.LeaveBy = now.Add(time.Duration(l.ExitGraceMinutes) * time.Minute)
+	}
 	res.State = StateOwes
 	if res.Due == 0 && res.Paid > 0 {
 		res.State = StatePaid

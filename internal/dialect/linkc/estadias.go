@@ -148,7 +148,7 @@ func reply(p *park.Partner, st *billing.StayStatus, byPlate bool) any {
 	}
 	v := valores{
 		EntradaDataHora:  formatTime(st.Stay.EntryAt, loc),
-		ValidadeDataHora: formatTime(st.ValidUntil, loc),
+		ValidadeDataHora: formatTime(st.LeaveBy, loc), // paid now, the car leaves by then
 		ValorTotal:       FormatAmount(st.Gross, cur), // before the discount, as valor_devido's rule reads
 		ValorPago:        FormatAmount(st.Paid, cur),
 		ValorDevido:      FormatAmount(st.Due, cur),

@@ -61,12 +61,14 @@ func golden(t *testing.T, name string, body []byte) {
 //     started hour R$ 5,00;
 //   - valor_pago "5.5" (the payment at 02:00);
 //   - valor_devido "5.0", and valor_adquirente the same (parkd takes no fee);
-//   - validade_datahora 2019-08-31T02:51:30-03:00: paid until 02:15, past,
-//     so the lookup time;
+//   - validade_datahora 2019-08-31T03:06:30-03:00: R$ 5,00 is due, and a
+//     car that pays it now may leave within the 15 min exit grace: lookup
+//     02:51:30 + 15 min (the seed's example, too, is later than its
+//     transacao_validade_datahora);
 //   - transacao_validade_datahora 2019-08-31T02:56:30-03:00: lookup + 300 s.
 var seedWant = map[string]string{
 	"entrada_datahora": "2019-08-31T01:26:44-03:00", "valor_total": "10.5", "valor_pago": "5.5", "valor_devido": "5.0",
-	"valor_adquirente": "5.0", "validade_datahora": "2019-08-31T02:51:30-03:00",
+	"valor_adquirente": "5.0", "validade_datahora": "2019-08-31T03:06:30-03:00",
 	"transacao_validade_datahora": "2019-08-31T02:56:30-03:00",
 }
 

@@ -189,7 +189,11 @@ func TestTimeZones(t *testing.T) {
 	}
 	// Both stays: 90 min under spTariff, R$ 5,50 + R$ 5,00 = "10.5"; the
 	// transaction lives 300 s from the lookup at 02:56:44 -03:00, which is
-	// 01:56:44 in Manaus.
+	// 01:56:44 in Manaus; paid now, the car may leave within the 15 min
+	// exit grace, until 03:11:44 -03:00 (02:11:44 in Manaus).
+	if ms["validade_datahora"] != "2019-08-31T03:11:44-03:00" || mm["validade_datahora"] != "2019-08-31T02:11:44-04:00" {
+		t.Errorf("validade_datahora sp %v, manaus %v; want the lookup + 15 min exit grace", ms["validade_datahora"], mm["validade_datahora"])
+	}
 	if mm["transacao_validade_datahora"] != "2019-08-31T02:01:44-04:00" || ms["transacao_validade_datahora"] != "2019-08-31T03:01:44-03:00" ||
 		ms["valor_total"] != "10.5" || mm["valor_total"] != "10.5" {
 		t.Fatalf("sp reply %v, manaus reply %v", ms, mm)

@@ -33,8 +33,12 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) error {
 	if err := decode(body, &in); err != nil {
 		return err
 	}
-	if in.Usuario == "" || in.Senha == "" {
-		return &problem{codigo: codigo(park.EUnauthorized), detalhe: "usuario e senha são obrigatórios"}
+	// A missing field is a malformed request (400), not wrong credentials.
+	if in.Usuario == "" {
+		return invalid("usuario", "informe o usuario")
+	}
+	if in.Senha == "" {
+		return invalid("senha", "informe a senha")
 	}
 	tok, t, err := h.svc.Partners.Login(r.Context(), partners.SignIn{Username: in.Usuario, Password: in.Senha, Source: r.RemoteAddr})
 	if err != nil {

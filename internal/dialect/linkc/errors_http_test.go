@@ -85,7 +85,10 @@ func TestErrorsInPortuguese(t *testing.T) {
 		{"LoginWrongPassword", func() reply {
 			return e.do("POST", "/api/autenticacao", `{"usuario":"ana","senha":"errada-123"}`)
 		}, 401, "unauthorized", ""},
-		{"LoginMissingPassword", func() reply { return e.do("POST", "/api/autenticacao", `{"usuario":"ana"}`) }, 401, "unauthorized", ""},
+		// A sign-in without a field is a malformed request, not wrong credentials.
+		{"LoginMissingPassword", func() reply { return e.do("POST", "/api/autenticacao", `{"usuario":"ana"}`) }, 400, "invalid", "senha"},
+		{"LoginMissingUser", func() reply { return e.do("POST", "/api/autenticacao", `{"senha":"x"}`) }, 400, "invalid", "usuario"},
+		{"LoginEmptyUser", func() reply { return e.do("POST", "/api/autenticacao", `{"usuario":"","senha":"x"}`) }, 400, "invalid", "usuario"},
 		{"LoginUnknownField", func() reply {
 			return e.do("POST", "/api/autenticacao", `{"usuario":"ana","senha":"x","extra":1}`)
 		}, 400, "invalid", "extra"},

@@ -35,7 +35,10 @@ func TestAuthentication(t *testing.T) {
 				t.Fatalf("%s: %v", user, m)
 			}
 		}
-		wantError(t, e.do("POST", "/api/autenticacao", `{"usuario":"ana"}`), 401, "unauthorized")
+		if m := wantError(t, e.do("POST", "/api/autenticacao", `{"senha":"x"}`), 400, "invalid"); m["campo"] != "usuario" ||
+			m["detalhe"] != "informe o usuario" {
+			t.Errorf("sign-in without usuario: %v, want campo usuario and detalhe \"informe o usuario\"", m)
+		}
 		wantError(t, e.do("POST", "/api/autenticacao", `{"usuario":"ana","senha":"x","extra":1}`), 400, "invalid")
 	})
 	t.Run("ErrNoToken", func(t *testing.T) {

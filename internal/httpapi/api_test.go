@@ -589,3 +589,19 @@ func TestDenyEntryFromNow(t *testing.T) {
 	// valid_to has no default: a block with no end is a mistake to name.
 	e.problem(e.do("POST", "/v1/lots/140123001/whitelist", `{"plate":"京B88888","kind":"deny"}`), 400, "invalid")
 }
+
+// TestUncleanPath: a path with "//", "." or ".." is no route, answered with
+// a problem document, not the mux's redirect with an English HTML body
+// (which for ".." led into another path); an escaped slash in a segment
+// is left to its route.
+func TestUncleanPath(t *testing.T) {
+	e := newEnv(t)
+	e.want(e.do("POST", "/v1/lots", lotJSON), 201)
+	for _, p := range []string{"/v1//lots", "/v1/lots/./140123001", "/v1/x/../lots", "//v1/lots"} {
+		r := e.do("GET", p, "")
+		if r.status != 404 || !strings.HasPrefix(r.header.Get("Content-Type"), "application/problem+json") {
+			t.Errorf("GET %s: %d %s %s; want 404 problem", p, r.status, r.header.Get("Content-Type"), r.body)
+		}
+	}
+	e.problem(e.do("GET", "/v1/stays/a%2F%2Fb", ""), 404, "not_found")
+}

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/netip"
+	"path"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -239,7 +240,39 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.metrics.Latency.WithLabelValues(route).Observe(time.Since(start).Seconds())
 	}()
 	r.RemoteAddr = clientAddr(r, s.proxies)
+	if p := r.URL.EscapedPath(); r.Method != http.MethodConnect && p != cleanPath(p) { // as the mux reads it
+		s.uncleanPath(rec, r)
+		return
+	}
 	s.handler.ServeHTTP(rec, r)
+}
+
+// uncleanPath answers a path with "//", "." or ".." segments, which the
+// mux would redirect with an English HTML body (and, for "..", into
+// another API): it is no route, answered in the shape of the API that owns
+// its first segment (a dialect's catch-all, as /api/), else the native one.
+func (s *Server) uncleanPath(w http.ResponseWriter, r *http.Request) {
+	seg, _, _ := strings.Cut(strings.TrimLeft(r.URL.Path, "/"), "/")
+	probe := r.Clone(r.Context())
+	probe.URL.Path, probe.URL.RawPath = "/"+seg+"/", ""
+	if h, pattern := s.mux.Handler(probe); seg != "" && strings.HasSuffix(pattern, "/"+seg+"/") {
+		h.ServeHTTP(w, r) // the catch-all finds no route at the unclean path
+		return
+	}
+	s.writeError(w, r, park.Errorf(park.ENotFound, "no route serves %s %s: a path has no empty, \".\" or \"..\" segments; the API is described at GET /v1/openapi.json",
+		r.Method, r.URL.Path))
+}
+
+// cleanPath is the path the mux would redirect p to (net/http's own).
+func cleanPath(p string) string {
+	if p == "" || p[0] != '/' {
+		p = "/" + p
+	}
+	np := path.Clean(p)
+	if p[len(p)-1] == '/' && np != "/" {
+		np += "/"
+	}
+	return np
 }
 
 // statusRecorder keeps the reply's status for the metrics.

@@ -202,6 +202,12 @@ func TestUnknownRoutes(t *testing.T) {
 		{"GET", "/api/nada", 404, "not_found", ""},
 		{"POST", "/api/estadias/123", 404, "not_found", ""},
 		{"POST", "/api", 404, "not_found", ""}, // not redirected to /api/
+		// A path the mux would clean is not redirected with its English
+		// "Moved Permanently": it is no route either.
+		{"GET", "/api//parceiros", 404, "not_found", ""},
+		{"GET", "/api/x//y", 404, "not_found", ""},
+		{"POST", "/api/./autenticacao", 404, "not_found", ""},
+		{"GET", "/api/../v1/lots", 404, "not_found", ""},
 		{"GET", "/api/autenticacao", 405, "method_not_allowed", "POST"},
 		{"DELETE", "/api/estadias", 405, "method_not_allowed", "GET, HEAD"},
 	} {

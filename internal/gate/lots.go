@@ -122,6 +122,15 @@ func (s *Service) updateLot(ctx context.Context, code, action string, keep func(
 					return err
 				}
 			}
+			// A car inside was priced, and may have paid, in the old
+			// currency: its amounts would be read in the new one.
+			in, err := tx.ListStays(ctx, park.StayFilter{LotCode: code, State: park.StayIn, Limit: 1})
+			if err != nil {
+				return err
+			}
+			if len(in) > 0 {
+				return park.Errorf(park.EConflict, "currency: cars priced in %s are inside lot %q; change it once they have left", currency, code)
+			}
 		}
 		if string(l.Tariff) != before {
 			l.TariffVersion++

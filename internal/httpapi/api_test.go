@@ -605,3 +605,30 @@ func TestUncleanPath(t *testing.T) {
 	}
 	e.problem(e.do("GET", "/v1/stays/a%2F%2Fb", ""), 404, "not_found")
 }
+
+// TestCurrencyChangeWithCarsInside: a car inside was priced (and may have
+// paid) in the lot's currency; changing it then would read those amounts
+// in another currency (600 fen paid becoming 6.00 USD), so it is refused
+// until the lot is empty, and changes nothing.
+func TestCurrencyChangeWithCarsInside(t *testing.T) {
+	e := newEnv(t)
+	e.want(e.do("POST", "/v1/lots", lotJSON), 201)
+	e.want(e.do("POST", "/v1/lots/140123001/events", event("c1", "entry", "京A12345", t0)), 200)
+	m := e.problem(e.do("PATCH", "/v1/lots/140123001", `{"currency":"USD"}`), 409, "conflict")
+	if d, _ := m["detail"].(string); !strings.Contains(d, "inside") || !strings.Contains(d, "CNY") {
+		t.Errorf("detail %q: want it to say cars priced in CNY are inside", d)
+	}
+	if l := e.want(e.do("GET", "/v1/lots/140123001", ""), 200); l["currency"] != "CNY" {
+		t.Fatalf("lot %v: the refused change must leave CNY", l)
+	}
+	// Other settings still change while cars are inside.
+	e.want(e.do("PATCH", "/v1/lots/140123001", `{"name":"Mall 2"}`), 200)
+	// Once the car has left, the currency may change.
+	e.setNow(t0.Add(10 * time.Minute))
+	if d := e.want(e.do("POST", "/v1/lots/140123001/events", event("c2", "exit", "京A12345", t0.Add(10*time.Minute))), 200); d["decision"] != "open" {
+		t.Fatalf("exit within the grace: %v", d)
+	}
+	if l := e.want(e.do("PATCH", "/v1/lots/140123001", `{"currency":"USD"}`), 200); l["currency"] != "USD" {
+		t.Fatalf("empty lot: %v, want USD", l)
+	}
+}

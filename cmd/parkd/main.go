@@ -166,13 +166,16 @@ func rentalCommand(args []string, getenv func(string) string, stdout, stderr io.
 	var channel string
 	rest := []string{}
 	for i := 1; i < len(args); i++ {
-		switch a := args[i]; {
-		case (a == "--channel" || a == "-channel") && i+1 < len(args):
+		// As the flag package reads serve's: -channel or --channel, a
+		// value after = or as the next argument.
+		name, value, hasValue := strings.Cut(args[i], "=")
+		switch {
+		case name != "-channel" && name != "--channel":
+			rest = append(rest, args[i])
+		case hasValue:
+			channel = value
+		case i+1 < len(args):
 			channel, i = args[i+1], i+1
-		case strings.HasPrefix(a, "--channel="):
-			channel = strings.TrimPrefix(a, "--channel=")
-		default:
-			rest = append(rest, a)
 		}
 	}
 	if channel == "" {

@@ -96,3 +96,24 @@ func TestRentalHelp(t *testing.T) {
 		})
 	}
 }
+
+// TestRentalChannelFlagForms: --channel is written every way the flag
+// package takes serve's flags (-channel=ID too), and one without a value
+// is named rather than passed on as an unknown database flag.
+func TestRentalChannelFlagForms(t *testing.T) {
+	t.Parallel()
+	getenv := func(string) string { return "" }
+	for _, form := range [][]string{{"-channel=nope"}, {"--channel=nope"}, {"-channel", "nope"}} {
+		dir := t.TempDir()
+		var out, errOut bytes.Buffer
+		args := append([]string{"rental", "resync", "--data", dir}, form...)
+		if code := run(args, getenv, &out, &errOut); code != 1 || !strings.Contains(errOut.String(), "no channel") {
+			t.Errorf("%v: exit %d, %q; want exit 1 saying channel nope does not exist", form, code, errOut.String())
+		}
+	}
+	var out, errOut bytes.Buffer
+	if code := run([]string{"rental", "resync", "--data", t.TempDir(), "--channel"}, getenv, &out, &errOut); code != 2 ||
+		!strings.Contains(errOut.String(), "--channel") || strings.Contains(errOut.String(), "not defined") {
+		t.Errorf("--channel without a value: exit %d, %q; want exit 2 naming --channel", code, errOut.String())
+	}
+}

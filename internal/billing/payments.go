@@ -234,18 +234,22 @@ func replay(ctx context.Context, tx park.Tx, p *park.Payment, res *PaymentResult
 }
 
 // repeats reports whether p, a payment of the requested quote, was made by
-// this same request (same Idempotency-Key, or same payer and reference, and
-// same amount).
+// this same request (same Idempotency-Key, method and reference, or same
+// payer and reference; and same amount).
 func repeats(p *park.Payment, req *park.PaymentRequest) bool {
-	same := (req.IdempotencyKey != "" && p.IdempotencyKey == req.IdempotencyKey) ||
+	same := (req.IdempotencyKey != "" && p.IdempotencyKey == req.IdempotencyKey &&
+		p.Method == req.Method && p.Reference == req.Reference) ||
 		(req.Reference != "" && p.Payer == req.Payer && p.Reference == req.Reference)
 	return same && p.Amount == req.Amount
 }
 
 // previousPayment finds an earlier payment the request repeats, and refuses
 // an idempotency key or reference reused for a different quote or amount.
+// A key names one request whole: reused with another method or reference
+// it is refused too. A reference names the payer's transaction, which is
+// the same payment whatever method it is labelled with.
 func (s *Service) previousPayment(ctx context.Context, tx park.Tx, req *park.PaymentRequest) (*park.Payment, error) {
-	check := func(p *park.Payment, err error, what string) (*park.Payment, error) {
+	check := func(p *park.Payment, err error, what string, whole bool) (*park.Payment, error) {
 		if park.IsCode(err, park.ENotFound) {
 			return nil, nil
 		}
@@ -255,17 +259,21 @@ func (s *Service) previousPayment(ctx context.Context, tx park.Tx, req *park.Pay
 		if p.QuoteID != req.QuoteID || p.Amount != req.Amount {
 			return nil, park.Errorf(park.EIdempotencyKey, "%s was already used for a different payment (quote %s)", what, p.QuoteID)
 		}
+		if whole && (p.Method != req.Method || p.Reference != req.Reference) {
+			return nil, park.Errorf(park.EIdempotencyKey, "%s was already used for this quote's payment by %s (reference %q); a retry sends the same request, another payment a key of its own",
+				what, p.Method, p.Reference)
+		}
 		return p, nil
 	}
 	if req.IdempotencyKey != "" {
 		p, err := tx.GetPaymentByKey(ctx, req.IdempotencyKey)
-		if p, err := check(p, err, "Idempotency-Key"); p != nil || err != nil {
+		if p, err := check(p, err, "Idempotency-Key", true); p != nil || err != nil {
 			return p, err
 		}
 	}
 	if req.Reference != "" {
 		p, err := tx.GetPaymentByReference(ctx, req.Payer, req.Reference)
-		return check(p, err, "reference "+req.Reference)
+		return check(p, err, "reference "+req.Reference, false)
 	}
 	return nil, nil
 }

@@ -126,6 +126,24 @@ func TestPaymentRetries(t *testing.T) {
 		_, err := b.Sys.Billing.Pay(b.Ctx, park.PaymentRequest{QuoteID: q2.ID, Amount: q2.AmountDue, Method: "cash", IdempotencyKey: "key-1"})
 		wantCode(t, err, park.EIdempotencyKey)
 	})
+	// The same key with the same quote and amount but another method or
+	// reference is another request: answering it with the first payment
+	// would tell the caller its cash was taken as the card it asked for.
+	for name, change := range map[string]func(*park.PaymentRequest){
+		"OtherMethod":    func(r *park.PaymentRequest) { r.Method = "cash" },
+		"OtherReference": func(r *park.PaymentRequest) { r.Reference = "ali-779" },
+		"NoReference":    func(r *park.PaymentRequest) { r.Reference = "" },
+	} {
+		t.Run("KeyReusedWith"+name, func(t *testing.T) {
+			other := req
+			change(&other)
+			_, err := b.Sys.Billing.Pay(b.Ctx, other)
+			wantCode(t, err, park.EIdempotencyKey)
+			if st := b.Stay(t, q.StayID); st.Paid != q.AmountDue {
+				t.Fatalf("paid %d after a refused retry, want still %d", st.Paid, q.AmountDue)
+			}
+		})
+	}
 }
 
 // TestConcurrentPaymentsOfOneQuote: many payers race for one quote with

@@ -56,19 +56,21 @@ func (s *Service) Settle(ctx context.Context, l *park.Lot, st *park.Stay, e *par
 	if sub.Timeout != 0 {
 		wait = sub.Timeout
 	}
-	first, err := s.claimAsk(ctx, e.PartnerID, st, wait)
+	claim, err := s.claimAsk(ctx, e.PartnerID, st, wait)
 	if err != nil {
 		return false, err
 	}
-	if !first {
+	if claim == nil {
 		return s.awaitPaid(ctx, st.ID, st.Paid, wait)
 	}
 	q, err := s.billing.CreateQuote(ctx, st.ID, e.PartnerID)
 	if err != nil || q.AmountDue == 0 {
+		s.releaseAsk(ctx, claim) // nobody was asked
 		return false, err
 	}
 	data, err := json.Marshal(&park.ReportData{Lot: core.ReportLot(l), Stay: st, Quote: q, Unpaid: new(q.AmountDue)})
 	if err != nil {
+		s.releaseAsk(ctx, claim)
 		return false, err
 	}
 	at := s.base.Clock()
@@ -90,6 +92,9 @@ func (s *Service) Settle(ctx context.Context, l *park.Lot, st *park.Stay, e *par
 		actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), wait+SensorlessLate)
 		defer cancel()
 		ok := s.askPartner(actx, a)
+		if !ok { // no payment can come of this ask: the next read asks again
+			s.releaseAsk(context.WithoutCancel(ctx), claim)
+		}
 		if turn.CompareAndSwap(0, 1) {
 			answer <- ok
 		} else if ok {
@@ -178,20 +183,52 @@ func (s *Service) unrecorded(ctx context.Context, l *park.Lot, st *park.Stay, q 
 	}
 }
 
+// askClaim is a read's claim to ask the partner for a stay's amount due.
+type askClaim struct {
+	partner, key string
+	at           time.Time
+	wait         time.Duration // the lane's
+}
+
+// askWindow is how long after its claim an ask's answer may still pay
+// the stay: the lane's wait, and SensorlessLate more.
+func askWindow(wait time.Duration) time.Duration { return wait + SensorlessLate }
+
 // claimAsk makes the partner asked once for a stay's amount due, whatever
 // reads of its exit arrive meanwhile (a camera's retry to another node,
-// the same read twice): the first to claim the stay, as paid as it was
-// read, asks; the claim lapses after wait, so a later exit asks again.
-// Claimed before the quote, so a read that waits takes none.
-func (s *Service) claimAsk(ctx context.Context, partnerID string, st *park.Stay, wait time.Duration) (bool, error) {
-	now := s.base.Clock()
-	key := "sensorless:" + st.ID + ":" + strconv.FormatInt(st.Paid, 10)
+// the car read again while it waits at the barrier): the first to claim
+// the stay, as paid as it was read, asks; the others get nil. The claim
+// holds for as long as the ask's answer may still pay (askWindow), not
+// only while the lane waits: asking again meanwhile would have the
+// partner charge its driver twice, which parkd could only record as an
+// anomaly to refund. An ask that ends unacknowledged releases it
+// (releaseAsk). Claimed before the quote, so a read that waits takes none.
+func (s *Service) claimAsk(ctx context.Context, partnerID string, st *park.Stay, wait time.Duration) (*askClaim, error) {
+	c := &askClaim{partner: partnerID, key: "sensorless:" + st.ID + ":" + strconv.FormatInt(st.Paid, 10), at: s.base.Clock(), wait: wait}
 	var first bool
 	err := s.base.Write(ctx, func(tx park.Tx) (err error) {
-		first, err = tx.MarkSeen(ctx, partnerID, key, now, now.Add(-wait))
+		first, err = tx.MarkSeen(ctx, partnerID, c.key, c.at, c.at.Add(-askWindow(wait)))
 		return err
 	})
-	return first, err
+	if err != nil || !first {
+		return nil, err
+	}
+	return c, nil
+}
+
+// releaseAsk lets the next read of the stay ask again once an ask ended
+// unpaid (refused, failed, or never sent). MarkSeen drops the claim (its
+// row is older than the cutoff just after it) and leaves one already
+// lapsed in its place. A claim not released lapses after askWindow.
+func (s *Service) releaseAsk(ctx context.Context, c *askClaim) {
+	lapsed := c.at.Add(-askWindow(c.wait) - time.Millisecond)
+	err := s.base.Write(ctx, func(tx park.Tx) error {
+		_, err := tx.MarkSeen(ctx, c.partner, c.key, lapsed, c.at.Add(time.Millisecond))
+		return err
+	})
+	if err != nil {
+		s.base.Log.Warn("releasing a sensorless ask", "partner", c.partner, "ask", c.key, "err", err)
+	}
 }
 
 // awaitPaid waits, at most wait, for another ask of the stay to pay it,

@@ -98,6 +98,26 @@ func TestSensorlessRefused(t *testing.T) {
 			t.Fatalf("the partner was asked %d times, want once", n)
 		}
 	})
+	t.Run("RefusedAskedAgainAtTheNextRead", func(t *testing.T) {
+		// A refusal ends the ask: no payment can come of it, so the car's
+		// next read (the driver topped up the account) asks again at once.
+		rc := newReceiver(t)
+		rc.reply = func(n int, _ received) (int, http.Header, string, time.Duration) {
+			if n == 1 {
+				return 402, nil, "no funds", 0
+			}
+			return 204, nil, "", 0
+		}
+		b, st := sensorless(t, rc)
+		systemtest.WantDecision(t, exit(t, b, "x-1"), park.DecisionHold, park.ReasonPaymentRequired, systemtest.Fee(2*time.Hour))
+		systemtest.WantDecision(t, exit(t, b, "x-2"), park.DecisionOpen, park.ReasonPaid, 0)
+		if n := len(rc.requests()); n != 2 {
+			t.Fatalf("the partner was asked %d times, want twice", n)
+		}
+		if s := b.Stay(t, st.ID); s.Paid != systemtest.Fee(2*time.Hour) {
+			t.Fatalf("stay paid %d", s.Paid)
+		}
+	})
 	t.Run("LateSuccess", func(t *testing.T) {
 		rc := newReceiver(t)
 		rc.reply = func(int, received) (int, http.Header, string, time.Duration) { return 200, nil, "", time.Second }
@@ -168,5 +188,40 @@ func TestSensorlessAskedOnce(t *testing.T) {
 	}
 	if s := b.Stay(t, st.ID); s.Paid != due || s.State != park.StayOut {
 		t.Fatalf("stay paid %d state %s, want %d paid and left", s.Paid, s.State, due)
+	}
+}
+
+// TestSensorlessNotAskedTwiceWhileAnswerPending: a partner that answers
+// after the lane gave up waiting may still pay (it has until
+// SensorlessLate more). A new read of the same car meanwhile (the camera
+// reads it again, still at the barrier) does not ask the partner a second
+// time, which it would charge its driver for again: it waits for the
+// first ask's payment, and opens once it is recorded.
+func TestSensorlessNotAskedTwiceWhileAnswerPending(t *testing.T) {
+	rc := newReceiver(t)
+	rc.reply = func(int, received) (int, http.Header, string, time.Duration) {
+		return 204, nil, "", 1500 * time.Millisecond
+	}
+	b, st := sensorless(t, rc)
+	realTime(t, b)
+	due := systemtest.Fee(2 * time.Hour)
+	systemtest.WantDecision(t, exit(t, b, "x-1"), park.DecisionHold, park.ReasonPaymentRequired, due)
+	// Read again after the lane's wait (300 ms) and before the answer.
+	start := b.Clock.Now()
+	waitFor(t, "the lane's wait to pass", func() bool { return b.Clock.Now().Sub(start) > 400*time.Millisecond })
+	exit(t, b, "x-2")
+	waitFor(t, "the late payment", func() bool { return b.Stay(t, st.ID).Paid == due })
+	systemtest.WantDecision(t, exit(t, b, "x-3"), park.DecisionOpen, park.ReasonPaid, 0)
+	if n := len(rc.requests()); n != 1 {
+		t.Fatalf("the partner was asked %d times for one stay while its first answer was due, want once", n)
+	}
+	as, err := b.Sys.Gate.ListAnomalies(b.Ctx, b.Lot, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range as {
+		if a.Kind == deliveries.AnomalySensorless {
+			t.Errorf("anomaly %s: %s", a.Kind, a.Detail)
+		}
 	}
 }

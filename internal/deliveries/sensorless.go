@@ -123,10 +123,13 @@ func (s *Service) Settle(ctx context.Context, l *park.Lot, st *park.Stay, e *par
 			return false, nil
 		}
 	}
-	res, err := s.billing.Pay(ctx, park.PaymentRequest{QuoteID: q.ID, Amount: q.AmountDue, Method: MethodSensorless,
+	// The partner has charged its driver: the payment is recorded even if
+	// the lane's request ends now (the camera gave up waiting).
+	pctx := context.WithoutCancel(ctx)
+	res, err := s.billing.Pay(pctx, park.PaymentRequest{QuoteID: q.ID, Amount: q.AmountDue, Method: MethodSensorless,
 		Payer: p.ID, Reference: r.ID})
 	if err != nil {
-		s.unrecorded(ctx, l, st, q, p, err, "as the exit was decided")
+		s.unrecorded(pctx, l, st, q, p, err, "as the exit was decided")
 		return false, fmt.Errorf("the partner paid, but the payment could not be recorded: %w", err)
 	}
 	s.base.Log.Info("sensorless payment", "lot", l.Code, "stay", st.ID, "event", eventID, "partner", p.ID, "amount", res.Payment.Amount)

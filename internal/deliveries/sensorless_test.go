@@ -1,11 +1,13 @@
 package deliveries_test
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"testing"
 	"time"
 
+	"parkd/internal/billing"
 	"parkd/internal/deliveries"
 	"parkd/internal/gate"
 	"parkd/internal/park"
@@ -223,5 +225,47 @@ func TestSensorlessNotAskedTwiceWhileAnswerPending(t *testing.T) {
 		if a.Kind == deliveries.AnomalySensorless {
 			t.Errorf("anomaly %s: %s", a.Kind, a.Detail)
 		}
+	}
+}
+
+// cancelOnPay is billing whose Pay first ends the lane's request (its
+// context), as a camera that gives up waiting does at that moment.
+type cancelOnPay struct {
+	deliveries.Billing
+	cancel context.CancelFunc
+}
+
+func (c cancelOnPay) Pay(ctx context.Context, req park.PaymentRequest) (billing.PaymentResult, error) {
+	c.cancel()
+	return c.Billing.Pay(ctx, req)
+}
+
+// TestSensorlessPaidAsTheLaneGivesUp: the partner acknowledges (it has
+// charged its driver) and the lane's request ends just then (the camera
+// gave up waiting): the payment is still recorded, once, so the car's
+// next read opens rather than asking the driver to pay again.
+func TestSensorlessPaidAsTheLaneGivesUp(t *testing.T) {
+	rc := newReceiver(t)
+	b, st := sensorless(t, rc)
+	due := systemtest.Fee(2 * time.Hour)
+	subs, err := b.Sys.Deliveries.ListSubscriptions(b.Ctx, "etc")
+	if err != nil || len(subs) != 1 {
+		t.Fatal(subs, err)
+	}
+	var l *park.Lot
+	if err := b.Store.View(b.Ctx, func(tx park.Tx) (err error) { l, err = tx.GetLotSettings(b.Ctx, b.Lot); return err }); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(b.Ctx)
+	defer cancel()
+	svc := deliveries.New(deliveries.Config{Store: b.Store, Now: b.Clock.Now, Billing: cancelOnPay{b.Sys.Billing, cancel},
+		Anomalies: b.Sys.Gate, Options: deliveries.Options{AllowPrivate: true}})
+	_, _ = svc.Settle(ctx, l, st, &park.Enrolment{PartnerID: "etc", Plate: st.Plate, SubscriptionID: subs[0].ID}, "x-1")
+	if s := b.Stay(t, st.ID); s.Paid != due {
+		t.Fatalf("stay paid %d after the partner acknowledged, want %d", s.Paid, due)
+	}
+	systemtest.WantDecision(t, exit(t, b, "x-2"), park.DecisionOpen, park.ReasonPaid, 0)
+	if n := len(rc.requests()); n != 1 {
+		t.Fatalf("the partner was asked %d times, want once", n)
 	}
 }

@@ -200,8 +200,8 @@ func (s *Server) redeliver(w http.ResponseWriter, r *http.Request) error {
 	var since time.Time
 	if in.Since != "" {
 		var err error
-		if since, err = time.Parse(time.RFC3339Nano, in.Since); err != nil {
-			return park.Invalid("since", "must be an RFC 3339 time")
+		if since, err = parseTime("since", in.Since); err != nil {
+			return err
 		}
 	}
 	n, err := s.svc.Deliveries.Redeliver(r.Context(), r.PathValue("id"), r.PathValue("sub"), in.ReportID, since)
@@ -255,9 +255,9 @@ func (s *Server) listDeliveries(w http.ResponseWriter, r *http.Request) error {
 	dq := deliveries.DeliveryQuery{PartnerID: q.Get("partner"), SubscriptionID: q.Get("subscription"), Report: q.Get("report"),
 		State: q.Get("state")}
 	if v := q.Get("since"); v != "" {
-		t, err := time.Parse(time.RFC3339Nano, v)
+		t, err := queryTime("since", v)
 		if err != nil {
-			return park.Invalid("since", "must be an RFC 3339 time")
+			return err
 		}
 		dq.Since = t
 	}

@@ -252,3 +252,29 @@ func TestRedeliverSinceSaysWhatIsPruned(t *testing.T) {
 		t.Errorf("replay from 40 days ago: %v, want 1 redelivered and pruned_before %s", m, horizon.Format(time.RFC3339Nano))
 	}
 }
+
+// TestDeliveryTimesExplained: a since that is not a usable time is
+// refused saying what would be: in a query string, the '+' of an offset
+// arrives as a space, so the answer says to write it %2B (or use Z); a
+// replay since year 1 names the years a time may have, not "name a time".
+func TestDeliveryTimesExplained(t *testing.T) {
+	e := newDeliveryEnv(t)
+	e.want(e.do("POST", "/v1/lots", lotJSON), 201)
+	e.want(e.do("POST", "/v1/partners", `{"id":"mall","name":"Mall","dialect":"api-one","type":"normal","lots":["140123001"]}`), 201)
+	sub := e.want(e.do("POST", "/v1/partners/mall/subscriptions", `{"report":"entry","url":"http://127.0.0.1:9/x"}`), 201)["id"].(string)
+
+	p := e.problem(e.do("GET", "/v1/deliveries?since=2026-12-01T08:00:00+08:00", ""), http.StatusBadRequest, "invalid")
+	if d, _ := p["detail"].(string); p["field"] != "since" || !strings.Contains(d, "%2B") {
+		t.Errorf("since with an unescaped '+': %v, want the answer to say to write it %%2B", p)
+	}
+	e.want(e.do("GET", "/v1/deliveries?since=2026-12-01T08:00:00%2B08:00", ""), 200)
+	p = e.problem(e.do("GET", "/v1/deliveries?since=yesterday", ""), http.StatusBadRequest, "invalid")
+	if d, _ := p["detail"].(string); p["field"] != "since" || !strings.Contains(d, "e.g.") {
+		t.Errorf("since=yesterday: %v, want an example of a time", p)
+	}
+	p = e.problem(e.do("POST", "/v1/partners/mall/subscriptions/"+sub+"/redeliver", `{"since":"0001-01-01T00:00:00Z"}`),
+		http.StatusBadRequest, "invalid")
+	if d, _ := p["detail"].(string); p["field"] != "since" || !strings.Contains(d, "year") {
+		t.Errorf("replay since year 1: %v, want the years a time may have", p)
+	}
+}

@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"strconv"
+	"strings"
 	"time"
 
 	"parkd/internal/park"
@@ -22,6 +23,18 @@ func parseTime(field, s string) (time.Time, error) {
 		return time.Time{}, err
 	}
 	return t.UTC().Truncate(park.Precision), nil
+}
+
+// queryTime reads an RFC 3339 time from a query string. There a '+'
+// reads as a space, so an offset such as +08:00 written as it is arrives
+// as " 08:00": the error says to escape it, not only that the time is
+// wrong, which the caller wrote it right.
+func queryTime(field, s string) (time.Time, error) {
+	t, err := parseTime(field, s)
+	if err != nil && strings.Contains(s, " ") {
+		return time.Time{}, park.Invalid(field, "must be an RFC 3339 time; in a query string a '+' reads as a space: write the offset's '+' as %%2B (e.g. 2026-11-23T08:30:00%%2B08:00), or give the time in UTC with Z")
+	}
+	return t, err
 }
 
 // optTime parses an optional time field.

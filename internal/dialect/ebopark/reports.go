@@ -108,6 +108,7 @@ type reportFields struct {
 	TotalFee         *int64 `json:"totalFee,omitempty"`     // fen, before deductions
 	DeductionFee     *int64 `json:"deductionFee,omitempty"` // coupons and benefits
 	PaidFee          *int64 `json:"paidFee,omitempty"`
+	PayFee           *int64 `json:"payFee,omitempty"` // what a sensorless ask asks the partner to pay
 	UnpaidFee        *int64 `json:"unpaidFee,omitempty"`
 	PayList          []pay  `json:"payList,omitempty"`
 	DeduList         []dedu `json:"deduList,omitempty"`
@@ -205,6 +206,13 @@ func reportBody(r *park.Report, d *park.ReportData) reportFields {
 		out.DeduList = append(out.DeduList, dedu{DeduNo: c.ID, DeduType: r.DeduType, DeduValue: c.Value})
 	}
 	switch r.Kind {
+	case park.ReportSensorlessExit:
+		if q := d.Quote; q != nil {
+			// The stay as priced for the ask, as the fee query words it:
+			// before any payment the stay itself holds no amounts yet.
+			out.TotalFee, out.DeductionFee, out.PaidFee = i64(fen(q.Total+q.Discount)), i64(fen(q.Discount)), i64(fen(q.PaidBefore))
+			out.PayFee = i64(fen(q.AmountDue))
+		}
 	case park.ReportOrder:
 		out.UnpaidFee = i64(fen(d.UnpaidAmount()))
 	case park.ReportLotInfo:

@@ -408,3 +408,40 @@ func TestReportFieldsDocumented(t *testing.T) {
 		keys(v)
 	}
 }
+
+// TestSensorlessReport: an enrolled car held at an exit for an amount due
+// has its Ebopark partner asked to pay, with what it is to pay: the stay
+// priced now (2 hours, 13:00 to 15:00 Shanghai: 4 started half hours
+// after the free 15 minutes, 4 x 200 = 800 fen before deductions, none
+// deducted nor paid) and payFee 800, as the fee query names what is to
+// be paid. The success answer pays that, and the barrier opens.
+func TestSensorlessReport(t *testing.T) {
+	b, rc := reportBundle(t)
+	if _, err := b.Sys.Deliveries.CreateSubscription(b.Ctx, reportPartner, deliveries.SubscriptionInput{Report: park.ReportSensorlessExit,
+		URL: rc.URL + "/pay"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.Sys.Partners.Enrol(b.Ctx, reportPartner, "京S12345"); err != nil {
+		t.Fatal(err)
+	}
+	in := b.Event(t, park.EventEntry, "京S12345", b.Clock.Now().Add(-2*time.Hour))
+	d := b.Event(t, park.EventExit, "京S12345", b.Clock.Now())
+	systemtest.WantDecision(t, d, park.DecisionOpen, park.ReasonPaid, 0)
+	reqs := rc.Requests()
+	if len(reqs) != 1 {
+		t.Fatalf("%d requests, want the one ask", len(reqs))
+	}
+	var head struct {
+		ReportType, OrderNo string
+	}
+	if err := json.Unmarshal(reqs[0].Body, &head); err != nil || head.ReportType != "SensorlessOut" || head.OrderNo != in.StayID {
+		t.Fatalf("asked %s (%v)", reqs[0].Body, err)
+	}
+	deliverytest.Figures(t, "SensorlessOut", reqs[0].Body, eboFigure, map[string]any{
+		"reportTime": "2026-11-23 15:00:00", "entryTime": "2026-11-23 13:00:00", "parkMins": 120,
+		"totalFee": 800, "deductionFee": 0, "paidFee": 0, "payFee": 800,
+	})
+	if st := b.Stay(t, in.StayID); st.Paid != 800 {
+		t.Fatalf("stay paid %d, want the 800 asked", st.Paid)
+	}
+}

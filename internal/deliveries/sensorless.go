@@ -21,9 +21,10 @@ import (
 // own timeout) to answer; after that the car is held as any other, and
 // an answer that still comes within SensorlessLate more is recorded: it pays
 // the quote if nothing else paid the stay meanwhile, and otherwise leaves
-// an anomaly, so the stay is never charged twice. Reads of the same exit
-// meanwhile (a camera's retry reaching another node) do not ask again:
-// they wait for the first ask's payment (claimAsk).
+// an anomaly, so the stay is never charged twice. Reads of the car
+// meanwhile (a camera's retry reaching another node, a new read at the
+// barrier) do not ask again while the first ask may still pay: they
+// wait for its payment (claimAsk).
 const (
 	SensorlessTimeout = 2 * time.Second
 	SensorlessLate    = 30 * time.Second

@@ -173,3 +173,47 @@ func TestScheduleFirstStep(t *testing.T) {
 		t.Errorf("first attempt at %d, the report written at %d: want 2 s later or more", ts, written)
 	}
 }
+
+// TestRetryAfterOutlastsAPatch: the operator changes the subscription
+// (here its timeout) while its partner's Retry-After runs: the partner's
+// pause still holds, and nothing is sent to it before it ends, not even
+// the report of a car that entered after the change.
+func TestRetryAfterOutlastsAPatch(t *testing.T) {
+	b := systemtest.New(t)
+	realTime(t, b)
+	partner(t, b, "app")
+	rc := deliverytest.New(t)
+	rc.Script(func(r deliverytest.Request) deliverytest.Answer {
+		if r.Seq == 1 {
+			return deliverytest.Answer{Status: http.StatusServiceUnavailable, Header: http.Header{"Retry-After": {"3"}}}
+		}
+		return deliverytest.Answer{}
+	})
+	sub := subscribeWith(t, b, "app", deliveries.SubscriptionInput{Report: park.ReportEntry, URL: rc.URL, Concurrency: 1,
+		Schedule: shortSchedule(5, 0)})
+	visits(t, b, "P", 3)
+	run(t, b)
+	waitFor(t, "the 503 recorded", func() bool {
+		for _, d := range listDeliveries(t, b, deliveries.DeliveryQuery{PartnerID: "app"}) {
+			if d.LastStatus == http.StatusServiceUnavailable {
+				return true
+			}
+		}
+		return false
+	})
+	timeout := 20 * time.Second
+	if _, err := b.Sys.Deliveries.UpdateSubscription(b.Ctx, "app", sub.ID, deliveries.SubscriptionPatch{Timeout: &timeout}); err != nil {
+		t.Fatal(err)
+	}
+	// A car that enters now: its report is due at once, and waits too.
+	visits(t, b, "Q", 1)
+	waitFor(t, "4 entries acknowledged", func() bool { return len(rc.Acked()) >= 4 })
+	got := rc.Requests()
+	first := stamp(t, got[0])
+	for _, r := range got[1:] {
+		if ts := stamp(t, r); ts < first+3 {
+			t.Errorf("report %s (try %d) sent at %d, the partner's 503 at %d asked for nothing before %d",
+				r.EventID, r.Try, ts, first, first+3)
+		}
+	}
+}

@@ -216,7 +216,8 @@ func (s *Service) UpdateSubscription(ctx context.Context, partnerID, id string, 
 	if err != nil {
 		return nil, err
 	}
-	s.forget(id)
+	// The lane is kept: every claim reads the subscription afresh
+	// (laneFor), and a partner's Retry-After it holds outlasts a change.
 	return out, nil
 }
 

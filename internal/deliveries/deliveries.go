@@ -33,6 +33,14 @@ type Formatter interface {
 	Acknowledged(status int, body []byte) bool
 }
 
+// Payer is a Formatter whose answer to a sensorless ask must say, beyond
+// taking the report, that the partner paid: where receipt is any 2xx, a
+// receiver that takes every report would open barriers unpaid. Without
+// it, a format's acknowledgement is its payment (a vendor's success reply).
+type Payer interface {
+	Paid(status int, body []byte) bool
+}
+
 // Refuser is a Formatter that can also tell, of an answer that does not
 // acknowledge, that the partner refused the report for good (the data is
 // wrong, not the moment): sent again unchanged it would fail again, so

@@ -72,7 +72,12 @@ type receiver struct {
 
 func newReceiver(t *testing.T) *receiver {
 	rc := &receiver{Receiver: deliverytest.New(t),
-		reply: func(int, received) (int, http.Header, string, time.Duration) { return 204, nil, "", 0 }}
+		reply: func(_ int, r received) (int, http.Header, string, time.Duration) {
+			if r.Type == park.ReportSensorlessExit {
+				return 200, nil, paidAnswer, 0 // a sensorless ask is paid only when the answer says so
+			}
+			return 204, nil, "", 0
+		}}
 	rc.Script(func(r deliverytest.Request) deliverytest.Answer {
 		status, h, body, wait := rc.reply(r.Seq, toReceived(r))
 		return deliverytest.Answer{Status: status, Header: h, Body: body, Wait: wait}

@@ -13,6 +13,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"parkd/internal/core"
 )
 
 // Native is parkd's own delivery format, the Standard Webhooks scheme
@@ -21,7 +23,8 @@ import (
 // webhook-timestamp (this attempt, Unix seconds) and webhook-signature
 // ("v1," + base64 HMAC-SHA256 of "id.timestamp.body" under the
 // subscription's secret; while a secret is rotated, one signature per
-// secret, separated by a space). Any 2xx acknowledges.
+// secret, separated by a space). Any 2xx acknowledges; a sensorless ask
+// is paid only by a 2xx saying {"paid": true} (Paid).
 type Native struct{}
 
 type nativeBody struct {
@@ -61,6 +64,15 @@ func (Native) Request(ctx context.Context, a *Attempt, url string) (*http.Reques
 
 // Acknowledged: any 2xx.
 func (Native) Acknowledged(status int, _ []byte) bool { return status >= 200 && status < 300 }
+
+// Paid: a 2xx whose body is a JSON object with "paid": true, said once.
+func (n Native) Paid(status int, body []byte) bool {
+	var a struct {
+		Paid *bool `json:"paid"`
+	}
+	return n.Acknowledged(status, body) && json.Unmarshal(body, &a) == nil && a.Paid != nil && *a.Paid &&
+		core.RepeatedKey(body) == ""
+}
 
 // SecretPrefix marks a Standard Webhooks secret.
 const SecretPrefix = "whsec_"

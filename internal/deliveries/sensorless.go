@@ -155,7 +155,11 @@ func (s *Service) askPartner(ctx context.Context, a *Attempt) bool {
 	}
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
 	resp.Body.Close()
-	ok = f.Acknowledged(resp.StatusCode, body)
+	if pf, paying := f.(Payer); paying {
+		ok = pf.Paid(resp.StatusCode, body)
+	} else {
+		ok = f.Acknowledged(resp.StatusCode, body)
+	}
 	s.metrics.DeliveryAttempt(a.Partner.ID, a.Report.Kind, ok)
 	return ok
 }

@@ -32,6 +32,9 @@ func sensorless(t *testing.T, rc *receiver) (*systemtest.Bundle, *park.Stay) {
 	return b, b.Stay(t, d.StayID)
 }
 
+// paidAnswer is a native partner's answer that it paid.
+const paidAnswer = `{"paid":true}`
+
 func exit(t *testing.T, b *systemtest.Bundle, id string) park.Decision {
 	t.Helper()
 	d, err := b.Sys.Gate.HandleEvent(b.Ctx, gate.EventInput{LotCode: b.Lot, ID: id, Type: park.EventExit, Plate: "京S12345",
@@ -108,7 +111,7 @@ func TestSensorlessRefused(t *testing.T) {
 			if n == 1 {
 				return 402, nil, "no funds", 0
 			}
-			return 204, nil, "", 0
+			return 200, nil, paidAnswer, 0
 		}
 		b, st := sensorless(t, rc)
 		systemtest.WantDecision(t, exit(t, b, "x-1"), park.DecisionHold, park.ReasonPaymentRequired, systemtest.Fee(2*time.Hour))
@@ -122,7 +125,7 @@ func TestSensorlessRefused(t *testing.T) {
 	})
 	t.Run("LateSuccess", func(t *testing.T) {
 		rc := newReceiver(t)
-		rc.reply = func(int, received) (int, http.Header, string, time.Duration) { return 200, nil, "", time.Second }
+		rc.reply = func(int, received) (int, http.Header, string, time.Duration) { return 200, nil, paidAnswer, time.Second }
 		b, st := sensorless(t, rc)
 		due := systemtest.Fee(2 * time.Hour)
 		systemtest.WantDecision(t, exit(t, b, "x-1"), park.DecisionHold, park.ReasonPaymentRequired, due)
@@ -131,7 +134,7 @@ func TestSensorlessRefused(t *testing.T) {
 	})
 	t.Run("LateSuccessPaidElsewhere", func(t *testing.T) {
 		rc := newReceiver(t)
-		rc.reply = func(int, received) (int, http.Header, string, time.Duration) { return 200, nil, "", time.Second }
+		rc.reply = func(int, received) (int, http.Header, string, time.Duration) { return 200, nil, paidAnswer, time.Second }
 		b, st := sensorless(t, rc)
 		due := systemtest.Fee(2 * time.Hour)
 		systemtest.WantDecision(t, exit(t, b, "x-1"), park.DecisionHold, park.ReasonPaymentRequired, due)
@@ -167,7 +170,7 @@ func TestSensorlessRefused(t *testing.T) {
 func TestSensorlessAskedOnce(t *testing.T) {
 	rc := newReceiver(t)
 	rc.reply = func(int, received) (int, http.Header, string, time.Duration) {
-		return 204, nil, "", 100 * time.Millisecond
+		return 200, nil, paidAnswer, 100 * time.Millisecond
 	}
 	b, st := sensorless(t, rc)
 	due := systemtest.Fee(2 * time.Hour)
@@ -202,7 +205,7 @@ func TestSensorlessAskedOnce(t *testing.T) {
 func TestSensorlessNotAskedTwiceWhileAnswerPending(t *testing.T) {
 	rc := newReceiver(t)
 	rc.reply = func(int, received) (int, http.Header, string, time.Duration) {
-		return 204, nil, "", 1500 * time.Millisecond
+		return 200, nil, paidAnswer, 1500 * time.Millisecond
 	}
 	b, st := sensorless(t, rc)
 	realTime(t, b)
@@ -267,5 +270,32 @@ func TestSensorlessPaidAsTheLaneGivesUp(t *testing.T) {
 	systemtest.WantDecision(t, exit(t, b, "x-2"), park.DecisionOpen, park.ReasonPaid, 0)
 	if n := len(rc.requests()); n != 1 {
 		t.Fatalf("the partner was asked %d times, want once", n)
+	}
+}
+
+// TestSensorlessNeedsPaidAnswer: in the native format only an answer that
+// says it paid ({"paid":true}) opens the barrier as paid. A webhook
+// receiver that takes every report with a 204, or says anything else,
+// has charged no one: the car stays held for the amount due, unpaid.
+func TestSensorlessNeedsPaidAnswer(t *testing.T) {
+	due := systemtest.Fee(2 * time.Hour)
+	for name, body := range map[string]string{
+		"NoBody":       "",
+		"NotPaid":      `{"paid":false}`,
+		"PaidAsText":   `{"paid":"true"}`,
+		"OtherAnswer":  `{"status":"ok"}`,
+		"PaidTwice":    `{"paid":false,"paid":true}`,
+		"NotAnObject":  `true`,
+		"PaidInsideOf": `{"result":{"paid":true}}`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			rc := newReceiver(t)
+			rc.reply = func(int, received) (int, http.Header, string, time.Duration) { return 200, nil, body, 0 }
+			b, st := sensorless(t, rc)
+			systemtest.WantDecision(t, exit(t, b, "x-1"), park.DecisionHold, park.ReasonPaymentRequired, due)
+			if s := b.Stay(t, st.ID); s.Paid != 0 || s.State != park.StayIn {
+				t.Fatalf("stay paid %d state %s after the answer %q, want unpaid and inside", s.Paid, s.State, body)
+			}
+		})
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"parkd/internal/devices"
+	"parkd/internal/park"
 	"parkd/internal/systemtest"
 )
 
@@ -93,5 +94,42 @@ func TestRestartedRecordCounter(t *testing.T) {
 	}
 	if n := b.Occupied(t); n != 3 {
 		t.Fatalf("%d inside, want 3", n)
+	}
+}
+
+// TestRecordIDReusedNextDay: a camera whose counter restarted gives the
+// same car the same record id at the same lane a day later. That is a
+// new visit, not the retry of yesterday's read: the car gets its own
+// entry and the barrier opens for it. A retry within minutes is still
+// the first read.
+func TestRecordIDReusedNextDay(t *testing.T) {
+	b := setup(t)
+	b.register(t, "cam-in", "in-1")
+	b.register(t, "cam-out", "out-1")
+	first, err := b.dev.Read(b.Ctx, devices.Read{Serial: "cam-in", Protocol: proto, RecordID: "7", Plate: "京A12345"})
+	if err != nil || !first.Open || first.Decision.StayID == "" {
+		t.Fatalf("first read %+v %v: want open with a stay", first, err)
+	}
+	b.Clock.Set(b.Clock.Now().Add(2 * time.Minute))
+	retry, err := b.dev.Read(b.Ctx, devices.Read{Serial: "cam-in", Protocol: proto, RecordID: "7", Plate: "京A12345"})
+	if err != nil || !retry.Repeat || retry.Decision.StayID != first.Decision.StayID {
+		t.Fatalf("a retry two minutes later %+v %v: want the first read's repeat", retry, err)
+	}
+	b.Clock.Set(b.Clock.Now().Add(time.Hour))
+	if out, err := b.dev.Read(b.Ctx, devices.Read{Serial: "cam-out", Protocol: proto, RecordID: "3", Plate: "京A12345"}); err != nil || out.Decision.StayID != first.Decision.StayID {
+		t.Fatalf("exit %+v %v: want the first stay's", out, err)
+	}
+	if st := b.Stay(t, first.Decision.StayID); st.ExitAt == nil {
+		b.Event(t, park.EventExit, "京A12345", b.Clock.Now()) // paid and gone
+	}
+
+	// Next day: the camera rebooted overnight and counts from 1 again.
+	b.Clock.Set(b.Clock.Now().Add(24 * time.Hour))
+	again, err := b.dev.Read(b.Ctx, devices.Read{Serial: "cam-in", Protocol: proto, RecordID: "7", Plate: "京A12345"})
+	if err != nil || !again.Open || again.Repeat || again.Decision.StayID == "" || again.Decision.StayID == first.Decision.StayID {
+		t.Fatalf("the car back the next day under record 7: %+v %v; want a new entry, open", again, err)
+	}
+	if n := b.Occupied(t); n != 1 {
+		t.Fatalf("%d inside, want the returning car", n)
 	}
 }

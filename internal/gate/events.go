@@ -327,12 +327,23 @@ func ReusedID(err error) bool {
 	return errors.As(err, &pe) && pe.Code == park.EConflict && pe.Field == "id"
 }
 
+// RepeatWindow is how far apart in time an event and the recorded one
+// of its id may be and still be the same passage sent again. A camera
+// retries within seconds, and an offline record sent again carries the
+// time it passed, which is the recorded one's give or take the camera's
+// clock drift; an hour covers both. Further apart, the same id, plate
+// and lane is a device whose counter restarted and the same car back
+// (a regular, the next day), which must be seen as the new passage.
+const RepeatWindow = time.Hour
+
 // sameEvent says whether in repeats the recorded event prev: the same
 // type, lane and plate (by key, so another spelling of it still repeats;
-// a read without a plate repeats an entry that got a temporary identity).
+// a read without a plate repeats an entry that got a temporary identity),
+// dated within RepeatWindow of it.
 // Errors: EConflict (id), saying which event holds the id.
 func sameEvent(prev *park.Event, in EventInput, key string) error {
-	same := prev.Type == in.Type && prev.Lane == in.Lane
+	gap := in.At.Sub(prev.At).Abs()
+	same := prev.Type == in.Type && prev.Lane == in.Lane && gap <= RepeatWindow
 	if same {
 		p, err := plate.Normalize(prev.Plate)
 		if key == "" {

@@ -255,7 +255,8 @@ func Serve(ctx context.Context, c *config.Config, log *slog.Logger, ready func(a
 func systemConfig(store park.Store, log *slog.Logger, m *metrics.Metrics, now park.Clock) system.Config {
 	c := system.Config{Store: store, Log: log, Barriers: devices.NewBarriers(store, device.NewMemory()), Dialects: DialectNames(),
 		SignModes: DialectSignModes(), DemoSignModes: DialectDemoSignModes(), Currencies: DialectCurrencies(), Formats: formats(), Now: now,
-		RentalDialect: top.Name, DeviceProtocols: DeviceProtocolNames(), DeviceCalledBack: DeviceCalledBackNames()}
+		RentalDialect: top.Name, DeviceProtocols: DeviceProtocolNames(), DeviceCalledBack: DeviceCalledBackNames(),
+		DeviceSerials: DeviceSerials()}
 	if m != nil {
 		c.Metrics = m
 	}

@@ -31,6 +31,8 @@ type deviceProtocol struct {
 	// calledBack: its barriers are moved by calling the device back, so
 	// its devices are registered with an addr.
 	calledBack bool
+	// serial gives its devices' serials their one form (nil: as given).
+	serial func(string) string
 }
 
 var deviceProtocols = []deviceProtocol{
@@ -40,7 +42,7 @@ var deviceProtocols = []deviceProtocol{
 	}, route: func(sys *system.System) devices.Transport { return sys.Devices.Comet() }},
 	{name: hikvision.Protocol, mount: func(sys *system.System, log *slog.Logger, mount func(string, http.Handler)) {
 		hikvision.New(hikvision.Config{Devices: sys.Devices, Barrier: isapiBarrier, Log: log}).Mount(mount)
-	}, route: func(*system.System) devices.Transport { return isapiBarrier }, calledBack: true},
+	}, route: func(*system.System) devices.Transport { return isapiBarrier }, calledBack: true, serial: hikvision.Serial},
 }
 
 // isapiBarrier calls cameras back to move their barriers; the caller's
@@ -54,6 +56,17 @@ func DeviceProtocolNames() []string {
 		names[i] = p.name
 	}
 	return names
+}
+
+// DeviceSerials gives each device protocol's serials their one form.
+func DeviceSerials() map[string]func(string) string {
+	m := map[string]func(string) string{}
+	for _, p := range deviceProtocols {
+		if p.serial != nil {
+			m[p.name] = p.serial
+		}
+	}
+	return m
 }
 
 // DeviceCalledBackNames lists the device protocols whose devices parkd

@@ -9,6 +9,7 @@ package devices
 import (
 	"context"
 	"log/slog"
+	"maps"
 	"slices"
 	"strings"
 	"sync"
@@ -68,6 +69,11 @@ type Config struct {
 	CalledBack []string
 	// ReplyDeadline bounds a read's answer (0: DefaultReplyDeadline).
 	ReplyDeadline time.Duration
+	// Serials give a protocol's serials their one form (the protocol's
+	// package decides it, e.g. a MAC address in lower case), applied when
+	// a device is registered and when one of its messages is looked up;
+	// a protocol without one keeps serials as given.
+	Serials map[string]func(string) string
 }
 
 // Service holds the devices subsystem's use cases.
@@ -79,6 +85,7 @@ type Service struct {
 	metrics         Metrics
 	protocols       []string
 	calledBack      []string
+	serials         map[string]func(string) string
 	deadline        time.Duration
 	pending         chan struct{} // one token per decision running past its reply
 	mu              sync.Mutex
@@ -93,7 +100,7 @@ type Service struct {
 // New returns the devices subsystem.
 func New(c Config) *Service {
 	s := &Service{base: core.NewBase(c.Store, c.Now, c.Log), gate: c.Gate, lists: c.Lists, barriers: c.Barriers, metrics: c.Metrics,
-		protocols: slices.Clone(c.Protocols), calledBack: slices.Clone(c.CalledBack), deadline: c.ReplyDeadline, pending: make(chan struct{}, maxPending),
+		protocols: slices.Clone(c.Protocols), calledBack: slices.Clone(c.CalledBack), serials: maps.Clone(c.Serials), deadline: c.ReplyDeadline, pending: make(chan struct{}, maxPending),
 		waiting: map[string]chan struct{}{}, imageWrites: make(chan struct{}, maxImageWrites)}
 	if s.metrics == nil {
 		s.metrics = noMetrics{}
@@ -118,6 +125,7 @@ func (noMetrics) DeviceUnacknowledged(*park.Device) {}
 // Errors: EInvalid (a field, or a protocol parkd does not serve),
 // ENotFound (the lot), EConflict (the serial is registered).
 func (s *Service) Register(ctx context.Context, d *park.Device) error {
+	d.Serial = s.serialOf(d.Protocol, d.Serial)
 	if d.Kind == "" {
 		d.Kind = park.DeviceCamera
 	}
@@ -157,11 +165,42 @@ func (s *Service) Register(ctx context.Context, d *park.Device) error {
 	})
 }
 
-// Device returns a registered device (ENotFound).
+// serialOf is serial in protocol's form.
+func (s *Service) serialOf(protocol, serial string) string {
+	if f := s.serials[protocol]; f != nil {
+		return f(serial)
+	}
+	return serial
+}
+
+// serialForms are the serials a device named serial by someone who does
+// not say its protocol (an operator) may be registered under: as given,
+// then in each protocol's form.
+func (s *Service) serialForms(serial string) []string {
+	forms := []string{serial}
+	for _, f := range s.serials {
+		if c := f(serial); !slices.Contains(forms, c) {
+			forms = append(forms, c)
+		}
+	}
+	return forms
+}
+
+// Device returns a registered device, named by its serial in any form
+// its protocol takes for the same (ENotFound).
 func (s *Service) Device(ctx context.Context, serial string) (*park.Device, error) {
+	return s.device(ctx, serial, s.serialForms(serial))
+}
+
+// device is the device registered under the first of forms that is one.
+func (s *Service) device(ctx context.Context, serial string, forms []string) (*park.Device, error) {
 	var d *park.Device
 	err := s.base.Store.View(ctx, func(tx park.Tx) (err error) {
-		d, err = tx.GetDevice(ctx, serial)
+		for _, form := range forms {
+			if d, err = tx.GetDevice(ctx, form); !park.IsCode(err, park.ENotFound) {
+				return err
+			}
+		}
 		return err
 	})
 	if park.IsCode(err, park.ENotFound) {
@@ -188,8 +227,14 @@ func (s *Service) Devices(ctx context.Context, lot string) ([]*park.Device, erro
 // Remove unregisters a device: its reads are refused from then on
 // (ENotFound).
 func (s *Service) Remove(ctx context.Context, serial string) error {
-	err := s.base.Update(ctx, func(tx park.Tx) error { return tx.DeleteDevice(ctx, serial) })
-	s.registry.Delete(serial)
+	var err error
+	for _, form := range s.serialForms(serial) {
+		err = s.base.Update(ctx, func(tx park.Tx) error { return tx.DeleteDevice(ctx, form) })
+		s.registry.Delete(form)
+		if !park.IsCode(err, park.ENotFound) {
+			break
+		}
+	}
 	if park.IsCode(err, park.ENotFound) {
 		return park.Errorf(park.ENotFound, "device %q is not registered", serial)
 	}

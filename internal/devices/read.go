@@ -247,6 +247,7 @@ func (s *Service) lateOpen(d *park.Device, event string, screen Screen) {
 // an unknown serial, or one registered for another protocol, is refused
 // and logged.
 func (s *Service) deviceFor(ctx context.Context, serial, protocol, source string) (*park.Device, error) {
+	serial = s.serialOf(protocol, serial)
 	d, err := s.cachedDevice(ctx, serial)
 	switch {
 	case park.IsCode(err, park.ENotFound):
@@ -278,7 +279,7 @@ func (s *Service) cachedDevice(ctx context.Context, serial string) (*park.Device
 	if v, ok := s.registry.Load(serial); ok && now.Sub(v.(cachedDevice).at) < registryTTL {
 		return v.(cachedDevice).d, nil
 	}
-	d, err := s.Device(ctx, serial)
+	d, err := s.device(ctx, serial, []string{serial})
 	if err != nil {
 		s.registry.Delete(serial)
 		return nil, err

@@ -61,6 +61,8 @@ type Config struct {
 	// DeviceCalledBack are those of them whose barriers parkd moves by
 	// calling the device back at its addr.
 	DeviceCalledBack []string
+	// DeviceSerials give each protocol's serials their one form.
+	DeviceSerials map[string]func(string) string
 	// DeviceReplyDeadline bounds a device read's answer (0: the default).
 	DeviceReplyDeadline time.Duration
 }
@@ -107,7 +109,7 @@ func New(c Config) *System {
 	g.SetRentals(sys.Rental)
 	g.SetLotCurrencies(sys.Partners, sys.Rental)
 	sys.Devices = devices.New(devices.Config{Store: c.Store, Now: c.Now, Log: c.Log, Gate: g, Lists: acc, Barriers: c.Barriers, Metrics: vm,
-		Protocols: c.DeviceProtocols, CalledBack: c.DeviceCalledBack, ReplyDeadline: c.DeviceReplyDeadline})
+		Protocols: c.DeviceProtocols, CalledBack: c.DeviceCalledBack, Serials: c.DeviceSerials, ReplyDeadline: c.DeviceReplyDeadline})
 	sys.Operators = operators.New(operators.Config{Store: c.Store, Now: c.Now, Log: c.Log, SignIn: c.SignIn})
 	return sys
 }

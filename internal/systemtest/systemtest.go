@@ -95,6 +95,8 @@ type Options struct {
 	DeviceDeadline  time.Duration
 	// DeviceCalledBack are the protocols whose devices need an addr.
 	DeviceCalledBack []string
+	// DeviceSerials give each protocol's serials their one form.
+	DeviceSerials map[string]func(string) string
 	// WrapStore, when set, wraps the store the core uses (a slow one).
 	WrapStore func(park.Store) park.Store
 	// Barriers, when set, are the lanes' barriers over the store and the
@@ -129,7 +131,7 @@ func NewWith(t *testing.T, o Options) *Bundle {
 	}
 	b := &Bundle{
 		Sys: system.New(system.Config{Store: st, Now: c.Now, Barriers: bars, Dialects: o.Dialects, SignModes: SignModes, Currencies: Currencies, Formats: o.Formats,
-			Deliveries: deliveries.Options{AllowPrivate: !o.RefusePrivateWebhooks, Poll: 10 * time.Millisecond, Retention: o.DeliveryRetention}, DeviceProtocols: o.DeviceProtocols, DeviceCalledBack: o.DeviceCalledBack,
+			Deliveries: deliveries.Options{AllowPrivate: !o.RefusePrivateWebhooks, Poll: 10 * time.Millisecond, Retention: o.DeliveryRetention}, DeviceProtocols: o.DeviceProtocols, DeviceCalledBack: o.DeviceCalledBack, DeviceSerials: o.DeviceSerials,
 			DeviceReplyDeadline: o.DeviceDeadline, RentalDialect: o.RentalDialect, Log: o.Log}),
 		Store: st, Clock: c, Barriers: mem, Ctx: context.Background(), Lot: "140123001",
 	}

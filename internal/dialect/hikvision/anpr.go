@@ -13,6 +13,7 @@ import (
 	"io"
 	"mime"
 	"mime/multipart"
+	"net"
 	"strings"
 	"time"
 
@@ -64,6 +65,18 @@ type plateRead struct {
 
 var colors = map[string]string{"blue": "blue", "yellow": "yellow", "white": "white", "black": "black", "green": "green"}
 
+// Serial is a camera's serial as parkd keeps it: a MAC address (the id of
+// a camera whose events carry no deviceID) in lower case with colons,
+// however the installer typed it from the camera's label (upper case,
+// dashes); any other id as given.
+func Serial(s string) string {
+	s = strings.TrimSpace(s)
+	if hw, err := net.ParseMAC(s); err == nil && len(hw) == 6 {
+		return hw.String()
+	}
+	return s
+}
+
 // parseAlert reads an ANPR event document.
 func parseAlert(doc []byte) (plateRead, error) {
 	var a alert
@@ -73,7 +86,7 @@ func parseAlert(doc []byte) (plateRead, error) {
 	r := plateRead{Serial: strings.TrimSpace(a.DeviceID), UUID: strings.TrimSpace(a.UUID),
 		Color: colors[strings.ToLower(strings.TrimSpace(a.ANPR.PlateColor))]}
 	if r.Serial == "" {
-		r.Serial = strings.ToLower(strings.TrimSpace(a.MACAddress))
+		r.Serial = Serial(a.MACAddress)
 	}
 	switch {
 	case r.Serial == "":

@@ -68,7 +68,8 @@ type env struct {
 }
 
 func setup(t *testing.T, password string) *env {
-	b := systemtest.NewWith(t, systemtest.Options{DeviceProtocols: []string{hikvision.Protocol}})
+	b := systemtest.NewWith(t, systemtest.Options{DeviceProtocols: []string{hikvision.Protocol},
+		DeviceSerials: map[string]func(string) string{hikvision.Protocol: hikvision.Serial}})
 	cam := &camera{seen: make(chan struct{}, 4)}
 	camSrv := httptest.NewServer(cam)
 	t.Cleanup(camSrv.Close)
@@ -368,5 +369,40 @@ func TestPictureType(t *testing.T) {
 			t.Fatalf("the picture was never kept: %v", err)
 		}
 		time.Sleep(25 * time.Millisecond)
+	}
+}
+
+// TestUpperCaseMAC: a camera registered with its MAC address as its
+// label prints it (upper case, maybe with dashes) is the camera whose
+// pushes name it in lower case: its reads are heard and open its barrier.
+func TestUpperCaseMAC(t *testing.T) {
+	e := setup(t, "cam-pass")
+	cam := &camera{seen: make(chan struct{}, 4)}
+	srv := httptest.NewServer(cam)
+	t.Cleanup(srv.Close)
+	if err := e.Sys.Devices.Register(e.Ctx, &park.Device{Serial: "BC-AD-28-4E-11-33", LotCode: e.Lot, Lane: "in-2",
+		Protocol: hikvision.Protocol, Addr: srv.URL, Username: "admin", Password: "cam-pass"}); err != nil {
+		t.Fatal(err)
+	}
+	doc, err := os.ReadFile("testdata/anpr.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc2 := strings.NewReplacer("bc:ad:28:4e:11:22", "BC:AD:28:4E:11:33", "2f5c8a0e", "4f5c8a0e", "京A12345", "京B54321").Replace(string(doc))
+	if ct, body := multipartPush(t, []byte(doc2)); e.push(t, ct, body) != 200 {
+		t.Fatal("the push of the camera registered by its upper-case MAC was not accepted")
+	}
+	select {
+	case <-cam.seen:
+	case <-time.After(10 * time.Second):
+		t.Fatal("its barrier was never called")
+	}
+	for _, serial := range []string{"BC:AD:28:4E:11:33", "bc:ad:28:4e:11:33", "bc-ad-28-4e-11-33"} {
+		if d, err := e.Sys.Devices.Device(e.Ctx, serial); err != nil || d.Lane != "in-2" {
+			t.Errorf("device %q: %+v %v, want the camera of in-2", serial, d, err)
+		}
+	}
+	if err := e.Sys.Devices.Remove(e.Ctx, "BC:AD:28:4E:11:33"); err != nil {
+		t.Fatalf("removing it by the serial it was registered with: %v", err)
 	}
 }

@@ -35,32 +35,55 @@ func pictureType(declared string, data []byte) string {
 	return "application/octet-stream"
 }
 
-// keepImage stores a read's picture beside the decision and returns the
-// URL its event records, or "" when it is not kept (too big, too many
-// being written).
-func (s *Service) keepImage(d *park.Device, eventID string, data []byte, contentType string) string {
+// picture is a read's picture on its way to be kept, holding one of
+// the writes at once (imageWrites) until it is kept or dropped.
+type picture struct {
+	s  *Service
+	d  *park.Device
+	im *park.Image
+}
+
+// URL is where the operator will read it, recorded by its event.
+func (p *picture) URL() string { return ImagePath + p.im.ID }
+
+// takePicture readies a read's picture to be kept with its decision;
+// nil when it is not kept (too big, too many being written).
+func (s *Service) takePicture(d *park.Device, eventID string, data []byte, contentType string) *picture {
 	if len(data) > park.MaxImage {
 		s.base.Log.Info("camera picture not kept: too big", "serial", d.Serial, "event", eventID, "bytes", len(data))
-		return ""
+		return nil
 	}
-	contentType = pictureType(contentType, data)
 	select {
 	case s.imageWrites <- struct{}{}:
 	default:
 		s.base.Log.Warn("camera picture not kept: too many being written", "serial", d.Serial, "event", eventID)
-		return ""
+		return nil
 	}
-	im := &park.Image{ID: core.NewID(), LotCode: d.LotCode, EventID: eventID, ContentType: contentType,
-		Data: append([]byte(nil), data...), CreatedAt: s.base.Clock()}
+	return &picture{s: s, d: d, im: &park.Image{ID: core.NewID(), LotCode: d.LotCode, ContentType: pictureType(contentType, data),
+		Data: append([]byte(nil), data...), CreatedAt: s.base.Clock()}}
+}
+
+// keep writes the picture beside the event its read became, unless the
+// read recorded nothing new (refused by the gate: nothing would ever show
+// it; a repeat: its first push's picture is kept), in the background:
+// the read never waits for it. nil: nothing to keep.
+func (p *picture) keep(eventID string, recorded bool) {
+	if p == nil {
+		return
+	}
+	if !recorded {
+		<-p.s.imageWrites
+		return
+	}
+	p.im.EventID = eventID
 	go func() {
-		defer func() { <-s.imageWrites }()
+		defer func() { <-p.s.imageWrites }()
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
-		if err := s.base.Update(ctx, func(tx park.Tx) error { return tx.PutImage(ctx, im) }); err != nil {
-			s.base.Log.Error("keeping a camera picture", "serial", d.Serial, "event", eventID, "err", err)
+		if err := p.s.base.Update(ctx, func(tx park.Tx) error { return tx.PutImage(ctx, p.im) }); err != nil {
+			p.s.base.Log.Error("keeping a camera picture", "serial", p.d.Serial, "event", eventID, "err", err)
 		}
 	}()
-	return ImagePath + im.ID
 }
 
 // Image returns a kept picture (ENotFound).

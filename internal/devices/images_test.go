@@ -1,12 +1,16 @@
 package devices_test
 
 import (
+	"context"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"parkd/internal/devices"
 	"parkd/internal/park"
+	"parkd/internal/systemtest"
 )
 
 // TestImageType: a picture is served as the picture type it is; anything
@@ -54,5 +58,74 @@ func TestImageType(t *testing.T) {
 				time.Sleep(25 * time.Millisecond)
 			}
 		})
+	}
+}
+
+// imageCounter is a store that notes the event of each picture written.
+type imageCounter struct {
+	park.Store
+	mu     sync.Mutex
+	events []string
+}
+
+func (c *imageCounter) Update(ctx context.Context, fn func(park.Tx) error) error {
+	return c.Store.Update(ctx, func(tx park.Tx) error { return fn(imageCounterTx{tx, c}) })
+}
+
+type imageCounterTx struct {
+	park.Tx
+	c *imageCounter
+}
+
+func (t imageCounterTx) PutImage(ctx context.Context, im *park.Image) error {
+	t.c.mu.Lock()
+	t.c.events = append(t.c.events, im.EventID)
+	t.c.mu.Unlock()
+	return t.Tx.PutImage(ctx, im)
+}
+
+// TestImageOfRefusedRead: a picture is kept for the operator beside the
+// read it shows. A read the gate refuses is recorded nowhere, so nothing
+// could ever show its picture: it is not kept (a camera sending garbage
+// would otherwise fill the database, 1 MiB a push); nor is a retried
+// push's copy of the picture the first push already kept.
+func TestImageOfRefusedRead(t *testing.T) {
+	c := &imageCounter{}
+	sb := systemtest.NewWith(t, systemtest.Options{DeviceProtocols: []string{proto},
+		WrapStore: func(s park.Store) park.Store { c.Store = s; return c }})
+	b := &bundle{sb, sb.Sys.Devices}
+	b.register(t, "cam-in", "in-1")
+	pic := []byte("\xff\xd8\xff\xe0 a jpeg \xff\xd9")
+	refused, err := b.dev.Read(b.Ctx, devices.Read{Serial: "cam-in", Protocol: proto, RecordID: "1", Plate: "??????", Image: pic})
+	if err != nil || refused.Open || refused.Problem == "" {
+		t.Fatalf("%+v %v: want the read refused", refused, err)
+	}
+	for range 2 { // the push and its retry
+		if ans, err := b.dev.Read(b.Ctx, devices.Read{Serial: "cam-in", Protocol: proto, RecordID: "2", Plate: "京A12345", Image: pic}); err != nil || !ans.Open {
+			t.Fatalf("%+v %v: want open", ans, err)
+		}
+	}
+	if _, err := b.dev.Read(b.Ctx, devices.Read{Serial: "cam-in", Protocol: proto, RecordID: "3", Plate: "京B12345", Image: pic}); err != nil {
+		t.Fatal(err)
+	}
+	var ev *park.Event
+	if err := b.Store.View(b.Ctx, func(tx park.Tx) (err error) { ev, err = tx.GetEvent(b.Ctx, b.Lot, "dev:cam-in:3"); return }); err != nil {
+		t.Fatal(err)
+	}
+	id, _ := strings.CutPrefix(ev.ImageURL, devices.ImagePath)
+	for n := 0; ; n++ {
+		if _, err := b.dev.Image(b.Ctx, id); err == nil {
+			break
+		} else if n == 400 {
+			t.Fatalf("the last read's picture was never kept: %v", err)
+		}
+		time.Sleep(25 * time.Millisecond)
+	}
+	c.mu.Lock()
+	got := slices.Clone(c.events)
+	c.mu.Unlock()
+	slices.Sort(got)
+	if want := []string{"dev:cam-in:2", "dev:cam-in:3"}; !slices.Equal(got, want) {
+		t.Fatalf("pictures kept for %q, want one each for %q", got, want)
 	}
 }

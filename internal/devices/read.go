@@ -110,9 +110,6 @@ func (s *Service) Read(ctx context.Context, r Read) (Answer, error) {
 	} else {
 		in.ID = "dev:" + d.Serial + ":" + core.NewID()
 	}
-	if len(r.Image) > 0 {
-		in.ImageURL = s.keepImage(d, in.ID, r.Image, r.ImageType)
-	}
 	ans := Answer{Device: d}
 	select {
 	case s.pending <- struct{}{}:
@@ -127,6 +124,12 @@ func (s *Service) Read(ctx context.Context, r Read) (Answer, error) {
 		in  gate.EventInput // as decided: its id may be a fresh one (decide)
 		err error
 	}
+	var pic *picture
+	if len(r.Image) > 0 {
+		if pic = s.takePicture(d, in.ID, r.Image, r.ImageType); pic != nil {
+			in.ImageURL = pic.URL()
+		}
+	}
 	done := make(chan result, 1)
 	var state atomic.Int32 // 0: deciding, 1: decided in time, 2: answered late
 	go func() {
@@ -137,6 +140,7 @@ func (s *Service) Read(ctx context.Context, r Read) (Answer, error) {
 		defer cancel()
 		in := in
 		dec, err := s.decide(ectx, d, r.RecordID, &in)
+		pic.keep(in.ID, err == nil && !dec.Repeat)
 		if state.CompareAndSwap(0, 1) {
 			done <- result{dec, in, err}
 			return

@@ -282,11 +282,20 @@ func (m *MQTT) Send(ctx context.Context, d *park.Device, command string) error {
 }
 
 // command publishes a down message and waits for its reply, sending it
-// again with a new id up to attempts times.
+// again with a new id up to attempts times. A reply to any attempt
+// acknowledges the command: a camera slow to answer the first did carry
+// it out, and must not be reported unreachable for it.
 func (m *MQTT) command(ctx context.Context, sn, name string, body json.RawMessage) error {
+	ch := make(chan json.RawMessage, 1)
+	var ids []string
+	defer func() {
+		for _, id := range ids {
+			m.forget(id)
+		}
+	}()
 	for i := 0; i < attempts; i++ {
 		id := m.nextID()
-		ch := make(chan json.RawMessage, 1)
+		ids = append(ids, id)
 		m.mu.Lock()
 		m.waiting[id] = waiter{sn: sn, name: name, ch: ch}
 		m.mu.Unlock()
@@ -296,17 +305,14 @@ func (m *MQTT) command(ctx context.Context, sn, name string, body json.RawMessag
 			select {
 			case <-ch:
 				t.Stop()
-				m.forget(id)
 				return nil
 			case <-t.C:
 				err = fmt.Errorf("no reply within %s", attemptTimeout)
 			case <-ctx.Done():
 				t.Stop()
-				m.forget(id)
 				return fmt.Errorf("%w: camera %s: %v", park.ErrUnreachable, sn, ctx.Err())
 			}
 		}
-		m.forget(id)
 		m.log.Warn("camera command not acknowledged", "serial", sn, "command", name, "attempt", i+1, "err", err)
 	}
 	return fmt.Errorf("%w: camera %s did not acknowledge %s after %d attempts", park.ErrUnreachable, sn, name, attempts)
@@ -512,7 +518,10 @@ func (m *MQTT) settle(sn, name, id string, body json.RawMessage) {
 	delete(m.waiting, id)
 	m.mu.Unlock()
 	if ok {
-		w.ch <- body
+		select {
+		case w.ch <- body:
+		default: // another attempt's reply acknowledged the command already
+		}
 	}
 }
 

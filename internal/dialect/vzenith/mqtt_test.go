@@ -607,3 +607,40 @@ func TestMQTTReplyFromAnotherCamera(t *testing.T) {
 		t.Fatalf("%v: want unreachable (no reply of the camera's own to gpio_out)", err)
 	}
 }
+
+// TestMQTTLateAck: a camera slow to answer (its reply to the first
+// gpio_out comes after parkd sent the second) did lift its barrier: the
+// late reply acknowledges the command, which is delivered, not reported
+// unreachable while the barrier went up (nor sent a third time).
+func TestMQTTLateAck(t *testing.T) {
+	e := setupMQTT(t, false)
+	d, err := e.Sys.Devices.Device(e.Ctx, e.serial)
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		ctx, cancel := context.WithTimeout(e.Ctx, 30*time.Second)
+		defer cancel()
+		done <- e.mq.Send(ctx, d, park.GateOpen)
+	}()
+	first := e.next(t)
+	if second := e.next(t); second.Name != "gpio_out" || second.ID == first.ID {
+		t.Fatalf("%+v: want the second attempt", second)
+	}
+	reply := func(id string) {
+		msg, _ := json.Marshal(map[string]any{"id": id, "sn": e.serial, "name": "gpio_out", "version": "1.0",
+			"payload": map[string]any{"type": "gpio_out", "body": map[string]any{"code": 0}}})
+		e.mq.Handle(e.serial+"/device/message/down/gpio_out/reply", msg)
+	}
+	reply(first.ID)
+	reply(first.ID) // sent twice: nothing more
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("%v: want delivered (the camera answered the first attempt, late)", err)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("Send did not end")
+	}
+}

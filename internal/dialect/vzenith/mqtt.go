@@ -94,6 +94,27 @@ type envelope struct {
 	} `json:"payload"`
 }
 
+// inbound is what parkd reads of a camera's envelope: the id a reply
+// echoes (a string, or a number some firmware sends), the serial and the
+// body. The rest (timestamp, version, name: the topic says it) is not
+// decoded, so no value of a firmware's refuses a read.
+type inbound struct {
+	ID      json.RawMessage `json:"id"`
+	SN      string          `json:"sn"`
+	Payload struct {
+		Body json.RawMessage `json:"body"`
+	} `json:"payload"`
+}
+
+// id is the envelope's id as text.
+func (in inbound) id() string {
+	var s string
+	if json.Unmarshal(in.ID, &s) == nil {
+		return s
+	}
+	return strings.TrimSpace(string(in.ID))
+}
+
 // maxMessage bounds a message parkd reads (a read with its image fits).
 const maxMessage = 4 << 20
 
@@ -111,7 +132,7 @@ func topicParts(topic string) (sn, dir, name string, reply bool, ok bool) {
 
 // parseMessage decodes a message and checks that it names the camera of
 // its topic: a camera may publish only as itself.
-func parseMessage(topic string, payload []byte) (sn, name string, reply bool, env envelope, err error) {
+func parseMessage(topic string, payload []byte) (sn, name string, reply bool, env inbound, err error) {
 	sn, dir, name, reply, ok := topicParts(topic)
 	switch {
 	case !ok:
@@ -166,7 +187,7 @@ func (m *MQTT) Handle(topic string, payload []byte) {
 		return
 	}
 	if reply {
-		m.settle(sn, name, env.ID, env.Payload.Body)
+		m.settle(sn, name, env.id(), env.Payload.Body)
 		return
 	}
 	ctx := context.Background()

@@ -644,3 +644,27 @@ func TestMQTTLateAck(t *testing.T) {
 		t.Fatal("Send did not end")
 	}
 }
+
+// TestMQTTEnvelopeFieldsNotRead: the envelope's fields parkd does not
+// use (its timestamp, version, a numeric id) refuse no read, whatever a
+// firmware puts there: the car would wait at a shut barrier for a field
+// nobody reads.
+func TestMQTTEnvelopeFieldsNotRead(t *testing.T) {
+	e := setupMQTT(t, true)
+	for i, extra := range []map[string]any{
+		{"timestamp": "2026-12-06 10:00:00"},
+		{"timestamp": 1796521920.5, "version": 1},
+		{"id": 42},
+	} {
+		var msg map[string]any
+		_ = json.Unmarshal(readMessage(e.serial, fmt.Sprintf("京A1234%d", i), i+1), &msg)
+		for k, v := range extra {
+			msg[k] = v
+		}
+		raw, _ := json.Marshal(msg)
+		e.mq.Handle(e.serial+"/device/message/up/ivs_result", raw)
+		if n := e.Occupied(t); n != i+1 {
+			t.Fatalf("envelope with %v: %d cars inside, want %d", extra, n, i+1)
+		}
+	}
+}

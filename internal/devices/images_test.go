@@ -116,7 +116,7 @@ func TestImageOfRefusedRead(t *testing.T) {
 	for n := 0; ; n++ {
 		if _, err := b.dev.Image(b.Ctx, id); err == nil {
 			break
-		} else if n == 400 {
+		} else if n == 1200 {
 			t.Fatalf("the last read's picture was never kept: %v", err)
 		}
 		time.Sleep(25 * time.Millisecond)

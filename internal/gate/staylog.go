@@ -18,7 +18,29 @@ const (
 	stayBarrierWindow = 10 * time.Minute
 	// maxStayLog bounds each kind read for one stay.
 	maxStayLog = 500
+	// stayPictureWindow: a camera's read of the car is received this
+	// close to its entry or exit (a held exit's read, before it paid).
+	stayPictureWindow = time.Hour
+	// maxStayPictures bounds the pictures shown for one stay.
+	maxStayPictures = 16
 )
+
+// StayPictures returns, oldest first, the events decided for st whose
+// read came with a picture (image_url), received within
+// stayPictureWindow of its entry or its exit.
+func (s *Service) StayPictures(ctx context.Context, st *park.Stay) ([]*park.Event, error) {
+	from2, to2 := st.EntryAt.Add(-stayPictureWindow), st.EntryAt.Add(stayPictureWindow)
+	if st.ExitAt != nil {
+		from2, to2 = st.ExitAt.Add(-stayPictureWindow), st.ExitAt.Add(stayPictureWindow)
+	}
+	var evs []*park.Event
+	err := s.base.View(ctx, func(tx park.Tx) (err error) {
+		evs, err = tx.ListStayPictureEvents(ctx, st.LotCode, st.ID, st.EntryAt.Add(-stayPictureWindow), st.EntryAt.Add(stayPictureWindow),
+			from2, to2, maxStayPictures)
+		return err
+	})
+	return evs, err
+}
 
 // StayLog returns, oldest first, the anomalies recorded against st and
 // the barrier commands at its entry and exit lanes from stayBarrierWindow

@@ -228,6 +228,10 @@ type OperatorTx interface {
 	// ListRecentEvents returns up to limit of the lot's events received
 	// after the instant, newest first.
 	ListRecentEvents(ctx context.Context, lot string, after time.Time, limit int) ([]*Event, error)
+	// ListStayPictureEvents returns up to limit of the lot's events
+	// decided for the stay that name a picture (image_url), received
+	// within [from1, to1] or [from2, to2], oldest first.
+	ListStayPictureEvents(ctx context.Context, lot, stay string, from1, to1, from2, to2 time.Time, limit int) ([]*Event, error)
 }
 
 type actorKey struct{}

@@ -31,6 +31,7 @@ var words = map[string][3]string{ // en, zh, pt
 	"held_open":           {"Held open", "常开", "Mantida aberta"},
 	"last_car":            {"Last car", "最近车辆", "Último veículo"},
 	"plate_image":         {"Camera image of", "车牌图片", "Imagem da câmera de"},
+	"pictures":            {"Camera pictures", "抓拍图片", "Imagens da câmera"},
 	"reason":              {"Reason", "原因", "Motivo"},
 	"reason_hint":         {"Why (required to open)", "原因（开闸必填）", "Por quê (obrigatório para abrir)"},
 	"open":                {"Open", "开闸", "Abrir"},

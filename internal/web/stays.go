@@ -119,6 +119,7 @@ type stayData struct {
 	Free     string
 	Lines    []lineRow
 	Timeline []timelineItem
+	Pictures []*park.Event // the stay's reads that came with a picture
 }
 
 type lineRow struct {
@@ -181,6 +182,9 @@ func (w *Console) stay(rw http.ResponseWriter, r *http.Request, p *operators.Pri
 			Result: c.Result, Text: strings.TrimSpace(c.By + " " + c.Reason)})
 	}
 	sort.SliceStable(d.Timeline, func(i, j int) bool { return d.Timeline[i].At.Before(d.Timeline[j].At) })
+	if d.Pictures, err = w.sys.Gate.StayPictures(ctx, st); err != nil {
+		return err
+	}
 	w.render(rw, r, http.StatusOK, "stay", p, "stays", d)
 	return nil
 }

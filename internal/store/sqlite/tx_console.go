@@ -164,6 +164,21 @@ func (t *txn) ListRecentEvents(ctx context.Context, lot string, after time.Time,
 	return out, nil
 }
 
+func (t *txn) ListStayPictureEvents(ctx context.Context, lot, stay string, from1, to1, from2, to2 time.Time, limit int) ([]*park.Event, error) {
+	rs, err := t.q.ListStayPictureEvents(stmtCtx, db.ListStayPictureEventsParams{LotCode: lot, StayID: stay, From1: us(from1), To1: us(to1),
+		From2: us(from2), To2: us(to2), Lim: int64(limit)})
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	out := make([]*park.Event, len(rs))
+	for i, r := range rs {
+		if out[i], err = eventFromRow(r); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
 func (t *txn) CountPassagesByHour(ctx context.Context, lots []string, since time.Time) (map[string][]park.HourCount, error) {
 	rs, err := t.q.CountPassagesByHour(stmtCtx, db.CountPassagesByHourParams{Lots: lotsJSON(lots), Since: us(since)})
 	if err != nil {

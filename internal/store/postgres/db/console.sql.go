@@ -559,6 +559,63 @@ func (q *Queries) ListRecentEvents(ctx context.Context, arg ListRecentEventsPara
 	return items, nil
 }
 
+const listStayPictureEvents = `-- name: ListStayPictureEvents :many
+SELECT lot_code, id, type, plate, lane, at, image_url, plate_color, vehicle_class, decision, received_at FROM events WHERE lot_code = $1 AND image_url <> ''
+  AND ((received_at BETWEEN $2 AND $3) OR (received_at BETWEEN $4 AND $5))
+  AND decision->>'stay_id' = $6::text
+ORDER BY received_at, id LIMIT $7
+`
+
+type ListStayPictureEventsParams struct {
+	LotCode string
+	From1   time.Time
+	To1     time.Time
+	From2   time.Time
+	To2     time.Time
+	StayID  string
+	Lim     int32
+}
+
+func (q *Queries) ListStayPictureEvents(ctx context.Context, arg ListStayPictureEventsParams) ([]Event, error) {
+	rows, err := q.db.Query(ctx, listStayPictureEvents,
+		arg.LotCode,
+		arg.From1,
+		arg.To1,
+		arg.From2,
+		arg.To2,
+		arg.StayID,
+		arg.Lim,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []Event
+	for rows.Next() {
+		var i Event
+		if err := rows.Scan(
+			&i.LotCode,
+			&i.ID,
+			&i.Type,
+			&i.Plate,
+			&i.Lane,
+			&i.At,
+			&i.ImageUrl,
+			&i.PlateColor,
+			&i.VehicleClass,
+			&i.Decision,
+			&i.ReceivedAt,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const revokeOperatorSessions = `-- name: RevokeOperatorSessions :execrows
 UPDATE sessions SET revoked_at = $1 WHERE operator = $2 AND revoked_at IS NULL AND expires_at > $3
 `

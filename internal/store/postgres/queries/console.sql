@@ -50,6 +50,12 @@ SELECT * FROM lanes WHERE lot_code = $1 ORDER BY id;
 SELECT * FROM events WHERE lot_code = sqlc.arg(lot_code) AND received_at > sqlc.arg(after)
 ORDER BY received_at DESC, id DESC LIMIT sqlc.arg(lim);
 
+-- name: ListStayPictureEvents :many
+SELECT * FROM events WHERE lot_code = sqlc.arg(lot_code) AND image_url <> ''
+  AND ((received_at BETWEEN sqlc.arg(from1) AND sqlc.arg(to1)) OR (received_at BETWEEN sqlc.arg(from2) AND sqlc.arg(to2)))
+  AND decision->>'stay_id' = sqlc.arg(stay_id)::text
+ORDER BY received_at, id LIMIT sqlc.arg(lim);
+
 -- name: CountPassagesByHour :many
 SELECT lot_code, type, CAST(floor(extract(epoch FROM received_at) / 3600) AS BIGINT) AS hour, COUNT(*) AS n
 FROM events

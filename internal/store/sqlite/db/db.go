@@ -645,6 +645,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.listStayPaymentsStmt, err = db.PrepareContext(ctx, listStayPayments); err != nil {
 		return nil, fmt.Errorf("error preparing query ListStayPayments: %w", err)
 	}
+	if q.listStayPictureEventsStmt, err = db.PrepareContext(ctx, listStayPictureEvents); err != nil {
+		return nil, fmt.Errorf("error preparing query ListStayPictureEvents: %w", err)
+	}
 	if q.listStayQuotesStmt, err = db.PrepareContext(ctx, listStayQuotes); err != nil {
 		return nil, fmt.Errorf("error preparing query ListStayQuotes: %w", err)
 	}
@@ -1904,6 +1907,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing listStayPaymentsStmt: %w", cerr)
 		}
 	}
+	if q.listStayPictureEventsStmt != nil {
+		if cerr := q.listStayPictureEventsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listStayPictureEventsStmt: %w", cerr)
+		}
+	}
 	if q.listStayQuotesStmt != nil {
 		if cerr := q.listStayQuotesStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listStayQuotesStmt: %w", cerr)
@@ -2515,6 +2523,7 @@ type Queries struct {
 	listSpacesStmt                         *sql.Stmt
 	listStayAnomaliesStmt                  *sql.Stmt
 	listStayPaymentsStmt                   *sql.Stmt
+	listStayPictureEventsStmt              *sql.Stmt
 	listStayQuotesStmt                     *sql.Stmt
 	listStaysStmt                          *sql.Stmt
 	listStaysByPlateStmt                   *sql.Stmt
@@ -2801,6 +2810,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		listSpacesStmt:                         q.listSpacesStmt,
 		listStayAnomaliesStmt:                  q.listStayAnomaliesStmt,
 		listStayPaymentsStmt:                   q.listStayPaymentsStmt,
+		listStayPictureEventsStmt:              q.listStayPictureEventsStmt,
 		listStayQuotesStmt:                     q.listStayQuotesStmt,
 		listStaysStmt:                          q.listStaysStmt,
 		listStaysByPlateStmt:                   q.listStaysByPlateStmt,

@@ -50,6 +50,12 @@ SELECT * FROM lanes WHERE lot_code = ? ORDER BY id;
 SELECT * FROM events WHERE lot_code = sqlc.arg(lot_code) AND received_at > sqlc.arg(after)
 ORDER BY received_at DESC, id DESC LIMIT sqlc.arg(lim);
 
+-- name: ListStayPictureEvents :many
+SELECT * FROM events WHERE lot_code = sqlc.arg(lot_code) AND image_url <> ''
+  AND ((received_at BETWEEN sqlc.arg(from1) AND sqlc.arg(to1)) OR (received_at BETWEEN sqlc.arg(from2) AND sqlc.arg(to2)))
+  AND json_extract(decision, '$.stay_id') = sqlc.arg(stay_id)
+ORDER BY received_at, id LIMIT sqlc.arg(lim);
+
 -- name: CountPassagesByHour :many
 SELECT lot_code, type, CAST(received_at / 3600000000 AS INTEGER) AS hour, COUNT(*) AS n
 FROM events

@@ -125,7 +125,9 @@ func TestSensorlessRefused(t *testing.T) {
 	})
 	t.Run("LateSuccess", func(t *testing.T) {
 		rc := newReceiver(t)
-		rc.reply = func(int, received) (int, http.Header, string, time.Duration) { return 200, nil, paidAnswer, time.Second }
+		rc.reply = func(int, received) (int, http.Header, string, time.Duration) {
+			return 200, nil, paidAnswer, time.Second
+		}
 		b, st := sensorless(t, rc)
 		due := systemtest.Fee(2 * time.Hour)
 		systemtest.WantDecision(t, exit(t, b, "x-1"), park.DecisionHold, park.ReasonPaymentRequired, due)
@@ -134,7 +136,9 @@ func TestSensorlessRefused(t *testing.T) {
 	})
 	t.Run("LateSuccessPaidElsewhere", func(t *testing.T) {
 		rc := newReceiver(t)
-		rc.reply = func(int, received) (int, http.Header, string, time.Duration) { return 200, nil, paidAnswer, time.Second }
+		rc.reply = func(int, received) (int, http.Header, string, time.Duration) {
+			return 200, nil, paidAnswer, time.Second
+		}
 		b, st := sensorless(t, rc)
 		due := systemtest.Fee(2 * time.Hour)
 		systemtest.WantDecision(t, exit(t, b, "x-1"), park.DecisionHold, park.ReasonPaymentRequired, due)

@@ -334,6 +334,7 @@ func (s *Service) Metered(ctx context.Context, chargerID string, txID int64, rea
 	var billed *park.ChargeSession
 	var added []park.MeterReading
 	var reason int
+	var noted []*park.Anomaly
 	err := s.base.View(ctx, func(tx park.Tx) (err error) {
 		billed, added, reason, err = s.meter(ctx, tx, chargerID, txID, readings, full)
 		return err
@@ -352,8 +353,14 @@ func (s *Service) Metered(ctx context.Context, chargerID string, txID int64, rea
 		if err := tx.UpdateChargeSession(ctx, billed); err != nil {
 			return err
 		}
+		if noted, err = s.recordGlitches(ctx, tx, billed, added); err != nil {
+			return err
+		}
 		return tx.AddChargeReadings(ctx, billed.ID, added)
 	})
+	if err == nil {
+		s.logGlitches(noted)
+	}
 	if err != nil || billed == nil || reason == 0 {
 		return nil, err
 	}
@@ -443,7 +450,8 @@ type Stopped struct {
 // already ended transaction changes nothing (a charger resends a stop it
 // kept while offline).
 func (s *Service) ChargerStopped(ctx context.Context, in Stopped) error {
-	return s.base.Update(ctx, func(tx park.Tx) error {
+	var noted []*park.Anomaly
+	err := s.base.Update(ctx, func(tx park.Tx) (err error) {
 		sess, st, loc, err := s.charging(ctx, tx, in.ChargerID, in.TxID)
 		if err != nil || sess == nil {
 			return err
@@ -456,8 +464,15 @@ func (s *Service) ChargerStopped(ctx context.Context, in Stopped) error {
 		if err := tx.AddChargeReadings(ctx, sess.ID, added); err != nil {
 			return err
 		}
+		if noted, err = s.recordGlitches(ctx, tx, sess, added); err != nil {
+			return err
+		}
 		return s.end(ctx, tx, sess, st, loc, end, in.Reason, in.Full)
 	})
+	if err == nil {
+		s.logGlitches(noted)
+	}
+	return err
 }
 
 // end closes a charging session at end with its final bill.

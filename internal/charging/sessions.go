@@ -391,8 +391,9 @@ func byUse(st *tariff.ChargeStandard, prepaid int64) *tariff.ChargeStandard {
 	return &open
 }
 
-// priced is the tariff's view of a session: energy since its start, the
-// end capped by the bought time.
+// priced is the tariff's view of a session: energy since its start by its
+// plausible readings only (plausibleReadings), the end capped by the
+// bought time.
 func priced(sess *park.ChargeSession, loc *time.Location, end time.Time) *tariff.ChargeSession {
 	start := *sess.StartedAt
 	if sess.LimitMinutes > 0 {
@@ -401,7 +402,8 @@ func priced(sess *park.ChargeSession, loc *time.Location, end time.Time) *tariff
 		}
 	}
 	ts := &tariff.ChargeSession{Start: start, End: end, Loc: loc, Prepaid: sess.Prepaid, Full: sess.Full}
-	for _, r := range sess.Readings {
+	rs, _ := plausibleReadings(sess)
+	for _, r := range rs {
 		ts.Readings = append(ts.Readings, tariff.ChargeReading{At: r.At, EnergyWh: max(0, r.EnergyWh-sess.MeterStart), PowerW: r.PowerW})
 	}
 	return ts

@@ -81,12 +81,15 @@ const (
 	// and could not settle the stay (paid another way, or gone): the
 	// partner should refund its driver.
 	AnomalySensorlessLate = "sensorless_late"
+	// A charger's meter register rose faster than any connector delivers
+	// (charging.PlausibleW): the reading is kept but not billed.
+	AnomalyMeterGlitch = "meter_glitch"
 )
 
 // AnomalyKinds are every kind of anomaly parkd records.
 func AnomalyKinds() []string {
 	return []string{AnomalyReentry, AnomalyMissedEntry, AnomalyLateRecord, AnomalyDeviceClock, AnomalyRefusedRecord,
-		AnomalySensorlessLate, AnomalyHeldOpen, AnomalyOffline}
+		AnomalySensorlessLate, AnomalyHeldOpen, AnomalyOffline, AnomalyMeterGlitch}
 }
 
 // Anomaly is something at a lane that the rules could not square.

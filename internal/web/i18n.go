@@ -330,6 +330,7 @@ var words = map[string][3]string{ // en, zh, pt
 	"anomaly_sensorless_late":  {"sensorless_late", "无感支付超时", "pagamento sem parar atrasado"},
 	"anomaly_held_open":        {"held_open", "常开放行", "cancela mantida aberta"},
 	"anomaly_offline_pass":     {"offline_pass", "脱机放行", "liberado offline"},
+	"anomaly_meter_glitch":     {"meter_glitch", "电表读数异常", "leitura de medidor implausível"},
 	"device_camera":            {"camera", "车牌识别相机", "câmera"},
 	"device_barrier":           {"barrier", "道闸控制器", "controlador de cancela"},
 	"device_screen":            {"screen", "显示屏", "painel"},

@@ -305,28 +305,34 @@ func (m *MQTT) Send(ctx context.Context, d *park.Device, command string) error {
 // command publishes a down message and waits for its reply, sending it
 // again with a new id up to attempts times. A reply to any attempt
 // acknowledges the command: a camera slow to answer the first did carry
-// it out, and must not be reported unreachable for it.
+// it out, and must not be reported unreachable for it. A reply reporting
+// a failure (replyFailure) acknowledges nothing: the next attempt follows.
 func (m *MQTT) command(ctx context.Context, sn, name string, body json.RawMessage) error {
-	ch := make(chan json.RawMessage, 1)
+	// Room for every attempt's reply: a failure waiting to be read must
+	// not crowd out another attempt's success.
+	ch := make(chan json.RawMessage, attempts)
 	var ids []string
 	defer func() {
 		for _, id := range ids {
 			m.forget(id)
 		}
 	}()
+	var err error
 	for i := 0; i < attempts; i++ {
 		id := m.nextID()
 		ids = append(ids, id)
 		m.mu.Lock()
 		m.waiting[id] = waiter{sn: sn, name: name, ch: ch}
 		m.mu.Unlock()
-		err := m.publish(sn, name, id, body)
+		err = m.publish(sn, name, id, body)
 		if err == nil {
 			t := time.NewTimer(attemptTimeout)
 			select {
-			case <-ch:
+			case reply := <-ch:
 				t.Stop()
-				return nil
+				if err = replyFailure(reply); err == nil {
+					return nil
+				}
 			case <-t.C:
 				err = fmt.Errorf("no reply within %s", attemptTimeout)
 			case <-ctx.Done():
@@ -336,7 +342,28 @@ func (m *MQTT) command(ctx context.Context, sn, name string, body json.RawMessag
 		}
 		m.log.Warn("camera command not acknowledged", "serial", sn, "command", name, "attempt", i+1, "err", err)
 	}
-	return fmt.Errorf("%w: camera %s did not acknowledge %s after %d attempts", park.ErrUnreachable, sn, name, attempts)
+	return fmt.Errorf("%w: camera %s did not acknowledge %s after %d attempts: %v", park.ErrUnreachable, sn, name, attempts, err)
+}
+
+// replyFailure reads a reply's body: {"code":0} (or a body with no code,
+// from firmware that sends none) is done; any other code is the camera
+// saying it did not carry the command out, with its msg if it sent one.
+func replyFailure(body json.RawMessage) error {
+	var r struct {
+		Code json.RawMessage `json:"code"`
+		Msg  string          `json:"msg"`
+	}
+	if len(body) == 0 || string(body) == "null" {
+		return nil
+	}
+	if err := json.Unmarshal(body, &r); err != nil {
+		return fmt.Errorf("unreadable reply %.200s: %v", body, err)
+	}
+	code := strings.Trim(strings.TrimSpace(string(r.Code)), `"`)
+	if len(r.Code) == 0 || code == "0" || code == "null" {
+		return nil
+	}
+	return fmt.Errorf("camera answered code %s: %.200s", code, r.Msg)
 }
 
 // listChunk is how many plates one white_list_operator carries.

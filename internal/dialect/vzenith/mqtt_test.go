@@ -668,3 +668,40 @@ func TestMQTTEnvelopeFieldsNotRead(t *testing.T) {
 		}
 	}
 }
+
+// TestMQTTFailureReply: a camera that answers gpio_out with a failure
+// (a non-zero code) did not lift its barrier: the command is tried again
+// and, failing every time, reported unreachable (undelivered, alarm), not
+// acknowledged.
+func TestMQTTFailureReply(t *testing.T) {
+	e := setupMQTT(t, false)
+	d, err := e.Sys.Devices.Device(e.Ctx, e.serial)
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		ctx, cancel := context.WithTimeout(e.Ctx, 30*time.Second)
+		defer cancel()
+		done <- e.mq.Send(ctx, d, park.GateOpen)
+	}()
+	ids := map[string]bool{}
+	for range 3 {
+		sent := e.next(t)
+		if sent.Name != "gpio_out" || ids[sent.ID] {
+			t.Fatalf("%+v: want a new gpio_out attempt", sent)
+		}
+		ids[sent.ID] = true
+		msg, _ := json.Marshal(map[string]any{"id": sent.ID, "sn": e.serial, "name": "gpio_out", "version": "1.0",
+			"payload": map[string]any{"type": "gpio_out", "body": map[string]any{"code": 1, "msg": "io busy"}}})
+		e.mq.Handle(e.serial+"/device/message/down/gpio_out/reply", msg)
+	}
+	select {
+	case err := <-done:
+		if !errors.Is(err, park.ErrUnreachable) || !strings.Contains(err.Error(), "io busy") {
+			t.Fatalf("%v: want unreachable, naming the camera's failure", err)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("Send did not end")
+	}
+}

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -250,5 +251,32 @@ func TestMigrated(t *testing.T) {
 	defer st.Close()
 	if got, want := st.Migrated(), (park.SchemaChange{From: want.To, To: want.To}); !reflect.DeepEqual(got, want) {
 		t.Errorf("up to date: %+v, want %+v", got, want)
+	}
+}
+
+// Migration 114 gives Hikvision serials stored before they had one form
+// that form: a camera registered by the upper-case MAC on its label is
+// found by the form its pushes are looked up by, with its queued
+// commands; a form already taken is left to its row.
+func TestHikvisionSerialsMigration(t *testing.T) {
+	ctx := context.Background()
+	stmts := []string{`INSERT INTO lots (code, name, timezone, currency, capacity, exit_grace_minutes, quote_ttl_seconds, missed_entry, created_at, updated_at)
+		 VALUES ('L1', 'Lot', 'Asia/Shanghai', 'CNY', 10, 15, 300, 'hold', 0, 0)`,
+		`INSERT INTO device_commands (id, serial, command, payload, status, expires_at, created_at, updated_at)
+		 VALUES ('c1', 'AA:BB:CC:DD:EE:01', 'open', '{}', 'queued', 0, 0, 0)`}
+	for i, d := range storetest.OldHikvisionDevices {
+		stmts = append(stmts, fmt.Sprintf(`INSERT INTO devices (serial, lot_code, lane, kind, protocol, direction, since, created_at)
+			VALUES ('%s', 'L1', '%s', 'camera', '%s', 'in', 0, %d)`, d[0], d[1], d[2], i))
+	}
+	path := migratedTo(t, 110, stmts...)
+	st, err := Open(ctx, path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	storetest.CheckMigratedSerials(t, st)
+	var serial string
+	if err := st.r.QueryRowContext(ctx, `SELECT serial FROM device_commands WHERE id = 'c1'`).Scan(&serial); err != nil || serial != "aa:bb:cc:dd:ee:01" {
+		t.Errorf("queued command's serial %q (%v), want its camera's, aa:bb:cc:dd:ee:01", serial, err)
 	}
 }

@@ -102,3 +102,62 @@ func MigrationVersions(t *testing.T, dir string) []int64 {
 	slices.Sort(vs)
 	return vs
 }
+
+// OldHikvisionDevices are the devices of lot L1 a parkd before serials
+// had one form may have stored, as (serial, lane, protocol, created_at
+// order): MACs as printed on labels, one camera registered again since in
+// the one form, and one MAC registered twice in two forms.
+var OldHikvisionDevices = [][3]string{
+	{"AA:BB:CC:DD:EE:01", "in-1", "hikvision-isapi"},
+	{" AA-BB-CC-DD-EE-02 ", "in-2", "hikvision-isapi"},
+	{"AABB.CCDD.EE03", "in-3", "hikvision-isapi"},
+	{"AA:BB:CC:DD:EE:04", "in-4-old", "hikvision-isapi"},
+	{"aa:bb:cc:dd:ee:04", "in-4-new", "hikvision-isapi"},
+	{"AA:BB:CC:DD:EE:05", "in-5-first", "hikvision-isapi"},
+	{"AA-BB-CC-DD-EE-05", "in-5-second", "hikvision-isapi"},
+	{"AA:BB:CC:DD:EE:06", "in-6", "vzenith-http"},
+	{"DV-1 ", "in-7", "hikvision-isapi"},
+}
+
+// CheckMigratedSerials checks that the OldHikvisionDevices, after the
+// serials' migration, are found under each one's serial in its one form
+// (the form a Hikvision push is looked up by), a taken form being kept by
+// the row already in it or the one registered first, and that a serial of
+// another protocol is left as it was.
+func CheckMigratedSerials(t *testing.T, st park.Store) {
+	t.Helper()
+	ctx := context.Background()
+	want := map[string]string{ // serial -> lane
+		"aa:bb:cc:dd:ee:01": "in-1",
+		"aa:bb:cc:dd:ee:02": "in-2",
+		"aa:bb:cc:dd:ee:03": "in-3",
+		"aa:bb:cc:dd:ee:04": "in-4-new",
+		"AA:BB:CC:DD:EE:04": "in-4-old",
+		"aa:bb:cc:dd:ee:05": "in-5-first",
+		"AA-BB-CC-DD-EE-05": "in-5-second",
+		"AA:BB:CC:DD:EE:06": "in-6",
+		"DV-1":              "in-7",
+	}
+	if err := st.View(ctx, func(tx park.Tx) error {
+		ds, err := tx.ListDevices(ctx, "L1")
+		if err != nil {
+			return err
+		}
+		if len(ds) != len(want) {
+			t.Errorf("%d devices after the migration, want %d (none lost)", len(ds), len(want))
+		}
+		for serial, lane := range want {
+			d, err := tx.GetDevice(ctx, serial)
+			if err != nil {
+				t.Errorf("device %q: %v, want the one of lane %s", serial, err, lane)
+				continue
+			}
+			if d.Lane != lane {
+				t.Errorf("device %q is lane %s's, want %s's", serial, d.Lane, lane)
+			}
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+}

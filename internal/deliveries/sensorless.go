@@ -53,6 +53,11 @@ func (s *Service) Settle(ctx context.Context, l *park.Lot, st *park.Stay, e *par
 	if err != nil {
 		return false, err
 	}
+	// The partner asked for no request until its Retry-After ends (to an
+	// ask or to a queued report): the car is held as any other.
+	if s.pausedFor(sub.ID) > 0 {
+		return false, nil
+	}
 	wait := SensorlessTimeout
 	if sub.Timeout != 0 {
 		wait = sub.Timeout
@@ -161,7 +166,18 @@ func (s *Service) askPartner(ctx context.Context, a *Attempt) bool {
 		ok = f.Acknowledged(resp.StatusCode, body)
 	}
 	s.metrics.DeliveryAttempt(a.Partner.ID, a.Report.Kind, ok)
-	return ok
+	if ok {
+		return true
+	}
+	// As for a queued report: a 410 ends the subscription, a Retry-After
+	// pauses it (asks and queued reports alike).
+	switch gone, after := refusal(resp, a.At); {
+	case gone:
+		s.disableGone(context.WithoutCancel(ctx), a.Subscription)
+	case after > 0:
+		s.laneOf(a.Subscription, a.Partner).pause(a.At.Add(after))
+	}
+	return false
 }
 
 // settleLate records a partner's payment that came after the lane had

@@ -275,6 +275,12 @@ func (s *Service) laneFor(ctx context.Context, tx park.Tx, id string) (*lane, er
 	if err != nil {
 		return nil, err
 	}
+	return s.laneOf(sub, p), nil
+}
+
+// laneOf is the subscription's lane with these settings.
+func (s *Service) laneOf(sub *park.Subscription, p *park.Partner) *lane {
+	id := sub.ID
 	rl, conc := sub.RateLimit, sub.Concurrency
 	if rl == 0 {
 		rl = park.DefaultRateLimit
@@ -286,14 +292,26 @@ func (s *Service) laneFor(ctx context.Context, tx park.Tx, id string) (*lane, er
 	defer s.mu.Unlock()
 	if l, ok := s.subs[id]; ok && cap(l.sem) == conc && l.limiter.Limit() == rate.Limit(rl) {
 		l.sub, l.partner = sub, p // same limits: keep what is in flight counted
-		return l, nil
+		return l
 	}
 	l := &lane{sub: sub, partner: p, sem: make(chan struct{}, conc), limiter: rate.NewLimiter(rate.Limit(rl), rl)}
 	if old, ok := s.subs[id]; ok { // new limits: the partner's pause still holds
 		l.until.Store(old.until.Load())
 	}
 	s.subs[id] = l
-	return l, nil
+	return l
+}
+
+// pausedFor returns how long the subscription still waits for its
+// partner's Retry-After (0: not at all).
+func (s *Service) pausedFor(id string) time.Duration {
+	s.mu.Lock()
+	l, ok := s.subs[id]
+	s.mu.Unlock()
+	if !ok {
+		return 0
+	}
+	return l.paused(s.base.Clock())
 }
 
 // attempt sends one delivery within its subscription's limits. A
@@ -427,15 +445,26 @@ func (s *Service) send(ctx context.Context, a *Attempt) outcome {
 		d.State = park.DeliveryDead
 		return outcome{d: d}
 	}
-	if resp.StatusCode == http.StatusGone {
+	gone, after := refusal(resp, at)
+	if gone {
 		d.State, d.NextAt = park.DeliveryFailed, at
 		return outcome{d: d, gone: true, subVer: sub.Version}
 	}
-	var after time.Duration
-	if resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable {
-		after = retryAfter(resp.Header.Get("Retry-After"), at)
-	}
 	return s.failed(d, sub, at, after)
+}
+
+// refusal reads what a partner's answer that did not acknowledge asks of
+// its subscription, for queued deliveries and sensorless asks alike: a
+// 410 says the endpoint is gone (disable the subscription); a 429 or 503
+// may ask for no request before its Retry-After ends (pause it).
+func refusal(resp *http.Response, at time.Time) (gone bool, after time.Duration) {
+	switch resp.StatusCode {
+	case http.StatusGone:
+		return true, 0
+	case http.StatusTooManyRequests, http.StatusServiceUnavailable:
+		return false, retryAfter(resp.Header.Get("Retry-After"), at)
+	}
+	return false, 0
 }
 
 // failed schedules the next attempt, or ends the delivery dead after the
@@ -611,6 +640,23 @@ func disable(ctx context.Context, tx park.Tx, id string, version int64, now time
 	}
 	sub.Enabled, sub.DisabledBy, sub.UpdatedAt = false, "the partner answered 410 Gone at "+now.Format(time.RFC3339), now
 	return true, tx.UpdateSubscription(ctx, sub)
+}
+
+// disableGone disables a subscription whose partner answered 410 to an
+// attempt made under it (disable), outside the finisher's batches.
+func (s *Service) disableGone(ctx context.Context, sub *park.Subscription) {
+	var done bool
+	err := s.base.Write(ctx, func(tx park.Tx) (err error) {
+		done, err = disable(ctx, tx, sub.ID, sub.Version, s.base.Clock())
+		return err
+	})
+	s.forget(sub.ID)
+	switch {
+	case err != nil:
+		s.base.Log.Error("disabling a subscription the partner said is gone", "subscription", sub.ID, "partner", sub.PartnerID, "err", err)
+	case done:
+		s.base.Log.Warn("subscription disabled: the partner answered 410 Gone", "subscription", sub.ID, "partner", sub.PartnerID)
+	}
 }
 
 // countQueue reports the queue to the metrics.

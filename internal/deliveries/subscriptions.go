@@ -154,11 +154,21 @@ type SubscriptionPatch struct {
 	DropPrevious bool
 }
 
+func (p *SubscriptionPatch) empty() bool {
+	return p.URL == nil && p.Enabled == nil && p.RateLimit == nil && p.Concurrency == nil && p.Timeout == nil &&
+		p.Schedule == nil && !p.RotateSecret && !p.DropPrevious
+}
+
 // UpdateSubscription applies a patch. Enabling a subscription that parkd
 // disabled (its partner answered 410) clears why; its deliveries kept
 // meanwhile are then sent. A rotated secret is returned here once.
-// Errors: those of CreateSubscription, and ENotFound.
+// Errors: those of CreateSubscription, ENotFound, and EInvalid for a patch
+// that changes nothing.
 func (s *Service) UpdateSubscription(ctx context.Context, partnerID, id string, p SubscriptionPatch) (*park.Subscription, error) {
+	if p.empty() { // a mistaken body (null, {}) would otherwise answer as if it had changed something
+		return nil, park.Invalid("", "the patch names nothing to change: give one or more of url, enabled, rate_limit, concurrency, "+
+			"timeout_seconds, schedule_seconds, rotate_secret, drop_previous_secret")
+	}
 	if p.URL != nil { // looked up before the transaction, never in it (checkURL)
 		if err := checkURL(ctx, *p.URL, s.opts.AllowPrivate, s.opts.Lookup); err != nil {
 			return nil, err

@@ -278,3 +278,24 @@ func TestDeliveryTimesExplained(t *testing.T) {
 		t.Errorf("replay since year 1: %v, want the years a time may have", p)
 	}
 }
+
+// TestPatchSubscriptionNothing: a PATCH whose body names nothing to
+// change (null, or an empty object) is refused saying what it may name,
+// and the subscription stays as it was.
+func TestPatchSubscriptionNothing(t *testing.T) {
+	e := newDeliveryEnv(t)
+	e.want(e.do("POST", "/v1/lots", lotJSON), 201)
+	e.want(e.do("POST", "/v1/partners", `{"id":"mall","name":"Mall","dialect":"api-one","type":"normal","lots":["140123001"]}`), 201)
+	sub := e.want(e.do("POST", "/v1/partners/mall/subscriptions", `{"report":"entry","url":"http://127.0.0.1:9/x"}`), 201)["id"].(string)
+	before := e.want(e.do("GET", "/v1/partners/mall/subscriptions/"+sub, ""), 200)
+	for _, body := range []string{`null`, `{}`, " null\n"} {
+		p := e.problem(e.do("PATCH", "/v1/partners/mall/subscriptions/"+sub, body), http.StatusBadRequest, "invalid")
+		if d, _ := p["detail"].(string); !strings.Contains(d, "nothing to change") || !strings.Contains(d, "enabled") {
+			t.Errorf("PATCH %q: %v, want it to say the body names nothing to change, and what it may name", body, p)
+		}
+	}
+	after := e.want(e.do("GET", "/v1/partners/mall/subscriptions/"+sub, ""), 200)
+	if fmt.Sprint(after) != fmt.Sprint(before) {
+		t.Errorf("subscription changed by refused PATCHes: %v, was %v", after, before)
+	}
+}

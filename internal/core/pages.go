@@ -1,6 +1,10 @@
 package core
 
-import "parkd/internal/park"
+import (
+	"strconv"
+
+	"parkd/internal/park"
+)
 
 // DefaultPage is the size of a page of a native list when the caller
 // names none.
@@ -11,11 +15,30 @@ const DefaultPage = 100
 func PageLimit(limit int) (int, error) {
 	switch {
 	case limit < 0 || limit > park.MaxListLimit:
-		return 0, park.Invalid("limit", "must be between 1 and %d", park.MaxListLimit)
+		return 0, limitRange()
 	case limit == 0:
 		return DefaultPage, nil
 	}
 	return limit, nil
+}
+
+func limitRange() error {
+	return park.Invalid("limit", "must be between 1 and %d", park.MaxListLimit)
+}
+
+// QueryLimit reads a page size as a caller wrote it ("": none, 0, so
+// DefaultPage). One it names must be a whole number 1 to
+// park.MaxListLimit: an explicit 0 asks for no page parkd gives, and is
+// refused rather than taken for the default.
+func QueryLimit(v string) (int, error) {
+	if v == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 {
+		return 0, limitRange()
+	}
+	return PageLimit(n)
 }
 
 // Page cuts rows read with a limit one more than limit to a page of

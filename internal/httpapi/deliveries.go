@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"time"
 
+	"parkd/internal/core"
 	"parkd/internal/deliveries"
 	"parkd/internal/park"
 )
@@ -261,13 +262,11 @@ func (s *Server) listDeliveries(w http.ResponseWriter, r *http.Request) error {
 		}
 		dq.Since = t
 	}
-	if v := q.Get("limit"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil {
-			return park.Invalid("limit", "must be a number")
-		}
-		dq.Limit = n
+	limit, err := core.QueryLimit(q.Get("limit"))
+	if err != nil {
+		return err
 	}
+	dq.Limit = limit
 	if v := q.Get("before"); v != "" {
 		n, err := strconv.ParseInt(v, 10, 64)
 		if err != nil || n < 1 {

@@ -299,3 +299,18 @@ func TestPatchSubscriptionNothing(t *testing.T) {
 		t.Errorf("subscription changed by refused PATCHes: %v, was %v", after, before)
 	}
 }
+
+// TestDeliveriesLimitRange: a limit of 0 (or less, or not a number) asks
+// for no page parkd gives: refused naming the range, not answered with
+// the default page as if no limit had been named.
+func TestDeliveriesLimitRange(t *testing.T) {
+	e := newDeliveryEnv(t)
+	for _, v := range []string{"0", "-1", "1001", "ten", "1.5"} {
+		p := e.problem(e.do("GET", "/v1/deliveries?limit="+v, ""), http.StatusBadRequest, "invalid")
+		if d, _ := p["detail"].(string); p["field"] != "limit" || !strings.Contains(d, "between 1 and 1000") {
+			t.Errorf("limit=%s: %v, want the range 1 to 1000 named", v, p)
+		}
+	}
+	e.want(e.do("GET", "/v1/deliveries?limit=1", ""), 200)
+	e.want(e.do("GET", "/v1/deliveries?limit=1000", ""), 200)
+}

@@ -28,7 +28,7 @@ func (s *Service) tariffFor(l *park.Lot) (*tariff.Tariff, error) {
 			return c.t, nil
 		}
 	}
-	t, err := tariff.Parse(l.Tariff)
+	t, err := tariff.ParseStored(l.Tariff)
 	if err != nil {
 		// Stored tariffs were validated on the way in; this is a bug.
 		return nil, park.Errorf(park.EInternal, "stored tariff of lot %q does not parse: %v", l.Code, err)

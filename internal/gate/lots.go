@@ -113,8 +113,12 @@ func (s *Service) updateLot(ctx context.Context, code, action string, keep func(
 		if err := l.Validate(); err != nil {
 			return err
 		}
-		if _, err := billing.CanonicalTariff(l); err != nil {
-			return err
+		// An unchanged tariff was validated when set; a rule added since
+		// (a daily cap below a block's price) must not block other changes.
+		if string(l.Tariff) != before {
+			if _, err := billing.CanonicalTariff(l); err != nil {
+				return err
+			}
 		}
 		if l.Currency != currency {
 			for _, c := range s.currencies {

@@ -272,10 +272,13 @@ type resolved struct {
 	grace         int64
 	graceDeducted bool
 	first         *blockDoc
+	firstPath     string // where first came from, for error messages
 	every         *blockDoc
+	everyPath     string
 	bands         []bandDoc
 	bandsPath     string // where bands came from, for error messages
 	dailyCap      int64
+	dailyCapPath  string
 	calendar      bool
 	stayCap       int64
 }
@@ -289,9 +292,11 @@ func (r *resolved) apply(f *fieldsDoc, path string) {
 	}
 	if f.First != nil {
 		r.first = f.First
+		r.firstPath = joinPath(path, "first")
 	}
 	if f.Every != nil {
 		r.every = f.Every
+		r.everyPath = joinPath(path, "every")
 	}
 	if f.Bands != nil {
 		r.bands = *f.Bands
@@ -299,6 +304,7 @@ func (r *resolved) apply(f *fieldsDoc, path string) {
 	}
 	if f.DailyCap != nil {
 		r.dailyCap = *f.DailyCap
+		r.dailyCapPath = joinPath(path, "daily_cap")
 	}
 	if f.DailyCapWindow != nil {
 		r.calendar = *f.DailyCapWindow == "calendar"
@@ -308,9 +314,15 @@ func (r *resolved) apply(f *fieldsDoc, path string) {
 	}
 }
 
-// check rejects a tariff in which some block would have no length; path
-// is the level being checked ("" or "classes.<name>").
-func (r *resolved) check(path string) *Error {
+// check rejects a tariff in which some block would have no length and,
+// when strict (a new document), one whose daily cap is below a block's
+// price; path is the level being checked ("" or "classes.<name>").
+func (r *resolved) check(path string, strict bool) *Error {
+	if strict {
+		if err := r.checkDailyCap(); err != nil {
+			return err
+		}
+	}
 	if r.every != nil {
 		return nil
 	}
@@ -321,6 +333,38 @@ func (r *resolved) check(path string) *Error {
 		if b.Every == nil {
 			return fieldErr(r.bandsPath+"["+strconv.Itoa(i)+"].every", park.ReasonRequired, "required when the top-level every is absent")
 		}
+	}
+	return nil
+}
+
+// checkDailyCap refuses a daily cap below the price of a block: every block
+// is cut to the cap, so that price could never be charged; it is a typo or
+// the wrong unit far more often than a flat daily rate, which a block
+// priced at the cap says plainly.
+func (r *resolved) checkDailyCap() *Error {
+	if r.dailyCap == 0 {
+		return nil
+	}
+	over := func(b *blockDoc, where string) *Error {
+		if b == nil || b.Price <= r.dailyCap {
+			return nil
+		}
+		return fieldErr(r.dailyCapPath, park.ReasonRange, "below "+where+".price "+strconv.FormatInt(b.Price, 10)+
+			": no block would ever be charged its price; a flat daily rate is a block priced at the cap")
+	}
+	if err := over(r.first, r.firstPath); err != nil {
+		return err
+	}
+	usesEvery := len(r.bands) == 0 // the top-level every is a default a band may not need
+	for i, b := range r.bands {
+		if b.Every == nil {
+			usesEvery = true
+		} else if err := over(b.Every, r.bandsPath+"["+strconv.Itoa(i)+"].every"); err != nil {
+			return err
+		}
+	}
+	if usesEvery {
+		return over(r.every, r.everyPath)
 	}
 	return nil
 }

@@ -81,3 +81,15 @@ func checkLines(t testing.TB, in *Input, r Result) {
 		}
 	}
 }
+
+// mustParseStored parses a random document as a stored one: the engine
+// must price a daily cap below a block's price, which only new documents
+// may not have.
+func mustParseStored(t testing.TB, doc string) *Tariff {
+	t.Helper()
+	tf, err := ParseStored([]byte(doc))
+	if err != nil {
+		t.Fatalf("ParseStored: %v\n%s", err, doc)
+	}
+	return tf
+}

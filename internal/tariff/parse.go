@@ -30,14 +30,25 @@ func (t *Tariff) ChargingFree() (after time.Duration, ok bool) {
 // unknown or duplicate fields are rejected). The returned error is an
 // *Error naming the field, e.g. `bands[1].from: want HH:MM`.
 func Parse(doc []byte) (*Tariff, error) {
-	t, err := parse(doc)
+	t, err := parse(doc, true)
 	if err != nil {
 		return nil, err
 	}
 	return t, nil
 }
 
-func parse(doc []byte) (*Tariff, *Error) {
+// ParseStored parses a document that was accepted and stored, possibly
+// before a rule that refuses a mistake (a daily cap below a block's price)
+// was added: the lot keeps pricing as it did instead of failing.
+func ParseStored(doc []byte) (*Tariff, error) {
+	t, err := parse(doc, false)
+	if err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+func parse(doc []byte, strict bool) (*Tariff, *Error) {
 	tree, err := decodeTree(doc)
 	if err != nil {
 		return nil, err
@@ -88,7 +99,7 @@ func parse(doc []byte) (*Tariff, *Error) {
 
 	var base resolved
 	base.apply(top, "")
-	if err := base.check(""); err != nil {
+	if err := base.check("", strict); err != nil {
 		return nil, err
 	}
 	t := &Tariff{chargingFree: -1}
@@ -99,7 +110,7 @@ func parse(doc []byte) (*Tariff, *Error) {
 		r := base
 		if ov := classes[name]; ov != nil {
 			r.apply(ov, "classes."+name)
-			if err := r.check("classes." + name); err != nil {
+			if err := r.check("classes."+name, strict); err != nil {
 				return nil, err
 			}
 		}

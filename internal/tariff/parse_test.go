@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"parkd/internal/park"
 )
@@ -174,5 +175,52 @@ func TestParseErrorOffset(t *testing.T) {
 	// Reading stops after the x, the first byte that is no JSON value.
 	if want := int64(strings.Index(doc, "x") + 1); te.Offset != want {
 		t.Errorf("offset %d, want %d", te.Offset, want)
+	}
+}
+
+// TestDailyCapBelowABlock: a daily cap below the price of a block means
+// that block is never charged its price (every day costs at most the cap),
+// so the price written in the tariff never applies: almost always a typo
+// (100 for 1000) or the wrong unit. A new document is refused, naming
+// daily_cap; a document stored before the rule still prices.
+func TestDailyCapBelowABlock(t *testing.T) {
+	const why = ": no block would ever be charged its price; a flat daily rate is a block priced at the cap"
+	for _, c := range []struct{ name, doc, field, msg string }{
+		{"Every", `{"every":{"minutes":60,"price":250},"daily_cap":100}`, "daily_cap", "below every.price 250" + why},
+		{"First", `{"first":{"minutes":60,"price":500},"every":{"minutes":60,"price":100},"daily_cap":300}`,
+			"daily_cap", "below first.price 500" + why},
+		{"Band", `{"every":{"minutes":60,"price":100},"daily_cap":200,"bands":[{"name":"day","from":"08:00","to":"20:00","every":{"minutes":60,"price":250}},` +
+			`{"name":"night","from":"20:00","to":"08:00"}]}`, "daily_cap", "below bands[0].every.price 250" + why},
+		{"ClassCap", `{"every":{"minutes":60,"price":250},"daily_cap":3000,"classes":{"motorcycle":{"daily_cap":100}}}`,
+			"classes.motorcycle.daily_cap", "below every.price 250" + why},
+		{"ClassPrice", `{"every":{"minutes":60,"price":100},"daily_cap":1000,"classes":{"large":{"every":{"minutes":60,"price":1500}}}}`,
+			"daily_cap", "below classes.large.every.price 1500" + why},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := Parse([]byte(c.doc))
+			var te *Error
+			if !errors.As(err, &te) || te.Field != c.field || te.Msg != c.msg || te.Reason != park.ReasonRange {
+				t.Fatalf("err = %v, want %s: %s (range)", err, c.field, c.msg)
+			}
+		})
+	}
+	// A cap equal to a block's price, no cap, and a class that lowers its
+	// own cap below nothing it pays are fine.
+	for _, doc := range []string{
+		`{"every":{"minutes":60,"price":250},"daily_cap":250}`,
+		`{"every":{"minutes":60,"price":250},"daily_cap":0}`,
+		`{"every":{"minutes":60,"price":250},"daily_cap":3000,"classes":{"motorcycle":{"every":{"minutes":60,"price":50},"daily_cap":100}}}`,
+	} {
+		mustParse(t, doc)
+	}
+	// Stored before the rule: 10:00-13:00 is three blocks of 250, each cut
+	// to what is left of the cap of 100: 100 + 0 + 0.
+	tf, err := ParseStored([]byte(`{"every":{"minutes":60,"price":250},"daily_cap":100}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
+	if r := tf.Price(&Input{Entry: e, Exit: e.Add(3 * time.Hour)}, nil); r.Total != 100 {
+		t.Fatalf("stored tariff prices 3 h at %d, want 100", r.Total)
 	}
 }

@@ -27,7 +27,7 @@ func TestMatchesReference(t *testing.T) {
 	}
 	for i := 0; i < n; i++ {
 		rt := randTariff(rng)
-		tf := mustParse(t, rt.json())
+		tf := mustParseStored(t, rt.json())
 		in := randStay(rng, locs, 12)
 		if rng.Intn(3) == 0 {
 			in.Paid = int64(rng.Intn(3000))
@@ -64,7 +64,7 @@ func TestLongStaysMatchReference(t *testing.T) {
 	locs := loadZones(t)
 	for i := 0; i < 120; i++ {
 		rt := randTariff(rng)
-		tf := mustParse(t, rt.json())
+		tf := mustParseStored(t, rt.json())
 		in := randStay(rng, locs, 1)
 		in.Exit = in.Entry.Add(time.Duration(20*1440+rng.Intn(30*1440)) * time.Minute)
 		r := tf.Price(in, nil)
@@ -82,7 +82,7 @@ func TestFeeNeverDecreases(t *testing.T) {
 	rng := rand.New(rand.NewSource(3))
 	locs := loadZones(t)
 	for i := 0; i < 300; i++ {
-		tf := mustParse(t, randTariff(rng).json())
+		tf := mustParseStored(t, randTariff(rng).json())
 		in := randStay(rng, locs, 3)
 		if rng.Intn(2) == 0 {
 			in.Coupons = randCoupons(rng)
@@ -136,7 +136,7 @@ func TestCapsHold(t *testing.T) {
 	for i := 0; i < 200; i++ {
 		rt := randTariff(rng)
 		rt.calendar = false
-		tf := mustParse(t, rt.json())
+		tf := mustParseStored(t, rt.json())
 		in := randStay(rng, locs, 5)
 		r := tf.Price(in, nil)
 		if rt.stayCap > 0 && r.Gross > rt.stayCap {

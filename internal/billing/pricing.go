@@ -175,6 +175,7 @@ func CanonicalTariff(l *park.Lot) (*tariff.Tariff, error) {
 type Preview struct {
 	Tariff       []byte
 	TimeZone     string
+	Currency     string // ISO 4217: what the amounts are minor units of
 	Entry, Exit  time.Time
 	VehicleClass string
 }
@@ -182,6 +183,7 @@ type Preview struct {
 // PreviewResult is what the stay would cost, line by line.
 type PreviewResult struct {
 	Total, Discount int64
+	Currency        string
 	Lines           []park.Line
 }
 
@@ -193,6 +195,12 @@ func PreviewTariff(p Preview) (PreviewResult, error) {
 		return PreviewResult{}, err
 	}
 	switch {
+	case p.Currency == "":
+		// Amounts are minor units of a currency; without one the answer
+		// cannot be read (how many units make one of the money?).
+		return PreviewResult{}, park.Invalid("currency", "is required: the ISO 4217 code the tariff's amounts are minor units of")
+	case !park.ValidCurrency(p.Currency):
+		return PreviewResult{}, park.Invalid("currency", "unknown ISO 4217 currency %q", p.Currency)
 	case len(p.Tariff) == 0:
 		return PreviewResult{}, park.Invalid("tariff", "is required")
 	case p.Exit.Before(p.Entry):
@@ -208,5 +216,5 @@ func PreviewTariff(p Preview) (PreviewResult, error) {
 		return PreviewResult{}, park.Invalid("tariff", "is required")
 	}
 	res := t.Price(&tariff.Input{Entry: p.Entry, Exit: p.Exit, Loc: loc, Class: p.VehicleClass}, nil)
-	return PreviewResult{Total: res.Total, Discount: res.Discount, Lines: toParkLines(res.Lines)}, nil
+	return PreviewResult{Total: res.Total, Discount: res.Discount, Currency: p.Currency, Lines: toParkLines(res.Lines)}, nil
 }

@@ -446,9 +446,24 @@ func TestTariffPreview(t *testing.T) {
 	}
 	e.problem(e.do("POST", "/v1/tariffs/preview", body("2026-11-23T19:00:00+08:00", "2026-11-23T18:00:00+08:00")), 400, "invalid")
 	p := e.problem(e.do("POST", "/v1/tariffs/preview", `{"tariff":{"every":{"minutes":30,"price":200},"bands":[{"name":"d","from":"8am","to":"20:00"}]},
-		"timezone":"Asia/Shanghai","entry":"2026-11-23T19:00:00+08:00","exit":"2026-11-23T20:00:00+08:00"}`), 400, "invalid")
+		"timezone":"Asia/Shanghai","currency":"CNY","entry":"2026-11-23T19:00:00+08:00","exit":"2026-11-23T20:00:00+08:00"}`), 400, "invalid")
 	if !strings.HasPrefix(p["field"].(string), "tariff.bands[0].from") {
 		t.Fatalf("error names %v, want the band's from field", p["field"])
+	}
+}
+
+// TestTariffPreviewNeedsCurrency: the amount is in minor units of a
+// currency; without one it means nothing (an answer "XXX", a code parkd
+// itself refuses, left the caller guessing the scale), so it is refused,
+// naming currency, like an unknown one.
+func TestTariffPreviewNeedsCurrency(t *testing.T) {
+	e := newEnv(t)
+	for _, cur := range []string{``, `,"currency":""`, `,"currency":"XXX"`} {
+		p := e.problem(e.do("POST", "/v1/tariffs/preview", `{"tariff":{"every":{"minutes":60,"price":250}},"timezone":"Asia/Shanghai"`+cur+
+			`,"entry":"2026-11-23T19:00:00+08:00","exit":"2026-11-23T20:00:00+08:00"}`), 400, "invalid")
+		if p["field"] != "currency" {
+			t.Fatalf("%s: error names %v, want currency", cur, p["field"])
+		}
 	}
 }
 

@@ -5,7 +5,6 @@ import (
 	"net/http"
 
 	"parkd/internal/billing"
-	"parkd/internal/park"
 )
 
 type previewInput struct {
@@ -30,19 +29,14 @@ func (s *Server) previewTariff(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if in.Currency == "" {
-		in.Currency = "XXX" // ISO 4217's "no currency": the preview prices in minor units only
-	} else if !park.ValidCurrency(in.Currency) {
-		return park.Invalid("currency", "unknown ISO 4217 currency %q", in.Currency)
-	}
 	res, err := billing.PreviewTariff(billing.Preview{
-		Tariff: in.Tariff, TimeZone: in.TimeZone, Entry: entry, Exit: exit, VehicleClass: in.VehicleClass,
+		Tariff: in.Tariff, TimeZone: in.TimeZone, Currency: in.Currency, Entry: entry, Exit: exit, VehicleClass: in.VehicleClass,
 	})
 	if err != nil {
 		return err
 	}
 	writeJSON(w, http.StatusOK, map[string]any{
-		"amount": res.Total, "currency": in.Currency, "lines": viewLines(res.Lines),
+		"amount": res.Total, "currency": res.Currency, "lines": viewLines(res.Lines),
 	})
 	return nil
 }

@@ -146,7 +146,7 @@ func (w *Console) tariffPost(rw http.ResponseWriter, r *http.Request, p *operato
 			err = &badTime{field: "exit", value: d.Exit}
 		default:
 			var res billing.PreviewResult
-			res, err = billing.PreviewTariff(billing.Preview{Tariff: []byte(d.Doc), TimeZone: l.TimeZone, Entry: entry.UTC(),
+			res, err = billing.PreviewTariff(billing.Preview{Tariff: []byte(d.Doc), TimeZone: l.TimeZone, Currency: l.Currency, Entry: entry.UTC(),
 				Exit: exit.UTC(), VehicleClass: d.Class})
 			if err == nil {
 				d.Preview, d.PreviewEntry, d.PreviewExit = &res, entry, exit

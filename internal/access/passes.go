@@ -12,7 +12,12 @@ import (
 	"parkd/internal/park"
 )
 
+// preparePass normalises and validates p; a pass given only its end
+// starts now, as a whitelist entry does.
 func (s *Service) preparePass(p *park.Pass) error {
+	if p.ValidFrom.IsZero() {
+		p.ValidFrom = s.base.Clock()
+	}
 	var err error
 	if p.Plates, p.PlateKeys, err = core.Plates("plates", p.Plates); err != nil {
 		return err

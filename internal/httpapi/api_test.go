@@ -605,6 +605,22 @@ func TestDenyEntryFromNow(t *testing.T) {
 	e.problem(e.do("POST", "/v1/lots/140123001/whitelist", `{"plate":"京B88888","kind":"deny"}`), 400, "invalid")
 }
 
+// TestPassFromNow: a pass given only its end starts now, as a whitelist
+// entry does; the car is let in free at once.
+func TestPassFromNow(t *testing.T) {
+	e := newEnv(t)
+	e.want(e.do("POST", "/v1/lots", lotJSON), 201)
+	p := e.want(e.do("POST", "/v1/lots/140123001/passes", `{"holder_name":"张伟","plates":["京B66666"],"valid_to":"2027-11-01T00:00:00Z"}`), 201)
+	if p["valid_from"] != t0.Format(time.RFC3339) {
+		t.Fatalf("pass without valid_from %v: want valid_from %s (now)", p, t0.Format(time.RFC3339))
+	}
+	if r := e.want(e.do("POST", "/v1/lots/140123001/events", event("p1", "entry", "京B66666", t0.Add(time.Minute))), 200); r["reason"] != "pass" {
+		t.Fatalf("pass holder at the entry a minute later: %v", r)
+	}
+	// valid_to has no default.
+	e.problem(e.do("POST", "/v1/lots/140123001/passes", `{"holder_name":"李娜","plates":["京B55555"]}`), 400, "invalid")
+}
+
 // TestUncleanPath: a path with "//", "." or ".." is no route, answered with
 // a problem document, not the mux's redirect with an English HTML body
 // (which for ".." led into another path); an escaped slash in a segment

@@ -239,6 +239,13 @@ func (p *Point) Raw(ctx context.Context, frame []byte, id string) ([]byte, error
 		delete(p.pending, id)
 		p.pendMu.Unlock()
 		return nil, nil
+	case <-p.closed: // no answer can come any more, unless it came just before
+		select {
+		case b := <-ch:
+			return b, nil
+		default:
+			return nil, errors.New("the connection closed before the answer")
+		}
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
@@ -258,7 +265,11 @@ func (p *Point) Call(ctx context.Context, action string, payload, out any) error
 	if err != nil {
 		return err
 	}
-	resp, err := p.Raw(ctx, b, id)
+	// A charger sends its next CALL only once the last one is answered or
+	// timed out (OCPP-J): a caller that stops waiting early must not let
+	// another CALL of the point go while the central system still works
+	// on this one, which it would refuse ("one CALL at a time").
+	resp, err := p.Raw(context.WithoutCancel(ctx), b, id)
 	if err != nil {
 		return err
 	}

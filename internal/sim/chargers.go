@@ -116,7 +116,11 @@ func simCharger(ctx context.Context, api *API, id, lot string, standard int64, p
 }
 
 // session is one car charging on a connector: a few hundred Wh over a
-// few meter values.
+// few meter values. Once the car is plugged in, the session runs to its
+// stop even when the run ends meanwhile (its meter values cut short): a
+// start or meter value cut off by the run's end would leave a session open
+// in parkd, holding its connector, so that every later start there, this
+// run's and the next's on the same charger, is refused.
 func session(ctx context.Context, p *ocppsim.Point, conn int, tag string) error {
 	if status, err := p.Authorize(ctx, tag); err != nil {
 		return err
@@ -126,7 +130,9 @@ func session(ctx context.Context, p *ocppsim.Point, conn int, tag string) error 
 	if err := p.Status(ctx, conn, "Preparing"); err != nil {
 		return err
 	}
-	tx, err := p.Start(ctx, conn, tag)
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	tx, err := p.Start(sctx, conn, tag)
 	if err != nil {
 		return err
 	}
@@ -135,13 +141,10 @@ func session(ctx context.Context, p *ocppsim.Point, conn int, tag string) error 
 			break
 		}
 		wh := p.Register.Add(100)
-		if err := p.Meter(ctx, conn, tx, ocppsim.Sample{At: time.Now(), EnergyWh: wh, PowerW: 7000}); err != nil {
+		if err := p.Meter(sctx, conn, tx, ocppsim.Sample{At: time.Now(), EnergyWh: wh, PowerW: 7000}); err != nil {
 			return err
 		}
 	}
-	// Stopped even when the run is ending, so no session is left open.
-	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-	defer cancel()
 	if err := p.Stop(sctx, tx, "Local"); err != nil {
 		return err
 	}

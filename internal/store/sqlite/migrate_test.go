@@ -258,13 +258,13 @@ func TestMigrated(t *testing.T) {
 // that form: a camera registered by the upper-case MAC on its label is
 // found by the form its pushes are looked up by, with its queued
 // commands; a form already taken is left to its row.
-func TestHikvisionSerialsMigration(t *testing.T) {
+func TestMACSerialsMigration(t *testing.T) {
 	ctx := context.Background()
 	stmts := []string{`INSERT INTO lots (code, name, timezone, currency, capacity, exit_grace_minutes, quote_ttl_seconds, missed_entry, created_at, updated_at)
 		 VALUES ('L1', 'Lot', 'Asia/Shanghai', 'CNY', 10, 15, 300, 'hold', 0, 0)`,
 		`INSERT INTO device_commands (id, serial, command, payload, status, expires_at, created_at, updated_at)
 		 VALUES ('c1', 'AA:BB:CC:DD:EE:01', 'open', '{}', 'queued', 0, 0, 0)`}
-	for i, d := range storetest.OldHikvisionDevices {
+	for i, d := range storetest.OldMACDevices {
 		stmts = append(stmts, fmt.Sprintf(`INSERT INTO devices (serial, lot_code, lane, kind, protocol, direction, since, created_at)
 			VALUES ('%s', 'L1', '%s', 'camera', '%s', 'in', 0, %d)`, d[0], d[1], d[2], i))
 	}

@@ -103,25 +103,33 @@ func MigrationVersions(t *testing.T, dir string) []int64 {
 	return vs
 }
 
-// OldHikvisionDevices are the devices of lot L1 a parkd before serials
+// macProtocol and otherProtocol are two lane device protocols as stored:
+// migration 00114 rewrites the serials of the first, whose serial is the
+// camera's MAC, and must leave the second's alone.
+const (
+	macProtocol   = "hikvision-isapi"
+	otherProtocol = "vzenith-http"
+)
+
+// OldMACDevices are the devices of lot L1 a parkd before serials
 // had one form may have stored, as (serial, lane, protocol, created_at
 // order): MACs as printed on labels, one camera registered again since in
 // the one form, and one MAC registered twice in two forms.
-var OldHikvisionDevices = [][3]string{
-	{"AA:BB:CC:DD:EE:01", "in-1", "hikvision-isapi"},
-	{" AA-BB-CC-DD-EE-02 ", "in-2", "hikvision-isapi"},
-	{"AABB.CCDD.EE03", "in-3", "hikvision-isapi"},
-	{"AA:BB:CC:DD:EE:04", "in-4-old", "hikvision-isapi"},
-	{"aa:bb:cc:dd:ee:04", "in-4-new", "hikvision-isapi"},
-	{"AA:BB:CC:DD:EE:05", "in-5-first", "hikvision-isapi"},
-	{"AA-BB-CC-DD-EE-05", "in-5-second", "hikvision-isapi"},
-	{"AA:BB:CC:DD:EE:06", "in-6", "vzenith-http"},
-	{"DV-1 ", "in-7", "hikvision-isapi"},
+var OldMACDevices = [][3]string{
+	{"AA:BB:CC:DD:EE:01", "in-1", macProtocol},
+	{" AA-BB-CC-DD-EE-02 ", "in-2", macProtocol},
+	{"AABB.CCDD.EE03", "in-3", macProtocol},
+	{"AA:BB:CC:DD:EE:04", "in-4-old", macProtocol},
+	{"aa:bb:cc:dd:ee:04", "in-4-new", macProtocol},
+	{"AA:BB:CC:DD:EE:05", "in-5-first", macProtocol},
+	{"AA-BB-CC-DD-EE-05", "in-5-second", macProtocol},
+	{"AA:BB:CC:DD:EE:06", "in-6", otherProtocol},
+	{"DV-1 ", "in-7", macProtocol},
 }
 
-// CheckMigratedSerials checks that the OldHikvisionDevices, after the
+// CheckMigratedSerials checks that the OldMACDevices, after the
 // serials' migration, are found under each one's serial in its one form
-// (the form a Hikvision push is looked up by), a taken form being kept by
+// (the form a push of that protocol is looked up by), a taken form being kept by
 // the row already in it or the one registered first, and that a serial of
 // another protocol is left as it was.
 func CheckMigratedSerials(t *testing.T, st park.Store) {

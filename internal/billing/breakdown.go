@@ -68,6 +68,6 @@ func (s *Service) StayBreakdown(ctx context.Context, stayID string) (*Breakdown,
 // recorded is the price a closed stay's exit recorded: its total and
 // deductions, and what it left unpaid as due.
 func recorded(st *park.Stay) Priced {
-	return Priced{Result: tariff.Result{Gross: st.Total + st.Discount, Discount: st.Discount, Total: st.Total,
+	return Priced{Result: tariff.Result{Gross: st.Gross(), Discount: st.Discount, Total: st.Total,
 		Due: max(0, st.Total-st.Paid)}}
 }

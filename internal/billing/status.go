@@ -63,7 +63,7 @@ func (s *Service) statusWith(ctx context.Context, tx park.Tx, l *park.Lot, st *p
 	}
 	if st.State != park.StayIn {
 		res.Total, res.Discount, res.State = st.Total, st.Discount, StateLeft
-		res.Gross = st.Total + st.Discount
+		res.Gross = st.Gross()
 		res.ValidUntil = *st.ExitAt
 		res.LeaveBy = res.ValidUntil
 		return res, nil

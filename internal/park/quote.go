@@ -28,6 +28,9 @@ type Quote struct {
 	Source     string    `json:"source,omitempty"` // the partner that asked, "" for the native API
 }
 
+// Gross is what the quoted stay costs before deductions (Total is after).
+func (q *Quote) Gross() int64 { return q.Total + q.Discount }
+
 // Payment settles one quote.
 type Payment struct {
 	ID             string    `json:"id"`

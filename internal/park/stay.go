@@ -60,6 +60,9 @@ type Stay struct {
 	Version   int64      `json:"-"`
 }
 
+// Gross is what the stay costs so far before deductions (Total is after).
+func (s *Stay) Gross() int64 { return s.Total + s.Discount }
+
 // StayFilter selects stays of a lot for listing.
 type StayFilter struct {
 	LotCode  string

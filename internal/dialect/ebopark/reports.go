@@ -174,7 +174,7 @@ func reportBody(r *park.Report, d *park.ReportData) reportFields {
 		}
 		out.ParkMins = i64(max(int64(end.Sub(st.EntryAt)/time.Minute), 0))
 		if r.Kind != park.ReportEntry {
-			out.TotalFee, out.DeductionFee, out.PaidFee = i64(fen(st.Total+st.Discount)), i64(fen(st.Discount)), i64(fen(st.Paid))
+			out.TotalFee, out.DeductionFee, out.PaidFee = i64(fen(st.Gross())), i64(fen(st.Discount)), i64(fen(st.Paid))
 		}
 	}
 	if ev := d.Event; ev != nil {
@@ -210,7 +210,7 @@ func reportBody(r *park.Report, d *park.ReportData) reportFields {
 		if q := d.Quote; q != nil {
 			// The stay as priced for the ask, as the fee query words it:
 			// before any payment the stay itself holds no amounts yet.
-			out.TotalFee, out.DeductionFee, out.PaidFee = i64(fen(q.Total+q.Discount)), i64(fen(q.Discount)), i64(fen(q.PaidBefore))
+			out.TotalFee, out.DeductionFee, out.PaidFee = i64(fen(q.Gross())), i64(fen(q.Discount)), i64(fen(q.PaidBefore))
 			out.PayFee = i64(fen(q.AmountDue))
 		}
 	case park.ReportOrder:
@@ -253,7 +253,7 @@ func abnormalLift(out *reportFields, d *park.ReportData) {
 	if st := d.Stay; st != nil {
 		out.PlateNumber = st.Plate
 		out.EntryChannelName, out.ExitChannelName = st.EntryLane, st.ExitLane
-		out.ChargeAmount = i64(fen(st.Total + st.Discount))
+		out.ChargeAmount = i64(fen(st.Gross()))
 		out.DeductAmount = i64(fen(st.Discount))
 		out.CouponAmount = i64(fen(st.Discount))
 		out.IncomeAmount = i64(fen(st.Paid))

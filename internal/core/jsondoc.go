@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"reflect"
+	"strconv"
 	"strings"
 	"time"
 
@@ -73,8 +74,8 @@ func JSONError(err error, whole string, size int64) error {
 			field = whole
 		}
 		return park.Invalid(field, "must be %s, not %s", JSONType(typ.Type), typ.Value).Because(park.ReasonType)
-	case strings.HasPrefix(err.Error(), "json: unknown field "):
-		name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+	case IsUnknownField(err):
+		name, _ := UnknownField(err)
 		return park.Invalid(name, "unknown field").Because(park.ReasonUnknown)
 	case errors.Is(err, io.ErrUnexpectedEOF):
 		e := park.Invalid(whole, "truncated JSON").Because(park.ReasonSyntax)
@@ -154,3 +155,20 @@ func fieldType(t reflect.Type, path string) reflect.Type {
 	}
 	return t
 }
+
+// UnknownField is the name of the field a decoder with
+// DisallowUnknownFields refused: encoding/json has no typed error for it,
+// and its text names the field, quoted.
+func UnknownField(err error) (string, bool) {
+	f, ok := strings.CutPrefix(err.Error(), "json: unknown field ")
+	if !ok {
+		return "", false
+	}
+	if u, err := strconv.Unquote(f); err == nil {
+		return u, true
+	}
+	return strings.Trim(f, `"`), true
+}
+
+// IsUnknownField says whether err is a refused unknown field (UnknownField).
+func IsUnknownField(err error) bool { _, ok := UnknownField(err); return ok }

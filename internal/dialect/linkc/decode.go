@@ -57,9 +57,8 @@ func decode(body []byte, v any) error {
 				return invalid("corpo", "o corpo deve ser um objeto JSON")
 			}
 			return invalid(typ.Field, "tipo JSON errado: deve ser "+tipoJSON(typ.Type))
-		case strings.HasPrefix(err.Error(), "json: unknown field "):
-			// encoding/json has no typed error for it; its text names the field.
-			name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+		case core.IsUnknownField(err):
+			name, _ := core.UnknownField(err)
 			return invalid(core.Echo(name), "campo desconhecido")
 		case errors.Is(err, io.ErrUnexpectedEOF):
 			return invalid("corpo", "JSON incompleto")

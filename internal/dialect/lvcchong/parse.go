@@ -56,11 +56,7 @@ func decodeError(err error, doc []byte) *Error {
 		}
 		return &Error{Field: field, Msg: "须为" + jsonKind(te.Type.Kind()) + "，不能是" + jsonValue(te.Value)}
 	}
-	if f, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
-		// encoding/json has no typed error for it; its text names the field.
-		if u, err := strconv.Unquote(f); err == nil {
-			f = u
-		}
+	if f, ok := core.UnknownField(err); ok {
 		return &Error{Field: f, Msg: "未知参数"}
 	}
 	var se *json.SyntaxError

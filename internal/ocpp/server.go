@@ -277,11 +277,7 @@ func (s *Server) RunRelay(ctx context.Context) {
 			return
 		case <-t.C:
 		}
-		cmds, err := s.c.Charging.ClaimRelayed(ctx, s.Holds)
-		if err != nil && ctx.Err() == nil {
-			s.c.Log.Warn("ocpp: claiming relayed commands", "err", err)
-		}
-		for _, cmd := range cmds {
+		for _, cmd := range s.claimRelayed(ctx) {
 			// Each waits for its charger's answer; one charger's slow
 			// answer must not hold up another's command.
 			wg.Go(func() {
@@ -295,6 +291,23 @@ func (s *Server) RunRelay(ctx context.Context) {
 			})
 		}
 	}
+}
+
+// claimRelayed claims the queued commands for chargers connected here.
+// A node holding none has nothing to claim and does not read the queue:
+// an idle node's poll was most of its statements on a shared database.
+func (s *Server) claimRelayed(ctx context.Context) []charging.Relayed {
+	s.mu.Lock()
+	none := len(s.conns) == 0
+	s.mu.Unlock()
+	if none {
+		return nil
+	}
+	cmds, err := s.c.Charging.ClaimRelayed(ctx, s.Holds)
+	if err != nil && ctx.Err() == nil {
+		s.c.Log.Warn("ocpp: claiming relayed commands", "err", err)
+	}
+	return cmds
 }
 
 // RemoteStart sends RemoteStartTransaction.

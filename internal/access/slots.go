@@ -55,37 +55,49 @@ func validPeriods(p *park.Pass, lapses []park.Period) []park.Period {
 }
 
 // slotWindows lists the occurrences of daily slots (local wall time in
-// loc) that overlap [from, to), clipped to it. A slot crossing midnight
-// starts on one local day and ends on the next, so the day before from is
+// loc) that overlap [from, to), clipped to it. An instant is in a slot
+// when loc's wall clock then reads a time inside it, as the tariff reads
+// FreeSlots: so a pass ending mid-stay frees the same time as one that
+// covers the stay, also where the clocks skip a bound (the slot starts at
+// the jump) or repeat it (the repeated part is in the slot again). Each
+// stretch of one UTC offset is cut on its own; a slot crossing midnight
+// starts on one local day and ends on the next, so the day before is
 // looked at too.
 func slotWindows(slots []park.Slot, loc *time.Location, from, to time.Time) []tariff.Window {
-	if !to.After(from) {
-		return nil
-	}
 	if loc == nil {
 		loc = time.UTC
 	}
 	var out []tariff.Window
-	// Dates are counted in UTC, where every day has a midnight; the
-	// slots' bounds are the lot's wall clock (park.WallTime: a bound the
-	// clocks skip falls just after the jump, as the wall clock reads it).
-	y, m, d := from.In(loc).Date()
-	ly, lm, ld := to.In(loc).Date()
-	last := time.Date(ly, lm, ld, 0, 0, 0, 0, time.UTC)
-	for day := time.Date(y, m, d-1, 0, 0, 0, 0, time.UTC); !day.After(last); day = day.AddDate(0, 0, 1) {
-		y, m, d := day.Date()
-		for _, s := range slots {
-			fm, tm := s.Minutes()
-			start := park.WallTime(y, m, d, 0, fm, 0, 0, loc)
-			end := park.WallTime(y, m, d, 0, tm, 0, 0, loc)
-			if tm <= fm {
-				end = park.WallTime(y, m, d+1, 0, tm, 0, 0, loc)
-			}
-			start, end = maxTime(start, from), minTime(end, to)
-			if end.After(start) {
-				out = append(out, tariff.Window{From: start, To: end})
+	for t := from; t.Before(to); {
+		lt := t.In(loc)
+		_, off := lt.Zone()
+		end := to
+		if _, e := lt.ZoneBounds(); !e.IsZero() && e.Before(to) {
+			end = e
+		}
+		// Wall time in this stretch is the instant shifted by off.
+		shift := time.Duration(off) * time.Second
+		wf, wt := t.Add(shift).UTC(), end.Add(shift).UTC()
+		last := time.Date(wt.Year(), wt.Month(), wt.Day(), 0, 0, 0, 0, time.UTC)
+		for day := time.Date(wf.Year(), wf.Month(), wf.Day()-1, 0, 0, 0, 0, time.UTC); !day.After(last); day = day.AddDate(0, 0, 1) {
+			for _, s := range slots {
+				fm, tm := s.Minutes()
+				if tm <= fm {
+					tm += 1440
+				}
+				start := maxTime(day.Add(time.Duration(fm)*time.Minute-shift), t)
+				stop := minTime(day.Add(time.Duration(tm)*time.Minute-shift), end)
+				if !stop.After(start) {
+					continue
+				}
+				if n := len(out); n > 0 && !start.After(out[n-1].To) && !stop.Before(out[n-1].From) {
+					out[n-1].From, out[n-1].To = minTime(out[n-1].From, start), maxTime(out[n-1].To, stop)
+					continue
+				}
+				out = append(out, tariff.Window{From: start, To: stop})
 			}
 		}
+		t = end
 	}
 	return out
 }

@@ -103,11 +103,15 @@ type Result struct {
 	// Total-Paid, what is not Due.
 	Forgiven int64
 	Lines    []Line
+	paid     int64 // Input.Paid, at least 0
 }
 
 // Cost is what a stay that leaves now, owing Due, cost in all: Total
-// less what the exit grace forgave (what was paid, when nothing is due).
-func (r Result) Cost() int64 { return r.Total - r.Forgiven }
+// less what the exit grace forgave, and never less than what was paid
+// (so what was paid, when nothing is due). A payment of an accepted quote
+// stands when the stay, priced at its exit, comes to less: a lane clock
+// a few minutes slow, a cheaper tariff set since.
+func (r Result) Cost() int64 { return max(r.Total-r.Forgiven, r.paid) }
 
 // Labels of lines that do not come from a band name or a coupon.
 const (

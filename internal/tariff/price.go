@@ -45,6 +45,7 @@ func (t *Tariff) Price(in *Input, lines []Line) Result {
 		r.Due = min(p.run(loc, &ft, sp, nil), owed)
 	}
 	r.Forgiven = owed - r.Due
+	r.paid = max(0, in.Paid)
 	r.Lines = lines
 	return r
 }

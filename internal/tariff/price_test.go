@@ -442,3 +442,23 @@ func TestPriceConcurrent(t *testing.T) {
 		}
 	}
 }
+
+// TestCostNeverBelowWhatWasPaid: 2.00 per started half hour; 6.00 was
+// paid at 11:01 (three half hours), paid until 11:16, and the stay is
+// priced at an exit dated 10:58 (two half hours, 4.00): nothing is due,
+// and the stay cost the 6.00 paid, not 4.00.
+func TestCostNeverBelowWhatWasPaid(t *testing.T) {
+	loc := mustLoc(t, "Asia/Shanghai")
+	tf := mustParse(t, `{"every":{"minutes":30,"price":200}}`)
+	in := &Input{Entry: at(t, loc, "2026-06-10 10:00"), Exit: at(t, loc, "2026-06-10 10:58"), Loc: loc,
+		Paid: 600, PaidUntil: at(t, loc, "2026-06-10 11:16")}
+	r := tf.Price(in, nil)
+	if r.Total != 400 || r.Due != 0 || r.Cost() != 600 {
+		t.Fatalf("total %d due %d cost %d; want 400, 0, 600", r.Total, r.Due, r.Cost())
+	}
+	// Owing something, the cost is what was paid plus what is due.
+	in.Exit, in.PaidUntil = at(t, loc, "2026-06-10 11:40"), at(t, loc, "2026-06-10 11:16")
+	if r := tf.Price(in, nil); r.Due != 200 || r.Cost() != 800 {
+		t.Fatalf("due %d cost %d; want 200 and 800", r.Due, r.Cost())
+	}
+}

@@ -247,8 +247,12 @@ func reportBody(r *park.Report, d *park.ReportData) reportFields {
 func abnormalLift(out *reportFields, d *park.ReportData) {
 	out.ChargeType = "TEMP"
 	if st := d.Stay; st != nil && d.Command == nil {
-		// A car through a lane held open: the core's reason is English.
+		// A car through a lane held open, or one that passed an offline
+		// lane: the core's reason is English.
 		out.Reason = "车道常开放行，按规则本应拦截"
+		if d.Event != nil && d.Event.Decision.Reason == park.ReasonOffline {
+			out.Reason = "车道离线时放行，按规则本应拦截"
+		}
 	}
 	if st := d.Stay; st != nil {
 		out.PlateNumber = st.Plate

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"parkd/internal/core"
 	"parkd/internal/park"
 )
 
@@ -71,15 +72,12 @@ func (s *Service) Sweep(ctx context.Context) error {
 			if changed, err = tx.SetDeviceOnline(ctx, d.Serial, online, since); err != nil || !changed {
 				return err
 			}
-			return s.base.Report(ctx, tx, park.ReportDeviceStatus, d.LotCode, park.LotKey(d.LotCode), since,
-				func() (*park.ReportData, error) {
-					detail := fmt.Sprintf("no heartbeat or read for %s", OfflineAfter)
-					if online {
-						detail = "heard from again"
-					}
-					return &park.ReportData{Device: &park.DeviceStatus{Lane: d.Lane, Device: d.Kind, Serial: d.Serial, Online: online,
-						Since: since, Detail: detail}}, nil
-				})
+			detail := fmt.Sprintf("no heartbeat or read for %s", OfflineAfter)
+			if online {
+				detail = "heard from again"
+			}
+			return s.reportStatus(ctx, tx, d.LotCode, since, &park.DeviceStatus{Lane: d.Lane, Device: d.Kind, Serial: d.Serial,
+				Online: online, Since: since, Detail: detail})
 		})
 		if park.IsCode(err, park.ENotFound) {
 			continue // removed meanwhile
@@ -134,11 +132,8 @@ func (s *Service) Unacknowledged(ctx context.Context, d *park.Device, command st
 		if _, err := tx.SetDeviceUnanswered(ctx, d.Serial, &now); err != nil {
 			return err
 		}
-		return s.base.Report(ctx, tx, park.ReportDeviceStatus, d.LotCode, park.LotKey(d.LotCode), now,
-			func() (*park.ReportData, error) {
-				return &park.ReportData{Device: &park.DeviceStatus{Lane: d.Lane, Device: park.DeviceBarrier, Serial: d.Serial,
-					Online: false, Since: now, Detail: fmt.Sprintf("did not acknowledge %s after a read: %v", command, cause)}}, nil
-			})
+		return s.reportStatus(ctx, tx, d.LotCode, now, &park.DeviceStatus{Lane: d.Lane, Device: park.DeviceBarrier, Serial: d.Serial,
+			Online: false, Since: now, Command: command, Detail: fmt.Sprintf("did not acknowledge %s after a read: %v", command, cause)})
 	})
 	if err != nil {
 		s.base.Log.Error("reporting an unacknowledged barrier", "serial", d.Serial, "err", err)
@@ -162,12 +157,9 @@ func (s *Service) Acknowledged(ctx context.Context, d *park.Device, command stri
 		if changed, err = tx.SetDeviceUnanswered(ctx, d.Serial, nil); err != nil || !changed {
 			return err
 		}
-		return s.base.Report(ctx, tx, park.ReportDeviceStatus, d.LotCode, park.LotKey(d.LotCode), now,
-			func() (*park.ReportData, error) {
-				return &park.ReportData{Device: &park.DeviceStatus{Lane: d.Lane, Device: park.DeviceBarrier, Serial: d.Serial,
-					Online: true, Since: now, Detail: fmt.Sprintf("acknowledged %s again (unanswered since %s)", command,
-						d.Unanswered.Format(time.RFC3339))}}, nil
-			})
+		return s.reportStatus(ctx, tx, d.LotCode, now, &park.DeviceStatus{Lane: d.Lane, Device: park.DeviceBarrier, Serial: d.Serial,
+			Online: true, Since: now, Command: command, Detail: fmt.Sprintf("acknowledged %s again (unanswered since %s)", command,
+				d.Unanswered.Format(time.RFC3339))})
 	})
 	switch {
 	case err != nil && !park.IsCode(err, park.ENotFound):
@@ -175,4 +167,17 @@ func (s *Service) Acknowledged(ctx context.Context, d *park.Device, command stri
 	case changed:
 		s.base.Log.Info("barrier answers again", "serial", d.Serial, "lot", d.LotCode, "lane", d.Lane)
 	}
+}
+
+// reportStatus writes a device_status report with the device's lot, as
+// the gate's carry it: its name, and its time zone for formats that write
+// local time.
+func (s *Service) reportStatus(ctx context.Context, tx park.Tx, lot string, at time.Time, dv *park.DeviceStatus) error {
+	return s.base.Report(ctx, tx, park.ReportDeviceStatus, lot, park.LotKey(lot), at, func() (*park.ReportData, error) {
+		l, err := tx.GetLotSettings(ctx, lot)
+		if err != nil {
+			return nil, err
+		}
+		return &park.ReportData{Lot: core.ReportLot(l), Device: dv}, nil
+	})
 }

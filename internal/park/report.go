@@ -112,7 +112,11 @@ type DeviceStatus struct {
 	Serial string    `json:"serial,omitempty"` // a registered device's serial
 	Online bool      `json:"online"`
 	Since  time.Time `json:"since"`
-	Detail string    `json:"detail,omitempty"`
+	// Command is the barrier command the device did not acknowledge, or
+	// acknowledged again, after a read; empty when the device was heard
+	// from or went silent.
+	Command string `json:"command,omitempty"`
+	Detail  string `json:"detail,omitempty"`
 }
 
 // Subscription is a partner's wish to be told one kind of report of the

@@ -219,12 +219,27 @@ func reportBody(r *park.Report, d *park.ReportData) reportFields {
 		out.TimeZone = l.TimeZone
 	case park.ReportDeviceStatus:
 		if dv := d.Device; dv != nil {
-			// The device's own words (English, from its driver) go in
-			// notes; reason is the vendor's language.
-			out.ChannelID, out.DeviceType, out.Notes = dv.Lane, dv.Device, dv.Detail
-			out.DeviceStatus, out.Reason = iptr(0), "设备未应答指令"
+			out.ChannelID, out.DeviceType = dv.Lane, dv.Device
+			out.DeviceStatus = iptr(0)
 			if dv.Online {
-				out.DeviceStatus, out.Reason = iptr(1), "设备恢复应答"
+				out.DeviceStatus = iptr(1)
+			}
+			switch {
+			case d.Command != nil || dv.Command != "":
+				// A barrier and a command: the device's own words (English,
+				// from its driver) go in notes; reason is the vendor's
+				// language.
+				out.Notes, out.Reason, out.ChannelCommand = dv.Detail, "设备未应答指令", dv.Command
+				if dv.Online {
+					out.Reason = "设备恢复应答"
+				}
+			default:
+				// A registered device heard from, or silent: no command
+				// was sent, so none went unanswered.
+				out.Notes, out.Reason = "设备序列号："+dv.Serial, "设备心跳超时，已离线"
+				if dv.Online {
+					out.Reason = "设备恢复在线"
+				}
 			}
 		}
 	case park.ReportAbnormalLift:

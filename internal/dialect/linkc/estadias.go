@@ -66,6 +66,13 @@ func (h *Handler) estadias(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if _, sent := q["placa"]; sent && q.Get("placa") == "" && q.Get("localizador") == "" {
+		// The core is told neither; the caller is told of the one it sent.
+		if c.Partner.Type == park.PartnerOwnEntries {
+			return invalid("placa", osaPorLocalizador)
+		}
+		return invalid("placa")
+	}
 	st, err := h.lookup(r.Context(), c.Partner, partners.StayLookup{Locator: q.Get("localizador"), Plate: q.Get("placa"),
 		Peek: r.Method == http.MethodHead})
 	if err != nil {

@@ -164,3 +164,20 @@ func TestDiscountIsItsOwnKey(t *testing.T) {
 	m := want(t, e.get("/api/estadias?localizador="+d.Locator), 200)["estadia_calculo"].(map[string]any)
 	wantValues(t, m, map[string]string{"valor_total": "10.5", "desconto": "2.0", "valor_pago": "0.0", "valor_devido": "8.5", "valor_adquirente": "8.5"})
 }
+
+// TestGoldenWithParceiroID replays the seed's two other request forms,
+// with parceiro_id (here the user's default partner, named), and the
+// seed's Accept header verbatim: the replies are the same golden files,
+// key for key.
+func TestGoldenWithParceiroID(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	d := seedStay(t, e)
+	accept := []string{"Accept", "application/vnd.linkc.com.br; version=1"}
+	r := e.get("/api/estadias?localizador="+d.Locator+"&parceiro_id=app", accept...)
+	wantValues(t, want(t, r, 200)["estadia_calculo"].(map[string]any), seedWant)
+	golden(t, "estadia_calculo.json", r.body)
+	r = e.get("/api/estadias?placa=ABC1234&parceiro_id=app", accept...)
+	wantValues(t, want(t, r, 200)["permanencia"].(map[string]any), seedWant)
+	golden(t, "permanencia.json", r.body)
+}

@@ -92,6 +92,7 @@ type Service struct {
 	waiting         map[string]chan struct{} // queued command id -> closed when taken here (commands.go)
 	commandsDropped time.Time                // when this node last dropped old commands
 	seen            map[string]time.Time     // serial -> last read, not yet written
+	acked           map[string]acked         // serial -> last acknowledgement with no alarm in view (status.go)
 	registry        sync.Map                 // serial -> cachedDevice (read.go)
 	imageWrites     chan struct{}            // images.go
 	listsTaken      atomic.Bool              // lists.go

@@ -2,6 +2,7 @@ package devices_test
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
@@ -49,5 +50,63 @@ func TestCometTwoNodes(t *testing.T) {
 		if again, _ := n.Heartbeat(b.Ctx, "cam-in", proto, "test"); len(again) != 0 {
 			t.Fatalf("the open was given twice: %+v", again)
 		}
+	}
+}
+
+// TestAlarmClearedByOtherNode: a barrier that failed to acknowledge on
+// one node raises the alarm; the next car's open acknowledged on another
+// node, whose registry read the device before the alarm, clears it (at
+// that node's next sweep), instead of leaving it standing until a car
+// comes by once the other node's registry has expired.
+func TestAlarmClearedByOtherNode(t *testing.T) {
+	b := setup(t)
+	b.Subscribe(t, park.ReportDeviceStatus)
+	b.register(t, "cam-in", "in-1")
+	other := devices.New(devices.Config{Store: b.Store, Now: b.Clock.Now, Gate: b.Sys.Gate, Protocols: []string{proto}})
+	device := func() *park.Device {
+		t.Helper()
+		d, err := b.dev.Device(b.Ctx, "cam-in")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	cached := device() // what the other node's registry holds: no alarm
+	raised := b.Clock.Now()
+	b.dev.Unacknowledged(b.Ctx, device(), park.GateOpen, errors.New("no reply"))
+	answered := raised.Add(2 * time.Second)
+	b.Clock.Set(answered)
+	other.Acknowledged(b.Ctx, cached, park.GateOpen)
+	if err := other.Sweep(b.Ctx); err != nil {
+		t.Fatal(err)
+	}
+	if d := device(); d.Unanswered != nil {
+		t.Fatalf("the barrier answered on the other node at %s, yet the alarm still stands (since %s)", answered, d.Unanswered)
+	}
+	rs := statusReports(t, b)
+	if len(rs) != 2 || rs[0].Device.Online || !rs[1].Device.Online || !rs[1].Device.Since.Equal(answered) {
+		t.Fatalf("reports %+v: want the alarm, then one report that the barrier answers again since %s", rs, answered)
+	}
+	// A sweep on either node reports nothing more.
+	for _, n := range []*devices.Service{other, b.dev} {
+		if err := n.Sweep(b.Ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if rs := statusReports(t, b); len(rs) != 2 {
+		t.Fatalf("reports %+v: the answer was reported again", rs)
+	}
+
+	// An acknowledgement before an alarm raised later does not clear it.
+	cached = device()
+	b.Clock.Set(answered.Add(time.Second))
+	other.Acknowledged(b.Ctx, cached, park.GateOpen)
+	b.Clock.Set(answered.Add(2 * time.Second))
+	b.dev.Unacknowledged(b.Ctx, device(), park.GateOpen, errors.New("no reply"))
+	if err := other.Sweep(b.Ctx); err != nil {
+		t.Fatal(err)
+	}
+	if d := device(); d.Unanswered == nil {
+		t.Fatal("an acknowledgement older than the alarm cleared it")
 	}
 }

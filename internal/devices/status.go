@@ -35,9 +35,10 @@ func (s *Service) Watch(ctx context.Context) error {
 
 // Sweep writes when devices were last heard from by this node, then
 // marks online a device heard from within OfflineAfter and offline one
-// silent longer. Each change is a device_status report, written in the
-// same transaction (on a shared database one node reports it), and sets
-// the parkd_device_online metric.
+// silent longer, and clears the unanswered alarm of a barrier that
+// acknowledged here after another node raised it. Each change is a
+// device_status report, written in the same transaction (on a shared
+// database one node reports it), and sets the parkd_device_online metric.
 func (s *Service) Sweep(ctx context.Context) error {
 	if err := s.flushSeen(ctx); err != nil {
 		return err
@@ -48,12 +49,31 @@ func (s *Service) Sweep(ctx context.Context) error {
 	if err := s.dropCommands(ctx); err != nil {
 		s.base.Log.Warn("dropping old device commands", "err", err) // the sweep goes on
 	}
+	s.mu.Lock()
+	acks := s.acked
+	s.acked = nil
+	s.mu.Unlock()
 	now := s.base.Clock()
 	ds, err := s.Devices(ctx, "")
 	if err != nil {
+		s.mu.Lock()
+		for serial, a := range acks { // for the next sweep, unless newer
+			if _, ok := s.acked[serial]; !ok {
+				if s.acked == nil {
+					s.acked = map[string]acked{}
+				}
+				s.acked[serial] = a
+			}
+		}
+		s.mu.Unlock()
 		return err
 	}
 	for _, d := range ds {
+		// An alarm raised elsewhere that this node's registry did not show
+		// when the barrier answered here.
+		if a, ok := acks[d.Serial]; ok && d.Unanswered != nil && a.at.After(*d.Unanswered) {
+			s.answered(ctx, d, a.command, a.at)
+		}
 		online := d.SeenAt != nil && now.Sub(*d.SeenAt) < OfflineAfter
 		if online == d.Online {
 			s.metrics.DeviceOnline(d, online)
@@ -144,12 +164,32 @@ func (s *Service) Unacknowledged(ctx context.Context, d *park.Device, command st
 // after a read. When the device had raised the unanswered alarm, the
 // alarm is cleared and a device_status report says it answers again, in
 // the same transaction (of several nodes, one reports it). A device with
-// no alarm costs nothing: d is what the read found in the registry.
+// no alarm costs nothing: d is what the read found in the registry. That
+// may be up to registryTTL older than an alarm another node raised, so
+// the acknowledgement is kept for this node's next sweep, which reads
+// every device afresh and clears an alarm raised before it.
 func (s *Service) Acknowledged(ctx context.Context, d *park.Device, command string) {
+	now := s.base.Clock()
 	if d.Unanswered == nil {
+		s.mu.Lock()
+		if s.acked == nil {
+			s.acked = map[string]acked{}
+		}
+		s.acked[d.Serial] = acked{now, command}
+		s.mu.Unlock()
 		return
 	}
-	now := s.base.Clock()
+	s.answered(ctx, d, command, now)
+}
+
+// acked is a device's last acknowledgement that met no alarm.
+type acked struct {
+	at      time.Time
+	command string
+}
+
+// answered clears d's unanswered alarm (d.Unanswered is set) as of at.
+func (s *Service) answered(ctx context.Context, d *park.Device, command string, at time.Time) {
 	defer s.registry.Delete(d.Serial)
 	var changed bool
 	err := s.base.Update(ctx, func(tx park.Tx) error {
@@ -157,8 +197,8 @@ func (s *Service) Acknowledged(ctx context.Context, d *park.Device, command stri
 		if changed, err = tx.SetDeviceUnanswered(ctx, d.Serial, nil); err != nil || !changed {
 			return err
 		}
-		return s.reportStatus(ctx, tx, d.LotCode, now, &park.DeviceStatus{Lane: d.Lane, Device: park.DeviceBarrier, Serial: d.Serial,
-			Online: true, Since: now, Command: command, Detail: fmt.Sprintf("acknowledged %s again (unanswered since %s)", command,
+		return s.reportStatus(ctx, tx, d.LotCode, at, &park.DeviceStatus{Lane: d.Lane, Device: park.DeviceBarrier, Serial: d.Serial,
+			Online: true, Since: at, Command: command, Detail: fmt.Sprintf("acknowledged %s again (unanswered since %s)", command,
 				d.Unanswered.Format(time.RFC3339))})
 	})
 	switch {

@@ -153,20 +153,40 @@ func (s *Service) ListChangeDone(ctx context.Context, c ListChange) error {
 
 // TakeListChanges says that this node passes list changes on to cameras
 // (a protocol that loads lists is connected); until it is called, Sweep
-// forgets them, as no camera of this node could be told.
+// forgets the changes no node took within ListChangesKept.
 func (s *Service) TakeListChanges() { s.listsTaken.Store(true) }
 
-// forgetListChanges drops every noted change when no camera protocol of
-// this node takes them, so they do not pile up.
+// ListChangesKept is how long a node without cameras to tell keeps the
+// noted list changes: on a shared database another node may have such
+// cameras, and passes a change on within a second, or at each round
+// while a camera is away (a remove dropped before it would never reach
+// the camera: the full loads only add). Past it, no node took them.
+const ListChangesKept = 24 * time.Hour
+
+// forgetListChanges drops, when no camera protocol of this node takes
+// them, the noted changes older than ListChangesKept, so they do not pile
+// up where no node takes them.
 func (s *Service) forgetListChanges(ctx context.Context) error {
 	if s.listsTaken.Load() {
 		return nil
 	}
-	cs, err := s.ListChanges(ctx)
-	for _, c := range cs {
-		if err := s.ListChangeDone(ctx, c); err != nil {
+	before := s.base.Clock().Add(-ListChangesKept)
+	return s.base.Update(ctx, func(tx park.Tx) error {
+		noted, err := tx.ListLaneListChanges(ctx, maxListChanges)
+		if err != nil {
 			return err
 		}
-	}
-	return err
+		upTo := map[string]int64{}
+		for _, n := range noted {
+			if n.At.Before(before) {
+				upTo[n.LotCode] = max(upTo[n.LotCode], n.Seq)
+			}
+		}
+		for lot, seq := range upTo {
+			if err := tx.DeleteLaneListChanges(ctx, lot, seq); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }

@@ -4,13 +4,15 @@ import (
 	"testing"
 	"time"
 
+	"parkd/internal/devices"
 	"parkd/internal/park"
 )
 
 // TestListChanges: a pass created and an allow entry deleted become
 // what the lot's cameras are to do (hold the pass's plate with its
 // validity, drop the entry's plate); once done they are not asked again;
-// with no camera protocol taking them, a sweep forgets them.
+// with no camera protocol taking them, a sweep leaves them for a node
+// that has one, and forgets them once no node took them for a day.
 func TestListChanges(t *testing.T) {
 	b := setup(t)
 	now := b.Clock.Now()
@@ -45,6 +47,17 @@ func TestListChanges(t *testing.T) {
 		ValidFrom: now, ValidTo: now.Add(24 * time.Hour)}); err != nil {
 		t.Fatal(err)
 	}
+	// A node without a camera protocol taking them (no --mqtt) sweeps
+	// while another node, with one, has yet to pass the change on: the
+	// change is still there for that node.
+	if err := b.dev.Sweep(b.Ctx); err != nil {
+		t.Fatal(err)
+	}
+	if cs, err := b.dev.ListChanges(b.Ctx); err != nil || len(cs) != 1 || len(cs[0].Add) != 1 || cs[0].Add[0].Plate != "京A33333" {
+		t.Fatalf("changes %+v, %v after a sweep of a node without cameras: want 京A33333 still to be passed on", cs, err)
+	}
+	// Taken by no node for longer than they are kept: forgotten.
+	b.Clock.Set(now.Add(devices.ListChangesKept + time.Second))
 	if err := b.dev.Sweep(b.Ctx); err != nil {
 		t.Fatal(err)
 	}

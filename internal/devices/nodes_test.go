@@ -110,3 +110,43 @@ func TestAlarmClearedByOtherNode(t *testing.T) {
 		t.Fatal("an acknowledgement older than the alarm cleared it")
 	}
 }
+
+// TestStatusTwoNodes: a camera heard on both nodes, swept by both at
+// once, is one device_status report when it comes online and one when it
+// falls silent, not one per node.
+func TestStatusTwoNodes(t *testing.T) {
+	b := setup(t)
+	b.Subscribe(t, park.ReportDeviceStatus)
+	b.register(t, "cam-in", "in-1")
+	other := devices.New(devices.Config{Store: b.Store, Now: b.Clock.Now, Gate: b.Sys.Gate, Protocols: []string{proto}})
+	nodes := []*devices.Service{b.dev, other}
+	sweepBoth := func() {
+		t.Helper()
+		errs := make(chan error, len(nodes))
+		for _, n := range nodes {
+			go func() { errs <- n.Sweep(b.Ctx) }()
+		}
+		for range nodes {
+			if err := <-errs; err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	heard := b.Clock.Now()
+	for _, n := range nodes {
+		if _, err := n.Heartbeat(b.Ctx, "cam-in", proto, "test"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sweepBoth()
+	sweepBoth()
+	if rs := statusReports(t, b); len(rs) != 1 || !rs[0].Device.Online || !rs[0].Device.Since.Equal(heard) {
+		t.Fatalf("reports %+v: want one, online since %s", rs, heard)
+	}
+	b.Clock.Set(heard.Add(devices.OfflineAfter))
+	sweepBoth()
+	sweepBoth()
+	if rs := statusReports(t, b); len(rs) != 2 || rs[1].Device.Online || !rs[1].Device.Since.Equal(heard.Add(devices.OfflineAfter)) {
+		t.Fatalf("reports %+v: want a second, offline since %s", rs, heard.Add(devices.OfflineAfter))
+	}
+}

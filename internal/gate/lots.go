@@ -98,6 +98,9 @@ func (s *Service) updateLot(ctx context.Context, code, action string, keep func(
 	patch func(*park.Lot) error) (*park.Lot, error) {
 	var out *park.Lot
 	err := s.base.Update(ctx, func(tx park.Tx) error {
+		if err := tx.Serialize(ctx, lotInfoKey(code)); err != nil {
+			return err
+		}
 		l, err := tx.GetLot(ctx, code)
 		if err != nil {
 			return err

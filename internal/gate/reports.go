@@ -224,7 +224,10 @@ func (s *Service) reportLot(ctx context.Context, tx park.Tx, l *park.Lot, at tim
 }
 
 // ReportLots writes a lot_info report of every lot now (the daily one),
-// and returns how many lots it reported.
+// and returns how many lots it reported. Each lot is read again in its
+// report's transaction, one at a time with its changes (lotInfoKey): a
+// change made since the list was read, on any node, has been reported,
+// and its old settings must not be the lot_info a partner hears last.
 func (s *Service) ReportLots(ctx context.Context) (int, error) {
 	lots, err := s.ListLots(ctx)
 	if err != nil {
@@ -232,9 +235,23 @@ func (s *Service) ReportLots(ctx context.Context) (int, error) {
 	}
 	now := s.base.Clock()
 	for _, l := range lots {
-		if err := s.base.Write(ctx, func(tx park.Tx) error { return s.reportLot(ctx, tx, l, now) }); err != nil {
+		err := s.base.Update(ctx, func(tx park.Tx) error {
+			if err := tx.Serialize(ctx, lotInfoKey(l.Code)); err != nil {
+				return err
+			}
+			cur, err := tx.GetLot(ctx, l.Code)
+			if err != nil {
+				return err
+			}
+			return s.reportLot(ctx, tx, cur, now)
+		})
+		if err != nil {
 			return 0, err
 		}
 	}
 	return len(lots), nil
 }
+
+// lotInfoKey serialises a lot's changes with its daily lot_info report,
+// so their reports are numbered in the order they commit.
+func lotInfoKey(code string) string { return "lot-info:" + code }

@@ -3,6 +3,7 @@ package rental
 import (
 	"context"
 	"encoding/json"
+	"strings"
 	"time"
 
 	"parkd/internal/core"
@@ -34,8 +35,12 @@ func (s *Service) pushModel(ctx context.Context, tx park.Tx, m *park.VehicleMode
 	return enqueue(ctx, tx, s.base.Clock(), "", park.RentalModelKey(m.Code), &park.RentalChange{Item: park.RentalItemModel, Model: m, Deleted: m.Deleted}, ids)
 }
 
-// enqueue writes one rental report for the named channels.
+// enqueue writes one rental report for the named channels, in turn with
+// the other transactions pushing under key (lockPushes).
 func enqueue(ctx context.Context, tx park.Tx, at time.Time, lot, key string, ch *park.RentalChange, channels []string) error {
+	if err := lockPushes(ctx, tx, key); err != nil {
+		return err
+	}
 	raw, err := json.Marshal(park.ReportData{Rental: ch})
 	if err != nil {
 		return park.Errorf(park.EInternal, "rental change of %s: %v", key, err)
@@ -46,4 +51,17 @@ func enqueue(ctx context.Context, tx park.Tx, at time.Time, lot, key string, ch 
 	}
 	_, err = tx.EnqueueTo(ctx, &park.Report{ID: core.NewID(), Kind: park.ReportRental, LotCode: lot, Key: key, At: at, Data: raw}, subs)
 	return err
+}
+
+// lockPushes makes the transactions pushing under one key (a store, or
+// the models) take turns until commit, so their pushes are numbered in
+// the order they commit: on several writers, a push numbered before
+// another but committed after it would be sent after it, and a channel
+// would keep the older state. A resync takes it before it reads what it
+// queues.
+func lockPushes(ctx context.Context, tx park.Tx, key string) error {
+	if strings.HasPrefix(key, park.RentalModelKey("")) {
+		key = park.RentalModelKey("") // a resync queues every model at once
+	}
+	return tx.Serialize(ctx, "rental-push:"+key)
 }

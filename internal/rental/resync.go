@@ -37,6 +37,9 @@ func (s *Service) Resync(ctx context.Context, channelID string, progress func(do
 		} else if err != nil {
 			return err
 		}
+		if err := lockPushes(ctx, tx, park.RentalModelKey("")); err != nil {
+			return err
+		}
 		ms, err := tx.ListVehicleModels(ctx)
 		if err != nil {
 			return err
@@ -75,6 +78,9 @@ func (s *Service) Resync(ctx context.Context, channelID string, progress func(do
 // as deleted.
 func queueStore(ctx context.Context, tx park.Tx, at time.Time, code, channel string) (ResyncSummary, error) {
 	var st ResyncSummary
+	if err := lockPushes(ctx, tx, park.RentalStoreKey(code)); err != nil {
+		return st, err
+	}
 	store, err := tx.GetRentalStore(ctx, code)
 	if err != nil {
 		return st, err

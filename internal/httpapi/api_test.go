@@ -568,6 +568,27 @@ func TestRepeatedQueryParameter(t *testing.T) {
 	e.want(e.do("GET", "/v1/lots/140123001/stays?state=in&limit=2", ""), 200)
 }
 
+// TestMalformedQuery: a query string that cannot be read (a bad %-escape,
+// a ';' separator) is refused naming the parameter, rather than the broken
+// pair being dropped: ?limit=%ZZ answered a full default page as if no
+// limit had been asked for.
+func TestMalformedQuery(t *testing.T) {
+	e := newEnv(t)
+	e.want(e.do("POST", "/v1/lots", lotJSON), 201)
+	for _, c := range []struct{ query, field string }{
+		{"limit=%ZZ", "limit"},
+		{"state=in&limit=5%", "limit"},
+		{"%ZZ=1", "query"},
+		{"state=in;limit=2", "query"},
+	} {
+		p := e.problem(e.do("GET", "/v1/lots/140123001/stays?"+c.query, ""), 400, "invalid")
+		if p["field"] != c.field {
+			t.Errorf("?%s: problem %v, want the field %s", c.query, p, c.field)
+		}
+	}
+	e.want(e.do("GET", "/v1/lots/140123001/stays?plate=%E4%BA%ACA12345&limit=2", ""), 200)
+}
+
 // TestReusedEventIDIs409: an exit sent under an entry's id is refused with
 // 409, naming the field, and is not opened on the entry's decision.
 func TestReusedEventIDIs409(t *testing.T) {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"sort"
 	"strings"
 	"sync"
@@ -84,6 +85,31 @@ func checkQuery(pattern string, query map[string][]string) error {
 		return park.Invalid(name, "is not a parameter of this route (it takes %s)", strings.Join(takes, ", "))
 	}
 	return nil
+}
+
+// parseQuery reads a raw query string, refusing one url.ParseQuery would
+// read only in part: it drops a pair it cannot unescape, so ?limit=%ZZ
+// would answer as if no limit had been asked for. The error names the
+// broken pair's parameter when its name can be read, else "query".
+func parseQuery(raw string) (url.Values, error) {
+	q, err := url.ParseQuery(raw)
+	if err == nil {
+		return q, nil
+	}
+	for _, pair := range strings.Split(raw, "&") {
+		if strings.Contains(pair, ";") {
+			return nil, park.Invalid("query", "separates parameters with ';'; use '&'")
+		}
+		key, value, _ := strings.Cut(pair, "=")
+		name, kerr := url.QueryUnescape(key)
+		if kerr != nil {
+			return nil, park.Invalid("query", "has a parameter name with a bad %%-escape (%q); write a literal '%%' as %%25", key)
+		}
+		if _, verr := url.QueryUnescape(value); verr != nil {
+			return nil, park.Invalid(name, "has a bad %%-escape (%q); write a literal '%%' as %%25", value)
+		}
+	}
+	return nil, park.Invalid("query", "cannot be read: %v", err)
 }
 
 // bodyless are the routes ("POST /v1/...") the API document gives no

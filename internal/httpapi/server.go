@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/netip"
+	"net/url"
 	"path"
 	"strconv"
 	"strings"
@@ -160,7 +161,10 @@ func (s *Server) admin(pattern string, h handlerFunc) {
 		r.Body = http.MaxBytesReader(w, r.Body, MaxBody)
 		err := checkURLText(r, names)
 		if err == nil {
-			err = checkQuery(pattern, r.URL.Query())
+			var q url.Values
+			if q, err = parseQuery(r.URL.RawQuery); err == nil {
+				err = checkQuery(pattern, q)
+			}
 		}
 		if err == nil {
 			err = checkNoBody(pattern, r)

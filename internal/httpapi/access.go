@@ -20,6 +20,10 @@ type passInput struct {
 
 // apply copies the fields present in the input onto p.
 func (in *passInput) apply(p *park.Pass) error {
+	// The core reads 0 as "one per plate"; sent, it meant no free space.
+	if in.Spaces != nil && *in.Spaces < 1 {
+		return park.Invalid("spaces", "must be between 1 and the number of plates; leave it out for one per plate")
+	}
 	setIf(&p.HolderName, in.HolderName)
 	setIf(&p.Mobile, in.Mobile)
 	setIf(&p.UserCode, in.UserCode)

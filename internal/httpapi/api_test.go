@@ -684,3 +684,31 @@ func TestCurrencyChangeWithCarsInside(t *testing.T) {
 		t.Fatalf("empty lot: %v, want USD", l)
 	}
 }
+
+// TestPassSpacesZero: spaces is documented as at least 1. A pass given
+// spaces 0 was taken as "absent" and let every plate in free (a patch of a
+// two-plate pass from 1 to 0 gave it 2); it is refused naming spaces, and
+// the pass keeps its spaces.
+func TestPassSpacesZero(t *testing.T) {
+	e := newEnv(t)
+	e.want(e.do("POST", "/v1/lots", lotJSON), 201)
+	body := `{"holder_name":"张伟","plates":["京A12345","京AD12345"],"valid_to":"2027-01-01T00:00:00+08:00","spaces":0}`
+	if p := e.problem(e.do("POST", "/v1/lots/140123001/passes", body), 400, "invalid"); p["field"] != "spaces" {
+		t.Fatalf("problem %v, want the field spaces", p)
+	}
+	if l := e.want(e.do("GET", "/v1/lots/140123001/passes", ""), 200); len(l["passes"].([]any)) != 0 {
+		t.Fatalf("a refused pass was stored: %v", l)
+	}
+	p := e.want(e.do("POST", "/v1/lots/140123001/passes", strings.Replace(body, `"spaces":0`, `"spaces":1`, 1)), 201)
+	path := "/v1/lots/140123001/passes/" + p["id"].(string)
+	if p := e.problem(e.do("PATCH", path, `{"spaces":0}`), 400, "invalid"); p["field"] != "spaces" {
+		t.Fatalf("problem %v, want the field spaces", p)
+	}
+	if got := e.want(e.do("GET", path, ""), 200); got["spaces"] != float64(1) {
+		t.Fatalf("spaces %v after a refused patch, want 1", got["spaces"])
+	}
+	// Left out, spaces is one per plate.
+	if p := e.want(e.do("POST", "/v1/lots/140123001/passes", `{"holder_name":"李","plates":["京B12345","京BD12345"],"valid_to":"2027-01-01T00:00:00+08:00"}`), 201); p["spaces"] != float64(2) {
+		t.Fatalf("spaces %v, want 2 (one per plate)", p["spaces"])
+	}
+}

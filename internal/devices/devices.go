@@ -8,6 +8,7 @@ package devices
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"maps"
 	"slices"
@@ -136,11 +137,15 @@ func (s *Service) Register(ctx context.Context, d *park.Device) error {
 			d.Direction = park.DirectionIn
 		case strings.HasPrefix(d.Lane, "out"):
 			d.Direction = park.DirectionOut
-		default:
-			return park.Invalid("direction", "is required when the lane's name does not start with \"in\" or \"out\"")
 		}
 	}
 	if err := d.Validate(); err != nil {
+		// Still empty: the lane's name did not tell, which Validate checks
+		// after the fields it needs (a missing lane is named as the lane).
+		var pe *park.Error
+		if d.Direction == "" && errors.As(err, &pe) && pe.Field == "direction" {
+			return park.Invalid("direction", "is required when the lane's name does not start with \"in\" or \"out\"")
+		}
 		return err
 	}
 	if !slices.Contains(s.protocols, d.Protocol) {

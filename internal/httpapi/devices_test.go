@@ -30,6 +30,25 @@ func TestDevices(t *testing.T) {
 			t.Fatalf("%v: want field protocol", p)
 		}
 	})
+	// A missing field is named, whatever the lane: the direction could
+	// not be told from a missing lane, and that was all the error said.
+	t.Run("ErrMissingField", func(t *testing.T) {
+		for field, body := range map[string]string{
+			"lane":     `{"serial":"cam-4","lot":"140123001","protocol":"test-http"}`,
+			"serial":   `{"lot":"140123001","lane":"gate-a","protocol":"test-http"}`,
+			"lot":      `{"serial":"cam-4","lane":"gate-a","protocol":"test-http"}`,
+			"protocol": `{"serial":"cam-4","lot":"140123001","lane":"gate-a"}`,
+		} {
+			if p := e.problem(e.do("POST", "/v1/devices", body), http.StatusBadRequest, "invalid"); p["field"] != field {
+				t.Errorf("%s: problem %v, want field %s", body, p, field)
+			}
+		}
+		p := e.problem(e.do("POST", "/v1/devices", `{"serial":"cam-4","lot":"140123001","lane":"gate-a","protocol":"test-http"}`),
+			http.StatusBadRequest, "invalid")
+		if p["field"] != "direction" || !strings.Contains(p["detail"].(string), `"in" or "out"`) {
+			t.Errorf("problem %v, want direction required for a lane named neither in nor out", p)
+		}
+	})
 	t.Run("ErrTaken", func(t *testing.T) {
 		e.problem(e.do("POST", "/v1/devices", `{"serial":"cam-1","lot":"140123001","lane":"out-1","protocol":"test-http"}`),
 			http.StatusConflict, "conflict")

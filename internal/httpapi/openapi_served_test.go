@@ -1,0 +1,106 @@
+package httpapi_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"sort"
+	"strings"
+	"testing"
+)
+
+// servedDoc is the API document as a client fetches it.
+func (e *env) servedDoc() map[string]any {
+	e.t.Helper()
+	r := e.do("GET", "/v1/openapi.json", "")
+	var doc map[string]any
+	if r.status != 200 || json.Unmarshal(r.body, &doc) != nil {
+		e.t.Fatalf("GET /v1/openapi.json: %d", r.status)
+	}
+	return doc
+}
+
+// deref follows a local $ref in doc.
+func deref(doc map[string]any, v any) map[string]any {
+	for range 8 {
+		m, _ := v.(map[string]any)
+		ref, ok := m["$ref"].(string)
+		if !ok {
+			return m
+		}
+		v = doc
+		for _, tok := range strings.Split(strings.TrimPrefix(ref, "#/"), "/") {
+			v = v.(map[string]any)[tok]
+		}
+	}
+	return nil
+}
+
+// TestOpenAPIQueryBounds walks the document's query parameters of every
+// GET route a lot and a lane are enough for, and asks the server what a
+// client generated from the document would send: each documented enum
+// value and each integer's minimum and maximum is answered, a value past
+// them or outside the enum is refused naming the parameter.
+func TestOpenAPIQueryBounds(t *testing.T) {
+	e := newEnv(t)
+	e.want(e.do("POST", "/v1/lots", lotJSON), 201)
+	e.want(e.do("POST", "/v1/lots/140123001/events", event("q1", "entry", "京A12345", t0)), 200) // names lane lane-entry
+	doc := e.servedDoc()
+	paths := doc["paths"].(map[string]any)
+	names := make([]string, 0, len(paths))
+	for p := range paths {
+		names = append(names, p)
+	}
+	sort.Strings(names)
+	checked := 0
+	for _, path := range names {
+		op, _ := deref(doc, paths[path])["get"].(map[string]any)
+		if op == nil {
+			continue
+		}
+		concrete := strings.NewReplacer("{code}", "140123001", "{lane}", "lane-entry").Replace(path)
+		if strings.Contains(concrete, "{") {
+			continue
+		}
+		params, _ := op["parameters"].([]any)
+		for _, p := range params {
+			p := deref(doc, p)
+			if p["in"] != "query" {
+				continue
+			}
+			name, s := p["name"].(string), deref(doc, p["schema"])
+			var good, bad []string
+			enum, _ := s["enum"].([]any)
+			for _, v := range enum {
+				good = append(good, fmt.Sprint(v))
+			}
+			if len(good) > 0 {
+				bad = append(bad, "bogus")
+			}
+			if s["type"] == "integer" {
+				if lo, ok := s["minimum"].(float64); ok {
+					good, bad = append(good, fmt.Sprint(lo)), append(bad, fmt.Sprint(lo-1))
+				}
+				if hi, ok := s["maximum"].(float64); ok {
+					good, bad = append(good, fmt.Sprint(hi)), append(bad, fmt.Sprint(hi+1))
+				}
+			}
+			for _, v := range good {
+				checked++
+				if r := e.do("GET", concrete+"?"+name+"="+url.QueryEscape(v), ""); r.status != 200 {
+					t.Errorf("GET %s?%s=%s (documented): %d %s", path, name, v, r.status, r.body)
+				}
+			}
+			for _, v := range bad {
+				checked++
+				r := e.do("GET", concrete+"?"+name+"="+url.QueryEscape(v), "")
+				if r.status != 400 || r.json(t)["field"] != name {
+					t.Errorf("GET %s?%s=%s (outside the document): %d %s, want 400 naming %s", path, name, v, r.status, r.body, name)
+				}
+			}
+		}
+	}
+	if checked < 20 {
+		t.Fatalf("checked %d values; the walk is broken", checked)
+	}
+}

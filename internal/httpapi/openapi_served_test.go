@@ -104,3 +104,15 @@ func TestOpenAPIQueryBounds(t *testing.T) {
 		t.Fatalf("checked %d values; the walk is broken", checked)
 	}
 }
+
+// documents reports whether the served document lists status for the
+// operation method path.
+func (e *env) documents(method, path string, status int) bool {
+	e.t.Helper()
+	doc := e.servedDoc()
+	item := deref(doc, doc["paths"].(map[string]any)[path])
+	op, _ := item[strings.ToLower(method)].(map[string]any)
+	responses, _ := op["responses"].(map[string]any)
+	_, ok := responses[fmt.Sprint(status)]
+	return ok
+}

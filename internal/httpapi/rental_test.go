@@ -173,3 +173,16 @@ func refusedPuts(t *testing.T, e *env, cases []refusedPut) {
 		}
 	}
 }
+
+// TestRentalVehiclesUnknownStore: the fleet filtered by a store that does
+// not exist is 404 naming store, as the document now says; it listed only
+// 200, so a generated client took the 404 for an unexpected failure.
+func TestRentalVehiclesUnknownStore(t *testing.T) {
+	e := newEnv(t)
+	if p := e.problem(e.do("GET", "/v1/rental/vehicles?store=nope", ""), 404, "not_found"); p["field"] != "store" {
+		t.Fatalf("problem %v, want the field store", p)
+	}
+	if !e.documents("GET", "/v1/rental/vehicles", 404) {
+		t.Fatal("GET /v1/rental/vehicles answers 404 for an unknown store; the document does not list it")
+	}
+}

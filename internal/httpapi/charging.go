@@ -202,7 +202,7 @@ func (s *Server) retireCharger(w http.ResponseWriter, r *http.Request) error {
 type standardInput struct {
 	ID      int64            `json:"id"`
 	Name    string           `json:"name"`
-	Family  int              `json:"family"`
+	Family  *int             `json:"family"`
 	Display string           `json:"display"`
 	Remark  string           `json:"remark"`
 	Rules   park.ChargeRules `json:"rules"`
@@ -228,8 +228,12 @@ func viewStandard(p *park.PriceStandard) standardView {
 		CreatedAt: fmtTime(p.CreatedAt), UpdatedAt: fmtTime(p.UpdatedAt)}
 }
 
-func (in *standardInput) core() charging.StandardInput {
-	return charging.StandardInput{ID: in.ID, Name: in.Name, Family: in.Family, Display: in.Display, Remark: in.Remark, Rules: in.Rules}
+// core is the use case's input; family has no default (0 is a family).
+func (in *standardInput) core() (charging.StandardInput, error) {
+	if in.Family == nil {
+		return charging.StandardInput{}, park.Invalid("family", "is required: 0 (two-wheeler) or 1 (car)")
+	}
+	return charging.StandardInput{ID: in.ID, Name: in.Name, Family: *in.Family, Display: in.Display, Remark: in.Remark, Rules: in.Rules}, nil
 }
 
 func (s *Server) createStandard(w http.ResponseWriter, r *http.Request) error {
@@ -237,7 +241,11 @@ func (s *Server) createStandard(w http.ResponseWriter, r *http.Request) error {
 	if err := decode(r, &in); err != nil {
 		return err
 	}
-	p, err := s.svc.Charging.CreateStandard(r.Context(), in.core())
+	cin, err := in.core()
+	if err != nil {
+		return err
+	}
+	p, err := s.svc.Charging.CreateStandard(r.Context(), cin)
 	if err != nil {
 		return err
 	}
@@ -311,7 +319,11 @@ func (s *Server) putStandard(w http.ResponseWriter, r *http.Request) error {
 	if in.ID != 0 && in.ID != id {
 		return park.Invalid("id", "is %d in the body and %d in the path", in.ID, id)
 	}
-	p, err := s.svc.Charging.ReplaceStandard(r.Context(), id, in.core())
+	cin, err := in.core()
+	if err != nil {
+		return err
+	}
+	p, err := s.svc.Charging.ReplaceStandard(r.Context(), id, cin)
 	if err != nil {
 		return err
 	}

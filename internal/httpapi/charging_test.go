@@ -163,3 +163,28 @@ func TestChargingPreview(t *testing.T) {
 		t.Fatalf("end before start: %v", p)
 	}
 }
+
+// TestStandardFamilyRequired: a price standard's family is required, as
+// for a charger: left out (or null) it was taken as 0, a two-wheeler
+// standard, which a car charger then could not use. Refused naming
+// family, on create and on replace, and nothing is stored or changed.
+func TestStandardFamilyRequired(t *testing.T) {
+	e := newEnv(t)
+	rules := `"rules":{"kind":"energy","payment":"balance","refund_to":"balance","segments":[{"from":"00:00","to":"24:00","price":120}]}`
+	for _, body := range []string{`{"name":"car",` + rules + `}`, `{"name":"car","family":null,` + rules + `}`} {
+		if p := e.problem(e.do("POST", "/v1/price-standards", body), 400, "invalid"); p["field"] != "family" {
+			t.Fatalf("%s: problem %v, want the field family", body, p)
+		}
+	}
+	if l := e.want(e.do("GET", "/v1/price-standards", ""), 200); l["total"] != float64(0) {
+		t.Fatalf("a refused standard was stored: %v", l)
+	}
+	st := e.want(e.do("POST", "/v1/price-standards", `{"name":"car","family":1,`+rules+`}`), 201)
+	path := fmt.Sprintf("/v1/price-standards/%v", st["id"])
+	if p := e.problem(e.do("PUT", path, `{"name":"car2",`+rules+`}`), 400, "invalid"); p["field"] != "family" {
+		t.Fatalf("problem %v, want the field family", p)
+	}
+	if got := e.want(e.do("GET", path, ""), 200); got["family"] != float64(1) || got["name"] != "car" {
+		t.Fatalf("standard %v after a refused replace, want family 1 and name car", got)
+	}
+}

@@ -24,6 +24,10 @@ type StandardInput struct {
 	DeviceTypes      string
 }
 
+// maxStandardID is 2^53-1, the largest integer every JSON client reads
+// exactly (a JavaScript number); a larger id reads back as another.
+const maxStandardID = 1<<53 - 1
+
 func (in *StandardInput) check() error {
 	if err := text("name", in.Name, true); err != nil {
 		return err
@@ -40,8 +44,8 @@ func (in *StandardInput) check() error {
 	if in.Family != park.FamilyTwoWheeler && in.Family != park.FamilyCar {
 		return park.Invalid("family", "must be 0 (two-wheeler) or 1 (car), not %d", in.Family)
 	}
-	if in.ID < 0 {
-		return park.Invalid("id", "must be positive, not %d", in.ID)
+	if in.ID < 0 || in.ID > maxStandardID {
+		return park.Invalid("id", "must be between 1 and %d, not %d", int64(maxStandardID), in.ID)
 	}
 	if in.Display == "" {
 		in.Display = "time"

@@ -2,6 +2,7 @@ package httpapi_test
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 )
 
@@ -186,5 +187,29 @@ func TestStandardFamilyRequired(t *testing.T) {
 	}
 	if got := e.want(e.do("GET", path, ""), 200); got["family"] != float64(1) || got["name"] != "car" {
 		t.Fatalf("standard %v after a refused replace, want family 1 and name car", got)
+	}
+}
+
+// TestStandardIDFitsJSON: a standard's id is at most 2^53-1, the largest
+// integer every JSON client (JavaScript's numbers) reads exactly. A given
+// id of 2^53+1 was stored, and answered as a number a browser read as
+// 2^53, another standard's id; the next free ids went past it too.
+func TestStandardIDFitsJSON(t *testing.T) {
+	e := newEnv(t)
+	body := func(id string) string {
+		return `{"id":` + id + `,"name":"s","family":0,"rules":{"kind":"time","payment":"balance","refund_to":"payment",
+			"segments":[{"from":"00:00","to":"24:00","price":100,"block_minutes":60}]}}`
+	}
+	for _, id := range []string{"9007199254740992", "9007199254740993", "9223372036854775807"} {
+		if p := e.problem(e.do("POST", "/v1/price-standards", body(id)), 400, "invalid"); p["field"] != "id" {
+			t.Fatalf("id %s: problem %v, want the field id", id, p)
+		}
+	}
+	if l := e.want(e.do("GET", "/v1/price-standards", ""), 200); l["total"] != float64(0) {
+		t.Fatalf("a refused standard was stored: %v", l)
+	}
+	r := e.do("POST", "/v1/price-standards", body("9007199254740991"))
+	if r.status != 201 || !strings.Contains(string(r.body), `"id":9007199254740991,`) {
+		t.Fatalf("id 2^53-1: %d %s", r.status, r.body)
 	}
 }

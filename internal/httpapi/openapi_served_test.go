@@ -116,3 +116,26 @@ func (e *env) documents(method, path string, status int) bool {
 	_, ok := responses[fmt.Sprint(status)]
 	return ok
 }
+
+// TestOpenAPISubscriptionReports: every report kind the document offers
+// for a new subscription is one a partner may subscribe to. It offered
+// rental, which is refused (rental changes go to sales channels), so a
+// client built from the enum met a 400 for a value it listed.
+func TestOpenAPISubscriptionReports(t *testing.T) {
+	e := newDeliveryEnv(t)
+	e.want(e.do("POST", "/v1/lots", lotJSON), 201)
+	e.want(e.do("POST", "/v1/partners", `{"id":"mall","name":"Mall","dialect":"api-one","type":"normal","lots":["140123001"]}`), 201)
+	doc := e.servedDoc()
+	in := deref(doc, deref(doc, doc["components"].(map[string]any)["schemas"].(map[string]any)["SubscriptionInput"])["properties"].(map[string]any)["report"])
+	enum, _ := in["enum"].([]any)
+	if len(enum) == 0 {
+		t.Fatal("SubscriptionInput.report lists no kinds")
+	}
+	for _, k := range enum {
+		body := fmt.Sprintf(`{"report":%q,"url":"http://127.0.0.1:9/x"}`, k)
+		if r := e.do("POST", "/v1/partners/mall/subscriptions", body); r.status != 201 {
+			t.Errorf("report %v, offered by the document: %d %s", k, r.status, r.body)
+		}
+	}
+	e.problem(e.do("POST", "/v1/partners/mall/subscriptions", `{"report":"rental","url":"http://127.0.0.1:9/x"}`), 400, "invalid")
+}

@@ -712,3 +712,30 @@ func TestPassSpacesZero(t *testing.T) {
 		t.Fatalf("spaces %v, want 2 (one per plate)", p["spaces"])
 	}
 }
+
+// TestTooLongIsNotMissing: a value given but too long is refused saying
+// how long it may be, not that it "is required", which sent a developer
+// looking for a field they had sent.
+func TestTooLongIsNotMissing(t *testing.T) {
+	e := newEnv(t)
+	e.want(e.do("POST", "/v1/lots", lotJSON), 201)
+	in := e.want(e.do("POST", "/v1/lots/140123001/events", event("c1", "entry", "京A12345", t0)), 200)
+	e.setNow(t0.Add(2 * time.Hour))
+	q := e.want(e.do("POST", "/v1/stays/"+in["stay_id"].(string)+"/quotes", ""), 201)
+	long := strings.Repeat("a", 65)
+	for _, c := range []struct{ path, body, field, limit string }{
+		{"/v1/payments", fmt.Sprintf(`{"quote_id":%q,"amount":800,"method":%q}`, q["id"], long), "method", "32"},
+		{"/v1/payments", fmt.Sprintf(`{"quote_id":%q,"amount":800,"method":"cash"}`, long), "quote_id", "64"},
+		{"/v1/partners", fmt.Sprintf(`{"id":"p1","name":"P","dialect":%q,"lots":["140123001"]}`, long), "dialect", "32"},
+		{"/v1/devices", fmt.Sprintf(`{"serial":"cam-1","lot":"140123001","lane":"in-1","protocol":%q}`, long), "protocol", "32"},
+	} {
+		p := e.problem(e.do("POST", c.path, c.body), 400, "invalid")
+		d, _ := p["detail"].(string)
+		if p["field"] != c.field || strings.Contains(d, "required") || !strings.Contains(d, "at most "+c.limit) {
+			t.Errorf("%s %s: problem %v, want %s said to be at most %s long", c.path, c.field, p, c.field, c.limit)
+		}
+	}
+	if got := e.want(e.do("GET", "/v1/stays/"+in["stay_id"].(string), ""), 200); got["amount_paid"] != float64(0) {
+		t.Fatalf("a refused payment was recorded: %v", got)
+	}
+}

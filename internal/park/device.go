@@ -57,7 +57,7 @@ func (d *Device) Validate() error {
 	case d.Kind != DeviceCamera && d.Kind != DeviceBarrier && d.Kind != DeviceScreen:
 		return Invalid("kind", "must be one of camera, barrier, screen")
 	case d.Protocol == "" || len(d.Protocol) > 32:
-		return Invalid("protocol", "is required")
+		return RequiredLen("protocol", d.Protocol, 32, "")
 	case d.Direction != DirectionIn && d.Direction != DirectionOut:
 		return Invalid("direction", "must be %q or %q", DirectionIn, DirectionOut)
 	case len(d.Addr) > 256:

@@ -41,7 +41,7 @@ func (p *Partner) Validate() error {
 	case p.Name == "" || len(p.Name) > 200:
 		return Invalid("name", "must be 1-200 bytes")
 	case p.Dialect == "" || len(p.Dialect) > 32:
-		return Invalid("dialect", "is required")
+		return RequiredLen("dialect", p.Dialect, 32, "")
 	case p.Type != PartnerNormal && p.Type != PartnerOwnEntries:
 		return Invalid("type", "must be %q or %q", PartnerNormal, PartnerOwnEntries)
 	case len(p.Secret) > 256:

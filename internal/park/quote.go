@@ -69,15 +69,16 @@ const MaxAmount int64 = 10_000_000_000
 
 // Validate checks a payment request's fields.
 func (r *PaymentRequest) Validate() error {
+	if err := RequiredLen("quote_id", r.QuoteID, 64, ""); err != nil {
+		return err
+	}
 	switch {
-	case r.QuoteID == "" || len(r.QuoteID) > 64:
-		return Invalid("quote_id", "is required")
 	case len(r.AmountText) > 32:
 		return Invalid("amount", "is too long")
 	case r.Amount < 0 || r.Amount > MaxAmount:
 		return Invalid("amount", "must be between 0 and %d minor units", MaxAmount)
 	case r.Method == "" || len(r.Method) > 32:
-		return Invalid("method", "is required (1-32 characters, e.g. \"cash\", \"card\", \"wechat\")")
+		return RequiredLen("method", r.Method, 32, ` (e.g. "cash", "card", "wechat")`)
 	case len(r.Reference) > 128:
 		return Invalid("reference", "must be at most 128 characters")
 	case len(r.IdempotencyKey) > 128:

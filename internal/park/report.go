@@ -179,7 +179,7 @@ func (s *Subscription) Validate() error {
 	case err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil || len(s.URL) > 2048:
 		return Invalid("url", "must be an http or https URL of at most 2048 bytes, without credentials")
 	case s.Format == "" || len(s.Format) > 32:
-		return Invalid("format", "is required")
+		return RequiredLen("format", s.Format, 32, "")
 	case !ValidText(s.URL):
 		return CheckText("url", s.URL)
 	case !validPort(u.Port()):

@@ -3,6 +3,7 @@ package park
 import (
 	"bytes"
 	"fmt"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -82,6 +83,19 @@ func CheckTexts(pairs ...string) error {
 		if err := CheckText(pairs[i], pairs[i+1]); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// RequiredLen refuses an empty s as required and one over max bytes as
+// too long, naming field; a value sent but too long is not missing.
+// hint, when given, follows "is required" (an example of a value).
+func RequiredLen(field, s string, max int, hint string) error {
+	switch {
+	case s == "":
+		return Invalid(field, "is required%s", hint).Because(ReasonRequired)
+	case len(s) > max:
+		return Invalid(field, "must be at most %d bytes, not %d", max, len(s)).Because(ReasonLength, "1", strconv.Itoa(max))
 	}
 	return nil
 }

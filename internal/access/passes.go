@@ -116,7 +116,7 @@ func (s *Service) UpdatePassBy(ctx context.Context, partner, lot string, ref Pas
 		if err != nil {
 			return err
 		}
-		id, oldPlan := p.ID, p.Plan
+		id, oldPlan, oldSpaces := p.ID, p.Plan, p.Spaces
 		spacesWereDefault := p.Spaces == len(p.Plates)
 		if err := patch(p); err != nil {
 			return err
@@ -124,8 +124,10 @@ func (s *Service) UpdatePassBy(ctx context.Context, partner, lot string, ref Pas
 		if p.ID != id || p.LotCode != lot {
 			return park.Invalid("id", "cannot be changed")
 		}
-		if spacesWereDefault && p.Spaces > len(p.Plates) {
-			p.Spaces = 0 // plates were removed; follow the default again
+		// Plates were removed and the patch left spaces as they were:
+		// follow the default again. Spaces the patch changed are checked.
+		if spacesWereDefault && p.Spaces == oldSpaces && p.Spaces > len(p.Plates) {
+			p.Spaces = 0
 		}
 		if err := s.preparePass(p); err != nil {
 			return err

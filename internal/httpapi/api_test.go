@@ -739,3 +739,24 @@ func TestTooLongIsNotMissing(t *testing.T) {
 		t.Fatalf("a refused payment was recorded: %v", got)
 	}
 }
+
+// TestPassPatchSpacesOverPlates: a patch naming more spaces than the pass
+// has plates is refused naming spaces, also while its spaces are the
+// default (one per plate); it was answered 200 with the spaces quietly
+// left at the plate count. Removing a plate still brings a default
+// count down with it.
+func TestPassPatchSpacesOverPlates(t *testing.T) {
+	e := newEnv(t)
+	e.want(e.do("POST", "/v1/lots", lotJSON), 201)
+	p := e.want(e.do("POST", "/v1/lots/140123001/passes", `{"holder_name":"张伟","plates":["京A12345","京AD12345"],"valid_to":"2027-01-01T00:00:00+08:00"}`), 201)
+	path := "/v1/lots/140123001/passes/" + p["id"].(string)
+	if p := e.problem(e.do("PATCH", path, `{"spaces":3}`), 400, "invalid"); p["field"] != "spaces" {
+		t.Fatalf("problem %v, want the field spaces", p)
+	}
+	if got := e.want(e.do("GET", path, ""), 200); got["spaces"] != float64(2) {
+		t.Fatalf("spaces %v after a refused patch, want 2", got["spaces"])
+	}
+	if got := e.want(e.do("PATCH", path, `{"plates":["京A12345"]}`), 200); got["spaces"] != float64(1) {
+		t.Fatalf("spaces %v after a plate was removed, want 1 (one per plate)", got["spaces"])
+	}
+}

@@ -139,3 +139,77 @@ func TestOpenAPISubscriptionReports(t *testing.T) {
 	}
 	e.problem(e.do("POST", "/v1/partners/mall/subscriptions", `{"report":"rental","url":"http://127.0.0.1:9/x"}`), 400, "invalid")
 }
+
+// TestOpenAPIBodyBounds: for operations given a body the server takes,
+// each top-level integer field of the documented request schema is sent
+// at its documented maximum (answered) and one past it (400 naming the
+// field); a field documented without a maximum is sent 2^53-1 and must
+// not be refused for its size, or the document hides a limit a client
+// can only find by failing.
+func TestOpenAPIBodyBounds(t *testing.T) {
+	e := newEnv(t)
+	e.want(e.do("POST", "/v1/lots", lotJSON), 201)
+	e.want(e.do("PUT", "/v1/rental/stores/10001", rentalStoreJSON), 200)
+	e.want(e.do("PUT", "/v1/rental/models/100001", `{"name":"卡罗拉","seats":5,"fuel":"petrol","transmission":"automatic"}`), 200)
+	checked := 0
+	rules := `{"kind":"time","payment":"prepaid","refund_to":"payment","segments":[{"from":"00:00","to":"24:00","price":100,"block_minutes":60}]}`
+	for _, c := range []struct {
+		method, path, schema, body string
+	}{
+		{"POST", "/v1/lots/140123001/plans", "PlanInput", `{"code":"p%d","name":"n","price":100}`},
+		{"PATCH", "/v1/lots/140123001/plans/p1", "PlanPatch", `{"name":"n"}`},
+		{"PUT", "/v1/rental/stores/10001/models/100001", "StoreModelInput", `{"mileage_limited":true,"mileage_limit_km":100,"over_mileage_fee":%d00}`},
+		{"PUT", "/v1/rental/vehicles/浙A1234%d", "RentalVehicleInput", `{"vin":"LSVAU2180N2123456","store_code":"10001","model_code":"100001"}`},
+		{"POST", "/v1/charging/preview", "ChargePreviewInput", `{"rules":` + rules + `,"start":"2026-12-01T08:00:00Z","end":"2026-12-01T10:00:00Z","prepaid":%d00}`},
+	} {
+		doc := e.servedDoc()
+		schema := deref(doc, doc["components"].(map[string]any)["schemas"].(map[string]any)[c.schema])
+		props, _ := schema["properties"].(map[string]any)
+		n := 0
+		send := func(field string, v float64) reply {
+			n++
+			var body map[string]any
+			if err := json.Unmarshal([]byte(strings.ReplaceAll(c.body, "%d", fmt.Sprint(n))), &body); err != nil {
+				t.Fatal(err)
+			}
+			body[field] = int64(v)
+			b, _ := json.Marshal(body)
+			return e.do(c.method, strings.ReplaceAll(c.path, "%d", fmt.Sprint(n%10)), string(b))
+		}
+		for _, field := range sortedNames(props) {
+			p := deref(doc, props[field])
+			if p["type"] != "integer" || p["enum"] != nil {
+				continue
+			}
+			checked++
+			hi, ok := props[field].(map[string]any)["maximum"].(float64)
+			if !ok {
+				hi, ok = p["maximum"].(float64)
+			}
+			if !ok {
+				if r := send(field, 1<<53-1); r.status == 400 && r.json(t)["field"] == field {
+					t.Errorf("%s %s: %s has no documented maximum, yet 2^53-1 is refused: %s", c.method, c.path, field, r.body)
+				}
+				continue
+			}
+			if r := send(field, hi); r.status >= 300 {
+				t.Errorf("%s %s: %s at its documented maximum %v: %d %s", c.method, c.path, field, hi, r.status, r.body)
+			}
+			if r := send(field, hi+1); r.status != 400 || r.json(t)["field"] != field {
+				t.Errorf("%s %s: %s one past its documented maximum %v: %d %s", c.method, c.path, field, hi, r.status, r.body)
+			}
+		}
+	}
+	if checked < 8 {
+		t.Fatalf("checked %d fields; the walk is broken", checked)
+	}
+}
+
+func sortedNames(m map[string]any) []string {
+	names := make([]string, 0, len(m))
+	for k := range m {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	return names
+}

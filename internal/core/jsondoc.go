@@ -26,6 +26,12 @@ func DecodeObject(raw []byte, v any, whole string) error {
 	if i := park.InvalidUTF8(raw); i >= 0 {
 		return park.Invalid(whole, "is not valid UTF-8 (byte %d)", i).Because(park.ReasonSyntax)
 	}
+	// encoding/json reads null into a struct as nothing at all: a create
+	// would name its first missing field, a patch change nothing. (Into a
+	// raw document, null stays a value: PUT null clears a tariff.)
+	if t := reflect.TypeOf(v); t.Kind() == reflect.Pointer && t.Elem().Kind() == reflect.Struct && bytes.Equal(bytes.TrimSpace(raw), []byte("null")) {
+		return park.Invalid(whole, "must be an object, not null").Because(park.ReasonType)
+	}
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {

@@ -760,3 +760,19 @@ func TestPassPatchSpacesOverPlates(t *testing.T) {
 		t.Fatalf("spaces %v after a plate was removed, want 1 (one per plate)", got["spaces"])
 	}
 }
+
+// TestNullBody: a body of JSON null is not an object: refused naming the
+// body. It was read as {}: a create answered about its first missing
+// field, a patch answered 200 having changed nothing.
+func TestNullBody(t *testing.T) {
+	e := newEnv(t)
+	for _, c := range []struct{ method, path string }{{"POST", "/v1/lots"}, {"PATCH", "/v1/lots/140123001"}} {
+		if c.method == "PATCH" {
+			e.want(e.do("POST", "/v1/lots", lotJSON), 201)
+		}
+		p := e.problem(e.do(c.method, c.path, " null "), 400, "invalid")
+		if p["field"] != "body" || !strings.Contains(p["detail"].(string), "object") {
+			t.Errorf("%s %s null: problem %v, want the body said to be no object", c.method, c.path, p)
+		}
+	}
+}

@@ -280,7 +280,7 @@ func TestDeliveryTimesExplained(t *testing.T) {
 }
 
 // TestPatchSubscriptionNothing: a PATCH whose body names nothing to
-// change (null, or an empty object) is refused saying what it may name,
+// change (an empty object; null is no object) is refused saying what it may name,
 // and the subscription stays as it was.
 func TestPatchSubscriptionNothing(t *testing.T) {
 	e := newDeliveryEnv(t)
@@ -288,10 +288,13 @@ func TestPatchSubscriptionNothing(t *testing.T) {
 	e.want(e.do("POST", "/v1/partners", `{"id":"mall","name":"Mall","dialect":"api-one","type":"normal","lots":["140123001"]}`), 201)
 	sub := e.want(e.do("POST", "/v1/partners/mall/subscriptions", `{"report":"entry","url":"http://127.0.0.1:9/x"}`), 201)["id"].(string)
 	before := e.want(e.do("GET", "/v1/partners/mall/subscriptions/"+sub, ""), 200)
-	for _, body := range []string{`null`, `{}`, " null\n"} {
-		p := e.problem(e.do("PATCH", "/v1/partners/mall/subscriptions/"+sub, body), http.StatusBadRequest, "invalid")
-		if d, _ := p["detail"].(string); !strings.Contains(d, "nothing to change") || !strings.Contains(d, "enabled") {
-			t.Errorf("PATCH %q: %v, want it to say the body names nothing to change, and what it may name", body, p)
+	p := e.problem(e.do("PATCH", "/v1/partners/mall/subscriptions/"+sub, `{}`), http.StatusBadRequest, "invalid")
+	if d, _ := p["detail"].(string); !strings.Contains(d, "nothing to change") || !strings.Contains(d, "enabled") {
+		t.Errorf("PATCH {}: %v, want it to say the body names nothing to change, and what it may name", p)
+	}
+	for _, body := range []string{`null`, " null\n"} { // not an object (TestNullBody)
+		if p := e.problem(e.do("PATCH", "/v1/partners/mall/subscriptions/"+sub, body), http.StatusBadRequest, "invalid"); p["field"] != "body" {
+			t.Errorf("PATCH %q: %v, want the body named", body, p)
 		}
 	}
 	after := e.want(e.do("GET", "/v1/partners/mall/subscriptions/"+sub, ""), 200)

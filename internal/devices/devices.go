@@ -9,6 +9,7 @@ package devices
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"maps"
 	"slices"
@@ -159,7 +160,7 @@ func (s *Service) Register(ctx context.Context, d *park.Device) error {
 	return s.base.Update(ctx, func(tx park.Tx) error {
 		if _, err := tx.GetLot(ctx, d.LotCode); err != nil {
 			if park.IsCode(err, park.ENotFound) {
-				return park.Errorf(park.ENotFound, "lot %q not found", d.LotCode)
+				return &park.Error{Code: park.ENotFound, Field: "lot", Message: fmt.Sprintf("lot %q not found", d.LotCode)}
 			}
 			return err
 		}

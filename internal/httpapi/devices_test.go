@@ -53,9 +53,14 @@ func TestDevices(t *testing.T) {
 		e.problem(e.do("POST", "/v1/devices", `{"serial":"cam-1","lot":"140123001","lane":"out-1","protocol":"test-http"}`),
 			http.StatusConflict, "conflict")
 	})
+	// The 404 names the body's field: without it, it read as a route
+	// that does not exist.
 	t.Run("ErrLot", func(t *testing.T) {
-		e.problem(e.do("POST", "/v1/devices", `{"serial":"cam-3","lot":"nowhere","lane":"in-1","protocol":"test-http"}`),
+		p := e.problem(e.do("POST", "/v1/devices", `{"serial":"cam-3","lot":"nowhere","lane":"in-1","protocol":"test-http"}`),
 			http.StatusNotFound, "not_found")
+		if p["field"] != "lot" {
+			t.Fatalf("%v: want field lot", p)
+		}
 	})
 	t.Run("ErrUnknownField", func(t *testing.T) {
 		p := e.problem(e.do("POST", "/v1/devices", `{"serial":"cam-4","lot":"140123001","lane":"in-1","protocol":"test-http","ip":"x"}`),

@@ -522,12 +522,17 @@ func (s *Service) reportEnd(ctx context.Context, tx park.Tx, sess *park.ChargeSe
 // one of its lots' chargers (core.PartnerLot). Another lot's charger is
 // not found, as one that does not exist.
 func chargerFor(ctx context.Context, tx park.Tx, partnerID, id string) (*park.Charger, error) {
+	// An unknown charger and one of a lot the partner may not use are
+	// told alike, naming the field.
+	notFound := &park.Error{Code: park.ENotFound, Field: "charger_id", Message: "charger " + strconv.Quote(id) + " not found"}
 	c, err := tx.GetCharger(ctx, id)
-	if err != nil {
+	if park.IsCode(err, park.ENotFound) {
+		return nil, notFound
+	} else if err != nil {
 		return nil, err
 	}
 	if err := core.PartnerLot(ctx, tx, partnerID, c.LotCode); park.IsCode(err, park.ENotFound) {
-		return nil, &park.Error{Code: park.ENotFound, Field: "charger_id", Message: "charger " + strconv.Quote(id) + " not found"}
+		return nil, notFound
 	} else if err != nil {
 		return nil, err
 	}

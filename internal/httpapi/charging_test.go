@@ -213,3 +213,18 @@ func TestStandardIDFitsJSON(t *testing.T) {
 		t.Fatalf("id 2^53-1: %d %s", r.status, r.body)
 	}
 }
+
+// TestStartSessionUnknownCharger: a session on a charger that does not
+// exist is 404 naming charger_id, as one of a lot a partner may not use
+// already was; without it the 404 on POST /v1/charging/sessions read as
+// a route that does not exist. Nothing is started.
+func TestStartSessionUnknownCharger(t *testing.T) {
+	e := newEnv(t)
+	p := e.problem(e.do("POST", "/v1/charging/sessions", `{"charger_id":"nope","connector":1}`), 404, "not_found")
+	if p["field"] != "charger_id" {
+		t.Fatalf("problem %v, want the field charger_id", p)
+	}
+	if l := e.want(e.do("GET", "/v1/charging/sessions", ""), 200); l["total"] != float64(0) {
+		t.Fatalf("sessions %v", l)
+	}
+}

@@ -35,6 +35,9 @@ type staysData struct {
 	Inside []stayHit
 	Past   []*park.Stay
 	Note   string // why a search found only part (a word key), if it did
+	// Refusal: the core refused the plate searched; the page shows it
+	// beside the field, with what was typed.
+	Refusal *pageError
 }
 
 var rankWords = []string{"match_exact", "match_confusable", "match_one_edit", "match_suffix", "match_partial"}
@@ -71,6 +74,12 @@ func (w *Console) stays(rw http.ResponseWriter, r *http.Request, p *operators.Pr
 	if d.Lot != nil && d.Plate != "" {
 		d.Loc = d.Lot.Location()
 		cars, err := w.sys.Spaces.FuzzyFindCars(ctx, d.Lot.Code, d.Plate, 20)
+		if park.IsCode(err, park.EInvalid) {
+			e := describe(p.Language, err)
+			d.Refusal = &e
+			w.render(rw, r, e.Status, "stays", p, "stays", d)
+			return nil
+		}
 		if err != nil {
 			return err
 		}

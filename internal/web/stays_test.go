@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"html/template"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -160,5 +161,32 @@ func TestStaysSearchTooShortInOperatorsLanguage(t *testing.T) {
 				t.Errorf("%d %q, want 400 %q", st, m, want)
 			}
 		})
+	}
+}
+
+// TestStaysSearchRefusalKeepsTheForm: a search the core refuses (too
+// short, a character no plate has) answers 400 on the search page itself,
+// the refusal beside the field and the plate and lot as typed, so the
+// operator corrects the plate rather than going back to type it again.
+func TestStaysSearchRefusalKeepsTheForm(t *testing.T) {
+	s := newSite(t)
+	s.user(t, "ana", park.RoleAdmin)
+	b := s.browser(t)
+	b.mustLogin("ana")
+	for plate, want := range map[string]string{
+		"A12":      "plate: give at least 4 characters of the plate",
+		"沪A<1234>": "plate: unexpected character &#39;&lt;&#39;",
+	} {
+		st, body, _ := b.get("/console/stays?lot=" + s.Lot + "&plate=" + url.QueryEscape(plate))
+		if st != http.StatusBadRequest || !strings.Contains(body, `id="error-message">`+want+`<`) {
+			t.Errorf("%q: %d, want 400 saying %q\n%s", plate, st, want, body)
+		}
+		if !strings.Contains(body, `name="plate" value="`+template.HTMLEscapeString(plate)+`"`) ||
+			!strings.Contains(body, `<option value="`+s.Lot+`" selected>`) || !strings.Contains(body, `id="search"`) {
+			t.Errorf("%q: the search form is not shown again with what was typed\n%s", plate, body)
+		}
+		if strings.Contains(body, `id="inside"`) || strings.Contains(body, `id="past"`) {
+			t.Errorf("%q: a refused search shows results", plate)
+		}
 	}
 }

@@ -23,6 +23,7 @@ var words = map[string][3]string{ // en, zh, pt
 	"signed_in_as":        {"Signed in as", "当前用户", "Conectado como"},
 	"bad_login":           {"Wrong name or password.", "用户名或密码错误。", "Nome ou senha incorretos."},
 	"rate_limited":        {"Too many attempts; wait a minute and try again.", "尝试次数过多，请稍后再试。", "Tentativas demais; aguarde um minuto e tente novamente."},
+	"signed_out_form":     {"Your session has ended, so what you sent was not saved: sign in again.", "会话已结束，刚才提交的内容未保存，请重新登录。", "A sessão terminou e o que você enviou não foi salvo: entre novamente."},
 	"role":                {"Role", "角色", "Função"},
 	"updated":             {"Updated", "更新于", "Atualizado"},
 	"lanes":               {"Lanes", "车道", "Pistas"},

@@ -197,14 +197,19 @@ func (w *Console) principal(r *http.Request) (*operators.Principal, error) {
 	return w.sys.Operators.Authenticate(r.Context(), c.Value)
 }
 
-// toLogin sends the browser to sign in; a page fetched by script gets a
-// 401 instead of a page it cannot show.
+// toLogin sends the browser to sign in; the lanes' event stream gets a
+// 401 instead of a page it cannot show. A form posted after the session
+// ended answers the sign-in form (401), saying nothing was saved: the
+// browser shows the answer, and a redirect would hide that.
 func (w *Console) toLogin(rw http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodGet || r.Header.Get("Accept") == "text/event-stream" {
+	switch {
+	case r.Header.Get("Accept") == "text/event-stream":
 		http.Error(rw, "not signed in, or the session has ended", http.StatusUnauthorized)
-		return
+	case r.Method == http.MethodGet:
+		http.Redirect(rw, r, Prefix+"login", http.StatusSeeOther)
+	default:
+		w.renderLogin(rw, r, http.StatusUnauthorized, loginData{Error: "signed_out_form"})
 	}
-	http.Redirect(rw, r, Prefix+"login", http.StatusSeeOther)
 }
 
 // fail renders err as a page with its status: the one table from errors

@@ -424,3 +424,35 @@ func TestOverviewOfSeveralLots(t *testing.T) {
 		t.Fatalf("an admin's overview lacks a lot or HIDDEN's takings:\n%s", body)
 	}
 }
+
+// TestFormAfterSessionEnded: a form sent after the session ended (expired,
+// signed out elsewhere, revoked) answers the sign-in page, in the browser's
+// language, saying the session ended and nothing was saved; before, the
+// browser showed a bare English line of text.
+func TestFormAfterSessionEnded(t *testing.T) {
+	s := newSite(t)
+	s.user(t, "ana", park.RoleAdmin)
+	for lang, want := range map[string]string{
+		"":      "Your session has ended, so what you sent was not saved: sign in again.",
+		"zh-CN": "会话已结束，刚才提交的内容未保存，请重新登录。",
+		"pt-BR": "A sessão terminou e o que você enviou não foi salvo: entre novamente.",
+	} {
+		b := s.browser(t)
+		b.mustLogin("ana")
+		b.get("/console/lots/" + s.Lot + "/access")
+		s.Clock.Set(s.Clock.Now().Add(operators.DefaultSessionTTL))
+		form := url.Values{"csrf": {b.csrf}, "plate": {"沪A12345"}, "valid_from": {"2026-01-01T00:00"}, "valid_to": {"2026-02-01T00:00"}}
+		req, _ := http.NewRequest(http.MethodPost, s.srv.URL+"/console/lots/"+s.Lot+"/whitelist", strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Origin", s.srv.URL)
+		req.Header.Set("Accept-Language", lang)
+		resp, err := b.c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		st, body, _ := b.read(resp)
+		if st != http.StatusUnauthorized || !strings.Contains(body, `id="login-error">`+want+`<`) || !strings.Contains(body, `id="sign-in"`) {
+			t.Errorf("%q: %d, want 401 with the sign-in form saying %q\n%s", lang, st, want, body)
+		}
+	}
+}

@@ -40,6 +40,26 @@ const MaxGateReason = 256
 // lift, which needs a reason.
 func Lifts(command string) bool { return command == park.GateOpen || command == park.GateHoldOpen }
 
+// CheckGateCommand refuses a command SendGateCommand would refuse for
+// its input alone (not the lot's lanes or holds), so a caller that asks
+// before lifting a barrier refuses first what cannot be sent.
+// Errors: EInvalid (command, lane, by, reason).
+func CheckGateCommand(in GateCommandInput) error {
+	switch {
+	case !park.ValidGateCommand(in.Command):
+		return park.Invalid("command", "must be %q, %q, %q or %q", park.GateOpen, park.GateClose, park.GateHoldOpen, park.GateRelease)
+	case in.Lane == "" || len(in.Lane) > 64:
+		return park.Invalid("lane", "is required (1-64 characters)")
+	case len(in.By) > 64:
+		return park.Invalid("by", "must be at most 64 bytes")
+	case !utf8.ValidString(in.Reason) || utf8.RuneCountInString(in.Reason) > MaxGateReason:
+		return park.Invalid("reason", "must be valid text of at most %d characters", MaxGateReason)
+	case Lifts(in.Command) && strings.TrimSpace(in.Reason) == "":
+		return park.Invalid("reason", "is required: a barrier lifted by hand is an abnormal lift, reported with its reason")
+	}
+	return park.CheckTexts("lane", in.Lane, "by", in.By, "reason", in.Reason)
+}
+
 // SendGateCommand commands the barrier of a lane of a lot through the
 // device interface and records the command (who, when, lane, result) in
 // the lot's gate log, delivered or not. The lane must be one the lot's
@@ -52,19 +72,7 @@ func Lifts(command string) bool { return command == park.GateOpen || command == 
 // Errors: EInvalid (command, lane, by, reason), ENotFound (lot, or one
 // the partner is not registered for; lane, with field "lane"), EConflict (close of a held lane), EUnavailable.
 func (s *Service) SendGateCommand(ctx context.Context, in GateCommandInput) (*GateResult, error) {
-	switch {
-	case !park.ValidGateCommand(in.Command):
-		return nil, park.Invalid("command", "must be %q, %q, %q or %q", park.GateOpen, park.GateClose, park.GateHoldOpen, park.GateRelease)
-	case in.Lane == "" || len(in.Lane) > 64:
-		return nil, park.Invalid("lane", "is required (1-64 characters)")
-	case len(in.By) > 64:
-		return nil, park.Invalid("by", "must be at most 64 bytes")
-	case !utf8.ValidString(in.Reason) || utf8.RuneCountInString(in.Reason) > MaxGateReason:
-		return nil, park.Invalid("reason", "must be valid text of at most %d characters", MaxGateReason)
-	case Lifts(in.Command) && strings.TrimSpace(in.Reason) == "":
-		return nil, park.Invalid("reason", "is required: a barrier lifted by hand is an abnormal lift, reported with its reason")
-	}
-	if err := park.CheckTexts("lane", in.Lane, "by", in.By, "reason", in.Reason); err != nil {
+	if err := CheckGateCommand(in); err != nil {
 		return nil, err
 	}
 	err := s.base.View(ctx, func(tx park.Tx) error {

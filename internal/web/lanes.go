@@ -88,25 +88,29 @@ func (w *Console) laneCommand(rw http.ResponseWriter, r *http.Request, p *operat
 	if err := mayChange(p, l.Code); err != nil {
 		return err
 	}
-	cmd, reason := r.PostFormValue("command"), strings.TrimSpace(r.PostFormValue("reason"))
 	lane := r.PathValue("lane")
-	// A lift lets a car through unpaid: asked first. Lowering a barrier
-	// or ending a hold lets no one through. A lane the lot does not have
-	// is refused before asking to lift a barrier that is not there.
-	if _, ok := liftQuestions[cmd]; ok {
-		if _, err := w.sys.Gate.LaneHold(r.Context(), l.Code, lane); err != nil {
-			return notFoundAs(err, "lane", lane)
-		}
-	}
-	if key, ok := liftQuestions[cmd]; ok && w.askFirst(rw, r, p, "overview", key, cmd, Prefix+"lots/"+l.Code+"/lanes", lane) {
-		return nil
-	}
 	by := "operator:" + p.Name
 	if len(by) > 64 {
 		by = by[:64]
 	}
-	res, err := w.sys.Gate.SendGateCommand(r.Context(), gate.GateCommandInput{LotCode: l.Code, Lane: lane, Command: cmd, By: by,
-		Reason: reason})
+	in := gate.GateCommandInput{LotCode: l.Code, Lane: lane, Command: r.PostFormValue("command"), By: by,
+		Reason: strings.TrimSpace(r.PostFormValue("reason"))}
+	// A lift lets a car through unpaid: asked first. Lowering a barrier
+	// or ending a hold lets no one through. A command the gate would
+	// refuse (a lift without a reason), or a lane the lot does not have,
+	// is refused before asking to lift a barrier.
+	if key, ok := liftQuestions[in.Command]; ok {
+		if err := gate.CheckGateCommand(in); err != nil {
+			return err
+		}
+		if _, err := w.sys.Gate.LaneHold(r.Context(), l.Code, lane); err != nil {
+			return notFoundAs(err, "lane", lane)
+		}
+		if w.askFirst(rw, r, p, "overview", key, in.Command, Prefix+"lots/"+l.Code+"/lanes", lane) {
+			return nil
+		}
+	}
+	res, err := w.sys.Gate.SendGateCommand(r.Context(), in)
 	if err != nil {
 		return notFoundAs(err, "lane", lane) // the lot was found above
 	}

@@ -212,3 +212,25 @@ func TestFormTooLarge(t *testing.T) {
 		t.Fatalf("the barrier was commanded: %+v", log)
 	}
 }
+
+// TestLiftWithoutReasonRefusedBeforeAsking: open or hold open with no
+// reason is refused at once (400, saying the reason is needed), not
+// asked "lift the barrier?" first only to be refused once answered.
+func TestLiftWithoutReasonRefusedBeforeAsking(t *testing.T) {
+	s := newSite(t)
+	s.user(t, "ana", park.RoleAdmin)
+	s.Event(t, park.EventEntry, "沪A12345", s.Clock.Now().Add(-time.Minute)) // the camera reports lane in-1
+	b := s.browser(t)
+	b.mustLogin("ana")
+	page := "/console/lots/" + s.Lot + "/lanes"
+	for _, cmd := range []string{park.GateOpen, park.GateHoldOpen} {
+		b.get(page)
+		st, body, _ := b.post(page+"/in-1/command", url.Values{"command": {cmd}, "reason": {" "}})
+		if st != http.StatusBadRequest || !strings.Contains(body, "reason: is required") || strings.Contains(body, `id="confirm"`) {
+			t.Errorf("%s without a reason: %d, want 400 saying the reason is required, before any question\n%s", cmd, st, body)
+		}
+	}
+	if log, _ := s.Sys.Gate.GateLog(s.Ctx, s.Lot, "in-1", 10); len(log) != 0 {
+		t.Fatalf("a command without a reason was sent: %+v", log)
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"context"
 	"crypto/rand"
 	"errors"
+	"fmt"
 	"log/slog"
 	mrand "math/rand/v2"
 	"time"
@@ -145,12 +146,18 @@ func PlateReason(err error) string {
 // names it only while it is inside, so it cannot hold any of them.
 func Plates(field string, raw []string) (texts, keys []string, err error) {
 	for i, r := range raw {
+		// Which plate is wrong, when there are several: a field of one
+		// plate is not numbered, as if a list had been typed.
+		which := ""
+		if len(raw) > 1 {
+			which = fmt.Sprintf("plate %d: ", i+1)
+		}
 		p, err := plate.Normalize(r)
 		if err != nil {
-			return nil, nil, park.Invalid(field, "plate %d: %s", i+1, PlateReason(err))
+			return nil, nil, park.Invalid(field, "%s%s", which, PlateReason(err))
 		}
 		if p.Kind == plate.KindNoPlate {
-			return nil, nil, park.Invalid(field, "plate %d: a plate-less car cannot hold a pass, list entry or booking", i+1)
+			return nil, nil, park.Invalid(field, "%sa plate-less car cannot hold a pass, list entry or booking", which)
 		}
 		texts, keys = append(texts, p.Text), append(keys, p.Key)
 	}

@@ -393,3 +393,20 @@ func TestAccessFormKeepsWhatWasTyped(t *testing.T) {
 		t.Fatalf("a refused form changed the lists:\n%s", body)
 	}
 }
+
+// TestOnePlateRefusedWithoutANumber: the whitelist form takes one plate,
+// so its refusal says why that plate is wrong, not "plate 1", which
+// reads as if the operator had typed a list.
+func TestOnePlateRefusedWithoutANumber(t *testing.T) {
+	s := newSite(t)
+	s.user(t, "ana", park.RoleAdmin)
+	b := s.browser(t)
+	b.mustLogin("ana")
+	b.get("/console/lots/" + s.Lot + "/access")
+	// 沪A1234567 is nine characters; a Chinese plate has seven or eight.
+	st, body, _ := b.post("/console/lots/"+s.Lot+"/whitelist", url.Values{"plate": {"沪A1234567"},
+		"valid_from": {"2026-11-23T09:00"}, "valid_to": {"2026-11-30T09:00"}})
+	if want := `id="error-message">plate: wrong length 9 for a Chinese plate<`; st != http.StatusBadRequest || !strings.Contains(body, want) {
+		t.Fatalf("%d, want 400 with %s\n%s", st, want, body)
+	}
+}

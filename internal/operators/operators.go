@@ -15,6 +15,7 @@ import (
 	"log/slog"
 	"net"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 	"unicode/utf8"
@@ -270,6 +271,10 @@ type SignIn struct {
 // EUnauthorized (one answer for a wrong name, a wrong password and a
 // disabled operator), ERateLimited (At: when to try again).
 func (s *Service) SignIn(ctx context.Context, in SignIn) (string, *park.Session, error) {
+	// A name is lower case (park.Operator.Validate): one typed with
+	// capitals, as a phone's keyboard writes it, or with spaces around
+	// it names the same operator, and counts as that name's attempt.
+	in.Name = strings.ToLower(strings.TrimSpace(in.Name))
 	if in.Name == "" || in.Password == "" || len(in.Name) > 64 || utf8.RuneCountInString(in.Password) > MaxPasswordLen || !park.ValidText(in.Name) {
 		return "", nil, errBadLogin
 	}

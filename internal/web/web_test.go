@@ -456,3 +456,22 @@ func TestFormAfterSessionEnded(t *testing.T) {
 		}
 	}
 }
+
+// TestSignInNameAsTyped: an operator's name is lower case, so a name a
+// phone's keyboard capitalised, or with a space after it, still signs
+// in; before, the operator was told "Wrong name or password." with the
+// right password, and the form did not stop the keyboard capitalising.
+func TestSignInNameAsTyped(t *testing.T) {
+	s := newSite(t)
+	s.user(t, "ana", park.RoleAdmin)
+	for _, name := range []string{"Ana", "ANA", " ana "} {
+		b := s.browser(t)
+		if st, body := b.login(name, pw); st != http.StatusSeeOther {
+			t.Errorf("sign-in as %q: %d, want 303\n%s", name, st, body)
+		}
+	}
+	_, body, _ := s.browser(t).get("/console/login")
+	if !regexp.MustCompile(`<input id="name" [^>]*autocapitalize="none"`).MatchString(body) {
+		t.Errorf("the name field lets the keyboard capitalise:\n%s", body)
+	}
+}

@@ -302,7 +302,7 @@ func (s *Service) UpdateWhitelist(ctx context.Context, lot, id string, patch fun
 
 // DeleteWhitelist removes an entry, audited in the same transaction.
 func (s *Service) DeleteWhitelist(ctx context.Context, lot, id string) error {
-	return s.deleteWhitelist(ctx, lot, id, nil)
+	return s.deleteWhitelist(ctx, lot, id, "", nil)
 }
 
 // CreateDenyEntry refuses a plate in a lot: a whitelist entry of kind
@@ -324,20 +324,31 @@ func (s *Service) CreateDenyEntry(ctx context.Context, lot, plateText string, fr
 // vehicle) is not the deny list's to remove.
 // Errors: ENotFound (lot, or no deny entry of that id in the lot).
 func (s *Service) DeleteDenyEntry(ctx context.Context, lot, id string) error {
-	return s.deleteWhitelist(ctx, lot, id, func(w *park.WhitelistEntry) bool {
+	return s.deleteWhitelist(ctx, lot, id, "deny entry", func(w *park.WhitelistEntry) bool {
 		return w.Category == park.ListWhite && w.Kind == park.AccessDeny
 	})
 }
 
+// DeleteAllowEntry removes an allowed plate of the operator's whitelist,
+// as DeleteDenyEntry removes a refused one; another entry (a refusal, a
+// special vehicle, a hotel guest) is not the whitelist's to remove.
+// Errors: ENotFound (lot, or no whitelist entry of that id in the lot).
+func (s *Service) DeleteAllowEntry(ctx context.Context, lot, id string) error {
+	return s.deleteWhitelist(ctx, lot, id, "whitelist entry", func(w *park.WhitelistEntry) bool {
+		return w.Category == park.ListWhite && w.Kind == park.AccessAllow
+	})
+}
+
 // deleteWhitelist removes an entry of lot, when only (if any) says it may.
-func (s *Service) deleteWhitelist(ctx context.Context, lot, id string, only func(*park.WhitelistEntry) bool) error {
+// what names the entries only allows, when one is not.
+func (s *Service) deleteWhitelist(ctx context.Context, lot, id, what string, only func(*park.WhitelistEntry) bool) error {
 	return s.base.Update(ctx, func(tx park.Tx) error {
 		w, err := getWhitelistOf(ctx, tx, lot, id)
 		if err != nil {
 			return err
 		}
 		if only != nil && !only(w) {
-			return park.Errorf(park.ENotFound, "deny entry %q not found", id)
+			return park.Errorf(park.ENotFound, "%s %q not found", what, id)
 		}
 		if err := keepEntryFree(ctx, tx, w, s.base.Clock()); err != nil {
 			return err

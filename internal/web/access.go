@@ -1,12 +1,14 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"net/url"
 	"strings"
 	"time"
 
+	"parkd/internal/access"
 	"parkd/internal/billing"
 	"parkd/internal/operators"
 	"parkd/internal/park"
@@ -22,8 +24,25 @@ func accessSection() section {
 		{"POST " + Prefix + "lots/{lot}/deny", (*Console).denyAdd},
 		{"GET " + Prefix + "lots/{lot}/deny/{id}/delete", (*Console).denyAsk},
 		{"POST " + Prefix + "lots/{lot}/deny/{id}/delete", (*Console).denyDelete},
+		{"GET " + Prefix + "lots/{lot}/whitelist/{id}/delete", (*Console).allowAsk},
+		{"POST " + Prefix + "lots/{lot}/whitelist/{id}/delete", (*Console).allowDelete},
 	}}
 }
+
+// removable is a list whose entries the access page removes, each
+// asking first: the deny list's refusals and the whitelist's plates.
+type removable struct {
+	kind     string // the entries of the list (category whitelist): park.AccessDeny or AccessAllow
+	notFound string // the kind of a missing entry (a word kind_<notFound>)
+	question string // the word asking
+	done     string // the page's parameter saying it was removed
+	remove   func(a *access.Service, ctx context.Context, lot, id string) error
+}
+
+var (
+	denyList  = removable{park.AccessDeny, "deny_entry", "confirm_undeny", "undenied", (*access.Service).DeleteDenyEntry}
+	allowList = removable{park.AccessAllow, "white_entry", "confirm_unwhitelist", "unlisted", (*access.Service).DeleteAllowEntry}
+)
 
 type accessData struct {
 	Lot       *park.Lot
@@ -44,6 +63,7 @@ type accessData struct {
 	From, To                                                         string
 	Added                                                            bool
 	Denied, Undenied                                                 bool // a plate refused, a refusal removed
+	Unlisted                                                         bool // a plate taken off the whitelist
 	// A refused form ("whitelist" or "deny"), its refusal and what was
 	// typed in it, shown again in that form.
 	Refused          string
@@ -84,7 +104,8 @@ func (w *Console) showAccess(rw http.ResponseWriter, r *http.Request, p *operato
 	now := w.now().In(loc)
 	d := accessData{Lot: l, Loc: loc, CanChange: p.MayChange(l.Code), Added: r.URL.Query().Get("added") != "",
 		Denied: r.URL.Query().Get("denied") != "", Undenied: r.URL.Query().Get("undenied") != "",
-		From: now.Format(dateTimeLocal), To: now.AddDate(0, 1, 0).Format(dateTimeLocal)}
+		Unlisted: r.URL.Query().Get("unlisted") != "",
+		From:     now.Format(dateTimeLocal), To: now.AddDate(0, 1, 0).Format(dateTimeLocal)}
 	status := http.StatusOK
 	if typed != nil {
 		d.Refused, d.Refusal, d.Plate, d.Reason, status = typed.Refused, typed.Refusal, typed.Plate, typed.Reason, typed.Refusal.Status
@@ -234,6 +255,25 @@ func (w *Console) denyAdd(rw http.ResponseWriter, r *http.Request, p *operators.
 // denyAsk asks before denyDelete removes a refusal: the deny list's
 // Remove leads here.
 func (w *Console) denyAsk(rw http.ResponseWriter, r *http.Request, p *operators.Principal) error {
+	return w.removeAsk(rw, r, p, denyList)
+}
+
+// denyDelete removes a refusal of the lot's deny list.
+func (w *Console) denyDelete(rw http.ResponseWriter, r *http.Request, p *operators.Principal) error {
+	return w.removeEntry(rw, r, p, denyList)
+}
+
+// allowAsk asks before allowDelete takes a plate off the whitelist.
+func (w *Console) allowAsk(rw http.ResponseWriter, r *http.Request, p *operators.Principal) error {
+	return w.removeAsk(rw, r, p, allowList)
+}
+
+// allowDelete takes a plate off the lot's whitelist.
+func (w *Console) allowDelete(rw http.ResponseWriter, r *http.Request, p *operators.Principal) error {
+	return w.removeEntry(rw, r, p, allowList)
+}
+
+func (w *Console) removeAsk(rw http.ResponseWriter, r *http.Request, p *operators.Principal, list removable) error {
 	l, err := w.lotFor(r, p)
 	if err != nil {
 		return err
@@ -242,18 +282,17 @@ func (w *Console) denyAsk(rw http.ResponseWriter, r *http.Request, p *operators.
 		return err
 	}
 	e, err := w.sys.Access.GetWhitelist(r.Context(), l.Code, r.PathValue("id"))
-	if err == nil && (e.Category != park.ListWhite || e.Kind != park.AccessDeny) { // as DeleteDenyEntry refuses it
-		err = park.Errorf(park.ENotFound, "deny entry %q not found", e.ID)
+	if err == nil && (e.Category != park.ListWhite || e.Kind != list.kind) { // as the list's remove refuses it
+		err = park.Errorf(park.ENotFound, "list entry %q not found", e.ID)
 	}
 	if err != nil {
-		return notFoundAs(err, "deny_entry", r.PathValue("id"))
+		return notFoundAs(err, list.notFound, r.PathValue("id"))
 	}
-	w.confirm(rw, r, p, "overview", "confirm_undeny", "remove", r.URL.Path, Prefix+"lots/"+l.Code+"/access", nil, e.Plate)
+	w.confirm(rw, r, p, "overview", list.question, "remove", r.URL.Path, Prefix+"lots/"+l.Code+"/access", nil, e.Plate)
 	return nil
 }
 
-// denyDelete removes a refusal of the lot's deny list.
-func (w *Console) denyDelete(rw http.ResponseWriter, r *http.Request, p *operators.Principal) error {
+func (w *Console) removeEntry(rw http.ResponseWriter, r *http.Request, p *operators.Principal, list removable) error {
 	l, err := w.lotFor(r, p)
 	if err != nil {
 		return err
@@ -261,10 +300,10 @@ func (w *Console) denyDelete(rw http.ResponseWriter, r *http.Request, p *operato
 	if err := mayChange(p, l.Code); err != nil {
 		return err
 	}
-	if err := w.sys.Access.DeleteDenyEntry(r.Context(), l.Code, r.PathValue("id")); err != nil {
-		return notFoundAs(err, "deny_entry", r.PathValue("id"))
+	if err := list.remove(w.sys.Access, r.Context(), l.Code, r.PathValue("id")); err != nil {
+		return notFoundAs(err, list.notFound, r.PathValue("id"))
 	}
-	http.Redirect(rw, r, Prefix+"lots/"+l.Code+"/access?undenied=1", http.StatusSeeOther)
+	http.Redirect(rw, r, Prefix+"lots/"+l.Code+"/access?"+list.done+"=1", http.StatusSeeOther)
 	return nil
 }
 

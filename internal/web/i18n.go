@@ -134,6 +134,7 @@ var words = map[string][3]string{ // en, zh, pt
 	"remove":              {"Remove", "移除", "Remover"},
 	"deny_added":          {"Plate put on the deny list.", "已加入黑名单。", "Placa incluída na lista negra."},
 	"deny_removed":        {"Plate taken off the deny list.", "已移出黑名单。", "Placa retirada da lista negra."},
+	"whitelist_removed":   {"Plate taken off the whitelist.", "已移出白名单。", "Placa retirada da lista branca."},
 	"coupons":             {"Coupons", "优惠券", "Cupons"},
 	"kind":                {"Kind", "类型", "Tipo"},
 	"value":               {"Value", "面值", "Valor"},
@@ -390,6 +391,7 @@ var words = map[string][3]string{ // en, zh, pt
 	"confirm":                       {"Are you sure?", "请确认", "Tem certeza?"},
 	"cancel":                        {"Cancel", "取消", "Cancelar"},
 	"confirm_undeny":                {"Take %s off the deny list? Its car will no longer be refused.", "确定将 %s 移出黑名单吗？移出后将不再拒绝该车辆入场。", "Retirar %s da lista negra? A entrada do veículo deixará de ser recusada."},
+	"confirm_unwhitelist":           {"Take %s off the whitelist? Its car will no longer pass free.", "确定将 %s 移出白名单吗？移出后该车辆不再免费通行。", "Retirar %s da lista branca? O veículo deixará de passar sem pagar."},
 	"confirm_revoke":                {"Sign %s out everywhere? Every session of this operator ends at once.", "确定让 %s 在所有地方退出吗？该操作员的所有会话将立即结束。", "Desconectar %s em todos os lugares? Todas as sessões deste operador terminam na hora."},
 	// Why a document's field (a tariff's, a price standard's) was refused, beside it.
 	"hint_required":       {"required", "此项必填", "campo obrigatório"},
@@ -421,6 +423,7 @@ var words = map[string][3]string{ // en, zh, pt
 	"kind_operator":       {"operator", "操作员", "operador"},
 	"kind_image":          {"camera image", "图片", "imagem"},
 	"kind_deny_entry":     {"deny list entry", "黑名单记录", "registro da lista negra"},
+	"kind_white_entry":    {"whitelist entry", "白名单记录", "registro da lista branca"},
 	"kind_subscription":   {"subscription", "订阅", "assinatura"},
 	"kind_report":         {"report", "推送", "relatório"},
 	"kind_charger":        {"charger", "充电桩", "carregador"},

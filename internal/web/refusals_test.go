@@ -475,3 +475,63 @@ func TestNotFoundSaysWhat(t *testing.T) {
 		}
 	}
 }
+
+// TestWhitelistRemoveAsksFirst: a plate put on the whitelist (by mistake,
+// or now to be refused) can be taken off it from its row, as a refusal
+// can: Remove asks first, in the operator's language, and confirming
+// removes it; before, the console could add a whitelist entry but never
+// remove it, and the plate could then not be put on the deny list either.
+func TestWhitelistRemoveAsksFirst(t *testing.T) {
+	s := newSite(t)
+	s.user(t, "wang", park.RoleReadOnly)
+	if _, err := s.Sys.Operators.Add(s.Ctx, "tester", operators.NewOperator{Name: "li", Role: park.RoleLotOperator,
+		Lots: []string{s.Lot}, Language: "zh", Password: pw}); err != nil {
+		t.Fatal(err)
+	}
+	e, err := s.Sys.Access.PutListEntry(s.Ctx, "", s.Lot, &park.WhitelistEntry{Plate: "苏E12345", Kind: park.AccessAllow,
+		Category: park.ListWhite, ValidFrom: s.Clock.Now(), ValidTo: s.Clock.Now().AddDate(0, 1, 0)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	deny, err := s.Sys.Access.CreateDenyEntry(s.Ctx, s.Lot, "苏E54321", time.Time{}, time.Time{}, "unpaid fees")
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := "/console/lots/" + s.Lot + "/access"
+	ask := "/console/lots/" + s.Lot + "/whitelist/" + e.ID + "/delete"
+	b := s.browser(t)
+	b.mustLogin("li")
+	_, body, _ := b.get(page)
+	if !strings.Contains(body, `<a href="`+ask+`" class="button secondary">移除</a>`) {
+		t.Fatalf("the whitelist row has no Remove:\n%s", body)
+	}
+	st, body, _ := b.get(ask)
+	if m := regexp.MustCompile(`id="confirm-question">([^<]*)<`).FindStringSubmatch(body); st != http.StatusOK || m == nil ||
+		m[1] != "确定将 苏E12345 移出白名单吗？移出后该车辆不再免费通行。" {
+		t.Fatalf("%d %q\n%s", st, m, body)
+	}
+	// A deny entry is not the whitelist's to remove, and a read-only
+	// operator may not.
+	if st, _, _ := b.get("/console/lots/" + s.Lot + "/whitelist/" + deny.ID + "/delete"); st != http.StatusNotFound {
+		t.Errorf("asking to remove a deny entry as a whitelist one: %d, want 404", st)
+	}
+	ro := s.browser(t)
+	ro.mustLogin("wang")
+	if st, _, _ := ro.get(ask); st != http.StatusForbidden {
+		t.Errorf("a read-only operator asked to remove: %d, want 403", st)
+	}
+	b.get(ask)
+	if st, body, loc := b.post(ask, url.Values{}); st != http.StatusSeeOther || loc != page+"?unlisted=1" {
+		t.Fatalf("confirming: %d %q\n%s", st, loc, body)
+	}
+	if _, err := s.Sys.Access.GetWhitelist(s.Ctx, s.Lot, e.ID); !park.IsCode(err, park.ENotFound) {
+		t.Fatalf("confirming did not remove the entry: %v", err)
+	}
+	if _, body, _ := b.get(page + "?unlisted=1"); !strings.Contains(body, `id="unlisted">已移出白名单。<`) {
+		t.Errorf("no word that the plate was taken off:\n%s", body)
+	}
+	// The deny entry is still there.
+	if _, err := s.Sys.Access.GetWhitelist(s.Ctx, s.Lot, deny.ID); err != nil {
+		t.Fatalf("the deny entry went too: %v", err)
+	}
+}

@@ -29,6 +29,7 @@ type bookingsData struct {
 	Bookings []*park.Reservation
 	More     bool // the core had more than it returned
 	Shown    int
+	Refusal  *pageError // the filter refused, shown above it as typed
 }
 
 var bookingStates = []string{park.ReservationBooked, park.ReservationInside, park.ReservationDone,
@@ -46,15 +47,21 @@ func (w *Console) bookingsPage(rw http.ResponseWriter, r *http.Request, p *opera
 	day := w.now().In(loc)
 	if s := q.Get("day"); s != "" {
 		if day, err = time.ParseInLocation(time.DateOnly, s, loc); err != nil {
-			return park.Invalid("day", "must be a date (yyyy-mm-dd)")
+			err = park.Invalid("day", "must be a date (yyyy-mm-dd)")
 		}
 	}
-	d.Day = day.Format(time.DateOnly)
-	d.Bookings, d.More, err = w.sys.Access.LotReservations(r.Context(), access.LotReservationQuery{
-		LotCode: l.Code, Day: day, State: d.State, Plate: d.Plate})
-	if err != nil {
-		return err
+	if err == nil {
+		d.Day = day.Format(time.DateOnly)
+		d.Bookings, d.More, err = w.sys.Access.LotReservations(r.Context(), access.LotReservationQuery{
+			LotCode: l.Code, Day: day, State: d.State, Plate: d.Plate})
 	}
-	w.render(rw, r, http.StatusOK, "bookings", p, "overview", d)
+	status := http.StatusOK
+	if err != nil {
+		if d.Refusal = refusedInput(p.Language, err); d.Refusal == nil {
+			return err
+		}
+		status, d.Day, d.More = d.Refusal.Status, q.Get("day"), false
+	}
+	w.render(rw, r, status, "bookings", p, "overview", d)
 	return nil
 }

@@ -136,3 +136,32 @@ func TestBookingsPage(t *testing.T) {
 		t.Errorf("OTHER's bookings page:\n%s", body)
 	}
 }
+
+// TestFilterRefusalKeepsTheFilter: a filter of the bookings or coupons
+// page the core refuses (a plate it cannot read) answers 400 on the page
+// itself, the refusal above its filter and what was typed kept in it;
+// before, a bare error page replaced the filter.
+func TestFilterRefusalKeepsTheFilter(t *testing.T) {
+	s := newSite(t)
+	s.user(t, "ana", park.RoleAdmin)
+	b := s.browser(t)
+	b.mustLogin("ana")
+	for _, c := range []struct{ path, field string }{
+		{"/console/lots/" + s.Lot + "/bookings?day=2026-11-23&plate=A1", `<input id="plate" name="plate" value="A1">`},
+		{"/console/lots/" + s.Lot + "/coupons?state=used&plate=A1", `<input id="coupon-plate" name="plate" value="A1">`},
+	} {
+		st, body, _ := b.get(c.path)
+		if st != http.StatusBadRequest || !strings.Contains(body, `id="error-message">plate: `) {
+			t.Errorf("%s: %d, want 400 with the plate's refusal\n%s", c.path, st, body)
+		}
+		if !strings.Contains(body, c.field) || !strings.Contains(body, `<form method="get"`) {
+			t.Errorf("%s: the filter is not shown again with what was typed\n%s", c.path, body)
+		}
+	}
+	if _, body, _ := b.get("/console/lots/" + s.Lot + "/bookings?day=2026-11-23&plate=A1"); !strings.Contains(body, `name="day" type="date" value="2026-11-23"`) {
+		t.Errorf("the bookings filter lost its day:\n%s", body)
+	}
+	if _, body, _ := b.get("/console/lots/" + s.Lot + "/coupons?state=used&plate=A1"); !strings.Contains(body, `<option value="used" selected>`) {
+		t.Errorf("the coupons filter lost its state:\n%s", body)
+	}
+}

@@ -37,7 +37,8 @@ type couponsData struct {
 	Total        int // coupons the filter selects
 	// From and To number the rows shown (1 is the newest) of Total.
 	From, To              int
-	First, Previous, Next string // "" : none
+	First, Previous, Next string     // "" : none
+	Refusal               *pageError // the filter refused, shown above it as typed
 }
 
 func (w *Console) couponsPage(rw http.ResponseWriter, r *http.Request, p *operators.Principal) error {
@@ -55,7 +56,11 @@ func (w *Console) couponsPage(rw http.ResponseWriter, r *http.Request, p *operat
 	}
 	cq := billing.CouponQuery{LotCode: l.Code, State: d.State, Plate: d.Plate}
 	if d.Coupons, d.Total, err = w.newestCoupons(ctx, cq, skip, couponPageSize); err != nil {
-		return err
+		if d.Refusal = refusedInput(p.Language, err); d.Refusal == nil {
+			return err
+		}
+		w.render(rw, r, d.Refusal.Status, "coupons", p, "overview", d)
+		return nil
 	}
 	if n := len(d.Coupons); n > 0 {
 		d.From, d.To = skip+1, skip+n

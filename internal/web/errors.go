@@ -212,3 +212,13 @@ func describe(lang string, err error) pageError {
 	}
 	return e
 }
+
+// refusedInput is err as a page's refusal of what was typed in its form
+// (400), shown on the page with the form kept; nil for any other error,
+// which the error page shows.
+func refusedInput(lang string, err error) *pageError {
+	if e := describe(lang, err); e.Status == http.StatusBadRequest {
+		return &e
+	}
+	return nil
+}

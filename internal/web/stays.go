@@ -74,10 +74,8 @@ func (w *Console) stays(rw http.ResponseWriter, r *http.Request, p *operators.Pr
 	if d.Lot != nil && d.Plate != "" {
 		d.Loc = d.Lot.Location()
 		cars, err := w.sys.Spaces.FuzzyFindCars(ctx, d.Lot.Code, d.Plate, 20)
-		if park.IsCode(err, park.EInvalid) {
-			e := describe(p.Language, err)
-			d.Refusal = &e
-			w.render(rw, r, e.Status, "stays", p, "stays", d)
+		if d.Refusal = refusedInput(p.Language, err); d.Refusal != nil {
+			w.render(rw, r, d.Refusal.Status, "stays", p, "stays", d)
 			return nil
 		}
 		if err != nil {

@@ -350,6 +350,7 @@ var words = map[string][3]string{ // en, zh, pt
 	"special_fire":             {"fire", "消防车", "bombeiros"},
 	"special_blacklist":        {"blacklist", "黑名单车辆", "lista negra"},
 	"tariff_units":             {"prices in the currency's minor units (fen, centavos): ", "价格以最小货币单位（分）计：", "preços em centavos: "},
+	"tariff_units_whole":       {"prices in whole units (this currency has none smaller): ", "价格以整数货币单位计（该币种无辅币）：", "preços em unidades inteiras (esta moeda não tem centavos): "},
 	// Audit actions and why a sign-in failed, as the audit log records them.
 	"action_lot.update":             {"lot.update", "修改车场设置", "alteração do estacionamento"},
 	"action_tariff.update":          {"tariff.update", "修改收费标准", "alteração da tarifa"},

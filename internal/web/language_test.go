@@ -1039,3 +1039,35 @@ func TestFilterRefusalsLabelled(t *testing.T) {
 		}
 	}
 }
+
+// TestTariffUnitsOfAWholeCurrency: the yen has no minor unit, so a Tokyo
+// lot's tariff form says its prices are whole yen, not "minor units (fen,
+// centavos)", "（分）" or "centavos", which led an operator to type 30000
+// for ¥300.
+func TestTariffUnitsOfAWholeCurrency(t *testing.T) {
+	s := newSite(t)
+	if _, err := s.Sys.Gate.CreateLot(s.Ctx, &park.Lot{Code: "tokyo", Name: "Shinjuku", TimeZone: "Asia/Tokyo", Currency: "JPY",
+		Capacity: 10, ExitGraceMinutes: 15, QuoteTTLSeconds: 300,
+		Tariff: []byte(`{"every":{"minutes":60,"price":300}}`)}); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ name, lang, want string }{
+		{"ana", "en", "prices in whole units (this currency has none smaller): 500 = 500 JPY"},
+		{"li", "zh", "价格以整数货币单位计（该币种无辅币）：500 = 500 JPY"},
+		{"maria", "pt", "preços em unidades inteiras (esta moeda não tem centavos): 500 = 500 JPY"},
+	} {
+		if _, err := s.Sys.Operators.Add(s.Ctx, "tester", operators.NewOperator{Name: c.name, Role: park.RoleAdmin, Language: c.lang,
+			Password: pw}); err != nil {
+			t.Fatal(err)
+		}
+		b := s.browser(t)
+		b.mustLogin(c.name)
+		for _, page := range []string{"tariff", "standards"} {
+			_, body, _ := b.get("/console/lots/tokyo/" + page)
+			id := map[string]string{"tariff": "tariff-units", "standards": "standard-units"}[page]
+			if !strings.Contains(body, `<small class="hint" id="`+id+`">`+c.want+`</small>`) {
+				t.Errorf("%s's %s form does not say %s:\n%s", c.lang, page, c.want, body)
+			}
+		}
+	}
+}

@@ -42,6 +42,14 @@ func parsePages() map[string]*template.Template {
 		// pathSeg escapes free text (a lane's id) as one path segment.
 		"pathSeg":  url.PathEscape,
 		"imageSrc": imageSrc,
+		// unitsWord says what a typed price counts: minor units, or
+		// whole ones for a currency with none smaller (the yen).
+		"unitsWord": func(currency string) string {
+			if park.MinorUnits(currency) == 0 {
+				return "tariff_units_whole"
+			}
+			return "tariff_units"
+		},
 	}
 	// The layout and the partials (_*.html) are in every page.
 	layout := template.Must(template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/_*.html"))

@@ -90,6 +90,7 @@ var words = map[string][3]string{ // en, zh, pt
 	"barrier":             {"Barrier", "道闸", "Cancela"},
 	"tariff":              {"Tariff", "收费标准", "Tarifa"},
 	"tariff_saved":        {"Tariff saved.", "收费标准已保存。", "Tarifa salva."},
+	"tariff_free":         {"This lot has no tariff: parking here is free. Type a tariff document and save it to charge.", "本车场未设置收费标准：停车免费。输入收费标准文档并保存后开始收费。", "Este estacionamento não tem tarifa: estacionar aqui é grátis. Digite um documento de tarifa e salve-o para cobrar."},
 	"tariff_doc":          {"Tariff document (JSON)", "收费标准文档（JSON）", "Documento da tarifa (JSON)"},
 	"preview_stay":        {"Try it on a stay", "试算", "Testar numa estadia"},
 	"vehicle_class":       {"Vehicle", "车型", "Veículo"},

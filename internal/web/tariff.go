@@ -46,6 +46,7 @@ type tariffData struct {
 	PreviewEntry, PreviewExit time.Time
 	Saved                     bool
 	Loc                       *time.Location
+	Free                      bool // the lot has no tariff: parking is free
 }
 
 func (w *Console) tariffPage(rw http.ResponseWriter, r *http.Request, p *operators.Principal) error {
@@ -69,7 +70,7 @@ func (w *Console) tariffForm(l *park.Lot, p *operators.Principal) tariffData {
 	to := time.Date(now.Year(), now.Month(), now.Day()+1, 9, 0, 0, 0, loc) // not 15 h later: a clock change may fall between
 	return tariffData{Lot: l, Loc: loc, Entry: from.Format(dateTimeLocal), Exit: to.Format(dateTimeLocal),
 		Class: park.ClassSmall, Classes: []string{park.ClassSmall, park.ClassLarge, park.ClassNewEnergy, park.ClassMotorcycle},
-		CanSave: p.MayChange(l.Code)}
+		CanSave: p.MayChange(l.Code), Free: len(l.Tariff) == 0}
 }
 
 // lineColumn is where the last of doc's first offset bytes is (the one

@@ -178,3 +178,40 @@ func TestTariffRefusalInOperatorsLanguage(t *testing.T) {
 		}
 	}
 }
+
+// TestTariffPageOfAFreeLot: a lot without a tariff (the API's PUT null,
+// or null saved here) parks free, and its tariff page says so in the
+// operator's language; before, the page showed an empty box and nothing
+// else, and its Preview answered only "tariff: is required".
+func TestTariffPageOfAFreeLot(t *testing.T) {
+	s := newSite(t)
+	if _, err := s.Sys.Gate.SetTariff(s.Ctx, s.Lot, []byte("null")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Sys.Operators.Add(s.Ctx, "tester", operators.NewOperator{Name: "li", Role: park.RoleAdmin, Language: "zh",
+		Password: pw}); err != nil {
+		t.Fatal(err)
+	}
+	s.user(t, "ana", park.RoleAdmin)
+	for name, want := range map[string]string{
+		"ana": "This lot has no tariff: parking here is free. Type a tariff document and save it to charge.",
+		"li":  "本车场未设置收费标准：停车免费。输入收费标准文档并保存后开始收费。",
+	} {
+		b := s.browser(t)
+		b.mustLogin(name)
+		_, body, _ := b.get("/console/lots/" + s.Lot + "/tariff")
+		if !strings.Contains(body, `id="tariff-free">`+want+`<`) {
+			t.Errorf("%s: the page does not say the lot parks free:\n%s", name, body)
+		}
+	}
+	// A lot with a tariff does not say so.
+	s.user(t, "wang", park.RoleAdmin)
+	if _, err := s.Sys.Gate.SetTariff(s.Ctx, s.Lot, []byte(`{"every":{"minutes":60,"price":500}}`)); err != nil {
+		t.Fatal(err)
+	}
+	b := s.browser(t)
+	b.mustLogin("wang")
+	if _, body, _ := b.get("/console/lots/" + s.Lot + "/tariff"); strings.Contains(body, `id="tariff-free"`) {
+		t.Errorf("a lot with a tariff said to park free:\n%s", body)
+	}
+}

@@ -205,7 +205,7 @@ func (w *Console) toLogin(rw http.ResponseWriter, r *http.Request) {
 	switch {
 	case r.Header.Get("Accept") == "text/event-stream":
 		http.Error(rw, "not signed in, or the session has ended", http.StatusUnauthorized)
-	case r.Method == http.MethodGet:
+	case r.Method == http.MethodGet || r.URL.Path == Prefix+"logout": // signed out already
 		http.Redirect(rw, r, Prefix+"login", http.StatusSeeOther)
 	default:
 		w.renderLogin(rw, r, http.StatusUnauthorized, loginData{Error: "signed_out_form"})

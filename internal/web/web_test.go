@@ -475,3 +475,18 @@ func TestSignInNameAsTyped(t *testing.T) {
 		t.Errorf("the name field lets the keyboard capitalise:\n%s", body)
 	}
 }
+
+// TestSignOutAfterSessionEnded: signing out once the session has ended
+// anyway leads to the sign-in page, as any sign-out does, not to one
+// saying what was sent was not saved.
+func TestSignOutAfterSessionEnded(t *testing.T) {
+	s := newSite(t)
+	s.user(t, "ana", park.RoleAdmin)
+	b := s.browser(t)
+	b.mustLogin("ana")
+	b.get("/console/")
+	s.Clock.Set(s.Clock.Now().Add(operators.DefaultSessionTTL))
+	if st, body, loc := b.post("/console/logout", url.Values{}); st != http.StatusSeeOther || loc != "/console/login" {
+		t.Fatalf("sign-out after the session ended: %d to %q, want 303 to /console/login\n%s", st, loc, body)
+	}
+}

@@ -35,6 +35,7 @@ type couponView struct {
 	Plate     string  `json:"plate"`
 	Kind      string  `json:"kind"`
 	Value     int64   `json:"value"`
+	Currency  string  `json:"currency"` // ISO 4217, the lot's; an amount coupon's value is in its minor units
 	Issuer    string  `json:"issuer"`
 	Merchant  string  `json:"merchant"`
 	ValidFrom string  `json:"valid_from"`
@@ -47,8 +48,8 @@ type couponView struct {
 	UpdatedAt string  `json:"updated_at"`
 }
 
-func viewCoupon(c *park.Coupon) couponView {
-	return couponView{ID: c.ID, LotCode: c.LotCode, Plate: c.Plate, Kind: c.Kind, Value: c.Value, Issuer: c.Issuer,
+func viewCoupon(c *park.Coupon, currency string) couponView {
+	return couponView{ID: c.ID, LotCode: c.LotCode, Plate: c.Plate, Kind: c.Kind, Value: c.Value, Currency: currency, Issuer: c.Issuer,
 		Merchant: c.Merchant, ValidFrom: fmtTime(c.ValidFrom), ValidTo: fmtTime(c.ValidTo), State: c.State,
 		StayID: c.StayID, PaymentID: c.PaymentID, UsedAt: fmtTimePtr(c.UsedAt),
 		CreatedAt: fmtTime(c.CreatedAt), UpdatedAt: fmtTime(c.UpdatedAt)}
@@ -77,8 +78,12 @@ func (s *Server) issueCoupon(w http.ResponseWriter, r *http.Request) error {
 	if res.Replay {
 		w.Header().Set("Idempotent-Replayed", "true")
 	}
+	cur, err := s.lotCurrency(r.Context(), res.Coupon.LotCode)
+	if err != nil {
+		return err
+	}
 	w.Header().Set("Location", "/v1/lots/"+res.Coupon.LotCode+"/coupons/"+res.Coupon.ID)
-	writeJSON(w, http.StatusCreated, viewCoupon(res.Coupon))
+	writeJSON(w, http.StatusCreated, viewCoupon(res.Coupon, cur))
 	return nil
 }
 
@@ -102,9 +107,13 @@ func (s *Server) listCoupons(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	cur, err := s.lotCurrency(r.Context(), r.PathValue("code"))
+	if err != nil {
+		return err
+	}
 	out := make([]couponView, len(cs))
 	for i, c := range cs {
-		out[i] = viewCoupon(c)
+		out[i] = viewCoupon(c, cur)
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"coupons": out, "total": total})
 	return nil
@@ -117,7 +126,11 @@ func (s *Server) getCoupon(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, viewCoupon(c))
+	cur, err := s.lotCurrency(r.Context(), c.LotCode)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, viewCoupon(c, cur))
 	return nil
 }
 
@@ -127,6 +140,10 @@ func (s *Server) deleteCoupon(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, viewCoupon(c))
+	cur, err := s.lotCurrency(r.Context(), c.LotCode)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, viewCoupon(c, cur))
 	return nil
 }

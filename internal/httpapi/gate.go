@@ -53,16 +53,17 @@ type stayView struct {
 	AmountTotal  int64   `json:"amount_total"`
 	AmountPaid   int64   `json:"amount_paid"`
 	Discount     int64   `json:"amount_discount"`
+	Currency     string  `json:"currency"` // ISO 4217, the lot's; amounts are its minor units
 	PaidUntil    *string `json:"paid_until"`
 	Anomaly      string  `json:"anomaly,omitempty"`
 }
 
-func viewStay(st *park.Stay) stayView {
+func viewStay(st *park.Stay, currency string) stayView {
 	return stayView{
 		ID: st.ID, LotCode: st.LotCode, Plate: st.Plate, VehicleClass: st.VehicleClass, Locator: st.Locator,
 		State: st.State, EntryAt: fmtTime(st.EntryAt), EntryLane: st.EntryLane, ExitAt: fmtTimePtr(st.ExitAt),
 		ExitLane: st.ExitLane, PassID: st.PassID, AmountTotal: st.Total, AmountPaid: st.Paid,
-		Discount: st.Discount, PaidUntil: fmtTimePtr(st.PaidUntil), Anomaly: st.Anomaly,
+		Discount: st.Discount, Currency: currency, PaidUntil: fmtTimePtr(st.PaidUntil), Anomaly: st.Anomaly,
 	}
 }
 
@@ -78,9 +79,13 @@ func (s *Server) listStays(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	cur, err := s.lotCurrency(r.Context(), r.PathValue("code"))
+	if err != nil {
+		return err
+	}
 	out := make([]stayView, len(sts))
 	for i, st := range sts {
-		out[i] = viewStay(st)
+		out[i] = viewStay(st, cur)
 	}
 	resp := map[string]any{"stays": out}
 	if more {
@@ -95,6 +100,10 @@ func (s *Server) getStay(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, viewStay(st))
+	cur, err := s.lotCurrency(r.Context(), st.LotCode)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, viewStay(st, cur))
 	return nil
 }

@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"net/http"
 
 	"parkd/internal/park"
@@ -90,4 +91,34 @@ func (s *Server) createPayment(w http.ResponseWriter, r *http.Request) error {
 		Reference: p.Reference, PaidAt: fmtTime(p.PaidAt), PaidUntil: fmtTime(p.PaidUntil),
 	})
 	return nil
+}
+
+// lotCurrencies gives the currency of the lots one reply names, reading
+// each lot once: stays, plans, coupons, renewals and charging sessions do
+// not carry it, their lot does.
+type lotCurrencies struct {
+	s   *Server
+	ctx context.Context
+	m   map[string]string
+}
+
+func (s *Server) currencies(ctx context.Context) *lotCurrencies {
+	return &lotCurrencies{s: s, ctx: ctx, m: map[string]string{}}
+}
+
+func (c *lotCurrencies) of(lot string) (string, error) {
+	if cur, ok := c.m[lot]; ok {
+		return cur, nil
+	}
+	l, err := c.s.svc.Gate.LotSettings(c.ctx, lot)
+	if err != nil {
+		return "", err
+	}
+	c.m[lot] = l.Currency
+	return l.Currency, nil
+}
+
+// lotCurrency is the currency of one lot, for a reply about one lot.
+func (s *Server) lotCurrency(ctx context.Context, lot string) (string, error) {
+	return s.currencies(ctx).of(lot)
 }

@@ -29,18 +29,19 @@ type planView struct {
 	Code         string      `json:"code"`
 	Name         string      `json:"name"`
 	Price        int64       `json:"price"`
+	Currency     string      `json:"currency"` // ISO 4217, the lot's; price is in its minor units
 	VehicleClass string      `json:"vehicle_class,omitempty"`
 	Slots        []park.Slot `json:"slots"`
 	CreatedAt    string      `json:"created_at"`
 	UpdatedAt    string      `json:"updated_at"`
 }
 
-func viewPlan(p *park.Plan) planView {
+func viewPlan(p *park.Plan, currency string) planView {
 	slots := p.Slots
 	if slots == nil {
 		slots = []park.Slot{}
 	}
-	return planView{LotCode: p.LotCode, Code: p.Code, Name: p.Name, Price: p.Price, VehicleClass: p.VehicleClass,
+	return planView{LotCode: p.LotCode, Code: p.Code, Name: p.Name, Price: p.Price, Currency: currency, VehicleClass: p.VehicleClass,
 		Slots: slots, CreatedAt: fmtTime(p.CreatedAt), UpdatedAt: fmtTime(p.UpdatedAt)}
 }
 
@@ -57,8 +58,12 @@ func (s *Server) createPlan(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	cur, err := s.lotCurrency(r.Context(), out.LotCode)
+	if err != nil {
+		return err
+	}
 	w.Header().Set("Location", "/v1/lots/"+out.LotCode+"/plans/"+out.Code)
-	writeJSON(w, http.StatusCreated, viewPlan(out))
+	writeJSON(w, http.StatusCreated, viewPlan(out, cur))
 	return nil
 }
 
@@ -67,9 +72,13 @@ func (s *Server) listPlans(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	cur, err := s.lotCurrency(r.Context(), r.PathValue("code"))
+	if err != nil {
+		return err
+	}
 	out := make([]planView, len(ps))
 	for i, p := range ps {
-		out[i] = viewPlan(p)
+		out[i] = viewPlan(p, cur)
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"plans": out})
 	return nil
@@ -80,7 +89,11 @@ func (s *Server) getPlan(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, viewPlan(p))
+	cur, err := s.lotCurrency(r.Context(), p.LotCode)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, viewPlan(p, cur))
 	return nil
 }
 
@@ -101,7 +114,11 @@ func (s *Server) patchPlan(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, viewPlan(p))
+	cur, err := s.lotCurrency(r.Context(), p.LotCode)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, viewPlan(p, cur))
 	return nil
 }
 

@@ -36,6 +36,7 @@ type renewalView struct {
 	Plan      string  `json:"plan"`
 	Months    int     `json:"months"`
 	Amount    int64   `json:"amount"`
+	Currency  string  `json:"currency"` // ISO 4217, the lot's; amount is in its minor units
 	StartsAt  string  `json:"starts_at"`
 	ValidTo   string  `json:"valid_to"`
 	ExpiresAt string  `json:"expires_at"`
@@ -44,8 +45,9 @@ type renewalView struct {
 	Method    string  `json:"method,omitempty"`
 }
 
-func viewRenewal(r *park.Renewal) renewalView {
+func viewRenewal(r *park.Renewal, currency string) renewalView {
 	return renewalView{ID: r.ID, LotCode: r.LotCode, PassID: r.PassID, Plan: r.PlanCode, Months: r.Months, Amount: r.Amount,
+		Currency: currency,
 		StartsAt: fmtTime(r.StartsAt), ValidTo: fmtTime(r.ValidTo), ExpiresAt: fmtTime(r.ExpiresAt),
 		PaidAt: fmtTimePtr(r.PaidAt), Reference: r.Reference, Method: r.Method}
 }
@@ -65,8 +67,12 @@ func (s *Server) quoteRenewal(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	cur, err := s.lotCurrency(r.Context(), rn.LotCode)
+	if err != nil {
+		return err
+	}
 	w.Header().Set("Location", "/v1/lots/"+rn.LotCode+"/renewals/"+rn.ID)
-	writeJSON(w, http.StatusCreated, viewRenewal(rn))
+	writeJSON(w, http.StatusCreated, viewRenewal(rn, cur))
 	return nil
 }
 
@@ -75,7 +81,11 @@ func (s *Server) getRenewal(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, viewRenewal(rn))
+	cur, err := s.lotCurrency(r.Context(), rn.LotCode)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, viewRenewal(rn, cur))
 	return nil
 }
 
@@ -101,7 +111,11 @@ func (s *Server) payRenewal(w http.ResponseWriter, r *http.Request) error {
 	if res.Replay {
 		w.Header().Set("Idempotent-Replayed", "true")
 	}
-	out := renewalPaidView{Renewal: viewRenewal(res.Renewal)}
+	cur, err := s.lotCurrency(r.Context(), res.Renewal.LotCode)
+	if err != nil {
+		return err
+	}
+	out := renewalPaidView{Renewal: viewRenewal(res.Renewal, cur)}
 	if res.Pass != nil {
 		v := viewPass(res.Pass)
 		out.Pass = &v

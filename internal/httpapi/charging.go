@@ -451,6 +451,7 @@ type sessionView struct {
 	Electricity   int64   `json:"electricity"`
 	Service       int64   `json:"service"`
 	Refund        int64   `json:"refund"`
+	Currency      string  `json:"currency"` // ISO 4217, the lot's; prepaid and the amounts are in its minor units
 	RefundTo      string  `json:"refund_to"`
 	EndReason     int     `json:"end_reason"`
 	Full          bool    `json:"full"`
@@ -458,11 +459,11 @@ type sessionView struct {
 	UpdatedAt     string  `json:"updated_at"`
 }
 
-func viewSession(x *park.ChargeSession) sessionView {
+func viewSession(x *park.ChargeSession, currency string) sessionView {
 	return sessionView{ID: x.ID, ChargerID: x.ChargerID, Connector: x.Connector, LotCode: x.LotCode, StandardID: x.StandardID,
 		TransactionID: x.TransactionID, IDTag: x.IDTag, Source: x.Source, Status: x.Status, Prepaid: x.Prepaid,
 		LimitMinutes: x.LimitMinutes, StartedAt: fmtTimePtr(x.StartedAt), EndedAt: fmtTimePtr(x.EndedAt), EnergyWh: x.EnergyWh,
-		Amount: x.Amount, Electricity: x.Electricity, Service: x.Service, Refund: x.Refund, RefundTo: x.RefundTo,
+		Amount: x.Amount, Electricity: x.Electricity, Service: x.Service, Refund: x.Refund, Currency: currency, RefundTo: x.RefundTo,
 		EndReason: x.EndReason, Full: x.Full, CreatedAt: fmtTime(x.CreatedAt), UpdatedAt: fmtTime(x.UpdatedAt)}
 }
 
@@ -477,7 +478,11 @@ func (s *Server) startSession(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	w.Header().Set("Location", "/v1/charging/sessions/"+x.ID)
-	writeJSON(w, http.StatusCreated, viewSession(x))
+	cur, err := s.lotCurrency(r.Context(), x.LotCode)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, viewSession(x, cur))
 	return nil
 }
 
@@ -486,7 +491,11 @@ func (s *Server) getSession(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, viewSession(x))
+	cur, err := s.lotCurrency(r.Context(), x.LotCode)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, viewSession(x, cur))
 	return nil
 }
 
@@ -495,7 +504,11 @@ func (s *Server) stopSession(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, viewSession(x))
+	cur, err := s.lotCurrency(r.Context(), x.LotCode)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, viewSession(x, cur))
 	return nil
 }
 
@@ -504,7 +517,11 @@ func (s *Server) endLostSession(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, viewSession(x))
+	cur, err := s.lotCurrency(r.Context(), x.LotCode)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, viewSession(x, cur))
 	return nil
 }
 
@@ -565,9 +582,14 @@ func (s *Server) listSessions(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	curs := s.currencies(r.Context())
 	out := make([]sessionView, len(page.Sessions))
 	for i, x := range page.Sessions {
-		out[i] = viewSession(x)
+		cur, err := curs.of(x.LotCode)
+		if err != nil {
+			return err
+		}
+		out[i] = viewSession(x, cur)
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"sessions": out, "total": page.Total})
 	return nil

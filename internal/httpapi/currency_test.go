@@ -67,3 +67,29 @@ func TestPlanCouponRenewalCurrency(t *testing.T) {
 	paid := e.want(e.do("POST", order+"/payment", `{"amount":25000,"method":"cash","reference":"R-1"}`), 201)
 	wantCurrency(t, "paid renewal", paid["renewal"].(map[string]any), "JPY")
 }
+
+func TestChargingSessionCurrency(t *testing.T) {
+	e := newEnv(t)
+	e.want(e.do("POST", "/v1/lots", yenLotJSON), 201)
+	e.want(e.do("POST", "/v1/lots", lotJSON), 201)
+	e.want(e.do("POST", "/v1/price-standards", seedStandardJSON), 201)
+	for _, c := range []struct{ id, lot string }{{"CAB-JP", "130100001"}, {"CAB-CN", "140123001"}} {
+		e.want(e.do("POST", "/v1/chargers", `{"id":"`+c.id+`","lot_code":"`+c.lot+`","family":0,"type":"cabinet-10",
+			"connectors":10,"standard_id":19464,"password":"0123456789abcdef"}`), 201)
+	}
+	jp := e.want(e.do("POST", "/v1/charging/sessions", `{"charger_id":"CAB-JP","connector":1,"prepaid":300}`), 201)
+	wantCurrency(t, "started session", jp, "JPY")
+	cn := e.want(e.do("POST", "/v1/charging/sessions", `{"charger_id":"CAB-CN","connector":1,"prepaid":300}`), 201)
+	wantCurrency(t, "CNY session", cn, "CNY")
+	wantCurrency(t, "session", e.want(e.do("GET", "/v1/charging/sessions/"+jp["id"].(string), ""), 200), "JPY")
+	list := e.want(e.do("GET", "/v1/charging/sessions", ""), 200)
+	got := map[string]any{}
+	for _, x := range list["sessions"].([]any) {
+		x := x.(map[string]any)
+		got[x["charger_id"].(string)] = x["currency"]
+	}
+	if got["CAB-JP"] != "JPY" || got["CAB-CN"] != "CNY" {
+		t.Errorf("listed sessions' currencies %v, want CAB-JP JPY and CAB-CN CNY", got)
+	}
+	wantCurrency(t, "stopped session", e.want(e.do("POST", "/v1/charging/sessions/"+jp["id"].(string)+"/stop", ""), 200), "JPY")
+}

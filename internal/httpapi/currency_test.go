@@ -93,3 +93,17 @@ func TestChargingSessionCurrency(t *testing.T) {
 	}
 	wantCurrency(t, "stopped session", e.want(e.do("POST", "/v1/charging/sessions/"+jp["id"].(string)+"/stop", ""), 200), "JPY")
 }
+
+func TestRentalCurrency(t *testing.T) {
+	e := newEnv(t)
+	e.want(e.do("POST", "/v1/lots", lotJSON), 201)
+	e.want(e.do("PUT", "/v1/rental/stores/10001", rentalStoreJSON), 200)
+	e.want(e.do("PUT", "/v1/rental/models/100001", `{"name":"卡罗拉","seats":5,"fuel":"petrol","transmission":"automatic"}`), 200)
+	wantCurrency(t, "store model", e.want(e.do("PUT", "/v1/rental/stores/10001/models/100001", `{"daily_rate":20000}`), 200), "CNY")
+	wantCurrency(t, "store models", first(t, e.want(e.do("GET", "/v1/rental/stores/10001/models", ""), 200), "models"), "CNY")
+	e.want(e.do("PUT", "/v1/rental/vehicles/浙A12345", `{"vin":"LSVAU2180N2123456","store_code":"10001","model_code":"100001"}`), 200)
+	o := e.want(e.do("POST", "/v1/rental/orders", `{"store_code":"10001","model_code":"100001",
+		"pickup_at":"2026-11-24T09:00:00+08:00","return_at":"2026-11-25T10:00:00+08:00"}`), 201)
+	wantCurrency(t, "rental order", o, "CNY")
+	wantCurrency(t, "rental order read", e.want(e.do("GET", "/v1/rental/orders/"+o["id"].(string), ""), 200), "CNY")
+}

@@ -176,6 +176,7 @@ type storeModelView struct {
 	ViolationDeposit int64  `json:"violation_deposit"`
 	DamageDeposit    int64  `json:"damage_deposit"`
 	DailyRate        int64  `json:"daily_rate"`
+	Currency         string `json:"currency"` // ISO 4217: every rental store's lot is in park.RentalCurrency
 	Deleted          bool   `json:"deleted"`
 	UpdatedAt        string `json:"updated_at"`
 }
@@ -183,7 +184,7 @@ type storeModelView struct {
 func viewStoreModel(t *park.StoreModel) storeModelView {
 	return storeModelView{StoreCode: t.StoreCode, ModelCode: t.ModelCode, MileageLimited: t.MileageLimited,
 		MileageLimit: t.MileageLimit, OverMileageFee: t.OverMileageFee, CreditDeposit: t.CreditDeposit,
-		ViolationDeposit: t.ViolationDeposit, DamageDeposit: t.DamageDeposit, DailyRate: t.DailyRate, Deleted: t.Deleted,
+		ViolationDeposit: t.ViolationDeposit, DamageDeposit: t.DamageDeposit, DailyRate: t.DailyRate, Currency: park.RentalCurrency, Deleted: t.Deleted,
 		UpdatedAt: fmtTime(t.UpdatedAt)}
 }
 
@@ -359,6 +360,7 @@ type rentalOrderView struct {
 	MileageOut     int     `json:"mileage_out_km"`
 	MileageIn      int     `json:"mileage_in_km"`
 	OverMileageFee int64   `json:"over_mileage_fee"`
+	Currency       string  `json:"currency"` // ISO 4217: every rental store's lot is in park.RentalCurrency
 	PickedUpAt     *string `json:"picked_up_at"`
 	ReturnedAt     *string `json:"returned_at"`
 	ReturnLot      string  `json:"return_lot"`
@@ -370,6 +372,7 @@ func viewRentalOrder(o *park.RentalOrder) rentalOrderView {
 	return rentalOrderView{ID: o.ID, ChannelID: o.ChannelID, ChannelOrderID: o.ChannelOrderID, StoreCode: o.StoreCode,
 		ModelCode: o.ModelCode, Plate: o.Plate, PickupAt: fmtTime(o.PickupAt), ReturnAt: fmtTime(o.ReturnAt), Days: o.Days,
 		Rent: o.Rent, Status: o.Status, MileageOut: o.MileageOut, MileageIn: o.MileageIn, OverMileageFee: o.OverMileageFee,
+		Currency:   park.RentalCurrency,
 		PickedUpAt: fmtTimePtr(o.PickedUpAt), ReturnedAt: fmtTimePtr(o.ReturnedAt), ReturnLot: o.ReturnLot,
 		CreatedAt: fmtTime(o.CreatedAt), UpdatedAt: fmtTime(o.UpdatedAt)}
 }

@@ -128,7 +128,7 @@ func NewSecretID() string {
 func Plate(field, text string) (plate.Plate, error) {
 	p, err := plate.Normalize(text)
 	if err != nil {
-		return plate.Plate{}, park.Invalid(field, "%s", PlateReason(err))
+		return plate.Plate{}, PlateInvalid(field, err)
 	}
 	return p, nil
 }
@@ -139,6 +139,17 @@ func PlateReason(err error) string {
 		return pe.Reason
 	}
 	return err.Error()
+}
+
+// PlateInvalid is the EInvalid of field for the plate package's err: its
+// English reason, and its kind (plate.Why) and values as the Reason and
+// Params, for transports to word in their language.
+func PlateInvalid(field string, err error) *park.Error {
+	e := park.Invalid(field, "%s", PlateReason(err))
+	if pe, ok := err.(*plate.Error); ok {
+		e = e.Because(string(pe.Why), pe.Params...)
+	}
+	return e
 }
 
 // Plates validates raw plates of a pass, list entry or booking into
@@ -154,7 +165,9 @@ func Plates(field string, raw []string) (texts, keys []string, err error) {
 		}
 		p, err := plate.Normalize(r)
 		if err != nil {
-			return nil, nil, park.Invalid(field, "%s%s", which, PlateReason(err))
+			e := PlateInvalid(field, err)
+			e.Message = which + e.Message
+			return nil, nil, e
 		}
 		if p.Kind == plate.KindNoPlate {
 			return nil, nil, park.Invalid(field, "%sa plate-less car cannot hold a pass, list entry or booking", which)

@@ -71,7 +71,7 @@ func (s *Service) validateEvent(in *EventInput, now time.Time) (plate.Plate, err
 	}
 	p, err := plate.Normalize(in.Plate)
 	if err != nil {
-		return plate.Plate{}, park.Invalid("plate", "%s", core.PlateReason(err))
+		return plate.Plate{}, core.PlateInvalid("plate", err)
 	}
 	return p, nil
 }

@@ -227,7 +227,7 @@ func (s *Service) StayPage(ctx context.Context, q StayQuery) ([]*park.Stay, bool
 	if q.Plate != "" {
 		p, err := plate.Normalize(q.Plate)
 		if err != nil {
-			return nil, false, park.Invalid("plate", "%s", core.PlateReason(err))
+			return nil, false, core.PlateInvalid("plate", err)
 		}
 		f.PlateKey = p.Key
 	}
@@ -264,7 +264,7 @@ func (s *Service) StayPage(ctx context.Context, q StayQuery) ([]*park.Stay, bool
 func (s *Service) LatestStays(ctx context.Context, lot, plateText string, n int) ([]*park.Stay, error) {
 	p, err := plate.Normalize(plateText)
 	if err != nil {
-		return nil, park.Invalid("plate", "%s", core.PlateReason(err))
+		return nil, core.PlateInvalid("plate", err)
 	}
 	var out []*park.Stay
 	err = s.base.View(ctx, func(tx park.Tx) error {

@@ -30,7 +30,7 @@ const MaxRemoveReason = 256
 func (s *Service) RemoveInside(ctx context.Context, partner, lot, plateText, by, reason string) error {
 	p, err := plate.Normalize(plateText)
 	if err != nil {
-		return park.Invalid("plate", "%s", core.PlateReason(err))
+		return core.PlateInvalid("plate", err)
 	}
 	if !utf8.ValidString(reason) || utf8.RuneCountInString(reason) > MaxRemoveReason {
 		return park.Invalid("reason", "must be valid text of at most %d characters", MaxRemoveReason)

@@ -59,8 +59,9 @@ type Error struct {
 	// succeed when tried again with fresh reads.
 	Stale bool
 	// Reason names the rule that refused Field (one of the Reason
-	// constants) where the code and field alone do not say it, so a
-	// transport can word the refusal in its own language; "" otherwise.
+	// constants, or for a plate the plate package's kind of refusal)
+	// where the code and field alone do not say it, so a transport can
+	// word the refusal in its own language; "" otherwise.
 	Reason string
 	// Params are the Reason's numbers, as the English message gives
 	// them, so a transport's words carry them too: ReasonRange and

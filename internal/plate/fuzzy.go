@@ -3,6 +3,7 @@ package plate
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode"
 )
@@ -26,17 +27,18 @@ type FuzzyQuery struct {
 // characters; anything else is an *Error.
 func ParseFuzzy(s string) (FuzzyQuery, error) {
 	var buf [maxRunes]rune
-	n, reason := fold(s, &buf)
-	if reason != "" {
-		return FuzzyQuery{}, &Error{Input: s, Reason: reason}
+	n, e := fold(s, &buf)
+	if e != nil {
+		return FuzzyQuery{}, e.of(s)
 	}
 	if n < MinFuzzyQuery {
-		return FuzzyQuery{}, &Error{Input: s, Reason: fmt.Sprintf("give at least %d characters of the plate", MinFuzzyQuery),
-			Short: true}
+		e := bad(WhyShort, fmt.Sprintf("give at least %d characters of the plate", MinFuzzyQuery), strconv.Itoa(MinFuzzyQuery))
+		e.Short = true
+		return FuzzyQuery{}, e.of(s)
 	}
 	for _, r := range buf[:n] {
 		if !isDigit(r) && !isLetter(r) && !unicode.Is(unicode.Han, r) {
-			return FuzzyQuery{}, &Error{Input: s, Reason: fmt.Sprintf("unexpected character %q", r)}
+			return FuzzyQuery{}, bad(WhyCharacter, fmt.Sprintf("unexpected character %q", r), string(r)).of(s)
 		}
 	}
 	q := FuzzyQuery{}

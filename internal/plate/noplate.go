@@ -1,9 +1,6 @@
 package plate
 
-import (
-	"crypto/rand"
-	"fmt"
-)
+import "crypto/rand"
 
 // NoPlate is what parkd itself sends as the plate of a car without one.
 const NoPlate = "NOPLATE"
@@ -21,8 +18,8 @@ var noPlatePhrases = [...]string{"无牌车", "无牌", "无车牌", "无牌照"
 // real identity, so IsNoPlate reports false for it.
 func IsNoPlate(s string) bool {
 	var buf [maxRunes]rune
-	n, reason := fold(s, &buf)
-	return reason == "" && isNoPlatePhrase(buf[:n])
+	n, e := fold(s, &buf)
+	return e == nil && isNoPlatePhrase(buf[:n])
 }
 
 func isNoPlatePhrase(rs []rune) bool {
@@ -75,16 +72,16 @@ func NewTemporary() Plate {
 
 // temporary validates an identity made by NewTemporary, so partners can
 // echo it back.
-func temporary(rs []rune) (Plate, string) {
+func temporary(rs []rune) (Plate, *Error) {
 	if len(rs) != 1+temporaryLen {
-		return Plate{}, fmt.Sprintf("wrong length %d for a temporary identity (临 and seven characters)", len(rs))
+		return Plate{}, badLength(rs, "8", "wrong length %d for a temporary identity (临 and seven characters)")
 	}
 	for _, r := range rs[1:] {
 		if r >= 0x80 || !containsByte(crockford, byte(r)) {
-			return Plate{}, "a temporary identity has seven characters from 0-9 and A-Z without I, L, O, U after 临"
+			return Plate{}, bad(WhyForm, "a temporary identity has seven characters from 0-9 and A-Z without I, L, O, U after 临")
 		}
 	}
-	return Plate{Kind: KindNoPlate}, ""
+	return Plate{Kind: KindNoPlate}, nil
 }
 
 func containsByte(s string, c byte) bool {

@@ -2,6 +2,7 @@ package plate
 
 import (
 	"fmt"
+	"strconv"
 	"unicode"
 	"unicode/utf8"
 )
@@ -41,7 +42,11 @@ func (p Plate) String() string { return p.Text }
 // (operators, partner developers), so it names the rule that failed.
 type Error struct {
 	Input  string
-	Reason string
+	Reason string // in English
+	// Why is the kind of rule that failed, and Params its values, so a
+	// caller can word Reason in its own language.
+	Why    Why
+	Params []string
 	// Short: a search of fewer than MinFuzzyQuery characters, which a
 	// caller may word on its own.
 	Short bool
@@ -55,6 +60,43 @@ func (e *Error) Error() string {
 	return fmt.Sprintf("invalid plate %q: %s", in, e.Reason)
 }
 
+// Why is the kind of rule that refused a plate. Its values are stable,
+// as error codes are: callers key their words on them.
+type Why string
+
+const (
+	WhyEmpty     Why = "plate_empty"     // nothing but separators
+	WhyTooLong   Why = "plate_too_long"  // more characters than any plate has
+	WhyEncoding  Why = "plate_encoding"  // not valid UTF-8
+	WhyLength    Why = "plate_length"    // Params: the length read, the length wanted ("7", "7–8")
+	WhyProvince  Why = "plate_province"  // Params: the character where a province should be
+	WhyCharacter Why = "plate_character" // Params: the character not allowed where it is
+	WhyForm      Why = "plate_form"      // allowed characters in an order no plate has
+	WhyNoPlate   Why = "plate_no_plate"  // 无牌车 typed for a plate
+	WhyShort     Why = "plate_short"     // a search: Params the fewest characters taken
+)
+
+// Whys returns every Why, so callers' tables can be checked complete.
+func Whys() []Why {
+	return []Why{WhyEmpty, WhyTooLong, WhyEncoding, WhyLength, WhyProvince, WhyCharacter, WhyForm, WhyNoPlate, WhyShort}
+}
+
+// bad is a refusal with its English reason; of sets the input.
+func bad(why Why, reason string, params ...string) *Error {
+	return &Error{Reason: reason, Why: why, Params: params}
+}
+
+// badLength refuses rs for its length: format words it with the length.
+func badLength(rs []rune, want, format string) *Error {
+	n := strconv.Itoa(len(rs))
+	return bad(WhyLength, fmt.Sprintf(format, len(rs)), n, want)
+}
+
+func (e *Error) of(input string) *Error {
+	e.Input = input
+	return e
+}
+
 const (
 	maxInputBytes = 256 // far above any plate with separators; bounds work on hostile input
 	maxRunes      = 16  // the longest valid plate has 8 characters
@@ -64,14 +106,14 @@ const (
 // *Error. It costs one allocation, for the returned strings.
 func Normalize(s string) (Plate, error) {
 	var buf [maxRunes]rune
-	n, reason := fold(s, &buf)
-	if reason != "" {
-		return Plate{}, &Error{Input: s, Reason: reason}
+	n, e := fold(s, &buf)
+	if e != nil {
+		return Plate{}, e.of(s)
 	}
 	rs := buf[:n]
-	p, reason := classify(rs)
-	if reason != "" {
-		return Plate{}, &Error{Input: s, Reason: reason}
+	p, e := classify(rs)
+	if e != nil {
+		return Plate{}, e.of(s)
 	}
 
 	// Text and Key share one allocation: the key of a Brazilian plate is
@@ -100,14 +142,14 @@ func Normalize(s string) (Plate, error) {
 
 // fold writes the folded characters of s into buf and returns how many
 // there are, or a reason why s cannot be a plate.
-func fold(s string, buf *[maxRunes]rune) (n int, reason string) {
+func fold(s string, buf *[maxRunes]rune) (n int, e *Error) {
 	if len(s) > maxInputBytes {
-		return 0, "too long to be a plate"
+		return 0, bad(WhyTooLong, "too long to be a plate")
 	}
 	for i, r := range s {
 		if r == utf8.RuneError {
 			if _, size := utf8.DecodeRuneInString(s[i:]); size == 1 {
-				return 0, "not valid UTF-8"
+				return 0, bad(WhyEncoding, "not valid UTF-8")
 			}
 		}
 		r = foldRune(r)
@@ -115,15 +157,15 @@ func fold(s string, buf *[maxRunes]rune) (n int, reason string) {
 			continue
 		}
 		if n == maxRunes {
-			return 0, "too long to be a plate"
+			return 0, bad(WhyTooLong, "too long to be a plate")
 		}
 		buf[n] = r
 		n++
 	}
 	if n == 0 {
-		return 0, "empty plate"
+		return 0, bad(WhyEmpty, "empty plate")
 	}
-	return n, ""
+	return n, nil
 }
 
 // foldRune maps full-width forms to ASCII and upper-cases ASCII letters.
@@ -156,11 +198,11 @@ func isSeparator(r rune) bool {
 }
 
 // classify validates folded characters. Text and Key are left empty.
-func classify(rs []rune) (Plate, string) {
+func classify(rs []rune) (Plate, *Error) {
 	first := rs[0]
 	switch {
 	case isNoPlatePhrase(rs):
-		return Plate{}, "no plate (无牌车): a plate-less car gets a temporary identity at entry"
+		return Plate{}, bad(WhyNoPlate, "no plate (无牌车): a plate-less car gets a temporary identity at entry")
 	case isProvince(first):
 		return chinese(rs)
 	case first == '使':
@@ -172,9 +214,9 @@ func classify(rs []rune) (Plate, string) {
 	case first < utf8.RuneSelf:
 		return brazilian(rs)
 	case unicode.Is(unicode.Han, first):
-		return Plate{}, fmt.Sprintf("unknown province character %q", first)
+		return Plate{}, bad(WhyProvince, fmt.Sprintf("unknown province character %q", first), string(first))
 	default:
-		return Plate{}, fmt.Sprintf("unexpected character %q", first)
+		return Plate{}, bad(WhyCharacter, fmt.Sprintf("unexpected character %q", first), string(first))
 	}
 }
 

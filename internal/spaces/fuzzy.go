@@ -84,7 +84,7 @@ func (s *Service) FuzzyFindCars(ctx context.Context, lot, reading string, limit 
 	}
 	q, err := plate.ParseFuzzy(reading)
 	if err != nil {
-		e := park.Invalid("plate", "%s", core.PlateReason(err))
+		e := core.PlateInvalid("plate", err)
 		if pe, ok := err.(*plate.Error); ok && pe.Short {
 			e = e.Because(park.ReasonLength, strconv.Itoa(plate.MinFuzzyQuery), strconv.Itoa(plate.MaxFuzzyQuery))
 		}

@@ -196,7 +196,7 @@ func (s *Service) ReportSpaces(ctx context.Context, lot string, reports []SpaceR
 		if r.Plate != "" {
 			p, err := plate.Normalize(r.Plate)
 			if err != nil {
-				return nil, park.Invalid(field("plate"), "%s", core.PlateReason(err))
+				return nil, core.PlateInvalid(field("plate"), err)
 			}
 			keys[i] = p
 		}
@@ -342,7 +342,7 @@ type CarLocation struct {
 func (s *Service) LocateCar(ctx context.Context, lot, plateText string) (*CarLocation, error) {
 	p, err := plate.Normalize(plateText)
 	if err != nil {
-		return nil, park.Invalid("plate", "%s", core.PlateReason(err))
+		return nil, core.PlateInvalid("plate", err)
 	}
 	var out *CarLocation
 	err = s.base.View(ctx, func(tx park.Tx) error {

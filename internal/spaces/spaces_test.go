@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"parkd/internal/park"
+	"parkd/internal/plate"
 	"parkd/internal/spaces"
 )
 
@@ -348,7 +349,7 @@ func TestListSpacesAll(t *testing.T) {
 // (plate.MinFuzzyQuery) is refused on field plate as too short, with the
 // least and the most a search takes (4 to 16), so a transport can word
 // it in its own language; a reading with a character no plate has is
-// refused without that reason.
+// refused for that character.
 func TestFuzzyFindCarsTooShort(t *testing.T) {
 	b := setup(t)
 	var pe *park.Error
@@ -358,7 +359,7 @@ func TestFuzzyFindCarsTooShort(t *testing.T) {
 		t.Fatalf("a 3-character search: %#v, want EInvalid on plate, reason length 4 16", err)
 	}
 	pe = nil
-	if _, err = b.Sys.Spaces.FuzzyFindCars(b.Ctx, b.Lot, "A12$45", 0); !asErr(err, &pe) || pe.Field != "plate" || pe.Reason != "" {
-		t.Fatalf("a search with $: %#v, want EInvalid on plate without a reason", err)
+	if _, err = b.Sys.Spaces.FuzzyFindCars(b.Ctx, b.Lot, "A12$45", 0); !asErr(err, &pe) || pe.Field != "plate" || pe.Reason != string(plate.WhyCharacter) {
+		t.Fatalf("a search with $: %#v, want EInvalid on plate for its character", err)
 	}
 }

@@ -363,6 +363,11 @@ func TestAccessFormKeepsWhatWasTyped(t *testing.T) {
 	}{
 		{"WhitelistEndsBeforeStart", "whitelist", "wl", "苏E33333", "2026-11-30T09:00", "2026-11-23T09:00", http.StatusBadRequest, "输入有误：结束须晚于开始"},
 		{"WhitelistBadPlate", "whitelist", "wl", "??", "2026-11-23T09:00", "2026-11-30T09:00", http.StatusBadRequest, "输入有误：车牌"},
+		// Why the plate is wrong, in Chinese: 京A12 is 4 characters, a Chinese plate 7 or 8.
+		{"WhitelistPlateTooShort", "whitelist", "wl", "京A12", "2026-11-23T09:00", "2026-11-30T09:00", http.StatusBadRequest,
+			"输入有误：车牌（长度为 4 个字符，应为 7–8 个）"},
+		{"DenyUnknownProvince", "deny", "deny", "卫A12345", "2026-11-23T09:00", "", http.StatusBadRequest,
+			"输入有误：车牌（“卫”不是省份简称）"},
 		{"WhitelistNotATime", "whitelist", "wl", "苏E33333", "soon", "2026-11-30T09:00", http.StatusBadRequest, "输入有误：开始不是有效的日期时间"},
 		{"DenyOnAList", "deny", "deny", "苏E12345", "2026-11-23T09:00", "", http.StatusConflict, "车牌已在本车场的名单中"},
 		{"DenyEndsBeforeStart", "deny", "deny", "苏E33333", "2026-11-30T09:00", "2026-11-23T09:00", http.StatusBadRequest, "输入有误：结束须晚于开始"},

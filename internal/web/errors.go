@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
+	"strings"
 
 	"parkd/internal/operators"
 	"parkd/internal/park"
@@ -91,6 +93,24 @@ var reasonWords = map[[2]string]struct {
 	{"role", park.ReasonOwnAccount}:     {key: "err_own_role"},
 	{"disabled", park.ReasonOwnAccount}: {key: "err_own_disable"},
 	{"plate", park.ReasonLength}:        {key: "cd_err_plate_short", args: []any{plate.MinFuzzyQuery}},
+}
+
+// plateWhy words why the plate package refused a plate (a plate.Why in
+// park.Error.Reason, its values in Params) in lang: a word named as the
+// Why, whose %s take the values; "" when it is not a plate's refusal.
+func plateWhy(lang string, pe *park.Error) string {
+	if !slices.Contains(plate.Whys(), plate.Why(pe.Reason)) {
+		return ""
+	}
+	w := translate(lang, pe.Reason)
+	if n := strings.Count(w, "%"); n != len(pe.Params) {
+		return "" // values the word does not take: say only which field
+	}
+	args := make([]any, len(pe.Params))
+	for i, p := range pe.Params {
+		args[i] = p
+	}
+	return fmt.Sprintf(w, args...)
 }
 
 // fieldWords name the core's fields as the console's forms label them.
@@ -193,6 +213,8 @@ func describe(lang string, err error) pageError {
 				e.Message = fmt.Sprintf(translate(lang, w.key), fieldWord(lang, pe.Field))
 			case ok && pe.Reason != "":
 				e.Message = fmt.Sprintf(translate(lang, w.key), w.args...)
+			case pe.Field != "" && plateWhy(lang, pe) != "":
+				e.Message = fmt.Sprintf(translate(lang, "err_invalid_because"), fieldWord(lang, pe.Field), plateWhy(lang, pe))
 			case pe.Field != "":
 				e.Message = fmt.Sprintf(translate(lang, "err_invalid_field"), fieldWord(lang, pe.Field))
 			}

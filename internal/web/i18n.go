@@ -243,6 +243,17 @@ var words = map[string][3]string{ // en, zh, pt
 	"err_unauthorized":    {"not signed in, or the session has ended", "未登录，或会话已结束。", "Não conectado, ou a sessão terminou."},
 	"err_invalid":         {"invalid input", "输入有误。", "Dado inválido."},
 	"err_invalid_field":   {"invalid %s", "输入有误：%s", "Dado inválido no campo \"%s\""},
+	"err_invalid_because": {"invalid %s: %s", "输入有误：%s（%s）", "Dado inválido no campo \"%s\": %s"},
+	// Why a plate was refused (plate.Why), with its values (plate.Error.Params).
+	"plate_empty":     {"empty plate", "未填写", "não preenchida"},
+	"plate_too_long":  {"too long to be a plate", "太长，不是车牌", "longa demais para ser uma placa"},
+	"plate_encoding":  {"not valid UTF-8", "含无效字符编码", "codificação de caracteres inválida"},
+	"plate_length":    {"%s characters; a plate has %s", "长度为 %s 个字符，应为 %s 个", "tem %s caracteres; a placa deve ter %s"},
+	"plate_province":  {"%q is not a province", "“%s”不是省份简称", "\"%s\" não é sigla de província"},
+	"plate_character": {"%q is not allowed there", "“%s”不能出现在此位置", "o caractere \"%s\" não é permitido nessa posição"},
+	"plate_form":      {"its characters are not in the order of any plate", "字符排列不符合车牌格式", "os caracteres não estão na ordem de uma placa"},
+	"plate_no_plate":  {"a car without a plate gets a temporary identity at entry", "无牌车没有车牌，入场时发放临时车牌", "veículo sem placa: ele recebe uma identidade temporária na entrada"},
+	"plate_short":     {"give at least %s characters", "请至少输入 %s 个字符", "digite pelo menos %s caracteres"},
 	// The core's values, worded by W (prefix_value): English shows the
 	// value itself, as the API names it.
 	"decision_open":              {"open", "放行", "liberado"},

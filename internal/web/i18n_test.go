@@ -1,6 +1,10 @@
 package web
 
-import "testing"
+import (
+	"testing"
+
+	"parkd/internal/plate"
+)
 
 func TestWords(t *testing.T) {
 	for key, w := range words {
@@ -8,6 +12,12 @@ func TestWords(t *testing.T) {
 			if w[i] == "" {
 				t.Errorf("%q has no %s word", key, lang)
 			}
+		}
+	}
+	// Every reason the plate package refuses a plate for has words.
+	for _, why := range plate.Whys() {
+		if _, ok := words[string(why)]; !ok {
+			t.Errorf("no words for plate refusal %q", why)
 		}
 	}
 }

@@ -78,7 +78,10 @@ func TestRefusalsWhollyInOperatorsLanguage(t *testing.T) {
 		{"EndsBeforeStartZh", zh, "/whitelist", url.Values{"plate": {"苏E33333"}, "valid_from": {"2026-11-30T09:00"}, "valid_to": {"2026-11-30T09:00"}},
 			http.StatusBadRequest, "输入有误：结束须晚于开始"},
 		{"NoPlate", zh, "/whitelist", url.Values{"plate": {" "}, "valid_from": {"2026-11-23T00:00"}, "valid_to": {"2026-11-30T00:00"}},
-			http.StatusBadRequest, "输入有误：车牌"},
+			http.StatusBadRequest, "输入有误：车牌（未填写）"},
+		// 京A12 has 4 characters; a Chinese plate has 7 or 8.
+		{"PlateLengthPt", pt, "/whitelist", url.Values{"plate": {"京A12"}, "valid_from": {"2026-11-23T00:00"}, "valid_to": {"2026-11-30T00:00"}},
+			http.StatusBadRequest, "Dado inválido no campo &#34;Placa&#34;: tem 4 caracteres; a placa deve ter 7–8"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			c.b.get(page)

@@ -174,8 +174,13 @@ func plateText(field, s string) (string, error) {
 	p, err := plate.Normalize(s)
 	if err != nil {
 		hint := "应为完整车牌号，如 粤B12345"
-		if plate.IsNoPlate(s) {
-			hint = "无牌车没有车牌号，请使用入场时发放的临时车牌（临开头）"
+		if pe, ok := err.(*plate.Error); ok {
+			switch h := plateHint(pe.Why, pe.Params); {
+			case pe.Why == plate.WhyNoPlate:
+				hint = h
+			case h != "":
+				hint = h + "；例：粤B12345"
+			}
 		}
 		return "", refuse(refusedPlate, field, hint)
 	}

@@ -3,6 +3,7 @@ package ebopark
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"reflect"
 	"strconv"
@@ -10,6 +11,7 @@ import (
 
 	"parkd/internal/access"
 	"parkd/internal/park"
+	"parkd/internal/plate"
 )
 
 // An error reply is state -1 (the only error state the vendor documents)
@@ -165,6 +167,34 @@ var validHints = map[string]string{
 	"ParkCode":     "应为字符串",
 }
 
+// plateWhys word why a plate was refused (plate.Why), with its values
+// (plate.Error.Params) for each %s.
+var plateWhys = map[plate.Why]string{
+	plate.WhyEmpty:     "车牌号为空",
+	plate.WhyTooLong:   "过长，不是车牌号",
+	plate.WhyEncoding:  "含无效字符编码",
+	plate.WhyLength:    "长度为 %s 个字符，应为 %s 个",
+	plate.WhyProvince:  "“%s”不是省份简称",
+	plate.WhyCharacter: "“%s”不能出现在此位置",
+	plate.WhyForm:      "字符排列不符合车牌格式",
+	plate.WhyNoPlate:   "无牌车没有车牌号，请使用入场时发放的临时车牌（临开头）",
+	plate.WhyShort:     "应为完整车牌或车牌的至少后%s位",
+}
+
+// plateHint words why a plate was refused; "" for a kind without words,
+// or values the words do not take.
+func plateHint(why plate.Why, params []string) string {
+	w, ok := plateWhys[why]
+	if !ok || strings.Count(w, "%s") != len(params) {
+		return ""
+	}
+	args := make([]any, len(params))
+	for i, p := range params {
+		args[i] = p
+	}
+	return fmt.Sprintf(w, args...)
+}
+
 // laneHint words the core's rule for a lane's name: the lot's cameras
 // name lanes, in any text of at most 64 bytes.
 const laneHint = "应为本车场相机上报的通道编号，至多64字节"
@@ -261,6 +291,9 @@ func (h *Handler) writeError(w http.ResponseWriter, r *http.Request, op *operati
 		field = op.aboutField(code)
 	}
 	hint := op.hint(code, leaf(field))
+	if h := plateHint(plate.Why(pe.Reason), pe.Params); code == park.EInvalid && h != "" {
+		hint = h // the core's own plate rule says more than the parameter's
+	}
 	if code == park.EAmountMismatch {
 		hint = "应付 " + strconv.FormatInt(fen(pe.Amount), 10) + " 分"
 	}

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"parkd/internal/park"
+	"parkd/internal/plate"
 )
 
 // TestRepliesMapEveryCode: every core code has its row (state -1, a
@@ -28,6 +29,16 @@ func TestRepliesMapEveryCode(t *testing.T) {
 	for k := refusedSign; k <= refusedNoResult; k++ {
 		if rep, ok := refusals[k]; !ok || rep.state != -1 || rep.desc == "" {
 			t.Errorf("refusal %d: %+v, %v", k, rep, ok)
+		}
+	}
+}
+
+// TestPlateWhysWordEveryKind: every kind of plate refusal is worded in
+// Chinese.
+func TestPlateWhysWordEveryKind(t *testing.T) {
+	for _, why := range plate.Whys() {
+		if plateWhys[why] == "" {
+			t.Errorf("plate refusal %q has no words", why)
 		}
 	}
 }

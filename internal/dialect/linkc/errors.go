@@ -3,11 +3,14 @@ package linkc
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"parkd/internal/park"
+	"parkd/internal/plate"
 )
 
 // codigo is an error code as Linkc replies carry it: the core's codes
@@ -91,6 +94,37 @@ var dicas = map[string]string{
 	"documento_fiscal": "envie um CPF (11 dígitos) ou um CNPJ (14 dígitos), com ou sem pontuação",
 }
 
+// motivosPlaca word why a plate was refused (plate.Why), with its values
+// (plate.Error.Params) for each %s; the field's dica follows.
+var motivosPlaca = map[plate.Why]string{
+	plate.WhyEmpty:     "a placa está vazia",
+	plate.WhyTooLong:   "longa demais para ser uma placa",
+	plate.WhyEncoding:  "a placa não está em UTF-8 válido",
+	plate.WhyLength:    "a placa tem %s caracteres, deveria ter %s",
+	plate.WhyProvince:  `"%s" não é sigla de província (placas chinesas)`,
+	plate.WhyCharacter: `o caractere "%s" não é permitido nessa posição`,
+	plate.WhyForm:      "os caracteres não estão na ordem de uma placa",
+	plate.WhyNoPlate:   "veículo sem placa: use a identidade temporária recebida na entrada",
+	plate.WhyShort:     "envie pelo menos %s caracteres da placa",
+}
+
+// motivoPlaca words why e refused a plate; "" when e is no plate's
+// refusal, or its values are not what the words take.
+func motivoPlaca(e *park.Error) string {
+	if e == nil {
+		return ""
+	}
+	w, ok := motivosPlaca[plate.Why(e.Reason)]
+	if !ok || strings.Count(w, "%s") != len(e.Params) {
+		return ""
+	}
+	args := make([]any, len(e.Params))
+	for i, p := range e.Params {
+		args[i] = p
+	}
+	return fmt.Sprintf(w, args...)
+}
+
 // naoEncontrados word a not-found error by the Linkc field it is about.
 var naoEncontrados = map[string]string{
 	"localizador": "nenhuma estadia com este localizador no pátio das garagens do parceiro " +
@@ -103,8 +137,11 @@ func fixo(s string) func(*park.Error, string) string {
 	return func(*park.Error, string) string { return s }
 }
 
-func invalido(_ *park.Error, campo string) string {
+func invalido(e *park.Error, campo string) string {
 	if d, ok := dicas[campo]; ok {
+		if m := motivoPlaca(e); m != "" {
+			return m + "; " + d
+		}
 		return d
 	}
 	if campo != "" {

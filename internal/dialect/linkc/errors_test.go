@@ -9,7 +9,18 @@ import (
 	"time"
 
 	"parkd/internal/park"
+	"parkd/internal/plate"
 )
+
+// TestMotivosPlacaWordEveryKind: every kind of plate refusal is worded
+// in Portuguese.
+func TestMotivosPlacaWordEveryKind(t *testing.T) {
+	for _, why := range plate.Whys() {
+		if motivosPlaca[why] == "" {
+			t.Errorf("plate refusal %q has no words", why)
+		}
+	}
+}
 
 // TestEveryCodeHasAReply: a core code missing from respostas would answer
 // as an internal error, so every code of park.Codes() needs a row with a

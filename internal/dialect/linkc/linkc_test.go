@@ -234,10 +234,18 @@ func TestOSA(t *testing.T) {
 				t.Fatalf("placa %s: %v", p, m)
 			}
 		}
-		// Another partner with a malformed plate is told its shape only.
-		m := wantError(t, e.get("/api/estadias?placa=%21%21"), 400, "invalid")
-		if m["detalhe"] != "envie a placa no formato antigo (ABC1234) ou Mercosul (ABC1D23)" {
-			t.Fatalf("a normal partner's malformed plate: %v", m)
+		// Another partner with a malformed plate is told, in Portuguese,
+		// why and its shape: ABC12 has 5 characters, a plate 7; the 4th
+		// of ABCD234 is a letter.
+		for p, why := range map[string]string{
+			"%21%21":  "a placa tem 2 caracteres, deveria ter 7",
+			"ABC12":   "a placa tem 5 caracteres, deveria ter 7",
+			"ABCD234": `o caractere "D" não é permitido nessa posição`,
+		} {
+			m := wantError(t, e.get("/api/estadias?placa="+p), 400, "invalid")
+			if want := why + "; envie a placa no formato antigo (ABC1234) ou Mercosul (ABC1D23)"; m["campo"] != "placa" || m["detalhe"] != want {
+				t.Fatalf("a normal partner's malformed plate %s: %v, want detalhe %q", p, m, want)
+			}
 		}
 	})
 	t.Run("ErrNotItsEntry", func(t *testing.T) {

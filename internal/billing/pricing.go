@@ -201,8 +201,6 @@ func PreviewTariff(p Preview) (PreviewResult, error) {
 		return PreviewResult{}, park.Invalid("currency", "is required: the ISO 4217 code the tariff's amounts are minor units of")
 	case !park.ValidCurrency(p.Currency):
 		return PreviewResult{}, park.Invalid("currency", "unknown ISO 4217 currency %q", p.Currency)
-	case len(p.Tariff) == 0:
-		return PreviewResult{}, park.Invalid("tariff", "is required")
 	case p.Exit.Before(p.Entry):
 		return PreviewResult{}, park.Invalid("exit", "must not be before entry")
 	case p.VehicleClass != "" && !park.ValidClass(p.VehicleClass):
@@ -212,8 +210,8 @@ func PreviewTariff(p Preview) (PreviewResult, error) {
 	if err != nil {
 		return PreviewResult{}, err
 	}
-	if t == nil {
-		return PreviewResult{}, park.Invalid("tariff", "is required")
+	if t == nil { // no tariff: the lot parks free (PriceStay)
+		return PreviewResult{Currency: p.Currency, Lines: []park.Line{}}, nil
 	}
 	res := t.Price(&tariff.Input{Entry: p.Entry, Exit: p.Exit, Loc: loc, Class: p.VehicleClass}, nil)
 	return PreviewResult{Total: res.Total, Discount: res.Discount, Currency: p.Currency, Lines: toParkLines(res.Lines)}, nil

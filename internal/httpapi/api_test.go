@@ -467,6 +467,18 @@ func TestTariffPreviewNeedsCurrency(t *testing.T) {
 	}
 }
 
+// TestTariffPreviewNull: a null tariff is a lot without one, which parks
+// free (PUT null), so its preview prices 0 with no lines; it was refused
+// "tariff: is required".
+func TestTariffPreviewNull(t *testing.T) {
+	e := newEnv(t)
+	r := e.want(e.do("POST", "/v1/tariffs/preview", `{"tariff":null,"timezone":"Asia/Shanghai","currency":"CNY",`+
+		`"entry":"2026-11-23T19:00:00+08:00","exit":"2026-11-24T09:00:00+08:00"}`), 200)
+	if r["amount"] != float64(0) || r["currency"] != "CNY" || len(r["lines"].([]any)) != 0 {
+		t.Fatalf("preview of a null tariff %v, want 0 CNY and no lines", r)
+	}
+}
+
 // TestPutTariffNull: PUT null removes the tariff (parking becomes free,
 // as PATCH {"tariff":null} does) and answers the stored tariff as JSON:
 // null, not an empty body a client cannot parse.

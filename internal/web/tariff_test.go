@@ -204,14 +204,27 @@ func TestTariffPageOfAFreeLot(t *testing.T) {
 			t.Errorf("%s: the page does not say the lot parks free:\n%s", name, body)
 		}
 	}
+	// Its Preview prices as the lot does: the empty document (what the
+	// page shows), or null, costs nothing.
+	b := s.browser(t)
+	b.mustLogin("ana")
+	page := "/console/lots/" + s.Lot + "/tariff"
+	b.get(page)
+	for _, doc := range []string{"", "null"} {
+		st, body, _ := b.post(page, url.Values{"action": {"preview"}, "tariff": {doc}, "entry": {"2026-11-23T18:00"},
+			"exit": {"2026-11-24T09:00"}})
+		if st != http.StatusOK || !strings.Contains(body, `id="preview-total">0.00 CNY<`) {
+			t.Errorf("preview of %q on a free lot: %d\n%s", doc, st, body)
+		}
+	}
 	// A lot with a tariff does not say so.
 	s.user(t, "wang", park.RoleAdmin)
 	if _, err := s.Sys.Gate.SetTariff(s.Ctx, s.Lot, []byte(`{"every":{"minutes":60,"price":500}}`)); err != nil {
 		t.Fatal(err)
 	}
-	b := s.browser(t)
+	b = s.browser(t)
 	b.mustLogin("wang")
-	if _, body, _ := b.get("/console/lots/" + s.Lot + "/tariff"); strings.Contains(body, `id="tariff-free"`) {
+	if _, body, _ := b.get(page); strings.Contains(body, `id="tariff-free"`) {
 		t.Errorf("a lot with a tariff said to park free:\n%s", body)
 	}
 }

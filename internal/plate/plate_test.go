@@ -359,3 +359,32 @@ func BenchmarkNormalize(b *testing.B) {
 		})
 	}
 }
+
+// TestErrorWhy: a refusal names its kind and values, so callers can word
+// it in their language; the English reason stays as it was.
+func TestErrorWhy(t *testing.T) {
+	for _, c := range []struct {
+		in     string
+		why    plate.Why
+		params string
+		reason string
+	}{
+		{"京A12", plate.WhyLength, "4 7–8", "wrong length 4 for a Chinese plate"},
+		{"ABC12", plate.WhyLength, "5 7", "no province character, and wrong length 5 for a Brazilian plate"},
+		{"卫A12345", plate.WhyProvince, "卫", `unknown province character '卫'`},
+		{"京AI2345", plate.WhyCharacter, "I", "letters I and O are not used on Chinese plates"},
+		{"京AD1234A", plate.WhyForm, "", "a small new-energy plate ends in four digits (e.g. 京AD12345)"},
+		{" - ", plate.WhyEmpty, "", "empty plate"},
+		{"无牌车", plate.WhyNoPlate, "", "no plate (无牌车): a plate-less car gets a temporary identity at entry"},
+	} {
+		_, err := plate.Normalize(c.in)
+		var pe *plate.Error
+		if !errors.As(err, &pe) || pe.Why != c.why || strings.Join(pe.Params, " ") != c.params || pe.Reason != c.reason {
+			t.Errorf("%q: %#v, want %s %q %q", c.in, err, c.why, c.params, c.reason)
+		}
+	}
+	_, err := plate.ParseFuzzy("A12")
+	if pe, ok := err.(*plate.Error); !ok || pe.Why != plate.WhyShort || !pe.Short || strings.Join(pe.Params, " ") != "4" {
+		t.Errorf("a 3-character search: %#v, want short 4", err)
+	}
+}

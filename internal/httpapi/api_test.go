@@ -477,6 +477,12 @@ func TestTariffPreviewNull(t *testing.T) {
 	if r["amount"] != float64(0) || r["currency"] != "CNY" || len(r["lines"].([]any)) != 0 {
 		t.Fatalf("preview of a null tariff %v, want 0 CNY and no lines", r)
 	}
+	// Without the field at all, the client forgot it: not priced free.
+	p := e.problem(e.do("POST", "/v1/tariffs/preview", `{"timezone":"Asia/Shanghai","currency":"CNY",`+
+		`"entry":"2026-11-23T19:00:00+08:00","exit":"2026-11-24T09:00:00+08:00"}`), 400, "invalid")
+	if p["field"] != "tariff" {
+		t.Fatalf("preview without tariff: %v, want 400 naming tariff", p)
+	}
 }
 
 // TestPutTariffNull: PUT null removes the tariff (parking becomes free,

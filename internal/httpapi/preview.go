@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"parkd/internal/billing"
+	"parkd/internal/park"
 )
 
 type previewInput struct {
@@ -20,6 +21,11 @@ func (s *Server) previewTariff(w http.ResponseWriter, r *http.Request) error {
 	var in previewInput
 	if err := decode(r, &in); err != nil {
 		return err
+	}
+	if len(in.Tariff) == 0 {
+		// null is a free lot's tariff; a request without the field is a
+		// client that forgot it, not one asking what free parking costs.
+		return park.Invalid("tariff", "is required: a tariff document, or null for a lot where parking is free")
 	}
 	entry, err := parseTime("entry", in.Entry)
 	if err != nil {

@@ -9,7 +9,6 @@ import (
 	"parkd/internal/deliveries"
 	"parkd/internal/deliveries/deliverytest"
 	"parkd/internal/devices"
-	"parkd/internal/dialect/ebopark"
 	"parkd/internal/park"
 	"parkd/internal/systemtest"
 )
@@ -22,25 +21,10 @@ import (
 // 07:00Z (15:00 local), online from then; silent for 60 s, so offline as
 // of 15:01:00; heard again at 15:05:00.
 func TestReportOfASilentCamera(t *testing.T) {
-	const proto = "test-http"
-	b := systemtest.NewWith(t, systemtest.Options{Dialects: []string{ebopark.Name}, DeviceProtocols: []string{proto},
-		Formats: map[string]deliveries.Formatter{ebopark.Name: ebopark.Reports{}}})
-	if _, err := b.Sys.Partners.CreatePartner(b.Ctx, &park.Partner{ID: reportPartner, Name: "CRM", Dialect: ebopark.Name,
-		Type: park.PartnerNormal, Secret: reportSecret, Lots: []string{b.Lot}}); err != nil {
-		t.Fatal(err)
-	}
-	rc := deliverytest.New(t)
-	rc.Ack = func(status int, body string) bool { return status == 200 && body == success }
-	rc.Script(func(deliverytest.Request) deliverytest.Answer { return deliverytest.Answer{Status: 200, Body: success} })
-	if _, err := b.Sys.Deliveries.CreateSubscription(b.Ctx, reportPartner, deliveries.SubscriptionInput{Report: park.ReportDeviceStatus, URL: rc.URL}); err != nil {
-		t.Fatal(err)
-	}
-	if err := b.Sys.Devices.Register(b.Ctx, &park.Device{Serial: "cam-in", LotCode: b.Lot, Lane: "in-1", Protocol: proto}); err != nil {
-		t.Fatal(err)
-	}
+	b, rc := deviceReports(t, "cam-in", "in-1")
 	heard := func() {
 		t.Helper()
-		if _, err := b.Sys.Devices.Heartbeat(b.Ctx, "cam-in", proto, "test"); err != nil {
+		if _, err := b.Sys.Devices.Heartbeat(b.Ctx, "cam-in", testProto, "test"); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -90,22 +74,7 @@ func TestReportOfASilentCamera(t *testing.T) {
 // with the lot's name and the command: 07:00Z is 15:00 in Asia/Shanghai,
 // and 07:02Z 15:02.
 func TestReportOfAnUnansweredBarrier(t *testing.T) {
-	const proto = "test-http"
-	b := systemtest.NewWith(t, systemtest.Options{Dialects: []string{ebopark.Name}, DeviceProtocols: []string{proto},
-		Formats: map[string]deliveries.Formatter{ebopark.Name: ebopark.Reports{}}})
-	if _, err := b.Sys.Partners.CreatePartner(b.Ctx, &park.Partner{ID: reportPartner, Name: "CRM", Dialect: ebopark.Name,
-		Type: park.PartnerNormal, Secret: reportSecret, Lots: []string{b.Lot}}); err != nil {
-		t.Fatal(err)
-	}
-	rc := deliverytest.New(t)
-	rc.Ack = func(status int, body string) bool { return status == 200 && body == success }
-	rc.Script(func(deliverytest.Request) deliverytest.Answer { return deliverytest.Answer{Status: 200, Body: success} })
-	if _, err := b.Sys.Deliveries.CreateSubscription(b.Ctx, reportPartner, deliveries.SubscriptionInput{Report: park.ReportDeviceStatus, URL: rc.URL}); err != nil {
-		t.Fatal(err)
-	}
-	if err := b.Sys.Devices.Register(b.Ctx, &park.Device{Serial: "cam-out", LotCode: b.Lot, Lane: "out-1", Protocol: proto}); err != nil {
-		t.Fatal(err)
-	}
+	b, rc := deviceReports(t, "cam-out", "out-1")
 	d, err := b.Sys.Devices.Device(b.Ctx, "cam-out")
 	if err != nil {
 		t.Fatal(err)
@@ -131,4 +100,21 @@ func TestReportOfAnUnansweredBarrier(t *testing.T) {
 			t.Errorf("report %s; want at 15:00 (设备未应答指令, 0) or 15:02 (设备恢复应答, 1), Test 140123001, command open, barrier out-1", r.Body)
 		}
 	}
+}
+
+// testProto is the lane device protocol of these tests.
+const testProto = "test-http"
+
+// deviceReports is a report bundle whose Ebopark partner subscribes to
+// device status reports, with one device registered at lane.
+func deviceReports(t *testing.T, serial, lane string) (*systemtest.Bundle, *deliverytest.Receiver) {
+	t.Helper()
+	b, rc := reportBundle(t, testProto)
+	if _, err := b.Sys.Deliveries.CreateSubscription(b.Ctx, reportPartner, deliveries.SubscriptionInput{Report: park.ReportDeviceStatus, URL: rc.URL}); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Sys.Devices.Register(b.Ctx, &park.Device{Serial: serial, LotCode: b.Lot, Lane: lane, Protocol: testProto}); err != nil {
+		t.Fatal(err)
+	}
+	return b, rc
 }

@@ -32,10 +32,11 @@ var gateReports = []string{park.ReportEntry, park.ReportExit, park.ReportOrder, 
 	park.ReportDeviceStatus, park.ReportLotInfo}
 
 // reportBundle is a core that formats reports for Ebopark partners, with
-// one such partner, and its receiver answering success.
-func reportBundle(t *testing.T) (*systemtest.Bundle, *deliverytest.Receiver) {
+// one such partner, and its receiver answering success; deviceProtocols
+// are the lane device protocols it serves, if any.
+func reportBundle(t *testing.T, deviceProtocols ...string) (*systemtest.Bundle, *deliverytest.Receiver) {
 	t.Helper()
-	b := systemtest.NewWith(t, systemtest.Options{Dialects: []string{ebopark.Name},
+	b := systemtest.NewWith(t, systemtest.Options{Dialects: []string{ebopark.Name}, DeviceProtocols: deviceProtocols,
 		Formats: map[string]deliveries.Formatter{ebopark.Name: ebopark.Reports{}}})
 	if _, err := b.Sys.Partners.CreatePartner(b.Ctx, &park.Partner{ID: reportPartner, Name: "CRM", Dialect: ebopark.Name,
 		Type: park.PartnerNormal, Secret: reportSecret, Lots: []string{b.Lot}}); err != nil {

@@ -84,7 +84,7 @@ func (s *Service) StartSession(ctx context.Context, in StartInput) (*park.Charge
 		if _, err := chargerFor(ctx, tx, in.PartnerID, in.ChargerID); err != nil {
 			return err
 		}
-		c, st, version, err := s.usable(ctx, tx, in.ChargerID, in.Connector)
+		c, st, loc, version, err := s.usable(ctx, tx, in.ChargerID, in.Connector)
 		if err != nil {
 			return err
 		}
@@ -102,6 +102,13 @@ func (s *Service) StartSession(ctx context.Context, in StartInput) (*park.Charge
 				Because(park.ReasonRange, strconv.FormatInt(st.Minimum, 10), strconv.FormatInt(park.MaxAmount, 10))
 		}
 		now := s.base.Clock()
+		// Money set aside that does not pay the first block: a started
+		// block is paid whole, so the session would be out of money at
+		// once, the prepayment kept for seconds of charging.
+		if first := firstMinute(st, loc, now); in.Prepaid > 0 && in.Prepaid < first && !neverUsedUp(st, in.Prepaid) {
+			return park.Invalid("prepaid", "price standard %d charges %d for its first block, more than the %d paid", c.StandardID, first, in.Prepaid).
+				Because(park.ReasonRange, strconv.FormatInt(first, 10), strconv.FormatInt(park.MaxAmount, 10))
+		}
 		sess = &park.ChargeSession{ID: newSessionID(now), ChargerID: c.ID, Connector: in.Connector, LotCode: c.LotCode,
 			StandardID: c.StandardID, StandardVersion: version, Source: in.Source, PartnerID: in.PartnerID, Status: park.SessionPending,
 			Prepaid: in.Prepaid, LimitMinutes: in.LimitMinutes, PlateKey: plateKey, RefundTo: nameOf(refundNames, st.RefundTo),
@@ -138,27 +145,27 @@ func (s *Service) StartSession(ctx context.Context, in StartInput) (*park.Charge
 
 // usable returns a charger that may start a session on connector, and its
 // standard at its current version.
-func (s *Service) usable(ctx context.Context, tx park.Tx, id string, connector int) (*park.Charger, *tariff.ChargeStandard, int64, error) {
+func (s *Service) usable(ctx context.Context, tx park.Tx, id string, connector int) (*park.Charger, *tariff.ChargeStandard, *time.Location, int64, error) {
 	c, err := tx.GetCharger(ctx, id)
 	if err != nil {
-		return nil, nil, 0, err
+		return nil, nil, nil, 0, err
 	}
 	switch {
 	case c.Retired != nil:
-		return nil, nil, 0, park.Errorf(park.EConflict, "charger %q is retired", id)
+		return nil, nil, nil, 0, park.Errorf(park.EConflict, "charger %q is retired", id)
 	case c.Availability != park.ChargerOperative:
-		return nil, nil, 0, park.Errorf(park.EConflict, "charger %q is out of service", id)
+		return nil, nil, nil, 0, park.Errorf(park.EConflict, "charger %q is out of service", id)
 	case connector < 1 || connector > c.Connectors:
-		return nil, nil, 0, park.Invalid("connector", "charger %q has connectors 1 to %d, not %d", id, c.Connectors, connector).
+		return nil, nil, nil, 0, park.Invalid("connector", "charger %q has connectors 1 to %d, not %d", id, c.Connectors, connector).
 			Because(park.ReasonRange, "1", strconv.Itoa(c.Connectors))
 	}
 	if _, err := tx.OpenChargeSession(ctx, id, connector); err == nil {
-		return nil, nil, 0, park.Errorf(park.EConflict, "connector %d of charger %q is busy", connector, id)
+		return nil, nil, nil, 0, park.Errorf(park.EConflict, "connector %d of charger %q is busy", connector, id)
 	} else if !park.IsCode(err, park.ENotFound) {
-		return nil, nil, 0, err
+		return nil, nil, nil, 0, err
 	}
-	st, _, version, err := s.standard(ctx, tx, c.StandardID, 0, c.LotCode)
-	return c, st, version, err
+	st, loc, version, err := s.standard(ctx, tx, c.StandardID, 0, c.LotCode)
+	return c, st, loc, version, err
 }
 
 // standard returns the model of price standard id at version (0: its
@@ -438,13 +445,10 @@ func stopOwed(sess *park.ChargeSession, now time.Time) bool {
 // A session that paid the full charge price is never: its bill cannot
 // exceed that price, however much it charges until full.
 func exhausted(sess *park.ChargeSession, st *tariff.ChargeStandard, loc *time.Location, end time.Time) bool {
-	if sess.Prepaid == 0 || st.Payment == tariff.ChargePrepaidPackage || st.FullPrice > 0 && sess.Prepaid >= st.FullPrice {
+	if sess.Prepaid == 0 || neverUsedUp(st, sess.Prepaid) {
 		return false
 	}
-	open := *st
-	open.Payment = tariff.ChargeFromBalance
-	open.FullPrice = 0
-	open.Minimum = 0 // a floor on the bill, not money used
+	open := byUseUncapped(st)
 	// What the session used by end, not capped at the prepayment.
 	use := func(end time.Time) int64 {
 		in := priced(sess, loc, end)
@@ -455,6 +459,31 @@ func exhausted(sess *park.ChargeSession, st *tariff.ChargeStandard, loc *time.Lo
 		return true
 	}
 	return use(end.Add(time.Minute)) > sess.Prepaid
+}
+
+// neverUsedUp reports whether a prepayment on st never runs out: a bought
+// package is its price, and a session that paid the full charge price
+// cannot be billed more, however much it charges until full.
+func neverUsedUp(st *tariff.ChargeStandard, prepaid int64) bool {
+	return st.Payment == tariff.ChargePrepaidPackage || st.FullPrice > 0 && prepaid >= st.FullPrice
+}
+
+// byUseUncapped is st billing what a session used: from a balance, with
+// no full charge price and no minimum (a floor on the bill, not money
+// used).
+func byUseUncapped(st *tariff.ChargeStandard) *tariff.ChargeStandard {
+	open := *st
+	open.Payment = tariff.ChargeFromBalance
+	open.FullPrice = 0
+	open.Minimum = 0
+	return &open
+}
+
+// firstMinute is what the first minute of a session started at at uses,
+// before any energy: a time block started is paid whole, so it is the
+// least a prepayment must be not to run out at once (exhausted).
+func firstMinute(st *tariff.ChargeStandard, loc *time.Location, at time.Time) int64 {
+	return byUseUncapped(st).Price(&tariff.ChargeSession{Start: at, End: at.Add(time.Minute), Loc: loc}).Amount
 }
 
 // timeUp returns the end reason when a session's time is up at end: the

@@ -45,6 +45,14 @@ var coreErrors = map[park.Code]apiError{
 	park.EInternal:       {codeOther, "系统错误"},
 }
 
+// conflicts words a conflict by what is in the way (the core's Field);
+// one naming nothing keeps the table's words.
+var conflicts = map[string]string{
+	"connector":  "操作冲突：端口正在使用",
+	"charger_id": "操作冲突：设备已停用或暂停服务",
+	"session_id": "操作冲突：订单已结束",
+}
+
 // fieldNames are the vendor's names of the core's fields.
 var fieldNames = map[string]string{
 	"charger_id": "deviceId", "connector": "portNum", "prepaid": "payMoney", "limit_minutes": "workTime",
@@ -64,6 +72,9 @@ func word(err error) apiError {
 	e, ok := coreErrors[pe.Code]
 	if !ok {
 		e = coreErrors[park.EInternal]
+	}
+	if m, ok := conflicts[pe.Field]; ok && pe.Code == park.EConflict {
+		e.Msg = m
 	}
 	if pe.Code == park.EInvalid && pe.Field != "" {
 		f := fieldNames[pe.Field]

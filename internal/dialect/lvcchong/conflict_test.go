@@ -1,0 +1,64 @@
+package lvcchong_test
+
+import (
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"parkd/internal/charging"
+	"parkd/internal/park"
+)
+
+// TestConflictsSayWhich: each refusal for a conflict says which one it is,
+// rather than one message naming a busy port and an ended order at once:
+// stopping an order that has ended, charging on a busy port, and charging
+// on a device the operator took out of service.
+func TestConflictsSayWhich(t *testing.T) {
+	r := newRig(t)
+	p := r.cabinet(t)
+	tok := r.token(t)
+	out := r.post(t, "charge", tok, url.Values{"deviceId": {"CAB1"}, "portNum": {"3"}, "payMoney": {"300"}})
+	if out["success"] != true {
+		t.Fatalf("charge %v", out)
+	}
+	order := out["data"].(map[string]any)["orderNum"].(string)
+	for i := 0; p.LastTransaction() == 0 && i < 500; i++ {
+		time.Sleep(10 * time.Millisecond)
+	}
+	busy := r.post(t, "charge", tok, url.Values{"deviceId": {"CAB1"}, "portNum": {"3"}, "payMoney": {"300"}})
+	wantErr(t, busy, "-1", "端口正在使用")
+	wantNot(t, busy, "订单已结束")
+
+	if out := r.post(t, "stopCharge", tok, url.Values{"orderNum": {order}}); out["success"] != true {
+		t.Fatalf("stopCharge %v", out)
+	}
+	for i := 0; i < 500; i++ {
+		s, err := r.Sys.Charging.Session(r.Ctx, order)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s.Status == park.SessionEnded {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	again := r.post(t, "stopCharge", tok, url.Values{"orderNum": {order}})
+	wantErr(t, again, "-1", "订单已结束")
+	wantNot(t, again, "端口正在使用")
+
+	off := park.ChargerInoperative
+	if _, err := r.Sys.Charging.UpdateCharger(r.Ctx, "CAB1", charging.ChargerPatch{Availability: &off}); err != nil {
+		t.Fatal(err)
+	}
+	out = r.post(t, "charge", tok, url.Values{"deviceId": {"CAB1"}, "portNum": {"4"}, "payMoney": {"300"}})
+	wantErr(t, out, "-1", "暂停服务")
+	wantNot(t, out, "端口正在使用")
+}
+
+func wantNot(t *testing.T, out map[string]any, words string) {
+	t.Helper()
+	if msg, _ := out["error"].(string); strings.Contains(msg, words) {
+		t.Fatalf("reply %v says %q", out, words)
+	}
+}

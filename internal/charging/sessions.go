@@ -226,12 +226,12 @@ func (s *Service) Session(ctx context.Context, id string) (*park.ChargeSession, 
 
 // PartnerSession is a session as a partner may see it: partnerID, when
 // set, must be the session's, and another's (a partner's or the
-// operator's) is not found, as if it did not exist. Errors: ENotFound,
-// and the store's (never read as not found).
+// operator's) is not found, as if it did not exist. Errors: ENotFound
+// (Field session_id), and the store's (never read as not found).
 func (s *Service) PartnerSession(ctx context.Context, id, partnerID string) (*park.ChargeSession, error) {
 	sess, err := s.Session(ctx, id)
-	if err == nil && partnerID != "" && sess.PartnerID != partnerID {
-		return nil, park.Errorf(park.ENotFound, "charge session %q not found", id)
+	if park.IsCode(err, park.ENotFound) || err == nil && partnerID != "" && sess.PartnerID != partnerID {
+		return nil, &park.Error{Code: park.ENotFound, Field: "session_id", Message: "charge session " + strconv.Quote(id) + " not found"}
 	}
 	return sess, err
 }

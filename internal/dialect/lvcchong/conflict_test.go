@@ -62,3 +62,15 @@ func wantNot(t *testing.T, out map[string]any, words string) {
 		t.Fatalf("reply %v says %q", out, words)
 	}
 }
+
+// TestNotFoundSaysWhat: a device or an order that is not the app's (or
+// does not exist) is said to be missing by name, not only "no data":
+// charge and deviceStatus name the device, stopCharge the order.
+func TestNotFoundSaysWhat(t *testing.T) {
+	r := newRig(t)
+	tok := r.token(t)
+	wantErr(t, r.post(t, "charge", tok, url.Values{"deviceId": {"NOPE"}, "portNum": {"1"}, "payMoney": {"300"}}), "-1", "设备不存在")
+	wantErr(t, r.post(t, "charge", tok, url.Values{"deviceId": {"FAR1"}, "portNum": {"1"}, "payMoney": {"300"}}), "-1", "设备不存在")
+	wantErr(t, r.post(t, "deviceStatus", tok, url.Values{"deviceId": {"NOPE"}}), "-1", "设备不存在")
+	wantErr(t, r.post(t, "stopCharge", tok, url.Values{"orderNum": {"20261203100411743249"}}), "-1", "订单不存在")
+}

@@ -53,6 +53,12 @@ var conflicts = map[string]string{
 	"session_id": "操作冲突：订单已结束",
 }
 
+// missing words a not-found error by what is missing (the core's Field).
+var missing = map[string]string{
+	"charger_id": "查询无数据：设备不存在",
+	"session_id": "查询无数据：订单不存在",
+}
+
 // fieldNames are the vendor's names of the core's fields.
 var fieldNames = map[string]string{
 	"charger_id": "deviceId", "connector": "portNum", "prepaid": "payMoney", "limit_minutes": "workTime",
@@ -74,6 +80,9 @@ func word(err error) apiError {
 		e = coreErrors[park.EInternal]
 	}
 	if m, ok := conflicts[pe.Field]; ok && pe.Code == park.EConflict {
+		e.Msg = m
+	}
+	if m, ok := missing[pe.Field]; ok && pe.Code == park.ENotFound {
 		e.Msg = m
 	}
 	if pe.Code == park.EInvalid && pe.Field != "" {

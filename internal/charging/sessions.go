@@ -385,9 +385,17 @@ func (s *Service) askStop(ctx context.Context, sess *park.ChargeSession, reason 
 	return s.Session(ctx, sess.ID)
 }
 
-// bill prices sess as of end (its readings up to then) and stores the
-// result in it.
+// bill prices sess as of end (its readings up to then; by time and by
+// power never past the first stop parkd asked for) and stores the result
+// in it.
 func bill(sess *park.ChargeSession, st *tariff.ChargeStandard, loc *time.Location, end time.Time) tariff.ChargeResult {
+	if sess.StopAsked != nil && st.Kind != tariff.ChargeByEnergy && end.After(*sess.StopAsked) {
+		// Time blocks end at the first stop parkd asked for: a charger
+		// that takes a moment to stop, or hears the stop only once its
+		// connection is back, starts no block at the driver's cost. By
+		// energy the meter at the stop is billed, within what was paid.
+		end = *sess.StopAsked
+	}
 	res := byUse(st, sess.Prepaid).Price(priced(sess, loc, end))
 	sess.Amount, sess.Electricity, sess.Service, sess.EnergyWh = res.Amount, res.Electricity, res.Service, res.EnergyWh
 	sess.Refund = res.Refund

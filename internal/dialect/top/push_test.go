@@ -182,6 +182,14 @@ func TestReplies(t *testing.T) {
 		{"stale timestamp", 200, `{"error_response":{"code":31,"msg":"Invalid timestamp","sub_code":"isv.invalid-timestamp"}}`, false, true},
 		{"isp", 200, `{"error_response":{"code":15,"msg":"Remote service error","sub_code":"isp.unknown-error"}}`, false, true},
 		{"rate limit", 200, `{"error_response":{"code":7,"msg":"App Call Limited","sub_code":"accesscontrol.limited-by-app-access-count"}}`, false, true},
+		{"rate limit by api", 200, `{"error_response":{"code":7,"msg":"App Call Limited","sub_code":"accesscontrol.limited-by-api-access-count"}}`, false, true},
+		// A data error about a field whose name holds "limit" (the seed's
+		// mileage_limit, mileage_limit_info, exist_mileage_limit) is the
+		// caller's like any other, not a call-rate limit: retried, it
+		// would fail again for a day and hold the store's later changes
+		// behind it.
+		{"isv about mileage_limit", 200, `{"error_response":{"code":40,"msg":"Invalid arguments","sub_code":"isv.invalid-parameter:mileage_limit","sub_msg":"里程限制非法"}}`, false, false},
+		{"isv about mileage_limit_info", 200, `{"error_response":{"code":41,"msg":"Missing required arguments","sub_code":"isv.missing-parameter:mileage_limit_info"}}`, false, false},
 		// A key given twice, or two envelopes, could be read either way:
 		// never taken as delivered (the change would be lost at the
 		// channel), retried instead.

@@ -41,7 +41,7 @@ func parseReply(status int, body []byte) reply {
 			return reply{retry: true}
 		}
 		r := reply{code: e.Code.String(), subCode: e.SubCode, message: strings.TrimSpace(e.Msg + " " + e.SubMsg)}
-		r.rateLimit = r.code == "7" || strings.Contains(e.SubCode, "call-limited") || strings.Contains(e.SubCode, "limit")
+		r.rateLimit = rateLimited(r.code, e.SubCode)
 		// isv.*: the caller's data is wrong; sending it again unchanged
 		// fails again. Everything else (isp.*, rate limits, a refusal of
 		// the call's credentials, unknown) may pass later.
@@ -65,6 +65,14 @@ func parseReply(status int, body []byte) reply {
 		return r
 	}
 	return reply{retry: true}
+}
+
+// rateLimited: the gateway refused the call for its rate (code 7, App
+// Call Limited; the access-control sub-codes), not its data. Only the
+// rate's own sub-codes count: a sub-code that merely holds "limit" names
+// a field (isv.invalid-parameter:mileage_limit), the caller's fault.
+func rateLimited(code, subCode string) bool {
+	return code == "7" || strings.HasPrefix(subCode, "accesscontrol.") || strings.Contains(subCode, "call-limited")
 }
 
 // credentialsRefused: the gateway refused the call's signature, app key

@@ -48,7 +48,7 @@ func TestCrashDeliversEveryRentalPush(t *testing.T) {
 	for i := range stores {
 		code := fmt.Sprintf("S%d", i)
 		codes = append(codes, code)
-		put("/v1/rental/stores/"+code, map[string]any{"kind": "store", "name": "店 " + code, "address": "文三路 1 号",
+		put("/v1/rental/stores/"+code, map[string]any{"kind": "store", "name": "店 " + code, "address": "文三路 1 号", "latitude": 30.27, "longitude": 120.15,
 			"city": "330100", "opens": "08:00", "closes": "22:00", "lot_code": "rent-crash"})
 	}
 	put("/v1/rental/channels/"+appKey, map[string]any{"name": "飞猪", "secret": secret, "sign_method": top.SignMD5,

@@ -43,7 +43,7 @@ func TestRentalResyncCommand(t *testing.T) {
 		MissedEntry: park.MissedEntryHold})
 	must(err)
 	for _, code := range []string{"S1", "S2"} {
-		_, err = sys.Rental.PutStore(ctx, park.RentalStore{Code: code, Kind: park.RentalStoreKind, Name: code, Address: "a", City: "330100",
+		_, err = sys.Rental.PutStore(ctx, park.RentalStore{Code: code, Kind: park.RentalStoreKind, Name: code, Address: "a", Latitude: 30.27, Longitude: 120.15, City: "330100",
 			Opens: "08:00", Closes: "20:00", Active: true, LotCode: "L1"})
 		must(err)
 	}

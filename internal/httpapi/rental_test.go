@@ -149,7 +149,7 @@ func TestRentalStoreNeedsYuan(t *testing.T) {
 	e := newEnv(t)
 	e.want(e.do("POST", "/v1/lots", `{"code":"BR1","name":"SP","timezone":"America/Sao_Paulo","currency":"BRL","capacity":10,
 		"tariff":{"grace_minutes":15,"every":{"minutes":30,"price":200}}}`), 201)
-	p := e.problem(e.do("PUT", "/v1/rental/stores/10001", `{"kind":"store","name":"n","address":"a","city":"330100",
+	p := e.problem(e.do("PUT", "/v1/rental/stores/10001", `{"kind":"store","name":"n","address":"a","latitude":-23.55,"longitude":-46.63,"city":"330100",
 		"opens":"08:00","closes":"22:00","lot_code":"BR1"}`), 400, "invalid")
 	if p["field"] != "lot_code" {
 		t.Fatalf("problem %v, want field lot_code", p)
@@ -185,4 +185,25 @@ func TestRentalVehiclesUnknownStore(t *testing.T) {
 	if !e.documents("GET", "/v1/rental/vehicles", 404) {
 		t.Fatal("GET /v1/rental/vehicles answers 404 for an unknown store; the document does not list it")
 	}
+}
+
+// TestRentalStoreNeedsCoordinates: a store put without its coordinates
+// was kept at 0,0 (the Gulf of Guinea) and pushed there to the channels,
+// which show the store on their map; it is refused naming latitude, and
+// nothing is stored.
+func TestRentalStoreNeedsCoordinates(t *testing.T) {
+	e := newEnv(t)
+	e.want(e.do("POST", "/v1/lots", lotJSON), 201)
+	noCoords := `{"company_code":"122","kind":"store","name":"西湖店","address":"文三路 1 号","city":"330100",
+		"opens":"08:00","closes":"22:00","lot_code":"140123001"}`
+	zero := `{"company_code":"122","kind":"store","name":"西湖店","address":"文三路 1 号","latitude":0,"longitude":0,
+		"city":"330100","opens":"08:00","closes":"22:00","lot_code":"140123001"}`
+	refusedPuts(t, e, []refusedPut{
+		{"/v1/rental/stores/10001", noCoords, "invalid", "latitude"},
+		{"/v1/rental/stores/10001", zero, "invalid", "latitude"},
+	})
+	e.problem(e.do("GET", "/v1/rental/stores/10001", ""), 404, "not_found")
+	// On the equator or the prime meridian alone a store may well be.
+	e.want(e.do("PUT", "/v1/rental/stores/10002", `{"kind":"store","name":"Quito","address":"a","latitude":0,"longitude":-78.5,
+		"city":"170150","opens":"08:00","closes":"22:00","lot_code":"140123001"}`), 200)
 }

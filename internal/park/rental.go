@@ -159,6 +159,10 @@ func (s *RentalStore) Validate() error {
 		return Invalid("latitude", "must be between -90 and 90")
 	case s.Longitude < -180 || s.Longitude > 180:
 		return Invalid("longitude", "must be between -180 and 180")
+	case s.Latitude == 0 && s.Longitude == 0:
+		// Left out, both read 0: the channels would show the store in the
+		// Gulf of Guinea.
+		return Invalid("latitude", "and longitude are required: 0,0 is no store's place, and the channels show the store where they say")
 	case s.City == "" || len(s.City) > 32:
 		return Invalid("city", "must be the city's code, 1-32 bytes")
 	case !hhmmRE.MatchString(s.Opens):

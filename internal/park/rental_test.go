@@ -25,3 +25,21 @@ func TestOverMileageFeeWhole(t *testing.T) {
 		}
 	}
 }
+
+// TestRentalStoreCoordinates: 0,0 (coordinates left out) is no store's
+// place and is refused naming latitude; one of them 0 is a place.
+func TestRentalStoreCoordinates(t *testing.T) {
+	store := func(lat, lng float64) *park.RentalStore {
+		return &park.RentalStore{Code: "10001", Kind: park.RentalStoreKind, Name: "n", Address: "a", Latitude: lat, Longitude: lng,
+			City: "330100", Opens: "08:00", Closes: "22:00", LotCode: "L1"}
+	}
+	for _, c := range [][2]float64{{30.27, 120.15}, {0, 120.15}, {30.27, 0}, {-90, -180}} {
+		if err := store(c[0], c[1]).Validate(); err != nil {
+			t.Errorf("%v: %v", c, err)
+		}
+	}
+	err := store(0, 0).Validate()
+	if pe, _ := err.(*park.Error); pe == nil || pe.Code != park.EInvalid || pe.Field != "latitude" {
+		t.Fatalf("0,0: %v, want EInvalid naming latitude", err)
+	}
+}

@@ -56,7 +56,7 @@ func runResync(b *testing.B, stores, models, rate int) {
 	codes := make([]string, stores)
 	for i := range codes {
 		codes[i] = fmt.Sprintf("S%05d", i)
-		if _, err := r.PutStore(ctx, park.RentalStore{Code: codes[i], Kind: park.RentalStoreKind, Name: codes[i], Address: "a",
+		if _, err := r.PutStore(ctx, park.RentalStore{Code: codes[i], Kind: park.RentalStoreKind, Name: codes[i], Address: "a", Latitude: 30.27, Longitude: 120.15,
 			City: "330100", Opens: "08:00", Closes: "20:00", Active: true, LotCode: "L1"}); err != nil {
 			b.Fatal(err)
 		}

@@ -180,6 +180,17 @@ func TestReplies(t *testing.T) {
 		{"invalid signature without sub_code", 200, `{"error_response":{"code":25,"msg":"Invalid signature"}}`, false, true},
 		{"unknown app key", 200, `{"error_response":{"code":29,"msg":"Invalid app Key","sub_code":"isv.appkey-not-exists"}}`, false, true},
 		{"stale timestamp", 200, `{"error_response":{"code":31,"msg":"Invalid timestamp","sub_code":"isv.invalid-timestamp"}}`, false, true},
+		// The gateway's own refusals of the call's shape come without a
+		// sub_code: a parameter missing (40) or invalid (41), a method
+		// it does not know (22). Sent again unchanged they fail again:
+		// dead at once, as an isv.* is, not retried for a day with the
+		// store's later changes held behind them.
+		{"missing arguments without sub_code", 200, `{"error_response":{"code":40,"msg":"Missing required arguments:store_vehicle_model_info_list","request_id":"r1"}}`, false, false},
+		{"invalid arguments without sub_code", 200, `{"error_response":{"code":41,"msg":"Invalid arguments:store_vehicle_model_info_list","request_id":"r1"}}`, false, false},
+		{"invalid method without sub_code", 200, `{"error_response":{"code":22,"msg":"Invalid method"}}`, false, false},
+		// An app not yet granted the API may be granted it: retried.
+		{"insufficient permissions", 200, `{"error_response":{"code":11,"msg":"Insufficient isv permissions","sub_code":"isv.permission-api-package-limit"}}`, false, true},
+		{"service unavailable without sub_code", 200, `{"error_response":{"code":10,"msg":"Service currently unavailable"}}`, false, true},
 		{"isp", 200, `{"error_response":{"code":15,"msg":"Remote service error","sub_code":"isp.unknown-error"}}`, false, true},
 		{"rate limit", 200, `{"error_response":{"code":7,"msg":"App Call Limited","sub_code":"accesscontrol.limited-by-app-access-count"}}`, false, true},
 		{"rate limit by api", 200, `{"error_response":{"code":7,"msg":"App Call Limited","sub_code":"accesscontrol.limited-by-api-access-count"}}`, false, true},

@@ -42,10 +42,12 @@ func parseReply(status int, body []byte) reply {
 		}
 		r := reply{code: e.Code.String(), subCode: e.SubCode, message: strings.TrimSpace(e.Msg + " " + e.SubMsg)}
 		r.rateLimit = rateLimited(r.code, e.SubCode)
-		// isv.*: the caller's data is wrong; sending it again unchanged
+		// isv.*, or the gateway's own code for a malformed call without a
+		// sub_code: the caller's data is wrong; sending it again unchanged
 		// fails again. Everything else (isp.*, rate limits, a refusal of
-		// the call's credentials, unknown) may pass later.
-		r.retry = r.rateLimit || credentialsRefused(r.code, e.SubCode) || !strings.HasPrefix(e.SubCode, "isv.")
+		// the call's credentials or permission, unknown) may pass later.
+		r.retry = r.rateLimit || credentialsRefused(r.code, e.SubCode) ||
+			!strings.HasPrefix(e.SubCode, "isv.") && !(e.SubCode == "" && malformedCall(r.code))
 		return r
 	}
 	for k, raw := range env {
@@ -76,7 +78,7 @@ func rateLimited(code, subCode string) bool {
 }
 
 // credentialsRefused: the gateway refused the call's signature, app key
-// or timestamp, not its data. The channel's secret or sign method changed
+// or timestamp, or the app's permission to the API, not its data. The channel's secret or sign method changed
 // at the gateway before the operator put it in parkd, or parkd's clock
 // is off: each attempt is signed and stamped anew, so once the operator
 // mends it the same change passes, and dropping it would lose it.
@@ -85,7 +87,24 @@ func credentialsRefused(code, subCode string) bool {
 	case "isv.invalid-signature", "isv.appkey-not-exists", "isv.invalid-timestamp":
 		return true
 	}
-	return code == "25" || code == "29" || code == "31" // invalid signature, app key, timestamp
+	// invalid signature, app key, timestamp; an app not (yet) granted the API
+	return code == "25" || code == "29" || code == "31" || code == "11"
+}
+
+// malformedCall: the gateway's own refusal of the call's shape, which it
+// words with a code and no sub_code (a parameter missing or invalid, a
+// method, format or version it does not take): sent again unchanged it
+// fails again, the caller's fault as an isv.* is.
+func malformedCall(code string) bool {
+	switch code {
+	case "21", "22", "23", "24", "28", "30", "32", "33", "34", "40", "41", "43", "47":
+		// missing method, invalid method, invalid format, missing
+		// signature, missing app key, missing timestamp, missing version,
+		// invalid version, unsupported version, missing arguments,
+		// invalid arguments, parameter error, invalid encoding
+		return true
+	}
+	return false
 }
 
 // pushResponse: k is the envelope of a call parkd pushes, the method's

@@ -329,6 +329,9 @@ func (s *Service) Redeliver(ctx context.Context, partnerID, subscriptionID, repo
 		}
 		var err error
 		if reportID != "" {
+			if err := notSuperseded(ctx, tx, reportID, subscriptionID); err != nil {
+				return err
+			}
 			n, err = tx.RedeliverReport(ctx, reportID, subscriptionID, s.base.Clock())
 			if err == nil && n == 0 {
 				// A mistyped id, another subscription's report, or one
@@ -356,6 +359,41 @@ func (s *Service) Redeliver(ctx context.Context, partnerID, subscriptionID, repo
 		return s.base.Audit(ctx, tx, &park.AuditEntry{Action: "delivery.replay", Target: target, After: core.Snapshot(what)})
 	})
 	return n, err
+}
+
+// notSuperseded refuses to send again a report that is an item's whole
+// state (a rental change) once a newer state of the same item (its key)
+// was delivered to the subscription: sent after it, the older would
+// undo it at the partner. EConflict naming report_id. Other reports are
+// events, sent again as they were. It reads the subscription's
+// deliveries of the kind delivered since the report's: an operator's
+// replay, not a hot path.
+func notSuperseded(ctx context.Context, tx park.Tx, reportID, subscriptionID string) error {
+	d, err := tx.GetDelivery(ctx, reportID+":"+subscriptionID)
+	if park.IsCode(err, park.ENotFound) || err == nil && d.Report != park.ReportRental {
+		return nil // nothing to redeliver (answered by the caller), or an event
+	} else if err != nil {
+		return err
+	}
+	f := park.DeliveryFilter{SubscriptionID: subscriptionID, Report: d.Report, State: park.DeliveryDelivered, Since: d.CreatedAt,
+		Limit: 500}
+	for {
+		page, err := tx.ListDeliveries(ctx, f)
+		if err != nil {
+			return err
+		}
+		for _, e := range page {
+			if e.Key == d.Key && e.Seq > d.Seq {
+				return &park.Error{Code: park.EConflict, Field: "report_id", Message: fmt.Sprintf(
+					"report %s is an older state of what report %s, delivered since, changed again: sent now it would undo that change at the partner; put the item again, or redeliver %s",
+					reportID, e.ReportID, e.ReportID)}
+			}
+		}
+		if len(page) < f.Limit {
+			return nil
+		}
+		f.BeforeSeq = page[len(page)-1].Seq
+	}
 }
 
 // keptFor words a retention for an operator: in days when it is whole

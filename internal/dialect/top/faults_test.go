@@ -245,3 +245,47 @@ func TestSignatureRefusalRetried(t *testing.T) {
 		t.Fatalf("calls %+v: want the retry signed with the right secret", calls)
 	}
 }
+
+// TestRedeliverSupersededRefused: a change refused by the channel, then
+// the store's newer state delivered; redelivering the refused one would
+// send the older terms after the newer and leave the channel selling
+// them. It is refused (409 naming report_id) and nothing is sent; the
+// newest change itself may be sent again.
+func TestRedeliverSupersededRefused(t *testing.T) {
+	c := newChannel(t, top.SignMD5)
+	c.gw.Script(func(call toptest.Call) toptest.Reply {
+		if call.Method == top.MethodStoreModel && limitOf(t, call) == 1 {
+			return toptest.ISV
+		}
+		return toptest.OK
+	})
+	_, err := c.Sys.Rental.PutStoreModel(c.Ctx, terms(1))
+	must(t, err)
+	deliverytest.WaitFor(t, 10*time.Second, "the refused delivery dead", func() bool {
+		ds := c.termsDeliveries(t)
+		return len(ds) == 1 && ds[0].State == park.DeliveryDead
+	})
+	_, err = c.Sys.Rental.PutStoreModel(c.Ctx, terms(300))
+	must(t, err)
+	deliverytest.WaitFor(t, 10*time.Second, "the newer terms delivered", func() bool {
+		ds := c.termsDeliveries(t)
+		return len(ds) == 2 && ds[1].State == park.DeliveryDelivered
+	})
+	ds := c.termsDeliveries(t)
+	sub := park.RentalSubscription("12345678")
+	n, err := c.Sys.Deliveries.Redeliver(c.Ctx, "12345678", sub, ds[0].ReportID, time.Time{})
+	if pe, _ := err.(*park.Error); pe == nil || pe.Code != park.EConflict || pe.Field != "report_id" {
+		t.Fatalf("redeliver the superseded change: %d, %v; want EConflict naming report_id", n, err)
+	}
+	if d := c.termsDeliveries(t)[0]; d.State != park.DeliveryDead {
+		t.Fatalf("the refused redeliver changed the delivery: %+v", d)
+	}
+	// The newest may be sent again: it is the state the channel should have.
+	if _, err := c.Sys.Deliveries.Redeliver(c.Ctx, "12345678", sub, ds[1].ReportID, time.Time{}); err != nil {
+		t.Fatal(err)
+	}
+	calls := c.calls(t, top.MethodStoreModel, 3)
+	if len(calls) != 3 || limitOf(t, calls[2]) != 300 {
+		t.Fatalf("%d calls, the last with limit %d; want the newest (300) sent again", len(calls), limitOf(t, calls[len(calls)-1]))
+	}
+}

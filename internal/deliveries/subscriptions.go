@@ -2,6 +2,7 @@ package deliveries
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -375,6 +376,10 @@ func notSuperseded(ctx context.Context, tx park.Tx, reportID, subscriptionID str
 	} else if err != nil {
 		return err
 	}
+	subject, err := rentalSubject(ctx, tx, reportID)
+	if err != nil || subject == "" {
+		return err
+	}
 	f := park.DeliveryFilter{SubscriptionID: subscriptionID, Report: d.Report, State: park.DeliveryDelivered, Since: d.CreatedAt,
 		Limit: 500}
 	for {
@@ -383,10 +388,16 @@ func notSuperseded(ctx context.Context, tx park.Tx, reportID, subscriptionID str
 			return err
 		}
 		for _, e := range page {
-			if e.Key == d.Key && e.Seq > d.Seq {
+			if e.Key != d.Key || e.Seq <= d.Seq {
+				continue
+			}
+			// The key is the store's: the newer may be another of its items.
+			if other, err := rentalSubject(ctx, tx, e.ReportID); err != nil {
+				return err
+			} else if other == subject {
 				return &park.Error{Code: park.EConflict, Field: "report_id", Message: fmt.Sprintf(
-					"report %s is an older state of what report %s, delivered since, changed again: sent now it would undo that change at the partner; put the item again, or redeliver %s",
-					reportID, e.ReportID, e.ReportID)}
+					"report %s is an older state of %s, which report %s, delivered since, changed again: sent now it would undo that change at the partner; put the item again, or redeliver %s",
+					reportID, subject, e.ReportID, e.ReportID)}
 			}
 		}
 		if len(page) < f.Limit {
@@ -394,6 +405,21 @@ func notSuperseded(ctx context.Context, tx park.Tx, reportID, subscriptionID str
 		}
 		f.BeforeSeq = page[len(page)-1].Seq
 	}
+}
+
+// rentalSubject names the item a rental report is about ("": none).
+func rentalSubject(ctx context.Context, tx park.Tx, reportID string) (string, error) {
+	r, err := tx.GetReport(ctx, reportID)
+	if park.IsCode(err, park.ENotFound) {
+		return "", nil
+	} else if err != nil {
+		return "", err
+	}
+	var data park.ReportData
+	if err := json.Unmarshal(r.Data, &data); err != nil || data.Rental == nil {
+		return "", nil // not a change parkd can read: sent again as asked
+	}
+	return data.Rental.Subject(), nil
 }
 
 // keptFor words a retention for an operator: in days when it is whole

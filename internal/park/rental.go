@@ -129,6 +129,25 @@ type RentalChange struct {
 	Deleted    bool           `json:"deleted,omitempty"`
 }
 
+// Subject names the one item a change is about (its kind and code):
+// every change is the item's whole state, so a change is superseded by a
+// later one of the same subject, not by another item of its store.
+func (c *RentalChange) Subject() string {
+	switch {
+	case c.Item == RentalItemStoreModel && c.StoreModel != nil:
+		return c.Item + ":" + c.StoreModel.StoreCode + "/" + c.StoreModel.ModelCode
+	case c.Item == RentalItemVehicle && c.Vehicle != nil:
+		return c.Item + ":" + c.Vehicle.StoreCode + "/" + c.Vehicle.PlateKey
+	case c.Item == RentalItemStoreRule && c.Rule != nil:
+		return c.Item + ":" + c.Rule.StoreCode
+	case c.Item == RentalItemModel && c.Model != nil:
+		return c.Item + ":" + c.Model.Code
+	case c.Item == RentalItemStore && c.Store != nil:
+		return c.Item + ":" + c.Store.Code
+	}
+	return c.Item
+}
+
 // RentalStoreKey orders one store's changes: a channel hears of them in
 // the order they were made.
 func RentalStoreKey(store string) string { return "rental_store:" + store }

@@ -12,6 +12,7 @@ import (
 	"parkd/internal/dialect/top"
 	"parkd/internal/dialect/top/toptest"
 	"parkd/internal/park"
+	"parkd/internal/rental"
 )
 
 func terms(limit int) park.StoreModel {
@@ -265,14 +266,31 @@ func TestRedeliverSupersededRefused(t *testing.T) {
 		ds := c.termsDeliveries(t)
 		return len(ds) == 1 && ds[0].State == park.DeliveryDead
 	})
+	sub := park.RentalSubscription("12345678")
+	// Another item of the store (a car) changed and delivered since: the
+	// terms are not superseded by it, and may be sent again.
+	_, err = c.Sys.Rental.PutVehicle(c.Ctx, rental.VehicleInput{Plate: "浙A12345", VIN: "LSVAU2180N2123456", StoreCode: "10001",
+		ModelCode: "100001", Mileage: 12000})
+	must(t, err)
+	deliverytest.WaitFor(t, 10*time.Second, "the car delivered", func() bool {
+		ds := c.termsDeliveries(t)
+		return len(ds) == 2 && ds[1].State == park.DeliveryDelivered
+	})
+	first := c.termsDeliveries(t)[0]
+	if _, err := c.Sys.Deliveries.Redeliver(c.Ctx, "12345678", sub, first.ReportID, time.Time{}); err != nil {
+		t.Fatalf("redeliver the terms after another item's change: %v", err)
+	}
+	c.calls(t, top.MethodStoreModel, 2)
+	deliverytest.WaitFor(t, 10*time.Second, "the redelivered terms dead again", func() bool {
+		return c.termsDeliveries(t)[0].State == park.DeliveryDead
+	})
 	_, err = c.Sys.Rental.PutStoreModel(c.Ctx, terms(300))
 	must(t, err)
 	deliverytest.WaitFor(t, 10*time.Second, "the newer terms delivered", func() bool {
 		ds := c.termsDeliveries(t)
-		return len(ds) == 2 && ds[1].State == park.DeliveryDelivered
+		return len(ds) == 3 && ds[2].State == park.DeliveryDelivered
 	})
 	ds := c.termsDeliveries(t)
-	sub := park.RentalSubscription("12345678")
 	n, err := c.Sys.Deliveries.Redeliver(c.Ctx, "12345678", sub, ds[0].ReportID, time.Time{})
 	if pe, _ := err.(*park.Error); pe == nil || pe.Code != park.EConflict || pe.Field != "report_id" {
 		t.Fatalf("redeliver the superseded change: %d, %v; want EConflict naming report_id", n, err)
@@ -281,11 +299,11 @@ func TestRedeliverSupersededRefused(t *testing.T) {
 		t.Fatalf("the refused redeliver changed the delivery: %+v", d)
 	}
 	// The newest may be sent again: it is the state the channel should have.
-	if _, err := c.Sys.Deliveries.Redeliver(c.Ctx, "12345678", sub, ds[1].ReportID, time.Time{}); err != nil {
+	if _, err := c.Sys.Deliveries.Redeliver(c.Ctx, "12345678", sub, ds[2].ReportID, time.Time{}); err != nil {
 		t.Fatal(err)
 	}
-	calls := c.calls(t, top.MethodStoreModel, 3)
-	if len(calls) != 3 || limitOf(t, calls[2]) != 300 {
+	calls := c.calls(t, top.MethodStoreModel, 4)
+	if len(calls) != 4 || limitOf(t, calls[3]) != 300 {
 		t.Fatalf("%d calls, the last with limit %d; want the newest (300) sent again", len(calls), limitOf(t, calls[len(calls)-1]))
 	}
 }

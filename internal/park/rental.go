@@ -3,6 +3,7 @@ package park
 import (
 	"context"
 	"regexp"
+	"strings"
 	"time"
 )
 
@@ -170,10 +171,11 @@ func (s *RentalStore) Validate() error {
 		return Invalid("company_code", "must be 1-64 letters, digits, '_', '.' or '-'")
 	case s.Kind != RentalStoreKind && s.Kind != RentalPickupKind:
 		return Invalid("kind", "must be %q or %q", RentalStoreKind, RentalPickupKind)
-	case s.Name == "" || len(s.Name) > 200:
-		return Invalid("name", "must be 1-200 bytes")
-	case s.Address == "" || len(s.Address) > 500:
-		return Invalid("address", "must be 1-500 bytes")
+	// A name or address of blanks names nothing, like an empty one.
+	case strings.TrimSpace(s.Name) == "" || len(s.Name) > 200:
+		return Invalid("name", "must be 1-200 bytes, not only blanks")
+	case strings.TrimSpace(s.Address) == "" || len(s.Address) > 500:
+		return Invalid("address", "must be 1-500 bytes, not only blanks")
 	case s.Latitude < -90 || s.Latitude > 90:
 		return Invalid("latitude", "must be between -90 and 90")
 	case s.Longitude < -180 || s.Longitude > 180:
@@ -182,8 +184,10 @@ func (s *RentalStore) Validate() error {
 		// Left out, both read 0: the channels would show the store in the
 		// Gulf of Guinea.
 		return Invalid("latitude", "and longitude are required: 0,0 is no store's place, and the channels show the store where they say")
-	case s.City == "" || len(s.City) > 32:
-		return Invalid("city", "must be the city's code, 1-32 bytes")
+	case !rentalCodeRE.MatchString(s.City) || len(s.City) > 32:
+		// As a rule's banned cities: the channels take the code (330100),
+		// not a name.
+		return Invalid("city", "must be the city's code (e.g. 330100), 1-32 letters, digits, '_', '.' or '-'")
 	case !hhmmRE.MatchString(s.Opens):
 		return Invalid("opens", "must be a time of day HH:MM")
 	case !hhmmRE.MatchString(s.Closes):
@@ -205,8 +209,8 @@ func (m *VehicleModel) Validate() error {
 	switch {
 	case !rentalCodeRE.MatchString(m.Code):
 		return Invalid("code", "must be 1-64 letters, digits, '_', '.' or '-'")
-	case m.Name == "" || len(m.Name) > 200:
-		return Invalid("name", "must be 1-200 bytes")
+	case strings.TrimSpace(m.Name) == "" || len(m.Name) > 200:
+		return Invalid("name", "must be 1-200 bytes, not only blanks")
 	case m.Seats < 1 || m.Seats > 60:
 		return Invalid("seats", "must be between 1 and 60")
 	case !rentalFuels[m.Fuel]:

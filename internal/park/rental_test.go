@@ -43,3 +43,34 @@ func TestRentalStoreCoordinates(t *testing.T) {
 		t.Fatalf("0,0: %v, want EInvalid naming latitude", err)
 	}
 }
+
+// TestRentalTextsNotBlank: a store's name or address, or a model's
+// name, of blanks names nothing and would be pushed to the channels as
+// is; a store's city is a city code, as a rule's banned cities are (a
+// name such as 杭州 would be pushed as city_code). Each is refused
+// naming its field.
+func TestRentalTextsNotBlank(t *testing.T) {
+	store := func(f func(*park.RentalStore)) *park.RentalStore {
+		s := &park.RentalStore{Code: "10001", Kind: park.RentalStoreKind, Name: "西湖店", Address: "文三路 1 号", Latitude: 30.27,
+			Longitude: 120.15, City: "330100", Opens: "08:00", Closes: "22:00", LotCode: "L1"}
+		f(s)
+		return s
+	}
+	for field, s := range map[string]*park.RentalStore{
+		"name":    store(func(s *park.RentalStore) { s.Name = "  " }),
+		"address": store(func(s *park.RentalStore) { s.Address = "\u3000" }),
+		"city":    store(func(s *park.RentalStore) { s.City = "杭州" }),
+	} {
+		err := s.Validate()
+		if pe, _ := err.(*park.Error); pe == nil || pe.Code != park.EInvalid || pe.Field != field {
+			t.Errorf("%s: %v, want EInvalid naming it", field, err)
+		}
+	}
+	if err := store(func(*park.RentalStore) {}).Validate(); err != nil {
+		t.Fatal(err)
+	}
+	m := &park.VehicleModel{Code: "100001", Name: " ", Seats: 5, Fuel: "petrol", Transmission: "automatic"}
+	if pe, _ := m.Validate().(*park.Error); pe == nil || pe.Field != "name" {
+		t.Errorf("a model named blank: %v, want EInvalid naming name", pe)
+	}
+}

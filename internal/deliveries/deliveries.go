@@ -9,6 +9,7 @@ package deliveries
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"net/http"
 	"net/netip"
@@ -40,6 +41,13 @@ type Formatter interface {
 type Payer interface {
 	Paid(status int, body []byte) bool
 }
+
+// ErrUnshapeable marks a Formatter's Request error that is about the
+// report itself: its data (kept as it was written) can never be shaped
+// in the format, so no attempt can succeed and the delivery is dead at
+// once, saying why, rather than retried while the key's later reports
+// (the operator's fix among them) wait behind it. Wrap it with %w.
+var ErrUnshapeable = errors.New("the report cannot be shaped in this format")
 
 // Refuser is a Formatter that can also tell, of an answer that does not
 // acknowledge, that the partner refused the report for good (the data is

@@ -413,6 +413,10 @@ func (s *Service) send(ctx context.Context, a *Attempt) outcome {
 	req, err := f.Request(actx, a, sub.URL)
 	if err != nil {
 		d.LastReply = "could not build the request: " + err.Error()
+		if errors.Is(err, ErrUnshapeable) {
+			d.State = park.DeliveryDead
+			return outcome{d: d}
+		}
 		return s.failed(d, sub, at, 0)
 	}
 	resp, err := s.client.Do(req)

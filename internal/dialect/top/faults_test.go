@@ -307,3 +307,53 @@ func TestRedeliverSupersededRefused(t *testing.T) {
 		t.Fatalf("%d calls, the last with limit %d; want the newest (300) sent again", len(calls), limitOf(t, calls[len(calls)-1]))
 	}
 }
+
+// TestUnwordableChangeIsDeadAtOnce: terms kept from before the
+// over-mileage fee had to be whole yuan (1.50 a km) cannot be worded as
+// the seed's Long; the call is never built from them, whatever the
+// attempt. Retried, it held the store's later changes behind it for a
+// day, the operator's fix among them: it is dead at once, saying why,
+// and the fixed terms go out.
+func TestUnwordableChangeIsDeadAtOnce(t *testing.T) {
+	c := newChannel(t, top.SignMD5)
+	_, err := c.Sys.Rental.PutStoreModel(c.Ctx, terms(300))
+	must(t, err)
+	deliverytest.WaitFor(t, 10*time.Second, "the terms delivered", func() bool {
+		ds := c.termsDeliveries(t)
+		return len(ds) == 1 && ds[0].State == park.DeliveryDelivered
+	})
+	// As an earlier parkd stored them.
+	must(t, c.Store.Update(c.Ctx, func(tx park.Tx) error {
+		old, err := tx.GetStoreModel(c.Ctx, "10001", "100001")
+		if err != nil {
+			return err
+		}
+		old.OverMileageFee = 150
+		return tx.SaveStoreModel(c.Ctx, old)
+	}))
+	_, err = c.Sys.Rental.Resync(c.Ctx, "12345678", nil)
+	must(t, err)
+	var legacy *park.Delivery
+	deliverytest.WaitFor(t, 10*time.Second, "the legacy terms dead", func() bool {
+		for _, d := range c.termsDeliveries(t) {
+			if d.Attempts > 0 && strings.Contains(d.LastReply, "over_mileage_fee") {
+				legacy = d
+				return d.State == park.DeliveryDead
+			}
+		}
+		return false
+	})
+	if legacy.Attempts != 1 {
+		t.Fatalf("legacy terms %+v: want dead after one attempt", legacy)
+	}
+	_, err = c.Sys.Rental.PutStoreModel(c.Ctx, terms(400))
+	must(t, err)
+	deliverytest.WaitFor(t, 10*time.Second, "the fixed terms delivered", func() bool {
+		ds := c.termsDeliveries(t)
+		return ds[len(ds)-1].State == park.DeliveryDelivered
+	})
+	calls := c.calls(t, top.MethodStoreModel, 2)
+	if last := calls[len(calls)-1]; limitOf(t, last) != 400 {
+		t.Fatalf("last terms call with limit %d, want the fix (400)", limitOf(t, last))
+	}
+}

@@ -47,7 +47,8 @@ func (Reports) Request(ctx context.Context, a *deliveries.Attempt, gateway strin
 	}
 	c, err := callOf(a.Data.Rental)
 	if err != nil {
-		return nil, err
+		// The change itself cannot be worded: no attempt would do better.
+		return nil, fmt.Errorf("%w: %w", deliveries.ErrUnshapeable, err)
 	}
 	form, err := signed(c, a.Partner.ID, a.Partner.Secret, a.Partner.SignMode, Timestamp(a.At))
 	if err != nil {

@@ -363,8 +363,8 @@ func (s *Service) Redeliver(ctx context.Context, partnerID, subscriptionID, repo
 }
 
 // notSuperseded refuses to send again a report that is an item's whole
-// state (a rental change) once a newer state of the same item (its key)
-// was delivered to the subscription: sent after it, the older would
+// state (a rental change) once a newer state of the same item (not
+// merely of its key, the store) was delivered to the subscription: sent after it, the older would
 // undo it at the partner. EConflict naming report_id. Other reports are
 // events, sent again as they were. It reads the subscription's
 // deliveries of the kind delivered since the report's: an operator's

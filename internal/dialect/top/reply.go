@@ -78,9 +78,10 @@ func rateLimited(code, subCode string) bool {
 }
 
 // credentialsRefused: the gateway refused the call's signature, app key
-// or timestamp, or the app's permission to the API, not its data. The channel's secret or sign method changed
-// at the gateway before the operator put it in parkd, or parkd's clock
-// is off: each attempt is signed and stamped anew, so once the operator
+// or timestamp, or the app's permission to the API, not its data. The
+// channel's secret or sign method changed at the gateway before the
+// operator put it in parkd, parkd's clock is off, or the API is not yet
+// granted: each attempt is signed and stamped anew, so once the operator
 // mends it the same change passes, and dropping it would lose it.
 func credentialsRefused(code, subCode string) bool {
 	switch subCode {

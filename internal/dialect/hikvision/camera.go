@@ -30,6 +30,12 @@ type Camera struct {
 	password string
 	lane     sync.Mutex
 	opened   chan struct{}
+	// last is the record last pushed and its decision (guarded by lane):
+	// parkd does not call the barrier again for the same UUID.
+	last struct {
+		id         int64
+		open, seen bool
+	}
 }
 
 // HoldWait is how long after parkd accepted a push a Camera waits for the
@@ -94,10 +100,20 @@ func (c *Camera) validDigest(params, nonce, method string) bool {
 }
 
 // Push sends one read (plate "" for none) and reports whether parkd then
-// opened the barrier.
+// opened the barrier. The record just pushed, sent again (the same UUID),
+// is the read parkd already decided: its open is not sent again
+// (docs/devices.md), so Push reports the first decision.
 func (c *Camera) Push(ctx context.Context, plate string, recordID int64) (bool, error) {
 	c.lane.Lock()
 	defer c.lane.Unlock()
+	open, err := c.push(ctx, plate, recordID)
+	if err == nil {
+		c.last.id, c.last.open, c.last.seen = recordID, open, true
+	}
+	return open, err
+}
+
+func (c *Camera) push(ctx context.Context, plate string, recordID int64) (bool, error) {
 	for len(c.opened) > 0 {
 		<-c.opened
 	}
@@ -133,6 +149,9 @@ func (c *Camera) Push(ctx context.Context, plate string, recordID int64) (bool, 
 	res.Body.Close()
 	if res.StatusCode != http.StatusOK {
 		return false, fmt.Errorf("camera %s: HTTP %d: %.200s", c.Serial, res.StatusCode, body)
+	}
+	if c.last.seen && c.last.id == recordID {
+		return c.last.open, nil
 	}
 	t := time.NewTimer(HoldWait)
 	defer t.Stop()

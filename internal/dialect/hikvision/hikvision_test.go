@@ -2,6 +2,7 @@ package hikvision_test
 
 import (
 	"bytes"
+	"context"
 	"crypto/md5"
 	"encoding/hex"
 	"encoding/json"
@@ -404,5 +405,34 @@ func TestUpperCaseMAC(t *testing.T) {
 	}
 	if err := e.Sys.Devices.Remove(e.Ctx, "BC:AD:28:4E:11:33"); err != nil {
 		t.Fatalf("removing it by the serial it was registered with: %v", err)
+	}
+}
+
+// TestSimCameraResentRecord: the simulator's camera pushing a record
+// again (the same UUID) gets no second barrier call, as parkd documents
+// (the first lifted it): the camera reports the first read's decision,
+// not a hold, so the simulator's counts say what parkd decided.
+func TestSimCameraResentRecord(t *testing.T) {
+	e := setup(t, "cam-pass")
+	cam, err := hikvision.StartCamera(e.url, "sim-cam-1", http.DefaultClient)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cam.Close() })
+	reg := cam.Registration()
+	if err := e.Sys.Devices.Register(e.Ctx, &park.Device{Serial: "sim-cam-1", LotCode: e.Lot, Lane: "in-2", Protocol: hikvision.Protocol,
+		Addr: reg["addr"].(string), Username: reg["username"].(string), Password: reg["password"].(string)}); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(e.Ctx, 10*time.Second)
+	defer cancel()
+	if open, err := cam.Push(ctx, "京A54321", 7); err != nil || !open {
+		t.Fatalf("first push: open %v, %v: want the entry opened", open, err)
+	}
+	if open, err := cam.Push(ctx, "京A54321", 7); err != nil || !open {
+		t.Fatalf("the same record again: open %v, %v: want the first decision (open)", open, err)
+	}
+	if n := e.Occupied(t); n != 1 {
+		t.Fatalf("%d cars inside, want 1", n)
 	}
 }

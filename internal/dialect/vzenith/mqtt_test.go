@@ -705,3 +705,35 @@ func TestMQTTFailureReply(t *testing.T) {
 		t.Fatal("Send did not end")
 	}
 }
+
+// TestMQTTCameraResentRecord: the simulator's MQTT camera sending a
+// record again (a duplicate push) is answered by nothing, as parkd
+// documents (the first read's screen and lift went already): the camera
+// reports the first read's decision at once, rather than waiting for an
+// answer that never comes and taking its lane out for 10 s.
+func TestMQTTCameraResentRecord(t *testing.T) {
+	e := setupMQTT(t, true)
+	cam, err := vzenith.DialCamera(e.Ctx, "mqtt://"+broker, e.serial)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cam.Close() })
+	go func() { // the env's own camera hears parkd too: keep it listening
+		for range e.down {
+		}
+	}()
+	ctx, cancel := context.WithTimeout(e.Ctx, 5*time.Second)
+	defer cancel()
+	open, err := cam.Push(ctx, "京A12345", 41)
+	if err != nil || !open {
+		t.Fatalf("first push: open %v, %v: want the entry opened", open, err)
+	}
+	start := time.Now()
+	open, err = cam.Push(ctx, "京A12345", 41)
+	if err != nil || !open {
+		t.Fatalf("the same record again: open %v, %v after %s: want the first decision (open)", open, err, time.Since(start))
+	}
+	if d := time.Since(start); d > time.Second {
+		t.Fatalf("the same record again took %s: the lane waited for an answer parkd never sends", d)
+	}
+}

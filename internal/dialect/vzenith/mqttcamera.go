@@ -24,6 +24,12 @@ type MQTTCamera struct {
 	lane   sync.Mutex
 	down   chan string // names of the commands parkd sent
 	seq    atomic.Int64
+	// last is the record last pushed and its decision (guarded by lane):
+	// parkd answers the same record sent again with nothing.
+	last struct {
+		id         int64
+		open, seen bool
+	}
 }
 
 // HoldWait is how long after the screen's frames an MQTTCamera waits for
@@ -81,9 +87,21 @@ func (c *MQTTCamera) Close() error {
 
 // Push publishes a read (plate "" for none) and reports whether parkd
 // opened the barrier (a gpio_out) rather than only showing the screen.
+// The record just pushed, sent again (a camera's retry), is the read
+// parkd already answered: it sends nothing for it (docs/devices.md), so
+// Push reports the first decision without waiting.
 func (c *MQTTCamera) Push(ctx context.Context, plate string, recordID int64) (bool, error) {
 	c.lane.Lock()
 	defer c.lane.Unlock()
+	open, err := c.push(ctx, plate, recordID)
+	if err == nil {
+		c.last.id, c.last.open, c.last.seen = recordID, open, true
+	}
+	return open, err
+}
+
+func (c *MQTTCamera) push(ctx context.Context, plate string, recordID int64) (bool, error) {
+	again := c.last.seen && c.last.id == recordID
 	for len(c.down) > 0 { // what came late for an earlier read
 		<-c.down
 	}
@@ -106,6 +124,9 @@ func (c *MQTTCamera) Push(ctx context.Context, plate string, recordID int64) (bo
 	msg, _ := json.Marshal(cameraMessage(strconv.FormatInt(c.seq.Add(1), 10), c.Serial, "ivs_result", body))
 	if err := c.link.Publish(c.Serial+"/device/message/up/ivs_result", msg); err != nil {
 		return false, err
+	}
+	if again {
+		return c.last.open, nil
 	}
 	wait := time.NewTimer(10 * time.Second)
 	defer wait.Stop()

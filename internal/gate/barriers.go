@@ -148,17 +148,29 @@ func (s *Service) laneHold(ctx context.Context, tx park.Tx, lot, lane string) (*
 	return tx.GetLaneHold(ctx, lot, lane)
 }
 
-// reportedLane returns a lane of a lot that its cameras reported.
+// reportedLane returns a lane of a lot that its cameras reported, or
+// that a device is registered to: a camera just installed names its lane
+// before it reads its first car, and its barrier answers commands.
 // Errors: ENotFound (the lot; the lane, with field "lane").
 func reportedLane(ctx context.Context, tx park.Tx, lot, lane string) (*park.Lane, error) {
 	if _, err := tx.GetLotSettings(ctx, lot); err != nil {
 		return nil, err
 	}
 	ln, err := tx.GetLane(ctx, lot, lane)
-	if park.IsCode(err, park.ENotFound) {
-		return nil, &park.Error{Code: park.ENotFound, Field: "lane", Message: fmt.Sprintf("lot %s has no lane %q (lanes are named by their cameras)", lot, lane)}
+	if !park.IsCode(err, park.ENotFound) {
+		return ln, err
 	}
-	return ln, err
+	ds, err := tx.ListDevices(ctx, lot)
+	if err != nil {
+		return nil, err
+	}
+	for _, d := range ds {
+		if d.Lane == lane {
+			return &park.Lane{LotCode: lot, ID: lane, Direction: d.Direction, CreatedAt: d.CreatedAt}, nil
+		}
+	}
+	return nil, &park.Error{Code: park.ENotFound, Field: "lane", Message: fmt.Sprintf(
+		"lot %s has no lane %q (lanes are named by their cameras' reads and by the devices registered to them)", lot, lane)}
 }
 
 // LaneHold returns a lane's hold, or nil when the lane works as usual.

@@ -10,6 +10,7 @@ import (
 	"parkd/internal/gate"
 	"parkd/internal/park"
 	"parkd/internal/system"
+	"parkd/internal/systemtest"
 )
 
 func (b *bundle) gate(t *testing.T, lane, cmd string) (*gate.GateResult, error) {
@@ -237,4 +238,39 @@ func TestHeldOpenExitUsesItsCoupons(t *testing.T) {
 	if st := b.Stay(t, d2.StayID); st.State != park.StayIn {
 		t.Fatalf("next stay %+v", st)
 	}
+}
+
+// TestRegisteredLaneBeforeItsFirstRead: a lane whose camera is
+// registered but has read no car yet (just installed) is a lane of the
+// lot: an operator's open reaches it and is logged, and a plate-less car
+// may enter through it (an exit lane's camera still refuses one). A lane
+// neither reported nor registered stays unknown.
+func TestRegisteredLaneBeforeItsFirstRead(t *testing.T) {
+	b := &bundle{systemtest.NewWith(t, systemtest.Options{DeviceProtocols: []string{"test-cam"}})}
+	for _, d := range []*park.Device{{Serial: "cam-in-7", LotCode: b.Lot, Lane: "in-7", Protocol: "test-cam"},
+		{Serial: "cam-out-7", LotCode: b.Lot, Lane: "out-7", Protocol: "test-cam"}} {
+		if err := b.Sys.Devices.Register(b.Ctx, d); err != nil {
+			t.Fatal(err)
+		}
+	}
+	res, err := b.gate(t, "in-7", park.GateOpen)
+	if err != nil || res.Command.Result != park.GateDelivered {
+		t.Fatalf("open of a registered lane: %+v, %v", res, err)
+	}
+	if !b.memory(t).Barrier(b.Lot, "in-7").Up {
+		t.Fatal("the open did not reach the lane's barrier")
+	}
+	if log, err := b.Sys.Gate.GateLog(b.Ctx, b.Lot, "in-7", 0); err != nil || len(log) != 1 {
+		t.Fatalf("log of the registered lane: %+v, %v", log, err)
+	}
+	b.partner(t, "app", b.Lot)
+	if _, _, err := b.Sys.Gate.EnterPlateless(b.Ctx, gate.PlatelessEntry{Lot: b.Lot, Lane: "in-7", Source: "app"}); err != nil {
+		t.Fatalf("plate-less entry through a registered entry lane: %v", err)
+	}
+	_, _, err = b.Sys.Gate.EnterPlateless(b.Ctx, gate.PlatelessEntry{Lot: b.Lot, Lane: "out-7", Source: "app"})
+	if pe, ok := err.(*park.Error); !ok || pe.Code != park.EInvalid || pe.Field != "lane" {
+		t.Fatalf("plate-less entry through a registered exit lane: %v, want invalid naming lane", err)
+	}
+	_, err = b.gate(t, "in-8", park.GateOpen)
+	wantCode(t, err, park.ENotFound)
 }

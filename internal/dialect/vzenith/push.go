@@ -33,7 +33,7 @@ type push struct {
 		IPAddr     string  `json:"ipaddr"`
 		SerialNo   string  `json:"serialno"`
 		Result     struct {
-			PlateResult plateResult `json:"PlateResult"`
+			PlateResult *plateResult `json:"PlateResult"` // nil: not sent
 		} `json:"result"`
 	} `json:"AlarmInfoPlate"`
 }
@@ -118,7 +118,12 @@ func parsePush(body []byte) (plateRead, error) {
 	if a == nil {
 		return plateRead{}, fmt.Errorf("AlarmInfoPlate is missing")
 	}
-	return readOf(a.SerialNo, int64(a.Channel), a.Result.PlateResult)
+	if a.Result.PlateResult == nil {
+		// No read at all, which is not a read of no plate ("_无_"): the
+		// lane must not tell a driver to scan for a plate-less entry.
+		return plateRead{}, fmt.Errorf("AlarmInfoPlate.result.PlateResult is missing")
+	}
+	return readOf(a.SerialNo, int64(a.Channel), *a.Result.PlateResult)
 }
 
 // typeName says what a field should have been, in the camera's terms.

@@ -332,6 +332,11 @@ func TestRefused(t *testing.T) {
 		// record, a passage recorded without asking the rules.
 		{"BadOffline", pushBody("e3b2a1c4-5d6f7081", "京A12345", 2, 7, 1795417200), 400},
 		{"NegativeOffline", pushBody("e3b2a1c4-5d6f7081", "京A12345", 3, -1, 1795417200), 400},
+		// A push without its plate result reports no read at all: not a
+		// plate-less car, whose screen would send the driver to scan.
+		{"NoResult", `{"AlarmInfoPlate":{"channel":0,"serialno":"e3b2a1c4-5d6f7081"}}`, 400},
+		{"NoPlateResult", `{"AlarmInfoPlate":{"channel":0,"serialno":"e3b2a1c4-5d6f7081","result":{}}}`, 400},
+		{"NullPlateResult", `{"AlarmInfoPlate":{"channel":0,"serialno":"e3b2a1c4-5d6f7081","result":{"PlateResult":null}}}`, 400},
 	} {
 		t.Run(x.name, func(t *testing.T) {
 			st, out := c.post(t, "/devices/vzenith", "application/json", []byte(x.body))
@@ -348,6 +353,11 @@ func TestRefused(t *testing.T) {
 	body := strings.Replace(pushBody("e3b2a1c4-5d6f7081", "京A12345", 1, 0, 0), `"plateid":1`, `"plateid":"x"`, 1)
 	if st, out := c.post(t, "/devices/vzenith", "application/json", []byte(body)); st != 400 || !bytes.Contains(out, []byte("plateid")) {
 		t.Fatalf("%d %s: want 400 naming plateid", st, out)
+	}
+	body = `{"AlarmInfoPlate":{"channel":0,"serialno":"e3b2a1c4-5d6f7081","result":{}}}`
+	if st, out := c.post(t, "/devices/vzenith", "application/json", []byte(body)); st != 400 ||
+		!bytes.Contains(out, []byte("AlarmInfoPlate.result.PlateResult is missing")) {
+		t.Fatalf("%d %s: want 400 naming AlarmInfoPlate.result.PlateResult", st, out)
 	}
 }
 

@@ -23,8 +23,9 @@ type Read struct {
 	RecordID   string
 	Plate      string // as read; "" or a no-plate phrase when none was read
 	PlateColor string
-	// At is when the car passed, for an offline record; a live read is
-	// dated when parkd receives it (camera clocks drift).
+	// At is when the car passed, for an offline record (zero: the device
+	// gave no time; recorded when received, with an anomaly); a live read
+	// is dated when parkd receives it (camera clocks drift).
 	At      time.Time
 	Offline bool // stored by the device while parkd could not be reached
 	// NoPassage says the device reports a car that did not pass (one
@@ -100,10 +101,9 @@ func (s *Service) Read(ctx context.Context, r Read) (Answer, error) {
 	if r.Offline {
 		// The lane already decided on its own and the car passed: the
 		// record reconciles the stay, at the time it passed.
-		in.Passed = true
-		if !r.At.IsZero() {
-			in.At = r.At
-		}
+		// The time it passed; none given is the gate's to flag
+		// (gate.EventInput.Passed).
+		in.Passed, in.At = true, r.At
 	}
 	if r.RecordID != "" && len(r.RecordID) <= maxRecordID {
 		in.ID = "dev:" + d.Serial + ":" + r.RecordID

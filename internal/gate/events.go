@@ -27,7 +27,9 @@ type EventInput struct {
 	Source       string // the partner that delivered the event, "" for lanes and the native API
 	// Passed says the car already went through: the lane decided without
 	// parkd (its camera was offline) and this is its stored record. A
-	// decision to hold is then recorded as the passage it was.
+	// decision to hold is then recorded as the passage it was. Its At is
+	// when it passed; one out of range, or zero (the device gave none),
+	// is recorded at the time it came, with an anomaly device_clock.
 	Passed bool
 
 	afterSensorless bool // the enrolled partner was asked already: decide without asking again
@@ -264,11 +266,16 @@ func (s *Service) handleEvent(ctx context.Context, in EventInput, then func(park
 
 // passedClock keeps a passage that happened whatever its device's clock
 // said: a Passed event dated at a time no event may have (a camera clock
-// reset to 1970, or days ahead) is recorded at now instead, and the
-// returned detail goes with an anomaly device_clock ("": dated well).
+// reset to 1970, or days ahead), or not dated at all, is recorded at now
+// instead, and the returned detail goes with an anomaly device_clock
+// ("": dated well).
 func passedClock(in *EventInput, now time.Time) string {
-	if !in.Passed || in.At.IsZero() {
+	if !in.Passed {
 		return ""
+	}
+	if in.At.IsZero() {
+		in.At = now
+		return fmt.Sprintf("lane %s gave no time for the passage; recorded at the time it was received", in.Lane)
 	}
 	err := park.CheckReportTime("at", in.At, now)
 	if err == nil {

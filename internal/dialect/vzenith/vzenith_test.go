@@ -488,3 +488,43 @@ func TestOfflineReplayLate(t *testing.T) {
 		t.Fatalf("%d cars inside, want the one record once", n)
 	}
 }
+
+// TestOfflineWithoutTime: an offline record that gives no time for its
+// passage (timeStamp 0, or none) is still a passage, recorded when it
+// came, but the operator is told, as for a camera clock that is off: the
+// stay's times (and what it owes) are not the car's.
+func TestOfflineWithoutTime(t *testing.T) {
+	c := setup(t)
+	bodies := []string{
+		pushBody("e3b2a1c4-5d6f7081", "京E22220", 220, 1, 0),
+		`{"AlarmInfoPlate":{"channel":0,"serialno":"e3b2a1c4-5d6f7081","result":{"PlateResult":{"license":"京E22221","colorType":1,"plateid":221,"isoffline":1,"triggerType":1}}}}`,
+	}
+	for i, body := range bodies {
+		plate := fmt.Sprintf("京E2222%d", i)
+		if r := c.push(t, body); r.Continue == nil || r.Continue.PlateID != int64(220+i) {
+			t.Fatalf("%s: %+v: want it recorded and ContinuePushOffline", plate, r)
+		}
+		stays, err := c.Sys.Gate.ListStays(c.Ctx, gate.StayQuery{LotCode: c.Lot, Plate: plate})
+		if err != nil || len(stays) != 1 || !stays[0].EntryAt.Equal(c.Clock.Now()) {
+			t.Fatalf("stays %+v %v: want one entered when the record came, %s", stays, err, c.Clock.Now())
+		}
+	}
+	as, err := c.Sys.Gate.ListAnomalies(c.Ctx, c.Lot, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var clock []string
+	for _, a := range as {
+		if a.Kind == park.AnomalyDeviceClock {
+			clock = append(clock, a.Plate+": "+a.Detail)
+		}
+	}
+	if len(clock) != 2 {
+		t.Fatalf("device_clock anomalies %q: want one for each record without a time", clock)
+	}
+	for _, d := range clock {
+		if !strings.Contains(d, "no time") {
+			t.Errorf("anomaly %q: want it to say the lane gave no time", d)
+		}
+	}
+}

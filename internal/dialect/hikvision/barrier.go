@@ -6,6 +6,7 @@ import (
 	"crypto/md5"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -46,9 +47,26 @@ func (b *Barrier) Send(ctx context.Context, d *park.Device, command string) erro
 	body := []byte("<BarrierGate><ctrlMode>" + mode + "</ctrlMode></BarrierGate>")
 	res, err := b.put(ctx, target, body, "")
 	if err == nil && res.StatusCode == http.StatusUnauthorized {
-		chal := res.Header.Get("WWW-Authenticate")
+		chals := res.Header.Values("WWW-Authenticate")
 		res.Body.Close()
-		auth, aerr := digest(chal, d.Username, d.Password, http.MethodPut, strings.TrimRight(u.EscapedPath(), "/")+"/ISAPI/Parking/channels/1/barrierGate")
+		// One challenge a header, in the camera's order of preference
+		// (SHA-256 before MD5, some add Basic): the first MD5 Digest one
+		// is answered.
+		var auth string
+		var aerr error
+		for i, chal := range chals {
+			a, err := digest(chal, d.Username, d.Password, http.MethodPut, strings.TrimRight(u.EscapedPath(), "/")+"/ISAPI/Parking/channels/1/barrierGate")
+			if err == nil {
+				auth, aerr = a, nil
+				break
+			}
+			if i == 0 {
+				aerr = err // the first challenge's fault, when none can be answered
+			}
+		}
+		if auth == "" && aerr == nil {
+			aerr = errors.New("401 without a WWW-Authenticate challenge")
+		}
 		if aerr != nil {
 			return fmt.Errorf("%w: camera %s: %v", park.ErrUnreachable, d.Serial, aerr)
 		}

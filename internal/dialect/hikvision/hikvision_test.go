@@ -436,3 +436,32 @@ func TestSimCameraResentRecord(t *testing.T) {
 		t.Fatalf("%d cars inside, want 1", n)
 	}
 }
+
+// TestSeveralChallenges: a camera may offer several challenges, one
+// WWW-Authenticate header each, in its order of preference (RFC 7616:
+// SHA-256 before MD5; some add Basic). parkd answers the MD5 Digest one
+// wherever it stands, rather than giving up on the first it cannot.
+func TestSeveralChallenges(t *testing.T) {
+	e := setup(t, "cam-pass")
+	for _, first := range []string{
+		`Digest qop="auth", realm="IP Camera(C1234)", nonce="4e6f6e6365", algorithm=SHA-256, stale="FALSE"`,
+		`Basic realm="IP Camera(C1234)"`,
+	} {
+		cam := &camera{seen: make(chan struct{}, 4)}
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if !strings.HasPrefix(r.Header.Get("Authorization"), "Digest ") {
+				w.Header().Add("WWW-Authenticate", first)
+				w.Header().Add("WWW-Authenticate", `Digest qop="auth", realm="IP Camera(C1234)", nonce="4e6f6e6365", stale="FALSE"`)
+				w.WriteHeader(http.StatusUnauthorized)
+				return
+			}
+			cam.ServeHTTP(w, r)
+		}))
+		d := &park.Device{Serial: "cam-3", LotCode: e.Lot, Lane: "in-3", Protocol: hikvision.Protocol, Addr: srv.URL,
+			Username: "admin", Password: "cam-pass"}
+		if err := (&hikvision.Barrier{}).Send(e.Ctx, d, park.GateOpen); err != nil {
+			t.Errorf("challenges %q then MD5 Digest: %v, want the open delivered", first, err)
+		}
+		srv.Close()
+	}
+}

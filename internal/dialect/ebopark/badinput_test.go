@@ -30,6 +30,11 @@ var badInputs = []struct{ op, body, desc string }{
 	{"paysyncWithDeductionV3", `{"ParkCode":"140123001","OrderNo":"no-such-order","PayFee":1,"PayType":"WX","TradeNo":"T"}`, "未找到 OrderNo：订单不存在，请重新查费"},
 	{"paysyncWithDeductionV3", `{"ParkCode":"140123001","OrderNo":"x","PayFee":12.5,"PayType":"WX","TradeNo":"T"}`, "参数类型错误 PayFee：应为整数"},
 	{"paysyncWithDeductionV3", `{"ParkCode":"140123001","OrderNo":"x","PayFee":1,"PayType":"WX","TradeNo":"T","PayTime":"now"}`, "参数类型错误 PayTime：应为“年-月-日 时:分:秒”，如 2026-03-01 10:00:00"},
+	// Seconds are whole: a fraction (which Go's parser would take) is not
+	// the vendor's format, and would be kept but never shown.
+	{"paysyncWithDeductionV3", `{"ParkCode":"140123001","OrderNo":"x","PayFee":1,"PayType":"WX","TradeNo":"T","PayTime":"2026-03-01 10:00:00.5"}`, "参数类型错误 PayTime：应为“年-月-日 时:分:秒”，如 2026-03-01 10:00:00"},
+	{"AddWhiteCar", `{"ParkCode":"140123001","CarNo":"京A99999","BeginTime":"2026-03-01 00:00:00","EndTime":"2027-03-01 00:00:00.999"}`, "参数类型错误 EndTime：应为“年-月-日 时:分:秒”，如 2026-03-01 10:00:00"},
+	{"ShareOrderSync", `{"ParkCode":"140123001","OrderNo":"SO-F","CarNo":"浙B12345","StartTime":"2027-03-01 12:00:00,5","EndTime":"2027-03-01 18:00:00"}`, "参数类型错误 StartTime：应为“年-月-日 时:分:秒”，如 2026-03-01 10:00:00"},
 	{"OpenGate", `{"ParkCode":"140123001","ChannelId":"` + strings.Repeat("门", 22) + `","Remark":"人工开闸"}`, "参数错误 ChannelId：应为本车场相机上报的通道编号，至多64字节"},
 	{"NoPlateCarEntry", `{"ParkCode":"140123001","ChannelId":"in-1","RequestId":"a b"}`, "参数错误 RequestId：应为1-64个半角可见字符"},
 	{"NoPlateCarEntry", `{"ParkCode":"140123001","ChannelId":"nosuch-9"}`, "未找到 ChannelId：该车场没有此通道（通道编号以相机上报为准）"},
@@ -87,7 +92,9 @@ var badInputs = []struct{ op, body, desc string }{
 	{"AddMinuteDeduction", `{"ParkCode":"140123001","CarNo":"粤B12345","Minutes":0}`, "参数错误 Minutes：应为1-10080"},
 	{"AddMinuteDeduction", `{"ParkCode":"140123001","CarNo":"粤B12345","Minutes":30,"BeginTime":"2026-02-01 12:00:00","EndTime":"2026-02-02 11:00:00"}`, "参数错误 EndTime：须晚于 BeginTime，至多366天，且不能已过去"},
 	{"AddMinuteDeduction", `{"ParkCode":"140123001","CarNo":"苏E6X789","Minutes":45,"DeduNo":"CAFE-200"}`, "数据冲突 DeduNo：该券号已用于其他车辆、类型或面额"},
-	{"AddDeduction", `{"ParkCode":"140123001","CarNo":"粤B12345","DeduType":3,"DeduValue":101}`, "参数错误 DeduValue：小时券1-168，金额券1-1000000分，折扣券1-100"},
+	{"AddDeduction", `{"ParkCode":"140123001","CarNo":"粤B12345","DeduType":3,"DeduValue":101}`, "参数错误 DeduValue：小时券1-168，金额券1-1000000分，折扣券1-100，全免券为1或不填"},
+	// A free-stay coupon has no amount to give: the hint says what it takes.
+	{"AddDeduction", `{"ParkCode":"140123001","CarNo":"粤B12345","DeduType":4,"DeduValue":7}`, "参数错误 DeduValue：小时券1-168，金额券1-1000000分，折扣券1-100，全免券为1或不填"},
 	{"AddDeduction", `{"ParkCode":"140123001","CarNo":"粤B12345","DeduType":0,"DeduValue":1}`, "参数类型错误 DeduType：应为1小时、2金额（分）、3折扣（%）或4全免；分钟券请用 AddMinuteDeduction"},
 	{"DeleteMinuteDeduction", `{"ParkCode":"140123001","DeduNo":"nope"}`, "未找到 DeduNo：该券不存在"},
 	{"QueryDeduList", `{"ParkCode":"140123001","Status":2}`, "参数类型错误 Status：应为0未使用、1已使用、4已过期或5已撤销"},

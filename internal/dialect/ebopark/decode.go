@@ -201,7 +201,7 @@ func parseTime(field string, s *string, l *park.Lot) (time.Time, error) {
 	if err != nil {
 		return time.Time{}, err
 	}
-	t, err := park.ParseWallTime(timeLayout, v, l.Location())
+	t, err := wallTime(v, l.Location())
 	if err != nil {
 		return time.Time{}, refuse(refusedType, field, timeHint)
 	}
@@ -209,6 +209,17 @@ func parseTime(field string, s *string, l *park.Lot) (time.Time, error) {
 		return time.Time{}, refuse(refusedType, field, yearHint)
 	}
 	return t, nil
+}
+
+// wallTime reads v, exactly in timeLayout, as a wall time in loc. Go's
+// parser also takes a fraction of a second after the seconds
+// ("10:00:00.5", "10:00:00,5"), which is not the vendor's format and
+// would be kept but never shown: the layout's length is the format's.
+func wallTime(v string, loc *time.Location) (time.Time, error) {
+	if len(v) != len(timeLayout) {
+		return time.Time{}, errors.New("not yyyy-MM-dd HH:mm:ss")
+	}
+	return park.ParseWallTime(timeLayout, v, loc)
 }
 
 // optTime is parseTime for an optional time (zero when absent or "").

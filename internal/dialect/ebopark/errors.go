@@ -148,7 +148,7 @@ var validHints = map[string]string{
 	"Remark":       remarkHint,
 	"DeduNo":       "应为1-64个半角可见字符",
 	"DeduType":     "应为1小时、2金额（分）、3折扣（%）或4全免；分钟券请用 AddMinuteDeduction",
-	"DeduValue":    "小时券1-168，金额券1-1000000分，折扣券1-100",
+	"DeduValue":    "小时券1-168，金额券1-1000000分，折扣券1-100，全免券为1或不填",
 	"Minutes":      "应为1-10080",
 	"MerchantName": "至多64个字符",
 	"Status":       "应为0未使用、1已使用、4已过期或5已撤销",

@@ -181,7 +181,7 @@ func readPayReport(in *paysyncRequest) (payReport, error) {
 		return payReport{}, refuse(refusedType, "TradeNo", "")
 	}
 	if in.PayTime != nil && *in.PayTime != "" {
-		if _, err := time.Parse(timeLayout, *in.PayTime); err != nil { // checked only: parkd records its own time
+		if _, err := wallTime(*in.PayTime, time.UTC); err != nil { // checked only: parkd records its own time
 			return payReport{}, refuse(refusedType, "PayTime", timeHint)
 		}
 	}

@@ -31,6 +31,20 @@ func (s *Service) FirstUse(ctx context.Context, partnerID, digest string) error 
 	})
 }
 
+// Forget drops what FirstUse recorded of a request that was then refused,
+// and so changed nothing, so that the same request may be sent again (a
+// client that cannot sign it differently retries it as it was). It leaves
+// a row already older than the window in its place, as a lapsed record
+// is (PurgeSeen removes it). A dialect calls it only for requests
+// identified by their content: a nonce stays used.
+func (s *Service) Forget(ctx context.Context, partnerID, digest string) error {
+	now := s.base.Clock()
+	return s.base.Write(ctx, func(tx park.Tx) error {
+		_, err := tx.MarkSeen(ctx, partnerID, digest, now.Add(-SignWindow-time.Millisecond), now.Add(time.Millisecond))
+		return err
+	})
+}
+
 // PurgeSeen forgets served requests older than the window, in batches,
 // and returns how many.
 func (s *Service) PurgeSeen(ctx context.Context) (int, error) {

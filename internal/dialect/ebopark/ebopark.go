@@ -109,8 +109,11 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request) {
 	var op *operation
 	body, err := readBody(w, r)
 	if err == nil {
-		var p *park.Partner
-		if p, err = h.authenticate(r, body, r.PathValue("op")); err == nil {
+		var (
+			p      *park.Partner
+			served string
+		)
+		if p, served, err = h.authenticate(r, body, r.PathValue("op")); err == nil {
 			var ok bool
 			if op, ok = h.ops[r.PathValue("op")]; !ok {
 				err = refuse(refusedOperation, core.Echo(r.PathValue("op")), "")
@@ -122,6 +125,14 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request) {
 				if result, total, err = op.run(r.Context(), p, body); err == nil {
 					writeJSON(w, envelope{State: 0, Total: total, Result: result, Desc: "成功"})
 					return
+				}
+				// Refused, it changed nothing: a client that cannot sign
+				// it differently may send it again (docs/ebopark.md,
+				// "Signing").
+				if served != "" {
+					if ferr := h.svc.Partners.Forget(r.Context(), p.ID, served); ferr != nil {
+						h.log.Warn("forgetting a refused request", "partner", p.ID, "err", ferr)
+					}
 				}
 			}
 		}

@@ -64,8 +64,8 @@ func TestOpenGateReachesDevice(t *testing.T) {
 	if res.AlwaysOpen || mem.Barrier(lotCode, "in-1").Up {
 		t.Fatalf("released: %+v", res)
 	}
-	// A new request, not the refused one again: that would be a replay
-	// (docs/ebopark.md, "Signing").
+	// A new request (the refused one, which changed nothing, could be
+	// sent again too: TestRefusedRequestMaySendAgain).
 	wantState(t, e.call("CloseGate", `{"ParkCode":"140123001","ChannelId":"in-1","Remark":"放行后落闸"}`), 0, "成功")
 
 	mem.SetReachable(lotCode, "in-1", false)

@@ -70,43 +70,46 @@ var guarded = map[string]bool{
 	"LockCar": true, "UnlockCar": true,
 }
 
-// authenticate finds the partner named by partnerid and checks its sign
-// for operation op in the partner's mode, then refuses a replay. A partner
-// of another dialect answers as unknown; one without a secret can never be
-// authenticated (an empty secret would make the sign public).
 // hmacHint tells a client missing the hmac-sha256 mode's parameters which
 // mode its partner signs with.
 const hmacHint = "该合作商的签名须带timestamp与nonce；只带partnerid与sign的客户端，请让车场改用旧式签名"
 
-func (h *Handler) authenticate(r *http.Request, body []byte, op string) (*park.Partner, error) {
+// authenticate finds the partner named by partnerid and checks its sign
+// for operation op in the partner's mode, then refuses a replay. A partner
+// of another dialect answers as unknown; one without a secret can never be
+// authenticated (an empty secret would make the sign public). served is
+// what identifies a guarded request of a mode without nonces (md5,
+// static), now recorded as served: serve forgets it when the operation
+// refuses the request ("" otherwise).
+func (h *Handler) authenticate(r *http.Request, body []byte, op string) (p *park.Partner, served string, err error) {
 	q := r.URL.Query()
 	id, sign := q.Get("partnerid"), q.Get("sign")
 	switch {
 	case id == "":
-		return nil, refuse(refusedMissing, "partnerid", "")
+		return nil, "", refuse(refusedMissing, "partnerid", "")
 	case sign == "":
-		return nil, refuse(refusedMissing, "sign", "")
+		return nil, "", refuse(refusedMissing, "sign", "")
 	}
-	p, err := h.svc.Partners.SigningPartner(r.Context(), id)
+	p, err = h.svc.Partners.SigningPartner(r.Context(), id)
 	if park.IsCode(err, park.ENotFound) || park.IsCode(err, park.EInvalid) || (err == nil && p.Dialect != Name) {
-		return nil, refuse(refusedPartner, core.Echo(id), "")
+		return nil, "", refuse(refusedPartner, core.Echo(id), "")
 	}
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	if p.Secret == "" {
-		return nil, refuse(refusedSign, "", "合作商未配置密钥")
+		return nil, "", refuse(refusedSign, "", "合作商未配置密钥")
 	}
 	var digest string // what identifies this request against replays
 	switch p.SignMode {
 	case SignStatic:
 		if subtle.ConstantTimeCompare([]byte(sign), []byte(p.Secret)) != 1 {
-			return nil, refuse(refusedSign, "", "")
+			return nil, "", refuse(refusedSign, "", "")
 		}
 		digest = bodyDigest(op, body)
 	case SignMD5:
 		if subtle.ConstantTimeCompare([]byte(strings.ToLower(sign)), []byte(Sign(body, p.Secret))) != 1 {
-			return nil, refuse(refusedSign, "", "")
+			return nil, "", refuse(refusedSign, "", "")
 		}
 		digest = bodyDigest(op, body)
 	default: // SignHMAC, and any mode a newer node may know first
@@ -115,34 +118,37 @@ func (h *Handler) authenticate(r *http.Request, body []byte, op string) (*park.P
 		// A client written for the vendor sends neither: say which rule
 		// this partner signs with.
 		case ts == "":
-			return nil, refuse(refusedMissing, "timestamp", hmacHint)
+			return nil, "", refuse(refusedMissing, "timestamp", hmacHint)
 		case nonce == "":
-			return nil, refuse(refusedMissing, "nonce", hmacHint)
+			return nil, "", refuse(refusedMissing, "nonce", hmacHint)
 		case !nonceRE.MatchString(nonce):
-			return nil, refuse(refusedType, "nonce", "应为8-64位字母、数字、-或_")
+			return nil, "", refuse(refusedType, "nonce", "应为8-64位字母、数字、-或_")
 		}
 		sec, err := strconv.ParseInt(ts, 10, 64)
 		if err != nil {
-			return nil, refuse(refusedType, "timestamp", "应为Unix秒数")
+			return nil, "", refuse(refusedType, "timestamp", "应为Unix秒数")
 		}
 		if d := h.svc.Partners.Now().Sub(time.Unix(sec, 0)); d > partners.SignWindow || d < -partners.SignWindow {
-			return nil, refuse(refusedStale, "timestamp", "与服务器时间相差超过300秒，请校准时钟后重新签名")
+			return nil, "", refuse(refusedStale, "timestamp", "与服务器时间相差超过300秒，请校准时钟后重新签名")
 		}
 		want := SignRequest(p.Secret, p.ID, op, ts, nonce, body)
 		if subtle.ConstantTimeCompare([]byte(strings.ToLower(sign)), []byte(want)) != 1 {
-			return nil, refuse(refusedSign, "", "")
+			return nil, "", refuse(refusedSign, "", "")
 		}
 		if !h.nonces.first(p.ID+"\n"+nonce, sec) {
-			return nil, park.Errorf(park.EReplayed, "nonce used again")
+			return nil, "", park.Errorf(park.EReplayed, "nonce used again")
 		}
 		digest = "nonce:" + nonce
 	}
 	if guarded[op] {
 		if err := h.svc.Partners.FirstUse(r.Context(), p.ID, digest); err != nil {
-			return nil, err
+			return nil, "", err
+		}
+		if p.SignMode == SignStatic || p.SignMode == SignMD5 {
+			served = digest
 		}
 	}
-	return p, nil
+	return p, served, nil
 }
 
 // bodyDigest identifies a request of a mode without nonces: its

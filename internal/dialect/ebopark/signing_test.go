@@ -188,3 +188,59 @@ func TestSignedTimestamp(t *testing.T) {
 	q.Set("nonce", "short")
 	wantState(t, e.post(u.Path+"?"+q.Encode(), body), -1, "参数类型错误 nonce")
 }
+
+// TestRefusedRequestMaySendAgain: in the modes without nonces (md5,
+// static) a client cannot sign the same request differently, so a
+// guarded request that was refused, and so changed nothing, is not
+// remembered as served: an OpenGate refused with "服务暂不可用，请稍后重试"
+// (the device did not answer) may be sent again as it was, as its desc
+// says, and lifts the barrier once; sent a third time it is a replay.
+// In the default mode the client signs its retry with a new nonce, and a
+// nonce stays used.
+func TestRefusedRequestMaySendAgain(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	hmacPartner(t, e)
+	mem := e.memory(t)
+	for i, c := range []struct{ name, path string }{
+		{"MD5", md5URL("OpenGate", `{"ParkCode":"140123001","ChannelId":"in-1","Remark":"无响应后重试 1"}`)},
+		{"Static", "/partnerService/OpenGate?partnerid=test&sign=" + secret},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			body := fmt.Sprintf(`{"ParkCode":"140123001","ChannelId":"in-1","Remark":"无响应后重试 %d"}`, i+1)
+			sent := len(mem.Sent())
+			mem.SetReachable(lotCode, "in-1", false)
+			wantState(t, e.post(c.path, body), -1, "服务暂不可用，请稍后重试 ChannelId：道闸设备无响应，指令未送达")
+			mem.SetReachable(lotCode, "in-1", true)
+			wantState(t, e.post(c.path, body), 0, "成功")
+			wantState(t, e.post(c.path, body), -1, "重复的请求")
+			if n := len(mem.Sent()) - sent; n != 1 {
+				t.Fatalf("the barrier got %d commands, want 1", n)
+			}
+		})
+	}
+	t.Run("Refusal", func(t *testing.T) {
+		// A withdrawal refused because the coupon is not issued yet is
+		// sent again once it is.
+		del := `{"ParkCode":"140123001","DeduNo":"LATE-0001"}`
+		path := md5URL("DeleteMinuteDeduction", del)
+		wantState(t, e.post(path, del), -1, "未找到 DeduNo：该券不存在")
+		add := `{"ParkCode":"140123001","CarNo":"粤B12345","DeduNo":"LATE-0001","Minutes":30}`
+		wantState(t, e.post(md5URL("AddMinuteDeduction", add), add), 0, "成功")
+		var c struct {
+			Status int `json:"status"`
+		}
+		result(t, wantState(t, e.post(path, del), 0, "成功"), &c)
+		if c.Status != 5 {
+			t.Fatalf("withdrawn coupon's status %d, want 5", c.Status)
+		}
+	})
+	t.Run("DefaultNonceStaysUsed", func(t *testing.T) {
+		body := `{"ParkCode":"140123001","ChannelId":"in-1","Remark":"无响应后重试 hmac"}`
+		path := signedURL("OpenGate", body, now, newNonce())
+		mem.SetReachable(lotCode, "in-1", false)
+		wantState(t, e.post(path, body), -1, "服务暂不可用")
+		mem.SetReachable(lotCode, "in-1", true)
+		wantState(t, e.post(path, body), -1, "重复的请求")
+	})
+}

@@ -111,7 +111,7 @@ var badInputs = []struct{ op, body, desc string }{
 	{"QueryMonthRates", `{"ParkCode":140123001}`, "参数类型错误 ParkCode：应为字符串"},
 	{"QueryPeriodMonthRates", `[]`, "请求体不是JSON对象"},
 	{"GetMonthCarRechargeFee", `{"ParkCode":"140123001","CarNo":"京A12345","Months":37}`, "参数错误 Months：应为1-36的整数"},
-	{"GetMonthCarRechargeFee", `{"ParkCode":"140123001","CarNo":"京A12345","Months":1,"RateId":"gold"}`, "未找到 RateId：月租费率不存在"},
+	{"GetMonthCarRechargeFee", `{"ParkCode":"140123001","CarNo":"京A12345","Months":1,"RateId":"gold"}`, "未找到 RateId：月租费率不存在（未传 RateId 时为该月租自身的费率），请传本车场的 RateId"},
 	{"GetMonthCarRechargeFee", `{"ParkCode":"140123001","CarNo":"京B99999","Months":1}`, "未找到 CarNo：该车牌在本车场无月租，或不属于 MonthId/UserCode 所指的月租"},
 	{"MonthCarRechargeResult", `{"ParkCode":"140123001","OrderNo":"73b4cab7-ea27-426c-b247-bf0f006e0f05","PayFee":1,"PayType":"WX","TradeNo":"T"}`, "未找到 OrderNo：订单不存在，请重新获取充值费用"},
 	{"MonthCarRechargeResult", `{"ParkCode":"140123001","OrderNo":"x","PayFee":-1,"PayType":"WX","TradeNo":"T"}`, "参数错误 PayFee：应为不超过上限的非负整数（分）"},

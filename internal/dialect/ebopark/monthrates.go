@@ -14,7 +14,7 @@ func (h *Handler) monthRateOps() map[string]*operation {
 	return map[string]*operation{
 		"QueryMonthRates": {run: h.queryMonthRates},
 		"GetMonthCarRechargeFee": {run: h.getMonthCarRechargeFee, hints: map[park.Code]map[string]string{
-			park.ENotFound: {"CarNo": "该车牌在本车场无月租，或不属于 MonthId/UserCode 所指的月租", "RateId": "月租费率不存在"},
+			park.ENotFound: {"CarNo": "该车牌在本车场无月租，或不属于 MonthId/UserCode 所指的月租", "RateId": ownPlanGone},
 			park.EInvalid:  {"RateId": "月租未关联费率，请给出 RateId", "CarNo": "无牌车不支持月租"}}},
 		// A renewal order is named by its id; a pass deleted since the
 		// fee query is not found.
@@ -24,6 +24,11 @@ func (h *Handler) monthRateOps() map[string]*operation {
 				park.EQuoteExpired: {"OrderNo": "请重新获取充值费用"}}},
 	}
 }
+
+// ownPlanGone words a renewal's plan that is not the lot's: the RateId
+// sent, or, without one, the pass's own plan (a label given with
+// AddMonthCar, or a plan deleted since), which the partner did not send.
+const ownPlanGone = "月租费率不存在（未传 RateId 时为该月租自身的费率），请传本车场的 RateId"
 
 type periodResult struct {
 	BeginTime string `json:"beginTime"` // HH:mm, lot-local

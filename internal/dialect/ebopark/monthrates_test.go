@@ -342,3 +342,22 @@ func TestRechargeFeeKeysMustAgree(t *testing.T) {
 		t.Fatalf("fee %+v, want 张伟's pass %s at 30000", f, zhang.ID)
 	}
 }
+
+// TestRechargeFeeOwnPlanGone: without RateId a renewal is priced on the
+// pass's own plan; when that is no plan of the lot (a label given with
+// AddMonthCar, or a plan deleted since), the partner, who sent no
+// RateId, is told that this is the pass's plan and to name one.
+func TestRechargeFeeOwnPlanGone(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	wantState(t, e.call("AddMonthCar", `{"ParkCode":"140123001","CarNo":"粤C24680","UserName":"李","UserCode":"GOLD-1",`+
+		`"BeginTime":"2026-03-01 00:00:00","EndTime":"2026-04-01 00:00:00","Plan":"金卡"}`), 0, "成功")
+	before := e.snapshot(t)
+	const gone = "未找到 RateId：月租费率不存在（未传 RateId 时为该月租自身的费率），请传本车场的 RateId"
+	wantState(t, e.call("GetMonthCarRechargeFee", `{"ParkCode":"140123001","UserCode":"GOLD-1","Months":1}`), -1, gone)
+	wantState(t, e.call("GetMonthCarRechargeFee", `{"ParkCode":"140123001","UserCode":"GOLD-1","Months":1,"RateId":"gold"}`), -1, gone)
+	if e.snapshot(t) != before {
+		t.Fatal("a refused fee query changed data")
+	}
+	wantState(t, e.call("GetMonthCarRechargeFee", `{"ParkCode":"140123001","UserCode":"GOLD-1","Months":1,"RateId":"monthly-standard"}`), 0, "成功")
+}

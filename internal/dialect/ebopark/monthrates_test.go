@@ -361,3 +361,31 @@ func TestRechargeFeeOwnPlanGone(t *testing.T) {
 	}
 	wantState(t, e.call("GetMonthCarRechargeFee", `{"ParkCode":"140123001","UserCode":"GOLD-1","Months":1,"RateId":"monthly-standard"}`), 0, "成功")
 }
+
+// TestLapsedPassAdded: AddMonthCar takes a pass that has already ended
+// (unlike a whitelist entry); it admits no car, keeps its plate from
+// another pass, and its renewal starts at the renewal (now, 2026-03-01
+// 10:00), one month later 2026-04-01 10:00.
+func TestLapsedPassAdded(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	wantState(t, e.call("AddMonthCar", `{"ParkCode":"140123001","CarNo":"粤C13579","UserName":"李","UserCode":"OLD-1",`+
+		`"BeginTime":"2026-01-01 00:00:00","EndTime":"2026-02-01 00:00:00","Plan":"monthly-standard"}`), 0, "成功")
+	var inner struct {
+		IsInner bool `json:"isInner"`
+		Cars    []struct {
+			Kind  string `json:"kind"`
+			Valid bool   `json:"valid"`
+		} `json:"cars"`
+	}
+	result(t, wantState(t, e.call("QueryInnerCarByPlate", `{"ParkCode":"140123001","CarNo":"粤C13579"}`), 0, "成功"), &inner)
+	if inner.IsInner || len(inner.Cars) != 1 || inner.Cars[0].Kind != "month" || inner.Cars[0].Valid {
+		t.Fatalf("lapsed pass read as %+v", inner)
+	}
+	wantState(t, e.call("AddMonthCar", `{"ParkCode":"140123001","CarNo":"粤C13579","UserName":"王",`+
+		`"BeginTime":"2026-03-01 00:00:00","EndTime":"2026-04-01 00:00:00"}`), -1, "数据冲突 CarNo：该车牌已属于其他月租")
+	f := e.rechargeFee(t, `{"ParkCode":"140123001","UserCode":"OLD-1","Months":1}`)
+	if f.OldEndTime != "2026-02-01 00:00:00" || f.BeginTime != "2026-03-01 10:00:00" || f.EndTime != "2026-04-01 10:00:00" || f.PayFee != 30000 {
+		t.Fatalf("renewal of a lapsed pass %+v", f)
+	}
+}

@@ -55,7 +55,7 @@ var badInputs = []struct{ op, body, desc string }{
 	{"UpdateMonthCar", `{"ParkCode":"140123001","UserCode":"nobody","UserName":"x"}`, "未找到 UserCode：月租不存在"},
 	{"UpdateMonthCar", `{"ParkCode":"140123001","UserCode":"U1001","UserName":{}}`, "参数类型错误 UserName：应为字符串"},
 	{"UpdateMonthCar", `{"ParkCode":"140123001","UserCode":"U1001","UserMobile":"call me"}`, "参数错误 UserMobile：应为5-20位数字，可带+号"},
-	{"DeleteMonthCar", `{"ParkCode":"140123001","MonthId":"nope"}`, "未找到 MonthId：月租不存在"},
+	{"DeleteMonthCar", `{"ParkCode":"140123001","MonthId":"nope"}`, "未找到 MonthId：月租不存在，或 MonthId 与 UserCode 所指的不是同一月租"},
 	{"DeleteMonthCar", `{"ParkCode":"140123001"}`, "缺少参数 MonthId/UserCode"},
 	{"QueryAllMonthCar", `{"ParkCode":"140123001","PageNum":0}`, "参数类型错误 PageNum：应为1-1000000的整数"},
 	{"SyncMonthCar", `{"ParkCode":"140123001","MonthCars":[{"UserCode":"A","UserName":"n","CarNo":"鲁B11111","BeginTime":"2026-03-01 00:00:00","EndTime":"2026-04-01 00:00:00"},{"UserCode":"B","UserName":"n","CarNo":"鲁B22222","BeginTime":"2026-03-01 00:00:00","EndTime":"2026-02-01 00:00:00"}]}`, "参数错误 MonthCars[1].EndTime：须晚于 BeginTime"},
@@ -118,7 +118,7 @@ var badInputs = []struct{ op, body, desc string }{
 	{"SavePeriodMonthCar", `{"ParkCode":"140123001","RateId":"monthly-standard","CarNo":"鲁N77777","UserName":"X","BeginTime":"2026-03-01 00:00:00","EndTime":"2026-04-01 00:00:00"}`, "参数错误 RateId：不是时段月租费率，全天月租请用 AddMonthCar"},
 	{"SavePeriodMonthCar", `{"ParkCode":"140123001","RateId":"night","CarNo":"京A12345","UserName":"X","BeginTime":"2026-03-01 00:00:00","EndTime":"2026-04-01 00:00:00"}`, "数据冲突 CarNo：该车牌已属于其他月租，或该车已有全天月租"},
 	{"SavePeriodMonthCar", `{"ParkCode":"140123001","RateId":"gold","CarNo":"鲁N77777","UserName":"X","BeginTime":"2026-03-01 00:00:00","EndTime":"2026-04-01 00:00:00"}`, "未找到 RateId：时段月租费率不存在"},
-	{"DeletePeriodMonthCar", `{"ParkCode":"140123001","CarNo":"京A12345"}`, "未找到 CarNo：该车辆没有时段月租（全天月租请用 DeleteMonthCar 删除）"},
+	{"DeletePeriodMonthCar", `{"ParkCode":"140123001","CarNo":"京A12345"}`, "未找到 CarNo：该车辆没有时段月租（全天月租请用 DeleteMonthCar 删除），或 MonthId、UserCode、CarNo 所指的不是同一月租"},
 	{"QueryInnerCarByPlate", `{"ParkCode":"140123001","CarNo":"WUPAI"}`, "车牌号格式错误 CarNo：长度为 5 个字符，应为 7 个；例：粤B12345"},
 
 	{"OpenGate", `{"ParkCode":"140123001","ChannelId":"in-9","Remark":"人工开闸"}`, "未找到 ChannelId：该车场没有此通道（通道编号以相机上报为准）"},

@@ -21,9 +21,12 @@ func (h *Handler) listOps() map[string]*operation {
 	passAbout := map[park.Code]string{park.EConflict: "CarNo"}
 	passHints := map[park.Code]map[string]string{park.EInvalid: {"CarNo": "无牌车不支持月租，一个月租至多20个车牌且不能重复"}}
 	return map[string]*operation{
-		"AddMonthCar":      {run: h.addMonthCar, about: passAbout, hints: passHints},
-		"UpdateMonthCar":   {run: h.updateMonthCar, about: passAbout, hints: passHints},
-		"DeleteMonthCar":   {run: h.deleteMonthCar},
+		"AddMonthCar":    {run: h.addMonthCar, about: passAbout, hints: passHints},
+		"UpdateMonthCar": {run: h.updateMonthCar, about: passAbout, hints: passHints},
+		// Both keys given must name one pass (access.DeletePassBy): the
+		// one that names another is not found.
+		"DeleteMonthCar": {run: h.deleteMonthCar, hints: map[park.Code]map[string]string{
+			park.ENotFound: {"MonthId": passKeysHint, "UserCode": passKeysHint}}},
 		"QueryAllMonthCar": {run: h.queryAllMonthCar},
 		"SyncMonthCar": {run: h.syncMonthCar, hints: map[park.Code]map[string]string{
 			park.EInvalid:  {"CarNo": passHints[park.EInvalid]["CarNo"] + "，同一车牌不能出现在两项中", "UserCode": "不能为空，同一请求中不能重复"},
@@ -41,6 +44,10 @@ func (h *Handler) listOps() map[string]*operation {
 			park.ENotFound: {"CarNo": "该车牌不是特殊车辆"}}},
 	}
 }
+
+// passKeysHint words DeleteMonthCar's not found: no such pass, or
+// MonthId and UserCode name two.
+const passKeysHint = "月租不存在，或 MonthId 与 UserCode 所指的不是同一月租"
 
 // windowHint words the core's rule for a list entry's window
 // (access.PutListEntry): its end after its start, and not already past.

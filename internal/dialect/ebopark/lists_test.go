@@ -371,3 +371,31 @@ func TestTimesInRange(t *testing.T) {
 	wantState(t, e.call("AddWhiteCar", `{"ParkCode":"140123001","CarNo":"粤B77705","BeginTime":"2000-01-01 00:00:00",`+
 		`"EndTime":"9000-12-31 23:59:59"}`), 0, "成功")
 }
+
+// TestDeleteKeysNameOtherPasses: a delete given keys that name two
+// different passes deletes neither, and says so: the pass the second key
+// names exists, so "月租不存在" alone would send the partner looking for
+// a pass it can see in QueryAllMonthCar.
+func TestDeleteKeysNameOtherPasses(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	fixturePass, err := e.svc.Access.PassByUserCode(e.ctx, lotCode, "U1001")
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantState(t, e.call("AddMonthCar", `{"ParkCode":"140123001","CarNo":"粤C97531","UserName":"王","UserCode":"U2001",`+
+		`"BeginTime":"2026-03-01 00:00:00","EndTime":"2026-04-01 00:00:00"}`), 0, "成功")
+	savePeriod(t, e) // 鲁N12345, N2001
+	before := e.snapshot(t)
+	for _, c := range []struct{ op, body, desc string }{
+		{"DeleteMonthCar", `{"ParkCode":"140123001","MonthId":"` + fixturePass.ID + `","UserCode":"U2001"}`,
+			"未找到 UserCode：月租不存在，或 MonthId 与 UserCode 所指的不是同一月租"},
+		{"DeletePeriodMonthCar", `{"ParkCode":"140123001","UserCode":"N2001","CarNo":"粤C97531"}`,
+			"未找到 CarNo：该车辆没有时段月租（全天月租请用 DeleteMonthCar 删除），或 MonthId、UserCode、CarNo 所指的不是同一月租"},
+	} {
+		wantState(t, e.call(c.op, c.body), -1, c.desc)
+		if e.snapshot(t) != before {
+			t.Fatalf("refused %s changed data", c.op)
+		}
+	}
+}

@@ -11,8 +11,10 @@ import (
 // free only inside the plan's daily slots (docs/rules.md), and the lot's
 // internal cars looked up by plate.
 func (h *Handler) periodOps() map[string]*operation {
-	// DeleteSlotPass refuses a whole-day pass as not found, naming the pass.
-	notSlot := "该车辆没有时段月租（全天月租请用 DeleteMonthCar 删除）"
+	// DeleteSlotPass refuses a whole-day pass as not found, naming the
+	// pass; and keys that name different passes, naming the one that
+	// differs.
+	notSlot := "该车辆没有时段月租（全天月租请用 DeleteMonthCar 删除），或 MonthId、UserCode、CarNo 所指的不是同一月租"
 	return map[string]*operation{
 		"QueryPeriodMonthRates": {run: h.queryPeriodMonthRates},
 		"SavePeriodMonthCar": {run: h.savePeriodMonthCar, about: map[park.Code]string{park.EConflict: "CarNo"},

@@ -60,12 +60,18 @@ func decode(body []byte, v any) error {
 	if i := park.InvalidUTF8(body); i >= 0 {
 		return refuse(refusedBody, "", fmt.Sprintf("第%d字节起编码无效，请使用统一码编码", i))
 	}
+	// A byte order mark first (.NET's UTF-8 writers put one) is read
+	// past, as RFC 8259 lets a parser do; the sign was of the bytes sent.
+	var skipped int64
+	if rest, ok := bytes.CutPrefix(body, []byte(bom)); ok {
+		body, skipped = rest, int64(len(bom))
+	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	if err := dec.Decode(v); err != nil {
 		if rf := typeRefusal(err, v); rf != nil {
 			return rf
 		}
-		return refuse(refusedBody, "", "")
+		return refuse(refusedBody, "", syntaxHint(err, skipped))
 	}
 	if _, err := dec.Token(); err != io.EOF {
 		return refuse(refusedBody, "", "只能包含一个JSON对象")
@@ -79,6 +85,25 @@ func decode(body []byte, v any) error {
 		return refuse(refusedRepeated, k, "同一参数只能传一次（参数名不区分大小写）")
 	}
 	return nil
+}
+
+// bom is the byte order mark U+FEFF in UTF-8.
+const bom = "\ufeff"
+
+// syntaxHint says why a body is no JSON object: empty, cut short, or
+// where its syntax breaks, counted from 1 in the bytes sent (skipped of
+// them were read past before the decoder); "" for anything else.
+func syntaxHint(err error, skipped int64) string {
+	var syn *json.SyntaxError
+	switch {
+	case errors.Is(err, io.EOF):
+		return "请求体为空"
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return "不完整"
+	case errors.As(err, &syn):
+		return fmt.Sprintf("第%d字节处格式错误", syn.Offset+skipped)
+	}
+	return ""
 }
 
 // typeRefusal names the parameter of a wrong JSON type decoding v met,

@@ -227,8 +227,10 @@ func TestRefused(t *testing.T) {
 		{"ErrInvalidPlate", "/partnerService/QueryMonthCarInfoV2" + q, month("140123001", "ABC", "18679681247"), "车牌号格式错误"},
 		{"ErrNoPlateCar", "/partnerService/QueryMonthCarInfoV2" + q, month("140123001", "无牌车", "18679681247"), "车牌号格式错误"},
 		{"ErrTooLarge", "/partnerService/QueryMonthCarInfoV2" + q, `{"ParkCode":"140123001","x":"` + strings.Repeat("a", ebopark.MaxBody) + `"}`, "请求体过大"},
-		{"ErrMalformed", "/partnerService/QueryMonthCarInfoV2" + q, `{"ParkCode":`, "请求体不是JSON对象"},
-		{"ErrEmpty", "/partnerService/QueryMonthCarInfoV2" + q, ``, "请求体不是JSON对象"},
+		{"ErrMalformed", "/partnerService/QueryMonthCarInfoV2" + q, `{"ParkCode":`, "请求体不是JSON对象：不完整"},
+		// Where the syntax breaks, counted from 1: the 25th byte is "}".
+		{"ErrTrailingComma", "/partnerService/QueryMonthCarInfoV2" + q, `{"ParkCode":"140123001",}`, "请求体不是JSON对象：第25字节处格式错误"},
+		{"ErrEmpty", "/partnerService/QueryMonthCarInfoV2" + q, ``, "请求体不是JSON对象：请求体为空"},
 		{"ErrNull", "/partnerService/QueryMonthCarInfoV2" + q, `null`, "请求体不是JSON对象"},
 		{"ErrArray", "/partnerService/QueryMonthCarInfoV2" + q, `[]`, "请求体不是JSON对象"},
 		{"ErrTrailing", "/partnerService/QueryMonthCarInfoV2" + q, ok + `{}`, "请求体不是JSON对象"},
@@ -240,6 +242,15 @@ func TestRefused(t *testing.T) {
 			wantState(t, e.post(c.path, c.body), -1, c.desc)
 		})
 	}
+	// A byte order mark before the object (what .NET's UTF-8 writers put
+	// first) is read past, as RFC 8259 lets a parser do: the sign is of
+	// the bytes sent, the mark included.
+	t.Run("ByteOrderMark", func(t *testing.T) {
+		bom := "\ufeff" + ok
+		wantState(t, e.post("/partnerService/QueryMonthCarInfoV2"+q, bom), 0, "成功")
+		wantState(t, e.post("/partnerService/QueryMonthCarInfoV2?partnerid=md5p&sign="+ebopark.Sign([]byte(bom), md5Secret), bom), 0, "成功")
+		wantState(t, e.post("/partnerService/QueryMonthCarInfoV2"+q, "\ufeff\ufeff"+ok), -1, "请求体不是JSON对象：第4字节处格式错误")
+	})
 	t.Run("ErrGet", func(t *testing.T) {
 		rec := e.get("/partnerService/QueryMonthCarInfoV2" + q)
 		wantState(t, rec, -1, "不支持的接口")

@@ -45,7 +45,7 @@ var replies = map[park.Code]reply{
 	park.EEntryRefused:   {-1, "禁止入场"},
 	park.ECardData:       {-1, "不接受银行卡数据"},
 	park.ERateLimited:    {-1, "请求过于频繁，请稍后重试"},
-	park.EReplayed:       {-1, "重复的请求：该签名请求已处理，请重新签名发送"},
+	park.EReplayed:       {-1, "重复的请求：5分钟内已收到过同一请求；如需再次执行，请用新的 nonce 签名，或在请求体中加入新的 RequestId"},
 	park.EUnavailable:    {-1, "服务暂不可用，请稍后重试"},
 	park.EInternal:       {-1, "系统内部错误"},
 }

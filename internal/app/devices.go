@@ -4,6 +4,8 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"os"
@@ -138,6 +140,9 @@ func connectMQTT(ctx context.Context, c *config.Config, sys *system.System, barr
 		{Filter: vzenith.ReplyFilter, Handler: handle}}
 	link, err := mqttlink.Dial(ctx, c.MQTT, mqttlink.Options{ClientID: id, Username: c.MQTTUser, Password: c.MQTTPassword,
 		Group: group, FormerGroups: former, Clean: c.MQTTEphemeral, Subscriptions: subs, Log: log.With("component", "mqtt")})
+	if errors.Is(err, mqttlink.ErrRefused) {
+		return nil, fmt.Errorf("%w (parkd signs in with PARKD_MQTT_USER and PARKD_MQTT_PASSWORD, as client %s)", err, id)
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	paho "github.com/eclipse/paho.mqtt.golang"
+	"github.com/eclipse/paho.mqtt.golang/packets"
 )
 
 // Handler receives one message, on one of the link's workers (one at a
@@ -153,6 +154,30 @@ func Dial(ctx context.Context, rawURL string, o Options) (*Link, error) {
 		}
 	})
 	opts.SetConnectionLostHandler(func(_ paho.Client, err error) { l.log.Warn("mqtt connection lost", "err", err) })
+	// Each failed attempt is told: a broker that refuses parkd's
+	// credentials ends the first dial at once (it would refuse every
+	// retry), and one that cannot be reached is logged while the link
+	// keeps trying, so that a parkd waiting for its broker says why.
+	refused := make(chan error, 1)
+	var failed attempts
+	opts.SetConnectionNotificationHandler(func(_ paho.Client, n paho.ConnectionNotification) {
+		switch n := n.(type) {
+		case paho.ConnectionNotificationConnected:
+			failed.reset()
+		case paho.ConnectionNotificationFailed:
+			if says := refusal(n.Reason); says != "" {
+				select {
+				case refused <- fmt.Errorf("mqtt: the broker %s %w: %s", u.Host, ErrRefused, says): // the first dial ends with it
+				default:
+				}
+				l.log.Error("mqtt: the broker refused the connection", "broker", u.Host, "err", says)
+				return
+			}
+			if why, ok := failed.report(n.Reason); ok {
+				l.log.Warn("mqtt: cannot reach the broker; retrying", "broker", u.Host, "err", why)
+			}
+		}
+	})
 	l.group = group
 	l.c = paho.NewClient(opts)
 	for _, s := range o.Subscriptions {
@@ -165,6 +190,9 @@ func Dial(ctx context.Context, rawURL string, o Options) (*Link, error) {
 			l.stop(0)
 			return nil, fmt.Errorf("mqtt: %w", err)
 		}
+	case err := <-refused:
+		l.stop(0)
+		return nil, err
 	case <-ctx.Done():
 		l.stop(0)
 		return nil, ctx.Err()
@@ -301,4 +329,61 @@ func (l *Link) Close() { l.stop(1000) }
 func (l *Link) stop(quiesce uint) {
 	l.c.Disconnect(quiesce)
 	l.closeOnce.Do(func() { close(l.done) })
+}
+
+// ErrRefused is a broker's refusal of parkd's connection (its user name,
+// password or client id): retrying the same does not help.
+var ErrRefused = errors.New("refused the connection")
+
+// refusal says what a broker's refusal of the connection means, or ""
+// when the attempt failed otherwise (the network, a broker that says it is
+// unavailable), which a retry may get past.
+func refusal(err error) string {
+	for _, r := range []struct {
+		code error
+		says string
+	}{
+		{packets.ErrorRefusedBadUsernameOrPassword, "bad user name or password"},
+		{packets.ErrorRefusedNotAuthorised, "not authorised"},
+		{packets.ErrorRefusedIDRejected, "client id rejected"},
+		{packets.ErrorRefusedBadProtocolVersion, "MQTT 3.1.1 not accepted"},
+	} {
+		if errors.Is(err, r.code) {
+			return r.says
+		}
+	}
+	return ""
+}
+
+// attempts paces the warnings of a run of failed connection attempts:
+// the first, then one whenever the reason changes or every 30 seconds,
+// not one a second.
+type attempts struct {
+	mu   sync.Mutex
+	last string
+	at   time.Time
+}
+
+func (a *attempts) report(err error) (why string, ok bool) {
+	// The client wraps a network error in its own ("network Error : ..."):
+	// the cause is what an operator can act on.
+	if m, isMulti := err.(interface{ Unwrap() []error }); isMulti {
+		if errs := m.Unwrap(); len(errs) > 0 {
+			err = errs[len(errs)-1]
+		}
+	}
+	why = err.Error()
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if why == a.last && time.Since(a.at) < 30*time.Second {
+		return why, false
+	}
+	a.last, a.at = why, time.Now()
+	return why, true
+}
+
+func (a *attempts) reset() {
+	a.mu.Lock()
+	a.last = ""
+	a.mu.Unlock()
 }

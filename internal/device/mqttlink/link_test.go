@@ -1,10 +1,15 @@
 package mqttlink_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"io"
+	"log/slog"
 	"net"
 	"runtime"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -236,4 +241,133 @@ func TestFormerGroupDropped(t *testing.T) {
 			t.Errorf("read %s taken %d times, want once: a former group's subscription is still in a session", p, k)
 		}
 	}
+}
+
+// refusingBroker answers every CONNECT with a CONNACK of return code rc
+// (4: bad user name or password, 5: not authorised), as a broker does to
+// a client whose credentials it does not take.
+func refusingBroker(t *testing.T, rc byte) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer c.Close()
+				// The CONNECT packet: its type byte, its remaining length
+				// (a varint), then that many bytes.
+				b := make([]byte, 1)
+				if _, err := io.ReadFull(c, b); err != nil {
+					return
+				}
+				n, shift := 0, 0
+				for {
+					if _, err := io.ReadFull(c, b); err != nil {
+						return
+					}
+					n |= int(b[0]&0x7f) << shift
+					shift += 7
+					if b[0]&0x80 == 0 {
+						break
+					}
+				}
+				if _, err := io.ReadFull(c, make([]byte, n)); err != nil {
+					return
+				}
+				_, _ = c.Write([]byte{0x20, 0x02, 0x00, rc})
+			}()
+		}
+	}()
+	return ln.Addr().String()
+}
+
+// TestRefusedCredentialsFailTheDial: a broker that refuses parkd's user
+// name or password, or its authorisation, refuses it on every attempt:
+// Dial says so at once (parkd serve then exits saying why), rather than
+// retrying silently until it is stopped, which left parkd neither
+// serving nor saying anything.
+func TestRefusedCredentialsFailTheDial(t *testing.T) {
+	for _, tc := range []struct {
+		rc   byte
+		want string
+	}{{4, "bad user name or password"}, {5, "not authorised"}} {
+		t.Run(tc.want, func(t *testing.T) {
+			addr := refusingBroker(t, tc.rc)
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			start := time.Now()
+			_, err := mqttlink.Dial(ctx, "mqtt://"+addr, mqttlink.Options{ClientID: "linktest-refused", Username: "parkd", Password: "wrong"})
+			if err == nil {
+				t.Fatal("dialled a broker that refuses every connection")
+			}
+			if ctx.Err() != nil || !strings.Contains(strings.ToLower(err.Error()), tc.want) || !strings.Contains(err.Error(), addr) {
+				t.Fatalf("after %s: %v; want at once an error naming the broker %s and saying %q", time.Since(start).Round(time.Millisecond), err, addr, tc.want)
+			}
+		})
+	}
+}
+
+// TestUnreachableBrokerIsLogged: while the broker cannot be reached at
+// start (not up yet, a wrong address), Dial keeps trying, and says so
+// in the log with the broker and the reason: parkd does not serve until
+// it connects, and an operator must see why.
+func TestUnreachableBrokerIsLogged(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close() // nothing listens there now
+	var buf syncBuffer
+	log := slog.New(slog.NewTextHandler(&buf, nil))
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan error, 1)
+	go func() {
+		_, err := mqttlink.Dial(ctx, "mqtt://"+addr, mqttlink.Options{ClientID: "linktest-unreachable", Log: log})
+		done <- err
+	}()
+	deadline := time.Now().Add(5 * time.Second)
+	for !strings.Contains(buf.String(), "level=WARN") {
+		if time.Now().After(deadline) {
+			cancel()
+			<-done
+			t.Fatalf("nothing logged in 5 s while the broker %s cannot be reached:\n%s", addr, buf.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	cancel()
+	if err := <-done; err == nil {
+		t.Fatal("dialled a broker that is not there")
+	}
+	out := buf.String()
+	if !strings.Contains(out, addr) || !strings.Contains(out, "refused") {
+		t.Errorf("the warning names neither the broker %s nor why:\n%s", addr, out)
+	}
+}
+
+// syncBuffer is a bytes.Buffer the link's goroutines may write while the
+// test reads it.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }

@@ -130,6 +130,26 @@ func TestVersion(t *testing.T) {
 	}
 }
 
+// TestVersionHelp: version is one of the commands the usage lists, so
+// parkd help version and parkd version --help answer its usage, as every
+// other command's do; before, the first said "unknown command" and the
+// second "unexpected argument", both exiting 2.
+func TestVersionHelp(t *testing.T) {
+	t.Parallel()
+	var first string
+	for _, args := range [][]string{{"help", "version"}, {"version", "--help"}, {"version", "-h"}, {"--help", "version"}} {
+		code, out, errOut := runParkd(nil, args...)
+		if code != 0 || errOut != "" || !strings.Contains(out, "usage: parkd version") {
+			t.Errorf("parkd %s: exit %d, stderr %q, stdout %q; want exit 0 and the usage of parkd version", strings.Join(args, " "), code, errOut, out)
+		}
+		if first == "" {
+			first = out
+		} else if out != first {
+			t.Errorf("parkd %s printed %q, parkd help version %q", strings.Join(args, " "), out, first)
+		}
+	}
+}
+
 // TestNoArgumentCommands: commands that take nothing refuse what they are
 // given, as serve refuses an unknown flag, instead of ignoring a typo.
 func TestNoArgumentCommands(t *testing.T) {

@@ -43,6 +43,11 @@ commands:
   version   print the version (also parkd --version)
 `
 
+const versionUsage = `usage: parkd version
+
+Prints the version of this parkd binary (also parkd --version).
+`
+
 func main() {
 	os.Exit(run(os.Args[1:], os.Getenv, os.Stdout, os.Stderr))
 }
@@ -54,6 +59,10 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 	}
 	switch args[0] {
 	case "version", "--version", "-version":
+		if len(args) == 2 && (args[1] == "--help" || args[1] == "-help" || args[1] == "-h") {
+			fmt.Fprint(stdout, versionUsage)
+			return 0
+		}
 		if len(args) > 1 {
 			return noArguments(args, "usage: parkd version", stderr)
 		}
@@ -74,7 +83,7 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 		if len(args) == 2 {
 			// parkd help serve is parkd serve --help, as git help is.
 			switch args[1] {
-			case "serve", "migrate", "rental", "user", "sim":
+			case "serve", "migrate", "rental", "user", "sim", "version":
 				return run([]string{args[1], "--help"}, getenv, stdout, stderr)
 			}
 			fmt.Fprintf(stderr, "parkd help: unknown command %q\n\n%s", args[1], usage)

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
@@ -126,6 +127,27 @@ func TestVersion(t *testing.T) {
 		code, out, errOut := runParkd(nil, arg)
 		if code != 0 || out != want || errOut != "" {
 			t.Errorf("parkd %s: exit %d, stdout %q, stderr %q; want exit 0 and %q", arg, code, out, errOut, want)
+		}
+	}
+}
+
+// TestVersionOfABuildWithoutVCS: a binary built without version control
+// information (a source tarball, -buildvcs=false) says "dev", not the
+// module system's "(devel)", which read as "parkd (devel)".
+func TestVersionOfABuildWithoutVCS(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		bi   *debug.BuildInfo
+		want string
+	}{
+		{&debug.BuildInfo{Main: debug.Module{Version: "(devel)"}}, "dev"},
+		{&debug.BuildInfo{}, "dev"},
+		{nil, "dev"},
+		{&debug.BuildInfo{Main: debug.Module{Version: "v1.2.3"}}, "v1.2.3"},
+		{&debug.BuildInfo{Main: debug.Module{Version: "(devel)"}, Settings: []debug.BuildSetting{{Key: "vcs.revision", Value: "0123456789abcdef"}}}, "dev-0123456789ab"},
+	} {
+		if got := versionFrom(tc.bi); got != tc.want {
+			t.Errorf("versionFrom(%+v) = %q, want %q", tc.bi, got, tc.want)
 		}
 	}
 }

@@ -237,15 +237,25 @@ func versionString() string {
 	if version != "" {
 		return version
 	}
-	if bi, ok := debug.ReadBuildInfo(); ok {
-		for _, s := range bi.Settings {
-			if s.Key == "vcs.revision" && len(s.Value) >= 12 {
-				return "dev-" + s.Value[:12]
-			}
+	bi, _ := debug.ReadBuildInfo()
+	return versionFrom(bi)
+}
+
+// versionFrom is the version a build says of itself: its commit, else its
+// module version, else "dev". "(devel)" is what the module system says of
+// a build from a source tree without version control information, not a
+// version.
+func versionFrom(bi *debug.BuildInfo) string {
+	if bi == nil {
+		return "dev"
+	}
+	for _, s := range bi.Settings {
+		if s.Key == "vcs.revision" && len(s.Value) >= 12 {
+			return "dev-" + s.Value[:12]
 		}
-		if bi.Main.Version != "" {
-			return bi.Main.Version
-		}
+	}
+	if bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
 	}
 	return "dev"
 }

@@ -277,6 +277,27 @@ func TestFailedStart(t *testing.T) {
 	})
 }
 
+// TestDatabaseIsAFolder: --db naming a folder (the data folder, typed for
+// --data) is refused before anything is written, saying so; before,
+// SQLite said "unable to open database file (14)" and a lock file was
+// left beside the folder.
+func TestDatabaseIsAFolder(t *testing.T) {
+	t.Parallel()
+	dir := filepath.Join(t.TempDir(), "parkd-data")
+	if err := os.Mkdir(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	for _, cmd := range []string{"migrate", "serve"} {
+		code, _, errOut := runParkd(nil, cmd, "--addr", "127.0.0.1:0", "--db", dir)
+		if code != 2 || !strings.Contains(errOut, "is a folder") || !strings.Contains(errOut, filepath.Join(dir, "parkd.db")) {
+			t.Errorf("parkd %s --db FOLDER: exit %d, stderr:\n%s\nwant exit 2 saying it is a folder and naming %s", cmd, code, errOut, filepath.Join(dir, "parkd.db"))
+		}
+	}
+	if _, err := os.Stat(dir + ".lock"); !os.IsNotExist(err) {
+		t.Errorf("a refused start left %s.lock behind (%v)", dir, err)
+	}
+}
+
 // TestMigrateSaysVersion: parkd migrate says which schema version the
 // database is at, and from which it came when it applied migrations.
 func TestMigrateSaysVersion(t *testing.T) {

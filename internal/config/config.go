@@ -297,6 +297,8 @@ func (c *Config) Validate() error {
 		return fmt.Errorf("delivery-retention: %s is less than %s (0 keeps finished deliveries forever)", c.DeliveryRetention, "1h")
 	case !c.IsPostgres() && strings.Contains(c.DB, "://"):
 		return fmt.Errorf("db: %q is neither a SQLite file path nor a postgres:// or postgresql:// URL", redactURL(c.DB))
+	case !c.IsPostgres() && isFolder(c.DB):
+		return fmt.Errorf("db: %s is a folder; the database is a file in it, e.g. %s (or give the folder as --data)", c.DB, filepath.Join(c.DB, "parkd.db"))
 	case c.pgConnsGiven && !c.IsPostgres() && c.To == "":
 		return fmt.Errorf("pg-max-conns: is set but the database is the SQLite file %s (set --db to a postgres:// URL)", c.DB)
 	case c.PGSchema != "" && !c.IsPostgres() && c.To == "":
@@ -310,6 +312,12 @@ func (c *Config) Validate() error {
 		return errors.New("PARKD_ADMIN_TOKEN: must be set when the database is PostgreSQL (every node needs the same one; a generated token would be this node's alone)")
 	}
 	return nil
+}
+
+// isFolder reports whether path is an existing folder.
+func isFolder(path string) bool {
+	fi, err := os.Stat(path)
+	return err == nil && fi.IsDir()
 }
 
 // maxMQTTClientID bounds a client id; MQTT 3.1.1 only promises 23

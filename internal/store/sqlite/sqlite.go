@@ -99,6 +99,9 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 			return nil, fmt.Errorf("sqlite: create data folder: %w", err)
 		}
 	}
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		return nil, fmt.Errorf("sqlite: %s is a folder, not a database file (the database is a file, e.g. %s)", path, filepath.Join(path, "parkd.db"))
+	}
 	if err := private(path); err != nil {
 		return nil, err
 	}
@@ -143,7 +146,7 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 	migrated, err := migrate(ctx, w)
 	if err != nil {
 		w.Close()
-		return nil, err
+		return nil, explainOpen(err, path)
 	}
 	r, err := sql.Open("sqlite", rdsn)
 	if err != nil {

@@ -1,0 +1,64 @@
+package sqlite
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// codedError is an error of the SQLite driver, which carries SQLite's
+// (extended) result code.
+type codedError struct {
+	msg  string
+	code int
+}
+
+func (e *codedError) Error() string { return fmt.Sprintf("%s (%d)", e.msg, e.code) }
+func (e *codedError) Code() int     { return e.code }
+
+// TestReadOnlyFilesSaySo: a database SQLite cannot write, because its
+// folder or the file itself is not the user's to write, says which and
+// what to do; before, parkd said only "sqlite: migrate: attempt to write
+// a readonly database (1544)". (Run as root, the test cannot make a
+// folder read-only, so it gives explainOpen the driver's errors.)
+func TestReadOnlyFilesSaySo(t *testing.T) {
+	path := filepath.Join("/var/lib/parkd", "parkd.db")
+	for _, tc := range []struct {
+		err  error
+		want []string
+	}{
+		{fmt.Errorf("sqlite: migrate: %w", &codedError{"attempt to write a readonly database", 1544}),
+			[]string{"/var/lib/parkd", "folder", "not writable", "parkd.db-wal"}},
+		{fmt.Errorf("sqlite: migrate: %w", &codedError{"attempt to write a readonly database", 8}),
+			[]string{path, "read-only", "write"}},
+	} {
+		got := explainOpen(tc.err, path)
+		for _, w := range tc.want {
+			if !strings.Contains(got.Error(), w) {
+				t.Errorf("explainOpen(%v) = %q; want it to say %q", tc.err, got, w)
+			}
+		}
+		var c interface{ Code() int }
+		if !errors.As(got, &c) {
+			t.Errorf("explainOpen(%v) lost the driver's error", tc.err)
+		}
+	}
+	other := errors.New("sqlite: migrate: disk I/O error")
+	if got := explainOpen(other, path); got != other {
+		t.Errorf("explainOpen(%v) = %v; want it unchanged", other, got)
+	}
+}
+
+// TestFolderAsDatabase: --db naming a folder (the data folder, say) is
+// refused saying so; before, SQLite answered "unable to open database
+// file (14)".
+func TestFolderAsDatabase(t *testing.T) {
+	dir := t.TempDir()
+	_, err := Open(context.Background(), dir, Options{})
+	if err == nil || !strings.Contains(err.Error(), "is a folder") || !strings.Contains(err.Error(), filepath.Join(dir, "parkd.db")) {
+		t.Fatalf("Open(a folder) = %v; want an error saying it is a folder and suggesting %s", err, filepath.Join(dir, "parkd.db"))
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -60,5 +61,32 @@ func TestFolderAsDatabase(t *testing.T) {
 	_, err := Open(context.Background(), dir, Options{})
 	if err == nil || !strings.Contains(err.Error(), "is a folder") || !strings.Contains(err.Error(), filepath.Join(dir, "parkd.db")) {
 		t.Fatalf("Open(a folder) = %v; want an error saying it is a folder and suggesting %s", err, filepath.Join(dir, "parkd.db"))
+	}
+}
+
+// TestReadOnlyDatabaseRefusedAtOpen: a database file its user may only
+// read is refused by Open, saying so, rather than opened read-only and
+// failing at the first write (the job queue's, at start, in its own
+// words). Root may write any file, so the test needs another user.
+func TestReadOnlyDatabaseRefusedAtOpen(t *testing.T) {
+	if os.Getuid() == 0 {
+		t.Skip("root writes read-only files: run as another user")
+	}
+	path := filepath.Join(t.TempDir(), "parkd.db")
+	s, err := Open(context.Background(), path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	if err := os.Chmod(path, 0o400); err != nil {
+		t.Fatal(err)
+	}
+	s, err = Open(context.Background(), path, Options{})
+	if err == nil {
+		s.Close()
+		t.Fatal("opened a read-only database")
+	}
+	if !strings.Contains(err.Error(), "read-only for parkd's user") {
+		t.Fatalf("Open(a read-only file) = %v; want it to say the file is read-only", err)
 	}
 }

@@ -148,6 +148,12 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 		w.Close()
 		return nil, explainOpen(err, path)
 	}
+	// SQLite opens a file it may not write read-only, and says so only at
+	// the first write: a write that changes nothing finds out now.
+	if _, err := w.ExecContext(ctx, "DELETE FROM goose_db_version WHERE 0"); err != nil {
+		w.Close()
+		return nil, explainOpen(fmt.Errorf("sqlite: write: %w", err), path)
+	}
 	r, err := sql.Open("sqlite", rdsn)
 	if err != nil {
 		w.Close()

@@ -45,6 +45,9 @@ func (o *Operator) Validate() error {
 	if !operatorName.MatchString(o.Name) {
 		return Invalid("name", "%q must be 1 to 64 lower-case letters, digits, '.', '_', '@' or '-', starting with a letter or digit", o.Name)
 	}
+	if o.Role == "" {
+		return Invalid("role", "is required: admin, lot_operator or read_only")
+	}
 	if !slices.Contains(Roles(), o.Role) {
 		return Invalid("role", "%q is not admin, lot_operator or read_only", o.Role)
 	}

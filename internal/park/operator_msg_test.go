@@ -15,3 +15,15 @@ func TestOperatorLotsMessage(t *testing.T) {
 		}
 	}
 }
+
+// TestOperatorRoleRequired: an operator given no role (parkd user add
+// without --role, POST /v1/users without "role") is told the role is
+// required and which there are, as other missing fields are; before, it
+// read `role: "" is not admin, lot_operator or read_only`.
+func TestOperatorRoleRequired(t *testing.T) {
+	o := &Operator{Name: "ana", Language: "en"}
+	want := "role: is required: admin, lot_operator or read_only"
+	if err := o.Validate(); err == nil || err.Error() != want {
+		t.Errorf("no role: %v, want %q", err, want)
+	}
+}

@@ -182,7 +182,7 @@ func declare(name string, c *Config, level *string, pgConns *int, getenv func(st
 	fs.IntVar(pgConns, "pg-max-conns", defConns, "PostgreSQL connections per node (PARKD_PG_MAX_CONNS)")
 	fs.StringVar(&c.PGSchema, "pg-schema", getenv("PARKD_PG_SCHEMA"), "PostgreSQL schema to use, created if missing (PARKD_PG_SCHEMA)")
 	if strings.HasSuffix(name, " serve") {
-		fs.BoolVar(&c.Demo, "demo", false, "load the demo lots, passes and stays (idempotent)")
+		fs.Var(boolFlag{&c.Demo}, "demo", "load the demo lots, passes and stays (idempotent)")
 		fs.StringVar(&c.MetricsAddr, "metrics-addr", getenv("PARKD_METRICS_ADDR"), "serve GET /metrics on this listen address only, e.g. 127.0.0.1:9090, instead of behind a token on --addr (PARKD_METRICS_ADDR)")
 		fs.StringVar(&c.MQTT, "mqtt", getenv("PARKD_MQTT"), "MQTT broker of the lane devices, e.g. mqtt://127.0.0.1:1883 (PARKD_MQTT; PARKD_MQTT_USER and PARKD_MQTT_PASSWORD sign in)")
 		c.MQTTUser, c.MQTTPassword = getenv("PARKD_MQTT_USER"), getenv("PARKD_MQTT_PASSWORD")
@@ -197,7 +197,8 @@ func declare(name string, c *Config, level *string, pgConns *int, getenv func(st
 	}
 	defPriv, err := envBool(getenv, "PARKD_ALLOW_PRIVATE_WEBHOOKS")
 	envErr = errors.Join(envErr, err)
-	fs.BoolVar(&c.AllowPrivateWebhooks, "allow-private-webhooks", defPriv,
+	c.AllowPrivateWebhooks = defPriv
+	fs.Var(boolFlag{&c.AllowPrivateWebhooks}, "allow-private-webhooks",
 		"let partner subscriptions deliver to loopback and private addresses (PARKD_ALLOW_PRIVATE_WEBHOOKS=1)")
 	defLease, err := envDuration(getenv, "PARKD_DELIVERY_LEASE", DefaultDeliveryLease)
 	envErr = errors.Join(envErr, err)
@@ -210,16 +211,51 @@ func declare(name string, c *Config, level *string, pgConns *int, getenv func(st
 	return fs, envErr
 }
 
-// envBool reads a boolean variable: "", "0", "false" are false; "1",
-// "true" are true.
+// envBool reads a boolean variable: "" is false, else as parseBool.
 func envBool(getenv func(string) string, key string) (bool, error) {
-	switch strings.ToLower(getenv(key)) {
-	case "", "0", "false", "no":
+	if getenv(key) == "" {
+		return false, nil
+	}
+	b, err := parseBool(getenv(key))
+	if err != nil {
+		return false, fmt.Errorf("%s: %w", key, err)
+	}
+	return b, nil
+}
+
+// parseBool reads a boolean setting, a flag's or a variable's alike:
+// "1", "true", "yes" are true; "0", "false", "no" false, in any case.
+func parseBool(v string) (bool, error) {
+	switch strings.ToLower(v) {
+	case "0", "false", "no":
 		return false, nil
 	case "1", "true", "yes":
 		return true, nil
 	}
-	return false, fmt.Errorf("%s: %q is not 1 or 0", key, getenv(key))
+	return false, fmt.Errorf("%q is not 1 or 0 (yes or no, true or false)", v)
+}
+
+// boolFlag is a boolean flag that takes what its variable takes (yes and
+// no too), and says so of a value it does not, where the flag package's
+// own takes neither and says only "parse error".
+type boolFlag struct{ b *bool }
+
+func (f boolFlag) IsBoolFlag() bool { return true } // --demo alone is --demo=true
+
+func (f boolFlag) String() string {
+	if f.b == nil || !*f.b { // nil: the zero value the flag package makes for its help
+		return "false"
+	}
+	return "true"
+}
+
+func (f boolFlag) Set(v string) error {
+	b, err := parseBool(v)
+	if err != nil {
+		return err
+	}
+	*f.b = b
+	return nil
 }
 
 // printUsage writes name's flags with their built-in defaults: declared

@@ -65,6 +65,30 @@ func TestParse(t *testing.T) {
 			t.Errorf("--delivery-retention 0 (kept forever): %s", d)
 		}
 	})
+	t.Run("Booleans", func(t *testing.T) {
+		// A boolean flag takes what its variable takes (yes, no, 1, 0,
+		// true, false), and a value it does not take is named with the
+		// ones it does; before, --allow-private-webhooks=yes was refused
+		// with "parse error" while PARKD_ALLOW_PRIVATE_WEBHOOKS=yes was taken.
+		for v, want := range map[string]bool{"yes": true, "no": false, "1": true, "0": false, "true": true, "FALSE": false} {
+			c, err := Parse("parkd serve", []string{"--allow-private-webhooks=" + v, "--demo=" + v}, env(nil), io.Discard)
+			if err != nil || c.AllowPrivateWebhooks != want || c.Demo != want {
+				t.Errorf("--allow-private-webhooks=%s --demo=%s: %+v, %v; want %v", v, v, c, err, want)
+			}
+		}
+		c, err := Parse("parkd serve", []string{"--allow-private-webhooks", "--demo"}, env(nil), io.Discard)
+		if err != nil || !c.AllowPrivateWebhooks || !c.Demo {
+			t.Errorf("--allow-private-webhooks --demo alone: %+v, %v; want both on", c, err)
+		}
+		_, err = Parse("parkd serve", []string{"--allow-private-webhooks=maybe"}, env(nil), io.Discard)
+		if err == nil || !strings.Contains(err.Error(), `"maybe"`) || strings.Contains(err.Error(), "parse error") || !strings.Contains(err.Error(), "yes") {
+			t.Errorf("--allow-private-webhooks=maybe: %v; want the value refused naming the ones taken", err)
+		}
+		_, err = Parse("parkd serve", nil, env(map[string]string{"PARKD_ALLOW_PRIVATE_WEBHOOKS": "maybe"}), io.Discard)
+		if err == nil || !strings.Contains(err.Error(), "yes") {
+			t.Errorf("PARKD_ALLOW_PRIVATE_WEBHOOKS=maybe: %v; want the value refused naming the ones taken", err)
+		}
+	})
 	t.Run("MQTTClientID", func(t *testing.T) {
 		c, err := Parse("parkd serve", nil, env(map[string]string{"PARKD_MQTT_CLIENT_ID": "parkd-node-1"}), io.Discard)
 		if err != nil || c.MQTTClientID != "parkd-node-1" {

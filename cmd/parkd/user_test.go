@@ -121,6 +121,11 @@ func TestUserAddWhileServed(t *testing.T) {
 	if code != 1 || !strings.HasPrefix(errb.String(), "parkd user add: ") || !strings.Contains(errb.String(), "in use by another parkd") {
 		t.Fatalf("exit %d, stderr %q; want exit 1 and \"parkd user add: ... in use by another parkd ...\"", code, errb.String())
 	}
+	// The way to add a user to a database being served is named, as the
+	// help names it, not only "stop it first".
+	if !strings.Contains(errb.String(), "POST /v1/users") || !strings.Contains(errb.String(), "console") {
+		t.Errorf("stderr %q; want it to name POST /v1/users and the console, which add a user while parkd serves", errb.String())
+	}
 }
 
 // TestUserAddHelpAndFlags: parkd user add's help, wherever --help stands,

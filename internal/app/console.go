@@ -2,6 +2,8 @@ package app
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 
@@ -31,6 +33,9 @@ func AddUser(ctx context.Context, c *config.Config, log *slog.Logger, in operato
 		return nil, err
 	}
 	unlock, err := LockDatabase(c, "parkd user add")
+	if errors.Is(err, ErrInUse) {
+		return nil, fmt.Errorf("%w, or add the user while it runs: POST /v1/users, or the console's People page", err)
+	}
 	if err != nil {
 		return nil, err
 	}

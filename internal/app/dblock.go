@@ -1,6 +1,7 @@
 package app
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -32,7 +33,7 @@ func LockDatabase(c *config.Config, what string) (release func(), err error) {
 	if err != nil {
 		f.Close()
 		if holder != "" {
-			return nil, fmt.Errorf("%s is in use by another parkd (%s; lock %s): stop it first", c.DB, holder, path)
+			return nil, fmt.Errorf("%s is %w (%s; lock %s): stop it first", c.DB, ErrInUse, holder, path)
 		}
 		return nil, fmt.Errorf("lock %s: %w", path, err)
 	}
@@ -42,5 +43,8 @@ func LockDatabase(c *config.Config, what string) (release func(), err error) {
 	}
 	return func() { unlock(f); f.Close() }, nil
 }
+
+// ErrInUse is another parkd holding the database's lock.
+var ErrInUse = errors.New("in use by another parkd")
 
 func lockPath(c *config.Config) string { return c.DB + ".lock" }

@@ -86,7 +86,30 @@ func TestReadOnlyDatabaseRefusedAtOpen(t *testing.T) {
 		s.Close()
 		t.Fatal("opened a read-only database")
 	}
-	if !strings.Contains(err.Error(), "read-only for parkd's user") {
-		t.Fatalf("Open(a read-only file) = %v; want it to say the file is read-only", err)
+	if !strings.Contains(err.Error(), path) || !strings.Contains(err.Error(), "parkd's user") || !strings.Contains(err.Error(), "write") {
+		t.Fatalf("Open(a read-only file) = %v; want it to name the file and say parkd's user must write it", err)
+	}
+}
+
+// TestAnotherUsersDatabaseRefusedAtOpen: a database file parkd's user may
+// not open (a backup restored as root, mode 0600) says so and what to do;
+// before, SQLite said "unable to open database file (14)". Root opens any
+// file, so the test needs another user.
+func TestAnotherUsersDatabaseRefusedAtOpen(t *testing.T) {
+	if os.Getuid() == 0 {
+		t.Skip("root opens any file: run as another user")
+	}
+	path := filepath.Join(t.TempDir(), "parkd.db")
+	s, err := Open(context.Background(), path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	if err := os.Chmod(path, 0o000); err != nil { // as another user's 0600 file is to this one
+		t.Fatal(err)
+	}
+	_, err = Open(context.Background(), path, Options{})
+	if err == nil || !strings.Contains(err.Error(), path) || !strings.Contains(err.Error(), "permission denied") || !strings.Contains(err.Error(), "parkd's user") {
+		t.Fatalf("Open(a file it may not open) = %v; want it to name the file, say permission denied and whose access is missing", err)
 	}
 }

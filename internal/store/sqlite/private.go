@@ -22,6 +22,15 @@ func private(path string) error {
 		}
 	case !errors.Is(err, fs.ErrExist):
 		return fmt.Errorf("sqlite: create %s: %w", path, err)
+	default:
+		// An existing file parkd's user may not open for writing (a backup
+		// restored as root) is said so here: SQLite would say only "unable
+		// to open database file", or open it read-only.
+		f, err := os.OpenFile(path, os.O_RDWR, 0)
+		if err != nil {
+			return fmt.Errorf("sqlite: %w: parkd's user (uid %d) must be able to read and write the database; give it the file (chown) or write access to it", err, os.Getuid())
+		}
+		f.Close()
 	}
 	for _, p := range []string{path, path + "-wal", path + "-shm", path + "-journal"} {
 		fi, err := os.Stat(p)

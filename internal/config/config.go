@@ -429,6 +429,14 @@ func (c *Config) EnsureAdminToken() (created bool, err error) {
 		if len(c.AdminToken) < 16 {
 			return false, fmt.Errorf("%s: token too short; delete the file to generate a new one", c.TokenFile())
 		}
+		// The rules of PARKD_ADMIN_TOKEN (Validate), for a token kept by
+		// hand: an edit may have left a second line or a tab in it.
+		if unsendable(c.AdminToken) {
+			return false, fmt.Errorf("%s: the token holds a control character (a second line, a tab), which no Authorization header carries; keep one line, or delete the file to generate a new one", c.TokenFile())
+		}
+		if c.MetricsToken == c.AdminToken {
+			return false, fmt.Errorf("PARKD_METRICS_TOKEN: must differ from the admin token in %s (a scraper needs no admin rights)", c.TokenFile())
+		}
 		// Readable by parkd's user only, as the database files: a copy
 		// of the folder may have made it world-readable.
 		if fi, err := os.Stat(c.TokenFile()); err == nil && fi.Mode().Perm()&0o077 != 0 {

@@ -251,3 +251,34 @@ func TestAdminTokenFileTightened(t *testing.T) {
 		}
 	}
 }
+
+// TestAdminTokenFileRules: a kept token is held to the rules of
+// PARKD_ADMIN_TOKEN. One that no request could carry (a line break or a
+// tab inside, from an edit of the file) is refused at start, naming the
+// file, rather than answering every admin call 401; and the metrics token
+// must differ from it, as from a token set in the environment.
+func TestAdminTokenFileRules(t *testing.T) {
+	for name, content := range map[string]string{
+		"two lines": "pk_0123456789abcdef0123\npk_fedcba9876543210fedc\n",
+		"tab":       "pk_0123456789\tabcdef0123\n",
+	} {
+		t.Run(name, func(t *testing.T) {
+			c := &Config{Data: t.TempDir()}
+			if err := os.WriteFile(c.TokenFile(), []byte(content), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := c.EnsureAdminToken(); err == nil || !strings.Contains(err.Error(), c.TokenFile()) || !strings.Contains(err.Error(), "control character") {
+				t.Fatalf("token file %q: %v; want it refused naming the file and the control character", content, err)
+			}
+		})
+	}
+	t.Run("metrics token", func(t *testing.T) {
+		c := &Config{Data: t.TempDir(), MetricsToken: "pk_0123456789abcdef0123"}
+		if err := os.WriteFile(c.TokenFile(), []byte("pk_0123456789abcdef0123\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.EnsureAdminToken(); err == nil || !strings.Contains(err.Error(), "PARKD_METRICS_TOKEN") {
+			t.Fatalf("metrics token equal to the kept admin token: %v; want it refused", err)
+		}
+	})
+}

@@ -290,6 +290,13 @@ func (c *Config) Validate() error {
 		return fmt.Errorf("trusted-proxies: %w", err)
 	}
 	c.TrustedProxies = proxies
+	if c.MQTT != "" {
+		broker, err := checkMQTT(c.MQTT)
+		if err != nil {
+			return fmt.Errorf("mqtt: %w", err)
+		}
+		c.MQTT = broker
+	}
 	switch {
 	case c.Addr == "":
 		return errors.New("addr: must not be empty")
@@ -313,8 +320,6 @@ func (c *Config) Validate() error {
 		return errors.New("PARKD_METRICS_TOKEN: must differ from the admin token (a scraper needs no admin rights)")
 	case c.MetricsAddr != "" && c.MetricsAddr == c.Addr && !strings.HasSuffix(c.Addr, ":0"):
 		return errors.New("metrics-addr: must differ from addr (leave it empty to serve /metrics on addr, behind a token)")
-	case c.MQTT != "" && !strings.HasPrefix(c.MQTT, "mqtt://") && !strings.HasPrefix(c.MQTT, "tcp://"):
-		return errors.New("mqtt: must be an mqtt://host:port address")
 	case c.MQTT == "" && c.MQTTUser != "":
 		return errors.New("PARKD_MQTT_USER: is set but no broker is (set --mqtt or PARKD_MQTT)")
 	case c.MQTT == "" && c.MQTTPassword != "":
@@ -354,6 +359,40 @@ func (c *Config) Validate() error {
 func isFolder(path string) bool {
 	fi, err := os.Stat(path)
 	return err == nil && fi.IsDir()
+}
+
+// defaultMQTTPort is MQTT's own port (without TLS), which a broker address
+// without a port is on, as with other MQTT clients.
+const defaultMQTTPort = "1883"
+
+// checkMQTT reads a broker's address, mqtt://host[:port] (or tcp://), and
+// returns it with its port. A user name or password in it is refused: the
+// variables carry them, out of the process's arguments and of the log.
+func checkMQTT(raw string) (string, error) {
+	u, err := url.Parse(raw)
+	switch {
+	case err != nil || (u.Scheme != "mqtt" && u.Scheme != "tcp"):
+		return "", fmt.Errorf("%q is not an mqtt://host:port address", redactURL(raw))
+	case u.User != nil:
+		return "", fmt.Errorf("%q holds a user name or password: give them as PARKD_MQTT_USER and PARKD_MQTT_PASSWORD instead", redactURL(raw))
+	case u.Hostname() == "":
+		return "", fmt.Errorf("%q has no host (e.g. mqtt://127.0.0.1:1883)", raw)
+	case u.Path != "" && u.Path != "/":
+		return "", fmt.Errorf("%q has a path, which a broker's address has not (mqtt://host:port)", raw)
+	case u.RawQuery != "" || u.ForceQuery || u.Fragment != "":
+		return "", fmt.Errorf("%q has a query or fragment, which a broker's address has not (mqtt://host:port)", raw)
+	}
+	port := u.Port()
+	if port == "" {
+		if strings.HasSuffix(u.Host, ":") {
+			return "", fmt.Errorf("%q has an empty port", raw)
+		}
+		port = defaultMQTTPort
+	}
+	if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
+		return "", fmt.Errorf("%q: the port must be a number from 1 to 65535", raw)
+	}
+	return u.Scheme + "://" + net.JoinHostPort(u.Hostname(), port), nil
 }
 
 // maxMQTTClientID bounds a client id; MQTT 3.1.1 only promises 23

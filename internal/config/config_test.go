@@ -89,6 +89,39 @@ func TestParse(t *testing.T) {
 			t.Errorf("PARKD_ALLOW_PRIVATE_WEBHOOKS=maybe: %v; want the value refused naming the ones taken", err)
 		}
 	})
+	t.Run("MQTTBroker", func(t *testing.T) {
+		// The broker's address is checked before anything starts: one
+		// without a host, with a path, or with a bad port is refused naming
+		// the flag; one without a port is on MQTT's, 1883, as with other
+		// MQTT clients (before, parkd retried "missing port in address"
+		// forever); a user name or password in it is refused, pointing to
+		// the variables that carry them (before, they were ignored, and
+		// the address, password and all, was written to the log).
+		for in, want := range map[string]string{
+			"mqtt://broker:1884": "mqtt://broker:1884", "mqtt://broker": "mqtt://broker:1883",
+			"tcp://10.0.0.5": "tcp://10.0.0.5:1883", "mqtt://[::1]": "mqtt://[::1]:1883", "mqtt://broker:1883/": "mqtt://broker:1883",
+		} {
+			c, err := Parse("parkd serve", []string{"--mqtt", in}, env(nil), io.Discard)
+			if err != nil || c.MQTT != want {
+				t.Errorf("--mqtt %s: %v; want %s", in, err, want)
+			}
+		}
+		for in, want := range map[string]string{
+			"mqtt://":                         "mqtt: \"mqtt://\" has no host",
+			"mqtt://broker:99999":             "port",
+			"mqtt://broker:x":                 "port",
+			"mqtt://broker:1883/lanes":        "path",
+			"mqtt://broker:1883?x=1":          "query",
+			"mqtt://parkd:s3cret@broker:1883": "PARKD_MQTT_USER and PARKD_MQTT_PASSWORD",
+		} {
+			_, err := Parse("parkd serve", []string{"--mqtt", in}, env(nil), io.Discard)
+			if err == nil || !strings.Contains(err.Error(), want) {
+				t.Errorf("--mqtt %s: %v; want it refused saying %q", in, err, want)
+			} else if strings.Contains(err.Error(), "s3cret") {
+				t.Errorf("--mqtt %s: the refusal shows the password: %v", in, err)
+			}
+		}
+	})
 	t.Run("MQTTClientID", func(t *testing.T) {
 		c, err := Parse("parkd serve", nil, env(map[string]string{"PARKD_MQTT_CLIENT_ID": "parkd-node-1"}), io.Discard)
 		if err != nil || c.MQTTClientID != "parkd-node-1" {

@@ -101,9 +101,9 @@ func Serve(ctx context.Context, c *config.Config, log *slog.Logger, ready func(a
 	// Registered before the database's and the job queue's deferred stops,
 	// so it runs after them.
 	fresh := missingPaths(c)
-	serving := false
+	serving, stopped := false, false // stopped: before serving, by ctx
 	defer func() {
-		if err != nil && !serving {
+		if (err != nil || stopped) && !serving {
 			if rerr := fresh.remove(); rerr != nil {
 				log.Warn("removing what the failed start created", "err", rerr)
 			}
@@ -179,6 +179,12 @@ func Serve(ctx context.Context, c *config.Config, log *slog.Logger, ready func(a
 	defer stopCharging()
 	if c.MQTT != "" {
 		closeMQTT, err := connectMQTT(ctx, c, svc, sc.Barriers, log)
+		if err != nil && ctx.Err() != nil {
+			// Stopped while waiting for the broker: a stop, not a failure.
+			log.Info("stopped before serving, while waiting for the MQTT broker")
+			stopped = true
+			return nil
+		}
 		if err != nil {
 			return err
 		}

@@ -136,6 +136,9 @@ func Parse(name string, args []string, getenv func(string) string, help io.Write
 	if c.serve {
 		c.MetricsToken = getenv("PARKD_METRICS_TOKEN")
 	}
+	if unexpandedHome(c.DB) {
+		return nil, fmt.Errorf("db: %q starts with ~, which no shell expanded here (an environment file, a service unit): give the full path", c.DB)
+	}
 	if c.DB == "" {
 		c.DB = filepath.Join(c.Data, "parkd.db")
 	}
@@ -306,6 +309,8 @@ func (c *Config) Validate() error {
 		return fmt.Errorf("metrics-addr: %q is not host:port with a port from 0 to 65535 (e.g. 127.0.0.1:9090)", c.MetricsAddr)
 	case c.Data == "":
 		return errors.New("data: must not be empty")
+	case unexpandedHome(c.Data):
+		return fmt.Errorf("data: %q starts with ~, which no shell expanded here (an environment file, a service unit): give the full path, e.g. /var/lib/parkd", c.Data)
 	case c.SQLiteSync != "NORMAL" && c.SQLiteSync != "FULL":
 		return fmt.Errorf("sqlite-sync: %q is not NORMAL or FULL", c.SQLiteSync)
 	case c.AdminToken != "" && len(c.AdminToken) < 16:
@@ -353,6 +358,13 @@ func (c *Config) Validate() error {
 		return errors.New("PARKD_ADMIN_TOKEN: must be set when the database is PostgreSQL (every node needs the same one; a generated token would be this node's alone)")
 	}
 	return nil
+}
+
+// unexpandedHome reports a path that starts with the shell's ~ (alone or
+// as ~/... or ~user/...), which only a shell expands: taken as it is, it
+// is a folder named "~" in the working directory.
+func unexpandedHome(path string) bool {
+	return strings.HasPrefix(path, "~")
 }
 
 // isFolder reports whether path is an existing folder.

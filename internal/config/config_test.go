@@ -89,6 +89,19 @@ func TestParse(t *testing.T) {
 			t.Errorf("PARKD_ALLOW_PRIVATE_WEBHOOKS=maybe: %v; want the value refused naming the ones taken", err)
 		}
 	})
+	t.Run("Tilde", func(t *testing.T) {
+		// A ~ no shell expanded (an environment file, a systemd unit)
+		// would make a folder named "~" in the working directory.
+		for _, e := range []map[string]string{{"PARKD_DATA": "~/parkd-data"}, {"PARKD_DB": "~/parkd.db"}, {"PARKD_DATA": "~"}} {
+			_, err := Parse("parkd serve", nil, env(e), io.Discard)
+			if err == nil || !strings.Contains(err.Error(), "~") || !strings.Contains(err.Error(), "full path") {
+				t.Errorf("%v: %v; want it refused asking for the full path", e, err)
+			}
+		}
+		if _, err := Parse("parkd serve", []string{"--data", "./~x"}, env(nil), io.Discard); err != nil {
+			t.Errorf("--data ./~x (a folder so named on purpose): %v", err)
+		}
+	})
 	t.Run("MQTTBroker", func(t *testing.T) {
 		// The broker's address is checked before anything starts: one
 		// without a host, with a path, or with a bad port is refused naming

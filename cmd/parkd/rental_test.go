@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -105,6 +106,9 @@ func TestRentalChannelFlagForms(t *testing.T) {
 	getenv := func(string) string { return "" }
 	for _, form := range [][]string{{"-channel=nope"}, {"--channel=nope"}, {"-channel", "nope"}} {
 		dir := t.TempDir()
+		if code, _, errOut := runParkd(nil, "migrate", "--data", dir, "--log-level", "warn"); code != 0 { // a database without the channel
+			t.Fatalf("migrate: exit %d, %s", code, errOut)
+		}
 		var out, errOut bytes.Buffer
 		args := append([]string{"rental", "resync", "--data", dir}, form...)
 		if code := run(args, getenv, &out, &errOut); code != 1 || !strings.Contains(errOut.String(), "no channel") {
@@ -115,5 +119,21 @@ func TestRentalChannelFlagForms(t *testing.T) {
 	if code := run([]string{"rental", "resync", "--data", t.TempDir(), "--channel"}, getenv, &out, &errOut); code != 2 ||
 		!strings.Contains(errOut.String(), "--channel") || strings.Contains(errOut.String(), "not defined") {
 		t.Errorf("--channel without a value: exit %d, %q; want exit 2 naming --channel", code, errOut.String())
+	}
+}
+
+// TestRentalResyncWithoutDatabase: resync run where there is no database
+// (another folder, a mistyped --data) says so and creates nothing; before,
+// it created and migrated an empty database there, then answered that the
+// channel did not exist.
+func TestRentalResyncWithoutDatabase(t *testing.T) {
+	t.Parallel()
+	data := filepath.Join(t.TempDir(), "parkd-data")
+	code, _, errOut := runParkd(nil, "rental", "resync", "--channel", "12345678", "--data", data, "--log-level", "warn")
+	if code != 1 || !strings.Contains(errOut, "no database") || !strings.Contains(errOut, filepath.Join(data, "parkd.db")) {
+		t.Fatalf("exit %d, stderr %q; want exit 1 saying there is no database at %s", code, errOut, filepath.Join(data, "parkd.db"))
+	}
+	if _, err := os.Stat(data); !os.IsNotExist(err) {
+		t.Errorf("resync without a database left %s behind (%v)", data, err)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"time"
 
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
@@ -115,9 +116,15 @@ func Serve(ctx context.Context, c *config.Config, log *slog.Logger, ready func(a
 		return err
 	}
 	defer unlock() // registered first, so it runs after the database closes
+	fromEnv := c.AdminToken != ""
 	created, err := c.EnsureAdminToken()
 	if err != nil {
 		return err
+	}
+	if _, err := os.Stat(c.TokenFile()); err == nil && fromEnv {
+		// A token generated before the variable was set (to rotate it)
+		// is no longer the admin token, though it still reads as one.
+		log.Warn("the admin token is PARKD_ADMIN_TOKEN's; the token file left in the data folder is not used (delete it)", "file", c.TokenFile())
 	}
 	store, err := OpenStore(ctx, c, log)
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
@@ -121,9 +122,10 @@ func Serve(ctx context.Context, c *config.Config, log *slog.Logger, ready func(a
 	if err != nil {
 		return err
 	}
-	if _, err := os.Stat(c.TokenFile()); err == nil && fromEnv {
+	if b, err := os.ReadFile(c.TokenFile()); err == nil && fromEnv && strings.TrimSpace(string(b)) != c.AdminToken {
 		// A token generated before the variable was set (to rotate it)
 		// is no longer the admin token, though it still reads as one.
+		// (The same token in both, as when moving to PostgreSQL, is fine.)
 		log.Warn("the admin token is PARKD_ADMIN_TOKEN's; the token file left in the data folder is not used (delete it)", "file", c.TokenFile())
 	}
 	store, err := OpenStore(ctx, c, log)

@@ -304,4 +304,26 @@ func TestStaleTokenFileSaid(t *testing.T) {
 	if strings.Contains(out, "the-token-from-the-environment") || strings.Contains(out, "pk_the-former-generated-token") {
 		t.Errorf("the log shows a token:\n%s", out)
 	}
+
+	// The same token in both (kept when moving to PostgreSQL, as
+	// docs/deploy.md says) is no stale file.
+	if err := os.WriteFile(filepath.Join(data, "admin-token"), []byte("the-token-from-the-environment\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	logs = &lockedBuffer{}
+	ctx, cancel = context.WithCancel(context.Background())
+	defer cancel()
+	go func() {
+		done <- Serve(ctx, c, slog.New(slog.NewJSONHandler(logs, nil)), func(addr string) { ready <- addr })
+	}()
+	select {
+	case <-ready:
+	case err := <-done:
+		t.Fatalf("Serve: %v\n%s", err, logs)
+	}
+	cancel()
+	<-done
+	if strings.Contains(logs.String(), "not used") {
+		t.Errorf("warned of a token file holding the same token:\n%s", logs)
+	}
 }

@@ -46,7 +46,7 @@ func (o *Operator) Validate() error {
 		return Invalid("name", "%q must be 1 to 64 lower-case letters, digits, '.', '_', '@' or '-', starting with a letter or digit", o.Name)
 	}
 	if o.Role == "" {
-		return Invalid("role", "is required: admin, lot_operator or read_only")
+		return Invalid("role", "is required: admin, lot_operator or read_only").Because(ReasonRequired)
 	}
 	if !slices.Contains(Roles(), o.Role) {
 		return Invalid("role", "%q is not admin, lot_operator or read_only", o.Role)

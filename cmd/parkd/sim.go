@@ -13,6 +13,7 @@ import (
 	"syscall"
 
 	"parkd/internal/app"
+	"parkd/internal/config"
 	"parkd/internal/sim"
 )
 
@@ -59,6 +60,14 @@ func runSim(args []string, getenv func(string) string, stdout, stderr io.Writer)
 	}
 	if o.MQTT == "" {
 		o.MQTT = getenv("PARKD_MQTT")
+	}
+	if o.MQTT != "" {
+		broker, err := config.BrokerAddress(o.MQTT)
+		if err != nil {
+			fmt.Fprintf(stderr, "parkd sim: --mqtt: %v\n", err)
+			return 1 // refused as the simulator refuses any setting out of range
+		}
+		o.MQTT = broker
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "parkd sim: unexpected argument %q: every setting is a flag (parkd sim --help)\n", fs.Arg(0))

@@ -29,6 +29,10 @@ func TestSimRefusesBadFlags(t *testing.T) {
 		{[]string{"--events", "5", "--protocols", ","}, `--protocols "," names none of vzenith-http`},
 		{[]string{"--events", "5", "--protocols", "vzenith-http,vzenith-http"}, "--protocols names vzenith-http twice"},
 		{[]string{"--events", "5", "--protocols", "hikvision-isapi,hikvision"}, "--protocols names hikvision-isapi twice"},
+		// The broker's address, as serve's --mqtt reads it: a password in
+		// it is refused (it would reach the process list), not dropped.
+		{[]string{"--events", "5", "--protocols", "vzenith-mqtt", "--mqtt", "mqtt://cam:s3cret@broker.invalid:1883"}, "PARKD_MQTT_USER"},
+		{[]string{"--events", "5", "--protocols", "vzenith-mqtt", "--mqtt", "mqtt://"}, "has no host"},
 	} {
 		t.Run(strings.Join(c.args, " "), func(t *testing.T) {
 			args := append([]string{"sim", "--quiet", "--url", "http://127.0.0.1:1", "--token", "x"}, c.args...)
@@ -62,9 +66,10 @@ func TestSimHelp(t *testing.T) {
 	}
 }
 
-// TestSimHelpHidesSecrets: the admin token and the broker's address (with
-// its password) from the environment are used, but --help, which is
-// pasted into bug reports, does not print them.
+// TestSimHelpHidesSecrets: the admin token from the environment is used,
+// but --help, which is pasted into bug reports, prints neither it nor a
+// broker's address from the environment (one with a password in it is
+// refused by a run, as serve refuses it).
 func TestSimHelpHidesSecrets(t *testing.T) {
 	t.Setenv("PARKD_ADMIN_TOKEN", "hunter2")
 	t.Setenv("PARKD_MQTT", "mqtt://cam:s3cret@127.0.0.1:1883")
@@ -80,6 +85,7 @@ func TestSimHelpHidesSecrets(t *testing.T) {
 		http.Error(w, "no", http.StatusUnauthorized)
 	}))
 	defer srv.Close()
+	delete(env, "PARKD_MQTT")
 	if code, _, errOut := runParkd(env, "sim", "--quiet", "--events", "1", "--url", srv.URL); code == 0 || got != "Bearer hunter2" {
 		t.Fatalf("exit %d, stderr %q, Authorization %q: want the environment's token sent", code, errOut, got)
 	}

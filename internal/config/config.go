@@ -294,7 +294,7 @@ func (c *Config) Validate() error {
 	}
 	c.TrustedProxies = proxies
 	if c.MQTT != "" {
-		broker, err := checkMQTT(c.MQTT)
+		broker, err := BrokerAddress(c.MQTT)
 		if err != nil {
 			return fmt.Errorf("mqtt: %w", err)
 		}
@@ -377,10 +377,11 @@ func isFolder(path string) bool {
 // without a port is on, as with other MQTT clients.
 const defaultMQTTPort = "1883"
 
-// checkMQTT reads a broker's address, mqtt://host[:port] (or tcp://), and
-// returns it with its port. A user name or password in it is refused: the
-// variables carry them, out of the process's arguments and of the log.
-func checkMQTT(raw string) (string, error) {
+// BrokerAddress reads an MQTT broker's address, mqtt://host[:port] (or
+// tcp://), and returns it with its port. A user name or password in it is
+// refused: the variables carry them, out of the process's arguments and
+// of the log.
+func BrokerAddress(raw string) (string, error) {
 	u, err := url.Parse(raw)
 	switch {
 	case err != nil || (u.Scheme != "mqtt" && u.Scheme != "tcp"):
@@ -388,7 +389,7 @@ func checkMQTT(raw string) (string, error) {
 	case u.User != nil:
 		return "", fmt.Errorf("%q holds a user name or password: give them as PARKD_MQTT_USER and PARKD_MQTT_PASSWORD instead", redactURL(raw))
 	case u.Hostname() == "":
-		return "", fmt.Errorf("%q has no host (e.g. mqtt://127.0.0.1:1883)", raw)
+		return "", fmt.Errorf("%q has no host (mqtt://host:port, e.g. mqtt://localhost:1883)", raw)
 	case u.Path != "" && u.Path != "/":
 		return "", fmt.Errorf("%q has a path, which a broker's address has not (mqtt://host:port)", raw)
 	case u.RawQuery != "" || u.ForceQuery || u.Fragment != "":

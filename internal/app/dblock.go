@@ -3,6 +3,7 @@ package app
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"time"
@@ -26,6 +27,11 @@ func LockDatabase(c *config.Config, what string) (release func(), err error) {
 		return nil, fmt.Errorf("create data folder: %w", err)
 	}
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if errors.Is(err, fs.ErrPermission) {
+		// Typically files made by root (sudo parkd user add) before the
+		// service ran as its own user.
+		return nil, fmt.Errorf("lock %s: %w: the data folder and its files must be parkd's user's (uid %d); if another user made them (parkd run with sudo), give them to it: chown -R", path, err, os.Getuid())
+	}
 	if err != nil {
 		return nil, fmt.Errorf("lock %s: %w", path, err)
 	}

@@ -18,13 +18,47 @@ import (
 // not have: loopback, private (RFC 1918, RFC 4193), link-local,
 // unspecified, multicast or carrier-grade NAT. A webhook naming one would
 // let whoever manages subscriptions reach parkd's own network.
+//
+// An IPv6 address that carries an IPv4 one, which a translator or tunnel
+// on the way reaches (NAT64, 6to4, IPv4-compatible or -translated), is
+// judged by the IPv4 address it carries; a network's own NAT64 prefix
+// (64:ff9b:1::/48) and the site-local fec0::/10 are private themselves.
 func private(a netip.Addr) bool {
-	a = a.Unmap()
+	a = a.Unmap().WithZone("") // a prefix never contains an address with a zone
+	if v4, ok := embedded(a); ok && private(v4) {
+		return true
+	}
 	return a.IsLoopback() || a.IsPrivate() || a.IsLinkLocalUnicast() || a.IsLinkLocalMulticast() ||
-		a.IsUnspecified() || a.IsMulticast() || a.IsInterfaceLocalMulticast() || cgnat.Contains(a)
+		a.IsUnspecified() || a.IsMulticast() || a.IsInterfaceLocalMulticast() || cgnat.Contains(a) ||
+		localNAT64.Contains(a) || siteLocal.Contains(a)
 }
 
-var cgnat = netip.MustParsePrefix("100.64.0.0/10")
+var (
+	cgnat      = netip.MustParsePrefix("100.64.0.0/10")
+	localNAT64 = netip.MustParsePrefix("64:ff9b:1::/48")  // RFC 8215
+	siteLocal  = netip.MustParsePrefix("fec0::/10")       // RFC 3879
+	nat64      = netip.MustParsePrefix("64:ff9b::/96")    // RFC 6052
+	sixToFour  = netip.MustParsePrefix("2002::/16")       // RFC 3056: the IPv4 address is bytes 2-5
+	compatible = netip.MustParsePrefix("::/96")           // IPv4-compatible (RFC 4291, deprecated)
+	translated = netip.MustParsePrefix("::ffff:0:0:0/96") // IPv4-translated (SIIT, RFC 2765)
+)
+
+// embedded returns the IPv4 address an IPv6 one carries, if it is of a
+// form that carries one.
+func embedded(a netip.Addr) (netip.Addr, bool) {
+	if !a.Is6() {
+		return netip.Addr{}, false
+	}
+	b := a.As16()
+	switch {
+	case sixToFour.Contains(a):
+		return netip.AddrFrom4([4]byte(b[2:6])), true
+	case nat64.Contains(a), translated.Contains(a),
+		compatible.Contains(a) && !a.IsUnspecified() && !a.IsLoopback(): // not :: nor ::1
+		return netip.AddrFrom4([4]byte(b[12:16])), true
+	}
+	return netip.Addr{}, false
+}
 
 var errPrivate = errors.New("the address is loopback or private")
 

@@ -71,7 +71,15 @@ func TestSubscriptionURLs(t *testing.T) {
 	t.Run("ErrPrivate", func(t *testing.T) {
 		for _, u := range []string{"http://127.0.0.1:8080/hook", "http://localhost/hook", "http://10.1.2.3/", "http://172.16.0.1/",
 			"http://192.168.1.20/", "http://[::1]/", "http://[fd12:3456::1]/", "http://169.254.169.254/latest/meta-data/",
-			"http://[fe80::1]/", "http://100.64.0.1/", "http://0.0.0.0/", "http://[::ffff:127.0.0.1]/", "http://224.0.0.1/"} {
+			"http://[fe80::1]/", "http://100.64.0.1/", "http://0.0.0.0/", "http://[::ffff:127.0.0.1]/", "http://224.0.0.1/",
+			// IPv6 forms that carry a private IPv4 address, reached through
+			// a translator or tunnel: NAT64 (RFC 6052; 64:ff9b:1::/48 is
+			// for a network's own translator, RFC 8215), 6to4 (RFC 3056),
+			// IPv4-compatible and IPv4-translated (SIIT); and the site-local
+			// fec0::/10, private before RFC 4193.
+			"http://[64:ff9b::a00:1]/", "http://[64:ff9b::7f00:1]/", "http://[64:ff9b:1::a00:1]/", "http://[2002:c0a8:114::1]/",
+			"http://[2002:7f00:1::1]/", "http://[::7f00:1]/", "http://[::a00:1]/", "http://[::ffff:0:a00:1]/", "http://[fec0::1]/",
+			"http://[64:ff9b::a00:1%25eth0]/"} {
 			err := create(s, u)
 			if !park.IsCode(err, park.EInvalid) || errField(err) != "url" || !strings.Contains(err.Error(), "private") {
 				t.Errorf("%s: %v, want invalid url (a private address)", u, err)
@@ -79,7 +87,9 @@ func TestSubscriptionURLs(t *testing.T) {
 		}
 	})
 	t.Run("OK", func(t *testing.T) {
-		for _, u := range []string{"https://203.0.113.10/hook", "http://198.51.100.7:8080/p?q=1", "https://[2001:db8::1]/hook"} {
+		for _, u := range []string{"https://203.0.113.10/hook", "http://198.51.100.7:8080/p?q=1", "https://[2001:db8::1]/hook",
+			// The same forms around a public IPv4 address are public.
+			"http://[64:ff9b::cb00:710a]/", "http://[2002:cb00:710a::1]/"} {
 			if err := create(s, u); err != nil {
 				t.Errorf("%s: %v", u, err)
 			}

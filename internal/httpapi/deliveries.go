@@ -251,8 +251,20 @@ func fmtOptTime(t *time.Time) string {
 	return fmtTime(*t)
 }
 
+// deliveryFilters are the parameters of GET /v1/deliveries, in the order
+// an empty one is named.
+var deliveryFilters = []string{"partner", "subscription", "report", "state", "since", "limit", "before"}
+
 func (s *Server) listDeliveries(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
+	// A filter given without a value (?partner=, as an unset shell
+	// variable writes it) would read as no filter, and the answer as the
+	// filter's: refused naming it.
+	for _, name := range deliveryFilters {
+		if v, ok := q[name]; ok && len(v) == 1 && v[0] == "" {
+			return park.Invalid(name, "is empty: give a value, or leave the parameter out")
+		}
+	}
 	dq := deliveries.DeliveryQuery{PartnerID: q.Get("partner"), SubscriptionID: q.Get("subscription"), Report: q.Get("report"),
 		State: q.Get("state")}
 	if v := q.Get("since"); v != "" {

@@ -317,3 +317,26 @@ func TestDeliveriesLimitRange(t *testing.T) {
 	e.want(e.do("GET", "/v1/deliveries?limit=1", ""), 200)
 	e.want(e.do("GET", "/v1/deliveries?limit=1000", ""), 200)
 }
+
+// TestDeliveriesEmptyFilter: a filter given without a value (?partner=,
+// as a shell variable left unset writes it) is refused naming it, not
+// read as no filter: the answer would be every partner's deliveries, or
+// every state's, as if the filter had been applied.
+func TestDeliveriesEmptyFilter(t *testing.T) {
+	e := newDeliveryEnv(t)
+	e.want(e.do("POST", "/v1/lots", lotJSON), 201)
+	e.want(e.do("POST", "/v1/partners", `{"id":"mall","name":"Mall","dialect":"api-one","type":"normal","lots":["140123001"]}`), 201)
+	for _, name := range []string{"partner", "subscription", "report", "state", "since", "limit", "before"} {
+		for _, q := range []string{name + "=", name, "partner=mall&" + name + "="} {
+			if name == "partner" && strings.HasPrefix(q, "partner=mall&") {
+				continue
+			}
+			p := e.problem(e.do("GET", "/v1/deliveries?"+q, ""), http.StatusBadRequest, "invalid")
+			if d, _ := p["detail"].(string); p["field"] != name || !strings.Contains(d, "empty") {
+				t.Errorf("%s: %v, want field %s said to be empty", q, p, name)
+			}
+		}
+	}
+	e.want(e.do("GET", "/v1/deliveries?partner=mall&state=failed", ""), 200)
+	e.want(e.do("GET", "/v1/deliveries", ""), 200)
+}

@@ -15,6 +15,14 @@ import (
 // that the stay is inside and that nobody has paid since
 // (Quote.PaidBefore), as a quote outlives its transaction.
 func (s *Service) CreateQuote(ctx context.Context, stayID, source string) (*park.Quote, error) {
+	return s.CreateQuoteFor(ctx, stayID, source, 0)
+}
+
+// CreateQuoteFor is CreateQuote for a payer whose payment may come as
+// late as atLeast after the quote is taken (a sensorless ask's answer):
+// the quote is kept for the lot's quote TTL or atLeast, whichever is
+// longer, so a payment made in that time is not refused as expired.
+func (s *Service) CreateQuoteFor(ctx context.Context, stayID, source string, atLeast time.Duration) (*park.Quote, error) {
 	if err := park.CheckText("stay_id", stayID); err != nil {
 		return nil, err
 	}
@@ -34,6 +42,9 @@ func (s *Service) CreateQuote(ctx context.Context, stayID, source string) (*park
 		}
 		if q, err = s.quote(ctx, tx, l, st, now, source); err != nil {
 			return err
+		}
+		if until := now.Add(atLeast); q.ExpiresAt.Before(until) {
+			q.ExpiresAt = until
 		}
 		return tx.InsertQuote(ctx, q)
 	})

@@ -94,7 +94,7 @@ type Metrics interface {
 
 // Billing is what sensorless payment needs of billing.
 type Billing interface {
-	CreateQuote(ctx context.Context, stayID, source string) (*park.Quote, error)
+	CreateQuoteFor(ctx context.Context, stayID, source string, atLeast time.Duration) (*park.Quote, error)
 	Pay(ctx context.Context, req park.PaymentRequest) (billing.PaymentResult, error)
 }
 

@@ -69,7 +69,10 @@ func (s *Service) Settle(ctx context.Context, l *park.Lot, st *park.Stay, e *par
 	if claim == nil {
 		return s.awaitPaid(ctx, st.ID, st.Paid, wait)
 	}
-	q, err := s.billing.CreateQuote(ctx, st.ID, e.PartnerID)
+	// The quote is kept for as long as the ask's answer may pay it, and
+	// the payment be recorded, whatever the lot's quote TTL (at least
+	// 10 s): a partner that acknowledged has charged its driver.
+	q, err := s.billing.CreateQuoteFor(ctx, st.ID, e.PartnerID, askWindow(wait)+SensorlessLate)
 	if err != nil || q.AmountDue == 0 {
 		s.releaseAsk(ctx, claim) // nobody was asked
 		return false, err

@@ -26,7 +26,7 @@ import (
 // barrier) do not ask again while the first ask may still pay: they
 // wait for its payment (claimAsk).
 const (
-	SensorlessTimeout = 2 * time.Second
+	SensorlessTimeout = park.DefaultSensorlessTimeout
 	SensorlessLate    = 30 * time.Second
 	// AnomalySensorless records a partner's late payment that could not
 	// settle the stay (it was paid another way, or left): the partner
@@ -58,10 +58,7 @@ func (s *Service) Settle(ctx context.Context, l *park.Lot, st *park.Stay, e *par
 	if s.pausedFor(sub.ID) > 0 {
 		return false, nil
 	}
-	wait := SensorlessTimeout
-	if sub.Timeout != 0 {
-		wait = sub.Timeout
-	}
+	wait := sub.AttemptTimeout()
 	claim, err := s.claimAsk(ctx, e.PartnerID, st, wait)
 	if err != nil {
 		return false, err

@@ -377,10 +377,7 @@ func (s *Service) attempt(ctx context.Context, c claimed) outcome {
 // send makes the attempt and judges the answer.
 func (s *Service) send(ctx context.Context, a *Attempt) outcome {
 	d, sub := a.Delivery, a.Subscription
-	timeout := sub.Timeout
-	if timeout == 0 {
-		timeout = park.DefaultDeliveryTimeout
-	}
+	timeout := sub.AttemptTimeout()
 	a.At = s.base.Clock()
 	at := a.At
 	// An attempt ends within its claim, with a margin: once the lease is

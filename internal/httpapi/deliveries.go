@@ -60,16 +60,13 @@ type subscriptionView struct {
 func viewSubscription(sub *park.Subscription, withSecret bool) subscriptionView {
 	v := subscriptionView{ID: sub.ID, PartnerID: sub.PartnerID, Report: sub.Report, URL: sub.URL, Format: sub.Format,
 		Enabled: sub.Enabled, DisabledBy: sub.DisabledBy, RateLimit: sub.RateLimit, Concurrency: sub.Concurrency,
-		TimeoutSeconds: int(sub.Timeout / time.Second), PreviousSecret: sub.Previous != "",
+		TimeoutSeconds: int(sub.AttemptTimeout() / time.Second), PreviousSecret: sub.Previous != "",
 		CreatedAt: fmtTime(sub.CreatedAt), UpdatedAt: fmtTime(sub.UpdatedAt)}
 	if v.RateLimit == 0 {
 		v.RateLimit = park.DefaultRateLimit
 	}
 	if v.Concurrency == 0 {
 		v.Concurrency = park.DefaultConcurrency
-	}
-	if v.TimeoutSeconds == 0 {
-		v.TimeoutSeconds = int(park.DefaultDeliveryTimeout / time.Second)
 	}
 	sched := sub.Schedule
 	if len(sched) == 0 {

@@ -340,3 +340,24 @@ func TestDeliveriesEmptyFilter(t *testing.T) {
 	e.want(e.do("GET", "/v1/deliveries?partner=mall&state=failed", ""), 200)
 	e.want(e.do("GET", "/v1/deliveries", ""), 200)
 }
+
+// TestSensorlessSubscriptionTimeout: a sensorless_exit subscription set
+// without a timeout waits 2 s for its partner's answer (the lane is
+// waiting), not the 15 s of a queued report: it shows the timeout it
+// has, in its creation's answer and when read.
+func TestSensorlessSubscriptionTimeout(t *testing.T) {
+	e := newDeliveryEnv(t)
+	e.want(e.do("POST", "/v1/lots", lotJSON), 201)
+	e.want(e.do("POST", "/v1/partners", `{"id":"etc","name":"ETC","dialect":"api-one","type":"normal","lots":["140123001"]}`), 201)
+	created := e.want(e.do("POST", "/v1/partners/etc/subscriptions", `{"report":"sensorless_exit","url":"http://127.0.0.1:9/ask"}`), 201)
+	read := e.want(e.do("GET", "/v1/partners/etc/subscriptions/"+created["id"].(string), ""), 200)
+	for what, m := range map[string]map[string]any{"created": created, "read": read} {
+		if m["timeout_seconds"] != 2.0 {
+			t.Errorf("%s sensorless_exit subscription shows timeout_seconds %v, want 2", what, m["timeout_seconds"])
+		}
+	}
+	exit := e.want(e.do("POST", "/v1/partners/etc/subscriptions", `{"report":"exit","url":"http://127.0.0.1:9/exit"}`), 201)
+	if exit["timeout_seconds"] != 15.0 {
+		t.Errorf("exit subscription shows timeout_seconds %v, want 15", exit["timeout_seconds"])
+	}
+}

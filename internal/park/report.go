@@ -137,12 +137,26 @@ type Subscription struct {
 	// Concurrency bounds those in flight (0: DefaultConcurrency).
 	RateLimit   int             `json:"rate_limit"`
 	Concurrency int             `json:"concurrency"`
-	Timeout     time.Duration   `json:"-"`                     // one attempt (0: DefaultDeliveryTimeout); stored to the ms
+	Timeout     time.Duration   `json:"-"`                     // one attempt (0: AttemptTimeout's default); stored to the ms
 	Schedule    []time.Duration `json:"-"`                     // waits before each attempt (nil: DefaultSchedule); to the ms
 	DisabledBy  string          `json:"disabled_by,omitempty"` // why it was disabled, when parkd did it (410)
 	CreatedAt   time.Time       `json:"created_at"`
 	UpdatedAt   time.Time       `json:"updated_at"`
 	Version     int64           `json:"-"`
+}
+
+// AttemptTimeout is how long one attempt waits for the partner's answer:
+// the subscription's Timeout, else DefaultSensorlessTimeout for a
+// sensorless ask (the lane waits for it) and DefaultDeliveryTimeout for a
+// queued report.
+func (s *Subscription) AttemptTimeout() time.Duration {
+	switch {
+	case s.Timeout != 0:
+		return s.Timeout
+	case s.Report == ReportSensorlessExit:
+		return DefaultSensorlessTimeout
+	}
+	return DefaultDeliveryTimeout
 }
 
 // FormatNative is parkd's own delivery format: Standard Webhooks.
@@ -155,8 +169,11 @@ const (
 	DefaultConcurrency     = 4
 	MaxConcurrency         = 64
 	DefaultDeliveryTimeout = 15 * time.Second
-	MaxDeliveryTimeout     = 60 * time.Second
-	MaxScheduleSteps       = 30
+	// DefaultSensorlessTimeout is how long a sensorless ask waits for its
+	// partner's answer: a car is waiting at the barrier.
+	DefaultSensorlessTimeout = 2 * time.Second
+	MaxDeliveryTimeout       = 60 * time.Second
+	MaxScheduleSteps         = 30
 )
 
 // DefaultSchedule is when a delivery is attempted, counted from the

@@ -110,7 +110,8 @@ func (s *Store) rescue() {
 	// waiting: try again until it runs.
 	for {
 		err = s.w.QueryRowContext(ctx, "PRAGMA wal_checkpoint(FULL)").Scan(&busy, &frames, &done)
-		if (err == nil && busy == 0) || ctx.Err() != nil || (err != nil && !park.IsCode(mapErr(err), park.EUnavailable)) {
+		if _, bad := damaged(err); (err == nil && busy == 0) || ctx.Err() != nil || bad ||
+			(err != nil && !park.IsCode(mapErr(err), park.EUnavailable)) {
 			break
 		}
 		time.Sleep(20 * time.Millisecond)

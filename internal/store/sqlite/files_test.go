@@ -109,3 +109,61 @@ func TestDeletedWAL(t *testing.T) {
 		})
 	}
 }
+
+// TestOverwrittenDatabase: a database file overwritten in place while
+// parkd runs (`cp backup.db parkd.db` keeps the file, so its identity does
+// not change) is noticed at the first damaged page SQLite reads: that read
+// answers EUnavailable saying the file is damaged, not an internal error,
+// and from then on writes are refused and the health check fails, as when
+// a file is replaced, instead of acknowledging writes into a damaged
+// database.
+func TestOverwrittenDatabase(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "parkd.db")
+	logs := &syncBuffer{}
+	s, err := sqlite.Open(ctx, path, sqlite.Options{Log: slog.New(slog.NewTextHandler(logs, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	lot := func(i int) error {
+		l := &park.Lot{Code: fmt.Sprint("L", i), Name: "x", TimeZone: "UTC", Currency: "EUR", QuoteTTLSeconds: 60, MissedEntry: "open"}
+		return s.Update(ctx, func(tx park.Tx) error { return tx.CreateLot(ctx, l) })
+	}
+	for i := range 50 {
+		if err := lot(i); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Everything in the file, the log empty: the next read goes to the file.
+	if _, err := s.ReadDB().ExecContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)"); err != nil {
+		t.Fatal(err)
+	}
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.WriteAt(bytes.Repeat([]byte("not a database "), int(fi.Size())/15+1)[:fi.Size()], 0); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+	err = s.View(ctx, func(tx park.Tx) error { _, err := tx.GetLot(ctx, "L7"); return err })
+	if !park.IsCode(err, park.EUnavailable) || !strings.Contains(err.Error(), "damaged") {
+		t.Fatalf("read of the overwritten database: %v, want unavailable, damaged", err)
+	}
+	if err := lot(50); !park.IsCode(err, park.EUnavailable) {
+		t.Fatalf("write after the damage was seen: %v, want unavailable", err)
+	}
+	if err := s.Ping(ctx); !park.IsCode(err, park.EUnavailable) {
+		t.Fatalf("health check after the damage was seen: %v, want unavailable", err)
+	}
+	if !strings.Contains(logs.String(), "damaged") {
+		t.Fatalf("log does not say the database is damaged:\n%s", logs.String())
+	}
+}

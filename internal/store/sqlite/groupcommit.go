@@ -60,7 +60,7 @@ func (s *Store) Update(ctx context.Context, fn func(park.Tx) error) error {
 	if r.panicked != nil {
 		panic(r.panicked)
 	}
-	return r.err
+	return s.noticeDamage(r.err)
 }
 
 func (s *Store) writer() {

@@ -278,7 +278,7 @@ func (s *Store) Ping(ctx context.Context) error {
 	if err := s.checkFiles(); err != nil {
 		return err
 	}
-	return mapErr(s.r.PingContext(ctx))
+	return s.noticeDamage(mapErr(s.r.PingContext(ctx)))
 }
 
 // View runs fn in a read transaction (a consistent WAL snapshot).
@@ -288,7 +288,7 @@ func (s *Store) View(ctx context.Context, fn func(park.Tx) error) error {
 		return mapErr(err)
 	}
 	defer tx.Rollback()
-	return fn(&txn{q: s.rq.WithTx(tx), tk: s.tickets})
+	return s.noticeDamage(fn(&txn{q: s.rq.WithTx(tx), tk: s.tickets}))
 }
 
 // mapErr turns driver errors into domain errors at the boundary.
@@ -318,9 +318,44 @@ func mapErr(err error) error {
 		case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED, sqlite3.SQLITE_IOERR, sqlite3.SQLITE_FULL,
 			sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_READONLY:
 			return &park.Error{Code: park.EUnavailable, Message: "database unavailable", Cause: err}
+		case sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB:
+			return &park.Error{Code: park.EUnavailable, Message: "the database file is damaged", Cause: err}
 		}
 	}
 	return fmt.Errorf("sqlite: %w", err)
+}
+
+// damaged tells whether err is SQLite finding the database file damaged
+// (as mapErr maps it, or not yet mapped), and returns SQLite's error.
+func damaged(err error) (*sqlite.Error, bool) {
+	if err == nil {
+		return nil, false
+	}
+	var pe *park.Error
+	if errors.As(err, &pe) && pe.Cause != nil {
+		err = pe.Cause
+	}
+	var se *sqlite.Error
+	if !errors.As(err, &se) {
+		return nil, false
+	}
+	switch se.Code() & 0xff {
+	case sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB:
+		return se, true
+	}
+	return nil, false
+}
+
+// noticeDamage fails the store, as a changed file does (files.go), when
+// err says the database file is damaged: most often a file overwritten in
+// place while parkd runs (cp over it keeps its identity, so checkFiles
+// cannot see it), into which no write may be acknowledged any more. It
+// returns err.
+func (s *Store) noticeDamage(err error) error {
+	if se, ok := damaged(err); ok {
+		s.fail(filepath.Base(s.path)+" is damaged (overwritten while parkd ran?): "+se.Error(), true)
+	}
+	return err
 }
 
 // WriterDB is the single-connection pool every write goes through. The job

@@ -42,6 +42,8 @@ func mapErr(err error) error {
 			return park.Errorf(park.EUnavailable, "database busy (%s); retry", pg.Message)
 		case "22021", "22P05": // NUL bytes or invalid UTF-8, which SQLite would have stored
 			return park.Errorf(park.EInvalid, "text cannot be stored: %s", pg.Message)
+		case "25006": // read_only_sql_transaction: a standby (a primary demoted in a failover) or a read-only database
+			return &park.Error{Code: park.EUnavailable, Message: "database is read-only: writes are refused until parkd reaches a writable primary", Cause: err}
 		}
 	}
 	if unavailable(err) {

@@ -92,6 +92,10 @@ func (t laneTx) CreateWhitelist(ctx context.Context, w *park.WhitelistEntry) err
 	return t.note(ctx, w.LotCode, []string{w.Plate})
 }
 
+// UpdateWhitelist notes the plates before and after. An allow entry that
+// no longer lets its car in (turned into a refusal, or given to another
+// plate) is withdrawn from the car inside on its old plate, as a delete
+// withdraws it: the car keeps the free time it had until now.
 func (t laneTx) UpdateWhitelist(ctx context.Context, w *park.WhitelistEntry) error {
 	old, err := t.Tx.GetWhitelist(ctx, w.ID)
 	if err != nil {
@@ -99,6 +103,11 @@ func (t laneTx) UpdateWhitelist(ctx context.Context, w *park.WhitelistEntry) err
 	}
 	if err := t.Tx.UpdateWhitelist(ctx, w); err != nil {
 		return err
+	}
+	if w.Kind != park.AccessAllow || w.PlateKey != old.PlateKey {
+		if err := keepEntryFree(ctx, t.Tx, old, t.now()); err != nil {
+			return err
+		}
 	}
 	return t.note(ctx, w.LotCode, []string{old.Plate, w.Plate})
 }

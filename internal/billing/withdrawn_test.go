@@ -52,6 +52,32 @@ func TestWithdrawnAccessKeepsItsTime(t *testing.T) {
 			}
 			return func() { must(t, b.Sys.Access.DeleteWhitelist(b.Ctx, b.Lot, w.ID)) }
 		}, h(8), h(9), h(12), 300},
+		// Turned into a refusal at 09:00 (the car is blacklisted while
+		// inside): free 08:00-09:00, 09:00-12:00 paid, 3 hours.
+		{"whitelist car blacklisted", func(b *bundle) func() {
+			w, err := b.Sys.Access.PutListEntry(b.Ctx, "", b.Lot, &park.WhitelistEntry{Plate: "京A12345", Kind: park.AccessAllow,
+				ValidFrom: h(-24), ValidTo: h(30 * 24)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return func() {
+				_, err := b.Sys.Access.UpdateWhitelist(b.Ctx, b.Lot, w.ID, func(e *park.WhitelistEntry) error { e.Kind = park.AccessDeny; return nil })
+				must(t, err)
+			}
+		}, h(8), h(9), h(12), 300},
+		// The entry given to another car at 09:00 (the employee changed
+		// cars): free 08:00-09:00, 09:00-12:00 paid, 3 hours.
+		{"whitelist entry moved to another plate", func(b *bundle) func() {
+			w, err := b.Sys.Access.PutListEntry(b.Ctx, "", b.Lot, &park.WhitelistEntry{Plate: "京A12345", Kind: park.AccessAllow,
+				ValidFrom: h(-24), ValidTo: h(30 * 24)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return func() {
+				_, err := b.Sys.Access.UpdateWhitelist(b.Ctx, b.Lot, w.ID, func(e *park.WhitelistEntry) error { e.Plate = "京B11111"; return nil })
+				must(t, err)
+			}
+		}, h(8), h(9), h(12), 300},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			b := setup(t)

@@ -150,9 +150,9 @@ func (s *Service) UpdatePassBy(ctx context.Context, partner, lot string, ref Pas
 	return out, err
 }
 
-// DeletePass removes a pass; cars inside under it pay for their whole
-// stay as visitors would (their stays keep the pass id, which no longer
-// resolves). Ending the pass instead charges them from its end.
+// DeletePass removes a pass; a car inside holding one of its spaces keeps
+// the free time the pass gave it until now (KeptFree, kept.go) and pays
+// from the deletion on, as when the pass ends.
 func (s *Service) DeletePass(ctx context.Context, lot, id string) error {
 	_, err := s.DeletePassBy(ctx, "", lot, PassRef{ID: id})
 	return err

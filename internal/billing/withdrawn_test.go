@@ -65,6 +65,15 @@ func TestWithdrawnAccessKeepsItsTime(t *testing.T) {
 				must(t, err)
 			}
 		}, h(8), h(9), h(12), 300},
+		// A police car's entry made a blacklisted one at 09:00: as above.
+		{"special vehicle blacklisted", func(b *bundle) func() {
+			_, err := b.Sys.Access.PutSpecialVehicle(b.Ctx, "", b.Lot, "京A12345", "police", h(-24), h(30*24))
+			must(t, err)
+			return func() {
+				_, err := b.Sys.Access.PutSpecialVehicle(b.Ctx, "", b.Lot, "京A12345", "blacklist", h(-24), h(30*24))
+				must(t, err)
+			}
+		}, h(8), h(9), h(12), 300},
 		// The entry given to another car at 09:00 (the employee changed
 		// cars): free 08:00-09:00, 09:00-12:00 paid, 3 hours.
 		{"whitelist entry moved to another plate", func(b *bundle) func() {

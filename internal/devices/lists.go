@@ -28,7 +28,9 @@ type Allowed struct {
 // parkd cannot be reached: the plates of its passes (for their whole
 // validity: a camera knows no time slots) and of its whitelist's allow
 // entries, not yet expired at now. Deny entries are not loaded: a camera
-// on its own opens only for what it holds. It returns the lot's time
+// on its own opens only for what it holds; a pass's plate that a deny
+// entry refuses is held only outside the refusal (beforeOrAfter), as the
+// gate refuses it whatever its pass. It returns the lot's time
 // zone too, in which cameras read times.
 func (s *Service) OfflineList(ctx context.Context, lot string) ([]Allowed, *time.Location, error) {
 	if s.lists == nil {
@@ -51,13 +53,30 @@ func (s *Service) OfflineList(ctx context.Context, lot string) ([]Allowed, *time
 	if err != nil {
 		return nil, nil, err
 	}
+	// The deny list wins over a pass, as at the gate: a plate refused now
+	// or later is not let through while it is refused.
+	denied := map[string]*park.WhitelistEntry{}
+	for _, w := range wl {
+		if w.Kind == park.AccessDeny && w.ValidTo.After(now) {
+			denied[w.PlateKey] = w
+		}
+	}
 	var out []Allowed
 	for _, p := range passes {
 		if !p.ValidTo.After(now) {
 			continue
 		}
-		for _, pl := range p.Plates {
-			out = append(out, Allowed{Plate: pl, From: p.ValidFrom, To: p.ValidTo})
+		for i, pl := range p.Plates {
+			a := Allowed{Plate: pl, From: p.ValidFrom, To: p.ValidTo}
+			if i < len(p.PlateKeys) {
+				if d := denied[p.PlateKeys[i]]; d != nil {
+					var ok bool
+					if a, ok = beforeOrAfter(a, d, now); !ok {
+						continue
+					}
+				}
+			}
+			out = append(out, a)
 		}
 	}
 	for _, w := range wl {
@@ -66,6 +85,32 @@ func (s *Service) OfflineList(ctx context.Context, lot string) ([]Allowed, *time
 		}
 	}
 	return out, loc, nil
+}
+
+// beforeOrAfter is the part of a's window that deny entry d (not yet
+// over at now) leaves and that is not over at now: before d starts, else
+// after it ends. A camera keeps one record a plate, so the part after a
+// refusal still to come is loaded by a later full load, once it is over.
+func beforeOrAfter(a Allowed, d *park.WhitelistEntry, now time.Time) (Allowed, bool) {
+	if before := (Allowed{Plate: a.Plate, From: a.From, To: minTime(a.To, d.ValidFrom)}); before.To.After(now) && before.To.After(before.From) {
+		return before, true
+	}
+	after := Allowed{Plate: a.Plate, From: maxTime(a.From, d.ValidTo), To: a.To}
+	return after, after.To.After(after.From)
+}
+
+func minTime(a, b time.Time) time.Time {
+	if b.Before(a) {
+		return b
+	}
+	return a
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
 }
 
 // ListChange is what a lot's cameras are to be told since they were last

@@ -65,3 +65,60 @@ func TestListChanges(t *testing.T) {
 		t.Fatalf("changes %+v, %v after a sweep with no camera protocol taking them: want none", cs, err)
 	}
 }
+
+// TestOfflineListDenyWins: a plate that holds a pass but is refused by a
+// deny entry is not let through by a camera on its own while the refusal
+// holds, as the gate holds it (docs/rules.md, entry step 3). Refused now
+// until tomorrow: the camera holds the plate from the refusal's end to
+// the pass's. Refused from tomorrow: the camera holds it until then.
+// Blacklisting it is a change the cameras are told at once.
+func TestOfflineListDenyWins(t *testing.T) {
+	b := setup(t)
+	now := b.Clock.Now()
+	day := 24 * time.Hour
+	for _, pl := range []string{"京A11111", "京A22222", "京A33333"} {
+		if _, err := b.Sys.Access.CreatePass(b.Ctx, "", b.Lot, &park.Pass{HolderName: "Li", Plates: []string{pl},
+			ValidFrom: now.Add(-day), ValidTo: now.Add(30 * day)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cs, err := b.dev.ListChanges(b.Ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := b.dev.ListChangeDone(b.Ctx, cs[0]); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.Sys.Access.CreateDenyEntry(b.Ctx, b.Lot, "京A11111", now.Add(-time.Hour), now.Add(day), "unpaid fees"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.Sys.Access.CreateDenyEntry(b.Ctx, b.Lot, "京A22222", now.Add(day), now.Add(2*day), "unpaid fees"); err != nil {
+		t.Fatal(err)
+	}
+	allowed, _, err := b.dev.OfflineList(b.Ctx, b.Lot)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string][2]time.Time{
+		"京A11111": {now.Add(day), now.Add(30 * day)},  // from the refusal's end
+		"京A22222": {now.Add(-day), now.Add(day)},      // until the refusal starts
+		"京A33333": {now.Add(-day), now.Add(30 * day)}, // not refused
+	}
+	if len(allowed) != len(want) {
+		t.Fatalf("offline list %+v: want one record for each of %v", allowed, want)
+	}
+	for _, a := range allowed {
+		if w, ok := want[a.Plate]; !ok || !a.From.Equal(w[0]) || !a.To.Equal(w[1]) {
+			t.Fatalf("offline list %+v: want %v", allowed, want)
+		}
+	}
+	cs, err = b.dev.ListChanges(b.Ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cs) != 1 || len(cs[0].Remove) != 0 || len(cs[0].Add) != 2 ||
+		cs[0].Add[0].Plate != "京A11111" || !cs[0].Add[0].From.Equal(now.Add(day)) ||
+		cs[0].Add[1].Plate != "京A22222" || !cs[0].Add[1].To.Equal(now.Add(day)) {
+		t.Fatalf("changes %+v: want 京A11111 held from tomorrow, 京A22222 until tomorrow", cs)
+	}
+}

@@ -229,8 +229,9 @@ func (s *Service) prepareWhitelist(w *park.WhitelistEntry) error {
 }
 
 // CreateWhitelist stores a whitelist (or deny) entry, valid from now when
-// it names no start, audited in the same transaction (EInvalid, ENotFound, EConflict when the plate already has
-// an entry in the lot).
+// it names no start, audited in the same transaction (EInvalid, valid_to
+// too when the window has already ended; ENotFound, EConflict when the
+// plate already has an entry in the lot).
 func (s *Service) CreateWhitelist(ctx context.Context, lot string, w *park.WhitelistEntry) (*park.WhitelistEntry, error) {
 	w.LotCode = lot
 	now := s.base.Clock()
@@ -239,6 +240,12 @@ func (s *Service) CreateWhitelist(ctx context.Context, lot string, w *park.White
 	}
 	if err := s.prepareWhitelist(w); err != nil {
 		return nil, err
+	}
+	// As PutListEntry's: a new entry whose window is already over would
+	// be acknowledged and never let its car in, or keep it out (a
+	// mistyped year).
+	if !w.ValidTo.After(now) {
+		return nil, park.Invalid("valid_to", "the window ended at %s", w.ValidTo.Format(time.RFC3339))
 	}
 	w.ID, w.CreatedAt, w.UpdatedAt = core.NewID(), now, now
 	err := s.base.Write(ctx, func(tx park.Tx) error {

@@ -301,8 +301,10 @@ func TestFullLot(t *testing.T) {
 		ValidFrom: t0.Add(-time.Hour), ValidTo: t0.Add(30 * 24 * time.Hour)}); err != nil {
 		t.Fatal(err)
 	}
+	// The window is still open at the bundle's clock (t0 + 6 h): a new
+	// entry already over is refused.
 	if _, err := b.Sys.Access.CreateWhitelist(b.Ctx, b.Lot, &park.WhitelistEntry{Plate: "京A44444",
-		ValidFrom: t0.Add(-time.Hour), ValidTo: t0.Add(time.Hour)}); err != nil {
+		ValidFrom: t0.Add(-time.Hour), ValidTo: t0.Add(24 * time.Hour)}); err != nil {
 		t.Fatal(err)
 	}
 	wantDecision(t, b.Event(t, park.EventEntry, "京A33333", t0), park.DecisionOpen, park.ReasonPass, 0)
@@ -359,7 +361,7 @@ func TestPassEndingDuringStayBillsFromItsEnd(t *testing.T) {
 func TestDenyList(t *testing.T) {
 	b := setup(t)
 	if _, err := b.Sys.Access.CreateWhitelist(b.Ctx, b.Lot, &park.WhitelistEntry{Plate: "京A66666", Kind: park.AccessDeny,
-		ValidFrom: t0.Add(-time.Hour), ValidTo: t0.Add(time.Hour), Reason: "unpaid fees"}); err != nil {
+		ValidFrom: t0.Add(-time.Hour), ValidTo: t0.Add(24 * time.Hour), Reason: "unpaid fees"}); err != nil {
 		t.Fatal(err)
 	}
 	wantDecision(t, b.Event(t, park.EventEntry, "京A66666", t0), park.DecisionHold, park.ReasonRefused, 0)

@@ -252,6 +252,9 @@ func TestBadInput(t *testing.T) {
 		{"pass bad window", "POST", "/v1/lots/140123001/passes", `{"holder_name":"A","plates":["京A12345"],"valid_from":"2026-12-01T00:00:00Z","valid_to":"2026-11-01T00:00:00Z"}`, 400, "invalid", "valid_to"},
 		{"pass ending in 9999", "POST", "/v1/lots/140123001/passes", `{"holder_name":"A","plates":["京A12345"],"valid_from":"2026-11-01T00:00:00Z","valid_to":"9999-12-31T23:59:59+08:00"}`, 400, "invalid", "valid_to"},
 		{"whitelist bad kind", "POST", "/v1/lots/140123001/whitelist", `{"plate":"京A12345","kind":"maybe","valid_from":"2026-11-01T00:00:00Z","valid_to":"2026-12-01T00:00:00Z"}`, 400, "invalid", "kind"},
+		// A year mistyped: the window ended a year before today (2026-11-23).
+		{"whitelist window ended", "POST", "/v1/lots/140123001/whitelist", `{"plate":"京A12345","valid_from":"2025-11-01T00:00:00Z","valid_to":"2025-12-01T00:00:00Z"}`, 400, "invalid", "valid_to"},
+		{"deny window ended", "POST", "/v1/lots/140123001/whitelist", `{"plate":"京A12345","kind":"deny","valid_from":"2025-11-01T00:00:00Z","valid_to":"2025-12-01T00:00:00Z"}`, 400, "invalid", "valid_to"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

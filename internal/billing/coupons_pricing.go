@@ -46,7 +46,9 @@ func tariffCoupons(cs []*park.Coupon, extra []tariff.Coupon) []tariff.Coupon {
 	}
 	out := make([]tariff.Coupon, 0, len(cs)+len(extra))
 	for _, c := range cs {
-		tc := tariff.Coupon{Label: couponLabel(c)}
+		// A coupon a payment used lowered that payment: it is not taken
+		// off the time after it again (tariff.Coupon.Used).
+		tc := tariff.Coupon{Label: couponLabel(c), Used: c.State == park.CouponUsed}
 		if isBenefit(c) {
 			tc.Label = LabelMemberAmount // a member deduction, not the car's coupon
 		}
@@ -124,15 +126,16 @@ func UseCoupons(ctx context.Context, tx park.Tx, st *park.Stay, lines []park.Lin
 	return nil
 }
 
-// settleUnusedCoupons decides, for a stay priced free (p.Due == 0) with
-// deductions from coupons it has not used yet, what those coupons did.
-// Priced without them, something would be due: they free the stay, and
-// a free exit uses them (FreedByCoupons). Otherwise they changed nothing
-// (the stay was paid, or within grace): they stay unused, so the stay is
-// priced without them, and its record and reports show no deduction that
-// no used coupon accounts for.
+// settleUnusedCoupons decides what the coupons a stay has not used yet
+// did to its price. Priced free (p.Due == 0), and without them something
+// would be due: they free the stay, and a free exit uses them
+// (FreedByCoupons). Otherwise, when they lower nothing that is due (the
+// stay was paid, or within grace; or, after a payment, a coupon too small
+// to take anything off the time after it), they stay unused: the stay is
+// priced without them, so no quote's payment spends them, and its record
+// and reports show no deduction that no used coupon accounts for.
 func settleUnusedCoupons(t *tariff.Tariff, in tariff.Input, p *Priced, extra []tariff.Coupon) {
-	if p.Due != 0 || p.Discount == 0 {
+	if p.Discount == 0 {
 		return
 	}
 	var used []*park.Coupon
@@ -144,13 +147,17 @@ func settleUnusedCoupons(t *tariff.Tariff, in tariff.Input, p *Priced, extra []t
 	if len(used) == len(p.Coupons) {
 		return
 	}
-	// Judged as the gate prices the stay, without a member's benefit: the
-	// car's coupons apply before it.
-	in.Coupons = tariffCoupons(used, nil)
-	if t.Price(&in, nil).Due > 0 {
-		p.FreedByCoupons = true
-		return
+	if p.Due == 0 {
+		// Judged as the gate prices the stay, without a member's benefit:
+		// the car's coupons apply before it.
+		in.Coupons = tariffCoupons(used, nil)
+		if t.Price(&in, nil).Due > 0 {
+			p.FreedByCoupons = true
+			return
+		}
 	}
 	in.Coupons = tariffCoupons(used, extra)
-	p.Result, p.Coupons = t.Price(&in, nil), used
+	if r := t.Price(&in, nil); r.Due == p.Due {
+		p.Result, p.Coupons = r, used
+	}
 }

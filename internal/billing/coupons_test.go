@@ -345,3 +345,87 @@ func TestCouponIssuedWithinTheSecondOfTheExit(t *testing.T) {
 		t.Fatalf("coupon %+v, want used by the stay", c)
 	}
 }
+
+// TestCouponAfterPaymentLowersTheOvertime: a coupon given after a payment
+// lowers what the car owes for its time after the exit grace; it is not
+// spent on what the grace lets go anyway. By hand (TestTariff): in at
+// t0, 2400 paid at t0+6h (12 half-hours), paid until 6:15; at 6:40 the
+// stay is 14 half-hours, 2800, and the overtime 6:15-6:40 one block, 200.
+func TestCouponAfterPaymentLowersTheOvertime(t *testing.T) {
+	b := setup(t)
+	now := b.Clock.Now() // t0 + 6 h
+	d := b.Event(t, park.EventEntry, "京A12345", t0)
+	q := b.quote(t, d.StayID)
+	if _, err := b.Sys.Billing.Pay(b.Ctx, park.PaymentRequest{QuoteID: q.ID, Amount: 2400, Method: "cash"}); err != nil {
+		t.Fatal(err)
+	}
+	b.Clock.Set(now.Add(40 * time.Minute))
+	// 100 off the overtime's 200: 100 due; the stay's total is 2800 - 100.
+	b.issue(t, billing.CouponInput{ID: "Y100", Plate: "京A12345", Kind: park.CouponAmount, Value: 100})
+	q = b.quote(t, d.StayID)
+	if q.AmountDue != 100 || q.Total != 2700 || q.Discount != 100 {
+		t.Fatalf("quote due %d total %d discount %d, want 100, 2700, 100", q.AmountDue, q.Total, q.Discount)
+	}
+	// Another 100 off: nothing is due, and the exit uses both.
+	b.issue(t, billing.CouponInput{ID: "Z100", Plate: "京A12345", Kind: park.CouponAmount, Value: 100})
+	wantDecision(t, b.Event(t, park.EventExit, "京A12345", now.Add(40*time.Minute)), park.DecisionOpen, park.ReasonPaid, 0)
+	for _, id := range []string{"Y100", "Z100"} {
+		if c := b.coupon(t, id); c.State != park.CouponUsed || c.StayID != d.StayID {
+			t.Fatalf("coupon %+v, want used by the stay", c)
+		}
+	}
+	// It cost what was paid: 2800 less 200 off is 2600, of which the
+	// exit grace let the 200 of 6:00-6:15 go.
+	if st := b.Stay(t, d.StayID); st.Total != 2400 || st.Discount != 200 || st.Paid != 2400 {
+		t.Fatalf("closed stay total %d discount %d paid %d, want 2400, 200, 2400", st.Total, st.Discount, st.Paid)
+	}
+}
+
+// TestUsedCouponDoesNotLowerTheOvertimeAgain: a coupon a payment used
+// lowered that payment; the time after the payment's exit grace is owed
+// in full. By hand: 60 minutes off 6 h, 2000 paid at t0+6h (5 h, 10
+// half-hours), paid until 6:15; at 6:40 the stay priced as 5:40 is 2400,
+// 400 left, and the overtime 6:15-6:40 asks one block, 200.
+func TestUsedCouponDoesNotLowerTheOvertimeAgain(t *testing.T) {
+	b := setup(t)
+	now := b.Clock.Now()
+	d := b.Event(t, park.EventEntry, "京A12345", t0)
+	b.issue(t, billing.CouponInput{ID: "M60", Plate: "京A12345", Kind: park.CouponMinutes, Value: 60})
+	q := b.quote(t, d.StayID)
+	if _, err := b.Sys.Billing.Pay(b.Ctx, park.PaymentRequest{QuoteID: q.ID, Amount: 2000, Method: "cash"}); err != nil {
+		t.Fatal(err)
+	}
+	b.Clock.Set(now.Add(40 * time.Minute))
+	if q := b.quote(t, d.StayID); q.AmountDue != 200 || q.Total != 2400 || q.Discount != 400 {
+		t.Fatalf("quote due %d total %d discount %d, want 200, 2400, 400", q.AmountDue, q.Total, q.Discount)
+	}
+	wantDecision(t, b.Event(t, park.EventExit, "京A12345", now.Add(40*time.Minute)), park.DecisionHold, park.ReasonPaymentRequired, 200)
+}
+
+// TestCouponThatLowersNothingDueIsNotSpent: after a payment, a time
+// coupon too short to take a block off the overtime lowers nothing the
+// car pays, so the quote has no line for it and its payment leaves it
+// unused. By hand: 2400 paid at t0+6h, paid until 6:15; at 6:40, 10
+// minutes off prices the stay as if it left at 6:30, and 6:15-6:30 is
+// still one started block, 200, as without the coupon.
+func TestCouponThatLowersNothingDueIsNotSpent(t *testing.T) {
+	b := setup(t)
+	now := b.Clock.Now()
+	d := b.Event(t, park.EventEntry, "京A12345", t0)
+	q := b.quote(t, d.StayID)
+	if _, err := b.Sys.Billing.Pay(b.Ctx, park.PaymentRequest{QuoteID: q.ID, Amount: 2400, Method: "cash"}); err != nil {
+		t.Fatal(err)
+	}
+	b.Clock.Set(now.Add(40 * time.Minute))
+	b.issue(t, billing.CouponInput{ID: "M10", Plate: "京A12345", Kind: park.CouponMinutes, Value: 10})
+	q = b.quote(t, d.StayID)
+	if q.AmountDue != 200 || q.Discount != 0 || len(q.Lines) != 1 {
+		t.Fatalf("quote due %d discount %d lines %+v, want 200, 0 and no coupon line", q.AmountDue, q.Discount, q.Lines)
+	}
+	if _, err := b.Sys.Billing.Pay(b.Ctx, park.PaymentRequest{QuoteID: q.ID, Amount: 200, Method: "cash"}); err != nil {
+		t.Fatal(err)
+	}
+	if c := b.coupon(t, "M10"); c.State != park.CouponIssued {
+		t.Fatalf("coupon %+v, want still issued", c)
+	}
+}

@@ -99,3 +99,35 @@ func rewind(loc *time.Location, ft *freeTime, entry, x, n int64) int64 {
 	}
 	return t
 }
+
+// overtime is the price of sp, the time after a payment's PaidUntil,
+// less the coupons the payments did not use (not marked Used), in the
+// order of deduct: a free coupon waives it; time coupons move its end
+// back by their billable minutes, never before its start; then amounts;
+// then percentages, rounded as in deduct. Coupons a payment used lowered
+// that payment and are not applied again.
+func (p *plan) overtime(loc *time.Location, ft *freeTime, cs []Coupon, sp span) int64 {
+	for i := range cs {
+		if cs[i].Kind == CouponFree && !cs[i].Used {
+			return 0
+		}
+	}
+	for i := range cs {
+		if c := &cs[i]; (c.Kind == CouponMinutes || c.Kind == CouponHours) && !c.Used {
+			sp.end = rewind(loc, ft, sp.start, sp.end, couponSeconds(c))
+		}
+	}
+	o := p.run(loc, ft, sp, nil)
+	for i := range cs {
+		if c := &cs[i]; c.Kind == CouponAmount && !c.Used {
+			o -= min(max(c.Amount, 0), o)
+		}
+	}
+	for i := range cs {
+		if c := &cs[i]; c.Kind == CouponPercent && !c.Used {
+			pct := int64(min(max(c.Percent, 0), 100))
+			o -= min(o/100*pct+(o%100*pct+50)/100, o)
+		}
+	}
+	return o
+}

@@ -83,6 +83,10 @@ type Coupon struct {
 	Amount  int64 // CouponAmount, minor units
 	Percent int   // CouponPercent: percent OFF (20 => pay 80%)
 	Label   string
+	// Used: a payment of this stay already had this coupon (it keeps
+	// lowering Total). After a payment, only the coupons not used yet
+	// come off what is due for the time after PaidUntil (see Price).
+	Used bool
 }
 
 // Line is one entry of a breakdown. Charge lines tile the stay from entry

@@ -17,7 +17,10 @@ const maxStay = 36525 * daySec
 // an exit at or before it owes nothing; a later exit owes the price of the
 // time after PaidUntil (blocks of the band's `every`, no grace, no
 // `first`), but never more than max(0, Total-Paid), so caps over the whole
-// stay still hold. Forgiven is the rest of max(0, Total-Paid).
+// stay still hold. The coupons not marked Used (given since the
+// payments) apply to that overtime as to a stay of its own (overtime), so
+// a coupon given after a payment lowers what is due, not only what the
+// exit grace lets go. Forgiven is the rest of max(0, Total-Paid).
 func (t *Tariff) Price(in *Input, lines []Line) Result {
 	p := t.planFor(in.Class)
 	loc := in.Loc
@@ -33,7 +36,8 @@ func (t *Tariff) Price(in *Input, lines []Line) Result {
 	r.Gross = p.gross(loc, ft, entry, exit, &lines)
 	r.Discount = p.deduct(loc, ft, in.Coupons, entry, exit, r.Gross, in.Paid, &lines)
 	r.Total = r.Gross - r.Discount
-	owed := max(0, r.Total-max(0, in.Paid))
+	paid := max(0, in.Paid)
+	owed := max(0, r.Total-paid)
 	switch {
 	case in.PaidUntil.IsZero():
 		r.Due = owed
@@ -42,10 +46,10 @@ func (t *Tariff) Price(in *Input, lines []Line) Result {
 	default:
 		ft.graceEnd = math.MinInt64
 		sp := span{entry: entry, start: max(unixOf(in.PaidUntil), entry), end: exit}
-		r.Due = min(p.run(loc, &ft, sp, nil), owed)
+		r.Due = min(p.overtime(loc, &ft, in.Coupons, sp), owed)
 	}
 	r.Forgiven = owed - r.Due
-	r.paid = max(0, in.Paid)
+	r.paid = paid
 	r.Lines = lines
 	return r
 }

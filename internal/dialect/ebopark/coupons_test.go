@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"time"
 
 	"parkd/internal/billing"
 	"parkd/internal/dialect/ebopark"
@@ -184,5 +185,28 @@ func TestCouponBadInput(t *testing.T) {
 		`{"ParkCode":"140123001"}`), 0, "成功"), &list)
 	if list.Total != 0 {
 		t.Fatalf("md5p sees %d coupons of test", list.Total)
+	}
+}
+
+// TestCouponAfterPaymentLowersPayFee: a coupon issued after the fee was
+// paid comes off what the car owes for its time after the exit grace.
+// By hand: 粤B12345 in at 07:00, 1300 paid at 10:00, free to leave until
+// 10:15; at 10:40 the stay is 500 + 6 day half-hours (08:00-10:40) =
+// 1700, and 10:15-10:40 is one started half-hour, 200: a 100 fen coupon
+// leaves 100 to pay.
+func TestCouponAfterPaymentLowersPayFee(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	f := e.fee(t, `{"ParkCode":"140123001","CarNo":"粤B12345"}`)
+	wantState(t, e.call("paysyncWithDeductionV3", paysync(f.OrderNo, 1300, "T-1")), 0, "成功")
+	later := e.at(now.Add(40 * time.Minute))
+	later.dedu(t, "AddDeduction", `{"ParkCode":"140123001","CarNo":"粤B12345","DeduNo":"Y1","DeduType":2,"DeduValue":100}`)
+	g := later.fee(t, `{"ParkCode":"140123001","CarNo":"粤B12345"}`)
+	if g.TotalFee != 1700 || g.PaidFee != 1300 || g.DeductionFee != 100 || g.PayFee != 100 || g.OrderNo == "" {
+		t.Fatalf("fee with a coupon after the payment %+v, want totalFee 1700, paidFee 1300, deductionFee 100, payFee 100", g)
+	}
+	wantState(t, later.call("paysyncWithDeductionV3", paysync(g.OrderNo, 100, "T-2")), 0, "成功")
+	if d := later.dedu(t, "QueryDeduDetail", `{"ParkCode":"140123001","DeduNo":"Y1"}`); d.Status != 1 {
+		t.Fatalf("coupon after its payment %+v, want used", d)
 	}
 }

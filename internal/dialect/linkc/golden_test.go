@@ -181,3 +181,26 @@ func TestGoldenWithParceiroID(t *testing.T) {
 	wantValues(t, want(t, r, 200)["permanencia"].(map[string]any), seedWant)
 	golden(t, "permanencia.json", r.body)
 }
+
+// TestCouponAfterPaymentLowersValorDevido: a coupon given after a
+// payment comes off what the car owes for its time after the exit
+// grace, not off what the grace lets go. By hand (spTariff): in at
+// 01:26:44, R$ 5,50 paid 55 minutes later (the first hour), free to
+// leave until 70 minutes; at 125 minutes three started hours, R$ 15,50,
+// R$ 10,00 left, of which 70-125 minutes (one started hour) asks R$ 5,00:
+// a R$ 2,00 coupon leaves "3.0" to pay.
+func TestCouponAfterPaymentLowersValorDevido(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	d := e.enter(t, "sp", "paid-1", "DEF1234", entry)
+	e.clock.Set(entry.Add(55 * time.Minute))
+	m := want(t, e.get("/api/estadias?localizador="+d.Locator), 200)["estadia_calculo"].(map[string]any)
+	want(t, e.post("/api/estadias/pagamentos", payBody(m["transacao"].(string), "5.5")), 200)
+	e.clock.Set(entry.Add(125 * time.Minute))
+	if _, err := e.svc.Billing.IssueCoupon(e.ctx, billing.CouponInput{LotCode: "sp", ID: "C-200", Plate: "DEF1234",
+		Kind: park.CouponAmount, Value: 200}); err != nil {
+		t.Fatal(err)
+	}
+	m = want(t, e.get("/api/estadias?localizador="+d.Locator), 200)["estadia_calculo"].(map[string]any)
+	wantValues(t, m, map[string]string{"valor_total": "15.5", "desconto": "2.0", "valor_pago": "5.5", "valor_devido": "3.0", "valor_adquirente": "3.0"})
+}

@@ -47,8 +47,9 @@ func tariffCoupons(cs []*park.Coupon, extra []tariff.Coupon) []tariff.Coupon {
 	out := make([]tariff.Coupon, 0, len(cs)+len(extra))
 	for _, c := range cs {
 		// A coupon a payment used lowered that payment: it is not taken
-		// off the time after it again (tariff.Coupon.Used).
-		tc := tariff.Coupon{Label: couponLabel(c), Used: c.State == park.CouponUsed}
+		// off the time after it again (tariff.Coupon.Used). One a free or
+		// unpaid exit used lowered that exit's price, overtime included.
+		tc := tariff.Coupon{Label: couponLabel(c), Used: c.State == park.CouponUsed && c.PaymentID != ""}
 		if isBenefit(c) {
 			tc.Label = LabelMemberAmount // a member deduction, not the car's coupon
 		}

@@ -379,6 +379,15 @@ func TestCouponAfterPaymentLowersTheOvertime(t *testing.T) {
 	if st := b.Stay(t, d.StayID); st.Total != 2400 || st.Discount != 200 || st.Paid != 2400 {
 		t.Fatalf("closed stay total %d discount %d paid %d, want 2400, 200, 2400", st.Total, st.Discount, st.Paid)
 	}
+	// Its breakdown prices it as its exit did, line by line: the coupons
+	// its free exit used still come off the overtime (no payment had them).
+	bd, err := b.Sys.Billing.StayBreakdown(b.Ctx, d.StayID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ls := bd.Priced.Lines(); bd.Priced.Due != 0 || len(ls) != 3 || ls[0].Amount != 2800 || ls[1].Amount != -100 || ls[2].Amount != -100 {
+		t.Fatalf("breakdown due %d lines %+v, want 0 and 2800, -100, -100", bd.Priced.Due, ls)
+	}
 }
 
 // TestUsedCouponDoesNotLowerTheOvertimeAgain: a coupon a payment used

@@ -26,7 +26,10 @@ type Space struct {
 	PlateKey   string     `json:"-"`
 	Since      *time.Time `json:"since,omitempty"`       // when Occupied or Plate last changed
 	ReportedAt *time.Time `json:"reported_at,omitempty"` // the newest applied report's time
-	Source     string     `json:"source,omitempty"`      // SourceSensor or SourceCamera
+	// PlateAt is when a camera last reported Plate here (nil without a
+	// plate): a sensor's report keeps the plate but does not see it.
+	PlateAt *time.Time `json:"plate_at,omitempty"`
+	Source  string     `json:"source,omitempty"` // SourceSensor or SourceCamera
 }
 
 // SpaceFilter selects a lot's spaces; empty fields select all.
@@ -59,10 +62,11 @@ type SpaceTx interface {
 	// GetSpace returns one space (ENotFound).
 	GetSpace(ctx context.Context, lot, code string) (*Space, error)
 	// SetSpaceState stores the state fields of sp (Occupied, Plate,
-	// PlateKey, Since, ReportedAt, Source); ENotFound when it is missing.
+	// PlateKey, Since, ReportedAt, PlateAt, Source); ENotFound when it is
+	// missing.
 	SetSpaceState(ctx context.Context, sp *Space) error
-	// LocateCar returns the space most recently reported (by ReportedAt)
-	// holding plateKey at or after since, or nil when there is none.
+	// LocateCar returns the space whose plate plateKey was most recently
+	// reported (by PlateAt), at or after since, or nil when there is none.
 	LocateCar(ctx context.Context, lot, plateKey string, since time.Time) (*Space, error)
 	// CountSpaces counts the lot's spaces per floor and zone, ordered by
 	// floor then zone; a lot without spaces gives none.

@@ -236,21 +236,22 @@ func applyReport(sp *park.Space, r SpaceReport, p plate.Plate) bool {
 	if sp.ReportedAt != nil && !r.At.After(*sp.ReportedAt) {
 		return false
 	}
-	text, key := sp.Plate, sp.PlateKey
+	text, key, seen := sp.Plate, sp.PlateKey, sp.PlateAt
 	switch {
 	case !r.Occupied:
-		text, key = "", ""
+		text, key, seen = "", "", nil
 	case p.Key != "":
-		text, key = p.Text, p.Key
+		at := r.At
+		text, key, seen = p.Text, p.Key, &at
 	case !sp.Occupied:
-		text, key = "", "" // newly occupied by a car nobody read
+		text, key, seen = "", "", nil // newly occupied by a car nobody read
 	}
 	if sp.Since == nil || sp.Occupied != r.Occupied || sp.PlateKey != key {
 		at := r.At
 		sp.Since = &at
 	}
 	at := r.At
-	sp.Occupied, sp.Plate, sp.PlateKey, sp.ReportedAt, sp.Source = r.Occupied, text, key, &at, r.Source
+	sp.Occupied, sp.Plate, sp.PlateKey, sp.ReportedAt, sp.PlateAt, sp.Source = r.Occupied, text, key, &at, seen, r.Source
 	return true
 }
 

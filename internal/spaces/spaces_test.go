@@ -363,3 +363,40 @@ func TestFuzzyFindCarsTooShort(t *testing.T) {
 		t.Fatalf("a search with $: %#v, want EInvalid on plate for its character", err)
 	}
 }
+
+// TestLocateCarByPlateReports: a car's location is the space a camera
+// last reported with its plate since its entry; a bay sensor's report
+// (no plate) that keeps an occupied space's plate does not report that
+// car there again.
+func TestLocateCarByPlateReports(t *testing.T) {
+	b := setup(t)
+	if _, err := b.Sys.Spaces.ReplaceSpaces(b.Ctx, b.Lot, twoFloors()); err != nil {
+		t.Fatal(err)
+	}
+	b.Event(t, park.EventEntry, "粤B12345", t0)
+	// 08:05 a camera reads it in B1-A-02; 08:10 it has moved to F1-A-01.
+	// B1-A-02 was taken again at once, so its sensor never saw it free:
+	// at 08:11 it says occupied, and B1-A-02 keeps the plate it was shown
+	// with. The car is still where the camera last read it: F1-A-01.
+	b.report(t, spaces.SpaceReport{Space: "B1-A-02", Occupied: true, Plate: "粤B12345", At: t0.Add(5 * time.Minute)})
+	b.report(t, spaces.SpaceReport{Space: "F1-A-01", Occupied: true, Plate: "粤B12345", At: t0.Add(10 * time.Minute)})
+	b.report(t, spaces.SpaceReport{Space: "B1-A-02", Occupied: true, At: t0.Add(11 * time.Minute)})
+	loc, err := b.Sys.Spaces.LocateCar(b.Ctx, b.Lot, "粤B12345")
+	if err != nil || loc.Space == nil || loc.Space.Code != "F1-A-01" {
+		t.Fatalf("after a sensor report on its old space: %+v, %v", loc, err)
+	}
+	// It leaves at 08:14 and comes back at 10:00; F1-A-01's sensor, which
+	// did not see it go (another car took the space), says occupied at
+	// 10:05. The car was not read anywhere since 10:00: not located.
+	b.Event(t, park.EventExit, "粤B12345", t0.Add(14*time.Minute))
+	b.Event(t, park.EventEntry, "粤B12345", t0.Add(2*time.Hour))
+	b.report(t, spaces.SpaceReport{Space: "F1-A-01", Occupied: true, At: t0.Add(2*time.Hour + 5*time.Minute)})
+	if loc, err = b.Sys.Spaces.LocateCar(b.Ctx, b.Lot, "粤B12345"); err != nil || loc.Space != nil {
+		t.Fatalf("back, sent to its old space by a sensor report: %+v, %v", loc, err)
+	}
+	// 10:06 a camera reads it in F1-A-01 after all: located there.
+	b.report(t, spaces.SpaceReport{Space: "F1-A-01", Occupied: true, Plate: "粤B12345", At: t0.Add(2*time.Hour + 6*time.Minute)})
+	if loc, err = b.Sys.Spaces.LocateCar(b.Ctx, b.Lot, "粤B12345"); err != nil || loc.Space == nil || loc.Space.Code != "F1-A-01" {
+		t.Fatalf("read again: %+v, %v", loc, err)
+	}
+}

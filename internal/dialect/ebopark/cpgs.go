@@ -115,8 +115,8 @@ func place(loc spaces.CarLocation, l *park.Lot) carPlace {
 	c := carPlace{CarNo: loc.Stay.Plate, EntryTime: localTime(loc.Stay.EntryAt, l), OrderNo: loc.Stay.ID}
 	if sp := loc.Space; sp != nil {
 		c.Floor, c.Zone, c.SpaceNo = sp.Floor, sp.Zone, sp.Code
-		if sp.ReportedAt != nil {
-			c.ParkTime = localTime(*sp.ReportedAt, l)
+		if sp.PlateAt != nil {
+			c.ParkTime = localTime(*sp.PlateAt, l)
 		}
 	}
 	return c

@@ -135,6 +135,13 @@ func TestCameraReportLocatesCar(t *testing.T) {
 		ParkTime: "2026-03-01 09:30:00"}) {
 		t.Fatalf("located %+v", loc)
 	}
+	// 09:45 the bay's sensor says it is still occupied: parkTime stays when
+	// the camera last saw the car there (09:30), not the sensor's report.
+	e.report(t, spaces.SpaceReport{Space: "B1-B-002", Occupied: true, At: now.Add(-15 * time.Minute)})
+	result(t, wantState(t, e.call("QueryCarLocation", `{"ParkCode":"140123001","CarNo":"苏E6X789"}`), 0, "成功"), &loc)
+	if loc.SpaceNo != "B1-B-002" || loc.ParkTime != "2026-03-01 09:30:00" {
+		t.Fatalf("after a sensor report %+v", loc)
+	}
 	// 沪B88888 (whitelisted) parks, is located, leaves: not in the lot, and
 	// when it comes back its old space is not believed.
 	e.event(t, park.EventEntry, "沪B88888", now.Add(-20*time.Minute))

@@ -10,6 +10,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
@@ -233,4 +234,24 @@ func TestMACSerialsMigration(t *testing.T) {
 	if err := conn.QueryRowContext(ctx, `SELECT serial FROM device_commands WHERE id = 'c1'`).Scan(&serial); err != nil || serial != "aa:bb:cc:dd:ee:01" {
 		t.Errorf("queued command's serial %q (%v), want its camera's, aa:bb:cc:dd:ee:01", serial, err)
 	}
+}
+
+// Migration 115 dates the plate a space held (plate_at) by its last
+// report, the best an older database tells.
+func TestSpacePlateAtMigration(t *testing.T) {
+	ctx := context.Background()
+	at := storetest.PlateAtReported.Format(time.RFC3339)
+	url, _, schema, _ := migratedTo(t, 114,
+		`INSERT INTO lots (code, name, timezone, currency, capacity, exit_grace_minutes, quote_ttl_seconds, missed_entry, created_at, updated_at)
+		 VALUES ('L1', 'Lot', 'Asia/Shanghai', 'CNY', 10, 15, 300, 'hold', now(), now())`,
+		fmt.Sprintf(`INSERT INTO spaces (lot_code, code, floor, occupied, plate, plate_key, since, reported_at, source)
+		 VALUES ('L1', 'A1', 'B1', TRUE, '粤B12345', '粤B12345', '%s', '%s', 'sensor'),
+		        ('L1', 'A2', 'B1', TRUE, '', '', '%s', '%s', 'sensor'),
+		        ('L1', 'A3', 'B1', FALSE, '', '', NULL, NULL, '')`, at, at, at, at))
+	st, err := Open(ctx, url, Options{Schema: schema, MaxConns: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	storetest.CheckMigratedPlateAt(t, st)
 }

@@ -16,6 +16,7 @@ func spaceFromRow(r db.Space) *park.Space {
 		LotCode: r.LotCode, Code: r.Code, Floor: r.Floor, Zone: r.Zone, Kind: r.Kind,
 		Occupied: r.Occupied, Plate: r.Plate, PlateKey: r.PlateKey,
 		Since: fromTSP(r.Since), ReportedAt: fromTSP(r.ReportedAt), Source: r.Source,
+		PlateAt: fromTSP(r.PlateAt),
 	}
 }
 
@@ -73,13 +74,13 @@ func (t *txn) GetSpace(ctx context.Context, lot, code string) (*park.Space, erro
 func (t *txn) SetSpaceState(ctx context.Context, sp *park.Space) error {
 	n, err := t.q.SetSpaceState(ctx, db.SetSpaceStateParams{
 		Occupied: sp.Occupied, Plate: sp.Plate, PlateKey: sp.PlateKey, Since: tsp(sp.Since),
-		ReportedAt: tsp(sp.ReportedAt), Source: sp.Source, LotCode: sp.LotCode, Code: sp.Code,
+		ReportedAt: tsp(sp.ReportedAt), Source: sp.Source, PlateAt: tsp(sp.PlateAt), LotCode: sp.LotCode, Code: sp.Code,
 	})
 	return affected(n, err, "space %q", sp.Code)
 }
 
 func (t *txn) LocateCar(ctx context.Context, lot, plateKey string, since time.Time) (*park.Space, error) {
-	r, err := t.q.LocateCar(ctx, db.LocateCarParams{LotCode: lot, PlateKey: plateKey, ReportedAt: tsp(&since)})
+	r, err := t.q.LocateCar(ctx, db.LocateCarParams{LotCode: lot, PlateKey: plateKey, PlateAt: tsp(&since)})
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, nil
 	}

@@ -280,3 +280,23 @@ func TestMACSerialsMigration(t *testing.T) {
 		t.Errorf("queued command's serial %q (%v), want its camera's, aa:bb:cc:dd:ee:01", serial, err)
 	}
 }
+
+// Migration 115 dates the plate a space held (plate_at) by its last
+// report, the best an older database tells.
+func TestSpacePlateAtMigration(t *testing.T) {
+	ctx := context.Background()
+	at := storetest.PlateAtReported.UnixMicro()
+	path := migratedTo(t, 114,
+		`INSERT INTO lots (code, name, timezone, currency, capacity, exit_grace_minutes, quote_ttl_seconds, missed_entry, created_at, updated_at)
+		 VALUES ('L1', 'Lot', 'Asia/Shanghai', 'CNY', 10, 15, 300, 'hold', 0, 0)`,
+		fmt.Sprintf(`INSERT INTO spaces (lot_code, code, floor, occupied, plate, plate_key, since, reported_at, source)
+		 VALUES ('L1', 'A1', 'B1', 1, '粤B12345', '粤B12345', %d, %d, 'sensor'),
+		        ('L1', 'A2', 'B1', 1, '', '', %d, %d, 'sensor'),
+		        ('L1', 'A3', 'B1', 0, '', '', NULL, NULL, '')`, at, at, at, at))
+	st, err := Open(ctx, path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	storetest.CheckMigratedPlateAt(t, st)
+}

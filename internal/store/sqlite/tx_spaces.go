@@ -15,6 +15,7 @@ func spaceFromRow(r db.Space) *park.Space {
 		LotCode: r.LotCode, Code: r.Code, Floor: r.Floor, Zone: r.Zone, Kind: r.Kind,
 		Occupied: r.Occupied != 0, Plate: r.Plate, PlateKey: r.PlateKey,
 		Since: fromNullUS(r.Since), ReportedAt: fromNullUS(r.ReportedAt), Source: r.Source,
+		PlateAt: fromNullUS(r.PlateAt),
 	}
 }
 
@@ -72,13 +73,13 @@ func (t *txn) GetSpace(ctx context.Context, lot, code string) (*park.Space, erro
 func (t *txn) SetSpaceState(ctx context.Context, sp *park.Space) error {
 	n, err := t.q.SetSpaceState(stmtCtx, db.SetSpaceStateParams{
 		Occupied: b2i(sp.Occupied), Plate: sp.Plate, PlateKey: sp.PlateKey, Since: nullUS(sp.Since),
-		ReportedAt: nullUS(sp.ReportedAt), Source: sp.Source, LotCode: sp.LotCode, Code: sp.Code,
+		ReportedAt: nullUS(sp.ReportedAt), Source: sp.Source, PlateAt: nullUS(sp.PlateAt), LotCode: sp.LotCode, Code: sp.Code,
 	})
 	return affected(n, err, "space %q", sp.Code)
 }
 
 func (t *txn) LocateCar(ctx context.Context, lot, plateKey string, since time.Time) (*park.Space, error) {
-	r, err := t.q.LocateCar(stmtCtx, db.LocateCarParams{LotCode: lot, PlateKey: plateKey, ReportedAt: nullUS(&since)})
+	r, err := t.q.LocateCar(stmtCtx, db.LocateCarParams{LotCode: lot, PlateKey: plateKey, PlateAt: nullUS(&since)})
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}

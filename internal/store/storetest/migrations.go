@@ -169,3 +169,35 @@ func CheckMigratedSerials(t *testing.T, st park.Store) {
 		t.Fatal(err)
 	}
 }
+
+// PlateAtReported is when the spaces a parkd before 00115 stored were
+// last reported: A1 with the plate 粤B12345, A2 occupied by a car nobody
+// read, A3 never.
+var PlateAtReported = time.Date(2026, 3, 1, 2, 10, 0, 0, time.UTC)
+
+// CheckMigratedPlateAt checks that migration 00115 dates the plate a
+// space held at its last report (the best it knows) and gives a space
+// without a plate no plate time.
+func CheckMigratedPlateAt(t *testing.T, st park.Store) {
+	t.Helper()
+	ctx := context.Background()
+	err := st.View(ctx, func(tx park.Tx) error {
+		for code, want := range map[string]*time.Time{"A1": &PlateAtReported, "A2": nil, "A3": nil} {
+			sp, err := tx.GetSpace(ctx, "L1", code)
+			if err != nil {
+				return err
+			}
+			if (want == nil) != (sp.PlateAt == nil) || want != nil && !sp.PlateAt.Equal(*want) {
+				t.Errorf("space %s plate_at %v, want %v", code, sp.PlateAt, want)
+			}
+		}
+		loc, err := tx.LocateCar(ctx, "L1", "粤B12345", PlateAtReported.Add(-time.Hour))
+		if err != nil || loc == nil || loc.Code != "A1" {
+			t.Errorf("located %+v (%v), want A1", loc, err)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}

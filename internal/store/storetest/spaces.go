@@ -58,13 +58,14 @@ func testSpaces(t *testing.T, s park.Store) {
 	since := at.Add(-time.Minute)
 	must(t, update(t, s, func(tx park.Tx) error {
 		return tx.SetSpaceState(ctx, &park.Space{LotCode: "L1", Code: "B1-002", Occupied: true, Plate: "粤B12345",
-			PlateKey: "粤B12345", Since: &since, ReportedAt: &at, Source: park.SourceCamera})
+			PlateKey: "粤B12345", Since: &since, ReportedAt: &at, PlateAt: &at, Source: park.SourceCamera})
 	}))
 	var got *park.Space
 	must(t, s.View(ctx, func(tx park.Tx) (err error) { got, err = tx.GetSpace(ctx, "L1", "B1-002"); return }))
 	if !got.Occupied || got.Plate != "粤B12345" || got.Source != park.SourceCamera || got.ReportedAt == nil ||
 		!got.ReportedAt.Equal(at.Truncate(park.Precision)) || got.ReportedAt.Location() != time.UTC ||
-		!got.Since.Equal(since.Truncate(park.Precision)) || got.Floor != "B1" {
+		!got.Since.Equal(since.Truncate(park.Precision)) || got.Floor != "B1" ||
+		got.PlateAt == nil || !got.PlateAt.Equal(at.Truncate(park.Precision)) || got.PlateAt.Location() != time.UTC {
 		t.Fatalf("state %+v", got)
 	}
 	wantCode(t, s.View(ctx, func(tx park.Tx) error { _, err := tx.GetSpace(ctx, "L2", "B1-002"); return err }), park.ENotFound)
@@ -94,10 +95,23 @@ func testSpaces(t *testing.T, s park.Store) {
 	later := at.Add(time.Minute)
 	must(t, update(t, s, func(tx park.Tx) error {
 		return tx.SetSpaceState(ctx, &park.Space{LotCode: "L1", Code: "F1-001", Occupied: true, Plate: "粤B12345",
-			PlateKey: "粤B12345", Since: &later, ReportedAt: &later, Source: park.SourceCamera})
+			PlateKey: "粤B12345", Since: &later, ReportedAt: &later, PlateAt: &later, Source: park.SourceCamera})
 	}))
 	if sp := locate("L1", "粤B12345", at.Add(-time.Hour)); sp == nil || sp.Code != "F1-001" {
 		t.Fatalf("locate after a move %+v", sp)
+	}
+	// A newer report of B1-002 that did not read the plate (it keeps it,
+	// seen at at) does not make B1-002 the newest place: PlateAt orders.
+	sensor := at.Add(2 * time.Minute)
+	must(t, update(t, s, func(tx park.Tx) error {
+		return tx.SetSpaceState(ctx, &park.Space{LotCode: "L1", Code: "B1-002", Occupied: true, Plate: "粤B12345",
+			PlateKey: "粤B12345", Since: &since, ReportedAt: &sensor, PlateAt: &at, Source: park.SourceSensor})
+	}))
+	if sp := locate("L1", "粤B12345", at.Add(-time.Hour)); sp == nil || sp.Code != "F1-001" {
+		t.Fatalf("locate after a sensor report of the old space %+v", sp)
+	}
+	if sp := locate("L1", "粤B12345", later.Add(time.Second)); sp != nil {
+		t.Fatalf("located by a sensor report after since: %+v", sp)
 	}
 
 	var counts []park.SpaceCount

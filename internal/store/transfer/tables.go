@@ -181,6 +181,7 @@ var tables = []table{
 		{"lot_code", text}, {"code", text}, {"floor", text}, {"zone", text}, {"kind", text},
 		{"occupied", boolean}, {"plate", text}, {"plate_key", text}, {"since", timestamp},
 		{"reported_at", timestamp}, {"source", text},
+		{"plate_at", timestamp}, // 00115
 	}},
 	// 00012_reports.sql. Reports and deliveries are keyed here by their
 	// TEXT id (unique), not by seq, so both engines list them alike.

@@ -525,6 +525,7 @@ type Space struct {
 	Since      *time.Time
 	ReportedAt *time.Time
 	Source     string
+	PlateAt    *time.Time
 }
 
 type Stay struct {

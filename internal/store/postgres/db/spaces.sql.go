@@ -62,7 +62,7 @@ func (q *Queries) DeleteSpace(ctx context.Context, arg DeleteSpaceParams) error 
 }
 
 const getSpace = `-- name: GetSpace :one
-SELECT lot_code, code, floor, zone, kind, occupied, plate, plate_key, since, reported_at, source FROM spaces WHERE lot_code = $1 AND code = $2
+SELECT lot_code, code, floor, zone, kind, occupied, plate, plate_key, since, reported_at, source, plate_at FROM spaces WHERE lot_code = $1 AND code = $2
 `
 
 type GetSpaceParams struct {
@@ -85,6 +85,7 @@ func (q *Queries) GetSpace(ctx context.Context, arg GetSpaceParams) (Space, erro
 		&i.Since,
 		&i.ReportedAt,
 		&i.Source,
+		&i.PlateAt,
 	)
 	return i, err
 }
@@ -114,7 +115,7 @@ func (q *Queries) ListSpaceCodes(ctx context.Context, lotCode string) ([]string,
 }
 
 const listSpaces = `-- name: ListSpaces :many
-SELECT lot_code, code, floor, zone, kind, occupied, plate, plate_key, since, reported_at, source FROM spaces
+SELECT lot_code, code, floor, zone, kind, occupied, plate, plate_key, since, reported_at, source, plate_at FROM spaces
 WHERE lot_code = $1 AND code > $2::text
   AND ($3::text = '' OR floor = $3::text)
   AND ($4::text = '' OR zone = $4::text)
@@ -156,6 +157,7 @@ func (q *Queries) ListSpaces(ctx context.Context, arg ListSpacesParams) ([]Space
 			&i.Since,
 			&i.ReportedAt,
 			&i.Source,
+			&i.PlateAt,
 		); err != nil {
 			return nil, err
 		}
@@ -168,19 +170,19 @@ func (q *Queries) ListSpaces(ctx context.Context, arg ListSpacesParams) ([]Space
 }
 
 const locateCar = `-- name: LocateCar :one
-SELECT lot_code, code, floor, zone, kind, occupied, plate, plate_key, since, reported_at, source FROM spaces
-WHERE lot_code = $1 AND plate_key = $2 AND plate_key <> '' AND reported_at >= $3
-ORDER BY reported_at DESC, code LIMIT 1
+SELECT lot_code, code, floor, zone, kind, occupied, plate, plate_key, since, reported_at, source, plate_at FROM spaces
+WHERE lot_code = $1 AND plate_key = $2 AND plate_key <> '' AND plate_at >= $3
+ORDER BY plate_at DESC, code LIMIT 1
 `
 
 type LocateCarParams struct {
-	LotCode    string
-	PlateKey   string
-	ReportedAt *time.Time
+	LotCode  string
+	PlateKey string
+	PlateAt  *time.Time
 }
 
 func (q *Queries) LocateCar(ctx context.Context, arg LocateCarParams) (Space, error) {
-	row := q.db.QueryRow(ctx, locateCar, arg.LotCode, arg.PlateKey, arg.ReportedAt)
+	row := q.db.QueryRow(ctx, locateCar, arg.LotCode, arg.PlateKey, arg.PlateAt)
 	var i Space
 	err := row.Scan(
 		&i.LotCode,
@@ -194,13 +196,14 @@ func (q *Queries) LocateCar(ctx context.Context, arg LocateCarParams) (Space, er
 		&i.Since,
 		&i.ReportedAt,
 		&i.Source,
+		&i.PlateAt,
 	)
 	return i, err
 }
 
 const setSpaceState = `-- name: SetSpaceState :execrows
-UPDATE spaces SET occupied = $1, plate = $2, plate_key = $3, since = $4, reported_at = $5, source = $6
-WHERE lot_code = $7 AND code = $8
+UPDATE spaces SET occupied = $1, plate = $2, plate_key = $3, since = $4, reported_at = $5, source = $6, plate_at = $7
+WHERE lot_code = $8 AND code = $9
 `
 
 type SetSpaceStateParams struct {
@@ -210,6 +213,7 @@ type SetSpaceStateParams struct {
 	Since      *time.Time
 	ReportedAt *time.Time
 	Source     string
+	PlateAt    *time.Time
 	LotCode    string
 	Code       string
 }
@@ -222,6 +226,7 @@ func (q *Queries) SetSpaceState(ctx context.Context, arg SetSpaceStateParams) (i
 		arg.Since,
 		arg.ReportedAt,
 		arg.Source,
+		arg.PlateAt,
 		arg.LotCode,
 		arg.Code,
 	)

@@ -19,13 +19,13 @@ ORDER BY code LIMIT sqlc.arg(lim)::int;
 SELECT * FROM spaces WHERE lot_code = $1 AND code = $2;
 
 -- name: SetSpaceState :execrows
-UPDATE spaces SET occupied = $1, plate = $2, plate_key = $3, since = $4, reported_at = $5, source = $6
-WHERE lot_code = $7 AND code = $8;
+UPDATE spaces SET occupied = $1, plate = $2, plate_key = $3, since = $4, reported_at = $5, source = $6, plate_at = $7
+WHERE lot_code = $8 AND code = $9;
 
 -- name: LocateCar :one
 SELECT * FROM spaces
-WHERE lot_code = $1 AND plate_key = $2 AND plate_key <> '' AND reported_at >= $3
-ORDER BY reported_at DESC, code LIMIT 1;
+WHERE lot_code = $1 AND plate_key = $2 AND plate_key <> '' AND plate_at >= $3
+ORDER BY plate_at DESC, code LIMIT 1;
 
 -- name: CountSpaces :many
 SELECT floor, zone, COUNT(*) AS total, COUNT(*) FILTER (WHERE occupied) AS occupied

@@ -525,6 +525,7 @@ type Space struct {
 	Since      sql.NullInt64
 	ReportedAt sql.NullInt64
 	Source     string
+	PlateAt    sql.NullInt64
 }
 
 type Stay struct {

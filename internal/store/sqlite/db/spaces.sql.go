@@ -65,7 +65,7 @@ func (q *Queries) DeleteSpace(ctx context.Context, arg DeleteSpaceParams) error 
 }
 
 const getSpace = `-- name: GetSpace :one
-SELECT lot_code, code, floor, zone, kind, occupied, plate, plate_key, since, reported_at, source FROM spaces WHERE lot_code = ? AND code = ?
+SELECT lot_code, code, floor, zone, kind, occupied, plate, plate_key, since, reported_at, source, plate_at FROM spaces WHERE lot_code = ? AND code = ?
 `
 
 type GetSpaceParams struct {
@@ -88,6 +88,7 @@ func (q *Queries) GetSpace(ctx context.Context, arg GetSpaceParams) (Space, erro
 		&i.Since,
 		&i.ReportedAt,
 		&i.Source,
+		&i.PlateAt,
 	)
 	return i, err
 }
@@ -120,7 +121,7 @@ func (q *Queries) ListSpaceCodes(ctx context.Context, lotCode string) ([]string,
 }
 
 const listSpaces = `-- name: ListSpaces :many
-SELECT lot_code, code, floor, zone, kind, occupied, plate, plate_key, since, reported_at, source FROM spaces
+SELECT lot_code, code, floor, zone, kind, occupied, plate, plate_key, since, reported_at, source, plate_at FROM spaces
 WHERE lot_code = ?1 AND code > ?2
   AND (CAST(?3 AS TEXT) = '' OR floor = CAST(?3 AS TEXT))
   AND (CAST(?4 AS TEXT) = '' OR zone = CAST(?4 AS TEXT))
@@ -162,6 +163,7 @@ func (q *Queries) ListSpaces(ctx context.Context, arg ListSpacesParams) ([]Space
 			&i.Since,
 			&i.ReportedAt,
 			&i.Source,
+			&i.PlateAt,
 		); err != nil {
 			return nil, err
 		}
@@ -177,19 +179,19 @@ func (q *Queries) ListSpaces(ctx context.Context, arg ListSpacesParams) ([]Space
 }
 
 const locateCar = `-- name: LocateCar :one
-SELECT lot_code, code, floor, zone, kind, occupied, plate, plate_key, since, reported_at, source FROM spaces
-WHERE lot_code = ? AND plate_key = ? AND plate_key <> '' AND reported_at >= ?
-ORDER BY reported_at DESC, code LIMIT 1
+SELECT lot_code, code, floor, zone, kind, occupied, plate, plate_key, since, reported_at, source, plate_at FROM spaces
+WHERE lot_code = ? AND plate_key = ? AND plate_key <> '' AND plate_at >= ?
+ORDER BY plate_at DESC, code LIMIT 1
 `
 
 type LocateCarParams struct {
-	LotCode    string
-	PlateKey   string
-	ReportedAt sql.NullInt64
+	LotCode  string
+	PlateKey string
+	PlateAt  sql.NullInt64
 }
 
 func (q *Queries) LocateCar(ctx context.Context, arg LocateCarParams) (Space, error) {
-	row := q.queryRow(ctx, q.locateCarStmt, locateCar, arg.LotCode, arg.PlateKey, arg.ReportedAt)
+	row := q.queryRow(ctx, q.locateCarStmt, locateCar, arg.LotCode, arg.PlateKey, arg.PlateAt)
 	var i Space
 	err := row.Scan(
 		&i.LotCode,
@@ -203,12 +205,13 @@ func (q *Queries) LocateCar(ctx context.Context, arg LocateCarParams) (Space, er
 		&i.Since,
 		&i.ReportedAt,
 		&i.Source,
+		&i.PlateAt,
 	)
 	return i, err
 }
 
 const setSpaceState = `-- name: SetSpaceState :execrows
-UPDATE spaces SET occupied = ?, plate = ?, plate_key = ?, since = ?, reported_at = ?, source = ?
+UPDATE spaces SET occupied = ?, plate = ?, plate_key = ?, since = ?, reported_at = ?, source = ?, plate_at = ?
 WHERE lot_code = ? AND code = ?
 `
 
@@ -219,6 +222,7 @@ type SetSpaceStateParams struct {
 	Since      sql.NullInt64
 	ReportedAt sql.NullInt64
 	Source     string
+	PlateAt    sql.NullInt64
 	LotCode    string
 	Code       string
 }
@@ -231,6 +235,7 @@ func (q *Queries) SetSpaceState(ctx context.Context, arg SetSpaceStateParams) (i
 		arg.Since,
 		arg.ReportedAt,
 		arg.Source,
+		arg.PlateAt,
 		arg.LotCode,
 		arg.Code,
 	)

@@ -19,13 +19,13 @@ ORDER BY code LIMIT sqlc.arg(lim);
 SELECT * FROM spaces WHERE lot_code = ? AND code = ?;
 
 -- name: SetSpaceState :execrows
-UPDATE spaces SET occupied = ?, plate = ?, plate_key = ?, since = ?, reported_at = ?, source = ?
+UPDATE spaces SET occupied = ?, plate = ?, plate_key = ?, since = ?, reported_at = ?, source = ?, plate_at = ?
 WHERE lot_code = ? AND code = ?;
 
 -- name: LocateCar :one
 SELECT * FROM spaces
-WHERE lot_code = ? AND plate_key = ? AND plate_key <> '' AND reported_at >= ?
-ORDER BY reported_at DESC, code LIMIT 1;
+WHERE lot_code = ? AND plate_key = ? AND plate_key <> '' AND plate_at >= ?
+ORDER BY plate_at DESC, code LIMIT 1;
 
 -- name: CountSpaces :many
 SELECT floor, zone, COUNT(*) AS total, CAST(TOTAL(occupied) AS INTEGER) AS occupied

@@ -109,3 +109,62 @@ func (b *bundle) nodeEvent(sys *system.System, id, typ, plateText string, at tim
 	}
 	return sys.Gate.HandleEvent(b.Ctx, gate.EventInput{LotCode: b.Lot, ID: id, Type: typ, Plate: plateText, Lane: lane, At: at})
 }
+
+// TestLotInfoCountsEntryInFlight: B's entry is committing on one node
+// when an operator renames the lot on the other. The lot_info report the
+// change writes, the last figure a platform hears, must count B: 1 of 10
+// inside, 9 free, not 10 free until the next car.
+func TestLotInfoCountsEntryInFlight(t *testing.T) {
+	if os.Getenv(teststore.Env) != "postgres" {
+		t.Skip("SQLite has one writer: no two count changes are ever in flight together")
+	}
+	b := setup(t)
+	b.Subscribe(t, park.ReportLotInfo)
+	ps := &pausedStore{Store: b.Store, armed: make(chan struct{}), paused: make(chan struct{}), release: make(chan struct{})}
+	other := system.New(system.Config{Store: ps, Now: b.Clock.Now, Barriers: b.Barriers, Dialects: systemtest.Dialects,
+		SignModes: systemtest.SignModes, Currencies: systemtest.Currencies})
+	now := b.Clock.Now()
+
+	close(ps.armed)
+	entered := make(chan error, 1)
+	go func() {
+		_, err := b.nodeEvent(other, "B-in", park.EventEntry, "京B22222", now)
+		entered <- err
+	}()
+	<-ps.paused
+	changed := make(chan error, 1)
+	go func() {
+		_, err := b.Sys.Gate.UpdateLot(b.Ctx, b.Lot, func(l *park.Lot) error { l.Name = "East gate"; return nil })
+		changed <- err
+	}()
+	select { // unfixed, the change does not wait for the entry
+	case err := <-changed:
+		changed <- err
+	case <-time.After(time.Second):
+	}
+	close(ps.release)
+	if err := <-entered; err != nil {
+		t.Fatal(err)
+	}
+	if err := <-changed; err != nil {
+		t.Fatal(err)
+	}
+	ds, _, err := b.Sys.Deliveries.DeliveryPage(b.Ctx, deliveries.DeliveryQuery{Report: park.ReportLotInfo})
+	if err != nil || len(ds) == 0 {
+		t.Fatalf("%d lot_info reports (%v), want the change's", len(ds), err)
+	}
+	var d park.ReportData
+	if err := b.Store.View(b.Ctx, func(tx park.Tx) error {
+		r, err := tx.GetReport(b.Ctx, ds[0].ReportID) // newest first
+		if err == nil {
+			err = json.Unmarshal(r.Data, &d)
+		}
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if want := (park.Occupancy{Capacity: 10, Occupied: 1, Free: 9}); d.Lot == nil || d.Lot.Name != "East gate" || d.Occupancy == nil ||
+		*d.Occupancy != want || b.Occupied(t) != 1 {
+		t.Fatalf("lot_info reported %+v (lot %+v) with %d inside, want %+v", d.Occupancy, d.Lot, b.Occupied(t), want)
+	}
+}

@@ -211,14 +211,18 @@ func (s *Service) reportCommand(ctx context.Context, tx park.Tx, c *park.GateCom
 	})
 }
 
-// reportLot tells of a lot's settings (on a change, and daily).
+// reportLot tells of a lot's settings (on a change, and daily), with
+// its occupancy counted as an entry's report counts it (occupancyAfter):
+// near full, after the entries in flight, so that a lot_info written
+// while another node's entry commits does not leave a platform with a
+// figure that misses that car. The transaction changes no count (l's
+// Occupied, when read, is the count itself, not a change).
 func (s *Service) reportLot(ctx context.Context, tx park.Tx, l *park.Lot, at time.Time) error {
 	return s.base.Report(ctx, tx, park.ReportLotInfo, l.Code, park.LotKey(l.Code), at, func() (*park.ReportData, error) {
-		inside, err := tx.CountInside(ctx, l.Code)
+		occ, err := occupancyAfter(ctx, tx, &park.Lot{Code: l.Code, Capacity: l.Capacity})
 		if err != nil {
 			return nil, err
 		}
-		occ := park.NewOccupancy(l.Capacity, inside)
 		return &park.ReportData{Lot: core.ReportLot(l), Occupancy: &occ}, nil
 	})
 }

@@ -80,7 +80,7 @@ func (s *Service) QuoteRenewal(ctx context.Context, in RenewalInput) (*park.Rene
 			return err
 		}
 		now := s.base.Clock()
-		start := maxTime(ps.ValidTo, now)
+		start := park.MaxTime(ps.ValidTo, now)
 		r = &park.Renewal{ID: core.NewSecretID(), LotCode: in.Lot, PassID: ps.ID, PlanCode: pl.Code, Months: in.Months,
 			Amount: pl.Price * int64(in.Months), PassValidTo: ps.ValidTo, StartsAt: start,
 			ValidTo: AddMonths(start, l.Location(), in.Months), CreatedAt: now,
@@ -191,7 +191,7 @@ func (s *Service) PayRenewal(ctx context.Context, in RenewalPayment) (RenewalRes
 			return err
 		}
 		if !ps.ValidTo.Equal(r.PassValidTo) { // changed since the quote
-			r.StartsAt = maxTime(ps.ValidTo, now)
+			r.StartsAt = park.MaxTime(ps.ValidTo, now)
 			r.ValidTo = AddMonths(r.StartsAt, l.Location(), r.Months)
 		}
 		r.PassValidTo, r.PaidAt, r.Payer, r.Reference, r.Method = ps.ValidTo, &now, in.Payer, in.Reference, in.Method

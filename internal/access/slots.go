@@ -32,7 +32,7 @@ func PassFreeTime(in *tariff.Input, p *park.Pass, lapses []park.Period, loc *tim
 		return whole
 	}
 	for _, v := range periods {
-		in.FreeWindows = append(in.FreeWindows, slotWindows(p.Slots, loc, maxTime(entry, v.From), minTime(at, v.To))...)
+		in.FreeWindows = append(in.FreeWindows, slotWindows(p.Slots, loc, park.MaxTime(entry, v.From), park.MinTime(at, v.To))...)
 	}
 	return whole
 }
@@ -46,7 +46,7 @@ func validPeriods(p *park.Pass, lapses []park.Period) []park.Period {
 			continue // outside what is left
 		}
 		tail := park.Period{From: g.To, To: last.To}
-		last.To = maxTime(last.From, g.From)
+		last.To = park.MaxTime(last.From, g.From)
 		if tail.To.After(tail.From) {
 			out = append(out, tail)
 		}
@@ -85,13 +85,13 @@ func slotWindows(slots []park.Slot, loc *time.Location, from, to time.Time) []ta
 				if tm <= fm {
 					tm += 1440
 				}
-				start := maxTime(day.Add(time.Duration(fm)*time.Minute-shift), t)
-				stop := minTime(day.Add(time.Duration(tm)*time.Minute-shift), end)
+				start := park.MaxTime(day.Add(time.Duration(fm)*time.Minute-shift), t)
+				stop := park.MinTime(day.Add(time.Duration(tm)*time.Minute-shift), end)
 				if !stop.After(start) {
 					continue
 				}
 				if n := len(out); n > 0 && !start.After(out[n-1].To) && !stop.Before(out[n-1].From) {
-					out[n-1].From, out[n-1].To = minTime(out[n-1].From, start), maxTime(out[n-1].To, stop)
+					out[n-1].From, out[n-1].To = park.MinTime(out[n-1].From, start), park.MaxTime(out[n-1].To, stop)
 					continue
 				}
 				out = append(out, tariff.Window{From: start, To: stop})
@@ -127,17 +127,3 @@ func tariffSlot(s park.Slot) tariff.Slot {
 
 // Covers reports whether [from, to) holds the whole of [a, b].
 func Covers(from, to, a, b time.Time) bool { return !a.Before(from) && !b.After(to) }
-
-func maxTime(a, b time.Time) time.Time {
-	if a.After(b) {
-		return a
-	}
-	return b
-}
-
-func minTime(a, b time.Time) time.Time {
-	if b.Before(a) {
-		return b
-	}
-	return a
-}

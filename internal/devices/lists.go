@@ -92,25 +92,11 @@ func (s *Service) OfflineList(ctx context.Context, lot string) ([]Allowed, *time
 // after it ends. A camera keeps one record a plate, so the part after a
 // refusal still to come is loaded by a later full load, once it is over.
 func beforeOrAfter(a Allowed, d *park.WhitelistEntry, now time.Time) (Allowed, bool) {
-	if before := (Allowed{Plate: a.Plate, From: a.From, To: minTime(a.To, d.ValidFrom)}); before.To.After(now) && before.To.After(before.From) {
+	if before := (Allowed{Plate: a.Plate, From: a.From, To: park.MinTime(a.To, d.ValidFrom)}); before.To.After(now) && before.To.After(before.From) {
 		return before, true
 	}
-	after := Allowed{Plate: a.Plate, From: maxTime(a.From, d.ValidTo), To: a.To}
+	after := Allowed{Plate: a.Plate, From: park.MaxTime(a.From, d.ValidTo), To: a.To}
 	return after, after.To.After(after.From)
-}
-
-func minTime(a, b time.Time) time.Time {
-	if b.Before(a) {
-		return b
-	}
-	return a
-}
-
-func maxTime(a, b time.Time) time.Time {
-	if b.After(a) {
-		return b
-	}
-	return a
 }
 
 // ListChange is what a lot's cameras are to be told since they were last

@@ -65,3 +65,19 @@ func ParseWallTime(layout, value string, loc *time.Location) (time.Time, error) 
 	hh, mm, ss := t.Clock()
 	return WallTime(y, m, d, hh, mm, ss, t.Nanosecond(), loc), nil
 }
+
+// MinTime is the earlier of a and b.
+func MinTime(a, b time.Time) time.Time {
+	if b.Before(a) {
+		return b
+	}
+	return a
+}
+
+// MaxTime is the later of a and b.
+func MaxTime(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
+}

@@ -232,7 +232,7 @@ func (s *Service) Authenticate(ctx context.Context, token, partnerID string) (*C
 	if err != nil {
 		return nil, err
 	}
-	s.auth.Store(key, &authEntry{caller: c, until: minTime(now.Add(AuthCacheFor), expires)})
+	s.auth.Store(key, &authEntry{caller: c, until: park.MinTime(now.Add(AuthCacheFor), expires)})
 	return &c, nil
 }
 
@@ -257,13 +257,6 @@ func (s *Service) forgetAuth(username string) {
 		}
 		return true
 	})
-}
-
-func minTime(a, b time.Time) time.Time {
-	if b.Before(a) {
-		return b
-	}
-	return a
 }
 
 // PartnersOf returns the partners an integrator holds, in its order.

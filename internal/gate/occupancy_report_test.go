@@ -43,6 +43,58 @@ func (t pausedTx) AddOccupied(ctx context.Context, code string, delta int) error
 	return t.Tx.AddOccupied(ctx, code, delta)
 }
 
+// whileEntryInFlight runs B's entry on another node and, while that
+// entry is held at its count change, starts do on this one; it lets the
+// entry commit after do has returned or a second has passed (unfixed, do
+// does not wait for the entry), and fails the test if either failed.
+func (b *bundle) whileEntryInFlight(t *testing.T, do func() error) {
+	t.Helper()
+	ps := &pausedStore{Store: b.Store, armed: make(chan struct{}), paused: make(chan struct{}), release: make(chan struct{})}
+	other := system.New(system.Config{Store: ps, Now: b.Clock.Now, Barriers: b.Barriers, Dialects: systemtest.Dialects,
+		SignModes: systemtest.SignModes, Currencies: systemtest.Currencies})
+	close(ps.armed)
+	entered := make(chan error, 1)
+	go func() {
+		_, err := b.nodeEvent(other, "B-in", park.EventEntry, "京B22222", b.Clock.Now())
+		entered <- err
+	}()
+	<-ps.paused
+	done := make(chan error, 1)
+	go func() { done <- do() }()
+	select {
+	case err := <-done:
+		done <- err
+	case <-time.After(time.Second):
+	}
+	close(ps.release)
+	if err := <-entered; err != nil {
+		t.Fatal(err)
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+}
+
+// newestReport is the data of the newest report of kind.
+func (b *bundle) newestReport(t *testing.T, kind string) park.ReportData {
+	t.Helper()
+	ds, _, err := b.Sys.Deliveries.DeliveryPage(b.Ctx, deliveries.DeliveryQuery{Report: kind})
+	if err != nil || len(ds) == 0 {
+		t.Fatalf("%d %s reports (%v), want one", len(ds), kind, err)
+	}
+	var d park.ReportData
+	if err := b.Store.View(b.Ctx, func(tx park.Tx) error {
+		r, err := tx.GetReport(b.Ctx, ds[0].ReportID) // newest first
+		if err == nil {
+			err = json.Unmarshal(r.Data, &d)
+		}
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
 // TestReportedOccupancyCountsEntryInFlight: two nodes; B's entry on one
 // is committing when A leaves through the other. The exit's report must
 // tell the occupancy once both are done: B inside, 1 of 10, not 0 (which
@@ -53,50 +105,16 @@ func TestReportedOccupancyCountsEntryInFlight(t *testing.T) {
 	}
 	b := setup(t)
 	b.Subscribe(t, park.ReportExit)
-	ps := &pausedStore{Store: b.Store, armed: make(chan struct{}), paused: make(chan struct{}), release: make(chan struct{})}
-	other := system.New(system.Config{Store: ps, Now: b.Clock.Now, Barriers: b.Barriers, Dialects: systemtest.Dialects,
-		SignModes: systemtest.SignModes, Currencies: systemtest.Currencies})
 	now := b.Clock.Now()
 	b.Event(t, park.EventEntry, "京A11111", now.Add(-5*time.Minute))
-
-	close(ps.armed)
-	entered := make(chan error, 1)
-	go func() {
-		_, err := b.nodeEvent(other, "B-in", park.EventEntry, "京B22222", now)
-		entered <- err
-	}()
-	<-ps.paused
-	left := make(chan error, 1)
-	go func() {
+	b.whileEntryInFlight(t, func() error {
 		_, err := b.nodeEvent(b.Sys, "A-out", park.EventExit, "京A11111", now)
-		left <- err
-	}()
-	select { // unfixed, the exit does not wait for the entry
-	case err := <-left:
-		left <- err
-	case <-time.After(time.Second):
-	}
-	close(ps.release)
-	if err := <-entered; err != nil {
-		t.Fatal(err)
-	}
-	if err := <-left; err != nil {
-		t.Fatal(err)
-	}
-	ds, _, err := b.Sys.Deliveries.DeliveryPage(b.Ctx, deliveries.DeliveryQuery{Report: park.ReportExit})
-	if err != nil || len(ds) != 1 {
-		t.Fatalf("%d exit reports (%v), want 1", len(ds), err)
-	}
-	var d park.ReportData
-	if err := b.Store.View(b.Ctx, func(tx park.Tx) error {
-		r, err := tx.GetReport(b.Ctx, ds[0].ReportID)
-		if err == nil {
-			err = json.Unmarshal(r.Data, &d)
-		}
 		return err
-	}); err != nil {
-		t.Fatal(err)
+	})
+	if n, _, err := b.Sys.Deliveries.DeliveryPage(b.Ctx, deliveries.DeliveryQuery{Report: park.ReportExit}); err != nil || len(n) != 1 {
+		t.Fatalf("%d exit reports (%v), want 1", len(n), err)
 	}
+	d := b.newestReport(t, park.ReportExit)
 	if want := (park.Occupancy{Capacity: 10, Occupied: 1, Free: 9}); d.Occupancy == nil || *d.Occupancy != want || b.Occupied(t) != 1 {
 		t.Fatalf("exit reported %+v with %d inside, want %+v", d.Occupancy, b.Occupied(t), want)
 	}
@@ -120,49 +138,11 @@ func TestLotInfoCountsEntryInFlight(t *testing.T) {
 	}
 	b := setup(t)
 	b.Subscribe(t, park.ReportLotInfo)
-	ps := &pausedStore{Store: b.Store, armed: make(chan struct{}), paused: make(chan struct{}), release: make(chan struct{})}
-	other := system.New(system.Config{Store: ps, Now: b.Clock.Now, Barriers: b.Barriers, Dialects: systemtest.Dialects,
-		SignModes: systemtest.SignModes, Currencies: systemtest.Currencies})
-	now := b.Clock.Now()
-
-	close(ps.armed)
-	entered := make(chan error, 1)
-	go func() {
-		_, err := b.nodeEvent(other, "B-in", park.EventEntry, "京B22222", now)
-		entered <- err
-	}()
-	<-ps.paused
-	changed := make(chan error, 1)
-	go func() {
+	b.whileEntryInFlight(t, func() error {
 		_, err := b.Sys.Gate.UpdateLot(b.Ctx, b.Lot, func(l *park.Lot) error { l.Name = "East gate"; return nil })
-		changed <- err
-	}()
-	select { // unfixed, the change does not wait for the entry
-	case err := <-changed:
-		changed <- err
-	case <-time.After(time.Second):
-	}
-	close(ps.release)
-	if err := <-entered; err != nil {
-		t.Fatal(err)
-	}
-	if err := <-changed; err != nil {
-		t.Fatal(err)
-	}
-	ds, _, err := b.Sys.Deliveries.DeliveryPage(b.Ctx, deliveries.DeliveryQuery{Report: park.ReportLotInfo})
-	if err != nil || len(ds) == 0 {
-		t.Fatalf("%d lot_info reports (%v), want the change's", len(ds), err)
-	}
-	var d park.ReportData
-	if err := b.Store.View(b.Ctx, func(tx park.Tx) error {
-		r, err := tx.GetReport(b.Ctx, ds[0].ReportID) // newest first
-		if err == nil {
-			err = json.Unmarshal(r.Data, &d)
-		}
 		return err
-	}); err != nil {
-		t.Fatal(err)
-	}
+	})
+	d := b.newestReport(t, park.ReportLotInfo)
 	if want := (park.Occupancy{Capacity: 10, Occupied: 1, Free: 9}); d.Lot == nil || d.Lot.Name != "East gate" || d.Occupancy == nil ||
 		*d.Occupancy != want || b.Occupied(t) != 1 {
 		t.Fatalf("lot_info reported %+v (lot %+v) with %d inside, want %+v", d.Occupancy, d.Lot, b.Occupied(t), want)

@@ -51,11 +51,14 @@ func (Reports) Request(ctx context.Context, a *deliveries.Attempt, to string) (*
 }
 
 // Acknowledged: HTTP 200 and exactly {"code":0,"msg":"success","data":null},
-// whatever the key order and spacing.
+// whatever the key order and spacing, after at most one byte order mark.
 func (Reports) Acknowledged(status int, body []byte) bool {
 	if status != http.StatusOK {
 		return false
 	}
+	// A byte order mark first (.NET's UTF-8 writers put one) is read
+	// past, as decode reads past a request's.
+	body, _ = bytes.CutPrefix(body, []byte(bom))
 	// A map keeps one of two same keys: {"code":1,"code":0,...} is no
 	// success body.
 	var m map[string]json.RawMessage

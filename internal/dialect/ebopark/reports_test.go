@@ -214,6 +214,13 @@ func TestReportAcknowledged(t *testing.T) {
 		`{"code":0,"msg":"success","data":null,"data":null}`:   false,
 		`{"code":0,"msg":"success","data":null} {"code":1}`:    false,
 		``: false,
+		// A byte order mark first (.NET's UTF-8 writers put one) is read
+		// past, as a request's is; only at the start, and only once.
+		"\ufeff" + success:                   true,
+		"\ufeff \n" + success:                true,
+		"\ufeff\ufeff" + success:             false,
+		success[:1] + "\ufeff" + success[1:]: false,
+		"\ufeff":                             false,
 	} {
 		if got := (ebopark.Reports{}).Acknowledged(200, []byte(body)); got != want {
 			t.Errorf("200 %q: acknowledged %v, want %v", body, got, want)

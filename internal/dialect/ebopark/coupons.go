@@ -29,7 +29,8 @@ func (h *Handler) couponOps() map[string]*operation {
 		"AddDeduction": {run: h.addDeduction, fields: couponFields, hints: issueHints},
 		"DeleteMinuteDeduction": {run: h.deleteMinuteDeduction, fields: couponFields,
 			hints: map[park.Code]map[string]string{park.EConflict: {"DeduNo": "该券已使用，不能撤销"}}},
-		"QueryDeduList":   {run: h.queryDeduList, fields: couponFields},
+		"QueryDeduList": {run: h.queryDeduList, fields: couponFields,
+			hints: map[park.Code]map[string]string{park.EInvalid: {"SendEndTime": "须晚于 sendStartTime"}}},
 		"QueryDeduDetail": {run: h.queryDeduDetail, fields: couponFields},
 	}
 }

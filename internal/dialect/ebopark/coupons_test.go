@@ -165,12 +165,21 @@ func TestCouponBadInput(t *testing.T) {
 		{"DeleteMinuteDeduction", `{"ParkCode":"140123002","DeduNo":"M1"}`, "无权操作该车场"},
 		{"QueryDeduDetail", `{"ParkCode":"140123001","DeduNo":12}`, "参数类型错误 DeduNo"},
 		{"QueryDeduDetail", `{"ParkCode":"140123001","DeduNo":"nope"}`, "未找到 DeduNo"},
-		{"QueryDeduList", `{"ParkCode":"140123001","Status":2}`, "参数类型错误 Status"},
-		{"QueryDeduList", `{"ParkCode":"140123001","Page":0}`, "参数类型错误 Page"},
-		{"QueryDeduList", `{"ParkCode":"140123001","PageSize":1001}`, "参数类型错误 PageSize"},
-		{"QueryDeduList", `{"ParkCode":"140123001","CarNo":"X"}`, "车牌号格式错误"},
-		{"QueryDeduList", `{"ParkCode":"140123001","SendStartTime":"yesterday"}`, "参数类型错误 SendStartTime"},
-		{"QueryDeduList", `{"ParkCode":"140123001","SendStartTime":"2026-03-02 00:00:00","SendEndTime":"2026-03-01 00:00:00"}`, "参数错误 SendEndTime"},
+		// QueryDeduList's keys are the vendor's lowercase ones
+		// (docs/ebopark.md): its refusals name them so, however the
+		// partner cased them (keys match in any case).
+		{"QueryDeduList", `{"parkCode":"140123001","status":2}`, "参数类型错误 status"},
+		{"QueryDeduList", `{"ParkCode":"140123001","Status":2}`, "参数类型错误 status"},
+		{"QueryDeduList", `{"parkCode":"140123001","status":"0"}`, "参数类型错误 status：应为整数"},
+		{"QueryDeduList", `{"parkCode":"140123001","page":0}`, "参数类型错误 page"},
+		{"QueryDeduList", `{"parkCode":"140123001","pageSize":1001}`, "参数类型错误 pageSize"},
+		{"QueryDeduList", `{"parkCode":"140123001","carNo":"X"}`, "车牌号格式错误 carNo"},
+		{"QueryDeduList", `{"parkCode":"140123001","sendStartTime":"yesterday"}`, "参数类型错误 sendStartTime"},
+		{"QueryDeduList", `{"parkCode":"140123001","sendEndTime":"yesterday"}`, "参数类型错误 sendEndTime"},
+		{"QueryDeduList", `{"parkCode":"140123001","sendStartTime":"2026-03-02 00:00:00","sendEndTime":"2026-03-01 00:00:00"}`, "参数错误 sendEndTime：须晚于 sendStartTime"},
+		{"QueryDeduList", `{"carNo":"粤B12345"}`, "缺少参数 parkCode"},
+		{"QueryDeduList", `{"parkCode":12}`, "参数类型错误 parkCode"},
+		{"QueryDeduList", `{"parkCode":"140123002"}`, "无权操作该车场或车场不存在 parkCode"},
 		{"QueryDeduList", `[]`, "请求体不是JSON对象"},
 	} {
 		wantState(t, e.call(c.op, c.body), -1, c.desc)

@@ -51,6 +51,10 @@ type operation struct {
 	hints map[park.Code]map[string]string
 	// about is the parameter an error without a field concerns.
 	about map[park.Code]string
+	// keys spells the parameters as the vendor's document does for this
+	// operation, where that is not the dialect's usual spelling (set from
+	// vendorKeys).
+	keys map[string]string
 }
 
 // New returns the Ebopark handler.
@@ -69,6 +73,9 @@ func New(c Config) *Handler {
 		h.cpgsOps(), // cpgs.go
 	} {
 		maps.Copy(h.ops, group)
+	}
+	for name, keys := range vendorKeys {
+		h.ops[name].keys = keys
 	}
 	return h
 }

@@ -111,6 +111,16 @@ var coreFields = map[string]string{
 	"method": "PayType", "reference": "TradeNo", "limit": "Limit", "after": "Cursor",
 }
 
+// vendorKeys is, per operation, how the vendor's document spells a
+// parameter the dialect names otherwise (its usual ParkCode, CarNo, ...):
+// every refusal of that operation, the dialect's own and the core's,
+// names the parameter so. Keys match in any case on the way in.
+var vendorKeys = map[string]map[string]string{
+	"QueryMonthCarInfoV2": {"UserMobile": "userMobile"},
+	"QueryDeduList": {"ParkCode": "parkCode", "CarNo": "carNo", "Status": "status", "SendStartTime": "sendStartTime",
+		"SendEndTime": "sendEndTime", "Page": "page", "PageSize": "pageSize"},
+}
+
 // codeAbout is the parameter an error without a field concerns, when the
 // operation does not say otherwise (operation.about): the refusals of a
 // payment are about the order it pays or the partner's trade number.
@@ -126,12 +136,10 @@ var validHints = map[string]string{
 	"CarNo":        "无牌车的临时车牌不能办理此业务，一个月租至多20个车牌且不能重复",
 	"UserName":     "不能为空，至多200字节",
 	"UserMobile":   "应为5-20位数字，可带+号",
-	"userMobile":   "应为5-20位数字，可带+号",
 	"UserCode":     "不能只含空白，至多64个字符",
 	"LotCount":     "应为1到车牌数之间的整数",
 	"EndTime":      "须晚于 BeginTime",
 	"CheckOutTime": "须晚于 CheckInTime，且不能已过去",
-	"SendEndTime":  "须晚于 SendStartTime",
 	"RateId":       "应为本车场的月租费率",
 	"MonthCars":    "应有1-1000条",
 	"Reason":       "至多200字节",
@@ -258,7 +266,11 @@ func (h *Handler) writeError(w http.ResponseWriter, r *http.Request, op *operati
 		if hint == "" && rf.kind == refusedType {
 			hint = validHints[leaf(rf.field)]
 		}
-		writeJSON(w, envelope{State: rep.state, Desc: desc(rep.desc, rf.field, hint)})
+		field := rf.field
+		if rf.kind != refusedRepeated { // a repeated key is named as sent
+			field = op.key(field)
+		}
+		writeJSON(w, envelope{State: rep.state, Desc: desc(rep.desc, field, hint)})
 		return
 	}
 	code := park.ErrorCode(err)
@@ -283,7 +295,7 @@ func (h *Handler) writeError(w http.ResponseWriter, r *http.Request, op *operati
 		// A lot the partner may not use, refused by the core: worded as
 		// the dialect words every such lot, whichever use case refused it.
 		rep := refusals[refusedLot]
-		writeJSON(w, envelope{State: rep.state, Desc: desc(rep.desc, "ParkCode", "")})
+		writeJSON(w, envelope{State: rep.state, Desc: desc(rep.desc, op.key("ParkCode"), "")})
 		return
 	}
 	field := op.vendorField(pe.Field)
@@ -297,7 +309,7 @@ func (h *Handler) writeError(w http.ResponseWriter, r *http.Request, op *operati
 	if code == park.EAmountMismatch {
 		hint = "应付 " + strconv.FormatInt(fen(pe.Amount), 10) + " 分"
 	}
-	writeJSON(w, envelope{State: rep.state, Desc: desc(rep.desc, field, hint)})
+	writeJSON(w, envelope{State: rep.state, Desc: desc(rep.desc, op.key(field), hint)})
 }
 
 // oneOf words a choice: a、b 或 c.
@@ -345,6 +357,25 @@ func (o *operation) vendorField(core string) string {
 		return v
 	}
 	return coreFields[core]
+}
+
+// key spells a parameter (a path: MonthCars[1].EndTime) as the
+// operation's document does (vendorKeys); op may be nil (no operation).
+func (o *operation) key(field string) string {
+	if o == nil || len(o.keys) == 0 || field == "" {
+		return field
+	}
+	parts := strings.Split(field, ".")
+	for i, p := range parts {
+		name, index := p, ""
+		if j := strings.IndexByte(p, '['); j >= 0 {
+			name, index = p[:j], p[j:]
+		}
+		if v, ok := o.keys[name]; ok {
+			parts[i] = v + index
+		}
+	}
+	return strings.Join(parts, ".")
 }
 
 func (o *operation) aboutField(code park.Code) string {

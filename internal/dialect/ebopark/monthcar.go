@@ -10,7 +10,7 @@ import (
 type monthCarRequest struct {
 	ParkCode   *string `json:"ParkCode"`
 	CarNo      *string `json:"CarNo"`
-	UserMobile *string `json:"userMobile"`
+	UserMobile *string `json:"UserMobile"` // the seed's userMobile: vendorKeys
 }
 
 // lotInfo is one space of a pass. The seed gives lotInfo as
@@ -35,7 +35,7 @@ type monthCarResult struct {
 // monthCarOps is 月租查询, the one operation the vendor documents in full.
 func (h *Handler) monthCarOps() map[string]*operation {
 	return map[string]*operation{
-		"QueryMonthCarInfoV2": {run: h.queryMonthCarInfoV2, fields: map[string]string{"mobile": "userMobile"},
+		"QueryMonthCarInfoV2": {run: h.queryMonthCarInfoV2,
 			hints: map[park.Code]map[string]string{park.ENotFound: {"CarNo": "该车牌在本车场无月租"}}},
 	}
 }
@@ -56,7 +56,7 @@ func (h *Handler) queryMonthCarInfoV2(ctx context.Context, p *park.Partner, body
 	if err != nil {
 		return nil, 0, err
 	}
-	mobile, err := required("userMobile", in.UserMobile)
+	mobile, err := required("UserMobile", in.UserMobile)
 	if err != nil {
 		return nil, 0, err
 	}

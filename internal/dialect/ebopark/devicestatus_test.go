@@ -72,7 +72,8 @@ func TestReportOfASilentCamera(t *testing.T) {
 // TestReportOfAnUnansweredBarrier: a barrier that did not acknowledge the
 // open after a read, then did again, is reported in the lot's local time
 // with the lot's name and the command: 07:00Z is 15:00 in Asia/Shanghai,
-// and 07:02Z 15:02.
+// and 07:02Z 15:02. Its notes are Chinese, not the driver's English: the
+// command (open is 开闸), what the barrier did and its serial.
 func TestReportOfAnUnansweredBarrier(t *testing.T) {
 	b, rc := deviceReports(t, "cam-out", "out-1")
 	d, err := b.Sys.Devices.Device(b.Ctx, "cam-out")
@@ -88,7 +89,8 @@ func TestReportOfAnUnansweredBarrier(t *testing.T) {
 	b.Sys.Devices.Acknowledged(b.Ctx, d, park.GateOpen)
 	runWorker(t, b)
 	deliverytest.WaitFor(t, 30*time.Second, "two device reports", func() bool { return len(rc.Acked()) == 2 })
-	want := map[string][2]any{"2026-11-23 15:00:00": {"设备未应答指令", 0.0}, "2026-11-23 15:02:00": {"设备恢复应答", 1.0}}
+	want := map[string][3]any{"2026-11-23 15:00:00": {"设备未应答指令", 0.0, "道闸指令：开闸，未应答；设备序列号：cam-out"},
+		"2026-11-23 15:02:00": {"设备恢复应答", 1.0, "道闸指令：开闸，已恢复应答；设备序列号：cam-out"}}
 	for _, r := range rc.Requests() {
 		var m map[string]any
 		if err := json.Unmarshal(r.Body, &m); err != nil {
@@ -96,8 +98,8 @@ func TestReportOfAnUnansweredBarrier(t *testing.T) {
 		}
 		w, ok := want[m["reportTime"].(string)]
 		if !ok || m["parkName"] != "Test 140123001" || m["reason"] != w[0] || m["deviceStatus"] != w[1] || m["command"] != "open" ||
-			m["deviceType"] != "barrier" || m["channelId"] != "out-1" {
-			t.Errorf("report %s; want at 15:00 (设备未应答指令, 0) or 15:02 (设备恢复应答, 1), Test 140123001, command open, barrier out-1", r.Body)
+			m["deviceType"] != "barrier" || m["channelId"] != "out-1" || m["notes"] != w[2] {
+			t.Errorf("report %s; want at 15:00 (设备未应答指令, 0, notes 道闸指令：开闸，未应答；设备序列号：cam-out) or 15:02 (设备恢复应答, 1, notes 道闸指令：开闸，已恢复应答；设备序列号：cam-out), Test 140123001, command open, barrier out-1", r.Body)
 		}
 	}
 }

@@ -229,12 +229,19 @@ func reportBody(r *park.Report, d *park.ReportData) reportFields {
 			}
 			switch {
 			case d.Command != nil || dv.Command != "":
-				// A barrier and a command: the device's own words (English,
-				// from its driver) go in notes; reason is the vendor's
-				// language.
-				out.Notes, out.Reason, out.ChannelCommand = dv.Detail, "设备未应答指令", dv.Command
+				// A barrier and a command, in the vendor's language: the
+				// device's own words (dv.Detail, English from its driver)
+				// are the core's log's, not the partner's.
+				cmd := dv.Command
+				if c := d.Command; c != nil {
+					cmd = c.Command
+				}
+				out.Notes, out.Reason, out.ChannelCommand = "道闸指令："+commandWord(cmd)+"，未应答", "设备未应答指令", dv.Command
 				if dv.Online {
-					out.Reason = "设备恢复应答"
+					out.Notes, out.Reason = "道闸指令："+commandWord(cmd)+"，已恢复应答", "设备恢复应答"
+				}
+				if dv.Serial != "" {
+					out.Notes += "；设备序列号：" + dv.Serial
 				}
 			default:
 				// A registered device heard from, or silent: no command
@@ -287,7 +294,7 @@ func abnormalLift(out *reportFields, d *park.ReportData) {
 	if c := d.Command; c != nil {
 		// The commanded lane is channelId: a command says nothing of
 		// whether the lane is an entry or an exit.
-		out.Notes = "道闸指令：" + commandNames[c.Command] + "（" + c.By + "）"
+		out.Notes = "道闸指令：" + commandWord(c.Command) + "（" + c.By + "）"
 	}
 }
 
@@ -295,4 +302,13 @@ func abnormalLift(out *reportFields, d *park.ReportData) {
 // are named (OpenGate 开闸, CloseGate 落闸, GateAlwaysOpen 道闸常开).
 var commandNames = map[string]string{
 	park.GateOpen: "开闸", park.GateClose: "落闸", park.GateHoldOpen: "道闸常开", park.GateRelease: "恢复正常",
+}
+
+// commandWord words a barrier command (commandNames); one it has no word
+// for is given as the command field carries it.
+func commandWord(command string) string {
+	if w, ok := commandNames[command]; ok {
+		return w
+	}
+	return command
 }

@@ -103,6 +103,8 @@ var badInputs = []struct{ op, body, desc string }{
 	{"QueryDeduList", `{"parkCode":"140123001","pageSize":0}`, "参数类型错误 pageSize：应为1-1000的整数"},
 	{"QueryDeduList", `{"parkCode":"140123001","carNo":"hello"}`, "车牌号格式错误 carNo：长度为 5 个字符，应为 7 个；例：粤B12345"},
 	{"QueryDeduList", `{}`, "缺少参数 parkCode"},
+	// A key named twice is named as the partner first sent it.
+	{"QueryDeduList", `{"parkCode":"140123001","Status":1,"status":2}`, "参数重复 Status：同一参数只能传一次（参数名不区分大小写）"},
 	{"QueryDeduDetail", `{"ParkCode":"140123001","DeduNo":12}`, "参数类型错误 DeduNo：应为字符串"},
 
 	{"CrmQueryFeeV5", `{"ParkCode":"140123001","CarNo":"苏E6X789","FreeMinutes":-1}`, "参数错误 FreeMinutes：应为0-10080的整数"},

@@ -175,6 +175,14 @@ func (t *txn) GetEvent(ctx context.Context, lot, id string) (*park.Event, error)
 	return eventFromRow(r)
 }
 
+func (t *txn) LatestLaneEvent(ctx context.Context, lot, lane string) (*park.Event, error) {
+	r, err := t.q.LatestLaneEvent(stmtCtx, db.LatestLaneEventParams{LotCode: lot, Lane: lane})
+	if err != nil {
+		return nil, wrap(err, "event of lane %q", lane)
+	}
+	return eventFromRow(r)
+}
+
 func (t *txn) InsertEvent(ctx context.Context, e *park.Event) error {
 	dec, err := json.Marshal(e.Decision)
 	if err != nil {

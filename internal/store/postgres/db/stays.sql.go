@@ -289,6 +289,37 @@ func (q *Queries) InsertStay(ctx context.Context, arg InsertStayParams) error {
 	return err
 }
 
+const latestLaneEvent = `-- name: LatestLaneEvent :one
+SELECT lot_code, id, type, plate, lane, at, image_url, plate_color, vehicle_class, decision, received_at FROM events WHERE lot_code = $1 AND lane = $2
+ORDER BY received_at DESC, id DESC LIMIT 1
+`
+
+type LatestLaneEventParams struct {
+	LotCode string
+	Lane    string
+}
+
+// The newest event of a lane (the car at it), walking the lot's events
+// from the newest (events_lot_received).
+func (q *Queries) LatestLaneEvent(ctx context.Context, arg LatestLaneEventParams) (Event, error) {
+	row := q.db.QueryRow(ctx, latestLaneEvent, arg.LotCode, arg.Lane)
+	var i Event
+	err := row.Scan(
+		&i.LotCode,
+		&i.ID,
+		&i.Type,
+		&i.Plate,
+		&i.Lane,
+		&i.At,
+		&i.ImageUrl,
+		&i.PlateColor,
+		&i.VehicleClass,
+		&i.Decision,
+		&i.ReceivedAt,
+	)
+	return i, err
+}
+
 const listAnomalies = `-- name: ListAnomalies :many
 SELECT id, lot_code, kind, plate, stay_id, event_id, at, detail FROM anomalies WHERE lot_code = $1 ORDER BY at DESC, id LIMIT $2
 `

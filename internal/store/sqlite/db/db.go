@@ -498,6 +498,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.latestChargeSessionsOfLotStmt, err = db.PrepareContext(ctx, latestChargeSessionsOfLot); err != nil {
 		return nil, fmt.Errorf("error preparing query LatestChargeSessionsOfLot: %w", err)
 	}
+	if q.latestLaneEventStmt, err = db.PrepareContext(ctx, latestLaneEvent); err != nil {
+		return nil, fmt.Errorf("error preparing query LatestLaneEvent: %w", err)
+	}
 	if q.listAllPartnerLotsStmt, err = db.PrepareContext(ctx, listAllPartnerLots); err != nil {
 		return nil, fmt.Errorf("error preparing query ListAllPartnerLots: %w", err)
 	}
@@ -1662,6 +1665,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing latestChargeSessionsOfLotStmt: %w", cerr)
 		}
 	}
+	if q.latestLaneEventStmt != nil {
+		if cerr := q.latestLaneEventStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing latestLaneEventStmt: %w", cerr)
+		}
+	}
 	if q.listAllPartnerLotsStmt != nil {
 		if cerr := q.listAllPartnerLotsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listAllPartnerLotsStmt: %w", cerr)
@@ -2474,6 +2482,7 @@ type Queries struct {
 	lastTicketStmt                         *sql.Stmt
 	latestChargeSessionsStmt               *sql.Stmt
 	latestChargeSessionsOfLotStmt          *sql.Stmt
+	latestLaneEventStmt                    *sql.Stmt
 	listAllPartnerLotsStmt                 *sql.Stmt
 	listAnomaliesStmt                      *sql.Stmt
 	listAuditStmt                          *sql.Stmt
@@ -2761,6 +2770,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		lastTicketStmt:                         q.lastTicketStmt,
 		latestChargeSessionsStmt:               q.latestChargeSessionsStmt,
 		latestChargeSessionsOfLotStmt:          q.latestChargeSessionsOfLotStmt,
+		latestLaneEventStmt:                    q.latestLaneEventStmt,
 		listAllPartnerLotsStmt:                 q.listAllPartnerLotsStmt,
 		listAnomaliesStmt:                      q.listAnomaliesStmt,
 		listAuditStmt:                          q.listAuditStmt,

@@ -67,6 +67,12 @@ SELECT COUNT(*) FROM stays WHERE pass_id = ? AND state = 'in';
 -- name: GetEvent :one
 SELECT * FROM events WHERE lot_code = ? AND id = ?;
 
+-- name: LatestLaneEvent :one
+-- The newest event of a lane (the car at it), walking the lot's events
+-- from the newest (events_lot_received).
+SELECT * FROM events WHERE lot_code = sqlc.arg(lot_code) AND lane = sqlc.arg(lane)
+ORDER BY received_at DESC, id DESC LIMIT 1;
+
 -- name: InsertEvent :exec
 INSERT INTO events (lot_code, id, type, plate, lane, at, image_url, plate_color, vehicle_class, decision, received_at)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);

@@ -99,8 +99,17 @@ func (s *Service) SendGateCommand(ctx context.Context, in GateCommandInput) (*Ga
 	out := &GateResult{Command: c}
 	// Recorded even when the caller has gone: the device may have obeyed.
 	rctx := context.WithoutCancel(ctx)
+	var noted []*park.Anomaly // logged only once committed
 	err = s.base.Update(rctx, func(tx park.Tx) error {
-		if err := s.recordCommand(rctx, tx, c); err != nil {
+		noted = noted[:0]
+		var let *letOut
+		if sendErr == nil && in.Command == park.GateOpen {
+			var err error
+			if let, err = s.letHeldCarOut(rctx, tx, c, &noted); err != nil {
+				return err
+			}
+		}
+		if err := s.recordCommand(rctx, tx, c, let); err != nil {
 			return err
 		}
 		// An operator's command is audited whether or not the device
@@ -132,6 +141,9 @@ func (s *Service) SendGateCommand(ctx context.Context, in GateCommandInput) (*Ga
 	})
 	if err != nil {
 		return nil, err
+	}
+	for _, a := range noted {
+		s.base.Log.Warn("gate anomaly", "lot", a.LotCode, "kind", a.Kind, "plate", a.Plate, "stay", a.StayID, "event", a.EventID)
 	}
 	if sendErr != nil {
 		return nil, &park.Error{Code: park.EUnavailable, Field: "lane",
@@ -200,7 +212,7 @@ func (s *Service) RestoreLaneHolds(ctx context.Context) (int, error) {
 		if sendErr != nil {
 			s.base.Log.Warn("lane held open, but its barrier did not answer at start", "lot", h.LotCode, "lane", h.Lane, "err", sendErr)
 		}
-		if err := s.base.Update(ctx, func(tx park.Tx) error { return s.recordCommand(ctx, tx, c) }); err != nil {
+		if err := s.base.Update(ctx, func(tx park.Tx) error { return s.recordCommand(ctx, tx, c, nil) }); err != nil {
 			return 0, err
 		}
 	}
@@ -226,8 +238,8 @@ func (s *Service) sendGate(ctx context.Context, lot, lane, command, by, reason s
 }
 
 // recordCommand logs a barrier command and tells partners what it says
-// of the lane (reportCommand).
-func (s *Service) recordCommand(ctx context.Context, tx park.Tx, c *park.GateCommand) error {
+// of the lane (reportCommand), with the car it let out, if any.
+func (s *Service) recordCommand(ctx context.Context, tx park.Tx, c *park.GateCommand, let *letOut) error {
 	var prev *park.GateCommand
 	last, err := tx.ListGateCommands(ctx, c.LotCode, c.Lane, 1)
 	if err != nil {
@@ -239,7 +251,72 @@ func (s *Service) recordCommand(ctx context.Context, tx park.Tx, c *park.GateCom
 	if err := tx.InsertGateCommand(ctx, c); err != nil {
 		return err
 	}
-	return s.reportCommand(ctx, tx, c, prev)
+	return s.reportCommand(ctx, tx, c, prev, let)
+}
+
+// letOut is a car that an open command let out (letHeldCarOut): its
+// closed stay, what it left unpaid, and its exit as reported.
+type letOut struct {
+	stayID string
+	unpaid int64
+	event  *park.Event
+}
+
+// letHeldCarOut lets out the car held at an exit lane whose barrier an
+// open command lifted: the lane's latest event (the car at it) is an exit
+// held with a stay still inside. That stay closes at the command's time
+// through the lane, as a car that passed a barrier the rules kept down
+// does (passedAnyway): priced, what it owed left unpaid, anomaly
+// let_out; the lot counts it gone and partners hear of its exit and
+// order, by whom and why. An entry lane, a lane whose latest event is not
+// such a hold (a car passed since, a missed entry with no stay), or a
+// stay no longer inside: nil, nothing changes.
+func (s *Service) letHeldCarOut(ctx context.Context, tx park.Tx, c *park.GateCommand, noted *[]*park.Anomaly) (*letOut, error) {
+	ln, err := reportedLane(ctx, tx, c.LotCode, c.Lane)
+	if err != nil || ln.Direction != park.DirectionOut {
+		return nil, err
+	}
+	ev, err := tx.LatestLaneEvent(ctx, c.LotCode, c.Lane)
+	if park.IsCode(err, park.ENotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if ev.Type != park.EventExit || ev.Decision.Decision != park.DecisionHold || ev.Decision.StayID == "" {
+		return nil, nil
+	}
+	st, err := tx.GetStay(ctx, ev.Decision.StayID)
+	if err != nil || st.State != park.StayIn {
+		return nil, err
+	}
+	l, err := tx.GetLotSettings(ctx, c.LotCode)
+	if err != nil {
+		return nil, err
+	}
+	p, err := plate.Normalize(ev.Plate)
+	if err != nil { // a stored plate is one; keep its text all the same
+		p = plate.Plate{Text: ev.Plate}
+	}
+	now := s.base.Clock()
+	in := &EventInput{LotCode: c.LotCode, ID: ev.ID, Type: park.EventExit, Plate: ev.Plate, Lane: c.Lane, At: c.At,
+		ImageURL: ev.ImageURL, PlateColor: ev.PlateColor, VehicleClass: ev.VehicleClass}
+	dec, err := s.passedAnyway(ctx, tx, l, in, p, now, ev.Decision, noted, park.ReasonLetOut, park.AnomalyLetOut,
+		fmt.Sprintf("lane %s opened by %s", c.Lane, c.By))
+	if err != nil {
+		return nil, err
+	}
+	left := &park.Event{ID: ev.ID, LotCode: c.LotCode, Type: park.EventExit, Plate: ev.Plate, Lane: c.Lane, At: c.At,
+		ImageURL: ev.ImageURL, PlateColor: ev.PlateColor, VehicleClass: ev.VehicleClass, Decision: dec, ReceivedAt: now}
+	if err := s.reportLeft(ctx, tx, l, st.ID, left, c.By, c.Reason); err != nil {
+		return nil, err
+	}
+	if l.Occupied != 0 {
+		if err := tx.AddOccupied(ctx, l.Code, l.Occupied); err != nil {
+			return nil, err
+		}
+	}
+	return &letOut{stayID: st.ID, unpaid: dec.AmountDue, event: left}, nil
 }
 
 // RestoreBy is who a command resent by RestoreLaneHolds is logged as.
@@ -310,9 +387,11 @@ func (s *Service) passedAnyway(ctx context.Context, tx park.Tx, l *park.Lot, in 
 		if err != nil {
 			return dec, err
 		}
-		if _, err := s.leaveUnpaid(ctx, tx, l, st, in.At, in.Lane, kind, now); err != nil {
+		due, err := s.leaveUnpaid(ctx, tx, l, st, in.At, in.Lane, kind, now)
+		if err != nil {
 			return dec, err
 		}
+		dec.AmountDue = due // what it owed when it passed, which it left unpaid
 		detail = fmt.Sprintf("left through %s; the rules said %s; %d left unpaid", how, dec.Reason, dec.AmountDue)
 	}
 	if detail != "" { // a missed entry's anomaly is already recorded

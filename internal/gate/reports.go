@@ -174,8 +174,10 @@ func occupancyAfter(ctx context.Context, tx park.Tx, l *park.Lot) (park.Occupanc
 // reportCommand tells of a barrier command: a manual lift (open or hold
 // open, by whom and why) is an abnormal lift; a command the device did
 // not acknowledge, or the first one it acknowledged after such, is a
-// device status. prev is the lane's previous command, if any.
-func (s *Service) reportCommand(ctx context.Context, tx park.Tx, c *park.GateCommand, prev *park.GateCommand) error {
+// device status. prev is the lane's previous command, if any; let, the
+// car the command let out, whose stay, exit and unpaid amount the
+// abnormal lift carries as its exit and order reports do.
+func (s *Service) reportCommand(ctx context.Context, tx park.Tx, c *park.GateCommand, prev *park.GateCommand, let *letOut) error {
 	key := park.LotKey(c.LotCode)
 	lot := func() (*park.Lot, error) {
 		l, err := tx.GetLotSettings(ctx, c.LotCode)
@@ -190,7 +192,14 @@ func (s *Service) reportCommand(ctx context.Context, tx park.Tx, c *park.GateCom
 			if err != nil {
 				return nil, err
 			}
-			return &park.ReportData{Lot: l, Command: c, By: c.By, Reason: c.Reason}, nil
+			d := &park.ReportData{Lot: l, Command: c, By: c.By, Reason: c.Reason}
+			if let != nil {
+				if d.Stay, err = tx.GetStay(ctx, let.stayID); err != nil {
+					return nil, err
+				}
+				d.Event, d.Unpaid = let.event, new(let.unpaid)
+			}
+			return d, nil
 		})
 		if err != nil {
 			return err

@@ -89,7 +89,7 @@ const (
 // AnomalyKinds are every kind of anomaly parkd records.
 func AnomalyKinds() []string {
 	return []string{AnomalyReentry, AnomalyMissedEntry, AnomalyLateRecord, AnomalyDeviceClock, AnomalyRefusedRecord,
-		AnomalySensorlessLate, AnomalyHeldOpen, AnomalyOffline, AnomalyMeterGlitch}
+		AnomalySensorlessLate, AnomalyHeldOpen, AnomalyOffline, AnomalyLetOut, AnomalyMeterGlitch}
 }
 
 // Anomaly is something at a lane that the rules could not square.

@@ -49,6 +49,14 @@ const (
 	AnomalyOffline = "offline_pass"
 )
 
+// ReasonLetOut is the decision reason of a car held at an exit lane that
+// an operator's or partner's open command let out: its stay closes at the
+// open, what it owed left unpaid, and AnomalyLetOut records it.
+const (
+	ReasonLetOut  = "let_out"
+	AnomalyLetOut = "let_out"
+)
+
 // GateCommand is one command sent to a lane's barrier, kept so an operator
 // can see who opened a barrier, when, and whether the device obeyed.
 type GateCommand struct {

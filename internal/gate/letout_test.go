@@ -153,3 +153,30 @@ func TestOpenWithoutHeldCar(t *testing.T) {
 		t.Fatalf("%d exit reports, want 1", n)
 	}
 }
+
+// TestLockedCarLetOut: a locked car is held at the exit whatever it
+// owes; let out by an open, it leaves what it owed then unpaid, and the
+// decision its exit report carries says so (not 0, the held decision's).
+func TestLockedCarLetOut(t *testing.T) {
+	b := setup(t)
+	b.Subscribe(t, park.ReportExit)
+	b.Clock.Set(t0)
+	in := b.Event(t, park.EventEntry, "京A12345", t0)
+	if _, err := b.Sys.Gate.LockCar(b.Ctx, "", b.Lot, "京A12345", "owner"); err != nil {
+		t.Fatal(err)
+	}
+	b.Clock.Set(t0.Add(40 * time.Minute))
+	wantDecision(t, b.Event(t, park.EventExit, "京A12345", t0.Add(40*time.Minute)), park.DecisionHold, park.ReasonLocked, 0)
+	// Opened at 100 minutes: 4 started half-hours, 800.
+	b.Clock.Set(t0.Add(100 * time.Minute))
+	if _, err := b.gate(t, "out-1", park.GateOpen); err != nil {
+		t.Fatal(err)
+	}
+	if st := b.Stay(t, in.StayID); st.State != park.StayOut || st.Total != 800 || st.Anomaly != park.AnomalyLetOut {
+		t.Fatalf("stay %+v, want out, total 800, let_out", st)
+	}
+	exits := b.reports(t, park.ReportExit)
+	if len(exits) != 1 || exits[0].Event.Decision.AmountDue != 800 || exits[0].Event.Decision.Reason != park.ReasonLetOut {
+		t.Fatalf("exit reports %+v, want one owing 800, let_out", exits)
+	}
+}

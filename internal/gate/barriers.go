@@ -68,7 +68,8 @@ func CheckGateCommand(in GateCommandInput) error {
 // (release it first), so the barrier and the recorded mode never disagree.
 // A device that does not acknowledge within BarrierTimeout yields
 // EUnavailable ("not delivered") and changes no mode. A command that
-// Lifts needs a reason.
+// Lifts needs a reason. A delivered open of an exit lane where a car is
+// held lets that car out: its stay closes (letHeldCarOut).
 // Errors: EInvalid (command, lane, by, reason), ENotFound (lot, or one
 // the partner is not registered for; lane, with field "lane"), EConflict (close of a held lane), EUnavailable.
 func (s *Service) SendGateCommand(ctx context.Context, in GateCommandInput) (*GateResult, error) {

@@ -255,6 +255,12 @@ func (s *Service) recordCommand(ctx context.Context, tx park.Tx, c *park.GateCom
 	return s.reportCommand(ctx, tx, c, prev, let)
 }
 
+// heldCarWaits is how long a held car is taken to be still at its lane:
+// an open finds it among the lot's events received since, so the walk
+// back through a busy lot's events stops there, however long the lane
+// has been idle.
+const heldCarWaits = time.Hour
+
 // letOut is a car that an open command let out (letHeldCarOut): its
 // closed stay, what it left unpaid, and its exit as reported.
 type letOut struct {
@@ -271,13 +277,14 @@ type letOut struct {
 // let_out; the lot counts it gone and partners hear of its exit and
 // order, by whom and why. An entry lane, a lane whose latest event is not
 // such a hold (a car passed since, a missed entry with no stay), or a
-// stay no longer inside: nil, nothing changes.
+// stay no longer inside: nil, nothing changes. So is a hold older than
+// heldCarWaits.
 func (s *Service) letHeldCarOut(ctx context.Context, tx park.Tx, c *park.GateCommand, noted *[]*park.Anomaly) (*letOut, error) {
 	ln, err := reportedLane(ctx, tx, c.LotCode, c.Lane)
 	if err != nil || ln.Direction != park.DirectionOut {
 		return nil, err
 	}
-	ev, err := tx.LatestLaneEvent(ctx, c.LotCode, c.Lane)
+	ev, err := tx.LatestLaneEvent(ctx, c.LotCode, c.Lane, s.base.Clock().Add(-heldCarWaits))
 	if park.IsCode(err, park.ENotFound) {
 		return nil, nil
 	}

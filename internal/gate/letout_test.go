@@ -180,3 +180,25 @@ func TestLockedCarLetOut(t *testing.T) {
 		t.Fatalf("exit reports %+v, want one owing 800, let_out", exits)
 	}
 }
+
+// TestOpenAnHourAfterHold: a car held at the exit more than an hour
+// before an open of its lane is not taken for the car at the barrier;
+// its stay stays inside, and no exit is reported.
+func TestOpenAnHourAfterHold(t *testing.T) {
+	b := setup(t)
+	b.Subscribe(t, park.ReportExit)
+	b.Clock.Set(t0)
+	in := b.Event(t, park.EventEntry, "京A12345", t0)
+	b.Clock.Set(t0.Add(50 * time.Minute))
+	wantDecision(t, b.Event(t, park.EventExit, "京A12345", t0.Add(50*time.Minute)), park.DecisionHold, park.ReasonPaymentRequired, 400)
+	b.Clock.Set(t0.Add(50*time.Minute + time.Hour + time.Second))
+	if _, err := b.gate(t, "out-1", park.GateOpen); err != nil {
+		t.Fatal(err)
+	}
+	if st := b.Stay(t, in.StayID); st.State != park.StayIn {
+		t.Fatalf("stay %+v, want inside", st)
+	}
+	if n := len(b.reports(t, park.ReportExit)); n != 0 {
+		t.Fatalf("%d exit reports, want none", n)
+	}
+}

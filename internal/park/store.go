@@ -73,8 +73,8 @@ type Tx interface {
 	GetEvent(ctx context.Context, lot, id string) (*Event, error)
 	InsertEvent(ctx context.Context, e *Event) error
 	// LatestLaneEvent returns a lane's newest event by the time it was
-	// received (ENotFound when the lane has none).
-	LatestLaneEvent(ctx context.Context, lot, lane string) (*Event, error)
+	// received, received since since (ENotFound when the lane has none).
+	LatestLaneEvent(ctx context.Context, lot, lane string, since time.Time) (*Event, error)
 	InsertAnomaly(ctx context.Context, a *Anomaly) error
 	ListAnomalies(ctx context.Context, lot string, limit int) ([]*Anomaly, error)
 	// ListStayAnomalies returns a stay's anomalies dated from from to to,

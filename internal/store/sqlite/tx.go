@@ -175,8 +175,8 @@ func (t *txn) GetEvent(ctx context.Context, lot, id string) (*park.Event, error)
 	return eventFromRow(r)
 }
 
-func (t *txn) LatestLaneEvent(ctx context.Context, lot, lane string) (*park.Event, error) {
-	r, err := t.q.LatestLaneEvent(stmtCtx, db.LatestLaneEventParams{LotCode: lot, Lane: lane})
+func (t *txn) LatestLaneEvent(ctx context.Context, lot, lane string, since time.Time) (*park.Event, error) {
+	r, err := t.q.LatestLaneEvent(stmtCtx, db.LatestLaneEventParams{LotCode: lot, Lane: lane, Since: us(since)})
 	if err != nil {
 		return nil, wrap(err, "event of lane %q", lane)
 	}

@@ -393,19 +393,20 @@ func (q *Queries) LastTicket(ctx context.Context) (int64, error) {
 }
 
 const latestLaneEvent = `-- name: LatestLaneEvent :one
-SELECT lot_code, id, type, plate, lane, at, image_url, plate_color, vehicle_class, decision, received_at FROM events WHERE lot_code = ?1 AND lane = ?2
+SELECT lot_code, id, type, plate, lane, at, image_url, plate_color, vehicle_class, decision, received_at FROM events WHERE lot_code = ?1 AND received_at >= ?2 AND lane = ?3
 ORDER BY received_at DESC, id DESC LIMIT 1
 `
 
 type LatestLaneEventParams struct {
 	LotCode string
+	Since   int64
 	Lane    string
 }
 
 // The newest event of a lane (the car at it), walking the lot's events
-// from the newest (events_lot_received).
+// from the newest (events_lot_received) back to since, which bounds the walk.
 func (q *Queries) LatestLaneEvent(ctx context.Context, arg LatestLaneEventParams) (Event, error) {
-	row := q.queryRow(ctx, q.latestLaneEventStmt, latestLaneEvent, arg.LotCode, arg.Lane)
+	row := q.queryRow(ctx, q.latestLaneEventStmt, latestLaneEvent, arg.LotCode, arg.Since, arg.Lane)
 	var i Event
 	err := row.Scan(
 		&i.LotCode,

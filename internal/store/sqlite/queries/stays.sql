@@ -69,8 +69,8 @@ SELECT * FROM events WHERE lot_code = ? AND id = ?;
 
 -- name: LatestLaneEvent :one
 -- The newest event of a lane (the car at it), walking the lot's events
--- from the newest (events_lot_received).
-SELECT * FROM events WHERE lot_code = sqlc.arg(lot_code) AND lane = sqlc.arg(lane)
+-- from the newest (events_lot_received) back to since, which bounds the walk.
+SELECT * FROM events WHERE lot_code = sqlc.arg(lot_code) AND received_at >= sqlc.arg(since) AND lane = sqlc.arg(lane)
 ORDER BY received_at DESC, id DESC LIMIT 1;
 
 -- name: InsertEvent :exec

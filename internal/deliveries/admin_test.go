@@ -103,8 +103,8 @@ func TestRedeliver(t *testing.T) {
 
 	t.Run("OneReport", func(t *testing.T) {
 		again := first[stays[1]]
-		n, err := b.Sys.Deliveries.Redeliver(b.Ctx, "app", entries.ID, again.EventID, time.Time{})
-		if err != nil || n != 1 {
+		rp, err := b.Sys.Deliveries.Redeliver(b.Ctx, "app", entries.ID, again.EventID, time.Time{})
+		if n := rp.Redelivered; err != nil || n != 1 {
 			t.Fatalf("redeliver one report: %d, %v; want 1", n, err)
 		}
 		waitFor(t, "the report again", func() bool { return rc.Len() == sent+1 && delivered(3)() })
@@ -123,8 +123,8 @@ func TestRedeliver(t *testing.T) {
 	t.Run("Since", func(t *testing.T) {
 		// Since 25 minutes ago: the second and third cars' entries, not the
 		// first's, and nothing of the other partner.
-		n, err := b.Sys.Deliveries.Redeliver(b.Ctx, "app", entries.ID, "", now.Add(-25*time.Minute))
-		if err != nil || n != 2 {
+		rp, err := b.Sys.Deliveries.Redeliver(b.Ctx, "app", entries.ID, "", now.Add(-25*time.Minute))
+		if n := rp.Redelivered; err != nil || n != 2 {
 			t.Fatalf("redeliver since: %d, %v; want 2", n, err)
 		}
 		waitFor(t, "two reports again", func() bool { return rc.Len() == sent+2 && delivered(3)() })
@@ -155,9 +155,9 @@ func TestRedeliver(t *testing.T) {
 		// A report the subscription has no delivery of (a mistyped id)
 		// is not found: "0 redelivered" would read as done.
 		for _, id := range []string{"no-such-report", first[stays[0]].EventID + "x"} {
-			n, err := b.Sys.Deliveries.Redeliver(b.Ctx, "app", entries.ID, id, time.Time{})
+			rp, err := b.Sys.Deliveries.Redeliver(b.Ctx, "app", entries.ID, id, time.Time{})
 			systemtest.WantCode(t, err, park.ENotFound)
-			if n != 0 {
+			if n := rp.Redelivered; n != 0 {
 				t.Errorf("report %s: %d redelivered", id, n)
 			}
 		}

@@ -55,7 +55,7 @@ func (s *Service) Settle(ctx context.Context, l *park.Lot, st *park.Stay, e *par
 	}
 	// The partner asked for no request until its Retry-After ends (to an
 	// ask or to a queued report): the car is held as any other.
-	if s.pausedFor(sub.ID) > 0 {
+	if s.pausedFor(sub) > 0 {
 		return false, nil
 	}
 	wait := sub.AttemptTimeout()
@@ -175,7 +175,7 @@ func (s *Service) askPartner(ctx context.Context, a *Attempt) bool {
 	case gone:
 		s.disableGone(context.WithoutCancel(ctx), a.Subscription)
 	case after > 0:
-		s.laneOf(a.Subscription, a.Partner).pause(a.At.Add(after))
+		s.laneOf(a.Subscription, a.Partner).pause(a.At.Add(after), a.Subscription)
 	}
 	return false
 }

@@ -181,6 +181,7 @@ func (s *Service) UpdateSubscription(ctx context.Context, partnerID, id string, 
 		if err != nil {
 			return err
 		}
+		was := *sub
 		partner, err := tx.GetPartner(ctx, partnerID)
 		if err != nil {
 			return err
@@ -222,13 +223,24 @@ func (s *Service) UpdateSubscription(ctx context.Context, partnerID, id string, 
 		}
 		sub.UpdatedAt = s.base.Clock()
 		out = sub
-		return tx.UpdateSubscription(ctx, sub)
+		if err := tx.UpdateSubscription(ctx, sub); err != nil {
+			return err
+		}
+		// A new address, or enabled again: the partner's pause is lifted
+		// (on every node: pauseState.resume), and what it held back is
+		// due at once.
+		if sub.Enabled && (sub.URL != was.URL || !was.Enabled) {
+			_, err = tx.ResumeDeliveries(ctx, sub.ID, sub.UpdatedAt)
+		}
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
+	s.poke()
 	// The lane is kept: every claim reads the subscription afresh
-	// (laneFor), and a partner's Retry-After it holds outlasts a change.
+	// (laneFor), and a partner's Retry-After it holds outlasts a change
+	// of its limits, timeout, schedule or secret.
 	return out, nil
 }
 
@@ -316,19 +328,24 @@ func (s *Service) DeliveryPage(ctx context.Context, q DeliveryQuery) ([]*park.De
 // deleted (PrunedBefore) is not there to be sent again. Errors: EInvalid
 // (nothing named, or both), ENotFound (subscription; a report the
 // subscription has no delivery of).
-func (s *Service) Redeliver(ctx context.Context, partnerID, subscriptionID, reportID string, since time.Time) (int, error) {
+func (s *Service) Redeliver(ctx context.Context, partnerID, subscriptionID, reportID string, since time.Time) (Replay, error) {
 	switch {
 	case reportID == "" && since.IsZero():
-		return 0, park.Invalid("since", "name a report or a time to redeliver from")
+		return Replay{}, park.Invalid("since", "name a report or a time to redeliver from")
 	case reportID != "" && !since.IsZero():
-		return 0, park.Invalid("since", "name a report or a time to redeliver from, not both")
+		return Replay{}, park.Invalid("since", "name a report or a time to redeliver from, not both")
 	}
 	var n int
-	err := s.base.Write(ctx, func(tx park.Tx) error {
-		if _, err := subscriptionOf(ctx, tx, partnerID, subscriptionID); err != nil {
+	var held string
+	err := s.base.Update(ctx, func(tx park.Tx) error {
+		sub, err := subscriptionOf(ctx, tx, partnerID, subscriptionID)
+		if err != nil {
 			return err
 		}
-		var err error
+		held = ""
+		if !sub.Enabled {
+			held = HeldDisabled
+		}
 		if reportID != "" {
 			if err := notSuperseded(ctx, tx, reportID, subscriptionID); err != nil {
 				return err
@@ -350,6 +367,16 @@ func (s *Service) Redeliver(ctx context.Context, partnerID, subscriptionID, repo
 		if err != nil {
 			return err
 		}
+		// An operator's replay lifts the partner's pause: written to the
+		// subscription's row (its version moves, updated_at stays), it
+		// reaches every node (pauseState.resume); what the pause held
+		// back is due at once.
+		if err := tx.UpdateSubscription(ctx, sub); err != nil {
+			return err
+		}
+		if _, err := tx.ResumeDeliveries(ctx, subscriptionID, s.base.Clock()); err != nil {
+			return err
+		}
 		what := map[string]any{"partner": partnerID, "subscription": subscriptionID, "deliveries": n}
 		target := subscriptionID + "/" + reportID
 		if reportID != "" {
@@ -359,8 +386,31 @@ func (s *Service) Redeliver(ctx context.Context, partnerID, subscriptionID, repo
 		}
 		return s.base.Audit(ctx, tx, &park.AuditEntry{Action: "delivery.replay", Target: target, After: core.Snapshot(what)})
 	})
-	return n, err
+	if err != nil {
+		return Replay{}, err
+	}
+	s.poke()
+	return Replay{Redelivered: n, Held: held}, nil
 }
+
+// poke wakes this node's idle worker: an operator made deliveries due.
+func (s *Service) poke() {
+	select {
+	case s.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Replay is what a replay did: how many deliveries it made due, and,
+// when none of them can be sent yet, why (Held).
+type Replay struct {
+	Redelivered int
+	Held        string // "" (sent at once), or HeldDisabled
+}
+
+// HeldDisabled says a replay's deliveries wait: the subscription is
+// disabled, and they are sent once it is enabled again.
+const HeldDisabled = "disabled"
 
 // notSuperseded refuses to send again a report that is an item's whole
 // state (a rental change) once a newer state of the same item (not

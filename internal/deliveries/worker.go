@@ -42,27 +42,76 @@ type lane struct {
 	limiter *rate.Limiter
 	waiting atomic.Int64 // attempts waiting for a place in sem
 	held    atomic.Int64 // deliveries claimed for it and not yet attempted or handed back
-	// until is when the partner's last Retry-After (on a 429 or 503) ends,
-	// in Unix nanoseconds: it asked for no request before then, so the
-	// lane sends nothing until then.
-	until atomic.Int64
+	*pauseState
+}
+
+// pauseState is a partner's pause (Retry-After) on this node. It lives in
+// the node's memory, and an operator's action on the subscription, taken
+// on any node, reaches it through the subscription's row: a replay and
+// every PATCH write it (its version moves), and resume, given the row as
+// now stored, lifts the pause unless the only change since it began was
+// one to the subscription's limits, timeout, schedule or secret.
+type pauseState struct {
+	mu sync.Mutex
+	// until is when the partner's last Retry-After (on a 429 or 503) ends:
+	// it asked for no request before then, so the lane sends nothing until
+	// then. under is the subscription as the attempt that heard it was
+	// sent, then as resume last saw it.
+	until time.Time
+	under *park.Subscription
 }
 
 // pause holds the lane's sending until t, or later if it already waits
-// longer.
-func (l *lane) pause(t time.Time) {
-	for {
-		old := l.until.Load()
-		if t.UnixNano() <= old || l.until.CompareAndSwap(old, t.UnixNano()) {
-			return
-		}
+// longer; sub is the subscription the attempt that heard it was sent
+// under.
+func (p *pauseState) pause(t time.Time, sub *park.Subscription) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if t.After(p.until) {
+		p.until, p.under = t, sub
 	}
 }
 
 // paused returns how long the lane still waits for its partner's
 // Retry-After at now (0: not at all).
-func (l *lane) paused(now time.Time) time.Duration {
-	return max(time.Unix(0, l.until.Load()).Sub(now), 0)
+func (p *pauseState) paused(now time.Time) time.Duration {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return max(p.until.Sub(now), 0)
+}
+
+// resume lifts the pause if the subscription, as now stored (sub), was
+// changed by an operator since it began: a replay, or a PATCH of its URL
+// or of enabled. A PATCH of its limits alone keeps it; so does no
+// change. Seeing more than one change at once, it cannot tell which they
+// were, and lifts it (at worst the partner answers another 429).
+func (p *pauseState) resume(sub *park.Subscription) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	was := p.under
+	if was == nil || sub.Version == was.Version {
+		return
+	}
+	if sub.Version == was.Version+1 && sub.URL == was.URL && sub.Enabled == was.Enabled && !sameLimits(sub, was) {
+		p.under = sub // its limits changed: the partner's pause holds
+		return
+	}
+	p.until, p.under = time.Time{}, nil
+}
+
+// sameLimits reports whether two versions of a subscription have the same
+// limits, timeout, schedule and secrets.
+func sameLimits(a, b *park.Subscription) bool {
+	if a.RateLimit != b.RateLimit || a.Concurrency != b.Concurrency || a.Timeout != b.Timeout ||
+		a.Secret != b.Secret || a.Previous != b.Previous || len(a.Schedule) != len(b.Schedule) {
+		return false
+	}
+	for i := range a.Schedule {
+		if a.Schedule[i] != b.Schedule[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // backlog is how many deliveries a lane may have waiting for a place.
@@ -189,6 +238,9 @@ type claimed struct {
 // says that some of what was found due was no longer there to claim
 // (another node claimed it meanwhile): there may be more to claim at once.
 func (s *Service) claim(ctx context.Context, limit int) (_ []claimed, raced bool, _ error) {
+	if err := s.resumePaused(ctx); err != nil {
+		return nil, false, err
+	}
 	now := s.base.Clock()
 	skip := s.fullLanes()
 	var seqs []int64
@@ -294,24 +346,57 @@ func (s *Service) laneOf(sub *park.Subscription, p *park.Partner) *lane {
 		l.sub, l.partner = sub, p // same limits: keep what is in flight counted
 		return l
 	}
-	l := &lane{sub: sub, partner: p, sem: make(chan struct{}, conc), limiter: rate.NewLimiter(rate.Limit(rl), rl)}
+	l := &lane{sub: sub, partner: p, sem: make(chan struct{}, conc), limiter: rate.NewLimiter(rate.Limit(rl), rl),
+		pauseState: &pauseState{}}
 	if old, ok := s.subs[id]; ok { // new limits: the partner's pause still holds
-		l.until.Store(old.until.Load())
+		l.pauseState = old.pauseState
 	}
 	s.subs[id] = l
 	return l
 }
 
-// pausedFor returns how long the subscription still waits for its
-// partner's Retry-After (0: not at all).
-func (s *Service) pausedFor(id string) time.Duration {
+// pausedFor returns how long the subscription (as now stored) still
+// waits for its partner's Retry-After (0: not at all).
+func (s *Service) pausedFor(sub *park.Subscription) time.Duration {
 	s.mu.Lock()
-	l, ok := s.subs[id]
+	l, ok := s.subs[sub.ID]
 	s.mu.Unlock()
 	if !ok {
 		return 0
 	}
+	l.resume(sub)
 	return l.paused(s.base.Clock())
+}
+
+// resumePaused reads the subscriptions this node holds paused, so that an
+// operator's replay or change, on any node, lifts their pause (resume)
+// before the claim that follows. Paused subscriptions are few, and read
+// once a poll each.
+func (s *Service) resumePaused(ctx context.Context) error {
+	now := s.base.Clock()
+	s.mu.Lock()
+	paused := map[string]*lane{}
+	for id, l := range s.subs {
+		if l.paused(now) > 0 {
+			paused[id] = l
+		}
+	}
+	s.mu.Unlock()
+	if len(paused) == 0 {
+		return nil
+	}
+	return s.base.View(ctx, func(tx park.Tx) error {
+		for id, l := range paused {
+			sub, err := tx.GetSubscription(ctx, id)
+			if park.IsCode(err, park.ENotFound) { // deleted: nothing of it is sent
+				continue
+			} else if err != nil {
+				return err
+			}
+			l.resume(sub)
+		}
+		return nil
+	})
 }
 
 // attempt sends one delivery within its subscription's limits. A
@@ -369,7 +454,7 @@ func (s *Service) attempt(ctx context.Context, c claimed) outcome {
 	}
 	o := s.send(ctx, c.att)
 	if o.after > 0 {
-		l.pause(c.att.At.Add(o.after))
+		l.pause(c.att.At.Add(o.after), c.att.Subscription)
 	}
 	return o
 }

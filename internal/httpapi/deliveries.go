@@ -202,11 +202,11 @@ func (s *Server) redeliver(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
-	n, err := s.svc.Deliveries.Redeliver(r.Context(), r.PathValue("id"), r.PathValue("sub"), in.ReportID, since)
+	rp, err := s.svc.Deliveries.Redeliver(r.Context(), r.PathValue("id"), r.PathValue("sub"), in.ReportID, since)
 	if err != nil {
 		return err
 	}
-	out := redelivered{Redelivered: n}
+	out := redelivered{Redelivered: rp.Redelivered, Held: rp.Held}
 	// Asked for a time the retention has pruned: say so, rather than let
 	// the count read as all there was.
 	if h := s.svc.Deliveries.PrunedBefore(); !since.IsZero() && since.Before(h) {
@@ -222,6 +222,7 @@ func (s *Server) redeliver(w http.ResponseWriter, r *http.Request) error {
 type redelivered struct {
 	Redelivered  int    `json:"redelivered"`
 	PrunedBefore string `json:"pruned_before,omitempty"`
+	Held         string `json:"held,omitempty"`
 }
 
 type deliveryView struct {

@@ -246,6 +246,9 @@ func TestRedeliverSinceSaysWhatIsPruned(t *testing.T) {
 	}
 	if m := replay(e.Now().Add(-2 * time.Hour)); m["redelivered"] != 1.0 || m["pruned_before"] != nil {
 		t.Errorf("replay from within the retention: %v, want 1 redelivered and no pruned_before", m)
+	} else if m["held"] != "disabled" {
+		// The subscription is disabled: nothing is under way.
+		t.Errorf("replay of a disabled subscription: %v, want held disabled", m)
 	}
 	horizon := e.Now().Add(-retention)
 	if m := replay(e.Now().Add(-40 * 24 * time.Hour)); m["redelivered"] != 1.0 || m["pruned_before"] != horizon.Format(time.RFC3339Nano) {

@@ -146,7 +146,7 @@ func (w *Console) replay(rw http.ResponseWriter, r *http.Request, p *operators.P
 	if w.askFirst(rw, r, p, "partners", "confirm_replay", "replay", Prefix+"deliveries?partner="+url.QueryEscape(partner), report, partner) {
 		return nil
 	}
-	n, err := w.sys.Deliveries.Redeliver(r.Context(), partner, sub, report, time.Time{})
+	rp, err := w.sys.Deliveries.Redeliver(r.Context(), partner, sub, report, time.Time{})
 	if park.IsCode(err, park.ENotFound) {
 		// The core names the report's field when its subscription has no
 		// delivery of it, else the partner has no such subscription.
@@ -159,6 +159,6 @@ func (w *Console) replay(rw http.ResponseWriter, r *http.Request, p *operators.P
 	if err != nil {
 		return err
 	}
-	http.Redirect(rw, r, Prefix+"deliveries?partner="+partner+"&replayed="+strconv.Itoa(n), http.StatusSeeOther)
+	http.Redirect(rw, r, Prefix+"deliveries?partner="+partner+"&replayed="+strconv.Itoa(rp.Redelivered), http.StatusSeeOther)
 	return nil
 }

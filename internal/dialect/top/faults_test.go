@@ -291,7 +291,8 @@ func TestRedeliverSupersededRefused(t *testing.T) {
 		return len(ds) == 3 && ds[2].State == park.DeliveryDelivered
 	})
 	ds := c.termsDeliveries(t)
-	n, err := c.Sys.Deliveries.Redeliver(c.Ctx, "12345678", sub, ds[0].ReportID, time.Time{})
+	rp, err := c.Sys.Deliveries.Redeliver(c.Ctx, "12345678", sub, ds[0].ReportID, time.Time{})
+	n := rp.Redelivered
 	if pe, _ := err.(*park.Error); pe == nil || pe.Code != park.EConflict || pe.Field != "report_id" {
 		t.Fatalf("redeliver the superseded change: %d, %v; want EConflict naming report_id", n, err)
 	}

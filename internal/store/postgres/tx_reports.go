@@ -234,6 +234,11 @@ func (t *txn) RedeliverSince(ctx context.Context, subscriptionID string, since, 
 	return int(n), mapErr(err)
 }
 
+func (t *txn) ResumeDeliveries(ctx context.Context, subscriptionID string, now time.Time) (int, error) {
+	n, err := t.q.ResumeDeliveries(ctx, db.ResumeDeliveriesParams{Now: ts(now), SubscriptionID: subscriptionID})
+	return int(n), mapErr(err)
+}
+
 func (t *txn) RedeliverReport(ctx context.Context, reportID, subscriptionID string, now time.Time) (int, error) {
 	n, err := t.q.RedeliverReport(ctx, db.RedeliverReportParams{Now: ts(now), ReportID: reportID, SubscriptionID: subscriptionID})
 	return int(n), mapErr(err)

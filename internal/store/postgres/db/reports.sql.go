@@ -990,6 +990,29 @@ func (q *Queries) RedeliverSince(ctx context.Context, arg RedeliverSinceParams) 
 	return result.RowsAffected(), nil
 }
 
+const resumeDeliveries = `-- name: ResumeDeliveries :execrows
+UPDATE deliveries SET next_at = $1
+WHERE deliveries.subscription_id = $2 AND deliveries.state IN ('pending', 'failed')
+  AND deliveries.next_at > $1
+  AND deliveries.subscription_id NOT IN (SELECT g.id FROM subscriptions g WHERE g.deleted)
+`
+
+type ResumeDeliveriesParams struct {
+	Now            time.Time
+	SubscriptionID string
+}
+
+// Lifting a partner's pause: what waits for a later time (held back by
+// the pause, or a retry) is due now, its attempts kept. Only the
+// subscription's future-due rows are read (deliveries_sub_due).
+func (q *Queries) ResumeDeliveries(ctx context.Context, arg ResumeDeliveriesParams) (int64, error) {
+	result, err := q.db.Exec(ctx, resumeDeliveries, arg.Now, arg.SubscriptionID)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
 const updateSubscription = `-- name: UpdateSubscription :execrows
 UPDATE subscriptions
 SET report = $1, url = $2, format = $3, enabled = $4, secret = $5, previous = $6, rate_limit = $7, concurrency = $8,

@@ -738,6 +738,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.redeliverSinceStmt, err = db.PrepareContext(ctx, redeliverSince); err != nil {
 		return nil, fmt.Errorf("error preparing query RedeliverSince: %w", err)
 	}
+	if q.resumeDeliveriesStmt, err = db.PrepareContext(ctx, resumeDeliveries); err != nil {
+		return nil, fmt.Errorf("error preparing query ResumeDeliveries: %w", err)
+	}
 	if q.revokeOperatorSessionsStmt, err = db.PrepareContext(ctx, revokeOperatorSessions); err != nil {
 		return nil, fmt.Errorf("error preparing query RevokeOperatorSessions: %w", err)
 	}
@@ -2065,6 +2068,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing redeliverSinceStmt: %w", cerr)
 		}
 	}
+	if q.resumeDeliveriesStmt != nil {
+		if cerr := q.resumeDeliveriesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing resumeDeliveriesStmt: %w", cerr)
+		}
+	}
 	if q.revokeOperatorSessionsStmt != nil {
 		if cerr := q.revokeOperatorSessionsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing revokeOperatorSessionsStmt: %w", cerr)
@@ -2562,6 +2570,7 @@ type Queries struct {
 	raiseDeviceUnansweredStmt              *sql.Stmt
 	redeliverReportStmt                    *sql.Stmt
 	redeliverSinceStmt                     *sql.Stmt
+	resumeDeliveriesStmt                   *sql.Stmt
 	revokeOperatorSessionsStmt             *sql.Stmt
 	revokeSessionStmt                      *sql.Stmt
 	revokeTokensStmt                       *sql.Stmt
@@ -2850,6 +2859,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		raiseDeviceUnansweredStmt:              q.raiseDeviceUnansweredStmt,
 		redeliverReportStmt:                    q.redeliverReportStmt,
 		redeliverSinceStmt:                     q.redeliverSinceStmt,
+		resumeDeliveriesStmt:                   q.resumeDeliveriesStmt,
 		revokeOperatorSessionsStmt:             q.revokeOperatorSessionsStmt,
 		revokeSessionStmt:                      q.revokeSessionStmt,
 		revokeTokensStmt:                       q.revokeTokensStmt,

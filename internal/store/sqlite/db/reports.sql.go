@@ -1008,6 +1008,29 @@ func (q *Queries) RedeliverSince(ctx context.Context, arg RedeliverSinceParams) 
 	return result.RowsAffected()
 }
 
+const resumeDeliveries = `-- name: ResumeDeliveries :execrows
+UPDATE deliveries SET next_at = ?1
+WHERE deliveries.subscription_id = ?2 AND deliveries.state IN ('pending', 'failed')
+  AND deliveries.next_at > ?1
+  AND deliveries.subscription_id NOT IN (SELECT g.id FROM subscriptions g WHERE g.deleted = 1)
+`
+
+type ResumeDeliveriesParams struct {
+	Now            int64
+	SubscriptionID string
+}
+
+// Lifting a partner's pause: what waits for a later time (held back by
+// the pause, or a retry) is due now, its attempts kept. Only the
+// subscription's future-due rows are read (deliveries_sub_due).
+func (q *Queries) ResumeDeliveries(ctx context.Context, arg ResumeDeliveriesParams) (int64, error) {
+	result, err := q.exec(ctx, q.resumeDeliveriesStmt, resumeDeliveries, arg.Now, arg.SubscriptionID)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected()
+}
+
 const subscribed = `-- name: Subscribed :one
 SELECT EXISTS (
     SELECT 1 FROM subscriptions s

@@ -152,15 +152,15 @@ func (s *Service) usable(ctx context.Context, tx park.Tx, id string, connector i
 	}
 	switch {
 	case c.Retired != nil:
-		return nil, nil, nil, 0, conflict("charger_id", "charger %q is retired", id)
+		return nil, nil, nil, 0, park.Conflict("charger_id", "charger %q is retired", id)
 	case c.Availability != park.ChargerOperative:
-		return nil, nil, nil, 0, conflict("charger_id", "charger %q is out of service", id)
+		return nil, nil, nil, 0, park.Conflict("charger_id", "charger %q is out of service", id)
 	case connector < 1 || connector > c.Connectors:
 		return nil, nil, nil, 0, park.Invalid("connector", "charger %q has connectors 1 to %d, not %d", id, c.Connectors, connector).
 			Because(park.ReasonRange, "1", strconv.Itoa(c.Connectors))
 	}
 	if _, err := tx.OpenChargeSession(ctx, id, connector); err == nil {
-		return nil, nil, nil, 0, conflict("connector", "connector %d of charger %q is busy", connector, id)
+		return nil, nil, nil, 0, park.Conflict("connector", "connector %d of charger %q is busy", connector, id)
 	} else if !park.IsCode(err, park.ENotFound) {
 		return nil, nil, nil, 0, err
 	}
@@ -319,17 +319,7 @@ func (s *Service) StopSession(ctx context.Context, id, partnerID string) (*park.
 	case park.SessionCharging:
 		return s.askStop(ctx, sess, park.EndManual, false)
 	}
-	return nil, conflict("session_id", "charge session %q has ended", id)
-}
-
-// conflict is an EConflict naming what is in the way (Field): the
-// charger ("charger_id": retired or out of service), its connector
-// ("connector": busy) or the session ("session_id": ended), so a
-// transport can say which.
-func conflict(field, format string, args ...any) *park.Error {
-	e := park.Errorf(park.EConflict, format, args...)
-	e.Field = field
-	return e
+	return nil, park.Conflict("session_id", "charge session %q has ended", id)
 }
 
 // askStop records why parkd wants a session stopped and asks the charger.

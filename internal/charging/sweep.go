@@ -213,7 +213,7 @@ func (s *Service) EndLost(ctx context.Context, id string) (*park.ChargeSession, 
 			return nil
 		case park.SessionCharging:
 		default:
-			return conflict("session_id", "charge session %q has ended", id)
+			return park.Conflict("session_id", "charge session %q has ended", id)
 		}
 		st, loc, _, err := s.standard(ctx, tx, sess.StandardID, sess.StandardVersion, sess.LotCode)
 		if err != nil {

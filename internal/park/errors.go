@@ -154,6 +154,12 @@ func Invalid(field, format string, args ...any) *Error {
 	return &Error{Code: EInvalid, Field: field, Message: fmt.Sprintf(format, args...)}
 }
 
+// Conflict returns an EConflict error naming the field whose value is in
+// the way.
+func Conflict(field, format string, args ...any) *Error {
+	return &Error{Code: EConflict, Field: field, Message: fmt.Sprintf(format, args...)}
+}
+
 // ErrorCode returns the code of a domain error, or EInternal for anything
 // else, so unknown failures are never mistaken for the caller's fault.
 func ErrorCode(err error) Code {

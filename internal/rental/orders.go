@@ -77,7 +77,7 @@ func (s *Service) check(ctx context.Context, tx park.Tx, r OrderRequest) (*Order
 	}
 	if terms.DailyRate == 0 {
 		// Terms put for their deposits alone must not sell the car free.
-		return nil, nil, conflict("daily_rate", "store %s has no daily rate for model %s: put its terms with a daily_rate first", r.StoreCode, r.ModelCode)
+		return nil, nil, park.Conflict("daily_rate", "store %s has no daily rate for model %s: put its terms with a daily_rate first", r.StoreCode, r.ModelCode)
 	}
 	q := &OrderQuote{Days: park.RentalDays(r.PickupAt, r.ReturnAt), Terms: terms, Store: store}
 	switch rule, err := tx.GetStoreRule(ctx, r.StoreCode); {
@@ -175,7 +175,7 @@ func (s *Service) SubmitOrder(ctx context.Context, r OrderRequest) (*park.Rental
 			return err
 		}
 		if !q.Store.Active {
-			return conflict("store_code", "store %s is not active: it rents nothing out until it is put active again", r.StoreCode)
+			return park.Conflict("store_code", "store %s is not active: it rents nothing out until it is put active again", r.StoreCode)
 		}
 		if len(free) == 0 {
 			e := park.Errorf(park.EConflict, "no vehicle of model %s is free at store %s for that time", r.ModelCode, r.StoreCode)

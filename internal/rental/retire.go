@@ -135,7 +135,7 @@ func noOpenOrders(ctx context.Context, tx park.Tx, vs []*park.RentalVehicle, wha
 			return err
 		}
 		if len(os) > 0 {
-			return conflict("code", "%s has open order %s (%s, vehicle %s): cancel or finish it first", what, os[0].ID,
+			return park.Conflict("code", "%s has open order %s (%s, vehicle %s): cancel or finish it first", what, os[0].ID,
 				os[0].Status, v.Plate)
 		}
 	}

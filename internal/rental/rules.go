@@ -76,7 +76,7 @@ func liveStore(ctx context.Context, tx park.Tx, code string) (*park.RentalStore,
 		return nil, err
 	}
 	if store.Deleted {
-		return nil, conflict("store_code", "store %q is deleted; put it again first", code)
+		return nil, park.Conflict("store_code", "store %q is deleted; put it again first", code)
 	}
 	return store, nil
 }
@@ -90,14 +90,7 @@ func liveModel(ctx context.Context, tx park.Tx, code string) (*park.VehicleModel
 		return nil, err
 	}
 	if m.Deleted {
-		return nil, conflict("model_code", "vehicle model %q is deleted; put it again first", code)
+		return nil, park.Conflict("model_code", "vehicle model %q is deleted; put it again first", code)
 	}
 	return m, nil
-}
-
-// conflict is EConflict naming the field whose value is in the way.
-func conflict(field, format string, args ...any) error {
-	e := park.Errorf(park.EConflict, format, args...)
-	e.Field = field
-	return e
 }

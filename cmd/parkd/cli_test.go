@@ -74,7 +74,7 @@ func TestHelp(t *testing.T) {
 					t.Errorf("help does not mention %s:\n%s", s, out)
 				}
 			}
-			if !strings.Contains(out, `"127.0.0.1:8080"`) {
+			if args[0] == "serve" && !strings.Contains(out, `"127.0.0.1:8080"`) {
 				t.Errorf("help does not show the default address:\n%s", out)
 			}
 		})
@@ -287,8 +287,9 @@ func TestDatabaseIsAFolder(t *testing.T) {
 	if err := os.Mkdir(dir, 0o700); err != nil {
 		t.Fatal(err)
 	}
-	for _, cmd := range []string{"migrate", "serve"} {
-		code, _, errOut := runParkd(nil, cmd, "--addr", "127.0.0.1:0", "--db", dir)
+	for _, args := range [][]string{{"migrate"}, {"serve", "--addr", "127.0.0.1:0"}} {
+		cmd := args[0]
+		code, _, errOut := runParkd(nil, append(args, "--db", dir)...)
 		if code != 2 || !strings.Contains(errOut, "is a folder") || !strings.Contains(errOut, filepath.Join(dir, "parkd.db")) {
 			t.Errorf("parkd %s --db FOLDER: exit %d, stderr:\n%s\nwant exit 2 saying it is a folder and naming %s", cmd, code, errOut, filepath.Join(dir, "parkd.db"))
 		}
@@ -317,5 +318,50 @@ func TestMigrateSaysVersion(t *testing.T) {
 	want = "up to date at schema version " + last + "\n"
 	if code != 0 || !strings.Contains(out, want) {
 		t.Fatalf("second migrate: exit %d, stdout %q, stderr %q; want %q", code, out, errOut, want)
+	}
+}
+
+// TestCommandHelpListsItsFlags: the help of a command that only opens the
+// database lists the flags it reads, not serve's: --addr, --delivery-lease
+// and --allow-private-webhooks did nothing to parkd migrate, parkd user add
+// or parkd rental resync, yet their help offered them.
+func TestCommandHelpListsItsFlags(t *testing.T) {
+	t.Parallel()
+	database := []string{"data", "db", "log-level", "pg-max-conns", "pg-schema", "sqlite-sync"}
+	for _, tc := range []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"migrate", "--help"}, append(slices.Clone(database), "to")},
+		{[]string{"user", "add", "--help"}, database},
+		{[]string{"rental", "--help"}, database},
+		{[]string{"rental", "resync", "--help"}, database},
+	} {
+		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
+			t.Parallel()
+			code, out, errOut := runParkd(nil, tc.args...)
+			if code != 0 || errOut != "" {
+				t.Fatalf("exit %d, stderr %q", code, errOut)
+			}
+			// The flag package lists each flag as "  -name type".
+			var got []string
+			for _, m := range regexp.MustCompile(`(?m)^  -([a-z-]+)`).FindAllStringSubmatch(out, -1) {
+				got = append(got, m[1])
+			}
+			slices.Sort(got)
+			want := slices.Sorted(slices.Values(tc.want))
+			if !slices.Equal(got, want) {
+				t.Errorf("help lists flags %q, want %q:\n%s", got, want, out)
+			}
+			if strings.Contains(out, "serve's") {
+				t.Errorf("help says its flags are serve's:\n%s", out)
+			}
+		})
+	}
+	// Flags it does not read are refused like any unknown flag, not taken
+	// and ignored.
+	code, _, errOut := runParkd(nil, "migrate", "--data", t.TempDir(), "--addr", "0.0.0.0:80")
+	if code != 2 || !strings.Contains(errOut, "-addr") {
+		t.Errorf("parkd migrate --addr: exit %d, stderr %q; want exit 2 naming the flag", code, errOut)
 	}
 }

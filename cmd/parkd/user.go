@@ -27,7 +27,7 @@ Creates a console operator. ROLE is admin (everything), lot_operator (the
 lots given with --lots) or read_only. With --password-stdin the password
 is the first line of standard input (12 characters or more); otherwise one
 is generated and printed once. The database flags (--data, --db, ...)
-are serve's, listed below. While parkd serves a SQLite database, create users
+are listed below. While parkd serves a SQLite database, create users
 with POST /v1/users or the console instead.
 `
 

@@ -176,7 +176,6 @@ func declare(name string, c *Config, level *string, pgConns *int, getenv func(st
 	// caller prints the error once, with a hint to run --help.
 	fs.SetOutput(io.Discard)
 	fs.Usage = func() {}
-	fs.StringVar(&c.Addr, "addr", envOr(getenv, "PARKD_ADDR", "127.0.0.1:8080"), "listen address (PARKD_ADDR)")
 	fs.StringVar(&c.Data, "data", envOr(getenv, "PARKD_DATA", "./parkd-data"), "data folder (PARKD_DATA)")
 	fs.StringVar(&c.DB, "db", getenv("PARKD_DB"), "database: a SQLite file path or a postgres:// URL (PARKD_DB; default <data>/parkd.db)")
 	fs.StringVar(level, "log-level", envOr(getenv, "PARKD_LOG_LEVEL", "info"), "debug, info, warn or error (PARKD_LOG_LEVEL)")
@@ -184,7 +183,10 @@ func declare(name string, c *Config, level *string, pgConns *int, getenv func(st
 	defConns, envErr := envInt(getenv, "PARKD_PG_MAX_CONNS", 16)
 	fs.IntVar(pgConns, "pg-max-conns", defConns, "PostgreSQL connections per node (PARKD_PG_MAX_CONNS)")
 	fs.StringVar(&c.PGSchema, "pg-schema", getenv("PARKD_PG_SCHEMA"), "PostgreSQL schema to use, created if missing (PARKD_PG_SCHEMA)")
+	// The other commands only open the database: serve's flags would be
+	// offered to them and do nothing.
 	if strings.HasSuffix(name, " serve") {
+		fs.StringVar(&c.Addr, "addr", envOr(getenv, "PARKD_ADDR", "127.0.0.1:8080"), "listen address (PARKD_ADDR)")
 		fs.Var(boolFlag{&c.Demo}, "demo", "load the demo lots, passes and stays (idempotent)")
 		fs.StringVar(&c.MetricsAddr, "metrics-addr", getenv("PARKD_METRICS_ADDR"), "serve GET /metrics on this listen address only, e.g. 127.0.0.1:9090, instead of behind a token on --addr (PARKD_METRICS_ADDR)")
 		fs.StringVar(&c.MQTT, "mqtt", getenv("PARKD_MQTT"), "MQTT broker of the lane devices, e.g. mqtt://127.0.0.1:1883 (PARKD_MQTT; PARKD_MQTT_USER and PARKD_MQTT_PASSWORD sign in)")
@@ -197,17 +199,17 @@ func declare(name string, c *Config, level *string, pgConns *int, getenv func(st
 		fs.Var(durationFlag{&c.DeliveryRetention}, "delivery-retention",
 			"how long finished partner deliveries (delivered or dead) and their reports are kept, a `duration` of at least 1h (days as hours: 720h); 0 keeps them forever (PARKD_DELIVERY_RETENTION)")
 		fs.StringVar(&c.trustedProxies, "trusted-proxies", getenv("PARKD_TRUSTED_PROXIES"), "reverse proxies whose X-Forwarded-For gives the client's address: IPs or CIDRs, comma-separated (PARKD_TRUSTED_PROXIES; default none)")
+		defPriv, err := envBool(getenv, "PARKD_ALLOW_PRIVATE_WEBHOOKS")
+		envErr = errors.Join(envErr, err)
+		c.AllowPrivateWebhooks = defPriv
+		fs.Var(boolFlag{&c.AllowPrivateWebhooks}, "allow-private-webhooks",
+			"let partner subscriptions deliver to loopback and private addresses (PARKD_ALLOW_PRIVATE_WEBHOOKS=1)")
+		defLease, err := envDuration(getenv, "PARKD_DELIVERY_LEASE", DefaultDeliveryLease)
+		envErr = errors.Join(envErr, err)
+		c.DeliveryLease = defLease
+		fs.Var(durationFlag{&c.DeliveryLease}, "delivery-lease",
+			"how long (a `duration`) a node's claim on a delivery lasts before another may send it; attempts end within it (PARKD_DELIVERY_LEASE)")
 	}
-	defPriv, err := envBool(getenv, "PARKD_ALLOW_PRIVATE_WEBHOOKS")
-	envErr = errors.Join(envErr, err)
-	c.AllowPrivateWebhooks = defPriv
-	fs.Var(boolFlag{&c.AllowPrivateWebhooks}, "allow-private-webhooks",
-		"let partner subscriptions deliver to loopback and private addresses (PARKD_ALLOW_PRIVATE_WEBHOOKS=1)")
-	defLease, err := envDuration(getenv, "PARKD_DELIVERY_LEASE", DefaultDeliveryLease)
-	envErr = errors.Join(envErr, err)
-	c.DeliveryLease = defLease
-	fs.Var(durationFlag{&c.DeliveryLease}, "delivery-lease",
-		"how long (a `duration`) a node's claim on a delivery lasts before another may send it; attempts end within it (PARKD_DELIVERY_LEASE)")
 	if strings.HasSuffix(name, " migrate") {
 		fs.StringVar(&c.To, "to", getenv("PARKD_MIGRATE_TO"), "copy the SQLite database (--db, --data) into this empty postgres:// database, in --pg-schema if set, and verify the copy (PARKD_MIGRATE_TO)")
 	}
@@ -301,9 +303,9 @@ func (c *Config) Validate() error {
 		c.MQTT = broker
 	}
 	switch {
-	case c.Addr == "":
+	case c.serve && c.Addr == "":
 		return errors.New("addr: must not be empty")
-	case badListenAddr(c.Addr):
+	case c.serve && badListenAddr(c.Addr):
 		return fmt.Errorf("addr: %q is not host:port with a port from 0 to 65535 (e.g. 127.0.0.1:8080)", c.Addr)
 	case c.MetricsAddr != "" && badListenAddr(c.MetricsAddr):
 		return fmt.Errorf("metrics-addr: %q is not host:port with a port from 0 to 65535 (e.g. 127.0.0.1:9090)", c.MetricsAddr)
@@ -335,7 +337,7 @@ func (c *Config) Validate() error {
 		return fmt.Errorf("mqtt-client-id: %q must be 1 to %d letters, digits, '-', '_' or '.'", c.MQTTClientID, maxMQTTClientID)
 	case c.To != "" && !isPostgresURL(c.To):
 		return errors.New("to: must be a postgres:// or postgresql:// URL")
-	case c.DeliveryLease < MinDeliveryLease || c.DeliveryLease > MaxDeliveryLease:
+	case c.serve && (c.DeliveryLease < MinDeliveryLease || c.DeliveryLease > MaxDeliveryLease):
 		return fmt.Errorf("delivery-lease: %s is not between %s and %s", c.DeliveryLease, MinDeliveryLease, MaxDeliveryLease)
 	case c.DeliveryRetention < 0:
 		return fmt.Errorf("delivery-retention: %s is negative (0 keeps finished deliveries forever)", c.DeliveryRetention)

@@ -4,6 +4,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net"
@@ -103,9 +104,9 @@ func Serve(ctx context.Context, c *config.Config, log *slog.Logger, ready func(a
 	// Registered before the database's and the job queue's deferred stops,
 	// so it runs after them.
 	fresh := missingPaths(c)
-	serving, stopped := false, false // stopped: before serving, by ctx
+	serving := false
 	defer func() {
-		if (err != nil || stopped) && !serving {
+		if err != nil && !serving {
 			if rerr := fresh.remove(); rerr != nil {
 				log.Warn("removing what the failed start created", "err", rerr)
 			}
@@ -177,8 +178,21 @@ func Serve(ctx context.Context, c *config.Config, log *slog.Logger, ready func(a
 		}
 		log.Info("demo data loaded", "lot", demo.LotCode)
 	}
+	// The broker is connected to in the background: lots on HTTP cameras
+	// and partners are served meanwhile.
+	var mqttRefused <-chan error
+	var mqttStatus func() (bool, string)
+	if c.MQTT != "" {
+		closeMQTT, refused, status, err := connectMQTT(ctx, c, svc, sc.Barriers, log)
+		if err != nil {
+			return err
+		}
+		defer closeMQTT()
+		mqttRefused, mqttStatus = refused, status
+		m.WatchMQTT(status)
+	}
 	h := httpapi.New(httpapi.Config{Service: svc, Log: log, Metrics: m, AdminToken: c.AdminToken, TrustedProxies: c.TrustedProxies,
-		MetricsToken: c.MetricsToken, MetricsElsewhere: mln != nil})
+		MetricsToken: c.MetricsToken, MetricsElsewhere: mln != nil, MQTT: mqttStatus})
 	for _, d := range dialects {
 		d.mount(svc, log.With("dialect", d.name), h.Mount)
 	}
@@ -186,19 +200,6 @@ func Serve(ctx context.Context, c *config.Config, log *slog.Logger, ready func(a
 	console := mountConsole(h, svc, log)
 	stopCharging := startCharging(wctx, svc, log, m, h.Mount) // chargers' connections end before the database closes
 	defer stopCharging()
-	if c.MQTT != "" {
-		closeMQTT, err := connectMQTT(ctx, c, svc, sc.Barriers, log)
-		if err != nil && ctx.Err() != nil {
-			// Stopped while waiting for the broker: a stop, not a failure.
-			log.Info("stopped before serving, while waiting for the MQTT broker")
-			stopped = true
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		defer closeMQTT()
-	}
 	srv := newHTTPServer(h, log)
 	srv.RegisterOnShutdown(console.Shutdown) // live streams end, so shutdown need not wait for them
 	var msrv *http.Server
@@ -249,9 +250,11 @@ func Serve(ctx context.Context, c *config.Config, log *slog.Logger, ready func(a
 			_ = msrv.Shutdown(sctx)
 		}()
 	}
+	var stopErr error
 	select {
 	case err := <-errc:
 		return err
+	case stopErr = <-mqttRefused: // a wrong password is the operator's to fix
 	case <-ctx.Done():
 	}
 	log.Info("shutting down: finishing in-flight requests")
@@ -259,9 +262,9 @@ func Serve(ctx context.Context, c *config.Config, log *slog.Logger, ready func(a
 	sctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	if err := srv.Shutdown(sctx); err != nil {
-		return fmt.Errorf("shutdown: %w", err)
+		return errors.Join(stopErr, fmt.Errorf("shutdown: %w", err))
 	}
-	return nil
+	return stopErr
 }
 
 // systemConfig is how Serve builds the core (tests build it the same way):

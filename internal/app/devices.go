@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -108,11 +107,15 @@ func watchDevices(ctx context.Context, sys *system.System, log *slog.Logger) (wa
 	return func() { <-done }
 }
 
-// connectMQTT connects to the lane devices' broker, takes what cameras
-// publish (one node of several handles each message: a shared
-// subscription), and routes the barrier commands of MQTT cameras through
-// it. The returned func disconnects.
-func connectMQTT(ctx context.Context, c *config.Config, sys *system.System, barriers gate.Barriers, log *slog.Logger) (func(), error) {
+// connectMQTT starts the link to the lane devices' broker and returns at
+// once: HTTP cameras and partners do not wait for the broker. The link
+// connects in the background, retrying with backoff; once it does, it
+// takes what cameras publish (one node of several handles each message: a
+// shared subscription). The barrier commands of MQTT cameras are routed
+// through it from the start, failing at once while it is not connected.
+// failed receives the broker's refusal of the first attempt, which stops
+// parkd; status says whether it is connected; stop disconnects.
+func connectMQTT(ctx context.Context, c *config.Config, sys *system.System, barriers gate.Barriers, log *slog.Logger) (stop func(), failed <-chan error, status func() (bool, string), err error) {
 	host, _ := os.Hostname()
 	id := "parkd-" + host + "-" + strings.NewReplacer(":", "-", ".", "-").Replace(c.Addr)
 	if c.MQTTClientID != "" {
@@ -138,22 +141,34 @@ func connectMQTT(ctx context.Context, c *config.Config, sys *system.System, barr
 	// Replies are not shared: the node that sent a command waits for it.
 	subs := []mqttlink.Subscription{{Filter: vzenith.UpFilter, Shared: true, Handler: handle},
 		{Filter: vzenith.ReplyFilter, Handler: handle}}
-	link, err := mqttlink.Dial(ctx, c.MQTT, mqttlink.Options{ClientID: id, Username: c.MQTTUser, Password: c.MQTTPassword,
-		Group: group, FormerGroups: former, Clean: c.MQTTEphemeral, Subscriptions: subs, Log: log.With("component", "mqtt")})
-	if errors.Is(err, mqttlink.ErrRefused) {
-		return nil, fmt.Errorf("%w (parkd signs in with PARKD_MQTT_USER and PARKD_MQTT_PASSWORD, as client %s)", err, id)
-	}
+	link, refused, err := mqttlink.Start(c.MQTT, mqttlink.Options{ClientID: id, Username: c.MQTTUser, Password: c.MQTTPassword,
+		Group: group, FormerGroups: former, Clean: c.MQTTEphemeral, FailWhileAway: true, Subscriptions: subs, Log: log.With("component", "mqtt")})
 	if err != nil {
-		return nil, err
+		return nil, nil, nil, err
 	}
 	mq = vzenith.NewMQTT(vzenith.MQTTConfig{Devices: sys.Devices, Publisher: link, Log: log.With("protocol", vzenith.ProtocolMQTT)})
 	close(ready)
 	if r, ok := barriers.(*devices.Barriers); ok {
 		r.Route(vzenith.ProtocolMQTT, mq)
 	}
+	fail := make(chan error, 1)
+	lctx, cancel := context.WithCancel(ctx)
+	go func() {
+		select {
+		case err := <-refused:
+			fail <- fmt.Errorf("%w (parkd signs in with PARKD_MQTT_USER and PARKD_MQTT_PASSWORD, as client %s)", err, id)
+		case <-lctx.Done():
+		}
+	}()
 	// Cameras keep the lot's passes and whitelist, to let those cars
-	// through while they cannot reach parkd.
-	go mq.KeepLists(ctx, 5*time.Minute)
+	// through while they cannot reach parkd: loaded once connected.
+	go func() {
+		select {
+		case <-link.Connected():
+			mq.KeepLists(lctx, 5*time.Minute)
+		case <-lctx.Done():
+		}
+	}()
 	log.Info("mqtt: taking camera messages", "broker", c.MQTT, "client", id, "group", group)
-	return link.Close, nil
+	return func() { cancel(); link.Close() }, fail, link.Status, nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
@@ -137,6 +138,13 @@ func Sim(ctx context.Context, c sim.Config, o SimOptions, log *slog.Logger, out 
 		}
 		return nil, fmt.Errorf("sim: starting parkd: %w", err)
 	}
+	if cfg.MQTT != "" {
+		// parkd serves before its broker answers; the MQTT cameras' reads
+		// would go to nobody until it takes them.
+		if err := mqttConnected(ctx, c.URL, served); err != nil {
+			return nil, err
+		}
+	}
 	if err := simConfig(ctx, &c, o); err != nil {
 		return nil, err
 	}
@@ -146,4 +154,31 @@ func Sim(ctx context.Context, c sim.Config, o SimOptions, log *slog.Logger, out 
 		err = serr
 	}
 	return s, err
+}
+
+// mqttConnected waits until the parkd at url says (GET /readyz) that its
+// MQTT broker is connected, it stops, or ctx ends.
+func mqttConnected(ctx context.Context, url string, served <-chan error) error {
+	tick := time.NewTicker(50 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		var ready struct{ MQTT string }
+		if resp, err := http.Get(url + "/readyz"); err == nil {
+			_ = json.NewDecoder(resp.Body).Decode(&ready)
+			resp.Body.Close()
+		}
+		if ready.MQTT == "connected" {
+			return nil
+		}
+		select {
+		case err := <-served:
+			if ctx.Err() != nil {
+				return sim.ErrInterrupted
+			}
+			return fmt.Errorf("sim: starting parkd: %w", err)
+		case <-ctx.Done():
+			return sim.ErrInterrupted
+		case <-tick.C:
+		}
+	}
 }

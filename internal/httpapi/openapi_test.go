@@ -53,6 +53,7 @@ type (
 	}
 	docHealth struct {
 		Status string `json:"status"`
+		MQTT   string `json:"mqtt,omitempty"` // readiness with --mqtt
 	}
 	docSpaceList struct {
 		Spaces []spaceView `json:"spaces"`

@@ -37,6 +37,7 @@ type Server struct {
 	proxies      []netip.Prefix
 	readyTimeout time.Duration
 	draining     atomic.Bool // set by Drain: /readyz answers 503
+	mqtt         func() (bool, string)
 }
 
 // Config wires a Server.
@@ -60,6 +61,10 @@ type Config struct {
 	// ReadyTimeout bounds how long GET /readyz waits for the store
 	// (default 2 s): a balancer's check must not hang on a stuck database.
 	ReadyTimeout time.Duration
+	// MQTT says whether the lane devices' broker is connected and, when
+	// not, why (nil: no broker). GET /readyz tells it without failing:
+	// the node serves HTTP cameras and partners all the same.
+	MQTT func() (connected bool, why string)
 }
 
 // New builds the handler tree.
@@ -74,7 +79,7 @@ func New(c Config) *Server {
 		c.ReadyTimeout = 2 * time.Second
 	}
 	s := &Server{svc: c.Service, log: c.Log, metrics: c.Metrics, token: []byte(c.AdminToken), mux: http.NewServeMux(), now: c.Now,
-		proxies: c.TrustedProxies, readyTimeout: c.ReadyTimeout}
+		proxies: c.TrustedProxies, readyTimeout: c.ReadyTimeout, mqtt: c.MQTT}
 	s.handler = recovery.Wrap(s.mux, c.Log, "native", func(w http.ResponseWriter, r *http.Request, err error) {
 		s.writeError(w, r, park.Errorf(park.EInternal, "%v", err))
 	})
@@ -328,5 +333,12 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, park.Errorf(park.EUnavailable, "database did not answer within %s", s.readyTimeout))
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	body := map[string]string{"status": "ok"}
+	if s.mqtt != nil {
+		body["mqtt"] = "connected"
+		if ok, why := s.mqtt(); !ok {
+			body["mqtt"] = "not connected: " + why
+		}
+	}
+	writeJSON(w, http.StatusOK, body)
 }

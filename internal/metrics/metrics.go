@@ -113,3 +113,17 @@ func (m *Metrics) DeliveryQueue(counts []park.DeliveryCount, now time.Time) {
 		m.Oldest.Set(now.Sub(oldest).Seconds())
 	}
 }
+
+// WatchMQTT exports whether the lane devices' broker is connected, as
+// connected says at each scrape: parkd_mqtt_connected, 1 or 0 (absent
+// without a broker).
+func (m *Metrics) WatchMQTT(connected func() (bool, string)) {
+	m.Registry.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "parkd_mqtt_connected", Help: "1 while the MQTT broker of the lane devices (--mqtt) is connected, else 0.",
+	}, func() float64 {
+		if ok, _ := connected(); ok {
+			return 1
+		}
+		return 0
+	}))
+}

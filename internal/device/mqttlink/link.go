@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	paho "github.com/eclipse/paho.mqtt.golang"
@@ -37,8 +38,22 @@ type Link struct {
 	work  chan delivery // to the workers; nil when ordered
 	done  chan struct{} // closed by Close: the workers stop
 
+	broker    string
+	why       string        // why it is not connected (Status); under mu
+	closed    bool          // by Close: no connection attempt begins; under mu
+	failAway  bool          // Options.FailWhileAway
+	up        chan error    // the first connection's subscriptions made (nil) or refused
+	connected chan struct{} // closed on the first connection
+	refused   chan error    // a refusal before the first connection
+	failed    chan error    // the first attempt refused (Start)
+
 	closeOnce sync.Once
 }
+
+// ErrNotConnected is a publish while the link is not connected to its
+// broker: it fails at once, where the client would keep it until a
+// connection that may come too late for a barrier.
+var ErrNotConnected = errors.New("not connected to the broker")
 
 // delivery is a message and the handler it goes to.
 type delivery struct {
@@ -83,6 +98,12 @@ type Options struct {
 	// whose handlers never wait for another message. parkd's own link is
 	// not ordered (see Handler).
 	Ordered bool
+	// FailWhileAway fails a publish at once (ErrNotConnected) while the
+	// link is not connected, as parkd's barrier commands must: a camera
+	// to lift a barrier for cannot wait for the broker. Otherwise one made
+	// while the link reconnects waits for it, up to a few seconds, as a
+	// device's reads may.
+	FailWhileAway bool
 	// Subscriptions are made on connecting. A persistent session's broker
 	// sends what it kept as soon as the link connects, before a Subscribe
 	// after Dial could be made, and the client drops (unacknowledged, so
@@ -98,9 +119,55 @@ const publishTimeout = 5 * time.Second
 // handshake (the client's own default, 30 s).
 const connectTimeout = 30 * time.Second
 
+// Waits between attempts to connect: doubling from the first to the
+// longest, as the client's own reconnection after a lost connection does.
+const (
+	firstRetry   = time.Second
+	longestRetry = 5 * time.Second
+)
+
 // Dial connects to the broker at rawURL (mqtt://host:port or
-// tcp://host:port) and keeps reconnecting when the connection drops.
+// tcp://host:port), waiting until it is connected with its subscriptions
+// made, and keeps reconnecting when the connection drops. A broker that
+// refuses the connection ends it at once; one that cannot be reached is
+// retried until ctx ends.
 func Dial(ctx context.Context, rawURL string, o Options) (*Link, error) {
+	l, err := start(rawURL, o)
+	if err != nil {
+		return nil, err
+	}
+	select {
+	case err := <-l.up:
+		if err != nil {
+			l.stop(0)
+			return nil, err
+		}
+	case err := <-l.refused:
+		l.stop(0)
+		return nil, err
+	case <-ctx.Done():
+		l.stop(0)
+		return nil, ctx.Err()
+	}
+	return l, nil
+}
+
+// Start connects to the broker at rawURL in the background and returns at
+// once: until it is connected, a publish fails (at once with
+// FailWhileAway, ErrNotConnected), and the subscriptions are made as it connects. failed
+// receives the broker's refusal of the first attempt (ErrRefused), which
+// retrying would not mend. A broker that cannot be reached sends nothing
+// there, nor does a later refusal: they are logged and retried, and
+// Status says so.
+func Start(rawURL string, o Options) (l *Link, failed <-chan error, err error) {
+	l, err = start(rawURL, o)
+	if err != nil {
+		return nil, nil, err
+	}
+	return l, l.failed, nil
+}
+
+func start(rawURL string, o Options) (*Link, error) {
 	u, err := url.Parse(rawURL)
 	if err != nil || u.Host == "" || (u.Scheme != "mqtt" && u.Scheme != "tcp") {
 		return nil, fmt.Errorf("mqtt: %q is not an mqtt://host:port address", rawURL)
@@ -111,11 +178,14 @@ func Dial(ctx context.Context, rawURL string, o Options) (*Link, error) {
 	if o.ClientID == "" {
 		return nil, errors.New("mqtt: a client id is required")
 	}
-	l := &Link{log: o.Log, done: make(chan struct{})}
+	l := &Link{log: o.Log, done: make(chan struct{}), broker: u.Host, why: "connecting", failAway: o.FailWhileAway,
+		up: make(chan error, 1), connected: make(chan struct{}), refused: make(chan error, 1), failed: make(chan error, 1)}
 	// The client calls back in arrival order; an unordered link passes each
-	// message to its workers, which acknowledge it once handled.
+	// message to its workers, which acknowledge it once handled. Its first
+	// connection is tried by connect (below), the client's own retry
+	// having no backoff; once connected, the client reconnects by itself.
 	opts := paho.NewClientOptions().AddBroker("tcp://" + u.Host).SetClientID(o.ClientID).SetCleanSession(o.Clean).
-		SetAutoReconnect(true).SetConnectRetry(true).SetConnectRetryInterval(time.Second).SetMaxReconnectInterval(5 * time.Second).
+		SetAutoReconnect(true).SetConnectRetry(false).SetMaxReconnectInterval(longestRetry).
 		SetKeepAlive(15 * time.Second).SetOrderMatters(true).SetAutoAckDisabled(!o.Ordered).SetResumeSubs(true).
 		SetConnectTimeout(connectTimeout).SetCustomOpenConnectionFn(dialBuffered(connectTimeout))
 	if !o.Ordered {
@@ -128,9 +198,10 @@ func Dial(ctx context.Context, rawURL string, o Options) (*Link, error) {
 		opts.SetUsername(o.Username).SetPassword(o.Password)
 	}
 	group := o.Group
-	subscribed := make(chan error, 1) // the first connection's subscriptions, for Dial
+	var connections atomic.Int64
 	opts.SetOnConnectHandler(func(c paho.Client) {
 		l.log.Info("mqtt connected", "broker", u.Host)
+		l.setWhy("")
 		l.mu.Lock()
 		subs := append([]Subscription(nil), l.subs...)
 		l.mu.Unlock()
@@ -148,32 +219,42 @@ func Dial(ctx context.Context, rawURL string, o Options) (*Link, error) {
 				}
 			}
 		}
-		select {
-		case subscribed <- failed:
-		default: // a later connection: nobody waits
+		if connections.Add(1) == 1 {
+			l.up <- failed // the first connection's subscriptions, for Dial
+			close(l.connected)
 		}
 	})
-	opts.SetConnectionLostHandler(func(_ paho.Client, err error) { l.log.Warn("mqtt connection lost", "err", err) })
+	opts.SetConnectionLostHandler(func(_ paho.Client, err error) {
+		l.log.Warn("mqtt connection lost", "err", err)
+		l.setWhy("connection lost: " + err.Error())
+	})
 	// Each failed attempt is told: a broker that refuses parkd's
-	// credentials ends the first dial at once (it would refuse every
-	// retry), and one that cannot be reached is logged while the link
-	// keeps trying, so that a parkd waiting for its broker says why.
-	refused := make(chan error, 1)
-	var failed attempts
+	// credentials ends a dial at once (it would refuse every retry), and
+	// one that cannot be reached is logged while the link keeps trying,
+	// so that a parkd waiting for its broker says why.
+	var told attempts
 	opts.SetConnectionNotificationHandler(func(_ paho.Client, n paho.ConnectionNotification) {
 		switch n := n.(type) {
 		case paho.ConnectionNotificationConnected:
-			failed.reset()
+			told.reset()
 		case paho.ConnectionNotificationFailed:
 			if says := refusal(n.Reason); says != "" {
-				select {
-				case refused <- fmt.Errorf("mqtt: the broker %s %w: %s", u.Host, ErrRefused, says): // the first dial ends with it
-				default:
+				err := fmt.Errorf("mqtt: the broker %s %w: %s", u.Host, ErrRefused, says)
+				l.setWhy(err.Error())
+				if connections.Load() == 0 {
+					select {
+					case l.refused <- err: // a dial ends with it
+					default:
+					}
 				}
-				l.log.Error("mqtt: the broker refused the connection", "broker", u.Host, "err", says)
+				if _, ok := told.report(err); ok {
+					l.log.Error("mqtt: the broker refused the connection", "broker", u.Host, "err", says)
+				}
 				return
 			}
-			if why, ok := failed.report(n.Reason); ok {
+			why, ok := told.report(n.Reason)
+			l.setWhy(why)
+			if ok {
 				l.log.Warn("mqtt: cannot reach the broker; retrying", "broker", u.Host, "err", why)
 			}
 		}
@@ -183,33 +264,66 @@ func Dial(ctx context.Context, rawURL string, o Options) (*Link, error) {
 	for _, s := range o.Subscriptions {
 		l.route(s)
 	}
-	tok := l.c.Connect()
-	select {
-	case <-tok.Done():
-		if err := tok.Error(); err != nil {
-			l.stop(0)
-			return nil, fmt.Errorf("mqtt: %w", err)
-		}
-	case err := <-refused:
-		l.stop(0)
-		return nil, err
-	case <-ctx.Done():
-		l.stop(0)
-		return nil, ctx.Err()
-	}
-	// Connected once its subscriptions are made: the broker then keeps
-	// their messages for this session even if it goes at once.
-	select {
-	case err := <-subscribed:
-		if err != nil {
-			l.stop(0)
-			return nil, err
-		}
-	case <-ctx.Done():
-		l.stop(0)
-		return nil, ctx.Err()
-	}
+	go l.connect()
 	return l, nil
+}
+
+// connect makes the first connection, trying again after each failed
+// attempt, the wait doubling up to longestRetry, until it connects or the
+// link is closed; the client reconnects by itself from then on.
+func (l *Link) connect() {
+	wait, first := firstRetry, true
+	for {
+		l.mu.Lock()
+		if l.closed {
+			l.mu.Unlock()
+			return
+		}
+		tok := l.c.Connect() // Close's Disconnect, taken after, ends it
+		l.mu.Unlock()
+		select {
+		case <-tok.Done():
+		case <-l.done:
+			return
+		}
+		err := tok.Error()
+		if err == nil {
+			return
+		}
+		if says := refusal(err); says != "" && first {
+			l.failed <- fmt.Errorf("mqtt: the broker %s %w: %s", l.broker, ErrRefused, says)
+		}
+		first = false
+		t := time.NewTimer(wait)
+		select {
+		case <-t.C:
+		case <-l.done:
+			t.Stop()
+			return
+		}
+		wait = min(2*wait, longestRetry)
+	}
+}
+
+// Connected is closed once the link first connects, its subscriptions
+// made.
+func (l *Link) Connected() <-chan struct{} { return l.connected }
+
+// Status says whether the link is connected now and, when it is not, why:
+// the last attempt's failure ("connecting" before the first has ended).
+func (l *Link) Status() (connected bool, why string) {
+	if l.c.IsConnectionOpen() {
+		return true, ""
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return false, l.why
+}
+
+func (l *Link) setWhy(why string) {
+	l.mu.Lock()
+	l.why = why
+	l.mu.Unlock()
 }
 
 // Subscribe delivers the messages of filter to h, now and after every
@@ -311,6 +425,12 @@ func (l *Link) send(topic string, qos byte, payload []byte) (wait func() error) 
 	if strings.ContainsAny(topic, "+#") {
 		return func() error { return fmt.Errorf("mqtt: %q: wildcards in a topic to publish to", topic) }
 	}
+	if l.failAway && !l.c.IsConnectionOpen() {
+		_, why := l.Status()
+		return func() error {
+			return fmt.Errorf("mqtt: publishing to %s: %w %s (%s)", topic, ErrNotConnected, l.broker, why)
+		}
+	}
 	tok := l.c.Publish(topic, qos, false, payload)
 	return func() error {
 		if !tok.WaitTimeout(publishTimeout) {
@@ -327,6 +447,9 @@ func (l *Link) Close() { l.stop(1000) }
 // stop disconnects, waiting up to quiesce milliseconds for in-flight
 // work, and stops the workers.
 func (l *Link) stop(quiesce uint) {
+	l.mu.Lock()
+	l.closed = true
+	l.mu.Unlock()
 	l.c.Disconnect(quiesce)
 	l.closeOnce.Do(func() { close(l.done) })
 }

@@ -3,6 +3,7 @@ package mqttlink_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -316,8 +317,8 @@ func TestRefusedCredentialsFailTheDial(t *testing.T) {
 
 // TestUnreachableBrokerIsLogged: while the broker cannot be reached at
 // start (not up yet, a wrong address), Dial keeps trying, and says so
-// in the log with the broker and the reason: parkd does not serve until
-// it connects, and an operator must see why.
+// in the log with the broker and the reason: an operator must see why
+// the lane devices are not heard.
 func TestUnreachableBrokerIsLogged(t *testing.T) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -370,4 +371,104 @@ func (s *syncBuffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
+}
+
+// TestStartDoesNotWaitForTheBroker: Start returns while the broker
+// cannot be reached; the link says why it is not connected, a publish
+// fails at once saying so, and once the broker answers (here, Mosquitto
+// behind a port that starts listening later) the link connects by
+// itself with its subscriptions made.
+func TestStartDoesNotWaitForTheBroker(t *testing.T) {
+	needBroker(t)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	run := fmt.Sprintf("linktest-%d", time.Now().UnixNano())
+	got := make(chan string, 1)
+	l, failed, err := mqttlink.Start("mqtt://"+addr, mqttlink.Options{ClientID: run, Clean: true, FailWhileAway: true,
+		Subscriptions: []mqttlink.Subscription{{Filter: run + "/up", Handler: func(_ string, p []byte) { got <- string(p) }}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		ok, why := l.Status()
+		if ok {
+			t.Fatal("connected to a port nothing listens on")
+		}
+		if strings.Contains(why, "refused") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("Status says %q, want why the broker cannot be reached", why)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if err := l.Publish(run+"/down", []byte("x")); !errors.Is(err, mqttlink.ErrNotConnected) || !strings.Contains(err.Error(), addr) {
+		t.Errorf("publish while away: %v; want ErrNotConnected naming the broker %s", err, addr)
+	}
+
+	ln, err = net.Listen("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			b, err := net.Dial("tcp", broker)
+			if err != nil {
+				c.Close()
+				continue
+			}
+			go func() { _, _ = io.Copy(b, c); b.Close() }()
+			go func() { _, _ = io.Copy(c, b); c.Close() }()
+		}
+	}()
+	select {
+	case <-l.Connected():
+	case err := <-failed:
+		t.Fatalf("failed: %v", err)
+	case <-time.After(30 * time.Second):
+		t.Fatal("not connected 30 s after the broker came up")
+	}
+	pub := dial(t, mqttlink.Options{ClientID: run + "-cam", Clean: true})
+	defer pub.Close()
+	if err := pub.Publish(run+"/up", []byte("read")); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case p := <-got:
+		if p != "read" {
+			t.Errorf("got %q", p)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the subscription made on connecting took nothing")
+	}
+}
+
+// TestStartRefusedAtOnce: a broker that refuses the first attempt is told
+// on Start's failed channel, which parkd serve stops for.
+func TestStartRefusedAtOnce(t *testing.T) {
+	addr := refusingBroker(t, 4)
+	l, failed, err := mqttlink.Start("mqtt://"+addr, mqttlink.Options{ClientID: "linktest-start-refused", Username: "parkd", Password: "wrong"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	select {
+	case err := <-failed:
+		if !errors.Is(err, mqttlink.ErrRefused) || !strings.Contains(err.Error(), "bad user name or password") {
+			t.Errorf("failed: %v; want ErrRefused saying bad user name or password", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("no word of the refusal in 10 s")
+	}
 }

@@ -13,6 +13,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"parkd/internal/device/mqttlink"
 	"parkd/internal/devices"
 	"parkd/internal/park"
 )
@@ -325,6 +326,11 @@ func (m *MQTT) command(ctx context.Context, sn, name string, body json.RawMessag
 		m.waiting[id] = waiter{sn: sn, name: name, ch: ch}
 		m.mu.Unlock()
 		err = m.publish(sn, name, id, body)
+		if errors.Is(err, mqttlink.ErrNotConnected) {
+			// No attempt can reach the camera before the link connects:
+			// said at once, as a camera that did not answer.
+			return fmt.Errorf("%w: camera %s: %v", park.ErrUnreachable, sn, err)
+		}
 		if err == nil {
 			t := time.NewTimer(attemptTimeout)
 			select {

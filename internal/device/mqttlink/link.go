@@ -231,7 +231,7 @@ func start(rawURL string, o Options) (*Link, error) {
 	// Each failed attempt is told: a broker that refuses parkd's
 	// credentials ends a dial at once (it would refuse every retry), and
 	// one that cannot be reached is logged while the link keeps trying,
-	// so that a parkd waiting for its broker says why.
+	// so that a parkd without its broker says why.
 	var told attempts
 	opts.SetConnectionNotificationHandler(func(_ paho.Client, n paho.ConnectionNotification) {
 		switch n := n.(type) {

@@ -181,7 +181,6 @@ func (s *Service) UpdateSubscription(ctx context.Context, partnerID, id string, 
 		if err != nil {
 			return err
 		}
-		was := *sub
 		partner, err := tx.GetPartner(ctx, partnerID)
 		if err != nil {
 			return err
@@ -223,16 +222,9 @@ func (s *Service) UpdateSubscription(ctx context.Context, partnerID, id string, 
 		}
 		sub.UpdatedAt = s.base.Clock()
 		out = sub
-		if err := tx.UpdateSubscription(ctx, sub); err != nil {
-			return err
-		}
-		// A new address, or enabled again: the partner's pause is lifted
-		// (on every node: pauseState.resume), and what it held back is
-		// due at once.
-		if sub.Enabled && (sub.URL != was.URL || !was.Enabled) {
-			_, err = tx.ResumeDeliveries(ctx, sub.ID, sub.UpdatedAt)
-		}
-		return err
+		// A new address, or enabled again, lifts the partner's pause on
+		// every node (pauseState.resume), which sends what it held back.
+		return tx.UpdateSubscription(ctx, sub)
 	})
 	if err != nil {
 		return nil, err
@@ -369,12 +361,10 @@ func (s *Service) Redeliver(ctx context.Context, partnerID, subscriptionID, repo
 		}
 		// An operator's replay lifts the partner's pause: written to the
 		// subscription's row (its version moves, updated_at stays), it
-		// reaches every node (pauseState.resume); what the pause held
-		// back is due at once.
+		// reaches every node (pauseState.resume), which sends what the
+		// pause held back. The subscription's other retries keep their
+		// times: a partner answering 500s is not sent them all at once.
 		if err := tx.UpdateSubscription(ctx, sub); err != nil {
-			return err
-		}
-		if _, err := tx.ResumeDeliveries(ctx, subscriptionID, s.base.Clock()); err != nil {
 			return err
 		}
 		what := map[string]any{"partner": partnerID, "subscription": subscriptionID, "deliveries": n}

@@ -59,7 +59,16 @@ type pauseState struct {
 	// sent, then as resume last saw it.
 	until time.Time
 	under *park.Subscription
+	// held are the ends of this pause (each longer Retry-After moved it)
+	// that deliveries wait for, handed back or retried at them; lifted
+	// are those of a pause lifted and not yet made due (resumeHeld).
+	held, lifted []time.Time
 }
+
+// maxHeld bounds the pause ends kept: a pause moved more often than this
+// (each move a 429 to an attempt already under way) lets its oldest
+// deliveries wait for the end they were given.
+const maxHeld = 16
 
 // pause holds the lane's sending until t, or later if it already waits
 // longer; sub is the subscription the attempt that heard it was sent
@@ -67,9 +76,40 @@ type pauseState struct {
 func (p *pauseState) pause(t time.Time, sub *park.Subscription) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if t.After(p.until) {
-		p.until, p.under = t, sub
+	t = t.Truncate(park.Precision) // as a delivery's next_at is stored
+	if !t.After(p.until) {
+		return
 	}
+	p.until, p.under = t, sub
+	if len(p.held) == maxHeld {
+		p.held = p.held[1:]
+	}
+	p.held = append(p.held, t)
+}
+
+// pausedUntil returns when the lane's pause ends, if it is paused at now.
+func (p *pauseState) pausedUntil(now time.Time) (time.Time, bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.until, p.until.After(now)
+}
+
+// takeLifted returns the ends of a lifted pause that deliveries wait for,
+// once.
+func (p *pauseState) takeLifted() []time.Time {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	out := p.lifted
+	p.lifted = nil
+	return out
+}
+
+// giveBack keeps ends takeLifted returned that could not be made due, for
+// the next claim.
+func (p *pauseState) giveBack(ts []time.Time) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.lifted = append(p.lifted, ts...)
 }
 
 // paused returns how long the lane still waits for its partner's
@@ -84,7 +124,8 @@ func (p *pauseState) paused(now time.Time) time.Duration {
 // changed by an operator since it began: a replay, or a PATCH of its URL
 // or of enabled. A PATCH of its limits alone keeps it; so does no
 // change. Seeing more than one change at once, it cannot tell which they
-// were, and lifts it (at worst the partner answers another 429).
+// were, and lifts it (at worst the partner answers another 429). What
+// the pause held back is made due by the next claim (resumeHeld).
 func (p *pauseState) resume(sub *park.Subscription) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -96,7 +137,8 @@ func (p *pauseState) resume(sub *park.Subscription) {
 		p.under = sub // its limits changed: the partner's pause holds
 		return
 	}
-	p.until, p.under = time.Time{}, nil
+	p.lifted = append(p.lifted, p.held...)
+	p.until, p.under, p.held = time.Time{}, nil, nil
 }
 
 // sameLimits reports whether two versions of a subscription have the same
@@ -151,6 +193,7 @@ type outcome struct {
 	d       *park.Delivery
 	release bool          // not attempted: due again after wait
 	wait    time.Duration // for a release: how long until it is due again
+	due     time.Time     // for a release held by a pause: when it ends (wait unused)
 	gone    bool          // the partner answered 410: disable the subscription
 	subVer  int64         // for gone: the subscription's version the attempt was made under
 	after   time.Duration // the partner's Retry-After, if any: its subscription's lane waits as long
@@ -239,6 +282,9 @@ type claimed struct {
 // (another node claimed it meanwhile): there may be more to claim at once.
 func (s *Service) claim(ctx context.Context, limit int) (_ []claimed, raced bool, _ error) {
 	if err := s.resumePaused(ctx); err != nil {
+		return nil, false, err
+	}
+	if err := s.resumeHeld(ctx); err != nil {
 		return nil, false, err
 	}
 	now := s.base.Clock()
@@ -399,6 +445,46 @@ func (s *Service) resumePaused(ctx context.Context) error {
 	})
 }
 
+// resumeHeld makes due at once what lifted pauses held back: the
+// deliveries waiting for the very end of a pause (handed back for it, or
+// the one the partner answered with its Retry-After). Another delivery of
+// the subscription keeps its time: a retry on its own schedule is not
+// pulled forward by the lift.
+func (s *Service) resumeHeld(ctx context.Context) error {
+	s.mu.Lock()
+	lifted := map[string][]time.Time{}
+	for id, l := range s.subs {
+		if ts := l.takeLifted(); len(ts) > 0 {
+			lifted[id] = ts
+		}
+	}
+	s.mu.Unlock()
+	if len(lifted) == 0 {
+		return nil
+	}
+	now := s.base.Clock()
+	err := s.base.Write(ctx, func(tx park.Tx) error {
+		for id, ts := range lifted {
+			for _, t := range ts {
+				if _, err := tx.ResumeDeliveries(ctx, id, t, now); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil { // tried again at the next claim
+		s.mu.Lock()
+		for id, ts := range lifted {
+			if l, ok := s.subs[id]; ok {
+				l.giveBack(ts)
+			}
+		}
+		s.mu.Unlock()
+	}
+	return err
+}
+
 // attempt sends one delivery within its subscription's limits. A
 // subscription with more waiting than it can send soon gives its claims
 // back, so one slow partner holds no worker another needs.
@@ -436,9 +522,10 @@ func (s *Service) attempt(ctx context.Context, c claimed) outcome {
 	defer func() { <-l.sem }()
 	// The partner asked for no request before the end of its Retry-After
 	// (to another delivery of this subscription, sent while this one
-	// waited): handed back untried, due when the pause ends.
-	if wait := l.paused(s.base.Clock()); wait > 0 {
-		return outcome{d: d, release: true, wait: wait}
+	// waited): handed back untried, due when the pause ends, that very
+	// time, so that lifting the pause finds it (resumeHeld).
+	if end, ok := l.pausedUntil(s.base.Clock()); ok {
+		return outcome{d: d, release: true, due: end}
 	}
 	r := l.limiter.Reserve()
 	if delay := r.Delay(); delay > 5*time.Second {
@@ -641,6 +728,9 @@ func (s *Service) finisher(results <-chan outcome, inflight *atomic.Int64) {
 			d := o.d
 			if o.release {
 				d.NextAt = now.Add(o.wait)
+				if !o.due.IsZero() {
+					d.NextAt = o.due
+				}
 				if d.State == park.DeliverySending || d.State == "" {
 					d.State = park.DeliveryPending
 					if d.Attempts > 0 {

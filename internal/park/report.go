@@ -357,9 +357,11 @@ type ReportTx interface {
 	// RedeliverSince does, and returns how many.
 	RedeliverReport(ctx context.Context, reportID, subscriptionID string, now time.Time) (int, error)
 	// ResumeDeliveries makes a subscription's deliveries that wait
-	// (pending or failed) for a time after now due at now, attempts kept,
-	// and returns how many: an operator lifted the partner's pause.
-	ResumeDeliveries(ctx context.Context, subscriptionID string, now time.Time) (int, error)
+	// (pending or failed) until exactly heldUntil, a time after now, due
+	// at now, attempts kept, and returns how many: an operator lifted the
+	// partner's pause that ended then, and what it held back goes at once;
+	// a retry waiting for a time of its own keeps it.
+	ResumeDeliveries(ctx context.Context, subscriptionID string, heldUntil, now time.Time) (int, error)
 	// CountDeliveries counts the deliveries not delivered, per state,
 	// with the oldest of each; a deleted subscription's are not counted.
 	CountDeliveries(ctx context.Context) ([]DeliveryCount, error)

@@ -234,8 +234,8 @@ func (t *txn) RedeliverSince(ctx context.Context, subscriptionID string, since, 
 	return int(n), mapErr(err)
 }
 
-func (t *txn) ResumeDeliveries(ctx context.Context, subscriptionID string, now time.Time) (int, error) {
-	n, err := t.q.ResumeDeliveries(ctx, db.ResumeDeliveriesParams{Now: ts(now), SubscriptionID: subscriptionID})
+func (t *txn) ResumeDeliveries(ctx context.Context, subscriptionID string, heldUntil, now time.Time) (int, error) {
+	n, err := t.q.ResumeDeliveries(ctx, db.ResumeDeliveriesParams{Now: ts(now), SubscriptionID: subscriptionID, HeldUntil: ts(heldUntil)})
 	return int(n), mapErr(err)
 }
 

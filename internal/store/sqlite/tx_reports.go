@@ -252,8 +252,8 @@ func (t *txn) RedeliverSince(ctx context.Context, subscriptionID string, since, 
 	return int(n), mapErr(err)
 }
 
-func (t *txn) ResumeDeliveries(ctx context.Context, subscriptionID string, now time.Time) (int, error) {
-	n, err := t.q.ResumeDeliveries(stmtCtx, db.ResumeDeliveriesParams{Now: us(now), SubscriptionID: subscriptionID})
+func (t *txn) ResumeDeliveries(ctx context.Context, subscriptionID string, heldUntil, now time.Time) (int, error) {
+	n, err := t.q.ResumeDeliveries(stmtCtx, db.ResumeDeliveriesParams{Now: us(now), SubscriptionID: subscriptionID, HeldUntil: us(heldUntil)})
 	return int(n), mapErr(err)
 }
 

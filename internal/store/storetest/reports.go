@@ -877,6 +877,21 @@ func testDeliveryAdmin(t *testing.T, s park.Store) {
 		}
 	})
 
+	t.Run("Resume", func(t *testing.T) {
+		// c:e1 waits for its retry at now+1h (70m). A lifted pause that
+		// ended at another time leaves it; one that ended then makes it
+		// due at 11m, its attempts kept.
+		var n int
+		must(t, update(t, s, func(tx park.Tx) (err error) { n, err = tx.ResumeDeliveries(ctx, "c", mins(69), mins(11)); return }))
+		if d := b.find("c", "e1"); n != 0 || !d.NextAt.Equal(mins(70)) {
+			t.Fatalf("ResumeDeliveries of a pause ending at 69m: %d, c:e1 due %s; want 0, 70m kept", n, d.NextAt.Sub(base))
+		}
+		must(t, update(t, s, func(tx park.Tx) (err error) { n, err = tx.ResumeDeliveries(ctx, "c", mins(70), mins(11)); return }))
+		if d := b.find("c", "e1"); n != 1 || !d.NextAt.Equal(mins(11)) || d.Attempts != 3 || d.State != park.DeliveryFailed {
+			t.Fatalf("ResumeDeliveries of a pause ending at 70m: %d, c:e1 %+v; want 1, failed, 3 attempts, due 11m", n, d)
+		}
+	})
+
 	t.Run("Redeliver", func(t *testing.T) {
 		later := mins(20)
 		// Every delivery of a since a time starts over: pending, due now.

@@ -993,20 +993,22 @@ func (q *Queries) RedeliverSince(ctx context.Context, arg RedeliverSinceParams) 
 const resumeDeliveries = `-- name: ResumeDeliveries :execrows
 UPDATE deliveries SET next_at = $1
 WHERE deliveries.subscription_id = $2 AND deliveries.state IN ('pending', 'failed')
-  AND deliveries.next_at > $1
+  AND deliveries.next_at = $3 AND deliveries.next_at > $1
   AND deliveries.subscription_id NOT IN (SELECT g.id FROM subscriptions g WHERE g.deleted)
 `
 
 type ResumeDeliveriesParams struct {
 	Now            time.Time
 	SubscriptionID string
+	HeldUntil      time.Time
 }
 
-// Lifting a partner's pause: what waits for a later time (held back by
-// the pause, or a retry) is due now, its attempts kept. Only the
-// subscription's future-due rows are read (deliveries_sub_due).
+// Lifting a partner's pause: what it held back (due when it ends, at
+// held_until) is due now, its attempts kept; a retry due at a time of its
+// own keeps it. Only the subscription's rows due then are read
+// (deliveries_sub_due).
 func (q *Queries) ResumeDeliveries(ctx context.Context, arg ResumeDeliveriesParams) (int64, error) {
-	result, err := q.db.Exec(ctx, resumeDeliveries, arg.Now, arg.SubscriptionID)
+	result, err := q.db.Exec(ctx, resumeDeliveries, arg.Now, arg.SubscriptionID, arg.HeldUntil)
 	if err != nil {
 		return 0, err
 	}

@@ -194,13 +194,14 @@ SET state = 'pending', attempts = 0, next_at = sqlc.arg(now), lease_until = NULL
 WHERE deliveries.subscription_id = sqlc.arg(subscription_id) AND deliveries.created_at >= sqlc.arg(since)
   AND deliveries.subscription_id NOT IN (SELECT g.id FROM subscriptions g WHERE g.deleted);
 
--- Lifting a partner's pause: what waits for a later time (held back by
--- the pause, or a retry) is due now, its attempts kept. Only the
--- subscription's future-due rows are read (deliveries_sub_due).
+-- Lifting a partner's pause: what it held back (due when it ends, at
+-- held_until) is due now, its attempts kept; a retry due at a time of its
+-- own keeps it. Only the subscription's rows due then are read
+-- (deliveries_sub_due).
 -- name: ResumeDeliveries :execrows
 UPDATE deliveries SET next_at = sqlc.arg(now)
 WHERE deliveries.subscription_id = sqlc.arg(subscription_id) AND deliveries.state IN ('pending', 'failed')
-  AND deliveries.next_at > sqlc.arg(now)
+  AND deliveries.next_at = sqlc.arg(held_until) AND deliveries.next_at > sqlc.arg(now)
   AND deliveries.subscription_id NOT IN (SELECT g.id FROM subscriptions g WHERE g.deleted);
 
 -- name: RedeliverReport :execrows

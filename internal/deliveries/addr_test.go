@@ -31,7 +31,8 @@ func strict(b *systemtest.Bundle) *deliveries.Service {
 
 // TestSubscriptionURLs: only http and https URLs, without credentials;
 // without --allow-private-webhooks, none whose host is, or resolves to, a
-// loopback, private, link-local, CGNAT or unspecified address. Only
+// loopback, private, link-local, CGNAT, unspecified or other
+// special-purpose address no public receiver has. Only
 // literal addresses and "localhost" are used: no lookup leaves the
 // machine.
 func TestSubscriptionURLs(t *testing.T) {
@@ -79,7 +80,20 @@ func TestSubscriptionURLs(t *testing.T) {
 			// fec0::/10, private before RFC 4193.
 			"http://[64:ff9b::a00:1]/", "http://[64:ff9b::7f00:1]/", "http://[64:ff9b:1::a00:1]/", "http://[2002:c0a8:114::1]/",
 			"http://[2002:7f00:1::1]/", "http://[::7f00:1]/", "http://[::a00:1]/", "http://[::ffff:0:a00:1]/", "http://[fec0::1]/",
-			"http://[64:ff9b::a00:1%25eth0]/"} {
+			"http://[64:ff9b::a00:1%25eth0]/",
+			// The rest of the IANA special-purpose ranges no public
+			// receiver has: Teredo (2001::/32) and the other IETF protocol
+			// assignments (2001::/23), benchmarking (198.18.0.0/15,
+			// 2001:2::/48), reserved (240.0.0.0/4) and broadcast, "this
+			// network" (0.0.0.0/8), IETF protocol assignments
+			// (192.0.0.0/24), documentation (192.0.2.0/24,
+			// 198.51.100.0/24, 203.0.113.0/24, 2001:db8::/32, 3fff::/20),
+			// discard-only (100::/64), deprecated ORCHID (2001:10::/28),
+			// SRv6 SIDs (5f00::/16); and NAT64 of a benchmarking address.
+			"http://[2001:0:4136:e378:8000:63bf:3fff:fdd2]/", "http://[2001:5::1]/", "http://198.18.0.1/", "http://198.19.255.254/",
+			"http://[2001:2::1]/", "http://240.0.0.1/", "http://250.1.2.3/", "http://255.255.255.255/", "http://0.1.2.3/",
+			"http://192.0.0.8/", "http://192.0.2.1/", "http://198.51.100.7/", "http://203.0.113.10/", "http://[2001:db8::1]/",
+			"http://[3fff::1]/", "http://[100::1]/", "http://[2001:10::1]/", "http://[5f00::1]/", "http://[64:ff9b::c612:1]/"} {
 			err := create(s, u)
 			if !park.IsCode(err, park.EInvalid) || errField(err) != "url" || !strings.Contains(err.Error(), "private") {
 				t.Errorf("%s: %v, want invalid url (a private address)", u, err)
@@ -87,9 +101,14 @@ func TestSubscriptionURLs(t *testing.T) {
 		}
 	})
 	t.Run("OK", func(t *testing.T) {
-		for _, u := range []string{"https://203.0.113.10/hook", "http://198.51.100.7:8080/p?q=1", "https://[2001:db8::1]/hook",
+		for _, u := range []string{"https://93.184.216.34/hook", "http://93.184.216.34:8080/p?q=1", "https://[2606:2800:220:1:248:1893:25c8:1946]/hook",
 			// The same forms around a public IPv4 address are public.
-			"http://[64:ff9b::cb00:710a]/", "http://[2002:cb00:710a::1]/"} {
+			"http://[64:ff9b::5db8:d822]/", "http://[2002:5db8:d822::1]/",
+			// Inside special-purpose ranges, those the registry marks
+			// globally reachable: PCP and TURN anycast (192.0.0.9,
+			// 192.0.0.10), AMT (2001:3::/32), ORCHIDv2 (2001:20::/28),
+			// AS112 (192.31.196.0/24).
+			"http://192.0.0.9/", "http://192.0.0.10/", "http://[2001:3::1]/", "http://[2001:20::1]/", "http://192.31.196.1/"} {
 			if err := create(s, u); err != nil {
 				t.Errorf("%s: %v", u, err)
 			}
@@ -100,7 +119,7 @@ func TestSubscriptionURLs(t *testing.T) {
 		}
 	})
 	t.Run("ErrPatch", func(t *testing.T) {
-		sub, err := s.CreateSubscription(b.Ctx, "app", deliveries.SubscriptionInput{Report: park.ReportExit, URL: "https://203.0.113.10/hook"})
+		sub, err := s.CreateSubscription(b.Ctx, "app", deliveries.SubscriptionInput{Report: park.ReportExit, URL: "https://93.184.216.34/hook"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -193,7 +212,7 @@ func TestNoLookupInAWrite(t *testing.T) {
 			if w.open.Load() {
 				inWrite.Add(1)
 			}
-			return []netip.Addr{netip.MustParseAddr("203.0.113.10")}, nil
+			return []netip.Addr{netip.MustParseAddr("93.184.216.34")}, nil
 		}}})
 	sub, err := s.CreateSubscription(b.Ctx, "app", deliveries.SubscriptionInput{Report: park.ReportEntry, URL: "https://crm.partner.example/hook"})
 	if err != nil {

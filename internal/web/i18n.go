@@ -107,6 +107,8 @@ var words = map[string][3]string{ // en, zh, pt
 	"no_subscriptions":    {"No subscriptions.", "没有订阅。", "Nenhuma assinatura."},
 	"no_partners":         {"No partners.", "没有合作方。", "Nenhum parceiro."},
 	"replayed":            {"Deliveries scheduled again", "已重新推送", "Entregas agendadas de novo"},
+	"replayed_list":       {"This subscription's deliveries", "该订阅的推送记录", "Entregas desta assinatura"},
+	"replay_held":         {"The subscription is disabled: nothing is sent until it is enabled again.", "该订阅已停用：重新启用前不会推送。", "A assinatura está desativada: nada é enviado até que seja ativada de novo."},
 	"partner":             {"Partner", "合作方", "Parceiro"},
 	"attempts":            {"Attempts", "尝试次数", "Tentativas"},
 	"last_answer":         {"Last answer", "最近响应", "Última resposta"},

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"parkd/internal/deliveries"
 	"parkd/internal/park"
 )
 
@@ -181,5 +182,50 @@ func TestDeliveriesPaged(t *testing.T) {
 	}
 	if st, _, _ := b.get("/console/deliveries?before=x"); st != http.StatusBadRequest {
 		t.Errorf("a page that is no page: %d, want 400", st)
+	}
+}
+
+// TestReplayShowsWhich: after a replay the deliveries page says which
+// report was sent again (its kind and event id), lists the
+// subscription's deliveries with a link to that list, and says when the
+// subscription is disabled, so nothing goes yet; not a bare count.
+func TestReplayShowsWhich(t *testing.T) {
+	s := newSite(t)
+	s.user(t, "ana", park.RoleAdmin)
+	sub := s.entrySubscriber(t, "App")
+	s.Event(t, park.EventEntry, "沪A12345", s.Clock.Now().Add(-2*time.Minute))
+	s.Event(t, park.EventEntry, "沪A67890", s.Clock.Now().Add(-time.Minute))
+	b := s.browser(t)
+	b.mustLogin("ana")
+	_, body, _ := b.get("/console/deliveries?partner=app")
+	reports := regexp.MustCompile(`name="report" value="([^"]+)"`).FindAllStringSubmatch(body, -1)
+	if len(reports) != 2 {
+		t.Fatalf("want the two entries' deliveries:\n%s", body)
+	}
+	report := reports[1][1] // the older car's
+	replay := func() string {
+		t.Helper()
+		b.get("/console/deliveries?partner=app")
+		st, _, loc := b.post("/console/deliveries/replay", url.Values{"confirmed": {"1"}, "partner": {"app"}, "subscription": {sub.ID}, "report": {report}})
+		if st != http.StatusSeeOther {
+			t.Fatalf("replay: %d", st)
+		}
+		_, body, _ := b.get(loc)
+		return body
+	}
+	note := regexp.MustCompile(`(?s)<p class="ok" role="status" id="replayed">(.*?)</p>`)
+	body = replay()
+	m := note.FindStringSubmatch(body)
+	list := html.EscapeString("/console/deliveries?partner=app&subscription=" + sub.ID)
+	if m == nil || !strings.Contains(m[1], ": 1") || !strings.Contains(m[1], "entry") || !strings.Contains(m[1], report) ||
+		!strings.Contains(m[1], `href="`+list+`"`) || strings.Contains(m[1], "disabled") {
+		t.Fatalf("after the replay, the note does not name the entry %s and link its subscription's deliveries:\n%s", report, body)
+	}
+	off := false
+	if _, err := s.Sys.Deliveries.UpdateSubscription(s.Ctx, "app", sub.ID, deliveries.SubscriptionPatch{Enabled: &off}); err != nil {
+		t.Fatal(err)
+	}
+	if m := note.FindStringSubmatch(replay()); m == nil || !strings.Contains(m[1], "disabled") || !strings.Contains(m[1], report) {
+		t.Fatalf("a replay of a disabled subscription does not say it waits: %q", m)
 	}
 }

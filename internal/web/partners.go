@@ -59,12 +59,23 @@ func (w *Console) partners(rw http.ResponseWriter, r *http.Request, p *operators
 
 type deliveriesData struct {
 	Partner, State string
+	Subscription   string // filters the list to one subscription ("": all)
 	States         []string
 	Deliveries     []deliveryRow
 	CanReplay      bool
-	Replayed       string
-	Next           string // the next page's link, while older deliveries follow
-	First          string // the first page's link, on any other page
+	Replayed       *replayedNote // after a replay
+	Next           string        // the next page's link, while older deliveries follow
+	First          string        // the first page's link, on any other page
+}
+
+// replayedNote says what a replay made due: how many deliveries, of which
+// report (its kind when its delivery is on the page), whether they wait
+// for the subscription to be enabled, and the list of its deliveries.
+type replayedNote struct {
+	Count        int
+	Report, Kind string
+	Disabled     bool
+	List         string
 }
 
 // deliveriesPage is how many deliveries the page shows at a time.
@@ -82,9 +93,9 @@ func (w *Console) deliveries(rw http.ResponseWriter, r *http.Request, p *operato
 		return errNotHere(r)
 	}
 	q := r.URL.Query()
-	d := deliveriesData{Partner: q.Get("partner"), State: q.Get("state"), CanReplay: p.Role == park.RoleAdmin,
-		Replayed: q.Get("replayed"),
-		States:   []string{park.DeliveryPending, park.DeliverySending, park.DeliveryFailed, park.DeliveryDelivered, park.DeliveryDead}}
+	d := deliveriesData{Partner: q.Get("partner"), State: q.Get("state"), Subscription: q.Get("subscription"),
+		CanReplay: p.Role == park.RoleAdmin,
+		States:    []string{park.DeliveryPending, park.DeliverySending, park.DeliveryFailed, park.DeliveryDelivered, park.DeliveryDead}}
 	var before int64 // the page of deliveries older than this one's (0: the newest)
 	if v := q.Get("before"); v != "" {
 		var err error
@@ -93,14 +104,14 @@ func (w *Console) deliveries(rw http.ResponseWriter, r *http.Request, p *operato
 		}
 	}
 	ds, more, err := w.sys.Deliveries.DeliveryPage(r.Context(), deliveries.DeliveryQuery{PartnerID: d.Partner, State: d.State,
-		BeforeSeq: before, Limit: deliveriesPage})
+		SubscriptionID: d.Subscription, BeforeSeq: before, Limit: deliveriesPage})
 	if err != nil {
 		return err
 	}
 	// Both links keep the filter.
 	link := func(before int64) string {
 		v := url.Values{}
-		for k, x := range map[string]string{"partner": d.Partner, "state": d.State} {
+		for k, x := range map[string]string{"partner": d.Partner, "state": d.State, "subscription": d.Subscription} {
 			if x != "" {
 				v.Set(k, x)
 			}
@@ -125,6 +136,15 @@ func (w *Console) deliveries(rw http.ResponseWriter, r *http.Request, p *operato
 	}
 	for _, dl := range ds {
 		d.Deliveries = append(d.Deliveries, deliveryRow{Delivery: dl, When: auditTime(dl.CreatedAt, locs[dl.LotCode])})
+	}
+	if n, err := strconv.Atoi(q.Get("replayed")); err == nil && n >= 0 {
+		d.Replayed = &replayedNote{Count: n, Report: q.Get("replayed_report"), Disabled: q.Get("held") == deliveries.HeldDisabled,
+			List: link(0)}
+		for _, dl := range ds {
+			if dl.ReportID == d.Replayed.Report {
+				d.Replayed.Kind = dl.Report
+			}
+		}
 	}
 	w.render(rw, r, http.StatusOK, "deliveries", p, "partners", d)
 	return nil
@@ -159,6 +179,12 @@ func (w *Console) replay(rw http.ResponseWriter, r *http.Request, p *operators.P
 	if err != nil {
 		return err
 	}
-	http.Redirect(rw, r, Prefix+"deliveries?partner="+partner+"&replayed="+strconv.Itoa(rp.Redelivered), http.StatusSeeOther)
+	// The list of the subscription's deliveries, with a note naming the
+	// report sent again, not a bare count.
+	v := url.Values{"partner": {partner}, "subscription": {sub}, "replayed": {strconv.Itoa(rp.Redelivered)}, "replayed_report": {report}}
+	if rp.Held != "" {
+		v.Set("held", rp.Held)
+	}
+	http.Redirect(rw, r, Prefix+"deliveries?"+v.Encode(), http.StatusSeeOther)
 	return nil
 }

@@ -3,6 +3,7 @@ package access
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -34,17 +35,27 @@ func (s *Service) preparePass(p *park.Pass) error {
 // operator) (EInvalid, ENotFound for the lot or one partner may not use,
 // EConflict when one of its plates already holds a pass there, or with
 // field user_code when its user code already names a pass of the lot).
+// A resend of a create that was served (a pass of the lot already has
+// these plates and every detail asked for) returns that pass and changes
+// nothing: a caller tells it from a new pass as the result is not p.
 func (s *Service) CreatePass(ctx context.Context, partner, lot string, p *park.Pass) (*park.Pass, error) {
 	p.LotCode = lot
+	startGiven := !p.ValidFrom.IsZero()
 	if err := s.preparePass(p); err != nil {
 		return nil, err
 	}
 	now := s.base.Clock()
 	p.ID, p.CreatedAt, p.UpdatedAt = core.NewID(), now, now
+	out := p
 	// Retried on conflict: a pass created meanwhile with the same user
 	// code (the unique index refuses the second) is then seen and named.
 	err := s.base.Update(ctx, func(tx park.Tx) error {
+		out = p
 		if _, err := lotFor(ctx, tx, partner, lot); err != nil {
+			return err
+		}
+		if prev, err := sameCreate(ctx, tx, p, startGiven); err != nil || prev != nil {
+			out = prev
 			return err
 		}
 		if err := userCodeFree(ctx, tx, p); err != nil {
@@ -58,7 +69,37 @@ func (s *Service) CreatePass(ctx context.Context, partner, lot string, p *park.P
 		}
 		return tx.CreatePass(ctx, p)
 	})
-	return p, err
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// sameCreate returns the lot's pass that p's create already made: the one
+// holding p's first plate, when it has exactly p's plates and the details
+// p asks for (its start only when given, as an absent one is "now").
+// Plates are unique in a lot, so no other pass could be p's.
+func sameCreate(ctx context.Context, tx park.Tx, p *park.Pass, startGiven bool) (*park.Pass, error) {
+	prev, err := tx.FindPassByPlate(ctx, p.LotCode, p.PlateKeys[0])
+	if park.IsCode(err, park.ENotFound) {
+		return nil, nil
+	} else if err != nil {
+		return nil, err
+	}
+	same := prev.HolderName == p.HolderName && prev.Mobile == p.Mobile && prev.UserCode == p.UserCode &&
+		prev.Spaces == p.Spaces && prev.Plan == p.Plan && prev.ValidTo.Equal(p.ValidTo) &&
+		(!startGiven || prev.ValidFrom.Equal(p.ValidFrom)) &&
+		slices.Equal(sortedCopy(prev.PlateKeys), sortedCopy(p.PlateKeys))
+	if !same {
+		return nil, nil
+	}
+	return prev, nil
+}
+
+func sortedCopy(s []string) []string {
+	c := slices.Clone(s)
+	slices.Sort(c)
+	return c
 }
 
 // userCodeFree refuses a pass whose user code names another pass of its

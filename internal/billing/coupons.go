@@ -2,6 +2,8 @@ package billing
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"strconv"
 	"time"
 
@@ -12,19 +14,26 @@ import (
 // DefaultCouponValidity is how long a coupon issued without an end is valid.
 const DefaultCouponValidity = 24 * time.Hour
 
+// CouponResendWindow is how long an idempotency key names the coupon it
+// issued: a resend after a timeout comes within it, while the same grant
+// made again later (a second visit) is a coupon of its own.
+const CouponResendWindow = 5 * time.Minute
+
 // CouponInput is a coupon to issue. An empty ID is generated; a zero
 // ValidFrom is now (its whole second); a zero ValidTo is ValidFrom +
-// DefaultCouponValidity.
+// DefaultCouponValidity. IdempotencyKey, used only without an ID, names
+// the request for CouponResendWindow.
 type CouponInput struct {
-	LotCode   string
-	ID        string
-	Plate     string
-	Kind      string
-	Value     int64
-	Merchant  string
-	ValidFrom time.Time
-	ValidTo   time.Time
-	Issuer    string // the partner issuing it; "" for an operator
+	LotCode        string
+	ID             string
+	IdempotencyKey string
+	Plate          string
+	Kind           string
+	Value          int64
+	Merchant       string
+	ValidFrom      time.Time
+	ValidTo        time.Time
+	Issuer         string // the partner issuing it; "" for an operator
 }
 
 // CouponResult is an issued coupon and whether it was issued earlier by
@@ -44,10 +53,17 @@ type CouponResult struct {
 //     (expired ones do not count);
 //   - an id names one coupon of the lot for ever: issuing the same id
 //     again with the same issuer, plate, kind and value returns the first
-//     coupon (a retry), anything else is refused.
+//     coupon (a retry), anything else is refused;
+//   - without an id, an idempotency key names the coupon its issuer issued
+//     with it for CouponResendWindow: the same request again returns that
+//     coupon, another request under the key is refused.
 //
-// Errors: EInvalid, ENotFound (lot), EConflict (id taken, too many coupons).
+// Errors: EInvalid, ENotFound (lot), EConflict (id taken, too many coupons),
+// EIdempotencyKey.
 func (s *Service) IssueCoupon(ctx context.Context, in CouponInput) (CouponResult, error) {
+	if len(in.IdempotencyKey) > 128 {
+		return CouponResult{}, park.Invalid("Idempotency-Key", "must be at most 128 characters")
+	}
 	now := s.base.Clock()
 	c, err := newCoupon(in, now)
 	if err != nil {
@@ -58,6 +74,14 @@ func (s *Service) IssueCoupon(ctx context.Context, in CouponInput) (CouponResult
 		res = CouponResult{}
 		if err := issuerMayUse(ctx, tx, in.Issuer, in.LotCode); err != nil {
 			return err
+		}
+		if in.ID == "" && in.IdempotencyKey != "" {
+			prev, err := keyedCoupon(ctx, tx, in, now)
+			if err != nil || prev != nil {
+				res = CouponResult{Coupon: prev, Replay: true}
+				return err
+			}
+			c.ID = keyedCouponID(in, now, 0)
 		}
 		if prev, err := tx.GetCoupon(ctx, c.LotCode, c.ID); err == nil {
 			if prev.Issuer != c.Issuer || prev.PlateKey != c.PlateKey || prev.Kind != c.Kind || prev.Value != c.Value {
@@ -87,6 +111,44 @@ func (s *Service) IssueCoupon(ctx context.Context, in CouponInput) (CouponResult
 		return CouponResult{}, err
 	}
 	return res, nil
+}
+
+// keyedCouponID is the id a coupon issued under in's key takes: the key
+// is recorded as the coupon's id, in the coupon's own transaction, so it
+// needs no table of its own. The window's slot (back slots earlier) makes
+// a key name a new coupon once its window has passed.
+func keyedCouponID(in CouponInput, now time.Time, back int64) string {
+	slot := now.Unix()/int64(CouponResendWindow/time.Second) - back
+	h := sha256.Sum256([]byte(in.Issuer + "\x00" + in.IdempotencyKey + "\x00" + strconv.FormatInt(slot, 10)))
+	return "k" + hex.EncodeToString(h[:16])
+}
+
+// keyedCoupon returns the coupon issued under in's key within
+// CouponResendWindow of now (nil when none): it is in this slot or the
+// one before. A key reused for another coupon is EIdempotencyKey.
+func keyedCoupon(ctx context.Context, tx park.Tx, in CouponInput, now time.Time) (*park.Coupon, error) {
+	for back := range int64(2) {
+		prev, err := tx.GetCoupon(ctx, in.LotCode, keyedCouponID(in, now, back))
+		if park.IsCode(err, park.ENotFound) {
+			continue
+		} else if err != nil {
+			return nil, err
+		}
+		if now.Sub(prev.CreatedAt) >= CouponResendWindow {
+			return nil, nil
+		}
+		c, err := newCoupon(in, prev.CreatedAt)
+		if err != nil {
+			return nil, err
+		}
+		if prev.PlateKey != c.PlateKey || prev.Kind != c.Kind || prev.Value != c.Value || prev.Merchant != c.Merchant ||
+			!prev.ValidFrom.Equal(c.ValidFrom) || !prev.ValidTo.Equal(c.ValidTo) {
+			return nil, &park.Error{Code: park.EIdempotencyKey, Field: "Idempotency-Key",
+				Message: "this key already issued coupon " + prev.ID + " with other details; a new coupon needs a key of its own"}
+		}
+		return prev, nil
+	}
+	return nil, nil
 }
 
 // newCoupon checks a coupon to issue and fills in its defaults.

@@ -74,6 +74,9 @@ func (s *Server) createPass(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if out != p { // a resend: the pass it made before
+		w.Header().Set("Idempotent-Replayed", "true")
+	}
 	writeJSON(w, http.StatusCreated, viewPass(out))
 	return nil
 }

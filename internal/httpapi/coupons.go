@@ -56,15 +56,16 @@ func viewCoupon(c *park.Coupon, currency string) couponView {
 }
 
 // issueCoupon answers 201 with the coupon; a retry of one already issued
-// with the same id and details answers the first coupon, marked with
-// Idempotent-Replayed as payments are.
+// with the same id and details, or without an id under the same
+// Idempotency-Key within billing.CouponResendWindow, answers the first
+// coupon, marked with Idempotent-Replayed as payments are.
 func (s *Server) issueCoupon(w http.ResponseWriter, r *http.Request) error {
 	var in couponInput
 	if err := decode(r, &in); err != nil {
 		return err
 	}
 	ci := billing.CouponInput{LotCode: r.PathValue("code"), ID: in.ID, Plate: in.Plate, Kind: in.Kind, Value: in.Value,
-		Merchant: in.Merchant}
+		Merchant: in.Merchant, IdempotencyKey: r.Header.Get("Idempotency-Key")}
 	if err := optTime("valid_from", in.ValidFrom, &ci.ValidFrom); err != nil {
 		return err
 	}

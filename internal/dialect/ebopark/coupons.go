@@ -2,6 +2,8 @@ package ebopark
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"maps"
 	"strconv"
 	"time"
@@ -135,7 +137,7 @@ func deduResult(l *park.Lot, c *park.Coupon, now time.Time) deduRecord {
 
 type addDeduRecord struct {
 	deduRecord
-	Repeated bool `json:"repeated"` // this DeduNo was already issued with these details: the first coupon
+	Repeated bool `json:"repeated"` // a resend (same DeduNo and details, or without one the same body within 5 minutes): the first coupon
 }
 
 // addDeduRequest is AddMinuteDeduction's and AddDeduction's body: the
@@ -176,6 +178,15 @@ func (h *Handler) addCoupon(ctx context.Context, p *park.Partner, body []byte, m
 	ci := billing.CouponInput{LotCode: l.Code, Plate: car, Merchant: optString(in.MerchantName), Issuer: p.ID}
 	if in.DeduNo != nil {
 		ci.ID = *in.DeduNo // its format is the core's (Coupon.Validate)
+	}
+	if ci.ID == "" {
+		// Without a coupon number the request itself is the grant's
+		// identity: the same body again is a resend (billing.CouponResendWindow).
+		op, sum := "AddDeduction", sha256.Sum256(body)
+		if minutes {
+			op = "AddMinuteDeduction"
+		}
+		ci.IdempotencyKey = op + ":" + hex.EncodeToString(sum[:])
 	}
 	if minutes {
 		if in.Minutes == nil {

@@ -1,0 +1,76 @@
+package ebopark_test
+
+import (
+	"testing"
+)
+
+// TestAddMonthCarResendAnswersTheFirstPass: a partner whose AddMonthCar
+// timed out sends it again as it was; it gets the first pass's monthId and
+// nothing changes. The same plates with other details are still refused.
+func TestAddMonthCarResendAnswersTheFirstPass(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	add := `{"ParkCode":"140123001","CarNo":"粤C12345,粤C54321","UserName":"王芳","UserMobile":"13800138000",` +
+		`"UserCode":"U2001","BeginTime":"2026-03-01 00:00:00","EndTime":"2026-04-01 00:00:00","LotCount":1,"Plan":"monthly-standard"}`
+	var first, again struct {
+		MonthID string `json:"monthId"`
+	}
+	result(t, wantState(t, e.call("AddMonthCar", add), 0, "成功"), &first)
+	before := e.snapshot(t)
+	result(t, wantState(t, e.call("AddMonthCar", add), 0, "成功"), &again)
+	if again.MonthID != first.MonthID || first.MonthID == "" {
+		t.Fatalf("resend answered pass %q, the first was %q", again.MonthID, first.MonthID)
+	}
+	if after := e.snapshot(t); after != before {
+		t.Fatalf("the resend changed the lot:\nbefore %s\nafter  %s", before, after)
+	}
+	// Plates in another order and "，" are the same pass.
+	result(t, wantState(t, e.call("AddMonthCar", `{"ParkCode":"140123001","CarNo":"粤C54321，粤C12345","UserName":"王芳","UserMobile":"13800138000",`+
+		`"UserCode":"U2001","BeginTime":"2026-03-01 00:00:00","EndTime":"2026-04-01 00:00:00","LotCount":1,"Plan":"monthly-standard"}`), 0, "成功"), &again)
+	if again.MonthID != first.MonthID {
+		t.Fatalf("resend with plates reordered answered %q, want %q", again.MonthID, first.MonthID)
+	}
+	// Another end is another request: the plates are taken.
+	wantState(t, e.call("AddMonthCar", `{"ParkCode":"140123001","CarNo":"粤C12345,粤C54321","UserName":"王芳","UserMobile":"13800138000",`+
+		`"UserCode":"U2001","BeginTime":"2026-03-01 00:00:00","EndTime":"2026-05-01 00:00:00","LotCount":1,"Plan":"monthly-standard"}`), -1, "数据冲突")
+	// A pass renewed since is no longer what the resend asks for.
+	wantState(t, e.call("UpdateMonthCar", `{"ParkCode":"140123001","UserCode":"U2001","EndTime":"2026-06-01 00:00:00"}`), 0, "成功")
+	wantState(t, e.call("AddMonthCar", add), -1, "数据冲突")
+	if after := e.snapshot(t); after == before {
+		t.Fatal("the update did not change the pass")
+	}
+}
+
+// TestCouponResendWithoutDeduNo: a coupon grant without DeduNo that timed
+// out and is sent again as it was answers the first coupon (repeated) and
+// grants nothing more; a grant that differs is a new coupon.
+func TestCouponResendWithoutDeduNo(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	for _, c := range []struct{ op, body string }{
+		{"AddDeduction", `{"ParkCode":"140123001","CarNo":"粤B12345","DeduType":2,"DeduValue":300}`},
+		{"AddMinuteDeduction", `{"ParkCode":"140123001","CarNo":"粤B12345","Minutes":30}`},
+	} {
+		first := e.dedu(t, c.op, c.body)
+		before := e.couponSnapshot(t)
+		again := e.dedu(t, c.op, c.body)
+		if again.DeduNo != first.DeduNo || !again.Repeated || first.Repeated {
+			t.Fatalf("%s resend %+v, first %+v", c.op, again, first)
+		}
+		if after := e.couponSnapshot(t); after != before {
+			t.Fatalf("%s resend granted more:\nbefore %s\nafter  %s", c.op, before, after)
+		}
+	}
+	// 300 fen, then 400 fen: two grants, two coupons.
+	other := e.dedu(t, "AddDeduction", `{"ParkCode":"140123001","CarNo":"粤B12345","DeduType":2,"DeduValue":400}`)
+	if other.Repeated || other.DeduValue != 400 {
+		t.Fatalf("another grant %+v", other)
+	}
+	// 粤B12345, 07:00-10:00 is 1300 (first hour 500, then 4 day half-hours
+	// of 200). 30 coupon minutes take one half-hour: 1100; then 300 and
+	// 400 fen: 1100-700 = 400. A second 300 or 30 minutes would show 200
+	// or less.
+	if f := e.fee(t, `{"ParkCode":"140123001","CarNo":"粤B12345"}`); f.PayFee != 400 {
+		t.Fatalf("fee with the coupons %+v, want payFee 400", f)
+	}
+}

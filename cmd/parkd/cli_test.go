@@ -95,7 +95,7 @@ func TestHelp(t *testing.T) {
 // prints, as git help does; an unknown command is named.
 func TestHelpCommand(t *testing.T) {
 	t.Parallel()
-	for _, cmd := range []string{"serve", "migrate", "user", "rental", "sim"} {
+	for _, cmd := range []string{"serve", "migrate", "backup", "user", "rental", "sim"} {
 		t.Run(cmd, func(t *testing.T) {
 			t.Parallel()
 			_, want, _ := runParkd(nil, cmd, "--help")

@@ -33,6 +33,8 @@ commands:
   serve     run the server (parkd serve --help for flags)
   migrate   apply database migrations and exit; with --to postgres://...,
             copy the SQLite database into PostgreSQL and verify the copy
+  backup    --to FILE: write a consistent copy of the SQLite database
+            while parkd serves it (PostgreSQL: use pg_dump)
   rental    rental resync --channel APP_KEY: queue a sales channel's whole
             catalogue (first connection, or after an outage)
   user add NAME --role admin|lot_operator|read_only [--lots A,B] [--language en|zh|pt] [--password-stdin]
@@ -68,7 +70,7 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 		}
 		fmt.Fprintln(stdout, "parkd", versionString())
 		return 0
-	case "serve", "migrate":
+	case "serve", "migrate", "backup":
 	case "rental":
 		return rentalCommand(args[1:], getenv, stdout, stderr)
 	case "user":
@@ -83,7 +85,7 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 		if len(args) == 2 {
 			// parkd help serve is parkd serve --help, as git help is.
 			switch args[1] {
-			case "serve", "migrate", "rental", "user", "sim", "version":
+			case "serve", "migrate", "backup", "rental", "user", "sim", "version":
 				return run([]string{args[1], "--help"}, getenv, stdout, stderr)
 			}
 			fmt.Fprintf(stderr, "parkd help: unknown command %q\n\n%s", args[1], usage)
@@ -118,6 +120,13 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 			return 1
 		}
 		fmt.Fprintln(stdout, "parkd:", migrated(ch))
+		return 0
+	case "backup":
+		if err := app.Backup(ctx, cfg); err != nil {
+			fmt.Fprintln(stderr, "parkd backup:", err)
+			return 1
+		}
+		fmt.Fprintf(stdout, "parkd: backed up %s to %s\n", cfg.DB, cfg.BackupTo)
 		return 0
 	default:
 		if err := app.Serve(ctx, cfg, log, nil); err != nil {

@@ -38,6 +38,8 @@ type Config struct {
 	serve        bool   // parkd serve, which answers the admin token
 	PGSchema     string // PostgreSQL schema ("" = the connection's default)
 	To           string // migrate only: a postgres:// URL to copy the SQLite database into
+	BackupTo     string // backup only: the new file to write the SQLite database's copy into
+	backup       bool   // parkd backup
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
 	// the client (for the per-address sign-in limits); parsed from
 	// trustedProxies by Validate.
@@ -133,6 +135,7 @@ func Parse(name string, args []string, getenv func(string) string, help io.Write
 	}
 	c.AdminToken = getenv("PARKD_ADMIN_TOKEN")
 	c.serve = strings.HasSuffix(name, " serve")
+	c.backup = strings.HasSuffix(name, " backup")
 	if c.serve {
 		c.MetricsToken = getenv("PARKD_METRICS_TOKEN")
 	}
@@ -213,6 +216,9 @@ func declare(name string, c *Config, level *string, pgConns *int, getenv func(st
 	if strings.HasSuffix(name, " migrate") {
 		fs.StringVar(&c.To, "to", getenv("PARKD_MIGRATE_TO"), "copy the SQLite database (--db, --data) into this empty postgres:// database, in --pg-schema if set, and verify the copy (PARKD_MIGRATE_TO)")
 	}
+	if strings.HasSuffix(name, " backup") {
+		fs.StringVar(&c.BackupTo, "to", "", "write the copy of the SQLite database (--db, --data) into this `file`, which must not exist")
+	}
 	return fs, envErr
 }
 
@@ -271,6 +277,14 @@ func printUsage(w io.Writer, name string) {
 	fmt.Fprintf(w, "usage: %s [flags]\n\nA flag can be set instead by the environment variable in its\nparentheses; a flag given on the command line wins.\n\nflags:\n", name)
 	fs.SetOutput(w)
 	fs.PrintDefaults()
+	if strings.HasSuffix(name, " backup") {
+		fmt.Fprint(w, `
+parkd backup --to FILE writes a consistent copy of the SQLite database,
+the -wal file's commits included, while parkd serves it; it never
+overwrites FILE. Restore with parkd stopped (docs/deploy.md, "Backups").
+A PostgreSQL database is backed up with pg_dump instead.
+`)
+	}
 	if strings.HasSuffix(name, " serve") {
 		fmt.Fprint(w, `
 environment only:
@@ -352,6 +366,14 @@ func (c *Config) Validate() error {
 	case c.PGSchema != "" && !c.IsPostgres() && c.To == "":
 		// A lost PARKD_DB would otherwise run a node on a SQLite file.
 		return fmt.Errorf("pg-schema: %q is set but the database is the SQLite file %s (set --db to a postgres:// URL)", c.PGSchema, c.DB)
+	case c.backup && c.IsPostgres():
+		return errors.New("db: is a PostgreSQL database, which parkd backup does not copy: back it up with pg_dump (docs/deploy.md, \"Backups\")")
+	case c.backup && c.BackupTo == "":
+		return errors.New("to: the backup file to write is required (--to FILE)")
+	case c.backup && strings.Contains(c.BackupTo, "://"):
+		return fmt.Errorf("to: %q is not a file path (parkd backup writes a SQLite file)", redactURL(c.BackupTo))
+	case c.backup && unexpandedHome(c.BackupTo):
+		return fmt.Errorf("to: %q starts with ~, which no shell expanded here: give the full path", c.BackupTo)
 	case c.To != "" && c.IsPostgres():
 		return errors.New("to: the database to copy from (--db) must be a SQLite file, not PostgreSQL")
 	case c.serve && c.IsPostgres() && c.AdminToken == "":

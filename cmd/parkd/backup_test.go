@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"parkd/internal/app"
+	"parkd/internal/config"
 	"parkd/internal/park"
 	"parkd/internal/store/sqlite"
 )
@@ -22,6 +24,12 @@ func TestBackupWhileServing(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	data := t.TempDir()
+	// As parkd serve: the lock held, the store open.
+	unlock, err := app.LockDatabase(&config.Config{DB: filepath.Join(data, "parkd.db")}, "parkd serve")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unlock()
 	st, err := sqlite.Open(ctx, filepath.Join(data, "parkd.db"), sqlite.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -177,5 +185,30 @@ func TestBackupRefusals(t *testing.T) {
 	}
 	if _, err := os.Stat(missing); err == nil {
 		t.Errorf("the missing data folder %s was created", missing)
+	}
+}
+
+// TestBackupOfStoppedParkd: with parkd stopped, the backup leaves the data
+// folder as it found it: no -wal or -shm file, which, made by another user
+// (a backup run as root), would stop parkd's next start.
+func TestBackupOfStoppedParkd(t *testing.T) {
+	t.Parallel()
+	data := t.TempDir()
+	st, err := sqlite.Open(context.Background(), filepath.Join(data, "parkd.db"), sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	to := filepath.Join(t.TempDir(), "b.db")
+	if code, out, errOut := runParkd(nil, "backup", "--data", data, "--to", to); code != 0 {
+		t.Fatalf("exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+	for _, side := range []string{"-wal", "-shm"} {
+		if _, err := os.Stat(filepath.Join(data, "parkd.db"+side)); err == nil {
+			t.Errorf("the backup left parkd.db%s in the data folder", side)
+		}
+	}
+	if fi, err := os.Stat(to); err != nil || fi.Size() == 0 {
+		t.Fatalf("backup file: %v", err)
 	}
 }

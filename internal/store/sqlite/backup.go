@@ -17,7 +17,13 @@ import (
 // included, and never blocks the writer. It refuses a to that exists and
 // removes what it wrote when it fails. The copy is a whole database on
 // its own (no -wal), checked before Backup returns.
-func Backup(ctx context.Context, path, to string) error {
+//
+// alone says no parkd has the database open (the caller holds its lock):
+// the copy then reads it as a writer would, so that closing removes the
+// -wal and -shm files SQLite makes to read it, which, made by another
+// user (root), would stop parkd's next start. Beside a running parkd it
+// reads read-only, through parkd's own -wal and -shm.
+func Backup(ctx context.Context, path, to string, alone bool) error {
 	fi, err := os.Stat(path)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
@@ -40,18 +46,21 @@ func Backup(ctx context.Context, path, to string) error {
 		return fmt.Errorf("cannot create the backup file: %w", err)
 	}
 	f.Close()
-	if err := vacuumInto(ctx, path, to); err != nil {
+	if err := vacuumInto(ctx, path, to, alone); err != nil {
 		os.Remove(to)
 		return err
 	}
 	return nil
 }
 
-func vacuumInto(ctx context.Context, path, to string) error {
-	// Read-only: a backup never writes the live database.
+func vacuumInto(ctx context.Context, path, to string, alone bool) error {
 	q := url.Values{}
 	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", busyTimeout.Milliseconds()))
-	src, err := sql.Open("sqlite", "file:"+path+"?mode=ro&"+q.Encode())
+	q.Set("mode", "ro") // never writes the live database
+	if alone {
+		q.Set("mode", "rw") // no create: the file was checked above
+	}
+	src, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
 	if err != nil {
 		return fmt.Errorf("open %s: %w", path, err)
 	}

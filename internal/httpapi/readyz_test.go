@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -29,27 +30,41 @@ type pingStore struct {
 
 func (s pingStore) Ping(ctx context.Context) error { return s.ping(ctx) }
 
+// readOnlyStore answers reads but refuses writes, as a database on a
+// read-only or full disk, or a standby, does.
+type readOnlyStore struct{ park.Store }
+
+func (readOnlyStore) CheckWrite(context.Context) error {
+	return park.Errorf(park.EUnavailable, "database is read-only")
+}
+
 // TestReadyz: GET /readyz needs no token and answers 200 while the store
 // answers, 503 when it fails or does not answer within the readiness
 // timeout, so a load balancer stops sending requests to the node.
 func TestReadyz(t *testing.T) {
 	t.Parallel()
 	for name, c := range map[string]struct {
-		ping    func(ctx context.Context) error
-		timeout time.Duration
-		status  int
+		ping     func(ctx context.Context) error
+		readOnly bool
+		timeout  time.Duration
+		status   int
 	}{
 		// A real store's ping, with room for a loaded machine.
-		"OK":   {nil, 10 * time.Second, http.StatusOK},
-		"Down": {func(context.Context) error { return park.Errorf(park.EUnavailable, "connection refused") }, 50 * time.Millisecond, http.StatusServiceUnavailable},
+		"OK":   {nil, false, 10 * time.Second, http.StatusOK},
+		"Down": {func(context.Context) error { return park.Errorf(park.EUnavailable, "connection refused") }, false, 50 * time.Millisecond, http.StatusServiceUnavailable},
 		// Answers only once the request gives up waiting.
-		"Slow": {func(ctx context.Context) error { <-ctx.Done(); return errors.New("too late") }, 50 * time.Millisecond, http.StatusServiceUnavailable},
+		"Slow": {func(ctx context.Context) error { <-ctx.Done(); return errors.New("too late") }, false, 50 * time.Millisecond, http.StatusServiceUnavailable},
+		// Reads answer, every write would fail: not ready.
+		"ReadOnly": {nil, true, 10 * time.Second, http.StatusServiceUnavailable},
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			var st park.Store = teststore.Open(t)
 			if c.ping != nil {
 				st = pingStore{Store: st, ping: c.ping}
+			}
+			if c.readOnly {
+				st = readOnlyStore{st}
 			}
 			svc := system.New(system.Config{Dialects: systemtest.Dialects, Barriers: device.NewMemory(), Store: st})
 			srv := httptest.NewServer(httpapi.New(httpapi.Config{Service: svc, Log: slog.New(slog.DiscardHandler), Metrics: metrics.New(),
@@ -75,6 +90,20 @@ func TestReadyz(t *testing.T) {
 			}
 			if c.status != http.StatusOK && body["code"] != "unavailable" {
 				t.Errorf("body %v, want a problem with code unavailable", body)
+			}
+			if c.readOnly && !strings.Contains(fmt.Sprint(body), "does not take writes") {
+				t.Errorf("body %v, want it to say the database does not take writes", body)
+			}
+			if c.readOnly {
+				// /healthz makes the same check.
+				resp, err := client.Get(srv.URL + "/healthz")
+				if err != nil {
+					t.Fatal(err)
+				}
+				resp.Body.Close()
+				if resp.StatusCode != http.StatusServiceUnavailable {
+					t.Errorf("/healthz %d, want 503", resp.StatusCode)
+				}
 			}
 		})
 	}

@@ -36,9 +36,15 @@ type Server struct {
 	now          func() time.Time
 	proxies      []netip.Prefix
 	readyTimeout time.Duration
-	draining     atomic.Bool // set by Drain: /readyz answers 503
+	draining     atomic.Bool  // set by Drain: /readyz answers 503
+	wroteAt      atomic.Int64 // when a health check's write last committed (Unix ns)
 	mqtt         func() (bool, string)
 }
+
+// writeCheckEvery is how long a committed check write vouches that the
+// database takes writes: however often load balancers ask, the health
+// checks add at most one write a second to the writer's queue.
+const writeCheckEvery = time.Second
 
 // Config wires a Server.
 type Config struct {
@@ -307,9 +313,25 @@ func (r *statusRecorder) Write(b []byte) (int, error) {
 	return r.ResponseWriter.Write(b)
 }
 
+// checkDatabase is the health checks' test: the database answers and
+// takes writes (a read-only or full disk, a standby, fails it).
+func (s *Server) checkDatabase(ctx context.Context) (string, error) {
+	if err := s.svc.Store.Ping(ctx); err != nil {
+		return "database did not answer", err
+	}
+	if time.Since(time.Unix(0, s.wroteAt.Load())) < writeCheckEvery {
+		return "", nil
+	}
+	if err := s.svc.Store.CheckWrite(ctx); err != nil {
+		return "database does not take writes", err
+	}
+	s.wroteAt.Store(time.Now().UnixNano())
+	return "", nil
+}
+
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
-	if err := s.svc.Store.Ping(r.Context()); err != nil {
-		s.writeError(w, r, park.Errorf(park.EUnavailable, "database unavailable"))
+	if what, err := s.checkDatabase(r.Context()); err != nil {
+		s.writeError(w, r, park.Errorf(park.EUnavailable, "%s", what))
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
@@ -321,7 +343,8 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 func (s *Server) Drain() { s.draining.Store(true) }
 
 // readyz says whether this node should be sent requests: the store
-// answered a trivial query (Ping) within readyTimeout.
+// answered a trivial query (Ping) and took a write (CheckWrite) within
+// readyTimeout.
 func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 	if s.draining.Load() {
 		s.writeError(w, r, park.Errorf(park.EUnavailable, "this node is shutting down"))
@@ -329,8 +352,11 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), s.readyTimeout)
 	defer cancel()
-	if err := s.svc.Store.Ping(ctx); err != nil {
-		s.writeError(w, r, park.Errorf(park.EUnavailable, "database did not answer within %s", s.readyTimeout))
+	if what, err := s.checkDatabase(ctx); err != nil {
+		if ctx.Err() != nil {
+			what += " within " + s.readyTimeout.String()
+		}
+		s.writeError(w, r, park.Errorf(park.EUnavailable, "%s", what))
 		return
 	}
 	body := map[string]string{"status": "ok"}

@@ -32,6 +32,11 @@ type Store interface {
 	View(ctx context.Context, fn func(tx Tx) error) error
 	// Ping checks the database is reachable.
 	Ping(ctx context.Context) error
+	// CheckWrite commits a write that changes no parkd data, to find out
+	// the database still takes writes (not a read-only or full disk, not
+	// a standby). Errors: EUnavailable when it does not, or when ctx ends
+	// first.
+	CheckWrite(ctx context.Context) error
 	Close() error
 }
 

@@ -137,7 +137,7 @@ func (s *Store) commit(batch []*writeReq) {
 		fail(mapErr(err))
 		return
 	}
-	t := &txn{q: s.wq.WithTx(tx), memo: newMemo(), tk: s.tickets}
+	t := &txn{raw: tx, q: s.wq.WithTx(tx), memo: newMemo(), tk: s.tickets}
 	single := len(batch) == 1
 	var save, undo, release *sql.Stmt
 	if !single {

@@ -14,6 +14,7 @@ import (
 )
 
 type txn struct {
+	raw  *sql.Tx // the writer's, for CheckWrite; nil when reading
 	q    *db.Queries
 	memo *memo // the writer's, for one group commit (memo.go); nil when reading
 	tk   *tickets

@@ -83,6 +83,7 @@ func Run(t *testing.T, open Opener) {
 		"ClaimOffInTwo":             testClaimAfterDisabledInTwo,
 		"ClaimDueAmong":             testClaimDueAmong,
 		"Tickets":                   testTickets,
+		"CheckWrite":                testCheckWrite,
 	}
 	for name, fn := range tests {
 		t.Run(name, func(t *testing.T) {

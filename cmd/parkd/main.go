@@ -239,6 +239,7 @@ func copyToPostgres(ctx context.Context, cfg *config.Config, log *slog.Logger, s
 	}
 	w.Flush()
 	fmt.Fprintf(stdout, "parkd: copied and verified %d rows in %d tables\n", rep.Rows(), len(rep.Tables))
+	fmt.Fprintf(stdout, "parkd: carried %d jobs of the job queue (%d already there)\n", rep.JobsKept, rep.Jobs-rep.JobsKept)
 	return 0
 }
 

@@ -7,7 +7,11 @@ import (
 	"log/slog"
 	"os"
 
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+	"github.com/riverqueue/river/riverdriver/riversqlite"
+
 	"parkd/internal/config"
+	"parkd/internal/jobs"
 	"parkd/internal/store/postgres"
 	"parkd/internal/store/sqlite"
 	"parkd/internal/store/transfer"
@@ -40,5 +44,16 @@ func CopyToPostgres(ctx context.Context, c *config.Config, log *slog.Logger) (tr
 		return transfer.Report{}, err
 	}
 	defer dst.Close()
+	// The job queue is carried too (its unique keys keep the day's daily
+	// report from being sent again): both sides get its tables first.
+	if err := jobs.Migrate(ctx, riversqlite.New(src.WriterDB())); err != nil {
+		return transfer.Report{}, err
+	}
+	err = dst.Exclusive(ctx, "jobs-migrate", func(ctx context.Context) error {
+		return jobs.Migrate(ctx, riverpgxv5.New(dst.Pool()))
+	})
+	if err != nil {
+		return transfer.Report{}, err
+	}
 	return transfer.Copy(ctx, src.ReadDB(), dst.Pool(), log)
 }

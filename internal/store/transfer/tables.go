@@ -305,7 +305,7 @@ var tables = []table{
 }
 
 // ignored reports tables that are not parkd's data: the job queue's (its
-// jobs are periodic housekeeping, scheduled afresh on the new database) and
+// jobs are carried apart, jobs.go; the rest is remade by the nodes) and
 // the migration tool's bookkeeping.
 func ignored(name string) bool {
 	return strings.HasPrefix(name, "river_") || name == "goose_db_version" || strings.HasPrefix(name, "sqlite_")

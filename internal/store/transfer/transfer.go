@@ -24,6 +24,10 @@ var ErrTargetNotEmpty = errors.New("transfer: the PostgreSQL database already ho
 // Report is what was copied and verified, table by table in copy order.
 type Report struct {
 	Tables []TableReport
+	// Jobs is how many of the job queue's jobs were read from SQLite;
+	// JobsKept how many of them the target did not already hold (by
+	// unique key) and took.
+	Jobs, JobsKept int64
 }
 
 // TableReport is one table's row count and checksum (hex SHA-256 of the
@@ -87,6 +91,15 @@ func copyDB(ctx context.Context, src *sql.DB, dst *pgxpool.Pool, log *slog.Logge
 	for i, t := range tables {
 		names[i] = quote(t.name)
 	}
+	// The job queue's table, when the target has it (parkd migrate --to
+	// makes it), is copied too and kept from the queue's writers likewise.
+	var jobQueue bool
+	if err := tx.QueryRow(ctx, "SELECT to_regclass('river_job') IS NOT NULL").Scan(&jobQueue); err != nil {
+		return Report{}, fmt.Errorf("transfer: PostgreSQL: %w", err)
+	}
+	if jobQueue {
+		names = append(names, "river_job")
+	}
 	if _, err := tx.Exec(ctx, "LOCK TABLE "+strings.Join(names, ", ")+" IN EXCLUSIVE MODE"); err != nil {
 		return Report{}, fmt.Errorf("transfer: lock PostgreSQL tables: %w", err)
 	}
@@ -105,12 +118,18 @@ func copyDB(ctx context.Context, src *sql.DB, dst *pgxpool.Pool, log *slog.Logge
 		}
 		log.Info("copied table", "table", t.name, "rows", sums[i].rows, "took", time.Since(start).Round(time.Millisecond).String())
 	}
+	var rep Report
+	if jobQueue {
+		if rep.Jobs, rep.JobsKept, err = copyJobs(ctx, stx, tx); err != nil {
+			return Report{}, err
+		}
+		log.Info("copied the job queue", "jobs", rep.Jobs, "kept", rep.JobsKept)
+	}
 	if beforeVerify != nil {
 		if err := beforeVerify(ctx, tx); err != nil {
 			return Report{}, err
 		}
 	}
-	var rep Report
 	for i, t := range tables {
 		tr, err := verify(ctx, stx, tx, t, sums[i])
 		if err != nil {

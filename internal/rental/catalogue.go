@@ -39,12 +39,19 @@ func (s *Service) PutStore(ctx context.Context, in park.RentalStore) (*park.Rent
 		switch {
 		case err == nil:
 			out.Version = old.Version
-		case !park.IsCode(err, park.ENotFound):
+		case park.IsCode(err, park.ENotFound):
+			old = nil
+		default:
 			return err
 		}
 		out.UpdatedAt = s.base.Clock()
 		if err := tx.SaveRentalStore(ctx, &out); err != nil {
 			return err
+		}
+		if old != nil && old.LotCode != out.LotCode {
+			if err := relot(ctx, tx, out.UpdatedAt, out.Code); err != nil {
+				return err
+			}
 		}
 		return s.push(ctx, tx, &out, &park.RentalChange{Item: park.RentalItemStore, Store: &out})
 	})

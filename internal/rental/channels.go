@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/url"
 	"slices"
+	"time"
 
 	"parkd/internal/park"
 )
@@ -70,17 +71,9 @@ func (s *Service) PutChannel(ctx context.Context, in ChannelInput) (*park.Rental
 		if err := c.Validate(); err != nil {
 			return err
 		}
-		var lots []string
-		for _, code := range c.Stores {
-			st, err := tx.GetRentalStore(ctx, code)
-			if park.IsCode(err, park.ENotFound) {
-				return notFound("stores", "no store %q", code)
-			} else if err != nil {
-				return err
-			}
-			if !slices.Contains(lots, st.LotCode) {
-				lots = append(lots, st.LotCode)
-			}
+		lots, err := storeLots(ctx, tx, c.Stores)
+		if err != nil {
+			return err
 		}
 		p := &park.Partner{ID: c.ID, Name: c.Name, Dialect: c.Dialect, Type: park.PartnerNormal, Secret: c.Secret,
 			SignMode: c.SignMethod, Lots: lots, CreatedAt: now, UpdatedAt: now}
@@ -127,6 +120,50 @@ func (s *Service) PutChannel(ctx context.Context, in ChannelInput) (*park.Rental
 		return nil
 	})
 	return out, err
+}
+
+// storeLots returns the lots of the stores, each once: the lots a
+// channel selling them serves. Errors: ENotFound (stores).
+func storeLots(ctx context.Context, tx park.Tx, stores []string) ([]string, error) {
+	var lots []string
+	for _, code := range stores {
+		st, err := tx.GetRentalStore(ctx, code)
+		if park.IsCode(err, park.ENotFound) {
+			return nil, notFound("stores", "no store %q", code)
+		} else if err != nil {
+			return nil, err
+		}
+		if !slices.Contains(lots, st.LotCode) {
+			lots = append(lots, st.LotCode)
+		}
+	}
+	return lots, nil
+}
+
+// relot brings the lots of the channels that sell a store in line with
+// the store's lot after it moved: its channels serve the lot it is in
+// now, and no longer the one it left unless another of their stores is
+// there.
+func relot(ctx context.Context, tx park.Tx, at time.Time, store string) error {
+	ids, err := tx.ChannelsSelling(ctx, store)
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		c, err := tx.GetRentalChannel(ctx, id)
+		if err != nil {
+			return err
+		}
+		lots, err := storeLots(ctx, tx, c.Stores)
+		if err != nil {
+			return err
+		}
+		if err := tx.SetChannelPartner(ctx, &park.Partner{ID: c.ID, Name: c.Name, Secret: c.Secret, SignMode: c.SignMethod,
+			Lots: lots, UpdatedAt: at}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // unlist tells a channel that the stores it no longer sells are gone

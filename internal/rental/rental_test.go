@@ -395,3 +395,44 @@ func TestChannelGatewayNotPrivate(t *testing.T) {
 		t.Fatalf("a public gateway: %v", err)
 	}
 }
+
+// TestStoreMoveShowsInChannelLots: a store put again in another lot moves
+// there, and the channel that sells it now serves that lot, as its
+// partner's lots say; the lot it left is no longer one of them once no
+// store it sells is there.
+func TestStoreMoveShowsInChannelLots(t *testing.T) {
+	b := setup(t)
+	b.CreateLot(t, "140123002", 10, park.MissedEntryHold)
+	lots := func() []string {
+		t.Helper()
+		var p *park.Partner
+		if err := b.Store.View(b.Ctx, func(tx park.Tx) (err error) { p, err = tx.GetPartner(b.Ctx, "12345678"); return }); err != nil {
+			t.Fatal(err)
+		}
+		return p.Lots
+	}
+	if got := lots(); len(got) != 1 || got[0] != b.Lot {
+		t.Fatalf("channel lots %v before the move, want [%s]", got, b.Lot)
+	}
+	if _, err := b.Sys.Rental.PutStore(b.Ctx, store("10001", "140123002")); err != nil {
+		t.Fatal(err)
+	}
+	// The channel sells one store, now in 140123002 alone.
+	if got := lots(); len(got) != 1 || got[0] != "140123002" {
+		t.Fatalf("channel lots %v after the store moved, want [140123002]", got)
+	}
+	// A second store the channel sells, left in the first lot: both lots.
+	if _, err := b.Sys.Rental.PutStore(b.Ctx, store("20002", b.Lot)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.Sys.Rental.PutChannel(b.Ctx, rental.ChannelInput{AppKey: "12345678", Name: "channel", SignMethod: "md5",
+		GatewayURL: "http://127.0.0.1:1/router/rest", Stores: []string{"10001", "20002"}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.Sys.Rental.PutStore(b.Ctx, store("10001", b.Lot)); err != nil { // back
+		t.Fatal(err)
+	}
+	if got := lots(); len(got) != 1 || got[0] != b.Lot {
+		t.Fatalf("channel lots %v after both stores are in %s, want [%s]", got, b.Lot, b.Lot)
+	}
+}

@@ -156,6 +156,17 @@ func RentalStoreKey(store string) string { return "rental_store:" + store }
 // RentalModelKey orders one vehicle model's changes.
 func RentalModelKey(model string) string { return "rental_model:" + model }
 
+// After is the second ordering key of a change (Report.After): a store's
+// terms for a model name the model, which a channel must know before it
+// takes them, so they wait behind the model's earlier changes as well as
+// behind their store's. "" for the others.
+func (c *RentalChange) After() string {
+	if c.Item == RentalItemStoreModel && c.StoreModel != nil {
+		return RentalModelKey(c.StoreModel.ModelCode)
+	}
+	return ""
+}
+
 var rentalCodeRE = regexp.MustCompile(`^[A-Za-z0-9_.-]{1,64}$`)
 var hhmmRE = regexp.MustCompile(`^([01][0-9]|2[0-3]):[0-5][0-9]$`)
 

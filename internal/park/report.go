@@ -43,12 +43,16 @@ func ValidReport(k string) bool {
 // nothing is reported that did not happen, and nothing that happened goes
 // unreported; each subscription then gets a Delivery of it.
 type Report struct {
-	ID      string    `json:"id"` // the stable event id every attempt carries
-	Seq     int64     `json:"-"`  // store order
-	Kind    string    `json:"kind"`
-	LotCode string    `json:"lot_code"`
-	Key     string    `json:"-"`  // delivery order: reports of one key reach a partner in Seq order
-	At      time.Time `json:"at"` // when what it tells of happened
+	ID      string `json:"id"` // the stable event id every attempt carries
+	Seq     int64  `json:"-"`  // store order
+	Kind    string `json:"kind"`
+	LotCode string `json:"lot_code"`
+	Key     string `json:"-"` // delivery order: reports of one key reach a partner in Seq order
+	// After is a second ordering key ("": none): the report also reaches
+	// a partner only after its earlier reports of this key. Only EnqueueTo
+	// keeps it.
+	After string    `json:"-"`
+	At    time.Time `json:"at"` // when what it tells of happened
 	// Data is the report's ReportData as JSON: what happened, as parkd
 	// knew it then (later changes do not alter a report).
 	Data json.RawMessage `json:"data"`
@@ -322,7 +326,8 @@ type ReportTx interface {
 	// with NextAt not after now, or sending with an expired lease; of an
 	// enabled subscription not in skip (those the claiming node has no
 	// room for now); and with no delivery of an earlier report of the same
-	// partner and key still to be delivered (not delivered nor dead),
+	// partner and key (or, for one with After, of that key too) still to
+	// be delivered (not delivered nor dead),
 	// whether its subscription is enabled or not: a partner hears of a
 	// stay in order even across its subscriptions, and even when one of
 	// them was disabled for a while. A worker reads them in a read-only

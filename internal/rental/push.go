@@ -36,7 +36,9 @@ func (s *Service) pushModel(ctx context.Context, tx park.Tx, m *park.VehicleMode
 }
 
 // enqueue writes one rental report for the named channels, in turn with
-// the other transactions pushing under key (lockPushes).
+// the other transactions pushing under key (lockPushes). Terms also wait
+// behind their model's pushes (RentalChange.After); their transaction
+// read the model committed, so its pushes are numbered before them.
 func enqueue(ctx context.Context, tx park.Tx, at time.Time, lot, key string, ch *park.RentalChange, channels []string) error {
 	if err := lockPushes(ctx, tx, key); err != nil {
 		return err
@@ -49,7 +51,7 @@ func enqueue(ctx context.Context, tx park.Tx, at time.Time, lot, key string, ch 
 	for i, id := range channels {
 		subs[i] = park.RentalSubscription(id)
 	}
-	_, err = tx.EnqueueTo(ctx, &park.Report{ID: core.NewID(), Kind: park.ReportRental, LotCode: lot, Key: key, At: at, Data: raw}, subs)
+	_, err = tx.EnqueueTo(ctx, &park.Report{ID: core.NewID(), Kind: park.ReportRental, LotCode: lot, Key: key, After: ch.After(), At: at, Data: raw}, subs)
 	return err
 }
 

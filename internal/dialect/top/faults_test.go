@@ -220,6 +220,11 @@ func TestChannelEditSignsTheNextPush(t *testing.T) {
 // puts the channel's secret right the retry is signed with it and taken.
 func TestSignatureRefusalRetried(t *testing.T) {
 	c := newChannel(t, top.SignMD5)
+	// The model first, with the right secret: its terms wait behind it.
+	deliverytest.WaitFor(t, 10*time.Second, "the model delivered", func() bool {
+		d := c.subjects(t)[park.RentalItemModel+":100001"]
+		return d != nil && d.State == park.DeliveryDelivered
+	})
 	_, err := c.Sys.Rental.PutChannel(c.Ctx, channelInput(c.gw.Router(), "wrong-secret"))
 	must(t, err)
 	_, err = c.Sys.Rental.PutStoreModel(c.Ctx, terms(300))

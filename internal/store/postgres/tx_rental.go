@@ -315,7 +315,7 @@ func (t *txn) EnqueueTo(ctx context.Context, r *park.Report, subscriptions []str
 	}
 	total := 0
 	for _, sub := range subscriptions {
-		n, err := t.q.EnqueueToSubscription(ctx, db.EnqueueToSubscriptionParams{ReportID: r.ID, LotCode: r.LotCode, Key: r.Key,
+		n, err := t.q.EnqueueToSubscription(ctx, db.EnqueueToSubscriptionParams{ReportID: r.ID, LotCode: r.LotCode, Key: r.Key, AfterKey: r.After,
 			At: ts(r.Due()), SubscriptionID: sub})
 		if err != nil {
 			return 0, mapErr(err)

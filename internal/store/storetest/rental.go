@@ -4,6 +4,7 @@ import (
 	"context"
 	"reflect"
 	"testing"
+	"time"
 
 	"parkd/internal/park"
 )
@@ -205,5 +206,50 @@ func testRentalChannels(t *testing.T, s park.Store) {
 			t.Fatalf("claimed %+v, want the one delivery, keyed by its store", got)
 		}
 		wantCode(t, update(t, s, func(tx park.Tx) (err error) { _, err = tx.EnqueueTo(ctx, r, nil); return }), park.EConflict)
+	})
+
+	// A report with a second key waits for the earlier unfinished ones of
+	// it too (a store's terms behind their model's push); one whose second
+	// key holds nothing goes at once.
+	t.Run("EnqueueToAfter", func(t *testing.T) {
+		at := base.Add(time.Hour) // r1 above, claimed until base+60 s, is due again: ignored by id
+		enq := func(id, key, after string) {
+			r := newReport(id, park.ReportRental, "L1", key, at)
+			r.After = after
+			must(t, update(t, s, func(tx park.Tx) (err error) { _, err = tx.EnqueueTo(ctx, r, []string{"rental-12345678"}); return }))
+		}
+		enq("m1", park.RentalModelKey("M"), "")
+		enq("s1", park.RentalStoreKey("S"), park.RentalModelKey("M"))
+		enq("t1", park.RentalStoreKey("T"), park.RentalModelKey("N"))
+		ids := func(ds []*park.Delivery) map[string]*park.Delivery {
+			out := map[string]*park.Delivery{}
+			for _, d := range ds {
+				out[d.ReportID] = d
+			}
+			return out
+		}
+		got := ids(b.claim(at, at.Add(time.Minute), 10))
+		if got["m1"] == nil || got["t1"] == nil || got["s1"] != nil {
+			t.Fatalf("claimed %v, want m1 and t1, and s1 held behind m1", got)
+		}
+		// m1 fails: s1 still waits, until m1 is delivered.
+		m1 := got["m1"]
+		tried := at
+		m1.State, m1.Attempts, m1.NextAt, m1.LastAttemptAt = park.DeliveryFailed, 1, at.Add(time.Hour), &tried
+		b.finish(m1)
+		if got := ids(b.claim(at.Add(2*time.Minute), at.Add(3*time.Minute), 10)); got["s1"] != nil {
+			t.Fatalf("claimed %v while m1 failed, want s1 held", got)
+		}
+		later := at.Add(2 * time.Hour)
+		got = ids(b.claim(later, later.Add(time.Minute), 10))
+		if got["m1"] == nil || got["s1"] != nil {
+			t.Fatalf("claimed %v at m1's retry, want m1 and s1 still held", got)
+		}
+		m1 = got["m1"]
+		m1.State, m1.Attempts, m1.LastAttemptAt, m1.DeliveredAt = park.DeliveryDelivered, 2, &later, &later
+		b.finish(m1)
+		if got := ids(b.claim(later, later.Add(time.Minute), 10)); got["s1"] == nil {
+			t.Fatalf("claimed %v once m1 was delivered, want s1", got)
+		}
 	})
 }

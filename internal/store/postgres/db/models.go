@@ -120,6 +120,7 @@ type Delivery struct {
 	LastReply      string
 	DeliveredAt    *time.Time
 	CreatedAt      time.Time
+	AfterKey       string
 }
 
 type Device struct {

@@ -67,18 +67,19 @@ func (q *Queries) ClearPartnerLots(ctx context.Context, partnerID string) error 
 }
 
 const enqueueToSubscription = `-- name: EnqueueToSubscription :execrows
-INSERT INTO deliveries (id, subscription_id, report_id, partner_id, report, lot_code, key, state, next_at, created_at)
+INSERT INTO deliveries (id, subscription_id, report_id, partner_id, report, lot_code, key, after_key, state, next_at, created_at)
 SELECT $1::text || ':' || s.id, s.id, $1::text, s.partner_id, s.report,
-       $2::text, $3::text, 'pending', $4::timestamptz,
-       $4::timestamptz
+       $2::text, $3::text, $4::text, 'pending', $5::timestamptz,
+       $5::timestamptz
 FROM subscriptions s
-WHERE s.id = $5 AND NOT s.deleted
+WHERE s.id = $6 AND NOT s.deleted
 `
 
 type EnqueueToSubscriptionParams struct {
 	ReportID       string
 	LotCode        string
 	Key            string
+	AfterKey       string
 	At             time.Time
 	SubscriptionID string
 }
@@ -90,6 +91,7 @@ func (q *Queries) EnqueueToSubscription(ctx context.Context, arg EnqueueToSubscr
 		arg.ReportID,
 		arg.LotCode,
 		arg.Key,
+		arg.AfterKey,
 		arg.At,
 		arg.SubscriptionID,
 	)

@@ -24,12 +24,17 @@ WITH due AS (
           WHERE e.partner_id = d.partner_id AND e.key = d.key AND e.seq < d.seq AND e.report_id <> d.report_id
             AND e.state IN ('pending', 'failed', 'sending')
             AND e.subscription_id NOT IN (SELECT g.id FROM subscriptions g WHERE g.deleted))
+      AND (d.after_key = '' OR NOT EXISTS (
+          SELECT 1 FROM deliveries e
+          WHERE e.partner_id = d.partner_id AND e.key = d.after_key AND e.seq < d.seq
+            AND e.state IN ('pending', 'failed', 'sending')
+            AND e.subscription_id NOT IN (SELECT g.id FROM subscriptions g WHERE g.deleted)))
     ORDER BY d.seq
     FOR UPDATE OF d SKIP LOCKED
 )
 UPDATE deliveries SET state = 'sending', lease_until = $1
 FROM due WHERE deliveries.seq = due.seq
-RETURNING deliveries.seq, deliveries.id, deliveries.subscription_id, deliveries.report_id, deliveries.partner_id, deliveries.report, deliveries.lot_code, deliveries.key, deliveries.state, deliveries.attempts, deliveries.next_at, deliveries.lease_until, deliveries.last_attempt_at, deliveries.last_status, deliveries.last_reply, deliveries.delivered_at, deliveries.created_at
+RETURNING deliveries.seq, deliveries.id, deliveries.subscription_id, deliveries.report_id, deliveries.partner_id, deliveries.report, deliveries.lot_code, deliveries.key, deliveries.state, deliveries.attempts, deliveries.next_at, deliveries.lease_until, deliveries.last_attempt_at, deliveries.last_status, deliveries.last_reply, deliveries.delivered_at, deliveries.created_at, deliveries.after_key
 `
 
 type ClaimDueDeliveriesParams struct {
@@ -68,6 +73,7 @@ func (q *Queries) ClaimDueDeliveries(ctx context.Context, arg ClaimDueDeliveries
 			&i.LastReply,
 			&i.DeliveredAt,
 			&i.CreatedAt,
+			&i.AfterKey,
 		); err != nil {
 			return nil, err
 		}
@@ -218,6 +224,11 @@ CROSS JOIN LATERAL (
           WHERE e.partner_id = d.partner_id AND e.key = d.key AND e.seq < d.seq AND e.report_id <> d.report_id
             AND e.state IN ('pending', 'failed', 'sending')
             AND e.subscription_id NOT IN (SELECT g.id FROM subscriptions g WHERE g.deleted))
+      AND (d.after_key = '' OR NOT EXISTS (
+          SELECT 1 FROM deliveries e
+          WHERE e.partner_id = d.partner_id AND e.key = d.after_key AND e.seq < d.seq
+            AND e.state IN ('pending', 'failed', 'sending')
+            AND e.subscription_id NOT IN (SELECT g.id FROM subscriptions g WHERE g.deleted)))
     ORDER BY d.next_at, d.seq
     LIMIT $2) due
 WHERE s.enabled
@@ -377,7 +388,7 @@ func (q *Queries) FinishDeliveries(ctx context.Context, arg FinishDeliveriesPara
 }
 
 const getDelivery = `-- name: GetDelivery :one
-SELECT seq, id, subscription_id, report_id, partner_id, report, lot_code, key, state, attempts, next_at, lease_until, last_attempt_at, last_status, last_reply, delivered_at, created_at FROM deliveries WHERE deliveries.id = $1 AND deliveries.subscription_id NOT IN (SELECT g.id FROM subscriptions g WHERE g.deleted)
+SELECT seq, id, subscription_id, report_id, partner_id, report, lot_code, key, state, attempts, next_at, lease_until, last_attempt_at, last_status, last_reply, delivered_at, created_at, after_key FROM deliveries WHERE deliveries.id = $1 AND deliveries.subscription_id NOT IN (SELECT g.id FROM subscriptions g WHERE g.deleted)
 `
 
 // A deleted subscription's deliveries are read by none of these, nor
@@ -403,6 +414,7 @@ func (q *Queries) GetDelivery(ctx context.Context, id string) (Delivery, error) 
 		&i.LastReply,
 		&i.DeliveredAt,
 		&i.CreatedAt,
+		&i.AfterKey,
 	)
 	return i, err
 }
@@ -516,7 +528,7 @@ func (q *Queries) InsertReport(ctx context.Context, arg InsertReportParams) (int
 }
 
 const listDeliveries = `-- name: ListDeliveries :many
-SELECT seq, id, subscription_id, report_id, partner_id, report, lot_code, key, state, attempts, next_at, lease_until, last_attempt_at, last_status, last_reply, delivered_at, created_at FROM deliveries
+SELECT seq, id, subscription_id, report_id, partner_id, report, lot_code, key, state, attempts, next_at, lease_until, last_attempt_at, last_status, last_reply, delivered_at, created_at, after_key FROM deliveries
 WHERE ($1::text = '' OR deliveries.report = $1)
   AND ($2::text = '' OR deliveries.state = $2)
   AND ($3::timestamptz IS NULL OR deliveries.created_at >= $3)
@@ -569,6 +581,7 @@ func (q *Queries) ListDeliveries(ctx context.Context, arg ListDeliveriesParams) 
 			&i.LastReply,
 			&i.DeliveredAt,
 			&i.CreatedAt,
+			&i.AfterKey,
 		); err != nil {
 			return nil, err
 		}
@@ -581,7 +594,7 @@ func (q *Queries) ListDeliveries(ctx context.Context, arg ListDeliveriesParams) 
 }
 
 const listDeliveriesByPartner = `-- name: ListDeliveriesByPartner :many
-SELECT seq, id, subscription_id, report_id, partner_id, report, lot_code, key, state, attempts, next_at, lease_until, last_attempt_at, last_status, last_reply, delivered_at, created_at FROM deliveries
+SELECT seq, id, subscription_id, report_id, partner_id, report, lot_code, key, state, attempts, next_at, lease_until, last_attempt_at, last_status, last_reply, delivered_at, created_at, after_key FROM deliveries
 WHERE deliveries.partner_id = $1
   AND ($2::text = '' OR deliveries.report = $2)
   AND ($3::text = '' OR deliveries.state = $3)
@@ -635,6 +648,7 @@ func (q *Queries) ListDeliveriesByPartner(ctx context.Context, arg ListDeliverie
 			&i.LastReply,
 			&i.DeliveredAt,
 			&i.CreatedAt,
+			&i.AfterKey,
 		); err != nil {
 			return nil, err
 		}
@@ -647,7 +661,7 @@ func (q *Queries) ListDeliveriesByPartner(ctx context.Context, arg ListDeliverie
 }
 
 const listDeliveriesByState = `-- name: ListDeliveriesByState :many
-SELECT seq, id, subscription_id, report_id, partner_id, report, lot_code, key, state, attempts, next_at, lease_until, last_attempt_at, last_status, last_reply, delivered_at, created_at FROM deliveries
+SELECT seq, id, subscription_id, report_id, partner_id, report, lot_code, key, state, attempts, next_at, lease_until, last_attempt_at, last_status, last_reply, delivered_at, created_at, after_key FROM deliveries
 WHERE deliveries.state = $1
   AND ($2::text = '' OR deliveries.report = $2)
   AND ($3::timestamptz IS NULL OR deliveries.created_at >= $3)
@@ -698,6 +712,7 @@ func (q *Queries) ListDeliveriesByState(ctx context.Context, arg ListDeliveriesB
 			&i.LastReply,
 			&i.DeliveredAt,
 			&i.CreatedAt,
+			&i.AfterKey,
 		); err != nil {
 			return nil, err
 		}
@@ -710,7 +725,7 @@ func (q *Queries) ListDeliveriesByState(ctx context.Context, arg ListDeliveriesB
 }
 
 const listDeliveriesBySubscription = `-- name: ListDeliveriesBySubscription :many
-SELECT seq, id, subscription_id, report_id, partner_id, report, lot_code, key, state, attempts, next_at, lease_until, last_attempt_at, last_status, last_reply, delivered_at, created_at FROM deliveries
+SELECT seq, id, subscription_id, report_id, partner_id, report, lot_code, key, state, attempts, next_at, lease_until, last_attempt_at, last_status, last_reply, delivered_at, created_at, after_key FROM deliveries
 WHERE deliveries.subscription_id = $1
   AND ($2::text = '' OR deliveries.partner_id = $2)
   AND ($3::text = '' OR deliveries.report = $3)
@@ -767,6 +782,7 @@ func (q *Queries) ListDeliveriesBySubscription(ctx context.Context, arg ListDeli
 			&i.LastReply,
 			&i.DeliveredAt,
 			&i.CreatedAt,
+			&i.AfterKey,
 		); err != nil {
 			return nil, err
 		}

@@ -74,9 +74,9 @@ SELECT channel_id FROM rental_channel_stores WHERE store_code = $1 ORDER BY chan
 -- EnqueueTo makes one pending delivery of a report for one named
 -- subscription (none when it does not exist).
 -- name: EnqueueToSubscription :execrows
-INSERT INTO deliveries (id, subscription_id, report_id, partner_id, report, lot_code, key, state, next_at, created_at)
+INSERT INTO deliveries (id, subscription_id, report_id, partner_id, report, lot_code, key, after_key, state, next_at, created_at)
 SELECT sqlc.arg(report_id)::text || ':' || s.id, s.id, sqlc.arg(report_id)::text, s.partner_id, s.report,
-       sqlc.arg(lot_code)::text, sqlc.arg(key)::text, 'pending', sqlc.arg(at)::timestamptz,
+       sqlc.arg(lot_code)::text, sqlc.arg(key)::text, sqlc.arg(after_key)::text, 'pending', sqlc.arg(at)::timestamptz,
        sqlc.arg(at)::timestamptz
 FROM subscriptions s
 WHERE s.id = sqlc.arg(subscription_id) AND NOT s.deleted;

@@ -120,6 +120,7 @@ type Delivery struct {
 	LastReply      string
 	DeliveredAt    sql.NullInt64
 	CreatedAt      int64
+	AfterKey       string
 }
 
 type Device struct {

@@ -69,18 +69,19 @@ func (q *Queries) ClearPartnerLots(ctx context.Context, partnerID string) error 
 }
 
 const enqueueToSubscription = `-- name: EnqueueToSubscription :execrows
-INSERT INTO deliveries (id, subscription_id, report_id, partner_id, report, lot_code, key, state, next_at, created_at)
+INSERT INTO deliveries (id, subscription_id, report_id, partner_id, report, lot_code, key, after_key, state, next_at, created_at)
 SELECT CAST(?1 AS TEXT) || ':' || s.id, s.id, ?1, s.partner_id, s.report,
-       CAST(?2 AS TEXT), CAST(?3 AS TEXT), 'pending', CAST(?4 AS INTEGER),
-       CAST(?4 AS INTEGER)
+       CAST(?2 AS TEXT), CAST(?3 AS TEXT), CAST(?4 AS TEXT), 'pending', CAST(?5 AS INTEGER),
+       CAST(?5 AS INTEGER)
 FROM subscriptions s
-WHERE s.id = ?5 AND s.deleted = 0
+WHERE s.id = ?6 AND s.deleted = 0
 `
 
 type EnqueueToSubscriptionParams struct {
 	ReportID       string
 	LotCode        string
 	Key            string
+	AfterKey       string
 	At             int64
 	SubscriptionID string
 }
@@ -92,6 +93,7 @@ func (q *Queries) EnqueueToSubscription(ctx context.Context, arg EnqueueToSubscr
 		arg.ReportID,
 		arg.LotCode,
 		arg.Key,
+		arg.AfterKey,
 		arg.At,
 		arg.SubscriptionID,
 	)

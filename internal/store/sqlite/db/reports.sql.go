@@ -24,8 +24,13 @@ WHERE seq IN (
           SELECT 1 FROM deliveries e
           WHERE e.partner_id = d.partner_id AND e.key = d.key AND e.seq < d.seq AND e.report_id <> d.report_id
             AND e.state IN ('pending', 'failed', 'sending')
-            AND e.subscription_id NOT IN (SELECT g.id FROM subscriptions g WHERE g.deleted = 1)))
-RETURNING seq, id, subscription_id, report_id, partner_id, report, lot_code, "key", state, attempts, next_at, lease_until, last_attempt_at, last_status, last_reply, delivered_at, created_at
+            AND e.subscription_id NOT IN (SELECT g.id FROM subscriptions g WHERE g.deleted = 1))
+      AND (d.after_key = '' OR NOT EXISTS (
+          SELECT 1 FROM deliveries e
+          WHERE e.partner_id = d.partner_id AND e.key = d.after_key AND e.seq < d.seq
+            AND e.state IN ('pending', 'failed', 'sending')
+            AND e.subscription_id NOT IN (SELECT g.id FROM subscriptions g WHERE g.deleted = 1))))
+RETURNING seq, id, subscription_id, report_id, partner_id, report, lot_code, "key", state, attempts, next_at, lease_until, last_attempt_at, last_status, last_reply, delivered_at, created_at, after_key
 `
 
 type ClaimDueDeliveriesParams struct {
@@ -65,6 +70,7 @@ func (q *Queries) ClaimDueDeliveries(ctx context.Context, arg ClaimDueDeliveries
 			&i.LastReply,
 			&i.DeliveredAt,
 			&i.CreatedAt,
+			&i.AfterKey,
 		); err != nil {
 			return nil, err
 		}
@@ -219,6 +225,11 @@ WHERE d.subscription_id = ?1
       WHERE e.partner_id = d.partner_id AND e.key = d.key AND e.seq < d.seq AND e.report_id <> d.report_id
         AND e.state IN ('pending', 'failed', 'sending')
         AND e.subscription_id NOT IN (SELECT g.id FROM subscriptions g WHERE g.deleted = 1))
+  AND (d.after_key = '' OR NOT EXISTS (
+      SELECT 1 FROM deliveries e
+      WHERE e.partner_id = d.partner_id AND e.key = d.after_key AND e.seq < d.seq
+        AND e.state IN ('pending', 'failed', 'sending')
+        AND e.subscription_id NOT IN (SELECT g.id FROM subscriptions g WHERE g.deleted = 1)))
 ORDER BY d.next_at, d.seq
 LIMIT ?3
 `
@@ -371,7 +382,7 @@ func (q *Queries) FinishDelivery(ctx context.Context, arg FinishDeliveryParams) 
 }
 
 const getDelivery = `-- name: GetDelivery :one
-SELECT seq, id, subscription_id, report_id, partner_id, report, lot_code, "key", state, attempts, next_at, lease_until, last_attempt_at, last_status, last_reply, delivered_at, created_at FROM deliveries WHERE deliveries.id = ? AND deliveries.subscription_id NOT IN (SELECT g.id FROM subscriptions g WHERE g.deleted = 1)
+SELECT seq, id, subscription_id, report_id, partner_id, report, lot_code, "key", state, attempts, next_at, lease_until, last_attempt_at, last_status, last_reply, delivered_at, created_at, after_key FROM deliveries WHERE deliveries.id = ? AND deliveries.subscription_id NOT IN (SELECT g.id FROM subscriptions g WHERE g.deleted = 1)
 `
 
 // A deleted subscription's deliveries are read by none of these, nor
@@ -397,6 +408,7 @@ func (q *Queries) GetDelivery(ctx context.Context, id string) (Delivery, error) 
 		&i.LastReply,
 		&i.DeliveredAt,
 		&i.CreatedAt,
+		&i.AfterKey,
 	)
 	return i, err
 }
@@ -514,7 +526,7 @@ func (q *Queries) InsertReport(ctx context.Context, arg InsertReportParams) (int
 }
 
 const listDeliveries = `-- name: ListDeliveries :many
-SELECT seq, id, subscription_id, report_id, partner_id, report, lot_code, "key", state, attempts, next_at, lease_until, last_attempt_at, last_status, last_reply, delivered_at, created_at FROM deliveries
+SELECT seq, id, subscription_id, report_id, partner_id, report, lot_code, "key", state, attempts, next_at, lease_until, last_attempt_at, last_status, last_reply, delivered_at, created_at, after_key FROM deliveries
 WHERE (?1 = '' OR deliveries.report = ?1)
   AND (?2 = '' OR deliveries.state = ?2)
   AND deliveries.created_at >= ?3
@@ -567,6 +579,7 @@ func (q *Queries) ListDeliveries(ctx context.Context, arg ListDeliveriesParams) 
 			&i.LastReply,
 			&i.DeliveredAt,
 			&i.CreatedAt,
+			&i.AfterKey,
 		); err != nil {
 			return nil, err
 		}
@@ -582,7 +595,7 @@ func (q *Queries) ListDeliveries(ctx context.Context, arg ListDeliveriesParams) 
 }
 
 const listDeliveriesByPartner = `-- name: ListDeliveriesByPartner :many
-SELECT seq, id, subscription_id, report_id, partner_id, report, lot_code, "key", state, attempts, next_at, lease_until, last_attempt_at, last_status, last_reply, delivered_at, created_at FROM deliveries
+SELECT seq, id, subscription_id, report_id, partner_id, report, lot_code, "key", state, attempts, next_at, lease_until, last_attempt_at, last_status, last_reply, delivered_at, created_at, after_key FROM deliveries
 WHERE deliveries.partner_id = ?1
   AND (?2 = '' OR deliveries.report = ?2)
   AND (?3 = '' OR deliveries.state = ?3)
@@ -636,6 +649,7 @@ func (q *Queries) ListDeliveriesByPartner(ctx context.Context, arg ListDeliverie
 			&i.LastReply,
 			&i.DeliveredAt,
 			&i.CreatedAt,
+			&i.AfterKey,
 		); err != nil {
 			return nil, err
 		}
@@ -651,7 +665,7 @@ func (q *Queries) ListDeliveriesByPartner(ctx context.Context, arg ListDeliverie
 }
 
 const listDeliveriesByState = `-- name: ListDeliveriesByState :many
-SELECT seq, id, subscription_id, report_id, partner_id, report, lot_code, "key", state, attempts, next_at, lease_until, last_attempt_at, last_status, last_reply, delivered_at, created_at FROM deliveries
+SELECT seq, id, subscription_id, report_id, partner_id, report, lot_code, "key", state, attempts, next_at, lease_until, last_attempt_at, last_status, last_reply, delivered_at, created_at, after_key FROM deliveries
 WHERE deliveries.state = ?1
   AND (?2 = '' OR deliveries.report = ?2)
   AND deliveries.created_at >= ?3
@@ -702,6 +716,7 @@ func (q *Queries) ListDeliveriesByState(ctx context.Context, arg ListDeliveriesB
 			&i.LastReply,
 			&i.DeliveredAt,
 			&i.CreatedAt,
+			&i.AfterKey,
 		); err != nil {
 			return nil, err
 		}
@@ -717,7 +732,7 @@ func (q *Queries) ListDeliveriesByState(ctx context.Context, arg ListDeliveriesB
 }
 
 const listDeliveriesBySubscription = `-- name: ListDeliveriesBySubscription :many
-SELECT seq, id, subscription_id, report_id, partner_id, report, lot_code, "key", state, attempts, next_at, lease_until, last_attempt_at, last_status, last_reply, delivered_at, created_at FROM deliveries
+SELECT seq, id, subscription_id, report_id, partner_id, report, lot_code, "key", state, attempts, next_at, lease_until, last_attempt_at, last_status, last_reply, delivered_at, created_at, after_key FROM deliveries
 WHERE deliveries.subscription_id = ?1
   AND (?2 = '' OR deliveries.partner_id = ?2)
   AND (?3 = '' OR deliveries.report = ?3)
@@ -774,6 +789,7 @@ func (q *Queries) ListDeliveriesBySubscription(ctx context.Context, arg ListDeli
 			&i.LastReply,
 			&i.DeliveredAt,
 			&i.CreatedAt,
+			&i.AfterKey,
 		); err != nil {
 			return nil, err
 		}

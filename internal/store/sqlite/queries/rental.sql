@@ -74,9 +74,9 @@ SELECT channel_id FROM rental_channel_stores WHERE store_code = ? ORDER BY chann
 -- EnqueueTo makes one pending delivery of a report for one named
 -- subscription (none when it does not exist).
 -- name: EnqueueToSubscription :execrows
-INSERT INTO deliveries (id, subscription_id, report_id, partner_id, report, lot_code, key, state, next_at, created_at)
+INSERT INTO deliveries (id, subscription_id, report_id, partner_id, report, lot_code, key, after_key, state, next_at, created_at)
 SELECT CAST(sqlc.arg(report_id) AS TEXT) || ':' || s.id, s.id, sqlc.arg(report_id), s.partner_id, s.report,
-       CAST(sqlc.arg(lot_code) AS TEXT), CAST(sqlc.arg(key) AS TEXT), 'pending', CAST(sqlc.arg(at) AS INTEGER),
+       CAST(sqlc.arg(lot_code) AS TEXT), CAST(sqlc.arg(key) AS TEXT), CAST(sqlc.arg(after_key) AS TEXT), 'pending', CAST(sqlc.arg(at) AS INTEGER),
        CAST(sqlc.arg(at) AS INTEGER)
 FROM subscriptions s
 WHERE s.id = sqlc.arg(subscription_id) AND s.deleted = 0;

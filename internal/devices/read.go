@@ -86,17 +86,20 @@ func (s *Service) Read(ctx context.Context, r Read) (Answer, error) {
 		s.metrics.DeviceRead(d.Protocol, "hold")
 		return Answer{Device: d, Decision: park.Decision{Decision: park.DecisionHold}, Problem: "not a passage", Recorded: true}, nil
 	}
+	in := gate.EventInput{LotCode: d.LotCode, Type: park.EventEntry, Plate: r.Plate, Lane: d.Lane, At: s.base.Clock(),
+		PlateColor: r.PlateColor}
+	if d.Direction == park.DirectionOut {
+		in.Type = park.EventExit
+	}
 	if strings.TrimSpace(r.Plate) == "" {
+		if r.Offline {
+			return s.platelessRecord(dctx, d, r, in), nil
+		}
 		// No plate was read: a misread or a plate-less car. Neither is
 		// guessed at; the driver is shown how to enter without a plate.
 		s.metrics.DeviceRead(d.Protocol, "hold")
 		return Answer{Device: d, Decision: park.Decision{Decision: park.DecisionHold}, Problem: "no plate was read",
 			Screen: NoPlateScreen(d.Direction), Recorded: true}, nil
-	}
-	in := gate.EventInput{LotCode: d.LotCode, Type: park.EventEntry, Plate: r.Plate, Lane: d.Lane, At: s.base.Clock(),
-		PlateColor: r.PlateColor}
-	if d.Direction == park.DirectionOut {
-		in.Type = park.EventExit
 	}
 	if r.Offline {
 		// The lane already decided on its own and the car passed: the
@@ -177,6 +180,28 @@ func (s *Service) Read(ctx context.Context, r Read) (Answer, error) {
 	ans.Screen = ScreenFor(d.Direction, res.dec)
 	s.metrics.DeviceRead(d.Protocol, res.dec.Decision)
 	return ans, nil
+}
+
+// platelessRecord keeps an offline record of a car whose plate was not
+// read: it passed while the lane decided alone, so it is kept for an
+// operator (gate.KeepPlateless), under the record's id so that one sent
+// again is kept once. Recorded only once kept: until then the device
+// keeps it and sends it again.
+func (s *Service) platelessRecord(ctx context.Context, d *park.Device, r Read, in gate.EventInput) Answer {
+	in.Passed, in.At = true, r.At
+	in.ID = "dev:" + d.Serial + ":" + core.NewID()
+	if r.RecordID != "" && len(r.RecordID) <= maxRecordID {
+		in.ID = "dev:" + d.Serial + ":" + r.RecordID
+	}
+	ans := Answer{Device: d, Decision: park.Decision{Decision: park.DecisionHold}, Problem: "no plate was read"}
+	if err := s.gate.KeepPlateless(ctx, in); err != nil {
+		s.base.Log.Error("device read: keeping a plate-less offline record", "serial", d.Serial, "event", in.ID, "err", err)
+		s.metrics.DeviceRead(d.Protocol, "error")
+		return ans
+	}
+	s.metrics.DeviceRead(d.Protocol, "hold")
+	ans.Recorded = true
+	return ans
 }
 
 // decide has the gate decide a read's event. A record id the device

@@ -3,6 +3,7 @@ package gate
 import (
 	"context"
 	"errors"
+	"fmt"
 
 	"parkd/internal/park"
 )
@@ -34,5 +35,50 @@ func (s *Service) KeepRefused(ctx context.Context, in EventInput, why error) err
 		return err
 	}
 	s.base.Log.Warn("gate anomaly", "lot", a.LotCode, "kind", a.Kind, "plate", a.Plate, "event", a.EventID, "detail", a.Detail)
+	return nil
+}
+
+// KeepPlateless records, for an operator, a device's record of a passage
+// that happened while parkd could not be reached, of a car whose plate it
+// did not read. No stay can be made or closed without a plate (a
+// temporary identity issued now reaches no driver), yet the car passed:
+// the anomaly names the lane, its direction and when the car passed, so
+// the operator can square the lot's count and the lane's pictures. Once
+// per event id, so the device may let go of it. Errors: EInvalid (id,
+// lane, type), ENotFound (lot).
+func (s *Service) KeepPlateless(ctx context.Context, in EventInput) error {
+	now := s.base.Clock()
+	clock := passedClock(&in, now)
+	switch {
+	case in.ID == "" || len(in.ID) > 128:
+		return park.Invalid("id", "is required (1-128 characters)")
+	case in.Lane == "" || len(in.Lane) > 64:
+		return park.Invalid("lane", "is required (1-64 characters)")
+	case in.Type != park.EventEntry && in.Type != park.EventExit:
+		return park.Invalid("type", "must be %q or %q", park.EventEntry, park.EventExit)
+	}
+	if err := park.CheckTexts("id", in.ID, "lane", in.Lane); err != nil {
+		return err
+	}
+	detail := fmt.Sprintf("a car with no plate read passed lane %s (%s) while it was offline; no stay was made or closed for it",
+		in.Lane, in.Type)
+	if clock != "" {
+		detail += "; " + clock
+	}
+	a := &park.Anomaly{ID: "plateless:" + in.ID, LotCode: in.LotCode, Kind: park.AnomalyPlatelessRecord,
+		EventID: in.ID, At: in.At.UTC().Truncate(park.Precision), Detail: detail}
+	err := s.base.Update(ctx, func(tx park.Tx) error {
+		if _, err := tx.GetLotSettings(ctx, in.LotCode); err != nil {
+			return err
+		}
+		return tx.InsertAnomaly(ctx, a)
+	})
+	if park.IsCode(err, park.EConflict) {
+		return nil // kept the first time it came
+	}
+	if err != nil {
+		return err
+	}
+	s.base.Log.Warn("gate anomaly", "lot", a.LotCode, "kind", a.Kind, "lane", in.Lane, "event", a.EventID, "detail", a.Detail)
 	return nil
 }

@@ -77,6 +77,11 @@ const (
 	// refused for good (its plate is not one): kept here so the device may
 	// let go of it and an operator still sees it (gate.KeepRefused).
 	AnomalyRefusedRecord = "refused_record"
+	// A device's record of a passage that happened while parkd could not
+	// be reached, of a car whose plate it did not read: no stay can be
+	// made or closed for it, so it is kept for an operator
+	// (gate.KeepPlateless).
+	AnomalyPlatelessRecord = "plateless_record"
 	// A partner's sensorless payment came after the lane stopped waiting
 	// and could not settle the stay (paid another way, or gone): the
 	// partner should refund its driver.
@@ -89,7 +94,7 @@ const (
 // AnomalyKinds are every kind of anomaly parkd records.
 func AnomalyKinds() []string {
 	return []string{AnomalyReentry, AnomalyMissedEntry, AnomalyLateRecord, AnomalyDeviceClock, AnomalyRefusedRecord,
-		AnomalySensorlessLate, AnomalyHeldOpen, AnomalyOffline, AnomalyLetOut, AnomalyMeterGlitch}
+		AnomalyPlatelessRecord, AnomalySensorlessLate, AnomalyHeldOpen, AnomalyOffline, AnomalyLetOut, AnomalyMeterGlitch}
 }
 
 // Anomaly is something at a lane that the rules could not square.

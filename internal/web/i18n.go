@@ -344,6 +344,7 @@ var words = map[string][3]string{ // en, zh, pt
 	"anomaly_late_record":      {"late_record", "补传记录", "registro atrasado"},
 	"anomaly_device_clock":     {"device_clock", "设备时钟错误", "relógio do equipamento errado"},
 	"anomaly_refused_record":   {"refused_record", "被拒记录", "registro recusado"},
+	"anomaly_plateless_record": {"plateless_record", "脱机无牌记录", "registro offline sem placa"},
 	"anomaly_sensorless_late":  {"sensorless_late", "无感支付超时", "pagamento sem parar atrasado"},
 	"anomaly_held_open":        {"held_open", "常开放行", "cancela mantida aberta"},
 	"anomaly_offline_pass":     {"offline_pass", "脱机放行", "liberado offline"},

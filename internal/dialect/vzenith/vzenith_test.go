@@ -528,3 +528,66 @@ func TestOfflineWithoutTime(t *testing.T) {
 		}
 	}
 }
+
+// TestOfflinePlateless: a camera's offline record of a car whose plate it
+// could not read ("_无_") is a passage that happened: it is kept as an
+// anomaly plateless_record the operator sees (lane, direction, when the
+// car passed), acknowledged with ContinuePushOffline only once kept, and
+// kept once however often the camera sends it.
+func TestOfflinePlateless(t *testing.T) {
+	stalled := &stalledStore{}
+	b := systemtest.NewWith(t, systemtest.Options{DeviceProtocols: []string{vzenith.Protocol}, DeviceDeadline: time.Second,
+		WrapStore: func(s park.Store) park.Store { stalled.Store = s; return stalled }})
+	mux := http.NewServeMux()
+	vzenith.New(vzenith.Config{Devices: b.Sys.Devices}).Mount(mux.Handle)
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	for serial, lane := range map[string]string{"cam-in": "in-1", "cam-out": "out-1"} {
+		if err := b.Sys.Devices.Register(b.Ctx, &park.Device{Serial: serial, LotCode: b.Lot, Lane: lane, Protocol: vzenith.Protocol}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c := &camera{b, srv.URL}
+	// The entry passed 20 minutes before now, the exit 5 minutes before.
+	inAt, outAt := c.Clock.Now().Add(-20*time.Minute), c.Clock.Now().Add(-5*time.Minute)
+	inBody := pushBody("cam-in", "_无_", 230, 1, inAt.Unix())
+	outBody := pushBody("cam-out", "_无_", 231, 1, outAt.Unix())
+	stalled.set(true)
+	if r := c.push(t, inBody); r.Continue != nil || r.Response.Info != "no" {
+		t.Fatalf("%+v: a plate-less record not yet kept must not be continued", r)
+	}
+	stalled.set(false)
+	for range 2 { // sent again until continued, and once more (a lost reply)
+		for _, x := range []struct {
+			body string
+			id   int64
+		}{{inBody, 230}, {outBody, 231}} {
+			if r := c.push(t, x.body); r.Continue == nil || r.Continue.PlateID != x.id || r.Response.Info != "no" ||
+				len(r.Response.SerialData) != 0 {
+				t.Fatalf("%+v: want record %d kept, continued, nothing shown", r, x.id)
+			}
+		}
+	}
+	as, err := c.Sys.Gate.ListAnomalies(c.Ctx, c.Lot, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]struct {
+		at   time.Time
+		lane string
+	}{"dev:cam-in:230": {inAt, "in-1"}, "dev:cam-out:231": {outAt, "out-1"}}
+	for _, a := range as {
+		w, ok := want[a.EventID]
+		if a.Kind != park.AnomalyPlatelessRecord || !ok || !a.At.Equal(w.at) || !strings.Contains(a.Detail, w.lane) {
+			t.Fatalf("anomaly %+v: want plateless_record of %+v", a, w)
+		}
+		delete(want, a.EventID)
+	}
+	if len(want) != 0 {
+		t.Fatalf("anomalies %+v: missing %v (each record kept once)", as, want)
+	}
+	// No plate, so no stay could be made or closed: the count is untouched.
+	if n := c.Occupied(t); n != 0 {
+		t.Fatalf("%d cars inside, want 0", n)
+	}
+}

@@ -270,8 +270,9 @@ type letOut struct {
 }
 
 // letHeldCarOut lets out the car held at an exit lane whose barrier an
-// open command lifted: the lane's latest event (the car at it) is an exit
-// held with a stay still inside. That stay closes at the command's time
+// open command lifted: the lane's latest event by the time its car passed
+// (the car at it; an offline record replayed since goes at its own time)
+// is an exit held with a stay still inside. That stay closes at the command's time
 // through the lane, as a car that passed a barrier the rules kept down
 // does (passedAnyway): priced, what it owed left unpaid, anomaly
 // let_out; the lot counts it gone and partners hear of its exit and

@@ -77,8 +77,9 @@ type Tx interface {
 	// when (lot, id) exists.
 	GetEvent(ctx context.Context, lot, id string) (*Event, error)
 	InsertEvent(ctx context.Context, e *Event) error
-	// LatestLaneEvent returns a lane's newest event by the time it was
-	// received, received since since (ENotFound when the lane has none).
+	// LatestLaneEvent returns a lane's latest event by the time its car
+	// passed (an offline record replayed late is not the car at the lane
+	// now), among those received since since (ENotFound when none).
 	LatestLaneEvent(ctx context.Context, lot, lane string, since time.Time) (*Event, error)
 	InsertAnomaly(ctx context.Context, a *Anomaly) error
 	ListAnomalies(ctx context.Context, lot string, limit int) ([]*Anomaly, error)

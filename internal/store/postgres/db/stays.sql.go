@@ -291,7 +291,7 @@ func (q *Queries) InsertStay(ctx context.Context, arg InsertStayParams) error {
 
 const latestLaneEvent = `-- name: LatestLaneEvent :one
 SELECT lot_code, id, type, plate, lane, at, image_url, plate_color, vehicle_class, decision, received_at FROM events WHERE lot_code = $1 AND received_at >= $2 AND lane = $3
-ORDER BY received_at DESC, id DESC LIMIT 1
+ORDER BY at DESC, received_at DESC, id DESC LIMIT 1
 `
 
 type LatestLaneEventParams struct {
@@ -300,8 +300,9 @@ type LatestLaneEventParams struct {
 	Lane    string
 }
 
-// The newest event of a lane (the car at it), walking the lot's events
-// from the newest (events_lot_received) back to since, which bounds the walk.
+// The latest event of a lane by the time its car passed (the car at it):
+// an offline record replayed late goes at its time, not last. The lot's
+// events received since (events_lot_received) bound the walk.
 func (q *Queries) LatestLaneEvent(ctx context.Context, arg LatestLaneEventParams) (Event, error) {
 	row := q.db.QueryRow(ctx, latestLaneEvent, arg.LotCode, arg.Since, arg.Lane)
 	var i Event

@@ -36,10 +36,11 @@ SELECT COUNT(*) FROM stays WHERE pass_id = $1 AND state = 'in';
 SELECT * FROM events WHERE lot_code = $1 AND id = $2;
 
 -- name: LatestLaneEvent :one
--- The newest event of a lane (the car at it), walking the lot's events
--- from the newest (events_lot_received) back to since, which bounds the walk.
+-- The latest event of a lane by the time its car passed (the car at it):
+-- an offline record replayed late goes at its time, not last. The lot's
+-- events received since (events_lot_received) bound the walk.
 SELECT * FROM events WHERE lot_code = sqlc.arg(lot_code) AND received_at >= sqlc.arg(since) AND lane = sqlc.arg(lane)
-ORDER BY received_at DESC, id DESC LIMIT 1;
+ORDER BY at DESC, received_at DESC, id DESC LIMIT 1;
 
 -- name: InsertEvent :exec
 INSERT INTO events (lot_code, id, type, plate, lane, at, image_url, plate_color, vehicle_class, decision, received_at)

@@ -204,6 +204,29 @@ func (s *Service) platelessRecord(ctx context.Context, d *park.Device, r Read, i
 	return ans
 }
 
+// Unreadable answers a live read its device sent malformed (a field its
+// protocol defines, not as defined): no car can be decided, yet one waits
+// at the lane, so the barrier stays down and the screen asks for an
+// attendant rather than leaving the driver at a silent barrier. Errors:
+// ENotFound (as Read: the serial is not registered for the protocol),
+// EUnavailable (the registry did not answer in time).
+func (s *Service) Unreadable(ctx context.Context, serial, protocol, source string, why error) (Answer, error) {
+	dctx, cancel := context.WithTimeout(ctx, s.deadline)
+	defer cancel()
+	d, err := s.deviceFor(dctx, serial, protocol, source)
+	if err != nil {
+		if !park.IsCode(err, park.ENotFound) {
+			err = park.Errorf(park.EUnavailable, "device registry: %v", err)
+		}
+		return Answer{}, err
+	}
+	s.noteSeen(d.Serial)
+	s.base.Log.Warn("device read refused: malformed", "serial", d.Serial, "lot", d.LotCode, "lane", d.Lane, "source", source, "err", why)
+	s.metrics.DeviceRead(d.Protocol, "error")
+	return Answer{Device: d, Decision: park.Decision{Decision: park.DecisionHold}, Problem: why.Error(),
+		Screen: Screen{Lines: []string{TextSeeAttendant}, Voice: TextSeeAttendant}}, nil
+}
+
 // decide has the gate decide a read's event. A record id the device
 // already used for another read (its counter restarted: a reboot, a
 // firmware reset) names a new car, which must neither wait at a shut

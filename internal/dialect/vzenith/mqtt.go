@@ -173,12 +173,21 @@ func parseIVSResult(sn string, body json.RawMessage) (plateRead, error) {
 	if pr.License != "" {
 		raw, err := base64.StdEncoding.DecodeString(pr.License)
 		if err != nil {
-			return plateRead{}, fmt.Errorf("license is not base64")
+			// The rest is read, so a live read's lane can still be answered.
+			pr.License = ""
+			out, rerr := readOf(sn, 0, pr)
+			if rerr != nil {
+				return plateRead{}, rerr
+			}
+			return out, errLicense
 		}
 		pr.License = decodeText(raw)
 	}
 	return readOf(sn, 0, pr)
 }
+
+// errLicense: an ivs_result's license is always base64 (docs/devices.md).
+var errLicense = errors.New("PlateResult.license is not base64")
 
 // Handle takes one message from the broker.
 func (m *MQTT) Handle(topic string, payload []byte) {
@@ -205,7 +214,14 @@ func (m *MQTT) Handle(topic string, payload []byte) {
 	case "ivs_result":
 		pr, err := parseIVSResult(sn, env.Payload.Body)
 		if err != nil {
-			m.log.Info("malformed camera read", "serial", sn, "err", err)
+			m.log.Warn("malformed camera read", "serial", sn, "err", err)
+			if errors.Is(err, errLicense) && !pr.Offline && !pr.NoPassage {
+				// A car waits at the lane: it is told to ask for an
+				// attendant rather than left at a silent barrier.
+				if ans, err := m.dev.Unreadable(ctx, sn, ProtocolMQTT, "mqtt", err); err == nil {
+					go m.answer(ctx, pr, ans)
+				}
+			}
 			return
 		}
 		m.read(ctx, pr)

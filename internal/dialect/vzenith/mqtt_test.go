@@ -1,6 +1,7 @@
 package vzenith_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/base64"
 	"encoding/json"
@@ -12,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"parkd/internal/device/led"
 	"parkd/internal/device/mqttlink"
 	"parkd/internal/dialect/vzenith"
 	"parkd/internal/park"
@@ -735,5 +737,37 @@ func TestMQTTCameraResentRecord(t *testing.T) {
 	}
 	if d := time.Since(start); d > time.Second {
 		t.Fatalf("the same record again took %s: the lane waited for an answer parkd never sends", d)
+	}
+}
+
+// TestMQTTLicenseNotBase64: an ivs_result whose license is not base64 (the
+// notes: it always is) cannot be decided, but a car waits at the lane: the
+// lane's screen asks for an attendant, the barrier stays down and no stay
+// is made.
+func TestMQTTLicenseNotBase64(t *testing.T) {
+	e := setupMQTT(t, true)
+	bad := strings.Replace(string(readMessage(e.serial, "京A12345", 40)),
+		base64.StdEncoding.EncodeToString([]byte("京A12345")), "京A12345", 1)
+	if err := e.cam.Publish(e.serial+"/device/message/up/ivs_result", []byte(bad)); err != nil {
+		t.Fatal(err)
+	}
+	env := e.next(t)
+	if env.Name != "serial_data" || !strings.Contains(string(env.Payload.Body), `"serialData"`) {
+		t.Fatalf("%+v %s: want the lane's screen", env, env.Payload.Body)
+	}
+	var sd struct {
+		SerialData []struct {
+			Data string `json:"data"`
+		} `json:"serialData"`
+	}
+	if err := json.Unmarshal(env.Payload.Body, &sd); err != nil || len(sd.SerialData) == 0 {
+		t.Fatalf("%s: %v", env.Payload.Body, err)
+	}
+	voice, _ := base64.StdEncoding.DecodeString(sd.SerialData[len(sd.SerialData)-1].Data)
+	if want, err := led.Voice("请联系管理员"); err != nil || !bytes.Equal(voice, want) {
+		t.Fatalf("voice frame %x: want 请联系管理员 (%x, %v)", voice, want, err)
+	}
+	if n := e.Occupied(t); n != 0 {
+		t.Fatalf("%d cars inside, want 0", n)
 	}
 }

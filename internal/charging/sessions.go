@@ -489,9 +489,23 @@ func byUseUncapped(st *tariff.ChargeStandard) *tariff.ChargeStandard {
 
 // firstMinute is what the first minute of a session started at at uses,
 // before any energy: a time block started is paid whole, so it is the
-// least a prepayment must be not to run out at once (exhausted).
+// least a prepayment must be not to run out at once (exhausted). By power
+// the band is the one the readings will measure, unknown at the start
+// (parkd does not know what a port draws), so it is the dearest band's:
+// each band is priced as the rule bills it, with a reading at its least
+// power.
 func firstMinute(st *tariff.ChargeStandard, loc *time.Location, at time.Time) int64 {
-	return byUseUncapped(st).Price(&tariff.ChargeSession{Start: at, End: at.Add(time.Minute), Loc: loc}).Amount
+	open := byUseUncapped(st)
+	first := func(readings []tariff.ChargeReading) int64 {
+		return open.Price(&tariff.ChargeSession{Start: at, End: at.Add(time.Minute), Loc: loc, Readings: readings}).Amount
+	}
+	most := first(nil)
+	if st.Kind == tariff.ChargeByPower {
+		for _, g := range st.Segments {
+			most = max(most, first([]tariff.ChargeReading{{At: at, PowerW: g.MinPower}}))
+		}
+	}
+	return most
 }
 
 // timeUp returns the end reason when a session's time is up at end: the

@@ -12,21 +12,47 @@ import (
 // AddMonths is the one rule for extending a pass: t plus n calendar months
 // in the lot's zone, keeping the local time of day; a day past the end of
 // the target month is clamped to its last day (Jan 31 + 1 month = Feb 28,
-// or Feb 29 in a leap year). Each renewal counts from its own start, so
-// Jan 31 + 2 months is Mar 31, not Mar 28. A time of day the clocks skip
-// on the target day falls just after the jump (park.WallTime): midnight
-// becomes 01:00 of that day, never 23:00 of the day before.
+// or Feb 29 in a leap year). A time of day the clocks skip on the target
+// day falls just after the jump (park.WallTime): midnight becomes 01:00
+// of that day, never 23:00 of the day before.
 func AddMonths(t time.Time, loc *time.Location, n int) time.Time {
+	return AddMonthsFrom(t, t, loc, n)
+}
+
+// AddMonthsFrom is AddMonths for a pass whose months count from anchor
+// (monthAnchor): a t on its month's last day, where the clamp put the
+// anchor's later day, counts from the anchor's day again. So a pass that
+// started on Jan 31 ends on Feb 28, then Mar 31, not Mar 28: the clamp
+// does not accumulate over renewals.
+func AddMonthsFrom(t, anchor time.Time, loc *time.Location, n int) time.Time {
 	if loc == nil {
 		loc = time.UTC
 	}
 	lt := t.In(loc)
 	y, m, d := lt.Date()
-	// Day 0 of the month after the target is the target's last day.
-	last := time.Date(y, m+time.Month(n)+1, 0, 0, 0, 0, 0, time.UTC).Day()
-	d = min(d, last)
+	if ad := anchor.In(loc).Day(); ad > d && d == lastDay(y, m) {
+		d = ad
+	}
+	d = min(d, lastDay(y, m+time.Month(n)))
 	hh, mm, ss := lt.Clock()
 	return park.WallTime(y, m+time.Month(n), d, hh, mm, ss, lt.Nanosecond(), loc).UTC()
+}
+
+// lastDay is the number of days of month m of year y (m may overflow).
+func lastDay(y int, m time.Month) int {
+	// Day 0 of the next month is this one's last day.
+	return time.Date(y, m+1, 0, 0, 0, 0, 0, time.UTC).Day()
+}
+
+// monthAnchor is where the months of pass p renewed from start count
+// from: the start of its last valid period (its valid_from, or the start
+// of a renewal after a lapse), or start itself when p has lapsed by then.
+func monthAnchor(p *park.Pass, lapses []park.Period, start time.Time) time.Time {
+	periods := validPeriods(p, lapses)
+	if start.After(p.ValidTo) || len(periods) == 0 {
+		return start
+	}
+	return periods[len(periods)-1].From
 }
 
 // RenewalInput asks for a renewal quote of the pass Pass names.
@@ -79,11 +105,15 @@ func (s *Service) QuoteRenewal(ctx context.Context, in RenewalInput) (*park.Rene
 		if err != nil {
 			return err
 		}
+		lapses, err := tx.PassLapses(ctx, ps.ID)
+		if err != nil {
+			return err
+		}
 		now := s.base.Clock()
 		start := park.MaxTime(ps.ValidTo, now)
 		r = &park.Renewal{ID: core.NewSecretID(), LotCode: in.Lot, PassID: ps.ID, PlanCode: pl.Code, Months: in.Months,
 			Amount: pl.Price * int64(in.Months), PassValidTo: ps.ValidTo, StartsAt: start,
-			ValidTo: AddMonths(start, l.Location(), in.Months), CreatedAt: now,
+			ValidTo: AddMonthsFrom(start, monthAnchor(ps, lapses, start), l.Location(), in.Months), CreatedAt: now,
 			ExpiresAt: now.Add(time.Duration(l.QuoteTTLSeconds) * time.Second), Source: in.Source}
 		return tx.InsertRenewal(ctx, r)
 	})
@@ -191,8 +221,12 @@ func (s *Service) PayRenewal(ctx context.Context, in RenewalPayment) (RenewalRes
 			return err
 		}
 		if !ps.ValidTo.Equal(r.PassValidTo) { // changed since the quote
+			lapses, err := tx.PassLapses(ctx, ps.ID)
+			if err != nil {
+				return err
+			}
 			r.StartsAt = park.MaxTime(ps.ValidTo, now)
-			r.ValidTo = AddMonths(r.StartsAt, l.Location(), r.Months)
+			r.ValidTo = AddMonthsFrom(r.StartsAt, monthAnchor(ps, lapses, r.StartsAt), l.Location(), r.Months)
 		}
 		r.PassValidTo, r.PaidAt, r.Payer, r.Reference, r.Method = ps.ValidTo, &now, in.Payer, in.Reference, in.Method
 		if err := tx.UpdateRenewal(ctx, r); err != nil {

@@ -234,9 +234,10 @@ func TestRenewalsPaidOutOfOrder(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	// Jan 31 10:00 + 1 month = Feb 28 10:00; + 1 month = Mar 28 10:00.
+	// Jan 31 10:00 + 1 month = Feb 28 10:00; + 1 month counts from the
+	// pass's anchor, Dec 31: Dec 31 + 3 months = Mar 31 10:00.
 	p, _ := b.Sys.Access.GetPass(b.Ctx, b.Lot, ps.ID)
-	if want := time.Date(2027, 3, 28, 10, 0, 0, 0, sh); !p.ValidTo.Equal(want) {
+	if want := time.Date(2027, 3, 31, 10, 0, 0, 0, sh); !p.ValidTo.Equal(want) {
 		t.Fatalf("valid to %s, want %s", p.ValidTo.In(sh), want)
 	}
 }

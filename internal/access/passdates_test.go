@@ -52,3 +52,61 @@ func TestRenewalsKeepTheAnchorDay(t *testing.T) {
 		t.Fatalf("ends %s, want Jul 31", r.ValidTo.In(sh))
 	}
 }
+
+// TestPatchedPlatesMoveSpacesAlike: adding and removing plates treat the
+// space count alike. A pass with a space per plate (the default) keeps a
+// space per plate either way; a smaller count stays, lowered only when
+// fewer plates are left than it.
+func TestPatchedPlatesMoveSpacesAlike(t *testing.T) {
+	b := setup(t)
+	create := func(spaces int, plates ...string) *park.Pass {
+		t.Helper()
+		p, err := b.Sys.Access.CreatePass(b.Ctx, "", b.Lot, &park.Pass{HolderName: "张伟", Plates: plates, Spaces: spaces,
+			ValidTo: b.Clock.Now().Add(30 * 24 * time.Hour)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	plates := func(id string, ps ...string) (*park.Pass, error) {
+		return b.Sys.Access.UpdatePass(b.Ctx, b.Lot, id, func(p *park.Pass) error { p.Plates = ps; return nil })
+	}
+	for _, c := range []struct {
+		name   string
+		spaces int // 0: the default
+		before []string
+		after  []string
+		want   int
+	}{
+		// 2 plates, 2 spaces; + 1 plate = 3 plates, 3 spaces.
+		{"a space per plate, one added", 0, []string{"京A10001", "京A10002"}, []string{"京A10001", "京A10002", "京A10003"}, 3},
+		// 3 plates, 3 spaces; − 1 plate = 2 plates, 2 spaces.
+		{"a space per plate, one removed", 0, []string{"京A20001", "京A20002", "京A20003"}, []string{"京A20001", "京A20002"}, 2},
+		// 2 plates, 1 space; + 1 plate: still 1 space.
+		{"one space, a plate added", 1, []string{"京A30001", "京A30002"}, []string{"京A30001", "京A30002", "京A30003"}, 1},
+		// 3 plates, 2 spaces; − 1 plate: 2 plates, still 2 spaces.
+		{"two spaces, a plate removed", 2, []string{"京A40001", "京A40002", "京A40003"}, []string{"京A40001", "京A40002"}, 2},
+		// 3 plates, 2 spaces; − 2 plates: 1 plate holds at most 1 space.
+		{"two spaces, one plate left", 2, []string{"京A50001", "京A50002", "京A50003"}, []string{"京A50001"}, 1},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			p := create(c.spaces, c.before...)
+			got, err := plates(p.ID, c.after...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Spaces != c.want {
+				t.Fatalf("spaces %d, want %d", got.Spaces, c.want)
+			}
+		})
+	}
+	// Spaces the patch gives are checked, not moved.
+	t.Run("ErrSpacesAbovePlates", func(t *testing.T) {
+		p := create(0, "京A60001", "京A60002")
+		_, err := b.Sys.Access.UpdatePass(b.Ctx, b.Lot, p.ID, func(p *park.Pass) error { p.Plates = p.Plates[:1]; p.Spaces = 3; return nil })
+		wantCode(t, err, park.EInvalid)
+		if got, _ := b.Sys.Access.GetPass(b.Ctx, b.Lot, p.ID); len(got.Plates) != 2 || got.Spaces != 2 {
+			t.Fatalf("a refused patch changed the pass: %+v", got)
+		}
+	})
+}

@@ -165,10 +165,12 @@ func (s *Service) UpdatePassBy(ctx context.Context, partner, lot string, ref Pas
 		if p.ID != id || p.LotCode != lot {
 			return park.Invalid("id", "cannot be changed")
 		}
-		// Plates were removed and the patch left spaces as they were:
-		// follow the default again. Spaces the patch changed are checked.
-		if spacesWereDefault && p.Spaces == oldSpaces && p.Spaces > len(p.Plates) {
-			p.Spaces = 0
+		// The patch left spaces as they were: a space per plate (the
+		// default) stays one per plate as plates are added or removed; a
+		// smaller count stays, lowered to the plates left when fewer.
+		// Spaces the patch changed are checked.
+		if p.Spaces == oldSpaces && (spacesWereDefault || p.Spaces > len(p.Plates)) {
+			p.Spaces = len(p.Plates)
 		}
 		if err := s.preparePass(p); err != nil {
 			return err

@@ -2,6 +2,7 @@ package access
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"parkd/internal/park"
@@ -54,6 +55,49 @@ func dropPass(ctx context.Context, tx park.Tx, p *park.Pass, keys []string, now 
 		}
 		keepClipped(st, free(st), now)
 		st.PassID, st.PassFrom, st.UpdatedAt = "", nil, now
+		if err := tx.UpdateStay(ctx, st); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// coverFromNow keeps a lapse unpaid when a write extends lapsed pass old
+// (as p) back over it: the cars inside holding old's space keep the free
+// time old gave them up to now, and hold p's space from now on, as after
+// a renewal of a lapsed pass. Without it a car inside across the lapse
+// would park it free (an edit records no lapse; a renewal does, in the
+// same transaction, and is left to pricing). Called in the transaction
+// that writes p, after dropPass.
+func coverFromNow(ctx context.Context, tx park.Tx, old, p *park.Pass, now time.Time) error {
+	if old.ValidTo.After(now) || !p.ValidTo.After(old.ValidTo) || !p.ValidFrom.Before(now) {
+		return nil // not lapsed, not extended, or starting after the lapse
+	}
+	lapses, err := tx.PassLapses(ctx, p.ID)
+	if err != nil {
+		return err
+	}
+	if slices.ContainsFunc(lapses, func(g park.Period) bool { return g.From.Equal(old.ValidTo) }) {
+		return nil // a renewal recorded this lapse
+	}
+	free, err := passFreeUntil(ctx, tx, old, now)
+	if err != nil {
+		return err
+	}
+	for _, k := range p.PlateKeys {
+		st, err := tx.FindInside(ctx, p.LotCode, k)
+		if park.IsCode(err, park.ENotFound) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		if st.PassID != p.ID || (st.PassFrom != nil && !st.PassFrom.Before(now)) {
+			continue
+		}
+		keepClipped(st, free(st), now)
+		from := now
+		st.PassFrom, st.UpdatedAt = &from, now
 		if err := tx.UpdateStay(ctx, st); err != nil {
 			return err
 		}

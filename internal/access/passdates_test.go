@@ -110,3 +110,31 @@ func TestPatchedPlatesMoveSpacesAlike(t *testing.T) {
 		}
 	})
 }
+
+// TestEditedLapsedPassLeavesTheLapseUnpaid: a lapsed pass extended by an
+// edit, not a renewal, covers from the edit on; the car that was inside
+// across the lapse pays for the lapse, as after a renewal.
+func TestEditedLapsedPassLeavesTheLapseUnpaid(t *testing.T) {
+	b, ps := renewalSetup(t) // valid to 2027-01-31 10:00 Shanghai
+	sh, _ := time.LoadLocation("Asia/Shanghai")
+	b.Clock.Set(time.Date(2027, 1, 31, 9, 0, 0, 0, sh))
+	entry := b.Event(t, park.EventEntry, "京A12345", time.Date(2027, 1, 31, 9, 0, 0, 0, sh))
+	edit := time.Date(2027, 2, 1, 9, 0, 0, 0, sh)
+	b.Clock.Set(edit)
+	if _, err := b.Sys.Access.UpdatePass(b.Ctx, b.Lot, ps.ID, func(p *park.Pass) error {
+		p.ValidTo = time.Date(2027, 3, 1, 9, 0, 0, 0, sh)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	// At 09:01 the stay owes the lapse, Jan 31 10:00 to Feb 1 09:00:
+	// 23 hours = 46 blocks of 30 minutes × 200 = 9200. Its first hour
+	// (the pass before it lapsed) and its last minute (after the edit)
+	// are free.
+	b.Clock.Set(edit.Add(time.Minute))
+	d := b.Event(t, park.EventExit, "京A12345", edit.Add(time.Minute))
+	wantDecision(t, d, park.DecisionHold, park.ReasonPaymentRequired, 9200)
+	if d.StayID != entry.StayID {
+		t.Fatal("another stay")
+	}
+}

@@ -117,6 +117,10 @@ func passFreeUntil(ctx context.Context, tx park.Tx, p *park.Pass, now time.Time)
 	if err != nil {
 		return nil, err
 	}
+	terms, err := tx.PassTerms(ctx, p.ID)
+	if err != nil {
+		return nil, err
+	}
 	ended := *p
 	if ended.ValidTo.After(now) {
 		ended.ValidTo = now
@@ -125,7 +129,7 @@ func passFreeUntil(ctx context.Context, tx park.Tx, p *park.Pass, now time.Time)
 		var in tariff.Input
 		// Asked just past the end, so a time-slot pass gives its slots as
 		// windows up to now rather than as daily slots.
-		PassFreeTime(&in, HeldPass(&ended, st), lapses, l.Location(), st.EntryAt, now.Add(park.Precision))
+		PassFreeTime(&in, HeldPass(&ended, st), lapses, terms, l.Location(), st.EntryAt, now.Add(park.Precision))
 		out := make([]park.Period, 0, len(in.FreeWindows))
 		for _, w := range in.FreeWindows {
 			out = append(out, park.Period{From: w.From, To: w.To})

@@ -138,3 +138,43 @@ func TestEditedLapsedPassLeavesTheLapseUnpaid(t *testing.T) {
 		t.Fatal("another stay")
 	}
 }
+
+// TestRenewalOnAnotherPlanKeepsThePaidPeriod: a whole-day pass renewed
+// on the night plan before its end parks free all day until that end;
+// the night plan's slots start with the renewed month.
+func TestRenewalOnAnotherPlanKeepsThePaidPeriod(t *testing.T) {
+	b := setup(t)
+	sh, _ := time.LoadLocation("Asia/Shanghai")
+	at := func(m time.Month, d, h int) time.Time { return time.Date(2027, m, d, h, 0, 0, 0, sh) }
+	b.Clock.Set(at(1, 20, 10))
+	for _, pl := range []*park.Plan{{Code: "std", Name: "标准月租", Price: 30000},
+		{Code: "night", Name: "夜间月租", Price: 15000, Slots: []park.Slot{{From: "19:00", To: "08:00"}}}} {
+		if _, err := b.Sys.Access.CreatePlan(b.Ctx, b.Lot, pl); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ps, err := b.Sys.Access.CreatePass(b.Ctx, "", b.Lot, &park.Pass{HolderName: "张伟", Plan: "std",
+		Plates: []string{"京A10001", "京A10002", "京A10003"}, ValidFrom: at(12, 31, 10).AddDate(-1, 0, 0), ValidTo: at(1, 31, 10)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := b.renewOnce(t, ps.ID, "night", 1, "N-1")
+	// Jan 31 10:00 + 1 month = Feb 28 10:00.
+	if !r.StartsAt.Equal(at(1, 31, 10)) || !r.ValidTo.Equal(at(2, 28, 10)) {
+		t.Fatalf("renewal %s to %s", r.StartsAt.In(sh), r.ValidTo.In(sh))
+	}
+	stay := func(plate string, in, out time.Time, decision, reason string, due int64) {
+		t.Helper()
+		b.Clock.Set(in)
+		b.Event(t, park.EventEntry, plate, in)
+		b.Clock.Set(out)
+		wantDecision(t, b.Event(t, park.EventExit, plate, out), decision, reason, due)
+	}
+	// Jan 25 10:00-14:00: the whole-day month paid before, free.
+	stay("京A10001", at(1, 25, 10), at(1, 25, 14), park.DecisionOpen, park.ReasonPass, 0)
+	// Jan 31 09:00-12:00: free to 10:00 (whole day), then the night
+	// plan's daytime: 10:00-12:00, 2 hours = 4 blocks × 200 = 800.
+	stay("京A10002", at(1, 31, 9), at(1, 31, 12), park.DecisionHold, park.ReasonPaymentRequired, 800)
+	// Feb 5 10:00-14:00: night plan, daytime: 4 hours = 8 × 200 = 1600.
+	stay("京A10003", at(2, 5, 10), at(2, 5, 14), park.DecisionHold, park.ReasonPaymentRequired, 1600)
+}

@@ -236,6 +236,13 @@ func (s *Service) PayRenewal(ctx context.Context, in RenewalPayment) (RenewalRes
 		// records it, and pricing takes it out of the pass's window.
 		ps.ValidTo, ps.UpdatedAt = r.ValidTo, now
 		if ps.Plan != r.PlanCode {
+			// The time already paid keeps its plan: the new one starts
+			// with the renewed months.
+			if r.StartsAt.After(now) {
+				if err := tx.InsertPassTerm(ctx, ps.ID, park.PassTerm{Until: r.StartsAt, Plan: ps.Plan, Slots: ps.Slots}); err != nil {
+					return err
+				}
+			}
 			ps.Plan = r.PlanCode
 			if err := applyPlan(ctx, tx, ps); err != nil {
 				return err

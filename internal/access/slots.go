@@ -12,29 +12,63 @@ import (
 // at, and reports whether the pass was valid for the whole stay. The pass
 // is valid over its window less its lapses (the times between its end and
 // a later renewal). Free is the valid time, or for a time-slot pass its
-// daily slots within it. When one valid period covers the whole stay the
-// slots go to the engine as daily slots (FreeSlots); otherwise each
-// occurrence inside a valid period becomes an absolute free window, so
-// that a night pass that ended yesterday frees nothing tonight.
-func PassFreeTime(in *tariff.Input, p *park.Pass, lapses []park.Period, loc *time.Location, entry, at time.Time) (whole bool) {
-	periods := validPeriods(p, lapses)
-	whole = len(periods) > 0 && slices.ContainsFunc(periods, func(v park.Period) bool { return Covers(v.From, v.To, entry, at) })
-	if len(p.Slots) == 0 {
-		for _, v := range periods {
+// daily slots within it; before a term's Until, the term's slots (a
+// renewal on another plan starts then). When one valid period of one
+// term covers the whole stay its slots go to the engine as daily slots
+// (FreeSlots); otherwise each occurrence inside a valid period becomes
+// an absolute free window, so that a night pass that ended yesterday
+// frees nothing tonight.
+func PassFreeTime(in *tariff.Input, p *park.Pass, lapses []park.Period, terms []park.PassTerm, loc *time.Location, entry, at time.Time) (whole bool) {
+	spans := termSpans(p, validPeriods(p, lapses), terms)
+	covering := slices.IndexFunc(spans, func(v span) bool { return Covers(v.From, v.To, entry, at) })
+	for i, v := range spans {
+		switch {
+		case len(v.slots) == 0:
 			in.FreeWindows = append(in.FreeWindows, tariff.Window{From: v.From, To: v.To})
+		case i == covering:
+			for _, s := range v.slots {
+				in.FreeSlots = append(in.FreeSlots, tariffSlot(s))
+			}
+		default:
+			in.FreeWindows = append(in.FreeWindows, slotWindows(v.slots, loc, park.MaxTime(entry, v.From), park.MinTime(at, v.To))...)
 		}
-		return whole
 	}
-	if whole {
-		for _, s := range p.Slots {
-			in.FreeSlots = append(in.FreeSlots, tariffSlot(s))
-		}
-		return whole
-	}
+	return covering >= 0
+}
+
+// span is a part of a pass's valid time with the slots that free it
+// (none: the whole day).
+type span struct {
+	park.Period
+	slots []park.Slot
+}
+
+// termSpans cuts valid periods at the terms' ends, each part with the
+// slots then in force (SlotsAt).
+func termSpans(p *park.Pass, periods []park.Period, terms []park.PassTerm) []span {
+	var out []span
 	for _, v := range periods {
-		in.FreeWindows = append(in.FreeWindows, slotWindows(p.Slots, loc, park.MaxTime(entry, v.From), park.MinTime(at, v.To))...)
+		from := v.From
+		for _, tm := range terms {
+			if tm.Until.After(from) && tm.Until.Before(v.To) {
+				out = append(out, span{park.Period{From: from, To: tm.Until}, SlotsAt(p, terms, from)})
+				from = tm.Until
+			}
+		}
+		out = append(out, span{park.Period{From: from, To: v.To}, SlotsAt(p, terms, from)})
 	}
-	return whole
+	return out
+}
+
+// SlotsAt returns the slots of pass p in force at t: those of the first
+// term (by Until) that ends after t, else the pass's own.
+func SlotsAt(p *park.Pass, terms []park.PassTerm, t time.Time) []park.Slot {
+	for _, tm := range terms {
+		if tm.Until.After(t) {
+			return tm.Slots
+		}
+	}
+	return p.Slots
 }
 
 // validPeriods is a pass's window less its lapses, in time order.
@@ -103,15 +137,17 @@ func slotWindows(slots []park.Slot, loc *time.Location, from, to time.Time) []ta
 }
 
 // PassAdmits reports whether a pass's car entering at t parks free now: a
-// whole-day pass always, a time-slot pass inside one of its slots. Outside
+// whole-day pass always, a time-slot pass inside one of its slots (those
+// in force at t, SlotsAt). Outside
 // them the car is let in as the visitors are (the lot may be full).
-func PassAdmits(p *park.Pass, loc *time.Location, t time.Time) bool {
-	if len(p.Slots) == 0 {
+func PassAdmits(p *park.Pass, terms []park.PassTerm, loc *time.Location, t time.Time) bool {
+	slots := SlotsAt(p, terms, t)
+	if len(slots) == 0 {
 		return true
 	}
 	lt := t.In(loc)
 	mod := lt.Hour()*60 + lt.Minute()
-	for _, s := range p.Slots {
+	for _, s := range slots {
 		if tariffSlot(s).Contains(mod) {
 			return true
 		}

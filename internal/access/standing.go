@@ -60,7 +60,11 @@ func standing(ctx context.Context, tx park.Tx, l *park.Lot, key string, at time.
 			inside--
 		}
 		if inside < ps.Spaces {
-			a.Pass, a.PassAdmits = ps, ps.ValidAt(at) && PassAdmits(ps, l.Location(), at)
+			terms, err := tx.PassTerms(ctx, ps.ID)
+			if err != nil {
+				return a, err
+			}
+			a.Pass, a.PassAdmits = ps, ps.ValidAt(at) && PassAdmits(ps, terms, l.Location(), at)
 		}
 	case err != nil && !park.IsCode(err, park.ENotFound):
 		return a, err

@@ -79,8 +79,12 @@ func (s *Service) priceStayWith(ctx context.Context, tx park.Tx, l *park.Lot, st
 			if err != nil {
 				return Priced{}, err
 			}
+			terms, err := tx.PassTerms(ctx, p.ID)
+			if err != nil {
+				return Priced{}, err
+			}
 			// A car that took the space while inside is free from then on.
-			if access.PassFreeTime(&in, access.HeldPass(p, st), lapses, l.Location(), st.EntryAt, at) {
+			if access.PassFreeTime(&in, access.HeldPass(p, st), lapses, terms, l.Location(), st.EntryAt, at) {
 				coveredBy = park.ReasonPass
 			}
 		case !park.IsCode(err, park.ENotFound): // a deleted pass left its time in KeptFree

@@ -37,6 +37,21 @@ type PlanTx interface {
 	// validity periods: for each paid renewal that started after the
 	// pass's end, [that end, the renewal's start), oldest first.
 	PassLapses(ctx context.Context, passID string) ([]Period, error)
+	// InsertPassTerm records the plan a pass was on before a renewal on
+	// another plan starts (a second term with the same Until is ignored).
+	InsertPassTerm(ctx context.Context, passID string, t PassTerm) error
+	// PassTerms returns the terms recorded for a pass, by Until.
+	PassTerms(ctx context.Context, passID string) ([]PassTerm, error)
+}
+
+// PassTerm is the plan a pass was paid on before Until: a renewal on
+// another plan, paid while the pass ran, switches the pass's plan at
+// once and leaves the time already paid on the old one (to Until, the
+// renewal's start) on the old plan and slots.
+type PassTerm struct {
+	Until time.Time
+	Plan  string
+	Slots []Slot
 }
 
 // Period is a half-open interval of time [From, To).

@@ -126,3 +126,20 @@ func (t *txn) PassLapses(ctx context.Context, passID string) ([]park.Period, err
 	}
 	return out, nil
 }
+
+func (t *txn) InsertPassTerm(ctx context.Context, passID string, pt park.PassTerm) error {
+	return mapErr(t.q.InsertPassTerm(stmtCtx, db.InsertPassTermParams{PassID: passID, Until: us(pt.Until), Plan: pt.Plan,
+		Slots: park.FormatSlots(pt.Slots)}))
+}
+
+func (t *txn) PassTerms(ctx context.Context, passID string) ([]park.PassTerm, error) {
+	rows, err := t.q.PassTerms(stmtCtx, passID)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	out := make([]park.PassTerm, len(rows))
+	for i, r := range rows {
+		out[i] = park.PassTerm{Until: fromUS(r.Until), Plan: r.Plan, Slots: slotsFromDB(r.Slots)}
+	}
+	return out, nil
+}

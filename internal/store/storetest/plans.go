@@ -3,6 +3,7 @@ package storetest
 import (
 	"context"
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -152,6 +153,27 @@ func testPlans(t *testing.T, s park.Store) {
 		}
 		if got := lapses("other"); len(got) != 0 {
 			t.Fatalf("another pass's lapses %v", got)
+		}
+
+		// Terms: by Until; a second one with the same Until is ignored.
+		terms := func(pass string) []park.PassTerm {
+			var out []park.PassTerm
+			must(t, s.View(ctx, func(tx park.Tx) (err error) { out, err = tx.PassTerms(ctx, pass); return }))
+			return out
+		}
+		later, sooner := base.AddDate(0, 2, 0), base.AddDate(0, 1, 0)
+		night := []park.Slot{{From: "19:00", To: "08:00"}}
+		for _, x := range []park.PassTerm{{Until: later, Plan: "night", Slots: night}, {Until: sooner, Plan: "std"},
+			{Until: later, Plan: "ignored"}} {
+			must(t, update(t, s, func(tx park.Tx) error { return tx.InsertPassTerm(ctx, "slot1", x) }))
+		}
+		got3 := terms("slot1")
+		if len(got3) != 2 || !got3[0].Until.Equal(sooner.Truncate(park.Precision)) || got3[0].Plan != "std" || len(got3[0].Slots) != 0 ||
+			!got3[1].Until.Equal(later.Truncate(park.Precision)) || got3[1].Plan != "night" || !slices.Equal(got3[1].Slots, night) {
+			t.Fatalf("terms %+v", got3)
+		}
+		if got := terms("other"); len(got) != 0 {
+			t.Fatalf("another pass's terms %v", got)
 		}
 	})
 }

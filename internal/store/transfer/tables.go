@@ -171,6 +171,9 @@ var tables = []table{
 		{"expires_at", timestamp}, {"paid_at", timestamp}, {"payer", text}, {"reference", text},
 		{"method", text}, {"source", text}, {"version", integer},
 	}},
+	{name: "pass_terms", key: []string{"pass_id", "until"}, columns: []column{ // 00117
+		{"pass_id", text}, {"until", timestamp}, {"plan", text}, {"slots", text},
+	}},
 	{name: "coupons", key: []string{"lot_code", "id"}, columns: []column{
 		{"lot_code", text}, {"id", text}, {"plate", text}, {"plate_key", text}, {"kind", text},
 		{"value", integer}, {"issuer", text}, {"merchant", text}, {"valid_from", timestamp},

@@ -37,3 +37,10 @@ WHERE id = $8 AND version = $9;
 SELECT pass_valid_to, starts_at FROM renewals
 WHERE pass_id = $1 AND paid_at IS NOT NULL AND starts_at > pass_valid_to
 ORDER BY pass_valid_to;
+
+-- name: InsertPassTerm :exec
+INSERT INTO pass_terms (pass_id, until, plan, slots) VALUES ($1, $2, $3, $4)
+ON CONFLICT (pass_id, until) DO NOTHING;
+
+-- name: PassTerms :many
+SELECT until, plan, slots FROM pass_terms WHERE pass_id = $1 ORDER BY until;

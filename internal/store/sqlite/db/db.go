@@ -426,6 +426,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.insertPassPlateStmt, err = db.PrepareContext(ctx, insertPassPlate); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertPassPlate: %w", err)
 	}
+	if q.insertPassTermStmt, err = db.PrepareContext(ctx, insertPassTerm); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertPassTerm: %w", err)
+	}
 	if q.insertPaymentStmt, err = db.PrepareContext(ctx, insertPayment); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertPayment: %w", err)
 	}
@@ -704,6 +707,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.passLapsesStmt, err = db.PrepareContext(ctx, passLapses); err != nil {
 		return nil, fmt.Errorf("error preparing query PassLapses: %w", err)
+	}
+	if q.passTermsStmt, err = db.PrepareContext(ctx, passTerms); err != nil {
+		return nil, fmt.Errorf("error preparing query PassTerms: %w", err)
 	}
 	if q.pendingDeviceCommandsStmt, err = db.PrepareContext(ctx, pendingDeviceCommands); err != nil {
 		return nil, fmt.Errorf("error preparing query PendingDeviceCommands: %w", err)
@@ -1548,6 +1554,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing insertPassPlateStmt: %w", cerr)
 		}
 	}
+	if q.insertPassTermStmt != nil {
+		if cerr := q.insertPassTermStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertPassTermStmt: %w", cerr)
+		}
+	}
 	if q.insertPaymentStmt != nil {
 		if cerr := q.insertPaymentStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing insertPaymentStmt: %w", cerr)
@@ -2013,6 +2024,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing passLapsesStmt: %w", cerr)
 		}
 	}
+	if q.passTermsStmt != nil {
+		if cerr := q.passTermsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing passTermsStmt: %w", cerr)
+		}
+	}
 	if q.pendingDeviceCommandsStmt != nil {
 		if cerr := q.pendingDeviceCommandsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing pendingDeviceCommandsStmt: %w", cerr)
@@ -2466,6 +2482,7 @@ type Queries struct {
 	insertLockStmt                         *sql.Stmt
 	insertPartnerLotStmt                   *sql.Stmt
 	insertPassPlateStmt                    *sql.Stmt
+	insertPassTermStmt                     *sql.Stmt
 	insertPaymentStmt                      *sql.Stmt
 	insertPlanStmt                         *sql.Stmt
 	insertPriceStandardStmt                *sql.Stmt
@@ -2559,6 +2576,7 @@ type Queries struct {
 	partnerExistsStmt                      *sql.Stmt
 	partnerUsesLotStmt                     *sql.Stmt
 	passLapsesStmt                         *sql.Stmt
+	passTermsStmt                          *sql.Stmt
 	pendingDeviceCommandsStmt              *sql.Stmt
 	plateRecordsStmt                       *sql.Stmt
 	pruneDeletedSubscriptionDeliveriesStmt *sql.Stmt
@@ -2755,6 +2773,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		insertLockStmt:                         q.insertLockStmt,
 		insertPartnerLotStmt:                   q.insertPartnerLotStmt,
 		insertPassPlateStmt:                    q.insertPassPlateStmt,
+		insertPassTermStmt:                     q.insertPassTermStmt,
 		insertPaymentStmt:                      q.insertPaymentStmt,
 		insertPlanStmt:                         q.insertPlanStmt,
 		insertPriceStandardStmt:                q.insertPriceStandardStmt,
@@ -2848,6 +2867,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		partnerExistsStmt:                      q.partnerExistsStmt,
 		partnerUsesLotStmt:                     q.partnerUsesLotStmt,
 		passLapsesStmt:                         q.passLapsesStmt,
+		passTermsStmt:                          q.passTermsStmt,
 		pendingDeviceCommandsStmt:              q.pendingDeviceCommandsStmt,
 		plateRecordsStmt:                       q.plateRecordsStmt,
 		pruneDeletedSubscriptionDeliveriesStmt: q.pruneDeletedSubscriptionDeliveriesStmt,

@@ -325,6 +325,13 @@ type PassPlate struct {
 	Position int64
 }
 
+type PassTerm struct {
+	PassID string
+	Until  int64
+	Plan   string
+	Slots  string
+}
+
 type Payment struct {
 	ID        string
 	QuoteID   string

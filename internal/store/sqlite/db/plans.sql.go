@@ -116,6 +116,28 @@ func (q *Queries) GetRenewalByReference(ctx context.Context, arg GetRenewalByRef
 	return i, err
 }
 
+const insertPassTerm = `-- name: InsertPassTerm :exec
+INSERT INTO pass_terms (pass_id, until, plan, slots) VALUES (?, ?, ?, ?)
+ON CONFLICT (pass_id, until) DO NOTHING
+`
+
+type InsertPassTermParams struct {
+	PassID string
+	Until  int64
+	Plan   string
+	Slots  string
+}
+
+func (q *Queries) InsertPassTerm(ctx context.Context, arg InsertPassTermParams) error {
+	_, err := q.exec(ctx, q.insertPassTermStmt, insertPassTerm,
+		arg.PassID,
+		arg.Until,
+		arg.Plan,
+		arg.Slots,
+	)
+	return err
+}
+
 const insertPlan = `-- name: InsertPlan :exec
 INSERT INTO plans (lot_code, code, name, price, vehicle_class, slots, created_at, updated_at)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
@@ -251,6 +273,39 @@ func (q *Queries) PassLapses(ctx context.Context, passID string) ([]PassLapsesRo
 	for rows.Next() {
 		var i PassLapsesRow
 		if err := rows.Scan(&i.PassValidTo, &i.StartsAt); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const passTerms = `-- name: PassTerms :many
+SELECT until, plan, slots FROM pass_terms WHERE pass_id = ? ORDER BY until
+`
+
+type PassTermsRow struct {
+	Until int64
+	Plan  string
+	Slots string
+}
+
+func (q *Queries) PassTerms(ctx context.Context, passID string) ([]PassTermsRow, error) {
+	rows, err := q.query(ctx, q.passTermsStmt, passTerms, passID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []PassTermsRow
+	for rows.Next() {
+		var i PassTermsRow
+		if err := rows.Scan(&i.Until, &i.Plan, &i.Slots); err != nil {
 			return nil, err
 		}
 		items = append(items, i)

@@ -36,3 +36,10 @@ WHERE id = ? AND version = ?;
 SELECT pass_valid_to, starts_at FROM renewals
 WHERE pass_id = ? AND paid_at IS NOT NULL AND starts_at > pass_valid_to
 ORDER BY pass_valid_to;
+
+-- name: InsertPassTerm :exec
+INSERT INTO pass_terms (pass_id, until, plan, slots) VALUES (?, ?, ?, ?)
+ON CONFLICT (pass_id, until) DO NOTHING;
+
+-- name: PassTerms :many
+SELECT until, plan, slots FROM pass_terms WHERE pass_id = ? ORDER BY until;

@@ -62,13 +62,14 @@ func dropPass(ctx context.Context, tx park.Tx, p *park.Pass, keys []string, now 
 	return nil
 }
 
-// coverFromNow keeps a lapse unpaid when a write extends lapsed pass old
+// coverFromNow keeps a lapse unpaid when an edit extends lapsed pass old
 // (as p) back over it: the cars inside holding old's space keep the free
 // time old gave them up to now, and hold p's space from now on, as after
 // a renewal of a lapsed pass. Without it a car inside across the lapse
-// would park it free (an edit records no lapse; a renewal does, in the
-// same transaction, and is left to pricing). Called in the transaction
-// that writes p, after dropPass.
+// would park it free. A renewal records its lapse itself and is not an
+// edit (one quoted before the lapse covers it: its months start at the
+// old end). Called by each edit of a pass, in its transaction, before
+// the write.
 func coverFromNow(ctx context.Context, tx park.Tx, old, p *park.Pass, now time.Time) error {
 	if old.ValidTo.After(now) || !p.ValidTo.After(old.ValidTo) || !p.ValidFrom.Before(now) {
 		return nil // not lapsed, not extended, or starting after the lapse

@@ -68,9 +68,6 @@ func (t laneTx) UpdatePass(ctx context.Context, p *park.Pass) error {
 	if err := dropPass(ctx, t.Tx, old, off, t.now()); err != nil {
 		return err
 	}
-	if err := coverFromNow(ctx, t.Tx, old, p, t.now()); err != nil {
-		return err
-	}
 	if err := takeSpaces(ctx, t.Tx, old, p, t.now()); err != nil {
 		return err
 	}

@@ -157,6 +157,7 @@ func (s *Service) UpdatePassBy(ctx context.Context, partner, lot string, ref Pas
 		if err != nil {
 			return err
 		}
+		before := *p
 		id, oldPlan, oldSpaces := p.ID, p.Plan, p.Spaces
 		spacesWereDefault := p.Spaces == len(p.Plates)
 		if err := patch(p); err != nil {
@@ -188,6 +189,9 @@ func (s *Service) UpdatePassBy(ctx context.Context, partner, lot string, ref Pas
 		}
 		p.UpdatedAt = s.base.Clock()
 		out = p
+		if err := coverFromNow(ctx, tx, &before, p, p.UpdatedAt); err != nil {
+			return err
+		}
 		return tx.UpdatePass(ctx, p)
 	})
 	return out, err

@@ -84,6 +84,9 @@ func (s *Service) SaveSlotPass(ctx context.Context, partner, lot string, ref Pas
 			return err
 		}
 		out = &np
+		if err := coverFromNow(ctx, tx, cur, &np, now); err != nil {
+			return err
+		}
 		return tx.UpdatePass(ctx, &np)
 	})
 	if err != nil {

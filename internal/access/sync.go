@@ -164,6 +164,9 @@ func (s *Service) SyncPasses(ctx context.Context, partner, lot string, in []*par
 			if err := applyPlan(ctx, tx, &np); err != nil {
 				return err
 			}
+			if err := coverFromNow(ctx, tx, old, &np, now); err != nil {
+				return err
+			}
 			if err := tx.UpdatePass(ctx, &np); err != nil {
 				return itemError(i, err)
 			}

@@ -132,6 +132,11 @@ func fill(t *testing.T) *sqlite.Store {
 	r, _, err := svc.Access.QuoteRenewal(ctx, access.RenewalInput{Lot: lot, Pass: access.PassRef{Plate: "京N12345"}, Months: 2})
 	must(r, err)
 	must(svc.Access.PayRenewal(ctx, access.RenewalPayment{Lot: lot, ID: r.ID, Amount: r.Amount, Payer: "app", Reference: "wx-r1", Method: "WX"}))
+	// The first pass renewed onto the night plan while it runs: its paid
+	// month keeps the monthly plan's terms (pass_terms).
+	r, _, err = svc.Access.QuoteRenewal(ctx, access.RenewalInput{Lot: lot, Pass: access.PassRef{Plate: "京B11111"}, Months: 1, Plan: "night"})
+	must(r, err)
+	must(svc.Access.PayRenewal(ctx, access.RenewalPayment{Lot: lot, ID: r.ID, Amount: r.Amount, Payer: "app", Reference: "wx-r2", Method: "WX"}))
 	must(svc.Spaces.ReplaceSpaces(ctx, lot, []*park.Space{{Code: "B1-001", Floor: "B1", Zone: "A", Kind: "ev"}, {Code: "B1-002", Floor: "B1"}}))
 	must(svc.Spaces.ReportSpaces(ctx, lot, []spaces.SpaceReport{{Space: "B1-001", Occupied: true, Plate: "京D44444", At: now}}))
 	if _, _, err := svc.Partners.Login(ctx, partners.SignIn{Username: "ana", Password: "senha-forte"}); err != nil {

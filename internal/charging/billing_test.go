@@ -18,6 +18,8 @@ type fakeRemote struct {
 	starts []string // "charger/connector/tag"
 	stops  []int64
 	refuse bool
+	// offline answers every command as a charger not connected does.
+	offline bool
 	// stopAnswer, when set, is the answer to every RemoteStop.
 	stopAnswer string
 }
@@ -25,6 +27,9 @@ type fakeRemote struct {
 func (f *fakeRemote) RemoteStart(_ context.Context, id string, connector int, tag string) (string, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if f.offline {
+		return "", charging.ErrOffline
+	}
 	if f.refuse {
 		return "Rejected", nil
 	}
@@ -35,6 +40,9 @@ func (f *fakeRemote) RemoteStart(_ context.Context, id string, connector int, ta
 func (f *fakeRemote) RemoteStop(_ context.Context, id string, tx int64) (string, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if f.offline {
+		return "", charging.ErrOffline
+	}
 	f.stops = append(f.stops, tx)
 	if f.stopAnswer != "" {
 		return f.stopAnswer, nil
@@ -75,6 +83,7 @@ type rig struct {
 	*systemtest.Bundle
 	cs     *charging.Service
 	remote *fakeRemote
+	conn   string // CP1's connection
 }
 
 // metered is a charger's MeterValues answered: the readings stored, then
@@ -86,7 +95,7 @@ func metered(ctx context.Context, cs *charging.Service, id string, tx int64, rs 
 }
 
 // newRig builds a core with one charger "CP1" (two connectors, family
-// family) priced by rules.
+// family, connected) priced by rules.
 func newRig(t *testing.T, family int, rules park.ChargeRules) *rig {
 	b := systemtest.New(t)
 	r := &rig{Bundle: b, cs: b.Sys.Charging, remote: &fakeRemote{}}
@@ -99,6 +108,14 @@ func newRig(t *testing.T, family int, rules park.ChargeRules) *rig {
 		StandardID: st.ID, Password: "0123456789abcdef"}); err != nil {
 		t.Fatal(err)
 	}
+	// Connected the day before the tests' times, so that its first
+	// heartbeat is no later than theirs.
+	now := b.Clock.Now()
+	b.Clock.Set(local(-1, 0, 0))
+	if r.conn, err = r.cs.Connected(b.Ctx, "CP1"); err != nil {
+		t.Fatal(err)
+	}
+	b.Clock.Set(now)
 	return r
 }
 

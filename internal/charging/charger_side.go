@@ -366,7 +366,7 @@ func (s *Service) Metered(ctx context.Context, chargerID string, txID int64, rea
 	}
 	return func(ctx context.Context) {
 		// Not recorded here, the charging sweep asks it (mustStop).
-		if _, err := s.askStop(ctx, billed, reason, true); err != nil {
+		if _, _, err := s.askStop(ctx, billed, reason, true); err != nil {
 			s.base.Log.Warn("charging: asking a charger to stop", "charger", chargerID, "session", billed.ID, "err", err)
 		}
 	}, nil

@@ -112,6 +112,7 @@ func TestSweepAsksStopOfAFullCar(t *testing.T) {
 	sess := r.start(t, t0, 1000, 0)
 	at := t0.Add(30 * time.Minute)
 	r.Clock.Set(at)
+	r.cs.Seen("CP1") // the MeterValues, as the central system notes it: online at the sweep
 	then, err := r.cs.Metered(r.Ctx, "CP1", sess.TransactionID, []park.MeterReading{{At: at, EnergyWh: 2000, PowerW: 4000}}, true)
 	if err != nil || then == nil {
 		t.Fatalf("a full car on a standard that stops when full: follow-up %v, err %v", then != nil, err)

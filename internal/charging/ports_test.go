@@ -14,6 +14,7 @@ import (
 func TestPortStates(t *testing.T) {
 	r := newRig(t, park.FamilyCar, energyRules)
 	sess := r.start(t, local(0, 10, 0), 500, 0)
+	r.offline(t)
 	states := func() []charging.PortState {
 		t.Helper()
 		c, err := r.cs.Charger(r.Ctx, "CP1")

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -54,7 +55,8 @@ func newTransactionID() int64 { return int64(randUint(1<<31-1)) + 1 }
 // started yet, or failed (end reason EndRefused, prepayment refunded in
 // full) when it refused or did not answer. EInvalid for a bad request,
 // ENotFound for an unknown charger, EConflict when the connector is busy or
-// the charger is out of service.
+// the charger is out of service, or offline (Reason ReasonNotConnected):
+// no order is made that could only fail.
 func (s *Service) StartSession(ctx context.Context, in StartInput) (*park.ChargeSession, error) {
 	// A blank id is a request that forgot the charger, not one for a
 	// charger that does not exist.
@@ -163,6 +165,10 @@ func (s *Service) usable(ctx context.Context, tx park.Tx, id string, connector i
 		return nil, nil, nil, 0, park.Conflict("connector", "connector %d of charger %q is busy", connector, id)
 	} else if !park.IsCode(err, park.ENotFound) {
 		return nil, nil, nil, 0, err
+	}
+	if !c.Online {
+		return nil, nil, nil, 0, park.Conflict("charger_id", "charger %q is offline: it cannot be asked to start", id).
+			Because(park.ReasonNotConnected)
 	}
 	st, loc, version, err := s.standard(ctx, tx, c.StandardID, 0, c.LotCode)
 	return c, st, loc, version, err
@@ -307,7 +313,10 @@ func (s *Service) LatestSessionsOfLot(ctx context.Context, lot string, limit int
 // StopSession asks the charger to stop a session (ENotFound; EConflict
 // when it has ended). partnerID, when set, must be the session's. A
 // pending session is failed at once; a charging one ends when the charger
-// reports its StopTransaction.
+// reports its StopTransaction. When the charger is offline the stop cannot
+// reach it: it is kept (a time block starts no later than it) and asked
+// once the charger is back, and the caller is told so, EConflict with
+// Reason ReasonNotConnected, rather than that the stop is under way.
 func (s *Service) StopSession(ctx context.Context, id, partnerID string) (*park.ChargeSession, error) {
 	sess, err := s.PartnerSession(ctx, id, partnerID)
 	if err != nil {
@@ -317,7 +326,12 @@ func (s *Service) StopSession(ctx context.Context, id, partnerID string) (*park.
 	case park.SessionPending:
 		return s.failPending(ctx, id)
 	case park.SessionCharging:
-		return s.askStop(ctx, sess, park.EndManual, false)
+		sess, reached, err := s.askStop(ctx, sess, park.EndManual, false)
+		if err == nil && !reached {
+			return nil, park.Conflict("session_id", "charger %q is offline: the stop of charge session %q is kept and asked once it is back",
+				sess.ChargerID, id).Because(park.ReasonNotConnected)
+		}
+		return sess, err
 	}
 	return nil, park.Conflict("session_id", "charge session %q has ended", id)
 }
@@ -327,39 +341,60 @@ func (s *Service) StopSession(ctx context.Context, id, partnerID string) (*park.
 // same transaction, so it is sent even if this node stops right after.
 // auto is parkd's own check (time, money, a stop still owed): a session
 // already asked to stop is asked again only while the stop is owed
-// (stopOwed), and keeps the reason it was first asked for.
-func (s *Service) askStop(ctx context.Context, sess *park.ChargeSession, reason int, auto bool) (*park.ChargeSession, error) {
+// (stopOwed), and keeps the reason it was first asked for. reached is
+// false when the charger is offline: a charger recorded offline is not
+// sent the stop, nor is it counted as asked (MaxStopAsks), so the sweep
+// asks it once the charger is back however often it was asked meanwhile.
+func (s *Service) askStop(ctx context.Context, sess *park.ChargeSession, reason int, auto bool) (_ *park.ChargeSession, reached bool, _ error) {
 	var queued string
-	send := false
+	send, offline := false, false
 	err := s.base.Update(ctx, func(tx park.Tx) (err error) {
-		queued, send = "", false
+		queued, send, offline = "", false, false
 		if sess, err = tx.GetChargeSession(ctx, sess.ID); err != nil || sess.Status != park.SessionCharging {
-			return err
-		}
-		now := s.base.Clock()
-		switch {
-		case sess.StopAsked == nil:
-			sess.StopAsked, sess.StopReason = &now, reason
-		case auto && !stopOwed(sess, now):
-			return nil // asked meanwhile, by another reading or node
-		case !auto:
-			sess.StopReason = reason
-		}
-		send = true
-		sess.StopSent, sess.StopAsks, sess.UpdatedAt = &now, sess.StopAsks+1, now
-		if err := tx.UpdateChargeSession(ctx, sess); err != nil {
 			return err
 		}
 		c, err := tx.GetCharger(ctx, sess.ChargerID)
 		if err != nil {
 			return err
 		}
+		now := s.base.Clock()
+		changed := true
+		switch {
+		case sess.StopAsked == nil:
+			sess.StopAsked, sess.StopReason = &now, reason
+		case auto && !stopOwed(sess, now):
+			return nil // asked meanwhile, by another reading or node
+		case !auto:
+			changed = sess.StopReason != reason
+			sess.StopReason = reason
+		}
+		if !c.Online {
+			offline = true
+			if !changed {
+				return nil
+			}
+			sess.UpdatedAt = now
+			return tx.UpdateChargeSession(ctx, sess)
+		}
+		send = true
+		sess.StopSent, sess.StopAsks, sess.UpdatedAt = &now, sess.StopAsks+1, now
+		if err := tx.UpdateChargeSession(ctx, sess); err != nil {
+			return err
+		}
 		queued, err = s.queueIfRelayed(ctx, tx, c, Command{Kind: CommandStop, TransactionID: sess.TransactionID})
 		return err
 	})
-	if err != nil || !send {
-		return sess, err
+	if err != nil {
+		return sess, false, err
 	}
+	if offline {
+		s.record(ctx, sess.ChargerID, "RemoteStopTransaction", sess.Connector, "", ErrOffline)
+		return sess, false, nil
+	}
+	if !send {
+		return sess, true, nil
+	}
+	reached = true
 	if r := s.remoteOf(); r != nil {
 		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), remoteTimeout)
 		var status string
@@ -371,8 +406,10 @@ func (s *Service) askStop(ctx context.Context, sess *park.ChargeSession, reason 
 		}
 		cancel()
 		s.record(ctx, sess.ChargerID, "RemoteStopTransaction", sess.Connector, status, err)
+		reached = !errors.Is(err, ErrOffline)
 	}
-	return s.Session(ctx, sess.ID)
+	sess, err = s.Session(ctx, sess.ID)
+	return sess, reached, err
 }
 
 // bill prices sess as of end (its readings up to then; by time and by

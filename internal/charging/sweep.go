@@ -258,7 +258,7 @@ func (s *Service) sweepOne(ctx context.Context, sess *park.ChargeSession) error 
 		return s.end(ctx, tx, sess, st, loc, end, park.EndLost, false)
 	})
 	if err == nil && reason != 0 {
-		_, err = s.askStop(ctx, sess, reason, true)
+		_, _, err = s.askStop(ctx, sess, reason, true)
 	}
 	return err
 }

@@ -36,8 +36,8 @@ func TestSweep(t *testing.T) {
 	if s, _ := r.cs.Session(r.Ctx, pending.ID); s.Status != park.SessionFailed || s.Refund != 300 || s.EndReason != park.EndRefused {
 		t.Fatalf("pending after %v: %+v", charging.PendingFor, s)
 	}
-	r.Clock.Set(t0.Add(230 * time.Minute))
-	if err := r.cs.Heartbeat(r.Ctx, "CP1"); err != nil { // its last sign of life
+	r.Clock.Set(t0.Add(236 * time.Minute))
+	if err := r.cs.Heartbeat(r.Ctx, "CP1"); err != nil { // its last sign of life, online at the stop
 		t.Fatal(err)
 	}
 	sweep(t0.Add(239 * time.Minute))
@@ -50,15 +50,15 @@ func TestSweep(t *testing.T) {
 	}
 	// The charger never reports the stop and stays silent: a day after its
 	// last heartbeat the session ends as lost, billed to that heartbeat
-	// (230 minutes: one block, 1 yuan).
-	sweep(t0.Add(230*time.Minute + charging.LostAfter - time.Second))
+	// (236 minutes: one block, 1 yuan).
+	sweep(t0.Add(236*time.Minute + charging.LostAfter - time.Second))
 	if s, _ := r.cs.Session(r.Ctx, sess.ID); s.Status != park.SessionCharging {
 		t.Fatalf("lost too early: %+v", s)
 	}
-	sweep(t0.Add(230*time.Minute + charging.LostAfter))
+	sweep(t0.Add(236*time.Minute + charging.LostAfter))
 	s, _ := r.cs.Session(r.Ctx, sess.ID)
 	if s.Status != park.SessionEnded || s.EndReason != park.EndLost || s.Amount != 100 || s.Refund != 0 ||
-		!s.EndedAt.Equal(t0.Add(230*time.Minute)) {
+		!s.EndedAt.Equal(t0.Add(236*time.Minute)) {
 		t.Fatalf("lost: %+v", s)
 	}
 }

@@ -33,6 +33,7 @@ type env struct {
 	url string
 	mu  sync.Mutex
 	now time.Time
+	sys *system.System
 }
 
 func (e *env) Now() time.Time {
@@ -58,6 +59,7 @@ func newEnv(t *testing.T) *env {
 	srv := httptest.NewServer(httpapi.New(httpapi.Config{Service: svc, Log: slog.New(slog.DiscardHandler), Metrics: m, AdminToken: token}))
 	t.Cleanup(srv.Close)
 	e.url = srv.URL
+	e.sys = svc
 	return e
 }
 
@@ -65,6 +67,15 @@ type reply struct {
 	status int
 	header http.Header
 	body   []byte
+}
+
+// online records charger id as booted, as a charger that connected does:
+// a charger recorded offline is not asked to start.
+func (e *env) online(id string) {
+	e.t.Helper()
+	if _, err := e.sys.Charging.Booted(context.Background(), id, "", "", ""); err != nil {
+		e.t.Fatal(err)
+	}
 }
 
 func (r reply) json(t *testing.T) map[string]any {

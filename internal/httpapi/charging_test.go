@@ -62,9 +62,10 @@ func TestChargersAndStandards(t *testing.T) {
 		t.Fatal("a refused charger changed the list")
 	}
 
-	// A session asked for natively: no charger is connected to this
-	// server, so it waits (pending) until stopped, which fails it and
-	// refunds the 3 yuan in full.
+	// A session asked for natively: the charger is recorded online but no
+	// connection reaches this server, so it waits (pending) until stopped,
+	// which fails it and refunds the 3 yuan in full.
+	e.online("CAB-0001")
 	x := e.want(e.do("POST", "/v1/charging/sessions", `{"charger_id":"CAB-0001","connector":1,"prepaid":300}`), 201)
 	if x["status"] != "pending" || len(x["id"].(string)) != 20 {
 		t.Fatalf("session %v", x)

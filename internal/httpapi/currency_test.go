@@ -76,6 +76,7 @@ func TestChargingSessionCurrency(t *testing.T) {
 	for _, c := range []struct{ id, lot string }{{"CAB-JP", "130100001"}, {"CAB-CN", "140123001"}} {
 		e.want(e.do("POST", "/v1/chargers", `{"id":"`+c.id+`","lot_code":"`+c.lot+`","family":0,"type":"cabinet-10",
 			"connectors":10,"standard_id":19464,"password":"0123456789abcdef"}`), 201)
+		e.online(c.id)
 	}
 	jp := e.want(e.do("POST", "/v1/charging/sessions", `{"charger_id":"CAB-JP","connector":1,"prepaid":300}`), 201)
 	wantCurrency(t, "started session", jp, "JPY")

@@ -274,14 +274,15 @@ func TestRemoteStartRefused(t *testing.T) {
 	if n := len(c.Commands); n != 2 || c.Commands[0].Status != "Rejected" || c.Commands[1].Status != "timeout" {
 		t.Fatalf("commands %+v", c.Commands)
 	}
-	// And one not connected at all.
-	sess, err = r.cs.StartSession(r.Ctx, charging.StartInput{ChargerID: "CAR1", Connector: 1, Prepaid: 300})
-	if err != nil || sess.Status != park.SessionFailed {
-		t.Fatalf("offline start %+v %v", sess, err)
+	// And one not connected at all: refused before any session is made or
+	// command sent.
+	_, err = r.cs.StartSession(r.Ctx, charging.StartInput{ChargerID: "CAR1", Connector: 1, Prepaid: 300})
+	if pe, _ := err.(*park.Error); pe == nil || pe.Code != park.EConflict || pe.Field != "charger_id" || pe.Reason != park.ReasonNotConnected {
+		t.Fatalf("offline start: %v, want charger_id not connected", err)
 	}
 	c, _ = r.cs.Charger(r.Ctx, "CAR1")
-	if c.Commands[0].Status != "offline" {
-		t.Fatalf("offline command %+v", c.Commands)
+	if len(c.Commands) != 0 {
+		t.Fatalf("offline commands %+v", c.Commands)
 	}
 }
 

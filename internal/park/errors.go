@@ -100,6 +100,7 @@ const (
 	ReasonNeeds         = "needs"          // set without the field it needs (Params: that field)
 	ReasonAllOrNone     = "all_or_none"    // given for some items of a list, not all
 	ReasonEmpty         = "empty"          // a time window whose end is its start
+	ReasonNotConnected  = "not_connected"  // a device parkd cannot reach now (a charger offline)
 )
 
 // Because returns e with its Reason, and the Reason's Params, set.

@@ -266,7 +266,11 @@ func TestBrowser(t *testing.T) {
 		Connectors: 2, Type: "ebike-10", StandardID: std.ID, Password: "0123456789abcdef"}); err != nil {
 		t.Fatal(err)
 	}
-	// A session, so the chargers page has a row under CP1.
+	// A session, so the chargers page has a row under CP1, online so that
+	// it is asked to start.
+	if _, err := s.Sys.Charging.Booted(s.Ctx, "CP1", "", "", ""); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := s.Sys.Charging.StartSession(s.Ctx, charging.StartInput{ChargerID: "CP1", Connector: 1, Prepaid: 400, Source: "test"}); err != nil {
 		t.Fatal(err)
 	}

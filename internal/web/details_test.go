@@ -309,6 +309,13 @@ func TestChargerSessionsGrouped(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// Online, as chargers that connected are: one recorded offline is not
+	// asked to start.
+	for _, id := range []string{"CP1", "CP3", "CP9"} {
+		if _, err := ch.Booted(s.Ctx, id, "", "", ""); err != nil {
+			t.Fatal(err)
+		}
+	}
 	// By time, CP3's and CP1's alternate: CP3 4 hours ago, CP1 3 hours
 	// ago, CP3 2 hours ago; CP9, of the other lot, the newest.
 	now := s.Clock.Now()

@@ -53,6 +53,14 @@ var conflicts = map[string]string{
 	"session_id": "操作冲突：订单已结束",
 }
 
+// offline words a conflict with a device that is not connected
+// (park.ReasonNotConnected) by what was asked of it: a start makes no
+// order; a stop is kept and sent once the device is back.
+var offline = map[string]string{
+	"charger_id": "设备离线，无法开始充电，请待设备恢复连接后再试",
+	"session_id": "设备离线，停止指令暂未送达，设备恢复连接后将自动停止充电",
+}
+
 // missing words a not-found error by what is missing (the core's Field).
 var missing = map[string]string{
 	"charger_id": "查询无数据：设备不存在",
@@ -80,6 +88,9 @@ func word(err error) apiError {
 		e = coreErrors[park.EInternal]
 	}
 	if m, ok := conflicts[pe.Field]; ok && pe.Code == park.EConflict {
+		e.Msg = m
+	}
+	if m, ok := offline[pe.Field]; ok && pe.Code == park.EConflict && pe.Reason == park.ReasonNotConnected {
 		e.Msg = m
 	}
 	if m, ok := missing[pe.Field]; ok && pe.Code == park.ENotFound {

@@ -1,0 +1,84 @@
+package charging_test
+
+import (
+	"testing"
+	"time"
+
+	"parkd/internal/charging"
+	"parkd/internal/park"
+	"parkd/internal/systemtest"
+)
+
+// offline takes CP1 offline: its connection ends, and the charger
+// answers nothing.
+func (r *rig) offline(t *testing.T) {
+	t.Helper()
+	if err := r.cs.Disconnected(r.Ctx, "CP1", r.conn); err != nil {
+		t.Fatal(err)
+	}
+	r.remote.mu.Lock()
+	r.remote.offline = true
+	r.remote.mu.Unlock()
+}
+
+// A start on a charger that is offline is refused as such, and no order
+// is made: before, the session was written and failed at once, an order
+// the driver saw fail without ever charging.
+func TestStartOnOfflineChargerRefused(t *testing.T) {
+	r := newRig(t, park.FamilyTwoWheeler, seedRules)
+	r.offline(t)
+	r.Clock.Set(local(0, 10, 0))
+	_, err := r.cs.StartSession(r.Ctx, charging.StartInput{ChargerID: "CP1", Connector: 1, Prepaid: 300, Source: park.SourceNative})
+	systemtest.WantCode(t, err, park.EConflict)
+	if pe, _ := err.(*park.Error); pe == nil || pe.Field != "charger_id" || pe.Reason != park.ReasonNotConnected {
+		t.Fatalf("refusal %#v, want charger_id not connected", err)
+	}
+	if p, err := r.cs.Sessions(r.Ctx, park.ChargeSessionFilter{Limit: 10}, 0); err != nil || p.Total != 0 {
+		t.Fatalf("sessions after a refused start: %+v, %v", p, err)
+	}
+}
+
+// A stop of a session whose charger is offline cannot reach it: it is
+// answered as such, not as a stop under way. The stop is kept (a time
+// block starts no later than it) and asked once the charger is back,
+// however often it was asked meanwhile. The seed's standard, 300 paid,
+// started 10:00, stop asked at 10:20 and again until 10:29, charger back
+// at 10:30 and stopped at 10:31: billed to 10:20, one 240-minute block,
+// 100 fen, 200 back.
+func TestStopOnOfflineCharger(t *testing.T) {
+	r := newRig(t, park.FamilyTwoWheeler, seedRules)
+	t0 := local(0, 10, 0)
+	sess := r.start(t, t0, 300, 0)
+	r.Clock.Set(t0.Add(10 * time.Minute))
+	r.offline(t)
+	for m := 20; m < 30; m++ {
+		r.Clock.Set(t0.Add(time.Duration(m) * time.Minute))
+		_, err := r.cs.StopSession(r.Ctx, sess.ID, "")
+		systemtest.WantCode(t, err, park.EConflict)
+		if pe, _ := err.(*park.Error); pe == nil || pe.Field != "session_id" || pe.Reason != park.ReasonNotConnected {
+			t.Fatalf("stop at %d minutes: %#v, want session_id not connected", m, err)
+		}
+	}
+	s, _ := r.cs.Session(r.Ctx, sess.ID)
+	if s.Status != park.SessionCharging || s.StopAsked == nil || !s.StopAsked.Equal(t0.Add(20*time.Minute)) || s.StopReason != park.EndManual {
+		t.Fatalf("after stops of an offline charger: %+v", s)
+	}
+	r.Clock.Set(t0.Add(30 * time.Minute))
+	r.remote.mu.Lock()
+	r.remote.offline = false
+	r.remote.mu.Unlock()
+	if _, err := r.cs.Connected(r.Ctx, "CP1"); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.cs.Sweep(r.Ctx); err != nil {
+		t.Fatal(err)
+	}
+	if r.remote.stopCount() != 1 {
+		t.Fatalf("charger back: %d stops sent, want 1", r.remote.stopCount())
+	}
+	s = r.stop(t, s, t0.Add(31*time.Minute), 10, 0)
+	wantBill(t, s, 100, 0, 200)
+	if s.EndReason != park.EndManual {
+		t.Fatalf("end reason %d", s.EndReason)
+	}
+}

@@ -15,6 +15,7 @@ import (
 
 	"parkd/internal/config"
 	"parkd/internal/device/mqttlink"
+	"parkd/internal/device/mqttlink/brokertest"
 	"parkd/internal/dialect/vzenith"
 )
 
@@ -165,7 +166,7 @@ func TestServesWhileTheBrokerIsAway(t *testing.T) {
 // stops parkd, saying so and which variables sign it in: a wrong
 // password is fixed by the operator, not by waiting.
 func TestRefusedLoginStopsTheStart(t *testing.T) {
-	broker := refusingBroker(t, 4)
+	broker := brokertest.Refusing(t, 4)
 	c, err := config.Parse("parkd serve", []string{"--addr", "127.0.0.1:0", "--data", filepath.Join(t.TempDir(), "data"), "--mqtt", "mqtt://" + broker},
 		func(string) string { return "" }, io.Discard)
 	if err != nil {
@@ -177,49 +178,4 @@ func TestRefusedLoginStopsTheStart(t *testing.T) {
 	if err == nil || ctx.Err() != nil || !strings.Contains(err.Error(), "bad user name or password") || !strings.Contains(err.Error(), "PARKD_MQTT_USER") {
 		t.Fatalf("Serve: %v; want it stopped by the refusal, saying so and naming PARKD_MQTT_USER", err)
 	}
-}
-
-// refusingBroker answers every CONNECT with a CONNACK of return code rc
-// (4: bad user name or password), as a broker does to a client whose
-// credentials it does not take.
-func refusingBroker(t *testing.T, rc byte) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ln.Close() })
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go func() {
-				defer c.Close()
-				// The CONNECT packet: its type byte, its remaining length
-				// (a varint), then that many bytes.
-				b := make([]byte, 1)
-				if _, err := io.ReadFull(c, b); err != nil {
-					return
-				}
-				n, shift := 0, 0
-				for {
-					if _, err := io.ReadFull(c, b); err != nil {
-						return
-					}
-					n |= int(b[0]&0x7f) << shift
-					shift += 7
-					if b[0]&0x80 == 0 {
-						break
-					}
-				}
-				if _, err := io.ReadFull(c, make([]byte, n)); err != nil {
-					return
-				}
-				_, _ = c.Write([]byte{0x20, 0x02, 0x00, rc})
-			}()
-		}
-	}()
-	return ln.Addr().String()
 }

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"parkd/internal/device/mqttlink"
+	"parkd/internal/device/mqttlink/brokertest"
 )
 
 // broker is the address of the MQTT broker the tests use (Mosquitto on
@@ -244,51 +245,6 @@ func TestFormerGroupDropped(t *testing.T) {
 	}
 }
 
-// refusingBroker answers every CONNECT with a CONNACK of return code rc
-// (4: bad user name or password, 5: not authorised), as a broker does to
-// a client whose credentials it does not take.
-func refusingBroker(t *testing.T, rc byte) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ln.Close() })
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go func() {
-				defer c.Close()
-				// The CONNECT packet: its type byte, its remaining length
-				// (a varint), then that many bytes.
-				b := make([]byte, 1)
-				if _, err := io.ReadFull(c, b); err != nil {
-					return
-				}
-				n, shift := 0, 0
-				for {
-					if _, err := io.ReadFull(c, b); err != nil {
-						return
-					}
-					n |= int(b[0]&0x7f) << shift
-					shift += 7
-					if b[0]&0x80 == 0 {
-						break
-					}
-				}
-				if _, err := io.ReadFull(c, make([]byte, n)); err != nil {
-					return
-				}
-				_, _ = c.Write([]byte{0x20, 0x02, 0x00, rc})
-			}()
-		}
-	}()
-	return ln.Addr().String()
-}
-
 // TestRefusedCredentialsFailTheDial: a broker that refuses parkd's user
 // name or password, or its authorisation, refuses it on every attempt:
 // Dial says so at once (parkd serve then exits saying why), rather than
@@ -300,7 +256,7 @@ func TestRefusedCredentialsFailTheDial(t *testing.T) {
 		want string
 	}{{4, "bad user name or password"}, {5, "not authorised"}} {
 		t.Run(tc.want, func(t *testing.T) {
-			addr := refusingBroker(t, tc.rc)
+			addr := brokertest.Refusing(t, tc.rc)
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 			defer cancel()
 			start := time.Now()
@@ -457,7 +413,7 @@ func TestStartDoesNotWaitForTheBroker(t *testing.T) {
 // TestStartRefusedAtOnce: a broker that refuses the first attempt is told
 // on Start's failed channel, which parkd serve stops for.
 func TestStartRefusedAtOnce(t *testing.T) {
-	addr := refusingBroker(t, 4)
+	addr := brokertest.Refusing(t, 4)
 	l, failed, err := mqttlink.Start("mqtt://"+addr, mqttlink.Options{ClientID: "linktest-start-refused", Username: "parkd", Password: "wrong"})
 	if err != nil {
 		t.Fatal(err)

@@ -44,8 +44,12 @@ type Link struct {
 	failAway  bool          // Options.FailWhileAway
 	up        chan error    // the first connection's subscriptions made (nil) or refused
 	connected chan struct{} // closed on the first connection
-	refused   chan error    // a refusal before the first connection
-	failed    chan error    // the first attempt refused (Start)
+	// ready is closed once the first connection's Connect has returned:
+	// the client resends what its store kept only then, marking each
+	// packet as it goes, so a publish made before would race with it.
+	ready   chan struct{}
+	refused chan error // a refusal before the first connection
+	failed  chan error // the first attempt refused (Start)
 
 	closeOnce sync.Once
 }
@@ -142,6 +146,12 @@ func Dial(ctx context.Context, rawURL string, o Options) (*Link, error) {
 			l.stop(0)
 			return nil, err
 		}
+		select {
+		case <-l.ready:
+		case <-ctx.Done():
+			l.stop(0)
+			return nil, ctx.Err()
+		}
 	case err := <-l.refused:
 		l.stop(0)
 		return nil, err
@@ -179,7 +189,7 @@ func start(rawURL string, o Options) (*Link, error) {
 		return nil, errors.New("mqtt: a client id is required")
 	}
 	l := &Link{log: o.Log, done: make(chan struct{}), broker: u.Host, why: "connecting", failAway: o.FailWhileAway,
-		up: make(chan error, 1), connected: make(chan struct{}), refused: make(chan error, 1), failed: make(chan error, 1)}
+		up: make(chan error, 1), connected: make(chan struct{}), ready: make(chan struct{}), refused: make(chan error, 1), failed: make(chan error, 1)}
 	// The client calls back in arrival order; an unordered link passes each
 	// message to its workers, which acknowledge it once handled. Its first
 	// connection is tried by connect (below), the client's own retry
@@ -288,6 +298,7 @@ func (l *Link) connect() {
 		}
 		err := tok.Error()
 		if err == nil {
+			close(l.ready)
 			return
 		}
 		if says := refusal(err); says != "" && first {
@@ -425,7 +436,7 @@ func (l *Link) send(topic string, qos byte, payload []byte) (wait func() error) 
 	if strings.ContainsAny(topic, "+#") {
 		return func() error { return fmt.Errorf("mqtt: %q: wildcards in a topic to publish to", topic) }
 	}
-	if l.failAway && !l.c.IsConnectionOpen() {
+	if err := l.awaitReady(); err != nil || (l.failAway && !l.c.IsConnectionOpen()) {
 		_, why := l.Status()
 		return func() error {
 			return fmt.Errorf("mqtt: publishing to %s: %w %s (%s)", topic, ErrNotConnected, l.broker, why)
@@ -437,6 +448,30 @@ func (l *Link) send(topic string, qos byte, payload []byte) (wait func() error) 
 			return fmt.Errorf("mqtt: publishing to %s: no answer from the broker", topic)
 		}
 		return tok.Error()
+	}
+}
+
+// awaitReady returns once the first connection is made, at once with
+// FailWhileAway, else waiting up to publishTimeout; an error when it is
+// not made by then.
+func (l *Link) awaitReady() error {
+	select {
+	case <-l.ready:
+		return nil
+	default:
+	}
+	if l.failAway {
+		return ErrNotConnected
+	}
+	t := time.NewTimer(publishTimeout)
+	defer t.Stop()
+	select {
+	case <-l.ready:
+		return nil
+	case <-t.C:
+		return ErrNotConnected
+	case <-l.done:
+		return ErrNotConnected
 	}
 }
 

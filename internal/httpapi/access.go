@@ -3,6 +3,7 @@ package httpapi
 import (
 	"net/http"
 
+	"parkd/internal/core"
 	"parkd/internal/park"
 )
 
@@ -85,7 +86,7 @@ func (s *Server) createPass(w http.ResponseWriter, r *http.Request) error {
 // stays: limit, after, and next while more follow.
 func (s *Server) listPasses(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
-	limit, err := queryInt("limit", q.Get("limit"))
+	limit, err := core.QueryLimit(q.Get("limit"))
 	if err != nil {
 		return err
 	}
@@ -191,7 +192,7 @@ func (s *Server) createWhitelist(w http.ResponseWriter, r *http.Request) error {
 // listWhitelist answers one page of a lot's entries, as listPasses.
 func (s *Server) listWhitelist(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
-	limit, err := queryInt("limit", q.Get("limit"))
+	limit, err := core.QueryLimit(q.Get("limit"))
 	if err != nil {
 		return err
 	}

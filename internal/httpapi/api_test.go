@@ -539,7 +539,29 @@ func TestAnomaliesLimit(t *testing.T) {
 		t.Fatalf("problem %v, want the field limit", p)
 	}
 	e.want(e.do("GET", "/v1/lots/140123001/anomalies?limit=1000", ""), 200)
-	e.want(e.do("GET", "/v1/lots/140123001/anomalies?limit=0", ""), 200)
+}
+
+// TestListLimitZero: every native list reads an explicit limit=0 the same
+// way, as a page parkd gives none of, refused naming limit (some lists
+// took it for their default and others refused it); left out, the
+// list's default page is answered.
+func TestListLimitZero(t *testing.T) {
+	e := newEnv(t)
+	e.want(e.do("POST", "/v1/lots", lotJSON), 201)
+	// A read names the lane in-1, whose commands are listed.
+	e.want(e.do("POST", "/v1/lots/140123001/events", `{"id":"e1","type":"entry","plate":"京A12345","lane":"in-1","at":"2026-11-23T01:00:00Z"}`), 200)
+	for _, path := range []string{
+		"/v1/lots/140123001/anomalies", "/v1/lots/140123001/stays", "/v1/lots/140123001/passes",
+		"/v1/lots/140123001/whitelist", "/v1/lots/140123001/coupons", "/v1/lots/140123001/spaces",
+		"/v1/lots/140123001/id-tags", "/v1/lots/140123001/lanes/in-1/commands", "/v1/deliveries",
+		"/v1/audit", "/v1/price-standards", "/v1/charging/sessions",
+	} {
+		if p := e.problem(e.do("GET", path+"?limit=0", ""), 400, "invalid"); p["field"] != "limit" {
+			t.Errorf("%s?limit=0: problem %v, want the field limit", path, p)
+		}
+		e.want(e.do("GET", path, ""), 200)
+		e.want(e.do("GET", path+"?limit=1", ""), 200)
+	}
 }
 
 // TestUnknownQueryParameter: a query parameter a route does not take is

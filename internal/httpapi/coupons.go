@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"parkd/internal/billing"
+	"parkd/internal/core"
 	"parkd/internal/park"
 )
 
@@ -92,7 +93,7 @@ func (s *Server) issueCoupon(w http.ResponseWriter, r *http.Request) error {
 // (issued, expired, used, deleted), ?limit= (default 100), ?offset=.
 func (s *Server) listCoupons(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
-	limit, err := queryInt("limit", q.Get("limit"))
+	limit, err := core.QueryLimit(q.Get("limit"))
 	if err != nil {
 		return err
 	}

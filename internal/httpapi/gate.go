@@ -3,6 +3,7 @@ package httpapi
 import (
 	"net/http"
 
+	"parkd/internal/core"
 	"parkd/internal/gate"
 	"parkd/internal/park"
 )
@@ -69,7 +70,7 @@ func viewStay(st *park.Stay, currency string) stayView {
 
 func (s *Server) listStays(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
-	limit, err := queryInt("limit", q.Get("limit"))
+	limit, err := core.QueryLimit(q.Get("limit"))
 	if err != nil {
 		return err
 	}

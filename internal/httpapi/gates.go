@@ -3,6 +3,7 @@ package httpapi
 import (
 	"net/http"
 
+	"parkd/internal/core"
 	"parkd/internal/gate"
 	"parkd/internal/park"
 )
@@ -75,7 +76,7 @@ func (s *Server) postGateCommand(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) listGateCommands(w http.ResponseWriter, r *http.Request) error {
-	limit, err := queryInt("limit", r.URL.Query().Get("limit"))
+	limit, err := core.QueryLimit(r.URL.Query().Get("limit"))
 	if err != nil {
 		return err
 	}

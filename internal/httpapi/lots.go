@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 
+	"parkd/internal/core"
 	"parkd/internal/park"
 )
 
@@ -191,7 +192,7 @@ func (s *Server) occupancy(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) listAnomalies(w http.ResponseWriter, r *http.Request) error {
-	limit, err := queryInt("limit", r.URL.Query().Get("limit"))
+	limit, err := core.QueryLimit(r.URL.Query().Get("limit"))
 	if err != nil {
 		return err
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 
+	"parkd/internal/core"
 	"parkd/internal/park"
 	"parkd/internal/spaces"
 )
@@ -71,7 +72,7 @@ func (s *Server) putSpaces(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) listSpaces(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
-	limit, err := queryInt("limit", q.Get("limit"))
+	limit, err := core.QueryLimit(q.Get("limit"))
 	if err != nil {
 		return err
 	}

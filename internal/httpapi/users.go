@@ -134,7 +134,7 @@ func (s *Server) listAudit(w http.ResponseWriter, r *http.Request) error {
 	f := park.AuditFilter{Lot: q.Get("lot"), Actor: q.Get("actor")}
 	if v := q.Get("limit"); v != "" {
 		n, err := strconv.Atoi(v)
-		if err != nil { // the range is AuditPage's to check
+		if err != nil || n < 1 { // an explicit 0 is no page (core.QueryLimit); the top is AuditPage's to check
 			return park.Invalid("limit", "%q is not a whole number from 1 to %d", v, operators.MaxAuditPage)
 		}
 		f.Limit = n

@@ -302,6 +302,8 @@ var priceCases = []priceCase{
 		gross: 600, total: 600, due: 600},                      // 2 h: 2*300
 	{name: "dst/bands on the short day", doc: docNightNoCap, zone: "America/New_York", entry: "2024-03-10 01:00", exit: "2024-03-10 09:00",
 		gross: 1000, total: 1000, due: 1000}, // night 01:00 EST-08:00 EDT is 6 h: 6*100; day 08-09: 2*200
+	{name: "dst/bands on the long day", doc: docNightNoCap, zone: "America/New_York", entry: "2024-11-03 00:00", exit: "2024-11-03 09:00",
+		gross: 1300, total: 1300, due: 1300}, // night 00:00 EDT-08:00 EST is 9 h (01:00-02:00 twice): 9*100; day 08-09: 2*200
 	{name: "dst/calendar cap on a 23 h day", doc: docCal2000, zone: "America/New_York", entry: "2024-03-09 12:00", exit: "2024-03-11 12:00",
 		gross: 4400, total: 4400, due: 4400}, // Mar 9 12-24: 12*100; Mar 10 (23 h): 2300 -> 2000; Mar 11 00-12: 1200
 	{name: "dst/rolling cap on a 23 h day", doc: docRol2000, zone: "America/New_York", entry: "2024-03-09 12:00", exit: "2024-03-11 12:00",

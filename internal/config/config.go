@@ -133,10 +133,11 @@ func Parse(name string, args []string, getenv func(string) string, help io.Write
 	if err := c.LogLevel.UnmarshalText([]byte(level)); err != nil {
 		return nil, fmt.Errorf("log level: %q is not debug, info, warn or error", level)
 	}
-	c.AdminToken = getenv("PARKD_ADMIN_TOKEN")
 	c.serve = strings.HasSuffix(name, " serve")
 	c.backup = strings.HasSuffix(name, " backup")
 	if c.serve {
+		// Only serve answers with it; the other commands open the database.
+		c.AdminToken = getenv("PARKD_ADMIN_TOKEN")
 		c.MetricsToken = getenv("PARKD_METRICS_TOKEN")
 	}
 	if unexpandedHome(c.DB) {

@@ -195,6 +195,23 @@ func TestParse(t *testing.T) {
 			t.Fatalf("parkd migrate --demo: %v, want the flag refused", err)
 		}
 	})
+	// Only serve answers with the admin token: a token the environment
+	// file gets wrong stops serve, not a migration, a backup or a user
+	// made before it (they ignored no setting of theirs).
+	t.Run("token only for serve", func(t *testing.T) {
+		for name, args := range map[string][]string{"parkd migrate": nil, "parkd backup": {"--to", t.TempDir() + "/copy.db"},
+			"parkd user add": nil, "parkd rental resync": nil} {
+			c, err := Parse(name, args, env(map[string]string{"PARKD_ADMIN_TOKEN": "short"}), io.Discard)
+			if err != nil {
+				t.Errorf("%s with PARKD_ADMIN_TOKEN=short: %v; want it not refused", name, err)
+			} else if c.AdminToken != "" {
+				t.Errorf("%s with PARKD_ADMIN_TOKEN=short: token %q; want it not read", name, c.AdminToken)
+			}
+		}
+		if _, err := Parse("parkd serve", nil, env(map[string]string{"PARKD_ADMIN_TOKEN": "short"}), io.Discard); err == nil {
+			t.Error("parkd serve with PARKD_ADMIN_TOKEN=short: accepted, want it refused")
+		}
+	})
 	for name, tc := range map[string]struct {
 		args []string
 		env  map[string]string

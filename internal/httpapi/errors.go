@@ -53,15 +53,19 @@ type transportError struct {
 
 func (e *transportError) Error() string { return e.code + ": " + e.detail }
 
-// problem is an RFC 9457 problem document with parkd's stable code.
+// problem is an RFC 9457 problem document with parkd's stable code, and
+// the core's reason and params (park.Error.Reason, .Params), so a client
+// tells two refusals of one code and field apart without reading detail.
 type problem struct {
-	Type     string `json:"type"`
-	Title    string `json:"title"`
-	Status   int    `json:"status"`
-	Code     string `json:"code"`
-	Detail   string `json:"detail,omitempty"`
-	Field    string `json:"field,omitempty"`
-	Instance string `json:"instance,omitempty"`
+	Type     string   `json:"type"`
+	Title    string   `json:"title"`
+	Status   int      `json:"status"`
+	Code     string   `json:"code"`
+	Detail   string   `json:"detail,omitempty"`
+	Field    string   `json:"field,omitempty"`
+	Reason   string   `json:"reason,omitempty"`
+	Params   []string `json:"params,omitempty"`
+	Instance string   `json:"instance,omitempty"`
 }
 
 // writeError renders err as problem+json. Only internal errors are logged
@@ -89,6 +93,9 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	var pe *park.Error
 	if errors.As(err, &pe) && code != park.EInternal {
 		p.Detail, p.Field = pe.Public(), pe.Field
+		if pe.Reason != "" {
+			p.Reason, p.Params = pe.Reason, pe.Params
+		}
 	}
 	if code == park.EInternal {
 		s.log.Error("internal error", "method", r.Method, "path", r.URL.Path, "err", err)

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"reflect"
 	"slices"
 	"sort"
@@ -17,6 +18,7 @@ import (
 
 	"parkd/internal/metrics"
 	"parkd/internal/park"
+	"parkd/internal/plate"
 	"parkd/internal/spaces"
 )
 
@@ -811,5 +813,43 @@ func TestOpenAPIReportKinds(t *testing.T) {
 	walk("", doc)
 	if found < 4 {
 		t.Errorf("found %d lists of report kinds, want at least 4 (Subscription, SubscriptionInput, Delivery, GET /v1/deliveries)", found)
+	}
+}
+
+// TestOpenAPIProblemReasons: the document lists, and words, exactly the
+// reasons a problem can carry (park's Reason constants and the plate
+// package's kinds of refusal), so a client generated from it accepts each
+// one and its author can read what each means.
+func TestOpenAPIProblemReasons(t *testing.T) {
+	var doc struct {
+		Components struct {
+			Schemas map[string]struct {
+				Description string `json:"description"`
+				Enum        []string
+			} `json:"schemas"`
+		} `json:"components"`
+	}
+	if err := json.Unmarshal(openAPIDocument, &doc); err != nil {
+		t.Fatal(err)
+	}
+	want := park.Reasons()
+	for _, w := range plate.Whys() {
+		want = append(want, string(w))
+	}
+	s := doc.Components.Schemas["ProblemReason"]
+	if got, want := slices.Sorted(slices.Values(s.Enum)), slices.Sorted(slices.Values(want)); !slices.Equal(got, want) {
+		t.Errorf("ProblemReason enum %q, want %q", got, want)
+	}
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range want {
+		if !strings.Contains(s.Description, "`"+r+"` ") {
+			t.Errorf("ProblemReason's description does not say what %q means", r)
+		}
+		if !bytes.Contains(readme, []byte("`"+r+"`")) {
+			t.Errorf("README's table of reasons lacks %q", r)
+		}
 	}
 }

@@ -103,6 +103,14 @@ const (
 	ReasonNotConnected  = "not_connected"  // a device parkd cannot reach now (a charger offline)
 )
 
+// Reasons returns every Reason constant above, so a transport's list of
+// them (the native API's document) can be checked complete.
+func Reasons() []string {
+	return []string{ReasonOrder, ReasonLength, ReasonOwnAccount, ReasonRequired, ReasonType, ReasonRange, ReasonFormat,
+		ReasonUnknown, ReasonDuplicate, ReasonSyntax, ReasonOverlap, ReasonGap, ReasonNotApplicable, ReasonNeeds,
+		ReasonAllOrNone, ReasonEmpty, ReasonNotConnected}
+}
+
 // Because returns e with its Reason, and the Reason's Params, set.
 func (e *Error) Because(reason string, params ...string) *Error {
 	e.Reason, e.Params = reason, params

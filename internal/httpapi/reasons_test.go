@@ -1,0 +1,88 @@
+package httpapi_test
+
+import (
+	"fmt"
+	"slices"
+	"testing"
+)
+
+// TestProblemReasons: a problem names the rule that refused the input
+// (reason) and its numbers (params), so a client tells apart two refusals
+// of the same code and field without reading the English detail.
+func TestProblemReasons(t *testing.T) {
+	e := newEnv(t)
+	e.want(e.do("POST", "/v1/lots", lotJSON), 201)
+	e.want(e.do("POST", "/v1/price-standards", seedStandardJSON), 201)
+	e.want(e.do("POST", "/v1/chargers", `{"id":"CAB-0001","lot_code":"140123001","family":0,"type":"cabinet-10","connectors":10,
+		"standard_id":19464,"password":"0123456789abcdef"}`), 201)
+
+	check := func(name string, r reply, status int, code, field, reason string, params ...string) {
+		t.Helper()
+		p := e.problem(r, status, code)
+		if p["field"] != field {
+			t.Errorf("%s: field %v, want %s", name, p["field"], field)
+		}
+		got, has := p["reason"]
+		switch {
+		case reason == "" && has:
+			t.Errorf("%s: reason %v, want none", name, got)
+		case reason != "" && got != reason:
+			t.Errorf("%s: reason %v, want %s: %v", name, got, reason, p)
+		}
+		var gotParams []string
+		raw, has := p["params"].([]any)
+		if p["params"] != nil && !has {
+			t.Errorf("%s: params %v, want a list", name, p["params"])
+		}
+		for _, v := range raw {
+			gotParams = append(gotParams, fmt.Sprint(v))
+		}
+		if len(params) == 0 && p["params"] != nil {
+			t.Errorf("%s: params %v, want none", name, p["params"])
+		}
+		if !slices.Equal(gotParams, params) {
+			t.Errorf("%s: params %q, want %q", name, gotParams, params)
+		}
+	}
+
+	// The charger is recorded offline (it never connected): 409 on
+	// charger_id, because it cannot be reached, and no session is made.
+	start := `{"charger_id":"CAB-0001","connector":1,"prepaid":300}`
+	check("offline", e.do("POST", "/v1/charging/sessions", start), 409, "conflict", "charger_id", "not_connected")
+
+	// A connector the 10-connector cabinet does not have: range 1..10.
+	check("connector 11", e.do("POST", "/v1/charging/sessions", `{"charger_id":"CAB-0001","connector":11,"prepaid":300}`),
+		400, "invalid", "connector", "range", "1", "10")
+
+	// Out of service is another 409 on the same field, with no reason: a
+	// client must not take it for an offline charger.
+	e.want(e.do("PATCH", "/v1/chargers/CAB-0001", `{"availability":"inoperative"}`), 200)
+	check("inoperative", e.do("POST", "/v1/charging/sessions", start), 409, "conflict", "charger_id", "")
+
+	// Tariff bands: 08:00-20:00 and 19:00-08:00 overlap from 19:00;
+	// 08:00-20:00 and 21:00-08:00 leave 20:00-21:00 uncovered.
+	band := func(name, from, to string) string {
+		return fmt.Sprintf(`{"name":%q,"from":%q,"to":%q,"every":{"minutes":30,"price":200}}`, name, from, to)
+	}
+	tariff := func(a, b string) string { return `{"bands":[` + a + `,` + b + `]}` }
+	before := e.do("GET", "/v1/lots/140123001/tariff", "").body
+	check("overlap", e.do("PUT", "/v1/lots/140123001/tariff", tariff(band("day", "08:00", "20:00"), band("night", "19:00", "08:00"))),
+		400, "invalid", "tariff.bands[1]", "overlap", "19:00")
+	check("gap", e.do("PUT", "/v1/lots/140123001/tariff", tariff(band("day", "08:00", "20:00"), band("night", "21:00", "08:00"))),
+		400, "invalid", "tariff.bands", "gap", "20:00", "21:00")
+	// A price below 0: range 0..1000000000000 (docs/tariffs.md).
+	check("price", e.do("PUT", "/v1/lots/140123001/tariff", `{"every":{"minutes":30,"price":-5}}`),
+		400, "invalid", "tariff.every.price", "range", "0", "1000000000000")
+	if after := e.do("GET", "/v1/lots/140123001/tariff", "").body; string(after) != string(before) {
+		t.Fatal("a refused tariff changed the lot's")
+	}
+
+	// A plate one character short: the plate package's kind of refusal,
+	// with the length read and the length wanted (浙A1234: 6 of 7–8).
+	check("plate", e.do("POST", "/v1/lots/140123001/events", event("cam-1", "entry", "浙A1234", t0)),
+		400, "invalid", "plate", "plate_length", "6", "7–8")
+
+	// A field the body does not take: unknown, with no numbers.
+	check("unknown field", e.do("POST", "/v1/charging/sessions", `{"charger_id":"CAB-0001","connector":1,"colour":"red"}`),
+		400, "invalid", "colour", "unknown")
+}

@@ -4,9 +4,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/url"
+	"regexp"
 	"sort"
 	"strings"
 	"testing"
+
+	"parkd/internal/httpapi"
 )
 
 // servedDoc is the API document as a client fetches it.
@@ -212,4 +215,42 @@ func sortedNames(m map[string]any) []string {
 	}
 	sort.Strings(names)
 	return names
+}
+
+// TestOpenAPITooLarge: every operation given a body answers one over
+// MaxBody with 413 too_large naming body, and documents it, so a client
+// generated from the document knows the limit and the answer. Path values
+// name nothing that exists: the body is refused before it is looked at.
+func TestOpenAPITooLarge(t *testing.T) {
+	e := newEnv(t)
+	doc := e.servedDoc()
+	big := `{"name":"` + strings.Repeat("x", httpapi.MaxBody) + `"}` // MaxBody+11 bytes
+	checked := 0
+	paths := doc["paths"].(map[string]any)
+	for _, path := range sortedNames(paths) {
+		item := deref(doc, paths[path])
+		for _, method := range sortedNames(item) {
+			op, _ := item[method].(map[string]any)
+			if op == nil || op["requestBody"] == nil {
+				continue
+			}
+			checked++
+			method := strings.ToUpper(method)
+			if !e.documents(method, path, 413) {
+				t.Errorf("%s %s takes a body and documents no 413", method, path)
+			}
+			served := regexp.MustCompile(`\{[^}]+\}`).ReplaceAllString(path, "1")
+			r := e.do(method, served, big)
+			if r.status != 413 {
+				t.Errorf("%s %s: a body over MaxBody: %d %.200s", method, served, r.status, r.body)
+				continue
+			}
+			if p := r.json(t); p["code"] != "too_large" || p["field"] != "body" {
+				t.Errorf("%s %s: %v", method, served, p)
+			}
+		}
+	}
+	if checked < 40 {
+		t.Fatalf("checked %d operations; the walk is broken", checked)
+	}
 }

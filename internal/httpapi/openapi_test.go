@@ -431,6 +431,9 @@ func TestOpenAPIBodies(t *testing.T) {
 	for _, st := range statusOf {
 		errorStatuses[st] = true
 	}
+	for _, st := range transportStatus {
+		errorStatuses[st] = true
+	}
 	problemRef := "#/components/schemas/Problem"
 	problemSchema := resolve(t, doc, map[string]any{"$ref": problemRef})
 	checkShape(t, doc, "Problem", problemSchema, reflect.TypeFor[problem](), false)

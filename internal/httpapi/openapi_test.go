@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -853,6 +854,41 @@ func TestOpenAPIProblemReasons(t *testing.T) {
 		}
 		if !bytes.Contains(readme, []byte("`"+r+"`")) {
 			t.Errorf("README's table of reasons lacks %q", r)
+		}
+	}
+}
+
+// TestOpenAPIErrorCodes: every code a native problem can carry (the
+// core's and the HTTP layer's own) is in the document's ErrorCode enum,
+// its description naming the status it comes with, so a client that
+// validates the enum does not refuse a real reply.
+func TestOpenAPIErrorCodes(t *testing.T) {
+	var doc struct {
+		Components struct {
+			Schemas map[string]struct {
+				Description string `json:"description"`
+				Enum        []string
+			} `json:"schemas"`
+		} `json:"components"`
+	}
+	if err := json.Unmarshal(openAPIDocument, &doc); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]int{}
+	for _, c := range park.Codes() {
+		want[string(c)] = statusOf[c]
+	}
+	for c, status := range transportStatus {
+		want[c] = status
+	}
+	s := doc.Components.Schemas["ErrorCode"]
+	got := slices.Sorted(slices.Values(s.Enum))
+	if keys := slices.Sorted(maps.Keys(want)); !slices.Equal(got, keys) {
+		t.Errorf("ErrorCode enum %q, want %q", got, keys)
+	}
+	for c, status := range want {
+		if !strings.Contains(s.Description, fmt.Sprintf("%s %d", c, status)) {
+			t.Errorf("ErrorCode's description does not give %s its status %d", c, status)
 		}
 	}
 }

@@ -20,6 +20,8 @@ type fakeRemote struct {
 	refuse bool
 	// offline answers every command as a charger not connected does.
 	offline bool
+	// silent never answers a stop: it gets it, and the call times out.
+	silent bool
 	// stopAnswer, when set, is the answer to every RemoteStop.
 	stopAnswer string
 }
@@ -44,6 +46,9 @@ func (f *fakeRemote) RemoteStop(_ context.Context, id string, tx int64) (string,
 		return "", charging.ErrOffline
 	}
 	f.stops = append(f.stops, tx)
+	if f.silent {
+		return "", charging.ErrTimeout
+	}
 	if f.stopAnswer != "" {
 		return f.stopAnswer, nil
 	}

@@ -395,7 +395,7 @@ func (s *Service) meter(ctx context.Context, tx park.Tx, chargerID string, txID 
 	reason := 0
 	if sess.StopAsked == nil {
 		reason = mustStop(sess, st, loc, end)
-	} else if stopOwed(sess, now) {
+	} else if stopOwed(sess, now, now) { // its MeterValues: a sign of life now
 		reason = sess.StopReason
 	}
 	sess.UpdatedAt = now
@@ -466,6 +466,11 @@ func (s *Service) ChargerStopped(ctx context.Context, in Stopped) error {
 		}
 		if noted, err = s.recordGlitches(ctx, tx, sess, added); err != nil {
 			return err
+		}
+		if sess.StopUnheard != nil {
+			// It stopped: the stop whose answer never came is settled,
+			// once; a late answer to it finds nothing unheard (heard).
+			sess.StopUnheard, sess.StopAsks = nil, sess.StopAsks+1
 		}
 		return s.end(ctx, tx, sess, st, loc, end, in.Reason, in.Full)
 	})

@@ -82,3 +82,78 @@ func TestStopOnOfflineCharger(t *testing.T) {
 		t.Fatalf("end reason %d", s.EndReason)
 	}
 }
+
+// A charger connected but silent never answers the stop: it is answered
+// as not delivered, like an offline one, and kept. It is not asked again
+// while the charger stays silent, and is asked again at each sign of life
+// (a heartbeat, MeterValues) however often, none of these unanswered asks
+// counting among MaxStopAsks; the first answer counts once. The seed's
+// standard, 300 paid, started 10:00, stop asked 10:20, answered at 10:40,
+// stopped 10:41: billed to 10:20, 20 minutes in one 240-minute block,
+// 100 fen, 300-100 = 200 back.
+func TestStopOnSilentCharger(t *testing.T) {
+	r := newRig(t, park.FamilyTwoWheeler, seedRules)
+	t0 := local(0, 10, 0)
+	sess := r.start(t, t0, 300, 0)
+	r.remote.mu.Lock()
+	r.remote.silent = true
+	r.remote.mu.Unlock()
+	r.Clock.Set(t0.Add(20 * time.Minute))
+	_, err := r.cs.StopSession(r.Ctx, sess.ID, "")
+	systemtest.WantCode(t, err, park.EConflict)
+	if pe, _ := err.(*park.Error); pe == nil || pe.Field != "session_id" || pe.Reason != park.ReasonNotConnected {
+		t.Fatalf("stop of a silent charger: %#v, want session_id not connected", err)
+	}
+	s, _ := r.cs.Session(r.Ctx, sess.ID)
+	if s.Status != park.SessionCharging || s.StopAsks != 0 || s.StopUnheard == nil || !s.StopAsked.Equal(t0.Add(20*time.Minute)) {
+		t.Fatalf("after an unanswered stop: %+v", s)
+	}
+	sweepAt := func(m int) {
+		t.Helper()
+		r.Clock.Set(t0.Add(time.Duration(m) * time.Minute))
+		if err := r.cs.Sweep(r.Ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sweepAt(25) // silent since: nothing sent
+	if n := r.remote.stopCount(); n != 1 {
+		t.Fatalf("silent since the stop: %d stops sent, want 1", n)
+	}
+	// Twelve signs of life, more than MaxStopAsks: each has the stop sent
+	// again, none answered, none counted.
+	for m := 26; m < 38; m++ {
+		r.Clock.Set(t0.Add(time.Duration(m) * time.Minute))
+		if m%2 == 0 {
+			if err := r.cs.Heartbeat(r.Ctx, "CP1"); err != nil {
+				t.Fatal(err)
+			}
+			sweepAt(m)
+		} else {
+			r.cs.Seen("CP1") // the MeterValues, as the central system notes it
+			if err := metered(r.Ctx, r.cs, "CP1", sess.TransactionID, []park.MeterReading{{At: r.Clock.Now(), EnergyWh: int64(100 + m), PowerW: 100}}, false); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	s, _ = r.cs.Session(r.Ctx, sess.ID)
+	if n := r.remote.stopCount(); n != 1+12 || s.StopAsks != 0 || s.Status != park.SessionCharging {
+		t.Fatalf("after twelve signs of life: %d stops sent (want 13), %d asks (want 0): %+v", n, s.StopAsks, s)
+	}
+	r.remote.mu.Lock()
+	r.remote.silent = false
+	r.remote.mu.Unlock()
+	r.Clock.Set(t0.Add(40 * time.Minute))
+	if err := r.cs.Heartbeat(r.Ctx, "CP1"); err != nil {
+		t.Fatal(err)
+	}
+	sweepAt(40)
+	s, _ = r.cs.Session(r.Ctx, sess.ID)
+	if n := r.remote.stopCount(); n != 14 || s.StopAsks != 1 || s.StopUnheard != nil {
+		t.Fatalf("answered: %d stops sent (want 14), %+v", n, s)
+	}
+	s = r.stop(t, s, t0.Add(41*time.Minute), 200, 0)
+	wantBill(t, s, 100, 0, 200)
+	if s.EndReason != park.EndManual || s.StopAsks != 1 {
+		t.Fatalf("end reason %d, asks %d", s.EndReason, s.StopAsks)
+	}
+}

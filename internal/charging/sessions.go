@@ -313,10 +313,12 @@ func (s *Service) LatestSessionsOfLot(ctx context.Context, lot string, limit int
 // StopSession asks the charger to stop a session (ENotFound; EConflict
 // when it has ended). partnerID, when set, must be the session's. A
 // pending session is failed at once; a charging one ends when the charger
-// reports its StopTransaction. When the charger is offline the stop cannot
-// reach it: it is kept (a time block starts no later than it) and asked
-// once the charger is back, and the caller is told so, EConflict with
-// Reason ReasonNotConnected, rather than that the stop is under way.
+// reports its StopTransaction. When the charger is offline, or connected
+// but does not answer the stop within the call's timeout, the stop has not
+// reached it: it is kept (a time block starts no later than it) and asked
+// again once the charger is back or next heard from, and the caller is
+// told so, EConflict with Reason ReasonNotConnected, rather than that the
+// stop is under way.
 func (s *Service) StopSession(ctx context.Context, id, partnerID string) (*park.ChargeSession, error) {
 	sess, err := s.PartnerSession(ctx, id, partnerID)
 	if err != nil {
@@ -328,7 +330,7 @@ func (s *Service) StopSession(ctx context.Context, id, partnerID string) (*park.
 	case park.SessionCharging:
 		sess, reached, err := s.askStop(ctx, sess, park.EndManual, false)
 		if err == nil && !reached {
-			return nil, park.Conflict("session_id", "charger %q is offline: the stop of charge session %q is kept and asked once it is back",
+			return nil, park.Conflict("session_id", "charger %q is offline or did not answer: the stop of charge session %q is kept and asked again once it is heard from",
 				sess.ChargerID, id).Because(park.ReasonNotConnected)
 		}
 		return sess, err
@@ -342,9 +344,11 @@ func (s *Service) StopSession(ctx context.Context, id, partnerID string) (*park.
 // auto is parkd's own check (time, money, a stop still owed): a session
 // already asked to stop is asked again only while the stop is owed
 // (stopOwed), and keeps the reason it was first asked for. reached is
-// false when the charger is offline: a charger recorded offline is not
-// sent the stop, nor is it counted as asked (MaxStopAsks), so the sweep
-// asks it once the charger is back however often it was asked meanwhile.
+// false when the charger is offline or did not answer in time: a charger
+// recorded offline is not sent the stop, and a stop sent counts as asked
+// (MaxStopAsks) only once its answer is heard (StopUnheard until then,
+// see heard), so the stop is asked once the charger is back or shows a
+// sign of life, however often it was asked meanwhile.
 func (s *Service) askStop(ctx context.Context, sess *park.ChargeSession, reason int, auto bool) (_ *park.ChargeSession, reached bool, _ error) {
 	var queued string
 	send, offline := false, false
@@ -357,12 +361,13 @@ func (s *Service) askStop(ctx context.Context, sess *park.ChargeSession, reason 
 		if err != nil {
 			return err
 		}
+		s.overlay(c)
 		now := s.base.Clock()
 		changed := true
 		switch {
 		case sess.StopAsked == nil:
 			sess.StopAsked, sess.StopReason = &now, reason
-		case auto && !stopOwed(sess, now):
+		case auto && !stopOwed(sess, now, seenAt(c)):
 			return nil // asked meanwhile, by another reading or node
 		case !auto:
 			changed = sess.StopReason != reason
@@ -377,7 +382,9 @@ func (s *Service) askStop(ctx context.Context, sess *park.ChargeSession, reason 
 			return tx.UpdateChargeSession(ctx, sess)
 		}
 		send = true
-		sess.StopSent, sess.StopAsks, sess.UpdatedAt = &now, sess.StopAsks+1, now
+		// Unheard until the charger answers: an ask that never reaches it
+		// is not one of the MaxStopAsks (heard counts it).
+		sess.StopSent, sess.StopUnheard, sess.UpdatedAt = &now, &now, now
 		if err := tx.UpdateChargeSession(ctx, sess); err != nil {
 			return err
 		}
@@ -394,7 +401,8 @@ func (s *Service) askStop(ctx context.Context, sess *park.ChargeSession, reason 
 	if !send {
 		return sess, true, nil
 	}
-	reached = true
+	sent := *sess.StopUnheard
+	var rerr error
 	if r := s.remoteOf(); r != nil {
 		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), remoteTimeout)
 		var status string
@@ -406,10 +414,62 @@ func (s *Service) askStop(ctx context.Context, sess *park.ChargeSession, reason 
 		}
 		cancel()
 		s.record(ctx, sess.ChargerID, "RemoteStopTransaction", sess.Connector, status, err)
-		reached = !errors.Is(err, ErrOffline)
+		rerr = err
+	}
+	// A refusal or an error the charger answered is heard: it counts as
+	// an ask, and the stop is asked again while owed, as before.
+	reached = !errors.Is(rerr, ErrOffline) && !errors.Is(rerr, ErrTimeout)
+	if reached {
+		if _, err := s.heard(ctx, sess.ID, &sent); err != nil {
+			return sess, reached, err
+		}
 	}
 	sess, err = s.Session(ctx, sess.ID)
 	return sess, reached, err
+}
+
+// StopAnswered records a charger's answer to a RemoteStopTransaction of
+// transaction txID that came after parkd stopped waiting for it: the stop
+// is heard, counted as one ask and not sent again for want of an answer.
+// Only the first answer to an unheard stop settles it; a later copy, or
+// an answer to a session that has ended, changes nothing.
+func (s *Service) StopAnswered(ctx context.Context, chargerID string, txID int64, status string) error {
+	var sess *park.ChargeSession
+	if err := s.base.View(ctx, func(tx park.Tx) (err error) {
+		sess, err = tx.GetChargeSessionByTransaction(ctx, chargerID, txID)
+		return err
+	}); err != nil {
+		if park.IsCode(err, park.ENotFound) {
+			return nil
+		}
+		return err
+	}
+	settled, err := s.heard(ctx, sess.ID, nil)
+	if err == nil && settled {
+		s.record(ctx, chargerID, "RemoteStopTransaction", sess.Connector, status, nil)
+	}
+	return err
+}
+
+// heard marks a charging session's unheard stop as answered and counts
+// it among its asks, once: only while one is unheard, and, when sent is
+// given, only the one sent then (a newer ask stays unheard). settled says
+// whether it did.
+func (s *Service) heard(ctx context.Context, id string, sent *time.Time) (settled bool, _ error) {
+	err := s.base.Update(ctx, func(tx park.Tx) error {
+		settled = false
+		sess, err := tx.GetChargeSession(ctx, id)
+		if err != nil || sess.Status != park.SessionCharging || sess.StopUnheard == nil {
+			return err
+		}
+		if sent != nil && !sess.StopUnheard.Equal(sent.UTC().Truncate(park.Precision)) {
+			return nil
+		}
+		settled = true
+		sess.StopUnheard, sess.StopAsks, sess.UpdatedAt = nil, sess.StopAsks+1, s.base.Clock()
+		return tx.UpdateChargeSession(ctx, sess)
+	})
+	return settled, err
 }
 
 // bill prices sess as of end (its readings up to then; by time and by
@@ -465,17 +525,23 @@ func priced(sess *park.ChargeSession, loc *time.Location, end time.Time) *tariff
 // did not answer, was offline, or accepted and charges on) is asked again
 // StopAgainAfter after the last ask, at a reading or the charging sweep
 // (the sweep only while the charger is online), at most MaxStopAsks times
-// in all.
+// in all. An ask the charger never answered is not one of them, and is
+// repeated only once the charger shows a sign of life after it (a
+// message, a heartbeat, a new connection): a connected charger that stays
+// silent is not asked into the limit.
 const (
 	StopAgainAfter = time.Minute
 	MaxStopAsks    = 10
 )
 
 // stopOwed reports whether a session asked to stop is to be asked again
-// at now.
-func stopOwed(sess *park.ChargeSession, now time.Time) bool {
+// at now, its charger last seen at seen.
+func stopOwed(sess *park.ChargeSession, now, seen time.Time) bool {
 	if sess.StopAsked == nil || sess.StopAsks >= MaxStopAsks {
 		return false
+	}
+	if sess.StopUnheard != nil && !seen.After(*sess.StopUnheard) {
+		return false // silent since the unanswered ask
 	}
 	last := *sess.StopAsked
 	if sess.StopSent != nil {
@@ -669,4 +735,13 @@ func (s *Service) StandardUse(ctx context.Context, partnerID string) (map[int64]
 		return nil, err
 	}
 	return use, nil
+}
+
+// seenAt is when a charger was last seen (its last heartbeat or message,
+// or its connection), zero when never.
+func seenAt(c *park.Charger) time.Time {
+	if c.LastHeartbeat == nil {
+		return time.Time{}
+	}
+	return *c.LastHeartbeat
 }

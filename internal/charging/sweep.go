@@ -159,14 +159,15 @@ func (s *Service) verdict(ctx context.Context, tx park.Tx, sess *park.ChargeSess
 		}
 	}
 	if sess.StopAsked != nil {
-		if !stopOwed(sess, now) {
+		if !stopOwed(sess, now, now) { // not due, whenever the charger was seen
 			return false, end, 0, nil
 		}
 		c, err := tx.GetCharger(ctx, sess.ChargerID)
 		if err != nil {
 			return false, end, 0, err
 		}
-		if c.Online {
+		s.overlay(c)
+		if c.Online && stopOwed(sess, now, seenAt(c)) {
 			return false, end, sess.StopReason, nil // asked, and still charging
 		}
 		return false, end, 0, nil

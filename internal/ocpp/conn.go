@@ -37,8 +37,13 @@ type conn struct {
 	pendMu  sync.Mutex
 	pendID  string
 	pendCh  chan *Frame
+	late    map[string]func(*Frame) // answers still wanted after the wait ended, by CALL id
 	nextSeq atomic.Uint64
 }
+
+// maxLate bounds the CALLs of one connection whose late answer is still
+// wanted: a charger that never answers does not grow the map.
+const maxLate = 16
 
 func (c *conn) write(f *Frame) error {
 	b, err := f.Encode()
@@ -82,11 +87,16 @@ func (c *conn) readLoop() {
 			c.working.Go(func() { c.serve(f, read) })
 		default:
 			c.pendMu.Lock()
+			late := c.late[f.ID]
+			delete(c.late, f.ID)
 			if c.pendCh != nil && c.pendID == f.ID {
 				c.pendCh <- f
 				c.pendCh = nil
 			}
 			c.pendMu.Unlock()
+			if late != nil {
+				c.working.Go(func() { late(f) })
+			}
 		}
 	}
 }
@@ -107,7 +117,9 @@ func (c *conn) serve(f *Frame, read time.Time) {
 
 // send sends a CALL and waits for its answer: the CALLRESULT's payload
 // decoded into out, or an error (a CALLERROR, charging.ErrTimeout, charging.ErrOffline).
-func (c *conn) send(ctx context.Context, action string, payload any, out checker) error {
+// late, when set, is given the answer should it come after the wait
+// ended (charging.ErrTimeout), while the connection lasts.
+func (c *conn) send(ctx context.Context, action string, payload any, out checker, late func(*Frame)) error {
 	c.callMu.Lock()
 	defer c.callMu.Unlock()
 	id := strconv.FormatUint(c.nextSeq.Add(1), 10)
@@ -136,11 +148,29 @@ func (c *conn) send(ctx context.Context, action string, payload any, out checker
 		}
 		return DecodePayload(r.ID, r.Payload, out)
 	case <-t.C:
+		c.awaitLate(id, late)
 		return charging.ErrTimeout
 	case <-ctx.Done():
+		c.awaitLate(id, late)
 		return charging.ErrTimeout
 	case <-c.ctx.Done():
 		return charging.ErrOffline
+	}
+}
+
+// awaitLate keeps late for the answer to CALL id, if one is wanted and
+// there is room.
+func (c *conn) awaitLate(id string, late func(*Frame)) {
+	if late == nil {
+		return
+	}
+	c.pendMu.Lock()
+	defer c.pendMu.Unlock()
+	if c.late == nil {
+		c.late = map[string]func(*Frame){}
+	}
+	if len(c.late) < maxLate {
+		c.late[id] = late
 	}
 }
 

@@ -223,14 +223,38 @@ func (c *conn) command(ctx context.Context, cmd charging.Command) (string, error
 	if err != nil {
 		return "", err
 	}
+	var late func(*Frame)
+	if cmd.Kind == charging.CommandStop {
+		// A stop answered after the wait still reached the charger: the
+		// charging subsystem settles the stop it keeps as unheard.
+		late = func(f *Frame) {
+			status, ok := lateStatus(action, f)
+			if !ok {
+				return
+			}
+			if err := c.srv.c.Charging.StopAnswered(context.WithoutCancel(c.ctx), c.id, cmd.TransactionID, status); err != nil {
+				c.srv.c.Log.Warn("ocpp: recording a late answer to a stop", "id", c.id, "err", err)
+			}
+		}
+	}
 	var out statusConf
-	if err := c.send(ctx, action, payload, &out); err != nil {
+	if err := c.send(ctx, action, payload, &out, late); err != nil {
 		return "", err
 	}
 	if !slices.Contains(confirmations[action], out.Status) {
 		return "", fmt.Errorf("the charger answered %s with status %q, which OCPP 1.6 does not define", action, out.Status)
 	}
 	return out.Status, nil
+}
+
+// lateStatus is the status of a late CALLRESULT to action; false for a
+// CALLERROR or a status OCPP 1.6 does not define for it.
+func lateStatus(action string, f *Frame) (string, bool) {
+	var out statusConf
+	if f.Type != TypeCallResult || DecodePayload(f.ID, f.Payload, &out) != nil || !slices.Contains(confirmations[action], out.Status) {
+		return "", false
+	}
+	return out.Status, true
 }
 
 // ocppCall is a command as OCPP's action and payload.

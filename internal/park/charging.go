@@ -206,6 +206,11 @@ type ChargeSession struct {
 	// stop still owed is asked again, a bounded number of times.
 	StopSent *time.Time `json:"stop_sent,omitempty"`
 	StopAsks int        `json:"stop_asks,omitempty"`
+	// StopUnheard is when parkd sent a stop whose answer it has not heard
+	// (the charger did not answer within the call's timeout, or its
+	// connection ended): such an ask is not among StopAsks, and it is
+	// sent again at the charger's next sign of life after it.
+	StopUnheard *time.Time `json:"stop_unheard,omitempty"`
 	// ClockOffset is added to the charger's timestamps: set at the start
 	// when the charger's clock was far from parkd's.
 	ClockOffset time.Duration `json:"clock_offset,omitempty"`

@@ -54,6 +54,7 @@ type Point struct {
 
 // Command is a CALL parkd sent the point.
 type Command struct {
+	ID      string // the CALL's id, for an answer sent late (AnswerLate)
 	Action  string
 	Payload map[string]any
 }
@@ -159,7 +160,7 @@ func (p *Point) read() {
 
 func (p *Point) answer(id, action string, payload map[string]any) {
 	select {
-	case p.received <- Command{Action: action, Payload: payload}:
+	case p.received <- Command{ID: id, Action: action, Payload: payload}:
 	default:
 	}
 	p.mu.Lock()
@@ -212,6 +213,13 @@ func (p *Point) SetAnswer(action, status string) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.Answer[action] = status
+}
+
+// AnswerLate answers the CALL id with status, as a charger does that
+// answers after the central system stopped waiting.
+func (p *Point) AnswerLate(ctx context.Context, id, status string) error {
+	b, _ := json.Marshal([]any{3, id, map[string]string{"status": status}})
+	return p.ws.Write(ctx, websocket.MessageText, b)
 }
 
 // SetClock sets the point's clock.

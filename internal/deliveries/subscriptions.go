@@ -185,6 +185,7 @@ func (s *Service) UpdateSubscription(ctx context.Context, partnerID, id string, 
 		if err != nil {
 			return err
 		}
+		moved := p.URL != nil && *p.URL != sub.URL
 		if p.URL != nil {
 			sub.URL = *p.URL
 		}
@@ -222,6 +223,14 @@ func (s *Service) UpdateSubscription(ctx context.Context, partnerID, id string, 
 		}
 		sub.UpdatedAt = s.base.Clock()
 		out = sub
+		if moved {
+			// The operator moved the partner: what waits for a retry at the
+			// old address is tried at the new one at once, attempts kept
+			// (order per stay holds: DueDeliveries).
+			if _, err := tx.RetryDeliveriesNow(ctx, sub.ID, sub.UpdatedAt); err != nil {
+				return err
+			}
+		}
 		// A new address, or enabled again, lifts the partner's pause on
 		// every node (pauseState.resume), which sends what it held back.
 		return tx.UpdateSubscription(ctx, sub)

@@ -367,6 +367,12 @@ type ReportTx interface {
 	// partner's pause that ended then, and what it held back goes at once;
 	// a retry waiting for a time of its own keeps it.
 	ResumeDeliveries(ctx context.Context, subscriptionID string, heldUntil, now time.Time) (int, error)
+	// RetryDeliveriesNow makes every delivery of a subscription that waits
+	// (pending or failed) until after now due at now, attempts kept, and
+	// returns how many: the subscription moved to a new address, where
+	// what waited is tried at once. Order per key still holds
+	// (DueDeliveries).
+	RetryDeliveriesNow(ctx context.Context, subscriptionID string, now time.Time) (int, error)
 	// CountDeliveries counts the deliveries not delivered, per state,
 	// with the oldest of each; a deleted subscription's are not counted.
 	CountDeliveries(ctx context.Context) ([]DeliveryCount, error)

@@ -239,6 +239,11 @@ func (t *txn) ResumeDeliveries(ctx context.Context, subscriptionID string, heldU
 	return int(n), mapErr(err)
 }
 
+func (t *txn) RetryDeliveriesNow(ctx context.Context, subscriptionID string, now time.Time) (int, error) {
+	n, err := t.q.RetryDeliveriesNow(ctx, db.RetryDeliveriesNowParams{Now: ts(now), SubscriptionID: subscriptionID})
+	return int(n), mapErr(err)
+}
+
 func (t *txn) RedeliverReport(ctx context.Context, reportID, subscriptionID string, now time.Time) (int, error) {
 	n, err := t.q.RedeliverReport(ctx, db.RedeliverReportParams{Now: ts(now), ReportID: reportID, SubscriptionID: subscriptionID})
 	return int(n), mapErr(err)

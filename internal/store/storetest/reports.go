@@ -892,6 +892,24 @@ func testDeliveryAdmin(t *testing.T, s park.Store) {
 		}
 	})
 
+	t.Run("RetryNow", func(t *testing.T) {
+		// c moved to a new address at 4m: what waits later is due then,
+		// attempts kept (c:e1 from 11m, c:e3 from 5m: 2); c:e2, due at
+		// 3m, and c:e0, delivered, keep their times, and so does a:e3
+		// (another subscription's, 5m).
+		var n int
+		must(t, update(t, s, func(tx park.Tx) (err error) { n, err = tx.RetryDeliveriesNow(ctx, "c", mins(4)); return }))
+		e1, e2, e3, e0 := b.find("c", "e1"), b.find("c", "e2"), b.find("c", "e3"), b.find("c", "e0")
+		if n != 2 || !e1.NextAt.Equal(mins(4)) || e1.Attempts != 3 || e1.State != park.DeliveryFailed || !e3.NextAt.Equal(mins(4)) {
+			t.Fatalf("RetryDeliveriesNow at 4m: %d, c:e1 %s %d attempts due %s, c:e3 due %s; want 2, failed 3 attempts due 4m, 4m",
+				n, e1.State, e1.Attempts, e1.NextAt.Sub(base), e3.NextAt.Sub(base))
+		}
+		if !e2.NextAt.Equal(mins(3)) || !e0.NextAt.Equal(mins(70)) || !b.find("a", "e3").NextAt.Equal(mins(5)) {
+			t.Fatalf("c:e2 due %s, c:e0 %s, a:e3 %s; want 3m, 70m, 5m kept", e2.NextAt.Sub(base), e0.NextAt.Sub(base),
+				b.find("a", "e3").NextAt.Sub(base))
+		}
+	})
+
 	t.Run("Redeliver", func(t *testing.T) {
 		later := mins(20)
 		// Every delivery of a since a time starts over: pending, due now.

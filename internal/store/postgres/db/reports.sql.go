@@ -1031,6 +1031,29 @@ func (q *Queries) ResumeDeliveries(ctx context.Context, arg ResumeDeliveriesPara
 	return result.RowsAffected(), nil
 }
 
+const retryDeliveriesNow = `-- name: RetryDeliveriesNow :execrows
+UPDATE deliveries SET next_at = $1
+WHERE deliveries.subscription_id = $2 AND deliveries.state IN ('pending', 'failed')
+  AND deliveries.next_at > $1
+  AND deliveries.subscription_id NOT IN (SELECT g.id FROM subscriptions g WHERE g.deleted)
+`
+
+type RetryDeliveriesNowParams struct {
+	Now            time.Time
+	SubscriptionID string
+}
+
+// A subscription moved to a new address: every delivery of it waiting
+// for a later retry (pending or failed) is due now, its attempts kept.
+// Only the subscription's rows due later are read (deliveries_sub_due).
+func (q *Queries) RetryDeliveriesNow(ctx context.Context, arg RetryDeliveriesNowParams) (int64, error) {
+	result, err := q.db.Exec(ctx, retryDeliveriesNow, arg.Now, arg.SubscriptionID)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
 const updateSubscription = `-- name: UpdateSubscription :execrows
 UPDATE subscriptions
 SET report = $1, url = $2, format = $3, enabled = $4, secret = $5, previous = $6, rate_limit = $7, concurrency = $8,

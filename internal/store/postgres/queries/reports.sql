@@ -214,6 +214,15 @@ WHERE deliveries.subscription_id = sqlc.arg(subscription_id) AND deliveries.stat
   AND deliveries.next_at = sqlc.arg(held_until) AND deliveries.next_at > sqlc.arg(now)
   AND deliveries.subscription_id NOT IN (SELECT g.id FROM subscriptions g WHERE g.deleted);
 
+-- A subscription moved to a new address: every delivery of it waiting
+-- for a later retry (pending or failed) is due now, its attempts kept.
+-- Only the subscription's rows due later are read (deliveries_sub_due).
+-- name: RetryDeliveriesNow :execrows
+UPDATE deliveries SET next_at = sqlc.arg(now)
+WHERE deliveries.subscription_id = sqlc.arg(subscription_id) AND deliveries.state IN ('pending', 'failed')
+  AND deliveries.next_at > sqlc.arg(now)
+  AND deliveries.subscription_id NOT IN (SELECT g.id FROM subscriptions g WHERE g.deleted);
+
 -- name: RedeliverReport :execrows
 UPDATE deliveries
 SET state = 'pending', attempts = 0, next_at = sqlc.arg(now), lease_until = NULL, delivered_at = NULL

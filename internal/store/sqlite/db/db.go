@@ -747,6 +747,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.resumeDeliveriesStmt, err = db.PrepareContext(ctx, resumeDeliveries); err != nil {
 		return nil, fmt.Errorf("error preparing query ResumeDeliveries: %w", err)
 	}
+	if q.retryDeliveriesNowStmt, err = db.PrepareContext(ctx, retryDeliveriesNow); err != nil {
+		return nil, fmt.Errorf("error preparing query RetryDeliveriesNow: %w", err)
+	}
 	if q.revokeOperatorSessionsStmt, err = db.PrepareContext(ctx, revokeOperatorSessions); err != nil {
 		return nil, fmt.Errorf("error preparing query RevokeOperatorSessions: %w", err)
 	}
@@ -2089,6 +2092,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing resumeDeliveriesStmt: %w", cerr)
 		}
 	}
+	if q.retryDeliveriesNowStmt != nil {
+		if cerr := q.retryDeliveriesNowStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing retryDeliveriesNowStmt: %w", cerr)
+		}
+	}
 	if q.revokeOperatorSessionsStmt != nil {
 		if cerr := q.revokeOperatorSessionsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing revokeOperatorSessionsStmt: %w", cerr)
@@ -2589,6 +2597,7 @@ type Queries struct {
 	redeliverReportStmt                    *sql.Stmt
 	redeliverSinceStmt                     *sql.Stmt
 	resumeDeliveriesStmt                   *sql.Stmt
+	retryDeliveriesNowStmt                 *sql.Stmt
 	revokeOperatorSessionsStmt             *sql.Stmt
 	revokeSessionStmt                      *sql.Stmt
 	revokeTokensStmt                       *sql.Stmt
@@ -2880,6 +2889,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		redeliverReportStmt:                    q.redeliverReportStmt,
 		redeliverSinceStmt:                     q.redeliverSinceStmt,
 		resumeDeliveriesStmt:                   q.resumeDeliveriesStmt,
+		retryDeliveriesNowStmt:                 q.retryDeliveriesNowStmt,
 		revokeOperatorSessionsStmt:             q.revokeOperatorSessionsStmt,
 		revokeSessionStmt:                      q.revokeSessionStmt,
 		revokeTokensStmt:                       q.revokeTokensStmt,

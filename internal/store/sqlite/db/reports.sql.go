@@ -1049,6 +1049,29 @@ func (q *Queries) ResumeDeliveries(ctx context.Context, arg ResumeDeliveriesPara
 	return result.RowsAffected()
 }
 
+const retryDeliveriesNow = `-- name: RetryDeliveriesNow :execrows
+UPDATE deliveries SET next_at = ?1
+WHERE deliveries.subscription_id = ?2 AND deliveries.state IN ('pending', 'failed')
+  AND deliveries.next_at > ?1
+  AND deliveries.subscription_id NOT IN (SELECT g.id FROM subscriptions g WHERE g.deleted = 1)
+`
+
+type RetryDeliveriesNowParams struct {
+	Now            int64
+	SubscriptionID string
+}
+
+// A subscription moved to a new address: every delivery of it waiting
+// for a later retry (pending or failed) is due now, its attempts kept.
+// Only the subscription's rows due later are read (deliveries_sub_due).
+func (q *Queries) RetryDeliveriesNow(ctx context.Context, arg RetryDeliveriesNowParams) (int64, error) {
+	result, err := q.exec(ctx, q.retryDeliveriesNowStmt, retryDeliveriesNow, arg.Now, arg.SubscriptionID)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected()
+}
+
 const subscribed = `-- name: Subscribed :one
 SELECT EXISTS (
     SELECT 1 FROM subscriptions s

@@ -156,13 +156,21 @@ func RentalStoreKey(store string) string { return "rental_store:" + store }
 // RentalModelKey orders one vehicle model's changes.
 func RentalModelKey(model string) string { return "rental_model:" + model }
 
-// After is the second ordering key of a change (Report.After): a store's
-// terms for a model name the model, which a channel must know before it
-// takes them, so they wait behind the model's earlier changes as well as
-// behind their store's. "" for the others.
+// After is the second ordering key of a change (Report.After). A store's
+// terms for a model, and a car, name the model, which a channel must know
+// before it takes them, so they wait behind the model's earlier changes
+// as well as behind their store's. A model's deletion names its own key:
+// it waits behind the earlier changes that name the model (its terms and
+// cars withdrawn, at every store), so a channel never holds them for a
+// model it no longer has. "" for the others.
 func (c *RentalChange) After() string {
-	if c.Item == RentalItemStoreModel && c.StoreModel != nil {
+	switch {
+	case c.Item == RentalItemStoreModel && c.StoreModel != nil:
 		return RentalModelKey(c.StoreModel.ModelCode)
+	case c.Item == RentalItemVehicle && c.Vehicle != nil:
+		return RentalModelKey(c.Vehicle.ModelCode)
+	case c.Item == RentalItemModel && c.Model != nil && c.Deleted:
+		return RentalModelKey(c.Model.Code)
 	}
 	return ""
 }

@@ -49,8 +49,10 @@ type Report struct {
 	LotCode string `json:"lot_code"`
 	Key     string `json:"-"` // delivery order: reports of one key reach a partner in Seq order
 	// After is a second ordering key ("": none): the report also reaches
-	// a partner only after its earlier reports of this key. Only EnqueueTo
-	// keeps it.
+	// a partner only after its earlier reports of this key. Set to Key
+	// itself, the report also waits for the earlier reports whose After
+	// is that key (what hangs on it, whatever their own key). Only
+	// EnqueueTo keeps it.
 	After string    `json:"-"`
 	At    time.Time `json:"at"` // when what it tells of happened
 	// Data is the report's ReportData as JSON: what happened, as parkd
@@ -326,8 +328,9 @@ type ReportTx interface {
 	// with NextAt not after now, or sending with an expired lease; of an
 	// enabled subscription not in skip (those the claiming node has no
 	// room for now); and with no delivery of an earlier report of the same
-	// partner and key (or, for one with After, of that key too) still to
-	// be delivered (not delivered nor dead),
+	// partner and key (or, for one with After, of that key too; for one
+	// whose After is its Key, of any report whose After is that key) still
+	// to be delivered (not delivered nor dead),
 	// whether its subscription is enabled or not: a partner hears of a
 	// stay in order even across its subscriptions, and even when one of
 	// them was disabled for a while. A worker reads them in a read-only

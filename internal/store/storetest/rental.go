@@ -252,4 +252,54 @@ func testRentalChannels(t *testing.T, s park.Store) {
 			t.Fatalf("claimed %v once m1 was delivered, want s1", got)
 		}
 	})
+
+	// A report whose second key is its own key (a model's deletion) also
+	// waits for the earlier unfinished ones that wait behind that key,
+	// whatever their own key (its terms and cars withdrawn, store by
+	// store). Those do not wait for one another.
+	t.Run("EnqueueToAfterOwnKey", func(t *testing.T) {
+		at := base.Add(4 * time.Hour) // the reports above, claimed until at most base+2h01m, are due again: ignored by id
+		enq := func(id, key, after string) {
+			r := newReport(id, park.ReportRental, "L1", key, at)
+			r.After = after
+			must(t, update(t, s, func(tx park.Tx) (err error) { _, err = tx.EnqueueTo(ctx, r, []string{"rental-12345678"}); return }))
+		}
+		enq("q1", park.RentalStoreKey("Q"), park.RentalModelKey("P"))
+		enq("q2", park.RentalStoreKey("Q2"), park.RentalModelKey("P"))
+		enq("p1", park.RentalModelKey("P"), park.RentalModelKey("P"))
+		enq("o1", park.RentalModelKey("O"), park.RentalModelKey("O"))
+		ids := func(ds []*park.Delivery) map[string]*park.Delivery {
+			out := map[string]*park.Delivery{}
+			for _, d := range ds {
+				out[d.ReportID] = d
+			}
+			return out
+		}
+		got := ids(b.claim(at, at.Add(time.Minute), 10))
+		if got["q1"] == nil || got["q2"] == nil || got["o1"] == nil || got["p1"] != nil {
+			t.Fatalf("claimed %v, want q1, q2 and o1, and p1 held behind q1 and q2", got)
+		}
+		tried := at
+		q2 := got["q2"]
+		q2.State, q2.Attempts, q2.LastAttemptAt, q2.DeliveredAt = park.DeliveryDelivered, 1, &tried, &tried
+		b.finish(q2)
+		// q1 fails: p1 still waits, until q1 is delivered.
+		q1 := got["q1"]
+		q1.State, q1.Attempts, q1.NextAt, q1.LastAttemptAt = park.DeliveryFailed, 1, at.Add(time.Hour), &tried
+		b.finish(q1)
+		if got := ids(b.claim(at.Add(2*time.Minute), at.Add(3*time.Minute), 10)); got["p1"] != nil {
+			t.Fatalf("claimed %v while q1 failed, want p1 held", got)
+		}
+		later := at.Add(2 * time.Hour)
+		got = ids(b.claim(later, later.Add(time.Minute), 10))
+		if got["q1"] == nil || got["p1"] != nil {
+			t.Fatalf("claimed %v at q1's retry, want q1 and p1 still held", got)
+		}
+		q1 = got["q1"]
+		q1.State, q1.Attempts, q1.LastAttemptAt, q1.DeliveredAt = park.DeliveryDelivered, 2, &later, &later
+		b.finish(q1)
+		if got := ids(b.claim(later, later.Add(time.Minute), 10)); got["p1"] == nil {
+			t.Fatalf("claimed %v once q1 was delivered, want p1", got)
+		}
+	})
 }

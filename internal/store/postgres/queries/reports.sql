@@ -92,6 +92,11 @@ CROSS JOIN LATERAL (
           WHERE e.partner_id = d.partner_id AND e.key = d.after_key AND e.seq < d.seq
             AND e.state IN ('pending', 'failed', 'sending')
             AND e.subscription_id NOT IN (SELECT g.id FROM subscriptions g WHERE g.deleted)))
+      AND (d.after_key = '' OR d.after_key <> d.key OR NOT EXISTS (
+          SELECT 1 FROM deliveries e
+          WHERE e.partner_id = d.partner_id AND e.after_key = d.key AND e.seq < d.seq
+            AND e.state IN ('pending', 'failed', 'sending')
+            AND e.subscription_id NOT IN (SELECT g.id FROM subscriptions g WHERE g.deleted)))
     ORDER BY d.next_at, d.seq
     LIMIT sqlc.arg(lim)) due
 WHERE s.enabled
@@ -119,6 +124,11 @@ WITH due AS (
       AND (d.after_key = '' OR NOT EXISTS (
           SELECT 1 FROM deliveries e
           WHERE e.partner_id = d.partner_id AND e.key = d.after_key AND e.seq < d.seq
+            AND e.state IN ('pending', 'failed', 'sending')
+            AND e.subscription_id NOT IN (SELECT g.id FROM subscriptions g WHERE g.deleted)))
+      AND (d.after_key = '' OR d.after_key <> d.key OR NOT EXISTS (
+          SELECT 1 FROM deliveries e
+          WHERE e.partner_id = d.partner_id AND e.after_key = d.key AND e.seq < d.seq
             AND e.state IN ('pending', 'failed', 'sending')
             AND e.subscription_id NOT IN (SELECT g.id FROM subscriptions g WHERE g.deleted)))
     ORDER BY d.seq

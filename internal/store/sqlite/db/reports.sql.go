@@ -29,6 +29,11 @@ WHERE seq IN (
           SELECT 1 FROM deliveries e
           WHERE e.partner_id = d.partner_id AND e.key = d.after_key AND e.seq < d.seq
             AND e.state IN ('pending', 'failed', 'sending')
+            AND e.subscription_id NOT IN (SELECT g.id FROM subscriptions g WHERE g.deleted = 1)))
+      AND (d.after_key = '' OR d.after_key <> d.key OR NOT EXISTS (
+          SELECT 1 FROM deliveries e
+          WHERE e.partner_id = d.partner_id AND e.after_key = d.key AND e.seq < d.seq
+            AND e.state IN ('pending', 'failed', 'sending')
             AND e.subscription_id NOT IN (SELECT g.id FROM subscriptions g WHERE g.deleted = 1))))
 RETURNING seq, id, subscription_id, report_id, partner_id, report, lot_code, "key", state, attempts, next_at, lease_until, last_attempt_at, last_status, last_reply, delivered_at, created_at, after_key
 `
@@ -228,6 +233,11 @@ WHERE d.subscription_id = ?1
   AND (d.after_key = '' OR NOT EXISTS (
       SELECT 1 FROM deliveries e
       WHERE e.partner_id = d.partner_id AND e.key = d.after_key AND e.seq < d.seq
+        AND e.state IN ('pending', 'failed', 'sending')
+        AND e.subscription_id NOT IN (SELECT g.id FROM subscriptions g WHERE g.deleted = 1)))
+  AND (d.after_key = '' OR d.after_key <> d.key OR NOT EXISTS (
+      SELECT 1 FROM deliveries e
+      WHERE e.partner_id = d.partner_id AND e.after_key = d.key AND e.seq < d.seq
         AND e.state IN ('pending', 'failed', 'sending')
         AND e.subscription_id NOT IN (SELECT g.id FROM subscriptions g WHERE g.deleted = 1)))
 ORDER BY d.next_at, d.seq

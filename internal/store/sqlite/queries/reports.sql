@@ -91,6 +91,11 @@ WHERE d.subscription_id = sqlc.arg(subscription_id)
       WHERE e.partner_id = d.partner_id AND e.key = d.after_key AND e.seq < d.seq
         AND e.state IN ('pending', 'failed', 'sending')
         AND e.subscription_id NOT IN (SELECT g.id FROM subscriptions g WHERE g.deleted = 1)))
+  AND (d.after_key = '' OR d.after_key <> d.key OR NOT EXISTS (
+      SELECT 1 FROM deliveries e
+      WHERE e.partner_id = d.partner_id AND e.after_key = d.key AND e.seq < d.seq
+        AND e.state IN ('pending', 'failed', 'sending')
+        AND e.subscription_id NOT IN (SELECT g.id FROM subscriptions g WHERE g.deleted = 1)))
 ORDER BY d.next_at, d.seq
 LIMIT sqlc.arg(lim);
 
@@ -116,6 +121,11 @@ WHERE seq IN (
       AND (d.after_key = '' OR NOT EXISTS (
           SELECT 1 FROM deliveries e
           WHERE e.partner_id = d.partner_id AND e.key = d.after_key AND e.seq < d.seq
+            AND e.state IN ('pending', 'failed', 'sending')
+            AND e.subscription_id NOT IN (SELECT g.id FROM subscriptions g WHERE g.deleted = 1)))
+      AND (d.after_key = '' OR d.after_key <> d.key OR NOT EXISTS (
+          SELECT 1 FROM deliveries e
+          WHERE e.partner_id = d.partner_id AND e.after_key = d.key AND e.seq < d.seq
             AND e.state IN ('pending', 'failed', 'sending')
             AND e.subscription_id NOT IN (SELECT g.id FROM subscriptions g WHERE g.deleted = 1))))
 RETURNING *;

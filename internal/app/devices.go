@@ -137,7 +137,7 @@ func connectMQTT(ctx context.Context, c *config.Config, sys *system.System, barr
 	// for this node waits for it.
 	var mq *vzenith.MQTT
 	ready := make(chan struct{})
-	handle := func(topic string, payload []byte) { <-ready; mq.Handle(topic, payload) }
+	handle := func(topic string, payload []byte) error { <-ready; return mq.Handle(topic, payload) }
 	// Replies are not shared: the node that sent a command waits for it.
 	subs := []mqttlink.Subscription{{Filter: vzenith.UpFilter, Shared: true, Handler: handle},
 		{Filter: vzenith.ReplyFilter, Handler: handle}}

@@ -22,11 +22,19 @@ import (
 
 // Handler receives one message, on one of the link's workers (one at a
 // time in arrival order with Options.Ordered). The broker has its
-// acknowledgement (QoS 1) when the handler returns, and
+// acknowledgement (QoS 1) when the handler returns nil, and
 // sends a client only so many unacknowledged messages at once (Mosquitto's
 // max_inflight_messages, 20 by default): a handler returns once what the
 // message asks is done, and never waits there for another message.
-type Handler func(topic string, payload []byte)
+//
+// An error says the message was not kept (the store unavailable) and
+// must not be let go: it stays unacknowledged and is handed to the
+// handler again after a wait (1 s, doubling up to 30 s) while the
+// connection it came on lasts; after that the broker sends it again on
+// the session's next connection. Meanwhile it holds one of the broker's
+// unacknowledged messages. An ordered link (a simulated device)
+// acknowledges every message.
+type Handler func(topic string, payload []byte) error
 
 // Link is one connection to a broker.
 type Link struct {
@@ -52,6 +60,7 @@ type Link struct {
 	failed  chan error // the first attempt refused (Start)
 
 	closeOnce sync.Once
+	lost      atomic.Int64 // connections lost: what came on one can no longer be acknowledged
 }
 
 // ErrNotConnected is a publish while the link is not connected to its
@@ -61,9 +70,17 @@ var ErrNotConnected = errors.New("not connected to the broker")
 
 // delivery is a message and the handler it goes to.
 type delivery struct {
-	m paho.Message
-	h Handler
+	m    paho.Message
+	h    Handler
+	lost int64         // the link's lost connections when it came
+	wait time.Duration // before it is handed again, after a handler's error
 }
+
+// Waits before a message its handler did not keep is handed again.
+const (
+	firstAgain   = time.Second
+	longestAgain = 30 * time.Second
+)
 
 // workers is how many messages an unordered link handles at once: more
 // than the broker sends unacknowledged (Mosquitto's max_inflight_messages,
@@ -235,6 +252,7 @@ func start(rawURL string, o Options) (*Link, error) {
 		}
 	})
 	opts.SetConnectionLostHandler(func(_ paho.Client, err error) {
+		l.lost.Add(1)
 		l.log.Warn("mqtt connection lost", "err", err)
 		l.setWhy("connection lost: " + err.Error())
 	})
@@ -390,11 +408,13 @@ func (l *Link) unsubscribe(filter string) {
 // acknowledges it), else on a worker.
 func (l *Link) handle(m paho.Message, h Handler) {
 	if l.work == nil {
-		h(m.Topic(), m.Payload())
+		if err := h(m.Topic(), m.Payload()); err != nil {
+			l.log.Warn("mqtt message not handled", "topic", m.Topic(), "err", err)
+		}
 		return
 	}
 	select {
-	case l.work <- delivery{m, h}:
+	case l.work <- delivery{m: m, h: h, lost: l.lost.Load()}:
 	case <-l.done: // closing: not acknowledged, so the broker sends it again
 	}
 }
@@ -403,12 +423,33 @@ func (l *Link) worker() {
 	for {
 		select {
 		case d := <-l.work:
-			d.h(d.m.Topic(), d.m.Payload())
+			if err := d.h(d.m.Topic(), d.m.Payload()); err != nil {
+				l.again(d, err)
+				continue
+			}
 			d.m.Ack()
 		case <-l.done:
 			return
 		}
 	}
+}
+
+// again hands a message its handler did not keep to a worker again, after
+// a wait, unacknowledged; not once its connection is lost: the client
+// could no longer acknowledge it, and the broker sends it again on the
+// next connection.
+func (l *Link) again(d delivery, err error) {
+	d.wait = min(max(2*d.wait, firstAgain), longestAgain)
+	l.log.Warn("mqtt message not kept: unacknowledged, handled again later", "topic", d.m.Topic(), "in", d.wait, "err", err)
+	time.AfterFunc(d.wait, func() {
+		if l.lost.Load() != d.lost {
+			return
+		}
+		select {
+		case l.work <- d:
+		case <-l.done:
+		}
+	})
 }
 
 // Publish sends payload to topic at QoS 1 and waits until the broker has

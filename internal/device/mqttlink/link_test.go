@@ -55,9 +55,10 @@ func TestUnhandledMessageComesAgain(t *testing.T) {
 
 	first := dial(t, mqttlink.Options{ClientID: run + "-node"})
 	got := make(chan string, 4)
-	if err := first.Subscribe(run+"/up/#", false, func(_ string, p []byte) {
+	if err := first.Subscribe(run+"/up/#", false, func(_ string, p []byte) error {
 		got <- string(p)
 		<-release // the node stops before the read is decided
+		return nil
 	}); err != nil {
 		t.Fatal(err)
 	}
@@ -78,7 +79,7 @@ func TestUnhandledMessageComesAgain(t *testing.T) {
 
 	again := make(chan string, 4)
 	second := dial(t, mqttlink.Options{ClientID: run + "-node", Subscriptions: []mqttlink.Subscription{
-		{Filter: run + "/up/#", Handler: func(_ string, p []byte) { again <- string(p) }}}})
+		{Filter: run + "/up/#", Handler: func(_ string, p []byte) error { again <- string(p); return nil }}}})
 	defer second.Close()
 	select {
 	case p := <-again:
@@ -93,10 +94,68 @@ func TestUnhandledMessageComesAgain(t *testing.T) {
 	time.Sleep(200 * time.Millisecond)
 	second.Close()
 	third := dial(t, mqttlink.Options{ClientID: run + "-node", Subscriptions: []mqttlink.Subscription{
-		{Filter: run + "/up/#", Handler: func(_ string, p []byte) { again <- string(p) }}}})
+		{Filter: run + "/up/#", Handler: func(_ string, p []byte) error { again <- string(p); return nil }}}})
 	select {
 	case p := <-again:
 		t.Errorf("given %q a third time, though handled", p)
+	case <-time.After(500 * time.Millisecond):
+	}
+	third.Close()
+	dial(t, mqttlink.Options{ClientID: run + "-node", Clean: true}).Close() // ends the session
+}
+
+// A message its handler did not keep (an error: the store unavailable)
+// is not acknowledged: the link hands it to the handler again while the
+// connection lasts, and once the node is gone the broker gives it to the
+// session's next connection. Kept, it is acknowledged and comes no more.
+// Before, every message was acknowledged when its handler returned, and
+// a read the store refused was lost.
+func TestUnkeptMessageComesAgain(t *testing.T) {
+	needBroker(t)
+	run := fmt.Sprintf("linktest-%s-%d", t.Name(), time.Now().UnixNano())
+	first := dial(t, mqttlink.Options{ClientID: run + "-node"})
+	got := make(chan string, 4)
+	if err := first.Subscribe(run+"/up/#", false, func(_ string, p []byte) error {
+		got <- string(p)
+		return errors.New("the store is closing")
+	}); err != nil {
+		t.Fatal(err)
+	}
+	pub := dial(t, mqttlink.Options{ClientID: run + "-cam", Clean: true})
+	defer pub.Close()
+	if err := pub.Publish(run+"/up/read", []byte("read-1")); err != nil {
+		t.Fatal(err)
+	}
+	// Handed once, not kept, handed again about a second later.
+	for i := range 2 {
+		select {
+		case p := <-got:
+			if p != "read-1" {
+				t.Fatalf("handled %q, want read-1", p)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("the unkept read was handed %d times, want 2 on the same connection", i)
+		}
+	}
+	first.Close()
+
+	kept := make(chan string, 4)
+	opts := mqttlink.Options{ClientID: run + "-node", Subscriptions: []mqttlink.Subscription{
+		{Filter: run + "/up/#", Handler: func(_ string, p []byte) error { kept <- string(p); return nil }}}}
+	second := dial(t, opts)
+	select {
+	case p := <-kept:
+		if p != "read-1" {
+			t.Fatalf("given again %q, want read-1", p)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the unkept read was not given again to the session")
+	}
+	second.Close() // quiesces: the acknowledgement is written first
+	third := dial(t, opts)
+	select {
+	case p := <-kept:
+		t.Errorf("given %q a third time, though kept", p)
 	case <-time.After(500 * time.Millisecond):
 	}
 	third.Close()
@@ -111,7 +170,7 @@ func TestKeptMessagesReachTheNodeAgain(t *testing.T) {
 	run := fmt.Sprintf("linktest-%d", time.Now().UnixNano())
 	got := make(chan string, 100)
 	opts := mqttlink.Options{ClientID: run + "-node", Subscriptions: []mqttlink.Subscription{
-		{Filter: run + "/up/#", Handler: func(_ string, p []byte) { got <- string(p) }}}}
+		{Filter: run + "/up/#", Handler: func(_ string, p []byte) error { got <- string(p); return nil }}}}
 	dial(t, opts).Close() // the session and its subscription stay with the broker
 
 	pub := dial(t, mqttlink.Options{ClientID: run + "-cam", Clean: true})
@@ -145,11 +204,12 @@ func TestMessagesHandledSideBySide(t *testing.T) {
 	defer l.Close()
 	release := make(chan struct{})
 	got := make(chan string, 4)
-	if err := l.Subscribe(run+"/up/#", false, func(_ string, p []byte) {
+	if err := l.Subscribe(run+"/up/#", false, func(_ string, p []byte) error {
 		got <- string(p)
 		if string(p) == "slow" {
 			<-release
 		}
+		return nil
 	}); err != nil {
 		t.Fatal(err)
 	}
@@ -200,7 +260,7 @@ func TestFormerGroupDropped(t *testing.T) {
 	needBroker(t)
 	run := fmt.Sprintf("linktest-%d", time.Now().UnixNano())
 	got := make(chan string, 100)
-	sub := []mqttlink.Subscription{{Filter: run + "/up/#", Shared: true, Handler: func(_ string, p []byte) { got <- string(p) }}}
+	sub := []mqttlink.Subscription{{Filter: run + "/up/#", Shared: true, Handler: func(_ string, p []byte) error { got <- string(p); return nil }}}
 	var nodes []*mqttlink.Link
 	for _, id := range []string{"-a", "-b"} {
 		dial(t, mqttlink.Options{ClientID: run + id, Group: run + "-old", Subscriptions: sub}).Close()
@@ -345,7 +405,7 @@ func TestStartDoesNotWaitForTheBroker(t *testing.T) {
 	run := fmt.Sprintf("linktest-%d", time.Now().UnixNano())
 	got := make(chan string, 1)
 	l, failed, err := mqttlink.Start("mqtt://"+addr, mqttlink.Options{ClientID: run, Clean: true, FailWhileAway: true,
-		Subscriptions: []mqttlink.Subscription{{Filter: run + "/up", Handler: func(_ string, p []byte) { got <- string(p) }}}})
+		Subscriptions: []mqttlink.Subscription{{Filter: run + "/up", Handler: func(_ string, p []byte) error { got <- string(p); return nil }}}})
 	if err != nil {
 		t.Fatal(err)
 	}

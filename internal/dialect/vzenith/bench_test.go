@@ -172,12 +172,13 @@ func floorRig(b testing.TB, n int) []*vzenith.MQTTCamera {
 		return fmt.Appendf(nil, `{"id":"%d","sn":%q,"name":%q,"version":"1.0","timestamp":%d,"payload":{"type":%q,"body":%s}}`,
 			ids.Add(1), sn, name, time.Now().Unix(), name, body)
 	}
-	err = answerer.Subscribe(vzenith.UpFilter, false, func(topic string, _ []byte) {
+	err = answerer.Subscribe(vzenith.UpFilter, false, func(topic string, _ []byte) error {
 		sn, _, _ := strings.Cut(topic, "/")
 		go func() {
 			answerer.Live(sn+"/device/message/down/serial_data", down(sn, "serial_data", `{"serialData":[]}`))
 			_ = answerer.Live(sn+"/device/message/down/gpio_out", down(sn, "gpio_out", `{"delay":500,"io":0,"value":2}`))()
 		}()
+		return nil
 	})
 	if err != nil {
 		b.Fatal(err)

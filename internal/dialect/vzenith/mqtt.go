@@ -189,16 +189,23 @@ func parseIVSResult(sn string, body json.RawMessage) (plateRead, error) {
 // errLicense: an ivs_result's license is always base64 (docs/devices.md).
 var errLicense = errors.New("PlateResult.license is not base64")
 
-// Handle takes one message from the broker.
-func (m *MQTT) Handle(topic string, payload []byte) {
+// ErrNotKept is an offline record parkd did not record (the store
+// unavailable, no decision within the deadline): Handle returns it so that
+// the message is not acknowledged and comes again, as an HTTP camera
+// keeps a record answered without ContinuePushOffline.
+var ErrNotKept = errors.New("offline record not recorded")
+
+// Handle takes one message from the broker; ErrNotKept when it must come
+// again (mqttlink.Handler).
+func (m *MQTT) Handle(topic string, payload []byte) error {
 	sn, name, reply, env, err := parseMessage(topic, payload)
 	if err != nil {
 		m.log.Warn("refused an mqtt message", "topic", topic, "err", err)
-		return
+		return nil
 	}
 	if reply {
 		m.settle(sn, name, env.id(), env.Payload.Body)
-		return
+		return nil
 	}
 	ctx := context.Background()
 	switch name {
@@ -222,10 +229,11 @@ func (m *MQTT) Handle(topic string, payload []byte) {
 					go m.answer(ctx, pr, ans)
 				}
 			}
-			return
+			return nil
 		}
-		m.read(ctx, pr)
+		return m.read(ctx, pr)
 	}
+	return nil
 }
 
 // read decides a plate read and answers it on a goroutine of its own: the
@@ -233,17 +241,23 @@ func (m *MQTT) Handle(topic string, payload []byte) {
 // window of those is small (Mosquitto's max_inflight_messages, 20), so a
 // handler waiting for the camera's reply to gpio_out, itself a message
 // behind that window, would stall every lane once 20 wait at once. The
-// read is acknowledged once it is decided (or answered "please wait").
-func (m *MQTT) read(ctx context.Context, pr plateRead) {
+// read is acknowledged once it is decided (or answered "please wait");
+// an offline record only once recorded (ErrNotKept).
+func (m *MQTT) read(ctx context.Context, pr plateRead) error {
 	ans, err := m.dev.Read(ctx, devices.Read{Serial: pr.Serial, Protocol: ProtocolMQTT, RecordID: pr.recordID(),
 		Plate: pr.License, PlateColor: pr.Color, At: pr.At, Offline: pr.Offline, NoPassage: pr.NoPassage, Source: "mqtt"})
-	if err != nil || pr.Offline || ans.Repeat {
-		// Refused and logged by devices; an offline record moves nothing
-		// now; a read sent again was answered, and its lift sent, the
-		// first time.
-		return
+	switch {
+	case err != nil:
+		return nil // refused (not registered) and logged by devices: it would be refused again
+	case pr.Offline && !ans.Recorded:
+		return fmt.Errorf("%w: camera %s record %s: %s", ErrNotKept, pr.Serial, pr.recordID(), ans.Problem)
+	case pr.Offline || ans.Repeat:
+		// An offline record moves nothing now; a read sent again was
+		// answered, and its lift sent, the first time.
+		return nil
 	}
 	go m.answer(ctx, pr, ans)
+	return nil
 }
 
 // answer shows a decided read's screen and, when it opens, lifts the

@@ -56,8 +56,14 @@ type envelope struct {
 // test) and a camera registered for lane in-1; ack decides whether the
 // camera answers barrier commands.
 func setupMQTT(t *testing.T, ack bool) *mqttEnv {
+	return setupMQTTWith(t, ack, systemtest.Options{})
+}
+
+// setupMQTTWith is setupMQTT on a bundle made with o.
+func setupMQTTWith(t *testing.T, ack bool, o systemtest.Options) *mqttEnv {
 	needBroker(t)
-	b := systemtest.NewWith(t, systemtest.Options{DeviceProtocols: []string{vzenith.ProtocolMQTT}})
+	o.DeviceProtocols = []string{vzenith.ProtocolMQTT}
+	b := systemtest.NewWith(t, o)
 	serial := fmt.Sprintf("t%d", time.Now().UnixNano())
 	if err := b.Sys.Devices.Register(b.Ctx, &park.Device{Serial: serial, LotCode: b.Lot, Lane: "in-1", Protocol: vzenith.ProtocolMQTT}); err != nil {
 		t.Fatal(err)
@@ -82,11 +88,11 @@ func setupMQTT(t *testing.T, ack bool) *mqttEnv {
 		}
 	}
 	e.cam = dial(serial + "-camera")
-	err := e.cam.Subscribe(serial+"/device/message/down/+", false, func(topic string, payload []byte) {
+	err := e.cam.Subscribe(serial+"/device/message/down/+", false, func(topic string, payload []byte) error {
 		var env envelope
 		if err := json.Unmarshal(payload, &env); err != nil {
 			t.Errorf("parkd sent %s: %v", payload, err)
-			return
+			return nil
 		}
 		e.down <- env
 		if e.ack.Load() {
@@ -94,6 +100,7 @@ func setupMQTT(t *testing.T, ack bool) *mqttEnv {
 				"payload": map[string]any{"type": env.Name, "body": map[string]any{"code": 0}}})
 			_ = e.cam.Publish(topic+"/reply", reply) // fails only when the test has ended
 		}
+		return nil
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -769,5 +776,59 @@ func TestMQTTLicenseNotBase64(t *testing.T) {
 	}
 	if n := e.Occupied(t); n != 0 {
 		t.Fatalf("%d cars inside, want 0", n)
+	}
+}
+
+// failingStore fails its next write once armed, as a store closing or
+// timing out does.
+type failingStore struct {
+	park.Store
+	armed  atomic.Bool
+	failed atomic.Int32
+}
+
+func (s *failingStore) Update(ctx context.Context, fn func(park.Tx) error) error {
+	if s.armed.CompareAndSwap(true, false) {
+		s.failed.Add(1)
+		return park.Errorf(park.EUnavailable, "the database is closing")
+	}
+	return s.Store.Update(ctx, fn)
+}
+
+// offlineMessage is an offline record (isoffline 1) of a car that passed
+// at sec, as a camera replays it once parkd is back.
+func offlineMessage(sn, plate string, id int, sec int64) []byte {
+	body := map[string]any{"PlateResult": map[string]any{"license": base64.StdEncoding.EncodeToString([]byte(plate)),
+		"colorType": 1, "plateid": id, "isoffline": 1, "triggerType": 1, "timeStamp": map[string]any{"Timeval": map[string]any{"sec": sec}}}}
+	msg, _ := json.Marshal(map[string]any{"id": fmt.Sprint(id), "sn": sn, "name": "ivs_result", "version": "1.0",
+		"timestamp": time.Now().Unix(), "payload": map[string]any{"type": "ivs_result", "body": body}})
+	return msg
+}
+
+// TestMQTTOfflineRecordNotKept: an offline record the store refuses (it
+// is closing) is not acknowledged to the broker, and comes again: it is
+// recorded once the store takes it. Before, it was acknowledged whether
+// kept or not, and the car that entered while the lane was offline was
+// never inside: 0 cars where 1 entered.
+func TestMQTTOfflineRecordNotKept(t *testing.T) {
+	fs := &failingStore{}
+	e := setupMQTTWith(t, true, systemtest.Options{WrapStore: func(s park.Store) park.Store { fs.Store = s; return fs }})
+	fs.armed.Store(true)
+	passed := e.Clock.Now().Add(-10 * time.Minute).Unix()
+	if err := e.cam.Publish(e.serial+"/device/message/up/ivs_result", offlineMessage(e.serial, "京E12345", 9, passed)); err != nil {
+		t.Fatal(err)
+	}
+	// One car entered ten minutes ago: 1 inside, once the record comes
+	// again after the refusal (a second later).
+	deadline := time.Now().Add(10 * time.Second)
+	for e.Occupied(t) != 1 {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d cars inside, want the offline record kept once it came again (store refused %d writes)",
+				e.Occupied(t), fs.failed.Load())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if n := fs.failed.Load(); n != 1 {
+		t.Fatalf("the store refused %d writes, want the record's first", n)
 	}
 }

@@ -47,10 +47,10 @@ func DialCamera(ctx context.Context, brokerURL, serial string) (*MQTTCamera, err
 		return nil, err
 	}
 	c := &MQTTCamera{Serial: serial, link: link, down: make(chan string, 64)}
-	err = link.Subscribe(serial+"/device/message/down/+", false, func(topic string, payload []byte) {
+	err = link.Subscribe(serial+"/device/message/down/+", false, func(topic string, payload []byte) error {
 		var env struct{ ID, Name string }
 		if json.Unmarshal(payload, &env) != nil {
-			return
+			return nil
 		}
 		reply, _ := json.Marshal(cameraMessage(env.ID, serial, env.Name, okBody))
 		// A controller lifts the barrier as the command comes, and answers
@@ -61,6 +61,7 @@ func DialCamera(ctx context.Context, brokerURL, serial string) (*MQTTCamera, err
 		case c.down <- env.Name:
 		default: // nobody is waiting: a command of an earlier read
 		}
+		return nil
 	})
 	if err != nil {
 		link.Close()

@@ -27,7 +27,7 @@ import (
 type Gate interface {
 	HandleEvent(ctx context.Context, in gate.EventInput) (park.Decision, error)
 	KeepRefused(ctx context.Context, in gate.EventInput, why error) error
-	KeepPlateless(ctx context.Context, in gate.EventInput) error
+	KeepPlateless(ctx context.Context, in gate.EventInput) (fresh bool, err error)
 }
 
 // Metrics counts what devices do (app wires Prometheus).

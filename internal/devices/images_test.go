@@ -129,3 +129,53 @@ func TestImageOfRefusedRead(t *testing.T) {
 		t.Fatalf("pictures kept for %q, want one each for %q", got, want)
 	}
 }
+
+// TestImageOfPlatelessRecord: an offline record of a car whose plate was
+// not read keeps its picture, as a read with a plate does: the operator
+// squaring the lot's count finds it through the plateless_record
+// anomaly, whose detail names where it is served. Sent again (a lost
+// reply), the record is one anomaly and one picture.
+func TestImageOfPlatelessRecord(t *testing.T) {
+	c := &imageCounter{}
+	sb := systemtest.NewWith(t, systemtest.Options{DeviceProtocols: []string{proto},
+		WrapStore: func(s park.Store) park.Store { c.Store = s; return c }})
+	b := &bundle{sb, sb.Sys.Devices}
+	b.register(t, "cam-in", "in-1")
+	pic := []byte("\xff\xd8\xff\xe0 a plate-less car \xff\xd9")
+	passed := b.Clock.Now().Add(-20 * time.Minute)
+	for range 2 {
+		ans, err := b.dev.Read(b.Ctx, devices.Read{Serial: "cam-in", Protocol: proto, RecordID: "230", Offline: true,
+			At: passed, Image: pic, ImageType: "image/jpeg"})
+		if err != nil || !ans.Recorded {
+			t.Fatalf("%+v %v: want the plate-less record kept", ans, err)
+		}
+	}
+	as, err := b.Sys.Gate.ListAnomalies(b.Ctx, b.Lot, 10)
+	if err != nil || len(as) != 1 || as[0].Kind != park.AnomalyPlatelessRecord {
+		t.Fatalf("%+v %v: want one plateless_record", as, err)
+	}
+	_, after, ok := strings.Cut(as[0].Detail, "picture "+devices.ImagePath)
+	if !ok {
+		t.Fatalf("anomaly detail %q names no picture", as[0].Detail)
+	}
+	id, _, _ := strings.Cut(after, ";")
+	for n := 0; ; n++ {
+		im, err := b.dev.Image(b.Ctx, id)
+		if err == nil {
+			if string(im.Data) != string(pic) || im.ContentType != "image/jpeg" || im.EventID != "dev:cam-in:230" {
+				t.Fatalf("kept %q %s for %s, want the record's picture", im.Data, im.ContentType, im.EventID)
+			}
+			break
+		}
+		if n == 1200 {
+			t.Fatalf("the plate-less record's picture was never kept: %v", err)
+		}
+		time.Sleep(25 * time.Millisecond)
+	}
+	c.mu.Lock()
+	got := slices.Clone(c.events)
+	c.mu.Unlock()
+	if want := []string{"dev:cam-in:230"}; !slices.Equal(got, want) {
+		t.Fatalf("pictures kept for %q, want one for %q", got, want)
+	}
+}

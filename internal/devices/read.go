@@ -186,15 +186,24 @@ func (s *Service) Read(ctx context.Context, r Read) (Answer, error) {
 // read: it passed while the lane decided alone, so it is kept for an
 // operator (gate.KeepPlateless), under the record's id so that one sent
 // again is kept once. Recorded only once kept: until then the device
-// keeps it and sends it again.
+// keeps it and sends it again. Its picture is kept as a read's is, named
+// by the anomaly (it has no event), once: not for a record kept before.
 func (s *Service) platelessRecord(ctx context.Context, d *park.Device, r Read, in gate.EventInput) Answer {
 	in.Passed, in.At = true, r.At
 	in.ID = "dev:" + d.Serial + ":" + core.NewID()
 	if r.RecordID != "" && len(r.RecordID) <= maxRecordID {
 		in.ID = "dev:" + d.Serial + ":" + r.RecordID
 	}
+	var pic *picture
+	if len(r.Image) > 0 {
+		if pic = s.takePicture(d, in.ID, r.Image, r.ImageType); pic != nil {
+			in.ImageURL = pic.URL()
+		}
+	}
 	ans := Answer{Device: d, Decision: park.Decision{Decision: park.DecisionHold}, Problem: "no plate was read"}
-	if err := s.gate.KeepPlateless(ctx, in); err != nil {
+	fresh, err := s.gate.KeepPlateless(ctx, in)
+	pic.keep(in.ID, err == nil && fresh)
+	if err != nil {
 		s.base.Log.Error("device read: keeping a plate-less offline record", "serial", d.Serial, "event", in.ID, "err", err)
 		s.metrics.DeviceRead(d.Protocol, "error")
 		return ans

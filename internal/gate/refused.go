@@ -43,42 +43,49 @@ func (s *Service) KeepRefused(ctx context.Context, in EventInput, why error) err
 // did not read. No stay can be made or closed without a plate (a
 // temporary identity issued now reaches no driver), yet the car passed:
 // the anomaly names the lane, its direction and when the car passed, so
-// the operator can square the lot's count and the lane's pictures. Once
-// per event id, so the device may let go of it. Errors: EInvalid (id,
-// lane, type), ENotFound (lot).
-func (s *Service) KeepPlateless(ctx context.Context, in EventInput) error {
+// the operator can square the lot's count and the lane's pictures; the
+// record's picture (in.ImageURL), having no event to hang from, is named
+// in its detail. Once per event id, so the device may let go of it:
+// fresh says this call kept it (false: it was kept before). Errors:
+// EInvalid (id, lane, type, image_url), ENotFound (lot).
+func (s *Service) KeepPlateless(ctx context.Context, in EventInput) (fresh bool, err error) {
 	now := s.base.Clock()
 	clock := passedClock(&in, now)
 	switch {
 	case in.ID == "" || len(in.ID) > 128:
-		return park.Invalid("id", "is required (1-128 characters)")
+		return false, park.Invalid("id", "is required (1-128 characters)")
 	case in.Lane == "" || len(in.Lane) > 64:
-		return park.Invalid("lane", "is required (1-64 characters)")
+		return false, park.Invalid("lane", "is required (1-64 characters)")
 	case in.Type != park.EventEntry && in.Type != park.EventExit:
-		return park.Invalid("type", "must be %q or %q", park.EventEntry, park.EventExit)
+		return false, park.Invalid("type", "must be %q or %q", park.EventEntry, park.EventExit)
+	case len(in.ImageURL) > 2048:
+		return false, park.Invalid("image_url", "is at most 2048 characters")
 	}
-	if err := park.CheckTexts("id", in.ID, "lane", in.Lane); err != nil {
-		return err
+	if err := park.CheckTexts("id", in.ID, "lane", in.Lane, "image_url", in.ImageURL); err != nil {
+		return false, err
 	}
 	detail := fmt.Sprintf("a car with no plate read passed lane %s (%s) while it was offline; no stay was made or closed for it",
 		in.Lane, in.Type)
 	if clock != "" {
 		detail += "; " + clock
 	}
+	if in.ImageURL != "" {
+		detail += "; picture " + in.ImageURL
+	}
 	a := &park.Anomaly{ID: "plateless:" + in.ID, LotCode: in.LotCode, Kind: park.AnomalyPlatelessRecord,
 		EventID: in.ID, At: in.At.UTC().Truncate(park.Precision), Detail: detail}
-	err := s.base.Update(ctx, func(tx park.Tx) error {
+	err = s.base.Update(ctx, func(tx park.Tx) error {
 		if _, err := tx.GetLotSettings(ctx, in.LotCode); err != nil {
 			return err
 		}
 		return tx.InsertAnomaly(ctx, a)
 	})
 	if park.IsCode(err, park.EConflict) {
-		return nil // kept the first time it came
+		return false, nil // kept the first time it came
 	}
 	if err != nil {
-		return err
+		return false, err
 	}
 	s.base.Log.Warn("gate anomaly", "lot", a.LotCode, "kind", a.Kind, "lane", in.Lane, "event", a.EventID, "detail", a.Detail)
-	return nil
+	return true, nil
 }

@@ -2,6 +2,8 @@ package gate
 
 import (
 	"context"
+	"slices"
+	"strings"
 	"time"
 
 	"parkd/internal/billing"
@@ -9,7 +11,9 @@ import (
 )
 
 // Lanes returns a lot's lanes by id, each with its hold (nil when the
-// lane works as usual). Errors: ENotFound (lot).
+// lane works as usual): those its cameras reported and those a device is
+// registered to (a camera just installed, no car read yet), as
+// reportedLane takes commands for. Errors: ENotFound (lot).
 func (s *Service) Lanes(ctx context.Context, lot string) ([]*park.Lane, map[string]*park.LaneHold, error) {
 	var lanes []*park.Lane
 	holds := map[string]*park.LaneHold{}
@@ -21,6 +25,21 @@ func (s *Service) Lanes(ctx context.Context, lot string) ([]*park.Lane, map[stri
 		if lanes, err = tx.ListLanes(ctx, lot); err != nil {
 			return err
 		}
+		ds, err := tx.ListDevices(ctx, lot)
+		if err != nil {
+			return err
+		}
+		seen := map[string]bool{}
+		for _, l := range lanes {
+			seen[l.ID] = true
+		}
+		for _, d := range ds {
+			if d.Lane != "" && !seen[d.Lane] {
+				seen[d.Lane] = true
+				lanes = append(lanes, &park.Lane{LotCode: lot, ID: d.Lane, Direction: d.Direction, CreatedAt: d.CreatedAt})
+			}
+		}
+		slices.SortFunc(lanes, func(a, b *park.Lane) int { return strings.Compare(a.ID, b.ID) })
 		for _, l := range lanes {
 			h, err := tx.GetLaneHold(ctx, lot, l.ID)
 			if err != nil {

@@ -14,6 +14,7 @@ import (
 	"parkd/internal/gate"
 	"parkd/internal/operators"
 	"parkd/internal/park"
+	"parkd/internal/systemtest"
 )
 
 func TestLanes(t *testing.T) {
@@ -105,6 +106,32 @@ func TestLanes(t *testing.T) {
 			t.Fatalf("another lot's operator commanded a barrier: %d, want 404", st)
 		}
 	})
+}
+
+// TestLaneOfNewDevice: a camera just installed, registered to its lane,
+// has read no car yet: its lane is listed all the same, with its
+// barrier's buttons (the gate takes commands for it), beside the lane
+// that had a read. Before, only in-1 (read) was listed, not out-9.
+func TestLaneOfNewDevice(t *testing.T) {
+	b := systemtest.NewWith(t, systemtest.Options{DeviceProtocols: []string{"test-cam"}})
+	s := &site{Bundle: b, srv: newServer(t, b)}
+	s.user(t, "op", park.RoleLotOperator, s.Lot)
+	s.Event(t, park.EventEntry, "沪A12345", s.Clock.Now().Add(-time.Minute))
+	if err := s.Sys.Devices.Register(s.Ctx, &park.Device{Serial: "cam-new", LotCode: s.Lot, Lane: "out-9",
+		Direction: park.DirectionOut, Protocol: "test-cam"}); err != nil {
+		t.Fatal(err)
+	}
+	page := "/console/lots/" + s.Lot + "/lanes"
+	op := s.browser(t)
+	op.mustLogin("op")
+	st, body, _ := op.get(page)
+	if st != http.StatusOK || !strings.Contains(body, `id="lane-in-1"`) || !strings.Contains(body, `id="lane-out-9"`) ||
+		!strings.Contains(body, `action="/console/lots/`+s.Lot+`/lanes/out-9/command"`) {
+		t.Fatalf("lanes page: %d, want in-1 and out-9 with its buttons\n%s", st, body)
+	}
+	if i, j := strings.Index(body, `id="lane-in-1"`), strings.Index(body, `id="lane-out-9"`); i > j {
+		t.Fatal("lanes not in order of their names")
+	}
 }
 
 // TestLaneStream: a decision made after the page was drawn reaches it

@@ -149,8 +149,8 @@ type RenewalResult struct {
 // not use is not found before all of these (core.PartnerLot). The pass's end
 // becomes the quoted one; if the pass changed meanwhile (another renewal
 // paid, an edit), the months are added to its current end (or to now,
-// when it has lapsed). A renewal of a lapsed pass moves its start to the
-// renewal's start, so the lapsed time is not covered.
+// when it has lapsed); so are they when the pass lapsed after the quote.
+// A renewal of a lapsed pass leaves the lapse uncovered.
 func (s *Service) PayRenewal(ctx context.Context, in RenewalPayment) (RenewalResult, error) {
 	if in.Reference == "" || len(in.Reference) > 64 {
 		return RenewalResult{}, park.Invalid("reference", "is required (at most 64 characters)")
@@ -220,7 +220,10 @@ func (s *Service) PayRenewal(ctx context.Context, in RenewalPayment) (RenewalRes
 		if err != nil {
 			return err
 		}
-		if !ps.ValidTo.Equal(r.PassValidTo) { // changed since the quote
+		// Changed since the quote, or lapsed since: an order quoted from
+		// the pass's end and paid after it renews a lapsed pass, whose
+		// months start now and whose lapse is not covered.
+		if !ps.ValidTo.Equal(r.PassValidTo) || (r.StartsAt.Equal(ps.ValidTo) && ps.ValidTo.Before(now)) {
 			lapses, err := tx.PassLapses(ctx, ps.ID)
 			if err != nil {
 				return err

@@ -270,3 +270,54 @@ func TestRenewalPaymentAmountRefusalsSayWhatIsWanted(t *testing.T) {
 		t.Fatalf("pass after refused payments: %+v, %v", got, err)
 	}
 }
+
+// TestRenewalQuotedBeforeALapsePaidAfterIt: a renewal quoted while the
+// pass was still valid but paid after its end is a renewal of a lapsed
+// pass (docs/rules.md, "Plans and renewal" 4): its months start at the
+// payment, and the lapse between the old end and the payment is not free.
+func TestRenewalQuotedBeforeALapsePaidAfterIt(t *testing.T) {
+	b, ps := renewalSetup(t)
+	sh, _ := time.LoadLocation("Asia/Shanghai")
+	if _, err := b.Sys.Gate.UpdateLot(b.Ctx, b.Lot, func(l *park.Lot) error { l.QuoteTTLSeconds = 3600; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	b.Clock.Set(time.Date(2027, 1, 31, 9, 0, 0, 0, sh))
+	entry := b.Event(t, park.EventEntry, "京A12345", time.Date(2027, 1, 31, 9, 0, 0, 0, sh))
+	b.Clock.Set(time.Date(2027, 1, 31, 9, 30, 0, 0, sh))
+	r, _, err := b.Sys.Access.QuoteRenewal(b.Ctx, access.RenewalInput{Lot: b.Lot, Pass: access.PassRef{ID: ps.ID}, Months: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Quoted at 09:30, the pass still valid: from its end, Jan 31 10:00,
+	// one month counted from its anchor Dec 31 = Feb 28 10:00; 1 × 30000.
+	if !r.StartsAt.Equal(ps.ValidTo) || !r.ValidTo.Equal(time.Date(2027, 2, 28, 10, 0, 0, 0, sh)) || r.Amount != 30000 {
+		t.Fatalf("quote %+v", r)
+	}
+	// Paid at 10:20, twenty minutes after the pass ended (the order lives
+	// an hour, to 10:30). The amount is the quoted one, 30000: the lapse
+	// is not sold with the months. The months start at the payment,
+	// 10:20 (the pass has lapsed, so it is its own anchor): Jan 31 10:20 +
+	// 1 month = Feb 28 10:20 (Feb has no 31st).
+	paid := time.Date(2027, 1, 31, 10, 20, 0, 0, sh)
+	b.Clock.Set(paid)
+	res, err := b.Sys.Access.PayRenewal(b.Ctx, access.RenewalPayment{Lot: b.Lot, ID: r.ID, Amount: 30000, Payer: "p1", Reference: "T-L"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := time.Date(2027, 2, 28, 10, 20, 0, 0, sh)
+	if !res.Renewal.StartsAt.Equal(paid) || !res.Renewal.ValidTo.Equal(want) || !res.Pass.ValidTo.Equal(want) ||
+		!res.Pass.ValidFrom.Equal(ps.ValidFrom) || res.Renewal.Amount != 30000 {
+		t.Fatalf("paid: renewal from %s to %s, pass to %s; want from %s to %s",
+			res.Renewal.StartsAt.In(sh), res.Renewal.ValidTo.In(sh), res.Pass.ValidTo.In(sh), paid.In(sh), want.In(sh))
+	}
+	// The car in since 09:00 leaves at 11:00: 09:00-10:00 is the old
+	// pass's, 10:20-11:00 the renewal's, and the lapse 10:00-10:20 is
+	// owed: 20 minutes, past the 15 free, one started half hour = 200.
+	out := time.Date(2027, 1, 31, 11, 0, 0, 0, sh)
+	b.Clock.Set(out)
+	d := b.Event(t, park.EventExit, "京A12345", out)
+	wantDecision(t, d, park.DecisionHold, park.ReasonPaymentRequired, 200)
+	if d.StayID != entry.StayID {
+		t.Fatal("another stay")
+	}
+}

@@ -477,9 +477,14 @@ func (t *txn) UpdatePass(ctx context.Context, p *park.Pass) error {
 	return t.insertPassPlates(ctx, p)
 }
 
+// DeletePass removes the pass and, in the same transaction, the terms
+// its renewals recorded: they mean nothing without it.
 func (t *txn) DeletePass(ctx context.Context, id string) error {
 	n, err := t.q.DeletePass(stmtCtx, id)
-	return affected(n, err, "pass %q", id)
+	if err := affected(n, err, "pass %q", id); err != nil {
+		return err
+	}
+	return mapErr(t.q.DeletePassTerms(stmtCtx, id))
 }
 
 func (t *txn) ListPasses(ctx context.Context, lot string) ([]*park.Pass, error) {

@@ -175,5 +175,12 @@ func testPlans(t *testing.T, s park.Store) {
 		if got := terms("other"); len(got) != 0 {
 			t.Fatalf("another pass's terms %v", got)
 		}
+
+		// A pass deleted takes its terms with it: none is left behind
+		// for a copy (migrate --to) to carry, or for a pass to inherit.
+		must(t, update(t, s, func(tx park.Tx) error { return tx.DeletePass(ctx, "slot1") }))
+		if got := terms("slot1"); len(got) != 0 {
+			t.Fatalf("a deleted pass's terms %+v, want none", got)
+		}
 	})
 }

@@ -10,6 +10,15 @@ import (
 	"time"
 )
 
+const deletePassTerms = `-- name: DeletePassTerms :exec
+DELETE FROM pass_terms WHERE pass_id = $1
+`
+
+func (q *Queries) DeletePassTerms(ctx context.Context, passID string) error {
+	_, err := q.db.Exec(ctx, deletePassTerms, passID)
+	return err
+}
+
 const deletePlan = `-- name: DeletePlan :execrows
 DELETE FROM plans WHERE lot_code = $1 AND code = $2
 `

@@ -42,5 +42,8 @@ ORDER BY pass_valid_to;
 INSERT INTO pass_terms (pass_id, until, plan, slots) VALUES ($1, $2, $3, $4)
 ON CONFLICT (pass_id, until) DO NOTHING;
 
+-- name: DeletePassTerms :exec
+DELETE FROM pass_terms WHERE pass_id = $1;
+
 -- name: PassTerms :many
 SELECT until, plan, slots FROM pass_terms WHERE pass_id = $1 ORDER BY until;

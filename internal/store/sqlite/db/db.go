@@ -171,6 +171,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.deletePassPlatesStmt, err = db.PrepareContext(ctx, deletePassPlates); err != nil {
 		return nil, fmt.Errorf("error preparing query DeletePassPlates: %w", err)
 	}
+	if q.deletePassTermsStmt, err = db.PrepareContext(ctx, deletePassTerms); err != nil {
+		return nil, fmt.Errorf("error preparing query DeletePassTerms: %w", err)
+	}
 	if q.deletePlanStmt, err = db.PrepareContext(ctx, deletePlan); err != nil {
 		return nil, fmt.Errorf("error preparing query DeletePlan: %w", err)
 	}
@@ -1130,6 +1133,11 @@ func (q *Queries) Close() error {
 	if q.deletePassPlatesStmt != nil {
 		if cerr := q.deletePassPlatesStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing deletePassPlatesStmt: %w", cerr)
+		}
+	}
+	if q.deletePassTermsStmt != nil {
+		if cerr := q.deletePassTermsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deletePassTermsStmt: %w", cerr)
 		}
 	}
 	if q.deletePlanStmt != nil {
@@ -2405,6 +2413,7 @@ type Queries struct {
 	deletePartnerSubscriptionsStmt         *sql.Stmt
 	deletePassStmt                         *sql.Stmt
 	deletePassPlatesStmt                   *sql.Stmt
+	deletePassTermsStmt                    *sql.Stmt
 	deletePlanStmt                         *sql.Stmt
 	deletePriceStandardStmt                *sql.Stmt
 	deletePriceStandardVersionsStmt        *sql.Stmt
@@ -2697,6 +2706,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		deletePartnerSubscriptionsStmt:         q.deletePartnerSubscriptionsStmt,
 		deletePassStmt:                         q.deletePassStmt,
 		deletePassPlatesStmt:                   q.deletePassPlatesStmt,
+		deletePassTermsStmt:                    q.deletePassTermsStmt,
 		deletePlanStmt:                         q.deletePlanStmt,
 		deletePriceStandardStmt:                q.deletePriceStandardStmt,
 		deletePriceStandardVersionsStmt:        q.deletePriceStandardVersionsStmt,

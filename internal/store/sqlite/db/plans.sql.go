@@ -10,6 +10,15 @@ import (
 	"database/sql"
 )
 
+const deletePassTerms = `-- name: DeletePassTerms :exec
+DELETE FROM pass_terms WHERE pass_id = ?
+`
+
+func (q *Queries) DeletePassTerms(ctx context.Context, passID string) error {
+	_, err := q.exec(ctx, q.deletePassTermsStmt, deletePassTerms, passID)
+	return err
+}
+
 const deletePlan = `-- name: DeletePlan :execrows
 DELETE FROM plans WHERE lot_code = ? AND code = ?
 `

@@ -41,5 +41,8 @@ ORDER BY pass_valid_to;
 INSERT INTO pass_terms (pass_id, until, plan, slots) VALUES (?, ?, ?, ?)
 ON CONFLICT (pass_id, until) DO NOTHING;
 
+-- name: DeletePassTerms :exec
+DELETE FROM pass_terms WHERE pass_id = ?;
+
 -- name: PassTerms :many
 SELECT until, plan, slots FROM pass_terms WHERE pass_id = ? ORDER BY until;

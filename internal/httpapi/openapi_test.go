@@ -825,22 +825,11 @@ func TestOpenAPIReportKinds(t *testing.T) {
 // package's kinds of refusal), so a client generated from it accepts each
 // one and its author can read what each means.
 func TestOpenAPIProblemReasons(t *testing.T) {
-	var doc struct {
-		Components struct {
-			Schemas map[string]struct {
-				Description string `json:"description"`
-				Enum        []string
-			} `json:"schemas"`
-		} `json:"components"`
-	}
-	if err := json.Unmarshal(openAPIDocument, &doc); err != nil {
-		t.Fatal(err)
-	}
 	want := park.Reasons()
 	for _, w := range plate.Whys() {
 		want = append(want, string(w))
 	}
-	s := doc.Components.Schemas["ProblemReason"]
+	s := enumSchema(t, "ProblemReason")
 	if got, want := slices.Sorted(slices.Values(s.Enum)), slices.Sorted(slices.Values(want)); !slices.Equal(got, want) {
 		t.Errorf("ProblemReason enum %q, want %q", got, want)
 	}
@@ -863,17 +852,6 @@ func TestOpenAPIProblemReasons(t *testing.T) {
 // its description naming the status it comes with, so a client that
 // validates the enum does not refuse a real reply.
 func TestOpenAPIErrorCodes(t *testing.T) {
-	var doc struct {
-		Components struct {
-			Schemas map[string]struct {
-				Description string `json:"description"`
-				Enum        []string
-			} `json:"schemas"`
-		} `json:"components"`
-	}
-	if err := json.Unmarshal(openAPIDocument, &doc); err != nil {
-		t.Fatal(err)
-	}
 	want := map[string]int{}
 	for _, c := range park.Codes() {
 		want[string(c)] = statusOf[c]
@@ -881,7 +859,7 @@ func TestOpenAPIErrorCodes(t *testing.T) {
 	for c, status := range transportStatus {
 		want[c] = status
 	}
-	s := doc.Components.Schemas["ErrorCode"]
+	s := enumSchema(t, "ErrorCode")
 	got := slices.Sorted(slices.Values(s.Enum))
 	if keys := slices.Sorted(maps.Keys(want)); !slices.Equal(got, keys) {
 		t.Errorf("ErrorCode enum %q, want %q", got, keys)
@@ -891,4 +869,25 @@ func TestOpenAPIErrorCodes(t *testing.T) {
 			t.Errorf("ErrorCode's description does not give %s its status %d", c, status)
 		}
 	}
+}
+
+// enumSchema reads a string schema of the document's components: its
+// description and its values.
+func enumSchema(t *testing.T, name string) (s struct {
+	Description string `json:"description"`
+	Enum        []string
+}) {
+	t.Helper()
+	var doc struct {
+		Components struct {
+			Schemas map[string]json.RawMessage `json:"schemas"`
+		} `json:"components"`
+	}
+	if err := json.Unmarshal(openAPIDocument, &doc); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(doc.Components.Schemas[name], &s); err != nil || len(s.Enum) == 0 {
+		t.Fatalf("schema %s: %v, %d values; want a string enum", name, err, len(s.Enum))
+	}
+	return s
 }

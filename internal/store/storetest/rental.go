@@ -221,34 +221,24 @@ func testRentalChannels(t *testing.T, s park.Store) {
 		enq("m1", park.RentalModelKey("M"), "")
 		enq("s1", park.RentalStoreKey("S"), park.RentalModelKey("M"))
 		enq("t1", park.RentalStoreKey("T"), park.RentalModelKey("N"))
-		ids := func(ds []*park.Delivery) map[string]*park.Delivery {
-			out := map[string]*park.Delivery{}
-			for _, d := range ds {
-				out[d.ReportID] = d
-			}
-			return out
-		}
-		got := ids(b.claim(at, at.Add(time.Minute), 10))
+		got := byReport(b.claim(at, at.Add(time.Minute), 10))
 		if got["m1"] == nil || got["t1"] == nil || got["s1"] != nil {
 			t.Fatalf("claimed %v, want m1 and t1, and s1 held behind m1", got)
 		}
 		// m1 fails: s1 still waits, until m1 is delivered.
 		m1 := got["m1"]
-		tried := at
-		m1.State, m1.Attempts, m1.NextAt, m1.LastAttemptAt = park.DeliveryFailed, 1, at.Add(time.Hour), &tried
-		b.finish(m1)
-		if got := ids(b.claim(at.Add(2*time.Minute), at.Add(3*time.Minute), 10)); got["s1"] != nil {
+		failed(b, m1, 1, at, at.Add(time.Hour))
+		if got := byReport(b.claim(at.Add(2*time.Minute), at.Add(3*time.Minute), 10)); got["s1"] != nil {
 			t.Fatalf("claimed %v while m1 failed, want s1 held", got)
 		}
 		later := at.Add(2 * time.Hour)
-		got = ids(b.claim(later, later.Add(time.Minute), 10))
+		got = byReport(b.claim(later, later.Add(time.Minute), 10))
 		if got["m1"] == nil || got["s1"] != nil {
 			t.Fatalf("claimed %v at m1's retry, want m1 and s1 still held", got)
 		}
 		m1 = got["m1"]
-		m1.State, m1.Attempts, m1.LastAttemptAt, m1.DeliveredAt = park.DeliveryDelivered, 2, &later, &later
-		b.finish(m1)
-		if got := ids(b.claim(later, later.Add(time.Minute), 10)); got["s1"] == nil {
+		delivered(b, m1, 2, later)
+		if got := byReport(b.claim(later, later.Add(time.Minute), 10)); got["s1"] == nil {
 			t.Fatalf("claimed %v once m1 was delivered, want s1", got)
 		}
 	})
@@ -268,38 +258,48 @@ func testRentalChannels(t *testing.T, s park.Store) {
 		enq("q2", park.RentalStoreKey("Q2"), park.RentalModelKey("P"))
 		enq("p1", park.RentalModelKey("P"), park.RentalModelKey("P"))
 		enq("o1", park.RentalModelKey("O"), park.RentalModelKey("O"))
-		ids := func(ds []*park.Delivery) map[string]*park.Delivery {
-			out := map[string]*park.Delivery{}
-			for _, d := range ds {
-				out[d.ReportID] = d
-			}
-			return out
-		}
-		got := ids(b.claim(at, at.Add(time.Minute), 10))
+		got := byReport(b.claim(at, at.Add(time.Minute), 10))
 		if got["q1"] == nil || got["q2"] == nil || got["o1"] == nil || got["p1"] != nil {
 			t.Fatalf("claimed %v, want q1, q2 and o1, and p1 held behind q1 and q2", got)
 		}
-		tried := at
 		q2 := got["q2"]
-		q2.State, q2.Attempts, q2.LastAttemptAt, q2.DeliveredAt = park.DeliveryDelivered, 1, &tried, &tried
-		b.finish(q2)
+		delivered(b, q2, 1, at)
 		// q1 fails: p1 still waits, until q1 is delivered.
 		q1 := got["q1"]
-		q1.State, q1.Attempts, q1.NextAt, q1.LastAttemptAt = park.DeliveryFailed, 1, at.Add(time.Hour), &tried
-		b.finish(q1)
-		if got := ids(b.claim(at.Add(2*time.Minute), at.Add(3*time.Minute), 10)); got["p1"] != nil {
+		failed(b, q1, 1, at, at.Add(time.Hour))
+		if got := byReport(b.claim(at.Add(2*time.Minute), at.Add(3*time.Minute), 10)); got["p1"] != nil {
 			t.Fatalf("claimed %v while q1 failed, want p1 held", got)
 		}
 		later := at.Add(2 * time.Hour)
-		got = ids(b.claim(later, later.Add(time.Minute), 10))
+		got = byReport(b.claim(later, later.Add(time.Minute), 10))
 		if got["q1"] == nil || got["p1"] != nil {
 			t.Fatalf("claimed %v at q1's retry, want q1 and p1 still held", got)
 		}
 		q1 = got["q1"]
-		q1.State, q1.Attempts, q1.LastAttemptAt, q1.DeliveredAt = park.DeliveryDelivered, 2, &later, &later
-		b.finish(q1)
-		if got := ids(b.claim(later, later.Add(time.Minute), 10)); got["p1"] == nil {
+		delivered(b, q1, 2, later)
+		if got := byReport(b.claim(later, later.Add(time.Minute), 10)); got["p1"] == nil {
 			t.Fatalf("claimed %v once q1 was delivered, want p1", got)
 		}
 	})
+}
+
+// byReport keys claimed deliveries by their report's id.
+func byReport(ds []*park.Delivery) map[string]*park.Delivery {
+	out := map[string]*park.Delivery{}
+	for _, d := range ds {
+		out[d.ReportID] = d
+	}
+	return out
+}
+
+// failed records d's attempts-th attempt at tried as failed, due again at next.
+func failed(b *reportBundle, d *park.Delivery, attempts int, tried, next time.Time) {
+	d.State, d.Attempts, d.NextAt, d.LastAttemptAt = park.DeliveryFailed, attempts, next, &tried
+	b.finish(d)
+}
+
+// delivered records d's attempts-th attempt at at as delivered.
+func delivered(b *reportBundle, d *park.Delivery, attempts int, at time.Time) {
+	d.State, d.Attempts, d.LastAttemptAt, d.DeliveredAt = park.DeliveryDelivered, attempts, &at, &at
+	b.finish(d)
 }

@@ -175,7 +175,9 @@ func (s *Service) askPartner(ctx context.Context, a *Attempt) bool {
 	case gone:
 		s.disableGone(context.WithoutCancel(ctx), a.Subscription)
 	case after > 0:
-		s.laneOf(a.Subscription, a.Partner).pause(a.At.Add(after), a.Subscription)
+		until := a.At.Add(after)
+		s.laneOf(a.Subscription, a.Partner).pause(until, a.Subscription)
+		s.storePause(context.WithoutCancel(ctx), a.Subscription, until)
 	}
 	return false
 }

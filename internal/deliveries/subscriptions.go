@@ -232,7 +232,13 @@ func (s *Service) UpdateSubscription(ctx context.Context, partnerID, id string, 
 			}
 		}
 		// A new address, or enabled again, lifts the partner's pause on
-		// every node (pauseState.resume), which sends what it held back.
+		// every node (pauseState.resume), which sends what it held back,
+		// and in the store (PauseSubscription).
+		if p.URL != nil || p.Enabled != nil {
+			if err := tx.LiftPause(ctx, sub.ID); err != nil {
+				return err
+			}
+		}
 		return tx.UpdateSubscription(ctx, sub)
 	})
 	if err != nil {
@@ -371,8 +377,12 @@ func (s *Service) Redeliver(ctx context.Context, partnerID, subscriptionID, repo
 		// An operator's replay lifts the partner's pause: written to the
 		// subscription's row (its version moves, updated_at stays), it
 		// reaches every node (pauseState.resume), which sends what the
-		// pause held back. The subscription's other retries keep their
-		// times: a partner answering 500s is not sent them all at once.
+		// pause held back, and in the store (PauseSubscription). The
+		// subscription's other retries keep their times: a partner
+		// answering 500s is not sent them all at once.
+		if err := tx.LiftPause(ctx, sub.ID); err != nil {
+			return err
+		}
 		if err := tx.UpdateSubscription(ctx, sub); err != nil {
 			return err
 		}

@@ -46,7 +46,9 @@ type lane struct {
 }
 
 // pauseState is a partner's pause (Retry-After) on this node. It lives in
-// the node's memory, and an operator's action on the subscription, taken
+// the node's memory, beside the store's (PauseSubscription, written as it
+// is heard), which holds the subscription's deliveries on every node and
+// across a restart. An operator's action on the subscription, taken
 // on any node, reaches it through the subscription's row: a replay and
 // every PATCH write it (its version moves), and resume, given the row as
 // now stored, lifts the pause unless the only change since it began was
@@ -195,8 +197,9 @@ type outcome struct {
 	wait    time.Duration // for a release: how long until it is due again
 	due     time.Time     // for a release held by a pause: when it ends (wait unused)
 	gone    bool          // the partner answered 410: disable the subscription
-	subVer  int64         // for gone: the subscription's version the attempt was made under
+	subVer  int64         // for gone or paused: the subscription's version the attempt was made under
 	after   time.Duration // the partner's Retry-After, if any: its subscription's lane waits as long
+	paused  time.Time     // for after: when the pause ends, stored for every node (PauseSubscription)
 }
 
 // Run delivers due reports until ctx ends. Several nodes may run it on
@@ -541,7 +544,8 @@ func (s *Service) attempt(ctx context.Context, c claimed) outcome {
 	}
 	o := s.send(ctx, c.att)
 	if o.after > 0 {
-		l.pause(c.att.At.Add(o.after), c.att.Subscription)
+		o.paused, o.subVer = c.att.At.Add(o.after), c.att.Subscription.Version
+		l.pause(o.paused, c.att.Subscription)
 	}
 	return o
 }
@@ -749,6 +753,13 @@ func (s *Service) finisher(results <-chan outcome, inflight *atomic.Int64) {
 				return err
 			}
 			for _, o := range batch {
+				// Recorded with the attempt that heard it: the other nodes,
+				// and this one after a restart, hold the subscription too.
+				if !o.paused.IsZero() {
+					if err := tx.PauseSubscription(ctx, o.d.SubscriptionID, o.subVer, o.paused); err != nil {
+						return err
+					}
+				}
 				if o.gone {
 					done, err := disable(ctx, tx, o.d.SubscriptionID, o.subVer, now)
 					if err != nil {
@@ -832,6 +843,17 @@ func (s *Service) disableGone(ctx context.Context, sub *park.Subscription) {
 		s.base.Log.Error("disabling a subscription the partner said is gone", "subscription", sub.ID, "partner", sub.PartnerID, "err", err)
 	case done:
 		s.base.Log.Warn("subscription disabled: the partner answered 410 Gone", "subscription", sub.ID, "partner", sub.PartnerID)
+	}
+}
+
+// storePause records a partner's pause heard outside the finisher's
+// batches (an ask, which records no attempt), so every node holds the
+// subscription's deliveries until it ends (PauseSubscription). Not
+// recorded, it still holds this node (pauseState).
+func (s *Service) storePause(ctx context.Context, sub *park.Subscription, until time.Time) {
+	err := s.base.Write(ctx, func(tx park.Tx) error { return tx.PauseSubscription(ctx, sub.ID, sub.Version, until) })
+	if err != nil {
+		s.base.Log.Error("recording a partner's pause", "subscription", sub.ID, "partner", sub.PartnerID, "err", err)
 	}
 }
 

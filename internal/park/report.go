@@ -302,6 +302,19 @@ type ReportTx interface {
 	// are deleted by PruneDeletedSubscriptions, in batches, as deleting
 	// them all in one transaction would hold the writer that long.
 	DeleteSubscription(ctx context.Context, id string) error
+	// PauseSubscription records that the subscription's partner asked for
+	// no request before until (a Retry-After on a 429 or 503), heard by an
+	// attempt made under version: DueDeliveries and ClaimDueDeliveries
+	// leave its deliveries out until then, on every node and across a
+	// restart. A later pause already stored is kept; a subscription
+	// changed since (an operator's replay or PATCH may have lifted the
+	// pause) or deleted is left as it is. Its version does not move: a
+	// pause is no operator's change, and an operator's PATCH never
+	// overwrites it.
+	PauseSubscription(ctx context.Context, id string, version int64, until time.Time) error
+	// LiftPause clears the subscription's pause (PauseSubscription): an
+	// operator replayed its reports or changed its URL or enabled.
+	LiftPause(ctx context.Context, id string) error
 	// PruneDeletedSubscriptions deletes up to limit deliveries of deleted
 	// subscriptions and, once fewer were left, the deleted subscriptions
 	// with none; it returns how many deliveries it deleted.
@@ -327,8 +340,8 @@ type ReportTx interface {
 	// without claiming them: pending or failed
 	// with NextAt not after now, or sending with an expired lease; of an
 	// enabled subscription not in skip (those the claiming node has no
-	// room for now); and with no delivery of an earlier report of the same
-	// partner and key (or, for one with After, of that key too; for one
+	// room for now) nor paused after now (PauseSubscription); and with
+	// no delivery of an earlier report of the same partner and key (or, for one with After, of that key too; for one
 	// whose After is its Key, of any report whose After is that key) still
 	// to be delivered (not delivered nor dead),
 	// whether its subscription is enabled or not: a partner hears of a

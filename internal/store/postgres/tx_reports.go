@@ -79,6 +79,14 @@ func (t *txn) DeleteSubscription(ctx context.Context, id string) error {
 	return affected(n, err, "subscription %q", id)
 }
 
+func (t *txn) PauseSubscription(ctx context.Context, id string, version int64, until time.Time) error {
+	return mapErr(t.q.PauseSubscription(ctx, db.PauseSubscriptionParams{Until: tsp(&until), ID: id, Version: version}))
+}
+
+func (t *txn) LiftPause(ctx context.Context, id string) error {
+	return mapErr(t.q.LiftPause(ctx, id))
+}
+
 // Subscribed answers from the kinds read with the lot's settings, reading
 // them first if this transaction has not: who hears of a lot is decided in
 // that one statement. A lot that does not exist has no subscribers.

@@ -202,7 +202,7 @@ func TestMemoForgetsOnEveryWrite(t *testing.T) {
 		"AddOccupied", // lot_counts: its method updates the memo's count instead
 		"ClearPartnerLots", "CreateLot", "CreatePartner", "CreateSubscription", "DeleteEmptyDeletedSubscriptions", "DeletePartner", "DeletePartnerSubscriptions",
 		"DeleteSubscription",
-		"InsertPartnerLot", "SetChannelPartner", "UpdateLot", "UpdateSubscription",
+		"InsertPartnerLot", "LiftPause", "PauseSubscription", "SetChannelPartner", "UpdateLot", "UpdateSubscription",
 	}
 	name := regexp.MustCompile(`^-- name: (\w+)`)
 	writes := regexp.MustCompile(`(?i)\b(INSERT(\s+OR\s+\w+)?\s+INTO|UPDATE|DELETE\s+FROM)\s+(lots|lot_counts|partner_lots|partners|subscriptions)\b`)

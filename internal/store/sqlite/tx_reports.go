@@ -84,6 +84,16 @@ func (t *txn) DeleteSubscription(ctx context.Context, id string) error {
 	return affected(n, err, "subscription %q", id)
 }
 
+func (t *txn) PauseSubscription(ctx context.Context, id string, version int64, until time.Time) error {
+	t.memo.forget() // memo.go
+	return mapErr(t.q.PauseSubscription(stmtCtx, db.PauseSubscriptionParams{Until: nullUS(&until), ID: id, Version: version}))
+}
+
+func (t *txn) LiftPause(ctx context.Context, id string) error {
+	t.memo.forget() // memo.go
+	return mapErr(t.q.LiftPause(stmtCtx, id))
+}
+
 func (t *txn) Subscribed(ctx context.Context, lot, kind string) (bool, error) {
 	if ok, known := t.memo.isSubscribed(lot, kind); known {
 		return ok, nil
@@ -146,7 +156,7 @@ func reportFromRow(r db.Report) *park.Report {
 }
 
 func (t *txn) DueDeliveries(ctx context.Context, now time.Time, limit int, skip []string) ([]int64, error) {
-	subs, err := t.q.EnabledSubscriptions(stmtCtx)
+	subs, err := t.q.EnabledSubscriptions(stmtCtx, us(now))
 	if err != nil {
 		return nil, mapErr(err)
 	}

@@ -769,6 +769,58 @@ func testClaimAfterDisabledBy(t *testing.T, s park.Store, twoPhase bool) {
 	check("s3's entry delivered", b.claim(sec(300), sec(360), 10), "X:s3-out")
 }
 
+// testClaimPaused: a subscription whose partner asked for a pause
+// (PauseSubscription) is neither found due nor claimed before the pause
+// ends, by any node; a pause heard under another version, or ending
+// sooner, changes nothing; the version does not move, and an
+// UpdateSubscription keeps the pause; LiftPause releases it at once.
+func testClaimPaused(t *testing.T, s park.Store) {
+	b := newReportBundle(t, s)
+	b.twoPhase = true
+	ctx := b.ctx
+	seedLot(t, s, "L1")
+	b.partner("P1", "L1")
+	sub := b.subscribe("E", "P1", park.ReportEntry, true)
+	sec := func(n int) time.Time { return base.Add(time.Duration(n) * time.Second) }
+	check := func(what string, got []*park.Delivery, want string) {
+		t.Helper()
+		if sortedLabels(got) != want {
+			t.Fatalf("%s: claimed [%s], want [%s]", what, sortedLabels(got), want)
+		}
+	}
+	pause := func(version int64, until time.Time) {
+		t.Helper()
+		must(t, update(t, s, func(tx park.Tx) error { return tx.PauseSubscription(ctx, "E", version, until) }))
+	}
+	b.enqueue(newReport("s1-in", park.ReportEntry, "L1", "s1", sec(0)))
+	var seqs []int64
+	must(t, s.View(ctx, func(tx park.Tx) (err error) { seqs, err = tx.DueDeliveries(ctx, sec(10), 10, nil); return }))
+	if len(seqs) != 1 {
+		t.Fatalf("before the pause: %d due, want 1", len(seqs))
+	}
+	pause(sub.Version, sec(130))   // a 503 at 10 s with Retry-After: 120
+	pause(sub.Version, sec(70))    // a shorter one: 130 s kept
+	pause(sub.Version+1, sec(400)) // heard under another version: nothing
+	var got *park.Subscription
+	must(t, s.View(ctx, func(tx park.Tx) (err error) { got, err = tx.GetSubscription(ctx, "E"); return }))
+	if got.Version != sub.Version {
+		t.Fatalf("version %d after a pause, want %d kept", got.Version, sub.Version)
+	}
+	var ds []*park.Delivery
+	must(t, update(t, s, func(tx park.Tx) (err error) { ds, err = tx.ClaimDueDeliveries(ctx, seqs, sec(20), sec(80)); return }))
+	check("found due before the pause, claimed during it", ds, "")
+	check("at 129 s", b.claim(sec(129), sec(189), 10), "")
+	check("at 130 s, the pause's end", b.claim(sec(130), sec(1000), 10), "E:s1-in") // held till 1000 s
+
+	b.enqueue(newReport("s2-in", park.ReportEntry, "L1", "s2", sec(200)))
+	pause(sub.Version, sec(500))
+	got.RateLimit = 5 // an operator's change of limits keeps the pause
+	must(t, update(t, s, func(tx park.Tx) error { return tx.UpdateSubscription(ctx, got) }))
+	check("paused until 500 s, its limits changed", b.claim(sec(210), sec(270), 10), "")
+	must(t, update(t, s, func(tx park.Tx) error { return tx.LiftPause(ctx, "E") }))
+	check("the pause lifted", b.claim(sec(210), sec(270), 10), "E:s2-in")
+}
+
 // testDeliveryAdmin: listing, redelivering, counting and cleaning up.
 func testDeliveryAdmin(t *testing.T, s park.Store) {
 	b := newReportBundle(t, s)

@@ -81,6 +81,7 @@ func Run(t *testing.T, open Opener) {
 		"ClaimAfterDisabled":        testClaimAfterDisabled,
 		"ClaimInTwo":                testClaimInTwo,
 		"ClaimOffInTwo":             testClaimAfterDisabledInTwo,
+		"ClaimPaused":               testClaimPaused,
 		"ClaimDueAmong":             testClaimDueAmong,
 		"Tickets":                   testTickets,
 		"CheckWrite":                testCheckWrite,

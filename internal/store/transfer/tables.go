@@ -193,7 +193,8 @@ var tables = []table{
 		{"enabled", boolean}, {"secret", text}, {"previous", text}, {"rate_limit", integer},
 		{"concurrency", integer}, {"timeout_ms", integer}, {"schedule_ms", text}, {"disabled_by", text},
 		{"created_at", timestamp}, {"updated_at", timestamp}, {"version", integer},
-		{"deleted", boolean}, // 00106: left for the prune, copied as it stands
+		{"deleted", boolean},        // 00106: left for the prune, copied as it stands
+		{"paused_until", timestamp}, // 00119: a partner's Retry-After holds every node, the new one too
 	}},
 	{name: "reports", key: []string{"id"}, identity: "seq", columns: []column{
 		{"seq", integer}, {"id", text}, {"kind", text}, {"lot_code", text}, {"key", text},

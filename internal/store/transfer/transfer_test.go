@@ -227,7 +227,7 @@ func fillChargingAndRental(t *testing.T, st park.Store, now time.Time) {
 
 // fillReports adds partner reports. No subsystem writes them yet, so they
 // go through the store: a subscription with its own schedule and a
-// disabled one, and deliveries delivered, being sent and pending, so
+// disabled, paused one, and deliveries delivered, being sent and pending, so
 // every nullable time is both set and NULL somewhere.
 func fillReports(t *testing.T, st park.Store, now time.Time) {
 	t.Helper()
@@ -243,6 +243,11 @@ func fillReports(t *testing.T, st park.Store, now time.Time) {
 			if err := tx.CreateSubscription(ctx, s); err != nil {
 				return err
 			}
+		}
+		// A partner's pause (its Retry-After), carried so the new store
+		// holds the subscription as the old did; app-entry's stays NULL.
+		if err := tx.PauseSubscription(ctx, "app-exit", 1, now.Add(2*time.Minute)); err != nil {
+			return err
 		}
 		if err := tx.PutEnrolment(ctx, &park.Enrolment{PartnerID: "app", Plate: "京B22222", PlateKey: "京B22222", CreatedAt: now}); err != nil {
 			return err

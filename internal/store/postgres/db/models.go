@@ -581,6 +581,7 @@ type Subscription struct {
 	UpdatedAt   time.Time
 	Version     int64
 	Deleted     bool
+	PausedUntil *time.Time
 }
 
 type TicketKey struct {

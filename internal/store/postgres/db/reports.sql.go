@@ -19,6 +19,7 @@ WITH due AS (
       AND ((d.state IN ('pending', 'failed') AND d.next_at <= $3)
            OR (d.state = 'sending' AND d.lease_until <= $3))
       AND s.enabled
+      AND (s.paused_until IS NULL OR s.paused_until <= $3)
       AND NOT EXISTS (
           SELECT 1 FROM deliveries e
           WHERE e.partner_id = d.partner_id AND e.key = d.key AND e.seq < d.seq AND e.report_id <> d.report_id
@@ -242,6 +243,7 @@ CROSS JOIN LATERAL (
     ORDER BY d.next_at, d.seq
     LIMIT $2) due
 WHERE s.enabled
+  AND (s.paused_until IS NULL OR s.paused_until <= $1)
   AND s.id <> ALL ($3::text[])
 ORDER BY due.seq
 LIMIT $2
@@ -481,7 +483,7 @@ func (q *Queries) GetReports(ctx context.Context, ids []string) ([]Report, error
 }
 
 const getSubscription = `-- name: GetSubscription :one
-SELECT id, partner_id, report, url, format, enabled, secret, previous, rate_limit, concurrency, timeout_ms, schedule_ms, disabled_by, created_at, updated_at, version, deleted FROM subscriptions WHERE id = $1 AND NOT deleted
+SELECT id, partner_id, report, url, format, enabled, secret, previous, rate_limit, concurrency, timeout_ms, schedule_ms, disabled_by, created_at, updated_at, version, deleted, paused_until FROM subscriptions WHERE id = $1 AND NOT deleted
 `
 
 // A deleted subscription (DeleteSubscription) is read by none of these.
@@ -506,6 +508,7 @@ func (q *Queries) GetSubscription(ctx context.Context, id string) (Subscription,
 		&i.UpdatedAt,
 		&i.Version,
 		&i.Deleted,
+		&i.PausedUntil,
 	)
 	return i, err
 }
@@ -535,6 +538,15 @@ func (q *Queries) InsertReport(ctx context.Context, arg InsertReportParams) (int
 	var seq int64
 	err := row.Scan(&seq)
 	return seq, err
+}
+
+const liftPause = `-- name: LiftPause :exec
+UPDATE subscriptions SET paused_until = NULL WHERE id = $1 AND paused_until IS NOT NULL
+`
+
+func (q *Queries) LiftPause(ctx context.Context, id string) error {
+	_, err := q.db.Exec(ctx, liftPause, id)
+	return err
 }
 
 const listDeliveries = `-- name: ListDeliveries :many
@@ -805,7 +817,7 @@ func (q *Queries) ListDeliveriesBySubscription(ctx context.Context, arg ListDeli
 }
 
 const listPartnerSubscriptions = `-- name: ListPartnerSubscriptions :many
-SELECT id, partner_id, report, url, format, enabled, secret, previous, rate_limit, concurrency, timeout_ms, schedule_ms, disabled_by, created_at, updated_at, version, deleted FROM subscriptions WHERE partner_id = $1 AND NOT deleted ORDER BY id
+SELECT id, partner_id, report, url, format, enabled, secret, previous, rate_limit, concurrency, timeout_ms, schedule_ms, disabled_by, created_at, updated_at, version, deleted, paused_until FROM subscriptions WHERE partner_id = $1 AND NOT deleted ORDER BY id
 `
 
 func (q *Queries) ListPartnerSubscriptions(ctx context.Context, partnerID string) ([]Subscription, error) {
@@ -835,6 +847,7 @@ func (q *Queries) ListPartnerSubscriptions(ctx context.Context, partnerID string
 			&i.UpdatedAt,
 			&i.Version,
 			&i.Deleted,
+			&i.PausedUntil,
 		); err != nil {
 			return nil, err
 		}
@@ -847,7 +860,7 @@ func (q *Queries) ListPartnerSubscriptions(ctx context.Context, partnerID string
 }
 
 const listSubscriptions = `-- name: ListSubscriptions :many
-SELECT id, partner_id, report, url, format, enabled, secret, previous, rate_limit, concurrency, timeout_ms, schedule_ms, disabled_by, created_at, updated_at, version, deleted FROM subscriptions WHERE NOT deleted ORDER BY id
+SELECT id, partner_id, report, url, format, enabled, secret, previous, rate_limit, concurrency, timeout_ms, schedule_ms, disabled_by, created_at, updated_at, version, deleted, paused_until FROM subscriptions WHERE NOT deleted ORDER BY id
 `
 
 func (q *Queries) ListSubscriptions(ctx context.Context) ([]Subscription, error) {
@@ -877,6 +890,7 @@ func (q *Queries) ListSubscriptions(ctx context.Context) ([]Subscription, error)
 			&i.UpdatedAt,
 			&i.Version,
 			&i.Deleted,
+			&i.PausedUntil,
 		); err != nil {
 			return nil, err
 		}
@@ -886,6 +900,26 @@ func (q *Queries) ListSubscriptions(ctx context.Context) ([]Subscription, error)
 		return nil, err
 	}
 	return items, nil
+}
+
+const pauseSubscription = `-- name: PauseSubscription :exec
+UPDATE subscriptions SET paused_until = $1
+WHERE id = $2 AND version = $3 AND NOT deleted
+  AND (paused_until IS NULL OR paused_until < $1)
+`
+
+type PauseSubscriptionParams struct {
+	Until   *time.Time
+	ID      string
+	Version int64
+}
+
+// A partner's pause (park.Tx PauseSubscription): only under the version
+// the attempt that heard it was sent under, only ever later; the version
+// does not move.
+func (q *Queries) PauseSubscription(ctx context.Context, arg PauseSubscriptionParams) error {
+	_, err := q.db.Exec(ctx, pauseSubscription, arg.Until, arg.ID, arg.Version)
+	return err
 }
 
 const pruneDeletedSubscriptionDeliveries = `-- name: PruneDeletedSubscriptionDeliveries :execrows

@@ -26,6 +26,17 @@ WHERE id = $13 AND version = $14 AND NOT deleted;
 -- name: DeleteSubscription :execrows
 UPDATE subscriptions SET deleted = true, enabled = false, version = version + 1 WHERE id = $1 AND NOT deleted;
 
+-- A partner's pause (park.Tx PauseSubscription): only under the version
+-- the attempt that heard it was sent under, only ever later; the version
+-- does not move.
+-- name: PauseSubscription :exec
+UPDATE subscriptions SET paused_until = sqlc.arg(until)
+WHERE id = sqlc.arg(id) AND version = sqlc.arg(version) AND NOT deleted
+  AND (paused_until IS NULL OR paused_until < sqlc.arg(until));
+
+-- name: LiftPause :exec
+UPDATE subscriptions SET paused_until = NULL WHERE id = $1 AND paused_until IS NOT NULL;
+
 -- name: InsertReport :one
 INSERT INTO reports (id, kind, lot_code, key, at, data) VALUES ($1, $2, $3, $4, $5, $6) RETURNING seq;
 
@@ -100,6 +111,7 @@ CROSS JOIN LATERAL (
     ORDER BY d.next_at, d.seq
     LIMIT sqlc.arg(lim)) due
 WHERE s.enabled
+  AND (s.paused_until IS NULL OR s.paused_until <= sqlc.arg(now))
   AND s.id <> ALL (sqlc.arg(skip)::text[])
 ORDER BY due.seq
 LIMIT sqlc.arg(lim);
@@ -116,6 +128,7 @@ WITH due AS (
       AND ((d.state IN ('pending', 'failed') AND d.next_at <= sqlc.arg(now))
            OR (d.state = 'sending' AND d.lease_until <= sqlc.arg(now)))
       AND s.enabled
+      AND (s.paused_until IS NULL OR s.paused_until <= sqlc.arg(now))
       AND NOT EXISTS (
           SELECT 1 FROM deliveries e
           WHERE e.partner_id = d.partner_id AND e.key = d.key AND e.seq < d.seq AND e.report_id <> d.report_id

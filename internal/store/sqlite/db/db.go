@@ -507,6 +507,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.latestLaneEventStmt, err = db.PrepareContext(ctx, latestLaneEvent); err != nil {
 		return nil, fmt.Errorf("error preparing query LatestLaneEvent: %w", err)
 	}
+	if q.liftPauseStmt, err = db.PrepareContext(ctx, liftPause); err != nil {
+		return nil, fmt.Errorf("error preparing query LiftPause: %w", err)
+	}
 	if q.listAllPartnerLotsStmt, err = db.PrepareContext(ctx, listAllPartnerLots); err != nil {
 		return nil, fmt.Errorf("error preparing query ListAllPartnerLots: %w", err)
 	}
@@ -713,6 +716,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.passTermsStmt, err = db.PrepareContext(ctx, passTerms); err != nil {
 		return nil, fmt.Errorf("error preparing query PassTerms: %w", err)
+	}
+	if q.pauseSubscriptionStmt, err = db.PrepareContext(ctx, pauseSubscription); err != nil {
+		return nil, fmt.Errorf("error preparing query PauseSubscription: %w", err)
 	}
 	if q.pendingDeviceCommandsStmt, err = db.PrepareContext(ctx, pendingDeviceCommands); err != nil {
 		return nil, fmt.Errorf("error preparing query PendingDeviceCommands: %w", err)
@@ -1695,6 +1701,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing latestLaneEventStmt: %w", cerr)
 		}
 	}
+	if q.liftPauseStmt != nil {
+		if cerr := q.liftPauseStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing liftPauseStmt: %w", cerr)
+		}
+	}
 	if q.listAllPartnerLotsStmt != nil {
 		if cerr := q.listAllPartnerLotsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listAllPartnerLotsStmt: %w", cerr)
@@ -2038,6 +2049,11 @@ func (q *Queries) Close() error {
 	if q.passTermsStmt != nil {
 		if cerr := q.passTermsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing passTermsStmt: %w", cerr)
+		}
+	}
+	if q.pauseSubscriptionStmt != nil {
+		if cerr := q.pauseSubscriptionStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing pauseSubscriptionStmt: %w", cerr)
 		}
 	}
 	if q.pendingDeviceCommandsStmt != nil {
@@ -2525,6 +2541,7 @@ type Queries struct {
 	latestChargeSessionsStmt               *sql.Stmt
 	latestChargeSessionsOfLotStmt          *sql.Stmt
 	latestLaneEventStmt                    *sql.Stmt
+	liftPauseStmt                          *sql.Stmt
 	listAllPartnerLotsStmt                 *sql.Stmt
 	listAnomaliesStmt                      *sql.Stmt
 	listAuditStmt                          *sql.Stmt
@@ -2594,6 +2611,7 @@ type Queries struct {
 	partnerUsesLotStmt                     *sql.Stmt
 	passLapsesStmt                         *sql.Stmt
 	passTermsStmt                          *sql.Stmt
+	pauseSubscriptionStmt                  *sql.Stmt
 	pendingDeviceCommandsStmt              *sql.Stmt
 	plateRecordsStmt                       *sql.Stmt
 	pruneDeletedSubscriptionDeliveriesStmt *sql.Stmt
@@ -2818,6 +2836,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		latestChargeSessionsStmt:               q.latestChargeSessionsStmt,
 		latestChargeSessionsOfLotStmt:          q.latestChargeSessionsOfLotStmt,
 		latestLaneEventStmt:                    q.latestLaneEventStmt,
+		liftPauseStmt:                          q.liftPauseStmt,
 		listAllPartnerLotsStmt:                 q.listAllPartnerLotsStmt,
 		listAnomaliesStmt:                      q.listAnomaliesStmt,
 		listAuditStmt:                          q.listAuditStmt,
@@ -2887,6 +2906,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		partnerUsesLotStmt:                     q.partnerUsesLotStmt,
 		passLapsesStmt:                         q.passLapsesStmt,
 		passTermsStmt:                          q.passTermsStmt,
+		pauseSubscriptionStmt:                  q.pauseSubscriptionStmt,
 		pendingDeviceCommandsStmt:              q.pendingDeviceCommandsStmt,
 		plateRecordsStmt:                       q.plateRecordsStmt,
 		pruneDeletedSubscriptionDeliveriesStmt: q.pruneDeletedSubscriptionDeliveriesStmt,

@@ -581,6 +581,7 @@ type Subscription struct {
 	UpdatedAt   int64
 	Version     int64
 	Deleted     int64
+	PausedUntil sql.NullInt64
 }
 
 type TicketKey struct {

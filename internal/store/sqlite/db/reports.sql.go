@@ -20,6 +20,7 @@ WHERE seq IN (
       AND ((d.state IN ('pending', 'failed') AND d.next_at <= ?3)
            OR (d.state = 'sending' AND d.lease_until <= ?3))
       AND s.enabled = 1
+      AND (s.paused_until IS NULL OR s.paused_until <= ?3)
       AND NOT EXISTS (
           SELECT 1 FROM deliveries e
           WHERE e.partner_id = d.partner_id AND e.key = d.key AND e.seq < d.seq AND e.report_id <> d.report_id
@@ -274,7 +275,9 @@ func (q *Queries) DueOfSubscription(ctx context.Context, arg DueOfSubscriptionPa
 }
 
 const enabledSubscriptions = `-- name: EnabledSubscriptions :many
-SELECT id FROM subscriptions WHERE enabled = 1 ORDER BY id
+SELECT id FROM subscriptions
+WHERE enabled = 1 AND (paused_until IS NULL OR paused_until <= CAST(?1 AS INTEGER))
+ORDER BY id
 `
 
 // "Still to be delivered" is neither delivered nor dead: pending, failed
@@ -293,9 +296,11 @@ SELECT id FROM subscriptions WHERE enabled = 1 ORDER BY id
 // delivery was due when claimed (next_at is before its lease's end), so
 // an expired claim is in the same range. INDEXED BY because SQLite keeps
 // no statistics: it would read every unfinished delivery of the
-// subscription through deliveries_subscription and sort them.
-func (q *Queries) EnabledSubscriptions(ctx context.Context) ([]string, error) {
-	rows, err := q.query(ctx, q.enabledSubscriptionsStmt, enabledSubscriptions)
+// subscription through deliveries_subscription and sort them. A
+// subscription whose partner asked for a pause (paused_until, after now)
+// is left out until it ends.
+func (q *Queries) EnabledSubscriptions(ctx context.Context, now int64) ([]string, error) {
+	rows, err := q.query(ctx, q.enabledSubscriptionsStmt, enabledSubscriptions, now)
 	if err != nil {
 		return nil, err
 	}
@@ -479,7 +484,7 @@ func (q *Queries) GetReports(ctx context.Context, ids string) ([]Report, error) 
 }
 
 const getSubscription = `-- name: GetSubscription :one
-SELECT id, partner_id, report, url, format, enabled, secret, previous, rate_limit, concurrency, timeout_ms, schedule_ms, disabled_by, created_at, updated_at, version, deleted FROM subscriptions WHERE id = ? AND deleted = 0
+SELECT id, partner_id, report, url, format, enabled, secret, previous, rate_limit, concurrency, timeout_ms, schedule_ms, disabled_by, created_at, updated_at, version, deleted, paused_until FROM subscriptions WHERE id = ? AND deleted = 0
 `
 
 // A deleted subscription (DeleteSubscription) is read by none of these.
@@ -504,6 +509,7 @@ func (q *Queries) GetSubscription(ctx context.Context, id string) (Subscription,
 		&i.UpdatedAt,
 		&i.Version,
 		&i.Deleted,
+		&i.PausedUntil,
 	)
 	return i, err
 }
@@ -533,6 +539,15 @@ func (q *Queries) InsertReport(ctx context.Context, arg InsertReportParams) (int
 	var seq int64
 	err := row.Scan(&seq)
 	return seq, err
+}
+
+const liftPause = `-- name: LiftPause :exec
+UPDATE subscriptions SET paused_until = NULL WHERE id = ? AND paused_until IS NOT NULL
+`
+
+func (q *Queries) LiftPause(ctx context.Context, id string) error {
+	_, err := q.exec(ctx, q.liftPauseStmt, liftPause, id)
+	return err
 }
 
 const listDeliveries = `-- name: ListDeliveries :many
@@ -815,7 +830,7 @@ func (q *Queries) ListDeliveriesBySubscription(ctx context.Context, arg ListDeli
 }
 
 const listPartnerSubscriptions = `-- name: ListPartnerSubscriptions :many
-SELECT id, partner_id, report, url, format, enabled, secret, previous, rate_limit, concurrency, timeout_ms, schedule_ms, disabled_by, created_at, updated_at, version, deleted FROM subscriptions WHERE partner_id = ? AND deleted = 0 ORDER BY id
+SELECT id, partner_id, report, url, format, enabled, secret, previous, rate_limit, concurrency, timeout_ms, schedule_ms, disabled_by, created_at, updated_at, version, deleted, paused_until FROM subscriptions WHERE partner_id = ? AND deleted = 0 ORDER BY id
 `
 
 func (q *Queries) ListPartnerSubscriptions(ctx context.Context, partnerID string) ([]Subscription, error) {
@@ -845,6 +860,7 @@ func (q *Queries) ListPartnerSubscriptions(ctx context.Context, partnerID string
 			&i.UpdatedAt,
 			&i.Version,
 			&i.Deleted,
+			&i.PausedUntil,
 		); err != nil {
 			return nil, err
 		}
@@ -860,7 +876,7 @@ func (q *Queries) ListPartnerSubscriptions(ctx context.Context, partnerID string
 }
 
 const listSubscriptions = `-- name: ListSubscriptions :many
-SELECT id, partner_id, report, url, format, enabled, secret, previous, rate_limit, concurrency, timeout_ms, schedule_ms, disabled_by, created_at, updated_at, version, deleted FROM subscriptions WHERE deleted = 0 ORDER BY id
+SELECT id, partner_id, report, url, format, enabled, secret, previous, rate_limit, concurrency, timeout_ms, schedule_ms, disabled_by, created_at, updated_at, version, deleted, paused_until FROM subscriptions WHERE deleted = 0 ORDER BY id
 `
 
 func (q *Queries) ListSubscriptions(ctx context.Context) ([]Subscription, error) {
@@ -890,6 +906,7 @@ func (q *Queries) ListSubscriptions(ctx context.Context) ([]Subscription, error)
 			&i.UpdatedAt,
 			&i.Version,
 			&i.Deleted,
+			&i.PausedUntil,
 		); err != nil {
 			return nil, err
 		}
@@ -902,6 +919,26 @@ func (q *Queries) ListSubscriptions(ctx context.Context) ([]Subscription, error)
 		return nil, err
 	}
 	return items, nil
+}
+
+const pauseSubscription = `-- name: PauseSubscription :exec
+UPDATE subscriptions SET paused_until = ?1
+WHERE id = ?2 AND version = ?3 AND deleted = 0
+  AND (paused_until IS NULL OR paused_until < ?1)
+`
+
+type PauseSubscriptionParams struct {
+	Until   sql.NullInt64
+	ID      string
+	Version int64
+}
+
+// A partner's pause (park.Tx PauseSubscription): only under the version
+// the attempt that heard it was sent under, only ever later; the version
+// does not move.
+func (q *Queries) PauseSubscription(ctx context.Context, arg PauseSubscriptionParams) error {
+	_, err := q.exec(ctx, q.pauseSubscriptionStmt, pauseSubscription, arg.Until, arg.ID, arg.Version)
+	return err
 }
 
 const pruneDeletedSubscriptionDeliveries = `-- name: PruneDeletedSubscriptionDeliveries :execrows

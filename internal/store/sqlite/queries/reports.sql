@@ -26,6 +26,17 @@ WHERE id = ? AND version = ? AND deleted = 0;
 -- name: DeleteSubscription :execrows
 UPDATE subscriptions SET deleted = 1, enabled = 0, version = version + 1 WHERE id = ? AND deleted = 0;
 
+-- A partner's pause (park.Tx PauseSubscription): only under the version
+-- the attempt that heard it was sent under, only ever later; the version
+-- does not move.
+-- name: PauseSubscription :exec
+UPDATE subscriptions SET paused_until = sqlc.arg(until)
+WHERE id = sqlc.arg(id) AND version = sqlc.arg(version) AND deleted = 0
+  AND (paused_until IS NULL OR paused_until < sqlc.arg(until));
+
+-- name: LiftPause :exec
+UPDATE subscriptions SET paused_until = NULL WHERE id = ? AND paused_until IS NOT NULL;
+
 -- name: Subscribed :one
 SELECT EXISTS (
     SELECT 1 FROM subscriptions s
@@ -71,9 +82,13 @@ SELECT * FROM reports WHERE id IN (SELECT value FROM json_each(CAST(sqlc.arg(ids
 -- delivery was due when claimed (next_at is before its lease's end), so
 -- an expired claim is in the same range. INDEXED BY because SQLite keeps
 -- no statistics: it would read every unfinished delivery of the
--- subscription through deliveries_subscription and sort them.
+-- subscription through deliveries_subscription and sort them. A
+-- subscription whose partner asked for a pause (paused_until, after now)
+-- is left out until it ends.
 -- name: EnabledSubscriptions :many
-SELECT id FROM subscriptions WHERE enabled = 1 ORDER BY id;
+SELECT id FROM subscriptions
+WHERE enabled = 1 AND (paused_until IS NULL OR paused_until <= CAST(sqlc.arg(now) AS INTEGER))
+ORDER BY id;
 
 -- name: DueOfSubscription :many
 SELECT d.seq FROM deliveries d INDEXED BY deliveries_sub_due
@@ -113,6 +128,7 @@ WHERE seq IN (
       AND ((d.state IN ('pending', 'failed') AND d.next_at <= sqlc.arg(now))
            OR (d.state = 'sending' AND d.lease_until <= sqlc.arg(now)))
       AND s.enabled = 1
+      AND (s.paused_until IS NULL OR s.paused_until <= sqlc.arg(now))
       AND NOT EXISTS (
           SELECT 1 FROM deliveries e
           WHERE e.partner_id = d.partner_id AND e.key = d.key AND e.seq < d.seq AND e.report_id <> d.report_id

@@ -2,6 +2,7 @@ package access
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strconv"
@@ -35,9 +36,11 @@ func (s *Service) preparePass(p *park.Pass) error {
 // operator) (EInvalid, ENotFound for the lot or one partner may not use,
 // EConflict when one of its plates already holds a pass there, or with
 // field user_code when its user code already names a pass of the lot).
-// A resend of a create that was served (a pass of the lot already has
-// these plates and every detail asked for) returns that pass and changes
-// nothing: a caller tells it from a new pass as the result is not p.
+// A resend of a create that was served (the pass of the lot holding
+// these plates was created with these plates and every detail asked for,
+// whatever renewals or edits changed since) returns that pass as it is
+// and changes nothing: a caller tells it from a new pass as the result
+// is not p.
 func (s *Service) CreatePass(ctx context.Context, partner, lot string, p *park.Pass) (*park.Pass, error) {
 	p.LotCode = lot
 	startGiven := !p.ValidFrom.IsZero()
@@ -46,6 +49,7 @@ func (s *Service) CreatePass(ctx context.Context, partner, lot string, p *park.P
 	}
 	now := s.base.Clock()
 	p.ID, p.CreatedAt, p.UpdatedAt = core.NewID(), now, now
+	p.CreatedAs = requestOf(p).encode()
 	out := p
 	// Retried on conflict: a pass created meanwhile with the same user
 	// code (the unique index refuses the second) is then seen and named.
@@ -76,9 +80,10 @@ func (s *Service) CreatePass(ctx context.Context, partner, lot string, p *park.P
 }
 
 // sameCreate returns the lot's pass that p's create already made: the one
-// holding p's first plate, when it has exactly p's plates and the details
-// p asks for (its start only when given, as an absent one is "now").
-// Plates are unique in a lot, so no other pass could be p's.
+// holding p's first plate, when its create asked for exactly p's plates
+// and the details p asks for (its start only when given, as an absent
+// one is "now"). Plates are unique in a lot, so no other pass could be
+// p's.
 func sameCreate(ctx context.Context, tx park.Tx, p *park.Pass, startGiven bool) (*park.Pass, error) {
 	prev, err := tx.FindPassByPlate(ctx, p.LotCode, p.PlateKeys[0])
 	if park.IsCode(err, park.ENotFound) {
@@ -86,14 +91,53 @@ func sameCreate(ctx context.Context, tx park.Tx, p *park.Pass, startGiven bool) 
 	} else if err != nil {
 		return nil, err
 	}
-	same := prev.HolderName == p.HolderName && prev.Mobile == p.Mobile && prev.UserCode == p.UserCode &&
-		prev.Spaces == p.Spaces && prev.Plan == p.Plan && prev.ValidTo.Equal(p.ValidTo) &&
-		(!startGiven || prev.ValidFrom.Equal(p.ValidFrom)) &&
-		slices.Equal(sortedCopy(prev.PlateKeys), sortedCopy(p.PlateKeys))
-	if !same {
+	if !askedFor(prev).same(requestOf(p), startGiven) {
 		return nil, nil
 	}
 	return prev, nil
+}
+
+// passRequest is what a pass create asks for, as a resend is compared
+// with it. It is kept with the pass (park.Pass.CreatedAs) because a
+// renewal or an edit leaves no record of the end or plan it replaced.
+type passRequest struct {
+	Holder   string    `json:"holder"`
+	Mobile   string    `json:"mobile,omitempty"`
+	UserCode string    `json:"user_code,omitempty"`
+	Spaces   int       `json:"spaces"`
+	Plan     string    `json:"plan,omitempty"`
+	From     time.Time `json:"from"`
+	To       time.Time `json:"to"`
+	Plates   []string  `json:"plates"` // plate keys, sorted: their order is not the request's
+}
+
+// requestOf is what p, prepared, asks for.
+func requestOf(p *park.Pass) passRequest {
+	return passRequest{Holder: p.HolderName, Mobile: p.Mobile, UserCode: p.UserCode, Spaces: p.Spaces, Plan: p.Plan,
+		From: p.ValidFrom, To: p.ValidTo, Plates: sortedCopy(p.PlateKeys)}
+}
+
+func (r passRequest) encode() string {
+	b, _ := json.Marshal(r) // strings, an int and times: cannot fail
+	return string(b)
+}
+
+// askedFor is what the create of stored pass p asked for: the request it
+// kept, else (a pass made before it was kept, or by a list sync) the
+// pass as it is now.
+func askedFor(p *park.Pass) passRequest {
+	var r passRequest
+	if p.CreatedAs != "" && json.Unmarshal([]byte(p.CreatedAs), &r) == nil {
+		return r
+	}
+	return requestOf(p)
+}
+
+// same reports whether o asks for what r asked for; the start counts
+// only when o's create gave one.
+func (r passRequest) same(o passRequest, startGiven bool) bool {
+	return r.Holder == o.Holder && r.Mobile == o.Mobile && r.UserCode == o.UserCode && r.Spaces == o.Spaces &&
+		r.Plan == o.Plan && r.To.Equal(o.To) && (!startGiven || r.From.Equal(o.From)) && slices.Equal(r.Plates, o.Plates)
 }
 
 func sortedCopy(s []string) []string {

@@ -1,6 +1,7 @@
 package httpapi_test
 
 import (
+	"fmt"
 	"testing"
 	"time"
 )
@@ -53,6 +54,52 @@ func TestPassResend(t *testing.T) {
 	}
 	e.problem(e.do("POST", "/v1/lots/140123001/passes", `{"holder_name":"李四","plates":["京A12345"],"valid_to":"2026-12-01T00:00:00+08:00"}`), 409, "conflict")
 	if n := len(e.want(e.do("GET", "/v1/lots/140123001/passes", ""), 200)["passes"].([]any)); n != 1 {
+		t.Fatalf("%d passes, want 1", n)
+	}
+}
+
+// TestPassResendAfterRenewal: a pass create whose reply was lost is sent
+// again after the pass was renewed at the desk: it is still the create's
+// own and answers the first pass, which keeps its renewed end; a request
+// with other details (or asking for the pass as renewed) is a conflict.
+func TestPassResendAfterRenewal(t *testing.T) {
+	e := newEnv(t)
+	e.want(e.do("POST", "/v1/lots", lotJSON), 201)
+	e.want(e.do("POST", "/v1/lots/140123001/plans", `{"code":"std","name":"标准月租","price":30000}`), 201)
+	body := `{"holder_name":"张伟","plates":["京A12345","京B54321"],"spaces":1,"plan":"std",
+		"valid_from":"2026-11-01T00:00:00+08:00","valid_to":"2026-12-01T00:00:00+08:00"}`
+	const passes = "/v1/lots/140123001/passes"
+	p := e.want(e.do("POST", passes, body), 201)
+	id := p["id"].(string)
+	r := e.want(e.do("POST", passes+"/"+id+"/renewals", `{"months":1}`), 201)
+	// One month of std (30000) from the end, 12-01 00:00 in Shanghai, to
+	// 2027-01-01 00:00 there: 2026-12-31T16:00Z.
+	const renewedEnd = "2026-12-31T16:00:00Z"
+	e.want(e.do("POST", "/v1/lots/140123001/renewals/"+r["id"].(string)+"/payment",
+		`{"amount":30000,"method":"cash","reference":"R-1"}`), 201)
+	renewed := e.want(e.do("GET", passes+"/"+id, ""), 200)
+	if renewed["valid_to"] != renewedEnd {
+		t.Fatalf("renewed pass %v, want valid_to %s", renewed, renewedEnd)
+	}
+
+	again := e.do("POST", passes, body)
+	if got := e.want(again, 201); got["id"] != id || got["valid_to"] != renewedEnd || again.header.Get("Idempotent-Replayed") != "true" {
+		t.Fatalf("resend after the renewal %v (replayed %q), want pass %s ending %s", got, again.header.Get("Idempotent-Replayed"), id, renewedEnd)
+	}
+	if got := e.want(e.do("GET", passes+"/"+id, ""), 200); fmt.Sprint(got) != fmt.Sprint(renewed) {
+		t.Fatalf("the resend changed the pass:\nbefore %v\nafter  %v", renewed, got)
+	}
+	for _, other := range []string{
+		// Another holder on the plates.
+		`{"holder_name":"李四","plates":["京A12345","京B54321"],"spaces":1,"plan":"std",
+			"valid_from":"2026-11-01T00:00:00+08:00","valid_to":"2026-12-01T00:00:00+08:00"}`,
+		// The pass as renewed was never asked for by a create.
+		`{"holder_name":"张伟","plates":["京A12345","京B54321"],"spaces":1,"plan":"std",
+			"valid_from":"2026-11-01T00:00:00+08:00","valid_to":"2027-01-01T00:00:00+08:00"}`,
+	} {
+		e.problem(e.do("POST", passes, other), 409, "conflict")
+	}
+	if n := len(e.want(e.do("GET", passes, ""), 200)["passes"].([]any)); n != 1 {
 		t.Fatalf("%d passes, want 1", n)
 	}
 }

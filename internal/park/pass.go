@@ -24,6 +24,10 @@ type Pass struct {
 	CreatedAt  time.Time `json:"created_at"`
 	UpdatedAt  time.Time `json:"updated_at"`
 	Version    int64     `json:"-"`
+	// CreatedAs is what the create that made the pass asked for, in the
+	// form access writes it ("" for a pass made otherwise, or before it
+	// was kept): a store writes it with the pass and never changes it.
+	CreatedAs string `json:"-"`
 }
 
 var mobileRE = regexp.MustCompile(`^\+?[0-9]{5,20}$`)

@@ -6,7 +6,8 @@ import (
 
 // TestAddMonthCarResendAnswersTheFirstPass: a partner whose AddMonthCar
 // timed out sends it again as it was; it gets the first pass's monthId and
-// nothing changes. The same plates with other details are still refused.
+// nothing changes, even when the pass was renewed (UpdateMonthCar) before
+// the resend arrived. The same plates with other details are still refused.
 func TestAddMonthCarResendAnswersTheFirstPass(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
@@ -33,11 +34,40 @@ func TestAddMonthCarResendAnswersTheFirstPass(t *testing.T) {
 	// Another end is another request: the plates are taken.
 	wantState(t, e.call("AddMonthCar", `{"ParkCode":"140123001","CarNo":"粤C12345,粤C54321","UserName":"王芳","UserMobile":"13800138000",`+
 		`"UserCode":"U2001","BeginTime":"2026-03-01 00:00:00","EndTime":"2026-05-01 00:00:00","LotCount":1,"Plan":"monthly-standard"}`), -1, "数据冲突")
-	// A pass renewed since is no longer what the resend asks for.
+	// The partner renews the pass by moving its end (04-01 to 06-01)
+	// before its resend arrives: the resend is still the create's own,
+	// answers the same monthId and leaves the pass ending 06-01.
 	wantState(t, e.call("UpdateMonthCar", `{"ParkCode":"140123001","UserCode":"U2001","EndTime":"2026-06-01 00:00:00"}`), 0, "成功")
-	wantState(t, e.call("AddMonthCar", add), -1, "数据冲突")
-	if after := e.snapshot(t); after == before {
+	renewed := e.snapshot(t)
+	if renewed == before {
 		t.Fatal("the update did not change the pass")
+	}
+	result(t, wantState(t, e.call("AddMonthCar", add), 0, "成功"), &again)
+	if again.MonthID != first.MonthID {
+		t.Fatalf("resend after the renewal answered pass %q, the first was %q", again.MonthID, first.MonthID)
+	}
+	if after := e.snapshot(t); after != renewed {
+		t.Fatalf("the resend changed the renewed pass:\nbefore %s\nafter  %s", renewed, after)
+	}
+	var info struct {
+		LotInfo []struct {
+			EndTime string `json:"endTime"`
+		} `json:"lotInfo"`
+	}
+	result(t, wantState(t, e.call("QueryMonthCarInfoV2", `{"ParkCode":"140123001","CarNo":"粤C12345","UserMobile":"13800138000"}`), 0, "成功"), &info)
+	if len(info.LotInfo) != 1 || info.LotInfo[0].EndTime != "2026-06-01 00:00:00" {
+		t.Fatalf("the pass after the resend %+v, want it to end 2026-06-01 00:00:00", info)
+	}
+	// A request that is neither the create nor the pass as it is now
+	// (another holder) still finds the plates taken.
+	wantState(t, e.call("AddMonthCar", `{"ParkCode":"140123001","CarNo":"粤C12345,粤C54321","UserName":"李四","UserMobile":"13800138000",`+
+		`"UserCode":"U2001","BeginTime":"2026-03-01 00:00:00","EndTime":"2026-04-01 00:00:00","LotCount":1,"Plan":"monthly-standard"}`), -1, "数据冲突")
+	// Nor is the pass as renewed a create that was made: asking for it
+	// (end 06-01) is another request.
+	wantState(t, e.call("AddMonthCar", `{"ParkCode":"140123001","CarNo":"粤C12345,粤C54321","UserName":"王芳","UserMobile":"13800138000",`+
+		`"UserCode":"U2001","BeginTime":"2026-03-01 00:00:00","EndTime":"2026-06-01 00:00:00","LotCount":1,"Plan":"monthly-standard"}`), -1, "数据冲突")
+	if after := e.snapshot(t); after != renewed {
+		t.Fatalf("a refused create changed the lot:\nbefore %s\nafter  %s", renewed, after)
 	}
 }
 

@@ -443,7 +443,7 @@ func (t *txn) CreatePass(ctx context.Context, p *park.Pass) error {
 	if err := t.q.CreatePass(ctx, db.CreatePassParams{
 		ID: p.ID, LotCode: p.LotCode, HolderName: p.HolderName, Mobile: p.Mobile, UserCode: p.UserCode,
 		Spaces: int64(p.Spaces), ValidFrom: ts(p.ValidFrom), ValidTo: ts(p.ValidTo), Plan: p.Plan,
-		CreatedAt: ts(p.CreatedAt), UpdatedAt: ts(p.UpdatedAt), Slots: park.FormatSlots(p.Slots),
+		CreatedAt: ts(p.CreatedAt), UpdatedAt: ts(p.UpdatedAt), Slots: park.FormatSlots(p.Slots), CreatedAs: p.CreatedAs,
 	}); err != nil {
 		return wrap(err, "pass %q", p.ID)
 	}

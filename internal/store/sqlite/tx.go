@@ -431,7 +431,7 @@ func (t *txn) CreatePass(ctx context.Context, p *park.Pass) error {
 	if err := t.q.CreatePass(stmtCtx, db.CreatePassParams{
 		ID: p.ID, LotCode: p.LotCode, HolderName: p.HolderName, Mobile: p.Mobile, UserCode: p.UserCode,
 		Spaces: int64(p.Spaces), ValidFrom: us(p.ValidFrom), ValidTo: us(p.ValidTo), Plan: p.Plan,
-		CreatedAt: us(p.CreatedAt), UpdatedAt: us(p.UpdatedAt), Slots: park.FormatSlots(p.Slots),
+		CreatedAt: us(p.CreatedAt), UpdatedAt: us(p.UpdatedAt), Slots: park.FormatSlots(p.Slots), CreatedAs: p.CreatedAs,
 	}); err != nil {
 		return wrap(err, "pass %q", p.ID)
 	}

@@ -475,7 +475,7 @@ func testPasses(t *testing.T, s park.Store) {
 	seedLot(t, s, "L1")
 	p := &park.Pass{ID: "p1", LotCode: "L1", HolderName: "张伟", Mobile: "18679681247", UserCode: "U1",
 		Plates: []string{"京A12345", "京AD12345"}, PlateKeys: []string{"京A12345", "京AD12345"}, Spaces: 1,
-		ValidFrom: base, ValidTo: base.AddDate(0, 1, 0), Plan: "m", CreatedAt: base, UpdatedAt: base}
+		ValidFrom: base, ValidTo: base.AddDate(0, 1, 0), Plan: "m", CreatedAt: base, UpdatedAt: base, CreatedAs: `{"holder":"张伟"}`}
 	must(t, update(t, s, func(tx park.Tx) error { return tx.CreatePass(ctx, p) }))
 	get := func(id string) (*park.Pass, error) {
 		var got *park.Pass
@@ -484,7 +484,8 @@ func testPasses(t *testing.T, s park.Store) {
 	}
 	got, err := get("p1")
 	must(t, err)
-	if fmt.Sprint(got.Plates) != fmt.Sprint(p.Plates) || got.Spaces != 1 || got.Mobile != p.Mobile || !got.ValidTo.Equal(p.ValidTo) {
+	if fmt.Sprint(got.Plates) != fmt.Sprint(p.Plates) || got.Spaces != 1 || got.Mobile != p.Mobile || !got.ValidTo.Equal(p.ValidTo) ||
+		got.CreatedAs != p.CreatedAs {
 		t.Fatalf("got %+v", got)
 	}
 	var byPlate *park.Pass
@@ -501,11 +502,12 @@ func testPasses(t *testing.T, s park.Store) {
 		}
 	})
 	t.Run("UpdateReplacesPlates", func(t *testing.T) {
-		p.Plates, p.PlateKeys, p.HolderName = []string{"京B54321"}, []string{"京B54321"}, "李娜"
+		// What the create asked for is the create's: an update keeps it.
+		p.Plates, p.PlateKeys, p.HolderName, p.CreatedAs = []string{"京B54321"}, []string{"京B54321"}, "李娜", ""
 		must(t, update(t, s, func(tx park.Tx) error { return tx.UpdatePass(ctx, p) }))
 		got, err := get("p1")
 		must(t, err)
-		if fmt.Sprint(got.Plates) != "[京B54321]" || got.HolderName != "李娜" {
+		if fmt.Sprint(got.Plates) != "[京B54321]" || got.HolderName != "李娜" || got.CreatedAs != `{"holder":"张伟"}` {
 			t.Fatalf("got %+v", got)
 		}
 		wantCode(t, s.View(ctx, func(tx park.Tx) error { _, err := tx.FindPassByPlate(ctx, "L1", "京A12345"); return err }), park.ENotFound)

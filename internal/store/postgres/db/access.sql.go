@@ -12,8 +12,8 @@ import (
 
 const createPass = `-- name: CreatePass :exec
 INSERT INTO passes (id, lot_code, holder_name, mobile, user_code, spaces, valid_from, valid_to, plan,
-                    created_at, updated_at, slots)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+                    created_at, updated_at, slots, created_as)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
 `
 
 type CreatePassParams struct {
@@ -29,6 +29,7 @@ type CreatePassParams struct {
 	CreatedAt  time.Time
 	UpdatedAt  time.Time
 	Slots      string
+	CreatedAs  string
 }
 
 func (q *Queries) CreatePass(ctx context.Context, arg CreatePassParams) error {
@@ -45,6 +46,7 @@ func (q *Queries) CreatePass(ctx context.Context, arg CreatePassParams) error {
 		arg.CreatedAt,
 		arg.UpdatedAt,
 		arg.Slots,
+		arg.CreatedAs,
 	)
 	return err
 }
@@ -180,7 +182,7 @@ func (q *Queries) FindWhitelist(ctx context.Context, arg FindWhitelistParams) (W
 }
 
 const getPass = `-- name: GetPass :one
-SELECT id, lot_code, holder_name, mobile, user_code, spaces, valid_from, valid_to, plan, created_at, updated_at, version, slots FROM passes WHERE id = $1
+SELECT id, lot_code, holder_name, mobile, user_code, spaces, valid_from, valid_to, plan, created_at, updated_at, version, slots, created_as FROM passes WHERE id = $1
 `
 
 func (q *Queries) GetPass(ctx context.Context, id string) (Pass, error) {
@@ -200,6 +202,7 @@ func (q *Queries) GetPass(ctx context.Context, id string) (Pass, error) {
 		&i.UpdatedAt,
 		&i.Version,
 		&i.Slots,
+		&i.CreatedAs,
 	)
 	return i, err
 }
@@ -339,7 +342,7 @@ func (q *Queries) ListLotPassPlates(ctx context.Context, lotCode string) ([]Pass
 }
 
 const listPassPage = `-- name: ListPassPage :many
-SELECT id, lot_code, holder_name, mobile, user_code, spaces, valid_from, valid_to, plan, created_at, updated_at, version, slots FROM passes WHERE lot_code = $1 AND id > $2 ORDER BY id LIMIT $3
+SELECT id, lot_code, holder_name, mobile, user_code, spaces, valid_from, valid_to, plan, created_at, updated_at, version, slots, created_as FROM passes WHERE lot_code = $1 AND id > $2 ORDER BY id LIMIT $3
 `
 
 type ListPassPageParams struct {
@@ -371,6 +374,7 @@ func (q *Queries) ListPassPage(ctx context.Context, arg ListPassPageParams) ([]P
 			&i.UpdatedAt,
 			&i.Version,
 			&i.Slots,
+			&i.CreatedAs,
 		); err != nil {
 			return nil, err
 		}
@@ -453,7 +457,7 @@ func (q *Queries) ListPassPlatesBetween(ctx context.Context, arg ListPassPlatesB
 }
 
 const listPasses = `-- name: ListPasses :many
-SELECT id, lot_code, holder_name, mobile, user_code, spaces, valid_from, valid_to, plan, created_at, updated_at, version, slots FROM passes WHERE lot_code = $1 ORDER BY id
+SELECT id, lot_code, holder_name, mobile, user_code, spaces, valid_from, valid_to, plan, created_at, updated_at, version, slots, created_as FROM passes WHERE lot_code = $1 ORDER BY id
 `
 
 func (q *Queries) ListPasses(ctx context.Context, lotCode string) ([]Pass, error) {
@@ -479,6 +483,7 @@ func (q *Queries) ListPasses(ctx context.Context, lotCode string) ([]Pass, error
 			&i.UpdatedAt,
 			&i.Version,
 			&i.Slots,
+			&i.CreatedAs,
 		); err != nil {
 			return nil, err
 		}

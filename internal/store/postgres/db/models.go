@@ -315,6 +315,7 @@ type Pass struct {
 	UpdatedAt  time.Time
 	Version    int64
 	Slots      string
+	CreatedAs  string
 }
 
 type PassPlate struct {

@@ -11,8 +11,8 @@ import (
 
 const createPass = `-- name: CreatePass :exec
 INSERT INTO passes (id, lot_code, holder_name, mobile, user_code, spaces, valid_from, valid_to, plan,
-                    created_at, updated_at, slots)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    created_at, updated_at, slots, created_as)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 `
 
 type CreatePassParams struct {
@@ -28,6 +28,7 @@ type CreatePassParams struct {
 	CreatedAt  int64
 	UpdatedAt  int64
 	Slots      string
+	CreatedAs  string
 }
 
 func (q *Queries) CreatePass(ctx context.Context, arg CreatePassParams) error {
@@ -44,6 +45,7 @@ func (q *Queries) CreatePass(ctx context.Context, arg CreatePassParams) error {
 		arg.CreatedAt,
 		arg.UpdatedAt,
 		arg.Slots,
+		arg.CreatedAs,
 	)
 	return err
 }
@@ -179,7 +181,7 @@ func (q *Queries) FindWhitelist(ctx context.Context, arg FindWhitelistParams) (W
 }
 
 const getPass = `-- name: GetPass :one
-SELECT id, lot_code, holder_name, mobile, user_code, spaces, valid_from, valid_to, "plan", created_at, updated_at, version, slots FROM passes WHERE id = ?
+SELECT id, lot_code, holder_name, mobile, user_code, spaces, valid_from, valid_to, "plan", created_at, updated_at, version, slots, created_as FROM passes WHERE id = ?
 `
 
 func (q *Queries) GetPass(ctx context.Context, id string) (Pass, error) {
@@ -199,6 +201,7 @@ func (q *Queries) GetPass(ctx context.Context, id string) (Pass, error) {
 		&i.UpdatedAt,
 		&i.Version,
 		&i.Slots,
+		&i.CreatedAs,
 	)
 	return i, err
 }
@@ -343,7 +346,7 @@ func (q *Queries) ListLotPassPlates(ctx context.Context, lotCode string) ([]Pass
 }
 
 const listPassPage = `-- name: ListPassPage :many
-SELECT id, lot_code, holder_name, mobile, user_code, spaces, valid_from, valid_to, "plan", created_at, updated_at, version, slots FROM passes WHERE lot_code = ?1 AND id > ?2 ORDER BY id LIMIT ?3
+SELECT id, lot_code, holder_name, mobile, user_code, spaces, valid_from, valid_to, "plan", created_at, updated_at, version, slots, created_as FROM passes WHERE lot_code = ?1 AND id > ?2 ORDER BY id LIMIT ?3
 `
 
 type ListPassPageParams struct {
@@ -375,6 +378,7 @@ func (q *Queries) ListPassPage(ctx context.Context, arg ListPassPageParams) ([]P
 			&i.UpdatedAt,
 			&i.Version,
 			&i.Slots,
+			&i.CreatedAs,
 		); err != nil {
 			return nil, err
 		}
@@ -466,7 +470,7 @@ func (q *Queries) ListPassPlatesBetween(ctx context.Context, arg ListPassPlatesB
 }
 
 const listPasses = `-- name: ListPasses :many
-SELECT id, lot_code, holder_name, mobile, user_code, spaces, valid_from, valid_to, "plan", created_at, updated_at, version, slots FROM passes WHERE lot_code = ? ORDER BY id
+SELECT id, lot_code, holder_name, mobile, user_code, spaces, valid_from, valid_to, "plan", created_at, updated_at, version, slots, created_as FROM passes WHERE lot_code = ? ORDER BY id
 `
 
 func (q *Queries) ListPasses(ctx context.Context, lotCode string) ([]Pass, error) {
@@ -492,6 +496,7 @@ func (q *Queries) ListPasses(ctx context.Context, lotCode string) ([]Pass, error
 			&i.UpdatedAt,
 			&i.Version,
 			&i.Slots,
+			&i.CreatedAs,
 		); err != nil {
 			return nil, err
 		}

@@ -315,6 +315,7 @@ type Pass struct {
 	UpdatedAt  int64
 	Version    int64
 	Slots      string
+	CreatedAs  string
 }
 
 type PassPlate struct {

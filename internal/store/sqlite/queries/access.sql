@@ -1,7 +1,7 @@
 -- name: CreatePass :exec
 INSERT INTO passes (id, lot_code, holder_name, mobile, user_code, spaces, valid_from, valid_to, plan,
-                    created_at, updated_at, slots)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);
+                    created_at, updated_at, slots, created_as)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);
 
 -- name: InsertPassPlate :exec
 INSERT INTO pass_plates (lot_code, plate_key, pass_id, plate, position) VALUES (?, ?, ?, ?, ?);

@@ -90,11 +90,7 @@ func (t imageCounterTx) PutImage(ctx context.Context, im *park.Image) error {
 // would otherwise fill the database, 1 MiB a push); nor is a retried
 // push's copy of the picture the first push already kept.
 func TestImageOfRefusedRead(t *testing.T) {
-	c := &imageCounter{}
-	sb := systemtest.NewWith(t, systemtest.Options{DeviceProtocols: []string{proto},
-		WrapStore: func(s park.Store) park.Store { c.Store = s; return c }})
-	b := &bundle{sb, sb.Sys.Devices}
-	b.register(t, "cam-in", "in-1")
+	b, c := countingImages(t)
 	pic := []byte("\xff\xd8\xff\xe0 a jpeg \xff\xd9")
 	refused, err := b.dev.Read(b.Ctx, devices.Read{Serial: "cam-in", Protocol: proto, RecordID: "1", Plate: "??????", Image: pic})
 	if err != nil || refused.Open || refused.Problem == "" {
@@ -136,11 +132,7 @@ func TestImageOfRefusedRead(t *testing.T) {
 // anomaly, whose detail names where it is served. Sent again (a lost
 // reply), the record is one anomaly and one picture.
 func TestImageOfPlatelessRecord(t *testing.T) {
-	c := &imageCounter{}
-	sb := systemtest.NewWith(t, systemtest.Options{DeviceProtocols: []string{proto},
-		WrapStore: func(s park.Store) park.Store { c.Store = s; return c }})
-	b := &bundle{sb, sb.Sys.Devices}
-	b.register(t, "cam-in", "in-1")
+	b, c := countingImages(t)
 	pic := []byte("\xff\xd8\xff\xe0 a plate-less car \xff\xd9")
 	passed := b.Clock.Now().Add(-20 * time.Minute)
 	for range 2 {
@@ -178,4 +170,15 @@ func TestImageOfPlatelessRecord(t *testing.T) {
 	if want := []string{"dev:cam-in:230"}; !slices.Equal(got, want) {
 		t.Fatalf("pictures kept for %q, want one for %q", got, want)
 	}
+}
+
+// countingImages is a system whose store counts the pictures kept, with
+// the camera cam-in registered to lane in-1.
+func countingImages(t *testing.T) (*bundle, *imageCounter) {
+	c := &imageCounter{}
+	sb := systemtest.NewWith(t, systemtest.Options{DeviceProtocols: []string{proto},
+		WrapStore: func(s park.Store) park.Store { c.Store = s; return c }})
+	b := &bundle{sb, sb.Sys.Devices}
+	b.register(t, "cam-in", "in-1")
+	return b, c
 }

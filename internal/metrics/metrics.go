@@ -4,6 +4,7 @@ package metrics
 
 import (
 	"parkd/internal/park"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -25,7 +26,17 @@ type Metrics struct {
 	Pruned   *prometheus.CounterVec   // deliveries and reports the retention deleted
 	devices  deviceMetrics            // devices.go
 	ocpp     *prometheus.HistogramVec // ocpp.go
+
+	methodsMu sync.Mutex
+	methods   map[string]bool // the payment methods that have a series of their own
 }
+
+// MaxPaymentMethods is how many payment methods parkd_payments_total
+// names; a method first seen after them is counted as "other". A method
+// is the payer's own text (a partner's PayType, up to 32 characters), so
+// without a bound a partner sending a new one with every payment would
+// add a series each.
+const MaxPaymentMethods = 32
 
 // New registers parkd's collectors plus the Go and process collectors.
 func New() *Metrics {
@@ -75,6 +86,18 @@ func (m *Metrics) GateDecision(eventType, decision, reason string) {
 
 // Payment counts one accepted payment and its amount.
 func (m *Metrics) Payment(currency, method string, amount int64) {
+	m.methodsMu.Lock()
+	if !m.methods[method] {
+		if m.methods == nil {
+			m.methods = map[string]bool{}
+		}
+		if len(m.methods) < MaxPaymentMethods {
+			m.methods[method] = true
+		} else {
+			method = "other"
+		}
+	}
+	m.methodsMu.Unlock()
 	m.Payments.WithLabelValues(currency, method).Inc()
 	m.Amount.WithLabelValues(currency).Add(float64(amount))
 }

@@ -205,7 +205,11 @@ func plateHint(why plate.Why, params []string) string {
 
 // laneHint words the core's rule for a lane's name: the lot's cameras
 // name lanes, in any text of at most 64 bytes.
-const laneHint = "应为本车场相机上报的通道编号，至多64字节"
+const laneHint = "应为" + laneRule
+
+// laneRule is laneHint without its verb, for hints that name the lane's
+// kind first.
+const laneRule = "本车场相机上报的通道编号，至多64字节"
 
 // codeHints is the detail of the other codes, per parameter, for the
 // operations that do not say otherwise (operation.hints).

@@ -18,7 +18,7 @@ func (h *Handler) feeOps() map[string]*operation {
 		"getProStopWithDeductionV3": {run: h.getProStopWithDeductionV3},
 		"paysyncWithDeductionV3":    {run: h.paysyncWithDeductionV3},
 		"NoPlateCarEntry": {run: h.noPlateCarEntry,
-			hints: map[park.Code]map[string]string{park.EInvalid: {"ChannelId": "应为本车场的入口通道，" + laneHint},
+			hints: map[park.Code]map[string]string{park.EInvalid: {"ChannelId": "应为本车场的入口通道（" + laneRule + "）"},
 				park.EConflict: {"RequestId": "该RequestId已用于另一通道的无牌车入场，另一次入场请使用新的RequestId"}}},
 		"DeleteInParkCar": {run: h.deleteInParkCar, hints: map[park.Code]map[string]string{
 			park.EInvalid: {"Reason": "至多" + strconv.Itoa(gate.MaxRemoveReason) + "个字符"}}},

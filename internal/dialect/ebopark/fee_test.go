@@ -257,7 +257,7 @@ func TestNoPlateCarEntryRefusals(t *testing.T) {
 	for _, c := range []struct{ name, body, desc string }{
 		{"MissingChannel", `{"ParkCode":"140123001"}`, "缺少参数 ChannelId"},
 		{"UnknownChannel", `{"ParkCode":"140123001","ChannelId":"nosuch-9"}`, "未找到 ChannelId：该车场没有此通道"},
-		{"ExitChannel", `{"ParkCode":"140123001","ChannelId":"out-1"}`, "参数错误 ChannelId：应为本车场的入口通道"},
+		{"ExitChannel", `{"ParkCode":"140123001","ChannelId":"out-1"}`, "参数错误 ChannelId：应为本车场的入口通道（本车场相机上报的通道编号，至多64字节）"},
 		{"UnnamedChannel", `{"ParkCode":"140123001","ChannelId":"in 2"}`, "未找到 ChannelId"},
 		{"BadRequestId", `{"ParkCode":"140123001","ChannelId":"in-1","RequestId":"a b"}`, "参数错误 RequestId"},
 		{"RequestIdOfAnotherChannel", `{"ParkCode":"140123001","ChannelId":"in-2","RequestId":"req-9"}`,

@@ -20,9 +20,16 @@ type ResyncSummary struct {
 func (r ResyncSummary) Calls() int { return r.Stores + r.Rules + r.Models + r.Terms + r.Vehicles }
 
 // Resync queues the whole catalogue a channel sells for it alone (first
-// connection, or after an outage): every vehicle model, then each store
-// with its rule, terms and vehicles, in order, one transaction per store so a
-// large catalogue never holds the database long. progress, when given,
+// connection, or after an outage): every live vehicle model, then each
+// store with its rule, terms and vehicles, in order, one transaction per
+// store so a large catalogue never holds the database long, then the
+// deleted models' deletions. A model is thus queued before the terms
+// and cars that name it, and a deleted model's deletion after its terms
+// and cars are withdrawn at every store: the claim sends a change that
+// names a model behind the model's earlier pushes, and a model's
+// deletion behind the earlier changes naming it (park.RentalChange.After),
+// so the channel never holds offers of a model it no longer has.
+// progress, when given,
 // is told after each store how many of the channel's stores are queued.
 // The delivery worker sends them at the channel's rate limit. Errors:
 // ENotFound (app_key).
@@ -40,18 +47,9 @@ func (s *Service) Resync(ctx context.Context, channelID string, progress func(do
 		if err := lockPushes(ctx, tx, park.RentalModelKey("")); err != nil {
 			return err
 		}
-		ms, err := tx.ListVehicleModels(ctx)
-		if err != nil {
-			return err
-		}
-		for _, m := range ms {
-			if err := enqueue(ctx, tx, s.base.Clock(), "", park.RentalModelKey(m.Code),
-				&park.RentalChange{Item: park.RentalItemModel, Model: m, Deleted: m.Deleted}, []string{ch.ID}); err != nil {
-				return err
-			}
-		}
-		sum.Models = len(ms)
-		return nil
+		n, err := queueModels(ctx, tx, s.base.Clock(), ch.ID, false)
+		sum.Models = n
+		return err
 	})
 	if err != nil {
 		return sum, err
@@ -70,7 +68,39 @@ func (s *Service) Resync(ctx context.Context, channelID string, progress func(do
 			progress(i+1, len(ch.Stores))
 		}
 	}
-	return sum, nil
+	// Read again: a model deleted meanwhile was pushed by its deletion,
+	// one put back was pushed live by its put.
+	var gone int
+	err = s.base.Update(ctx, func(tx park.Tx) (err error) {
+		if err := lockPushes(ctx, tx, park.RentalModelKey("")); err != nil {
+			return err
+		}
+		gone, err = queueModels(ctx, tx, s.base.Clock(), ch.ID, true)
+		return err
+	})
+	sum.Models += gone
+	return sum, err
+}
+
+// queueModels queues for one channel the models that are deleted (or,
+// with deleted false, those that are not) and returns how many.
+func queueModels(ctx context.Context, tx park.Tx, at time.Time, channel string, deleted bool) (int, error) {
+	ms, err := tx.ListVehicleModels(ctx)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, m := range ms {
+		if m.Deleted != deleted {
+			continue
+		}
+		if err := enqueue(ctx, tx, at, "", park.RentalModelKey(m.Code),
+			&park.RentalChange{Item: park.RentalItemModel, Model: m, Deleted: m.Deleted}, []string{channel}); err != nil {
+			return n, err
+		}
+		n++
+	}
+	return n, nil
 }
 
 // queueStore queues one store's whole catalogue for one channel, in the

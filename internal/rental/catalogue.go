@@ -7,6 +7,15 @@ import (
 	"parkd/internal/park"
 )
 
+// named is err, when it is ENotFound, as notFound naming field (the
+// caller's id that names nothing); any other err as it is.
+func named(err error, field, format string, args ...any) error {
+	if park.IsCode(err, park.ENotFound) {
+		return notFound(field, format, args...)
+	}
+	return err
+}
+
 // notFound is ENotFound naming the field whose value names nothing.
 func notFound(field, format string, args ...any) error {
 	e := park.Errorf(park.ENotFound, format, args...)
@@ -80,9 +89,12 @@ func (s *Service) CheckLotCurrency(ctx context.Context, tx park.Tx, l *park.Lot)
 	return nil
 }
 
-// GetStore returns a store (ENotFound).
+// GetStore returns a store (ENotFound, field code).
 func (s *Service) GetStore(ctx context.Context, code string) (*park.RentalStore, error) {
-	return read(ctx, s, func(tx park.Tx) (*park.RentalStore, error) { return tx.GetRentalStore(ctx, code) })
+	return read(ctx, s, func(tx park.Tx) (*park.RentalStore, error) {
+		st, err := tx.GetRentalStore(ctx, code)
+		return st, named(err, "code", "no store %q", code)
+	})
 }
 
 // ListStores returns every store by code.
@@ -118,9 +130,12 @@ func (s *Service) PutModel(ctx context.Context, in park.VehicleModel) (*park.Veh
 	return &out, nil
 }
 
-// GetModel returns a vehicle model (ENotFound).
+// GetModel returns a vehicle model (ENotFound, field code).
 func (s *Service) GetModel(ctx context.Context, code string) (*park.VehicleModel, error) {
-	return read(ctx, s, func(tx park.Tx) (*park.VehicleModel, error) { return tx.GetVehicleModel(ctx, code) })
+	return read(ctx, s, func(tx park.Tx) (*park.VehicleModel, error) {
+		m, err := tx.GetVehicleModel(ctx, code)
+		return m, named(err, "code", "no vehicle model %q", code)
+	})
 }
 
 // ListModels returns every vehicle model by code.
@@ -172,12 +187,13 @@ func (s *Service) GetStoreModel(ctx context.Context, store, model string) (*park
 	return read(ctx, s, func(tx park.Tx) (*park.StoreModel, error) { return tx.GetStoreModel(ctx, store, model) })
 }
 
-// ListStoreModels returns a store's terms by model (ENotFound: no store).
+// ListStoreModels returns a store's terms by model (ENotFound, field
+// store_code: no store).
 func (s *Service) ListStoreModels(ctx context.Context, store string) ([]*park.StoreModel, error) {
 	var out []*park.StoreModel
 	err := s.base.View(ctx, func(tx park.Tx) error {
 		if _, err := tx.GetRentalStore(ctx, store); err != nil {
-			return err
+			return named(err, "store_code", "no store %q", store)
 		}
 		var err error
 		out, err = tx.ListStoreModels(ctx, store)
@@ -323,19 +339,23 @@ func (s *Service) ListVehicles(ctx context.Context, store string) ([]*park.Renta
 	})
 }
 
-// GetVehicle returns a vehicle by its plate (EInvalid, ENotFound).
+// GetVehicle returns a vehicle by its plate (EInvalid, ENotFound; field
+// plate).
 func (s *Service) GetVehicle(ctx context.Context, plateText string) (*park.RentalVehicle, error) {
 	p, err := core.Plate("plate", plateText)
 	if err != nil {
 		return nil, err
 	}
-	return read(ctx, s, func(tx park.Tx) (*park.RentalVehicle, error) { return tx.GetRentalVehicle(ctx, p.Key) })
+	return read(ctx, s, func(tx park.Tx) (*park.RentalVehicle, error) {
+		v, err := tx.GetRentalVehicle(ctx, p.Key)
+		return v, named(err, "plate", "no vehicle %s", p.Text)
+	})
 }
 
 // DeleteVehicle retires a vehicle: it is kept for its orders, never
 // rented again, and the channels are told. Putting it again brings it
-// back. Errors: EInvalid (plate), ENotFound, EConflict (an order awaits
-// its pick-up or it is out).
+// back. Errors: EInvalid (plate), ENotFound (plate), EConflict (an
+// order awaits its pick-up or it is out).
 func (s *Service) DeleteVehicle(ctx context.Context, plateText string) error {
 	p, err := core.Plate("plate", plateText)
 	if err != nil {
@@ -344,7 +364,7 @@ func (s *Service) DeleteVehicle(ctx context.Context, plateText string) error {
 	return s.base.Update(ctx, func(tx park.Tx) error {
 		v, err := tx.GetRentalVehicle(ctx, p.Key)
 		if err != nil || v.Deleted {
-			return err
+			return named(err, "plate", "no vehicle %s", p.Text)
 		}
 		os, err := tx.VehicleOrders(ctx, p.Key)
 		if err != nil {

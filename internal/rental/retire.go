@@ -16,12 +16,12 @@ import (
 // back alone; its terms and vehicles are put again one by one.
 
 // DeleteStore retires a store. Deleting it again does nothing. Errors:
-// ENotFound, EConflict (an open order; field code).
+// ENotFound and EConflict (an open order), both naming field code.
 func (s *Service) DeleteStore(ctx context.Context, code string) error {
 	return s.base.Update(ctx, func(tx park.Tx) error {
 		store, err := tx.GetRentalStore(ctx, code)
 		if err != nil || store.Deleted {
-			return err
+			return named(err, "code", "no store %q", code)
 		}
 		vs, err := tx.ListRentalVehicles(ctx, code)
 		if err != nil {
@@ -64,12 +64,13 @@ func (s *Service) DeleteStore(ctx context.Context, code string) error {
 }
 
 // DeleteModel retires a vehicle model, in every store. Deleting it again
-// does nothing. Errors: ENotFound, EConflict (an open order; field code).
+// does nothing. Errors: ENotFound and EConflict (an open order), both
+// naming field code.
 func (s *Service) DeleteModel(ctx context.Context, code string) error {
 	return s.base.Update(ctx, func(tx park.Tx) error {
 		m, err := tx.GetVehicleModel(ctx, code)
 		if err != nil || m.Deleted {
-			return err
+			return named(err, "code", "no vehicle model %q", code)
 		}
 		all, err := tx.ListRentalVehicles(ctx, "")
 		if err != nil {

@@ -15,6 +15,7 @@ func TestRentalBadInput(t *testing.T) {
 	e.want(e.do("POST", "/v1/lots", lotJSON), 201)
 	e.want(e.do("PUT", "/v1/rental/stores/10001", rentalStoreJSON), 200)
 	e.want(e.do("PUT", "/v1/rental/models/100001", `{"name":"卡罗拉","seats":5,"fuel":"petrol","transmission":"automatic"}`), 200)
+	e.want(e.do("PUT", "/v1/rental/models/300003", `{"name":"思域","seats":5,"fuel":"petrol","transmission":"manual"}`), 200)
 	e.want(e.do("PUT", "/v1/rental/stores/10001/models/100001", `{"daily_rate":20000}`), 200)
 	e.want(e.do("PUT", "/v1/rental/vehicles/浙A12345", `{"vin":"LSVAU2180N2123456","store_code":"10001","model_code":"100001"}`), 200)
 	snapshot := func() string {
@@ -50,6 +51,9 @@ func TestRentalBadInput(t *testing.T) {
 		{"PUT", "/v1/rental/stores/10001/models/200002", `{}`, 404, "model_code"},
 		{"PUT", "/v1/rental/stores/nope/models/100001", `{}`, 404, "store_code"},
 		{"GET", "/v1/rental/stores/nope/models", ``, 404, "store_code"},
+		// Terms the store never had cannot be deleted: the channel would
+		// be told to withdraw an offer it never heard of.
+		{"PUT", "/v1/rental/stores/10001/models/300003", `{"deleted":true}`, 404, "model_code"},
 		// cars
 		{"PUT", "/v1/rental/vehicles/浙A12345", `{}`, 400, "vin"},
 		{"PUT", "/v1/rental/vehicles/浙A12345", car(`,"mileage_km":-1`), 400, "mileage_km"},

@@ -147,7 +147,8 @@ func (s *Service) ListModels(ctx context.Context) ([]*park.VehicleModel, error) 
 // the same transaction, queues the change for every channel that sells
 // the store. Deleted terms stay, marked deleted, so the channel hears of
 // the deletion. Errors: EInvalid (each field), ENotFound (store_code,
-// model_code), EConflict (store_code, model_code: deleted).
+// model_code; model_code also for deleted terms the store never had),
+// EConflict (store_code, model_code: deleted).
 func (s *Service) PutStoreModel(ctx context.Context, in park.StoreModel) (*park.StoreModel, error) {
 	if err := in.Validate(); err != nil {
 		return nil, err
@@ -168,6 +169,10 @@ func (s *Service) PutStoreModel(ctx context.Context, in park.StoreModel) (*park.
 			out.Version = old.Version
 		case !park.IsCode(err, park.ENotFound):
 			return err
+		case in.Deleted:
+			// Nothing to withdraw: the channels would be told to delete
+			// an offer they never heard of.
+			return notFound("model_code", "store %s has no terms for model %s to delete", in.StoreCode, in.ModelCode)
 		}
 		out.UpdatedAt = s.base.Clock()
 		if err := tx.SaveStoreModel(ctx, &out); err != nil {

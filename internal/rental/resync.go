@@ -105,7 +105,8 @@ func queueModels(ctx context.Context, tx park.Tx, at time.Time, channel string, 
 
 // queueStore queues one store's whole catalogue for one channel, in the
 // store's order: the store, its rule, its terms, its vehicles, deleted ones
-// as deleted.
+// as deleted; a deleted store last, after its rule, terms and vehicles
+// are withdrawn, as DeleteStore queues them.
 func queueStore(ctx context.Context, tx park.Tx, at time.Time, code, channel string) (ResyncSummary, error) {
 	var st ResyncSummary
 	if err := lockPushes(ctx, tx, park.RentalStoreKey(code)); err != nil {
@@ -117,11 +118,16 @@ func queueStore(ctx context.Context, tx park.Tx, at time.Time, code, channel str
 	}
 	one := []string{channel}
 	key := park.RentalStoreKey(code)
-	if err := enqueue(ctx, tx, at, store.LotCode, key, &park.RentalChange{Item: park.RentalItemStore, Store: store,
-		Deleted: store.Deleted}, one); err != nil {
-		return st, err
+	queueItself := func() error {
+		st.Stores++
+		return enqueue(ctx, tx, at, store.LotCode, key, &park.RentalChange{Item: park.RentalItemStore, Store: store,
+			Deleted: store.Deleted}, one)
 	}
-	st.Stores++
+	if !store.Deleted {
+		if err := queueItself(); err != nil {
+			return st, err
+		}
+	}
 	switch r, err := tx.GetStoreRule(ctx, code); {
 	case park.IsCode(err, park.ENotFound):
 	case err != nil:
@@ -154,6 +160,11 @@ func queueStore(ctx context.Context, tx park.Tx, at time.Time, code, channel str
 			return st, err
 		}
 		st.Vehicles++
+	}
+	if store.Deleted {
+		if err := queueItself(); err != nil {
+			return st, err
+		}
 	}
 	return st, nil
 }

@@ -118,3 +118,36 @@ func TestResyncDeletedModelLast(t *testing.T) {
 		t.Errorf("model 200002 went out in round %d, its car in %d: the model must come first", round["model 200002"], round["car 200002"])
 	}
 }
+
+// TestResyncDeletedStoreLast: a resync of a deleted store the channel
+// still sells (it had terms, a rule and a car) withdraws them before it
+// deletes the store, as deleting the store did: the channel is never told
+// to delete a store that still has offers. The store's changes share its
+// key, so each goes out in a round of its own, in queue order.
+func TestResyncDeletedStoreLast(t *testing.T) {
+	b := fleet(t) // store 10001 with terms for 100001 and car 浙A12345
+	r := b.Sys.Rental
+	if _, err := r.PutStoreRule(b.Ctx, park.StoreRule{StoreCode: "10001", MinDays: 1}); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.DeleteStore(b.Ctx, "10001"); err != nil {
+		t.Fatal(err)
+	}
+	drain(t, b)
+
+	if _, err := r.Resync(b.Ctx, "12345678", nil); err != nil {
+		t.Fatal(err)
+	}
+	got := drain(t, b)
+	round := map[string]int{}
+	for _, d := range got {
+		round[d.change.Item] = d.round
+	}
+	t.Logf("rounds %v", round)
+	for _, item := range []string{park.RentalItemStoreRule, park.RentalItemStoreModel, park.RentalItemVehicle} {
+		if round[item] == 0 || round[item] >= round[park.RentalItemStore] {
+			t.Errorf("deleted store went out in round %d, its %s in %d: the withdrawals must come first",
+				round[park.RentalItemStore], item, round[item])
+		}
+	}
+}

@@ -4,6 +4,8 @@ import (
 	"os"
 	"strings"
 	"testing"
+
+	"parkd/internal/park"
 )
 
 // FuzzParsePush: no body crashes the parser, and what it accepts names a
@@ -46,6 +48,12 @@ func FuzzParseMessage(f *testing.F) {
 	f.Add("cam1/device/message/up/ivs_result", []byte(`{"id":"1","sn":"cam1","name":"ivs_result","version":"1.0","payload":{"type":"ivs_result","body":{"PlateResult":{"license":"5LqsQTEyMzQ1","plateid":1}}}}`))
 	f.Add("cam1/device/message/down/gpio_out/reply", []byte(`{"id":"x","sn":"cam1","payload":{"body":{}}}`))
 	f.Add("a/b/c", []byte(`{}`))
+	// A picture in imageFile, in imagePath (base64 of JPEG bytes), and
+	// imagePath naming the camera's own file; and neither base64.
+	f.Add("cam1/device/message/up/ivs_result", []byte(`{"id":"2","sn":"cam1","payload":{"body":{"PlateResult":{"license":"5LqsQTEyMzQ1","plateid":2,"imageFile":"/9j/4CBhIGpwZWcg/9k="}}}}`))
+	f.Add("cam1/device/message/up/ivs_result", []byte(`{"id":"3","sn":"cam1","payload":{"body":{"PlateResult":{"license":"5LqsQTEyMzQ1","plateid":3,"imagePath":"/9j/4CBhIGpwZWcg/9k="}}}}`))
+	f.Add("cam1/device/message/up/ivs_result", []byte(`{"id":"4","sn":"cam1","payload":{"body":{"license":"5LqsQTEyMzQ1","imagePath":"L21tYy9WeklQQ0NhcC8xLmpwZw=="}}}`))
+	f.Add("cam1/device/message/up/ivs_result", []byte(`{"id":"5","sn":"cam1","payload":{"body":{"PlateResult":{"imagePath":"not base64!","imageFile":"%%"}}}}`))
 	f.Fuzz(func(t *testing.T, topic string, payload []byte) {
 		sn, _, _, env, err := parseMessage(topic, payload)
 		if err != nil {
@@ -54,8 +62,12 @@ func FuzzParseMessage(f *testing.F) {
 		if sn == "" || env.SN != sn || !strings.HasPrefix(topic, sn+"/device/message/") {
 			t.Fatalf("accepted %q with envelope serial %q", topic, env.SN)
 		}
-		if r, err := parseIVSResult(sn, env.Payload.Body); err == nil && r.Serial != sn {
+		r, err := parseIVSResult(sn, env.Payload.Body)
+		if err == nil && r.Serial != sn {
 			t.Fatalf("read of %q names %q", sn, r.Serial)
+		}
+		if len(r.Image) > park.MaxImage {
+			t.Fatalf("a picture of %d bytes decoded, at most %d are kept", len(r.Image), park.MaxImage)
 		}
 	})
 }

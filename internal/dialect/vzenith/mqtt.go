@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"strconv"
 	"strings"
 	"sync"
@@ -183,7 +184,25 @@ func parseIVSResult(sn string, body json.RawMessage) (plateRead, error) {
 		}
 		pr.License = decodeText(raw)
 	}
+	if pr.ImageFile == "" {
+		pr.ImageFile = picturePath(pr.ImagePath)
+	}
 	return readOf(sn, 0, pr)
+}
+
+// picturePath is an ivs_result's imagePath (base64, the notes say) when
+// its bytes are a picture, to be kept as imageFile's would be; "" when it
+// is the camera's own file path (no operator could fetch it), not base64,
+// or too big to keep (not even decoded).
+func picturePath(p string) string {
+	if p == "" || len(p) > base64.StdEncoding.EncodedLen(park.MaxImage) {
+		return ""
+	}
+	raw, err := base64.StdEncoding.DecodeString(p)
+	if err != nil || !strings.HasPrefix(http.DetectContentType(raw), "image/") {
+		return ""
+	}
+	return p
 }
 
 // errLicense: an ivs_result's license is always base64 (docs/devices.md).
@@ -245,7 +264,8 @@ func (m *MQTT) Handle(topic string, payload []byte) error {
 // an offline record only once recorded (ErrNotKept).
 func (m *MQTT) read(ctx context.Context, pr plateRead) error {
 	ans, err := m.dev.Read(ctx, devices.Read{Serial: pr.Serial, Protocol: ProtocolMQTT, RecordID: pr.recordID(),
-		Plate: pr.License, PlateColor: pr.Color, At: pr.At, Offline: pr.Offline, NoPassage: pr.NoPassage, Source: "mqtt"})
+		Plate: pr.License, PlateColor: pr.Color, At: pr.At, Offline: pr.Offline, NoPassage: pr.NoPassage, Source: "mqtt",
+		Image: pr.Image, ImageType: "image/jpeg"})
 	switch {
 	case err != nil:
 		return nil // refused (not registered) and logged by devices: it would be refused again

@@ -832,3 +832,81 @@ func TestMQTTOfflineRecordNotKept(t *testing.T) {
 		t.Fatalf("the store refused %d writes, want the record's first", n)
 	}
 }
+
+// pictureMessage is a plate read whose PlateResult carries fields, as a
+// camera publishes it.
+func pictureMessage(sn, plate string, id int, fields map[string]any) []byte {
+	pr := map[string]any{"license": base64.StdEncoding.EncodeToString([]byte(plate)), "colorType": 1, "plateid": id, "isoffline": 0}
+	for k, v := range fields {
+		pr[k] = v
+	}
+	msg, _ := json.Marshal(map[string]any{"id": fmt.Sprint(id), "sn": sn, "name": "ivs_result", "version": "1.0",
+		"timestamp": time.Now().Unix(), "payload": map[string]any{"type": "ivs_result", "body": map[string]any{"PlateResult": pr}}})
+	return msg
+}
+
+// TestMQTTPicture: a read's picture over MQTT is kept as the HTTP push's
+// is: named by the event's image_url, served as the camera's JPEG. The
+// notes say an ivs_result's imagePath is base64: when its bytes are a
+// picture they are the read's picture; when they are the camera's own
+// file path (which no operator can fetch) nothing is kept. A picture of
+// more than park.MaxImage bytes is not kept. Before, no MQTT read kept a
+// picture: every image_url was empty.
+func TestMQTTPicture(t *testing.T) {
+	e := setupMQTT(t, true)
+	go func() { // the camera hears parkd's screens and lifts; not looked at here
+		for range e.down {
+		}
+	}()
+	jpeg := []byte("\xff\xd8\xff\xe0 the lane's picture \xff\xd9")
+	b64 := base64.StdEncoding.EncodeToString(jpeg)
+	big := append([]byte("\xff\xd8\xff\xe0"), make([]byte, park.MaxImage)...) // MaxImage+4 bytes: one too many and more
+	topic := e.serial + "/device/message/up/ivs_result"
+	for _, c := range []struct {
+		name   string
+		id     int
+		plate  string
+		fields map[string]any
+		want   []byte // nil: no picture kept
+	}{
+		{"ImageFile", 51, "京A51001", map[string]any{"imageFile": b64}, jpeg},
+		{"ImagePathPicture", 52, "京A51002", map[string]any{"imagePath": b64}, jpeg},
+		{"ImagePathCameraFile", 53, "京A51003", map[string]any{"imagePath": base64.StdEncoding.EncodeToString([]byte("/mmc/VzIPCCap/2026_12_06/1808123.jpg"))}, nil},
+		{"TooBig", 54, "京A51004", map[string]any{"imageFile": base64.StdEncoding.EncodeToString(big)}, nil},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if err := e.mq.Handle(topic, pictureMessage(e.serial, c.plate, c.id, c.fields)); err != nil {
+				t.Fatal(err)
+			}
+			var ev *park.Event
+			if err := e.Store.View(e.Ctx, func(tx park.Tx) (err error) {
+				ev, err = tx.GetEvent(e.Ctx, e.Lot, fmt.Sprintf("dev:%s:%d", e.serial, c.id))
+				return
+			}); err != nil {
+				t.Fatal(err)
+			}
+			if c.want == nil {
+				if ev.ImageURL != "" {
+					t.Fatalf("image_url %q, want none", ev.ImageURL)
+				}
+				return
+			}
+			id, ok := strings.CutPrefix(ev.ImageURL, "/v1/images/")
+			if !ok {
+				t.Fatalf("image_url %q, want /v1/images/<id>", ev.ImageURL)
+			}
+			for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+				im, err := e.Sys.Devices.Image(e.Ctx, id)
+				if err == nil {
+					if !bytes.Equal(im.Data, c.want) || im.ContentType != "image/jpeg" {
+						t.Fatalf("kept %q as %s, want the camera's JPEG", im.Data, im.ContentType)
+					}
+					return
+				}
+				if time.Now().After(deadline) {
+					t.Fatalf("the picture was never kept: %v", err)
+				}
+			}
+		})
+	}
+}

@@ -38,6 +38,7 @@ func runSim(args []string, getenv func(string) string, stdout, stderr io.Writer)
 	fs.StringVar(&o.Pay, "pay", "native", "how held cars pay: "+strings.Join(app.SimPayers, ", "))
 	fs.IntVar(&c.Lanes, "lanes", 4, "cars moving at once per lot")
 	fs.Uint64Var(&c.Seed, "seed", 1, "random seed: the same seed, the same traffic")
+	fs.StringVar(&c.SerialPrefix, "serial-prefix", "", "begin the cameras' serials with this, e.g. sim- for sim-sim001-in-1 (default: sim- and 6 random hex digits of the run's own, its cameras unregistered when it ends)")
 	quiet := fs.Bool("quiet", false, "no progress bar")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {

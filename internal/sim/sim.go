@@ -85,6 +85,22 @@ type Config struct {
 	Events    int64         // stop after this many camera reads (0: only Duration)
 	Seed      uint64
 	Progress  io.Writer // the progress bar (nil: none)
+	// SerialPrefix begins every camera's serial (prefix, lot, lane:
+	// "sim-sim001-in-1" with "sim-"), so that runs sharing a parkd or a
+	// broker do not take each other's cameras. "": one of this run's own
+	// (NewSerialPrefix), whose cameras are unregistered when it ends.
+	SerialPrefix string
+}
+
+// NewSerialPrefix is a prefix no other run is likely to draw:
+// "sim-" and 6 random hex digits (16.7 million of them).
+func NewSerialPrefix() string {
+	return fmt.Sprintf("sim-%06x-", rand.Uint32()&0xffffff)
+}
+
+// Serial is the serial of lot's camera at lane in a run of prefix.
+func Serial(prefix, lot, lane string) string {
+	return prefix + strings.ToLower(lot) + "-" + lane
 }
 
 // lotCurrency is the currency of the lots a run creates, and so of its
@@ -137,6 +153,12 @@ func (c *Config) Validate() error {
 	c.URL = strings.TrimSuffix(c.URL, "/")
 	if c.Token == "" {
 		return errors.New("sim: no admin token: give --token or set PARKD_ADMIN_TOKEN")
+	}
+	// A serial is at most 64 characters; "sim001-out-1" takes 12.
+	if len(c.SerialPrefix) > 48 || strings.ContainsFunc(c.SerialPrefix, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.')
+	}) {
+		return fmt.Errorf("sim: --serial-prefix %q: at most 48 letters, digits, '-', '_' or '.'", c.SerialPrefix)
 	}
 	return nil
 }
@@ -271,6 +293,7 @@ type run struct {
 	payer    Payer
 	protos   map[string]*protoStats
 	closers  []io.Closer
+	serials  []string // the cameras this run registered
 	client   *http.Client
 	lots     []*lot
 	events   atomic.Int64 // reads answered
@@ -303,6 +326,10 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 	for _, p := range cfg.Protocols {
 		r.protos[p.Name] = &protoStats{}
 	}
+	own := r.cfg.SerialPrefix == ""
+	if own {
+		r.cfg.SerialPrefix = NewSerialPrefix()
+	}
 	defer func() {
 		if len(r.closers) > 0 && r.start != (time.Time{}) {
 			// Cameras parkd calls back keep answering a moment, so the
@@ -312,6 +339,15 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 		}
 		for _, c := range r.closers {
 			c.Close()
+		}
+		if own {
+			// The run's own cameras serve no later run: unregistered,
+			// rather than left to be reported offline.
+			ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+			defer cancel()
+			for _, serial := range r.serials {
+				_ = r.api.Do(ctx, "DELETE", "/v1/devices/"+serial, nil, nil)
+			}
 		}
 	}()
 	if err := r.setup(ctx); err != nil {
@@ -407,7 +443,7 @@ func (r *run) setup(ctx context.Context) error {
 			return err
 		}
 		for _, lane := range []string{"in-1", "out-1"} {
-			serial := "sim-" + strings.ToLower(l.code) + "-" + lane
+			serial := Serial(r.cfg.SerialPrefix, l.code, lane)
 			cam, err := proto.NewCamera(ctx, r.cfg.URL, serial, r.client)
 			if err != nil {
 				return fmt.Errorf("sim: %s camera %s: %w", proto.Name, serial, err)
@@ -429,6 +465,7 @@ func (r *run) setup(ctx context.Context) error {
 			if err := r.api.Do(ctx, "POST", "/v1/devices", reg, nil); err != nil {
 				return err
 			}
+			r.serials = append(r.serials, serial)
 			if lane == "in-1" {
 				l.in = cam
 			} else {

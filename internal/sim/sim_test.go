@@ -34,3 +34,26 @@ func TestPercentiles(t *testing.T) {
 		t.Fatalf("no reads: p50 %s, p99 %s", p50, p99)
 	}
 }
+
+// TestSerialPrefix: two runs left to their own prefixes name their
+// cameras apart (two draws of 16.7 million alike once in that many), a
+// prefix given names the cameras a server has registered, and one that
+// would make a serial the registry refuses is refused before the run.
+func TestSerialPrefix(t *testing.T) {
+	a, b := NewSerialPrefix(), NewSerialPrefix()
+	if a == b || Serial(a, "SIM001", "in-1") == Serial(b, "SIM001", "in-1") {
+		t.Fatalf("two runs drew the prefix %q and %q: their cameras collide", a, b)
+	}
+	if !strings.HasPrefix(a, "sim-") || len(a) != len("sim-123456-") {
+		t.Fatalf("prefix %q, want sim- and 6 hex digits and -", a)
+	}
+	if s := Serial("sim-", "SIM001", "in-1"); s != "sim-sim001-in-1" {
+		t.Fatalf("serial %q, want the registered sim-sim001-in-1", s)
+	}
+	for _, p := range []string{"has space ", "slash/", strings.Repeat("x", 49)} {
+		c := Config{URL: "http://127.0.0.1:8080", Token: "t", Events: 1, Protocols: []Protocol{{Name: "x"}}, SerialPrefix: p}
+		if err := c.Validate(); err == nil || !strings.Contains(err.Error(), "--serial-prefix") {
+			t.Fatalf("prefix %q: %v, want refused naming --serial-prefix", p, err)
+		}
+	}
+}

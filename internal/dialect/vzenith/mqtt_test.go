@@ -910,3 +910,66 @@ func TestMQTTPicture(t *testing.T) {
 		})
 	}
 }
+
+// TestMQTTTwoSimsOneSerial: two simulator runs' cameras of the same serial
+// (both given --serial-prefix sim-) on one broker each keep their
+// connection: their client ids differ, so a command reaches both and both
+// answer it. Before, both connected as cam-<serial>, and the broker threw
+// one off as the other came.
+func TestMQTTTwoSimsOneSerial(t *testing.T) {
+	needBroker(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	serial := fmt.Sprintf("t%d", time.Now().UnixNano())
+	var cams [2]*vzenith.MQTTCamera
+	for i := range cams {
+		c, err := vzenith.DialCamera(ctx, "mqtt://"+broker, serial)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { c.Close() })
+		cams[i] = c
+	}
+	if cams[0].ClientID == cams[1].ClientID {
+		t.Fatalf("both cameras connect as %q", cams[0].ClientID)
+	}
+	parkd, err := mqttlink.Dial(ctx, "mqtt://"+broker, mqttlink.Options{ClientID: serial + "-parkd", Clean: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(parkd.Close)
+	replies := make(chan string, 8)
+	if err := parkd.Subscribe(serial+"/device/message/down/+/reply", false, func(_ string, payload []byte) error {
+		replies <- string(payload)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	cmd := []byte(`{"id":"x1","sn":"` + serial + `","name":"gpio_out","version":"1.0","payload":{"type":"gpio_out","body":{"delay":500,"io":0,"value":2}}}`)
+	// Sent again until both answer (a subscription may still be on its
+	// way): two replies to one send say both are connected at once.
+	for deadline := time.Now().Add(8 * time.Second); ; {
+		if err := parkd.Publish(serial+"/device/message/down/gpio_out", cmd); err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for wait := time.After(500 * time.Millisecond); n < 2; {
+			select {
+			case <-replies:
+				n++
+				continue
+			case <-wait:
+			}
+			break
+		}
+		if n == 2 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d of the 2 cameras answered the command: one was thrown off the broker", n)
+		}
+		for len(replies) > 0 {
+			<-replies
+		}
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"math/rand/v2"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -19,11 +20,12 @@ import (
 // hardware's controller does. A lane serves one car at a time: Push
 // waits for parkd's answer to its read before the next.
 type MQTTCamera struct {
-	Serial string
-	link   *mqttlink.Link
-	lane   sync.Mutex
-	down   chan string // names of the commands parkd sent
-	seq    atomic.Int64
+	Serial   string
+	ClientID string // its session on the broker: the serial and a random suffix
+	link     *mqttlink.Link
+	lane     sync.Mutex
+	down     chan string // names of the commands parkd sent
+	seq      atomic.Int64
 	// last is the record last pushed and its decision (guarded by lane):
 	// parkd answers the same record sent again with nothing.
 	last struct {
@@ -42,11 +44,15 @@ func DialCamera(ctx context.Context, brokerURL, serial string) (*MQTTCamera, err
 	// Ordered: the screen's frames come before the lift they precede; a
 	// read's frames taken after its lift were seen by the next read as its
 	// own, and it gave up 250 ms later if its own decision was slower.
-	link, err := mqttlink.Dial(ctx, brokerURL, mqttlink.Options{ClientID: "cam-" + serial, Clean: true, Ordered: true})
+	// The client id has a random suffix: a broker lets one client per id
+	// connect, and a second camera of the same serial (another run of
+	// the simulator) would otherwise throw this one off.
+	id := fmt.Sprintf("cam-%s-%08x", serial, rand.Uint32())
+	link, err := mqttlink.Dial(ctx, brokerURL, mqttlink.Options{ClientID: id, Clean: true, Ordered: true})
 	if err != nil {
 		return nil, err
 	}
-	c := &MQTTCamera{Serial: serial, link: link, down: make(chan string, 64)}
+	c := &MQTTCamera{Serial: serial, ClientID: id, link: link, down: make(chan string, 64)}
 	err = link.Subscribe(serial+"/device/message/down/+", false, func(topic string, payload []byte) error {
 		var env struct{ ID, Name string }
 		if json.Unmarshal(payload, &env) != nil {

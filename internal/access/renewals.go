@@ -55,6 +55,14 @@ func monthAnchor(p *park.Pass, lapses []park.Period, start time.Time) time.Time 
 	return periods[len(periods)-1].From
 }
 
+// renewalStart is where a renewal of pass p bought at now starts: at its
+// end, or at now when it has lapsed by then. Only time paid for is the
+// pass's: a quote shows it as of the quote, and the payment sets it again
+// as of the payment when the pass has lapsed by then (PayRenewal).
+func renewalStart(p *park.Pass, now time.Time) time.Time {
+	return park.MaxTime(p.ValidTo, now)
+}
+
 // RenewalInput asks for a renewal quote of the pass Pass names.
 type RenewalInput struct {
 	Lot    string
@@ -110,7 +118,7 @@ func (s *Service) QuoteRenewal(ctx context.Context, in RenewalInput) (*park.Rene
 			return err
 		}
 		now := s.base.Clock()
-		start := park.MaxTime(ps.ValidTo, now)
+		start := renewalStart(ps, now)
 		r = &park.Renewal{ID: core.NewSecretID(), LotCode: in.Lot, PassID: ps.ID, PlanCode: pl.Code, Months: in.Months,
 			Amount: pl.Price * int64(in.Months), PassValidTo: ps.ValidTo, StartsAt: start,
 			ValidTo: AddMonthsFrom(start, monthAnchor(ps, lapses, start), l.Location(), in.Months), CreatedAt: now,
@@ -149,8 +157,9 @@ type RenewalResult struct {
 // not use is not found before all of these (core.PartnerLot). The pass's end
 // becomes the quoted one; if the pass changed meanwhile (another renewal
 // paid, an edit), the months are added to its current end (or to now,
-// when it has lapsed); so are they when the pass lapsed after the quote.
-// A renewal of a lapsed pass leaves the lapse uncovered.
+// when it has lapsed); so are they from the payment whenever the pass
+// has lapsed by then, quoted before its end or after it. A renewal of a
+// lapsed pass leaves the lapse, to its payment, uncovered.
 func (s *Service) PayRenewal(ctx context.Context, in RenewalPayment) (RenewalResult, error) {
 	if in.Reference == "" || len(in.Reference) > 64 {
 		return RenewalResult{}, park.Invalid("reference", "is required (at most 64 characters)")
@@ -220,15 +229,16 @@ func (s *Service) PayRenewal(ctx context.Context, in RenewalPayment) (RenewalRes
 		if err != nil {
 			return err
 		}
-		// Changed since the quote, or lapsed since: an order quoted from
-		// the pass's end and paid after it renews a lapsed pass, whose
-		// months start now and whose lapse is not covered.
-		if !ps.ValidTo.Equal(r.PassValidTo) || (r.StartsAt.Equal(ps.ValidTo) && ps.ValidTo.Before(now)) {
+		// Changed since the quote, or lapsed at the payment: an order paid
+		// after the pass's end renews a lapsed pass, whose months start
+		// now (renewalStart) and whose lapse is not covered, whether it
+		// was quoted from the old end or from a time after it.
+		if !ps.ValidTo.Equal(r.PassValidTo) || ps.ValidTo.Before(now) {
 			lapses, err := tx.PassLapses(ctx, ps.ID)
 			if err != nil {
 				return err
 			}
-			r.StartsAt = park.MaxTime(ps.ValidTo, now)
+			r.StartsAt = renewalStart(ps, now)
 			r.ValidTo = AddMonthsFrom(r.StartsAt, monthAnchor(ps, lapses, r.StartsAt), l.Location(), r.Months)
 		}
 		r.PassValidTo, r.PaidAt, r.Payer, r.Reference, r.Method = ps.ValidTo, &now, in.Payer, in.Reference, in.Method

@@ -130,16 +130,18 @@ func TestRenewalOfALapsedPass(t *testing.T) {
 	if !r.StartsAt.Equal(now) || !r.ValidTo.Equal(time.Date(2027, 3, 1, 9, 0, 0, 0, sh)) || r.Amount != 30000 {
 		t.Fatalf("quote %+v", r)
 	}
+	// Paid a minute later, at 09:01: the pass has lapsed, so the months
+	// start at the payment, Feb 1 09:01 + 1 month = Mar 1 09:01.
 	b.Clock.Set(now.Add(time.Minute))
 	res, err := b.Sys.Access.PayRenewal(b.Ctx, access.RenewalPayment{Lot: b.Lot, ID: r.ID, Amount: 30000, Payer: "p1", Reference: "T-2"})
-	if err != nil || !res.Pass.ValidFrom.Equal(ps.ValidFrom) || !res.Pass.ValidTo.Equal(r.ValidTo) {
+	if err != nil || !res.Pass.ValidFrom.Equal(ps.ValidFrom) || !res.Pass.ValidTo.Equal(time.Date(2027, 3, 1, 9, 1, 0, 0, sh)) {
 		t.Fatalf("pay %+v, %v", res, err)
 	}
 	// At 09:01 the stay owes exactly the lapse, Jan 31 10:00 to Feb 1
-	// 09:00: 46 blocks × 200 = 9200. Its first hour (the old pass) and
-	// its last minute (the renewed one) are free.
+	// 09:01: 23 h 1 min = 1381 minutes, 47 started blocks × 200 = 9400.
+	// Its first hour (the old pass) is free.
 	d := b.Event(t, park.EventExit, "京A12345", now.Add(time.Minute))
-	wantDecision(t, d, park.DecisionHold, park.ReasonPaymentRequired, 9200)
+	wantDecision(t, d, park.DecisionHold, park.ReasonPaymentRequired, 9400)
 	if d.StayID != entry.StayID {
 		t.Fatal("another stay")
 	}
@@ -314,6 +316,56 @@ func TestRenewalQuotedBeforeALapsePaidAfterIt(t *testing.T) {
 	// pass's, 10:20-11:00 the renewal's, and the lapse 10:00-10:20 is
 	// owed: 20 minutes, past the 15 free, one started half hour = 200.
 	out := time.Date(2027, 1, 31, 11, 0, 0, 0, sh)
+	b.Clock.Set(out)
+	d := b.Event(t, park.EventExit, "京A12345", out)
+	wantDecision(t, d, park.DecisionHold, park.ReasonPaymentRequired, 200)
+	if d.StayID != entry.StayID {
+		t.Fatal("another stay")
+	}
+}
+
+// TestRenewalQuotedAfterALapsePaidLater: a renewal quoted when the pass
+// had already lapsed starts at the payment, not at the quote (docs/rules.md,
+// "Plans and renewal" 4): nothing was paid for the minutes between, so they
+// are not the pass's.
+func TestRenewalQuotedAfterALapsePaidLater(t *testing.T) {
+	b, ps := renewalSetup(t)
+	sh, _ := time.LoadLocation("Asia/Shanghai")
+	if _, err := b.Sys.Gate.UpdateLot(b.Ctx, b.Lot, func(l *park.Lot) error { l.QuoteTTLSeconds = 3600; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	// The pass ended Jan 31 10:00; the car comes in on Feb 1 at 09:00, and
+	// a month is quoted then.
+	quoted := time.Date(2027, 2, 1, 9, 0, 0, 0, sh)
+	b.Clock.Set(quoted)
+	entry := b.Event(t, park.EventEntry, "京A12345", quoted)
+	r, _, err := b.Sys.Access.QuoteRenewal(b.Ctx, access.RenewalInput{Lot: b.Lot, Pass: access.PassRef{ID: ps.ID}, Months: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Lapsed at the quote: from 09:00, its own anchor: Feb 1 09:00 + 1
+	// month = Mar 1 09:00; 1 × 30000.
+	if !r.StartsAt.Equal(quoted) || !r.ValidTo.Equal(time.Date(2027, 3, 1, 9, 0, 0, 0, sh)) || r.Amount != 30000 {
+		t.Fatalf("quote %+v", r)
+	}
+	// Paid at 09:20 (the order lives to 10:00), the amount the quoted
+	// 30000. The months start at the payment: Feb 1 09:20 + 1 month (Feb
+	// 1 is no month's end, no clamp) = Mar 1 09:20.
+	paid := time.Date(2027, 2, 1, 9, 20, 0, 0, sh)
+	b.Clock.Set(paid)
+	res, err := b.Sys.Access.PayRenewal(b.Ctx, access.RenewalPayment{Lot: b.Lot, ID: r.ID, Amount: 30000, Payer: "p1", Reference: "T-Q"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := time.Date(2027, 3, 1, 9, 20, 0, 0, sh)
+	if !res.Renewal.StartsAt.Equal(paid) || !res.Renewal.ValidTo.Equal(want) || !res.Pass.ValidTo.Equal(want) ||
+		!res.Pass.ValidFrom.Equal(ps.ValidFrom) || res.Renewal.Amount != 30000 {
+		t.Fatalf("paid: renewal from %s to %s, pass to %s; want from %s to %s",
+			res.Renewal.StartsAt.In(sh), res.Renewal.ValidTo.In(sh), res.Pass.ValidTo.In(sh), paid.In(sh), want.In(sh))
+	}
+	// The car leaves at 09:40: 09:20-09:40 is the renewal's, 09:00-09:20
+	// is owed: 20 minutes, past the 15 free, one started half hour = 200.
+	out := time.Date(2027, 2, 1, 9, 40, 0, 0, sh)
 	b.Clock.Set(out)
 	d := b.Event(t, park.EventExit, "京A12345", out)
 	wantDecision(t, d, park.DecisionHold, park.ReasonPaymentRequired, 200)

@@ -2,6 +2,8 @@ package access
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -36,11 +38,11 @@ func (s *Service) preparePass(p *park.Pass) error {
 // operator) (EInvalid, ENotFound for the lot or one partner may not use,
 // EConflict when one of its plates already holds a pass there, or with
 // field user_code when its user code already names a pass of the lot).
-// A resend of a create that was served (the pass of the lot holding
-// these plates was created with these plates and every detail asked for,
-// whatever renewals or edits changed since) returns that pass as it is
-// and changes nothing: a caller tells it from a new pass as the result
-// is not p.
+// A resend of a create that was served (a pass of the lot was created
+// with these plates and every detail asked for, whatever renewals or
+// edits, of its plates too, changed since: sameCreate) returns that pass
+// as it is and changes nothing: a caller tells it from a new pass as the
+// result is not p.
 func (s *Service) CreatePass(ctx context.Context, partner, lot string, p *park.Pass) (*park.Pass, error) {
 	p.LotCode = lot
 	startGiven := !p.ValidFrom.IsZero()
@@ -49,7 +51,8 @@ func (s *Service) CreatePass(ctx context.Context, partner, lot string, p *park.P
 	}
 	now := s.base.Clock()
 	p.ID, p.CreatedAt, p.UpdatedAt = core.NewID(), now, now
-	p.CreatedAs = requestOf(p).encode()
+	asked := requestOf(p)
+	p.CreatedAs, p.CreatedKey = asked.encode(), asked.key(startGiven)
 	out := p
 	// Retried on conflict: a pass created meanwhile with the same user
 	// code (the unique index refuses the second) is then seen and named.
@@ -79,19 +82,29 @@ func (s *Service) CreatePass(ctx context.Context, partner, lot string, p *park.P
 	return out, nil
 }
 
-// sameCreate returns the lot's pass that p's create already made: the one
-// holding p's first plate, when its create asked for exactly p's plates
-// and the details p asks for (its start only when given, as an absent
-// one is "now"). Plates are unique in a lot, so no other pass could be
-// p's.
+// sameCreate returns the lot's pass that p's create already made: the
+// newest made by a create of p's key (p.CreatedKey: the same request),
+// however its plates were edited since; else, for a pass made before the
+// key was kept, the one holding p's first plate, when its create asked for
+// exactly p's plates and the details p asks for (its start only when
+// given, as an absent one is "now"). Plates are unique in a lot, so no
+// other pass could be p's.
 func sameCreate(ctx context.Context, tx park.Tx, p *park.Pass, startGiven bool) (*park.Pass, error) {
-	prev, err := tx.FindPassByPlate(ctx, p.LotCode, p.PlateKeys[0])
+	asked := requestOf(p)
+	prev, err := tx.FindPassByCreatedKey(ctx, p.LotCode, p.CreatedKey)
+	switch {
+	case err == nil && askedFor(prev).same(asked, startGiven):
+		return prev, nil
+	case err != nil && !park.IsCode(err, park.ENotFound):
+		return nil, err
+	}
+	prev, err = tx.FindPassByPlate(ctx, p.LotCode, p.PlateKeys[0])
 	if park.IsCode(err, park.ENotFound) {
 		return nil, nil
 	} else if err != nil {
 		return nil, err
 	}
-	if !askedFor(prev).same(requestOf(p), startGiven) {
+	if !askedFor(prev).same(asked, startGiven) {
 		return nil, nil
 	}
 	return prev, nil
@@ -120,6 +133,18 @@ func requestOf(p *park.Pass) passRequest {
 func (r passRequest) encode() string {
 	b, _ := json.Marshal(r) // strings, an int and times: cannot fail
 	return string(b)
+}
+
+// key is what a create asking for r is known by (park.Pass.CreatedKey):
+// r's canonical form, its start only when the create gave one (a resend
+// of a create without a start gives none either, and its "now" is
+// another), hashed to a fixed length for the store's index.
+func (r passRequest) key(startGiven bool) string {
+	if !startGiven {
+		r.From = time.Time{}
+	}
+	sum := sha256.Sum256([]byte(r.encode()))
+	return hex.EncodeToString(sum[:])
 }
 
 // askedFor is what the create of stored pass p asked for: the request it

@@ -103,3 +103,32 @@ func TestPassResendAfterRenewal(t *testing.T) {
 		t.Fatalf("%d passes, want 1", n)
 	}
 }
+
+// TestPassResendAfterItsPlatesWereEdited: a pass create whose reply was
+// lost is sent again after the pass's plates were edited (its first plate
+// taken off, then every plate replaced): it is still the create's own and
+// answers the first pass as it is now, replayed, adding none.
+func TestPassResendAfterItsPlatesWereEdited(t *testing.T) {
+	e := newEnv(t)
+	e.want(e.do("POST", "/v1/lots", lotJSON), 201)
+	// No valid_from: the pass starts at its create, and so a resend asks
+	// for no start either.
+	body := `{"holder_name":"张伟","plates":["京A12345","京B54321"],"spaces":1,"valid_to":"2026-12-01T00:00:00+08:00"}`
+	const passes = "/v1/lots/140123001/passes"
+	id := e.want(e.do("POST", passes, body), 201)["id"].(string)
+	for _, plates := range []string{`["京B54321"]`, `["京C77777"]`} {
+		e.want(e.do("PATCH", passes+"/"+id, `{"plates":`+plates+`}`), 200)
+		edited := e.want(e.do("GET", passes+"/"+id, ""), 200)
+		e.setNow(t0.Add(time.Minute)) // a resend a minute on: its start "now" is another time
+		again := e.do("POST", passes, body)
+		if got := e.want(again, 201); got["id"] != id || again.header.Get("Idempotent-Replayed") != "true" {
+			t.Fatalf("resend after the plates became %s: %v (replayed %q), want pass %s", plates, got, again.header.Get("Idempotent-Replayed"), id)
+		}
+		if got := e.want(e.do("GET", passes+"/"+id, ""), 200); fmt.Sprint(got) != fmt.Sprint(edited) {
+			t.Fatalf("the resend changed the pass:\nbefore %v\nafter  %v", edited, got)
+		}
+		if n := len(e.want(e.do("GET", passes, ""), 200)["passes"].([]any)); n != 1 {
+			t.Fatalf("%d passes after the resend, want 1", n)
+		}
+	}
+}

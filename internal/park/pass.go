@@ -28,6 +28,10 @@ type Pass struct {
 	// form access writes it ("" for a pass made otherwise, or before it
 	// was kept): a store writes it with the pass and never changes it.
 	CreatedAs string `json:"-"`
+	// CreatedKey is the key a resend of that create finds the pass by,
+	// whatever its plates became (access derives it from CreatedAs; ""
+	// as CreatedAs): written with the pass and never changed.
+	CreatedKey string `json:"-"`
 }
 
 var mobileRE = regexp.MustCompile(`^\+?[0-9]{5,20}$`)

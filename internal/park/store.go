@@ -136,6 +136,9 @@ type Tx interface {
 	// those after f.AfterID, with their plates.
 	ListPassPage(ctx context.Context, f PageFilter) ([]*Pass, error)
 	FindPassByPlate(ctx context.Context, lot, plateKey string) (*Pass, error)
+	// FindPassByCreatedKey finds the newest of a lot's passes whose
+	// CreatedKey is key, a non-empty one (ENotFound).
+	FindPassByCreatedKey(ctx context.Context, lot, key string) (*Pass, error)
 	// FindPassByUserCode finds a lot's pass by its holder's user code,
 	// which names at most one pass of a lot (ENotFound; CreatePass and
 	// UpdatePass return EConflict for a code taken).

@@ -104,3 +104,42 @@ func TestCouponResendWithoutDeduNo(t *testing.T) {
 		t.Fatalf("fee with the coupons %+v, want payFee 400", f)
 	}
 }
+
+// TestAddMonthCarResendAfterItsPlatesWereEdited: the pass an AddMonthCar
+// made had its plates replaced (UpdateMonthCar) before the create's resend
+// arrived. The resend is still that create's: it answers the first monthId
+// and changes nothing (no second pass for the freed plates).
+func TestAddMonthCarResendAfterItsPlatesWereEdited(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	add := `{"ParkCode":"140123001","CarNo":"粤C12345,粤C54321","UserName":"王芳","UserMobile":"13800138000",` +
+		`"UserCode":"U2001","BeginTime":"2026-03-01 00:00:00","EndTime":"2026-04-01 00:00:00","LotCount":1,"Plan":"monthly-standard"}`
+	var first, again struct {
+		MonthID string `json:"monthId"`
+	}
+	result(t, wantState(t, e.call("AddMonthCar", add), 0, "成功"), &first)
+	for _, plates := range []string{
+		"粤C54321",         // the first plate edited off
+		"粤C77777,粤C88888", // then every plate replaced
+	} {
+		wantState(t, e.call("UpdateMonthCar", `{"ParkCode":"140123001","MonthId":"`+first.MonthID+`","CarNo":"`+plates+`"}`), 0, "成功")
+		edited := e.snapshot(t)
+		result(t, wantState(t, e.call("AddMonthCar", add), 0, "成功"), &again)
+		if again.MonthID != first.MonthID {
+			t.Fatalf("resend after the plates became %s answered pass %q, the first was %q", plates, again.MonthID, first.MonthID)
+		}
+		if after := e.snapshot(t); after != edited {
+			t.Fatalf("the resend after the plates became %s changed the lot:\nbefore %s\nafter  %s", plates, edited, after)
+		}
+	}
+	// A new request for the freed plates (another holder, no user code)
+	// is a new pass.
+	var other struct {
+		MonthID string `json:"monthId"`
+	}
+	result(t, wantState(t, e.call("AddMonthCar", `{"ParkCode":"140123001","CarNo":"粤C12345","UserName":"李四",`+
+		`"BeginTime":"2026-03-01 00:00:00","EndTime":"2026-04-01 00:00:00","Plan":"monthly-standard"}`), 0, "成功"), &other)
+	if other.MonthID == "" || other.MonthID == first.MonthID {
+		t.Fatalf("a new pass on the freed plate answered %q (the first %q)", other.MonthID, first.MonthID)
+	}
+}

@@ -121,7 +121,7 @@ func passFromRow(r db.Pass, plates []db.PassPlate) *park.Pass {
 		Spaces: int(r.Spaces), ValidFrom: fromTS(r.ValidFrom), ValidTo: fromTS(r.ValidTo), Plan: r.Plan,
 		CreatedAt: fromTS(r.CreatedAt), UpdatedAt: fromTS(r.UpdatedAt), Version: r.Version,
 		Plates: make([]string, len(plates)), PlateKeys: make([]string, len(plates)), Slots: slotsFromDB(r.Slots),
-		CreatedAs: r.CreatedAs,
+		CreatedAs: r.CreatedAs, CreatedKey: r.CreatedKey,
 	}
 	for i, pp := range plates {
 		p.Plates[i], p.PlateKeys[i] = pp.Plate, pp.PlateKey

@@ -444,6 +444,7 @@ func (t *txn) CreatePass(ctx context.Context, p *park.Pass) error {
 		ID: p.ID, LotCode: p.LotCode, HolderName: p.HolderName, Mobile: p.Mobile, UserCode: p.UserCode,
 		Spaces: int64(p.Spaces), ValidFrom: ts(p.ValidFrom), ValidTo: ts(p.ValidTo), Plan: p.Plan,
 		CreatedAt: ts(p.CreatedAt), UpdatedAt: ts(p.UpdatedAt), Slots: park.FormatSlots(p.Slots), CreatedAs: p.CreatedAs,
+		CreatedKey: p.CreatedKey,
 	}); err != nil {
 		return wrap(err, "pass %q", p.ID)
 	}
@@ -544,6 +545,14 @@ func (t *txn) FindPassByPlate(ctx context.Context, lot, plateKey string) (*park.
 	id, err := t.q.FindPassIDByPlate(ctx, db.FindPassIDByPlateParams{LotCode: lot, PlateKey: plateKey})
 	if err != nil {
 		return nil, wrap(err, "pass for this plate")
+	}
+	return t.GetPass(ctx, id)
+}
+
+func (t *txn) FindPassByCreatedKey(ctx context.Context, lot, key string) (*park.Pass, error) {
+	id, err := t.q.FindPassIDByCreatedKey(ctx, db.FindPassIDByCreatedKeyParams{LotCode: lot, CreatedKey: key})
+	if err != nil {
+		return nil, wrap(err, "pass made by this create")
 	}
 	return t.GetPass(ctx, id)
 }

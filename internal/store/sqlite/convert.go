@@ -109,7 +109,7 @@ func passFromRow(r db.Pass, plates []db.PassPlate) *park.Pass {
 		Spaces: int(r.Spaces), ValidFrom: fromUS(r.ValidFrom), ValidTo: fromUS(r.ValidTo), Plan: r.Plan,
 		CreatedAt: fromUS(r.CreatedAt), UpdatedAt: fromUS(r.UpdatedAt), Version: r.Version,
 		Plates: make([]string, len(plates)), PlateKeys: make([]string, len(plates)), Slots: slotsFromDB(r.Slots),
-		CreatedAs: r.CreatedAs,
+		CreatedAs: r.CreatedAs, CreatedKey: r.CreatedKey,
 	}
 	for i, pp := range plates {
 		p.Plates[i], p.PlateKeys[i] = pp.Plate, pp.PlateKey

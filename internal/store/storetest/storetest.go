@@ -475,7 +475,7 @@ func testPasses(t *testing.T, s park.Store) {
 	seedLot(t, s, "L1")
 	p := &park.Pass{ID: "p1", LotCode: "L1", HolderName: "张伟", Mobile: "18679681247", UserCode: "U1",
 		Plates: []string{"京A12345", "京AD12345"}, PlateKeys: []string{"京A12345", "京AD12345"}, Spaces: 1,
-		ValidFrom: base, ValidTo: base.AddDate(0, 1, 0), Plan: "m", CreatedAt: base, UpdatedAt: base, CreatedAs: `{"holder":"张伟"}`}
+		ValidFrom: base, ValidTo: base.AddDate(0, 1, 0), Plan: "m", CreatedAt: base, UpdatedAt: base, CreatedAs: `{"holder":"张伟"}`, CreatedKey: "k-create-1"}
 	must(t, update(t, s, func(tx park.Tx) error { return tx.CreatePass(ctx, p) }))
 	get := func(id string) (*park.Pass, error) {
 		var got *park.Pass
@@ -485,8 +485,21 @@ func testPasses(t *testing.T, s park.Store) {
 	got, err := get("p1")
 	must(t, err)
 	if fmt.Sprint(got.Plates) != fmt.Sprint(p.Plates) || got.Spaces != 1 || got.Mobile != p.Mobile || !got.ValidTo.Equal(p.ValidTo) ||
-		got.CreatedAs != p.CreatedAs {
+		got.CreatedAs != p.CreatedAs || got.CreatedKey != p.CreatedKey {
 		t.Fatalf("got %+v", got)
+	}
+	byKey := func(lot, key string) (*park.Pass, error) {
+		var got *park.Pass
+		err := s.View(ctx, func(tx park.Tx) (err error) { got, err = tx.FindPassByCreatedKey(ctx, lot, key); return })
+		return got, err
+	}
+	if got, err := byKey("L1", "k-create-1"); err != nil || got.ID != "p1" {
+		t.Fatalf("by created key: %+v, %v", got, err)
+	}
+	for _, c := range [][2]string{{"L1", "k-other"}, {"L2", "k-create-1"}, {"L1", ""}} {
+		if _, err := byKey(c[0], c[1]); !park.IsCode(err, park.ENotFound) {
+			t.Fatalf("by created key %q in %s: %v, want not found", c[1], c[0], err)
+		}
 	}
 	var byPlate *park.Pass
 	must(t, s.View(ctx, func(tx park.Tx) (err error) { byPlate, err = tx.FindPassByPlate(ctx, "L1", "京AD12345"); return }))
@@ -503,12 +516,17 @@ func testPasses(t *testing.T, s park.Store) {
 	})
 	t.Run("UpdateReplacesPlates", func(t *testing.T) {
 		// What the create asked for is the create's: an update keeps it.
-		p.Plates, p.PlateKeys, p.HolderName, p.CreatedAs = []string{"京B54321"}, []string{"京B54321"}, "李娜", ""
+		p.Plates, p.PlateKeys, p.HolderName, p.CreatedAs, p.CreatedKey = []string{"京B54321"}, []string{"京B54321"}, "李娜", "", ""
 		must(t, update(t, s, func(tx park.Tx) error { return tx.UpdatePass(ctx, p) }))
 		got, err := get("p1")
 		must(t, err)
-		if fmt.Sprint(got.Plates) != "[京B54321]" || got.HolderName != "李娜" || got.CreatedAs != `{"holder":"张伟"}` {
+		if fmt.Sprint(got.Plates) != "[京B54321]" || got.HolderName != "李娜" || got.CreatedAs != `{"holder":"张伟"}` ||
+			got.CreatedKey != "k-create-1" {
 			t.Fatalf("got %+v", got)
+		}
+		// Its create still finds it, whatever its plates became.
+		if got, err := byKey("L1", "k-create-1"); err != nil || got.ID != "p1" {
+			t.Fatalf("by created key after the edit: %+v, %v", got, err)
 		}
 		wantCode(t, s.View(ctx, func(tx park.Tx) error { _, err := tx.FindPassByPlate(ctx, "L1", "京A12345"); return err }), park.ENotFound)
 	})

@@ -131,6 +131,7 @@ var tables = []table{
 		{"id", text}, {"lot_code", text}, {"holder_name", text}, {"mobile", text}, {"user_code", text},
 		{"spaces", integer}, {"valid_from", timestamp}, {"valid_to", timestamp}, {"plan", text},
 		{"created_at", timestamp}, {"updated_at", timestamp}, {"version", integer}, {"slots", text}, {"created_as", text},
+		{"created_key", text},
 	}},
 	{name: "pass_plates", key: []string{"lot_code", "plate_key"}, columns: []column{
 		{"lot_code", text}, {"plate_key", text}, {"pass_id", text}, {"plate", text}, {"position", integer},

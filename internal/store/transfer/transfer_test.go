@@ -413,8 +413,14 @@ func TestCopy(t *testing.T) {
 		if n := len(ids("SELECT id, '' FROM passes WHERE created_as = ''")); n != 0 {
 			t.Errorf("%d fixture passes without created_as: the copy of the column is not shown", n)
 		}
+		if n := len(ids("SELECT id, '' FROM passes WHERE created_key = ''")); n != 0 {
+			t.Errorf("%d fixture passes without created_key: the copy of the column is not shown", n)
+		}
 		for _, k := range ids("SELECT id, '' FROM passes") {
 			same("pass "+k[0], func(tx park.Tx) (any, error) { return tx.GetPass(ctx, k[0]) })
+		}
+		for _, k := range ids("SELECT lot_code, created_key FROM passes") {
+			same("pass by created key "+k[1], func(tx park.Tx) (any, error) { return tx.FindPassByCreatedKey(ctx, k[0], k[1]) })
 		}
 		same("pass by plate", func(tx park.Tx) (any, error) { return tx.FindPassByPlate(ctx, lot, "京B22222") })
 		same("subscriptions", func(tx park.Tx) (any, error) { return tx.ListSubscriptions(ctx, "") })

@@ -12,8 +12,8 @@ import (
 
 const createPass = `-- name: CreatePass :exec
 INSERT INTO passes (id, lot_code, holder_name, mobile, user_code, spaces, valid_from, valid_to, plan,
-                    created_at, updated_at, slots, created_as)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+                    created_at, updated_at, slots, created_as, created_key)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
 `
 
 type CreatePassParams struct {
@@ -30,6 +30,7 @@ type CreatePassParams struct {
 	UpdatedAt  time.Time
 	Slots      string
 	CreatedAs  string
+	CreatedKey string
 }
 
 func (q *Queries) CreatePass(ctx context.Context, arg CreatePassParams) error {
@@ -47,6 +48,7 @@ func (q *Queries) CreatePass(ctx context.Context, arg CreatePassParams) error {
 		arg.UpdatedAt,
 		arg.Slots,
 		arg.CreatedAs,
+		arg.CreatedKey,
 	)
 	return err
 }
@@ -120,6 +122,24 @@ func (q *Queries) DeleteWhitelist(ctx context.Context, id string) (int64, error)
 	return result.RowsAffected(), nil
 }
 
+const findPassIDByCreatedKey = `-- name: FindPassIDByCreatedKey :one
+SELECT id FROM passes WHERE lot_code = $1 AND created_key = $2 AND created_key <> ''
+ORDER BY created_at DESC, id DESC LIMIT 1
+`
+
+type FindPassIDByCreatedKeyParams struct {
+	LotCode    string
+	CreatedKey string
+}
+
+// The newest of a lot's passes made by a create of this key.
+func (q *Queries) FindPassIDByCreatedKey(ctx context.Context, arg FindPassIDByCreatedKeyParams) (string, error) {
+	row := q.db.QueryRow(ctx, findPassIDByCreatedKey, arg.LotCode, arg.CreatedKey)
+	var id string
+	err := row.Scan(&id)
+	return id, err
+}
+
 const findPassIDByPlate = `-- name: FindPassIDByPlate :one
 SELECT pass_id FROM pass_plates WHERE lot_code = $1 AND plate_key = $2
 `
@@ -182,7 +202,7 @@ func (q *Queries) FindWhitelist(ctx context.Context, arg FindWhitelistParams) (W
 }
 
 const getPass = `-- name: GetPass :one
-SELECT id, lot_code, holder_name, mobile, user_code, spaces, valid_from, valid_to, plan, created_at, updated_at, version, slots, created_as FROM passes WHERE id = $1
+SELECT id, lot_code, holder_name, mobile, user_code, spaces, valid_from, valid_to, plan, created_at, updated_at, version, slots, created_as, created_key FROM passes WHERE id = $1
 `
 
 func (q *Queries) GetPass(ctx context.Context, id string) (Pass, error) {
@@ -203,6 +223,7 @@ func (q *Queries) GetPass(ctx context.Context, id string) (Pass, error) {
 		&i.Version,
 		&i.Slots,
 		&i.CreatedAs,
+		&i.CreatedKey,
 	)
 	return i, err
 }
@@ -342,7 +363,7 @@ func (q *Queries) ListLotPassPlates(ctx context.Context, lotCode string) ([]Pass
 }
 
 const listPassPage = `-- name: ListPassPage :many
-SELECT id, lot_code, holder_name, mobile, user_code, spaces, valid_from, valid_to, plan, created_at, updated_at, version, slots, created_as FROM passes WHERE lot_code = $1 AND id > $2 ORDER BY id LIMIT $3
+SELECT id, lot_code, holder_name, mobile, user_code, spaces, valid_from, valid_to, plan, created_at, updated_at, version, slots, created_as, created_key FROM passes WHERE lot_code = $1 AND id > $2 ORDER BY id LIMIT $3
 `
 
 type ListPassPageParams struct {
@@ -375,6 +396,7 @@ func (q *Queries) ListPassPage(ctx context.Context, arg ListPassPageParams) ([]P
 			&i.Version,
 			&i.Slots,
 			&i.CreatedAs,
+			&i.CreatedKey,
 		); err != nil {
 			return nil, err
 		}
@@ -457,7 +479,7 @@ func (q *Queries) ListPassPlatesBetween(ctx context.Context, arg ListPassPlatesB
 }
 
 const listPasses = `-- name: ListPasses :many
-SELECT id, lot_code, holder_name, mobile, user_code, spaces, valid_from, valid_to, plan, created_at, updated_at, version, slots, created_as FROM passes WHERE lot_code = $1 ORDER BY id
+SELECT id, lot_code, holder_name, mobile, user_code, spaces, valid_from, valid_to, plan, created_at, updated_at, version, slots, created_as, created_key FROM passes WHERE lot_code = $1 ORDER BY id
 `
 
 func (q *Queries) ListPasses(ctx context.Context, lotCode string) ([]Pass, error) {
@@ -484,6 +506,7 @@ func (q *Queries) ListPasses(ctx context.Context, lotCode string) ([]Pass, error
 			&i.Version,
 			&i.Slots,
 			&i.CreatedAs,
+			&i.CreatedKey,
 		); err != nil {
 			return nil, err
 		}

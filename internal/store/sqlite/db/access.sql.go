@@ -11,8 +11,8 @@ import (
 
 const createPass = `-- name: CreatePass :exec
 INSERT INTO passes (id, lot_code, holder_name, mobile, user_code, spaces, valid_from, valid_to, plan,
-                    created_at, updated_at, slots, created_as)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    created_at, updated_at, slots, created_as, created_key)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 `
 
 type CreatePassParams struct {
@@ -29,6 +29,7 @@ type CreatePassParams struct {
 	UpdatedAt  int64
 	Slots      string
 	CreatedAs  string
+	CreatedKey string
 }
 
 func (q *Queries) CreatePass(ctx context.Context, arg CreatePassParams) error {
@@ -46,6 +47,7 @@ func (q *Queries) CreatePass(ctx context.Context, arg CreatePassParams) error {
 		arg.UpdatedAt,
 		arg.Slots,
 		arg.CreatedAs,
+		arg.CreatedKey,
 	)
 	return err
 }
@@ -119,6 +121,24 @@ func (q *Queries) DeleteWhitelist(ctx context.Context, id string) (int64, error)
 	return result.RowsAffected()
 }
 
+const findPassIDByCreatedKey = `-- name: FindPassIDByCreatedKey :one
+SELECT id FROM passes WHERE lot_code = ? AND created_key = ? AND created_key <> ''
+ORDER BY created_at DESC, id DESC LIMIT 1
+`
+
+type FindPassIDByCreatedKeyParams struct {
+	LotCode    string
+	CreatedKey string
+}
+
+// The newest of a lot's passes made by a create of this key.
+func (q *Queries) FindPassIDByCreatedKey(ctx context.Context, arg FindPassIDByCreatedKeyParams) (string, error) {
+	row := q.queryRow(ctx, q.findPassIDByCreatedKeyStmt, findPassIDByCreatedKey, arg.LotCode, arg.CreatedKey)
+	var id string
+	err := row.Scan(&id)
+	return id, err
+}
+
 const findPassIDByPlate = `-- name: FindPassIDByPlate :one
 SELECT pass_id FROM pass_plates WHERE lot_code = ? AND plate_key = ?
 `
@@ -181,7 +201,7 @@ func (q *Queries) FindWhitelist(ctx context.Context, arg FindWhitelistParams) (W
 }
 
 const getPass = `-- name: GetPass :one
-SELECT id, lot_code, holder_name, mobile, user_code, spaces, valid_from, valid_to, "plan", created_at, updated_at, version, slots, created_as FROM passes WHERE id = ?
+SELECT id, lot_code, holder_name, mobile, user_code, spaces, valid_from, valid_to, "plan", created_at, updated_at, version, slots, created_as, created_key FROM passes WHERE id = ?
 `
 
 func (q *Queries) GetPass(ctx context.Context, id string) (Pass, error) {
@@ -202,6 +222,7 @@ func (q *Queries) GetPass(ctx context.Context, id string) (Pass, error) {
 		&i.Version,
 		&i.Slots,
 		&i.CreatedAs,
+		&i.CreatedKey,
 	)
 	return i, err
 }
@@ -346,7 +367,7 @@ func (q *Queries) ListLotPassPlates(ctx context.Context, lotCode string) ([]Pass
 }
 
 const listPassPage = `-- name: ListPassPage :many
-SELECT id, lot_code, holder_name, mobile, user_code, spaces, valid_from, valid_to, "plan", created_at, updated_at, version, slots, created_as FROM passes WHERE lot_code = ?1 AND id > ?2 ORDER BY id LIMIT ?3
+SELECT id, lot_code, holder_name, mobile, user_code, spaces, valid_from, valid_to, "plan", created_at, updated_at, version, slots, created_as, created_key FROM passes WHERE lot_code = ?1 AND id > ?2 ORDER BY id LIMIT ?3
 `
 
 type ListPassPageParams struct {
@@ -379,6 +400,7 @@ func (q *Queries) ListPassPage(ctx context.Context, arg ListPassPageParams) ([]P
 			&i.Version,
 			&i.Slots,
 			&i.CreatedAs,
+			&i.CreatedKey,
 		); err != nil {
 			return nil, err
 		}
@@ -470,7 +492,7 @@ func (q *Queries) ListPassPlatesBetween(ctx context.Context, arg ListPassPlatesB
 }
 
 const listPasses = `-- name: ListPasses :many
-SELECT id, lot_code, holder_name, mobile, user_code, spaces, valid_from, valid_to, "plan", created_at, updated_at, version, slots, created_as FROM passes WHERE lot_code = ? ORDER BY id
+SELECT id, lot_code, holder_name, mobile, user_code, spaces, valid_from, valid_to, "plan", created_at, updated_at, version, slots, created_as, created_key FROM passes WHERE lot_code = ? ORDER BY id
 `
 
 func (q *Queries) ListPasses(ctx context.Context, lotCode string) ([]Pass, error) {
@@ -497,6 +519,7 @@ func (q *Queries) ListPasses(ctx context.Context, lotCode string) ([]Pass, error
 			&i.Version,
 			&i.Slots,
 			&i.CreatedAs,
+			&i.CreatedKey,
 		); err != nil {
 			return nil, err
 		}

@@ -219,6 +219,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.findInsideStmt, err = db.PrepareContext(ctx, findInside); err != nil {
 		return nil, fmt.Errorf("error preparing query FindInside: %w", err)
 	}
+	if q.findPassIDByCreatedKeyStmt, err = db.PrepareContext(ctx, findPassIDByCreatedKey); err != nil {
+		return nil, fmt.Errorf("error preparing query FindPassIDByCreatedKey: %w", err)
+	}
 	if q.findPassIDByPlateStmt, err = db.PrepareContext(ctx, findPassIDByPlate); err != nil {
 		return nil, fmt.Errorf("error preparing query FindPassIDByPlate: %w", err)
 	}
@@ -1219,6 +1222,11 @@ func (q *Queries) Close() error {
 	if q.findInsideStmt != nil {
 		if cerr := q.findInsideStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing findInsideStmt: %w", cerr)
+		}
+	}
+	if q.findPassIDByCreatedKeyStmt != nil {
+		if cerr := q.findPassIDByCreatedKeyStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing findPassIDByCreatedKeyStmt: %w", cerr)
 		}
 	}
 	if q.findPassIDByPlateStmt != nil {
@@ -2445,6 +2453,7 @@ type Queries struct {
 	enqueueToSubscriptionStmt              *sql.Stmt
 	findEnrolmentStmt                      *sql.Stmt
 	findInsideStmt                         *sql.Stmt
+	findPassIDByCreatedKeyStmt             *sql.Stmt
 	findPassIDByPlateStmt                  *sql.Stmt
 	findPassIDByUserCodeStmt               *sql.Stmt
 	findReservationStmt                    *sql.Stmt
@@ -2740,6 +2749,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		enqueueToSubscriptionStmt:              q.enqueueToSubscriptionStmt,
 		findEnrolmentStmt:                      q.findEnrolmentStmt,
 		findInsideStmt:                         q.findInsideStmt,
+		findPassIDByCreatedKeyStmt:             q.findPassIDByCreatedKeyStmt,
 		findPassIDByPlateStmt:                  q.findPassIDByPlateStmt,
 		findPassIDByUserCodeStmt:               q.findPassIDByUserCodeStmt,
 		findReservationStmt:                    q.findReservationStmt,

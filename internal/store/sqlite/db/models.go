@@ -316,6 +316,7 @@ type Pass struct {
 	Version    int64
 	Slots      string
 	CreatedAs  string
+	CreatedKey string
 }
 
 type PassPlate struct {

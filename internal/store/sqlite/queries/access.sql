@@ -1,7 +1,7 @@
 -- name: CreatePass :exec
 INSERT INTO passes (id, lot_code, holder_name, mobile, user_code, spaces, valid_from, valid_to, plan,
-                    created_at, updated_at, slots, created_as)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);
+                    created_at, updated_at, slots, created_as, created_key)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);
 
 -- name: InsertPassPlate :exec
 INSERT INTO pass_plates (lot_code, plate_key, pass_id, plate, position) VALUES (?, ?, ?, ?, ?);
@@ -56,6 +56,11 @@ SELECT * FROM whitelist WHERE lot_code = ? ORDER BY id;
 
 -- name: FindWhitelist :one
 SELECT * FROM whitelist WHERE lot_code = ? AND plate_key = ?;
+
+-- name: FindPassIDByCreatedKey :one
+-- The newest of a lot's passes made by a create of this key.
+SELECT id FROM passes WHERE lot_code = ? AND created_key = ? AND created_key <> ''
+ORDER BY created_at DESC, id DESC LIMIT 1;
 
 -- name: FindPassIDByUserCode :one
 SELECT id FROM passes WHERE lot_code = ? AND user_code = ? AND user_code <> '';

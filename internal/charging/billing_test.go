@@ -102,7 +102,12 @@ func metered(ctx context.Context, cs *charging.Service, id string, tx int64, rs 
 // newRig builds a core with one charger "CP1" (two connectors, family
 // family, connected) priced by rules.
 func newRig(t *testing.T, family int, rules park.ChargeRules) *rig {
-	b := systemtest.New(t)
+	return newRigWith(t, family, rules, systemtest.Options{})
+}
+
+// newRigWith is newRig on a core built with o.
+func newRigWith(t *testing.T, family int, rules park.ChargeRules, o systemtest.Options) *rig {
+	b := systemtest.NewWith(t, o)
 	r := &rig{Bundle: b, cs: b.Sys.Charging, remote: &fakeRemote{}}
 	r.cs.SetRemote(r.remote)
 	st, err := r.cs.CreateStandard(b.Ctx, charging.StandardInput{Name: "test", Family: family, Rules: rules})

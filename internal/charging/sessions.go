@@ -385,6 +385,7 @@ func (s *Service) askStop(ctx context.Context, sess *park.ChargeSession, reason 
 		// Unheard until the charger answers: an ask that never reaches it
 		// is not one of the MaxStopAsks (heard counts it).
 		sess.StopSent, sess.StopUnheard, sess.UpdatedAt = &now, &now, now
+		sess.StopUnanswered++
 		if err := tx.UpdateChargeSession(ctx, sess); err != nil {
 			return err
 		}
@@ -423,6 +424,9 @@ func (s *Service) askStop(ctx context.Context, sess *park.ChargeSession, reason 
 		if _, err := s.heard(ctx, sess.ID, &sent); err != nil {
 			return sess, reached, err
 		}
+	} else if sess.StopUnanswered == MaxUnansweredStops {
+		s.base.Log.Warn("charging: the charger answered none of its unanswered stops; no more asked at its signs of life, the operator must stop the session (it is billed to the first ask)",
+			"charger", sess.ChargerID, "session", sess.ID, "asks", sess.StopUnanswered)
 	}
 	sess, err = s.Session(ctx, sess.ID)
 	return sess, reached, err
@@ -467,6 +471,7 @@ func (s *Service) heard(ctx context.Context, id string, sent *time.Time) (settle
 		}
 		settled = true
 		sess.StopUnheard, sess.StopAsks, sess.UpdatedAt = nil, sess.StopAsks+1, s.base.Clock()
+		sess.StopUnanswered = 0
 		return tx.UpdateChargeSession(ctx, sess)
 	})
 	return settled, err
@@ -527,12 +532,31 @@ func priced(sess *park.ChargeSession, loc *time.Location, end time.Time) *tariff
 // (the sweep only while the charger is online), at most MaxStopAsks times
 // in all. An ask the charger never answered is not one of them, and is
 // repeated only once the charger shows a sign of life after it (a
-// message, a heartbeat, a new connection): a connected charger that stays
-// silent is not asked into the limit.
+// message, a heartbeat, a new connection), and then after a back-off
+// (stopBackoff): StopAgainAfter after the first unanswered ask, doubling
+// with each further one up to StopBackoffMax. Once MaxUnansweredStops
+// asks in a row went unanswered no more are sent at signs of life: the
+// log says so and an operator's stop is still sent. A connected charger
+// that stays silent is not asked into the limit, nor without end.
 const (
-	StopAgainAfter = time.Minute
-	MaxStopAsks    = 10
+	StopAgainAfter     = time.Minute
+	MaxStopAsks        = 10
+	StopBackoffMax     = 30 * time.Minute
+	MaxUnansweredStops = 8
 )
+
+// stopBackoff is how long after the last ask parkd waits to ask again
+// when unanswered asks in a row went unanswered: 1, 2, 4, 8, 16 minutes,
+// then StopBackoffMax.
+func stopBackoff(unanswered int) time.Duration {
+	if unanswered <= 1 {
+		return StopAgainAfter
+	}
+	if unanswered > 6 {
+		return StopBackoffMax
+	}
+	return min(StopAgainAfter<<(unanswered-1), StopBackoffMax)
+}
 
 // stopOwed reports whether a session asked to stop is to be asked again
 // at now, its charger last seen at seen.
@@ -540,14 +564,18 @@ func stopOwed(sess *park.ChargeSession, now, seen time.Time) bool {
 	if sess.StopAsked == nil || sess.StopAsks >= MaxStopAsks {
 		return false
 	}
-	if sess.StopUnheard != nil && !seen.After(*sess.StopUnheard) {
-		return false // silent since the unanswered ask
+	wait := StopAgainAfter
+	if sess.StopUnheard != nil {
+		if sess.StopUnanswered >= MaxUnansweredStops || !seen.After(*sess.StopUnheard) {
+			return false // left to the operator, or silent since the unanswered ask
+		}
+		wait = stopBackoff(sess.StopUnanswered)
 	}
 	last := *sess.StopAsked
 	if sess.StopSent != nil {
 		last = *sess.StopSent
 	}
-	return now.Sub(last) >= StopAgainAfter
+	return now.Sub(last) >= wait
 }
 
 // exhausted reports whether a session's prepayment is used up at end: its

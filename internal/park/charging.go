@@ -211,6 +211,10 @@ type ChargeSession struct {
 	// connection ended): such an ask is not among StopAsks, and it is
 	// sent again at the charger's next sign of life after it.
 	StopUnheard *time.Time `json:"stop_unheard,omitempty"`
+	// StopUnanswered is how many asks in a row went out with no answer
+	// heard (the newest, StopUnheard, among them): 0 once one is heard.
+	// It spaces the asks of a silent charger and ends them at a bound.
+	StopUnanswered int `json:"stop_unanswered,omitempty"`
 	// ClockOffset is added to the charger's timestamps: set at the start
 	// when the charger's clock was far from parkd's.
 	ClockOffset time.Duration `json:"clock_offset,omitempty"`

@@ -24,6 +24,8 @@ type fakeRemote struct {
 	silent bool
 	// stopAnswer, when set, is the answer to every RemoteStop.
 	stopAnswer string
+	// hold, when set, keeps each RemoteStop waiting until it is closed.
+	hold chan struct{}
 }
 
 func (f *fakeRemote) RemoteStart(_ context.Context, id string, connector int, tag string) (string, error) {
@@ -46,6 +48,11 @@ func (f *fakeRemote) RemoteStop(_ context.Context, id string, tx int64) (string,
 		return "", charging.ErrOffline
 	}
 	f.stops = append(f.stops, tx)
+	if hold := f.hold; hold != nil {
+		f.mu.Unlock()
+		<-hold
+		f.mu.Lock()
+	}
 	if f.silent {
 		return "", charging.ErrTimeout
 	}

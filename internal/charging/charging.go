@@ -39,6 +39,7 @@ type Service struct {
 	base   core.Base
 	remote atomic.Pointer[remoteBox]
 	beats  heartbeats
+	stops  stopCalls
 }
 
 type remoteBox struct{ r Remote }

@@ -127,6 +127,7 @@ func TestStopOnSilentCharger(t *testing.T) {
 		if err := r.cs.Sweep(r.Ctx); err != nil {
 			t.Fatal(err)
 		}
+		r.cs.WaitStops() // a stop asked again waits for its answer apart
 	}
 	sweepAt(20) // silent since: nothing sent
 	if n := r.remote.stopCount(); n != 1 {
@@ -147,6 +148,7 @@ func TestStopOnSilentCharger(t *testing.T) {
 			if err := metered(r.Ctx, r.cs, "CP1", sess.TransactionID, []park.MeterReading{{At: r.Clock.Now(), EnergyWh: int64(100 + m), PowerW: 100}}, false); err != nil {
 				t.Fatal(err)
 			}
+			r.cs.WaitStops()
 		}
 		if r.remote.stopCount() != before {
 			at = append(at, m)
@@ -177,5 +179,61 @@ func TestStopOnSilentCharger(t *testing.T) {
 	wantBill(t, s, 100, 0, 200)
 	if s.EndReason != park.EndManual || s.StopAsks != 1 {
 		t.Fatalf("end reason %d, asks %d", s.EndReason, s.StopAsks)
+	}
+}
+
+// A stop asked again of a silent charger waits for its answer apart, and
+// only one at a time per charger: the sweep returns while it is under way,
+// and a later sweep asks nothing more of that charger until it ends. Stop
+// asked 10:20 (unanswered), asked again 10:21 and held; at 10:23 it is
+// due again (2 minutes after the second unanswered ask) but the one under
+// way stands for it; once that one timed out, 10:24 asks the third.
+func TestStopAskedAgainApart(t *testing.T) {
+	r := newRig(t, park.FamilyTwoWheeler, seedRules)
+	t0 := local(0, 10, 0)
+	sess := r.start(t, t0, 300, 0)
+	r.remote.mu.Lock()
+	r.remote.silent = true
+	r.remote.mu.Unlock()
+	r.Clock.Set(t0.Add(20 * time.Minute))
+	if _, err := r.cs.StopSession(r.Ctx, sess.ID, ""); err == nil {
+		t.Fatal("a silent charger's stop answered as under way")
+	}
+	hold := make(chan struct{})
+	r.remote.mu.Lock()
+	r.remote.hold = hold
+	r.remote.mu.Unlock()
+	lifeAt := func(m int) {
+		t.Helper()
+		r.Clock.Set(t0.Add(time.Duration(m) * time.Minute))
+		if err := r.cs.Heartbeat(r.Ctx, "CP1"); err != nil {
+			t.Fatal(err)
+		}
+		if err := r.cs.Sweep(r.Ctx); err != nil { // returns while the ask waits
+			t.Fatal(err)
+		}
+	}
+	lifeAt(21)
+	for deadline := time.Now().Add(5 * time.Second); r.remote.stopCount() < 2; time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the stop asked again at 10:21 never reached the charger")
+		}
+	}
+	lifeAt(23)
+	close(hold)
+	r.cs.WaitStops()
+	if n := r.remote.stopCount(); n != 2 {
+		t.Fatalf("with an ask under way at 10:23: %d stops sent, want 2", n)
+	}
+	r.remote.mu.Lock()
+	r.remote.hold = nil
+	r.remote.mu.Unlock()
+	lifeAt(24)
+	r.cs.WaitStops()
+	if n := r.remote.stopCount(); n != 3 {
+		t.Fatalf("after the ask under way timed out: %d stops sent, want 3", n)
+	}
+	if s, _ := r.cs.Session(r.Ctx, sess.ID); s.StopUnanswered != 3 || s.StopAsks != 0 || s.Status != park.SessionCharging {
+		t.Fatalf("%+v", s)
 	}
 }

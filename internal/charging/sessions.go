@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"parkd/internal/core"
@@ -350,10 +351,24 @@ func (s *Service) StopSession(ctx context.Context, id, partnerID string) (*park.
 // see heard), so the stop is asked once the charger is back or shows a
 // sign of life, however often it was asked meanwhile.
 func (s *Service) askStop(ctx context.Context, sess *park.ChargeSession, reason int, auto bool) (_ *park.ChargeSession, reached bool, _ error) {
+	charger := sess.ChargerID
+	if auto {
+		// One of parkd's own asks at a time per charger: one under way
+		// stands for the next.
+		if !s.stops.begin(charger) {
+			return sess, true, nil
+		}
+	}
+	handedOff := false
+	defer func() {
+		if auto && !handedOff {
+			s.stops.end(charger)
+		}
+	}()
 	var queued string
-	send, offline := false, false
+	send, offline, again := false, false, false
 	err := s.base.Update(ctx, func(tx park.Tx) (err error) {
-		queued, send, offline = "", false, false
+		queued, send, offline, again = "", false, false, false
 		if sess, err = tx.GetChargeSession(ctx, sess.ID); err != nil || sess.Status != park.SessionCharging {
 			return err
 		}
@@ -381,7 +396,7 @@ func (s *Service) askStop(ctx context.Context, sess *park.ChargeSession, reason 
 			sess.UpdatedAt = now
 			return tx.UpdateChargeSession(ctx, sess)
 		}
-		send = true
+		send, again = true, auto && sess.StopUnheard != nil
 		// Unheard until the charger answers: an ask that never reaches it
 		// is not one of the MaxStopAsks (heard counts it).
 		sess.StopSent, sess.StopUnheard, sess.UpdatedAt = &now, &now, now
@@ -402,6 +417,34 @@ func (s *Service) askStop(ctx context.Context, sess *park.ChargeSession, reason 
 	if !send {
 		return sess, true, nil
 	}
+	if again {
+		// The charger left the last ask unanswered: this one may wait the
+		// call's whole timeout too, so it waits apart, holding neither the
+		// sweep nor the handling of the charger's messages.
+		handedOff = true
+		s.stops.wg.Add(1)
+		go func(sess park.ChargeSession) {
+			defer s.stops.wg.Done()
+			defer s.stops.end(sess.ChargerID)
+			if _, err := s.sendStop(context.WithoutCancel(ctx), &sess, queued); err != nil {
+				s.base.Log.Warn("charging: asking a charger to stop again", "charger", sess.ChargerID, "session", sess.ID, "err", err)
+			}
+		}(*sess)
+		return sess, true, nil
+	}
+	reached, err = s.sendStop(ctx, sess, queued)
+	if err != nil {
+		return sess, reached, err
+	}
+	sess, err = s.Session(ctx, sess.ID)
+	return sess, reached, err
+}
+
+// sendStop sends the stop askStop recorded on sess (queued: through the
+// node that holds the charger), waits for the answer and records it.
+// reached is false when the charger was offline or did not answer in
+// time.
+func (s *Service) sendStop(ctx context.Context, sess *park.ChargeSession, queued string) (reached bool, _ error) {
 	sent := *sess.StopUnheard
 	var rerr error
 	if r := s.remoteOf(); r != nil {
@@ -421,15 +464,41 @@ func (s *Service) askStop(ctx context.Context, sess *park.ChargeSession, reason 
 	// an ask, and the stop is asked again while owed, as before.
 	reached = !errors.Is(rerr, ErrOffline) && !errors.Is(rerr, ErrTimeout)
 	if reached {
-		if _, err := s.heard(ctx, sess.ID, &sent); err != nil {
-			return sess, reached, err
-		}
-	} else if sess.StopUnanswered == MaxUnansweredStops {
+		_, err := s.heard(ctx, sess.ID, &sent)
+		return reached, err
+	}
+	if sess.StopUnanswered == MaxUnansweredStops {
 		s.base.Log.Warn("charging: the charger answered none of its unanswered stops; no more asked at its signs of life, the operator must stop the session (it is billed to the first ask)",
 			"charger", sess.ChargerID, "session", sess.ID, "asks", sess.StopUnanswered)
 	}
-	sess, err = s.Session(ctx, sess.ID)
-	return sess, reached, err
+	return reached, nil
+}
+
+// stopCalls are parkd's own stop asks under way, one per charger at most.
+type stopCalls struct {
+	mu     sync.Mutex
+	asking map[string]bool
+	wg     sync.WaitGroup // the asks waiting apart
+}
+
+// begin claims id's slot; false when an ask of it is under way.
+func (c *stopCalls) begin(id string) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.asking[id] {
+		return false
+	}
+	if c.asking == nil {
+		c.asking = map[string]bool{}
+	}
+	c.asking[id] = true
+	return true
+}
+
+func (c *stopCalls) end(id string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	delete(c.asking, id)
 }
 
 // StopAnswered records a charger's answer to a RemoteStopTransaction of

@@ -82,9 +82,9 @@ func TestStopOfSilentCharger(t *testing.T) {
 	if s.Amount != 100 || s.Refund != 300-100 || s.EndReason != park.EndManual || s.StopAsks != 1 {
 		t.Fatalf("ended %+v", s)
 	}
-	if n := r.stopsSent(t); n != 2 {
-		t.Fatalf("%d stops sent, want 2", n)
-	}
+	// The second ask waits for its answer apart: it is logged once
+	// answered, which may come after the charger's StopTransaction.
+	waitFor(t, func() bool { return r.stopsSent(t) == 2 })
 }
 
 // TestStopAnsweredLate: a charger that answers Accepted after the call's
@@ -120,6 +120,76 @@ func TestStopAnsweredLate(t *testing.T) {
 	}
 	s := r.session(t, sess.ID)
 	if s.Status != park.SessionEnded || s.Amount != 100 || s.Refund != 200 || s.EndReason != park.EndManual || s.StopAsks != 1 {
+		t.Fatalf("ended %+v", s)
+	}
+}
+
+// nextStop waits for the charger to receive a RemoteStopTransaction and
+// returns its id.
+func nextStop(t *testing.T, p *ocppsim.Point) string {
+	t.Helper()
+	deadline := time.After(5 * time.Second)
+	for {
+		select {
+		case cmd := <-p.Commands():
+			if cmd.Action == "RemoteStopTransaction" {
+				return cmd.ID
+			}
+		case <-deadline:
+			t.Fatal("no RemoteStopTransaction reached the charger")
+		}
+	}
+}
+
+// TestReaskDoesNotHoldTheCharger: the stop asked again of a silent charger
+// waits for its answer apart, the call's timeout at most: the sweep that
+// asks it returns, and the charger's heartbeat sent while it is pending
+// is answered at once, as is one sent right after the MeterValues whose
+// answer has it asked again. Stop asked at 20 minutes (unanswered),
+// asked again at 25 by the sweep (answered Rejected: one ask heard),
+// again at 27 at a MeterValues a minute after; the charger stops at 28,
+// billed to the first ask: 100 fen, 200 back of 300.
+func TestReaskDoesNotHoldTheCharger(t *testing.T) {
+	r := newRig(t)
+	p, sess, t0 := silentStop(t, r)
+	nextStop(t, p) // the first ask, never answered
+	r.Clock.Set(t0.Add(25 * time.Minute))
+	if err := p.Heartbeat(r.Ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.cs.Sweep(r.Ctx); err != nil {
+		t.Fatal(err)
+	}
+	id := nextStop(t, p)
+	if err := p.Heartbeat(r.Ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n := r.stopsSent(t); n != 1 {
+		t.Fatalf("the sweep waited for the stop asked again: %d stops in the log, want 1 while it is pending", n)
+	}
+	if err := p.AnswerLate(r.Ctx, id, "Rejected"); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, func() bool { s := r.session(t, sess.ID); return s.StopAsks == 1 && s.StopUnheard == nil })
+	waitFor(t, func() bool { return r.stopsSent(t) == 2 })
+
+	r.Clock.Set(t0.Add(27 * time.Minute))
+	if err := p.Meter(r.Ctx, 1, sess.TransactionID, ocppsim.Sample{At: r.Clock.Now(), EnergyWh: 50}); err != nil {
+		t.Fatal(err)
+	}
+	nextStop(t, p)
+	if err := p.Heartbeat(r.Ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n := r.stopsSent(t); n != 2 {
+		t.Fatalf("the heartbeat waited for the stop asked at the MeterValues: %d stops in the log, want 2 while it is pending", n)
+	}
+	r.Clock.Set(t0.Add(28 * time.Minute))
+	if err := p.Stop(r.Ctx, sess.TransactionID, "Remote"); err != nil {
+		t.Fatal(err)
+	}
+	s := r.session(t, sess.ID)
+	if s.Status != park.SessionEnded || s.Amount != 100 || s.Refund != 200 || s.EndReason != park.EndManual {
 		t.Fatalf("ended %+v", s)
 	}
 }

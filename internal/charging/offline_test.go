@@ -114,8 +114,8 @@ func TestStopOnSilentCharger(t *testing.T) {
 	r.Clock.Set(t0.Add(20 * time.Minute))
 	_, err := r.cs.StopSession(r.Ctx, sess.ID, "")
 	systemtest.WantCode(t, err, park.EConflict)
-	if pe, _ := err.(*park.Error); pe == nil || pe.Field != "session_id" {
-		t.Fatalf("stop of a silent charger: %#v, want session_id", err)
+	if pe, _ := err.(*park.Error); pe == nil || pe.Field != "session_id" || pe.Reason != park.ReasonNotAnswering {
+		t.Fatalf("stop of a silent charger: %#v, want session_id not answering", err)
 	}
 	s, _ := r.cs.Session(r.Ctx, sess.ID)
 	if s.Status != park.SessionCharging || s.StopAsks != 0 || s.StopUnheard == nil || !s.StopAsked.Equal(t0.Add(20*time.Minute)) {

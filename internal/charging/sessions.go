@@ -318,8 +318,10 @@ func (s *Service) LatestSessionsOfLot(ctx context.Context, lot string, limit int
 // but does not answer the stop within the call's timeout, the stop has not
 // reached it: it is kept (a time block starts no later than it) and asked
 // again once the charger is back or next heard from, and the caller is
-// told so, EConflict with Reason ReasonNotConnected, rather than that the
-// stop is under way.
+// told so, rather than that the stop is under way: EConflict with Reason
+// ReasonNotConnected when the charger is offline (its connection ended
+// before it answered included), ReasonNotAnswering when it is connected
+// but silent.
 func (s *Service) StopSession(ctx context.Context, id, partnerID string) (*park.ChargeSession, error) {
 	sess, err := s.PartnerSession(ctx, id, partnerID)
 	if err != nil {
@@ -329,12 +331,18 @@ func (s *Service) StopSession(ctx context.Context, id, partnerID string) (*park.
 	case park.SessionPending:
 		return s.failPending(ctx, id)
 	case park.SessionCharging:
-		sess, reached, err := s.askStop(ctx, sess, park.EndManual, false)
-		if err == nil && !reached {
-			return nil, park.Conflict("session_id", "charger %q is offline or did not answer: the stop of charge session %q is kept and asked again once it is heard from",
+		sess, missed, err := s.askStop(ctx, sess, park.EndManual, false)
+		switch {
+		case err != nil:
+			return sess, err
+		case errors.Is(missed, ErrTimeout):
+			return nil, park.Conflict("session_id", "charger %q is connected but did not answer: the stop of charge session %q is kept and asked again once it is heard from",
+				sess.ChargerID, id).Because(park.ReasonNotAnswering)
+		case missed != nil:
+			return nil, park.Conflict("session_id", "charger %q is offline: the stop of charge session %q is kept and asked again once it is back",
 				sess.ChargerID, id).Because(park.ReasonNotConnected)
 		}
-		return sess, err
+		return sess, nil
 	}
 	return nil, park.Conflict("session_id", "charge session %q has ended", id)
 }
@@ -344,19 +352,20 @@ func (s *Service) StopSession(ctx context.Context, id, partnerID string) (*park.
 // same transaction, so it is sent even if this node stops right after.
 // auto is parkd's own check (time, money, a stop still owed): a session
 // already asked to stop is asked again only while the stop is owed
-// (stopOwed), and keeps the reason it was first asked for. reached is
-// false when the charger is offline or did not answer in time: a charger
+// (stopOwed), and keeps the reason it was first asked for. missed is
+// ErrOffline when the charger is offline, ErrTimeout when it did not
+// answer in time (sendStop), nil otherwise: a charger
 // recorded offline is not sent the stop, and a stop sent counts as asked
 // (MaxStopAsks) only once its answer is heard (StopUnheard until then,
 // see heard), so the stop is asked once the charger is back or shows a
 // sign of life, however often it was asked meanwhile.
-func (s *Service) askStop(ctx context.Context, sess *park.ChargeSession, reason int, auto bool) (_ *park.ChargeSession, reached bool, _ error) {
+func (s *Service) askStop(ctx context.Context, sess *park.ChargeSession, reason int, auto bool) (_ *park.ChargeSession, missed, _ error) {
 	charger := sess.ChargerID
 	if auto {
 		// One of parkd's own asks at a time per charger: one under way
 		// stands for the next.
 		if !s.stops.begin(charger) {
-			return sess, true, nil
+			return sess, nil, nil
 		}
 	}
 	handedOff := false
@@ -408,14 +417,14 @@ func (s *Service) askStop(ctx context.Context, sess *park.ChargeSession, reason 
 		return err
 	})
 	if err != nil {
-		return sess, false, err
+		return sess, nil, err
 	}
 	if offline {
 		s.record(ctx, sess.ChargerID, "RemoteStopTransaction", sess.Connector, "", ErrOffline)
-		return sess, false, nil
+		return sess, ErrOffline, nil
 	}
 	if !send {
-		return sess, true, nil
+		return sess, nil, nil
 	}
 	if again {
 		// The charger left the last ask unanswered: this one may wait the
@@ -430,21 +439,22 @@ func (s *Service) askStop(ctx context.Context, sess *park.ChargeSession, reason 
 				s.base.Log.Warn("charging: asking a charger to stop again", "charger", sess.ChargerID, "session", sess.ID, "err", err)
 			}
 		}(*sess)
-		return sess, true, nil
+		return sess, nil, nil
 	}
-	reached, err = s.sendStop(ctx, sess, queued)
+	missed, err = s.sendStop(ctx, sess, queued)
 	if err != nil {
-		return sess, reached, err
+		return sess, missed, err
 	}
 	sess, err = s.Session(ctx, sess.ID)
-	return sess, reached, err
+	return sess, missed, err
 }
 
 // sendStop sends the stop askStop recorded on sess (queued: through the
 // node that holds the charger), waits for the answer and records it.
-// reached is false when the charger was offline or did not answer in
-// time.
-func (s *Service) sendStop(ctx context.Context, sess *park.ChargeSession, queued string) (reached bool, _ error) {
+// missed is ErrOffline when the charger was offline or its connection
+// ended before it answered, ErrTimeout when it did not answer in time,
+// nil when it answered.
+func (s *Service) sendStop(ctx context.Context, sess *park.ChargeSession, queued string) (missed, _ error) {
 	sent := *sess.StopUnheard
 	var rerr error
 	if r := s.remoteOf(); r != nil {
@@ -462,16 +472,20 @@ func (s *Service) sendStop(ctx context.Context, sess *park.ChargeSession, queued
 	}
 	// A refusal or an error the charger answered is heard: it counts as
 	// an ask, and the stop is asked again while owed, as before.
-	reached = !errors.Is(rerr, ErrOffline) && !errors.Is(rerr, ErrTimeout)
-	if reached {
+	switch {
+	case errors.Is(rerr, ErrOffline):
+		missed = ErrOffline
+	case errors.Is(rerr, ErrTimeout):
+		missed = ErrTimeout
+	default:
 		_, err := s.heard(ctx, sess.ID, &sent)
-		return reached, err
+		return nil, err
 	}
 	if sess.StopUnanswered == MaxUnansweredStops {
 		s.base.Log.Warn("charging: the charger answered none of its unanswered stops; no more asked at its signs of life, the operator must stop the session (it is billed to the first ask)",
 			"charger", sess.ChargerID, "session", sess.ID, "asks", sess.StopUnanswered)
 	}
-	return reached, nil
+	return missed, nil
 }
 
 // stopCalls are parkd's own stop asks under way, one per charger at most.

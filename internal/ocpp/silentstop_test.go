@@ -28,8 +28,8 @@ func silentStop(t *testing.T, r *rig) (*ocppsim.Point, *park.ChargeSession, time
 	p.SetAnswer("RemoteStopTransaction", "")
 	r.Clock.Set(t0.Add(20 * time.Minute))
 	_, err = r.cs.StopSession(r.Ctx, sess.ID, "")
-	if pe, _ := err.(*park.Error); pe == nil || pe.Code != park.EConflict || pe.Field != "session_id" || pe.Reason != park.ReasonNotConnected {
-		t.Fatalf("stop of a silent charger: %v, want session_id not connected", err)
+	if pe, _ := err.(*park.Error); pe == nil || pe.Code != park.EConflict || pe.Field != "session_id" || pe.Reason != park.ReasonNotAnswering {
+		t.Fatalf("stop of a silent charger: %v, want session_id not answering", err)
 	}
 	s := r.session(t, sess.ID)
 	if s.Status != park.SessionCharging || s.StopAsked == nil || !s.StopAsked.Equal(t0.Add(20*time.Minute)) || s.StopAsks != 0 {

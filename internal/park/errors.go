@@ -101,6 +101,7 @@ const (
 	ReasonAllOrNone     = "all_or_none"    // given for some items of a list, not all
 	ReasonEmpty         = "empty"          // a time window whose end is its start
 	ReasonNotConnected  = "not_connected"  // a device parkd cannot reach now (a charger offline)
+	ReasonNotAnswering  = "not_answering"  // a device connected that did not answer in time (a charger silent)
 )
 
 // Reasons returns every Reason constant above, so a transport's list of
@@ -108,7 +109,7 @@ const (
 func Reasons() []string {
 	return []string{ReasonOrder, ReasonLength, ReasonOwnAccount, ReasonRequired, ReasonType, ReasonRange, ReasonFormat,
 		ReasonUnknown, ReasonDuplicate, ReasonSyntax, ReasonOverlap, ReasonGap, ReasonNotApplicable, ReasonNeeds,
-		ReasonAllOrNone, ReasonEmpty, ReasonNotConnected}
+		ReasonAllOrNone, ReasonEmpty, ReasonNotConnected, ReasonNotAnswering}
 }
 
 // Because returns e with its Reason, and the Reason's Params, set.

@@ -61,6 +61,13 @@ var offline = map[string]string{
 	"session_id": "设备离线，停止指令暂未送达，设备恢复连接后将自动停止充电",
 }
 
+// silent words a conflict with a device that is connected but did not
+// answer in time (park.ReasonNotAnswering): a stop is kept and sent
+// again once the device is heard from.
+var silent = map[string]string{
+	"session_id": "设备无响应，停止指令暂未送达，将在设备恢复通信后重发",
+}
+
 // missing words a not-found error by what is missing (the core's Field).
 var missing = map[string]string{
 	"charger_id": "查询无数据：设备不存在",
@@ -91,6 +98,9 @@ func word(err error) apiError {
 		e.Msg = m
 	}
 	if m, ok := offline[pe.Field]; ok && pe.Code == park.EConflict && pe.Reason == park.ReasonNotConnected {
+		e.Msg = m
+	}
+	if m, ok := silent[pe.Field]; ok && pe.Code == park.EConflict && pe.Reason == park.ReasonNotAnswering {
 		e.Msg = m
 	}
 	if m, ok := missing[pe.Field]; ok && pe.Code == park.ENotFound {

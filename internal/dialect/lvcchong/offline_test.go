@@ -56,3 +56,29 @@ func TestStopChargeOfflineDevice(t *testing.T) {
 		t.Fatalf("order after a stop of an offline cabinet %v", q)
 	}
 }
+
+// TestStopChargeSilentDevice: stopCharge of an order whose cabinet is
+// connected but never answers the stop within the call's timeout is not
+// worded as an offline cabinet: the app is told the cabinet does not
+// answer and the stop is sent again once it is heard from, with the same
+// code -1 the offline case has; the order stays charging (status 2).
+func TestStopChargeSilentDevice(t *testing.T) {
+	r := newRig(t)
+	p := r.cabinet(t)
+	tok := r.token(t)
+	out := r.post(t, "charge", tok, url.Values{"deviceId": {"CAB1"}, "portNum": {"3"}, "payMoney": {"300"}})
+	if out["success"] != true {
+		t.Fatalf("charge %v", out)
+	}
+	order := out["data"].(map[string]any)["orderNum"].(string)
+	for deadline := time.Now().Add(5 * time.Second); p.LastTransaction() == 0 && time.Now().Before(deadline); {
+		time.Sleep(10 * time.Millisecond)
+	}
+	p.SetAnswer("RemoteStopTransaction", "") // connected, never answers
+	wantErr(t, r.post(t, "stopCharge", tok, url.Values{"orderNum": {order}}), "-1",
+		"设备无响应，停止指令暂未送达，将在设备恢复通信后重发")
+	q := r.post(t, "queryChargeOrder", tok, url.Values{"orderNum": {order}})
+	if o := q["data"].(map[string]any)["list"].([]any)[0].(map[string]any); o["status"] != 2.0 {
+		t.Fatalf("order after a stop of a silent cabinet %v", q)
+	}
+}

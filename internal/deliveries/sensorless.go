@@ -54,7 +54,8 @@ func (s *Service) Settle(ctx context.Context, l *park.Lot, st *park.Stay, e *par
 		return false, err
 	}
 	// The partner asked for no request until its Retry-After ends (to an
-	// ask or to a queued report): the car is held as any other.
+	// ask or to a queued report, heard by this node or stored by any, the
+	// subscription just read): the car is held as any other, at once.
 	if s.pausedFor(sub) > 0 {
 		return false, nil
 	}

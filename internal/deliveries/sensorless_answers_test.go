@@ -66,3 +66,39 @@ func TestSensorlessRetryAfter(t *testing.T) {
 		})
 	}
 }
+
+// TestSensorlessStoredPause: a pause the store holds (another node heard
+// the partner's Retry-After, or this node restarted since) holds the ask
+// too, though this node never heard it: the car is held at once as any
+// other, the partner not asked. The pause ends 60 s after now; at +59 s
+// the read still owes Fee(2 h 59 s) = ceil(120.98/30) × 200 = 5 × 200 =
+// 1000, and is held; at +61 s the partner is asked and pays.
+func TestSensorlessStoredPause(t *testing.T) {
+	rc := newReceiver(t)
+	rc.reply = func(int, received) (int, http.Header, string, time.Duration) { return 200, nil, paidAnswer, 0 }
+	b, st := sensorless(t, rc)
+	subs, err := b.Sys.Deliveries.ListSubscriptions(b.Ctx, "etc")
+	if err != nil || len(subs) != 1 {
+		t.Fatalf("subscriptions %v (%v)", subs, err)
+	}
+	until := b.Clock.Now().Add(60 * time.Second)
+	if err := b.Store.Update(b.Ctx, func(tx park.Tx) error {
+		return tx.PauseSubscription(b.Ctx, subs[0].ID, subs[0].Version, until)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	systemtest.WantDecision(t, exit(t, b, "x-1"), park.DecisionHold, park.ReasonPaymentRequired, systemtest.Fee(2*time.Hour))
+	b.Clock.Set(b.Clock.Now().Add(59 * time.Second))
+	systemtest.WantDecision(t, exit(t, b, "x-2"), park.DecisionHold, park.ReasonPaymentRequired, 1000)
+	if n := len(rc.requests()); n != 0 {
+		t.Fatalf("the partner was asked %d times during the stored pause, want never", n)
+	}
+	b.Clock.Set(b.Clock.Now().Add(2 * time.Second))
+	systemtest.WantDecision(t, exit(t, b, "x-3"), park.DecisionOpen, park.ReasonPaid, 0)
+	if n := len(rc.requests()); n != 1 {
+		t.Fatalf("the partner was asked %d times after the pause, want once", n)
+	}
+	if s := b.Stay(t, st.ID); s.State != park.StayOut {
+		t.Fatalf("stay %+v, want left", s)
+	}
+}

@@ -404,17 +404,21 @@ func (s *Service) laneOf(sub *park.Subscription, p *park.Partner) *lane {
 	return l
 }
 
-// pausedFor returns how long the subscription (as now stored) still
-// waits for its partner's Retry-After (0: not at all).
+// pausedFor returns how long the subscription (as now stored, sub)
+// still waits for its partner's Retry-After (0: not at all): the pause
+// stored with it (heard by any node, before a restart too) or the one
+// this node heard, whichever ends later.
 func (s *Service) pausedFor(sub *park.Subscription) time.Duration {
+	now := s.base.Clock()
+	stored := max(sub.PausedUntil.Sub(now), 0)
 	s.mu.Lock()
 	l, ok := s.subs[sub.ID]
 	s.mu.Unlock()
 	if !ok {
-		return 0
+		return stored
 	}
 	l.resume(sub)
-	return l.paused(s.base.Clock())
+	return max(l.paused(now), stored)
 }
 
 // resumePaused reads the subscriptions this node holds paused, so that an

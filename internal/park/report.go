@@ -146,9 +146,12 @@ type Subscription struct {
 	Timeout     time.Duration   `json:"-"`                     // one attempt (0: AttemptTimeout's default); stored to the ms
 	Schedule    []time.Duration `json:"-"`                     // waits before each attempt (nil: DefaultSchedule); to the ms
 	DisabledBy  string          `json:"disabled_by,omitempty"` // why it was disabled, when parkd did it (410)
-	CreatedAt   time.Time       `json:"created_at"`
-	UpdatedAt   time.Time       `json:"updated_at"`
-	Version     int64           `json:"-"`
+	// PausedUntil is when the partner's stored pause ends (Tx
+	// PauseSubscription; zero: none stored), as read: it may be past.
+	PausedUntil time.Time `json:"-"`
+	CreatedAt   time.Time `json:"created_at"`
+	UpdatedAt   time.Time `json:"updated_at"`
+	Version     int64     `json:"-"`
 }
 
 // AttemptTimeout is how long one attempt waits for the partner's answer:

@@ -355,12 +355,16 @@ func subscriptionFromRow(r db.Subscription) (*park.Subscription, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: subscription %q: %w", r.ID, err)
 	}
-	return &park.Subscription{
+	s := &park.Subscription{
 		ID: r.ID, PartnerID: r.PartnerID, Report: r.Report, URL: r.Url, Format: r.Format, Enabled: r.Enabled != 0,
 		Secret: r.Secret, Previous: r.Previous, RateLimit: int(r.RateLimit), Concurrency: int(r.Concurrency),
 		Timeout: time.Duration(r.TimeoutMs) * time.Millisecond, Schedule: sched, DisabledBy: r.DisabledBy,
 		CreatedAt: fromUS(r.CreatedAt), UpdatedAt: fromUS(r.UpdatedAt), Version: r.Version,
-	}, nil
+	}
+	if t := fromNullUS(r.PausedUntil); t != nil {
+		s.PausedUntil = *t
+	}
+	return s, nil
 }
 
 func deliveryFromRow(r db.Delivery) *park.Delivery {

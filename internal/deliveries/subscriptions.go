@@ -125,7 +125,19 @@ func (s *Service) GetSubscription(ctx context.Context, partnerID, id string) (*p
 		out, err = subscriptionOf(ctx, tx, partnerID, id)
 		return err
 	})
-	return out, err
+	if err != nil {
+		return nil, err
+	}
+	return s.showPause(out), nil
+}
+
+// showPause leaves the subscription's PausedUntil, for an operator to
+// see, only while the pause lasts: zero when it is not after now.
+func (s *Service) showPause(sub *park.Subscription) *park.Subscription {
+	if !sub.PausedUntil.After(s.base.Clock()) {
+		sub.PausedUntil = time.Time{}
+	}
+	return sub
 }
 
 // ListSubscriptions returns a partner's subscriptions (ENotFound: no such
@@ -140,6 +152,9 @@ func (s *Service) ListSubscriptions(ctx context.Context, partnerID string) ([]*p
 		out, err = tx.ListSubscriptions(ctx, partnerID)
 		return err
 	})
+	for _, sub := range out {
+		s.showPause(sub)
+	}
 	return out, err
 }
 
@@ -238,6 +253,7 @@ func (s *Service) UpdateSubscription(ctx context.Context, partnerID, id string, 
 			if err := tx.LiftPause(ctx, sub.ID); err != nil {
 				return err
 			}
+			sub.PausedUntil = time.Time{}
 		}
 		return tx.UpdateSubscription(ctx, sub)
 	})
@@ -248,7 +264,7 @@ func (s *Service) UpdateSubscription(ctx context.Context, partnerID, id string, 
 	// The lane is kept: every claim reads the subscription afresh
 	// (laneFor), and a partner's Retry-After it holds outlasts a change
 	// of its limits, timeout, schedule or secret.
-	return out, nil
+	return s.showPause(out), nil
 }
 
 // DeleteSubscription removes a subscription and its deliveries, sent or

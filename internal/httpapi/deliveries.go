@@ -55,6 +55,9 @@ type subscriptionView struct {
 	PreviousSecret bool   `json:"previous_secret"`
 	CreatedAt      string `json:"created_at"`
 	UpdatedAt      string `json:"updated_at"`
+	// PausedUntil is when the partner's pause (Retry-After) ends, while
+	// it lasts.
+	PausedUntil *string `json:"paused_until,omitempty"`
 }
 
 func viewSubscription(sub *park.Subscription, withSecret bool) subscriptionView {
@@ -77,6 +80,9 @@ func viewSubscription(sub *park.Subscription, withSecret bool) subscriptionView 
 	}
 	if withSecret {
 		v.Secret = sub.Secret
+	}
+	if !sub.PausedUntil.IsZero() {
+		v.PausedUntil = fmtTimePtr(&sub.PausedUntil)
 	}
 	return v
 }

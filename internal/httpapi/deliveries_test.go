@@ -364,3 +364,40 @@ func TestSensorlessSubscriptionTimeout(t *testing.T) {
 		t.Errorf("exit subscription shows timeout_seconds %v, want 15", exit["timeout_seconds"])
 	}
 }
+
+// TestSubscriptionShowsPause: the partner answered the entry's delivery
+// 429 with Retry-After: 120 at now (the clock stands still), so the
+// subscription is paused until now + 120 s: the read, the list and a
+// PATCH of its limits show paused_until (RFC 3339, UTC) as that; once the
+// clock passes it, none shows it.
+func TestSubscriptionShowsPause(t *testing.T) {
+	e := newDeliveryEnv(t)
+	e.want(e.do("POST", "/v1/lots", lotJSON), 201)
+	e.want(e.do("POST", "/v1/partners", `{"id":"mall","name":"Mall","dialect":"api-one","type":"normal","lots":["140123001"]}`), 201)
+	rc := deliverytest.New(t)
+	rc.Script(func(deliverytest.Request) deliverytest.Answer {
+		return deliverytest.Answer{Status: 429, Header: http.Header{"Retry-After": {"120"}}}
+	})
+	sub := e.want(e.do("POST", "/v1/partners/mall/subscriptions", fmt.Sprintf(`{"report":"entry","url":%q}`, rc.URL)), 201)
+	if v, ok := sub["paused_until"]; ok && v != nil {
+		t.Errorf("a new subscription shows paused_until %v", v)
+	}
+	id := sub["id"].(string)
+	now := e.Now()
+	e.want(e.do("POST", "/v1/lots/140123001/events", event("in-1", "entry", "京A12345", now.Add(-time.Minute))), 200)
+	want := now.Add(120 * time.Second).UTC().Format(time.RFC3339Nano)
+	deliverytest.WaitFor(t, 30*time.Second, "the pause shown", func() bool {
+		return e.want(e.do("GET", "/v1/partners/mall/subscriptions/"+id, ""), 200)["paused_until"] == want
+	})
+	list := e.want(e.do("GET", "/v1/partners/mall/subscriptions", ""), 200)["subscriptions"].([]any)
+	if got := list[0].(map[string]any)["paused_until"]; got != want {
+		t.Errorf("listed paused_until %v, want %s", got, want)
+	}
+	if got := e.want(e.do("PATCH", "/v1/partners/mall/subscriptions/"+id, `{"rate_limit":7}`), 200)["paused_until"]; got != want {
+		t.Errorf("PATCH of rate_limit answered paused_until %v, want %s (kept)", got, want)
+	}
+	e.setNow(now.Add(121 * time.Second))
+	if v, ok := e.want(e.do("GET", "/v1/partners/mall/subscriptions/"+id, ""), 200)["paused_until"]; ok && v != nil {
+		t.Errorf("paused_until %v shown after the pause ended", v)
+	}
+}

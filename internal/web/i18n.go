@@ -105,6 +105,7 @@ var words = map[string][3]string{ // en, zh, pt
 	"format":              {"Format", "格式", "Formato"},
 	"enabled":             {"Enabled", "启用", "Ativa"},
 	"no_subscriptions":    {"No subscriptions.", "没有订阅。", "Nenhuma assinatura."},
+	"paused_until":        {"paused by the partner until", "合作方要求暂停至", "pausada pelo parceiro até"},
 	"no_partners":         {"No partners.", "没有合作方。", "Nenhum parceiro."},
 	"replayed":            {"Deliveries scheduled again", "已重新推送", "Entregas agendadas de novo"},
 	"replayed_list":       {"This subscription's deliveries", "该订阅的推送记录", "Entregas desta assinatura"},

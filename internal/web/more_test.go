@@ -229,3 +229,26 @@ func TestReplayShowsWhich(t *testing.T) {
 		t.Fatalf("a replay of a disabled subscription does not say it waits: %q", m)
 	}
 }
+
+// TestPartnersShowPause: a subscription whose partner asked for a pause
+// (stored until now + 90 s) shows when it ends, in UTC, on the partners
+// page; once the clock passes it, it no longer does.
+func TestPartnersShowPause(t *testing.T) {
+	s := newSite(t)
+	s.user(t, "ana", park.RoleAdmin)
+	sub := s.entrySubscriber(t, "App")
+	until := s.Clock.Now().Add(90 * time.Second)
+	if err := s.Store.Update(s.Ctx, func(tx park.Tx) error { return tx.PauseSubscription(s.Ctx, sub.ID, sub.Version, until) }); err != nil {
+		t.Fatal(err)
+	}
+	b := s.browser(t)
+	b.mustLogin("ana")
+	want := until.UTC().Format(time.RFC3339)
+	if _, body, _ := b.get("/console/partners"); !strings.Contains(body, want) {
+		t.Fatalf("partners page does not show the pause until %s:\n%s", want, body)
+	}
+	s.Clock.Set(until.Add(time.Second))
+	if _, body, _ := b.get("/console/partners"); strings.Contains(body, want) {
+		t.Fatalf("partners page still shows the pause until %s after it ended:\n%s", want, body)
+	}
+}

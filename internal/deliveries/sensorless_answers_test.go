@@ -83,7 +83,7 @@ func TestSensorlessStoredPause(t *testing.T) {
 	}
 	until := b.Clock.Now().Add(60 * time.Second)
 	if err := b.Store.Update(b.Ctx, func(tx park.Tx) error {
-		return tx.PauseSubscription(b.Ctx, subs[0].ID, subs[0].Version, until)
+		return tx.PauseSubscription(b.Ctx, subs[0].ID, subs[0].URL, until)
 	}); err != nil {
 		t.Fatal(err)
 	}

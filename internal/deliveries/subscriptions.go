@@ -200,6 +200,7 @@ func (s *Service) UpdateSubscription(ctx context.Context, partnerID, id string, 
 		if err != nil {
 			return err
 		}
+		was := *sub
 		moved := p.URL != nil && *p.URL != sub.URL
 		if p.URL != nil {
 			sub.URL = *p.URL
@@ -246,10 +247,11 @@ func (s *Service) UpdateSubscription(ctx context.Context, partnerID, id string, 
 				return err
 			}
 		}
-		// A new address, or enabled again, lifts the partner's pause on
+		// A new address, or enabled changed, lifts the partner's pause on
 		// every node (pauseState.resume), which sends what it held back,
-		// and in the store (PauseSubscription).
-		if p.URL != nil || p.Enabled != nil {
+		// and in the store (PauseSubscription); any other PATCH keeps
+		// both (liftsPause).
+		if liftsPause(&was, sub) {
 			if err := tx.LiftPause(ctx, sub.ID); err != nil {
 				return err
 			}

@@ -51,8 +51,8 @@ type lane struct {
 // across a restart. An operator's action on the subscription, taken
 // on any node, reaches it through the subscription's row: a replay and
 // every PATCH write it (its version moves), and resume, given the row as
-// now stored, lifts the pause unless the only change since it began was
-// one to the subscription's limits, timeout, schedule or secret.
+// now stored, lifts the pause as the operator lifted the stored one
+// (liftsPause, LiftPause).
 type pauseState struct {
 	mu sync.Mutex
 	// until is when the partner's last Retry-After (on a 429 or 503) ends:
@@ -122,12 +122,15 @@ func (p *pauseState) paused(now time.Time) time.Duration {
 	return max(p.until.Sub(now), 0)
 }
 
-// resume lifts the pause if the subscription, as now stored (sub), was
-// changed by an operator since it began: a replay, or a PATCH of its URL
-// or of enabled. A PATCH of its limits alone keeps it; so does no
-// change. Seeing more than one change at once, it cannot tell which they
-// were, and lifts it (at worst the partner answers another 429). What
-// the pause held back is made due by the next claim (resumeHeld).
+// resume lifts the pause if an operator lifted it since it began, as
+// the subscription as now stored (sub) tells: a PATCH that changed its
+// url or enabled (liftsPause), or a replay or such a PATCH since undone,
+// both of which cleared the stored pause (LiftPause). Any other PATCH
+// (limits, timeout, schedule, secret, or nothing changed) keeps it, as
+// it keeps the stored one. A pause this node could not store is lifted
+// by the first operator's change after it (at worst the partner answers
+// another 429). What the pause held back is made due by the next claim
+// (resumeHeld).
 func (p *pauseState) resume(sub *park.Subscription) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -135,27 +138,19 @@ func (p *pauseState) resume(sub *park.Subscription) {
 	if was == nil || sub.Version == was.Version {
 		return
 	}
-	if sub.Version == was.Version+1 && sub.URL == was.URL && sub.Enabled == was.Enabled && !sameLimits(sub, was) {
-		p.under = sub // its limits changed: the partner's pause holds
+	if !liftsPause(was, sub) && !sub.PausedUntil.Before(p.until) {
+		p.under = sub // the stored pause still holds: so does this one
 		return
 	}
 	p.lifted = append(p.lifted, p.held...)
 	p.until, p.under, p.held = time.Time{}, nil, nil
 }
 
-// sameLimits reports whether two versions of a subscription have the same
-// limits, timeout, schedule and secrets.
-func sameLimits(a, b *park.Subscription) bool {
-	if a.RateLimit != b.RateLimit || a.Concurrency != b.Concurrency || a.Timeout != b.Timeout ||
-		a.Secret != b.Secret || a.Previous != b.Previous || len(a.Schedule) != len(b.Schedule) {
-		return false
-	}
-	for i := range a.Schedule {
-		if a.Schedule[i] != b.Schedule[i] {
-			return false
-		}
-	}
-	return true
+// liftsPause is the rule for an operator's PATCH: one that changes the
+// subscription's url or enabled (from was to now) lifts the partner's
+// pause, stored and on every node; any other keeps it.
+func liftsPause(was, now *park.Subscription) bool {
+	return was.URL != now.URL || was.Enabled != now.Enabled
 }
 
 // backlog is how many deliveries a lane may have waiting for a place.
@@ -198,6 +193,7 @@ type outcome struct {
 	due     time.Time     // for a release held by a pause: when it ends (wait unused)
 	gone    bool          // the partner answered 410: disable the subscription
 	subVer  int64         // for gone or paused: the subscription's version the attempt was made under
+	subURL  string        // for paused: the url the attempt was sent to
 	after   time.Duration // the partner's Retry-After, if any: its subscription's lane waits as long
 	paused  time.Time     // for after: when the pause ends, stored for every node (PauseSubscription)
 }
@@ -548,7 +544,7 @@ func (s *Service) attempt(ctx context.Context, c claimed) outcome {
 	}
 	o := s.send(ctx, c.att)
 	if o.after > 0 {
-		o.paused, o.subVer = c.att.At.Add(o.after), c.att.Subscription.Version
+		o.paused, o.subVer, o.subURL = c.att.At.Add(o.after), c.att.Subscription.Version, c.att.Subscription.URL
 		l.pause(o.paused, c.att.Subscription)
 	}
 	return o
@@ -760,7 +756,7 @@ func (s *Service) finisher(results <-chan outcome, inflight *atomic.Int64) {
 				// Recorded with the attempt that heard it: the other nodes,
 				// and this one after a restart, hold the subscription too.
 				if !o.paused.IsZero() {
-					if err := tx.PauseSubscription(ctx, o.d.SubscriptionID, o.subVer, o.paused); err != nil {
+					if err := tx.PauseSubscription(ctx, o.d.SubscriptionID, o.subURL, o.paused); err != nil {
 						return err
 					}
 				}
@@ -855,7 +851,7 @@ func (s *Service) disableGone(ctx context.Context, sub *park.Subscription) {
 // subscription's deliveries until it ends (PauseSubscription). Not
 // recorded, it still holds this node (pauseState).
 func (s *Service) storePause(ctx context.Context, sub *park.Subscription, until time.Time) {
-	err := s.base.Write(ctx, func(tx park.Tx) error { return tx.PauseSubscription(ctx, sub.ID, sub.Version, until) })
+	err := s.base.Write(ctx, func(tx park.Tx) error { return tx.PauseSubscription(ctx, sub.ID, sub.URL, until) })
 	if err != nil {
 		s.base.Log.Error("recording a partner's pause", "subscription", sub.ID, "partner", sub.PartnerID, "err", err)
 	}

@@ -307,14 +307,15 @@ type ReportTx interface {
 	DeleteSubscription(ctx context.Context, id string) error
 	// PauseSubscription records that the subscription's partner asked for
 	// no request before until (a Retry-After on a 429 or 503), heard by an
-	// attempt made under version: DueDeliveries and ClaimDueDeliveries
-	// leave its deliveries out until then, on every node and across a
-	// restart. A later pause already stored is kept; a subscription
-	// changed since (an operator's replay or PATCH may have lifted the
-	// pause) or deleted is left as it is. Its version does not move: a
-	// pause is no operator's change, and an operator's PATCH never
-	// overwrites it.
-	PauseSubscription(ctx context.Context, id string, version int64, until time.Time) error
+	// attempt sent to url: DueDeliveries and ClaimDueDeliveries leave its
+	// deliveries out until then, on every node and across a restart. A
+	// later pause already stored is kept; a subscription whose url is no
+	// longer url, disabled, or deleted is left as it is (the operator's
+	// change lifted the pause, LiftPause). Any other change since the
+	// attempt (its limits, timeout, schedule or secret) keeps it. Its
+	// version does not move: a pause is no operator's change, and an
+	// operator's PATCH never overwrites it.
+	PauseSubscription(ctx context.Context, id, url string, until time.Time) error
 	// LiftPause clears the subscription's pause (PauseSubscription): an
 	// operator replayed its reports or changed its URL or enabled.
 	LiftPause(ctx context.Context, id string) error

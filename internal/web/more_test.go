@@ -238,7 +238,7 @@ func TestPartnersShowPause(t *testing.T) {
 	s.user(t, "ana", park.RoleAdmin)
 	sub := s.entrySubscriber(t, "App")
 	until := s.Clock.Now().Add(90 * time.Second)
-	if err := s.Store.Update(s.Ctx, func(tx park.Tx) error { return tx.PauseSubscription(s.Ctx, sub.ID, sub.Version, until) }); err != nil {
+	if err := s.Store.Update(s.Ctx, func(tx park.Tx) error { return tx.PauseSubscription(s.Ctx, sub.ID, sub.URL, until) }); err != nil {
 		t.Fatal(err)
 	}
 	b := s.browser(t)

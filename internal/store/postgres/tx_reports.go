@@ -79,8 +79,8 @@ func (t *txn) DeleteSubscription(ctx context.Context, id string) error {
 	return affected(n, err, "subscription %q", id)
 }
 
-func (t *txn) PauseSubscription(ctx context.Context, id string, version int64, until time.Time) error {
-	return mapErr(t.q.PauseSubscription(ctx, db.PauseSubscriptionParams{Until: tsp(&until), ID: id, Version: version}))
+func (t *txn) PauseSubscription(ctx context.Context, id, url string, until time.Time) error {
+	return mapErr(t.q.PauseSubscription(ctx, db.PauseSubscriptionParams{Until: tsp(&until), ID: id, Url: url}))
 }
 
 func (t *txn) LiftPause(ctx context.Context, id string) error {

@@ -788,9 +788,9 @@ func testClaimPaused(t *testing.T, s park.Store) {
 			t.Fatalf("%s: claimed [%s], want [%s]", what, sortedLabels(got), want)
 		}
 	}
-	pause := func(version int64, until time.Time) {
+	pause := func(url string, until time.Time) {
 		t.Helper()
-		must(t, update(t, s, func(tx park.Tx) error { return tx.PauseSubscription(ctx, "E", version, until) }))
+		must(t, update(t, s, func(tx park.Tx) error { return tx.PauseSubscription(ctx, "E", url, until) }))
 	}
 	b.enqueue(newReport("s1-in", park.ReportEntry, "L1", "s1", sec(0)))
 	var seqs []int64
@@ -798,9 +798,9 @@ func testClaimPaused(t *testing.T, s park.Store) {
 	if len(seqs) != 1 {
 		t.Fatalf("before the pause: %d due, want 1", len(seqs))
 	}
-	pause(sub.Version, sec(130))   // a 503 at 10 s with Retry-After: 120
-	pause(sub.Version, sec(70))    // a shorter one: 130 s kept
-	pause(sub.Version+1, sec(400)) // heard under another version: nothing
+	pause(sub.URL, sec(130))        // a 503 at 10 s with Retry-After: 120
+	pause(sub.URL, sec(70))         // a shorter one: 130 s kept
+	pause(sub.URL+"/old", sec(400)) // heard at another url: nothing
 	var got *park.Subscription
 	must(t, s.View(ctx, func(tx park.Tx) (err error) { got, err = tx.GetSubscription(ctx, "E"); return }))
 	if got.Version != sub.Version {
@@ -813,10 +813,12 @@ func testClaimPaused(t *testing.T, s park.Store) {
 	check("at 130 s, the pause's end", b.claim(sec(130), sec(1000), 10), "E:s1-in") // held till 1000 s
 
 	b.enqueue(newReport("s2-in", park.ReportEntry, "L1", "s2", sec(200)))
-	pause(sub.Version, sec(500))
+	pause(sub.URL, sec(500))
 	got.RateLimit = 5 // an operator's change of limits keeps the pause
 	must(t, update(t, s, func(tx park.Tx) error { return tx.UpdateSubscription(ctx, got) }))
 	check("paused until 500 s, its limits changed", b.claim(sec(210), sec(270), 10), "")
+	pause(sub.URL, sec(600)) // heard after that change, by an attempt sent before it
+	check("paused until 600 s, heard across the change", b.claim(sec(510), sec(570), 10), "")
 	must(t, update(t, s, func(tx park.Tx) error { return tx.LiftPause(ctx, "E") }))
 	check("the pause lifted", b.claim(sec(210), sec(270), 10), "E:s2-in")
 }

@@ -246,7 +246,7 @@ func fillReports(t *testing.T, st park.Store, now time.Time) {
 		}
 		// A partner's pause (its Retry-After), carried so the new store
 		// holds the subscription as the old did; app-entry's stays NULL.
-		if err := tx.PauseSubscription(ctx, "app-exit", 1, now.Add(2*time.Minute)); err != nil {
+		if err := tx.PauseSubscription(ctx, "app-exit", "https://app.example/exits", now.Add(2*time.Minute)); err != nil {
 			return err
 		}
 		if err := tx.PutEnrolment(ctx, &park.Enrolment{PartnerID: "app", Plate: "京B22222", PlateKey: "京B22222", CreatedAt: now}); err != nil {

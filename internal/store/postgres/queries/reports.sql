@@ -26,12 +26,12 @@ WHERE id = $13 AND version = $14 AND NOT deleted;
 -- name: DeleteSubscription :execrows
 UPDATE subscriptions SET deleted = true, enabled = false, version = version + 1 WHERE id = $1 AND NOT deleted;
 
--- A partner's pause (park.Tx PauseSubscription): only under the version
--- the attempt that heard it was sent under, only ever later; the version
--- does not move.
+-- A partner's pause (park.Tx PauseSubscription): only while the
+-- subscription is enabled with the url the attempt that heard it was
+-- sent to, only ever later; the version does not move.
 -- name: PauseSubscription :exec
 UPDATE subscriptions SET paused_until = sqlc.arg(until)
-WHERE id = sqlc.arg(id) AND version = sqlc.arg(version) AND NOT deleted
+WHERE id = sqlc.arg(id) AND url = sqlc.arg(url) AND enabled AND NOT deleted
   AND (paused_until IS NULL OR paused_until < sqlc.arg(until));
 
 -- name: LiftPause :exec

@@ -923,21 +923,21 @@ func (q *Queries) ListSubscriptions(ctx context.Context) ([]Subscription, error)
 
 const pauseSubscription = `-- name: PauseSubscription :exec
 UPDATE subscriptions SET paused_until = ?1
-WHERE id = ?2 AND version = ?3 AND deleted = 0
+WHERE id = ?2 AND url = ?3 AND enabled = 1 AND deleted = 0
   AND (paused_until IS NULL OR paused_until < ?1)
 `
 
 type PauseSubscriptionParams struct {
-	Until   sql.NullInt64
-	ID      string
-	Version int64
+	Until sql.NullInt64
+	ID    string
+	Url   string
 }
 
-// A partner's pause (park.Tx PauseSubscription): only under the version
-// the attempt that heard it was sent under, only ever later; the version
-// does not move.
+// A partner's pause (park.Tx PauseSubscription): only while the
+// subscription is enabled with the url the attempt that heard it was
+// sent to, only ever later; the version does not move.
 func (q *Queries) PauseSubscription(ctx context.Context, arg PauseSubscriptionParams) error {
-	_, err := q.exec(ctx, q.pauseSubscriptionStmt, pauseSubscription, arg.Until, arg.ID, arg.Version)
+	_, err := q.exec(ctx, q.pauseSubscriptionStmt, pauseSubscription, arg.Until, arg.ID, arg.Url)
 	return err
 }
 

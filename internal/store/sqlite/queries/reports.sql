@@ -26,12 +26,12 @@ WHERE id = ? AND version = ? AND deleted = 0;
 -- name: DeleteSubscription :execrows
 UPDATE subscriptions SET deleted = 1, enabled = 0, version = version + 1 WHERE id = ? AND deleted = 0;
 
--- A partner's pause (park.Tx PauseSubscription): only under the version
--- the attempt that heard it was sent under, only ever later; the version
--- does not move.
+-- A partner's pause (park.Tx PauseSubscription): only while the
+-- subscription is enabled with the url the attempt that heard it was
+-- sent to, only ever later; the version does not move.
 -- name: PauseSubscription :exec
 UPDATE subscriptions SET paused_until = sqlc.arg(until)
-WHERE id = sqlc.arg(id) AND version = sqlc.arg(version) AND deleted = 0
+WHERE id = sqlc.arg(id) AND url = sqlc.arg(url) AND enabled = 1 AND deleted = 0
   AND (paused_until IS NULL OR paused_until < sqlc.arg(until));
 
 -- name: LiftPause :exec

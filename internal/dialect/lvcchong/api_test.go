@@ -398,6 +398,23 @@ func TestQueryChargeOrderEnds(t *testing.T) {
 
 // cabinet connects the simulated cabinet CAB1 on the rig's clock; it
 // starts (and stops) what parkd asks it to.
+// charging starts an order of 300 fen on the cabinet's port 3 and waits
+// until the cabinet has its transaction; it returns the order's number.
+func (r *rig) charging(t *testing.T, tok string, p *ocppsim.Point) string {
+	t.Helper()
+	out := r.post(t, "charge", tok, url.Values{"deviceId": {"CAB1"}, "portNum": {"3"}, "payMoney": {"300"}})
+	if out["success"] != true {
+		t.Fatalf("charge %v", out)
+	}
+	for deadline := time.Now().Add(5 * time.Second); p.LastTransaction() == 0; {
+		if time.Now().After(deadline) {
+			t.Fatal("the cabinet never started the order's transaction")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	return out["data"].(map[string]any)["orderNum"].(string)
+}
+
 func (r *rig) cabinet(t *testing.T) *ocppsim.Point {
 	t.Helper()
 	p, err := ocppsim.Dial(r.Ctx, r.ws, "CAB1", "0123456789abcdef")
@@ -503,13 +520,7 @@ func TestDeviceStatusBusyPort(t *testing.T) {
 	r := newRig(t)
 	p := r.cabinet(t)
 	tok := r.token(t)
-	out := r.post(t, "charge", tok, url.Values{"deviceId": {"CAB1"}, "portNum": {"3"}, "payMoney": {"300"}})
-	if out["success"] != true {
-		t.Fatalf("charge %v", out)
-	}
-	for i := 0; p.LastTransaction() == 0 && i < 500; i++ {
-		time.Sleep(10 * time.Millisecond)
-	}
+	r.charging(t, tok, p)
 	if err := p.Status(r.Ctx, 5, "Faulted"); err != nil {
 		t.Fatal(err)
 	}

@@ -18,14 +18,7 @@ func TestConflictsSayWhich(t *testing.T) {
 	r := newRig(t)
 	p := r.cabinet(t)
 	tok := r.token(t)
-	out := r.post(t, "charge", tok, url.Values{"deviceId": {"CAB1"}, "portNum": {"3"}, "payMoney": {"300"}})
-	if out["success"] != true {
-		t.Fatalf("charge %v", out)
-	}
-	order := out["data"].(map[string]any)["orderNum"].(string)
-	for i := 0; p.LastTransaction() == 0 && i < 500; i++ {
-		time.Sleep(10 * time.Millisecond)
-	}
+	order := r.charging(t, tok, p)
 	busy := r.post(t, "charge", tok, url.Values{"deviceId": {"CAB1"}, "portNum": {"3"}, "payMoney": {"300"}})
 	wantErr(t, busy, "-1", "端口正在使用")
 	wantNot(t, busy, "订单已结束")
@@ -51,7 +44,7 @@ func TestConflictsSayWhich(t *testing.T) {
 	if _, err := r.Sys.Charging.UpdateCharger(r.Ctx, "CAB1", charging.ChargerPatch{Availability: &off}); err != nil {
 		t.Fatal(err)
 	}
-	out = r.post(t, "charge", tok, url.Values{"deviceId": {"CAB1"}, "portNum": {"4"}, "payMoney": {"300"}})
+	out := r.post(t, "charge", tok, url.Values{"deviceId": {"CAB1"}, "portNum": {"4"}, "payMoney": {"300"}})
 	wantErr(t, out, "-1", "暂停服务")
 	wantNot(t, out, "端口正在使用")
 }

@@ -28,14 +28,7 @@ func TestStopChargeOfflineDevice(t *testing.T) {
 	r := newRig(t)
 	p := r.cabinet(t)
 	tok := r.token(t)
-	out := r.post(t, "charge", tok, url.Values{"deviceId": {"CAB1"}, "portNum": {"3"}, "payMoney": {"300"}})
-	if out["success"] != true {
-		t.Fatalf("charge %v", out)
-	}
-	order := out["data"].(map[string]any)["orderNum"].(string)
-	for deadline := time.Now().Add(5 * time.Second); p.LastTransaction() == 0 && time.Now().Before(deadline); {
-		time.Sleep(10 * time.Millisecond)
-	}
+	order := r.charging(t, tok, p)
 	p.Close()
 	for deadline := time.Now().Add(5 * time.Second); ; {
 		c, err := r.Sys.Charging.Charger(r.Ctx, "CAB1")
@@ -66,14 +59,7 @@ func TestStopChargeSilentDevice(t *testing.T) {
 	r := newRig(t)
 	p := r.cabinet(t)
 	tok := r.token(t)
-	out := r.post(t, "charge", tok, url.Values{"deviceId": {"CAB1"}, "portNum": {"3"}, "payMoney": {"300"}})
-	if out["success"] != true {
-		t.Fatalf("charge %v", out)
-	}
-	order := out["data"].(map[string]any)["orderNum"].(string)
-	for deadline := time.Now().Add(5 * time.Second); p.LastTransaction() == 0 && time.Now().Before(deadline); {
-		time.Sleep(10 * time.Millisecond)
-	}
+	order := r.charging(t, tok, p)
 	p.SetAnswer("RemoteStopTransaction", "") // connected, never answers
 	wantErr(t, r.post(t, "stopCharge", tok, url.Values{"orderNum": {order}}), "-1",
 		"设备无响应，停止指令暂未送达，将在设备恢复通信后重发")

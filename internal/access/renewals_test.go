@@ -307,11 +307,7 @@ func TestRenewalQuotedBeforeALapsePaidAfterIt(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := time.Date(2027, 2, 28, 10, 20, 0, 0, sh)
-	if !res.Renewal.StartsAt.Equal(paid) || !res.Renewal.ValidTo.Equal(want) || !res.Pass.ValidTo.Equal(want) ||
-		!res.Pass.ValidFrom.Equal(ps.ValidFrom) || res.Renewal.Amount != 30000 {
-		t.Fatalf("paid: renewal from %s to %s, pass to %s; want from %s to %s",
-			res.Renewal.StartsAt.In(sh), res.Renewal.ValidTo.In(sh), res.Pass.ValidTo.In(sh), paid.In(sh), want.In(sh))
-	}
+	wantRenewedFromPayment(t, res, ps, paid, want)
 	// The car in since 09:00 leaves at 11:00: 09:00-10:00 is the old
 	// pass's, 10:20-11:00 the renewal's, and the lapse 10:00-10:20 is
 	// owed: 20 minutes, past the 15 free, one started half hour = 200.
@@ -358,11 +354,7 @@ func TestRenewalQuotedAfterALapsePaidLater(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := time.Date(2027, 3, 1, 9, 20, 0, 0, sh)
-	if !res.Renewal.StartsAt.Equal(paid) || !res.Renewal.ValidTo.Equal(want) || !res.Pass.ValidTo.Equal(want) ||
-		!res.Pass.ValidFrom.Equal(ps.ValidFrom) || res.Renewal.Amount != 30000 {
-		t.Fatalf("paid: renewal from %s to %s, pass to %s; want from %s to %s",
-			res.Renewal.StartsAt.In(sh), res.Renewal.ValidTo.In(sh), res.Pass.ValidTo.In(sh), paid.In(sh), want.In(sh))
-	}
+	wantRenewedFromPayment(t, res, ps, paid, want)
 	// The car leaves at 09:40: 09:20-09:40 is the renewal's, 09:00-09:20
 	// is owed: 20 minutes, past the 15 free, one started half hour = 200.
 	out := time.Date(2027, 2, 1, 9, 40, 0, 0, sh)
@@ -371,5 +363,17 @@ func TestRenewalQuotedAfterALapsePaidLater(t *testing.T) {
 	wantDecision(t, d, park.DecisionHold, park.ReasonPaymentRequired, 200)
 	if d.StayID != entry.StayID {
 		t.Fatal("another stay")
+	}
+}
+
+// wantRenewedFromPayment: a lapsed pass's renewal paid at paid runs from
+// then to want, the pass with it (its start kept), at the quoted 30000.
+func wantRenewedFromPayment(t *testing.T, res access.RenewalResult, ps *park.Pass, paid, want time.Time) {
+	t.Helper()
+	loc := want.Location()
+	if !res.Renewal.StartsAt.Equal(paid) || !res.Renewal.ValidTo.Equal(want) || !res.Pass.ValidTo.Equal(want) ||
+		!res.Pass.ValidFrom.Equal(ps.ValidFrom) || res.Renewal.Amount != 30000 {
+		t.Fatalf("paid: renewal from %s to %s, pass to %s; want from %s to %s",
+			res.Renewal.StartsAt.In(loc), res.Renewal.ValidTo.In(loc), res.Pass.ValidTo.In(loc), paid.In(loc), want.In(loc))
 	}
 }

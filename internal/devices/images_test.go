@@ -129,7 +129,7 @@ func TestImageOfRefusedRead(t *testing.T) {
 // TestImageOfPlatelessRecord: an offline record of a car whose plate was
 // not read keeps its picture, as a read with a plate does: the operator
 // squaring the lot's count finds it through the plateless_record
-// anomaly, whose detail names where it is served. Sent again (a lost
+// anomaly, whose image_url is where it is served. Sent again (a lost
 // reply), the record is one anomaly and one picture.
 func TestImageOfPlatelessRecord(t *testing.T) {
 	b, c := countingImages(t)
@@ -146,11 +146,10 @@ func TestImageOfPlatelessRecord(t *testing.T) {
 	if err != nil || len(as) != 1 || as[0].Kind != park.AnomalyPlatelessRecord {
 		t.Fatalf("%+v %v: want one plateless_record", as, err)
 	}
-	_, after, ok := strings.Cut(as[0].Detail, "picture "+devices.ImagePath)
-	if !ok {
-		t.Fatalf("anomaly detail %q names no picture", as[0].Detail)
+	id, ok := strings.CutPrefix(as[0].ImageURL, devices.ImagePath)
+	if !ok || id == "" {
+		t.Fatalf("anomaly %+v names no picture", as[0])
 	}
-	id, _, _ := strings.Cut(after, ";")
 	for n := 0; ; n++ {
 		im, err := b.dev.Image(b.Ctx, id)
 		if err == nil {

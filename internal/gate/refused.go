@@ -44,8 +44,8 @@ func (s *Service) KeepRefused(ctx context.Context, in EventInput, why error) err
 // temporary identity issued now reaches no driver), yet the car passed:
 // the anomaly names the lane, its direction and when the car passed, so
 // the operator can square the lot's count and the lane's pictures; the
-// record's picture (in.ImageURL), having no event to hang from, is named
-// in its detail. Once per event id, so the device may let go of it:
+// record's picture (in.ImageURL), having no event to hang from, is the
+// anomaly's. Once per event id, so the device may let go of it:
 // fresh says this call kept it (false: it was kept before). Errors:
 // EInvalid (id, lane, type, image_url), ENotFound (lot).
 func (s *Service) KeepPlateless(ctx context.Context, in EventInput) (fresh bool, err error) {
@@ -69,11 +69,8 @@ func (s *Service) KeepPlateless(ctx context.Context, in EventInput) (fresh bool,
 	if clock != "" {
 		detail += "; " + clock
 	}
-	if in.ImageURL != "" {
-		detail += "; picture " + in.ImageURL
-	}
 	a := &park.Anomaly{ID: "plateless:" + in.ID, LotCode: in.LotCode, Kind: park.AnomalyPlatelessRecord,
-		EventID: in.ID, At: in.At.UTC().Truncate(park.Precision), Detail: detail}
+		EventID: in.ID, At: in.At.UTC().Truncate(park.Precision), Detail: detail, ImageURL: in.ImageURL}
 	err = s.base.Update(ctx, func(tx park.Tx) error {
 		if _, err := tx.GetLotSettings(ctx, in.LotCode); err != nil {
 			return err

@@ -107,6 +107,9 @@ type Anomaly struct {
 	EventID string    `json:"event_id"`
 	At      time.Time `json:"at"`
 	Detail  string    `json:"detail"`
+	// ImageURL is where the picture of the car is served, when its device
+	// sent one: a plate-less record is found by it alone.
+	ImageURL string `json:"image_url,omitempty"`
 }
 
 // MaxEventSkew is how far in the future a device's report may be dated:

@@ -212,7 +212,7 @@ func (t *txn) InsertAnomaly(ctx context.Context, a *park.Anomaly) error {
 	return t.later(func() error {
 		return t.q.InsertAnomaly(ctx, db.InsertAnomalyParams{
 			ID: a.ID, LotCode: a.LotCode, Kind: a.Kind, Plate: a.Plate, StayID: a.StayID, EventID: a.EventID,
-			At: ts(a.At), Detail: a.Detail,
+			At: ts(a.At), Detail: a.Detail, ImageUrl: a.ImageURL,
 		})
 	}, func(err error) error { return wrap(err, "anomaly %q", a.ID) })
 }
@@ -235,7 +235,7 @@ func anomaliesFromRows(rows []db.Anomaly, err error) ([]*park.Anomaly, error) {
 	out := make([]*park.Anomaly, len(rows))
 	for i, r := range rows {
 		out[i] = &park.Anomaly{ID: r.ID, LotCode: r.LotCode, Kind: r.Kind, Plate: r.Plate, StayID: r.StayID,
-			EventID: r.EventID, At: fromTS(r.At), Detail: r.Detail}
+			EventID: r.EventID, At: fromTS(r.At), Detail: r.Detail, ImageURL: r.ImageUrl}
 	}
 	return out, nil
 }

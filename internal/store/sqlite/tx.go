@@ -199,7 +199,7 @@ func (t *txn) InsertEvent(ctx context.Context, e *park.Event) error {
 func (t *txn) InsertAnomaly(ctx context.Context, a *park.Anomaly) error {
 	return wrap(t.q.InsertAnomaly(stmtCtx, db.InsertAnomalyParams{
 		ID: a.ID, LotCode: a.LotCode, Kind: a.Kind, Plate: a.Plate, StayID: a.StayID, EventID: a.EventID,
-		At: us(a.At), Detail: a.Detail,
+		At: us(a.At), Detail: a.Detail, ImageUrl: a.ImageURL,
 	}), "anomaly %q", a.ID)
 }
 
@@ -221,7 +221,7 @@ func anomaliesFromRows(rows []db.Anomaly, err error) ([]*park.Anomaly, error) {
 	out := make([]*park.Anomaly, len(rows))
 	for i, r := range rows {
 		out[i] = &park.Anomaly{ID: r.ID, LotCode: r.LotCode, Kind: r.Kind, Plate: r.Plate, StayID: r.StayID,
-			EventID: r.EventID, At: fromUS(r.At), Detail: r.Detail}
+			EventID: r.EventID, At: fromUS(r.At), Detail: r.Detail, ImageURL: r.ImageUrl}
 	}
 	return out, nil
 }

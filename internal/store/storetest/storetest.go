@@ -250,7 +250,8 @@ func testEvents(t *testing.T, s park.Store) {
 	e2.LotCode = "L2"
 	must(t, update(t, s, func(tx park.Tx) error { return tx.InsertEvent(ctx, &e2) }))
 
-	a := &park.Anomaly{ID: "a1", LotCode: "L1", Kind: park.AnomalyReentry, Plate: "京A12345", EventID: "cam-1", At: base, Detail: "x"}
+	a := &park.Anomaly{ID: "a1", LotCode: "L1", Kind: park.AnomalyReentry, Plate: "京A12345", EventID: "cam-1", At: base, Detail: "x",
+		ImageURL: "/v1/images/img-1"}
 	must(t, update(t, s, func(tx park.Tx) error { return tx.InsertAnomaly(ctx, a) }))
 	var as []*park.Anomaly
 	must(t, s.View(ctx, func(tx park.Tx) (err error) { as, err = tx.ListAnomalies(ctx, "L1", 10); return }))

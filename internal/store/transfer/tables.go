@@ -115,7 +115,7 @@ var tables = []table{
 	}},
 	{name: "anomalies", key: []string{"id"}, columns: []column{
 		{"id", text}, {"lot_code", text}, {"kind", text}, {"plate", text}, {"stay_id", text},
-		{"event_id", text}, {"at", timestamp}, {"detail", text},
+		{"event_id", text}, {"at", timestamp}, {"detail", text}, {"image_url", text},
 	}},
 	{name: "quotes", key: []string{"id"}, columns: []column{
 		{"id", text}, {"stay_id", text}, {"lot_code", text}, {"amount_due", integer}, {"total", integer},

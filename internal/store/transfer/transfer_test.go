@@ -100,6 +100,10 @@ func fill(t *testing.T) *sqlite.Store {
 	must(svc.Billing.CreateQuote(ctx, again.StayID, "")) // left unpaid
 	event("ev-7", park.EventExit, "京E55555")             // never entered: an anomaly
 	event("ev-8", park.EventExit, "京C33333")
+	// A car whose plate was not read passed while the lane was offline:
+	// an anomaly with its picture.
+	must(svc.Gate.KeepPlateless(ctx, gate.EventInput{LotCode: lot, ID: "ev-p1", Type: park.EventEntry, Lane: "in-1",
+		At: now.Add(-time.Minute), Passed: true, ImageURL: "/v1/images/img-p1"}))
 
 	// A partner (its Linkc user below); a car it reserved, inside on a
 	// terminated order, and a lane held open.

@@ -9,14 +9,15 @@ import (
 )
 
 type Anomaly struct {
-	ID      string
-	LotCode string
-	Kind    string
-	Plate   string
-	StayID  string
-	EventID string
-	At      time.Time
-	Detail  string
+	ID       string
+	LotCode  string
+	Kind     string
+	Plate    string
+	StayID   string
+	EventID  string
+	At       time.Time
+	Detail   string
+	ImageUrl string
 }
 
 type ApiToken struct {

@@ -168,19 +168,20 @@ func (q *Queries) GetStayByLocator(ctx context.Context, arg GetStayByLocatorPara
 }
 
 const insertAnomaly = `-- name: InsertAnomaly :exec
-INSERT INTO anomalies (id, lot_code, kind, plate, stay_id, event_id, at, detail)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+INSERT INTO anomalies (id, lot_code, kind, plate, stay_id, event_id, at, detail, image_url)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
 `
 
 type InsertAnomalyParams struct {
-	ID      string
-	LotCode string
-	Kind    string
-	Plate   string
-	StayID  string
-	EventID string
-	At      time.Time
-	Detail  string
+	ID       string
+	LotCode  string
+	Kind     string
+	Plate    string
+	StayID   string
+	EventID  string
+	At       time.Time
+	Detail   string
+	ImageUrl string
 }
 
 func (q *Queries) InsertAnomaly(ctx context.Context, arg InsertAnomalyParams) error {
@@ -193,6 +194,7 @@ func (q *Queries) InsertAnomaly(ctx context.Context, arg InsertAnomalyParams) er
 		arg.EventID,
 		arg.At,
 		arg.Detail,
+		arg.ImageUrl,
 	)
 	return err
 }
@@ -323,7 +325,7 @@ func (q *Queries) LatestLaneEvent(ctx context.Context, arg LatestLaneEventParams
 }
 
 const listAnomalies = `-- name: ListAnomalies :many
-SELECT id, lot_code, kind, plate, stay_id, event_id, at, detail FROM anomalies WHERE lot_code = $1 ORDER BY at DESC, id LIMIT $2
+SELECT id, lot_code, kind, plate, stay_id, event_id, at, detail, image_url FROM anomalies WHERE lot_code = $1 ORDER BY at DESC, id LIMIT $2
 `
 
 type ListAnomaliesParams struct {
@@ -349,6 +351,7 @@ func (q *Queries) ListAnomalies(ctx context.Context, arg ListAnomaliesParams) ([
 			&i.EventID,
 			&i.At,
 			&i.Detail,
+			&i.ImageUrl,
 		); err != nil {
 			return nil, err
 		}
@@ -482,7 +485,7 @@ func (q *Queries) ListPartnerStaysByLocator(ctx context.Context, arg ListPartner
 }
 
 const listStayAnomalies = `-- name: ListStayAnomalies :many
-SELECT id, lot_code, kind, plate, stay_id, event_id, at, detail FROM anomalies
+SELECT id, lot_code, kind, plate, stay_id, event_id, at, detail, image_url FROM anomalies
 WHERE lot_code = $1 AND at >= $2 AND at <= $3 AND stay_id = $4
 ORDER BY at, id LIMIT $5
 `
@@ -520,6 +523,7 @@ func (q *Queries) ListStayAnomalies(ctx context.Context, arg ListStayAnomaliesPa
 			&i.EventID,
 			&i.At,
 			&i.Detail,
+			&i.ImageUrl,
 		); err != nil {
 			return nil, err
 		}

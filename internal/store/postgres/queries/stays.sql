@@ -47,8 +47,8 @@ INSERT INTO events (lot_code, id, type, plate, lane, at, image_url, plate_color,
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11);
 
 -- name: InsertAnomaly :exec
-INSERT INTO anomalies (id, lot_code, kind, plate, stay_id, event_id, at, detail)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8);
+INSERT INTO anomalies (id, lot_code, kind, plate, stay_id, event_id, at, detail, image_url)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9);
 
 -- A stay's, by the lot's time index: the window bounds the scan.
 -- name: ListStayAnomalies :many

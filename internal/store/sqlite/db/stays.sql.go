@@ -258,19 +258,20 @@ func (q *Queries) GetStayByTicket(ctx context.Context, arg GetStayByTicketParams
 }
 
 const insertAnomaly = `-- name: InsertAnomaly :exec
-INSERT INTO anomalies (id, lot_code, kind, plate, stay_id, event_id, at, detail)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+INSERT INTO anomalies (id, lot_code, kind, plate, stay_id, event_id, at, detail, image_url)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
 `
 
 type InsertAnomalyParams struct {
-	ID      string
-	LotCode string
-	Kind    string
-	Plate   string
-	StayID  string
-	EventID string
-	At      int64
-	Detail  string
+	ID       string
+	LotCode  string
+	Kind     string
+	Plate    string
+	StayID   string
+	EventID  string
+	At       int64
+	Detail   string
+	ImageUrl string
 }
 
 func (q *Queries) InsertAnomaly(ctx context.Context, arg InsertAnomalyParams) error {
@@ -283,6 +284,7 @@ func (q *Queries) InsertAnomaly(ctx context.Context, arg InsertAnomalyParams) er
 		arg.EventID,
 		arg.At,
 		arg.Detail,
+		arg.ImageUrl,
 	)
 	return err
 }
@@ -426,7 +428,7 @@ func (q *Queries) LatestLaneEvent(ctx context.Context, arg LatestLaneEventParams
 }
 
 const listAnomalies = `-- name: ListAnomalies :many
-SELECT id, lot_code, kind, plate, stay_id, event_id, at, detail FROM anomalies WHERE lot_code = ? ORDER BY at DESC, id LIMIT ?
+SELECT id, lot_code, kind, plate, stay_id, event_id, at, detail, image_url FROM anomalies WHERE lot_code = ? ORDER BY at DESC, id LIMIT ?
 `
 
 type ListAnomaliesParams struct {
@@ -452,6 +454,7 @@ func (q *Queries) ListAnomalies(ctx context.Context, arg ListAnomaliesParams) ([
 			&i.EventID,
 			&i.At,
 			&i.Detail,
+			&i.ImageUrl,
 		); err != nil {
 			return nil, err
 		}
@@ -594,7 +597,7 @@ func (q *Queries) ListPartnerStaysByLocator(ctx context.Context, arg ListPartner
 }
 
 const listStayAnomalies = `-- name: ListStayAnomalies :many
-SELECT id, lot_code, kind, plate, stay_id, event_id, at, detail FROM anomalies
+SELECT id, lot_code, kind, plate, stay_id, event_id, at, detail, image_url FROM anomalies
 WHERE lot_code = ?1 AND at >= ?2 AND at <= ?3 AND stay_id = ?4
 ORDER BY at, id LIMIT ?5
 `
@@ -632,6 +635,7 @@ func (q *Queries) ListStayAnomalies(ctx context.Context, arg ListStayAnomaliesPa
 			&i.EventID,
 			&i.At,
 			&i.Detail,
+			&i.ImageUrl,
 		); err != nil {
 			return nil, err
 		}

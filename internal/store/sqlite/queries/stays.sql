@@ -79,8 +79,8 @@ INSERT INTO events (lot_code, id, type, plate, lane, at, image_url, plate_color,
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);
 
 -- name: InsertAnomaly :exec
-INSERT INTO anomalies (id, lot_code, kind, plate, stay_id, event_id, at, detail)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?);
+INSERT INTO anomalies (id, lot_code, kind, plate, stay_id, event_id, at, detail, image_url)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?);
 
 -- A stay's, by the lot's time index: the window bounds the scan.
 -- name: ListStayAnomalies :many

@@ -45,6 +45,9 @@ type Priced struct {
 	FreedByCoupons bool                // nothing is due only thanks to coupons the stay had not used yet
 	FreedByBenefit bool                // nothing is due only thanks to a member benefit not kept yet (see MemberQuote)
 	Reservations   []*park.Reservation // the reservations whose prepaid windows the stay was inside during
+
+	tariff *tariff.Tariff // the lot's tariff (nil: the lot parks free)
+	input  tariff.Input   // what the tariff priced, for FreeUntil
 }
 
 // PriceStay prices a stay if it left at `at`, in the caller's
@@ -127,6 +130,7 @@ func (s *Service) priceStayWith(ctx context.Context, tx park.Tx, l *park.Lot, st
 		}
 		in.Coupons = tariffCoupons(p.Coupons, extra)
 		p.Result = t.Price(&in, nil)
+		p.tariff, p.input = t, in
 		settleUnusedCoupons(t, in, &p, extra)
 		if p.Due == 0 && len(extra) > 0 {
 			in.Coupons = tariffCoupons(p.Coupons, nil)

@@ -28,9 +28,13 @@ type StayStatus struct {
 	// Quote is the offer to pay Due, taken for the partner; nil when
 	// nothing is due or the partner does not pay through parkd.
 	Quote *park.Quote
-	// ValidUntil is until when the car may leave without paying more:
-	// its paid_until while that is in the future, else At (a stay that
-	// left: its exit).
+	// ValidUntil is until when the car may leave without paying more.
+	// When nothing is due at At it is the last instant at which leaving
+	// still owes nothing (see freeUntil): the end of the tariff's free
+	// minutes, of a pass, of a time coupon's minutes, of a free window,
+	// of a payment's paid_until or of the time its blocks paid for,
+	// whichever the tariff says, at most At + FreeHorizon. When
+	// something is due it is At; a stay that left: its exit.
 	ValidUntil time.Time
 	// LeaveBy is until when the car may leave if it pays Due now: At +
 	// the lot's exit grace when something is due (a payment's paid_until
@@ -39,6 +43,11 @@ type StayStatus struct {
 	// Lines is the price breakdown at At (deductions name their coupon).
 	Lines []park.Line
 }
+
+// FreeHorizon bounds how far ahead a status says a car may leave free
+// (StayStatus.ValidUntil): a car free for longer, or in a lot without a
+// tariff, is told At + FreeHorizon, and a later look-up says more.
+const FreeHorizon = 24 * time.Hour
 
 // A stay's state as partners see it.
 const (
@@ -78,6 +87,11 @@ func (s *Service) statusWith(ctx context.Context, tx park.Tx, l *park.Lot, st *p
 	}
 	res.Gross, res.Total, res.Discount, res.Due, res.Lines = pr.Gross, pr.Total, pr.Discount, pr.Due, pr.Lines()
 	res.CollectAmount = res.Due
+	if res.Due == 0 {
+		if res.ValidUntil, err = s.freeUntil(ctx, tx, l, st, at, pr, extra); err != nil {
+			return nil, err
+		}
+	}
 	res.LeaveBy = res.ValidUntil
 	if res.Due > 0 {
 		res.LeaveBy = now.Add(time.Duration(l.ExitGraceMinutes) * time.Minute)
@@ -95,6 +109,48 @@ func (s *Service) statusWith(ctx context.Context, tx park.Tx, l *park.Lot, st *p
 		}
 	}
 	return res, nil
+}
+
+// freeUntil is the last instant, from at (when pr, priced at at, owes
+// nothing) up to at + FreeHorizon, at which the car may leave still
+// owing nothing: the tariff finds it from what pr priced (free minutes,
+// passes and other free windows, coupons, payments). That input was
+// gathered for a car leaving at at, so the answer is priced again as the
+// gate would price a car leaving then (a time-slot pass's span, a
+// coupon's validity, a reservation read for that instant); if it owes
+// then, the last free second is searched pricing every probe so, by
+// bisection (leaving later never owes less): about 17 prices a day.
+func (s *Service) freeUntil(ctx context.Context, tx park.Tx, l *park.Lot, st *park.Stay, at time.Time, pr Priced, extra []tariff.Coupon) (time.Time, error) {
+	limit := at.Add(FreeHorizon)
+	if pr.tariff == nil {
+		return limit, nil // a lot without a tariff parks free
+	}
+	until := pr.tariff.FreeUntil(&pr.input, at, limit)
+	owes := func(t time.Time) (bool, error) {
+		p, err := s.priceStayWith(ctx, tx, l, st, t, extra)
+		return p.Due > 0, err
+	}
+	bad, err := owes(until)
+	if err != nil || !bad {
+		return until, err
+	}
+	lo, hi := at.Unix(), until.Unix() // lo owes nothing, hi owes
+	for hi-lo > 1 {
+		mid := lo + (hi-lo)/2
+		o, err := owes(time.Unix(mid, 0).UTC())
+		if err != nil {
+			return time.Time{}, err
+		}
+		if o {
+			hi = mid
+		} else {
+			lo = mid
+		}
+	}
+	if r := time.Unix(lo, 0).UTC(); r.After(at) {
+		return r, nil
+	}
+	return at, nil
 }
 
 // Pricing runs fn in the transaction Status needs: a write one when it

@@ -172,8 +172,11 @@ func TestNothingDueHasNoTransaction(t *testing.T) {
 	}
 	// Paid R$ 5,50 at 01:36:44 (10 min: spTariff's first hour); looked up
 	// at 01:46:44, still in the first hour, so nothing is due.
-	// validade_datahora: paid until 01:51:44 (paid at 01:36:44 + 15 min grace).
-	if m["valor_devido"] != "0.0" || m["valor_pago"] != "5.5" || m["validade_datahora"] != "2019-08-31T01:51:44-03:00" {
+	// validade_datahora: the last instant leaving still owes nothing. The
+	// payment's paid_until is 01:51:44 (paid at 01:36:44 + 15 min grace),
+	// but the R$ 5,50 paid the whole first hour: up to 02:26:44 (entry
+	// 01:26:44 + 1 h) the stay costs R$ 5,50, paid; a second later R$ 10,50.
+	if m["valor_devido"] != "0.0" || m["valor_pago"] != "5.5" || m["validade_datahora"] != "2019-08-31T02:26:44-03:00" {
 		t.Fatalf("got %s", r.body)
 	}
 }
@@ -351,9 +354,12 @@ func TestPayment(t *testing.T) {
 		if p2["id"] != p1["id"] || r2.header.Get("Idempotent-Replayed") != "true" {
 			t.Fatalf("replay %s (header %q), want the first payment %s", r2.body, r2.header.Get("Idempotent-Replayed"), r1.body)
 		}
-		// Now nothing is due and the validity is the paid time.
+		// Now nothing is due and the validity is the end of the time paid
+		// for: R$ 10,50 is the first hour and the second, so up to 03:26:44
+		// (entry 01:26:44 + 2 h) the stay costs what was paid, later than
+		// the payment's own 03:16:45.
 		m := want(t, e.get("/api/estadias?localizador="+d.Locator), 200)["estadia_calculo"].(map[string]any)
-		if m["valor_devido"] != "0.0" || m["valor_pago"] != "10.5" || m["validade_datahora"] != p1["validade_datahora"] {
+		if m["valor_devido"] != "0.0" || m["valor_pago"] != "10.5" || m["validade_datahora"] != "2019-08-31T03:26:44-03:00" {
 			t.Fatalf("after paying: %v", m)
 		}
 		if st, _ := e.svc.Gate.GetStay(e.ctx, d.StayID); st.Paid != 1050 {

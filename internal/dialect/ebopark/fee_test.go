@@ -331,3 +331,29 @@ func TestDeleteInParkCar(t *testing.T) {
 		t.Fatalf("occupied %d, want %d", got, occ-2)
 	}
 }
+
+// TestFeeQueryFreeOutTimeInFreeMinutes: a car still inside the tariff's 15
+// free minutes is told when they end, not the query time. 粤C55555 in at
+// 09:55, queried at 10:00: a stay of at most 15:00 is free and past it is
+// billed from entry, so it may leave free until 09:55 + 15 min = 10:10:00,
+// in Ebopark's "yyyy-MM-dd HH:mm:ss" Beijing time.
+func TestFeeQueryFreeOutTimeInFreeMinutes(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	if _, err := e.svc.Gate.HandleEvent(e.ctx, gate.EventInput{LotCode: lotCode, ID: "free-1", Type: park.EventEntry,
+		Plate: "粤C55555", Lane: "in-1", At: now.Add(-5 * time.Minute)}); err != nil {
+		t.Fatal(err)
+	}
+	var f struct {
+		PayFee      int64  `json:"payFee"`
+		OrderNo     string `json:"orderNo"`
+		FreeOutTime string `json:"freeOutTime"`
+	}
+	r := wantState(t, e.call("getProStopWithDeductionV3", `{"ParkCode":"140123001","CarNo":"粤C55555"}`), 0, "成功")
+	if err := json.Unmarshal(r.Result, &f); err != nil {
+		t.Fatal(err)
+	}
+	if f.PayFee != 0 || f.OrderNo != "" || f.FreeOutTime != "2026-03-01 10:10:00" {
+		t.Fatalf("fee query: %s, want payFee 0, no orderNo, freeOutTime 2026-03-01 10:10:00", r.Result)
+	}
+}

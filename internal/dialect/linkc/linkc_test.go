@@ -510,3 +510,27 @@ func TestSandbox(t *testing.T) {
 		}
 	})
 }
+
+// TestValidityInFreeMinutes: a car still inside the garage's tolerância
+// (15 free minutes, then spTariff's hours billed from entry) is told when
+// it ends, not the look-up time. In at 01:26:44, looked up at 01:31:44:
+// a stay of at most 15:00 is free, so validade_datahora is 01:26:44 +
+// 15 min = 01:41:44, in São Paulo's -03:00.
+func TestValidityInFreeMinutes(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	e.admin(t, "POST", "/v1/lots", `{"code":"tol","name":"Garagem tol","timezone":"America/Sao_Paulo","currency":"BRL","capacity":10,`+
+		`"tariff":{"grace_minutes":15,"first":{"minutes":60,"price":550},"every":{"minutes":60,"price":500}}}`, 201)
+	e.admin(t, "POST", "/v1/partners", `{"id":"tolapp","name":"Parceiro tol","dialect":"linkc","lots":["tol"]}`, 201)
+	e.admin(t, "POST", "/v1/integrators", `{"username":"davi","password":"`+password+`","partners":["tolapp"]}`, 201)
+	d := e.enter(t, "tol", "tol-1", "ABC1234", entry)
+	e.clock.Set(entry.Add(5 * time.Minute))
+	r := e.do("GET", "/api/estadias?localizador="+d.Locator, "", "Authorization", "Bearer "+e.login(t, "davi", password))
+	m := want(t, r, 200)["estadia_calculo"].(map[string]any)
+	if m["valor_devido"] != "0.0" || m["validade_datahora"] != "2019-08-31T01:41:44-03:00" {
+		t.Fatalf("got %s, want valor_devido 0.0 and validade_datahora 2019-08-31T01:41:44-03:00", r.body)
+	}
+	if _, ok := m["transacao"]; ok {
+		t.Fatalf("transacao present with nothing due: %s", r.body)
+	}
+}

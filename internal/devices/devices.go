@@ -98,6 +98,7 @@ type Service struct {
 	acked           map[string]acked         // serial -> last acknowledgement with no alarm in view (status.go)
 	registry        sync.Map                 // serial -> cachedDevice (read.go)
 	imageWrites     chan struct{}            // images.go
+	notPictures     sync.Map                 // serial -> struct{}: its last picture was no picture, logged (images.go)
 	listsTaken      atomic.Bool              // lists.go
 }
 

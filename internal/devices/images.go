@@ -2,7 +2,6 @@ package devices
 
 import (
 	"context"
-	"mime"
 	"net/http"
 	"time"
 
@@ -17,22 +16,20 @@ const ImagePath = "/v1/images/"
 // picture is not kept (the read itself never waits for one).
 const maxImageWrites = 16
 
-// pictureTypes are the types a kept picture is served as: raster images,
-// which a browser only displays. Anything else a device sends (an SVG, an
-// HTML page) would run as a document on parkd's origin.
+// pictureTypes are the types a picture is kept as: raster images, which
+// a browser only displays. Anything else a device sends (an SVG, an HTML
+// page) would run as a document on parkd's origin, and is not kept.
 var pictureTypes = map[string]bool{"image/jpeg": true, "image/png": true, "image/gif": true, "image/webp": true, "image/bmp": true}
 
-// pictureType is what a picture is served as: the type declared when it
-// is a picture type, else the type its bytes show when that is one, else
-// bytes to download.
-func pictureType(declared string, data []byte) string {
-	if mt, _, err := mime.ParseMediaType(declared); err == nil && pictureTypes[mt] {
-		return mt
+// PictureType is the type data is by its first bytes (JPEG, PNG, GIF,
+// WebP, BMP: what cameras send), whatever its sender says; "" when it is
+// no picture. It is the one rule of what a device's picture is: a
+// protocol choosing among a read's fields asks it too.
+func PictureType(data []byte) string {
+	if t := http.DetectContentType(data); pictureTypes[t] {
+		return t
 	}
-	if sniffed := http.DetectContentType(data); pictureTypes[sniffed] {
-		return sniffed
-	}
-	return "application/octet-stream"
+	return ""
 }
 
 // picture is a read's picture on its way to be kept, holding one of
@@ -47,19 +44,30 @@ type picture struct {
 func (p *picture) URL() string { return ImagePath + p.im.ID }
 
 // takePicture readies a read's picture to be kept with its decision;
-// nil when it is not kept (too big, too many being written).
-func (s *Service) takePicture(d *park.Device, eventID string, data []byte, contentType string) *picture {
+// nil when it is not kept (no picture, too big, too many being written).
+// Bytes that are no picture are logged once per run of them from one
+// device (a camera so set up sends them with every read), not per read.
+func (s *Service) takePicture(d *park.Device, eventID string, data []byte) *picture {
 	if len(data) > park.MaxImage {
 		s.base.Log.Info("camera picture not kept: too big", "serial", d.Serial, "event", eventID, "bytes", len(data))
 		return nil
 	}
+	ct := PictureType(data)
+	if ct == "" {
+		if _, told := s.notPictures.LoadOrStore(d.Serial, struct{}{}); !told {
+			s.base.Log.Warn("camera picture not kept: not a picture", "serial", d.Serial, "event", eventID,
+				"bytes", len(data), "sniffed", http.DetectContentType(data))
+		}
+		return nil
+	}
+	s.notPictures.Delete(d.Serial)
 	select {
 	case s.imageWrites <- struct{}{}:
 	default:
 		s.base.Log.Warn("camera picture not kept: too many being written", "serial", d.Serial, "event", eventID)
 		return nil
 	}
-	return &picture{s: s, d: d, im: &park.Image{ID: core.NewID(), LotCode: d.LotCode, ContentType: pictureType(contentType, data),
+	return &picture{s: s, d: d, im: &park.Image{ID: core.NewID(), LotCode: d.LotCode, ContentType: ct,
 		Data: append([]byte(nil), data...), CreatedAt: s.base.Clock()}}
 }
 
@@ -86,9 +94,16 @@ func (p *picture) keep(eventID string, recorded bool) {
 	}()
 }
 
-// Image returns a kept picture (ENotFound).
+// Image returns a kept picture (ENotFound), typed as its bytes are: one
+// kept before its type was read from them (as the type its device
+// declared) is served as what it is, a download when it is no picture.
 func (s *Service) Image(ctx context.Context, id string) (*park.Image, error) {
 	var im *park.Image
-	err := s.base.Store.View(ctx, func(tx park.Tx) (err error) { im, err = tx.GetImage(ctx, id); return })
-	return im, err
+	if err := s.base.Store.View(ctx, func(tx park.Tx) (err error) { im, err = tx.GetImage(ctx, id); return }); err != nil {
+		return nil, err
+	}
+	if im.ContentType = PictureType(im.Data); im.ContentType == "" {
+		im.ContentType = "application/octet-stream"
+	}
+	return im, nil
 }

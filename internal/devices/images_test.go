@@ -2,6 +2,8 @@ package devices_test
 
 import (
 	"context"
+	"fmt"
+	"log/slog"
 	"slices"
 	"strings"
 	"sync"
@@ -13,51 +15,97 @@ import (
 	"parkd/internal/systemtest"
 )
 
-// TestImageType: a picture is served as the picture type it is; anything
-// else a device sends (an SVG or XHTML page, which a browser would run on
-// parkd's origin) is kept as bytes to download, never as a document.
+// Tiny pictures, built by hand from each format's first bytes: what a
+// camera sends, and what parkd sniffs.
+var (
+	// A JPEG: SOI (FF D8), an APP0 JFIF segment, EOI (FF D9).
+	tinyJPEG = "\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00\xff\xd9"
+	// A PNG: its 8-byte signature, then the IHDR chunk of a 1x1 image
+	// (length 13, width 1, height 1, depth 8, colour type 2) and its CRC.
+	tinyPNG = "\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00\x90\x77\x53\xde"
+	// A BMP: "BM", the file size (30), reserved, the pixel offset (26).
+	tinyBMP = "BM\x1e\x00\x00\x00\x00\x00\x00\x00\x1a\x00\x00\x00\x0c\x00\x00\x00\x01\x00\x01\x00\x01\x00\x18\x00\x00\x00\xff\x00"
+)
+
+// TestImageType: a picture is kept as the type its bytes are, whatever
+// the device says it is (a Vzenith camera's pictures were all kept as
+// JPEG, a PNG included, and served so); bytes that are no picture (text,
+// an SVG or XHTML page, which a browser would run on parkd's origin) are
+// not kept at all, while the read goes through as without a picture.
 func TestImageType(t *testing.T) {
-	b := setup(t)
+	logs := &logBuffer{}
+	sb := systemtest.NewWith(t, systemtest.Options{DeviceProtocols: []string{proto}, Log: slog.New(slog.NewJSONHandler(logs, nil))})
+	b := &bundle{sb, sb.Sys.Devices}
 	b.register(t, "cam-in", "in-1")
 	const xhtml = `<html xmlns="http://www.w3.org/1999/xhtml"><script>alert(1)</script></html>`
-	for i, c := range []struct {
-		name, data, declared, want string
-	}{
-		{"JPEG", "\xff\xd8\xff\xe0 a jpeg \xff\xd9", "image/jpeg", "image/jpeg"},
-		{"PNGDeclared", "bytes that name no type", "image/png", "image/png"},
-		{"Sniffed", "\xff\xd8\xff\xe0 a jpeg \xff\xd9", "", "image/jpeg"},
-		{"SVG", xhtml, "image/svg+xml", "application/octet-stream"},
-		{"XHTMLSniffed", xhtml, "", "application/octet-stream"},
-		{"HTMLDeclared", "<p>hi</p>", "text/html", "application/octet-stream"},
+	const svg = `<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>`
+	// read sends a read with data as its picture; the event it became.
+	read := func(t *testing.T, record, plate, data string) *park.Event {
+		t.Helper()
+		ans, err := b.dev.Read(b.Ctx, devices.Read{Serial: "cam-in", Protocol: proto, RecordID: record, Plate: plate, Image: []byte(data)})
+		if err != nil || !ans.Open {
+			t.Fatalf("%+v %v: want the read to open, picture or not", ans, err)
+		}
+		var ev *park.Event
+		if err := b.Store.View(b.Ctx, func(tx park.Tx) (err error) {
+			ev, err = tx.GetEvent(b.Ctx, b.Lot, "dev:cam-in:"+record)
+			return
+		}); err != nil {
+			t.Fatal(err)
+		}
+		return ev
+	}
+	for _, c := range []struct{ name, data, want string }{
+		{"JPEG", tinyJPEG, "image/jpeg"},
+		{"PNG", tinyPNG, "image/png"},
+		{"BMP", tinyBMP, "image/bmp"},
 	} {
-		t.Run(c.name, func(t *testing.T) {
-			record := string(rune('a' + i))
-			if _, err := b.dev.Read(b.Ctx, devices.Read{Serial: "cam-in", Protocol: proto, RecordID: record,
-				Plate: "京A1234" + string(rune('0'+i)), Image: []byte(c.data), ImageType: c.declared}); err != nil {
-				t.Fatal(err)
-			}
-			var ev *park.Event
-			if err := b.Store.View(b.Ctx, func(tx park.Tx) (err error) {
-				ev, err = tx.GetEvent(b.Ctx, b.Lot, "dev:cam-in:"+record)
-				return
-			}); err != nil {
-				t.Fatal(err)
-			}
-			id, _ := strings.CutPrefix(ev.ImageURL, devices.ImagePath)
-			for n := 0; ; n++ {
-				im, err := b.dev.Image(b.Ctx, id)
-				if err == nil {
-					if im.ContentType != c.want {
-						t.Fatalf("kept as %s, want %s", im.ContentType, c.want)
-					}
-					return
+		ev := read(t, c.name, "京A1234"+c.name[:1], c.data)
+		id, ok := strings.CutPrefix(ev.ImageURL, devices.ImagePath)
+		if !ok {
+			t.Fatalf("%s: image_url %q, want the kept picture", c.name, ev.ImageURL)
+		}
+		for n := 0; ; n++ {
+			im, err := b.dev.Image(b.Ctx, id)
+			if err == nil {
+				if im.ContentType != c.want || string(im.Data) != c.data {
+					t.Fatalf("%s: kept as %s, want %s, its bytes", c.name, im.ContentType, c.want)
 				}
-				if n == 200 {
-					t.Fatalf("the picture was never kept: %v", err)
-				}
-				time.Sleep(25 * time.Millisecond)
+				break
 			}
-		})
+			if n == 200 {
+				t.Fatalf("%s: the picture was never kept: %v", c.name, err)
+			}
+			time.Sleep(25 * time.Millisecond)
+		}
+	}
+	const notKept = "camera picture not kept: not a picture"
+	// Three reads whose "pictures" are not: none is kept, one line says so.
+	for i, data := range []string{"bytes that name no type", xhtml, svg} {
+		if ev := read(t, fmt.Sprint("text-", i), fmt.Sprint("京B1234", i), data); ev.ImageURL != "" {
+			t.Fatalf("%.20q kept as a picture at %s", data, ev.ImageURL)
+		}
+	}
+	if w := logs.warnings(notKept); len(w) != 1 || w[0]["serial"] != "cam-in" {
+		t.Fatalf("logged %v, want one warning naming the camera for three reads", w)
+	}
+	// A picture again, then a non-picture: a new run, told again.
+	if ev := read(t, "again", "京C12340", tinyJPEG); ev.ImageURL == "" {
+		t.Fatal("a JPEG after text was not kept")
+	}
+	read(t, "text-again", "京C12341", "still not a picture")
+	if w := logs.warnings(notKept); len(w) != 2 {
+		t.Fatalf("logged %d warnings, want a second once pictures failed again", len(w))
+	}
+
+	// A picture kept before its type was read from its bytes (as JPEG,
+	// though a PNG) is served as what it is.
+	old := &park.Image{ID: "im-old", LotCode: b.Lot, EventID: "dev:cam-in:JPEG", ContentType: "image/jpeg", Data: []byte(tinyPNG), CreatedAt: b.Clock.Now()}
+	if err := b.Store.Update(b.Ctx, func(tx park.Tx) error { return tx.PutImage(b.Ctx, old) }); err != nil {
+		t.Fatal(err)
+	}
+	if im, err := b.dev.Image(b.Ctx, "im-old"); err != nil || im.ContentType != "image/png" {
+		t.Fatalf("%v: served a PNG kept as JPEG as %v, want image/png", err, im)
 	}
 }
 
@@ -137,7 +185,7 @@ func TestImageOfPlatelessRecord(t *testing.T) {
 	passed := b.Clock.Now().Add(-20 * time.Minute)
 	for range 2 {
 		ans, err := b.dev.Read(b.Ctx, devices.Read{Serial: "cam-in", Protocol: proto, RecordID: "230", Offline: true,
-			At: passed, Image: pic, ImageType: "image/jpeg"})
+			At: passed, Image: pic})
 		if err != nil || !ans.Recorded {
 			t.Fatalf("%+v %v: want the plate-less record kept", ans, err)
 		}

@@ -33,10 +33,10 @@ type Read struct {
 	// and the barrier stays as it is.
 	NoPassage bool
 	Source    string // the sender's address, for the log
-	// Image is a picture sent with the read (nil: none), of ImageType;
-	// kept when at most park.MaxImage bytes, never required.
-	Image     []byte
-	ImageType string
+	// Image is a picture sent with the read (nil: none): kept, as the
+	// type its bytes are (PictureType), when it is one of at most
+	// park.MaxImage bytes; never required.
+	Image []byte
 }
 
 // Answer is what a device is told about a read.
@@ -129,7 +129,7 @@ func (s *Service) Read(ctx context.Context, r Read) (Answer, error) {
 	}
 	var pic *picture
 	if len(r.Image) > 0 {
-		if pic = s.takePicture(d, in.ID, r.Image, r.ImageType); pic != nil {
+		if pic = s.takePicture(d, in.ID, r.Image); pic != nil {
 			in.ImageURL = pic.URL()
 		}
 	}
@@ -196,7 +196,7 @@ func (s *Service) platelessRecord(ctx context.Context, d *park.Device, r Read, i
 	}
 	var pic *picture
 	if len(r.Image) > 0 {
-		if pic = s.takePicture(d, in.ID, r.Image, r.ImageType); pic != nil {
+		if pic = s.takePicture(d, in.ID, r.Image); pic != nil {
 			in.ImageURL = pic.URL()
 		}
 	}

@@ -113,58 +113,55 @@ func parseAlert(doc []byte) (plateRead, error) {
 
 // eventDoc finds the event document of a push: the XML part of a
 // multipart body (anpr.xml), or the body itself when it is XML; and the
-// first picture, when one fits park.MaxImage, with the type its part
-// declared (what it is served as).
-func eventDoc(contentType string, body io.Reader) (doc, picture []byte, pictureType string, err error) {
+// first picture part (image/*), when it fits park.MaxImage: what type it
+// is, and whether it is one at all, its bytes say (devices.PictureType).
+func eventDoc(contentType string, body io.Reader) (doc, picture []byte, err error) {
 	mt, params, err := mime.ParseMediaType(contentType)
 	if err != nil || !strings.HasPrefix(mt, "multipart/") {
 		b, err := io.ReadAll(io.LimitReader(body, maxXML+1))
 		if err != nil {
-			return nil, nil, "", err
+			return nil, nil, err
 		}
 		if len(b) > maxXML {
-			return nil, nil, "", fmt.Errorf("event document over %d bytes", maxXML)
+			return nil, nil, fmt.Errorf("event document over %d bytes", maxXML)
 		}
-		return b, nil, "", nil
+		return b, nil, nil
 	}
 	mr := multipart.NewReader(body, params["boundary"])
 	for {
 		p, err := mr.NextPart()
 		if err == io.EOF {
 			if doc == nil {
-				return nil, nil, "", errors.New("no XML part in the push")
+				return nil, nil, errors.New("no XML part in the push")
 			}
-			return doc, picture, pictureType, nil
+			return doc, picture, nil
 		}
 		if err != nil {
-			return nil, nil, "", fmt.Errorf("reading the push: %w", err)
+			return nil, nil, fmt.Errorf("reading the push: %w", err)
 		}
 		ct := p.Header.Get("Content-Type")
 		switch {
 		case doc == nil && (strings.Contains(ct, "xml") || strings.HasSuffix(p.FileName(), ".xml") || strings.HasSuffix(p.FormName(), ".xml")):
 			b, err := io.ReadAll(io.LimitReader(p, maxXML+1))
 			if err != nil {
-				return nil, nil, "", err
+				return nil, nil, err
 			}
 			if len(b) > maxXML {
-				return nil, nil, "", fmt.Errorf("event document over %d bytes", maxXML)
+				return nil, nil, fmt.Errorf("event document over %d bytes", maxXML)
 			}
 			doc = bytes.TrimSpace(b)
 			continue
 		case picture == nil && strings.HasPrefix(ct, "image/"):
 			b, err := io.ReadAll(io.LimitReader(p, park.MaxImage+1))
 			if err != nil {
-				return nil, nil, "", fmt.Errorf("reading the push: %w", err)
+				return nil, nil, fmt.Errorf("reading the push: %w", err)
 			}
 			if len(b) <= park.MaxImage {
 				picture = b
-				if mt, _, err := mime.ParseMediaType(ct); err == nil {
-					pictureType = mt
-				}
 			}
 		}
 		if _, err := io.Copy(io.Discard, p); err != nil {
-			return nil, nil, "", fmt.Errorf("reading the push: %w", err)
+			return nil, nil, fmt.Errorf("reading the push: %w", err)
 		}
 	}
 }

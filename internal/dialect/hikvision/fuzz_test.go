@@ -29,7 +29,7 @@ func FuzzEventDoc(f *testing.F) {
 	f.Add("multipart/form-data; boundary=xyz", []byte("--xyz\r\nContent-Type: application/xml\r\n\r\n<a/>\r\n--xyz--\r\n"))
 	f.Add("application/xml", []byte("<a/>"))
 	f.Fuzz(func(t *testing.T, ct string, body []byte) {
-		_, _, _, _ = eventDoc(ct, bytes.NewReader(body))
+		_, _, _ = eventDoc(ct, bytes.NewReader(body))
 	})
 }
 

@@ -46,7 +46,7 @@ const openTimeout = 3 * time.Second
 // camera back.
 func (h *Handler) push(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, MaxPush)
-	doc, picture, pictureType, err := eventDoc(r.Header.Get("Content-Type"), r.Body)
+	doc, picture, err := eventDoc(r.Header.Get("Content-Type"), r.Body)
 	if err != nil {
 		var mb *http.MaxBytesError
 		if errors.As(err, &mb) {
@@ -67,7 +67,7 @@ func (h *Handler) push(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ans, err := h.dev.Read(r.Context(), devices.Read{Serial: pr.Serial, Protocol: Protocol, RecordID: pr.UUID, Plate: pr.Plate,
-		PlateColor: pr.Color, At: pr.At, Source: r.RemoteAddr, Image: picture, ImageType: pictureType})
+		PlateColor: pr.Color, At: pr.At, Source: r.RemoteAddr, Image: picture})
 	if err != nil {
 		if park.IsCode(err, park.ENotFound) {
 			http.Error(w, "camera "+pr.Serial+" is not registered with parkd", http.StatusForbidden)

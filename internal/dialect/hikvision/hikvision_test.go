@@ -329,47 +329,65 @@ func TestHeartbeat(t *testing.T) {
 	}
 }
 
-// TestPictureType: a picture is served with the content type its part
-// declared, whatever its first bytes look like.
+// TestPictureType: a picture is kept as the type its bytes are, not the
+// one its part declared (a PNG sent as image/jpeg is served as PNG); a
+// part that declares a picture but holds none is not kept, and the read
+// goes through without it.
 func TestPictureType(t *testing.T) {
 	e := setup(t, "cam-pass")
 	doc, _ := os.ReadFile("testdata/anpr.xml")
-	var buf bytes.Buffer
-	w := multipart.NewWriter(&buf)
-	h := textproto.MIMEHeader{}
-	h.Set("Content-Disposition", `form-data; name="anpr.xml"; filename="anpr.xml"`)
-	h.Set("Content-Type", "application/xml")
-	p, _ := w.CreatePart(h)
-	p.Write(doc)
-	h = textproto.MIMEHeader{}
-	h.Set("Content-Disposition", `form-data; name="licensePlatePicture.png"; filename="licensePlatePicture.png"`)
-	h.Set("Content-Type", "image/png")
-	p, _ = w.CreatePart(h)
-	p.Write([]byte("a picture whose bytes name no type"))
-	w.Close()
-	if st := e.push(t, w.FormDataContentType(), buf.Bytes()); st != 200 {
-		t.Fatalf("status %d", st)
-	}
-	var ev *park.Event
-	if err := e.Store.View(e.Ctx, func(tx park.Tx) (err error) {
-		ev, err = tx.GetEvent(e.Ctx, e.Lot, "dev:bc:ad:28:4e:11:22:2f5c8a0e-3b7d-4c1e-9f7a-6d2b1e0c4a51")
-		return
-	}); err != nil {
-		t.Fatal(err)
-	}
-	id, _ := strings.CutPrefix(ev.ImageURL, "/v1/images/")
-	for i := 0; ; i++ {
-		im, err := e.Sys.Devices.Image(e.Ctx, id)
-		if err == nil {
-			if im.ContentType != "image/png" {
-				t.Fatalf("served as %s, want image/png as the part said", im.ContentType)
+	// PNG's 8-byte signature and a 1x1 IHDR chunk (length 13), its CRC.
+	const png = "\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00\x90\x77\x53\xde"
+	for i, c := range []struct{ name, declared, data, want string }{
+		{"PNGDeclaredJPEG", "image/jpeg", png, "image/png"},
+		{"TextDeclaredPNG", "image/png", "a picture whose bytes name no type", ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			uuid := fmt.Sprintf("2f5c8a0e-3b7d-4c1e-9f7a-6d2b1e0c4a5%d", i)
+			var buf bytes.Buffer
+			w := multipart.NewWriter(&buf)
+			h := textproto.MIMEHeader{}
+			h.Set("Content-Disposition", `form-data; name="anpr.xml"; filename="anpr.xml"`)
+			h.Set("Content-Type", "application/xml")
+			p, _ := w.CreatePart(h)
+			p.Write(bytes.ReplaceAll(doc, []byte("2f5c8a0e-3b7d-4c1e-9f7a-6d2b1e0c4a51"), []byte(uuid)))
+			h = textproto.MIMEHeader{}
+			h.Set("Content-Disposition", `form-data; name="licensePlatePicture.jpg"; filename="licensePlatePicture.jpg"`)
+			h.Set("Content-Type", c.declared)
+			p, _ = w.CreatePart(h)
+			p.Write([]byte(c.data))
+			w.Close()
+			if st := e.push(t, w.FormDataContentType(), buf.Bytes()); st != 200 {
+				t.Fatalf("status %d", st)
 			}
-			return
-		}
-		if i == 200 {
-			t.Fatalf("the picture was never kept: %v", err)
-		}
-		time.Sleep(25 * time.Millisecond)
+			var ev *park.Event
+			if err := e.Store.View(e.Ctx, func(tx park.Tx) (err error) {
+				ev, err = tx.GetEvent(e.Ctx, e.Lot, "dev:bc:ad:28:4e:11:22:"+uuid)
+				return
+			}); err != nil {
+				t.Fatal(err)
+			}
+			if c.want == "" {
+				if ev.ImageURL != "" {
+					t.Fatalf("bytes that are no picture kept at %s", ev.ImageURL)
+				}
+				return
+			}
+			id, _ := strings.CutPrefix(ev.ImageURL, "/v1/images/")
+			for i := 0; ; i++ {
+				im, err := e.Sys.Devices.Image(e.Ctx, id)
+				if err == nil {
+					if im.ContentType != c.want || string(im.Data) != c.data {
+						t.Fatalf("served as %s, want %s, its bytes", im.ContentType, c.want)
+					}
+					return
+				}
+				if i == 200 {
+					t.Fatalf("the picture was never kept: %v", err)
+				}
+				time.Sleep(25 * time.Millisecond)
+			}
+		})
 	}
 }
 

@@ -82,7 +82,7 @@ func (h *Handler) push(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rd := devices.Read{Serial: pr.Serial, Protocol: Protocol, RecordID: pr.recordID(), Plate: pr.License,
-		PlateColor: pr.Color, At: pr.At, Offline: pr.Offline, NoPassage: pr.NoPassage, Source: r.RemoteAddr, Image: pr.Image, ImageType: "image/jpeg"}
+		PlateColor: pr.Color, At: pr.At, Offline: pr.Offline, NoPassage: pr.NoPassage, Source: r.RemoteAddr, Image: pr.Image}
 	ans, err := h.dev.Read(r.Context(), rd)
 	if err != nil {
 		if park.IsCode(err, park.ENotFound) {

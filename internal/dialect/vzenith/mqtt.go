@@ -265,7 +265,7 @@ func (m *MQTT) Handle(topic string, payload []byte) error {
 func (m *MQTT) read(ctx context.Context, pr plateRead) error {
 	ans, err := m.dev.Read(ctx, devices.Read{Serial: pr.Serial, Protocol: ProtocolMQTT, RecordID: pr.recordID(),
 		Plate: pr.License, PlateColor: pr.Color, At: pr.At, Offline: pr.Offline, NoPassage: pr.NoPassage, Source: "mqtt",
-		Image: pr.Image, ImageType: "image/jpeg"})
+		Image: pr.Image})
 	switch {
 	case err != nil:
 		return nil // refused (not registered) and logged by devices: it would be refused again

@@ -1,10 +1,12 @@
 package vzenith
 
 import (
+	"bytes"
 	"os"
 	"strings"
 	"testing"
 
+	"parkd/internal/devices"
 	"parkd/internal/park"
 )
 
@@ -17,6 +19,14 @@ func FuzzParsePush(f *testing.F) {
 	f.Add([]byte(`{"AlarmInfoPlate":{"serialno":"x","result":{"PlateResult":{"license":"_无_","plateid":"3","isoffline":"1"}}}}`))
 	f.Add([]byte(`{"AlarmInfoPlate":null}`))
 	f.Add([]byte(`{"AlarmInfoPlate":{"serialno":"x","result":{"PlateResult":{"timeStamp":{"Timeval":{"sec":-1,"usec":99999999}}}}}}`))
+	// Pictures: a PNG in imageFile, a JPEG in imagePath (base64), a
+	// camera file path in imagePath, text in imageFile beside a picture
+	// in imagePath, and neither field base64.
+	f.Add([]byte(`{"AlarmInfoPlate":{"serialno":"x","result":{"PlateResult":{"license":"京A12345","imageFile":"iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1Pe"}}}}`))
+	f.Add([]byte(`{"AlarmInfoPlate":{"serialno":"x","result":{"PlateResult":{"license":"京A12345","imagePath":"/9j/4CBhIGpwZWcg/9k="}}}}`))
+	f.Add([]byte(`{"AlarmInfoPlate":{"serialno":"x","result":{"PlateResult":{"license":"京A12345","imagePath":"/mmc/VzIPCCap/1.jpg"}}}}`))
+	f.Add([]byte(`{"AlarmInfoPlate":{"serialno":"x","result":{"PlateResult":{"license":"京A12345","imageFile":"dGV4dA==","imagePath":"/9j/4CBhIGpwZWcg/9k="}}}}`))
+	f.Add([]byte(`{"AlarmInfoPlate":{"serialno":"x","result":{"PlateResult":{"imageFile":"%%","imagePath":"not base64!"}}}}`))
 	f.Fuzz(func(t *testing.T, body []byte) {
 		r, err := parsePush(body)
 		if err != nil {
@@ -27,6 +37,39 @@ func FuzzParsePush(f *testing.F) {
 		}
 		if r.HasPlate != (r.License != "") {
 			t.Fatalf("HasPlate %v with license %q", r.HasPlate, r.License)
+		}
+		if len(r.Image) > park.MaxImage {
+			t.Fatalf("a picture of %d bytes, over park.MaxImage", len(r.Image))
+		}
+	})
+}
+
+// FuzzPictureOf: whatever a camera puts in imageFile and imagePath, the
+// read's picture is nil or the decoded bytes of one of them, at most
+// park.MaxImage; a picture in either is never passed over for a
+// non-picture in the other.
+func FuzzPictureOf(f *testing.F) {
+	f.Add("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1Pe", "")
+	f.Add("", "/9j/4CBhIGpwZWcg/9k=")
+	f.Add("dGV4dA==", "/9j/4CBhIGpwZWcg/9k=")
+	f.Add("", "/mmc/VzIPCCap/1.jpg")
+	f.Add("%%", "not base64!")
+	f.Fuzz(func(t *testing.T, file, path string) {
+		got := pictureOf(plateResult{ImageFile: file, ImagePath: path})
+		if len(got) > park.MaxImage {
+			t.Fatalf("a picture of %d bytes", len(got))
+		}
+		f, p := decodePicture(file), decodePicture(path)
+		isPic := func(b []byte) bool { return devices.PictureType(b) != "" }
+		switch {
+		case got == nil:
+			if isPic(f) || isPic(p) || f != nil {
+				t.Fatalf("nothing from %q %q", file, path)
+			}
+		case !bytes.Equal(got, f) && !bytes.Equal(got, p):
+			t.Fatalf("%q is neither field's bytes", got)
+		case !isPic(got) && (isPic(f) || isPic(p)):
+			t.Fatalf("%q taken over a picture", got)
 		}
 	})
 }

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/http"
 	"strconv"
 	"strings"
 	"sync"
@@ -184,25 +183,7 @@ func parseIVSResult(sn string, body json.RawMessage) (plateRead, error) {
 		}
 		pr.License = decodeText(raw)
 	}
-	if pr.ImageFile == "" {
-		pr.ImageFile = picturePath(pr.ImagePath)
-	}
 	return readOf(sn, 0, pr)
-}
-
-// picturePath is an ivs_result's imagePath (base64, the notes say) when
-// its bytes are a picture, to be kept as imageFile's would be; "" when it
-// is the camera's own file path (no operator could fetch it), not base64,
-// or too big to keep (not even decoded).
-func picturePath(p string) string {
-	if p == "" || len(p) > base64.StdEncoding.EncodedLen(park.MaxImage) {
-		return ""
-	}
-	raw, err := base64.StdEncoding.DecodeString(p)
-	if err != nil || !strings.HasPrefix(http.DetectContentType(raw), "image/") {
-		return ""
-	}
-	return p
 }
 
 // errLicense: an ivs_result's license is always base64 (docs/devices.md).

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"parkd/internal/devices"
 	"parkd/internal/park"
 )
 
@@ -47,7 +48,7 @@ type plateResult struct {
 	PlateID     *flexInt `json:"plateid"` // nil: not sent
 	IsOffline   flexInt  `json:"isoffline"`
 	ImagePath   string   `json:"imagePath"`
-	ImageFile   string   `json:"imageFile"` // base64 JPEG, when the camera sends it
+	ImageFile   string   `json:"imageFile"` // base64 picture, when the camera sends it (pictureOf)
 	TimeStamp   struct {
 		Timeval struct {
 			Sec  flexInt `json:"sec"`
@@ -160,12 +161,7 @@ func readOf(serial string, channel int64, r plateResult) (plateRead, error) {
 	if lic != "" && lic != noPlate {
 		out.License, out.HasPlate = lic, true
 	}
-	// A picture too big to keep is not even decoded.
-	if f := r.ImageFile; f != "" && len(f) <= base64.StdEncoding.EncodedLen(park.MaxImage) {
-		if img, err := base64.StdEncoding.DecodeString(f); err == nil {
-			out.Image = img
-		}
-	}
+	out.Image = pictureOf(r)
 	if sec := int64(r.TimeStamp.Timeval.Sec); sec > 0 && sec < 1<<40 {
 		usec := int64(r.TimeStamp.Timeval.USec)
 		if usec < 0 || usec >= 1_000_000 {
@@ -174,6 +170,37 @@ func readOf(serial string, channel int64, r plateResult) (plateRead, error) {
 		out.At = time.Unix(sec, usec*1000).UTC()
 	}
 	return out, nil
+}
+
+// pictureOf is the picture of a read, however it came (push or MQTT):
+// imageFile's bytes when they are a picture, else imagePath's when it is
+// base64 of one (MQTT's always is, the notes say; the push is read
+// the same way), else imageFile's bytes, if any, for the devices subsystem to
+// refuse and log. An imagePath naming the camera's own file (no operator
+// could fetch it) is no picture. Whether bytes are a picture is the
+// devices subsystem's one rule (devices.PictureType).
+func pictureOf(r plateResult) []byte {
+	file := decodePicture(r.ImageFile)
+	if devices.PictureType(file) != "" {
+		return file
+	}
+	if path := decodePicture(r.ImagePath); devices.PictureType(path) != "" {
+		return path
+	}
+	return file
+}
+
+// decodePicture is the bytes of a base64 picture field; nil when it is
+// empty, not base64, or too big to keep (not even decoded).
+func decodePicture(f string) []byte {
+	if f == "" || len(f) > base64.StdEncoding.EncodedLen(park.MaxImage) {
+		return nil
+	}
+	b, err := base64.StdEncoding.DecodeString(f)
+	if err != nil {
+		return nil
+	}
+	return b
 }
 
 // recordID is the read's record id: "" for a push without plateid, which

@@ -591,3 +591,75 @@ func TestOfflinePlateless(t *testing.T) {
 		t.Fatalf("%d cars inside, want 0", n)
 	}
 }
+
+// Tiny pictures built by hand from each format's first bytes.
+const (
+	// A JPEG: SOI (FF D8), an APP0 JFIF segment, EOI (FF D9).
+	tinyJPEG = "\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00\xff\xd9"
+	// A PNG: its 8-byte signature, then the IHDR chunk of a 1x1 image
+	// (length 13, width 1, height 1, depth 8, colour type 2) and its CRC.
+	tinyPNG = "\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00\x90\x77\x53\xde"
+)
+
+// TestPushPicture: the HTTP push keeps a read's picture by the same rule
+// as MQTT: imageFile when its bytes are a picture, else imagePath when
+// its bytes (base64) are one; kept as the type its bytes are (a PNG is a
+// PNG, not the JPEG every Vzenith picture was kept as). Before, the push
+// ignored imagePath. A camera file path in imagePath, or an imageFile
+// that is no picture, keeps nothing, and the car still goes in.
+func TestPushPicture(t *testing.T) {
+	c := setup(t)
+	b64 := func(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }
+	for i, tc := range []struct {
+		name   string
+		fields string
+		want   string // "": none kept
+		typ    string
+	}{
+		{"ImageFileJPEG", fmt.Sprintf(`"imageFile":%q`, b64(tinyJPEG)), tinyJPEG, "image/jpeg"},
+		{"ImageFilePNG", fmt.Sprintf(`"imageFile":%q`, b64(tinyPNG)), tinyPNG, "image/png"},
+		{"ImagePathPicture", fmt.Sprintf(`"imagePath":%q`, b64(tinyPNG)), tinyPNG, "image/png"},
+		{"ImageFileTextImagePathPicture", fmt.Sprintf(`"imageFile":%q,"imagePath":%q`, b64("not a picture"), b64(tinyJPEG)), tinyJPEG, "image/jpeg"},
+		{"ImagePathCameraFile", `"imagePath":"/mmc/VzIPCCap/2026_12_06/1808123.jpg"`, "", ""},
+		{"ImagePathCameraFileBase64", fmt.Sprintf(`"imagePath":%q`, b64("/mmc/VzIPCCap/2026_12_06/1808123.jpg")), "", ""},
+		{"ImageFileText", fmt.Sprintf(`"imageFile":%q`, b64("<html><script>alert(1)</script></html>")), "", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			id := int64(600 + i)
+			body := strings.Replace(pushBody("e3b2a1c4-5d6f7081", fmt.Sprintf("京A6%04d", i), id, 0, 0),
+				`"triggerType":1`, `"triggerType":1,`+tc.fields, 1)
+			if r := c.push(t, body); r.Response.Info != "ok" {
+				t.Fatalf("info %q: the car must go in, picture or not", r.Response.Info)
+			}
+			var ev *park.Event
+			if err := c.Store.View(c.Ctx, func(tx park.Tx) (err error) {
+				ev, err = tx.GetEvent(c.Ctx, c.Lot, fmt.Sprintf("dev:e3b2a1c4-5d6f7081:%d", id))
+				return
+			}); err != nil {
+				t.Fatal(err)
+			}
+			if tc.want == "" {
+				if ev.ImageURL != "" {
+					t.Fatalf("image_url %q, want none", ev.ImageURL)
+				}
+				return
+			}
+			pid, ok := strings.CutPrefix(ev.ImageURL, "/v1/images/")
+			if !ok {
+				t.Fatalf("image_url %q, want /v1/images/<id>", ev.ImageURL)
+			}
+			for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+				im, err := c.Sys.Devices.Image(c.Ctx, pid)
+				if err == nil {
+					if string(im.Data) != tc.want || im.ContentType != tc.typ {
+						t.Fatalf("kept %q as %s, want %q as %s", im.Data, im.ContentType, tc.want, tc.typ)
+					}
+					return
+				}
+				if time.Now().After(deadline) {
+					t.Fatalf("the picture was never kept: %v", err)
+				}
+			}
+		})
+	}
+}

@@ -32,8 +32,9 @@ import (
 // handler again after a wait (1 s, doubling up to 30 s) while the
 // connection it came on lasts; after that the broker sends it again on
 // the session's next connection. Meanwhile it holds one of the broker's
-// unacknowledged messages. An ordered link (a simulated device)
-// acknowledges every message.
+// unacknowledged messages, and no worker. A run of such errors is logged
+// once when it begins and once when none is held any more (unkept). An
+// ordered link (a simulated device) acknowledges every message.
 type Handler func(topic string, payload []byte) error
 
 // Link is one connection to a broker.
@@ -61,6 +62,53 @@ type Link struct {
 
 	closeOnce sync.Once
 	lost      atomic.Int64 // connections lost: what came on one can no longer be acknowledged
+	unkept    unkept       // messages held after a handler's error
+}
+
+// unkept follows a run of messages held unacknowledged after their
+// handler's error (the store down): one warning when the first is held,
+// one line when none is held any more, with the counts, rather than a
+// warning on every attempt of every message.
+type unkept struct {
+	mu       sync.Mutex
+	held     int       // messages held now
+	since    time.Time // the run's first failure
+	failures int       // handler errors in the run
+	messages int       // messages held in the run
+	kept     int       // of them, kept since
+}
+
+// notKept notes a handler's error for d: the run's first is logged.
+func (l *Link) notKept(d delivery, err error) {
+	u := &l.unkept
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	if u.held == 0 {
+		u.since, u.failures, u.messages, u.kept = time.Now(), 0, 0, 0
+		l.log.Warn("mqtt messages not kept: held unacknowledged and handled again later, until kept",
+			"topic", d.m.Topic(), "err", err)
+	}
+	u.failures++
+	if d.wait == 0 { // its first failure
+		u.held++
+		u.messages++
+	}
+}
+
+// release notes a held message kept (or, not kept, left to the broker:
+// its connection lost, the link closing); the last ends the run, logged.
+func (l *Link) release(kept bool) {
+	u := &l.unkept
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	if kept {
+		u.kept++
+	}
+	if u.held--; u.held > 0 {
+		return
+	}
+	l.log.Info("mqtt messages kept again", "messages", u.messages, "kept", u.kept, "left_to_the_broker", u.messages-u.kept,
+		"failures", u.failures, "for", time.Since(u.since).Round(time.Millisecond).String())
 }
 
 // ErrNotConnected is a publish while the link is not connected to its
@@ -428,6 +476,9 @@ func (l *Link) worker() {
 				continue
 			}
 			d.m.Ack()
+			if d.wait > 0 {
+				l.release(true)
+			}
 		case <-l.done:
 			return
 		}
@@ -438,16 +489,20 @@ func (l *Link) worker() {
 // a wait, unacknowledged; not once its connection is lost: the client
 // could no longer acknowledge it, and the broker sends it again on the
 // next connection.
+//
+// The run of such failures is logged once (notKept, release), not each.
 func (l *Link) again(d delivery, err error) {
+	l.notKept(d, err)
 	d.wait = min(max(2*d.wait, firstAgain), longestAgain)
-	l.log.Warn("mqtt message not kept: unacknowledged, handled again later", "topic", d.m.Topic(), "in", d.wait, "err", err)
 	time.AfterFunc(d.wait, func() {
 		if l.lost.Load() != d.lost {
+			l.release(false)
 			return
 		}
 		select {
 		case l.work <- d:
 		case <-l.done:
+			l.release(false)
 		}
 	})
 }

@@ -488,3 +488,91 @@ func TestStartRefusedAtOnce(t *testing.T) {
 		t.Fatal("no word of the refusal in 10 s")
 	}
 }
+
+// TestStuckMessageWarnedOnceAndStarvesNone: a message its handler cannot
+// keep (a read the store refuses) holds one of the broker's
+// unacknowledged messages to the node, and only one: the 25 messages
+// published after it, more than the broker's window of 20, are all
+// handled while it is held. Its failures are warned once, when they
+// begin, not on every attempt (before, one warning a retry, for every
+// message held), and once it is kept one line says so, counting the
+// failures the handler saw and the message held.
+func TestStuckMessageWarnedOnceAndStarvesNone(t *testing.T) {
+	needBroker(t)
+	run := fmt.Sprintf("linktest-%s-%d", t.Name(), time.Now().UnixNano())
+	var logs syncBuffer
+	var mu sync.Mutex
+	stuck, failures := true, 0
+	got := make(chan string, 100)
+	node := dial(t, mqttlink.Options{ClientID: run + "-node", Log: slog.New(slog.NewTextHandler(&logs, nil)),
+		Subscriptions: []mqttlink.Subscription{{Filter: run + "/up/#", Handler: func(_ string, p []byte) error {
+			mu.Lock()
+			defer mu.Unlock()
+			if string(p) == "stuck" && stuck {
+				failures++
+				return errors.New("the store is down")
+			}
+			got <- string(p)
+			return nil
+		}}}})
+	defer func() {
+		node.Close()
+		dial(t, mqttlink.Options{ClientID: run + "-node", Clean: true}).Close() // ends the session
+	}()
+	pub := dial(t, mqttlink.Options{ClientID: run + "-cam", Clean: true})
+	defer pub.Close()
+	const others = 25
+	for i := -1; i < others; i++ {
+		p := fmt.Sprint("read-", i)
+		if i < 0 {
+			p = "stuck"
+		}
+		if err := pub.Publish(run+"/up/read", []byte(p)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for n := range others {
+		select {
+		case <-got:
+		case <-time.After(10 * time.Second):
+			t.Fatalf("%d of the %d messages after the stuck one were handled: it starves the rest", n, others)
+		}
+	}
+	// Handed at once, after 1 s and after 3 s more (1 s, then 2 s): three
+	// failures, one warning.
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		mu.Lock()
+		n := failures
+		mu.Unlock()
+		if n >= 3 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the stuck message was handed %d times in 10 s, want 3", n)
+		}
+	}
+	mu.Lock()
+	stuck = false
+	n := failures
+	mu.Unlock()
+	select {
+	case p := <-got:
+		if p != "stuck" {
+			t.Fatalf("handled %q, want the stuck message kept", p)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("the stuck message was never handed again once the store was back")
+	}
+	for deadline := time.Now().Add(5 * time.Second); !strings.Contains(logs.String(), "mqtt messages kept again"); time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("no line says the messages are kept again:\n%s", logs.String())
+		}
+	}
+	out := logs.String()
+	if w := strings.Count(out, "level=WARN"); w != 1 || !strings.Contains(out, "the store is down") {
+		t.Fatalf("%d warnings for %d failures of one message, want one naming why:\n%s", w, n, out)
+	}
+	if want := fmt.Sprintf("messages=1 kept=1 left_to_the_broker=0 failures=%d ", n); !strings.Contains(out, want) {
+		t.Fatalf("the recovery line does not say %q:\n%s", want, out)
+	}
+}

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"os"
 	"testing"
+
+	"parkd/internal/park"
 )
 
 // FuzzParseAlert: no document crashes the parser; what it accepts names
@@ -28,8 +30,15 @@ func FuzzParseAlert(f *testing.F) {
 func FuzzEventDoc(f *testing.F) {
 	f.Add("multipart/form-data; boundary=xyz", []byte("--xyz\r\nContent-Type: application/xml\r\n\r\n<a/>\r\n--xyz--\r\n"))
 	f.Add("application/xml", []byte("<a/>"))
+	// A PNG part declared JPEG, and text declared a PNG: the reader keeps
+	// a picture part's bytes whatever they are (devices types or refuses them).
+	f.Add("multipart/form-data; boundary=xyz", []byte("--xyz\r\nContent-Type: application/xml\r\n\r\n<a/>\r\n--xyz\r\nContent-Type: image/jpeg\r\n\r\n\x89PNG\r\n\x1a\n\r\n--xyz--\r\n"))
+	f.Add("multipart/form-data; boundary=xyz", []byte("--xyz\r\nContent-Type: image/png\r\n\r\nnot a picture\r\n--xyz\r\nContent-Type: text/xml\r\n\r\n<a/>\r\n--xyz--\r\n"))
 	f.Fuzz(func(t *testing.T, ct string, body []byte) {
-		_, _, _ = eventDoc(ct, bytes.NewReader(body))
+		_, pic, err := eventDoc(ct, bytes.NewReader(body))
+		if err == nil && len(pic) > park.MaxImage {
+			t.Fatalf("a picture of %d bytes, over park.MaxImage", len(pic))
+		}
 	})
 }
 

@@ -1,9 +1,14 @@
 package httpapi_test
 
 import (
+	"context"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
+
+	"parkd/internal/devices"
+	"parkd/internal/park"
 )
 
 func TestDevices(t *testing.T) {
@@ -89,4 +94,53 @@ func TestDevices(t *testing.T) {
 		}
 		e.problem(e.do("DELETE", "/v1/devices/cam-1", ""), http.StatusNotFound, "not_found")
 	})
+}
+
+// TestImageContentType: GET /v1/images/{id} serves a camera's picture
+// with the Content-Type its bytes are: a PNG a camera sent is image/png
+// (a Vzenith camera's were all served as image/jpeg), and so is one kept
+// before, stored as JPEG. Text sent as a picture is not kept at all.
+func TestImageContentType(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	e.want(e.do("POST", "/v1/lots", lotJSON), http.StatusCreated)
+	e.want(e.do("POST", "/v1/devices", `{"serial":"cam-1","lot":"140123001","lane":"in-1","protocol":"test-http"}`), http.StatusCreated)
+	// PNG's 8-byte signature, then a 1x1 IHDR chunk (length 13) and its CRC.
+	const png = "\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00\x90\x77\x53\xde"
+	imageOf := func(record, plate, data string) string {
+		t.Helper()
+		if _, err := e.sys.Devices.Read(ctx, devices.Read{Serial: "cam-1", Protocol: "test-http", RecordID: record, Plate: plate, Image: []byte(data)}); err != nil {
+			t.Fatal(err)
+		}
+		var ev *park.Event
+		if err := e.sys.Store.View(ctx, func(tx park.Tx) (err error) { ev, err = tx.GetEvent(ctx, "140123001", "dev:cam-1:"+record); return }); err != nil {
+			t.Fatal(err)
+		}
+		return ev.ImageURL
+	}
+	if u := imageOf("2", "京A12346", "not a picture"); u != "" {
+		t.Fatalf("text kept as a picture at %s", u)
+	}
+	u := imageOf("1", "京A12345", png)
+	if !strings.HasPrefix(u, "/v1/images/") {
+		t.Fatalf("image_url %q", u)
+	}
+	old := &park.Image{ID: "old-png", LotCode: "140123001", EventID: "dev:cam-1:1", ContentType: "image/jpeg", Data: []byte(png), CreatedAt: t0}
+	if err := e.sys.Store.Update(ctx, func(tx park.Tx) error { return tx.PutImage(ctx, old) }); err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{u, "/v1/images/old-png"} {
+		for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+			r := e.do("GET", path, "")
+			if r.status == http.StatusOK {
+				if ct := r.header.Get("Content-Type"); ct != "image/png" || string(r.body) != png {
+					t.Fatalf("%s served as %q, want image/png, its bytes", path, ct)
+				}
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("%s: status %d: %s", path, r.status, r.body)
+			}
+		}
+	}
 }

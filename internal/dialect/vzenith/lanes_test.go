@@ -32,6 +32,13 @@ func TestMQTTMoreLanesThanTheBrokersWindow(t *testing.T) {
 	}
 	const lanes = 32
 	cams := mqttRig(t, sys, lanes)
+	for _, cam := range cams {
+		// Every car here is let in: a lift is waited for until it comes,
+		// not HoldWait (250 ms), which a loaded machine can exceed between
+		// a read's screen frames and its lift, making an opened read look
+		// held. A lane parkd wrongly held still fails, 10 s later.
+		cam.Hold = 10 * time.Second
+	}
 	var wg sync.WaitGroup
 	for i, cam := range cams {
 		wg.Add(1)

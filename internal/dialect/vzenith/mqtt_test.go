@@ -727,6 +727,9 @@ func TestMQTTCameraResentRecord(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { cam.Close() })
+	// The first read is opened: its lift is waited for up to the push's
+	// deadline, not HoldWait, which a loaded machine can exceed.
+	cam.Hold = 5 * time.Second
 	go func() { // the env's own camera hears parkd too: keep it listening
 		for range e.down {
 		}

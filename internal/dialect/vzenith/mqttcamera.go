@@ -26,6 +26,12 @@ type MQTTCamera struct {
 	lane     sync.Mutex
 	down     chan string // names of the commands parkd sent
 	seq      atomic.Int64
+	// Hold is how long after the screen's frames Push waits for a
+	// gpio_out before it reports the read held; zero is HoldWait. Set it
+	// before the first Push. A caller that expects every read opened (a
+	// test) sets it long: on a loaded machine the lift may come more than
+	// HoldWait behind the frames, and a lift that comes is what counts.
+	Hold time.Duration
 	// last is the record last pushed and its decision (guarded by lane):
 	// parkd answers the same record sent again with nothing.
 	last struct {
@@ -74,6 +80,14 @@ func DialCamera(ctx context.Context, brokerURL, serial string) (*MQTTCamera, err
 		return nil, err
 	}
 	return c, nil
+}
+
+// holdWait is Hold, or HoldWait when Hold is not set.
+func (c *MQTTCamera) holdWait() time.Duration {
+	if c.Hold > 0 {
+		return c.Hold
+	}
+	return HoldWait
 }
 
 // okBody is a controller's reply to a command it carried out.
@@ -146,7 +160,7 @@ func (c *MQTTCamera) push(ctx context.Context, plate string, recordID int64) (bo
 				return true, nil
 			case "serial_data":
 				answered = true
-				wait.Reset(HoldWait)
+				wait.Reset(c.holdWait())
 			}
 		case <-wait.C:
 			if !answered {

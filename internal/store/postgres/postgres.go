@@ -237,9 +237,12 @@ func (s *Store) Ping(ctx context.Context) error {
 // locked until commit, and every Update* is conditional on the version
 // read, so concurrent writers serialise or get EConflict. On a
 // serialization failure or deadlock fn runs again in a fresh transaction.
+// The transaction does not ask to be READ WRITE: that would override a
+// database or role set read-only (default_transaction_read_only), whose
+// writes must be refused as a standby's are (EUnavailable, errors.go).
 func (s *Store) Update(ctx context.Context, fn func(park.Tx) error) error {
 	for attempt := 1; ; attempt++ {
-		again, err := s.run(ctx, "begin isolation level read committed read write", fn)
+		again, err := s.run(ctx, "begin isolation level read committed", fn)
 		if !again || attempt == maxAttempts || ctx.Err() != nil {
 			return err
 		}

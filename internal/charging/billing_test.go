@@ -26,6 +26,14 @@ type fakeRemote struct {
 	stopAnswer string
 	// hold, when set, keeps each RemoteStop waiting until it is closed.
 	hold chan struct{}
+	// only, when set, is the one charger that silent and hold apply to;
+	// the others answer.
+	only string
+	// drop has the connection end after a stop is sent, before the
+	// charger answers it.
+	drop bool
+	// stopsTo are the chargers each stop went to.
+	stopsTo []string
 }
 
 func (f *fakeRemote) RemoteStart(_ context.Context, id string, connector int, tag string) (string, error) {
@@ -48,12 +56,17 @@ func (f *fakeRemote) RemoteStop(_ context.Context, id string, tx int64) (string,
 		return "", charging.ErrOffline
 	}
 	f.stops = append(f.stops, tx)
-	if hold := f.hold; hold != nil {
+	f.stopsTo = append(f.stopsTo, id)
+	if f.drop {
+		return "", charging.ErrOffline
+	}
+	mine := f.only == "" || f.only == id
+	if hold := f.hold; hold != nil && mine {
 		f.mu.Unlock()
 		<-hold
 		f.mu.Lock()
 	}
-	if f.silent {
+	if f.silent && mine {
 		return "", charging.ErrTimeout
 	}
 	if f.stopAnswer != "" {
@@ -66,6 +79,19 @@ func (f *fakeRemote) stopCount() int {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return len(f.stops)
+}
+
+// stopsOf is how many stops went to charger id.
+func (f *fakeRemote) stopsOf(id string) int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	n := 0
+	for _, x := range f.stopsTo {
+		if x == id {
+			n++
+		}
+	}
+	return n
 }
 
 // The seed's 固定金额-1元240分钟: 100 fen per started 240 minutes all day,
@@ -99,11 +125,23 @@ type rig struct {
 }
 
 // metered is a charger's MeterValues answered: the readings stored, then
-// what parkd does once the charger has the answer.
+// what parkd does once the charger has the answer, and the answer to a
+// stop that asked (which waits for it apart) had.
 func metered(ctx context.Context, cs *charging.Service, id string, tx int64, rs []park.MeterReading, full bool) error {
 	then, err := cs.Metered(ctx, id, tx, rs, full)
 	then.Do(ctx)
+	cs.WaitStops()
 	return err
+}
+
+// sweep runs the charging sweep and waits for the answers to the stops it
+// asked (which wait for them apart).
+func (r *rig) sweep(t *testing.T) {
+	t.Helper()
+	if err := r.cs.Sweep(r.Ctx); err != nil {
+		t.Fatal(err)
+	}
+	r.cs.WaitStops()
 }
 
 // newRig builds a core with one charger "CP1" (two connectors, family

@@ -1,4 +1,4 @@
 package charging
 
-// WaitStops waits for the stops asked again apart (askStop) to end.
+// WaitStops waits for parkd's own stops, waiting apart (askStop), to end.
 func (s *Service) WaitStops() { s.stops.wg.Wait() }

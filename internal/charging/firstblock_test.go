@@ -29,9 +29,7 @@ func TestPrepaymentBelowFirstBlockRefused(t *testing.T) {
 	}
 	sess := r.start(t, local(0, 10, 0), 100, 0)
 	r.Clock.Set(local(0, 10, 0).Add(10 * time.Second))
-	if err := r.cs.Sweep(r.Ctx); err != nil {
-		t.Fatal(err)
-	}
+	r.sweep(t)
 	if s, _ := r.cs.Session(r.Ctx, sess.ID); s.StopAsked != nil || r.remote.stopCount() != 0 {
 		t.Fatalf("100 fen, the first block, asked to stop at once: %+v", s)
 	}

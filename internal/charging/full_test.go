@@ -121,9 +121,7 @@ func TestSweepAsksStopOfAFullCar(t *testing.T) {
 		t.Fatal("the stop was asked before the charger had its answer")
 	}
 	r.Clock.Set(at.Add(10 * time.Second))
-	if err := r.cs.Sweep(r.Ctx); err != nil {
-		t.Fatal(err)
-	}
+	r.sweep(t)
 	if s, _ := r.cs.Session(r.Ctx, sess.ID); r.remote.stopCount() != 1 || s.StopReason != park.EndFull {
 		t.Fatalf("after the sweep: %d stops, reason %d; want 1, %d", r.remote.stopCount(), s.StopReason, park.EndFull)
 	}

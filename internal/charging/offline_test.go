@@ -74,9 +74,7 @@ func TestStopOnOfflineCharger(t *testing.T) {
 	if _, err := r.cs.Connected(r.Ctx, "CP1"); err != nil {
 		t.Fatal(err)
 	}
-	if err := r.cs.Sweep(r.Ctx); err != nil {
-		t.Fatal(err)
-	}
+	r.sweep(t)
 	if r.remote.stopCount() != 1 {
 		t.Fatalf("charger back: %d stops sent, want 1", r.remote.stopCount())
 	}
@@ -124,10 +122,7 @@ func TestStopOnSilentCharger(t *testing.T) {
 	sweepAt := func(m int) {
 		t.Helper()
 		r.Clock.Set(t0.Add(time.Duration(m) * time.Minute))
-		if err := r.cs.Sweep(r.Ctx); err != nil {
-			t.Fatal(err)
-		}
-		r.cs.WaitStops() // a stop asked again waits for its answer apart
+		r.sweep(t)
 	}
 	sweepAt(20) // silent since: nothing sent
 	if n := r.remote.stopCount(); n != 1 {
@@ -148,7 +143,6 @@ func TestStopOnSilentCharger(t *testing.T) {
 			if err := metered(r.Ctx, r.cs, "CP1", sess.TransactionID, []park.MeterReading{{At: r.Clock.Now(), EnergyWh: int64(100 + m), PowerW: 100}}, false); err != nil {
 				t.Fatal(err)
 			}
-			r.cs.WaitStops()
 		}
 		if r.remote.stopCount() != before {
 			at = append(at, m)

@@ -352,13 +352,17 @@ func (s *Service) StopSession(ctx context.Context, id, partnerID string) (*park.
 // same transaction, so it is sent even if this node stops right after.
 // auto is parkd's own check (time, money, a stop still owed): a session
 // already asked to stop is asked again only while the stop is owed
-// (stopOwed), and keeps the reason it was first asked for. missed is
+// (stopOwed), and keeps the reason it was first asked for; its ask, the
+// first included, waits for the charger's answer apart (stopCalls), so
+// a silent charger holds neither the sweep nor the handling of a
+// charger's messages for the call's timeout, and missed is then nil. An
+// operator's or driver's stop (not auto) waits for the answer: missed is
 // ErrOffline when the charger is offline, ErrTimeout when it did not
-// answer in time (sendStop), nil otherwise: a charger
-// recorded offline is not sent the stop, and a stop sent counts as asked
-// (MaxStopAsks) only once its answer is heard (StopUnheard until then,
-// see heard), so the stop is asked once the charger is back or shows a
-// sign of life, however often it was asked meanwhile.
+// answer in time (sendStop), nil otherwise. A charger recorded offline
+// is not sent the stop, and a stop sent counts as asked (MaxStopAsks)
+// only once its answer is heard (StopUnheard until then, see heard), so
+// the stop is asked once the charger is back or shows a sign of life,
+// however often it was asked meanwhile.
 func (s *Service) askStop(ctx context.Context, sess *park.ChargeSession, reason int, auto bool) (_ *park.ChargeSession, missed, _ error) {
 	charger := sess.ChargerID
 	if auto {
@@ -375,9 +379,9 @@ func (s *Service) askStop(ctx context.Context, sess *park.ChargeSession, reason 
 		}
 	}()
 	var queued string
-	send, offline, again := false, false, false
+	send, offline := false, false
 	err := s.base.Update(ctx, func(tx park.Tx) (err error) {
-		queued, send, offline, again = "", false, false, false
+		queued, send, offline = "", false, false
 		if sess, err = tx.GetChargeSession(ctx, sess.ID); err != nil || sess.Status != park.SessionCharging {
 			return err
 		}
@@ -405,7 +409,7 @@ func (s *Service) askStop(ctx context.Context, sess *park.ChargeSession, reason 
 			sess.UpdatedAt = now
 			return tx.UpdateChargeSession(ctx, sess)
 		}
-		send, again = true, auto && sess.StopUnheard != nil
+		send = true
 		// Unheard until the charger answers: an ask that never reaches it
 		// is not one of the MaxStopAsks (heard counts it).
 		sess.StopSent, sess.StopUnheard, sess.UpdatedAt = &now, &now, now
@@ -426,17 +430,18 @@ func (s *Service) askStop(ctx context.Context, sess *park.ChargeSession, reason 
 	if !send {
 		return sess, nil, nil
 	}
-	if again {
-		// The charger left the last ask unanswered: this one may wait the
-		// call's whole timeout too, so it waits apart, holding neither the
-		// sweep nor the handling of the charger's messages.
+	if auto {
+		// Any ask may wait the call's whole timeout (a charger silent to
+		// the first as to the next), so parkd's own waits apart, holding
+		// neither the sweep nor the handling of the charger's messages;
+		// the charger's slot stays claimed until it ends.
 		handedOff = true
 		s.stops.wg.Add(1)
 		go func(sess park.ChargeSession) {
 			defer s.stops.wg.Done()
 			defer s.stops.end(sess.ChargerID)
 			if _, err := s.sendStop(context.WithoutCancel(ctx), &sess, queued); err != nil {
-				s.base.Log.Warn("charging: asking a charger to stop again", "charger", sess.ChargerID, "session", sess.ID, "err", err)
+				s.base.Log.Warn("charging: asking a charger to stop", "charger", sess.ChargerID, "session", sess.ID, "err", err)
 			}
 		}(*sess)
 		return sess, nil, nil
@@ -488,7 +493,9 @@ func (s *Service) sendStop(ctx context.Context, sess *park.ChargeSession, queued
 	return missed, nil
 }
 
-// stopCalls are parkd's own stop asks under way, one per charger at most.
+// stopCalls are parkd's own stop asks under way, one per charger at most:
+// each waits for its charger's answer apart (askStop), and one under way
+// stands for any other the sweep or a reading would ask meanwhile.
 type stopCalls struct {
 	mu     sync.Mutex
 	asking map[string]bool

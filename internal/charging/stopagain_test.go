@@ -66,9 +66,7 @@ func TestSweepAsksStopAgain(t *testing.T) {
 		if err := r.cs.Heartbeat(r.Ctx, "CP1"); err != nil { // online, and seen
 			t.Fatal(err)
 		}
-		if err := r.cs.Sweep(r.Ctx); err != nil {
-			t.Fatal(err)
-		}
+		r.sweep(t)
 	}
 	r.Clock.Set(t0.Add(10 * time.Minute))
 	if _, err := r.cs.StopSession(r.Ctx, sess.ID, ""); err != nil {

@@ -24,9 +24,7 @@ func TestSweep(t *testing.T) {
 	sweep := func(at time.Time) {
 		t.Helper()
 		r.Clock.Set(at)
-		if err := r.cs.Sweep(r.Ctx); err != nil {
-			t.Fatal(err)
-		}
+		r.sweep(t)
 	}
 	sweep(t0.Add(charging.PendingFor - time.Second))
 	if s, _ := r.cs.Session(r.Ctx, pending.ID); s.Status != park.SessionPending {

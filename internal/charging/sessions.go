@@ -479,7 +479,9 @@ func (s *Service) sendStop(ctx context.Context, sess *park.ChargeSession, queued
 	// an ask, and the stop is asked again while owed, as before.
 	switch {
 	case errors.Is(rerr, ErrOffline):
-		missed = ErrOffline
+		// The charger went away (or the ask never reached it): it was
+		// not silent, and the ask is sent again once it is back.
+		return ErrOffline, s.dropped(ctx, sess.ID, sent)
 	case errors.Is(rerr, ErrTimeout):
 		missed = ErrTimeout
 	default:
@@ -491,6 +493,27 @@ func (s *Service) sendStop(ctx context.Context, sess *park.ChargeSession, queued
 			"charger", sess.ChargerID, "session", sess.ID, "asks", sess.StopUnanswered)
 	}
 	return missed, nil
+}
+
+// dropped takes the ask of session id sent at sent, whose connection
+// ended before the charger answered it, out of the unanswered asks in a
+// row (StopUnanswered): a charger that went away was not silent. It
+// stays unheard, so it is asked again at the charger's first sign of
+// life once back (stopOwed), after the back-off of the asks it did
+// leave unanswered. Only while that ask is the newest unheard one.
+func (s *Service) dropped(ctx context.Context, id string, sent time.Time) error {
+	return s.base.Update(ctx, func(tx park.Tx) error {
+		sess, err := tx.GetChargeSession(ctx, id)
+		if err != nil || sess.Status != park.SessionCharging || sess.StopUnheard == nil || sess.StopUnanswered == 0 {
+			return err
+		}
+		if !sess.StopUnheard.Equal(sent.UTC().Truncate(park.Precision)) {
+			return nil // a newer ask, or answered meanwhile
+		}
+		sess.StopUnanswered--
+		sess.UpdatedAt = s.base.Clock()
+		return tx.UpdateChargeSession(ctx, sess)
+	})
 }
 
 // stopCalls are parkd's own stop asks under way, one per charger at most:
@@ -624,10 +647,13 @@ func priced(sess *park.ChargeSession, loc *time.Location, end time.Time) *tariff
 // repeated only once the charger shows a sign of life after it (a
 // message, a heartbeat, a new connection), and then after a back-off
 // (stopBackoff): StopAgainAfter after the first unanswered ask, doubling
-// with each further one up to StopBackoffMax. Once MaxUnansweredStops
-// asks in a row went unanswered no more are sent at signs of life: the
-// log says so and an operator's stop is still sent. A connected charger
-// that stays silent is not asked into the limit, nor without end.
+// with each further one up to StopBackoffMax. An ask whose connection
+// ended before the answer is not one of the unanswered asks in a row
+// (dropped): the charger went away rather than stayed silent. Once
+// MaxUnansweredStops asks in a row went unanswered no more are sent at
+// signs of life: the log says so and an operator's stop is still sent.
+// A connected charger that stays silent is not asked into the limit, nor
+// without end.
 const (
 	StopAgainAfter     = time.Minute
 	MaxStopAsks        = 10

@@ -211,8 +211,10 @@ type ChargeSession struct {
 	// connection ended): such an ask is not among StopAsks, and it is
 	// sent again at the charger's next sign of life after it.
 	StopUnheard *time.Time `json:"stop_unheard,omitempty"`
-	// StopUnanswered is how many asks in a row went out with no answer
-	// heard (the newest, StopUnheard, among them): 0 once one is heard.
+	// StopUnanswered is how many asks in a row a connected charger left
+	// with no answer heard within the call's timeout (the newest,
+	// StopUnheard, among them while it waits): 0 once one is heard. An
+	// ask whose connection ended before the answer is not one of them.
 	// It spaces the asks of a silent charger and ends them at a bound.
 	StopUnanswered int `json:"stop_unanswered,omitempty"`
 	// ClockOffset is added to the charger's timestamps: set at the start

@@ -470,7 +470,7 @@ func (s *Service) ChargerStopped(ctx context.Context, in Stopped) error {
 		if sess.StopUnheard != nil {
 			// It stopped: the stop whose answer never came is settled,
 			// once; a late answer to it finds nothing unheard (heard).
-			sess.StopUnheard, sess.StopAsks, sess.StopUnanswered = nil, sess.StopAsks+1, 0
+			sess.StopUnheard, sess.StopAsks, sess.StopUnanswered, sess.StopUnansweredSince = nil, sess.StopAsks+1, 0, nil
 		}
 		return s.end(ctx, tx, sess, st, loc, end, in.Reason, in.Full)
 	})

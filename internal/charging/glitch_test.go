@@ -35,6 +35,23 @@ func wantGlitches(t *testing.T, r *rig, n int) {
 	}
 }
 
+// anomaliesOf is the lot's anomalies of kind, newest first, as the
+// native API lists them.
+func anomaliesOf(t *testing.T, r *rig, kind string) []*park.Anomaly {
+	t.Helper()
+	as, err := r.Sys.Gate.ListAnomalies(r.Ctx, r.Lot, 50)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []*park.Anomaly
+	for _, a := range as {
+		if a.Kind == kind {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
 // A normal session is billed as always: 22 kWh in an hour (22 kW) at
 // 60 + 40 fen = 1,320 + 880 = 2,200 fen, and no anomaly.
 func TestPlausibleSessionBilledInFull(t *testing.T) {

@@ -158,6 +158,29 @@ func TestStopOnSilentCharger(t *testing.T) {
 	if !strings.Contains(logged.String(), "operator") || strings.Count(logged.String(), "unanswered stops") != 1 {
 		t.Fatalf("the log does not say the asking stopped, once:\n%s", logged.String())
 	}
+	// The operator sees it among the lot's anomalies, once: at 11:51
+	// (03:51 UTC), when the eighth ask went unanswered, the first of them
+	// at 10:20 (02:20 UTC).
+	if s.StopUnansweredSince == nil || !s.StopUnansweredSince.Equal(t0.Add(20*time.Minute)) || s.StopUnanswered != charging.MaxUnansweredStops {
+		t.Fatalf("unanswered since %v, %d in a row; want 10:20, 8", s.StopUnansweredSince, s.StopUnanswered)
+	}
+	wantUnanswered := func(when string) {
+		t.Helper()
+		as := anomaliesOf(t, r, park.AnomalyStopUnanswered)
+		if len(as) != 1 {
+			t.Fatalf("%s: %d stop_unanswered anomalies, want 1: %+v", when, len(as), as)
+		}
+		a := as[0]
+		if !a.At.Equal(t0.Add(111*time.Minute)) || a.LotCode != r.Lot {
+			t.Fatalf("%s: anomaly at %v in lot %q; want 11:51 in %q", when, a.At, a.LotCode, r.Lot)
+		}
+		for _, w := range []string{"charger CP1", "session " + sess.ID, "8 stops in a row unanswered, since 2026-11-23T02:20:00Z", "the last at 2026-11-23T03:51:00Z", "stop the session"} {
+			if !strings.Contains(a.Detail, w) {
+				t.Fatalf("%s: anomaly detail %q lacks %q", when, a.Detail, w)
+			}
+		}
+	}
+	wantUnanswered("after eight unanswered asks")
 	r.remote.mu.Lock()
 	r.remote.silent = false
 	r.remote.mu.Unlock()
@@ -166,9 +189,10 @@ func TestStopOnSilentCharger(t *testing.T) {
 		t.Fatal(err)
 	}
 	s, _ = r.cs.Session(r.Ctx, sess.ID)
-	if n := r.remote.stopCount(); n != 9 || s.StopAsks != 1 || s.StopUnheard != nil {
+	if n := r.remote.stopCount(); n != 9 || s.StopAsks != 1 || s.StopUnheard != nil || s.StopUnansweredSince != nil {
 		t.Fatalf("the operator's stop: %d stops sent (want 9), %+v", n, s)
 	}
+	wantUnanswered("after the operator's stop")
 	s = r.stop(t, s, t0.Add(152*time.Minute), 300, 0)
 	wantBill(t, s, 100, 0, 200)
 	if s.EndReason != park.EndManual || s.StopAsks != 1 {

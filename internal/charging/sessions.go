@@ -413,6 +413,9 @@ func (s *Service) askStop(ctx context.Context, sess *park.ChargeSession, reason 
 		// Unheard until the charger answers: an ask that never reaches it
 		// is not one of the MaxStopAsks (heard counts it).
 		sess.StopSent, sess.StopUnheard, sess.UpdatedAt = &now, &now, now
+		if sess.StopUnanswered == 0 {
+			sess.StopUnansweredSince = &now
+		}
 		sess.StopUnanswered++
 		if err := tx.UpdateChargeSession(ctx, sess); err != nil {
 			return err
@@ -483,16 +486,47 @@ func (s *Service) sendStop(ctx context.Context, sess *park.ChargeSession, queued
 		// not silent, and the ask is sent again once it is back.
 		return ErrOffline, s.dropped(ctx, sess.ID, sent)
 	case errors.Is(rerr, ErrTimeout):
-		missed = ErrTimeout
+		return ErrTimeout, s.unanswered(ctx, sess.ID, sent)
 	default:
 		_, err := s.heard(ctx, sess.ID, &sent)
 		return nil, err
 	}
-	if sess.StopUnanswered == MaxUnansweredStops {
+}
+
+// unanswered notes that the ask of session id sent at sent timed out.
+// When it is the MaxUnansweredStops-th in a row, after which no more are
+// asked at the charger's signs of life, it records an anomaly
+// (AnomalyStopUnanswered) for the operator, who must stop the session,
+// and logs it: once per session reaching the limit, as only that ask
+// reaches it (an operator's stop after it counts past it), and only
+// while it is the newest ask and still unheard (an answer that came
+// meanwhile settles it).
+func (s *Service) unanswered(ctx context.Context, id string, sent time.Time) error {
+	var noted *park.Anomaly
+	err := s.base.Update(ctx, func(tx park.Tx) error {
+		noted = nil
+		sess, err := tx.GetChargeSession(ctx, id)
+		if err != nil || sess.Status != park.SessionCharging || sess.StopUnheard == nil || sess.StopUnanswered != MaxUnansweredStops {
+			return err
+		}
+		if !sess.StopUnheard.Equal(sent.UTC().Truncate(park.Precision)) {
+			return nil
+		}
+		since := *sess.StopUnheard
+		if sess.StopUnansweredSince != nil {
+			since = *sess.StopUnansweredSince
+		}
+		detail := fmt.Sprintf("charger %s connector %d session %s: %d stops in a row unanswered, since %s (the last at %s); no more are asked at its signs of life: stop the session (it is billed by time and by power to the first stop asked, at %s)",
+			sess.ChargerID, sess.Connector, sess.ID, sess.StopUnanswered, since.UTC().Format(time.RFC3339), sess.StopUnheard.UTC().Format(time.RFC3339),
+			sess.StopAsked.UTC().Format(time.RFC3339))
+		noted = &park.Anomaly{ID: core.NewID(), LotCode: sess.LotCode, Kind: park.AnomalyStopUnanswered, Plate: sess.PlateKey, At: s.base.Clock(), Detail: detail}
+		return tx.InsertAnomaly(ctx, noted)
+	})
+	if err == nil && noted != nil {
 		s.base.Log.Warn("charging: the charger answered none of its unanswered stops; no more asked at its signs of life, the operator must stop the session (it is billed to the first ask)",
-			"charger", sess.ChargerID, "session", sess.ID, "asks", sess.StopUnanswered)
+			"lot", noted.LotCode, "kind", noted.Kind, "detail", noted.Detail)
 	}
-	return missed, nil
+	return err
 }
 
 // dropped takes the ask of session id sent at sent, whose connection
@@ -510,7 +544,9 @@ func (s *Service) dropped(ctx context.Context, id string, sent time.Time) error 
 		if !sess.StopUnheard.Equal(sent.UTC().Truncate(park.Precision)) {
 			return nil // a newer ask, or answered meanwhile
 		}
-		sess.StopUnanswered--
+		if sess.StopUnanswered--; sess.StopUnanswered == 0 {
+			sess.StopUnansweredSince = nil
+		}
 		sess.UpdatedAt = s.base.Clock()
 		return tx.UpdateChargeSession(ctx, sess)
 	})
@@ -584,7 +620,7 @@ func (s *Service) heard(ctx context.Context, id string, sent *time.Time) (settle
 		}
 		settled = true
 		sess.StopUnheard, sess.StopAsks, sess.UpdatedAt = nil, sess.StopAsks+1, s.base.Clock()
-		sess.StopUnanswered = 0
+		sess.StopUnanswered, sess.StopUnansweredSince = 0, nil
 		return tx.UpdateChargeSession(ctx, sess)
 	})
 	return settled, err

@@ -217,6 +217,9 @@ type ChargeSession struct {
 	// ask whose connection ended before the answer is not one of them.
 	// It spaces the asks of a silent charger and ends them at a bound.
 	StopUnanswered int `json:"stop_unanswered,omitempty"`
+	// StopUnansweredSince is when the first of them was sent (nil while
+	// there are none).
+	StopUnansweredSince *time.Time `json:"stop_unanswered_since,omitempty"`
 	// ClockOffset is added to the charger's timestamps: set at the start
 	// when the charger's clock was far from parkd's.
 	ClockOffset time.Duration `json:"clock_offset,omitempty"`

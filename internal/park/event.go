@@ -89,12 +89,17 @@ const (
 	// A charger's meter register rose faster than any connector delivers
 	// (charging.PlausibleW): the reading is kept but not billed.
 	AnomalyMeterGlitch = "meter_glitch"
+	// A connected charger left charging.MaxUnansweredStops of parkd's
+	// stops of a session unanswered in a row: no more are asked at its
+	// signs of life, and the operator must stop the session.
+	AnomalyStopUnanswered = "stop_unanswered"
 )
 
 // AnomalyKinds are every kind of anomaly parkd records.
 func AnomalyKinds() []string {
 	return []string{AnomalyReentry, AnomalyMissedEntry, AnomalyLateRecord, AnomalyDeviceClock, AnomalyRefusedRecord,
-		AnomalyPlatelessRecord, AnomalySensorlessLate, AnomalyHeldOpen, AnomalyOffline, AnomalyLetOut, AnomalyMeterGlitch}
+		AnomalyPlatelessRecord, AnomalySensorlessLate, AnomalyHeldOpen, AnomalyOffline, AnomalyLetOut, AnomalyMeterGlitch,
+		AnomalyStopUnanswered}
 }
 
 // Anomaly is something at a lane that the rules could not square.

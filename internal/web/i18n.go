@@ -351,6 +351,7 @@ var words = map[string][3]string{ // en, zh, pt
 	"anomaly_offline_pass":     {"offline_pass", "脱机放行", "liberado offline"},
 	"anomaly_let_out":          {"let_out", "人工开闸放行", "liberado pelo operador"},
 	"anomaly_meter_glitch":     {"meter_glitch", "电表读数异常", "leitura de medidor implausível"},
+	"anomaly_stop_unanswered":  {"stop_unanswered", "停止充电指令无应答", "comando de parada sem resposta"},
 	"device_camera":            {"camera", "车牌识别相机", "câmera"},
 	"device_barrier":           {"barrier", "道闸控制器", "controlador de cancela"},
 	"device_screen":            {"screen", "显示屏", "painel"},

@@ -85,7 +85,7 @@ func ReadStandard(data string, id, version int64) (*park.PriceStandard, error) {
 func Session(s *park.ChargeSession) (string, error) {
 	s.CreatedAt, s.UpdatedAt = at(s.CreatedAt), at(s.UpdatedAt)
 	s.StartedAt, s.EndedAt, s.StopAsked, s.StopSent = atp(s.StartedAt), atp(s.EndedAt), atp(s.StopAsked), atp(s.StopSent)
-	s.StopUnheard = atp(s.StopUnheard)
+	s.StopUnheard, s.StopUnansweredSince = atp(s.StopUnheard), atp(s.StopUnansweredSince)
 	for i := range s.Readings {
 		s.Readings[i].At = at(s.Readings[i].At)
 	}

@@ -115,6 +115,9 @@ type Service struct {
 
 	mu   sync.Mutex
 	subs map[string]*lane // subscription id -> its sender (worker.go)
+	// rested are the subscriptions whose rates had no slot free when a
+	// claim last read them, with when the next is: claims skip them.
+	rested map[string]time.Time
 	// wake tells an idle worker that attempts have ended: lanes that were
 	// full have room again, so it claims at once rather than after Poll.
 	wake chan struct{}
@@ -172,7 +175,7 @@ type Config struct {
 func New(c Config) *Service {
 	s := &Service{base: core.NewBase(c.Store, c.Now, c.Log), metrics: c.Metrics, opts: c.Options, billing: c.Billing,
 		anomalies: c.Anomalies,
-		formats:   map[string]Formatter{park.FormatNative: Native{}}, subs: map[string]*lane{}, wake: make(chan struct{}, 1)}
+		formats:   map[string]Formatter{park.FormatNative: Native{}}, subs: map[string]*lane{}, rested: map[string]time.Time{}, wake: make(chan struct{}, 1)}
 	for k, f := range c.Formats {
 		s.formats[k] = f
 	}

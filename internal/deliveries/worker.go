@@ -8,14 +8,13 @@ import (
 	"io"
 	"math/rand/v2"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 	"unicode/utf8"
-
-	"golang.org/x/time/rate"
 
 	"parkd/internal/park"
 )
@@ -33,14 +32,13 @@ const (
 )
 
 // lane is one subscription's sender on this node: its settings and its
-// partner's, as the last claim read them, and the limits of what it
-// sends at once.
+// partner's, as the last claim read them. Its limits are the cluster's,
+// held by the claims (limits.go): sem only bounds what this node sends
+// at once should the limits have changed since.
 type lane struct {
 	sub     *park.Subscription
 	partner *park.Partner
 	sem     chan struct{}
-	limiter *rate.Limiter
-	waiting atomic.Int64 // attempts waiting for a place in sem
 	held    atomic.Int64 // deliveries claimed for it and not yet attempted or handed back
 	*pauseState
 }
@@ -153,18 +151,16 @@ func liftsPause(was, now *park.Subscription) bool {
 	return was.URL != now.URL || was.Enabled != now.Enabled
 }
 
-// backlog is how many deliveries a lane may have waiting for a place.
-func (l *lane) backlog() int64 { return int64(cap(l.sem)) * 4 }
+// full reports whether this node holds as many of the lane's deliveries
+// as its concurrency lets the whole cluster hold.
+func (l *lane) full() bool { return l.held.Load() >= int64(cap(l.sem)) }
 
-// full reports whether the lane holds all it can send soon: claiming more
-// for it would only hand them back.
-func (l *lane) full() bool { return l.held.Load() >= int64(cap(l.sem))+l.backlog() }
-
-// fullLanes lists the subscriptions this node has no room for now, which
-// its claims skip: a slow partner's deliveries, always the oldest due,
-// would otherwise fill every claim and hold up every other partner's.
-// A subscription whose partner asked for a pause (Retry-After) has no
-// room until the pause ends.
+// fullLanes lists the subscriptions this node knows have no room now,
+// which its claims skip: a slow or rate-limited partner's deliveries,
+// always the oldest due, would otherwise fill every claim and hold up
+// every other partner's. A subscription whose partner asked for a pause
+// (Retry-After) has no room until the pause ends, nor one whose rate
+// has no slot free (rested, as a claim last read it) until the next.
 func (s *Service) fullLanes() []string {
 	now := s.base.Clock()
 	s.mu.Lock()
@@ -175,7 +171,26 @@ func (s *Service) fullLanes() []string {
 			out = append(out, id)
 		}
 	}
+	for id, t := range s.rested {
+		if !t.After(now) {
+			delete(s.rested, id)
+		} else if !slices.Contains(out, id) {
+			out = append(out, id)
+		}
+	}
 	return out
+}
+
+// rest notes when the subscriptions' rates next have a slot free.
+func (s *Service) rest(rested map[string]time.Time) {
+	if len(rested) == 0 {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for id, t := range rested {
+		s.rested[id] = latest(s.rested[id], t)
+	}
 }
 
 // forget drops a subscription's lane, so its next delivery reads it again.
@@ -264,6 +279,10 @@ func (s *Service) Run(ctx context.Context) error {
 // after claims that lost a race.
 const maxRaceReclaims = 3
 
+// maxFullRounds bounds the searches for due deliveries one claim makes,
+// each skipping the subscriptions the one before found without room.
+const maxFullRounds = 3
+
 // claimed is a delivery with what its attempt needs.
 type claimed struct {
 	att  *Attempt
@@ -276,9 +295,14 @@ type claimed struct {
 // one: the search walks everything still to be delivered (a disabled
 // subscription's backlog, reports held behind an earlier one), and on
 // SQLite a write transaction holds the one writer every gate event
-// needs. With nothing due, no write transaction is opened at all. raced
-// says that some of what was found due was no longer there to claim
-// (another node claimed it meanwhile): there may be more to claim at once.
+// needs. With nothing due, or nothing the subscriptions' limits let it
+// take, no write transaction is opened at all. The claim itself holds
+// the limits for the whole cluster: serialised with every node's
+// claims, it reads what they hold in flight and the slots of the rates
+// they used, takes no more than these leave, and uses the slots of what
+// it took (limits.go). raced says that some of what was found due was no
+// longer there to claim (another node claimed it, or the room for it,
+// meanwhile): there may be more to claim at once.
 func (s *Service) claim(ctx context.Context, limit int) (_ []claimed, raced bool, _ error) {
 	if err := s.resumePaused(ctx); err != nil {
 		return nil, false, err
@@ -289,18 +313,72 @@ func (s *Service) claim(ctx context.Context, limit int) (_ []claimed, raced bool
 	now := s.base.Clock()
 	skip := s.fullLanes()
 	var seqs []int64
-	err := s.base.View(ctx, func(tx park.Tx) (err error) {
-		seqs, err = tx.DueDeliveries(ctx, now, limit, skip)
-		return err
+	var rested map[string]time.Time
+	err := s.base.View(ctx, func(tx park.Tx) error {
+		// Subscriptions with no room, found among the oldest due, are
+		// skipped and the search made again, so that they do not fill it.
+		for range maxFullRounds {
+			due, err := tx.DueDeliveries(ctx, now, limit, skip)
+			if err != nil || len(due) == 0 {
+				seqs = nil
+				return err
+			}
+			loads, err := tx.ClaimLoads(ctx, due, now)
+			if err != nil {
+				return err
+			}
+			var full []string
+			seqs, full, rested = within(loads, now)
+			s.rest(rested)
+			if len(full) == 0 {
+				return nil
+			}
+			skip = append(skip, full...)
+		}
+		return nil
 	})
 	if err != nil || len(seqs) == 0 {
 		return nil, false, err
 	}
 	var ds []*park.Delivery
-	err = s.base.Write(ctx, func(tx park.Tx) (err error) {
-		ds, err = tx.ClaimDueDeliveries(ctx, seqs, now, now.Add(s.opts.Lease))
-		return err
+	err = s.base.Write(ctx, func(tx park.Tx) error {
+		if err := tx.Serialize(ctx, park.ClaimKey); err != nil {
+			return err
+		}
+		loads, err := tx.ClaimLoads(ctx, seqs, now)
+		if err != nil {
+			return err
+		}
+		mine, _, _ := within(loads, now)
+		ds = nil
+		if len(mine) == 0 {
+			return nil
+		}
+		if ds, err = tx.ClaimDueDeliveries(ctx, mine, now, now.Add(s.opts.Lease)); err != nil {
+			return err
+		}
+		took := map[string]int{}
+		for _, d := range ds {
+			took[d.SubscriptionID]++
+		}
+		rested = map[string]time.Time{}
+		for _, l := range loads {
+			if n := took[l.SubscriptionID]; n > 0 {
+				l.SlotsUntil = slotsAfter(l, now, n)
+				if err := tx.UseSlots(ctx, l.SubscriptionID, l.SlotsUntil); err != nil {
+					return err
+				}
+				l.InFlight += n
+				if _, next := room(l, now); !next.IsZero() {
+					rested[l.SubscriptionID] = next
+				}
+			}
+		}
+		return nil
 	})
+	if err == nil {
+		s.rest(rested)
+	}
 	raced = err == nil && len(ds) < len(seqs)
 	if err != nil || len(ds) == 0 {
 		return nil, raced, err
@@ -378,21 +456,14 @@ func (s *Service) laneFor(ctx context.Context, tx park.Tx, id string) (*lane, er
 // laneOf is the subscription's lane with these settings.
 func (s *Service) laneOf(sub *park.Subscription, p *park.Partner) *lane {
 	id := sub.ID
-	rl, conc := sub.RateLimit, sub.Concurrency
-	if rl == 0 {
-		rl = park.DefaultRateLimit
-	}
-	if conc == 0 {
-		conc = park.DefaultConcurrency
-	}
+	_, conc := limits(sub.RateLimit, sub.Concurrency)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if l, ok := s.subs[id]; ok && cap(l.sem) == conc && l.limiter.Limit() == rate.Limit(rl) {
+	if l, ok := s.subs[id]; ok && cap(l.sem) == conc {
 		l.sub, l.partner = sub, p // same limits: keep what is in flight counted
 		return l
 	}
-	l := &lane{sub: sub, partner: p, sem: make(chan struct{}, conc), limiter: rate.NewLimiter(rate.Limit(rl), rl),
-		pauseState: &pauseState{}}
+	l := &lane{sub: sub, partner: p, sem: make(chan struct{}, conc), pauseState: &pauseState{}}
 	if old, ok := s.subs[id]; ok { // new limits: the partner's pause still holds
 		l.pauseState = old.pauseState
 	}
@@ -488,9 +559,8 @@ func (s *Service) resumeHeld(ctx context.Context) error {
 	return err
 }
 
-// attempt sends one delivery within its subscription's limits. A
-// subscription with more waiting than it can send soon gives its claims
-// back, so one slow partner holds no worker another needs.
+// attempt sends one delivery, claimed within its subscription's limits
+// (claim): at once.
 func (s *Service) attempt(ctx context.Context, c claimed) outcome {
 	d := c.att.Delivery
 	if c.err != nil {
@@ -507,21 +577,11 @@ func (s *Service) attempt(ctx context.Context, c claimed) outcome {
 			return outcome{d: d, release: true, wait: wait}
 		}
 	}
-	backlog := l.backlog()
-	if l.waiting.Add(1) > backlog {
-		l.waiting.Add(-1)
-		// Not due again at once: handed back, these would still be the
-		// oldest due, and the next claim would take them again. They come
-		// back once the lane could have sent what it holds.
-		return outcome{d: d, release: true, wait: max(s.opts.Poll, time.Duration(float64(backlog)/float64(l.limiter.Limit())*float64(time.Second)))}
-	}
 	select {
 	case l.sem <- struct{}{}:
 	case <-ctx.Done():
-		l.waiting.Add(-1)
 		return outcome{d: d, release: true}
 	}
-	l.waiting.Add(-1)
 	defer func() { <-l.sem }()
 	// The partner asked for no request before the end of its Retry-After
 	// (to another delivery of this subscription, sent while this one
@@ -529,18 +589,6 @@ func (s *Service) attempt(ctx context.Context, c claimed) outcome {
 	// time, so that lifting the pause finds it (resumeHeld).
 	if end, ok := l.pausedUntil(s.base.Clock()); ok {
 		return outcome{d: d, release: true, due: end}
-	}
-	r := l.limiter.Reserve()
-	if delay := r.Delay(); delay > 5*time.Second {
-		r.Cancel()
-		return outcome{d: d, release: true, wait: delay}
-	} else if delay > 0 {
-		select {
-		case <-time.After(delay):
-		case <-ctx.Done():
-			r.Cancel()
-			return outcome{d: d, release: true}
-		}
 	}
 	o := s.send(ctx, c.att)
 	if o.after > 0 {

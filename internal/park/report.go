@@ -360,6 +360,19 @@ type ReportTx interface {
 	// rules (skip aside), oldest first. On a shared database two nodes
 	// never claim the same delivery.
 	ClaimDueDeliveries(ctx context.Context, seqs []int64, now, lease time.Time) ([]*Delivery, error)
+	// ClaimLoads returns what a subscription's limits need to know, at
+	// now, of each subscription some of the deliveries seqs names are of,
+	// by id: the limits as stored, how far claims have used its rate's
+	// slots (UseSlots), and how many of its deliveries every node holds
+	// in flight (sending, under a claim that ends after now). A claim that
+	// must hold the limits for the whole cluster takes Serialize on
+	// ClaimKey first, so that no other node claims between its reading
+	// and its claiming.
+	ClaimLoads(ctx context.Context, seqs []int64, now time.Time) ([]SubscriptionLoad, error)
+	// UseSlots stores how far claims have used the subscription's rate's
+	// slots (SubscriptionLoad.SlotsUntil). Its version does not move: no
+	// operator changed it.
+	UseSlots(ctx context.Context, id string, until time.Time) error
 	// FinishDeliveries stores attempts' outcomes: State, Attempts, NextAt,
 	// LastAttemptAt, LastStatus, LastReply, DeliveredAt; their leases end.
 	// It stores only a delivery still under the claim that took it (still
@@ -412,6 +425,27 @@ type ReportTx interface {
 	// many it deleted and where the walk stopped, to go on from (the
 	// zero cursor: it walked none, the end).
 	PruneReports(ctx context.Context, before time.Time, after ReportCursor, limit int) (int, ReportCursor, error)
+}
+
+// ClaimKey is what claims of deliveries serialize on (Tx.Serialize), so
+// that a subscription's limits, counted in the store, hold across nodes.
+const ClaimKey = "deliveries.claim"
+
+// SubscriptionLoad is what a claim reads of one subscription to hold its
+// limits on every node at once (Tx.ClaimLoads).
+type SubscriptionLoad struct {
+	SubscriptionID string
+	// RateLimit and Concurrency are as stored (0: the defaults).
+	RateLimit, Concurrency int
+	// SlotsUntil is how far claims have used the rate's slots, one slot
+	// (1/RateLimit s) a delivery claimed (zero: none yet).
+	SlotsUntil time.Time
+	// InFlight counts the deliveries sending under a claim not over yet,
+	// on any node.
+	InFlight int
+	// Seqs are those of the seqs asked about that are its deliveries,
+	// ascending.
+	Seqs []int64
 }
 
 // ReportCursor is a place in the reports ordered by At, then Seq.

@@ -381,3 +381,29 @@ func parseSchedule(s string) ([]time.Duration, error) {
 	}
 	return out, nil
 }
+
+func (t *txn) ClaimLoads(ctx context.Context, seqs []int64, now time.Time) ([]park.SubscriptionLoad, error) {
+	if len(seqs) == 0 {
+		return nil, nil
+	}
+	rows, err := t.q.ClaimLoads(ctx, db.ClaimLoadsParams{Now: tsp(&now), Seqs: seqs})
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	out := make([]park.SubscriptionLoad, len(rows))
+	for i, r := range rows {
+		out[i] = park.SubscriptionLoad{SubscriptionID: r.ID, RateLimit: int(r.RateLimit), Concurrency: int(r.Concurrency),
+			InFlight: int(r.InFlight), Seqs: r.Seqs}
+		if u := fromTSP(r.SlotsUntil); u != nil {
+			out[i].SlotsUntil = *u
+		}
+	}
+	return out, nil
+}
+
+// UseSlots waits to go with the claim's commit: nothing is read from it.
+func (t *txn) UseSlots(ctx context.Context, id string, until time.Time) error {
+	return t.later(func() error {
+		return t.q.UseSlots(ctx, db.UseSlotsParams{Until: tsp(&until), ID: id})
+	}, func(err error) error { return wrap(err, "subscription %q", id) })
+}

@@ -409,3 +409,38 @@ func parseSchedule(s string) ([]time.Duration, error) {
 	}
 	return out, nil
 }
+
+func (t *txn) ClaimLoads(ctx context.Context, seqs []int64, now time.Time) ([]park.SubscriptionLoad, error) {
+	if len(seqs) == 0 {
+		return nil, nil
+	}
+	seqsJSON, err := json.Marshal(seqs)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := t.q.ClaimLoads(stmtCtx, db.ClaimLoadsParams{Now: nullUS(&now), Seqs: string(seqsJSON)})
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	out := make([]park.SubscriptionLoad, len(rows))
+	for i, r := range rows {
+		out[i] = park.SubscriptionLoad{SubscriptionID: r.ID, RateLimit: int(r.RateLimit), Concurrency: int(r.Concurrency),
+			InFlight: int(r.InFlight)}
+		if u := fromNullUS(r.SlotsUntil); u != nil {
+			out[i].SlotsUntil = *u
+		}
+		for _, f := range strings.Split(r.Seqs, ",") {
+			seq, err := strconv.ParseInt(f, 10, 64)
+			if err != nil {
+				return nil, fmt.Errorf("sqlite: claim loads: seq %q: %w", f, err)
+			}
+			out[i].Seqs = append(out[i].Seqs, seq)
+		}
+		slices.Sort(out[i].Seqs) // group_concat keeps no order
+	}
+	return out, nil
+}
+
+func (t *txn) UseSlots(ctx context.Context, id string, until time.Time) error {
+	return mapErr(t.q.UseSlots(stmtCtx, db.UseSlotsParams{Until: nullUS(&until), ID: id}))
+}

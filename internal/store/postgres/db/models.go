@@ -585,6 +585,7 @@ type Subscription struct {
 	Version     int64
 	Deleted     bool
 	PausedUntil *time.Time
+	SlotsUntil  *time.Time
 }
 
 type TicketKey struct {

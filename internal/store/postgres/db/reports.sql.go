@@ -91,6 +91,62 @@ func (q *Queries) ClaimDueDeliveries(ctx context.Context, arg ClaimDueDeliveries
 	return items, nil
 }
 
+const claimLoads = `-- name: ClaimLoads :many
+SELECT s.id, s.rate_limit, s.concurrency, s.slots_until,
+       array_agg(d.seq ORDER BY d.seq)::bigint[] AS seqs,
+       (SELECT count(*) FROM deliveries f
+        WHERE f.subscription_id = s.id AND f.state = 'sending' AND f.lease_until > $1)::bigint AS in_flight
+FROM deliveries d JOIN subscriptions s ON s.id = d.subscription_id
+WHERE d.seq = ANY ($2::bigint[])
+GROUP BY s.id
+ORDER BY s.id
+`
+
+type ClaimLoadsParams struct {
+	Now  *time.Time
+	Seqs []int64
+}
+
+type ClaimLoadsRow struct {
+	ID          string
+	RateLimit   int64
+	Concurrency int64
+	SlotsUntil  *time.Time
+	Seqs        []int64
+	InFlight    int64
+}
+
+// ClaimLoads: the limits of the subscriptions of the deliveries seqs
+// names, how far their rate's slots are used, and what every node has in
+// flight for each (under a claim not over at now, through
+// deliveries_sending), with which of seqs are theirs.
+func (q *Queries) ClaimLoads(ctx context.Context, arg ClaimLoadsParams) ([]ClaimLoadsRow, error) {
+	rows, err := q.db.Query(ctx, claimLoads, arg.Now, arg.Seqs)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []ClaimLoadsRow
+	for rows.Next() {
+		var i ClaimLoadsRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.RateLimit,
+			&i.Concurrency,
+			&i.SlotsUntil,
+			&i.Seqs,
+			&i.InFlight,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const countDeliveries = `-- name: CountDeliveries :many
 SELECT state, count(*) AS n, min(created_at)::timestamptz AS oldest
 FROM deliveries WHERE state IN ('pending', 'sending', 'failed', 'dead')
@@ -483,7 +539,7 @@ func (q *Queries) GetReports(ctx context.Context, ids []string) ([]Report, error
 }
 
 const getSubscription = `-- name: GetSubscription :one
-SELECT id, partner_id, report, url, format, enabled, secret, previous, rate_limit, concurrency, timeout_ms, schedule_ms, disabled_by, created_at, updated_at, version, deleted, paused_until FROM subscriptions WHERE id = $1 AND NOT deleted
+SELECT id, partner_id, report, url, format, enabled, secret, previous, rate_limit, concurrency, timeout_ms, schedule_ms, disabled_by, created_at, updated_at, version, deleted, paused_until, slots_until FROM subscriptions WHERE id = $1 AND NOT deleted
 `
 
 // A deleted subscription (DeleteSubscription) is read by none of these.
@@ -509,6 +565,7 @@ func (q *Queries) GetSubscription(ctx context.Context, id string) (Subscription,
 		&i.Version,
 		&i.Deleted,
 		&i.PausedUntil,
+		&i.SlotsUntil,
 	)
 	return i, err
 }
@@ -817,7 +874,7 @@ func (q *Queries) ListDeliveriesBySubscription(ctx context.Context, arg ListDeli
 }
 
 const listPartnerSubscriptions = `-- name: ListPartnerSubscriptions :many
-SELECT id, partner_id, report, url, format, enabled, secret, previous, rate_limit, concurrency, timeout_ms, schedule_ms, disabled_by, created_at, updated_at, version, deleted, paused_until FROM subscriptions WHERE partner_id = $1 AND NOT deleted ORDER BY id
+SELECT id, partner_id, report, url, format, enabled, secret, previous, rate_limit, concurrency, timeout_ms, schedule_ms, disabled_by, created_at, updated_at, version, deleted, paused_until, slots_until FROM subscriptions WHERE partner_id = $1 AND NOT deleted ORDER BY id
 `
 
 func (q *Queries) ListPartnerSubscriptions(ctx context.Context, partnerID string) ([]Subscription, error) {
@@ -848,6 +905,7 @@ func (q *Queries) ListPartnerSubscriptions(ctx context.Context, partnerID string
 			&i.Version,
 			&i.Deleted,
 			&i.PausedUntil,
+			&i.SlotsUntil,
 		); err != nil {
 			return nil, err
 		}
@@ -860,7 +918,7 @@ func (q *Queries) ListPartnerSubscriptions(ctx context.Context, partnerID string
 }
 
 const listSubscriptions = `-- name: ListSubscriptions :many
-SELECT id, partner_id, report, url, format, enabled, secret, previous, rate_limit, concurrency, timeout_ms, schedule_ms, disabled_by, created_at, updated_at, version, deleted, paused_until FROM subscriptions WHERE NOT deleted ORDER BY id
+SELECT id, partner_id, report, url, format, enabled, secret, previous, rate_limit, concurrency, timeout_ms, schedule_ms, disabled_by, created_at, updated_at, version, deleted, paused_until, slots_until FROM subscriptions WHERE NOT deleted ORDER BY id
 `
 
 func (q *Queries) ListSubscriptions(ctx context.Context) ([]Subscription, error) {
@@ -891,6 +949,7 @@ func (q *Queries) ListSubscriptions(ctx context.Context) ([]Subscription, error)
 			&i.Version,
 			&i.Deleted,
 			&i.PausedUntil,
+			&i.SlotsUntil,
 		); err != nil {
 			return nil, err
 		}
@@ -1143,6 +1202,21 @@ func (q *Queries) UpdateSubscription(ctx context.Context, arg UpdateSubscription
 		return 0, err
 	}
 	return result.RowsAffected(), nil
+}
+
+const useSlots = `-- name: UseSlots :exec
+UPDATE subscriptions SET slots_until = $1 WHERE id = $2
+`
+
+type UseSlotsParams struct {
+	Until *time.Time
+	ID    string
+}
+
+// Not an operator's change: the version does not move.
+func (q *Queries) UseSlots(ctx context.Context, arg UseSlotsParams) error {
+	_, err := q.db.Exec(ctx, useSlots, arg.Until, arg.ID)
+	return err
 }
 
 const walkOldReports = `-- name: WalkOldReports :many

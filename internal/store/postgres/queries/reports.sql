@@ -151,6 +151,24 @@ UPDATE deliveries SET state = 'sending', lease_until = sqlc.arg(lease)
 FROM due WHERE deliveries.seq = due.seq
 RETURNING deliveries.*;
 
+-- ClaimLoads: the limits of the subscriptions of the deliveries seqs
+-- names, how far their rate's slots are used, and what every node has in
+-- flight for each (under a claim not over at now, through
+-- deliveries_sending), with which of seqs are theirs.
+-- name: ClaimLoads :many
+SELECT s.id, s.rate_limit, s.concurrency, s.slots_until,
+       array_agg(d.seq ORDER BY d.seq)::bigint[] AS seqs,
+       (SELECT count(*) FROM deliveries f
+        WHERE f.subscription_id = s.id AND f.state = 'sending' AND f.lease_until > sqlc.arg(now))::bigint AS in_flight
+FROM deliveries d JOIN subscriptions s ON s.id = d.subscription_id
+WHERE d.seq = ANY (sqlc.arg(seqs)::bigint[])
+GROUP BY s.id
+ORDER BY s.id;
+
+-- Not an operator's change: the version does not move.
+-- name: UseSlots :exec
+UPDATE subscriptions SET slots_until = sqlc.arg(until) WHERE id = sqlc.arg(id);
+
 -- FinishDeliveries stores many attempts' outcomes in one statement, so a
 -- batch of them is one round trip: element i of each array is delivery
 -- ids[i]'s. A time whose has_ flag is false is NULL (an array of

@@ -51,6 +51,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.claimDueDeliveriesStmt, err = db.PrepareContext(ctx, claimDueDeliveries); err != nil {
 		return nil, fmt.Errorf("error preparing query ClaimDueDeliveries: %w", err)
 	}
+	if q.claimLoadsStmt, err = db.PrepareContext(ctx, claimLoads); err != nil {
+		return nil, fmt.Errorf("error preparing query ClaimLoads: %w", err)
+	}
 	if q.clearChannelStoresStmt, err = db.PrepareContext(ctx, clearChannelStores); err != nil {
 		return nil, fmt.Errorf("error preparing query ClearChannelStores: %w", err)
 	}
@@ -885,6 +888,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.upsertSpaceStmt, err = db.PrepareContext(ctx, upsertSpace); err != nil {
 		return nil, fmt.Errorf("error preparing query UpsertSpace: %w", err)
 	}
+	if q.useSlotsStmt, err = db.PrepareContext(ctx, useSlots); err != nil {
+		return nil, fmt.Errorf("error preparing query UseSlots: %w", err)
+	}
 	if q.vehicleOrdersStmt, err = db.PrepareContext(ctx, vehicleOrders); err != nil {
 		return nil, fmt.Errorf("error preparing query VehicleOrders: %w", err)
 	}
@@ -942,6 +948,11 @@ func (q *Queries) Close() error {
 	if q.claimDueDeliveriesStmt != nil {
 		if cerr := q.claimDueDeliveriesStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing claimDueDeliveriesStmt: %w", cerr)
+		}
+	}
+	if q.claimLoadsStmt != nil {
+		if cerr := q.claimLoadsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing claimLoadsStmt: %w", cerr)
 		}
 	}
 	if q.clearChannelStoresStmt != nil {
@@ -2334,6 +2345,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing upsertSpaceStmt: %w", cerr)
 		}
 	}
+	if q.useSlotsStmt != nil {
+		if cerr := q.useSlotsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing useSlotsStmt: %w", cerr)
+		}
+	}
 	if q.vehicleOrdersStmt != nil {
 		if cerr := q.vehicleOrdersStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing vehicleOrdersStmt: %w", cerr)
@@ -2397,6 +2413,7 @@ type Queries struct {
 	chargeReadingsOfSessionsStmt           *sql.Stmt
 	chargeSessionsOfPlateStmt              *sql.Stmt
 	claimDueDeliveriesStmt                 *sql.Stmt
+	claimLoadsStmt                         *sql.Stmt
 	clearChannelStoresStmt                 *sql.Stmt
 	clearDeviceUnansweredStmt              *sql.Stmt
 	clearPartnerLotsStmt                   *sql.Stmt
@@ -2675,6 +2692,7 @@ type Queries struct {
 	updateSubscriptionStmt                 *sql.Stmt
 	updateWhitelistStmt                    *sql.Stmt
 	upsertSpaceStmt                        *sql.Stmt
+	useSlotsStmt                           *sql.Stmt
 	vehicleOrdersStmt                      *sql.Stmt
 	walkOldReportsStmt                     *sql.Stmt
 	withdrawDeviceCommandStmt              *sql.Stmt
@@ -2693,6 +2711,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		chargeReadingsOfSessionsStmt:           q.chargeReadingsOfSessionsStmt,
 		chargeSessionsOfPlateStmt:              q.chargeSessionsOfPlateStmt,
 		claimDueDeliveriesStmt:                 q.claimDueDeliveriesStmt,
+		claimLoadsStmt:                         q.claimLoadsStmt,
 		clearChannelStoresStmt:                 q.clearChannelStoresStmt,
 		clearDeviceUnansweredStmt:              q.clearDeviceUnansweredStmt,
 		clearPartnerLotsStmt:                   q.clearPartnerLotsStmt,
@@ -2971,6 +2990,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		updateSubscriptionStmt:                 q.updateSubscriptionStmt,
 		updateWhitelistStmt:                    q.updateWhitelistStmt,
 		upsertSpaceStmt:                        q.upsertSpaceStmt,
+		useSlotsStmt:                           q.useSlotsStmt,
 		vehicleOrdersStmt:                      q.vehicleOrdersStmt,
 		walkOldReportsStmt:                     q.walkOldReportsStmt,
 		withdrawDeviceCommandStmt:              q.withdrawDeviceCommandStmt,

@@ -585,6 +585,7 @@ type Subscription struct {
 	Version     int64
 	Deleted     int64
 	PausedUntil sql.NullInt64
+	SlotsUntil  sql.NullInt64
 }
 
 type TicketKey struct {

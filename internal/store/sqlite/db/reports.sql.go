@@ -91,6 +91,66 @@ func (q *Queries) ClaimDueDeliveries(ctx context.Context, arg ClaimDueDeliveries
 	return items, nil
 }
 
+const claimLoads = `-- name: ClaimLoads :many
+SELECT s.id, s.rate_limit, s.concurrency, s.slots_until,
+       CAST(group_concat(d.seq) AS TEXT) AS seqs,
+       (SELECT count(*) FROM deliveries f INDEXED BY deliveries_sending
+        WHERE f.subscription_id = s.id AND f.state = 'sending' AND f.lease_until > ?1) AS in_flight
+FROM deliveries d JOIN subscriptions s ON s.id = d.subscription_id
+WHERE d.seq IN (SELECT value FROM json_each(CAST(?2 AS TEXT)))
+GROUP BY s.id
+ORDER BY s.id
+`
+
+type ClaimLoadsParams struct {
+	Now  sql.NullInt64
+	Seqs string
+}
+
+type ClaimLoadsRow struct {
+	ID          string
+	RateLimit   int64
+	Concurrency int64
+	SlotsUntil  sql.NullInt64
+	Seqs        string
+	InFlight    int64
+}
+
+// ClaimLoads: the limits of the subscriptions of the deliveries seqs (a
+// JSON array) names, how far their rate's slots are used, and what
+// every node has in flight for each (under a claim not over at now,
+// through deliveries_sending), with which of seqs are theirs (a
+// comma-separated list).
+func (q *Queries) ClaimLoads(ctx context.Context, arg ClaimLoadsParams) ([]ClaimLoadsRow, error) {
+	rows, err := q.query(ctx, q.claimLoadsStmt, claimLoads, arg.Now, arg.Seqs)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []ClaimLoadsRow
+	for rows.Next() {
+		var i ClaimLoadsRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.RateLimit,
+			&i.Concurrency,
+			&i.SlotsUntil,
+			&i.Seqs,
+			&i.InFlight,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const countDeliveries = `-- name: CountDeliveries :many
 SELECT state, count(*) AS n, CAST(min(created_at) AS INTEGER) AS oldest
 FROM deliveries WHERE state IN ('pending', 'sending', 'failed', 'dead')
@@ -484,7 +544,7 @@ func (q *Queries) GetReports(ctx context.Context, ids string) ([]Report, error) 
 }
 
 const getSubscription = `-- name: GetSubscription :one
-SELECT id, partner_id, report, url, format, enabled, secret, previous, rate_limit, concurrency, timeout_ms, schedule_ms, disabled_by, created_at, updated_at, version, deleted, paused_until FROM subscriptions WHERE id = ? AND deleted = 0
+SELECT id, partner_id, report, url, format, enabled, secret, previous, rate_limit, concurrency, timeout_ms, schedule_ms, disabled_by, created_at, updated_at, version, deleted, paused_until, slots_until FROM subscriptions WHERE id = ? AND deleted = 0
 `
 
 // A deleted subscription (DeleteSubscription) is read by none of these.
@@ -510,6 +570,7 @@ func (q *Queries) GetSubscription(ctx context.Context, id string) (Subscription,
 		&i.Version,
 		&i.Deleted,
 		&i.PausedUntil,
+		&i.SlotsUntil,
 	)
 	return i, err
 }
@@ -830,7 +891,7 @@ func (q *Queries) ListDeliveriesBySubscription(ctx context.Context, arg ListDeli
 }
 
 const listPartnerSubscriptions = `-- name: ListPartnerSubscriptions :many
-SELECT id, partner_id, report, url, format, enabled, secret, previous, rate_limit, concurrency, timeout_ms, schedule_ms, disabled_by, created_at, updated_at, version, deleted, paused_until FROM subscriptions WHERE partner_id = ? AND deleted = 0 ORDER BY id
+SELECT id, partner_id, report, url, format, enabled, secret, previous, rate_limit, concurrency, timeout_ms, schedule_ms, disabled_by, created_at, updated_at, version, deleted, paused_until, slots_until FROM subscriptions WHERE partner_id = ? AND deleted = 0 ORDER BY id
 `
 
 func (q *Queries) ListPartnerSubscriptions(ctx context.Context, partnerID string) ([]Subscription, error) {
@@ -861,6 +922,7 @@ func (q *Queries) ListPartnerSubscriptions(ctx context.Context, partnerID string
 			&i.Version,
 			&i.Deleted,
 			&i.PausedUntil,
+			&i.SlotsUntil,
 		); err != nil {
 			return nil, err
 		}
@@ -876,7 +938,7 @@ func (q *Queries) ListPartnerSubscriptions(ctx context.Context, partnerID string
 }
 
 const listSubscriptions = `-- name: ListSubscriptions :many
-SELECT id, partner_id, report, url, format, enabled, secret, previous, rate_limit, concurrency, timeout_ms, schedule_ms, disabled_by, created_at, updated_at, version, deleted, paused_until FROM subscriptions WHERE deleted = 0 ORDER BY id
+SELECT id, partner_id, report, url, format, enabled, secret, previous, rate_limit, concurrency, timeout_ms, schedule_ms, disabled_by, created_at, updated_at, version, deleted, paused_until, slots_until FROM subscriptions WHERE deleted = 0 ORDER BY id
 `
 
 func (q *Queries) ListSubscriptions(ctx context.Context) ([]Subscription, error) {
@@ -907,6 +969,7 @@ func (q *Queries) ListSubscriptions(ctx context.Context) ([]Subscription, error)
 			&i.Version,
 			&i.Deleted,
 			&i.PausedUntil,
+			&i.SlotsUntil,
 		); err != nil {
 			return nil, err
 		}
@@ -1184,6 +1247,21 @@ func (q *Queries) UpdateSubscription(ctx context.Context, arg UpdateSubscription
 		return 0, err
 	}
 	return result.RowsAffected()
+}
+
+const useSlots = `-- name: UseSlots :exec
+UPDATE subscriptions SET slots_until = ?1 WHERE id = ?2
+`
+
+type UseSlotsParams struct {
+	Until sql.NullInt64
+	ID    string
+}
+
+// Not an operator's change: the version does not move.
+func (q *Queries) UseSlots(ctx context.Context, arg UseSlotsParams) error {
+	_, err := q.exec(ctx, q.useSlotsStmt, useSlots, arg.Until, arg.ID)
+	return err
 }
 
 const walkOldReports = `-- name: WalkOldReports :many

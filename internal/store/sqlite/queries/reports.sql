@@ -146,6 +146,25 @@ WHERE seq IN (
             AND e.subscription_id NOT IN (SELECT g.id FROM subscriptions g WHERE g.deleted = 1))))
 RETURNING *;
 
+-- ClaimLoads: the limits of the subscriptions of the deliveries seqs (a
+-- JSON array) names, how far their rate's slots are used, and what
+-- every node has in flight for each (under a claim not over at now,
+-- through deliveries_sending), with which of seqs are theirs (a
+-- comma-separated list).
+-- name: ClaimLoads :many
+SELECT s.id, s.rate_limit, s.concurrency, s.slots_until,
+       CAST(group_concat(d.seq) AS TEXT) AS seqs,
+       (SELECT count(*) FROM deliveries f INDEXED BY deliveries_sending
+        WHERE f.subscription_id = s.id AND f.state = 'sending' AND f.lease_until > sqlc.arg(now)) AS in_flight
+FROM deliveries d JOIN subscriptions s ON s.id = d.subscription_id
+WHERE d.seq IN (SELECT value FROM json_each(CAST(sqlc.arg(seqs) AS TEXT)))
+GROUP BY s.id
+ORDER BY s.id;
+
+-- Not an operator's change: the version does not move.
+-- name: UseSlots :exec
+UPDATE subscriptions SET slots_until = sqlc.arg(until) WHERE id = sqlc.arg(id);
+
 -- Only under the claim that sent it: once its lease ran out another
 -- node may hold a newer claim, whose outcome this must not overwrite.
 -- name: FinishDelivery :execrows

@@ -80,7 +80,9 @@ func TestConcurrencyHoldsForTheCluster(t *testing.T) {
 	realTime(t, b)
 	partner(t, b, "app")
 	rc := deliverytest.New(t)
-	rc.Script(func(deliverytest.Request) deliverytest.Answer { return deliverytest.Answer{Wait: 30 * time.Millisecond} })
+	rc.Script(func(deliverytest.Request) deliverytest.Answer {
+		return deliverytest.Answer{Wait: 30 * time.Millisecond}
+	})
 	subscribeWith(t, b, "app", deliveries.SubscriptionInput{Report: park.ReportEntry, URL: rc.URL,
 		Timeout: 5 * time.Second, RateLimit: 1000, Concurrency: 1})
 	visits(t, b, "C", 10)
@@ -109,7 +111,9 @@ func mostOpen(rs []deliverytest.Request) int {
 	}
 	// An end at the instant of a start closes first: a request answered
 	// is not open while the next one starts.
-	sort.Slice(es, func(i, j int) bool { return es[i].at.Before(es[j].at) || es[i].at.Equal(es[j].at) && es[i].open < es[j].open })
+	sort.Slice(es, func(i, j int) bool {
+		return es[i].at.Before(es[j].at) || es[i].at.Equal(es[j].at) && es[i].open < es[j].open
+	})
 	most, open := 0, 0
 	for _, e := range es {
 		open += e.open

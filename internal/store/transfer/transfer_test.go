@@ -253,6 +253,11 @@ func fillReports(t *testing.T, st park.Store, now time.Time) {
 		if err := tx.PauseSubscription(ctx, "app-exit", "https://app.example/exits", now.Add(2*time.Minute)); err != nil {
 			return err
 		}
+		// The slots of its rate that claims used (every node's limit);
+		// app-exit's stays NULL.
+		if err := tx.UseSlots(ctx, "app-entry", now.Add(time.Second)); err != nil {
+			return err
+		}
 		if err := tx.PutEnrolment(ctx, &park.Enrolment{PartnerID: "app", Plate: "京B22222", PlateKey: "京B22222", CreatedAt: now}); err != nil {
 			return err
 		}

@@ -83,6 +83,7 @@ func Run(t *testing.T, open Opener) {
 		"ClaimOffInTwo":             testClaimAfterDisabledInTwo,
 		"ClaimPaused":               testClaimPaused,
 		"ClaimDueAmong":             testClaimDueAmong,
+		"ClaimLoads":                testClaimLoads,
 		"Tickets":                   testTickets,
 		"CheckWrite":                testCheckWrite,
 	}

@@ -140,7 +140,8 @@ type Subscription struct {
 	Secret   string `json:"-"`
 	Previous string `json:"-"`
 	// RateLimit bounds deliveries per second to URL (0: DefaultRateLimit);
-	// Concurrency bounds those in flight (0: DefaultConcurrency).
+	// Concurrency bounds those in flight (0: DefaultConcurrency). Both
+	// are for all nodes together (Tx.ClaimLoads).
 	RateLimit   int             `json:"rate_limit"`
 	Concurrency int             `json:"concurrency"`
 	Timeout     time.Duration   `json:"-"`                     // one attempt (0: AttemptTimeout's default); stored to the ms

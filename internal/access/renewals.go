@@ -161,6 +161,7 @@ type RenewalResult struct {
 // has lapsed by then, quoted before its end or after it. A renewal of a
 // lapsed pass leaves the lapse, to its payment, uncovered.
 func (s *Service) PayRenewal(ctx context.Context, in RenewalPayment) (RenewalResult, error) {
+	in.Method = park.PaymentMethod(in.Method) // one spelling, as a stay's payments
 	if in.Reference == "" || len(in.Reference) > 64 {
 		return RenewalResult{}, park.Invalid("reference", "is required (at most 64 characters)")
 	}

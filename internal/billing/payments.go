@@ -3,6 +3,7 @@ package billing
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"parkd/internal/core"
@@ -86,7 +87,9 @@ type PaymentResult struct {
 	Replay  bool
 }
 
-// Pay settles one quote exactly once, in one transaction. A retry with
+// Pay settles one quote exactly once, in one transaction. The method is
+// stored as park.PaymentMethod spells it (a payment stored before in
+// another case is still the same request's). A retry with
 // the same idempotency key, or the same (payer, reference), returns the
 // first payment. A partner (Payer set) pays only the quotes it took, and,
 // when the request names a lot, only that lot's, and only while it is
@@ -99,6 +102,7 @@ type PaymentResult struct {
 // EAmountMismatch (Amount: the amount due), EStaySettled, EStayClosed,
 // EIdempotencyKey.
 func (s *Service) Pay(ctx context.Context, req park.PaymentRequest) (PaymentResult, error) {
+	req.Method = park.PaymentMethod(req.Method)
 	if err := req.Validate(); err != nil {
 		return PaymentResult{}, err
 	}
@@ -249,7 +253,7 @@ func replay(ctx context.Context, tx park.Tx, p *park.Payment, res *PaymentResult
 // payer and reference; and same amount).
 func repeats(p *park.Payment, req *park.PaymentRequest) bool {
 	same := (req.IdempotencyKey != "" && p.IdempotencyKey == req.IdempotencyKey &&
-		p.Method == req.Method && p.Reference == req.Reference) ||
+		strings.EqualFold(p.Method, req.Method) && p.Reference == req.Reference) ||
 		(req.Reference != "" && p.Payer == req.Payer && p.Reference == req.Reference)
 	return same && p.Amount == req.Amount
 }
@@ -270,7 +274,7 @@ func (s *Service) previousPayment(ctx context.Context, tx park.Tx, req *park.Pay
 		if p.QuoteID != req.QuoteID || p.Amount != req.Amount {
 			return nil, park.Errorf(park.EIdempotencyKey, "%s was already used for a different payment (quote %s)", what, p.QuoteID)
 		}
-		if whole && (p.Method != req.Method || p.Reference != req.Reference) {
+		if whole && (!strings.EqualFold(p.Method, req.Method) || p.Reference != req.Reference) {
 			return nil, park.Errorf(park.EIdempotencyKey, "%s was already used for this quote's payment by %s (reference %q); a retry sends the same request, another payment a key of its own",
 				what, p.Method, p.Reference)
 		}

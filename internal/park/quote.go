@@ -1,6 +1,9 @@
 package park
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // Line is one row of a price breakdown. Deductions are negative.
 type Line struct {
@@ -62,6 +65,12 @@ type PaymentRequest struct {
 	// before paying.
 	AmountText string
 }
+
+// PaymentMethod is a payment method as parkd stores, counts and reports
+// it: trimmed and in lower case, so "WX", "wx" and " Wx " are one method
+// in the stay's payments, the metrics and the reports, whichever API the
+// payer used. A dialect that echoes a method spells it as its vendor does.
+func PaymentMethod(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
 
 // MaxAmount bounds every amount parkd accepts (100 million major units of a
 // 2-decimal currency): far above any parking fee, far below int64 overflow.

@@ -3,6 +3,7 @@ package ebopark
 import (
 	"context"
 	"strconv"
+	"strings"
 	"time"
 
 	"parkd/internal/billing"
@@ -276,3 +277,8 @@ func (h *Handler) deleteInParkCar(ctx context.Context, p *park.Partner, body []b
 	}
 	return deleteInParkResult{ParkCode: code, CarNo: car}, 1, nil
 }
+
+// payType spells a stored payment method as Ebopark's payType codes are
+// written ("WX"): parkd keeps methods in lower case (park.PaymentMethod),
+// so the code a partner sent comes back as it sent it.
+func payType(method string) string { return strings.ToUpper(method) }

@@ -77,7 +77,7 @@ func (h *Handler) queryInvoice(ctx context.Context, p *park.Partner, body []byte
 	status := invoiceStatuses[inv.Status]
 	out := invoiceResult{ParkCode: l.Code, ParkName: inv.Lot.Name, OrderNo: pay.QuoteID, TradeNo: pay.Reference,
 		PaymentID: pay.ID, CarNo: st.Plate, EntryTime: localTime(st.EntryAt, l), PayFee: fen(pay.Amount),
-		PayType: pay.Method, PayTime: localTime(pay.PaidAt, l), Currency: pay.Currency,
+		PayType: payType(pay.Method), PayTime: localTime(pay.PaidAt, l), Currency: pay.Currency,
 		InvoiceStatus: status.code, InvoiceStatusDesc: status.desc}
 	if st.ExitAt != nil {
 		out.ExitTime = localTime(*st.ExitAt, l)

@@ -202,7 +202,7 @@ func reportBody(r *park.Report, d *park.ReportData) reportFields {
 		out.Reason = "再次入场，出场未识别，原在场记录已关闭"
 	}
 	for _, p := range d.Payments {
-		out.PayList = append(out.PayList, pay{OrderNo: p.QuoteID, PayFee: fen(p.Amount), PayType: p.Method, TradeNo: p.Reference, PayTime: at(p.PaidAt)})
+		out.PayList = append(out.PayList, pay{OrderNo: p.QuoteID, PayFee: fen(p.Amount), PayType: payType(p.Method), TradeNo: p.Reference, PayTime: at(p.PaidAt)})
 	}
 	for _, c := range d.Coupons {
 		r := deduResult(l, c, c.CreatedAt)

@@ -88,7 +88,7 @@ func (h *Handler) pagamento(w http.ResponseWriter, r *http.Request) error {
 		return invalid("valor")
 	}
 	res, err := h.svc.Billing.Pay(r.Context(), park.PaymentRequest{
-		QuoteID: in.TransacaoID, AmountText: valor, Method: strings.ToLower(in.FormaPagamento), Payer: c.Partner.ID,
+		QuoteID: in.TransacaoID, AmountText: valor, Method: in.FormaPagamento, Payer: c.Partner.ID,
 	})
 	if err != nil {
 		return err

@@ -143,7 +143,7 @@ type PaymentSum struct {
 
 // DaySums is what the stays that left a lot in a period cost: their
 // totals (tariff less discounts), discounts (coupons and benefits) and
-// what was paid for them, and how many coupons were used then.
+// what was paid for them, and how many coupons those same stays used.
 type DaySums struct {
 	Left        int   `json:"left"`
 	Total       int64 `json:"total"`
@@ -216,8 +216,8 @@ type OperatorTx interface {
 	// ListLanes returns the lot's lanes by id.
 	ListLanes(ctx context.Context, lot string) ([]*Lane, error)
 	// SumStaysLeft sums each of the lots' stays that left in [from, to),
-	// and counts its coupons used then, by lot; a lot with neither is
-	// absent.
+	// and counts the coupons those stays used (whenever they were used),
+	// by lot; a lot none left is absent.
 	SumStaysLeft(ctx context.Context, lots []string, from, to time.Time) (map[string]DaySums, error)
 	// CountPassagesByHour counts each of the lots' entries and exits whose
 	// barrier opened, received since the instant, per UTC hour, by lot

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"parkd/internal/billing"
 	"parkd/internal/deliveries"
 	"parkd/internal/gate"
 	"parkd/internal/operators"
@@ -488,5 +489,75 @@ func TestSignOutAfterSessionEnded(t *testing.T) {
 	s.Clock.Set(s.Clock.Now().Add(operators.DefaultSessionTTL))
 	if st, body, loc := b.post("/console/logout", url.Values{}); st != http.StatusSeeOther || loc != "/console/login" {
 		t.Fatalf("sign-out after the session ended: %d to %q, want 303 to /console/login\n%s", st, loc, body)
+	}
+}
+
+// TestOverviewCouponsOfCarsThatLeft: the overview's discounts and coupons
+// are of the same cars, those that left today. Three cars in for 2 h
+// (4 started half hours × 2.00 = 8.00 each), each with an amount coupon
+// used when it paid: 沪A11111 300 fen off and 沪A22222 500 off leave;
+// 沪A33333, 200 off, is still inside. Cars that left: 2, receivable
+// (8.00-3.00)+(8.00-5.00) = 8.00 CNY, discounts 3.00+5.00 = 8.00 CNY,
+// coupons used 2 (not the inside car's third, used today too).
+func TestOverviewCouponsOfCarsThatLeft(t *testing.T) {
+	s := newSite(t)
+	s.user(t, "ana", park.RoleAdmin)
+	now := s.Clock.Now()
+	for i, c := range []struct {
+		plate string
+		off   int64
+	}{{"沪A11111", 300}, {"沪A22222", 500}, {"沪A33333", 200}} {
+		d := s.Event(t, park.EventEntry, c.plate, now.Add(-2*time.Hour))
+		if _, err := s.Sys.Billing.IssueCoupon(s.Ctx, billing.CouponInput{LotCode: s.Lot, ID: fmt.Sprint("c", i), Plate: c.plate,
+			Kind: park.CouponAmount, Value: c.off, ValidFrom: now.Add(-3 * time.Hour), ValidTo: now.Add(24 * time.Hour)}); err != nil {
+			t.Fatal(err)
+		}
+		q, err := s.Sys.Billing.CreateQuote(s.Ctx, d.StayID, "test")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if q.AmountDue != 800-c.off {
+			t.Fatalf("%s's quote %d, want 800 less its coupon's %d", c.plate, q.AmountDue, c.off)
+		}
+		if _, err := s.Sys.Billing.Pay(s.Ctx, park.PaymentRequest{QuoteID: q.ID, Amount: q.AmountDue, Method: "cash"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s.Event(t, park.EventExit, "沪A11111", now)
+	s.Event(t, park.EventExit, "沪A22222", now)
+
+	for _, c := range []struct {
+		name, lang string
+		heads      []string
+	}{
+		{"ann", "en", []string{"Discounts (cars that left)", "Coupons used (cars that left)"}},
+		{"li", "zh", []string{"优惠（已出场）", "已用优惠券（已出场）"}},
+		{"maria", "pt", []string{"Descontos (saíram)", "Cupons usados (saíram)"}},
+	} {
+		if _, err := s.Sys.Operators.Add(s.Ctx, "tester", operators.NewOperator{Name: c.name, Role: park.RoleAdmin, Language: c.lang,
+			Password: pw}); err != nil {
+			t.Fatal(err)
+		}
+		b := s.browser(t)
+		b.mustLogin(c.name)
+		st, body, _ := b.get("/console/")
+		if st != http.StatusOK {
+			t.Fatalf("overview: %d\n%s", st, body)
+		}
+		for _, want := range c.heads {
+			if !strings.Contains(body, `<th scope="col">`+want+`</th>`) {
+				t.Errorf("%s: the overview lacks the heading %q", c.lang, want)
+			}
+		}
+		row := regexp.MustCompile(`(?s)<tr data-lot="140123001">.*?</tr>`).FindString(body)
+		want := []string{`class="num inside">1 `, `class="num coupons">2<`}
+		if c.lang == "en" {
+			want = append(want, `class="num receivable">8.00 CNY <small>(2)</small>`, `class="num discount">8.00 CNY<`)
+		}
+		for _, w := range want {
+			if !strings.Contains(row, w) {
+				t.Errorf("%s: the lot's row lacks %q:\n%s", c.lang, w, row)
+			}
+		}
 	}
 }

@@ -152,3 +152,24 @@ func TestLotReservationsPlan(t *testing.T) {
 		t.Errorf("plan\n%s\nwant %q", got, w)
 	}
 }
+
+// TestCouponsUsedPlan: the console's count of the coupons used by the
+// stays that left today walks those stays through their exit index and
+// each one's coupons through its plate's, never every coupon of the lot.
+func TestCouponsUsedPlan(t *testing.T) {
+	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "parkd.db"), sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	got := planOf(t, st, queryText(t, "console.sql", "CountCouponsUsed"))
+	for _, want := range []string{"SEARCH s USING INDEX stays_lot_exit (lot_code=? AND exit_at>? AND exit_at<?)",
+		"SEARCH c USING INDEX coupons_plate (lot_code=? AND plate_key=?)"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("plan\n%s\nwant %q", got, want)
+		}
+	}
+	if strings.Contains(got, "SCAN c") {
+		t.Errorf("plan\n%s\nscans the coupons", got)
+	}
+}

@@ -266,6 +266,23 @@ func testAudit(t *testing.T, s park.Store) {
 	used.State, used.UsedAt, used.StayID, used.UpdatedAt = park.CouponUsed, &usedAt, "x1", usedAt
 	must(t, update(t, s, func(tx park.Tx) error { return tx.UpdateCoupon(ctx, used) }))
 	must(t, update(t, s, func(tx park.Tx) error { return tx.CreateCoupon(ctx, coupon("CN", "Kx2")) }))
+	// x3 left at base+90m: 800, 500 off by a coupon it used when it paid,
+	// at base-30m, before the period began. i1 is still inside, its coupon
+	// used at base+30m when it paid. The period's coupons are those of the
+	// stays that left in it, whenever they were used: x1's and x3's, the
+	// coupons behind the 300+500 = 800 discount, not i1's.
+	left("x3", base.Add(90*time.Minute), 800, 500, 300)
+	useAt := func(id, key, stay string, at time.Time) {
+		t.Helper()
+		c := coupon(id, key)
+		c.ValidFrom, c.CreatedAt, c.UpdatedAt = base.Add(-time.Hour), base.Add(-time.Hour), base.Add(-time.Hour)
+		must(t, update(t, s, func(tx park.Tx) error { return tx.CreateCoupon(ctx, c) }))
+		c.State, c.UsedAt, c.StayID, c.UpdatedAt = park.CouponUsed, &at, stay, at
+		must(t, update(t, s, func(tx park.Tx) error { return tx.UpdateCoupon(ctx, c) }))
+	}
+	useAt("CX3", "Kx3", "x3", base.Add(-30*time.Minute))
+	must(t, update(t, s, func(tx park.Tx) error { return tx.InsertStay(ctx, newStay("L1", "i1", "Ki1", "200i1")) }))
+	useAt("CI1", "Ki1", "i1", base.Add(30*time.Minute))
 	// L2: one stay of 80 (all paid) left at base+30m, no coupon used.
 	l2 := newStay("L2", "y1", "Ky1", "300y1")
 	l2Exit := base.Add(30 * time.Minute)
@@ -279,13 +296,25 @@ func testAudit(t *testing.T, s park.Store) {
 			return
 		}))
 	}
+	// [base, base+2h): x1 and x3 left: 1000+800 = 1800, 300+500 = 800
+	// off, 700+300 = 1000 paid, their two coupons.
 	left2(base.Add(2 * time.Hour))
-	if want := map[string]park.DaySums{"L1": {Left: 1, Total: 1000, Discount: 300, Paid: 700, CouponsUsed: 1},
+	if want := map[string]park.DaySums{"L1": {Left: 2, Total: 1800, Discount: 800, Paid: 1000, CouponsUsed: 2},
 		"L2": {Left: 1, Total: 80, Paid: 80}}; !maps.Equal(days, want) {
 		t.Errorf("left in [base, base+2h): %+v, want %+v", days, want)
 	}
+	// [base+1h, base+2h): the same two stays (x1 left at its start), so
+	// the same two coupons, though only x1's was used in it.
+	must(t, s.View(ctx, func(tx park.Tx) (err error) {
+		days, err = tx.SumStaysLeft(ctx, []string{"L1"}, base.Add(time.Hour), base.Add(2*time.Hour))
+		return
+	}))
+	if want := map[string]park.DaySums{"L1": {Left: 2, Total: 1800, Discount: 800, Paid: 1000, CouponsUsed: 2}}; !maps.Equal(days, want) {
+		t.Errorf("left in [base+1h, base+2h): %+v, want %+v", days, want)
+	}
+	// [base, base+4h): x2 too: 1800+500 = 2300, 1000+500 = 1500 paid.
 	left2(base.Add(4 * time.Hour))
-	if want := map[string]park.DaySums{"L1": {Left: 2, Total: 1500, Discount: 300, Paid: 1200, CouponsUsed: 1},
+	if want := map[string]park.DaySums{"L1": {Left: 3, Total: 2300, Discount: 800, Paid: 1500, CouponsUsed: 2},
 		"L2": {Left: 1, Total: 80, Paid: 80}}; !maps.Equal(days, want) {
 		t.Errorf("left in [base, base+4h): %+v, want %+v", days, want)
 	}

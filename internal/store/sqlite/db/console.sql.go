@@ -11,9 +11,11 @@ import (
 )
 
 const countCouponsUsed = `-- name: CountCouponsUsed :many
-SELECT lot_code, COUNT(*) AS n FROM coupons
-WHERE lot_code IN (SELECT value FROM json_each(CAST(?1 AS TEXT))) AND used_at >= ?2 AND used_at < ?3
-GROUP BY lot_code
+SELECT s.lot_code, COUNT(*) AS n
+FROM stays s JOIN coupons c ON c.lot_code = s.lot_code AND c.plate_key = s.plate_key AND c.stay_id = s.id
+WHERE s.lot_code IN (SELECT value FROM json_each(CAST(?1 AS TEXT))) AND s.exit_at >= ?2 AND s.exit_at < ?3
+  AND c.state = 'used'
+GROUP BY s.lot_code
 `
 
 type CountCouponsUsedParams struct {
@@ -27,6 +29,10 @@ type CountCouponsUsedRow struct {
 	N       int64
 }
 
+// The coupons used by the stays that left in the period (SumStaysLeft's
+// stays), whenever they were used: the coupons behind those stays'
+// discounts. Each stay's are read through coupons_plate: a stay uses only
+// its plate's coupons.
 func (q *Queries) CountCouponsUsed(ctx context.Context, arg CountCouponsUsedParams) ([]CountCouponsUsedRow, error) {
 	rows, err := q.query(ctx, q.countCouponsUsedStmt, countCouponsUsed, arg.Lots, arg.FromAt, arg.ToAt)
 	if err != nil {

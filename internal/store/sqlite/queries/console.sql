@@ -70,9 +70,15 @@ FROM stays WHERE lot_code IN (SELECT value FROM json_each(CAST(sqlc.arg(lots) AS
 GROUP BY lot_code;
 
 -- name: CountCouponsUsed :many
-SELECT lot_code, COUNT(*) AS n FROM coupons
-WHERE lot_code IN (SELECT value FROM json_each(CAST(sqlc.arg(lots) AS TEXT))) AND used_at >= sqlc.arg(from_at) AND used_at < sqlc.arg(to_at)
-GROUP BY lot_code;
+-- The coupons used by the stays that left in the period (SumStaysLeft's
+-- stays), whenever they were used: the coupons behind those stays'
+-- discounts. Each stay's are read through coupons_plate: a stay uses only
+-- its plate's coupons.
+SELECT s.lot_code, COUNT(*) AS n
+FROM stays s JOIN coupons c ON c.lot_code = s.lot_code AND c.plate_key = s.plate_key AND c.stay_id = s.id
+WHERE s.lot_code IN (SELECT value FROM json_each(CAST(sqlc.arg(lots) AS TEXT))) AND s.exit_at >= sqlc.arg(from_at) AND s.exit_at < sqlc.arg(to_at)
+  AND c.state = 'used'
+GROUP BY s.lot_code;
 
 -- name: CountStayEntriesByHour :many
 -- A stay that entered since the instant is inside now (this query) or

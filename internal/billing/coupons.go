@@ -14,19 +14,33 @@ import (
 // DefaultCouponValidity is how long a coupon issued without an end is valid.
 const DefaultCouponValidity = 24 * time.Hour
 
-// CouponResendWindow is how long an idempotency key names the coupon it
-// issued: a resend after a timeout comes within it, while the same grant
-// made again later (a second visit) is a coupon of its own.
+// CouponKeyWindow is how long an idempotency key its issuer chose names
+// the coupon it issued: as long as a coupon issued now is valid by
+// default, so a partner retrying after an outage of hours (parkd's own
+// deliveries retry for hours) gets the first coupon, not a second one.
+// The same grant made again (a second visit) is a new request, and the
+// issuer sends it under a new key.
+const CouponKeyWindow = DefaultCouponValidity
+
+// CouponResendWindow is how long a key derived from the request's content
+// (KeyFromContent: a vendor that sends no key of its own) names the coupon
+// it issued. The same content later may well be a new grant (the same
+// shop's coupon on the car's second visit), which such an issuer cannot
+// tell apart by key, so only a resend after a timeout comes within it.
 const CouponResendWindow = 5 * time.Minute
 
 // CouponInput is a coupon to issue. An empty ID is generated; a zero
 // ValidFrom is now (its whole second); a zero ValidTo is ValidFrom +
 // DefaultCouponValidity. IdempotencyKey, used only without an ID, names
-// the request for CouponResendWindow.
+// the request for CouponKeyWindow, or CouponResendWindow when
+// KeyFromContent.
 type CouponInput struct {
 	LotCode        string
 	ID             string
 	IdempotencyKey string
+	// KeyFromContent says IdempotencyKey is derived from the request's
+	// content by a dialect, not chosen by the issuer.
+	KeyFromContent bool
 	Plate          string
 	Kind           string
 	Value          int64
@@ -55,7 +69,8 @@ type CouponResult struct {
 //     again with the same issuer, plate, kind and value returns the first
 //     coupon (a retry), anything else is refused;
 //   - without an id, an idempotency key names the coupon its issuer issued
-//     with it for CouponResendWindow: the same request again returns that
+//     with it for CouponKeyWindow (CouponResendWindow for a key derived
+//     from the request's content): the same request again returns that
 //     coupon, another request under the key is refused.
 //
 // Errors: EInvalid, ENotFound (lot), EConflict (id taken, too many coupons),
@@ -118,14 +133,22 @@ func (s *Service) IssueCoupon(ctx context.Context, in CouponInput) (CouponResult
 // needs no table of its own. The window's slot (back slots earlier) makes
 // a key name a new coupon once its window has passed.
 func keyedCouponID(in CouponInput, now time.Time, back int64) string {
-	slot := now.Unix()/int64(CouponResendWindow/time.Second) - back
+	slot := now.Unix()/int64(keyWindow(in)/time.Second) - back
 	h := sha256.Sum256([]byte(in.Issuer + "\x00" + in.IdempotencyKey + "\x00" + strconv.FormatInt(slot, 10)))
 	return "k" + hex.EncodeToString(h[:16])
 }
 
-// keyedCoupon returns the coupon issued under in's key within
-// CouponResendWindow of now (nil when none): it is in this slot or the
-// one before. A key reused for another coupon is EIdempotencyKey.
+// keyWindow is how long in's key names the coupon it issued.
+func keyWindow(in CouponInput) time.Duration {
+	if in.KeyFromContent {
+		return CouponResendWindow
+	}
+	return CouponKeyWindow
+}
+
+// keyedCoupon returns the coupon issued under in's key within its window
+// (keyWindow) of now (nil when none): it is in this slot or the one
+// before. A key reused for another coupon is EIdempotencyKey.
 func keyedCoupon(ctx context.Context, tx park.Tx, in CouponInput, now time.Time) (*park.Coupon, error) {
 	for back := range int64(2) {
 		prev, err := tx.GetCoupon(ctx, in.LotCode, keyedCouponID(in, now, back))
@@ -134,7 +157,7 @@ func keyedCoupon(ctx context.Context, tx park.Tx, in CouponInput, now time.Time)
 		} else if err != nil {
 			return nil, err
 		}
-		if now.Sub(prev.CreatedAt) >= CouponResendWindow {
+		if now.Sub(prev.CreatedAt) >= keyWindow(in) {
 			return nil, nil
 		}
 		c, err := newCoupon(in, prev.CreatedAt)

@@ -58,7 +58,7 @@ func viewCoupon(c *park.Coupon, currency string) couponView {
 
 // issueCoupon answers 201 with the coupon; a retry of one already issued
 // with the same id and details, or without an id under the same
-// Idempotency-Key within billing.CouponResendWindow, answers the first
+// Idempotency-Key within billing.CouponKeyWindow, answers the first
 // coupon, marked with Idempotent-Replayed as payments are.
 func (s *Server) issueCoupon(w http.ResponseWriter, r *http.Request) error {
 	var in couponInput

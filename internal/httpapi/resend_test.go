@@ -7,34 +7,54 @@ import (
 )
 
 // TestCouponIdempotencyKey: an operator's coupon sent without an id under
-// an Idempotency-Key, resent after a timeout, answers the first coupon;
-// the key with another value is refused; after the resend window the
-// same request is a new grant.
+// an Idempotency-Key, resent after a timeout, answers the first coupon,
+// even after a 20-minute outage; the key with another value is refused;
+// the same grant under a new key is a new coupon; and once the key's
+// window (24 h, the default coupon validity) has passed, the same request
+// is a new grant too.
 func TestCouponIdempotencyKey(t *testing.T) {
 	e := newEnv(t)
 	e.want(e.do("POST", "/v1/lots", lotJSON), 201)
 	const coupons = "/v1/lots/140123001/coupons"
 	body := `{"plate":"京A12345","kind":"amount","value":300}`
-	// 01:04, then a resend at 01:06: across the key's 5-minute slots, yet
-	// 2 minutes apart, inside the window.
+	count := func() int {
+		t.Helper()
+		return len(e.want(e.do("GET", coupons, ""), 200)["coupons"].([]any))
+	}
+	// 01:04, then resends at 01:06 and 01:24 (a partner retrying after a
+	// 20-minute outage): one coupon.
 	e.setNow(t0.Add(4 * time.Minute))
 	first := e.do("POST", coupons, body, "Idempotency-Key", "grant-1")
 	c := e.want(first, 201)
 	if first.header.Get("Idempotent-Replayed") != "" {
 		t.Fatal("the first grant is marked replayed")
 	}
-	e.setNow(t0.Add(6 * time.Minute))
-	again := e.do("POST", coupons, body, "Idempotency-Key", "grant-1")
-	if r := e.want(again, 201); r["id"] != c["id"] || again.header.Get("Idempotent-Replayed") != "true" {
-		t.Fatalf("resend %v, first %v", r, c)
+	for _, after := range []time.Duration{6 * time.Minute, 24 * time.Minute} {
+		e.setNow(t0.Add(after))
+		again := e.do("POST", coupons, body, "Idempotency-Key", "grant-1")
+		if r := e.want(again, 201); r["id"] != c["id"] || again.header.Get("Idempotent-Replayed") != "true" {
+			t.Fatalf("resend at +%v: %v, first %v", after, r, c)
+		}
 	}
 	e.problem(e.do("POST", coupons, `{"plate":"京A12345","kind":"amount","value":400}`, "Idempotency-Key", "grant-1"), 422, "idempotency_key")
-	list := e.want(e.do("GET", coupons, ""), 200)
-	if n := len(list["coupons"].([]any)); n != 1 {
-		t.Fatalf("%d coupons after a resend, want 1: %v", n, list)
+	if n := count(); n != 1 {
+		t.Fatalf("%d coupons after two resends, want 1", n)
 	}
-	// 01:09, 5 minutes after the first: the window has passed, a new grant.
-	e.setNow(t0.Add(9 * time.Minute))
+	// The same grant made again, under a key of its own: a second coupon.
+	second := e.do("POST", coupons, body, "Idempotency-Key", "grant-2")
+	if r := e.want(second, 201); r["id"] == c["id"] || second.header.Get("Idempotent-Replayed") != "" {
+		t.Fatalf("a grant under a new key answered %v, first %v", r, c)
+	}
+	if n := count(); n != 2 {
+		t.Fatalf("%d coupons after a grant under a new key, want 2", n)
+	}
+	// 23:59 after the first (01:04 + 23h59m): still a resend.
+	e.setNow(t0.Add(4*time.Minute + 24*time.Hour - time.Minute))
+	if r := e.want(e.do("POST", coupons, body, "Idempotency-Key", "grant-1"), 201); r["id"] != c["id"] {
+		t.Fatalf("a resend 23h59m on: %v, first %v", r, c)
+	}
+	// 24 h after the first: the window has passed, a new grant.
+	e.setNow(t0.Add(4*time.Minute + 24*time.Hour))
 	if r := e.want(e.do("POST", coupons, body, "Idempotency-Key", "grant-1"), 201); r["id"] == c["id"] {
 		t.Fatalf("a grant after the window answered the first coupon %v", r)
 	}

@@ -186,7 +186,7 @@ func (h *Handler) addCoupon(ctx context.Context, p *park.Partner, body []byte, m
 		if minutes {
 			op = "AddMinuteDeduction"
 		}
-		ci.IdempotencyKey = op + ":" + hex.EncodeToString(sum[:])
+		ci.IdempotencyKey, ci.KeyFromContent = op+":"+hex.EncodeToString(sum[:]), true
 	}
 	if minutes {
 		if in.Minutes == nil {

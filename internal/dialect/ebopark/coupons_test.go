@@ -219,3 +219,24 @@ func TestCouponAfterPaymentLowersPayFee(t *testing.T) {
 		t.Fatalf("coupon after its payment %+v, want used", d)
 	}
 }
+
+// TestCouponWithoutDeduNoKeptFiveMinutes: without a DeduNo the body is
+// the grant's identity, and the same body may be the same shop's coupon on
+// a second visit, so it names its coupon for 5 minutes only (not the 24 h
+// of a key the issuer chose): resent 4 minutes on it is the first coupon;
+// 6 minutes on it is a second one.
+func TestCouponWithoutDeduNoKeptFiveMinutes(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	const body = `{"ParkCode":"140123001","CarNo":"粤B12345","DeduType":2,"DeduValue":100}`
+	first := e.dedu(t, "AddDeduction", body)
+	if first.Repeated || first.DeduNo == "" {
+		t.Fatalf("issued %+v", first)
+	}
+	if d := e.at(now.Add(4*time.Minute)).dedu(t, "AddDeduction", body); !d.Repeated || d.DeduNo != first.DeduNo {
+		t.Fatalf("resend 4 minutes on %+v, want the first coupon %s", d, first.DeduNo)
+	}
+	if d := e.at(now.Add(6*time.Minute)).dedu(t, "AddDeduction", body); d.Repeated || d.DeduNo == first.DeduNo {
+		t.Fatalf("the same body 6 minutes on %+v, want a new coupon", d)
+	}
+}

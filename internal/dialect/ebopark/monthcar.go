@@ -15,6 +15,9 @@ type monthCarRequest struct {
 
 // lotInfo is one space of a pass. The seed gives lotInfo as
 // array [object {6}] without naming the six fields; these are parkd's.
+// lotType is the space's type (the seed's only word on it is the error
+// 车位类型错误, "wrong space type"), which for parkd is the pass's plan
+// (docs/ebopark.md, QueryMonthCarInfoV2).
 type lotInfo struct {
 	LotNo     string `json:"lotNo"`     // space number within the pass, "1".."N"
 	LotType   string `json:"lotType"`   // the pass's plan, "月租" when it has none

@@ -85,6 +85,33 @@ func within(loads []park.SubscriptionLoad, now time.Time) (seqs []int64, full []
 	return seqs, full, rested
 }
 
+// settled takes from each load's in flight this node's attempts that
+// have ended but whose outcomes are not yet stored: the finisher records
+// them in batches (every 20 ms), and counted until then they would hold
+// a subscription's concurrency for up to that long after the partner
+// answered, bounding a backlog's drain at concurrency / 20 ms. It must
+// run after ClaimLoads read the store: the finisher forgets an outcome
+// before it stores it (ended), so an outcome stored before that read is
+// no longer among those taken off, and one stored after it is either
+// taken off (its attempt has ended) or counted (safe).
+func (s *Service) settled(loads []park.SubscriptionLoad) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i := range loads {
+		loads[i].InFlight = max(0, loads[i].InFlight-s.answered[loads[i].SubscriptionID])
+	}
+}
+
+// answer notes an attempt of subscription id ended (n = 1), or n of
+// them about to be stored (n < 0).
+func (s *Service) answer(id string, n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.answered[id] += n; s.answered[id] <= 0 {
+		delete(s.answered, id)
+	}
+}
+
 // latest returns the later of a and b.
 func latest(a, b time.Time) time.Time {
 	if a.After(b) {

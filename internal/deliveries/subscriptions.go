@@ -420,7 +420,8 @@ func (s *Service) Redeliver(ctx context.Context, partnerID, subscriptionID, repo
 	return Replay{Redelivered: n, Held: held}, nil
 }
 
-// poke wakes this node's idle worker: an operator made deliveries due.
+// poke wakes this node's idle worker to claim at once: an operator made
+// deliveries due, or an attempt ended and its lane has room again.
 func (s *Service) poke() {
 	select {
 	case s.wake <- struct{}{}:

@@ -251,7 +251,10 @@ func (s *Service) Run(ctx context.Context) error {
 				wg.Add(1)
 				go func() {
 					defer wg.Done()
-					results <- s.attempt(ctx, a)
+					o := s.attempt(ctx, a)
+					s.answer(o.d.SubscriptionID, 1)
+					results <- o
+					s.poke() // its lane has room again, as the cluster counts
 				}()
 			}
 		}
@@ -327,6 +330,7 @@ func (s *Service) claim(ctx context.Context, limit int) (_ []claimed, raced bool
 			if err != nil {
 				return err
 			}
+			s.settled(loads)
 			var full []string
 			seqs, full, rested = within(loads, now)
 			s.rest(rested)
@@ -349,6 +353,7 @@ func (s *Service) claim(ctx context.Context, limit int) (_ []claimed, raced bool
 		if err != nil {
 			return err
 		}
+		s.settled(loads)
 		mine, _, _ := within(loads, now)
 		ds = nil
 		if len(mine) == 0 {
@@ -791,6 +796,9 @@ func (s *Service) finisher(results <-chan outcome, inflight *atomic.Int64) {
 				}
 			}
 			ds[i] = d
+			// Forgotten before it is stored (settled): counted in flight
+			// for the commit's while, never for neither.
+			s.answer(d.SubscriptionID, -1)
 		}
 		var disabled []*park.Delivery
 		err := s.base.Update(ctx, func(tx park.Tx) error {
@@ -836,10 +844,7 @@ func (s *Service) finisher(results <-chan outcome, inflight *atomic.Int64) {
 		}
 		inflight.Add(-int64(len(batch)))
 		batch = batch[:0]
-		select {
-		case s.wake <- struct{}{}:
-		default:
-		}
+		s.poke()
 	}
 	tick := time.NewTicker(20 * time.Millisecond)
 	defer tick.Stop()

@@ -85,6 +85,13 @@ type PaymentResult struct {
 	Stay    *park.Stay
 	Lot     *park.Lot
 	Replay  bool
+	// LeaveBy is until when the car may leave without paying more, as a
+	// look-up (Status) made at the reply's instant says: the last instant
+	// leaving still owes nothing, the later of the payment's PaidUntil and
+	// the end of the time its amount paid for (docs/rules.md "Free
+	// until"). A replay answers it as of the replay (the stay's exit once
+	// it has left), so a reply never contradicts a look-up.
+	LeaveBy time.Time
 }
 
 // Pay settles one quote exactly once, in one transaction. The method is
@@ -116,102 +123,15 @@ func (s *Service) Pay(ctx context.Context, req park.PaymentRequest) (PaymentResu
 	now := s.base.Clock()
 	var res PaymentResult
 	err := s.base.Update(ctx, func(tx park.Tx) error {
-		res = PaymentResult{}
-		if req.AmountText != "" { // read in the quote's currency
-			q, err := tx.GetQuote(ctx, req.QuoteID)
-			if err == nil {
-				req.Amount, err = park.ParseDecimal("amount", req.AmountText, q.Currency)
-			}
-			if err != nil && !park.IsCode(err, park.ENotFound) {
-				return err
-			}
-		}
-		if prev, err := s.previousPayment(ctx, tx, &req); err != nil {
+		if err := s.pay(ctx, tx, req, now, &res); err != nil {
 			return err
-		} else if prev != nil {
-			return replay(ctx, tx, prev, &res)
 		}
-		if req.Lot != "" {
-			// The lot a partner names is one it is registered for.
-			if err := core.PartnerLot(ctx, tx, req.Payer, req.Lot); err != nil {
-				return err
-			}
-		}
-		q, err := tx.GetQuote(ctx, req.QuoteID)
-		if err == nil && ((req.Payer != "" && q.Source != req.Payer) || (req.Lot != "" && q.LotCode != req.Lot)) {
-			err = park.Errorf(park.ENotFound, "not this payer's quote")
-		}
-		if park.IsCode(err, park.ENotFound) {
-			return &park.Error{Code: park.ENotFound, Field: "quote_id",
-				Message: "quote " + req.QuoteID + " not found; take a new quote"}
-		}
+		// After the payment, in its transaction: what a look-up now says.
+		st, err := s.Status(ctx, tx, res.Lot, res.Stay, now, "", false)
 		if err != nil {
 			return err
 		}
-		// The stay is read before the quote's payment is looked for: under
-		// READ COMMITTED each statement sees what was committed before it
-		// started, so a payment another node committed since the lookups
-		// above is found here, not only seen as a stay paid since the quote.
-		st, err := tx.GetStay(ctx, q.StayID)
-		if err != nil {
-			return err
-		}
-		if p, err := tx.GetPaymentByQuote(ctx, q.ID); err == nil {
-			if repeats(p, &req) { // the same request, answered on another node meanwhile
-				return replay(ctx, tx, p, &res)
-			}
-			return park.Errorf(park.EQuotePaid, "quote %s has already been paid", q.ID)
-		} else if !park.IsCode(err, park.ENotFound) {
-			return err
-		}
-		nothingDue := q.AmountDue == 0
-		if nothingDue {
-			// A quote of 0 is paid only to grant the member benefit that
-			// frees the stay (MemberQuote), once.
-			if grants, err := grantsBenefit(ctx, tx, st, q); err != nil {
-				return err
-			} else if grants {
-				nothingDue = false
-			}
-		}
-		switch {
-		case st.State != park.StayIn:
-			return park.Errorf(park.EStayClosed, "stay %s has left the lot; the quote can no longer be paid", st.ID)
-		case !now.Before(q.ExpiresAt):
-			return &park.Error{Code: park.EQuoteExpired, At: s.inLotZone(ctx, tx, q.LotCode, q.ExpiresAt),
-				Message: "quote " + q.ID + " expired at " + q.ExpiresAt.Format(time.RFC3339) + "; take a new quote"}
-		case nothingDue || st.Paid != q.PaidBefore:
-			return park.Errorf(park.EStaySettled, "stay %s owes nothing under this quote (paid since it was taken, or nothing was due)", st.ID)
-		case req.Amount != q.AmountDue:
-			return &park.Error{Code: park.EAmountMismatch, Field: "amount", Amount: q.AmountDue, Currency: q.Currency,
-				Message: fmt.Sprintf("does not match the quote's amount due %d", q.AmountDue)}
-		}
-		l, err := tx.GetLotSettings(ctx, st.LotCode)
-		if err != nil {
-			return err
-		}
-		p := &park.Payment{
-			ID: core.NewID(), QuoteID: q.ID, StayID: st.ID, LotCode: st.LotCode, Amount: req.Amount,
-			Currency: q.Currency, Method: req.Method, Payer: req.Payer, Reference: req.Reference,
-			IdempotencyKey: req.IdempotencyKey, PaidAt: now,
-			PaidUntil: now.Add(time.Duration(l.ExitGraceMinutes) * time.Minute),
-		}
-		if err := tx.InsertPayment(ctx, p); err != nil {
-			return err
-		}
-		if err := UseCoupons(ctx, tx, st, q.Lines, p.ID, now); err != nil {
-			return err
-		}
-		if err := keepBenefit(ctx, tx, st, q, p.ID, now); err != nil {
-			return err
-		}
-		st.Paid += p.Amount
-		st.Total, st.Discount = q.Total, q.Discount
-		st.PaidUntil, st.UpdatedAt = &p.PaidUntil, now
-		if err := tx.UpdateStay(ctx, st); err != nil {
-			return err
-		}
-		res = PaymentResult{Payment: p, Stay: st, Lot: l}
+		res.LeaveBy = st.ValidUntil
 		return nil
 	})
 	if err != nil {
@@ -221,6 +141,108 @@ func (s *Service) Pay(ctx context.Context, req park.PaymentRequest) (PaymentResu
 		s.metrics.Payment(res.Payment.Currency, res.Payment.Method, res.Payment.Amount)
 	}
 	return res, nil
+}
+
+// pay is Pay's transaction but the leave-by: the payment settled, or the
+// one the request repeats, into res.
+func (s *Service) pay(ctx context.Context, tx park.Tx, req park.PaymentRequest, now time.Time, res *PaymentResult) error {
+	*res = PaymentResult{}
+	if req.AmountText != "" { // read in the quote's currency
+		q, err := tx.GetQuote(ctx, req.QuoteID)
+		if err == nil {
+			req.Amount, err = park.ParseDecimal("amount", req.AmountText, q.Currency)
+		}
+		if err != nil && !park.IsCode(err, park.ENotFound) {
+			return err
+		}
+	}
+	if prev, err := s.previousPayment(ctx, tx, &req); err != nil {
+		return err
+	} else if prev != nil {
+		return replay(ctx, tx, prev, res)
+	}
+	if req.Lot != "" {
+		// The lot a partner names is one it is registered for.
+		if err := core.PartnerLot(ctx, tx, req.Payer, req.Lot); err != nil {
+			return err
+		}
+	}
+	q, err := tx.GetQuote(ctx, req.QuoteID)
+	if err == nil && ((req.Payer != "" && q.Source != req.Payer) || (req.Lot != "" && q.LotCode != req.Lot)) {
+		err = park.Errorf(park.ENotFound, "not this payer's quote")
+	}
+	if park.IsCode(err, park.ENotFound) {
+		return &park.Error{Code: park.ENotFound, Field: "quote_id",
+			Message: "quote " + req.QuoteID + " not found; take a new quote"}
+	}
+	if err != nil {
+		return err
+	}
+	// The stay is read before the quote's payment is looked for: under
+	// READ COMMITTED each statement sees what was committed before it
+	// started, so a payment another node committed since the lookups
+	// above is found here, not only seen as a stay paid since the quote.
+	st, err := tx.GetStay(ctx, q.StayID)
+	if err != nil {
+		return err
+	}
+	if p, err := tx.GetPaymentByQuote(ctx, q.ID); err == nil {
+		if repeats(p, &req) { // the same request, answered on another node meanwhile
+			return replay(ctx, tx, p, res)
+		}
+		return park.Errorf(park.EQuotePaid, "quote %s has already been paid", q.ID)
+	} else if !park.IsCode(err, park.ENotFound) {
+		return err
+	}
+	nothingDue := q.AmountDue == 0
+	if nothingDue {
+		// A quote of 0 is paid only to grant the member benefit that
+		// frees the stay (MemberQuote), once.
+		if grants, err := grantsBenefit(ctx, tx, st, q); err != nil {
+			return err
+		} else if grants {
+			nothingDue = false
+		}
+	}
+	switch {
+	case st.State != park.StayIn:
+		return park.Errorf(park.EStayClosed, "stay %s has left the lot; the quote can no longer be paid", st.ID)
+	case !now.Before(q.ExpiresAt):
+		return &park.Error{Code: park.EQuoteExpired, At: s.inLotZone(ctx, tx, q.LotCode, q.ExpiresAt),
+			Message: "quote " + q.ID + " expired at " + q.ExpiresAt.Format(time.RFC3339) + "; take a new quote"}
+	case nothingDue || st.Paid != q.PaidBefore:
+		return park.Errorf(park.EStaySettled, "stay %s owes nothing under this quote (paid since it was taken, or nothing was due)", st.ID)
+	case req.Amount != q.AmountDue:
+		return &park.Error{Code: park.EAmountMismatch, Field: "amount", Amount: q.AmountDue, Currency: q.Currency,
+			Message: fmt.Sprintf("does not match the quote's amount due %d", q.AmountDue)}
+	}
+	l, err := tx.GetLotSettings(ctx, st.LotCode)
+	if err != nil {
+		return err
+	}
+	p := &park.Payment{
+		ID: core.NewID(), QuoteID: q.ID, StayID: st.ID, LotCode: st.LotCode, Amount: req.Amount,
+		Currency: q.Currency, Method: req.Method, Payer: req.Payer, Reference: req.Reference,
+		IdempotencyKey: req.IdempotencyKey, PaidAt: now,
+		PaidUntil: now.Add(time.Duration(l.ExitGraceMinutes) * time.Minute),
+	}
+	if err := tx.InsertPayment(ctx, p); err != nil {
+		return err
+	}
+	if err := UseCoupons(ctx, tx, st, q.Lines, p.ID, now); err != nil {
+		return err
+	}
+	if err := keepBenefit(ctx, tx, st, q, p.ID, now); err != nil {
+		return err
+	}
+	st.Paid += p.Amount
+	st.Total, st.Discount = q.Total, q.Discount
+	st.PaidUntil, st.UpdatedAt = &p.PaidUntil, now
+	if err := tx.UpdateStay(ctx, st); err != nil {
+		return err
+	}
+	*res = PaymentResult{Payment: p, Stay: st, Lot: l}
+	return nil
 }
 
 // inLotZone is t in the lot's time zone (UTC when the lot cannot be read),

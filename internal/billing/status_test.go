@@ -119,3 +119,65 @@ func TestStatusFreeUntil(t *testing.T) {
 		want(t, b.status(t, d.StayID, now), 0, now.Add(billing.FreeHorizon), now.Add(billing.FreeHorizon))
 	})
 }
+
+// TestPaymentLeaveBy: a payment answers until when the car may leave
+// owing nothing more by the look-up's own rule, so a driver who pays is
+// told the same time by the payment and by a look-up right after it.
+// TestTariff: 15 free minutes, then 200 per started 30 minutes from
+// entry; exit grace 15 minutes. Shanghai wall time on T0's day.
+func TestPaymentLeaveBy(t *testing.T) {
+	loc, _ := time.LoadLocation("Asia/Shanghai")
+	day := func(hh, mm, ss int) time.Time { return time.Date(2026, 11, 23, hh, mm, ss, 0, loc) }
+	pay := func(t *testing.T, b *bundle, stayID string, amount int64, req park.PaymentRequest) billing.PaymentResult {
+		t.Helper()
+		q := b.quote(t, stayID)
+		if q.AmountDue != amount {
+			t.Fatalf("quote %d, want %d", q.AmountDue, amount)
+		}
+		req.QuoteID, req.Amount, req.Method = q.ID, amount, "cash"
+		res, err := b.Sys.Billing.Pay(b.Ctx, req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	t.Run("BlocksPaidOutlastTheGrace", func(t *testing.T) {
+		// In 10:00, paid at 10:31: 31 minutes are 2 started blocks
+		// (10:00-11:00), 400. The payment's paid_until is 10:31 + 15 =
+		// 10:46, but up to 11:00:00 the stay is still 2 blocks (400, all
+		// paid); 11:00:01 starts a third (600 - 400 = 200 due). So 11:00:00.
+		b := setup(t)
+		d := b.Event(t, park.EventEntry, "京A12345", day(10, 0, 0))
+		b.Clock.Set(day(10, 31, 0))
+		res := pay(t, b, d.StayID, 400, park.PaymentRequest{Reference: "R-1"})
+		if !res.Payment.PaidUntil.Equal(day(10, 46, 0)) || !res.LeaveBy.Equal(day(11, 0, 0)) {
+			t.Fatalf("paid until %v leave by %v, want 10:46:00 and 11:00:00", res.Payment.PaidUntil.In(loc), res.LeaveBy.In(loc))
+		}
+		// A look-up at the payment's instant says the same.
+		if s := b.status(t, d.StayID, day(10, 31, 0)); s.Due != 0 || !s.ValidUntil.Equal(res.LeaveBy) || !s.LeaveBy.Equal(res.LeaveBy) {
+			t.Fatalf("look-up: due %d valid until %v leave by %v, want 0 and the payment's %v", s.Due, s.ValidUntil.In(loc), s.LeaveBy.In(loc), res.LeaveBy.In(loc))
+		}
+		// Repeating the payment a minute later answers the first payment
+		// and the same leave-by (nothing has changed since).
+		b.Clock.Set(day(10, 32, 0))
+		q, err := b.Sys.Billing.Pay(b.Ctx, park.PaymentRequest{QuoteID: res.Payment.QuoteID, Amount: 400, Method: "cash", Reference: "R-1"})
+		if err != nil || !q.Replay || !q.LeaveBy.Equal(day(11, 0, 0)) {
+			t.Fatalf("replay: %+v %v, want a replay leaving by 11:00:00", q, err)
+		}
+	})
+	t.Run("GraceOutlastsTheBlocks", func(t *testing.T) {
+		// In 10:00, paid at 10:50: 2 blocks (400) ending 11:00, but the
+		// payment's grace runs to 10:50 + 15 = 11:05, and after it only
+		// the overtime is billed: out by 11:05:00 owes nothing.
+		b := setup(t)
+		d := b.Event(t, park.EventEntry, "京A12345", day(10, 0, 0))
+		b.Clock.Set(day(10, 50, 0))
+		res := pay(t, b, d.StayID, 400, park.PaymentRequest{})
+		if !res.LeaveBy.Equal(day(11, 5, 0)) {
+			t.Fatalf("leave by %v, want 11:05:00", res.LeaveBy.In(loc))
+		}
+		if s := b.status(t, d.StayID, day(10, 50, 0)); !s.ValidUntil.Equal(res.LeaveBy) {
+			t.Fatalf("look-up valid until %v, want the payment's %v", s.ValidUntil.In(loc), res.LeaveBy.In(loc))
+		}
+	})
+}

@@ -115,7 +115,7 @@ type paysyncResult struct {
 	CarNo       string `json:"carNo"`
 	PayFee      int64  `json:"payFee"`
 	PayTime     string `json:"payTime"`     // when parkd recorded the payment
-	FreeOutTime string `json:"freeOutTime"` // leave by then and the barrier opens
+	FreeOutTime string `json:"freeOutTime"` // leave by then and the barrier opens (billing.PaymentResult.LeaveBy)
 	PaymentID   string `json:"paymentId"`
 	Repeated    bool   `json:"repeated"` // this TradeNo was already synced; the first result
 }
@@ -144,7 +144,7 @@ func (h *Handler) paysyncWithDeductionV3(ctx context.Context, p *park.Partner, b
 	}
 	pay, l := res.Payment, res.Lot
 	return paysyncResult{ParkCode: l.Code, OrderNo: pay.QuoteID, TradeNo: rep.TradeNo, CarNo: res.Stay.Plate, PayFee: fen(pay.Amount),
-		PayTime: localTime(pay.PaidAt, l), FreeOutTime: localTime(pay.PaidUntil, l), PaymentID: pay.ID,
+		PayTime: localTime(pay.PaidAt, l), FreeOutTime: localTime(res.LeaveBy, l), PaymentID: pay.ID,
 		Repeated: res.Replay}, 1, nil
 }
 

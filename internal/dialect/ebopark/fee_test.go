@@ -38,6 +38,7 @@ type feeReply struct {
 	PayFee       int64  `json:"payFee"`
 	OrderNo      string `json:"orderNo"`
 	ExpireTime   string `json:"expireTime"`
+	FreeOutTime  string `json:"freeOutTime"`
 }
 
 func (e *env) fee(t *testing.T, body string) feeReply {
@@ -355,5 +356,39 @@ func TestFeeQueryFreeOutTimeInFreeMinutes(t *testing.T) {
 	}
 	if f.PayFee != 0 || f.OrderNo != "" || f.FreeOutTime != "2026-03-01 10:10:00" {
 		t.Fatalf("fee query: %s, want payFee 0, no orderNo, freeOutTime 2026-03-01 10:10:00", r.Result)
+	}
+}
+
+// TestPaySyncFreeOutTimeIsTheFeeQuerys: paysync's freeOutTime is what a fee
+// query at the same instant says. 粤C66666 in at 09:40, queried and paid at
+// 10:00: 20 minutes are past the 15 free ones and billed from entry, the
+// first 60 minutes 500. The payment's own grace ends 10:00 + 15 min =
+// 10:15, but the 500 paid the whole first hour: up to 10:40:00 (09:40 +
+// 60 min) the stay costs 500, paid; at 10:40:01 a started 30 minutes of
+// the day band (200) is due. Both say 2026-03-01 10:40:00, Beijing time.
+func TestPaySyncFreeOutTimeIsTheFeeQuerys(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	if _, err := e.svc.Gate.HandleEvent(e.ctx, gate.EventInput{LotCode: lotCode, ID: "paid-1", Type: park.EventEntry,
+		Plate: "粤C66666", Lane: "in-1", At: now.Add(-20 * time.Minute)}); err != nil {
+		t.Fatal(err)
+	}
+	f := e.fee(t, `{"ParkCode":"140123001","CarNo":"粤C66666"}`)
+	if f.PayFee != 500 {
+		t.Fatalf("fee query: %+v, want payFee 500 (the first hour)", f)
+	}
+	var p struct {
+		PayTime     string `json:"payTime"`
+		FreeOutTime string `json:"freeOutTime"`
+	}
+	r := wantState(t, e.call("paysyncWithDeductionV3", paysync(f.OrderNo, f.PayFee, "T-66")), 0, "成功")
+	if err := json.Unmarshal(r.Result, &p); err != nil {
+		t.Fatal(err)
+	}
+	if p.PayTime != "2026-03-01 10:00:00" || p.FreeOutTime != "2026-03-01 10:40:00" {
+		t.Fatalf("paysync: %s, want payTime 2026-03-01 10:00:00 and freeOutTime 2026-03-01 10:40:00", r.Result)
+	}
+	if g := e.fee(t, `{"ParkCode":"140123001","CarNo":"粤C66666"}`); g.PayFee != 0 || g.FreeOutTime != p.FreeOutTime {
+		t.Fatalf("fee query after paying: %+v, want payFee 0 and paysync's freeOutTime %s", g, p.FreeOutTime)
 	}
 }

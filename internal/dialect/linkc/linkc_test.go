@@ -343,21 +343,22 @@ func TestPayment(t *testing.T) {
 		r1 := e.post("/api/estadias/pagamentos", `{"transacao_id":"`+tx+`","valor":10.50,"forma_pagamento":"credito","cartao_credito":{"token":"tok_abc"}}`)
 		p1 := want(t, r1, 200)["pagamento"].(map[string]any)
 		// Paid at 02:56:44 + 301 s (ErrExpired moved the clock) = 03:01:45,
-		// covered for the 15 min exit grace: until 03:16:45, both -03:00.
+		// covered for the 15 min exit grace until 03:16:45; but R$ 10,50 is
+		// the first hour and the second, so up to 03:26:44 (entry 01:26:44
+		// + 2 h) the stay costs what was paid: validade_datahora is the
+		// later, 03:26:44, both -03:00 (what a lookup now says, below).
 		if p1["valor"] != "10.5" || p1["transacao_id"] != tx || p1["forma_pagamento"] != "CREDITO" ||
-			p1["pagamento_datahora"] != "2019-08-31T03:01:45-03:00" || p1["validade_datahora"] != "2019-08-31T03:16:45-03:00" {
+			p1["pagamento_datahora"] != "2019-08-31T03:01:45-03:00" || p1["validade_datahora"] != "2019-08-31T03:26:44-03:00" {
 			t.Fatalf("payment reply %s", r1.body)
 		}
 		e.clock.Set(e.clock.Now().Add(10 * time.Minute)) // even after the quote expired
 		r2 := e.post("/api/estadias/pagamentos", payBody(tx, due))
 		p2 := want(t, r2, 200)["pagamento"].(map[string]any)
-		if p2["id"] != p1["id"] || r2.header.Get("Idempotent-Replayed") != "true" {
+		if p2["id"] != p1["id"] || r2.header.Get("Idempotent-Replayed") != "true" || p2["validade_datahora"] != p1["validade_datahora"] {
 			t.Fatalf("replay %s (header %q), want the first payment %s", r2.body, r2.header.Get("Idempotent-Replayed"), r1.body)
 		}
-		// Now nothing is due and the validity is the end of the time paid
-		// for: R$ 10,50 is the first hour and the second, so up to 03:26:44
-		// (entry 01:26:44 + 2 h) the stay costs what was paid, later than
-		// the payment's own 03:16:45.
+		// Now nothing is due and the lookup says what the payment said:
+		// the end of the time paid for, 03:26:44.
 		m := want(t, e.get("/api/estadias?localizador="+d.Locator), 200)["estadia_calculo"].(map[string]any)
 		if m["valor_devido"] != "0.0" || m["valor_pago"] != "10.5" || m["validade_datahora"] != "2019-08-31T03:26:44-03:00" {
 			t.Fatalf("after paying: %v", m)
@@ -532,5 +533,30 @@ func TestValidityInFreeMinutes(t *testing.T) {
 	}
 	if _, ok := m["transacao"]; ok {
 		t.Fatalf("transacao present with nothing due: %s", r.body)
+	}
+}
+
+// TestPaymentValidityIsTheLookups: the payment reply's validade_datahora
+// is what a lookup at the same instant says. In at 01:26:44, looked up
+// and paid at 01:36:44 (10 min: spTariff's first hour, R$ 5,50): the
+// payment's own grace ends 01:36:44 + 15 min = 01:51:44, but the R$ 5,50
+// paid the whole first hour, so up to 02:26:44 (01:26:44 + 1 h) leaving
+// owes nothing more (a second later it is R$ 10,50). Both say 02:26:44.
+func TestPaymentValidityIsTheLookups(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	d := e.enter(t, "sp", "v-1", "ABC1234", entry)
+	e.clock.Set(entry.Add(10 * time.Minute))
+	tx, due := lookup(t, e, "localizador="+d.Locator)
+	if due != "5.5" {
+		t.Fatalf("due %s, want 5.5 (the first hour)", due)
+	}
+	p := want(t, e.post("/api/estadias/pagamentos", payBody(tx, due)), 200)["pagamento"].(map[string]any)
+	if p["pagamento_datahora"] != "2019-08-31T01:36:44-03:00" || p["validade_datahora"] != "2019-08-31T02:26:44-03:00" {
+		t.Fatalf("payment reply %v, want paid 01:36:44 and valid until 02:26:44", p)
+	}
+	m := want(t, e.get("/api/estadias?localizador="+d.Locator), 200)["estadia_calculo"].(map[string]any)
+	if m["valor_devido"] != "0.0" || m["validade_datahora"] != p["validade_datahora"] {
+		t.Fatalf("lookup %v, want nothing due and the payment's validade_datahora %v", m, p["validade_datahora"])
 	}
 }

@@ -99,7 +99,7 @@ func (h *Handler) pagamento(w http.ResponseWriter, r *http.Request) error {
 	}
 	writeJSON(w, http.StatusOK, pagamentoReply{Pagamento: pagamentoView{
 		ID: p.ID, TransacaoID: p.QuoteID, Valor: FormatAmount(p.Amount, p.Currency), FormaPagamento: strings.ToUpper(p.Method),
-		PagamentoDataHora: formatTime(p.PaidAt, loc), ValidadeDataHora: formatTime(p.PaidUntil, loc),
+		PagamentoDataHora: formatTime(p.PaidAt, loc), ValidadeDataHora: formatTime(res.LeaveBy, loc), // as a lookup now says
 	}})
 	return nil
 }

@@ -65,7 +65,11 @@ func (s *Service) quote(ctx context.Context, tx park.Tx, l *park.Lot, st *park.S
 	if err != nil {
 		return nil, err
 	}
-	return newQuote(l, st, pr, now, source), nil
+	q := newQuote(l, st, pr, now, source)
+	if _, q.LeaveBy, err = s.leaveBy(ctx, tx, l, st, now, at, pr, nil); err != nil {
+		return nil, err
+	}
+	return q, nil
 }
 
 // newQuote is the offer to pay a priced stay, valid for the lot's quote TTL.

@@ -66,10 +66,7 @@ func (s *Service) Status(ctx context.Context, tx park.Tx, l *park.Lot, st *park.
 // statusWith is Status with ad hoc deductions (see priceStayWith).
 func (s *Service) statusWith(ctx context.Context, tx park.Tx, l *park.Lot, st *park.Stay, now time.Time,
 	source string, takeQuote bool, extra []tariff.Coupon) (*StayStatus, error) {
-	res := &StayStatus{Stay: st, Lot: l, At: now, Paid: st.Paid, ValidUntil: now}
-	if st.PaidUntil != nil && st.PaidUntil.After(now) {
-		res.ValidUntil = *st.PaidUntil
-	}
+	res := &StayStatus{Stay: st, Lot: l, At: now, Paid: st.Paid}
 	if st.State != park.StayIn {
 		res.Total, res.Discount, res.State = st.Total, st.Discount, StateLeft
 		res.Gross = st.Gross()
@@ -87,14 +84,8 @@ func (s *Service) statusWith(ctx context.Context, tx park.Tx, l *park.Lot, st *p
 	}
 	res.Gross, res.Total, res.Discount, res.Due, res.Lines = pr.Gross, pr.Total, pr.Discount, pr.Due, pr.Lines()
 	res.CollectAmount = res.Due
-	if res.Due == 0 {
-		if res.ValidUntil, err = s.freeUntil(ctx, tx, l, st, at, pr, extra); err != nil {
-			return nil, err
-		}
-	}
-	res.LeaveBy = res.ValidUntil
-	if res.Due > 0 {
-		res.LeaveBy = now.Add(time.Duration(l.ExitGraceMinutes) * time.Minute)
+	if res.ValidUntil, res.LeaveBy, err = s.leaveBy(ctx, tx, l, st, now, at, pr, extra); err != nil {
+		return nil, err
 	}
 	res.State = StateOwes
 	if res.Due == 0 && res.Paid > 0 {
@@ -104,11 +95,30 @@ func (s *Service) statusWith(ctx context.Context, tx park.Tx, l *park.Lot, st *p
 	// with this quote (Pay keeps it), so it is offered too.
 	if (pr.Due > 0 || pr.FreedByBenefit) && takeQuote {
 		res.Quote = newQuote(l, st, pr, now, source) // the offer CreateQuote makes, for this partner
+		res.Quote.LeaveBy = res.LeaveBy
 		if err := tx.InsertQuote(ctx, res.Quote); err != nil {
 			return nil, err
 		}
 	}
 	return res, nil
+}
+
+// leaveBy is a look-up's ValidUntil and LeaveBy (see StayStatus) for st,
+// inside, priced pr at at (now, or its entry when later): the one rule
+// look-ups, quotes and payments answer. Nothing due: both are freeUntil.
+// Something due: ValidUntil is now (a payment's paid_until while it is
+// ahead), and LeaveBy now + the lot's exit grace, what paying now buys.
+func (s *Service) leaveBy(ctx context.Context, tx park.Tx, l *park.Lot, st *park.Stay, now, at time.Time,
+	pr Priced, extra []tariff.Coupon) (validUntil, leaveBy time.Time, err error) {
+	if pr.Due == 0 {
+		until, err := s.freeUntil(ctx, tx, l, st, at, pr, extra)
+		return until, until, err
+	}
+	validUntil = now
+	if st.PaidUntil != nil && st.PaidUntil.After(now) {
+		validUntil = *st.PaidUntil
+	}
+	return validUntil, now.Add(time.Duration(l.ExitGraceMinutes) * time.Minute), nil
 }
 
 // freeUntil is the last instant, from at (when pr, priced at at, owes

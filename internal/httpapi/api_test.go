@@ -830,3 +830,36 @@ func TestNullBody(t *testing.T) {
 		}
 	}
 }
+
+// TestLeaveBy: the quote and the payment tell a driver's app until when
+// the car may leave (leave_by), by the rule partners' look-ups answer
+// (docs/rules.md "Free until"). lotJSON: a stay of at most 15 minutes is
+// free, past it 200 per started 30 minutes from entry; exit grace 15.
+func TestLeaveBy(t *testing.T) {
+	e := newEnv(t)
+	e.want(e.do("POST", "/v1/lots", lotJSON), 201)
+	in := e.want(e.do("POST", "/v1/lots/140123001/events", event("l1", "entry", "京A12345", t0)), 200)
+	quotes := "/v1/stays/" + in["stay_id"].(string) + "/quotes"
+	rfc := func(d time.Duration) string { return t0.Add(d).Format(time.RFC3339Nano) }
+
+	// At t0 + 5 min nothing is due; leaving free ends with the 15 free
+	// minutes: t0 + 15 min (a stay of exactly 15:00 is free).
+	e.setNow(t0.Add(5 * time.Minute))
+	if q := e.want(e.do("POST", quotes, ""), 201); q["amount_due"] != float64(0) || q["leave_by"] != rfc(15*time.Minute) {
+		t.Fatalf("quote in the free minutes %v, want amount_due 0 and leave_by %s", q, rfc(15*time.Minute))
+	}
+	// At t0 + 35 min: 2 started blocks, 400; paying now buys the exit
+	// grace: t0 + 35 + 15 = t0 + 50 min.
+	e.setNow(t0.Add(35 * time.Minute))
+	q := e.want(e.do("POST", quotes, ""), 201)
+	if q["amount_due"] != float64(400) || q["leave_by"] != rfc(50*time.Minute) {
+		t.Fatalf("quote %v, want amount_due 400 and leave_by %s", q, rfc(50*time.Minute))
+	}
+	// Paid then: paid_until is t0 + 50 min, but the 400 paid both blocks,
+	// to t0 + 60 min; up to then the stay costs 400, a second later a
+	// third block (600 - 400 = 200). So leave_by t0 + 60 min.
+	p := e.want(e.do("POST", "/v1/payments", fmt.Sprintf(`{"quote_id":%q,"amount":400,"method":"cash"}`, q["id"])), 201)
+	if p["paid_until"] != rfc(50*time.Minute) || p["leave_by"] != rfc(60*time.Minute) {
+		t.Fatalf("payment %v, want paid_until %s and leave_by %s", p, rfc(50*time.Minute), rfc(60*time.Minute))
+	}
+}

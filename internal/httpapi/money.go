@@ -32,6 +32,7 @@ type quoteView struct {
 	Currency    string     `json:"currency"`
 	ComputedAt  string     `json:"computed_at"`
 	ExpiresAt   string     `json:"expires_at"`
+	LeaveBy     string     `json:"leave_by"` // paid now, the car leaves free until then
 	Lines       []lineView `json:"lines"`
 }
 
@@ -43,7 +44,7 @@ func (s *Server) createQuote(w http.ResponseWriter, r *http.Request) error {
 	writeJSON(w, http.StatusCreated, quoteView{
 		ID: q.ID, StayID: q.StayID, AmountDue: q.AmountDue, AmountTotal: q.Total, AmountPaid: q.PaidBefore,
 		Discount: q.Discount, Currency: q.Currency, ComputedAt: fmtTime(q.ComputedAt),
-		ExpiresAt: fmtTime(q.ExpiresAt), Lines: viewLines(q.Lines),
+		ExpiresAt: fmtTime(q.ExpiresAt), LeaveBy: fmtTime(q.LeaveBy), Lines: viewLines(q.Lines),
 	})
 	return nil
 }
@@ -65,6 +66,7 @@ type paymentView struct {
 	Reference string `json:"reference,omitempty"`
 	PaidAt    string `json:"paid_at"`
 	PaidUntil string `json:"paid_until"`
+	LeaveBy   string `json:"leave_by"` // what a look-up now says: paid_until or the end of the time paid for, the later
 }
 
 func (s *Server) createPayment(w http.ResponseWriter, r *http.Request) error {
@@ -89,6 +91,7 @@ func (s *Server) createPayment(w http.ResponseWriter, r *http.Request) error {
 	writeJSON(w, http.StatusCreated, paymentView{
 		ID: p.ID, QuoteID: p.QuoteID, StayID: p.StayID, Amount: p.Amount, Currency: p.Currency, Method: p.Method,
 		Reference: p.Reference, PaidAt: fmtTime(p.PaidAt), PaidUntil: fmtTime(p.PaidUntil),
+		LeaveBy: fmtTime(res.LeaveBy),
 	})
 	return nil
 }

@@ -29,6 +29,11 @@ type Quote struct {
 	ExpiresAt  time.Time `json:"expires_at"`
 	Lines      []Line    `json:"lines"`
 	Source     string    `json:"source,omitempty"` // the partner that asked, "" for the native API
+	// LeaveBy is until when the car may leave if it pays AmountDue now
+	// (nothing due: the last instant leaving still owes nothing), by the
+	// rule of a look-up at ComputedAt (billing.StayStatus.LeaveBy). Set
+	// when the quote is taken; not stored.
+	LeaveBy time.Time `json:"-"`
 }
 
 // Gross is what the quoted stay costs before deductions (Total is after).

@@ -126,20 +126,23 @@ func (s *Service) Pay(ctx context.Context, req park.PaymentRequest) (PaymentResu
 	}
 	now := s.base.Clock()
 	var res PaymentResult
-	err := s.base.Update(ctx, func(tx park.Tx) error {
-		if err := s.pay(ctx, tx, req, now, &res); err != nil {
-			return err
-		}
-		// After the payment, in its transaction: what a look-up now says.
-		st, err := s.Status(ctx, tx, res.Lot, res.Stay, now, "", false)
-		if err != nil {
-			return err
-		}
-		res.LeaveBy = st.ValidUntil
-		return nil
-	})
+	err := s.base.Update(ctx, func(tx park.Tx) error { return s.pay(ctx, tx, req, now, &res) })
 	if err != nil {
 		return PaymentResult{}, err
+	}
+	// What a look-up says once the payment is stored, read after it rather
+	// than inside it: the search prices the stay several times, reads that
+	// would otherwise hold SQLite's single writer, which every gate event
+	// needs. The payment stands whatever this read meets.
+	res.LeaveBy = res.Payment.PaidUntil
+	if err := s.base.View(ctx, func(tx park.Tx) error {
+		st, err := s.Status(ctx, tx, res.Lot, res.Stay, now, "", false)
+		if err == nil {
+			res.LeaveBy = st.ValidUntil
+		}
+		return err
+	}); err != nil {
+		s.base.Log.Warn("a payment's leave-by was not read; its paid_until is answered", "payment", res.Payment.ID, "err", err)
 	}
 	if !res.Replay {
 		s.metrics.Payment(res.Payment.Currency, res.Payment.Method, res.Payment.Amount)

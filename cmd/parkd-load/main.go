@@ -14,8 +14,11 @@
 // -deliveries subscribes a partner of the lot to the flow's reports
 // (entry, exit, order), delivered to a receiver in this process; with a
 // prefill, the subscriptions start disabled, so the prefill's reports are
-// a backlog whose delivery is timed before the run. parkd must allow
-// private webhooks (-spawn does). Only loopback URLs are accepted.
+// a backlog whose delivery is timed before the run, from just before the
+// first subscription is enabled. parkd must allow private webhooks
+// (-spawn does). Only loopback URLs are accepted. With -spawn, -log info
+// writes the server's logs to stderr (errors only by default) and -data
+// DIR keeps its database in DIR, to look at after the run.
 //
 // -chargers N connects N simulated OCPP charge points (each with an open
 // charging session) beside the gate flow; they send -metervalues R
@@ -72,6 +75,8 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 	heartbeat := fs.Duration("heartbeat", 60*time.Second, "with -chargers: each point's heartbeat interval")
 	execBin := fs.String("exec", "", "run this parkd binary as a child process (parkd serve) instead of -spawn")
 	memPID := fs.Int("pid", 0, "with -url: the parkd process whose memory to report")
+	logLevel := fs.String("log", "error", "with -spawn: the least level of parkd's logs written to stderr (debug, info, warn, error)")
+	dataDir := fs.String("data", "", "with -spawn: keep parkd's data in this folder (made if missing) rather than a temporary one, to look at afterwards")
 	blockprofile := fs.String("blockprofile", "", "write a blocking profile of the run (where goroutines wait) to this file")
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -114,9 +119,14 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if *spawn {
+		var level slog.Level
+		if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
+			fmt.Fprintln(stderr, "parkd-load: -log:", err)
+			return 2
+		}
 		srv, err := loadgen.Spawn(ctx, loadgen.SpawnOptions{
-			Log:        slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelError})),
-			SQLiteSync: *sqliteSync, AllowPrivateWebhooks: *deliveries,
+			Log:        slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level})),
+			SQLiteSync: *sqliteSync, AllowPrivateWebhooks: *deliveries, Dir: *dataDir,
 		})
 		if err != nil {
 			fmt.Fprintln(stderr, "parkd-load:", err)
@@ -177,11 +187,14 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 			return 1
 		}
 		if rc != nil {
+			// Counted from before the first enable: parkd sends at once,
+			// while the others are still being enabled.
+			m := rc.Mark()
 			if err := h.EnableSubscriptions(ctx); err != nil {
 				fmt.Fprintln(stderr, "parkd-load:", err)
 				return 1
 			}
-			d := loadgen.Drain(ctx, rc, p.Cars, cfg.PrefillTimeout)
+			d := loadgen.Drain(ctx, rc, m, p.Cars, cfg.PrefillTimeout)
 			d.Print(stdout)
 			if d.Reports < d.Want {
 				fmt.Fprintln(stderr, "parkd-load: the backlog was not delivered in time; not running")

@@ -145,17 +145,31 @@ func (d *DrainResult) Print(w io.Writer) {
 		d.Reports, d.Want, d.Elapsed.Round(time.Millisecond), d.ReportsPerSecond(), d.Requests)
 }
 
+// Mark is what a receiver had received at one moment, and when: a drain
+// counts from it.
+type Mark struct {
+	requests, reports int64
+	at                time.Time
+}
+
+// Mark notes what rc has received so far. A drain's mark is taken before
+// the subscriptions are enabled: parkd sends as soon as the first is on,
+// and what arrives while the others are being enabled belongs to the
+// backlog too.
+func (rc *Receiver) Mark() Mark {
+	req, got := rc.Counts()
+	return Mark{requests: req, reports: got, at: time.Now()}
+}
+
 // Drain waits until rc has received want more distinct reports than it
-// had at the start, or within has passed.
-func Drain(ctx context.Context, rc *Receiver, want int64, within time.Duration) *DrainResult {
-	_, base := rc.Counts()
-	reqBase := rc.requests.Load()
-	start := time.Now()
-	deadline := start.Add(within)
+// had at from, or within (counted from from) has passed. The elapsed time
+// is counted from from too.
+func Drain(ctx context.Context, rc *Receiver, from Mark, want int64, within time.Duration) *DrainResult {
+	deadline := from.at.Add(within)
 	res := &DrainResult{Want: want}
 	for {
 		req, got := rc.Counts()
-		res.Reports, res.Requests, res.Elapsed = got-base, req-reqBase, time.Since(start)
+		res.Reports, res.Requests, res.Elapsed = got-from.reports, req-from.requests, time.Since(from.at)
 		if res.Reports >= want || time.Now().After(deadline) || ctx.Err() != nil {
 			return res
 		}

@@ -2,6 +2,8 @@ package loadgen
 
 import (
 	"context"
+	"net/http"
+	"strings"
 	"testing"
 	"time"
 )
@@ -42,10 +44,11 @@ func TestDeliveriesMeasured(t *testing.T) {
 	if req, _ := rc.Counts(); req != 0 {
 		t.Fatalf("%d requests while the subscriptions were disabled, want 0", req)
 	}
+	m := rc.Mark()
 	if err := h.EnableSubscriptions(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if d := Drain(ctx, rc, 100, time.Minute); d.Reports != 100 {
+	if d := Drain(ctx, rc, m, 100, time.Minute); d.Reports != 100 {
 		t.Fatalf("backlog: %d of 100 entry reports delivered", d.Reports)
 	}
 	res := h.Run(ctx)
@@ -56,5 +59,48 @@ func TestDeliveriesMeasured(t *testing.T) {
 	if _, got := rc.Counts(); got != 100+3*res.Visits {
 		t.Errorf("%d distinct reports delivered, want %d: 100 prefill entries and 3 for each of %d visits",
 			got, 100+3*res.Visits, res.Visits)
+	}
+}
+
+// TestDrainCountsFromMark: parkd sends the backlog as soon as the first
+// subscription is enabled, while the harness still enables the others.
+// Reports that arrive then belong to the backlog: counted from the mark
+// taken before the enables, the drain finds them all. Counted from when
+// the enables returned, the drain would wait for as many reports as
+// arrived meanwhile (often 32, one claim at the subscriptions'
+// concurrency) that never come again, and report the backlog stalled.
+func TestDrainCountsFromMark(t *testing.T) {
+	rc, err := StartReceiver()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rc.Close()
+	post := func(id string) {
+		t.Helper()
+		req, err := http.NewRequest("POST", rc.URL, strings.NewReader("{}"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("webhook-id", id)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+	}
+	post("before") // an earlier measurement's: not the backlog's
+	m := rc.Mark()
+	// Sent while the subscriptions were being enabled: the first three of
+	// the backlog, one of them twice (at least once).
+	for _, id := range []string{"d1", "d2", "d2", "d3"} {
+		post(id)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	// The backlog is these 3 reports: all have arrived, so the drain ends
+	// at once, with 3 distinct reports (d1, d2, d3) in 4 requests.
+	d := Drain(ctx, rc, m, 3, 5*time.Second)
+	if d.Reports != 3 || d.Requests != 4 {
+		t.Fatalf("drain: %d reports in %d requests, want 3 in 4 (d1, d2 twice, d3)", d.Reports, d.Requests)
 	}
 }

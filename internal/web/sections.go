@@ -42,6 +42,7 @@ func sections() []section {
 		bookingsSection(),
 		devicesSection(),
 		chargersSection(),
+		anomaliesSection(),
 		standardsSection(),
 		rentalSection(),
 		partnersSection(),

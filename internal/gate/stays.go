@@ -10,9 +10,8 @@ import (
 )
 
 // AnomalyRemoved marks a stay an operator or partner removed from the
-// cars inside (the car is gone but no exit was read), and the anomaly
-// that records who asked and why.
-const AnomalyRemoved = "removed"
+// cars inside (park.AnomalyRemoved).
+const AnomalyRemoved = park.AnomalyRemoved
 
 // MaxRemoveReason bounds RemoveInside's reason (characters).
 const MaxRemoveReason = 256

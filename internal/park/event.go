@@ -93,13 +93,17 @@ const (
 	// stops of a session unanswered in a row: no more are asked at its
 	// signs of life, and the operator must stop the session.
 	AnomalyStopUnanswered = "stop_unanswered"
+	// An operator or partner removed a stay from the cars inside (the car
+	// is gone but no exit was read): it closes the stay, and the anomaly
+	// records who asked and why.
+	AnomalyRemoved = "removed"
 )
 
 // AnomalyKinds are every kind of anomaly parkd records.
 func AnomalyKinds() []string {
 	return []string{AnomalyReentry, AnomalyMissedEntry, AnomalyLateRecord, AnomalyDeviceClock, AnomalyRefusedRecord,
 		AnomalyPlatelessRecord, AnomalySensorlessLate, AnomalyHeldOpen, AnomalyOffline, AnomalyLetOut, AnomalyMeterGlitch,
-		AnomalyStopUnanswered}
+		AnomalyStopUnanswered, AnomalyRemoved}
 }
 
 // Anomaly is something at a lane that the rules could not square.

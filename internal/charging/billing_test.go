@@ -34,6 +34,9 @@ type fakeRemote struct {
 	drop bool
 	// stopsTo are the chargers each stop went to.
 	stopsTo []string
+	// mute never answers a stop: the call waits until its context ends,
+	// as a real charger's call waits for its timeout.
+	mute bool
 }
 
 func (f *fakeRemote) RemoteStart(_ context.Context, id string, connector int, tag string) (string, error) {
@@ -49,7 +52,7 @@ func (f *fakeRemote) RemoteStart(_ context.Context, id string, connector int, ta
 	return "Accepted", nil
 }
 
-func (f *fakeRemote) RemoteStop(_ context.Context, id string, tx int64) (string, error) {
+func (f *fakeRemote) RemoteStop(ctx context.Context, id string, tx int64) (string, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.offline {
@@ -57,6 +60,12 @@ func (f *fakeRemote) RemoteStop(_ context.Context, id string, tx int64) (string,
 	}
 	f.stops = append(f.stops, tx)
 	f.stopsTo = append(f.stopsTo, id)
+	if f.mute {
+		f.mu.Unlock()
+		<-ctx.Done()
+		f.mu.Lock()
+		return "", charging.ErrTimeout
+	}
 	if f.drop {
 		return "", charging.ErrOffline
 	}

@@ -57,7 +57,7 @@ func (f FollowUp) Do(ctx context.Context) {
 
 // New returns the charging subsystem.
 func New(c Config) *Service {
-	return &Service{base: core.NewBase(c.Store, c.Now, c.Log)}
+	return &Service{base: core.NewBase(c.Store, c.Now, c.Log), stops: newStopCalls()}
 }
 
 // SetRemote gives the service its way to chargers; until then sessions

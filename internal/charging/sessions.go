@@ -439,17 +439,15 @@ func (s *Service) askStop(ctx context.Context, sess *park.ChargeSession, reason 
 		// neither the sweep nor the handling of the charger's messages;
 		// the charger's slot stays claimed until it ends.
 		handedOff = true
-		s.stops.wg.Add(1)
 		go func(sess park.ChargeSession) {
-			defer s.stops.wg.Done()
 			defer s.stops.end(sess.ChargerID)
-			if _, err := s.sendStop(context.WithoutCancel(ctx), &sess, queued); err != nil {
+			if _, err := s.sendStop(context.WithoutCancel(ctx), &sess, queued, true); err != nil {
 				s.base.Log.Warn("charging: asking a charger to stop", "charger", sess.ChargerID, "session", sess.ID, "err", err)
 			}
 		}(*sess)
 		return sess, nil, nil
 	}
-	missed, err = s.sendStop(ctx, sess, queued)
+	missed, err = s.sendStop(ctx, sess, queued, false)
 	if err != nil {
 		return sess, missed, err
 	}
@@ -461,12 +459,19 @@ func (s *Service) askStop(ctx context.Context, sess *park.ChargeSession, reason 
 // node that holds the charger), waits for the answer and records it.
 // missed is ErrOffline when the charger was offline or its connection
 // ended before it answered, ErrTimeout when it did not answer in time,
-// nil when it answered.
-func (s *Service) sendStop(ctx context.Context, sess *park.ChargeSession, queued string) (missed, _ error) {
+// nil when it answered. An automatic stop (auto, waiting apart) is cut
+// short when the service closes (Close): unless the charger answered
+// first, nothing is recorded, and the session keeps the stop unheard and
+// still owed, so it is asked again at the charger's first sign of life
+// after the restart.
+func (s *Service) sendStop(ctx context.Context, sess *park.ChargeSession, queued string, auto bool) (missed, _ error) {
 	sent := *sess.StopUnheard
 	var rerr error
 	if r := s.remoteOf(); r != nil {
 		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), remoteTimeout)
+		if auto {
+			defer context.AfterFunc(s.stops.closing, cancel)()
+		}
 		var status string
 		var err error
 		if queued != "" {
@@ -475,6 +480,11 @@ func (s *Service) sendStop(ctx context.Context, sess *park.ChargeSession, queued
 			status, err = r.RemoteStop(rctx, sess.ChargerID, sess.TransactionID)
 		}
 		cancel()
+		if auto && err != nil && s.stops.closing.Err() != nil {
+			s.base.Log.Debug("charging: a stop's wait for the charger's answer cut short by the shutdown; asked again after the restart",
+				"charger", sess.ChargerID, "session", sess.ID)
+			return nil, nil
+		}
 		s.record(ctx, sess.ChargerID, "RemoteStopTransaction", sess.Connector, status, err)
 		rerr = err
 	}
@@ -555,23 +565,34 @@ func (s *Service) dropped(ctx context.Context, id string, sent time.Time) error 
 // stopCalls are parkd's own stop asks under way, one per charger at most:
 // each waits for its charger's answer apart (askStop), and one under way
 // stands for any other the sweep or a reading would ask meanwhile.
+// Close cuts them short and waits for them to end.
 type stopCalls struct {
-	mu     sync.Mutex
-	asking map[string]bool
-	wg     sync.WaitGroup // the asks waiting apart
+	mu      sync.Mutex
+	asking  map[string]bool
+	closed  bool           // no more are begun
+	wg      sync.WaitGroup // the asks under way, from begin to end
+	closing context.Context
+	close   context.CancelFunc
 }
 
-// begin claims id's slot; false when an ask of it is under way.
+func newStopCalls() stopCalls {
+	ctx, cancel := context.WithCancel(context.Background())
+	return stopCalls{closing: ctx, close: cancel}
+}
+
+// begin claims id's slot; false when an ask of it is under way, or the
+// service is closed.
 func (c *stopCalls) begin(id string) bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.asking[id] {
+	if c.closed || c.asking[id] {
 		return false
 	}
 	if c.asking == nil {
 		c.asking = map[string]bool{}
 	}
 	c.asking[id] = true
+	c.wg.Add(1)
 	return true
 }
 
@@ -579,6 +600,33 @@ func (c *stopCalls) end(id string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	delete(c.asking, id)
+	c.wg.Done()
+}
+
+// Close stops the charging service's own work in the background before
+// the store closes: parkd's automatic stops waiting for a charger's
+// answer are cut short and waited for until ctx ends, so what they
+// record is recorded before Close returns (an answer that came first) or
+// not at all. A stop cut short stays owed on its session and is asked
+// again at the charger's first sign of life after the restart. No
+// automatic stop is asked after Close. It returns ctx's error when ctx
+// ended before they did.
+func (s *Service) Close(ctx context.Context) error {
+	s.stops.mu.Lock()
+	s.stops.closed = true
+	s.stops.mu.Unlock()
+	s.stops.close()
+	done := make(chan struct{})
+	go func() {
+		s.stops.wg.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 // StopAnswered records a charger's answer to a RemoteStopTransaction of

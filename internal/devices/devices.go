@@ -100,6 +100,8 @@ type Service struct {
 	imageWrites     chan struct{}            // images.go
 	notPictures     sync.Map                 // serial -> struct{}: its last picture was no picture, logged (images.go)
 	listsTaken      atomic.Bool              // lists.go
+	failMu          sync.Mutex
+	failing         map[string]int // serial -> reads failed in the store's outage (read.go)
 }
 
 // New returns the devices subsystem.

@@ -176,6 +176,7 @@ func (s *Service) Read(ctx context.Context, r Read) (Answer, error) {
 		}
 		return ans, nil
 	}
+	s.readKept(d)
 	ans.Decision, ans.Open, ans.Recorded, ans.Repeat = res.dec, res.dec.Decision == park.DecisionOpen, true, res.dec.Repeat
 	ans.Screen = ScreenFor(d.Direction, res.dec)
 	s.metrics.DeviceRead(d.Protocol, res.dec.Decision)
@@ -262,20 +263,61 @@ func (s *Service) undecided(d *park.Device, in gate.EventInput, err error) Answe
 	if errors.As(err, &pe) && pe.Code != park.EInternal && pe.Code != park.EUnavailable {
 		s.base.Log.Info("device read refused by the gate", "serial", d.Serial, "event", in.ID, "plate", in.Plate, "err", err)
 	} else {
-		s.base.Log.Error("device read", "serial", d.Serial, "event", in.ID, "err", err)
+		s.readFailed("device read", d, in, err)
 	}
 	s.metrics.DeviceRead(d.Protocol, outcome)
 	return Answer{Device: d, Problem: err.Error(), Screen: Screen{Lines: []string{TextSeeAttendant}, Voice: TextSeeAttendant},
 		Decision: park.Decision{Decision: park.DecisionHold}}
 }
 
+// readFailed logs a camera's read the store failed to decide (down,
+// unavailable, an internal error): as an error with its cause at the
+// camera's first failure, then only counted until one of its reads is
+// kept again (readKept). A device sends a record it was not answered as
+// kept again and again, with back-off, while the store is down: one line
+// per outage and camera rather than one per retry, and another camera's
+// first failure is logged all the same. msg is the line's message (a
+// read decided in time, or late).
+func (s *Service) readFailed(msg string, d *park.Device, in gate.EventInput, err error) {
+	s.failMu.Lock()
+	if s.failing == nil {
+		s.failing = map[string]int{}
+	}
+	s.failing[d.Serial]++
+	first := s.failing[d.Serial] == 1
+	s.failMu.Unlock()
+	if first {
+		s.base.Log.Error(msg, "serial", d.Serial, "event", in.ID, "err", err)
+		return
+	}
+	s.base.Log.Debug(msg+": failed again", "serial", d.Serial, "event", in.ID, "err", err)
+}
+
+// readKept notes that a camera's read was decided: when its reads failed
+// before (readFailed), one info line says how many failed meanwhile.
+func (s *Service) readKept(d *park.Device) {
+	s.failMu.Lock()
+	n := s.failing[d.Serial]
+	delete(s.failing, d.Serial)
+	s.failMu.Unlock()
+	if n > 0 {
+		s.base.Log.Info("device read: kept again", "serial", d.Serial, "failed", n)
+	}
+}
+
 // lateDecision handles a decision made after its read was answered: an
 // open barrier is still owed to the car waiting at it.
 func (s *Service) lateDecision(d *park.Device, in gate.EventInput, dec park.Decision, err error) {
 	if err != nil {
-		s.base.Log.Error("device read decided late", "serial", d.Serial, "event", in.ID, "err", err)
+		var pe *park.Error
+		if errors.As(err, &pe) && pe.Code != park.EInternal && pe.Code != park.EUnavailable {
+			s.base.Log.Error("device read decided late", "serial", d.Serial, "event", in.ID, "err", err)
+		} else {
+			s.readFailed("device read decided late", d, in, err)
+		}
 		return
 	}
+	s.readKept(d)
 	s.base.Log.Info("device read decided late", "serial", d.Serial, "event", in.ID, "decision", dec.Decision)
 	// An offline record's car passed long ago: nothing is owed to the lane
 	// now, and a repeat's open went the first time.

@@ -19,6 +19,9 @@
 // (-spawn does). Only loopback URLs are accepted. With -spawn, -log info
 // writes the server's logs to stderr (errors only by default) and -data
 // DIR keeps its database in DIR, to look at after the run.
+// -delivery-rate R caps the deliveries of the timed run at R a second in
+// all (split evenly over the subscriptions, after the backlog's drain),
+// to measure the gate while reports go out at a given rate.
 //
 // -chargers N connects N simulated OCPP charge points (each with an open
 // charging session) beside the gate flow; they send -metervalues R
@@ -70,6 +73,7 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 	sqliteSync := fs.String("sqlite-sync", "NORMAL", "with -spawn: SQLite synchronous mode, NORMAL or FULL")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the run (after the prefill) to this file")
 	deliveries := fs.Bool("deliveries", false, "subscribe to the flow's reports and measure their delivery")
+	deliveryRate := fs.Int("delivery-rate", 0, "with -deliveries: cap the timed run's deliveries at this many a second in all (0: as fast as parkd sends)")
 	chargers := fs.Int("chargers", 0, "simulated OCPP charge points to connect beside the gate flow")
 	meterRate := fs.Int("metervalues", 1000, "with -chargers: MeterValues a second, spread over the points")
 	heartbeat := fs.Duration("heartbeat", 60*time.Second, "with -chargers: each point's heartbeat interval")
@@ -89,6 +93,10 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 	if (*spawn || *execBin != "") && (set["url"] || set["token"] || set["pid"]) {
 		fmt.Fprintln(stderr, "parkd-load: -spawn and -exec start their own server; leave out -url, -token and -pid")
+		return 2
+	}
+	if *deliveryRate < 0 || (*deliveryRate > 0 && !*deliveries) {
+		fmt.Fprintln(stderr, "parkd-load: -delivery-rate takes a positive rate, with -deliveries")
 		return 2
 	}
 	if *spawn && *execBin != "" {
@@ -200,6 +208,12 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 				fmt.Fprintln(stderr, "parkd-load: the backlog was not delivered in time; not running")
 				return 1
 			}
+		}
+	}
+	if rc != nil && *deliveryRate > 0 {
+		if err := h.LimitSubscriptions(ctx, *deliveryRate); err != nil {
+			fmt.Fprintln(stderr, "parkd-load:", err)
+			return 1
 		}
 	}
 	var fl *loadgen.Fleet

@@ -128,6 +128,23 @@ func (h *Harness) EnableSubscriptions(ctx context.Context) error {
 	return nil
 }
 
+// LimitSubscriptions caps the deliveries of the subscriptions Subscribe
+// made at perSecond in all, split evenly (the flow's reports come in equal
+// numbers: an entry, an exit and an order a visit), at least 1 each.
+func (h *Harness) LimitSubscriptions(ctx context.Context, perSecond int) error {
+	if len(h.subs) == 0 {
+		return errors.New("no subscriptions to limit")
+	}
+	each := max(perSecond/len(h.subs), 1)
+	for _, id := range h.subs {
+		path := "/v1/partners/" + h.partnerID() + "/subscriptions/" + id
+		if err := h.call(ctx, "PATCH", path, map[string]any{"rate_limit": each}, nil, 200, nil); err != nil {
+			return fmt.Errorf("limit subscription %s: %w", id, err)
+		}
+	}
+	return nil
+}
+
 func (h *Harness) partnerID() string { return h.cfg.Lot + "-recv" }
 
 // DrainResult is how fast parkd delivered a backlog.

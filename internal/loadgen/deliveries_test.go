@@ -104,3 +104,46 @@ func TestDrainCountsFromMark(t *testing.T) {
 		t.Fatalf("drain: %d reports in %d requests, want 3 in 4 (d1, d2 twice, d3)", d.Reports, d.Requests)
 	}
 }
+
+// TestLimitSubscriptions: -delivery-rate 2000 over the flow's three
+// subscriptions (entry, exit, order) gives each 2000/3 = 666 a second,
+// what parkd then holds the partner to.
+func TestLimitSubscriptions(t *testing.T) {
+	srv := spawnWith(t, SpawnOptions{AllowPrivateWebhooks: true})
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	h, err := New(Config{
+		BaseURL: srv.URL, Token: srv.Token, Lot: "lim", Concurrency: 1,
+		Duration: time.Second, MaxRequests: 10, RequestTimeout: 10 * time.Second,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Close()
+	if err := h.LimitSubscriptions(ctx, 2000); err == nil {
+		t.Fatal("limiting before subscribing: no error, want one")
+	}
+	if err := h.Setup(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.Subscribe(ctx, "http://127.0.0.1:9/", false); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.LimitSubscriptions(ctx, 2000); err != nil {
+		t.Fatal(err)
+	}
+	if len(h.subs) != 3 {
+		t.Fatalf("%d subscriptions, want 3 (entry, exit, order)", len(h.subs))
+	}
+	for _, id := range h.subs {
+		var sub struct {
+			RateLimit int `json:"rate_limit"`
+		}
+		if err := h.call(ctx, "GET", "/v1/partners/"+h.partnerID()+"/subscriptions/"+id, nil, nil, 200, &sub); err != nil {
+			t.Fatal(err)
+		}
+		if sub.RateLimit != 666 {
+			t.Errorf("subscription %s: rate_limit %d, want 666 (2000 / 3)", id, sub.RateLimit)
+		}
+	}
+}

@@ -101,7 +101,7 @@ func (s *Service) RegisterCharger(ctx context.Context, in ChargerInput) (*park.C
 		if err := in.check(tx, ctx, true); err != nil {
 			return err
 		}
-		return tx.CreateCharger(ctx, c)
+		return park.Taken(tx.CreateCharger(ctx, c), "id")
 	})
 	if err != nil {
 		return nil, err

@@ -78,7 +78,7 @@ func (s *Service) CreateStandard(ctx context.Context, in StandardInput) (*park.P
 	err := s.base.Update(ctx, func(tx park.Tx) error {
 		p.ID = in.ID
 		if err := tx.CreatePriceStandard(ctx, p); err != nil {
-			return err
+			return park.Taken(err, "id")
 		}
 		// Standards span lots: the entry names none.
 		return s.base.Audit(ctx, tx, &park.AuditEntry{At: now, Action: "price_standard.create",

@@ -26,7 +26,7 @@ func (s *Service) CreateLot(ctx context.Context, l *park.Lot) (*park.Lot, error)
 	}
 	err := s.base.Write(ctx, func(tx park.Tx) error {
 		if err := tx.CreateLot(ctx, l); err != nil {
-			return err
+			return park.Taken(err, "code")
 		}
 		return s.reportLot(ctx, tx, l, now)
 	})

@@ -170,6 +170,19 @@ func Conflict(field, format string, args ...any) *Error {
 	return &Error{Code: EConflict, Field: field, Message: fmt.Sprintf(format, args...)}
 }
 
+// Taken names field on the EConflict a store returns when a new row's
+// key is in use ("lot \"A\" already exists"), which the store cannot
+// name as the caller's input; any other error is returned as it is.
+func Taken(err error, field string) error {
+	var e *Error
+	if !errors.As(err, &e) || e.Code != EConflict || e.Stale || e.Field != "" {
+		return err
+	}
+	named := *e
+	named.Field = field
+	return &named
+}
+
 // ErrorCode returns the code of a domain error, or EInternal for anything
 // else, so unknown failures are never mistaken for the caller's fault.
 func ErrorCode(err error) Code {

@@ -50,7 +50,7 @@ func (s *Service) CreateIntegrator(ctx context.Context, in IntegratorInput) (*pa
 		return nil, park.Errorf(park.EInternal, "hash password: %v", err)
 	}
 	u.PasswordHash = string(hash)
-	err = s.base.Write(ctx, func(tx park.Tx) error { return tx.CreateIntegrator(ctx, u) })
+	err = s.base.Write(ctx, func(tx park.Tx) error { return park.Taken(tx.CreateIntegrator(ctx, u), "username") })
 	if park.IsCode(err, park.ENotFound) {
 		return nil, &park.Error{Code: park.EInvalid, Field: "partners", Message: err.Error()}
 	}

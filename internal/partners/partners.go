@@ -52,7 +52,7 @@ func (s *Service) createPartner(ctx context.Context, p *park.Partner, demo bool)
 		if err := s.checkCurrency(ctx, tx, p); err != nil {
 			return err
 		}
-		return tx.CreatePartner(ctx, p)
+		return park.Taken(tx.CreatePartner(ctx, p), "id")
 	})
 	if park.IsCode(err, park.ENotFound) {
 		return nil, &park.Error{Code: park.EInvalid, Field: "lots", Message: err.Error()}

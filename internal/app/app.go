@@ -91,13 +91,13 @@ func Serve(ctx context.Context, c *config.Config, log *slog.Logger, ready func(a
 	// before anything is written to disk or started.
 	ln, err := net.Listen("tcp", c.Addr)
 	if err != nil {
-		return err
+		return listenError(c, "--addr", c.Addr, err)
 	}
 	defer ln.Close() // once serving, Shutdown has closed it already
 	var mln net.Listener
 	if c.MetricsAddr != "" {
 		if mln, err = net.Listen("tcp", c.MetricsAddr); err != nil {
-			return fmt.Errorf("metrics-addr: %w", err)
+			return fmt.Errorf("metrics-addr: %w", listenError(c, "--metrics-addr", c.MetricsAddr, err))
 		}
 		defer mln.Close()
 	}

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"syscall"
 	"time"
 
 	"parkd/internal/config"
@@ -48,6 +49,40 @@ func LockDatabase(c *config.Config, what string) (release func(), err error) {
 		_, _ = f.WriteAt([]byte(desc+"\n"), 0)
 	}
 	return func() { unlock(f); f.Close() }, nil
+}
+
+// listenError words a failed listen on addr (given by flag). A taken
+// port is most often a parkd already serving this database, started the
+// same way: the port is bound before the lock is taken, so that parkd is
+// named from the lock here, as LockDatabase would; otherwise the error
+// says another program holds the port and which flag moves parkd.
+func listenError(c *config.Config, flag, addr string, err error) error {
+	if !errors.Is(err, syscall.EADDRINUSE) {
+		return err
+	}
+	if holder := databaseHolder(c); holder != "" {
+		return fmt.Errorf("%s is in use, and %s is %w (%s; lock %s): stop it first", addr, c.DB, ErrInUse, holder, lockPath(c))
+	}
+	return fmt.Errorf("%s is in use by another program (%w): stop it, or give parkd another %s", addr, err, flag)
+}
+
+// databaseHolder is what the process holding the SQLite database's lock
+// wrote of itself, or "" when none holds it. It creates nothing: a start
+// that fails here leaves no file behind.
+func databaseHolder(c *config.Config) string {
+	if c.IsPostgres() {
+		return ""
+	}
+	f, err := os.Open(lockPath(c))
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	holder, err := tryLock(f)
+	if err == nil {
+		unlock(f)
+	}
+	return holder
 }
 
 // ErrInUse is another parkd holding the database's lock.

@@ -273,6 +273,11 @@ func TestChargeEndToEnd(t *testing.T) {
 	}
 	// The app hears which ports the cabinet has, not only that 11 is wrong.
 	wantErr(t, r.post(t, "charge", tok, url.Values{"deviceId": {"CAB1"}, "portNum": {"11"}, "payMoney": {"300"}}), "-1", "参数portNum必须在1到10之间")
+	// Past any device's ports, the cabinet's own range is still named (CAB1 has 10).
+	wantErr(t, r.post(t, "charge", tok, url.Values{"deviceId": {"CAB1"}, "portNum": {"99"}, "payMoney": {"300"}}), "-1", "参数portNum必须在1到10之间")
+	for _, bad := range []string{"0", "-3", "x", "99999999999"} {
+		wantErr(t, r.post(t, "charge", tok, url.Values{"deviceId": {"CAB1"}, "portNum": {bad}, "payMoney": {"300"}}), "-1", "参数portNum必须是正整数")
+	}
 	wantErr(t, r.post(t, "charge", tok, url.Values{"deviceId": {"CAB1"}, "portNum": {"1"}, "color": {"red"}}), "-1", "未知参数")
 
 	// 3 yuan for a port; 250 minutes later the app stops it: 2 yuan, 1 back.

@@ -1,8 +1,8 @@
 package lvcchong
 
 import (
+	"math"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
@@ -145,9 +145,12 @@ func (h *Handler) charge(req *request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	port, err := intParam(req.form, "portNum", 1, charging.MaxConnectors, 0)
+	// Any positive port goes to the core, which names the device's own
+	// range (参数portNum必须在1到10之间 for a 10-port cabinet); only a port
+	// no device has is refused here.
+	port, err := intParam(req.form, "portNum", 1, math.MaxInt32, 0)
 	if err != nil || port == 0 {
-		return nil, apiErr(codeOther, "参数portNum必须是1到"+strconv.Itoa(charging.MaxConnectors)+"之间的整数")
+		return nil, apiErr(codeOther, "参数portNum必须是正整数")
 	}
 	// Sent empty, the amount was meant and not filled in: read as none,
 	// a balance standard would bill by use with no cap.

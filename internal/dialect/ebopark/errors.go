@@ -45,7 +45,7 @@ var replies = map[park.Code]reply{
 	park.EEntryRefused:   {-1, "禁止入场"},
 	park.ECardData:       {-1, "不接受银行卡数据"},
 	park.ERateLimited:    {-1, "请求过于频繁，请稍后重试"},
-	park.EReplayed:       {-1, "重复的请求：5分钟内已收到过同一请求；如需再次执行，请用新的 nonce 签名，或在请求体中加入新的 RequestId"},
+	park.EReplayed:       {-1, "重复的请求"},
 	park.EUnavailable:    {-1, "服务暂不可用，请稍后重试"},
 	park.EInternal:       {-1, "系统内部错误"},
 }
@@ -109,6 +109,7 @@ var coreFields = map[string]string{
 	"type": "SpecialType", "lot": "ParkCode", "locator": "Locator", "lane": "ChannelId",
 	"request_id": "RequestId", "quote_id": "OrderNo", "order_no": "OrderNo", "amount": "PayFee",
 	"method": "PayType", "reference": "TradeNo", "limit": "Limit", "after": "Cursor",
+	"nonce": "nonce",
 }
 
 // vendorKeys is, per operation, how the vendor's document spells a
@@ -232,7 +233,12 @@ var codeHints = map[park.Code]map[string]string{
 		"ChannelId": "道闸处于常开状态，请先取消常开",
 	},
 	park.EQuoteExpired: {"OrderNo": "请重新查费"},
-	park.EUnavailable:  {"ChannelId": "道闸设备无响应，指令未送达"},
+	// A replay names what makes a repeat new in the partner's sign mode.
+	park.EReplayed: {
+		"nonce":     "5分钟内已收到过同一 nonce 的请求；如需再次执行，请用新的 nonce 签名",
+		"RequestId": "5分钟内已收到过同一请求；如需再次执行，请在请求体中加入新的 RequestId（平台不读取它）",
+	},
+	park.EUnavailable: {"ChannelId": "道闸设备无响应，指令未送达"},
 }
 
 // typeHint words the JSON type the decoder expected.

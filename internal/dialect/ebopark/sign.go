@@ -136,12 +136,15 @@ func (h *Handler) authenticate(r *http.Request, body []byte, op string) (p *park
 			return nil, "", refuse(refusedSign, "", "")
 		}
 		if !h.nonces.first(p.ID+"\n"+nonce, sec) {
-			return nil, "", park.Errorf(park.EReplayed, "nonce used again")
+			return nil, "", replayed(p.SignMode)
 		}
 		digest = "nonce:" + nonce
 	}
 	if guarded[op] {
 		if err := h.svc.Partners.FirstUse(r.Context(), p.ID, digest); err != nil {
+			if park.IsCode(err, park.EReplayed) {
+				err = replayed(p.SignMode)
+			}
 			return nil, "", err
 		}
 		if p.SignMode == SignStatic || p.SignMode == SignMD5 {
@@ -149,6 +152,18 @@ func (h *Handler) authenticate(r *http.Request, body []byte, op string) (p *park
 		}
 	}
 	return p, served, nil
+}
+
+// replayed refuses a request served within the signing window, naming
+// what makes a repeat new in the partner's mode: a new nonce, or (with no
+// nonce to sign) something new in the body, such as a RequestId.
+func replayed(mode string) error {
+	e := park.Errorf(park.EReplayed, "this signed request was already served")
+	e.Field = "request_id"
+	if mode != SignStatic && mode != SignMD5 {
+		e.Field = "nonce"
+	}
+	return e
 }
 
 // bodyDigest identifies a request of a mode without nonces: its

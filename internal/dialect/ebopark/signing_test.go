@@ -215,7 +215,7 @@ func TestRefusedRequestMaySendAgain(t *testing.T) {
 			wantState(t, e.post(c.path, body), 0, "成功")
 			// Said how to send it again on purpose: a client of these
 			// modes cannot sign it differently, only change the body.
-			wantState(t, e.post(c.path, body), -1, replayed)
+			wantState(t, e.post(c.path, body), -1, replayedBody)
 			if n := len(mem.Sent()) - sent; n != 1 {
 				t.Fatalf("the barrier got %d commands, want 1", n)
 			}
@@ -243,9 +243,14 @@ func TestRefusedRequestMaySendAgain(t *testing.T) {
 		mem.SetReachable(lotCode, "in-1", false)
 		wantState(t, e.post(path, body), -1, "服务暂不可用")
 		mem.SetReachable(lotCode, "in-1", true)
-		wantState(t, e.post(path, body), -1, replayed)
+		wantState(t, e.post(path, body), -1, replayedNonce)
 	})
 }
 
-// replayed is the desc of a replay, which says how to repeat on purpose.
-const replayed = "重复的请求：5分钟内已收到过同一请求；如需再次执行，请用新的 nonce 签名，或在请求体中加入新的 RequestId"
+// replayedBody and replayedNonce are the descs of a replay, which say how
+// to repeat on purpose in each kind of sign mode: with no nonce (md5,
+// static), by changing the body; with one (hmac-sha256), by a new nonce.
+const (
+	replayedBody  = "重复的请求 RequestId：5分钟内已收到过同一请求；如需再次执行，请在请求体中加入新的 RequestId（平台不读取它）"
+	replayedNonce = "重复的请求 nonce：5分钟内已收到过同一 nonce 的请求；如需再次执行，请用新的 nonce 签名"
+)

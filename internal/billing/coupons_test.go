@@ -117,25 +117,22 @@ func TestCouponAfterQuote(t *testing.T) {
 	// nothing with or without the coupon (the 200 after the payment fall
 	// in the exit grace): the coupon deducts nothing, so the price shows
 	// no deduction.
-	if err := b.Sys.Billing.Pricing(b.Ctx, false, func(tx park.Tx) error {
+	s, err := b.Sys.Billing.Pricing(b.Ctx, false, func(tx park.Tx) (*billing.StayStatus, error) {
 		l, err := tx.GetLot(b.Ctx, b.Lot)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		st, err := tx.GetStay(b.Ctx, d.StayID)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		s, err := b.Sys.Billing.Status(b.Ctx, tx, l, st, b.Clock.Now(), "", false)
-		if err != nil {
-			return err
-		}
-		if s.Gross != 2600 || s.Discount != 0 || s.Total != 2600 || s.Due != 0 {
-			t.Errorf("paid stay priced gross %d discount %d total %d due %d, want 2600, 0, 2600, 0", s.Gross, s.Discount, s.Total, s.Due)
-		}
-		return nil
-	}); err != nil {
+		return b.Sys.Billing.Status(b.Ctx, tx, l, st, b.Clock.Now(), "", false)
+	})
+	if err != nil {
 		t.Fatal(err)
+	}
+	if s.Gross != 2600 || s.Discount != 0 || s.Total != 2600 || s.Due != 0 {
+		t.Errorf("paid stay priced gross %d discount %d total %d due %d, want 2600, 0, 2600, 0", s.Gross, s.Discount, s.Total, s.Due)
 	}
 	wantDecision(t, b.Event(t, park.EventExit, "京A12345", b.Clock.Now()), park.DecisionOpen, park.ReasonPaid, 0)
 	if c := b.coupon(t, "A-1"); c.State != park.CouponIssued {

@@ -71,30 +71,24 @@ func (s *Service) MemberQuote(ctx context.Context, p *park.Partner, lot, plateTe
 		return nil, err
 	}
 	now := s.base.Clock()
-	var res *StayStatus
 	takeQuote := p.Type != park.PartnerOwnEntries
-	err = s.Pricing(ctx, takeQuote, func(tx park.Tx) error {
+	return s.Pricing(ctx, takeQuote, func(tx park.Tx) (*StayStatus, error) {
 		if err := core.PartnerLot(ctx, tx, p.ID, lot); err != nil {
-			return err
+			return nil, err
 		}
 		l, err := tx.GetLotSettings(ctx, lot)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		st, err := tx.FindInside(ctx, lot, key.Key)
 		if park.IsCode(err, park.ENotFound) {
-			return &park.Error{Code: park.ENotFound, Field: "plate", Message: "car " + key.Text + " is not inside"}
+			return nil, &park.Error{Code: park.ENotFound, Field: "plate", Message: "car " + key.Text + " is not inside"}
 		}
 		if err != nil {
-			return err
+			return nil, err
 		}
-		res, err = s.statusWith(ctx, tx, l, st, now, p.ID, takeQuote, b.coupons())
-		return err
+		return s.statusWith(ctx, tx, l, st, now, p.ID, takeQuote, b.coupons())
 	})
-	if err != nil {
-		return nil, err
-	}
-	return res, nil
 }
 
 // Deductions splits a breakdown's deductions into the car's coupons and

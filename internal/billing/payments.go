@@ -29,7 +29,10 @@ func (s *Service) CreateQuoteFor(ctx context.Context, stayID, source string, atL
 	}
 	now := s.base.Clock()
 	var q *park.Quote
-	err := s.Pricing(ctx, true, func(tx park.Tx) error {
+	var search *freeSearch
+	// Priced and stored in one write transaction; a stay that owes nothing
+	// is searched for its leave-by after it, off the writer (see Pricing).
+	err := s.base.Write(ctx, func(tx park.Tx) error {
 		st, err := tx.GetStay(ctx, stayID)
 		if err != nil {
 			return err
@@ -41,7 +44,7 @@ func (s *Service) CreateQuoteFor(ctx context.Context, stayID, source string, atL
 		if err != nil {
 			return err
 		}
-		if q, err = s.quote(ctx, tx, l, st, now, source); err != nil {
+		if q, search, err = s.quote(ctx, tx, l, st, now, source); err != nil {
 			return err
 		}
 		if until := now.Add(atLeast); q.ExpiresAt.Before(until) {
@@ -52,24 +55,38 @@ func (s *Service) CreateQuoteFor(ctx context.Context, stayID, source string, atL
 	if err != nil {
 		return nil, err
 	}
+	if search != nil {
+		if err := s.base.View(ctx, func(tx park.Tx) (err error) {
+			q.LeaveBy, err = search.run(ctx, s, tx)
+			return err
+		}); err != nil {
+			return nil, err
+		}
+	}
 	return q, nil
 }
 
-// quote prices st at now into a quote, not yet stored.
-func (s *Service) quote(ctx context.Context, tx park.Tx, l *park.Lot, st *park.Stay, now time.Time, source string) (*park.Quote, error) {
+// quote prices st at now into a quote, not yet stored. When nothing is
+// due its LeaveBy is left to search, run in a read-only transaction.
+func (s *Service) quote(ctx context.Context, tx park.Tx, l *park.Lot, st *park.Stay, now time.Time, source string) (*park.Quote, *freeSearch, error) {
 	at := now
 	if at.Before(st.EntryAt) {
 		at = st.EntryAt
 	}
 	pr, err := s.PriceStay(ctx, tx, l, st, at)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	q := newQuote(l, st, pr, now, source)
-	if _, q.LeaveBy, err = s.leaveBy(ctx, tx, l, st, now, at, pr, nil); err != nil {
-		return nil, err
+	switch {
+	case pr.Due > 0:
+		_, q.LeaveBy = owedLeaveBy(l, st, now)
+	case pr.tariff != nil:
+		return q, &freeSearch{l: l, st: st, at: at, pr: pr}, nil
+	default: // a lot without a tariff: no read
+		q.LeaveBy, err = s.freeUntil(ctx, tx, l, st, at, pr, nil)
 	}
-	return q, nil
+	return q, nil, err
 }
 
 // newQuote is the offer to pay a priced stay, valid for the lot's quote TTL.

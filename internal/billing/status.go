@@ -42,6 +42,8 @@ type StayStatus struct {
 	LeaveBy time.Time
 	// Lines is the price breakdown at At (deductions name their coupon).
 	Lines []park.Line
+
+	search *freeSearch // ValidUntil's search, left for after a write (Pricing)
 }
 
 // FreeHorizon bounds how far ahead a status says a car may leave free
@@ -58,7 +60,9 @@ const (
 
 // Status prices st at now for a partner (source) and, when takeQuote and
 // something is due, takes its quote in tx, which must then be a write
-// transaction (see Pricing). A stay that left is shown as it left.
+// transaction: with takeQuote, call it inside Pricing, which answers
+// ValidUntil and LeaveBy of a stay that owes nothing after the write
+// (see StayStatus). A stay that left is shown as it left.
 func (s *Service) Status(ctx context.Context, tx park.Tx, l *park.Lot, st *park.Stay, now time.Time, source string, takeQuote bool) (*StayStatus, error) {
 	return s.statusWith(ctx, tx, l, st, now, source, takeQuote, nil)
 }
@@ -84,8 +88,18 @@ func (s *Service) statusWith(ctx context.Context, tx park.Tx, l *park.Lot, st *p
 	}
 	res.Gross, res.Total, res.Discount, res.Due, res.Lines = pr.Gross, pr.Total, pr.Discount, pr.Due, pr.Lines()
 	res.CollectAmount = res.Due
-	if res.ValidUntil, res.LeaveBy, err = s.leaveBy(ctx, tx, l, st, now, at, pr, extra); err != nil {
-		return nil, err
+	switch {
+	case pr.Due > 0:
+		res.ValidUntil, res.LeaveBy = owedLeaveBy(l, st, now)
+	case takeQuote && pr.tariff != nil:
+		// tx may hold SQLite's single writer: Pricing searches after it
+		// (a lot without a tariff is answered without a read, below).
+		res.search = &freeSearch{l: l, st: st, at: at, pr: pr, extra: extra}
+	default:
+		if res.ValidUntil, err = s.freeUntil(ctx, tx, l, st, at, pr, extra); err != nil {
+			return nil, err
+		}
+		res.LeaveBy = res.ValidUntil
 	}
 	res.State = StateOwes
 	if res.Due == 0 && res.Paid > 0 {
@@ -95,7 +109,7 @@ func (s *Service) statusWith(ctx context.Context, tx park.Tx, l *park.Lot, st *p
 	// with this quote (Pay keeps it), so it is offered too.
 	if (pr.Due > 0 || pr.FreedByBenefit) && takeQuote {
 		res.Quote = newQuote(l, st, pr, now, source) // the offer CreateQuote makes, for this partner
-		res.Quote.LeaveBy = res.LeaveBy
+		res.Quote.LeaveBy = res.LeaveBy              // a free stay's is set with Pricing's search
 		if err := tx.InsertQuote(ctx, res.Quote); err != nil {
 			return nil, err
 		}
@@ -103,22 +117,35 @@ func (s *Service) statusWith(ctx context.Context, tx park.Tx, l *park.Lot, st *p
 	return res, nil
 }
 
-// leaveBy is a look-up's ValidUntil and LeaveBy (see StayStatus) for st,
-// inside, priced pr at at (now, or its entry when later): the one rule
-// look-ups, quotes and payments answer. Nothing due: both are freeUntil.
-// Something due: ValidUntil is now (a payment's paid_until while it is
-// ahead), and LeaveBy now + the lot's exit grace, what paying now buys.
-func (s *Service) leaveBy(ctx context.Context, tx park.Tx, l *park.Lot, st *park.Stay, now, at time.Time,
-	pr Priced, extra []tariff.Coupon) (validUntil, leaveBy time.Time, err error) {
-	if pr.Due == 0 {
-		until, err := s.freeUntil(ctx, tx, l, st, at, pr, extra)
-		return until, until, err
-	}
+// The one rule look-ups, quotes and payments answer for a stay inside,
+// priced pr at at (now, or its entry when later), is its ValidUntil and
+// LeaveBy (see StayStatus). Nothing due: both are freeUntil. Something
+// due: owedLeaveBy.
+
+// owedLeaveBy is ValidUntil and LeaveBy of st when something is due at
+// now: ValidUntil is now (a payment's paid_until while it is ahead), and
+// LeaveBy now + the lot's exit grace, what paying now buys.
+func owedLeaveBy(l *park.Lot, st *park.Stay, now time.Time) (validUntil, leaveBy time.Time) {
 	validUntil = now
 	if st.PaidUntil != nil && st.PaidUntil.After(now) {
 		validUntil = *st.PaidUntil
 	}
-	return validUntil, now.Add(time.Duration(l.ExitGraceMinutes) * time.Minute), nil
+	return validUntil, now.Add(time.Duration(l.ExitGraceMinutes) * time.Minute)
+}
+
+// freeSearch is a freeUntil left for after a write transaction: the stay,
+// the instant at and what pr priced there, owing nothing.
+type freeSearch struct {
+	l     *park.Lot
+	st    *park.Stay
+	at    time.Time
+	pr    Priced
+	extra []tariff.Coupon
+}
+
+// run is the search in tx, a read-only transaction.
+func (f *freeSearch) run(ctx context.Context, s *Service, tx park.Tx) (time.Time, error) {
+	return s.freeUntil(ctx, tx, f.l, f.st, f.at, f.pr, f.extra)
 }
 
 // freeUntil is the last instant, from at (when pr, priced at at, owes
@@ -163,12 +190,45 @@ func (s *Service) freeUntil(ctx context.Context, tx park.Tx, l *park.Lot, st *pa
 	return at, nil
 }
 
-// Pricing runs fn in the transaction Status needs: a write one when it
+// Pricing runs fn, which finds a stay and prices it with Status, in the
+// transaction Status needs, and answers fn's status: a write one when it
 // may take a quote, so the quote is priced and stored together, else a
-// read-only one.
-func (s *Service) Pricing(ctx context.Context, takeQuote bool, fn func(park.Tx) error) error {
-	if takeQuote {
-		return s.base.Write(ctx, fn)
+// read-only one. A stay that owes nothing was priced in the write only
+// to know it: the search for the last instant it may leave free (several
+// prices, see freeUntil) runs after the write, in a read-only
+// transaction, so it never holds SQLite's single writer, which every
+// gate event needs.
+func (s *Service) Pricing(ctx context.Context, takeQuote bool, fn func(park.Tx) (*StayStatus, error)) (*StayStatus, error) {
+	var res *StayStatus
+	run := func(tx park.Tx) (err error) {
+		res, err = fn(tx)
+		return err
 	}
-	return s.base.View(ctx, fn)
+	if !takeQuote {
+		if err := s.base.View(ctx, run); err != nil {
+			return nil, err
+		}
+		return res, nil
+	}
+	if err := s.base.Write(ctx, run); err != nil {
+		return nil, err
+	}
+	if res == nil || res.search == nil {
+		return res, nil
+	}
+	err := s.base.View(ctx, func(tx park.Tx) error {
+		until, err := res.search.run(ctx, s, tx)
+		if err != nil {
+			return err
+		}
+		res.ValidUntil, res.LeaveBy, res.search = until, until, nil
+		if res.Quote != nil {
+			res.Quote.LeaveBy = until
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return res, nil
 }

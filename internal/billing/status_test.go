@@ -11,19 +11,18 @@ import (
 // status is the partners' look-up of a stay at now.
 func (b *bundle) status(t *testing.T, stayID string, now time.Time) *billing.StayStatus {
 	t.Helper()
-	var s *billing.StayStatus
-	if err := b.Sys.Billing.Pricing(b.Ctx, false, func(tx park.Tx) error {
+	s, err := b.Sys.Billing.Pricing(b.Ctx, false, func(tx park.Tx) (*billing.StayStatus, error) {
 		st, err := tx.GetStay(b.Ctx, stayID)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		l, err := tx.GetLot(b.Ctx, st.LotCode)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		s, err = b.Sys.Billing.Status(b.Ctx, tx, l, st, now, "", false)
-		return err
-	}); err != nil {
+		return b.Sys.Billing.Status(b.Ctx, tx, l, st, now, "", false)
+	})
+	if err != nil {
 		t.Fatal(err)
 	}
 	return s

@@ -55,9 +55,8 @@ func (s *Service) LookupStay(ctx context.Context, p *park.Partner, q StayLookup)
 		}
 	}
 	now := s.base.Clock()
-	var res *billing.StayStatus
 	takeQuote := p.Type != park.PartnerOwnEntries && !q.Peek
-	err := s.billing.Pricing(ctx, takeQuote, func(tx park.Tx) error {
+	return s.billing.Pricing(ctx, takeQuote, func(tx park.Tx) (*billing.StayStatus, error) {
 		var l *park.Lot
 		var st *park.Stay
 		var err error
@@ -67,15 +66,10 @@ func (s *Service) LookupStay(ctx context.Context, p *park.Partner, q StayLookup)
 			l, st, err = findAcross(ctx, tx, p, q, key)
 		}
 		if err != nil {
-			return err
+			return nil, err
 		}
-		res, err = s.billing.Status(ctx, tx, l, st, now, p.ID, takeQuote)
-		return err
+		return s.billing.Status(ctx, tx, l, st, now, p.ID, takeQuote)
 	})
-	if err != nil {
-		return nil, err
-	}
-	return res, nil
 }
 
 // findIn returns the stay a partner asks about in the lot it names, and

@@ -77,7 +77,7 @@ const lateLookBack = 4096
 // stay inside: the event of its missed_entry anomaly.
 func missedExitAfter(ctx context.Context, tx park.Tx, lot, key string, at time.Time) (*park.Event, bool, error) {
 	for limit := 64; limit <= lateLookBack; limit *= 2 {
-		as, err := tx.ListAnomalies(ctx, lot, limit)
+		as, err := tx.ListAnomalies(ctx, park.AnomalyFilter{LotCode: lot, Limit: limit})
 		if err != nil {
 			return nil, false, err
 		}

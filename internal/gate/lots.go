@@ -292,22 +292,64 @@ func (s *Service) LatestStays(ctx context.Context, lot, plateText string, n int)
 	return out, err
 }
 
-// ListAnomalies returns a lot's latest anomalies, newest first.
+// ListAnomalies returns a lot's latest anomalies, newest first, at most
+// limit (0: core.DefaultPage). A reply that gives a next page uses
+// AnomalyPage.
 func (s *Service) ListAnomalies(ctx context.Context, lot string, limit int) ([]*park.Anomaly, error) {
-	switch {
-	case limit < 0 || limit > park.MaxListLimit:
-		return nil, park.Invalid("limit", "must be between 1 and %d", park.MaxListLimit)
-	case limit == 0:
-		limit = 100
+	out, _, err := s.AnomalyPage(ctx, AnomalyQuery{LotCode: lot, Limit: limit})
+	return out, err
+}
+
+// AnomalyQuery selects a page of a lot's anomalies: those older than the
+// one BeforeID names ("" from the newest), the next of the previous page.
+type AnomalyQuery struct {
+	LotCode  string
+	Limit    int
+	BeforeID string
+}
+
+// AnomalyPage returns one page of a lot's anomalies newest first (ties
+// on the time by id, the higher, recorded later, first), at most q.Limit
+// (0: core.DefaultPage), and whether older ones follow, as the audit log
+// pages. The page is placed by the previous page's last anomaly, not by
+// a count, so anomalies recorded meanwhile do not shift it. Anomalies
+// are never deleted, so BeforeID must name one of the lot: any other is
+// no page's next.
+// Errors: EInvalid (limit, before), ENotFound (lot).
+func (s *Service) AnomalyPage(ctx context.Context, q AnomalyQuery) ([]*park.Anomaly, bool, error) {
+	limit, err := core.PageLimit(q.Limit)
+	if err != nil {
+		return nil, false, err
 	}
+	if err := park.CheckText("before", q.BeforeID); err != nil {
+		return nil, false, err
+	}
+	f := park.AnomalyFilter{LotCode: q.LotCode, BeforeID: q.BeforeID, Limit: limit + 1}
 	var out []*park.Anomaly
-	err := s.base.View(ctx, func(tx park.Tx) error {
-		if _, err := tx.GetLotSettings(ctx, lot); err != nil {
+	err = s.base.View(ctx, func(tx park.Tx) error {
+		if _, err := tx.GetLotSettings(ctx, q.LotCode); err != nil {
 			return err
 		}
+		if q.BeforeID != "" {
+			// One that names no anomaly of the lot would read as an
+			// empty last page, or a page from nowhere.
+			a, err := tx.GetAnomaly(ctx, q.LotCode, q.BeforeID)
+			if park.IsCode(err, park.ENotFound) {
+				return park.Invalid("before", "%q is not a page cursor of lot %s's anomalies: pass the next of the previous page",
+					q.BeforeID, q.LotCode)
+			}
+			if err != nil {
+				return err
+			}
+			f.BeforeAt = a.At
+		}
 		var err error
-		out, err = tx.ListAnomalies(ctx, lot, limit)
+		out, err = tx.ListAnomalies(ctx, f)
 		return err
 	})
-	return out, err
+	if err != nil {
+		return nil, false, err
+	}
+	out, more := core.Page(out, limit)
+	return out, more, nil
 }

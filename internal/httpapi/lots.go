@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"parkd/internal/core"
+	"parkd/internal/gate"
 	"parkd/internal/park"
 )
 
@@ -191,18 +192,27 @@ func (s *Server) occupancy(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// listAnomalies answers one page of a lot's anomalies, newest first, as
+// listAudit pages the audit log: limit, before, and next while older ones
+// follow.
 func (s *Server) listAnomalies(w http.ResponseWriter, r *http.Request) error {
-	limit, err := core.QueryLimit(r.URL.Query().Get("limit"))
+	q := r.URL.Query()
+	limit, err := core.QueryLimit(q.Get("limit"))
 	if err != nil {
 		return err
 	}
-	as, err := s.svc.Gate.ListAnomalies(r.Context(), r.PathValue("code"), limit)
+	as, more, err := s.svc.Gate.AnomalyPage(r.Context(), gate.AnomalyQuery{LotCode: r.PathValue("code"), Limit: limit,
+		BeforeID: q.Get("before")})
 	if err != nil {
 		return err
 	}
 	if as == nil {
 		as = []*park.Anomaly{}
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"anomalies": as})
+	resp := map[string]any{"anomalies": as}
+	if more {
+		resp["next"] = as[len(as)-1].ID
+	}
+	writeJSON(w, http.StatusOK, resp)
 	return nil
 }

@@ -30,6 +30,7 @@ type (
 	}
 	docAnomalyList struct {
 		Anomalies []park.Anomaly `json:"anomalies"`
+		Next      string         `json:"next,omitempty"`
 	}
 	docPassList struct {
 		Passes []passView `json:"passes"`

@@ -1,10 +1,13 @@
 package httpapi_test
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
 	"time"
+
+	"parkd/internal/park"
 )
 
 // pageOf reads one page of a lot's passes, whitelist or stays (key
@@ -339,5 +342,83 @@ func TestListCursors(t *testing.T) {
 	got, next = e.pageOf("/v1/lots/140123001/stays?state=in&limit=2&after="+cursor, "stays")
 	if strings.Join(got, " ") != "京S10003" || next != "" {
 		t.Fatalf("after S2, who left: %v next %q, want 京S10003 and no next", got, next)
+	}
+}
+
+// TestAnomalyPages: a client pages through a lot's anomalies, newest
+// first, with before and next as it pages the audit log, while a new
+// one is recorded. Seven anomalies (minutes after t0; ids chosen so that
+// the three at minute 3 were recorded in another order than their ids):
+//
+//	a1 1m …01   a2 2m …02   a3 3m …0c   a4 3m …0a   a5 3m …0b   a6 4m …06   a7 5m …07
+//
+// Newest first, ties at 3m by id, the higher first (0c, 0b, 0a):
+// a7 a6 a3 a5 a4 a2 a1. Pages of 3: a7 a6 a3 | a5 a4 a2 | a1 — 3 + 3 + 1
+// = 7, each once. A new anomaly at 6m recorded after page 1 is newer
+// than everything paged, so pages 2 and 3 are as they were; a fresh first
+// page starts with it.
+func TestAnomalyPages(t *testing.T) {
+	e := newEnv(t)
+	e.want(e.do("POST", "/v1/lots", lotJSON), 201)
+	e.want(e.do("POST", "/v1/lots", strings.Replace(lotJSON, "140123001", "140123002", 1)), 201)
+	id := func(n string) string { return "019aaaaa-0000-7000-8000-0000000000" + n }
+	record := func(lot, detail, idTail string, min int) {
+		t.Helper()
+		a := &park.Anomaly{ID: id(idTail), LotCode: lot, Kind: park.AnomalyMissedEntry, Plate: "京A12345", EventID: "ev-" + detail,
+			At: t0.Add(time.Duration(min) * time.Minute), Detail: detail}
+		if err := e.sys.Store.Update(context.Background(), func(tx park.Tx) error { return tx.InsertAnomaly(context.Background(), a) }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, a := range []struct {
+		detail, id string
+		min        int
+	}{{"a1", "01", 1}, {"a2", "02", 2}, {"a3", "0c", 3}, {"a4", "0a", 3}, {"a5", "0b", 3}, {"a6", "06", 4}, {"a7", "07", 5}} {
+		record("140123001", a.detail, a.id, a.min)
+	}
+	// Another lot's, at a tie with a3, is not this lot's.
+	record("140123002", "other", "0f", 3)
+	const path = "/v1/lots/140123001/anomalies"
+	page := func(q string) (details []string, next string) {
+		t.Helper()
+		p := e.want(e.do("GET", path+q, ""), 200)
+		for _, it := range p["anomalies"].([]any) {
+			details = append(details, it.(map[string]any)["detail"].(string))
+		}
+		if n, ok := p["next"]; ok {
+			next = n.(string)
+		}
+		return details, next
+	}
+	var all []string
+	got, next := page("?limit=3")
+	if strings.Join(got, " ") != "a7 a6 a3" || next != id("0c") {
+		t.Fatalf("page 1: %v next %q, want a7 a6 a3 next a3's id", got, next)
+	}
+	all = append(all, got...)
+	record("140123001", "new", "10", 6)
+	got, next = page("?limit=3&before=" + next)
+	if strings.Join(got, " ") != "a5 a4 a2" || next != id("02") {
+		t.Fatalf("page 2: %v next %q, want a5 a4 a2 next a2's id", got, next)
+	}
+	all = append(all, got...)
+	got, next = page("?limit=3&before=" + next)
+	if strings.Join(got, " ") != "a1" || next != "" {
+		t.Fatalf("page 3: %v next %q, want a1 and no next", got, next)
+	}
+	all = append(all, got...)
+	if strings.Join(all, " ") != "a7 a6 a3 a5 a4 a2 a1" {
+		t.Fatalf("paged through %v", all)
+	}
+	if got, _ := page("?limit=3"); strings.Join(got, " ") != "new a7 a6" {
+		t.Fatalf("a fresh first page: %v, want new a7 a6", got)
+	}
+
+	// A cursor that is no anomaly of the lot is refused naming before,
+	// not read as an empty last page.
+	for _, bad := range []string{"nope", id("99"), id("0f")} {
+		if p := e.problem(e.do("GET", path+"?before="+bad, ""), 400, "invalid"); p["field"] != "before" {
+			t.Errorf("before=%s: problem %v, want the field before", bad, p)
+		}
 	}
 }

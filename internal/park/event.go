@@ -121,6 +121,17 @@ type Anomaly struct {
 	ImageURL string `json:"image_url,omitempty"`
 }
 
+// AnomalyFilter selects a page of a lot's anomalies, newest first.
+type AnomalyFilter struct {
+	LotCode string
+	// BeforeAt and BeforeID, when BeforeID is set, are the time and id of
+	// the last anomaly of the previous page: keyset pagination, so
+	// anomalies recorded since do not shift the pages still to read.
+	BeforeAt time.Time
+	BeforeID string
+	Limit    int
+}
+
 // MaxEventSkew is how far in the future a device's report may be dated:
 // device clocks drift, but an event from next week is a bug or an attack.
 const MaxEventSkew = 5 * time.Minute

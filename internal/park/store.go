@@ -82,7 +82,13 @@ type Tx interface {
 	// now), among those received since since (ENotFound when none).
 	LatestLaneEvent(ctx context.Context, lot, lane string, since time.Time) (*Event, error)
 	InsertAnomaly(ctx context.Context, a *Anomaly) error
-	ListAnomalies(ctx context.Context, lot string, limit int) ([]*Anomaly, error)
+	// GetAnomaly returns an anomaly of a lot by its id (ENotFound, also
+	// for another lot's).
+	GetAnomaly(ctx context.Context, lot, id string) (*Anomaly, error)
+	// ListAnomalies returns a lot's anomalies newest first (ties on the
+	// time by id, the higher first), those after f's Before in that
+	// order, at most f.Limit.
+	ListAnomalies(ctx context.Context, f AnomalyFilter) ([]*Anomaly, error)
 	// ListStayAnomalies returns a stay's anomalies dated from from to to,
 	// oldest first, at most limit.
 	ListStayAnomalies(ctx context.Context, lot, stay string, from, to time.Time, limit int) ([]*Anomaly, error)

@@ -203,8 +203,22 @@ func (t *txn) InsertAnomaly(ctx context.Context, a *park.Anomaly) error {
 	}), "anomaly %q", a.ID)
 }
 
-func (t *txn) ListAnomalies(ctx context.Context, lot string, limit int) ([]*park.Anomaly, error) {
-	rows, err := t.q.ListAnomalies(stmtCtx, db.ListAnomaliesParams{LotCode: lot, Limit: int64(limit)})
+func (t *txn) GetAnomaly(ctx context.Context, lot, id string) (*park.Anomaly, error) {
+	r, err := t.q.GetAnomaly(stmtCtx, db.GetAnomalyParams{ID: id, LotCode: lot})
+	if err != nil {
+		return nil, wrap(err, "anomaly %q", id)
+	}
+	as, _ := anomaliesFromRows([]db.Anomaly{r}, nil)
+	return as[0], nil
+}
+
+func (t *txn) ListAnomalies(ctx context.Context, f park.AnomalyFilter) ([]*park.Anomaly, error) {
+	if f.BeforeID == "" {
+		rows, err := t.q.ListAnomalies(stmtCtx, db.ListAnomaliesParams{LotCode: f.LotCode, Lim: int64(f.Limit)})
+		return anomaliesFromRows(rows, err)
+	}
+	rows, err := t.q.ListAnomaliesBefore(stmtCtx, db.ListAnomaliesBeforeParams{LotCode: f.LotCode, BeforeAt: us(f.BeforeAt),
+		BeforeID: f.BeforeID, Lim: int64(f.Limit)})
 	return anomaliesFromRows(rows, err)
 }
 

@@ -25,6 +25,7 @@ func Run(t *testing.T, open Opener) {
 		"Stays":                   testStays,
 		"OneStayInside":           testOneStayInside,
 		"ListStays":               testListStays,
+		"AnomalyPages":            testAnomalyPages,
 		"StayChangedAfterRead":    testStayChangedAfterRead,
 		"SessionChangedAfterRead": testSessionChangedAfterRead,
 		"QuotesAndPayments":       testQuotesAndPayments,
@@ -255,10 +256,69 @@ func testEvents(t *testing.T, s park.Store) {
 		ImageURL: "/v1/images/img-1"}
 	must(t, update(t, s, func(tx park.Tx) error { return tx.InsertAnomaly(ctx, a) }))
 	var as []*park.Anomaly
-	must(t, s.View(ctx, func(tx park.Tx) (err error) { as, err = tx.ListAnomalies(ctx, "L1", 10); return }))
+	must(t, s.View(ctx, func(tx park.Tx) (err error) {
+		as, err = tx.ListAnomalies(ctx, park.AnomalyFilter{LotCode: "L1", Limit: 10})
+		return
+	}))
 	if len(as) != 1 || *as[0] != *a {
 		t.Fatalf("anomalies %+v", as)
 	}
+}
+
+// testAnomalyPages: a lot's anomalies read newest first, ties on the time
+// by id (the higher first), a page after a cursor's place in that order.
+// At base+1m: a, b; at base+2m: c, d, e (ids e9 > e5 > e1, inserted in
+// another order); at base+3m: f. Newest first: f, then e9 e5 e1, then b a
+// (b's id is higher). Another lot's g at base+2m is never listed.
+func testAnomalyPages(t *testing.T, s park.Store) {
+	ctx := context.Background()
+	seedLot(t, s, "L1")
+	seedLot(t, s, "L2")
+	base := time.Date(2026, 11, 23, 1, 0, 0, 0, time.UTC)
+	an := func(id, lot string, min int) *park.Anomaly {
+		return &park.Anomaly{ID: id, LotCode: lot, Kind: park.AnomalyMissedEntry, Plate: "京A12345", EventID: "ev-" + id,
+			At: base.Add(time.Duration(min) * time.Minute), Detail: id}
+	}
+	must(t, update(t, s, func(tx park.Tx) error {
+		for _, a := range []*park.Anomaly{an("a", "L1", 1), an("b", "L1", 1), an("e5", "L1", 2), an("e1", "L1", 2),
+			an("e9", "L1", 2), an("f", "L1", 3), an("g", "L2", 2)} {
+			if err := tx.InsertAnomaly(ctx, a); err != nil {
+				return err
+			}
+		}
+		return nil
+	}))
+	list := func(f park.AnomalyFilter) string {
+		t.Helper()
+		var as []*park.Anomaly
+		must(t, s.View(ctx, func(tx park.Tx) (err error) { as, err = tx.ListAnomalies(ctx, f); return }))
+		ids := make([]string, len(as))
+		for i, a := range as {
+			ids[i] = a.ID
+		}
+		return fmt.Sprint(ids)
+	}
+	if got := list(park.AnomalyFilter{LotCode: "L1", Limit: 10}); got != "[f e9 e5 e1 b a]" {
+		t.Errorf("all: %s, want [f e9 e5 e1 b a]", got)
+	}
+	// After e9 (base+2m): its ties with a lower id, then the older ones.
+	if got := list(park.AnomalyFilter{LotCode: "L1", BeforeAt: base.Add(2 * time.Minute), BeforeID: "e9", Limit: 3}); got != "[e5 e1 b]" {
+		t.Errorf("after e9: %s, want [e5 e1 b]", got)
+	}
+	if got := list(park.AnomalyFilter{LotCode: "L1", BeforeAt: base.Add(time.Minute), BeforeID: "b", Limit: 3}); got != "[a]" {
+		t.Errorf("after b: %s, want [a]", got)
+	}
+	t.Run("Get", func(t *testing.T) {
+		var a *park.Anomaly
+		must(t, s.View(ctx, func(tx park.Tx) (err error) { a, err = tx.GetAnomaly(ctx, "L1", "e5"); return }))
+		if want := an("e5", "L1", 2); *a != *want {
+			t.Fatalf("got %+v, want %+v", a, want)
+		}
+	})
+	t.Run("ErrNotFound", func(t *testing.T) {
+		wantCode(t, s.View(ctx, func(tx park.Tx) error { _, err := tx.GetAnomaly(ctx, "L1", "g"); return err }), park.ENotFound)
+		wantCode(t, s.View(ctx, func(tx park.Tx) error { _, err := tx.GetAnomaly(ctx, "L1", "zz"); return err }), park.ENotFound)
+	})
 }
 
 func testStays(t *testing.T, s park.Store) {

@@ -407,7 +407,9 @@ func TestCopy(t *testing.T) {
 		for _, k := range ids("SELECT lot_code, id FROM events") {
 			same("event "+k[1], func(tx park.Tx) (any, error) { return tx.GetEvent(ctx, k[0], k[1]) })
 		}
-		same("anomalies", func(tx park.Tx) (any, error) { return tx.ListAnomalies(ctx, lot, 100) })
+		same("anomalies", func(tx park.Tx) (any, error) {
+			return tx.ListAnomalies(ctx, park.AnomalyFilter{LotCode: lot, Limit: 100})
+		})
 		for _, k := range ids("SELECT id, '' FROM quotes") {
 			same("quote "+k[0], func(tx park.Tx) (any, error) { return tx.GetQuote(ctx, k[0]) })
 		}

@@ -62,6 +62,32 @@ func (q *Queries) FindInside(ctx context.Context, arg FindInsideParams) (Stay, e
 	return i, err
 }
 
+const getAnomaly = `-- name: GetAnomaly :one
+SELECT id, lot_code, kind, plate, stay_id, event_id, at, detail, image_url FROM anomalies WHERE id = $1 AND lot_code = $2
+`
+
+type GetAnomalyParams struct {
+	ID      string
+	LotCode string
+}
+
+func (q *Queries) GetAnomaly(ctx context.Context, arg GetAnomalyParams) (Anomaly, error) {
+	row := q.db.QueryRow(ctx, getAnomaly, arg.ID, arg.LotCode)
+	var i Anomaly
+	err := row.Scan(
+		&i.ID,
+		&i.LotCode,
+		&i.Kind,
+		&i.Plate,
+		&i.StayID,
+		&i.EventID,
+		&i.At,
+		&i.Detail,
+		&i.ImageUrl,
+	)
+	return i, err
+}
+
 const getEvent = `-- name: GetEvent :one
 SELECT lot_code, id, type, plate, lane, at, image_url, plate_color, vehicle_class, decision, received_at FROM events WHERE lot_code = $1 AND id = $2
 `
@@ -325,16 +351,69 @@ func (q *Queries) LatestLaneEvent(ctx context.Context, arg LatestLaneEventParams
 }
 
 const listAnomalies = `-- name: ListAnomalies :many
-SELECT id, lot_code, kind, plate, stay_id, event_id, at, detail, image_url FROM anomalies WHERE lot_code = $1 ORDER BY at DESC, id LIMIT $2
+SELECT id, lot_code, kind, plate, stay_id, event_id, at, detail, image_url FROM anomalies WHERE lot_code = $1 ORDER BY at DESC, id DESC LIMIT $2
 `
 
 type ListAnomaliesParams struct {
 	LotCode string
-	Limit   int32
+	Lim     int32
 }
 
+// A lot's newest, by its time index; ties on the time by id, the higher
+// (recorded later) first, so that a page's last one places the next.
 func (q *Queries) ListAnomalies(ctx context.Context, arg ListAnomaliesParams) ([]Anomaly, error) {
-	rows, err := q.db.Query(ctx, listAnomalies, arg.LotCode, arg.Limit)
+	rows, err := q.db.Query(ctx, listAnomalies, arg.LotCode, arg.Lim)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []Anomaly
+	for rows.Next() {
+		var i Anomaly
+		if err := rows.Scan(
+			&i.ID,
+			&i.LotCode,
+			&i.Kind,
+			&i.Plate,
+			&i.StayID,
+			&i.EventID,
+			&i.At,
+			&i.Detail,
+			&i.ImageUrl,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const listAnomaliesBefore = `-- name: ListAnomaliesBefore :many
+SELECT id, lot_code, kind, plate, stay_id, event_id, at, detail, image_url FROM anomalies
+WHERE lot_code = $1 AND at <= $2
+  AND (at < $2 OR id < $3)
+ORDER BY at DESC, id DESC LIMIT $4
+`
+
+type ListAnomaliesBeforeParams struct {
+	LotCode  string
+	BeforeAt time.Time
+	BeforeID string
+	Lim      int32
+}
+
+// Those after one (before_at, before_id) in that order: the time bound
+// starts the index scan at the cursor, not at the newest.
+func (q *Queries) ListAnomaliesBefore(ctx context.Context, arg ListAnomaliesBeforeParams) ([]Anomaly, error) {
+	rows, err := q.db.Query(ctx, listAnomaliesBefore,
+		arg.LotCode,
+		arg.BeforeAt,
+		arg.BeforeID,
+		arg.Lim,
+	)
 	if err != nil {
 		return nil, err
 	}

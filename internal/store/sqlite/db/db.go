@@ -243,6 +243,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.forgetSeenStmt, err = db.PrepareContext(ctx, forgetSeen); err != nil {
 		return nil, fmt.Errorf("error preparing query ForgetSeen: %w", err)
 	}
+	if q.getAnomalyStmt, err = db.PrepareContext(ctx, getAnomaly); err != nil {
+		return nil, fmt.Errorf("error preparing query GetAnomaly: %w", err)
+	}
 	if q.getChannelOrderStmt, err = db.PrepareContext(ctx, getChannelOrder); err != nil {
 		return nil, fmt.Errorf("error preparing query GetChannelOrder: %w", err)
 	}
@@ -521,6 +524,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.listAnomaliesStmt, err = db.PrepareContext(ctx, listAnomalies); err != nil {
 		return nil, fmt.Errorf("error preparing query ListAnomalies: %w", err)
+	}
+	if q.listAnomaliesBeforeStmt, err = db.PrepareContext(ctx, listAnomaliesBefore); err != nil {
+		return nil, fmt.Errorf("error preparing query ListAnomaliesBefore: %w", err)
 	}
 	if q.listAuditStmt, err = db.PrepareContext(ctx, listAudit); err != nil {
 		return nil, fmt.Errorf("error preparing query ListAudit: %w", err)
@@ -1270,6 +1276,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing forgetSeenStmt: %w", cerr)
 		}
 	}
+	if q.getAnomalyStmt != nil {
+		if cerr := q.getAnomalyStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getAnomalyStmt: %w", cerr)
+		}
+	}
 	if q.getChannelOrderStmt != nil {
 		if cerr := q.getChannelOrderStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing getChannelOrderStmt: %w", cerr)
@@ -1733,6 +1744,11 @@ func (q *Queries) Close() error {
 	if q.listAnomaliesStmt != nil {
 		if cerr := q.listAnomaliesStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listAnomaliesStmt: %w", cerr)
+		}
+	}
+	if q.listAnomaliesBeforeStmt != nil {
+		if cerr := q.listAnomaliesBeforeStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listAnomaliesBeforeStmt: %w", cerr)
 		}
 	}
 	if q.listAuditStmt != nil {
@@ -2477,6 +2493,7 @@ type Queries struct {
 	findWhitelistStmt                      *sql.Stmt
 	finishDeliveryStmt                     *sql.Stmt
 	forgetSeenStmt                         *sql.Stmt
+	getAnomalyStmt                         *sql.Stmt
 	getChannelOrderStmt                    *sql.Stmt
 	getChargeSessionStmt                   *sql.Stmt
 	getChargeSessionByTransactionStmt      *sql.Stmt
@@ -2570,6 +2587,7 @@ type Queries struct {
 	liftPauseStmt                          *sql.Stmt
 	listAllPartnerLotsStmt                 *sql.Stmt
 	listAnomaliesStmt                      *sql.Stmt
+	listAnomaliesBeforeStmt                *sql.Stmt
 	listAuditStmt                          *sql.Stmt
 	listAuditOfLotsStmt                    *sql.Stmt
 	listChargeSessionsStmt                 *sql.Stmt
@@ -2775,6 +2793,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		findWhitelistStmt:                      q.findWhitelistStmt,
 		finishDeliveryStmt:                     q.finishDeliveryStmt,
 		forgetSeenStmt:                         q.forgetSeenStmt,
+		getAnomalyStmt:                         q.getAnomalyStmt,
 		getChannelOrderStmt:                    q.getChannelOrderStmt,
 		getChargeSessionStmt:                   q.getChargeSessionStmt,
 		getChargeSessionByTransactionStmt:      q.getChargeSessionByTransactionStmt,
@@ -2868,6 +2887,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		liftPauseStmt:                          q.liftPauseStmt,
 		listAllPartnerLotsStmt:                 q.listAllPartnerLotsStmt,
 		listAnomaliesStmt:                      q.listAnomaliesStmt,
+		listAnomaliesBeforeStmt:                q.listAnomaliesBeforeStmt,
 		listAuditStmt:                          q.listAuditStmt,
 		listAuditOfLotsStmt:                    q.listAuditOfLotsStmt,
 		listChargeSessionsStmt:                 q.listChargeSessionsStmt,

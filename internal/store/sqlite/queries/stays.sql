@@ -88,8 +88,21 @@ SELECT * FROM anomalies
 WHERE lot_code = sqlc.arg(lot_code) AND at >= sqlc.arg(from_at) AND at <= sqlc.arg(to_at) AND stay_id = sqlc.arg(stay_id)
 ORDER BY at, id LIMIT sqlc.arg(lim);
 
+-- name: GetAnomaly :one
+SELECT * FROM anomalies WHERE id = sqlc.arg(id) AND lot_code = sqlc.arg(lot_code);
+
+-- A lot's newest, by its time index; ties on the time by id, the higher
+-- (recorded later) first, so that a page's last one places the next.
 -- name: ListAnomalies :many
-SELECT * FROM anomalies WHERE lot_code = ? ORDER BY at DESC, id LIMIT ?;
+SELECT * FROM anomalies WHERE lot_code = sqlc.arg(lot_code) ORDER BY at DESC, id DESC LIMIT sqlc.arg(lim);
+
+-- Those after one (before_at, before_id) in that order: the time bound
+-- starts the index scan at the cursor, not at the newest.
+-- name: ListAnomaliesBefore :many
+SELECT * FROM anomalies
+WHERE lot_code = sqlc.arg(lot_code) AND at <= sqlc.arg(before_at)
+  AND (at < sqlc.arg(before_at) OR id < sqlc.arg(before_id))
+ORDER BY at DESC, id DESC LIMIT sqlc.arg(lim);
 
 -- name: ListPartnerInside :many
 -- The open stays of a plate key in the lots a partner is registered for,

@@ -3,9 +3,9 @@ package web
 import (
 	"net/http"
 	"net/url"
-	"strconv"
 	"time"
 
+	"parkd/internal/gate"
 	"parkd/internal/operators"
 	"parkd/internal/park"
 )
@@ -27,12 +27,11 @@ type anomaliesData struct {
 	Lot       *park.Lot
 	Loc       *time.Location
 	Anomalies []*park.Anomaly // newest first
-	// From and To number the rows shown (1 is the newest).
-	From, To    int
-	First, Next string // "" : none
-	// Capped: older anomalies than the last page's may exist, beyond the
-	// most the core lists (park.MaxListLimit).
-	Capped int
+	// Newest and Oldest are the times of the page's first and last.
+	Newest, Oldest time.Time
+	// First and Older link the newest page and the one after this one
+	// ("": none).
+	First, Older string
 }
 
 func (w *Console) anomaliesPage(rw http.ResponseWriter, r *http.Request, p *operators.Principal) error {
@@ -40,39 +39,24 @@ func (w *Console) anomaliesPage(rw http.ResponseWriter, r *http.Request, p *oper
 	if err != nil {
 		return err
 	}
-	skip := 0 // newest anomalies before this page
-	if s := r.URL.Query().Get("skip"); s != "" {
-		if skip, err = strconv.Atoi(s); err != nil || skip < 0 || skip >= park.MaxListLimit {
-			return park.Invalid("skip", "must be a whole number from 0 to %d", park.MaxListLimit-1)
-		}
-	}
-	// The core lists the newest ones only: this page is the rows after
-	// the skip newest, and one more says whether older ones follow.
-	limit := min(skip+anomalyPageSize+1, park.MaxListLimit)
-	as, err := w.sys.Gate.ListAnomalies(r.Context(), l.Code, limit)
+	// A page is placed by the last anomaly of the one before it, as the
+	// native API's before: anomalies recorded meanwhile do not shift it,
+	// and every older one can be reached.
+	before := r.URL.Query().Get("before")
+	as, more, err := w.sys.Gate.AnomalyPage(r.Context(), gate.AnomalyQuery{LotCode: l.Code, Limit: anomalyPageSize, BeforeID: before})
 	if err != nil {
 		return err
 	}
-	d := anomaliesData{Lot: l, Loc: l.Location()}
-	if skip < len(as) {
-		d.Anomalies = as[skip:min(len(as), skip+anomalyPageSize)]
-		d.From, d.To = skip+1, skip+len(d.Anomalies)
+	d := anomaliesData{Lot: l, Loc: l.Location(), Anomalies: as}
+	if len(as) > 0 {
+		d.Newest, d.Oldest = as[0].At, as[len(as)-1].At
 	}
-	link := func(skip int) string {
-		u := Prefix + "lots/" + url.PathEscape(l.Code) + "/anomalies"
-		if skip > 0 {
-			u += "?" + url.Values{"skip": {strconv.Itoa(skip)}}.Encode()
-		}
-		return u
+	page := Prefix + "lots/" + url.PathEscape(l.Code) + "/anomalies"
+	if before != "" {
+		d.First = page
 	}
-	if skip > 0 {
-		d.First = link(0)
-	}
-	switch {
-	case len(as) > skip+anomalyPageSize:
-		d.Next = link(skip + anomalyPageSize)
-	case len(as) == park.MaxListLimit:
-		d.Capped = park.MaxListLimit
+	if more {
+		d.Older = page + "?" + url.Values{"before": {as[len(as)-1].ID}}.Encode()
 	}
 	w.render(rw, r, http.StatusOK, "anomalies", p, "overview", d)
 	return nil

@@ -123,23 +123,25 @@ func TestLotAnomalies(t *testing.T) {
 }
 
 // TestLotAnomaliesPages: a lot with more anomalies than a page shows the
-// newest page first and links to the older ones.
+// newest page first and links to the older ones, by the last one shown
+// rather than by a count: one recorded meanwhile does not shift them.
 func TestLotAnomaliesPages(t *testing.T) {
 	s := newSite(t)
 	s.user(t, "op", park.RoleLotOperator, s.Lot)
+	insert := func(i int) {
+		t.Helper()
+		if err := s.Store.Update(s.Ctx, func(tx park.Tx) error {
+			return tx.InsertAnomaly(s.Ctx, &park.Anomaly{ID: fmt.Sprintf("an-%03d", i), LotCode: s.Lot,
+				Kind: park.AnomalyMeterGlitch, EventID: fmt.Sprintf("ev-%d", i), At: systemtest.T0.Add(time.Duration(i) * time.Minute),
+				Detail: fmt.Sprintf("glitch %d", i)})
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
 	// 105 anomalies a minute apart: the first page holds the 100 newest
 	// (minutes 104 down to 5), the second the 5 oldest (4 down to 0).
-	if err := s.Store.Update(s.Ctx, func(tx park.Tx) error {
-		for i := range 105 {
-			if err := tx.InsertAnomaly(s.Ctx, &park.Anomaly{ID: fmt.Sprintf("an-%03d", i), LotCode: s.Lot,
-				Kind: park.AnomalyMeterGlitch, EventID: fmt.Sprintf("ev-%d", i), At: systemtest.T0.Add(time.Duration(i) * time.Minute),
-				Detail: fmt.Sprintf("glitch %d", i)}); err != nil {
-				return err
-			}
-		}
-		return nil
-	}); err != nil {
-		t.Fatal(err)
+	for i := range 105 {
+		insert(i)
 	}
 	b := s.browser(t)
 	b.mustLogin("op")
@@ -150,20 +152,32 @@ func TestLotAnomaliesPages(t *testing.T) {
 		}
 		return out
 	}
-	_, body, _ := b.get("/console/lots/" + s.Lot + "/anomalies")
+	page := "/console/lots/" + s.Lot + "/anomalies"
+	_, body, _ := b.get(page)
 	got := details(body)
 	if len(got) != 100 || got[0] != "glitch 104" || got[99] != "glitch 5" {
 		t.Fatalf("first page: %d rows from %q", len(got), got)
+	}
+	if strings.Contains(body, `id="anomalies-first"`) {
+		t.Errorf("the first page links to the first page")
 	}
 	next := regexp.MustCompile(`<a id="anomalies-next" href="([^"]+)"`).FindStringSubmatch(body)
 	if next == nil {
 		t.Fatalf("no link to the older anomalies:\n%s", body)
 	}
+	// A new one (minute 105) before the operator follows the link: the
+	// older page still starts after glitch 5.
+	insert(105)
 	_, body, _ = b.get(html.UnescapeString(next[1]))
 	if got := details(body); !slices.Equal(got, []string{"glitch 4", "glitch 3", "glitch 2", "glitch 1", "glitch 0"}) {
 		t.Errorf("second page: %q", got)
 	}
 	if strings.Contains(body, `id="anomalies-next"`) || !strings.Contains(body, `id="anomalies-first"`) {
 		t.Errorf("the last page links onwards, or not back to the first")
+	}
+	// A cursor that is no anomaly of the lot is refused, not shown as an
+	// empty page.
+	if st, body, _ := b.get(page + "?before=an-999"); st != http.StatusBadRequest {
+		t.Errorf("before=an-999: %d, want 400\n%s", st, body)
 	}
 }

@@ -98,10 +98,10 @@ type Service struct {
 	acked           map[string]acked         // serial -> last acknowledgement with no alarm in view (status.go)
 	registry        sync.Map                 // serial -> cachedDevice (read.go)
 	imageWrites     chan struct{}            // images.go
-	notPictures     sync.Map                 // serial -> struct{}: its last picture was no picture, logged (images.go)
 	listsTaken      atomic.Bool              // lists.go
-	failMu          sync.Mutex
-	failing         map[string]int // serial -> reads failed in the store's outage (read.go)
+	// Troubles a camera repeats, logged once per run (told.go).
+	notPictures  *told // its reads' bytes that are no picture (images.go)
+	readsFailing *told // its reads the store failed to decide (read.go)
 }
 
 // New returns the devices subsystem.
@@ -115,6 +115,9 @@ func New(c Config) *Service {
 	if s.deadline <= 0 {
 		s.deadline = DefaultReplyDeadline
 	}
+	log := s.base.Log
+	s.notPictures = newTold(log, slog.LevelWarn, "camera picture: a picture again")
+	s.readsFailing = newTold(log, slog.LevelError, "device read: kept again")
 	return s
 }
 

@@ -46,7 +46,8 @@ func (p *picture) URL() string { return ImagePath + p.im.ID }
 // takePicture readies a read's picture to be kept with its decision;
 // nil when it is not kept (no picture, too big, too many being written).
 // Bytes that are no picture are logged once per run of them from one
-// device (a camera so set up sends them with every read), not per read.
+// device (a camera so set up sends them with every read), not per read,
+// and the run's end with its count.
 func (s *Service) takePicture(d *park.Device, eventID string, data []byte) *picture {
 	if len(data) > park.MaxImage {
 		s.base.Log.Info("camera picture not kept: too big", "serial", d.Serial, "event", eventID, "bytes", len(data))
@@ -54,13 +55,11 @@ func (s *Service) takePicture(d *park.Device, eventID string, data []byte) *pict
 	}
 	ct := PictureType(data)
 	if ct == "" {
-		if _, told := s.notPictures.LoadOrStore(d.Serial, struct{}{}); !told {
-			s.base.Log.Warn("camera picture not kept: not a picture", "serial", d.Serial, "event", eventID,
-				"bytes", len(data), "sniffed", http.DetectContentType(data))
-		}
+		s.notPictures.failed(d.Serial, "camera picture not kept: not a picture", "event", eventID,
+			"bytes", len(data), "sniffed", http.DetectContentType(data))
 		return nil
 	}
-	s.notPictures.Delete(d.Serial)
+	s.notPictures.ok(d.Serial)
 	select {
 	case s.imageWrites <- struct{}{}:
 	default:

@@ -229,3 +229,51 @@ func countingImages(t *testing.T) (*bundle, *imageCounter) {
 	b.register(t, "cam-in", "in-1")
 	return b, c
 }
+
+// A camera sending bytes that are no picture sends them with every read:
+// a warning at its first, then a count, and one info line, with the
+// count, once it sends a picture again. Another camera's run is its own.
+//
+// By hand: cam-in sends 3 non-pictures, cam-out 2: 2 warnings, one each.
+// cam-in sends a JPEG: 1 info line, cam-in, 3 failed; a second JPEG
+// adds none. cam-out sends a third non-picture (no new warning: 2), then
+// a JPEG: a second info line, cam-out, 2+1 = 3 failed.
+func TestNotPictureLoggedOncePerCamera(t *testing.T) {
+	logs := &logCount{}
+	sb := systemtest.NewWith(t, systemtest.Options{DeviceProtocols: []string{proto}, Log: slog.New(logs)})
+	b := &bundle{sb, sb.Sys.Devices}
+	b.register(t, "cam-in", "in-1")
+	b.register(t, "cam-out", "out-1")
+	n := 0
+	read := func(serial, data string) {
+		t.Helper()
+		n++
+		if _, err := b.dev.Read(b.Ctx, devices.Read{Serial: serial, Protocol: proto, RecordID: fmt.Sprint(n),
+			Plate: fmt.Sprintf("京A%05d", n), Image: []byte(data)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	const notKept, again = "camera picture not kept: not a picture", "camera picture: a picture again"
+	for range 3 {
+		read("cam-in", "bytes that name no type")
+	}
+	for range 2 {
+		read("cam-out", "<svg></svg>")
+	}
+	if w := logs.lines(slog.LevelWarn, notKept); len(w) != 2 || w[0]["serial"] != "cam-in" || w[1]["serial"] != "cam-out" {
+		t.Fatalf("warnings %v, want one for cam-in, one for cam-out", w)
+	}
+	read("cam-in", tinyJPEG)
+	read("cam-in", tinyJPEG)
+	if i := logs.lines(slog.LevelInfo, again); len(i) != 1 || i[0]["serial"] != "cam-in" || i[0]["failed"] != int64(3) {
+		t.Fatalf("info lines %v, want one for cam-in, 3 failed", i)
+	}
+	read("cam-out", "still no picture")
+	if w := logs.lines(slog.LevelWarn, notKept); len(w) != 2 {
+		t.Fatalf("%d warnings, want still 2: cam-out's run goes on", len(w))
+	}
+	read("cam-out", tinyPNG)
+	if i := logs.lines(slog.LevelInfo, again); len(i) != 2 || i[1]["serial"] != "cam-out" || i[1]["failed"] != int64(3) {
+		t.Fatalf("info lines %v, want a second for cam-out, 3 failed", i)
+	}
+}

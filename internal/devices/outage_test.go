@@ -67,7 +67,8 @@ func (h *logCount) lines(level slog.Level, msg string) []map[string]any {
 // cam-out's record 9 once (1 error line): 2 error lines. The store back,
 // record 7 is kept: 1 info line for cam-in saying 3 failed. cam-out has
 // not sent since: no info line for it. A second outage, cam-in's record
-// 8 fails: a third error line.
+// 8 fails: a third error line. That store back, cam-out's record 9 is
+// kept: its own info line, saying its 1 failure, not cam-in's 3 or 1.
 func TestStoreOutageLoggedOncePerCamera(t *testing.T) {
 	down := &downStore{}
 	logs := &logCount{}
@@ -127,5 +128,14 @@ func TestStoreOutageLoggedOncePerCamera(t *testing.T) {
 	}
 	if n := len(logs.lines(slog.LevelError, failed)); n != 3 {
 		t.Fatalf("%d errors logged after a second outage, want 3", n)
+	}
+
+	down.down.Store(false)
+	if ans := send("cam-out", "9", "京B99999"); !ans.Recorded {
+		t.Fatalf("record 9 not kept once the store is back: %+v", ans)
+	}
+	infos = logs.lines(slog.LevelInfo, keptAgain)
+	if len(infos) != 2 || infos[1]["serial"] != "cam-out" || infos[1]["failed"] != int64(1) {
+		t.Fatalf("info lines once cam-out's read is kept: %v; want a second, for cam-out, 1 failed", infos)
 	}
 }

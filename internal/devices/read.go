@@ -273,37 +273,18 @@ func (s *Service) undecided(d *park.Device, in gate.EventInput, err error) Answe
 // readFailed logs a camera's read the store failed to decide (down,
 // unavailable, an internal error): as an error with its cause at the
 // camera's first failure, then only counted until one of its reads is
-// kept again (readKept). A device sends a record it was not answered as
-// kept again and again, with back-off, while the store is down: one line
-// per outage and camera rather than one per retry, and another camera's
-// first failure is logged all the same. msg is the line's message (a
-// read decided in time, or late).
+// kept again (readKept), told with the count. A device sends a record it
+// was not answered as kept again and again, with back-off, while the
+// store is down: one line per outage and camera rather than one per
+// retry (readsFailing). msg is the line's message (a read decided in
+// time, or late).
 func (s *Service) readFailed(msg string, d *park.Device, in gate.EventInput, err error) {
-	s.failMu.Lock()
-	if s.failing == nil {
-		s.failing = map[string]int{}
-	}
-	s.failing[d.Serial]++
-	first := s.failing[d.Serial] == 1
-	s.failMu.Unlock()
-	if first {
-		s.base.Log.Error(msg, "serial", d.Serial, "event", in.ID, "err", err)
-		return
-	}
-	s.base.Log.Debug(msg+": failed again", "serial", d.Serial, "event", in.ID, "err", err)
+	s.readsFailing.failed(d.Serial, msg, "event", in.ID, "err", err)
 }
 
 // readKept notes that a camera's read was decided: when its reads failed
 // before (readFailed), one info line says how many failed meanwhile.
-func (s *Service) readKept(d *park.Device) {
-	s.failMu.Lock()
-	n := s.failing[d.Serial]
-	delete(s.failing, d.Serial)
-	s.failMu.Unlock()
-	if n > 0 {
-		s.base.Log.Info("device read: kept again", "serial", d.Serial, "failed", n)
-	}
-}
+func (s *Service) readKept(d *park.Device) { s.readsFailing.ok(d.Serial) }
 
 // lateDecision handles a decision made after its read was answered: an
 // open barrier is still owed to the car waiting at it.

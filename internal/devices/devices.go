@@ -100,8 +100,9 @@ type Service struct {
 	imageWrites     chan struct{}            // images.go
 	listsTaken      atomic.Bool              // lists.go
 	// Troubles a camera repeats, logged once per run (told.go).
-	notPictures  *told // its reads' bytes that are no picture (images.go)
-	readsFailing *told // its reads the store failed to decide (read.go)
+	notPictures      *told // its reads' bytes that are no picture (images.go)
+	readsFailing     *told // its reads the store failed to decide (read.go)
+	platelessFailing *told // its plate-less offline records the store failed to keep (read.go)
 }
 
 // New returns the devices subsystem.
@@ -118,6 +119,7 @@ func New(c Config) *Service {
 	log := s.base.Log
 	s.notPictures = newTold(log, slog.LevelWarn, "camera picture: a picture again")
 	s.readsFailing = newTold(log, slog.LevelError, "device read: kept again")
+	s.platelessFailing = newTold(log, slog.LevelError, "device read: plate-less offline record kept again")
 	return s
 }
 

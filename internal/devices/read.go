@@ -187,7 +187,9 @@ func (s *Service) Read(ctx context.Context, r Read) (Answer, error) {
 // read: it passed while the lane decided alone, so it is kept for an
 // operator (gate.KeepPlateless), under the record's id so that one sent
 // again is kept once. Recorded only once kept: until then the device
-// keeps it and sends it again. Its picture is kept as a read's is, named
+// keeps it and sends it again, every few seconds: a failure is logged
+// once per camera until one of its plate-less records is kept, told with
+// the count (platelessFailing), not its reads kept meanwhile. Its picture is kept as a read's is, named
 // by the anomaly (it has no event), once: not for a record kept before.
 func (s *Service) platelessRecord(ctx context.Context, d *park.Device, r Read, in gate.EventInput) Answer {
 	in.Passed, in.At = true, r.At
@@ -205,10 +207,11 @@ func (s *Service) platelessRecord(ctx context.Context, d *park.Device, r Read, i
 	fresh, err := s.gate.KeepPlateless(ctx, in)
 	pic.keep(in.ID, err == nil && fresh)
 	if err != nil {
-		s.base.Log.Error("device read: keeping a plate-less offline record", "serial", d.Serial, "event", in.ID, "err", err)
+		s.platelessFailing.failed(d.Serial, "device read: keeping a plate-less offline record", "event", in.ID, "err", err)
 		s.metrics.DeviceRead(d.Protocol, "error")
 		return ans
 	}
+	s.platelessFailing.ok(d.Serial)
 	s.metrics.DeviceRead(d.Protocol, "hold")
 	ans.Recorded = true
 	return ans

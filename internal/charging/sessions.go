@@ -461,9 +461,11 @@ func (s *Service) askStop(ctx context.Context, sess *park.ChargeSession, reason 
 // ended before it answered, ErrTimeout when it did not answer in time,
 // nil when it answered. An automatic stop (auto, waiting apart) is cut
 // short when the service closes (Close): unless the charger answered
-// first, nothing is recorded, and the session keeps the stop unheard and
-// still owed, so it is asked again at the charger's first sign of life
-// after the restart.
+// first, the ask is taken out of the unanswered asks in a row as one
+// whose connection ended is (dropped: parkd went away, the charger was
+// not silent), and the session keeps the stop unheard and still owed, so
+// it is asked again at the charger's first sign of life after the
+// restart.
 func (s *Service) sendStop(ctx context.Context, sess *park.ChargeSession, queued string, auto bool) (missed, _ error) {
 	sent := *sess.StopUnheard
 	var rerr error
@@ -481,9 +483,12 @@ func (s *Service) sendStop(ctx context.Context, sess *park.ChargeSession, queued
 		}
 		cancel()
 		if auto && err != nil && s.stops.closing.Err() != nil {
+			// parkd went away, the charger was not silent: the ask is
+			// taken out of the unanswered ones as a dropped connection's
+			// is, and stays owed.
 			s.base.Log.Debug("charging: a stop's wait for the charger's answer cut short by the shutdown; asked again after the restart",
 				"charger", sess.ChargerID, "session", sess.ID)
-			return nil, nil
+			return nil, s.dropped(ctx, sess.ID, sent)
 		}
 		s.record(ctx, sess.ChargerID, "RemoteStopTransaction", sess.Connector, status, err)
 		rerr = err
@@ -540,8 +545,10 @@ func (s *Service) unanswered(ctx context.Context, id string, sent time.Time) err
 }
 
 // dropped takes the ask of session id sent at sent, whose connection
-// ended before the charger answered it, out of the unanswered asks in a
-// row (StopUnanswered): a charger that went away was not silent. It
+// ended before the charger answered it (or whose wait parkd's own
+// shutdown cut short), out of the unanswered asks in a row
+// (StopUnanswered): a charger that went away, or that parkd stopped
+// listening to, was not silent. It
 // stays unheard, so it is asked again at the charger's first sign of
 // life once back (stopOwed), after the back-off of the asks it did
 // leave unanswered. Only while that ask is the newest unheard one.
@@ -606,9 +613,11 @@ func (c *stopCalls) end(id string) {
 // Close stops the charging service's own work in the background before
 // the store closes: parkd's automatic stops waiting for a charger's
 // answer are cut short and waited for until ctx ends, so what they
-// record is recorded before Close returns (an answer that came first) or
-// not at all. A stop cut short stays owed on its session and is asked
-// again at the charger's first sign of life after the restart. No
+// record is recorded before Close returns (an answer that came first,
+// or the ask taken out of the unanswered ones: the charger was not
+// silent, see dropped). A stop cut short stays owed on its session and
+// is asked again at the charger's first sign of life after the restart,
+// spaced by the asks the charger did leave unanswered. No
 // automatic stop is asked after Close. It returns ctx's error when ctx
 // ended before they did.
 func (s *Service) Close(ctx context.Context) error {
@@ -733,7 +742,8 @@ func priced(sess *park.ChargeSession, loc *time.Location, end time.Time) *tariff
 // (stopBackoff): StopAgainAfter after the first unanswered ask, doubling
 // with each further one up to StopBackoffMax. An ask whose connection
 // ended before the answer is not one of the unanswered asks in a row
-// (dropped): the charger went away rather than stayed silent. Once
+// (dropped): the charger went away rather than stayed silent; nor is
+// one whose wait parkd's shutdown cut short (Close). Once
 // MaxUnansweredStops asks in a row went unanswered no more are sent at
 // signs of life: the log says so and an operator's stop is still sent.
 // A connected charger that stays silent is not asked into the limit, nor

@@ -214,7 +214,8 @@ type ChargeSession struct {
 	// StopUnanswered is how many asks in a row a connected charger left
 	// with no answer heard within the call's timeout (the newest,
 	// StopUnheard, among them while it waits): 0 once one is heard. An
-	// ask whose connection ended before the answer is not one of them.
+	// ask whose connection ended before the answer, or whose wait
+	// parkd's shutdown cut short, is not one of them.
 	// It spaces the asks of a silent charger and ends them at a bound.
 	StopUnanswered int `json:"stop_unanswered,omitempty"`
 	// StopUnansweredSince is when the first of them was sent (nil while

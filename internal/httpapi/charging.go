@@ -455,8 +455,13 @@ type sessionView struct {
 	RefundTo      string  `json:"refund_to"`
 	EndReason     int     `json:"end_reason"`
 	Full          bool    `json:"full"`
-	CreatedAt     string  `json:"created_at"`
-	UpdatedAt     string  `json:"updated_at"`
+	// The stops parkd asked of the charger: how many it answered, how
+	// many in a row it left unanswered and since when (null: none).
+	StopAsks            int     `json:"stop_asks"`
+	StopUnanswered      int     `json:"stop_unanswered"`
+	StopUnansweredSince *string `json:"stop_unanswered_since"`
+	CreatedAt           string  `json:"created_at"`
+	UpdatedAt           string  `json:"updated_at"`
 }
 
 func viewSession(x *park.ChargeSession, currency string) sessionView {
@@ -464,7 +469,8 @@ func viewSession(x *park.ChargeSession, currency string) sessionView {
 		TransactionID: x.TransactionID, IDTag: x.IDTag, Source: x.Source, Status: x.Status, Prepaid: x.Prepaid,
 		LimitMinutes: x.LimitMinutes, StartedAt: fmtTimePtr(x.StartedAt), EndedAt: fmtTimePtr(x.EndedAt), EnergyWh: x.EnergyWh,
 		Amount: x.Amount, Electricity: x.Electricity, Service: x.Service, Refund: x.Refund, Currency: currency, RefundTo: x.RefundTo,
-		EndReason: x.EndReason, Full: x.Full, CreatedAt: fmtTime(x.CreatedAt), UpdatedAt: fmtTime(x.UpdatedAt)}
+		EndReason: x.EndReason, Full: x.Full, StopAsks: x.StopAsks, StopUnanswered: x.StopUnanswered,
+		StopUnansweredSince: fmtTimePtr(x.StopUnansweredSince), CreatedAt: fmtTime(x.CreatedAt), UpdatedAt: fmtTime(x.UpdatedAt)}
 }
 
 func (s *Server) startSession(w http.ResponseWriter, r *http.Request) error {

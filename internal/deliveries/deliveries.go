@@ -118,10 +118,11 @@ type Service struct {
 	// rested are the subscriptions whose rates had no slot free when a
 	// claim last read them, with when the next is: claims skip them.
 	rested map[string]time.Time
-	// answered counts, by subscription, this node's attempts that have
-	// ended and whose outcomes the finisher has not yet begun to record:
-	// the store still shows them in flight (limits.go, settled).
-	answered map[string]int
+	// answered holds, by subscription, the claims' leases of this node's
+	// attempts that have ended and whose outcomes the finisher has not
+	// yet begun to record: the store still shows them in flight while
+	// their leases run (limits.go, settled).
+	answered map[string][]time.Time
 	// wake tells an idle worker that attempts have ended: lanes that were
 	// full have room again, so it claims at once rather than after Poll.
 	wake chan struct{}
@@ -179,7 +180,7 @@ type Config struct {
 func New(c Config) *Service {
 	s := &Service{base: core.NewBase(c.Store, c.Now, c.Log), metrics: c.Metrics, opts: c.Options, billing: c.Billing,
 		anomalies: c.Anomalies,
-		formats:   map[string]Formatter{park.FormatNative: Native{}}, subs: map[string]*lane{}, rested: map[string]time.Time{}, answered: map[string]int{}, wake: make(chan struct{}, 1)}
+		formats:   map[string]Formatter{park.FormatNative: Native{}}, subs: map[string]*lane{}, rested: map[string]time.Time{}, answered: map[string][]time.Time{}, wake: make(chan struct{}, 1)}
 	for k, f := range c.Formats {
 		s.formats[k] = f
 	}

@@ -89,26 +89,51 @@ func within(loads []park.SubscriptionLoad, now time.Time) (seqs []int64, full []
 // have ended but whose outcomes are not yet stored: the finisher records
 // them in batches (every 20 ms), and counted until then they would hold
 // a subscription's concurrency for up to that long after the partner
-// answered, bounding a backlog's drain at concurrency / 20 ms. It must
-// run after ClaimLoads read the store: the finisher forgets an outcome
+// answered, bounding a backlog's drain at concurrency / 20 ms. Only
+// those the store counts are taken off: under a claim not over at now
+// (lease after now), as ClaimLoads counts. One whose lease ran out (its
+// node stalled) is no longer counted, and taking it off too would let
+// a claim open more than concurrency requests. It must run after
+// ClaimLoads read the store at now: the finisher forgets an outcome
 // before it stores it (ended), so an outcome stored before that read is
 // no longer among those taken off, and one stored after it is either
 // taken off (its attempt has ended) or counted (safe).
-func (s *Service) settled(loads []park.SubscriptionLoad) {
+func (s *Service) settled(loads []park.SubscriptionLoad, now time.Time) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for i := range loads {
-		loads[i].InFlight = max(0, loads[i].InFlight-s.answered[loads[i].SubscriptionID])
+		n := 0
+		for _, lease := range s.answered[loads[i].SubscriptionID] {
+			if lease.After(now) {
+				n++
+			}
+		}
+		loads[i].InFlight = max(0, loads[i].InFlight-n)
 	}
 }
 
-// answer notes an attempt of subscription id ended (n = 1), or n of
-// them about to be stored (n < 0).
-func (s *Service) answer(id string, n int) {
+// answer notes that the attempt of d ended (n = 1), or that its outcome
+// is about to be stored (n = -1).
+func (s *Service) answer(d *park.Delivery, n int) {
+	var lease time.Time // none: never counted by the store
+	if d.LeaseUntil != nil {
+		lease = *d.LeaseUntil
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.answered[id] += n; s.answered[id] <= 0 {
+	id := d.SubscriptionID
+	if n > 0 {
+		s.answered[id] = append(s.answered[id], lease)
+		return
+	}
+	ls := s.answered[id]
+	if i := slices.IndexFunc(ls, lease.Equal); i >= 0 {
+		ls = slices.Delete(ls, i, i+1)
+	}
+	if len(ls) == 0 {
 		delete(s.answered, id)
+	} else {
+		s.answered[id] = ls
 	}
 }
 

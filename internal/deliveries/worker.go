@@ -252,7 +252,7 @@ func (s *Service) Run(ctx context.Context) error {
 				go func() {
 					defer wg.Done()
 					o := s.attempt(ctx, a)
-					s.answer(o.d.SubscriptionID, 1)
+					s.answer(o.d, 1)
 					results <- o
 					s.poke() // its lane has room again, as the cluster counts
 				}()
@@ -330,7 +330,7 @@ func (s *Service) claim(ctx context.Context, limit int) (_ []claimed, raced bool
 			if err != nil {
 				return err
 			}
-			s.settled(loads)
+			s.settled(loads, now)
 			var full []string
 			seqs, full, rested = within(loads, now)
 			s.rest(rested)
@@ -353,7 +353,7 @@ func (s *Service) claim(ctx context.Context, limit int) (_ []claimed, raced bool
 		if err != nil {
 			return err
 		}
-		s.settled(loads)
+		s.settled(loads, now)
 		mine, _, _ := within(loads, now)
 		ds = nil
 		if len(mine) == 0 {
@@ -798,7 +798,7 @@ func (s *Service) finisher(results <-chan outcome, inflight *atomic.Int64) {
 			ds[i] = d
 			// Forgotten before it is stored (settled): counted in flight
 			// for the commit's while, never for neither.
-			s.answer(d.SubscriptionID, -1)
+			s.answer(d, -1)
 		}
 		var disabled []*park.Delivery
 		err := s.base.Update(ctx, func(tx park.Tx) error {

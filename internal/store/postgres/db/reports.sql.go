@@ -403,15 +403,19 @@ func (q *Queries) EnqueueReport(ctx context.Context, arg EnqueueReportParams) (E
 
 const finishDeliveries = `-- name: FinishDeliveries :execrows
 UPDATE deliveries d
-SET state = u.state, attempts = u.attempts, next_at = u.next_at, lease_until = NULL,
+SET state = CASE WHEN d.next_at = d.lease_until THEN 'pending' ELSE u.state END,
+    attempts = CASE WHEN d.next_at = d.lease_until THEN 0 ELSE u.attempts END,
+    next_at = CASE WHEN d.next_at = d.lease_until THEN u.replayed_at ELSE u.next_at END,
+    lease_until = NULL,
     last_attempt_at = CASE WHEN u.has_attempt THEN u.last_attempt_at END,
     last_status = u.last_status, last_reply = u.last_reply,
-    delivered_at = CASE WHEN u.has_delivered THEN u.delivered_at END
+    delivered_at = CASE WHEN u.has_delivered AND d.next_at <> d.lease_until THEN u.delivered_at END
 FROM (SELECT unnest($1::text[]) AS id, unnest($2::text[]) AS state, unnest($3::bigint[]) AS attempts,
-             unnest($4::timestamptz[]) AS next_at, unnest($5::boolean[]) AS has_attempt,
-             unnest($6::timestamptz[]) AS last_attempt_at, unnest($7::bigint[]) AS last_status,
-             unnest($8::text[]) AS last_reply, unnest($9::boolean[]) AS has_delivered,
-             unnest($10::timestamptz[]) AS delivered_at, unnest($11::timestamptz[]) AS lease) u
+             unnest($4::timestamptz[]) AS next_at, unnest($5::timestamptz[]) AS replayed_at,
+             unnest($6::boolean[]) AS has_attempt,
+             unnest($7::timestamptz[]) AS last_attempt_at, unnest($8::bigint[]) AS last_status,
+             unnest($9::text[]) AS last_reply, unnest($10::boolean[]) AS has_delivered,
+             unnest($11::timestamptz[]) AS delivered_at, unnest($12::timestamptz[]) AS lease) u
 WHERE d.id = u.id AND d.state = 'sending' AND d.lease_until = u.lease
 `
 
@@ -420,6 +424,7 @@ type FinishDeliveriesParams struct {
 	States        []string
 	Attempts      []int64
 	NextAt        []time.Time
+	ReplayedAt    []time.Time
 	HasAttempt    []bool
 	LastAttemptAt []time.Time
 	LastStatus    []int64
@@ -434,13 +439,17 @@ type FinishDeliveriesParams struct {
 // ids[i]'s. A time whose has_ flag is false is NULL (an array of
 // timestamps carries no NULL here). Only under the claim that sent it
 // (its lease): once that ran out another node may hold a newer claim,
-// whose outcome this must not overwrite.
+// whose outcome this must not overwrite. One an operator redelivered
+// while it was sent (RedeliverSince's mark, next_at = lease_until) is
+// pending again, due at replayed_at, its schedule started over, this
+// attempt's answer kept as its last.
 func (q *Queries) FinishDeliveries(ctx context.Context, arg FinishDeliveriesParams) (int64, error) {
 	result, err := q.db.Exec(ctx, finishDeliveries,
 		arg.Ids,
 		arg.States,
 		arg.Attempts,
 		arg.NextAt,
+		arg.ReplayedAt,
 		arg.HasAttempt,
 		arg.LastAttemptAt,
 		arg.LastStatus,
@@ -1067,7 +1076,10 @@ func (q *Queries) PruneReportsByID(ctx context.Context, arg PruneReportsByIDPara
 
 const redeliverReport = `-- name: RedeliverReport :execrows
 UPDATE deliveries
-SET state = 'pending', attempts = 0, next_at = $1, lease_until = NULL, delivered_at = NULL
+SET state = CASE WHEN deliveries.state = 'sending' AND deliveries.lease_until > $1::timestamptz THEN 'sending' ELSE 'pending' END,
+    attempts = 0, delivered_at = NULL,
+    next_at = CASE WHEN deliveries.state = 'sending' AND deliveries.lease_until > $1::timestamptz THEN deliveries.lease_until ELSE $1::timestamptz END,
+    lease_until = CASE WHEN deliveries.state = 'sending' AND deliveries.lease_until > $1::timestamptz THEN deliveries.lease_until END
 WHERE deliveries.report_id = $2
   AND ($3::text = '' OR deliveries.subscription_id = $3)
   AND deliveries.subscription_id NOT IN (SELECT g.id FROM subscriptions g WHERE g.deleted)
@@ -1079,6 +1091,7 @@ type RedeliverReportParams struct {
 	SubscriptionID string
 }
 
+// As RedeliverSince, for one report.
 func (q *Queries) RedeliverReport(ctx context.Context, arg RedeliverReportParams) (int64, error) {
 	result, err := q.db.Exec(ctx, redeliverReport, arg.Now, arg.ReportID, arg.SubscriptionID)
 	if err != nil {
@@ -1089,7 +1102,10 @@ func (q *Queries) RedeliverReport(ctx context.Context, arg RedeliverReportParams
 
 const redeliverSince = `-- name: RedeliverSince :execrows
 UPDATE deliveries
-SET state = 'pending', attempts = 0, next_at = $1, lease_until = NULL, delivered_at = NULL
+SET state = CASE WHEN deliveries.state = 'sending' AND deliveries.lease_until > $1::timestamptz THEN 'sending' ELSE 'pending' END,
+    attempts = 0, delivered_at = NULL,
+    next_at = CASE WHEN deliveries.state = 'sending' AND deliveries.lease_until > $1::timestamptz THEN deliveries.lease_until ELSE $1::timestamptz END,
+    lease_until = CASE WHEN deliveries.state = 'sending' AND deliveries.lease_until > $1::timestamptz THEN deliveries.lease_until END
 WHERE deliveries.subscription_id = $2 AND deliveries.created_at >= $3
   AND deliveries.subscription_id NOT IN (SELECT g.id FROM subscriptions g WHERE g.deleted)
 `
@@ -1100,7 +1116,14 @@ type RedeliverSinceParams struct {
 	Since          time.Time
 }
 
-// Redelivering starts a delivery's schedule again, due at once.
+// Redelivering starts a delivery's schedule again, due at once. One
+// under a claim not over (an attempt may be under way) stays sending
+// under it, counted in flight (ClaimLoads), so that a replay never opens
+// more requests than the subscription's concurrency; it is marked due
+// when that claim ends (next_at = lease_until, which no claimed delivery
+// otherwise has: it was due when claimed), and FinishDelivery, seeing
+// the mark, makes it pending again rather than storing the attempt's
+// end.
 func (q *Queries) RedeliverSince(ctx context.Context, arg RedeliverSinceParams) (int64, error) {
 	result, err := q.db.Exec(ctx, redeliverSince, arg.Now, arg.SubscriptionID, arg.Since)
 	if err != nil {

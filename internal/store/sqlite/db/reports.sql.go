@@ -419,34 +419,42 @@ func (q *Queries) EnqueueDeliveries(ctx context.Context, arg EnqueueDeliveriesPa
 
 const finishDelivery = `-- name: FinishDelivery :execrows
 UPDATE deliveries
-SET state = ?, attempts = ?, next_at = ?, lease_until = NULL, last_attempt_at = ?, last_status = ?, last_reply = ?,
-    delivered_at = ?
-WHERE id = ? AND state = 'sending' AND lease_until = ?9
+SET state = CASE WHEN next_at = lease_until THEN 'pending' ELSE CAST(?1 AS TEXT) END,
+    attempts = CASE WHEN next_at = lease_until THEN 0 ELSE CAST(?2 AS INTEGER) END,
+    next_at = CASE WHEN next_at = lease_until THEN CAST(?3 AS INTEGER) ELSE CAST(?4 AS INTEGER) END,
+    delivered_at = CASE WHEN next_at = lease_until THEN NULL ELSE ?5 END,
+    lease_until = NULL, last_attempt_at = ?6, last_status = ?7, last_reply = ?8
+WHERE id = ?9 AND state = 'sending' AND lease_until = ?10
 `
 
 type FinishDeliveryParams struct {
 	State         string
 	Attempts      int64
+	ReplayedAt    int64
 	NextAt        int64
+	DeliveredAt   sql.NullInt64
 	LastAttemptAt sql.NullInt64
 	LastStatus    int64
 	LastReply     string
-	DeliveredAt   sql.NullInt64
 	ID            string
 	Lease         sql.NullInt64
 }
 
 // Only under the claim that sent it: once its lease ran out another
 // node may hold a newer claim, whose outcome this must not overwrite.
+// One an operator redelivered while it was sent (RedeliverSince's mark,
+// next_at = lease_until) is pending again, due at replayed_at, its
+// schedule started over, this attempt's answer kept as its last.
 func (q *Queries) FinishDelivery(ctx context.Context, arg FinishDeliveryParams) (int64, error) {
 	result, err := q.exec(ctx, q.finishDeliveryStmt, finishDelivery,
 		arg.State,
 		arg.Attempts,
+		arg.ReplayedAt,
 		arg.NextAt,
+		arg.DeliveredAt,
 		arg.LastAttemptAt,
 		arg.LastStatus,
 		arg.LastReply,
-		arg.DeliveredAt,
 		arg.ID,
 		arg.Lease,
 	)
@@ -1092,7 +1100,10 @@ func (q *Queries) PruneReportsByID(ctx context.Context, arg PruneReportsByIDPara
 
 const redeliverReport = `-- name: RedeliverReport :execrows
 UPDATE deliveries
-SET state = 'pending', attempts = 0, next_at = ?1, lease_until = NULL, delivered_at = NULL
+SET state = CASE WHEN deliveries.state = 'sending' AND deliveries.lease_until > CAST(?1 AS INTEGER) THEN 'sending' ELSE 'pending' END,
+    attempts = 0, delivered_at = NULL,
+    next_at = CASE WHEN deliveries.state = 'sending' AND deliveries.lease_until > CAST(?1 AS INTEGER) THEN deliveries.lease_until ELSE CAST(?1 AS INTEGER) END,
+    lease_until = CASE WHEN deliveries.state = 'sending' AND deliveries.lease_until > CAST(?1 AS INTEGER) THEN deliveries.lease_until END
 WHERE deliveries.report_id = ?2
   AND (?3 = '' OR deliveries.subscription_id = ?3)
   AND deliveries.subscription_id NOT IN (SELECT g.id FROM subscriptions g WHERE g.deleted = 1)
@@ -1104,6 +1115,7 @@ type RedeliverReportParams struct {
 	SubscriptionID interface{}
 }
 
+// As RedeliverSince, for one report.
 func (q *Queries) RedeliverReport(ctx context.Context, arg RedeliverReportParams) (int64, error) {
 	result, err := q.exec(ctx, q.redeliverReportStmt, redeliverReport, arg.Now, arg.ReportID, arg.SubscriptionID)
 	if err != nil {
@@ -1114,7 +1126,10 @@ func (q *Queries) RedeliverReport(ctx context.Context, arg RedeliverReportParams
 
 const redeliverSince = `-- name: RedeliverSince :execrows
 UPDATE deliveries
-SET state = 'pending', attempts = 0, next_at = ?1, lease_until = NULL, delivered_at = NULL
+SET state = CASE WHEN deliveries.state = 'sending' AND deliveries.lease_until > CAST(?1 AS INTEGER) THEN 'sending' ELSE 'pending' END,
+    attempts = 0, delivered_at = NULL,
+    next_at = CASE WHEN deliveries.state = 'sending' AND deliveries.lease_until > CAST(?1 AS INTEGER) THEN deliveries.lease_until ELSE CAST(?1 AS INTEGER) END,
+    lease_until = CASE WHEN deliveries.state = 'sending' AND deliveries.lease_until > CAST(?1 AS INTEGER) THEN deliveries.lease_until END
 WHERE deliveries.subscription_id = ?2 AND deliveries.created_at >= ?3
   AND deliveries.subscription_id NOT IN (SELECT g.id FROM subscriptions g WHERE g.deleted = 1)
 `
@@ -1125,7 +1140,14 @@ type RedeliverSinceParams struct {
 	Since          int64
 }
 
-// Redelivering starts a delivery's schedule again, due at once.
+// Redelivering starts a delivery's schedule again, due at once. One
+// under a claim not over (an attempt may be under way) stays sending
+// under it, counted in flight (ClaimLoads), so that a replay never opens
+// more requests than the subscription's concurrency; it is marked due
+// when that claim ends (next_at = lease_until, which no claimed delivery
+// otherwise has: it was due when claimed), and FinishDelivery, seeing
+// the mark, makes it pending again rather than storing the attempt's
+// end.
 func (q *Queries) RedeliverSince(ctx context.Context, arg RedeliverSinceParams) (int64, error) {
 	result, err := q.exec(ctx, q.redeliverSinceStmt, redeliverSince, arg.Now, arg.SubscriptionID, arg.Since)
 	if err != nil {

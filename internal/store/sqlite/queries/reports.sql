@@ -167,11 +167,17 @@ UPDATE subscriptions SET slots_until = sqlc.arg(until) WHERE id = sqlc.arg(id);
 
 -- Only under the claim that sent it: once its lease ran out another
 -- node may hold a newer claim, whose outcome this must not overwrite.
+-- One an operator redelivered while it was sent (RedeliverSince's mark,
+-- next_at = lease_until) is pending again, due at replayed_at, its
+-- schedule started over, this attempt's answer kept as its last.
 -- name: FinishDelivery :execrows
 UPDATE deliveries
-SET state = ?, attempts = ?, next_at = ?, lease_until = NULL, last_attempt_at = ?, last_status = ?, last_reply = ?,
-    delivered_at = ?
-WHERE id = ? AND state = 'sending' AND lease_until = sqlc.arg(lease);
+SET state = CASE WHEN next_at = lease_until THEN 'pending' ELSE CAST(sqlc.arg(state) AS TEXT) END,
+    attempts = CASE WHEN next_at = lease_until THEN 0 ELSE CAST(sqlc.arg(attempts) AS INTEGER) END,
+    next_at = CASE WHEN next_at = lease_until THEN CAST(sqlc.arg(replayed_at) AS INTEGER) ELSE CAST(sqlc.arg(next_at) AS INTEGER) END,
+    delivered_at = CASE WHEN next_at = lease_until THEN NULL ELSE sqlc.narg(delivered_at) END,
+    lease_until = NULL, last_attempt_at = sqlc.narg(last_attempt_at), last_status = sqlc.arg(last_status), last_reply = sqlc.arg(last_reply)
+WHERE id = sqlc.arg(id) AND state = 'sending' AND lease_until = sqlc.arg(lease);
 
 -- A deleted subscription's deliveries are read by none of these, nor
 -- redelivered: the set of deleted ones, most often empty, is read once.
@@ -223,10 +229,20 @@ WHERE deliveries.state = sqlc.arg(state)
 ORDER BY deliveries.seq DESC
 LIMIT sqlc.arg(lim);
 
--- Redelivering starts a delivery's schedule again, due at once.
+-- Redelivering starts a delivery's schedule again, due at once. One
+-- under a claim not over (an attempt may be under way) stays sending
+-- under it, counted in flight (ClaimLoads), so that a replay never opens
+-- more requests than the subscription's concurrency; it is marked due
+-- when that claim ends (next_at = lease_until, which no claimed delivery
+-- otherwise has: it was due when claimed), and FinishDelivery, seeing
+-- the mark, makes it pending again rather than storing the attempt's
+-- end.
 -- name: RedeliverSince :execrows
 UPDATE deliveries
-SET state = 'pending', attempts = 0, next_at = sqlc.arg(now), lease_until = NULL, delivered_at = NULL
+SET state = CASE WHEN deliveries.state = 'sending' AND deliveries.lease_until > CAST(sqlc.arg(now) AS INTEGER) THEN 'sending' ELSE 'pending' END,
+    attempts = 0, delivered_at = NULL,
+    next_at = CASE WHEN deliveries.state = 'sending' AND deliveries.lease_until > CAST(sqlc.arg(now) AS INTEGER) THEN deliveries.lease_until ELSE CAST(sqlc.arg(now) AS INTEGER) END,
+    lease_until = CASE WHEN deliveries.state = 'sending' AND deliveries.lease_until > CAST(sqlc.arg(now) AS INTEGER) THEN deliveries.lease_until END
 WHERE deliveries.subscription_id = sqlc.arg(subscription_id) AND deliveries.created_at >= sqlc.arg(since)
   AND deliveries.subscription_id NOT IN (SELECT g.id FROM subscriptions g WHERE g.deleted = 1);
 
@@ -249,9 +265,13 @@ WHERE deliveries.subscription_id = sqlc.arg(subscription_id) AND deliveries.stat
   AND deliveries.next_at > sqlc.arg(now)
   AND deliveries.subscription_id NOT IN (SELECT g.id FROM subscriptions g WHERE g.deleted = 1);
 
+-- As RedeliverSince, for one report.
 -- name: RedeliverReport :execrows
 UPDATE deliveries
-SET state = 'pending', attempts = 0, next_at = sqlc.arg(now), lease_until = NULL, delivered_at = NULL
+SET state = CASE WHEN deliveries.state = 'sending' AND deliveries.lease_until > CAST(sqlc.arg(now) AS INTEGER) THEN 'sending' ELSE 'pending' END,
+    attempts = 0, delivered_at = NULL,
+    next_at = CASE WHEN deliveries.state = 'sending' AND deliveries.lease_until > CAST(sqlc.arg(now) AS INTEGER) THEN deliveries.lease_until ELSE CAST(sqlc.arg(now) AS INTEGER) END,
+    lease_until = CASE WHEN deliveries.state = 'sending' AND deliveries.lease_until > CAST(sqlc.arg(now) AS INTEGER) THEN deliveries.lease_until END
 WHERE deliveries.report_id = sqlc.arg(report_id)
   AND (sqlc.arg(subscription_id) = '' OR deliveries.subscription_id = sqlc.arg(subscription_id))
   AND deliveries.subscription_id NOT IN (SELECT g.id FROM subscriptions g WHERE g.deleted = 1);

@@ -157,7 +157,18 @@ func (f *freeSearch) run(ctx context.Context, s *Service, tx park.Tx) (time.Time
 // coupon's validity, a reservation read for that instant); if it owes
 // then, the last free second is searched pricing every probe so, by
 // bisection (leaving later never owes less): about 17 prices a day.
+// The tariff counts whole seconds, but a payment's paid_until is kept to
+// the microsecond and leaving by it owes nothing: never less than it.
 func (s *Service) freeUntil(ctx context.Context, tx park.Tx, l *park.Lot, st *park.Stay, at time.Time, pr Priced, extra []tariff.Coupon) (time.Time, error) {
+	t, err := s.lastFreeSecond(ctx, tx, l, st, at, pr, extra)
+	if p := st.PaidUntil; err == nil && p != nil && p.After(t) && !p.After(at.Add(FreeHorizon)) {
+		t = *p
+	}
+	return t, err
+}
+
+// lastFreeSecond is freeUntil in the tariff's whole seconds.
+func (s *Service) lastFreeSecond(ctx context.Context, tx park.Tx, l *park.Lot, st *park.Stay, at time.Time, pr Priced, extra []tariff.Coupon) (time.Time, error) {
 	limit := at.Add(FreeHorizon)
 	if pr.tariff == nil {
 		return limit, nil // a lot without a tariff parks free

@@ -179,4 +179,21 @@ func TestPaymentLeaveBy(t *testing.T) {
 			t.Fatalf("look-up valid until %v, want the payment's %v", s.ValidUntil.In(loc), res.LeaveBy.In(loc))
 		}
 	})
+	t.Run("GraceToTheMicrosecond", func(t *testing.T) {
+		// As above, paid at 10:50:00.250000: the grace runs to
+		// 11:05:00.250000, and leaving then owes nothing, so the car is
+		// told that instant, never the whole second before it.
+		b := setup(t)
+		d := b.Event(t, park.EventEntry, "京A12345", day(10, 0, 0))
+		paid := day(10, 50, 0).Add(250 * time.Millisecond)
+		b.Clock.Set(paid)
+		res := pay(t, b, d.StayID, 400, park.PaymentRequest{})
+		want := day(11, 5, 0).Add(250 * time.Millisecond)
+		if !res.Payment.PaidUntil.Equal(want) || !res.LeaveBy.Equal(want) {
+			t.Fatalf("paid until %v leave by %v, want both 11:05:00.25", res.Payment.PaidUntil.In(loc), res.LeaveBy.In(loc))
+		}
+		if s := b.status(t, d.StayID, paid); !s.ValidUntil.Equal(want) {
+			t.Fatalf("look-up valid until %v, want 11:05:00.25", s.ValidUntil.In(loc))
+		}
+	})
 }

@@ -2,6 +2,8 @@ package devices
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"strings"
@@ -61,6 +63,24 @@ type Answer struct {
 // within the gate's 128 characters.
 const maxRecordID = 56
 
+// eventID is the gate's event id of a device's read: the device's own
+// record id under its serial, so that a record sent again is the same
+// event. A record id that cannot be part of an id (too long, or text
+// parkd does not keep, such as a control character) is named by its
+// digest instead, the same at every resend: neither refused for good,
+// leaving the record stuck in the device, nor kept twice. A read
+// without one is a new event.
+func eventID(d *park.Device, record string) string {
+	switch {
+	case record == "":
+		return "dev:" + d.Serial + ":" + core.NewID()
+	case len(record) > maxRecordID || !park.ValidText(record):
+		sum := sha256.Sum256([]byte(record))
+		return "dev:" + d.Serial + ":#" + hex.EncodeToString(sum[:16])
+	}
+	return "dev:" + d.Serial + ":" + record
+}
+
 // Read turns a device's plate read into the gate's event of its lot and
 // lane and answers with the decision and what the lane's screen shows.
 // The answer comes within the reply deadline whatever the store does: a
@@ -108,11 +128,7 @@ func (s *Service) Read(ctx context.Context, r Read) (Answer, error) {
 		// (gate.EventInput.Passed).
 		in.Passed, in.At = true, r.At
 	}
-	if r.RecordID != "" && len(r.RecordID) <= maxRecordID {
-		in.ID = "dev:" + d.Serial + ":" + r.RecordID
-	} else {
-		in.ID = "dev:" + d.Serial + ":" + core.NewID()
-	}
+	in.ID = eventID(d, r.RecordID)
 	ans := Answer{Device: d}
 	select {
 	case s.pending <- struct{}{}:
@@ -193,10 +209,7 @@ func (s *Service) Read(ctx context.Context, r Read) (Answer, error) {
 // by the anomaly (it has no event), once: not for a record kept before.
 func (s *Service) platelessRecord(ctx context.Context, d *park.Device, r Read, in gate.EventInput) Answer {
 	in.Passed, in.At = true, r.At
-	in.ID = "dev:" + d.Serial + ":" + core.NewID()
-	if r.RecordID != "" && len(r.RecordID) <= maxRecordID {
-		in.ID = "dev:" + d.Serial + ":" + r.RecordID
-	}
+	in.ID = eventID(d, r.RecordID)
 	var pic *picture
 	if len(r.Image) > 0 {
 		if pic = s.takePicture(d, in.ID, r.Image); pic != nil {

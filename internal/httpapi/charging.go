@@ -455,8 +455,10 @@ type sessionView struct {
 	RefundTo      string  `json:"refund_to"`
 	EndReason     int     `json:"end_reason"`
 	Full          bool    `json:"full"`
-	// The stops parkd asked of the charger: how many it answered, how
-	// many in a row it left unanswered and since when (null: none).
+	// The stops parkd asked of the charger: since when (null: never, so
+	// a stop asked of a charger offline shows too), how many it answered,
+	// how many in a row it left unanswered and since when (null: none).
+	StopAsked           *string `json:"stop_asked"`
 	StopAsks            int     `json:"stop_asks"`
 	StopUnanswered      int     `json:"stop_unanswered"`
 	StopUnansweredSince *string `json:"stop_unanswered_since"`
@@ -469,7 +471,7 @@ func viewSession(x *park.ChargeSession, currency string) sessionView {
 		TransactionID: x.TransactionID, IDTag: x.IDTag, Source: x.Source, Status: x.Status, Prepaid: x.Prepaid,
 		LimitMinutes: x.LimitMinutes, StartedAt: fmtTimePtr(x.StartedAt), EndedAt: fmtTimePtr(x.EndedAt), EnergyWh: x.EnergyWh,
 		Amount: x.Amount, Electricity: x.Electricity, Service: x.Service, Refund: x.Refund, Currency: currency, RefundTo: x.RefundTo,
-		EndReason: x.EndReason, Full: x.Full, StopAsks: x.StopAsks, StopUnanswered: x.StopUnanswered,
+		EndReason: x.EndReason, Full: x.Full, StopAsked: fmtTimePtr(x.StopAsked), StopAsks: x.StopAsks, StopUnanswered: x.StopUnanswered,
 		StopUnansweredSince: fmtTimePtr(x.StopUnansweredSince), CreatedAt: fmtTime(x.CreatedAt), UpdatedAt: fmtTime(x.UpdatedAt)}
 }
 

@@ -44,7 +44,7 @@ func (s *Service) earlierVisitEntry(ctx context.Context, tx park.Tx, l *park.Lot
 // is not counted inside. An exit whose time another stay of the plate
 // already covers is not this stay's: the stay is left open, as any entry.
 func (s *Service) closeAtRecordedExit(ctx context.Context, tx park.Tx, l *park.Lot, in *EventInput, p plate.Plate, stayID string, now time.Time, noted *[]*park.Anomaly) error {
-	ex, ok, err := missedExitAfter(ctx, tx, l.Code, p.Key, in.At)
+	ex, ok, err := s.missedExitAfter(ctx, tx, l.Code, p.Key, in.At)
 	if err != nil || !ok {
 		return err
 	}
@@ -67,41 +67,43 @@ func (s *Service) closeAtRecordedExit(ctx context.Context, tx park.Tx, l *park.L
 			in.Lane, ex.Lane, ex.At.Format(time.RFC3339), due))
 }
 
-// lateLookBack bounds how many of a lot's latest anomalies a replayed
-// entry reads for its exit (anomalies are read newest first, by time,
-// with no filter on the plate). An entry replayed later than that finds
-// none and stays open.
-const lateLookBack = 4096
-
 // missedExitAfter finds the first exit of a plate after at that found no
-// stay inside: the event of its missed_entry anomaly.
-func missedExitAfter(ctx context.Context, tx park.Tx, lot, key string, at time.Time) (*park.Event, bool, error) {
-	for limit := 64; limit <= lateLookBack; limit *= 2 {
-		as, err := tx.ListAnomalies(ctx, park.AnomalyFilter{LotCode: lot, Limit: limit})
+// stay inside: the event of its missed_entry anomaly. It reads the lot's
+// anomalies newest first, a page at a time placed by the previous page's
+// last one, and stops at the first dated at or before at: each is read
+// once, however many the lot has.
+func (s *Service) missedExitAfter(ctx context.Context, tx park.Tx, lot, key string, at time.Time) (*park.Event, bool, error) {
+	f := park.AnomalyFilter{LotCode: lot, Limit: s.latePage}
+	if f.Limit == 0 {
+		f.Limit = park.MaxListLimit
+	}
+	var first *park.Anomaly
+	for {
+		as, err := tx.ListAnomalies(ctx, f)
 		if err != nil {
 			return nil, false, err
 		}
-		var first *park.Anomaly
-		reached := len(as) < limit // every anomaly of the lot was read
-		for _, a := range as {     // newest first
+		done := len(as) < f.Limit // every anomaly of the lot was read
+		for _, a := range as {    // newest first
 			if !a.At.After(at) {
-				reached = true
+				done = true
 				break
 			}
 			if a.Kind == park.AnomalyMissedEntry && samePlate(a.Plate, key) {
 				first = a
 			}
 		}
-		if !reached {
-			continue
+		if done {
+			break
 		}
-		if first == nil {
-			return nil, false, nil
-		}
-		ev, err := tx.GetEvent(ctx, lot, first.EventID)
-		return ev, err == nil, err
+		last := as[len(as)-1]
+		f.BeforeAt, f.BeforeID = last.At, last.ID
 	}
-	return nil, false, nil
+	if first == nil {
+		return nil, false, nil
+	}
+	ev, err := tx.GetEvent(ctx, lot, first.EventID)
+	return ev, err == nil, err
 }
 
 // samePlate says whether a recorded plate text has the plate key key.

@@ -122,6 +122,32 @@ func TestOfflineEntryAfterItsExit(t *testing.T) {
 			t.Fatalf("stay %+v, %d inside; want it inside", st, b.Occupied(t))
 		}
 	})
+	t.Run("ExitPagesBack", func(t *testing.T) {
+		// The exit lies two pages back, read 2 at a time: three other
+		// cars' exits share its time (recorded after it, so read before
+		// it) and two more come a minute later. Newest first: the two
+		// later ones (page 1), two of the ties (page 2), the last tie
+		// and this car's exit (page 3).
+		b := setup(t)
+		b.Sys.Gate.SetLateAnomalyPage(2)
+		b.Clock.Set(now.Add(time.Minute))
+		b.Event(t, park.EventExit, "京G96408", now)
+		for _, p := range []string{"京A11111", "京A22222", "京A33333"} {
+			b.Event(t, park.EventExit, p, now)
+		}
+		for _, p := range []string{"京B11111", "京B22222"} {
+			b.Event(t, park.EventExit, p, now.Add(time.Minute))
+		}
+		in := b.offline(t, "cam-in:1", park.EventEntry, "京G96408", now.Add(-2*time.Hour))
+		// 2 hours inside: 4 started half hours of 2.00, none of it paid.
+		st := b.Stay(t, in.StayID)
+		if st.State != park.StayOut || st.ExitAt == nil || !st.ExitAt.Equal(now) || st.Total != 800 || st.Paid != 0 {
+			t.Fatalf("stay %+v, want it closed at its exit two pages back", st)
+		}
+		if b.Occupied(t) != 0 {
+			t.Fatalf("occupied %d, want 0", b.Occupied(t))
+		}
+	})
 	t.Run("ExitClosesOneStay", func(t *testing.T) {
 		// Two replayed entries before one exit: the exit is the first's.
 		b := setup(t)

@@ -58,6 +58,26 @@ type Refuser interface {
 	Refused(status int, body []byte) bool
 }
 
+// Judge is a Formatter that can say why a reply does not acknowledge
+// (most often: its status is fine but its body is not the format's
+// success body). Its verdict is Acknowledged's, with the reason beside
+// it; the reason is kept before the partner's reply (last_reply), for the
+// operator to tell the partner what to answer.
+type Judge interface {
+	// Judge reports whether the reply acknowledges and, when it does
+	// not, why ("" when the status says it all).
+	Judge(status int, body []byte) (ok bool, why string)
+}
+
+// judge is f's verdict on a reply, and why it is no acknowledgement if
+// f can say.
+func judge(f Formatter, status int, body []byte) (bool, string) {
+	if j, ok := f.(Judge); ok {
+		return j.Judge(status, body)
+	}
+	return f.Acknowledged(status, body), ""
+}
+
 // Carrier is a Formatter that shapes only some kinds of report. A
 // Formatter that is not a Carrier shapes every kind.
 type Carrier interface {

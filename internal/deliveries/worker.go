@@ -665,10 +665,14 @@ func (s *Service) send(ctx context.Context, a *Attempt) outcome {
 		// redirect's body is most often empty.
 		d.LastReply = clip("redirect to " + loc + " not followed: point the subscription there if it moved; " + string(body))
 	}
-	if f.Acknowledged(resp.StatusCode, body) {
+	ok, why := judge(f, resp.StatusCode, body)
+	if ok {
 		s.metrics.DeliveryAttempt(d.PartnerID, d.Report, true)
 		d.State, d.DeliveredAt = park.DeliveryDelivered, &at
 		return outcome{d: d}
+	}
+	if why != "" {
+		d.LastReply = clip(why + ": " + string(body))
 	}
 	s.metrics.DeliveryAttempt(d.PartnerID, d.Report, false)
 	if r, ok := f.(Refuser); ok && r.Refused(resp.StatusCode, body) {

@@ -50,12 +50,34 @@ func (Reports) Request(ctx context.Context, a *deliveries.Attempt, to string) (*
 	return req, nil
 }
 
+// successBody is the only reply body that acknowledges a report.
+const successBody = `{"code":0,"msg":"success","data":null}`
+
+var _ deliveries.Judge = Reports{}
+
 // Acknowledged: HTTP 200 and exactly {"code":0,"msg":"success","data":null},
 // whatever the key order and spacing, after at most one byte order mark.
-func (Reports) Acknowledged(status int, body []byte) bool {
+func (r Reports) Acknowledged(status int, body []byte) bool {
+	ok, _ := r.Judge(status, body)
+	return ok
+}
+
+// Judge is Acknowledged's verdict and, for an HTTP 200 whose body is not
+// the success body, why, naming the body expected: a partner answering
+// {"code":0} alone sees in the delivery what it must answer.
+func (Reports) Judge(status int, body []byte) (bool, string) {
 	if status != http.StatusOK {
-		return false
+		return false, ""
 	}
+	if !isSuccess(body) {
+		return false, "reply is not " + successBody
+	}
+	return true, ""
+}
+
+// isSuccess: the body is the success body, whatever the key order and
+// spacing, after at most one byte order mark.
+func isSuccess(body []byte) bool {
 	// A byte order mark first (.NET's UTF-8 writers put one) is read
 	// past, as decode reads past a request's.
 	body, _ = bytes.CutPrefix(body, []byte(bom))

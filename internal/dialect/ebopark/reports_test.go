@@ -453,3 +453,63 @@ func TestSensorlessReport(t *testing.T) {
 		t.Fatalf("stay paid %d, want the 800 asked", st.Paid)
 	}
 }
+
+// TestReportRefusedSaysWhy: a partner answering HTTP 200 {"code":0} has
+// not acknowledged (the only success body is the whole
+// {"code":0,"msg":"success","data":null}); the delivery is failed, and
+// the deliveries list says so beside the partner's reply, for the
+// operator to tell the partner what to answer. The exact body, for the
+// other car, is delivered, and its reply is the body alone.
+func TestReportRefusedSaysWhy(t *testing.T) {
+	b, rc := reportBundle(t)
+	rc.Script(func(r deliverytest.Request) deliverytest.Answer {
+		if strings.Contains(string(r.Body), "京A12345") {
+			return deliverytest.Answer{Status: 200, Body: `{"code":0}`}
+		}
+		return deliverytest.Answer{Status: 200, Body: success}
+	})
+	// Two attempts, the second an hour on: the clock stands still, so the
+	// refused one stays failed, waiting for its retry.
+	if _, err := b.Sys.Deliveries.CreateSubscription(b.Ctx, reportPartner, deliveries.SubscriptionInput{Report: park.ReportEntry,
+		URL: rc.URL, Schedule: []time.Duration{0, time.Hour}}); err != nil {
+		t.Fatal(err)
+	}
+	b.Event(t, park.EventEntry, "京A12345", b.Clock.Now().Add(-time.Minute))
+	b.Event(t, park.EventEntry, "京B67890", b.Clock.Now().Add(-time.Minute))
+	runWorker(t, b)
+	states := func() map[string]*park.Delivery {
+		page, _, err := b.Sys.Deliveries.DeliveryPage(b.Ctx, deliveries.DeliveryQuery{PartnerID: reportPartner})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]*park.Delivery{}
+		for _, d := range page {
+			out[d.ReportID] = d
+		}
+		return out
+	}
+	var got map[string]*park.Delivery
+	deliverytest.WaitFor(t, 30*time.Second, "one delivered, one failed", func() bool {
+		got = states()
+		n := map[string]int{}
+		for _, d := range got {
+			n[d.State]++
+		}
+		return n[park.DeliveryDelivered] == 1 && n[park.DeliveryFailed] == 1
+	})
+	for _, r := range rc.Requests() {
+		d := got[r.EventID]
+		if d == nil {
+			t.Fatalf("no delivery of report %s", r.EventID)
+		}
+		if strings.Contains(string(r.Body), "京A12345") {
+			// The reason, naming the body expected, then the reply as it came.
+			want := `reply is not {"code":0,"msg":"success","data":null}: {"code":0}`
+			if d.State != park.DeliveryFailed || d.LastStatus != 200 || d.LastReply != want {
+				t.Errorf("{\"code\":0} answered: %s, %d %q; want failed, 200 %q", d.State, d.LastStatus, d.LastReply, want)
+			}
+		} else if d.State != park.DeliveryDelivered || d.LastReply != success {
+			t.Errorf("success answered: %s, %q; want delivered, %q", d.State, d.LastReply, success)
+		}
+	}
+}

@@ -2,22 +2,14 @@ package app
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"io"
-	"net/http/httptest"
-	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"parkd/internal/gate"
-	"parkd/internal/httpapi"
-	"parkd/internal/metrics"
 	"parkd/internal/park"
-	"parkd/internal/partners"
 	"parkd/internal/store/teststore"
-	"parkd/internal/system"
 )
 
 // writerWatch counts the transactions the core opens and how many times a
@@ -58,47 +50,13 @@ func (t *watchedTx) PlateRecords(ctx context.Context, lot, plateKey string) (par
 func TestFreeLookUpSearchesOffTheWriter(t *testing.T) {
 	now := time.Date(2026, 11, 23, 10, 5, 0, 0, time.UTC)
 	st := &writerWatch{Store: teststore.Open(t)}
-	sys := system.New(systemConfig(st, nil, nil, func() time.Time { return now }))
-	h := httpapi.New(httpapi.Config{Service: sys, Metrics: metrics.New(), AdminToken: "admin", Now: func() time.Time { return now }})
-	for _, d := range dialects {
-		d.mount(sys, nil, h.Mount)
-	}
-	ctx := context.Background()
+	// 15 free minutes, then 2.00 per started hour from entry.
+	r := newPartnerRig(t, st, nil, now, `{"grace_minutes":15,"every":{"minutes":60,"price":200}}`)
+	sys, ctx := r.sys, r.ctx
 	do := func(method, path, body string, header ...string) map[string]any {
 		t.Helper()
-		req := httptest.NewRequest(method, path, strings.NewReader(body))
-		for i := 0; i+1 < len(header); i += 2 {
-			req.Header.Set(header[i], header[i+1])
-		}
-		rec := httptest.NewRecorder()
-		h.ServeHTTP(rec, req)
-		b, _ := io.ReadAll(rec.Result().Body)
-		var out map[string]any
-		if err := json.Unmarshal(b, &out); err != nil || rec.Code >= 300 {
-			t.Fatalf("%s %s: %d %s", method, path, rec.Code, b)
-		}
-		return out
+		return r.do(t, method, path, body, header...)
 	}
-	must := func(_ any, err error) {
-		t.Helper()
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-	// 15 free minutes, then 2.00 per started hour from entry.
-	for _, lot := range []string{"cn1", "br1"} {
-		cur, tz := "CNY", "Asia/Shanghai"
-		if lot == "br1" {
-			cur, tz = "BRL", "America/Sao_Paulo"
-		}
-		must(sys.Gate.CreateLot(ctx, &park.Lot{Code: lot, Name: lot, TimeZone: tz, Currency: cur, Capacity: 10,
-			Tariff: json.RawMessage(`{"grace_minutes":15,"every":{"minutes":60,"price":200}}`)}))
-	}
-	must(sys.Partners.CreateDemoPartner(ctx, &park.Partner{ID: "eb", Name: "Pay app", Dialect: "ebopark", Type: park.PartnerNormal,
-		Secret: eboSecret, SignMode: "static", Lots: []string{"cn1"}}))
-	must(sys.Partners.CreatePartner(ctx, &park.Partner{ID: "lk", Name: "Integrator", Dialect: "linkc", Type: park.PartnerNormal,
-		Lots: []string{"br1"}}))
-	must(sys.Partners.CreateIntegrator(ctx, partners.IntegratorInput{Username: "ana", Password: "senha-forte-1", Partners: []string{"lk"}}))
 	// In each lot a car that owes (in 08:05, 2 h: 2 started hours, 4.00)
 	// and a free one (in 10:00, looked up at 10:05: within its 15 free
 	// minutes, free until 10:00 + 15 min = 10:15:00 UTC, which is 18:15:00
@@ -111,8 +69,7 @@ func TestFreeLookUpSearchesOffTheWriter(t *testing.T) {
 		{"br1", "ABC1D23", now.Add(-2 * time.Hour)}, {"br1", "XYZ9K88", now.Add(-5 * time.Minute)},
 	}
 	for i, c := range cars {
-		must(sys.Gate.HandleEvent(ctx, gate.EventInput{LotCode: c.lot, ID: fmt.Sprint("in-", i), Type: park.EventEntry,
-			Plate: c.plate, Lane: "in-1", At: c.in}))
+		r.enter(t, fmt.Sprint("in-", i), c.lot, c.plate, c.in)
 	}
 	// want: the look-up opened one write, priced the stay once in it, and
 	// opened reads reads.
@@ -167,7 +124,7 @@ func TestFreeLookUpSearchesOffTheWriter(t *testing.T) {
 			t.Fatalf("stays %v, %v", stays, err)
 		}
 		st.reset()
-		q := do("POST", "/v1/stays/"+stays[0].ID+"/quotes", "", "Authorization", "Bearer admin")
+		q := do("POST", "/v1/stays/"+stays[0].ID+"/quotes", "", "Authorization", "Bearer "+testAdmin)
 		if q["amount_due"].(float64) != 0 || q["leave_by"] != "2026-11-23T10:15:00Z" {
 			t.Fatalf("quote %v, want 0 due, leave by 2026-11-23T10:15:00Z", q)
 		}

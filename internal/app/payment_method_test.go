@@ -1,8 +1,6 @@
 package app
 
 import (
-	"context"
-	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -11,12 +9,8 @@ import (
 	dto "github.com/prometheus/client_model/go"
 
 	"parkd/internal/gate"
-	"parkd/internal/httpapi"
 	"parkd/internal/metrics"
-	"parkd/internal/park"
-	"parkd/internal/partners"
 	"parkd/internal/store/teststore"
-	"parkd/internal/system"
 )
 
 // TestPaymentMethodOneSpelling: a method is one method however a payer
@@ -30,45 +24,15 @@ func TestPaymentMethodOneSpelling(t *testing.T) {
 	t.Parallel()
 	now := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
 	m := metrics.New()
-	sys := system.New(systemConfig(teststore.Open(t), nil, m, func() time.Time { return now }))
-	h := httpapi.New(httpapi.Config{Service: sys, Metrics: m, AdminToken: testAdmin, Now: func() time.Time { return now }})
-	for _, d := range dialects {
-		d.mount(sys, nil, h.Mount)
-	}
-	e := &testEnv{sys: sys, h: h}
-	ctx := context.Background()
+	r := newPartnerRig(t, teststore.Open(t), m, now, `{"every":{"minutes":60,"price":200}}`)
+	sys, ctx := r.sys, r.ctx
 	do := func(method, path, body string, header ...string) map[string]any {
 		t.Helper()
-		r := e.do(method, path, body, header...)
-		var out map[string]any
-		if err := json.Unmarshal([]byte(r.body), &out); err != nil || r.status >= 300 {
-			t.Fatalf("%s %s: %d %s", method, path, r.status, r.body)
-		}
-		return out
+		return r.do(t, method, path, body, header...)
 	}
-	must := func(_ any, err error) {
-		t.Helper()
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-	for _, lot := range []string{"cn1", "br1"} {
-		cur, tz := "CNY", "Asia/Shanghai"
-		if lot == "br1" {
-			cur, tz = "BRL", "America/Sao_Paulo"
-		}
-		must(sys.Gate.CreateLot(ctx, &park.Lot{Code: lot, Name: lot, TimeZone: tz, Currency: cur, Capacity: 10,
-			Tariff: json.RawMessage(`{"every":{"minutes":60,"price":200}}`)}))
-	}
-	must(sys.Partners.CreateDemoPartner(ctx, &park.Partner{ID: "eb", Name: "Pay app", Dialect: "ebopark", Type: park.PartnerNormal,
-		Secret: eboSecret, SignMode: "static", Lots: []string{"cn1"}}))
-	must(sys.Partners.CreatePartner(ctx, &park.Partner{ID: "lk", Name: "Integrator", Dialect: "linkc", Type: park.PartnerNormal,
-		Lots: []string{"br1"}}))
-	must(sys.Partners.CreateIntegrator(ctx, partners.IntegratorInput{Username: "ana", Password: "senha-forte-1", Partners: []string{"lk"}}))
 	plates := []struct{ lot, plate string }{{"cn1", "京A12345"}, {"cn1", "京B12345"}, {"br1", "ABC1D23"}, {"br1", "XYZ1A23"}}
 	for i, c := range plates {
-		must(sys.Gate.HandleEvent(ctx, gate.EventInput{LotCode: c.lot, ID: fmt.Sprint("in-", i), Type: park.EventEntry,
-			Plate: c.plate, Lane: "in-1", At: now.Add(-2 * time.Hour)}))
+		r.enter(t, fmt.Sprint("in-", i), c.lot, c.plate, now.Add(-2*time.Hour))
 	}
 	native := func(lot, plate, method string) {
 		t.Helper()

@@ -2,22 +2,14 @@ package app
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"io"
-	"net/http/httptest"
-	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"parkd/internal/gate"
-	"parkd/internal/httpapi"
-	"parkd/internal/metrics"
 	"parkd/internal/park"
-	"parkd/internal/partners"
 	"parkd/internal/store/teststore"
-	"parkd/internal/system"
 )
 
 // countingStore counts the transactions the core opens.
@@ -46,52 +38,15 @@ func (c *countingStore) reset() { c.updates.Store(0); c.views.Store(0) }
 func TestPartnerPaymentIsOneTransaction(t *testing.T) {
 	now := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
 	st := &countingStore{Store: teststore.Open(t)}
-	sys := system.New(systemConfig(st, nil, nil, func() time.Time { return now }))
-	h := httpapi.New(httpapi.Config{Service: sys, Metrics: metrics.New(), AdminToken: "admin", Now: func() time.Time { return now }})
-	for _, d := range dialects {
-		d.mount(sys, nil, h.Mount)
-	}
-	ctx := context.Background()
+	// Two lots, each with 2.00 per started hour; a car in each, entered 2 h ago.
+	r := newPartnerRig(t, st, nil, now, `{"every":{"minutes":60,"price":200}}`)
+	sys, ctx := r.sys, r.ctx
 	do := func(method, path, body string, header ...string) map[string]any {
 		t.Helper()
-		req := httptest.NewRequest(method, path, strings.NewReader(body))
-		for i := 0; i+1 < len(header); i += 2 {
-			req.Header.Set(header[i], header[i+1])
-		}
-		rec := httptest.NewRecorder()
-		h.ServeHTTP(rec, req)
-		b, _ := io.ReadAll(rec.Result().Body)
-		var out map[string]any
-		if err := json.Unmarshal(b, &out); err != nil || rec.Code >= 300 {
-			t.Fatalf("%s %s: %d %s", method, path, rec.Code, b)
-		}
-		return out
+		return r.do(t, method, path, body, header...)
 	}
-	// Two lots, each with 2.00 per started hour; a car in each, entered 2 h ago.
-	for _, lot := range []string{"cn1", "br1"} {
-		cur, tz := "CNY", "Asia/Shanghai"
-		if lot == "br1" {
-			cur, tz = "BRL", "America/Sao_Paulo"
-		}
-		if _, err := sys.Gate.CreateLot(ctx, &park.Lot{Code: lot, Name: lot, TimeZone: tz, Currency: cur, Capacity: 10,
-			Tariff: json.RawMessage(`{"every":{"minutes":60,"price":200}}`)}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	must := func(_ any, err error) {
-		t.Helper()
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-	must(sys.Partners.CreateDemoPartner(ctx, &park.Partner{ID: "eb", Name: "Pay app", Dialect: "ebopark", Type: park.PartnerNormal,
-		Secret: eboSecret, SignMode: "static", Lots: []string{"cn1"}}))
-	must(sys.Partners.CreatePartner(ctx, &park.Partner{ID: "lk", Name: "Integrator", Dialect: "linkc", Type: park.PartnerNormal,
-		Lots: []string{"br1"}}))
-	must(sys.Partners.CreateIntegrator(ctx, partners.IntegratorInput{Username: "ana", Password: "senha-forte-1", Partners: []string{"lk"}}))
 	for i, c := range []struct{ lot, plate string }{{"cn1", "京A12345"}, {"br1", "ABC1D23"}, {"cn1", "京B12345"}} {
-		must(sys.Gate.HandleEvent(ctx, gate.EventInput{LotCode: c.lot, ID: fmt.Sprint("in-", i), Type: park.EventEntry,
-			Plate: c.plate, Lane: "in-1", At: now.Add(-2 * time.Hour)}))
+		r.enter(t, fmt.Sprint("in-", i), c.lot, c.plate, now.Add(-2*time.Hour))
 	}
 	// 2 h at 2.00 per started hour: 400 minor units due in each lot.
 	const due = 400
@@ -120,12 +75,12 @@ func TestPartnerPaymentIsOneTransaction(t *testing.T) {
 		if err != nil || len(stays) != 1 {
 			t.Fatalf("stays %v, %v", stays, err)
 		}
-		q := do("POST", "/v1/stays/"+stays[0].ID+"/quotes", "", "Authorization", "Bearer admin")
+		q := do("POST", "/v1/stays/"+stays[0].ID+"/quotes", "", "Authorization", "Bearer "+testAdmin)
 		if q["amount_due"].(float64) != due {
 			t.Fatalf("quote %v, want %d due", q, due)
 		}
 		st.reset()
-		do("POST", "/v1/payments", `{"quote_id":"`+q["id"].(string)+`","amount":400,"method":"cash"}`, "Authorization", "Bearer admin")
+		do("POST", "/v1/payments", `{"quote_id":"`+q["id"].(string)+`","amount":400,"method":"cash"}`, "Authorization", "Bearer "+testAdmin)
 		wantOne(t, st)
 	})
 }

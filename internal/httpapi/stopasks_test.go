@@ -27,6 +27,25 @@ func (answeringCharger) RemoteStop(context.Context, string, int64) (string, erro
 	return "Accepted", nil
 }
 
+// chargingAt starts a session on connector 1 of a 10-connector cabinet
+// online whose stops remote answers, charging from t0, and answers its id.
+func chargingAt(t *testing.T, remote charging.Remote) (*env, string) {
+	t.Helper()
+	e := newEnv(t)
+	e.want(e.do("POST", "/v1/lots", lotJSON), 201)
+	e.want(e.do("POST", "/v1/price-standards", seedStandardJSON), 201)
+	e.want(e.do("POST", "/v1/chargers", `{"id":"CAB-0001","lot_code":"140123001","family":0,"type":"cabinet-10",
+		"connectors":10,"standard_id":19464,"password":"0123456789abcdef"}`), 201)
+	e.online("CAB-0001")
+	e.sys.Charging.SetRemote(remote)
+	s := e.want(e.do("POST", "/v1/charging/sessions", `{"charger_id":"CAB-0001","connector":1,"prepaid":300}`), 201)
+	if _, _, err := e.sys.Charging.ChargerStarted(context.Background(), charging.Started{ChargerID: "CAB-0001", Connector: 1,
+		IDTag: s["id_tag"].(string), At: t0}); err != nil {
+		t.Fatal(err)
+	}
+	return e, s["id"].(string)
+}
+
 // TestSessionShowsStopAsks: the native session says why a session asked
 // to stop still runs: how many stops the charger answered (stop_asks),
 // how many in a row it left unanswered and since when.
@@ -38,19 +57,7 @@ func (answeringCharger) RemoteStop(context.Context, string, int64) (string, erro
 // charges on until the charger reports its stop). stop_asked stays
 // 01:10, the first ask. A session never asked shows null, 0, 0 and null.
 func TestSessionShowsStopAsks(t *testing.T) {
-	e := newEnv(t)
-	e.want(e.do("POST", "/v1/lots", lotJSON), 201)
-	e.want(e.do("POST", "/v1/price-standards", seedStandardJSON), 201)
-	e.want(e.do("POST", "/v1/chargers", `{"id":"CAB-0001","lot_code":"140123001","family":0,"type":"cabinet-10",
-		"connectors":10,"standard_id":19464,"password":"0123456789abcdef"}`), 201)
-	e.online("CAB-0001")
-	e.sys.Charging.SetRemote(silentCharger{})
-	s := e.want(e.do("POST", "/v1/charging/sessions", `{"charger_id":"CAB-0001","connector":1,"prepaid":300}`), 201)
-	id := s["id"].(string)
-	if _, _, err := e.sys.Charging.ChargerStarted(context.Background(), charging.Started{ChargerID: "CAB-0001", Connector: 1,
-		IDTag: s["id_tag"].(string), At: t0}); err != nil {
-		t.Fatal(err)
-	}
+	e, id := chargingAt(t, silentCharger{})
 	wantStops := func(when string, asked any, asks, unanswered float64, since any) {
 		t.Helper()
 		got := e.want(e.do("GET", "/v1/charging/sessions/"+id, ""), 200)
@@ -81,19 +88,7 @@ func TestSessionShowsStopAsks(t *testing.T) {
 // though no ask was answered or went unanswered (0, 0, null), unlike a
 // session never asked (stop_asked null).
 func TestSessionShowsStopAskedOffline(t *testing.T) {
-	e := newEnv(t)
-	e.want(e.do("POST", "/v1/lots", lotJSON), 201)
-	e.want(e.do("POST", "/v1/price-standards", seedStandardJSON), 201)
-	e.want(e.do("POST", "/v1/chargers", `{"id":"CAB-0001","lot_code":"140123001","family":0,"type":"cabinet-10",
-		"connectors":10,"standard_id":19464,"password":"0123456789abcdef"}`), 201)
-	e.online("CAB-0001")
-	e.sys.Charging.SetRemote(answeringCharger{})
-	s := e.want(e.do("POST", "/v1/charging/sessions", `{"charger_id":"CAB-0001","connector":1,"prepaid":300}`), 201)
-	id := s["id"].(string)
-	if _, _, err := e.sys.Charging.ChargerStarted(context.Background(), charging.Started{ChargerID: "CAB-0001", Connector: 1,
-		IDTag: s["id_tag"].(string), At: t0}); err != nil {
-		t.Fatal(err)
-	}
+	e, id := chargingAt(t, answeringCharger{})
 	if err := e.sys.Charging.Disconnected(context.Background(), "CAB-0001", ""); err != nil {
 		t.Fatal(err)
 	}

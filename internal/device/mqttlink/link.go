@@ -61,8 +61,13 @@ type Link struct {
 	failed  chan error // the first attempt refused (Start)
 
 	closeOnce sync.Once
-	lost      atomic.Int64 // connections lost: what came on one can no longer be acknowledged
-	unkept    unkept       // messages held after a handler's error
+	// handling is held (read) by a worker from its handler's start to
+	// the message's acknowledgement, and (write) by stop, so that a
+	// message already handled is acknowledged before the disconnect,
+	// not handed to the session again.
+	handling sync.RWMutex
+	lost     atomic.Int64 // connections lost: what came on one can no longer be acknowledged
+	unkept   unkept       // messages held after a handler's error
 }
 
 // unkept follows a run of messages held unacknowledged after their
@@ -471,11 +476,20 @@ func (l *Link) worker() {
 	for {
 		select {
 		case d := <-l.work:
+			l.handling.RLock()
+			select {
+			case <-l.done: // closed meanwhile: not acknowledged, sent again
+				l.handling.RUnlock()
+				return
+			default:
+			}
 			if err := d.h(d.m.Topic(), d.m.Payload()); err != nil {
+				l.handling.RUnlock()
 				l.again(d, err)
 				continue
 			}
 			d.m.Ack()
+			l.handling.RUnlock()
 			if d.wait > 0 {
 				l.release(true)
 			}
@@ -576,11 +590,27 @@ func (l *Link) awaitReady() error {
 func (l *Link) Close() { l.stop(1000) }
 
 // stop disconnects, waiting up to quiesce milliseconds for in-flight
-// work, and stops the workers.
+// work, and stops the workers. A message whose handler is running is
+// waited for (as long as quiesce) and acknowledged before the disconnect;
+// no handler starts after it.
 func (l *Link) stop(quiesce uint) {
 	l.mu.Lock()
+	closed := l.closed
 	l.closed = true
 	l.mu.Unlock()
+	if !closed && l.work != nil {
+		idle := make(chan struct{})
+		go func() {
+			l.handling.Lock() // held until done: workers then see done
+			close(idle)
+			<-l.done
+			l.handling.Unlock()
+		}()
+		select {
+		case <-idle:
+		case <-time.After(time.Duration(quiesce) * time.Millisecond):
+		}
+	}
 	l.c.Disconnect(quiesce)
 	l.closeOnce.Do(func() { close(l.done) })
 }

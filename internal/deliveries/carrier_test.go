@@ -19,8 +19,8 @@ type onlyExits struct{}
 func (onlyExits) Request(context.Context, *deliveries.Attempt, string) (*http.Request, error) {
 	return nil, errors.New("not used")
 }
-func (onlyExits) Acknowledged(int, []byte) bool { return true }
-func (onlyExits) Carries(kind string) bool      { return kind == park.ReportExit }
+func (onlyExits) Judge(int, []byte) (bool, string) { return true, "" }
+func (onlyExits) Carries(kind string) bool         { return kind == park.ReportExit }
 
 // TestSubscriptionFormatCarriesTheReport: a partner whose dialect shapes
 // only exits gets its dialect's format for exits, native for entries

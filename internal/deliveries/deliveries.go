@@ -29,9 +29,12 @@ import (
 type Formatter interface {
 	// Request builds the HTTP request of attempt a to url.
 	Request(ctx context.Context, a *Attempt, url string) (*http.Request, error)
-	// Acknowledged reports whether a reply with this status and body
-	// means the partner took the report.
-	Acknowledged(status int, body []byte) bool
+	// Judge reports whether a reply with this status and body means the
+	// partner took the report and, when it does not, why, naming the
+	// reply the format wants ("" when the status says it all). The reason
+	// is kept before the partner's reply (last_reply), for the operator
+	// to tell the partner what to answer.
+	Judge(status int, body []byte) (ok bool, why string)
 }
 
 // Payer is a Formatter whose answer to a sensorless ask must say, beyond
@@ -56,26 +59,6 @@ var ErrUnshapeable = errors.New("the report cannot be shaped in this format")
 // operator, who fixes the data or redelivers.
 type Refuser interface {
 	Refused(status int, body []byte) bool
-}
-
-// Judge is a Formatter that can say why a reply does not acknowledge
-// (most often: its status is fine but its body is not the format's
-// success body). Its verdict is Acknowledged's, with the reason beside
-// it; the reason is kept before the partner's reply (last_reply), for the
-// operator to tell the partner what to answer.
-type Judge interface {
-	// Judge reports whether the reply acknowledges and, when it does
-	// not, why ("" when the status says it all).
-	Judge(status int, body []byte) (ok bool, why string)
-}
-
-// judge is f's verdict on a reply, and why it is no acknowledgement if
-// f can say.
-func judge(f Formatter, status int, body []byte) (bool, string) {
-	if j, ok := f.(Judge); ok {
-		return j.Judge(status, body)
-	}
-	return f.Acknowledged(status, body), ""
 }
 
 // Carrier is a Formatter that shapes only some kinds of report. A

@@ -62,15 +62,16 @@ func (Native) Request(ctx context.Context, a *Attempt, url string) (*http.Reques
 	return req, nil
 }
 
-// Acknowledged: any 2xx.
-func (Native) Acknowledged(status int, _ []byte) bool { return status >= 200 && status < 300 }
+// Judge: any 2xx acknowledges, whatever its body; any other status says
+// why itself.
+func (Native) Judge(status int, _ []byte) (bool, string) { return status >= 200 && status < 300, "" }
 
 // Paid: a 2xx whose body is a JSON object with "paid": true, said once.
-func (n Native) Paid(status int, body []byte) bool {
+func (Native) Paid(status int, body []byte) bool {
 	var a struct {
 		Paid *bool `json:"paid"`
 	}
-	return n.Acknowledged(status, body) && json.Unmarshal(body, &a) == nil && a.Paid != nil && *a.Paid &&
+	return status >= 200 && status < 300 && json.Unmarshal(body, &a) == nil && a.Paid != nil && *a.Paid &&
 		core.RepeatedKey(body) == ""
 }
 

@@ -164,7 +164,7 @@ func (s *Service) askPartner(ctx context.Context, a *Attempt) bool {
 	if pf, paying := f.(Payer); paying {
 		ok = pf.Paid(resp.StatusCode, body)
 	} else {
-		ok = f.Acknowledged(resp.StatusCode, body)
+		ok, _ = f.Judge(resp.StatusCode, body)
 	}
 	s.metrics.DeliveryAttempt(a.Partner.ID, a.Report.Kind, ok)
 	if ok {

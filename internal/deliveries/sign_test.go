@@ -131,11 +131,11 @@ func TestNativeRequest(t *testing.T) {
 	}
 }
 
-func TestNativeAcknowledged(t *testing.T) {
+func TestNativeJudge(t *testing.T) {
 	for status, want := range map[int]bool{200: true, 201: true, 202: true, 204: true, 299: true,
 		100: false, 199: false, 300: false, 302: false, 304: false, 400: false, 404: false, 410: false, 429: false, 500: false, 503: false} {
-		if got := (deliveries.Native{}).Acknowledged(status, nil); got != want {
-			t.Errorf("status %d acknowledged: %v, want %v", status, got, want)
+		if got, why := (deliveries.Native{}).Judge(status, nil); got != want || why != "" {
+			t.Errorf("status %d acknowledged: %v (%q), want %v, the status saying why", status, got, why, want)
 		}
 	}
 }

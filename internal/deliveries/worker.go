@@ -658,21 +658,19 @@ func (s *Service) send(ctx context.Context, a *Attempt) outcome {
 	}
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
 	resp.Body.Close()
-	d.LastStatus, d.LastReply = resp.StatusCode, clip(string(body))
+	ok, why := f.Judge(resp.StatusCode, body)
+	answer := string(body)
 	if loc := resp.Header.Get("Location"); resp.StatusCode >= 300 && resp.StatusCode < 400 && loc != "" {
 		// Not followed (a redirect could lead anywhere): the operator
 		// needs where it pointed to fix the subscription's URL, and a
 		// redirect's body is most often empty.
-		d.LastReply = clip("redirect to " + loc + " not followed: point the subscription there if it moved; " + string(body))
+		answer = "redirect to " + loc + " not followed: point the subscription there if it moved; " + answer
 	}
-	ok, why := judge(f, resp.StatusCode, body)
+	d.LastStatus, d.LastReply = resp.StatusCode, replyText(why, answer)
 	if ok {
 		s.metrics.DeliveryAttempt(d.PartnerID, d.Report, true)
 		d.State, d.DeliveredAt = park.DeliveryDelivered, &at
 		return outcome{d: d}
-	}
-	if why != "" {
-		d.LastReply = clip(why + ": " + string(body))
 	}
 	s.metrics.DeliveryAttempt(d.PartnerID, d.Report, false)
 	if r, ok := f.(Refuser); ok && r.Refused(resp.StatusCode, body) {
@@ -748,6 +746,18 @@ func retryAfter(h string, now time.Time) time.Duration {
 		return min(t.Sub(now), maxRetryAfter)
 	}
 	return 0
+}
+
+// replyText is what an operator is shown of a reply: the format's reason
+// for refusing it, if it gave one, before the reply itself, clipped.
+func replyText(why, reply string) string {
+	switch {
+	case why == "":
+		return clip(reply)
+	case reply == "":
+		return clip(why)
+	}
+	return clip(why + ": " + reply)
 }
 
 func shortError(err error) string {

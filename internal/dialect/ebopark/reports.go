@@ -53,18 +53,11 @@ func (Reports) Request(ctx context.Context, a *deliveries.Attempt, to string) (*
 // successBody is the only reply body that acknowledges a report.
 const successBody = `{"code":0,"msg":"success","data":null}`
 
-var _ deliveries.Judge = Reports{}
-
-// Acknowledged: HTTP 200 and exactly {"code":0,"msg":"success","data":null},
+// Judge: HTTP 200 and exactly {"code":0,"msg":"success","data":null},
 // whatever the key order and spacing, after at most one byte order mark.
-func (r Reports) Acknowledged(status int, body []byte) bool {
-	ok, _ := r.Judge(status, body)
-	return ok
-}
-
-// Judge is Acknowledged's verdict and, for an HTTP 200 whose body is not
-// the success body, why, naming the body expected: a partner answering
-// {"code":0} alone sees in the delivery what it must answer.
+// An HTTP 200 whose body is not the success body is refused naming the
+// body expected: a partner answering {"code":0} alone sees in the
+// delivery what it must answer.
 func (Reports) Judge(status int, body []byte) (bool, string) {
 	if status != http.StatusOK {
 		return false, ""

@@ -222,11 +222,11 @@ func TestReportAcknowledged(t *testing.T) {
 		success[:1] + "\ufeff" + success[1:]: false,
 		"\ufeff":                             false,
 	} {
-		if got := (ebopark.Reports{}).Acknowledged(200, []byte(body)); got != want {
+		if got, _ := (ebopark.Reports{}).Judge(200, []byte(body)); got != want {
 			t.Errorf("200 %q: acknowledged %v, want %v", body, got, want)
 		}
 	}
-	if (ebopark.Reports{}).Acknowledged(204, []byte(success)) {
+	if ok, _ := (ebopark.Reports{}).Judge(204, []byte(success)); ok {
 		t.Error("204 acknowledged")
 	}
 }

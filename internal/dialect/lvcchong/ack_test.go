@@ -23,11 +23,11 @@ func TestCallbackAcknowledged(t *testing.T) {
 		`[]`:                               false,
 		``:                                 false,
 	} {
-		if got := (Reports{}).Acknowledged(200, []byte(body)); got != want {
+		if got, _ := (Reports{}).Judge(200, []byte(body)); got != want {
 			t.Errorf("%s: acknowledged %v, want %v", body, got, want)
 		}
 	}
-	if (Reports{}).Acknowledged(500, []byte(`{"success":true}`)) {
+	if ok, _ := (Reports{}).Judge(500, []byte(`{"success":true}`)); ok {
 		t.Error("a 500 acknowledged")
 	}
 }

@@ -66,11 +66,16 @@ func (Reports) Request(ctx context.Context, a *deliveries.Attempt, to string) (*
 	return req, nil
 }
 
-// Acknowledged: a 2xx whose body says success (success true, code 0)
-// and nothing against it: a reply taken for an acknowledgement ends the
+// Judge: a 2xx whose body says success (success true, code 0) and
+// nothing against it: a reply taken for an acknowledgement ends the
 // retries, and the app never hears of the order again, so one saying
 // both (success false with code 0, a key named twice) is retried.
-func (Reports) Acknowledged(status int, body []byte) bool {
+func (Reports) Judge(status int, body []byte) (bool, string) {
+	return acknowledges(status, body), ""
+}
+
+// acknowledges is Judge's verdict.
+func acknowledges(status int, body []byte) bool {
 	if status < 200 || status > 299 {
 		return false
 	}

@@ -81,10 +81,10 @@ func signed(c call, appKey, secret, signMethod, timestamp string) (url.Values, e
 	return form, nil
 }
 
-// Acknowledged: a reply of the method with message_code 0.
-func (Reports) Acknowledged(status int, body []byte) bool {
+// Judge: a reply of the method with message_code 0.
+func (Reports) Judge(status int, body []byte) (bool, string) {
 	r := parseReply(status, body)
-	return r.ok
+	return r.ok, ""
 }
 
 // Refused: an isv.* error is the caller's (the data is wrong): sent again

@@ -219,8 +219,8 @@ func TestReplies(t *testing.T) {
 			if r.ok != tc.ok || r.retry != tc.retry {
 				t.Fatalf("ok %v retry %v, want ok %v retry %v", r.ok, r.retry, tc.ok, tc.retry)
 			}
-			if (Reports{}).Acknowledged(tc.status, []byte(tc.body)) != tc.ok {
-				t.Fatal("Acknowledged disagrees with the reply")
+			if ok, _ := (Reports{}).Judge(tc.status, []byte(tc.body)); ok != tc.ok {
+				t.Fatal("Judge disagrees with the reply")
 			}
 		})
 	}

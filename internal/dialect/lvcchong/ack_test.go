@@ -31,3 +31,32 @@ func TestCallbackAcknowledged(t *testing.T) {
 		t.Error("a 500 acknowledged")
 	}
 }
+
+// TestCallbackJudgeSaysWhy: a 2xx whose body does not say success is
+// refused naming the reply the app must give, so the operator can tell
+// the app; a 500 carrying the success body is refused for its status,
+// saying so; a plain error status says why itself.
+func TestCallbackJudgeSaysWhy(t *testing.T) {
+	const want = `reply is not {"success":true} or {"code":0}, with nothing saying otherwise`
+	for _, tc := range []struct {
+		status int
+		body   string
+		ok     bool
+		why    string
+	}{
+		{200, `{"success":true}`, true, ""},
+		{201, `{"code":0}`, true, ""},
+		{200, `{"success":false,"code":0}`, false, want},
+		{200, `{"code":"-1","error":"系统错误"}`, false, want},
+		{200, `ok`, false, want},
+		{204, ``, false, want},
+		{500, `{"success":true}`, false, "the success reply acknowledges only with a 2xx status, not HTTP 500"},
+		{500, `{"success":false}`, false, ""},
+		{502, `bad gateway`, false, ""},
+	} {
+		ok, why := (Reports{}).Judge(tc.status, []byte(tc.body))
+		if ok != tc.ok || why != tc.why {
+			t.Errorf("%d %s: %v %q, want %v %q", tc.status, tc.body, ok, why, tc.ok, tc.why)
+		}
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 
@@ -70,15 +71,29 @@ func (Reports) Request(ctx context.Context, a *deliveries.Attempt, to string) (*
 // nothing against it: a reply taken for an acknowledgement ends the
 // retries, and the app never hears of the order again, so one saying
 // both (success false with code 0, a key named twice) is retried.
+// A refused reply says the reply wanted (a 2xx whose body does not say
+// success, or the success body with another status), for the operator
+// to tell the app; an error status with its own body says why itself.
 func (Reports) Judge(status int, body []byte) (bool, string) {
-	return acknowledges(status, body), ""
+	success := saysSuccess(body)
+	switch {
+	case status < 200 || status > 299:
+		if success {
+			return false, fmt.Sprintf("the success reply acknowledges only with a 2xx status, not HTTP %d", status)
+		}
+		return false, ""
+	case !success:
+		return false, "reply is not " + successReplies + ", with nothing saying otherwise"
+	}
+	return true, ""
 }
 
-// acknowledges is Judge's verdict.
-func acknowledges(status int, body []byte) bool {
-	if status < 200 || status > 299 {
-		return false
-	}
+// successReplies are the bodies that acknowledge a callback, as a reason
+// names them.
+const successReplies = `{"success":true} or {"code":0}`
+
+// saysSuccess: the body says success and nothing against it.
+func saysSuccess(body []byte) bool {
 	var m map[string]json.RawMessage
 	if json.Unmarshal(body, &m) != nil || core.RepeatedKey(body) != "" {
 		return false

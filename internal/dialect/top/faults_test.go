@@ -51,6 +51,30 @@ func limitOf(t *testing.T, call toptest.Call) int {
 	return info.M.Limit
 }
 
+// TestWrongReplySaysWhy: a gateway answering HTTP 200 with a body that
+// is not the call's success has not taken the change: the delivery is
+// failed, to be retried, and shows the reply expected before the answer.
+func TestWrongReplySaysWhy(t *testing.T) {
+	c := newChannel(t, top.SignHMACSHA256)
+	c.gw.Script(func(call toptest.Call) toptest.Reply {
+		if call.Method == top.MethodStoreModel {
+			return toptest.Reply{Status: 200, Body: `{"message_code":0}`}
+		}
+		return toptest.OK
+	})
+	_, err := c.Sys.Rental.PutStoreModel(c.Ctx, terms(1))
+	must(t, err)
+	deliverytest.WaitFor(t, 10*time.Second, "the store model's push tried", func() bool {
+		ds := c.termsDeliveries(t)
+		return len(ds) == 1 && ds[0].Attempts > 0
+	})
+	d := c.termsDeliveries(t)[0]
+	want := `reply is not {"<method with _>_response":{"message_code":0,…}}: {"message_code":0}`
+	if d.State != park.DeliveryFailed || d.LastStatus != 200 || d.LastReply != want {
+		t.Fatalf("delivery %s, %d %q; want failed, 200 %q", d.State, d.LastStatus, d.LastReply, want)
+	}
+}
+
 // TestISVIsDeadAtOnce: the channel says the data is wrong; parkd does not
 // send it again, shows the channel's message, and the store's next change
 // still goes.

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"parkd/internal/deliveries"
@@ -81,10 +82,40 @@ func signed(c call, appKey, secret, signMethod, timestamp string) (url.Values, e
 	return form, nil
 }
 
-// Judge: a reply of the method with message_code 0.
+// Judge: a reply of the method with message_code 0, with HTTP 200. Any
+// other answer of the gateway's shape is refused naming the reply wanted
+// (the call's own envelope when the answer names it); the gateway's
+// error_response says why in its own words, and an HTTP error by its
+// status.
 func (Reports) Judge(status int, body []byte) (bool, string) {
 	r := parseReply(status, body)
-	return r.ok, ""
+	switch {
+	case r.ok:
+		return true, ""
+	case status != http.StatusOK:
+		if parseReply(http.StatusOK, body).ok {
+			return false, fmt.Sprintf("the success reply counts only with HTTP 200, not HTTP %d", status)
+		}
+		return false, ""
+	case r.gatewayError:
+		return false, ""
+	}
+	return false, "reply is not {" + envelopeOf(body) + `:{"message_code":0,…}}`
+}
+
+// envelopeOf names, as JSON, the envelope a reply should have had: the
+// pushed call's, when the reply's one envelope is a push's, or its
+// pattern (docs/rental.md's wording).
+func envelopeOf(body []byte) string {
+	var env map[string]json.RawMessage
+	if json.Unmarshal(body, &env) == nil && len(env) == 1 {
+		for k := range env {
+			if pushResponse(k) {
+				return strconv.Quote(k)
+			}
+		}
+	}
+	return `"<method with _>_response"`
 }
 
 // Refused: an isv.* error is the caller's (the data is wrong): sent again

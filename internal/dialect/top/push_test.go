@@ -226,6 +226,42 @@ func TestReplies(t *testing.T) {
 	}
 }
 
+// TestJudgeSaysWhy: a gateway answer that is not the pushed call's
+// success is refused naming the reply expected (the call's own envelope
+// when the answer names it); the gateway's error_response says why in
+// its own words, and an HTTP error by its status.
+func TestJudgeSaysWhy(t *testing.T) {
+	const env = "alitrip_rentcar_commodity_storevehmodel_base_change_notify_response"
+	const generic = `reply is not {"<method with _>_response":{"message_code":0,…}}`
+	for _, tc := range []struct {
+		name   string
+		status int
+		body   string
+		ok     bool
+		why    string
+	}{
+		{"success", 200, `{"` + env + `":{"message_code":0,"message":"success"}}`, true, ""},
+		{"message_code 1", 200, `{"` + env + `":{"message_code":1,"message":"失败"}}`, false,
+			`reply is not {"` + env + `":{"message_code":0,…}}`},
+		{"no message_code", 200, `{"` + env + `":{"message":"success"}}`, false, `reply is not {"` + env + `":{"message_code":0,…}}`},
+		{"no envelope", 200, `{"message_code":0}`, false, generic},
+		{"another method's success", 200, `{"taobao_time_get_response":{"message_code":0,"message":"success"}}`, false, generic},
+		{"two envelopes", 200, `{"` + env + `":{"message_code":1},"other_response":{"message_code":0}}`, false, generic},
+		{"not json", 200, `<html>`, false, generic},
+		{"gateway error", 200, `{"error_response":{"code":50,"msg":"Remote service error","sub_code":"isv.invalid-parameter","sub_msg":"非法参数"}}`, false, ""},
+		{"success with 201", 201, `{"` + env + `":{"message_code":0,"message":"success"}}`, false,
+			"the success reply counts only with HTTP 200, not HTTP 201"},
+		{"http error", 502, `bad gateway`, false, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ok, why := (Reports{}).Judge(tc.status, []byte(tc.body))
+			if ok != tc.ok || why != tc.why {
+				t.Fatalf("%v %q, want %v %q", ok, why, tc.ok, tc.why)
+			}
+		})
+	}
+}
+
 // TestVehicleDeleted: a retired car is pushed with deleted 1.
 func TestVehicleDeleted(t *testing.T) {
 	c, err := callOf(&park.RentalChange{Item: park.RentalItemVehicle, Store: seedStore(), Deleted: true,

@@ -9,12 +9,13 @@ import (
 
 // reply is what a gateway answer means for a push.
 type reply struct {
-	ok        bool   // message_code 0
-	retry     bool   // the platform's fault or a rate limit: try again later
-	code      string // error_response code, or the message_code
-	subCode   string
-	message   string
-	rateLimit bool
+	ok           bool   // message_code 0
+	gatewayError bool   // an error_response, read: its words say why
+	retry        bool   // the platform's fault or a rate limit: try again later
+	code         string // error_response code, or the message_code
+	subCode      string
+	message      string
+	rateLimit    bool
 }
 
 // errorResponse is the gateway's error envelope.
@@ -40,7 +41,7 @@ func parseReply(status int, body []byte) reply {
 		if json.Unmarshal(raw, &e) != nil {
 			return reply{retry: true}
 		}
-		r := reply{code: e.Code.String(), subCode: e.SubCode, message: strings.TrimSpace(e.Msg + " " + e.SubMsg)}
+		r := reply{gatewayError: true, code: e.Code.String(), subCode: e.SubCode, message: strings.TrimSpace(e.Msg + " " + e.SubMsg)}
 		r.rateLimit = rateLimited(r.code, e.SubCode)
 		// isv.*, or the gateway's own code for a malformed call without a
 		// sub_code: the caller's data is wrong; sending it again unchanged

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 	"time"
@@ -17,7 +18,7 @@ import (
 // POST of the report's JSON to the partner's URL with
 // ?partnerid=<id>&sign=<md5(body + secret)>, the md5 mode's rule whatever
 // the partner's own sign mode, as the vendor signs its pushes;
-// acknowledged only by {"code":0,"msg":"success","data":null}.
+// acknowledged only by a 2xx with {"code":0,"msg":"success","data":null}.
 // The field lists are parkd's (the vendor publishes only the abnormal
 // lift's); docs/ebopark.md, "Reports", shows each.
 type Reports struct{}
@@ -53,16 +54,25 @@ func (Reports) Request(ctx context.Context, a *deliveries.Attempt, to string) (*
 // successBody is the only reply body that acknowledges a report.
 const successBody = `{"code":0,"msg":"success","data":null}`
 
-// Judge: HTTP 200 and exactly {"code":0,"msg":"success","data":null},
-// whatever the key order and spacing, after at most one byte order mark.
-// An HTTP 200 whose body is not the success body is refused naming the
-// body expected: a partner answering {"code":0} alone sees in the
-// delivery what it must answer.
+// Judge: any 2xx whose body is exactly {"code":0,"msg":"success","data":null},
+// whatever the key order and spacing, after at most one byte order mark
+// (the vendor names the body, not the status: a partner's framework may
+// answer 201). A 2xx without it is refused naming the body expected: a
+// partner answering {"code":0} alone sees in the delivery what it must
+// answer; a 204 cannot carry it, and the success body with an error
+// status acknowledges nothing: each refused saying so. An error status
+// with its own body says why itself.
 func (Reports) Judge(status int, body []byte) (bool, string) {
-	if status != http.StatusOK {
+	success := isSuccess(body)
+	switch {
+	case status < 200 || status > 299:
+		if success {
+			return false, fmt.Sprintf("the success reply acknowledges only with a 2xx status, not HTTP %d", status)
+		}
 		return false, ""
-	}
-	if !isSuccess(body) {
+	case status == http.StatusNoContent:
+		return false, "HTTP 204 has no body, so it cannot carry " + successBody
+	case !success:
 		return false, "reply is not " + successBody
 	}
 	return true, ""

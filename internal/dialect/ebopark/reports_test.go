@@ -149,7 +149,7 @@ func TestReportSigned(t *testing.T) {
 }
 
 // TestReportsAcknowledgedOnlyBySuccess: a partner answering anything but
-// HTTP 200 with {"code":0,"msg":"success","data":null} (whatever the key
+// a 2xx with {"code":0,"msg":"success","data":null} (whatever the key
 // order and spacing) is asked again, each time with the same eventId and
 // body; the exact answer ends it.
 func TestReportsAcknowledgedOnlyBySuccess(t *testing.T) {
@@ -162,7 +162,7 @@ func TestReportsAcknowledgedOnlyBySuccess(t *testing.T) {
 		{Status: 200, Body: `{"code":0,"msg":"success","data":null,"extra":1}`},
 		{Status: 200, Body: `success`},
 		{Status: 200, Body: `{"state":0,"desc":"成功"}`},
-		{Status: 201, Body: success},
+		{Status: 204},
 		{Status: 500, Body: success},
 	}
 	rc.Script(func(r deliverytest.Request) deliverytest.Answer {
@@ -226,8 +226,101 @@ func TestReportAcknowledged(t *testing.T) {
 			t.Errorf("200 %q: acknowledged %v, want %v", body, got, want)
 		}
 	}
-	if ok, _ := (ebopark.Reports{}).Judge(204, []byte(success)); ok {
-		t.Error("204 acknowledged")
+}
+
+// TestReportJudgeStatus: any 2xx whose body is the success body
+// acknowledges; a 204 has no body, so it cannot carry it, and the success
+// body with an error status acknowledges nothing: both are refused
+// saying so. An error status with its own body says why itself.
+func TestReportJudgeStatus(t *testing.T) {
+	for _, tc := range []struct {
+		status int
+		body   string
+		ok     bool
+		why    string
+	}{
+		{200, success, true, ""},
+		{201, success, true, ""},
+		{202, `{"data":null,"code":0,"msg":"success"}`, true, ""},
+		{204, ``, false, `HTTP 204 has no body, so it cannot carry {"code":0,"msg":"success","data":null}`},
+		{201, `{"code":0}`, false, `reply is not {"code":0,"msg":"success","data":null}`},
+		{500, success, false, "the success reply acknowledges only with a 2xx status, not HTTP 500"},
+		{302, success, false, "the success reply acknowledges only with a 2xx status, not HTTP 302"},
+		{500, `{"code":500,"msg":"error"}`, false, ""},
+		{503, ``, false, ""},
+	} {
+		ok, why := (ebopark.Reports{}).Judge(tc.status, []byte(tc.body))
+		if ok != tc.ok || why != tc.why {
+			t.Errorf("%d %q: %v %q, want %v %q", tc.status, tc.body, ok, why, tc.ok, tc.why)
+		}
+	}
+}
+
+// TestReportStatusSaysWhy: a partner answering HTTP 201 with the success
+// body has taken the report; one answering 204, or 500 with the success
+// body, has not, and the deliveries list says why before the reply.
+func TestReportStatusSaysWhy(t *testing.T) {
+	b, rc := reportBundle(t)
+	answers := map[string]deliverytest.Answer{
+		"京A12345": {Status: 201, Body: success},
+		"京B67890": {Status: 204},
+		"京C13579": {Status: 500, Body: success},
+	}
+	rc.Script(func(r deliverytest.Request) deliverytest.Answer {
+		for plate, a := range answers {
+			if strings.Contains(string(r.Body), plate) {
+				return a
+			}
+		}
+		return deliverytest.Answer{Status: 599}
+	})
+	// The second attempt is an hour on: the clock stands still, so a
+	// refused one stays failed, waiting for its retry.
+	if _, err := b.Sys.Deliveries.CreateSubscription(b.Ctx, reportPartner, deliveries.SubscriptionInput{Report: park.ReportEntry,
+		URL: rc.URL, Schedule: []time.Duration{0, time.Hour}}); err != nil {
+		t.Fatal(err)
+	}
+	for plate := range answers {
+		b.Event(t, park.EventEntry, plate, b.Clock.Now().Add(-time.Minute))
+	}
+	runWorker(t, b)
+	want := map[string]struct {
+		state  string
+		status int
+		reply  string
+	}{
+		"京A12345": {park.DeliveryDelivered, 201, success},
+		"京B67890": {park.DeliveryFailed, 204, `HTTP 204 has no body, so it cannot carry {"code":0,"msg":"success","data":null}`},
+		"京C13579": {park.DeliveryFailed, 500, "the success reply acknowledges only with a 2xx status, not HTTP 500: " + success},
+	}
+	plates := map[string]string{} // report id → plate
+	var got []*park.Delivery
+	deliverytest.WaitFor(t, 30*time.Second, "each report tried once", func() bool {
+		for _, r := range rc.Requests() {
+			for plate := range answers {
+				if strings.Contains(string(r.Body), plate) {
+					plates[r.EventID] = plate
+				}
+			}
+		}
+		page, _, err := b.Sys.Deliveries.DeliveryPage(b.Ctx, deliveries.DeliveryQuery{PartnerID: reportPartner})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = page
+		done := 0
+		for _, d := range page {
+			if d.Attempts == 1 && (d.State == park.DeliveryDelivered || d.State == park.DeliveryFailed) {
+				done++
+			}
+		}
+		return done == len(answers) && len(plates) == len(answers)
+	})
+	for _, d := range got {
+		w := want[plates[d.ReportID]]
+		if d.State != w.state || d.LastStatus != w.status || d.LastReply != w.reply {
+			t.Errorf("%s: %s, %d %q; want %s, %d %q", plates[d.ReportID], d.State, d.LastStatus, d.LastReply, w.state, w.status, w.reply)
+		}
 	}
 }
 

@@ -42,7 +42,9 @@ type Formatter interface {
 // receiver that takes every report would open barriers unpaid. Without
 // it, a format's acknowledgement is its payment (a vendor's success reply).
 type Payer interface {
-	Paid(status int, body []byte) bool
+	// Paid reports whether the reply says the partner paid and, when it
+	// does not, why, as Judge does.
+	Paid(status int, body []byte) (ok bool, why string)
 }
 
 // ErrUnshapeable marks a Formatter's Request error that is about the

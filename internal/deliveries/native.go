@@ -67,12 +67,18 @@ func (Native) Request(ctx context.Context, a *Attempt, url string) (*http.Reques
 func (Native) Judge(status int, _ []byte) (bool, string) { return status >= 200 && status < 300, "" }
 
 // Paid: a 2xx whose body is a JSON object with "paid": true, said once.
-func (Native) Paid(status int, body []byte) bool {
+// A 2xx without it is refused naming it; another status says why itself.
+func (Native) Paid(status int, body []byte) (bool, string) {
+	if status < 200 || status > 299 {
+		return false, ""
+	}
 	var a struct {
 		Paid *bool `json:"paid"`
 	}
-	return status >= 200 && status < 300 && json.Unmarshal(body, &a) == nil && a.Paid != nil && *a.Paid &&
-		core.RepeatedKey(body) == ""
+	if json.Unmarshal(body, &a) != nil || a.Paid == nil || !*a.Paid || core.RepeatedKey(body) != "" {
+		return false, `reply is not {"paid":true}`
+	}
+	return true, ""
 }
 
 // SecretPrefix marks a Standard Webhooks secret.

@@ -144,32 +144,44 @@ func (s *Service) Settle(ctx context.Context, l *park.Lot, st *park.Stay, e *par
 }
 
 // askPartner sends the sensorless report and tells whether the partner
-// acknowledged (paid).
+// acknowledged (paid). An ask keeps no reply, so one that pays nothing
+// is logged (heldWarning), once, for the operator to see why the car was
+// held.
 func (s *Service) askPartner(ctx context.Context, a *Attempt) bool {
+	held := func(status int, reason string) {
+		s.base.Log.Warn(heldWarning, "partner", a.Partner.ID, "subscription", a.Subscription.ID,
+			"lot", a.Report.LotCode, "status", status, "reason", reason)
+	}
 	f, ok := s.formats[a.Subscription.Format]
 	if !ok {
+		held(0, "this node cannot send format "+a.Subscription.Format)
 		return false
 	}
 	req, err := f.Request(ctx, a, a.Subscription.URL)
 	if err != nil {
+		held(0, "could not build the request: "+err.Error())
 		return false
 	}
 	resp, err := s.client.Do(req)
 	if err != nil {
 		s.metrics.DeliveryAttempt(a.Partner.ID, a.Report.Kind, false)
+		held(0, shortError(err))
 		return false
 	}
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
 	resp.Body.Close()
+	var why string
 	if pf, paying := f.(Payer); paying {
-		ok = pf.Paid(resp.StatusCode, body)
+		ok, why = pf.Paid(resp.StatusCode, body)
 	} else {
-		ok, _ = f.Judge(resp.StatusCode, body)
+		ok, why = f.Judge(resp.StatusCode, body)
 	}
 	s.metrics.DeliveryAttempt(a.Partner.ID, a.Report.Kind, ok)
 	if ok {
 		return true
 	}
+	// The reason as a queued delivery's last_reply words it.
+	held(resp.StatusCode, replyText(why, string(body)))
 	// As for a queued report: a 410 ends the subscription, a Retry-After
 	// pauses it (asks and queued reports alike).
 	switch gone, after := refusal(resp, a.At); {
@@ -182,6 +194,9 @@ func (s *Service) askPartner(ctx context.Context, a *Attempt) bool {
 	}
 	return false
 }
+
+// heldWarning is the log's message for a sensorless ask that paid nothing.
+const heldWarning = "sensorless ask not paid: the car is held"
 
 // settleLate records a partner's payment that came after the lane had
 // been answered: it pays the quote, once (its reference is the report's

@@ -19,10 +19,17 @@ import (
 // under the test tariff it owes Fee(2 h) = 4 × 200 = 800.
 func sensorless(t *testing.T, rc *receiver) (*systemtest.Bundle, *park.Stay) {
 	t.Helper()
-	b := systemtest.New(t)
+	return sensorlessAt(t, rc.URL, systemtest.Options{})
+}
+
+// sensorlessAt is sensorless with the partner's receiver at url, in a
+// core built with opts.
+func sensorlessAt(t *testing.T, url string, opts systemtest.Options) (*systemtest.Bundle, *park.Stay) {
+	t.Helper()
+	b := systemtest.NewWith(t, opts)
 	partner(t, b, "etc")
 	if _, err := b.Sys.Deliveries.CreateSubscription(b.Ctx, "etc", deliveries.SubscriptionInput{
-		Report: park.ReportSensorlessExit, URL: rc.URL, Timeout: 300 * time.Millisecond}); err != nil {
+		Report: park.ReportSensorlessExit, URL: url, Timeout: 300 * time.Millisecond}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := b.Sys.Partners.Enrol(b.Ctx, "etc", "京s12345"); err != nil {

@@ -223,8 +223,8 @@ func TestFailedStart(t *testing.T) {
 		t.Parallel()
 		data := filepath.Join(t.TempDir(), "parkd-data")
 		code, _, errOut := runParkd(nil, "serve", "--addr", addr, "--data", data)
-		if code != 1 || !strings.Contains(errOut, addr) {
-			t.Fatalf("exit %d, stderr:\n%s\nwant exit 1 and an error naming %s", code, errOut, addr)
+		if code != 1 || !strings.Contains(errOut, addr) || !strings.HasPrefix(errOut, "parkd: ") || strings.Contains(errOut, "{") {
+			t.Fatalf("exit %d, stderr:\n%s\nwant exit 1 and a plain line \"parkd: ...\" naming %s", code, errOut, addr)
 		}
 		if strings.Contains(strings.ToLower(errOut), "river") {
 			t.Errorf("the job queue's noise hides the reason:\n%s", errOut)
@@ -264,9 +264,13 @@ func TestFailedStart(t *testing.T) {
 		if err := os.WriteFile(notFolder, nil, 0o600); err != nil {
 			t.Fatal(err)
 		}
-		code, _, errOut := runParkd(nil, "serve", "--addr", "127.0.0.1:0", "--data", data, "--db", filepath.Join(notFolder, "parkd.db"))
-		if code != 1 || !strings.Contains(errOut, "create data folder") {
-			t.Fatalf("exit %d, stderr:\n%s", code, errOut)
+		db := filepath.Join(notFolder, "parkd.db")
+		code, _, errOut := runParkd(nil, "serve", "--addr", "127.0.0.1:0", "--data", data, "--db", db)
+		// A new user reads one plain line naming the --db given, not a
+		// JSON log record: the server's log starts only once it serves.
+		if code != 1 || !strings.HasPrefix(errOut, "parkd: ") || strings.Count(errOut, "\n") != 1 ||
+			strings.Contains(errOut, "{") || !strings.Contains(errOut, db) {
+			t.Fatalf("exit %d, stderr:\n%s\nwant exit 1 and one line \"parkd: ...\" naming %s", code, errOut, db)
 		}
 		if _, err := os.Stat(data); !os.IsNotExist(err) {
 			t.Errorf("the failed start left %s behind (%v)", data, err)

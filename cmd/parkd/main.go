@@ -129,7 +129,14 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 		fmt.Fprintf(stdout, "parkd: backed up %s to %s\n", cfg.DB, cfg.BackupTo)
 		return 0
 	default:
-		if err := app.Serve(ctx, cfg, log, nil); err != nil {
+		// A start that fails is told as one plain line, as a bad flag is:
+		// the JSON log is the running server's, for its log collector.
+		serving := false
+		if err := app.Serve(ctx, cfg, log, func(string) { serving = true }); err != nil {
+			if !serving {
+				fmt.Fprintln(stderr, "parkd:", err)
+				return 1
+			}
 			log.Error("parkd stopped", "err", err)
 			return 1
 		}

@@ -25,7 +25,7 @@ func LockDatabase(c *config.Config, what string) (release func(), err error) {
 	}
 	path := lockPath(c)
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return nil, fmt.Errorf("create data folder: %w", err)
+		return nil, fmt.Errorf("create the folder of --db %s: %w", c.DB, err)
 	}
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
 	if errors.Is(err, fs.ErrPermission) {

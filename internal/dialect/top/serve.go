@@ -233,7 +233,7 @@ func (h *Handler) storeModels(ctx context.Context, ch *park.RentalChannel, form 
 			return nil, err
 		}
 	}
-	return map[string]any{"store_vehicle_model_info_list": list}, nil
+	return storeModelsResult{List: list}, nil
 }
 
 // request reads an order's store, model and times (GMT+8).
@@ -270,8 +270,7 @@ func (h *Handler) check(ctx context.Context, ch *park.RentalChannel, form url.Va
 	if err != nil {
 		return nil, storeErr(err, r.StoreCode)
 	}
-	return map[string]any{"available": q.Available > 0, "stock": q.Available, "days": q.Days, "total_amount": Yuan(q.Rent),
-		"fee_list": []map[string]any{{"fee_code": feeRent, "amount": Yuan(q.Rent), "quantity": q.Days, "unit_price": Yuan(q.Terms.DailyRate)}}}, nil
+	return checkResult(q), nil
 }
 
 // maxOrderID bounds the channel's order id.
@@ -307,12 +306,6 @@ func (h *Handler) channelOrder(ctx context.Context, ch *park.RentalChannel, form
 	return o, err
 }
 
-func orderResult(o *park.RentalOrder) map[string]any {
-	return map[string]any{"order_id": o.ID, "out_order_id": o.ChannelOrderID, "order_status": orderStatus[o.Status],
-		"store_code": o.StoreCode, "vehicle_model_code": o.ModelCode, "plate_no": o.Plate,
-		"pickup_time": Timestamp(o.PickupAt), "return_time": Timestamp(o.ReturnAt), "total_amount": Yuan(o.Rent)}
-}
-
 // answer writes the channel's reply: {"<method>_response":{"message_code":0,
 // "message":"success","result":...}} or {"error_response":{...}}.
 func (h *Handler) answer(w http.ResponseWriter, method string, out any, err error) {
@@ -322,15 +315,16 @@ func (h *Handler) answer(w http.ResponseWriter, method string, out any, err erro
 		if ce.internalCause != nil {
 			h.log.Error("rental channel call", "method", method, "err", ce.internalCause)
 		}
-		_ = json.NewEncoder(w).Encode(map[string]any{"error_response": map[string]any{"code": ce.code, "msg": ce.msg,
-			"sub_code": ce.sub, "sub_msg": ce.sm}})
+		_ = json.NewEncoder(w).Encode(map[string]errorReply{"error_response": {Code: ce.code, Msg: ce.msg,
+			SubCode: ce.sub, SubMsg: ce.sm}})
 		return
 	}
 	name := "rental_response"
 	if method != "" {
 		name = replaceDots(method) + "_response"
 	}
-	_ = json.NewEncoder(w).Encode(map[string]any{name: map[string]any{"message_code": 0, "message": "success", "result": out}})
+	// One key, the envelope: the map orders nothing.
+	_ = json.NewEncoder(w).Encode(map[string]success{name: {MessageCode: 0, Message: "success", Result: out}})
 }
 
 func replaceDots(s string) string {

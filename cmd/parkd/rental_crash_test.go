@@ -23,7 +23,7 @@ import (
 // an older one after a newer.
 func TestCrashDeliversEveryRentalPush(t *testing.T) {
 	const (
-		appKey, secret = "12345678", "helloworld"
+		appKey, secret = "12345678", "helloworld-secret"
 		stores, edits  = 5, 40
 	)
 	bin := buildParkd(t)

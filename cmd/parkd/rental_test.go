@@ -54,7 +54,7 @@ func TestRentalResyncCommand(t *testing.T) {
 	must(err)
 	_, err = sys.Rental.PutStoreRule(ctx, park.StoreRule{StoreCode: "S2", MinDays: 2, Invoice: true})
 	must(err)
-	_, err = sys.Rental.PutChannel(ctx, rental.ChannelInput{AppKey: "12345678", Name: "c", Secret: "s", SignMethod: "md5",
+	_, err = sys.Rental.PutChannel(ctx, rental.ChannelInput{AppKey: "12345678", Name: "c", Secret: "0123456789abcdef", SignMethod: "md5",
 		GatewayURL: "https://gw.example/router/rest", Stores: []string{"S1", "S2"}})
 	must(err)
 	must(st.Close())

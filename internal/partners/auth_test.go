@@ -151,7 +151,7 @@ func TestAuthErrorFields(t *testing.T) {
 }
 
 // TestPartnerSigning: a partner of a dialect that signs requests has a
-// secret of at least MinSecretLen bytes and one of the dialect's sign
+// secret of at least park.MinSecretLen bytes and one of the dialect's sign
 // modes (its first by default); a partner of a dialect that does not sign
 // holds no secret. The demo-only path takes a vendor's short test secret,
 // but not an unknown mode.

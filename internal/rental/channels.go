@@ -23,7 +23,8 @@ type ChannelInput struct {
 
 // PutChannel creates or replaces a sales channel: the channel, its
 // partner (of the channel dialect, using the lots of the stores it
-// sells) and its subscription at the gateway. Errors: EInvalid (app_key,
+// sells) and its subscription at the gateway. A secret given must be at
+// least park.MinSecretLen bytes. Errors: EInvalid (app_key,
 // name, secret, sign_method, gateway_url, stores, rate_limit), ENotFound
 // (stores), EConflict (a partner that is not a channel has the app key).
 func (s *Service) PutChannel(ctx context.Context, in ChannelInput) (*park.RentalChannel, error) {
@@ -67,6 +68,13 @@ func (s *Service) PutChannel(ctx context.Context, in ChannelInput) (*park.Rental
 			old = nil
 		default:
 			return err
+		}
+		if old == nil || in.Secret != "" {
+			// A secret given is checked; one kept, stored before this
+			// rule, stays usable.
+			if err := park.CheckSecretLen("secret", in.Secret); err != nil {
+				return err
+			}
 		}
 		if err := c.Validate(); err != nil {
 			return err

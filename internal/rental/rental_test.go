@@ -25,7 +25,7 @@ func setup(t *testing.T) *systemtest.Bundle {
 		Transmission: "automatic"}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := r.PutChannel(b.Ctx, rental.ChannelInput{AppKey: "12345678", Name: "channel", Secret: "helloworld",
+	if _, err := r.PutChannel(b.Ctx, rental.ChannelInput{AppKey: "12345678", Name: "channel", Secret: "helloworld-secret",
 		SignMethod: "md5", GatewayURL: "http://127.0.0.1:1/router/rest", Stores: []string{"10001"}}); err != nil {
 		t.Fatal(err)
 	}
@@ -153,7 +153,7 @@ func TestChannelIsAPartner(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p.Dialect != "chan" || p.Secret != "helloworld" || p.SignMode != "md5" || len(p.Lots) != 1 || p.Lots[0] != b.Lot {
+	if p.Dialect != "chan" || p.Secret != "helloworld-secret" || p.SignMode != "md5" || len(p.Lots) != 1 || p.Lots[0] != b.Lot {
 		t.Fatalf("partner %+v, want dialect chan, the secret, md5, the store's lot", p)
 	}
 	if sub.Report != park.ReportRental || sub.Format != "chan" || sub.URL != "http://127.0.0.1:1/router/rest" || !sub.Enabled {
@@ -176,7 +176,7 @@ func TestChannelIsAPartner(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Secret != "helloworld" || p.Secret != "helloworld" || p.SignMode != "hmac-sha256" || sub.URL != "http://127.0.0.1:2/router/rest" ||
+	if c.Secret != "helloworld-secret" || p.Secret != "helloworld-secret" || p.SignMode != "hmac-sha256" || sub.URL != "http://127.0.0.1:2/router/rest" ||
 		sub.RateLimit != 5 {
 		t.Fatalf("after the replace: channel %+v, partner %+v, subscription %+v", c, p, sub)
 	}
@@ -184,7 +184,7 @@ func TestChannelIsAPartner(t *testing.T) {
 
 func TestChannelValidation(t *testing.T) {
 	b := setup(t)
-	ok := rental.ChannelInput{AppKey: "23456789", Name: "c", Secret: "s", SignMethod: "md5", GatewayURL: "https://gw.example/router/rest",
+	ok := rental.ChannelInput{AppKey: "23456789", Name: "c", Secret: "0123456789abcdef", SignMethod: "md5", GatewayURL: "https://gw.example/router/rest",
 		Stores: []string{"10001"}}
 	for _, tc := range []struct {
 		name  string
@@ -378,7 +378,7 @@ func TestChannelGatewayNotPrivate(t *testing.T) {
 	if _, err := r.PutStore(b.Ctx, store("10001", b.Lot)); err != nil {
 		t.Fatal(err)
 	}
-	in := rental.ChannelInput{AppKey: "12345678", Name: "channel", Secret: "helloworld", SignMethod: "md5", Stores: []string{"10001"}}
+	in := rental.ChannelInput{AppKey: "12345678", Name: "channel", Secret: "helloworld-secret", SignMethod: "md5", Stores: []string{"10001"}}
 	for _, gw := range []string{"http://127.0.0.1:18777/router/rest", "http://10.0.0.5/router/rest", "http://[::1]:80/"} {
 		in.GatewayURL = gw
 		_, err := r.PutChannel(b.Ctx, in)

@@ -27,7 +27,7 @@ func newChannel(t *testing.T, method string) *channelBundle {
 	t.Helper()
 	b := systemtest.NewWith(t, systemtest.Options{RentalDialect: top.Name,
 		Formats: map[string]deliveries.Formatter{top.Name: top.Reports{}}})
-	gw := toptest.New(t, b.Clock.Now, "12345678", "helloworld")
+	gw := toptest.New(t, b.Clock.Now, "12345678", "helloworld-secret")
 	r := b.Sys.Rental
 	must(t, func() error {
 		_, err := r.PutStore(b.Ctx, park.RentalStore{Code: "10001", CompanyCode: "122", Kind: park.RentalStoreKind, Name: "西湖店",
@@ -35,7 +35,7 @@ func newChannel(t *testing.T, method string) *channelBundle {
 			LotCode: b.Lot})
 		return err
 	}())
-	in := channelInput(gw.Router(), "helloworld")
+	in := channelInput(gw.Router(), "helloworld-secret")
 	in.SignMethod = method
 	must(t, func() error { _, err := r.PutChannel(b.Ctx, in); return err }())
 	must(t, func() error {

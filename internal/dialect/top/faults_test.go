@@ -213,8 +213,8 @@ func TestChannelEditSignsTheNextPush(t *testing.T) {
 		must(t, err)
 		return len(ds) == 1 && ds[0].State == park.DeliveryDelivered
 	})
-	moved := toptest.New(t, c.Clock.Now, "12345678", "new-secret")
-	in := channelInput(moved.Router(), "new-secret")
+	moved := toptest.New(t, c.Clock.Now, "12345678", "new-secret-01234")
+	in := channelInput(moved.Router(), "new-secret-01234")
 	in.SignMethod = top.SignHMACSHA256
 	_, err := c.Sys.Rental.PutChannel(c.Ctx, in)
 	must(t, err)
@@ -249,7 +249,7 @@ func TestSignatureRefusalRetried(t *testing.T) {
 		d := c.subjects(t)[park.RentalItemModel+":100001"]
 		return d != nil && d.State == park.DeliveryDelivered
 	})
-	_, err := c.Sys.Rental.PutChannel(c.Ctx, channelInput(c.gw.Router(), "wrong-secret"))
+	_, err := c.Sys.Rental.PutChannel(c.Ctx, channelInput(c.gw.Router(), "wrong-secret-0123"))
 	must(t, err)
 	_, err = c.Sys.Rental.PutStoreModel(c.Ctx, terms(300))
 	must(t, err)
@@ -263,7 +263,7 @@ func TestSignatureRefusalRetried(t *testing.T) {
 	if call := c.calls(t, top.MethodStoreModel, 1)[0]; call.Refused != "isv.invalid-signature" {
 		t.Fatalf("gateway: %q, want isv.invalid-signature", call.Refused)
 	}
-	_, err = c.Sys.Rental.PutChannel(c.Ctx, channelInput(c.gw.Router(), "helloworld"))
+	_, err = c.Sys.Rental.PutChannel(c.Ctx, channelInput(c.gw.Router(), "helloworld-secret"))
 	must(t, err)
 	c.Clock.Set(c.Clock.Now().Add(time.Minute)) // past the schedule's 5 s (±20 %)
 	deliverytest.WaitFor(t, 10*time.Second, "the retry delivered", func() bool {

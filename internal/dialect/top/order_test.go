@@ -67,7 +67,7 @@ func TestTermsWaitForTheirModel(t *testing.T) {
 		Name: "滨江店", Address: "江南大道 1 号", Latitude: 30.2, Longitude: 120.2, City: "330100", Opens: "08:00", Closes: "22:00",
 		Active: true, LotCode: c.Lot})
 	must(t, err)
-	in := channelInput(c.gw.Router(), "helloworld")
+	in := channelInput(c.gw.Router(), "helloworld-secret")
 	in.Stores = []string{"10001", "20002"}
 	_, err = c.Sys.Rental.PutChannel(c.Ctx, in)
 	must(t, err)

@@ -47,7 +47,7 @@ func runResync(b *testing.B, stores, models, rate int) {
 	sys := system.New(system.Config{Store: st, Now: time.Now, RentalDialect: top.Name,
 		Formats:    map[string]deliveries.Formatter{top.Name: top.Reports{}},
 		Deliveries: deliveries.Options{AllowPrivate: true, Poll: 10 * time.Millisecond}})
-	gw := toptest.New(b, time.Now, "12345678", "helloworld")
+	gw := toptest.New(b, time.Now, "12345678", "helloworld-secret")
 	r, ctx := sys.Rental, context.Background()
 	if _, err := sys.Gate.CreateLot(ctx, &park.Lot{Code: "L1", Name: "L1", TimeZone: "Asia/Shanghai", Currency: "CNY", Capacity: 10,
 		MissedEntry: park.MissedEntryHold}); err != nil {
@@ -77,7 +77,7 @@ func runResync(b *testing.B, stores, models, rate int) {
 	}
 	// The channel connects after the catalogue exists: the resync is all
 	// it hears.
-	if _, err := r.PutChannel(ctx, rental.ChannelInput{AppKey: "12345678", Name: "c", Secret: "helloworld", SignMethod: top.SignMD5,
+	if _, err := r.PutChannel(ctx, rental.ChannelInput{AppKey: "12345678", Name: "c", Secret: "helloworld-secret", SignMethod: top.SignMD5,
 		GatewayURL: gw.Router(), Stores: codes, RateLimit: rate}); err != nil {
 		b.Fatal(err)
 	}

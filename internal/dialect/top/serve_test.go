@@ -36,7 +36,7 @@ func newChannelServer(t *testing.T) (*channelBundle, *channelClient) {
 	top.New(top.Config{Rental: c.Sys.Rental, Now: c.Clock.Now}).Mount(func(p string, h http.Handler) { mux.Handle(p, h) })
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
-	return c, &channelClient{t: t, url: srv.URL + "/top/rental", secret: "helloworld", now: c.Clock.Now}
+	return c, &channelClient{t: t, url: srv.URL + "/top/rental", secret: "helloworld-secret", now: c.Clock.Now}
 }
 
 // call signs and posts a call; edit may spoil it before it goes.

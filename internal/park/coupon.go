@@ -136,6 +136,12 @@ type CouponFilter struct {
 	OpenAt      time.Time // valid_to after it: not expired (zero: any)
 	Offset      int
 	Limit       int // 0: no limit
+	// CursorAt and CursorID, when CursorID is set, are the created time
+	// and id of the previous page's last coupon (ListCouponsBefore,
+	// ListCouponsAfter): keyset paging, so coupons issued since do not
+	// shift the pages still to read. ListCoupons ignores them.
+	CursorAt time.Time
+	CursorID string
 }
 
 // CouponTx is the part of Tx for coupons.
@@ -153,6 +159,13 @@ type CouponTx interface {
 	// ListCoupons returns the coupons the filter selects and how many it
 	// selects without Offset and Limit.
 	ListCoupons(ctx context.Context, f CouponFilter) ([]*Coupon, int, error)
+	// ListCouponsBefore returns the coupons the filter selects newest
+	// first (created, then id, the higher first), those after f's cursor
+	// in that order, at most f.Limit (Offset ignored).
+	ListCouponsBefore(ctx context.Context, f CouponFilter) ([]*Coupon, error)
+	// ListCouponsAfter returns them oldest first (created, then id), those
+	// after f's cursor, at most f.Limit (Offset ignored).
+	ListCouponsAfter(ctx context.Context, f CouponFilter) ([]*Coupon, error)
 	// StayCoupons returns what may price a stay of a plate key: the
 	// plate's issued coupons in the lot and the coupons the stay used,
 	// oldest first.

@@ -132,6 +132,14 @@ type AnomalyFilter struct {
 	Limit    int
 }
 
+// PlateAnomalyFilter selects a lot's anomalies of one plate text and
+// kind dated after After, oldest first.
+type PlateAnomalyFilter struct {
+	LotCode, Plate, Kind string
+	After                time.Time
+	Limit                int
+}
+
 // MaxEventSkew is how far in the future a device's report may be dated:
 // device clocks drift, but an event from next week is a bug or an attack.
 const MaxEventSkew = 5 * time.Minute

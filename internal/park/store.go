@@ -92,6 +92,10 @@ type Tx interface {
 	// ListStayAnomalies returns a stay's anomalies dated from from to to,
 	// oldest first, at most limit.
 	ListStayAnomalies(ctx context.Context, lot, stay string, from, to time.Time, limit int) ([]*Anomaly, error)
+	// ListPlateAnomalies returns a lot's anomalies of one recorded plate
+	// text and kind dated after f.After, oldest first (ties by id), at
+	// most f.Limit: no other plate's are read.
+	ListPlateAnomalies(ctx context.Context, f PlateAnomalyFilter) ([]*Anomaly, error)
 
 	// Stays. InsertStay gives a stay without a locator its ticket: ten
 	// digits, unique in the lot, that another ticket does not give away.

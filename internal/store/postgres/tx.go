@@ -242,6 +242,12 @@ func (t *txn) ListStayAnomalies(ctx context.Context, lot, stay string, from, to 
 	return anomaliesFromRows(rows, err)
 }
 
+func (t *txn) ListPlateAnomalies(ctx context.Context, f park.PlateAnomalyFilter) ([]*park.Anomaly, error) {
+	rows, err := t.q.ListPlateAnomalies(ctx, db.ListPlateAnomaliesParams{LotCode: f.LotCode, Plate: f.Plate, Kind: f.Kind,
+		AfterAt: ts(f.After), Lim: limit32(f.Limit)})
+	return anomaliesFromRows(rows, err)
+}
+
 func anomaliesFromRows(rows []db.Anomaly, err error) ([]*park.Anomaly, error) {
 	if err != nil {
 		return nil, mapErr(err)

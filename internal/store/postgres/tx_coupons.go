@@ -74,6 +74,56 @@ func (t *txn) ListCoupons(ctx context.Context, f park.CouponFilter) ([]*park.Cou
 	return out, int(n), nil
 }
 
+// couponTimeEnd and couponTimeStart place a first page: after every
+// coupon's created time (newest first) or before it (oldest first).
+var (
+	couponTimeEnd   = time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)
+	couponTimeStart = time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC)
+)
+
+func (t *txn) ListCouponsBefore(ctx context.Context, f park.CouponFilter) ([]*park.Coupon, error) {
+	at, id := couponTimeEnd, "" // no cursor: from the newest
+	if f.CursorID != "" {
+		at, id = ts(f.CursorAt), f.CursorID
+	}
+	rows, err := t.q.ListCouponsBefore(ctx, db.ListCouponsBeforeParams{
+		LotCode: f.LotCode, BeforeAt: at, BeforeID: id, PlateKey: f.PlateKey, State: f.State, Issuer: f.Issuer, Lim: couponLimit(f.Limit),
+		CreatedFrom: tsOrNil(f.CreatedFrom), CreatedTo: tsOrNil(f.CreatedTo), EndedBy: tsOrNil(f.EndedBy), OpenAt: tsOrNil(f.OpenAt),
+	})
+	return couponsFromRows(rows, err)
+}
+
+func (t *txn) ListCouponsAfter(ctx context.Context, f park.CouponFilter) ([]*park.Coupon, error) {
+	at, id := couponTimeStart, "" // no cursor: from the oldest
+	if f.CursorID != "" {
+		at, id = ts(f.CursorAt), f.CursorID
+	}
+	rows, err := t.q.ListCouponsAfter(ctx, db.ListCouponsAfterParams{
+		LotCode: f.LotCode, AfterAt: at, AfterID: id, PlateKey: f.PlateKey, State: f.State, Issuer: f.Issuer, Lim: couponLimit(f.Limit),
+		CreatedFrom: tsOrNil(f.CreatedFrom), CreatedTo: tsOrNil(f.CreatedTo), EndedBy: tsOrNil(f.EndedBy), OpenAt: tsOrNil(f.OpenAt),
+	})
+	return couponsFromRows(rows, err)
+}
+
+// couponLimit is a filter's Limit for a query (0: no limit).
+func couponLimit(n int) int32 {
+	if n > 0 {
+		return limit32(n)
+	}
+	return math.MaxInt32
+}
+
+func couponsFromRows(rows []db.Coupon, err error) ([]*park.Coupon, error) {
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	out := make([]*park.Coupon, len(rows))
+	for i, r := range rows {
+		out[i] = couponFromRow(r)
+	}
+	return out, nil
+}
+
 func (t *txn) StayCoupons(ctx context.Context, lot, plateKey, stayID string) ([]*park.Coupon, error) {
 	rows, err := t.q.StayCoupons(ctx, db.StayCouponsParams{LotCode: lot, PlateKey: plateKey, StayID: stayID})
 	if err != nil {

@@ -173,3 +173,41 @@ func TestCouponsUsedPlan(t *testing.T) {
 		t.Errorf("plan\n%s\nscans the coupons", got)
 	}
 }
+
+// TestPlateAnomaliesPlan: a replayed entry's search for its plate's exit
+// recorded first reads only that plate's anomalies of that kind after
+// the entry, through anomalies_plate, not the lot's time index past
+// every other plate's rows; they come in its order, unsorted.
+func TestPlateAnomaliesPlan(t *testing.T) {
+	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "parkd.db"), sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	got := planOf(t, st, queryText(t, "stays.sql", "ListPlateAnomalies"))
+	if want := "SEARCH anomalies USING INDEX anomalies_plate (lot_code=? AND plate=? AND kind=? AND at>?)"; !strings.Contains(got, want) ||
+		strings.Contains(got, "TEMP B-TREE") {
+		t.Errorf("plan\n%s\nwant %q, and no sort", got, want)
+	}
+}
+
+// TestCouponPagesPlan: a page of a lot's coupons from a cursor starts the
+// index scan at it (a SEARCH bounded by created_at), in the page's order
+// either way, so a deep page neither reads the rows before it nor sorts
+// the lot's coupons.
+func TestCouponPagesPlan(t *testing.T) {
+	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "parkd.db"), sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	for name, want := range map[string]string{
+		"ListCouponsBefore": "SEARCH coupons USING INDEX coupons_lot_created (lot_code=? AND created_at<?)",
+		"ListCouponsAfter":  "SEARCH coupons USING INDEX coupons_lot_created (lot_code=? AND created_at>?)",
+	} {
+		got := planOf(t, st, queryText(t, "coupons.sql", name))
+		if !strings.Contains(got, want) || strings.Contains(got, "TEMP B-TREE") {
+			t.Errorf("%s: plan\n%s\nwant %q, and no sort", name, got, want)
+		}
+	}
+}

@@ -74,6 +74,49 @@ func (t *txn) ListCoupons(ctx context.Context, f park.CouponFilter) ([]*park.Cou
 	return out, int(n), nil
 }
 
+func (t *txn) ListCouponsBefore(ctx context.Context, f park.CouponFilter) ([]*park.Coupon, error) {
+	at, id := int64(math.MaxInt64), "" // no cursor: from the newest
+	if f.CursorID != "" {
+		at, id = us(f.CursorAt), f.CursorID
+	}
+	rows, err := t.q.ListCouponsBefore(stmtCtx, db.ListCouponsBeforeParams{
+		LotCode: f.LotCode, BeforeAt: at, BeforeID: id, PlateKey: f.PlateKey, State: f.State, Issuer: f.Issuer, Lim: couponLimit(f.Limit),
+		CreatedFrom: usOrZero(f.CreatedFrom), CreatedTo: usOrZero(f.CreatedTo), EndedBy: usOrZero(f.EndedBy), OpenAt: usOrZero(f.OpenAt),
+	})
+	return couponsFromRows(rows, err)
+}
+
+func (t *txn) ListCouponsAfter(ctx context.Context, f park.CouponFilter) ([]*park.Coupon, error) {
+	at, id := int64(math.MinInt64), "" // no cursor: from the oldest
+	if f.CursorID != "" {
+		at, id = us(f.CursorAt), f.CursorID
+	}
+	rows, err := t.q.ListCouponsAfter(stmtCtx, db.ListCouponsAfterParams{
+		LotCode: f.LotCode, AfterAt: at, AfterID: id, PlateKey: f.PlateKey, State: f.State, Issuer: f.Issuer, Lim: couponLimit(f.Limit),
+		CreatedFrom: usOrZero(f.CreatedFrom), CreatedTo: usOrZero(f.CreatedTo), EndedBy: usOrZero(f.EndedBy), OpenAt: usOrZero(f.OpenAt),
+	})
+	return couponsFromRows(rows, err)
+}
+
+// couponLimit is a filter's Limit for a query (0: no limit).
+func couponLimit(n int) int64 {
+	if n > 0 {
+		return int64(n)
+	}
+	return math.MaxInt64
+}
+
+func couponsFromRows(rows []db.Coupon, err error) ([]*park.Coupon, error) {
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	out := make([]*park.Coupon, len(rows))
+	for i, r := range rows {
+		out[i] = couponFromRow(r)
+	}
+	return out, nil
+}
+
 func (t *txn) StayCoupons(ctx context.Context, lot, plateKey, stayID string) ([]*park.Coupon, error) {
 	rows, err := t.q.StayCoupons(stmtCtx, db.StayCouponsParams{LotCode: lot, PlateKey: plateKey, StayID: stayID})
 	if err != nil {

@@ -26,6 +26,8 @@ func Run(t *testing.T, open Opener) {
 		"OneStayInside":           testOneStayInside,
 		"ListStays":               testListStays,
 		"AnomalyPages":            testAnomalyPages,
+		"PlateAnomalies":          testPlateAnomalies,
+		"CouponPages":             testCouponPages,
 		"StayChangedAfterRead":    testStayChangedAfterRead,
 		"SessionChangedAfterRead": testSessionChangedAfterRead,
 		"QuotesAndPayments":       testQuotesAndPayments,

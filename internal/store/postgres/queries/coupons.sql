@@ -24,6 +24,42 @@ WHERE lot_code = sqlc.arg(lot_code)
 ORDER BY created_at, id
 LIMIT sqlc.arg(lim) OFFSET sqlc.arg(off);
 
+-- Newest first (created, then id, the higher first) from before a cursor
+-- (before_at, before_id): the previous page's last, or the end of time
+-- and '' for the newest. coupons_lot_created starts the scan at the
+-- cursor, so a deep page reads no row before it.
+-- name: ListCouponsBefore :many
+SELECT * FROM coupons
+WHERE lot_code = sqlc.arg(lot_code)
+  AND created_at <= sqlc.arg(before_at)
+  AND (created_at < sqlc.arg(before_at) OR id < sqlc.arg(before_id))
+  AND (sqlc.arg(plate_key)::text = '' OR plate_key = sqlc.arg(plate_key))
+  AND (sqlc.arg(state)::text = '' OR state = sqlc.arg(state))
+  AND (sqlc.arg(issuer)::text = '' OR issuer = sqlc.arg(issuer))
+  AND (sqlc.narg(created_from)::timestamptz IS NULL OR created_at >= sqlc.narg(created_from))
+  AND (sqlc.narg(created_to)::timestamptz IS NULL OR created_at < sqlc.narg(created_to))
+  AND (sqlc.narg(ended_by)::timestamptz IS NULL OR valid_to <= sqlc.narg(ended_by))
+  AND (sqlc.narg(open_at)::timestamptz IS NULL OR valid_to > sqlc.narg(open_at))
+ORDER BY created_at DESC, id DESC
+LIMIT sqlc.arg(lim);
+
+-- Oldest first from after a cursor (after_at, after_id), the previous
+-- page's last: the native API's next page, by coupons_lot_created.
+-- name: ListCouponsAfter :many
+SELECT * FROM coupons
+WHERE lot_code = sqlc.arg(lot_code)
+  AND created_at >= sqlc.arg(after_at)
+  AND (created_at > sqlc.arg(after_at) OR id > sqlc.arg(after_id))
+  AND (sqlc.arg(plate_key)::text = '' OR plate_key = sqlc.arg(plate_key))
+  AND (sqlc.arg(state)::text = '' OR state = sqlc.arg(state))
+  AND (sqlc.arg(issuer)::text = '' OR issuer = sqlc.arg(issuer))
+  AND (sqlc.narg(created_from)::timestamptz IS NULL OR created_at >= sqlc.narg(created_from))
+  AND (sqlc.narg(created_to)::timestamptz IS NULL OR created_at < sqlc.narg(created_to))
+  AND (sqlc.narg(ended_by)::timestamptz IS NULL OR valid_to <= sqlc.narg(ended_by))
+  AND (sqlc.narg(open_at)::timestamptz IS NULL OR valid_to > sqlc.narg(open_at))
+ORDER BY created_at, id
+LIMIT sqlc.arg(lim);
+
 -- name: CountCoupons :one
 SELECT count(*) FROM coupons
 WHERE lot_code = sqlc.arg(lot_code)

@@ -209,6 +209,178 @@ func (q *Queries) ListCoupons(ctx context.Context, arg ListCouponsParams) ([]Cou
 	return items, nil
 }
 
+const listCouponsAfter = `-- name: ListCouponsAfter :many
+SELECT lot_code, id, plate, plate_key, kind, value, issuer, merchant, valid_from, valid_to, state, stay_id, payment_id, used_at, created_at, updated_at, version FROM coupons
+WHERE lot_code = ?1
+  AND created_at >= ?2
+  AND (created_at > ?2 OR id > ?3)
+  AND (?4 = '' OR plate_key = ?4)
+  AND (?5 = '' OR state = ?5)
+  AND (?6 = '' OR issuer = ?6)
+  AND (?7 = 0 OR created_at >= ?7)
+  AND (?8 = 0 OR created_at < ?8)
+  AND (?9 = 0 OR valid_to <= ?9)
+  AND (?10 = 0 OR valid_to > ?10)
+ORDER BY created_at, id
+LIMIT ?11
+`
+
+type ListCouponsAfterParams struct {
+	LotCode     string
+	AfterAt     int64
+	AfterID     string
+	PlateKey    interface{}
+	State       interface{}
+	Issuer      interface{}
+	CreatedFrom interface{}
+	CreatedTo   interface{}
+	EndedBy     interface{}
+	OpenAt      interface{}
+	Lim         int64
+}
+
+// Oldest first from after a cursor (after_at, after_id), the previous
+// page's last: the native API's next page, by coupons_lot_created.
+func (q *Queries) ListCouponsAfter(ctx context.Context, arg ListCouponsAfterParams) ([]Coupon, error) {
+	rows, err := q.query(ctx, q.listCouponsAfterStmt, listCouponsAfter,
+		arg.LotCode,
+		arg.AfterAt,
+		arg.AfterID,
+		arg.PlateKey,
+		arg.State,
+		arg.Issuer,
+		arg.CreatedFrom,
+		arg.CreatedTo,
+		arg.EndedBy,
+		arg.OpenAt,
+		arg.Lim,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []Coupon
+	for rows.Next() {
+		var i Coupon
+		if err := rows.Scan(
+			&i.LotCode,
+			&i.ID,
+			&i.Plate,
+			&i.PlateKey,
+			&i.Kind,
+			&i.Value,
+			&i.Issuer,
+			&i.Merchant,
+			&i.ValidFrom,
+			&i.ValidTo,
+			&i.State,
+			&i.StayID,
+			&i.PaymentID,
+			&i.UsedAt,
+			&i.CreatedAt,
+			&i.UpdatedAt,
+			&i.Version,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const listCouponsBefore = `-- name: ListCouponsBefore :many
+SELECT lot_code, id, plate, plate_key, kind, value, issuer, merchant, valid_from, valid_to, state, stay_id, payment_id, used_at, created_at, updated_at, version FROM coupons
+WHERE lot_code = ?1
+  AND created_at <= ?2
+  AND (created_at < ?2 OR id < ?3)
+  AND (?4 = '' OR plate_key = ?4)
+  AND (?5 = '' OR state = ?5)
+  AND (?6 = '' OR issuer = ?6)
+  AND (?7 = 0 OR created_at >= ?7)
+  AND (?8 = 0 OR created_at < ?8)
+  AND (?9 = 0 OR valid_to <= ?9)
+  AND (?10 = 0 OR valid_to > ?10)
+ORDER BY created_at DESC, id DESC
+LIMIT ?11
+`
+
+type ListCouponsBeforeParams struct {
+	LotCode     string
+	BeforeAt    int64
+	BeforeID    string
+	PlateKey    interface{}
+	State       interface{}
+	Issuer      interface{}
+	CreatedFrom interface{}
+	CreatedTo   interface{}
+	EndedBy     interface{}
+	OpenAt      interface{}
+	Lim         int64
+}
+
+// Newest first (created, then id, the higher first) from before a cursor
+// (before_at, before_id): the previous page's last, or the end of time
+// and ” for the newest. coupons_lot_created starts the scan at the
+// cursor, so a deep page reads no row before it.
+func (q *Queries) ListCouponsBefore(ctx context.Context, arg ListCouponsBeforeParams) ([]Coupon, error) {
+	rows, err := q.query(ctx, q.listCouponsBeforeStmt, listCouponsBefore,
+		arg.LotCode,
+		arg.BeforeAt,
+		arg.BeforeID,
+		arg.PlateKey,
+		arg.State,
+		arg.Issuer,
+		arg.CreatedFrom,
+		arg.CreatedTo,
+		arg.EndedBy,
+		arg.OpenAt,
+		arg.Lim,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []Coupon
+	for rows.Next() {
+		var i Coupon
+		if err := rows.Scan(
+			&i.LotCode,
+			&i.ID,
+			&i.Plate,
+			&i.PlateKey,
+			&i.Kind,
+			&i.Value,
+			&i.Issuer,
+			&i.Merchant,
+			&i.ValidFrom,
+			&i.ValidTo,
+			&i.State,
+			&i.StayID,
+			&i.PaymentID,
+			&i.UsedAt,
+			&i.CreatedAt,
+			&i.UpdatedAt,
+			&i.Version,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const stayCoupons = `-- name: StayCoupons :many
 SELECT lot_code, id, plate, plate_key, kind, value, issuer, merchant, valid_from, valid_to, state, stay_id, payment_id, used_at, created_at, updated_at, version FROM coupons
 WHERE lot_code = ? AND plate_key = ? AND (state = 'issued' OR stay_id = ?)

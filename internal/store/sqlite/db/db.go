@@ -543,6 +543,12 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.listCouponsStmt, err = db.PrepareContext(ctx, listCoupons); err != nil {
 		return nil, fmt.Errorf("error preparing query ListCoupons: %w", err)
 	}
+	if q.listCouponsAfterStmt, err = db.PrepareContext(ctx, listCouponsAfter); err != nil {
+		return nil, fmt.Errorf("error preparing query ListCouponsAfter: %w", err)
+	}
+	if q.listCouponsBeforeStmt, err = db.PrepareContext(ctx, listCouponsBefore); err != nil {
+		return nil, fmt.Errorf("error preparing query ListCouponsBefore: %w", err)
+	}
 	if q.listDeliveriesStmt, err = db.PrepareContext(ctx, listDeliveries); err != nil {
 		return nil, fmt.Errorf("error preparing query ListDeliveries: %w", err)
 	}
@@ -629,6 +635,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.listPlansStmt, err = db.PrepareContext(ctx, listPlans); err != nil {
 		return nil, fmt.Errorf("error preparing query ListPlans: %w", err)
+	}
+	if q.listPlateAnomaliesStmt, err = db.PrepareContext(ctx, listPlateAnomalies); err != nil {
+		return nil, fmt.Errorf("error preparing query ListPlateAnomalies: %w", err)
 	}
 	if q.listPriceStandardsStmt, err = db.PrepareContext(ctx, listPriceStandards); err != nil {
 		return nil, fmt.Errorf("error preparing query ListPriceStandards: %w", err)
@@ -1776,6 +1785,16 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing listCouponsStmt: %w", cerr)
 		}
 	}
+	if q.listCouponsAfterStmt != nil {
+		if cerr := q.listCouponsAfterStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listCouponsAfterStmt: %w", cerr)
+		}
+	}
+	if q.listCouponsBeforeStmt != nil {
+		if cerr := q.listCouponsBeforeStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listCouponsBeforeStmt: %w", cerr)
+		}
+	}
 	if q.listDeliveriesStmt != nil {
 		if cerr := q.listDeliveriesStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listDeliveriesStmt: %w", cerr)
@@ -1919,6 +1938,11 @@ func (q *Queries) Close() error {
 	if q.listPlansStmt != nil {
 		if cerr := q.listPlansStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listPlansStmt: %w", cerr)
+		}
+	}
+	if q.listPlateAnomaliesStmt != nil {
+		if cerr := q.listPlateAnomaliesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listPlateAnomaliesStmt: %w", cerr)
 		}
 	}
 	if q.listPriceStandardsStmt != nil {
@@ -2593,6 +2617,8 @@ type Queries struct {
 	listChargeSessionsStmt                 *sql.Stmt
 	listChargersStmt                       *sql.Stmt
 	listCouponsStmt                        *sql.Stmt
+	listCouponsAfterStmt                   *sql.Stmt
+	listCouponsBeforeStmt                  *sql.Stmt
 	listDeliveriesStmt                     *sql.Stmt
 	listDeliveriesByPartnerStmt            *sql.Stmt
 	listDeliveriesByStateStmt              *sql.Stmt
@@ -2622,6 +2648,7 @@ type Queries struct {
 	listPassPlatesBetweenStmt              *sql.Stmt
 	listPassesStmt                         *sql.Stmt
 	listPlansStmt                          *sql.Stmt
+	listPlateAnomaliesStmt                 *sql.Stmt
 	listPriceStandardsStmt                 *sql.Stmt
 	listRecentEventsStmt                   *sql.Stmt
 	listRentalChannelsStmt                 *sql.Stmt
@@ -2893,6 +2920,8 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		listChargeSessionsStmt:                 q.listChargeSessionsStmt,
 		listChargersStmt:                       q.listChargersStmt,
 		listCouponsStmt:                        q.listCouponsStmt,
+		listCouponsAfterStmt:                   q.listCouponsAfterStmt,
+		listCouponsBeforeStmt:                  q.listCouponsBeforeStmt,
 		listDeliveriesStmt:                     q.listDeliveriesStmt,
 		listDeliveriesByPartnerStmt:            q.listDeliveriesByPartnerStmt,
 		listDeliveriesByStateStmt:              q.listDeliveriesByStateStmt,
@@ -2922,6 +2951,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		listPassPlatesBetweenStmt:              q.listPassPlatesBetweenStmt,
 		listPassesStmt:                         q.listPassesStmt,
 		listPlansStmt:                          q.listPlansStmt,
+		listPlateAnomaliesStmt:                 q.listPlateAnomaliesStmt,
 		listPriceStandardsStmt:                 q.listPriceStandardsStmt,
 		listRecentEventsStmt:                   q.listRecentEventsStmt,
 		listRentalChannelsStmt:                 q.listRentalChannelsStmt,

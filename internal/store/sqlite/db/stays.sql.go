@@ -678,6 +678,61 @@ func (q *Queries) ListPartnerStaysByLocator(ctx context.Context, arg ListPartner
 	return items, nil
 }
 
+const listPlateAnomalies = `-- name: ListPlateAnomalies :many
+SELECT id, lot_code, kind, plate, stay_id, event_id, at, detail, image_url FROM anomalies
+WHERE lot_code = ?1 AND plate = ?2 AND kind = ?3 AND at > ?4
+ORDER BY at, id LIMIT ?5
+`
+
+type ListPlateAnomaliesParams struct {
+	LotCode string
+	Plate   string
+	Kind    string
+	AfterAt int64
+	Lim     int64
+}
+
+// A plate's of one kind after a time, oldest first, by anomalies_plate:
+// other plates' rows are not read.
+func (q *Queries) ListPlateAnomalies(ctx context.Context, arg ListPlateAnomaliesParams) ([]Anomaly, error) {
+	rows, err := q.query(ctx, q.listPlateAnomaliesStmt, listPlateAnomalies,
+		arg.LotCode,
+		arg.Plate,
+		arg.Kind,
+		arg.AfterAt,
+		arg.Lim,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []Anomaly
+	for rows.Next() {
+		var i Anomaly
+		if err := rows.Scan(
+			&i.ID,
+			&i.LotCode,
+			&i.Kind,
+			&i.Plate,
+			&i.StayID,
+			&i.EventID,
+			&i.At,
+			&i.Detail,
+			&i.ImageUrl,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const listStayAnomalies = `-- name: ListStayAnomalies :many
 SELECT id, lot_code, kind, plate, stay_id, event_id, at, detail, image_url FROM anomalies
 WHERE lot_code = ?1 AND at >= ?2 AND at <= ?3 AND stay_id = ?4

@@ -104,6 +104,13 @@ WHERE lot_code = sqlc.arg(lot_code) AND at <= sqlc.arg(before_at)
   AND (at < sqlc.arg(before_at) OR id < sqlc.arg(before_id))
 ORDER BY at DESC, id DESC LIMIT sqlc.arg(lim);
 
+-- A plate's of one kind after a time, oldest first, by anomalies_plate:
+-- other plates' rows are not read.
+-- name: ListPlateAnomalies :many
+SELECT * FROM anomalies
+WHERE lot_code = sqlc.arg(lot_code) AND plate = sqlc.arg(plate) AND kind = sqlc.arg(kind) AND at > sqlc.arg(after_at)
+ORDER BY at, id LIMIT sqlc.arg(lim);
+
 -- name: ListPartnerInside :many
 -- The open stays of a plate key in the lots a partner is registered for,
 -- newest entry first: one probe of stays_inside per lot of the partner,

@@ -59,7 +59,6 @@ type Service struct {
 	rentals    Rentals
 	currencies []LotCurrencies
 	lanes      sync.Map // laneKey -> struct{}: lanes known to exist (never deleted)
-	latePage   int      // anomalies a replayed entry reads at a time (0: park.MaxListLimit)
 }
 
 // Config wires a Service.

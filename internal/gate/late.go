@@ -68,36 +68,21 @@ func (s *Service) closeAtRecordedExit(ctx context.Context, tx park.Tx, l *park.L
 }
 
 // missedExitAfter finds the first exit of a plate after at that found no
-// stay inside: the event of its missed_entry anomaly. It reads the lot's
-// anomalies newest first, a page at a time placed by the previous page's
-// last one, and stops at the first dated at or before at: each is read
-// once, however many the lot has.
+// stay inside: the event of its missed_entry anomaly. Anomalies keep the
+// plate as read, so each text of the key (a Brazilian car read in either
+// form) is looked up, each by its plate and kind: no other car's rows are
+// read, however many the lot recorded since at.
 func (s *Service) missedExitAfter(ctx context.Context, tx park.Tx, lot, key string, at time.Time) (*park.Event, bool, error) {
-	f := park.AnomalyFilter{LotCode: lot, Limit: s.latePage}
-	if f.Limit == 0 {
-		f.Limit = park.MaxListLimit
-	}
 	var first *park.Anomaly
-	for {
-		as, err := tx.ListAnomalies(ctx, f)
+	for _, text := range plate.Texts(key) {
+		as, err := tx.ListPlateAnomalies(ctx, park.PlateAnomalyFilter{LotCode: lot, Plate: text,
+			Kind: park.AnomalyMissedEntry, After: at, Limit: 1})
 		if err != nil {
 			return nil, false, err
 		}
-		done := len(as) < f.Limit // every anomaly of the lot was read
-		for _, a := range as {    // newest first
-			if !a.At.After(at) {
-				done = true
-				break
-			}
-			if a.Kind == park.AnomalyMissedEntry && samePlate(a.Plate, key) {
-				first = a
-			}
+		if len(as) > 0 && (first == nil || earlier(as[0], first)) {
+			first = as[0]
 		}
-		if done {
-			break
-		}
-		last := as[len(as)-1]
-		f.BeforeAt, f.BeforeID = last.At, last.ID
 	}
 	if first == nil {
 		return nil, false, nil
@@ -106,10 +91,10 @@ func (s *Service) missedExitAfter(ctx context.Context, tx park.Tx, lot, key stri
 	return ev, err == nil, err
 }
 
-// samePlate says whether a recorded plate text has the plate key key.
-func samePlate(text, key string) bool {
-	p, err := plate.Normalize(text)
-	return err == nil && p.Key == key
+// earlier says whether a comes before b in the anomalies' order: by time,
+// ties by id.
+func earlier(a, b *park.Anomaly) bool {
+	return a.At.Before(b.At) || a.At.Equal(b.At) && a.ID < b.ID
 }
 
 // otherStayBetween says whether a stay of st's plate other than st was

@@ -294,39 +294,29 @@ type CouponQuery struct {
 	CreatedTo   time.Time
 	Offset      int
 	Limit       int
+	// Newest and Cursor are CouponPage's: newest first rather than oldest
+	// first, from after the coupon Cursor names in that order ("": from
+	// the start). ListCoupons ignores them.
+	Newest bool
+	Cursor string
 }
 
 // ListCoupons returns a page of a lot's coupons, oldest first, and how
 // many the query selects in all. Errors: EInvalid (plate, state, limit,
 // created_to), ENotFound (lot, or one q.Issuer may not use).
 func (s *Service) ListCoupons(ctx context.Context, q CouponQuery) ([]*park.Coupon, int, error) {
-	f := park.CouponFilter{LotCode: q.LotCode, State: q.State, Issuer: q.Issuer, CreatedFrom: q.CreatedFrom,
-		CreatedTo: q.CreatedTo, Offset: q.Offset, Limit: q.Limit}
-	switch q.State {
-	case "", park.CouponUsed, park.CouponDeleted:
-	case park.CouponIssued:
-		f.OpenAt = s.base.Clock()
-	case park.CouponExpired:
-		f.State, f.EndedBy = park.CouponIssued, s.base.Clock()
-	default:
-		return nil, 0, park.Invalid("state", "must be issued, expired, used or deleted")
-	}
+	var limitErr error
 	if q.Offset < 0 || q.Limit < 1 || q.Limit > park.MaxListLimit {
-		return nil, 0, park.Invalid("limit", "must be between 1 and %d", park.MaxListLimit)
+		limitErr = park.Invalid("limit", "must be between 1 and %d", park.MaxListLimit)
 	}
-	if !q.CreatedFrom.IsZero() && !q.CreatedTo.IsZero() && !q.CreatedTo.After(q.CreatedFrom) {
-		return nil, 0, park.Invalid("created_to", "must be after created_from")
+	f, err := s.couponFilter(q, limitErr)
+	if err != nil {
+		return nil, 0, err
 	}
-	if q.Plate != "" {
-		p, err := core.Plate("plate", q.Plate)
-		if err != nil {
-			return nil, 0, err
-		}
-		f.PlateKey = p.Key
-	}
+	f.Offset, f.Limit = q.Offset, q.Limit
 	var out []*park.Coupon
 	var n int
-	err := s.base.View(ctx, func(tx park.Tx) (err error) {
+	err = s.base.View(ctx, func(tx park.Tx) (err error) {
 		if err := issuerMayUse(ctx, tx, q.Issuer, q.LotCode); err != nil {
 			return err // an unknown lot is not an empty one
 		}
@@ -334,4 +324,92 @@ func (s *Service) ListCoupons(ctx context.Context, q CouponQuery) ([]*park.Coupo
 		return err
 	})
 	return out, n, err
+}
+
+// couponFilter is the store's filter for q's lot, plate, state, issuer
+// and creation window, checked; limitErr, the caller's refusal of its
+// page size, is named after the state, as it always was.
+func (s *Service) couponFilter(q CouponQuery, limitErr error) (park.CouponFilter, error) {
+	f := park.CouponFilter{LotCode: q.LotCode, State: q.State, Issuer: q.Issuer, CreatedFrom: q.CreatedFrom, CreatedTo: q.CreatedTo}
+	switch q.State {
+	case "", park.CouponUsed, park.CouponDeleted:
+	case park.CouponIssued:
+		f.OpenAt = s.base.Clock()
+	case park.CouponExpired:
+		f.State, f.EndedBy = park.CouponIssued, s.base.Clock()
+	default:
+		return f, park.Invalid("state", "must be issued, expired, used or deleted")
+	}
+	if limitErr != nil {
+		return f, limitErr
+	}
+	if !q.CreatedFrom.IsZero() && !q.CreatedTo.IsZero() && !q.CreatedTo.After(q.CreatedFrom) {
+		return f, park.Invalid("created_to", "must be after created_from")
+	}
+	if q.Plate != "" {
+		p, err := core.Plate("plate", q.Plate)
+		if err != nil {
+			return f, err
+		}
+		f.PlateKey = p.Key
+	}
+	return f, nil
+}
+
+// CouponPage returns one page of the coupons q selects, at most q.Limit
+// (0: core.DefaultPage), newest first when q.Newest (created, then id,
+// the higher first) or else oldest first, and whether more follow. It is
+// placed by q.Cursor, the previous page's last coupon, not by a count:
+// coupons issued meanwhile neither shift nor repeat the pages still to
+// read, and a deep page reads no row before it. Coupons are never
+// deleted (a withdrawn one stays, as deleted), so the cursor must name
+// one of the lot the asker may list.
+// Errors: EInvalid (plate, state, limit, created_to, before when newest
+// first, after when oldest first), ENotFound (lot, or one q.Issuer may
+// not use).
+func (s *Service) CouponPage(ctx context.Context, q CouponQuery) ([]*park.Coupon, bool, error) {
+	limit, limitErr := core.PageLimit(q.Limit)
+	cursorField := "after"
+	if q.Newest {
+		cursorField = "before"
+	}
+	if err := park.CheckText(cursorField, q.Cursor); err != nil {
+		return nil, false, err
+	}
+	f, err := s.couponFilter(q, limitErr)
+	if err != nil {
+		return nil, false, err
+	}
+	f.Limit = limit + 1 // one more says whether more follow
+	var out []*park.Coupon
+	err = s.base.View(ctx, func(tx park.Tx) (err error) {
+		if err := issuerMayUse(ctx, tx, q.Issuer, q.LotCode); err != nil {
+			return err
+		}
+		if q.Cursor != "" {
+			c, err := tx.GetCoupon(ctx, q.LotCode, q.Cursor)
+			if err == nil && q.Issuer != "" && c.Issuer != q.Issuer {
+				err = park.Errorf(park.ENotFound, "coupon %q", q.Cursor) // another issuer's is none of its pages
+			}
+			if park.IsCode(err, park.ENotFound) {
+				return park.Invalid(cursorField, "%q is not a page cursor of lot %s's coupons: pass the last coupon of the previous page",
+					q.Cursor, q.LotCode)
+			}
+			if err != nil {
+				return err
+			}
+			f.CursorAt, f.CursorID = c.CreatedAt, c.ID
+		}
+		if q.Newest {
+			out, err = tx.ListCouponsBefore(ctx, f)
+		} else {
+			out, err = tx.ListCouponsAfter(ctx, f)
+		}
+		return err
+	})
+	if err != nil {
+		return nil, false, err
+	}
+	out, more := core.Page(out, limit)
+	return out, more, nil
 }

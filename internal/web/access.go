@@ -177,8 +177,14 @@ func (w *Console) showAccess(rw http.ResponseWriter, r *http.Request, p *operato
 		}
 		*list.first = first(list.key)
 	}
-	// The newest coupons, as the coupons page's first page.
-	if d.Coupons, d.Total, err = w.newestCoupons(ctx, billing.CouponQuery{LotCode: l.Code}, 0, couponPageSize); err != nil {
+	// The newest coupons, as the coupons page's first page, and how many
+	// the lot has.
+	cs, _, err := w.sys.Billing.CouponPage(ctx, billing.CouponQuery{LotCode: l.Code, Limit: couponPageSize, Newest: true})
+	if err != nil {
+		return err
+	}
+	d.Coupons = w.couponRows(cs)
+	if _, d.Total, err = w.sys.Billing.ListCoupons(ctx, billing.CouponQuery{LotCode: l.Code, Limit: 1}); err != nil {
 		return err
 	}
 	w.render(rw, r, status, "access", p, "overview", d)

@@ -90,7 +90,10 @@ func (s *Server) issueCoupon(w http.ResponseWriter, r *http.Request) error {
 }
 
 // listCoupons pages a lot's coupons, oldest first: ?plate=, ?state=
-// (issued, expired, used, deleted), ?limit= (default 100), ?offset=.
+// (issued, expired, used, deleted), ?limit= (default 100), and ?after=
+// (the next of the previous page) or ?offset=. next names the page's
+// last coupon while more follow: after places a page by it, so coupons
+// issued meanwhile do not shift it and a deep page skips no rows.
 func (s *Server) listCoupons(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	limit, err := core.QueryLimit(q.Get("limit"))
@@ -104,10 +107,28 @@ func (s *Server) listCoupons(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	cs, total, err := s.svc.Billing.ListCoupons(r.Context(), billing.CouponQuery{LotCode: r.PathValue("code"),
-		Plate: q.Get("plate"), State: q.Get("state"), Limit: limit, Offset: offset})
-	if err != nil {
-		return err
+	after := q.Get("after")
+	if after != "" && q.Has("offset") {
+		return park.Invalid("offset", "cannot be given with after: after places the page")
+	}
+	cq := billing.CouponQuery{LotCode: r.PathValue("code"), Plate: q.Get("plate"), State: q.Get("state"), Limit: limit, Offset: offset}
+	var cs []*park.Coupon
+	var total int
+	var more bool
+	if after != "" {
+		cq.Cursor = after
+		if cs, more, err = s.svc.Billing.CouponPage(r.Context(), cq); err != nil {
+			return err
+		}
+		cq.Offset, cq.Limit = 0, 1 // total: a count, no rows read
+		if _, total, err = s.svc.Billing.ListCoupons(r.Context(), cq); err != nil {
+			return err
+		}
+	} else {
+		if cs, total, err = s.svc.Billing.ListCoupons(r.Context(), cq); err != nil {
+			return err
+		}
+		more = offset+len(cs) < total
 	}
 	cur, err := s.lotCurrency(r.Context(), r.PathValue("code"))
 	if err != nil {
@@ -117,7 +138,11 @@ func (s *Server) listCoupons(w http.ResponseWriter, r *http.Request) error {
 	for i, c := range cs {
 		out[i] = viewCoupon(c, cur)
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"coupons": out, "total": total})
+	resp := map[string]any{"coupons": out, "total": total}
+	if more && len(cs) > 0 {
+		resp["next"] = cs[len(cs)-1].ID
+	}
+	writeJSON(w, http.StatusOK, resp)
 	return nil
 }
 

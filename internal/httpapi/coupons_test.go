@@ -71,3 +71,52 @@ func TestOperatorCoupons(t *testing.T) {
 	e.problem(e.do("POST", "/v1/lots/nope/coupons", `{"plate":"京A12345","kind":"free"}`), 404, "not_found")
 	e.problem(e.do("GET", coupons+"/CS-9", ""), 404, "not_found")
 }
+
+// TestCouponPagesAfter: the coupon list pages by after, the next of the
+// previous page: five coupons a minute apart (P0 oldest), two at a time;
+// P5, issued after page 1 was read, comes last and nothing repeats. The
+// offset pages as before; after and offset together are refused.
+func TestCouponPagesAfter(t *testing.T) {
+	e := newEnv(t)
+	e.want(e.do("POST", "/v1/lots", lotJSON), 201)
+	const coupons = "/v1/lots/140123001/coupons"
+	issue := func(i int) {
+		t.Helper()
+		e.setNow(t0.Add(time.Duration(i) * time.Minute))
+		e.want(e.do("POST", coupons, fmt.Sprintf(`{"id":"P%d","plate":"京A1234%d","kind":"minutes","value":30}`, i, i)), 201)
+	}
+	for i := range 5 {
+		issue(i)
+	}
+	page := func(query string) (ids []string, next any, total any) {
+		t.Helper()
+		l := e.want(e.do("GET", coupons+"?"+query, ""), 200)
+		for _, c := range l["coupons"].([]any) {
+			ids = append(ids, c.(map[string]any)["id"].(string))
+		}
+		return ids, l["next"], l["total"]
+	}
+	want := func(query, ids string, next any, total float64) {
+		t.Helper()
+		got, n, tot := page(query)
+		if fmt.Sprint(got) != ids || n != next || tot != total {
+			t.Errorf("%s: %v, next %v, total %v; want %s, next %v, total %v", query, got, n, tot, ids, next, total)
+		}
+	}
+	// Page 1: P0 P1, next P1; P5 is issued; from P1: P2 P3, then P4 P5,
+	// then none follow (6 in all).
+	want("limit=2", "[P0 P1]", "P1", 5)
+	issue(5)
+	want("limit=2&after=P1", "[P2 P3]", "P3", 6)
+	want("limit=2&after=P3", "[P4 P5]", nil, 6)
+	// The offset still pages as documented: 2 from the third.
+	want("limit=2&offset=2", "[P2 P3]", "P3", 6)
+	for _, c := range []struct{ query, field string }{
+		{"after=nope", "after"},
+		{"after=P1&offset=2", "offset"},
+	} {
+		if pr := e.problem(e.do("GET", coupons+"?"+c.query, ""), 400, "invalid"); pr["field"] != c.field {
+			t.Errorf("%s: field %v, want %s", c.query, pr["field"], c.field)
+		}
+	}
+}

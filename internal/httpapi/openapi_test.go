@@ -122,6 +122,7 @@ type (
 	docCouponList struct {
 		Coupons []couponView `json:"coupons"`
 		Total   int          `json:"total"`
+		Next    string       `json:"next,omitempty"`
 	}
 )
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"parkd/internal/access"
 	"parkd/internal/park"
 	"parkd/internal/tariff"
 )
@@ -81,6 +82,12 @@ func (s *Service) statusWith(ctx context.Context, tx park.Tx, l *park.Lot, st *p
 	at := now
 	if at.Before(st.EntryAt) {
 		at = st.EntryAt
+	}
+	// The price and the search for the last free instant price the stay
+	// several times: the plate's records are read once for all of them.
+	tx, err := access.KnownRecords(ctx, tx, l.Code, st.PlateKey)
+	if err != nil {
+		return nil, err
 	}
 	pr, err := s.priceStayWith(ctx, tx, l, st, at, extra)
 	if err != nil {
@@ -172,6 +179,11 @@ func (s *Service) lastFreeSecond(ctx context.Context, tx park.Tx, l *park.Lot, s
 	limit := at.Add(FreeHorizon)
 	if pr.tariff == nil {
 		return limit, nil // a lot without a tariff parks free
+	}
+	// Each probe prices the stay: the plate's records are read once.
+	tx, err := access.KnownRecords(ctx, tx, l.Code, st.PlateKey)
+	if err != nil {
+		return time.Time{}, err
 	}
 	until := pr.tariff.FreeUntil(&pr.input, at, limit)
 	owes := func(t time.Time) (bool, error) {

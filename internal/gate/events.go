@@ -595,8 +595,15 @@ func (s *Service) exit(ctx context.Context, tx park.Tx, l *park.Lot, in *EventIn
 	if pr.Due > 0 {
 		if s.sensorless != nil && !in.afterSensorless {
 			// A car enrolled for sensorless payment: ask its partner before
-			// deciding (HandleEvent), with nothing recorded yet.
-			e, err := tx.FindEnrolment(ctx, l.Code, st.PlateKey)
+			// deciding (HandleEvent), with nothing recorded yet. Only a
+			// partner subscribed to sensorless exits at the lot can answer,
+			// which the lot's read told the transaction already: without
+			// one, the car's enrolments are not looked up.
+			var e *park.Enrolment
+			sub, err := tx.Subscribed(ctx, l.Code, park.ReportSensorlessExit)
+			if err == nil && sub {
+				e, err = tx.FindEnrolment(ctx, l.Code, st.PlateKey)
+			}
 			if err != nil {
 				return dec, err
 			}

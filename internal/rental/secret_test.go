@@ -1,6 +1,8 @@
 package rental_test
 
 import (
+	"slices"
+	"strings"
 	"testing"
 
 	"parkd/internal/park"
@@ -13,7 +15,10 @@ import (
 // one is guessed and signatures forged. park.MinSecretLen is 16 bytes:
 // "0123456789abcde" (15) is refused naming secret, with nothing stored,
 // both for a new channel and for a replace; "0123456789abcdef" (16) is
-// taken; a replace without a secret keeps the one the channel has.
+// taken; a replace without a secret keeps the one the channel has. One of
+// 257 bytes is refused too, and both refusals give the same bounds, 16 to
+// 256 (reason length, params "16", "256"): the long one said "1-256 bytes",
+// as if a 1-byte secret were taken.
 func TestChannelSecretLength(t *testing.T) {
 	b := setup(t) // channel 12345678, secret "helloworld-secret"
 	in := rental.ChannelInput{AppKey: "23456789", Name: "c", SignMethod: "md5", GatewayURL: "http://127.0.0.1:1/router/rest",
@@ -22,8 +27,12 @@ func TestChannelSecretLength(t *testing.T) {
 		t.Helper()
 		_, err := b.Sys.Rental.PutChannel(b.Ctx, in)
 		systemtest.WantCode(t, err, park.EInvalid)
-		if pe, _ := err.(*park.Error); pe == nil || pe.Field != "secret" {
+		pe, _ := err.(*park.Error)
+		if pe == nil || pe.Field != "secret" {
 			t.Fatalf("error %v, want one naming secret", err)
+		}
+		if pe.Reason != park.ReasonLength || !slices.Equal(pe.Params, []string{"16", "256"}) || !strings.Contains(pe.Error(), "16 to 256 bytes") {
+			t.Fatalf("error %v (reason %q, params %q), want %q with params 16, 256 and \"16 to 256 bytes\"", err, pe.Reason, pe.Params, park.ReasonLength)
 		}
 	}
 	t.Run("ShortRefused", func(t *testing.T) {
@@ -44,6 +53,14 @@ func TestChannelSecretLength(t *testing.T) {
 		refused(t, in)
 		if c, err := b.Sys.Rental.GetChannel(b.Ctx, "12345678"); err != nil || c.Secret != "helloworld-secret" {
 			t.Fatalf("channel %+v (%v), want its secret unchanged", c, err)
+		}
+	})
+	t.Run("LongRefused", func(t *testing.T) {
+		in := in
+		in.Secret = strings.Repeat("a", 257) // one byte over 256
+		refused(t, in)
+		if _, err := b.Sys.Rental.GetChannel(b.Ctx, "23456789"); !park.IsCode(err, park.ENotFound) {
+			t.Fatalf("the refused channel was stored (%v)", err)
 		}
 	})
 	t.Run("SixteenTaken", func(t *testing.T) {

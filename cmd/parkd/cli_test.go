@@ -278,6 +278,27 @@ func TestFailedStart(t *testing.T) {
 		if _, err := os.Stat(notFolder); err != nil {
 			t.Errorf("the failed start removed what it had not created: %v", err)
 		}
+		if !strings.Contains(errOut, "give --db a path") {
+			t.Errorf("stderr:\n%s\nwant it to say what to do: give --db a path ...", errOut)
+		}
+	})
+	t.Run("DataFolderFails", func(t *testing.T) {
+		t.Parallel()
+		// Only --data is given, under a file: the line names --data and
+		// that folder, not a --db the user never typed.
+		dir := t.TempDir()
+		notFolder := filepath.Join(dir, "file")
+		if err := os.WriteFile(notFolder, nil, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		data := filepath.Join(notFolder, "parkd-data")
+		code, _, errOut := runParkd(nil, "serve", "--addr", "127.0.0.1:0", "--data", data)
+		if code != 1 || !strings.HasPrefix(errOut, "parkd: ") || strings.Count(errOut, "\n") != 1 {
+			t.Fatalf("exit %d, stderr:\n%s\nwant exit 1 and one line \"parkd: ...\"", code, errOut)
+		}
+		if !strings.Contains(errOut, "--data "+data) || strings.Contains(errOut, "--db") || !strings.Contains(errOut, "give --data a folder") {
+			t.Errorf("stderr:\n%s\nwant it to name --data %s, not --db, and say to give --data a folder parkd can create", errOut, data)
+		}
 	})
 }
 

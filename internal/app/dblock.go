@@ -25,7 +25,11 @@ func LockDatabase(c *config.Config, what string) (release func(), err error) {
 	}
 	path := lockPath(c)
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return nil, fmt.Errorf("create the folder of --db %s: %w", c.DB, err)
+		// Name the flag the user typed, and what to do about it.
+		if c.DBDefaulted() {
+			return nil, fmt.Errorf("create the data folder --data %s: %w: give --data a folder parkd can create and write", c.Data, err)
+		}
+		return nil, fmt.Errorf("create the folder of --db %s: %w: give --db a path in a folder parkd can create and write", c.DB, err)
 	}
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
 	if errors.Is(err, fs.ErrPermission) {

@@ -35,11 +35,14 @@ type Config struct {
 	// pgConnsGiven says PGMaxConns was set (flag or environment), not
 	// defaulted: on SQLite that means a PostgreSQL node lost its PARKD_DB.
 	pgConnsGiven bool
-	serve        bool   // parkd serve, which answers the admin token
-	PGSchema     string // PostgreSQL schema ("" = the connection's default)
-	To           string // migrate only: a postgres:// URL to copy the SQLite database into
-	BackupTo     string // backup only: the new file to write the SQLite database's copy into
-	backup       bool   // parkd backup
+	// dbDefaulted says DB is <data>/parkd.db because none was given, so
+	// an error about its folder names --data, the flag the user typed.
+	dbDefaulted bool
+	serve       bool   // parkd serve, which answers the admin token
+	PGSchema    string // PostgreSQL schema ("" = the connection's default)
+	To          string // migrate only: a postgres:// URL to copy the SQLite database into
+	BackupTo    string // backup only: the new file to write the SQLite database's copy into
+	backup      bool   // parkd backup
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
 	// the client (for the per-address sign-in limits); parsed from
 	// trustedProxies by Validate.
@@ -145,6 +148,7 @@ func Parse(name string, args []string, getenv func(string) string, help io.Write
 	}
 	if c.DB == "" {
 		c.DB = filepath.Join(c.Data, "parkd.db")
+		c.dbDefaulted = true
 	}
 	c.SQLiteSync = strings.ToUpper(c.SQLiteSync)
 	if strings.HasSuffix(name, " serve") && c.MQTTGroup == "" {
@@ -481,6 +485,10 @@ func redactURL(s string) string {
 	}
 	return s
 }
+
+// DBDefaulted reports whether DB is the data folder's parkd.db because
+// neither --db nor PARKD_DB gave one.
+func (c *Config) DBDefaulted() bool { return c.dbDefaulted }
 
 // IsPostgres reports whether DB names a PostgreSQL server.
 func (c *Config) IsPostgres() bool { return isPostgresURL(c.DB) }

@@ -198,3 +198,31 @@ func TestCouponsPagePages(t *testing.T) {
 		t.Errorf("first page again: %d coupons, %v … %v; want c130 down to c031", len(ids), ids[:min(1, len(ids))], ids[max(0, len(ids)-1):])
 	}
 }
+
+// TestCouponsOlderLinkWords: the link to older coupons names them as the
+// page's heading and every other line of the console do (优惠券 in
+// Chinese), not by another word. 101 coupons make a second page
+// (100 a page), so the link shows.
+func TestCouponsOlderLinkWords(t *testing.T) {
+	s := newSite(t)
+	start := s.Clock.Now()
+	for i := range 101 {
+		s.Clock.Set(start.Add(time.Duration(i) * time.Second))
+		if _, err := s.Sys.Billing.IssueCoupon(s.Ctx, billing.CouponInput{LotCode: s.Lot, ID: fmt.Sprintf("c%03d", i),
+			Plate: fmt.Sprintf("沪A1%04d", i), Kind: park.CouponPercent, Value: 10, ValidFrom: start,
+			ValidTo: start.Add(24 * time.Hour)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := s.Sys.Operators.Add(s.Ctx, "tester", operators.NewOperator{Name: "li", Role: park.RoleAdmin, Language: "zh",
+		Password: pw}); err != nil {
+		t.Fatal(err)
+	}
+	b := s.browser(t)
+	b.mustLogin("li")
+	_, body, _ := b.get("/console/lots/" + s.Lot + "/coupons")
+	link := regexp.MustCompile(`<a id="coupons-next" href="[^"]+">([^<]*)</a>`).FindStringSubmatch(body)
+	if link == nil || link[1] != "更早的优惠券" {
+		t.Errorf("older link %v, want it to read 更早的优惠券", link)
+	}
+}

@@ -236,7 +236,7 @@ var words = map[string][3]string{ // en, zh, pt
 	"coupon_merchant":     {"Merchant", "商户", "Lojista"},
 	"coupon_valid":        {"Valid", "有效期", "Validade"},
 	"coupon_used_on":      {"Used on", "使用于", "Usado em"},
-	"coupon_older":        {"Older coupons", "更早的停车券", "Cupons anteriores"},
+	"coupon_older":        {"Older coupons", "更早的优惠券", "Cupons anteriores"},
 	"coupon_shown":        {"Issued %s back to %s, newest first", "发放于 %s 至 %s（最新在前）", "Emitidos de %s a %s, mais recentes primeiro"},
 	"coupon_none":         {"No coupons.", "没有优惠券。", "Nenhum cupom."},
 	"unit_minutes":        {"min", "分钟", "min"},

@@ -10,21 +10,7 @@ import (
 	"parkd/internal/systemtest"
 )
 
-// countingStore counts the plate-records statements (PlateRecords) its
-// transactions send.
-type countingStore struct {
-	park.Store
-	n *atomic.Int64
-}
-
-func (s countingStore) Update(ctx context.Context, fn func(park.Tx) error) error {
-	return s.Store.Update(ctx, func(tx park.Tx) error { return fn(countingTx{tx, s.n}) })
-}
-
-func (s countingStore) View(ctx context.Context, fn func(park.Tx) error) error {
-	return s.Store.View(ctx, func(tx park.Tx) error { return fn(countingTx{tx, s.n}) })
-}
-
+// countingTx counts the plate-records statements (PlateRecords) it sends.
 type countingTx struct {
 	park.Tx
 	n *atomic.Int64
@@ -42,7 +28,7 @@ func (t countingTx) PlateRecords(ctx context.Context, lot, key string) (park.Pla
 // one statement fewer on the database every car at a held exit waits on.
 func TestPaymentLeaveByReadsRecordsOnce(t *testing.T) {
 	var n atomic.Int64
-	b := systemtest.NewWith(t, systemtest.Options{WrapStore: func(s park.Store) park.Store { return countingStore{s, &n} }})
+	b := systemtest.NewWith(t, systemtest.Options{WrapTx: func(tx park.Tx) park.Tx { return countingTx{tx, &n} }})
 	now := b.Clock.Now()
 	b.Event(t, park.EventEntry, "京A12345", now.Add(-130*time.Minute))
 	d := b.Event(t, park.EventExit, "京A12345", now)

@@ -12,24 +12,16 @@ import (
 	"parkd/internal/systemtest"
 )
 
-// readsStore notes the plate of every anomaly a transaction reads, once
-// armed: which rows a replayed entry's search went through.
-type readsStore struct {
-	park.Store
+// anomalyReads notes the plate of every anomaly its transactions
+// (readsTx) read, once armed: which rows a replayed entry's search went
+// through.
+type anomalyReads struct {
 	mu     sync.Mutex
 	armed  bool
 	plates []string
 }
 
-func (s *readsStore) View(ctx context.Context, fn func(park.Tx) error) error {
-	return s.Store.View(ctx, func(tx park.Tx) error { return fn(readsTx{tx, s}) })
-}
-
-func (s *readsStore) Update(ctx context.Context, fn func(park.Tx) error) error {
-	return s.Store.Update(ctx, func(tx park.Tx) error { return fn(readsTx{tx, s}) })
-}
-
-func (s *readsStore) note(as []*park.Anomaly) {
+func (s *anomalyReads) note(as []*park.Anomaly) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.armed {
@@ -41,7 +33,7 @@ func (s *readsStore) note(as []*park.Anomaly) {
 
 // read arms the store, runs do, and returns the plates of the anomalies
 // read meanwhile.
-func (s *readsStore) read(do func()) []string {
+func (s *anomalyReads) read(do func()) []string {
 	s.mu.Lock()
 	s.armed, s.plates = true, nil
 	s.mu.Unlock()
@@ -54,7 +46,7 @@ func (s *readsStore) read(do func()) []string {
 
 type readsTx struct {
 	park.Tx
-	s *readsStore
+	s *anomalyReads
 }
 
 func (t readsTx) ListAnomalies(ctx context.Context, f park.AnomalyFilter) ([]*park.Anomaly, error) {
@@ -82,11 +74,8 @@ func TestOfflineEntryReadsOnlyItsPlate(t *testing.T) {
 		{"OldFormAtTheExit", "ABC1234", "ABC1C34"}, // C is 2: one car
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			rs := &readsStore{}
-			b := &bundle{systemtest.NewWith(t, systemtest.Options{WrapStore: func(s park.Store) park.Store {
-				rs.Store = s
-				return rs
-			}})}
+			rs := &anomalyReads{}
+			b := &bundle{systemtest.NewWith(t, systemtest.Options{WrapTx: func(tx park.Tx) park.Tx { return readsTx{tx, rs} }})}
 			b.Clock.Set(now.Add(time.Hour))
 			// Its own exit an hour before the entry (another visit's), its
 			// exit at now, and another half an hour later; 150 other cars'

@@ -10,21 +10,7 @@ import (
 	"parkd/internal/systemtest"
 )
 
-// enrolmentsCounted counts the enrolment look-ups (FindEnrolment) its
-// transactions make.
-type enrolmentsCounted struct {
-	park.Store
-	n *atomic.Int64
-}
-
-func (s enrolmentsCounted) Update(ctx context.Context, fn func(park.Tx) error) error {
-	return s.Store.Update(ctx, func(tx park.Tx) error { return fn(enrolmentsTx{tx, s.n}) })
-}
-
-func (s enrolmentsCounted) View(ctx context.Context, fn func(park.Tx) error) error {
-	return s.Store.View(ctx, func(tx park.Tx) error { return fn(enrolmentsTx{tx, s.n}) })
-}
-
+// enrolmentsTx counts the enrolment look-ups (FindEnrolment) it makes.
 type enrolmentsTx struct {
 	park.Tx
 	n *atomic.Int64
@@ -43,7 +29,7 @@ func (t enrolmentsTx) FindEnrolment(ctx context.Context, lot, key string) (*park
 // (internal/deliveries' sensorless tests).
 func TestHeldExitWithoutSensorlessSubscriptionSkipsEnrolments(t *testing.T) {
 	var n atomic.Int64
-	b := &bundle{systemtest.NewWith(t, systemtest.Options{WrapStore: func(s park.Store) park.Store { return enrolmentsCounted{s, &n} }})}
+	b := &bundle{systemtest.NewWith(t, systemtest.Options{WrapTx: func(tx park.Tx) park.Tx { return enrolmentsTx{tx, &n} }})}
 	b.Subscribe(t, park.ReportEntry) // partner ops, another kind: no sensorless exit
 	if _, err := b.Sys.Partners.Enrol(b.Ctx, "ops", "京A12345"); err != nil {
 		t.Fatal(err)

@@ -99,6 +99,9 @@ type Options struct {
 	DeviceSerials map[string]func(string) string
 	// WrapStore, when set, wraps the store the core uses (a slow one).
 	WrapStore func(park.Store) park.Store
+	// WrapTx, when set, wraps every transaction the core's store opens
+	// (one counting or noting some statements), inside WrapStore's.
+	WrapTx func(park.Tx) park.Tx
 	// Barriers, when set, are the lanes' barriers over the store and the
 	// in-memory ones (a registry's routes); nil: the in-memory ones.
 	Barriers func(park.Store, *device.Memory) gate.Barriers
@@ -119,7 +122,10 @@ func NewWith(t *testing.T, o Options) *Bundle {
 	if o.Dialects == nil {
 		o.Dialects = Dialects
 	}
-	st := teststore.Open(t)
+	var st park.Store = teststore.Open(t)
+	if o.WrapTx != nil {
+		st = txWrapped{st, o.WrapTx}
+	}
 	if o.WrapStore != nil {
 		st = o.WrapStore(st)
 	}
@@ -260,4 +266,18 @@ func (b *Bundle) AuditLog(f park.AuditFilter) ([]*park.AuditEntry, error) {
 func (b *Bundle) Node() *system.System {
 	return system.New(system.Config{Store: b.Store, Now: b.Clock.Now, Barriers: b.Barriers, Dialects: Dialects, SignModes: SignModes,
 		Currencies: Currencies, Deliveries: deliveries.Options{AllowPrivate: true, Poll: 10 * time.Millisecond}})
+}
+
+// txWrapped is a store whose transactions are wrapped (Options.WrapTx).
+type txWrapped struct {
+	park.Store
+	wrap func(park.Tx) park.Tx
+}
+
+func (s txWrapped) Update(ctx context.Context, fn func(park.Tx) error) error {
+	return s.Store.Update(ctx, func(tx park.Tx) error { return fn(s.wrap(tx)) })
+}
+
+func (s txWrapped) View(ctx context.Context, fn func(park.Tx) error) error {
+	return s.Store.View(ctx, func(tx park.Tx) error { return fn(s.wrap(tx)) })
 }

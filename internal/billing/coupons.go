@@ -368,20 +368,41 @@ func (s *Service) couponFilter(q CouponQuery, limitErr error) (park.CouponFilter
 // first, after when oldest first), ENotFound (lot, or one q.Issuer may
 // not use).
 func (s *Service) CouponPage(ctx context.Context, q CouponQuery) ([]*park.Coupon, bool, error) {
+	p, err := s.couponPage(ctx, q, false)
+	return p.Coupons, p.More, err
+}
+
+// CouponList is a page of coupons, whether more follow, and how many the
+// query selects in all, its cursor aside.
+type CouponList struct {
+	Coupons []*park.Coupon
+	More    bool
+	Total   int
+}
+
+// CouponPageTotal is CouponPage with the total, both read in one
+// transaction: a coupon issued meanwhile is in both or in neither, so
+// the total never disagrees with the pages. Errors: CouponPage's.
+func (s *Service) CouponPageTotal(ctx context.Context, q CouponQuery) (CouponList, error) {
+	return s.couponPage(ctx, q, true)
+}
+
+func (s *Service) couponPage(ctx context.Context, q CouponQuery, total bool) (CouponList, error) {
 	limit, limitErr := core.PageLimit(q.Limit)
 	cursorField := "after"
 	if q.Newest {
 		cursorField = "before"
 	}
 	if err := park.CheckText(cursorField, q.Cursor); err != nil {
-		return nil, false, err
+		return CouponList{}, err
 	}
 	f, err := s.couponFilter(q, limitErr)
 	if err != nil {
-		return nil, false, err
+		return CouponList{}, err
 	}
 	f.Limit = limit + 1 // one more says whether more follow
 	var out []*park.Coupon
+	var n int
 	err = s.base.View(ctx, func(tx park.Tx) (err error) {
 		if err := issuerMayUse(ctx, tx, q.Issuer, q.LotCode); err != nil {
 			return err
@@ -405,11 +426,17 @@ func (s *Service) CouponPage(ctx context.Context, q CouponQuery) ([]*park.Coupon
 		} else {
 			out, err = tx.ListCouponsAfter(ctx, f)
 		}
+		if err != nil || !total {
+			return err
+		}
+		cf := f // the count: the filter's, from the start, no rows read
+		cf.CursorAt, cf.CursorID, cf.Offset, cf.Limit = time.Time{}, "", 0, 1
+		_, n, err = tx.ListCoupons(ctx, cf)
 		return err
 	})
 	if err != nil {
-		return nil, false, err
+		return CouponList{}, err
 	}
 	out, more := core.Page(out, limit)
-	return out, more, nil
+	return CouponList{Coupons: out, More: more, Total: n}, nil
 }

@@ -18,6 +18,7 @@ import (
 	"parkd/internal/device"
 	"parkd/internal/httpapi"
 	"parkd/internal/metrics"
+	"parkd/internal/park"
 	"parkd/internal/store/sqlite"
 	"parkd/internal/store/teststore"
 	"parkd/internal/system"
@@ -50,8 +51,18 @@ func (e *env) setNow(t time.Time) {
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
+	return newEnvStore(t, nil)
+}
+
+// newEnvStore is newEnv over wrap's store (nil: the test store as is),
+// one that notes or interleaves some of the core's statements.
+func newEnvStore(t *testing.T, wrap func(park.Store) park.Store) *env {
+	t.Helper()
 	t.Parallel()
-	st := teststore.Open(t)
+	var st park.Store = teststore.Open(t)
+	if wrap != nil {
+		st = wrap(st)
+	}
 	e := &env{t: t, now: t0}
 	m := metrics.New()
 	svc := system.New(system.Config{Dialects: systemtest.Dialects, Barriers: device.NewMemory(), Store: st, Now: e.Now, Metrics: m,

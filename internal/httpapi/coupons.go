@@ -93,7 +93,8 @@ func (s *Server) issueCoupon(w http.ResponseWriter, r *http.Request) error {
 // (issued, expired, used, deleted), ?limit= (default 100), and ?after=
 // (the next of the previous page) or ?offset=. next names the page's
 // last coupon while more follow: after places a page by it, so coupons
-// issued meanwhile do not shift it and a deep page skips no rows.
+// issued meanwhile do not shift it and a deep page skips no rows. total
+// is read with the page, in one transaction, so the two always agree.
 func (s *Server) listCoupons(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	limit, err := core.QueryLimit(q.Get("limit"))
@@ -117,13 +118,11 @@ func (s *Server) listCoupons(w http.ResponseWriter, r *http.Request) error {
 	var more bool
 	if after != "" {
 		cq.Cursor = after
-		if cs, more, err = s.svc.Billing.CouponPage(r.Context(), cq); err != nil {
+		p, err := s.svc.Billing.CouponPageTotal(r.Context(), cq)
+		if err != nil {
 			return err
 		}
-		cq.Offset, cq.Limit = 0, 1 // total: a count, no rows read
-		if _, total, err = s.svc.Billing.ListCoupons(r.Context(), cq); err != nil {
-			return err
-		}
+		cs, more, total = p.Coupons, p.More, p.Total
 	} else {
 		if cs, total, err = s.svc.Billing.ListCoupons(r.Context(), cq); err != nil {
 			return err

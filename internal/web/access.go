@@ -178,15 +178,12 @@ func (w *Console) showAccess(rw http.ResponseWriter, r *http.Request, p *operato
 		*list.first = first(list.key)
 	}
 	// The newest coupons, as the coupons page's first page, and how many
-	// the lot has.
-	cs, _, err := w.sys.Billing.CouponPage(ctx, billing.CouponQuery{LotCode: l.Code, Limit: couponPageSize, Newest: true})
+	// the lot has, read together so the count agrees with the list.
+	cp, err := w.sys.Billing.CouponPageTotal(ctx, billing.CouponQuery{LotCode: l.Code, Limit: couponPageSize, Newest: true})
 	if err != nil {
 		return err
 	}
-	d.Coupons = w.couponRows(cs)
-	if _, d.Total, err = w.sys.Billing.ListCoupons(ctx, billing.CouponQuery{LotCode: l.Code, Limit: 1}); err != nil {
-		return err
-	}
+	d.Coupons, d.Total = w.couponRows(cp.Coupons), cp.Total
 	w.render(rw, r, status, "access", p, "overview", d)
 	return nil
 }

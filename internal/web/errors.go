@@ -119,6 +119,9 @@ var fieldWords = map[string]string{
 	"role": "role", "lots": "lots", "language": "language", "password": "password", "partner": "partner",
 	"report": "report", "entry": "entered", "exit": "left", "vehicle_class": "vehicle_class", "lot": "lot",
 	"state": "state", "day": "booking_day",
+	// A page link's place in a list (coupons, anomalies, the audit log,
+	// deliveries): only a link edited by hand names a wrong one.
+	"before": "page_cursor",
 }
 
 // fieldWord is a field as the console's form labels it in lang, or as

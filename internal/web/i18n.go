@@ -152,6 +152,7 @@ var words = map[string][3]string{ // en, zh, pt
 	"older":               {"Older changes", "更早的变更", "Alterações anteriores"},
 	"next_page":           {"Next page", "下一页", "Próxima página"},
 	"first_page":          {"First page", "第一页", "Primeira página"},
+	"page_cursor":         {"Page position", "翻页位置", "Posição da página"}, // a page link's before, refused
 	"action":              {"Action", "操作", "Ação"},
 	"target":              {"Target", "对象", "Alvo"},
 	"before_after":        {"Before / after", "变更前/后", "Antes / depois"},

@@ -86,6 +86,13 @@ func (t *txn) ListCouponsBefore(ctx context.Context, f park.CouponFilter) ([]*pa
 	if f.CursorID != "" {
 		at, id = ts(f.CursorAt), f.CursorID
 	}
+	if f.PlateKey != "" { // by the plate's index, not past the lot's other plates'
+		rows, err := t.q.ListPlateCouponsBefore(ctx, db.ListPlateCouponsBeforeParams{
+			LotCode: f.LotCode, BeforeAt: at, BeforeID: id, PlateKey: f.PlateKey, State: f.State, Issuer: f.Issuer, Lim: couponLimit(f.Limit),
+			CreatedFrom: tsOrNil(f.CreatedFrom), CreatedTo: tsOrNil(f.CreatedTo), EndedBy: tsOrNil(f.EndedBy), OpenAt: tsOrNil(f.OpenAt),
+		})
+		return couponsFromRows(rows, err)
+	}
 	rows, err := t.q.ListCouponsBefore(ctx, db.ListCouponsBeforeParams{
 		LotCode: f.LotCode, BeforeAt: at, BeforeID: id, PlateKey: f.PlateKey, State: f.State, Issuer: f.Issuer, Lim: couponLimit(f.Limit),
 		CreatedFrom: tsOrNil(f.CreatedFrom), CreatedTo: tsOrNil(f.CreatedTo), EndedBy: tsOrNil(f.EndedBy), OpenAt: tsOrNil(f.OpenAt),
@@ -97,6 +104,13 @@ func (t *txn) ListCouponsAfter(ctx context.Context, f park.CouponFilter) ([]*par
 	at, id := couponTimeStart, "" // no cursor: from the oldest
 	if f.CursorID != "" {
 		at, id = ts(f.CursorAt), f.CursorID
+	}
+	if f.PlateKey != "" { // by the plate's index, not past the lot's other plates'
+		rows, err := t.q.ListPlateCouponsAfter(ctx, db.ListPlateCouponsAfterParams{
+			LotCode: f.LotCode, AfterAt: at, AfterID: id, PlateKey: f.PlateKey, State: f.State, Issuer: f.Issuer, Lim: couponLimit(f.Limit),
+			CreatedFrom: tsOrNil(f.CreatedFrom), CreatedTo: tsOrNil(f.CreatedTo), EndedBy: tsOrNil(f.EndedBy), OpenAt: tsOrNil(f.OpenAt),
+		})
+		return couponsFromRows(rows, err)
 	}
 	rows, err := t.q.ListCouponsAfter(ctx, db.ListCouponsAfterParams{
 		LotCode: f.LotCode, AfterAt: at, AfterID: id, PlateKey: f.PlateKey, State: f.State, Issuer: f.Issuer, Lim: couponLimit(f.Limit),

@@ -211,3 +211,24 @@ func TestCouponPagesPlan(t *testing.T) {
 		}
 	}
 }
+
+// TestPlateCouponPagesPlan: a page of one plate's coupons from a cursor
+// goes through coupons_plate by the lot, the plate and the cursor, in the
+// page's order either way: it reads that plate's coupons from the cursor
+// on, not the lot's every other plate's coupons past it, and sorts none.
+func TestPlateCouponPagesPlan(t *testing.T) {
+	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "parkd.db"), sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	for name, want := range map[string]string{
+		"ListPlateCouponsBefore": "SEARCH coupons USING INDEX coupons_plate (lot_code=? AND plate_key=? AND created_at<?)",
+		"ListPlateCouponsAfter":  "SEARCH coupons USING INDEX coupons_plate (lot_code=? AND plate_key=? AND created_at>?)",
+	} {
+		got := planOf(t, st, queryText(t, "coupons.sql", name))
+		if !strings.Contains(got, want) || strings.Contains(got, "TEMP B-TREE") {
+			t.Errorf("%s: plan\n%s\nwant %q, and no sort", name, got, want)
+		}
+	}
+}

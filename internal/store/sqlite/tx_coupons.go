@@ -79,6 +79,13 @@ func (t *txn) ListCouponsBefore(ctx context.Context, f park.CouponFilter) ([]*pa
 	if f.CursorID != "" {
 		at, id = us(f.CursorAt), f.CursorID
 	}
+	if f.PlateKey != "" { // by the plate's index, not past the lot's other plates'
+		rows, err := t.q.ListPlateCouponsBefore(stmtCtx, db.ListPlateCouponsBeforeParams{
+			LotCode: f.LotCode, BeforeAt: at, BeforeID: id, PlateKey: f.PlateKey, State: f.State, Issuer: f.Issuer, Lim: couponLimit(f.Limit),
+			CreatedFrom: usOrZero(f.CreatedFrom), CreatedTo: usOrZero(f.CreatedTo), EndedBy: usOrZero(f.EndedBy), OpenAt: usOrZero(f.OpenAt),
+		})
+		return couponsFromRows(rows, err)
+	}
 	rows, err := t.q.ListCouponsBefore(stmtCtx, db.ListCouponsBeforeParams{
 		LotCode: f.LotCode, BeforeAt: at, BeforeID: id, PlateKey: f.PlateKey, State: f.State, Issuer: f.Issuer, Lim: couponLimit(f.Limit),
 		CreatedFrom: usOrZero(f.CreatedFrom), CreatedTo: usOrZero(f.CreatedTo), EndedBy: usOrZero(f.EndedBy), OpenAt: usOrZero(f.OpenAt),
@@ -90,6 +97,13 @@ func (t *txn) ListCouponsAfter(ctx context.Context, f park.CouponFilter) ([]*par
 	at, id := int64(math.MinInt64), "" // no cursor: from the oldest
 	if f.CursorID != "" {
 		at, id = us(f.CursorAt), f.CursorID
+	}
+	if f.PlateKey != "" { // by the plate's index, not past the lot's other plates'
+		rows, err := t.q.ListPlateCouponsAfter(stmtCtx, db.ListPlateCouponsAfterParams{
+			LotCode: f.LotCode, AfterAt: at, AfterID: id, PlateKey: f.PlateKey, State: f.State, Issuer: f.Issuer, Lim: couponLimit(f.Limit),
+			CreatedFrom: usOrZero(f.CreatedFrom), CreatedTo: usOrZero(f.CreatedTo), EndedBy: usOrZero(f.EndedBy), OpenAt: usOrZero(f.OpenAt),
+		})
+		return couponsFromRows(rows, err)
 	}
 	rows, err := t.q.ListCouponsAfter(stmtCtx, db.ListCouponsAfterParams{
 		LotCode: f.LotCode, AfterAt: at, AfterID: id, PlateKey: f.PlateKey, State: f.State, Issuer: f.Issuer, Lim: couponLimit(f.Limit),

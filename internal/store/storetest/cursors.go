@@ -64,8 +64,9 @@ func testPlateAnomalies(t *testing.T, s park.Store) {
 // base, b5 and b2 at base+1m (b5 inserted first), c at base+2m, d
 // (another plate) at base+2m; L2's e at base+1m. Newest first: d c b5 b2
 // a; before b5 (base+1m): b2 a. Oldest first: a b2 b5 c d; after b2: b5
-// c d. The plate filter keeps to its plate: before c, 京A12345's are b5
-// b2 a.
+// c d. The plate filter keeps to its plate (and L1): before c, 京A12345's
+// are b5 b2 a; its newest 2 are c b5; after b2, b5 c; before b5, b2 a
+// (the tie at base+1m by id); 京B12345's, oldest first, d alone.
 func testCouponPages(t *testing.T, s park.Store) {
 	ctx := context.Background()
 	seedLot(t, s, "L1")
@@ -114,7 +115,11 @@ func testCouponPages(t *testing.T, s park.Store) {
 		{"newest, 2", true, park.CouponFilter{LotCode: "L1", Limit: 2}, "[d c]"},
 		{"before b5", true, park.CouponFilter{LotCode: "L1", CursorAt: m1, CursorID: "b5"}, "[b2 a]"},
 		{"before c, one plate", true, park.CouponFilter{LotCode: "L1", PlateKey: "京A12345", CursorAt: m2, CursorID: "c"}, "[b5 b2 a]"},
+		{"newest 2, one plate", true, park.CouponFilter{LotCode: "L1", PlateKey: "京A12345", Limit: 2}, "[c b5]"},
+		{"before b5, one plate", true, park.CouponFilter{LotCode: "L1", PlateKey: "京A12345", CursorAt: m1, CursorID: "b5"}, "[b2 a]"},
 		{"oldest", false, park.CouponFilter{LotCode: "L1"}, "[a b2 b5 c d]"},
+		{"after b2, one plate", false, park.CouponFilter{LotCode: "L1", PlateKey: "京A12345", CursorAt: m1, CursorID: "b2"}, "[b5 c]"},
+		{"oldest, the other plate", false, park.CouponFilter{LotCode: "L1", PlateKey: "京B12345"}, "[d]"},
 		{"after b2", false, park.CouponFilter{LotCode: "L1", CursorAt: m1, CursorID: "b2", Limit: 3}, "[b5 c d]"},
 		{"after d", false, park.CouponFilter{LotCode: "L1", CursorAt: m2, CursorID: "d"}, "[]"},
 	} {

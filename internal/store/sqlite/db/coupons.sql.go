@@ -381,6 +381,179 @@ func (q *Queries) ListCouponsBefore(ctx context.Context, arg ListCouponsBeforePa
 	return items, nil
 }
 
+const listPlateCouponsAfter = `-- name: ListPlateCouponsAfter :many
+SELECT lot_code, id, plate, plate_key, kind, value, issuer, merchant, valid_from, valid_to, state, stay_id, payment_id, used_at, created_at, updated_at, version FROM coupons
+WHERE lot_code = ?1
+  AND created_at >= ?2
+  AND (created_at > ?2 OR id > ?3)
+  AND plate_key = ?4
+  AND (?5 = '' OR state = ?5)
+  AND (?6 = '' OR issuer = ?6)
+  AND (?7 = 0 OR created_at >= ?7)
+  AND (?8 = 0 OR created_at < ?8)
+  AND (?9 = 0 OR valid_to <= ?9)
+  AND (?10 = 0 OR valid_to > ?10)
+ORDER BY created_at, id
+LIMIT ?11
+`
+
+type ListPlateCouponsAfterParams struct {
+	LotCode     string
+	AfterAt     int64
+	AfterID     string
+	PlateKey    string
+	State       interface{}
+	Issuer      interface{}
+	CreatedFrom interface{}
+	CreatedTo   interface{}
+	EndedBy     interface{}
+	OpenAt      interface{}
+	Lim         int64
+}
+
+// One plate's coupons, oldest first from after a cursor, as
+// ListPlateCouponsBefore.
+func (q *Queries) ListPlateCouponsAfter(ctx context.Context, arg ListPlateCouponsAfterParams) ([]Coupon, error) {
+	rows, err := q.query(ctx, q.listPlateCouponsAfterStmt, listPlateCouponsAfter,
+		arg.LotCode,
+		arg.AfterAt,
+		arg.AfterID,
+		arg.PlateKey,
+		arg.State,
+		arg.Issuer,
+		arg.CreatedFrom,
+		arg.CreatedTo,
+		arg.EndedBy,
+		arg.OpenAt,
+		arg.Lim,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []Coupon
+	for rows.Next() {
+		var i Coupon
+		if err := rows.Scan(
+			&i.LotCode,
+			&i.ID,
+			&i.Plate,
+			&i.PlateKey,
+			&i.Kind,
+			&i.Value,
+			&i.Issuer,
+			&i.Merchant,
+			&i.ValidFrom,
+			&i.ValidTo,
+			&i.State,
+			&i.StayID,
+			&i.PaymentID,
+			&i.UsedAt,
+			&i.CreatedAt,
+			&i.UpdatedAt,
+			&i.Version,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const listPlateCouponsBefore = `-- name: ListPlateCouponsBefore :many
+SELECT lot_code, id, plate, plate_key, kind, value, issuer, merchant, valid_from, valid_to, state, stay_id, payment_id, used_at, created_at, updated_at, version FROM coupons
+WHERE lot_code = ?1
+  AND created_at <= ?2
+  AND (created_at < ?2 OR id < ?3)
+  AND plate_key = ?4
+  AND (?5 = '' OR state = ?5)
+  AND (?6 = '' OR issuer = ?6)
+  AND (?7 = 0 OR created_at >= ?7)
+  AND (?8 = 0 OR created_at < ?8)
+  AND (?9 = 0 OR valid_to <= ?9)
+  AND (?10 = 0 OR valid_to > ?10)
+ORDER BY created_at DESC, id DESC
+LIMIT ?11
+`
+
+type ListPlateCouponsBeforeParams struct {
+	LotCode     string
+	BeforeAt    int64
+	BeforeID    string
+	PlateKey    string
+	State       interface{}
+	Issuer      interface{}
+	CreatedFrom interface{}
+	CreatedTo   interface{}
+	EndedBy     interface{}
+	OpenAt      interface{}
+	Lim         int64
+}
+
+// One plate's coupons, newest first from before a cursor as
+// ListCouponsBefore: coupons_plate (lot, plate, created, id) starts the
+// scan at the cursor among that plate's coupons alone, which a plate
+// filter in ListCouponsBefore cannot (its plate may be ”, so its plan
+// walks the lot's coupons and skips the other plates').
+func (q *Queries) ListPlateCouponsBefore(ctx context.Context, arg ListPlateCouponsBeforeParams) ([]Coupon, error) {
+	rows, err := q.query(ctx, q.listPlateCouponsBeforeStmt, listPlateCouponsBefore,
+		arg.LotCode,
+		arg.BeforeAt,
+		arg.BeforeID,
+		arg.PlateKey,
+		arg.State,
+		arg.Issuer,
+		arg.CreatedFrom,
+		arg.CreatedTo,
+		arg.EndedBy,
+		arg.OpenAt,
+		arg.Lim,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []Coupon
+	for rows.Next() {
+		var i Coupon
+		if err := rows.Scan(
+			&i.LotCode,
+			&i.ID,
+			&i.Plate,
+			&i.PlateKey,
+			&i.Kind,
+			&i.Value,
+			&i.Issuer,
+			&i.Merchant,
+			&i.ValidFrom,
+			&i.ValidTo,
+			&i.State,
+			&i.StayID,
+			&i.PaymentID,
+			&i.UsedAt,
+			&i.CreatedAt,
+			&i.UpdatedAt,
+			&i.Version,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const stayCoupons = `-- name: StayCoupons :many
 SELECT lot_code, id, plate, plate_key, kind, value, issuer, merchant, valid_from, valid_to, state, stay_id, payment_id, used_at, created_at, updated_at, version FROM coupons
 WHERE lot_code = ? AND plate_key = ? AND (state = 'issued' OR stay_id = ?)

@@ -639,6 +639,12 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.listPlateAnomaliesStmt, err = db.PrepareContext(ctx, listPlateAnomalies); err != nil {
 		return nil, fmt.Errorf("error preparing query ListPlateAnomalies: %w", err)
 	}
+	if q.listPlateCouponsAfterStmt, err = db.PrepareContext(ctx, listPlateCouponsAfter); err != nil {
+		return nil, fmt.Errorf("error preparing query ListPlateCouponsAfter: %w", err)
+	}
+	if q.listPlateCouponsBeforeStmt, err = db.PrepareContext(ctx, listPlateCouponsBefore); err != nil {
+		return nil, fmt.Errorf("error preparing query ListPlateCouponsBefore: %w", err)
+	}
 	if q.listPriceStandardsStmt, err = db.PrepareContext(ctx, listPriceStandards); err != nil {
 		return nil, fmt.Errorf("error preparing query ListPriceStandards: %w", err)
 	}
@@ -1945,6 +1951,16 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing listPlateAnomaliesStmt: %w", cerr)
 		}
 	}
+	if q.listPlateCouponsAfterStmt != nil {
+		if cerr := q.listPlateCouponsAfterStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listPlateCouponsAfterStmt: %w", cerr)
+		}
+	}
+	if q.listPlateCouponsBeforeStmt != nil {
+		if cerr := q.listPlateCouponsBeforeStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listPlateCouponsBeforeStmt: %w", cerr)
+		}
+	}
 	if q.listPriceStandardsStmt != nil {
 		if cerr := q.listPriceStandardsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listPriceStandardsStmt: %w", cerr)
@@ -2649,6 +2665,8 @@ type Queries struct {
 	listPassesStmt                         *sql.Stmt
 	listPlansStmt                          *sql.Stmt
 	listPlateAnomaliesStmt                 *sql.Stmt
+	listPlateCouponsAfterStmt              *sql.Stmt
+	listPlateCouponsBeforeStmt             *sql.Stmt
 	listPriceStandardsStmt                 *sql.Stmt
 	listRecentEventsStmt                   *sql.Stmt
 	listRentalChannelsStmt                 *sql.Stmt
@@ -2952,6 +2970,8 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		listPassesStmt:                         q.listPassesStmt,
 		listPlansStmt:                          q.listPlansStmt,
 		listPlateAnomaliesStmt:                 q.listPlateAnomaliesStmt,
+		listPlateCouponsAfterStmt:              q.listPlateCouponsAfterStmt,
+		listPlateCouponsBeforeStmt:             q.listPlateCouponsBeforeStmt,
 		listPriceStandardsStmt:                 q.listPriceStandardsStmt,
 		listRecentEventsStmt:                   q.listRecentEventsStmt,
 		listRentalChannelsStmt:                 q.listRentalChannelsStmt,

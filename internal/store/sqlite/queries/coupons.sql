@@ -60,6 +60,43 @@ WHERE lot_code = sqlc.arg(lot_code)
 ORDER BY created_at, id
 LIMIT sqlc.arg(lim);
 
+-- One plate's coupons, newest first from before a cursor as
+-- ListCouponsBefore: coupons_plate (lot, plate, created, id) starts the
+-- scan at the cursor among that plate's coupons alone, which a plate
+-- filter in ListCouponsBefore cannot (its plate may be '', so its plan
+-- walks the lot's coupons and skips the other plates').
+-- name: ListPlateCouponsBefore :many
+SELECT * FROM coupons
+WHERE lot_code = sqlc.arg(lot_code)
+  AND created_at <= sqlc.arg(before_at)
+  AND (created_at < sqlc.arg(before_at) OR id < sqlc.arg(before_id))
+  AND plate_key = sqlc.arg(plate_key)
+  AND (sqlc.arg(state) = '' OR state = sqlc.arg(state))
+  AND (sqlc.arg(issuer) = '' OR issuer = sqlc.arg(issuer))
+  AND (sqlc.arg(created_from) = 0 OR created_at >= sqlc.arg(created_from))
+  AND (sqlc.arg(created_to) = 0 OR created_at < sqlc.arg(created_to))
+  AND (sqlc.arg(ended_by) = 0 OR valid_to <= sqlc.arg(ended_by))
+  AND (sqlc.arg(open_at) = 0 OR valid_to > sqlc.arg(open_at))
+ORDER BY created_at DESC, id DESC
+LIMIT sqlc.arg(lim);
+
+-- One plate's coupons, oldest first from after a cursor, as
+-- ListPlateCouponsBefore.
+-- name: ListPlateCouponsAfter :many
+SELECT * FROM coupons
+WHERE lot_code = sqlc.arg(lot_code)
+  AND created_at >= sqlc.arg(after_at)
+  AND (created_at > sqlc.arg(after_at) OR id > sqlc.arg(after_id))
+  AND plate_key = sqlc.arg(plate_key)
+  AND (sqlc.arg(state) = '' OR state = sqlc.arg(state))
+  AND (sqlc.arg(issuer) = '' OR issuer = sqlc.arg(issuer))
+  AND (sqlc.arg(created_from) = 0 OR created_at >= sqlc.arg(created_from))
+  AND (sqlc.arg(created_to) = 0 OR created_at < sqlc.arg(created_to))
+  AND (sqlc.arg(ended_by) = 0 OR valid_to <= sqlc.arg(ended_by))
+  AND (sqlc.arg(open_at) = 0 OR valid_to > sqlc.arg(open_at))
+ORDER BY created_at, id
+LIMIT sqlc.arg(lim);
+
 -- name: CountCoupons :one
 SELECT count(*) FROM coupons
 WHERE lot_code = sqlc.arg(lot_code)

@@ -1,0 +1,123 @@
+package postgres_test
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/jackc/pgx/v5"
+
+	"parkd/internal/park"
+	"parkd/internal/store/postgres"
+	"parkd/internal/store/postgres/pgtest"
+)
+
+// queryText returns the query named name in queries/file, its sqlc
+// arguments numbered as PostgreSQL parameters, one number a name, and how
+// many there are.
+func queryText(t *testing.T, file, name string) (string, []string) {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("queries", file))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rest, ok := strings.Cut(string(b), "-- name: "+name+" ")
+	if !ok {
+		t.Fatalf("no query %s in %s", name, file)
+	}
+	_, rest, _ = strings.Cut(rest, "\n")
+	q, _, _ := strings.Cut(rest, ";")
+	var names []string
+	q = regexp.MustCompile(`sqlc\.n?arg\((\w+)\)`).ReplaceAllStringFunc(q, func(m string) string {
+		n := m[strings.Index(m, "(")+1 : len(m)-1]
+		for i, x := range names {
+			if x == n {
+				return "$" + strconv.Itoa(i+1)
+			}
+		}
+		names = append(names, n)
+		return "$" + strconv.Itoa(len(names))
+	})
+	return q, names
+}
+
+// TestPlateCouponPagesPlan: a page of one plate's coupons from a cursor
+// is read through coupons_plate (lot, plate, created, id) from the cursor
+// on, in the page's order either way: among 20,000 coupons of 200 plates
+// it reads the plate's own from the cursor, not the lot's every coupon
+// past it, and sorts none. Both the plan for the values and the generic
+// one a prepared statement comes to after five runs.
+func TestPlateCouponPagesPlan(t *testing.T) {
+	t.Parallel()
+	url, schema := pgtest.Schema(t)
+	s, err := postgres.Open(ctx, url, postgres.Options{Schema: schema, MaxConns: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.Update(ctx, func(tx park.Tx) error { return tx.CreateLot(ctx, lot("L1")) }); err != nil {
+		t.Fatal(err)
+	}
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	for _, q := range []string{
+		"SET search_path TO " + pgx.Identifier{schema}.Sanitize(),
+		`INSERT INTO coupons (lot_code, id, plate, plate_key, kind, value, valid_from, valid_to, state, created_at, updated_at)
+		 SELECT 'L1', 'c' || lpad(i::text, 6, '0'), 'P' || (i % 200), 'P' || (i % 200), 'minutes', 60,
+		        timestamptz '2026-01-01', timestamptz '2027-01-01', 'issued',
+		        timestamptz '2026-01-01' + i * interval '1 minute', timestamptz '2026-01-01' + i * interval '1 minute'
+		 FROM generate_series(1, 20000) i`,
+		"ANALYZE coupons",
+	} {
+		if _, err := conn.Exec(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	// The cursor: P7's coupon c010007, mid-lot.
+	values := map[string]string{"lot_code": "'L1'", "plate_key": "'P7'", "state": "''", "issuer": "''",
+		"before_at": "timestamptz '2026-01-01' + 10007 * interval '1 minute'", "before_id": "'c010007'",
+		"after_at": "timestamptz '2026-01-01' + 10007 * interval '1 minute'", "after_id": "'c010007'",
+		"created_from": "NULL", "created_to": "NULL", "ended_by": "NULL", "open_at": "NULL", "lim": "101"}
+	for name, want := range map[string]string{
+		"ListPlateCouponsBefore": "Index Scan Backward using coupons_plate on coupons",
+		"ListPlateCouponsAfter":  "Index Scan using coupons_plate on coupons",
+	} {
+		q, names := queryText(t, "coupons.sql", name)
+		args := make([]string, len(names))
+		for i, n := range names {
+			v, ok := values[n]
+			if !ok {
+				t.Fatalf("%s: no value for %s", name, n)
+			}
+			args[i] = v
+		}
+		stmt := pgx.Identifier{strings.ToLower(name)}.Sanitize()
+		if _, err := conn.Exec(ctx, "PREPARE "+stmt+" AS "+q); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		for _, mode := range []string{"force_custom_plan", "force_generic_plan"} {
+			if _, err := conn.Exec(ctx, "SET plan_cache_mode = "+mode); err != nil {
+				t.Fatal(err)
+			}
+			rows, err := conn.Query(ctx, "EXPLAIN EXECUTE "+stmt+"("+strings.Join(args, ", ")+")")
+			if err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			lines, err := pgx.CollectRows(rows, pgx.RowTo[string])
+			if err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			got := strings.Join(lines, "\n")
+			if !strings.Contains(got, want) || !regexp.MustCompile(`Index Cond: .*plate_key = `).MatchString(got) ||
+				strings.Contains(got, "Sort") {
+				t.Errorf("%s, %s: plan\n%s\nwant %q by the plate, and no sort", name, mode, got, want)
+			}
+		}
+	}
+}

@@ -10,10 +10,17 @@ const MinSecretLen = 16
 // MaxSecretLen is the longest secret stored.
 const MaxSecretLen = 256
 
-// CheckSecretLen refuses (EInvalid, naming field, reason length) a
-// signing secret shorter than MinSecretLen or longer than MaxSecretLen,
-// giving both bounds either way so one refusal says what is taken.
+// CheckSecretLen refuses (EInvalid, naming field) a signing secret that
+// is missing (reason required) or shorter than MinSecretLen or longer
+// than MaxSecretLen (reason length), giving both bounds either way so one
+// refusal says what is taken.
 func CheckSecretLen(field, secret string) error {
+	if secret == "" {
+		// "must be 16 to 256 bytes, not 0" read as if an empty one were
+		// merely short; none was sent.
+		return Invalid(field, "is required: signatures are keyed with it (%d to %d bytes)", MinSecretLen, MaxSecretLen).
+			Because(ReasonRequired)
+	}
 	if n := len(secret); n < MinSecretLen || n > MaxSecretLen {
 		why := "a shorter one can be guessed"
 		if n > MaxSecretLen {

@@ -2,6 +2,7 @@ package partners_test
 
 import (
 	"errors"
+	"strings"
 	"testing"
 
 	"parkd/internal/park"
@@ -190,6 +191,20 @@ func TestPartnerSigning(t *testing.T) {
 			}
 		})
 	}
+	t.Run("ErrNoSecretIsRequired", func(t *testing.T) {
+		// Told as a rental channel without a secret is: required (reason
+		// required), not a length; the demo path needs one too.
+		_, err := create("bad", signing, "", "md5")
+		_, demoErr := b.Sys.Partners.CreateDemoPartner(b.Ctx, &park.Partner{ID: "bad-demo", Name: "bad-demo", Dialect: signing,
+			Type: park.PartnerNormal, SignMode: "static", Lots: []string{b.Lot}})
+		for _, err := range []error{err, demoErr} {
+			var pe *park.Error
+			if !errors.As(err, &pe) || pe.Code != park.EInvalid || pe.Field != "secret" || pe.Reason != park.ReasonRequired ||
+				!strings.HasPrefix(pe.Public(), "secret: is required") {
+				t.Fatalf("got %v, want \"secret: is required...\" with reason %q", err, park.ReasonRequired)
+			}
+		}
+	})
 	t.Run("Demo", func(t *testing.T) {
 		demo := func(id, mode string) error {
 			_, err := b.Sys.Partners.CreateDemoPartner(b.Ctx, &park.Partner{ID: id, Name: id, Dialect: signing,

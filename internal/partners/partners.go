@@ -78,11 +78,8 @@ func (s *Service) checkSigning(p *park.Partner, demo bool) error {
 	case !slices.Contains(modes, p.SignMode):
 		return park.Invalid("sign_mode", "must be one of %s for %s partners", strings.Join(modes, ", "), p.Dialect)
 	}
-	if p.Secret == "" {
-		return park.Invalid("secret", "is required: %s partners sign their requests with it", p.Dialect)
-	}
-	if demo {
-		return nil
+	if demo && p.Secret != "" {
+		return nil // a vendor's published test secret may be short
 	}
 	return park.CheckSecretLen("secret", p.Secret) // the rule rental channels follow too
 }

@@ -63,6 +63,24 @@ func TestChannelSecretLength(t *testing.T) {
 			t.Fatalf("the refused channel was stored (%v)", err)
 		}
 	})
+	t.Run("MissingRefused", func(t *testing.T) {
+		// A new channel sent without a secret is told one is required
+		// (reason required, no params), not "must be 16 to 256 bytes, not
+		// 0", and nothing is stored; a partner made without one is told
+		// the same (partners' TestPartnerSigning).
+		in := in
+		in.Secret = ""
+		_, err := b.Sys.Rental.PutChannel(b.Ctx, in)
+		systemtest.WantCode(t, err, park.EInvalid)
+		pe, _ := err.(*park.Error)
+		if pe == nil || pe.Field != "secret" || pe.Reason != park.ReasonRequired || len(pe.Params) != 0 ||
+			!strings.HasPrefix(pe.Public(), "secret: is required") || strings.Contains(pe.Public(), "not 0") {
+			t.Fatalf("error %v, want \"secret: is required...\" with reason %q", err, park.ReasonRequired)
+		}
+		if _, err := b.Sys.Rental.GetChannel(b.Ctx, "23456789"); !park.IsCode(err, park.ENotFound) {
+			t.Fatalf("the refused channel was stored (%v)", err)
+		}
+	})
 	t.Run("SixteenTaken", func(t *testing.T) {
 		in := in
 		in.Secret = "0123456789abcdef" // 16 bytes

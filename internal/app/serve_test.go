@@ -1,9 +1,7 @@
 package app
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"io"
 	"log/slog"
 	"net/http"
@@ -17,25 +15,13 @@ import (
 	"parkd/internal/config"
 	"parkd/internal/ocpp"
 	"parkd/internal/park"
+	"parkd/internal/testutil"
 )
-
-// lockedBuffer is a log destination safe for concurrent writers.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-func (l *lockedBuffer) String() string { l.mu.Lock(); defer l.mu.Unlock(); return l.b.String() }
 
 // serving is one in-process Serve, stopped when the test ends.
 type serving struct {
 	url  string
-	logs *lockedBuffer
+	logs *testutil.Buffer
 	stop func() error
 }
 
@@ -50,7 +36,7 @@ func serve(t *testing.T, args ...string) *serving {
 	if err != nil {
 		t.Fatal(err)
 	}
-	logs := &lockedBuffer{}
+	logs := &testutil.Buffer{}
 	ctx, cancel := context.WithCancel(context.Background())
 	ready := make(chan string, 1)
 	done := make(chan error, 1)
@@ -79,12 +65,9 @@ func serve(t *testing.T, args ...string) *serving {
 // logged returns the value of key in the first log record with message msg.
 func (s *serving) logged(t *testing.T, msg, key string) string {
 	t.Helper()
-	for _, line := range strings.Split(s.logs.String(), "\n") {
-		var rec map[string]any
-		if json.Unmarshal([]byte(line), &rec) == nil && rec["msg"] == msg {
-			v, _ := rec[key].(string)
-			return v
-		}
+	if recs := s.logs.Records("", msg); len(recs) > 0 {
+		v, _ := recs[0][key].(string)
+		return v
 	}
 	t.Fatalf("no %q in the log:\n%s", msg, s.logs)
 	return ""
@@ -261,7 +244,7 @@ func TestStaleTokenFileSaid(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	logs := &lockedBuffer{}
+	logs := &testutil.Buffer{}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	ready := make(chan string, 1)
@@ -294,7 +277,7 @@ func TestStaleTokenFileSaid(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(data, "admin-token"), []byte("the-token-from-the-environment\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	logs = &lockedBuffer{}
+	logs = &testutil.Buffer{}
 	ctx, cancel = context.WithCancel(context.Background())
 	defer cancel()
 	go func() {

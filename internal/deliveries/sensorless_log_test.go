@@ -1,52 +1,16 @@
 package deliveries_test
 
 import (
-	"bytes"
-	"encoding/json"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"parkd/internal/park"
 	"parkd/internal/systemtest"
+	"parkd/internal/testutil"
 )
-
-// logLines is a log written as JSON lines, read back by a test.
-type logLines struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (l *logLines) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.Write(p)
-}
-
-// warnings are the WARN lines whose message is msg.
-func (l *logLines) warnings(t *testing.T, msg string) []map[string]any {
-	t.Helper()
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	var out []map[string]any
-	for _, line := range strings.Split(strings.TrimSpace(l.buf.String()), "\n") {
-		var m map[string]any
-		if line == "" {
-			continue
-		}
-		if err := json.Unmarshal([]byte(line), &m); err != nil {
-			t.Fatalf("log line %q: %v", line, err)
-		}
-		if m["level"] == "WARN" && m["msg"] == msg {
-			out = append(out, m)
-		}
-	}
-	return out
-}
 
 // heldWarning is the log's one line about a sensorless ask that paid
 // nothing.
@@ -57,7 +21,7 @@ const heldWarning = "sensorless ask not paid: the car is held"
 // once, which partner and subscription, the HTTP status and why the
 // answer paid nothing, for the operator to see why the car was held.
 func TestSensorlessRefusalLogged(t *testing.T) {
-	logs := &logLines{}
+	logs := &testutil.Buffer{}
 	rc := newReceiver(t)
 	rc.reply = func(int, received) (int, http.Header, string, time.Duration) { return 200, nil, `{"paid":false}`, 0 }
 	b, _ := sensorlessAt(t, rc.URL, systemtest.Options{Log: slog.New(slog.NewJSONHandler(logs, nil))})
@@ -67,7 +31,7 @@ func TestSensorlessRefusalLogged(t *testing.T) {
 		t.Fatalf("subscriptions %v %v", subs, err)
 	}
 	var got []map[string]any
-	waitFor(t, "the refusal logged", func() bool { got = logs.warnings(t, heldWarning); return len(got) > 0 })
+	waitFor(t, "the refusal logged", func() bool { got = logs.Records("WARN", heldWarning); return len(got) > 0 })
 	want := map[string]any{"partner": "etc", "subscription": subs[0].ID, "status": float64(200),
 		"reason": `reply is not {"paid":true}: {"paid":false}`}
 	if len(got) != 1 {
@@ -84,13 +48,13 @@ func TestSensorlessRefusalLogged(t *testing.T) {
 // partner's server drops the connection) logs the transport error, with
 // no status.
 func TestSensorlessFailureLogged(t *testing.T) {
-	logs := &logLines{}
+	logs := &testutil.Buffer{}
 	drop := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { panic(http.ErrAbortHandler) }))
 	t.Cleanup(drop.Close)
 	b, _ := sensorlessAt(t, drop.URL, systemtest.Options{Log: slog.New(slog.NewJSONHandler(logs, nil))})
 	systemtest.WantDecision(t, exit(t, b, "x-1"), park.DecisionHold, park.ReasonPaymentRequired, systemtest.Fee(2*time.Hour))
 	var got []map[string]any
-	waitFor(t, "the failure logged", func() bool { got = logs.warnings(t, heldWarning); return len(got) > 0 })
+	waitFor(t, "the failure logged", func() bool { got = logs.Records("WARN", heldWarning); return len(got) > 0 })
 	if len(got) != 1 || got[0]["partner"] != "etc" || got[0]["status"] != float64(0) || got[0]["reason"] == "" || got[0]["reason"] == nil {
 		t.Fatalf("warnings %v, want one for etc with no status and the transport error", got)
 	}

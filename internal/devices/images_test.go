@@ -13,6 +13,7 @@ import (
 	"parkd/internal/devices"
 	"parkd/internal/park"
 	"parkd/internal/systemtest"
+	"parkd/internal/testutil"
 )
 
 // Tiny pictures, built by hand from each format's first bytes: what a
@@ -33,7 +34,7 @@ var (
 // an SVG or XHTML page, which a browser would run on parkd's origin) are
 // not kept at all, while the read goes through as without a picture.
 func TestImageType(t *testing.T) {
-	logs := &logBuffer{}
+	logs := &testutil.Buffer{}
 	sb := systemtest.NewWith(t, systemtest.Options{DeviceProtocols: []string{proto}, Log: slog.New(slog.NewJSONHandler(logs, nil))})
 	b := &bundle{sb, sb.Sys.Devices}
 	b.register(t, "cam-in", "in-1")
@@ -86,7 +87,7 @@ func TestImageType(t *testing.T) {
 			t.Fatalf("%.20q kept as a picture at %s", data, ev.ImageURL)
 		}
 	}
-	if w := logs.warnings(notKept); len(w) != 1 || w[0]["serial"] != "cam-in" {
+	if w := logs.Records("WARN", notKept); len(w) != 1 || w[0]["serial"] != "cam-in" {
 		t.Fatalf("logged %v, want one warning naming the camera for three reads", w)
 	}
 	// A picture again, then a non-picture: a new run, told again.
@@ -94,7 +95,7 @@ func TestImageType(t *testing.T) {
 		t.Fatal("a JPEG after text was not kept")
 	}
 	read(t, "text-again", "京C12341", "still not a picture")
-	if w := logs.warnings(notKept); len(w) != 2 {
+	if w := logs.Records("WARN", notKept); len(w) != 2 {
 		t.Fatalf("logged %d warnings, want a second once pictures failed again", len(w))
 	}
 

@@ -1,44 +1,15 @@
 package devices_test
 
 import (
-	"bytes"
-	"encoding/json"
 	"log/slog"
-	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"parkd/internal/devices"
 	"parkd/internal/park"
 	"parkd/internal/systemtest"
+	"parkd/internal/testutil"
 )
-
-// logBuffer is a log the test reads while the core writes it.
-type logBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (l *logBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.Write(p)
-}
-
-// warnings are the logged warnings with message msg.
-func (l *logBuffer) warnings(msg string) []map[string]any {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	var out []map[string]any
-	for _, line := range strings.Split(l.buf.String(), "\n") {
-		var rec map[string]any
-		if json.Unmarshal([]byte(line), &rec) == nil && rec["level"] == "WARN" && rec["msg"] == msg {
-			out = append(out, rec)
-		}
-	}
-	return out
-}
 
 // TestRestartedRecordCounter: a camera whose record counter restarted
 // (a reboot, a firmware reset) sends a new car under a record id it used
@@ -47,7 +18,7 @@ func (l *logBuffer) warnings(msg string) []map[string]any {
 // logged; the same record sent again (an offline replay) is still one
 // read.
 func TestRestartedRecordCounter(t *testing.T) {
-	logs := &logBuffer{}
+	logs := &testutil.Buffer{}
 	sb := systemtest.NewWith(t, systemtest.Options{DeviceProtocols: []string{proto}, Log: slog.New(slog.NewJSONHandler(logs, nil))})
 	b := &bundle{sb, sb.Sys.Devices}
 	b.register(t, "cam-in", "in-1")
@@ -80,7 +51,7 @@ func TestRestartedRecordCounter(t *testing.T) {
 	if n := b.Occupied(t); n != 2 {
 		t.Fatalf("%d inside, want 2", n)
 	}
-	ws := logs.warnings("device read: record id reused for another read; decided as a new read")
+	ws := logs.Records("WARN", "device read: record id reused for another read; decided as a new read")
 	if len(ws) != 1 || ws[0]["serial"] != "cam-in" || ws[0]["record"] != "1" {
 		t.Fatalf("warnings %v, want one naming serial cam-in and record 1", ws)
 	}

@@ -1,7 +1,6 @@
 package mqttlink_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -16,6 +15,7 @@ import (
 
 	"parkd/internal/device/mqttlink"
 	"parkd/internal/device/mqttlink/brokertest"
+	"parkd/internal/testutil"
 )
 
 // broker is the address of the MQTT broker the tests use (Mosquitto on
@@ -342,7 +342,7 @@ func TestUnreachableBrokerIsLogged(t *testing.T) {
 	}
 	addr := ln.Addr().String()
 	ln.Close() // nothing listens there now
-	var buf syncBuffer
+	var buf testutil.Buffer
 	log := slog.New(slog.NewTextHandler(&buf, nil))
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -368,25 +368,6 @@ func TestUnreachableBrokerIsLogged(t *testing.T) {
 	if !strings.Contains(out, addr) || !strings.Contains(out, "refused") {
 		t.Errorf("the warning names neither the broker %s nor why:\n%s", addr, out)
 	}
-}
-
-// syncBuffer is a bytes.Buffer the link's goroutines may write while the
-// test reads it.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 // TestStartDoesNotWaitForTheBroker: Start returns while the broker
@@ -500,7 +481,7 @@ func TestStartRefusedAtOnce(t *testing.T) {
 func TestStuckMessageWarnedOnceAndStarvesNone(t *testing.T) {
 	needBroker(t)
 	run := fmt.Sprintf("linktest-%s-%d", t.Name(), time.Now().UnixNano())
-	var logs syncBuffer
+	var logs testutil.Buffer
 	var mu sync.Mutex
 	stuck, failures := true, 0
 	got := make(chan string, 100)

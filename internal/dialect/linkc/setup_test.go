@@ -1,7 +1,6 @@
 package linkc_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"io"
@@ -21,6 +20,7 @@ import (
 	"parkd/internal/park"
 	"parkd/internal/store/teststore"
 	"parkd/internal/system"
+	"parkd/internal/testutil"
 )
 
 // clock is a settable test clock.
@@ -39,24 +39,6 @@ func (c *clock) Set(t time.Time) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.t = t
-}
-
-// syncBuffer collects log output from concurrent handlers.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 var (
@@ -87,7 +69,7 @@ type env struct {
 	svc   *system.System
 	store park.Store
 	clock *clock
-	logs  *syncBuffer
+	logs  *testutil.Buffer
 	h     http.Handler
 	ctx   context.Context
 	token string // ana's token
@@ -104,7 +86,7 @@ func newEnv(t testing.TB) *env {
 	t.Helper()
 	st := teststore.Open(t)
 	c := &clock{t: entry.Add(-time.Hour)}
-	logs := &syncBuffer{}
+	logs := &testutil.Buffer{}
 	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	svc := system.New(system.Config{Dialects: []string{linkc.Name}, Barriers: device.NewMemory(), Store: st, Now: c.Now, Log: log})
 	srv := httpapi.New(httpapi.Config{Service: svc, Log: log, Metrics: metrics.New(), AdminToken: adminToken, Now: c.Now})

@@ -8,26 +8,13 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"parkd/internal/park"
 	"parkd/internal/store/sqlite"
+	"parkd/internal/testutil"
 )
-
-// syncBuffer is a log destination safe for concurrent writers.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
 
 // TestDeletedWAL: once the -wal and -shm files are deleted under an open
 // store, the next write and the health check fail with EUnavailable, the
@@ -39,7 +26,7 @@ func TestDeletedWAL(t *testing.T) {
 			ctx := context.Background()
 			dir := t.TempDir()
 			path := filepath.Join(dir, "parkd.db")
-			logs := &syncBuffer{}
+			logs := &testutil.Buffer{}
 			s, err := sqlite.Open(ctx, path, sqlite.Options{Log: slog.New(slog.NewTextHandler(logs, nil))})
 			if err != nil {
 				t.Fatal(err)
@@ -120,7 +107,7 @@ func TestDeletedWAL(t *testing.T) {
 func TestOverwrittenDatabase(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "parkd.db")
-	logs := &syncBuffer{}
+	logs := &testutil.Buffer{}
 	s, err := sqlite.Open(ctx, path, sqlite.Options{Log: slog.New(slog.NewTextHandler(logs, nil))})
 	if err != nil {
 		t.Fatal(err)

@@ -55,6 +55,12 @@ func main() {
 }
 
 func run(args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	return runContext(context.Background(), args, getenv, stdout, stderr)
+}
+
+// runContext is run until ctx is done, as on SIGINT or SIGTERM: an
+// in-process test stops a parkd serve it started by cancelling ctx.
+func runContext(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
 		return 2
@@ -107,7 +113,7 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 		return 2
 	}
 	log := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	switch args[0] {
 	case "migrate":
@@ -132,7 +138,7 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 		// A start that fails is told as one plain line, as a bad flag is:
 		// the JSON log is the running server's, for its log collector.
 		serving := false
-		if err := app.Serve(ctx, cfg, log, func(string) { serving = true }); err != nil {
+		if err := app.Serve(ctx, cfg, log, stdout, func(string) { serving = true }); err != nil {
 			if !serving {
 				fmt.Fprintln(stderr, "parkd:", err)
 				return 1

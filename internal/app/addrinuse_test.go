@@ -27,7 +27,7 @@ func TestSecondServerOnTheSameAddress(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	err = Serve(context.Background(), c, slog.New(slog.DiscardHandler), nil)
+	err = Serve(context.Background(), c, slog.New(slog.DiscardHandler), io.Discard, nil)
 	if err == nil || !strings.Contains(err.Error(), "in use by another parkd (pid ") || !strings.Contains(err.Error(), "parkd serve on "+addr) {
 		t.Fatalf("second serve on the same address and database: %v; want it to name the parkd serving there", err)
 	}
@@ -43,7 +43,7 @@ func TestSecondServerOnTheSameAddress(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	err = Serve(context.Background(), c, slog.New(slog.DiscardHandler), nil)
+	err = Serve(context.Background(), c, slog.New(slog.DiscardHandler), io.Discard, nil)
 	if err == nil || !strings.Contains(err.Error(), ln.Addr().String()+" is in use") || !strings.Contains(err.Error(), "--addr") {
 		t.Fatalf("serve on a port another program holds: %v; want the address named and --addr suggested", err)
 	}

@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -84,8 +85,9 @@ func Migrate(ctx context.Context, c *config.Config, log *slog.Logger) (park.Sche
 
 // Serve runs parkd until ctx is cancelled, then shuts down gracefully:
 // in-flight requests finish, then the database closes. A start that fails
-// before serving removes the files it created.
-func Serve(ctx context.Context, c *config.Config, log *slog.Logger, ready func(addr string)) (err error) {
+// before serving removes the files it created. What the operator is told
+// outside the log (where a generated admin token is) goes to stdout.
+func Serve(ctx context.Context, c *config.Config, log *slog.Logger, stdout io.Writer, ready func(addr string)) (err error) {
 	TuneRuntime()
 	// Bind first: a taken port, the likeliest failed start, then fails
 	// before anything is written to disk or started.
@@ -226,7 +228,7 @@ func Serve(ctx context.Context, c *config.Config, log *slog.Logger, ready func(a
 		// Said only once the start has succeeded: a failed one removes the
 		// file. The token itself is never printed: service managers keep
 		// standard output in their logs.
-		fmt.Printf("parkd: generated an admin token into %s (mode 0600); read it from there, e.g. TOKEN=$(cat %s)\n",
+		fmt.Fprintf(stdout, "parkd: generated an admin token into %s (mode 0600); read it from there, e.g. TOKEN=$(cat %s)\n",
 			c.TokenFile(), c.TokenFile())
 		log.Info("generated an admin token", "file", c.TokenFile())
 	}

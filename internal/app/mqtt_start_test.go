@@ -174,7 +174,7 @@ func TestRefusedLoginStopsTheStart(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	err = Serve(ctx, c, slog.New(slog.DiscardHandler), nil)
+	err = Serve(ctx, c, slog.New(slog.DiscardHandler), io.Discard, nil)
 	if err == nil || ctx.Err() != nil || !strings.Contains(err.Error(), "bad user name or password") || !strings.Contains(err.Error(), "PARKD_MQTT_USER") {
 		t.Fatalf("Serve: %v; want it stopped by the refusal, saying so and naming PARKD_MQTT_USER", err)
 	}

@@ -22,6 +22,7 @@ import (
 type serving struct {
 	url  string
 	logs *testutil.Buffer
+	out  *testutil.Buffer // Serve's stdout
 	stop func() error
 }
 
@@ -36,14 +37,14 @@ func serve(t *testing.T, args ...string) *serving {
 	if err != nil {
 		t.Fatal(err)
 	}
-	logs := &testutil.Buffer{}
+	logs, out := &testutil.Buffer{}, &testutil.Buffer{}
 	ctx, cancel := context.WithCancel(context.Background())
 	ready := make(chan string, 1)
 	done := make(chan error, 1)
 	go func() {
-		done <- Serve(ctx, c, slog.New(slog.NewJSONHandler(logs, nil)), func(addr string) { ready <- addr })
+		done <- Serve(ctx, c, slog.New(slog.NewJSONHandler(logs, nil)), out, func(addr string) { ready <- addr })
 	}()
-	s := &serving{logs: logs}
+	s := &serving{logs: logs, out: out}
 	var once sync.Once
 	var stopErr error
 	s.stop = func() error {
@@ -88,28 +89,20 @@ func get(t *testing.T, url, token string) int {
 }
 
 // TestFirstStartDoesNotPrintTheToken: the generated admin token goes only
-// into its file (mode 0600); standard output, which service managers
-// keep, says where it is, and the log neither shows it.
+// into its file (mode 0600); the standard output Serve is given, which
+// service managers keep, says where it is, and the log neither shows it.
 func TestFirstStartDoesNotPrintTheToken(t *testing.T) {
-	r, w, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	stdout := os.Stdout
-	os.Stdout = w // process-wide: this test does not run in parallel
 	data := filepath.Join(t.TempDir(), "data")
 	s := serve(t, "--data", data)
-	os.Stdout = stdout
-	w.Close()
-	out, _ := io.ReadAll(r)
+	out := s.out.String()
 	tok, err := os.ReadFile(filepath.Join(data, "admin-token"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	token := strings.TrimSpace(string(tok))
 	file := filepath.Join(data, "admin-token")
-	if len(token) < 16 || strings.Contains(string(out), token) || strings.Contains(s.logs.String(), token) ||
-		!strings.Contains(string(out), file) {
+	if len(token) < 16 || strings.Contains(out, token) || strings.Contains(s.logs.String(), token) ||
+		!strings.Contains(out, file) {
 		t.Fatalf("standard output %q (and the log) must name %s and not show the token", out, file)
 	}
 	if get(t, s.url+"/v1/lots", token) != 200 {
@@ -160,7 +153,7 @@ func TestSecondServerOnOneDatabase(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	err = Serve(context.Background(), c, slog.New(slog.DiscardHandler), nil)
+	err = Serve(context.Background(), c, slog.New(slog.DiscardHandler), io.Discard, nil)
 	if err == nil || !strings.Contains(err.Error(), "in use by another parkd (pid ") || !strings.Contains(err.Error(), "parkd serve on "+strings.TrimPrefix(first.url, "http://")) {
 		t.Fatalf("second serve: %v", err)
 	}
@@ -250,7 +243,7 @@ func TestStaleTokenFileSaid(t *testing.T) {
 	ready := make(chan string, 1)
 	done := make(chan error, 1)
 	go func() {
-		done <- Serve(ctx, c, slog.New(slog.NewJSONHandler(logs, nil)), func(addr string) { ready <- addr })
+		done <- Serve(ctx, c, slog.New(slog.NewJSONHandler(logs, nil)), io.Discard, func(addr string) { ready <- addr })
 	}()
 	var addr string
 	select {
@@ -281,7 +274,7 @@ func TestStaleTokenFileSaid(t *testing.T) {
 	ctx, cancel = context.WithCancel(context.Background())
 	defer cancel()
 	go func() {
-		done <- Serve(ctx, c, slog.New(slog.NewJSONHandler(logs, nil)), func(addr string) { ready <- addr })
+		done <- Serve(ctx, c, slog.New(slog.NewJSONHandler(logs, nil)), io.Discard, func(addr string) { ready <- addr })
 	}()
 	select {
 	case <-ready:

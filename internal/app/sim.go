@@ -127,7 +127,7 @@ func Sim(ctx context.Context, c sim.Config, o SimOptions, log *slog.Logger, out 
 	defer stop()
 	ready := make(chan string, 1)
 	served := make(chan error, 1)
-	go func() { served <- Serve(sctx, cfg, log, func(addr string) { ready <- addr }) }()
+	go func() { served <- Serve(sctx, cfg, log, out, func(addr string) { ready <- addr }) }()
 	select {
 	case addr := <-ready:
 		c.URL, c.Token = "http://"+addr, cfg.AdminToken

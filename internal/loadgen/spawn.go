@@ -75,7 +75,7 @@ func Spawn(ctx context.Context, opt SpawnOptions) (*Server, error) {
 	sctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	s.cancel = cancel
 	go func() {
-		s.done <- app.Serve(sctx, cfg, log, func(addr string) { ready <- addr })
+		s.done <- app.Serve(sctx, cfg, log, io.Discard, func(addr string) { ready <- addr })
 		close(s.done)
 	}()
 	select {

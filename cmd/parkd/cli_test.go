@@ -233,6 +233,35 @@ func TestFailedStart(t *testing.T) {
 			t.Errorf("the failed start left %s behind (%v)", data, err)
 		}
 	})
+	t.Run("PortTakenWithDemo", func(t *testing.T) {
+		// What the demo would load and log comes after the port is known
+		// free: the failure is the one line on stderr, nothing on stdout.
+		t.Parallel()
+		code, out, errOut := runParkd(nil, "serve", "--addr", addr, "--data", filepath.Join(t.TempDir(), "parkd-data"), "--demo")
+		if code != 1 || out != "" || !strings.HasPrefix(errOut, "parkd: ") || strings.Count(errOut, "\n") != 1 || !strings.Contains(errOut, addr) {
+			t.Fatalf("exit %d, stdout %q, stderr:\n%s\nwant exit 1, nothing on stdout and one line \"parkd: ...\" naming %s", code, out, errOut, addr)
+		}
+	})
+	t.Run("LoggedThenFailed", func(t *testing.T) {
+		// A token file left beside PARKD_ADMIN_TOKEN is warned of before
+		// the database opens; here the database is no database, so the
+		// start fails after the warning: the warning, of a start that did
+		// not happen, is not printed before the one line.
+		t.Parallel()
+		data := t.TempDir()
+		if err := os.WriteFile(filepath.Join(data, "admin-token"), []byte("pk_the-former-generated-token\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		db := filepath.Join(data, "parkd.db")
+		if err := os.WriteFile(db, []byte(strings.Repeat("not a database\n", 512)), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		env := map[string]string{"PARKD_ADMIN_TOKEN": "the-token-from-the-environment"}
+		code, out, errOut := runParkd(env, "serve", "--addr", "127.0.0.1:0", "--data", data, "--demo")
+		if code != 1 || out != "" || !strings.HasPrefix(errOut, "parkd: ") || strings.Count(errOut, "\n") != 1 || strings.Contains(errOut, "{") {
+			t.Fatalf("exit %d, stdout %q, stderr:\n%s\nwant exit 1, nothing on stdout and one line \"parkd: ...\"", code, out, errOut)
+		}
+	})
 	t.Run("PortTakenKeepsExistingData", func(t *testing.T) {
 		t.Parallel()
 		data := t.TempDir()

@@ -89,6 +89,12 @@ func Migrate(ctx context.Context, c *config.Config, log *slog.Logger) (park.Sche
 // outside the log (where a generated admin token is) goes to stdout.
 func Serve(ctx context.Context, c *config.Config, log *slog.Logger, stdout io.Writer, ready func(addr string)) (err error) {
 	TuneRuntime()
+	// The log says nothing until the start is known good: a failed start
+	// is its error alone. Deferred first, so the teardown's records are
+	// dropped too; a no-op once released.
+	log, held := holdStartLog(log)
+	defer held.discard()
+	serving := false
 	// Bind first: a taken port, the likeliest failed start, then fails
 	// before anything is written to disk or started.
 	ln, err := net.Listen("tcp", c.Addr)
@@ -106,11 +112,10 @@ func Serve(ctx context.Context, c *config.Config, log *slog.Logger, stdout io.Wr
 	// Registered before the database's and the job queue's deferred stops,
 	// so it runs after them.
 	fresh := missingPaths(c)
-	serving := false
 	defer func() {
 		if err != nil && !serving {
 			if rerr := fresh.remove(); rerr != nil {
-				log.Warn("removing what the failed start created", "err", rerr)
+				err = fmt.Errorf("%w (removing what the failed start created: %v)", err, rerr)
 			}
 		}
 	}()
@@ -224,6 +229,7 @@ func Serve(ctx context.Context, c *config.Config, log *slog.Logger, stdout io.Wr
 		}
 	}()
 	serving = true // from here on, the data folder is the operator's
+	held.release()
 	if created {
 		// Said only once the start has succeeded: a failed one removes the
 		// file. The token itself is never printed: service managers keep

@@ -116,6 +116,18 @@ func (t *txn) GetLotSettings(ctx context.Context, code string) (*park.Lot, error
 	return lotFromRow(r.Lot, 0), nil
 }
 
+// LotAndPlate is one statement: GetLotSettings' round trip carries the
+// plate's probes too.
+func (t *txn) LotAndPlate(ctx context.Context, code, plateKey string) (*park.Lot, park.PlateRecords, error) {
+	r, err := t.q.LotAndPlate(ctx, db.LotAndPlateParams{Code: code, PlateKey: plateKey})
+	if err != nil {
+		return nil, park.PlateRecords{}, wrap(err, "lot %q", code)
+	}
+	t.g.memo.keep(code, r.Occupied, r.Subscribed)
+	return lotFromRow(r.Lot, 0), park.PlateRecords{Listed: r.Listed, Pass: r.Pass, Reserved: r.Reserved,
+		Locked: r.Locked, Coupons: r.Coupons, Inside: r.Inside, Rented: r.Rented}, nil
+}
+
 func (t *txn) CountInside(ctx context.Context, code string) (int, error) {
 	if n, ok := t.g.memo.count(code); ok {
 		return int(n), nil

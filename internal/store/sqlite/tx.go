@@ -108,6 +108,21 @@ func (t *txn) GetLotSettings(ctx context.Context, code string) (*park.Lot, error
 	return l, nil
 }
 
+// LotAndPlate is the two reads: a statement costs no round trip here, and
+// in a write the lot is mostly the memo's, which one statement reading
+// both would read again.
+func (t *txn) LotAndPlate(ctx context.Context, code, plateKey string) (*park.Lot, park.PlateRecords, error) {
+	l, err := t.GetLotSettings(ctx, code)
+	if err != nil {
+		return nil, park.PlateRecords{}, err
+	}
+	r, err := t.PlateRecords(ctx, code, plateKey)
+	if err != nil {
+		return nil, park.PlateRecords{}, err
+	}
+	return l, r, nil
+}
+
 func (t *txn) CountInside(ctx context.Context, code string) (int, error) {
 	if n, ok := t.memo.count(code); ok {
 		return int(n), nil

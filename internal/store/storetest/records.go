@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"context"
+	"reflect"
 	"testing"
 	"time"
 
@@ -84,4 +85,48 @@ func testPlateRecords(t *testing.T, s park.Store) {
 	if got := records("L1", "K-IN"); got.Inside {
 		t.Errorf("a stay that ended still counts as inside: %+v", got)
 	}
+}
+
+// testLotAndPlate: the lot's settings and the plate's records read
+// together are what GetLotSettings and PlateRecords read apart, in a read
+// and in a write; an unknown lot is the same ENotFound.
+func testLotAndPlate(t *testing.T, s park.Store) {
+	ctx := context.Background()
+	seedLot(t, s, "L1")
+	must(t, update(t, s, func(tx park.Tx) error {
+		if err := tx.InsertStay(ctx, newStay("L1", "s1", "K-IN", "T1")); err != nil {
+			return err
+		}
+		return tx.AddOccupied(ctx, "L1", 1)
+	}))
+	check := func(tx park.Tx) error {
+		for _, c := range []struct {
+			key  string
+			want park.PlateRecords
+		}{{"K-IN", park.PlateRecords{Inside: true}}, {"K-NONE", park.PlateRecords{}}} {
+			want, err := tx.GetLotSettings(ctx, "L1")
+			if err != nil {
+				return err
+			}
+			l, r, err := tx.LotAndPlate(ctx, "L1", c.key)
+			if err != nil {
+				return err
+			}
+			if !reflect.DeepEqual(l, want) || r != c.want {
+				t.Errorf("LotAndPlate(L1, %s) = %+v, %+v; want %+v, %+v", c.key, l, r, want, c.want)
+			}
+			// The count is not read with the settings (Occupied 0) but
+			// is answered after: 1 car inside.
+			if n, err := tx.CountInside(ctx, "L1"); err != nil || n != 1 {
+				t.Errorf("CountInside after LotAndPlate: %d (%v), want 1", n, err)
+			}
+		}
+		_, wantErr := tx.GetLotSettings(ctx, "nope")
+		if _, _, err := tx.LotAndPlate(ctx, "nope", "K-IN"); !park.IsCode(err, park.ENotFound) || err.Error() != wantErr.Error() {
+			t.Errorf("LotAndPlate of an unknown lot: %v, want %v", err, wantErr)
+		}
+		return nil
+	}
+	must(t, s.View(ctx, check))
+	must(t, update(t, s, check))
 }

@@ -36,6 +36,7 @@ func Run(t *testing.T, open Opener) {
 		"WhitelistPlateTaken":     testWhitelistPlateTaken,
 		"ListPages":               testListPages,
 		"PlateRecords":            testPlateRecords,
+		"LotAndPlate":             testLotAndPlate,
 		"Rollback":                testRollback,
 		"NoLostUpdate":            testNoLostUpdate,
 		"Versions":                testVersions,

@@ -256,6 +256,75 @@ func (q *Queries) ListLots(ctx context.Context) ([]ListLotsRow, error) {
 	return items, nil
 }
 
+const lotAndPlate = `-- name: LotAndPlate :one
+SELECT lots.code, lots.name, lots.timezone, lots.currency, lots.capacity, lots.exit_grace_minutes, lots.quote_ttl_seconds, lots.sandbox, lots.missed_entry, lots.tariff, lots.tariff_version, lots.created_at, lots.updated_at, lots.version,
+       GREATEST(0, (SELECT COALESCE(SUM(c.occupied), 0) FROM lot_counts c WHERE c.lot_code = lots.code))::bigint AS occupied,
+       ARRAY(SELECT DISTINCT s.report FROM partner_lots pl JOIN subscriptions s ON s.partner_id = pl.partner_id
+             WHERE pl.lot_code = lots.code AND NOT s.deleted)::text[] AS subscribed,
+       EXISTS (SELECT 1 FROM whitelist w WHERE w.lot_code = $1 AND w.plate_key = $2) AS listed,
+       EXISTS (SELECT 1 FROM pass_plates p WHERE p.lot_code = $1 AND p.plate_key = $2) AS pass,
+       EXISTS (SELECT 1 FROM reservations r WHERE r.lot_code = $1 AND r.plate_key = $2
+                                             AND r.state = 'booked') AS reserved,
+       EXISTS (SELECT 1 FROM locks l WHERE l.lot_code = $1 AND l.plate_key = $2) AS locked,
+       EXISTS (SELECT 1 FROM coupons c WHERE c.lot_code = $1 AND c.plate_key = $2) AS coupons,
+       EXISTS (SELECT 1 FROM stays s WHERE s.lot_code = $1 AND s.plate_key = $2
+                                       AND s.state = 'in') AS inside,
+       EXISTS (SELECT 1 FROM rental_orders o WHERE o.plate_key = $2
+                                               AND o.status IN ('awaiting_pickup', 'in_use')) AS rented
+FROM lots WHERE code = $1
+`
+
+type LotAndPlateParams struct {
+	Code     string
+	PlateKey string
+}
+
+type LotAndPlateRow struct {
+	Lot        Lot
+	Occupied   int64
+	Subscribed []string
+	Listed     bool
+	Pass       bool
+	Reserved   bool
+	Locked     bool
+	Coupons    bool
+	Inside     bool
+	Rented     bool
+}
+
+// LotAndPlate is GetLotSettings with PlateRecords' probes of one plate
+// in the lot: what a gate event and a quote read first, in one statement.
+func (q *Queries) LotAndPlate(ctx context.Context, arg LotAndPlateParams) (LotAndPlateRow, error) {
+	row := q.db.QueryRow(ctx, lotAndPlate, arg.Code, arg.PlateKey)
+	var i LotAndPlateRow
+	err := row.Scan(
+		&i.Lot.Code,
+		&i.Lot.Name,
+		&i.Lot.Timezone,
+		&i.Lot.Currency,
+		&i.Lot.Capacity,
+		&i.Lot.ExitGraceMinutes,
+		&i.Lot.QuoteTtlSeconds,
+		&i.Lot.Sandbox,
+		&i.Lot.MissedEntry,
+		&i.Lot.Tariff,
+		&i.Lot.TariffVersion,
+		&i.Lot.CreatedAt,
+		&i.Lot.UpdatedAt,
+		&i.Lot.Version,
+		&i.Occupied,
+		&i.Subscribed,
+		&i.Listed,
+		&i.Pass,
+		&i.Reserved,
+		&i.Locked,
+		&i.Coupons,
+		&i.Inside,
+		&i.Rented,
+	)
+	return i, err
+}
+
 const serialize = `-- name: Serialize :exec
 SELECT pg_advisory_xact_lock(hashtextextended($1::text, 0))
 `

@@ -18,6 +18,25 @@ SELECT sqlc.embed(lots),
              WHERE pl.lot_code = lots.code AND NOT s.deleted)::text[] AS subscribed
 FROM lots WHERE code = $1;
 
+-- LotAndPlate is GetLotSettings with PlateRecords' probes of one plate
+-- in the lot: what a gate event and a quote read first, in one statement.
+-- name: LotAndPlate :one
+SELECT sqlc.embed(lots),
+       GREATEST(0, (SELECT COALESCE(SUM(c.occupied), 0) FROM lot_counts c WHERE c.lot_code = lots.code))::bigint AS occupied,
+       ARRAY(SELECT DISTINCT s.report FROM partner_lots pl JOIN subscriptions s ON s.partner_id = pl.partner_id
+             WHERE pl.lot_code = lots.code AND NOT s.deleted)::text[] AS subscribed,
+       EXISTS (SELECT 1 FROM whitelist w WHERE w.lot_code = sqlc.arg(code) AND w.plate_key = sqlc.arg(plate_key)) AS listed,
+       EXISTS (SELECT 1 FROM pass_plates p WHERE p.lot_code = sqlc.arg(code) AND p.plate_key = sqlc.arg(plate_key)) AS pass,
+       EXISTS (SELECT 1 FROM reservations r WHERE r.lot_code = sqlc.arg(code) AND r.plate_key = sqlc.arg(plate_key)
+                                             AND r.state = 'booked') AS reserved,
+       EXISTS (SELECT 1 FROM locks l WHERE l.lot_code = sqlc.arg(code) AND l.plate_key = sqlc.arg(plate_key)) AS locked,
+       EXISTS (SELECT 1 FROM coupons c WHERE c.lot_code = sqlc.arg(code) AND c.plate_key = sqlc.arg(plate_key)) AS coupons,
+       EXISTS (SELECT 1 FROM stays s WHERE s.lot_code = sqlc.arg(code) AND s.plate_key = sqlc.arg(plate_key)
+                                       AND s.state = 'in') AS inside,
+       EXISTS (SELECT 1 FROM rental_orders o WHERE o.plate_key = sqlc.arg(plate_key)
+                                               AND o.status IN ('awaiting_pickup', 'in_use')) AS rented
+FROM lots WHERE code = sqlc.arg(code);
+
 -- name: CountInside :one
 SELECT GREATEST(0, COALESCE(SUM(occupied), 0))::bigint AS occupied FROM lot_counts WHERE lot_code = $1;
 

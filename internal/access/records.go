@@ -37,6 +37,17 @@ func KnownRecords(ctx context.Context, tx park.Tx, lot, key string) (park.Tx, er
 	return &knownRecords{Tx: tx, lot: lot, key: key, has: has}, nil
 }
 
+// KnownLot is KnownRecords reading the lot's settings in the same
+// statement (LotAndPlate): for a transaction that begins with both, as a
+// gate event and a quote do. An unknown lot is GetLotSettings' ENotFound.
+func KnownLot(ctx context.Context, tx park.Tx, lot, key string) (*park.Lot, park.Tx, error) {
+	l, has, err := tx.LotAndPlate(ctx, lot, key)
+	if err != nil {
+		return nil, nil, err
+	}
+	return l, &knownRecords{Tx: tx, lot: lot, key: key, has: has}, nil
+}
+
 // none reports whether the plate of (lot, key) is known to have no record
 // of a kind it has (has false).
 func (k *knownRecords) none(lot, key string, has bool) bool {

@@ -154,3 +154,34 @@ func TestKnownRecordsRentals(t *testing.T) {
 		}
 	}
 }
+
+func (a *askedTx) LotAndPlate(_ context.Context, lot, _ string) (*park.Lot, park.PlateRecords, error) {
+	if lot != "L1" {
+		return nil, park.PlateRecords{}, park.Errorf(park.ENotFound, "lot %q not found", lot)
+	}
+	return &park.Lot{Code: lot}, a.has, nil
+}
+
+// TestKnownLot: the lot and the plate's records come from one read, and
+// the transaction it returns knows them (KnownRecords does not read them
+// again, and a look-up of a kind the plate has none of is not asked); an
+// unknown lot is its read's error.
+func TestKnownLot(t *testing.T) {
+	ctx := context.Background()
+	raw := &askedTx{has: park.PlateRecords{Pass: true}}
+	l, tx, err := KnownLot(ctx, raw, "L1", "K1")
+	if err != nil || l.Code != "L1" {
+		t.Fatalf("KnownLot: %+v, %v", l, err)
+	}
+	if again, _ := KnownRecords(ctx, tx, "L1", "K1"); again != tx {
+		t.Error("a transaction that knows the plate's records was wrapped again")
+	}
+	tx.FindWhitelist(ctx, "L1", "K1")
+	tx.FindPassByPlate(ctx, "L1", "K1")
+	if want := []string{"pass L1 K1"}; len(raw.asked) != 1 || raw.asked[0] != want[0] {
+		t.Errorf("asked the store %q, want %q", raw.asked, want)
+	}
+	if _, _, err := KnownLot(ctx, raw, "L9", "K1"); !park.IsCode(err, park.ENotFound) {
+		t.Errorf("an unknown lot: %v, want not found", err)
+	}
+}

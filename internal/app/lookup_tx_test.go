@@ -14,7 +14,8 @@ import (
 
 // writerWatch counts the transactions the core opens and how many times a
 // stay is priced while a write transaction is open (each price reads
-// which records the car's plate has once: access.KnownRecords).
+// which records the car's plate has once: access.KnownRecords, or with
+// the lot, access.KnownLot).
 type writerWatch struct {
 	park.Store
 	updates, views, pricedInWrite atomic.Int64
@@ -40,6 +41,11 @@ type watchedTx struct {
 func (t *watchedTx) PlateRecords(ctx context.Context, lot, plateKey string) (park.PlateRecords, error) {
 	t.priced.Add(1)
 	return t.Tx.PlateRecords(ctx, lot, plateKey)
+}
+
+func (t *watchedTx) LotAndPlate(ctx context.Context, lot, plateKey string) (*park.Lot, park.PlateRecords, error) {
+	t.priced.Add(1)
+	return t.Tx.LotAndPlate(ctx, lot, plateKey)
 }
 
 // TestFreeLookUpSearchesOffTheWriter: a partner's look-up of a car that

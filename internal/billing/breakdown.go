@@ -3,6 +3,7 @@ package billing
 import (
 	"context"
 
+	"parkd/internal/access"
 	"parkd/internal/park"
 	"parkd/internal/tariff"
 )
@@ -36,7 +37,7 @@ func (s *Service) StayBreakdown(ctx context.Context, stayID string) (*Breakdown,
 		if err != nil {
 			return err
 		}
-		l, err := tx.GetLotSettings(ctx, st.LotCode)
+		l, tx, err := access.KnownLot(ctx, tx, st.LotCode, st.PlateKey)
 		if err != nil {
 			return err
 		}

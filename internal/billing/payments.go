@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"parkd/internal/access"
 	"parkd/internal/core"
 	"parkd/internal/park"
 )
@@ -40,7 +41,8 @@ func (s *Service) CreateQuoteFor(ctx context.Context, stayID, source string, atL
 		if st.State != park.StayIn {
 			return park.Errorf(park.EStayClosed, "stay %s has left the lot; nothing can be paid", st.ID)
 		}
-		l, err := tx.GetLotSettings(ctx, st.LotCode)
+		// The lot and the plate's records the price needs, in one read.
+		l, tx, err := access.KnownLot(ctx, tx, st.LotCode, st.PlateKey)
 		if err != nil {
 			return err
 		}

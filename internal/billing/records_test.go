@@ -10,7 +10,8 @@ import (
 	"parkd/internal/systemtest"
 )
 
-// countingTx counts the plate-records statements (PlateRecords) it sends.
+// countingTx counts the statements reading plate records (PlateRecords,
+// LotAndPlate) it sends.
 type countingTx struct {
 	park.Tx
 	n *atomic.Int64
@@ -19,6 +20,11 @@ type countingTx struct {
 func (t countingTx) PlateRecords(ctx context.Context, lot, key string) (park.PlateRecords, error) {
 	t.n.Add(1)
 	return t.Tx.PlateRecords(ctx, lot, key)
+}
+
+func (t countingTx) LotAndPlate(ctx context.Context, lot, key string) (*park.Lot, park.PlateRecords, error) {
+	t.n.Add(1)
+	return t.Tx.LotAndPlate(ctx, lot, key)
 }
 
 // A payment's reply says until when the car may leave, which prices the

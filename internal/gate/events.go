@@ -171,23 +171,30 @@ func (s *Service) handleEvent(ctx context.Context, in EventInput, then func(park
 		noted = noted[:0]
 		// Occupied starts at 0 and tracks this event's change to the count
 		// of cars inside; the count itself is read only for a visitor.
-		l, err := tx.GetLotSettings(ctx, in.LotCode)
-		if err != nil {
+		// The lot and the plate's records are one read, but a car without
+		// a plate has its temporary identity chosen in the lot first.
+		raw := tx
+		var l *park.Lot
+		var err error
+		if p.Kind != "" {
+			if l, tx, err = access.KnownLot(ctx, raw, in.LotCode, p.Key); err != nil {
+				return err
+			}
+		} else if l, err = tx.GetLotSettings(ctx, in.LotCode); err != nil {
 			return err
 		}
 		if err := s.recordLane(ctx, tx, l.Code, &in, now); err != nil {
 			return err
 		}
 		if p.Kind == "" {
-			if p, err = freshTemporary(ctx, tx, l.Code); err != nil {
+			if p, err = freshTemporary(ctx, raw, l.Code); err != nil {
+				return err
+			}
+			if tx, err = access.KnownRecords(ctx, raw, l.Code, p.Key); err != nil {
 				return err
 			}
 		}
 		occ := l.Occupied
-		raw := tx
-		if tx, err = access.KnownRecords(ctx, raw, l.Code, p.Key); err != nil {
-			return err
-		}
 		var re reentered
 		if in.Type == park.EventEntry {
 			dec, err = s.entry(ctx, tx, l, &in, p, now, &noted, &re)

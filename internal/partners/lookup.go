@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"slices"
 
+	"parkd/internal/access"
 	"parkd/internal/billing"
 	"parkd/internal/core"
 	"parkd/internal/park"
@@ -60,10 +61,12 @@ func (s *Service) LookupStay(ctx context.Context, p *park.Partner, q StayLookup)
 		var l *park.Lot
 		var st *park.Stay
 		var err error
+		// tx comes back knowing the plate's records when they were read
+		// with the lot, so the price does not read them again.
 		if q.Lot != "" {
-			l, st, err = findIn(ctx, tx, p, q, key)
+			l, st, tx, err = findIn(ctx, tx, p, q, key)
 		} else {
-			l, st, err = findAcross(ctx, tx, p, q, key)
+			l, st, tx, err = findAcross(ctx, tx, p, q, key)
 		}
 		if err != nil {
 			return nil, err
@@ -72,18 +75,28 @@ func (s *Service) LookupStay(ctx context.Context, p *park.Partner, q StayLookup)
 	})
 }
 
-// findIn returns the stay a partner asks about in the lot it names, and
-// the lot: the partner must be registered for it now (core.PartnerLot).
-func findIn(ctx context.Context, tx park.Tx, p *park.Partner, q StayLookup, key plate.Plate) (*park.Lot, *park.Stay, error) {
+// findIn returns the stay a partner asks about in the lot it names, the
+// lot, and tx (knowing the plate's records when asked by plate): the
+// partner must be registered for it now (core.PartnerLot).
+func findIn(ctx context.Context, tx park.Tx, p *park.Partner, q StayLookup, key plate.Plate) (*park.Lot, *park.Stay, park.Tx, error) {
 	if err := core.PartnerLot(ctx, tx, p.ID, q.Lot); err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
-	l, err := tx.GetLotSettings(ctx, q.Lot)
+	var l *park.Lot
+	var err error
+	if q.Locator != "" {
+		l, err = tx.GetLotSettings(ctx, q.Lot)
+	} else {
+		// The lot and the plate's records in one read (one statement on
+		// PostgreSQL); FindInside then asks the store only if they say
+		// the plate has a stay open here.
+		l, tx, err = access.KnownLot(ctx, tx, q.Lot, key.Key)
+	}
 	if park.IsCode(err, park.ENotFound) {
-		return nil, nil, &park.Error{Code: park.ENotFound, Field: "lot", Message: "lot " + q.Lot + " not found"}
+		return nil, nil, nil, &park.Error{Code: park.ENotFound, Field: "lot", Message: "lot " + q.Lot + " not found"}
 	}
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	var st *park.Stay
 	if q.Locator != "" {
@@ -92,21 +105,22 @@ func findIn(ctx context.Context, tx park.Tx, p *park.Partner, q StayLookup, key 
 		st, err = tx.FindInside(ctx, l.Code, key.Key)
 	}
 	if park.IsCode(err, park.ENotFound) || err == nil && !maySee(p, st) {
-		return nil, nil, notInside(q)
+		return nil, nil, nil, notInside(q)
 	}
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
-	return l, st, nil
+	return l, st, tx, nil
 }
 
-// findAcross returns the stay a partner asks about among all its lots, and
-// its lot: one statement over the lots the store says the partner is
+// findAcross returns the stay a partner asks about among all its lots,
+// its lot, and tx (knowing the plate's records when the stay is inside):
+// one statement over the lots the store says the partner is
 // registered for now, kept to those the caller's copy of the partner
 // names (a lot taken on since is searched once the caller reads the
 // partner again). Among several, the latest entry wins (on a tie, the
 // first lot by code).
-func findAcross(ctx context.Context, tx park.Tx, p *park.Partner, q StayLookup, key plate.Plate) (*park.Lot, *park.Stay, error) {
+func findAcross(ctx context.Context, tx park.Tx, p *park.Partner, q StayLookup, key plate.Plate) (*park.Lot, *park.Stay, park.Tx, error) {
 	var stays []*park.Stay
 	var err error
 	if q.Locator != "" {
@@ -115,22 +129,30 @@ func findAcross(ctx context.Context, tx park.Tx, p *park.Partner, q StayLookup, 
 		stays, err = tx.ListPartnerInside(ctx, p.ID, key.Key)
 	}
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	for _, st := range stays { // newest entry first
 		if !slices.Contains(p.Lots, st.LotCode) || !maySee(p, st) {
 			continue
 		}
-		l, err := tx.GetLotSettings(ctx, st.LotCode)
+		// A stay inside is priced, which reads the plate's records: they
+		// come with the lot, in one read. One that left is not priced.
+		var l *park.Lot
+		ktx := tx
+		if st.State == park.StayIn {
+			l, ktx, err = access.KnownLot(ctx, tx, st.LotCode, st.PlateKey)
+		} else {
+			l, err = tx.GetLotSettings(ctx, st.LotCode)
+		}
 		if park.IsCode(err, park.ENotFound) {
 			continue
 		}
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
-		return l, st, nil
+		return l, st, ktx, nil
 	}
-	return nil, nil, notInside(q)
+	return nil, nil, nil, notInside(q)
 }
 
 // maySee says whether a partner may see a stay of one of its lots: one of

@@ -63,6 +63,41 @@ func slotsAfter(l park.SubscriptionLoad, now time.Time, n int) time.Time {
 	return t
 }
 
+// usedSlot is the slot of its subscription's rate a claim used for one
+// delivery: of length slot, ending at end.
+type usedSlot struct {
+	slot time.Duration
+	end  time.Time
+}
+
+// usedSlots returns the slot each of ds (claimed at now) used: a
+// subscription's take theirs one after another from where its load's
+// slots were used, as slotsAfter counts them.
+func usedSlots(loads []park.SubscriptionLoad, ds []*park.Delivery, now time.Time) []usedSlot {
+	from := map[string]time.Time{}
+	every := map[string]time.Duration{}
+	for _, l := range loads {
+		rate, _ := limits(l.RateLimit, l.Concurrency)
+		from[l.SubscriptionID], every[l.SubscriptionID] = latest(l.SlotsUntil, now), slot(rate)
+	}
+	out := make([]usedSlot, len(ds))
+	for i, d := range ds {
+		id := d.SubscriptionID
+		from[id] = from[id].Add(every[id])
+		out[i] = usedSlot{slot: every[id], end: from[id]}
+	}
+	return out
+}
+
+// returned is how much of the slot a delivery handed back untried at now
+// gives back: what of it is not over yet. A slot over is free again as
+// the bucket refills (room): given back too, it would be counted twice,
+// and let a claim take more than the rate. Rounded down to what the
+// store keeps, so that a release never gives back more than was used.
+func (u usedSlot) returned(now time.Time) time.Duration {
+	return min(u.slot, max(0, u.end.Sub(now))).Truncate(park.Precision)
+}
+
 // within keeps, of what loads names, the oldest deliveries of each
 // subscription that its limits let a claim at now take. full are the
 // subscriptions with no room at all; rested those whose rate has no slot

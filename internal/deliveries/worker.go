@@ -193,6 +193,19 @@ func (s *Service) rest(rested map[string]time.Time) {
 	}
 }
 
+// unrest forgets that the subscriptions had no slot free: some were
+// given back (returned), and the next claim reads how many.
+func (s *Service) unrest(back map[string]time.Duration) {
+	if len(back) == 0 {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for id := range back {
+		delete(s.rested, id)
+	}
+}
+
 // forget drops a subscription's lane, so its next delivery reads it again.
 func (s *Service) forget(id string) {
 	s.mu.Lock()
@@ -211,6 +224,8 @@ type outcome struct {
 	subURL  string        // for paused: the url the attempt was sent to
 	after   time.Duration // the partner's Retry-After, if any: its subscription's lane waits as long
 	paused  time.Time     // for after: when the pause ends, stored for every node (PauseSubscription)
+	slot    usedSlot      // for a release untried: the rate's slot its claim used, given back (returned)
+	untried bool          // for a release by send: made before any request (slot is then set)
 }
 
 // Run delivers due reports until ctx ends. Several nodes may run it on
@@ -290,7 +305,8 @@ const maxFullRounds = 3
 type claimed struct {
 	att  *Attempt
 	lane *lane
-	err  error // the report or subscription could not be read
+	err  error    // the report or subscription could not be read
+	slot usedSlot // of its subscription's rate, which the claim used for it
 }
 
 // claim takes due deliveries and reads their reports and subscriptions.
@@ -345,6 +361,7 @@ func (s *Service) claim(ctx context.Context, limit int) (_ []claimed, raced bool
 		return nil, false, err
 	}
 	var ds []*park.Delivery
+	var slots []usedSlot // ds' own
 	err = s.base.Write(ctx, func(tx park.Tx) error {
 		if err := tx.Serialize(ctx, park.ClaimKey); err != nil {
 			return err
@@ -366,6 +383,7 @@ func (s *Service) claim(ctx context.Context, limit int) (_ []claimed, raced bool
 		for _, d := range ds {
 			took[d.SubscriptionID]++
 		}
+		slots = usedSlots(loads, ds, now)
 		rested = map[string]time.Time{}
 		for _, l := range loads {
 			if n := took[l.SubscriptionID]; n > 0 {
@@ -408,7 +426,7 @@ func (s *Service) claim(ctx context.Context, limit int) (_ []claimed, raced bool
 		}
 		lanes := map[string]read{} // each subscription read once a claim
 		for i, d := range ds {
-			out[i].att = &Attempt{Delivery: d}
+			out[i].att, out[i].slot = &Attempt{Delivery: d}, slots[i]
 			lr, ok := lanes[d.SubscriptionID]
 			if !ok {
 				lr.l, lr.err = s.laneFor(ctx, tx, d.SubscriptionID)
@@ -570,7 +588,7 @@ func (s *Service) attempt(ctx context.Context, c claimed) outcome {
 	d := c.att.Delivery
 	if c.err != nil {
 		s.base.Log.Error("delivery cannot be attempted", "delivery", d.ID, "err", c.err)
-		return outcome{d: d, release: true}
+		return outcome{d: d, release: true, slot: c.slot}
 	}
 	l := c.lane
 	defer l.held.Add(-1)
@@ -579,13 +597,13 @@ func (s *Service) attempt(ctx context.Context, c claimed) outcome {
 	// once). A replay starts again at its first attempt, long after.
 	if sched := c.att.Subscription.Schedule; d.Attempts == 0 && len(sched) > 0 && sched[0] > 0 {
 		if wait := d.CreatedAt.Add(sched[0]).Sub(s.base.Clock()); wait > 0 {
-			return outcome{d: d, release: true, wait: wait}
+			return outcome{d: d, release: true, wait: wait, slot: c.slot}
 		}
 	}
 	select {
 	case l.sem <- struct{}{}:
 	case <-ctx.Done():
-		return outcome{d: d, release: true}
+		return outcome{d: d, release: true, slot: c.slot}
 	}
 	defer func() { <-l.sem }()
 	// The partner asked for no request before the end of its Retry-After
@@ -593,9 +611,12 @@ func (s *Service) attempt(ctx context.Context, c claimed) outcome {
 	// waited): handed back untried, due when the pause ends, that very
 	// time, so that lifting the pause finds it (resumeHeld).
 	if end, ok := l.pausedUntil(s.base.Clock()); ok {
-		return outcome{d: d, release: true, due: end}
+		return outcome{d: d, release: true, due: end, slot: c.slot}
 	}
 	o := s.send(ctx, c.att)
+	if o.untried {
+		o.slot = c.slot
+	}
 	if o.after > 0 {
 		o.paused, o.subVer, o.subURL = c.att.At.Add(o.after), c.att.Subscription.Version, c.att.Subscription.URL
 		l.pause(o.paused, c.att.Subscription)
@@ -617,7 +638,7 @@ func (s *Service) send(ctx context.Context, a *Attempt) outcome {
 	// count an answer that comes in time as a failure, and send it again.
 	timeout = min(timeout, s.opts.Lease-leaseMargin-startSlack)
 	if d.LeaseUntil != nil && d.LeaseUntil.Sub(at)-leaseMargin < timeout {
-		return outcome{d: d, release: true}
+		return outcome{d: d, release: true, untried: true}
 	}
 	actx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
@@ -814,6 +835,14 @@ func (s *Service) finisher(results <-chan outcome, inflight *atomic.Int64) {
 			// for the commit's while, never for neither.
 			s.answer(d, -1)
 		}
+		// What releases untried give back of their rates' slots, by
+		// subscription: the partner was sent nothing under them.
+		back := map[string]time.Duration{}
+		for _, o := range batch {
+			if r := o.slot.returned(now); r > 0 {
+				back[o.d.SubscriptionID] += r
+			}
+		}
 		var disabled []*park.Delivery
 		err := s.base.Update(ctx, func(tx park.Tx) error {
 			disabled = disabled[:0]
@@ -821,6 +850,11 @@ func (s *Service) finisher(results <-chan outcome, inflight *atomic.Int64) {
 			// stored than given is no error.
 			if _, err := tx.FinishDeliveries(ctx, ds); err != nil {
 				return err
+			}
+			for id, r := range back {
+				if err := tx.ReturnSlots(ctx, id, r); err != nil {
+					return err
+				}
 			}
 			for _, o := range batch {
 				// Recorded with the attempt that heard it: the other nodes,
@@ -852,6 +886,7 @@ func (s *Service) finisher(results <-chan outcome, inflight *atomic.Int64) {
 			}
 		}
 		if err == nil {
+			s.unrest(back)
 			for _, d := range disabled {
 				s.base.Log.Warn("subscription disabled: the partner answered 410 Gone", "subscription", d.SubscriptionID, "partner", d.PartnerID)
 			}

@@ -386,6 +386,10 @@ type ReportTx interface {
 	// slots (SubscriptionLoad.SlotsUntil). Its version does not move: no
 	// operator changed it.
 	UseSlots(ctx context.Context, id string, until time.Time) error
+	// ReturnSlots gives back d of the slots claims used (SlotsUntil moves
+	// back by d; none used stays none): a delivery claimed and handed
+	// back untried sent the partner nothing. Its version does not move.
+	ReturnSlots(ctx context.Context, id string, d time.Duration) error
 	// FinishDeliveries stores attempts' outcomes: State, Attempts, NextAt,
 	// LastAttemptAt, LastStatus, LastReply, DeliveredAt; their leases end.
 	// It stores only a delivery still under the claim that took it (still

@@ -408,3 +408,10 @@ func (t *txn) UseSlots(ctx context.Context, id string, until time.Time) error {
 		return t.q.UseSlots(ctx, db.UseSlotsParams{Until: tsp(&until), ID: id})
 	}, func(err error) error { return wrap(err, "subscription %q", id) })
 }
+
+// ReturnSlots waits to go with the commit, as UseSlots does.
+func (t *txn) ReturnSlots(ctx context.Context, id string, d time.Duration) error {
+	return t.later(func() error {
+		return t.q.ReturnSlots(ctx, db.ReturnSlotsParams{Us: d.Microseconds(), ID: id})
+	}, func(err error) error { return wrap(err, "subscription %q", id) })
+}

@@ -444,3 +444,7 @@ func (t *txn) ClaimLoads(ctx context.Context, seqs []int64, now time.Time) ([]pa
 func (t *txn) UseSlots(ctx context.Context, id string, until time.Time) error {
 	return mapErr(t.q.UseSlots(stmtCtx, db.UseSlotsParams{Until: nullUS(&until), ID: id}))
 }
+
+func (t *txn) ReturnSlots(ctx context.Context, id string, d time.Duration) error {
+	return mapErr(t.q.ReturnSlots(stmtCtx, db.ReturnSlotsParams{Us: d.Microseconds(), ID: id}))
+}

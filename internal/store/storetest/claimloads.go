@@ -14,8 +14,8 @@ import (
 // delivery is claimed until after now and one under a claim already
 // over: one is in flight. "b" has none in flight and its limits are the
 // defaults (0). Each lists those of the seqs asked about that are its
-// own, ascending. UseSlots keeps how far a's rate is used, and moves no
-// version; b's stays unused.
+// own, ascending. UseSlots keeps how far a's rate is used, ReturnSlots
+// moves it back, and neither moves a version; b's stays unused.
 func testClaimLoads(t *testing.T, s park.Store) {
 	b := newReportBundle(t, s)
 	ctx := b.ctx
@@ -79,9 +79,21 @@ func testClaimLoads(t *testing.T, s park.Store) {
 	if !ls["a"].SlotsUntil.Equal(until) || !ls["b"].SlotsUntil.IsZero() {
 		t.Errorf("slots used until a %v, b %v; want a %v, b none", ls["a"].SlotsUntil, ls["b"].SlotsUntil, until)
 	}
+	// Given back: a's slots move back by what is given (1.5 s - 0.5 s =
+	// 1 s ahead of now); b, with none used, still has none.
+	must(t, update(t, s, func(tx park.Tx) error {
+		if err := tx.ReturnSlots(ctx, "a", 500*time.Millisecond); err != nil {
+			return err
+		}
+		return tx.ReturnSlots(ctx, "b", 500*time.Millisecond)
+	}))
+	ls = loads()
+	if want := now.Add(time.Second); !ls["a"].SlotsUntil.Equal(want) || !ls["b"].SlotsUntil.IsZero() {
+		t.Errorf("after 0.5 s given back, slots used until a %v, b %v; want a %v, b none", ls["a"].SlotsUntil, ls["b"].SlotsUntil, want)
+	}
 	var got *park.Subscription
 	must(t, s.View(ctx, func(tx park.Tx) (err error) { got, err = tx.GetSubscription(ctx, "a"); return }))
 	if got.Version != sa.Version {
-		t.Errorf("a at version %d after UseSlots, want %d: no operator changed it", got.Version, sa.Version)
+		t.Errorf("a at version %d after UseSlots and ReturnSlots, want %d: no operator changed it", got.Version, sa.Version)
 	}
 }

@@ -1180,6 +1180,22 @@ func (q *Queries) RetryDeliveriesNow(ctx context.Context, arg RetryDeliveriesNow
 	return result.RowsAffected(), nil
 }
 
+const returnSlots = `-- name: ReturnSlots :exec
+UPDATE subscriptions SET slots_until = slots_until - $1::bigint * interval '1 microsecond'
+WHERE id = $2 AND slots_until IS NOT NULL
+`
+
+type ReturnSlotsParams struct {
+	Us int64
+	ID string
+}
+
+// A slot given back (park.Tx ReturnSlots), us microseconds of it.
+func (q *Queries) ReturnSlots(ctx context.Context, arg ReturnSlotsParams) error {
+	_, err := q.db.Exec(ctx, returnSlots, arg.Us, arg.ID)
+	return err
+}
+
 const updateSubscription = `-- name: UpdateSubscription :execrows
 UPDATE subscriptions
 SET report = $1, url = $2, format = $3, enabled = $4, secret = $5, previous = $6, rate_limit = $7, concurrency = $8,

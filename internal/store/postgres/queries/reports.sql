@@ -169,6 +169,11 @@ ORDER BY s.id;
 -- name: UseSlots :exec
 UPDATE subscriptions SET slots_until = sqlc.arg(until) WHERE id = sqlc.arg(id);
 
+-- A slot given back (park.Tx ReturnSlots), us microseconds of it.
+-- name: ReturnSlots :exec
+UPDATE subscriptions SET slots_until = slots_until - sqlc.arg(us)::bigint * interval '1 microsecond'
+WHERE id = sqlc.arg(id) AND slots_until IS NOT NULL;
+
 -- FinishDeliveries stores many attempts' outcomes in one statement, so a
 -- batch of them is one round trip: element i of each array is delivery
 -- ids[i]'s. A time whose has_ flag is false is NULL (an array of

@@ -786,6 +786,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.retryDeliveriesNowStmt, err = db.PrepareContext(ctx, retryDeliveriesNow); err != nil {
 		return nil, fmt.Errorf("error preparing query RetryDeliveriesNow: %w", err)
 	}
+	if q.returnSlotsStmt, err = db.PrepareContext(ctx, returnSlots); err != nil {
+		return nil, fmt.Errorf("error preparing query ReturnSlots: %w", err)
+	}
 	if q.revokeOperatorSessionsStmt, err = db.PrepareContext(ctx, revokeOperatorSessions); err != nil {
 		return nil, fmt.Errorf("error preparing query RevokeOperatorSessions: %w", err)
 	}
@@ -2196,6 +2199,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing retryDeliveriesNowStmt: %w", cerr)
 		}
 	}
+	if q.returnSlotsStmt != nil {
+		if cerr := q.returnSlotsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing returnSlotsStmt: %w", cerr)
+		}
+	}
 	if q.revokeOperatorSessionsStmt != nil {
 		if cerr := q.revokeOperatorSessionsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing revokeOperatorSessionsStmt: %w", cerr)
@@ -2714,6 +2722,7 @@ type Queries struct {
 	redeliverSinceStmt                     *sql.Stmt
 	resumeDeliveriesStmt                   *sql.Stmt
 	retryDeliveriesNowStmt                 *sql.Stmt
+	returnSlotsStmt                        *sql.Stmt
 	revokeOperatorSessionsStmt             *sql.Stmt
 	revokeSessionStmt                      *sql.Stmt
 	revokeTokensStmt                       *sql.Stmt
@@ -3019,6 +3028,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		redeliverSinceStmt:                     q.redeliverSinceStmt,
 		resumeDeliveriesStmt:                   q.resumeDeliveriesStmt,
 		retryDeliveriesNowStmt:                 q.retryDeliveriesNowStmt,
+		returnSlotsStmt:                        q.returnSlotsStmt,
 		revokeOperatorSessionsStmt:             q.revokeOperatorSessionsStmt,
 		revokeSessionStmt:                      q.revokeSessionStmt,
 		revokeTokensStmt:                       q.revokeTokensStmt,

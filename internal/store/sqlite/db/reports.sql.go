@@ -1204,6 +1204,22 @@ func (q *Queries) RetryDeliveriesNow(ctx context.Context, arg RetryDeliveriesNow
 	return result.RowsAffected()
 }
 
+const returnSlots = `-- name: ReturnSlots :exec
+UPDATE subscriptions SET slots_until = slots_until - CAST(?1 AS INTEGER)
+WHERE id = ?2 AND slots_until IS NOT NULL
+`
+
+type ReturnSlotsParams struct {
+	Us int64
+	ID string
+}
+
+// A slot given back (park.Tx ReturnSlots), us microseconds of it.
+func (q *Queries) ReturnSlots(ctx context.Context, arg ReturnSlotsParams) error {
+	_, err := q.exec(ctx, q.returnSlotsStmt, returnSlots, arg.Us, arg.ID)
+	return err
+}
+
 const subscribed = `-- name: Subscribed :one
 SELECT EXISTS (
     SELECT 1 FROM subscriptions s

@@ -165,6 +165,11 @@ ORDER BY s.id;
 -- name: UseSlots :exec
 UPDATE subscriptions SET slots_until = sqlc.arg(until) WHERE id = sqlc.arg(id);
 
+-- A slot given back (park.Tx ReturnSlots), us microseconds of it.
+-- name: ReturnSlots :exec
+UPDATE subscriptions SET slots_until = slots_until - CAST(sqlc.arg(us) AS INTEGER)
+WHERE id = sqlc.arg(id) AND slots_until IS NOT NULL;
+
 -- Only under the claim that sent it: once its lease ran out another
 -- node may hold a newer claim, whose outcome this must not overwrite.
 -- One an operator redelivered while it was sent (RedeliverSince's mark,

@@ -77,3 +77,42 @@ func TestReplayInFlightKeepsConcurrency(t *testing.T) {
 		})
 	}
 }
+
+// TestReplayInFlightListedDue: an entry replayed while it is being sent
+// is listed as the operator asked, due at once: sending (the attempt
+// under way), no attempts (its schedule started over), next_at the time
+// of the replay, not the end of the claim (a minute on) as if it waited
+// for that. The clock stands at t0; once the partner answers the attempt
+// under way, the entry goes again at once (acknowledged twice) and is
+// listed delivered with 1 attempt.
+func TestReplayInFlightListedDue(t *testing.T) {
+	b := systemtest.New(t)
+	partner(t, b, "app")
+	rc := deliverytest.New(t)
+	// The partner holds the first request open long enough (wall time)
+	// for the replay and the listing, the clock standing meanwhile.
+	rc.Script(func(r deliverytest.Request) deliverytest.Answer {
+		if r.Seq == 1 {
+			return deliverytest.Answer{Wait: 4 * time.Second}
+		}
+		return deliverytest.Answer{}
+	})
+	sub := subscribeWith(t, b, "app", deliveries.SubscriptionInput{Report: park.ReportEntry, URL: rc.URL, Timeout: 10 * time.Second})
+	visits(t, b, "Q", 1)
+	runService(t, node(b, time.Minute))
+	waitFor(t, "the entry in flight", func() bool { return rc.Len() == 1 })
+	t0 := b.Clock.Now()
+	first := rc.Requests()[0]
+	if _, err := b.Sys.Deliveries.Redeliver(b.Ctx, "app", sub.ID, first.EventID, time.Time{}); err != nil {
+		t.Fatal(err)
+	}
+	ds := listDeliveries(t, b, deliveries.DeliveryQuery{SubscriptionID: sub.ID})
+	if len(ds) != 1 || ds[0].State != park.DeliverySending || ds[0].Attempts != 0 || !ds[0].NextAt.Equal(t0) {
+		t.Fatalf("replayed while sent, listed %+v; want sending, 0 attempts, next_at %v (the replay's time)", ds[0], t0)
+	}
+	waitFor(t, "the entry sent again once the attempt under way ended", func() bool { return rc.Acked()[first.EventID] == 2 })
+	waitFor(t, "the entry listed delivered", func() bool {
+		ds := listDeliveries(t, b, deliveries.DeliveryQuery{SubscriptionID: sub.ID})
+		return ds[0].State == park.DeliveryDelivered && ds[0].Attempts == 1
+	})
+}

@@ -268,18 +268,6 @@ type Delivery struct {
 	CreatedAt      time.Time  `json:"created_at"`
 }
 
-// ReplayedDue is when a delivery an operator redelivered while it was
-// sent is due again, once that attempt's outcome is stored
-// (FinishDeliveries): at once, as a replay is, that is when the attempt
-// was made (LastAttemptAt), or, handed back untried, when it was to be
-// due (NextAt), whichever is sooner.
-func (d *Delivery) ReplayedDue() time.Time {
-	if d.LastAttemptAt != nil && d.LastAttemptAt.Before(d.NextAt) {
-		return *d.LastAttemptAt
-	}
-	return d.NextAt
-}
-
 // DeliveryFilter selects deliveries for an operator; empty fields match
 // everything. Newest first.
 type DeliveryFilter struct {
@@ -397,8 +385,9 @@ type ReportTx interface {
 	// ran out another node may have claimed it again, or an operator may
 	// have asked for it again. One an operator redelivered while it was
 	// sent (RedeliverSince) is stored pending, its schedule started over
-	// (Attempts 0, no DeliveredAt), due at ReplayedDue, with this
-	// attempt's LastAttemptAt, LastStatus and LastReply. It returns how
+	// (Attempts 0, no DeliveredAt), due when the replay asked for it (its
+	// NextAt as stored), with this attempt's LastAttemptAt, LastStatus and
+	// LastReply. It returns how
 	// many it stored: a delivery no longer there (its subscription
 	// deleted) is not.
 	FinishDeliveries(ctx context.Context, ds []*Delivery) (int, error)
@@ -412,9 +401,10 @@ type ReportTx interface {
 	// DeliveredAt, no lease), whatever its state was; but one sending
 	// under a claim not over at now (an attempt may be under way) stays
 	// sending under that claim, counted in flight (ClaimLoads), its
-	// schedule started over, and is pending again once that attempt's
-	// outcome is stored (FinishDeliveries) or the claim ends: a replay
-	// never opens more requests than the subscription's concurrency.
+	// schedule started over, due at now too (it is listed so), and is
+	// pending again once that attempt's outcome is stored
+	// (FinishDeliveries) or the claim ends: a replay never opens more
+	// requests than the subscription's concurrency.
 	RedeliverSince(ctx context.Context, subscriptionID string, since, now time.Time) (int, error)
 	// RedeliverReport makes the deliveries of one report pending again,
 	// due at now (of one subscription, or of all when it is ""), as

@@ -175,7 +175,6 @@ func (t *txn) FinishDeliveries(ctx context.Context, ds []*park.Delivery) (int, e
 			delivered = ts(*d.DeliveredAt)
 		}
 		p.Ids, p.States, p.Attempts, p.NextAt = append(p.Ids, d.ID), append(p.States, d.State), append(p.Attempts, int64(d.Attempts)), append(p.NextAt, ts(d.NextAt))
-		p.ReplayedAt = append(p.ReplayedAt, ts(d.ReplayedDue()))
 		p.HasAttempt, p.LastAttemptAt = append(p.HasAttempt, d.LastAttemptAt != nil), append(p.LastAttemptAt, attempt)
 		p.LastStatus, p.LastReply = append(p.LastStatus, int64(d.LastStatus)), append(p.LastReply, d.LastReply)
 		p.HasDelivered, p.DeliveredAt = append(p.HasDelivered, d.DeliveredAt != nil), append(p.DeliveredAt, delivered)

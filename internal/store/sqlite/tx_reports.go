@@ -197,7 +197,7 @@ func (t *txn) FinishDeliveries(ctx context.Context, ds []*park.Delivery) (int, e
 	stored := 0
 	for _, d := range ds {
 		n, err := t.q.FinishDelivery(stmtCtx, db.FinishDeliveryParams{
-			State: d.State, Attempts: int64(d.Attempts), NextAt: us(d.NextAt), ReplayedAt: us(d.ReplayedDue()), LastAttemptAt: nullUS(d.LastAttemptAt),
+			State: d.State, Attempts: int64(d.Attempts), NextAt: us(d.NextAt), LastAttemptAt: nullUS(d.LastAttemptAt),
 			LastStatus: int64(d.LastStatus), LastReply: d.LastReply, DeliveredAt: nullUS(d.DeliveredAt), ID: d.ID,
 			Lease: nullUS(d.LeaseUntil),
 		})

@@ -88,6 +88,7 @@ func Run(t *testing.T, open Opener) {
 		"ClaimPaused":               testClaimPaused,
 		"ClaimDueAmong":             testClaimDueAmong,
 		"ClaimLoads":                testClaimLoads,
+		"ReplaySending":             testReplaySending,
 		"Tickets":                   testTickets,
 		"CheckWrite":                testCheckWrite,
 	}

@@ -207,7 +207,8 @@ var tables = []table{
 		{"report", text}, {"lot_code", text}, {"key", text}, {"state", text}, {"attempts", integer},
 		{"next_at", timestamp}, {"lease_until", timestamp}, {"last_attempt_at", timestamp},
 		{"last_status", integer}, {"last_reply", text}, {"delivered_at", timestamp}, {"created_at", timestamp},
-		{"after_key", text}, // 00116: a pending push still waits for its model's after the move
+		{"after_key", text},   // 00116: a pending push still waits for its model's after the move
+		{"replayed", boolean}, // 00126: one replayed while sent is still due at once after the move
 	}},
 	// 00010_seen_requests.sql: kept for the signing window only.
 	{name: "seen_requests", key: []string{"partner_id", "digest"}, columns: []column{

@@ -231,8 +231,9 @@ func fillChargingAndRental(t *testing.T, st park.Store, now time.Time) {
 
 // fillReports adds partner reports. No subsystem writes them yet, so they
 // go through the store: a subscription with its own schedule and a
-// disabled, paused one, and deliveries delivered, being sent and pending, so
-// every nullable time is both set and NULL somewhere.
+// disabled, paused one, and deliveries delivered, being sent (and
+// replayed meanwhile) and pending, so every nullable time is both set and
+// NULL somewhere, and every flag both true and false.
 func fillReports(t *testing.T, st park.Store, now time.Time) {
 	t.Helper()
 	ctx := context.Background()
@@ -289,8 +290,14 @@ func fillReports(t *testing.T, st park.Store, now time.Time) {
 		sent := now.Add(time.Minute)
 		ds[0].State, ds[0].Attempts, ds[0].LastAttemptAt, ds[0].LastStatus, ds[0].LastReply, ds[0].DeliveredAt =
 			park.DeliveryDelivered, 1, &sent, 200, "ok", &sent
-		_, err = tx.FinishDeliveries(ctx, ds[:1])
-		return err
+		if _, err = tx.FinishDeliveries(ctx, ds[:1]); err != nil {
+			return err
+		}
+		// The one being sent replayed meanwhile (replayed; the others not).
+		if n, err := tx.RedeliverReport(ctx, ds[1].ReportID, "", now.Add(90*time.Second)); err != nil || n != 1 {
+			return fmt.Errorf("replayed %d, %v", n, err)
+		}
+		return nil
 	})
 	if err != nil {
 		t.Fatal(err)

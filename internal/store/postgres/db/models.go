@@ -122,6 +122,7 @@ type Delivery struct {
 	DeliveredAt    *time.Time
 	CreatedAt      time.Time
 	AfterKey       string
+	Replayed       bool
 }
 
 type Device struct {

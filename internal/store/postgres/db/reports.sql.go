@@ -38,9 +38,9 @@ WITH due AS (
     ORDER BY d.seq
     FOR UPDATE OF d SKIP LOCKED
 )
-UPDATE deliveries SET state = 'sending', lease_until = $1
+UPDATE deliveries SET state = 'sending', lease_until = $1, replayed = false
 FROM due WHERE deliveries.seq = due.seq
-RETURNING deliveries.seq, deliveries.id, deliveries.subscription_id, deliveries.report_id, deliveries.partner_id, deliveries.report, deliveries.lot_code, deliveries.key, deliveries.state, deliveries.attempts, deliveries.next_at, deliveries.lease_until, deliveries.last_attempt_at, deliveries.last_status, deliveries.last_reply, deliveries.delivered_at, deliveries.created_at, deliveries.after_key
+RETURNING deliveries.seq, deliveries.id, deliveries.subscription_id, deliveries.report_id, deliveries.partner_id, deliveries.report, deliveries.lot_code, deliveries.key, deliveries.state, deliveries.attempts, deliveries.next_at, deliveries.lease_until, deliveries.last_attempt_at, deliveries.last_status, deliveries.last_reply, deliveries.delivered_at, deliveries.created_at, deliveries.after_key, deliveries.replayed
 `
 
 type ClaimDueDeliveriesParams struct {
@@ -80,6 +80,7 @@ func (q *Queries) ClaimDueDeliveries(ctx context.Context, arg ClaimDueDeliveries
 			&i.DeliveredAt,
 			&i.CreatedAt,
 			&i.AfterKey,
+			&i.Replayed,
 		); err != nil {
 			return nil, err
 		}
@@ -403,19 +404,19 @@ func (q *Queries) EnqueueReport(ctx context.Context, arg EnqueueReportParams) (E
 
 const finishDeliveries = `-- name: FinishDeliveries :execrows
 UPDATE deliveries d
-SET state = CASE WHEN d.next_at = d.lease_until THEN 'pending' ELSE u.state END,
-    attempts = CASE WHEN d.next_at = d.lease_until THEN 0 ELSE u.attempts END,
-    next_at = CASE WHEN d.next_at = d.lease_until THEN u.replayed_at ELSE u.next_at END,
-    lease_until = NULL,
+SET state = CASE WHEN d.replayed THEN 'pending' ELSE u.state END,
+    attempts = CASE WHEN d.replayed THEN 0 ELSE u.attempts END,
+    next_at = CASE WHEN d.replayed THEN d.next_at ELSE u.next_at END,
+    replayed = false, lease_until = NULL,
     last_attempt_at = CASE WHEN u.has_attempt THEN u.last_attempt_at END,
     last_status = u.last_status, last_reply = u.last_reply,
-    delivered_at = CASE WHEN u.has_delivered AND d.next_at <> d.lease_until THEN u.delivered_at END
+    delivered_at = CASE WHEN u.has_delivered AND NOT d.replayed THEN u.delivered_at END
 FROM (SELECT unnest($1::text[]) AS id, unnest($2::text[]) AS state, unnest($3::bigint[]) AS attempts,
-             unnest($4::timestamptz[]) AS next_at, unnest($5::timestamptz[]) AS replayed_at,
-             unnest($6::boolean[]) AS has_attempt,
-             unnest($7::timestamptz[]) AS last_attempt_at, unnest($8::bigint[]) AS last_status,
-             unnest($9::text[]) AS last_reply, unnest($10::boolean[]) AS has_delivered,
-             unnest($11::timestamptz[]) AS delivered_at, unnest($12::timestamptz[]) AS lease) u
+             unnest($4::timestamptz[]) AS next_at,
+             unnest($5::boolean[]) AS has_attempt,
+             unnest($6::timestamptz[]) AS last_attempt_at, unnest($7::bigint[]) AS last_status,
+             unnest($8::text[]) AS last_reply, unnest($9::boolean[]) AS has_delivered,
+             unnest($10::timestamptz[]) AS delivered_at, unnest($11::timestamptz[]) AS lease) u
 WHERE d.id = u.id AND d.state = 'sending' AND d.lease_until = u.lease
 `
 
@@ -424,7 +425,6 @@ type FinishDeliveriesParams struct {
 	States        []string
 	Attempts      []int64
 	NextAt        []time.Time
-	ReplayedAt    []time.Time
 	HasAttempt    []bool
 	LastAttemptAt []time.Time
 	LastStatus    []int64
@@ -440,16 +440,15 @@ type FinishDeliveriesParams struct {
 // timestamps carries no NULL here). Only under the claim that sent it
 // (its lease): once that ran out another node may hold a newer claim,
 // whose outcome this must not overwrite. One an operator redelivered
-// while it was sent (RedeliverSince's mark, next_at = lease_until) is
-// pending again, due at replayed_at, its schedule started over, this
-// attempt's answer kept as its last.
+// while it was sent (RedeliverSince's mark, replayed) is pending again,
+// due when the replay asked (its next_at kept), its schedule started
+// over, this attempt's answer kept as its last.
 func (q *Queries) FinishDeliveries(ctx context.Context, arg FinishDeliveriesParams) (int64, error) {
 	result, err := q.db.Exec(ctx, finishDeliveries,
 		arg.Ids,
 		arg.States,
 		arg.Attempts,
 		arg.NextAt,
-		arg.ReplayedAt,
 		arg.HasAttempt,
 		arg.LastAttemptAt,
 		arg.LastStatus,
@@ -465,7 +464,7 @@ func (q *Queries) FinishDeliveries(ctx context.Context, arg FinishDeliveriesPara
 }
 
 const getDelivery = `-- name: GetDelivery :one
-SELECT seq, id, subscription_id, report_id, partner_id, report, lot_code, key, state, attempts, next_at, lease_until, last_attempt_at, last_status, last_reply, delivered_at, created_at, after_key FROM deliveries WHERE deliveries.id = $1 AND deliveries.subscription_id NOT IN (SELECT g.id FROM subscriptions g WHERE g.deleted)
+SELECT seq, id, subscription_id, report_id, partner_id, report, lot_code, key, state, attempts, next_at, lease_until, last_attempt_at, last_status, last_reply, delivered_at, created_at, after_key, replayed FROM deliveries WHERE deliveries.id = $1 AND deliveries.subscription_id NOT IN (SELECT g.id FROM subscriptions g WHERE g.deleted)
 `
 
 // A deleted subscription's deliveries are read by none of these, nor
@@ -492,6 +491,7 @@ func (q *Queries) GetDelivery(ctx context.Context, id string) (Delivery, error) 
 		&i.DeliveredAt,
 		&i.CreatedAt,
 		&i.AfterKey,
+		&i.Replayed,
 	)
 	return i, err
 }
@@ -616,7 +616,7 @@ func (q *Queries) LiftPause(ctx context.Context, id string) error {
 }
 
 const listDeliveries = `-- name: ListDeliveries :many
-SELECT seq, id, subscription_id, report_id, partner_id, report, lot_code, key, state, attempts, next_at, lease_until, last_attempt_at, last_status, last_reply, delivered_at, created_at, after_key FROM deliveries
+SELECT seq, id, subscription_id, report_id, partner_id, report, lot_code, key, state, attempts, next_at, lease_until, last_attempt_at, last_status, last_reply, delivered_at, created_at, after_key, replayed FROM deliveries
 WHERE ($1::text = '' OR deliveries.report = $1)
   AND ($2::text = '' OR deliveries.state = $2)
   AND ($3::timestamptz IS NULL OR deliveries.created_at >= $3)
@@ -670,6 +670,7 @@ func (q *Queries) ListDeliveries(ctx context.Context, arg ListDeliveriesParams) 
 			&i.DeliveredAt,
 			&i.CreatedAt,
 			&i.AfterKey,
+			&i.Replayed,
 		); err != nil {
 			return nil, err
 		}
@@ -682,7 +683,7 @@ func (q *Queries) ListDeliveries(ctx context.Context, arg ListDeliveriesParams) 
 }
 
 const listDeliveriesByPartner = `-- name: ListDeliveriesByPartner :many
-SELECT seq, id, subscription_id, report_id, partner_id, report, lot_code, key, state, attempts, next_at, lease_until, last_attempt_at, last_status, last_reply, delivered_at, created_at, after_key FROM deliveries
+SELECT seq, id, subscription_id, report_id, partner_id, report, lot_code, key, state, attempts, next_at, lease_until, last_attempt_at, last_status, last_reply, delivered_at, created_at, after_key, replayed FROM deliveries
 WHERE deliveries.partner_id = $1
   AND ($2::text = '' OR deliveries.report = $2)
   AND ($3::text = '' OR deliveries.state = $3)
@@ -737,6 +738,7 @@ func (q *Queries) ListDeliveriesByPartner(ctx context.Context, arg ListDeliverie
 			&i.DeliveredAt,
 			&i.CreatedAt,
 			&i.AfterKey,
+			&i.Replayed,
 		); err != nil {
 			return nil, err
 		}
@@ -749,7 +751,7 @@ func (q *Queries) ListDeliveriesByPartner(ctx context.Context, arg ListDeliverie
 }
 
 const listDeliveriesByState = `-- name: ListDeliveriesByState :many
-SELECT seq, id, subscription_id, report_id, partner_id, report, lot_code, key, state, attempts, next_at, lease_until, last_attempt_at, last_status, last_reply, delivered_at, created_at, after_key FROM deliveries
+SELECT seq, id, subscription_id, report_id, partner_id, report, lot_code, key, state, attempts, next_at, lease_until, last_attempt_at, last_status, last_reply, delivered_at, created_at, after_key, replayed FROM deliveries
 WHERE deliveries.state = $1
   AND ($2::text = '' OR deliveries.report = $2)
   AND ($3::timestamptz IS NULL OR deliveries.created_at >= $3)
@@ -801,6 +803,7 @@ func (q *Queries) ListDeliveriesByState(ctx context.Context, arg ListDeliveriesB
 			&i.DeliveredAt,
 			&i.CreatedAt,
 			&i.AfterKey,
+			&i.Replayed,
 		); err != nil {
 			return nil, err
 		}
@@ -813,7 +816,7 @@ func (q *Queries) ListDeliveriesByState(ctx context.Context, arg ListDeliveriesB
 }
 
 const listDeliveriesBySubscription = `-- name: ListDeliveriesBySubscription :many
-SELECT seq, id, subscription_id, report_id, partner_id, report, lot_code, key, state, attempts, next_at, lease_until, last_attempt_at, last_status, last_reply, delivered_at, created_at, after_key FROM deliveries
+SELECT seq, id, subscription_id, report_id, partner_id, report, lot_code, key, state, attempts, next_at, lease_until, last_attempt_at, last_status, last_reply, delivered_at, created_at, after_key, replayed FROM deliveries
 WHERE deliveries.subscription_id = $1
   AND ($2::text = '' OR deliveries.partner_id = $2)
   AND ($3::text = '' OR deliveries.report = $3)
@@ -871,6 +874,7 @@ func (q *Queries) ListDeliveriesBySubscription(ctx context.Context, arg ListDeli
 			&i.DeliveredAt,
 			&i.CreatedAt,
 			&i.AfterKey,
+			&i.Replayed,
 		); err != nil {
 			return nil, err
 		}
@@ -1078,7 +1082,8 @@ const redeliverReport = `-- name: RedeliverReport :execrows
 UPDATE deliveries
 SET state = CASE WHEN deliveries.state = 'sending' AND deliveries.lease_until > $1::timestamptz THEN 'sending' ELSE 'pending' END,
     attempts = 0, delivered_at = NULL,
-    next_at = CASE WHEN deliveries.state = 'sending' AND deliveries.lease_until > $1::timestamptz THEN deliveries.lease_until ELSE $1::timestamptz END,
+    next_at = $1::timestamptz,
+    replayed = CASE WHEN deliveries.state = 'sending' AND deliveries.lease_until > $1::timestamptz THEN true ELSE false END,
     lease_until = CASE WHEN deliveries.state = 'sending' AND deliveries.lease_until > $1::timestamptz THEN deliveries.lease_until END
 WHERE deliveries.report_id = $2
   AND ($3::text = '' OR deliveries.subscription_id = $3)
@@ -1104,7 +1109,8 @@ const redeliverSince = `-- name: RedeliverSince :execrows
 UPDATE deliveries
 SET state = CASE WHEN deliveries.state = 'sending' AND deliveries.lease_until > $1::timestamptz THEN 'sending' ELSE 'pending' END,
     attempts = 0, delivered_at = NULL,
-    next_at = CASE WHEN deliveries.state = 'sending' AND deliveries.lease_until > $1::timestamptz THEN deliveries.lease_until ELSE $1::timestamptz END,
+    next_at = $1::timestamptz,
+    replayed = CASE WHEN deliveries.state = 'sending' AND deliveries.lease_until > $1::timestamptz THEN true ELSE false END,
     lease_until = CASE WHEN deliveries.state = 'sending' AND deliveries.lease_until > $1::timestamptz THEN deliveries.lease_until END
 WHERE deliveries.subscription_id = $2 AND deliveries.created_at >= $3
   AND deliveries.subscription_id NOT IN (SELECT g.id FROM subscriptions g WHERE g.deleted)
@@ -1116,14 +1122,14 @@ type RedeliverSinceParams struct {
 	Since          time.Time
 }
 
-// Redelivering starts a delivery's schedule again, due at once. One
-// under a claim not over (an attempt may be under way) stays sending
-// under it, counted in flight (ClaimLoads), so that a replay never opens
-// more requests than the subscription's concurrency; it is marked due
-// when that claim ends (next_at = lease_until, which no claimed delivery
-// otherwise has: it was due when claimed), and FinishDelivery, seeing
-// the mark, makes it pending again rather than storing the attempt's
-// end.
+// Redelivering starts a delivery's schedule again, due at once (next_at
+// now). One under a claim not over (an attempt may be under way) stays
+// sending under it, counted in flight (ClaimLoads), so that a replay
+// never opens more requests than the subscription's concurrency; it is
+// marked replayed, and FinishDeliveries, seeing the mark, makes it
+// pending again, due already, rather than storing the attempt's end. A
+// claim after its lease ran out is the replay's attempt: it clears the
+// mark.
 func (q *Queries) RedeliverSince(ctx context.Context, arg RedeliverSinceParams) (int64, error) {
 	result, err := q.db.Exec(ctx, redeliverSince, arg.Now, arg.SubscriptionID, arg.Since)
 	if err != nil {

@@ -147,7 +147,7 @@ WITH due AS (
     ORDER BY d.seq
     FOR UPDATE OF d SKIP LOCKED
 )
-UPDATE deliveries SET state = 'sending', lease_until = sqlc.arg(lease)
+UPDATE deliveries SET state = 'sending', lease_until = sqlc.arg(lease), replayed = false
 FROM due WHERE deliveries.seq = due.seq
 RETURNING deliveries.*;
 
@@ -180,20 +180,20 @@ WHERE id = sqlc.arg(id) AND slots_until IS NOT NULL;
 -- timestamps carries no NULL here). Only under the claim that sent it
 -- (its lease): once that ran out another node may hold a newer claim,
 -- whose outcome this must not overwrite. One an operator redelivered
--- while it was sent (RedeliverSince's mark, next_at = lease_until) is
--- pending again, due at replayed_at, its schedule started over, this
--- attempt's answer kept as its last.
+-- while it was sent (RedeliverSince's mark, replayed) is pending again,
+-- due when the replay asked (its next_at kept), its schedule started
+-- over, this attempt's answer kept as its last.
 -- name: FinishDeliveries :execrows
 UPDATE deliveries d
-SET state = CASE WHEN d.next_at = d.lease_until THEN 'pending' ELSE u.state END,
-    attempts = CASE WHEN d.next_at = d.lease_until THEN 0 ELSE u.attempts END,
-    next_at = CASE WHEN d.next_at = d.lease_until THEN u.replayed_at ELSE u.next_at END,
-    lease_until = NULL,
+SET state = CASE WHEN d.replayed THEN 'pending' ELSE u.state END,
+    attempts = CASE WHEN d.replayed THEN 0 ELSE u.attempts END,
+    next_at = CASE WHEN d.replayed THEN d.next_at ELSE u.next_at END,
+    replayed = false, lease_until = NULL,
     last_attempt_at = CASE WHEN u.has_attempt THEN u.last_attempt_at END,
     last_status = u.last_status, last_reply = u.last_reply,
-    delivered_at = CASE WHEN u.has_delivered AND d.next_at <> d.lease_until THEN u.delivered_at END
+    delivered_at = CASE WHEN u.has_delivered AND NOT d.replayed THEN u.delivered_at END
 FROM (SELECT unnest(@ids::text[]) AS id, unnest(@states::text[]) AS state, unnest(@attempts::bigint[]) AS attempts,
-             unnest(@next_at::timestamptz[]) AS next_at, unnest(@replayed_at::timestamptz[]) AS replayed_at,
+             unnest(@next_at::timestamptz[]) AS next_at,
              unnest(@has_attempt::boolean[]) AS has_attempt,
              unnest(@last_attempt_at::timestamptz[]) AS last_attempt_at, unnest(@last_status::bigint[]) AS last_status,
              unnest(@last_reply::text[]) AS last_reply, unnest(@has_delivered::boolean[]) AS has_delivered,
@@ -250,19 +250,20 @@ WHERE deliveries.state = sqlc.arg(state)
 ORDER BY deliveries.seq DESC
 LIMIT sqlc.arg(lim);
 
--- Redelivering starts a delivery's schedule again, due at once. One
--- under a claim not over (an attempt may be under way) stays sending
--- under it, counted in flight (ClaimLoads), so that a replay never opens
--- more requests than the subscription's concurrency; it is marked due
--- when that claim ends (next_at = lease_until, which no claimed delivery
--- otherwise has: it was due when claimed), and FinishDelivery, seeing
--- the mark, makes it pending again rather than storing the attempt's
--- end.
+-- Redelivering starts a delivery's schedule again, due at once (next_at
+-- now). One under a claim not over (an attempt may be under way) stays
+-- sending under it, counted in flight (ClaimLoads), so that a replay
+-- never opens more requests than the subscription's concurrency; it is
+-- marked replayed, and FinishDeliveries, seeing the mark, makes it
+-- pending again, due already, rather than storing the attempt's end. A
+-- claim after its lease ran out is the replay's attempt: it clears the
+-- mark.
 -- name: RedeliverSince :execrows
 UPDATE deliveries
 SET state = CASE WHEN deliveries.state = 'sending' AND deliveries.lease_until > sqlc.arg(now)::timestamptz THEN 'sending' ELSE 'pending' END,
     attempts = 0, delivered_at = NULL,
-    next_at = CASE WHEN deliveries.state = 'sending' AND deliveries.lease_until > sqlc.arg(now)::timestamptz THEN deliveries.lease_until ELSE sqlc.arg(now)::timestamptz END,
+    next_at = sqlc.arg(now)::timestamptz,
+    replayed = CASE WHEN deliveries.state = 'sending' AND deliveries.lease_until > sqlc.arg(now)::timestamptz THEN true ELSE false END,
     lease_until = CASE WHEN deliveries.state = 'sending' AND deliveries.lease_until > sqlc.arg(now)::timestamptz THEN deliveries.lease_until END
 WHERE deliveries.subscription_id = sqlc.arg(subscription_id) AND deliveries.created_at >= sqlc.arg(since)
   AND deliveries.subscription_id NOT IN (SELECT g.id FROM subscriptions g WHERE g.deleted);
@@ -291,7 +292,8 @@ WHERE deliveries.subscription_id = sqlc.arg(subscription_id) AND deliveries.stat
 UPDATE deliveries
 SET state = CASE WHEN deliveries.state = 'sending' AND deliveries.lease_until > sqlc.arg(now)::timestamptz THEN 'sending' ELSE 'pending' END,
     attempts = 0, delivered_at = NULL,
-    next_at = CASE WHEN deliveries.state = 'sending' AND deliveries.lease_until > sqlc.arg(now)::timestamptz THEN deliveries.lease_until ELSE sqlc.arg(now)::timestamptz END,
+    next_at = sqlc.arg(now)::timestamptz,
+    replayed = CASE WHEN deliveries.state = 'sending' AND deliveries.lease_until > sqlc.arg(now)::timestamptz THEN true ELSE false END,
     lease_until = CASE WHEN deliveries.state = 'sending' AND deliveries.lease_until > sqlc.arg(now)::timestamptz THEN deliveries.lease_until END
 WHERE deliveries.report_id = sqlc.arg(report_id)
   AND (sqlc.arg(subscription_id)::text = '' OR deliveries.subscription_id = sqlc.arg(subscription_id))

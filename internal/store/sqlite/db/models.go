@@ -122,6 +122,7 @@ type Delivery struct {
 	DeliveredAt    sql.NullInt64
 	CreatedAt      int64
 	AfterKey       string
+	Replayed       int64
 }
 
 type Device struct {

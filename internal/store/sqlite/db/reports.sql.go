@@ -11,7 +11,7 @@ import (
 )
 
 const claimDueDeliveries = `-- name: ClaimDueDeliveries :many
-UPDATE deliveries SET state = 'sending', lease_until = ?1
+UPDATE deliveries SET state = 'sending', lease_until = ?1, replayed = 0
 WHERE seq IN (
     SELECT d.seq FROM deliveries d
     JOIN subscriptions s ON s.id = d.subscription_id
@@ -36,7 +36,7 @@ WHERE seq IN (
           WHERE e.partner_id = d.partner_id AND e.after_key = d.key AND e.seq < d.seq
             AND e.state IN ('pending', 'failed', 'sending')
             AND e.subscription_id NOT IN (SELECT g.id FROM subscriptions g WHERE g.deleted = 1))))
-RETURNING seq, id, subscription_id, report_id, partner_id, report, lot_code, "key", state, attempts, next_at, lease_until, last_attempt_at, last_status, last_reply, delivered_at, created_at, after_key
+RETURNING seq, id, subscription_id, report_id, partner_id, report, lot_code, "key", state, attempts, next_at, lease_until, last_attempt_at, last_status, last_reply, delivered_at, created_at, after_key, replayed
 `
 
 type ClaimDueDeliveriesParams struct {
@@ -77,6 +77,7 @@ func (q *Queries) ClaimDueDeliveries(ctx context.Context, arg ClaimDueDeliveries
 			&i.DeliveredAt,
 			&i.CreatedAt,
 			&i.AfterKey,
+			&i.Replayed,
 		); err != nil {
 			return nil, err
 		}
@@ -419,18 +420,17 @@ func (q *Queries) EnqueueDeliveries(ctx context.Context, arg EnqueueDeliveriesPa
 
 const finishDelivery = `-- name: FinishDelivery :execrows
 UPDATE deliveries
-SET state = CASE WHEN next_at = lease_until THEN 'pending' ELSE CAST(?1 AS TEXT) END,
-    attempts = CASE WHEN next_at = lease_until THEN 0 ELSE CAST(?2 AS INTEGER) END,
-    next_at = CASE WHEN next_at = lease_until THEN CAST(?3 AS INTEGER) ELSE CAST(?4 AS INTEGER) END,
-    delivered_at = CASE WHEN next_at = lease_until THEN NULL ELSE ?5 END,
-    lease_until = NULL, last_attempt_at = ?6, last_status = ?7, last_reply = ?8
-WHERE id = ?9 AND state = 'sending' AND lease_until = ?10
+SET state = CASE WHEN replayed = 1 THEN 'pending' ELSE CAST(?1 AS TEXT) END,
+    attempts = CASE WHEN replayed = 1 THEN 0 ELSE CAST(?2 AS INTEGER) END,
+    next_at = CASE WHEN replayed = 1 THEN next_at ELSE CAST(?3 AS INTEGER) END,
+    delivered_at = CASE WHEN replayed = 1 THEN NULL ELSE ?4 END,
+    replayed = 0, lease_until = NULL, last_attempt_at = ?5, last_status = ?6, last_reply = ?7
+WHERE id = ?8 AND state = 'sending' AND lease_until = ?9
 `
 
 type FinishDeliveryParams struct {
 	State         string
 	Attempts      int64
-	ReplayedAt    int64
 	NextAt        int64
 	DeliveredAt   sql.NullInt64
 	LastAttemptAt sql.NullInt64
@@ -443,13 +443,13 @@ type FinishDeliveryParams struct {
 // Only under the claim that sent it: once its lease ran out another
 // node may hold a newer claim, whose outcome this must not overwrite.
 // One an operator redelivered while it was sent (RedeliverSince's mark,
-// next_at = lease_until) is pending again, due at replayed_at, its
-// schedule started over, this attempt's answer kept as its last.
+// replayed) is pending again, due when the replay asked (its next_at
+// kept), its schedule started over, this attempt's answer kept as its
+// last.
 func (q *Queries) FinishDelivery(ctx context.Context, arg FinishDeliveryParams) (int64, error) {
 	result, err := q.exec(ctx, q.finishDeliveryStmt, finishDelivery,
 		arg.State,
 		arg.Attempts,
-		arg.ReplayedAt,
 		arg.NextAt,
 		arg.DeliveredAt,
 		arg.LastAttemptAt,
@@ -465,7 +465,7 @@ func (q *Queries) FinishDelivery(ctx context.Context, arg FinishDeliveryParams) 
 }
 
 const getDelivery = `-- name: GetDelivery :one
-SELECT seq, id, subscription_id, report_id, partner_id, report, lot_code, "key", state, attempts, next_at, lease_until, last_attempt_at, last_status, last_reply, delivered_at, created_at, after_key FROM deliveries WHERE deliveries.id = ? AND deliveries.subscription_id NOT IN (SELECT g.id FROM subscriptions g WHERE g.deleted = 1)
+SELECT seq, id, subscription_id, report_id, partner_id, report, lot_code, "key", state, attempts, next_at, lease_until, last_attempt_at, last_status, last_reply, delivered_at, created_at, after_key, replayed FROM deliveries WHERE deliveries.id = ? AND deliveries.subscription_id NOT IN (SELECT g.id FROM subscriptions g WHERE g.deleted = 1)
 `
 
 // A deleted subscription's deliveries are read by none of these, nor
@@ -492,6 +492,7 @@ func (q *Queries) GetDelivery(ctx context.Context, id string) (Delivery, error) 
 		&i.DeliveredAt,
 		&i.CreatedAt,
 		&i.AfterKey,
+		&i.Replayed,
 	)
 	return i, err
 }
@@ -620,7 +621,7 @@ func (q *Queries) LiftPause(ctx context.Context, id string) error {
 }
 
 const listDeliveries = `-- name: ListDeliveries :many
-SELECT seq, id, subscription_id, report_id, partner_id, report, lot_code, "key", state, attempts, next_at, lease_until, last_attempt_at, last_status, last_reply, delivered_at, created_at, after_key FROM deliveries
+SELECT seq, id, subscription_id, report_id, partner_id, report, lot_code, "key", state, attempts, next_at, lease_until, last_attempt_at, last_status, last_reply, delivered_at, created_at, after_key, replayed FROM deliveries
 WHERE (?1 = '' OR deliveries.report = ?1)
   AND (?2 = '' OR deliveries.state = ?2)
   AND deliveries.created_at >= ?3
@@ -674,6 +675,7 @@ func (q *Queries) ListDeliveries(ctx context.Context, arg ListDeliveriesParams) 
 			&i.DeliveredAt,
 			&i.CreatedAt,
 			&i.AfterKey,
+			&i.Replayed,
 		); err != nil {
 			return nil, err
 		}
@@ -689,7 +691,7 @@ func (q *Queries) ListDeliveries(ctx context.Context, arg ListDeliveriesParams) 
 }
 
 const listDeliveriesByPartner = `-- name: ListDeliveriesByPartner :many
-SELECT seq, id, subscription_id, report_id, partner_id, report, lot_code, "key", state, attempts, next_at, lease_until, last_attempt_at, last_status, last_reply, delivered_at, created_at, after_key FROM deliveries
+SELECT seq, id, subscription_id, report_id, partner_id, report, lot_code, "key", state, attempts, next_at, lease_until, last_attempt_at, last_status, last_reply, delivered_at, created_at, after_key, replayed FROM deliveries
 WHERE deliveries.partner_id = ?1
   AND (?2 = '' OR deliveries.report = ?2)
   AND (?3 = '' OR deliveries.state = ?3)
@@ -744,6 +746,7 @@ func (q *Queries) ListDeliveriesByPartner(ctx context.Context, arg ListDeliverie
 			&i.DeliveredAt,
 			&i.CreatedAt,
 			&i.AfterKey,
+			&i.Replayed,
 		); err != nil {
 			return nil, err
 		}
@@ -759,7 +762,7 @@ func (q *Queries) ListDeliveriesByPartner(ctx context.Context, arg ListDeliverie
 }
 
 const listDeliveriesByState = `-- name: ListDeliveriesByState :many
-SELECT seq, id, subscription_id, report_id, partner_id, report, lot_code, "key", state, attempts, next_at, lease_until, last_attempt_at, last_status, last_reply, delivered_at, created_at, after_key FROM deliveries
+SELECT seq, id, subscription_id, report_id, partner_id, report, lot_code, "key", state, attempts, next_at, lease_until, last_attempt_at, last_status, last_reply, delivered_at, created_at, after_key, replayed FROM deliveries
 WHERE deliveries.state = ?1
   AND (?2 = '' OR deliveries.report = ?2)
   AND deliveries.created_at >= ?3
@@ -811,6 +814,7 @@ func (q *Queries) ListDeliveriesByState(ctx context.Context, arg ListDeliveriesB
 			&i.DeliveredAt,
 			&i.CreatedAt,
 			&i.AfterKey,
+			&i.Replayed,
 		); err != nil {
 			return nil, err
 		}
@@ -826,7 +830,7 @@ func (q *Queries) ListDeliveriesByState(ctx context.Context, arg ListDeliveriesB
 }
 
 const listDeliveriesBySubscription = `-- name: ListDeliveriesBySubscription :many
-SELECT seq, id, subscription_id, report_id, partner_id, report, lot_code, "key", state, attempts, next_at, lease_until, last_attempt_at, last_status, last_reply, delivered_at, created_at, after_key FROM deliveries
+SELECT seq, id, subscription_id, report_id, partner_id, report, lot_code, "key", state, attempts, next_at, lease_until, last_attempt_at, last_status, last_reply, delivered_at, created_at, after_key, replayed FROM deliveries
 WHERE deliveries.subscription_id = ?1
   AND (?2 = '' OR deliveries.partner_id = ?2)
   AND (?3 = '' OR deliveries.report = ?3)
@@ -884,6 +888,7 @@ func (q *Queries) ListDeliveriesBySubscription(ctx context.Context, arg ListDeli
 			&i.DeliveredAt,
 			&i.CreatedAt,
 			&i.AfterKey,
+			&i.Replayed,
 		); err != nil {
 			return nil, err
 		}
@@ -1102,7 +1107,8 @@ const redeliverReport = `-- name: RedeliverReport :execrows
 UPDATE deliveries
 SET state = CASE WHEN deliveries.state = 'sending' AND deliveries.lease_until > CAST(?1 AS INTEGER) THEN 'sending' ELSE 'pending' END,
     attempts = 0, delivered_at = NULL,
-    next_at = CASE WHEN deliveries.state = 'sending' AND deliveries.lease_until > CAST(?1 AS INTEGER) THEN deliveries.lease_until ELSE CAST(?1 AS INTEGER) END,
+    next_at = CAST(?1 AS INTEGER),
+    replayed = CASE WHEN deliveries.state = 'sending' AND deliveries.lease_until > CAST(?1 AS INTEGER) THEN 1 ELSE 0 END,
     lease_until = CASE WHEN deliveries.state = 'sending' AND deliveries.lease_until > CAST(?1 AS INTEGER) THEN deliveries.lease_until END
 WHERE deliveries.report_id = ?2
   AND (?3 = '' OR deliveries.subscription_id = ?3)
@@ -1128,7 +1134,8 @@ const redeliverSince = `-- name: RedeliverSince :execrows
 UPDATE deliveries
 SET state = CASE WHEN deliveries.state = 'sending' AND deliveries.lease_until > CAST(?1 AS INTEGER) THEN 'sending' ELSE 'pending' END,
     attempts = 0, delivered_at = NULL,
-    next_at = CASE WHEN deliveries.state = 'sending' AND deliveries.lease_until > CAST(?1 AS INTEGER) THEN deliveries.lease_until ELSE CAST(?1 AS INTEGER) END,
+    next_at = CAST(?1 AS INTEGER),
+    replayed = CASE WHEN deliveries.state = 'sending' AND deliveries.lease_until > CAST(?1 AS INTEGER) THEN 1 ELSE 0 END,
     lease_until = CASE WHEN deliveries.state = 'sending' AND deliveries.lease_until > CAST(?1 AS INTEGER) THEN deliveries.lease_until END
 WHERE deliveries.subscription_id = ?2 AND deliveries.created_at >= ?3
   AND deliveries.subscription_id NOT IN (SELECT g.id FROM subscriptions g WHERE g.deleted = 1)
@@ -1140,14 +1147,13 @@ type RedeliverSinceParams struct {
 	Since          int64
 }
 
-// Redelivering starts a delivery's schedule again, due at once. One
-// under a claim not over (an attempt may be under way) stays sending
-// under it, counted in flight (ClaimLoads), so that a replay never opens
-// more requests than the subscription's concurrency; it is marked due
-// when that claim ends (next_at = lease_until, which no claimed delivery
-// otherwise has: it was due when claimed), and FinishDelivery, seeing
-// the mark, makes it pending again rather than storing the attempt's
-// end.
+// Redelivering starts a delivery's schedule again, due at once (next_at
+// now). One under a claim not over (an attempt may be under way) stays
+// sending under it, counted in flight (ClaimLoads), so that a replay
+// never opens more requests than the subscription's concurrency; it is
+// marked replayed, and FinishDelivery, seeing the mark, makes it pending
+// again, due already, rather than storing the attempt's end. A claim
+// after its lease ran out is the replay's attempt: it clears the mark.
 func (q *Queries) RedeliverSince(ctx context.Context, arg RedeliverSinceParams) (int64, error) {
 	result, err := q.exec(ctx, q.redeliverSinceStmt, redeliverSince, arg.Now, arg.SubscriptionID, arg.Since)
 	if err != nil {

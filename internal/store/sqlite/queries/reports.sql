@@ -119,7 +119,7 @@ LIMIT sqlc.arg(lim);
 -- rules is claimed, reached by its seq, so the writer is held only for
 -- those.
 -- name: ClaimDueDeliveries :many
-UPDATE deliveries SET state = 'sending', lease_until = sqlc.arg(lease)
+UPDATE deliveries SET state = 'sending', lease_until = sqlc.arg(lease), replayed = 0
 WHERE seq IN (
     SELECT d.seq FROM deliveries d
     JOIN subscriptions s ON s.id = d.subscription_id
@@ -173,15 +173,16 @@ WHERE id = sqlc.arg(id) AND slots_until IS NOT NULL;
 -- Only under the claim that sent it: once its lease ran out another
 -- node may hold a newer claim, whose outcome this must not overwrite.
 -- One an operator redelivered while it was sent (RedeliverSince's mark,
--- next_at = lease_until) is pending again, due at replayed_at, its
--- schedule started over, this attempt's answer kept as its last.
+-- replayed) is pending again, due when the replay asked (its next_at
+-- kept), its schedule started over, this attempt's answer kept as its
+-- last.
 -- name: FinishDelivery :execrows
 UPDATE deliveries
-SET state = CASE WHEN next_at = lease_until THEN 'pending' ELSE CAST(sqlc.arg(state) AS TEXT) END,
-    attempts = CASE WHEN next_at = lease_until THEN 0 ELSE CAST(sqlc.arg(attempts) AS INTEGER) END,
-    next_at = CASE WHEN next_at = lease_until THEN CAST(sqlc.arg(replayed_at) AS INTEGER) ELSE CAST(sqlc.arg(next_at) AS INTEGER) END,
-    delivered_at = CASE WHEN next_at = lease_until THEN NULL ELSE sqlc.narg(delivered_at) END,
-    lease_until = NULL, last_attempt_at = sqlc.narg(last_attempt_at), last_status = sqlc.arg(last_status), last_reply = sqlc.arg(last_reply)
+SET state = CASE WHEN replayed = 1 THEN 'pending' ELSE CAST(sqlc.arg(state) AS TEXT) END,
+    attempts = CASE WHEN replayed = 1 THEN 0 ELSE CAST(sqlc.arg(attempts) AS INTEGER) END,
+    next_at = CASE WHEN replayed = 1 THEN next_at ELSE CAST(sqlc.arg(next_at) AS INTEGER) END,
+    delivered_at = CASE WHEN replayed = 1 THEN NULL ELSE sqlc.narg(delivered_at) END,
+    replayed = 0, lease_until = NULL, last_attempt_at = sqlc.narg(last_attempt_at), last_status = sqlc.arg(last_status), last_reply = sqlc.arg(last_reply)
 WHERE id = sqlc.arg(id) AND state = 'sending' AND lease_until = sqlc.arg(lease);
 
 -- A deleted subscription's deliveries are read by none of these, nor
@@ -234,19 +235,19 @@ WHERE deliveries.state = sqlc.arg(state)
 ORDER BY deliveries.seq DESC
 LIMIT sqlc.arg(lim);
 
--- Redelivering starts a delivery's schedule again, due at once. One
--- under a claim not over (an attempt may be under way) stays sending
--- under it, counted in flight (ClaimLoads), so that a replay never opens
--- more requests than the subscription's concurrency; it is marked due
--- when that claim ends (next_at = lease_until, which no claimed delivery
--- otherwise has: it was due when claimed), and FinishDelivery, seeing
--- the mark, makes it pending again rather than storing the attempt's
--- end.
+-- Redelivering starts a delivery's schedule again, due at once (next_at
+-- now). One under a claim not over (an attempt may be under way) stays
+-- sending under it, counted in flight (ClaimLoads), so that a replay
+-- never opens more requests than the subscription's concurrency; it is
+-- marked replayed, and FinishDelivery, seeing the mark, makes it pending
+-- again, due already, rather than storing the attempt's end. A claim
+-- after its lease ran out is the replay's attempt: it clears the mark.
 -- name: RedeliverSince :execrows
 UPDATE deliveries
 SET state = CASE WHEN deliveries.state = 'sending' AND deliveries.lease_until > CAST(sqlc.arg(now) AS INTEGER) THEN 'sending' ELSE 'pending' END,
     attempts = 0, delivered_at = NULL,
-    next_at = CASE WHEN deliveries.state = 'sending' AND deliveries.lease_until > CAST(sqlc.arg(now) AS INTEGER) THEN deliveries.lease_until ELSE CAST(sqlc.arg(now) AS INTEGER) END,
+    next_at = CAST(sqlc.arg(now) AS INTEGER),
+    replayed = CASE WHEN deliveries.state = 'sending' AND deliveries.lease_until > CAST(sqlc.arg(now) AS INTEGER) THEN 1 ELSE 0 END,
     lease_until = CASE WHEN deliveries.state = 'sending' AND deliveries.lease_until > CAST(sqlc.arg(now) AS INTEGER) THEN deliveries.lease_until END
 WHERE deliveries.subscription_id = sqlc.arg(subscription_id) AND deliveries.created_at >= sqlc.arg(since)
   AND deliveries.subscription_id NOT IN (SELECT g.id FROM subscriptions g WHERE g.deleted = 1);
@@ -275,7 +276,8 @@ WHERE deliveries.subscription_id = sqlc.arg(subscription_id) AND deliveries.stat
 UPDATE deliveries
 SET state = CASE WHEN deliveries.state = 'sending' AND deliveries.lease_until > CAST(sqlc.arg(now) AS INTEGER) THEN 'sending' ELSE 'pending' END,
     attempts = 0, delivered_at = NULL,
-    next_at = CASE WHEN deliveries.state = 'sending' AND deliveries.lease_until > CAST(sqlc.arg(now) AS INTEGER) THEN deliveries.lease_until ELSE CAST(sqlc.arg(now) AS INTEGER) END,
+    next_at = CAST(sqlc.arg(now) AS INTEGER),
+    replayed = CASE WHEN deliveries.state = 'sending' AND deliveries.lease_until > CAST(sqlc.arg(now) AS INTEGER) THEN 1 ELSE 0 END,
     lease_until = CASE WHEN deliveries.state = 'sending' AND deliveries.lease_until > CAST(sqlc.arg(now) AS INTEGER) THEN deliveries.lease_until END
 WHERE deliveries.report_id = sqlc.arg(report_id)
   AND (sqlc.arg(subscription_id) = '' OR deliveries.subscription_id = sqlc.arg(subscription_id))

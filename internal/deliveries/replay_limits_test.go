@@ -89,11 +89,12 @@ func TestReplayInFlightListedDue(t *testing.T) {
 	b := systemtest.New(t)
 	partner(t, b, "app")
 	rc := deliverytest.New(t)
-	// The partner holds the first request open long enough (wall time)
-	// for the replay and the listing, the clock standing meanwhile.
+	// The partner holds the first request open until the replay has been
+	// listed, the clock standing meanwhile.
+	listed := make(chan struct{})
 	rc.Script(func(r deliverytest.Request) deliverytest.Answer {
 		if r.Seq == 1 {
-			return deliverytest.Answer{Wait: 4 * time.Second}
+			return deliverytest.Answer{Until: listed}
 		}
 		return deliverytest.Answer{}
 	})
@@ -110,6 +111,7 @@ func TestReplayInFlightListedDue(t *testing.T) {
 	if len(ds) != 1 || ds[0].State != park.DeliverySending || ds[0].Attempts != 0 || !ds[0].NextAt.Equal(t0) {
 		t.Fatalf("replayed while sent, listed %+v; want sending, 0 attempts, next_at %v (the replay's time)", ds[0], t0)
 	}
+	close(listed)
 	waitFor(t, "the entry sent again once the attempt under way ended", func() bool { return rc.Acked()[first.EventID] == 2 })
 	waitFor(t, "the entry listed delivered", func() bool {
 		ds := listDeliveries(t, b, deliveries.DeliveryQuery{SubscriptionID: sub.ID})

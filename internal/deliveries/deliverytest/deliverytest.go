@@ -29,6 +29,9 @@ type Answer struct {
 	// Wait delays the answer (a slow partner); the request's end (parkd
 	// giving up) or the receiver's close cuts it short.
 	Wait time.Duration
+	// Until holds the answer until the channel is closed: a test decides
+	// when a request under way ends, whatever the machine's speed.
+	Until <-chan struct{}
 	// Hang never answers: parkd's attempt timeout ends the request.
 	Hang bool
 	// Garbage answers bytes that are not HTTP and closes the connection.
@@ -135,6 +138,14 @@ func (rc *Receiver) serve(w http.ResponseWriter, r *http.Request) {
 	case a.Wait > 0:
 		select {
 		case <-time.After(a.Wait):
+		case <-r.Context().Done():
+			return
+		case <-rc.stop:
+			return
+		}
+	case a.Until != nil:
+		select {
+		case <-a.Until:
 		case <-r.Context().Done():
 			return
 		case <-rc.stop:

@@ -196,7 +196,7 @@ var tables = []table{
 		{"created_at", timestamp}, {"updated_at", timestamp}, {"version", integer},
 		{"deleted", boolean},        // 00106: left for the prune, copied as it stands
 		{"paused_until", timestamp}, // 00119: a partner's Retry-After holds every node, the new one too
-		{"slots_until", timestamp},  // 00123: the rate's slots claims used hold on the new store too
+		{"slots_until", timestamp},  // 00122: the rate's slots claims used hold on the new store too
 	}},
 	{name: "reports", key: []string{"id"}, identity: "seq", columns: []column{
 		{"seq", integer}, {"id", text}, {"kind", text}, {"lot_code", text}, {"key", text},

@@ -17,6 +17,11 @@ type knownRecords struct {
 	park.Tx
 	lot, key string
 	has      park.PlateRecords
+	// inside is the plate's open stay as read with the records (KnownLot),
+	// handed to the first FindInside of it: its caller owns and may change
+	// it. A stay written before that (InsertStay, UpdateStay) drops it,
+	// since it may be that one; FindInside then asks the database.
+	inside *park.Stay
 }
 
 // KnownRecords returns tx knowing which records the plate key has in lot.
@@ -38,14 +43,16 @@ func KnownRecords(ctx context.Context, tx park.Tx, lot, key string) (park.Tx, er
 }
 
 // KnownLot is KnownRecords reading the lot's settings in the same
-// statement (LotAndPlate): for a transaction that begins with both, as a
-// gate event and a quote do. An unknown lot is GetLotSettings' ENotFound.
+// statement (LotAndPlate), and the plate's open stay, which the first
+// FindInside of it is answered with: for a transaction that begins with
+// both, as a gate event and a quote do. An unknown lot is GetLotSettings'
+// ENotFound.
 func KnownLot(ctx context.Context, tx park.Tx, lot, key string) (*park.Lot, park.Tx, error) {
-	l, has, err := tx.LotAndPlate(ctx, lot, key)
+	l, has, inside, err := tx.LotAndPlate(ctx, lot, key)
 	if err != nil {
 		return nil, nil, err
 	}
-	return l, &knownRecords{Tx: tx, lot: lot, key: key, has: has}, nil
+	return l, &knownRecords{Tx: tx, lot: lot, key: key, has: has, inside: inside}, nil
 }
 
 // none reports whether the plate of (lot, key) is known to have no record
@@ -93,6 +100,10 @@ func (k *knownRecords) FindInside(ctx context.Context, lot, key string) (*park.S
 	if k.none(lot, key, k.has.Inside) {
 		return nil, park.Errorf(park.ENotFound, "car inside not found")
 	}
+	if st := k.inside; st != nil && lot == k.lot && key == k.key {
+		k.inside = nil
+		return st, nil
+	}
 	return k.Tx.FindInside(ctx, lot, key)
 }
 
@@ -104,12 +115,14 @@ func (k *knownRecords) VehicleOrders(ctx context.Context, key string) ([]*park.R
 }
 
 func (k *knownRecords) InsertStay(ctx context.Context, s *park.Stay) error {
+	k.inside = nil
 	err := k.Tx.InsertStay(ctx, s)
 	k.opened(s, err)
 	return err
 }
 
 func (k *knownRecords) UpdateStay(ctx context.Context, s *park.Stay) error {
+	k.inside = nil
 	err := k.Tx.UpdateStay(ctx, s)
 	k.opened(s, err)
 	return err

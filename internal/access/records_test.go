@@ -13,6 +13,7 @@ import (
 type askedTx struct {
 	park.Tx // nil: any other method would panic
 	has     park.PlateRecords
+	inside  *park.Stay // LotAndPlate's open stay
 	asked   []string
 }
 
@@ -155,11 +156,11 @@ func TestKnownRecordsRentals(t *testing.T) {
 	}
 }
 
-func (a *askedTx) LotAndPlate(_ context.Context, lot, _ string) (*park.Lot, park.PlateRecords, error) {
+func (a *askedTx) LotAndPlate(_ context.Context, lot, _ string) (*park.Lot, park.PlateRecords, *park.Stay, error) {
 	if lot != "L1" {
-		return nil, park.PlateRecords{}, park.Errorf(park.ENotFound, "lot %q not found", lot)
+		return nil, park.PlateRecords{}, nil, park.Errorf(park.ENotFound, "lot %q not found", lot)
 	}
-	return &park.Lot{Code: lot}, a.has, nil
+	return &park.Lot{Code: lot}, a.has, a.inside, nil
 }
 
 // TestKnownLot: the lot and the plate's records come from one read, and
@@ -183,5 +184,48 @@ func TestKnownLot(t *testing.T) {
 	}
 	if _, _, err := KnownLot(ctx, raw, "L9", "K1"); !park.IsCode(err, park.ENotFound) {
 		t.Errorf("an unknown lot: %v, want not found", err)
+	}
+}
+
+// TestKnownLotInside: the open stay read with the lot answers the first
+// FindInside of its plate without asking the store, once (its caller owns
+// it); a later one asks, and so does the first after a stay is written in
+// the transaction, which may have changed that stay. Another plate asks.
+func TestKnownLotInside(t *testing.T) {
+	ctx := context.Background()
+	stay := &park.Stay{ID: "s1", LotCode: "L1", PlateKey: "K1", State: park.StayIn}
+	raw := &askedTx{has: park.PlateRecords{Inside: true}, inside: stay}
+	_, tx, err := KnownLot(ctx, raw, "L1", "K1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st, err := tx.FindInside(ctx, "L1", "K1"); err != nil || st != stay {
+		t.Errorf("first FindInside: %+v, %v; want the stay read with the lot", st, err)
+	}
+	tx.FindInside(ctx, "L1", "K1")
+	tx.FindInside(ctx, "L1", "K2")
+	if want := "inside L1 K1,inside L1 K2"; strings.Join(raw.asked, ",") != want {
+		t.Errorf("asked the store %q, want %q", raw.asked, want)
+	}
+	for _, write := range []func(park.Tx) error{
+		func(tx park.Tx) error {
+			return tx.UpdateStay(ctx, &park.Stay{ID: "s1", LotCode: "L1", PlateKey: "K1", State: park.StayOut})
+		},
+		func(tx park.Tx) error {
+			return tx.InsertStay(ctx, &park.Stay{ID: "s2", LotCode: "L1", PlateKey: "K9", State: park.StayIn})
+		},
+	} {
+		raw.asked = nil
+		_, tx, err := KnownLot(ctx, raw, "L1", "K1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := write(tx); err != nil {
+			t.Fatal(err)
+		}
+		tx.FindInside(ctx, "L1", "K1")
+		if want := "inside L1 K1"; strings.Join(raw.asked, ",") != want {
+			t.Errorf("FindInside after a stay's write: asked the store %q, want %q", raw.asked, want)
+		}
 	}
 }

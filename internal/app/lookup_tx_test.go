@@ -43,7 +43,7 @@ func (t *watchedTx) PlateRecords(ctx context.Context, lot, plateKey string) (par
 	return t.Tx.PlateRecords(ctx, lot, plateKey)
 }
 
-func (t *watchedTx) LotAndPlate(ctx context.Context, lot, plateKey string) (*park.Lot, park.PlateRecords, error) {
+func (t *watchedTx) LotAndPlate(ctx context.Context, lot, plateKey string) (*park.Lot, park.PlateRecords, *park.Stay, error) {
 	t.priced.Add(1)
 	return t.Tx.LotAndPlate(ctx, lot, plateKey)
 }

@@ -22,7 +22,7 @@ func (t countingTx) PlateRecords(ctx context.Context, lot, key string) (park.Pla
 	return t.Tx.PlateRecords(ctx, lot, key)
 }
 
-func (t countingTx) LotAndPlate(ctx context.Context, lot, key string) (*park.Lot, park.PlateRecords, error) {
+func (t countingTx) LotAndPlate(ctx context.Context, lot, key string) (*park.Lot, park.PlateRecords, *park.Stay, error) {
 	t.n.Add(1)
 	return t.Tx.LotAndPlate(ctx, lot, key)
 }

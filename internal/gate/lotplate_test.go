@@ -11,8 +11,9 @@ import (
 )
 
 // lotReads counts the reads of a lot's settings and of a plate's records,
-// apart and together.
-type lotReads struct{ lot, plate, both atomic.Int64 }
+// apart and together, and the look-ups of a car inside that reach the
+// store (FindInside).
+type lotReads struct{ lot, plate, both, inside atomic.Int64 }
 
 type lotReadsTx struct {
 	park.Tx
@@ -29,7 +30,12 @@ func (t lotReadsTx) PlateRecords(ctx context.Context, lot, key string) (park.Pla
 	return t.Tx.PlateRecords(ctx, lot, key)
 }
 
-func (t lotReadsTx) LotAndPlate(ctx context.Context, lot, key string) (*park.Lot, park.PlateRecords, error) {
+func (t lotReadsTx) FindInside(ctx context.Context, lot, key string) (*park.Stay, error) {
+	t.n.inside.Add(1)
+	return t.Tx.FindInside(ctx, lot, key)
+}
+
+func (t lotReadsTx) LotAndPlate(ctx context.Context, lot, key string) (*park.Lot, park.PlateRecords, *park.Stay, error) {
 	t.n.both.Add(1)
 	return t.Tx.LotAndPlate(ctx, lot, key)
 }
@@ -37,19 +43,29 @@ func (t lotReadsTx) LotAndPlate(ctx context.Context, lot, key string) (*park.Lot
 // TestGateReadsLotAndPlateTogether: an entry, a held exit, a quote and a
 // paid exit each begin with the lot's settings and the car's records,
 // read once and together (one statement, one round trip on PostgreSQL),
-// and still decide as before: open, hold for 10.00, open once paid.
+// and still decide as before: open, hold for 10.00, open once paid. The
+// car's open stay comes with them: no step looks it up (FindInside) again,
+// the entry because the records say the car is not inside, the exits
+// because the stay was read with the records.
 func TestGateReadsLotAndPlateTogether(t *testing.T) {
 	var n lotReads
 	b := systemtest.NewWith(t, systemtest.Options{WrapTx: func(tx park.Tx) park.Tx { return lotReadsTx{tx, &n} }})
 	now := b.Clock.Now()
+	reset := func() {
+		n.lot.Store(0)
+		n.plate.Store(0)
+		n.both.Store(0)
+		n.inside.Store(0)
+	}
 	want := func(step string) {
 		t.Helper()
 		if l, p, both := n.lot.Load(), n.plate.Load(), n.both.Load(); l != 0 || p != 0 || both != 1 {
 			t.Errorf("%s: the lot read %d times, the plate's records %d, both together %d; want together once only", step, l, p, both)
 		}
-		n.lot.Store(0)
-		n.plate.Store(0)
-		n.both.Store(0)
+		if in := n.inside.Load(); in != 0 {
+			t.Errorf("%s: the car inside looked up %d times after the lot and records; want none", step, in)
+		}
+		reset()
 	}
 	if d := b.Event(t, park.EventEntry, "京A12345", now.Add(-130*time.Minute)); d.Decision != park.DecisionOpen {
 		t.Fatalf("entry: %+v", d)
@@ -69,9 +85,7 @@ func TestGateReadsLotAndPlateTogether(t *testing.T) {
 	if _, err := b.Sys.Billing.Pay(b.Ctx, park.PaymentRequest{QuoteID: q.ID, Amount: 1000, Method: "cash"}); err != nil {
 		t.Fatal(err)
 	}
-	n.lot.Store(0)
-	n.plate.Store(0)
-	n.both.Store(0)
+	reset()
 	if d := b.Event(t, park.EventExit, "京A12345", now); d.Decision != park.DecisionOpen {
 		t.Fatalf("paid exit: %+v", d)
 	}

@@ -173,10 +173,12 @@ type Tx interface {
 	// in one statement, so that a lane looks up only those.
 	PlateRecords(ctx context.Context, lot, plateKey string) (PlateRecords, error)
 	// LotAndPlate is GetLotSettings and PlateRecords of the same lot
-	// together, which a gate event and a quote both begin with: one
-	// statement where a round trip costs more than the reads (PostgreSQL).
-	// An unknown lot answers as GetLotSettings does (ENotFound).
-	LotAndPlate(ctx context.Context, code, plateKey string) (*Lot, PlateRecords, error)
+	// together, which a gate event and a quote both begin with, and the
+	// plate's open stay there as FindInside returns it (nil when Inside
+	// is false): one statement where a round trip costs more than the
+	// reads (PostgreSQL). An unknown lot answers as GetLotSettings does
+	// (ENotFound).
+	LotAndPlate(ctx context.Context, code, plateKey string) (*Lot, PlateRecords, *Stay, error)
 
 	// Partners. CreatePartner returns EConflict when the id exists and
 	// ENotFound when one of its lots does not; GetPartner and DeletePartner

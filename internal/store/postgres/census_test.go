@@ -214,6 +214,10 @@ func TestGateCensus(t *testing.T) {
 	// and the quote, each one statement and one round trip fewer than
 	// the thirtieth stop's 7 in 3, 7 in 5, 6 in 4 and 8 in 5; the
 	// payment's write reads the lot only, its leave-by the plate only.
+	// The car's open stay comes in that statement too: the held exit and
+	// the paid exit no longer send FindInside after it, 6 − 1 = 5 in
+	// 4 − 1 = 3 and 7 − 1 = 6 in 4 − 1 = 3 (the entry's car is not
+	// inside, so its FindInside was answered by the records already).
 	type step struct {
 		name              string
 		statements, trips int
@@ -236,7 +240,7 @@ func TestGateCensus(t *testing.T) {
 			defer func() { now = now.Add(130 * time.Minute) }()
 			return event(n, "in", "entry", "in-1", "open")
 		}},
-		{"held exit", 6, 4, func(n int) error { return event(n, "out", "exit", "out-1", "hold") }},
+		{"held exit", 5, 3, func(n int) error { return event(n, "out", "exit", "out-1", "hold") }},
 		{"quote", 5, 3, func(n int) error {
 			q, err := sys.Billing.CreateQuote(ctx, stayID, "")
 			if err == nil {
@@ -249,7 +253,7 @@ func TestGateCensus(t *testing.T) {
 				Reference: fmt.Sprintf("c%d", n), IdempotencyKey: fmt.Sprintf("c%d", n)})
 			return err
 		}},
-		{"paid exit", 7, 4, func(n int) error { return event(n, "out2", "exit", "out-1", "open") }},
+		{"paid exit", 6, 3, func(n int) error { return event(n, "out2", "exit", "out-1", "open") }},
 	}
 	// The first cars warm the connection's prepared statements and the
 	// store's caches; the last one is counted.

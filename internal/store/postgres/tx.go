@@ -117,15 +117,27 @@ func (t *txn) GetLotSettings(ctx context.Context, code string) (*park.Lot, error
 }
 
 // LotAndPlate is one statement: GetLotSettings' round trip carries the
-// plate's probes too.
-func (t *txn) LotAndPlate(ctx context.Context, code, plateKey string) (*park.Lot, park.PlateRecords, error) {
+// plate's probes and its open stay's row too.
+func (t *txn) LotAndPlate(ctx context.Context, code, plateKey string) (*park.Lot, park.PlateRecords, *park.Stay, error) {
 	r, err := t.q.LotAndPlate(ctx, db.LotAndPlateParams{Code: code, PlateKey: plateKey})
 	if err != nil {
-		return nil, park.PlateRecords{}, wrap(err, "lot %q", code)
+		return nil, park.PlateRecords{}, nil, wrap(err, "lot %q", code)
 	}
 	t.g.memo.keep(code, r.Occupied, r.Subscribed)
+	var st *park.Stay
+	if r.StayID != nil {
+		if st, err = stayFromRow(db.Stay{ID: *r.StayID, LotCode: r.StayLotCode, Plate: r.StayPlate,
+			PlateKey: r.StayPlateKey, VehicleClass: r.StayVehicleClass, Locator: r.StayLocator,
+			EntryAt: *r.StayEntryAt, EntryLane: r.StayEntryLane, ExitAt: r.StayExitAt, ExitLane: r.StayExitLane,
+			State: r.StayState, PassID: r.StayPassID, Total: r.StayTotal, Paid: r.StayPaid,
+			Discount: r.StayDiscount, PaidUntil: r.StayPaidUntil, Anomaly: r.StayAnomaly, Source: r.StaySource,
+			UpdatedAt: *r.StayUpdatedAt, Version: r.StayVersion, ReservationID: r.StayReservationID,
+			KeptFree: r.StayKeptFree, PassFrom: r.StayPassFrom, Ticket: r.StayTicket}); err != nil {
+			return nil, park.PlateRecords{}, nil, err
+		}
+	}
 	return lotFromRow(r.Lot, 0), park.PlateRecords{Listed: r.Listed, Pass: r.Pass, Reserved: r.Reserved,
-		Locked: r.Locked, Coupons: r.Coupons, Inside: r.Inside, Rented: r.Rented}, nil
+		Locked: r.Locked, Coupons: r.Coupons, Inside: st != nil, Rented: r.Rented}, st, nil
 }
 
 func (t *txn) CountInside(ctx context.Context, code string) (int, error) {

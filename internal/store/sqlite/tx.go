@@ -108,19 +108,26 @@ func (t *txn) GetLotSettings(ctx context.Context, code string) (*park.Lot, error
 	return l, nil
 }
 
-// LotAndPlate is the two reads: a statement costs no round trip here, and
-// in a write the lot is mostly the memo's, which one statement reading
-// both would read again.
-func (t *txn) LotAndPlate(ctx context.Context, code, plateKey string) (*park.Lot, park.PlateRecords, error) {
+// LotAndPlate is the separate reads: a statement costs no round trip
+// here, and in a write the lot is mostly the memo's, which one statement
+// reading both would read again. The open stay is looked up only when the
+// records say there is one, the statements a gate event sent before.
+func (t *txn) LotAndPlate(ctx context.Context, code, plateKey string) (*park.Lot, park.PlateRecords, *park.Stay, error) {
 	l, err := t.GetLotSettings(ctx, code)
 	if err != nil {
-		return nil, park.PlateRecords{}, err
+		return nil, park.PlateRecords{}, nil, err
 	}
 	r, err := t.PlateRecords(ctx, code, plateKey)
 	if err != nil {
-		return nil, park.PlateRecords{}, err
+		return nil, park.PlateRecords{}, nil, err
 	}
-	return l, r, nil
+	var st *park.Stay
+	if r.Inside {
+		if st, err = t.FindInside(ctx, code, plateKey); err != nil {
+			return nil, park.PlateRecords{}, nil, err
+		}
+	}
+	return l, r, st, nil
 }
 
 func (t *txn) CountInside(ctx context.Context, code string) (int, error) {

@@ -87,14 +87,36 @@ func testPlateRecords(t *testing.T, s park.Store) {
 	}
 }
 
-// testLotAndPlate: the lot's settings and the plate's records read
-// together are what GetLotSettings and PlateRecords read apart, in a read
-// and in a write; an unknown lot is the same ENotFound.
+// testLotAndPlate: the lot's settings, the plate's records and its open
+// stay read together are what GetLotSettings, PlateRecords and FindInside
+// read apart, in a read and in a write; an unknown lot is the same
+// ENotFound.
 func testLotAndPlate(t *testing.T, s park.Store) {
 	ctx := context.Background()
 	seedLot(t, s, "L1")
+	// A car inside whose stay has its nullable and paid columns set, so
+	// that the stay read with the lot is seen to carry every column, and
+	// a car that left (its stay is not open).
+	in := newStay("L1", "s1", "K-IN", "T1")
+	in.Plate, in.Total, in.Paid, in.Discount, in.Anomaly, in.Source = "京A12345", 500, 200, 50, "note", "api"
+	paidUntil, passFrom := base.Add(time.Hour), base.Add(-time.Hour)
+	in.PaidUntil = &paidUntil
+	left := newStay("L1", "s2", "K-LEFT", "T2")
 	must(t, update(t, s, func(tx park.Tx) error {
-		if err := tx.InsertStay(ctx, newStay("L1", "s1", "K-IN", "T1")); err != nil {
+		for _, st := range []*park.Stay{in, left} {
+			if err := tx.InsertStay(ctx, st); err != nil {
+				return err
+			}
+		}
+		// Free time kept and a pass's space taken are written by updates.
+		in.PassFrom = &passFrom
+		in.KeptFree = []park.Period{{From: base, To: base.Add(10 * time.Minute)}}
+		if err := tx.UpdateStay(ctx, in); err != nil {
+			return err
+		}
+		exit := base.Add(30 * time.Minute)
+		left.State, left.ExitAt, left.ExitLane, left.UpdatedAt = park.StayOut, &exit, "out-1", exit
+		if err := tx.UpdateStay(ctx, left); err != nil {
 			return err
 		}
 		return tx.AddOccupied(ctx, "L1", 1)
@@ -103,17 +125,31 @@ func testLotAndPlate(t *testing.T, s park.Store) {
 		for _, c := range []struct {
 			key  string
 			want park.PlateRecords
-		}{{"K-IN", park.PlateRecords{Inside: true}}, {"K-NONE", park.PlateRecords{}}} {
+		}{{"K-IN", park.PlateRecords{Inside: true}}, {"K-LEFT", park.PlateRecords{}}, {"K-NONE", park.PlateRecords{}}} {
 			want, err := tx.GetLotSettings(ctx, "L1")
 			if err != nil {
 				return err
 			}
-			l, r, err := tx.LotAndPlate(ctx, "L1", c.key)
+			l, r, st, err := tx.LotAndPlate(ctx, "L1", c.key)
 			if err != nil {
 				return err
 			}
 			if !reflect.DeepEqual(l, want) || r != c.want {
 				t.Errorf("LotAndPlate(L1, %s) = %+v, %+v; want %+v, %+v", c.key, l, r, want, c.want)
+			}
+			// The stay is FindInside's, every column of it; none for a
+			// car that left or never came.
+			wantStay, err := tx.FindInside(ctx, "L1", c.key)
+			switch {
+			case c.want.Inside && err != nil:
+				return err
+			case c.want.Inside && (len(wantStay.KeptFree) != 1 || wantStay.PaidUntil == nil || wantStay.PassFrom == nil):
+				t.Errorf("FindInside(L1, %s) = %+v: the stay's columns were not written", c.key, wantStay)
+			case !c.want.Inside && !park.IsCode(err, park.ENotFound):
+				t.Errorf("FindInside(L1, %s): %v, want not found", c.key, err)
+			}
+			if !reflect.DeepEqual(st, wantStay) {
+				t.Errorf("LotAndPlate(L1, %s)'s stay = %+v, FindInside's %+v", c.key, st, wantStay)
 			}
 			// The count is not read with the settings (Occupied 0) but
 			// is answered after: 1 car inside.
@@ -122,7 +158,7 @@ func testLotAndPlate(t *testing.T, s park.Store) {
 			}
 		}
 		_, wantErr := tx.GetLotSettings(ctx, "nope")
-		if _, _, err := tx.LotAndPlate(ctx, "nope", "K-IN"); !park.IsCode(err, park.ENotFound) || err.Error() != wantErr.Error() {
+		if _, _, _, err := tx.LotAndPlate(ctx, "nope", "K-IN"); !park.IsCode(err, park.ENotFound) || err.Error() != wantErr.Error() {
 			t.Errorf("LotAndPlate of an unknown lot: %v, want %v", err, wantErr)
 		}
 		return nil

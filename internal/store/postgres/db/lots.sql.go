@@ -267,11 +267,20 @@ SELECT lots.code, lots.name, lots.timezone, lots.currency, lots.capacity, lots.e
                                              AND r.state = 'booked') AS reserved,
        EXISTS (SELECT 1 FROM locks l WHERE l.lot_code = $1 AND l.plate_key = $2) AS locked,
        EXISTS (SELECT 1 FROM coupons c WHERE c.lot_code = $1 AND c.plate_key = $2) AS coupons,
-       EXISTS (SELECT 1 FROM stays s WHERE s.lot_code = $1 AND s.plate_key = $2
-                                       AND s.state = 'in') AS inside,
        EXISTS (SELECT 1 FROM rental_orders o WHERE o.plate_key = $2
-                                               AND o.status IN ('awaiting_pickup', 'in_use')) AS rented
-FROM lots WHERE code = $1
+                                               AND o.status IN ('awaiting_pickup', 'in_use')) AS rented,
+       i.id AS stay_id, COALESCE(i.lot_code, '') AS stay_lot_code, COALESCE(i.plate, '') AS stay_plate,
+       COALESCE(i.plate_key, '') AS stay_plate_key, COALESCE(i.vehicle_class, '') AS stay_vehicle_class,
+       COALESCE(i.locator, '') AS stay_locator, i.entry_at AS stay_entry_at, COALESCE(i.entry_lane, '') AS stay_entry_lane,
+       i.exit_at AS stay_exit_at, COALESCE(i.exit_lane, '') AS stay_exit_lane, COALESCE(i.state, '') AS stay_state,
+       COALESCE(i.pass_id, '') AS stay_pass_id, COALESCE(i.total, 0)::bigint AS stay_total,
+       COALESCE(i.paid, 0)::bigint AS stay_paid, COALESCE(i.discount, 0)::bigint AS stay_discount,
+       i.paid_until AS stay_paid_until, COALESCE(i.anomaly, '') AS stay_anomaly, COALESCE(i.source, '') AS stay_source,
+       i.updated_at AS stay_updated_at, COALESCE(i.version, 0)::bigint AS stay_version,
+       COALESCE(i.reservation_id, '') AS stay_reservation_id, COALESCE(i.kept_free, '') AS stay_kept_free,
+       i.pass_from AS stay_pass_from, i.ticket AS stay_ticket
+FROM lots LEFT JOIN stays i ON i.lot_code = lots.code AND i.plate_key = $2 AND i.state = 'in'
+WHERE lots.code = $1
 `
 
 type LotAndPlateParams struct {
@@ -280,20 +289,47 @@ type LotAndPlateParams struct {
 }
 
 type LotAndPlateRow struct {
-	Lot        Lot
-	Occupied   int64
-	Subscribed []string
-	Listed     bool
-	Pass       bool
-	Reserved   bool
-	Locked     bool
-	Coupons    bool
-	Inside     bool
-	Rented     bool
+	Lot               Lot
+	Occupied          int64
+	Subscribed        []string
+	Listed            bool
+	Pass              bool
+	Reserved          bool
+	Locked            bool
+	Coupons           bool
+	Rented            bool
+	StayID            *string
+	StayLotCode       string
+	StayPlate         string
+	StayPlateKey      string
+	StayVehicleClass  string
+	StayLocator       string
+	StayEntryAt       *time.Time
+	StayEntryLane     string
+	StayExitAt        *time.Time
+	StayExitLane      string
+	StayState         string
+	StayPassID        string
+	StayTotal         int64
+	StayPaid          int64
+	StayDiscount      int64
+	StayPaidUntil     *time.Time
+	StayAnomaly       string
+	StaySource        string
+	StayUpdatedAt     *time.Time
+	StayVersion       int64
+	StayReservationID string
+	StayKeptFree      string
+	StayPassFrom      *time.Time
+	StayTicket        *int64
 }
 
 // LotAndPlate is GetLotSettings with PlateRecords' probes of one plate
-// in the lot: what a gate event and a quote read first, in one statement.
+// in the lot and FindInside's row (the plate's open stay, stay_id NULL
+// when it has none): what a gate event and a quote read first, in one
+// statement. Its stay columns are FindInside's, NULL-safe: a stays row
+// joined by nothing reads as NULLs, which the stay's NOT NULL columns
+// cannot hold.
 func (q *Queries) LotAndPlate(ctx context.Context, arg LotAndPlateParams) (LotAndPlateRow, error) {
 	row := q.db.QueryRow(ctx, lotAndPlate, arg.Code, arg.PlateKey)
 	var i LotAndPlateRow
@@ -319,8 +355,31 @@ func (q *Queries) LotAndPlate(ctx context.Context, arg LotAndPlateParams) (LotAn
 		&i.Reserved,
 		&i.Locked,
 		&i.Coupons,
-		&i.Inside,
 		&i.Rented,
+		&i.StayID,
+		&i.StayLotCode,
+		&i.StayPlate,
+		&i.StayPlateKey,
+		&i.StayVehicleClass,
+		&i.StayLocator,
+		&i.StayEntryAt,
+		&i.StayEntryLane,
+		&i.StayExitAt,
+		&i.StayExitLane,
+		&i.StayState,
+		&i.StayPassID,
+		&i.StayTotal,
+		&i.StayPaid,
+		&i.StayDiscount,
+		&i.StayPaidUntil,
+		&i.StayAnomaly,
+		&i.StaySource,
+		&i.StayUpdatedAt,
+		&i.StayVersion,
+		&i.StayReservationID,
+		&i.StayKeptFree,
+		&i.StayPassFrom,
+		&i.StayTicket,
 	)
 	return i, err
 }

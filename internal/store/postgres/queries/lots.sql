@@ -19,7 +19,11 @@ SELECT sqlc.embed(lots),
 FROM lots WHERE code = $1;
 
 -- LotAndPlate is GetLotSettings with PlateRecords' probes of one plate
--- in the lot: what a gate event and a quote read first, in one statement.
+-- in the lot and FindInside's row (the plate's open stay, stay_id NULL
+-- when it has none): what a gate event and a quote read first, in one
+-- statement. Its stay columns are FindInside's, NULL-safe: a stays row
+-- joined by nothing reads as NULLs, which the stay's NOT NULL columns
+-- cannot hold.
 -- name: LotAndPlate :one
 SELECT sqlc.embed(lots),
        GREATEST(0, (SELECT COALESCE(SUM(c.occupied), 0) FROM lot_counts c WHERE c.lot_code = lots.code))::bigint AS occupied,
@@ -31,11 +35,20 @@ SELECT sqlc.embed(lots),
                                              AND r.state = 'booked') AS reserved,
        EXISTS (SELECT 1 FROM locks l WHERE l.lot_code = sqlc.arg(code) AND l.plate_key = sqlc.arg(plate_key)) AS locked,
        EXISTS (SELECT 1 FROM coupons c WHERE c.lot_code = sqlc.arg(code) AND c.plate_key = sqlc.arg(plate_key)) AS coupons,
-       EXISTS (SELECT 1 FROM stays s WHERE s.lot_code = sqlc.arg(code) AND s.plate_key = sqlc.arg(plate_key)
-                                       AND s.state = 'in') AS inside,
        EXISTS (SELECT 1 FROM rental_orders o WHERE o.plate_key = sqlc.arg(plate_key)
-                                               AND o.status IN ('awaiting_pickup', 'in_use')) AS rented
-FROM lots WHERE code = sqlc.arg(code);
+                                               AND o.status IN ('awaiting_pickup', 'in_use')) AS rented,
+       i.id AS stay_id, COALESCE(i.lot_code, '') AS stay_lot_code, COALESCE(i.plate, '') AS stay_plate,
+       COALESCE(i.plate_key, '') AS stay_plate_key, COALESCE(i.vehicle_class, '') AS stay_vehicle_class,
+       COALESCE(i.locator, '') AS stay_locator, i.entry_at AS stay_entry_at, COALESCE(i.entry_lane, '') AS stay_entry_lane,
+       i.exit_at AS stay_exit_at, COALESCE(i.exit_lane, '') AS stay_exit_lane, COALESCE(i.state, '') AS stay_state,
+       COALESCE(i.pass_id, '') AS stay_pass_id, COALESCE(i.total, 0)::bigint AS stay_total,
+       COALESCE(i.paid, 0)::bigint AS stay_paid, COALESCE(i.discount, 0)::bigint AS stay_discount,
+       i.paid_until AS stay_paid_until, COALESCE(i.anomaly, '') AS stay_anomaly, COALESCE(i.source, '') AS stay_source,
+       i.updated_at AS stay_updated_at, COALESCE(i.version, 0)::bigint AS stay_version,
+       COALESCE(i.reservation_id, '') AS stay_reservation_id, COALESCE(i.kept_free, '') AS stay_kept_free,
+       i.pass_from AS stay_pass_from, i.ticket AS stay_ticket
+FROM lots LEFT JOIN stays i ON i.lot_code = lots.code AND i.plate_key = sqlc.arg(plate_key) AND i.state = 'in'
+WHERE lots.code = sqlc.arg(code);
 
 -- name: CountInside :one
 SELECT GREATEST(0, COALESCE(SUM(occupied), 0))::bigint AS occupied FROM lot_counts WHERE lot_code = $1;

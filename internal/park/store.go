@@ -173,11 +173,13 @@ type Tx interface {
 	// in one statement, so that a lane looks up only those.
 	PlateRecords(ctx context.Context, lot, plateKey string) (PlateRecords, error)
 	// LotAndPlate is GetLotSettings and PlateRecords of the same lot
-	// together, which a gate event and a quote both begin with, and the
-	// plate's open stay there as FindInside returns it (nil when Inside
-	// is false): one statement where a round trip costs more than the
-	// reads (PostgreSQL). An unknown lot answers as GetLotSettings does
-	// (ENotFound).
+	// together, which a gate event and a quote both begin with: one
+	// statement where a round trip costs more than the reads
+	// (PostgreSQL). A store reading them in one statement also returns
+	// the plate's open stay there, as FindInside would (nil when Inside
+	// is false); one that reads them apart returns none, and FindInside
+	// reads it if a step needs it. An unknown lot answers as
+	// GetLotSettings does (ENotFound).
 	LotAndPlate(ctx context.Context, code, plateKey string) (*Lot, PlateRecords, *Stay, error)
 
 	// Partners. CreatePartner returns EConflict when the id exists and

@@ -110,8 +110,8 @@ func (t *txn) GetLotSettings(ctx context.Context, code string) (*park.Lot, error
 
 // LotAndPlate is the separate reads: a statement costs no round trip
 // here, and in a write the lot is mostly the memo's, which one statement
-// reading both would read again. The open stay is looked up only when the
-// records say there is one, the statements a gate event sent before.
+// reading both would read again. The open stay is not read: a quote
+// would not use it, and FindInside reads it when a step does.
 func (t *txn) LotAndPlate(ctx context.Context, code, plateKey string) (*park.Lot, park.PlateRecords, *park.Stay, error) {
 	l, err := t.GetLotSettings(ctx, code)
 	if err != nil {
@@ -121,13 +121,7 @@ func (t *txn) LotAndPlate(ctx context.Context, code, plateKey string) (*park.Lot
 	if err != nil {
 		return nil, park.PlateRecords{}, nil, err
 	}
-	var st *park.Stay
-	if r.Inside {
-		if st, err = t.FindInside(ctx, code, plateKey); err != nil {
-			return nil, park.PlateRecords{}, nil, err
-		}
-	}
-	return l, r, st, nil
+	return l, r, nil, nil
 }
 
 func (t *txn) CountInside(ctx context.Context, code string) (int, error) {

@@ -87,10 +87,10 @@ func testPlateRecords(t *testing.T, s park.Store) {
 	}
 }
 
-// testLotAndPlate: the lot's settings, the plate's records and its open
-// stay read together are what GetLotSettings, PlateRecords and FindInside
-// read apart, in a read and in a write; an unknown lot is the same
-// ENotFound.
+// testLotAndPlate: the lot's settings, the plate's records and the open
+// stay a store returns with them are what GetLotSettings, PlateRecords
+// and FindInside read apart, in a read and in a write; an unknown lot is
+// the same ENotFound.
 func testLotAndPlate(t *testing.T, s park.Store) {
 	ctx := context.Background()
 	seedLot(t, s, "L1")
@@ -148,7 +148,10 @@ func testLotAndPlate(t *testing.T, s park.Store) {
 			case !c.want.Inside && !park.IsCode(err, park.ENotFound):
 				t.Errorf("FindInside(L1, %s): %v, want not found", c.key, err)
 			}
-			if !reflect.DeepEqual(st, wantStay) {
+			// A store that reads them apart returns no stay; one that
+			// returns it (PostgreSQL: its census counts no FindInside at
+			// the exits) returns FindInside's, and none for a car not in.
+			if st != nil && (!c.want.Inside || !reflect.DeepEqual(st, wantStay)) {
 				t.Errorf("LotAndPlate(L1, %s)'s stay = %+v, FindInside's %+v", c.key, st, wantStay)
 			}
 			// The count is not read with the settings (Occupied 0) but

@@ -4,6 +4,8 @@ import (
 	"database/sql"
 
 	"parkd/internal/park"
+	"parkd/internal/store/jsonrow"
+	"parkd/internal/store/sqlite/db"
 )
 
 // memo keeps, for one group commit (one write transaction), answers that
@@ -24,6 +26,10 @@ type memo struct {
 	inside     map[string]int64
 	stays      rowMemo[stayKeys]
 	sessions   rowMemo[sessionKeys]
+	// whole holds each stay's row as this transaction last read or wrote
+	// it, so a stay written and then reported (an entry, an exit and its
+	// order) is not read back from the file.
+	whole map[string]db.Stay
 }
 
 // rowKeys are a row's indexed columns as this transaction last read or
@@ -49,7 +55,7 @@ type (
 
 func newMemo() *memo {
 	return &memo{lots: map[string]park.Lot{}, subscribed: map[[2]string]bool{}, uses: map[[2]string]bool{}, inside: map[string]int64{},
-		stays: rowMemo[stayKeys]{}, sessions: rowMemo[sessionKeys]{}}
+		stays: rowMemo[stayKeys]{}, sessions: rowMemo[sessionKeys]{}, whole: map[string]db.Stay{}}
 }
 
 // forget drops every answer; on a nil memo it does nothing.
@@ -63,6 +69,7 @@ func (m *memo) forget() {
 	clear(m.inside)
 	clear(m.stays)
 	clear(m.sessions)
+	clear(m.whole)
 }
 
 // count returns lot's count of cars inside, when known.
@@ -171,4 +178,38 @@ func (m *memo) sessionRows() rowMemo[sessionKeys] {
 		return nil
 	}
 	return m.sessions
+}
+
+// stay returns stay id's row as last read or written, when known.
+func (m *memo) stay(id string) (db.Stay, bool) {
+	if m == nil {
+		return db.Stay{}, false
+	}
+	r, ok := m.whole[id]
+	return r, ok
+}
+
+func (m *memo) keepStay(r db.Stay) {
+	if m != nil {
+		m.whole[r.ID] = r
+	}
+}
+
+// updatedStay follows UpdateStay, which wrote s's changeable columns at
+// version was: the row is known again only if it was known at was (the
+// columns no update writes come from it).
+func (m *memo) updatedStay(s *park.Stay, was int64) {
+	if m == nil {
+		return
+	}
+	r, ok := m.whole[s.ID]
+	if !ok || r.Version != was {
+		delete(m.whole, s.ID)
+		return
+	}
+	r.Plate, r.PlateKey, r.VehicleClass, r.ExitAt, r.ExitLane = s.Plate, s.PlateKey, s.VehicleClass, nullUS(s.ExitAt), s.ExitLane
+	r.State, r.PassID, r.Total, r.Paid, r.Discount = s.State, s.PassID, s.Total, s.Paid, s.Discount
+	r.PaidUntil, r.Anomaly, r.UpdatedAt, r.KeptFree = nullUS(s.PaidUntil), s.Anomaly, us(s.UpdatedAt), jsonrow.Periods(s.KeptFree)
+	r.PassFrom, r.ReservationID, r.Version = nullUS(s.PassFrom), s.ReservationID, s.Version
+	m.whole[s.ID] = r
 }

@@ -103,16 +103,26 @@ func (t *txn) InsertStay(ctx context.Context, s *park.Stay) error {
 	} else if !errors.Is(err, sql.ErrNoRows) {
 		return mapErr(err)
 	}
-	err := wrap(t.q.InsertStay(stmtCtx, db.InsertStayParams{
+	// The row as stored: the columns InsertStay leaves out take their
+	// defaults (version 1, no kept free time, no later pass start).
+	r := db.Stay{
 		ID: s.ID, LotCode: s.LotCode, Plate: s.Plate, PlateKey: s.PlateKey, VehicleClass: s.VehicleClass,
 		Locator: s.Locator, EntryAt: us(s.EntryAt), EntryLane: s.EntryLane, ExitAt: nullUS(s.ExitAt),
 		ExitLane: s.ExitLane, State: s.State, PassID: s.PassID, Total: s.Total, Paid: s.Paid,
 		Discount: s.Discount, PaidUntil: nullUS(s.PaidUntil), Anomaly: s.Anomaly, Source: s.Source,
-		UpdatedAt: us(s.UpdatedAt), ReservationID: s.ReservationID, Ticket: seq,
+		UpdatedAt: us(s.UpdatedAt), Version: 1, ReservationID: s.ReservationID, Ticket: seq,
+	}
+	err := wrap(t.q.InsertStay(stmtCtx, db.InsertStayParams{
+		ID: r.ID, LotCode: r.LotCode, Plate: r.Plate, PlateKey: r.PlateKey, VehicleClass: r.VehicleClass,
+		Locator: r.Locator, EntryAt: r.EntryAt, EntryLane: r.EntryLane, ExitAt: r.ExitAt,
+		ExitLane: r.ExitLane, State: r.State, PassID: r.PassID, Total: r.Total, Paid: r.Paid,
+		Discount: r.Discount, PaidUntil: r.PaidUntil, Anomaly: r.Anomaly, Source: r.Source,
+		UpdatedAt: r.UpdatedAt, ReservationID: r.ReservationID, Ticket: r.Ticket,
 	}), "stay")
 	switch {
 	case err == nil:
 		t.memo.stayRows().keep(s.ID, s.Version, keysOf(s))
+		t.memo.keepStay(r)
 	case seq.Valid:
 		// Another process writing the file may have taken the number:
 		// count again (the gate retries a conflict).

@@ -273,11 +273,15 @@ func (t *txn) readStay(r db.Stay) (*park.Stay, error) {
 	s, err := stayFromRow(r)
 	if err == nil {
 		t.memo.stayRows().keep(s.ID, s.Version, keysOf(s))
+		t.memo.keepStay(r)
 	}
 	return s, err
 }
 
 func (t *txn) GetStay(ctx context.Context, id string) (*park.Stay, error) {
+	if r, ok := t.memo.stay(id); ok {
+		return stayFromRow(r)
+	}
 	r, err := t.q.GetStay(stmtCtx, id)
 	if err != nil {
 		return nil, wrap(err, "stay %q", id)
@@ -305,7 +309,7 @@ func (t *txn) ListPartnerInside(ctx context.Context, partner, plateKey string) (
 // since the transaction read or wrote the stay at this version (see the
 // queries' comment); a stay it does not know gets every column.
 func (t *txn) UpdateStay(ctx context.Context, s *park.Stay) error {
-	now := keysOf(s)
+	now, version := keysOf(s), s.Version
 	was, known := t.memo.stayRows().at(s.ID, s.Version)
 	moved := now.state != was.state || now.passID != was.passID || now.exitAt != was.exitAt
 	var n int64
@@ -335,6 +339,7 @@ func (t *txn) UpdateStay(ctx context.Context, s *park.Stay) error {
 	err = versioned(n, err, &s.Version, func() error { _, err := t.q.GetStay(stmtCtx, s.ID); return err }, "stay %q", s.ID)
 	if err == nil {
 		t.memo.stayRows().keep(s.ID, s.Version, now)
+		t.memo.updatedStay(s, version)
 	}
 	return err
 }

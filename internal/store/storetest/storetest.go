@@ -29,6 +29,7 @@ func Run(t *testing.T, open Opener) {
 		"PlateAnomalies":          testPlateAnomalies,
 		"CouponPages":             testCouponPages,
 		"StayChangedAfterRead":    testStayChangedAfterRead,
+		"StayReadAsWritten":       testStayReadAsWritten,
 		"SessionChangedAfterRead": testSessionChangedAfterRead,
 		"QuotesAndPayments":       testQuotesAndPayments,
 		"Passes":                  testPasses,

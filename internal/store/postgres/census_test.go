@@ -302,3 +302,77 @@ func first(q string) string {
 	}
 	return q
 }
+
+// TestReportsReadNoStayBack: a car's entry and its exit within the grace,
+// reported to a subscriber of entries, exits and orders, write the stay
+// and then report it; the reports take the stay as the transaction wrote
+// it, so neither step reads it back (a GetStay each before), and the
+// exit's first report, which reads the subscriptions, leaves the lot's
+// read standing for the order's (a GetLotSettings before).
+func TestReportsReadNoStayBack(t *testing.T) {
+	url, schema := pgtest.Schema(t)
+	now := time.Date(2026, 12, 7, 4, 0, 0, 0, time.UTC)
+	clock := func() time.Time { return now }
+	const lot = "140199002"
+	c := &census{}
+	s, err := postgres.OpenWith(ctx, url, postgres.Options{Schema: schema, MaxConns: 1}, func(cfg *pgxpool.Config) {
+		cfg.ConnConfig.Tracer = c
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	sys := system.New(system.Config{Store: s, Now: clock, Barriers: device.NewMemory()})
+	if _, err := sys.Gate.CreateLot(ctx, &park.Lot{Code: lot, Name: "reports", TimeZone: "Asia/Shanghai",
+		Currency: "CNY", Capacity: 100, ExitGraceMinutes: 15,
+		Tariff: json.RawMessage(`{"grace_minutes":15,"every":{"minutes":30,"price":200}}`)}); err != nil {
+		t.Fatal(err)
+	}
+	err = s.Update(ctx, func(tx park.Tx) error {
+		if err := tx.CreatePartner(ctx, &park.Partner{ID: "p1", Name: "P1", Dialect: "native", Type: park.PartnerNormal,
+			Lots: []string{lot}, CreatedAt: now, UpdatedAt: now}); err != nil {
+			return err
+		}
+		for _, kind := range []string{park.ReportEntry, park.ReportExit, park.ReportOrder} {
+			// Disabled: the reports are written and kept, none is sent.
+			if err := tx.CreateSubscription(ctx, &park.Subscription{ID: "s-" + kind, PartnerID: "p1", Report: kind,
+				URL: "https://partner.example/", Format: park.FormatNative, CreatedAt: now, UpdatedAt: now}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	count := func(sql []string, name string) int {
+		n := 0
+		for _, q := range sql {
+			if strings.HasPrefix(first(q), "-- name: "+name+" ") {
+				n++
+			}
+		}
+		return n
+	}
+	for _, step := range []struct {
+		id, typ, lane string
+		reports       int // entry; exit and order
+	}{{"in", "entry", "in-1", 1}, {"out", "exit", "out-1", 2}} {
+		c.start()
+		d, err := sys.Gate.HandleEvent(ctx, gate.EventInput{LotCode: lot, ID: step.id, Type: step.typ,
+			Plate: "京C00001", Lane: step.lane, At: now})
+		_, sql, _ := c.stop()
+		if err != nil || d.Decision != park.DecisionOpen {
+			t.Fatalf("%s: %+v, %v; want open", step.typ, d, err)
+		}
+		if n := count(sql, "EnqueueReport"); n != step.reports {
+			t.Errorf("%s: %d reports written, want %d", step.typ, n, step.reports)
+		}
+		if n := count(sql, "GetStay"); n != 0 {
+			t.Errorf("%s: the stay read back %d times, want 0", step.typ, n)
+		}
+		if n := count(sql, "GetLotSettings"); n != 0 {
+			t.Errorf("%s: the lot read again %d times after LotAndPlate, want 0", step.typ, n)
+		}
+	}
+}

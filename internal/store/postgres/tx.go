@@ -126,7 +126,7 @@ func (t *txn) LotAndPlate(ctx context.Context, code, plateKey string) (*park.Lot
 	t.g.memo.keep(code, r.Occupied, r.Subscribed)
 	var st *park.Stay
 	if r.StayID != nil {
-		if st, err = stayFromRow(db.Stay{ID: *r.StayID, LotCode: r.StayLotCode, Plate: r.StayPlate,
+		if st, err = t.readStay(db.Stay{ID: *r.StayID, LotCode: r.StayLotCode, Plate: r.StayPlate,
 			PlateKey: r.StayPlateKey, VehicleClass: r.StayVehicleClass, Locator: r.StayLocator,
 			EntryAt: *r.StayEntryAt, EntryLane: r.StayEntryLane, ExitAt: r.StayExitAt, ExitLane: r.StayExitLane,
 			State: r.StayState, PassID: r.StayPassID, Total: r.StayTotal, Paid: r.StayPaid,
@@ -294,23 +294,52 @@ func (t *txn) InsertStay(ctx context.Context, s *park.Stay) error {
 	if s.Locator == "" {
 		s.Locator = ticket.Random()
 	}
-	return t.later(func() error {
+	// The row as stored: the columns InsertStay leaves out take their
+	// defaults (version 1, no kept free time, no later pass start, no
+	// ticket number).
+	r := db.Stay{
+		ID: s.ID, LotCode: s.LotCode, Plate: s.Plate, PlateKey: s.PlateKey, VehicleClass: s.VehicleClass,
+		Locator: s.Locator, EntryAt: ts(s.EntryAt), EntryLane: s.EntryLane, ExitAt: tsp(s.ExitAt),
+		ExitLane: s.ExitLane, State: s.State, PassID: s.PassID, Total: s.Total, Paid: s.Paid,
+		Discount: s.Discount, PaidUntil: tsp(s.PaidUntil), Anomaly: s.Anomaly, Source: s.Source,
+		UpdatedAt: ts(s.UpdatedAt), Version: 1, ReservationID: s.ReservationID,
+	}
+	err := t.later(func() error {
 		return t.q.InsertStay(ctx, db.InsertStayParams{
-			ID: s.ID, LotCode: s.LotCode, Plate: s.Plate, PlateKey: s.PlateKey, VehicleClass: s.VehicleClass,
-			Locator: s.Locator, EntryAt: ts(s.EntryAt), EntryLane: s.EntryLane, ExitAt: tsp(s.ExitAt),
-			ExitLane: s.ExitLane, State: s.State, PassID: s.PassID, Total: s.Total, Paid: s.Paid,
-			Discount: s.Discount, PaidUntil: tsp(s.PaidUntil), Anomaly: s.Anomaly, Source: s.Source,
-			UpdatedAt: ts(s.UpdatedAt), ReservationID: s.ReservationID,
+			ID: r.ID, LotCode: r.LotCode, Plate: r.Plate, PlateKey: r.PlateKey, VehicleClass: r.VehicleClass,
+			Locator: r.Locator, EntryAt: r.EntryAt, EntryLane: r.EntryLane, ExitAt: r.ExitAt,
+			ExitLane: r.ExitLane, State: r.State, PassID: r.PassID, Total: r.Total, Paid: r.Paid,
+			Discount: r.Discount, PaidUntil: r.PaidUntil, Anomaly: r.Anomaly, Source: r.Source,
+			UpdatedAt: r.UpdatedAt, ReservationID: r.ReservationID,
 		})
 	}, func(err error) error { return wrap(err, "stay") })
+	if err == nil {
+		// A queued insert that fails fails the transaction: nothing read
+		// from this row is committed.
+		t.g.memo.wroteStay(r)
+	}
+	return err
 }
 
 func (t *txn) GetStay(ctx context.Context, id string) (*park.Stay, error) {
+	if r, ok := t.g.memo.writtenStay(id); ok {
+		return stayFromRow(r)
+	}
 	r, err := t.q.GetStay(ctx, id)
 	if err != nil {
 		return nil, wrap(err, "stay %q", id)
 	}
-	return stayFromRow(r)
+	return t.readStay(r)
+}
+
+// readStay converts a stay read in this transaction, remembering its row
+// for UpdateStay.
+func (t *txn) readStay(r db.Stay) (*park.Stay, error) {
+	s, err := stayFromRow(r)
+	if err == nil {
+		t.g.memo.readStay(r)
+	}
+	return s, err
 }
 
 func (t *txn) GetStayByLocator(ctx context.Context, lot, locator string) (*park.Stay, error) {
@@ -326,7 +355,7 @@ func (t *txn) FindInside(ctx context.Context, lot, plateKey string) (*park.Stay,
 	if err != nil {
 		return nil, wrap(err, "car inside")
 	}
-	return stayFromRow(r)
+	return t.readStay(r)
 }
 
 func (t *txn) ListPartnerInside(ctx context.Context, partner, plateKey string) ([]*park.Stay, error) {
@@ -346,13 +375,18 @@ func (t *txn) ListPartnerStaysByLocator(ctx context.Context, partner, locator st
 }
 
 func (t *txn) UpdateStay(ctx context.Context, s *park.Stay) error {
+	was := s.Version
 	n, err := t.q.UpdateStay(ctx, db.UpdateStayParams{
 		Plate: s.Plate, PlateKey: s.PlateKey, VehicleClass: s.VehicleClass, ExitAt: tsp(s.ExitAt),
 		ExitLane: s.ExitLane, State: s.State, PassID: s.PassID, Total: s.Total, Paid: s.Paid,
 		Discount: s.Discount, PaidUntil: tsp(s.PaidUntil), Anomaly: s.Anomaly, UpdatedAt: ts(s.UpdatedAt),
 		KeptFree: jsonrow.Periods(s.KeptFree), PassFrom: tsp(s.PassFrom), ReservationID: s.ReservationID, ID: s.ID, Version: s.Version,
 	})
-	return versioned(n, err, &s.Version, func() error { _, err := t.q.GetStay(ctx, s.ID); return err }, "stay %q", s.ID)
+	err = versioned(n, err, &s.Version, func() error { _, err := t.q.GetStay(ctx, s.ID); return err }, "stay %q", s.ID)
+	if err == nil {
+		t.g.memo.updatedStay(s, was)
+	}
+	return err
 }
 
 func (t *txn) ListStays(ctx context.Context, f park.StayFilter) ([]*park.Stay, error) {

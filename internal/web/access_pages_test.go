@@ -112,7 +112,8 @@ func TestAccessPages(t *testing.T) {
 }
 
 // TestAccessPageBadCursor: an address whose page is not one is refused,
-// naming it, not shown as an empty list.
+// naming it, not shown as an empty list. An English page names it as
+// the address does (TestAccessCursorsNamedInTheLanguage: the others).
 func TestAccessPageBadCursor(t *testing.T) {
 	s := newSite(t)
 	s.user(t, "ana", park.RoleAdmin)
@@ -121,8 +122,8 @@ func TestAccessPageBadCursor(t *testing.T) {
 	for _, q := range []string{"passes_after=page2", "whitelist_after=nonsense%0A", "hotel_after=%E6%B2%AAa00001"} {
 		st, body, _ := b.get("/console/lots/" + s.Lot + "/access?" + q)
 		name := q[:strings.Index(q, "=")]
-		if st != http.StatusBadRequest || !strings.Contains(body, name) {
-			t.Errorf("%s: %d, want 400 naming %s:\n%s", q, st, name, body)
+		if msg := errorMessage(body); st != http.StatusBadRequest || !strings.HasPrefix(msg, name+": ") {
+			t.Errorf("%s: %d %q, want 400 naming %s", q, st, msg, name)
 		}
 	}
 }
@@ -210,8 +211,9 @@ func TestAccessPageDenyList(t *testing.T) {
 	if !strings.Contains(body, "沪A00001") {
 		t.Fatal("the whitelist's page was lost following the deny list's link")
 	}
-	if st, body, _ := b.get("/console/lots/" + s.Lot + "/access?deny_after=nonsense%0A"); st != http.StatusBadRequest || !strings.Contains(body, "deny_after") {
-		t.Errorf("a bad deny list cursor: %d, want 400 naming deny_after:\n%s", st, body)
+	if st, body, _ := b.get("/console/lots/" + s.Lot + "/access?deny_after=nonsense%0A"); st != http.StatusBadRequest ||
+		!strings.HasPrefix(errorMessage(body), "deny_after: ") {
+		t.Errorf("a bad deny list cursor: %d %q, want 400 naming deny_after", st, errorMessage(body))
 	}
 }
 

@@ -120,8 +120,10 @@ var fieldWords = map[string]string{
 	"report": "report", "entry": "entered", "exit": "left", "vehicle_class": "vehicle_class", "lot": "lot",
 	"state": "state", "day": "booking_day",
 	// A page link's place in a list (coupons, anomalies, the audit log,
-	// deliveries): only a link edited by hand names a wrong one.
-	"before": "page_cursor",
+	// deliveries; on the access page, one a list): only a link edited
+	// by hand names a wrong one.
+	"before": "page_cursor", "passes_after": "passes_cursor", "whitelist_after": "whitelist_cursor",
+	"deny_after": "deny_cursor", "special_after": "special_cursor", "hotel_after": "hotel_cursor",
 }
 
 // fieldWord is a field as the console's form labels it in lang, or as

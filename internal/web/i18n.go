@@ -153,6 +153,12 @@ var words = map[string][3]string{ // en, zh, pt
 	"next_page":           {"Next page", "下一页", "Próxima página"},
 	"first_page":          {"First page", "第一页", "Primeira página"},
 	"page_cursor":         {"Page position", "翻页位置", "Posição da página"}, // a page link's before, refused
+	// The access page's page links, one a list, refused.
+	"passes_cursor":       {"Passes page position", "月卡翻页位置", "Posição da página de mensalistas"},
+	"whitelist_cursor":    {"Whitelist page position", "白名单翻页位置", "Posição da página da lista branca"},
+	"deny_cursor":         {"Deny list page position", "黑名单翻页位置", "Posição da página da lista negra"},
+	"special_cursor":      {"Special vehicles page position", "特种车辆翻页位置", "Posição da página de veículos especiais"},
+	"hotel_cursor":        {"Hotel guests page position", "酒店客人翻页位置", "Posição da página de hóspedes"},
 	"action":              {"Action", "操作", "Ação"},
 	"target":              {"Target", "对象", "Alvo"},
 	"before_after":        {"Before / after", "变更前/后", "Antes / depois"},

@@ -429,9 +429,7 @@ func (s *Service) couponPage(ctx context.Context, q CouponQuery, total bool) (Co
 		if err != nil || !total {
 			return err
 		}
-		cf := f // the count: the filter's, from the start, no rows read
-		cf.CursorAt, cf.CursorID, cf.Offset, cf.Limit = time.Time{}, "", 0, 1
-		_, n, err = tx.ListCoupons(ctx, cf)
+		n, err = tx.CountCoupons(ctx, f) // the filter's, from the start: a plate's by its index
 		return err
 	})
 	if err != nil {

@@ -120,3 +120,40 @@ func TestCouponPagesAfter(t *testing.T) {
 		}
 	}
 }
+
+// TestPlateCouponTotal: a plate's coupon list counts that plate's coupons
+// alone, on its first page and on the pages after it, and the lot's list
+// counts them all. Five coupons a minute apart, two plates:
+//
+//	Q0 京A11111, Q1 京B22222, Q2 京A11111, Q3 京B22222, Q4 京A11111
+//
+// 京A11111: Q0 Q2 Q4 = 3; 京B22222: Q1 Q3 = 2; the lot: 3 + 2 = 5.
+func TestPlateCouponTotal(t *testing.T) {
+	e := newEnv(t)
+	e.want(e.do("POST", "/v1/lots", lotJSON), 201)
+	const coupons = "/v1/lots/140123001/coupons"
+	for i, plate := range []string{"京A11111", "京B22222", "京A11111", "京B22222", "京A11111"} {
+		e.setNow(t0.Add(time.Duration(i) * time.Minute))
+		e.want(e.do("POST", coupons, fmt.Sprintf(`{"id":"Q%d","plate":%q,"kind":"minutes","value":30}`, i, plate)), 201)
+	}
+	for _, c := range []struct {
+		query, ids string
+		next       any
+		total      float64
+	}{
+		{"plate=京A11111&limit=2", "[Q0 Q2]", "Q2", 3},
+		{"plate=京A11111&limit=2&after=Q2", "[Q4]", nil, 3},
+		{"plate=京A11111&limit=2&after=Q0", "[Q2 Q4]", nil, 3},
+		{"plate=京B22222&limit=1&after=Q1", "[Q3]", nil, 2},
+		{"limit=2&after=Q1", "[Q2 Q3]", "Q3", 5},
+	} {
+		l := e.want(e.do("GET", coupons+"?"+c.query, ""), 200)
+		var ids []string
+		for _, x := range l["coupons"].([]any) {
+			ids = append(ids, x.(map[string]any)["id"].(string))
+		}
+		if fmt.Sprint(ids) != c.ids || l["next"] != c.next || l["total"] != c.total {
+			t.Errorf("%s: %v, next %v, total %v; want %s, next %v, total %v", c.query, ids, l["next"], l["total"], c.ids, c.next, c.total)
+		}
+	}
+}

@@ -139,7 +139,8 @@ type CouponFilter struct {
 	// CursorAt and CursorID, when CursorID is set, are the created time
 	// and id of the previous page's last coupon (ListCouponsBefore,
 	// ListCouponsAfter): keyset paging, so coupons issued since do not
-	// shift the pages still to read. ListCoupons ignores them.
+	// shift the pages still to read. ListCoupons and CountCoupons
+	// ignore them.
 	CursorAt time.Time
 	CursorID string
 }
@@ -159,6 +160,10 @@ type CouponTx interface {
 	// ListCoupons returns the coupons the filter selects and how many it
 	// selects without Offset and Limit.
 	ListCoupons(ctx context.Context, f CouponFilter) ([]*Coupon, int, error)
+	// CountCoupons returns how many coupons the filter selects, its
+	// cursor, Offset and Limit aside, reading no coupon: one plate's by
+	// the lot and the plate, not among the lot's others.
+	CountCoupons(ctx context.Context, f CouponFilter) (int, error)
 	// ListCouponsBefore returns the coupons the filter selects newest
 	// first (created, then id, the higher first), those after f's cursor
 	// in that order, at most f.Limit (Offset ignored).

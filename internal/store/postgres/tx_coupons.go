@@ -64,14 +64,31 @@ func (t *txn) ListCoupons(ctx context.Context, f park.CouponFilter) ([]*park.Cou
 	if f.Offset <= 0 && (f.Limit <= 0 || len(out) < f.Limit) {
 		return out, len(out), nil // the page is everything: no need to count
 	}
-	n, err := t.q.CountCoupons(ctx, db.CountCouponsParams{
-		LotCode: f.LotCode, PlateKey: f.PlateKey, State: f.State, Issuer: f.Issuer,
-		CreatedFrom: tsOrNil(f.CreatedFrom), CreatedTo: tsOrNil(f.CreatedTo), EndedBy: tsOrNil(f.EndedBy), OpenAt: tsOrNil(f.OpenAt),
-	})
+	n, err := t.CountCoupons(ctx, f)
 	if err != nil {
-		return nil, 0, mapErr(err)
+		return nil, 0, err
 	}
-	return out, int(n), nil
+	return out, n, nil
+}
+
+func (t *txn) CountCoupons(ctx context.Context, f park.CouponFilter) (int, error) {
+	var n int64
+	var err error
+	if f.PlateKey != "" { // by the plate's index, not among the lot's other plates'
+		n, err = t.q.CountPlateCoupons(ctx, db.CountPlateCouponsParams{
+			LotCode: f.LotCode, PlateKey: f.PlateKey, State: f.State, Issuer: f.Issuer,
+			CreatedFrom: tsOrNil(f.CreatedFrom), CreatedTo: tsOrNil(f.CreatedTo), EndedBy: tsOrNil(f.EndedBy), OpenAt: tsOrNil(f.OpenAt),
+		})
+	} else {
+		n, err = t.q.CountCoupons(ctx, db.CountCouponsParams{
+			LotCode: f.LotCode, State: f.State, Issuer: f.Issuer,
+			CreatedFrom: tsOrNil(f.CreatedFrom), CreatedTo: tsOrNil(f.CreatedTo), EndedBy: tsOrNil(f.EndedBy), OpenAt: tsOrNil(f.OpenAt),
+		})
+	}
+	if err != nil {
+		return 0, mapErr(err)
+	}
+	return int(n), nil
 }
 
 // couponTimeEnd and couponTimeStart place a first page: after every

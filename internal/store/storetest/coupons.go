@@ -126,6 +126,36 @@ func testCoupons(t *testing.T, s park.Store) {
 	if fmt.Sprint(ids) != "[C1]" {
 		t.Fatalf("L2 %v", ids)
 	}
+	// Counting alone: L1 holds C1 (京A12345, used), D0 D2 D3 (京A12345)
+	// and D1 (京B22222), D0..D3 issued at +1..+4 min; L2 holds C1
+	// (京A12345). Cursor, offset and limit do not narrow a count.
+	count := func(f park.CouponFilter) int {
+		t.Helper()
+		var n int
+		must(t, s.View(ctx, func(tx park.Tx) (err error) { n, err = tx.CountCoupons(ctx, f); return }))
+		return n
+	}
+	for _, c := range []struct {
+		name string
+		f    park.CouponFilter
+		want int
+	}{
+		{"the lot", park.CouponFilter{LotCode: "L1"}, 5},                                                       // C1 D0 D1 D2 D3
+		{"京A12345", park.CouponFilter{LotCode: "L1", PlateKey: "京A12345"}, 4},                                  // C1 D0 D2 D3
+		{"京B22222", park.CouponFilter{LotCode: "L1", PlateKey: "京B22222"}, 1},                                  // D1
+		{"京A12345 issued", park.CouponFilter{LotCode: "L1", PlateKey: "京A12345", State: park.CouponIssued}, 3}, // D0 D2 D3
+		{"京A12345 created in [+2, +4) min", park.CouponFilter{LotCode: "L1", PlateKey: "京A12345",
+			CreatedFrom: at.Add(2 * time.Minute), CreatedTo: at.Add(4 * time.Minute)}, 1}, // D2 (+3); D1 is 京B22222
+		{"京A12345 of another issuer", park.CouponFilter{LotCode: "L1", PlateKey: "京A12345", Issuer: "other"}, 0},
+		{"京A12345 paged", park.CouponFilter{LotCode: "L1", PlateKey: "京A12345", Offset: 3, Limit: 1,
+			CursorAt: at.Add(3 * time.Minute), CursorID: "D2"}, 4},
+		{"京A12345 in L2", park.CouponFilter{LotCode: "L2", PlateKey: "京A12345"}, 1}, // L2's C1
+		{"a plate with none", park.CouponFilter{LotCode: "L1", PlateKey: "京C33333"}, 0},
+	} {
+		if n := count(c.f); n != c.want {
+			t.Errorf("count of %s: %d, want %d", c.name, n, c.want)
+		}
+	}
 	// A rolled-back coupon leaves nothing.
 	_ = update(t, s, func(tx park.Tx) error {
 		must(t, tx.CreateCoupon(ctx, coupon("L2", "R1", "京B1", at)))

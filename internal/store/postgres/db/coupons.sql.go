@@ -13,7 +13,45 @@ import (
 const countCoupons = `-- name: CountCoupons :one
 SELECT count(*) FROM coupons
 WHERE lot_code = $1
-  AND ($2::text = '' OR plate_key = $2)
+  AND ($2::text = '' OR state = $2)
+  AND ($3::text = '' OR issuer = $3)
+  AND ($4::timestamptz IS NULL OR created_at >= $4)
+  AND ($5::timestamptz IS NULL OR created_at < $5)
+  AND ($6::timestamptz IS NULL OR valid_to <= $6)
+  AND ($7::timestamptz IS NULL OR valid_to > $7)
+`
+
+type CountCouponsParams struct {
+	LotCode     string
+	State       string
+	Issuer      string
+	CreatedFrom *time.Time
+	CreatedTo   *time.Time
+	EndedBy     *time.Time
+	OpenAt      *time.Time
+}
+
+// How many of the lot's coupons the filter selects, any plate; a
+// plate's count is CountPlateCoupons.
+func (q *Queries) CountCoupons(ctx context.Context, arg CountCouponsParams) (int64, error) {
+	row := q.db.QueryRow(ctx, countCoupons,
+		arg.LotCode,
+		arg.State,
+		arg.Issuer,
+		arg.CreatedFrom,
+		arg.CreatedTo,
+		arg.EndedBy,
+		arg.OpenAt,
+	)
+	var count int64
+	err := row.Scan(&count)
+	return count, err
+}
+
+const countPlateCoupons = `-- name: CountPlateCoupons :one
+SELECT count(*) FROM coupons
+WHERE lot_code = $1
+  AND plate_key = $2
   AND ($3::text = '' OR state = $3)
   AND ($4::text = '' OR issuer = $4)
   AND ($5::timestamptz IS NULL OR created_at >= $5)
@@ -22,7 +60,7 @@ WHERE lot_code = $1
   AND ($8::timestamptz IS NULL OR valid_to > $8)
 `
 
-type CountCouponsParams struct {
+type CountPlateCouponsParams struct {
 	LotCode     string
 	PlateKey    string
 	State       string
@@ -33,8 +71,11 @@ type CountCouponsParams struct {
 	OpenAt      *time.Time
 }
 
-func (q *Queries) CountCoupons(ctx context.Context, arg CountCouponsParams) (int64, error) {
-	row := q.db.QueryRow(ctx, countCoupons,
+// How many of one plate's coupons the filter selects, read through
+// coupons_plate (lot, plate): that plate's coupons alone, which a
+// plate filter that may be ” cannot (its plan walks the lot's).
+func (q *Queries) CountPlateCoupons(ctx context.Context, arg CountPlateCouponsParams) (int64, error) {
+	row := q.db.QueryRow(ctx, countPlateCoupons,
 		arg.LotCode,
 		arg.PlateKey,
 		arg.State,

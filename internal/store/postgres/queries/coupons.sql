@@ -97,10 +97,25 @@ WHERE lot_code = sqlc.arg(lot_code)
 ORDER BY created_at, id
 LIMIT sqlc.arg(lim);
 
+-- How many of the lot's coupons the filter selects, any plate; a
+-- plate's count is CountPlateCoupons.
 -- name: CountCoupons :one
 SELECT count(*) FROM coupons
 WHERE lot_code = sqlc.arg(lot_code)
-  AND (sqlc.arg(plate_key)::text = '' OR plate_key = sqlc.arg(plate_key))
+  AND (sqlc.arg(state)::text = '' OR state = sqlc.arg(state))
+  AND (sqlc.arg(issuer)::text = '' OR issuer = sqlc.arg(issuer))
+  AND (sqlc.narg(created_from)::timestamptz IS NULL OR created_at >= sqlc.narg(created_from))
+  AND (sqlc.narg(created_to)::timestamptz IS NULL OR created_at < sqlc.narg(created_to))
+  AND (sqlc.narg(ended_by)::timestamptz IS NULL OR valid_to <= sqlc.narg(ended_by))
+  AND (sqlc.narg(open_at)::timestamptz IS NULL OR valid_to > sqlc.narg(open_at));
+
+-- How many of one plate's coupons the filter selects, read through
+-- coupons_plate (lot, plate): that plate's coupons alone, which a
+-- plate filter that may be '' cannot (its plan walks the lot's).
+-- name: CountPlateCoupons :one
+SELECT count(*) FROM coupons
+WHERE lot_code = sqlc.arg(lot_code)
+  AND plate_key = sqlc.arg(plate_key)
   AND (sqlc.arg(state)::text = '' OR state = sqlc.arg(state))
   AND (sqlc.arg(issuer)::text = '' OR issuer = sqlc.arg(issuer))
   AND (sqlc.narg(created_from)::timestamptz IS NULL OR created_at >= sqlc.narg(created_from))

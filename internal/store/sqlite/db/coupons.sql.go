@@ -13,18 +13,16 @@ import (
 const countCoupons = `-- name: CountCoupons :one
 SELECT count(*) FROM coupons
 WHERE lot_code = ?1
-  AND (?2 = '' OR plate_key = ?2)
-  AND (?3 = '' OR state = ?3)
-  AND (?4 = '' OR issuer = ?4)
-  AND (?5 = 0 OR created_at >= ?5)
-  AND (?6 = 0 OR created_at < ?6)
-  AND (?7 = 0 OR valid_to <= ?7)
-  AND (?8 = 0 OR valid_to > ?8)
+  AND (?2 = '' OR state = ?2)
+  AND (?3 = '' OR issuer = ?3)
+  AND (?4 = 0 OR created_at >= ?4)
+  AND (?5 = 0 OR created_at < ?5)
+  AND (?6 = 0 OR valid_to <= ?6)
+  AND (?7 = 0 OR valid_to > ?7)
 `
 
 type CountCouponsParams struct {
 	LotCode     string
-	PlateKey    interface{}
 	State       interface{}
 	Issuer      interface{}
 	CreatedFrom interface{}
@@ -33,8 +31,51 @@ type CountCouponsParams struct {
 	OpenAt      interface{}
 }
 
+// How many of the lot's coupons the filter selects, any plate; a
+// plate's count is CountPlateCoupons.
 func (q *Queries) CountCoupons(ctx context.Context, arg CountCouponsParams) (int64, error) {
 	row := q.queryRow(ctx, q.countCouponsStmt, countCoupons,
+		arg.LotCode,
+		arg.State,
+		arg.Issuer,
+		arg.CreatedFrom,
+		arg.CreatedTo,
+		arg.EndedBy,
+		arg.OpenAt,
+	)
+	var count int64
+	err := row.Scan(&count)
+	return count, err
+}
+
+const countPlateCoupons = `-- name: CountPlateCoupons :one
+SELECT count(*) FROM coupons
+WHERE lot_code = ?1
+  AND plate_key = ?2
+  AND (?3 = '' OR state = ?3)
+  AND (?4 = '' OR issuer = ?4)
+  AND (?5 = 0 OR created_at >= ?5)
+  AND (?6 = 0 OR created_at < ?6)
+  AND (?7 = 0 OR valid_to <= ?7)
+  AND (?8 = 0 OR valid_to > ?8)
+`
+
+type CountPlateCouponsParams struct {
+	LotCode     string
+	PlateKey    string
+	State       interface{}
+	Issuer      interface{}
+	CreatedFrom interface{}
+	CreatedTo   interface{}
+	EndedBy     interface{}
+	OpenAt      interface{}
+}
+
+// How many of one plate's coupons the filter selects, read through
+// coupons_plate (lot, plate): that plate's coupons alone, which a
+// plate filter that may be ” cannot (its plan walks the lot's).
+func (q *Queries) CountPlateCoupons(ctx context.Context, arg CountPlateCouponsParams) (int64, error) {
+	row := q.queryRow(ctx, q.countPlateCouponsStmt, countPlateCoupons,
 		arg.LotCode,
 		arg.PlateKey,
 		arg.State,

@@ -87,6 +87,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.countPassagesByHourStmt, err = db.PrepareContext(ctx, countPassagesByHour); err != nil {
 		return nil, fmt.Errorf("error preparing query CountPassagesByHour: %w", err)
 	}
+	if q.countPlateCouponsStmt, err = db.PrepareContext(ctx, countPlateCoupons); err != nil {
+		return nil, fmt.Errorf("error preparing query CountPlateCoupons: %w", err)
+	}
 	if q.countPriceStandardsStmt, err = db.PrepareContext(ctx, countPriceStandards); err != nil {
 		return nil, fmt.Errorf("error preparing query CountPriceStandards: %w", err)
 	}
@@ -1032,6 +1035,11 @@ func (q *Queries) Close() error {
 	if q.countPassagesByHourStmt != nil {
 		if cerr := q.countPassagesByHourStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing countPassagesByHourStmt: %w", cerr)
+		}
+	}
+	if q.countPlateCouponsStmt != nil {
+		if cerr := q.countPlateCouponsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing countPlateCouponsStmt: %w", cerr)
 		}
 	}
 	if q.countPriceStandardsStmt != nil {
@@ -2489,6 +2497,7 @@ type Queries struct {
 	countInsideForPassStmt                 *sql.Stmt
 	countLeftStayEntriesByHourStmt         *sql.Stmt
 	countPassagesByHourStmt                *sql.Stmt
+	countPlateCouponsStmt                  *sql.Stmt
 	countPriceStandardsStmt                *sql.Stmt
 	countSpacesStmt                        *sql.Stmt
 	countStayEntriesByHourStmt             *sql.Stmt
@@ -2795,6 +2804,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		countInsideForPassStmt:                 q.countInsideForPassStmt,
 		countLeftStayEntriesByHourStmt:         q.countLeftStayEntriesByHourStmt,
 		countPassagesByHourStmt:                q.countPassagesByHourStmt,
+		countPlateCouponsStmt:                  q.countPlateCouponsStmt,
 		countPriceStandardsStmt:                q.countPriceStandardsStmt,
 		countSpacesStmt:                        q.countSpacesStmt,
 		countStayEntriesByHourStmt:             q.countStayEntriesByHourStmt,

@@ -97,10 +97,25 @@ WHERE lot_code = sqlc.arg(lot_code)
 ORDER BY created_at, id
 LIMIT sqlc.arg(lim);
 
+-- How many of the lot's coupons the filter selects, any plate; a
+-- plate's count is CountPlateCoupons.
 -- name: CountCoupons :one
 SELECT count(*) FROM coupons
 WHERE lot_code = sqlc.arg(lot_code)
-  AND (sqlc.arg(plate_key) = '' OR plate_key = sqlc.arg(plate_key))
+  AND (sqlc.arg(state) = '' OR state = sqlc.arg(state))
+  AND (sqlc.arg(issuer) = '' OR issuer = sqlc.arg(issuer))
+  AND (sqlc.arg(created_from) = 0 OR created_at >= sqlc.arg(created_from))
+  AND (sqlc.arg(created_to) = 0 OR created_at < sqlc.arg(created_to))
+  AND (sqlc.arg(ended_by) = 0 OR valid_to <= sqlc.arg(ended_by))
+  AND (sqlc.arg(open_at) = 0 OR valid_to > sqlc.arg(open_at));
+
+-- How many of one plate's coupons the filter selects, read through
+-- coupons_plate (lot, plate): that plate's coupons alone, which a
+-- plate filter that may be '' cannot (its plan walks the lot's).
+-- name: CountPlateCoupons :one
+SELECT count(*) FROM coupons
+WHERE lot_code = sqlc.arg(lot_code)
+  AND plate_key = sqlc.arg(plate_key)
   AND (sqlc.arg(state) = '' OR state = sqlc.arg(state))
   AND (sqlc.arg(issuer) = '' OR issuer = sqlc.arg(issuer))
   AND (sqlc.arg(created_from) = 0 OR created_at >= sqlc.arg(created_from))

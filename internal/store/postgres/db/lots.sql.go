@@ -329,7 +329,8 @@ type LotAndPlateRow struct {
 // when it has none): what a gate event and a quote read first, in one
 // statement. Its stay columns are FindInside's, NULL-safe: a stays row
 // joined by nothing reads as NULLs, which the stay's NOT NULL columns
-// cannot hold.
+// cannot hold. Listed by hand: TestLotAndPlateStayColumns fails when a
+// column of stays is not.
 func (q *Queries) LotAndPlate(ctx context.Context, arg LotAndPlateParams) (LotAndPlateRow, error) {
 	row := q.db.QueryRow(ctx, lotAndPlate, arg.Code, arg.PlateKey)
 	var i LotAndPlateRow

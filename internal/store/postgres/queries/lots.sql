@@ -23,7 +23,8 @@ FROM lots WHERE code = $1;
 -- when it has none): what a gate event and a quote read first, in one
 -- statement. Its stay columns are FindInside's, NULL-safe: a stays row
 -- joined by nothing reads as NULLs, which the stay's NOT NULL columns
--- cannot hold.
+-- cannot hold. Listed by hand: TestLotAndPlateStayColumns fails when a
+-- column of stays is not.
 -- name: LotAndPlate :one
 SELECT sqlc.embed(lots),
        GREATEST(0, (SELECT COALESCE(SUM(c.occupied), 0) FROM lot_counts c WHERE c.lot_code = lots.code))::bigint AS occupied,

@@ -181,7 +181,7 @@ func (s *Service) askPartner(ctx context.Context, a *Attempt) bool {
 		return true
 	}
 	// The reason as a queued delivery's last_reply words it.
-	held(resp.StatusCode, replyText(why, string(body)))
+	held(resp.StatusCode, replyText(why, answerText(resp, body)))
 	// As for a queued report: a 410 ends the subscription, a Retry-After
 	// pauses it (asks and queued reports alike).
 	switch gone, after := refusal(resp, a.At); {

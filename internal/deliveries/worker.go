@@ -680,14 +680,7 @@ func (s *Service) send(ctx context.Context, a *Attempt) outcome {
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
 	resp.Body.Close()
 	ok, why := f.Judge(resp.StatusCode, body)
-	answer := string(body)
-	if loc := resp.Header.Get("Location"); resp.StatusCode >= 300 && resp.StatusCode < 400 && loc != "" {
-		// Not followed (a redirect could lead anywhere): the operator
-		// needs where it pointed to fix the subscription's URL, and a
-		// redirect's body is most often empty.
-		answer = "redirect to " + loc + " not followed: point the subscription there if it moved; " + answer
-	}
-	d.LastStatus, d.LastReply = resp.StatusCode, replyText(why, answer)
+	d.LastStatus, d.LastReply = resp.StatusCode, replyText(why, answerText(resp, body))
 	if ok {
 		s.metrics.DeliveryAttempt(d.PartnerID, d.Report, true)
 		d.State, d.DeliveredAt = park.DeliveryDelivered, &at
@@ -767,6 +760,22 @@ func retryAfter(h string, now time.Time) time.Duration {
 		return min(t.Sub(now), maxRetryAfter)
 	}
 	return 0
+}
+
+// answerText is what an operator is shown of a reply's body, queued report
+// or sensorless ask alike: a redirect is not followed (it could lead
+// anywhere), so where it pointed comes first, for the operator to fix the
+// subscription's URL; a redirect's body is most often empty.
+func answerText(resp *http.Response, body []byte) string {
+	loc := resp.Header.Get("Location")
+	if resp.StatusCode < 300 || resp.StatusCode > 399 || loc == "" {
+		return string(body)
+	}
+	moved := "redirect to " + loc + " not followed: point the subscription there if it moved"
+	if len(body) == 0 {
+		return moved
+	}
+	return moved + "; " + string(body)
 }
 
 // replyText is what an operator is shown of a reply: the format's reason

@@ -310,25 +310,10 @@ func first(q string) string {
 // exit's first report, which reads the subscriptions, leaves the lot's
 // read standing for the order's (a GetLotSettings before).
 func TestReportsReadNoStayBack(t *testing.T) {
-	url, schema := pgtest.Schema(t)
 	now := time.Date(2026, 12, 7, 4, 0, 0, 0, time.UTC)
-	clock := func() time.Time { return now }
 	const lot = "140199002"
-	c := &census{}
-	s, err := postgres.OpenWith(ctx, url, postgres.Options{Schema: schema, MaxConns: 1}, func(cfg *pgxpool.Config) {
-		cfg.ConnConfig.Tracer = c
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	sys := system.New(system.Config{Store: s, Now: clock, Barriers: device.NewMemory()})
-	if _, err := sys.Gate.CreateLot(ctx, &park.Lot{Code: lot, Name: "reports", TimeZone: "Asia/Shanghai",
-		Currency: "CNY", Capacity: 100, ExitGraceMinutes: 15,
-		Tariff: json.RawMessage(`{"grace_minutes":15,"every":{"minutes":30,"price":200}}`)}); err != nil {
-		t.Fatal(err)
-	}
-	err = s.Update(ctx, func(tx park.Tx) error {
+	sys, s, c := censusSystem(t, lot, func() time.Time { return now })
+	err := s.Update(ctx, func(tx park.Tx) error {
 		if err := tx.CreatePartner(ctx, &park.Partner{ID: "p1", Name: "P1", Dialect: "native", Type: park.PartnerNormal,
 			Lots: []string{lot}, CreatedAt: now, UpdatedAt: now}); err != nil {
 			return err

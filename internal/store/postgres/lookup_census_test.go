@@ -24,24 +24,9 @@ import (
 // lot (Ebopark's fee query) of a car inside that owes, taking a quote,
 // and of a plate not inside; in every lot of the partner (Linkc's).
 func TestLookupCensus(t *testing.T) {
-	url, schema := pgtest.Schema(t)
-	now := time.Date(2026, 12, 7, 4, 0, 0, 0, time.UTC)
-	clock := func() time.Time { return now }
 	const lot = "140199002"
-	c := &census{}
-	s, err := postgres.OpenWith(ctx, url, postgres.Options{Schema: schema, MaxConns: 1}, func(cfg *pgxpool.Config) {
-		cfg.ConnConfig.Tracer = c
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	sys := system.New(system.Config{Store: s, Now: clock, Barriers: device.NewMemory(), Dialects: []string{"api-one"}})
-	if _, err := sys.Gate.CreateLot(ctx, &park.Lot{Code: lot, Name: "census", TimeZone: "Asia/Shanghai",
-		Currency: "CNY", Capacity: 100, ExitGraceMinutes: 15,
-		Tariff: json.RawMessage(`{"grace_minutes":15,"every":{"minutes":30,"price":200}}`)}); err != nil {
-		t.Fatal(err)
-	}
+	now := time.Date(2026, 12, 7, 4, 0, 0, 0, time.UTC)
+	sys, _, c := censusSystem(t, lot, func() time.Time { return now }, "api-one")
 	p, err := sys.Partners.CreatePartner(ctx, &park.Partner{ID: "app", Name: "App", Dialect: "api-one",
 		Type: park.PartnerNormal, Lots: []string{lot}})
 	if err != nil {
@@ -101,4 +86,27 @@ func TestLookupCensus(t *testing.T) {
 			}
 		}
 	}
+}
+
+// censusSystem is a system on a fresh schema whose one connection the
+// census traces, with lot made (2.00 a started half hour after 15 free
+// minutes, 15 minutes to leave once paid).
+func censusSystem(t *testing.T, lot string, clock func() time.Time, dialects ...string) (*system.System, *postgres.Store, *census) {
+	t.Helper()
+	url, schema := pgtest.Schema(t)
+	c := &census{}
+	s, err := postgres.OpenWith(ctx, url, postgres.Options{Schema: schema, MaxConns: 1}, func(cfg *pgxpool.Config) {
+		cfg.ConnConfig.Tracer = c
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	sys := system.New(system.Config{Store: s, Now: clock, Barriers: device.NewMemory(), Dialects: dialects})
+	if _, err := sys.Gate.CreateLot(ctx, &park.Lot{Code: lot, Name: "census", TimeZone: "Asia/Shanghai",
+		Currency: "CNY", Capacity: 100, ExitGraceMinutes: 15,
+		Tariff: json.RawMessage(`{"grace_minutes":15,"every":{"minutes":30,"price":200}}`)}); err != nil {
+		t.Fatal(err)
+	}
+	return sys, s, c
 }

@@ -70,18 +70,24 @@ func (s *Server) createLot(w http.ResponseWriter, r *http.Request) error {
 	if err := decode(r, &in); err != nil {
 		return err
 	}
-	if in.Capacity == nil {
-		return park.Invalid("capacity", "is required")
-	}
 	l := &park.Lot{
-		Code: in.Code, Name: in.Name, TimeZone: in.TimeZone, Currency: in.Currency, Capacity: *in.Capacity,
+		Code: in.Code, Name: in.Name, TimeZone: in.TimeZone, Currency: in.Currency,
 		Sandbox: in.Sandbox, MissedEntry: in.MissedEntry, Tariff: in.Tariff,
 	}
+	if in.Capacity == nil {
+		// The fields the document lists before capacity are named first:
+		// an empty body is refused for its code, not its last field.
+		if err := l.ValidateNames(); err != nil {
+			return err
+		}
+		return park.Invalid("capacity", "is required (0 to %d)", park.MaxCapacity).Because(park.ReasonRequired)
+	}
+	l.Capacity = *in.Capacity
 	l.ExitGraceMinutes = park.DefaultExitGraceMinutes
 	setIf(&l.ExitGraceMinutes, in.ExitGraceMinutes)
 	if in.QuoteTTLSeconds != nil {
 		if *in.QuoteTTLSeconds == 0 {
-			return park.Invalid("quote_ttl_seconds", "must be between 10 and 86400")
+			return park.QuoteTTLRange()
 		}
 		l.QuoteTTLSeconds = *in.QuoteTTLSeconds
 	}

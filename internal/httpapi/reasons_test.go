@@ -16,34 +16,7 @@ func TestProblemReasons(t *testing.T) {
 	e.want(e.do("POST", "/v1/chargers", `{"id":"CAB-0001","lot_code":"140123001","family":0,"type":"cabinet-10","connectors":10,
 		"standard_id":19464,"password":"0123456789abcdef"}`), 201)
 
-	check := func(name string, r reply, status int, code, field, reason string, params ...string) {
-		t.Helper()
-		p := e.problem(r, status, code)
-		if p["field"] != field {
-			t.Errorf("%s: field %v, want %s", name, p["field"], field)
-		}
-		got, has := p["reason"]
-		switch {
-		case reason == "" && has:
-			t.Errorf("%s: reason %v, want none", name, got)
-		case reason != "" && got != reason:
-			t.Errorf("%s: reason %v, want %s: %v", name, got, reason, p)
-		}
-		var gotParams []string
-		raw, has := p["params"].([]any)
-		if p["params"] != nil && !has {
-			t.Errorf("%s: params %v, want a list", name, p["params"])
-		}
-		for _, v := range raw {
-			gotParams = append(gotParams, fmt.Sprint(v))
-		}
-		if len(params) == 0 && p["params"] != nil {
-			t.Errorf("%s: params %v, want none", name, p["params"])
-		}
-		if !slices.Equal(gotParams, params) {
-			t.Errorf("%s: params %q, want %q", name, gotParams, params)
-		}
-	}
+	check := e.wantReason
 
 	// The charger is recorded offline (it never connected): 409 on
 	// charger_id, because it cannot be reached, and no session is made.
@@ -85,4 +58,36 @@ func TestProblemReasons(t *testing.T) {
 	// A field the body does not take: unknown, with no numbers.
 	check("unknown field", e.do("POST", "/v1/charging/sessions", `{"charger_id":"CAB-0001","connector":1,"colour":"red"}`),
 		400, "invalid", "colour", "unknown")
+}
+
+// wantReason checks a problem's status, code, field, reason and params
+// (none when reason is "" or no params are given).
+func (e *env) wantReason(name string, r reply, status int, code, field, reason string, params ...string) {
+	t := e.t
+	t.Helper()
+	p := e.problem(r, status, code)
+	if p["field"] != field {
+		t.Errorf("%s: field %v, want %s", name, p["field"], field)
+	}
+	got, has := p["reason"]
+	switch {
+	case reason == "" && has:
+		t.Errorf("%s: reason %v, want none", name, got)
+	case reason != "" && got != reason:
+		t.Errorf("%s: reason %v, want %s: %v", name, got, reason, p)
+	}
+	var gotParams []string
+	raw, has := p["params"].([]any)
+	if p["params"] != nil && !has {
+		t.Errorf("%s: params %v, want a list", name, p["params"])
+	}
+	for _, v := range raw {
+		gotParams = append(gotParams, fmt.Sprint(v))
+	}
+	if len(params) == 0 && p["params"] != nil {
+		t.Errorf("%s: params %v, want none", name, p["params"])
+	}
+	if !slices.Equal(gotParams, params) {
+		t.Errorf("%s: params %q, want %q", name, gotParams, params)
+	}
 }

@@ -3,6 +3,7 @@ package park
 import (
 	"encoding/json"
 	"regexp"
+	"strconv"
 	"time"
 )
 
@@ -67,21 +68,38 @@ func (l *Lot) ApplyDefaults() {
 	}
 }
 
-// Validate checks every field and names the first that is wrong.
+// Validate checks every field and names the first that is wrong, in the
+// order the native API's document lists them.
 func (l *Lot) Validate() error {
+	if err := l.ValidateNames(); err != nil {
+		return err
+	}
 	switch {
-	case !lotCodeRE.MatchString(l.Code):
-		return Invalid("code", "must be 1-32 letters, digits, '_' or '-'")
-	case l.Name == "" || len(l.Name) > 200:
-		return Invalid("name", "must be 1-200 bytes")
-	case l.Capacity < 0 || l.Capacity > 1_000_000:
-		return Invalid("capacity", "must be between 0 and 1000000")
-	case l.ExitGraceMinutes < 0 || l.ExitGraceMinutes > 24*60:
-		return Invalid("exit_grace_minutes", "must be between 0 and 1440")
-	case l.QuoteTTLSeconds < 10 || l.QuoteTTLSeconds > 86400:
-		return Invalid("quote_ttl_seconds", "must be between 10 and 86400")
+	case l.Capacity < 0 || l.Capacity > MaxCapacity:
+		return Invalid("capacity", "must be between 0 and %d", MaxCapacity).Because(ReasonRange, "0", strconv.Itoa(MaxCapacity))
+	case l.ExitGraceMinutes < 0 || l.ExitGraceMinutes > MaxExitGraceMinutes:
+		return Invalid("exit_grace_minutes", "must be between 0 and %d", MaxExitGraceMinutes).
+			Because(ReasonRange, "0", strconv.Itoa(MaxExitGraceMinutes))
+	case l.QuoteTTLSeconds < MinQuoteTTLSeconds || l.QuoteTTLSeconds > MaxQuoteTTLSeconds:
+		return QuoteTTLRange()
 	case l.MissedEntry != MissedEntryOpen && l.MissedEntry != MissedEntryHold:
-		return Invalid("missed_entry", "must be %q or %q", MissedEntryOpen, MissedEntryHold)
+		return Invalid("missed_entry", "must be %q or %q", MissedEntryOpen, MissedEntryHold).Because(ReasonUnknown)
+	}
+	return nil
+}
+
+// ValidateNames checks the fields that name a lot and its units (code,
+// name, time zone, currency), which a new lot's other fields come after.
+func (l *Lot) ValidateNames() error {
+	switch {
+	case l.Code == "":
+		return Invalid("code", "is required: 1-32 letters, digits, '_' or '-'").Because(ReasonRequired)
+	case !lotCodeRE.MatchString(l.Code):
+		return Invalid("code", "must be 1-32 letters, digits, '_' or '-'").Because(ReasonFormat)
+	case l.Name == "":
+		return Invalid("name", "is required (1-200 bytes)").Because(ReasonRequired)
+	case len(l.Name) > 200:
+		return Invalid("name", "must be 1-200 bytes, not %d", len(l.Name)).Because(ReasonLength, "1", "200")
 	}
 	if err := CheckText("name", l.Name); err != nil {
 		return err
@@ -89,10 +107,27 @@ func (l *Lot) Validate() error {
 	if _, err := LoadLocation(l.TimeZone); err != nil {
 		return err
 	}
-	if !ValidCurrency(l.Currency) {
-		return Invalid("currency", "unknown ISO 4217 currency %q", l.Currency)
+	switch {
+	case l.Currency == "":
+		return Invalid("currency", "is required: an ISO 4217 code, e.g. CNY").Because(ReasonRequired)
+	case !ValidCurrency(l.Currency):
+		return Invalid("currency", "unknown ISO 4217 currency %q", l.Currency).Because(ReasonUnknown)
 	}
 	return nil
+}
+
+// Bounds of a lot's numbers (LotInput in the native API's document).
+const (
+	MaxCapacity         = 1_000_000
+	MaxExitGraceMinutes = 24 * 60
+	MinQuoteTTLSeconds  = 10
+	MaxQuoteTTLSeconds  = 86400
+)
+
+// QuoteTTLRange is the refusal of a quote lifetime out of its bounds.
+func QuoteTTLRange() *Error {
+	return Invalid("quote_ttl_seconds", "must be between %d and %d", MinQuoteTTLSeconds, MaxQuoteTTLSeconds).
+		Because(ReasonRange, strconv.Itoa(MinQuoteTTLSeconds), strconv.Itoa(MaxQuoteTTLSeconds))
 }
 
 // Lane is an entry or exit lane of a lot, named by the camera that reads it.

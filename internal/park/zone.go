@@ -18,11 +18,11 @@ func LoadLocation(name string) (*time.Location, error) {
 		return nil, Invalid("timezone", "is required: an IANA time zone, e.g. Asia/Shanghai").Because(ReasonRequired)
 	}
 	if name == "Local" || strings.ContainsAny(name, " \\") {
-		return nil, Invalid("timezone", "unknown IANA time zone %q", name)
+		return nil, Invalid("timezone", "unknown IANA time zone %q", name).Because(ReasonUnknown)
 	}
 	loc, err := time.LoadLocation(name)
 	if err != nil {
-		return nil, Invalid("timezone", "unknown IANA time zone %q", name)
+		return nil, Invalid("timezone", "unknown IANA time zone %q", name).Because(ReasonUnknown)
 	}
 	zones.Store(name, loc)
 	return loc, nil

@@ -13,11 +13,11 @@ import (
 // input can be off by one.
 func parseTime(field, s string) (time.Time, error) {
 	if s == "" {
-		return time.Time{}, park.Invalid(field, "is required (RFC 3339, e.g. 2026-11-23T08:30:00+08:00)")
+		return time.Time{}, park.Invalid(field, "is required (RFC 3339, e.g. 2026-11-23T08:30:00+08:00)").Because(park.ReasonRequired)
 	}
 	t, err := time.Parse(time.RFC3339Nano, s)
 	if err != nil {
-		return time.Time{}, park.Invalid(field, "must be an RFC 3339 time with an offset, e.g. 2026-11-23T08:30:00+08:00")
+		return time.Time{}, park.Invalid(field, "must be an RFC 3339 time with an offset, e.g. 2026-11-23T08:30:00+08:00").Because(park.ReasonFormat)
 	}
 	if err := park.CheckYear(field, t); err != nil {
 		return time.Time{}, err
@@ -32,7 +32,7 @@ func parseTime(field, s string) (time.Time, error) {
 func queryTime(field, s string) (time.Time, error) {
 	t, err := parseTime(field, s)
 	if err != nil && strings.Contains(s, " ") {
-		return time.Time{}, park.Invalid(field, "must be an RFC 3339 time; in a query string a '+' reads as a space: write the offset's '+' as %%2B (e.g. 2026-11-23T08:30:00%%2B08:00), or give the time in UTC with Z")
+		return time.Time{}, park.Invalid(field, "must be an RFC 3339 time; in a query string a '+' reads as a space: write the offset's '+' as %%2B (e.g. 2026-11-23T08:30:00%%2B08:00), or give the time in UTC with Z").Because(park.ReasonFormat)
 	}
 	return t, err
 }

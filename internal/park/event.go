@@ -2,6 +2,7 @@ package park
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -162,7 +163,8 @@ const (
 // MaxYear; every transport checks the times it reads with it.
 func CheckYear(field string, t time.Time) error {
 	if y := t.Year(); y < MinYear || y > MaxYear {
-		return Invalid(field, "year must be between %d and %d", MinYear, MaxYear)
+		return Invalid(field, "year must be between %d and %d", MinYear, MaxYear).
+			Because(ReasonRange, strconv.Itoa(MinYear), strconv.Itoa(MaxYear))
 	}
 	return nil
 }
@@ -172,7 +174,7 @@ func CheckYear(field string, t time.Time) error {
 func CheckReportTime(field string, at, now time.Time) error {
 	switch {
 	case at.IsZero():
-		return Invalid(field, "is required (RFC 3339)")
+		return Invalid(field, "is required (RFC 3339)").Because(ReasonRequired)
 	case at.After(now.Add(MaxEventSkew)):
 		return Invalid(field, "is %s ahead of parkd's clock, more than the %d minutes a device's clock may drift; check the device's clock",
 			aheadText(at.Sub(now)), int(MaxEventSkew/time.Minute))

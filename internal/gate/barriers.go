@@ -345,7 +345,7 @@ func (s *Service) GateLog(ctx context.Context, lot, lane string, limit int) ([]*
 		limit = DefaultGateLog
 	}
 	if limit < 1 || limit > MaxGateLog {
-		return nil, park.Invalid("limit", "must be between 1 and %d", MaxGateLog)
+		return nil, core.LimitRange(MaxGateLog)
 	}
 	var out []*park.GateCommand
 	err := s.base.View(ctx, func(tx park.Tx) error {

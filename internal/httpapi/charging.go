@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"parkd/internal/charging"
+	"parkd/internal/core"
 	"parkd/internal/park"
 	"parkd/internal/tariff"
 )
@@ -271,8 +272,8 @@ func (s *Server) listStandards(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
-	if v := q.Get("limit"); v != "" {
-		if f.Limit, err = queryInt("limit", v); err != nil {
+	if v := q.Get("limit"); v != "" { // left out, the list's default stays
+		if f.Limit, err = core.QueryLimitUpTo(v, charging.MaxListLimit); err != nil {
 			return err
 		}
 	}
@@ -575,8 +576,8 @@ func (s *Server) listSessions(w http.ResponseWriter, r *http.Request) error {
 		return park.Invalid("status", "must be pending, charging, ended or failed, not %q", f.Status)
 	}
 	var err error
-	if v := q.Get("limit"); v != "" {
-		if f.Limit, err = queryInt("limit", v); err != nil {
+	if v := q.Get("limit"); v != "" { // left out, the list's default stays
+		if f.Limit, err = core.QueryLimitUpTo(v, charging.MaxListLimit); err != nil {
 			return err
 		}
 	}

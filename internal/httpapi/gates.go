@@ -76,7 +76,7 @@ func (s *Server) postGateCommand(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) listGateCommands(w http.ResponseWriter, r *http.Request) error {
-	limit, err := core.QueryLimit(r.URL.Query().Get("limit"))
+	limit, err := core.QueryLimitUpTo(r.URL.Query().Get("limit"), gate.MaxGateLog)
 	if err != nil {
 		return err
 	}

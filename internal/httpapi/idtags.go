@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"parkd/internal/charging"
+	"parkd/internal/core"
 	"parkd/internal/park"
 )
 
@@ -82,12 +83,12 @@ func (s *Server) createIDTag(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) listIDTags(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
-	limit := 100
-	if v := q.Get("limit"); v != "" {
-		var err error
-		if limit, err = queryInt("limit", v); err != nil {
-			return err
-		}
+	limit, err := core.QueryLimitUpTo(q.Get("limit"), charging.MaxListLimit)
+	if err != nil {
+		return err
+	}
+	if limit == 0 {
+		limit = charging.MaxListLimit
 	}
 	ts, more, err := s.svc.Charging.IDTagPage(r.Context(), r.PathValue("code"), q.Get("after"), limit)
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strconv"
 
+	"parkd/internal/core"
 	"parkd/internal/operators"
 	"parkd/internal/park"
 )
@@ -132,13 +133,11 @@ type auditView struct {
 func (s *Server) listAudit(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	f := park.AuditFilter{Lot: q.Get("lot"), Actor: q.Get("actor")}
-	if v := q.Get("limit"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 { // an explicit 0 is no page (core.QueryLimit); the top is AuditPage's to check
-			return park.Invalid("limit", "%q is not a whole number from 1 to %d", v, operators.MaxAuditPage)
-		}
-		f.Limit = n
+	n, err := core.QueryLimitUpTo(q.Get("limit"), operators.MaxAuditPage)
+	if err != nil {
+		return err
 	}
+	f.Limit = n
 	if v := q.Get("before"); v != "" {
 		n, err := strconv.ParseInt(v, 10, 64)
 		if err != nil || n < 1 {

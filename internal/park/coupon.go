@@ -3,6 +3,7 @@ package park
 import (
 	"context"
 	"regexp"
+	"strconv"
 	"time"
 )
 
@@ -81,16 +82,36 @@ var couponIDRE = regexp.MustCompile(`^[\x21-\x7e]{1,64}$`)
 // ValidCouponID reports whether s may name a coupon: 1-64 visible ASCII.
 func ValidCouponID(s string) bool { return couponIDRE.MatchString(s) }
 
+// couponValueUnit words a kind's value and the kind for a refusal: its
+// unit, and the kind with its article.
+var couponValueUnit = map[string][2]string{
+	CouponMinutes: {"minutes", "a minutes"},
+	CouponHours:   {"hours", "an hours"},
+	CouponAmount:  {"minor units of the lot's currency", "an amount"},
+	CouponPercent: {"percent", "a percent"},
+}
+
+func couponValueRange(kind string, limit int64) *Error {
+	max := strconv.FormatInt(limit, 10)
+	w, ok := couponValueUnit[kind]
+	if !ok { // free: its value is 1 or left out
+		return Invalid("value", "must be 1 or left out for a %s coupon", kind).Because(ReasonRange, "1", max)
+	}
+	return Invalid("value", "must be between 1 and %d %s for %s coupon", limit, w[0], w[1]).Because(ReasonRange, "1", max)
+}
+
 // Validate checks a new coupon; the plate must already be normalised.
 func (c *Coupon) Validate() error {
 	limit, ok := maxCouponValue[c.Kind]
 	switch {
 	case !ValidCouponID(c.ID):
 		return Invalid("id", "must be 1-64 visible ASCII characters")
+	case c.Kind == "":
+		return Invalid("kind", "is required: minutes, hours, amount, percent or free").Because(ReasonRequired)
 	case !ok:
-		return Invalid("kind", "must be one of minutes, hours, amount, percent, free")
+		return Invalid("kind", "must be one of minutes, hours, amount, percent, free").Because(ReasonUnknown)
 	case c.Value < 1 || c.Value > limit:
-		return Invalid("value", "must be between 1 and %d for a %s coupon", limit, c.Kind)
+		return couponValueRange(c.Kind, limit)
 	case len([]rune(c.Merchant)) > MaxMerchant:
 		return Invalid("merchant", "must be at most %d characters", MaxMerchant)
 	case len(c.Issuer) > 64:

@@ -35,18 +35,27 @@ type EventInput struct {
 	afterSensorless bool // the enrolled partner was asked already: decide without asking again
 }
 
+// eventTypeError refuses an event's type: missing, or neither entry nor
+// exit.
+func eventTypeError(typ string) *park.Error {
+	if typ == "" {
+		return park.Invalid("type", "is required: %q or %q", park.EventEntry, park.EventExit).Because(park.ReasonRequired)
+	}
+	return park.Invalid("type", "must be %q or %q", park.EventEntry, park.EventExit).Because(park.ReasonUnknown)
+}
+
 func (s *Service) validateEvent(in *EventInput, now time.Time) (plate.Plate, error) {
 	switch {
 	case in.ID == "":
 		return plate.Plate{}, park.Invalid("id", "is required (1-128 characters)").Because(park.ReasonRequired)
 	case len(in.ID) > 128:
-		return plate.Plate{}, park.Invalid("id", "must be at most 128 characters")
+		return plate.Plate{}, park.Invalid("id", "must be at most 128 characters").Because(park.ReasonLength, "1", "128")
 	case in.Type != park.EventEntry && in.Type != park.EventExit:
-		return plate.Plate{}, park.Invalid("type", "must be %q or %q", park.EventEntry, park.EventExit)
+		return plate.Plate{}, eventTypeError(in.Type)
 	case in.Lane == "":
 		return plate.Plate{}, park.Invalid("lane", "is required (1-64 characters)").Because(park.ReasonRequired)
 	case len(in.Lane) > 64:
-		return plate.Plate{}, park.Invalid("lane", "must be at most 64 characters")
+		return plate.Plate{}, park.Invalid("lane", "must be at most 64 characters").Because(park.ReasonLength, "1", "64")
 	case park.CheckReportTime("at", in.At, now) != nil:
 		return plate.Plate{}, park.CheckReportTime("at", in.At, now)
 	case len(in.ImageURL) > 2048:
@@ -54,7 +63,7 @@ func (s *Service) validateEvent(in *EventInput, now time.Time) (plate.Plate, err
 	case len(in.PlateColor) > 16:
 		return plate.Plate{}, park.Invalid("plate_color", "must be at most 16 characters")
 	case in.VehicleClass != "" && !park.ValidClass(in.VehicleClass):
-		return plate.Plate{}, park.Invalid("vehicle_class", "must be one of small, large, new_energy, motorcycle")
+		return plate.Plate{}, park.Invalid("vehicle_class", "must be one of small, large, new_energy, motorcycle").Because(park.ReasonUnknown)
 	}
 	if err := park.CheckTexts("id", in.ID, "lane", in.Lane, "image_url", in.ImageURL, "plate_color", in.PlateColor); err != nil {
 		return plate.Plate{}, err

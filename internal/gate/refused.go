@@ -57,7 +57,7 @@ func (s *Service) KeepPlateless(ctx context.Context, in EventInput) (fresh bool,
 	case in.Lane == "" || len(in.Lane) > 64:
 		return false, park.Invalid("lane", "is required (1-64 characters)")
 	case in.Type != park.EventEntry && in.Type != park.EventExit:
-		return false, park.Invalid("type", "must be %q or %q", park.EventEntry, park.EventExit)
+		return false, eventTypeError(in.Type)
 	case len(in.ImageURL) > 2048:
 		return false, park.Invalid("image_url", "is at most 2048 characters")
 	}

@@ -21,10 +21,6 @@ type passInput struct {
 
 // apply copies the fields present in the input onto p.
 func (in *passInput) apply(p *park.Pass) error {
-	// The core reads 0 as "one per plate"; sent, it meant no free space.
-	if in.Spaces != nil && *in.Spaces < 1 {
-		return park.Invalid("spaces", "must be between 1 and the number of plates; leave it out for one per plate")
-	}
 	setIf(&p.HolderName, in.HolderName)
 	setIf(&p.Mobile, in.Mobile)
 	setIf(&p.UserCode, in.UserCode)
@@ -32,6 +28,10 @@ func (in *passInput) apply(p *park.Pass) error {
 	setIf(&p.Spaces, in.Spaces)
 	if in.Plates != nil {
 		p.Plates = in.Plates
+	}
+	// The core reads 0 as "one per plate"; sent, it meant no free space.
+	if in.Spaces != nil && *in.Spaces < 1 {
+		return park.SpacesRange(len(p.Plates))
 	}
 	if in.Slots != nil {
 		p.Slots = in.Slots

@@ -2,6 +2,7 @@ package park
 
 import (
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -39,26 +40,36 @@ var mobileRE = regexp.MustCompile(`^\+?[0-9]{5,20}$`)
 // MaxPassPlates bounds the plates of one pass.
 const MaxPassPlates = 20
 
+// SpacesRange refuses a pass's spaces outside 1 to its number of plates.
+func SpacesRange(plates int) *Error {
+	return Invalid("spaces", "must be between 1 and the number of plates (%d); leave it out for one per plate", plates).
+		Because(ReasonRange, "1", strconv.Itoa(plates))
+}
+
 // Validate checks a pass; plates must already be normalised.
 func (p *Pass) Validate() error {
 	switch {
 	// A name of blanks names no one, like an empty one.
-	case strings.TrimSpace(p.HolderName) == "" || len(p.HolderName) > 200:
-		return Invalid("holder_name", "is required (at most 200 bytes)")
+	case strings.TrimSpace(p.HolderName) == "":
+		return Invalid("holder_name", "is required (at most 200 bytes)").Because(ReasonRequired)
+	case len(p.HolderName) > 200:
+		return Invalid("holder_name", "must be at most 200 bytes, not %d", len(p.HolderName)).Because(ReasonLength, "1", "200")
 	case p.Mobile != "" && !mobileRE.MatchString(p.Mobile):
 		return Invalid("mobile", "must be 5-20 digits, optionally starting with +")
 	case len(p.UserCode) > 64 || (p.UserCode != "" && strings.TrimSpace(p.UserCode) == ""):
 		// A code of blanks would key a pass no partner system can name.
 		return Invalid("user_code", "must be at most 64 characters, not only blanks")
 	case len(p.Plates) == 0:
-		return Invalid("plates", "at least one plate is required")
+		return Invalid("plates", "at least one plate is required").Because(ReasonRequired)
 	case len(p.Plates) > MaxPassPlates:
-		return Invalid("plates", "at most %d plates", MaxPassPlates)
+		return Invalid("plates", "at most %d plates", MaxPassPlates).Because(ReasonRange, "1", strconv.Itoa(MaxPassPlates))
 	case p.Spaces < 1 || p.Spaces > len(p.Plates):
-		return Invalid("spaces", "must be between 1 and the number of plates (%d)", len(p.Plates))
+		return SpacesRange(len(p.Plates))
 	case p.ValidFrom.IsZero():
-		return Invalid("valid_from", "is required")
-	case p.ValidTo.IsZero() || !p.ValidTo.After(p.ValidFrom):
+		return Invalid("valid_from", "is required").Because(ReasonRequired)
+	case p.ValidTo.IsZero():
+		return Invalid("valid_to", "is required: the pass's end, after valid_from").Because(ReasonRequired)
+	case !p.ValidTo.After(p.ValidFrom):
 		return Invalid("valid_to", "must be after valid_from").Because(ReasonOrder)
 	case len(p.Plan) > 64:
 		return Invalid("plan", "must be at most 64 characters")
@@ -72,7 +83,7 @@ func (p *Pass) Validate() error {
 	seen := map[string]bool{}
 	for _, k := range p.PlateKeys {
 		if seen[k] {
-			return Invalid("plates", "plate listed twice")
+			return Invalid("plates", "plate listed twice").Because(ReasonDuplicate)
 		}
 		seen[k] = true
 	}

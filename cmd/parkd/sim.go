@@ -28,7 +28,8 @@ func runSim(args []string, getenv func(string) string, stdout, stderr io.Writer)
 	// The environment's token and broker are read after parsing, not made
 	// the flags' defaults: --help prints defaults, and must not print the
 	// admin token or a broker's password.
-	fs.StringVar(&c.Token, "token", "", "the admin token of the parkd at --url (default: PARKD_ADMIN_TOKEN)")
+	fs.StringVar(&c.Token, "token", "", "the admin token of the parkd at --url (default: PARKD_ADMIN_TOKEN, else the admin-token file in --data)")
+	data := fs.String("data", "", "the data folder of the parkd at --url, whose admin-token file holds its token when neither --token nor PARKD_ADMIN_TOKEN is given (default: PARKD_DATA, else ./parkd-data, as serve's)")
 	fs.DurationVar(&c.Duration, "duration", 0, "stop after this long, e.g. 10s")
 	fs.Int64Var(&c.Events, "events", 0, "stop after this many camera reads")
 	fs.IntVar(&c.Lots, "lots", 0, "lots to drive (default and at least: one per camera protocol)")
@@ -56,8 +57,17 @@ func runSim(args []string, getenv func(string) string, stdout, stderr io.Writer)
 		fmt.Fprintln(stderr, "parkd sim: --token names the admin token of the parkd at --url; without --url the simulator starts a parkd of its own")
 		return 2
 	}
-	if c.Token == "" {
-		c.Token = getenv("PARKD_ADMIN_TOKEN")
+	if c.URL == "" && *data != "" {
+		fmt.Fprintln(stderr, "parkd sim: --data names the data folder of the parkd at --url; without --url the simulator starts a parkd of its own")
+		return 2
+	}
+	if c.URL != "" && c.Token == "" {
+		tok, err := simToken(getenv, *data)
+		if err != nil {
+			fmt.Fprintln(stderr, "parkd sim:", err)
+			return 1 // refused as the simulator refuses a missing token
+		}
+		c.Token = tok
 	}
 	if o.MQTT == "" {
 		o.MQTT = getenv("PARKD_MQTT")
@@ -116,4 +126,33 @@ func runSim(args []string, getenv func(string) string, stdout, stderr io.Writer)
 		return 1
 	}
 	return 0
+}
+
+// simToken finds the admin token of the parkd at --url when no --token is
+// given: PARKD_ADMIN_TOKEN, else the admin-token file that serve wrote in
+// its data folder (and told its user about). The error names the three
+// ways and the file tried, never a token.
+func simToken(getenv func(string) string, data string) (string, error) {
+	if tok := getenv("PARKD_ADMIN_TOKEN"); tok != "" {
+		return tok, nil
+	}
+	if data == "" {
+		data = getenv("PARKD_DATA")
+	}
+	if data == "" {
+		data = "./parkd-data" // serve's default
+	}
+	file := (&config.Config{Data: data}).TokenFile()
+	b, err := os.ReadFile(file)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		return "", fmt.Errorf("no admin token for --url: give --token, set PARKD_ADMIN_TOKEN, or give --data the data folder of that parkd (no %s)", file)
+	case err != nil:
+		return "", fmt.Errorf("no admin token for --url: give --token, set PARKD_ADMIN_TOKEN, or make %s readable (%v)", file, errors.Unwrap(err))
+	}
+	tok := strings.TrimSpace(string(b))
+	if tok == "" {
+		return "", fmt.Errorf("no admin token for --url: give --token, set PARKD_ADMIN_TOKEN, or give --data the data folder of that parkd (%s is empty)", file)
+	}
+	return tok, nil
 }

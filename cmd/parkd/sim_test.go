@@ -3,7 +3,10 @@ package main
 import (
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 )
 
@@ -176,4 +179,70 @@ func TestSimTokenWithoutURL(t *testing.T) {
 		strings.Contains(errOut, "secret-token") {
 		t.Fatalf("exit %d, stdout %q, stderr %q: want exit 2, --token refused without --url", code, out, errOut)
 	}
+}
+
+// TestSimFindsToken: against a running parkd, a run without --token uses
+// PARKD_ADMIN_TOKEN, else the admin-token file of the data folder (--data,
+// else PARKD_DATA, else ./parkd-data, as serve's), where serve said it
+// wrote the token; with none it stops at once, naming the three ways, and
+// never prints a token.
+func TestSimFindsToken(t *testing.T) {
+	data := t.TempDir()
+	// As serve writes it: one line, a newline at its end.
+	if err := os.WriteFile(filepath.Join(data, "admin-token"), []byte("from-the-file-0123456789\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var got atomic.Value
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got.Store(r.Header.Get("Authorization"))
+		http.Error(w, "no", http.StatusUnauthorized)
+	}))
+	defer srv.Close()
+	for _, c := range []struct {
+		name string
+		env  map[string]string
+		args []string
+		want string // the Authorization sent
+	}{
+		{"File", nil, []string{"--data", data}, "Bearer from-the-file-0123456789"},
+		{"PARKD_DATA", map[string]string{"PARKD_DATA": data}, nil, "Bearer from-the-file-0123456789"},
+		{"EnvBeforeFile", map[string]string{"PARKD_ADMIN_TOKEN": "from-the-env"}, []string{"--data", data}, "Bearer from-the-env"},
+		{"FlagBeforeAll", map[string]string{"PARKD_ADMIN_TOKEN": "from-the-env"}, []string{"--data", data, "--token", "from-the-flag"}, "Bearer from-the-flag"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			got.Store("")
+			args := append([]string{"sim", "--quiet", "--events", "1", "--url", srv.URL}, c.args...)
+			code, out, errOut := runParkd(c.env, args...)
+			if code == 0 || got.Load() != c.want || strings.Contains(out+errOut, "from-the-") {
+				t.Fatalf("exit %d, stdout %q, stderr %q, Authorization %q: want %q sent and no token printed", code, out, errOut, got.Load(), c.want)
+			}
+		})
+	}
+	t.Run("None", func(t *testing.T) {
+		got.Store("")
+		empty := t.TempDir()
+		code, out, errOut := runParkd(nil, "sim", "--quiet", "--events", "1", "--url", srv.URL, "--data", empty)
+		lines := strings.Split(strings.TrimSuffix(errOut, "\n"), "\n")
+		if code != 1 || out != "" || len(lines) != 1 || got.Load() != "" ||
+			!strings.Contains(errOut, "--token") || !strings.Contains(errOut, "PARKD_ADMIN_TOKEN") ||
+			!strings.Contains(errOut, filepath.Join(empty, "admin-token")) {
+			t.Fatalf("exit %d, stdout %q, stderr %q, Authorization %q: want exit 1 before any request, one line naming --token, PARKD_ADMIN_TOKEN and the file", code, out, errOut, got.Load())
+		}
+	})
+	t.Run("DefaultFolder", func(t *testing.T) {
+		// No --data, no PARKD_DATA: ./parkd-data, serve's default.
+		t.Chdir(t.TempDir())
+		code, _, errOut := runParkd(nil, "sim", "--quiet", "--events", "1", "--url", srv.URL)
+		if code != 1 || !strings.Contains(errOut, filepath.Join("parkd-data", "admin-token")) {
+			t.Fatalf("exit %d, stderr %q: want ./parkd-data/admin-token named", code, errOut)
+		}
+	})
+	t.Run("DataWithoutURL", func(t *testing.T) {
+		// Without --url the run starts its own parkd: a --data given
+		// would be silently dropped.
+		code, _, errOut := runParkd(nil, "sim", "--quiet", "--events", "1", "--data", data)
+		if code != 2 || !strings.Contains(errOut, "--data") || !strings.Contains(errOut, "--url") {
+			t.Fatalf("exit %d, stderr %q: want exit 2 saying --data goes with --url", code, errOut)
+		}
+	})
 }

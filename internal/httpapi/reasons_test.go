@@ -3,6 +3,7 @@ package httpapi_test
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -54,6 +55,13 @@ func TestProblemReasons(t *testing.T) {
 	// with the length read and the length wanted (浙A1234: 6 of 7–8).
 	check("plate", e.do("POST", "/v1/lots/140123001/events", event("cam-1", "entry", "浙A1234", t0)),
 		400, "invalid", "plate", "plate_length", "6", "7–8")
+	// No letter or digit, on this CNY lot: the character refused, not a
+	// Brazilian plate's length 7.
+	bang := e.do("POST", "/v1/lots/140123001/events", event("cam-2", "entry", "!!!", t0))
+	check("plate !!!", bang, 400, "invalid", "plate", "plate_character", "!")
+	if p := e.problem(bang, 400, "invalid"); strings.Contains(fmt.Sprint(p), "Brazil") {
+		t.Errorf("a CNY lot's refusal names Brazil: %v", p)
+	}
 
 	// A field the body does not take: unknown, with no numbers.
 	check("unknown field", e.do("POST", "/v1/charging/sessions", `{"charger_id":"CAB-0001","connector":1,"colour":"red"}`),

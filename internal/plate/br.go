@@ -2,12 +2,26 @@ package plate
 
 import "fmt"
 
-// brazilian validates ABC1234 (old) and ABC1D23 (Mercosul, since 2018).
+// latin validates a plate with no province character: of the plates
+// known, only a Brazilian one. A plate that cannot be one (a character
+// no plate has, a length no such plate has) is refused without naming
+// Brazil alone, as a Chinese lot's operator may have typed it.
+func latin(rs []rune) (Plate, *Error) {
+	for _, r := range rs {
+		if !isLetter(r) && !isDigit(r) {
+			return Plate{}, bad(WhyCharacter, fmt.Sprintf("unexpected character %q", r), string(r))
+		}
+	}
+	if len(rs) != 7 {
+		// 7–8: the lengths of all plates, whichever the lot's country.
+		return Plate{}, badLength(rs, "7–8", "wrong length %d for any plate without a province character (a Chinese plate has one, e.g. 京A12345; a Brazilian plate is seven letters and digits, e.g. ABC1234)")
+	}
+	return brazilian(rs)
+}
+
+// brazilian validates seven letters and digits as ABC1234 (old) and ABC1D23 (Mercosul, since 2018).
 // Brazil uses all 26 letters, I and O included.
 func brazilian(rs []rune) (Plate, *Error) {
-	if len(rs) != 7 {
-		return Plate{}, badLength(rs, "7", "no province character, and wrong length %d for a Brazilian plate")
-	}
 	for _, r := range rs[:3] {
 		if !isLetter(r) {
 			return Plate{}, bad(WhyCharacter, fmt.Sprintf("a Brazilian plate starts with three letters, not %q", r), string(r))
@@ -21,12 +35,8 @@ func brazilian(rs []rune) (Plate, *Error) {
 			return Plate{}, bad(WhyCharacter, fmt.Sprintf("a Brazilian plate ends in two digits, not %q", r), string(r))
 		}
 	}
-	switch r := rs[4]; {
-	case isDigit(r):
+	if isDigit(rs[4]) { // latin let only letters and digits through
 		return Plate{Kind: KindBROld}, nil
-	case isLetter(r):
-		return Plate{Kind: KindBRMercosul}, nil
-	default:
-		return Plate{}, bad(WhyCharacter, fmt.Sprintf("the 5th character of a Brazilian plate must be a digit or a letter, not %q", r), string(r))
 	}
+	return Plate{Kind: KindBRMercosul}, nil
 }

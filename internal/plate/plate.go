@@ -212,7 +212,7 @@ func classify(rs []rune) (Plate, *Error) {
 	case len(rs) > 2 && first == 'W' && rs[1] == 'J' && rs[2] >= utf8.RuneSelf:
 		return armedPolice(rs)
 	case first < utf8.RuneSelf:
-		return brazilian(rs)
+		return latin(rs)
 	case unicode.Is(unicode.Han, first):
 		return Plate{}, bad(WhyProvince, fmt.Sprintf("unknown province character %q", first), string(first))
 	default:

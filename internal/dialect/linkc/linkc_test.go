@@ -241,8 +241,8 @@ func TestOSA(t *testing.T) {
 		// why and its shape: ABC12 has 5 characters, a plate 7; the 4th
 		// of ABCD234 is a letter.
 		for p, why := range map[string]string{
-			"%21%21":  "a placa tem 2 caracteres, deveria ter 7",
-			"ABC12":   "a placa tem 5 caracteres, deveria ter 7",
+			"%21%21":  `o caractere "!" não é permitido nessa posição`,
+			"ABC12":   "a placa tem 5 caracteres, deveria ter 7–8",
 			"ABCD234": `o caractere "D" não é permitido nessa posição`,
 		} {
 			m := wantError(t, e.get("/api/estadias?placa="+p), 400, "invalid")

@@ -172,11 +172,14 @@ func describe(lang string, err error) pageError {
 	var pe *park.Error
 	var bt *badTime
 	var ms *missing
+	var wm *wrongMethod
 	switch {
 	case errors.Is(err, errForbidden):
 		return pageError{Status: http.StatusForbidden, Message: translate(lang, "err_forbidden")}
 	case errors.Is(err, errCSRF):
 		return pageError{Status: http.StatusForbidden, Message: translate(lang, "err_csrf")}
+	case errors.As(err, &wm):
+		return pageError{Status: http.StatusMethodNotAllowed, Message: fmt.Sprintf(translate(lang, "err_method"), wm.allowed, wm.method)}
 	case errors.Is(err, errTooLarge):
 		return pageError{Status: http.StatusRequestEntityTooLarge, Message: translate(lang, "err_too_large")}
 	case errors.As(err, &ms):

@@ -95,3 +95,55 @@ func TestUnknownConsoleURL(t *testing.T) {
 		}
 	})
 }
+
+// A console address asked with a method it does not take (GET of the
+// form that adds an operator, POST-only) answers 405 with its Allow, as a
+// page in the viewer's language: the operator's when signed in, else the
+// browser's.
+func TestConsoleWrongMethod(t *testing.T) {
+	s := newSite(t)
+	for _, u := range []struct{ name, lang string }{{"li", "zh"}, {"joao", "pt"}} {
+		if _, err := s.Sys.Operators.Add(s.Ctx, "tester", operators.NewOperator{Name: u.name, Role: park.RoleAdmin, Language: u.lang,
+			Password: pw}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s.user(t, "ana", park.RoleAdmin)
+	message := regexp.MustCompile(`id="error-message">([^<]*)<`)
+	check := func(t *testing.T, b *browser, browserLang, lang, want string) {
+		t.Helper()
+		req, _ := http.NewRequest(http.MethodGet, s.srv.URL+"/console/users", nil)
+		if browserLang != "" {
+			req.Header.Set("Accept-Language", browserLang)
+		}
+		resp, err := b.c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, body, _ := b.read(resp)
+		m := message.FindStringSubmatch(body)
+		if resp.StatusCode != http.StatusMethodNotAllowed || resp.Header.Get("Allow") != "POST" ||
+			!strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") || !strings.Contains(body, `lang="`+lang+`"`) ||
+			m == nil || html.UnescapeString(m[1]) != want {
+			t.Errorf("GET /console/users: %d, Allow %q, %s %q, want 405, Allow POST, the console's page in %s saying %q\n%s",
+				resp.StatusCode, resp.Header.Get("Allow"), resp.Header.Get("Content-Type"), m, lang, want, body)
+		}
+	}
+	const (
+		en = "this address takes POST, not GET: use the console's links and forms"
+		zh = "此地址只接受 POST 请求，不接受 GET：请使用控制台中的链接和表单。"
+		pt = "Este endereço aceita POST, não GET: use os links e formulários do console."
+	)
+	t.Run("SignedIn", func(t *testing.T) {
+		for _, c := range []struct{ name, lang, want string }{{"ana", "en", en}, {"li", "zh", zh}, {"joao", "pt", pt}} {
+			b := s.browser(t)
+			b.mustLogin(c.name)
+			check(t, b, "pt-BR", c.lang, c.want) // the operator's language, not the browser's
+		}
+	})
+	t.Run("NotSignedIn", func(t *testing.T) {
+		check(t, s.browser(t), "", "en", en)
+		check(t, s.browser(t), "zh-CN", "zh", zh)
+		check(t, s.browser(t), "pt-BR,pt;q=0.9", "pt", pt)
+	})
+}

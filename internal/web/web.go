@@ -13,6 +13,7 @@ import (
 	"crypto/subtle"
 	"embed"
 	"errors"
+	"fmt"
 	"html/template"
 	"io/fs"
 	"log/slog"
@@ -99,7 +100,7 @@ func New(c Config) *Console {
 // noPage answers a console URL no page serves with the console's own
 // not-found page, in the viewer's language (the operator's when signed
 // in, else the browser's), as a page the operator may not see reads. A
-// path served with another method keeps the mux's 405.
+// path served with another method is a 405 with its Allow, worded alike.
 func (w *Console) noPage(rw http.ResponseWriter, r *http.Request) {
 	var allowed []string
 	for _, m := range []string{http.MethodGet, http.MethodPost} {
@@ -109,16 +110,24 @@ func (w *Console) noPage(rw http.ResponseWriter, r *http.Request) {
 			allowed = append(allowed, m)
 		}
 	}
-	if len(allowed) > 0 {
-		rw.Header().Set("Allow", strings.Join(allowed, ", "))
-		http.Error(rw, http.StatusText(http.StatusMethodNotAllowed), http.StatusMethodNotAllowed)
-		return
-	}
 	p, err := w.principal(r)
 	if err != nil {
 		p = nil // not signed in: the browser's language
 	}
+	if len(allowed) > 0 {
+		rw.Header().Set("Allow", strings.Join(allowed, ", "))
+		w.fail(rw, r, p, &wrongMethod{method: r.Method, allowed: strings.Join(allowed, ", ")})
+		return
+	}
 	w.fail(rw, r, p, errNotHere(r))
+}
+
+// wrongMethod is a console address asked with a method it does not take:
+// a link typed or bookmarked to a form's target.
+type wrongMethod struct{ method, allowed string }
+
+func (e *wrongMethod) Error() string {
+	return fmt.Sprintf("this address takes %s, not %s", e.allowed, e.method)
 }
 
 // ServeHTTP serves the console with its security headers; a form posted

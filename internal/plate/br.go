@@ -13,8 +13,9 @@ func latin(rs []rune) (Plate, *Error) {
 		}
 	}
 	if len(rs) != 7 {
-		// 7–8: the lengths of all plates, whichever the lot's country.
-		return Plate{}, badLength(rs, "7–8", "wrong length %d for any plate without a province character (a Chinese plate has one, e.g. 京A12345; a Brazilian plate is seven letters and digits, e.g. ABC1234)")
+		// 7: a plate without a province character has only the
+		// Brazilian plate's length; a Chinese plate needs its province.
+		return Plate{}, badLength(rs, "7", "wrong length %d for a plate without a province character (seven letters and digits, e.g. ABC1234; a Chinese plate starts with its province, e.g. 京A12345)")
 	}
 	return brazilian(rs)
 }

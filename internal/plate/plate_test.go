@@ -109,13 +109,13 @@ func TestNormalizeErrors(t *testing.T) {
 		{"ArmedPoliceBadProvince", "WJ中12345", "unknown province character '中' after WJ"},
 		{"ArmedPoliceShort", "WJ京1234", "wrong length 7 for an armed police plate (WJ, province and five characters)"},
 		{"ArmedPoliceLetterI", "WJ京1234I", "letters I and O are not used on Chinese plates"},
-		{"BRShort", "ABC123", "wrong length 6 for any plate without a province character (a Chinese plate has one, e.g. 京A12345; a Brazilian plate is seven letters and digits, e.g. ABC1234)"},
-		{"BRLong", "ABC12345", "wrong length 8 for any plate without a province character (a Chinese plate has one, e.g. 京A12345; a Brazilian plate is seven letters and digits, e.g. ABC1234)"},
+		{"BRShort", "ABC123", "wrong length 6 for a plate without a province character (seven letters and digits, e.g. ABC1234; a Chinese plate starts with its province, e.g. 京A12345)"},
+		{"BRLong", "ABC12345", "wrong length 8 for a plate without a province character (seven letters and digits, e.g. ABC1234; a Chinese plate starts with its province, e.g. 京A12345)"},
 		{"BRDigitFirst", "1BC1234", "a Brazilian plate starts with three letters, not '1'"},
 		{"BRFourthLetter", "ABCD123", "the 4th character of a Brazilian plate must be a digit, not 'D'"},
 		{"BRFifthSymbol", "ABC1#23", "unexpected character '#'"},
 		{"BRTailLetter", "ABC1D2E", "a Brazilian plate ends in two digits, not 'E'"},
-		{"CNWithoutProvince", "A12345", "wrong length 6 for any plate without a province character (a Chinese plate has one, e.g. 京A12345; a Brazilian plate is seven letters and digits, e.g. ABC1234)"},
+		{"CNWithoutProvince", "A12345", "wrong length 6 for a plate without a province character (seven letters and digits, e.g. ABC1234; a Chinese plate starts with its province, e.g. 京A12345)"},
 		{"NoPlate", "无牌车", "no plate (无牌车): a plate-less car gets a temporary identity at entry"},
 		{"NoPlateASCII", "no-plate", "no plate (无牌车): a plate-less car gets a temporary identity at entry"},
 		{"TemporaryShort", "临7KQ2M9", "wrong length 7 for a temporary identity (临 and seven characters)"},
@@ -372,9 +372,8 @@ func TestErrorWhy(t *testing.T) {
 		reason string
 	}{
 		{"京A12", plate.WhyLength, "4 7–8", "wrong length 4 for a Chinese plate"},
-		// 7–8: every plate's length (Chinese 7–8, Brazilian 7), as no format is
-		// the lot's here.
-		{"ABC12", plate.WhyLength, "5 7–8", "wrong length 5 for any plate without a province character (a Chinese plate has one, e.g. 京A12345; a Brazilian plate is seven letters and digits, e.g. ABC1234)"},
+		// 7: without a province character only the Brazilian plate's length.
+		{"ABC12", plate.WhyLength, "5 7", "wrong length 5 for a plate without a province character (seven letters and digits, e.g. ABC1234; a Chinese plate starts with its province, e.g. 京A12345)"},
 		{"!!!", plate.WhyCharacter, "!", "unexpected character '!'"},
 		{"卫A12345", plate.WhyProvince, "卫", `unknown province character '卫'`},
 		{"京AI2345", plate.WhyCharacter, "I", "letters I and O are not used on Chinese plates"},

@@ -25,7 +25,7 @@ var badInputs = []struct{ op, body, desc string }{
 
 	{"getProStopWithDeductionV3", `{"ParkCode":"140123001","CarNo":"京A99999"}`, "未找到 CarNo：该车辆不在场内"},
 	{"getProStopWithDeductionV3", `{"ParkCode":"140123001","Locator":"0000000000"}`, "未找到 Locator：该停车票对应的车辆不在场内"},
-	{"getProStopWithDeductionV3", `{"ParkCode":"140123001","CarNo":"hello"}`, "车牌号格式错误 CarNo：长度为 5 个字符，应为 7–8 个；例：粤B12345"},
+	{"getProStopWithDeductionV3", `{"ParkCode":"140123001","CarNo":"hello"}`, "车牌号格式错误 CarNo：长度为 5 个字符，应为 7 个；例：粤B12345"},
 	{"getProStopWithDeductionV3", `{"ParkCode":"140123001","CarNo":"无牌车"}`, "车牌号格式错误 CarNo：无牌车没有车牌号，请使用入场时发放的临时车牌（临开头）"},
 	{"paysyncWithDeductionV3", `{"ParkCode":"140123001","OrderNo":"no-such-order","PayFee":1,"PayType":"WX","TradeNo":"T"}`, "未找到 OrderNo：订单不存在，请重新查费"},
 	{"paysyncWithDeductionV3", `{"ParkCode":"140123001","OrderNo":"x","PayFee":12.5,"PayType":"WX","TradeNo":"T"}`, "参数类型错误 PayFee：应为整数"},
@@ -101,7 +101,7 @@ var badInputs = []struct{ op, body, desc string }{
 	{"QueryDeduList", `{"parkCode":"140123001","sendStartTime":"2026-03-02 00:00:00","sendEndTime":"2026-03-01 00:00:00"}`, "参数错误 sendEndTime：须晚于 sendStartTime"},
 	{"QueryDeduList", `{"parkCode":"140123001","page":0}`, "参数类型错误 page：应为1-1000000的整数"},
 	{"QueryDeduList", `{"parkCode":"140123001","pageSize":0}`, "参数类型错误 pageSize：应为1-1000的整数"},
-	{"QueryDeduList", `{"parkCode":"140123001","carNo":"hello"}`, "车牌号格式错误 carNo：长度为 5 个字符，应为 7–8 个；例：粤B12345"},
+	{"QueryDeduList", `{"parkCode":"140123001","carNo":"hello"}`, "车牌号格式错误 carNo：长度为 5 个字符，应为 7 个；例：粤B12345"},
 	{"QueryDeduList", `{}`, "缺少参数 parkCode"},
 	// A key named twice is named as the partner first sent it.
 	{"QueryDeduList", `{"parkCode":"140123001","Status":1,"status":2}`, "参数重复 Status：同一参数只能传一次（参数名不区分大小写）"},
@@ -125,7 +125,7 @@ var badInputs = []struct{ op, body, desc string }{
 	{"SavePeriodMonthCar", `{"ParkCode":"140123001","RateId":"night","CarNo":"京A12345","UserName":"X","BeginTime":"2026-03-01 00:00:00","EndTime":"2026-04-01 00:00:00"}`, "数据冲突 CarNo：该车牌已属于其他月租，或该车已有全天月租"},
 	{"SavePeriodMonthCar", `{"ParkCode":"140123001","RateId":"gold","CarNo":"鲁N77777","UserName":"X","BeginTime":"2026-03-01 00:00:00","EndTime":"2026-04-01 00:00:00"}`, "未找到 RateId：时段月租费率不存在"},
 	{"DeletePeriodMonthCar", `{"ParkCode":"140123001","CarNo":"京A12345"}`, "未找到 CarNo：该车辆没有时段月租（全天月租请用 DeleteMonthCar 删除），或 MonthId、UserCode、CarNo 所指的不是同一月租"},
-	{"QueryInnerCarByPlate", `{"ParkCode":"140123001","CarNo":"WUPAI"}`, "车牌号格式错误 CarNo：长度为 5 个字符，应为 7–8 个；例：粤B12345"},
+	{"QueryInnerCarByPlate", `{"ParkCode":"140123001","CarNo":"WUPAI"}`, "车牌号格式错误 CarNo：长度为 5 个字符，应为 7 个；例：粤B12345"},
 
 	{"OpenGate", `{"ParkCode":"140123001","ChannelId":"in-9","Remark":"人工开闸"}`, "未找到 ChannelId：该车场没有此通道（通道编号以相机上报为准）"},
 	{"CloseGate", `{"ParkCode":"140123001","ChannelId":"in-1","Remark":7}`, "参数类型错误 Remark：应为字符串"},

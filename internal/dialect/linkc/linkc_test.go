@@ -242,7 +242,7 @@ func TestOSA(t *testing.T) {
 		// of ABCD234 is a letter.
 		for p, why := range map[string]string{
 			"%21%21":  `o caractere "!" não é permitido nessa posição`,
-			"ABC12":   "a placa tem 5 caracteres, deveria ter 7–8",
+			"ABC12":   "a placa tem 5 caracteres, deveria ter 7",
 			"ABCD234": `o caractere "D" não é permitido nessa posição`,
 		} {
 			m := wantError(t, e.get("/api/estadias?placa="+p), 400, "invalid")

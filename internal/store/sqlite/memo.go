@@ -12,8 +12,8 @@ import (
 // every gate event looks up again: a lot's settings (with its tariff
 // document), whether anyone subscribed to a kind of a lot's reports,
 // whether a partner is registered for a lot, how many cars a lot holds (kept up to
-// date by the batch's own AddOccupied), and the indexed columns of the stays
-// and charge sessions it read or wrote (rowMemo). Nothing but the writer
+// date by the batch's own AddOccupied), the stays it read or wrote (their
+// rows) and the indexed columns of the charge sessions (rowMemo). Nothing but the writer
 // writes, so an answer holds until this transaction changes what it was
 // read from: every txn method that writes those tables calls forget (a
 // stay's or a charge session's update notes what it wrote instead), and
@@ -24,12 +24,12 @@ type memo struct {
 	subscribed map[[2]string]bool
 	uses       map[[2]string]bool // partner, lot
 	inside     map[string]int64
-	stays      rowMemo[stayKeys]
 	sessions   rowMemo[sessionKeys]
-	// whole holds each stay's row as this transaction last read or wrote
-	// it, so a stay written and then reported (an entry, an exit and its
-	// order) is not read back from the file.
-	whole map[string]db.Stay
+	// stays holds each stay's row as this transaction last read or wrote
+	// it: UpdateStay takes its indexed columns from it, and a stay written
+	// and then reported (an entry, an exit and its order) is not read
+	// back from the file.
+	stays map[string]db.Stay
 }
 
 // rowKeys are a row's indexed columns as this transaction last read or
@@ -55,7 +55,7 @@ type (
 
 func newMemo() *memo {
 	return &memo{lots: map[string]park.Lot{}, subscribed: map[[2]string]bool{}, uses: map[[2]string]bool{}, inside: map[string]int64{},
-		stays: rowMemo[stayKeys]{}, sessions: rowMemo[sessionKeys]{}, whole: map[string]db.Stay{}}
+		sessions: rowMemo[sessionKeys]{}, stays: map[string]db.Stay{}}
 }
 
 // forget drops every answer; on a nil memo it does nothing.
@@ -69,7 +69,6 @@ func (m *memo) forget() {
 	clear(m.inside)
 	clear(m.stays)
 	clear(m.sessions)
-	clear(m.whole)
 }
 
 // count returns lot's count of cars inside, when known.
@@ -148,9 +147,8 @@ func (m *memo) keepPartnerUses(partner, lot string, ok bool) {
 	}
 }
 
-// rowMemo holds rows' indexed columns (stayKeys, sessionKeys) by id, as
-// read or written at a version. A map of each type, so that every read of
-// a stay keeps them without boxing them in an interface.
+// rowMemo holds rows' indexed columns (sessionKeys) by id, as read or
+// written at a version.
 type rowMemo[K comparable] map[string]rowKeys[K]
 
 func (m rowMemo[K]) keep(id string, version int64, keys K) {
@@ -165,14 +163,19 @@ func (m rowMemo[K]) at(id string, version int64) (K, bool) {
 	return k.keys, ok && k.version == version
 }
 
-// stayRows and sessionRows are nil on a nil memo.
-func (m *memo) stayRows() rowMemo[stayKeys] {
+// stayKeysAt returns a stay's indexed columns at version, when known.
+func (m *memo) stayKeysAt(id string, version int64) (stayKeys, bool) {
 	if m == nil {
-		return nil
+		return stayKeys{}, false
 	}
-	return m.stays
+	r, ok := m.stays[id]
+	if !ok || r.Version != version {
+		return stayKeys{}, false
+	}
+	return stayKeys{plateKey: r.PlateKey, state: r.State, passID: r.PassID, exitAt: r.ExitAt}, true
 }
 
+// sessionRows is nil on a nil memo.
 func (m *memo) sessionRows() rowMemo[sessionKeys] {
 	if m == nil {
 		return nil
@@ -185,13 +188,13 @@ func (m *memo) stay(id string) (db.Stay, bool) {
 	if m == nil {
 		return db.Stay{}, false
 	}
-	r, ok := m.whole[id]
+	r, ok := m.stays[id]
 	return r, ok
 }
 
 func (m *memo) keepStay(r db.Stay) {
 	if m != nil {
-		m.whole[r.ID] = r
+		m.stays[r.ID] = r
 	}
 }
 
@@ -202,14 +205,14 @@ func (m *memo) updatedStay(s *park.Stay, was int64) {
 	if m == nil {
 		return
 	}
-	r, ok := m.whole[s.ID]
+	r, ok := m.stays[s.ID]
 	if !ok || r.Version != was {
-		delete(m.whole, s.ID)
+		delete(m.stays, s.ID)
 		return
 	}
 	r.Plate, r.PlateKey, r.VehicleClass, r.ExitAt, r.ExitLane = s.Plate, s.PlateKey, s.VehicleClass, nullUS(s.ExitAt), s.ExitLane
 	r.State, r.PassID, r.Total, r.Paid, r.Discount = s.State, s.PassID, s.Total, s.Paid, s.Discount
 	r.PaidUntil, r.Anomaly, r.UpdatedAt, r.KeptFree = nullUS(s.PaidUntil), s.Anomaly, us(s.UpdatedAt), jsonrow.Periods(s.KeptFree)
 	r.PassFrom, r.ReservationID, r.Version = nullUS(s.PassFrom), s.ReservationID, s.Version
-	m.whole[s.ID] = r
+	m.stays[s.ID] = r
 }

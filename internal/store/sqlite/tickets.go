@@ -121,7 +121,6 @@ func (t *txn) InsertStay(ctx context.Context, s *park.Stay) error {
 	}), "stay")
 	switch {
 	case err == nil:
-		t.memo.stayRows().keep(s.ID, s.Version, keysOf(s))
 		t.memo.keepStay(r)
 	case seq.Valid:
 		// Another process writing the file may have taken the number:

@@ -272,7 +272,6 @@ func keysOf(s *park.Stay) stayKeys {
 func (t *txn) readStay(r db.Stay) (*park.Stay, error) {
 	s, err := stayFromRow(r)
 	if err == nil {
-		t.memo.stayRows().keep(s.ID, s.Version, keysOf(s))
 		t.memo.keepStay(r)
 	}
 	return s, err
@@ -310,7 +309,7 @@ func (t *txn) ListPartnerInside(ctx context.Context, partner, plateKey string) (
 // queries' comment); a stay it does not know gets every column.
 func (t *txn) UpdateStay(ctx context.Context, s *park.Stay) error {
 	now, version := keysOf(s), s.Version
-	was, known := t.memo.stayRows().at(s.ID, s.Version)
+	was, known := t.memo.stayKeysAt(s.ID, s.Version)
 	moved := now.state != was.state || now.passID != was.passID || now.exitAt != was.exitAt
 	var n int64
 	var err error
@@ -338,7 +337,6 @@ func (t *txn) UpdateStay(ctx context.Context, s *park.Stay) error {
 	}
 	err = versioned(n, err, &s.Version, func() error { _, err := t.q.GetStay(stmtCtx, s.ID); return err }, "stay %q", s.ID)
 	if err == nil {
-		t.memo.stayRows().keep(s.ID, s.Version, now)
 		t.memo.updatedStay(s, version)
 	}
 	return err

@@ -177,6 +177,11 @@ func (s *Service) handleEvent(ctx context.Context, in EventInput, then func(park
 	// event's insert fails on a repeated id, which undoes everything else.
 	// Any failure then asks whether the event was decided before (replayed).
 	err = s.base.Update(ctx, func(tx park.Tx) error {
+		// Each attempt decides from the event as sent (a read may be
+		// re-dated: datedBeforeEntry), and records it as sent, so that the
+		// device's retry of it is known for the same event.
+		in := in
+		sent := in.At
 		noted = noted[:0]
 		// Occupied starts at 0 and tracks this event's change to the count
 		// of cars inside; the count itself is read only for a visitor.
@@ -249,7 +254,7 @@ func (s *Service) handleEvent(ctx context.Context, in EventInput, then func(park
 			}
 		}
 		if err := tx.InsertEvent(ctx, &park.Event{
-			ID: in.ID, LotCode: l.Code, Type: in.Type, Plate: p.Text, Lane: in.Lane, At: in.At,
+			ID: in.ID, LotCode: l.Code, Type: in.Type, Plate: p.Text, Lane: in.Lane, At: sent,
 			ImageURL: in.ImageURL, PlateColor: in.PlateColor, VehicleClass: in.VehicleClass,
 			Decision: dec, ReceivedAt: now,
 		}); err != nil {
@@ -473,12 +478,12 @@ func (s *Service) entry(ctx context.Context, tx park.Tx, l *park.Lot, in *EventI
 	case err == nil && in.Passed && in.At.Before(old.EntryAt):
 		return s.earlierVisitEntry(ctx, tx, l, in, p, old, noted)
 	case err == nil:
-		// Two lanes' clocks may disagree: the old stay never ends before
-		// it began.
-		at := in.At
-		if at.Before(old.EntryAt) {
-			at = old.EntryAt
+		if clock := datedBeforeEntry(in, old.EntryAt, now); clock != "" {
+			if err := s.anomaly(ctx, tx, noted, l.Code, park.AnomalyDeviceClock, p.Text, old.ID, in.ID, now, clock); err != nil {
+				return dec, err
+			}
 		}
+		at := in.At
 		left, err := s.closeReentered(ctx, tx, l, old, at, now)
 		if err != nil {
 			return dec, err
@@ -588,6 +593,11 @@ func (s *Service) exit(ctx context.Context, tx park.Tx, l *park.Lot, in *EventIn
 	if in.Passed && in.At.Before(st.EntryAt) {
 		return s.earlierVisitExit(ctx, tx, l, in, p, st, noted)
 	}
+	if clock := datedBeforeEntry(in, st.EntryAt, now); clock != "" {
+		if err := s.anomaly(ctx, tx, noted, l.Code, park.AnomalyDeviceClock, p.Text, st.ID, in.ID, now, clock); err != nil {
+			return dec, err
+		}
+	}
 	dec.StayID, dec.Locator = st.ID, st.Locator
 	// A locked car may not leave, paid or not.
 	if lk, err := tx.IsLocked(ctx, l.Code, p.Key); err != nil {
@@ -597,9 +607,6 @@ func (s *Service) exit(ctx context.Context, tx park.Tx, l *park.Lot, in *EventIn
 		return dec, nil
 	}
 	at := in.At
-	if at.Before(st.EntryAt) { // clocks of two lanes disagree: never a negative stay
-		at = st.EntryAt
-	}
 	pr, err := s.billing.PriceStay(ctx, tx, l, st, at)
 	if err != nil {
 		return dec, err

@@ -36,6 +36,28 @@ func (s *Service) earlierVisitEntry(ctx context.Context, tx park.Tx, l *park.Lot
 			in.Lane, in.At.Format(time.RFC3339), open.ID, open.EntryAt.Format(time.RFC3339)))
 }
 
+// datedBeforeEntry dates a live read of a plate whose open stay entered
+// after the read's own time. Seconds apart, two lanes' clocks disagree:
+// the read is dated at that entry, so that no stay ends before it began
+// or overlaps the next. More than MaxEventSkew apart, the lane's clock is
+// wrong (reset, or a day behind) and the car is at the lane now: the read
+// is dated now, else a car inside for hours would leave as if it had just
+// come, and the returned detail goes with an anomaly device_clock ("":
+// dated well).
+func datedBeforeEntry(in *EventInput, entry, now time.Time) string {
+	switch {
+	case !in.At.Before(entry):
+		return ""
+	case entry.Sub(in.At) <= park.MaxEventSkew:
+		in.At = entry
+		return ""
+	}
+	detail := fmt.Sprintf("lane %s dated the %s %s, before the car's stay entered (%s); recorded at the time it was received",
+		in.Lane, in.Type, in.At.Format(time.RFC3339), entry.Format(time.RFC3339))
+	in.At = now.UTC().Truncate(park.Precision)
+	return detail
+}
+
 // closeAtRecordedExit closes the stay a replayed offline entry has just
 // opened when the car's exit was recorded first: the plate's first exit
 // after the entry that found no stay (its missed_entry anomaly). The stay

@@ -189,14 +189,18 @@ func TestLateOfflineEntryOfAnEarlierVisit(t *testing.T) {
 
 // TestReentryNeverEndsAStayBeforeItBegan: a live entry dated seconds
 // before the open stay's own entry (two lanes' clocks disagree) closes
-// that stay at its entry, not before it.
+// that stay at its entry, not before it, and its own stay starts there
+// too: the two never overlap.
 func TestReentryNeverEndsAStayBeforeItBegan(t *testing.T) {
 	b := setup(t)
 	now := t0.Add(time.Hour)
 	b.Clock.Set(now)
 	old := b.Event(t, park.EventEntry, "京H96078", now)
-	b.Event(t, park.EventEntry, "京H96078", now.Add(-10*time.Second))
-	if st := b.Stay(t, old.StayID); st.State != park.StayOut || st.ExitAt == nil || st.ExitAt.Before(st.EntryAt) {
-		t.Fatalf("old stay %+v: closed before it began", st)
+	again := b.Event(t, park.EventEntry, "京H96078", now.Add(-10*time.Second))
+	if st := b.Stay(t, old.StayID); st.State != park.StayOut || st.ExitAt == nil || !st.ExitAt.Equal(now) {
+		t.Fatalf("old stay %+v: want closed at its entry %s", st, now)
+	}
+	if st := b.Stay(t, again.StayID); !st.EntryAt.Equal(now) {
+		t.Fatalf("new stay entered %s, before the old one ended at %s", st.EntryAt, now)
 	}
 }

@@ -67,15 +67,15 @@ func (Native) Request(ctx context.Context, a *Attempt, url string) (*http.Reques
 func (Native) Judge(status int, _ []byte) (bool, string) { return status >= 200 && status < 300, "" }
 
 // Paid: a 2xx whose body is a JSON object with "paid": true, said once.
-// A 2xx without it is refused naming it, an empty one (a receiver that
-// takes every report with a 204) saying so, with its status, so that the
+// A 2xx without it is refused naming it, an empty or blank one (a
+// receiver that takes every report with a 204) saying so, with its status, so that the
 // operator does not take it for the partner's refusal; another status
 // says why itself.
 func (Native) Paid(status int, body []byte) (bool, string) {
 	if status < 200 || status > 299 {
 		return false, ""
 	}
-	if len(body) == 0 {
+	if len(bytes.TrimSpace(body)) == 0 {
 		return false, "reply is empty (" + strings.TrimSpace(strconv.Itoa(status)+" "+http.StatusText(status)) + `), not {"paid":true}`
 	}
 	var a struct {

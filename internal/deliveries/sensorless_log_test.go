@@ -62,8 +62,8 @@ func TestSensorlessFailureLogged(t *testing.T) {
 
 // TestSensorlessEmptyOrRedirectLogged: the operator can tell an empty
 // reply from a refusal, and a partner that moved from one that refused.
-// A 2xx with no body (a receiver that takes every report with a 204) is
-// logged as empty, naming its status; a redirect, which the ask does not
+// A 2xx with no body (a receiver that takes every report with a 204),
+// or only blanks, is logged as empty, naming its status; a redirect, which the ask does not
 // follow, names where it pointed. Either way the car is held, unpaid,
 // and the partner was asked once.
 func TestSensorlessEmptyOrRedirectLogged(t *testing.T) {
@@ -77,6 +77,8 @@ func TestSensorlessEmptyOrRedirectLogged(t *testing.T) {
 			func(string) string { return `reply is empty (204 No Content), not {"paid":true}` }},
 		{"EmptyOK", http.StatusOK, "",
 			func(string) string { return `reply is empty (200 OK), not {"paid":true}` }},
+		{"OnlyWhitespace", http.StatusOK, "",
+			func(string) string { return `reply is empty (200 OK), not {"paid":true}` }},
 		{"Found", http.StatusFound, "/v2/sensorless",
 			func(url string) string {
 				return "redirect to " + url + "/v2/sensorless not followed: point the subscription there if it moved"
@@ -88,6 +90,9 @@ func TestSensorlessEmptyOrRedirectLogged(t *testing.T) {
 			rc.reply = func(int, received) (int, http.Header, string, time.Duration) {
 				if c.moved != "" {
 					return c.status, http.Header{"Location": {rc.URL + c.moved}}, "", 0
+				}
+				if c.name == "OnlyWhitespace" {
+					return c.status, nil, " \r\n\t", 0 // as blank as no body
 				}
 				return c.status, nil, "", 0
 			}

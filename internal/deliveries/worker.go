@@ -781,6 +781,9 @@ func answerText(resp *http.Response, body []byte) string {
 // replyText is what an operator is shown of a reply: the format's reason
 // for refusing it, if it gave one, before the reply itself, clipped.
 func replyText(why, reply string) string {
+	if strings.TrimSpace(reply) == "" {
+		reply = "" // blanks only: nothing to show, not "???"
+	}
 	switch {
 	case why == "":
 		return clip(reply)

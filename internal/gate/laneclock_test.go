@@ -8,15 +8,15 @@ import (
 	"parkd/internal/park"
 )
 
-// clockReset is the time a lane camera gives after losing its clock.
+// clockReset is the time a lane gives after losing its clock.
 var clockReset = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
 
 // TestExitFromAResetClockIsPricedNow: a car inside for three hours is read
-// live at an exit lane whose camera dates it 2000-01-01. Dated at its
+// live at an exit lane whose clock dates it 2000-01-01. Dated at its
 // entry (the rule for two lanes' clocks seconds apart) it would have
 // stayed no time and left free; the car is at the lane now, so it owes
 // the three hours: 180 min past 15 min of grace is 6 half hours × 200 =
-// 1200. The camera retrying the same read gets the same answer.
+// 1200. The lane retrying the same read gets the same answer.
 func TestExitFromAResetClockIsPricedNow(t *testing.T) {
 	b := setup(t)
 	b.Clock.Set(t0)
@@ -39,7 +39,7 @@ func TestExitFromAResetClockIsPricedNow(t *testing.T) {
 }
 
 // TestReentryFromAResetClockIsDatedNow: a car inside since t0 is read
-// again at an entry lane two hours later by a camera dating it
+// again at an entry lane two hours later by a lane dating it
 // 2000-01-01 (its exit was missed). Its old stay closes now, after two
 // hours, not at its entry; the new stay starts now, not in 2000: left 20
 // minutes later it owes one half hour, 200 (from 2000 it would owe
@@ -58,7 +58,7 @@ func TestReentryFromAResetClockIsDatedNow(t *testing.T) {
 		}
 		wantDecision(t, dec, park.DecisionOpen, park.ReasonVisitor, 0)
 		if i == 1 && dec.StayID != again.StayID {
-			t.Fatalf("the camera's retry got stay %s, the first read %s", dec.StayID, again.StayID)
+			t.Fatalf("the lane's retry got stay %s, the first read %s", dec.StayID, again.StayID)
 		}
 		again = dec
 	}

@@ -218,6 +218,10 @@ func TestGateCensus(t *testing.T) {
 	// the paid exit no longer send FindInside after it, 6 − 1 = 5 in
 	// 4 − 1 = 3 and 7 − 1 = 6 in 4 − 1 = 3 (the entry's car is not
 	// inside, so its FindInside was answered by the records already).
+	// A stay read in the step and updated goes with the next round trip
+	// (stale_row fails it if another writer came first): the paid exit's
+	// close goes with its commit, 3 − 1 = 2 round trips, and the
+	// payment's with its insert, 10 − 1 = 9.
 	type step struct {
 		name              string
 		statements, trips int
@@ -248,12 +252,12 @@ func TestGateCensus(t *testing.T) {
 			}
 			return err
 		}},
-		{"payment", 13, 10, func(n int) error {
+		{"payment", 13, 9, func(n int) error {
 			_, err := sys.Billing.Pay(ctx, park.PaymentRequest{QuoteID: quoteID, Amount: due, Method: "cash",
 				Reference: fmt.Sprintf("c%d", n), IdempotencyKey: fmt.Sprintf("c%d", n)})
 			return err
 		}},
-		{"paid exit", 6, 3, func(n int) error { return event(n, "out2", "exit", "out-1", "open") }},
+		{"paid exit", 6, 2, func(n int) error { return event(n, "out2", "exit", "out-1", "open") }},
 	}
 	// The first cars warm the connection's prepared statements and the
 	// store's caches; the last one is counted.

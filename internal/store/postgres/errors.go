@@ -40,6 +40,8 @@ func mapErr(err error) error {
 			return park.Errorf(park.ENotFound, "a referenced record does not exist")
 		case "40001", "40P01": // serialization_failure, deadlock_detected: left after Update's retries
 			return park.Errorf(park.EUnavailable, "database busy (%s); retry", pg.Message)
+		case staleRowCode: // a queued update's caller names the row (txn.UpdateStay)
+			return &park.Error{Code: park.EConflict, Stale: true, Message: "a row was changed by another request; retry"}
 		case "22021", "22P05": // NUL bytes or invalid UTF-8, which SQLite would have stored
 			return park.Errorf(park.EInvalid, "text cannot be stored: %s", pg.Message)
 		case "25006": // read_only_sql_transaction: a standby (a primary demoted in a failover) or a read-only database
@@ -50,6 +52,16 @@ func mapErr(err error) error {
 		return &park.Error{Code: park.EUnavailable, Message: "database unavailable", Cause: err}
 	}
 	return fmt.Errorf("postgres: %w", err)
+}
+
+// staleRowCode is the SQLSTATE stale_row raises (migration 00127): an
+// optimistic update that found no row at its version.
+const staleRowCode = "PK409"
+
+// staleRow reports whether err is stale_row's.
+func staleRow(err error) bool {
+	var pg *pgconn.PgError
+	return errors.As(err, &pg) && pg.Code == staleRowCode
 }
 
 // unavailable reports whether err means the database cannot serve now

@@ -97,6 +97,14 @@ func (m *memo) writtenStay(id string) (db.Stay, bool) {
 	return e.row, ok && e.written
 }
 
+// knowsStay says whether this transaction read or wrote stay id's row at
+// version: it exists, so an update at that version finding no row lost a
+// race (another writer, or a delete, came first).
+func (m *memo) knowsStay(id string, version int64) bool {
+	e, ok := m.stays[id]
+	return ok && e.row.Version == version
+}
+
 // updatedStay follows UpdateStay, which wrote s's changeable columns at
 // version was: the row is known only if it was known at was, as the
 // update's version check proved it still was (the columns no update

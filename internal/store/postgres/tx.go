@@ -381,8 +381,33 @@ func (t *txn) ListPartnerStaysByLocator(ctx context.Context, partner, locator st
 	return staysFromRows(rows)
 }
 
+// UpdateStay writes s at its version. A stay this transaction read at
+// that version exists, so its update needs no answer: it waits for the
+// next round trip (an exit's goes with the commit) and fails the
+// transaction as stale when it finds no row (stale_row). Another is
+// counted now, to tell a missing stay from a stale one.
 func (t *txn) UpdateStay(ctx context.Context, s *park.Stay) error {
 	was := s.Version
+	if t.g.memo.knowsStay(s.ID, was) {
+		err := t.later(func() error {
+			return t.q.UpdateStayQueued(ctx, db.UpdateStayQueuedParams{
+				Plate: s.Plate, PlateKey: s.PlateKey, VehicleClass: s.VehicleClass, ExitAt: tsp(s.ExitAt),
+				ExitLane: s.ExitLane, State: s.State, PassID: s.PassID, Total: s.Total, Paid: s.Paid,
+				Discount: s.Discount, PaidUntil: tsp(s.PaidUntil), Anomaly: s.Anomaly, UpdatedAt: ts(s.UpdatedAt),
+				KeptFree: jsonrow.Periods(s.KeptFree), PassFrom: tsp(s.PassFrom), ReservationID: s.ReservationID, ID: s.ID, Version: was,
+			})
+		}, func(err error) error {
+			if staleRow(err) {
+				return park.StaleRow("stay %q", s.ID)
+			}
+			return wrap(err, "stay %q", s.ID)
+		})
+		if err == nil {
+			s.Version++
+			t.g.memo.updatedStay(s, was)
+		}
+		return err
+	}
 	n, err := t.q.UpdateStay(ctx, db.UpdateStayParams{
 		Plate: s.Plate, PlateKey: s.PlateKey, VehicleClass: s.VehicleClass, ExitAt: tsp(s.ExitAt),
 		ExitLane: s.ExitLane, State: s.State, PassID: s.PassID, Total: s.Total, Paid: s.Paid,

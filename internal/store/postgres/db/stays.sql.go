@@ -898,3 +898,62 @@ func (q *Queries) UpdateStay(ctx context.Context, arg UpdateStayParams) (int64, 
 	}
 	return result.RowsAffected(), nil
 }
+
+const updateStayQueued = `-- name: UpdateStayQueued :exec
+WITH changed AS (
+    UPDATE stays
+    SET plate = $1, plate_key = $2, vehicle_class = $3, exit_at = $4, exit_lane = $5, state = $6, pass_id = $7,
+        total = $8, paid = $9, discount = $10, paid_until = $11, anomaly = $12, updated_at = $13, kept_free = $16,
+        pass_from = $17, reservation_id = $18, version = version + 1
+    WHERE id = $14 AND version = $15
+    RETURNING 1
+)
+SELECT stale_row(count(*)) FROM changed
+`
+
+type UpdateStayQueuedParams struct {
+	Plate         string
+	PlateKey      string
+	VehicleClass  string
+	ExitAt        *time.Time
+	ExitLane      string
+	State         string
+	PassID        string
+	Total         int64
+	Paid          int64
+	Discount      int64
+	PaidUntil     *time.Time
+	Anomaly       string
+	UpdatedAt     time.Time
+	ID            string
+	Version       int64
+	KeptFree      string
+	PassFrom      *time.Time
+	ReservationID string
+}
+
+// UpdateStay as a statement that fails (stale_row) when the stay is not
+// at its version, so that it needs no answer and may wait for the commit.
+func (q *Queries) UpdateStayQueued(ctx context.Context, arg UpdateStayQueuedParams) error {
+	_, err := q.db.Exec(ctx, updateStayQueued,
+		arg.Plate,
+		arg.PlateKey,
+		arg.VehicleClass,
+		arg.ExitAt,
+		arg.ExitLane,
+		arg.State,
+		arg.PassID,
+		arg.Total,
+		arg.Paid,
+		arg.Discount,
+		arg.PaidUntil,
+		arg.Anomaly,
+		arg.UpdatedAt,
+		arg.ID,
+		arg.Version,
+		arg.KeptFree,
+		arg.PassFrom,
+		arg.ReservationID,
+	)
+	return err
+}

@@ -20,6 +20,19 @@ SET plate = $1, plate_key = $2, vehicle_class = $3, exit_at = $4, exit_lane = $5
     pass_from = $17, reservation_id = $18, version = version + 1
 WHERE id = $14 AND version = $15;
 
+-- name: UpdateStayQueued :exec
+-- UpdateStay as a statement that fails (stale_row) when the stay is not
+-- at its version, so that it needs no answer and may wait for the commit.
+WITH changed AS (
+    UPDATE stays
+    SET plate = $1, plate_key = $2, vehicle_class = $3, exit_at = $4, exit_lane = $5, state = $6, pass_id = $7,
+        total = $8, paid = $9, discount = $10, paid_until = $11, anomaly = $12, updated_at = $13, kept_free = $16,
+        pass_from = $17, reservation_id = $18, version = version + 1
+    WHERE id = $14 AND version = $15
+    RETURNING 1
+)
+SELECT stale_row(count(*)) FROM changed;
+
 -- name: ListStays :many
 SELECT * FROM stays WHERE lot_code = $1 AND id > $2 ORDER BY id LIMIT $3;
 

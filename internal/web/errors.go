@@ -178,6 +178,8 @@ func describe(lang string, err error) pageError {
 		return pageError{Status: http.StatusForbidden, Message: translate(lang, "err_forbidden")}
 	case errors.Is(err, errCSRF):
 		return pageError{Status: http.StatusForbidden, Message: translate(lang, "err_csrf")}
+	case errors.Is(err, errCrossOrigin):
+		return pageError{Status: http.StatusForbidden, Message: translate(lang, "err_cross_origin")}
 	case errors.As(err, &wm):
 		return pageError{Status: http.StatusMethodNotAllowed, Message: fmt.Sprintf(translate(lang, "err_method"), wm.allowed, wm.method)}
 	case errors.Is(err, errTooLarge):

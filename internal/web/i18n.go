@@ -250,6 +250,7 @@ var words = map[string][3]string{ // en, zh, pt
 	"unit_hours":          {"h", "小时", "h"},
 	"err_forbidden":       {"your role does not allow this change", "您的角色不允许此操作。", "Sua função não permite esta alteração."},
 	"err_csrf":            {"this form has expired or did not come from the console; reload the page and try again", "此表单已过期或并非来自控制台，请刷新页面后重试。", "Este formulário expirou ou não veio do console; recarregue a página e tente novamente."},
+	"err_cross_origin":    {"this request came from another site, so it was refused and nothing was changed; use the console's own pages", "此请求来自其他网站，已被拒绝，未做任何更改。请在控制台页面中操作。", "Esta requisição veio de outro site e foi recusada; nada foi alterado. Use as páginas do próprio console."},
 	"err_method":          {"this address takes %s, not %s: use the console's links and forms", "此地址只接受 %s 请求，不接受 %s：请使用控制台中的链接和表单。", "Este endereço aceita %s, não %s: use os links e formulários do console."},
 	"err_too_large":       {"this form is larger than 1 MiB; shorten what you typed", "表单超过 1 MiB，请精简输入内容。", "Este formulário passa de 1 MiB; encurte o que foi digitado."},
 	"err_internal":        {"something went wrong; it has been logged", "系统出错，已记录日志。", "Algo deu errado; o erro foi registrado."},

@@ -147,3 +147,78 @@ func TestConsoleWrongMethod(t *testing.T) {
 		check(t, s.browser(t), "pt-BR,pt;q=0.9", "pt", pt)
 	})
 }
+
+// A form posted from another site (Sec-Fetch-Site: cross-site, or an
+// Origin not the console's) is refused before any page runs, with 403,
+// as the console's page in the viewer's language: the operator's when
+// signed in, else the browser's. The refused post changes nothing.
+func TestConsoleCrossOrigin(t *testing.T) {
+	s := newSite(t)
+	for _, u := range []struct{ name, lang string }{{"li", "zh"}, {"joao", "pt"}} {
+		if _, err := s.Sys.Operators.Add(s.Ctx, "tester", operators.NewOperator{Name: u.name, Role: park.RoleAdmin, Language: u.lang,
+			Password: pw}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s.user(t, "ana", park.RoleAdmin)
+	message := regexp.MustCompile(`id="error-message">([^<]*)<`)
+	// post sends the form that adds an operator named name, with the
+	// page's own form token, from another site as header says.
+	post := func(t *testing.T, b *browser, browserLang, header, value, name, lang, want string) {
+		t.Helper()
+		b.get("/console/audit") // the form's page, for its token
+		form := url.Values{"name": {name}, "role": {"read_only"}, "language": {"en"}, "password": {"another long passphrase"},
+			"csrf": {b.csrf}}
+		req, _ := http.NewRequest(http.MethodPost, s.srv.URL+"/console/users", strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set(header, value)
+		if browserLang != "" {
+			req.Header.Set("Accept-Language", browserLang)
+		}
+		resp, err := b.c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, body, _ := b.read(resp)
+		m := message.FindStringSubmatch(body)
+		if resp.StatusCode != http.StatusForbidden || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") ||
+			!strings.Contains(body, `lang="`+lang+`"`) || m == nil || html.UnescapeString(m[1]) != want {
+			t.Errorf("cross-site POST /console/users: %d, %s %q, want 403, the console's page in %s saying %q\n%s",
+				resp.StatusCode, resp.Header.Get("Content-Type"), m, lang, want, body)
+		}
+		if strings.Contains(body, "cross-origin request refused") && lang != "en" {
+			t.Errorf("the refusal is in English on a %s page:\n%s", lang, body)
+		}
+		if _, err := s.Sys.Operators.Get(s.Ctx, name); !park.IsCode(err, park.ENotFound) {
+			t.Errorf("a refused cross-site post added operator %s: %v", name, err)
+		}
+	}
+	const (
+		en = "this request came from another site, so it was refused and nothing was changed; use the console's own pages"
+		zh = "此请求来自其他网站，已被拒绝，未做任何更改。请在控制台页面中操作。"
+		pt = "Esta requisição veio de outro site e foi recusada; nada foi alterado. Use as páginas do próprio console."
+	)
+	t.Run("SignedIn", func(t *testing.T) {
+		for _, c := range []struct{ name, lang, want string }{{"ana", "en", en}, {"li", "zh", zh}, {"joao", "pt", pt}} {
+			b := s.browser(t)
+			b.mustLogin(c.name)
+			// the operator's language, not the browser's
+			post(t, b, "pt-BR", "Sec-Fetch-Site", "cross-site", "mallory-"+c.lang, c.lang, c.want)
+			post(t, b, "zh-CN", "Origin", "https://evil.example", "eve-"+c.lang, c.lang, c.want)
+		}
+	})
+	t.Run("NotSignedIn", func(t *testing.T) {
+		post(t, s.browser(t), "", "Sec-Fetch-Site", "cross-site", "mallory", "en", en)
+		post(t, s.browser(t), "zh-CN", "Sec-Fetch-Site", "cross-site", "mallory", "zh", zh)
+		post(t, s.browser(t), "pt-BR,pt;q=0.9", "Origin", "https://evil.example", "mallory", "pt", pt)
+	})
+	// The same form from the console itself is taken: only another
+	// site's is refused.
+	b := s.browser(t)
+	b.mustLogin("ana")
+	b.get("/console/audit")
+	if st, body, _ := b.post("/console/users", url.Values{"name": {"bob"}, "role": {"read_only"}, "language": {"en"},
+		"password": {"another long passphrase"}}); st != http.StatusSeeOther {
+		t.Errorf("same-site POST /console/users: %d, want 303\n%s", st, body)
+	}
+}

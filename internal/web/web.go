@@ -141,11 +141,27 @@ func (w *Console) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 	h.Set("Referrer-Policy", "same-origin")
 	h.Set("Cache-Control", "no-store")
 	if err := w.cop.Check(r); err != nil {
-		http.Error(rw, "cross-origin request refused", http.StatusForbidden)
+		w.crossOrigin(rw, r)
 		return
 	}
 	w.mux.ServeHTTP(rw, r)
 }
+
+// crossOrigin answers a request the cross-origin check refused (a form
+// posted from another site) with the console's own 403 page, in the
+// viewer's language as noPage words it. Nothing of the request is acted
+// on: the page is only the refusal, worded.
+func (w *Console) crossOrigin(rw http.ResponseWriter, r *http.Request) {
+	p, err := w.principal(r)
+	if err != nil {
+		p = nil // not signed in: the browser's language
+	}
+	w.fail(rw, r, p, errCrossOrigin)
+}
+
+// errCrossOrigin is a request from another site, refused before any
+// page runs.
+var errCrossOrigin = errors.New("cross-origin request refused") // err_cross_origin
 
 // handlerFunc is a page handler for a signed-in operator; it returns its
 // error for one place to render.

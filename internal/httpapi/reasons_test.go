@@ -55,12 +55,22 @@ func TestProblemReasons(t *testing.T) {
 	// with the length read and the length wanted (浙A1234: 6 of 7–8).
 	check("plate", e.do("POST", "/v1/lots/140123001/events", event("cam-1", "entry", "浙A1234", t0)),
 		400, "invalid", "plate", "plate_length", "6", "7–8")
-	// No letter or digit, on this CNY lot: the character refused, not a
-	// Brazilian plate's length 7.
+	// No letter or digit, on this CNY lot: the character refused and
+	// what its place wants (a letter or digit), not a Brazilian plate's
+	// length 7.
 	bang := e.do("POST", "/v1/lots/140123001/events", event("cam-2", "entry", "!!!", t0))
-	check("plate !!!", bang, 400, "invalid", "plate", "plate_character", "!")
+	check("plate !!!", bang, 400, "invalid", "plate", "plate_character", "!", "letter_or_digit")
 	if p := e.problem(bang, 400, "invalid"); strings.Contains(fmt.Sprint(p), "Brazil") {
 		t.Errorf("a CNY lot's refusal names Brazil: %v", p)
+	}
+	// Seven digits: a plate without a province character starts with
+	// three letters, so the 1 stands where a letter is wanted. The
+	// native API keeps the core's English, with the reason and params a
+	// client words in its own language.
+	digits := e.do("POST", "/v1/lots/140123001/events", event("cam-3", "entry", "1234567", t0))
+	check("plate 1234567", digits, 400, "invalid", "plate", "plate_character", "1", "letter")
+	if p := e.problem(digits, 400, "invalid"); p["detail"] != "plate: a Brazilian plate starts with three letters, not '1'" {
+		t.Errorf("1234567: detail %q, want the core's English", p["detail"])
 	}
 
 	// A field the body does not take: unknown, with no numbers.

@@ -9,7 +9,7 @@ import "fmt"
 func latin(rs []rune) (Plate, *Error) {
 	for _, r := range rs {
 		if !isLetter(r) && !isDigit(r) {
-			return Plate{}, bad(WhyCharacter, fmt.Sprintf("unexpected character %q", r), string(r))
+			return Plate{}, badCharacter(r, WantLetterOrDigit, fmt.Sprintf("unexpected character %q", r))
 		}
 	}
 	if len(rs) != 7 {
@@ -25,15 +25,15 @@ func latin(rs []rune) (Plate, *Error) {
 func brazilian(rs []rune) (Plate, *Error) {
 	for _, r := range rs[:3] {
 		if !isLetter(r) {
-			return Plate{}, bad(WhyCharacter, fmt.Sprintf("a Brazilian plate starts with three letters, not %q", r), string(r))
+			return Plate{}, badCharacter(r, WantLetter, fmt.Sprintf("a Brazilian plate starts with three letters, not %q", r))
 		}
 	}
 	if !isDigit(rs[3]) {
-		return Plate{}, bad(WhyCharacter, fmt.Sprintf("the 4th character of a Brazilian plate must be a digit, not %q", rs[3]), string(rs[3]))
+		return Plate{}, badCharacter(rs[3], WantDigit, fmt.Sprintf("the 4th character of a Brazilian plate must be a digit, not %q", rs[3]))
 	}
 	for _, r := range rs[5:] {
 		if !isDigit(r) {
-			return Plate{}, bad(WhyCharacter, fmt.Sprintf("a Brazilian plate ends in two digits, not %q", r), string(r))
+			return Plate{}, badCharacter(r, WantDigit, fmt.Sprintf("a Brazilian plate ends in two digits, not %q", r))
 		}
 	}
 	if isDigit(rs[4]) { // latin let only letters and digits through

@@ -25,7 +25,7 @@ func isSerial(r rune) bool {
 func isEnergy(r rune) bool { return r == 'D' || r == 'F' }
 
 func reasonIO(r rune) *Error {
-	return bad(WhyCharacter, "letters I and O are not used on Chinese plates", string(r))
+	return badCharacter(r, WantSerial, "letters I and O are not used on Chinese plates")
 }
 
 // chinese validates province + letter + 5 (ordinary) or + 6 (new energy).
@@ -34,7 +34,7 @@ func chinese(rs []rune) (Plate, *Error) {
 		return Plate{}, badLength(rs, "7–8", "wrong length %d for a Chinese plate")
 	}
 	if !isLetter(rs[1]) {
-		return Plate{}, bad(WhyCharacter, fmt.Sprintf("the second character of a Chinese plate must be a letter A–Z, not %q", rs[1]), string(rs[1]))
+		return Plate{}, badCharacter(rs[1], WantLetter, fmt.Sprintf("the second character of a Chinese plate must be a letter A–Z, not %q", rs[1]))
 	}
 	if len(rs) == 7 {
 		if e := serial(rs[2:], "a Chinese plate"); e != nil {
@@ -55,9 +55,9 @@ func serial(rs []rune, what string) *Error {
 			return reasonIO(r)
 		case isSuffix(r) && i == len(rs)-1:
 		case isSuffix(r):
-			return bad(WhyCharacter, fmt.Sprintf("%q may only be the last character of %s", r, what), string(r))
+			return badCharacter(r, WantSerial, fmt.Sprintf("%q may only be the last character of %s", r, what))
 		default:
-			return bad(WhyCharacter, fmt.Sprintf("unexpected character %q in %s", r, what), string(r))
+			return badCharacter(r, WantSerial, fmt.Sprintf("unexpected character %q in %s", r, what))
 		}
 	}
 	return nil
@@ -71,7 +71,7 @@ func newEnergy(rs []rune) (Plate, *Error) {
 		case r == 'I' || r == 'O':
 			return Plate{}, reasonIO(r)
 		default:
-			return Plate{}, bad(WhyCharacter, fmt.Sprintf("unexpected character %q in a new-energy plate", r), string(r))
+			return Plate{}, badCharacter(r, WantSerial, fmt.Sprintf("unexpected character %q in a new-energy plate", r))
 		}
 	}
 	switch {

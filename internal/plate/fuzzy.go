@@ -38,7 +38,7 @@ func ParseFuzzy(s string) (FuzzyQuery, error) {
 	}
 	for _, r := range buf[:n] {
 		if !isDigit(r) && !isLetter(r) && !unicode.Is(unicode.Han, r) {
-			return FuzzyQuery{}, bad(WhyCharacter, fmt.Sprintf("unexpected character %q", r), string(r)).of(s)
+			return FuzzyQuery{}, badCharacter(r, WantSearch, fmt.Sprintf("unexpected character %q", r)).of(s)
 		}
 	}
 	q := FuzzyQuery{}

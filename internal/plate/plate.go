@@ -70,7 +70,7 @@ const (
 	WhyEncoding  Why = "plate_encoding"  // not valid UTF-8
 	WhyLength    Why = "plate_length"    // Params: the length read, the length wanted ("7", "7–8")
 	WhyProvince  Why = "plate_province"  // Params: the character where a province should be
-	WhyCharacter Why = "plate_character" // Params: the character not allowed where it is
+	WhyCharacter Why = "plate_character" // Params: the character not allowed where it is, and what is wanted there (a Want)
 	WhyForm      Why = "plate_form"      // allowed characters in an order no plate has
 	WhyNoPlate   Why = "plate_no_plate"  // 无牌车 typed for a plate
 	WhyShort     Why = "plate_short"     // a search: Params the fewest characters taken
@@ -79,6 +79,30 @@ const (
 // Whys returns every Why, so callers' tables can be checked complete.
 func Whys() []Why {
 	return []Why{WhyEmpty, WhyTooLong, WhyEncoding, WhyLength, WhyProvince, WhyCharacter, WhyForm, WhyNoPlate, WhyShort}
+}
+
+// Want is what the place of a character refused for WhyCharacter takes:
+// the refusal's second value, so a caller can say what is wanted there
+// in its own words. Its values are stable, as Why's are.
+type Want string
+
+const (
+	WantLetter        Want = "letter"          // A–Z
+	WantDigit         Want = "digit"           // 0–9
+	WantLetterOrDigit Want = "letter_or_digit" // A–Z or 0–9
+	WantSerial        Want = "serial"          // A–Z but I and O, or 0–9: a Chinese plate's serial
+	WantPlateStart    Want = "plate_start"     // a province character, or A–Z or 0–9: what a plate starts with
+	WantSearch        Want = "search"          // A–Z, 0–9 or a Chinese character: a plate search's
+)
+
+// Wants returns every Want, so callers' tables can be checked complete.
+func Wants() []Want {
+	return []Want{WantLetter, WantDigit, WantLetterOrDigit, WantSerial, WantPlateStart, WantSearch}
+}
+
+// badCharacter refuses r, where want is wanted, for reason.
+func badCharacter(r rune, want Want, reason string) *Error {
+	return bad(WhyCharacter, reason, string(r), string(want))
 }
 
 // bad is a refusal with its English reason; of sets the input.
@@ -216,7 +240,7 @@ func classify(rs []rune) (Plate, *Error) {
 	case unicode.Is(unicode.Han, first):
 		return Plate{}, bad(WhyProvince, fmt.Sprintf("unknown province character %q", first), string(first))
 	default:
-		return Plate{}, bad(WhyCharacter, fmt.Sprintf("unexpected character %q", first), string(first))
+		return Plate{}, badCharacter(first, WantPlateStart, fmt.Sprintf("unexpected character %q", first))
 	}
 }
 

@@ -374,9 +374,19 @@ func TestErrorWhy(t *testing.T) {
 		{"京A12", plate.WhyLength, "4 7–8", "wrong length 4 for a Chinese plate"},
 		// 7: without a province character only the Brazilian plate's length.
 		{"ABC12", plate.WhyLength, "5 7", "wrong length 5 for a plate without a province character (seven letters and digits, e.g. ABC1234; a Chinese plate starts with its province, e.g. 京A12345)"},
-		{"!!!", plate.WhyCharacter, "!", "unexpected character '!'"},
+		// A character refused names what its place wants: on a plate
+		// without a province character any letter or digit; a Brazilian
+		// plate's three letters first, a digit 4th, two digits last; a
+		// Chinese plate's letter 2nd, then serial characters (no I, O).
+		{"!!!", plate.WhyCharacter, "! letter_or_digit", "unexpected character '!'"},
+		{"1234567", plate.WhyCharacter, "1 letter", "a Brazilian plate starts with three letters, not '1'"},
+		{"ABCD123", plate.WhyCharacter, "D digit", "the 4th character of a Brazilian plate must be a digit, not 'D'"},
+		{"ABC1D2E", plate.WhyCharacter, "E digit", "a Brazilian plate ends in two digits, not 'E'"},
+		{"京1A2345", plate.WhyCharacter, "1 letter", "the second character of a Chinese plate must be a letter A–Z, not '1'"},
 		{"卫A12345", plate.WhyProvince, "卫", `unknown province character '卫'`},
-		{"京AI2345", plate.WhyCharacter, "I", "letters I and O are not used on Chinese plates"},
+		{"京AI2345", plate.WhyCharacter, "I serial", "letters I and O are not used on Chinese plates"},
+		{"京A学2345", plate.WhyCharacter, "学 serial", "'学' may only be the last character of a Chinese plate"},
+		{"éABC123", plate.WhyCharacter, "é plate_start", "unexpected character 'é'"},
 		{"京AD1234A", plate.WhyForm, "", "a small new-energy plate ends in four digits (e.g. 京AD12345)"},
 		{" - ", plate.WhyEmpty, "", "empty plate"},
 		{"无牌车", plate.WhyNoPlate, "", "no plate (无牌车): a plate-less car gets a temporary identity at entry"},
@@ -387,7 +397,11 @@ func TestErrorWhy(t *testing.T) {
 			t.Errorf("%q: %#v, want %s %q %q", c.in, err, c.why, c.params, c.reason)
 		}
 	}
-	_, err := plate.ParseFuzzy("A12")
+	_, err := plate.ParseFuzzy("A12!")
+	if pe, ok := err.(*plate.Error); !ok || pe.Why != plate.WhyCharacter || strings.Join(pe.Params, " ") != "! search" {
+		t.Errorf("a search with !: %#v, want ! search", err)
+	}
+	_, err = plate.ParseFuzzy("A12")
 	if pe, ok := err.(*plate.Error); !ok || pe.Why != plate.WhyShort || !pe.Short || strings.Join(pe.Params, " ") != "4" {
 		t.Errorf("a 3-character search: %#v, want short 4", err)
 	}

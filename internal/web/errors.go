@@ -110,8 +110,19 @@ func plateWhy(lang string, pe *park.Error) string {
 	for i, p := range pe.Params {
 		args[i] = p
 	}
+	if plate.Why(pe.Reason) == plate.WhyCharacter {
+		k := plateWantKey(plate.Want(pe.Params[1]))
+		if _, ok := words[k]; !ok {
+			return ""
+		}
+		args[1] = translate(lang, k)
+	}
 	return fmt.Sprintf(w, args...)
 }
+
+// plateWantKey is the word of what the place of a refused character
+// takes (plate.Want).
+func plateWantKey(want plate.Want) string { return "plate_want_" + string(want) }
 
 // fieldWords name the core's fields as the console's forms label them.
 var fieldWords = map[string]string{

@@ -269,10 +269,18 @@ var words = map[string][3]string{ // en, zh, pt
 	"plate_encoding":  {"not valid UTF-8", "含无效字符编码", "codificação de caracteres inválida"},
 	"plate_length":    {"%s characters; a plate has %s", "长度为 %s 个字符，应为 %s 个", "tem %s caracteres; a placa deve ter %s"},
 	"plate_province":  {"%q is not a province", "“%s”不是省份简称", "\"%s\" não é sigla de província"},
-	"plate_character": {"%q is not allowed there", "“%s”不能出现在此位置", "o caractere \"%s\" não é permitido nessa posição"},
+	"plate_character": {"%q is not allowed there, where %s goes", "“%s”不能出现在此位置，此处应为%s", "o caractere \"%s\" não é permitido nessa posição, onde vai %s"},
 	"plate_form":      {"its characters are not in the order of any plate", "字符排列不符合车牌格式", "os caracteres não estão na ordem de uma placa"},
 	"plate_no_plate":  {"a car without a plate gets a temporary identity at entry", "无牌车没有车牌，入场时发放临时车牌", "veículo sem placa: ele recebe uma identidade temporária na entrada"},
 	"plate_short":     {"give at least %s characters", "请至少输入 %s 个字符", "digite pelo menos %s caracteres"},
+	// What the place of a refused character takes (plate.Want), the
+	// second value of plate_character.
+	"plate_want_letter":          {"a letter", "字母", "uma letra"},
+	"plate_want_digit":           {"a digit", "数字", "um dígito"},
+	"plate_want_letter_or_digit": {"a letter or digit", "字母或数字", "uma letra ou um dígito"},
+	"plate_want_serial":          {"a letter (not I or O) or digit", "字母（I、O 除外）或数字", "uma letra (exceto I e O) ou um dígito"},
+	"plate_want_plate_start":     {"a province character, letter or digit", "省份简称、字母或数字", "uma sigla de província chinesa, uma letra ou um dígito"},
+	"plate_want_search":          {"a letter, digit or Chinese character", "汉字、字母或数字", "uma letra, um dígito ou um caractere chinês"},
 	// The core's values, worded by W (prefix_value): English shows the
 	// value itself, as the API names it.
 	"decision_open":              {"open", "放行", "liberado"},

@@ -20,6 +20,12 @@ func TestWords(t *testing.T) {
 			t.Errorf("no words for plate refusal %q", why)
 		}
 	}
+	// And every thing a refused character's place may want.
+	for _, want := range plate.Wants() {
+		if _, ok := words[plateWantKey(want)]; !ok {
+			t.Errorf("no words for what a plate's place wants, %q", want)
+		}
+	}
 }
 
 func TestFormatMoney(t *testing.T) {

@@ -538,3 +538,52 @@ func TestWhitelistRemoveAsksFirst(t *testing.T) {
 		t.Fatalf("the deny entry went too: %v", err)
 	}
 }
+
+// TestPlateRefusalSaysWhatIsWanted: a plate of digits only, with no
+// province character, is refused in the operator's language, naming
+// what is wanted: seven characters without a province start with three
+// letters, so the 1 of 1234567 stands where a letter is wanted; 123456
+// and 12345678 have 6 and 8 characters where 7 are wanted. English keeps
+// the core's own message. Nothing is added to the list.
+func TestPlateRefusalSaysWhatIsWanted(t *testing.T) {
+	s := newSite(t)
+	for _, o := range []struct{ name, lang string }{{"li", "zh"}, {"maria", "pt"}, {"ed", "en"}} {
+		if _, err := s.Sys.Operators.Add(s.Ctx, "tester", operators.NewOperator{Name: o.name, Role: park.RoleAdmin, Language: o.lang,
+			Password: pw}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	message := regexp.MustCompile(`id="error-message">([^<]*)<`)
+	page := "/console/lots/" + s.Lot + "/access"
+	for _, c := range []struct{ operator, plate, want string }{
+		{"li", "1234567", "输入有误：车牌（“1”不能出现在此位置，此处应为字母）"},
+		{"li", "123456", "输入有误：车牌（长度为 6 个字符，应为 7 个）"},
+		{"li", "ABCD123", "输入有误：车牌（“D”不能出现在此位置，此处应为数字）"},
+		{"maria", "1234567", `Dado inválido no campo "Placa": o caractere "1" não é permitido nessa posição, onde vai uma letra`},
+		{"maria", "12345678", `Dado inválido no campo "Placa": tem 8 caracteres; a placa deve ter 7`},
+		{"ed", "1234567", "plate: a Brazilian plate starts with three letters, not '1'"},
+		{"ed", "123456", "plate: wrong length 6 for a plate without a province character (seven letters and digits, e.g. ABC1234; " +
+			"a Chinese plate starts with its province, e.g. 京A12345)"},
+	} {
+		b := s.browser(t)
+		b.mustLogin(c.operator)
+		b.get(page)
+		st, body, _ := b.post("/console/lots/"+s.Lot+"/whitelist", url.Values{"plate": {c.plate}, "valid_from": {"2026-11-23T00:00"},
+			"valid_to": {"2026-11-30T00:00"}})
+		m := message.FindStringSubmatch(body)
+		if st != http.StatusBadRequest || m == nil || html.UnescapeString(m[1]) != c.want {
+			t.Errorf("%s whitelists %s: %d %q, want 400 %q\n%s", c.operator, c.plate, st, m, c.want, body)
+		}
+		if c.operator != "ed" && strings.Contains(body, "Brazil") {
+			t.Errorf("%s whitelists %s: the core's English is on the page:\n%s", c.operator, c.plate, body)
+		}
+		// The booking filter refuses it alike.
+		st, body, _ = b.get("/console/lots/" + s.Lot + "/bookings?plate=" + c.plate)
+		if m := message.FindStringSubmatch(body); st != http.StatusBadRequest || m == nil || html.UnescapeString(m[1]) != c.want {
+			t.Errorf("%s filters bookings by %s: %d %q, want 400 %q\n%s", c.operator, c.plate, st, m, c.want, body)
+		}
+	}
+	if es, err := s.Sys.Access.ListWhitelist(s.Ctx, s.Lot); err != nil || len(es) != 0 {
+		t.Errorf("refused plates were listed: %v, %v", es, err)
+	}
+}

@@ -74,7 +74,20 @@ var badInputs = []struct{ op, body, desc string }{
 	{"DeleteWhiteCar", `{"ParkCode":"140123001","CarNo":"京A99999"}`, "未找到 CarNo：该车牌不是白名单车"},
 	{"SyncSpecialCar", `{"ParkCode":"140123001","CarNo":"京A99999","SpecialType":"vip"}`, "参数错误 SpecialType：应为 police、ambulance、fire 或 blacklist"},
 	{"SyncSpecialCar", `{"ParkCode":"140123001","CarNo":"沪B88888","SpecialType":"police"}`, "数据冲突 CarNo：该车牌已是白名单车或酒店车"},
-	{"QuerySpecialCar", `{"ParkCode":"140123001","CarNo":"??"}`, "车牌号格式错误 CarNo：“?”不能出现在此位置；例：粤B12345"},
+	{"QuerySpecialCar", `{"ParkCode":"140123001","CarNo":"??"}`, "车牌号格式错误 CarNo：“?”不能出现在此位置，此处应为字母或数字；例：粤B12345"},
+	// Digits only, no province character: refused in Chinese, naming
+	// what is wanted, never as a Brazilian plate in English. Seven
+	// characters without a province start with three letters, so 1 is
+	// refused where a letter is wanted; six or eight have the wrong
+	// length, 7 wanted.
+	{"QuerySpecialCar", `{"ParkCode":"140123001","CarNo":"1234567"}`, "车牌号格式错误 CarNo：“1”不能出现在此位置，此处应为字母；例：粤B12345"},
+	{"SyncMonthCar", `{"ParkCode":"140123001","MonthCars":[{"UserCode":"A","UserName":"n","CarNo":"1234567","BeginTime":"2026-03-01 00:00:00","EndTime":"2026-04-01 00:00:00"}]}`, "车牌号格式错误 MonthCars[0].CarNo：“1”不能出现在此位置，此处应为字母；例：粤B12345"},
+	{"QuerySpecialCar", `{"ParkCode":"140123001","CarNo":"123456"}`, "车牌号格式错误 CarNo：长度为 6 个字符，应为 7 个；例：粤B12345"},
+	{"QuerySpecialCar", `{"ParkCode":"140123001","CarNo":"12345678"}`, "车牌号格式错误 CarNo：长度为 8 个字符，应为 7 个；例：粤B12345"},
+	// ABC then a letter 4th: a digit is wanted there; 京AI2345's I is no
+	// Chinese serial character.
+	{"QuerySpecialCar", `{"ParkCode":"140123001","CarNo":"ABCD123"}`, "车牌号格式错误 CarNo：“D”不能出现在此位置，此处应为数字；例：粤B12345"},
+	{"QuerySpecialCar", `{"ParkCode":"140123001","CarNo":"京AI2345"}`, "车牌号格式错误 CarNo：“I”不能出现在此位置，此处应为字母（I、O 除外）或数字；例：粤B12345"},
 	// Why the plate is wrong, in Chinese: 京A12 has 4 characters, a
 	// Chinese plate 7 or 8; 卫 is no province.
 	{"QuerySpecialCar", `{"ParkCode":"140123001","CarNo":"京A12"}`, "车牌号格式错误 CarNo：长度为 4 个字符，应为 7–8 个；例：粤B12345"},

@@ -184,10 +184,21 @@ var plateWhys = map[plate.Why]string{
 	plate.WhyEncoding:  "含无效字符编码",
 	plate.WhyLength:    "长度为 %s 个字符，应为 %s 个",
 	plate.WhyProvince:  "“%s”不是省份简称",
-	plate.WhyCharacter: "“%s”不能出现在此位置",
+	plate.WhyCharacter: "“%s”不能出现在此位置，此处应为%s",
 	plate.WhyForm:      "字符排列不符合车牌格式",
 	plate.WhyNoPlate:   "无牌车没有车牌号，请使用入场时发放的临时车牌（临开头）",
 	plate.WhyShort:     "应为完整车牌或车牌的至少后%s位",
+}
+
+// plateWants word what the place of a refused character takes
+// (plate.Want, a plate.WhyCharacter's second value).
+var plateWants = map[plate.Want]string{
+	plate.WantLetter:        "字母",
+	plate.WantDigit:         "数字",
+	plate.WantLetterOrDigit: "字母或数字",
+	plate.WantSerial:        "字母（I、O 除外）或数字",
+	plate.WantPlateStart:    "省份简称、字母或数字",
+	plate.WantSearch:        "汉字、字母或数字",
 }
 
 // plateHint words why a plate was refused; "" for a kind without words,
@@ -200,6 +211,13 @@ func plateHint(why plate.Why, params []string) string {
 	args := make([]any, len(params))
 	for i, p := range params {
 		args[i] = p
+	}
+	if why == plate.WhyCharacter {
+		want, ok := plateWants[plate.Want(params[1])]
+		if !ok {
+			return ""
+		}
+		args[1] = want
 	}
 	return fmt.Sprintf(w, args...)
 }

@@ -41,6 +41,11 @@ func TestPlateWhysWordEveryKind(t *testing.T) {
 			t.Errorf("plate refusal %q has no words", why)
 		}
 	}
+	for _, want := range plate.Wants() {
+		if plateWants[want] == "" {
+			t.Errorf("what a refused character's place takes, %q, has no words", want)
+		}
+	}
 }
 
 var asciiWord = regexp.MustCompile(`[A-Za-z]{2,}`)

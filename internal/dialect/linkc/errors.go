@@ -102,10 +102,21 @@ var motivosPlaca = map[plate.Why]string{
 	plate.WhyEncoding:  "a placa não está em UTF-8 válido",
 	plate.WhyLength:    "a placa tem %s caracteres, deveria ter %s",
 	plate.WhyProvince:  `"%s" não é sigla de província (placas chinesas)`,
-	plate.WhyCharacter: `o caractere "%s" não é permitido nessa posição`,
+	plate.WhyCharacter: `o caractere "%s" não é permitido nessa posição, onde vai %s`,
 	plate.WhyForm:      "os caracteres não estão na ordem de uma placa",
 	plate.WhyNoPlate:   "veículo sem placa: use a identidade temporária recebida na entrada",
 	plate.WhyShort:     "envie pelo menos %s caracteres da placa",
+}
+
+// querPlaca word what the place of a refused character takes
+// (plate.Want, a plate.WhyCharacter's second value).
+var querPlaca = map[plate.Want]string{
+	plate.WantLetter:        "uma letra",
+	plate.WantDigit:         "um dígito",
+	plate.WantLetterOrDigit: "uma letra ou um dígito",
+	plate.WantSerial:        "uma letra (exceto I e O) ou um dígito",
+	plate.WantPlateStart:    "uma sigla de província chinesa, uma letra ou um dígito",
+	plate.WantSearch:        "uma letra, um dígito ou um caractere chinês",
 }
 
 // motivoPlaca words why e refused a plate; "" when e is no plate's
@@ -121,6 +132,13 @@ func motivoPlaca(e *park.Error) string {
 	args := make([]any, len(e.Params))
 	for i, p := range e.Params {
 		args[i] = p
+	}
+	if plate.Why(e.Reason) == plate.WhyCharacter {
+		q, ok := querPlaca[plate.Want(e.Params[1])]
+		if !ok {
+			return ""
+		}
+		args[1] = q
 	}
 	return fmt.Sprintf(w, args...)
 }

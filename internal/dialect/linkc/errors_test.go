@@ -20,6 +20,11 @@ func TestMotivosPlacaWordEveryKind(t *testing.T) {
 			t.Errorf("plate refusal %q has no words", why)
 		}
 	}
+	for _, want := range plate.Wants() {
+		if querPlaca[want] == "" {
+			t.Errorf("what a refused character's place takes, %q, has no words", want)
+		}
+	}
 }
 
 // TestEveryCodeHasAReply: a core code missing from respostas would answer

@@ -238,12 +238,17 @@ func TestOSA(t *testing.T) {
 			}
 		}
 		// Another partner with a malformed plate is told, in Portuguese,
-		// why and its shape: ABC12 has 5 characters, a plate 7; the 4th
-		// of ABCD234 is a letter.
+		// why and its shape, naming what is wanted: ABC12 has 5
+		// characters, a plate 7; the 4th of ABCD234 is a letter where a
+		// digit goes; 1234567 starts with a digit where a letter goes;
+		// ! is neither letter nor digit. 123456 and 12345678 have 6 and 8.
 		for p, why := range map[string]string{
-			"%21%21":  `o caractere "!" não é permitido nessa posição`,
-			"ABC12":   "a placa tem 5 caracteres, deveria ter 7",
-			"ABCD234": `o caractere "D" não é permitido nessa posição`,
+			"%21%21":   `o caractere "!" não é permitido nessa posição, onde vai uma letra ou um dígito`,
+			"ABC12":    "a placa tem 5 caracteres, deveria ter 7",
+			"ABCD234":  `o caractere "D" não é permitido nessa posição, onde vai um dígito`,
+			"1234567":  `o caractere "1" não é permitido nessa posição, onde vai uma letra`,
+			"123456":   "a placa tem 6 caracteres, deveria ter 7",
+			"12345678": "a placa tem 8 caracteres, deveria ter 7",
 		} {
 			m := wantError(t, e.get("/api/estadias?placa="+p), 400, "invalid")
 			if want := why + "; envie a placa no formato antigo (ABC1234) ou Mercosul (ABC1D23)"; m["campo"] != "placa" || m["detalhe"] != want {

@@ -22,22 +22,35 @@ func TestPartnerSecrets(t *testing.T) {
 	if err := demo.Load(context.Background(), e.sys, now); err != nil {
 		t.Fatal(err)
 	}
+	// Each refusal names its rule: the secret's bounds (16 to 256 bytes),
+	// a sign mode the dialect does not offer (unknown), a secret a
+	// dialect that does not sign takes none of (not_applicable).
 	for name, c := range map[string]struct {
 		body   string
 		status int
 		want   string
+		reason string
 	}{
-		"ErrShortSecret": {`{"id":"p1","name":"P","dialect":"ebopark","secret":"ebo2019","lots":["140123001"]}`, 400, `"field":"secret"`},
-		"ErrSignMode":    {`{"id":"p1","name":"P","dialect":"ebopark","secret":"0123456789abcdef","sign_mode":"sha1","lots":["140123001"]}`, 400, `"field":"sign_mode"`},
-		"ErrLinkcSecret": {`{"id":"p1","name":"P","dialect":"linkc","secret":"0123456789abcdef","lots":["sp-centro"]}`, 400, `"field":"secret"`},
-		"ErrStatic":      {`{"id":"p1","name":"P","dialect":"ebopark","secret":"0123456789abcdef","sign_mode":"static","lots":["140123001"]}`, 400, `"field":"sign_mode"`},
-		"MD5":            {`{"id":"p2","name":"P","dialect":"ebopark","secret":"0123456789abcdef","sign_mode":"md5","lots":["140123001"]}`, 201, `"sign_mode":"md5"`},
-		"OK":             {`{"id":"p1","name":"P","dialect":"ebopark","secret":"0123456789abcdef","lots":["140123001"]}`, 201, `"sign_mode":"hmac-sha256"`},
+		"ErrShortSecret": {`{"id":"p1","name":"P","dialect":"ebopark","secret":"ebo2019","lots":["140123001"]}`, 400, `"field":"secret"`,
+			`"reason":"length","params":["16","256"]`},
+		"ErrSignMode": {`{"id":"p1","name":"P","dialect":"ebopark","secret":"0123456789abcdef","sign_mode":"sha1","lots":["140123001"]}`, 400, `"field":"sign_mode"`,
+			`"reason":"unknown"`},
+		"ErrLinkcSecret": {`{"id":"p1","name":"P","dialect":"linkc","secret":"0123456789abcdef","lots":["sp-centro"]}`, 400, `"field":"secret"`,
+			`"reason":"not_applicable"`},
+		"ErrLinkcSignMode": {`{"id":"p1","name":"P","dialect":"linkc","sign_mode":"md5","lots":["sp-centro"]}`, 400, `"field":"sign_mode"`,
+			`"reason":"not_applicable"`},
+		"ErrStatic": {`{"id":"p1","name":"P","dialect":"ebopark","secret":"0123456789abcdef","sign_mode":"static","lots":["140123001"]}`, 400, `"field":"sign_mode"`,
+			`"reason":"unknown"`},
+		"MD5": {`{"id":"p2","name":"P","dialect":"ebopark","secret":"0123456789abcdef","sign_mode":"md5","lots":["140123001"]}`, 201, `"sign_mode":"md5"`, ""},
+		"OK":  {`{"id":"p1","name":"P","dialect":"ebopark","secret":"0123456789abcdef","lots":["140123001"]}`, 201, `"sign_mode":"hmac-sha256"`, ""},
 	} {
 		t.Run(name, func(t *testing.T) {
 			r := e.admin("POST", "/v1/partners", c.body)
 			if r.status != c.status || !strings.Contains(r.body, c.want) || strings.Contains(r.body, "0123456789abcdef") {
 				t.Fatalf("%d %s; want %d with %s and no secret", r.status, r.body, c.status, c.want)
+			}
+			if !strings.Contains(r.body, c.reason) {
+				t.Fatalf("%s; want %s", r.body, c.reason)
 			}
 		})
 	}

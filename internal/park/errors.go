@@ -96,7 +96,7 @@ const (
 	ReasonOverlap   = "overlap"   // time bands that overlap
 	ReasonGap       = "gap"       // time bands that leave part of the day uncovered
 	// A charging standard's field, as its validation refuses it.
-	ReasonNotApplicable = "not_applicable" // set, but not for this kind of standard
+	ReasonNotApplicable = "not_applicable" // set, but not for this kind (of standard, of dialect, of subscription)
 	ReasonNeeds         = "needs"          // set without the field it needs (Params: that field)
 	ReasonAllOrNone     = "all_or_none"    // given for some items of a list, not all
 	ReasonEmpty         = "empty"          // a time window whose end is its start

@@ -2,6 +2,7 @@ package park
 
 import (
 	"regexp"
+	"strconv"
 	"time"
 )
 
@@ -36,18 +37,24 @@ const MaxPartnerLots = 1000
 // Validate checks a partner's fields and names the first that is wrong.
 func (p *Partner) Validate() error {
 	switch {
+	case p.ID == "":
+		return Invalid("id", "is required: 1-64 letters, digits, '_' or '-'").Because(ReasonRequired)
 	case !partnerIDRE.MatchString(p.ID):
-		return Invalid("id", "must be 1-64 letters, digits, '_' or '-'")
-	case p.Name == "" || len(p.Name) > 200:
-		return Invalid("name", "must be 1-200 bytes")
+		return Invalid("id", "must be 1-64 letters, digits, '_' or '-'").Because(ReasonFormat)
+	case p.Name == "":
+		return Invalid("name", "is required (1-200 bytes)").Because(ReasonRequired)
+	case len(p.Name) > 200:
+		return Invalid("name", "must be 1-200 bytes, not %d", len(p.Name)).Because(ReasonLength, "1", "200")
 	case p.Dialect == "" || len(p.Dialect) > 32:
 		return RequiredLen("dialect", p.Dialect, 32, "")
 	case p.Type != PartnerNormal && p.Type != PartnerOwnEntries:
-		return Invalid("type", "must be %q or %q", PartnerNormal, PartnerOwnEntries)
-	case len(p.Secret) > 256:
-		return Invalid("secret", "must be at most 256 bytes")
+		return Invalid("type", "must be %q or %q", PartnerNormal, PartnerOwnEntries).Because(ReasonUnknown)
+	case len(p.Secret) > MaxSecretLen:
+		// The least a dialect that signs takes is CheckSecretLen's.
+		return Invalid("secret", "must be at most %d bytes", MaxSecretLen).Because(ReasonLength, strconv.Itoa(MinSecretLen), strconv.Itoa(MaxSecretLen))
 	case len(p.SignMode) > 32:
-		return Invalid("sign_mode", "must be at most 32 bytes")
+		// Optional: "" is the dialect's default mode.
+		return Invalid("sign_mode", "must be at most 32 bytes").Because(ReasonLength, "0", "32")
 	case !ValidText(p.Name):
 		return CheckText("name", p.Name)
 	case !ValidText(p.Secret):
@@ -55,17 +62,17 @@ func (p *Partner) Validate() error {
 	case !ValidText(p.SignMode):
 		return CheckText("sign_mode", p.SignMode)
 	case len(p.Lots) == 0:
-		return Invalid("lots", "must name at least one lot the partner may use")
+		return Invalid("lots", "must name at least one lot the partner may use").Because(ReasonRequired)
 	case len(p.Lots) > MaxPartnerLots:
-		return Invalid("lots", "must name at most %d lots", MaxPartnerLots)
+		return Invalid("lots", "must name at most %d lots", MaxPartnerLots).Because(ReasonRange, "1", strconv.Itoa(MaxPartnerLots))
 	}
 	seen := map[string]bool{}
 	for _, l := range p.Lots {
 		if !lotCodeRE.MatchString(l) {
-			return Invalid("lots", "%q is not a lot code", l)
+			return Invalid("lots", "%q is not a lot code", l).Because(ReasonFormat)
 		}
 		if seen[l] {
-			return Invalid("lots", "%q is listed twice", l)
+			return Invalid("lots", "%q is listed twice", l).Because(ReasonDuplicate)
 		}
 		seen[l] = true
 	}
@@ -96,29 +103,39 @@ type Integrator struct {
 
 var usernameRE = regexp.MustCompile(`^[A-Za-z0-9_.@-]{1,64}$`)
 
+// MaxIntegratorPartners bounds how many partners one integrator acts for.
+const MaxIntegratorPartners = 100
+
 // Validate checks an integrator's fields (not the password, which the
 // service hashes before it gets here).
 func (u *Integrator) Validate() error {
 	switch {
+	case u.Username == "":
+		return Invalid("username", "is required: 1-64 letters, digits, '_', '.', '@' or '-'").Because(ReasonRequired)
 	case !usernameRE.MatchString(u.Username):
-		return Invalid("username", "must be 1-64 letters, digits, '_', '.', '@' or '-'")
+		return Invalid("username", "must be 1-64 letters, digits, '_', '.', '@' or '-'").Because(ReasonFormat)
 	case len(u.Partners) == 0:
-		return Invalid("partners", "must name at least one partner")
-	case len(u.Partners) > 100:
-		return Invalid("partners", "must name at most 100 partners")
+		return Invalid("partners", "must name at least one partner").Because(ReasonRequired)
+	case len(u.Partners) > MaxIntegratorPartners:
+		return Invalid("partners", "must name at most %d partners", MaxIntegratorPartners).
+			Because(ReasonRange, "1", strconv.Itoa(MaxIntegratorPartners))
 	}
 	seen := map[string]bool{}
 	for _, p := range u.Partners {
 		if !partnerIDRE.MatchString(p) {
-			return Invalid("partners", "%q is not a partner id", p)
+			return Invalid("partners", "%q is not a partner id", p).Because(ReasonFormat)
 		}
 		if seen[p] {
-			return Invalid("partners", "%q is listed twice", p)
+			return Invalid("partners", "%q is listed twice", p).Because(ReasonDuplicate)
 		}
 		seen[p] = true
 	}
-	if !seen[u.DefaultPartner] {
-		return Invalid("default_partner", "must be one of the integrator's partners")
+	switch {
+	case u.DefaultPartner == "":
+		// Only an integrator of one partner has its default chosen for it.
+		return Invalid("default_partner", "must be one of the integrator's partners").Because(ReasonRequired)
+	case !seen[u.DefaultPartner]:
+		return Invalid("default_partner", "must be one of the integrator's partners").Because(ReasonUnknown)
 	}
 	return nil
 }

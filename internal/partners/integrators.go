@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
+	"strconv"
 	"sync"
 	"time"
 
@@ -33,8 +34,12 @@ const (
 // (EInvalid, EConflict when the username exists, EInvalid naming an unknown
 // partner).
 func (s *Service) CreateIntegrator(ctx context.Context, in IntegratorInput) (*park.Integrator, error) {
-	if n := len(in.Password); n < MinPasswordLen || n > MaxPasswordLen {
-		return nil, park.Invalid("password", "must be %d-%d bytes", MinPasswordLen, MaxPasswordLen)
+	switch n := len(in.Password); {
+	case n == 0:
+		return nil, park.Invalid("password", "is required (%d-%d bytes)", MinPasswordLen, MaxPasswordLen).Because(park.ReasonRequired)
+	case n < MinPasswordLen || n > MaxPasswordLen:
+		return nil, park.Invalid("password", "must be %d-%d bytes", MinPasswordLen, MaxPasswordLen).
+			Because(park.ReasonLength, strconv.Itoa(MinPasswordLen), strconv.Itoa(MaxPasswordLen))
 	}
 	now := s.base.Clock()
 	u := &park.Integrator{Username: in.Username, Partners: in.Partners, DefaultPartner: in.DefaultPartner,
@@ -52,7 +57,8 @@ func (s *Service) CreateIntegrator(ctx context.Context, in IntegratorInput) (*pa
 	u.PasswordHash = string(hash)
 	err = s.base.Write(ctx, func(tx park.Tx) error { return park.Taken(tx.CreateIntegrator(ctx, u), "username") })
 	if park.IsCode(err, park.ENotFound) {
-		return nil, &park.Error{Code: park.EInvalid, Field: "partners", Message: err.Error()}
+		// A partner id that names no partner.
+		return nil, &park.Error{Code: park.EInvalid, Field: "partners", Message: err.Error(), Reason: park.ReasonUnknown}
 	}
 	if err != nil {
 		return nil, err

@@ -35,7 +35,7 @@ func (s *Service) createPartner(ctx context.Context, p *park.Partner, demo bool)
 		return nil, err
 	}
 	if !slices.Contains(s.dialects, p.Dialect) {
-		return nil, park.Invalid("dialect", "must be one of %s", strings.Join(s.dialects, ", "))
+		return nil, park.Invalid("dialect", "must be one of %s", strings.Join(s.dialects, ", ")).Because(park.ReasonUnknown)
 	}
 	if err := s.checkSigning(p, demo); err != nil {
 		return nil, err
@@ -51,7 +51,8 @@ func (s *Service) createPartner(ctx context.Context, p *park.Partner, demo bool)
 		return park.Taken(tx.CreatePartner(ctx, p), "id")
 	})
 	if park.IsCode(err, park.ENotFound) {
-		return nil, &park.Error{Code: park.EInvalid, Field: "lots", Message: err.Error()}
+		// A lot code that names no lot: unknown, as an unknown dialect.
+		return nil, &park.Error{Code: park.EInvalid, Field: "lots", Message: err.Error(), Reason: park.ReasonUnknown}
 	}
 	if err != nil {
 		return nil, err
@@ -67,16 +68,16 @@ func (s *Service) checkSigning(p *park.Partner, demo bool) error {
 	case !declared:
 		return nil
 	case len(modes) == 0 && p.Secret != "":
-		return park.Invalid("secret", "%s partners do not sign requests; leave it empty", p.Dialect)
+		return park.Invalid("secret", "%s partners do not sign requests; leave it empty", p.Dialect).Because(park.ReasonNotApplicable)
 	case len(modes) == 0 && p.SignMode != "":
-		return park.Invalid("sign_mode", "%s partners do not sign requests; leave it empty", p.Dialect)
+		return park.Invalid("sign_mode", "%s partners do not sign requests; leave it empty", p.Dialect).Because(park.ReasonNotApplicable)
 	case len(modes) == 0:
 		return nil
 	case p.SignMode == "":
 		p.SignMode = modes[0]
 	case demo && slices.Contains(s.demo[p.Dialect], p.SignMode):
 	case !slices.Contains(modes, p.SignMode):
-		return park.Invalid("sign_mode", "must be one of %s for %s partners", strings.Join(modes, ", "), p.Dialect)
+		return park.Invalid("sign_mode", "must be one of %s for %s partners", strings.Join(modes, ", "), p.Dialect).Because(park.ReasonUnknown)
 	}
 	if demo && p.Secret != "" {
 		return nil // a vendor's published test secret may be short

@@ -124,7 +124,7 @@ var errPrivate = errors.New("the address is loopback or private")
 func checkURL(ctx context.Context, raw string, allow bool, lookup func(ctx context.Context, host string) ([]netip.Addr, error)) error {
 	u, err := url.Parse(raw)
 	if err != nil {
-		return park.Invalid("url", "is not a URL")
+		return park.Invalid("url", "is not a URL").Because(park.ReasonFormat)
 	}
 	if allow || (u.Scheme != "http" && u.Scheme != "https") || u.Hostname() == "" {
 		return nil

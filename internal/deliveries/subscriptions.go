@@ -59,7 +59,8 @@ func (s *Service) CreateSubscription(ctx context.Context, partnerID string, in S
 		}
 		if f := s.formats[sub.Format]; !carries(f, sub.Report) {
 			// Every delivery would fail until it died.
-			return park.Invalid("format", "%s reports do not carry %s; use %q", sub.Format, sub.Report, park.FormatNative)
+			return park.Invalid("format", "%s reports do not carry %s; use %q", sub.Format, sub.Report, park.FormatNative).
+				Because(park.ReasonNotApplicable)
 		}
 		if sub.Format == park.FormatNative {
 			sub.Secret = NewSecret()
@@ -94,13 +95,17 @@ func (s *Service) checkFields(sub *park.Subscription, p *park.Partner) error {
 	}
 	if sub.Report == park.ReportRental && sub.ID != park.RentalSubscription(sub.PartnerID) {
 		// Rental changes go to each sales channel's own subscription only.
-		return park.Invalid("report", "rental changes go to sales channels: create one with PUT /v1/rental/channels/{app_key}")
+		// Not a report a partner's subscription takes (the native API's
+		// document lists none such).
+		return park.Invalid("report", "rental changes go to sales channels: create one with PUT /v1/rental/channels/{app_key}").
+			Because(park.ReasonUnknown)
 	}
 	if _, ok := s.formats[sub.Format]; !ok || (sub.Format != park.FormatNative && sub.Format != p.Dialect) {
-		return park.Invalid("format", "must be %q or the partner's dialect %q when it pushes reports", park.FormatNative, p.Dialect)
+		return park.Invalid("format", "must be %q or the partner's dialect %q when it pushes reports", park.FormatNative, p.Dialect).
+			Because(park.ReasonUnknown)
 	}
 	if sub.Format != park.FormatNative && p.Secret == "" {
-		return park.Invalid("format", "the partner has no secret to sign %s reports with", sub.Format)
+		return park.Invalid("format", "the partner has no secret to sign %s reports with", sub.Format).Because(park.ReasonNeeds, "secret")
 	}
 	return nil
 }
@@ -225,7 +230,12 @@ func (s *Service) UpdateSubscription(ctx context.Context, partnerID, id string, 
 		}
 		if p.RotateSecret || p.DropPrevious {
 			if sub.Format != park.FormatNative {
-				return park.Invalid("rotate_secret", "only native subscriptions have their own secret; %s reports are signed with the partner's", sub.Format)
+				field := "rotate_secret"
+				if !p.RotateSecret {
+					field = "drop_previous_secret"
+				}
+				return park.Invalid(field, "only native subscriptions have their own secret; %s reports are signed with the partner's", sub.Format).
+					Because(park.ReasonNotApplicable)
 			}
 			if p.RotateSecret {
 				sub.Previous, sub.Secret = sub.Secret, NewSecret()
@@ -307,9 +317,9 @@ var deliveryStates = map[string]bool{park.DeliveryPending: true, park.DeliverySe
 func (s *Service) DeliveryPage(ctx context.Context, q DeliveryQuery) ([]*park.Delivery, bool, error) {
 	switch {
 	case q.Report != "" && !park.ValidReport(q.Report):
-		return nil, false, park.Invalid("report", "must be one of %s", strings.Join(park.ReportKinds(), ", "))
+		return nil, false, park.Invalid("report", "must be one of %s", strings.Join(park.ReportKinds(), ", ")).Because(park.ReasonUnknown)
 	case q.State != "" && !deliveryStates[q.State]:
-		return nil, false, park.Invalid("state", "must be pending, sending, failed, delivered or dead")
+		return nil, false, park.Invalid("state", "must be pending, sending, failed, delivered or dead").Because(park.ReasonUnknown)
 	}
 	limit, err := core.PageLimit(q.Limit)
 	if err != nil {
@@ -356,7 +366,7 @@ func (s *Service) DeliveryPage(ctx context.Context, q DeliveryQuery) ([]*park.De
 func (s *Service) Redeliver(ctx context.Context, partnerID, subscriptionID, reportID string, since time.Time) (Replay, error) {
 	switch {
 	case reportID == "" && since.IsZero():
-		return Replay{}, park.Invalid("since", "name a report or a time to redeliver from")
+		return Replay{}, park.Invalid("since", "name a report or a time to redeliver from").Because(park.ReasonRequired)
 	case reportID != "" && !since.IsZero():
 		return Replay{}, park.Invalid("since", "name a report or a time to redeliver from, not both")
 	}

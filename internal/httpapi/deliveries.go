@@ -87,11 +87,13 @@ func viewSubscription(sub *park.Subscription, withSecret bool) subscriptionView 
 	return v
 }
 
-func seconds(field string, ss []int64) ([]time.Duration, error) {
+// seconds reads schedule_seconds as waits, each refused as the core
+// refuses it before the conversion can overflow.
+func seconds(ss []int64) ([]time.Duration, error) {
 	out := make([]time.Duration, len(ss))
 	for i, v := range ss {
-		if v < 0 || v > 7*24*3600 {
-			return nil, park.Invalid(field, "step %d must be between 0 and 604800 seconds", i+1)
+		if v < 0 || v > int64(park.MaxScheduleStep/time.Second) {
+			return nil, park.ScheduleStepRange(i + 1)
 		}
 		out[i] = time.Duration(v) * time.Second
 	}
@@ -103,12 +105,12 @@ func (s *Server) createSubscription(w http.ResponseWriter, r *http.Request) erro
 	if err := decode(r, &in); err != nil {
 		return err
 	}
-	sched, err := seconds("schedule_seconds", in.ScheduleSeconds)
+	sched, err := seconds(in.ScheduleSeconds)
 	if err != nil {
 		return err
 	}
 	if in.TimeoutSeconds < 0 || in.TimeoutSeconds > int(park.MaxDeliveryTimeout/time.Second) {
-		return park.Invalid("timeout_seconds", "must be between 1 and %d", int(park.MaxDeliveryTimeout/time.Second))
+		return park.TimeoutRange()
 	}
 	sub, err := s.svc.Deliveries.CreateSubscription(r.Context(), r.PathValue("id"), deliveries.SubscriptionInput{
 		ID: in.ID, Report: in.Report, URL: in.URL, Format: in.Format, Enabled: in.Enabled, RateLimit: in.RateLimit,
@@ -163,13 +165,13 @@ func (s *Server) patchSubscription(w http.ResponseWriter, r *http.Request) error
 		RotateSecret: in.RotateSecret, DropPrevious: in.DropPrevious}
 	if in.TimeoutSeconds != nil {
 		if *in.TimeoutSeconds < 0 || *in.TimeoutSeconds > int(park.MaxDeliveryTimeout/time.Second) {
-			return park.Invalid("timeout_seconds", "must be between 1 and %d", int(park.MaxDeliveryTimeout/time.Second))
+			return park.TimeoutRange()
 		}
 		d := time.Duration(*in.TimeoutSeconds) * time.Second
 		p.Timeout = &d
 	}
 	if in.ScheduleSeconds != nil {
-		sched, err := seconds("schedule_seconds", in.ScheduleSeconds)
+		sched, err := seconds(in.ScheduleSeconds)
 		if err != nil {
 			return err
 		}
@@ -266,7 +268,8 @@ func (s *Server) listDeliveries(w http.ResponseWriter, r *http.Request) error {
 	// filter's: refused naming it.
 	for _, name := range deliveryFilters {
 		if v, ok := q[name]; ok && len(v) == 1 && v[0] == "" {
-			return park.Invalid(name, "is empty: give a value, or leave the parameter out")
+			// Named, its value is required.
+			return park.Invalid(name, "is empty: give a value, or leave the parameter out").Because(park.ReasonRequired)
 		}
 	}
 	dq := deliveries.DeliveryQuery{PartnerID: q.Get("partner"), SubscriptionID: q.Get("subscription"), Report: q.Get("report"),
@@ -286,7 +289,7 @@ func (s *Server) listDeliveries(w http.ResponseWriter, r *http.Request) error {
 	if v := q.Get("before"); v != "" {
 		n, err := strconv.ParseInt(v, 10, 64)
 		if err != nil || n < 1 {
-			return park.Invalid("before", "must be the next value of a previous page")
+			return park.Invalid("before", "must be the next value of a previous page").Because(park.ReasonFormat)
 		}
 		dq.BeforeSeq = n
 	}

@@ -194,35 +194,70 @@ var DefaultSchedule = []time.Duration{0, 5 * time.Second, 5 * time.Minute, 30 * 
 
 var subIDRE = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
 
+// MaxScheduleStep is the longest wait of a subscription's schedule.
+const MaxScheduleStep = 7 * 24 * time.Hour
+
+// MaxURLLen bounds a subscription's URL, in bytes.
+const MaxURLLen = 2048
+
+// TimeoutRange refuses a subscription's timeout_seconds outside 0 (the
+// default) to MaxDeliveryTimeout.
+func TimeoutRange() *Error {
+	most := int(MaxDeliveryTimeout / time.Second)
+	return Invalid("timeout_seconds", "must be between 1 and %d", most).Because(ReasonRange, "0", strconv.Itoa(most))
+}
+
+// ScheduleStepRange refuses step (from 1) of a subscription's
+// schedule_seconds outside 0 to MaxScheduleStep.
+func ScheduleStepRange(step int) *Error {
+	most := int(MaxScheduleStep / time.Second)
+	return Invalid("schedule_seconds", "step %d must be between 0 and %d seconds (7 days)", step, most).
+		Because(ReasonRange, "0", strconv.Itoa(most))
+}
+
 // Validate checks a subscription's own fields (whether Format suits the
-// partner is the caller's to check).
+// partner is the caller's to check). The bounds of a limit are those the
+// native API's document gives, 0 (the default) included.
 func (s *Subscription) Validate() error {
 	u, err := url.Parse(s.URL)
 	switch {
+	case s.ID == "":
+		return Invalid("id", "is required: 1-64 letters, digits, '_' or '-'").Because(ReasonRequired)
 	case !subIDRE.MatchString(s.ID):
-		return Invalid("id", "must be 1-64 letters, digits, '_' or '-'")
+		return Invalid("id", "must be 1-64 letters, digits, '_' or '-'").Because(ReasonFormat)
+	case s.Report == "":
+		return Invalid("report", "is required: one of %s", strings.Join(ReportKinds(), ", ")).Because(ReasonRequired)
 	case !ValidReport(s.Report):
-		return Invalid("report", "must be one of %s", strings.Join(ReportKinds(), ", "))
-	case err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil || len(s.URL) > 2048:
-		return Invalid("url", "must be an http or https URL of at most 2048 bytes, without credentials")
+		return Invalid("report", "must be one of %s", strings.Join(ReportKinds(), ", ")).Because(ReasonUnknown)
+	case s.URL == "":
+		return Invalid("url", "is required: an http or https URL of at most %d bytes", MaxURLLen).Because(ReasonRequired)
+	case len(s.URL) > MaxURLLen:
+		return Invalid("url", "must be an http or https URL of at most %d bytes, without credentials", MaxURLLen).
+			Because(ReasonLength, "1", strconv.Itoa(MaxURLLen))
+	case err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil:
+		return Invalid("url", "must be an http or https URL of at most %d bytes, without credentials", MaxURLLen).Because(ReasonFormat)
 	case s.Format == "" || len(s.Format) > 32:
 		return RequiredLen("format", s.Format, 32, "")
 	case !ValidText(s.URL):
 		return CheckText("url", s.URL)
 	case !validPort(u.Port()):
-		return Invalid("url", "port %s must be between 1 and 65535", u.Port())
+		return Invalid("url", "port %s must be between 1 and 65535", u.Port()).Because(ReasonRange, "1", "65535")
 	case s.RateLimit < 0 || s.RateLimit > MaxRateLimit:
-		return Invalid("rate_limit", "must be between 1 and %d deliveries per second (0: %d)", MaxRateLimit, DefaultRateLimit)
+		return Invalid("rate_limit", "must be between 1 and %d deliveries per second (0: %d)", MaxRateLimit, DefaultRateLimit).
+			Because(ReasonRange, "0", strconv.Itoa(MaxRateLimit))
 	case s.Concurrency < 0 || s.Concurrency > MaxConcurrency:
-		return Invalid("concurrency", "must be between 1 and %d (0: %d)", MaxConcurrency, DefaultConcurrency)
+		return Invalid("concurrency", "must be between 1 and %d (0: %d)", MaxConcurrency, DefaultConcurrency).
+			Because(ReasonRange, "0", strconv.Itoa(MaxConcurrency))
 	case s.Timeout < 0 || s.Timeout > MaxDeliveryTimeout:
-		return Invalid("timeout_seconds", "must be between 1 and %d", int(MaxDeliveryTimeout/time.Second))
+		return TimeoutRange()
 	case len(s.Schedule) > MaxScheduleSteps:
-		return Invalid("schedule_seconds", "at most %d steps (attempts)", MaxScheduleSteps)
+		// None: the default schedule.
+		return Invalid("schedule_seconds", "at most %d steps (attempts)", MaxScheduleSteps).
+			Because(ReasonRange, "0", strconv.Itoa(MaxScheduleSteps))
 	}
 	for i, d := range s.Schedule {
-		if d < 0 || d > 7*24*time.Hour {
-			return Invalid("schedule_seconds", "step %d must be between 0 and 604800 seconds (7 days)", i+1)
+		if d < 0 || d > MaxScheduleStep {
+			return ScheduleStepRange(i + 1)
 		}
 	}
 	return nil

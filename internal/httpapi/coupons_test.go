@@ -157,3 +157,64 @@ func TestPlateCouponTotal(t *testing.T) {
 		}
 	}
 }
+
+// TestPlateCouponFirstPages: a plate's coupon list without after (the
+// first page, or one placed by offset) holds that plate's coupons alone,
+// oldest first, counted alone; and a car's sixth unused coupon is
+// refused whatever other cars hold. Five coupons a minute apart, two
+// plates:
+//
+//	Q0 京A11111, Q1 京B22222, Q2 京A11111, Q3 京B22222, Q4 京A11111
+//
+// 京A11111: Q0 Q2 Q4 = 3; 京B22222: Q1 Q3 = 2; the lot: 3 + 2 = 5. A page
+// has a next when offset + its coupons < total.
+func TestPlateCouponFirstPages(t *testing.T) {
+	e := newEnv(t)
+	e.want(e.do("POST", "/v1/lots", lotJSON), 201)
+	const coupons = "/v1/lots/140123001/coupons"
+	for i, plate := range []string{"京A11111", "京B22222", "京A11111", "京B22222", "京A11111"} {
+		e.setNow(t0.Add(time.Duration(i) * time.Minute))
+		e.want(e.do("POST", coupons, fmt.Sprintf(`{"id":"Q%d","plate":%q,"kind":"minutes","value":30}`, i, plate)), 201)
+	}
+	want := func(query, ids string, next any, total float64) {
+		t.Helper()
+		l := e.want(e.do("GET", coupons+"?"+query, ""), 200)
+		var got []string
+		for _, x := range l["coupons"].([]any) {
+			got = append(got, x.(map[string]any)["id"].(string))
+		}
+		if fmt.Sprint(got) != ids || l["next"] != next || l["total"] != total {
+			t.Errorf("%s: %v, next %v, total %v; want %s, next %v, total %v", query, got, l["next"], l["total"], ids, next, total)
+		}
+	}
+	want("plate=京A11111&limit=1", "[Q0]", "Q0", 3)            // 0 + 1 < 3
+	want("plate=京A11111&limit=1&offset=1", "[Q2]", "Q2", 3)   // 1 + 1 < 3
+	want("plate=京A11111&limit=2&offset=2", "[Q4]", nil, 3)    // 2 + 1 = 3
+	want("plate=京a11111&limit=2&offset=1", "[Q2 Q4]", nil, 3) // the plate as typed: 1 + 2 = 3
+	want("plate=京B22222&limit=5", "[Q1 Q3]", nil, 2)          // all of them on one page
+	want("plate=京B22222&limit=1&offset=1", "[Q3]", nil, 2)    // 1 + 1 = 2
+	want("plate=京B22222&limit=2&offset=5", "[]", nil, 2)      // past the end, still counted
+	want("plate=京C33333&limit=2", "[]", nil, 0)               // a car with none
+	want("limit=2&offset=2", "[Q2 Q3]", "Q3", 5)              // the lot: 2 + 2 < 5
+
+	// Q2 withdrawn: 京A11111's issued ones are Q0 Q4, 2; its list still
+	// holds Q2, as deleted.
+	e.want(e.do("DELETE", coupons+"/Q2", ""), 200)
+	want("plate=京A11111&state=issued&limit=1", "[Q0]", "Q0", 2) // 0 + 1 < 2
+	want("plate=京A11111&state=deleted&limit=1", "[Q2]", nil, 1)
+	want("plate=京A11111&limit=5", "[Q0 Q2 Q4]", nil, 3)
+
+	// 京B22222 holds Q1 Q3 unused; R0 R1 R2 make 2 + 3 = 5, the most a
+	// stay can use, so R3 is refused for it. 京A11111 holds 2 (Q0 Q4): R3
+	// is its third. Withdrawing R0 leaves 京B22222 4: R4 is its fifth.
+	for _, id := range []string{"R0", "R1", "R2"} {
+		e.want(e.do("POST", coupons, fmt.Sprintf(`{"id":%q,"plate":"京B22222","kind":"minutes","value":30}`, id)), 201)
+	}
+	e.problem(e.do("POST", coupons, `{"id":"R3","plate":"京B22222","kind":"minutes","value":30}`), 409, "conflict")
+	e.want(e.do("POST", coupons, `{"id":"R3","plate":"京A11111","kind":"minutes","value":30}`), 201)
+	e.want(e.do("DELETE", coupons+"/R0", ""), 200)
+	e.want(e.do("POST", coupons, `{"id":"R4","plate":"京B22222","kind":"minutes","value":30}`), 201)
+	e.problem(e.do("POST", coupons, `{"id":"R5","plate":"京B22222","kind":"minutes","value":30}`), 409, "conflict")
+	want("plate=京B22222&state=issued&limit=10", "[Q1 Q3 R1 R2 R4]", nil, 5)
+	want("plate=京A11111&state=issued&limit=10", "[Q0 Q4 R3]", nil, 3)
+}

@@ -51,7 +51,10 @@ func queryText(t *testing.T, file, name string) (string, []string) {
 // past it, and sorts none. Both the plan for the values and the generic
 // one a prepared statement comes to after five runs. The pages' total
 // counts through coupons_plate by the lot and the plate too: P7's 100
-// coupons, not the lot's 20,000.
+// coupons, not the lot's 20,000. The first page (no cursor, placed by an
+// offset) reads P7's coupons from its first through coupons_plate too,
+// and so does the count of P7's unused coupons that a new coupon must
+// not push past the most a stay can use (state issued, open now).
 func TestPlateCouponPagesPlan(t *testing.T) {
 	t.Parallel()
 	url, schema := pgtest.Schema(t)
@@ -85,22 +88,35 @@ func TestPlateCouponPagesPlan(t *testing.T) {
 	values := map[string]string{"lot_code": "'L1'", "plate_key": "'P7'", "state": "''", "issuer": "''",
 		"before_at": "timestamptz '2026-01-01' + 10007 * interval '1 minute'", "before_id": "'c010007'",
 		"after_at": "timestamptz '2026-01-01' + 10007 * interval '1 minute'", "after_id": "'c010007'",
-		"created_from": "NULL", "created_to": "NULL", "ended_by": "NULL", "open_at": "NULL", "lim": "101"}
+		"created_from": "NULL", "created_to": "NULL", "ended_by": "NULL", "open_at": "NULL", "lim": "101", "off": "0"}
 	// A count may read the index alone, or mark the rows from it first.
-	for name, want := range map[string]*regexp.Regexp{
-		"ListPlateCouponsBefore": regexp.MustCompile(`Index Scan Backward using coupons_plate on coupons`),
-		"ListPlateCouponsAfter":  regexp.MustCompile(`Index Scan using coupons_plate on coupons`),
-		"CountPlateCoupons":      regexp.MustCompile(`Index (Only )?Scan using coupons_plate on coupons|Bitmap Index Scan on coupons_plate`),
+	count := regexp.MustCompile(`Index (Only )?Scan using coupons_plate on coupons|Bitmap Index Scan on coupons_plate`)
+	for _, c := range []struct {
+		name, query string
+		want        *regexp.Regexp
+		values      map[string]string // over values
+	}{
+		{"ListPlateCouponsBefore", "ListPlateCouponsBefore", regexp.MustCompile(`Index Scan Backward using coupons_plate on coupons`), nil},
+		{"ListPlateCouponsAfter", "ListPlateCouponsAfter", regexp.MustCompile(`Index Scan using coupons_plate on coupons`), nil},
+		{"ListPlateCoupons", "ListPlateCoupons", regexp.MustCompile(`Index Scan using coupons_plate on coupons`), nil},
+		{"CountPlateCoupons", "CountPlateCoupons", count, nil},
+		{"CountPlateCouponsUnused", "CountPlateCoupons", count,
+			map[string]string{"state": "'issued'", "open_at": "timestamptz '2026-06-01'"}},
 	} {
-		q, names := queryText(t, "coupons.sql", name)
+		name := c.name
+		q, names := queryText(t, "coupons.sql", c.query)
 		args := make([]string, len(names))
 		for i, n := range names {
-			v, ok := values[n]
+			v, ok := c.values[n]
+			if !ok {
+				v, ok = values[n]
+			}
 			if !ok {
 				t.Fatalf("%s: no value for %s", name, n)
 			}
 			args[i] = v
 		}
+		want := c.want
 		stmt := pgx.Identifier{strings.ToLower(name)}.Sanitize()
 		if _, err := conn.Exec(ctx, "PREPARE "+stmt+" AS "+q); err != nil {
 			t.Fatalf("%s: %v", name, err)

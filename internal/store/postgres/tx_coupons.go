@@ -50,16 +50,23 @@ func (t *txn) ListCoupons(ctx context.Context, f park.CouponFilter) ([]*park.Cou
 	if f.Limit > 0 {
 		lim = limit32(f.Limit)
 	}
-	rows, err := t.q.ListCoupons(ctx, db.ListCouponsParams{
-		LotCode: f.LotCode, PlateKey: f.PlateKey, State: f.State, Issuer: f.Issuer, Off: limit32(max(f.Offset, 0)), Lim: lim,
-		CreatedFrom: tsOrNil(f.CreatedFrom), CreatedTo: tsOrNil(f.CreatedTo), EndedBy: tsOrNil(f.EndedBy), OpenAt: tsOrNil(f.OpenAt),
-	})
-	if err != nil {
-		return nil, 0, mapErr(err)
+	off := limit32(max(f.Offset, 0))
+	var rows []db.Coupon
+	var err error
+	if f.PlateKey != "" { // by the plate's index, not among the lot's other plates'
+		rows, err = t.q.ListPlateCoupons(ctx, db.ListPlateCouponsParams{
+			LotCode: f.LotCode, PlateKey: f.PlateKey, State: f.State, Issuer: f.Issuer, Off: off, Lim: lim,
+			CreatedFrom: tsOrNil(f.CreatedFrom), CreatedTo: tsOrNil(f.CreatedTo), EndedBy: tsOrNil(f.EndedBy), OpenAt: tsOrNil(f.OpenAt),
+		})
+	} else {
+		rows, err = t.q.ListCoupons(ctx, db.ListCouponsParams{
+			LotCode: f.LotCode, State: f.State, Issuer: f.Issuer, Off: off, Lim: lim,
+			CreatedFrom: tsOrNil(f.CreatedFrom), CreatedTo: tsOrNil(f.CreatedTo), EndedBy: tsOrNil(f.EndedBy), OpenAt: tsOrNil(f.OpenAt),
+		})
 	}
-	out := make([]*park.Coupon, len(rows))
-	for i, r := range rows {
-		out[i] = couponFromRow(r)
+	out, err := couponsFromRows(rows, err)
+	if err != nil {
+		return nil, 0, err
 	}
 	if f.Offset <= 0 && (f.Limit <= 0 || len(out) < f.Limit) {
 		return out, len(out), nil // the page is everything: no need to count

@@ -216,7 +216,10 @@ func TestCouponPagesPlan(t *testing.T) {
 // goes through coupons_plate by the lot, the plate and the cursor, in the
 // page's order either way: it reads that plate's coupons from the cursor
 // on, not the lot's every other plate's coupons past it, and sorts none.
-// The pages' total counts by the lot and the plate the same way.
+// The first page (no cursor, placed by an offset) reads the plate's
+// coupons from its first in the same order. The pages' total, and the
+// count of a car's unused coupons that a new coupon must not push past
+// the most a stay can use, count by the lot and the plate the same way.
 func TestPlateCouponPagesPlan(t *testing.T) {
 	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "parkd.db"), sqlite.Options{})
 	if err != nil {
@@ -226,6 +229,7 @@ func TestPlateCouponPagesPlan(t *testing.T) {
 	for name, want := range map[string]string{
 		"ListPlateCouponsBefore": "SEARCH coupons USING INDEX coupons_plate (lot_code=? AND plate_key=? AND created_at<?)",
 		"ListPlateCouponsAfter":  "SEARCH coupons USING INDEX coupons_plate (lot_code=? AND plate_key=? AND created_at>?)",
+		"ListPlateCoupons":       "SEARCH coupons USING INDEX coupons_plate (lot_code=? AND plate_key=?)",
 		"CountPlateCoupons":      "SEARCH coupons USING INDEX coupons_plate (lot_code=? AND plate_key=?)",
 	} {
 		got := planOf(t, st, queryText(t, "coupons.sql", name))

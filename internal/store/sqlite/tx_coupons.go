@@ -50,16 +50,23 @@ func (t *txn) ListCoupons(ctx context.Context, f park.CouponFilter) ([]*park.Cou
 	if f.Limit > 0 {
 		lim = int64(f.Limit)
 	}
-	rows, err := t.q.ListCoupons(stmtCtx, db.ListCouponsParams{
-		LotCode: f.LotCode, PlateKey: f.PlateKey, State: f.State, Issuer: f.Issuer, Off: int64(max(f.Offset, 0)), Lim: lim,
-		CreatedFrom: usOrZero(f.CreatedFrom), CreatedTo: usOrZero(f.CreatedTo), EndedBy: usOrZero(f.EndedBy), OpenAt: usOrZero(f.OpenAt),
-	})
-	if err != nil {
-		return nil, 0, mapErr(err)
+	off := int64(max(f.Offset, 0))
+	var rows []db.Coupon
+	var err error
+	if f.PlateKey != "" { // by the plate's index, not among the lot's other plates'
+		rows, err = t.q.ListPlateCoupons(stmtCtx, db.ListPlateCouponsParams{
+			LotCode: f.LotCode, PlateKey: f.PlateKey, State: f.State, Issuer: f.Issuer, Off: off, Lim: lim,
+			CreatedFrom: usOrZero(f.CreatedFrom), CreatedTo: usOrZero(f.CreatedTo), EndedBy: usOrZero(f.EndedBy), OpenAt: usOrZero(f.OpenAt),
+		})
+	} else {
+		rows, err = t.q.ListCoupons(stmtCtx, db.ListCouponsParams{
+			LotCode: f.LotCode, State: f.State, Issuer: f.Issuer, Off: off, Lim: lim,
+			CreatedFrom: usOrZero(f.CreatedFrom), CreatedTo: usOrZero(f.CreatedTo), EndedBy: usOrZero(f.EndedBy), OpenAt: usOrZero(f.OpenAt),
+		})
 	}
-	out := make([]*park.Coupon, len(rows))
-	for i, r := range rows {
-		out[i] = couponFromRow(r)
+	out, err := couponsFromRows(rows, err)
+	if err != nil {
+		return nil, 0, err
 	}
 	if f.Offset <= 0 && (f.Limit <= 0 || len(out) < f.Limit) {
 		return out, len(out), nil // the page is everything: no need to count

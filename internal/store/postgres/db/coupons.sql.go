@@ -174,20 +174,18 @@ func (q *Queries) GetCoupon(ctx context.Context, arg GetCouponParams) (Coupon, e
 const listCoupons = `-- name: ListCoupons :many
 SELECT lot_code, id, plate, plate_key, kind, value, issuer, merchant, valid_from, valid_to, state, stay_id, payment_id, used_at, created_at, updated_at, version FROM coupons
 WHERE lot_code = $1
-  AND ($2::text = '' OR plate_key = $2)
-  AND ($3::text = '' OR state = $3)
-  AND ($4::text = '' OR issuer = $4)
-  AND ($5::timestamptz IS NULL OR created_at >= $5)
-  AND ($6::timestamptz IS NULL OR created_at < $6)
-  AND ($7::timestamptz IS NULL OR valid_to <= $7)
-  AND ($8::timestamptz IS NULL OR valid_to > $8)
+  AND ($2::text = '' OR state = $2)
+  AND ($3::text = '' OR issuer = $3)
+  AND ($4::timestamptz IS NULL OR created_at >= $4)
+  AND ($5::timestamptz IS NULL OR created_at < $5)
+  AND ($6::timestamptz IS NULL OR valid_to <= $6)
+  AND ($7::timestamptz IS NULL OR valid_to > $7)
 ORDER BY created_at, id
-LIMIT $10 OFFSET $9
+LIMIT $9 OFFSET $8
 `
 
 type ListCouponsParams struct {
 	LotCode     string
-	PlateKey    string
 	State       string
 	Issuer      string
 	CreatedFrom *time.Time
@@ -198,10 +196,11 @@ type ListCouponsParams struct {
 	Lim         int32
 }
 
+// The lot's coupons the filter selects, any plate, oldest first, placed
+// by an offset; a plate's are ListPlateCoupons.
 func (q *Queries) ListCoupons(ctx context.Context, arg ListCouponsParams) ([]Coupon, error) {
 	rows, err := q.db.Query(ctx, listCoupons,
 		arg.LotCode,
-		arg.PlateKey,
 		arg.State,
 		arg.Issuer,
 		arg.CreatedFrom,
@@ -375,6 +374,87 @@ func (q *Queries) ListCouponsBefore(ctx context.Context, arg ListCouponsBeforePa
 		arg.CreatedTo,
 		arg.EndedBy,
 		arg.OpenAt,
+		arg.Lim,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []Coupon
+	for rows.Next() {
+		var i Coupon
+		if err := rows.Scan(
+			&i.LotCode,
+			&i.ID,
+			&i.Plate,
+			&i.PlateKey,
+			&i.Kind,
+			&i.Value,
+			&i.Issuer,
+			&i.Merchant,
+			&i.ValidFrom,
+			&i.ValidTo,
+			&i.State,
+			&i.StayID,
+			&i.PaymentID,
+			&i.UsedAt,
+			&i.CreatedAt,
+			&i.UpdatedAt,
+			&i.Version,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const listPlateCoupons = `-- name: ListPlateCoupons :many
+SELECT lot_code, id, plate, plate_key, kind, value, issuer, merchant, valid_from, valid_to, state, stay_id, payment_id, used_at, created_at, updated_at, version FROM coupons
+WHERE lot_code = $1
+  AND plate_key = $2
+  AND ($3::text = '' OR state = $3)
+  AND ($4::text = '' OR issuer = $4)
+  AND ($5::timestamptz IS NULL OR created_at >= $5)
+  AND ($6::timestamptz IS NULL OR created_at < $6)
+  AND ($7::timestamptz IS NULL OR valid_to <= $7)
+  AND ($8::timestamptz IS NULL OR valid_to > $8)
+ORDER BY created_at, id
+LIMIT $10 OFFSET $9
+`
+
+type ListPlateCouponsParams struct {
+	LotCode     string
+	PlateKey    string
+	State       string
+	Issuer      string
+	CreatedFrom *time.Time
+	CreatedTo   *time.Time
+	EndedBy     *time.Time
+	OpenAt      *time.Time
+	Off         int32
+	Lim         int32
+}
+
+// One plate's coupons, oldest first, placed by an offset as ListCoupons:
+// coupons_plate (lot, plate, created, id) reads that plate's coupons
+// alone, already in the page's order, which a plate filter that may be
+// empty cannot (its plan walks the lot's coupons and skips the other
+// plates').
+func (q *Queries) ListPlateCoupons(ctx context.Context, arg ListPlateCouponsParams) ([]Coupon, error) {
+	rows, err := q.db.Query(ctx, listPlateCoupons,
+		arg.LotCode,
+		arg.PlateKey,
+		arg.State,
+		arg.Issuer,
+		arg.CreatedFrom,
+		arg.CreatedTo,
+		arg.EndedBy,
+		arg.OpenAt,
+		arg.Off,
 		arg.Lim,
 	)
 	if err != nil {

@@ -11,10 +11,29 @@ UPDATE coupons
 SET state = $1, stay_id = $2, payment_id = $3, used_at = $4, updated_at = $5, version = version + 1
 WHERE lot_code = $6 AND id = $7 AND version = $8;
 
+-- The lot's coupons the filter selects, any plate, oldest first, placed
+-- by an offset; a plate's are ListPlateCoupons.
 -- name: ListCoupons :many
 SELECT * FROM coupons
 WHERE lot_code = sqlc.arg(lot_code)
-  AND (sqlc.arg(plate_key)::text = '' OR plate_key = sqlc.arg(plate_key))
+  AND (sqlc.arg(state)::text = '' OR state = sqlc.arg(state))
+  AND (sqlc.arg(issuer)::text = '' OR issuer = sqlc.arg(issuer))
+  AND (sqlc.narg(created_from)::timestamptz IS NULL OR created_at >= sqlc.narg(created_from))
+  AND (sqlc.narg(created_to)::timestamptz IS NULL OR created_at < sqlc.narg(created_to))
+  AND (sqlc.narg(ended_by)::timestamptz IS NULL OR valid_to <= sqlc.narg(ended_by))
+  AND (sqlc.narg(open_at)::timestamptz IS NULL OR valid_to > sqlc.narg(open_at))
+ORDER BY created_at, id
+LIMIT sqlc.arg(lim) OFFSET sqlc.arg(off);
+
+-- One plate's coupons, oldest first, placed by an offset as ListCoupons:
+-- coupons_plate (lot, plate, created, id) reads that plate's coupons
+-- alone, already in the page's order, which a plate filter that may be
+-- empty cannot (its plan walks the lot's coupons and skips the other
+-- plates').
+-- name: ListPlateCoupons :many
+SELECT * FROM coupons
+WHERE lot_code = sqlc.arg(lot_code)
+  AND plate_key = sqlc.arg(plate_key)
   AND (sqlc.arg(state)::text = '' OR state = sqlc.arg(state))
   AND (sqlc.arg(issuer)::text = '' OR issuer = sqlc.arg(issuer))
   AND (sqlc.narg(created_from)::timestamptz IS NULL OR created_at >= sqlc.narg(created_from))

@@ -642,6 +642,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.listPlateAnomaliesStmt, err = db.PrepareContext(ctx, listPlateAnomalies); err != nil {
 		return nil, fmt.Errorf("error preparing query ListPlateAnomalies: %w", err)
 	}
+	if q.listPlateCouponsStmt, err = db.PrepareContext(ctx, listPlateCoupons); err != nil {
+		return nil, fmt.Errorf("error preparing query ListPlateCoupons: %w", err)
+	}
 	if q.listPlateCouponsAfterStmt, err = db.PrepareContext(ctx, listPlateCouponsAfter); err != nil {
 		return nil, fmt.Errorf("error preparing query ListPlateCouponsAfter: %w", err)
 	}
@@ -1962,6 +1965,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing listPlateAnomaliesStmt: %w", cerr)
 		}
 	}
+	if q.listPlateCouponsStmt != nil {
+		if cerr := q.listPlateCouponsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listPlateCouponsStmt: %w", cerr)
+		}
+	}
 	if q.listPlateCouponsAfterStmt != nil {
 		if cerr := q.listPlateCouponsAfterStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listPlateCouponsAfterStmt: %w", cerr)
@@ -2682,6 +2690,7 @@ type Queries struct {
 	listPassesStmt                         *sql.Stmt
 	listPlansStmt                          *sql.Stmt
 	listPlateAnomaliesStmt                 *sql.Stmt
+	listPlateCouponsStmt                   *sql.Stmt
 	listPlateCouponsAfterStmt              *sql.Stmt
 	listPlateCouponsBeforeStmt             *sql.Stmt
 	listPriceStandardsStmt                 *sql.Stmt
@@ -2989,6 +2998,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		listPassesStmt:                         q.listPassesStmt,
 		listPlansStmt:                          q.listPlansStmt,
 		listPlateAnomaliesStmt:                 q.listPlateAnomaliesStmt,
+		listPlateCouponsStmt:                   q.listPlateCouponsStmt,
 		listPlateCouponsAfterStmt:              q.listPlateCouponsAfterStmt,
 		listPlateCouponsBeforeStmt:             q.listPlateCouponsBeforeStmt,
 		listPriceStandardsStmt:                 q.listPriceStandardsStmt,

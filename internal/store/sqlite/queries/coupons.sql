@@ -11,10 +11,29 @@ UPDATE coupons
 SET state = ?, stay_id = ?, payment_id = ?, used_at = ?, updated_at = ?, version = version + 1
 WHERE lot_code = ? AND id = ? AND version = ?;
 
+-- The lot's coupons the filter selects, any plate, oldest first, placed
+-- by an offset; a plate's are ListPlateCoupons.
 -- name: ListCoupons :many
 SELECT * FROM coupons
 WHERE lot_code = sqlc.arg(lot_code)
-  AND (sqlc.arg(plate_key) = '' OR plate_key = sqlc.arg(plate_key))
+  AND (sqlc.arg(state) = '' OR state = sqlc.arg(state))
+  AND (sqlc.arg(issuer) = '' OR issuer = sqlc.arg(issuer))
+  AND (sqlc.arg(created_from) = 0 OR created_at >= sqlc.arg(created_from))
+  AND (sqlc.arg(created_to) = 0 OR created_at < sqlc.arg(created_to))
+  AND (sqlc.arg(ended_by) = 0 OR valid_to <= sqlc.arg(ended_by))
+  AND (sqlc.arg(open_at) = 0 OR valid_to > sqlc.arg(open_at))
+ORDER BY created_at, id
+LIMIT sqlc.arg(lim) OFFSET sqlc.arg(off);
+
+-- One plate's coupons, oldest first, placed by an offset as ListCoupons:
+-- coupons_plate (lot, plate, created, id) reads that plate's coupons
+-- alone, already in the page's order, which a plate filter that may be
+-- empty cannot (its plan walks the lot's coupons and skips the other
+-- plates').
+-- name: ListPlateCoupons :many
+SELECT * FROM coupons
+WHERE lot_code = sqlc.arg(lot_code)
+  AND plate_key = sqlc.arg(plate_key)
   AND (sqlc.arg(state) = '' OR state = sqlc.arg(state))
   AND (sqlc.arg(issuer) = '' OR issuer = sqlc.arg(issuer))
   AND (sqlc.arg(created_from) = 0 OR created_at >= sqlc.arg(created_from))

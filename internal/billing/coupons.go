@@ -108,8 +108,9 @@ func (s *Service) IssueCoupon(ctx context.Context, in CouponInput) (CouponResult
 		} else if !park.IsCode(err, park.ENotFound) {
 			return err
 		}
-		if _, n, err := tx.ListCoupons(ctx, park.CouponFilter{LotCode: c.LotCode, PlateKey: c.PlateKey,
-			State: park.CouponIssued, OpenAt: now, Limit: 1}); err != nil {
+		// Counted by the car's plate alone, reading none of its coupons.
+		if n, err := tx.CountCoupons(ctx, park.CouponFilter{LotCode: c.LotCode, PlateKey: c.PlateKey,
+			State: park.CouponIssued, OpenAt: now}); err != nil {
 			return err
 		} else if n >= park.MaxCouponsPerStay {
 			return &park.Error{Code: park.EConflict, Field: "plate",

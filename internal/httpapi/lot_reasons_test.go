@@ -13,24 +13,8 @@ import (
 func TestLotReasons(t *testing.T) {
 	e := newEnv(t)
 	lot := func(fields string) string {
-		base := map[string]string{"code": `"L1"`, "name": `"Mall"`, "timezone": `"Asia/Shanghai"`,
-			"currency": `"CNY"`, "capacity": `100`}
-		for _, kv := range strings.Split(fields, ";") {
-			if kv == "" {
-				continue
-			}
-			k, v, _ := strings.Cut(kv, "=")
-			if v == "" {
-				delete(base, k)
-			} else {
-				base[k] = v
-			}
-		}
-		var parts []string
-		for k, v := range base {
-			parts = append(parts, fmt.Sprintf("%q:%s", k, v))
-		}
-		return "{" + strings.Join(parts, ",") + "}"
+		return edited(map[string]string{"code": `"L1"`, "name": `"Mall"`, "timezone": `"Asia/Shanghai"`,
+			"currency": `"CNY"`, "capacity": `100`}, fields)
 	}
 	check := e.wantReason
 
@@ -62,4 +46,25 @@ func TestLotReasons(t *testing.T) {
 	e.want(e.do("POST", "/v1/lots", lot("")), 201)
 	check("patch capacity", e.do("PATCH", "/v1/lots/L1", `{"capacity":1000001}`), 400, "invalid", "capacity", "range", "0", "1000000")
 	check("patch timezone", e.do("PATCH", "/v1/lots/L1", `{"timezone":"Mars/Base"}`), 400, "invalid", "timezone", "unknown")
+}
+
+// edited is the JSON object of base's fields (JSON values by name) with
+// fields' edits: "k=v;k2=" sets k to the JSON value v and drops k2.
+func edited(base map[string]string, fields string) string {
+	for _, kv := range strings.Split(fields, ";") {
+		if kv == "" {
+			continue
+		}
+		k, v, _ := strings.Cut(kv, "=")
+		if v == "" {
+			delete(base, k)
+		} else {
+			base[k] = v
+		}
+	}
+	var parts []string
+	for k, v := range base {
+		parts = append(parts, fmt.Sprintf("%q:%s", k, v))
+	}
+	return "{" + strings.Join(parts, ",") + "}"
 }

@@ -14,23 +14,7 @@ func TestPartnerReasons(t *testing.T) {
 	e := newEnv(t)
 	e.want(e.do("POST", "/v1/lots", lotJSON), 201)
 	partner := func(fields string) string {
-		base := map[string]string{"id": `"mall"`, "name": `"Mall"`, "dialect": `"api-one"`, "lots": `["140123001"]`}
-		for _, kv := range strings.Split(fields, ";") {
-			if kv == "" {
-				continue
-			}
-			k, v, _ := strings.Cut(kv, "=")
-			if v == "" {
-				delete(base, k)
-			} else {
-				base[k] = v
-			}
-		}
-		var parts []string
-		for k, v := range base {
-			parts = append(parts, fmt.Sprintf("%q:%s", k, v))
-		}
-		return "{" + strings.Join(parts, ",") + "}"
+		return edited(map[string]string{"id": `"mall"`, "name": `"Mall"`, "dialect": `"api-one"`, "lots": `["140123001"]`}, fields)
 	}
 	post := func(body string) reply { return e.do("POST", "/v1/partners", body) }
 	check := e.wantReason

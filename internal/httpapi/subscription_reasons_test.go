@@ -1,7 +1,6 @@
 package httpapi_test
 
 import (
-	"fmt"
 	"strings"
 	"testing"
 )
@@ -16,23 +15,7 @@ func TestSubscriptionReasons(t *testing.T) {
 	e.want(e.do("POST", "/v1/partners", `{"id":"mall","name":"Mall","dialect":"api-one","lots":["140123001"]}`), 201)
 	const url = `"http://127.0.0.1:9/entry"`
 	sub := func(fields string) string {
-		base := map[string]string{"report": `"entry"`, "url": url}
-		for _, kv := range strings.Split(fields, ";") {
-			if kv == "" {
-				continue
-			}
-			k, v, _ := strings.Cut(kv, "=")
-			if v == "" {
-				delete(base, k)
-			} else {
-				base[k] = v
-			}
-		}
-		var parts []string
-		for k, v := range base {
-			parts = append(parts, fmt.Sprintf("%q:%s", k, v))
-		}
-		return "{" + strings.Join(parts, ",") + "}"
+		return edited(map[string]string{"report": `"entry"`, "url": url}, fields)
 	}
 	post := func(body string) reply { return e.do("POST", "/v1/partners/mall/subscriptions", body) }
 	check := e.wantReason

@@ -388,14 +388,16 @@ func (t *txn) ListPartnerStaysByLocator(ctx context.Context, partner, locator st
 // counted now, to tell a missing stay from a stale one.
 func (t *txn) UpdateStay(ctx context.Context, s *park.Stay) error {
 	was := s.Version
+	p := db.UpdateStayParams{
+		Plate: s.Plate, PlateKey: s.PlateKey, VehicleClass: s.VehicleClass, ExitAt: tsp(s.ExitAt),
+		ExitLane: s.ExitLane, State: s.State, PassID: s.PassID, Total: s.Total, Paid: s.Paid,
+		Discount: s.Discount, PaidUntil: tsp(s.PaidUntil), Anomaly: s.Anomaly, UpdatedAt: ts(s.UpdatedAt),
+		KeptFree: jsonrow.Periods(s.KeptFree), PassFrom: tsp(s.PassFrom), ReservationID: s.ReservationID, ID: s.ID, Version: was,
+	}
 	if t.g.memo.knowsStay(s.ID, was) {
 		err := t.later(func() error {
-			return t.q.UpdateStayQueued(ctx, db.UpdateStayQueuedParams{
-				Plate: s.Plate, PlateKey: s.PlateKey, VehicleClass: s.VehicleClass, ExitAt: tsp(s.ExitAt),
-				ExitLane: s.ExitLane, State: s.State, PassID: s.PassID, Total: s.Total, Paid: s.Paid,
-				Discount: s.Discount, PaidUntil: tsp(s.PaidUntil), Anomaly: s.Anomaly, UpdatedAt: ts(s.UpdatedAt),
-				KeptFree: jsonrow.Periods(s.KeptFree), PassFrom: tsp(s.PassFrom), ReservationID: s.ReservationID, ID: s.ID, Version: was,
-			})
+			// The queued statement takes the same values: its SET list is UpdateStay's.
+			return t.q.UpdateStayQueued(ctx, db.UpdateStayQueuedParams(p))
 		}, func(err error) error {
 			if staleRow(err) {
 				return park.StaleRow("stay %q", s.ID)
@@ -408,12 +410,7 @@ func (t *txn) UpdateStay(ctx context.Context, s *park.Stay) error {
 		}
 		return err
 	}
-	n, err := t.q.UpdateStay(ctx, db.UpdateStayParams{
-		Plate: s.Plate, PlateKey: s.PlateKey, VehicleClass: s.VehicleClass, ExitAt: tsp(s.ExitAt),
-		ExitLane: s.ExitLane, State: s.State, PassID: s.PassID, Total: s.Total, Paid: s.Paid,
-		Discount: s.Discount, PaidUntil: tsp(s.PaidUntil), Anomaly: s.Anomaly, UpdatedAt: ts(s.UpdatedAt),
-		KeptFree: jsonrow.Periods(s.KeptFree), PassFrom: tsp(s.PassFrom), ReservationID: s.ReservationID, ID: s.ID, Version: s.Version,
-	})
+	n, err := t.q.UpdateStay(ctx, p)
 	err = versioned(n, err, &s.Version, func() error { _, err := t.q.GetStay(ctx, s.ID); return err }, "stay %q", s.ID)
 	if err == nil {
 		t.g.memo.updatedStay(s, was)

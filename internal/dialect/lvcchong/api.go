@@ -141,12 +141,12 @@ func decodeForm(r *http.Request, keys []string) (url.Values, error) {
 func checkNoQuery(raw string) error {
 	q, err := url.ParseQuery(raw)
 	if err != nil {
-		return apiErr(codeOther, "参数须放在表单中，URL查询串无法解析")
+		return paramErr("参数须放在表单中，URL查询串无法解析")
 	}
 	if len(q) == 0 {
 		return nil
 	}
-	return apiErr(codeOther, "参数须放在表单中："+clean(slices.Min(slices.Collect(maps.Keys(q)))))
+	return paramErr("参数须放在表单中：" + clean(slices.Min(slices.Collect(maps.Keys(q)))))
 }
 
 func checkForm(form url.Values, keys []string) (url.Values, error) {
@@ -157,11 +157,11 @@ func checkForm(form url.Values, keys []string) (url.Values, error) {
 		}
 		switch {
 		case !known:
-			return nil, apiErr(codeOther, "未知参数："+clean(k))
+			return nil, paramErr("未知参数" + clean(k))
 		case len(vs) > 1:
-			return nil, apiErr(codeOther, "参数重复："+k)
+			return nil, paramErr("参数" + k + "重复")
 		case !park.ValidText(vs[0]) || len(vs[0]) > 200:
-			return nil, apiErr(codeOther, "参数"+k+"的值无效")
+			return nil, paramErr("参数" + k + "的值无效")
 		}
 	}
 	return form, nil
@@ -184,7 +184,7 @@ func intParam(form url.Values, key string, lo, hi, def int64) (int64, error) {
 	}
 	n, err := strconv.ParseInt(v, 10, 64)
 	if err != nil || n < lo || n > hi {
-		return 0, apiErr(codeOther, "参数"+key+"必须是"+strconv.FormatInt(lo, 10)+"到"+strconv.FormatInt(hi, 10)+"之间的整数")
+		return 0, paramErr("参数" + key + "必须是" + strconv.FormatInt(lo, 10) + "到" + strconv.FormatInt(hi, 10) + "之间的整数")
 	}
 	return n, nil
 }
@@ -192,7 +192,7 @@ func intParam(form url.Values, key string, lo, hi, def int64) (int64, error) {
 func required(form url.Values, key string) (string, error) {
 	v := form.Get(key)
 	if v == "" {
-		return "", apiErr(codeOther, "缺少参数："+key)
+		return "", paramErr("缺少参数" + key)
 	}
 	return v, nil
 }

@@ -24,6 +24,12 @@ func (e *apiError) Error() string { return e.Code + " " + e.Msg }
 
 func apiErr(code, msg string) *apiError { return &apiError{Code: code, Msg: msg} }
 
+// paramErr refuses a parameter in the words the core's refusals use:
+// every one begins 参数错误：, whichever layer found it.
+func paramErr(detail string) *apiError {
+	return apiErr(codeOther, coreErrors[park.EInvalid].Msg+"："+detail)
+}
+
 // coreErrors words each core error code the vendor's way, in one table.
 var coreErrors = map[park.Code]apiError{
 	park.EInvalid:        {codeOther, "参数错误"},

@@ -107,10 +107,10 @@ func (h *Handler) deviceStatus(req *request) (any, error) {
 		id = qcode
 	case qcode != "" && qcode != id:
 		// Two devices named: answering one would tell the app of the wrong one.
-		return nil, apiErr(codeOther, "参数错误：deviceId与qcode不一致，请只传其中一个")
+		return nil, paramErr("deviceId与qcode不一致，请只传其中一个")
 	}
 	if id == "" {
-		return nil, apiErr(codeOther, "缺少参数：deviceId 或 qcode")
+		return nil, paramErr("缺少参数deviceId或qcode")
 	}
 	c, err := h.svc.Charging.ChargerFor(req.ctx, req.app.ID, id)
 	if err != nil {
@@ -150,12 +150,12 @@ func (h *Handler) charge(req *request) (any, error) {
 	// no device has is refused here.
 	port, err := intParam(req.form, "portNum", 1, math.MaxInt32, 0)
 	if err != nil || port == 0 {
-		return nil, apiErr(codeOther, "参数portNum必须是正整数")
+		return nil, paramErr("参数portNum必须是正整数")
 	}
 	// Sent empty, the amount was meant and not filled in: read as none,
 	// a balance standard would bill by use with no cap.
 	if v, ok := req.form["payMoney"]; ok && strings.TrimSpace(v[0]) == "" {
-		return nil, apiErr(codeOther, "参数payMoney不能为空：不预付请不要传此参数")
+		return nil, paramErr("参数payMoney不能为空，不预付请不要传此参数")
 	}
 	pay, err := intParam(req.form, "payMoney", 0, park.MaxAmount, 0)
 	if err != nil {
@@ -268,7 +268,7 @@ func (h *Handler) queryChargeOrder(req *request) (any, error) {
 	if st := req.form.Get("status"); st != "" {
 		sf, ok := statusFilter[st]
 		if !ok {
-			return nil, apiErr(codeOther, "参数status必须是0到5之间的整数")
+			return nil, paramErr("参数status必须是0到5之间的整数")
 		}
 		f.Status, f.Outcome = sf.Status, sf.Outcome
 	}

@@ -40,7 +40,7 @@ var errToken = apiErr(codeToken, "token无效或已过期，请重新获取")
 func (h *Handler) getToken(req *request) (any, error) {
 	id, secret := req.form.Get("appId"), req.form.Get("appSecret")
 	if id == "" || secret == "" {
-		return nil, apiErr(codeOther, "缺少参数：appId 或 appSecret")
+		return nil, paramErr("缺少参数appId或appSecret")
 	}
 	app, err := h.svc.Partners.SigningPartner(req.ctx, id)
 	if err != nil && !park.IsCode(err, park.ENotFound) {

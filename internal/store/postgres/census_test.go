@@ -18,6 +18,7 @@ import (
 	"parkd/internal/device"
 	"parkd/internal/gate"
 	"parkd/internal/park"
+	"parkd/internal/partners"
 	"parkd/internal/store/postgres"
 	"parkd/internal/store/postgres/pgtest"
 	"parkd/internal/system"
@@ -363,5 +364,44 @@ func TestReportsReadNoStayBack(t *testing.T) {
 		if n := count(sql, "GetLotSettings"); n != 0 {
 			t.Errorf("%s: the lot read again %d times after LotAndPlate, want 0", step.typ, n)
 		}
+	}
+}
+
+// TestTicketLookupReadsLotOnce: a partner's look-up of a car inside by
+// its ticket in a named lot reads the lot with the plate's records, after
+// the stay (its plate comes from the ticket), in one statement: before, it
+// read the lot alone, then the stay, then the records to price it. A
+// ticket not inside and a lot that does not exist still answer as before.
+func TestTicketLookupReadsLotOnce(t *testing.T) {
+	now := time.Date(2026, 12, 7, 4, 0, 0, 0, time.UTC)
+	const lot = "140199003"
+	sys, s, c := censusSystem(t, lot, func() time.Time { return now })
+	p := &park.Partner{ID: "p1", Name: "P1", Dialect: "native", Type: park.PartnerNormal,
+		Lots: []string{lot}, CreatedAt: now, UpdatedAt: now}
+	if err := s.Update(ctx, func(tx park.Tx) error { return tx.CreatePartner(ctx, p) }); err != nil {
+		t.Fatal(err)
+	}
+	d, err := sys.Gate.HandleEvent(ctx, gate.EventInput{LotCode: lot, ID: "in", Type: "entry",
+		Plate: "京C00001", Lane: "in-1", At: now.Add(-2 * time.Hour)})
+	if err != nil || d.Locator == "" {
+		t.Fatalf("entry: %+v, %v", d, err)
+	}
+	c.start()
+	st, err := sys.Partners.LookupStay(ctx, p, partners.StayLookup{Locator: d.Locator, Lot: lot})
+	_, sql, _ := c.stop()
+	// Two hours at 200 a half hour (census tariff, 15 min grace): 800.
+	if err != nil || st.Due != 800 {
+		t.Fatalf("look-up by ticket: %+v, %v; want 800 due", st, err)
+	}
+	for _, name := range []string{"GetLotSettings", "PlateRecords"} {
+		for _, q := range sql {
+			if strings.HasPrefix(first(q), "-- name: "+name+" ") {
+				t.Errorf("the look-up sent %s besides LotAndPlate:\n%s", name, strings.Join(sql, "\n"))
+			}
+		}
+	}
+	if _, err := sys.Partners.LookupStay(ctx, p, partners.StayLookup{Locator: "NOSUCH1", Lot: lot}); !park.IsCode(err, park.ENotFound) ||
+		err.(*park.Error).Field != "locator" {
+		t.Errorf("an unknown ticket: %v, want not found naming the locator", err)
 	}
 }

@@ -1,6 +1,7 @@
 package billing_test
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -433,5 +434,45 @@ func TestCouponThatLowersNothingDueIsNotSpent(t *testing.T) {
 	}
 	if c := b.coupon(t, "M10"); c.State != park.CouponIssued {
 		t.Fatalf("coupon %+v, want still issued", c)
+	}
+}
+
+// TestCouponLimitAmongManyUsed: the five-coupon limit counts a car's
+// unused coupons only, however many it has used over the years. The car
+// has used 200 coupons, holds 4 unused ones valid for a day, and one
+// unused one whose window ended an hour ago. Unused = issued and not
+// expired: 4 (the expired one does not count, the 200 used ones do not
+// either). 4 < 5, so a fifth is issued; then 5 >= 5, so a sixth is
+// refused. The lot's list then shows 200 used + 5 issued + 1 expired =
+// 206 coupons of the car.
+func TestCouponLimitAmongManyUsed(t *testing.T) {
+	b := setup(t)
+	now := b.Clock.Now()
+	const plate = "京A12345"
+	if err := b.Store.Update(b.Ctx, func(tx park.Tx) error {
+		for i := range 200 {
+			used := now.Add(-time.Duration(200-i) * time.Hour)
+			if err := tx.CreateCoupon(b.Ctx, &park.Coupon{ID: fmt.Sprintf("U%03d", i), LotCode: b.Lot, Plate: plate, PlateKey: plate,
+				Kind: park.CouponAmount, Value: 100, ValidFrom: used.Add(-time.Hour), ValidTo: used.Add(time.Hour),
+				State: park.CouponUsed, StayID: fmt.Sprintf("stay-%d", i), UsedAt: &used, CreatedAt: used.Add(-time.Hour), UpdatedAt: used}); err != nil {
+				return err
+			}
+		}
+		// Issued, its window ended an hour ago: expired, not counted.
+		return tx.CreateCoupon(b.Ctx, &park.Coupon{ID: "E1", LotCode: b.Lot, Plate: plate, PlateKey: plate,
+			Kind: park.CouponAmount, Value: 100, ValidFrom: now.Add(-2 * time.Hour), ValidTo: now.Add(-time.Hour),
+			State: park.CouponIssued, CreatedAt: now.Add(-2 * time.Hour), UpdatedAt: now.Add(-2 * time.Hour)})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 4 {
+		b.issue(t, billing.CouponInput{ID: fmt.Sprintf("N%d", i), Plate: plate, Kind: park.CouponAmount, Value: 100})
+	}
+	b.issue(t, billing.CouponInput{ID: "N4", Plate: plate, Kind: park.CouponAmount, Value: 100}) // the fifth
+	_, err := b.Sys.Billing.IssueCoupon(b.Ctx, billing.CouponInput{LotCode: b.Lot, ID: "N5", Plate: plate,
+		Kind: park.CouponAmount, Value: 100})
+	wantCode(t, err, park.EConflict)
+	if _, n, err := b.Sys.Billing.ListCoupons(b.Ctx, billing.CouponQuery{LotCode: b.Lot, Plate: plate, Limit: 1}); err != nil || n != 206 {
+		t.Fatalf("%d coupons of the car (%v), want 206", n, err)
 	}
 }

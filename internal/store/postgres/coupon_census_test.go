@@ -12,14 +12,15 @@ import (
 
 // TestPlateCouponLookupsByPlate: what the core sends when it looks a
 // plate's coupons up, not what a query says it wants. Issuing a coupon
-// (which counts the car's unused ones first, reading none of them: Q1
-// is 京B22222's, so a list of 1 would be followed by a count) and the
-// first page of a
-// plate-filtered coupon list (placed by an offset, with its total) send
-// only the plate's queries, which TestPlateCouponPagesPlan shows read
-// coupons_plate; never the lot's ListCoupons or CountCoupons, which read
-// the lot's coupons whatever their plate. The lot's own list still sends
-// the lot's.
+// counts the car's unused ones first, reading none of them (Q1 is
+// 京B22222's, so a list of 1 would be followed by a count), by
+// CountPlateUnusedCoupons, which TestUnusedCouponsPlan shows reads
+// coupons_unused, not the car's used coupons through coupons_plate. The
+// first page of a plate-filtered coupon list (placed by an offset, with
+// its total) sends only the plate's queries, which
+// TestPlateCouponPagesPlan shows read coupons_plate. Neither sends the
+// lot's ListCoupons or CountCoupons, which read the lot's coupons
+// whatever their plate. The lot's own list still sends the lot's.
 func TestPlateCouponLookupsByPlate(t *testing.T) {
 	now := time.Date(2026, 12, 7, 4, 0, 0, 0, time.UTC)
 	const lot = "140199003"
@@ -49,7 +50,7 @@ func TestPlateCouponLookupsByPlate(t *testing.T) {
 			_, err := sys.Billing.IssueCoupon(ctx, billing.CouponInput{LotCode: lot, ID: "Q3", Plate: "京B22222",
 				Kind: park.CouponMinutes, Value: 30})
 			return err
-		}, []string{"CountPlateCoupons"}, []string{"ListCoupons", "CountCoupons", "ListPlateCoupons"}},
+		}, []string{"CountPlateUnusedCoupons"}, []string{"ListCoupons", "CountCoupons", "ListPlateCoupons", "CountPlateCoupons"}},
 		// Q0 Q2 are 京A11111's: a page of 1 is not all of them, so the
 		// total is counted too.
 		{"a plate's first page", func() error {

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -254,4 +255,54 @@ func TestSpacePlateAtMigration(t *testing.T) {
 	}
 	defer st.Close()
 	storetest.CheckMigratedPlateAt(t, st)
+}
+
+// Migration 128 adds the partial indexes of the unused coupons and of a
+// stay's used ones; down drops them and leaves coupons_plate as 125 made
+// it, and up again brings them back.
+func TestCouponsUnusedMigration(t *testing.T) {
+	ctx := context.Background()
+	_, conn, schema, p := migratedTo(t, 128)
+	indexes := func() string {
+		t.Helper()
+		rows, err := conn.QueryContext(ctx, `SELECT indexname || ': ' || indexdef FROM pg_indexes
+			WHERE schemaname = $1 AND tablename = 'coupons' ORDER BY indexname`, schema)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		var out []string
+		for rows.Next() {
+			var s string
+			if err := rows.Scan(&s); err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, s)
+		}
+		return strings.Join(out, "\n")
+	}
+	up := indexes()
+	for _, w := range []*regexp.Regexp{
+		regexp.MustCompile(`coupons_unused: CREATE INDEX coupons_unused ON \S+ USING btree \(lot_code, plate_key, created_at, id\) WHERE \(state = 'issued'::text\)`),
+		regexp.MustCompile(`coupons_stay: CREATE INDEX coupons_stay ON \S+ USING btree \(lot_code, stay_id, created_at, id\) WHERE \(stay_id <> ''::text\)`),
+		regexp.MustCompile(`coupons_plate: CREATE INDEX coupons_plate ON \S+ USING btree \(lot_code, plate_key, created_at, id\)(\n|$)`),
+	} {
+		if !w.MatchString(up) {
+			t.Errorf("after 128:\n%s\nwant %s", up, w)
+		}
+	}
+	if _, err := p.DownTo(ctx, 127); err != nil {
+		t.Fatal(err)
+	}
+	down := indexes()
+	if strings.Contains(down, "coupons_unused") || strings.Contains(down, "coupons_stay") ||
+		!regexp.MustCompile(`coupons_plate: CREATE INDEX coupons_plate ON \S+ USING btree \(lot_code, plate_key, created_at, id\)(\n|$)`).MatchString(down) {
+		t.Errorf("after 128 down:\n%s\nwant coupons_plate and neither partial index", down)
+	}
+	if _, err := p.UpTo(ctx, 128); err != nil {
+		t.Fatal(err)
+	}
+	if again := indexes(); again != up {
+		t.Errorf("up again:\n%s\nwant\n%s", again, up)
+	}
 }

@@ -81,7 +81,11 @@ func (t *txn) ListCoupons(ctx context.Context, f park.CouponFilter) ([]*park.Cou
 func (t *txn) CountCoupons(ctx context.Context, f park.CouponFilter) (int, error) {
 	var n int64
 	var err error
-	if f.PlateKey != "" { // by the plate's index, not among the lot's other plates'
+	if unusedOfPlate(f) { // coupons_unused: the car's used coupons are not read
+		n, err = t.q.CountPlateUnusedCoupons(ctx, db.CountPlateUnusedCouponsParams{
+			LotCode: f.LotCode, PlateKey: f.PlateKey, OpenAt: f.OpenAt,
+		})
+	} else if f.PlateKey != "" { // by the plate's index, not among the lot's other plates'
 		n, err = t.q.CountPlateCoupons(ctx, db.CountPlateCouponsParams{
 			LotCode: f.LotCode, PlateKey: f.PlateKey, State: f.State, Issuer: f.Issuer,
 			CreatedFrom: tsOrNil(f.CreatedFrom), CreatedTo: tsOrNil(f.CreatedTo), EndedBy: tsOrNil(f.EndedBy), OpenAt: tsOrNil(f.OpenAt),
@@ -104,6 +108,15 @@ var (
 	couponTimeEnd   = time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)
 	couponTimeStart = time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC)
 )
+
+// unusedOfPlate says whether f selects a plate's unused coupons and
+// nothing else: issued, open at f.OpenAt (the five-coupon limit's count),
+// which CountPlateUnusedCoupons counts through the partial index of the
+// issued coupons alone.
+func unusedOfPlate(f park.CouponFilter) bool {
+	return f.PlateKey != "" && f.State == park.CouponIssued && !f.OpenAt.IsZero() && f.Issuer == "" &&
+		f.CreatedFrom.IsZero() && f.CreatedTo.IsZero() && f.EndedBy.IsZero()
+}
 
 func (t *txn) ListCouponsBefore(ctx context.Context, f park.CouponFilter) ([]*park.Coupon, error) {
 	at, id := couponTimeEnd, "" // no cursor: from the newest

@@ -300,3 +300,53 @@ func TestSpacePlateAtMigration(t *testing.T) {
 	defer st.Close()
 	storetest.CheckMigratedPlateAt(t, st)
 }
+
+// Migration 128 adds the partial indexes of the unused coupons and of a
+// stay's used ones; down drops them and leaves coupons_plate as 125 made
+// it, and up again brings them back.
+func TestCouponsUnusedMigration(t *testing.T) {
+	ctx := context.Background()
+	path := migratedTo(t, 128)
+	conn, p := openMigrations(t, path)
+	defer conn.Close()
+	indexes := func() string {
+		t.Helper()
+		rows, err := conn.QueryContext(ctx, `SELECT name || ': ' || sql FROM sqlite_master
+			WHERE type = 'index' AND tbl_name = 'coupons' AND sql IS NOT NULL ORDER BY name`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		var out []string
+		for rows.Next() {
+			var s string
+			if err := rows.Scan(&s); err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, s)
+		}
+		return strings.Join(out, "\n")
+	}
+	up := indexes()
+	for _, w := range []string{"coupons_unused: CREATE INDEX coupons_unused ON coupons (lot_code, plate_key, created_at, id) WHERE state = 'issued'",
+		"coupons_stay: CREATE INDEX coupons_stay ON coupons (lot_code, stay_id, created_at, id) WHERE stay_id <> ''",
+		"coupons_plate: CREATE INDEX coupons_plate ON coupons (lot_code, plate_key, created_at, id)"} {
+		if !strings.Contains(up, w) {
+			t.Errorf("after 128:\n%s\nwant %q", up, w)
+		}
+	}
+	if _, err := p.DownTo(ctx, 127); err != nil {
+		t.Fatal(err)
+	}
+	down := indexes()
+	if strings.Contains(down, "coupons_unused") || strings.Contains(down, "coupons_stay") ||
+		!strings.Contains(down, "coupons_plate: CREATE INDEX coupons_plate ON coupons (lot_code, plate_key, created_at, id)") {
+		t.Errorf("after 128 down:\n%s\nwant coupons_plate and neither partial index", down)
+	}
+	if _, err := p.UpTo(ctx, 128); err != nil {
+		t.Fatal(err)
+	}
+	if again := indexes(); again != up {
+		t.Errorf("up again:\n%s\nwant\n%s", again, up)
+	}
+}

@@ -217,9 +217,9 @@ func TestCouponPagesPlan(t *testing.T) {
 // page's order either way: it reads that plate's coupons from the cursor
 // on, not the lot's every other plate's coupons past it, and sorts none.
 // The first page (no cursor, placed by an offset) reads the plate's
-// coupons from its first in the same order. The pages' total, and the
-// count of a car's unused coupons that a new coupon must not push past
-// the most a stay can use, count by the lot and the plate the same way.
+// coupons from its first in the same order. The pages' total counts by
+// the lot and the plate the same way (the count of a car's unused
+// coupons alone reads coupons_unused: TestUnusedCouponsPlan).
 func TestPlateCouponPagesPlan(t *testing.T) {
 	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "parkd.db"), sqlite.Options{})
 	if err != nil {
@@ -235,6 +235,36 @@ func TestPlateCouponPagesPlan(t *testing.T) {
 		got := planOf(t, st, queryText(t, "coupons.sql", name))
 		if !strings.Contains(got, want) || strings.Contains(got, "TEMP B-TREE") {
 			t.Errorf("%s: plan\n%s\nwant %q, and no sort", name, got, want)
+		}
+	}
+}
+
+// TestUnusedCouponsPlan: the count of a car's unused coupons that a new
+// coupon must not push past the most a stay can use reads the car's
+// unused coupons still open (coupons_unused holds only the issued ones,
+// by their end), not the used ones a car gathers over years. A stay's
+// coupons (its plate's unused ones, then the ones it used) read the same
+// index and the stay's own used ones through coupons_stay: neither
+// half goes through coupons_plate, which holds every coupon of the car.
+func TestUnusedCouponsPlan(t *testing.T) {
+	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "parkd.db"), sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	for name, want := range map[string][]string{
+		"CountPlateUnusedCoupons": {"SEARCH coupons USING INDEX coupons_unused (lot_code=? AND plate_key=?)"},
+		"StayCoupons": {"SEARCH u USING INDEX coupons_unused (lot_code=? AND plate_key=?)",
+			"SEARCH s USING INDEX coupons_stay (lot_code=? AND stay_id=?)"},
+	} {
+		got := planOf(t, st, queryText(t, "coupons.sql", name))
+		for _, w := range want {
+			if !strings.Contains(got, w) {
+				t.Errorf("%s: plan\n%s\nwant %q", name, got, w)
+			}
+		}
+		if strings.Contains(got, "coupons_plate") || regexp.MustCompile(`SCAN (coupons|u|s)\b`).MatchString(got) {
+			t.Errorf("%s: plan\n%s\nreads the car's every coupon", name, got)
 		}
 	}
 }

@@ -142,7 +142,31 @@ WHERE lot_code = sqlc.arg(lot_code)
   AND (sqlc.narg(ended_by)::timestamptz IS NULL OR valid_to <= sqlc.narg(ended_by))
   AND (sqlc.narg(open_at)::timestamptz IS NULL OR valid_to > sqlc.narg(open_at));
 
+-- How many unused coupons a car holds in a lot at open_at: issued, its
+-- window not ended (the five-coupon limit's count). coupons_unused holds
+-- the issued coupons alone: the count reads those and keeps the open
+-- ones, not the used ones a car gathers over years. Its predicate is
+-- repeated literally (state = 'issued', no parameter) so that the
+-- planners may use the partial index.
+-- name: CountPlateUnusedCoupons :one
+SELECT count(*) FROM coupons
+WHERE lot_code = sqlc.arg(lot_code)
+  AND plate_key = sqlc.arg(plate_key)
+  AND state = 'issued'
+  AND valid_to > sqlc.arg(open_at);
+
+-- What may price a stay: its plate's issued coupons, through
+-- coupons_unused (the predicate repeated literally), and the coupons the
+-- stay itself used, through coupons_stay (stay_id <> '' repeated
+-- likewise; a stay's id is never ''), oldest first. The halves are
+-- apart (state = 'issued' or not), so together they are the plate's
+-- coupons that are issued or the stay's, read without the car's other
+-- used ones.
 -- name: StayCoupons :many
-SELECT * FROM coupons
-WHERE lot_code = $1 AND plate_key = $2 AND (state = 'issued' OR stay_id = $3)
+SELECT u.* FROM coupons u
+WHERE u.lot_code = sqlc.arg(lot_code) AND u.plate_key = sqlc.arg(plate_key) AND u.state = 'issued'
+UNION ALL
+SELECT s.* FROM coupons s
+WHERE s.lot_code = sqlc.arg(lot_code) AND s.stay_id = sqlc.arg(stay_id) AND s.stay_id <> ''
+  AND s.plate_key = sqlc.arg(plate_key) AND s.state <> 'issued'
 ORDER BY created_at, id;

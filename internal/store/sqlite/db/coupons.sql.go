@@ -90,6 +90,33 @@ func (q *Queries) CountPlateCoupons(ctx context.Context, arg CountPlateCouponsPa
 	return count, err
 }
 
+const countPlateUnusedCoupons = `-- name: CountPlateUnusedCoupons :one
+SELECT count(*) FROM coupons
+WHERE lot_code = ?1
+  AND plate_key = ?2
+  AND state = 'issued'
+  AND valid_to > ?3
+`
+
+type CountPlateUnusedCouponsParams struct {
+	LotCode  string
+	PlateKey string
+	OpenAt   int64
+}
+
+// How many unused coupons a car holds in a lot at open_at: issued, its
+// window not ended (the five-coupon limit's count). coupons_unused holds
+// the issued coupons alone: the count reads those and keeps the open
+// ones, not the used ones a car gathers over years. Its predicate is
+// repeated literally (state = 'issued', no parameter) so that the
+// planners may use the partial index.
+func (q *Queries) CountPlateUnusedCoupons(ctx context.Context, arg CountPlateUnusedCouponsParams) (int64, error) {
+	row := q.queryRow(ctx, q.countPlateUnusedCouponsStmt, countPlateUnusedCoupons, arg.LotCode, arg.PlateKey, arg.OpenAt)
+	var count int64
+	err := row.Scan(&count)
+	return count, err
+}
+
 const createCoupon = `-- name: CreateCoupon :exec
 INSERT INTO coupons (lot_code, id, plate, plate_key, kind, value, issuer, merchant, valid_from, valid_to,
                      state, stay_id, payment_id, used_at, created_at, updated_at)
@@ -679,8 +706,12 @@ func (q *Queries) ListPlateCouponsBefore(ctx context.Context, arg ListPlateCoupo
 }
 
 const stayCoupons = `-- name: StayCoupons :many
-SELECT lot_code, id, plate, plate_key, kind, value, issuer, merchant, valid_from, valid_to, state, stay_id, payment_id, used_at, created_at, updated_at, version FROM coupons
-WHERE lot_code = ? AND plate_key = ? AND (state = 'issued' OR stay_id = ?)
+SELECT u.lot_code, u.id, u.plate, u.plate_key, u.kind, u.value, u.issuer, u.merchant, u.valid_from, u.valid_to, u.state, u.stay_id, u.payment_id, u.used_at, u.created_at, u.updated_at, u.version FROM coupons u
+WHERE u.lot_code = ?1 AND u.plate_key = ?2 AND u.state = 'issued'
+UNION ALL
+SELECT s.lot_code, s.id, s.plate, s.plate_key, s.kind, s.value, s.issuer, s.merchant, s.valid_from, s.valid_to, s.state, s.stay_id, s.payment_id, s.used_at, s.created_at, s.updated_at, s.version FROM coupons s
+WHERE s.lot_code = ?1 AND s.stay_id = ?3 AND s.stay_id <> ''
+  AND s.plate_key = ?2 AND s.state <> 'issued'
 ORDER BY created_at, id
 `
 
@@ -690,6 +721,13 @@ type StayCouponsParams struct {
 	StayID   string
 }
 
+// What may price a stay: its plate's issued coupons, through
+// coupons_unused (the predicate repeated literally), and the coupons the
+// stay itself used, through coupons_stay (stay_id <> ” repeated
+// likewise; a stay's id is never ”), oldest first. The halves are
+// apart (state = 'issued' or not), so together they are the plate's
+// coupons that are issued or the stay's, read without the car's other
+// used ones.
 func (q *Queries) StayCoupons(ctx context.Context, arg StayCouponsParams) ([]Coupon, error) {
 	rows, err := q.query(ctx, q.stayCouponsStmt, stayCoupons, arg.LotCode, arg.PlateKey, arg.StayID)
 	if err != nil {

@@ -90,6 +90,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.countPlateCouponsStmt, err = db.PrepareContext(ctx, countPlateCoupons); err != nil {
 		return nil, fmt.Errorf("error preparing query CountPlateCoupons: %w", err)
 	}
+	if q.countPlateUnusedCouponsStmt, err = db.PrepareContext(ctx, countPlateUnusedCoupons); err != nil {
+		return nil, fmt.Errorf("error preparing query CountPlateUnusedCoupons: %w", err)
+	}
 	if q.countPriceStandardsStmt, err = db.PrepareContext(ctx, countPriceStandards); err != nil {
 		return nil, fmt.Errorf("error preparing query CountPriceStandards: %w", err)
 	}
@@ -1043,6 +1046,11 @@ func (q *Queries) Close() error {
 	if q.countPlateCouponsStmt != nil {
 		if cerr := q.countPlateCouponsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing countPlateCouponsStmt: %w", cerr)
+		}
+	}
+	if q.countPlateUnusedCouponsStmt != nil {
+		if cerr := q.countPlateUnusedCouponsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing countPlateUnusedCouponsStmt: %w", cerr)
 		}
 	}
 	if q.countPriceStandardsStmt != nil {
@@ -2506,6 +2514,7 @@ type Queries struct {
 	countLeftStayEntriesByHourStmt         *sql.Stmt
 	countPassagesByHourStmt                *sql.Stmt
 	countPlateCouponsStmt                  *sql.Stmt
+	countPlateUnusedCouponsStmt            *sql.Stmt
 	countPriceStandardsStmt                *sql.Stmt
 	countSpacesStmt                        *sql.Stmt
 	countStayEntriesByHourStmt             *sql.Stmt
@@ -2814,6 +2823,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		countLeftStayEntriesByHourStmt:         q.countLeftStayEntriesByHourStmt,
 		countPassagesByHourStmt:                q.countPassagesByHourStmt,
 		countPlateCouponsStmt:                  q.countPlateCouponsStmt,
+		countPlateUnusedCouponsStmt:            q.countPlateUnusedCouponsStmt,
 		countPriceStandardsStmt:                q.countPriceStandardsStmt,
 		countSpacesStmt:                        q.countSpacesStmt,
 		countStayEntriesByHourStmt:             q.countStayEntriesByHourStmt,

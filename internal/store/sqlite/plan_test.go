@@ -241,8 +241,8 @@ func TestPlateCouponPagesPlan(t *testing.T) {
 
 // TestUnusedCouponsPlan: the count of a car's unused coupons that a new
 // coupon must not push past the most a stay can use reads the car's
-// unused coupons still open (coupons_unused holds only the issued ones,
-// by their end), not the used ones a car gathers over years. A stay's
+// unused coupons still open (coupons_unused holds only the issued ones),
+// not the used ones a car gathers over years. A stay's
 // coupons (its plate's unused ones, then the ones it used) read the same
 // index and the stay's own used ones through coupons_stay: neither
 // half goes through coupons_plate, which holds every coupon of the car.

@@ -89,8 +89,5 @@ func text(field, v string, required bool) error {
 	case len(v) > maxTextLen:
 		return park.Invalid(field, "must be at most %d bytes, not %d", maxTextLen, len(v))
 	}
-	if why := park.BadText(v); why != "" {
-		return park.Invalid(field, "%s", why)
-	}
-	return nil
+	return park.CheckText(field, v)
 }

@@ -35,8 +35,8 @@ func (in *StandardInput) check() error {
 	if len(in.Remark) > 1000 {
 		return park.Invalid("remark", "must be at most 1000 bytes, not %d", len(in.Remark))
 	}
-	if why := park.BadText(in.Remark); why != "" {
-		return park.Invalid("remark", "%s", why)
+	if err := park.CheckText("remark", in.Remark); err != nil {
+		return err
 	}
 	if err := text("device_types", in.DeviceTypes, false); err != nil {
 		return err

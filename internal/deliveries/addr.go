@@ -120,7 +120,8 @@ var errPrivate = errors.New("the address is loopback or private")
 // the system's resolver), for up to 5 s: never call it in a write
 // transaction, which on SQLite holds the writer every gate event needs.
 // A URL that is not an http(s) URL with a host is left to
-// Subscription.Validate, which says so. Errors: EInvalid (field url).
+// Subscription.Validate, which says so. Errors: EInvalid (field url;
+// ReasonUnresolved, ReasonPrivate).
 func checkURL(ctx context.Context, raw string, allow bool, lookup func(ctx context.Context, host string) ([]netip.Addr, error)) error {
 	u, err := url.Parse(raw)
 	if err != nil {
@@ -143,13 +144,14 @@ func checkURL(ctx context.Context, raw string, allow bool, lookup func(ctx conte
 		defer cancel()
 		ips, err := lookup(rctx, host)
 		if err != nil {
-			return park.Invalid("url", "host %s does not resolve", host)
+			return park.Invalid("url", "host %s does not resolve", host).Because(park.ReasonUnresolved)
 		}
 		addrs = ips
 	}
 	for _, a := range addrs {
 		if private(a) {
-			return park.Invalid("url", "host %s is a loopback, private or other special-purpose address, not a public one; the operator may allow those (--allow-private-webhooks)", host)
+			return park.Invalid("url", "host %s is a loopback, private or other special-purpose address, not a public one; the operator may allow those (--allow-private-webhooks)", host).
+				Because(park.ReasonPrivate)
 		}
 	}
 	return nil

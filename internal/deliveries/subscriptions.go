@@ -188,7 +188,7 @@ func (p *SubscriptionPatch) empty() bool {
 func (s *Service) UpdateSubscription(ctx context.Context, partnerID, id string, p SubscriptionPatch) (*park.Subscription, error) {
 	if p.empty() { // a mistaken body (null, {}) would otherwise answer as if it had changed something
 		return nil, park.Invalid("", "the patch names nothing to change: give one or more of url, enabled, rate_limit, concurrency, "+
-			"timeout_seconds, schedule_seconds, rotate_secret, drop_previous_secret")
+			"timeout_seconds, schedule_seconds, rotate_secret, drop_previous_secret").Because(park.ReasonRequired)
 	}
 	if p.URL != nil { // looked up before the transaction, never in it (checkURL)
 		if err := checkURL(ctx, *p.URL, s.opts.AllowPrivate, s.opts.Lookup); err != nil {
@@ -368,7 +368,7 @@ func (s *Service) Redeliver(ctx context.Context, partnerID, subscriptionID, repo
 	case reportID == "" && since.IsZero():
 		return Replay{}, park.Invalid("since", "name a report or a time to redeliver from").Because(park.ReasonRequired)
 	case reportID != "" && !since.IsZero():
-		return Replay{}, park.Invalid("since", "name a report or a time to redeliver from, not both")
+		return Replay{}, park.Invalid("since", "name a report or a time to redeliver from, not both").Because(park.ReasonExcludes, "report_id")
 	}
 	var n int
 	var held string

@@ -66,7 +66,7 @@ func newEnvStore(t *testing.T, wrap func(park.Store) park.Store) *env {
 	e := &env{t: t, now: t0}
 	m := metrics.New()
 	svc := system.New(system.Config{Dialects: systemtest.Dialects, Barriers: device.NewMemory(), Store: st, Now: e.Now, Metrics: m,
-		DeviceProtocols: []string{"test-http"}})
+		DeviceProtocols: []string{"test-http"}, Currencies: systemtest.Currencies})
 	srv := httptest.NewServer(httpapi.New(httpapi.Config{Service: svc, Log: slog.New(slog.DiscardHandler), Metrics: m, AdminToken: token}))
 	t.Cleanup(srv.Close)
 	e.url = srv.URL

@@ -42,6 +42,13 @@ func TestPartnerReasons(t *testing.T) {
 	check("lot form", post(partner(`lots=["a b"]`)), 400, "invalid", "lots", "format")
 	check("lot twice", post(partner(`lots=["140123001","140123001"]`)), 400, "invalid", "lots", "duplicate")
 	check("lot unknown", post(partner(`lots=["140123999"]`)), 400, "invalid", "lots", "unknown")
+	// api-brl writes amounts in BRL only (systemtest.Currencies); the
+	// lot prices in CNY: the lot's currency, then the dialect's.
+	check("lot currency", post(partner(`dialect="api-brl"`)), 400, "invalid", "lots", "currency", "CNY", "BRL")
+	// ESC opens a terminal's colour code: "Mall" is bytes 0-3, so ESC is
+	// byte 4; a right-to-left override first is byte 0.
+	check("name escape", post(partner(`name="Mall\u001b[31m"`)), 400, "invalid", "name", "control_character", "U+001B", "4")
+	check("name override", post(partner(`name="\u202eLlam"`)), 400, "invalid", "name", "control_character", "U+202E", "0")
 	if after := e.do("GET", "/v1/partners", "").body; string(after) != string(before) {
 		t.Fatalf("refused partners changed the list: %s", after)
 	}
@@ -49,6 +56,11 @@ func TestPartnerReasons(t *testing.T) {
 	// Integrators act for partners that exist.
 	e.want(post(partner("")), 201)
 	integrator := func(body string) reply { return e.do("POST", "/v1/integrators", body) }
+	// Nothing given: the document's first field, username, not password.
+	check("empty", integrator(`{}`), 400, "invalid", "username", "required")
+	check("username and password missing", integrator(`{"partners":["mall"]}`), 400, "invalid", "username", "required")
+	check("username form, password short", integrator(`{"username":"a b","password":"1","partners":["mall"]}`),
+		400, "invalid", "username", "format")
 	check("username missing", integrator(`{"password":"s3cret-pass","partners":["mall"]}`), 400, "invalid", "username", "required")
 	check("username form", integrator(`{"username":"a b","password":"s3cret-pass","partners":["mall"]}`), 400, "invalid", "username", "format")
 	check("password missing", integrator(`{"username":"joao","partners":["mall"]}`), 400, "invalid", "password", "required")
@@ -78,4 +90,30 @@ func TestPartnerReasons(t *testing.T) {
 		400, "invalid", "default_partner", "unknown")
 	// None of them was created: the name is still free.
 	e.want(integrator(`{"username":"joao","password":"s3cret-pass","partners":["mall"]}`), 201)
+}
+
+// TestCurrencyReasons: a dialect that writes amounts in one currency
+// (api-brl: BRL) would read a lot's yuan as reais, so a lot in another
+// currency is refused with reason currency and both currencies, the
+// lot's first, whether the partner is made or the lot changed; and
+// neither changes anything.
+func TestCurrencyReasons(t *testing.T) {
+	e := newEnv(t)
+	e.want(e.do("POST", "/v1/lots", lotJSON), 201)
+	e.want(e.do("POST", "/v1/lots", `{"code":"SP1","name":"Paulista","timezone":"America/Sao_Paulo","currency":"BRL","capacity":50}`), 201)
+	check := e.wantReason
+	partners := e.do("GET", "/v1/partners", "").body
+
+	check("CNY lot", e.do("POST", "/v1/partners", `{"id":"br","name":"BR","dialect":"api-brl","lots":["SP1","140123001"]}`),
+		400, "invalid", "lots", "currency", "CNY", "BRL")
+	if after := e.do("GET", "/v1/partners", "").body; string(after) != string(partners) {
+		t.Fatalf("a refused partner changed the list: %s", after)
+	}
+
+	e.want(e.do("POST", "/v1/partners", `{"id":"br","name":"BR","dialect":"api-brl","lots":["SP1"]}`), 201)
+	lot := e.do("GET", "/v1/lots/SP1", "").body
+	check("lot to CNY", e.do("PATCH", "/v1/lots/SP1", `{"currency":"CNY"}`), 400, "invalid", "currency", "currency", "CNY", "BRL")
+	if after := e.do("GET", "/v1/lots/SP1", "").body; string(after) != string(lot) {
+		t.Fatalf("a refused change changed the lot: %s\nwas %s", after, lot)
+	}
 }

@@ -1,8 +1,14 @@
 package httpapi_test
 
 import (
+	"context"
+	"net"
+	"net/netip"
 	"strings"
 	"testing"
+	"time"
+
+	"parkd/internal/deliveries"
 )
 
 // TestSubscriptionReasons: a subscription refused, created or changed,
@@ -60,6 +66,9 @@ func TestSubscriptionReasons(t *testing.T) {
 	check("patch timeout", patch(`{"timeout_seconds":61}`), 400, "invalid", "timeout_seconds", "range", "0", "60")
 	check("patch 31 steps", patch(`{"schedule_seconds":[`+steps+`]}`), 400, "invalid", "schedule_seconds", "range", "0", "30")
 	check("patch step", patch(`{"schedule_seconds":[604801]}`), 400, "invalid", "schedule_seconds", "range", "0", "604800")
+	// A body that names nothing to change: at least one field is
+	// required, and no one field is missing.
+	check("patch nothing", patch(`{}`), 400, "invalid", "", "required")
 	if after := e.do("GET", "/v1/partners/mall/subscriptions", "").body; string(after) != string(before) {
 		t.Fatalf("refusals changed the subscriptions:\n%s\nwas\n%s", after, before)
 	}
@@ -82,4 +91,52 @@ func TestDeliveryReasons(t *testing.T) {
 	check("before", e.do("GET", "/v1/deliveries?before=abc", ""), 400, "invalid", "before", "format")
 	check("before 0", e.do("GET", "/v1/deliveries?before=0", ""), 400, "invalid", "before", "format")
 	check("redeliver nothing", e.do("POST", "/v1/partners/mall/subscriptions/s1/redeliver", `{}`), 400, "invalid", "since", "required")
+	// A report and a time: one excludes the other; since is refused,
+	// naming the field it cannot go with.
+	before := e.do("GET", "/v1/deliveries", "").body
+	check("redeliver both", e.do("POST", "/v1/partners/mall/subscriptions/s1/redeliver", `{"report_id":"r1","since":"2026-03-01T00:00:00Z"}`),
+		400, "invalid", "since", "excludes", "report_id")
+	if after := e.do("GET", "/v1/deliveries", "").body; string(after) != string(before) {
+		t.Fatalf("a refused replay changed the deliveries: %s\nwas %s", after, before)
+	}
+}
+
+// TestWebhookHostReasons: while private webhooks are not allowed, a
+// subscription's host that does not resolve is refused as unresolved,
+// one that is or resolves to a loopback or private address as private,
+// created or changed, and a refusal changes no subscription.
+func TestWebhookHostReasons(t *testing.T) {
+	hosts := map[string][]netip.Addr{
+		"receiver.example": {netip.MustParseAddr("93.184.216.34")},
+		"inside.example":   {netip.MustParseAddr("93.184.216.34"), netip.MustParseAddr("10.0.0.7")},
+	}
+	lookup := func(_ context.Context, host string) ([]netip.Addr, error) {
+		if a, ok := hosts[host]; ok {
+			return a, nil
+		}
+		return nil, &net.DNSError{Err: "no such host", Name: host, IsNotFound: true}
+	}
+	e := newDeliveryEnvWith(t, deliveries.Options{Poll: 10 * time.Millisecond, Lookup: lookup})
+	e.want(e.do("POST", "/v1/lots", lotJSON), 201)
+	e.want(e.do("POST", "/v1/partners", `{"id":"mall","name":"Mall","dialect":"api-one","lots":["140123001"]}`), 201)
+	post := func(url string) reply {
+		return e.do("POST", "/v1/partners/mall/subscriptions", `{"report":"entry","enabled":false,"url":"`+url+`"}`)
+	}
+	check := e.wantReason
+	e.want(e.do("POST", "/v1/partners/mall/subscriptions", `{"id":"s1","report":"entry","enabled":false,"url":"https://receiver.example/in"}`), 201)
+	before := e.do("GET", "/v1/partners/mall/subscriptions", "").body
+
+	check("unresolved", post("https://nowhere.example/in"), 400, "invalid", "url", "unresolved")
+	// One private address among public ones is enough to refuse.
+	check("resolves private", post("https://inside.example/in"), 400, "invalid", "url", "private")
+	check("loopback", post("http://127.0.0.1:9/in"), 400, "invalid", "url", "private")
+	check("private v6", post("http://[fd00::1]/in"), 400, "invalid", "url", "private")
+	patch := func(url string) reply {
+		return e.do("PATCH", "/v1/partners/mall/subscriptions/s1", `{"url":"`+url+`"}`)
+	}
+	check("patch unresolved", patch("https://nowhere.example/in"), 400, "invalid", "url", "unresolved")
+	check("patch private", patch("http://192.168.1.2/in"), 400, "invalid", "url", "private")
+	if after := e.do("GET", "/v1/partners/mall/subscriptions", "").body; string(after) != string(before) {
+		t.Fatalf("refusals changed the subscriptions:\n%s\nwas\n%s", after, before)
+	}
 }

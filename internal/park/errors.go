@@ -102,6 +102,12 @@ const (
 	ReasonEmpty         = "empty"          // a time window whose end is its start
 	ReasonNotConnected  = "not_connected"  // a device parkd cannot reach now (a charger offline)
 	ReasonNotAnswering  = "not_answering"  // a device connected that did not answer in time (a charger silent)
+	// Other inputs.
+	ReasonExcludes         = "excludes"          // set with a field it cannot go with (Params: that field)
+	ReasonCurrency         = "currency"          // a lot whose currency is not the one a partner's dialect speaks (Params: the lot's, the dialect's)
+	ReasonUnresolved       = "unresolved"        // a host name that does not resolve
+	ReasonPrivate          = "private"           // a host that is, or resolves to, a loopback, private or special-purpose address
+	ReasonControlCharacter = "control_character" // a text holding a control, line-separator or bidirectional character (BadText; Params: it as U+XXXX, its byte offset)
 )
 
 // Reasons returns every Reason constant above, so a transport's list of
@@ -109,7 +115,8 @@ const (
 func Reasons() []string {
 	return []string{ReasonOrder, ReasonLength, ReasonOwnAccount, ReasonRequired, ReasonType, ReasonRange, ReasonFormat,
 		ReasonUnknown, ReasonDuplicate, ReasonSyntax, ReasonOverlap, ReasonGap, ReasonNotApplicable, ReasonNeeds,
-		ReasonAllOrNone, ReasonEmpty, ReasonNotConnected, ReasonNotAnswering}
+		ReasonAllOrNone, ReasonEmpty, ReasonNotConnected, ReasonNotAnswering, ReasonExcludes, ReasonCurrency,
+		ReasonUnresolved, ReasonPrivate, ReasonControlCharacter}
 }
 
 // Because returns e with its Reason, and the Reason's Params, set.

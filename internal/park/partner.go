@@ -106,14 +106,26 @@ var usernameRE = regexp.MustCompile(`^[A-Za-z0-9_.@-]{1,64}$`)
 // MaxIntegratorPartners bounds how many partners one integrator acts for.
 const MaxIntegratorPartners = 100
 
+// CheckUsername refuses an integrator's username that is missing or not
+// in its form (EInvalid naming username): the first of an integrator's
+// fields, checked before its password, which is not kept as given.
+func CheckUsername(name string) error {
+	switch {
+	case name == "":
+		return Invalid("username", "is required: 1-64 letters, digits, '_', '.', '@' or '-'").Because(ReasonRequired)
+	case !usernameRE.MatchString(name):
+		return Invalid("username", "must be 1-64 letters, digits, '_', '.', '@' or '-'").Because(ReasonFormat)
+	}
+	return nil
+}
+
 // Validate checks an integrator's fields (not the password, which the
 // service hashes before it gets here).
 func (u *Integrator) Validate() error {
+	if err := CheckUsername(u.Username); err != nil {
+		return err
+	}
 	switch {
-	case u.Username == "":
-		return Invalid("username", "is required: 1-64 letters, digits, '_', '.', '@' or '-'").Because(ReasonRequired)
-	case !usernameRE.MatchString(u.Username):
-		return Invalid("username", "must be 1-64 letters, digits, '_', '.', '@' or '-'").Because(ReasonFormat)
 	case len(u.Partners) == 0:
 		return Invalid("partners", "must name at least one partner").Because(ReasonRequired)
 	case len(u.Partners) > MaxIntegratorPartners:

@@ -24,21 +24,32 @@ import (
 // the types' Validate methods and the subsystems' input checks, so every
 // API refuses the same input the same way on both stores.
 func BadText(s string) string {
+	why, _, _ := badText(s)
+	return why
+}
+
+// badText is BadText with the character refused (U+XXXX) and its byte
+// offset, or "" for those when the text is not UTF-8.
+func badText(s string) (why, char, at string) {
 	for i, r := range s {
+		var what string
 		switch {
 		case r == utf8.RuneError && !validRuneAt(s, i):
-			return fmt.Sprintf("is not valid UTF-8 (byte %d)", i)
+			return fmt.Sprintf("is not valid UTF-8 (byte %d)", i), "", ""
 		case r == 0:
-			return fmt.Sprintf("holds a NUL byte (byte %d)", i)
+			return fmt.Sprintf("holds a NUL byte (byte %d)", i), fmt.Sprintf("%U", r), strconv.Itoa(i)
 		case unicode.IsControl(r):
-			return fmt.Sprintf("holds the control character %U (byte %d)", r, i)
+			what = "the control character"
 		case r == '\u2028' || r == '\u2029':
-			return fmt.Sprintf("holds the line separator %U (byte %d)", r, i)
+			what = "the line separator"
 		case unicode.Is(unicode.Bidi_Control, r):
-			return fmt.Sprintf("holds the bidirectional control %U (byte %d)", r, i)
+			what = "the bidirectional control"
+		default:
+			continue
 		}
+		return fmt.Sprintf("holds %s %U (byte %d)", what, r, i), fmt.Sprintf("%U", r), strconv.Itoa(i)
 	}
-	return ""
+	return "", "", ""
 }
 
 // validRuneAt reports whether the U+FFFD decoded at s[i] is really there
@@ -68,12 +79,18 @@ func CleanText(s string) string {
 // ValidText reports whether s is text parkd keeps (BadText).
 func ValidText(s string) bool { return BadText(s) == "" }
 
-// CheckText is BadText as an EInvalid error naming field, or nil.
+// CheckText is BadText as an EInvalid error naming field, or nil: with
+// ReasonControlCharacter and the character (U+001B) and its byte offset
+// as Params, or ReasonFormat for text that is not UTF-8.
 func CheckText(field, s string) error {
-	if why := BadText(s); why != "" {
-		return Invalid(field, "%s", why)
+	why, char, at := badText(s)
+	switch {
+	case why == "":
+		return nil
+	case char == "":
+		return Invalid(field, "%s", why).Because(ReasonFormat)
 	}
-	return nil
+	return Invalid(field, "%s", why).Because(ReasonControlCharacter, char, at)
 }
 
 // CheckTexts checks several fields in order, as field, value pairs, and

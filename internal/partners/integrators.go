@@ -34,6 +34,11 @@ const (
 // (EInvalid, EConflict when the username exists, EInvalid naming an unknown
 // partner).
 func (s *Service) CreateIntegrator(ctx context.Context, in IntegratorInput) (*park.Integrator, error) {
+	// Refusals name the first field wrong in the document's order:
+	// username, password, partners, default_partner.
+	if err := park.CheckUsername(in.Username); err != nil {
+		return nil, err
+	}
 	switch n := len(in.Password); {
 	case n == 0:
 		return nil, park.Invalid("password", "is required (%d-%d bytes)", MinPasswordLen, MaxPasswordLen).Because(park.ReasonRequired)

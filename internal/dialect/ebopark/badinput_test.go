@@ -49,6 +49,8 @@ var badInputs = []struct{ op, body, desc string }{
 	// A name of blanks names no one: refused like an empty one.
 	{"AddMonthCar", `{"ParkCode":"140123001","CarNo":"粤D33333","UserName":"   ","BeginTime":"2026-03-01 00:00:00","EndTime":"2026-04-01 00:00:00"}`, "参数错误 UserName：不能为空，至多200字节"},
 	{"UpdateMonthCar", `{"ParkCode":"140123001","UserCode":"U1001","UserName":" \t "}`, "参数错误 UserName：不能为空，至多200字节"},
+	// A control character is named with its byte: "Li" is bytes 0-1, ESC byte 2.
+	{"UpdateMonthCar", `{"ParkCode":"140123001","UserCode":"U1001","UserName":"Li\u001b[31m"}`, "参数错误 UserName：不能含控制字符 U+001B（第2字节）"},
 	// A user code of blanks is no code: it would key a pass no partner can name.
 	{"AddMonthCar", `{"ParkCode":"140123001","CarNo":"粤D44444","UserName":"a","UserCode":"  ","BeginTime":"2026-03-01 00:00:00","EndTime":"2026-04-01 00:00:00"}`, "参数错误 UserCode：不能只含空白，至多64个字符"},
 	{"SyncMonthCar", `{"ParkCode":"140123001","MonthCars":[{"UserCode":" ","UserName":"n","CarNo":"鲁B33333","BeginTime":"2026-03-01 00:00:00","EndTime":"2026-04-01 00:00:00"}]}`, "参数错误 MonthCars[0].UserCode：不能为空，同一请求中不能重复"},

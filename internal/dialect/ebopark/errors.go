@@ -334,10 +334,23 @@ func (h *Handler) writeError(w http.ResponseWriter, r *http.Request, op *operati
 	if h := plateHint(plate.Why(pe.Reason), pe.Params); code == park.EInvalid && h != "" {
 		hint = h // the core's own plate rule says more than the parameter's
 	}
+	if h := textHint(pe); code == park.EInvalid && h != "" {
+		hint = h // so does the character a text may not hold
+	}
 	if code == park.EAmountMismatch {
 		hint = "应付 " + strconv.FormatInt(fen(pe.Amount), 10) + " 分"
 	}
 	writeJSON(w, envelope{State: rep.state, Desc: desc(rep.desc, op.key(field), hint)})
+}
+
+// textHint words a text refused for a character it may not hold
+// (park.ReasonControlCharacter): that character and its byte; "" for
+// any other refusal.
+func textHint(pe *park.Error) string {
+	if pe.Reason != park.ReasonControlCharacter || len(pe.Params) != 2 {
+		return ""
+	}
+	return "不能含控制字符 " + pe.Params[0] + "（第" + pe.Params[1] + "字节）"
 }
 
 // oneOf words a choice: a、b 或 c.

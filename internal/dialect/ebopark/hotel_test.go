@@ -90,7 +90,8 @@ func TestHotelCarRefusals(t *testing.T) {
 		// A room too long, or with a control character, is not a wrong
 		// JSON type: the desc says what a room may be.
 		{"AddHotelCar", hotel("浙A11111", strings.Repeat("8", 33), in, out), "参数错误 RoomNo：至多32个字符"},
-		{"AddHotelCar", hotel("浙A11111", `8\u00018`, in, out), "参数错误 RoomNo：至多32个字符，不能含控制字符"},
+		// The character is named with its byte: "8" is byte 0, U+0001 byte 1.
+		{"AddHotelCar", hotel("浙A11111", `8\u00018`, in, out), "参数错误 RoomNo：不能含控制字符 U+0001（第1字节）"},
 		{"AddHotelCar", `{"ParkCode":"140123001","CarNo":"浙A11111","RoomNo":808,"CheckInTime":"` + in + `","CheckOutTime":"` + out + `"}`, "参数类型错误 RoomNo"},
 		{"AddHotelCar", hotel("浙A11111", "1", "", out), "缺少参数 CheckInTime"},
 		{"AddHotelCar", hotel("浙A11111", "1", in, "2026/03/02"), "参数类型错误 CheckOutTime"},

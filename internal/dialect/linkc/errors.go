@@ -156,6 +156,9 @@ func fixo(s string) func(*park.Error, string) string {
 }
 
 func invalido(e *park.Error, campo string) string {
+	if e != nil && e.Reason == park.ReasonControlCharacter && len(e.Params) == 2 && campo != "" {
+		return "o campo " + campo + " contém o caractere de controle " + e.Params[0] + " (byte " + e.Params[1] + "), que não é aceito"
+	}
 	if d, ok := dicas[campo]; ok {
 		if m := motivoPlaca(e); m != "" {
 			return m + "; " + d

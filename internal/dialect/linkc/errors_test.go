@@ -85,6 +85,10 @@ func TestDetails(t *testing.T) {
 			"transação não encontrada para este parceiro; faça uma nova consulta (GET /api/estadias)"},
 		{"InvalidValor", &park.Error{Code: park.EInvalid, Field: "amount"}, "valor", dicas["valor"]},
 		{"InvalidUnnamed", &park.Error{Code: park.EInvalid, Field: "lot"}, "", "a requisição não pôde ser entendida"},
+		// A control character is named with its byte, in Portuguese:
+		// "PIX" is bytes 0-2, the ESC byte 3.
+		{"ControlCharacter", park.CheckText("method", "PIX\x1b").(*park.Error), "forma_pagamento",
+			"o campo forma_pagamento contém o caractere de controle U+001B (byte 3), que não é aceito"},
 		{"CardDataInMethod", &park.Error{Code: park.ECardData, Field: "method"}, "forma_pagamento",
 			"o campo forma_pagamento parece conter um número de cartão; o parkd não recebe dados de cartão: " +
 				"cobre o cartão pelo seu adquirente e envie só a forma_pagamento (e, se houver, o token do cartão no adquirente)"},

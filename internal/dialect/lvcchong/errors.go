@@ -124,6 +124,8 @@ func word(err error) apiError {
 			e.Msg += "：参数" + f + "必须晚于开始时间"
 		case pe.Reason == park.ReasonRequired:
 			e.Msg += "：缺少参数" + f
+		case pe.Reason == park.ReasonControlCharacter && len(pe.Params) == 2:
+			e.Msg += "：参数" + f + "不能含控制字符" + pe.Params[0] + "（第" + pe.Params[1] + "字节）"
 		default:
 			e.Msg += "：参数" + f + "的值无效"
 		}

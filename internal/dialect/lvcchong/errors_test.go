@@ -32,6 +32,11 @@ func TestEveryCodeMapped(t *testing.T) {
 	if w := word(park.Invalid("prepaid", "needs at least 100").Because(park.ReasonRange, "100", "10000")); w.Msg != "参数错误：参数payMoney必须在100到10000之间" {
 		t.Errorf("a range worded %q", w.Msg)
 	}
+	// A control character is named with its byte, in Chinese, not the
+	// core's English (deviceId "CAB\x1b": ESC is byte 3).
+	if w := word(park.CheckText("charger_id", "CAB\x1b")); w.Msg != "参数错误：参数deviceId不能含控制字符U+001B（第3字节）" {
+		t.Errorf("a control character worded %q", w.Msg)
+	}
 }
 
 // FuzzForm: any form is refused or decoded; integers come back in range.

@@ -42,9 +42,9 @@ func (s *Service) LookupStay(ctx context.Context, p *park.Partner, q StayLookup)
 	var key plate.Plate
 	switch {
 	case q.Locator == "" && q.Plate == "":
-		return nil, park.Invalid("locator", "give a ticket number or a plate")
+		return nil, park.Invalid("locator", "give a ticket number or a plate").Because(park.ReasonRequired)
 	case q.Locator != "" && q.Plate != "":
-		return nil, park.Invalid("locator", "give a ticket number or a plate, not both")
+		return nil, park.Invalid("locator", "give a ticket number or a plate, not both").Because(park.ReasonExcludes, "plate")
 	case q.Locator != "" && !locatorRE.MatchString(q.Locator):
 		return nil, park.Invalid("locator", "must be 1-32 letters or digits")
 	case q.Plate != "" && p.Type == park.PartnerOwnEntries:

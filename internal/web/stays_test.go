@@ -93,14 +93,20 @@ func TestStays(t *testing.T) {
 func TestStaysOfARegular(t *testing.T) {
 	s := newSite(t)
 	s.user(t, "ana", park.RoleAdmin)
-	start := s.Clock.Now().Add(-60 * 24 * time.Hour)
+	now := s.Clock.Now()
+	start := now.Add(-60 * 24 * time.Hour)
 	var ids []string
 	for i := range 55 { // one stay a day for 55 days, then one inside now
+		// Each read live when the car passed: the clock moves with them
+		// (a live read dated days back is taken as a wrong lane clock).
 		in := start.Add(time.Duration(i) * 24 * time.Hour)
+		s.Clock.Set(in)
 		ids = append(ids, s.Event(t, park.EventEntry, "沪A12345", in).StayID)
+		s.Clock.Set(in.Add(10 * time.Minute))
 		s.Event(t, park.EventExit, "沪A12345", in.Add(10*time.Minute))
 	}
-	ids = append(ids, s.Event(t, park.EventEntry, "沪A12345", s.Clock.Now().Add(-time.Minute)).StayID)
+	s.Clock.Set(now)
+	ids = append(ids, s.Event(t, park.EventEntry, "沪A12345", now.Add(-time.Minute)).StayID)
 	b := s.browser(t)
 	b.mustLogin("ana")
 	_, body, _ := b.get("/console/stays?" + url.Values{"lot": {s.Lot}, "plate": {"沪A12345"}}.Encode())

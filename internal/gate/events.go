@@ -177,11 +177,18 @@ func (s *Service) handleEvent(ctx context.Context, in EventInput, then func(park
 	// event's insert fails on a repeated id, which undoes everything else.
 	// Any failure then asks whether the event was decided before (replayed).
 	err = s.base.Update(ctx, func(tx park.Tx) error {
-		// Each attempt decides from the event as sent (a read may be
-		// re-dated: datedBeforeEntry), and records it as sent, so that the
-		// device's retry of it is known for the same event.
+		// Each attempt decides from the event as sent (a live read may be
+		// re-dated: liveAt), and records it as sent, so that the device's
+		// retry of it is known for the same event. A live read dated long
+		// ago is re-dated before anything reads its time (a rental, the
+		// car's access, a missed entry); one dated before the car's open
+		// stay once that stay is found.
 		in := in
 		sent := in.At
+		clock := clock
+		if clock == "" {
+			clock = liveAt(&in, time.Time{}, now)
+		}
 		noted = noted[:0]
 		// Occupied starts at 0 and tracks this event's change to the count
 		// of cars inside; the count itself is read only for a visitor.
@@ -478,7 +485,7 @@ func (s *Service) entry(ctx context.Context, tx park.Tx, l *park.Lot, in *EventI
 	case err == nil && in.Passed && in.At.Before(old.EntryAt):
 		return s.earlierVisitEntry(ctx, tx, l, in, p, old, noted)
 	case err == nil:
-		if clock := datedBeforeEntry(in, old.EntryAt, now); clock != "" {
+		if clock := liveAt(in, old.EntryAt, now); clock != "" {
 			if err := s.anomaly(ctx, tx, noted, l.Code, park.AnomalyDeviceClock, p.Text, old.ID, in.ID, now, clock); err != nil {
 				return dec, err
 			}
@@ -593,7 +600,7 @@ func (s *Service) exit(ctx context.Context, tx park.Tx, l *park.Lot, in *EventIn
 	if in.Passed && in.At.Before(st.EntryAt) {
 		return s.earlierVisitExit(ctx, tx, l, in, p, st, noted)
 	}
-	if clock := datedBeforeEntry(in, st.EntryAt, now); clock != "" {
+	if clock := liveAt(in, st.EntryAt, now); clock != "" {
 		if err := s.anomaly(ctx, tx, noted, l.Code, park.AnomalyDeviceClock, p.Text, st.ID, in.ID, now, clock); err != nil {
 			return dec, err
 		}

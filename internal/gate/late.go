@@ -36,24 +36,33 @@ func (s *Service) earlierVisitEntry(ctx context.Context, tx park.Tx, l *park.Lot
 			in.Lane, in.At.Format(time.RFC3339), open.ID, open.EntryAt.Format(time.RFC3339)))
 }
 
-// datedBeforeEntry dates a live read of a plate whose open stay entered
-// after the read's own time. Seconds apart, two lanes' clocks disagree:
-// the read is dated at that entry, so that no stay ends before it began
-// or overlaps the next. More than MaxEventSkew apart, the lane's clock is
-// wrong (reset, or a day behind) and the car is at the lane now: the read
-// is dated now, else a car inside for hours would leave as if it had just
-// come, and the returned detail goes with an anomaly device_clock ("":
-// dated well).
-func datedBeforeEntry(in *EventInput, entry, now time.Time) string {
+// liveAt decides the time of a live read (offline records keep theirs):
+// entry is the entry of the car's open stay, zero when that is not known
+// yet or there is none. Dated before that entry by seconds, two lanes'
+// clocks disagree: the read is dated at that entry, so that no stay ends
+// before it began or overlaps the next. Dated before it by more than
+// MaxEventSkew, or more than MaxLiveEventAge before now, the lane's clock
+// is wrong (reset, or a day behind) and the car is at the lane now: the
+// read is dated now, else a car inside for hours would leave as if it had
+// just come, and a car entering would open a stay priced from 2000. The
+// returned detail then goes with an anomaly device_clock ("": dated well).
+func liveAt(in *EventInput, entry, now time.Time) string {
+	var why string
 	switch {
-	case !in.At.Before(entry):
+	case in.Passed:
 		return ""
-	case entry.Sub(in.At) <= park.MaxEventSkew:
+	case in.At.Before(entry) && entry.Sub(in.At) <= park.MaxEventSkew:
 		in.At = entry
 		return ""
+	case in.At.Before(entry):
+		why = fmt.Sprintf("before the car's stay entered (%s)", entry.Format(time.RFC3339))
+	case now.Sub(in.At) > park.MaxLiveEventAge:
+		why = fmt.Sprintf("more than %d hours before it was received, as a live read", int(park.MaxLiveEventAge/time.Hour))
+	default:
+		return ""
 	}
-	detail := fmt.Sprintf("lane %s dated the %s %s, before the car's stay entered (%s); recorded at the time it was received",
-		in.Lane, in.Type, in.At.Format(time.RFC3339), entry.Format(time.RFC3339))
+	detail := fmt.Sprintf("lane %s dated the %s %s, %s; recorded at the time it was received",
+		in.Lane, in.Type, in.At.Format(time.RFC3339), why)
 	in.At = now.UTC().Truncate(park.Precision)
 	return detail
 }

@@ -145,6 +145,14 @@ type PlateAnomalyFilter struct {
 // device clocks drift, but an event from next week is a bug or an attack.
 const MaxEventSkew = 5 * time.Minute
 
+// MaxLiveEventAge is how long before parkd's clock a live read (not an
+// offline record) may be dated. A live read is the car at the lane now; a
+// lane cut off from parkd stores its reads and sends them later as
+// offline records, so a live read dated a day or more back comes from a
+// lane whose clock is wrong (reset to 2000, a day behind), and dated as
+// sent it would open a stay priced for decades.
+const MaxLiveEventAge = 24 * time.Hour
+
 // earliestEvent is the oldest report time accepted.
 var earliestEvent = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
 

@@ -59,22 +59,8 @@ func queryText(t *testing.T, file, name string) (string, []string) {
 // TestUnusedCouponsPlan).
 func TestPlateCouponPagesPlan(t *testing.T) {
 	t.Parallel()
-	url, schema := pgtest.Schema(t)
-	s, err := postgres.Open(ctx, url, postgres.Options{Schema: schema, MaxConns: 2})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	if err := s.Update(ctx, func(tx park.Tx) error { return tx.CreateLot(ctx, lot("L1")) }); err != nil {
-		t.Fatal(err)
-	}
-	conn, err := pgx.Connect(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
+	conn := couponsConn(t)
 	for _, q := range []string{
-		"SET search_path TO " + pgx.Identifier{schema}.Sanitize(),
 		`INSERT INTO coupons (lot_code, id, plate, plate_key, kind, value, valid_from, valid_to, state, created_at, updated_at)
 		 SELECT 'L1', 'c' || lpad(i::text, 6, '0'), 'P' || (i % 200), 'P' || (i % 200), 'minutes', 60,
 		        timestamptz '2026-01-01', timestamptz '2027-01-01', 'issued',
@@ -158,22 +144,8 @@ func TestPlateCouponPagesPlan(t *testing.T) {
 // generic one a prepared statement comes to after five runs.
 func TestUnusedCouponsPlan(t *testing.T) {
 	t.Parallel()
-	url, schema := pgtest.Schema(t)
-	s, err := postgres.Open(ctx, url, postgres.Options{Schema: schema, MaxConns: 2})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	if err := s.Update(ctx, func(tx park.Tx) error { return tx.CreateLot(ctx, lot("L1")) }); err != nil {
-		t.Fatal(err)
-	}
-	conn, err := pgx.Connect(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
+	conn := couponsConn(t)
 	for _, q := range []string{
-		"SET search_path TO " + pgx.Identifier{schema}.Sanitize(),
 		// 20,000 issued coupons of plates P0..P199 (P7 has none of these:
 		// i % 200 = 7 is given to P207).
 		`INSERT INTO coupons (lot_code, id, plate, plate_key, kind, value, valid_from, valid_to, state, created_at, updated_at)
@@ -267,4 +239,28 @@ func TestUnusedCouponsPlan(t *testing.T) {
 			}
 		}
 	}
+}
+
+// couponsConn is a connection to a new schema holding the lot L1, on
+// which a plan test inserts its coupons and explains its queries.
+func couponsConn(t *testing.T) *pgx.Conn {
+	t.Helper()
+	url, schema := pgtest.Schema(t)
+	s, err := postgres.Open(ctx, url, postgres.Options{Schema: schema, MaxConns: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.Update(ctx, func(tx park.Tx) error { return tx.CreateLot(ctx, lot("L1")) }); err != nil {
+		t.Fatal(err)
+	}
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close(ctx) })
+	if _, err := conn.Exec(ctx, "SET search_path TO "+pgx.Identifier{schema}.Sanitize()); err != nil {
+		t.Fatal(err)
+	}
+	return conn
 }

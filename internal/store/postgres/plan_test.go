@@ -107,28 +107,12 @@ func TestPlateCouponPagesPlan(t *testing.T) {
 			args[i] = v
 		}
 		want := c.want
-		stmt := pgx.Identifier{strings.ToLower(name)}.Sanitize()
-		if _, err := conn.Exec(ctx, "PREPARE "+stmt+" AS "+q); err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-		for _, mode := range []string{"force_custom_plan", "force_generic_plan"} {
-			if _, err := conn.Exec(ctx, "SET plan_cache_mode = "+mode); err != nil {
-				t.Fatal(err)
-			}
-			rows, err := conn.Query(ctx, "EXPLAIN EXECUTE "+stmt+"("+strings.Join(args, ", ")+")")
-			if err != nil {
-				t.Fatalf("%s: %v", name, err)
-			}
-			lines, err := pgx.CollectRows(rows, pgx.RowTo[string])
-			if err != nil {
-				t.Fatalf("%s: %v", name, err)
-			}
-			got := strings.Join(lines, "\n")
+		explainEach(t, conn, name, q, args, func(mode, stmt, got string) {
 			if !want.MatchString(got) || !regexp.MustCompile(`Index Cond: .*plate_key = `).MatchString(got) ||
 				strings.Contains(got, "Sort") || strings.Contains(got, "Seq Scan") || strings.Contains(got, "coupons_lot_created") {
 				t.Errorf("%s, %s: plan\n%s\nwant %q by the plate, no other index or scan, and no sort", name, mode, got, want)
 			}
-		}
+		})
 	}
 }
 
@@ -197,23 +181,7 @@ func TestUnusedCouponsPlan(t *testing.T) {
 			}
 			args[i] = v
 		}
-		stmt := pgx.Identifier{strings.ToLower(name)}.Sanitize()
-		if _, err := conn.Exec(ctx, "PREPARE "+stmt+" AS "+q); err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-		for _, mode := range []string{"force_custom_plan", "force_generic_plan"} {
-			if _, err := conn.Exec(ctx, "SET plan_cache_mode = "+mode); err != nil {
-				t.Fatal(err)
-			}
-			rows, err := conn.Query(ctx, "EXPLAIN EXECUTE "+stmt+"("+strings.Join(args, ", ")+")")
-			if err != nil {
-				t.Fatalf("%s: %v", name, err)
-			}
-			lines, err := pgx.CollectRows(rows, pgx.RowTo[string])
-			if err != nil {
-				t.Fatalf("%s: %v", name, err)
-			}
-			got := strings.Join(lines, "\n")
+		explainEach(t, conn, name, q, args, func(mode, stmt, got string) {
 			for _, w := range c.want {
 				if !w.MatchString(got) {
 					t.Errorf("%s, %s: plan\n%s\nwant %q", name, mode, got, w)
@@ -222,7 +190,7 @@ func TestUnusedCouponsPlan(t *testing.T) {
 			if strings.Contains(got, "Seq Scan") || strings.Contains(got, "coupons_plate") || strings.Contains(got, "coupons_lot_created") {
 				t.Errorf("%s, %s: plan\n%s\nreads the car's used coupons or the lot's", name, mode, got)
 			}
-			rows, err = conn.Query(ctx, "EXECUTE "+stmt+"("+strings.Join(args, ", ")+")")
+			rows, err := conn.Query(ctx, "EXECUTE "+stmt+"("+strings.Join(args, ", ")+")")
 			if err != nil {
 				t.Fatalf("%s: %v", name, err)
 			}
@@ -237,7 +205,33 @@ func TestUnusedCouponsPlan(t *testing.T) {
 			if n != c.n {
 				t.Errorf("%s, %s: %d, want %d", name, mode, n, c.n)
 			}
+		})
+	}
+}
+
+// explainEach prepares q as name and explains it with args under a plan
+// for the values and under the generic one a prepared statement comes
+// to after five runs, handing each mode's plan to check; the statement
+// stays prepared (as stmt) for check to execute.
+func explainEach(t *testing.T, conn *pgx.Conn, name, q string, args []string, check func(mode, stmt, plan string)) {
+	t.Helper()
+	stmt := pgx.Identifier{strings.ToLower(name)}.Sanitize()
+	if _, err := conn.Exec(ctx, "PREPARE "+stmt+" AS "+q); err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	for _, mode := range []string{"force_custom_plan", "force_generic_plan"} {
+		if _, err := conn.Exec(ctx, "SET plan_cache_mode = "+mode); err != nil {
+			t.Fatal(err)
 		}
+		rows, err := conn.Query(ctx, "EXPLAIN EXECUTE "+stmt+"("+strings.Join(args, ", ")+")")
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		lines, err := pgx.CollectRows(rows, pgx.RowTo[string])
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		check(mode, stmt, strings.Join(lines, "\n"))
 	}
 }
 

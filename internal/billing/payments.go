@@ -312,12 +312,9 @@ func repeats(p *park.Payment, req *park.PaymentRequest) bool {
 // it is refused too. A reference names the payer's transaction, which is
 // the same payment whatever method it is labelled with.
 func (s *Service) previousPayment(ctx context.Context, tx park.Tx, req *park.PaymentRequest) (*park.Payment, error) {
-	check := func(p *park.Payment, err error, what string, whole bool) (*park.Payment, error) {
-		if park.IsCode(err, park.ENotFound) {
+	check := func(p *park.Payment, what string, whole bool) (*park.Payment, error) {
+		if p == nil {
 			return nil, nil
-		}
-		if err != nil {
-			return nil, err
 		}
 		if p.QuoteID != req.QuoteID || p.Amount != req.Amount {
 			return nil, park.Errorf(park.EIdempotencyKey, "%s was already used for a different payment (quote %s)", what, p.QuoteID)
@@ -328,17 +325,19 @@ func (s *Service) previousPayment(ctx context.Context, tx park.Tx, req *park.Pay
 		}
 		return p, nil
 	}
-	if req.IdempotencyKey != "" {
-		p, err := tx.GetPaymentByKey(ctx, req.IdempotencyKey)
-		if p, err := check(p, err, "Idempotency-Key", true); p != nil || err != nil {
-			return p, err
-		}
+	if req.IdempotencyKey == "" && req.Reference == "" {
+		return nil, nil
 	}
-	if req.Reference != "" {
-		p, err := tx.GetPaymentByReference(ctx, req.Payer, req.Reference)
-		return check(p, err, "reference "+req.Reference, false)
+	// Both look-ups in one read (one round trip on PostgreSQL); the key
+	// is still judged first.
+	byKey, byRef, err := tx.GetPaymentsByKeyOrReference(ctx, req.IdempotencyKey, req.Payer, req.Reference)
+	if err != nil {
+		return nil, err
 	}
-	return nil, nil
+	if p, err := check(byKey, "Idempotency-Key", true); p != nil || err != nil {
+		return p, err
+	}
+	return check(byRef, "reference "+req.Reference, false)
 }
 
 // PurgeExpiredQuotes deletes unpaid quotes that expired more than olderThan

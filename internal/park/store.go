@@ -132,6 +132,11 @@ type Tx interface {
 	GetPaymentByQuote(ctx context.Context, quoteID string) (*Payment, error)
 	GetPaymentByKey(ctx context.Context, key string) (*Payment, error)
 	GetPaymentByReference(ctx context.Context, payer, reference string) (*Payment, error)
+	// GetPaymentsByKeyOrReference is GetPaymentByKey(key) and
+	// GetPaymentByReference(payer, reference) in one read, nil for either
+	// not found (an empty key or reference finds none), so a payment's
+	// look-ups of its request cost one round trip where that counts.
+	GetPaymentsByKeyOrReference(ctx context.Context, key, payer, reference string) (byKey, byReference *Payment, err error)
 	// ListStayPayments returns a stay's payments, oldest first.
 	ListStayPayments(ctx context.Context, stayID string) ([]*Payment, error)
 

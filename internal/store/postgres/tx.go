@@ -545,6 +545,24 @@ func (t *txn) GetPaymentByReference(ctx context.Context, payer, reference string
 	return paymentFromRow(r), nil
 }
 
+// GetPaymentsByKeyOrReference is one statement, both probes in one round
+// trip; a row may answer both.
+func (t *txn) GetPaymentsByKeyOrReference(ctx context.Context, key, payer, reference string) (byKey, byReference *park.Payment, err error) {
+	rs, err := t.q.GetPaymentsByKeyOrReference(ctx, db.GetPaymentsByKeyOrReferenceParams{IdemKey: key, Payer: payer, Reference: reference})
+	if err != nil {
+		return nil, nil, mapErr(err)
+	}
+	for _, r := range rs {
+		if key != "" && r.IdemKey == key {
+			byKey = paymentFromRow(r)
+		}
+		if reference != "" && r.Payer == payer && r.Reference == reference {
+			byReference = paymentFromRow(r)
+		}
+	}
+	return byKey, byReference, nil
+}
+
 func (t *txn) CreatePass(ctx context.Context, p *park.Pass) error {
 	p.Version = 1
 	if err := t.q.CreatePass(ctx, db.CreatePassParams{

@@ -465,6 +465,29 @@ func (t *txn) GetPaymentByReference(ctx context.Context, payer, reference string
 	return paymentFromRow(r), nil
 }
 
+// GetPaymentsByKeyOrReference is the two look-ups: a statement here
+// costs no round trip.
+func (t *txn) GetPaymentsByKeyOrReference(ctx context.Context, key, payer, reference string) (byKey, byReference *park.Payment, err error) {
+	find := func(skip bool, get func() (*park.Payment, error)) (*park.Payment, error) {
+		if skip {
+			return nil, nil
+		}
+		p, err := get()
+		if park.IsCode(err, park.ENotFound) {
+			return nil, nil
+		}
+		return p, err
+	}
+	if byKey, err = find(key == "", func() (*park.Payment, error) { return t.GetPaymentByKey(ctx, key) }); err != nil {
+		return nil, nil, err
+	}
+	byReference, err = find(reference == "", func() (*park.Payment, error) { return t.GetPaymentByReference(ctx, payer, reference) })
+	if err != nil {
+		return nil, nil, err
+	}
+	return byKey, byReference, nil
+}
+
 func (t *txn) CreatePass(ctx context.Context, p *park.Pass) error {
 	p.Version = 1
 	if err := t.q.CreatePass(stmtCtx, db.CreatePassParams{

@@ -19,30 +19,31 @@ type Opener func(t *testing.T) park.Store
 // Run runs the whole suite.
 func Run(t *testing.T, open Opener) {
 	tests := map[string]func(*testing.T, park.Store){
-		"Lots":                    testLots,
-		"Lanes":                   testLanes,
-		"Events":                  testEvents,
-		"Stays":                   testStays,
-		"OneStayInside":           testOneStayInside,
-		"ListStays":               testListStays,
-		"AnomalyPages":            testAnomalyPages,
-		"PlateAnomalies":          testPlateAnomalies,
-		"CouponPages":             testCouponPages,
-		"StayChangedAfterRead":    testStayChangedAfterRead,
-		"StayReadAsWritten":       testStayReadAsWritten,
-		"SessionChangedAfterRead": testSessionChangedAfterRead,
-		"QuotesAndPayments":       testQuotesAndPayments,
-		"Passes":                  testPasses,
-		"Whitelist":               testWhitelist,
-		"WhitelistPlateTaken":     testWhitelistPlateTaken,
-		"ListPages":               testListPages,
-		"PlateRecords":            testPlateRecords,
-		"LotAndPlate":             testLotAndPlate,
-		"Rollback":                testRollback,
-		"NoLostUpdate":            testNoLostUpdate,
-		"Versions":                testVersions,
-		"TimePrecision":           testTimePrecision,
-		"Partners":                testPartners, "Integrators": testIntegrators, "Tokens": testTokens,
+		"Lots":                     testLots,
+		"Lanes":                    testLanes,
+		"Events":                   testEvents,
+		"Stays":                    testStays,
+		"OneStayInside":            testOneStayInside,
+		"ListStays":                testListStays,
+		"AnomalyPages":             testAnomalyPages,
+		"PlateAnomalies":           testPlateAnomalies,
+		"CouponPages":              testCouponPages,
+		"StayChangedAfterRead":     testStayChangedAfterRead,
+		"StayReadAsWritten":        testStayReadAsWritten,
+		"SessionChangedAfterRead":  testSessionChangedAfterRead,
+		"QuotesAndPayments":        testQuotesAndPayments,
+		"PaymentsByKeyOrReference": testPaymentsByKeyOrReference,
+		"Passes":                   testPasses,
+		"Whitelist":                testWhitelist,
+		"WhitelistPlateTaken":      testWhitelistPlateTaken,
+		"ListPages":                testListPages,
+		"PlateRecords":             testPlateRecords,
+		"LotAndPlate":              testLotAndPlate,
+		"Rollback":                 testRollback,
+		"NoLostUpdate":             testNoLostUpdate,
+		"Versions":                 testVersions,
+		"TimePrecision":            testTimePrecision,
+		"Partners":                 testPartners, "Integrators": testIntegrators, "Tokens": testTokens,
 		"Locks":                     testLocks,
 		"Coupons":                   testCoupons,
 		"Plans":                     testPlans,
@@ -428,6 +429,60 @@ func testListStays(t *testing.T, s park.Store) {
 	check("plate", ids(park.StayFilter{LotCode: "L1", PlateKey: "K1", Limit: 10}), "s1", "s3")
 	check("plate out", ids(park.StayFilter{LotCode: "L1", PlateKey: "K0", State: park.StayOut, Limit: 10}), "s0", "s2")
 	check("other lot", ids(park.StayFilter{LotCode: "L9", Limit: 10}))
+}
+
+// testPaymentsByKeyOrReference: the combined read answers what
+// GetPaymentByKey and GetPaymentByReference answer, each on its own
+// (nil where not found), one row answering both when it has both, and
+// an empty key or reference matching no payment, not the ones without.
+func testPaymentsByKeyOrReference(t *testing.T, s park.Store) {
+	ctx := context.Background()
+	seedLot(t, s, "L1")
+	must(t, update(t, s, func(tx park.Tx) error { return tx.InsertStay(ctx, newStay("L1", "s1", "K1", "1000000001")) }))
+	pays := map[string]*park.Payment{}
+	for i, p := range []park.Payment{
+		{Payer: "app", Reference: "ref-1", IdempotencyKey: "key-1"},
+		{Payer: "bank", Reference: "ref-2", IdempotencyKey: "key-2"},
+		{Payer: "app"}, // neither key nor reference
+	} {
+		p.ID, p.QuoteID, p.StayID, p.LotCode, p.Currency, p.Method = fmt.Sprintf("p%d", i+1), fmt.Sprintf("q%d", i+1), "s1", "L1", "CNY", "cash"
+		p.PaidAt, p.PaidUntil = base, base.Add(15*time.Minute)
+		must(t, update(t, s, func(tx park.Tx) error {
+			if err := tx.InsertQuote(ctx, &park.Quote{ID: p.QuoteID, StayID: "s1", LotCode: "L1", Currency: "CNY", Lines: []park.Line{}}); err != nil {
+				return err
+			}
+			return tx.InsertPayment(ctx, &p)
+		}))
+		pays[p.ID] = &p
+	}
+	for _, c := range []struct {
+		key, payer, ref string
+		byKey, byRef    string // payment ids, "" for none
+	}{
+		{"key-1", "app", "ref-1", "p1", "p1"},
+		{"key-1", "bank", "ref-2", "p1", "p2"},
+		{"", "app", "ref-1", "", "p1"},
+		{"key-2", "app", "", "p2", ""},
+		{"key-9", "bank", "ref-1", "", ""}, // ref-1 is app's, not bank's
+		{"", "app", "", "", ""},            // p3 has neither: not matched by empties
+	} {
+		must(t, s.View(ctx, func(tx park.Tx) error {
+			byKey, byRef, err := tx.GetPaymentsByKeyOrReference(ctx, c.key, c.payer, c.ref)
+			if err != nil {
+				return err
+			}
+			for _, g := range []struct {
+				what string
+				got  *park.Payment
+				want string
+			}{{"by key", byKey, c.byKey}, {"by reference", byRef, c.byRef}} {
+				if g.want == "" && g.got != nil || g.want != "" && (g.got == nil || *g.got != *pays[g.want]) {
+					t.Errorf("(%q, %q, %q) %s = %+v, want %s", c.key, c.payer, c.ref, g.what, g.got, g.want)
+				}
+			}
+			return nil
+		}))
+	}
 }
 
 func testQuotesAndPayments(t *testing.T, s park.Store) {

@@ -135,6 +135,53 @@ func (q *Queries) GetPaymentByReference(ctx context.Context, arg GetPaymentByRef
 	return i, err
 }
 
+const getPaymentsByKeyOrReference = `-- name: GetPaymentsByKeyOrReference :many
+SELECT id, quote_id, stay_id, lot_code, amount, currency, method, payer, reference, idem_key, paid_at, paid_until FROM payments
+WHERE (idem_key = $1 AND idem_key <> '')
+   OR (payer = $2 AND reference = $3 AND reference <> '')
+`
+
+type GetPaymentsByKeyOrReferenceParams struct {
+	IdemKey   string
+	Payer     string
+	Reference string
+}
+
+// GetPaymentByKey and GetPaymentByReference in one round trip: each arm
+// is a partial unique index's probe, so at most two rows.
+func (q *Queries) GetPaymentsByKeyOrReference(ctx context.Context, arg GetPaymentsByKeyOrReferenceParams) ([]Payment, error) {
+	rows, err := q.db.Query(ctx, getPaymentsByKeyOrReference, arg.IdemKey, arg.Payer, arg.Reference)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []Payment
+	for rows.Next() {
+		var i Payment
+		if err := rows.Scan(
+			&i.ID,
+			&i.QuoteID,
+			&i.StayID,
+			&i.LotCode,
+			&i.Amount,
+			&i.Currency,
+			&i.Method,
+			&i.Payer,
+			&i.Reference,
+			&i.IdemKey,
+			&i.PaidAt,
+			&i.PaidUntil,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const getQuote = `-- name: GetQuote :one
 SELECT id, stay_id, lot_code, amount_due, total, discount, paid_before, currency, computed_at, expires_at, lines, source FROM quotes WHERE id = $1
 `

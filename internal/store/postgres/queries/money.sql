@@ -36,5 +36,12 @@ SELECT * FROM payments WHERE idem_key = $1 AND idem_key <> '';
 -- name: GetPaymentByReference :one
 SELECT * FROM payments WHERE payer = $1 AND reference = $2 AND reference <> '';
 
+-- name: GetPaymentsByKeyOrReference :many
+-- GetPaymentByKey and GetPaymentByReference in one round trip: each arm
+-- is a partial unique index's probe, so at most two rows.
+SELECT * FROM payments
+WHERE (idem_key = sqlc.arg(idem_key) AND idem_key <> '')
+   OR (payer = sqlc.arg(payer) AND reference = sqlc.arg(reference) AND reference <> '');
+
 -- name: ListStayPayments :many
 SELECT * FROM payments WHERE stay_id = $1 ORDER BY paid_at, id;

@@ -37,7 +37,7 @@ func (s *Service) PutListEntry(ctx context.Context, partner, lot string, w *park
 		return nil, err
 	}
 	if w.Category == park.ListWhite && w.Kind != park.AccessAllow {
-		return nil, park.Invalid("kind", "a list entry put here allows; a car is refused by a whitelist entry of kind \"deny\", created as any whitelist entry is")
+		return nil, park.Invalid("kind", "a list entry put here allows; a car is refused by a whitelist entry of kind \"deny\", created as any whitelist entry is").Because(park.ReasonNotApplicable)
 	}
 	var out *park.WhitelistEntry
 	err := s.base.Update(ctx, func(tx park.Tx) error {
@@ -53,7 +53,7 @@ func (s *Service) PutListEntry(ctx context.Context, partner, lot string, w *park
 			// year). An entry's window may still be cut short to a time
 			// past: a check-out recorded late.
 			if !w.ValidTo.After(now) {
-				return park.Invalid("valid_to", "the window ended at %s", w.ValidTo.Format(time.RFC3339))
+				return park.Invalid("valid_to", "the window ended at %s", w.ValidTo.Format(time.RFC3339)).Because(park.ReasonOrder)
 			}
 			nw := *w
 			nw.ID, nw.CreatedAt, nw.UpdatedAt = core.NewID(), now, now
@@ -182,11 +182,11 @@ func specialKind(w *park.WhitelistEntry) error {
 	kind, ok := specialTypes[w.Reason]
 	switch {
 	case !ok:
-		return park.Invalid("reason", "a special vehicle's reason is its type: one of %s", strings.Join(SpecialTypes(), ", "))
+		return park.Invalid("reason", "a special vehicle's reason is its type: one of %s", strings.Join(SpecialTypes(), ", ")).Because(park.ReasonUnknown)
 	case w.Kind == "":
 		w.Kind = kind
 	case w.Kind != kind:
-		return park.Invalid("kind", "a %s vehicle is %s", w.Reason, kind)
+		return park.Invalid("kind", "a %s vehicle is %s", w.Reason, kind).Because(park.ReasonNotApplicable)
 	}
 	return nil
 }
@@ -198,7 +198,7 @@ func specialKind(w *park.WhitelistEntry) error {
 // Errors: EInvalid (field type, and PutListEntry's), ENotFound, EConflict.
 func (s *Service) PutSpecialVehicle(ctx context.Context, partner, lot, plateText, typ string, from, to time.Time) (*park.WhitelistEntry, error) {
 	if _, ok := specialTypes[typ]; !ok {
-		return nil, park.Invalid("type", "must be one of %s", strings.Join(SpecialTypes(), ", "))
+		return nil, park.Invalid("type", "must be one of %s", strings.Join(SpecialTypes(), ", ")).Because(park.ReasonUnknown)
 	}
 	from, to, err := s.openEnded(ctx, lot, from, to)
 	if err != nil {

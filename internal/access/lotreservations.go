@@ -61,7 +61,7 @@ func (s *Service) LotReservations(ctx context.Context, q LotReservationQuery) (o
 		case park.ReservationExpired:
 			f.State, f.ToBy = park.ReservationBooked, now
 		default:
-			return park.Invalid("state", "must be one of booked, inside, done, terminated, expired")
+			return park.Invalid("state", "must be one of booked, inside, done, terminated, expired").Because(park.ReasonUnknown)
 		}
 		out, err = tx.LotReservations(ctx, f)
 		return err

@@ -12,7 +12,7 @@ import (
 // empty last page, and the client would stop early without knowing.
 func pageAfter(after, what string) error {
 	if after != "" && !core.IsID(after) {
-		return park.Invalid("after", "%q is not a %s id: pass the next of the previous page", after, what)
+		return park.Invalid("after", "%q is not a %s id: pass the next of the previous page", after, what).Because(park.ReasonFormat)
 	}
 	return nil
 }
@@ -94,7 +94,7 @@ func (s *Service) EntryPage(ctx context.Context, partner, lot, list, afterKey st
 		f.Kind = park.AccessAllow // inList: a deny entry of the operator's lists is the deny list
 	case park.ListSpecial:
 	default:
-		return nil, false, park.Invalid("list", "must be empty, %q or %q", park.ListSpecial, park.ListHotel)
+		return nil, false, park.Invalid("list", "must be empty, %q or %q", park.ListSpecial, park.ListHotel).Because(park.ReasonUnknown)
 	}
 	return s.entryPage(ctx, partner, f, limit)
 }
@@ -118,7 +118,7 @@ func (s *Service) entryPage(ctx context.Context, partner string, f park.EntryFil
 	lot, afterKey := f.LotCode, f.AfterPlateKey
 	if afterKey != "" {
 		if p, err := plate.Normalize(afterKey); err != nil || p.Key != afterKey {
-			return nil, false, park.Invalid("after", "%q is not a plate key: pass the next of the previous page", afterKey)
+			return nil, false, park.Invalid("after", "%q is not a plate key: pass the next of the previous page", afterKey).Because(park.ReasonFormat)
 		}
 	}
 	var out []*park.WhitelistEntry

@@ -327,7 +327,7 @@ func (s *Service) prepareWhitelist(w *park.WhitelistEntry) error {
 		// A hotel guest's car parks free while the guest stays: refusing
 		// a car is the deny list's, not the hotel's.
 		if w.Kind == park.AccessDeny {
-			return park.Invalid("kind", "a hotel guest's car is let in while the guest stays: kind is allow")
+			return park.Invalid("kind", "a hotel guest's car is let in while the guest stays: kind is allow").Because(park.ReasonNotApplicable)
 		}
 		// The room says whose guest the car is: required, and short.
 		w.Reason = strings.TrimSpace(w.Reason)
@@ -361,7 +361,7 @@ func (s *Service) CreateWhitelist(ctx context.Context, lot string, w *park.White
 	// be acknowledged and never let its car in, or keep it out (a
 	// mistyped year).
 	if !w.ValidTo.After(now) {
-		return nil, park.Invalid("valid_to", "the window ended at %s", w.ValidTo.Format(time.RFC3339))
+		return nil, park.Invalid("valid_to", "the window ended at %s", w.ValidTo.Format(time.RFC3339)).Because(park.ReasonOrder)
 	}
 	w.ID, w.CreatedAt, w.UpdatedAt = core.NewID(), now, now
 	err := s.base.Write(ctx, func(tx park.Tx) error {

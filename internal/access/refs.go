@@ -51,7 +51,7 @@ func findPass(ctx context.Context, tx park.Tx, lot string, r PassRef) (*park.Pas
 		}
 		return p, err
 	}
-	return nil, park.Invalid("pass", "name the pass by id, user code or plate")
+	return nil, park.Invalid("pass", "name the pass by id, user code or plate").Because(park.ReasonRequired)
 }
 
 // findPassAll is findPass for a reference whose every part must name the
@@ -100,7 +100,7 @@ func (s *Service) FindPass(ctx context.Context, lot string, r PassRef) (*park.Pa
 // partner may not use).
 func (s *Service) PassForHolder(ctx context.Context, partner, lot, plateText, mobile string) (*park.Pass, error) {
 	if !park.ValidMobile(mobile) {
-		return nil, park.Invalid("mobile", "must be 5-20 digits, optionally starting with +")
+		return nil, park.Invalid("mobile", "must be 5-20 digits, optionally starting with +").Because(park.ReasonFormat)
 	}
 	var p *park.Pass
 	err := s.base.View(ctx, func(tx park.Tx) (err error) {

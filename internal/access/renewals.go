@@ -3,6 +3,7 @@ package access
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"time"
 
 	"parkd/internal/core"
@@ -82,7 +83,7 @@ type RenewalInput struct {
 // pass, user_code, plate, plan).
 func (s *Service) QuoteRenewal(ctx context.Context, in RenewalInput) (*park.Renewal, *park.Pass, error) {
 	if in.Months < park.MinRenewalMonths || in.Months > park.MaxRenewalMonths {
-		return nil, nil, park.Invalid("months", "must be %d to %d", park.MinRenewalMonths, park.MaxRenewalMonths)
+		return nil, nil, park.Invalid("months", "must be %d to %d", park.MinRenewalMonths, park.MaxRenewalMonths).Because(park.ReasonRange, strconv.Itoa(park.MinRenewalMonths), strconv.Itoa(park.MaxRenewalMonths))
 	}
 	if err := park.CheckText("plan", in.Plan); err != nil {
 		return nil, nil, err
@@ -104,7 +105,7 @@ func (s *Service) QuoteRenewal(ctx context.Context, in RenewalInput) (*park.Rene
 			code = ps.Plan
 		}
 		if code == "" {
-			return park.Invalid("plan", "the pass has no plan: name one")
+			return park.Invalid("plan", "the pass has no plan: name one").Because(park.ReasonRequired)
 		}
 		pl, err := tx.GetPlan(ctx, in.Lot, code)
 		if park.IsCode(err, park.ENotFound) {
@@ -162,14 +163,18 @@ type RenewalResult struct {
 // lapsed pass leaves the lapse, to its payment, uncovered.
 func (s *Service) PayRenewal(ctx context.Context, in RenewalPayment) (RenewalResult, error) {
 	in.Method = park.PaymentMethod(in.Method) // one spelling, as a stay's payments
-	if in.Reference == "" || len(in.Reference) > 64 {
-		return RenewalResult{}, park.Invalid("reference", "is required (at most 64 characters)")
+	if in.Reference == "" {
+		return RenewalResult{}, park.Invalid("reference", "is required (at most 64 characters)").Because(park.ReasonRequired)
+	}
+	if len(in.Reference) > 64 {
+		return RenewalResult{}, park.Invalid("reference", "is required (at most 64 characters)").Because(park.ReasonLength, "1", "64")
 	}
 	if in.Amount < 0 || in.Amount > park.MaxAmount*park.MaxRenewalMonths {
-		return RenewalResult{}, park.Invalid("amount", "must be between 0 and %d minor units", park.MaxAmount*park.MaxRenewalMonths).Because(park.ReasonRange)
+		return RenewalResult{}, park.Invalid("amount", "must be between 0 and %d minor units", park.MaxAmount*park.MaxRenewalMonths).
+			Because(park.ReasonRange, "0", strconv.FormatInt(park.MaxAmount*park.MaxRenewalMonths, 10))
 	}
 	if len(in.Method) > 32 {
-		return RenewalResult{}, park.Invalid("method", "must be at most 32 characters")
+		return RenewalResult{}, park.Invalid("method", "must be at most 32 characters").Because(park.ReasonLength, "0", "32")
 	}
 	if err := park.CheckTexts("id", in.ID, "reference", in.Reference, "method", in.Method); err != nil {
 		return RenewalResult{}, err

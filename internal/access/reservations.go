@@ -71,7 +71,7 @@ func (s *Service) SyncReservation(ctx context.Context, in ReservationInput) (out
 		switch {
 		case park.IsCode(err, park.ENotFound):
 			if !want.To.After(now) {
-				return park.Invalid("to", "the window ended at %s", want.To.Format(time.RFC3339))
+				return park.Invalid("to", "the window ended at %s", want.To.Format(time.RFC3339)).Because(park.ReasonOrder)
 			}
 			r := *want
 			r.ID, r.State, r.CreatedAt, r.UpdatedAt = core.NewID(), park.ReservationBooked, now, now
@@ -97,7 +97,7 @@ func (s *Service) SyncReservation(ctx context.Context, in ReservationInput) (out
 			// A booked order whose window is over (expired) changes only
 			// by moving its window ahead: its plate changed now would free
 			// another car's past hours, prepaid after the fact.
-			return park.Invalid("to", "the window ended at %s", want.To.Format(time.RFC3339))
+			return park.Invalid("to", "the window ended at %s", want.To.Format(time.RFC3339)).Because(park.ReasonOrder)
 		}
 		cur.Plate, cur.PlateKey, cur.Mobile, cur.UserName = want.Plate, want.PlateKey, want.Mobile, want.UserName
 		cur.From, cur.To, cur.Prepaid, cur.MayEnter, cur.MayExit = want.From, want.To, want.Prepaid, want.MayEnter, want.MayExit
@@ -127,7 +127,7 @@ func sameOrder(a, b *park.Reservation) bool {
 // is done).
 func (s *Service) TerminateReservation(ctx context.Context, partner, lot, orderNo string) (*park.Reservation, error) {
 	if orderNo == "" || len(orderNo) > 64 {
-		return nil, park.Invalid("order_no", "is required (1-64 characters)")
+		return nil, park.Invalid("order_no", "is required (1-64 characters)").Because(park.ReasonRequired)
 	}
 	if err := park.CheckText("order_no", orderNo); err != nil {
 		return nil, err
@@ -191,9 +191,9 @@ func (s *Service) FindReservations(ctx context.Context, q ReservationQuery) ([]*
 	f := park.ReservationFilter{PartnerID: q.PartnerID, LotCode: q.LotCode, Mobile: q.Mobile, Limit: MaxReservationResults}
 	switch {
 	case q.OrderNo == "" && q.Plate == "" && q.Mobile == "":
-		return nil, park.Invalid("order_no", "an order number, a plate or a mobile is required")
+		return nil, park.Invalid("order_no", "an order number, a plate or a mobile is required").Because(park.ReasonRequired)
 	case q.Mobile != "" && !park.ValidMobile(q.Mobile):
-		return nil, park.Invalid("mobile", "must be 5-20 digits, optionally starting with +")
+		return nil, park.Invalid("mobile", "must be 5-20 digits, optionally starting with +").Because(park.ReasonFormat)
 	case !park.ValidText(q.OrderNo):
 		return nil, park.CheckText("order_no", q.OrderNo)
 	case q.Plate != "":

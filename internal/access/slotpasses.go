@@ -21,7 +21,7 @@ import (
 // pass of the lot), EConflict.
 func (s *Service) SaveSlotPass(ctx context.Context, partner, lot string, ref PassRef, p *park.Pass) (out *park.Pass, created bool, err error) {
 	if p.Plan == "" {
-		return nil, false, park.Invalid("plan", "a time-slot pass names its time-slot plan")
+		return nil, false, park.Invalid("plan", "a time-slot pass names its time-slot plan").Because(park.ReasonRequired)
 	}
 	p.LotCode = lot
 	if err := s.preparePass(p); err != nil {
@@ -57,7 +57,7 @@ func (s *Service) SaveSlotPass(ctx context.Context, partner, lot string, ref Pas
 			return err
 		}
 		if len(pl.Slots) == 0 {
-			return park.Invalid("plan", "%s is a whole-day plan; a time-slot pass needs a time-slot plan", pl.Code)
+			return park.Invalid("plan", "%s is a whole-day plan; a time-slot pass needs a time-slot plan", pl.Code).Because(park.ReasonNotApplicable)
 		}
 		switch err := ferr; {
 		case park.IsCode(err, park.ENotFound) && ref.ID == "":

@@ -3,6 +3,7 @@ package access
 import (
 	"context"
 	"fmt"
+	"strconv"
 
 	"parkd/internal/core"
 	"parkd/internal/park"
@@ -12,7 +13,7 @@ import (
 // third-party user code (ENotFound; EInvalid for an empty code).
 func (s *Service) PassByUserCode(ctx context.Context, lot, code string) (*park.Pass, error) {
 	if code == "" {
-		return nil, park.Invalid("user_code", "is required")
+		return nil, park.Invalid("user_code", "is required").Because(park.ReasonRequired)
 	}
 	if err := park.CheckText("user_code", code); err != nil {
 		return nil, err
@@ -71,20 +72,20 @@ type SyncOutcome struct {
 // use is not found (core.PartnerLot).
 func (s *Service) SyncPasses(ctx context.Context, partner, lot string, in []*park.Pass) ([]SyncOutcome, error) {
 	if len(in) == 0 {
-		return nil, park.Invalid("passes", "at least one pass is required")
+		return nil, park.Invalid("passes", "at least one pass is required").Because(park.ReasonRequired)
 	}
 	if len(in) > park.MaxListLimit {
-		return nil, park.Invalid("passes", "at most %d passes", park.MaxListLimit)
+		return nil, park.Invalid("passes", "at most %d passes", park.MaxListLimit).Because(park.ReasonRange, "1", strconv.Itoa(park.MaxListLimit))
 	}
 	seen := map[string]int{}
 	plateItem := map[string]int{} // plate key -> the item that holds it
 	for i, p := range in {
 		p.LotCode = lot
 		if p.UserCode == "" {
-			return nil, itemError(i, park.Invalid("user_code", "is required"))
+			return nil, itemError(i, park.Invalid("user_code", "is required").Because(park.ReasonRequired))
 		}
 		if j, dup := seen[p.UserCode]; dup {
-			return nil, itemError(i, park.Invalid("user_code", "repeats item %d", j))
+			return nil, itemError(i, park.Invalid("user_code", "repeats item %d", j).Because(park.ReasonDuplicate))
 		}
 		seen[p.UserCode] = i
 		if err := s.preparePass(p); err != nil {
@@ -92,7 +93,8 @@ func (s *Service) SyncPasses(ctx context.Context, partner, lot string, in []*par
 		}
 		for k, key := range p.PlateKeys {
 			if j, dup := plateItem[key]; dup {
-				return nil, itemError(i, park.Invalid("plates", "plate %s is also on item %d; a plate holds one pass", p.Plates[k], j))
+				return nil, itemError(i, park.Invalid("plates", "plate %s is also on item %d; a plate holds one pass", p.Plates[k], j).
+					Because(park.ReasonDuplicate))
 			}
 			plateItem[key] = i
 		}

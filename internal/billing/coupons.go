@@ -77,7 +77,7 @@ type CouponResult struct {
 // EIdempotencyKey.
 func (s *Service) IssueCoupon(ctx context.Context, in CouponInput) (CouponResult, error) {
 	if len(in.IdempotencyKey) > 128 {
-		return CouponResult{}, park.Invalid("Idempotency-Key", "must be at most 128 characters")
+		return CouponResult{}, park.Invalid("Idempotency-Key", "must be at most 128 characters").Because(park.ReasonLength, "0", "128")
 	}
 	now := s.base.Clock()
 	c, err := newCoupon(in, now)
@@ -206,7 +206,7 @@ func newCoupon(in CouponInput, now time.Time) (*park.Coupon, error) {
 		return nil, err
 	}
 	if !c.ValidTo.After(now) {
-		return nil, park.Invalid("valid_to", "has already passed")
+		return nil, park.Invalid("valid_to", "has already passed").Because(park.ReasonOrder)
 	}
 	return c, nil
 }
@@ -308,7 +308,7 @@ type CouponQuery struct {
 func (s *Service) ListCoupons(ctx context.Context, q CouponQuery) ([]*park.Coupon, int, error) {
 	var limitErr error
 	if q.Offset < 0 || q.Limit < 1 || q.Limit > park.MaxListLimit {
-		limitErr = park.Invalid("limit", "must be between 1 and %d", park.MaxListLimit)
+		limitErr = park.Invalid("limit", "must be between 1 and %d", park.MaxListLimit).Because(park.ReasonRange, "1", strconv.Itoa(park.MaxListLimit))
 	}
 	f, err := s.couponFilter(q, limitErr)
 	if err != nil {
@@ -339,13 +339,13 @@ func (s *Service) couponFilter(q CouponQuery, limitErr error) (park.CouponFilter
 	case park.CouponExpired:
 		f.State, f.EndedBy = park.CouponIssued, s.base.Clock()
 	default:
-		return f, park.Invalid("state", "must be issued, expired, used or deleted")
+		return f, park.Invalid("state", "must be issued, expired, used or deleted").Because(park.ReasonUnknown)
 	}
 	if limitErr != nil {
 		return f, limitErr
 	}
 	if !q.CreatedFrom.IsZero() && !q.CreatedTo.IsZero() && !q.CreatedTo.After(q.CreatedFrom) {
-		return f, park.Invalid("created_to", "must be after created_from")
+		return f, park.Invalid("created_to", "must be after created_from").Because(park.ReasonOrder)
 	}
 	if q.Plate != "" {
 		p, err := core.Plate("plate", q.Plate)
@@ -415,7 +415,7 @@ func (s *Service) couponPage(ctx context.Context, q CouponQuery, total bool) (Co
 			}
 			if park.IsCode(err, park.ENotFound) {
 				return park.Invalid(cursorField, "%q is not a page cursor of lot %s's coupons: pass the last coupon of the previous page",
-					q.Cursor, q.LotCode)
+					q.Cursor, q.LotCode).Because(park.ReasonUnknown)
 			}
 			if err != nil {
 				return err

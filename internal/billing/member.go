@@ -3,6 +3,7 @@ package billing
 import (
 	"context"
 	"slices"
+	"strconv"
 	"time"
 
 	"parkd/internal/core"
@@ -28,13 +29,13 @@ const (
 func (b *MemberBenefit) Validate() error {
 	switch {
 	case len(b.Member) > 64:
-		return park.Invalid("member", "must be at most 64 bytes")
+		return park.Invalid("member", "must be at most 64 bytes").Because(park.ReasonLength, "0", "64")
 	case !park.ValidText(b.Member):
 		return park.CheckText("member", b.Member)
 	case b.Minutes < 0 || b.Minutes > park.MaxCouponValue(park.CouponMinutes):
-		return park.Invalid("minutes", "must be between 0 and %d", park.MaxCouponValue(park.CouponMinutes))
+		return park.Invalid("minutes", "must be between 0 and %d", park.MaxCouponValue(park.CouponMinutes)).Because(park.ReasonRange, "0", strconv.FormatInt(park.MaxCouponValue(park.CouponMinutes), 10))
 	case b.Amount < 0 || b.Amount > park.MaxCouponValue(park.CouponAmount):
-		return park.Invalid("amount", "must be between 0 and %d", park.MaxCouponValue(park.CouponAmount))
+		return park.Invalid("amount", "must be between 0 and %d", park.MaxCouponValue(park.CouponAmount)).Because(park.ReasonRange, "0", strconv.FormatInt(park.MaxCouponValue(park.CouponAmount), 10))
 	}
 	return nil
 }

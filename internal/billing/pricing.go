@@ -173,7 +173,7 @@ func CanonicalTariff(l *park.Lot) (*tariff.Tariff, error) {
 			e.Offset = te.Offset
 			return nil, e
 		}
-		return nil, park.Invalid("tariff", "%v", err)
+		return nil, park.Invalid("tariff", "%v", err).Because(park.ReasonFormat)
 	}
 	l.Tariff = t.Doc()
 	return t, nil
@@ -206,13 +206,13 @@ func PreviewTariff(p Preview) (PreviewResult, error) {
 	case p.Currency == "":
 		// Amounts are minor units of a currency; without one the answer
 		// cannot be read (how many units make one of the money?).
-		return PreviewResult{}, park.Invalid("currency", "is required: the ISO 4217 code the tariff's amounts are minor units of")
+		return PreviewResult{}, park.Invalid("currency", "is required: the ISO 4217 code the tariff's amounts are minor units of").Because(park.ReasonRequired)
 	case !park.ValidCurrency(p.Currency):
-		return PreviewResult{}, park.Invalid("currency", "unknown ISO 4217 currency %q", p.Currency)
+		return PreviewResult{}, park.Invalid("currency", "unknown ISO 4217 currency %q", p.Currency).Because(park.ReasonUnknown)
 	case p.Exit.Before(p.Entry):
-		return PreviewResult{}, park.Invalid("exit", "must not be before entry")
+		return PreviewResult{}, park.Invalid("exit", "must not be before entry").Because(park.ReasonOrder)
 	case p.VehicleClass != "" && !park.ValidClass(p.VehicleClass):
-		return PreviewResult{}, park.Invalid("vehicle_class", "must be one of small, large, new_energy, motorcycle")
+		return PreviewResult{}, park.Invalid("vehicle_class", "must be one of small, large, new_energy, motorcycle").Because(park.ReasonUnknown)
 	}
 	t, err := CanonicalTariff(&park.Lot{Tariff: p.Tariff})
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -47,15 +48,17 @@ func Lifts(command string) bool { return command == park.GateOpen || command == 
 func CheckGateCommand(in GateCommandInput) error {
 	switch {
 	case !park.ValidGateCommand(in.Command):
-		return park.Invalid("command", "must be %q, %q, %q or %q", park.GateOpen, park.GateClose, park.GateHoldOpen, park.GateRelease)
-	case in.Lane == "" || len(in.Lane) > 64:
-		return park.Invalid("lane", "is required (1-64 characters)")
+		return park.Invalid("command", "must be %q, %q, %q or %q", park.GateOpen, park.GateClose, park.GateHoldOpen, park.GateRelease).Because(park.ReasonUnknown)
+	case in.Lane == "":
+		return park.Invalid("lane", "is required (1-64 characters)").Because(park.ReasonRequired)
+	case len(in.Lane) > 64:
+		return park.Invalid("lane", "is required (1-64 characters)").Because(park.ReasonLength, "1", "64")
 	case len(in.By) > 64:
-		return park.Invalid("by", "must be at most 64 bytes")
+		return park.Invalid("by", "must be at most 64 bytes").Because(park.ReasonLength, "0", "64")
 	case !utf8.ValidString(in.Reason) || utf8.RuneCountInString(in.Reason) > MaxGateReason:
-		return park.Invalid("reason", "must be valid text of at most %d characters", MaxGateReason)
+		return park.Invalid("reason", "must be valid text of at most %d characters", MaxGateReason).Because(park.ReasonLength, "0", strconv.Itoa(MaxGateReason))
 	case Lifts(in.Command) && strings.TrimSpace(in.Reason) == "":
-		return park.Invalid("reason", "is required: a barrier lifted by hand is an abnormal lift, reported with its reason")
+		return park.Invalid("reason", "is required: a barrier lifted by hand is an abnormal lift, reported with its reason").Because(park.ReasonRequired)
 	}
 	return park.CheckTexts("lane", in.Lane, "by", in.By, "reason", in.Reason)
 }

@@ -59,9 +59,9 @@ func (s *Service) validateEvent(in *EventInput, now time.Time) (plate.Plate, err
 	case park.CheckReportTime("at", in.At, now) != nil:
 		return plate.Plate{}, park.CheckReportTime("at", in.At, now)
 	case len(in.ImageURL) > 2048:
-		return plate.Plate{}, park.Invalid("image_url", "must be at most 2048 characters")
+		return plate.Plate{}, park.Invalid("image_url", "must be at most 2048 characters").Because(park.ReasonLength, "0", "2048")
 	case len(in.PlateColor) > 16:
-		return plate.Plate{}, park.Invalid("plate_color", "must be at most 16 characters")
+		return plate.Plate{}, park.Invalid("plate_color", "must be at most 16 characters").Because(park.ReasonLength, "0", "16")
 	case in.VehicleClass != "" && !park.ValidClass(in.VehicleClass):
 		return plate.Plate{}, park.Invalid("vehicle_class", "must be one of small, large, new_energy, motorcycle").Because(park.ReasonUnknown)
 	}
@@ -76,7 +76,7 @@ func (s *Service) validateEvent(in *EventInput, now time.Time) (plate.Plate, err
 	}
 	if plate.IsNoPlate(in.Plate) {
 		if in.Type == park.EventExit {
-			return plate.Plate{}, park.Invalid("plate", "a plate-less car leaves with the temporary identity it got at entry")
+			return plate.Plate{}, park.Invalid("plate", "a plate-less car leaves with the temporary identity it got at entry").Because(park.ReasonNotApplicable)
 		}
 		return plate.Plate{}, nil // the identity is issued inside the transaction, once
 	}

@@ -20,7 +20,7 @@ func (s *Service) LockCar(ctx context.Context, partner, lot, plateText, by strin
 		return nil, err
 	}
 	if len(by) > 64 {
-		return nil, park.Invalid("by", "must be at most 64 bytes")
+		return nil, park.Invalid("by", "must be at most 64 bytes").Because(park.ReasonLength, "0", "64")
 	}
 	if err := park.CheckText("by", by); err != nil {
 		return nil, err

@@ -161,7 +161,7 @@ func (s *Service) updateLot(ctx context.Context, code, action string, keep func(
 // an operator's change is audited with the documents before and after.
 func (s *Service) SetTariff(ctx context.Context, code string, doc []byte) (*park.Lot, error) {
 	if len(doc) == 0 {
-		return nil, park.Invalid("tariff", "a tariff document is required")
+		return nil, park.Invalid("tariff", "a tariff document is required").Because(park.ReasonRequired)
 	}
 	return s.updateLot(ctx, code, "tariff.update", func(l *park.Lot) string { return string(l.Tariff) }, func(l *park.Lot) error {
 		l.Tariff = doc
@@ -213,7 +213,7 @@ func (s *Service) ListStays(ctx context.Context, q StayQuery) ([]*park.Stay, err
 // Errors: EInvalid (state, limit, after, plate), ENotFound (lot).
 func (s *Service) StayPage(ctx context.Context, q StayQuery) ([]*park.Stay, bool, error) {
 	if q.State != "" && q.State != park.StayIn && q.State != park.StayOut {
-		return nil, false, park.Invalid("state", "must be %q or %q", park.StayIn, park.StayOut)
+		return nil, false, park.Invalid("state", "must be %q or %q", park.StayIn, park.StayOut).Because(park.ReasonUnknown)
 	}
 	limit, err := core.PageLimit(q.Limit)
 	if err != nil {
@@ -221,7 +221,7 @@ func (s *Service) StayPage(ctx context.Context, q StayQuery) ([]*park.Stay, bool
 	}
 	// A cursor that is not a stay's id would read as an empty last page.
 	if q.AfterID != "" && !core.IsID(q.AfterID) {
-		return nil, false, park.Invalid("after", "%q is not a stay id: pass the next of the previous page", q.AfterID)
+		return nil, false, park.Invalid("after", "%q is not a stay id: pass the next of the previous page", q.AfterID).Because(park.ReasonFormat)
 	}
 	f := park.StayFilter{LotCode: q.LotCode, State: q.State, Limit: limit + 1, AfterID: q.AfterID}
 	if q.Plate != "" {
@@ -241,7 +241,7 @@ func (s *Service) StayPage(ctx context.Context, q StayQuery) ([]*park.Stay, bool
 			// looks right (after its place in the order) but is not.
 			st, err := tx.GetStay(ctx, q.AfterID)
 			if park.IsCode(err, park.ENotFound) || err == nil && st.LotCode != q.LotCode {
-				return park.Invalid("after", "%q is no stay of lot %s: pass the next of the previous page", q.AfterID, q.LotCode)
+				return park.Invalid("after", "%q is no stay of lot %s: pass the next of the previous page", q.AfterID, q.LotCode).Because(park.ReasonUnknown)
 			}
 			if err != nil {
 				return err
@@ -336,7 +336,7 @@ func (s *Service) AnomalyPage(ctx context.Context, q AnomalyQuery) ([]*park.Anom
 			a, err := tx.GetAnomaly(ctx, q.LotCode, q.BeforeID)
 			if park.IsCode(err, park.ENotFound) {
 				return park.Invalid("before", "%q is not a page cursor of lot %s's anomalies: pass the next of the previous page",
-					q.BeforeID, q.LotCode)
+					q.BeforeID, q.LotCode).Because(park.ReasonUnknown)
 			}
 			if err != nil {
 				return err

@@ -39,7 +39,7 @@ func (s *Service) EnterPlateless(ctx context.Context, in PlatelessEntry) (*park.
 	id := "plateless-" + uuid.NewString()
 	if in.RequestID != "" {
 		if !requestIDRE.MatchString(in.RequestID) {
-			return nil, nil, park.Invalid("request_id", "must be 1-64 visible ASCII characters")
+			return nil, nil, park.Invalid("request_id", "must be 1-64 visible ASCII characters").Because(park.ReasonFormat)
 		}
 		id = "plateless:" + in.Source + ":" + in.RequestID
 	}
@@ -49,7 +49,7 @@ func (s *Service) EnterPlateless(ctx context.Context, in PlatelessEntry) (*park.
 		}
 		ln, err := reportedLane(ctx, tx, in.Lot, in.Lane)
 		if err == nil && ln.Direction != park.DirectionIn {
-			return park.Invalid("lane", "lane %s is an exit lane; a car enters through an entry lane", in.Lane)
+			return park.Invalid("lane", "lane %s is an exit lane; a car enters through an entry lane", in.Lane).Because(park.ReasonNotApplicable)
 		}
 		return err
 	}); err != nil {

@@ -52,14 +52,18 @@ func (s *Service) KeepPlateless(ctx context.Context, in EventInput) (fresh bool,
 	now := s.base.Clock()
 	clock := passedClock(&in, now)
 	switch {
-	case in.ID == "" || len(in.ID) > 128:
-		return false, park.Invalid("id", "is required (1-128 characters)")
-	case in.Lane == "" || len(in.Lane) > 64:
-		return false, park.Invalid("lane", "is required (1-64 characters)")
+	case in.ID == "":
+		return false, park.Invalid("id", "is required (1-128 characters)").Because(park.ReasonRequired)
+	case len(in.ID) > 128:
+		return false, park.Invalid("id", "is required (1-128 characters)").Because(park.ReasonLength, "1", "128")
+	case in.Lane == "":
+		return false, park.Invalid("lane", "is required (1-64 characters)").Because(park.ReasonRequired)
+	case len(in.Lane) > 64:
+		return false, park.Invalid("lane", "is required (1-64 characters)").Because(park.ReasonLength, "1", "64")
 	case in.Type != park.EventEntry && in.Type != park.EventExit:
 		return false, eventTypeError(in.Type)
 	case len(in.ImageURL) > 2048:
-		return false, park.Invalid("image_url", "is at most 2048 characters")
+		return false, park.Invalid("image_url", "is at most 2048 characters").Because(park.ReasonLength, "0", "2048")
 	}
 	if err := park.CheckTexts("id", in.ID, "lane", in.Lane, "image_url", in.ImageURL); err != nil {
 		return false, err

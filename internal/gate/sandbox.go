@@ -32,10 +32,12 @@ func (s *Service) EnterSandbox(ctx context.Context, in SandboxStay) (*park.Stay,
 	}
 	now := s.base.Clock()
 	switch {
-	case in.Locator == "" || len(in.Locator) > 32:
-		return nil, park.Invalid("locator", "is required (1-32 characters)")
+	case in.Locator == "":
+		return nil, park.Invalid("locator", "is required (1-32 characters)").Because(park.ReasonRequired)
+	case len(in.Locator) > 32:
+		return nil, park.Invalid("locator", "is required (1-32 characters)").Because(park.ReasonLength, "1", "32")
 	case in.EntryAt.After(now):
-		return nil, park.Invalid("entry_at", "must not be in the future")
+		return nil, park.Invalid("entry_at", "must not be in the future").Because(park.ReasonRange)
 	case !park.ValidText(in.Locator):
 		return nil, park.CheckText("locator", in.Locator)
 	}
@@ -53,7 +55,7 @@ func (s *Service) EnterSandbox(ctx context.Context, in SandboxStay) (*park.Stay,
 			return err
 		}
 		if !l.Sandbox {
-			return park.Invalid("lot", "lot %s is not a sandbox lot", l.Code)
+			return park.Invalid("lot", "lot %s is not a sandbox lot", l.Code).Because(park.ReasonNotApplicable)
 		}
 		if _, err := tx.FindInside(ctx, l.Code, p.Key); err == nil {
 			return park.Errorf(park.EConflict, "plate %s is inside already", p.Text)

@@ -2,6 +2,7 @@ package gate
 
 import (
 	"context"
+	"strconv"
 	"unicode/utf8"
 
 	"parkd/internal/core"
@@ -32,7 +33,7 @@ func (s *Service) RemoveInside(ctx context.Context, partner, lot, plateText, by,
 		return core.PlateInvalid("plate", err)
 	}
 	if !utf8.ValidString(reason) || utf8.RuneCountInString(reason) > MaxRemoveReason {
-		return park.Invalid("reason", "must be valid text of at most %d characters", MaxRemoveReason)
+		return park.Invalid("reason", "must be valid text of at most %d characters", MaxRemoveReason).Because(park.ReasonLength, "0", strconv.Itoa(MaxRemoveReason))
 	}
 	if err := park.CheckText("reason", reason); err != nil {
 		return err

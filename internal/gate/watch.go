@@ -3,6 +3,7 @@ package gate
 import (
 	"context"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -62,7 +63,7 @@ const MaxRecentEvents = 200
 // first: what a lane screen follows. Errors: EInvalid (limit).
 func (s *Service) RecentEvents(ctx context.Context, lot string, after time.Time, limit int) ([]*park.Event, error) {
 	if limit < 1 || limit > MaxRecentEvents {
-		return nil, park.Invalid("limit", "must be between 1 and %d", MaxRecentEvents)
+		return nil, park.Invalid("limit", "must be between 1 and %d", MaxRecentEvents).Because(park.ReasonRange, "1", strconv.Itoa(MaxRecentEvents))
 	}
 	var out []*park.Event
 	err := s.base.View(ctx, func(tx park.Tx) (err error) { out, err = tx.ListRecentEvents(ctx, lot, after, limit); return })

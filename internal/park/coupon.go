@@ -104,8 +104,10 @@ func couponValueRange(kind string, limit int64) *Error {
 func (c *Coupon) Validate() error {
 	limit, ok := maxCouponValue[c.Kind]
 	switch {
+	case c.ID == "":
+		return Invalid("id", "must be 1-64 visible ASCII characters").Because(ReasonRequired)
 	case !ValidCouponID(c.ID):
-		return Invalid("id", "must be 1-64 visible ASCII characters")
+		return Invalid("id", "must be 1-64 visible ASCII characters").Because(ReasonFormat)
 	case c.Kind == "":
 		return Invalid("kind", "is required: minutes, hours, amount, percent or free").Because(ReasonRequired)
 	case !ok:
@@ -113,19 +115,19 @@ func (c *Coupon) Validate() error {
 	case c.Value < 1 || c.Value > limit:
 		return couponValueRange(c.Kind, limit)
 	case len([]rune(c.Merchant)) > MaxMerchant:
-		return Invalid("merchant", "must be at most %d characters", MaxMerchant)
+		return Invalid("merchant", "must be at most %d characters", MaxMerchant).Because(ReasonLength, "0", strconv.Itoa(MaxMerchant))
 	case len(c.Issuer) > 64:
-		return Invalid("issuer", "must be at most 64 bytes")
+		return Invalid("issuer", "must be at most 64 bytes").Because(ReasonLength, "0", "64")
 	case !ValidText(c.Merchant):
 		return CheckText("merchant", c.Merchant)
 	case !ValidText(c.Issuer):
 		return CheckText("issuer", c.Issuer)
 	case c.ValidFrom.IsZero():
-		return Invalid("valid_from", "is required")
+		return Invalid("valid_from", "is required").Because(ReasonRequired)
 	case !c.ValidTo.After(c.ValidFrom):
 		return Invalid("valid_to", "must be after valid_from").Because(ReasonOrder)
 	case c.ValidTo.Sub(c.ValidFrom) > MaxCouponDays*24*time.Hour:
-		return Invalid("valid_to", "a coupon is valid at most %d days", MaxCouponDays)
+		return Invalid("valid_to", "a coupon is valid at most %d days", MaxCouponDays).Because(ReasonRange, "0", strconv.Itoa(MaxCouponDays))
 	}
 	return nil
 }

@@ -59,24 +59,24 @@ func ParseDecimal(field, s, currency string) (int64, error) {
 	whole, frac, hasDot := strings.Cut(s, ".")
 	switch {
 	case s == "":
-		return 0, Invalid(field, "is required, a decimal string with a dot, e.g. \"5.0\"")
+		return 0, Invalid(field, "is required, a decimal string with a dot, e.g. \"5.0\"").Because(ReasonRequired)
 	case strings.Contains(s, ","):
-		return 0, Invalid(field, "must use a dot as the decimal separator, e.g. \"5.50\"")
+		return 0, Invalid(field, "must use a dot as the decimal separator, e.g. \"5.50\"").Because(ReasonFormat)
 	case whole == "" || !allDigits(whole) || (hasDot && (frac == "" || !allDigits(frac))):
-		return 0, Invalid(field, "must be a non-negative decimal number with a dot, e.g. \"5.50\"")
+		return 0, Invalid(field, "must be a non-negative decimal number with a dot, e.g. \"5.50\"").Because(ReasonFormat)
 	case len(whole) > 12:
-		return 0, Invalid(field, "is too large")
+		return 0, Invalid(field, "is too large").Because(ReasonRange)
 	}
 	if len(frac) > exp {
 		if strings.Trim(frac[exp:], "0") != "" {
-			return 0, Invalid(field, "has more decimal places than %s allows (%d)", currency, exp)
+			return 0, Invalid(field, "has more decimal places than %s allows (%d)", currency, exp).Because(ReasonFormat)
 		}
 		frac = frac[:exp]
 	}
 	frac += strings.Repeat("0", exp-len(frac))
 	n, err := strconv.ParseInt(whole+frac, 10, 64)
 	if err != nil || n > MaxAmount {
-		return 0, Invalid(field, "is too large")
+		return 0, Invalid(field, "is too large").Because(ReasonRange)
 	}
 	return n, nil
 }

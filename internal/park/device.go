@@ -49,25 +49,27 @@ var serialRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$`)
 func (d *Device) Validate() error {
 	switch {
 	case !serialRE.MatchString(d.Serial):
-		return Invalid("serial", "must be 1-64 letters, digits, '.', '_', ':' or '-', starting with a letter or digit")
+		return Invalid("serial", "must be 1-64 letters, digits, '.', '_', ':' or '-', starting with a letter or digit").Because(ReasonFormat)
 	case d.LotCode == "":
-		return Invalid("lot", "is required")
-	case d.Lane == "" || len(d.Lane) > 64:
-		return Invalid("lane", "is required (1-64 characters)")
+		return Invalid("lot", "is required").Because(ReasonRequired)
+	case d.Lane == "":
+		return Invalid("lane", "is required (1-64 characters)").Because(ReasonRequired)
+	case len(d.Lane) > 64:
+		return Invalid("lane", "is required (1-64 characters)").Because(ReasonLength, "1", "64")
 	case d.Kind != DeviceCamera && d.Kind != DeviceBarrier && d.Kind != DeviceScreen:
-		return Invalid("kind", "must be one of camera, barrier, screen")
+		return Invalid("kind", "must be one of camera, barrier, screen").Because(ReasonUnknown)
 	case d.Protocol == "" || len(d.Protocol) > 32:
 		return RequiredLen("protocol", d.Protocol, 32, "")
 	case d.Direction != DirectionIn && d.Direction != DirectionOut:
-		return Invalid("direction", "must be %q or %q", DirectionIn, DirectionOut)
+		return Invalid("direction", "must be %q or %q", DirectionIn, DirectionOut).Because(ReasonUnknown)
 	case len(d.Addr) > 256:
-		return Invalid("addr", "must be at most 256 characters")
+		return Invalid("addr", "must be at most 256 characters").Because(ReasonLength, "0", "256")
 	case d.Addr != "" && !callbackURL(d.Addr):
-		return Invalid("addr", "must be an http:// or https:// address with a host, such as http://192.168.1.64, not %q", d.Addr)
+		return Invalid("addr", "must be an http:// or https:// address with a host, such as http://192.168.1.64, not %q", d.Addr).Because(ReasonFormat)
 	case len(d.Username) > 64:
-		return Invalid("username", "must be at most 64 characters")
+		return Invalid("username", "must be at most 64 characters").Because(ReasonLength, "0", "64")
 	case len(d.Password) > 128:
-		return Invalid("password", "must be at most 128 characters")
+		return Invalid("password", "must be at most 128 characters").Because(ReasonLength, "0", "128")
 	}
 	return CheckTexts("lane", d.Lane, "addr", d.Addr, "username", d.Username, "password", d.Password)
 }

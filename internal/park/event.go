@@ -185,9 +185,9 @@ func CheckReportTime(field string, at, now time.Time) error {
 		return Invalid(field, "is required (RFC 3339)").Because(ReasonRequired)
 	case at.After(now.Add(MaxEventSkew)):
 		return Invalid(field, "is %s ahead of parkd's clock, more than the %d minutes a device's clock may drift; check the device's clock",
-			aheadText(at.Sub(now)), int(MaxEventSkew/time.Minute))
+			aheadText(at.Sub(now)), int(MaxEventSkew/time.Minute)).Because(ReasonRange)
 	case at.Before(earliestEvent):
-		return Invalid(field, "is before 2000-01-01")
+		return Invalid(field, "is before 2000-01-01").Because(ReasonRange)
 	}
 	return nil
 }

@@ -43,27 +43,27 @@ var operatorName = regexp.MustCompile(`^[a-z0-9][a-z0-9._@-]{0,63}$`)
 // Validate checks an operator's settable fields.
 func (o *Operator) Validate() error {
 	if !operatorName.MatchString(o.Name) {
-		return Invalid("name", "%q must be 1 to 64 lower-case letters, digits, '.', '_', '@' or '-', starting with a letter or digit", o.Name)
+		return Invalid("name", "%q must be 1 to 64 lower-case letters, digits, '.', '_', '@' or '-', starting with a letter or digit", o.Name).Because(ReasonFormat)
 	}
 	if o.Role == "" {
 		return Invalid("role", "is required: admin, lot_operator or read_only").Because(ReasonRequired)
 	}
 	if !slices.Contains(Roles(), o.Role) {
-		return Invalid("role", "%q is not admin, lot_operator or read_only", o.Role)
+		return Invalid("role", "%q is not admin, lot_operator or read_only", o.Role).Because(ReasonUnknown)
 	}
 	if o.Role == RoleLotOperator && len(o.Lots) == 0 {
-		return Invalid("lots", "a lot operator needs at least one lot")
+		return Invalid("lots", "a lot operator needs at least one lot").Because(ReasonRequired)
 	}
 	if o.Role != RoleLotOperator && len(o.Lots) > 0 {
-		return Invalid("lots", "only a lot operator is given lots (the role %s sees every lot)", o.Role)
+		return Invalid("lots", "only a lot operator is given lots (the role %s sees every lot)", o.Role).Because(ReasonNotApplicable)
 	}
 	for _, l := range o.Lots {
 		if err := CheckText("lots", l); err != nil || l == "" {
-			return Invalid("lots", "%q is not a lot code", l)
+			return Invalid("lots", "%q is not a lot code", l).Because(ReasonFormat)
 		}
 	}
 	if !slices.Contains(Languages, o.Language) {
-		return Invalid("language", "%q is not en, zh or pt", o.Language)
+		return Invalid("language", "%q is not en, zh or pt", o.Language).Because(ReasonUnknown)
 	}
 	return nil
 }

@@ -55,10 +55,12 @@ func (p *Pass) Validate() error {
 	case len(p.HolderName) > 200:
 		return Invalid("holder_name", "must be at most 200 bytes, not %d", len(p.HolderName)).Because(ReasonLength, "1", "200")
 	case p.Mobile != "" && !mobileRE.MatchString(p.Mobile):
-		return Invalid("mobile", "must be 5-20 digits, optionally starting with +")
-	case len(p.UserCode) > 64 || (p.UserCode != "" && strings.TrimSpace(p.UserCode) == ""):
+		return Invalid("mobile", "must be 5-20 digits, optionally starting with +").Because(ReasonFormat)
+	case len(p.UserCode) > 64:
+		return Invalid("user_code", "must be at most 64 characters, not only blanks").Because(ReasonLength, "0", "64")
+	case p.UserCode != "" && strings.TrimSpace(p.UserCode) == "":
 		// A code of blanks would key a pass no partner system can name.
-		return Invalid("user_code", "must be at most 64 characters, not only blanks")
+		return Invalid("user_code", "must be at most 64 characters, not only blanks").Because(ReasonFormat)
 	case len(p.Plates) == 0:
 		return Invalid("plates", "at least one plate is required").Because(ReasonRequired)
 	case len(p.Plates) > MaxPassPlates:
@@ -72,7 +74,7 @@ func (p *Pass) Validate() error {
 	case !p.ValidTo.After(p.ValidFrom):
 		return Invalid("valid_to", "must be after valid_from").Because(ReasonOrder)
 	case len(p.Plan) > 64:
-		return Invalid("plan", "must be at most 64 characters")
+		return Invalid("plan", "must be at most 64 characters").Because(ReasonLength, "0", "64")
 	}
 	if err := CheckTexts("holder_name", p.HolderName, "user_code", p.UserCode, "plan", p.Plan); err != nil {
 		return err
@@ -134,15 +136,15 @@ type WhitelistEntry struct {
 func (w *WhitelistEntry) Validate() error {
 	switch {
 	case w.Kind != AccessAllow && w.Kind != AccessDeny:
-		return Invalid("kind", "must be %q or %q", AccessAllow, AccessDeny)
+		return Invalid("kind", "must be %q or %q", AccessAllow, AccessDeny).Because(ReasonUnknown)
 	case w.Category != ListWhite && w.Category != ListSpecial && w.Category != ListHotel:
-		return Invalid("category", "must be empty, %q or %q", ListSpecial, ListHotel)
+		return Invalid("category", "must be empty, %q or %q", ListSpecial, ListHotel).Because(ReasonUnknown)
 	case w.ValidFrom.IsZero():
-		return Invalid("valid_from", "is required")
+		return Invalid("valid_from", "is required").Because(ReasonRequired)
 	case w.ValidTo.IsZero() || !w.ValidTo.After(w.ValidFrom):
 		return Invalid("valid_to", "must be after valid_from").Because(ReasonOrder)
 	case len(w.Reason) > 200:
-		return Invalid("reason", "must be at most 200 bytes")
+		return Invalid("reason", "must be at most 200 bytes").Because(ReasonLength, "0", "200")
 	}
 	return CheckText("reason", w.Reason)
 }

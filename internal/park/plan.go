@@ -3,6 +3,7 @@ package park
 import (
 	"context"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -77,14 +78,18 @@ var planCodeRE = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
 // Validate checks a plan.
 func (p *Plan) Validate() error {
 	switch {
+	case p.Code == "":
+		return Invalid("code", "must be 1-64 letters, digits, '.', '_' or '-'").Because(ReasonRequired)
 	case !planCodeRE.MatchString(p.Code):
-		return Invalid("code", "must be 1-64 letters, digits, '.', '_' or '-'")
-	case strings.TrimSpace(p.Name) == "" || len(p.Name) > 200:
-		return Invalid("name", "is required (at most 200 bytes)")
+		return Invalid("code", "must be 1-64 letters, digits, '.', '_' or '-'").Because(ReasonFormat)
+	case strings.TrimSpace(p.Name) == "":
+		return Invalid("name", "is required (at most 200 bytes)").Because(ReasonRequired)
+	case len(p.Name) > 200:
+		return Invalid("name", "is required (at most 200 bytes)").Because(ReasonLength, "1", "200")
 	case p.Price < 0 || p.Price > MaxAmount:
-		return Invalid("price", "must be between 0 and %d", MaxAmount)
+		return Invalid("price", "must be between 0 and %d", MaxAmount).Because(ReasonRange, "0", strconv.FormatInt(MaxAmount, 10))
 	case p.VehicleClass != "" && !ValidClass(p.VehicleClass):
-		return Invalid("vehicle_class", "must be one of small, large, new_energy, motorcycle")
+		return Invalid("vehicle_class", "must be one of small, large, new_energy, motorcycle").Because(ReasonUnknown)
 	case !ValidText(p.Name):
 		return CheckText("name", p.Name)
 	}
@@ -112,18 +117,18 @@ func (s Slot) Minutes() (from, to int) {
 // ValidateSlots checks daily slots; field names the list in errors.
 func ValidateSlots(field string, slots []Slot) error {
 	if len(slots) > MaxSlots {
-		return Invalid(field, "at most %d slots", MaxSlots)
+		return Invalid(field, "at most %d slots", MaxSlots).Because(ReasonRange, "0", strconv.Itoa(MaxSlots))
 	}
 	for i, s := range slots {
 		f, ok1 := ParseClock(s.From, false)
 		t, ok2 := ParseClock(s.To, true)
 		switch {
 		case !ok1:
-			return Invalid(field, "slot %d: from must be HH:MM (00:00-23:59)", i+1)
+			return Invalid(field, "slot %d: from must be HH:MM (00:00-23:59)", i+1).Because(ReasonFormat)
 		case !ok2:
-			return Invalid(field, "slot %d: to must be HH:MM (00:00-24:00)", i+1)
+			return Invalid(field, "slot %d: to must be HH:MM (00:00-24:00)", i+1).Because(ReasonFormat)
 		case f == t:
-			return Invalid(field, "slot %d: from and to must differ", i+1)
+			return Invalid(field, "slot %d: from and to must differ", i+1).Because(ReasonEmpty)
 		}
 	}
 	return nil
@@ -168,7 +173,7 @@ func ParseSlots(s string) ([]Slot, error) {
 	for _, part := range strings.Split(s, ",") {
 		from, to, ok := strings.Cut(part, "-")
 		if !ok {
-			return nil, Invalid("slots", "want HH:MM-HH:MM")
+			return nil, Invalid("slots", "want HH:MM-HH:MM").Because(ReasonFormat)
 		}
 		out = append(out, Slot{From: from, To: to})
 	}

@@ -1,6 +1,7 @@
 package park
 
 import (
+	"strconv"
 	"strings"
 	"time"
 )
@@ -88,15 +89,15 @@ func (r *PaymentRequest) Validate() error {
 	}
 	switch {
 	case len(r.AmountText) > 32:
-		return Invalid("amount", "is too long")
+		return Invalid("amount", "is too long").Because(ReasonLength, "0", "32")
 	case r.Amount < 0 || r.Amount > MaxAmount:
-		return Invalid("amount", "must be between 0 and %d minor units", MaxAmount)
+		return Invalid("amount", "must be between 0 and %d minor units", MaxAmount).Because(ReasonRange, "0", strconv.FormatInt(MaxAmount, 10))
 	case r.Method == "" || len(r.Method) > 32:
 		return RequiredLen("method", r.Method, 32, ` (e.g. "cash", "card", "wechat")`)
 	case len(r.Reference) > 128:
-		return Invalid("reference", "must be at most 128 characters")
+		return Invalid("reference", "must be at most 128 characters").Because(ReasonLength, "0", "128")
 	case len(r.IdempotencyKey) > 128:
-		return Invalid("Idempotency-Key", "must be at most 128 characters")
+		return Invalid("Idempotency-Key", "must be at most 128 characters").Because(ReasonLength, "0", "128")
 	}
 	return CheckTexts("quote_id", r.QuoteID, "amount", r.AmountText, "method", r.Method, "reference", r.Reference,
 		"Idempotency-Key", r.IdempotencyKey, "payer", r.Payer)

@@ -3,6 +3,7 @@ package park
 import (
 	"context"
 	"regexp"
+	"strconv"
 	"time"
 	"unicode/utf8"
 )
@@ -70,24 +71,28 @@ var orderNoRE = regexp.MustCompile(`^[\x21-\x7e]{1,64}$`)
 // normalised.
 func (r *Reservation) Validate() error {
 	switch {
+	case r.OrderNo == "":
+		return Invalid("order_no", "must be 1-64 visible ASCII characters").Because(ReasonRequired)
 	case !orderNoRE.MatchString(r.OrderNo):
-		return Invalid("order_no", "must be 1-64 visible ASCII characters")
+		return Invalid("order_no", "must be 1-64 visible ASCII characters").Because(ReasonFormat)
 	case r.Kind != ReservationShared && r.Kind != ReservationBooking:
-		return Invalid("kind", "must be %q or %q", ReservationShared, ReservationBooking)
+		return Invalid("kind", "must be %q or %q", ReservationShared, ReservationBooking).Because(ReasonUnknown)
 	case r.Mobile != "" && !mobileRE.MatchString(r.Mobile):
-		return Invalid("mobile", "must be 5-20 digits, optionally starting with +")
+		return Invalid("mobile", "must be 5-20 digits, optionally starting with +").Because(ReasonFormat)
 	case !utf8.ValidString(r.UserName) || utf8.RuneCountInString(r.UserName) > 64:
-		return Invalid("user_name", "must be at most 64 characters")
+		return Invalid("user_name", "must be at most 64 characters").Because(ReasonLength, "0", "64")
 	case !ValidText(r.UserName):
 		return CheckText("user_name", r.UserName)
 	case r.From.IsZero():
-		return Invalid("from", "is required")
-	case r.To.IsZero() || !r.To.After(r.From):
-		return Invalid("to", "must be after from")
+		return Invalid("from", "is required").Because(ReasonRequired)
+	case r.To.IsZero():
+		return Invalid("to", "must be after from").Because(ReasonRequired)
+	case !r.To.After(r.From):
+		return Invalid("to", "must be after from").Because(ReasonOrder)
 	case r.To.Sub(r.From) > MaxReservationWindow:
-		return Invalid("to", "a window is at most 366 days")
+		return Invalid("to", "a window is at most 366 days").Because(ReasonRange, "0", "366")
 	case r.Prepaid < 0 || r.Prepaid > MaxPrepaid:
-		return Invalid("prepaid", "must be between 0 and %d minor units", MaxPrepaid)
+		return Invalid("prepaid", "must be between 0 and %d minor units", MaxPrepaid).Because(ReasonRange, "0", strconv.FormatInt(MaxPrepaid, 10))
 	}
 	return nil
 }

@@ -233,9 +233,9 @@ func (s *Service) Authenticate(ctx context.Context, token, partnerID string) (*C
 		}
 		if !c.Integrator.Holds(id) {
 			if partnerID == "" {
-				return park.Invalid("partner", "the default partner %q is no longer available; choose one of the user's partners", id)
+				return park.Invalid("partner", "the default partner %q is no longer available; choose one of the user's partners", id).Because(park.ReasonUnknown)
 			}
-			return park.Invalid("partner", "partner %q is not one of the user's partners", id)
+			return park.Invalid("partner", "partner %q is not one of the user's partners", id).Because(park.ReasonUnknown)
 		}
 		c.Partner, err = tx.GetPartner(ctx, id)
 		return err

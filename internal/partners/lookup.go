@@ -46,9 +46,9 @@ func (s *Service) LookupStay(ctx context.Context, p *park.Partner, q StayLookup)
 	case q.Locator != "" && q.Plate != "":
 		return nil, park.Invalid("locator", "give a ticket number or a plate, not both").Because(park.ReasonExcludes, "plate")
 	case q.Locator != "" && !locatorRE.MatchString(q.Locator):
-		return nil, park.Invalid("locator", "must be 1-32 letters or digits")
+		return nil, park.Invalid("locator", "must be 1-32 letters or digits").Because(park.ReasonFormat)
 	case q.Plate != "" && p.Type == park.PartnerOwnEntries:
-		return nil, park.Invalid("plate", "a partner that registers its own entries looks stays up by ticket only")
+		return nil, park.Invalid("plate", "a partner that registers its own entries looks stays up by ticket only").Because(park.ReasonNotApplicable)
 	case q.Plate != "":
 		var err error
 		if key, err = core.Plate("plate", q.Plate); err != nil {

@@ -80,7 +80,7 @@ func (s *Service) FuzzyFindCars(ctx context.Context, lot, reading string, limit 
 	case limit == 0:
 		limit = DefaultFuzzyLimit
 	case limit < 0 || limit > MaxFuzzyLimit:
-		return nil, park.Invalid("limit", "must be between 1 and %d", MaxFuzzyLimit)
+		return nil, park.Invalid("limit", "must be between 1 and %d", MaxFuzzyLimit).Because(park.ReasonRange, "1", strconv.Itoa(MaxFuzzyLimit))
 	}
 	q, err := plate.ParseFuzzy(reading)
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
+	"strconv"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -42,13 +43,19 @@ func validSpace(i int, sp *park.Space) error {
 	field := func(name string) string { return fmt.Sprintf("spaces[%d].%s", i, name) }
 	switch {
 	case !spaceCodeRE.MatchString(sp.Code):
-		return park.Invalid(field("code"), "must be 1-32 letters, digits, '_' or '-'")
-	case sp.Floor == "" || !validLabel(sp.Floor):
-		return park.Invalid(field("floor"), "is required: 1-32 bytes of printable text")
+		return park.Invalid(field("code"), "must be 1-32 letters, digits, '_' or '-'").Because(park.ReasonFormat)
+	case sp.Floor == "":
+		return park.Invalid(field("floor"), "is required: 1-32 bytes of printable text").Because(park.ReasonRequired)
+	case len(sp.Floor) > 32:
+		return park.Invalid(field("floor"), "is required: 1-32 bytes of printable text").Because(park.ReasonLength, "1", "32")
+	case !validLabel(sp.Floor):
+		return park.Invalid(field("floor"), "is required: 1-32 bytes of printable text").Because(park.ReasonFormat)
+	case len(sp.Zone) > 32:
+		return park.Invalid(field("zone"), "must be at most 32 bytes of printable text").Because(park.ReasonLength, "0", "32")
 	case !validLabel(sp.Zone):
-		return park.Invalid(field("zone"), "must be at most 32 bytes of printable text")
+		return park.Invalid(field("zone"), "must be at most 32 bytes of printable text").Because(park.ReasonFormat)
 	case sp.Kind != "" && !slices.Contains(SpaceKinds, sp.Kind):
-		return park.Invalid(field("kind"), "must be empty or one of %v", SpaceKinds)
+		return park.Invalid(field("kind"), "must be empty or one of %v", SpaceKinds).Because(park.ReasonUnknown)
 	}
 	return nil
 }
@@ -60,18 +67,18 @@ func validSpace(i int, sp *park.Space) error {
 // ENotFound (lot).
 func (s *Service) ReplaceSpaces(ctx context.Context, lot string, spaces []*park.Space) ([]*park.Space, error) {
 	if len(spaces) > MaxSpaces {
-		return nil, park.Invalid("spaces", "at most %d spaces per lot", MaxSpaces)
+		return nil, park.Invalid("spaces", "at most %d spaces per lot", MaxSpaces).Because(park.ReasonRange, "0", strconv.Itoa(MaxSpaces))
 	}
 	seen := make(map[string]int, len(spaces))
 	for i, sp := range spaces {
 		if sp == nil {
-			return nil, park.Invalid(fmt.Sprintf("spaces[%d]", i), "must be an object")
+			return nil, park.Invalid(fmt.Sprintf("spaces[%d]", i), "must be an object").Because(park.ReasonType)
 		}
 		if err := validSpace(i, sp); err != nil {
 			return nil, err
 		}
 		if j, dup := seen[sp.Code]; dup {
-			return nil, park.Invalid(fmt.Sprintf("spaces[%d].code", i), "%q is also spaces[%d]: codes are unique per lot", sp.Code, j)
+			return nil, park.Invalid(fmt.Sprintf("spaces[%d].code", i), "%q is also spaces[%d]: codes are unique per lot", sp.Code, j).Because(park.ReasonDuplicate)
 		}
 		seen[sp.Code] = i
 		sp.LotCode = lot
@@ -117,7 +124,7 @@ func (s *Service) SpacePage(ctx context.Context, q SpaceQuery) ([]*park.Space, b
 		return nil, false, err
 	}
 	if q.AfterCode != "" && !spaceCodeRE.MatchString(q.AfterCode) {
-		return nil, false, park.Invalid("after", "%q is not a space code: pass the next of the previous page", q.AfterCode)
+		return nil, false, park.Invalid("after", "%q is not a space code: pass the next of the previous page", q.AfterCode).Because(park.ReasonFormat)
 	}
 	q.Limit = limit + 1
 	out, err := s.readSpaces(ctx, q)
@@ -170,7 +177,7 @@ type ReportResult struct {
 func (s *Service) ReportSpaces(ctx context.Context, lot string, reports []SpaceReport) ([]ReportResult, error) {
 	now := s.base.Clock()
 	if len(reports) == 0 || len(reports) > MaxSpaceReports {
-		return nil, park.Invalid("reports", "give 1 to %d reports", MaxSpaceReports)
+		return nil, park.Invalid("reports", "give 1 to %d reports", MaxSpaceReports).Because(park.ReasonRange, "1", strconv.Itoa(MaxSpaceReports))
 	}
 	keys := make([]plate.Plate, len(reports))
 	for i := range reports {
@@ -184,13 +191,13 @@ func (s *Service) ReportSpaces(ctx context.Context, lot string, reports []SpaceR
 		}
 		switch {
 		case r.Space == "":
-			return nil, park.Invalid(field("space"), "is required")
+			return nil, park.Invalid(field("space"), "is required").Because(park.ReasonRequired)
 		case park.CheckReportTime(field("at"), r.At, now) != nil:
 			return nil, park.CheckReportTime(field("at"), r.At, now)
 		case r.Source != park.SourceSensor && r.Source != park.SourceCamera:
-			return nil, park.Invalid(field("source"), "must be %q or %q", park.SourceSensor, park.SourceCamera)
+			return nil, park.Invalid(field("source"), "must be %q or %q", park.SourceSensor, park.SourceCamera).Because(park.ReasonUnknown)
 		case r.Plate != "" && !r.Occupied:
-			return nil, park.Invalid(field("plate"), "a free space holds no plate")
+			return nil, park.Invalid(field("plate"), "a free space holds no plate").Because(park.ReasonExcludes, "occupied")
 		}
 		r.At = r.At.UTC().Truncate(park.Precision)
 		if r.Plate != "" {

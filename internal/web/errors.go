@@ -31,7 +31,10 @@ var hintWords = map[string]string{
 	park.ReasonLength: "hint_length", park.ReasonFormat: "hint_format", park.ReasonUnknown: "hint_unknown",
 	park.ReasonDuplicate: "hint_duplicate", park.ReasonSyntax: "hint_syntax", park.ReasonOverlap: "hint_overlap",
 	park.ReasonGap: "hint_gap", park.ReasonNotApplicable: "hint_not_applicable", park.ReasonAllOrNone: "hint_all_or_none",
-	park.ReasonEmpty: "hint_empty",
+	park.ReasonEmpty: "hint_empty", park.ReasonOrder: "hint_order", park.ReasonOwnAccount: "hint_own_account",
+	park.ReasonNeeds: "hint_needs", park.ReasonNotConnected: "hint_not_connected", park.ReasonNotAnswering: "hint_not_answering",
+	park.ReasonExcludes: "hint_excludes", park.ReasonCurrency: "hint_currency", park.ReasonUnresolved: "hint_unresolved",
+	park.ReasonPrivate: "hint_private", park.ReasonControlCharacter: "hint_control_character",
 }
 
 // hintParams word a rule with its numbers (park.Error.Params), when the
@@ -42,6 +45,8 @@ var hintParams = map[string]struct {
 }{
 	park.ReasonRange: {"hint_range_n", 2}, park.ReasonLength: {"hint_length_n", 2}, park.ReasonGap: {"hint_gap_n", 2},
 	park.ReasonOverlap: {"hint_overlap_n", 1}, park.ReasonNeeds: {"hint_needs_n", 1},
+	park.ReasonExcludes: {"hint_excludes_n", 1}, park.ReasonCurrency: {"hint_currency_n", 2},
+	park.ReasonControlCharacter: {"hint_control_character_n", 2},
 }
 
 // hint words the rule that refused pe's field in lang, with its numbers

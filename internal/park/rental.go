@@ -3,6 +3,7 @@ package park
 import (
 	"context"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -185,34 +186,34 @@ func ValidRentalCode(s string) bool { return rentalCodeRE.MatchString(s) }
 func (s *RentalStore) Validate() error {
 	switch {
 	case !rentalCodeRE.MatchString(s.Code):
-		return Invalid("code", "must be 1-64 letters, digits, '_', '.' or '-'")
+		return Invalid("code", "must be 1-64 letters, digits, '_', '.' or '-'").Because(ReasonFormat)
 	case s.CompanyCode != "" && !rentalCodeRE.MatchString(s.CompanyCode):
-		return Invalid("company_code", "must be 1-64 letters, digits, '_', '.' or '-'")
+		return Invalid("company_code", "must be 1-64 letters, digits, '_', '.' or '-'").Because(ReasonFormat)
 	case s.Kind != RentalStoreKind && s.Kind != RentalPickupKind:
-		return Invalid("kind", "must be %q or %q", RentalStoreKind, RentalPickupKind)
+		return Invalid("kind", "must be %q or %q", RentalStoreKind, RentalPickupKind).Because(ReasonUnknown)
 	// A name or address of blanks names nothing, like an empty one.
 	case strings.TrimSpace(s.Name) == "" || len(s.Name) > 200:
-		return Invalid("name", "must be 1-200 bytes, not only blanks")
+		return Invalid("name", "must be 1-200 bytes, not only blanks").Because(ReasonLength, "1", "200")
 	case strings.TrimSpace(s.Address) == "" || len(s.Address) > 500:
-		return Invalid("address", "must be 1-500 bytes, not only blanks")
+		return Invalid("address", "must be 1-500 bytes, not only blanks").Because(ReasonLength, "1", "500")
 	case s.Latitude < -90 || s.Latitude > 90:
-		return Invalid("latitude", "must be between -90 and 90")
+		return Invalid("latitude", "must be between -90 and 90").Because(ReasonRange, "-90", "90")
 	case s.Longitude < -180 || s.Longitude > 180:
-		return Invalid("longitude", "must be between -180 and 180")
+		return Invalid("longitude", "must be between -180 and 180").Because(ReasonRange, "-180", "180")
 	case s.Latitude == 0 && s.Longitude == 0:
 		// Left out, both read 0: the channels would show the store in the
 		// Gulf of Guinea.
-		return Invalid("latitude", "and longitude are required: 0,0 is no store's place, and the channels show the store where they say")
+		return Invalid("latitude", "and longitude are required: 0,0 is no store's place, and the channels show the store where they say").Because(ReasonRequired)
 	case !rentalCodeRE.MatchString(s.City) || len(s.City) > 32:
 		// As a rule's banned cities: the channels take the code (330100),
 		// not a name.
-		return Invalid("city", "must be the city's code (e.g. 330100), 1-32 letters, digits, '_', '.' or '-'")
+		return Invalid("city", "must be the city's code (e.g. 330100), 1-32 letters, digits, '_', '.' or '-'").Because(ReasonFormat)
 	case !hhmmRE.MatchString(s.Opens):
-		return Invalid("opens", "must be a time of day HH:MM")
+		return Invalid("opens", "must be a time of day HH:MM").Because(ReasonFormat)
 	case !hhmmRE.MatchString(s.Closes):
-		return Invalid("closes", "must be a time of day HH:MM")
+		return Invalid("closes", "must be a time of day HH:MM").Because(ReasonFormat)
 	case !lotCodeRE.MatchString(s.LotCode):
-		return Invalid("lot_code", "must name the parkd lot the store sits in")
+		return Invalid("lot_code", "must name the parkd lot the store sits in").Because(ReasonFormat)
 	}
 	return CheckTexts("name", s.Name, "address", s.Address, "city", s.City)
 }
@@ -227,17 +228,17 @@ var (
 func (m *VehicleModel) Validate() error {
 	switch {
 	case !rentalCodeRE.MatchString(m.Code):
-		return Invalid("code", "must be 1-64 letters, digits, '_', '.' or '-'")
+		return Invalid("code", "must be 1-64 letters, digits, '_', '.' or '-'").Because(ReasonFormat)
 	case strings.TrimSpace(m.Name) == "" || len(m.Name) > 200:
-		return Invalid("name", "must be 1-200 bytes, not only blanks")
+		return Invalid("name", "must be 1-200 bytes, not only blanks").Because(ReasonLength, "1", "200")
 	case m.Seats < 1 || m.Seats > 60:
-		return Invalid("seats", "must be between 1 and 60")
+		return Invalid("seats", "must be between 1 and 60").Because(ReasonRange, "1", "60")
 	case !rentalFuels[m.Fuel]:
-		return Invalid("fuel", "must be petrol, diesel, electric or hybrid")
+		return Invalid("fuel", "must be petrol, diesel, electric or hybrid").Because(ReasonUnknown)
 	case !rentalTransmissions[m.Transmission]:
-		return Invalid("transmission", "must be manual or automatic")
+		return Invalid("transmission", "must be manual or automatic").Because(ReasonUnknown)
 	case m.StandardID != "" && !rentalCodeRE.MatchString(m.StandardID):
-		return Invalid("standard_id", "must be 1-64 letters, digits, '_', '.' or '-'")
+		return Invalid("standard_id", "must be 1-64 letters, digits, '_', '.' or '-'").Because(ReasonFormat)
 	}
 	return CheckText("name", m.Name)
 }
@@ -250,24 +251,24 @@ const MaxRentalAmount = 100_000_000
 func (t *StoreModel) Validate() error {
 	switch {
 	case !rentalCodeRE.MatchString(t.StoreCode):
-		return Invalid("store_code", "must be 1-64 letters, digits, '_', '.' or '-'")
+		return Invalid("store_code", "must be 1-64 letters, digits, '_', '.' or '-'").Because(ReasonFormat)
 	case !rentalCodeRE.MatchString(t.ModelCode):
-		return Invalid("model_code", "must be 1-64 letters, digits, '_', '.' or '-'")
+		return Invalid("model_code", "must be 1-64 letters, digits, '_', '.' or '-'").Because(ReasonFormat)
 	case !t.MileageLimited && (t.MileageLimit != 0 || t.OverMileageFee != 0):
-		return Invalid("mileage_limit_km", "a mileage limit or over-mileage fee needs mileage_limited true")
+		return Invalid("mileage_limit_km", "a mileage limit or over-mileage fee needs mileage_limited true").Because(ReasonNeeds, "mileage_limited")
 	case t.MileageLimited && (t.MileageLimit < 1 || t.MileageLimit > 10_000):
-		return Invalid("mileage_limit_km", "must be between 1 and 10000 km per day when mileage_limited")
+		return Invalid("mileage_limit_km", "must be between 1 and 10000 km per day when mileage_limited").Because(ReasonRange, "1", "10000")
 	case t.OverMileageFee < 0 || t.OverMileageFee > MaxRentalAmount:
-		return Invalid("over_mileage_fee", "must be between 0 and %d minor units per km", MaxRentalAmount)
+		return Invalid("over_mileage_fee", "must be between 0 and %d minor units per km", MaxRentalAmount).Because(ReasonRange, "0", strconv.Itoa(MaxRentalAmount))
 	case t.OverMileageFee%MajorUnit(RentalCurrency) != 0:
 		return Invalid("over_mileage_fee", "must be a whole number of %s per km, a multiple of %d minor units (%d is not): the sales channels take no fraction of it",
 			RentalCurrency, MajorUnit(RentalCurrency), t.OverMileageFee)
 	case t.ViolationDeposit < 0 || t.ViolationDeposit > MaxRentalAmount:
-		return Invalid("violation_deposit", "must be between 0 and %d minor units", MaxRentalAmount)
+		return Invalid("violation_deposit", "must be between 0 and %d minor units", MaxRentalAmount).Because(ReasonRange, "0", strconv.Itoa(MaxRentalAmount))
 	case t.DamageDeposit < 0 || t.DamageDeposit > MaxRentalAmount:
-		return Invalid("damage_deposit", "must be between 0 and %d minor units", MaxRentalAmount)
+		return Invalid("damage_deposit", "must be between 0 and %d minor units", MaxRentalAmount).Because(ReasonRange, "0", strconv.Itoa(MaxRentalAmount))
 	case t.DailyRate < 0 || t.DailyRate > MaxRentalAmount:
-		return Invalid("daily_rate", "must be between 0 and %d minor units", MaxRentalAmount)
+		return Invalid("daily_rate", "must be between 0 and %d minor units", MaxRentalAmount).Because(ReasonRange, "0", strconv.Itoa(MaxRentalAmount))
 	}
 	return nil
 }
@@ -279,15 +280,15 @@ var vinRE = regexp.MustCompile(`^[A-HJ-NPR-Z0-9]{17}$`)
 func (v *RentalVehicle) Validate() error {
 	switch {
 	case v.PlateKey == "":
-		return Invalid("plate", "is required")
+		return Invalid("plate", "is required").Because(ReasonRequired)
 	case !vinRE.MatchString(v.VIN):
-		return Invalid("vin", "must be 17 characters, capital letters (not I, O or Q) and digits")
+		return Invalid("vin", "must be 17 characters, capital letters (not I, O or Q) and digits").Because(ReasonFormat)
 	case !rentalCodeRE.MatchString(v.StoreCode):
-		return Invalid("store_code", "must name a store")
+		return Invalid("store_code", "must name a store").Because(ReasonFormat)
 	case !rentalCodeRE.MatchString(v.ModelCode):
-		return Invalid("model_code", "must name a vehicle model")
+		return Invalid("model_code", "must name a vehicle model").Because(ReasonFormat)
 	case v.Mileage < 0 || v.Mileage > 5_000_000:
-		return Invalid("mileage_km", "must be between 0 and 5000000")
+		return Invalid("mileage_km", "must be between 0 and 5000000").Because(ReasonRange, "0", "5000000")
 	}
 	return nil
 }
@@ -303,27 +304,27 @@ func (c *RentalChannel) Validate() error {
 	}
 	switch {
 	case !partnerIDRE.MatchString(c.ID) || len(c.ID) > 57:
-		return Invalid("app_key", "must be 1-57 letters, digits, '_' or '-'")
+		return Invalid("app_key", "must be 1-57 letters, digits, '_' or '-'").Because(ReasonFormat)
 	case c.Name == "" || len(c.Name) > 200:
-		return Invalid("name", "must be 1-200 bytes")
+		return Invalid("name", "must be 1-200 bytes").Because(ReasonLength, "1", "200")
 	case c.Secret == "" || len(c.Secret) > 256 || !ValidText(c.Secret):
-		return Invalid("secret", "must be 1-256 bytes")
+		return Invalid("secret", "must be 1-256 bytes").Because(ReasonLength, "1", "256")
 	case !okSign:
-		return Invalid("sign_method", "must be md5, hmac or hmac-sha256")
+		return Invalid("sign_method", "must be md5, hmac or hmac-sha256").Because(ReasonUnknown)
 	case len(c.Stores) == 0:
-		return Invalid("stores", "must name at least one store the channel sells")
+		return Invalid("stores", "must name at least one store the channel sells").Because(ReasonRequired)
 	case len(c.Stores) > 10_000:
-		return Invalid("stores", "must name at most 10000 stores")
+		return Invalid("stores", "must name at most 10000 stores").Because(ReasonRange, "1", "10000")
 	case c.RateLimit < 0 || c.RateLimit > MaxRateLimit:
-		return Invalid("rate_limit", "must be between 1 and %d calls per second (0: %d)", MaxRateLimit, DefaultRateLimit)
+		return Invalid("rate_limit", "must be between 1 and %d calls per second (0: %d)", MaxRateLimit, DefaultRateLimit).Because(ReasonRange, "0", strconv.Itoa(MaxRateLimit))
 	}
 	seen := map[string]bool{}
 	for _, s := range c.Stores {
 		if !rentalCodeRE.MatchString(s) {
-			return Invalid("stores", "%q is not a store code", s)
+			return Invalid("stores", "%q is not a store code", s).Because(ReasonFormat)
 		}
 		if seen[s] {
-			return Invalid("stores", "%q is listed twice", s)
+			return Invalid("stores", "%q is listed twice", s).Because(ReasonDuplicate)
 		}
 		seen[s] = true
 	}

@@ -2,6 +2,7 @@ package park
 
 import (
 	"context"
+	"strconv"
 	"time"
 )
 
@@ -41,27 +42,27 @@ const (
 func (r *StoreRule) Validate() error {
 	switch {
 	case !rentalCodeRE.MatchString(r.StoreCode):
-		return Invalid("store_code", "must be 1-64 letters, digits, '_', '.' or '-'")
+		return Invalid("store_code", "must be 1-64 letters, digits, '_', '.' or '-'").Because(ReasonFormat)
 	case !r.CrossCity && len(r.BannedCities) > 0:
-		return Invalid("banned_cities", "lists cities a car may not be driven to, which needs cross_city true (without it no other city is allowed)")
+		return Invalid("banned_cities", "lists cities a car may not be driven to, which needs cross_city true (without it no other city is allowed)").Because(ReasonNeeds, "cross_city")
 	case len(r.BannedCities) > MaxBannedCities:
-		return Invalid("banned_cities", "must list at most %d cities", MaxBannedCities)
+		return Invalid("banned_cities", "must list at most %d cities", MaxBannedCities).Because(ReasonRange, "0", strconv.Itoa(MaxBannedCities))
 	case r.MinDays < 1 || r.MinDays > MaxRuleDays:
-		return Invalid("min_days", "must be between 1 and %d days", MaxRuleDays)
+		return Invalid("min_days", "must be between 1 and %d days", MaxRuleDays).Because(ReasonRange, "1", strconv.Itoa(MaxRuleDays))
 	case r.MaxDays != 0 && (r.MaxDays < r.MinDays || r.MaxDays > MaxRuleDays):
-		return Invalid("max_days", "must be 0 (no limit of the store's own) or between min_days (%d) and %d days", r.MinDays, MaxRuleDays)
+		return Invalid("max_days", "must be 0 (no limit of the store's own) or between min_days (%d) and %d days", r.MinDays, MaxRuleDays).Because(ReasonRange, strconv.Itoa(r.MinDays), strconv.Itoa(MaxRuleDays))
 	case r.AdvanceHours < 0 || r.AdvanceHours > MaxRuleHours:
-		return Invalid("advance_hours", "must be between 0 and %d hours", MaxRuleHours)
+		return Invalid("advance_hours", "must be between 0 and %d hours", MaxRuleHours).Because(ReasonRange, "0", strconv.Itoa(MaxRuleHours))
 	case r.FreeCancelHours < 0 || r.FreeCancelHours > MaxRuleHours:
-		return Invalid("free_cancel_hours", "must be between 0 and %d hours", MaxRuleHours)
+		return Invalid("free_cancel_hours", "must be between 0 and %d hours", MaxRuleHours).Because(ReasonRange, "0", strconv.Itoa(MaxRuleHours))
 	}
 	seen := map[string]bool{}
 	for _, c := range r.BannedCities {
 		if !rentalCodeRE.MatchString(c) || len(c) > 32 {
-			return Invalid("banned_cities", "%q is not a city code (1-32 letters, digits, '_', '.' or '-')", c)
+			return Invalid("banned_cities", "%q is not a city code (1-32 letters, digits, '_', '.' or '-')", c).Because(ReasonFormat)
 		}
 		if seen[c] {
-			return Invalid("banned_cities", "%q is listed twice", c)
+			return Invalid("banned_cities", "%q is listed twice", c).Because(ReasonDuplicate)
 		}
 		seen[c] = true
 	}
@@ -92,11 +93,11 @@ func (r *StoreRule) Admits(now, pickup time.Time, days int) error {
 	}
 	switch {
 	case days < r.MinDays:
-		return Invalid("return_at", "store %s rents for at least %d days; this rental is %d", r.StoreCode, r.MinDays, days)
+		return Invalid("return_at", "store %s rents for at least %d days; this rental is %d", r.StoreCode, r.MinDays, days).Because(ReasonRange)
 	case r.MaxDays > 0 && days > r.MaxDays:
-		return Invalid("return_at", "store %s rents for at most %d days; this rental is %d", r.StoreCode, r.MaxDays, days)
+		return Invalid("return_at", "store %s rents for at most %d days; this rental is %d", r.StoreCode, r.MaxDays, days).Because(ReasonRange)
 	case r.AdvanceHours > 0 && pickup.Before(now.Add(time.Duration(r.AdvanceHours)*time.Hour)):
-		return Invalid("pickup_at", "store %s takes orders at least %d hours before the pick-up", r.StoreCode, r.AdvanceHours)
+		return Invalid("pickup_at", "store %s takes orders at least %d hours before the pick-up", r.StoreCode, r.AdvanceHours).Because(ReasonRange)
 	}
 	return nil
 }

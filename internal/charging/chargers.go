@@ -6,6 +6,7 @@ import (
 	"crypto/subtle"
 	"encoding/hex"
 	"regexp"
+	"strconv"
 
 	"parkd/internal/park"
 )
@@ -43,7 +44,7 @@ func hashPassword(p string) string {
 
 func (in *ChargerInput) check(tx park.Tx, ctx context.Context, withPassword bool) error {
 	if !ValidChargerID(in.ID) {
-		return park.Invalid("id", "must be 1 to 20 letters, digits, '.', '_' or '-', not %q", in.ID)
+		return park.Invalid("id", "must be 1 to 20 letters, digits, '.', '_' or '-', not %q", in.ID).Because(park.ReasonFormat)
 	}
 	if err := text("space_code", in.SpaceCode, false); err != nil {
 		return err
@@ -52,40 +53,40 @@ func (in *ChargerInput) check(tx park.Tx, ctx context.Context, withPassword bool
 		return err
 	}
 	if in.Family != park.FamilyTwoWheeler && in.Family != park.FamilyCar {
-		return park.Invalid("family", "must be 0 (two-wheeler) or 1 (car), not %d", in.Family)
+		return park.Invalid("family", "must be 0 (two-wheeler) or 1 (car), not %d", in.Family).Because(park.ReasonRange, "0", "1")
 	}
 	if in.Connectors < 1 || in.Connectors > MaxConnectors {
-		return park.Invalid("connectors", "must be between 1 and %d, not %d", MaxConnectors, in.Connectors)
+		return park.Invalid("connectors", "must be between 1 and %d, not %d", MaxConnectors, in.Connectors).Because(park.ReasonRange, "1", strconv.FormatInt(int64(MaxConnectors), 10))
 	}
 	if in.Family == park.FamilyCar && in.Connectors > 2 {
-		return park.Invalid("connectors", "a car pile has one or two connectors, not %d", in.Connectors)
+		return park.Invalid("connectors", "a car pile has one or two connectors, not %d", in.Connectors).Because(park.ReasonRange, "1", "2")
 	}
 	if withPassword && !passwordPattern.MatchString(in.Password) {
-		return park.Invalid("password", "must be 16 to 40 printable ASCII characters without spaces")
+		return park.Invalid("password", "must be 16 to 40 printable ASCII characters without spaces").Because(park.ReasonFormat)
 	}
 	if _, err := tx.GetLotSettings(ctx, in.LotCode); err != nil {
 		if park.IsCode(err, park.ENotFound) {
-			return park.Invalid("lot_code", "lot %q does not exist", in.LotCode)
+			return park.Invalid("lot_code", "lot %q does not exist", in.LotCode).Because(park.ReasonUnknown)
 		}
 		return err
 	}
 	if in.SpaceCode != "" {
 		if _, err := tx.GetSpace(ctx, in.LotCode, in.SpaceCode); err != nil {
 			if park.IsCode(err, park.ENotFound) {
-				return park.Invalid("space_code", "lot %q has no space %q", in.LotCode, in.SpaceCode)
+				return park.Invalid("space_code", "lot %q has no space %q", in.LotCode, in.SpaceCode).Because(park.ReasonUnknown)
 			}
 			return err
 		}
 	}
 	st, err := tx.GetPriceStandard(ctx, in.StandardID)
 	if park.IsCode(err, park.ENotFound) {
-		return park.Invalid("standard_id", "price standard %d does not exist", in.StandardID)
+		return park.Invalid("standard_id", "price standard %d does not exist", in.StandardID).Because(park.ReasonUnknown)
 	}
 	if err != nil {
 		return err
 	}
 	if st.Family != in.Family {
-		return park.Invalid("standard_id", "price standard %d is for family %d, the charger is family %d", st.ID, st.Family, in.Family)
+		return park.Invalid("standard_id", "price standard %d is for family %d, the charger is family %d", st.ID, st.Family, in.Family).Because(park.ReasonNotApplicable)
 	}
 	return nil
 }
@@ -161,7 +162,7 @@ func (s *Service) UpdateCharger(ctx context.Context, id string, p ChargerPatch) 
 			return err
 		}
 		if p.Availability != nil && *p.Availability != park.ChargerOperative && *p.Availability != park.ChargerInoperative {
-			return park.Invalid("availability", "must be operative or inoperative, not %q", *p.Availability)
+			return park.Invalid("availability", "must be operative or inoperative, not %q", *p.Availability).Because(park.ReasonUnknown)
 		}
 		c.SpaceCode, c.Type, c.Connectors, c.StandardID = in.SpaceCode, in.Type, in.Connectors, in.StandardID
 		set(&c.Availability, p.Availability)

@@ -9,6 +9,7 @@ package charging
 import (
 	"context"
 	"log/slog"
+	"strconv"
 	"sync/atomic"
 	"time"
 
@@ -85,9 +86,13 @@ const (
 func text(field, v string, required bool) error {
 	switch {
 	case required && v == "":
-		return park.Invalid(field, "is required")
+		return park.Invalid(field, "is required").Because(park.ReasonRequired)
 	case len(v) > maxTextLen:
-		return park.Invalid(field, "must be at most %d bytes, not %d", maxTextLen, len(v))
+		least := "0"
+		if required {
+			least = "1"
+		}
+		return park.Invalid(field, "must be at most %d bytes, not %d", maxTextLen, len(v)).Because(park.ReasonLength, least, strconv.Itoa(maxTextLen))
 	}
 	return park.CheckText(field, v)
 }

@@ -68,25 +68,25 @@ func (s *Service) SendCommand(ctx context.Context, id string, cmd Command) (*par
 	case "reset":
 		action = "Reset"
 		if cmd.Type != "soft" && cmd.Type != "hard" {
-			return nil, park.Invalid("type", "a reset is soft or hard, not %q", cmd.Type)
+			return nil, park.Invalid("type", "a reset is soft or hard, not %q", cmd.Type).Because(park.ReasonUnknown)
 		}
 	case "unlock":
 		action = "UnlockConnector"
 		if cmd.Connector < 1 {
-			return nil, park.Invalid("connector", "unlock needs a connector from 1 to %d", c.Connectors)
+			return nil, park.Invalid("connector", "unlock needs a connector from 1 to %d", c.Connectors).Because(park.ReasonRange, "1", strconv.FormatInt(int64(c.Connectors), 10))
 		}
 	case "availability":
 		action = "ChangeAvailability"
 		if cmd.Type != park.ChargerOperative && cmd.Type != park.ChargerInoperative {
-			return nil, park.Invalid("type", "availability is operative or inoperative, not %q", cmd.Type)
+			return nil, park.Invalid("type", "availability is operative or inoperative, not %q", cmd.Type).Because(park.ReasonUnknown)
 		}
 	case "trigger":
 		action = "TriggerMessage"
 		if !slices.Contains(Triggerable, cmd.Type) {
-			return nil, park.Invalid("type", "%q is not a message a charger can be asked for", cmd.Type)
+			return nil, park.Invalid("type", "%q is not a message a charger can be asked for", cmd.Type).Because(park.ReasonUnknown)
 		}
 	default:
-		return nil, park.Invalid("command", "must be reset, unlock, availability or trigger, not %q", cmd.Kind)
+		return nil, park.Invalid("command", "must be reset, unlock, availability or trigger, not %q", cmd.Kind).Because(park.ReasonUnknown)
 	}
 	if cmd.Connector < 0 || cmd.Connector > c.Connectors {
 		return nil, park.Invalid("connector", "charger %q has connectors 1 to %d (0: the whole charger), not %d", id, c.Connectors, cmd.Connector).

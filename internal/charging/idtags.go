@@ -3,6 +3,7 @@ package charging
 import (
 	"context"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -38,7 +39,7 @@ var idTagPattern = regexp.MustCompile(`^[\x21-\x7e]{1,20}$`)
 // normTag is a tag as parkd keeps it.
 func normTag(tag string) (string, error) {
 	if !idTagPattern.MatchString(tag) {
-		return "", park.Invalid("tag", "must be 1 to 20 printable ASCII characters without spaces, not %q", tag)
+		return "", park.Invalid("tag", "must be 1 to 20 printable ASCII characters without spaces, not %q", tag).Because(park.ReasonFormat)
 	}
 	return strings.ToUpper(tag), nil
 }
@@ -126,7 +127,7 @@ func (s *Service) DeleteIDTag(ctx context.Context, lot, tag string) error {
 // Errors: EInvalid (limit), ENotFound (lot).
 func (s *Service) IDTagPage(ctx context.Context, lot, after string, limit int) ([]*park.IDTag, bool, error) {
 	if limit < 1 || limit > MaxListLimit {
-		return nil, false, park.Invalid("limit", "must be between 1 and %d, not %d", MaxListLimit, limit)
+		return nil, false, park.Invalid("limit", "must be between 1 and %d, not %d", MaxListLimit, limit).Because(park.ReasonRange, "1", strconv.FormatInt(int64(MaxListLimit), 10))
 	}
 	var ts []*park.IDTag
 	err := s.base.View(ctx, func(tx park.Tx) (err error) {

@@ -134,7 +134,7 @@ func Rules(s *tariff.ChargeStandard) (park.ChargeRules, error) {
 	}
 	for i, g := range s.Segments {
 		if g.From%time.Second != 0 || g.To%time.Second != 0 {
-			return r, park.Invalid(fmt.Sprintf("rules.segments[%d]", i), "a window bound finer than a second")
+			return r, park.Invalid(fmt.Sprintf("rules.segments[%d]", i), "a window bound finer than a second").Because(park.ReasonFormat)
 		}
 		r.Segments[i] = park.ChargeSegment{From: formatClock(g.From), To: formatClock(g.To), Price: g.Price, ServiceFee: g.ServiceFee,
 			BlockMinutes: int(g.Block / time.Minute), MinPowerW: g.MinPower, MaxPowerW: g.MaxPower, Period: string(g.Period)}

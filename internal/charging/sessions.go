@@ -65,10 +65,10 @@ func (s *Service) StartSession(ctx context.Context, in StartInput) (*park.Charge
 		return nil, park.Invalid("charger_id", "is required").Because(park.ReasonRequired)
 	}
 	if in.Prepaid < 0 || in.Prepaid > park.MaxAmount {
-		return nil, park.Invalid("prepaid", "must be between 0 and %d, not %d", int64(park.MaxAmount), in.Prepaid)
+		return nil, park.Invalid("prepaid", "must be between 0 and %d, not %d", int64(park.MaxAmount), in.Prepaid).Because(park.ReasonRange, "0", strconv.FormatInt(int64(park.MaxAmount), 10))
 	}
 	if in.LimitMinutes < 0 || in.LimitMinutes > 7*24*60 {
-		return nil, park.Invalid("limit_minutes", "must be between 0 and %d, not %d", 7*24*60, in.LimitMinutes)
+		return nil, park.Invalid("limit_minutes", "must be between 0 and %d, not %d", 7*24*60, in.LimitMinutes).Because(park.ReasonRange, "0", "10080")
 	}
 	plateKey := ""
 	if in.Plate != "" {
@@ -254,10 +254,10 @@ type SessionPage struct {
 // after updated_from).
 func (s *Service) Sessions(ctx context.Context, f park.ChargeSessionFilter, offset int) (*SessionPage, error) {
 	if f.Limit < 1 || f.Limit > MaxListLimit {
-		return nil, park.Invalid("limit", "must be between 1 and %d, not %d", MaxListLimit, f.Limit)
+		return nil, park.Invalid("limit", "must be between 1 and %d, not %d", MaxListLimit, f.Limit).Because(park.ReasonRange, "1", strconv.FormatInt(int64(MaxListLimit), 10))
 	}
 	if offset < 0 || offset > MaxListOffset {
-		return nil, park.Invalid("offset", "must be between 0 and %d, not %d", MaxListOffset, offset)
+		return nil, park.Invalid("offset", "must be between 0 and %d, not %d", MaxListOffset, offset).Because(park.ReasonRange, "0", strconv.FormatInt(int64(MaxListOffset), 10))
 	}
 	// The window's end is exclusive: one not after its start holds nothing.
 	if !f.UpdatedFrom.IsZero() && !f.UpdatedTo.IsZero() && !f.UpdatedTo.After(f.UpdatedFrom) {
@@ -285,7 +285,7 @@ func (s *Service) Sessions(ctx context.Context, f park.ChargeSessionFilter, offs
 // is doing now before what it did last.
 func (s *Service) LatestSessions(ctx context.Context, chargerID string, limit int) ([]*park.ChargeSession, error) {
 	if limit < 1 || limit > MaxListLimit {
-		return nil, park.Invalid("limit", "must be between 1 and %d, not %d", MaxListLimit, limit)
+		return nil, park.Invalid("limit", "must be between 1 and %d, not %d", MaxListLimit, limit).Because(park.ReasonRange, "1", strconv.FormatInt(int64(MaxListLimit), 10))
 	}
 	var ss []*park.ChargeSession
 	err := s.base.View(ctx, func(tx park.Tx) (err error) { ss, err = tx.LatestChargeSessions(ctx, chargerID, limit); return })
@@ -298,7 +298,7 @@ func (s *Service) LatestSessions(ctx context.Context, chargerID string, limit in
 // absent.
 func (s *Service) LatestSessionsOfLot(ctx context.Context, lot string, limit int) (map[string][]*park.ChargeSession, error) {
 	if limit < 1 || limit > MaxListLimit {
-		return nil, park.Invalid("limit", "must be between 1 and %d, not %d", MaxListLimit, limit)
+		return nil, park.Invalid("limit", "must be between 1 and %d, not %d", MaxListLimit, limit).Because(park.ReasonRange, "1", strconv.FormatInt(int64(MaxListLimit), 10))
 	}
 	var ss []*park.ChargeSession
 	if err := s.base.View(ctx, func(tx park.Tx) (err error) { ss, err = tx.LatestChargeSessionsOfLot(ctx, lot, limit); return }); err != nil {

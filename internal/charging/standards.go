@@ -33,7 +33,7 @@ func (in *StandardInput) check() error {
 		return err
 	}
 	if len(in.Remark) > 1000 {
-		return park.Invalid("remark", "must be at most 1000 bytes, not %d", len(in.Remark))
+		return park.Invalid("remark", "must be at most 1000 bytes, not %d", len(in.Remark)).Because(park.ReasonLength, "0", "1000")
 	}
 	if err := park.CheckText("remark", in.Remark); err != nil {
 		return err
@@ -42,10 +42,10 @@ func (in *StandardInput) check() error {
 		return err
 	}
 	if in.Family != park.FamilyTwoWheeler && in.Family != park.FamilyCar {
-		return park.Invalid("family", "must be 0 (two-wheeler) or 1 (car), not %d", in.Family)
+		return park.Invalid("family", "must be 0 (two-wheeler) or 1 (car), not %d", in.Family).Because(park.ReasonRange, "0", "1")
 	}
 	if in.ID < 0 || in.ID > maxStandardID {
-		return park.Invalid("id", "must be between 1 and %d, not %d", int64(maxStandardID), in.ID)
+		return park.Invalid("id", "must be between 1 and %d, not %d", int64(maxStandardID), in.ID).Because(park.ReasonRange, "1", strconv.FormatInt(int64(maxStandardID), 10))
 	}
 	if in.Display == "" {
 		in.Display = "time"
@@ -54,7 +54,7 @@ func (in *StandardInput) check() error {
 		}
 	}
 	if !displays[in.Display] {
-		return park.Invalid("display", "must be time, money or energy, not %q", in.Display)
+		return park.Invalid("display", "must be time, money or energy, not %q", in.Display).Because(park.ReasonUnknown)
 	}
 	st, err := Standard(in.Rules)
 	if err != nil {
@@ -110,7 +110,7 @@ func (s *Service) ReplaceStandard(ctx context.Context, id int64, in StandardInpu
 			}
 			for _, c := range cs {
 				if c.StandardID == id && c.Retired == nil {
-					return park.Invalid("family", "charger %q of family %d uses the standard", c.ID, c.Family)
+					return park.Invalid("family", "charger %q of family %d uses the standard", c.ID, c.Family).Because(park.ReasonNotApplicable)
 				}
 			}
 		}
@@ -210,13 +210,13 @@ type StandardPage struct {
 // of at most MaxListLimit after AfterID; Offset pages skip whole pages.
 func (s *Service) Standards(ctx context.Context, f park.PriceStandardFilter, offset int) (*StandardPage, error) {
 	if f.Limit < 1 || f.Limit > MaxListLimit {
-		return nil, park.Invalid("limit", "must be between 1 and %d, not %d", MaxListLimit, f.Limit)
+		return nil, park.Invalid("limit", "must be between 1 and %d, not %d", MaxListLimit, f.Limit).Because(park.ReasonRange, "1", strconv.FormatInt(int64(MaxListLimit), 10))
 	}
 	if f.Family < -1 || f.Family > park.FamilyCar {
-		return nil, park.Invalid("family", "must be 0 (two-wheeler) or 1 (car), not %d", f.Family)
+		return nil, park.Invalid("family", "must be 0 (two-wheeler) or 1 (car), not %d", f.Family).Because(park.ReasonRange, "0", "1")
 	}
 	if offset < 0 || offset > MaxListOffset {
-		return nil, park.Invalid("offset", "must be between 0 and %d, not %d", MaxListOffset, offset)
+		return nil, park.Invalid("offset", "must be between 0 and %d, not %d", MaxListOffset, offset).Because(park.ReasonRange, "0", strconv.FormatInt(int64(MaxListOffset), 10))
 	}
 	page := &StandardPage{}
 	err := s.base.View(ctx, func(tx park.Tx) (err error) {
@@ -265,25 +265,25 @@ func (s *Service) Preview(in PreviewInput) (*tariff.ChargeResult, error) {
 	loc := time.UTC
 	if in.Zone != "" {
 		if loc, err = park.LoadLocation(in.Zone); err != nil {
-			return nil, park.Invalid("timezone", "unknown IANA time zone %q", in.Zone)
+			return nil, park.Invalid("timezone", "unknown IANA time zone %q", in.Zone).Because(park.ReasonUnknown)
 		}
 	}
 	switch {
 	case in.Start.IsZero():
-		return nil, park.Invalid("start", "is required")
+		return nil, park.Invalid("start", "is required").Because(park.ReasonRequired)
 	case in.End.Before(in.Start):
-		return nil, park.Invalid("end", "must not be before start")
+		return nil, park.Invalid("end", "must not be before start").Because(park.ReasonOrder)
 	case in.End.Sub(in.Start) > 366*24*time.Hour:
-		return nil, park.Invalid("end", "a session of more than 366 days cannot be previewed")
+		return nil, park.Invalid("end", "a session of more than 366 days cannot be previewed").Because(park.ReasonRange, "0", "366")
 	case in.Prepaid < 0 || in.Prepaid > park.MaxAmount:
-		return nil, park.Invalid("prepaid", "must be between 0 and %d, not %d", int64(park.MaxAmount), in.Prepaid)
+		return nil, park.Invalid("prepaid", "must be between 0 and %d, not %d", int64(park.MaxAmount), in.Prepaid).Because(park.ReasonRange, "0", strconv.FormatInt(int64(park.MaxAmount), 10))
 	case len(in.Readings) > 10_000:
-		return nil, park.Invalid("readings", "at most 10000 readings, not %d", len(in.Readings))
+		return nil, park.Invalid("readings", "at most 10000 readings, not %d", len(in.Readings)).Because(park.ReasonRange, "0", "10000")
 	}
 	sess := &tariff.ChargeSession{Start: in.Start, End: in.End, Loc: loc, Prepaid: in.Prepaid, Full: in.Full}
 	for i, r := range in.Readings {
 		if r.EnergyWh < 0 || r.PowerW < 0 || r.EnergyWh > MaxRegisterWh || r.PowerW > MaxPowerW {
-			return nil, park.Invalid("readings", "reading %d: energy and power must be between 0 and %d Wh / %d W", i, int64(MaxRegisterWh), int64(MaxPowerW))
+			return nil, park.Invalid("readings", "reading %d: energy and power must be between 0 and %d Wh / %d W", i, int64(MaxRegisterWh), int64(MaxPowerW)).Because(park.ReasonRange)
 		}
 		sess.Readings = append(sess.Readings, tariff.ChargeReading{At: r.At, EnergyWh: r.EnergyWh, PowerW: r.PowerW})
 	}

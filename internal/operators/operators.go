@@ -15,6 +15,7 @@ import (
 	"log/slog"
 	"net"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -439,11 +440,11 @@ const MaxAuditPage = 500
 // lists page. Errors: EInvalid (limit).
 func (s *Service) AuditPage(ctx context.Context, f park.AuditFilter) ([]*park.AuditEntry, bool, error) {
 	if f.Limit > MaxAuditPage {
-		return nil, false, park.Invalid("limit", "must be between 1 and %d", MaxAuditPage)
+		return nil, false, park.Invalid("limit", "must be between 1 and %d", MaxAuditPage).Because(park.ReasonRange, "1", strconv.FormatInt(int64(MaxAuditPage), 10))
 	}
 	limit, err := core.PageLimit(f.Limit)
 	if err != nil {
-		return nil, false, park.Invalid("limit", "must be between 1 and %d", MaxAuditPage)
+		return nil, false, park.Invalid("limit", "must be between 1 and %d", MaxAuditPage).Because(park.ReasonRange, "1", strconv.FormatInt(int64(MaxAuditPage), 10))
 	}
 	f.Limit = limit + 1
 	var out []*park.AuditEntry

@@ -33,7 +33,7 @@ func (s *Service) PutChannel(ctx context.Context, in ChannelInput) (*park.Rental
 	}
 	u, err := url.Parse(in.GatewayURL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil || len(in.GatewayURL) > 2048 {
-		return nil, park.Invalid("gateway_url", "must be an http or https URL of at most 2048 bytes, without credentials")
+		return nil, park.Invalid("gateway_url", "must be an http or https URL of at most 2048 bytes, without credentials").Because(park.ReasonFormat)
 	}
 	// Its pushes are deliveries: a gateway they may not reach is refused
 	// now, not found dead later (looked up before the transaction).

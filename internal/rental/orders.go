@@ -3,6 +3,7 @@ package rental
 import (
 	"context"
 	"slices"
+	"strconv"
 	"time"
 
 	"parkd/internal/core"
@@ -43,9 +44,9 @@ type OrderQuote struct {
 func (s *Service) check(ctx context.Context, tx park.Tx, r OrderRequest) (*OrderQuote, []*park.RentalVehicle, error) {
 	switch {
 	case r.StoreCode == "":
-		return nil, nil, park.Invalid("store_code", "is required")
+		return nil, nil, park.Invalid("store_code", "is required").Because(park.ReasonRequired)
 	case r.ModelCode == "":
-		return nil, nil, park.Invalid("model_code", "is required")
+		return nil, nil, park.Invalid("model_code", "is required").Because(park.ReasonRequired)
 	}
 	if err := sells(ctx, tx, r.ChannelID, r.StoreCode); err != nil {
 		return nil, nil, err
@@ -53,15 +54,15 @@ func (s *Service) check(ctx context.Context, tx park.Tx, r OrderRequest) (*Order
 	now := s.base.Clock()
 	switch {
 	case r.PickupAt.IsZero():
-		return nil, nil, park.Invalid("pickup_at", "is required")
+		return nil, nil, park.Invalid("pickup_at", "is required").Because(park.ReasonRequired)
 	case !r.ReturnAt.After(r.PickupAt):
-		return nil, nil, park.Invalid("return_at", "must be after pickup_at")
+		return nil, nil, park.Invalid("return_at", "must be after pickup_at").Because(park.ReasonOrder)
 	case r.ReturnAt.Sub(r.PickupAt) > MaxLease:
-		return nil, nil, park.Invalid("return_at", "a rental lasts at most %d days", int(MaxLease/(24*time.Hour)))
+		return nil, nil, park.Invalid("return_at", "a rental lasts at most %d days", int(MaxLease/(24*time.Hour))).Because(park.ReasonRange, "0", strconv.FormatInt(int64(MaxLease/(24*time.Hour)), 10))
 	case r.PickupAt.Before(now.Add(-time.Hour)):
-		return nil, nil, park.Invalid("pickup_at", "is in the past")
+		return nil, nil, park.Invalid("pickup_at", "is in the past").Because(park.ReasonRange)
 	case r.PickupAt.After(now.Add(MaxAdvance)):
-		return nil, nil, park.Invalid("pickup_at", "is more than %d days ahead: a rental is booked at most that far ahead", int(MaxAdvance/(24*time.Hour)))
+		return nil, nil, park.Invalid("pickup_at", "is more than %d days ahead: a rental is booked at most that far ahead", int(MaxAdvance/(24*time.Hour))).Because(park.ReasonRange)
 	}
 	store, err := tx.GetRentalStore(ctx, r.StoreCode)
 	if park.IsCode(err, park.ENotFound) || err == nil && store.Deleted {
@@ -258,9 +259,9 @@ func (s *Service) SettleOrder(ctx context.Context, id string, mileage int) (*par
 		}
 		switch {
 		case mileage < o.MileageOut:
-			return park.Invalid("mileage_km", "must be at least the %d km the car had at pick-up", o.MileageOut)
+			return park.Invalid("mileage_km", "must be at least the %d km the car had at pick-up", o.MileageOut).Because(park.ReasonRange, strconv.FormatInt(int64(o.MileageOut), 10), strconv.FormatInt(int64(o.MileageOut+MaxRentalKm), 10))
 		case mileage > o.MileageOut+MaxRentalKm:
-			return park.Invalid("mileage_km", "must be at most %d: the %d km at pick-up and %d km of driving", o.MileageOut+MaxRentalKm, o.MileageOut, MaxRentalKm)
+			return park.Invalid("mileage_km", "must be at most %d: the %d km at pick-up and %d km of driving", o.MileageOut+MaxRentalKm, o.MileageOut, MaxRentalKm).Because(park.ReasonRange, strconv.FormatInt(int64(o.MileageOut), 10), strconv.FormatInt(int64(o.MileageOut+MaxRentalKm), 10))
 		}
 		terms := o.Terms
 		if terms == nil {

@@ -53,7 +53,7 @@ func (s *Service) PutListEntry(ctx context.Context, partner, lot string, w *park
 			// year). An entry's window may still be cut short to a time
 			// past: a check-out recorded late.
 			if !w.ValidTo.After(now) {
-				return park.Invalid("valid_to", "the window ended at %s", w.ValidTo.Format(time.RFC3339)).Because(park.ReasonOrder)
+				return park.Invalid("valid_to", "the window ended at %s", w.ValidTo.Format(time.RFC3339)).Because(park.ReasonPast)
 			}
 			nw := *w
 			nw.ID, nw.CreatedAt, nw.UpdatedAt = core.NewID(), now, now

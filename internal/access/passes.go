@@ -361,7 +361,7 @@ func (s *Service) CreateWhitelist(ctx context.Context, lot string, w *park.White
 	// be acknowledged and never let its car in, or keep it out (a
 	// mistyped year).
 	if !w.ValidTo.After(now) {
-		return nil, park.Invalid("valid_to", "the window ended at %s", w.ValidTo.Format(time.RFC3339)).Because(park.ReasonOrder)
+		return nil, park.Invalid("valid_to", "the window ended at %s", w.ValidTo.Format(time.RFC3339)).Because(park.ReasonPast)
 	}
 	w.ID, w.CreatedAt, w.UpdatedAt = core.NewID(), now, now
 	err := s.base.Write(ctx, func(tx park.Tx) error {

@@ -71,7 +71,7 @@ func (s *Service) SyncReservation(ctx context.Context, in ReservationInput) (out
 		switch {
 		case park.IsCode(err, park.ENotFound):
 			if !want.To.After(now) {
-				return park.Invalid("to", "the window ended at %s", want.To.Format(time.RFC3339)).Because(park.ReasonOrder)
+				return park.Invalid("to", "the window ended at %s", want.To.Format(time.RFC3339)).Because(park.ReasonPast)
 			}
 			r := *want
 			r.ID, r.State, r.CreatedAt, r.UpdatedAt = core.NewID(), park.ReservationBooked, now, now
@@ -97,7 +97,7 @@ func (s *Service) SyncReservation(ctx context.Context, in ReservationInput) (out
 			// A booked order whose window is over (expired) changes only
 			// by moving its window ahead: its plate changed now would free
 			// another car's past hours, prepaid after the fact.
-			return park.Invalid("to", "the window ended at %s", want.To.Format(time.RFC3339)).Because(park.ReasonOrder)
+			return park.Invalid("to", "the window ended at %s", want.To.Format(time.RFC3339)).Because(park.ReasonPast)
 		}
 		cur.Plate, cur.PlateKey, cur.Mobile, cur.UserName = want.Plate, want.PlateKey, want.Mobile, want.UserName
 		cur.From, cur.To, cur.Prepaid, cur.MayEnter, cur.MayExit = want.From, want.To, want.Prepaid, want.MayEnter, want.MayExit

@@ -206,7 +206,7 @@ func newCoupon(in CouponInput, now time.Time) (*park.Coupon, error) {
 		return nil, err
 	}
 	if !c.ValidTo.After(now) {
-		return nil, park.Invalid("valid_to", "has already passed").Because(park.ReasonOrder)
+		return nil, park.Invalid("valid_to", "has already passed").Because(park.ReasonPast)
 	}
 	return c, nil
 }

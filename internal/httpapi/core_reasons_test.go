@@ -64,7 +64,7 @@ func TestCoreReasons(t *testing.T) {
 		{"coupon id form", "POST", coupons, coupon(`id="a b"`), coupons, "id", "format", nil},
 		// A coupon ending before now (t0, 2026-11-23) is of no use.
 		{"coupon passed", "POST", coupons, coupon(`valid_from="2026-01-01T00:00:00Z";valid_to="2026-01-02T00:00:00Z"`), coupons,
-			"valid_to", "order", nil},
+			"valid_to", "past", nil},
 		// PlanInput: code pattern, name 1-200, price 0 to 10^10, at most 8 slots.
 		{"plan code missing", "POST", plans, plan("code="), plans, "code", "required", nil},
 		{"plan code form", "POST", plans, plan(`code="a b"`), plans, "code", "format", nil},
@@ -78,6 +78,10 @@ func TestCoreReasons(t *testing.T) {
 		// WhitelistInput: kind allow or deny, category "", special or hotel, reason maxLength 200.
 		{"whitelist kind", "POST", white, entry(`kind="maybe"`), white, "kind", "unknown", nil},
 		{"whitelist category", "POST", white, entry(`category="vip"`), white, "category", "unknown", nil},
+		// A window that ended before now (t0, 2026-11-23) is past, not
+		// out of order: its end is after its start.
+		{"whitelist ended", "POST", white, entry(`valid_from="2025-11-01T00:00:00Z";valid_to="2025-12-01T00:00:00Z"`), white,
+			"valid_to", "past", nil},
 		{"whitelist reason", "POST", white, entry(`reason="` + strings.Repeat("r", 201) + `"`), white, "reason", "length", []string{"0", "200"}},
 		// DeviceInput: serial 1-64 of its characters, starting with a
 		// letter or digit; addr maxLength 256, http(s) with a host.

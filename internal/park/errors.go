@@ -83,6 +83,7 @@ type Error struct {
 // as codes are.
 const (
 	ReasonOrder      = "order"       // an end (Field) that is not after its start
+	ReasonPast       = "past"        // an end (Field) already passed: a window made that would be of no use
 	ReasonLength     = "length"      // too short or too long
 	ReasonOwnAccount = "own_account" // not to be done to one's own account
 	// A document's field (a tariff's), as its parser refuses it.
@@ -116,7 +117,7 @@ func Reasons() []string {
 	return []string{ReasonOrder, ReasonLength, ReasonOwnAccount, ReasonRequired, ReasonType, ReasonRange, ReasonFormat,
 		ReasonUnknown, ReasonDuplicate, ReasonSyntax, ReasonOverlap, ReasonGap, ReasonNotApplicable, ReasonNeeds,
 		ReasonAllOrNone, ReasonEmpty, ReasonNotConnected, ReasonNotAnswering, ReasonExcludes, ReasonCurrency,
-		ReasonUnresolved, ReasonPrivate, ReasonControlCharacter}
+		ReasonUnresolved, ReasonPrivate, ReasonControlCharacter, ReasonPast}
 }
 
 // Because returns e with its Reason, and the Reason's Params, set.

@@ -364,6 +364,8 @@ func TestAccessFormKeepsWhatWasTyped(t *testing.T) {
 		says                            string
 	}{
 		{"WhitelistEndsBeforeStart", "whitelist", "wl", "苏E33333", "2026-11-30T09:00", "2026-11-23T09:00", http.StatusBadRequest, "输入有误：结束须晚于开始"},
+		// Ended a year before the clock's 2026-11-23, its end after its start.
+		{"WhitelistEnded", "whitelist", "wl", "苏E33333", "2025-11-01T09:00", "2025-12-01T09:00", http.StatusBadRequest, "输入有误：结束已过，须晚于现在"},
 		{"WhitelistBadPlate", "whitelist", "wl", "??", "2026-11-23T09:00", "2026-11-30T09:00", http.StatusBadRequest, "输入有误：车牌"},
 		// Why the plate is wrong, in Chinese: 京A12 is 4 characters, a Chinese plate 7 or 8.
 		{"WhitelistPlateTooShort", "whitelist", "wl", "京A12", "2026-11-23T09:00", "2026-11-30T09:00", http.StatusBadRequest,

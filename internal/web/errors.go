@@ -34,7 +34,7 @@ var hintWords = map[string]string{
 	park.ReasonEmpty: "hint_empty", park.ReasonOrder: "hint_order", park.ReasonOwnAccount: "hint_own_account",
 	park.ReasonNeeds: "hint_needs", park.ReasonNotConnected: "hint_not_connected", park.ReasonNotAnswering: "hint_not_answering",
 	park.ReasonExcludes: "hint_excludes", park.ReasonCurrency: "hint_currency", park.ReasonUnresolved: "hint_unresolved",
-	park.ReasonPrivate: "hint_private", park.ReasonControlCharacter: "hint_control_character",
+	park.ReasonPrivate: "hint_private", park.ReasonControlCharacter: "hint_control_character", park.ReasonPast: "hint_past",
 }
 
 // hintParams word a rule with its numbers (park.Error.Params), when the
@@ -94,6 +94,7 @@ var reasonWords = map[[2]string]struct {
 	args     []any
 }{
 	{"", park.ReasonOrder}:              {key: "err_order", fieldArg: true},
+	{"", park.ReasonPast}:               {key: "err_past", fieldArg: true},
 	{"password", park.ReasonLength}:     {key: "err_password_length", args: []any{operators.MinPasswordLen, operators.MaxPasswordLen}},
 	{"role", park.ReasonOwnAccount}:     {key: "err_own_role"},
 	{"disabled", park.ReasonOwnAccount}: {key: "err_own_disable"},

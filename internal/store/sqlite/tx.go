@@ -468,20 +468,16 @@ func (t *txn) GetPaymentByReference(ctx context.Context, payer, reference string
 // GetPaymentsByKeyOrReference is the two look-ups: a statement here
 // costs no round trip.
 func (t *txn) GetPaymentsByKeyOrReference(ctx context.Context, key, payer, reference string) (byKey, byReference *park.Payment, err error) {
-	find := func(skip bool, get func() (*park.Payment, error)) (*park.Payment, error) {
-		if skip {
-			return nil, nil
+	if key != "" {
+		if byKey, err = t.GetPaymentByKey(ctx, key); park.IsCode(err, park.ENotFound) {
+			byKey, err = nil, nil
 		}
-		p, err := get()
-		if park.IsCode(err, park.ENotFound) {
-			return nil, nil
+	}
+	if err == nil && reference != "" {
+		if byReference, err = t.GetPaymentByReference(ctx, payer, reference); park.IsCode(err, park.ENotFound) {
+			byReference, err = nil, nil
 		}
-		return p, err
 	}
-	if byKey, err = find(key == "", func() (*park.Payment, error) { return t.GetPaymentByKey(ctx, key) }); err != nil {
-		return nil, nil, err
-	}
-	byReference, err = find(reference == "", func() (*park.Payment, error) { return t.GetPaymentByReference(ctx, payer, reference) })
 	if err != nil {
 		return nil, nil, err
 	}
